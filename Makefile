@@ -1,0 +1,38 @@
+# The two commands from the README: `make demo` and `make test`.
+# Each creates .venv when it is missing and installs okrdesk with the
+# reference plugins, so a fresh clone needs nothing else.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.okrdesk-installed
+PLUGIN_PACKAGES := $(wildcard plugins/*/pyproject.toml)
+
+.PHONY: demo test lint bench install clean
+
+install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml $(PLUGIN_PACKAGES)
+	$(BIN)/python -m pip install --quiet -e '.[test]' $(foreach p,$(PLUGIN_PACKAGES),-e $(dir $(p)))
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/okrdesk demo
+
+lint: install
+	$(BIN)/ruff check src tests plugins
+	$(BIN)/ruff format --check src tests plugins
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: install
+	$(BIN)/python -m pytest benchmarks --benchmark-only $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) okrdesk-demo .pytest_cache .mypy_cache .ruff_cache

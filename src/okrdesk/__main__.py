@@ -1,0 +1,3 @@
+from okrdesk.cli import main
+
+main()

@@ -1,0 +1,67 @@
+"""Errors a user can cause and fix, and how they are reported.
+
+Anything a user can fix is an ``OkrdeskError``: the CLI prints it without a
+traceback and exits with its ``exit_code``. Problems found in target files are
+collected as ``Problem`` values, so a run can report all of them at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import attrs
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+@attrs.frozen(order=True)
+class Problem:
+    """One mistake in a file, located as precisely as the file allows."""
+
+    file: str
+    line: int
+    key: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+
+
+class OkrdeskError(Exception):
+    """An error the user can act on; shown as a message, never a traceback."""
+
+    exit_code = EXIT_FAILED
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class BadInput(OkrdeskError):
+    """The user's input (files, options, arguments) is wrong."""
+
+    exit_code = EXIT_BAD_INPUT
+
+
+class ValidationFailed(BadInput):
+    """Target files hold one or more problems."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        super().__init__("\n".join([*map(str, self.problems), f"{count} {noun} found."]))
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """A path as the user would recognise it: relative to the workspace if inside it."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return str(path)

@@ -1,0 +1,344 @@
+"""The plan as values: org tree, phases, objectives, key results, budgets, metrics.
+
+Everything here is immutable and checks its own invariants on construction;
+nothing here reads a file or a database. Figures are Decimals in base units
+(see ``okrdesk.units``): money in 元, rates as fractions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from enum import Enum
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any
+
+import attrs
+
+from okrdesk.periods import Grain
+from okrdesk.units import Dimension, UnitOfMeasure
+
+
+class Direction(str, Enum):
+    AT_LEAST = "at_least"
+    AT_MOST = "at_most"
+    WITHIN = "within"
+
+
+class Scope(str, Enum):
+    OWNER = "owner"
+    """The key result is the owner's alone."""
+    MEMBERS = "members"
+    """Each member below the owner carries a share with a target of their own."""
+
+
+class MetricKind(str, Enum):
+    STOCK = "stock"
+    FLOW = "flow"
+    RATIO = "ratio"
+
+
+class OverTime(str, Enum):
+    """How one stored quantity is carried across periods."""
+
+    SUM = "sum"
+    LAST = "last"
+    FIRST = "first"
+
+
+def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+def _positive(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
+    if not value > 0:
+        raise ValueError(f"{attribute.name} must be greater than 0, not {value}")
+
+
+def _fraction(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
+    if not 0 <= value <= 1:
+        raise ValueError(f"{attribute.name} must be between 0 and 1, not {value}")
+
+
+# ---------------------------------------------------------------- organisation
+
+
+@attrs.frozen
+class OrgUnit:
+    id: str
+    name: str
+    level: str
+    parent: str | None = None
+    lead: str | None = None
+
+
+@attrs.frozen
+class Person:
+    id: str
+    name: str
+    unit: str
+    role: str = "cm"
+
+
+# ---------------------------------------------------------------------- phases
+
+
+@attrs.frozen
+class Phase:
+    id: str
+    name: str
+    start: dt.date
+    end: dt.date
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"phase {self.id} ends before it starts")
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+
+# ------------------------------------------------------- objectives and results
+
+
+@attrs.frozen
+class Milestone:
+    phase: str
+    fraction: Decimal = attrs.field(validator=_fraction)
+    """Cumulative share of the way from baseline to target due by the phase's end."""
+
+
+@attrs.frozen
+class KeyResult:
+    id: str
+    """Full id, ``<objective>.<key>``, as reports and the CLI show it."""
+    objective: str
+    title: str
+    unit: UnitOfMeasure
+    target: Decimal | None
+    """In base units; None when the target is the sum of the members' targets."""
+    metric: str | None = None
+    """The metric that measures it; None for a key result tracked by check-ins."""
+    direction: Direction = Direction.AT_LEAST
+    baseline: Decimal = Decimal(0)
+    band: Decimal | None = None
+    """For ``within``: the half-width of the band around the target, in base units."""
+    weight: Decimal = attrs.field(default=Decimal(1), validator=_positive)
+    milestones: tuple[Milestone, ...] = ()
+    scope: Scope = Scope.OWNER
+    member_targets: Mapping[str, Decimal] = attrs.field(
+        factory=dict, converter=_frozen_mapping
+    )
+
+    def __attrs_post_init__(self) -> None:
+        # Milestone order is checked against the plan's phases, which only the plan knows.
+        if self.direction is Direction.WITHIN and self.band is None:
+            raise ValueError(f"key result {self.id}: a 'within' key result needs a band")
+        if self.target is None and not self.member_targets:
+            raise ValueError(f"key result {self.id}: needs a target or members' targets")
+
+    @property
+    def key(self) -> str:
+        return self.id.rpartition(".")[2]
+
+    @property
+    def effective_target(self) -> Decimal:
+        """The declared target, or the sum of the members' where none is declared."""
+        if self.target is not None:
+            return self.target
+        return sum(self.member_targets.values(), Decimal(0))
+
+
+@attrs.frozen
+class Objective:
+    id: str
+    title: str
+    owner: str
+    """A unit id or a person id."""
+    weight: Decimal = attrs.field(default=Decimal(1), validator=_positive)
+    key_results: tuple[KeyResult, ...] = ()
+
+
+# --------------------------------------------------------------------- budgets
+
+
+@attrs.frozen
+class BudgetLine:
+    id: str
+    name: str
+    owner: str
+    amount: Decimal
+    """In 元."""
+    schedule: tuple[Milestone, ...] = ()
+    """Cumulative share of the amount planned to be spent by each phase's end."""
+    key_results: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_frozen_mapping)
+    """Linked key results and the share of the line's spend attributed to each."""
+    threshold: Decimal | None = None
+    """How far spend may run ahead of results before the breaker trips; None: the plan's."""
+    market_activity: bool = False
+    dual_signoff: bool = False
+
+    def __attrs_post_init__(self) -> None:
+        if self.amount < 0:
+            raise ValueError(f"budget line {self.id}: amount must not be negative")
+
+
+@attrs.frozen
+class Budget:
+    lines: tuple[BudgetLine, ...] = ()
+    total: Decimal | None = None
+    """The declared total, in 元; checked against the sum of the lines."""
+    expected_revenue: Decimal | None = None
+    threshold: Decimal = Decimal("0.10")
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal(0))
+
+
+# --------------------------------------------------------------------- scoring
+
+
+@attrs.frozen
+class ScoreComponent:
+    metric: str
+    weight: Decimal = attrs.field(validator=_positive)
+    standard: Decimal = attrs.field(validator=_positive)
+    """What a full score needs in one scoring period, in base units."""
+
+
+@attrs.frozen
+class ScoringPolicy:
+    """How a person's score is computed each period: Σ weight × actual / standard."""
+
+    id: str
+    name: str
+    components: tuple[ScoreComponent, ...]
+    roles: tuple[str, ...] = ()
+    people: tuple[str, ...] = ()
+    grain: Grain = Grain.MONTH
+    cap: Decimal | None = None
+    floor: Decimal | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.cap is not None and self.floor is not None and self.floor > self.cap:
+            raise ValueError(f"scoring policy {self.id}: floor is above cap")
+
+
+# --------------------------------------------------------------------- metrics
+
+
+@attrs.frozen
+class MetricSpec:
+    """A metric a plugin can collect. Values are reported in the base unit of ``unit``."""
+
+    name: str
+    label_en: str
+    label_zh: str
+    kind: MetricKind
+    unit: UnitOfMeasure
+    direction: Direction = Direction.AT_LEAST
+    description: str = ""
+    numerator_over_time: OverTime = OverTime.SUM
+    denominator_over_time: OverTime = OverTime.SUM
+
+    @property
+    def dimension(self) -> Dimension:
+        return self.unit.dimension
+
+
+@attrs.frozen
+class Observation:
+    """One figure for one subject (person or unit) and one period."""
+
+    metric: str
+    subject: str
+    period: str
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    source: str = ""
+    """Where it came from, precise enough to find the rows again."""
+
+    def problems(self, spec: MetricSpec) -> list[str]:
+        """What is wrong with this observation for ``spec``; empty when it is sound."""
+        if spec.kind is MetricKind.RATIO:
+            if self.numerator is None or self.denominator is None:
+                return ["a ratio metric needs numerator and denominator"]
+            parts = {"numerator": self.numerator, "denominator": self.denominator}
+            found = [f"{k} is {v}" for k, v in parts.items() if not math.isfinite(v)]
+            if found:
+                return found
+            if self.denominator < 0:
+                return [f"denominator is negative ({self.denominator})"]
+            if self.denominator == 0 and self.numerator != 0:
+                return [f"denominator is 0 with numerator {self.numerator}"]
+            return []
+        if self.value is None:
+            return [f"a {spec.kind.value} metric needs a value"]
+        if not math.isfinite(self.value):
+            return [f"value is {self.value}"]
+        if spec.dimension is Dimension.COUNT and spec.kind is MetricKind.STOCK and self.value < 0:
+            return [f"a count cannot be negative ({self.value})"]
+        return []
+
+
+# ------------------------------------------------------------------------ plan
+
+
+@attrs.frozen
+class Plan:
+    id: str
+    name: str
+    year: int
+    start: dt.date
+    end: dt.date
+    top: str
+    """The unit the plan is for; the default subject of reports."""
+    grain: Grain = Grain.WEEK
+    units: tuple[OrgUnit, ...] = ()
+    people: tuple[Person, ...] = ()
+    phases: tuple[Phase, ...] = ()
+    objectives: tuple[Objective, ...] = ()
+    budget: Budget = Budget()
+    scoring: tuple[ScoringPolicy, ...] = ()
+
+    @cached_property
+    def units_by_id(self) -> Mapping[str, OrgUnit]:
+        return {u.id: u for u in self.units}
+
+    @cached_property
+    def people_by_id(self) -> Mapping[str, Person]:
+        return {p.id: p for p in self.people}
+
+    @cached_property
+    def key_results_by_id(self) -> Mapping[str, KeyResult]:
+        return {kr.id: kr for o in self.objectives for kr in o.key_results}
+
+    @cached_property
+    def _children(self) -> Mapping[str, tuple[str, ...]]:
+        children: dict[str, list[str]] = {}
+        for unit in self.units:
+            if unit.parent is not None:
+                children.setdefault(unit.parent, []).append(unit.id)
+        return {k: tuple(v) for k, v in children.items()}
+
+    def child_units(self, unit_id: str) -> tuple[OrgUnit, ...]:
+        return tuple(self.units_by_id[c] for c in self._children.get(unit_id, ()))
+
+    def subtree(self, unit_id: str) -> Iterator[OrgUnit]:
+        """The unit and every unit below it, parents before children."""
+        yield self.units_by_id[unit_id]
+        for child in self._children.get(unit_id, ()):
+            yield from self.subtree(child)
+
+    def people_under(self, unit_id: str) -> tuple[Person, ...]:
+        """Everyone in the unit or any unit below it."""
+        inside = {u.id for u in self.subtree(unit_id)}
+        return tuple(p for p in self.people if p.unit in inside)
+
+    def phase_on(self, day: dt.date) -> Phase | None:
+        return next((p for p in self.phases if day in p), None)

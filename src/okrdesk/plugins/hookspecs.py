@@ -1,0 +1,107 @@
+"""The hooks an okrdesk plugin can implement.
+
+A plugin is a module (or any object) with functions marked ``@hookimpl``.
+It is found through the ``okrdesk`` entry-point group, a ``*.py`` file in a
+workspace's ``plugins/`` folder, or is built in. See docs/plugins.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any, Protocol
+
+import attrs
+import pluggy
+
+from okrdesk.model import MetricSpec, OrgUnit, Person, Plan
+from okrdesk.periods import Period
+
+hookspec = pluggy.HookspecMarker("okrdesk")
+hookimpl = pluggy.HookimplMarker("okrdesk")
+
+
+@attrs.frozen
+class CollectRequest:
+    """What the host asks one plugin to collect."""
+
+    metrics: tuple[MetricSpec, ...]
+    """The metrics wanted, all of them declared by this plugin."""
+    people: tuple[Person, ...]
+    """Everyone the plan knows; observations for anyone else are refused."""
+    units: tuple[OrgUnit, ...]
+    periods: tuple[Period, ...]
+    """The periods wanted, in order, none of them after ``through``."""
+    through: dt.date
+    """Collect nothing dated after this day, even inside the last period."""
+    settings: Mapping[str, Any]
+    """The plugin's own table from the workspace's okrdesk.toml: ``[sources.<plugin name>]``."""
+    workspace: Path
+    """The workspace folder; relative paths in ``settings`` are relative to it."""
+
+
+class Emit(Protocol):
+    """Hands one observation to the host, which checks it before storing it.
+
+    Give ``value`` for stock and flow metrics, ``numerator`` and ``denominator``
+    for ratio metrics, all in the base unit of the metric (元, plain counts,
+    fractions). ``source`` says where the figure came from precisely enough to
+    find the rows again, for example ``"trades.csv rows 18-240"``.
+    """
+
+    def __call__(
+        self,
+        metric: str,
+        subject: str,
+        period: str,
+        *,
+        value: float | None = None,
+        numerator: float | None = None,
+        denominator: float | None = None,
+        source: str = "",
+    ) -> None: ...
+
+
+# -------------------------------------------------------------------- metrics
+
+
+@hookspec
+def okrdesk_metrics(register: Callable[[MetricSpec], None], settings: Mapping[str, Any]) -> None:
+    """Declare the metrics this plugin can collect.
+
+    Call ``register(spec)`` once for each metric. ``settings`` is the plugin's
+    own ``[sources.<plugin name>]`` table from okrdesk.toml (empty when there
+    is none); most plugins declare a fixed list and need not take it. Metric
+    names are global: two plugins declaring the same name is an error
+    reported for both, and neither is used.
+    """
+
+
+# ----------------------------------------------------------------- collection
+
+
+@hookspec
+def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
+    """Collect observations for ``request.metrics`` over ``request.periods``.
+
+    Call ``emit`` once per metric, subject (a person id, or a unit id for
+    figures known only for a whole unit) and period. Leave out a subject and
+    period with no data rather than emitting zero. Raise an exception (any)
+    when the sources cannot be read; the host reports it by plugin name and
+    carries on with the other plugins.
+    """
+
+
+# ----------------------------------------------------------------------- demo
+
+
+@hookspec
+def okrdesk_demo_data(plan: Plan, workspace: Path, through: dt.date) -> Mapping[str, Any] | None:
+    """Write sample source data for ``okrdesk demo`` and say how to read it.
+
+    Write files only inside ``workspace``, covering ``plan``'s people from
+    the plan's start to ``through``. Return the settings table that
+    ``okrdesk.toml`` should hold under ``[sources.<plugin name>]`` to read
+    them, or None when the plugin has nothing to contribute.
+    """

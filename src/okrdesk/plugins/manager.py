@@ -1,0 +1,248 @@
+"""Find plugins, load them one at a time, and keep one broken plugin from
+taking a run down.
+
+Plugins come from three places: built-in modules, the ``okrdesk`` entry-point
+group of installed packages, and ``*.py`` files in the workspace's
+``plugins/`` folder. ``OKRDESK_LOAD_PLUGINS`` (comma-separated names; empty:
+none) limits which of the installed and local ones load.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.metadata
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import attrs
+import pluggy
+
+from okrdesk import __version__
+from okrdesk.model import MetricSpec
+from okrdesk.plugins import hookspecs
+
+ENTRY_POINT_GROUP = "okrdesk"
+ALLOW_ENV = "OKRDESK_LOAD_PLUGINS"
+BUILTIN_PLUGINS: tuple[str, ...] = ()
+
+BUILTIN = "built-in"
+ENTRY_POINT = "entry point"
+LOCAL = "local file"
+
+
+@attrs.define
+class PluginRecord:
+    """One plugin as a user sees it in ``okrdesk plugins``."""
+
+    name: str
+    origin: str
+    location: str
+    version: str = ""
+    metrics: list[str] = attrs.Factory(list)
+    errors: list[str] = attrs.Factory(list)
+    plugin: object | None = None
+    declared: list[MetricSpec] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _allowed() -> set[str] | None:
+    raw = os.environ.get(ALLOW_ENV)
+    if raw is None:
+        return None
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
+def describe_error(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+class PluginHost:
+    """The loaded plugins, their metrics, and every error they gave."""
+
+    def __init__(
+        self,
+        local_folder: Path | None = None,
+        *,
+        sources: Mapping[str, Mapping[str, Any]] | None = None,
+        entry_points: bool | None = None,
+        builtins: Iterable[str] = BUILTIN_PLUGINS,
+    ) -> None:
+        self.pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
+        self.pm.add_hookspecs(hookspecs)
+        self.records: dict[str, PluginRecord] = {}
+        self.metrics: dict[str, MetricSpec] = {}
+        self.owners: dict[str, str] = {}
+        """Which plugin declared each metric."""
+        # The test suite must not pick up whatever plugins the machine has
+        # installed; a test that wants entry points asks for them.
+        self._entry_points = (
+            not hasattr(sys, "_called_from_test") if entry_points is None else entry_points
+        )
+        self._local_folder = local_folder
+        self.sources: Mapping[str, Mapping[str, Any]] = sources or {}
+        self._builtins = tuple(builtins)
+        self._loaded = False
+
+    # ---------------------------------------------------------------- loading
+
+    def load(self) -> PluginHost:
+        """Load every plugin once; later calls do nothing."""
+        if self._loaded:
+            return self
+        self._loaded = True
+        allowed = _allowed()
+        for module_name in self._builtins:
+            self._add(module_name, BUILTIN, module_name, __version__,
+                      lambda m=module_name: importlib.import_module(m))  # fmt: skip
+        if self._entry_points:
+            for ep in sorted(
+                importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name
+            ):
+                if allowed is None or ep.name in allowed:
+                    version = ep.dist.version if ep.dist is not None else ""
+                    self._add(ep.name, ENTRY_POINT, ep.value, version, ep.load)
+        if self._local_folder is not None and self._local_folder.is_dir():
+            for path in sorted(self._local_folder.glob("*.py")):
+                if allowed is None or path.stem in allowed:
+                    self._add(path.stem, LOCAL, str(path), "", lambda p=path: _import_file(p))
+        self._declare_metrics()
+        return self
+
+    def register(self, plugin: object, name: str, origin: str = BUILTIN) -> PluginRecord:
+        """Add an already imported plugin object (used by ``okrdesk.testing``)."""
+        record = self._add(name, origin, repr(plugin), "", lambda: plugin)
+        self._declare_metrics()
+        return record
+
+    def unregister(self, name: str) -> None:
+        record = self.records.pop(name, None)
+        if record is not None and record.plugin is not None:
+            self.pm.unregister(record.plugin)
+        for metric in [m for m, owner in self.owners.items() if owner == name]:
+            del self.owners[metric]
+            self.metrics.pop(metric, None)
+
+    def _add(
+        self, name: str, origin: str, location: str, version: str, importer: Callable[[], Any]
+    ) -> PluginRecord:
+        record = PluginRecord(name, origin, location, version)
+        if name in self.records:
+            record.errors.append(
+                f'a plugin named "{name}" is already loaded from {self.records[name].location}'
+            )
+            self.records[f"{name} ({origin})"] = record
+            return record
+        self.records[name] = record
+        try:
+            plugin = importer()
+        except BaseException as error:  # noqa: BLE001 - a plugin may raise anything on import
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            record.errors.append(f"failed to import: {describe_error(error)}")
+            return record
+        record.version = record.version or str(getattr(plugin, "__version__", ""))
+        try:
+            self.pm.register(plugin, name=name)
+            self.pm.check_pending()
+        except Exception as error:
+            record.errors.append(f"not a valid plugin: {describe_error(error)}")
+            if self.pm.is_registered(plugin):
+                self.pm.unregister(plugin)
+            return record
+        record.plugin = plugin
+        return record
+
+    def _declare_metrics(self) -> None:
+        for name, impl in self.implementations("okrdesk_metrics"):
+            record = self.records[name]
+            if record.declared is None:
+                settings = self.sources.get(name, {})
+                record.declared = self._declared_by(record, impl, settings)
+        claims: dict[str, list[tuple[str, MetricSpec]]] = {}
+        for record in self.records.values():
+            for spec in record.declared or ():
+                claims.setdefault(spec.name, []).append((record.name, spec))
+        self.metrics.clear()
+        self.owners.clear()
+        for metric, found in claims.items():
+            owners = sorted({owner for owner, _ in found})
+            if len(owners) > 1:
+                for owner in owners:
+                    others = ", ".join(o for o in owners if o != owner)
+                    message = f'metric "{metric}" is also declared by {others}; neither is used'
+                    if message not in self.records[owner].errors:
+                        self.records[owner].errors.append(message)
+                continue
+            self.metrics[metric] = found[0][1]
+            self.owners[metric] = owners[0]
+        for record in self.records.values():
+            record.metrics = sorted(m for m, owner in self.owners.items() if owner == record.name)
+
+    @staticmethod
+    def _declared_by(
+        record: PluginRecord, impl: Callable[..., Any], record_settings: Mapping[str, Any]
+    ) -> list[MetricSpec]:
+        found: list[MetricSpec] = []
+
+        def register(spec: MetricSpec) -> None:
+            if not isinstance(spec, MetricSpec):
+                raise TypeError(f"register() takes a MetricSpec, not {type(spec).__name__}")
+            found.append(spec)
+
+        try:
+            impl(register=register, settings=record_settings)
+        except Exception as error:
+            record.errors.append(f"okrdesk_metrics failed: {describe_error(error)}")
+            return []
+        return found
+
+    def implementations(self, hook: str) -> list[tuple[str, Callable[..., Any]]]:
+        """(plugin name, callable) for each plugin implementing ``hook``, to call one by one.
+
+        The callable takes the hook's arguments by keyword and passes on only
+        those the implementation asks for, as pluggy itself would.
+        """
+        caller = getattr(self.pm.hook, hook)
+        names = {id(p): n for n, p in self.pm.list_name_plugin()}
+        return [
+            (names[id(impl.plugin)], _taking_only(impl.function, impl.argnames))
+            for impl in caller.get_hookimpls()
+        ]
+
+    @property
+    def broken(self) -> list[PluginRecord]:
+        return [r for r in self.records.values() if not r.ok]
+
+    def metric_catalog(self) -> Mapping[str, MetricSpec]:
+        return self.load().metrics
+
+
+def _taking_only(function: Callable[..., Any], argnames: tuple[str, ...]) -> Callable[..., Any]:
+    def call(**kwargs: Any) -> Any:
+        return function(**{k: v for k, v in kwargs.items() if k in argnames})
+
+    return call
+
+
+def _import_file(path: Path) -> ModuleType:
+    module_name = f"okrdesk_local_plugins.{path.stem}"
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[module_name] = module
+    try:
+        spec.loader.exec_module(module)
+    except BaseException:
+        del sys.modules[module_name]
+        raise
+    return module

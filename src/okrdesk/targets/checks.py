@@ -1,0 +1,273 @@
+"""Checks that need every target file at once: ids, references, the org tree,
+phases, milestones, metrics and budget totals."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from okrdesk import model
+from okrdesk.targets.reader import Report, Where, suggest
+from okrdesk.targets.schema import Draft, Located, PlanHeader
+from okrdesk.units import UNITS
+
+
+def check_all(draft: Draft, report: Report, metrics: Mapping[str, model.MetricSpec] | None) -> None:
+    known = _check_ids(draft, report)
+    # An unreadable file may define what the others refer to: until it reads,
+    # "no such id" would only be noise.
+    if "files" not in draft.incomplete:
+        _check_references(draft, report, known)
+    _check_org_tree(draft, report)
+    _check_members(draft, report)
+    if draft.plans and "phases" not in draft.incomplete:
+        _check_phases(draft.plans[0].value, draft.phases, report)
+    _check_milestones(draft, report)
+    if metrics is not None:
+        _check_metrics(draft, report, metrics)
+    _check_budget(draft, report)
+
+
+def _first_seen(where: Where) -> str:
+    return f"{where.file.display}:{where.line}"
+
+
+def _check_ids(draft: Draft, report: Report) -> dict[str, dict[str, Where]]:
+    """Ids by kind; a second definition of an id is a problem at the second place."""
+    known: dict[str, dict[str, Where]] = {
+        k: {} for k in ("unit", "person", "phase", "objective", "key_result", "line", "policy")
+    }
+    org: dict[str, Where] = {}
+
+    def claim(kind: str, ident: str, where: Where, namespace: dict[str, Where]) -> None:
+        at = where.key("id")
+        if ident in namespace:
+            report.problems.append(
+                at.problem(f'duplicate id "{ident}"; already defined at {_first_seen(namespace[ident])}')
+            )
+            return
+        namespace[ident] = where
+        known[kind][ident] = where
+
+    for unit in draft.units:
+        claim("unit", unit.value.id, unit.where, org)
+    for person in draft.people:
+        claim("person", person.value.id, person.where, org)
+    groups: Iterable[tuple[str, list[Located[model.Phase]] | list[Located[model.Objective]]
+                           | list[Located[model.KeyResult]] | list[Located[model.BudgetLine]]
+                           | list[Located[model.ScoringPolicy]]]] = (
+        ("phase", draft.phases),
+        ("objective", draft.objectives),
+        ("key_result", draft.key_results),
+        ("line", draft.budget_lines),
+        ("policy", draft.scoring),
+    )  # fmt: skip
+    for kind, items in groups:
+        for item in items:
+            claim(kind, item.value.id, item.where, known[kind])
+    for later in draft.plans[1:]:
+        report.problems.append(
+            later.where.problem(f"a second [plan] table; the plan is at {_first_seen(draft.plans[0].where)}")
+        )
+    return known
+
+
+_KIND_NAMES = {
+    "unit": "unit",
+    "person": "person",
+    "phase": "phase",
+    "key_result": "key result",
+}
+
+
+def _check_references(draft: Draft, report: Report, known: dict[str, dict[str, Where]]) -> None:
+    for ref in draft.references:
+        if any(ref.id in known[kind] or (kind, ref.id) in draft.written_ids for kind in ref.kinds):
+            continue
+        names = " or ".join(_KIND_NAMES[k] for k in ref.kinds)
+        choices = [ident for kind in ref.kinds for ident in known[kind]]
+        report.problems.append(ref.where.problem(f'no {names} "{ref.id}"{suggest(ref.id, choices)}'))
+
+
+def _check_org_tree(draft: Draft, report: Report) -> None:
+    parents = {u.value.id: u.value.parent for u in draft.units}
+    where = {u.value.id: u.where for u in draft.units}
+    reported: set[str] = set()
+    for start in parents:
+        path: list[str] = []
+        unit: str | None = start
+        while unit is not None and unit in parents and unit not in path:
+            path.append(unit)
+            unit = parents[unit]
+        if unit is not None and unit in path:
+            cycle = path[path.index(unit) :]
+            if reported.isdisjoint(cycle):
+                reported.update(cycle)
+                loop = " → ".join([*cycle, unit])
+                first = min(cycle, key=lambda u: (where[u].file.display, where[u].line))
+                report.problems.append(
+                    where[first].key("parent").problem(f"the org tree has a cycle: {loop}")
+                )
+
+
+def _below(draft: Draft, owner: str) -> set[str]:
+    """Ids of every unit and person below ``owner`` (not the owner itself)."""
+    children: dict[str, list[str]] = {}
+    for unit in draft.units:
+        if unit.value.parent is not None:
+            children.setdefault(unit.value.parent, []).append(unit.value.id)
+    for person in draft.people:
+        children.setdefault(person.value.unit, []).append(person.value.id)
+    found: set[str] = set()
+    todo = list(children.get(owner, ()))
+    while todo:
+        ident = todo.pop()
+        if ident not in found:
+            found.add(ident)
+            todo.extend(children.get(ident, ()))
+    return found
+
+
+def _check_members(draft: Draft, report: Report) -> None:
+    people = {p.value.id for p in draft.people}
+    below: dict[str, set[str]] = {}
+    for entry in draft.member_targets:
+        if entry.owner in people:
+            report.problems.append(
+                entry.where.problem(f'the owner "{entry.owner}" is a person and has no members')
+            )
+            continue
+        members = below.setdefault(entry.owner, _below(draft, entry.owner))
+        if entry.member not in members:
+            report.problems.append(
+                entry.where.problem(
+                    f'"{entry.member}" is not a unit or person below "{entry.owner}"'
+                    f"{suggest(entry.member, members)}"
+                )
+            )
+
+
+def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], report: Report) -> None:
+    ordered = sorted(phases, key=lambda p: (p.value.start, p.value.end))
+    day = dt.timedelta(days=1)
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        e, x = earlier.value, later.value
+        if x.start <= e.end:
+            report.problems.append(
+                later.where.key("start").problem(
+                    f"phase {x.id} starts {x.start}, before phase {e.id} ends ({e.end}); "
+                    "phases must not overlap"
+                )
+            )
+        elif x.start > e.end + day:
+            report.problems.append(
+                later.where.key("start").problem(
+                    f"the days from {e.end + day} to {x.start - day} belong to no phase; "
+                    f"phase {x.id} should start {e.end + day}"
+                )
+            )
+    for phase in ordered:
+        p = phase.value
+        if p.start < plan.start or p.end > plan.end:
+            report.problems.append(
+                phase.where.problem(
+                    f"phase {p.id} ({p.start} to {p.end}) runs outside the plan "
+                    f"({plan.start} to {plan.end})"
+                )
+            )
+    if ordered and ordered[0].value.start > plan.start:
+        first = ordered[0]
+        report.problems.append(
+            first.where.key("start").problem(
+                f"the plan starts {plan.start} but its first phase only {first.value.start}"
+            )
+        )
+    if ordered and ordered[-1].value.end < plan.end:
+        last = ordered[-1]
+        report.problems.append(
+            last.where.key("end").problem(
+                f"the plan ends {plan.end} but its last phase already {last.value.end}"
+            )
+        )
+
+
+def _check_milestones(draft: Draft, report: Report) -> None:
+    order = {p.value.id: p.value.start for p in draft.phases}
+    for entry in draft.milestone_sets:
+        known = sorted((m for m in entry.value if m.phase in order), key=lambda m: order[m.phase])
+        for earlier, later in zip(known, known[1:], strict=False):
+            if later.fraction < earlier.fraction:
+                report.problems.append(
+                    entry.where.key(later.phase).problem(
+                        f"{later.fraction} is less than {earlier.fraction} at {earlier.phase}; "
+                        "milestones are cumulative and must not decrease"
+                    )
+                )
+
+
+def _check_metrics(
+    draft: Draft, report: Report, metrics: Mapping[str, model.MetricSpec]
+) -> None:
+    for use in draft.metric_uses:
+        spec = metrics.get(use.metric)
+        if spec is None:
+            offered = ", ".join(sorted(metrics)) or "none"
+            report.problems.append(
+                use.where.problem(
+                    f'no loaded plugin provides metric "{use.metric}"'
+                    f"{suggest(use.metric, metrics)}; available: {offered}"
+                )
+            )
+            continue
+        if use.unit is not None and use.unit.dimension is not spec.dimension:
+            fitting = [s for s, u in UNITS.items() if u.dimension is spec.dimension]
+            report.problems.append(
+                use.unit_where.problem(
+                    f'unit "{use.unit.symbol}" does not fit metric "{use.metric}", '
+                    f"which is measured in {spec.dimension.value}; use one of: {', '.join(fitting)}"
+                )
+            )
+        if not use.direction_given and spec.direction is not model.Direction.AT_LEAST:
+            report.problems.append(
+                use.where.problem(
+                    f'"{use.metric}" is better when lower; say direction = "{spec.direction.value}" '
+                    '(or "at_least" if you really mean it)'
+                )
+            )
+
+
+def _check_budget(draft: Draft, report: Report) -> None:
+    seen: dict[str, Where] = {}
+    for settings in draft.budget_settings:
+        for key in settings.value:
+            if key in seen:
+                report.problems.append(
+                    settings.where.key(key).problem(
+                        f"already set at {_first_seen(seen[key].key(key))}; set it once"
+                    )
+                )
+            else:
+                seen[key] = settings.where
+    if "total" not in seen or {"budget", "files"} & draft.incomplete:
+        return
+    total = next(s.value["total"] for s in draft.budget_settings if "total" in s.value)
+    lines = sum((line.value.amount for line in draft.budget_lines), Decimal(0))
+    where = seen["total"].key("total")
+    if lines > total:
+        report.problems.append(
+            where.problem(
+                f"the budget lines add up to {_wan(lines)}万元, more than the total of {_wan(total)}万元"
+            )
+        )
+    elif lines < total:
+        report.warnings.append(
+            where.problem(
+                f"{_wan(total - lines)}万元 of the {_wan(total)}万元 total is not allocated to any line"
+            )
+        )
+
+
+def _wan(amount: Decimal) -> str:
+    return f"{(amount / 10_000).normalize():f}"
+

@@ -1,0 +1,159 @@
+"""Read a workspace's target files into a Plan, reporting every problem at once.
+
+Files are read as bytes and parsed with ``tomllib``: nothing in them is ever
+executed. A file that cannot be read (not UTF-8, too large, not TOML) is one
+problem with its position; the other files are still checked.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from okrdesk import model
+from okrdesk.errors import Problem, ValidationFailed, display_path
+from okrdesk.targets.checks import check_all
+from okrdesk.targets.locate import KeyLocator
+from okrdesk.targets.reader import Report, SourceFile
+from okrdesk.targets.schema import Draft, read_file
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+_AT_END = re.compile(r"\s*\(at end of document\)$")
+
+
+@attrs.frozen
+class LoadResult:
+    plan: model.Plan | None
+    problems: tuple[Problem, ...]
+    warnings: tuple[Problem, ...]
+    files: tuple[str, ...]
+
+
+def parse_toml_file(path: Path, root: Path, report: Report) -> SourceFile | None:
+    """Parse one TOML file; every way it can be unreadable becomes one problem."""
+    shown = display_path(path, root)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        report.problems.append(
+            Problem(shown, 0, "", f"the file is {size / 1024 / 1024:.1f} MB; target files are "
+                    f"limited to {MAX_FILE_BYTES // 1024 // 1024} MB. Is it really a target file?")
+        )  # fmt: skip
+        return None
+    raw = path.read_bytes()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+        report.warnings.append(
+            Problem(shown, 1, "", "the file starts with a byte-order mark (BOM); it was ignored")
+        )
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        report.problems.append(
+            Problem(shown, line, "", f"not UTF-8 text (byte 0x{raw[error.start]:02x}); "
+                    "save the file as UTF-8")
+        )  # fmt: skip
+        return None
+    if not text.strip():
+        report.warnings.append(Problem(shown, 0, "", "the file is empty"))
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        report.problems.append(_syntax_problem(shown, text, str(error)))
+        return None
+    return SourceFile(path, shown, KeyLocator(text), data)
+
+
+def _syntax_problem(shown: str, text: str, message: str) -> Problem:
+    match = _POSITION.search(message)
+    if match:
+        line, column = int(match.group(1)), int(match.group(2))
+        detail = message[: match.start()]
+        return Problem(shown, line, "", f"TOML syntax: {detail.lower()} (column {column})")
+    detail = _AT_END.sub("", message)
+    return Problem(shown, text.count("\n") + 1, "", f"TOML syntax: {detail.lower()} at the end")
+
+
+def target_files(targets: Path) -> list[Path]:
+    return sorted(p for p in targets.glob("*.toml") if p.is_file())
+
+
+def load_plan(
+    root: Path,
+    metrics: Mapping[str, model.MetricSpec] | None = None,
+    targets: Path | None = None,
+) -> LoadResult:
+    """Read every ``targets/*.toml`` of the workspace at ``root``.
+
+    ``metrics`` is the catalog of metrics the loaded plugins provide; with
+    None, metric names are not checked.
+    """
+    targets = targets or root / "targets"
+    report = Report()
+    files = target_files(targets) if targets.is_dir() else []
+    shown = display_path(targets, root)
+    if not files:
+        report.problems.append(
+            Problem(shown, 0, "", "no target files (*.toml) found; `okrdesk init` makes a workspace")
+        )
+    draft = Draft()
+    for path in files:
+        source = parse_toml_file(path, root, report)
+        if source is None:
+            draft.incomplete.add("files")
+        else:
+            read_file(source, draft, report)
+    if files and not draft.plans and not report.problems:
+        report.problems.append(
+            Problem(shown, 0, "plan", "missing; one target file needs a [plan] table")
+        )
+    check_all(draft, report, metrics)
+    plan = _assemble(draft) if not report.problems else None
+    return LoadResult(
+        plan=plan,
+        problems=tuple(sorted(set(report.problems))),
+        warnings=tuple(sorted(set(report.warnings))),
+        files=tuple(display_path(p, root) for p in files),
+    )
+
+
+def load_plan_or_fail(root: Path, metrics: Mapping[str, model.MetricSpec] | None = None) -> model.Plan:
+    result = load_plan(root, metrics)
+    if result.plan is None:
+        raise ValidationFailed(result.problems)
+    return result.plan
+
+
+def _assemble(draft: Draft) -> model.Plan:
+    header = draft.plans[0].value
+    settings: dict[str, Any] = {}
+    for entry in draft.budget_settings:
+        settings.update(entry.value)
+    budget = model.Budget(
+        lines=tuple(line.value for line in draft.budget_lines),
+        total=settings.get("total"),
+        expected_revenue=settings.get("expected_revenue"),
+        threshold=settings.get("breaker_threshold", Decimal("0.10")),
+    )
+    return model.Plan(
+        id=header.id,
+        name=header.name,
+        year=header.year,
+        start=header.start,
+        end=header.end,
+        top=header.unit,
+        grain=header.grain,
+        units=tuple(u.value for u in draft.units),
+        people=tuple(p.value for p in draft.people),
+        phases=tuple(sorted((p.value for p in draft.phases), key=lambda p: p.start)),
+        objectives=tuple(o.value for o in draft.objectives),
+        budget=budget,
+        scoring=tuple(s.value for s in draft.scoring),
+    )

@@ -1,0 +1,204 @@
+"""Typed reads from parsed TOML that report problems instead of raising.
+
+A ``Table`` wraps one TOML table with its location. Each accessor checks the
+type, reports a located ``Problem`` when it is wrong, and returns None, so one
+pass over a file finds every mistake in it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Collection, Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TypeVar
+
+import attrs
+
+from okrdesk.errors import Problem
+from okrdesk.targets.locate import KeyLocator, KeyPath
+
+T = TypeVar("T")
+
+
+@attrs.define
+class Report:
+    """Problems (which fail validation) and warnings (which do not), in one place."""
+
+    problems: list[Problem] = attrs.Factory(list)
+    warnings: list[Problem] = attrs.Factory(list)
+
+
+@attrs.frozen
+class SourceFile:
+    path: Path
+    display: str
+    locator: KeyLocator
+    data: dict[str, Any]
+
+
+@attrs.frozen
+class Where:
+    """A key path inside one file, and how to show it to a person."""
+
+    file: SourceFile
+    path: KeyPath = ()
+    label: str = ""
+
+    @property
+    def line(self) -> int:
+        return self.file.locator.line_of(self.path) if self.path else 0
+
+    def key(self, key: str) -> Where:
+        return Where(self.file, (*self.path, key), f"{self.label}.{key}" if self.label else key)
+
+    def item(self, index: int, name: object) -> Where:
+        shown = name if isinstance(name, str) and name else index
+        return Where(self.file, (*self.path, index), f"{self.label}[{shown}]")
+
+    def problem(self, message: str) -> Problem:
+        return Problem(self.file.display, self.line, self.label, message)
+
+
+def describe(value: object) -> str:
+    """How a TOML value's type reads in a message."""
+    if isinstance(value, bool):
+        return f"a boolean ({str(value).lower()})"
+    if isinstance(value, int | Decimal | float):
+        return f"a number ({value})"
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f"a string ({shown!r})"
+    if isinstance(value, dt.datetime):
+        return f"a date-time ({value.isoformat()})"
+    if isinstance(value, dt.date):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return type(value).__name__
+
+
+def suggest(word: str, choices: Collection[str]) -> str:
+    """' (did you mean "x"?)' when a close match exists, else ''."""
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f' (did you mean "{close[0]}"?)' if close else ""
+
+
+class Table:
+    """One TOML table, read key by key with type checks."""
+
+    def __init__(
+        self,
+        where: Where,
+        data: dict[str, Any],
+        report: Report,
+        known: Collection[str],
+        required: Collection[str] = (),
+    ) -> None:
+        self.where = where
+        self.data = data
+        self.report = report
+        self.ok = True
+        for key in data:
+            if key not in known:
+                self.fail(
+                    where.key(key),
+                    f"unknown key{suggest(key, known)}; expected one of: {', '.join(known)}",
+                )
+        for key in required:
+            if key not in data:
+                self.fail(where.key(key), "missing; this key is required")
+
+    def fail(self, where: Where, message: str) -> None:
+        self.ok = False
+        self.report.problems.append(where.problem(message))
+
+    def _get(self, key: str, kinds: tuple[type, ...], expected: str) -> Any:
+        if key not in self.data:
+            return None
+        value = self.data[key]
+        wrong_bool = isinstance(value, bool) and bool not in kinds
+        if not isinstance(value, kinds) or wrong_bool or _is_datetime_for_date(value, kinds):
+            self.fail(self.where.key(key), f"expected {expected}, got {describe(value)}")
+            return None
+        return value
+
+    def text(self, key: str) -> str | None:
+        value: str | None = self._get(key, (str,), "a string")
+        if value is not None and not value.strip():
+            self.fail(self.where.key(key), "must not be empty")
+            return None
+        return value
+
+    def number(self, key: str) -> Decimal | None:
+        value = self._get(key, (int, Decimal), "a number")
+        if value is None:
+            return None
+        number = Decimal(value)
+        if not number.is_finite():
+            self.fail(self.where.key(key), f"expected a finite number, got {value}")
+            return None
+        return number
+
+    def integer(self, key: str) -> int | None:
+        value: int | None = self._get(key, (int,), "a whole number")
+        return value
+
+    def flag(self, key: str) -> bool | None:
+        value: bool | None = self._get(key, (bool,), "true or false")
+        return value
+
+    def date(self, key: str) -> dt.date | None:
+        value: dt.date | None = self._get(key, (dt.date,), "a date such as 2026-03-31")
+        return value
+
+    def choice(self, key: str, choices: Collection[str]) -> str | None:
+        value = self.text(key)
+        if value is not None and value not in choices:
+            self.fail(
+                self.where.key(key),
+                f'"{value}" is not allowed{suggest(value, choices)}; '
+                f"expected one of: {', '.join(choices)}",
+            )
+            return None
+        return value
+
+    def strings(self, key: str) -> list[str] | None:
+        value: list[Any] | None = self._get(key, (list,), "an array of strings")
+        if value is None:
+            return None
+        good: list[str] = []
+        for index, item in enumerate(value):
+            if isinstance(item, str):
+                good.append(item)
+            else:
+                self.fail(
+                    self.where.key(key).item(index, None),
+                    f"expected a string, got {describe(item)}",
+                )
+        return good
+
+    def table(self, key: str) -> tuple[Where, dict[str, Any]] | None:
+        value: dict[str, Any] | None = self._get(key, (dict,), "a table")
+        return None if value is None else (self.where.key(key), value)
+
+    def tables(self, key: str) -> Iterator[tuple[Where, dict[str, Any]]]:
+        """The items of an array of tables, each with its location."""
+        value: list[Any] | None = self._get(key, (list,), f"an array of tables ([[{key}]])")
+        for index, item in enumerate(value or ()):
+            where = self.where.key(key).item(index, _id_of(item))
+            if isinstance(item, dict):
+                yield where, item
+            else:
+                self.fail(where, f"expected a table, got {describe(item)}")
+
+
+def _id_of(item: object) -> object:
+    return item.get("id") if isinstance(item, dict) else None
+
+
+def _is_datetime_for_date(value: object, kinds: tuple[type, ...]) -> bool:
+    return isinstance(value, dt.datetime) and dt.date in kinds and dt.datetime not in kinds

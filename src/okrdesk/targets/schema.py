@@ -1,0 +1,460 @@
+"""The shape of target files: which tables and keys exist and what they mean.
+
+Each ``read_*`` function reads one section of one file into model values and
+records every id it refers to, with where it was written, so that references
+across files are checked once all files are read (see ``checks``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
+
+import attrs
+
+from okrdesk import model
+from okrdesk.periods import Grain
+from okrdesk.targets.reader import Report, SourceFile, Table, Where
+from okrdesk.units import UNITS, UnitOfMeasure
+
+T = TypeVar("T")
+
+SECTIONS = ("plan", "phases", "units", "people", "objectives", "budget", "scoring")
+
+PLAN_KEYS = ("id", "name", "year", "start", "end", "unit", "grain")
+PHASE_KEYS = ("id", "name", "start", "end")
+UNIT_KEYS = ("id", "name", "level", "parent", "lead")
+PERSON_KEYS = ("id", "name", "unit", "role")
+OBJECTIVE_KEYS = ("id", "title", "owner", "weight", "key_results")
+KEY_RESULT_KEYS = (
+    "id", "title", "metric", "direction", "baseline", "target", "unit", "band",
+    "weight", "milestones", "scope", "members",
+)  # fmt: skip
+BUDGET_KEYS = ("unit", "total", "expected_revenue", "breaker_threshold", "lines")
+LINE_KEYS = (
+    "id", "name", "owner", "amount", "unit", "schedule", "key_results",
+    "breaker_threshold", "market_activity", "dual_signoff",
+)  # fmt: skip
+SCORING_KEYS = ("id", "name", "roles", "people", "period", "cap", "floor", "components")
+COMPONENT_KEYS = ("metric", "weight", "standard", "unit")
+
+DIRECTIONS = tuple(d.value for d in model.Direction)
+SCOPES = tuple(s.value for s in model.Scope)
+GRAINS = tuple(g.value for g in Grain)
+
+
+@attrs.frozen
+class Located(Generic[T]):
+    where: Where
+    value: T
+
+
+@attrs.frozen
+class Reference:
+    """An id written somewhere, which must name something of one of ``kinds``."""
+
+    where: Where
+    id: str
+    kinds: tuple[str, ...]
+
+
+@attrs.frozen
+class MemberTarget:
+    """A ``members`` entry: the member must sit below the key result's owner."""
+
+    where: Where
+    member: str
+    owner: str
+
+
+@attrs.frozen
+class MetricUse:
+    where: Where
+    unit_where: Where
+    metric: str
+    unit: UnitOfMeasure | None
+    direction_given: bool
+
+
+@attrs.frozen
+class PlanHeader:
+    id: str
+    name: str
+    year: int
+    start: dt.date
+    end: dt.date
+    unit: str
+    grain: Grain
+
+
+@attrs.define
+class Draft:
+    """Everything read from all target files, before cross-file checks."""
+
+    plans: list[Located[PlanHeader]] = attrs.Factory(list)
+    phases: list[Located[model.Phase]] = attrs.Factory(list)
+    units: list[Located[model.OrgUnit]] = attrs.Factory(list)
+    people: list[Located[model.Person]] = attrs.Factory(list)
+    objectives: list[Located[model.Objective]] = attrs.Factory(list)
+    key_results: list[Located[model.KeyResult]] = attrs.Factory(list)
+    milestone_sets: list[Located[tuple[model.Milestone, ...]]] = attrs.Factory(list)
+    budget_settings: list[Located[dict[str, Decimal]]] = attrs.Factory(list)
+    budget_lines: list[Located[model.BudgetLine]] = attrs.Factory(list)
+    scoring: list[Located[model.ScoringPolicy]] = attrs.Factory(list)
+    references: list[Reference] = attrs.Factory(list)
+    member_targets: list[MemberTarget] = attrs.Factory(list)
+    metric_uses: list[MetricUse] = attrs.Factory(list)
+    written_ids: set[tuple[str, str]] = attrs.Factory(set)
+    """(kind, id) of everything written, even where it had problems: a reference to
+    a broken key result is not also reported as a reference to a missing one."""
+    incomplete: set[str] = attrs.Factory(set)
+    """Sections where something could not be read, so totals over them mean nothing."""
+
+
+def read_file(source: SourceFile, draft: Draft, report: Report) -> None:
+    """Read every section of one parsed target file into ``draft``."""
+    root = Table(Where(source), source.data, report, SECTIONS)
+    if (plan := root.table("plan")) is not None:
+        _read_plan(*plan, draft, report)
+    for where, data in root.tables("phases"):
+        _read_phase(where, data, draft, report)
+    for where, data in root.tables("units"):
+        _read_unit(where, data, draft, report)
+    for where, data in root.tables("people"):
+        _read_person(where, data, draft, report)
+    for where, data in root.tables("objectives"):
+        _read_objective(where, data, draft, report)
+    if (budget := root.table("budget")) is not None:
+        _read_budget(*budget, draft, report)
+    for where, data in root.tables("scoring"):
+        _read_scoring(where, data, draft, report)
+
+
+def _safely(where: Where, report: Report, build: Any) -> Any:
+    """Build a model value; its own invariant checks become located problems."""
+    try:
+        return build()
+    except ValueError as error:
+        report.problems.append(where.problem(str(error)))
+        return None
+
+
+def _unit_of(table: Table, key: str = "unit") -> UnitOfMeasure | None:
+    symbol = table.choice(key, tuple(UNITS))
+    return None if symbol is None else UNITS[symbol]
+
+
+def _read_plan(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
+    t = Table(where, data, report, PLAN_KEYS, required=("id", "name", "year", "unit"))
+    plan_id, name, year, unit = t.text("id"), t.text("name"), t.integer("year"), t.text("unit")
+    grain = t.choice("grain", GRAINS) or Grain.WEEK.value
+    start, end = t.date("start"), t.date("end")
+    if year is not None and not 1900 < year < 2200:
+        t.fail(where.key("year"), f"{year} is not a plausible plan year")
+    if not t.ok or plan_id is None or name is None or year is None or unit is None:
+        return
+    start = start or dt.date(year, 1, 1)
+    end = end or dt.date(year, 12, 31)
+    if end < start:
+        t.fail(where.key("end"), f"the plan ends ({end}) before it starts ({start})")
+        return
+    draft.references.append(Reference(where.key("unit"), unit, ("unit",)))
+    header = PlanHeader(plan_id, name, year, start, end, unit, Grain(grain))
+    draft.plans.append(Located(where, header))
+
+
+def _read_phase(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
+    t = Table(where, data, report, PHASE_KEYS, required=PHASE_KEYS)
+    phase_id, name, start, end = t.text("id"), t.text("name"), t.date("start"), t.date("end")
+    if phase_id is not None:
+        draft.written_ids.add(("phase", phase_id))
+    if not t.ok or None in (phase_id, name, start, end):
+        draft.incomplete.add("phases")
+    if phase_id is None or name is None or start is None or end is None or not t.ok:
+        return
+    if end < start:
+        t.fail(where.key("end"), f"the phase ends ({end}) before it starts ({start})")
+        draft.incomplete.add("phases")
+        return
+    draft.phases.append(Located(where, model.Phase(phase_id, name, start, end)))
+
+
+def _read_unit(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
+    t = Table(where, data, report, UNIT_KEYS, required=("id", "name", "level"))
+    unit_id, name, level = t.text("id"), t.text("name"), t.text("level")
+    parent, lead = t.text("parent"), t.text("lead")
+    if unit_id is None or name is None or level is None or not t.ok:
+        return
+    if parent is not None:
+        draft.references.append(Reference(where.key("parent"), parent, ("unit",)))
+    if lead is not None:
+        draft.references.append(Reference(where.key("lead"), lead, ("person",)))
+    draft.units.append(Located(where, model.OrgUnit(unit_id, name, level, parent, lead)))
+
+
+def _read_person(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
+    t = Table(where, data, report, PERSON_KEYS, required=("id", "name", "unit"))
+    person_id, name, unit, role = t.text("id"), t.text("name"), t.text("unit"), t.text("role")
+    if person_id is None or name is None or unit is None or not t.ok:
+        return
+    draft.references.append(Reference(where.key("unit"), unit, ("unit",)))
+    draft.people.append(Located(where, model.Person(person_id, name, unit, role or "cm")))
+
+
+def _positive_number(t: Table, key: str, default: Decimal | None) -> Decimal | None:
+    value = t.number(key)
+    if value is None:
+        return default
+    if value <= 0:
+        t.fail(t.where.key(key), f"must be greater than 0, got {value}")
+        return None
+    return value
+
+
+def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...] | None:
+    """A table of phase id → cumulative fraction (milestones, spending schedules)."""
+    found = t.table(key)
+    if found is None:
+        return ()
+    where, data = found
+    milestones: list[model.Milestone] = []
+    for phase, raw in data.items():
+        at = where.key(phase)
+        draft.references.append(Reference(at, phase, ("phase",)))
+        if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
+            t.fail(at, f"expected a fraction between 0 and 1, got {raw!r}")
+        elif not 0 <= raw <= 1:
+            hint = f" (write {Decimal(raw) / 100} for {raw}%)" if 2 <= raw <= 100 else ""
+            t.fail(at, f"must be a fraction between 0 and 1, got {raw}{hint}")
+        else:
+            milestones.append(model.Milestone(phase, Decimal(raw)))
+    return tuple(milestones)
+
+
+def _read_objective(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
+    t = Table(where, data, report, OBJECTIVE_KEYS, required=("id", "title", "owner"))
+    objective_id, title, owner = t.text("id"), t.text("title"), t.text("owner")
+    weight = _positive_number(t, "weight", Decimal(1))
+    results = [
+        kr
+        for kr_where, kr_data in t.tables("key_results")
+        if (kr := _read_key_result(kr_where, kr_data, objective_id, owner, draft, report))
+    ]
+    if owner is not None:
+        draft.references.append(Reference(where.key("owner"), owner, ("unit", "person")))
+    if objective_id is None or title is None or owner is None or weight is None or not t.ok:
+        return
+    if len(results) < len(t.data.get("key_results", ())):
+        return
+    objective = model.Objective(objective_id, title, owner, weight, tuple(results))
+    draft.objectives.append(Located(where, objective))
+
+
+def _read_key_result(
+    where: Where,
+    data: dict[str, Any],
+    objective: str | None,
+    owner: str | None,
+    draft: Draft,
+    report: Report,
+) -> model.KeyResult | None:
+    t = Table(where, data, report, KEY_RESULT_KEYS, required=("id", "title", "unit"))
+    key, title, metric = t.text("id"), t.text("title"), t.text("metric")
+    unit = _unit_of(t)
+    direction = t.choice("direction", DIRECTIONS)
+    scope = t.choice("scope", SCOPES)
+    weight = _positive_number(t, "weight", Decimal(1))
+    milestones = _fractions(t, "milestones", draft)
+    numbers = {k: t.number(k) for k in ("baseline", "target", "band")}
+    members = _member_targets(t, owner, draft)
+    if key is not None and "." in key:
+        t.fail(where.key("id"), "must not contain '.'; the full id is <objective>.<id>")
+    if numbers["target"] is None and not members and "target" not in data:
+        t.fail(where.key("target"), "missing; give a target or a [members] table of targets")
+    if direction == model.Direction.WITHIN.value and numbers["band"] is None:
+        t.fail(where.key("band"), 'missing; a "within" key result needs a band around the target')
+    if numbers["band"] is not None and numbers["band"] < 0:
+        t.fail(where.key("band"), f"must not be negative, got {numbers['band']}")
+    if metric is not None:
+        draft.metric_uses.append(
+            MetricUse(where.key("metric"), where.key("unit"), metric, unit, "direction" in data)
+        )
+    if members and scope == model.Scope.OWNER.value:
+        t.fail(where.key("scope"), 'is "owner", but a [members] table gives members\' targets')
+    if key is not None and objective is not None:
+        draft.written_ids.add(("key_result", f"{objective}.{key}"))
+    if milestones:
+        draft.milestone_sets.append(Located(where.key("milestones"), milestones))
+    if None in (key, title, unit, weight, objective) or not t.ok:
+        return None
+    assert key and title and unit and weight is not None
+    base = {k: None if v is None else unit.to_base(v) for k, v in numbers.items()}
+    kr = _safely(
+        where,
+        report,
+        lambda: model.KeyResult(
+            id=f"{objective}.{key}",
+            objective=objective or "",
+            title=title,
+            unit=unit,
+            target=base["target"],
+            metric=metric,
+            direction=model.Direction(direction or model.Direction.AT_LEAST.value),
+            baseline=base["baseline"] or Decimal(0),
+            band=base["band"],
+            weight=weight,
+            milestones=milestones,
+            scope=model.Scope.MEMBERS if members or scope == "members" else model.Scope.OWNER,
+            member_targets={m: unit.to_base(v) for m, v in members.items()},
+        ),
+    )
+    if kr is not None:
+        draft.key_results.append(Located(where, kr))
+    return kr  # type: ignore[no-any-return]
+
+
+def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Decimal]:
+    found = t.table("members")
+    if found is None:
+        return {}
+    where, data = found
+    targets: dict[str, Decimal] = {}
+    for member, raw in data.items():
+        at = where.key(member)
+        if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
+            t.fail(at, f"expected a number (the member's target), got {raw!r}")
+            continue
+        targets[member] = Decimal(raw)
+        if owner is not None:
+            draft.member_targets.append(MemberTarget(at, member, owner))
+    return targets
+
+
+def _read_budget(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
+    t = Table(where, data, report, BUDGET_KEYS)
+    unit = _unit_of(t) if "unit" in data else UNITS["万元"]
+    settings: dict[str, Decimal] = {}
+    for key in ("total", "expected_revenue"):
+        value = t.number(key)
+        if value is not None and value < 0:
+            t.fail(where.key(key), f"must not be negative, got {value}")
+        elif value is not None and unit is not None:
+            settings[key] = unit.to_base(value)
+    threshold = _threshold(t)
+    if threshold is not None:
+        settings["breaker_threshold"] = threshold
+    if settings:
+        draft.budget_settings.append(Located(where, settings))
+    for line_where, line_data in t.tables("lines"):
+        _read_budget_line(line_where, line_data, unit, draft, report)
+
+
+def _threshold(t: Table) -> Decimal | None:
+    value = t.number("breaker_threshold")
+    if value is not None and not 0 <= value <= 1:
+        t.fail(
+            t.where.key("breaker_threshold"),
+            f"must be a fraction between 0 and 1 (0.10 for 10%), got {value}",
+        )
+        return None
+    return value
+
+
+def _read_budget_line(
+    where: Where,
+    data: dict[str, Any],
+    file_unit: UnitOfMeasure | None,
+    draft: Draft,
+    report: Report,
+) -> None:
+    t = Table(where, data, report, LINE_KEYS, required=("id", "name", "owner", "amount"))
+    line_id, name, owner, amount = t.text("id"), t.text("name"), t.text("owner"), t.number("amount")
+    unit = _unit_of(t) if "unit" in data else file_unit
+    if unit is not None and unit.dimension.value != "money":
+        t.fail(where.key("unit"), f'"{unit.symbol}" is not a money unit; use 元, 万元 or 亿元')
+    if amount is not None and amount < 0:
+        t.fail(where.key("amount"), f"must not be negative, got {amount}")
+    schedule = _fractions(t, "schedule", draft)
+    threshold = _threshold(t)
+    market = t.flag("market_activity") or False
+    dual = t.flag("dual_signoff")
+    links = _linked_key_results(t, draft)
+    if None in (line_id, name, owner, amount, unit, links) or not t.ok:
+        draft.incomplete.add("budget")
+        if schedule:
+            draft.milestone_sets.append(Located(where.key("schedule"), schedule))
+        return
+    assert line_id and name and owner and amount is not None and unit and links is not None
+    draft.references.append(Reference(where.key("owner"), owner, ("unit", "person")))
+    line = model.BudgetLine(
+        id=line_id,
+        name=name,
+        owner=owner,
+        amount=unit.to_base(amount),
+        schedule=schedule,
+        key_results=links,
+        threshold=threshold,
+        market_activity=market,
+        dual_signoff=market if dual is None else dual,
+    )
+    draft.budget_lines.append(Located(where, line))
+    draft.milestone_sets.append(Located(where.key("schedule"), line.schedule))
+
+
+def _linked_key_results(t: Table, draft: Draft) -> dict[str, Decimal] | None:
+    """``key_results`` as a list (equal shares) or a table of id → weight."""
+    raw = t.data.get("key_results")
+    at = t.where.key("key_results")
+    if raw is None:
+        return {}
+    if isinstance(raw, list):
+        ids = t.strings("key_results")
+        if ids is None:
+            return None
+        for index, kr in enumerate(ids):
+            draft.references.append(Reference(at.item(index, None), kr, ("key_result",)))
+        return {kr: Decimal(1) / len(ids) for kr in ids}
+    if isinstance(raw, dict):
+        links: dict[str, Decimal] = {}
+        for kr, weight in raw.items():
+            draft.references.append(Reference(at.key(kr), kr, ("key_result",)))
+            if isinstance(weight, bool) or not isinstance(weight, int | Decimal) or weight <= 0:
+                t.fail(at.key(kr), f"expected a weight greater than 0, got {weight!r}")
+            else:
+                links[kr] = Decimal(weight)
+        total = sum(links.values(), Decimal(0))
+        return {kr: w / total for kr, w in links.items()} if links else {}
+    t.fail(at, "expected an array of key result ids or a table of id = weight")
+    return None
+
+
+def _read_scoring(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
+    t = Table(where, data, report, SCORING_KEYS, required=("id", "name", "components"))
+    policy_id, name = t.text("id"), t.text("name")
+    roles, people = t.strings("roles") or [], t.strings("people") or []
+    grain = t.choice("period", GRAINS) or Grain.MONTH.value
+    cap, floor = _positive_number(t, "cap", None), t.number("floor")
+    for index, person in enumerate(people):
+        draft.references.append(Reference(where.key("people").item(index, None), person, ("person",)))
+    components = []
+    for c_where, c_data in t.tables("components"):
+        c = Table(c_where, c_data, report, COMPONENT_KEYS, required=COMPONENT_KEYS)
+        metric, unit = c.text("metric"), _unit_of(c)
+        weight, standard = _positive_number(c, "weight", None), _positive_number(c, "standard", None)
+        if metric is not None:
+            draft.metric_uses.append(
+                MetricUse(c_where.key("metric"), c_where.key("unit"), metric, unit, True)
+            )
+        if c.ok and metric and unit and weight and standard:
+            components.append(model.ScoreComponent(metric, weight, unit.to_base(standard)))
+        else:
+            t.ok = False
+    if cap is not None and floor is not None and floor > cap:
+        t.fail(where.key("floor"), f"the floor ({floor}) is above the cap ({cap})")
+    if policy_id is None or name is None or not t.ok:
+        return
+    policy = model.ScoringPolicy(
+        policy_id, name, tuple(components), tuple(roles), tuple(people), Grain(grain), cap, floor
+    )
+    draft.scoring.append(Located(where, policy))

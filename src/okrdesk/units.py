@@ -1,0 +1,68 @@
+"""Units of measure as managers write them, converted exactly to base values.
+
+Every figure okrdesk stores is in a base unit: money in 元, counts as plain
+numbers, rates as fractions (27% is 0.27), scores as points. A target file
+writes ``target = 15`` with ``unit = "亿元"``; the model holds 1,500,000,000 元
+as a Decimal, so no rounding ever shows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import Enum
+
+import attrs
+
+
+class Dimension(str, Enum):
+    MONEY = "money"
+    COUNT = "count"
+    FRACTION = "fraction"
+    SCORE = "score"
+    MULTIPLE = "multiple"
+
+
+@attrs.frozen
+class UnitOfMeasure:
+    symbol: str
+    dimension: Dimension
+    factor: Decimal
+    """How many base units one of this unit is (1 万元 = 10,000 元)."""
+
+    def to_base(self, amount: Decimal) -> Decimal:
+        return amount * self.factor
+
+    def from_base(self, amount: Decimal) -> Decimal:
+        return amount / self.factor
+
+
+def _units() -> dict[str, UnitOfMeasure]:
+    table: list[tuple[Dimension, str, list[str]]] = [
+        (Dimension.MONEY, "1", ["元", "yuan", "CNY"]),
+        (Dimension.MONEY, "1e4", ["万元", "wan_yuan", "10k_CNY"]),
+        (Dimension.MONEY, "1e8", ["亿元", "yi_yuan", "100m_CNY"]),
+        (Dimension.COUNT, "1", ["户", "人", "单", "场", "个", "笔", "次", "家", "count"]),
+        (Dimension.COUNT, "1e4", ["万户", "万人"]),
+        (Dimension.FRACTION, "1", ["ratio", "fraction"]),
+        (Dimension.FRACTION, "0.01", ["%", "percent", "pct", "百分点"]),
+        (Dimension.FRACTION, "0.001", ["‰", "permille"]),
+        (Dimension.SCORE, "1", ["分", "points"]),
+        (Dimension.MULTIPLE, "1", ["倍", "x", "个/户", "per_client"]),
+    ]
+    units: dict[str, UnitOfMeasure] = {}
+    for dimension, factor, symbols in table:
+        for symbol in symbols:
+            units[symbol] = UnitOfMeasure(symbol, dimension, Decimal(factor))
+    return units
+
+
+UNITS: dict[str, UnitOfMeasure] = _units()
+
+
+def lookup(symbol: str) -> UnitOfMeasure | None:
+    return UNITS.get(symbol)
+
+
+def base_unit(dimension: Dimension) -> UnitOfMeasure:
+    """The unit values of a dimension are stored in."""
+    return next(u for u in UNITS.values() if u.dimension is dimension and u.factor == 1)

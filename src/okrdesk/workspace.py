@@ -1,0 +1,97 @@
+"""Where a workspace is and what its okrdesk.toml says.
+
+A workspace is a folder with ``targets/*.toml`` and, optionally, an
+``okrdesk.toml`` with settings: the database file, and each plugin's own
+table under ``[sources.<plugin>]``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from okrdesk.errors import BadInput, ValidationFailed
+from okrdesk.targets.load import parse_toml_file
+from okrdesk.targets.reader import Report, Table, Where
+
+SETTINGS_FILE = "okrdesk.toml"
+ENV_VAR = "OKRDESK_WORKSPACE"
+DEFAULT_DATABASE = "okrdesk.db"
+
+_TOP_KEYS = ("workspace", "sources")
+_WORKSPACE_KEYS = ("name", "database")
+
+
+@attrs.frozen
+class Workspace:
+    root: Path
+    name: str = ""
+    database: Path = attrs.field(
+        default=attrs.Factory(lambda self: self.root / DEFAULT_DATABASE, takes_self=True)
+    )
+    sources: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    """Each plugin's settings table, by plugin name."""
+
+    @property
+    def targets(self) -> Path:
+        return self.root / "targets"
+
+    @property
+    def plugins(self) -> Path:
+        return self.root / "plugins"
+
+    @property
+    def templates(self) -> Path:
+        return self.root / "templates"
+
+
+def locate(option: str | os.PathLike[str] | None) -> Path:
+    """The workspace folder: ``--workspace``, else $OKRDESK_WORKSPACE, else the current folder."""
+    chosen = option or os.environ.get(ENV_VAR) or "."
+    root = Path(chosen).expanduser()
+    if not root.is_dir():
+        raise BadInput(f"workspace {root}: no such folder")
+    return root
+
+
+def read_settings(root: Path, report: Report) -> Workspace:
+    """Read ``okrdesk.toml`` if there is one; problems go into ``report``."""
+    path = root / SETTINGS_FILE
+    if not path.is_file():
+        return Workspace(root)
+    source = parse_toml_file(path, root, report)
+    if source is None:
+        return Workspace(root)
+    top = Table(Where(source), source.data, report, _TOP_KEYS)
+    name, database = "", root / DEFAULT_DATABASE
+    if (found := top.table("workspace")) is not None:
+        table = Table(*found, report, _WORKSPACE_KEYS)
+        name = table.text("name") or ""
+        if (db := table.text("database")) is not None:
+            database = root / db
+    sources: dict[str, Mapping[str, Any]] = {}
+    if (found := top.table("sources")) is not None:
+        where, data = found
+        for plugin, settings in data.items():
+            if isinstance(settings, dict):
+                sources[plugin] = settings
+            else:
+                report.problems.append(
+                    where.key(plugin).problem(f"expected a table [sources.{plugin}]")
+                )
+    return Workspace(root, name=name, database=database, sources=sources)
+
+
+def open_workspace(option: str | os.PathLike[str] | None) -> Workspace:
+    """Locate the workspace and read its settings, failing on any problem in them."""
+    root = locate(option)
+    report = Report()
+    workspace = read_settings(root, report)
+    if report.problems:
+        raise ValidationFailed(report.problems)
+    return workspace
+

@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+import sys
+import textwrap
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+# okrdesk loads no entry-point plugins under the test suite unless a test asks,
+# so whatever is installed on this machine cannot change results.
+sys._called_from_test = True  # type: ignore[attr-defined]
+
+ORG = """\
+[[units]]
+id = "branch"
+name = "福田营业部"
+level = "branch"
+
+[[units]]
+id = "team-a"
+name = "财富管理一部"
+level = "team"
+parent = "branch"
+lead = "cm01"
+
+[[people]]
+id = "cm01"
+name = "王芳"
+unit = "team-a"
+
+[[people]]
+id = "cm02"
+name = "李强"
+unit = "team-a"
+"""
+
+PLAN = """\
+[plan]
+id = "plan-2026"
+name = "福田营业部 2026"
+year = 2026
+unit = "branch"
+
+[[phases]]
+id = "Q1"
+name = "抢春播"
+start = 2026-01-01
+end = 2026-03-31
+
+[[phases]]
+id = "Q2"
+name = "深耕"
+start = 2026-04-01
+end = 2026-06-30
+
+[[phases]]
+id = "Q3"
+name = "攻坚"
+start = 2026-07-01
+end = 2026-09-30
+
+[[phases]]
+id = "Q4"
+name = "收官"
+start = 2026-10-01
+end = 2026-12-31
+"""
+
+OKRS = """\
+[[objectives]]
+id = "O1"
+title = "直营 AUM 净增"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "新增高净值客户"
+metric = "new_hnw_clients"
+target = 360
+unit = "户"
+milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }
+
+[[objectives.key_results]]
+id = "KR2"
+title = "投诉率"
+metric = "complaint_rate"
+direction = "at_most"
+target = 0.15
+unit = "‰"
+"""
+
+BUDGET = """\
+[budget]
+unit = "万元"
+total = 899
+expected_revenue = 10000
+
+[[budget.lines]]
+id = "salons"
+name = "沙龙、峰会、路演"
+owner = "branch"
+amount = 380
+key_results = ["O1.KR1"]
+market_activity = true
+
+[[budget.lines]]
+id = "training"
+name = "培训课程"
+owner = "branch"
+amount = 519
+"""
+
+BASE_FILES = {"org.toml": ORG, "plan.toml": PLAN, "okrs.toml": OKRS, "budget.toml": BUDGET}
+
+WriteWorkspace = Callable[..., Path]
+
+
+@pytest.fixture
+def write_workspace(tmp_path: Path) -> WriteWorkspace:
+    """Write a valid small workspace, with any target file replaced or added."""
+
+    def write(files: Mapping[str, str | bytes | None] | None = None, *, root: Path | None = None) -> Path:
+        root = root or tmp_path / "ws"
+        targets = root / "targets"
+        targets.mkdir(parents=True, exist_ok=True)
+        merged: dict[str, str | bytes | None] = {**BASE_FILES, **(files or {})}
+        for name, content in merged.items():
+            if content is None:
+                continue
+            path = targets / name
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(textwrap.dedent(content), encoding="utf-8")
+        return root
+
+    return write

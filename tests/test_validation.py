@@ -1,0 +1,349 @@
+"""Every validation rule, each with a real file on disk that breaks it.
+
+The line a problem must be reported at is marked in the file text with
+``# <-``, so the expected line number follows the text.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from conftest import OKRS, ORG, PLAN, WriteWorkspace
+
+from okrdesk.errors import Problem
+from okrdesk.model import Direction, MetricKind, MetricSpec
+from okrdesk.targets import load_plan
+from okrdesk.units import UNITS
+
+CATALOG = {
+    "new_hnw_clients": MetricSpec(
+        "new_hnw_clients", "New HNW clients", "新增高净值客户", MetricKind.FLOW, UNITS["户"]
+    ),
+    "complaint_rate": MetricSpec(
+        "complaint_rate", "Complaint rate", "投诉率", MetricKind.RATIO, UNITS["‰"],
+        direction=Direction.AT_MOST,
+    ),  # fmt: skip
+    "aum": MetricSpec("aum", "AUM", "客户资产规模", MetricKind.STOCK, UNITS["元"]),
+}
+
+
+def marked_line(text: str) -> int:
+    lines = textwrap.dedent(text).splitlines()
+    return next(i for i, line in enumerate(lines, 1) if "# <-" in line)
+
+
+def problems(root: Path) -> list[Problem]:
+    return list(load_plan(root, CATALOG).problems)
+
+
+def only_problem(root: Path) -> Problem:
+    found = problems(root)
+    assert len(found) == 1, "\n".join(map(str, found))
+    return found[0]
+
+
+def test_the_base_workspace_is_clean(write_workspace: WriteWorkspace) -> None:
+    result = load_plan(write_workspace(), CATALOG)
+    assert result.problems == ()
+    assert result.plan is not None
+    assert result.plan.key_results_by_id["O1.KR1"].target == 360
+    # 0.15‰ is kept exactly, as a fraction.
+    assert str(result.plan.key_results_by_id["O1.KR2"].target) == "0.00015"
+    assert result.plan.budget.amount == 8_990_000
+
+
+# A broken file, the file it is in, the key path and words the message must hold.
+CASES = {
+    "syntax error": (
+        "okrs.toml",
+        OKRS + 'broken = "no closing quote  # <-\n',
+        "",
+        "TOML syntax",
+    ),
+    "unknown key with a suggestion": (
+        "okrs.toml",
+        OKRS.replace('title = "投诉率"', 'title = "投诉率"\ntagret = 3  # <-'),
+        "objectives[O1].key_results[KR2].tagret",
+        'unknown key (did you mean "target"?)',
+    ),
+    "missing required key": (
+        "org.toml",
+        ORG.replace('[[people]]\nid = "cm02"\nname = "李强"', '[[people]]  # <-\nid = "cm02"'),
+        "people[cm02].name",
+        "missing; this key is required",
+    ),
+    "wrong type": (
+        "okrs.toml",
+        OKRS.replace("target = 360", 'target = "360"  # <-'),
+        "objectives[O1].key_results[KR1].target",
+        "expected a number, got a string ('360')",
+    ),
+    "unknown owner": (
+        "okrs.toml",
+        OKRS.replace('owner = "branch"', 'owner = "brnach"  # <-'),
+        "objectives[O1].owner",
+        'no unit or person "brnach" (did you mean "branch"?)',
+    ),
+    "milestones decrease": (
+        "okrs.toml",
+        OKRS.replace(
+            "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }",
+            "milestones = { Q2 = 0.45, Q3 = 0.40, Q4 = 1.0 }  # <-",
+        ),
+        "objectives[O1].key_results[KR1].milestones.Q3",
+        "0.40 is less than 0.45 at Q2; milestones are cumulative",
+    ),
+    "milestone above 1": (
+        "okrs.toml",
+        OKRS.replace(
+            "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }",
+            "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.05 }  # <-",
+        ),
+        "objectives[O1].key_results[KR1].milestones.Q4",
+        "must be a fraction between 0 and 1, got 1.05",
+    ),
+    "milestone written as a percentage": (
+        "okrs.toml",
+        OKRS.replace(
+            "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }",
+            "milestones = { Q2 = 45, Q3 = 0.70, Q4 = 1.0 }  # <-",
+        ),
+        "objectives[O1].key_results[KR1].milestones.Q2",
+        "(write 0.45 for 45%)",
+    ),
+    "milestone names an unknown phase": (
+        "okrs.toml",
+        OKRS.replace(
+            "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }",
+            "milestones = { Q2 = 0.45, Q5 = 0.70, Q4 = 1.0 }  # <-",
+        ),
+        "objectives[O1].key_results[KR1].milestones.Q5",
+        'no phase "Q5"',
+    ),
+    "weight of zero": (
+        "okrs.toml",
+        OKRS.replace('owner = "branch"', 'owner = "branch"\nweight = 0  # <-'),
+        "objectives[O1].weight",
+        "must be greater than 0, got 0",
+    ),
+    "negative key result weight": (
+        "okrs.toml",
+        OKRS.replace("target = 360", "target = 360\nweight = -1  # <-"),
+        "objectives[O1].key_results[KR1].weight",
+        "must be greater than 0, got -1",
+    ),
+    "unit that does not fit the metric": (
+        "okrs.toml",
+        OKRS.replace('unit = "户"', 'unit = "亿元"  # <-'),
+        "objectives[O1].key_results[KR1].unit",
+        'unit "亿元" does not fit metric "new_hnw_clients", which is measured in count',
+    ),
+    "unknown unit": (
+        "okrs.toml",
+        OKRS.replace('unit = "户"', 'unit = "hu"  # <-'),
+        "objectives[O1].key_results[KR1].unit",
+        '"hu" is not allowed',
+    ),
+    "unknown metric": (
+        "okrs.toml",
+        OKRS.replace('metric = "new_hnw_clients"', 'metric = "new_hnw_client"  # <-'),
+        "objectives[O1].key_results[KR1].metric",
+        'no loaded plugin provides metric "new_hnw_client" (did you mean "new_hnw_clients"?)',
+    ),
+    "lower-is-better metric without a direction": (
+        "okrs.toml",
+        OKRS.replace('metric = "complaint_rate"', 'metric = "complaint_rate"  # <-').replace(
+            'direction = "at_most"\n', ""
+        ),
+        "objectives[O1].key_results[KR2].metric",
+        'say direction = "at_most"',
+    ),
+    "within without a band": (
+        "okrs.toml",
+        OKRS.replace('direction = "at_most"', 'direction = "within"').replace(
+            '[[objectives.key_results]]\nid = "KR2"', '[[objectives.key_results]]  # <-\nid = "KR2"'
+        ),
+        "objectives[O1].key_results[KR2].band",
+        "needs a band",
+    ),
+    "key result without a target": (
+        "okrs.toml",
+        OKRS.replace("target = 360\n", "").replace(
+            '[[objectives.key_results]]\nid = "KR1"', '[[objectives.key_results]]  # <-\nid = "KR1"'
+        ),
+        "objectives[O1].key_results[KR1].target",
+        "give a target or a [members] table",
+    ),
+    "member not below the owner": (
+        "okrs.toml",
+        OKRS + "\n[objectives.key_results.members]\ncm01 = 2\ncm99 = 3  # <-\n",
+        "objectives[O1].key_results[KR2].members.cm99",
+        '"cm99" is not a unit or person below "branch"',
+    ),
+    "phases overlap": (
+        "plan.toml",
+        PLAN.replace("start = 2026-04-01", "start = 2026-03-15  # <-"),
+        "phases[Q2].start",
+        "phases must not overlap",
+    ),
+    "phases leave a gap": (
+        "plan.toml",
+        PLAN.replace("start = 2026-07-01", "start = 2026-07-03  # <-"),
+        "phases[Q3].start",
+        "the days from 2026-07-01 to 2026-07-02 belong to no phase",
+    ),
+    "phase runs backwards": (
+        "plan.toml",
+        PLAN.replace(
+            "start = 2026-07-01\nend = 2026-09-30", "start = 2026-09-30\nend = 2026-07-01  # <-"
+        ),
+        "phases[Q3].end",
+        "the phase ends (2026-07-01) before it starts (2026-09-30)",
+    ),
+    "org tree cycle": (
+        "org.toml",
+        ORG.replace('id = "branch"\nname = "福田营业部"\nlevel = "branch"',
+                    'id = "branch"\nname = "福田营业部"\nlevel = "branch"\nparent = "team-a"  # <-'),
+        "units[branch].parent",
+        "the org tree has a cycle: branch → team-a → branch",
+    ),  # fmt: skip
+    "duplicate id across files": (
+        "team-b.toml",
+        '[[people]]\nid = "cm01"  # <-\nname = "又一个王芳"\nunit = "team-a"\n',
+        "people[cm01].id",
+        'duplicate id "cm01"; already defined at targets/org.toml:13',
+    ),
+    "negative budget amount": (
+        "budget.toml",
+        "[[budget.lines]]\nid = \"x\"\nname = \"x\"\nowner = \"branch\"\namount = -5  # <-\n",
+        "budget.lines[x].amount",
+        "must not be negative, got -5",
+    ),
+    "budget lines above the total": (
+        "budget.toml",
+        "[budget]\ntotal = 100  # <-\n[[budget.lines]]\nid = \"x\"\nname = \"x\"\n"
+        "owner = \"branch\"\namount = 120\n",
+        "budget.total",
+        "the budget lines add up to 120万元, more than the total of 100万元",
+    ),
+    "budget line linked to an unknown key result": (
+        "budget.toml",
+        "[[budget.lines]]\nid = \"x\"\nname = \"x\"\nowner = \"branch\"\namount = 5\n"
+        'key_results = ["O1.KR9"]  # <-\n',
+        "budget.lines[x].key_results[0]",
+        'no key result "O1.KR9" (did you mean',
+    ),
+    "breaker threshold written as a percentage": (
+        "budget.toml",
+        "[budget]\nbreaker_threshold = 10  # <-\n",
+        "budget.breaker_threshold",
+        "must be a fraction between 0 and 1 (0.10 for 10%), got 10",
+    ),
+    "second plan table": (
+        "team-plan.toml",
+        '[plan]  # <-\nid = "x"\nname = "x"\nyear = 2026\nunit = "branch"\n',
+        "plan",
+        "a second [plan] table; the plan is at targets/plan.toml:1",
+    ),
+    "scoring floor above cap": (
+        "scoring.toml",
+        '[[scoring]]\nid = "cm"\nname = "月度考核"\ncap = 1.2\nfloor = 1.5  # <-\n'
+        '[[scoring.components]]\nmetric = "aum"\nweight = 1\nstandard = 1\nunit = "亿元"\n',
+        "scoring[cm].floor",
+        "the floor (1.5) is above the cap (1.2)",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_each_rule_names_file_line_key_and_message(write_workspace: WriteWorkspace, case: str) -> None:
+    file, text, key, words = CASES[case]
+    root = write_workspace({file: text})
+    problem = only_problem(root)
+    assert problem.file == f"targets/{file}"
+    assert problem.line == marked_line(text)
+    assert problem.key == key
+    assert words in problem.message
+
+
+def test_every_problem_is_reported_at_once(write_workspace: WriteWorkspace) -> None:
+    broken = (
+        OKRS.replace("target = 360", 'target = "lots"')
+        .replace('owner = "branch"', 'owner = "nobody"')
+        .replace('unit = "‰"', 'unit = "‰"\ncolour = "red"')
+    )
+    root = write_workspace({"okrs.toml": broken, "plan.toml": PLAN.replace("year = 2026", "year = 'x'")})
+    keys = {p.key for p in problems(root)}
+    assert {
+        "objectives[O1].key_results[KR1].target",
+        "objectives[O1].owner",
+        "objectives[O1].key_results[KR2].colour",
+        "plan.year",
+    } <= keys
+
+
+def test_problems_print_as_file_line_key_message(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"okrs.toml": OKRS.replace("target = 360", "target = true")})
+    assert str(only_problem(root)) == (
+        "targets/okrs.toml:10: objectives[O1].key_results[KR1].target: "
+        "expected a number, got a boolean (true)"
+    )
+
+
+# ------------------------------------------------------------ unreadable files
+
+
+def test_non_utf8_file_names_its_line(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"gbk.toml": '[[people]]\nname = "王芳"\n'.encode("gbk")})
+    problem = only_problem(root)
+    assert (problem.file, problem.line) == ("targets/gbk.toml", 2)
+    assert "not UTF-8" in problem.message
+
+
+def test_a_byte_order_mark_is_ignored_with_a_warning(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"org.toml": b"\xef\xbb\xbf" + ORG.encode()})
+    result = load_plan(root, CATALOG)
+    assert result.problems == ()
+    assert [w.message for w in result.warnings] == [
+        "the file starts with a byte-order mark (BOM); it was ignored"
+    ]
+
+
+def test_an_empty_file_is_a_warning(write_workspace: WriteWorkspace) -> None:
+    result = load_plan(write_workspace({"empty.toml": ""}), CATALOG)
+    assert result.problems == ()
+    assert [str(w) for w in result.warnings] == ["targets/empty.toml: the file is empty"]
+
+
+def test_a_ten_megabyte_file_is_refused_without_parsing(write_workspace: WriteWorkspace) -> None:
+    big = "# padding\n" * 1_100_000
+    problem = only_problem(write_workspace({"huge.toml": big}))
+    assert problem.file == "targets/huge.toml"
+    assert "10.5 MB" in problem.message and "limited to 2 MB" in problem.message
+
+
+def test_no_target_files(tmp_path: Path) -> None:
+    (tmp_path / "targets").mkdir()
+    problem = only_problem(tmp_path)
+    assert problem.file == "targets"
+    assert "no target files" in problem.message
+
+
+def test_no_plan_table(write_workspace: WriteWorkspace) -> None:
+    phases_only = PLAN[PLAN.index("[[phases]]") :]
+    problem = only_problem(write_workspace({"plan.toml": phases_only}))
+    assert (problem.key, problem.message) == ("plan", "missing; one target file needs a [plan] table")
+
+
+def test_reading_a_target_file_executes_nothing(write_workspace: WriteWorkspace, tmp_path: Path) -> None:
+    canary = tmp_path / "pwned"
+    hostile = OKRS.replace(
+        'title = "投诉率"',
+        f'title = "__import__(\'os\').system(\'touch {canary}\') {{{{ 7*7 }}}} $(touch {canary})"',
+    )
+    result = load_plan(write_workspace({"okrs.toml": hostile}), CATALOG)
+    assert result.plan is not None
+    assert "$(touch" in result.plan.key_results_by_id["O1.KR2"].title
+    assert not canary.exists()
