@@ -120,7 +120,9 @@ WriteWorkspace = Callable[..., Path]
 def write_workspace(tmp_path: Path) -> WriteWorkspace:
     """Write a valid small workspace, with any target file replaced or added."""
 
-    def write(files: Mapping[str, str | bytes | None] | None = None, *, root: Path | None = None) -> Path:
+    def write(
+        files: Mapping[str, str | bytes | None] | None = None, *, root: Path | None = None
+    ) -> Path:
         root = root or tmp_path / "ws"
         targets = root / "targets"
         targets.mkdir(parents=True, exist_ok=True)

@@ -10,8 +10,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import OKRS, ORG, PLAN, WriteWorkspace
 
+from conftest import OKRS, ORG, PLAN, WriteWorkspace
 from okrdesk.errors import Problem
 from okrdesk.model import Direction, MetricKind, MetricSpec
 from okrdesk.targets import load_plan
@@ -22,9 +22,13 @@ CATALOG = {
         "new_hnw_clients", "New HNW clients", "新增高净值客户", MetricKind.FLOW, UNITS["户"]
     ),
     "complaint_rate": MetricSpec(
-        "complaint_rate", "Complaint rate", "投诉率", MetricKind.RATIO, UNITS["‰"],
+        "complaint_rate",
+        "Complaint rate",
+        "投诉率",
+        MetricKind.RATIO,
+        UNITS["‰"],
         direction=Direction.AT_MOST,
-    ),  # fmt: skip
+    ),
     "aum": MetricSpec("aum", "AUM", "客户资产规模", MetricKind.STOCK, UNITS["元"]),
 }
 
@@ -204,11 +208,13 @@ CASES = {
     ),
     "org tree cycle": (
         "org.toml",
-        ORG.replace('id = "branch"\nname = "福田营业部"\nlevel = "branch"',
-                    'id = "branch"\nname = "福田营业部"\nlevel = "branch"\nparent = "team-a"  # <-'),
+        ORG.replace(
+            'id = "branch"\nname = "福田营业部"\nlevel = "branch"',
+            'id = "branch"\nname = "福田营业部"\nlevel = "branch"\nparent = "team-a"  # <-',
+        ),
         "units[branch].parent",
         "the org tree has a cycle: branch → team-a → branch",
-    ),  # fmt: skip
+    ),
     "duplicate id across files": (
         "team-b.toml",
         '[[people]]\nid = "cm01"  # <-\nname = "又一个王芳"\nunit = "team-a"\n',
@@ -217,20 +223,20 @@ CASES = {
     ),
     "negative budget amount": (
         "budget.toml",
-        "[[budget.lines]]\nid = \"x\"\nname = \"x\"\nowner = \"branch\"\namount = -5  # <-\n",
+        '[[budget.lines]]\nid = "x"\nname = "x"\nowner = "branch"\namount = -5  # <-\n',
         "budget.lines[x].amount",
         "must not be negative, got -5",
     ),
     "budget lines above the total": (
         "budget.toml",
-        "[budget]\ntotal = 100  # <-\n[[budget.lines]]\nid = \"x\"\nname = \"x\"\n"
-        "owner = \"branch\"\namount = 120\n",
+        '[budget]\ntotal = 100  # <-\n[[budget.lines]]\nid = "x"\nname = "x"\n'
+        'owner = "branch"\namount = 120\n',
         "budget.total",
         "the budget lines add up to 120万元, more than the total of 100万元",
     ),
     "budget line linked to an unknown key result": (
         "budget.toml",
-        "[[budget.lines]]\nid = \"x\"\nname = \"x\"\nowner = \"branch\"\namount = 5\n"
+        '[[budget.lines]]\nid = "x"\nname = "x"\nowner = "branch"\namount = 5\n'
         'key_results = ["O1.KR9"]  # <-\n',
         "budget.lines[x].key_results[0]",
         'no key result "O1.KR9" (did you mean',
@@ -258,7 +264,9 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
-def test_each_rule_names_file_line_key_and_message(write_workspace: WriteWorkspace, case: str) -> None:
+def test_each_rule_names_file_line_key_and_message(
+    write_workspace: WriteWorkspace, case: str
+) -> None:
     file, text, key, words = CASES[case]
     root = write_workspace({file: text})
     problem = only_problem(root)
@@ -274,7 +282,9 @@ def test_every_problem_is_reported_at_once(write_workspace: WriteWorkspace) -> N
         .replace('owner = "branch"', 'owner = "nobody"')
         .replace('unit = "‰"', 'unit = "‰"\ncolour = "red"')
     )
-    root = write_workspace({"okrs.toml": broken, "plan.toml": PLAN.replace("year = 2026", "year = 'x'")})
+    root = write_workspace(
+        {"okrs.toml": broken, "plan.toml": PLAN.replace("year = 2026", "year = 'x'")}
+    )
     keys = {p.key for p in problems(root)}
     assert {
         "objectives[O1].key_results[KR1].target",
@@ -334,14 +344,19 @@ def test_no_target_files(tmp_path: Path) -> None:
 def test_no_plan_table(write_workspace: WriteWorkspace) -> None:
     phases_only = PLAN[PLAN.index("[[phases]]") :]
     problem = only_problem(write_workspace({"plan.toml": phases_only}))
-    assert (problem.key, problem.message) == ("plan", "missing; one target file needs a [plan] table")
+    assert (problem.key, problem.message) == (
+        "plan",
+        "missing; one target file needs a [plan] table",
+    )
 
 
-def test_reading_a_target_file_executes_nothing(write_workspace: WriteWorkspace, tmp_path: Path) -> None:
+def test_reading_a_target_file_executes_nothing(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
     canary = tmp_path / "pwned"
     hostile = OKRS.replace(
         'title = "投诉率"',
-        f'title = "__import__(\'os\').system(\'touch {canary}\') {{{{ 7*7 }}}} $(touch {canary})"',
+        f"title = \"__import__('os').system('touch {canary}') {{{{ 7*7 }}}} $(touch {canary})\"",
     )
     result = load_plan(write_workspace({"okrs.toml": hostile}), CATALOG)
     assert result.plan is not None

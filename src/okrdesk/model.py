@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any
@@ -22,26 +22,26 @@ from okrdesk.periods import Grain
 from okrdesk.units import Dimension, UnitOfMeasure
 
 
-class Direction(str, Enum):
+class Direction(StrEnum):
     AT_LEAST = "at_least"
     AT_MOST = "at_most"
     WITHIN = "within"
 
 
-class Scope(str, Enum):
+class Scope(StrEnum):
     OWNER = "owner"
     """The key result is the owner's alone."""
     MEMBERS = "members"
     """Each member below the owner carries a share with a target of their own."""
 
 
-class MetricKind(str, Enum):
+class MetricKind(StrEnum):
     STOCK = "stock"
     FLOW = "flow"
     RATIO = "ratio"
 
 
-class OverTime(str, Enum):
+class OverTime(StrEnum):
     """How one stored quantity is carried across periods."""
 
     SUM = "sum"
@@ -129,9 +129,7 @@ class KeyResult:
     weight: Decimal = attrs.field(default=Decimal(1), validator=_positive)
     milestones: tuple[Milestone, ...] = ()
     scope: Scope = Scope.OWNER
-    member_targets: Mapping[str, Decimal] = attrs.field(
-        factory=dict, converter=_frozen_mapping
-    )
+    member_targets: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_frozen_mapping)
 
     def __attrs_post_init__(self) -> None:
         # Milestone order is checked against the plan's phases, which only the plan knows.

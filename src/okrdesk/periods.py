@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 
 import attrs
 
 
-class Grain(str, Enum):
+class Grain(StrEnum):
     WEEK = "week"
     MONTH = "month"
     QUARTER = "quarter"

@@ -51,7 +51,9 @@ def _prepare_demo_folder(root: Path) -> None:
             )
         shutil.rmtree(root)
     root.mkdir(parents=True, exist_ok=True)
-    (root / DEMO_MARKER).write_text("This folder was made by `okrdesk demo` and is rebuilt by it.\n")
+    (root / DEMO_MARKER).write_text(
+        "This folder was made by `okrdesk demo` and is rebuilt by it.\n"
+    )
 
 
 def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:

@@ -9,12 +9,12 @@ as a Decimal, so no rounding ever shows.
 from __future__ import annotations
 
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 import attrs
 
 
-class Dimension(str, Enum):
+class Dimension(StrEnum):
     MONEY = "money"
     COUNT = "count"
     FRACTION = "fraction"

@@ -94,4 +94,3 @@ def open_workspace(option: str | os.PathLike[str] | None) -> Workspace:
     if report.problems:
         raise ValidationFailed(report.problems)
     return workspace
-

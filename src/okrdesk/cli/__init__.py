@@ -16,6 +16,7 @@ from okrdesk import __version__
 from okrdesk.cli.options import workspace_option
 from okrdesk.errors import EXIT_FAILED, OkrdeskError
 
+
 class OkrdeskGroup(click.Group):
     """Turns errors a user can fix into a message and an exit code, never a traceback."""
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
 import click
 
 from okrdesk.cli.options import workspace_option, workspace_path
 from okrdesk.errors import EXIT_FAILED
+
+if TYPE_CHECKING:
+    from okrdesk.model import MetricSpec
 
 
 @click.command()
@@ -34,15 +38,11 @@ def plugins(as_json: bool) -> None:
                 "version": r.version,
                 "origin": r.origin,
                 "location": r.location,
-                "metrics": [
-                    {"name": m, "kind": host.metrics[m].kind.value, "unit": host.metrics[m].unit.symbol,
-                     "label_en": host.metrics[m].label_en, "label_zh": host.metrics[m].label_zh}
-                    for m in r.metrics
-                ],
+                "metrics": [_metric_json(host.metrics[m]) for m in r.metrics],
                 "errors": r.errors,
             }
             for r in records
-        ]  # fmt: skip
+        ]
         click.echo(json.dumps({"plugins": payload}, ensure_ascii=False, indent=2))
     else:
         if not records:
@@ -60,6 +60,17 @@ def plugins(as_json: bool) -> None:
                 click.echo(f"    error: {error}")
     if host.broken:
         raise SystemExit(EXIT_FAILED)
+
+
+def _metric_json(spec: MetricSpec) -> dict[str, str]:
+    return {
+        "name": spec.name,
+        "kind": spec.kind.value,
+        "unit": spec.unit.symbol,
+        "label_en": spec.label_en,
+        "label_zh": spec.label_zh,
+        "description": spec.description,
+    }
 
 
 COMMANDS = (plugins,)

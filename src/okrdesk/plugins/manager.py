@@ -9,6 +9,7 @@ none) limits which of the installed and local ones load.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import importlib.metadata
 import importlib.util
@@ -101,8 +102,7 @@ class PluginHost:
         self._loaded = True
         allowed = _allowed()
         for module_name in self._builtins:
-            self._add(module_name, BUILTIN, module_name, __version__,
-                      lambda m=module_name: importlib.import_module(m))  # fmt: skip
+            self._add(module_name, BUILTIN, module_name, __version__, _importer(module_name))
         if self._entry_points:
             for ep in sorted(
                 importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name
@@ -113,7 +113,9 @@ class PluginHost:
         if self._local_folder is not None and self._local_folder.is_dir():
             for path in sorted(self._local_folder.glob("*.py")):
                 if allowed is None or path.stem in allowed:
-                    self._add(path.stem, LOCAL, str(path), "", lambda p=path: _import_file(p))
+                    self._add(
+                        path.stem, LOCAL, str(path), "", functools.partial(_import_file, path)
+                    )
         self._declare_metrics()
         return self
 
@@ -144,7 +146,7 @@ class PluginHost:
         self.records[name] = record
         try:
             plugin = importer()
-        except BaseException as error:  # noqa: BLE001 - a plugin may raise anything on import
+        except BaseException as error:
             if isinstance(error, KeyboardInterrupt):
                 raise
             record.errors.append(f"failed to import: {describe_error(error)}")
@@ -224,6 +226,10 @@ class PluginHost:
 
     def metric_catalog(self) -> Mapping[str, MetricSpec]:
         return self.load().metrics
+
+
+def _importer(module_name: str) -> Callable[[], ModuleType]:
+    return functools.partial(importlib.import_module, module_name)
 
 
 def _taking_only(function: Callable[..., Any], argnames: tuple[str, ...]) -> Callable[..., Any]:

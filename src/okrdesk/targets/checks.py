@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
+from itertools import pairwise
 
 from okrdesk import model
 from okrdesk.targets.reader import Report, Where, suggest
@@ -44,7 +45,9 @@ def _check_ids(draft: Draft, report: Report) -> dict[str, dict[str, Where]]:
         at = where.key("id")
         if ident in namespace:
             report.problems.append(
-                at.problem(f'duplicate id "{ident}"; already defined at {_first_seen(namespace[ident])}')
+                at.problem(
+                    f'duplicate id "{ident}"; already defined at {_first_seen(namespace[ident])}'
+                )
             )
             return
         namespace[ident] = where
@@ -68,7 +71,9 @@ def _check_ids(draft: Draft, report: Report) -> dict[str, dict[str, Where]]:
             claim(kind, item.value.id, item.where, known[kind])
     for later in draft.plans[1:]:
         report.problems.append(
-            later.where.problem(f"a second [plan] table; the plan is at {_first_seen(draft.plans[0].where)}")
+            later.where.problem(
+                f"a second [plan] table; the plan is at {_first_seen(draft.plans[0].where)}"
+            )
         )
     return known
 
@@ -87,7 +92,9 @@ def _check_references(draft: Draft, report: Report, known: dict[str, dict[str, W
             continue
         names = " or ".join(_KIND_NAMES[k] for k in ref.kinds)
         choices = [ident for kind in ref.kinds for ident in known[kind]]
-        report.problems.append(ref.where.problem(f'no {names} "{ref.id}"{suggest(ref.id, choices)}'))
+        report.problems.append(
+            ref.where.problem(f'no {names} "{ref.id}"{suggest(ref.id, choices)}')
+        )
 
 
 def _check_org_tree(draft: Draft, report: Report) -> None:
@@ -151,7 +158,7 @@ def _check_members(draft: Draft, report: Report) -> None:
 def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], report: Report) -> None:
     ordered = sorted(phases, key=lambda p: (p.value.start, p.value.end))
     day = dt.timedelta(days=1)
-    for earlier, later in zip(ordered, ordered[1:], strict=False):
+    for earlier, later in pairwise(ordered):
         e, x = earlier.value, later.value
         if x.start <= e.end:
             report.problems.append(
@@ -196,7 +203,7 @@ def _check_milestones(draft: Draft, report: Report) -> None:
     order = {p.value.id: p.value.start for p in draft.phases}
     for entry in draft.milestone_sets:
         known = sorted((m for m in entry.value if m.phase in order), key=lambda m: order[m.phase])
-        for earlier, later in zip(known, known[1:], strict=False):
+        for earlier, later in pairwise(known):
             if later.fraction < earlier.fraction:
                 report.problems.append(
                     entry.where.key(later.phase).problem(
@@ -206,9 +213,7 @@ def _check_milestones(draft: Draft, report: Report) -> None:
                 )
 
 
-def _check_metrics(
-    draft: Draft, report: Report, metrics: Mapping[str, model.MetricSpec]
-) -> None:
+def _check_metrics(draft: Draft, report: Report, metrics: Mapping[str, model.MetricSpec]) -> None:
     for use in draft.metric_uses:
         spec = metrics.get(use.metric)
         if spec is None:
@@ -231,8 +236,8 @@ def _check_metrics(
         if not use.direction_given and spec.direction is not model.Direction.AT_LEAST:
             report.problems.append(
                 use.where.problem(
-                    f'"{use.metric}" is better when lower; say direction = "{spec.direction.value}" '
-                    '(or "at_least" if you really mean it)'
+                    f'"{use.metric}" is better when lower; say '
+                    f'direction = "{spec.direction.value}" (or "at_least" if you really mean it)'
                 )
             )
 
@@ -257,17 +262,18 @@ def _check_budget(draft: Draft, report: Report) -> None:
     if lines > total:
         report.problems.append(
             where.problem(
-                f"the budget lines add up to {_wan(lines)}万元, more than the total of {_wan(total)}万元"
+                f"the budget lines add up to {_wan(lines)}万元, "
+                f"more than the total of {_wan(total)}万元"
             )
         )
     elif lines < total:
         report.warnings.append(
             where.problem(
-                f"{_wan(total - lines)}万元 of the {_wan(total)}万元 total is not allocated to any line"
+                f"{_wan(total - lines)}万元 of the {_wan(total)}万元 total "
+                "is not allocated to any line"
             )
         )
 
 
 def _wan(amount: Decimal) -> str:
     return f"{(amount / 10_000).normalize():f}"
-

@@ -101,7 +101,9 @@ def load_plan(
     shown = display_path(targets, root)
     if not files:
         report.problems.append(
-            Problem(shown, 0, "", "no target files (*.toml) found; `okrdesk init` makes a workspace")
+            Problem(
+                shown, 0, "", "no target files (*.toml) found; `okrdesk init` makes a workspace"
+            )
         )
     draft = Draft()
     for path in files:
@@ -124,7 +126,9 @@ def load_plan(
     )
 
 
-def load_plan_or_fail(root: Path, metrics: Mapping[str, model.MetricSpec] | None = None) -> model.Plan:
+def load_plan_or_fail(
+    root: Path, metrics: Mapping[str, model.MetricSpec] | None = None
+) -> model.Plan:
     result = load_plan(root, metrics)
     if result.plan is None:
         raise ValidationFailed(result.problems)

@@ -66,7 +66,7 @@ class KeyLocator:
                 self._pos += 2
                 keys = self._read_key()
                 self._pos = self._text.index("]]", self._pos) + 2
-                base = self._resolve(keys[:-1]) + (keys[-1],)
+                base = (*self._resolve(keys[:-1]), keys[-1])
                 index = self._aot_counts.get(base, 0)
                 self._aot_counts[base] = index + 1
                 table = (*base, index)

@@ -212,7 +212,7 @@ def _positive_number(t: Table, key: str, default: Decimal | None) -> Decimal | N
     return value
 
 
-def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...] | None:
+def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
     """A table of phase id → cumulative fraction (milestones, spending schedules)."""
     found = t.table(key)
     if found is None:
@@ -436,12 +436,17 @@ def _read_scoring(where: Where, data: dict[str, Any], draft: Draft, report: Repo
     grain = t.choice("period", GRAINS) or Grain.MONTH.value
     cap, floor = _positive_number(t, "cap", None), t.number("floor")
     for index, person in enumerate(people):
-        draft.references.append(Reference(where.key("people").item(index, None), person, ("person",)))
+        draft.references.append(
+            Reference(where.key("people").item(index, None), person, ("person",))
+        )
     components = []
     for c_where, c_data in t.tables("components"):
         c = Table(c_where, c_data, report, COMPONENT_KEYS, required=COMPONENT_KEYS)
         metric, unit = c.text("metric"), _unit_of(c)
-        weight, standard = _positive_number(c, "weight", None), _positive_number(c, "standard", None)
+        weight, standard = (
+            _positive_number(c, "weight", None),
+            _positive_number(c, "standard", None),
+        )
         if metric is not None:
             draft.metric_uses.append(
                 MetricUse(c_where.key("metric"), c_where.key("unit"), metric, unit, True)
