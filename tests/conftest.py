@@ -111,6 +111,20 @@ owner = "branch"
 amount = 519
 """
 
+LOCAL_PLUGIN = """\
+from okrdesk.model import Direction, MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("new_hnw_clients", "New HNW clients", "新增高净值客户",
+                        MetricKind.FLOW, UNITS["户"]))
+    register(MetricSpec("complaint_rate", "Complaint rate", "投诉率", MetricKind.RATIO,
+                        UNITS["‰"], direction=Direction.AT_MOST))
+"""
+
 BASE_FILES = {"org.toml": ORG, "plan.toml": PLAN, "okrs.toml": OKRS, "budget.toml": BUDGET}
 
 WriteWorkspace = Callable[..., Path]
@@ -121,11 +135,17 @@ def write_workspace(tmp_path: Path) -> WriteWorkspace:
     """Write a valid small workspace, with any target file replaced or added."""
 
     def write(
-        files: Mapping[str, str | bytes | None] | None = None, *, root: Path | None = None
+        files: Mapping[str, str | bytes | None] | None = None,
+        *,
+        root: Path | None = None,
+        plugin: bool = True,
     ) -> Path:
         root = root or tmp_path / "ws"
         targets = root / "targets"
         targets.mkdir(parents=True, exist_ok=True)
+        if plugin:
+            (root / "plugins").mkdir(exist_ok=True)
+            (root / "plugins" / "test_metrics.py").write_text(LOCAL_PLUGIN, encoding="utf-8")
         merged: dict[str, str | bytes | None] = {**BASE_FILES, **(files or {})}
         for name, content in merged.items():
             if content is None:

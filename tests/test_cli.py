@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+from conftest import OKRS, WriteWorkspace
+
+from okrdesk.cli import cli
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> click.testing.Result:
+    return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+
+
+def walk(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+    found = []
+    for name, command in group.commands.items():
+        found.append(((*prefix, name), command))
+        if isinstance(command, click.Group):
+            found.extend(walk(command, (*prefix, name)))
+    return found
+
+
+@pytest.mark.parametrize("path", [p for p, _ in walk(cli)], ids=" ".join)
+def test_every_command_has_help(path: tuple[str, ...]) -> None:
+    command = dict(walk(cli))[path]
+    assert command.help and len(command.help.split()) >= 5, f"{' '.join(path)} needs help text"
+    result = run(*path, "--help")
+    assert result.exit_code == 0
+    assert "--workspace" in result.output or not _takes_workspace(command)
+    for option in command.params:
+        if isinstance(option, click.Option) and not option.hidden:
+            assert option.help, f"{' '.join(path)} {option.opts[0]} needs help text"
+
+
+def _takes_workspace(command: click.Command) -> bool:
+    return any("--workspace" in p.opts for p in command.params)
+
+
+def test_validate_clean_workspace_exits_0(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    result = run("validate", "--workspace", str(root))
+    assert result.exit_code == 0, result.output
+    assert "4 files checked, no problems." in result.output
+
+
+@pytest.mark.parametrize("where", ["before", "after", "env"])
+def test_workspace_option_before_or_after_the_command_or_from_env(
+    write_workspace: WriteWorkspace, where: str
+) -> None:
+    root = str(write_workspace({"okrs.toml": OKRS.replace("target = 360", "target = -")}))
+    if where == "before":
+        result = run("--workspace", root, "validate")
+    elif where == "after":
+        result = run("validate", "-w", root)
+    else:
+        result = run("validate", env={"OKRDESK_WORKSPACE": root})
+    assert result.exit_code == 2
+    assert "targets/okrs.toml:10: TOML syntax" in result.output
+
+
+def test_problems_then_count_and_exit_2(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace(
+        {"okrs.toml": OKRS.replace("target = 360", 'target = "x"').replace("title", "titel", 1)}
+    )
+    result = run("validate", "-w", str(root))
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert lines[-1] == "3 problems in 4 files."
+    assert lines[0].startswith("targets/okrs.toml:3: objectives[O1].title: missing")
+
+
+def test_missing_workspace_folder_is_bad_input(tmp_path: Path) -> None:
+    result = run("validate", "-w", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert "no such folder" in result.output
+
+
+def test_usage_error_exits_2() -> None:
+    assert run("validate", "--no-such-option").exit_code == 2
+    assert run("no-such-command").exit_code == 2
+
+
+def test_init_makes_a_workspace_that_validates_clean(tmp_path: Path) -> None:
+    root = tmp_path / "new"
+    result = run("init", str(root))
+    assert result.exit_code == 0, result.output
+    assert (root / "targets" / "plan.toml").is_file()
+    assert (root / "okrdesk.toml").is_file()
+    checked = run("validate", "-w", str(root))
+    assert checked.exit_code == 0, checked.output
+    assert "1 file checked, no problems." in checked.output
+
+
+def test_init_never_overwrites(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    before = (root / "targets" / "okrs.toml").read_bytes()
+    result = run("init", str(root))
+    assert result.exit_code == 2
+    assert "already a workspace" in result.output and "nothing was changed" in result.output
+    assert (root / "targets" / "okrs.toml").read_bytes() == before
+    assert not (root / "targets" / "plan.toml").read_text().startswith("# An okrdesk plan")
+
+
+def test_the_installed_command_runs_without_a_traceback(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"okrs.toml": b"\xff\xfe"})
+    env = {**os.environ, "OKRDESK_WORKSPACE": str(root)}
+    done = subprocess.run(
+        [sys.executable, "-m", "okrdesk", "validate"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 2
+    assert "targets/okrs.toml:1: not UTF-8 text" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
