@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 import pytest
 from click.testing import CliRunner
-from conftest import OKRS, WriteWorkspace
 
+from conftest import OKRS, WriteWorkspace
 from okrdesk.cli import cli
 
 
@@ -17,7 +17,9 @@ def run(*args: str, env: dict[str, str] | None = None) -> click.testing.Result:
     return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
 
 
-def walk(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Command]]:
+def walk(
+    group: click.Group, prefix: tuple[str, ...] = ()
+) -> list[tuple[tuple[str, ...], click.Command]]:
     found = []
     for name, command in group.commands.items():
         found.append(((*prefix, name), command))

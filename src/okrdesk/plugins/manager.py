@@ -31,6 +31,9 @@ ENTRY_POINT_GROUP = "okrdesk"
 ALLOW_ENV = "OKRDESK_LOAD_PLUGINS"
 BUILTIN_PLUGINS: tuple[str, ...] = ()
 
+# Plugins registered for the whole process, by ``okrdesk.testing.registered_plugin``.
+EXTRA_PLUGINS: dict[str, object] = {}
+
 BUILTIN = "built-in"
 ENTRY_POINT = "entry point"
 LOCAL = "local file"
@@ -76,6 +79,7 @@ class PluginHost:
         sources: Mapping[str, Mapping[str, Any]] | None = None,
         entry_points: bool | None = None,
         builtins: Iterable[str] = BUILTIN_PLUGINS,
+        registered: bool = True,
     ) -> None:
         self.pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
         self.pm.add_hookspecs(hookspecs)
@@ -91,6 +95,7 @@ class PluginHost:
         self._local_folder = local_folder
         self.sources: Mapping[str, Mapping[str, Any]] = sources or {}
         self._builtins = tuple(builtins)
+        self._registered = registered
         self._loaded = False
 
     # ---------------------------------------------------------------- loading
@@ -110,6 +115,8 @@ class PluginHost:
                 if allowed is None or ep.name in allowed:
                     version = ep.dist.version if ep.dist is not None else ""
                     self._add(ep.name, ENTRY_POINT, ep.value, version, ep.load)
+        for name, plugin in EXTRA_PLUGINS.items() if self._registered else ():
+            self._add(name, BUILTIN, repr(plugin), "", functools.partial(lambda p: p, plugin))
         if self._local_folder is not None and self._local_folder.is_dir():
             for path in sorted(self._local_folder.glob("*.py")):
                 if allowed is None or path.stem in allowed:

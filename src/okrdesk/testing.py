@@ -1,0 +1,94 @@
+"""Helpers for testing okrdesk plugins, for plugin authors and okrdesk itself.
+
+``registered_plugin`` makes a plugin object visible to every okrdesk command
+run inside the ``with`` block, so a test can drive the real CLI with it.
+``check_plugin`` runs a plugin's hooks through the same checks okrdesk applies
+to every plugin and returns what it declared, what it collected and every
+problem found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from okrdesk.model import MetricSpec, Observation, OrgUnit, Person, Plan
+from okrdesk.periods import Grain, periods_between
+from okrdesk.plugins.collect import collect
+from okrdesk.plugins.manager import EXTRA_PLUGINS, PluginHost
+
+
+@contextmanager
+def registered_plugin(plugin: object, name: str = "test-plugin") -> Iterator[None]:
+    """Load ``plugin`` (a module or any object with hook functions) inside the block."""
+    if name in EXTRA_PLUGINS:
+        raise ValueError(f"a plugin named {name!r} is already registered")
+    EXTRA_PLUGINS[name] = plugin
+    try:
+        yield
+    finally:
+        del EXTRA_PLUGINS[name]
+
+
+@attrs.frozen
+class PluginCheck:
+    metrics: Mapping[str, MetricSpec]
+    observations: Sequence[Observation]
+    problems: Sequence[str]
+
+    def assert_valid(self) -> None:
+        """Fail with every problem listed when the plugin broke any rule."""
+        assert not self.problems, "plugin problems:\n" + "\n".join(self.problems)
+
+    def value(self, metric: str, subject: str, period: str) -> Observation:
+        """The one observation for ``metric``, ``subject`` and ``period``."""
+        for observation in self.observations:
+            if (observation.metric, observation.subject, observation.period) == (
+                metric, subject, period,
+            ):  # fmt: skip
+                return observation
+        raise KeyError(f"no observation for {metric} {subject} {period}")
+
+
+def check_plugin(
+    plugin: object,
+    *,
+    people: Sequence[Person],
+    units: Sequence[OrgUnit] = (OrgUnit("branch", "Branch", "branch"),),
+    start: dt.date,
+    through: dt.date,
+    grain: Grain = Grain.WEEK,
+    settings: Mapping[str, Any] | None = None,
+    workspace: Path | None = None,
+    name: str = "plugin-under-test",
+) -> PluginCheck:
+    """Declare and collect every metric of ``plugin`` from ``start`` to ``through``."""
+    host = PluginHost(
+        entry_points=False, builtins=(), registered=False, sources={name: settings or {}}
+    )
+    record = host.register(plugin, name)
+    problems = list(record.errors)
+    metrics = {m: host.metrics[m] for m in record.metrics}
+    plan = Plan(
+        id="check",
+        name="check",
+        year=start.year,
+        start=start,
+        end=through,
+        top=units[0].id,
+        grain=grain,
+        units=tuple(units),
+        people=tuple(people),
+    )
+    periods = list(periods_between(start, through, grain))
+    collected = collect(host, plan, metrics, periods, through, workspace or Path("."))
+    problems.extend(str(e) for e in collected.errors)
+    return PluginCheck(metrics, collected.observations, problems)
+
+
+__all__ = ["PluginCheck", "check_plugin", "registered_plugin"]

@@ -1,0 +1,71 @@
+"""Salon attendance and lead rate per customer manager, from salons.csv.
+
+salons.csv has one row per salon a customer manager ran:
+date (YYYY-MM-DD), cm_id, attendees, leads.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+__version__ = "1.2.0"
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(
+        MetricSpec(
+            name="salon_attendees",
+            label_en="Salon attendees",
+            label_zh="沙龙参会人数",
+            kind=MetricKind.FLOW,
+            unit=UNITS["人"],
+            description="People who attended a client salon run by the CM.",
+        )
+    )
+    register(
+        MetricSpec(
+            name="salon_lead_rate",
+            label_en="Salon lead rate",
+            label_zh="沙龙线索转化率",
+            kind=MetricKind.RATIO,
+            unit=UNITS["%"],
+            description="Leads taken at salons over salon attendees.",
+        )
+    )
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    path = request.workspace / request.settings.get("file", "data/salons.csv")
+    wanted = {spec.name for spec in request.metrics}
+    people = {person.id for person in request.people}
+    totals = {}  # (cm, period id) -> [attendees, leads, first row, last row]
+    for line, row in _rows(path):
+        day = dt.date.fromisoformat(row["date"])
+        period = next((p for p in request.periods if p.start <= day <= p.end), None)
+        if period is None or day > request.through or row["cm_id"] not in people:
+            continue
+        entry = totals.setdefault((row["cm_id"], period.id), [0, 0, line, line])
+        entry[0] += int(row["attendees"])
+        entry[1] += int(row["leads"])
+        entry[3] = line
+    for (cm, period), (attendees, leads, first, last) in totals.items():
+        source = f"{path.name} rows {first}-{last}"
+        if "salon_attendees" in wanted:
+            emit("salon_attendees", cm, period, value=attendees, source=source)
+        if "salon_lead_rate" in wanted:
+            emit(
+                "salon_lead_rate", cm, period, numerator=leads, denominator=attendees, source=source
+            )
+
+
+def _rows(path: Path):
+    with path.open(newline="", encoding="utf-8") as file:
+        yield from enumerate(csv.DictReader(file), start=2)

@@ -1,0 +1,376 @@
+"""Plugin discovery, isolation and the contract, with real plugin files and packages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import subprocess
+import sys
+import textwrap
+import types
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import WriteWorkspace
+from okrdesk.cli import cli
+from okrdesk.model import MetricKind, MetricSpec, Person
+from okrdesk.periods import Grain, periods_between
+from okrdesk.plugins import hookimpl
+from okrdesk.plugins.collect import collect
+from okrdesk.plugins.manager import PluginHost
+from okrdesk.targets import load_plan
+from okrdesk.testing import check_plugin, registered_plugin
+from okrdesk.units import UNITS
+
+EXAMPLE = Path(__file__).parent / "example_plugin"
+
+
+def write_plugin(root: Path, name: str, body: str) -> None:
+    (root / "plugins").mkdir(exist_ok=True)
+    (root / "plugins" / f"{name}.py").write_text(textwrap.dedent(body), encoding="utf-8")
+
+
+def plugins_json(root: Path, env: dict[str, str] | None = None) -> tuple[int, dict[str, dict]]:
+    result = CliRunner().invoke(cli, ["plugins", "--json", "-w", str(root)], env=env)
+    payload = json.loads(result.output)
+    return result.exit_code, {p["name"]: p for p in payload["plugins"]}
+
+
+# ------------------------------------------------------------------ discovery
+
+
+def test_a_local_plugin_file_is_loaded_and_listed(write_workspace: WriteWorkspace) -> None:
+    code, found = plugins_json(write_workspace())
+    assert code == 0
+    assert found["test_metrics"]["origin"] == "local file"
+    assert [m["name"] for m in found["test_metrics"]["metrics"]] == [
+        "complaint_rate",
+        "new_hnw_clients",
+    ]
+
+
+def test_a_plugin_that_fails_to_import_is_named_and_the_rest_still_load(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    write_plugin(root, "broken", "import no_such_module_anywhere\n")
+    code, found = plugins_json(root)
+    assert code == 1
+    assert found["broken"]["errors"] == [
+        "failed to import: ModuleNotFoundError: No module named 'no_such_module_anywhere'"
+    ]
+    assert found["test_metrics"]["errors"] == []
+    validated = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert validated.exit_code == 0, validated.output
+    assert "warning: plugin broken: failed to import" in validated.output
+
+
+def test_a_plugin_raising_while_declaring_is_named(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    write_plugin(
+        root,
+        "raises",
+        """
+        from okrdesk.plugins import hookimpl
+
+        @hookimpl
+        def okrdesk_metrics(register):
+            raise RuntimeError("licence server unreachable")
+        """,
+    )
+    code, found = plugins_json(root)
+    assert code == 1
+    assert found["raises"]["errors"] == [
+        "okrdesk_metrics failed: RuntimeError: licence server unreachable"
+    ]
+
+
+def test_a_metric_declared_twice_is_an_error_for_both(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    write_plugin(
+        root,
+        "copycat",
+        """
+        from okrdesk.model import MetricKind, MetricSpec
+        from okrdesk.plugins import hookimpl
+        from okrdesk.units import UNITS
+
+        @hookimpl
+        def okrdesk_metrics(register):
+            register(MetricSpec("new_hnw_clients", "x", "x", MetricKind.FLOW, UNITS["户"]))
+        """,
+    )
+    code, found = plugins_json(root)
+    assert code == 1
+    assert (
+        'metric "new_hnw_clients" is also declared by test_metrics' in found["copycat"]["errors"][0]
+    )
+    assert "also declared by copycat; neither is used" in found["test_metrics"]["errors"][0]
+
+
+def test_a_hook_with_a_wrong_signature_is_not_a_valid_plugin(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    write_plugin(
+        root,
+        "misspelt",
+        """
+        from okrdesk.plugins import hookimpl
+
+        @hookimpl
+        def okrdesk_metrics(register, colour):
+            pass
+        """,
+    )
+    code, found = plugins_json(root)
+    assert code == 1
+    assert found["misspelt"]["errors"][0].startswith("not a valid plugin:")
+    assert "colour" in found["misspelt"]["errors"][0]
+
+
+@pytest.mark.parametrize(("allow", "expected"), [("", set()), ("test_metrics", {"test_metrics"})])
+def test_the_allow_list_limits_which_plugins_load(
+    write_workspace: WriteWorkspace, allow: str, expected: set[str]
+) -> None:
+    root = write_workspace()
+    write_plugin(root, "other", "")
+    _, found = plugins_json(root, env={"OKRDESK_LOAD_PLUGINS": allow})
+    assert set(found) == expected
+
+
+# ------------------------------------------------------------------ isolation
+
+PEOPLE = (Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a"))
+START, THROUGH = dt.date(2026, 1, 5), dt.date(2026, 1, 18)
+WEEKS = list(periods_between(START, THROUGH, Grain.WEEK))
+
+
+def _plugin(**hooks: object) -> types.SimpleNamespace:
+    return types.SimpleNamespace(**{k: hookimpl(v) for k, v in hooks.items()})  # type: ignore[arg-type]
+
+
+def _declare(*specs: MetricSpec):  # type: ignore[no-untyped-def]
+    def okrdesk_metrics(register):  # type: ignore[no-untyped-def]
+        for spec in specs:
+            register(spec)
+
+    return okrdesk_metrics
+
+
+ACCOUNTS = MetricSpec("accounts", "Accounts", "开户数", MetricKind.STOCK, UNITS["户"])
+REVENUE = MetricSpec("revenue", "Revenue", "收入", MetricKind.FLOW, UNITS["元"])
+CONVERSION = MetricSpec("conversion", "Conversion", "转化率", MetricKind.RATIO, UNITS["%"])
+CLIENTS = MetricSpec("clients", "Clients", "客户数", MetricKind.STOCK, UNITS["户"])
+
+
+def good_collect(request, emit):  # type: ignore[no-untyped-def]
+    for period in request.periods:
+        emit("clients", "cm01", period.id, value=10, source="clients.csv rows 2-11")
+
+
+GOOD = _plugin(okrdesk_metrics=_declare(CLIENTS), okrdesk_collect=good_collect)
+
+FAULTS = {
+    "NaN": (ACCOUNTS, {"value": math.nan}, "value is nan"),
+    "infinity": (REVENUE, {"value": math.inf}, "value is inf"),
+    "huge integer": (REVENUE, {"value": 10**400}, "value is inf"),
+    "negative count": (ACCOUNTS, {"value": -3}, "a count cannot be negative (-3.0)"),
+    "zero denominator": (
+        CONVERSION, {"numerator": 2, "denominator": 0}, "denominator is 0 with numerator 2"
+    ),
+    "negative denominator": (
+        CONVERSION, {"numerator": 1, "denominator": -4}, "denominator is negative"
+    ),
+    "value for a ratio": (
+        CONVERSION, {"value": 0.1}, "a ratio metric takes numerator and denominator"
+    ),
+    "ratio parts for a flow": (
+        REVENUE, {"numerator": 1, "denominator": 2}, "a flow metric takes value"
+    ),
+    "text for a number": (REVENUE, {"value": "12"}, "value must be a number, not str"),
+    "unknown person": (
+        ACCOUNTS, {"value": 1, "subject": "cm99"}, "no person or unit 'cm99' in the plan"
+    ),
+    "unknown period": (
+        ACCOUNTS, {"value": 1, "period": "2030-W01"}, "period '2030-W01' was not asked for"
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("fault", FAULTS, ids=list(FAULTS))
+def test_an_invalid_observation_is_named_and_the_other_metrics_land(fault: str) -> None:
+    spec, kwargs, reason = FAULTS[fault]
+    kwargs = dict(kwargs)
+    subject = kwargs.pop("subject", "cm02")
+    period = kwargs.pop("period", WEEKS[0].id)
+
+    def faulty_collect(request, emit):  # type: ignore[no-untyped-def]
+        emit(spec.name, "cm01", WEEKS[1].id, **_valid_for(spec))
+        emit(spec.name, subject, period, **kwargs)
+
+    host = PluginHost(entry_points=False, builtins=(), registered=False)
+    host.register(GOOD, "good")
+    host.register(_plugin(okrdesk_metrics=_declare(spec), okrdesk_collect=faulty_collect), "faulty")
+    result = collect(host, load_plan_stub(), ["clients", spec.name], WEEKS, THROUGH, Path("."))
+    # The faulty metric's valid observation is dropped too: no partial totals.
+    assert [(o.metric, o.subject) for o in result.observations] == [("clients", "cm01")] * 2
+    (error,) = result.errors
+    assert (error.plugin, error.metric) == ("faulty", spec.name)
+    assert reason in error.message
+    assert "none kept" in error.message
+
+
+def _valid_for(spec: MetricSpec) -> dict[str, float]:
+    if spec.kind is MetricKind.RATIO:
+        return {"numerator": 1, "denominator": 10}
+    return {"value": 1}
+
+
+def load_plan_stub():  # type: ignore[no-untyped-def]
+    from okrdesk.model import OrgUnit, Plan
+
+    return Plan(
+        id="p", name="p", year=2026, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31),
+        top="branch", units=(OrgUnit("branch", "B", "branch"), OrgUnit("team-a", "A", "team")),
+        people=PEOPLE,
+    )  # fmt: skip
+
+
+def test_a_plugin_that_raises_while_collecting_loses_only_its_own_metrics() -> None:
+    def exploding(request, emit):  # type: ignore[no-untyped-def]
+        emit("revenue", "cm01", WEEKS[0].id, value=5)
+        raise OSError("trades.csv: disk read error")
+
+    host = PluginHost(entry_points=False, builtins=(), registered=False)
+    host.register(GOOD, "good")
+    host.register(_plugin(okrdesk_metrics=_declare(REVENUE), okrdesk_collect=exploding), "bad")
+    result = collect(host, load_plan_stub(), ["clients", "revenue"], WEEKS, THROUGH, Path("."))
+    assert {o.metric for o in result.observations} == {"clients"}
+    assert [str(e) for e in result.errors] == [
+        "plugin bad: okrdesk_collect failed: OSError: trades.csv: disk read error"
+    ]
+
+
+def test_an_observation_emitted_twice_is_refused() -> None:
+    def twice(request, emit):  # type: ignore[no-untyped-def]
+        emit("revenue", "cm01", WEEKS[0].id, value=5)
+        emit("revenue", "cm01", WEEKS[0].id, value=6)
+
+    host = PluginHost(entry_points=False, builtins=(), registered=False)
+    host.register(_plugin(okrdesk_metrics=_declare(REVENUE), okrdesk_collect=twice), "dup")
+    result = collect(host, load_plan_stub(), ["revenue"], WEEKS, THROUGH, Path("."))
+    assert result.observations == []
+    assert "emitted twice" in result.errors[0].message
+
+
+def test_zero_over_zero_is_no_data_not_an_error() -> None:
+    def empty_week(request, emit):  # type: ignore[no-untyped-def]
+        emit("conversion", "cm01", WEEKS[0].id, numerator=0, denominator=0)
+
+    host = PluginHost(entry_points=False, builtins=(), registered=False)
+    host.register(_plugin(okrdesk_metrics=_declare(CONVERSION), okrdesk_collect=empty_week), "c")
+    result = collect(host, load_plan_stub(), ["conversion"], WEEKS, THROUGH, Path("."))
+    assert result.errors == []
+    assert (result.observations[0].numerator, result.observations[0].denominator) == (0, 0)
+
+
+# --------------------------------------------------- the example package
+
+
+def test_the_example_plugin_passes_the_plugin_checks(tmp_path: Path) -> None:
+    sys.path.insert(0, str(EXAMPLE / "src"))
+    try:
+        import okrdesk_salons
+    finally:
+        sys.path.remove(str(EXAMPLE / "src"))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "salons.csv").write_text(
+        "date,cm_id,attendees,leads\n"
+        "2026-01-06,cm01,30,4\n"
+        "2026-01-08,cm01,20,1\n"
+        "2026-01-13,cm02,25,5\n"
+        "2026-01-20,cm02,40,8\n",  # after `through`: not counted
+        encoding="utf-8",
+    )
+    check = check_plugin(
+        okrdesk_salons, people=PEOPLE, start=START, through=THROUGH, workspace=tmp_path
+    )
+    check.assert_valid()
+    assert check.value("salon_attendees", "cm01", "2026-W02").value == 50
+    rate = check.value("salon_lead_rate", "cm02", "2026-W03")
+    assert (rate.numerator, rate.denominator) == (5, 25)
+    assert check.value("salon_attendees", "cm01", "2026-W02").source == "salons.csv rows 2-3"
+
+
+@pytest.fixture
+def installed_example(tmp_path: Path) -> Iterator[None]:
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run(
+        [*pip, "install", "--no-deps", "--no-build-isolation", str(EXAMPLE)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    try:
+        yield
+    finally:
+        subprocess.run([*pip, "uninstall", "-y", "okrdesk-salons"], check=True, capture_output=True)
+
+
+def test_an_installed_package_is_found_through_its_entry_point(
+    installed_example: None, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace(
+        {"salons.toml": '[[objectives]]\nid = "O9"\ntitle = "沙龙"\nowner = "branch"\n'
+         '[[objectives.key_results]]\nid = "KR1"\ntitle = "参会"\nmetric = "salon_attendees"\n'
+         'target = 600\nunit = "人"\n'}
+    )  # fmt: skip
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "salons,test_metrics"}
+    listed = subprocess.run(
+        [sys.executable, "-m", "okrdesk", "plugins", "--json", "-w", str(root)],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    salons = next(p for p in json.loads(listed.stdout)["plugins"] if p["name"] == "salons")
+    assert (salons["origin"], salons["version"]) == ("entry point", "1.2.0")
+    assert [m["name"] for m in salons["metrics"]] == ["salon_attendees", "salon_lead_rate"]
+    validated = subprocess.run(
+        [sys.executable, "-m", "okrdesk", "validate", "-w", str(root)],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert validated.returncode == 0, validated.stdout
+
+
+def test_help_imports_no_plugin() -> None:
+    script = (
+        "import sys\n"
+        "from okrdesk.cli import cli\n"
+        "try:\n    cli.main(['--help'], prog_name='okrdesk')\nexcept SystemExit:\n    pass\n"
+        "print(','.join(sorted(sys.modules)))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    modules = set(done.stdout.strip().splitlines()[-1].split(","))
+    assert "okrdesk.cli" in modules
+    loaded = {m for m in modules if m.startswith(("pluggy", "okrdesk.plugins", "okrdesk_"))}
+    assert loaded == set()
+    assert not {"okrdesk.targets", "sqlite_utils", "jinja2", "rich"} & modules
+
+
+def test_registered_plugin_reaches_the_cli(write_workspace: WriteWorkspace) -> None:
+    extra = _plugin(okrdesk_metrics=_declare(REVENUE))
+    root = write_workspace()
+    with registered_plugin(extra, "extra"):
+        _, inside = plugins_json(root)
+    _, outside = plugins_json(root)
+    assert inside["extra"]["metrics"][0]["name"] == "revenue"
+    assert "extra" not in outside
+
+
+def test_load_plan_with_the_host_catalog(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    host = PluginHost(root / "plugins", entry_points=False).load()
+    assert load_plan(root, host.metrics).problems == ()
