@@ -69,7 +69,7 @@ def check_plugin(
 ) -> PluginCheck:
     """Declare and collect every metric of ``plugin`` from ``start`` to ``through``."""
     host = PluginHost(
-        entry_points=False, builtins=(), registered=False, sources={name: settings or {}}
+        entry_points=False, builtins={}, registered=False, sources={name: settings or {}}
     )
     record = host.register(plugin, name)
     problems = list(record.errors)

@@ -86,6 +86,9 @@ class _Checker:
             return
         self.kept[key] = observation
 
+    def error(self, metric: str, message: str) -> None:
+        self._refuse(str(metric), str(message)[:500])
+
     def _check(
         self,
         spec: MetricSpec,
@@ -124,9 +127,8 @@ class _Checker:
             shown = messages[:MAX_MESSAGES_PER_METRIC]
             more = len(messages) - len(shown)
             text = "; ".join(shown) + (f"; and {more} more" if more else "")
-            errors.append(
-                PluginError(self.plugin, metric, f"{len(messages)} invalid, none kept: {text}")
-            )
+            count = f"{len(messages)} problems" if len(messages) > 1 else "a problem"
+            errors.append(PluginError(self.plugin, metric, f"{text} ({count}, none kept)"))
         kept = [o for o in self.kept.values() if o.metric not in self.problems]
         return kept, errors
 

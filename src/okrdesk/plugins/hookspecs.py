@@ -48,6 +48,10 @@ class Emit(Protocol):
     for ratio metrics, all in the base unit of the metric (元, plain counts,
     fractions). ``source`` says where the figure came from precisely enough to
     find the rows again, for example ``"trades.csv rows 18-240"``.
+
+    ``emit.error(metric, message)`` reports that one metric could not be
+    computed; whatever was emitted for it is dropped and the message is shown
+    with the plugin's and the metric's name, while the other metrics land.
     """
 
     def __call__(
@@ -61,6 +65,8 @@ class Emit(Protocol):
         denominator: float | None = None,
         source: str = "",
     ) -> None: ...
+
+    def error(self, metric: str, message: str) -> None: ...
 
 
 # -------------------------------------------------------------------- metrics

@@ -4,7 +4,8 @@ taking a run down.
 Plugins come from three places: built-in modules, the ``okrdesk`` entry-point
 group of installed packages, and ``*.py`` files in the workspace's
 ``plugins/`` folder. ``OKRDESK_LOAD_PLUGINS`` (comma-separated names; empty:
-none) limits which of the installed and local ones load.
+none) limits which of the installed and local ones load; the built-in ones
+always load.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import importlib.metadata
 import importlib.util
 import os
 import sys
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -29,7 +30,8 @@ from okrdesk.plugins import hookspecs
 
 ENTRY_POINT_GROUP = "okrdesk"
 ALLOW_ENV = "OKRDESK_LOAD_PLUGINS"
-BUILTIN_PLUGINS: tuple[str, ...] = ()
+BUILTIN_PLUGINS: Mapping[str, str] = {"sql": "okrdesk.plugins.sql_metrics"}
+"""Plugin name → module of the plugins that are part of okrdesk; they always load."""
 
 # Plugins registered for the whole process, by ``okrdesk.testing.registered_plugin``.
 EXTRA_PLUGINS: dict[str, object] = {}
@@ -78,7 +80,7 @@ class PluginHost:
         *,
         sources: Mapping[str, Mapping[str, Any]] | None = None,
         entry_points: bool | None = None,
-        builtins: Iterable[str] = BUILTIN_PLUGINS,
+        builtins: Mapping[str, str] = BUILTIN_PLUGINS,
         registered: bool = True,
     ) -> None:
         self.pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
@@ -94,7 +96,7 @@ class PluginHost:
         )
         self._local_folder = local_folder
         self.sources: Mapping[str, Mapping[str, Any]] = sources or {}
-        self._builtins = tuple(builtins)
+        self._builtins = dict(builtins)
         self._registered = registered
         self._loaded = False
 
@@ -106,8 +108,8 @@ class PluginHost:
             return self
         self._loaded = True
         allowed = _allowed()
-        for module_name in self._builtins:
-            self._add(module_name, BUILTIN, module_name, __version__, _importer(module_name))
+        for name, module_name in self._builtins.items():
+            self._add(name, BUILTIN, module_name, __version__, _importer(module_name))
         if self._entry_points:
             for ep in sorted(
                 importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name

@@ -1,0 +1,201 @@
+"""The built-in SQL metric source, on real CSV and SQLite files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import sqlite3
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import WriteWorkspace
+
+from okrdesk.cli import cli
+from okrdesk.model import Person
+from okrdesk.plugins import sql_metrics
+from okrdesk.plugins.sql_metrics import SqlMetricError, check_query
+from okrdesk.testing import check_plugin
+
+PEOPLE = (Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a"))
+START, THROUGH = dt.date(2026, 1, 5), dt.date(2026, 1, 18)  # ISO weeks 2 and 3
+
+SALONS = """\
+date,cm_id,attendees,leads
+2026-01-06,cm01,30,4
+2026-01-08,cm01,20,1
+2026-01-13,cm02,25,5
+2026-01-19,cm02,40,8
+"""
+BALANCES = """\
+date,cm_id,assets
+2026-01-06,cm01,100
+2026-01-09,cm01,130
+2026-01-09,cm01,20
+2026-01-07,cm02,55
+"""
+
+
+def metric(name: str, kind: str, unit: str, query: str) -> dict[str, str]:
+    return {"name": name, "kind": kind, "unit": unit, "query": query}
+
+
+@pytest.fixture
+def csv_workspace(tmp_path: Path) -> Path:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
+    (tmp_path / "data" / "balances.csv").write_text(BALANCES, encoding="utf-8")
+    return tmp_path
+
+
+def run_check(workspace: Path, settings: dict[str, object]):  # type: ignore[no-untyped-def]
+    return check_plugin(
+        sql_metrics, people=PEOPLE, start=START, through=THROUGH, settings=settings,
+        workspace=workspace,
+    )  # fmt: skip
+
+
+def test_flow_ratio_and_stock_metrics_from_csv(csv_workspace: Path) -> None:
+    settings = {
+        "tables": {"salons": "data/salons.csv", "balances": "data/balances.csv"},
+        "metrics": [
+            metric("attendees", "flow", "人",
+                   "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"),
+            metric("lead_rate", "ratio", "%",
+                   "SELECT cm_id AS subject, date AS day, leads AS numerator, "
+                   "attendees AS denominator FROM salons WHERE date <= :through"),
+            metric("assets", "stock", "元",
+                   "SELECT cm_id AS subject, date AS day, assets AS value FROM balances"),
+        ],
+    }  # fmt: skip
+    check = run_check(csv_workspace, settings)
+    check.assert_valid()
+    # cm01 held two salons in week 2: 30 + 20 attendees, 4 + 1 leads.
+    assert check.value("attendees", "cm01", "2026-W02").value == 50
+    rate = check.value("lead_rate", "cm01", "2026-W02")
+    assert (rate.numerator, rate.denominator) == (5, 50)
+    # 2026-01-19 is after `through`: not counted.
+    assert check.value("attendees", "cm02", "2026-W03").value == 25
+    # A stock takes the period's last day only: 130 + 20 on the 9th, not 100.
+    assert check.value("assets", "cm01", "2026-W02").value == 150
+    assert check.value("assets", "cm01", "2026-W02").source == (
+        "SQL metric assets on salons.csv, balances.csv"
+    )
+
+
+def test_an_sqlite_file_is_read_only(tmp_path: Path) -> None:
+    path = tmp_path / "crm.sqlite"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE trades (cm TEXT, period TEXT, fee REAL)")
+        connection.execute("INSERT INTO trades VALUES ('cm01', '2026-W03', 12.5)")
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    settings = {
+        "database": "crm.sqlite",
+        "metrics": [
+            metric("fees", "flow", "元",
+                   "SELECT cm AS subject, period, sum(fee) AS value FROM trades GROUP BY 1, 2"),
+            metric("sneaky", "flow", "元",
+                   "WITH x AS (SELECT 1) SELECT cm AS subject, period, fee AS value "
+                   "FROM trades WHERE (SELECT count(*) FROM pragma_table_info('trades')) > 0"),
+        ],
+    }  # fmt: skip
+    check = run_check(tmp_path, settings)
+    assert check.value("fees", "cm01", "2026-W03").value == 12.5
+    assert check.problems == [
+        "plugin plugin-under-test metric sneaky: sneaky: the query failed: not authorized "
+        "(a problem, none kept)"
+    ]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "DELETE FROM salons",
+        "DROP TABLE salons",
+        "INSERT INTO salons VALUES (1, 2, 3, 4)",
+        "ATTACH DATABASE 'x.db' AS x",
+        "PRAGMA writable_schema = ON",
+        "  -- a comment first\n  UPDATE salons SET leads = 0",
+        "",
+    ],
+)
+def test_anything_but_select_is_refused_before_it_runs(query: str) -> None:
+    with pytest.raises(SqlMetricError, match="only a SELECT query is allowed"):
+        check_query(query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "SELECT 1 AS subject; DELETE FROM salons",
+        "WITH gone AS (SELECT 1) DELETE FROM salons",
+        "SELECT load_extension('/tmp/evil.so')",
+    ],
+)
+def test_a_disguised_write_is_stopped_at_run_time(csv_workspace: Path, query: str) -> None:
+    settings = {
+        "tables": {"salons": "data/salons.csv"},
+        "metrics": [metric("bad", "flow", "人", query)],
+    }
+    check = run_check(csv_workspace, settings)
+    assert check.observations == []
+    (problem,) = check.problems
+    assert problem.startswith("plugin plugin-under-test metric bad: bad: the query failed")
+
+
+def test_missing_columns_are_named(csv_workspace: Path) -> None:
+    settings = {
+        "tables": {"salons": "data/salons.csv"},
+        "metrics": [metric("x", "ratio", "%", "SELECT cm_id AS subject, date AS day FROM salons")],
+    }
+    (problem,) = run_check(csv_workspace, settings).problems
+    assert "missing numerator, denominator" in problem
+
+
+def test_a_bad_definition_is_a_named_plugin_error(csv_workspace: Path) -> None:
+    settings = {"metrics": [metric("x", "average", "人", "SELECT 1")]}
+    (problem,) = run_check(csv_workspace, settings).problems
+    assert "sources.sql.metrics[0] (x): 'average' is not a valid MetricKind" in problem
+
+
+def test_sql_metrics_reach_plugins_and_validate(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace(
+        {"salons.toml": """\
+            [[objectives]]
+            id = "O9"
+            title = "沙龙"
+            owner = "branch"
+
+            [[objectives.key_results]]
+            id = "KR1"
+            title = "参会人数"
+            metric = "salon_attendees"
+            target = 600
+            unit = "人"
+            """}
+    )  # fmt: skip
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(
+        textwrap.dedent("""\
+            [sources.sql]
+            tables = { salons = "data/salons.csv" }
+
+            [[sources.sql.metrics]]
+            name = "salon_attendees"
+            label_zh = "沙龙参会人数"
+            kind = "flow"
+            unit = "人"
+            query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+            """),
+        encoding="utf-8",
+    )
+    listed = CliRunner().invoke(cli, ["plugins", "--json", "-w", str(root)])
+    sql = next(p for p in json.loads(listed.output)["plugins"] if p["name"] == "sql")
+    assert sql["origin"] == "built-in"
+    assert [m["name"] for m in sql["metrics"]] == ["salon_attendees"]
+    validated = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert validated.exit_code == 0, validated.output
