@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import WriteWorkspace
 
+from conftest import WriteWorkspace
 from okrdesk.cli import cli
 from okrdesk.model import Person
 from okrdesk.plugins import sql_metrics
