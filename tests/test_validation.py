@@ -247,6 +247,57 @@ CASES = {
         "budget.breaker_threshold",
         "must be a fraction between 0 and 1 (0.10 for 10%), got 10",
     ),
+    "budget unit that is not money": (
+        "budget.toml",
+        '[budget]\nunit = "户"  # <-\ntotal = 100\n',
+        "budget.unit",
+        '"户" is not a money unit; use 元, 万元 or 亿元',
+    ),
+    "key result listed twice on a budget line": (
+        "budget.toml",
+        '[[budget.lines]]\nid = "x"\nname = "x"\nowner = "branch"\namount = 5\n'
+        'key_results = [\n  "O1.KR1",\n  "O1.KR1",  # <-\n  "O1.KR2",\n]\n',
+        "budget.lines[x].key_results[1]",
+        '"O1.KR1" is listed twice',
+    ),
+    "unquoted key result id in a weights table": (
+        "budget.toml",
+        '[[budget.lines]]\nid = "x"\nname = "x"\nowner = "branch"\namount = 5\n'
+        "key_results = { O1.KR1 = 2 }  # <-\n",
+        "budget.lines[x].key_results.O1",
+        'write the key result id in quotes: "O1.KR1" = ...',
+    ),
+    "negative member target": (
+        "okrs.toml",
+        OKRS + "\n[objectives.key_results.members]\ncm01 = -2  # <-\n",
+        "objectives[O1].key_results[KR2].members.cm01",
+        "must not be negative, got -2",
+    ),
+    "a unit and its own member both given targets": (
+        "okrs.toml",
+        OKRS + "\n[objectives.key_results.members]\nteam-a = 0.1  # <-\ncm01 = 0.1\n",
+        "objectives[O1].key_results[KR2].members.team-a",
+        '"team-a" already includes cm01, who also has a target here',
+    ),
+    "objective id with a dot": (
+        "okrs.toml",
+        OKRS + '\n[[objectives]]\nid = "O2.x"  # <-\ntitle = "t"\nowner = "branch"\n',
+        "objectives[O2.x].id",
+        "must not contain '.'",
+    ),
+    "one-day gap between phases": (
+        "plan.toml",
+        PLAN.replace("start = 2026-07-01", "start = 2026-07-02  # <-"),
+        "phases[Q3].start",
+        "the day 2026-07-01 belongs to no phase",
+    ),
+    "scoring policy that applies to nobody": (
+        "scoring.toml",
+        '[[scoring]]  # <-\nid = "cm"\nname = "月度考核"\n'
+        '[[scoring.components]]\nmetric = "aum"\nweight = 1\nstandard = 1\nunit = "亿元"\n',
+        "scoring[cm].roles",
+        "missing; say which roles or people the policy scores",
+    ),
     "second plan table": (
         "team-plan.toml",
         '[plan]  # <-\nid = "x"\nname = "x"\nyear = 2026\nunit = "branch"\n',
@@ -255,7 +306,7 @@ CASES = {
     ),
     "scoring floor above cap": (
         "scoring.toml",
-        '[[scoring]]\nid = "cm"\nname = "月度考核"\ncap = 1.2\nfloor = 1.5  # <-\n'
+        '[[scoring]]\nid = "cm"\nname = "月度考核"\nroles = ["cm"]\ncap = 1.2\nfloor = 1.5  # <-\n'
         '[[scoring.components]]\nmetric = "aum"\nweight = 1\nstandard = 1\nunit = "亿元"\n',
         "scoring[cm].floor",
         "the floor (1.5) is above the cap (1.2)",

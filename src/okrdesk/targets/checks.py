@@ -20,8 +20,8 @@ def check_all(draft: Draft, report: Report, metrics: Mapping[str, model.MetricSp
     # "no such id" would only be noise.
     if "files" not in draft.incomplete:
         _check_references(draft, report, known)
+        _check_members(draft, report)
     _check_org_tree(draft, report)
-    _check_members(draft, report)
     if draft.plans and "phases" not in draft.incomplete:
         _check_phases(draft.plans[0].value, draft.phases, report)
     _check_milestones(draft, report)
@@ -146,6 +146,16 @@ def _check_members(draft: Draft, report: Report) -> None:
             )
             continue
         members = below.setdefault(entry.owner, _below(draft, entry.owner))
+        inside = below.setdefault(entry.member, _below(draft, entry.member))
+        same_table = (m for m in draft.member_targets if m.where.path[:-1] == entry.where.path[:-1])
+        counted = sorted(m.member for m in same_table if m.member in inside)
+        if counted:
+            report.problems.append(
+                entry.where.problem(
+                    f'"{entry.member}" already includes {", ".join(counted)}, who also has a '
+                    "target here; give the unit or its members a target, not both"
+                )
+            )
         if entry.member not in members:
             report.problems.append(
                 entry.where.problem(
@@ -170,7 +180,7 @@ def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], report: 
         elif x.start > e.end + day:
             report.problems.append(
                 later.where.key("start").problem(
-                    f"the days from {e.end + day} to {x.start - day} belong to no phase; "
+                    f"{_days(e.end + day, x.start - day)} no phase; "
                     f"phase {x.id} should start {e.end + day}"
                 )
             )
@@ -197,6 +207,12 @@ def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], report: 
                 f"the plan ends {plan.end} but its last phase already {last.value.end}"
             )
         )
+
+
+def _days(first: dt.date, last: dt.date) -> str:
+    if first == last:
+        return f"the day {first} belongs to"
+    return f"the days from {first} to {last} belong to"
 
 
 def _check_milestones(draft: Draft, report: Report) -> None:

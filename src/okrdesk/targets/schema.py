@@ -16,7 +16,7 @@ import attrs
 from okrdesk import model
 from okrdesk.periods import Grain
 from okrdesk.targets.reader import Report, SourceFile, Table, Where
-from okrdesk.units import UNITS, UnitOfMeasure
+from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 
 T = TypeVar("T")
 
@@ -236,6 +236,8 @@ def _read_objective(where: Where, data: dict[str, Any], draft: Draft, report: Re
     t = Table(where, data, report, OBJECTIVE_KEYS, required=("id", "title", "owner"))
     objective_id, title, owner = t.text("id"), t.text("title"), t.text("owner")
     weight = _positive_number(t, "weight", Decimal(1))
+    if objective_id is not None and "." in objective_id:
+        t.fail(where.key("id"), "must not contain '.'; key results are named <objective>.<id>")
     results = [
         kr
         for kr_where, kr_data in t.tables("key_results")
@@ -325,6 +327,9 @@ def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Deci
         if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
             t.fail(at, f"expected a number (the member's target), got {raw!r}")
             continue
+        if raw < 0:
+            t.fail(at, f"must not be negative, got {raw}")
+            continue
         targets[member] = Decimal(raw)
         if owner is not None:
             draft.member_targets.append(MemberTarget(at, member, owner))
@@ -333,7 +338,7 @@ def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Deci
 
 def _read_budget(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
     t = Table(where, data, report, BUDGET_KEYS)
-    unit = _unit_of(t) if "unit" in data else UNITS["万元"]
+    unit = _money_unit(t) if "unit" in data else UNITS["万元"]
     settings: dict[str, Decimal] = {}
     for key in ("total", "expected_revenue"):
         value = t.number(key)
@@ -348,6 +353,14 @@ def _read_budget(where: Where, data: dict[str, Any], draft: Draft, report: Repor
         draft.budget_settings.append(Located(where, settings))
     for line_where, line_data in t.tables("lines"):
         _read_budget_line(line_where, line_data, unit, draft, report)
+
+
+def _money_unit(t: Table) -> UnitOfMeasure | None:
+    unit = _unit_of(t)
+    if unit is not None and unit.dimension is not Dimension.MONEY:
+        t.fail(t.where.key("unit"), f'"{unit.symbol}" is not a money unit; use 元, 万元 or 亿元')
+        return None
+    return unit
 
 
 def _threshold(t: Table) -> Decimal | None:
@@ -370,9 +383,7 @@ def _read_budget_line(
 ) -> None:
     t = Table(where, data, report, LINE_KEYS, required=("id", "name", "owner", "amount"))
     line_id, name, owner, amount = t.text("id"), t.text("name"), t.text("owner"), t.number("amount")
-    unit = _unit_of(t) if "unit" in data else file_unit
-    if unit is not None and unit.dimension.value != "money":
-        t.fail(where.key("unit"), f'"{unit.symbol}" is not a money unit; use 元, 万元 or 亿元')
+    unit = _money_unit(t) if "unit" in data else file_unit
     if amount is not None and amount < 0:
         t.fail(where.key("amount"), f"must not be negative, got {amount}")
     schedule = _fractions(t, "schedule", draft)
@@ -413,12 +424,22 @@ def _linked_key_results(t: Table, draft: Draft) -> dict[str, Decimal] | None:
         if ids is None:
             return None
         for index, kr in enumerate(ids):
+            if kr in ids[:index]:
+                t.fail(at.item(index, None), f'"{kr}" is listed twice')
             draft.references.append(Reference(at.item(index, None), kr, ("key_result",)))
-        return {kr: Decimal(1) / len(ids) for kr in ids}
+        unique = list(dict.fromkeys(ids))
+        return {kr: Decimal(1) / len(unique) for kr in unique}
     if isinstance(raw, dict):
         links: dict[str, Decimal] = {}
         for kr, weight in raw.items():
-            draft.references.append(Reference(at.key(kr), kr, ("key_result",)))
+            if not isinstance(weight, dict):
+                draft.references.append(Reference(at.key(kr), kr, ("key_result",)))
+            if isinstance(weight, dict):
+                t.fail(
+                    at.key(kr),
+                    f'write the key result id in quotes: "{kr}.{next(iter(weight))}" = ...',
+                )
+                continue
             if isinstance(weight, bool) or not isinstance(weight, int | Decimal) or weight <= 0:
                 t.fail(at.key(kr), f"expected a weight greater than 0, got {weight!r}")
             else:
@@ -455,6 +476,12 @@ def _read_scoring(where: Where, data: dict[str, Any], draft: Draft, report: Repo
             components.append(model.ScoreComponent(metric, weight, unit.to_base(standard)))
         else:
             t.ok = False
+    if not roles and not people and "roles" not in data and "people" not in data:
+        t.fail(where.key("roles"), "missing; say which roles or people the policy scores")
+    if "components" in data and not components and t.ok:
+        t.fail(where.key("components"), "is empty; a policy needs at least one component")
+    if floor is not None and floor < 0:
+        t.fail(where.key("floor"), f"must not be negative, got {floor}")
     if cap is not None and floor is not None and floor > cap:
         t.fail(where.key("floor"), f"the floor ({floor}) is above the cap ({cap})")
     if policy_id is None or name is None or not t.ok:
