@@ -6,11 +6,11 @@ import os
 
 import attrs
 
-from okrdesk.errors import Problem, ValidationFailed
-from okrdesk.model import Plan
+from okrdesk.errors import BadInput, Problem, ValidationFailed
+from okrdesk.model import KeyResult, Plan
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.targets.load import LoadResult, load_plan
-from okrdesk.targets.reader import Report
+from okrdesk.targets.reader import Report, suggest
 from okrdesk.workspace import Workspace, locate, read_settings
 
 
@@ -45,3 +45,29 @@ def open_session(option: str | os.PathLike[str] | None) -> Session:
     host = PluginHost(workspace.plugins, sources=workspace.sources).load()
     loaded = load_plan(root, host.metrics)
     return Session(workspace, host, loaded, report)
+
+
+def find_key_result(plan: Plan, key_result: str) -> KeyResult:
+    kr = plan.key_results_by_id.get(key_result)
+    if kr is None:
+        raise BadInput(
+            f'no key result "{key_result}"{suggest(key_result, plan.key_results_by_id)}; '
+            "key results are named <objective>.<id>, for example O1.KR1"
+        )
+    return kr
+
+
+def find_subject(plan: Plan, kr: KeyResult, person: str | None, unit: str | None) -> str:
+    """The person or unit a command is about; the key result's owner by default."""
+    if person is not None and unit is not None:
+        raise BadInput("give --person or --unit, not both")
+    if person is not None:
+        if person not in plan.people_by_id:
+            raise BadInput(f'no person "{person}"{suggest(person, plan.people_by_id)}')
+        return person
+    if unit is not None:
+        if unit not in plan.units_by_id:
+            raise BadInput(f'no unit "{unit}"{suggest(unit, plan.units_by_id)}')
+        return unit
+    objective = next(o for o in plan.objectives if o.id == kr.objective)
+    return objective.owner

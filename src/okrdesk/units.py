@@ -66,3 +66,39 @@ def lookup(symbol: str) -> UnitOfMeasure | None:
 def base_unit(dimension: Dimension) -> UnitOfMeasure:
     """The unit values of a dimension are stored in."""
     return next(u for u in UNITS.values() if u.dimension is dimension and u.factor == 1)
+
+
+_SHORT_MONEY = {"万": "万元", "亿": "亿元"}
+
+
+def parse_money(text: str) -> Decimal:
+    """``12万``, ``12.5万元``, ``1.2亿``, ``3500元`` → 元, exactly. A bare number is refused,
+    so nobody records 12元 while meaning 12万."""
+    from decimal import InvalidOperation
+
+    cleaned = text.strip().replace(",", "").replace("，", "")
+    for symbol in sorted((*UNITS, *_SHORT_MONEY), key=len, reverse=True):
+        if cleaned.endswith(symbol) and symbol not in ("x",):
+            unit = UNITS[_SHORT_MONEY.get(symbol, symbol)]
+            number = cleaned[: -len(symbol)].strip()
+            break
+    else:
+        raise ValueError(f"{text!r}: say the unit, for example 12万, 1.2亿 or 3500元")
+    if unit.dimension is not Dimension.MONEY:
+        raise ValueError(f"{text!r}: {unit.symbol} is not money; use 元, 万 or 亿")
+    try:
+        amount = Decimal(number)
+    except InvalidOperation:
+        raise ValueError(f"{text!r}: {number!r} is not a number") from None
+    if not amount.is_finite():
+        raise ValueError(f"{text!r} is not a finite amount")
+    return unit.to_base(amount)
+
+
+def format_in(unit: UnitOfMeasure, base_value: float | Decimal | None, digits: int = 2) -> str:
+    """A base value shown in ``unit``: 1.5e9 in 亿元 → '15亿元'."""
+    if base_value is None:
+        return "no data"
+    shown = Decimal(str(base_value)) / unit.factor
+    text = f"{shown:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{shown:,.0f}"
+    return f"{text}{unit.symbol}" if unit.symbol in ("%", "‰") else f"{text} {unit.symbol}"

@@ -60,9 +60,14 @@ def main() -> None:
 
 
 # Registering the commands imports only click-level modules.
-from okrdesk.cli import demo_cmd, plugins_cmd, targets_cmd  # noqa: E402
+from okrdesk.cli import demo_cmd, plugins_cmd, store_cmds, targets_cmd  # noqa: E402
 
-for command in (*targets_cmd.COMMANDS, *plugins_cmd.COMMANDS, *demo_cmd.COMMANDS):
+for command in (
+    *targets_cmd.COMMANDS,
+    *store_cmds.COMMANDS,
+    *plugins_cmd.COMMANDS,
+    *demo_cmd.COMMANDS,
+):
     cli.add_command(command)
 
 __all__ = ["cli", "main"]

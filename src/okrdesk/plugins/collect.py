@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +39,7 @@ class Collected:
     observations: list[Observation] = attrs.Factory(list)
     errors: list[PluginError] = attrs.Factory(list)
     plugin_of: dict[str, str] = attrs.Factory(dict)
-    """metric → the plugin that collected it."""
+    """metric → plugin, for each metric that was collected whole."""
 
 
 @attrs.define
@@ -149,8 +149,12 @@ def collect(
     periods: Iterable[Period],
     through: dt.date,
     workspace: Path,
+    progress: Callable[[str, int], None] | None = None,
 ) -> Collected:
-    """Collect ``metrics`` over ``periods`` from the plugins that declare them."""
+    """Collect ``metrics`` over ``periods`` from the plugins that declare them.
+
+    ``progress(plugin, metric_count)`` is called before each plugin runs.
+    """
     host.load()
     periods = tuple(periods)
     wanted: dict[str, list[MetricSpec]] = {}
@@ -164,6 +168,8 @@ def collect(
     implementations = dict(host.implementations("okrdesk_collect"))
     subjects = frozenset(p.id for p in plan.people) | frozenset(u.id for u in plan.units)
     for plugin, specs in wanted.items():
+        if progress is not None:
+            progress(plugin, len(specs))
         call = implementations.get(plugin)
         if call is None:
             result.errors.append(
@@ -192,7 +198,8 @@ def collect(
         kept, errors = checker.results()
         result.observations.extend(kept)
         result.errors.extend(errors)
-        result.plugin_of.update({s.name: plugin for s in specs})
+        failed = {e.metric for e in errors}
+        result.plugin_of.update({s.name: plugin for s in specs if s.name not in failed})
     return result
 
 

@@ -1,0 +1,114 @@
+"""Every number behind a key result's figure, with where each came from."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from okrdesk.engine.rollup import checkin_figure, metric_figure, subjects_under
+from okrdesk.errors import BadInput
+from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime
+from okrdesk.session import Session, find_key_result, find_subject
+from okrdesk.store import Store, StoredObservation
+from okrdesk.units import UnitOfMeasure, format_in
+
+_RULES = {
+    MetricKind.FLOW: "flow: summed over periods and people",
+    MetricKind.STOCK: "stock: the latest period's values, summed over people",
+    MetricKind.RATIO: "ratio: Σ numerator / Σ denominator",
+}
+
+
+def explain_lines(
+    session: Session, key_result: str, person: str | None, unit: str | None, as_of: dt.date | None
+) -> list[str]:
+    plan = session.plan
+    kr = find_key_result(plan, key_result)
+    subject = find_subject(plan, kr, person, unit)
+    day = min(max(as_of or dt.date.today(), plan.start), plan.end)
+    subjects = subjects_under(plan, subject)
+    name = (
+        plan.units_by_id[subject].name
+        if subject in plan.units_by_id
+        else (plan.people_by_id[subject].name)
+    )
+    lines = [f"{kr.id} {kr.title}", f"for {subject} ({name}) as of {day}"]
+    if not session.workspace.database.exists():
+        raise BadInput("no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first")
+    with Store.open(session.workspace.database, create=False) as store:
+        if kr.metric is None:
+            lines += _explain_checkins(store, kr, subjects, day)
+        else:
+            spec = session.host.metrics.get(kr.metric)
+            if spec is None:
+                raise BadInput(f"no loaded plugin provides metric {kr.metric}")
+            lines += _explain_metric(store, kr, spec, subjects, day)
+    return lines
+
+
+def _counted(rows: list[StoredObservation], over_time: OverTime) -> list[StoredObservation]:
+    if over_time is OverTime.SUM or not rows:
+        return rows
+    pick = max if over_time is OverTime.LAST else min
+    edge = pick(r.period_start for r in rows)
+    return [r for r in rows if r.period_start == edge]
+
+
+def _explain_metric(
+    store: Store, kr: KeyResult, spec: MetricSpec, subjects: list[str], day: dt.date
+) -> list[str]:
+    figure = metric_figure(store, spec, subjects, day)
+    rows = store.observations(metric=spec.name, subjects=subjects, through=day)
+    plugins = sorted({r.plugin for r in rows})
+    lines = [
+        f"= {_shown(kr.unit, spec, figure.value)}",
+        f"metric {spec.name} ({_RULES[spec.kind]}) from plugin {', '.join(plugins) or '-'}",
+    ]
+    if spec.kind is MetricKind.RATIO:
+        lines.append(
+            f"numerator {figure.numerator or 0:,.4g} ({spec.numerator_over_time.value}) / "
+            f"denominator {figure.denominator or 0:,.4g} ({spec.denominator_over_time.value})"
+        )
+        counted = {id(r) for r in _counted(rows, spec.numerator_over_time)}
+        counted |= {id(r) for r in _counted(rows, spec.denominator_over_time)}
+        shown = [r for r in rows if id(r) in counted]
+    else:
+        over = OverTime.LAST if spec.kind is MetricKind.STOCK else OverTime.SUM
+        shown = _counted(rows, over)
+    if not shown:
+        return [*lines, "No observations yet: run `okrdesk collect`."]
+    runs = sorted({r.run_id for r in shown})
+    lines.append(f"{len(shown)} observations, from run {', '.join(map(str, runs))}:")
+    lines.append(f"  {'period':<9} {'subject':<12} {'value':>22}  {'run':>4}  source")
+    for r in shown:
+        o = r.observation
+        if spec.kind is MetricKind.RATIO:
+            value = f"{o.numerator:,.4g} / {o.denominator:,.4g}"
+        else:
+            value = format_in(kr.unit, o.value)
+        lines.append(f"  {o.period:<9} {o.subject:<12} {value:>22}  {r.run_id:>4}  {o.source}")
+    if len(rows) > len(shown):
+        lines.append(f"({len(rows) - len(shown)} observations of other periods do not count here.)")
+    return lines
+
+
+def _shown(unit: UnitOfMeasure, spec: MetricSpec, value: float | None) -> str:
+    if value is None:
+        return "no data" if spec.kind is not MetricKind.RATIO else "no data (0 / 0)"
+    return format_in(unit, value)
+
+
+def _explain_checkins(store: Store, kr: KeyResult, subjects: list[str], day: dt.date) -> list[str]:
+    figure = checkin_figure(store, kr, subjects, day)
+    history = [c for c in store.checkins(kr.id) if c.subject in subjects and c.day <= day]
+    lines = [f"= {format_in(kr.unit, figure.value)}", "tracked by check-ins; the latest counts"]
+    if not history:
+        return [*lines, f"No check-ins yet: `okrdesk checkin {kr.id} VALUE`."]
+    latest = {c.subject: c.id for c in history}
+    for c in history:
+        mark = "  <- counts" if latest[c.subject] == c.id else ""
+        note = f"  {c.note}" if c.note else ""
+        lines.append(
+            f"  {c.day}  {c.subject:<12} {format_in(kr.unit, c.value):>18}  "
+            f"recorded {c.recorded}{note}{mark}"
+        )
+    return lines

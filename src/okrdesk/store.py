@@ -1,0 +1,522 @@
+"""The SQLite file okrdesk keeps its numbers in. The only module that talks SQL.
+
+Tables: ``runs`` (every collect, with its plugin versions and errors),
+``observations`` (one row per metric, subject and period, with the run and
+plugin that produced it), ``checkins`` (manual values, history kept) and
+``spend`` (the budget ledger, money as integer fen). The schema version is
+SQLite's ``user_version``; older files are upgraded in place, newer ones are
+refused without being touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+import sqlite_utils
+
+from okrdesk.errors import BadInput, OkrdeskError
+from okrdesk.model import Observation
+from okrdesk.periods import Period
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_ENV = "OKRDESK_BUSY_TIMEOUT"
+
+
+def busy_timeout() -> float:
+    """Seconds to wait for another writer before giving up (``$OKRDESK_BUSY_TIMEOUT``, 10)."""
+    try:
+        return max(0.0, float(os.environ.get(BUSY_TIMEOUT_ENV, "10")))
+    except ValueError:
+        return 10.0
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            finished TEXT,
+            status TEXT NOT NULL,
+            command TEXT NOT NULL,
+            through TEXT,
+            pid INTEGER,
+            plugins TEXT NOT NULL DEFAULT '{}',
+            errors TEXT NOT NULL DEFAULT '[]'
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE observations (
+            metric TEXT NOT NULL,
+            period TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            period_end TEXT NOT NULL,
+            value REAL,
+            numerator REAL,
+            denominator REAL,
+            source TEXT NOT NULL DEFAULT '',
+            plugin TEXT NOT NULL,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            PRIMARY KEY (metric, period, subject)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE checkins (
+            id INTEGER PRIMARY KEY,
+            key_result TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            day TEXT NOT NULL,
+            value REAL NOT NULL,
+            confidence REAL,
+            note TEXT NOT NULL DEFAULT '',
+            recorded TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE spend (
+            id INTEGER PRIMARY KEY,
+            line TEXT NOT NULL,
+            day TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            signed_by TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            override_reason TEXT,
+            recorded TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX checkins_by_key_result ON checkins (key_result, subject, day)")
+    db.execute("CREATE INDEX spend_by_line ON spend (line, day)")
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    # A unit's report and `explain` read one subject's metrics; the primary
+    # key leads with the metric and period and cannot serve that.
+    db.execute("CREATE INDEX observations_by_subject ON observations (subject, metric, period_end)")
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@attrs.frozen
+class Run:
+    id: int
+    started: str
+    finished: str | None
+    status: str
+    command: str
+    through: str | None
+    pid: int | None
+    plugins: Mapping[str, str]
+    errors: Sequence[str]
+
+    @property
+    def unfinished(self) -> bool:
+        """Started but never finished: killed, or still running elsewhere."""
+        return self.finished is None
+
+
+@attrs.frozen
+class StoredObservation:
+    observation: Observation
+    period_start: dt.date
+    period_end: dt.date
+    plugin: str
+    run_id: int
+
+
+@attrs.frozen
+class Checkin:
+    id: int
+    key_result: str
+    subject: str
+    day: dt.date
+    value: float
+    confidence: float | None
+    note: str
+    recorded: str
+
+
+@attrs.frozen
+class SpendEntry:
+    id: int
+    line: str
+    day: dt.date
+    amount: Decimal
+    """In 元."""
+    signed_by: tuple[str, ...]
+    note: str
+    override_reason: str | None
+    recorded: str
+
+
+class Store:
+    """An open okrdesk database. Use ``Store.open`` and close it, or use ``with``."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self.path = path
+        self._connection = connection
+        self.db = sqlite_utils.Database(connection)
+
+    # -------------------------------------------------------------- opening
+
+    @classmethod
+    def open(cls, path: Path, *, create: bool = True, timeout: float | None = None) -> Store:
+        """Open (or create) the database at ``path``, upgrading an older schema.
+
+        A file that is not an okrdesk database, or comes from a newer okrdesk,
+        is refused before anything in it is changed.
+        """
+        exists = path.exists()
+        if not exists and not create:
+            raise BadInput(f"{path}: no database yet; run `okrdesk collect` first")
+        if exists:
+            _check_header(path)
+        try:
+            connection = sqlite3.connect(
+                path, timeout=busy_timeout() if timeout is None else timeout, isolation_level=None
+            )
+        except sqlite3.Error as error:
+            raise BadInput(f"{path}: cannot open the database: {error}") from None
+        store = cls(connection, path)
+        try:
+            store._prepare()
+        except BaseException:
+            connection.close()
+            raise
+        return store
+
+    def _prepare(self) -> None:
+        try:
+            version = self._connection.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise BadInput(
+                    f"{self.path} was written by a newer okrdesk (schema {version}; this one "
+                    f"knows up to {SCHEMA_VERSION}); upgrade okrdesk. Nothing was changed."
+                )
+            if version == 0 and self._has_foreign_tables():
+                raise BadInput(
+                    f"{self.path} is an SQLite database, but not okrdesk's; "
+                    "choose another file. Nothing was changed."
+                )
+            self._connection.execute("PRAGMA journal_mode = WAL")
+            self._connection.execute("PRAGMA foreign_keys = ON")
+            if version < SCHEMA_VERSION:
+                self._migrate(version)
+        except sqlite3.OperationalError as error:
+            raise _operational(self.path, error) from None
+        except sqlite3.DatabaseError as error:
+            raise BadInput(f"{self.path} is not a usable SQLite database: {error}") from None
+
+    def _has_foreign_tables(self) -> bool:
+        return bool(
+            self._connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' LIMIT 1"
+            ).fetchone()
+        )
+
+    def _migrate(self, version: int) -> None:
+        with self.transaction():
+            # Read again inside the write lock: another process may have migrated.
+            version = self._connection.execute("PRAGMA user_version").fetchone()[0]
+            for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+                migration(self.db)
+                self._connection.execute(f"PRAGMA user_version = {number:d}")
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._connection.execute("PRAGMA user_version").fetchone()[0])
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once so concurrent writers queue, not fail."""
+        try:
+            self._connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as error:
+            raise _operational(self.path, error) from None
+        try:
+            yield self._connection
+        except BaseException:
+            self._connection.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                self._connection.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                self._connection.execute("ROLLBACK")
+                raise _operational(self.path, error) from None
+
+    # ----------------------------------------------------------------- runs
+
+    def start_run(self, command: str, through: dt.date | None) -> int:
+        with self.transaction() as connection:
+            cursor = connection.execute(
+                "INSERT INTO runs (started, status, command, through, pid) VALUES (?, ?, ?, ?, ?)",
+                (_now(), "running", command, through.isoformat() if through else None, os.getpid()),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def finish_run(
+        self, run_id: int, status: str, plugins: Mapping[str, str], errors: Sequence[str]
+    ) -> None:
+        with self.transaction() as connection:
+            connection.execute(
+                "UPDATE runs SET finished = ?, status = ?, plugins = ?, errors = ? WHERE id = ?",
+                (_now(), status, json.dumps(dict(plugins)), json.dumps(list(errors)), run_id),
+            )
+
+    def runs(self) -> list[Run]:
+        rows = self._connection.execute(
+            "SELECT id, started, finished, status, command, through, pid, plugins, errors "
+            "FROM runs ORDER BY id"
+        )
+        return [
+            Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]))
+            for r in rows
+        ]
+
+    # --------------------------------------------------------- observations
+
+    def replace_observations(
+        self,
+        run_id: int,
+        collected: Mapping[str, str],
+        periods: Sequence[Period],
+        observations: Iterable[Observation],
+    ) -> int:
+        """Replace, in one transaction, every value of the ``collected`` metrics
+        (metric → plugin) in ``periods`` with ``observations``.
+
+        Metrics not in ``collected`` keep what they had, so a failed plugin
+        never erases earlier numbers.
+        """
+        by_id = {p.id: p for p in periods}
+        rows = (
+            (o.metric, o.period, o.subject, by_id[o.period].start.isoformat(),
+             by_id[o.period].end.isoformat(), o.value, o.numerator, o.denominator, o.source,
+             collected[o.metric], run_id)
+            for o in observations
+            if o.metric in collected
+        )  # fmt: skip
+        with self.transaction() as connection:
+            connection.executemany(
+                "DELETE FROM observations WHERE metric = ? AND period = ?",
+                [(metric, period.id) for metric in collected for period in periods],
+            )
+            cursor = connection.executemany(
+                "INSERT INTO observations (metric, period, subject, period_start, period_end, "
+                "value, numerator, denominator, source, plugin, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            return cursor.rowcount
+
+    def count_observations(self) -> int:
+        return int(self._connection.execute("SELECT count(*) FROM observations").fetchone()[0])
+
+    def observations(
+        self,
+        *,
+        metric: str | None = None,
+        subjects: Iterable[str] | None = None,
+        through: dt.date | None = None,
+    ) -> list[StoredObservation]:
+        """Stored observations, filtered; ``through`` keeps periods that started by then."""
+        where, params = [], []
+        if metric is not None:
+            where.append("metric = ?")
+            params.append(metric)
+        if subjects is not None:
+            chosen = sorted(set(subjects))
+            where.append("subject IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(chosen))
+        if through is not None:
+            where.append("period_start <= ?")
+            params.append(through.isoformat())
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._connection.execute(
+            "SELECT metric, subject, period, value, numerator, denominator, source, "
+            f"period_start, period_end, plugin, run_id FROM observations {clause} "
+            "ORDER BY metric, period_start, subject",
+            params,
+        )
+        return [
+            StoredObservation(
+                Observation(r[0], r[1], r[2], r[3], r[4], r[5], r[6]),
+                dt.date.fromisoformat(r[7]),
+                dt.date.fromisoformat(r[8]),
+                r[9],
+                r[10],
+            )
+            for r in rows
+        ]
+
+    def aggregate(
+        self,
+        metric: str,
+        subjects: Iterable[str] | None,
+        through: dt.date,
+        parts: Sequence[tuple[str, str]],
+    ) -> tuple[list[float | None], int]:
+        """Add up columns of one metric over subjects and time, in SQL.
+
+        ``parts`` are (column, over_time) pairs: ``sum`` adds every period that
+        started by ``through``; ``last`` and ``first`` take the latest or
+        earliest such period that has any data. Returns the totals (None when
+        there is nothing) and how many observations are behind them. With
+        ``subjects`` None, every subject counts.
+        """
+        base = "metric = ? AND period_start <= ?"
+        params: list[Any] = [metric, through.isoformat()]
+        if subjects is not None:
+            base += " AND subject IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(sorted(set(subjects))))
+        totals: list[float | None] = []
+        count = 0
+        for column, over_time in parts:
+            if column not in ("value", "numerator", "denominator"):
+                raise ValueError(f"not an observation column: {column}")
+            where, where_params = base, list(params)
+            if over_time in ("last", "first"):
+                order = "DESC" if over_time == "last" else "ASC"
+                where += (
+                    f" AND period = (SELECT period FROM observations WHERE {base} "
+                    f"ORDER BY period_start {order} LIMIT 1)"
+                )
+                where_params += params
+            row = self._connection.execute(
+                f"SELECT sum({column}), count(*) FROM observations WHERE {where}", where_params
+            ).fetchone()
+            totals.append(row[0])
+            count = max(count, row[1])
+        return totals, count
+
+    # ------------------------------------------------------------- check-ins
+
+    def add_checkin(
+        self,
+        key_result: str,
+        subject: str,
+        day: dt.date,
+        value: float,
+        confidence: float | None = None,
+        note: str = "",
+    ) -> int:
+        with self.transaction() as connection:
+            cursor = connection.execute(
+                "INSERT INTO checkins (key_result, subject, day, value, confidence, note, recorded)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (key_result, subject, day.isoformat(), value, confidence, note, _now()),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
+        """Check-ins oldest first; the last one for a key result and subject counts."""
+        where, params = [], []
+        if key_result is not None:
+            where.append("key_result = ?")
+            params.append(key_result)
+        if subject is not None:
+            where.append("subject = ?")
+            params.append(subject)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._connection.execute(
+            "SELECT id, key_result, subject, day, value, confidence, note, recorded "
+            f"FROM checkins {clause} ORDER BY day, id",
+            params,
+        )
+        return [
+            Checkin(r[0], r[1], r[2], dt.date.fromisoformat(r[3]), r[4], r[5], r[6], r[7])
+            for r in rows
+        ]
+
+    # ----------------------------------------------------------------- spend
+
+    def add_spend(
+        self,
+        line: str,
+        day: dt.date,
+        amount: Decimal,
+        signed_by: Sequence[str],
+        note: str = "",
+        override_reason: str | None = None,
+    ) -> int:
+        fen = amount * 100
+        if fen != fen.to_integral_value():
+            raise BadInput(f"{amount}元 is not a whole number of fen (0.01元)")
+        with self.transaction() as connection:
+            cursor = connection.execute(
+                "INSERT INTO spend (line, day, amount_fen, signed_by, note, override_reason, "
+                "recorded) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (line, day.isoformat(), int(fen), json.dumps(list(signed_by), ensure_ascii=False),
+                 note, override_reason, _now()),
+            )  # fmt: skip
+            return int(cursor.lastrowid or 0)
+
+    def spend(self, line: str | None = None) -> list[SpendEntry]:
+        clause, params = ("WHERE line = ?", [line]) if line is not None else ("", [])
+        rows = self._connection.execute(
+            "SELECT id, line, day, amount_fen, signed_by, note, override_reason, recorded "
+            f"FROM spend {clause} ORDER BY day, id",
+            params,
+        )
+        return [
+            SpendEntry(r[0], r[1], dt.date.fromisoformat(r[2]), Decimal(r[3]) / 100,
+                       tuple(json.loads(r[4])), r[5], r[6], r[7])
+            for r in rows
+        ]  # fmt: skip
+
+    # ------------------------------------------------------------- checks
+
+    def integrity_ok(self) -> bool:
+        return bool(self._connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok")
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Run a read query; for the engine's bulk rollups and for tests."""
+        return list(self._connection.execute(sql, params))
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise BadInput(f"{path}: cannot read the database: {error.strerror}") from None
+    if header and header != SQLITE_HEADER:
+        raise BadInput(f"{path} is not an SQLite database; nothing was changed")
+
+
+def _operational(path: Path, error: sqlite3.OperationalError) -> OkrdeskError:
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return BadInput(
+            f"{path} is locked by another okrdesk or SQLite program and stayed locked for "
+            f"{busy_timeout():g} s ({BUSY_TIMEOUT_ENV}); try again when it has finished"
+        )
+    if "readonly" in text or "read-only" in text:
+        return BadInput(f"{path} is read-only; okrdesk needs to write to it")
+    if "disk is full" in text or "full" in text:
+        return OkrdeskError(f"{path}: the disk is full; nothing of this run was stored")
+    return BadInput(f"{path}: {text}")
