@@ -112,6 +112,10 @@ amount = 519
 """
 
 LOCAL_PLUGIN = """\
+import os
+import pathlib
+import time
+
 from okrdesk.model import Direction, MetricKind, MetricSpec
 from okrdesk.plugins import hookimpl
 from okrdesk.units import UNITS
@@ -123,6 +127,26 @@ def okrdesk_metrics(register):
                         MetricKind.FLOW, UNITS["户"]))
     register(MetricSpec("complaint_rate", "Complaint rate", "投诉率", MetricKind.RATIO,
                         UNITS["‰"], direction=Direction.AT_MOST))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    # Test controls: block until killed, or take a while, or give other numbers.
+    if os.environ.get("OKRDESK_TEST_BLOCK"):
+        pathlib.Path(os.environ["OKRDESK_TEST_BLOCK"]).write_text("collecting")
+        while True:
+            time.sleep(1)
+    time.sleep(float(os.environ.get("OKRDESK_TEST_SLOW", "0")))
+    bonus = int(os.environ.get("OKRDESK_TEST_BONUS", "0"))
+    wanted = {spec.name for spec in request.metrics}
+    for index, period in enumerate(request.periods):
+        for number, person in enumerate(request.people, start=1):
+            if "new_hnw_clients" in wanted:
+                emit("new_hnw_clients", person.id, period.id, value=number + bonus,
+                     source=f"test rows {index}-{number}")
+            if "complaint_rate" in wanted:
+                emit("complaint_rate", person.id, period.id, numerator=number - 1,
+                     denominator=1000, source=f"test complaints {index}")
 """
 
 BASE_FILES = {"org.toml": ORG, "plan.toml": PLAN, "okrs.toml": OKRS, "budget.toml": BUDGET}

@@ -49,7 +49,7 @@ def _tables(store: Store) -> dict[str, list[dict[str, Any]]]:
     runs = [
         {"id": r.id, "started": r.started, "finished": r.finished, "status": r.status,
          "command": r.command, "through": r.through,
-         "plugins": "; ".join(f"{k} {v}" for k, v in r.plugins.items()),
+         "plugins": "; ".join(f"{k} {v}".strip() for k, v in r.plugins.items()),
          "errors": "; ".join(r.errors)}
         for r in store.runs()
     ]  # fmt: skip

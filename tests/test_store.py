@@ -1,0 +1,363 @@
+"""The store and the commands that write it, on real SQLite files and processes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from conftest import WriteWorkspace
+from okrdesk.cli import cli
+from okrdesk.store import MIGRATIONS, SCHEMA_VERSION, Store
+
+THROUGH = "2026-03-15"  # 11 ISO weeks of 2026: W01 to W11
+
+
+def run(root: Path, *args: str, env: dict[str, str] | None = None) -> Result:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)], env=env)
+
+
+def okrdesk(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "okrdesk", *args, "-w", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, **(env or {})},
+    )  # fmt: skip
+
+
+def snapshot(root: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        return connection.execute(
+            "SELECT metric, period, subject, value, numerator, denominator FROM observations "
+            "ORDER BY 1, 2, 3"
+        ).fetchall()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# ------------------------------------------------------------- collecting
+
+
+def test_collect_twice_stores_everything_once(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    first = run(root, "collect", "--through", THROUGH)
+    assert first.exit_code == 0, first.output
+    # 2 metrics x 2 people x 11 weeks
+    assert "Run 1: 44 observations of 2 metrics, 11 periods (2026-W01 to 2026-W11)" in first.output
+    once = snapshot(root)
+    for _ in range(3):
+        assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    assert snapshot(root) == once
+    with Store.open(root / "okrdesk.db") as store:
+        assert store.count_observations() == 44
+        assert [r.status for r in store.runs()] == ["ok"] * 4
+
+
+def test_collect_replaces_changed_values(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    run(root, "collect", "--through", THROUGH)
+    run(root, "collect", "--through", THROUGH, env={"OKRDESK_TEST_BONUS": "10"})
+    values = {r[3] for r in snapshot(root) if r[0] == "new_hnw_clients"}
+    assert values == {11.0, 12.0}
+    assert len(snapshot(root)) == 44
+
+
+def test_collect_one_metric_leaves_the_others(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    run(root, "collect", "--through", THROUGH)
+    result = run(root, "collect", "--through", THROUGH, "--metric", "complaint_rate",
+                 env={"OKRDESK_TEST_BONUS": "10"})  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert {r[3] for r in snapshot(root) if r[0] == "new_hnw_clients"} == {1.0, 2.0}
+
+
+def test_collect_of_an_unknown_metric_is_bad_input(write_workspace: WriteWorkspace) -> None:
+    result = run(write_workspace(), "collect", "--metric", "aum")
+    assert result.exit_code == 2
+    assert "no key result or scoring policy uses aum" in result.output
+
+
+def test_a_failing_plugin_keeps_its_earlier_numbers(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    run(root, "collect", "--through", THROUGH)
+    before = snapshot(root)
+    plugin = root / "plugins" / "test_metrics.py"
+    plugin.write_text(plugin.read_text().replace("    bonus =", "    1 / 0\n    bonus ="))
+    result = run(root, "collect", "--through", THROUGH)
+    assert result.exit_code == 1
+    assert "error: plugin test_metrics: okrdesk_collect failed: ZeroDivisionError" in result.output
+    assert snapshot(root) == before
+    with Store.open(root / "okrdesk.db") as store:
+        last = store.runs()[-1]
+    assert last.status == "failed"
+    assert last.errors == ["plugin test_metrics: okrdesk_collect failed: ZeroDivisionError: "
+                           "division by zero"]  # fmt: skip
+
+
+def test_two_collects_at_once_both_finish(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    slow = {"OKRDESK_TEST_SLOW": "0.5"}
+    first, second = (
+        okrdesk(root, "collect", "--through", THROUGH, env=slow),
+        okrdesk(root, "collect", "--through", THROUGH, env=slow),
+    )
+    for process in (first, second):
+        out, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+    with Store.open(root / "okrdesk.db") as store:
+        assert store.count_observations() == 44
+        assert [r.status for r in store.runs()] == ["ok", "ok"]
+        assert store.integrity_ok()
+
+
+def test_a_killed_collect_leaves_the_store_as_it_was(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    before = snapshot(root)
+    ready = tmp_path / "ready"
+    process = okrdesk(root, "collect", "--through", THROUGH,
+                      env={"OKRDESK_TEST_BLOCK": str(ready), "OKRDESK_TEST_BONUS": "5"})  # fmt: skip
+    deadline = time.monotonic() + 30
+    while not ready.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ready.exists(), process.stderr.read() if process.stderr else ""
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    assert snapshot(root) == before
+    with Store.open(root / "okrdesk.db") as store:
+        runs = store.runs()
+        assert store.integrity_ok()
+    assert (runs[-1].status, runs[-1].unfinished) == ("running", True)
+    # The next collect runs normally.
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+
+
+# --------------------------------------------------------------- schema
+
+
+def test_a_file_of_the_previous_schema_is_upgraded_in_place(tmp_path: Path) -> None:
+    path = tmp_path / "okrdesk.db"
+    import sqlite_utils
+
+    with sqlite3.connect(path) as connection:
+        for migration in MIGRATIONS[:-1]:
+            migration(sqlite_utils.Database(connection))
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        connection.execute(
+            "INSERT INTO runs (id, started, status, command) VALUES (1, 't', 'ok', 'collect')"
+        )
+        connection.execute(
+            "INSERT INTO observations (metric, period, subject, period_start, period_end, value,"
+            " plugin, run_id) VALUES ('aum', '2026-W01', 'cm01', '2026-01-01', '2026-01-04',"
+            " 5e7, 'brokerage', 1)"
+        )
+    with Store.open(path) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.count_observations() == 1
+        indexes = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type='index'")}
+        assert "observations_by_subject" in indexes
+        assert store.integrity_ok()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"this is a text file, not a database\n", "is not an SQLite database"),
+        ("newer", "was written by a newer okrdesk (schema 99"),
+        ("foreign", "is an SQLite database, but not okrdesk's"),
+    ],
+)
+def test_a_database_okrdesk_cannot_use_is_refused_untouched(
+    write_workspace: WriteWorkspace, content: object, message: str
+) -> None:
+    root = write_workspace()
+    path = root / "okrdesk.db"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        with sqlite3.connect(path) as connection:
+            connection.execute("CREATE TABLE ledger (x)")
+            if content == "newer":
+                connection.execute("PRAGMA user_version = 99")
+    before = digest(path)
+    result = run(root, "collect", "--through", THROUGH)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert digest(path) == before
+    assert not (root / "okrdesk.db-wal").exists()
+
+
+def test_a_database_locked_past_the_timeout_is_reported(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    holder = sqlite3.connect(root / "okrdesk.db", isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run(root, "collect", "--through", THROUGH, env={"OKRDESK_BUSY_TIMEOUT": "0.2"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.exit_code == 2
+    assert "is locked by another okrdesk or SQLite program" in result.output
+
+
+# ----------------------------------------------------------- check-ins
+
+
+CHECKIN_OKRS = """\
+[[objectives]]
+id = "O1"
+title = "收入"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "新增高净值客户"
+metric = "new_hnw_clients"
+target = 360
+unit = "户"
+
+[[objectives.key_results]]
+id = "REV"
+title = "营业收入"
+target = 5.5
+unit = "亿元"
+"""
+
+
+def test_checkins_keep_history_and_the_latest_counts(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+    first = run(root, "checkin", "O1.REV", "1.1", "--date", "2026-03-31", "--note", "Q1 报表")
+    assert first.exit_code == 0, first.output
+    assert "O1.REV 营业收入: 1.1 亿元 for branch as of 2026-03-31 (check-in 1" in first.output
+    assert run(root, "checkin", "O1.REV", "2.35", "--date", "2026-06-30",
+               "--confidence", "0.8").exit_code == 0  # fmt: skip
+    with Store.open(root / "okrdesk.db") as store:
+        history = store.checkins("O1.REV")
+    assert [(c.value, c.confidence) for c in history] == [
+        (110_000_000.0, None),
+        (235_000_000.0, 0.8),
+    ]
+    explained = run(root, "explain", "O1.REV", "--as-of", "2026-07-15")
+    assert explained.exit_code == 0, explained.output
+    assert "= 2.35 亿元" in explained.output
+    lines = explained.output.splitlines()
+    assert lines[-1].endswith("<- counts") and "2026-06-30" in lines[-1]
+    in_may = run(root, "explain", "O1.REV", "--as-of", "2026-05-01")
+    assert "= 1.1 亿元" in in_may.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["O1.KR1", "10"], "is measured by the metric new_hnw_clients"),
+        (["O1.KR9", "10"], 'no key result "O1.KR9"'),
+        (["O1.REV", "lots"], "'lots' is not a number"),
+        (["O1.REV", "1", "--person", "nobody"], 'no person "nobody"'),
+        (["O1.REV", "1", "--date", "2027-01-05"], "is outside the plan"),
+        (["O1.REV", "1", "--confidence", "1.5"], "1.5 is not in the range"),
+    ],
+)
+def test_bad_checkins_are_refused(
+    write_workspace: WriteWorkspace, args: list[str], message: str
+) -> None:
+    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+    result = run(root, "checkin", *args)
+    assert result.exit_code == 2
+    assert message in result.output
+    if (root / "okrdesk.db").exists():
+        with Store.open(root / "okrdesk.db") as store:
+            assert store.checkins() == []
+
+
+# ---------------------------------------------------------------- spend
+
+
+def test_spend_on_a_market_activity_needs_two_different_names(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    refused = run(root, "spend", "add", "salons", "12万", "--signed-by", "王芳",
+                  "--signed-by", " 王芳 ")  # fmt: skip
+    assert refused.exit_code == 2
+    assert "needs two different people to sign off" in refused.output
+    assert "Nothing was recorded" in refused.output
+    done = run(root, "spend", "add", "salons", "12万", "--signed-by", "王芳", "--signed-by",
+               "李强", "--note", "春季沙龙", "--date", "2026-03-02")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "Recorded 12 万元 on salons" in done.output
+    assert "Spent so far 12 万元 of 380 万元" in done.output
+    listed = run(root, "spend", "list")
+    assert "2026-03-02  salons" in listed.output and "王芳, 李强  春季沙龙" in listed.output
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [("12", "say the unit"), ("12户", "户 is not money"), ("abc万", "is not a number")],
+)
+def test_spend_amounts_carry_a_money_unit(
+    write_workspace: WriteWorkspace, amount: str, message: str
+) -> None:
+    result = run(write_workspace(), "spend", "add", "training", amount, "--signed-by", "王芳")
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_single_signature_is_enough_elsewhere(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    result = run(root, "spend", "add", "training", "3500元", "--signed-by", "王芳")
+    assert result.exit_code == 0, result.output
+    with Store.open(root / "okrdesk.db") as store:
+        (entry,) = store.spend()
+    assert (str(entry.amount), entry.signed_by) == ("3500", ("王芳",))
+
+
+# -------------------------------------------------- explain and export
+
+
+def test_explain_shows_plugin_run_and_source(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    run(root, "collect", "--through", THROUGH)
+    result = run(root, "explain", "O1.KR1", "--as-of", "2026-01-20")
+    assert result.exit_code == 0, result.output
+    # Weeks 1-4, cm01 gives 1 and cm02 gives 2 each week: 12.
+    assert "= 12 户" in result.output
+    assert (
+        "metric new_hnw_clients (flow: summed over periods and people) from plugin test_metrics"
+        in result.output
+    )
+    assert "  2026-W03  cm02" in result.output and "test rows 2-2" in result.output
+    ratio = run(root, "explain", "O1.KR2", "--as-of", "2026-01-20", "--person", "cm02")
+    # cm02 has 1 complaint per 1000 clients each week: 4 / 4000 = 1‰.
+    assert "= 1‰" in ratio.output
+    assert "numerator 4 (sum) / denominator 4,000 (sum)" in ratio.output
+
+
+def test_export_json_and_csv(write_workspace: WriteWorkspace, tmp_path: Path) -> None:
+    root = write_workspace()
+    run(root, "collect", "--through", THROUGH)
+    payload = json.loads(run(root, "export").output)
+    assert payload["schema"] == "okrdesk.export/1"
+    assert len(payload["observations"]) == 44
+    assert payload["runs"][0]["plugins"] == "test_metrics"
+    out = tmp_path / "obs.csv"
+    assert run(root, "export", "--format", "csv", "--out", str(out)).exit_code == 0
+    lines = out.read_text().splitlines()
+    assert lines[0].startswith("metric,subject,period,period_start")
+    assert len(lines) == 45
+    assert run(root, "export", "--format", "csv", "--table", "spend").output == (
+        "id,line,day,amount_yuan,signed_by,note,override_reason,recorded\n"
+    )
