@@ -113,7 +113,7 @@ def test_two_collects_at_once_both_finish(write_workspace: WriteWorkspace) -> No
         okrdesk(root, "collect", "--through", THROUGH, env=slow),
     )
     for process in (first, second):
-        out, err = process.communicate(timeout=60)
+        _, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
     with Store.open(root / "okrdesk.db") as store:
         assert store.count_observations() == 44
@@ -128,8 +128,8 @@ def test_a_killed_collect_leaves_the_store_as_it_was(
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
     before = snapshot(root)
     ready = tmp_path / "ready"
-    process = okrdesk(root, "collect", "--through", THROUGH,
-                      env={"OKRDESK_TEST_BLOCK": str(ready), "OKRDESK_TEST_BONUS": "5"})  # fmt: skip
+    blocking = {"OKRDESK_TEST_BLOCK": str(ready), "OKRDESK_TEST_BONUS": "5"}
+    process = okrdesk(root, "collect", "--through", THROUGH, env=blocking)
     deadline = time.monotonic() + 30
     while not ready.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
