@@ -384,9 +384,10 @@ class Store:
 
         ``parts`` are (column, over_time) pairs: ``sum`` adds every period that
         started by ``through``; ``last`` and ``first`` take the latest or
-        earliest such period that has any data. Returns the totals (None when
-        there is nothing) and how many observations are behind them. With
-        ``subjects`` None, every subject counts.
+        earliest such period with data for the metric anywhere, so every unit
+        is judged at the same period. Returns the totals (None when there is
+        nothing) and how many observations are behind them. With ``subjects``
+        None, every subject counts.
         """
         base = "metric = ? AND period_start <= ?"
         params: list[Any] = [metric, through.isoformat()]
@@ -399,19 +400,61 @@ class Store:
             if column not in ("value", "numerator", "denominator"):
                 raise ValueError(f"not an observation column: {column}")
             where, where_params = base, list(params)
-            if over_time in ("last", "first"):
-                order = "DESC" if over_time == "last" else "ASC"
-                where += (
-                    f" AND period = (SELECT period FROM observations WHERE {base} "
-                    f"ORDER BY period_start {order} LIMIT 1)"
-                )
-                where_params += params
+            edge = self._edge_period(metric, through, over_time)
+            if edge is not None:
+                where += " AND period = ?"
+                where_params.append(edge)
             row = self._connection.execute(
                 f"SELECT sum({column}), count(*) FROM observations WHERE {where}", where_params
             ).fetchone()
             totals.append(row[0])
             count = max(count, row[1])
         return totals, count
+
+    def _edge_period(self, metric: str, through: dt.date, over_time: str) -> str | None:
+        if over_time == "sum":
+            return None
+        order = "DESC" if over_time == "last" else "ASC"
+        row = self._connection.execute(
+            "SELECT period FROM observations WHERE metric = ? AND period_start <= ? "
+            f"ORDER BY period_start {order} LIMIT 1",
+            (metric, through.isoformat()),
+        ).fetchone()
+        return None if row is None else str(row[0])
+
+    def totals_by_subject(
+        self, metric: str, through: dt.date, column: str, over_time: str
+    ) -> dict[str, tuple[float | None, int]]:
+        """One column of one metric added up over time for every subject, in one query."""
+        if column not in ("value", "numerator", "denominator"):
+            raise ValueError(f"not an observation column: {column}")
+        sql = (
+            f"SELECT subject, sum({column}), count(*) FROM observations "
+            "WHERE metric = ? AND period_start <= ?"
+        )
+        params: list[Any] = [metric, through.isoformat()]
+        if over_time != "sum":
+            edge = self._edge_period(metric, through, over_time)
+            if edge is None:
+                return {}
+            sql += " AND period = ?"
+            params.append(edge)
+        rows = self._connection.execute(sql + " GROUP BY subject", params)
+        return {str(r[0]): (r[1], int(r[2])) for r in rows}
+
+    def series(
+        self, metric: str, subjects: Iterable[str], through: dt.date, column: str
+    ) -> list[tuple[dt.date, float]]:
+        """Per period, the column summed over ``subjects``: (period end, total), in order."""
+        if column not in ("value", "numerator", "denominator"):
+            raise ValueError(f"not an observation column: {column}")
+        rows = self._connection.execute(
+            f"SELECT period_end, sum({column}) FROM observations WHERE metric = ? "
+            "AND period_start <= ? AND subject IN (SELECT value FROM json_each(?)) "
+            "GROUP BY period ORDER BY period_start",
+            (metric, through.isoformat(), json.dumps(sorted(set(subjects)))),
+        )
+        return [(dt.date.fromisoformat(r[0]), float(r[1] or 0.0)) for r in rows]
 
     # ------------------------------------------------------------- check-ins
 

@@ -12,10 +12,11 @@ observation.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 import attrs
 
-from okrdesk.model import KeyResult, MetricKind, MetricSpec, Plan
+from okrdesk.model import KeyResult, MetricKind, MetricSpec, OrgUnit, Plan
 from okrdesk.store import Store
 
 
@@ -65,3 +66,120 @@ def checkin_figure(store: Store, kr: KeyResult, subjects: list[str], as_of: dt.d
     if owner in latest:
         return Figure(latest[owner], observations=1)
     return Figure(sum(latest.values()), observations=len(latest))
+
+
+def _parts(spec: MetricSpec) -> list[tuple[str, str]]:
+    if spec.kind is MetricKind.RATIO:
+        return [
+            ("numerator", spec.numerator_over_time.value),
+            ("denominator", spec.denominator_over_time.value),
+        ]
+    return [("value", "last" if spec.kind is MetricKind.STOCK else "sum")]
+
+
+class Rollup:
+    """Every metric's figure for every unit and person of a plan at one date.
+
+    Each metric costs one grouped query per stored part; the adding up the
+    tree is one pass over units and people, whatever the number of
+    observations.
+    """
+
+    def __init__(
+        self, plan: Plan, store: Store, as_of: dt.date, specs: Mapping[str, MetricSpec]
+    ) -> None:
+        self.plan = plan
+        self.store = store
+        self.as_of = as_of
+        self.specs = specs
+        self._figures: dict[str, dict[str, Figure]] = {}
+        self._checkins: dict[str, dict[str, Figure]] = {}
+
+    def figure(self, metric: str, subject: str) -> Figure:
+        if metric not in self._figures:
+            self._figures[metric] = self._compute(self.specs[metric])
+        return self._figures[metric].get(subject, Figure(None))
+
+    def _compute(self, spec: MetricSpec) -> dict[str, Figure]:
+        parts = _parts(spec)
+        own = [self.store.totals_by_subject(spec.name, self.as_of, c, o) for c, o in parts]
+        totals = _up_the_tree(self.plan, own)
+        figures: dict[str, Figure] = {}
+        for subject, (numbers, count) in totals.items():
+            if spec.kind is MetricKind.RATIO:
+                numerator, denominator = numbers
+                value = None if not denominator else (numerator or 0.0) / denominator
+                figures[subject] = Figure(value, numerator, denominator, count)
+            else:
+                figures[subject] = Figure(numbers[0], observations=count)
+        return figures
+
+    def checkin(self, kr: KeyResult, subject: str) -> Figure:
+        """The latest check-in: the subject's own, else the sum of its members'."""
+        if kr.id not in self._checkins:
+            latest: dict[str, float] = {}
+            for checkin in self.store.checkins(kr.id):
+                if checkin.day <= self.as_of:
+                    latest[checkin.subject] = checkin.value
+            self._checkins[kr.id] = _checkins_up_the_tree(self.plan, latest)
+        return self._checkins[kr.id].get(subject, Figure(None))
+
+
+def _up_the_tree(
+    plan: Plan, own: list[dict[str, tuple[float | None, int]]]
+) -> dict[str, tuple[list[float | None], int]]:
+    """Each person's own numbers, and each unit's own plus everything below it."""
+    width = len(own)
+    totals: dict[str, tuple[list[float | None], int]] = {}
+
+    def of(subject: str) -> tuple[list[float | None], int]:
+        numbers = [own[i].get(subject, (None, 0))[0] for i in range(width)]
+        count = max((own[i].get(subject, (None, 0))[1] for i in range(width)), default=0)
+        return numbers, count
+
+    def add(into: tuple[list[float | None], int], more: tuple[list[float | None], int]) -> None:
+        for i, number in enumerate(more[0]):
+            if number is not None:
+                into[0][i] = (into[0][i] or 0.0) + number
+
+    for person in plan.people:
+        totals[person.id] = of(person.id)
+    for unit in _bottom_up(plan):
+        total = of(unit.id)
+        count = total[1]
+        for member in _members(plan, unit.id):
+            add(total, totals[member])
+            count += totals[member][1]
+        totals[unit.id] = (total[0], count)
+    return totals
+
+
+def _members(plan: Plan, unit_id: str) -> list[str]:
+    """Ids directly below a unit: its child units and the people in it."""
+    return [u.id for u in plan.child_units(unit_id)] + [
+        p.id for p in plan.people if p.unit == unit_id
+    ]
+
+
+def _bottom_up(plan: Plan) -> list[OrgUnit]:
+    order: list[OrgUnit] = []
+    roots = [u for u in plan.units if u.parent is None or u.parent not in plan.units_by_id]
+    for root in roots:
+        order.extend(plan.subtree(root.id))
+    return list(reversed(order))
+
+
+def _checkins_up_the_tree(plan: Plan, latest: Mapping[str, float]) -> dict[str, Figure]:
+    figures = {s: Figure(v, observations=1) for s, v in latest.items()}
+    for unit in _bottom_up(plan):
+        if unit.id in figures:
+            continue
+        below = [*plan.child_units(unit.id), *(p for p in plan.people if p.unit == unit.id)]
+        found = [
+            figures[m.id] for m in below if m.id in figures and figures[m.id].value is not None
+        ]
+        if found:
+            figures[unit.id] = Figure(
+                sum(f.value or 0.0 for f in found), observations=sum(f.observations for f in found)
+            )
+    return figures
