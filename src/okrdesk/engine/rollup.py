@@ -174,9 +174,10 @@ def _checkins_up_the_tree(plan: Plan, latest: Mapping[str, float]) -> dict[str, 
     for unit in _bottom_up(plan):
         if unit.id in figures:
             continue
-        below = [*plan.child_units(unit.id), *(p for p in plan.people if p.unit == unit.id)]
         found = [
-            figures[m.id] for m in below if m.id in figures and figures[m.id].value is not None
+            figures[m]
+            for m in _members(plan, unit.id)
+            if m in figures and figures[m].value is not None
         ]
         if found:
             figures[unit.id] = Figure(
