@@ -1,0 +1,296 @@
+"""The progress of a unit or person at a date: the engine's public API.
+
+``progress(plan, store, subject, as_of, metrics)`` returns a
+``SubjectProgress``: plain, immutable data that a report, a plugin or a
+script can read without knowing how it was computed. Every figure is in the
+base unit of its key result (元, plain counts, fractions for rates).
+
+- Actual: the metric rolled up by its kind (see ``engine.rollup``), or the
+  latest check-in for a key result without a metric.
+- Target: see ``engine.targets``. Expected: the milestones' due fraction of
+  the way from baseline to target (see ``engine.pace``).
+- Status: on track / at risk / off track against what is due; guardrails
+  (at most, within) are met or breached, with the margin.
+- Attainment: actual / target (1.087 is 108.7%); see ``engine.pace``.
+- Forecast: see ``engine.forecast``.
+- Objective score: the weighted mean of its key results' attainment, over
+  those with data. The subject's score: the weighted mean of its
+  objectives' scores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from okrdesk.engine.forecast import Forecast, linear_forecast
+from okrdesk.engine.pace import Status, attainment, due_fraction, expected_value, judge
+from okrdesk.engine.rollup import Figure, Rollup, subjects_under
+from okrdesk.engine.targets import TargetAt, owner_of, target_at
+from okrdesk.model import Direction, KeyResult, MetricKind, MetricSpec, Objective, Plan
+from okrdesk.store import Store
+
+
+@attrs.frozen
+class KeyResultProgress:
+    key_result: KeyResult
+    subject: str
+    actual: Figure
+    target: TargetAt
+    due: float
+    """The cumulative fraction of the target due by the date."""
+    expected: float
+    status: Status
+    attainment: float | None
+    forecast: Forecast
+    margin: float | None = None
+    pace: float | None = None
+    trend: tuple[tuple[dt.date, float], ...] = ()
+    """The figure to date at the end of each period so far."""
+
+
+@attrs.frozen
+class ObjectiveProgress:
+    objective: Objective
+    score: float | None
+    key_results: tuple[KeyResultProgress, ...]
+
+
+@attrs.frozen
+class MemberProgress:
+    id: str
+    name: str
+    kind: str
+    """"unit" or "person"."""
+    score: float | None
+    off_track: int
+    key_results: int
+
+
+@attrs.frozen
+class Alert:
+    level: str
+    """"error", "warning" or "info"."""
+    kind: str
+    message: str
+
+
+@attrs.frozen
+class SubjectProgress:
+    subject: str
+    name: str
+    level: str
+    as_of: dt.date
+    objectives: tuple[ObjectiveProgress, ...]
+    score: float | None
+    members: tuple[MemberProgress, ...] = ()
+    alerts: tuple[Alert, ...] = ()
+
+
+def key_results_for(plan: Plan, subject: str) -> list[tuple[Objective, tuple[KeyResult, ...]]]:
+    """The subject's own objectives, and its shares of key results set above it."""
+    found: list[tuple[Objective, tuple[KeyResult, ...]]] = []
+    for objective in plan.objectives:
+        if objective.owner == subject:
+            found.append((objective, objective.key_results))
+        else:
+            shares = tuple(kr for kr in objective.key_results if subject in kr.member_targets)
+            if shares:
+                found.append((objective, shares))
+    return found
+
+
+class Engine:
+    """Progress of any subject of one plan at one date, sharing one rollup."""
+
+    def __init__(
+        self, plan: Plan, store: Store, as_of: dt.date, metrics: Mapping[str, MetricSpec]
+    ) -> None:
+        self.plan = plan
+        self.store = store
+        self.as_of = as_of
+        self.metrics = metrics
+        self.rollup = Rollup(plan, store, as_of, metrics)
+
+    def name_of(self, subject: str) -> tuple[str, str]:
+        if subject in self.plan.units_by_id:
+            unit = self.plan.units_by_id[subject]
+            return unit.name, unit.level
+        person = self.plan.people_by_id[subject]
+        return person.name, person.role
+
+    def key_result(self, kr: KeyResult, subject: str) -> KeyResultProgress | None:
+        spec = self.metrics.get(kr.metric) if kr.metric else None
+        if kr.metric and spec is None:
+            return None
+        kind = spec.kind if spec else None
+        target = target_at(self.plan, kr, subject, kind, self._denominator(kr))
+        if target is None:
+            return None
+        actual = self._actual(kr, spec, subject)
+        goal = target.value if target.value is not None else 0.0
+        due = due_fraction(self.plan, kr.milestones, self.as_of)
+        expected = expected_value(float(kr.baseline), goal, due)
+        judgement = judge(kr, actual.value, goal, expected)
+        trend = tuple(self._trend(kr, spec, subject))
+        forecast = linear_forecast(
+            trend, self.plan.start, self.plan.end, goal, kr.direction is not Direction.AT_MOST
+        )
+        return KeyResultProgress(
+            key_result=kr,
+            subject=subject,
+            actual=actual,
+            target=target,
+            due=due,
+            expected=expected,
+            status=judgement.status,
+            attainment=attainment(kr, actual.value, goal) if target.value is not None else None,
+            forecast=forecast,
+            margin=judgement.margin,
+            pace=judgement.pace,
+            trend=trend,
+        )
+
+    def _denominator(self, kr: KeyResult):  # type: ignore[no-untyped-def]
+        def denominator(member: str) -> float | None:
+            if not kr.metric or kr.metric not in self.metrics:
+                return None
+            return self.rollup.figure(kr.metric, member).denominator
+
+        return denominator
+
+    def _actual(self, kr: KeyResult, spec: MetricSpec | None, subject: str) -> Figure:
+        if spec is None:
+            return self.rollup.checkin(kr, subject)
+        return self.rollup.figure(spec.name, subject)
+
+    def _trend(
+        self, kr: KeyResult, spec: MetricSpec | None, subject: str
+    ) -> list[tuple[dt.date, float]]:
+        if spec is None:
+            owner = subject if subject in self.plan.people_by_id else None
+            points = [
+                (c.day, c.value)
+                for c in self.store.checkins(kr.id, owner or subject)
+                if c.day <= self.as_of
+            ]
+            return points
+        subjects = subjects_under(self.plan, subject)
+        if spec.kind is MetricKind.RATIO:
+            numerators = self.store.series(spec.name, subjects, self.as_of, "numerator")
+            denominators = dict(self.store.series(spec.name, subjects, self.as_of, "denominator"))
+            return _ratio_trend(spec, numerators, denominators)
+        series = self.store.series(spec.name, subjects, self.as_of, "value")
+        if spec.kind is MetricKind.STOCK:
+            return series
+        total, points = 0.0, []
+        for day, value in series:
+            total += value
+            points.append((day, total))
+        return points
+
+    def objective(
+        self, objective: Objective, key_results: Sequence[KeyResult], subject: str
+    ) -> ObjectiveProgress:
+        results = tuple(p for kr in key_results if (p := self.key_result(kr, subject)) is not None)
+        return ObjectiveProgress(objective, _weighted(results), results)
+
+    def progress(self, subject: str, *, members: bool = True) -> SubjectProgress:
+        if subject not in self.plan.units_by_id and subject not in self.plan.people_by_id:
+            raise KeyError(subject)
+        objectives = tuple(
+            self.objective(o, krs, subject) for o, krs in key_results_for(self.plan, subject)
+        )
+        score = _weighted_objectives(objectives)
+        name, level = self.name_of(subject)
+        ranked = tuple(self._members(subject)) if members else ()
+        return SubjectProgress(
+            subject, name, level, self.as_of, objectives, score, ranked,
+            tuple(self._alerts(subject, objectives)),
+        )  # fmt: skip
+
+    def _members(self, subject: str) -> list[MemberProgress]:
+        if subject not in self.plan.units_by_id:
+            return []
+        ids = [u.id for u in self.plan.child_units(subject)] + [
+            p.id for p in self.plan.people if p.unit == subject
+        ]
+        found = []
+        for member in ids:
+            member_progress = self.progress(member, members=False)
+            results = [kr for o in member_progress.objectives for kr in o.key_results]
+            off = sum(kr.status in (Status.OFF_TRACK, Status.BREACHED) for kr in results)
+            kind = "unit" if member in self.plan.units_by_id else "person"
+            found.append(
+                MemberProgress(member, member_progress.name, kind, member_progress.score, off,
+                               len(results))
+            )  # fmt: skip
+        return sorted(found, key=lambda m: (m.score is None, -(m.score or 0.0), m.id))
+
+    def _alerts(self, subject: str, objectives: Sequence[ObjectiveProgress]) -> list[Alert]:
+        alerts = []
+        for objective in objectives:
+            for p in objective.key_results:
+                kr = p.key_result
+                if p.target.alert:
+                    alerts.append(Alert("warning", "target_mismatch", p.target.alert))
+                if p.status is Status.OFF_TRACK:
+                    alerts.append(Alert("warning", "off_track", f"{kr.id} {kr.title} is off track"))
+                elif p.status is Status.BREACHED:
+                    alerts.append(Alert("error", "breached", f"{kr.id} {kr.title} is breached"))
+                elif p.status is Status.NO_DATA and owner_of(self.plan, kr) == subject:
+                    source = f"metric {kr.metric}" if kr.metric else "check-ins"
+                    alerts.append(
+                        Alert("warning", "missing_data", f"{kr.id} has no data yet ({source})")
+                    )
+        return alerts
+
+
+def _ratio_trend(
+    spec: MetricSpec,
+    numerators: Sequence[tuple[dt.date, float]],
+    denominators: Mapping[dt.date, float],
+) -> list[tuple[dt.date, float]]:
+    points = []
+    numerator = denominator = 0.0
+    first_denominator: float | None = None
+    for day, value in numerators:
+        den = denominators.get(day, 0.0)
+        numerator = value if spec.numerator_over_time.value == "last" else numerator + value
+        if spec.denominator_over_time.value == "first":
+            first_denominator = den if first_denominator is None else first_denominator
+            denominator = first_denominator
+        elif spec.denominator_over_time.value == "last":
+            denominator = den
+        else:
+            denominator += den
+        if denominator:
+            points.append((day, numerator / denominator))
+    return points
+
+
+def _weighted(results: Sequence[KeyResultProgress]) -> float | None:
+    scored = [
+        (float(p.key_result.weight), p.attainment) for p in results if p.attainment is not None
+    ]
+    total = sum(w for w, _ in scored)
+    return sum(w * (a or 0.0) for w, a in scored) / total if total else None
+
+
+def _weighted_objectives(objectives: Sequence[ObjectiveProgress]) -> float | None:
+    scored = [(float(o.objective.weight), o.score) for o in objectives if o.score is not None]
+    total = sum(w for w, _ in scored)
+    return sum(w * (s or 0.0) for w, s in scored) / total if total else None
+
+
+def progress(
+    plan: Plan,
+    store: Store,
+    subject: str,
+    as_of: dt.date,
+    metrics: Mapping[str, MetricSpec],
+) -> SubjectProgress:
+    """The progress of ``subject`` (a unit or person id) at the end of ``as_of``."""
+    return Engine(plan, store, as_of, metrics).progress(subject)

@@ -1,0 +1,71 @@
+"""A key result's target at any level of the org tree.
+
+The owner's target is the one written in its file; when none is written it
+is the sum of the members' targets. For a ratio, the members' targets are
+combined weighted by their denominators (so a big team's 10% counts more
+than a small team's 20%), which is the rate the members' targets imply.
+Where a file gives both and they differ, an alert says by how much. A member
+named in the ``members`` table has its own share as its target.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from okrdesk.model import KeyResult, MetricKind, Plan
+from okrdesk.units import format_in
+
+
+@attrs.frozen
+class TargetAt:
+    value: float | None
+    source: str
+    """"declared", "members" (summed or implied from the members' targets) or "share"."""
+    alert: str | None = None
+
+
+def owner_of(plan: Plan, kr: KeyResult) -> str:
+    return next(o.owner for o in plan.objectives if o.id == kr.objective)
+
+
+def target_at(
+    plan: Plan,
+    kr: KeyResult,
+    subject: str,
+    kind: MetricKind | None,
+    denominator: Callable[[str], float | None],
+) -> TargetAt | None:
+    """The target of ``kr`` for ``subject``; None where the key result sets none."""
+    if subject != owner_of(plan, kr):
+        share = kr.member_targets.get(subject)
+        return None if share is None else TargetAt(float(share), "share")
+    declared = None if kr.target is None else float(kr.target)
+    implied = _members_target(kr, kind, denominator)
+    if declared is None:
+        return TargetAt(implied, "members")
+    alert = None
+    if implied is not None and abs(implied - declared) > 1e-9 * max(1.0, abs(declared)):
+        gap = implied - declared
+        alert = (
+            f"{kr.id}: the members' targets add up to {format_in(kr.unit, implied)}, "
+            f"{format_in(kr.unit, abs(gap))} {'more' if gap > 0 else 'less'} than the "
+            f"{format_in(kr.unit, declared)} set for {subject}"
+        )
+    return TargetAt(declared, "declared", alert)
+
+
+def _members_target(
+    kr: KeyResult, kind: MetricKind | None, denominator: Callable[[str], float | None]
+) -> float | None:
+    if not kr.member_targets:
+        return None
+    if kind is not MetricKind.RATIO:
+        return float(sum(kr.member_targets.values()))
+    weights = {m: denominator(m) for m in kr.member_targets}
+    total = sum(w for w in weights.values() if w)
+    if not total:
+        # No denominators yet: every member counts the same.
+        return float(sum(kr.member_targets.values())) / len(kr.member_targets)
+    return sum(float(t) * (weights[m] or 0.0) for m, t in kr.member_targets.items()) / total

@@ -1,0 +1,326 @@
+"""The engine on hand-computed cases, with a real SQLite store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import WriteWorkspace
+from okrdesk.cli import cli
+from okrdesk.engine.forecast import linear_forecast
+from okrdesk.engine.pace import Status, attainment, due_fraction, judge
+from okrdesk.engine.progress import Engine, progress
+from okrdesk.model import (
+    Direction,
+    KeyResult,
+    MetricKind,
+    MetricSpec,
+    Milestone,
+    Objective,
+    Observation,
+    OrgUnit,
+    OverTime,
+    Person,
+    Phase,
+    Plan,
+)  # fmt: skip
+from okrdesk.periods import Grain, periods_between
+from okrdesk.session import open_session
+from okrdesk.store import Store
+from okrdesk.units import UNITS
+
+Q = [
+    Phase("Q1", "抢春播", dt.date(2026, 1, 1), dt.date(2026, 3, 31)),
+    Phase("Q2", "深耕", dt.date(2026, 4, 1), dt.date(2026, 6, 30)),
+    Phase("Q3", "攻坚", dt.date(2026, 7, 1), dt.date(2026, 9, 30)),
+    Phase("Q4", "收官", dt.date(2026, 10, 1), dt.date(2026, 12, 31)),
+]
+UNITS_TREE = (
+    OrgUnit("firm", "示例证券", "firm"),
+    OrgUnit("szft", "福田营业部", "branch", "firm"),
+    OrgUnit("wm1", "财富一部", "team", "szft"),
+    OrgUnit("wm2", "财富二部", "team", "szft"),
+)
+PEOPLE = (
+    Person("cm01", "王芳", "wm1"), Person("cm02", "李强", "wm1"), Person("cm03", "张伟", "wm2"),
+)  # fmt: skip
+CONVERSION = MetricSpec("conversion", "Conversion", "转化率", MetricKind.RATIO, UNITS["%"])
+AUM = MetricSpec("aum", "AUM", "客户资产", MetricKind.STOCK, UNITS["元"])
+NEW = MetricSpec("new_accounts", "New accounts", "新开户", MetricKind.FLOW, UNITS["户"])
+ATTRITION = MetricSpec(
+    "attrition", "Attrition", "流失率", MetricKind.RATIO, UNITS["%"], Direction.AT_MOST,
+    denominator_over_time=OverTime.FIRST,
+)  # fmt: skip
+METRICS = {m.name: m for m in (CONVERSION, AUM, NEW, ATTRITION)}
+WEEKS = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 1, 25), Grain.WEEK))
+
+
+def kr(
+    key: str, metric: str | None, target: str | None, unit: str = "户", **more: object
+) -> KeyResult:
+    u = UNITS[unit]
+    return KeyResult(
+        id=f"O1.{key}", objective="O1", title=key, unit=u,
+        target=None if target is None else u.to_base(Decimal(target)), metric=metric, **more,  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def make_plan(*results: KeyResult, owner: str = "szft") -> Plan:
+    return Plan(
+        id="p", name="2026", year=2026, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31),
+        top="szft", units=UNITS_TREE, people=PEOPLE, phases=tuple(Q),
+        objectives=(Objective("O1", "目标", owner, key_results=results),),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    with Store.open(tmp_path / "okrdesk.db") as opened:
+        yield opened  # type: ignore[misc]
+
+
+def put(
+    store: Store, metric: str, rows: list[tuple[str, int, float | tuple[float, float]]]
+) -> None:
+    run = store.start_run("test", None)
+    observations = []
+    for subject, week, number in rows:
+        if isinstance(number, tuple):
+            observations.append(
+                Observation(metric, subject, WEEKS[week].id, None, number[0], number[1])
+            )
+        else:
+            observations.append(Observation(metric, subject, WEEKS[week].id, number))
+    store.replace_observations(run, {metric: "test"}, WEEKS, observations)
+
+
+AS_OF = dt.date(2026, 1, 25)
+
+
+# ---------------------------------------------------------------- rollups
+
+
+def test_a_team_rate_is_the_ratio_of_sums_not_the_mean_of_rates(store: Store) -> None:
+    # cm01 converts 1 of 10 (10%), cm02 30 of 100 (30%): the mean of rates is 20%,
+    # but the team converted 31 of 110 = 28.18%.
+    put(store, "conversion", [("cm01", 0, (1, 10)), ("cm02", 1, (30, 100))])
+    engine = Engine(make_plan(kr("KR1", "conversion", "25", "%")), store, AS_OF, METRICS)
+    team = engine.rollup.figure("conversion", "wm1")
+    assert (team.numerator, team.denominator) == (31, 110)
+    assert team.value == pytest.approx(31 / 110)
+    assert team.value != pytest.approx((0.10 + 0.30) / 2)
+
+
+def test_zero_over_zero_is_no_data(store: Store) -> None:
+    put(store, "conversion", [("cm01", 0, (0, 0))])
+    engine = Engine(make_plan(kr("KR1", "conversion", "25", "%")), store, AS_OF, METRICS)
+    assert engine.rollup.figure("conversion", "cm01").value is None
+    result = engine.progress("szft").objectives[0].key_results[0]
+    assert result.status is Status.NO_DATA
+
+
+def test_a_stock_takes_the_latest_period_and_sums_people(store: Store) -> None:
+    put(store, "aum", [("cm01", 0, 100.0), ("cm01", 1, 150.0), ("cm02", 1, 50.0), ("cm03", 0, 7.0)])
+    rollup = Engine(make_plan(), store, AS_OF, METRICS).rollup
+    assert rollup.figure("aum", "wm1").value == 200.0
+    # cm03 has nothing in the latest week, so nothing counts for them at that date.
+    assert rollup.figure("aum", "wm2").value is None
+    assert rollup.figure("aum", "firm").value == 200.0
+    assert (
+        Engine(make_plan(), store, dt.date(2026, 1, 4), METRICS).rollup.figure("aum", "szft").value
+        == 107.0
+    )
+
+
+def test_a_flow_sums_time_and_people_up_a_deep_tree(store: Store) -> None:
+    put(store, "new_accounts", [("cm01", 0, 3), ("cm01", 1, 4), ("cm02", 2, 5), ("cm03", 3, 6),
+                                ("wm2", 3, 2)])  # fmt: skip
+    rollup = Engine(make_plan(), store, AS_OF, METRICS).rollup
+    assert [
+        rollup.figure("new_accounts", s).value for s in ("cm01", "wm1", "wm2", "szft", "firm")
+    ] == [7, 12, 8, 20, 20]
+
+
+def test_a_ratio_part_can_be_carried_from_the_first_period(store: Store) -> None:
+    # Attrition: assets lost each week over the assets at the start of the range.
+    put(store, "attrition", [("cm01", 0, (5, 1000)), ("cm01", 1, (10, 995)), ("cm01", 2, (5, 985))])
+    figure = Engine(make_plan(), store, AS_OF, METRICS).rollup.figure("attrition", "cm01")
+    assert (figure.numerator, figure.denominator) == (20, 1000)
+
+
+# ------------------------------------------------------------------- pace
+
+
+def test_the_expected_value_in_august_is_interpolated_between_milestones() -> None:
+    milestones = (Milestone("Q2", Decimal("0.45")), Milestone("Q3", Decimal("0.70")))
+    result = kr("KR1", "new_accounts", "360", milestones=milestones)
+    plan = make_plan(result)
+    # Q2 ends on day 181 of 2026 and Q3 on day 273; 15 August is day 227:
+    # 0.45 + (0.70 - 0.45) * (227 - 181) / (273 - 181) = 0.575 of 360 = 207.
+    assert due_fraction(plan, result.milestones, dt.date(2026, 8, 15)) == pytest.approx(0.575)
+    assert due_fraction(plan, result.milestones, dt.date(2026, 6, 30)) == pytest.approx(0.45)
+    assert due_fraction(plan, result.milestones, dt.date(2026, 12, 31)) == 1.0
+    # Before the first milestone: from 0 on the plan's first day.
+    assert due_fraction(plan, result.milestones, dt.date(2026, 1, 1)) == pytest.approx(0.45 / 181)
+
+
+def test_without_milestones_the_target_is_due_evenly() -> None:
+    plan = make_plan()
+    assert due_fraction(plan, (), dt.date(2026, 7, 2)) == pytest.approx(183 / 365)
+
+
+@pytest.mark.parametrize(
+    ("actual", "status"),
+    [(100.0, Status.ON_TRACK), (95.0, Status.ON_TRACK), (94.0, Status.AT_RISK),
+     (80.0, Status.AT_RISK), (79.0, Status.OFF_TRACK), (None, Status.NO_DATA)],
+)  # fmt: skip
+def test_status_thresholds(actual: float | None, status: Status) -> None:
+    assert judge(kr("KR1", None, "360"), actual, 360.0, 100.0).status is status
+
+
+def test_guardrails_are_met_or_breached_with_the_margin() -> None:
+    complaints = kr("KR2", None, "0.15", "‰", direction=Direction.AT_MOST)
+    met = judge(complaints, 0.00012, 0.00015, 0.0)
+    assert (met.status, met.margin) == (Status.MET, pytest.approx(0.00003))
+    breached = judge(complaints, 0.00021, 0.00015, 0.0)
+    assert (breached.status, breached.margin) == (Status.BREACHED, pytest.approx(-0.00006))
+    swing = kr("KR3", None, "0", "百分点", direction=Direction.WITHIN, band=Decimal("0.01"))
+    assert judge(swing, 0.008, 0.0, 0.0).status is Status.MET
+    assert judge(swing, -0.012, 0.0, 0.0).status is Status.BREACHED
+
+
+def test_attainment_is_a_fraction() -> None:
+    assert attainment(kr("A", None, "38"), 41.3, 38.0) == pytest.approx(1.0868, abs=1e-4)
+    complaints = kr("C", None, "0.3", "‰", direction=Direction.AT_MOST)
+    assert attainment(complaints, 0.00021, 0.0003) == 1.0
+    assert attainment(complaints, 0.0006, 0.0003) == pytest.approx(0.5)
+
+
+# --------------------------------------------------------------- forecast
+
+
+def test_a_linear_forecast_and_the_day_the_target_is_reached() -> None:
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    points = [(start + dt.timedelta(days=d), d * 1.0) for d in (30, 60, 90)]
+    forecast = linear_forecast(points, start, end, target=300.0)
+    # One a day: 364 by 31 December; 300 on day 300, 28 October.
+    assert forecast.value == pytest.approx(364.0)
+    assert forecast.reach == dt.date(2026, 10, 28)
+
+
+def test_two_points_are_not_enough_for_a_forecast() -> None:
+    start = dt.date(2026, 1, 1)
+    forecast = linear_forecast(
+        [(start, 1.0), (dt.date(2026, 2, 1), 2.0)], start, dt.date(2026, 12, 31), 10
+    )
+    assert (forecast.value, forecast.note) == (None, "not enough data")
+
+
+# ---------------------------------------------------------------- targets
+
+
+def test_a_unit_target_differing_from_its_members_raises_an_alert(store: Store) -> None:
+    result = kr(
+        "KR1", "new_accounts", "360", member_targets={"wm1": Decimal(160), "wm2": Decimal(190)}
+    )
+    put(store, "new_accounts", [("cm01", 0, 3)])
+    p = progress(make_plan(result), store, "szft", AS_OF, METRICS)
+    assert [a.message for a in p.alerts if a.kind == "target_mismatch"] == [
+        "O1.KR1: the members' targets add up to 350 户, 10 户 less than the 360 户 set for szft"
+    ]
+    share = progress(make_plan(result), store, "wm1", AS_OF, METRICS)
+    assert share.objectives[0].key_results[0].target.value == 160.0
+
+
+def test_a_unit_without_its_own_target_takes_the_sum_of_its_members(store: Store) -> None:
+    result = kr(
+        "KR1", "new_accounts", None, member_targets={"wm1": Decimal(160), "wm2": Decimal(200)}
+    )
+    p = progress(make_plan(result), store, "szft", AS_OF, METRICS)
+    target = p.objectives[0].key_results[0].target
+    assert (target.value, target.source, target.alert) == (360.0, "members", None)
+
+
+def test_a_ratio_target_implied_by_members_is_weighted_by_denominators(store: Store) -> None:
+    # wm1 aims at 10% of 100 reached, wm2 at 40% of 300: together 130 of 400 = 32.5%.
+    put(store, "conversion", [("cm01", 0, (5, 100)), ("cm03", 0, (100, 300))])
+    result = kr("KR1", "conversion", None, "%",
+                member_targets={"wm1": Decimal("0.10"), "wm2": Decimal("0.40")})  # fmt: skip
+    p = progress(make_plan(result), store, "szft", AS_OF, METRICS)
+    assert p.objectives[0].key_results[0].target.value == pytest.approx(0.325)
+
+
+def test_members_are_ranked_by_score(store: Store) -> None:
+    result = kr(
+        "KR1", "new_accounts", "20", member_targets={"cm01": Decimal(10), "cm02": Decimal(10)}
+    )
+    put(store, "new_accounts", [("cm01", 0, 2), ("cm02", 0, 9)])
+    plan = Plan(
+        id="p", name="2026", year=2026, start=dt.date(2026, 1, 1), end=dt.date(2026, 12, 31),
+        top="wm1", units=UNITS_TREE, people=PEOPLE, phases=tuple(Q),
+        objectives=(Objective("O1", "目标", "wm1", key_results=(result,)),),
+    )  # fmt: skip
+    p = progress(plan, store, "wm1", AS_OF, METRICS)
+    assert [(m.id, m.score) for m in p.members] == [("cm02", 0.9), ("cm01", 0.2)]
+    assert p.score == pytest.approx(11 / 20)
+
+
+# ---------------------------------------------- the seeds' own figures
+
+
+SEEDS_2025 = """\
+[[objectives]]
+id = "Y2025"
+title = "2025 公司目标"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "AUM"
+title = "净新增AUM"
+target = 38
+unit = "亿元"
+
+[[objectives.key_results]]
+id = "REV"
+title = "收入"
+target = 4.5
+unit = "亿元"
+
+[[objectives.key_results]]
+id = "NPS"
+title = "NPS ≥ 55"
+target = 55
+unit = "分"
+
+[[objectives.key_results]]
+id = "CPL"
+title = "投诉率 ≤ 0.3‰"
+direction = "at_most"
+target = 0.3
+unit = "‰"
+"""
+
+
+def test_the_seeds_2025_results_from_toml_and_checkins_alone(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"okrs.toml": SEEDS_2025, "budget.toml": None})
+    for kr_id, value in (("AUM", "41.3"), ("REV", "4.72"), ("NPS", "58"), ("CPL", "0.21")):
+        result = CliRunner().invoke(
+            cli, ["checkin", f"Y2025.{kr_id}", value, "--date", "2026-12-31", "-w", str(root)]
+        )
+        assert result.exit_code == 0, result.output
+    session = open_session(root)
+    with Store.open(session.workspace.database) as store:
+        p = progress(session.plan, store, "branch", dt.date(2026, 12, 31), session.host.metrics)
+    by_id = {r.key_result.id: r for r in p.objectives[0].key_results}
+    assert round(by_id["Y2025.AUM"].attainment * 100, 1) == 108.7
+    assert round(by_id["Y2025.REV"].attainment * 100, 1) == 104.9
+    assert by_id["Y2025.NPS"].status is Status.ON_TRACK
+    complaints = by_id["Y2025.CPL"]
+    assert complaints.status is Status.MET
+    assert complaints.margin == pytest.approx(0.00009)
