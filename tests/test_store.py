@@ -167,6 +167,7 @@ def test_a_file_of_the_previous_schema_is_upgraded_in_place(tmp_path: Path) -> N
     with Store.open(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.count_observations() == 1
+        assert store.query("SELECT grain FROM observations") == [("week",)]
         indexes = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type='index'")}
         assert "observations_by_subject" in indexes
         assert store.integrity_ok()

@@ -9,7 +9,7 @@ import attrs
 
 from okrdesk.errors import BadInput
 from okrdesk.model import Plan
-from okrdesk.periods import Period, periods_between
+from okrdesk.periods import Grain, Period, periods_between
 from okrdesk.plugins.collect import PluginError, collect
 from okrdesk.session import Session
 from okrdesk.store import Store
@@ -25,20 +25,29 @@ class CollectSummary:
     errors: tuple[PluginError, ...]
 
 
-def plan_periods(plan: Plan, through: dt.date) -> tuple[Period, ...]:
-    """The plan's periods up to ``through``, clipped to the plan's own days."""
+def plan_periods(plan: Plan, through: dt.date, grain: Grain | None = None) -> tuple[Period, ...]:
+    """The plan's periods of ``grain`` up to ``through``, clipped to the plan's own days."""
     last = min(through, plan.end)
     return tuple(
         Period(max(p.start, plan.start), min(p.end, plan.end), p.id)
-        for p in periods_between(plan.start, last, plan.grain)
+        for p in periods_between(plan.start, last, grain or plan.grain)
     )
+
+
+def metrics_by_grain(plan: Plan) -> dict[Grain, set[str]]:
+    """The metrics the plan needs at each grain: key results at the plan's, and
+    scoring components at their policy's (calendar months, usually)."""
+    needed: dict[Grain, set[str]] = {plan.grain: set()}
+    for objective in plan.objectives:
+        needed[plan.grain].update(kr.metric for kr in objective.key_results if kr.metric)
+    for policy in plan.scoring:
+        needed.setdefault(policy.grain, set()).update(c.metric for c in policy.components)
+    return needed
 
 
 def metrics_needed(plan: Plan) -> list[str]:
     """Every metric a key result or scoring policy of the plan names."""
-    named = {kr.metric for o in plan.objectives for kr in o.key_results if kr.metric}
-    named |= {c.metric for policy in plan.scoring for c in policy.components}
-    return sorted(named)
+    return sorted(set().union(*metrics_by_grain(plan).values()))
 
 
 def clamp_through(plan: Plan, through: dt.date | None) -> dt.date:
@@ -66,16 +75,30 @@ def run_collect(
                 f"the plan's metrics are: {', '.join(wanted) or 'none'}"
             )
         wanted = sorted(set(chosen))
+    by_grain = {
+        grain: sorted(metrics & set(wanted))
+        for grain, metrics in metrics_by_grain(plan).items()
+        if metrics & set(wanted)
+    }
     periods = plan_periods(plan, day)
+    stored = 0
+    errors: list[PluginError] = []
+    versions: dict[str, str] = {}
     with Store.open(session.workspace.database) as store:
         run_id = store.start_run("collect", day)
-        result = collect(session.host, plan, wanted, periods, day, session.workspace.root, progress)
-        stored = store.replace_observations(run_id, result.plugin_of, periods, result.observations)
-        versions = {
-            r.name: r.version
-            for r in session.host.records.values()
-            if r.name in result.plugin_of.values()
-        }
-        status = "failed" if result.errors else "ok"
-        store.finish_run(run_id, status, versions, [str(e) for e in result.errors])
-    return CollectSummary(run_id, day, periods, tuple(wanted), stored, tuple(result.errors))
+        for grain, metrics in by_grain.items():
+            grain_periods = plan_periods(plan, day, grain)
+            result = collect(
+                session.host, plan, metrics, grain_periods, day, session.workspace.root, progress
+            )
+            stored += store.replace_observations(
+                run_id, result.plugin_of, grain_periods, result.observations
+            )
+            errors.extend(e for e in result.errors if e not in errors)
+            versions.update(
+                (r.name, r.version)
+                for r in session.host.records.values()
+                if r.name in result.plugin_of.values()
+            )
+        store.finish_run(run_id, "failed" if errors else "ok", versions, [str(e) for e in errors])
+    return CollectSummary(run_id, day, periods, tuple(wanted), stored, tuple(errors))

@@ -7,6 +7,7 @@ import datetime as dt
 from okrdesk.engine.rollup import checkin_figure, metric_figure, subjects_under
 from okrdesk.errors import BadInput
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime
+from okrdesk.periods import Grain
 from okrdesk.session import Session, find_key_result, find_subject
 from okrdesk.store import Store, StoredObservation
 from okrdesk.units import UnitOfMeasure, format_in
@@ -41,7 +42,7 @@ def explain_lines(
             spec = session.host.metrics.get(kr.metric)
             if spec is None:
                 raise BadInput(f"no loaded plugin provides metric {kr.metric}")
-            lines += _explain_metric(store, kr, spec, subjects, day)
+            lines += _explain_metric(store, kr, spec, subjects, day, plan.grain)
     return lines
 
 
@@ -54,10 +55,10 @@ def _counted(rows: list[StoredObservation], over_time: OverTime) -> list[StoredO
 
 
 def _explain_metric(
-    store: Store, kr: KeyResult, spec: MetricSpec, subjects: list[str], day: dt.date
+    store: Store, kr: KeyResult, spec: MetricSpec, subjects: list[str], day: dt.date, grain: Grain
 ) -> list[str]:
-    figure = metric_figure(store, spec, subjects, day)
-    rows = store.observations(metric=spec.name, subjects=subjects, through=day)
+    figure = metric_figure(store, spec, subjects, day, grain)
+    rows = store.observations(metric=spec.name, subjects=subjects, through=day, grain=grain)
     plugins = sorted({r.plugin for r in rows})
     lines = [
         f"= {_shown(kr.unit, spec, figure.value)}",

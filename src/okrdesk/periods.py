@@ -35,6 +35,10 @@ class Period:
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
+    @property
+    def grain(self) -> Grain:
+        return grain_of(self.id)
+
 
 def week_of(day: dt.date) -> Period:
     year, week, weekday = day.isocalendar()
@@ -65,6 +69,15 @@ def periods_between(first: dt.date, last: dt.date, grain: Grain) -> Iterator[Per
         period = _OF[grain](day)
         yield period
         day = period.end + dt.timedelta(days=1)
+
+
+def grain_of(period_id: str) -> Grain:
+    """The grain a period id names: 2026-W03 a week, 2026-Q1 a quarter, 2026-03 a month."""
+    if "-W" in period_id:
+        return Grain.WEEK
+    if "-Q" in period_id:
+        return Grain.QUARTER
+    return Grain.MONTH
 
 
 _PERIOD_ID = re.compile(r"^(\d{4})-(?:W(\d{2})|Q([1-4])|(\d{2}))$")

@@ -25,7 +25,7 @@ import sqlite_utils
 
 from okrdesk.errors import BadInput, OkrdeskError
 from okrdesk.model import Observation
-from okrdesk.periods import Period
+from okrdesk.periods import Grain, Period
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_ENV = "OKRDESK_BUSY_TIMEOUT"
@@ -103,7 +103,17 @@ def _v2(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX observations_by_subject ON observations (subject, metric, period_end)")
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2)
+def _v3(db: sqlite_utils.Database) -> None:
+    # Scoring policies need calendar months while key results use the plan's
+    # grain (weeks by default); both are stored, and every sum keeps to one.
+    db.execute("ALTER TABLE observations ADD COLUMN grain TEXT NOT NULL DEFAULT 'week'")
+    db.execute(
+        "UPDATE observations SET grain = CASE WHEN period LIKE '%-W%' THEN 'week' "
+        "WHEN period LIKE '%-Q%' THEN 'quarter' ELSE 'month' END"
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -315,8 +325,8 @@ class Store:
         by_id = {p.id: p for p in periods}
         rows = (
             (o.metric, o.period, o.subject, by_id[o.period].start.isoformat(),
-             by_id[o.period].end.isoformat(), o.value, o.numerator, o.denominator, o.source,
-             collected[o.metric], run_id)
+             by_id[o.period].end.isoformat(), by_id[o.period].grain.value, o.value, o.numerator,
+             o.denominator, o.source, collected[o.metric], run_id)
             for o in observations
             if o.metric in collected
         )  # fmt: skip
@@ -327,8 +337,8 @@ class Store:
             )
             cursor = connection.executemany(
                 "INSERT INTO observations (metric, period, subject, period_start, period_end, "
-                "value, numerator, denominator, source, plugin, run_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "grain, value, numerator, denominator, source, plugin, run_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             return cursor.rowcount
@@ -342,9 +352,13 @@ class Store:
         metric: str | None = None,
         subjects: Iterable[str] | None = None,
         through: dt.date | None = None,
+        grain: Grain | None = None,
     ) -> list[StoredObservation]:
         """Stored observations, filtered; ``through`` keeps periods that started by then."""
         where, params = [], []
+        if grain is not None:
+            where.append("grain = ?")
+            params.append(grain.value)
         if metric is not None:
             where.append("metric = ?")
             params.append(metric)
@@ -379,6 +393,7 @@ class Store:
         subjects: Iterable[str] | None,
         through: dt.date,
         parts: Sequence[tuple[str, str]],
+        grain: Grain = Grain.WEEK,
     ) -> tuple[list[float | None], int]:
         """Add up columns of one metric over subjects and time, in SQL.
 
@@ -389,8 +404,8 @@ class Store:
         nothing) and how many observations are behind them. With ``subjects``
         None, every subject counts.
         """
-        base = "metric = ? AND period_start <= ?"
-        params: list[Any] = [metric, through.isoformat()]
+        base = "metric = ? AND grain = ? AND period_start <= ?"
+        params: list[Any] = [metric, grain.value, through.isoformat()]
         if subjects is not None:
             base += " AND subject IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(sorted(set(subjects))))
@@ -400,7 +415,7 @@ class Store:
             if column not in ("value", "numerator", "denominator"):
                 raise ValueError(f"not an observation column: {column}")
             where, where_params = base, list(params)
-            edge = self._edge_period(metric, through, over_time)
+            edge = self._edge_period(metric, through, over_time, grain)
             if edge is not None:
                 where += " AND period = ?"
                 where_params.append(edge)
@@ -411,30 +426,32 @@ class Store:
             count = max(count, row[1])
         return totals, count
 
-    def _edge_period(self, metric: str, through: dt.date, over_time: str) -> str | None:
+    def _edge_period(
+        self, metric: str, through: dt.date, over_time: str, grain: Grain
+    ) -> str | None:
         if over_time == "sum":
             return None
         order = "DESC" if over_time == "last" else "ASC"
         row = self._connection.execute(
-            "SELECT period FROM observations WHERE metric = ? AND period_start <= ? "
-            f"ORDER BY period_start {order} LIMIT 1",
-            (metric, through.isoformat()),
+            "SELECT period FROM observations WHERE metric = ? AND grain = ? "
+            f"AND period_start <= ? ORDER BY period_start {order} LIMIT 1",
+            (metric, grain.value, through.isoformat()),
         ).fetchone()
         return None if row is None else str(row[0])
 
     def totals_by_subject(
-        self, metric: str, through: dt.date, column: str, over_time: str
+        self, metric: str, through: dt.date, column: str, over_time: str, grain: Grain
     ) -> dict[str, tuple[float | None, int]]:
         """One column of one metric added up over time for every subject, in one query."""
         if column not in ("value", "numerator", "denominator"):
             raise ValueError(f"not an observation column: {column}")
         sql = (
             f"SELECT subject, sum({column}), count(*) FROM observations "
-            "WHERE metric = ? AND period_start <= ?"
+            "WHERE metric = ? AND grain = ? AND period_start <= ?"
         )
-        params: list[Any] = [metric, through.isoformat()]
+        params: list[Any] = [metric, grain.value, through.isoformat()]
         if over_time != "sum":
-            edge = self._edge_period(metric, through, over_time)
+            edge = self._edge_period(metric, through, over_time, grain)
             if edge is None:
                 return {}
             sql += " AND period = ?"
@@ -443,18 +460,27 @@ class Store:
         return {str(r[0]): (r[1], int(r[2])) for r in rows}
 
     def series(
-        self, metric: str, subjects: Iterable[str], through: dt.date, column: str
+        self, metric: str, subjects: Iterable[str], through: dt.date, column: str, grain: Grain
     ) -> list[tuple[dt.date, float]]:
         """Per period, the column summed over ``subjects``: (period end, total), in order."""
         if column not in ("value", "numerator", "denominator"):
             raise ValueError(f"not an observation column: {column}")
         rows = self._connection.execute(
             f"SELECT period_end, sum({column}) FROM observations WHERE metric = ? "
-            "AND period_start <= ? AND subject IN (SELECT value FROM json_each(?)) "
+            "AND grain = ? AND period_start <= ? AND subject IN (SELECT value FROM json_each(?)) "
             "GROUP BY period ORDER BY period_start",
-            (metric, through.isoformat(), json.dumps(sorted(set(subjects)))),
+            (metric, grain.value, through.isoformat(), json.dumps(sorted(set(subjects)))),
         )
         return [(dt.date.fromisoformat(r[0]), float(r[1] or 0.0)) for r in rows]
+
+    def values_in_period(self, metric: str, period: str) -> dict[str, tuple[Any, Any, Any]]:
+        """Each subject's (value, numerator, denominator) for one metric and period."""
+        rows = self._connection.execute(
+            "SELECT subject, value, numerator, denominator FROM observations "
+            "WHERE metric = ? AND period = ?",
+            (metric, period),
+        )
+        return {str(r[0]): (r[1], r[2], r[3]) for r in rows}
 
     # ------------------------------------------------------------- check-ins
 

@@ -179,10 +179,13 @@ class Engine:
             return points
         subjects = subjects_under(self.plan, subject)
         if spec.kind is MetricKind.RATIO:
-            numerators = self.store.series(spec.name, subjects, self.as_of, "numerator")
-            denominators = dict(self.store.series(spec.name, subjects, self.as_of, "denominator"))
+            grain = self.plan.grain
+            numerators = self.store.series(spec.name, subjects, self.as_of, "numerator", grain)
+            denominators = dict(
+                self.store.series(spec.name, subjects, self.as_of, "denominator", grain)
+            )
             return _ratio_trend(spec, numerators, denominators)
-        series = self.store.series(spec.name, subjects, self.as_of, "value")
+        series = self.store.series(spec.name, subjects, self.as_of, "value", self.plan.grain)
         if spec.kind is MetricKind.STOCK:
             return series
         total, points = 0.0, []

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import attrs
 
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OrgUnit, Plan
+from okrdesk.periods import Grain
 from okrdesk.store import Store
 
 
@@ -39,18 +40,20 @@ def subjects_under(plan: Plan, owner: str) -> list[str]:
     return units + [p.id for p in plan.people_under(owner)]
 
 
-def metric_figure(store: Store, spec: MetricSpec, subjects: list[str], as_of: dt.date) -> Figure:
+def metric_figure(
+    store: Store, spec: MetricSpec, subjects: list[str], as_of: dt.date, grain: Grain
+) -> Figure:
     if spec.kind is MetricKind.RATIO:
         parts = [
             ("numerator", spec.numerator_over_time.value),
             ("denominator", spec.denominator_over_time.value),
         ]
-        (numerator, denominator), count = store.aggregate(spec.name, subjects, as_of, parts)
+        (numerator, denominator), count = store.aggregate(spec.name, subjects, as_of, parts, grain)
         if not denominator:
             return Figure(None, numerator, denominator, count)
         return Figure((numerator or 0.0) / denominator, numerator, denominator, count)
     over_time = "last" if spec.kind is MetricKind.STOCK else "sum"
-    (value,), count = store.aggregate(spec.name, subjects, as_of, [("value", over_time)])
+    (value,), count = store.aggregate(spec.name, subjects, as_of, [("value", over_time)], grain)
     return Figure(value, observations=count)
 
 
@@ -102,7 +105,10 @@ class Rollup:
 
     def _compute(self, spec: MetricSpec) -> dict[str, Figure]:
         parts = _parts(spec)
-        own = [self.store.totals_by_subject(spec.name, self.as_of, c, o) for c, o in parts]
+        own = [
+            self.store.totals_by_subject(spec.name, self.as_of, c, o, self.plan.grain)
+            for c, o in parts
+        ]
         totals = _up_the_tree(self.plan, own)
         figures: dict[str, Figure] = {}
         for subject, (numbers, count) in totals.items():

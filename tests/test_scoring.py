@@ -1,0 +1,100 @@
+"""Monthly scoring policies, end to end and by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import WriteWorkspace
+from okrdesk.cli import cli
+from okrdesk.engine.scoring import score_period, scores
+from okrdesk.model import (
+    MetricKind,
+    MetricSpec,
+    Observation,
+    Person,
+    ScoreComponent,
+    ScoringPolicy,
+)  # fmt: skip
+from okrdesk.periods import Grain, month_of
+from okrdesk.session import open_session
+from okrdesk.store import Store
+from okrdesk.units import UNITS
+
+
+def policy_file(standard: str) -> str:
+    return f"""\
+[[scoring]]
+id = "cm-monthly"
+name = "客户经理月度考核"
+roles = ["cm"]
+period = "month"
+cap = 1.2
+floor = 0.5
+
+[[scoring.components]]
+metric = "new_hnw_clients"
+weight = 1
+standard = {standard}
+unit = "户"
+"""
+
+
+@pytest.mark.parametrize(
+    ("standard", "expected"),
+    # The test plugin gives cm01 1 and cm02 2 new clients each month.
+    [("1", {"cm01": (1.0, 1.0), "cm02": (2.0, 1.2)}),
+     ("10", {"cm01": (0.1, 0.5), "cm02": (0.2, 0.5)}),
+     ("2.5", {"cm01": (0.4, 0.5), "cm02": (0.8, 0.8)})],
+)  # fmt: skip
+def test_scores_are_capped_at_120_and_floored_at_50_percent(
+    write_workspace: WriteWorkspace, standard: str, expected: dict[str, tuple[float, float]]
+) -> None:
+    root = write_workspace({"scoring.toml": policy_file(standard)})
+    result = CliRunner().invoke(cli, ["collect", "--through", "2026-02-28", "-w", str(root)])
+    assert result.exit_code == 0, result.output
+    session = open_session(root)
+    with Store.open(session.workspace.database) as store:
+        months = store.observations(metric="new_hnw_clients", grain=Grain.MONTH)
+        found = scores(session.plan, store, dt.date(2026, 2, 28), session.host.metrics)
+    assert sorted({o.observation.period for o in months}) == ["2026-01", "2026-02"]
+    assert {(s.person, s.period) for s in found} == {
+        (p, m) for p in ("cm01", "cm02") for m in ("2026-01", "2026-02")
+    }
+    for s in found:
+        assert (s.raw, s.score) == pytest.approx(expected[s.person])
+
+
+def test_the_branch_policy_by_hand(tmp_path: Path) -> None:
+    policy = ScoringPolicy(
+        "cm-monthly", "客户经理月度考核",
+        (ScoreComponent("effective_accounts", Decimal("0.4"), Decimal(100)),
+         ScoreComponent("net_new_aum", Decimal("0.4"), Decimal(10_000_000)),
+         ScoreComponent("commission_revenue", Decimal("0.2"), Decimal(150_000))),
+        roles=("cm",), cap=Decimal("1.2"), floor=Decimal("0.5"),
+    )  # fmt: skip
+    metrics = {
+        name: MetricSpec(name, name, name, kind, UNITS[unit])
+        for name, kind, unit in (
+            ("effective_accounts", MetricKind.STOCK, "户"),
+            ("net_new_aum", MetricKind.FLOW, "元"),
+            ("commission_revenue", MetricKind.FLOW, "元"),
+        )
+    }
+    march = month_of(dt.date(2026, 3, 1))
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        run = store.start_run("test", None)
+        values = {"effective_accounts": 90, "net_new_aum": 12_000_000, "commission_revenue": 60_000}
+        store.replace_observations(
+            run, {m: "test" for m in values}, [march],
+            [Observation(m, "cm01", march.id, v) for m, v in values.items()],
+        )  # fmt: skip
+        (result,) = score_period(store, policy, [Person("cm01", "王芳", "wm1")], march, metrics)
+    # 0.4 × 90/100 + 0.4 × 1200万/1000万 + 0.2 × 6万/15万 = 0.36 + 0.48 + 0.08 = 0.92
+    assert result.raw == pytest.approx(0.92)
+    assert result.score == pytest.approx(0.92)
+    assert not result.capped and not result.floored
