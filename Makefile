@@ -7,6 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.okrdesk-installed
 PLUGIN_PACKAGES := $(wildcard plugins/*/pyproject.toml)
+LINTED := src tests $(wildcard plugins)
 
 .PHONY: demo test lint bench install clean
 
@@ -24,8 +25,8 @@ demo: install
 	$(BIN)/okrdesk demo
 
 lint: install
-	$(BIN)/ruff check src tests plugins
-	$(BIN)/ruff format --check src tests plugins
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
 test: lint
