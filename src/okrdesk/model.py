@@ -112,6 +112,13 @@ class Milestone:
 
 
 @attrs.frozen
+class CalendarPoint:
+    period: str
+    end: dt.date
+    fraction: Decimal = attrs.field(validator=_fraction)
+
+
+@attrs.frozen
 class KeyResult:
     id: str
     """Full id, ``<objective>.<key>``, as reports and the CLI show it."""
@@ -130,6 +137,8 @@ class KeyResult:
     milestones: tuple[Milestone, ...] = ()
     scope: Scope = Scope.OWNER
     member_targets: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_frozen_mapping)
+    calendar: tuple[CalendarPoint, ...] = ()
+    """Finer milestones: the cumulative fraction due by the end of given periods."""
 
     def __attrs_post_init__(self) -> None:
         # Milestone order is checked against the plan's phases, which only the plan knows.

@@ -57,4 +57,46 @@ def init(directory: Path | None) -> None:
     click.echo("Edit targets/plan.toml, then run `okrdesk validate`.")
 
 
-COMMANDS = (validate, init)
+@click.command()
+@click.argument("key_result")
+@click.option(
+    "--unit", required=True, help="The unit that owns KEY_RESULT; its members get shares."
+)
+@click.option(
+    "--by", type=click.Choice(["equal", "weight", "last-period"]), default="equal",
+    show_default=True, help="How to share the target out.",
+)  # fmt: skip
+@click.option(
+    "--weights", "weights_file", type=click.Path(dir_okay=False, path_type=Path),
+    help="With --by weight: a TOML file of member = weight lines.",
+)  # fmt: skip
+@click.option(
+    "--over", type=click.Choice(["months", "weeks"]),
+    help="Also cut the target over time, following the milestones.",
+)  # fmt: skip
+@click.option("--dry-run", is_flag=True, help="Show the result; change no file.")
+@workspace_option
+def split(
+    key_result: str,
+    unit: str,
+    by: str,
+    weights_file: Path | None,
+    over: str | None,
+    dry_run: bool,
+) -> None:
+    """Cut a key result's target onto the members of its unit, and over time.
+
+    KEY_RESULT and --unit are ids as reports show them (O1.KR1, szft). The
+    shares are written into the key result's [members] table, and with
+    --over into its [calendar] table (the share due by the end of each
+    month or week), in the target file itself: comments and layout stay.
+    """
+    from okrdesk.session import open_session
+    from okrdesk.splitting import run_split
+
+    session = open_session(workspace_path())
+    for line in run_split(session, key_result, unit, by, weights_file, over, dry_run):
+        click.echo(line)
+
+
+COMMANDS = (validate, init, split)

@@ -26,7 +26,7 @@ from itertools import pairwise
 
 import attrs
 
-from okrdesk.model import Direction, KeyResult, Milestone, Phase, Plan
+from okrdesk.model import CalendarPoint, Direction, KeyResult, Milestone, Plan
 
 ON_TRACK_AT = 0.95
 AT_RISK_AT = 0.80
@@ -47,16 +47,21 @@ def _day_index(plan: Plan, day: dt.date) -> int:
 
 
 def due_fraction(
-    plan: Plan, milestones: Sequence[Milestone], day: dt.date, phases: Sequence[Phase] = ()
+    plan: Plan,
+    milestones: Sequence[Milestone],
+    day: dt.date,
+    calendar: Sequence[CalendarPoint] = (),
 ) -> float:
-    """The cumulative share of the target due by the end of ``day``."""
-    phases = phases or plan.phases
-    ends = {p.id: p.end for p in phases}
+    """The cumulative share of the target due by the end of ``day``.
+
+    ``calendar`` points (fractions due at the end of months or weeks) add to
+    the phase milestones; together they are the curve.
+    """
+    ends = {p.id: p.end for p in plan.phases}
+    dated = {ends[m.phase]: float(m.fraction) for m in milestones if m.phase in ends}
+    dated.update((min(c.end, plan.end), float(c.fraction)) for c in calendar)
     points = [(0, 0.0)]
-    for milestone in sorted(
-        (m for m in milestones if m.phase in ends), key=lambda m: ends[m.phase]
-    ):
-        points.append((_day_index(plan, ends[milestone.phase]), float(milestone.fraction)))
+    points += [(_day_index(plan, end), dated[end]) for end in sorted(dated)]
     total_days = _day_index(plan, plan.end)
     if points[-1][0] < total_days:
         points.append((total_days, 1.0))

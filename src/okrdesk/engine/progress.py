@@ -131,7 +131,7 @@ class Engine:
             return None
         actual = self._actual(kr, spec, subject)
         goal = target.value if target.value is not None else 0.0
-        due = due_fraction(self.plan, kr.milestones, self.as_of)
+        due = due_fraction(self.plan, kr.milestones, self.as_of, kr.calendar)
         expected = expected_value(float(kr.baseline), goal, due)
         judgement = judge(kr, actual.value, goal, expected)
         trend = tuple(self._trend(kr, spec, subject))

@@ -24,6 +24,8 @@ def check_all(draft: Draft, report: Report, metrics: Mapping[str, model.MetricSp
     _check_org_tree(draft, report)
     if draft.plans and "phases" not in draft.incomplete:
         _check_phases(draft.plans[0].value, draft.phases, report)
+    if draft.plans:
+        _check_calendars(draft.plans[0].value, draft, report)
     _check_milestones(draft, report)
     if metrics is not None:
         _check_metrics(draft, report, metrics)
@@ -213,6 +215,18 @@ def _days(first: dt.date, last: dt.date) -> str:
     if first == last:
         return f"the day {first} belongs to"
     return f"the days from {first} to {last} belong to"
+
+
+def _check_calendars(plan: PlanHeader, draft: Draft, report: Report) -> None:
+    for entry in draft.calendars:
+        for point in entry.value:
+            if not plan.start <= point.end <= plan.end + dt.timedelta(days=6):
+                report.problems.append(
+                    entry.where.key(point.period).problem(
+                        f"{point.period} ends {point.end}, outside the plan "
+                        f"({plan.start} to {plan.end})"
+                    )
+                )
 
 
 def _check_milestones(draft: Draft, report: Report) -> None:

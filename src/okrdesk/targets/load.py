@@ -34,6 +34,8 @@ class LoadResult:
     problems: tuple[Problem, ...]
     warnings: tuple[Problem, ...]
     files: tuple[str, ...]
+    objective_files: Mapping[str, Path] = attrs.field(factory=dict)
+    """Which file each objective is written in."""
 
 
 def parse_toml_file(path: Path, root: Path, report: Report) -> SourceFile | None:
@@ -123,6 +125,7 @@ def load_plan(
         problems=tuple(sorted(set(report.problems))),
         warnings=tuple(sorted(set(report.warnings))),
         files=tuple(display_path(p, root) for p in files),
+        objective_files={o.value.id: o.where.file.path for o in draft.objectives},
     )
 
 

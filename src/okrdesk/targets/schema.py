@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any, Generic, TypeVar
 
 import attrs
 
 from okrdesk import model
-from okrdesk.periods import Grain
+from okrdesk.periods import Grain, parse_period
 from okrdesk.targets.reader import Report, SourceFile, Table, Where
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 
@@ -29,7 +30,7 @@ PERSON_KEYS = ("id", "name", "unit", "role")
 OBJECTIVE_KEYS = ("id", "title", "owner", "weight", "key_results")
 KEY_RESULT_KEYS = (
     "id", "title", "metric", "direction", "baseline", "target", "unit", "band",
-    "weight", "milestones", "scope", "members",
+    "weight", "milestones", "scope", "members", "calendar",
 )  # fmt: skip
 BUDGET_KEYS = ("unit", "total", "expected_revenue", "breaker_threshold", "lines")
 LINE_KEYS = (
@@ -105,6 +106,7 @@ class Draft:
     references: list[Reference] = attrs.Factory(list)
     member_targets: list[MemberTarget] = attrs.Factory(list)
     metric_uses: list[MetricUse] = attrs.Factory(list)
+    calendars: list[Located[tuple[model.CalendarPoint, ...]]] = attrs.Factory(list)
     written_ids: set[tuple[str, str]] = attrs.Factory(set)
     """(kind, id) of everything written, even where it had problems: a reference to
     a broken key result is not also reported as a reference to a missing one."""
@@ -270,6 +272,7 @@ def _read_key_result(
     milestones = _fractions(t, "milestones", draft)
     numbers = {k: t.number(k) for k in ("baseline", "target", "band")}
     members = _member_targets(t, owner, draft)
+    calendar = _calendar(t, draft)
     if key is not None and "." in key:
         t.fail(where.key("id"), "must not contain '.'; the full id is <objective>.<id>")
     if numbers["target"] is None and not members and "target" not in data:
@@ -309,11 +312,42 @@ def _read_key_result(
             milestones=milestones,
             scope=model.Scope.MEMBERS if members or scope == "members" else model.Scope.OWNER,
             member_targets={m: unit.to_base(v) for m, v in members.items()},
+            calendar=calendar,
         ),
     )
     if kr is not None:
         draft.key_results.append(Located(where, kr))
     return kr  # type: ignore[no-any-return]
+
+
+def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
+    """``calendar``: period id (2026-03, 2026-W10) → cumulative fraction due by its end."""
+    found = t.table("calendar")
+    if found is None:
+        return ()
+    where, data = found
+    points = []
+    for period_id, raw in data.items():
+        at = where.key(period_id)
+        try:
+            period = parse_period(period_id)
+        except ValueError as error:
+            t.fail(at, str(error))
+            continue
+        if isinstance(raw, bool) or not isinstance(raw, int | Decimal) or not 0 <= raw <= 1:
+            t.fail(at, f"expected a fraction between 0 and 1, got {raw!r}")
+            continue
+        points.append(model.CalendarPoint(period_id, period.end, Decimal(raw)))
+    ordered = sorted(points, key=lambda p: p.end)
+    for earlier, later in pairwise(ordered):
+        if later.fraction < earlier.fraction:
+            t.fail(
+                where.key(later.period),
+                f"{later.fraction} is less than {earlier.fraction} at {earlier.period}; "
+                "the calendar is cumulative and must not decrease",
+            )
+    draft.calendars.append(Located(where, tuple(ordered)))
+    return tuple(ordered)
 
 
 def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Decimal]:

@@ -1,0 +1,87 @@
+"""Cut a key result's target onto the members of its owner, and over time.
+
+Members are the owner's child units, or its people when it has no child
+units; a weights file names them explicitly instead. Shares are:
+
+- ``equal``: the same for everyone;
+- ``weight``: proportional to the weights given;
+- ``last-period``: proportional to what each member achieved in the last
+  complete period.
+
+Counts are whole numbers and money is rounded to 0.01 of the key result's
+unit; either way the shares add up to the target exactly (largest
+remainders). For a rate, each member's target is the owner's rate.
+
+Over time (``--over months|weeks``) the split writes a calendar: the
+cumulative fraction due at the end of each period, read off the milestone
+curve, which a manager can then adjust.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import ROUND_FLOOR, Decimal
+
+import attrs
+
+from okrdesk.engine.pace import due_fraction
+from okrdesk.errors import BadInput
+from okrdesk.model import KeyResult, MetricKind, Plan
+from okrdesk.periods import Period
+from okrdesk.units import Dimension
+
+FRACTION_PLACES = Decimal("0.0001")
+
+
+@attrs.frozen
+class Split:
+    key_result: KeyResult
+    owner: str
+    target: Decimal
+    """The owner's target, in the key result's unit as written."""
+    members: Mapping[str, Decimal]
+    """Each member's target, in the key result's unit as written."""
+    calendar: Mapping[str, Decimal]
+    """Period id → cumulative fraction due; empty unless split over time."""
+
+
+def default_members(plan: Plan, owner: str) -> list[str]:
+    units = [u.id for u in plan.child_units(owner)]
+    return units or [p.id for p in plan.people if p.unit == owner]
+
+
+def shares(target: Decimal, weights: Mapping[str, float], step: Decimal) -> dict[str, Decimal]:
+    """``target`` cut in proportion to ``weights`` into multiples of ``step``, summing exactly."""
+    total_weight = sum(weights.values())
+    if total_weight <= 0:
+        raise BadInput("the weights add up to 0; nothing to split by")
+    exact = {m: target * Decimal(str(w)) / Decimal(str(total_weight)) for m, w in weights.items()}
+    floored = {m: (v / step).to_integral_value(ROUND_FLOOR) * step for m, v in exact.items()}
+    left = int(((target - sum(floored.values())) / step).to_integral_value())
+    by_remainder = sorted(exact, key=lambda m: (-(exact[m] - floored[m]), m))
+    for member in by_remainder[: max(left, 0)]:
+        floored[member] += step
+    return floored
+
+
+def split_target(
+    plan: Plan,
+    kr: KeyResult,
+    owner: str,
+    weights: Mapping[str, float],
+    kind: MetricKind | None,
+    periods: Sequence[Period] = (),
+) -> Split:
+    if kr.target is None:
+        raise BadInput(f"{kr.id} has no target of its own to split; give it one first")
+    target = kr.unit.from_base(kr.target).normalize()
+    if kind is MetricKind.RATIO or kr.unit.dimension in (Dimension.FRACTION, Dimension.SCORE):
+        members = {m: target for m in weights}
+    else:
+        whole = kr.unit.dimension is Dimension.COUNT and target == target.to_integral_value()
+        members = shares(target, weights, Decimal(1) if whole else Decimal("0.01"))
+    calendar = {
+        p.id: Decimal(str(due_fraction(plan, kr.milestones, p.end))).quantize(FRACTION_PLACES)
+        for p in periods
+    }
+    return Split(kr, owner, target, members, calendar)

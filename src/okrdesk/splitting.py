@@ -1,0 +1,132 @@
+"""``okrdesk split``: decide the shares, write them into the target file, check it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+
+from okrdesk.collecting import plan_periods
+from okrdesk.engine.rollup import subjects_under
+from okrdesk.engine.split import Split, default_members, split_target
+from okrdesk.engine.targets import owner_of
+from okrdesk.errors import BadInput, OkrdeskError, display_path
+from okrdesk.model import KeyResult, MetricKind, Plan
+from okrdesk.periods import Grain
+from okrdesk.session import Session, find_key_result, open_session
+from okrdesk.store import Store
+from okrdesk.targets.write import rewrite, set_key_result_tables
+from okrdesk.units import format_in
+
+OVER = {"months": Grain.MONTH, "weeks": Grain.WEEK}
+
+
+def _weights_from_file(path: Path, plan: Plan, owner: str) -> dict[str, float]:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise BadInput(f"{path}: cannot read the weights: {error}") from None
+    below = set(subjects_under(plan, owner)) - {owner}
+    weights = {}
+    for member, weight in data.items():
+        if member not in below:
+            raise BadInput(f'{path}: {member}: not a unit or person below "{owner}"')
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
+            raise BadInput(f"{path}: {member}: expected a weight of 0 or more, got {weight!r}")
+        weights[member] = float(weight)
+    if not weights:
+        raise BadInput(f"{path}: no weights in the file (write one member = weight a line)")
+    return weights
+
+
+def _last_period_weights(
+    session: Session, kr: KeyResult, members: list[str], as_of: dt.date
+) -> dict[str, float]:
+    plan = session.plan
+    spec = session.host.metrics.get(kr.metric or "")
+    if spec is None or spec.kind is MetricKind.RATIO:
+        raise BadInput(f"--by last-period needs a key result measured by a count or amount; "
+                       f"{kr.id} is not")  # fmt: skip
+    complete = [p for p in plan_periods(plan, as_of) if p.end < as_of]
+    if not complete:
+        raise BadInput(f"no period of the plan has ended by {as_of}; use --by equal")
+    last = complete[-1]
+    if not session.workspace.database.exists():
+        raise BadInput("no numbers yet: run `okrdesk collect` first, or use --by equal")
+    with Store.open(session.workspace.database, create=False) as store:
+        values = store.values_in_period(spec.name, last.id)
+    weights = {
+        m: sum(values.get(s, (0.0,))[0] or 0.0 for s in subjects_under(plan, m)) for m in members
+    }
+    if not any(weights.values()):
+        raise BadInput(f"the members achieved nothing in {last.id}; use --by equal")
+    return weights
+
+
+def run_split(
+    session: Session,
+    key_result: str,
+    unit: str,
+    by: str,
+    weights_file: Path | None,
+    over: str | None,
+    dry_run: bool,
+    as_of: dt.date | None = None,
+) -> list[str]:
+    plan = session.plan
+    kr = find_key_result(plan, key_result)
+    owner = owner_of(plan, kr)
+    if unit != owner:
+        raise BadInput(
+            f"{kr.id} belongs to {owner}, not {unit}; split a key result at its owner "
+            "(a team's share is split in the team's own key result)"
+        )
+    if (weights_file is not None) != (by == "weight"):
+        raise BadInput("--weights FILE goes with --by weight, and --by weight needs it")
+    members = default_members(plan, owner)
+    if by == "weight" and weights_file is not None:
+        weights = _weights_from_file(weights_file, plan, owner)
+    elif by == "last-period":
+        weights = _last_period_weights(session, kr, members, as_of or dt.date.today())
+    else:
+        weights = dict.fromkeys(members, 1.0)
+    if not weights:
+        raise BadInput(f"{owner} has no units or people below it to split onto")
+    spec = session.host.metrics.get(kr.metric or "")
+    periods = plan_periods(plan, plan.end, OVER[over]) if over else ()
+    split = split_target(plan, kr, owner, weights, spec.kind if spec else None, periods)
+    lines = _describe(split, by, over)
+    path = session.loaded.objective_files[kr.objective]
+    shown = display_path(path, session.workspace.root)
+    new_text = set_key_result_tables(
+        path.read_text(encoding="utf-8"), kr.objective, kr.key,
+        dict(split.members), dict(split.calendar) if over else None,
+    )  # fmt: skip
+    if dry_run:
+        return [*lines, f"Dry run: {shown} was not changed."]
+    old_text = rewrite(path, new_text)
+    checked = open_session(session.workspace.root)
+    if checked.problems:
+        rewrite(path, old_text)
+        found = "\n".join(map(str, checked.problems))
+        raise OkrdeskError(f"the split would leave problems, so {shown} was put back:\n{found}")
+    return [*lines, f"Wrote {shown}."]
+
+
+def _describe(split: Split, by: str, over: str | None) -> list[str]:
+    kr = split.key_result
+    unit = kr.unit
+    lines = [
+        f"{kr.id} {kr.title}: {format_in(unit, unit.to_base(split.target))} for {split.owner}, "
+        f"split {'equally' if by == 'equal' else 'by ' + by} over {len(split.members)} members:"
+    ]
+    width = max(len(m) for m in split.members)
+    for member, value in split.members.items():
+        lines.append(f"  {member:<{width}}  {format_in(unit, unit.to_base(value))}")
+    total = sum(split.members.values(), Decimal(0))
+    lines.append(f"  {'total':<{width}}  {format_in(unit, unit.to_base(total))}")
+    if over:
+        due = ", ".join(f"{p} {float(f):.1%}" for p, f in split.calendar.items())
+        lines.append(f"Due by the end of each of the {over} (cumulative): {due}")
+    return lines
