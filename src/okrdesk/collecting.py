@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
+from typing import Protocol
 
 import attrs
 
@@ -57,11 +58,19 @@ def clamp_through(plan: Plan, through: dt.date | None) -> dt.date:
     return min(day, plan.end)
 
 
+class Progress(Protocol):
+    """What a collect run reports as it goes, for a progress bar."""
+
+    def start(self, steps: int) -> None: ...
+
+    def step(self, plugin: str, metrics: int) -> None: ...
+
+
 def run_collect(
     session: Session,
     through: dt.date | None = None,
     only: Iterable[str] = (),
-    progress: Callable[[str, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> CollectSummary:
     plan = session.plan
     day = clamp_through(plan, through)
@@ -81,6 +90,9 @@ def run_collect(
         if metrics & set(wanted)
     }
     periods = plan_periods(plan, day)
+    if progress is not None:
+        owners = session.host.owners
+        progress.start(sum(len({owners.get(m, "-") for m in ms}) for ms in by_grain.values()))
     stored = 0
     errors: list[PluginError] = []
     versions: dict[str, str] = {}
@@ -89,8 +101,9 @@ def run_collect(
         for grain, metrics in by_grain.items():
             grain_periods = plan_periods(plan, day, grain)
             result = collect(
-                session.host, plan, metrics, grain_periods, day, session.workspace.root, progress
-            )
+                session.host, plan, metrics, grain_periods, day, session.workspace.root,
+                progress.step if progress is not None else None,
+            )  # fmt: skip
             stored += store.replace_observations(
                 run_id, result.plugin_of, grain_periods, result.observations
             )

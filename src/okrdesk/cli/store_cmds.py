@@ -35,13 +35,13 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...]) -> None:
     from okrdesk.session import open_session
 
     session = open_session(workspace_path())
-    show = sys.stderr.isatty()
+    if sys.stderr.isatty():
+        from okrdesk.cli.progress import BarProgress
 
-    def progress(plugin: str, count: int) -> None:
-        if show:
-            click.echo(f"collecting {count} metrics from {plugin} ...", err=True)
-
-    summary = run_collect(session, _day(through), metrics, progress)
+        with BarProgress() as bar:
+            summary = run_collect(session, _day(through), metrics, bar)
+    else:
+        summary = run_collect(session, _day(through), metrics)
     first, last = summary.periods[0].id, summary.periods[-1].id
     click.echo(
         f"Run {summary.run_id}: {summary.stored:,} observations of "
