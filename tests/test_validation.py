@@ -353,6 +353,20 @@ def test_problems_print_as_file_line_key_message(write_workspace: WriteWorkspace
     )
 
 
+def test_member_tables_in_different_files_do_not_mix(write_workspace: WriteWorkspace) -> None:
+    # Both tables sit at objectives[0].key_results[0].members, in two files.
+    branch = OKRS.replace(
+        "target = 360", "target = 360\n[objectives.key_results.members]\nteam-a = 360"
+    )
+    team = (
+        '[[objectives]]\nid = "TA"\ntitle = "t"\nowner = "team-a"\n'
+        '[[objectives.key_results]]\nid = "KR1"\ntitle = "t"\nunit = "户"\n'
+        "[objectives.key_results.members]\ncm01 = 180\ncm02 = 180\n"
+    )
+    result = load_plan(write_workspace({"okrs.toml": branch, "team-a.toml": team}), CATALOG)
+    assert result.problems == ()
+
+
 # ------------------------------------------------------------ unreadable files
 
 

@@ -149,7 +149,11 @@ def _check_members(draft: Draft, report: Report) -> None:
             continue
         members = below.setdefault(entry.owner, _below(draft, entry.owner))
         inside = below.setdefault(entry.member, _below(draft, entry.member))
-        same_table = (m for m in draft.member_targets if m.where.path[:-1] == entry.where.path[:-1])
+        same_table = (
+            m
+            for m in draft.member_targets
+            if m.where.file is entry.where.file and m.where.path[:-1] == entry.where.path[:-1]
+        )
         counted = sorted(m.member for m in same_table if m.member in inside)
         if counted:
             report.problems.append(
