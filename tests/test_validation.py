@@ -355,16 +355,17 @@ def test_problems_print_as_file_line_key_message(write_workspace: WriteWorkspace
 
 def test_member_tables_in_different_files_do_not_mix(write_workspace: WriteWorkspace) -> None:
     # Both tables sit at objectives[0].key_results[0].members, in two files.
-    branch = OKRS.replace(
-        "target = 360", "target = 360\n[objectives.key_results.members]\nteam-a = 360"
-    )
-    team = (
-        '[[objectives]]\nid = "TA"\ntitle = "t"\nowner = "team-a"\n'
-        '[[objectives.key_results]]\nid = "KR1"\ntitle = "t"\nunit = "户"\n'
-        "[objectives.key_results.members]\ncm01 = 180\ncm02 = 180\n"
-    )
-    result = load_plan(write_workspace({"okrs.toml": branch, "team-a.toml": team}), CATALOG)
-    assert result.problems == ()
+    def objective(ident: str, owner: str, members: str) -> str:
+        return (
+            f'[[objectives]]\nid = "{ident}"\ntitle = "t"\nowner = "{owner}"\n'
+            '[[objectives.key_results]]\nid = "KR1"\ntitle = "t"\nunit = "户"\n'
+            f"[objectives.key_results.members]\n{members}\n"
+        )
+
+    branch = objective("B1", "branch", "team-a = 360")
+    team = objective("TA", "team-a", "cm01 = 180\ncm02 = 180")
+    files = {"okrs.toml": OKRS, "branch.toml": branch, "team-a.toml": team}
+    assert load_plan(write_workspace(files), CATALOG).problems == ()
 
 
 # ------------------------------------------------------------ unreadable files
