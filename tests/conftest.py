@@ -2,156 +2,16 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
 
+from sample_workspace import BASE_FILES, LOCAL_PLUGIN, WriteWorkspace
+
 # okrdesk loads no entry-point plugins under the test suite unless a test asks,
 # so whatever is installed on this machine cannot change results.
 sys._called_from_test = True  # type: ignore[attr-defined]
-
-ORG = """\
-[[units]]
-id = "branch"
-name = "福田营业部"
-level = "branch"
-
-[[units]]
-id = "team-a"
-name = "财富管理一部"
-level = "team"
-parent = "branch"
-lead = "cm01"
-
-[[people]]
-id = "cm01"
-name = "王芳"
-unit = "team-a"
-
-[[people]]
-id = "cm02"
-name = "李强"
-unit = "team-a"
-"""
-
-PLAN = """\
-[plan]
-id = "plan-2026"
-name = "福田营业部 2026"
-year = 2026
-unit = "branch"
-
-[[phases]]
-id = "Q1"
-name = "抢春播"
-start = 2026-01-01
-end = 2026-03-31
-
-[[phases]]
-id = "Q2"
-name = "深耕"
-start = 2026-04-01
-end = 2026-06-30
-
-[[phases]]
-id = "Q3"
-name = "攻坚"
-start = 2026-07-01
-end = 2026-09-30
-
-[[phases]]
-id = "Q4"
-name = "收官"
-start = 2026-10-01
-end = 2026-12-31
-"""
-
-OKRS = """\
-[[objectives]]
-id = "O1"
-title = "直营 AUM 净增"
-owner = "branch"
-
-[[objectives.key_results]]
-id = "KR1"
-title = "新增高净值客户"
-metric = "new_hnw_clients"
-target = 360
-unit = "户"
-milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }
-
-[[objectives.key_results]]
-id = "KR2"
-title = "投诉率"
-metric = "complaint_rate"
-direction = "at_most"
-target = 0.15
-unit = "‰"
-"""
-
-BUDGET = """\
-[budget]
-unit = "万元"
-total = 899
-expected_revenue = 10000
-
-[[budget.lines]]
-id = "salons"
-name = "沙龙、峰会、路演"
-owner = "branch"
-amount = 380
-key_results = ["O1.KR1"]
-market_activity = true
-
-[[budget.lines]]
-id = "training"
-name = "培训课程"
-owner = "branch"
-amount = 519
-"""
-
-LOCAL_PLUGIN = """\
-import os
-import pathlib
-import time
-
-from okrdesk.model import Direction, MetricKind, MetricSpec
-from okrdesk.plugins import hookimpl
-from okrdesk.units import UNITS
-
-
-@hookimpl
-def okrdesk_metrics(register):
-    register(MetricSpec("new_hnw_clients", "New HNW clients", "新增高净值客户",
-                        MetricKind.FLOW, UNITS["户"]))
-    register(MetricSpec("complaint_rate", "Complaint rate", "投诉率", MetricKind.RATIO,
-                        UNITS["‰"], direction=Direction.AT_MOST))
-
-
-@hookimpl
-def okrdesk_collect(request, emit):
-    # Test controls: block until killed, or take a while, or give other numbers.
-    if os.environ.get("OKRDESK_TEST_BLOCK"):
-        pathlib.Path(os.environ["OKRDESK_TEST_BLOCK"]).write_text("collecting")
-        while True:
-            time.sleep(1)
-    time.sleep(float(os.environ.get("OKRDESK_TEST_SLOW", "0")))
-    bonus = int(os.environ.get("OKRDESK_TEST_BONUS", "0"))
-    wanted = {spec.name for spec in request.metrics}
-    for index, period in enumerate(request.periods):
-        for number, person in enumerate(request.people, start=1):
-            if "new_hnw_clients" in wanted:
-                emit("new_hnw_clients", person.id, period.id, value=number + bonus,
-                     source=f"test rows {index}-{number}")
-            if "complaint_rate" in wanted:
-                emit("complaint_rate", person.id, period.id, numerator=number - 1,
-                     denominator=1000, source=f"test complaints {index}")
-"""
-
-BASE_FILES = {"org.toml": ORG, "plan.toml": PLAN, "okrs.toml": OKRS, "budget.toml": BUDGET}
-
-WriteWorkspace = Callable[..., Path]
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from conftest import OKRS, WriteWorkspace
 from okrdesk.cli import cli
+from sample_workspace import OKRS, WriteWorkspace
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> click.testing.Result:

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import WriteWorkspace
 from okrdesk.cli import cli
 from okrdesk.engine.forecast import linear_forecast
 from okrdesk.engine.pace import Status, attainment, due_fraction, judge
@@ -32,6 +31,7 @@ from okrdesk.periods import Grain, periods_between
 from okrdesk.session import open_session
 from okrdesk.store import Store
 from okrdesk.units import UNITS
+from sample_workspace import WriteWorkspace
 
 Q = [
     Phase("Q1", "抢春播", dt.date(2026, 1, 1), dt.date(2026, 3, 31)),

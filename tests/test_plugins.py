@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import WriteWorkspace
 from okrdesk.cli import cli
 from okrdesk.model import MetricKind, MetricSpec, Person
 from okrdesk.periods import Grain, periods_between
@@ -26,6 +25,7 @@ from okrdesk.plugins.manager import PluginHost
 from okrdesk.targets import load_plan
 from okrdesk.testing import check_plugin, registered_plugin
 from okrdesk.units import UNITS
+from sample_workspace import WriteWorkspace
 
 EXAMPLE = Path(__file__).parent / "example_plugin"
 

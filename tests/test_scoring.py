@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import WriteWorkspace
 from okrdesk.cli import cli
 from okrdesk.engine.scoring import score_period, scores
 from okrdesk.model import (
@@ -24,6 +23,7 @@ from okrdesk.periods import Grain, month_of
 from okrdesk.session import open_session
 from okrdesk.store import Store
 from okrdesk.units import UNITS
+from sample_workspace import WriteWorkspace
 
 
 def policy_file(standard: str) -> str:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import ORG, WriteWorkspace
 from okrdesk.cli import cli
 from okrdesk.engine.split import shares
 from okrdesk.session import open_session
+from sample_workspace import ORG, WriteWorkspace
 
 COMMENTED = """\
 # 2026 branch objectives. Reviewed by 王经理 on 2026-01-05.

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import WriteWorkspace
 from okrdesk.cli import cli
 from okrdesk.model import Person
 from okrdesk.plugins import sql_metrics
 from okrdesk.plugins.sql_metrics import SqlMetricError, check_query
 from okrdesk.testing import check_plugin
+from sample_workspace import WriteWorkspace
 
 PEOPLE = (Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a"))
 START, THROUGH = dt.date(2026, 1, 5), dt.date(2026, 1, 18)  # ISO weeks 2 and 3

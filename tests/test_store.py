@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from conftest import WriteWorkspace
 from okrdesk.cli import cli
 from okrdesk.store import MIGRATIONS, SCHEMA_VERSION, Store
+from sample_workspace import WriteWorkspace
 
 THROUGH = "2026-03-15"  # 11 ISO weeks of 2026: W01 to W11
 
@@ -30,7 +30,8 @@ def okrdesk(root: Path, *args: str, env: dict[str, str] | None = None) -> subpro
     return subprocess.Popen(
         [sys.executable, "-m", "okrdesk", *args, "-w", str(root)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={**os.environ, **(env or {})},
+        # Only the workspace's test plugin: installed packages must not change results.
+        env={**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics", **(env or {})},
     )  # fmt: skip
 
 

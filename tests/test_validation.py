@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import OKRS, ORG, PLAN, WriteWorkspace
 from okrdesk.errors import Problem
 from okrdesk.model import Direction, MetricKind, MetricSpec
 from okrdesk.targets import load_plan
 from okrdesk.units import UNITS
+from sample_workspace import OKRS, ORG, PLAN, WriteWorkspace
 
 CATALOG = {
     "new_hnw_clients": MetricSpec(

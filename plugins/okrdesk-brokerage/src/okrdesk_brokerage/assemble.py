@@ -1,0 +1,213 @@
+"""From totals to one reading per metric, CM and window: the metric definitions in code.
+
+Each function returns None where the plugin stays silent: a flow with no
+rows in the window, a ratio whose denominator is zero, a stock for a CM with no
+client yet. Money leaves here in 元, counts as plain numbers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import attrs
+
+from okrdesk_brokerage.figures import Figures, read
+from okrdesk_brokerage.funding import FirstEvents
+from okrdesk_brokerage.layout import ASSETS, CLIENTS, COMPLAINTS, FUNDING, PRODUCTS, TRADES
+from okrdesk_brokerage.provenance import RowSpans, Source
+from okrdesk_brokerage.tally import Tallies
+
+FEN = 100
+
+
+@attrs.frozen
+class Reading:
+    value: float | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    source: str = ""
+
+
+Assembler = Callable[[Figures, int, int], Reading | None]
+
+
+def _flow(tallies: Tallies, cm: int, window: int, scale: int = 1) -> Reading | None:
+    cell = tallies.get((cm, window))
+    if cell is None:
+        return None
+    return Reading(value=cell.amount / scale, source=str(Source().cite(tallies.file, cell.rows)))
+
+
+def _ratio(numerator: float, denominator: float, source: Source) -> Reading | None:
+    if denominator <= 0:
+        return None
+    return Reading(numerator=numerator, denominator=denominator, source=str(source))
+
+
+def _clients(f: Figures, cm: int, source: Source) -> Source:
+    """Cite the CM's client rows: the figure rests on who their clients are."""
+    return source.cite(CLIENTS.name, f.book.cm_rows[cm])
+
+
+def _stock(f: Figures, cm: int, window: int, value: float, source: Source) -> Reading | None:
+    if not f.book.has_clients_by(cm, f.windows.windows[window].end):
+        return None
+    if not source:
+        _clients(f, cm, source)
+    return Reading(value=value, source=str(source))
+
+
+# ------------------------------------------------------------------- stocks
+
+
+def aum(f: Figures, cm: int, window: int) -> Reading | None:
+    key = (cm, f.windows.end_slot[window])
+    assets = read(f.assets).aum
+    return _stock(
+        f, cm, window, assets.amount(key) / FEN, Source().cite(ASSETS.name, assets.rows(key))
+    )
+
+
+def effective_accounts(f: Figures, cm: int, window: int) -> Reading | None:
+    key = (cm, f.windows.end_slot[window])
+    assets = read(f.assets)
+    by_assets, by_trades = assets.effective_by_assets, assets.effective_by_trades
+    source = Source().cite(ASSETS.name, by_assets.rows(key)).cite(TRADES.name, by_trades.rows(key))
+    return _stock(f, cm, window, by_assets.amount(key) + by_trades.amount(key), source)
+
+
+# -------------------------------------------------------------------- flows
+
+
+def net_new_aum(f: Figures, cm: int, window: int) -> Reading | None:
+    return _flow(read(f.funding).net, cm, window, FEN)
+
+
+def new_accounts(f: Figures, cm: int, window: int) -> Reading | None:
+    return _flow(f.book.opened_in, cm, window)
+
+
+def new_hnw_clients(f: Figures, cm: int, window: int) -> Reading | None:
+    return _flow(read(f.assets).new_hnw, cm, window)
+
+
+def commission_revenue(f: Figures, cm: int, window: int) -> Reading | None:
+    return _flow(read(f.trading).commission, cm, window, FEN)
+
+
+# ------------------------------------------------------------ funnel rates
+
+
+def _cohort(
+    f: Figures, cm: int, window: int, firsts: FirstEvents, file: str
+) -> tuple[int, int, Source] | None:
+    """(reached, opened, source) for the accounts opened in the window."""
+    cohort = f.book.cohorts.get((cm, window))
+    if not cohort:
+        return None
+    reached = [firsts[client][1] for client in cohort if client in firsts]
+    source = Source().cite(CLIENTS.name, RowSpans(f.book.row[client] for client in cohort))
+    source.cite(file, RowSpans(sorted(reached)))
+    return len(reached), len(cohort), source
+
+
+def open_to_fund_rate(f: Figures, cm: int, window: int) -> Reading | None:
+    found = _cohort(f, cm, window, read(f.funding).first_inflows, FUNDING.name)
+    return None if found is None else _ratio(*found)
+
+
+def open_to_purchase_rate(f: Figures, cm: int, window: int) -> Reading | None:
+    found = _cohort(f, cm, window, read(f.products).first_purchases, PRODUCTS.name)
+    return None if found is None else _ratio(*found)
+
+
+def empty_account_rate(f: Figures, cm: int, window: int) -> Reading | None:
+    found = _cohort(f, cm, window, read(f.funding).first_inflows, FUNDING.name)
+    if found is None:
+        return None
+    funded, opened, source = found
+    return _ratio(opened - funded, opened, source)
+
+
+# ---------------------------------------------------------------- attrition
+
+
+def asset_attrition(f: Figures, cm: int, window: int) -> Reading | None:
+    assets, outflows = read(f.assets), read(f.funding).outflows
+    bounds = f.windows.windows[window]
+    first = assets.first_day[cm]
+    if first is None or first > bounds.end:
+        return None
+    if first < bounds.start:
+        key = (cm, f.windows.start_slot[window])
+        base, base_rows = assets.aum.amount(key), assets.aum.rows(key)
+    else:
+        base, base_rows = assets.first_total[cm].amount, assets.first_total[cm].rows
+    key = (cm, window)
+    lost = outflows.amount(key) + assets.closed_assets.amount(key)
+    source = Source().cite(FUNDING.name, outflows.rows(key))
+    source.cite(ASSETS.name, assets.closed_assets.rows(key)).cite(ASSETS.name, base_rows)
+    return _ratio(lost / FEN, base / FEN, source)
+
+
+def client_attrition(f: Figures, cm: int, window: int) -> Reading | None:
+    at_start = f.book.open_at[cm][f.windows.start_slot[window]]
+    closed = f.book.closed_in.amount((cm, window))
+    return _ratio(closed, at_start, _clients(f, cm, Source()))
+
+
+# ------------------------------------------------------------ product mix
+
+
+def product_commission_share(f: Figures, cm: int, window: int) -> Reading | None:
+    products, trades = read(f.products).commission, read(f.trading).commission
+    key = (cm, window)
+    if products.get(key) is None and trades.get(key) is None:
+        return None
+    sold = products.amount(key)
+    source = Source().cite(PRODUCTS.name, products.rows(key)).cite(TRADES.name, trades.rows(key))
+    return _ratio(sold / FEN, (sold + trades.amount(key)) / FEN, source)
+
+
+def products_per_client(f: Figures, cm: int, window: int) -> Reading | None:
+    slot = f.windows.end_slot[window]
+    held = read(f.products).held
+    source = Source().cite(PRODUCTS.name, held.rows((cm, slot)))
+    return _ratio(held.amount((cm, slot)), f.book.open_at[cm][slot], _clients(f, cm, source))
+
+
+# ---------------------------------------------------------------- service
+
+
+def nps(f: Figures, cm: int, window: int) -> Reading | None:
+    surveys = read(f.surveys)
+    key = (cm, window)
+    source = Source().cite(surveys.responses.file, surveys.responses.rows(key))
+    return _ratio(surveys.net_promoters.amount(key), surveys.responses.amount(key), source)
+
+
+def complaint_rate(f: Figures, cm: int, window: int) -> Reading | None:
+    complaints = read(f.complaints)
+    key = (cm, window)
+    source = _clients(f, cm, Source().cite(COMPLAINTS.name, complaints.rows(key)))
+    open_clients = f.book.open_at[cm][f.windows.end_slot[window]]
+    return _ratio(complaints.amount(key), open_clients, source)
+
+
+ASSEMBLERS: dict[str, Assembler] = {
+    "aum": aum,
+    "net_new_aum": net_new_aum,
+    "new_accounts": new_accounts,
+    "effective_accounts": effective_accounts,
+    "new_hnw_clients": new_hnw_clients,
+    "open_to_fund_rate": open_to_fund_rate,
+    "open_to_purchase_rate": open_to_purchase_rate,
+    "empty_account_rate": empty_account_rate,
+    "asset_attrition": asset_attrition,
+    "client_attrition": client_attrition,
+    "commission_revenue": commission_revenue,
+    "product_commission_share": product_commission_share,
+    "products_per_client": products_per_client,
+    "nps": nps,
+    "complaint_rate": complaint_rate,
+}

@@ -1,0 +1,121 @@
+"""The client book (clients.csv): who belongs to which CM, and when accounts open and close.
+
+Read first, because every other file refers to its clients. Clients of CMs the
+request does not ask about are kept only to recognise their ids; nothing about
+them is totalled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from okrdesk_brokerage.fields import DateCache
+from okrdesk_brokerage.layout import CLIENT_TYPES, CLIENTS, GENDERS
+from okrdesk_brokerage.provenance import RowSpans
+from okrdesk_brokerage.reading import CsvRows
+from okrdesk_brokerage.tally import Key, Tallies
+from okrdesk_brokerage.windows import Windows
+
+UNTRACKED = -1
+"""The CM index of a client whose CM the request does not ask about."""
+
+
+class Book:
+    """Every client, indexed by position; the per-client lists share that index."""
+
+    def __init__(self, cms: Sequence[str]) -> None:
+        self.cms = tuple(cms)
+        self.ids: dict[str, int] = {}
+        self.cm: list[int] = []
+        self.opened: list[dt.date] = []
+        self.closed: list[dt.date | None] = []
+        self.institutional: list[bool] = []
+        self.row: list[int] = []
+        self.cm_rows = [RowSpans() for _ in cms]
+        """Each CM's rows in clients.csv, cited for figures about all their clients."""
+        self.first_open: list[dt.date | None] = [None] * len(cms)
+        self.opened_in = Tallies(CLIENTS.name)
+        self.closed_in = Tallies(CLIENTS.name)
+        self.cohorts: dict[Key, list[int]] = {}
+        """Clients opened in each (CM, window): the cohort the funnel rates follow."""
+        self.open_at: list[list[int]] = []
+        """Open clients per CM at each checkpoint."""
+
+    def __len__(self) -> int:
+        return len(self.cm)
+
+    def has_clients_by(self, cm: int, day: dt.date) -> bool:
+        first = self.first_open[cm]
+        return first is not None and first <= day
+
+
+def read_book(folder: Path, cms: Sequence[str], windows: Windows) -> Book:
+    """Read clients.csv in one pass and total what depends on it alone."""
+    book = Book(cms)
+    cm_index = {cm: k for k, cm in enumerate(cms)}
+    dates = DateCache()
+    slots = windows.slots
+    changes = [[0] * (slots + 1) for _ in cms]
+    with CsvRows(folder, CLIENTS) as rows:
+        at_id, at_cm, at_type, at_gender, at_open, at_close = rows.positions()
+        for line, fields in rows:
+            try:
+                client = fields[at_id]
+                opened = dates[fields[at_open]]
+                closing = fields[at_close]
+                closed = dates[closing] if closing else None
+                kind = fields[at_type]
+                if not client.strip() or not fields[at_cm].strip():
+                    raise ValueError("empty id")
+                if kind not in CLIENT_TYPES or fields[at_gender] not in GENDERS:
+                    raise ValueError("not one of the choices")
+            except (LookupError, ValueError):
+                raise rows.malformed(line, fields, ()) from None
+            if client in book.ids:
+                first = book.row[book.ids[client]]
+                raise rows.error(
+                    line, "client_id", f"duplicate client {client!r} (see line {first})"
+                )
+            if closed is not None and closed < opened:
+                raise rows.error(line, "close_date", f"{closed} is before open_date {opened}")
+            cm = cm_index.get(fields[at_cm], UNTRACKED)
+            book.ids[client] = len(book.cm)
+            book.cm.append(cm)
+            book.opened.append(opened)
+            book.closed.append(closed)
+            book.institutional.append(kind == "institutional")
+            book.row.append(line)
+            if cm == UNTRACKED:
+                continue
+            _count(book, windows, changes, len(book.cm) - 1)
+    book.open_at = [_running(counts)[:slots] for counts in changes]
+    return book
+
+
+def _count(book: Book, windows: Windows, changes: list[list[int]], client: int) -> None:
+    cm, line = book.cm[client], book.row[client]
+    opened, closed = book.opened[client], book.closed[client]
+    book.cm_rows[cm].add(line)
+    first = book.first_open[cm]
+    if first is None or opened < first:
+        book.first_open[cm] = opened
+    for window in windows.containing(opened):
+        book.opened_in.add((cm, window), 1, line)
+        book.cohorts.setdefault((cm, window), []).append(client)
+    if closed is not None:
+        for window in windows.containing(closed):
+            book.closed_in.add((cm, window), 1, line)
+    since, until = windows.slot_from(opened), windows.slot_from(closed)
+    if since < until:
+        changes[cm][since] += 1
+        changes[cm][until] -= 1
+
+
+def _running(changes: list[int]) -> list[int]:
+    total, out = 0, []
+    for change in changes:
+        total += change
+        out.append(total)
+    return out

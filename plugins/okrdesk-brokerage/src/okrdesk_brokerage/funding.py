@@ -1,0 +1,57 @@
+"""funding.csv: net new money, outflows, and each client's first inflow.
+
+Amounts are signed: deposits and transfers in are positive, withdrawals and
+transfers out negative.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from okrdesk_brokerage.book import Book
+from okrdesk_brokerage.fields import DateCache, cents
+from okrdesk_brokerage.layout import FUNDING
+from okrdesk_brokerage.reading import CsvRows
+from okrdesk_brokerage.tally import Tallies
+from okrdesk_brokerage.windows import Windows
+
+FirstEvents = dict[int, tuple[dt.date, int]]
+"""Client index → (day, line) of the client's first such event on or before ``through``."""
+
+
+class Funding:
+    def __init__(self) -> None:
+        self.net = Tallies(FUNDING.name)
+        self.outflows = Tallies(FUNDING.name)
+        """Withdrawals as positive amounts."""
+        self.first_inflows: FirstEvents = {}
+
+
+def read_funding(folder: Path, book: Book, windows: Windows) -> Funding:
+    """One pass over funding.csv."""
+    funding = Funding()
+    net, outflows, first = funding.net, funding.outflows, funding.first_inflows
+    ids, cms, through, containing = book.ids, book.cm, windows.through, windows.containing
+    dates = DateCache()
+    with CsvRows(folder, FUNDING) as rows:
+        at_date, at_client, at_amount = rows.positions()
+        for line, fields in rows:
+            try:
+                day = dates[fields[at_date]]
+                client = ids[fields[at_client]]
+                amount = cents(fields[at_amount])
+            except (LookupError, ValueError, OverflowError):
+                raise rows.malformed(line, fields, ids) from None
+            cm = cms[client]
+            if cm < 0 or day > through:
+                continue
+            for window in containing(day):
+                net.add((cm, window), amount, line)
+                if amount < 0:
+                    outflows.add((cm, window), -amount, line)
+            if amount > 0:
+                earlier = first.get(client)
+                if earlier is None or day < earlier[0]:
+                    first[client] = (day, line)
+    return funding

@@ -1,0 +1,348 @@
+"""Deterministic, seeded CRM exports like a real branch's, for demos, tests and benchmarks.
+
+``generate`` writes the seven CSV files the plugin reads (see the README) for a
+list of CMs over a date range. The same arguments always give byte-identical
+files: all randomness comes from one ``random.Random(seed)``, drawn in a fixed
+order. Work is linear in clients × snapshots, so a benchmark can generate a
+whole firm (``firm_cm_ids``) with the same function.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import random
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from okrdesk_brokerage.layout import (
+    ASSETS,
+    CLIENTS,
+    COMPLAINTS,
+    FILES,
+    FUNDING,
+    PRODUCTS,
+    SURVEYS,
+    TRADES,
+)
+from okrdesk_brokerage.population import (
+    Client,
+    draw_book,
+    draw_closures,
+    draw_openings,
+    number,
+    random_weekday,
+)
+from okrdesk_brokerage.settings import DEFAULT_HNW_THRESHOLD
+from okrdesk_brokerage.simulation import Step, live, money
+
+SNAPSHOTS = ("week", "month")
+MARKET_DRIFT_PER_WEEK = 0.0006
+MARKET_SWING_PER_WEEK = 0.018
+_DAY = dt.timedelta(days=1)
+
+
+@attrs.frozen
+class GenerationSummary:
+    """What was written, for checking realism and for tying collected figures back."""
+
+    cms: int
+    clients: int
+    """Rows in clients.csv."""
+    book_clients: int
+    """Clients opened before ``start``."""
+    new_accounts: int
+    funded_new_accounts: int
+    """New accounts with an inflow by ``end``."""
+    purchasing_new_accounts: int
+    """New accounts with a product purchase by ``end``."""
+    closed_accounts: int
+    institutional_clients: int
+    opening_day: dt.date
+    """The snapshot before ``start`` that the book's figures are measured from."""
+    opening_assets: float
+    """Total assets at the opening snapshot, in 元."""
+    closing_assets: float
+    """Total assets of open clients at the last snapshot (on ``end``), in 元."""
+    top_fifth_share: float
+    """Share of the opening assets held by the richest fifth of the book."""
+    net_funding: float
+    commission: float
+    """Net trading commission from ``start`` to ``end``, in 元."""
+    product_commission: float
+    """Product-sales commission from ``start`` to ``end``, in 元."""
+    survey_responses: int
+    nps: float
+    complaints: int
+    new_hnw_clients: int
+    """Clients first at or above 800万 at a snapshot from ``start`` on."""
+    rows: dict[str, int]
+    """Data rows written per file."""
+
+
+def firm_cm_ids(branches: int, cms_per_branch: int = 12) -> list[str]:
+    """CM ids for a whole firm, ``b001-cm01`` onwards, for generating at scale."""
+    return [
+        f"b{branch:03d}-cm{cm:02d}"
+        for branch in range(1, branches + 1)
+        for cm in range(1, cms_per_branch + 1)
+    ]
+
+
+def snapshot_days(start: dt.date, end: dt.date, snapshot: str) -> list[dt.date]:
+    """The opening snapshot, then every Friday (or month end), then ``end``.
+
+    The opening snapshot is dated before the ISO week, month and quarter that
+    contain ``start``, so no period's first-time-at-threshold count mistakes the
+    existing book for new high-net-worth clients.
+    """
+    if snapshot not in SNAPSHOTS:
+        raise ValueError(f"snapshot must be 'week' or 'month', not {snapshot!r}")
+    monday = start - dt.timedelta(days=start.weekday())
+    quarter = dt.date(start.year, 3 * ((start.month - 1) // 3) + 1, 1)
+    days = [min(monday, quarter) - _DAY]
+    day = start
+    while day <= end:
+        friday, month_end = day.weekday() == 4, (day + _DAY).day == 1
+        if friday if snapshot == "week" else month_end:
+            days.append(day)
+        day += _DAY
+    if days[-1] != end:
+        days.append(end)
+    return days
+
+
+class _Tally:
+    """Running figures for the summary, counted from the rows exactly as written."""
+
+    def __init__(self, start: dt.date) -> None:
+        self.start = start
+        self.rows = {spec.name: 0 for spec in FILES}
+        self.funding = 0
+        self.commission = 0
+        self.product_commission = 0
+        self.funded: set[str] = set()
+        self.purchasing: set[str] = set()
+        self.scores = [0, 0, 0]
+        """Detractors, passives, promoters."""
+        self.new_hnw = 0
+
+    def event(self, file: str, day: dt.date, client: Client, fields: tuple[str, ...]) -> None:
+        self.rows[file] += 1
+        if day < self.start:
+            return
+        new = client.opened >= self.start
+        if file == FUNDING.name:
+            amount = _fen(fields[0])
+            self.funding += amount
+            if new and amount > 0:
+                self.funded.add(client.id)
+        elif file == TRADES.name:
+            self.commission += _fen(fields[1])
+        elif file == PRODUCTS.name:
+            self.product_commission += _fen(fields[3])
+            if new and fields[1] == "buy":
+                self.purchasing.add(client.id)
+        elif file == SURVEYS.name:
+            score = int(fields[0])
+            self.scores[2 if score >= 9 else 0 if score <= 6 else 1] += 1
+
+
+class _Events:
+    """One step's event rows, written in date, CM and client order once the step is done."""
+
+    def __init__(self, tally: _Tally) -> None:
+        self.tally = tally
+        self.rows: list[tuple[dt.date, int, str, int, str, tuple[str, ...]]] = []
+
+    def emit(self, file: str, day: dt.date, client: Client, fields: tuple[str, ...]) -> None:
+        self.rows.append((day, client.cm, client.id, len(self.rows), file, fields))
+        self.tally.event(file, day, client, fields)
+
+    def write(self, writers: dict[str, Any]) -> None:
+        self.rows.sort()
+        for day, _, client_id, _, file, fields in self.rows:
+            writers[file].writerow((day.isoformat(), client_id, *fields))
+
+
+def _fen(text: str) -> int:
+    return int(text.replace(".", ""))
+
+
+@contextmanager
+def _writers(out_dir: Path) -> Iterator[dict[str, Any]]:
+    with ExitStack() as stack:
+        writers: dict[str, Any] = {}
+        for spec in FILES:
+            handle = stack.enter_context(
+                (out_dir / spec.name).open("w", encoding="utf-8", newline="")
+            )
+            writer = csv.writer(handle, lineterminator="\n")
+            writer.writerow(spec.header)
+            writers[spec.name] = writer
+        yield writers
+
+
+def _check(cm_ids: Sequence[str], start: dt.date, end: dt.date, clients_per_cm: int) -> None:
+    if not cm_ids:
+        raise ValueError("cm_ids is empty")
+    if len(set(cm_ids)) != len(cm_ids):
+        raise ValueError("cm_ids repeat an id")
+    if end < start:
+        raise ValueError(f"end {end} is before start {start}")
+    if clients_per_cm < 1:
+        raise ValueError("clients_per_cm must be at least 1")
+
+
+def generate(
+    out_dir: Path,
+    cm_ids: Sequence[str],
+    *,
+    start: dt.date,
+    end: dt.date,
+    seed: int = 2026,
+    clients_per_cm: int = 107,
+    total_assets: float = 7.2e8,
+    snapshot: str = "week",
+) -> GenerationSummary:
+    """Write a CRM export for ``cm_ids`` from ``start`` to ``end`` into ``out_dir``.
+
+    ``clients_per_cm`` is the average size of each CM's book at ``start`` and
+    ``total_assets`` what the whole book holds at the opening snapshot; new
+    accounts open through the period. ``snapshot`` is ``"week"`` (Fridays) or
+    ``"month"`` (month ends).
+    """
+    _check(cm_ids, start, end, clients_per_cm)
+    days = snapshot_days(start, end, snapshot)
+    rng = random.Random(seed)
+    books = draw_book(rng, len(cm_ids), clients_per_cm, total_assets, days[0])
+    opened = draw_openings(rng, books, start, end)
+    rosters = [list(book) for book in books]
+    for client in opened:
+        rosters[client.cm].append(client)
+    everyone = [client for roster in rosters for client in roster]
+    draw_closures(rng, everyone, start, end)
+    number(books, opened)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tally = _Tally(start)
+    with _writers(out_dir) as writers:
+        _write_clients(writers[CLIENTS.name], cm_ids, rosters, tally)
+        _write_history(rng, writers[PRODUCTS.name], rosters, days[0], tally)
+        opening = _write_snapshot(writers[ASSETS.name], rosters, days[0], tally)
+        closing = opening
+        for since, until in itertools.pairwise(days):
+            step = _step(rng, since, until, start, end)
+            events = _Events(tally)
+            for roster in rosters:
+                for client in roster:
+                    if client.opened <= until:
+                        live(rng, client, step, events.emit)
+            events.write(writers)
+            closing = _write_snapshot(writers[ASSETS.name], rosters, until, tally)
+    return _summary(cm_ids, everyone, start, days[0], opening, closing, tally, books)
+
+
+def _step(rng: random.Random, since: dt.date, until: dt.date, start: dt.date, end: dt.date) -> Step:
+    first, last = max(since + _DAY, start), min(until, end)
+    days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
+    weeks = (until - since).days / 7
+    market = rng.gauss(MARKET_DRIFT_PER_WEEK * weeks, MARKET_SWING_PER_WEEK * weeks**0.5)
+    return Step([day for day in days if day.weekday() < 5], market)
+
+
+def _write_clients(
+    writer: Any, cm_ids: Sequence[str], rosters: list[list[Client]], tally: _Tally
+) -> None:
+    for cm_id, roster in zip(cm_ids, rosters, strict=True):
+        for client in roster:
+            kind = "institutional" if client.institutional else "individual"
+            closed = client.closed.isoformat() if client.closed else ""
+            writer.writerow(
+                (client.id, cm_id, kind, client.gender, client.opened.isoformat(), closed)
+            )
+            tally.rows[CLIENTS.name] += 1
+
+
+def _write_history(
+    rng: random.Random, writer: Any, rosters: list[list[Client]], opening: dt.date, tally: _Tally
+) -> None:
+    """The book's existing product holdings, as purchases in the three years before."""
+    rows = []
+    for roster in rosters:
+        for client in roster:
+            for product in client.holdings:
+                first = max(client.opened, opening - dt.timedelta(days=3 * 365))
+                day = min(random_weekday(rng, first, opening - _DAY), opening - _DAY)
+                amount = max(1000.0, client.total * rng.uniform(0.03, 0.15))
+                commission = amount * rng.uniform(0.004, 0.012)
+                fields = (product, "buy", money(amount), money(commission))
+                rows.append((day, client.cm, client.id, product, fields))
+    rows.sort()
+    for day, _, client_id, _, fields in rows:
+        writer.writerow((day.isoformat(), client_id, *fields))
+    tally.rows[PRODUCTS.name] += len(rows)
+
+
+def _write_snapshot(
+    writer: Any, rosters: list[list[Client]], day: dt.date, tally: _Tally
+) -> dict[str, int]:
+    """One snapshot of every open client; returns their totals in fen by client id."""
+    threshold = round(DEFAULT_HNW_THRESHOLD * 100)
+    totals: dict[str, int] = {}
+    for roster in rosters:
+        for client in roster:
+            if client.opened > day or (client.closed is not None and client.closed <= day):
+                continue
+            total, securities = money(client.total), money(client.securities)
+            writer.writerow((day.isoformat(), client.id, total, securities))
+            fen = _fen(total)
+            totals[client.id] = fen
+            if not client.reached_hnw and fen >= threshold:
+                client.reached_hnw = True
+                tally.new_hnw += day >= tally.start
+    tally.rows[ASSETS.name] += len(totals)
+    return totals
+
+
+def _summary(
+    cm_ids: Sequence[str],
+    everyone: list[Client],
+    start: dt.date,
+    opening_day: dt.date,
+    opening: dict[str, int],
+    closing: dict[str, int],
+    tally: _Tally,
+    books: list[list[Client]],
+) -> GenerationSummary:
+    book = sorted((opening.get(c.id, 0) for b in books for c in b), reverse=True)
+    top = book[: max(1, round(len(book) / 5))]
+    detractors, _, promoters = tally.scores
+    responses = sum(tally.scores)
+    new = sum(1 for client in everyone if client.opened >= start)
+    return GenerationSummary(
+        cms=len(cm_ids),
+        clients=len(everyone),
+        book_clients=len(everyone) - new,
+        new_accounts=new,
+        funded_new_accounts=len(tally.funded),
+        purchasing_new_accounts=len(tally.purchasing),
+        closed_accounts=sum(1 for client in everyone if client.closed is not None),
+        institutional_clients=sum(1 for client in everyone if client.institutional),
+        opening_day=opening_day,
+        opening_assets=sum(book) / 100,
+        closing_assets=sum(closing.values()) / 100,
+        top_fifth_share=sum(top) / (sum(book) or 1),
+        net_funding=tally.funding / 100,
+        commission=tally.commission / 100,
+        product_commission=tally.product_commission / 100,
+        survey_responses=responses,
+        nps=(promoters - detractors) * 100 / responses if responses else 0.0,
+        complaints=tally.rows[COMPLAINTS.name],
+        new_hnw_clients=tally.new_hnw,
+        rows=dict(tally.rows),
+    )

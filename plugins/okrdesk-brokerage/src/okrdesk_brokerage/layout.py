@@ -1,0 +1,122 @@
+"""The CRM export's files and columns: the one place that names them.
+
+The reader checks headers against this table, the generator writes headers
+from it, and a test keeps the README's description of the format in step.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+import attrs
+
+
+class Kind(StrEnum):
+    """What a column holds, which decides how a value is checked."""
+
+    TEXT = "text"
+    """Any non-empty text."""
+    OPTIONAL_TEXT = "optional text"
+    DATE = "date"
+    """An ISO date, ``YYYY-MM-DD``."""
+    OPTIONAL_DATE = "optional date"
+    MONEY = "money"
+    """元 as a plain decimal, any sign."""
+    AMOUNT = "amount"
+    """元 as a plain decimal, not negative."""
+    CLIENT = "client"
+    """A client id listed in clients.csv."""
+    SCORE = "score"
+    """A whole number from 0 to 10."""
+    CLIENT_TYPE = "client type"
+    GENDER = "gender"
+    ACTION = "action"
+
+
+CLIENT_TYPES = ("individual", "institutional")
+GENDERS = ("F", "M", "")
+ACTIONS = ("buy", "redeem")
+
+
+@attrs.frozen
+class Column:
+    name: str
+    kind: Kind
+
+
+@attrs.frozen
+class ExportFile:
+    name: str
+    columns: tuple[Column, ...]
+
+    @property
+    def header(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+
+CLIENTS = ExportFile(
+    "clients.csv",
+    (
+        Column("client_id", Kind.TEXT),
+        Column("cm_id", Kind.TEXT),
+        Column("type", Kind.CLIENT_TYPE),
+        Column("gender", Kind.GENDER),
+        Column("open_date", Kind.DATE),
+        Column("close_date", Kind.OPTIONAL_DATE),
+    ),
+)
+ASSETS = ExportFile(
+    "assets.csv",
+    (
+        Column("date", Kind.DATE),
+        Column("client_id", Kind.CLIENT),
+        Column("total_assets", Kind.AMOUNT),
+        Column("securities_assets", Kind.AMOUNT),
+    ),
+)
+TRADES = ExportFile(
+    "trades.csv",
+    (
+        Column("date", Kind.DATE),
+        Column("client_id", Kind.CLIENT),
+        Column("volume", Kind.AMOUNT),
+        Column("commission", Kind.MONEY),
+    ),
+)
+FUNDING = ExportFile(
+    "funding.csv",
+    (
+        Column("date", Kind.DATE),
+        Column("client_id", Kind.CLIENT),
+        Column("amount", Kind.MONEY),
+    ),
+)
+PRODUCTS = ExportFile(
+    "products.csv",
+    (
+        Column("date", Kind.DATE),
+        Column("client_id", Kind.CLIENT),
+        Column("product_id", Kind.TEXT),
+        Column("action", Kind.ACTION),
+        Column("amount", Kind.AMOUNT),
+        Column("commission", Kind.MONEY),
+    ),
+)
+SURVEYS = ExportFile(
+    "surveys.csv",
+    (
+        Column("date", Kind.DATE),
+        Column("client_id", Kind.CLIENT),
+        Column("score", Kind.SCORE),
+    ),
+)
+COMPLAINTS = ExportFile(
+    "complaints.csv",
+    (
+        Column("date", Kind.DATE),
+        Column("client_id", Kind.CLIENT),
+        Column("category", Kind.TEXT),
+    ),
+)
+
+FILES: tuple[ExportFile, ...] = (CLIENTS, ASSETS, TRADES, FUNDING, PRODUCTS, SURVEYS, COMPLAINTS)

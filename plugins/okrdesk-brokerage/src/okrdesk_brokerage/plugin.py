@@ -1,0 +1,37 @@
+"""The okrdesk hooks: declare the brokerage metrics and collect them from a CRM export.
+
+This module is the ``brokerage`` entry point of the ``okrdesk`` group; it only
+wires the hooks to the modules that do the work, so importing it is cheap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+from okrdesk.model import MetricSpec, Plan
+from okrdesk.plugins import CollectRequest, Emit, hookimpl
+
+from okrdesk_brokerage.collect import collect
+from okrdesk_brokerage.demo import write_demo_data
+from okrdesk_brokerage.metrics import METRICS
+
+
+@hookimpl
+def okrdesk_metrics(register: Callable[[MetricSpec], None]) -> None:
+    """Declare the fifteen brokerage metrics (see the README for their definitions)."""
+    for spec in METRICS:
+        register(spec)
+
+
+@hookimpl
+def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
+    """Read the export named by ``[sources.brokerage] data`` and emit the wanted metrics."""
+    collect(request, emit)
+
+
+@hookimpl
+def okrdesk_demo_data(plan: Plan, workspace: Path, through: dt.date) -> Mapping[str, str] | None:
+    """Generate a realistic export for the plan's CMs and trainees, for ``okrdesk demo``."""
+    return write_demo_data(plan, workspace, through)

@@ -1,0 +1,113 @@
+"""Row numbers as compact ranges, and the ``source`` strings observations carry.
+
+A figure built from thousands of rows must still say which rows, in a string a
+person can read: ``"trades.csv rows 2-9,14; products.csv rows 3"``. Rows are
+kept as ranges while they are collected, in a flat array of machine integers,
+so a block of consecutive rows costs sixteen bytes however long it is.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterable
+
+
+class RowSpans:
+    """A set of row numbers stored as inclusive ranges ``[first, last, first, last, ...]``."""
+
+    __slots__ = ("_flat", "_tidy")
+
+    def __init__(self, rows: Iterable[int] = ()) -> None:
+        self._flat = array("q")
+        self._tidy = True
+        for row in rows:
+            self.add(row)
+
+    def add(self, row: int) -> None:
+        self.add_span(row, row)
+
+    def add_span(self, first: int, last: int) -> None:
+        flat = self._flat
+        if flat:
+            end = flat[-1]
+            if flat[-2] <= first <= end + 1:
+                if last > end:
+                    flat[-1] = last
+                return
+            if first < end:
+                self._tidy = False
+        flat.append(first)
+        flat.append(last)
+
+    def cover(self, row: int) -> None:
+        """Widen a single range to take in ``row``: for figures replayed from scattered rows."""
+        flat = self._flat
+        if not flat:
+            flat.extend((row, row))
+        elif row < flat[0]:
+            flat[0] = row
+        elif row > flat[-1]:
+            flat[-1] = row
+
+    def update(self, other: RowSpans) -> None:
+        flat = other._flat
+        for k in range(0, len(flat), 2):
+            self.add_span(flat[k], flat[k + 1])
+
+    def spans(self) -> list[tuple[int, int]]:
+        """The ranges in order, overlapping and touching ones merged."""
+        pairs = sorted(zip(self._flat[::2], self._flat[1::2], strict=True))
+        merged: list[tuple[int, int]] = []
+        for first, last in pairs:
+            if merged and first <= merged[-1][1] + 1:
+                merged[-1] = (merged[-1][0], max(last, merged[-1][1]))
+            else:
+                merged.append((first, last))
+        if not self._tidy:
+            self._flat = array("q", (row for pair in merged for row in pair))
+            self._tidy = True
+        return merged
+
+    def __bool__(self) -> bool:
+        return bool(self._flat)
+
+    def __str__(self) -> str:
+        return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in self.spans())
+
+    def summary(self) -> str:
+        """How many rows and between which, for when the list itself is too long to show."""
+        spans = self.spans()
+        count = sum(last - first + 1 for first, last in spans)
+        return f"{count} rows between {spans[0][0]} and {spans[-1][1]}"
+
+
+MAX_SOURCE = 1000
+"""Characters a source may take; the host keeps 2,000 and a cut list would name wrong rows."""
+
+
+class Source:
+    """The files and rows behind one observation, in the order they were named.
+
+    A figure over a long period can rest on thousands of scattered rows; past
+    ``MAX_SOURCE`` characters the longest lists are replaced by a count and the
+    first and last row, which is honest where a truncated list would not be.
+    """
+
+    def __init__(self) -> None:
+        self._files: dict[str, RowSpans] = {}
+
+    def cite(self, file: str, rows: RowSpans | None) -> Source:
+        if rows:
+            self._files.setdefault(file, RowSpans()).update(rows)
+        return self
+
+    def __bool__(self) -> bool:
+        return bool(self._files)
+
+    def __str__(self) -> str:
+        parts = {file: f"{file} rows {rows}" for file, rows in self._files.items()}
+        for file in sorted(parts, key=lambda name: -len(parts[name])):
+            if sum(map(len, parts.values())) + 2 * (len(parts) - 1) <= MAX_SOURCE:
+                break
+            parts[file] = f"{file}: {self._files[file].summary()}"
+        return "; ".join(parts.values())

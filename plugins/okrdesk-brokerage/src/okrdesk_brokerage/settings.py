@@ -1,0 +1,71 @@
+"""The plugin's settings: the ``[sources.brokerage]`` table of a workspace.
+
+Unknown keys are refused rather than ignored, because a misspelt
+``hnw_treshold`` would otherwise silently count clients against the default.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from okrdesk_brokerage.errors import SettingsError
+
+DEFAULT_HNW_THRESHOLD = 8_000_000.0
+DEFAULT_EFFECTIVE_ASSETS_MIN = 5_000.0
+DEFAULT_INSTITUTIONAL_WEIGHT = 3.0
+
+KNOWN_KEYS = ("data", "hnw_threshold", "effective_assets_min", "institutional_weight")
+
+
+@attrs.frozen
+class Settings:
+    data: Path
+    """The folder holding the CSV export, resolved against the workspace."""
+    hnw_threshold: float = DEFAULT_HNW_THRESHOLD
+    """元 of total assets from which a client counts as high-net-worth."""
+    effective_assets_min: float = DEFAULT_EFFECTIVE_ASSETS_MIN
+    """元 of stock/fund/custody assets above which a client is effective without trading."""
+    institutional_weight: float = DEFAULT_INSTITUTIONAL_WEIGHT
+    """How many effective accounts one institutional client counts as."""
+
+
+def _number(table: Mapping[str, Any], key: str, default: float, *, positive: bool) -> float:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise SettingsError(f"setting {key!r} must be a number, not {value!r}")
+    number = float(value)
+    if not math.isfinite(number) or number < 0 or (positive and number == 0):
+        bound = "greater than 0" if positive else "0 or more"
+        raise SettingsError(f"setting {key!r} must be {bound}, not {value!r}")
+    return number
+
+
+def read_settings(table: Mapping[str, Any], workspace: Path) -> Settings:
+    """Check the table and resolve ``data``; raise SettingsError naming the bad key."""
+    unknown = sorted(set(table) - set(KNOWN_KEYS))
+    if unknown:
+        known = ", ".join(KNOWN_KEYS)
+        raise SettingsError(f"unknown setting {unknown[0]!r} (known settings: {known})")
+    data = table.get("data")
+    if data is None:
+        raise SettingsError("setting 'data' is required: the folder holding the CSV export")
+    if not isinstance(data, str | Path) or not str(data).strip():
+        raise SettingsError(f"setting 'data' must be a folder path, not {data!r}")
+    folder = Path(workspace) / data
+    if not folder.is_dir():
+        raise SettingsError(f"setting 'data': folder {str(folder)!r} does not exist")
+    return Settings(
+        data=folder,
+        hnw_threshold=_number(table, "hnw_threshold", DEFAULT_HNW_THRESHOLD, positive=True),
+        effective_assets_min=_number(
+            table, "effective_assets_min", DEFAULT_EFFECTIVE_ASSETS_MIN, positive=False
+        ),
+        institutional_weight=_number(
+            table, "institutional_weight", DEFAULT_INSTITUTIONAL_WEIGHT, positive=True
+        ),
+    )

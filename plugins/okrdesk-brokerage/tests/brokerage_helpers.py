@@ -1,0 +1,109 @@
+"""Helpers shared by the tests: run the plugin's hooks directly on the hand-written tiny export.
+
+The tiny export (tests/fixtures/tiny) has two CMs with clients (cm1, cm2), a
+third person with none (cm3) and a client of a CM nobody asked about (X1). It
+is collected for January, February and March 2026 through 20 March, so the
+windows are [01-01, 01-31], [02-01, 02-28] and [03-01, 03-20], and the
+checkpoints 2025-12-31, 01-31, 02-28 and 03-20. Line numbers in the comments of
+the tests are the files' line numbers (header = line 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from okrdesk.model import MetricSpec, Observation, Person
+from okrdesk.periods import Grain, Period, periods_between
+from okrdesk.plugins import CollectRequest
+
+from okrdesk_brokerage import plugin
+
+FIXTURES = Path(__file__).parent / "fixtures"
+THROUGH = dt.date(2026, 3, 20)
+MONTHS = tuple(periods_between(dt.date(2026, 1, 1), THROUGH, Grain.MONTH))
+PEOPLE = (
+    Person("cm1", "Li Na", "team1"),
+    Person("cm2", "Wang Wei", "team1"),
+    Person("cm3", "Zhao Lei", "team1"),
+)
+SETTINGS = {"data": "tiny", "hnw_threshold": 1_000_000}
+
+
+def declared() -> dict[str, MetricSpec]:
+    specs: list[MetricSpec] = []
+    plugin.okrdesk_metrics(register=specs.append)
+    return {spec.name: spec for spec in specs}
+
+
+class Collector:
+    """Stands in for the host's emit: keeps observations and refuses duplicates."""
+
+    def __init__(self) -> None:
+        self.observations: dict[tuple[str, str, str], Observation] = {}
+        self.errors: list[tuple[str, str]] = []
+
+    def __call__(
+        self,
+        metric: str,
+        subject: str,
+        period: str,
+        *,
+        value: float | None = None,
+        numerator: float | None = None,
+        denominator: float | None = None,
+        source: str = "",
+    ) -> None:
+        key = (metric, subject, period)
+        assert key not in self.observations, f"emitted twice: {key}"
+        self.observations[key] = Observation(
+            metric, subject, period, value, numerator, denominator, source
+        )
+
+    def error(self, metric: str, message: str) -> None:
+        self.errors.append((metric, message))
+
+    def get(self, metric: str, subject: str, period: str) -> Observation | None:
+        return self.observations.get((metric, subject, period))
+
+    def of(self, metric: str) -> dict[tuple[str, str], Observation]:
+        return {(s, p): o for (m, s, p), o in self.observations.items() if m == metric}
+
+    def values(self, metric: str) -> dict[tuple[str, str], float | None]:
+        return {key: o.value for key, o in self.of(metric).items()}
+
+    def ratios(self, metric: str) -> dict[tuple[str, str], tuple[float | None, float | None]]:
+        return {key: (o.numerator, o.denominator) for key, o in self.of(metric).items()}
+
+    def sources(self, metric: str) -> dict[tuple[str, str], str]:
+        return {key: o.source for key, o in self.of(metric).items()}
+
+
+def collect(
+    metrics: Iterable[str] | None = None,
+    *,
+    workspace: Path = FIXTURES,
+    settings: Mapping[str, Any] = SETTINGS,
+    periods: Sequence[Period] = MONTHS,
+    through: dt.date = THROUGH,
+    people: Sequence[Person] = PEOPLE,
+) -> Collector:
+    specs = declared()
+    wanted = tuple(specs[name] for name in (metrics or specs))
+    request = CollectRequest(
+        metrics=wanted,
+        people=tuple(people),
+        units=(),
+        periods=tuple(periods),
+        through=through,
+        settings=dict(settings),
+        workspace=workspace,
+    )
+    collector = Collector()
+    plugin.okrdesk_collect(request=request, emit=collector)
+    specs_by_name = declared()
+    for observation in collector.observations.values():
+        assert observation.problems(specs_by_name[observation.metric]) == []
+    return collector

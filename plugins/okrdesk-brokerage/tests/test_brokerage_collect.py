@@ -1,0 +1,99 @@
+"""How a collection treats people, metrics, files and periods it was not built around."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from okrdesk.model import MetricKind, MetricSpec, Person
+from okrdesk.periods import Period, quarter_of
+from okrdesk.plugins import CollectRequest
+from okrdesk.units import UNITS
+
+from brokerage_helpers import FIXTURES, MONTHS, PEOPLE, SETTINGS, Collector, collect
+from okrdesk_brokerage import plugin
+from okrdesk_brokerage.errors import ExportError
+
+
+def test_only_requested_people_with_clients_are_emitted(tiny: Collector) -> None:
+    subjects = {subject for (_, subject, _) in tiny.observations}
+    # cm3 has no clients; X1's CM (cmX) was not asked about.
+    assert subjects == {"cm1", "cm2"}
+
+
+def test_a_cms_figures_do_not_depend_on_who_else_is_asked_about(tiny: Collector) -> None:
+    alone = collect(people=[Person("cm2", "Wang Wei", "team1")])
+    assert alone.observations == {k: o for k, o in tiny.observations.items() if k[1] == "cm2"}
+
+
+def test_metrics_declared_elsewhere_are_ignored() -> None:
+    foreign = MetricSpec("expense_ratio", "Expense ratio", "费用率", MetricKind.RATIO, UNITS["%"])
+    spec = next(s for s in _declared() if s.name == "new_accounts")
+    request = CollectRequest(
+        metrics=(foreign, spec),
+        people=PEOPLE,
+        units=(),
+        periods=MONTHS,
+        through=dt.date(2026, 3, 20),
+        settings=SETTINGS,
+        workspace=FIXTURES,
+    )
+    found = Collector()
+    plugin.okrdesk_collect(request=request, emit=found)
+    assert {metric for (metric, _, _) in found.observations} == {"new_accounts"}
+
+
+def _declared() -> list[MetricSpec]:
+    specs: list[MetricSpec] = []
+    plugin.okrdesk_metrics(register=specs.append)
+    return specs
+
+
+def test_only_files_a_wanted_metric_needs_are_required(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    (tmp_path / "tiny" / "assets.csv").unlink()
+    found = collect(["nps", "new_accounts", "client_attrition"], workspace=tmp_path)
+    assert found.ratios("nps")[("cm2", "2026-01")] == (100, 1)
+    with pytest.raises(ExportError, match=r"^assets\.csv: file not found"):
+        collect(["aum"], workspace=tmp_path)
+
+
+def test_overlapping_periods_each_get_their_own_window() -> None:
+    q1 = quarter_of(dt.date(2026, 1, 1))
+    found = collect(["commission_revenue", "aum", "nps", "client_attrition"], periods=[*MONTHS, q1])
+    # Q1 runs 01-01 to 03-20: 67.50 + 10.00 + 2.50
+    assert found.values("commission_revenue")[("cm1", "2026-Q1")] == 80.0
+    assert found.sources("commission_revenue")[("cm1", "2026-Q1")] == "trades.csv rows 2-3,5,7,9"
+    assert found.values("aum")[("cm1", "2026-Q1")] == 2_700_000.0  # as at 03-20
+    assert found.ratios("nps")[("cm1", "2026-Q1")] == (100, 6)  # 0 + 0 + 100 / 2 + 1 + 3
+    # A2 closed in February / open on 12-31: A1, A2
+    assert found.ratios("client_attrition")[("cm1", "2026-Q1")] == (1, 2)
+    assert found.values("commission_revenue")[("cm1", "2026-02")] == 10.0
+
+
+def test_periods_after_through_and_gaps_between_periods_are_left_out() -> None:
+    january, march = MONTHS[0], MONTHS[2]
+    april = Period(dt.date(2026, 4, 1), dt.date(2026, 4, 30), "2026-04")
+    found = collect(["commission_revenue"], periods=[january, march, april])
+    assert found.values("commission_revenue") == {
+        ("cm1", "2026-01"): 67.5,
+        ("cm1", "2026-03"): 2.5,
+        ("cm2", "2026-01"): 7.0,
+    }
+
+
+def test_nothing_is_read_when_no_metric_of_ours_is_wanted(tmp_path: Path) -> None:
+    request = CollectRequest(
+        metrics=(),
+        people=PEOPLE,
+        units=(),
+        periods=MONTHS,
+        through=dt.date(2026, 3, 20),
+        settings={},
+        workspace=tmp_path,
+    )
+    found = Collector()
+    plugin.okrdesk_collect(request=request, emit=found)
+    assert found.observations == {}

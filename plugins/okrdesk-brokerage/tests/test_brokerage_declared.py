@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from okrdesk.model import Direction, MetricKind, OverTime
+from okrdesk.units import UNITS
+
+from brokerage_helpers import declared
+
+EXPECTED = {
+    # name: (kind, unit, direction, numerator over time, denominator over time)
+    "aum": ("stock", "元", "at_least", "sum", "sum"),
+    "net_new_aum": ("flow", "元", "at_least", "sum", "sum"),
+    "new_accounts": ("flow", "户", "at_least", "sum", "sum"),
+    "effective_accounts": ("stock", "户", "at_least", "sum", "sum"),
+    "new_hnw_clients": ("flow", "户", "at_least", "sum", "sum"),
+    "open_to_fund_rate": ("ratio", "%", "at_least", "sum", "sum"),
+    "open_to_purchase_rate": ("ratio", "%", "at_least", "sum", "sum"),
+    "empty_account_rate": ("ratio", "%", "at_most", "sum", "sum"),
+    "asset_attrition": ("ratio", "%", "at_most", "sum", "first"),
+    "client_attrition": ("ratio", "%", "at_most", "sum", "first"),
+    "commission_revenue": ("flow", "元", "at_least", "sum", "sum"),
+    "product_commission_share": ("ratio", "%", "at_least", "sum", "sum"),
+    "products_per_client": ("ratio", "个/户", "at_least", "last", "last"),
+    "nps": ("ratio", "分", "at_least", "sum", "sum"),
+    "complaint_rate": ("ratio", "‰", "at_most", "sum", "last"),
+}
+
+
+def test_every_metric_is_declared_once_with_its_kind_unit_and_roll_up() -> None:
+    specs = declared()
+    assert list(specs) == list(EXPECTED)
+    for name, (kind, unit, direction, numerator, denominator) in EXPECTED.items():
+        spec = specs[name]
+        assert spec.kind is MetricKind(kind)
+        assert spec.unit == UNITS[unit]
+        assert spec.direction is Direction(direction)
+        if spec.kind is MetricKind.RATIO:
+            assert spec.numerator_over_time is OverTime(numerator)
+            assert spec.denominator_over_time is OverTime(denominator)
+        assert spec.label_en and spec.label_zh and spec.description

@@ -1,0 +1,194 @@
+"""Errors name the setting, or the file, line and column, a user has to fix."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from brokerage_helpers import FIXTURES, collect
+from okrdesk_brokerage.errors import BrokerageError
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            {"data": "tiny", "hnw_treshold": 1},
+            "[sources.brokerage]: unknown setting 'hnw_treshold' (known settings: data, "
+            "hnw_threshold, effective_assets_min, institutional_weight)",
+        ),
+        ({}, "[sources.brokerage]: setting 'data' is required"),
+        ({"data": 3}, "[sources.brokerage]: setting 'data' must be a folder path, not 3"),
+        ({"data": "nowhere"}, "[sources.brokerage]: setting 'data': folder "),
+        (
+            {"data": "tiny", "hnw_threshold": "8M"},
+            "[sources.brokerage]: setting 'hnw_threshold' must be a number, not '8M'",
+        ),
+        (
+            {"data": "tiny", "institutional_weight": 0},
+            "[sources.brokerage]: setting 'institutional_weight' must be greater than 0, not 0",
+        ),
+        (
+            {"data": "tiny", "effective_assets_min": -1},
+            "[sources.brokerage]: setting 'effective_assets_min' must be 0 or more, not -1",
+        ),
+    ],
+)
+def test_bad_settings(settings: dict[str, Any], message: str) -> None:
+    with pytest.raises(BrokerageError, match="^" + re.escape(message)):
+        collect(["new_accounts"], settings=settings)
+
+
+def test_a_missing_data_folder_is_named(tmp_path: Path) -> None:
+    with pytest.raises(BrokerageError, match=re.escape(str(tmp_path / "tiny"))):
+        collect(["new_accounts"], workspace=tmp_path)
+
+
+def test_a_missing_file_is_named(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    (tmp_path / "tiny" / "surveys.csv").unlink()
+    with pytest.raises(BrokerageError, match=r"^surveys\.csv: file not found in "):
+        collect(["nps"], workspace=tmp_path)
+
+
+BROKEN = [
+    # (file, line, replacement, expected message)
+    (
+        "trades.csv",
+        3,
+        "2026-01-06,A1,50000.00,abc",
+        "trades.csv:3: column 'commission': 'abc' is not a number",
+    ),
+    (
+        "trades.csv",
+        4,
+        "2026-01-20,B1",
+        "trades.csv:4: column 'volume': missing (the row has 2 fields, the header 4)",
+    ),
+    (
+        "trades.csv",
+        2,
+        "2026-01-05,A1,-1,25.00",
+        "trades.csv:2: column 'volume': '-1' is negative",
+    ),
+    (
+        "funding.csv",
+        5,
+        "2026-02-05,Z9,30000.00",
+        "funding.csv:5: column 'client_id': unknown client 'Z9' (not in clients.csv)",
+    ),
+    (
+        "funding.csv",
+        2,
+        "2026/01/13,A3,20000.00",
+        "funding.csv:2: column 'date': '2026/01/13' is not a date (expected YYYY-MM-DD)",
+    ),
+    (
+        "funding.csv",
+        3,
+        "2026-01-25,A1,nan",
+        "funding.csv:3: column 'amount': 'nan' is not a number",
+    ),
+    (
+        "assets.csv",
+        9,
+        "2026-01-31,B1,-5,0",
+        "assets.csv:9: column 'total_assets': '-5' is negative",
+    ),
+    (
+        "assets.csv",
+        13,
+        "2026-01-01,A1,1.00,1.00",
+        "assets.csv:13: column 'date': 2026-01-01 comes before this client's snapshot of "
+        "2026-02-28 (line 12)",
+    ),
+    (
+        "surveys.csv",
+        4,
+        "2026-01-28,B1,11",
+        "surveys.csv:4: column 'score': '11' is not a whole number from 0 to 10",
+    ),
+    (
+        "products.csv",
+        7,
+        "2026-02-12,A4,P01,sell,300000.00,2100.00",
+        "products.csv:7: column 'action': 'sell' is not one of 'buy', 'redeem'",
+    ),
+    (
+        "products.csv",
+        7,
+        "2026-02-12,A4,,buy,300000.00,2100.00",
+        "products.csv:7: column 'product_id': value is empty",
+    ),
+    (
+        "complaints.csv",
+        2,
+        "2026-02-16,A3,",
+        "complaints.csv:2: column 'category': value is empty",
+    ),
+    (
+        "clients.csv",
+        3,
+        "A2,cm1,institutional,,2025-02-30,",
+        "clients.csv:3: column 'open_date': '2025-02-30' is not a date (expected YYYY-MM-DD)",
+    ),
+    (
+        "clients.csv",
+        3,
+        "A2,cm1,bank,,2025-03-01,",
+        "clients.csv:3: column 'type': 'bank' is not one of 'individual', 'institutional'",
+    ),
+    (
+        "clients.csv",
+        4,
+        "A1,cm1,individual,M,2026-01-12,",
+        "clients.csv:4: column 'client_id': duplicate client 'A1' (see line 2)",
+    ),
+    (
+        "clients.csv",
+        4,
+        "A3,cm1,individual,M,2026-01-12,2026-01-01",
+        "clients.csv:4: column 'close_date': 2026-01-01 is before open_date 2026-01-12",
+    ),
+    (
+        "trades.csv",
+        1,
+        "date,client_id,volume,fee",
+        "trades.csv:1: column 'commission': missing from the header "
+        "(date,client_id,volume,commission)",
+    ),
+]
+
+
+@pytest.mark.parametrize(("file", "line", "text", "message"), BROKEN)
+def test_a_malformed_row_names_file_line_and_column(
+    tmp_path: Path, file: str, line: int, text: str, message: str
+) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    path = tmp_path / "tiny" / file
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[line - 1] = text
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(BrokerageError, match="^" + re.escape(message)):
+        collect(workspace=tmp_path)
+
+
+def test_an_empty_file_has_no_header(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    (tmp_path / "tiny" / "complaints.csv").write_text("", encoding="utf-8")
+    with pytest.raises(BrokerageError, match=r"^complaints\.csv:1: no header; expected date,"):
+        collect(["complaint_rate"], workspace=tmp_path)
+
+
+def test_a_byte_order_mark_and_extra_columns_are_accepted(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    path = tmp_path / "tiny" / "complaints.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    widened = [rows[0] + ",note", *(row + ",-" for row in rows[1:])]
+    path.write_text("\ufeff" + "\n".join(widened) + "\n", encoding="utf-8")
+    found = collect(["complaint_rate"], workspace=tmp_path)
+    assert found.ratios("complaint_rate")[("cm2", "2026-03")] == (2, 2)

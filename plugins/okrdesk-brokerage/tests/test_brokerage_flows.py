@@ -1,0 +1,63 @@
+"""Flow metrics of the tiny export: totals of the rows dated inside each window."""
+
+from __future__ import annotations
+
+from brokerage_helpers import Collector
+
+
+def test_net_new_aum_adds_signed_funding(tiny: Collector) -> None:
+    assert tiny.values("net_new_aum") == {
+        ("cm1", "2026-01"): -30_000.0,  # A3 +20,000 (line 2), A1 -50,000 (3)
+        ("cm1", "2026-02"): 1_530_000.0,  # A4 +1,500,000 (4), A1 +30,000 (5)
+        ("cm1", "2026-03"): -25_000.0,  # A3 -25,000 (8)
+        ("cm2", "2026-02"): 10_000.0,  # B2 +10,000 (6); no January funding: no observation
+        ("cm2", "2026-03"): -35_000.0,  # B4 -35,000 (7); B1's 03-25 row (9) is after through
+    }
+    assert tiny.sources("net_new_aum") == {
+        ("cm1", "2026-01"): "funding.csv rows 2-3",
+        ("cm1", "2026-02"): "funding.csv rows 4-5",
+        ("cm1", "2026-03"): "funding.csv rows 8",
+        ("cm2", "2026-02"): "funding.csv rows 6",
+        ("cm2", "2026-03"): "funding.csv rows 7",
+    }
+
+
+def test_new_accounts_counts_open_dates_in_the_window(tiny: Collector) -> None:
+    assert tiny.values("new_accounts") == {
+        ("cm1", "2026-01"): 2.0,  # A3 01-12 (line 4), A5 01-28 (6)
+        ("cm1", "2026-02"): 1.0,  # A4 02-03 (5)
+        ("cm2", "2026-01"): 1.0,  # B2 01-20 (8); B3 opens 03-25, after through
+    }
+    assert tiny.sources("new_accounts") == {
+        ("cm1", "2026-01"): "clients.csv rows 4,6",
+        ("cm1", "2026-02"): "clients.csv rows 5",
+        ("cm2", "2026-01"): "clients.csv rows 8",
+    }
+
+
+def test_new_hnw_clients_counts_the_first_snapshot_at_the_threshold_once(
+    tiny: Collector,
+) -> None:
+    # Threshold 1,000,000. A1: 900,000 (line 2) then 1,200,000 (6) -> January; A1 falls to
+    # 950,000 (12) and climbs to 1,100,000 (18), but is never counted twice. A4's first
+    # snapshot is 1,500,000 (14), with none before it -> February.
+    assert tiny.values("new_hnw_clients") == {("cm1", "2026-01"): 1.0, ("cm1", "2026-02"): 1.0}
+    assert tiny.sources("new_hnw_clients") == {
+        ("cm1", "2026-01"): "assets.csv rows 6",
+        ("cm1", "2026-02"): "assets.csv rows 14",
+    }
+
+
+def test_commission_revenue_adds_net_commission(tiny: Collector) -> None:
+    assert tiny.values("commission_revenue") == {
+        ("cm1", "2026-01"): 67.5,  # 25.00 (line 2) + 12.50 (3) + 30.00 (5)
+        ("cm1", "2026-02"): 10.0,  # 10.00 (7)
+        ("cm1", "2026-03"): 2.5,  # 2.50 (9)
+        ("cm2", "2026-01"): 7.0,  # 5.00 (4) + 2.00 (6); 03-21 (10) is after through
+    }
+    assert tiny.sources("commission_revenue") == {
+        ("cm1", "2026-01"): "trades.csv rows 2-3,5",
+        ("cm1", "2026-02"): "trades.csv rows 7",
+        ("cm1", "2026-03"): "trades.csv rows 9",
+        ("cm2", "2026-01"): "trades.csv rows 4,6",
+    }

@@ -1,0 +1,147 @@
+"""The generator: deterministic, realistic, and readable by the plugin end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+from okrdesk.model import Observation, Person
+from okrdesk.periods import Grain, periods_between
+
+from brokerage_helpers import Collector, collect
+from okrdesk_brokerage.generator import GenerationSummary, firm_cm_ids, generate
+from okrdesk_brokerage.layout import FILES
+
+START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+BRANCH = firm_cm_ids(1)
+WEEKS = tuple(periods_between(START, END, Grain.WEEK))
+
+
+@pytest.fixture(scope="module")
+def branch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, GenerationSummary]:
+    """A year of one 12-CM branch with the default size: about 1,280 clients and 7.2亿."""
+    workspace = tmp_path_factory.mktemp("branch")
+    return workspace, generate(workspace / "export", BRANCH, start=START, end=END)
+
+
+@pytest.fixture(scope="module")
+def weekly(branch: tuple[Path, GenerationSummary]) -> Collector:
+    workspace, _ = branch
+    people = [Person(cm, cm, "b001") for cm in BRANCH] + [Person("adviser", "A", "b001")]
+    return collect(
+        workspace=workspace, settings={"data": "export"}, periods=WEEKS, through=END, people=people
+    )
+
+
+def test_firm_cm_ids() -> None:
+    assert firm_cm_ids(2, 2) == ["b001-cm01", "b001-cm02", "b002-cm01", "b002-cm02"]
+    assert len(firm_cm_ids(300)) == 3600
+
+
+def test_the_same_seed_writes_byte_identical_files(tmp_path: Path) -> None:
+    def run(folder: str, seed: int) -> dict[str, bytes]:
+        quarter = dt.date(2026, 3, 31)
+        generate(tmp_path / folder, ["x", "y"], start=START, end=quarter, seed=seed)
+        return {spec.name: (tmp_path / folder / spec.name).read_bytes() for spec in FILES}
+
+    first, again, other = run("a", 7), run("b", 7), run("c", 8)
+    assert first == again
+    assert first != other
+
+
+def test_monthly_snapshots(tmp_path: Path) -> None:
+    summary = generate(
+        tmp_path / "m", ["x"], start=START, end=END, clients_per_cm=30, snapshot="month"
+    )
+    # the opening snapshot and 12 month ends, for at most every client
+    assert summary.rows["assets.csv"] <= summary.clients * 13
+    lines = (tmp_path / "m" / "assets.csv").read_text(encoding="utf-8").splitlines()[1:]
+    days = sorted({line.split(",")[0] for line in lines})
+    assert days == ["2025-12-28", *(f"2026-{m:02d}-{d}" for m, d in _month_ends())]
+
+
+def _month_ends() -> list[tuple[int, int]]:
+    return [
+        (m, (dt.date(2026 + m // 12, m % 12 + 1, 1) - dt.timedelta(days=1)).day)
+        for m in range(1, 13)
+    ]
+
+
+def test_bad_arguments_are_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="snapshot"):
+        generate(tmp_path, ["x"], start=START, end=END, snapshot="day")
+    with pytest.raises(ValueError, match="before start"):
+        generate(tmp_path, ["x"], start=END, end=START)
+    with pytest.raises(ValueError, match="repeat"):
+        generate(tmp_path, ["x", "x"], start=START, end=END)
+
+
+def test_a_branch_looks_like_the_domain_brief(branch: tuple[Path, GenerationSummary]) -> None:
+    _, s = branch
+    assert 0.9 * 1284 <= s.book_clients <= 1.1 * 1284
+    assert s.opening_assets == pytest.approx(7.2e8, rel=0.10)
+    assert s.top_fifth_share >= 0.6
+    growth = (s.new_accounts - s.closed_accounts) / s.book_clients
+    assert 0.12 <= growth <= 0.22
+    assert 0.20 <= 1 - s.funded_new_accounts / s.new_accounts <= 0.35  # empty accounts
+    assert 0.06 <= s.purchasing_new_accounts / s.new_accounts <= 0.17  # open → first purchase
+    assert 48 <= s.nps <= 68
+    assert s.complaints <= 5
+    assert 0.01 <= s.closed_accounts / s.book_clients <= 0.08
+    assert 0.01 <= s.institutional_clients / s.clients <= 0.06
+    assert s.new_hnw_clients >= 1
+
+
+def _total(found: Collector, metric: str) -> float:
+    return sum(value or 0.0 for value in found.values(metric).values())
+
+
+def _parts(found: Collector, metric: str) -> tuple[float, float]:
+    ratios = found.ratios(metric).values()
+    return sum(n or 0.0 for n, _ in ratios), sum(d or 0.0 for _, d in ratios)
+
+
+def test_collected_figures_tie_back_to_what_was_generated(
+    branch: tuple[Path, GenerationSummary], weekly: Collector
+) -> None:
+    _, s = branch
+    assert _total(weekly, "new_accounts") == s.new_accounts
+    assert _total(weekly, "net_new_aum") == pytest.approx(s.net_funding, abs=0.01)
+    assert _total(weekly, "commission_revenue") == pytest.approx(s.commission, abs=0.01)
+    assert _total(weekly, "new_hnw_clients") == s.new_hnw_clients
+    assert _parts(weekly, "client_attrition")[0] == s.closed_accounts
+    assert _parts(weekly, "open_to_fund_rate") == (s.funded_new_accounts, s.new_accounts)
+    assert _parts(weekly, "open_to_purchase_rate") == (s.purchasing_new_accounts, s.new_accounts)
+    assert _parts(weekly, "product_commission_share")[0] == pytest.approx(
+        s.product_commission, abs=0.01
+    )
+    promoters_less_detractors, responses = _parts(weekly, "nps")
+    assert promoters_less_detractors / responses == pytest.approx(s.nps)
+    year_end = sum(o.value or 0.0 for o in _at(weekly, "aum", WEEKS[-1].id))
+    assert year_end == pytest.approx(s.closing_assets, abs=0.01)
+
+
+def _at(found: Collector, metric: str, period: str) -> list[Observation]:
+    return [o for (_, p), o in found.of(metric).items() if p == period]
+
+
+def test_collected_figures_are_plausible_for_a_branch(weekly: Collector) -> None:
+    subjects = {subject for (_, subject, _) in weekly.observations}
+    assert subjects == set(BRANCH)  # the adviser has no clients
+    year_end = WEEKS[-1].id
+    effective = sum(o.value or 0.0 for o in _at(weekly, "effective_accounts", year_end))
+    mix = _at(weekly, "products_per_client", year_end)
+    held, clients = (sum(o.numerator or 0.0 for o in mix), sum(o.denominator or 0.0 for o in mix))
+    assert 0.3 * clients <= effective <= clients
+    assert 1.0 <= held / clients <= 3.5
+    lost, base = _parts(weekly, "asset_attrition")
+    assert 0 < lost / base < 0.05  # a week's attrition, averaged over the year
+
+
+def test_provenance_stays_compact_at_branch_scale(weekly: Collector) -> None:
+    # Snapshots are written by date, CM and client, so a CM's week is one block of rows.
+    single_block = re.compile(r"^assets\.csv rows \d+-\d+$")
+    assert all(single_block.match(source) for source in weekly.sources("aum").values())
+    assert max(len(source) for source in weekly.sources("commission_revenue").values()) < 2000
