@@ -58,6 +58,8 @@ def _prepare_demo_folder(root: Path) -> None:
 
 def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
     """Build the demo workspace in ``root``; return what to tell the user."""
+    from okrdesk.collecting import run_collect
+    from okrdesk.errors import display_path
     from okrdesk.plugins.manager import PluginHost, describe_error
     from okrdesk.resources import shipped
     from okrdesk.session import open_session
@@ -87,6 +89,12 @@ def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
     lines.append(plan_summary(session.plan))
     metrics = len(session.host.metrics)
     lines.append(f"{len(session.host.records)} plugins loaded, {metrics} metrics available.")
+    summary = run_collect(session, through)
+    lines.append(
+        f"Collected {summary.stored:,} observations of {len(summary.metrics)} metrics over "
+        f"{len(summary.periods)} periods into {display_path(session.workspace.database, root)}."
+    )
+    lines.extend(f"error: {error}" for error in summary.errors)
     return lines
 
 

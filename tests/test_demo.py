@@ -1,0 +1,42 @@
+"""okrdesk demo, as make demo runs it: the real command with the installed plugins."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from okrdesk.store import Store
+
+ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
+
+
+def okrdesk(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "okrdesk", *args], capture_output=True, text=True, env=ENV
+    )
+
+
+def test_demo_builds_a_workspace_that_validates_and_has_numbers(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    done = okrdesk("demo", str(root), "--as-of", "2026-06-30")
+    assert done.returncode == 0, done.stderr
+    assert "plugin brokerage generated demo data" in done.stdout
+    assert "Collected " in done.stdout and "over 26 periods" in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+    validated = okrdesk("validate", "-w", str(root))
+    assert validated.returncode == 0, validated.stdout
+    with Store.open(root / "okrdesk.db") as store:
+        assert store.count_observations() > 1000
+        assert [r.status for r in store.runs()] == ["ok"]
+    again = okrdesk("demo", str(root), "--as-of", "2026-06-30")
+    assert again.returncode == 0, again.stderr
+
+
+def test_demo_never_touches_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    done = okrdesk("demo", str(tmp_path))
+    assert done.returncode == 2
+    assert "not an okrdesk demo" in done.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
