@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from okrdesk.errors import BadInput
+from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError
 from okrdesk.model import BudgetLine, Plan
 from okrdesk.session import Session
-from okrdesk.store import Store
+from okrdesk.store import SpendEntry, Store
 from okrdesk.targets.reader import suggest
 from okrdesk.units import UNITS, format_in, parse_money
+
+if TYPE_CHECKING:
+    from okrdesk.engine.budget import Breaker
 
 WAN = UNITS["万元"]
 
@@ -40,7 +45,13 @@ def record_spend(
     signers: Sequence[str],
     note: str,
     day: dt.date | None,
+    override_reason: str | None = None,
 ) -> str:
+    """Record one entry; refuse it when the line's breaker is or would be tripped.
+
+    A refusal raises ``BreakerTripped`` (exit 1) unless ``override_reason``
+    is given, which is then kept with the entry.
+    """
     plan = session.plan
     line = find_line(plan, line_id)
     try:
@@ -57,15 +68,54 @@ def record_spend(
             f"{line.id} ({line.name}) needs two different people to sign off every entry "
             f"(双签字); got {len(names)}: {', '.join(names) or 'none'}. Nothing was recorded."
         )
+    if override_reason is not None and not override_reason.strip():
+        raise BadInput("--override needs a --reason that says why the breaker is overridden")
     day = day or dt.date.today()
     with Store.open(session.workspace.database) as store:
-        store.add_spend(line.id, day, amount, names, note)
-        spent = sum((e.amount for e in store.spend(line.id)), start=amount * 0)
+        entries = store.spend()
+        if amount > 0:
+            breaker = _breaker_after(session, store, line.id, entries, amount, day)
+            if breaker.tripped and override_reason is None:
+                raise BreakerTripped(
+                    f"refused: the breaker (熔断) on {breaker.message}. Nothing was recorded. "
+                    "To spend anyway, add --override --reason TEXT; the reason is kept in the "
+                    "ledger and shown in reports."
+                )
+            if not breaker.tripped:
+                override_reason = None
+        store.add_spend(line.id, day, amount, names, note, override_reason)
+        spent = sum((e.amount for e in entries if e.line == line.id), start=amount)
+    overridden = f" Breaker overridden: {override_reason}." if override_reason else ""
     return (
         f"Recorded {format_in(WAN, amount, 4)} on {line.id} ({line.name}) on {day}, "
         f"signed by {', '.join(names)}. Spent so far {format_in(WAN, spent, 4)} "
-        f"of {format_in(WAN, line.amount, 4)}."
+        f"of {format_in(WAN, line.amount, 4)}.{overridden}"
     )
+
+
+class BreakerTripped(OkrdeskError):
+    """Spending refused by the circuit breaker: the run did not do what was asked."""
+
+    exit_code = EXIT_FAILED
+
+
+def _breaker_after(
+    session: Session,
+    store: Store,
+    line_id: str,
+    entries: Sequence[SpendEntry],
+    amount: Decimal,
+    day: dt.date,
+) -> Breaker:
+    """The line's breaker as it would stand with this entry recorded."""
+    from okrdesk.engine.budget import budget_progress
+    from okrdesk.engine.progress import Engine
+
+    pending = SpendEntry(0, line_id, day, amount, (), "", None, "")
+    as_of = min(max(day, session.plan.start), session.plan.end)
+    engine = Engine(session.plan, store, as_of, session.host.metrics)
+    budget = budget_progress(engine, [*entries, pending])
+    return next(lp.breaker for lp in budget.lines if lp.line.id == line_id)
 
 
 def spend_lines(session: Session, line_id: str | None) -> list[str]:

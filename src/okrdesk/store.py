@@ -473,6 +473,14 @@ class Store:
         )
         return [(dt.date.fromisoformat(r[0]), float(r[1] or 0.0)) for r in rows]
 
+    def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
+        """The end of the latest period with data for ``metric``."""
+        row = self._connection.execute(
+            "SELECT max(period_end) FROM observations WHERE metric = ? AND grain = ?",
+            (metric, grain.value),
+        ).fetchone()
+        return None if row[0] is None else dt.date.fromisoformat(row[0])
+
     def values_in_period(self, metric: str, period: str) -> dict[str, tuple[Any, Any, Any]]:
         """Each subject's (value, numerator, denominator) for one metric and period."""
         rows = self._connection.execute(

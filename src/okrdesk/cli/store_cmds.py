@@ -101,20 +101,32 @@ def spend() -> None:
 )  # fmt: skip
 @click.option("--note", default="", help="What the money was for.")
 @click.option("--date", "day", type=DATE, help="The day it was spent (default: today).")
+@click.option("--override", is_flag=True, help="Spend although the line's breaker is tripped.")
+@click.option("--reason", help="With --override: why; kept in the ledger and shown in reports.")
 @workspace_option
 def spend_add(
-    line: str, amount: str, signers: tuple[str, ...], note: str, day: dt.datetime | None
+    line: str,
+    amount: str,
+    signers: tuple[str, ...],
+    note: str,
+    day: dt.datetime | None,
+    override: bool,
+    reason: str | None,
 ) -> None:
     """Record spending on a budget line.
 
     AMOUNT carries its unit: 12万, 1.2亿 or 3500元. Lines marked as market
-    activities need two different names in --signed-by.
+    activities need two different names in --signed-by. Spending on a line
+    whose circuit breaker is tripped, or would trip with this entry, is
+    refused (exit 1) unless --override --reason TEXT.
     """
     from okrdesk.ledger import record_spend
     from okrdesk.session import open_session
 
+    if override != (reason is not None):
+        raise BadInput("--override and --reason go together: say why the breaker is overridden")
     session = open_session(workspace_path())
-    click.echo(record_spend(session, line, amount, signers, note, _day(day)))
+    click.echo(record_spend(session, line, amount, signers, note, _day(day), reason))
 
 
 @spend.command("list")
@@ -178,4 +190,26 @@ def export(fmt: str, table: str, out: Path | None) -> None:
         click.echo(f"Wrote {out}.")
 
 
-COMMANDS = (collect, checkin, spend, explain, export)
+@click.command()
+@click.option("--as-of", "as_of", type=DATE, help="The day to check (default: today).")
+@workspace_option
+def check(as_of: dt.datetime | None) -> None:
+    """List everything that needs attention; exit 1 when there is anything.
+
+    Tripped budget breakers, key results off track or breached, and missing
+    or stale data sources and check-ins. Meant for cron: silent success is
+    exit 0.
+    """
+    from okrdesk.checking import findings
+    from okrdesk.session import open_session
+
+    found = findings(open_session(workspace_path()), _day(as_of))
+    for finding in found:
+        click.echo(f"{finding.kind.upper().replace('_', ' '):<10} {finding.message}")
+    if found:
+        click.echo(f"{len(found)} {'thing needs' if len(found) == 1 else 'things need'} attention.")
+        raise SystemExit(EXIT_FAILED)
+    click.echo("All clear.")
+
+
+COMMANDS = (collect, checkin, spend, explain, export, check)

@@ -1,0 +1,292 @@
+"""What the budget bought: spend against plan, ROI, cost per result, the breaker.
+
+Attribution. A key result's achieved revenue (its actual, for a key result
+measured in money) is shared among the budget lines linked to it, in
+proportion to each line's amount times its link weight; so the lines'
+attributed revenue adds up to the revenue achieved, never more. A line's
+ROI is its attributed revenue over its spend. Cost per result: for a key
+result counted in clients, deals or events, the spend the line gives it
+(spend × link weight), summed over lines, over the results achieved.
+
+The circuit breaker (熔断). A line's spend progress is spent / amount. What
+its results allow is the progress of its linked key results towards their
+targets, (actual − baseline) / (target − baseline), weighted by the links;
+a line with no linked results is held to its spending schedule instead.
+The line trips when spend progress runs ahead of what is allowed by more
+than its threshold (10 points by default), or when it has spent more than
+its amount by more than the threshold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+import attrs
+
+from okrdesk.engine.pace import due_fraction
+from okrdesk.engine.progress import Engine, KeyResultProgress
+from okrdesk.engine.targets import owner_of
+from okrdesk.model import BudgetLine, Direction, KeyResult
+from okrdesk.store import SpendEntry
+from okrdesk.units import Dimension
+
+# Exactly at the threshold does not trip; float arithmetic must not make it.
+_TOLERANCE = 1e-9
+
+
+@attrs.frozen
+class Breaker:
+    tripped: bool
+    reason: str
+    """"pace", "overspend" or "" when not tripped."""
+    spend_progress: float
+    allowed: float | None
+    """What the results (or the schedule) allow; None when nothing bounds the pace."""
+    threshold: float
+    message: str
+
+
+@attrs.frozen
+class LineProgress:
+    line: BudgetLine
+    spent: Decimal
+    planned: Decimal
+    """What the schedule planned to be spent by the date."""
+    attributed_revenue: float | None
+    cost_per_result: Mapping[str, float]
+    """Key result id → 元 spent per result achieved."""
+    results_progress: float | None
+    breaker: Breaker
+    entries: tuple[SpendEntry, ...]
+
+    @property
+    def left(self) -> Decimal:
+        return self.line.amount - self.spent
+
+    @property
+    def roi(self) -> float | None:
+        if self.attributed_revenue is None or not self.spent:
+            return None
+        return self.attributed_revenue / float(self.spent)
+
+    @property
+    def overrides(self) -> tuple[SpendEntry, ...]:
+        return tuple(e for e in self.entries if e.override_reason)
+
+
+@attrs.frozen
+class BudgetProgress:
+    lines: tuple[LineProgress, ...]
+    """Tripped lines first, then in the plan's order."""
+    amount: Decimal
+    total: Decimal
+    """The declared total (or the sum of the lines)."""
+    spent: Decimal
+    expected_revenue: Decimal | None
+    by_owner: Mapping[str, tuple[Decimal, Decimal]]
+    """Unit or person → (amount, spent) of the lines it owns."""
+    by_objective: Mapping[str, tuple[Decimal, Decimal]]
+    """Objective → (amount, spent), lines shared by their link weights."""
+
+    @property
+    def left(self) -> Decimal:
+        return self.total - self.spent
+
+    @property
+    def expected_roi(self) -> float | None:
+        if self.expected_revenue is None or not self.total:
+            return None
+        return float(self.expected_revenue / self.total)
+
+    @property
+    def attributed_revenue(self) -> float | None:
+        found = [
+            line.attributed_revenue for line in self.lines if line.attributed_revenue is not None
+        ]
+        return sum(found) if found else None
+
+    @property
+    def roi(self) -> float | None:
+        revenue = self.attributed_revenue
+        return None if revenue is None or not self.spent else revenue / float(self.spent)
+
+    @property
+    def tripped(self) -> tuple[LineProgress, ...]:
+        return tuple(line for line in self.lines if line.breaker.tripped)
+
+
+def _results_progress(result: KeyResultProgress) -> float | None:
+    kr, actual = result.key_result, result.actual.value
+    if actual is None or result.target.value is None:
+        return None
+    if kr.direction is not Direction.AT_LEAST:
+        return result.attainment
+    span = result.target.value - float(kr.baseline)
+    if span <= 0:
+        return 1.0
+    return max(0.0, (actual - float(kr.baseline)) / span)
+
+
+def judge_line(
+    line: BudgetLine,
+    spent: Decimal,
+    results: Mapping[str, KeyResultProgress],
+    planned_fraction: float,
+    default_threshold: Decimal,
+) -> tuple[Breaker, float | None]:
+    threshold = float(line.threshold if line.threshold is not None else default_threshold)
+    amount = float(line.amount)
+    spend_progress = float(spent) / amount if amount else (1.0 if spent > 0 else 0.0)
+    progress = [
+        (float(w), p) for kr, w in line.key_results.items()
+        if kr in results and (p := _results_progress(results[kr])) is not None
+    ]  # fmt: skip
+    weight = sum(w for w, _ in progress)
+    results_progress = sum(w * p for w, p in progress) / weight if weight else None
+    if line.key_results:
+        allowed = results_progress if results_progress is not None else 0.0
+        bound = "its results"
+    elif line.schedule:
+        allowed, bound = planned_fraction, "its spending schedule"
+    else:
+        allowed, bound = None, ""
+    over = spend_progress - 1.0
+    if over > threshold + _TOLERANCE:
+        message = (
+            f"{line.id} ({line.name}) has spent {spend_progress:.0%} of its amount, "
+            f"{over:.0%} over; the breaker trips above {threshold:.0%} over"
+        )
+        return Breaker(True, "overspend", spend_progress, allowed, threshold, message), (
+            results_progress
+        )
+    if allowed is not None and spend_progress - allowed > threshold + _TOLERANCE:
+        message = (
+            f"{line.id} ({line.name}) has spent {spend_progress:.0%} of its amount while "
+            f"{bound} allow {allowed:.0%}: {spend_progress - allowed:.0%} ahead, more than "
+            f"the {threshold:.0%} allowed"
+        )
+        return Breaker(True, "pace", spend_progress, allowed, threshold, message), results_progress
+    return Breaker(False, "", spend_progress, allowed, threshold, ""), results_progress
+
+
+def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProgress:
+    plan = engine.plan
+    budget = plan.budget
+    spent_entries = [e for e in entries if e.day <= engine.as_of]
+    results: dict[str, KeyResultProgress] = {}
+    for kr_id in {kr for line in budget.lines for kr in line.key_results}:
+        kr = plan.key_results_by_id.get(kr_id)
+        if kr is not None and (p := engine.key_result(kr, owner_of(plan, kr))) is not None:
+            results[kr_id] = p
+    revenue_shares = _revenue_shares(budget.lines, plan.key_results_by_id)
+    lines = []
+    for line in budget.lines:
+        mine = tuple(e for e in spent_entries if e.line == line.id)
+        spent = sum((e.amount for e in mine), Decimal(0))
+        fraction = due_fraction(plan, line.schedule, engine.as_of) if line.schedule else 0.0
+        breaker, results_progress = judge_line(line, spent, results, fraction, budget.threshold)
+        lines.append(
+            LineProgress(
+                line=line,
+                spent=spent,
+                planned=line.amount * Decimal(str(round(fraction, 6)))
+                if line.schedule
+                else Decimal(0),
+                attributed_revenue=_attributed(line, revenue_shares, results),
+                cost_per_result={},
+                results_progress=results_progress,
+                breaker=breaker,
+                entries=mine,
+            )
+        )
+    lines = _with_costs(lines, plan.key_results_by_id, results)
+    ordered = sorted(lines, key=lambda lp: not lp.breaker.tripped)
+    spent_total = sum((lp.spent for lp in lines), Decimal(0))
+    return BudgetProgress(
+        lines=tuple(ordered),
+        amount=budget.amount,
+        total=budget.total if budget.total is not None else budget.amount,
+        spent=spent_total,
+        expected_revenue=budget.expected_revenue,
+        by_owner=_by_owner(lines),
+        by_objective=_by_objective(lines, plan.key_results_by_id),
+    )
+
+
+def _is_revenue(kr: KeyResult) -> bool:
+    return kr.unit.dimension is Dimension.MONEY
+
+
+def _revenue_shares(
+    lines: Sequence[BudgetLine], key_results: Mapping[str, KeyResult]
+) -> dict[tuple[str, str], float]:
+    """(line, key result) → the line's share of that key result's revenue."""
+    stakes: dict[str, dict[str, float]] = {}
+    for line in lines:
+        for kr, weight in line.key_results.items():
+            if kr in key_results and _is_revenue(key_results[kr]):
+                stakes.setdefault(kr, {})[line.id] = float(line.amount * weight)
+    shares = {}
+    for kr, by_line in stakes.items():
+        total = sum(by_line.values())
+        for line_id, stake in by_line.items():
+            shares[(line_id, kr)] = stake / total if total else 1.0 / len(by_line)
+    return shares
+
+
+def _attributed(
+    line: BudgetLine,
+    shares: Mapping[tuple[str, str], float],
+    results: Mapping[str, KeyResultProgress],
+) -> float | None:
+    found = [
+        shares[(line.id, kr)] * (results[kr].actual.value or 0.0)
+        for kr in line.key_results
+        if (line.id, kr) in shares and kr in results and results[kr].actual.value is not None
+    ]
+    return sum(found) if found else None
+
+
+def _with_costs(
+    lines: list[LineProgress],
+    key_results: Mapping[str, KeyResult],
+    results: Mapping[str, KeyResultProgress],
+) -> list[LineProgress]:
+    """Give each line the cost per result of the count key results it is linked to."""
+    spend_on: dict[str, float] = {}
+    for lp in lines:
+        for kr, weight in lp.line.key_results.items():
+            if kr in key_results and key_results[kr].unit.dimension is Dimension.COUNT:
+                spend_on[kr] = spend_on.get(kr, 0.0) + float(lp.spent * weight)
+    costs = {
+        kr: spend / achieved
+        for kr, spend in spend_on.items()
+        if kr in results and (achieved := results[kr].actual.value)
+    }
+    return [
+        attrs.evolve(lp, cost_per_result={k: costs[k] for k in lp.line.key_results if k in costs})
+        for lp in lines
+    ]
+
+
+def _by_owner(lines: Sequence[LineProgress]) -> dict[str, tuple[Decimal, Decimal]]:
+    found: dict[str, tuple[Decimal, Decimal]] = {}
+    for lp in lines:
+        amount, spent = found.get(lp.line.owner, (Decimal(0), Decimal(0)))
+        found[lp.line.owner] = (amount + lp.line.amount, spent + lp.spent)
+    return found
+
+
+def _by_objective(
+    lines: Sequence[LineProgress], key_results: Mapping[str, KeyResult]
+) -> dict[str, tuple[Decimal, Decimal]]:
+    found: dict[str, tuple[Decimal, Decimal]] = {}
+    for lp in lines:
+        for kr, weight in lp.line.key_results.items():
+            if kr not in key_results:
+                continue
+            objective = key_results[kr].objective
+            amount, spent = found.get(objective, (Decimal(0), Decimal(0)))
+            found[objective] = (amount + lp.line.amount * weight, spent + lp.spent * weight)
+    return found
