@@ -121,6 +121,7 @@ def okrdesk_metrics(register):
                         MetricKind.FLOW, UNITS["户"]))
     register(MetricSpec("complaint_rate", "Complaint rate", "投诉率", MetricKind.RATIO,
                         UNITS["‰"], direction=Direction.AT_MOST))
+    register(MetricSpec("fee_revenue", "Fee revenue", "佣金收入", MetricKind.FLOW, UNITS["元"]))
 
 
 @hookimpl
@@ -138,6 +139,9 @@ def okrdesk_collect(request, emit):
             if "new_hnw_clients" in wanted:
                 emit("new_hnw_clients", person.id, period.id, value=number + bonus,
                      source=f"test rows {index}-{number}")
+            if "fee_revenue" in wanted:
+                emit("fee_revenue", person.id, period.id, value=10000 * number,
+                     source=f"test fees {index}")
             if "complaint_rate" in wanted:
                 emit("complaint_rate", person.id, period.id, numerator=number - 1,
                      denominator=1000, source=f"test complaints {index}")

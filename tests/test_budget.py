@@ -188,6 +188,33 @@ key_results = ["O2.REV"]
     assert budget.expected_roi == pytest.approx(10.0)
 
 
+def test_expense_ratio_per_unit_against_its_limit(write_workspace: WriteWorkspace) -> None:
+    budget = """\
+[budget]
+revenue_metric = "fee_revenue"
+expense_ratio_max = 0.23
+
+[[budget.lines]]
+id = "team"
+name = "团队活动"
+owner = "team-a"
+amount = 50
+"""
+    root = write_workspace({"budget.toml": budget})
+    run(root, "collect", "--through", THROUGH)
+    # 11 weeks of fees: cm01 1万 and cm02 2万 a week, 33万 in all.
+    run(root, "spend", "add", "team", "8万", "--signed-by", "王芳", "--date", THROUGH)
+    session = open_session(root)
+    with Store.open(session.workspace.database) as store:
+        engine = Engine(session.plan, store, dt.date(2026, 3, 15), session.host.metrics)
+        ratios = budget_progress(engine, store.spend()).expense_ratios
+    assert ratios["team-a"].ratio == pytest.approx(80_000 / 330_000)
+    assert ratios["team-a"].over  # 24.2% > 23%
+    assert ratios["branch"].revenue == pytest.approx(330_000)
+    result = run(root, "check", "--as-of", THROUGH)
+    assert "EXPENSES   team-a: expense ratio 24.2%, above the 23% limit" in result.output
+
+
 # ------------------------------------------------------------------ check
 
 

@@ -1,6 +1,7 @@
 """``okrdesk check``: everything that needs attention now, for a person or for cron.
 
-Reported: every tripped budget breaker; every key result off track or
+Reported: every tripped budget breaker; every unit whose expense ratio is
+above the plan's limit; every key result off track or
 breached at its owner; every metric the plan uses with no numbers, or whose
 latest numbers are more than one period behind the date; every key result
 tracked by check-ins with none, or none in the last 31 days; and the plugin
@@ -28,7 +29,7 @@ STALE_CHECKIN_DAYS = 31
 @attrs.frozen
 class Finding:
     kind: str
-    """"breaker", "off_track", "breached", "missing", "stale" or "plugin"."""
+    """"breaker", "expenses", "off_track", "breached", "missing", "stale" or "plugin"."""
     message: str
 
 
@@ -42,6 +43,13 @@ def findings(session: Session, as_of: dt.date | None) -> list[Finding]:
         engine = Engine(plan, store, day, session.host.metrics)
         budget = budget_progress(engine, store.spend())
         found += [Finding("breaker", lp.breaker.message) for lp in budget.tripped]
+        found += [
+            Finding(
+                "expenses", f"{unit}: expense ratio {r.ratio:.1%}, above the {r.limit:.0%} limit"
+            )
+            for unit, r in budget.expense_ratios.items()
+            if r.over and r.ratio is not None and r.limit is not None
+        ]
         for kr in plan.key_results_by_id.values():
             result = engine.key_result(kr, owner_of(plan, kr))
             if result is None:

@@ -36,11 +36,14 @@ def plan_periods(plan: Plan, through: dt.date, grain: Grain | None = None) -> tu
 
 
 def metrics_by_grain(plan: Plan) -> dict[Grain, set[str]]:
-    """The metrics the plan needs at each grain: key results at the plan's, and
-    scoring components at their policy's (calendar months, usually)."""
+    """The metrics the plan needs at each grain: key results' and the budget's
+    revenue metric at the plan's, scoring components at their policy's
+    (calendar months, usually)."""
     needed: dict[Grain, set[str]] = {plan.grain: set()}
     for objective in plan.objectives:
         needed[plan.grain].update(kr.metric for kr in objective.key_results if kr.metric)
+    if plan.budget.revenue_metric:
+        needed[plan.grain].add(plan.budget.revenue_metric)
     for policy in plan.scoring:
         needed.setdefault(policy.grain, set()).update(c.metric for c in policy.components)
     return needed

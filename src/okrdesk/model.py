@@ -200,6 +200,10 @@ class Budget:
     """The declared total, in 元; checked against the sum of the lines."""
     expected_revenue: Decimal | None = None
     threshold: Decimal = Decimal("0.10")
+    revenue_metric: str | None = None
+    """The metric that measures revenue, for each unit's expense ratio."""
+    expense_ratio_max: Decimal | None = None
+    """The highest acceptable spend / revenue, as a fraction (0.23 for 23%)."""
 
     @property
     def amount(self) -> Decimal:

@@ -26,6 +26,7 @@ import attrs
 
 from okrdesk.engine.pace import due_fraction
 from okrdesk.engine.progress import Engine, KeyResultProgress
+from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.targets import owner_of
 from okrdesk.model import BudgetLine, Direction, KeyResult
 from okrdesk.store import SpendEntry
@@ -76,6 +77,22 @@ class LineProgress:
 
 
 @attrs.frozen
+class ExpenseRatio:
+    spent: Decimal
+    revenue: float | None
+    limit: float | None
+
+    @property
+    def ratio(self) -> float | None:
+        return float(self.spent) / self.revenue if self.revenue else None
+
+    @property
+    def over(self) -> bool:
+        ratio = self.ratio
+        return ratio is not None and self.limit is not None and ratio > self.limit
+
+
+@attrs.frozen
 class BudgetProgress:
     lines: tuple[LineProgress, ...]
     """Tripped lines first, then in the plan's order."""
@@ -88,6 +105,8 @@ class BudgetProgress:
     """Unit or person → (amount, spent) of the lines it owns."""
     by_objective: Mapping[str, tuple[Decimal, Decimal]]
     """Objective → (amount, spent), lines shared by their link weights."""
+    expense_ratios: Mapping[str, ExpenseRatio] = attrs.field(factory=dict)
+    """Unit → its spend over its revenue, where the plan names a revenue metric."""
 
     @property
     def left(self) -> Decimal:
@@ -211,7 +230,25 @@ def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProg
         expected_revenue=budget.expected_revenue,
         by_owner=_by_owner(lines),
         by_objective=_by_objective(lines, plan.key_results_by_id),
+        expense_ratios=_expense_ratios(engine, lines),
     )
+
+
+def _expense_ratios(engine: Engine, lines: Sequence[LineProgress]) -> dict[str, ExpenseRatio]:
+    """Spend on lines owned in a unit (or below it) over the unit's revenue."""
+    budget = engine.plan.budget
+    metric = budget.revenue_metric
+    if metric is None or metric not in engine.metrics:
+        return {}
+    limit = None if budget.expense_ratio_max is None else float(budget.expense_ratio_max)
+    ratios = {}
+    for unit in engine.plan.units:
+        inside = set(subjects_under(engine.plan, unit.id))
+        spent = sum((lp.spent for lp in lines if lp.line.owner in inside), Decimal(0))
+        revenue = engine.rollup.figure(metric, unit.id).value
+        if spent or revenue:
+            ratios[unit.id] = ExpenseRatio(spent, revenue, limit)
+    return ratios
 
 
 def _is_revenue(kr: KeyResult) -> bool:

@@ -148,6 +148,8 @@ def _assemble(draft: Draft) -> model.Plan:
         total=settings.get("total"),
         expected_revenue=settings.get("expected_revenue"),
         threshold=settings.get("breaker_threshold", Decimal("0.10")),
+        revenue_metric=next((t.value["revenue_metric"] for t in draft.budget_texts), None),
+        expense_ratio_max=settings.get("expense_ratio_max"),
     )
     return model.Plan(
         id=header.id,

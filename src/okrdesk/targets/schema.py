@@ -32,7 +32,10 @@ KEY_RESULT_KEYS = (
     "id", "title", "metric", "direction", "baseline", "target", "unit", "band",
     "weight", "milestones", "scope", "members", "calendar",
 )  # fmt: skip
-BUDGET_KEYS = ("unit", "total", "expected_revenue", "breaker_threshold", "lines")
+BUDGET_KEYS = (
+    "unit", "total", "expected_revenue", "breaker_threshold", "revenue_metric",
+    "expense_ratio_max", "lines",
+)  # fmt: skip
 LINE_KEYS = (
     "id", "name", "owner", "amount", "unit", "schedule", "key_results",
     "breaker_threshold", "market_activity", "dual_signoff",
@@ -102,6 +105,7 @@ class Draft:
     milestone_sets: list[Located[tuple[model.Milestone, ...]]] = attrs.Factory(list)
     budget_settings: list[Located[dict[str, Decimal]]] = attrs.Factory(list)
     budget_lines: list[Located[model.BudgetLine]] = attrs.Factory(list)
+    budget_texts: list[Located[dict[str, str]]] = attrs.Factory(list)
     scoring: list[Located[model.ScoringPolicy]] = attrs.Factory(list)
     references: list[Reference] = attrs.Factory(list)
     member_targets: list[MemberTarget] = attrs.Factory(list)
@@ -383,6 +387,18 @@ def _read_budget(where: Where, data: dict[str, Any], draft: Draft, report: Repor
     threshold = _threshold(t)
     if threshold is not None:
         settings["breaker_threshold"] = threshold
+    ratio = t.number("expense_ratio_max")
+    if ratio is not None and not 0 < ratio <= 1:
+        t.fail(where.key("expense_ratio_max"), f"must be a fraction (0.23 for 23%), got {ratio}")
+    elif ratio is not None:
+        settings["expense_ratio_max"] = ratio
+    metric = t.text("revenue_metric")
+    if metric is not None:
+        draft.metric_uses.append(
+            MetricUse(where.key("revenue_metric"), where.key("revenue_metric"), metric,
+                      UNITS["元"], True)
+        )  # fmt: skip
+        draft.budget_texts.append(Located(where, {"revenue_metric": metric}))
     if settings:
         draft.budget_settings.append(Located(where, settings))
     for line_where, line_data in t.tables("lines"):
