@@ -50,6 +50,7 @@ def test_a_local_plugin_file_is_loaded_and_listed(write_workspace: WriteWorkspac
     assert found["test_metrics"]["origin"] == "local file"
     assert [m["name"] for m in found["test_metrics"]["metrics"]] == [
         "complaint_rate",
+        "fee_revenue",
         "new_hnw_clients",
     ]
 
