@@ -20,8 +20,9 @@ from okrdesk import model
 from okrdesk.errors import Problem, ValidationFailed, display_path
 from okrdesk.targets.checks import check_all
 from okrdesk.targets.locate import KeyLocator
-from okrdesk.targets.reader import Report, SourceFile
+from okrdesk.targets.reader import Report, SourceFile, where_for
 from okrdesk.targets.schema import Draft, read_file
+from okrdesk.targets.syntax import neutralise, opening_line
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -65,22 +66,41 @@ def parse_toml_file(path: Path, root: Path, report: Report) -> SourceFile | None
         return None
     if not text.strip():
         report.warnings.append(Problem(shown, 0, "", "the file is empty"))
+    text, hazards = neutralise(text)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         report.problems.append(_syntax_problem(shown, text, str(error)))
         return None
-    return SourceFile(path, shown, KeyLocator(text), data)
+    except (ValueError, RecursionError) as error:  # tomllib's limits, past our own checks
+        report.problems.append(Problem(shown, 0, "", f"cannot be read: {error}"))
+        return None
+    source = SourceFile(path, shown, KeyLocator(text), data)
+    for hazard in hazards:
+        found = source.locator.path_at_line(hazard.line)
+        if found is None:
+            report.problems.append(Problem(shown, hazard.line, "", hazard.message))
+        else:
+            report.problems.append(where_for(source, found).problem(hazard.message))
+    return source
 
 
 def _syntax_problem(shown: str, text: str, message: str) -> Problem:
     match = _POSITION.search(message)
     if match:
         line, column = int(match.group(1)), int(match.group(2))
-        detail = message[: match.start()]
-        return Problem(shown, line, "", f"TOML syntax: {detail.lower()} (column {column})")
-    detail = _AT_END.sub("", message)
-    return Problem(shown, text.count("\n") + 1, "", f"TOML syntax: {detail.lower()} at the end")
+        detail, where = message[: match.start()], f" (column {column})"
+    else:
+        line, detail, where = text.count("\n") + 1, _AT_END.sub("", message), " at the end"
+    better = opening_line(text, line, message)
+    if better is not None:
+        return Problem(shown, better[0], "", f"TOML syntax: {better[1]}")
+    return Problem(shown, line, "", f"TOML syntax: {_sentence(detail)}{where}")
+
+
+def _sentence(text: str) -> str:
+    """tomllib's message as part of ours: first letter lower-cased, the rest as written."""
+    return text[:1].lower() + text[1:]
 
 
 def target_files(targets: Path) -> list[Path]:

@@ -37,6 +37,15 @@ class KeyLocator:
                 return bisect.bisect_left(self._newlines, offset) + 1
         return 1
 
+    def path_at_line(self, line: int) -> KeyPath | None:
+        """The deepest key path written on ``line``, if any."""
+        found = [
+            path
+            for path, offset in self._offsets.items()
+            if bisect.bisect_left(self._newlines, offset) + 1 == line
+        ]
+        return max(found, key=len) if found else None
+
     # ------------------------------------------------------------ the scanner
 
     def _peek(self, ahead: int = 0) -> str:
@@ -66,7 +75,7 @@ class KeyLocator:
                 self._pos += 2
                 keys = self._read_key()
                 self._pos = self._text.index("]]", self._pos) + 2
-                base = (*self._resolve(keys[:-1]), keys[-1])
+                base = (*self._resolve(keys[:-1], start), keys[-1])
                 index = self._aot_counts.get(base, 0)
                 self._aot_counts[base] = index + 1
                 table = (*base, index)
@@ -76,16 +85,21 @@ class KeyLocator:
                 self._pos += 1
                 keys = self._read_key()
                 self._pos = self._text.index("]", self._pos) + 1
-                table = self._resolve(keys)
+                table = self._resolve(keys, start)
                 self._offsets[table] = start
             else:
                 self._read_key_value(table)
 
-    def _resolve(self, keys: KeyPath) -> KeyPath:
-        """A header's keys, with the current index of every array of tables on the way."""
+    def _resolve(self, keys: KeyPath, start: int | None = None) -> KeyPath:
+        """A header's keys, with the current index of every array of tables on the way.
+
+        A table the header creates implicitly is located at the header.
+        """
         path: KeyPath = ()
         for key in keys:
             path = (*path, key)
+            if start is not None:
+                self._offsets.setdefault(path, start)
             count = self._aot_counts.get(path)
             if count:
                 path = (*path, count - 1)

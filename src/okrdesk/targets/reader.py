@@ -61,6 +61,20 @@ class Where:
         return Problem(self.file.display, self.line, self.label, message)
 
 
+def where_for(source: SourceFile, path: KeyPath) -> Where:
+    """The Where of a key path, naming array items by their id where they have one."""
+    where: Where = Where(source)
+    data: Any = source.data
+    for part in path:
+        if isinstance(part, int):
+            item = data[part] if isinstance(data, list) and part < len(data) else None
+            where, data = where.item(part, _id_of(item)), item
+        else:
+            where = where.key(part)
+            data = data.get(part) if isinstance(data, dict) else None
+    return where
+
+
 def describe(value: object) -> str:
     """How a TOML value's type reads in a message."""
     if isinstance(value, bool):

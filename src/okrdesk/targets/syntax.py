@@ -1,0 +1,249 @@
+"""Read TOML text that may be broken or hostile, without trusting tomllib with it.
+
+``tomllib`` cannot say where an unclosed string or array began (it reports
+the end of the file, or the next statement), recurses without limit on deep
+nesting, and refuses integers of more than 4,300 digits with a bare
+ValueError. This scanner tracks strings, comments and brackets by itself so
+that each of these becomes a problem at the line a person has to fix.
+"""
+
+from __future__ import annotations
+
+import re
+
+import attrs
+
+MAX_DEPTH = 200
+"""Arrays and inline tables nested deeper than this are refused."""
+MAX_DIGITS = 1000
+"""A number written with more digits than this is refused."""
+
+_DIGITS = re.compile(r"[+-]?\d[\d_]*")
+_STATEMENT = re.compile(r"\s*(?:[A-Za-z0-9_\"'-][^=\n]*=|\[)")
+_AOT_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]")
+
+
+@attrs.frozen
+class Hazard:
+    line: int
+    message: str
+
+
+@attrs.define
+class _Scan:
+    """Where the text stands at one offset: open strings and brackets."""
+
+    string_line: int | None = None
+    brackets: list[tuple[str, int, int]] = attrs.Factory(list)
+    """(bracket, line, offset) of every array or inline table still open."""
+
+
+def _line_at(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _walk(text: str, upto: int | None = None) -> tuple[_Scan, list[tuple[int, int]]]:
+    """Scan up to ``upto``; also return the (start, end) spans nested too deep."""
+    end = len(text) if upto is None else min(upto, len(text))
+    state = _Scan()
+    deep: list[tuple[int, int]] = []
+    i, line, at_line_start = 0, 1, True
+    while i < end:
+        ch = text[i]
+        if ch == "\n":
+            line += 1
+            at_line_start = True
+            i += 1
+            continue
+        if ch in " \t\r":
+            i += 1
+            continue
+        if ch == "#":
+            newline = text.find("\n", i)
+            i = end if newline < 0 else newline
+            continue
+        if ch in "\"'":
+            closed, i, line = _skip_string(text, i, line, end)
+            if not closed:
+                state.string_line = line if state.string_line is None else state.string_line
+                return state, deep
+            at_line_start = False
+            continue
+        if ch == "[" and at_line_start and not state.brackets:
+            close = text.find("]", i)
+            newline = text.find("\n", i)
+            if close >= 0 and (newline < 0 or close < newline):
+                i = close + 1 + (text[close + 1 : close + 2] == "]")
+                at_line_start = False
+                continue
+        if ch in "[{":
+            state.brackets.append((ch, line, i))
+            if len(state.brackets) == MAX_DEPTH + 1:
+                outer = state.brackets[0][2]
+                finish = _matching_end(text, outer)
+                deep.append((outer, finish))
+                i, line = finish, _line_at(text, finish)
+                state.brackets.clear()
+                continue
+        elif ch in "]}" and state.brackets:
+            state.brackets.pop()
+        at_line_start = False
+        i += 1
+    return state, deep
+
+
+def _skip_string(text: str, i: int, line: int, end: int) -> tuple[bool, int, int]:
+    """Skip the string starting at ``i``: (closed?, index after it, line after it)."""
+    quote = text[i]
+    start_line = line
+    if text.startswith(quote * 3, i):
+        j = i + 3
+        while j < end:
+            if quote == '"' and text[j] == "\\":
+                j += 2
+                continue
+            if text.startswith(quote * 3, j):
+                j += 3
+                while j < end and text[j] == quote:
+                    j += 1
+                return True, j, start_line + text.count("\n", i, j)
+            j += 1
+        return False, end, start_line
+    j = i + 1
+    while j < end and text[j] != "\n":
+        if quote == '"' and text[j] == "\\":
+            j += 2
+            continue
+        if text[j] == quote:
+            return True, j + 1, start_line
+        j += 1
+    return False, j, start_line
+
+
+def _matching_end(text: str, start: int) -> int:
+    """The index just after the bracket that closes the one at ``start`` (or the end)."""
+    depth, i = 0, start
+    while i < len(text):
+        ch = text[i]
+        if ch in "\"'":
+            _, i, _ = _skip_string(text, i, 0, len(text))
+            continue
+        if ch == "#":
+            newline = text.find("\n", i)
+            i = len(text) if newline < 0 else newline
+            continue
+        if ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return len(text)
+
+
+def _blank(text: str, start: int, end: int) -> str:
+    """The text with [start, end) replaced by a 0 and blanks, newlines kept."""
+    kept = "".join("\n" if c == "\n" else " " for c in text[start + 1 : end])
+    return text[:start] + "0" + kept + text[end:]
+
+
+def neutralise(text: str) -> tuple[str, list[Hazard]]:
+    """Replace values too deep or too long to read with 0, keeping every line where it was."""
+    hazards: list[Hazard] = []
+    _, deep = _walk(text)
+    for start, end in reversed(deep):
+        hazards.append(
+            Hazard(_line_at(text, start), f"nested more than {MAX_DEPTH} levels deep; not read")
+        )
+        text = _blank(text, start, end)
+    for match in reversed(list(_long_numbers(text))):
+        digits = sum(c.isdigit() for c in match.group())
+        hazards.append(
+            Hazard(
+                _line_at(text, match.start()),
+                f"a number of {digits:,} digits; nothing in a plan is that large",
+            )
+        )
+        text = _blank(text, match.start(), match.end())
+    return text, sorted(hazards, key=lambda h: h.line)
+
+
+def _long_numbers(text: str) -> list[re.Match[str]]:
+    found = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in "\"'":
+            _, i, _ = _skip_string(text, i, 0, len(text))
+            continue
+        if ch == "#":
+            newline = text.find("\n", i)
+            i = len(text) if newline < 0 else newline
+            continue
+        if ch.isdigit() or (ch in "+-" and text[i + 1 : i + 2].isdigit()):
+            match = _DIGITS.match(text, i)
+            if match and sum(c.isdigit() for c in match.group()) > MAX_DIGITS:
+                found.append(match)
+            i = match.end() if match else i + 1
+            continue
+        i += 1
+    return found
+
+
+def opening_line(text: str, error_line: int, message: str) -> tuple[int, str] | None:
+    """For an error tomllib places after the mistake, the line where it really is.
+
+    Returns (line, explanation) for an unclosed string or array, or an array
+    of tables whose header is misspelt; None when tomllib's line is right.
+    """
+    upto = len(text) if "end of document" in message else _offset_of_line(text, error_line)
+    state, _ = _walk(text, upto)
+    if state.string_line is not None and "end of document" in message:
+        return state.string_line, "this string is never closed"
+    if state.brackets:
+        bracket, line, _ = state.brackets[-1]
+        at_statement = _STATEMENT.match(_line_text(text, error_line)) is not None
+        if line < error_line and ("end of document" in message or at_statement):
+            kind = "array" if bracket == "[" else "inline table"
+            closer = "]" if bracket == "[" else "}"
+            return line, f"this {kind} is never closed (a '{closer}' is missing)"
+    if message.startswith("Cannot overwrite a value"):
+        return _misspelt_header(text, error_line)
+    return None
+
+
+def _misspelt_header(text: str, error_line: int) -> tuple[int, str] | None:
+    import difflib
+
+    lines = text.splitlines()
+    found = _AOT_HEADER.match(lines[error_line - 1]) if error_line <= len(lines) else None
+    if found is None:
+        return None
+    name = found.group(1)
+    for index, line in enumerate(lines[: error_line - 1]):
+        header = _AOT_HEADER.match(line)
+        other = header.group(1) if header else None
+        if other and other != name and "." not in other:
+            close = difflib.get_close_matches(other, [name], n=1, cutoff=0.75)
+            if close:
+                return index + 1, (
+                    f"[[{other}]] looks like a misspelling of [[{name}]]; the [[{name}]] "
+                    f"at line {error_line} cannot follow it"
+                )
+    return None
+
+
+def _offset_of_line(text: str, line: int) -> int:
+    offset = 0
+    for _ in range(line - 1):
+        newline = text.find("\n", offset)
+        if newline < 0:
+            return len(text)
+        offset = newline + 1
+    return offset
+
+
+def _line_text(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line - 1] if 0 < line <= len(lines) else ""
