@@ -7,6 +7,7 @@ collected as ``Problem`` values, so a run can report all of them at once.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,6 +16,27 @@ import attrs
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_BAD_INPUT = 2
+
+
+_SHOWN_AS_IS = {"\t"}
+
+
+def printable(text: str) -> str:
+    """Text safe to print on one line of a terminal.
+
+    Control and format characters (newlines, escape sequences, carriage
+    returns, bidi overrides) and line separators are written as escapes, so
+    text from a file can neither forge a line of output nor steer the
+    terminal.
+    """
+    if text.isprintable():
+        return text
+    return "".join(
+        ch
+        if ch in _SHOWN_AS_IS or unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp")
+        else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 @attrs.frozen(order=True)
@@ -28,7 +50,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
+        return printable(text)
 
 
 class OkrdeskError(Exception):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from okrdesk import model
+from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Report, Where, suggest
 from okrdesk.targets.schema import Draft, Located, PlanHeader
 from okrdesk.units import UNITS
@@ -102,59 +103,67 @@ def _check_references(draft: Draft, report: Report, known: dict[str, dict[str, W
 def _check_org_tree(draft: Draft, report: Report) -> None:
     parents = {u.value.id: u.value.parent for u in draft.units}
     where = {u.value.id: u.where for u in draft.units}
-    reported: set[str] = set()
+    settled: set[str] = set()
     for start in parents:
         path: list[str] = []
+        on_path: set[str] = set()
         unit: str | None = start
-        while unit is not None and unit in parents and unit not in path:
+        while unit is not None and unit in parents and unit not in settled and unit not in on_path:
             path.append(unit)
+            on_path.add(unit)
             unit = parents[unit]
-        if unit is not None and unit in path:
+        if unit is not None and unit in on_path:
             cycle = path[path.index(unit) :]
-            if reported.isdisjoint(cycle):
-                reported.update(cycle)
-                loop = " → ".join([*cycle, unit])
-                first = min(cycle, key=lambda u: (where[u].file.display, where[u].line))
-                report.problems.append(
-                    where[first].key("parent").problem(f"the org tree has a cycle: {loop}")
-                )
+            loop = " → ".join([*cycle, unit])
+            first = min(cycle, key=lambda u: (where[u].file.display, where[u].line))
+            report.problems.append(
+                where[first].key("parent").problem(f"the org tree has a cycle: {loop}")
+            )
+        settled.update(path)
 
 
-def _below(draft: Draft, owner: str) -> set[str]:
-    """Ids of every unit and person below ``owner`` (not the owner itself)."""
+def _children(draft: Draft) -> dict[str, list[str]]:
+    """Every unit's and person's parent as written, even where the entry has problems."""
     children: dict[str, list[str]] = {}
-    for unit in draft.units:
-        if unit.value.parent is not None:
-            children.setdefault(unit.value.parent, []).append(unit.value.id)
-    for person in draft.people:
-        children.setdefault(person.value.unit, []).append(person.value.id)
+    for unit, parent in draft.written_parents:
+        if parent is not None:
+            children.setdefault(parent, []).append(unit)
+    for person, unit in draft.written_people:
+        children.setdefault(unit, []).append(person)
+    return children
+
+
+def _below(children: dict[str, list[str]], owner: str) -> set[str]:
+    """Ids of every unit and person below ``owner``, never ``owner`` itself."""
     found: set[str] = set()
     todo = list(children.get(owner, ()))
     while todo:
         ident = todo.pop()
-        if ident not in found:
+        if ident not in found and ident != owner:
             found.add(ident)
             todo.extend(children.get(ident, ()))
     return found
 
 
 def _check_members(draft: Draft, report: Report) -> None:
-    people = {p.value.id for p in draft.people}
+    people = {person for person, _ in draft.written_people}
+    children = _children(draft)
     below: dict[str, set[str]] = {}
+    tables: dict[tuple[int, KeyPath], list[str]] = {}
     for entry in draft.member_targets:
+        tables.setdefault((id(entry.where.file), entry.where.path[:-1]), []).append(entry.member)
+    for entry in draft.member_targets:
+        if {entry.owner, entry.member} & draft.broken_ids:
+            continue
         if entry.owner in people:
             report.problems.append(
                 entry.where.problem(f'the owner "{entry.owner}" is a person and has no members')
             )
             continue
-        members = below.setdefault(entry.owner, _below(draft, entry.owner))
-        inside = below.setdefault(entry.member, _below(draft, entry.member))
-        same_table = (
-            m
-            for m in draft.member_targets
-            if m.where.file is entry.where.file and m.where.path[:-1] == entry.where.path[:-1]
-        )
-        counted = sorted(m.member for m in same_table if m.member in inside)
+        members = below.setdefault(entry.owner, _below(children, entry.owner))
+        inside = below.setdefault(entry.member, _below(children, entry.member))
+        same_table = tables[(id(entry.where.file), entry.where.path[:-1])]
+        counted = sorted(m for m in same_table if m in inside)
         if counted:
             report.problems.append(
                 entry.where.problem(
@@ -192,13 +201,16 @@ def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], report: 
             )
     for phase in ordered:
         p = phase.value
-        if p.start < plan.start or p.end > plan.end:
-            report.problems.append(
-                phase.where.problem(
-                    f"phase {p.id} ({p.start} to {p.end}) runs outside the plan "
-                    f"({plan.start} to {plan.end})"
+        for key, date, outside in (
+            ("start", p.start, p.start < plan.start),
+            ("end", p.end, p.end > plan.end),
+        ):
+            if outside:
+                report.problems.append(
+                    phase.where.key(key).problem(
+                        f"phase {p.id} {key}s {date}, outside the plan ({plan.start} to {plan.end})"
+                    )
                 )
-            )
     if ordered and ordered[0].value.start > plan.start:
         first = ordered[0]
         report.problems.append(

@@ -134,7 +134,7 @@ def load_plan(
             draft.incomplete.add("files")
         else:
             read_file(source, draft, report)
-    if files and not draft.plans and not report.problems:
+    if files and not draft.plans and "files" not in draft.incomplete:
         report.problems.append(
             Problem(shown, 0, "plan", "missing; one target file needs a [plan] table")
         )

@@ -95,6 +95,22 @@ def describe(value: object) -> str:
     return type(value).__name__
 
 
+MAX_MAGNITUDE = Decimal("1e15")
+"""No figure in a plan comes near this in any unit; larger is a typo or an attack."""
+
+
+def plain_number(raw: object) -> tuple[Decimal | None, str]:
+    """A TOML value as a finite Decimal of sane size, or None and why not."""
+    if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
+        return None, f"expected a number, got {describe(raw)}"
+    number = Decimal(raw)
+    if not number.is_finite():
+        return None, f"expected a finite number, got {raw}"
+    if abs(number) >= MAX_MAGNITUDE:
+        return None, f"{number:.3g} is too large for any figure in a plan"
+    return number, ""
+
+
 def suggest(word: str, choices: Collection[str]) -> str:
     """' (did you mean "x"?)' when a close match exists, else ''."""
     close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
@@ -151,10 +167,9 @@ class Table:
         value = self._get(key, (int, Decimal), "a number")
         if value is None:
             return None
-        number = Decimal(value)
-        if not number.is_finite():
-            self.fail(self.where.key(key), f"expected a finite number, got {value}")
-            return None
+        number, why = plain_number(value)
+        if number is None:
+            self.fail(self.where.key(key), why)
         return number
 
     def integer(self, key: str) -> int | None:
@@ -201,7 +216,8 @@ class Table:
 
     def tables(self, key: str) -> Iterator[tuple[Where, dict[str, Any]]]:
         """The items of an array of tables, each with its location."""
-        value: list[Any] | None = self._get(key, (list,), f"an array of tables ([[{key}]])")
+        dotted = ".".join([p for p in self.where.path if isinstance(p, str)] + [key])
+        value: list[Any] | None = self._get(key, (list,), f"an array of tables ([[{dotted}]])")
         for index, item in enumerate(value or ()):
             where = self.where.key(key).item(index, _id_of(item))
             if isinstance(item, dict):

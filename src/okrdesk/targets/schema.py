@@ -16,7 +16,7 @@ import attrs
 
 from okrdesk import model
 from okrdesk.periods import Grain, parse_period
-from okrdesk.targets.reader import Report, SourceFile, Table, Where
+from okrdesk.targets.reader import Report, SourceFile, Table, Where, describe, plain_number
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 
 T = TypeVar("T")
@@ -111,6 +111,12 @@ class Draft:
     member_targets: list[MemberTarget] = attrs.Factory(list)
     metric_uses: list[MetricUse] = attrs.Factory(list)
     calendars: list[Located[tuple[model.CalendarPoint, ...]]] = attrs.Factory(list)
+    written_people: list[tuple[str, str]] = attrs.Factory(list)
+    """(person, unit) as written, even for people whose entry has problems."""
+    broken_ids: set[str] = attrs.Factory(set)
+    """Units and people whose own entry has problems: what is below them is unknown."""
+    written_parents: list[tuple[str, str | None]] = attrs.Factory(list)
+    """(unit, parent) as written, even for units whose entry has problems."""
     written_ids: set[tuple[str, str]] = attrs.Factory(set)
     """(kind, id) of everything written, even where it had problems: a reference to
     a broken key result is not also reported as a reference to a missing one."""
@@ -190,7 +196,12 @@ def _read_unit(where: Where, data: dict[str, Any], draft: Draft, report: Report)
     t = Table(where, data, report, UNIT_KEYS, required=("id", "name", "level"))
     unit_id, name, level = t.text("id"), t.text("name"), t.text("level")
     parent, lead = t.text("parent"), t.text("lead")
+    if unit_id is not None:
+        draft.written_ids.add(("unit", unit_id))
+        draft.written_parents.append((unit_id, parent))
     if unit_id is None or name is None or level is None or not t.ok:
+        if unit_id is not None:
+            draft.broken_ids.add(unit_id)
         return
     if parent is not None:
         draft.references.append(Reference(where.key("parent"), parent, ("unit",)))
@@ -202,7 +213,13 @@ def _read_unit(where: Where, data: dict[str, Any], draft: Draft, report: Report)
 def _read_person(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
     t = Table(where, data, report, PERSON_KEYS, required=("id", "name", "unit"))
     person_id, name, unit, role = t.text("id"), t.text("name"), t.text("unit"), t.text("role")
+    if person_id is not None:
+        draft.written_ids.add(("person", person_id))
+        if unit is not None:
+            draft.written_people.append((person_id, unit))
     if person_id is None or name is None or unit is None or not t.ok:
+        if person_id is not None:
+            draft.broken_ids.add(person_id)
         return
     draft.references.append(Reference(where.key("unit"), unit, ("unit",)))
     draft.people.append(Located(where, model.Person(person_id, name, unit, role or "cm")))
@@ -228,13 +245,14 @@ def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
     for phase, raw in data.items():
         at = where.key(phase)
         draft.references.append(Reference(at, phase, ("phase",)))
-        if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
-            t.fail(at, f"expected a fraction between 0 and 1, got {raw!r}")
-        elif not 0 <= raw <= 1:
-            hint = f" (write {Decimal(raw) / 100} for {raw}%)" if 2 <= raw <= 100 else ""
-            t.fail(at, f"must be a fraction between 0 and 1, got {raw}{hint}")
+        number, why = plain_number(raw)
+        if number is None:
+            t.fail(at, f"expected a fraction between 0 and 1; {why}")
+        elif not 0 <= number <= 1:
+            hint = f" (write {number / 100} for {number}%)" if 2 <= number <= 100 else ""
+            t.fail(at, f"must be a fraction between 0 and 1, got {number}{hint}")
         else:
-            milestones.append(model.Milestone(phase, Decimal(raw)))
+            milestones.append(model.Milestone(phase, number))
     return tuple(milestones)
 
 
@@ -338,10 +356,11 @@ def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
         except ValueError as error:
             t.fail(at, str(error))
             continue
-        if isinstance(raw, bool) or not isinstance(raw, int | Decimal) or not 0 <= raw <= 1:
-            t.fail(at, f"expected a fraction between 0 and 1, got {raw!r}")
+        number, _ = plain_number(raw)
+        if number is None or not 0 <= number <= 1:
+            t.fail(at, f"expected a fraction between 0 and 1, got {_shown(raw)}")
             continue
-        points.append(model.CalendarPoint(period_id, period.end, Decimal(raw)))
+        points.append(model.CalendarPoint(period_id, period.end, number))
     ordered = sorted(points, key=lambda p: p.end)
     for earlier, later in pairwise(ordered):
         if later.fraction < earlier.fraction:
@@ -354,6 +373,12 @@ def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
     return tuple(ordered)
 
 
+def _shown(raw: object) -> str:
+    return (
+        str(raw) if isinstance(raw, int | Decimal) and not isinstance(raw, bool) else describe(raw)
+    )
+
+
 def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Decimal]:
     found = t.table("members")
     if found is None:
@@ -362,13 +387,14 @@ def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Deci
     targets: dict[str, Decimal] = {}
     for member, raw in data.items():
         at = where.key(member)
-        if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
-            t.fail(at, f"expected a number (the member's target), got {raw!r}")
+        number, why = plain_number(raw)
+        if number is None:
+            t.fail(at, f"{why} (the member's target)")
             continue
-        if raw < 0:
-            t.fail(at, f"must not be negative, got {raw}")
+        if number < 0:
+            t.fail(at, f"must not be negative, got {number}")
             continue
-        targets[member] = Decimal(raw)
+        targets[member] = number
         if owner is not None:
             draft.member_targets.append(MemberTarget(at, member, owner))
     return targets
@@ -473,9 +499,11 @@ def _linked_key_results(t: Table, draft: Draft) -> dict[str, Decimal] | None:
         ids = t.strings("key_results")
         if ids is None:
             return None
+        seen: set[str] = set()
         for index, kr in enumerate(ids):
-            if kr in ids[:index]:
+            if kr in seen:
                 t.fail(at.item(index, None), f'"{kr}" is listed twice')
+            seen.add(kr)
             draft.references.append(Reference(at.item(index, None), kr, ("key_result",)))
         unique = list(dict.fromkeys(ids))
         return {kr: Decimal(1) / len(unique) for kr in unique}
@@ -490,10 +518,11 @@ def _linked_key_results(t: Table, draft: Draft) -> dict[str, Decimal] | None:
                     f'write the key result id in quotes: "{kr}.{next(iter(weight))}" = ...',
                 )
                 continue
-            if isinstance(weight, bool) or not isinstance(weight, int | Decimal) or weight <= 0:
-                t.fail(at.key(kr), f"expected a weight greater than 0, got {weight!r}")
+            number, _ = plain_number(weight)
+            if number is None or number <= 0:
+                t.fail(at.key(kr), f"expected a weight greater than 0, got {_shown(weight)}")
             else:
-                links[kr] = Decimal(weight)
+                links[kr] = number
         total = sum(links.values(), Decimal(0))
         return {kr: w / total for kr, w in links.items()} if links else {}
     t.fail(at, "expected an array of key result ids or a table of id = weight")
