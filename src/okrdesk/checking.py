@@ -19,6 +19,7 @@ from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.pace import Status
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.targets import owner_of
+from okrdesk.model import Plan
 from okrdesk.periods import Grain
 from okrdesk.session import Session
 from okrdesk.store import Store
@@ -58,7 +59,7 @@ def findings(session: Session, as_of: dt.date | None) -> list[Finding]:
                 found.append(Finding("off_track", f"{kr.id} {kr.title}: {_behind(result.pace)}"))
             elif result.status is Status.BREACHED:
                 found.append(Finding("breached", f"{kr.id} {kr.title}: the limit is breached"))
-        found += _sources(plan, store, day)
+        found += source_findings(plan, store, day)
         runs = store.runs()
     if runs and runs[-1].errors:
         found += [
@@ -71,7 +72,8 @@ def _behind(pace: float | None) -> str:
     return "off track" if pace is None else f"off track, at {pace:.0%} of the pace due"
 
 
-def _sources(plan, store: Store, day: dt.date) -> list[Finding]:  # type: ignore[no-untyped-def]
+def source_findings(plan: Plan, store: Store, day: dt.date) -> list[Finding]:
+    """Metrics with no numbers or stale ones, and check-ins missing or old."""
     found = []
     for grain, metrics in metrics_by_grain(plan).items():
         periods = plan_periods(plan, day, grain)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import attrs
 from okrdesk.model import Person, Plan
 
 from brokerage_helpers import collect
@@ -33,3 +34,21 @@ def test_no_demo_data_without_anyone_serving_clients(tmp_path: Path) -> None:
     plan = Plan("p", "Plan", 2026, dt.date(2026, 1, 1), dt.date(2026, 12, 31), "b")
     assert plugin.okrdesk_demo_data(plan=plan, workspace=tmp_path, through=plan.end) is None
     assert not any(tmp_path.iterdir())
+
+
+def test_the_demo_book_is_sized_to_the_plans_net_new_aum_target() -> None:
+    from decimal import Decimal
+
+    from okrdesk.model import KeyResult, Objective
+    from okrdesk.units import UNITS
+
+    from okrdesk_brokerage.demo import _book_size
+
+    target = KeyResult(
+        "O1.KR1", "O1", "净新增", UNITS["亿元"], Decimal(4_500_000_000), metric="net_new_aum"
+    )
+    objective = Objective("O1", "AUM", "branch", key_results=(target,))
+    plan = attrs.evolve(PLAN, objectives=(objective,))
+    # 45亿 a year: a book of 11 × 45亿 = 495亿, at most 600 clients a CM.
+    assert _book_size(plan, 14) == {"total_assets": 49_500_000_000.0, "clients_per_cm": 600}
+    assert _book_size(PLAN, 14) == {}

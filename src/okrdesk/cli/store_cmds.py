@@ -212,4 +212,48 @@ def check(as_of: dt.datetime | None) -> None:
     click.echo("All clear.")
 
 
-COMMANDS = (collect, checkin, spend, explain, export, check)
+@click.command()
+@click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
+@click.option("--week", help="An ISO week such as 2026-W47: the report as of its Sunday.")
+@click.option("--unit", help="The unit or person to report on (default: the plan's unit).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "md", "html", "json"]), default="text",
+    show_default=True, help="text for the terminal, md to paste, html with charts, json for tools.",
+)  # fmt: skip
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+    help="The report's language and number style (万/亿 or thousands separators).",
+)  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option(
+    "--templates", type=click.Path(file_okay=False, path_type=Path),
+    help="A folder of templates overriding report.md.j2 / report.html.j2 by name.",
+)  # fmt: skip
+@workspace_option
+def report(
+    as_of: dt.datetime | None,
+    week: str | None,
+    unit: str | None,
+    fmt: str,
+    lang: str,
+    out: Path | None,
+    templates: Path | None,
+) -> None:
+    """The weekly progress report for a unit: objectives, members, budget, alerts.
+
+    Each key result with its actual, target, attainment, what is due by now,
+    status, change since last week, forecast and trend; the members below
+    the unit ranked; the budget with tripped breakers first; and everything
+    that needs attention. Text on a terminal by default.
+    """
+    from okrdesk.reporting import make_report, write_report
+    from okrdesk.session import open_session
+
+    session = open_session(workspace_path())
+    built = make_report(session, unit, _day(as_of), week, lang)
+    write_report(session, built, fmt, out, templates)
+    if out is not None:
+        click.echo(f"Wrote {out}.", err=True)
+
+
+COMMANDS = (collect, checkin, spend, explain, export, check, report)

@@ -1,0 +1,200 @@
+"""The report on a terminal, with rich: aligned tables, colour only where it helps.
+
+rich measures Chinese characters by display width, wraps to the terminal's
+width, uses colour only on a terminal and never with NO_COLOR set.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from okrdesk.report.format import change, sparkline, value
+from okrdesk.report.labels import STATUS_STYLE, label, status
+from okrdesk.report.model import Report, ReportKeyResult
+from okrdesk.report.numbers import money, percent, ratio
+
+
+def _header(report: Report, lang: str) -> Text:
+    t = Text()
+    t.append(f"{report.plan.name}\n", style="bold")
+    t.append(f"{report.unit.name} ({report.unit.id}, {report.unit.level})  ")
+    t.append(f"{label(lang, 'as_of')} {report.as_of} ({report.week})")
+    if report.phase:
+        p = report.phase
+        t.append(f"\n{label(lang, 'phase')} {p.id} {p.name}: {p.start} – {p.end}, ")
+        t.append(label(lang, "days_left", n=p.days_left))
+    t.append(f"\n{label(lang, 'score')} ")
+    t.append(percent(report.score), style="bold")
+    return t
+
+
+def _breakers(report: Report, lang: str) -> Panel | None:
+    tripped = [line for line in report.budget.lines if line.breaker.tripped]
+    if not tripped:
+        return None
+    body = Text("\n".join(f"• {line.breaker.message}" for line in tripped))
+    return Panel(body, title=f"⚠ {label(lang, 'breaker_tripped')}", style="bold red")
+
+
+# Columns a narrow terminal gives up first; numbers themselves are never cut.
+_OPTIONAL = (("trend", 120), ("forecast", 100), ("change", 90), ("expected", 72))
+
+
+def _kr_columns(width: int) -> list[str]:
+    dropped = {name for name, needs in _OPTIONAL if width < needs}
+    columns = [
+        "actual",
+        "target",
+        "attainment",
+        "expected",
+        "status",
+        "change",
+        "forecast",
+        "trend",
+    ]
+    return [c for c in columns if c not in dropped]
+
+
+def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
+    if column == "actual":
+        return value(kr, kr.actual, lang)
+    if column == "target":
+        return value(kr, kr.target, lang)
+    if column == "attainment":
+        return percent(kr.attainment)
+    if column == "expected":
+        return value(kr, kr.expected, lang)
+    if column == "status":
+        return Text(status(lang, kr.status), style=STATUS_STYLE.get(kr.status, ""))
+    if column == "change":
+        return change(kr, lang)
+    if column == "forecast":
+        if kr.forecast is not None:
+            return value(kr, kr.forecast, lang)
+        return label(lang, "not_enough") if kr.forecast_note else "—"
+    return sparkline(kr)
+
+
+def _objectives(report: Report, lang: str, width: int) -> list[Table]:
+    columns = _kr_columns(width)
+    tables = []
+    for objective in report.objectives:
+        title = (
+            f"{objective.id} {objective.title}  {label(lang, 'score')} {percent(objective.score)}"
+        )
+        table = Table(title=title, title_justify="left", show_lines=False)
+        table.add_column(label(lang, "key_result"), overflow="fold", ratio=1, min_width=8)
+        for column in columns:
+            right = column not in ("status", "trend")
+            table.add_column(
+                label(lang, column), justify="right" if right else "left", no_wrap=True
+            )
+        for kr in objective.key_results:
+            table.add_row(f"{kr.id} {kr.title}", *(_kr_cell(kr, c, lang) for c in columns))
+        tables.append(table)
+    return tables
+
+
+def _members(report: Report, lang: str) -> Table | None:
+    if not report.members:
+        return None
+    table = Table(title=label(lang, "members"), title_justify="left")
+    table.add_column(label(lang, "rank"), justify="right")
+    table.add_column(label(lang, "member"), overflow="fold")
+    table.add_column(label(lang, "score"), justify="right", no_wrap=True)
+    table.add_column(label(lang, "off_track"), justify="right", no_wrap=True)
+    for m in report.members:
+        style = "bold red" if m.off_track else ""
+        mark = " ⚑" if m.off_track else ""
+        table.add_row(str(m.rank), Text(f"{m.name} ({m.id}){mark}", style=style),
+                      percent(m.score), str(m.off_track))  # fmt: skip
+    return table
+
+
+def _scores(report: Report, lang: str) -> Table | None:
+    if not report.scores:
+        return None
+    table = Table(title=label(lang, "scores"), title_justify="left")
+    for key in ("member", "policy", "period"):
+        table.add_column(label(lang, key), overflow="fold")
+    table.add_column(label(lang, "score"), justify="right")
+    for s in report.scores:
+        capped = " ↓" if s.score < s.raw else (" ↑" if s.score > s.raw else "")
+        table.add_row(f"{s.name} ({s.person})", s.policy, s.period, percent(s.score) + capped)
+    return table
+
+
+def _budget(report: Report, lang: str) -> Table | None:
+    budget = report.budget
+    if not budget.lines:
+        return None
+    table = Table(title=label(lang, "budget"), title_justify="left", show_footer=True)
+    total = budget.total
+    table.add_column(label(lang, "line"), footer=label(lang, "total"), overflow="fold")
+    table.add_column(
+        label(lang, "amount"),
+        justify="right",
+        footer=money(total.declared if total.declared is not None else total.amount, lang),
+    )
+    table.add_column(label(lang, "spent"), justify="right", footer=money(total.spent, lang))
+    table.add_column(label(lang, "left"), justify="right", footer=money(total.left, lang))
+    table.add_column(label(lang, "roi"), justify="right", footer=ratio(total.roi))
+    table.add_column(label(lang, "cost_per_result"), justify="right")
+    table.add_column(label(lang, "signed_by"), overflow="fold")  # fmt: skip
+    for line in budget.lines:
+        style = "bold red" if line.breaker.tripped else ""
+        name = f"{'⚠ ' if line.breaker.tripped else ''}{line.id} {line.name}"
+        costs = ", ".join(f"{kr}: {money(c, lang)}" for kr, c in line.cost_per_result.items())
+        signers = ", ".join(line.signed_by)
+        if line.overrides:
+            reasons = "; ".join(o.reason for o in line.overrides)
+            signers += f" [{label(lang, 'override')}: {reasons}]"
+        amounts = (money(line.amount, lang), money(line.spent, lang), money(line.left, lang))
+        table.add_row(Text(name, style=style), *amounts, ratio(line.roi), costs or "—",
+                      signers or "—")  # fmt: skip
+    return table
+
+
+def _budget_summary(report: Report, lang: str) -> Text | None:
+    total = report.budget.total
+    parts = []
+    if total.expected_roi is not None:
+        parts.append(f"{label(lang, 'expected_roi')} {ratio(total.expected_roi)}")
+    if total.attributed_revenue is not None:
+        parts.append(f"{label(lang, 'revenue')} {money(total.attributed_revenue, lang)}")
+    if total.expense_ratio is not None:
+        limit = f" (≤ {percent(total.expense_ratio_max, 0)})" if total.expense_ratio_max else ""
+        parts.append(f"{label(lang, 'expense_ratio')} {percent(total.expense_ratio)}{limit}")
+    return Text("  ".join(parts)) if parts else None
+
+
+def _alerts(report: Report, lang: str) -> Text:
+    t = Text(f"{label(lang, 'alerts')}\n", style="bold")
+    if not report.alerts:
+        t.append(label(lang, "no_alerts"))
+        return t
+    styles = {"error": "bold red", "warning": "yellow", "info": ""}
+    for alert in report.alerts:
+        t.append(f"{alert.level.upper():<8}", style=styles.get(alert.level, ""))
+        t.append(f"{alert.message}\n")
+    return t
+
+
+def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
+    """Print the report to ``file``, a terminal or not."""
+    console = Console(file=file, width=width, emoji=False, highlight=False, soft_wrap=False)
+    lang = report.lang
+    parts: list[object] = [_header(report, lang)]
+    parts += [p for p in (_breakers(report, lang),) if p is not None]
+    parts += _objectives(report, lang, console.width)
+    parts += [p for p in (_members(report, lang), _scores(report, lang), _budget(report, lang),
+                          _budget_summary(report, lang)) if p is not None]  # fmt: skip
+    parts.append(_alerts(report, lang))
+    for part in parts:
+        console.print(part)
+        console.print()
