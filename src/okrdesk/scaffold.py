@@ -59,10 +59,12 @@ def _prepare_demo_folder(root: Path) -> None:
 def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
     """Build the demo workspace in ``root``; return what to tell the user."""
     from okrdesk.collecting import run_collect
+    from okrdesk.demo_history import write_history
     from okrdesk.errors import display_path
     from okrdesk.plugins.manager import PluginHost, describe_error
     from okrdesk.resources import shipped
     from okrdesk.session import open_session
+    from okrdesk.store import Store
     from okrdesk.summary import plan_summary
     from okrdesk.targets.load import load_plan_or_fail
 
@@ -95,6 +97,9 @@ def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
         f"{len(summary.periods)} periods into {display_path(session.workspace.database, root)}."
     )
     lines.extend(f"error: {error}" for error in summary.errors)
+    with Store.open(session.workspace.database) as store:
+        checkins, entries = write_history(session.plan, store, through)
+    lines.append(f"Recorded {checkins} demo check-ins and {entries} spend entries.")
     return lines
 
 
