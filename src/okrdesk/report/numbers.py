@@ -46,10 +46,15 @@ def in_unit(unit: UnitOfMeasure, base: float | None, lang: str, with_unit: bool 
         symbol = "pct" if unit.symbol in ("pct", "百分点") and lang == "en" else unit.symbol
         symbol = "%" if symbol in ("percent", "ratio", "fraction") else symbol
         return f"{text}{symbol}" if with_unit else text
+    if lang == "en" and unit.dimension is Dimension.MONEY and unit.factor > 1:
+        # Written in 万元 or 亿元: shown in millions of yuan, the unit English readers use.
+        return f"CNY {number(float(base) / 1e6)}m" if with_unit else number(float(base) / 1e6)
     text = number(value)
     if not with_unit:
         return text
     if lang == "en":
+        if unit.dimension is Dimension.COUNT:
+            return text
         label = _EN_UNITS.get(unit.symbol, unit.symbol)
         return f"{text} {label}".strip()
     return f"{text}{unit.symbol}"

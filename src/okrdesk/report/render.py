@@ -7,6 +7,7 @@ the workspace's own ``templates/``, then the ones shipped with okrdesk.
 from __future__ import annotations
 
 import re
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -84,8 +85,19 @@ def render(
             template = env.get_template(TEMPLATE_OF[fmt_name])
             out.write(template.render(r=report, lang=report.lang, start=plan_start, end=plan_end))
         except jinja2.TemplateError as error:
-            where = getattr(error, "filename", None) or TEMPLATE_OF[fmt_name]
-            line = getattr(error, "lineno", None)
+            where, line = _template_position(error, TEMPLATE_OF[fmt_name])
             raise BadInput(
                 f"{where}{f':{line}' if line else ''}: template error: {error}"
             ) from None
+
+
+def _template_position(error: jinja2.TemplateError, name: str) -> tuple[str, int | None]:
+    """Which template file and line went wrong; jinja puts template lines in tracebacks."""
+    filename = getattr(error, "filename", None)
+    line = getattr(error, "lineno", None)
+    if line is None:
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if frame.filename.endswith(name):
+                filename, line = frame.filename, frame.lineno
+                break
+    return filename or name, line

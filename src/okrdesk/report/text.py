@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
@@ -15,7 +16,7 @@ from rich.text import Text
 
 from okrdesk.report.format import change, sparkline, value
 from okrdesk.report.labels import STATUS_STYLE, label, status
-from okrdesk.report.model import Report, ReportKeyResult
+from okrdesk.report.model import Report, ReportKeyResult, ReportObjective
 from okrdesk.report.numbers import money, percent, ratio
 
 
@@ -41,23 +42,19 @@ def _breakers(report: Report, lang: str) -> Panel | None:
     return Panel(body, title=f"⚠ {label(lang, 'breaker_tripped')}", style="bold red")
 
 
-# Columns a narrow terminal gives up first; numbers themselves are never cut.
-_OPTIONAL = (("trend", 120), ("forecast", 100), ("change", 90), ("expected", 72))
-
-
-def _kr_columns(width: int) -> list[str]:
-    dropped = {name for name, needs in _OPTIONAL if width < needs}
-    columns = [
-        "actual",
-        "target",
-        "attainment",
-        "expected",
-        "status",
-        "change",
-        "forecast",
-        "trend",
-    ]
-    return [c for c in columns if c not in dropped]
+# Columns a narrow terminal gives up first, in order; numbers themselves are never cut.
+_ALL_COLUMNS = (
+    "actual",
+    "target",
+    "attainment",
+    "expected",
+    "status",
+    "change",
+    "forecast",
+    "trend",
+)
+_GIVE_UP = ("trend", "forecast", "change", "expected", "attainment")
+_TITLE_MIN = 12
 
 
 def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
@@ -80,23 +77,38 @@ def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
     return sparkline(kr)
 
 
-def _objectives(report: Report, lang: str, width: int) -> list[Table]:
-    columns = _kr_columns(width)
+def _kr_table(objective: ReportObjective, columns: list[str], lang: str) -> Table:
+    title = f"{objective.id} {objective.title}  {label(lang, 'score')} {percent(objective.score)}"
+    table = Table(title=title, title_justify="left")
+    table.add_column(label(lang, "key_result"), overflow="fold", min_width=_TITLE_MIN)
+    for column in columns:
+        right = column not in ("status", "trend")
+        table.add_column(label(lang, column), justify="right" if right else "left", no_wrap=True)
+    for kr in objective.key_results:
+        table.add_row(f"{kr.id} {kr.title}", *(_kr_cell(kr, c, lang) for c in columns))
+    return table
+
+
+def _needed(objective: ReportObjective, columns: list[str], lang: str) -> int:
+    """The narrowest this table can be with every number whole: cells, padding, borders."""
+    width = 1 + _TITLE_MIN + 3
+    for column in columns:
+        cells = [_kr_cell(kr, column, lang) for kr in objective.key_results]
+        texts = [c.plain if isinstance(c, Text) else c for c in cells]
+        width += max(cell_len(t) for t in [label(lang, column), *texts]) + 3
+    return width
+
+
+def _objectives(report: Report, lang: str, console: Console) -> list[Table]:
+    """One table per objective, with as many columns as the terminal has room for."""
     tables = []
     for objective in report.objectives:
-        title = (
-            f"{objective.id} {objective.title}  {label(lang, 'score')} {percent(objective.score)}"
-        )
-        table = Table(title=title, title_justify="left", show_lines=False)
-        table.add_column(label(lang, "key_result"), overflow="fold", ratio=1, min_width=8)
-        for column in columns:
-            right = column not in ("status", "trend")
-            table.add_column(
-                label(lang, column), justify="right" if right else "left", no_wrap=True
-            )
-        for kr in objective.key_results:
-            table.add_row(f"{kr.id} {kr.title}", *(_kr_cell(kr, c, lang) for c in columns))
-        tables.append(table)
+        columns = list(_ALL_COLUMNS)
+        for column in _GIVE_UP:
+            if _needed(objective, columns, lang) <= console.width:
+                break
+            columns.remove(column)
+        tables.append(_kr_table(objective, columns, lang))
     return tables
 
 
@@ -191,7 +203,7 @@ def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
     lang = report.lang
     parts: list[object] = [_header(report, lang)]
     parts += [p for p in (_breakers(report, lang),) if p is not None]
-    parts += _objectives(report, lang, console.width)
+    parts += _objectives(report, lang, console)
     parts += [p for p in (_members(report, lang), _scores(report, lang), _budget(report, lang),
                           _budget_summary(report, lang)) if p is not None]  # fmt: skip
     parts.append(_alerts(report, lang))

@@ -1,0 +1,213 @@
+"""The weekly report: snapshots of the demo, layout on narrow terminals, escaping, JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from rich.cells import cell_len
+
+from okrdesk.cli import cli
+from sample_workspace import ORG, WriteWorkspace
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+AS_OF = "2026-11-20"
+UPDATE = os.environ.get("OKRDESK_UPDATE_SNAPSHOTS") == "1"
+
+
+def okrdesk(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage", "COLUMNS": "100", **(env or {})}
+    full.pop("FORCE_COLOR", None) if "FORCE_COLOR" not in (env or {}) else None
+    return subprocess.run(
+        [sys.executable, "-m", "okrdesk", *args], capture_output=True, text=True, env=full
+    )
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("report") / "demo"
+    done = okrdesk("demo", str(root), "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def normalised(text: str) -> str:
+    return re.sub(r"okrdesk \d+\.\d+\.\d+", "okrdesk VERSION", text)
+
+
+def check_snapshot(name: str, text: str) -> None:
+    path = SNAPSHOTS / name
+    if UPDATE or not path.exists():
+        path.write_text(normalised(text), encoding="utf-8")
+        if not UPDATE:
+            pytest.fail(f"wrote a new snapshot {path.name}; check it and run again")
+    assert normalised(text) == path.read_text(encoding="utf-8"), (
+        f"{name} changed; if that is intended, run with OKRDESK_UPDATE_SNAPSHOTS=1"
+    )
+
+
+@pytest.mark.parametrize(
+    ("fmt", "lang", "name"),
+    [("text", "zh", "demo.txt"), ("md", "zh", "demo.md"), ("json", "zh", "demo.json"),
+     ("text", "en", "demo.en.txt")],
+)  # fmt: skip
+def test_the_demo_report_matches_its_snapshot(demo: Path, fmt: str, lang: str, name: str) -> None:
+    done = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", fmt, "--lang", lang)
+    assert done.returncode == 0, done.stderr
+    check_snapshot(name, done.stdout)
+
+
+def test_the_json_follows_the_documented_schema(demo: Path) -> None:
+    data = json.loads(
+        okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json").stdout
+    )
+    assert data["schema"] == "okrdesk.report/1"
+    assert set(data) >= {
+        "plan",
+        "unit",
+        "as_of",
+        "phase",
+        "objectives",
+        "members",
+        "budget",
+        "alerts",
+    }
+    assert data["plan"]["id"] == "szft-2026" and data["unit"]["level"] == "branch"
+    assert data["phase"] == {
+        "id": "Q4", "name": "收官", "start": "2026-10-01", "end": "2026-12-31", "days_left": 41,
+    }  # fmt: skip
+    kr = data["objectives"][0]["key_results"][0]
+    assert set(kr) >= {
+        "id", "metric", "unit", "direction", "baseline", "target", "actual", "attainment",
+        "expected", "status", "forecast", "weight",
+    }  # fmt: skip
+    line = data["budget"]["lines"][0]
+    assert set(line) >= {"id", "name", "amount", "spent", "roi", "breaker"}
+    assert line["breaker"]["tripped"] is True  # tripped lines come first
+    assert round(data["budget"]["total"]["expected_roi"], 1) == 11.1
+    assert {a["level"] for a in data["alerts"]} <= {"error", "warning", "info"}
+    # Attainment is a fraction: actual / target.
+    for objective in data["objectives"]:
+        for result in objective["key_results"]:
+            if result["attainment"] is not None and result["direction"] == "at_least":
+                assert result["attainment"] == pytest.approx(result["actual"] / result["target"])
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color(demo: Path) -> None:
+    args = ("report", "-w", str(demo), "--as-of", AS_OF)
+    assert "\x1b[" not in okrdesk(*args).stdout  # piped: plain text
+    forced = okrdesk(*args, env={"FORCE_COLOR": "1"}).stdout
+    assert re.search(r"\x1b\[[0-9;]*3[1-7]m", forced)  # a terminal: colour
+    muted = okrdesk(*args, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout
+    assert not re.search(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;)", muted)
+
+
+# ------------------------------------------------ layout with Chinese names
+
+
+WIDE_NAMES = ORG.replace('name = "王芳"', 'name = "欧阳娜娜·司马相如"').replace(
+    'name = "财富管理一部"', 'name = "财富管理一部(深圳福田中心区高净值客户服务团队)"'
+)
+
+
+@pytest.mark.parametrize("width", [60, 80, 100, 140])
+def test_text_tables_keep_their_shape_at_any_width(
+    write_workspace: WriteWorkspace, width: int
+) -> None:
+    root = write_workspace({"org.toml": WIDE_NAMES})
+    CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    result = CliRunner().invoke(
+        cli, ["report", "--as-of", "2026-03-15", "--unit", "team-a", "-w", str(root)],
+        env={"COLUMNS": str(width)},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert max(cell_len(line) for line in lines) <= width
+    # Every row of a table is exactly as wide as its borders.
+    for block in _tables(lines):
+        assert len({cell_len(line) for line in block}) == 1, "\n".join(block)
+    assert "欧阳娜娜·司马相如" in result.output.replace("\n", "").replace("│", "").replace(" ", "")
+
+
+def _tables(lines: list[str]) -> list[list[str]]:
+    blocks, current = [], []
+    for line in lines:
+        if line and line[0] in "┏┃┡│├└":
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    return blocks + ([current] if current else [])
+
+
+# ------------------------------------------------ templates and escaping
+
+
+def test_a_workspace_template_overrides_the_shipped_one(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    (root / "templates").mkdir()
+    (root / "templates" / "report.md.j2").write_text("Custom {{ r.unit.name }} {{ r.as_of }}\n")
+    CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    result = CliRunner().invoke(
+        cli, ["report", "--as-of", "2026-03-15", "--format", "md", "-w", str(root)]
+    )
+    assert result.output.startswith("Custom 福田营业部 2026-03-15")
+
+
+def test_a_broken_template_is_a_clear_error(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace()
+    extra = tmp_path / "mine"
+    extra.mkdir()
+    (extra / "report.html.j2").write_text("{{ r.nothing_here }}\n")
+    CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    result = CliRunner().invoke(
+        cli, ["report", "--format", "html", "--templates", str(extra), "--as-of", "2026-03-15",
+              "-w", str(root)],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "report.html.j2:1: template error" in result.output
+
+
+HOSTILE = "<script>alert(1)</script>"
+
+
+def hostile_workspace(write_workspace: WriteWorkspace) -> Path:
+    from sample_workspace import OKRS
+
+    org = ORG.replace('name = "王芳"', f'name = "{HOSTILE}"')
+    okrs = OKRS.replace('title = "直营 AUM 净增"', f'title = "{HOSTILE} | **x** [a](b)"')
+    root = write_workspace({"org.toml": org, "okrs.toml": okrs})
+    CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    return root
+
+
+def test_markdown_escapes_user_text(write_workspace: WriteWorkspace) -> None:
+    root = hostile_workspace(write_workspace)
+    md = (
+        CliRunner()
+        .invoke(cli, ["report", "--as-of", "2026-03-15", "--format", "md", "-w", str(root)])
+        .output
+    )
+    assert "<script>" not in md
+    assert r"\<script\>alert\(1\)\</script\> \| \*\*x\*\* \[a\]\(b\)" in md
+
+
+def test_the_report_is_written_to_a_file(write_workspace: WriteWorkspace, tmp_path: Path) -> None:
+    root = hostile_workspace(write_workspace)
+    out = tmp_path / "week.html"
+    result = CliRunner().invoke(
+        cli, ["report", "--as-of", "2026-03-15", "--format", "html", "--out", str(out),
+              "-w", str(root)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    html = out.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<script" not in html
