@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner, Result
 
@@ -100,6 +101,37 @@ def _result_at(fraction: float):  # type: ignore[no-untyped-def]
         kr, "b", Figure(100 * fraction), TargetAt(100.0, "declared"), 0.5, 50.0,
         Status.ON_TRACK, fraction, Forecast(None),
     )  # fmt: skip
+
+
+def test_the_worked_example_in_docs_budgets(tmp_path: Path) -> None:
+    from okrdesk.engine.progress import KeyResultProgress
+
+    plan = load_plan(ROOT, targets=ROOT / "targets").plan
+    assert plan is not None
+    events = next(line for line in plan.budget.lines if line.id == "events")
+    assert events.amount == Decimal(3_800_000)
+
+    def at(kr_id: str, actual: float) -> KeyResultProgress:
+        kr = plan.key_results_by_id[kr_id]
+        progress = _result_at(0)
+        return attrs.evolve(
+            progress, key_result=kr, actual=attrs.evolve(progress.actual, value=actual),
+            target=attrs.evolve(progress.target, value=float(kr.target or 0)),
+        )  # fmt: skip
+
+    results = {"O1.KR1": at("O1.KR1", 150), "O1.KR2": at("O1.KR2", 6e8),
+               "C1.KR1": at("C1.KR1", 18e8)}  # fmt: skip
+    fine, progress = judge_line(events, Decimal(1_850_000), results, 0.0, plan.budget.threshold)
+    assert progress == pytest.approx((2 * 150 / 360 + 0.4 + 0.4) / 4)  # 40.8%
+    assert not fine.tripped
+    refused, _ = judge_line(events, Decimal(2_000_000), results, 0.0, plan.budget.threshold)
+    assert refused.tripped
+    assert refused.message == (
+        "events (客户沙龙、高峰论坛、路演) has spent 53% of its amount while its results allow "
+        "41%: 12% ahead, more than the 10% allowed"
+    )
+    overspent, _ = judge_line(events, Decimal(4_200_000), results, 0.0, plan.budget.threshold)
+    assert overspent.reason == "overspend"
 
 
 # ------------------------------------------------ through the command line
