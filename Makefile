@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.okrdesk-installed
 PLUGIN_PACKAGES := $(wildcard plugins/*/pyproject.toml)
-LINTED := src tests $(wildcard plugins)
+LINTED := src tests benchmarks $(wildcard plugins)
 
 .PHONY: demo test lint bench install browser clean
 
@@ -40,7 +40,7 @@ test: lint browser
 	$(BIN)/python -m pytest
 
 bench: install
-	$(BIN)/python -m pytest benchmarks --benchmark-only $(BENCH_ARGS)
+	$(BIN)/python -m pytest benchmarks -p no:cacheprovider $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) okrdesk-demo .pytest_cache .mypy_cache .ruff_cache

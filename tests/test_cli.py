@@ -21,11 +21,25 @@ def walk(
     group: click.Group, prefix: tuple[str, ...] = ()
 ) -> list[tuple[tuple[str, ...], click.Command]]:
     found = []
-    for name, command in group.commands.items():
+    context = click.Context(group)
+    for name in group.list_commands(context):
+        command = group.get_command(context, name)
+        assert command is not None, name
         found.append(((*prefix, name), command))
         if isinstance(command, click.Group):
             found.extend(walk(command, (*prefix, name)))
     return found
+
+
+def test_the_help_summaries_are_the_commands_own_first_lines() -> None:
+    from okrdesk.cli import LAZY_COMMANDS
+
+    context = click.Context(cli)
+    for name, lazy in LAZY_COMMANDS.items():
+        command = cli.get_command(context, name)
+        assert command is not None and command.help
+        first = " ".join(command.help.split("\n\n")[0].split())
+        assert lazy.summary == first, f"LAZY_COMMANDS[{name!r}] says {lazy.summary!r}"
 
 
 @pytest.mark.parametrize("path", [p for p, _ in walk(cli)], ids=" ".join)

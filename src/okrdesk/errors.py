@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
-import attrs
+if TYPE_CHECKING:
+    from pathlib import Path
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -39,9 +40,12 @@ def printable(text: str) -> str:
     )
 
 
-@attrs.frozen(order=True)
-class Problem:
-    """One mistake in a file, located as precisely as the file allows."""
+class Problem(NamedTuple):
+    """One mistake in a file, located as precisely as the file allows.
+
+    A NamedTuple rather than attrs: this module is imported by ``okrdesk
+    --help``, which must stay instant.
+    """
 
     file: str
     line: int

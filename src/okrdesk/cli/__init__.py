@@ -7,8 +7,9 @@ only commands that need plugins load them.
 
 from __future__ import annotations
 
+import importlib
 import sys
-from typing import Any
+from typing import Any, NamedTuple
 
 import click
 
@@ -17,8 +18,69 @@ from okrdesk.cli.options import workspace_option
 from okrdesk.errors import EXIT_FAILED, OkrdeskError
 
 
+class LazyCommand(NamedTuple):
+    module: str
+    attribute: str
+    summary: str
+    """The first line of the command's help; a test keeps it equal to the docstring."""
+
+
+# `okrdesk --help` lists these without importing them, so it stays instant.
+LAZY_COMMANDS = {
+    "init": LazyCommand("okrdesk.cli.targets_cmd", "init",
+                        "Create a new workspace with a commented example plan."),
+    "validate": LazyCommand("okrdesk.cli.targets_cmd", "validate",
+                            "Check every target file and report every problem at once."),
+    "split": LazyCommand("okrdesk.cli.targets_cmd", "split",
+                         "Cut a key result's target onto the members of its unit, and over time."),
+    "plugins": LazyCommand("okrdesk.cli.plugins_cmd", "plugins",
+                           "List metric plugins, where each came from, and the metrics it "
+                           "provides."),
+    "collect": LazyCommand("okrdesk.cli.store_cmds", "collect",
+                           "Collect every metric the plan uses, through its plugin, into "
+                           "okrdesk.db."),
+    "checkin": LazyCommand("okrdesk.cli.store_cmds", "checkin",
+                           "Record a value for a key result that no plugin measures."),
+    "spend": LazyCommand("okrdesk.cli.store_cmds", "spend",
+                         "Record and list spending against the budget lines."),
+    "explain": LazyCommand("okrdesk.cli.store_cmds", "explain",
+                           "Show every number behind a key result's figure and where each came "
+                           "from."),
+    "export": LazyCommand("okrdesk.cli.store_cmds", "export",
+                          "Export the stored numbers, check-ins, spend and runs for other tools."),
+    "check": LazyCommand("okrdesk.cli.store_cmds", "check",
+                         "List everything that needs attention; exit 1 when there is anything."),
+    "report": LazyCommand("okrdesk.cli.store_cmds", "report",
+                          "The weekly progress report for a unit: objectives, members, budget, "
+                          "alerts."),
+    "demo": LazyCommand("okrdesk.cli.demo_cmd", "demo",
+                        "Build a demo workspace from the sample targets and show what okrdesk "
+                        "knows."),
+}  # fmt: skip
+
+
 class OkrdeskGroup(click.Group):
-    """Turns errors a user can fix into a message and an exit code, never a traceback."""
+    """Loads each command only when it runs, and turns errors a user can fix into a
+    message and an exit code, never a traceback."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*LAZY_COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in LAZY_COMMANDS:
+            lazy = LAZY_COMMANDS[name]
+            command = getattr(importlib.import_module(lazy.module), lazy.attribute)
+            self.add_command(command, name)
+        return self.commands.get(name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [
+            (name, LAZY_COMMANDS[name].summary if name in LAZY_COMMANDS
+             else (self.commands[name].get_short_help_str()))
+            for name in self.list_commands(ctx)
+        ]  # fmt: skip
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -58,16 +120,5 @@ def main() -> None:
         click.echo("interrupted", err=True)
         sys.exit(130)
 
-
-# Registering the commands imports only click-level modules.
-from okrdesk.cli import demo_cmd, plugins_cmd, store_cmds, targets_cmd  # noqa: E402
-
-for command in (
-    *targets_cmd.COMMANDS,
-    *store_cmds.COMMANDS,
-    *plugins_cmd.COMMANDS,
-    *demo_cmd.COMMANDS,
-):
-    cli.add_command(command)
 
 __all__ = ["cli", "main"]

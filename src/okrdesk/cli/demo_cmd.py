@@ -39,6 +39,3 @@ def demo(directory: Path, as_of: dt.datetime | None) -> None:
     click.echo(f"\nThe weekly report (`okrdesk report -w {directory}`):\n")
     session = open_session(directory)
     write_report(session, make_report(session, None, day, None, "zh"), "text", None, None)
-
-
-COMMANDS = (demo,)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 _WORKSPACE_KEY = "okrdesk.workspace"
 
 
-def _remember_workspace(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+def _remember_workspace(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     if value is not None:
         ctx.meta[_WORKSPACE_KEY] = value
 
@@ -17,7 +20,7 @@ def _remember_workspace(ctx: click.Context, param: click.Parameter, value: Path 
 workspace_option = click.option(
     "--workspace",
     "-w",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(file_okay=False),
     envvar="OKRDESK_WORKSPACE",
     expose_value=False,
     callback=_remember_workspace,
@@ -27,5 +30,7 @@ workspace_option = click.option(
 
 def workspace_path() -> Path | None:
     """The workspace named by ``--workspace`` (before or after the command name) or the env."""
-    value: Path | None = click.get_current_context().meta.get(_WORKSPACE_KEY)
-    return value
+    from pathlib import Path
+
+    value: str | None = click.get_current_context().meta.get(_WORKSPACE_KEY)
+    return None if value is None else Path(value)

@@ -71,6 +71,3 @@ def _metric_json(spec: MetricSpec) -> dict[str, str]:
         "label_zh": spec.label_zh,
         "description": spec.description,
     }
-
-
-COMMANDS = (plugins,)

@@ -254,6 +254,3 @@ def report(
     write_report(session, built, fmt, out, templates)
     if out is not None:
         click.echo(f"Wrote {out}.", err=True)
-
-
-COMMANDS = (collect, checkin, spend, explain, export, check, report)

@@ -97,6 +97,3 @@ def split(
     session = open_session(workspace_path())
     for line in run_split(session, key_result, unit, by, weights_file, over, dry_run):
         click.echo(line)
-
-
-COMMANDS = (validate, init, split)

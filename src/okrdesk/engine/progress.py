@@ -106,12 +106,21 @@ class Engine:
     """Progress of any subject of one plan at one date, sharing one rollup."""
 
     def __init__(
-        self, plan: Plan, store: Store, as_of: dt.date, metrics: Mapping[str, MetricSpec]
+        self,
+        plan: Plan,
+        store: Store,
+        as_of: dt.date,
+        metrics: Mapping[str, MetricSpec],
+        *,
+        trends: bool = True,
     ) -> None:
+        """``trends=False`` skips each key result's trend and forecast: for scoring a
+        whole firm at once, where only the figures at the date matter."""
         self.plan = plan
         self.store = store
         self.as_of = as_of
         self.metrics = metrics
+        self.trends = trends
         self.rollup = Rollup(plan, store, as_of, metrics)
 
     def name_of(self, subject: str) -> tuple[str, str]:
@@ -134,10 +143,12 @@ class Engine:
         due = due_fraction(self.plan, kr.milestones, self.as_of, kr.calendar)
         expected = expected_value(float(kr.baseline), goal, due)
         judgement = judge(kr, actual.value, goal, expected)
-        trend = tuple(self._trend(kr, spec, subject))
-        forecast = linear_forecast(
-            trend, self.plan.start, self.plan.end, goal, kr.direction is not Direction.AT_MOST
-        )
+        if self.trends:
+            trend = tuple(self._trend(kr, spec, subject))
+            rising = kr.direction is not Direction.AT_MOST
+            forecast = linear_forecast(trend, self.plan.start, self.plan.end, goal, rising)
+        else:
+            trend, forecast = (), Forecast(None, note="not computed")
         return KeyResultProgress(
             key_result=kr,
             subject=subject,
@@ -286,6 +297,11 @@ def _weighted_objectives(objectives: Sequence[ObjectiveProgress]) -> float | Non
     scored = [(float(o.objective.weight), o.score) for o in objectives if o.score is not None]
     total = sum(w for w, _ in scored)
     return sum(w * (s or 0.0) for w, s in scored) / total if total else None
+
+
+def scores_by_subject(engine: Engine, subjects: Sequence[str]) -> dict[str, float | None]:
+    """Each subject's score at the engine's date, sharing one rollup."""
+    return {s: engine.progress(s, members=False).score for s in subjects}
 
 
 def progress(
