@@ -113,15 +113,18 @@ class Engine:
         metrics: Mapping[str, MetricSpec],
         *,
         trends: bool = True,
+        within: str | None = None,
     ) -> None:
         """``trends=False`` skips each key result's trend and forecast: for scoring a
-        whole firm at once, where only the figures at the date matter."""
+        whole firm at once, where only the figures at the date matter. ``within``
+        names the unit a caller is about (a branch's report), so figures for it
+        are read from its own rows."""
         self.plan = plan
         self.store = store
         self.as_of = as_of
         self.metrics = metrics
         self.trends = trends
-        self.rollup = Rollup(plan, store, as_of, metrics)
+        self.rollup = Rollup(plan, store, as_of, metrics, within)
 
     def name_of(self, subject: str) -> tuple[str, str]:
         if subject in self.plan.units_by_id:

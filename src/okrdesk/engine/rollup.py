@@ -89,24 +89,35 @@ class Rollup:
     """
 
     def __init__(
-        self, plan: Plan, store: Store, as_of: dt.date, specs: Mapping[str, MetricSpec]
+        self,
+        plan: Plan,
+        store: Store,
+        as_of: dt.date,
+        specs: Mapping[str, MetricSpec],
+        within: str | None = None,
     ) -> None:
+        """``within``: a unit whose subtree is all that is usually asked about (one
+        branch's report); figures for it are read from its own rows only."""
         self.plan = plan
         self.store = store
         self.as_of = as_of
         self.specs = specs
-        self._figures: dict[str, dict[str, Figure]] = {}
+        self._scope = set(subjects_under(plan, within)) if within else None
+        self._figures: dict[tuple[str, bool], dict[str, Figure]] = {}
         self._checkins: dict[str, dict[str, Figure]] = {}
 
     def figure(self, metric: str, subject: str) -> Figure:
-        if metric not in self._figures:
-            self._figures[metric] = self._compute(self.specs[metric])
-        return self._figures[metric].get(subject, Figure(None))
+        scoped = self._scope is not None and subject in self._scope
+        key = (metric, scoped)
+        if key not in self._figures:
+            self._figures[key] = self._compute(self.specs[metric], scoped)
+        return self._figures[key].get(subject, Figure(None))
 
-    def _compute(self, spec: MetricSpec) -> dict[str, Figure]:
+    def _compute(self, spec: MetricSpec, scoped: bool) -> dict[str, Figure]:
         parts = _parts(spec)
+        subjects = self._scope if scoped else None
         own = [
-            self.store.totals_by_subject(spec.name, self.as_of, c, o, self.plan.grain)
+            self.store.totals_by_subject(spec.name, self.as_of, c, o, self.plan.grain, subjects)
             for c, o in parts
         ]
         totals = _up_the_tree(self.plan, own)

@@ -360,9 +360,10 @@ def build_report(
 ) -> Report:
     plan = session.plan
     day = min(max(as_of, plan.start), plan.end)
-    engine = Engine(plan, store, day, session.host.metrics)
+    engine = Engine(plan, store, day, session.host.metrics, within=unit)
     progress = engine.progress(unit)
-    earlier = Engine(plan, store, day - dt.timedelta(days=7), session.host.metrics)
+    week_ago = day - dt.timedelta(days=7)
+    earlier = Engine(plan, store, week_ago, session.host.metrics, trends=False, within=unit)
     objectives = []
     for objective in progress.objectives:
         results = []
