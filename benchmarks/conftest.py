@@ -75,11 +75,12 @@ def record(name: str, goal: str, ratio: float, met: bool, **figures: object) -> 
     RESULTS[name] = {"ratio": round(ratio, 3), "goal": goal, "met": met, **figures}
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
     if not RESULTS:
         return
     payload = {
-        "scale": {"branches": branches_for(session.config)},
+        "scale": {"branches": branches_for(config)},
         "machine": {
             "python": platform.python_version(),
             "platform": platform.platform(),
@@ -89,10 +90,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     }
     (HERE / "results.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     width = max(len(name) for name in RESULTS)
-    lines = [f"\n{'benchmark':<{width}}  {'ratio':>8}  {'goal':<14}  met"]
+    lines = [f"{'benchmark':<{width}}  {'ratio':>8}  {'goal':<14}  met"]
     for name, result in RESULTS.items():
         lines.append(
             f"{name:<{width}}  {result['ratio']:>8}  {result['goal']:<14}  "
             f"{'yes' if result['met'] else 'NO'}"
         )
-    print("\n".join(lines))
+    terminalreporter.section("okrdesk against its baselines")
+    for line in lines:
+        terminalreporter.write_line(line)
+    terminalreporter.write_line(f"written to {HERE / 'results.json'}")

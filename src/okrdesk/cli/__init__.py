@@ -7,7 +7,6 @@ only commands that need plugins load them.
 
 from __future__ import annotations
 
-import importlib
 import sys
 from typing import Any, NamedTuple
 
@@ -68,6 +67,8 @@ class OkrdeskGroup(click.Group):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.commands and name in LAZY_COMMANDS:
+            import importlib
+
             lazy = LAZY_COMMANDS[name]
             command = getattr(importlib.import_module(lazy.module), lazy.attribute)
             self.add_command(command, name)
