@@ -10,12 +10,13 @@ import re
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
+import attrs
 import jinja2
 from markupsafe import Markup, escape
 
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, printable
 from okrdesk.report import format as fmt
 from okrdesk.report.charts import burnup_svg
 from okrdesk.report.jsonout import render_json
@@ -35,6 +36,27 @@ def markdown_text(value: object) -> str:
     """User text made inert in Markdown: one line, special characters escaped."""
     text = " ".join(str(value).split())
     return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _printable(value: Any) -> Any:
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, tuple):
+        return tuple(_printable(v) for v in value)
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    if attrs.has(type(value)):
+        return attrs.evolve(value, **{
+            f.name: _printable(getattr(value, f.name)) for f in attrs.fields(type(value))
+        })  # fmt: skip
+    return value
+
+
+def printable_copy(report: Report) -> Report:
+    """The report with every piece of text safe to show: no control characters,
+    no terminal escapes, no bidi overrides (they are shown as escapes)."""
+    cleaned: Report = _printable(report)
+    return cleaned
 
 
 def environment(folders: Sequence[Path]) -> jinja2.Environment:
@@ -75,10 +97,12 @@ def render(
     plan_end: object = None,
     width: int | None = None,
 ) -> None:
+    if fmt_name == "json":
+        out.write(render_json(report))  # JSON escapes control characters itself
+        return
+    report = printable_copy(report)
     if fmt_name == "text":
         render_text(report, out, width)
-    elif fmt_name == "json":
-        out.write(render_json(report))
     else:
         env = environment(template_folders(workspace, templates))
         try:

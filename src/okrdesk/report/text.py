@@ -199,7 +199,10 @@ def _alerts(report: Report, lang: str) -> Text:
 
 def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
     """Print the report to ``file``, a terminal or not."""
-    console = Console(file=file, width=width, emoji=False, highlight=False, soft_wrap=False)
+    # Text from target files is shown as written: never read as markup.
+    console = Console(
+        file=file, width=width, emoji=False, highlight=False, soft_wrap=False, markup=False
+    )
     lang = report.lang
     parts: list[object] = [_header(report, lang)]
     parts += [p for p in (_breakers(report, lang),) if p is not None]
