@@ -11,7 +11,7 @@ import attrs
 from okrdesk.errors import BadInput
 from okrdesk.model import Plan
 from okrdesk.periods import Grain, Period, periods_between
-from okrdesk.plugins.collect import PluginError, collect
+from okrdesk.plugins.collect import PluginError, collect, plugin_timeout
 from okrdesk.session import Session
 from okrdesk.store import Store
 
@@ -106,6 +106,7 @@ def run_collect(
             result = collect(
                 session.host, plan, metrics, grain_periods, day, session.workspace.root,
                 progress.step if progress is not None else None,
+                plugin_timeout(session.workspace.plugin_timeout),
             )  # fmt: skip
             stored += store.replace_observations(
                 run_id, result.plugin_of, grain_periods, result.observations

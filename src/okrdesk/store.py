@@ -268,15 +268,24 @@ class Store:
             raise _operational(self.path, error) from None
         try:
             yield self._connection
+        except sqlite3.OperationalError as error:
+            self._rollback()
+            raise _operational(self.path, error) from None
         except BaseException:
-            self._connection.execute("ROLLBACK")
+            self._rollback()
             raise
         else:
             try:
                 self._connection.execute("COMMIT")
             except sqlite3.OperationalError as error:
-                self._connection.execute("ROLLBACK")
+                self._rollback()
                 raise _operational(self.path, error) from None
+
+    def _rollback(self) -> None:
+        # SQLite rolls back by itself on some errors (a full disk): then there is
+        # nothing left to roll back, and trying would hide the real error.
+        if self._connection.in_transaction:
+            self._connection.execute("ROLLBACK")
 
     # ----------------------------------------------------------------- runs
 
@@ -615,6 +624,14 @@ def _operational(path: Path, error: sqlite3.OperationalError) -> OkrdeskError:
         )
     if "readonly" in text or "read-only" in text:
         return BadInput(f"{path} is read-only; okrdesk needs to write to it")
+    if "disk I/O error" in text:
+        return OkrdeskError(
+            f"{path}: the disk refused a write (disk I/O error: full, or failing); what this "
+            "command was writing was not stored, and everything stored before is intact"
+        )
     if "disk is full" in text or "full" in text:
-        return OkrdeskError(f"{path}: the disk is full; nothing of this run was stored")
+        return OkrdeskError(
+            f"{path}: the disk is full; what this command was writing was not stored, "
+            "and everything stored before is intact"
+        )
     return BadInput(f"{path}: {text}")

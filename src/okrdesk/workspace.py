@@ -23,7 +23,7 @@ ENV_VAR = "OKRDESK_WORKSPACE"
 DEFAULT_DATABASE = "okrdesk.db"
 
 _TOP_KEYS = ("workspace", "sources")
-_WORKSPACE_KEYS = ("name", "database")
+_WORKSPACE_KEYS = ("name", "database", "plugin_timeout")
 
 
 @attrs.frozen
@@ -35,6 +35,8 @@ class Workspace:
     )
     sources: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     """Each plugin's settings table, by plugin name."""
+    plugin_timeout: float | None = None
+    """Seconds one plugin call may take before it is left behind (default 300)."""
 
     @property
     def targets(self) -> Path:
@@ -67,12 +69,19 @@ def read_settings(root: Path, report: Report) -> Workspace:
     if source is None:
         return Workspace(root)
     top = Table(Where(source), source.data, report, _TOP_KEYS)
-    name, database = "", root / DEFAULT_DATABASE
+    name, database, timeout = "", root / DEFAULT_DATABASE, None
     if (found := top.table("workspace")) is not None:
         table = Table(*found, report, _WORKSPACE_KEYS)
         name = table.text("name") or ""
         if (db := table.text("database")) is not None:
             database = root / db
+        if (seconds := table.number("plugin_timeout")) is not None:
+            if seconds <= 0:
+                table.fail(
+                    found[0].key("plugin_timeout"), f"must be above 0 seconds, got {seconds}"
+                )
+            else:
+                timeout = float(seconds)
     sources: dict[str, Mapping[str, Any]] = {}
     if (found := top.table("sources")) is not None:
         where, data = found
@@ -83,7 +92,7 @@ def read_settings(root: Path, report: Report) -> Workspace:
                 report.problems.append(
                     where.key(plugin).problem(f"expected a table [sources.{plugin}]")
                 )
-    return Workspace(root, name=name, database=database, sources=sources)
+    return Workspace(root, name=name, database=database, sources=sources, plugin_timeout=timeout)
 
 
 def open_workspace(option: str | os.PathLike[str] | None) -> Workspace:

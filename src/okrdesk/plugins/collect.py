@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,45 @@ from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.manager import PluginHost, describe_error
 
 MAX_MESSAGES_PER_METRIC = 5
+DEFAULT_TIMEOUT = 300.0
+TIMEOUT_ENV = "OKRDESK_PLUGIN_TIMEOUT"
+
+
+def plugin_timeout(configured: float | None) -> float:
+    """Seconds one plugin call may take: $OKRDESK_PLUGIN_TIMEOUT, else the workspace's
+    ``plugin_timeout``, else 300."""
+    raw = os.environ.get(TIMEOUT_ENV)
+    if raw:
+        try:
+            return max(0.01, float(raw))
+        except ValueError:
+            pass
+    return configured if configured is not None else DEFAULT_TIMEOUT
+
+
+def _run_with_timeout(
+    call: Callable[..., Any], request: CollectRequest, checker: _Checker, timeout: float
+) -> str | None:
+    """Run one plugin call in a worker thread; a message when it failed or hung."""
+    outcome: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            call(request=request, emit=checker)
+        except BaseException as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=work, name="okrdesk-plugin", daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        checker.closed = True
+        return f"okrdesk_collect did not finish within {timeout:g} s and was left behind"
+    if outcome:
+        if isinstance(outcome[0], KeyboardInterrupt):
+            raise outcome[0]
+        return f"okrdesk_collect failed: {describe_error(outcome[0])}"
+    return None
 
 
 @attrs.frozen
@@ -52,6 +93,8 @@ class _Checker:
     periods: frozenset[str]
     kept: dict[tuple[str, str, str], Observation] = attrs.Factory(dict)
     problems: dict[str, list[str]] = attrs.Factory(dict)
+    closed: bool = False
+    """Set when the plugin ran out of time: anything it emits after that is ignored."""
 
     def __call__(
         self,
@@ -64,6 +107,8 @@ class _Checker:
         denominator: float | None = None,
         source: str = "",
     ) -> None:
+        if self.closed:
+            return
         spec = self.specs.get(metric)
         if spec is None:
             self._refuse(str(metric), "emitted, but this plugin was not asked for it")
@@ -150,10 +195,13 @@ def collect(
     through: dt.date,
     workspace: Path,
     progress: Callable[[str, int], None] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
 ) -> Collected:
     """Collect ``metrics`` over ``periods`` from the plugins that declare them.
 
-    ``progress(plugin, metric_count)`` is called before each plugin runs.
+    ``progress(plugin, metric_count)`` is called before each plugin runs. A
+    plugin that has not returned after ``timeout`` seconds is reported and
+    left behind; whatever it emits later is ignored.
     """
     host.load()
     periods = tuple(periods)
@@ -188,12 +236,9 @@ def collect(
         checker = _Checker(
             plugin, {s.name: s for s in specs}, subjects, frozenset(p.id for p in periods)
         )
-        try:
-            call(request=request, emit=checker)
-        except Exception as error:
-            result.errors.append(
-                PluginError(plugin, None, f"okrdesk_collect failed: {describe_error(error)}")
-            )
+        failure = _run_with_timeout(call, request, checker, timeout)
+        if failure is not None:
+            result.errors.append(PluginError(plugin, None, failure))
             continue
         kept, errors = checker.results()
         result.observations.extend(kept)

@@ -1,0 +1,211 @@
+"""Faults of the process and the machine: hung plugins, full disks, read-only files,
+kills at random moments, and commands running at the same time."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import random
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from okrdesk.store import Store
+from sample_workspace import OKRS, WriteWorkspace
+
+OKRDESK = [sys.executable, "-m", "okrdesk"]
+ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"}
+
+
+def okrdesk(
+    *args: str, env: dict[str, str] | None = None, **kw: object
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*OKRDESK, *args], capture_output=True, text=True,
+                          env={**ENV, **(env or {})}, timeout=120, **kw)  # type: ignore[call-overload]  # fmt: skip
+
+
+def rows(database: Path) -> list[tuple[object, ...]]:
+    # sqlite3's own `with` commits but does not close; the test disk must unmount.
+    with contextlib.closing(sqlite3.connect(database)) as connection:
+        return connection.execute(
+            "SELECT metric, period, subject, value, numerator FROM observations ORDER BY 1, 2, 3"
+        ).fetchall()
+
+
+# ------------------------------------------------------------- a hung plugin
+
+HANGS = """\
+import time
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", MetricKind.FLOW, UNITS["人"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    while True:
+        time.sleep(1)
+"""
+
+
+def test_a_plugin_that_hangs_is_timed_out_and_the_others_land(
+    write_workspace: WriteWorkspace,
+) -> None:
+    salons = OKRS + '\n[[objectives.key_results]]\nid = "KR3"\ntitle = "到访"\n' \
+        'metric = "salon_visits"\ntarget = 500\nunit = "人"\n'  # fmt: skip
+    root = write_workspace({"okrs.toml": salons})
+    (root / "plugins" / "hangs.py").write_text(HANGS, encoding="utf-8")
+    start = time.monotonic()
+    done = okrdesk("collect", "--through", "2026-03-15", "-w", str(root),
+                   env={"OKRDESK_LOAD_PLUGINS": "test_metrics,hangs",
+                        "OKRDESK_PLUGIN_TIMEOUT": "2"})  # fmt: skip
+    assert time.monotonic() - start < 30
+    assert done.returncode == 1
+    assert "plugin hangs: okrdesk_collect did not finish within 2 s" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert {r[0] for r in rows(root / "okrdesk.db")} == {"new_hnw_clients", "complaint_rate"}
+
+
+# ---------------------------------------------------------------- full disk
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(disk)],
+                             capture_output=True)  # fmt: skip
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a small filesystem here: {mounted.stderr.decode().strip()}")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", str(disk)], check=True)
+
+
+def fill(disk: Path) -> Path:
+    filler = disk / "filler"
+    with filler.open("wb", buffering=0) as file, contextlib.suppress(OSError):
+        while True:
+            file.write(b"\0" * 4096)
+    return filler
+
+
+def test_a_full_disk_loses_nothing_stored_before(
+    write_workspace: WriteWorkspace, tiny_disk: Path
+) -> None:
+    root = write_workspace()
+    database = tiny_disk / "okrdesk.db"
+    (root / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{database}"\n', encoding="utf-8")
+    assert okrdesk("collect", "--through", "2026-01-20", "-w", str(root)).returncode == 0
+    before = rows(database)
+    filler = fill(tiny_disk)
+    done = okrdesk("collect", "--through", "2026-12-31", "-w", str(root),
+                   env={"OKRDESK_TEST_BONUS": "7"})  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    # SQLite says "full", or "disk I/O error" when it cannot even map its WAL index.
+    assert "everything stored before is intact" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    spend = okrdesk("spend", "add", "training", "1万", "--signed-by", "王芳", "-w", str(root))
+    assert spend.returncode == 1 and "everything stored before is intact" in spend.stderr
+    filler.unlink()
+    assert rows(database) == before
+    with Store.open(database) as store:
+        assert store.integrity_ok()
+        assert store.spend() == []
+    assert okrdesk("collect", "--through", "2026-12-31", "-w", str(root)).returncode == 0
+
+
+# ------------------------------------------------------ a read-only database
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A folder another user can reach (pytest's own are private to root)."""
+    folder = Path(tempfile.mkdtemp(prefix="okrdesk-ro-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["rm", "-rf", str(folder)], check=True)
+
+
+def test_a_read_only_database_is_refused_clearly(
+    write_workspace: WriteWorkspace, shared_folder: Path
+) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("needs root to run okrdesk as another user")
+    root = write_workspace(root=shared_folder / "ws")
+    assert okrdesk("collect", "--through", "2026-01-20", "-w", str(root)).returncode == 0
+    for path in (root, *root.rglob("*")):
+        path.chmod(path.stat().st_mode | stat.S_IROTH | (stat.S_IXOTH if path.is_dir() else 0))
+    database = root / "okrdesk.db"
+    before = database.read_bytes()
+    as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+    done = subprocess.run([*as_nobody, *OKRDESK, "collect", "--through", "2026-03-15", "-w",
+                           str(root)], capture_output=True, text=True, env=ENV)  # fmt: skip
+    if "Permission denied" in done.stderr and "python" in done.stderr:
+        pytest.skip("this checkout is not readable by another user")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "is read-only; okrdesk needs to write to it" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert database.read_bytes() == before
+
+
+# ------------------------------------------------- kills at random moments
+
+
+def test_spend_entries_killed_at_random_moments_leave_a_sound_ledger(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    assert okrdesk("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
+    rng = random.Random(7)
+    for attempt in range(12):
+        process = subprocess.Popen(
+            [*OKRDESK, "spend", "add", "training", f"{attempt + 1}万", "--signed-by", "王芳",
+             "--date", "2026-03-10", "-w", str(root)], env=ENV,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        time.sleep(rng.uniform(0.05, 0.6))
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+    with Store.open(root / "okrdesk.db") as store:
+        assert store.integrity_ok()
+        entries = store.spend()
+    # Each entry is whole: the amount of an attempt, its signer, its day.
+    assert all(e.signed_by == ("王芳",) and e.line == "training" for e in entries)
+    assert len({e.amount for e in entries}) == len(entries)
+
+
+def test_two_collects_and_a_report_at_the_same_time(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    assert okrdesk("collect", "--through", "2026-01-20", "-w", str(root)).returncode == 0
+    slow = {**ENV, "OKRDESK_TEST_SLOW": "0.5"}
+    commands = [
+        [*OKRDESK, "collect", "--through", "2026-03-15", "-w", str(root)],
+        [*OKRDESK, "collect", "--through", "2026-03-15", "-w", str(root)],
+        [*OKRDESK, "report", "--as-of", "2026-03-15", "--format", "json", "-w", str(root)],
+    ]
+    running = [subprocess.Popen(c, env=slow, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True) for c in commands]  # fmt: skip
+    outputs = [p.communicate(timeout=120) for p in running]
+    assert [p.returncode for p in running] == [0, 0, 0], outputs
+    assert outputs[2][0].lstrip().startswith("{")
+    with Store.open(root / "okrdesk.db") as store:
+        assert store.count_observations() == 44
+        assert store.integrity_ok()
