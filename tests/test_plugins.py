@@ -288,6 +288,19 @@ def test_a_plugin_can_report_one_metric_it_could_not_compute() -> None:
     ]
 
 
+def test_a_flood_of_bad_figures_is_counted_not_kept() -> None:
+    def flood(request, emit):  # type: ignore[no-untyped-def]
+        for n in range(200_000):
+            emit("revenue", f"nobody{n}", WEEKS[0].id, value=1)
+
+    host = PluginHost(entry_points=False, builtins={}, registered=False)
+    host.register(_plugin(okrdesk_metrics=_declare(REVENUE), okrdesk_collect=flood), "flood")
+    result = collect(host, load_plan_stub(), ["revenue"], WEEKS, THROUGH, Path("."))
+    (error,) = result.errors
+    assert error.message.count("no person or unit") == 5
+    assert error.message.endswith("and 199,995 more (200,000 problems, none kept)")
+
+
 def test_zero_over_zero_is_no_data_not_an_error() -> None:
     def empty_week(request, emit):  # type: ignore[no-untyped-def]
         emit("conversion", "cm01", WEEKS[0].id, numerator=0, denominator=0)

@@ -93,6 +93,7 @@ class _Checker:
     periods: frozenset[str]
     kept: dict[tuple[str, str, str], Observation] = attrs.Factory(dict)
     problems: dict[str, list[str]] = attrs.Factory(dict)
+    refused: dict[str, int] = attrs.Factory(dict)
     closed: bool = False
     """Set when the plugin ran out of time: anything it emits after that is ignored."""
 
@@ -164,15 +165,19 @@ class _Checker:
         return ""
 
     def _refuse(self, metric: str, message: str) -> None:
-        self.problems.setdefault(metric, []).append(message)
+        # A plugin may emit millions of bad figures: keep a few to show, count the rest.
+        shown = self.problems.setdefault(metric, [])
+        if len(shown) < MAX_MESSAGES_PER_METRIC:
+            shown.append(message)
+        self.refused[metric] = self.refused.get(metric, 0) + 1
 
     def results(self) -> tuple[list[Observation], list[PluginError]]:
         errors = []
-        for metric, messages in self.problems.items():
-            shown = messages[:MAX_MESSAGES_PER_METRIC]
-            more = len(messages) - len(shown)
-            text = "; ".join(shown) + (f"; and {more} more" if more else "")
-            count = f"{len(messages)} problems" if len(messages) > 1 else "a problem"
+        for metric, shown in self.problems.items():
+            total = self.refused[metric]
+            more = total - len(shown)
+            text = "; ".join(shown) + (f"; and {more:,} more" if more else "")
+            count = f"{total:,} problems" if total > 1 else "a problem"
             errors.append(PluginError(self.plugin, metric, f"{text} ({count}, none kept)"))
         kept = [o for o in self.kept.values() if o.metric not in self.problems]
         return kept, errors
