@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,38 @@ def test_two_collects_and_a_report_at_the_same_time(write_workspace: WriteWorksp
     with Store.open(root / "okrdesk.db") as store:
         assert store.count_observations() == 44
         assert store.integrity_ok()
+
+
+# ------------------------------------------------------ names never become SQL
+
+
+def test_metric_names_and_ids_reach_sql_only_as_parameters(tmp_path: Path) -> None:
+    import datetime as day
+
+    from okrdesk.model import Observation
+    from okrdesk.periods import Grain, periods_between
+
+    hostile = "x'); DROP TABLE observations; --"
+    weeks = list(periods_between(day.date(2026, 1, 5), day.date(2026, 1, 18), Grain.WEEK))
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        run = store.start_run(hostile, None)
+        store.replace_observations(
+            run, {hostile: hostile}, weeks,
+            [Observation(hostile, hostile, weeks[0].id, 1.0, source=hostile)],
+        )  # fmt: skip
+        store.add_checkin(hostile, hostile, day.date(2026, 1, 6), 1.0, note=hostile)
+        store.add_spend(hostile, day.date(2026, 1, 6), Decimal(1), (hostile,), hostile, hostile)
+        through = day.date(2026, 1, 18)
+        assert store.aggregate(hostile, [hostile], through, [("value", "last")]) == ([1.0], 1)
+        assert store.totals_by_subject(hostile, through, "value", "sum", Grain.WEEK, [hostile])
+        assert store.series(hostile, [hostile], through, "value", Grain.WEEK)
+        assert (
+            store.observations(metric=hostile, subjects=[hostile])[0].observation.source == hostile
+        )
+        assert store.checkins(hostile, hostile)[0].note == hostile
+        assert store.spend(hostile)[0].override_reason == hostile
+        assert store.count_observations() == 1
+        assert store.integrity_ok()
+        with pytest.raises(ValueError, match="not an observation column"):
+            store.totals_by_subject(hostile, through, "value); DROP TABLE runs; --", "sum",
+                                    Grain.WEEK)  # fmt: skip
