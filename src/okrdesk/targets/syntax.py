@@ -10,6 +10,7 @@ that each of these becomes a problem at the line a person has to fix.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import attrs
 
@@ -120,25 +121,31 @@ def _skip_string(text: str, i: int, line: int, end: int) -> tuple[bool, int, int
     return False, j, start_line
 
 
-def _matching_end(text: str, start: int) -> int:
-    """The index just after the bracket that closes the one at ``start`` (or the end)."""
-    depth, i = 0, start
+def _outside_strings(text: str, start: int = 0) -> Iterator[int]:
+    """Indices of the characters that are TOML syntax: not in a string or a comment."""
+    i = start
     while i < len(text):
         ch = text[i]
         if ch in "\"'":
             _, i, _ = _skip_string(text, i, 0, len(text))
-            continue
-        if ch == "#":
+        elif ch == "#":
             newline = text.find("\n", i)
             i = len(text) if newline < 0 else newline
-            continue
-        if ch in "[{":
+        else:
+            yield i
+            i += 1
+
+
+def _matching_end(text: str, start: int) -> int:
+    """The index just after the bracket that closes the one at ``start`` (or the end)."""
+    depth = 0
+    for i in _outside_strings(text, start):
+        if text[i] in "[{":
             depth += 1
-        elif ch in "]}":
+        elif text[i] in "]}":
             depth -= 1
             if depth == 0:
                 return i + 1
-        i += 1
     return len(text)
 
 
@@ -170,24 +177,17 @@ def neutralise(text: str) -> tuple[str, list[Hazard]]:
 
 
 def _long_numbers(text: str) -> list[re.Match[str]]:
-    found = []
-    i = 0
-    while i < len(text):
+    found, resume = [], 0
+    for i in _outside_strings(text):
+        if i < resume:
+            continue
         ch = text[i]
-        if ch in "\"'":
-            _, i, _ = _skip_string(text, i, 0, len(text))
-            continue
-        if ch == "#":
-            newline = text.find("\n", i)
-            i = len(text) if newline < 0 else newline
-            continue
         if ch.isdigit() or (ch in "+-" and text[i + 1 : i + 2].isdigit()):
             match = _DIGITS.match(text, i)
-            if match and sum(c.isdigit() for c in match.group()) > MAX_DIGITS:
+            assert match is not None
+            resume = match.end()
+            if sum(c.isdigit() for c in match.group()) > MAX_DIGITS:
                 found.append(match)
-            i = match.end() if match else i + 1
-            continue
-        i += 1
     return found
 
 
