@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import tomlkit
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from okrdesk.errors import OkrdeskError
@@ -93,6 +93,7 @@ def test_generated_documents_give_only_okrdesk_errors(document: dict[str, Any]) 
 
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(base=OKRS, edits=[(0, 0, "²")])  # "²".isdigit() is true: it once crashed the scanner
 @given(
     st.sampled_from([OKRS, *BASE_FILES.values()]),
     st.lists(st.tuples(st.integers(min_value=0), st.integers(0, 3), st.text(max_size=8)),

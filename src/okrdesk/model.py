@@ -337,6 +337,17 @@ class Plan:
                 children.setdefault(unit.parent, []).append(unit.id)
         return {k: tuple(v) for k, v in children.items()}
 
+    @cached_property
+    def _people_in(self) -> Mapping[str, tuple[Person, ...]]:
+        found: dict[str, list[Person]] = {}
+        for person in self.people:
+            found.setdefault(person.unit, []).append(person)
+        return {k: tuple(v) for k, v in found.items()}
+
+    def people_in(self, unit_id: str) -> tuple[Person, ...]:
+        """The people directly in a unit (not in the units below it)."""
+        return self._people_in.get(unit_id, ())
+
     def child_units(self, unit_id: str) -> tuple[OrgUnit, ...]:
         return tuple(self.units_by_id[c] for c in self._children.get(unit_id, ()))
 
@@ -348,8 +359,7 @@ class Plan:
 
     def people_under(self, unit_id: str) -> tuple[Person, ...]:
         """Everyone in the unit or any unit below it."""
-        inside = {u.id for u in self.subtree(unit_id)}
-        return tuple(p for p in self.people if p.unit in inside)
+        return tuple(p for u in self.subtree(unit_id) for p in self.people_in(u.id))
 
     def phase_on(self, day: dt.date) -> Phase | None:
         return next((p for p in self.phases if day in p), None)

@@ -232,7 +232,7 @@ class Engine:
         if subject not in self.plan.units_by_id:
             return []
         ids = [u.id for u in self.plan.child_units(subject)] + [
-            p.id for p in self.plan.people if p.unit == subject
+            p.id for p in self.plan.people_in(subject)
         ]
         found = []
         for member in ids:

@@ -173,9 +173,7 @@ def _up_the_tree(
 
 def _members(plan: Plan, unit_id: str) -> list[str]:
     """Ids directly below a unit: its child units and the people in it."""
-    return [u.id for u in plan.child_units(unit_id)] + [
-        p.id for p in plan.people if p.unit == unit_id
-    ]
+    return [u.id for u in plan.child_units(unit_id)] + [p.id for p in plan.people_in(unit_id)]
 
 
 def _bottom_up(plan: Plan) -> list[OrgUnit]:

@@ -47,7 +47,7 @@ class Split:
 
 def default_members(plan: Plan, owner: str) -> list[str]:
     units = [u.id for u in plan.child_units(owner)]
-    return units or [p.id for p in plan.people if p.unit == owner]
+    return units or [p.id for p in plan.people_in(owner)]
 
 
 def shares(target: Decimal, weights: Mapping[str, float], step: Decimal) -> dict[str, Decimal]:

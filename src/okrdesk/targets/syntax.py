@@ -19,7 +19,8 @@ MAX_DEPTH = 200
 MAX_DIGITS = 1000
 """A number written with more digits than this is refused."""
 
-_DIGITS = re.compile(r"[+-]?\d[\d_]*")
+_DIGITS = re.compile(r"[+-]?[0-9][0-9_]*")
+_ASCII_DIGITS = frozenset("0123456789")
 _STATEMENT = re.compile(r"\s*(?:[A-Za-z0-9_\"'-][^=\n]*=|\[)")
 _AOT_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]")
 
@@ -165,7 +166,7 @@ def neutralise(text: str) -> tuple[str, list[Hazard]]:
         )
         text = _blank(text, start, end)
     for match in reversed(list(_long_numbers(text))):
-        digits = sum(c.isdigit() for c in match.group())
+        digits = sum(c in _ASCII_DIGITS for c in match.group())
         hazards.append(
             Hazard(
                 _line_at(text, match.start()),
@@ -181,12 +182,13 @@ def _long_numbers(text: str) -> list[re.Match[str]]:
     for i in _outside_strings(text):
         if i < resume:
             continue
+        # TOML numbers are ASCII: "²".isdigit() is true, but it is no digit here.
         ch = text[i]
-        if ch.isdigit() or (ch in "+-" and text[i + 1 : i + 2].isdigit()):
+        if ch in _ASCII_DIGITS or (ch in "+-" and text[i + 1 : i + 2] in _ASCII_DIGITS):
             match = _DIGITS.match(text, i)
             assert match is not None
             resume = match.end()
-            if sum(c.isdigit() for c in match.group()) > MAX_DIGITS:
+            if sum(c in _ASCII_DIGITS for c in match.group()) > MAX_DIGITS:
                 found.append(match)
     return found
 
