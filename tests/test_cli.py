@@ -35,11 +35,11 @@ def test_the_help_summaries_are_the_commands_own_first_lines() -> None:
     from okrdesk.cli import LAZY_COMMANDS
 
     context = click.Context(cli)
-    for name, lazy in LAZY_COMMANDS.items():
+    for name, (_, _, summary) in LAZY_COMMANDS.items():
         command = cli.get_command(context, name)
         assert command is not None and command.help
         first = " ".join(command.help.split("\n\n")[0].split())
-        assert lazy.summary == first, f"LAZY_COMMANDS[{name!r}] says {lazy.summary!r}"
+        assert summary == first, f"LAZY_COMMANDS[{name!r}] says {summary!r}"
 
 
 @pytest.mark.parametrize("path", [p for p, _ in walk(cli)], ids=" ".join)

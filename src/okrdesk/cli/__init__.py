@@ -8,51 +8,47 @@ only commands that need plugins load them.
 from __future__ import annotations
 
 import sys
-from typing import Any, NamedTuple
+from typing import Any
 
 import click
 
 from okrdesk import __version__
 from okrdesk.cli.options import workspace_option
-from okrdesk.errors import EXIT_FAILED, OkrdeskError
 
-
-class LazyCommand(NamedTuple):
-    module: str
-    attribute: str
-    summary: str
-    """The first line of the command's help; a test keeps it equal to the docstring."""
+# A command's module, its name there, and the first line of its help (a test
+# keeps that equal to the docstring). Plain tuples: a class costs start-up time.
+LazyCommand = tuple[str, str, str]
 
 
 # `okrdesk --help` lists these without importing them, so it stays instant.
-LAZY_COMMANDS = {
-    "init": LazyCommand("okrdesk.cli.targets_cmd", "init",
+LAZY_COMMANDS: dict[str, LazyCommand] = {
+    "init": ("okrdesk.cli.targets_cmd", "init",
                         "Create a new workspace with a commented example plan."),
-    "validate": LazyCommand("okrdesk.cli.targets_cmd", "validate",
+    "validate": ("okrdesk.cli.targets_cmd", "validate",
                             "Check every target file and report every problem at once."),
-    "split": LazyCommand("okrdesk.cli.targets_cmd", "split",
+    "split": ("okrdesk.cli.targets_cmd", "split",
                          "Cut a key result's target onto the members of its unit, and over time."),
-    "plugins": LazyCommand("okrdesk.cli.plugins_cmd", "plugins",
+    "plugins": ("okrdesk.cli.plugins_cmd", "plugins",
                            "List metric plugins, where each came from, and the metrics it "
                            "provides."),
-    "collect": LazyCommand("okrdesk.cli.store_cmds", "collect",
+    "collect": ("okrdesk.cli.store_cmds", "collect",
                            "Collect every metric the plan uses, through its plugin, into "
                            "okrdesk.db."),
-    "checkin": LazyCommand("okrdesk.cli.store_cmds", "checkin",
+    "checkin": ("okrdesk.cli.store_cmds", "checkin",
                            "Record a value for a key result that no plugin measures."),
-    "spend": LazyCommand("okrdesk.cli.store_cmds", "spend",
+    "spend": ("okrdesk.cli.store_cmds", "spend",
                          "Record and list spending against the budget lines."),
-    "explain": LazyCommand("okrdesk.cli.store_cmds", "explain",
+    "explain": ("okrdesk.cli.store_cmds", "explain",
                            "Show every number behind a key result's figure and where each came "
                            "from."),
-    "export": LazyCommand("okrdesk.cli.store_cmds", "export",
+    "export": ("okrdesk.cli.store_cmds", "export",
                           "Export the stored numbers, check-ins, spend and runs for other tools."),
-    "check": LazyCommand("okrdesk.cli.store_cmds", "check",
+    "check": ("okrdesk.cli.store_cmds", "check",
                          "List everything that needs attention; exit 1 when there is anything."),
-    "report": LazyCommand("okrdesk.cli.store_cmds", "report",
+    "report": ("okrdesk.cli.store_cmds", "report",
                           "The weekly progress report for a unit: objectives, members, budget, "
                           "alerts."),
-    "demo": LazyCommand("okrdesk.cli.demo_cmd", "demo",
+    "demo": ("okrdesk.cli.demo_cmd", "demo",
                         "Build a demo workspace from the sample targets and show what okrdesk "
                         "knows."),
 }  # fmt: skip
@@ -69,14 +65,14 @@ class OkrdeskGroup(click.Group):
         if name not in self.commands and name in LAZY_COMMANDS:
             import importlib
 
-            lazy = LAZY_COMMANDS[name]
-            command = getattr(importlib.import_module(lazy.module), lazy.attribute)
+            module, attribute, _ = LAZY_COMMANDS[name]
+            command = getattr(importlib.import_module(module), attribute)
             self.add_command(command, name)
         return self.commands.get(name)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [
-            (name, LAZY_COMMANDS[name].summary if name in LAZY_COMMANDS
+            (name, LAZY_COMMANDS[name][2] if name in LAZY_COMMANDS
              else (self.commands[name].get_short_help_str()))
             for name in self.list_commands(ctx)
         ]  # fmt: skip
@@ -84,6 +80,9 @@ class OkrdeskGroup(click.Group):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
+        # Imported here, not at the top: `okrdesk --help` never gets this far.
+        from okrdesk.errors import EXIT_FAILED, OkrdeskError
+
         try:
             return super().invoke(ctx)
         except OkrdeskError as error:
