@@ -68,7 +68,10 @@ def collect_seconds(folder: Path, branches: int) -> tuple[float, int]:
 
 
 def test_collect_time_per_client_month_stays_flat(benchmark, branches: int, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    small_s, small_cm = collect_seconds(tmp_path / "one", 1)
+    # One branch collects in a fraction of a second: take the best of several.
+    runs = [collect_seconds(tmp_path / f"one-{n}", 1) for n in range(5)]
+    small_s, small_cm = min(runs)
+
     benchmark.pedantic(lambda: None, rounds=1)
     large_s, large_cm = collect_seconds(tmp_path / "firm", branches)
     per_small = small_s / small_cm * 1e6

@@ -113,7 +113,17 @@ def _v3(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3)
+def _v4(db: sqlite_utils.Database) -> None:
+    # Covering: a unit's figures are read from the index alone, one range scan
+    # whatever the size of the firm, instead of a second lookup per row.
+    db.execute("DROP INDEX observations_by_subject")
+    db.execute(
+        "CREATE INDEX observations_by_subject ON observations (subject, metric, grain, "
+        "period_start, period_end, value, numerator, denominator)"
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
