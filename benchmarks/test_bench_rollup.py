@@ -35,8 +35,6 @@ def okrdesk_rollup(path: Path, plan: Plan) -> dict[str, float | None]:
     metrics = {spec.name: spec for spec in metric_specs()}
     with Store.open(path) as store:
         engine = Engine(plan, store, AS_OF, metrics, trends=False)
-        for name in metrics:
-            engine.rollup.figure(name, plan.top)
         ranked = [u.id for u in plan.units if u.level in ("firm", "branch")]
         return scores_by_subject(engine, ranked)
 

@@ -324,3 +324,20 @@ def test_the_seeds_2025_results_from_toml_and_checkins_alone(
     complaints = by_id["Y2025.CPL"]
     assert complaints.status is Status.MET
     assert complaints.margin == pytest.approx(0.00009)
+
+
+def test_the_all_metrics_rollup_equals_the_per_metric_one(store: Store) -> None:
+    put(store, "aum", [("cm01", 0, 100.0), ("cm01", 1, 150.0), ("cm02", 1, 50.0), ("cm03", 0, 7.0)])
+    put(store, "new_accounts", [("cm01", 0, 3), ("cm02", 2, 5), ("wm2", 3, 2)])
+    put(store, "conversion", [("cm01", 0, (1, 10)), ("cm02", 1, (30, 100))])
+    put(store, "attrition", [("cm01", 0, (5, 1000)), ("cm01", 1, (10, 995)), ("cm03", 2, (1, 50))])
+    plan = make_plan()
+    one_by_one = Engine(plan, store, AS_OF, METRICS).rollup
+    all_at_once = Engine(plan, store, AS_OF, METRICS).rollup
+    all_at_once.compute_all()
+    subjects = [u.id for u in plan.units] + [p.id for p in plan.people]
+    for metric in METRICS:
+        for subject in subjects:
+            assert all_at_once.figure(metric, subject) == one_by_one.figure(metric, subject), (
+                metric, subject,
+            )  # fmt: skip

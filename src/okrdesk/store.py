@@ -497,6 +497,22 @@ class Store:
         rows = self._connection.execute(sql + " GROUP BY subject", params)
         return {str(r[0]): (r[1], int(r[2])) for r in rows}
 
+    def sums_for_all(
+        self, through: dt.date, grain: Grain
+    ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
+        """Every metric's value, numerator and denominator summed over time for every
+        subject, in one grouped scan: metric → subject → (value, numerator,
+        denominator, observations)."""
+        rows = self._connection.execute(
+            "SELECT metric, subject, sum(value), sum(numerator), sum(denominator), count(*) "
+            "FROM observations WHERE grain = ? AND period_start <= ? GROUP BY subject, metric",
+            (grain.value, through.isoformat()),
+        )
+        found: dict[str, dict[str, tuple[float | None, float | None, float | None, int]]] = {}
+        for metric, subject, value, numerator, denominator, count in rows:
+            found.setdefault(metric, {})[subject] = (value, numerator, denominator, int(count))
+        return found
+
     def series(
         self, metric: str, subjects: Iterable[str], through: dt.date, column: str, grain: Grain
     ) -> list[tuple[dt.date, float]]:

@@ -304,6 +304,7 @@ def _weighted_objectives(objectives: Sequence[ObjectiveProgress]) -> float | Non
 
 def scores_by_subject(engine: Engine, subjects: Sequence[str]) -> dict[str, float | None]:
     """Each subject's score at the engine's date, sharing one rollup."""
+    engine.rollup.compute_all()
     return {s: engine.progress(s, members=False).score for s in subjects}
 
 
