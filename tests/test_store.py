@@ -262,6 +262,25 @@ def test_checkins_keep_history_and_the_latest_counts(write_workspace: WriteWorks
     assert "= 1.1 亿元" in in_may.output
 
 
+def test_explain_and_the_report_agree_on_a_unit_with_its_own_checkin(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+    # team-a reports 10 for itself; cm01, inside it, 3. The branch's figure is
+    # team-a's own 10, not 13: cm01 is already in team-a's.
+    for args in (["--unit", "team-a", "10"], ["--person", "cm01", "3"]):
+        value = args.pop()
+        done = run(root, "checkin", "O1.REV", value, *args, "--date", "2026-03-31")
+        assert done.exit_code == 0, done.output
+    explained = run(root, "explain", "O1.REV", "--as-of", "2026-04-01")
+    assert "= 10 亿元" in explained.output
+    marked = {line.split()[1] for line in explained.output.splitlines() if "<- counts" in line}
+    assert marked == {"team-a"}
+    report = json.loads(run(root, "report", "--as-of", "2026-04-01", "--format", "json").output)
+    rev = next(kr for o in report["objectives"] for kr in o["key_results"] if kr["id"] == "O1.REV")
+    assert rev["actual"] == 1_000_000_000
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from okrdesk.engine.rollup import checkin_figure, metric_figure, subjects_under
+from okrdesk.engine.progress import Engine
+from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.errors import BadInput
-from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime
-from okrdesk.periods import Grain
+from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan
 from okrdesk.session import Session, find_key_result, find_subject
 from okrdesk.store import Store, StoredObservation
 from okrdesk.units import UnitOfMeasure, format_in
@@ -36,13 +36,19 @@ def explain_lines(
     if not session.workspace.database.exists():
         raise BadInput("no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first")
     with Store.open(session.workspace.database, create=False) as store:
+        # The same rollup the report uses, so the two always agree.
+        rollup = Engine(plan, store, day, session.host.metrics, trends=False, within=subject).rollup
         if kr.metric is None:
-            lines += _explain_checkins(store, kr, subjects, day)
+            lines += _explain_checkins(store, rollup, kr, subject, day)
         else:
             spec = session.host.metrics.get(kr.metric)
             if spec is None:
                 raise BadInput(f"no loaded plugin provides metric {kr.metric}")
-            lines += _explain_metric(store, kr, spec, subjects, day, plan.grain)
+            figure = rollup.figure(spec.name, subject)
+            rows = store.observations(
+                metric=spec.name, subjects=subjects, through=day, grain=plan.grain
+            )
+            lines += _explain_metric(kr, spec, figure, rows)
     return lines
 
 
@@ -55,10 +61,8 @@ def _counted(rows: list[StoredObservation], over_time: OverTime) -> list[StoredO
 
 
 def _explain_metric(
-    store: Store, kr: KeyResult, spec: MetricSpec, subjects: list[str], day: dt.date, grain: Grain
+    kr: KeyResult, spec: MetricSpec, figure: Figure, rows: list[StoredObservation]
 ) -> list[str]:
-    figure = metric_figure(store, spec, subjects, day, grain)
-    rows = store.observations(metric=spec.name, subjects=subjects, through=day, grain=grain)
     plugins = sorted({r.plugin for r in rows})
     lines = [
         f"= {_shown(kr.unit, spec, figure.value)}",
@@ -98,15 +102,37 @@ def _shown(unit: UnitOfMeasure, spec: MetricSpec, value: float | None) -> str:
     return format_in(unit, value)
 
 
-def _explain_checkins(store: Store, kr: KeyResult, subjects: list[str], day: dt.date) -> list[str]:
-    figure = checkin_figure(store, kr, subjects, day)
+def _counting(plan: Plan, subject: str, top: str, latest: set[str]) -> bool:
+    """Whether a subject's own check-in counts towards ``top``: it does unless a unit
+    between them has a check-in of its own, which already stands for it."""
+    unit = (
+        plan.people_by_id[subject].unit
+        if subject in plan.people_by_id
+        else (plan.units_by_id[subject].parent)
+    )
+    while subject != top and unit is not None:
+        if unit in latest and unit != subject:
+            return False
+        if unit == top:
+            return True
+        unit = plan.units_by_id[unit].parent if unit in plan.units_by_id else None
+    return True
+
+
+def _explain_checkins(
+    store: Store, rollup: Rollup, kr: KeyResult, subject: str, day: dt.date
+) -> list[str]:
+    plan = rollup.plan
+    figure = rollup.checkin(kr, subject)
+    subjects = set(subjects_under(plan, subject))
     history = [c for c in store.checkins(kr.id) if c.subject in subjects and c.day <= day]
     lines = [f"= {format_in(kr.unit, figure.value)}", "tracked by check-ins; the latest counts"]
     if not history:
         return [*lines, f"No check-ins yet: `okrdesk checkin {kr.id} VALUE`."]
     latest = {c.subject: c.id for c in history}
     for c in history:
-        mark = "  <- counts" if latest[c.subject] == c.id else ""
+        counts = latest[c.subject] == c.id and _counting(plan, c.subject, subject, set(latest))
+        mark = "  <- counts" if counts else ""
         note = f"  {c.note}" if c.note else ""
         lines.append(
             f"  {c.day}  {c.subject:<12} {format_in(kr.unit, c.value):>18}  "

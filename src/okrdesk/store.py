@@ -406,45 +406,6 @@ class Store:
             for r in rows
         ]
 
-    def aggregate(
-        self,
-        metric: str,
-        subjects: Iterable[str] | None,
-        through: dt.date,
-        parts: Sequence[tuple[str, str]],
-        grain: Grain = Grain.WEEK,
-    ) -> tuple[list[float | None], int]:
-        """Add up columns of one metric over subjects and time, in SQL.
-
-        ``parts`` are (column, over_time) pairs: ``sum`` adds every period that
-        started by ``through``; ``last`` and ``first`` take the latest or
-        earliest such period with data for the metric anywhere, so every unit
-        is judged at the same period. Returns the totals (None when there is
-        nothing) and how many observations are behind them. With ``subjects``
-        None, every subject counts.
-        """
-        base = "metric = ? AND grain = ? AND period_start <= ?"
-        params: list[Any] = [metric, grain.value, through.isoformat()]
-        if subjects is not None:
-            base += " AND subject IN (SELECT value FROM json_each(?))"
-            params.append(json.dumps(sorted(set(subjects))))
-        totals: list[float | None] = []
-        count = 0
-        for column, over_time in parts:
-            if column not in ("value", "numerator", "denominator"):
-                raise ValueError(f"not an observation column: {column}")
-            where, where_params = base, list(params)
-            edge = self._edge_period(metric, through, over_time, grain)
-            if edge is not None:
-                where += " AND period = ?"
-                where_params.append(edge)
-            row = self._connection.execute(
-                f"SELECT sum({column}), count(*) FROM observations WHERE {where}", where_params
-            ).fetchone()
-            totals.append(row[0])
-            count = max(count, row[1])
-        return totals, count
-
     def _edge_period(
         self, metric: str, through: dt.date, over_time: str, grain: Grain
     ) -> str | None:

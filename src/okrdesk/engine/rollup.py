@@ -17,7 +17,6 @@ from collections.abc import Mapping
 import attrs
 
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OrgUnit, Plan
-from okrdesk.periods import Grain
 from okrdesk.store import Store
 
 
@@ -38,37 +37,6 @@ def subjects_under(plan: Plan, owner: str) -> list[str]:
         return [owner]
     units = [u.id for u in plan.subtree(owner)]
     return units + [p.id for p in plan.people_under(owner)]
-
-
-def metric_figure(
-    store: Store, spec: MetricSpec, subjects: list[str], as_of: dt.date, grain: Grain
-) -> Figure:
-    if spec.kind is MetricKind.RATIO:
-        parts = [
-            ("numerator", spec.numerator_over_time.value),
-            ("denominator", spec.denominator_over_time.value),
-        ]
-        (numerator, denominator), count = store.aggregate(spec.name, subjects, as_of, parts, grain)
-        if not denominator:
-            return Figure(None, numerator, denominator, count)
-        return Figure((numerator or 0.0) / denominator, numerator, denominator, count)
-    over_time = "last" if spec.kind is MetricKind.STOCK else "sum"
-    (value,), count = store.aggregate(spec.name, subjects, as_of, [("value", over_time)], grain)
-    return Figure(value, observations=count)
-
-
-def checkin_figure(store: Store, kr: KeyResult, subjects: list[str], as_of: dt.date) -> Figure:
-    """The latest check-in on or before ``as_of``: the owner's own, else the sum of members'."""
-    latest: dict[str, float] = {}
-    for checkin in store.checkins(kr.id):
-        if checkin.day <= as_of and checkin.subject in subjects:
-            latest[checkin.subject] = checkin.value
-    if not latest:
-        return Figure(None)
-    owner = subjects[0]
-    if owner in latest:
-        return Figure(latest[owner], observations=1)
-    return Figure(sum(latest.values()), observations=len(latest))
 
 
 def _parts(spec: MetricSpec) -> list[tuple[str, str]]:
