@@ -42,7 +42,7 @@ def test_the_demo_book_is_sized_to_the_plans_net_new_aum_target() -> None:
     from okrdesk.model import KeyResult, Objective
     from okrdesk.units import UNITS
 
-    from okrdesk_brokerage.demo import _book_size
+    from okrdesk_brokerage_synthetic.demo import _book_size
 
     target = KeyResult(
         "O1.KR1", "O1", "净新增", UNITS["亿元"], Decimal(4_500_000_000), metric="net_new_aum"

@@ -11,8 +11,8 @@ from okrdesk.model import Observation, Person
 from okrdesk.periods import Grain, periods_between
 
 from brokerage_helpers import Collector, collect
-from okrdesk_brokerage.generator import GenerationSummary, firm_cm_ids, generate
 from okrdesk_brokerage.layout import FILES
+from okrdesk_brokerage_synthetic.generator import GenerationSummary, firm_cm_ids, generate
 
 START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
 BRANCH = firm_cm_ids(1)

@@ -1,7 +1,8 @@
 """The CRM export's files and columns: the one place that names them.
 
-The reader checks headers against this table, the generator writes headers
-from it, and a test keeps the README's description of the format in step.
+The reader checks headers against this table, the generator
+(``okrdesk_brokerage_synthetic``) writes headers from it, and a test keeps the
+README's description of the format in step.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from okrdesk.model import MetricSpec, Plan
 from okrdesk.plugins import CollectRequest, Emit, hookimpl
 
 from okrdesk_brokerage.collect import collect
-from okrdesk_brokerage.demo import write_demo_data
 from okrdesk_brokerage.metrics import METRICS
 
 
@@ -33,5 +32,11 @@ def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
 
 @hookimpl
 def okrdesk_demo_data(plan: Plan, workspace: Path, through: dt.date) -> Mapping[str, str] | None:
-    """Generate a realistic export for the plan's CMs and trainees, for ``okrdesk demo``."""
+    """Generate a realistic export for the plan's CMs and trainees, for ``okrdesk demo``.
+
+    The generator lives in ``okrdesk_brokerage_synthetic`` and is imported here,
+    not at the top, so that declaring and collecting metrics never loads it.
+    """
+    from okrdesk_brokerage_synthetic.demo import write_demo_data
+
     return write_demo_data(plan, workspace, through)

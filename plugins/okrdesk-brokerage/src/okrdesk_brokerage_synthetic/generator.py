@@ -30,7 +30,8 @@ from okrdesk_brokerage.layout import (
     SURVEYS,
     TRADES,
 )
-from okrdesk_brokerage.population import (
+from okrdesk_brokerage.settings import DEFAULT_HNW_THRESHOLD
+from okrdesk_brokerage_synthetic.population import (
     Client,
     draw_book,
     draw_closures,
@@ -38,8 +39,7 @@ from okrdesk_brokerage.population import (
     number,
     random_weekday,
 )
-from okrdesk_brokerage.settings import DEFAULT_HNW_THRESHOLD
-from okrdesk_brokerage.simulation import Step, live, money
+from okrdesk_brokerage_synthetic.simulation import Step, live, money
 
 SNAPSHOTS = ("week", "month")
 MARKET_DRIFT_PER_WEEK = 0.0006

@@ -17,6 +17,8 @@ from pathlib import Path
 
 from okrdesk.model import Plan
 
+from okrdesk_brokerage_synthetic.generator import generate
+
 CLIENT_ROLES = ("cm", "trainee")
 DEMO_FOLDER = "data/crm"
 BOOK_PER_YEARLY_TARGET = 11
@@ -41,8 +43,6 @@ def _book_size(plan: Plan, cms: int) -> dict[str, float | int]:
 
 def write_demo_data(plan: Plan, workspace: Path, through: dt.date) -> dict[str, str] | None:
     """Generate the plan's year up to ``through``; return the ``[sources.brokerage]`` table."""
-    from okrdesk_brokerage.generator import generate
-
     cms = [person.id for person in plan.people if person.role in CLIENT_ROLES]
     if not cms or through < plan.start:
         return None

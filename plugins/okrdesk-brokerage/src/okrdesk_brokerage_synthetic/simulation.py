@@ -12,7 +12,7 @@ import math
 import random
 from collections.abc import Callable, Sequence
 
-from okrdesk_brokerage.population import PRODUCTS, Client
+from okrdesk_brokerage_synthetic.population import PRODUCTS, Client
 
 INFLOWS_PER_WEEK = 0.03
 INFLOW_MEDIAN_SHARE = 0.08
