@@ -12,12 +12,12 @@ import time
 from pathlib import Path
 
 import okrdesk_brokerage.plugin
-from okrdesk_brokerage.generator import firm_cm_ids, generate
+from okrdesk_brokerage_synthetic.generator import firm_cm_ids, generate
 
-from okrdesk.collecting import plan_periods
+from okrdesk.engine.plan_calendar import plan_periods
 from okrdesk.model import OrgUnit, Person, Plan
-from okrdesk.plugins.collect import collect
 from okrdesk.plugins.manager import PluginHost
+from okrdesk.plugins.runner import collect
 
 from conftest import record
 

@@ -9,15 +9,15 @@ import sqlite3
 import time
 from pathlib import Path
 
+from okrdesk.app.session import Session
 from okrdesk.model import Plan
 from okrdesk.plugins.manager import PluginHost
-from okrdesk.report.model import build_report
+from okrdesk.report.document import build_report
 from okrdesk.report.render import render
-from okrdesk.session import Session
 from okrdesk.store import Store
 from okrdesk.targets.load import LoadResult
-from okrdesk.targets.reader import Report
-from okrdesk.workspace import Workspace
+from okrdesk.targets.reader import Findings
+from okrdesk.targets.settings import Workspace
 
 from conftest import record
 from firm import metrics_plugin
@@ -31,7 +31,7 @@ def session_for(plan: Plan, database: Path) -> Session:
     host = PluginHost(entry_points=False, builtins={}, registered=False)
     host.register(metrics_plugin(), "bench")
     workspace = Workspace(database.parent, database=database)
-    return Session(workspace, host, LoadResult(plan, (), (), ()), Report())
+    return Session(workspace, host, LoadResult(plan, (), (), ()), Findings())
 
 
 def weekly_report(session: Session) -> int:

@@ -10,11 +10,11 @@ import attrs
 import pytest
 from click.testing import CliRunner, Result
 
+from okrdesk.app.session import open_session
 from okrdesk.cli import cli
 from okrdesk.engine.budget import budget_progress, judge_line
 from okrdesk.engine.progress import Engine
 from okrdesk.model import BudgetLine
-from okrdesk.session import open_session
 from okrdesk.store import Store
 from okrdesk.targets import load_plan
 from sample_workspace import WriteWorkspace
@@ -92,7 +92,7 @@ def _result_at(fraction: float):  # type: ignore[no-untyped-def]
     from okrdesk.engine.pace import Status
     from okrdesk.engine.progress import KeyResultProgress
     from okrdesk.engine.rollup import Figure
-    from okrdesk.engine.targets import TargetAt
+    from okrdesk.engine.tree_targets import TargetAt
     from okrdesk.model import KeyResult
     from okrdesk.units import UNITS
 

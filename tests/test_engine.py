@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from okrdesk.app.session import open_session
 from okrdesk.cli import cli
+from okrdesk.engine import attention
+from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.forecast import linear_forecast
 from okrdesk.engine.pace import Status, attainment, due_fraction, judge
 from okrdesk.engine.progress import Engine, progress
@@ -28,7 +31,6 @@ from okrdesk.model import (
     Plan,
 )  # fmt: skip
 from okrdesk.periods import Grain, periods_between
-from okrdesk.session import open_session
 from okrdesk.store import Store
 from okrdesk.units import UNITS
 from sample_workspace import WriteWorkspace
@@ -228,9 +230,13 @@ def test_a_unit_target_differing_from_its_members_raises_an_alert(store: Store) 
         "KR1", "new_accounts", "360", member_targets={"wm1": Decimal(160), "wm2": Decimal(190)}
     )
     put(store, "new_accounts", [("cm01", 0, 3)])
-    p = progress(make_plan(result), store, "szft", AS_OF, METRICS)
-    assert [a.message for a in p.alerts if a.kind == "target_mismatch"] == [
+    engine = Engine(make_plan(result), store, AS_OF, METRICS)
+    found = attention.alerts(engine, budget_progress(engine, []), "szft")
+    assert [a.message for a in found if a.kind == "target_mismatch"] == [
         "O1.KR1: the members' targets add up to 350 户, 10 户 less than the 360 户 set for szft"
+    ]
+    assert [a.text("zh") for a in found if a.kind == "target_mismatch"] == [
+        "O1.KR1：成员目标合计 350 户，比 szft 的目标 360 户 少 10 户"
     ]
     share = progress(make_plan(result), store, "wm1", AS_OF, METRICS)
     assert share.objectives[0].key_results[0].target.value == 160.0
@@ -242,7 +248,7 @@ def test_a_unit_without_its_own_target_takes_the_sum_of_its_members(store: Store
     )
     p = progress(make_plan(result), store, "szft", AS_OF, METRICS)
     target = p.objectives[0].key_results[0].target
-    assert (target.value, target.source, target.alert) == (360.0, "members", None)
+    assert (target.value, target.source, target.mismatch) == (360.0, "members", None)
 
 
 def test_a_ratio_target_implied_by_members_is_weighted_by_denominators(store: Store) -> None:

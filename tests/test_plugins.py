@@ -20,14 +20,16 @@ from okrdesk.cli import cli
 from okrdesk.model import MetricKind, MetricSpec, Person
 from okrdesk.periods import Grain, periods_between
 from okrdesk.plugins import hookimpl
-from okrdesk.plugins.collect import collect
 from okrdesk.plugins.manager import PluginHost
+from okrdesk.plugins.runner import collect
+from okrdesk.plugins.testing import check_plugin, registered_plugin
 from okrdesk.targets import load_plan
-from okrdesk.testing import check_plugin, registered_plugin
 from okrdesk.units import UNITS
 from sample_workspace import WriteWorkspace
 
 EXAMPLE = Path(__file__).parent / "example_plugin"
+
+BUILT_IN = ("sql", "text", "md", "html", "json")
 
 
 def write_plugin(root: Path, name: str, body: str) -> None:
@@ -136,7 +138,8 @@ def test_a_hook_with_a_wrong_signature_is_not_a_valid_plugin(
 
 
 @pytest.mark.parametrize(
-    ("allow", "expected"), [("", {"sql"}), ("test_metrics", {"sql", "test_metrics"})]
+    ("allow", "expected"),
+    [("", {*BUILT_IN}), ("test_metrics", {*BUILT_IN, "test_metrics"})],
 )
 def test_the_allow_list_limits_which_plugins_load(
     write_workspace: WriteWorkspace, allow: str, expected: set[str]

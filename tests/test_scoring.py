@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from okrdesk.app.session import open_session
 from okrdesk.cli import cli
 from okrdesk.engine.scoring import score_period, scores
 from okrdesk.model import (
@@ -20,7 +21,6 @@ from okrdesk.model import (
     ScoringPolicy,
 )  # fmt: skip
 from okrdesk.periods import Grain, month_of
-from okrdesk.session import open_session
 from okrdesk.store import Store
 from okrdesk.units import UNITS
 from sample_workspace import WriteWorkspace

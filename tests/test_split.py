@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from okrdesk.app.session import open_session
 from okrdesk.cli import cli
-from okrdesk.engine.split import shares
-from okrdesk.session import open_session
+from okrdesk.engine.shares import shares
 from sample_workspace import ORG, WriteWorkspace
 
 COMMENTED = """\

@@ -16,7 +16,7 @@ from okrdesk.cli import cli
 from okrdesk.model import Person
 from okrdesk.plugins import sql_metrics
 from okrdesk.plugins.sql_metrics import SqlMetricError, check_query
-from okrdesk.testing import check_plugin
+from okrdesk.plugins.testing import check_plugin
 from sample_workspace import WriteWorkspace
 
 PEOPLE = (Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a"))

@@ -1,4 +1,5 @@
-"""The plan as values: org tree, phases, objectives, key results, budgets, metrics.
+"""The plan as values: org tree, phases, objectives, key results, budgets, metrics,
+and the records okrdesk keeps (observations, check-ins, spend entries, runs).
 
 Everything here is immutable and checks its own invariants on construction;
 nothing here reads a file or a database. Figures are Decimals in base units
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
@@ -363,3 +364,58 @@ class Plan:
 
     def phase_on(self, day: dt.date) -> Phase | None:
         return next((p for p in self.phases if day in p), None)
+
+
+# ------------------------------------------------------------- stored records
+
+
+@attrs.frozen
+class Run:
+    id: int
+    started: str
+    finished: str | None
+    status: str
+    command: str
+    through: str | None
+    pid: int | None
+    plugins: Mapping[str, str]
+    errors: Sequence[str]
+
+    @property
+    def unfinished(self) -> bool:
+        """Started but never finished: killed, or still running elsewhere."""
+        return self.finished is None
+
+
+@attrs.frozen
+class StoredObservation:
+    observation: Observation
+    period_start: dt.date
+    period_end: dt.date
+    plugin: str
+    run_id: int
+
+
+@attrs.frozen
+class Checkin:
+    id: int
+    key_result: str
+    subject: str
+    day: dt.date
+    value: float
+    confidence: float | None
+    note: str
+    recorded: str
+
+
+@attrs.frozen
+class SpendEntry:
+    id: int
+    line: str
+    day: dt.date
+    amount: Decimal
+    """In 元."""
+    signed_by: tuple[str, ...]
+    note: str
+    override_reason: str | None
+    recorded: str

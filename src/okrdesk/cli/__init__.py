@@ -22,33 +22,33 @@ LazyCommand = tuple[str, str, str]
 
 # `okrdesk --help` lists these without importing them, so it stays instant.
 LAZY_COMMANDS: dict[str, LazyCommand] = {
-    "init": ("okrdesk.cli.targets_cmd", "init",
+    "init": ("okrdesk.cli.workspace_commands", "init",
                         "Create a new workspace with a commented example plan."),
-    "validate": ("okrdesk.cli.targets_cmd", "validate",
+    "validate": ("okrdesk.cli.workspace_commands", "validate",
                             "Check every target file and report every problem at once."),
-    "split": ("okrdesk.cli.targets_cmd", "split",
+    "split": ("okrdesk.cli.workspace_commands", "split",
                          "Cut a key result's target onto the members of its unit, and over time."),
-    "plugins": ("okrdesk.cli.plugins_cmd", "plugins",
-                           "List metric plugins, where each came from, and the metrics it "
-                           "provides."),
-    "collect": ("okrdesk.cli.store_cmds", "collect",
+    "plugins": ("okrdesk.cli.workspace_commands", "plugins",
+                           "List plugins, where each came from, and the metrics and report "
+                           "formats it provides."),
+    "collect": ("okrdesk.cli.record_commands", "collect",
                            "Collect every metric the plan uses, through its plugin, into "
                            "okrdesk.db."),
-    "checkin": ("okrdesk.cli.store_cmds", "checkin",
+    "checkin": ("okrdesk.cli.record_commands", "checkin",
                            "Record a value for a key result that no plugin measures."),
-    "spend": ("okrdesk.cli.store_cmds", "spend",
+    "spend": ("okrdesk.cli.record_commands", "spend",
                          "Record and list spending against the budget lines."),
-    "explain": ("okrdesk.cli.store_cmds", "explain",
+    "explain": ("okrdesk.cli.read_commands", "explain",
                            "Show every number behind a key result's figure and where each came "
                            "from."),
-    "export": ("okrdesk.cli.store_cmds", "export",
+    "export": ("okrdesk.cli.read_commands", "export",
                           "Export the stored numbers, check-ins, spend and runs for other tools."),
-    "check": ("okrdesk.cli.store_cmds", "check",
+    "check": ("okrdesk.cli.read_commands", "check",
                          "List everything that needs attention; exit 1 when there is anything."),
-    "report": ("okrdesk.cli.store_cmds", "report",
+    "report": ("okrdesk.cli.read_commands", "report",
                           "The weekly progress report for a unit: objectives, members, budget, "
                           "alerts."),
-    "demo": ("okrdesk.cli.demo_cmd", "demo",
+    "demo": ("okrdesk.cli.workspace_commands", "demo",
                         "Build a demo workspace from the sample targets and show what okrdesk "
                         "knows."),
 }  # fmt: skip

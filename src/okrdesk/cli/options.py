@@ -7,7 +7,10 @@ from typing import TYPE_CHECKING
 import click
 
 if TYPE_CHECKING:
+    import datetime as dt
     from pathlib import Path
+
+DATE = click.DateTime(formats=["%Y-%m-%d"])
 
 _WORKSPACE_KEY = "okrdesk.workspace"
 
@@ -34,3 +37,8 @@ def workspace_path() -> Path | None:
 
     value: str | None = click.get_current_context().meta.get(_WORKSPACE_KEY)
     return None if value is None else Path(value)
+
+
+def day_of(value: dt.datetime | None) -> dt.date | None:
+    """The day a ``DATE`` option names, or None when it was not given."""
+    return value.date() if value else None

@@ -27,9 +27,9 @@ import attrs
 from okrdesk.engine.pace import due_fraction
 from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.engine.rollup import subjects_under
-from okrdesk.engine.targets import owner_of
-from okrdesk.model import BudgetLine, Direction, KeyResult
-from okrdesk.store import SpendEntry
+from okrdesk.engine.tree_targets import owner_of
+from okrdesk.messages import alert_text
+from okrdesk.model import BudgetLine, Direction, KeyResult, SpendEntry
 from okrdesk.units import Dimension
 
 # Exactly at the threshold does not trip; float arithmetic must not make it.
@@ -45,7 +45,16 @@ class Breaker:
     allowed: float | None
     """What the results (or the schedule) allow; None when nothing bounds the pace."""
     threshold: float
-    message: str
+    params: Mapping[str, object] = attrs.field(factory=dict)
+    """What the alert catalogue needs to say why it tripped (``breaker.<reason>``)."""
+
+    def text(self, lang: str = "en") -> str:
+        """Why the breaker tripped, in words; empty when it has not."""
+        return alert_text(f"breaker.{self.reason}", lang, self.params) if self.tripped else ""
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
 
 
 @attrs.frozen
@@ -165,28 +174,22 @@ def judge_line(
     results_progress = sum(w * p for w, p in progress) / weight if weight else None
     if line.key_results:
         allowed = results_progress if results_progress is not None else 0.0
-        bound = "its results"
+        bound = "results"
     elif line.schedule:
-        allowed, bound = planned_fraction, "its spending schedule"
+        allowed, bound = planned_fraction, "schedule"
     else:
         allowed, bound = None, ""
     over = spend_progress - 1.0
+    params = {"line": line.id, "name": line.name, "spent": spend_progress,
+              "threshold": threshold}  # fmt: skip
     if over > threshold + _TOLERANCE:
-        message = (
-            f"{line.id} ({line.name}) has spent {spend_progress:.0%} of its amount, "
-            f"{over:.0%} over; the breaker trips above {threshold:.0%} over"
-        )
-        return Breaker(True, "overspend", spend_progress, allowed, threshold, message), (
-            results_progress
-        )
+        params["over"] = over
+        breaker = Breaker(True, "overspend", spend_progress, allowed, threshold, params)
+        return breaker, results_progress
     if allowed is not None and spend_progress - allowed > threshold + _TOLERANCE:
-        message = (
-            f"{line.id} ({line.name}) has spent {spend_progress:.0%} of its amount while "
-            f"{bound} allow {allowed:.0%}: {spend_progress - allowed:.0%} ahead, more than "
-            f"the {threshold:.0%} allowed"
-        )
-        return Breaker(True, "pace", spend_progress, allowed, threshold, message), results_progress
-    return Breaker(False, "", spend_progress, allowed, threshold, ""), results_progress
+        params.update(bound=bound, allowed=allowed, ahead=spend_progress - allowed)
+        return Breaker(True, "pace", spend_progress, allowed, threshold, params), results_progress
+    return Breaker(False, "", spend_progress, allowed, threshold), results_progress
 
 
 def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProgress:

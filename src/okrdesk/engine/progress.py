@@ -28,9 +28,9 @@ import attrs
 from okrdesk.engine.forecast import Forecast, linear_forecast
 from okrdesk.engine.pace import Status, attainment, due_fraction, expected_value, judge
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
-from okrdesk.engine.targets import TargetAt, owner_of, target_at
+from okrdesk.engine.tree_targets import TargetAt, target_at
 from okrdesk.model import Direction, KeyResult, MetricKind, MetricSpec, Objective, Plan
-from okrdesk.store import Store
+from okrdesk.store.reader import StoreReader
 
 
 @attrs.frozen
@@ -70,14 +70,6 @@ class MemberProgress:
 
 
 @attrs.frozen
-class Alert:
-    level: str
-    """"error", "warning" or "info"."""
-    kind: str
-    message: str
-
-
-@attrs.frozen
 class SubjectProgress:
     subject: str
     name: str
@@ -86,7 +78,6 @@ class SubjectProgress:
     objectives: tuple[ObjectiveProgress, ...]
     score: float | None
     members: tuple[MemberProgress, ...] = ()
-    alerts: tuple[Alert, ...] = ()
 
 
 def key_results_for(plan: Plan, subject: str) -> list[tuple[Objective, tuple[KeyResult, ...]]]:
@@ -108,7 +99,7 @@ class Engine:
     def __init__(
         self,
         plan: Plan,
-        store: Store,
+        store: StoreReader,
         as_of: dt.date,
         metrics: Mapping[str, MetricSpec],
         *,
@@ -223,10 +214,7 @@ class Engine:
         score = _weighted_objectives(objectives)
         name, level = self.name_of(subject)
         ranked = tuple(self._members(subject)) if members else ()
-        return SubjectProgress(
-            subject, name, level, self.as_of, objectives, score, ranked,
-            tuple(self._alerts(subject, objectives)),
-        )  # fmt: skip
+        return SubjectProgress(subject, name, level, self.as_of, objectives, score, ranked)
 
     def _members(self, subject: str) -> list[MemberProgress]:
         if subject not in self.plan.units_by_id:
@@ -245,24 +233,6 @@ class Engine:
                                len(results))
             )  # fmt: skip
         return sorted(found, key=lambda m: (m.score is None, -(m.score or 0.0), m.id))
-
-    def _alerts(self, subject: str, objectives: Sequence[ObjectiveProgress]) -> list[Alert]:
-        alerts = []
-        for objective in objectives:
-            for p in objective.key_results:
-                kr = p.key_result
-                if p.target.alert:
-                    alerts.append(Alert("warning", "target_mismatch", p.target.alert))
-                if p.status is Status.OFF_TRACK:
-                    alerts.append(Alert("warning", "off_track", f"{kr.id} {kr.title} is off track"))
-                elif p.status is Status.BREACHED:
-                    alerts.append(Alert("error", "breached", f"{kr.id} {kr.title} is breached"))
-                elif p.status is Status.NO_DATA and owner_of(self.plan, kr) == subject:
-                    source = f"metric {kr.metric}" if kr.metric else "check-ins"
-                    alerts.append(
-                        Alert("warning", "missing_data", f"{kr.id} has no data yet ({source})")
-                    )
-        return alerts
 
 
 def _ratio_trend(
@@ -310,7 +280,7 @@ def scores_by_subject(engine: Engine, subjects: Sequence[str]) -> dict[str, floa
 
 def progress(
     plan: Plan,
-    store: Store,
+    store: StoreReader,
     subject: str,
     as_of: dt.date,
     metrics: Mapping[str, MetricSpec],

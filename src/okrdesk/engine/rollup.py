@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import attrs
 
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OrgUnit, Plan
-from okrdesk.store import Store
+from okrdesk.store.reader import StoreReader
 
 
 @attrs.frozen
@@ -59,7 +59,7 @@ class Rollup:
     def __init__(
         self,
         plan: Plan,
-        store: Store,
+        store: StoreReader,
         as_of: dt.date,
         specs: Mapping[str, MetricSpec],
         within: str | None = None,

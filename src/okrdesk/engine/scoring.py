@@ -16,7 +16,7 @@ import attrs
 
 from okrdesk.model import MetricKind, MetricSpec, Person, Plan, ScoringPolicy
 from okrdesk.periods import Period, periods_between
-from okrdesk.store import Store
+from okrdesk.store.reader import StoreReader
 
 
 @attrs.frozen
@@ -64,7 +64,7 @@ def hold(raw: float, policy: ScoringPolicy) -> float:
 
 
 def score_period(
-    store: Store,
+    store: StoreReader,
     policy: ScoringPolicy,
     people: Sequence[Person],
     period: Period,
@@ -97,7 +97,7 @@ def _actual(spec: MetricSpec | None, stored: tuple[float | None, ...] | None) ->
 
 
 def scores(
-    plan: Plan, store: Store, as_of: dt.date, metrics: Mapping[str, MetricSpec]
+    plan: Plan, store: StoreReader, as_of: dt.date, metrics: Mapping[str, MetricSpec]
 ) -> list[PersonScore]:
     """Every policy's score for every person it covers, for each period up to ``as_of``."""
     found = []

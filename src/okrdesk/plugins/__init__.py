@@ -1,5 +1,5 @@
-"""Metric plugins: the hook contract, discovery and isolation."""
+"""Plugins: the hook contract, discovery and isolation."""
 
-from okrdesk.plugins.hookspecs import CollectRequest, Emit, hookimpl
+from okrdesk.plugins.hookspecs import CollectRequest, Emit, RenderContext, ReportFormat, hookimpl
 
-__all__ = ["CollectRequest", "Emit", "hookimpl"]
+__all__ = ["CollectRequest", "Emit", "RenderContext", "ReportFormat", "hookimpl"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 import attrs
 import pluggy
@@ -69,6 +69,42 @@ class Emit(Protocol):
     def error(self, metric: str, message: str) -> None: ...
 
 
+@attrs.frozen
+class RenderContext:
+    """What a report format may need beside the report itself."""
+
+    workspace: Path
+    """The workspace folder (its ``templates/`` may override shipped templates)."""
+    templates: Path | None
+    """A folder of templates given with ``--templates``, searched first."""
+    plan_start: dt.date
+    plan_end: dt.date
+    width: int | None = None
+    """Columns to lay text out in; None: the terminal's width, or 80."""
+
+
+@attrs.frozen
+class ReportFormat:
+    """One way to write the weekly report, registered by ``okrdesk_report_formats``."""
+
+    name: str
+    """What ``okrdesk report --format NAME`` says: short, lower case."""
+    description: str
+    """One line for ``okrdesk plugins`` and ``--help``."""
+    render: Callable[[Any, TextIO, RenderContext], None]
+    """``render(report, out, context)`` writes ``report`` (an
+    ``okrdesk.report.document.Report``) to the text stream ``out``. It only lays
+    out what the report holds; every figure is already computed. Text from
+    target files is already stripped of control characters; escape it for
+    your format (HTML, Markdown, …). Raise ``okrdesk.errors.OkrdeskError``
+    for a problem the user can fix."""
+    suffixes: tuple[str, ...] = ()
+    """File name endings this format is usually saved with, such as ``(".md",)``."""
+    human: bool = True
+    """False for formats meant for programs (JSON): they need not show every figure
+    the way a person reads it."""
+
+
 # -------------------------------------------------------------------- metrics
 
 
@@ -96,6 +132,19 @@ def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
     period with no data rather than emitting zero. Raise an exception (any)
     when the sources cannot be read; the host reports it by plugin name and
     carries on with the other plugins.
+    """
+
+
+# -------------------------------------------------------------------- reports
+
+
+@hookspec
+def okrdesk_report_formats(register: Callable[[ReportFormat], None]) -> None:
+    """Declare report formats: call ``register(ReportFormat(...))`` once for each.
+
+    The four built-in formats (text, md, html, json) are plugins of this
+    hook too. A format's name must be new: a name two plugins register is
+    reported for both, and the first one loaded keeps it.
     """
 
 

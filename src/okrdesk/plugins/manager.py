@@ -27,13 +27,20 @@ import pluggy
 from okrdesk import __version__
 from okrdesk.model import MetricSpec
 from okrdesk.plugins import hookspecs
+from okrdesk.plugins.hookspecs import ReportFormat
 
 ENTRY_POINT_GROUP = "okrdesk"
 ALLOW_ENV = "OKRDESK_LOAD_PLUGINS"
-BUILTIN_PLUGINS: Mapping[str, str] = {"sql": "okrdesk.plugins.sql_metrics"}
+BUILTIN_PLUGINS: Mapping[str, str] = {
+    "sql": "okrdesk.plugins.sql_metrics",
+    "text": "okrdesk.report.formats.text",
+    "md": "okrdesk.report.formats.markdown",
+    "html": "okrdesk.report.formats.html",
+    "json": "okrdesk.report.formats.json",
+}
 """Plugin name → module of the plugins that are part of okrdesk; they always load."""
 
-# Plugins registered for the whole process, by ``okrdesk.testing.registered_plugin``.
+# Plugins registered for the whole process, by ``okrdesk.plugins.testing.registered_plugin``.
 EXTRA_PLUGINS: dict[str, object] = {}
 
 BUILTIN = "built-in"
@@ -50,6 +57,7 @@ class PluginRecord:
     location: str
     version: str = ""
     metrics: list[str] = attrs.Factory(list)
+    formats: list[str] = attrs.Factory(list)
     errors: list[str] = attrs.Factory(list)
     plugin: object | None = None
     declared: list[MetricSpec] | None = None
@@ -89,6 +97,7 @@ class PluginHost:
         self.metrics: dict[str, MetricSpec] = {}
         self.owners: dict[str, str] = {}
         """Which plugin declared each metric."""
+        self._formats: dict[str, ReportFormat] | None = None
         # The test suite must not pick up whatever plugins the machine has
         # installed; a test that wants entry points asks for them.
         self._entry_points = (
@@ -129,7 +138,7 @@ class PluginHost:
         return self
 
     def register(self, plugin: object, name: str, origin: str = BUILTIN) -> PluginRecord:
-        """Add an already imported plugin object (used by ``okrdesk.testing``)."""
+        """Add an already imported plugin object (used by ``okrdesk.plugins.testing``)."""
         record = self._add(name, origin, repr(plugin), "", lambda: plugin)
         self._declare_metrics()
         return record
@@ -230,8 +239,38 @@ class PluginHost:
         ]
 
     @property
+    def formats(self) -> Mapping[str, ReportFormat]:
+        """Report formats by name, asked of the plugins the first time they are wanted."""
+        if self._formats is None:
+            self._formats = {}
+            for name, impl in self.implementations("okrdesk_report_formats"):
+                self._declare_formats(self.records[name], impl, self._formats)
+        return self._formats
+
+    @staticmethod
+    def _declare_formats(
+        record: PluginRecord, impl: Callable[..., Any], into: dict[str, ReportFormat]
+    ) -> None:
+        def register(fmt: ReportFormat) -> None:
+            if not isinstance(fmt, ReportFormat):
+                raise TypeError(f"register() takes a ReportFormat, not {type(fmt).__name__}")
+            if fmt.name in into:
+                raise ValueError(f'report format "{fmt.name}" is already registered')
+            into[fmt.name] = fmt
+            record.formats.append(fmt.name)
+
+        try:
+            impl(register=register)
+        except Exception as error:
+            record.errors.append(f"okrdesk_report_formats failed: {describe_error(error)}")
+
+    @property
     def broken(self) -> list[PluginRecord]:
         return [r for r in self.records.values() if not r.ok]
+
+    def broken_errors(self) -> list[tuple[str, str]]:
+        """(plugin, error) for every error a plugin gave while loading."""
+        return [(r.name, e) for r in self.broken for e in r.errors]
 
     def metric_catalog(self) -> Mapping[str, MetricSpec]:
         return self.load().metrics

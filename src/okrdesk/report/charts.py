@@ -10,7 +10,7 @@ import datetime as dt
 
 from markupsafe import Markup
 
-from okrdesk.report.model import ReportKeyResult
+from okrdesk.report.document import ReportKeyResult
 
 WIDTH, HEIGHT, PAD = 320, 120, 8
 

@@ -10,34 +10,36 @@ from itertools import pairwise
 
 from okrdesk import model
 from okrdesk.targets.locate import KeyPath
-from okrdesk.targets.reader import Report, Where, suggest
+from okrdesk.targets.reader import Findings, Where, suggest
 from okrdesk.targets.schema import Draft, Located, PlanHeader
 from okrdesk.units import UNITS
 
 
-def check_all(draft: Draft, report: Report, metrics: Mapping[str, model.MetricSpec] | None) -> None:
-    known = _check_ids(draft, report)
+def check_all(
+    draft: Draft, findings: Findings, metrics: Mapping[str, model.MetricSpec] | None
+) -> None:
+    known = _check_ids(draft, findings)
     # An unreadable file may define what the others refer to: until it reads,
     # "no such id" would only be noise.
     if "files" not in draft.incomplete:
-        _check_references(draft, report, known)
-        _check_members(draft, report)
-    _check_org_tree(draft, report)
+        _check_references(draft, findings, known)
+        _check_members(draft, findings)
+    _check_org_tree(draft, findings)
     if draft.plans and "phases" not in draft.incomplete:
-        _check_phases(draft.plans[0].value, draft.phases, report)
+        _check_phases(draft.plans[0].value, draft.phases, findings)
     if draft.plans:
-        _check_calendars(draft.plans[0].value, draft, report)
-    _check_milestones(draft, report)
+        _check_calendars(draft.plans[0].value, draft, findings)
+    _check_milestones(draft, findings)
     if metrics is not None:
-        _check_metrics(draft, report, metrics)
-    _check_budget(draft, report)
+        _check_metrics(draft, findings, metrics)
+    _check_budget(draft, findings)
 
 
 def _first_seen(where: Where) -> str:
     return f"{where.file.display}:{where.line}"
 
 
-def _check_ids(draft: Draft, report: Report) -> dict[str, dict[str, Where]]:
+def _check_ids(draft: Draft, findings: Findings) -> dict[str, dict[str, Where]]:
     """Ids by kind; a second definition of an id is a problem at the second place."""
     known: dict[str, dict[str, Where]] = {
         k: {} for k in ("unit", "person", "phase", "objective", "key_result", "line", "policy")
@@ -47,7 +49,7 @@ def _check_ids(draft: Draft, report: Report) -> dict[str, dict[str, Where]]:
     def claim(kind: str, ident: str, where: Where, namespace: dict[str, Where]) -> None:
         at = where.key("id")
         if ident in namespace:
-            report.problems.append(
+            findings.problems.append(
                 at.problem(
                     f'duplicate id "{ident}"; already defined at {_first_seen(namespace[ident])}'
                 )
@@ -73,7 +75,7 @@ def _check_ids(draft: Draft, report: Report) -> dict[str, dict[str, Where]]:
         for item in items:
             claim(kind, item.value.id, item.where, known[kind])
     for later in draft.plans[1:]:
-        report.problems.append(
+        findings.problems.append(
             later.where.problem(
                 f"a second [plan] table; the plan is at {_first_seen(draft.plans[0].where)}"
             )
@@ -89,18 +91,18 @@ _KIND_NAMES = {
 }
 
 
-def _check_references(draft: Draft, report: Report, known: dict[str, dict[str, Where]]) -> None:
+def _check_references(draft: Draft, findings: Findings, known: dict[str, dict[str, Where]]) -> None:
     for ref in draft.references:
         if any(ref.id in known[kind] or (kind, ref.id) in draft.written_ids for kind in ref.kinds):
             continue
         names = " or ".join(_KIND_NAMES[k] for k in ref.kinds)
         choices = [ident for kind in ref.kinds for ident in known[kind]]
-        report.problems.append(
+        findings.problems.append(
             ref.where.problem(f'no {names} "{ref.id}"{suggest(ref.id, choices)}')
         )
 
 
-def _check_org_tree(draft: Draft, report: Report) -> None:
+def _check_org_tree(draft: Draft, findings: Findings) -> None:
     parents = {u.value.id: u.value.parent for u in draft.units}
     where = {u.value.id: u.where for u in draft.units}
     settled: set[str] = set()
@@ -116,7 +118,7 @@ def _check_org_tree(draft: Draft, report: Report) -> None:
             cycle = path[path.index(unit) :]
             loop = " → ".join([*cycle, unit])
             first = min(cycle, key=lambda u: (where[u].file.display, where[u].line))
-            report.problems.append(
+            findings.problems.append(
                 where[first].key("parent").problem(f"the org tree has a cycle: {loop}")
             )
         settled.update(path)
@@ -145,7 +147,7 @@ def _below(children: dict[str, list[str]], owner: str) -> set[str]:
     return found
 
 
-def _check_members(draft: Draft, report: Report) -> None:
+def _check_members(draft: Draft, findings: Findings) -> None:
     people = {person for person, _ in draft.written_people}
     children = _children(draft)
     below: dict[str, set[str]] = {}
@@ -156,7 +158,7 @@ def _check_members(draft: Draft, report: Report) -> None:
         if {entry.owner, entry.member} & draft.broken_ids:
             continue
         if entry.owner in people:
-            report.problems.append(
+            findings.problems.append(
                 entry.where.problem(f'the owner "{entry.owner}" is a person and has no members')
             )
             continue
@@ -165,14 +167,14 @@ def _check_members(draft: Draft, report: Report) -> None:
         same_table = tables[(id(entry.where.file), entry.where.path[:-1])]
         counted = sorted(m for m in same_table if m in inside)
         if counted:
-            report.problems.append(
+            findings.problems.append(
                 entry.where.problem(
                     f'"{entry.member}" already includes {", ".join(counted)}, who also has a '
                     "target here; give the unit or its members a target, not both"
                 )
             )
         if entry.member not in members:
-            report.problems.append(
+            findings.problems.append(
                 entry.where.problem(
                     f'"{entry.member}" is not a unit or person below "{entry.owner}"'
                     f"{suggest(entry.member, members)}"
@@ -180,20 +182,20 @@ def _check_members(draft: Draft, report: Report) -> None:
             )
 
 
-def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], report: Report) -> None:
+def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], findings: Findings) -> None:
     ordered = sorted(phases, key=lambda p: (p.value.start, p.value.end))
     day = dt.timedelta(days=1)
     for earlier, later in pairwise(ordered):
         e, x = earlier.value, later.value
         if x.start <= e.end:
-            report.problems.append(
+            findings.problems.append(
                 later.where.key("start").problem(
                     f"phase {x.id} starts {x.start}, before phase {e.id} ends ({e.end}); "
                     "phases must not overlap"
                 )
             )
         elif x.start > e.end + day:
-            report.problems.append(
+            findings.problems.append(
                 later.where.key("start").problem(
                     f"{_days(e.end + day, x.start - day)} no phase; "
                     f"phase {x.id} should start {e.end + day}"
@@ -206,21 +208,21 @@ def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], report: 
             ("end", p.end, p.end > plan.end),
         ):
             if outside:
-                report.problems.append(
+                findings.problems.append(
                     phase.where.key(key).problem(
                         f"phase {p.id} {key}s {date}, outside the plan ({plan.start} to {plan.end})"
                     )
                 )
     if ordered and ordered[0].value.start > plan.start:
         first = ordered[0]
-        report.problems.append(
+        findings.problems.append(
             first.where.key("start").problem(
                 f"the plan starts {plan.start} but its first phase only {first.value.start}"
             )
         )
     if ordered and ordered[-1].value.end < plan.end:
         last = ordered[-1]
-        report.problems.append(
+        findings.problems.append(
             last.where.key("end").problem(
                 f"the plan ends {plan.end} but its last phase already {last.value.end}"
             )
@@ -233,11 +235,11 @@ def _days(first: dt.date, last: dt.date) -> str:
     return f"the days from {first} to {last} belong to"
 
 
-def _check_calendars(plan: PlanHeader, draft: Draft, report: Report) -> None:
+def _check_calendars(plan: PlanHeader, draft: Draft, findings: Findings) -> None:
     for entry in draft.calendars:
         for point in entry.value:
             if not plan.start <= point.end <= plan.end + dt.timedelta(days=6):
-                report.problems.append(
+                findings.problems.append(
                     entry.where.key(point.period).problem(
                         f"{point.period} ends {point.end}, outside the plan "
                         f"({plan.start} to {plan.end})"
@@ -245,13 +247,13 @@ def _check_calendars(plan: PlanHeader, draft: Draft, report: Report) -> None:
                 )
 
 
-def _check_milestones(draft: Draft, report: Report) -> None:
+def _check_milestones(draft: Draft, findings: Findings) -> None:
     order = {p.value.id: p.value.start for p in draft.phases}
     for entry in draft.milestone_sets:
         known = sorted((m for m in entry.value if m.phase in order), key=lambda m: order[m.phase])
         for earlier, later in pairwise(known):
             if later.fraction < earlier.fraction:
-                report.problems.append(
+                findings.problems.append(
                     entry.where.key(later.phase).problem(
                         f"{later.fraction} is less than {earlier.fraction} at {earlier.phase}; "
                         "milestones are cumulative and must not decrease"
@@ -259,12 +261,14 @@ def _check_milestones(draft: Draft, report: Report) -> None:
                 )
 
 
-def _check_metrics(draft: Draft, report: Report, metrics: Mapping[str, model.MetricSpec]) -> None:
+def _check_metrics(
+    draft: Draft, findings: Findings, metrics: Mapping[str, model.MetricSpec]
+) -> None:
     for use in draft.metric_uses:
         spec = metrics.get(use.metric)
         if spec is None:
             offered = ", ".join(sorted(metrics)) or "none"
-            report.problems.append(
+            findings.problems.append(
                 use.where.problem(
                     f'no loaded plugin provides metric "{use.metric}"'
                     f"{suggest(use.metric, metrics)}; available: {offered}"
@@ -273,14 +277,14 @@ def _check_metrics(draft: Draft, report: Report, metrics: Mapping[str, model.Met
             continue
         if use.unit is not None and use.unit.dimension is not spec.dimension:
             fitting = [s for s, u in UNITS.items() if u.dimension is spec.dimension]
-            report.problems.append(
+            findings.problems.append(
                 use.unit_where.problem(
                     f'unit "{use.unit.symbol}" does not fit metric "{use.metric}", '
                     f"which is measured in {spec.dimension.value}; use one of: {', '.join(fitting)}"
                 )
             )
         if not use.direction_given and spec.direction is not model.Direction.AT_LEAST:
-            report.problems.append(
+            findings.problems.append(
                 use.where.problem(
                     f'"{use.metric}" is better when lower; say '
                     f'direction = "{spec.direction.value}" (or "at_least" if you really mean it)'
@@ -288,12 +292,12 @@ def _check_metrics(draft: Draft, report: Report, metrics: Mapping[str, model.Met
             )
 
 
-def _check_budget(draft: Draft, report: Report) -> None:
+def _check_budget(draft: Draft, findings: Findings) -> None:
     seen: dict[str, Where] = {}
     for settings in draft.budget_settings:
         for key in settings.value:
             if key in seen:
-                report.problems.append(
+                findings.problems.append(
                     settings.where.key(key).problem(
                         f"already set at {_first_seen(seen[key].key(key))}; set it once"
                     )
@@ -306,14 +310,14 @@ def _check_budget(draft: Draft, report: Report) -> None:
     lines = sum((line.value.amount for line in draft.budget_lines), Decimal(0))
     where = seen["total"].key("total")
     if lines > total:
-        report.problems.append(
+        findings.problems.append(
             where.problem(
                 f"the budget lines add up to {_wan(lines)}万元, "
                 f"more than the total of {_wan(total)}万元"
             )
         )
     elif lines < total:
-        report.warnings.append(
+        findings.warnings.append(
             where.problem(
                 f"{_wan(total - lines)}万元 of the {_wan(total)}万元 total "
                 "is not allocated to any line"

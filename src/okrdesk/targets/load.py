@@ -20,7 +20,7 @@ from okrdesk import model
 from okrdesk.errors import Problem, ValidationFailed, display_path
 from okrdesk.targets.checks import check_all
 from okrdesk.targets.locate import KeyLocator
-from okrdesk.targets.reader import Report, SourceFile, where_for
+from okrdesk.targets.reader import Findings, SourceFile, where_for
 from okrdesk.targets.schema import Draft, read_file
 from okrdesk.targets.syntax import neutralise, opening_line
 
@@ -39,12 +39,12 @@ class LoadResult:
     """Which file each objective is written in."""
 
 
-def parse_toml_file(path: Path, root: Path, report: Report) -> SourceFile | None:
+def parse_toml_file(path: Path, root: Path, findings: Findings) -> SourceFile | None:
     """Parse one TOML file; every way it can be unreadable becomes one problem."""
     shown = display_path(path, root)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        report.problems.append(
+        findings.problems.append(
             Problem(shown, 0, "", f"the file is {size / 1024 / 1024:.1f} MB; target files are "
                     f"limited to {MAX_FILE_BYTES // 1024 // 1024} MB. Is it really a target file?")
         )  # fmt: skip
@@ -52,36 +52,36 @@ def parse_toml_file(path: Path, root: Path, report: Report) -> SourceFile | None
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-        report.warnings.append(
+        findings.warnings.append(
             Problem(shown, 1, "", "the file starts with a byte-order mark (BOM); it was ignored")
         )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        report.problems.append(
+        findings.problems.append(
             Problem(shown, line, "", f"not UTF-8 text (byte 0x{raw[error.start]:02x}); "
                     "save the file as UTF-8")
         )  # fmt: skip
         return None
     if not text.strip():
-        report.warnings.append(Problem(shown, 0, "", "the file is empty"))
+        findings.warnings.append(Problem(shown, 0, "", "the file is empty"))
     text, hazards = neutralise(text)
     try:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
-        report.problems.append(_syntax_problem(shown, text, str(error)))
+        findings.problems.append(_syntax_problem(shown, text, str(error)))
         return None
     except (ValueError, RecursionError) as error:  # tomllib's limits, past our own checks
-        report.problems.append(Problem(shown, 0, "", f"cannot be read: {error}"))
+        findings.problems.append(Problem(shown, 0, "", f"cannot be read: {error}"))
         return None
     source = SourceFile(path, shown, KeyLocator(text), data)
     for hazard in hazards:
         found = source.locator.path_at_line(hazard.line)
         if found is None:
-            report.problems.append(Problem(shown, hazard.line, "", hazard.message))
+            findings.problems.append(Problem(shown, hazard.line, "", hazard.message))
         else:
-            report.problems.append(where_for(source, found).problem(hazard.message))
+            findings.problems.append(where_for(source, found).problem(hazard.message))
     return source
 
 
@@ -118,32 +118,32 @@ def load_plan(
     None, metric names are not checked.
     """
     targets = targets or root / "targets"
-    report = Report()
+    findings = Findings()
     files = target_files(targets) if targets.is_dir() else []
     shown = display_path(targets, root)
     if not files:
-        report.problems.append(
+        findings.problems.append(
             Problem(
                 shown, 0, "", "no target files (*.toml) found; `okrdesk init` makes a workspace"
             )
         )
     draft = Draft()
     for path in files:
-        source = parse_toml_file(path, root, report)
+        source = parse_toml_file(path, root, findings)
         if source is None:
             draft.incomplete.add("files")
         else:
-            read_file(source, draft, report)
+            read_file(source, draft, findings)
     if files and not draft.plans and "files" not in draft.incomplete:
-        report.problems.append(
+        findings.problems.append(
             Problem(shown, 0, "plan", "missing; one target file needs a [plan] table")
         )
-    check_all(draft, report, metrics)
-    plan = _assemble(draft) if not report.problems else None
+    check_all(draft, findings, metrics)
+    plan = _assemble(draft) if not findings.problems else None
     return LoadResult(
         plan=plan,
-        problems=tuple(sorted(set(report.problems))),
-        warnings=tuple(sorted(set(report.warnings))),
+        problems=tuple(sorted(set(findings.problems))),
+        warnings=tuple(sorted(set(findings.warnings))),
         files=tuple(display_path(p, root) for p in files),
         objective_files={o.value.id: o.where.file.path for o in draft.objectives},
     )

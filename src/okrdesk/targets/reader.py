@@ -1,4 +1,4 @@
-"""Typed reads from parsed TOML that report problems instead of raising.
+"""Typed reads from parsed TOML that findings problems instead of raising.
 
 A ``Table`` wraps one TOML table with its location. Each accessor checks the
 type, reports a located ``Problem`` when it is wrong, and returns None, so one
@@ -23,7 +23,7 @@ T = TypeVar("T")
 
 
 @attrs.define
-class Report:
+class Findings:
     """Problems (which fail validation) and warnings (which do not), in one place."""
 
     problems: list[Problem] = attrs.Factory(list)
@@ -124,13 +124,13 @@ class Table:
         self,
         where: Where,
         data: dict[str, Any],
-        report: Report,
+        findings: Findings,
         known: Collection[str],
         required: Collection[str] = (),
     ) -> None:
         self.where = where
         self.data = data
-        self.report = report
+        self.findings = findings
         self.ok = True
         for key in data:
             if key not in known:
@@ -144,7 +144,7 @@ class Table:
 
     def fail(self, where: Where, message: str) -> None:
         self.ok = False
-        self.report.problems.append(where.problem(message))
+        self.findings.problems.append(where.problem(message))
 
     def _get(self, key: str, kinds: tuple[type, ...], expected: str) -> Any:
         if key not in self.data:

@@ -16,7 +16,7 @@ import attrs
 
 from okrdesk import model
 from okrdesk.periods import Grain, parse_period
-from okrdesk.targets.reader import Report, SourceFile, Table, Where, describe, plain_number
+from okrdesk.targets.reader import Findings, SourceFile, Table, Where, describe, plain_number
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 
 T = TypeVar("T")
@@ -124,31 +124,31 @@ class Draft:
     """Sections where something could not be read, so totals over them mean nothing."""
 
 
-def read_file(source: SourceFile, draft: Draft, report: Report) -> None:
+def read_file(source: SourceFile, draft: Draft, findings: Findings) -> None:
     """Read every section of one parsed target file into ``draft``."""
-    root = Table(Where(source), source.data, report, SECTIONS)
+    root = Table(Where(source), source.data, findings, SECTIONS)
     if (plan := root.table("plan")) is not None:
-        _read_plan(*plan, draft, report)
+        _read_plan(*plan, draft, findings)
     for where, data in root.tables("phases"):
-        _read_phase(where, data, draft, report)
+        _read_phase(where, data, draft, findings)
     for where, data in root.tables("units"):
-        _read_unit(where, data, draft, report)
+        _read_unit(where, data, draft, findings)
     for where, data in root.tables("people"):
-        _read_person(where, data, draft, report)
+        _read_person(where, data, draft, findings)
     for where, data in root.tables("objectives"):
-        _read_objective(where, data, draft, report)
+        _read_objective(where, data, draft, findings)
     if (budget := root.table("budget")) is not None:
-        _read_budget(*budget, draft, report)
+        _read_budget(*budget, draft, findings)
     for where, data in root.tables("scoring"):
-        _read_scoring(where, data, draft, report)
+        _read_scoring(where, data, draft, findings)
 
 
-def _safely(where: Where, report: Report, build: Any) -> Any:
+def _safely(where: Where, findings: Findings, build: Any) -> Any:
     """Build a model value; its own invariant checks become located problems."""
     try:
         return build()
     except ValueError as error:
-        report.problems.append(where.problem(str(error)))
+        findings.problems.append(where.problem(str(error)))
         return None
 
 
@@ -157,8 +157,8 @@ def _unit_of(table: Table, key: str = "unit") -> UnitOfMeasure | None:
     return None if symbol is None else UNITS[symbol]
 
 
-def _read_plan(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
-    t = Table(where, data, report, PLAN_KEYS, required=("id", "name", "year", "unit"))
+def _read_plan(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
+    t = Table(where, data, findings, PLAN_KEYS, required=("id", "name", "year", "unit"))
     plan_id, name, year, unit = t.text("id"), t.text("name"), t.integer("year"), t.text("unit")
     grain = t.choice("grain", GRAINS) or Grain.WEEK.value
     start, end = t.date("start"), t.date("end")
@@ -176,8 +176,8 @@ def _read_plan(where: Where, data: dict[str, Any], draft: Draft, report: Report)
     draft.plans.append(Located(where, header))
 
 
-def _read_phase(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
-    t = Table(where, data, report, PHASE_KEYS, required=PHASE_KEYS)
+def _read_phase(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
+    t = Table(where, data, findings, PHASE_KEYS, required=PHASE_KEYS)
     phase_id, name, start, end = t.text("id"), t.text("name"), t.date("start"), t.date("end")
     if phase_id is not None:
         draft.written_ids.add(("phase", phase_id))
@@ -192,8 +192,8 @@ def _read_phase(where: Where, data: dict[str, Any], draft: Draft, report: Report
     draft.phases.append(Located(where, model.Phase(phase_id, name, start, end)))
 
 
-def _read_unit(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
-    t = Table(where, data, report, UNIT_KEYS, required=("id", "name", "level"))
+def _read_unit(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
+    t = Table(where, data, findings, UNIT_KEYS, required=("id", "name", "level"))
     unit_id, name, level = t.text("id"), t.text("name"), t.text("level")
     parent, lead = t.text("parent"), t.text("lead")
     if unit_id is not None:
@@ -210,8 +210,8 @@ def _read_unit(where: Where, data: dict[str, Any], draft: Draft, report: Report)
     draft.units.append(Located(where, model.OrgUnit(unit_id, name, level, parent, lead)))
 
 
-def _read_person(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
-    t = Table(where, data, report, PERSON_KEYS, required=("id", "name", "unit"))
+def _read_person(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
+    t = Table(where, data, findings, PERSON_KEYS, required=("id", "name", "unit"))
     person_id, name, unit, role = t.text("id"), t.text("name"), t.text("unit"), t.text("role")
     if person_id is not None:
         draft.written_ids.add(("person", person_id))
@@ -256,8 +256,8 @@ def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
     return tuple(milestones)
 
 
-def _read_objective(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
-    t = Table(where, data, report, OBJECTIVE_KEYS, required=("id", "title", "owner"))
+def _read_objective(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
+    t = Table(where, data, findings, OBJECTIVE_KEYS, required=("id", "title", "owner"))
     objective_id, title, owner = t.text("id"), t.text("title"), t.text("owner")
     weight = _positive_number(t, "weight", Decimal(1))
     if objective_id is not None and "." in objective_id:
@@ -265,7 +265,7 @@ def _read_objective(where: Where, data: dict[str, Any], draft: Draft, report: Re
     results = [
         kr
         for kr_where, kr_data in t.tables("key_results")
-        if (kr := _read_key_result(kr_where, kr_data, objective_id, owner, draft, report))
+        if (kr := _read_key_result(kr_where, kr_data, objective_id, owner, draft, findings))
     ]
     if owner is not None:
         draft.references.append(Reference(where.key("owner"), owner, ("unit", "person")))
@@ -283,9 +283,9 @@ def _read_key_result(
     objective: str | None,
     owner: str | None,
     draft: Draft,
-    report: Report,
+    findings: Findings,
 ) -> model.KeyResult | None:
-    t = Table(where, data, report, KEY_RESULT_KEYS, required=("id", "title", "unit"))
+    t = Table(where, data, findings, KEY_RESULT_KEYS, required=("id", "title", "unit"))
     key, title, metric = t.text("id"), t.text("title"), t.text("metric")
     unit = _unit_of(t)
     direction = t.choice("direction", DIRECTIONS)
@@ -319,7 +319,7 @@ def _read_key_result(
     base = {k: None if v is None else unit.to_base(v) for k, v in numbers.items()}
     kr = _safely(
         where,
-        report,
+        findings,
         lambda: model.KeyResult(
             id=f"{objective}.{key}",
             objective=objective or "",
@@ -400,8 +400,8 @@ def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Deci
     return targets
 
 
-def _read_budget(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
-    t = Table(where, data, report, BUDGET_KEYS)
+def _read_budget(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
+    t = Table(where, data, findings, BUDGET_KEYS)
     unit = _money_unit(t) if "unit" in data else UNITS["万元"]
     settings: dict[str, Decimal] = {}
     for key in ("total", "expected_revenue"):
@@ -428,7 +428,7 @@ def _read_budget(where: Where, data: dict[str, Any], draft: Draft, report: Repor
     if settings:
         draft.budget_settings.append(Located(where, settings))
     for line_where, line_data in t.tables("lines"):
-        _read_budget_line(line_where, line_data, unit, draft, report)
+        _read_budget_line(line_where, line_data, unit, draft, findings)
 
 
 def _money_unit(t: Table) -> UnitOfMeasure | None:
@@ -455,9 +455,9 @@ def _read_budget_line(
     data: dict[str, Any],
     file_unit: UnitOfMeasure | None,
     draft: Draft,
-    report: Report,
+    findings: Findings,
 ) -> None:
-    t = Table(where, data, report, LINE_KEYS, required=("id", "name", "owner", "amount"))
+    t = Table(where, data, findings, LINE_KEYS, required=("id", "name", "owner", "amount"))
     line_id, name, owner, amount = t.text("id"), t.text("name"), t.text("owner"), t.number("amount")
     unit = _money_unit(t) if "unit" in data else file_unit
     if amount is not None and amount < 0:
@@ -529,8 +529,8 @@ def _linked_key_results(t: Table, draft: Draft) -> dict[str, Decimal] | None:
     return None
 
 
-def _read_scoring(where: Where, data: dict[str, Any], draft: Draft, report: Report) -> None:
-    t = Table(where, data, report, SCORING_KEYS, required=("id", "name", "components"))
+def _read_scoring(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
+    t = Table(where, data, findings, SCORING_KEYS, required=("id", "name", "components"))
     policy_id, name = t.text("id"), t.text("name")
     roles, people = t.strings("roles") or [], t.strings("people") or []
     grain = t.choice("period", GRAINS) or Grain.MONTH.value
@@ -541,7 +541,7 @@ def _read_scoring(where: Where, data: dict[str, Any], draft: Draft, report: Repo
         )
     components = []
     for c_where, c_data in t.tables("components"):
-        c = Table(c_where, c_data, report, COMPONENT_KEYS, required=COMPONENT_KEYS)
+        c = Table(c_where, c_data, findings, COMPONENT_KEYS, required=COMPONENT_KEYS)
         metric, unit = c.text("metric"), _unit_of(c)
         weight, standard = (
             _positive_number(c, "weight", None),

@@ -15,6 +15,8 @@ from typing import Any
 import tomlkit
 from tomlkit.items import Comment, Table, Whitespace
 
+from okrdesk.files import write_text_atomically
+
 
 def _number(value: Decimal) -> int | float:
     return int(value) if value == value.to_integral_value() else float(value)
@@ -74,5 +76,5 @@ def _take_trailing_trivia(table: Table) -> list[tuple[Any, Any]]:
 def rewrite(path: Path, new_text: str) -> str:
     """Replace the file's text; return the old text so a caller can put it back."""
     old = path.read_text(encoding="utf-8")
-    path.write_text(new_text, encoding="utf-8")
+    write_text_atomically(path, new_text)
     return old

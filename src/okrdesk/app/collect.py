@@ -1,4 +1,4 @@
-"""One collect run: ask the plugins, keep what is sound, record the run."""
+"""``okrdesk collect``: ask the plugins, keep what is sound, record the run."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from typing import Protocol
 
 import attrs
 
+from okrdesk.app.session import Session
+from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_periods
 from okrdesk.errors import BadInput
 from okrdesk.model import Plan
-from okrdesk.periods import Grain, Period, periods_between
-from okrdesk.plugins.collect import PluginError, collect, plugin_timeout
-from okrdesk.session import Session
+from okrdesk.periods import Period
+from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
 from okrdesk.store import Store
 
 
@@ -24,34 +25,6 @@ class CollectSummary:
     metrics: tuple[str, ...]
     stored: int
     errors: tuple[PluginError, ...]
-
-
-def plan_periods(plan: Plan, through: dt.date, grain: Grain | None = None) -> tuple[Period, ...]:
-    """The plan's periods of ``grain`` up to ``through``, clipped to the plan's own days."""
-    last = min(through, plan.end)
-    return tuple(
-        Period(max(p.start, plan.start), min(p.end, plan.end), p.id)
-        for p in periods_between(plan.start, last, grain or plan.grain)
-    )
-
-
-def metrics_by_grain(plan: Plan) -> dict[Grain, set[str]]:
-    """The metrics the plan needs at each grain: key results' and the budget's
-    revenue metric at the plan's, scoring components at their policy's
-    (calendar months, usually)."""
-    needed: dict[Grain, set[str]] = {plan.grain: set()}
-    for objective in plan.objectives:
-        needed[plan.grain].update(kr.metric for kr in objective.key_results if kr.metric)
-    if plan.budget.revenue_metric:
-        needed[plan.grain].add(plan.budget.revenue_metric)
-    for policy in plan.scoring:
-        needed.setdefault(policy.grain, set()).update(c.metric for c in policy.components)
-    return needed
-
-
-def metrics_needed(plan: Plan) -> list[str]:
-    """Every metric a key result or scoring policy of the plan names."""
-    return sorted(set().union(*metrics_by_grain(plan).values()))
 
 
 def clamp_through(plan: Plan, through: dt.date | None) -> dt.date:

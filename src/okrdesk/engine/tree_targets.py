@@ -4,7 +4,7 @@ The owner's target is the one written in its file; when none is written it
 is the sum of the members' targets. For a ratio, the members' targets are
 combined weighted by their denominators (so a big team's 10% counts more
 than a small team's 20%), which is the rate the members' targets imply.
-Where a file gives both and they differ, an alert says by how much. A member
+Where a file gives both and they differ, attention says by how much. A member
 named in the ``members`` table has its own share as its target.
 """
 
@@ -15,7 +15,6 @@ from collections.abc import Callable
 import attrs
 
 from okrdesk.model import KeyResult, MetricKind, Plan
-from okrdesk.units import format_in
 
 
 @attrs.frozen
@@ -23,7 +22,16 @@ class TargetAt:
     value: float | None
     source: str
     """"declared", "members" (summed or implied from the members' targets) or "share"."""
-    alert: str | None = None
+    members: float | None = None
+    """What the members' targets add up to, where the owner also declares one."""
+
+    @property
+    def mismatch(self) -> float | None:
+        """How far the members' targets are above (+) or below (−) the declared one."""
+        if self.members is None or self.value is None:
+            return None
+        gap = self.members - self.value
+        return gap if abs(gap) > 1e-9 * max(1.0, abs(self.value)) else None
 
 
 def owner_of(plan: Plan, kr: KeyResult) -> str:
@@ -45,15 +53,7 @@ def target_at(
     implied = _members_target(kr, kind, denominator)
     if declared is None:
         return TargetAt(implied, "members")
-    alert = None
-    if implied is not None and abs(implied - declared) > 1e-9 * max(1.0, abs(declared)):
-        gap = implied - declared
-        alert = (
-            f"{kr.id}: the members' targets add up to {format_in(kr.unit, implied)}, "
-            f"{format_in(kr.unit, abs(gap))} {'more' if gap > 0 else 'less'} than the "
-            f"{format_in(kr.unit, declared)} set for {subject}"
-        )
-    return TargetAt(declared, "declared", alert)
+    return TargetAt(declared, "declared", implied)
 
 
 def _members_target(

@@ -7,14 +7,14 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 
-from okrdesk.collecting import plan_periods
+from okrdesk.app.session import Session, find_key_result, open_session
+from okrdesk.engine.plan_calendar import plan_periods
 from okrdesk.engine.rollup import subjects_under
-from okrdesk.engine.split import Split, default_members, split_target
-from okrdesk.engine.targets import owner_of
+from okrdesk.engine.shares import Split, default_members, split_target
+from okrdesk.engine.tree_targets import owner_of
 from okrdesk.errors import BadInput, OkrdeskError, display_path
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Grain
-from okrdesk.session import Session, find_key_result, open_session
 from okrdesk.store import Store
 from okrdesk.targets.write import rewrite, set_key_result_tables
 from okrdesk.units import format_in

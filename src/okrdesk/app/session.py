@@ -10,8 +10,8 @@ from okrdesk.errors import BadInput, Problem, ValidationFailed
 from okrdesk.model import KeyResult, Plan
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.targets.load import LoadResult, load_plan
-from okrdesk.targets.reader import Report, suggest
-from okrdesk.workspace import Workspace, locate, read_settings
+from okrdesk.targets.reader import Findings, suggest
+from okrdesk.targets.settings import Workspace, locate, read_settings
 
 
 @attrs.frozen
@@ -19,15 +19,15 @@ class Session:
     workspace: Workspace
     host: PluginHost
     loaded: LoadResult
-    settings_report: Report
+    settings_findings: Findings
 
     @property
     def problems(self) -> list[Problem]:
-        return sorted({*self.settings_report.problems, *self.loaded.problems})
+        return sorted({*self.settings_findings.problems, *self.loaded.problems})
 
     @property
     def warnings(self) -> list[Problem]:
-        return sorted({*self.settings_report.warnings, *self.loaded.warnings})
+        return sorted({*self.settings_findings.warnings, *self.loaded.warnings})
 
     @property
     def plan(self) -> Plan:
@@ -40,11 +40,11 @@ class Session:
 def open_session(option: str | os.PathLike[str] | None) -> Session:
     """Read the workspace's settings, load its plugins and read its targets."""
     root = locate(option)
-    report = Report()
-    workspace = read_settings(root, report)
+    findings = Findings()
+    workspace = read_settings(root, findings)
     host = PluginHost(workspace.plugins, sources=workspace.sources).load()
     loaded = load_plan(root, host.metrics)
-    return Session(workspace, host, loaded, report)
+    return Session(workspace, host, loaded, findings)
 
 
 def find_key_result(plan: Plan, key_result: str) -> KeyResult:

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from okrdesk.app.session import Session
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError
-from okrdesk.model import BudgetLine, Plan
-from okrdesk.session import Session
-from okrdesk.store import SpendEntry, Store
+from okrdesk.model import BudgetLine, Plan, SpendEntry
+from okrdesk.store import Store
 from okrdesk.targets.reader import suggest
 from okrdesk.units import UNITS, format_in, parse_money
 

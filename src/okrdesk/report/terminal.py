@@ -14,10 +14,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from okrdesk.report.format import change, sparkline, value
-from okrdesk.report.labels import STATUS_STYLE, label, status
-from okrdesk.report.model import Report, ReportKeyResult, ReportObjective
+from okrdesk.messages import label, status
+from okrdesk.report.cells import change, sparkline, value
+from okrdesk.report.document import Report, ReportKeyResult, ReportObjective
 from okrdesk.report.numbers import money, percent, ratio
+
+STATUS_STYLE = {
+    "on_track": "green", "met": "green", "at_risk": "yellow", "off_track": "bold red",
+    "breached": "bold red", "no_data": "dim",
+}  # fmt: skip
 
 
 def _header(report: Report, lang: str) -> Text:
@@ -192,7 +197,8 @@ def _alerts(report: Report, lang: str) -> Text:
         return t
     styles = {"error": "bold red", "warning": "yellow", "info": ""}
     for alert in report.alerts:
-        t.append(f"{alert.level.upper():<8}", style=styles.get(alert.level, ""))
+        level = label(lang, f"level_{alert.level}")
+        t.append(level + " " * max(1, 8 - cell_len(level)), style=styles.get(alert.level, ""))
         t.append(f"{alert.message}\n")
     return t
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from okrdesk.app.session import Session, find_key_result, find_subject
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.errors import BadInput
-from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan
-from okrdesk.session import Session, find_key_result, find_subject
-from okrdesk.store import Store, StoredObservation
+from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan, StoredObservation
+from okrdesk.store import Store
 from okrdesk.units import UnitOfMeasure, format_in
 
 _RULES = {

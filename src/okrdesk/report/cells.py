@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from okrdesk.report.model import ReportKeyResult
+from okrdesk.report.document import ReportKeyResult
 from okrdesk.report.numbers import in_unit
 from okrdesk.units import UNITS
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
+from okrdesk.app.session import Session, find_key_result, find_subject
 from okrdesk.errors import BadInput
-from okrdesk.session import Session, find_key_result, find_subject
 from okrdesk.store import Store
 from okrdesk.units import format_in
 

@@ -16,7 +16,7 @@ import attrs
 
 from okrdesk.errors import BadInput, ValidationFailed
 from okrdesk.targets.load import parse_toml_file
-from okrdesk.targets.reader import Report, Table, Where
+from okrdesk.targets.reader import Findings, Table, Where
 
 SETTINGS_FILE = "okrdesk.toml"
 ENV_VAR = "OKRDESK_WORKSPACE"
@@ -60,18 +60,18 @@ def locate(option: str | os.PathLike[str] | None) -> Path:
     return root
 
 
-def read_settings(root: Path, report: Report) -> Workspace:
-    """Read ``okrdesk.toml`` if there is one; problems go into ``report``."""
+def read_settings(root: Path, findings: Findings) -> Workspace:
+    """Read ``okrdesk.toml`` if there is one; problems go into ``findings``."""
     path = root / SETTINGS_FILE
     if not path.is_file():
         return Workspace(root)
-    source = parse_toml_file(path, root, report)
+    source = parse_toml_file(path, root, findings)
     if source is None:
         return Workspace(root)
-    top = Table(Where(source), source.data, report, _TOP_KEYS)
+    top = Table(Where(source), source.data, findings, _TOP_KEYS)
     name, database, timeout = "", root / DEFAULT_DATABASE, None
     if (found := top.table("workspace")) is not None:
-        table = Table(*found, report, _WORKSPACE_KEYS)
+        table = Table(*found, findings, _WORKSPACE_KEYS)
         name = table.text("name") or ""
         if (db := table.text("database")) is not None:
             database = root / db
@@ -89,7 +89,7 @@ def read_settings(root: Path, report: Report) -> Workspace:
             if isinstance(settings, dict):
                 sources[plugin] = settings
             else:
-                report.problems.append(
+                findings.problems.append(
                     where.key(plugin).problem(f"expected a table [sources.{plugin}]")
                 )
     return Workspace(root, name=name, database=database, sources=sources, plugin_timeout=timeout)
@@ -98,8 +98,8 @@ def read_settings(root: Path, report: Report) -> Workspace:
 def open_workspace(option: str | os.PathLike[str] | None) -> Workspace:
     """Locate the workspace and read its settings, failing on any problem in them."""
     root = locate(option)
-    report = Report()
-    workspace = read_settings(root, report)
-    if report.problems:
-        raise ValidationFailed(report.problems)
+    findings = Findings()
+    workspace = read_settings(root, findings)
+    if findings.problems:
+        raise ValidationFailed(findings.problems)
     return workspace

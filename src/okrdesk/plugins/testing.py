@@ -19,8 +19,8 @@ import attrs
 
 from okrdesk.model import MetricSpec, Observation, OrgUnit, Person, Plan
 from okrdesk.periods import Grain, periods_between
-from okrdesk.plugins.collect import collect
 from okrdesk.plugins.manager import EXTRA_PLUGINS, PluginHost
+from okrdesk.plugins.runner import collect
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""``okrdesk report``: pick the date and unit, build the report, render it."""
+"""``okrdesk report``: pick the date, unit and format, build the report, render it."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import attrs
+
+from okrdesk.app.session import Session
 from okrdesk.errors import BadInput
+from okrdesk.files import atomic_writer
 from okrdesk.periods import Grain, parse_period
-from okrdesk.report.model import Report, build_report
+from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
+from okrdesk.report.build import build_report
+from okrdesk.report.document import Report
 from okrdesk.report.render import render
-from okrdesk.session import Session
 from okrdesk.store import Store
 from okrdesk.targets.reader import suggest
 
@@ -45,20 +50,35 @@ def make_report(
     if not session.workspace.database.exists():
         raise BadInput("no numbers yet: run `okrdesk collect` first")
     with Store.open(session.workspace.database, create=False) as store:
-        return build_report(session, store, subject, day, lang)
+        return build_report(plan, session.host.metrics, store, subject, day, lang,
+                            session.host.broken_errors())  # fmt: skip
+
+
+def find_format(session: Session, name: str) -> ReportFormat:
+    """The report format called ``name``, built in or from a plugin."""
+    formats = session.host.formats
+    if name not in formats:
+        raise BadInput(
+            f'no report format "{name}"{suggest(name, formats)}; '
+            f"the formats are: {', '.join(sorted(formats))}"
+        )
+    return formats[name]
 
 
 def write_report(
     session: Session,
     report: Report,
-    fmt: str,
+    fmt: ReportFormat,
     out: Path | None,
     templates: Path | None,
 ) -> None:
+    """Write ``report`` to ``out``, atomically, or to standard output."""
     plan = session.plan
-    args = (session.workspace.root, templates, plan.start, plan.end)
+    if templates is not None and not templates.is_dir():
+        raise BadInput(f"--templates {templates}: no such folder")
+    context = RenderContext(session.workspace.root, templates, plan.start, plan.end)
     if out is None:
-        render(report, fmt, sys.stdout, *args)
+        render(report, fmt, sys.stdout, context)
         return
-    with out.open("w", encoding="utf-8") as file:
-        render(report, fmt, file, *args, width=100)
+    with atomic_writer(out) as file:
+        render(report, fmt, file, attrs.evolve(context, width=100))

@@ -1,0 +1,32 @@
+"""``okrdesk check``: everything that needs attention now, for a person or for cron.
+
+The rules are ``okrdesk.engine.attention``'s, the same the weekly report
+shows; this module only opens the workspace and asks for the whole plan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from okrdesk.app.session import Session
+from okrdesk.engine.attention import Alert, alerts, nothing_collected
+from okrdesk.engine.budget import budget_progress
+from okrdesk.engine.plan_calendar import clamp_to_plan
+from okrdesk.engine.progress import Engine
+from okrdesk.store import Store
+
+
+def check(session: Session, as_of: dt.date | None) -> list[Alert]:
+    plan = session.plan
+    day = clamp_to_plan(plan, as_of or dt.date.today())
+    if not session.workspace.database.exists():
+        return nothing_collected()
+    with Store.open(session.workspace.database, create=False) as store:
+        engine = Engine(plan, store, day, session.host.metrics)
+        budget = budget_progress(engine, store.spend())
+        return alerts(engine, budget, broken_plugins=session.host.broken_errors())
+
+
+def tag(alert: Alert) -> str:
+    """The kind as check prints it in its first column: OFF TRACK, STALE, …"""
+    return alert.kind.upper().replace("_", " ")

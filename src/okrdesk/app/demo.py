@@ -1,0 +1,187 @@
+"""``okrdesk demo``: a demo workspace from the sample targets, with a history.
+
+The plugins generate the source data through ``okrdesk_demo_data``; it is
+collected like any workspace's. Then comes a plausible history of check-ins
+and a spend ledger:
+
+Key results that no plugin measures get a check-in at each of the last two
+month ends, near what their milestones ask for; every budget line gets
+monthly spending along its schedule, signed by two people. The first market
+activity runs ahead of its results, so the demo shows a tripped breaker and
+an override with its reason. Deterministic: the same plan and date give the
+same history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import shutil
+import zlib
+from collections.abc import Mapping
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from okrdesk.app.collect import run_collect
+from okrdesk.app.session import open_session
+from okrdesk.app.validate import plan_summary
+from okrdesk.engine.pace import due_fraction
+from okrdesk.engine.tree_targets import owner_of
+from okrdesk.errors import BadInput, display_path
+from okrdesk.files import write_text_atomically
+from okrdesk.model import BudgetLine, Direction, KeyResult, Plan
+from okrdesk.periods import Grain, periods_between
+from okrdesk.plugins.manager import PluginHost, describe_error
+from okrdesk.resources import shipped
+from okrdesk.store import Store
+from okrdesk.targets.load import load_plan_or_fail
+from okrdesk.targets.settings import SETTINGS_FILE
+
+RUNS_AHEAD = Decimal("1.25")
+
+
+def _rng(*parts: str) -> random.Random:
+    return random.Random(zlib.crc32("/".join(parts).encode("utf-8")))
+
+
+def _month_ends(plan: Plan, through: dt.date) -> list[dt.date]:
+    return [p.end for p in periods_between(plan.start, through, Grain.MONTH) if p.end <= through]
+
+
+def _checkin_value(plan: Plan, kr: KeyResult, day: dt.date) -> float:
+    rng = _rng(kr.id, day.isoformat())
+    target = float(kr.effective_target)
+    baseline = float(kr.baseline)
+    if kr.direction is Direction.AT_MOST:
+        return target * rng.uniform(0.7, 1.1)
+    if kr.direction is Direction.WITHIN:
+        return target + float(kr.band or 0) * rng.uniform(-1.2, 1.0)
+    due = due_fraction(plan, kr.milestones, day, kr.calendar)
+    return baseline + (target - baseline) * due * rng.uniform(0.8, 1.08)
+
+
+def _signers(plan: Plan, line: BudgetLine) -> tuple[str, ...]:
+    names = []
+    owner = plan.units_by_id.get(line.owner)
+    for lead in (owner.lead if owner else None, plan.units_by_id[plan.top].lead):
+        if lead and lead in plan.people_by_id:
+            names.append(plan.people_by_id[lead].name)
+    if line.owner in plan.people_by_id:
+        names.insert(0, plan.people_by_id[line.owner].name)
+    names += [p.name for p in plan.people]
+    return tuple(dict.fromkeys(names))[:2]
+
+
+def write_history(plan: Plan, store: Store, through: dt.date) -> tuple[int, int]:
+    """Record the demo's check-ins and spending; return how many of each."""
+    month_ends = _month_ends(plan, through)
+    checkins = 0
+    for kr in plan.key_results_by_id.values():
+        if kr.metric is not None:
+            continue
+        for day in month_ends[-2:]:
+            store.add_checkin(kr.id, owner_of(plan, kr), day, _checkin_value(plan, kr, day),
+                              note="demo")  # fmt: skip
+            checkins += 1
+    entries = 0
+    hurried = next((line.id for line in plan.budget.lines if line.market_activity), None)
+    for line in plan.budget.lines:
+        spent = Decimal(0)
+        rng = _rng(line.id)
+        for day in month_ends:
+            due = (
+                Decimal(str(due_fraction(plan, line.schedule, day)))
+                if line.schedule
+                else (
+                    Decimal((day - plan.start).days + 1) / Decimal((plan.end - plan.start).days + 1)
+                )
+            )
+            pace = RUNS_AHEAD if line.id == hurried else Decimal(str(rng.uniform(0.5, 0.75)))
+            goal = (line.amount * due * pace).quantize(Decimal(100))
+            if goal <= spent:
+                continue
+            reason = (
+                "demo: 峰会场地合同已签,违约成本更高"
+                if line.id == hurried and day == month_ends[-1]
+                else None
+            )
+            store.add_spend(line.id, day, goal - spent, _signers(plan, line), "demo", reason)
+            spent = goal
+            entries += 1
+    return checkins, entries
+
+
+DEMO_MARKER = ".okrdesk-demo"
+
+
+def _prepare_demo_folder(root: Path) -> None:
+    if root.exists() and not root.is_dir():
+        raise BadInput(f"{root} is not a folder")
+    if root.is_dir() and any(root.iterdir()):
+        if not (root / DEMO_MARKER).is_file():
+            raise BadInput(
+                f"{root} already holds files that are not an okrdesk demo; "
+                "name another folder, nothing was changed"
+            )
+        shutil.rmtree(root)
+    root.mkdir(parents=True, exist_ok=True)
+    (root / DEMO_MARKER).write_text(
+        "This folder was made by `okrdesk demo` and is rebuilt by it.\n"
+    )
+
+
+def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
+    """Build the demo workspace in ``root``; return what to tell the user."""
+
+    _prepare_demo_folder(root)
+    shutil.copytree(shipped("sample_targets"), root / "targets")
+    plan = load_plan_or_fail(root)
+    through = min(max(as_of or dt.date.today(), plan.start), plan.end)
+    lines = [f"Demo workspace: {root}", f"As of {through.isoformat()}."]
+
+    host = PluginHost(root / "plugins").load()
+    sources: dict[str, Any] = {}
+    for name, generate in host.implementations("okrdesk_demo_data"):
+        try:
+            settings = generate(plan=plan, workspace=root.resolve(), through=through)
+        except Exception as error:
+            lines.append(f"plugin {name} could not make demo data: {describe_error(error)}")
+            continue
+        if settings:
+            sources[name] = dict(settings)
+            lines.append(f"plugin {name} generated demo data ({_describe(settings)}).")
+    _write_settings(root, "okrdesk demo", sources)
+
+    session = open_session(root)
+    lines.append(plan_summary(session.plan))
+    metrics = len(session.host.metrics)
+    lines.append(f"{len(session.host.records)} plugins loaded, {metrics} metrics available.")
+    summary = run_collect(session, through)
+    lines.append(
+        f"Collected {summary.stored:,} observations of {len(summary.metrics)} metrics over "
+        f"{len(summary.periods)} periods into {display_path(session.workspace.database, root)}."
+    )
+    lines.extend(f"error: {error}" for error in summary.errors)
+    with Store.open(session.workspace.database) as store:
+        checkins, entries = write_history(session.plan, store, through)
+    lines.append(f"Recorded {checkins} demo check-ins and {entries} spend entries.")
+    return lines
+
+
+def _describe(settings: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in settings.items())
+
+
+def _write_settings(root: Path, name: str, sources: Mapping[str, Mapping[str, Any]]) -> None:
+    import tomlkit
+
+    document = tomlkit.document()
+    document.add(tomlkit.comment("Written by `okrdesk demo`."))
+    document["workspace"] = {"name": name}
+    if sources:
+        table = tomlkit.table(is_super_table=True)
+        for plugin, settings in sources.items():
+            table[plugin] = dict(settings)
+        document["sources"] = table
+    write_text_atomically(root / SETTINGS_FILE, tomlkit.dumps(document))

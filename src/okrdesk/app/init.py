@@ -1,0 +1,34 @@
+"""``okrdesk init``: a new workspace with a commented example plan to start from."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from okrdesk.errors import BadInput
+from okrdesk.targets.settings import SETTINGS_FILE
+
+_SKELETON = Path(__file__).resolve().parents[1] / "skeleton"
+
+
+def _refuse_existing(root: Path) -> None:
+    existing = [p for p in (root / SETTINGS_FILE, root / "targets") if p.exists()]
+    if existing:
+        shown = ", ".join(str(p) for p in existing)
+        raise BadInput(f"{root} is already a workspace ({shown} exists); nothing was changed")
+
+
+def create_workspace(root: Path) -> list[str]:
+    """Write the commented example workspace into ``root``; return what was written."""
+    if root.exists() and not root.is_dir():
+        raise BadInput(f"{root} is not a folder")
+    _refuse_existing(root)
+    written = []
+    for source in sorted(_SKELETON.rglob("*")):
+        if source.is_file():
+            target = root / source.relative_to(_SKELETON)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, target)
+            written.append(target.relative_to(root).as_posix())
+    (root / "data").mkdir(exist_ok=True)
+    return written

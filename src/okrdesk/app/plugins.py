@@ -1,0 +1,69 @@
+"""``okrdesk plugins``: every plugin, where it came from, and what it provides."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from okrdesk.model import MetricSpec
+from okrdesk.plugins.manager import PluginHost, PluginRecord
+from okrdesk.targets.settings import open_workspace
+
+
+def load_plugins(option: str | os.PathLike[str] | None) -> PluginHost:
+    """The workspace's plugins, loaded, with their report formats declared."""
+    workspace = open_workspace(option)
+    host = PluginHost(workspace.plugins, sources=workspace.sources).load()
+    host.formats  # noqa: B018 - declaring the formats records their errors too
+    return host
+
+
+def ordered(host: PluginHost) -> list[PluginRecord]:
+    return sorted(host.records.values(), key=lambda r: (r.origin, r.name))
+
+
+def listing(host: PluginHost) -> list[str]:
+    lines = [] if host.records else ["No plugins loaded."]
+    for r in ordered(host):
+        version = f" {r.version}" if r.version else ""
+        lines.append(f"{r.name}{version}  ({r.origin}: {r.location})")
+        for metric in r.metrics:
+            spec = host.metrics[metric]
+            lines.append(
+                f"    {metric:<28} {spec.kind.value:<6} {spec.unit.symbol:<4} "
+                f"{spec.label_zh} / {spec.label_en}"
+            )
+        for name in r.formats:
+            lines.append(f"    report format {name:<14} {host.formats[name].description}")
+        lines += [f"    error: {error}" for error in r.errors]
+    return lines
+
+
+def as_json(host: PluginHost) -> dict[str, Any]:
+    return {
+        "plugins": [
+            {
+                "name": r.name,
+                "version": r.version,
+                "origin": r.origin,
+                "location": r.location,
+                "metrics": [_metric_json(host.metrics[m]) for m in r.metrics],
+                "formats": [
+                    {"name": f, "description": host.formats[f].description} for f in r.formats
+                ],
+                "errors": r.errors,
+            }
+            for r in ordered(host)
+        ]
+    }
+
+
+def _metric_json(spec: MetricSpec) -> dict[str, str]:
+    return {
+        "name": spec.name,
+        "kind": spec.kind.value,
+        "unit": spec.unit.symbol,
+        "label_en": spec.label_en,
+        "label_zh": spec.label_zh,
+        "description": spec.description,
+    }

@@ -1,0 +1,28 @@
+"""The one way commands print: no control character from user text reaches a terminal.
+
+Target files, notes, plugin messages and file names can hold escape
+sequences, carriage returns or bidi overrides; each line is printed with
+those written as visible escapes, so nothing can forge a line of output or
+steer the terminal.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from okrdesk.errors import printable
+
+
+def say(text: str = "", *, err: bool = False) -> None:
+    """Print ``text`` (one or more lines) with a newline, made safe to show."""
+    click.echo("\n".join(printable(line) for line in text.split("\n")), err=err)
+
+
+def say_data(text: str) -> None:
+    """Print data meant for another program (JSON, CSV): as it is when piped,
+    made safe to show when standard output is a terminal."""
+    if sys.stdout.isatty():
+        text = "\n".join(printable(line) for line in text.split("\n"))
+    click.echo(text, nl=False)

@@ -1,0 +1,131 @@
+"""Commands that read what is recorded: report, check, explain, export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import click
+
+from okrdesk.cli.options import DATE, day_of, workspace_option, workspace_path
+from okrdesk.cli.output import say, say_data
+from okrdesk.errors import EXIT_FAILED, BadInput
+
+
+@click.command()
+@click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
+@click.option("--week", help="An ISO week such as 2026-W47: the report as of its Sunday.")
+@click.option("--unit", help="The unit or person to report on (default: the plan's unit).")
+@click.option(
+    "--format", "fmt", default="text", show_default=True, metavar="NAME",
+    help="text for the terminal, md to paste, html with charts, json for tools, or a "
+    "format a plugin adds (`okrdesk plugins` lists them).",
+)  # fmt: skip
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+    help="The report's language and number style (万/亿 or thousands separators).",
+)  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option(
+    "--templates", type=click.Path(file_okay=False, path_type=Path),
+    help="A folder of templates overriding report.md.j2 / report.html.j2 by name.",
+)  # fmt: skip
+@workspace_option
+def report(
+    as_of: dt.datetime | None,
+    week: str | None,
+    unit: str | None,
+    fmt: str,
+    lang: str,
+    out: Path | None,
+    templates: Path | None,
+) -> None:
+    """The weekly progress report for a unit: objectives, members, budget, alerts.
+
+    Each key result with its actual, target, attainment, what is due by now,
+    status, change since last week, forecast and trend; the members below
+    the unit ranked; the budget with tripped breakers first; and everything
+    that needs attention. Text on a terminal by default.
+    """
+    from okrdesk.app.report import find_format, make_report, write_report
+    from okrdesk.app.session import open_session
+
+    session = open_session(workspace_path())
+    chosen = find_format(session, fmt)
+    built = make_report(session, unit, day_of(as_of), week, lang)
+    write_report(session, built, chosen, out, templates)
+    if out is not None:
+        say(f"Wrote {out}.", err=True)
+
+
+@click.command()
+@click.option("--as-of", "as_of", type=DATE, help="The day to check (default: today).")
+@workspace_option
+def check(as_of: dt.datetime | None) -> None:
+    """List everything that needs attention; exit 1 when there is anything.
+
+    Tripped budget breakers, key results off track or breached, and missing
+    or stale data sources and check-ins. Meant for cron: silent success is
+    exit 0.
+    """
+    from okrdesk.app.check import check as check_workspace
+    from okrdesk.app.check import tag
+    from okrdesk.app.session import open_session
+
+    found = check_workspace(open_session(workspace_path()), day_of(as_of))
+    for alert in found:
+        say(f"{tag(alert):<10} {alert.text('en')}")
+    if found:
+        say(f"{len(found)} {'thing needs' if len(found) == 1 else 'things need'} attention.")
+        raise SystemExit(EXIT_FAILED)
+    say("All clear.")
+
+
+@click.command()
+@click.argument("key_result")
+@click.option("--person", help="Explain the figure for this person.")
+@click.option("--unit", help="Explain the figure for this unit (default: the objective's owner).")
+@click.option("--as-of", "as_of", type=DATE, help="The day of the figure (default: today).")
+@workspace_option
+def explain(
+    key_result: str, person: str | None, unit: str | None, as_of: dt.datetime | None
+) -> None:
+    """Show every number behind a key result's figure and where each came from.
+
+    Lists each observation (period, person, value, plugin, run and source
+    rows) or check-in that makes up the figure, and how they add up.
+    """
+    from okrdesk.app.explain import explain_lines
+    from okrdesk.app.session import open_session
+
+    session = open_session(workspace_path())
+    for text in explain_lines(session, key_result, person, unit, day_of(as_of)):
+        say(text)
+
+
+@click.command()
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
+    help="JSON holds every table; CSV holds the one named by --table.",
+)  # fmt: skip
+@click.option(
+    "--table", type=click.Choice(["observations", "checkins", "spend", "runs"]),
+    default="observations", show_default=True, help="The table to export as CSV.",
+)  # fmt: skip
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@workspace_option
+def export(fmt: str, table: str, out: Path | None) -> None:
+    """Export the stored numbers, check-ins, spend and runs for other tools."""
+    from okrdesk.app.export import export_text
+    from okrdesk.files import write_text_atomically
+    from okrdesk.targets.settings import open_workspace
+
+    workspace = open_workspace(workspace_path())
+    if not workspace.database.exists():
+        raise BadInput(f"{workspace.database}: no database yet; run `okrdesk collect` first")
+    text = export_text(workspace.database, fmt, table)
+    if out is None:
+        say_data(text)
+    else:
+        write_text_atomically(out, text)
+        say(f"Wrote {out}.")

@@ -1,0 +1,215 @@
+"""What needs a person's attention: the one rule set.
+
+The weekly report, ``okrdesk check`` and any later delivery ask this module
+and nothing else, so they always agree on what is wrong. An alert names what
+it is about and carries a message key with its parameters; the words come
+from ``okrdesk.messages`` in the reader's language.
+
+The rules, for a scope (a unit or person; the plan's unit for everything):
+
+- breaker: every budget line owned inside the scope whose breaker tripped;
+- expenses: every unit inside the scope spending above the plan's expense
+  ratio limit;
+- target_mismatch: a key result owned inside the scope whose members'
+  targets add up to something else than its own target;
+- off_track / breached: every key result owned inside the scope, judged at
+  its owner, and the scope's own shares of key results set above it;
+- no_data: such a key result with no figure although its source has data
+  (a source with none is reported once, as missing);
+- missing / stale: every metric the plan uses with no numbers, or whose
+  latest numbers end more than one period before the date; every key
+  result inside the scope tracked by check-ins with none, or none in the
+  last ``STALE_CHECKIN_DAYS`` days;
+- plugin: the errors of the latest collect, and plugins that failed to load.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+
+import attrs
+
+from okrdesk.engine.budget import BudgetProgress
+from okrdesk.engine.pace import Status
+from okrdesk.engine.plan_calendar import metrics_by_grain, plan_periods
+from okrdesk.engine.progress import Engine, KeyResultProgress
+from okrdesk.engine.rollup import subjects_under
+from okrdesk.engine.tree_targets import owner_of
+from okrdesk.messages import alert_text
+from okrdesk.model import KeyResult, Plan
+from okrdesk.store.reader import StoreReader
+from okrdesk.units import format_in
+
+STALE_CHECKIN_DAYS = 31
+
+
+class Level(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+_ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
+
+
+@attrs.frozen
+class Alert:
+    level: Level
+    kind: str
+    """breaker, expenses, target_mismatch, off_track, breached, no_data, missing,
+    stale or plugin."""
+    subject: str
+    """What it is about: a budget line, unit, key result, metric or plugin id."""
+    key: str
+    """The message in ``okrdesk.messages.ALERTS``."""
+    params: Mapping[str, object] = attrs.field(factory=dict)
+
+    def text(self, lang: str = "en") -> str:
+        return alert_text(self.key, lang, self.params)
+
+    @property
+    def message(self) -> str:
+        return self.text("en")
+
+
+def alerts(
+    engine: Engine,
+    budget: BudgetProgress,
+    scope: str | None = None,
+    *,
+    broken_plugins: Iterable[tuple[str, str]] = (),
+) -> list[Alert]:
+    """Everything inside ``scope`` that needs attention at the engine's date,
+    errors first. ``broken_plugins`` are (plugin, error) pairs from loading."""
+    plan = engine.plan
+    inside = set(subjects_under(plan, scope or plan.top))
+    found = _budget_alerts(budget, inside)
+    found += _key_result_alerts(engine, scope or plan.top, inside)
+    found += source_alerts(plan, engine.store, engine.as_of, inside)
+    runs = engine.store.runs()
+    if runs and runs[-1].errors:
+        found += [
+            Alert(Level.ERROR, "plugin", "collect", "plugin.run_error",
+                  {"run": runs[-1].id, "error": error})
+            for error in runs[-1].errors
+        ]  # fmt: skip
+    found += [
+        Alert(Level.ERROR, "plugin", name, "plugin.broken", {"plugin": name, "error": error})
+        for name, error in broken_plugins
+    ]
+    return sorted(found, key=lambda a: _ORDER[a.level])
+
+
+def nothing_collected() -> list[Alert]:
+    """The one alert when a workspace has no database yet."""
+    return [Alert(Level.WARNING, "missing", "store", "nothing_collected")]
+
+
+def _budget_alerts(budget: BudgetProgress, inside: set[str]) -> list[Alert]:
+    found = [
+        Alert(Level.ERROR, "breaker", lp.line.id, f"breaker.{lp.breaker.reason}",
+              lp.breaker.params)
+        for lp in budget.tripped
+        if lp.line.owner in inside
+    ]  # fmt: skip
+    found += [
+        Alert(Level.WARNING, "expenses", unit, "expenses.over",
+              {"unit": unit, "ratio": ratio.ratio, "limit": ratio.limit})
+        for unit, ratio in budget.expense_ratios.items()
+        if unit in inside and ratio.over
+    ]  # fmt: skip
+    return found
+
+
+def _judged(engine: Engine, scope: str, inside: set[str]) -> list[KeyResultProgress]:
+    """Each key result owned inside the scope at its owner, and the scope's own shares."""
+    plan = engine.plan
+    found = []
+    for kr in plan.key_results_by_id.values():
+        owner = owner_of(plan, kr)
+        at = owner if owner in inside else (scope if scope in kr.member_targets else None)
+        if at is not None and (p := engine.key_result(kr, at)) is not None:
+            found.append(p)
+    return found
+
+
+def _key_result_alerts(engine: Engine, scope: str, inside: set[str]) -> list[Alert]:
+    sources = _sources_with_data(engine)
+    found = []
+    for p in _judged(engine, scope, inside):
+        kr = p.key_result
+        about = {"kr": kr.id, "title": kr.title}
+        if (gap := p.target.mismatch) is not None and p.target.members is not None:
+            found.append(
+                Alert(Level.WARNING, "target_mismatch", kr.id, "target.members_differ", {
+                    "kr": kr.id, "subject": p.subject,
+                    "implied": format_in(kr.unit, p.target.members),
+                    "declared": format_in(kr.unit, p.target.value),
+                    "gap": format_in(kr.unit, abs(gap)),
+                    "more_or_less": "more" if gap > 0 else "less",
+                })
+            )  # fmt: skip
+        if p.status is Status.OFF_TRACK:
+            if p.pace is None:
+                found.append(
+                    Alert(Level.WARNING, "off_track", kr.id, "kr.off_track_no_pace", about)
+                )
+            else:
+                found.append(Alert(Level.WARNING, "off_track", kr.id, "kr.off_track",
+                                   {**about, "pace": p.pace}))  # fmt: skip
+        elif p.status is Status.BREACHED:
+            found.append(Alert(Level.ERROR, "breached", kr.id, "kr.breached", about))
+        elif p.status is Status.NO_DATA and kr.metric is not None and kr.metric in sources:
+            found.append(
+                Alert(Level.WARNING, "no_data", kr.id, "kr.no_data",
+                      {**about, "subject": p.subject, "metric": kr.metric})
+            )  # fmt: skip
+    return found
+
+
+def _sources_with_data(engine: Engine) -> set[str]:
+    plan = engine.plan
+    return {
+        metric
+        for grain, metrics in metrics_by_grain(plan).items()
+        for metric in metrics
+        if engine.store.latest_period_end(metric, grain) is not None
+    }
+
+
+def source_alerts(
+    plan: Plan, store: StoreReader, day: dt.date, inside: set[str] | None = None
+) -> list[Alert]:
+    """Metrics with no numbers or stale ones, and check-ins missing or old."""
+    found = []
+    for grain, metrics in metrics_by_grain(plan).items():
+        periods = plan_periods(plan, day, grain)
+        # Data is current when it reaches the period before the one holding `day`.
+        due = periods[-2].end if len(periods) > 1 else None
+        for metric in sorted(metrics):
+            latest = store.latest_period_end(metric, grain)
+            if latest is None:
+                found.append(Alert(Level.WARNING, "missing", metric, "metric.missing",
+                                   {"metric": metric}))  # fmt: skip
+            elif due is not None and latest < due:
+                params = {"metric": metric, "latest": latest, "grain": grain.value}
+                found.append(Alert(Level.WARNING, "stale", metric, "metric.stale", params))
+    for kr in _tracked_by_checkins(plan, inside):
+        about = {"kr": kr.id, "title": kr.title}
+        days = [c.day for c in store.checkins(kr.id) if c.day <= day]
+        if not days:
+            found.append(Alert(Level.WARNING, "missing", kr.id, "checkin.missing", about))
+        elif (day - max(days)).days > STALE_CHECKIN_DAYS:
+            found.append(Alert(Level.WARNING, "stale", kr.id, "checkin.stale",
+                               {**about, "day": max(days)}))  # fmt: skip
+    return found
+
+
+def _tracked_by_checkins(plan: Plan, inside: set[str] | None) -> Sequence[KeyResult]:
+    return [
+        kr
+        for kr in plan.key_results_by_id.values()
+        if kr.metric is None and (inside is None or owner_of(plan, kr) in inside)
+    ]

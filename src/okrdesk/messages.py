@@ -1,0 +1,154 @@
+"""Every sentence and label a report or an alert shows, in Chinese and English.
+
+Code says what happened with a message key and its parameters; this module
+alone says it in words. Numbers in parameters are formatted here (``{ratio:.1%}``),
+except amounts in a key result's unit, which arrive already written (``1.5亿元``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LABELS: dict[str, dict[str, str]] = {
+    "zh": {
+        "as_of": "截至", "phase": "阶段", "days_left": "剩余 {n} 天", "score": "综合得分",
+        "objective": "目标", "key_result": "关键结果", "actual": "实际", "target": "目标值",
+        "attainment": "完成率", "expected": "应完成", "status": "状态", "change": "周变化",
+        "forecast": "年末预测", "trend": "趋势", "weight": "权重", "members": "成员排名",
+        "rank": "名次", "member": "成员", "off_track": "落后项", "budget": "预算",
+        "line": "预算项", "amount": "预算", "spent": "已用", "left": "剩余", "roi": "ROI",
+        "cost_per_result": "单位成本", "signed_by": "签字人", "breaker": "熔断",
+        "total": "合计", "alerts": "需要关注", "none": "无", "expected_roi": "预期 ROI",
+        "expense_ratio": "费用率", "scores": "月度考核", "period": "期间", "policy": "考核方案",
+        "breaker_tripped": "熔断已触发", "override": "已越权支出",
+        "no_alerts": "暂无需要关注的事项",
+        "reach": "预计达成", "not_enough": "数据不足", "revenue": "归因收入",
+        "unit_person": "人员", "unit_unit": "单位", "planned": "计划已用",
+        "level_error": "严重", "level_warning": "提醒", "level_info": "信息",
+    },
+    "en": {
+        "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
+        "objective": "Objective", "key_result": "Key result", "actual": "Actual",
+        "target": "Target", "attainment": "Attained", "expected": "Due now", "status": "Status",
+        "change": "Week Δ", "forecast": "Forecast", "trend": "Trend", "weight": "Weight",
+        "members": "Members, ranked", "rank": "#", "member": "Member",
+        "off_track": "Off track", "budget": "Budget", "line": "Line", "amount": "Amount",
+        "spent": "Spent", "left": "Left", "roi": "ROI", "cost_per_result": "Cost per result",
+        "signed_by": "Signed by", "breaker": "Breaker", "total": "Total",
+        "alerts": "Needs attention", "none": "none", "expected_roi": "Expected ROI",
+        "expense_ratio": "Expense ratio", "scores": "Monthly scores", "period": "Period",
+        "policy": "Policy", "breaker_tripped": "BREAKER TRIPPED", "override": "Overridden",
+        "no_alerts": "Nothing needs attention", "reach": "Reached", "not_enough": "not enough data",
+        "revenue": "Attributed revenue", "unit_person": "person", "unit_unit": "unit",
+        "planned": "Planned by now",
+        "level_error": "ERROR", "level_warning": "WARNING", "level_info": "INFO",
+    },
+}  # fmt: skip
+
+STATUS: dict[str, dict[str, str]] = {
+    "zh": {"on_track": "正常", "at_risk": "有风险", "off_track": "落后", "met": "达标",
+           "breached": "超限", "no_data": "无数据"},
+    "en": {"on_track": "on track", "at_risk": "at risk", "off_track": "off track",
+           "met": "met", "breached": "breached", "no_data": "no data"},
+}  # fmt: skip
+
+LANGUAGES = tuple(LABELS)
+
+
+def label(lang: str, key: str, **values: object) -> str:
+    return LABELS[lang][key].format(**values)
+
+
+def status(lang: str, value: str) -> str:
+    return STATUS[lang].get(value, value)
+
+
+ALERTS: dict[str, dict[str, str]] = {
+    "breaker.pace": {
+        "en": "{line} ({name}) has spent {spent:.0%} of its amount while {bound} allow "
+              "{allowed:.0%}: {ahead:.0%} ahead, more than the {threshold:.0%} allowed",
+        "zh": "{line}（{name}）已用预算 {spent:.0%}，而{bound}只允许 {allowed:.0%}："
+              "超前 {ahead:.0%}，超过允许的 {threshold:.0%}",
+    },
+    "breaker.overspend": {
+        "en": "{line} ({name}) has spent {spent:.0%} of its amount, {over:.0%} over; "
+              "the breaker trips above {threshold:.0%} over",
+        "zh": "{line}（{name}）已用预算 {spent:.0%}，超支 {over:.0%}；"
+              "超支超过 {threshold:.0%} 即熔断",
+    },
+    "bound.results": {"en": "its results", "zh": "关联关键结果的进度"},
+    "bound.schedule": {"en": "its spending schedule", "zh": "支出计划"},
+    "expenses.over": {
+        "en": "{unit}: expense ratio {ratio:.1%}, above the {limit:.0%} limit",
+        "zh": "{unit}：费用率 {ratio:.1%}，高于 {limit:.0%} 的上限",
+    },
+    "target.members_differ": {
+        "en": "{kr}: the members' targets add up to {implied}, {gap} {more_or_less} than the "
+              "{declared} set for {subject}",
+        "zh": "{kr}：成员目标合计 {implied}，比 {subject} 的目标 {declared} {more_or_less} {gap}",
+    },
+    "more": {"en": "more", "zh": "多"},
+    "less": {"en": "less", "zh": "少"},
+    "kr.off_track": {
+        "en": "{kr} {title}: off track, at {pace:.0%} of the pace due",
+        "zh": "{kr} {title}：落后，仅达应完成进度的 {pace:.0%}",
+    },
+    "kr.off_track_no_pace": {
+        "en": "{kr} {title}: off track",
+        "zh": "{kr} {title}：落后",
+    },
+    "kr.breached": {
+        "en": "{kr} {title}: the limit is breached",
+        "zh": "{kr} {title}：已超限",
+    },
+    "kr.no_data": {
+        "en": "{kr} {title}: no data yet for {subject} (metric {metric})",
+        "zh": "{kr} {title}：{subject} 暂无数据（指标 {metric}）",
+    },
+    "metric.missing": {
+        "en": "metric {metric}: no numbers collected",
+        "zh": "指标 {metric}：尚未采集到数据",
+    },
+    "metric.stale": {
+        "en": "metric {metric}: latest numbers end {latest} ({grain})",
+        "zh": "指标 {metric}：最新数据截至 {latest}（{grain}）",
+    },
+    "grain.week": {"en": "weekly", "zh": "按周"},
+    "grain.month": {"en": "monthly", "zh": "按月"},
+    "grain.quarter": {"en": "quarterly", "zh": "按季"},
+    "checkin.missing": {
+        "en": "{kr} {title}: no check-in yet",
+        "zh": "{kr} {title}：尚无打卡记录",
+    },
+    "checkin.stale": {
+        "en": "{kr} {title}: last check-in {day}",
+        "zh": "{kr} {title}：最近一次打卡在 {day}",
+    },
+    "plugin.run_error": {
+        "en": "last collect (run {run}): {error}",
+        "zh": "最近一次采集（第 {run} 次）：{error}",
+    },
+    "plugin.broken": {
+        "en": "plugin {plugin}: {error}",
+        "zh": "插件 {plugin}：{error}",
+    },
+    "nothing_collected": {
+        "en": "no numbers collected yet: run `okrdesk collect`",
+        "zh": "尚未采集任何数据：请运行 `okrdesk collect`",
+    },
+}  # fmt: skip
+
+_NESTED = {"bound": "bound.", "more_or_less": "", "grain": "grain."}
+"""Parameters whose value is itself a message key, spelt out in the same language."""
+
+
+def alert_text(key: str, lang: str, params: Mapping[str, object]) -> str:
+    """The alert ``key`` in ``lang`` with its parameters filled in."""
+    texts = ALERTS[key]
+    values = dict(params)
+    for name, prefix in _NESTED.items():
+        if name in values:
+            values[name] = ALERTS[f"{prefix}{values[name]}"].get(
+                lang, ALERTS[f"{prefix}{values[name]}"]["en"]
+            )
+    return texts.get(lang, texts["en"]).format(**values)

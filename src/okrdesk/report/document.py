@@ -1,0 +1,193 @@
+"""The weekly report as plain data: every figure any format shows.
+
+Everything a format shows is here, already computed (``okrdesk.report.build``
+makes it); formats only lay it out. Figures are in base units (元, plain
+counts, fractions for rates), as in the JSON schema ``okrdesk.report/1``
+(see docs/report.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import attrs
+
+SCHEMA = "okrdesk.report/1"
+
+
+@attrs.frozen
+class TrendPoint:
+    date: dt.date
+    value: float
+
+
+@attrs.frozen
+class ReportKeyResult:
+    id: str
+    title: str
+    metric: str | None
+    unit: str
+    direction: str
+    baseline: float
+    target: float | None
+    target_source: str
+    actual: float | None
+    numerator: float | None
+    denominator: float | None
+    attainment: float | None
+    due: float
+    expected: float
+    status: str
+    margin: float | None
+    change: float | None
+    """Since the same day a week earlier."""
+    forecast: float | None
+    forecast_reach: dt.date | None
+    forecast_note: str
+    weight: float
+    trend: tuple[TrendPoint, ...]
+    milestones: tuple[TrendPoint, ...]
+    """The due curve's corners: (date, value expected by then)."""
+
+
+@attrs.frozen
+class ReportObjective:
+    id: str
+    title: str
+    owner: str
+    weight: float
+    score: float | None
+    key_results: tuple[ReportKeyResult, ...]
+
+
+@attrs.frozen
+class ReportMember:
+    rank: int
+    id: str
+    name: str
+    kind: str
+    score: float | None
+    off_track: int
+    key_results: int
+
+
+@attrs.frozen
+class ReportScore:
+    person: str
+    name: str
+    policy: str
+    period: str
+    score: float
+    raw: float
+
+
+@attrs.frozen
+class ReportBreaker:
+    tripped: bool
+    reason: str
+    message: str
+    spend_progress: float
+    allowed: float | None
+    threshold: float
+
+
+@attrs.frozen
+class ReportOverride:
+    date: dt.date
+    amount: float
+    reason: str
+    signed_by: tuple[str, ...]
+
+
+@attrs.frozen
+class ReportLine:
+    id: str
+    name: str
+    owner: str
+    amount: float
+    spent: float
+    left: float
+    planned: float
+    roi: float | None
+    attributed_revenue: float | None
+    cost_per_result: dict[str, float]
+    breaker: ReportBreaker
+    market_activity: bool
+    signed_by: tuple[str, ...]
+    overrides: tuple[ReportOverride, ...]
+
+
+@attrs.frozen
+class ReportBudgetTotal:
+    amount: float
+    declared: float | None
+    spent: float
+    left: float
+    attributed_revenue: float | None
+    roi: float | None
+    expected_revenue: float | None
+    expected_roi: float | None
+    expense_ratio: float | None
+    expense_ratio_max: float | None
+
+
+@attrs.frozen
+class ReportBudget:
+    lines: tuple[ReportLine, ...]
+    total: ReportBudgetTotal
+
+
+@attrs.frozen
+class ReportAlert:
+    level: str
+    kind: str
+    message: str
+
+
+@attrs.frozen
+class ReportPhase:
+    id: str
+    name: str
+    start: dt.date
+    end: dt.date
+    days_left: int
+
+
+@attrs.frozen
+class Named:
+    id: str
+    name: str
+
+
+@attrs.frozen
+class ReportUnit:
+    id: str
+    name: str
+    level: str
+
+
+@attrs.frozen
+class Report:
+    schema: str
+    generated_by: str
+    lang: str
+    plan: Named
+    unit: ReportUnit
+    as_of: dt.date
+    week: str
+    phase: ReportPhase | None
+    score: float | None
+    objectives: tuple[ReportObjective, ...]
+    members: tuple[ReportMember, ...]
+    scores: tuple[ReportScore, ...]
+    budget: ReportBudget
+    alerts: tuple[ReportAlert, ...]
+
+
+def off_track(result: ReportKeyResult) -> bool:
+    return result.status in ("off_track", "breached")
+
+
+def all_results(report: Report) -> Sequence[ReportKeyResult]:
+    return [kr for o in report.objectives for kr in o.key_results]

@@ -1,0 +1,88 @@
+"""Reports laid out by jinja2 templates, which a workspace can override by name.
+
+Templates are looked up in ``--templates DIR`` first, then the workspace's
+own ``templates/``, then the ones shipped with okrdesk. They render in
+jinja2's sandbox: a template from a workspace someone sent you can lay out
+the report, not run code.
+"""
+
+from __future__ import annotations
+
+import re
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+import jinja2
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
+
+from okrdesk.errors import BadInput
+from okrdesk.messages import label, status
+from okrdesk.plugins.hookspecs import RenderContext
+from okrdesk.report import cells
+from okrdesk.report.charts import burnup_svg
+from okrdesk.report.document import Report, off_track
+from okrdesk.report.numbers import money, percent, ratio
+from okrdesk.resources import shipped
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def markdown_text(value: object) -> str:
+    """User text made inert in Markdown: one line, special characters escaped."""
+    text = " ".join(str(value).split())
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def environment(folders: Sequence[Path]) -> jinja2.Environment:
+    loader = jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()])
+    env = ImmutableSandboxedEnvironment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2")),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=markdown_text, money=money, percent=percent, ratio=ratio,
+    )  # fmt: skip
+    env.globals.update(
+        label=label, status=status, value=cells.value, change=cells.change,
+        sparkline=cells.sparkline, burnup=burnup_svg, off_track=off_track, escape=escape,
+        Markup=Markup,
+    )  # fmt: skip
+    return env
+
+
+def template_folders(workspace: Path, extra: Path | None) -> list[Path]:
+    folders = [extra] if extra is not None else []
+    if extra is not None and not extra.is_dir():
+        raise BadInput(f"--templates {extra}: no such folder")
+    return [*folders, workspace / "templates", shipped("templates")]
+
+
+def render_template(name: str, report: Report, out: TextIO, context: RenderContext) -> None:
+    """Render the template ``name`` for ``report`` into ``out``."""
+    env = environment(template_folders(context.workspace, context.templates))
+    try:
+        template = env.get_template(name)
+        out.write(template.render(r=report, lang=report.lang, start=context.plan_start,
+                                  end=context.plan_end))  # fmt: skip
+    except jinja2.TemplateError as error:
+        where, line = _template_position(error, name)
+        raise BadInput(f"{where}{f':{line}' if line else ''}: template error: {error}") from None
+
+
+def _template_position(error: jinja2.TemplateError, name: str) -> tuple[str, int | None]:
+    """Which template file and line went wrong; jinja puts template lines in tracebacks."""
+    filename = getattr(error, "filename", None)
+    line = getattr(error, "lineno", None)
+    if line is None:
+        for frame in reversed(traceback.extract_tb(error.__traceback__)):
+            if frame.filename.endswith(name):
+                filename, line = frame.filename, frame.lineno
+                break
+    return filename or name, line

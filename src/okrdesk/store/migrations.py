@@ -1,0 +1,100 @@
+"""The schema of okrdesk's database, one migration per version.
+
+Version N is reached by running migrations 1..N in order, each in the same
+transaction as the ``user_version`` it sets. A migration never changes once
+released: a new need is a new migration at the end.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """CREATE TABLE runs (
+            id INTEGER PRIMARY KEY,
+            started TEXT NOT NULL,
+            finished TEXT,
+            status TEXT NOT NULL,
+            command TEXT NOT NULL,
+            through TEXT,
+            pid INTEGER,
+            plugins TEXT NOT NULL DEFAULT '{}',
+            errors TEXT NOT NULL DEFAULT '[]'
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE observations (
+            metric TEXT NOT NULL,
+            period TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            period_end TEXT NOT NULL,
+            value REAL,
+            numerator REAL,
+            denominator REAL,
+            source TEXT NOT NULL DEFAULT '',
+            plugin TEXT NOT NULL,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            PRIMARY KEY (metric, period, subject)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        """CREATE TABLE checkins (
+            id INTEGER PRIMARY KEY,
+            key_result TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            day TEXT NOT NULL,
+            value REAL NOT NULL,
+            confidence REAL,
+            note TEXT NOT NULL DEFAULT '',
+            recorded TEXT NOT NULL
+        )"""
+    )
+    db.execute(
+        """CREATE TABLE spend (
+            id INTEGER PRIMARY KEY,
+            line TEXT NOT NULL,
+            day TEXT NOT NULL,
+            amount_fen INTEGER NOT NULL,
+            signed_by TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            override_reason TEXT,
+            recorded TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX checkins_by_key_result ON checkins (key_result, subject, day)")
+    db.execute("CREATE INDEX spend_by_line ON spend (line, day)")
+
+
+def _v2(db: sqlite_utils.Database) -> None:
+    # A unit's report and `explain` read one subject's metrics; the primary
+    # key leads with the metric and period and cannot serve that.
+    db.execute("CREATE INDEX observations_by_subject ON observations (subject, metric, period_end)")
+
+
+def _v3(db: sqlite_utils.Database) -> None:
+    # Scoring policies need calendar months while key results use the plan's
+    # grain (weeks by default); both are stored, and every sum keeps to one.
+    db.execute("ALTER TABLE observations ADD COLUMN grain TEXT NOT NULL DEFAULT 'week'")
+    db.execute(
+        "UPDATE observations SET grain = CASE WHEN period LIKE '%-W%' THEN 'week' "
+        "WHEN period LIKE '%-Q%' THEN 'quarter' ELSE 'month' END"
+    )
+
+
+def _v4(db: sqlite_utils.Database) -> None:
+    # Covering: a unit's figures are read from the index alone, one range scan
+    # whatever the size of the firm, instead of a second lookup per row.
+    db.execute("DROP INDEX observations_by_subject")
+    db.execute(
+        "CREATE INDEX observations_by_subject ON observations (subject, metric, grain, "
+        "period_start, period_end, value, numerator, denominator)"
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4)
+SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,72 @@
+"""What the engine may ask of a store: reads only, in bulk.
+
+The engine is typed against this protocol, not against a backend, so it
+cannot write and does not care which database answers. Every method returns
+values from ``okrdesk.model`` or plain tuples.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from okrdesk.model import Checkin, Run, SpendEntry, StoredObservation
+from okrdesk.periods import Grain
+
+
+class StoreReader(Protocol):
+    def observations(
+        self,
+        *,
+        metric: str | None = None,
+        subjects: Iterable[str] | None = None,
+        through: dt.date | None = None,
+        grain: Grain | None = None,
+    ) -> list[StoredObservation]:
+        """Stored observations, filtered; ``through`` keeps periods that started by then."""
+        ...
+
+    def totals_by_subject(
+        self,
+        metric: str,
+        through: dt.date,
+        column: str,
+        over_time: str,
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+    ) -> dict[str, tuple[float | None, int]]:
+        """One column of one metric carried over time (sum, last, first) per subject."""
+        ...
+
+    def sums_for_all(
+        self, through: dt.date, grain: Grain
+    ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
+        """metric → subject → (Σ value, Σ numerator, Σ denominator, observations)."""
+        ...
+
+    def series(
+        self, metric: str, subjects: Iterable[str], through: dt.date, column: str, grain: Grain
+    ) -> list[tuple[dt.date, float]]:
+        """Per period, the column summed over ``subjects``: (period end, total), in order."""
+        ...
+
+    def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
+        """The end of the latest period with data for ``metric``."""
+        ...
+
+    def values_in_period(self, metric: str, period: str) -> dict[str, tuple[Any, Any, Any]]:
+        """Each subject's (value, numerator, denominator) for one metric and period."""
+        ...
+
+    def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
+        """Check-ins oldest first; the last one for a key result and subject counts."""
+        ...
+
+    def spend(self, line: str | None = None) -> list[SpendEntry]:
+        """The spend ledger, oldest first."""
+        ...
+
+    def runs(self) -> list[Run]:
+        """Every collect run, oldest first."""
+        ...
