@@ -1,0 +1,173 @@
+"""Every human format shows the same figures, and formats come from plugins."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.messages import label, status
+from okrdesk.report import cells
+from okrdesk.report.document import ReportKeyResult
+from okrdesk.report.numbers import money, percent, ratio
+from sample_workspace import WriteWorkspace
+from test_report import AS_OF, okrdesk
+
+HUMAN = ("text", "md", "html")
+
+
+@pytest.fixture(scope="module")
+def demo_outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("formats") / "demo"
+    assert okrdesk("demo", str(root), "--as-of", AS_OF).returncode == 0
+    outputs: dict[str, Any] = {}
+    for lang in ("zh", "en"):
+        for fmt in (*HUMAN, "json"):
+            # Wide enough that the text format keeps every column and never wraps.
+            done = okrdesk("report", "-w", str(root), "--as-of", AS_OF, "--format", fmt,
+                           "--lang", lang, env={"COLUMNS": "400"})  # fmt: skip
+            assert done.returncode == 0, done.stderr
+            outputs[f"{fmt}-{lang}"] = done.stdout
+    return outputs
+
+
+def shown(text: str, fmt: str) -> str:
+    """The words a reader sees: entities and Markdown escapes undone, spacing folded."""
+    if fmt == "html":
+        text = html.unescape(re.sub(r"<[^>]+>", " ", text))
+    if fmt == "md":
+        text = re.sub(r"\\(.)", r"\1", text)
+    return " ".join(text.split())
+
+
+def figures(report: dict[str, Any]) -> list[str]:
+    """Each figure of the report model as every human format must write it."""
+    lang = report["lang"]
+    found = [percent(report["score"])]
+    for objective in report["objectives"]:
+        found.append(percent(objective["score"]))
+        for raw in objective["key_results"]:
+            kr = _key_result(raw)
+            found += [cells.value(kr, kr.actual, lang), cells.value(kr, kr.target, lang),
+                      percent(kr.attainment), cells.value(kr, kr.expected, lang),
+                      status(lang, kr.status), cells.change(kr, lang)]  # fmt: skip
+            if kr.forecast is not None:
+                found.append(cells.value(kr, kr.forecast, lang))
+    found += [percent(m["score"]) for m in report["members"]]
+    found += [m["name"] for m in report["members"]]
+    found += [percent(s["score"]) for s in report["scores"]]
+    for line in report["budget"]["lines"]:
+        found += [money(line[k], lang) for k in ("amount", "spent", "left")]
+        found.append(ratio(line["roi"]))
+        found += [f"{kr}: {money(cost, lang)}" for kr, cost in line["cost_per_result"].items()]
+        found += [o["reason"] for o in line["overrides"]]
+    total = report["budget"]["total"]
+    found += [money(total["spent"], lang), money(total["left"], lang), ratio(total["roi"])]
+    found += [ratio(total["expected_roi"]), money(total["attributed_revenue"], lang)]
+    found += [percent(total["expense_ratio"]), label(lang, "expense_ratio")]
+    found += [" ".join(a["message"].split()) for a in report["alerts"]]
+    return found
+
+
+def _key_result(raw: dict[str, Any]) -> ReportKeyResult:
+    fields = {k: v for k, v in raw.items() if k not in ("trend", "milestones", "forecast_reach")}
+    return ReportKeyResult(**fields, forecast_reach=None, trend=(), milestones=())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", HUMAN)
+def test_every_human_format_shows_every_figure(
+    demo_outputs: dict[str, Any], fmt: str, lang: str
+) -> None:
+    report = json.loads(demo_outputs[f"json-{lang}"])
+    wanted = figures(report)
+    assert len(wanted) > 150
+    text = shown(demo_outputs[f"{fmt}-{lang}"], fmt)
+    missing = [figure for figure in wanted if figure not in text]
+    assert missing == [], f"{fmt} ({lang}) does not show: {missing}"
+
+
+def test_the_check_catches_a_figure_left_out(demo_outputs: dict[str, Any]) -> None:
+    report = json.loads(demo_outputs["json-zh"])
+    cost = next(c for line in report["budget"]["lines"] for c in line["cost_per_result"].items())
+    written = f"{cost[0]}: {money(cost[1], 'zh')}"
+    without = demo_outputs["md-zh"].replace(written, "")
+    text = shown(without, "md")
+    assert [figure for figure in figures(report) if figure not in text] == [written]
+
+
+def test_alerts_are_worded_in_the_reports_language(demo_outputs: dict[str, Any]) -> None:
+    zh = json.loads(demo_outputs["json-zh"])["alerts"]
+    en = json.loads(demo_outputs["json-en"])["alerts"]
+    assert [(a["level"], a["kind"]) for a in zh] == [(a["level"], a["kind"]) for a in en]
+    breaker_zh = next(a["message"] for a in zh if a["kind"] == "breaker")
+    breaker_en = next(a["message"] for a in en if a["kind"] == "breaker")
+    assert "超支" in breaker_zh and "over" in breaker_en
+
+
+CSV_FORMAT = """\
+    import csv
+    from okrdesk.plugins import ReportFormat, hookimpl
+
+
+    def render(report, out, context):
+        writer = csv.writer(out, lineterminator="\\n")
+        writer.writerow(["key_result", "actual", "target", "status"])
+        for objective in report.objectives:
+            for kr in objective.key_results:
+                writer.writerow([kr.id, kr.actual, kr.target, kr.status])
+
+
+    @hookimpl
+    def okrdesk_report_formats(register):
+        register(ReportFormat("krcsv", "one row per key result", render, (".csv",)))
+"""
+
+
+def run(root: Path, *args: str) -> Any:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)], catch_exceptions=False)
+
+
+def test_a_plugin_adds_a_report_format(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    (root / "plugins" / "kr_csv.py").write_text(textwrap.dedent(CSV_FORMAT), encoding="utf-8")
+    assert run(root, "collect", "--through", "2026-03-15").exit_code == 0
+    done = run(root, "report", "--as-of", "2026-03-15", "--format", "krcsv")
+    assert done.exit_code == 0, done.output
+    rows = done.output.splitlines()
+    assert rows[0] == "key_result,actual,target,status"
+    assert rows[1].startswith("O1.KR1,")
+    listed = run(root, "plugins")
+    assert "report format krcsv" in listed.output
+
+
+def test_an_unknown_format_is_named_with_the_ones_there_are(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    run(root, "collect", "--through", "2026-03-15")
+    done = run(root, "report", "--as-of", "2026-03-15", "--format", "htm")
+    assert done.exit_code == 2
+    assert 'no report format "htm" (did you mean "html"?)' in done.output
+    assert "the formats are: html, json, md, text" in done.output
+
+
+def test_a_format_name_taken_twice_is_an_error_for_the_second_plugin(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    again = CSV_FORMAT.replace('"krcsv"', '"md"')
+    (root / "plugins" / "my_md.py").write_text(textwrap.dedent(again), encoding="utf-8")
+    listed = run(root, "plugins", "--json")
+    assert listed.exit_code == 1
+    mine = next(p for p in json.loads(listed.output)["plugins"] if p["name"] == "my_md")
+    assert mine["errors"] == [
+        'okrdesk_report_formats failed: ValueError: report format "md" is already registered'
+    ]
