@@ -93,6 +93,10 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "{kr} {title}: off track, at {pace:.0%} of the pace due",
         "zh": "{kr} {title}：落后，仅达应完成进度的 {pace:.0%}",
     },
+    "kr.below_baseline": {
+        "en": "{kr} {title}: off track, below where it started",
+        "zh": "{kr} {title}：落后，低于起点（基线）",
+    },
     "kr.off_track_no_pace": {
         "en": "{kr} {title}: off track",
         "zh": "{kr} {title}：落后",

@@ -153,12 +153,13 @@ def _key_result_alerts(engine: Engine, scope: str, inside: set[str]) -> list[Ale
             )  # fmt: skip
         if p.status is Status.OFF_TRACK:
             if p.pace is None:
-                found.append(
-                    Alert(Level.WARNING, "off_track", kr.id, "kr.off_track_no_pace", about)
-                )
+                key, params = "kr.off_track_no_pace", about
+            elif p.pace < 0:
+                # "at -85% of the pace due" reads as a mistake; say what it means.
+                key, params = "kr.below_baseline", about
             else:
-                found.append(Alert(Level.WARNING, "off_track", kr.id, "kr.off_track",
-                                   {**about, "pace": p.pace}))  # fmt: skip
+                key, params = "kr.off_track", {**about, "pace": p.pace}
+            found.append(Alert(Level.WARNING, "off_track", kr.id, key, params))
         elif p.status is Status.BREACHED:
             found.append(Alert(Level.ERROR, "breached", kr.id, "kr.breached", about))
         elif p.status is Status.NO_DATA and kr.metric is not None and kr.metric in sources:
