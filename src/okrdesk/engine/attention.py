@@ -140,7 +140,7 @@ def _key_result_alerts(engine: Engine, scope: str, inside: set[str]) -> list[Ale
     found = []
     for p in _judged(engine, scope, inside):
         kr = p.key_result
-        about = {"kr": kr.id, "title": kr.title}
+        about: dict[str, object] = {"kr": kr.id, "title": kr.title}
         if (gap := p.target.mismatch) is not None and p.target.members is not None:
             found.append(
                 Alert(Level.WARNING, "target_mismatch", kr.id, "target.members_differ", {
@@ -152,11 +152,12 @@ def _key_result_alerts(engine: Engine, scope: str, inside: set[str]) -> list[Ale
                 })
             )  # fmt: skip
         if p.status is Status.OFF_TRACK:
+            params = about
             if p.pace is None:
-                key, params = "kr.off_track_no_pace", about
+                key = "kr.off_track_no_pace"
             elif p.pace < 0:
                 # "at -85% of the pace due" reads as a mistake; say what it means.
-                key, params = "kr.below_baseline", about
+                key = "kr.below_baseline"
             else:
                 key, params = "kr.off_track", {**about, "pace": p.pace}
             found.append(Alert(Level.WARNING, "off_track", kr.id, key, params))
