@@ -11,8 +11,9 @@ from pathlib import Path
 
 from okrdesk.app.session import Session
 from okrdesk.model import Plan
+from okrdesk.plugins.hookspecs import RenderContext
 from okrdesk.plugins.manager import PluginHost
-from okrdesk.report.document import build_report
+from okrdesk.report.build import build_report
 from okrdesk.report.render import render
 from okrdesk.store import Store
 from okrdesk.targets.load import LoadResult
@@ -28,7 +29,7 @@ ROUNDS = 3
 
 
 def session_for(plan: Plan, database: Path) -> Session:
-    host = PluginHost(entry_points=False, builtins={}, registered=False)
+    host = PluginHost(entry_points=False, registered=False).load()
     host.register(metrics_plugin(), "bench")
     workspace = Workspace(database.parent, database=database)
     return Session(workspace, host, LoadResult(plan, (), (), ()), Findings())
@@ -36,11 +37,13 @@ def session_for(plan: Plan, database: Path) -> Session:
 
 def weekly_report(session: Session) -> int:
     with Store.open(session.workspace.database) as store:
-        report = build_report(session, store, BRANCH, AS_OF, "zh")
+        report = build_report(session.plan, session.host.metrics, store, BRANCH, AS_OF, "zh")
+    plan = session.plan
+    context = RenderContext(session.workspace.root, None, plan.start, plan.end, width=120)
     size = 0
     for fmt in ("text", "json"):
         out = io.StringIO()
-        render(report, fmt, out, session.workspace.root, None, None, None, width=120)
+        render(report, session.host.formats[fmt], out, context)
         size += len(out.getvalue())
     return size
 
