@@ -3,12 +3,16 @@
 A plugin author writes functions from docs/plugins.md alone; a hook renamed,
 an argument added or a field dropped in the code would leave them with a
 plugin okrdesk never calls, or calls with arguments it does not take.
+
+The small Markdown readers at the end (tables, headings, anchors) are shared
+with the other ``test_docs_*`` modules, which check other pages the same way.
 """
 
 from __future__ import annotations
 
 import inspect
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
@@ -17,8 +21,9 @@ import pytest
 from okrdesk.plugins import hookspecs
 
 ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
 QUOTED = re.compile(r"<!-- example: (?P<path>\S+) -->\n```\w*\n(?P<body>.*?)```", re.DOTALL)
-PLUGIN_GUIDE = ROOT / "docs" / "plugins.md"
+PLUGIN_GUIDE = DOCS / "plugins.md"
 HOOK_HEADING = re.compile(r"^### `(?P<name>okrdesk_\w+)\((?P<args>[^)]*)\)`$", re.MULTILINE)
 
 FIELD_TABLES = {
@@ -30,7 +35,7 @@ FIELD_TABLES = {
 
 def quoted_examples() -> list[tuple[str, str, str]]:
     found = []
-    for doc in sorted((ROOT / "docs").glob("*.md")):
+    for doc in sorted(DOCS.glob("*.md")):
         for match in QUOTED.finditer(doc.read_text(encoding="utf-8")):
             found.append((doc.name, match["path"], match["body"]))
     return found
@@ -87,7 +92,9 @@ def test_the_hooks_are_found() -> None:
 def test_every_hook_is_documented_and_no_other() -> None:
     declared, documented = set(hookspec_functions()), set(documented_hooks())
     assert not declared - documented, f"docs/plugins.md lacks a heading for {declared - documented}"
-    assert not documented - declared, f"docs/plugins.md documents no such hook {documented - declared}"
+    assert not documented - declared, (
+        f"docs/plugins.md documents no such hook {documented - declared}"
+    )
 
 
 @pytest.mark.parametrize("name", sorted(hookspec_functions()))
@@ -116,24 +123,12 @@ def test_the_guide_names_no_hook_that_does_not_exist() -> None:
     assert not unknown, f"docs/plugins.md names hooks that do not exist: {sorted(unknown)}"
 
 
-def table_rows(text: str, header: str) -> list[list[str]]:
-    """The rows of the Markdown table in ``text`` whose header row is ``header``."""
-    lines = text.splitlines()
-    start = lines.index(header)
-    rows = []
-    for line in lines[start + 2 :]:
-        if not line.startswith("|"):
-            break
-        rows.append([cell.strip() for cell in line.strip().strip("|").split("|")])
-    return rows
-
-
 @pytest.mark.parametrize("name", sorted(FIELD_TABLES))
 def test_each_hook_field_table_lists_the_fields_of_its_class(name: str) -> None:
     cls = FIELD_TABLES[name]
-    rows = table_rows(hook_sections()[name], "| field | what it is |")
+    (table,) = [t for t in md_tables(hook_sections()[name]) if t.header[0] == "field"]
     written = []
-    for row in rows:
+    for row in table.rows:
         match = re.fullmatch(r"`(\w+)`", row[0])
         assert match, f"docs/plugins.md {name}: the first column should be one `field`: {row[0]}"
         written.append(match[1])
@@ -145,3 +140,118 @@ def test_only_the_mapped_hooks_have_field_tables() -> None:
     """A field table added under another hook needs its class in ``FIELD_TABLES`` to be checked."""
     with_tables = {n for n, text in hook_sections().items() if "| field | what it is |" in text}
     assert with_tables == set(FIELD_TABLES)
+
+
+# ------------------------------------------------------------------ reading Markdown
+
+
+@attrs.frozen
+class MdTable:
+    """A Markdown table, with the heading it stands under (its title as written)."""
+
+    heading: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    line: int
+    """1-based line of its header row, for messages."""
+
+
+FENCE = re.compile(r"^\s*(```|~~~)")
+HEADING = re.compile(r"^(?P<marks>#{1,6}) (?P<title>.+?)\s*$")
+
+
+def prose_lines(text: str) -> Iterator[tuple[int, str]]:
+    """(line number, line) for every line outside fenced code blocks.
+
+    Inside a ```toml block a ``#`` line is a comment and a ``|`` line is data,
+    never a heading or a table row.
+    """
+    fenced = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        if FENCE.match(line):
+            fenced = not fenced
+        elif not fenced:
+            yield number, line
+
+
+def cells(line: str) -> tuple[str, ...]:
+    """The cells of a table row; ``\\|`` is a pipe inside a cell."""
+    inner = line.strip().removeprefix("|").removesuffix("|")
+    return tuple(c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", inner))
+
+
+def md_tables(text: str) -> list[MdTable]:
+    """Every table outside code blocks, each row checked to have the header's width."""
+    found: list[MdTable] = []
+    heading = ""
+    current: list[tuple[int, str]] = []
+    lines = [*prose_lines(text), (-1, "")]
+    for number, line in lines:
+        if line.startswith("|"):
+            current.append((number, line))
+            continue
+        if current:
+            header = cells(current[0][1])
+            assert len(current) >= 2 and set(current[1][1]) <= set("|-: "), (
+                f"line {current[0][0]}: a table needs a |---| row under its header"
+            )
+            rows = tuple(cells(row) for _, row in current[2:])
+            for (row_number, _), row in zip(current[2:], rows, strict=True):
+                assert len(row) == len(header), (
+                    f"line {row_number}: {len(row)} cells, not {len(header)}"
+                )
+            found.append(MdTable(heading, header, rows, current[0][0]))
+            current = []
+        if match := HEADING.match(line):
+            heading = match["title"]
+    return found
+
+
+def slug(title: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as -."""
+    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+
+
+def anchors(text: str) -> set[str]:
+    found: set[str] = set()
+    for _, line in prose_lines(text):
+        if match := HEADING.match(line):
+            base = slug(match["title"])
+            name, n = base, 0
+            while name in found:
+                n += 1
+                name = f"{base}-{n}"
+            found.add(name)
+    return found
+
+
+OWN_PAGES = ("plugins.md", "targets.md", "report.md", "cli.md")
+LINK = re.compile(r"\]\((?P<file>[\w./-]*?)(?:#(?P<anchor>[^)\s]+))?\)")
+"""A link to a page or heading here; ``https://`` links never match (no ``:``)."""
+
+
+@pytest.mark.parametrize("page", OWN_PAGES)
+def test_links_between_the_pages_lead_somewhere(page: str) -> None:
+    """A renamed heading silently breaks every link to it; these pages link a lot."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    broken = []
+    for number, line in prose_lines(text):
+        for match in LINK.finditer(line):
+            target = (DOCS / match["file"]) if match["file"] else DOCS / page
+            if not target.is_file():
+                broken.append(f"{page}:{number}: no file {match['file']}")
+            elif match["anchor"] and match["anchor"] not in anchors(target.read_text("utf-8")):
+                broken.append(f"{page}:{number}: no heading #{match['anchor']} in {target.name}")
+    assert not broken, "\n".join(broken)
+
+
+def test_the_markdown_readers_read_what_they_should() -> None:
+    """The checks above and in test_docs_* rely on these; a reader that finds nothing
+    would make every one of them pass."""
+    code = ["```toml", "# not a heading", "| not | a table |", "```"]
+    text = "\n".join(["# A `b`", "", *code, "", "| key | x |", "|---|---|", "| `a\\|b` | 1 |", ""])
+    (table,) = md_tables(text)
+    assert (table.heading, table.header, table.rows) == ("A `b`", ("key", "x"), (("`a|b`", "1"),))
+    assert anchors(text) == {"a-b"}
+    assert slug("`[[objectives.key_results]]`") == "objectiveskey_results"
+    assert slug("Calendars: due by month or week") == "calendars-due-by-month-or-week"

@@ -64,9 +64,11 @@ def report(
 def check(as_of: dt.datetime | None) -> None:
     """List everything that needs attention; exit 1 when there is anything.
 
-    Tripped budget breakers, key results off track or breached, and missing
-    or stale data sources and check-ins. Meant for cron: silent success is
-    exit 0.
+    The same rules as the report's "needs attention": tripped budget
+    breakers, expense ratios over the limit, key results off track or
+    breached, members' targets that do not add up, key results with no
+    data, missing or stale metrics and check-ins, and plugin errors. Meant
+    for cron: exit 0 when all is clear.
     """
     from okrdesk.app.check import check as check_workspace
     from okrdesk.app.check import tag
