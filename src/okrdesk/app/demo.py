@@ -27,6 +27,7 @@ from okrdesk.app.collect import run_collect
 from okrdesk.app.session import open_session
 from okrdesk.app.validate import plan_summary
 from okrdesk.engine.pace import due_fraction
+from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.errors import BadInput, display_path
 from okrdesk.files import write_text_atomically
@@ -137,7 +138,7 @@ def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
     _prepare_demo_folder(root)
     shutil.copytree(shipped("sample_targets"), root / "targets")
     plan = load_plan_or_fail(root)
-    through = min(max(as_of or dt.date.today(), plan.start), plan.end)
+    through = clamp_to_plan(plan, as_of or dt.date.today())
     lines = [f"Demo workspace: {root}", f"As of {through.isoformat()}."]
 
     host = PluginHost(root / "plugins").load()

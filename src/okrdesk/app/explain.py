@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from okrdesk.app.session import Session, find_key_result, find_subject
+from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.errors import BadInput
@@ -25,7 +26,7 @@ def explain_lines(
     plan = session.plan
     kr = find_key_result(plan, key_result)
     subject = find_subject(plan, kr, person, unit)
-    day = min(max(as_of or dt.date.today(), plan.start), plan.end)
+    day = clamp_to_plan(plan, as_of or dt.date.today())
     subjects = subjects_under(plan, subject)
     name = (
         plan.units_by_id[subject].name

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from okrdesk.app.session import Session
+from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError
 from okrdesk.model import BudgetLine, Plan, SpendEntry
 from okrdesk.store import Store
@@ -112,7 +113,7 @@ def _breaker_after(
     from okrdesk.engine.progress import Engine
 
     pending = SpendEntry(0, line_id, day, amount, (), "", None, "")
-    as_of = min(max(day, session.plan.start), session.plan.end)
+    as_of = clamp_to_plan(session.plan, day)
     engine = Engine(session.plan, store, as_of, session.host.metrics)
     budget = budget_progress(engine, [*entries, pending])
     return next(lp.breaker for lp in budget.lines if lp.line.id == line_id)

@@ -85,9 +85,10 @@ def alerts(
     errors first. ``broken_plugins`` are (plugin, error) pairs from loading."""
     plan = engine.plan
     inside = set(subjects_under(plan, scope or plan.top))
+    latest = latest_ends(plan, engine.store)
     found = _budget_alerts(budget, inside)
-    found += _key_result_alerts(engine, scope or plan.top, inside)
-    found += source_alerts(plan, engine.store, engine.as_of, inside)
+    found += _key_result_alerts(engine, scope or plan.top, inside, latest)
+    found += _source_alerts(plan, engine.store, engine.as_of, inside, latest)
     runs = engine.store.runs()
     if runs and runs[-1].errors:
         found += [
@@ -135,8 +136,10 @@ def _judged(engine: Engine, scope: str, inside: set[str]) -> list[KeyResultProgr
     return found
 
 
-def _key_result_alerts(engine: Engine, scope: str, inside: set[str]) -> list[Alert]:
-    sources = _sources_with_data(engine)
+def _key_result_alerts(
+    engine: Engine, scope: str, inside: set[str], latest: Mapping[str, dt.date | None]
+) -> list[Alert]:
+    sources = {metric for metric, end in latest.items() if end is not None}
     found = []
     for p in _judged(engine, scope, inside):
         kr = p.key_result
@@ -171,18 +174,22 @@ def _key_result_alerts(engine: Engine, scope: str, inside: set[str]) -> list[Ale
     return found
 
 
-def _sources_with_data(engine: Engine) -> set[str]:
-    plan = engine.plan
+def latest_ends(plan: Plan, store: StoreReader) -> dict[str, dt.date | None]:
+    """Each metric the plan uses → the end of its latest period with data, at the
+    grain the plan needs it (None: no numbers yet)."""
     return {
-        metric
+        metric: store.latest_period_end(metric, grain)
         for grain, metrics in metrics_by_grain(plan).items()
         for metric in metrics
-        if engine.store.latest_period_end(metric, grain) is not None
     }
 
 
-def source_alerts(
-    plan: Plan, store: StoreReader, day: dt.date, inside: set[str] | None = None
+def _source_alerts(
+    plan: Plan,
+    store: StoreReader,
+    day: dt.date,
+    inside: set[str],
+    latest_by_metric: Mapping[str, dt.date | None],
 ) -> list[Alert]:
     """Metrics with no numbers or stale ones, and check-ins missing or old."""
     found = []
@@ -191,7 +198,7 @@ def source_alerts(
         # Data is current when it reaches the period before the one holding `day`.
         due = periods[-2].end if len(periods) > 1 else None
         for metric in sorted(metrics):
-            latest = store.latest_period_end(metric, grain)
+            latest = latest_by_metric[metric]
             if latest is None:
                 found.append(Alert(Level.WARNING, "missing", metric, "metric.missing",
                                    {"metric": metric}))  # fmt: skip
@@ -209,9 +216,9 @@ def source_alerts(
     return found
 
 
-def _tracked_by_checkins(plan: Plan, inside: set[str] | None) -> Sequence[KeyResult]:
+def _tracked_by_checkins(plan: Plan, inside: set[str]) -> Sequence[KeyResult]:
     return [
         kr
         for kr in plan.key_results_by_id.values()
-        if kr.metric is None and (inside is None or owner_of(plan, kr) in inside)
+        if kr.metric is None and owner_of(plan, kr) in inside
     ]

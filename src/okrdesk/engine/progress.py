@@ -116,6 +116,7 @@ class Engine:
         self.metrics = metrics
         self.trends = trends
         self.rollup = Rollup(plan, store, as_of, metrics, within)
+        self._judged: dict[tuple[str, str], KeyResultProgress | None] = {}
 
     def name_of(self, subject: str) -> tuple[str, str]:
         if subject in self.plan.units_by_id:
@@ -125,6 +126,14 @@ class Engine:
         return person.name, person.role
 
     def key_result(self, kr: KeyResult, subject: str) -> KeyResultProgress | None:
+        """The key result at ``subject``, judged once per engine: the report, the
+        budget and attention all ask for the same ones."""
+        key = (kr.id, subject)
+        if key not in self._judged:
+            self._judged[key] = self._key_result(kr, subject)
+        return self._judged[key]
+
+    def _key_result(self, kr: KeyResult, subject: str) -> KeyResultProgress | None:
         spec = self.metrics.get(kr.metric) if kr.metric else None
         if kr.metric and spec is None:
             return None
