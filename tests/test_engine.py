@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
@@ -181,25 +182,103 @@ def test_without_milestones_the_target_is_due_evenly() -> None:
      (80.0, Status.AT_RISK), (79.0, Status.OFF_TRACK), (None, Status.NO_DATA)],
 )  # fmt: skip
 def test_status_thresholds(actual: float | None, status: Status) -> None:
-    assert judge(kr("KR1", None, "360"), actual, 360.0, 100.0).status is status
+    assert judge(kr("KR1", None, "360"), actual, 360.0, 100.0, 0.0).status is status
+
+
+def test_pace_is_measured_from_the_baseline() -> None:
+    # Conversion from 11% to 16%, 13.5% due: at 12.9% the way made is 1.9 of 2.5 points due.
+    funnel = kr("F", None, "16", "%", baseline=Decimal("0.11"))
+    judged = judge(funnel, 0.129, 0.16, 0.135, 0.11)
+    assert (judged.status, judged.pace) == (Status.OFF_TRACK, pytest.approx(1.9 / 2.5))
+
+
+def test_a_figure_to_bring_down_is_judged_downwards() -> None:
+    # Empty accounts from 27% to 20%: 23.5% due; at 24% the way made is 3 of 3.5 points due.
+    empty = kr("E", None, "20", "%", direction=Direction.AT_MOST, baseline=Decimal("0.27"))
+    assert not empty.guardrail
+    judged = judge(empty, 0.24, 0.20, 0.235, 0.27)
+    assert (judged.status, judged.pace) == (Status.AT_RISK, pytest.approx(3 / 3.5))
+    assert attainment(empty, 0.235, 0.20, 0.27) == pytest.approx(0.5)
 
 
 def test_guardrails_are_met_or_breached_with_the_margin() -> None:
     complaints = kr("KR2", None, "0.15", "‰", direction=Direction.AT_MOST)
-    met = judge(complaints, 0.00012, 0.00015, 0.0)
+    assert complaints.guardrail
+    met = judge(complaints, 0.00012, 0.00015, 0.00015, 0.0)
     assert (met.status, met.margin) == (Status.MET, pytest.approx(0.00003))
-    breached = judge(complaints, 0.00021, 0.00015, 0.0)
+    breached = judge(complaints, 0.00021, 0.00015, 0.00015, 0.0)
     assert (breached.status, breached.margin) == (Status.BREACHED, pytest.approx(-0.00006))
     swing = kr("KR3", None, "0", "百分点", direction=Direction.WITHIN, band=Decimal("0.01"))
-    assert judge(swing, 0.008, 0.0, 0.0).status is Status.MET
-    assert judge(swing, -0.012, 0.0, 0.0).status is Status.BREACHED
+    assert judge(swing, 0.008, 0.0, 0.0, 0.0).status is Status.MET
+    assert judge(swing, -0.012, 0.0, 0.0, 0.0).status is Status.BREACHED
 
 
-def test_attainment_is_a_fraction() -> None:
-    assert attainment(kr("A", None, "38"), 41.3, 38.0) == pytest.approx(1.0868, abs=1e-4)
+def test_a_floor_is_a_guardrail_that_attains_one_when_held() -> None:
+    # NPS at least 55 all year: 57.61 holds it; it does not feed 104.7% into a score.
+    floor = kr("NPS", None, "55", "分", guardrail=True)
+    held = judge(floor, 57.61, 55.0, 55.0, 0.0)
+    assert (held.status, held.margin) == (Status.MET, pytest.approx(2.61))
+    assert attainment(floor, 57.61, 55.0, 0.0) == 1.0
+    assert judge(floor, 52.0, 55.0, 55.0, 0.0).status is Status.BREACHED
+    assert attainment(floor, 52.0, 55.0, 0.0) == pytest.approx(52 / 55)
+
+
+def test_attainment_is_a_fraction_of_the_way_from_the_baseline() -> None:
+    assert attainment(kr("A", None, "38"), 41.3, 38.0, 0.0) == pytest.approx(1.0868, abs=1e-4)
+    assert attainment(kr("R", None, "4.5"), 4.72, 4.5, 0.0) == pytest.approx(1.0489, abs=1e-4)
+    assert attainment(kr("N", None, "40"), 32, 40.0, 0.0) == pytest.approx(0.8)
+    nps = kr("NPS", None, "60", "分", baseline=Decimal(58))
+    assert attainment(nps, 59.0, 60.0, 58.0) == pytest.approx(0.5)
+    # Below the baseline is no progress, not 96% (57.61 / 60).
+    assert attainment(nps, 57.61, 60.0, 58.0) == 0.0
+    products = kr("P", None, "3.5", "个/户", baseline=Decimal("2.4"))
+    assert attainment(products, 1.46, 3.5, 2.4) == 0.0
+    assert attainment(products, 2.95, 3.5, 2.4) == pytest.approx(0.5)
     complaints = kr("C", None, "0.3", "‰", direction=Direction.AT_MOST)
-    assert attainment(complaints, 0.00021, 0.0003) == 1.0
-    assert attainment(complaints, 0.0006, 0.0003) == pytest.approx(0.5)
+    assert attainment(complaints, 0.00021, 0.0003, 0.0) == 1.0
+    assert attainment(complaints, 0.0006, 0.0003, 0.0) == pytest.approx(0.5)
+
+
+def test_a_members_baseline_is_its_share_of_an_amount_and_the_same_for_a_rate() -> None:
+    from okrdesk.engine.tree_targets import baseline_at
+
+    shares = {"wm1": Decimal(150), "wm2": Decimal(50)}
+    clients = kr("C", "new_accounts", "200", baseline=Decimal(100), member_targets=shares)
+    plan = make_plan(clients)
+    assert baseline_at(plan, clients, "szft", MetricKind.FLOW) == 100.0
+    assert baseline_at(plan, clients, "wm1", MetricKind.FLOW) == 75.0
+    rate = kr("R", "conversion", "16", "%", baseline=Decimal("0.11"),
+              member_targets={"wm1": Decimal("0.15"), "wm2": Decimal("0.17")})  # fmt: skip
+    assert baseline_at(make_plan(rate), rate, "wm2", MetricKind.RATIO) == 0.11
+
+
+def test_a_checkpoint_is_judged_at_its_date_and_stops_moving(store: Store) -> None:
+    # 20 new accounts due by the end of Q1: 12 by 31 March, 30 more later.
+    leads = kr("LEADS", "new_accounts", "20", milestones=(Milestone("Q1", Decimal(1)),))
+    weeks = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 12, 31), Grain.WEEK))
+    march = next(w for w in weeks if w.start <= dt.date(2026, 3, 25) <= w.end)
+    april = next(w for w in weeks if w.start <= dt.date(2026, 4, 8) <= w.end)
+    run = store.start_run("test", None)
+    store.replace_observations(run, {"new_accounts": "test"}, weeks, [
+        Observation("new_accounts", "cm01", march.id, 12),
+        Observation("new_accounts", "cm01", april.id, 30),
+    ])  # fmt: skip
+    engine = Engine(make_plan(leads), store, dt.date(2026, 12, 1), METRICS)
+    result = engine.key_result(engine.plan.objectives[0].key_results[0], "szft")
+    assert result is not None
+    assert (result.closed, result.actual.value, result.status) == (
+        dt.date(2026, 3, 31), 12.0, Status.MISSED,
+    )  # fmt: skip
+    assert (result.margin, result.attainment, result.forecast.value) == (-8.0, 0.6, 12.0)
+    assert all(day <= dt.date(2026, 3, 31) for day, _ in result.trend)
+
+
+def test_a_trend_point_is_never_dated_after_the_as_of_date(store: Store) -> None:
+    put(store, "new_accounts", [("cm01", 0, 3), ("cm01", 1, 4), ("cm01", 2, 5)])
+    as_of = WEEKS[2].start + dt.timedelta(days=2)
+    engine = Engine(make_plan(kr("K", "new_accounts", "360")), store, as_of, METRICS)
+    p = engine.key_result(engine.plan.objectives[0].key_results[0], "szft")
+    assert p is not None and p.trend[-1] == (as_of, 12.0)
 
 
 # --------------------------------------------------------------- forecast
@@ -209,9 +288,36 @@ def test_a_linear_forecast_and_the_day_the_target_is_reached() -> None:
     start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
     points = [(start + dt.timedelta(days=d), d * 1.0) for d in (30, 60, 90)]
     forecast = linear_forecast(points, start, end, target=300.0)
-    # One a day: 364 by 31 December; 300 on day 300, 28 October.
+    # One a day from 90 on day 90: 364 by 31 December; 300 on day 300, 28 October.
     assert forecast.value == pytest.approx(364.0)
     assert forecast.reach == dt.date(2026, 10, 28)
+
+
+def test_a_forecast_goes_on_from_todays_figure() -> None:
+    # Net new AUM rose to 50 and fell back to 40: the fitted slope is carried
+    # on from 40 today, not from where the fitted line happens to stand.
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    days = [start + dt.timedelta(days=d) for d in (30, 60, 90, 120)]
+    values = [10.0, 30.0, 50.0, 40.0]
+    forecast = linear_forecast(list(zip(days, values, strict=True)), start, end, 200.0)
+    # x − mean: −45, −15, 15, 45; y − mean: −22.5, −2.5, 17.5, 7.5.
+    slope = (45 * 22.5 + 15 * 2.5 + 15 * 17.5 + 45 * 7.5) / (2 * 45**2 + 2 * 15**2)
+    assert forecast.value == pytest.approx(40.0 + slope * (end - days[-1]).days)
+
+
+def test_a_running_count_is_never_forecast_below_what_it_has_reached() -> None:
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    days = [start + dt.timedelta(days=d) for d in (30, 60, 90)]
+    falling = list(zip(days, [90.0, 60.0, 30.0], strict=True))
+    assert linear_forecast(falling, start, end, 100.0).value == pytest.approx(30 - 274)
+    assert linear_forecast(falling, start, end, 100.0, never_below=True).value == 30.0
+
+
+def test_on_the_plans_last_day_the_forecast_is_the_actual() -> None:
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    points = [(dt.date(2026, 10, 31), 120.0), (dt.date(2026, 11, 30), 140.0), (end, 145.0)]
+    forecast = linear_forecast(points, start, end, 150.0, as_of=end)
+    assert (forecast.value, forecast.reach) == (145.0, None)
 
 
 def test_two_points_are_not_enough_for_a_forecast() -> None:
@@ -347,3 +453,30 @@ def test_the_all_metrics_rollup_equals_the_per_metric_one(store: Store) -> None:
             assert all_at_once.figure(metric, subject) == one_by_one.figure(metric, subject), (
                 metric, subject,
             )  # fmt: skip
+
+
+# ----------------------------------------------------------- members
+
+
+def test_members_meeting_their_own_target_are_counted(store: Store) -> None:
+    # wm1 (王芳, 李强) must open 10, wm2 (张伟) 5: wm1 opens 12, wm2 opens 4.
+    put(store, "new_accounts", [("cm01", 0, 7), ("cm02", 1, 5), ("cm03", 0, 4)])
+    shared = kr("KR1", "new_accounts", "15", member_targets={"wm1": Decimal(10), "wm2": Decimal(5)})
+    engine = Engine(make_plan(shared), store, AS_OF, METRICS)
+    found = engine.members_met(shared, "szft")
+    assert found is not None and (found.met, found.total) == (1, 2)
+    assert engine.members_met(shared, "wm1") is None  # nothing shared out below wm1
+
+
+def test_units_and_people_are_ranked_separately(store: Store) -> None:
+    put(store, "new_accounts", [("cm01", 0, 7), ("cm03", 0, 4)])
+    own = Objective("P1", "个人", "cm03", key_results=(
+        KeyResult("P1.KR1", "P1", "开户", UNITS["户"], Decimal(4), "new_accounts"),
+    ))  # fmt: skip
+    shared = kr("KR1", "new_accounts", "15", member_targets={"wm1": Decimal(10), "wm2": Decimal(5)})
+    plan = make_plan(shared)
+    plan = attrs.evolve(plan, objectives=(*plan.objectives, own))
+    members = Engine(plan, store, AS_OF, METRICS).progress("szft").members
+    assert [(m.kind, m.id) for m in members] == [
+        ("unit", "wm2"), ("unit", "wm1"), ("person", "cm03"),
+    ]  # fmt: skip

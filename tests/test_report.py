@@ -92,11 +92,14 @@ def test_the_json_follows_the_documented_schema(demo: Path) -> None:
     assert line["breaker"]["tripped"] is True  # tripped lines come first
     assert round(data["budget"]["total"]["expected_roi"], 1) == 11.1
     assert {a["level"] for a in data["alerts"]} <= {"error", "warning", "info"}
-    # Attainment is a fraction: actual / target.
+    # Attainment is a fraction of the way from the baseline: (actual − baseline) /
+    # (target − baseline), never below 0.
     for objective in data["objectives"]:
         for result in objective["key_results"]:
-            if result["attainment"] is not None and result["direction"] == "at_least":
-                assert result["attainment"] == pytest.approx(result["actual"] / result["target"])
+            if result["attainment"] is None or result["guardrail"]:
+                continue
+            way = (result["actual"] - result["baseline"]) / (result["target"] - result["baseline"])
+            assert result["attainment"] == pytest.approx(max(0.0, way))
 
 
 def test_colour_only_on_a_terminal_and_never_with_no_color(demo: Path) -> None:
@@ -116,11 +119,26 @@ WIDE_NAMES = ORG.replace('name = "王芳"', 'name = "欧阳娜娜·司马相如"
 )
 
 
+# A key result of her own, so that she is ranked among the team's people.
+WIDE_NAMED_PERSONS_GOAL = """\
+[[objectives]]
+id = "P1"
+title = "个人目标"
+owner = "cm01"
+
+  [[objectives.key_results]]
+  id = "KR1"
+  title = "客户回访"
+  target = 40
+  unit = "户"
+"""
+
+
 @pytest.mark.parametrize("width", [60, 80, 100, 140])
 def test_text_tables_keep_their_shape_at_any_width(
     write_workspace: WriteWorkspace, width: int
 ) -> None:
-    root = write_workspace({"org.toml": WIDE_NAMES})
+    root = write_workspace({"org.toml": WIDE_NAMES, "cm01.toml": WIDE_NAMED_PERSONS_GOAL})
     CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
     result = CliRunner().invoke(
         cli, ["report", "--as-of", "2026-03-15", "--unit", "team-a", "-w", str(root)],

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from okrdesk.app.session import open_session
 from okrdesk.cli import cli
-from okrdesk.engine.scoring import score_period, scores
+from okrdesk.engine.scoring import elapsed_share, score_period, scores
 from okrdesk.model import (
     MetricKind,
     MetricSpec,
@@ -94,7 +94,15 @@ def test_the_branch_policy_by_hand(tmp_path: Path) -> None:
             [Observation(m, "cm01", march.id, v) for m, v in values.items()],
         )  # fmt: skip
         (result,) = score_period(store, policy, [Person("cm01", "王芳", "wm1")], march, metrics)
+        # The same figures on 10 March, 10 days of 31 gone: the flows are held to 10/31
+        # of their standards, the stock (effective accounts) to its whole standard.
+        to_date = elapsed_share(march, dt.date(2026, 3, 10))
+        (early,) = score_period(store, policy, [Person("cm01", "王芳", "wm1")], march, metrics,
+                                to_date)  # fmt: skip
     # 0.4 × 90/100 + 0.4 × 1200万/1000万 + 0.2 × 6万/15万 = 0.36 + 0.48 + 0.08 = 0.92
     assert result.raw == pytest.approx(0.92)
     assert result.score == pytest.approx(0.92)
-    assert not result.capped and not result.floored
+    assert not result.capped and not result.floored and result.complete
+    assert to_date == pytest.approx(10 / 31) and not early.complete
+    assert early.raw == pytest.approx(0.36 + 0.4 * 1.2 * 31 / 10 + 0.2 * 0.4 * 31 / 10)
+    assert early.score == 1.2

@@ -25,6 +25,9 @@ LABELS: dict[str, dict[str, str]] = {
         "reach": "预计达成", "not_enough": "数据不足", "revenue": "归因收入",
         "unit_person": "人员", "unit_unit": "单位", "planned": "计划已用",
         "level_error": "严重", "level_warning": "提醒", "level_info": "信息",
+        "members_met": "成员达标 {met}/{total}（{share}）", "to_date": "本期至今",
+        "to_date_note": "本期至今：{period} 已过 {elapsed}，累计类指标的标准按已过天数折算",
+        "people_ranked": "人员排名",
     },
     "en": {
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
@@ -42,14 +45,19 @@ LABELS: dict[str, dict[str, str]] = {
         "revenue": "Attributed revenue", "unit_person": "person", "unit_unit": "unit",
         "planned": "Planned by now",
         "level_error": "ERROR", "level_warning": "WARNING", "level_info": "INFO",
+        "members_met": "{met} of {total} members met their target ({share})",
+        "to_date": "This period to date",
+        "to_date_note": "To date: {elapsed} of {period} gone; standards of amounts that "
+                        "build up are pro-rated to the days gone",
+        "people_ranked": "People, ranked",
     },
 }  # fmt: skip
 
 STATUS: dict[str, dict[str, str]] = {
     "zh": {"on_track": "正常", "at_risk": "有风险", "off_track": "落后", "met": "达标",
-           "breached": "超限", "no_data": "无数据"},
+           "missed": "未达成", "breached": "超限", "no_data": "无数据"},
     "en": {"on_track": "on track", "at_risk": "at risk", "off_track": "off track",
-           "met": "met", "breached": "breached", "no_data": "no data"},
+           "met": "met", "missed": "missed", "breached": "breached", "no_data": "no data"},
 }  # fmt: skip
 
 LANGUAGES = tuple(LABELS)

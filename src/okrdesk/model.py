@@ -140,6 +140,10 @@ class KeyResult:
     member_targets: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_frozen_mapping)
     calendar: tuple[CalendarPoint, ...] = ()
     """Finer milestones: the cumulative fraction due by the end of given periods."""
+    guardrail: bool = attrs.field(
+        default=attrs.Factory(lambda kr: kr.guardrail_by_default, takes_self=True)
+    )
+    """A limit to hold all along (met or breached), not a distance to cover."""
 
     def __attrs_post_init__(self) -> None:
         # Milestone order is checked against the plan's phases, which only the plan knows.
@@ -151,6 +155,21 @@ class KeyResult:
     @property
     def key(self) -> str:
         return self.id.rpartition(".")[2]
+
+    @property
+    def guardrail_by_default(self) -> bool:
+        """ "within" always; "at most" unless a baseline above the target makes it a
+        figure to bring down; "at least" never (say ``guardrail = true`` for a floor)."""
+        if self.direction is Direction.WITHIN:
+            return True
+        if self.direction is Direction.AT_MOST:
+            return not self.baseline > self.effective_target
+        return False
+
+    @property
+    def sense(self) -> int:
+        """+1 when higher is better, −1 when lower is better, 0 for a band."""
+        return {Direction.AT_LEAST: 1, Direction.AT_MOST: -1, Direction.WITHIN: 0}[self.direction]
 
     @property
     def effective_target(self) -> Decimal:

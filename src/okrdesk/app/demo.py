@@ -5,7 +5,8 @@ collected like any workspace's. Then comes a plausible history of check-ins
 and a spend ledger:
 
 Key results that no plugin measures get a check-in at each of the last two
-month ends, near what their milestones ask for; every budget line gets
+month ends (and a checkpoint on its date), near what their milestones ask
+for, in whole numbers for counts; every budget line gets
 monthly spending along its schedule, signed by two people. The first market
 activity runs ahead of its results, so the demo shows a tripped breaker and
 an override with its reason. Deterministic: the same plan and date give the
@@ -26,7 +27,7 @@ from typing import Any
 from okrdesk.app.collect import run_collect
 from okrdesk.app.session import open_session
 from okrdesk.app.validate import plan_summary
-from okrdesk.engine.pace import due_fraction
+from okrdesk.engine.pace import closes_on, due_fraction
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.errors import BadInput, display_path
@@ -38,6 +39,7 @@ from okrdesk.resources import shipped
 from okrdesk.store import Store
 from okrdesk.targets.load import load_plan_or_fail
 from okrdesk.targets.settings import SETTINGS_FILE
+from okrdesk.units import Dimension
 
 RUNS_AHEAD = Decimal("1.25")
 
@@ -59,7 +61,17 @@ def _checkin_value(plan: Plan, kr: KeyResult, day: dt.date) -> float:
     if kr.direction is Direction.WITHIN:
         return target + float(kr.band or 0) * rng.uniform(-1.2, 1.0)
     due = due_fraction(plan, kr.milestones, day, kr.calendar)
-    return baseline + (target - baseline) * due * rng.uniform(0.8, 1.08)
+    value = baseline + (target - baseline) * due * rng.uniform(0.8, 1.08)
+    return round(value) if kr.unit.dimension is Dimension.COUNT else value
+
+
+def _checkin_days(plan: Plan, kr: KeyResult, month_ends: list[dt.date]) -> list[dt.date]:
+    """The last two month ends, and a checkpoint's own date: its result is reported."""
+    days = set(month_ends[-2:])
+    closing = closes_on(plan, kr)
+    if closing is not None and month_ends and closing <= month_ends[-1]:
+        days.add(closing)
+    return sorted(days)
 
 
 def _signers(plan: Plan, line: BudgetLine) -> tuple[str, ...]:
@@ -81,7 +93,7 @@ def write_history(plan: Plan, store: Store, through: dt.date) -> tuple[int, int]
     for kr in plan.key_results_by_id.values():
         if kr.metric is not None:
             continue
-        for day in month_ends[-2:]:
+        for day in _checkin_days(plan, kr, month_ends):
             store.add_checkin(kr.id, owner_of(plan, kr), day, _checkin_value(plan, kr, day),
                               note="demo")  # fmt: skip
             checkins += 1

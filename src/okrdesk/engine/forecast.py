@@ -1,10 +1,12 @@
 """Where a key result will end at this pace, and when it reaches its target.
 
-Method: an ordinary least-squares line through the year-to-date points
-(day of the plan, figure to date at the end of each period), extended to
-the plan's last day. Fewer than three points is "not enough data". The
-target is reached on the first day the line meets it, if that is within the
-plan.
+Method: the slope of an ordinary least-squares line through the year-to-date
+points (day of the plan, figure to date at the end of each period), carried
+forward from today's figure to the plan's last day. Fewer than three points
+is "not enough data". On and after the plan's last day the forecast is the
+actual. A running count (new clients to date) is never forecast below what
+it has already reached. The target is reached on the first day the line
+meets it, if that is within the plan.
 """
 
 from __future__ import annotations
@@ -32,7 +34,18 @@ def linear_forecast(
     end: dt.date,
     target: float,
     rising: bool = True,
+    as_of: dt.date | None = None,
+    *,
+    never_below: bool = False,
 ) -> Forecast:
+    """``points`` are (day, figure to date), the last one today's figure."""
+    if not points:
+        return Forecast(None, note="not enough data")
+    today, now = points[-1]
+    as_of = as_of or today
+    reached = now >= target if rising else now <= target
+    if as_of >= end:
+        return Forecast(now, today if reached else None)
     if len(points) < MIN_POINTS:
         return Forecast(None, note="not enough data")
     xs = [float((day - start).days) for day, _ in points]
@@ -43,15 +56,14 @@ def linear_forecast(
     if spread == 0:
         return Forecast(None, note="not enough data")
     slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
-    intercept = mean_y - slope * mean_x
-    last = float((end - start).days)
-    value = intercept + slope * last
+    if never_below:
+        slope = max(slope, 0.0)
+    value = now + slope * (end - today).days
+    if reached:
+        return Forecast(value, today)
     reach = None
-    reached_already = ys[-1] >= target if rising else ys[-1] <= target
-    if reached_already:
-        reach = points[-1][0]
-    elif slope != 0 and (slope > 0) == rising:
-        day = (target - intercept) / slope
-        if xs[-1] <= day <= last:
-            reach = start + dt.timedelta(days=int(day + 0.999999))
+    if slope != 0 and (slope > 0) == rising:
+        days = (target - now) / slope
+        day = today + dt.timedelta(days=int(days + 0.999999))
+        reach = day if day <= end else None
     return Forecast(value, reach)

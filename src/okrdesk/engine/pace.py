@@ -6,15 +6,18 @@ milestones the fraction grows linearly by day; the plan starts at 0 and ends
 at 1 (the whole target) unless a milestone says otherwise. With no
 milestones at all, the target is due evenly over the plan's days.
 
-Status of an "at least" key result compares the progress made with the
+Status of a goal compares the progress made with the
 progress due by the date, both measured from the baseline:
 
 - on track: at least 95% of what is due;
 - at risk: at least 80%;
 - off track: less than 80%.
 
-"At most" and "within" key results are guardrails: met or breached, with the
-margin to the limit.
+A goal that goes down ("at most" with a baseline above the target: empty
+accounts from 27% to 20%) is judged the same way, downwards. Guardrails
+(``guardrail = true``, "within", and "at most" without a baseline above the
+target) are limits to hold all along: met or breached, with the margin to
+the limit; nothing is pro-rated for them.
 """
 
 from __future__ import annotations
@@ -37,6 +40,8 @@ class Status(StrEnum):
     AT_RISK = "at_risk"
     OFF_TRACK = "off_track"
     MET = "met"
+    MISSED = "missed"
+    """A checkpoint whose date has passed without reaching its target."""
     BREACHED = "breached"
     NO_DATA = "no_data"
 
@@ -80,26 +85,24 @@ def expected_value(kr_baseline: float, target: float, fraction: float) -> float:
 class Judgement:
     status: Status
     margin: float | None = None
-    """For guardrails: how far inside (positive) or outside (negative) the limit."""
+    """For guardrails and closed checkpoints: how far inside (positive) or outside
+    (negative) the limit or target the actual is."""
     pace: float | None = None
-    """For "at least": progress made over progress due (1.0 is exactly on pace)."""
+    """For goals: progress made over progress due (1.0 is exactly on pace)."""
 
 
-def judge(kr: KeyResult, actual: float | None, target: float, expected: float) -> Judgement:
+def judge(
+    kr: KeyResult, actual: float | None, target: float, expected: float, baseline: float
+) -> Judgement:
     if actual is None:
         return Judgement(Status.NO_DATA)
-    if kr.direction is Direction.AT_MOST:
-        margin = target - actual
+    if kr.guardrail:
+        margin = guardrail_margin(kr, actual, target)
         return Judgement(Status.MET if margin >= 0 else Status.BREACHED, margin)
-    if kr.direction is Direction.WITHIN:
-        band = float(kr.band or 0)
-        margin = band - abs(actual - target)
-        return Judgement(Status.MET if margin >= 0 else Status.BREACHED, margin)
-    baseline = float(kr.baseline)
-    due = expected - baseline
+    due = kr.sense * (expected - baseline)
     if due <= 0:
         return Judgement(Status.ON_TRACK, pace=None)
-    pace = (actual - baseline) / due
+    pace = kr.sense * (actual - baseline) / due
     if pace >= ON_TRACK_AT:
         status = Status.ON_TRACK
     elif pace >= AT_RISK_AT:
@@ -109,20 +112,57 @@ def judge(kr: KeyResult, actual: float | None, target: float, expected: float) -
     return Judgement(status, pace=pace)
 
 
-def attainment(kr: KeyResult, actual: float | None, target: float) -> float | None:
-    """How much of the target is achieved, as a fraction (1.087 for 108.7%).
+def judge_closed(kr: KeyResult, actual: float | None, target: float) -> Judgement:
+    """A checkpoint after its date: met or missed, by how much."""
+    if actual is None:
+        return Judgement(Status.NO_DATA)
+    if kr.guardrail:
+        margin = guardrail_margin(kr, actual, target)
+        return Judgement(Status.MET if margin >= 0 else Status.BREACHED, margin)
+    margin = kr.sense * (actual - target)
+    return Judgement(Status.MET if margin >= 0 else Status.MISSED, margin)
 
-    At least: actual / target. Guardrails: 1 when met; when breached, at
-    most: target / actual, within: 0.
+
+def guardrail_margin(kr: KeyResult, actual: float, target: float) -> float:
+    if kr.direction is Direction.WITHIN:
+        return float(kr.band or 0) - abs(actual - target)
+    return kr.sense * (actual - target)
+
+
+def attainment(kr: KeyResult, actual: float | None, target: float, baseline: float) -> float | None:
+    """How far the key result has come, as a fraction (1.087 for 108.7%).
+
+    A goal: (actual − baseline) / (target − baseline), never below 0; with a
+    baseline of 0 that is actual / target. A guardrail: 1 when held; when
+    breached, "at most" target / actual, "at least" actual / target, "within" 0.
     """
     if actual is None:
         return None
-    if kr.direction is Direction.AT_MOST:
-        if actual <= target:
+    if kr.guardrail:
+        if guardrail_margin(kr, actual, target) >= 0:
             return 1.0
-        return target / actual if actual else 0.0
-    if kr.direction is Direction.WITHIN:
-        return 1.0 if abs(actual - target) <= float(kr.band or 0) else 0.0
-    if target == 0:
-        return 1.0 if actual >= 0 else 0.0
-    return actual / target
+        if kr.direction is Direction.AT_MOST:
+            return target / actual if actual > 0 and target > 0 else 0.0
+        if kr.direction is Direction.AT_LEAST:
+            return max(0.0, actual / target) if target > 0 else 0.0
+        return 0.0
+    span = target - baseline
+    if kr.sense * span <= 0:
+        # Nothing to cover (a member's share of 0): reached or not.
+        return 1.0 if kr.sense * (actual - target) >= 0 else 0.0
+    return max(0.0, (actual - baseline) / span)
+
+
+def closes_on(plan: Plan, kr: KeyResult) -> dt.date | None:
+    """The day a checkpoint falls due in full, where that is before the plan's end.
+
+    "180 HNW leads by the end of March" (a milestone of 1.0 at Q1) closes on
+    31 March: after that day its result is the one it had then.
+    """
+    if kr.guardrail:
+        return None
+    ends = {p.id: p.end for p in plan.phases}
+    days = [ends[m.phase] for m in kr.milestones if m.phase in ends and m.fraction >= 1]
+    days += [c.end for c in kr.calendar if c.fraction >= 1]
+    closing = min(days, default=None)
+    return closing if closing is not None and closing < plan.end else None

@@ -11,7 +11,9 @@ base unit of its key result (元, plain counts, fractions for rates).
   the way from baseline to target (see ``engine.pace``).
 - Status: on track / at risk / off track against what is due; guardrails
   (at most, within) are met or breached, with the margin.
-- Attainment: actual / target (1.087 is 108.7%); see ``engine.pace``.
+- Attainment: (actual − baseline) / (target − baseline), actual / target
+  with no baseline (1.087 is 108.7%); see ``engine.pace``. A checkpoint
+  past its date is judged as it stood on that date.
 - Forecast: see ``engine.forecast``.
 - Objective score: the weighted mean of its key results' attainment, over
   those with data. The subject's score: the weighted mean of its
@@ -26,11 +28,20 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from okrdesk.engine.forecast import Forecast, linear_forecast
-from okrdesk.engine.pace import Status, attainment, due_fraction, expected_value, judge
+from okrdesk.engine.pace import (
+    Status,
+    attainment,
+    closes_on,
+    due_fraction,
+    expected_value,
+    judge,
+    judge_closed,
+)
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
-from okrdesk.engine.tree_targets import TargetAt, target_at
-from okrdesk.model import Direction, KeyResult, MetricKind, MetricSpec, Objective, Plan
+from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
+from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, Plan
 from okrdesk.store.reader import StoreReader
+from okrdesk.units import Dimension
 
 
 @attrs.frozen
@@ -49,6 +60,10 @@ class KeyResultProgress:
     pace: float | None = None
     trend: tuple[tuple[dt.date, float], ...] = ()
     """The figure to date at the end of each period so far."""
+    baseline: float = 0.0
+    """Where the subject started from (see ``engine.tree_targets.baseline_at``)."""
+    closed: dt.date | None = None
+    """For a checkpoint past its date: that date, at which every figure here is taken."""
 
 
 @attrs.frozen
@@ -67,6 +82,16 @@ class MemberProgress:
     score: float | None
     off_track: int
     key_results: int
+
+
+@attrs.frozen
+class MembersMet:
+    """How many of the members a key result is shared out to have reached their own
+    target, and how many are on pace for it."""
+
+    met: int
+    on_pace: int
+    total: int
 
 
 @attrs.frozen
@@ -115,8 +140,10 @@ class Engine:
         self.as_of = as_of
         self.metrics = metrics
         self.trends = trends
+        self.within = within
         self.rollup = Rollup(plan, store, as_of, metrics, within)
         self._judged: dict[tuple[str, str], KeyResultProgress | None] = {}
+        self._earlier: dict[dt.date, Engine] = {}
 
     def name_of(self, subject: str) -> tuple[str, str]:
         if subject in self.plan.units_by_id:
@@ -134,6 +161,9 @@ class Engine:
         return self._judged[key]
 
     def _key_result(self, kr: KeyResult, subject: str) -> KeyResultProgress | None:
+        closing = closes_on(self.plan, kr)
+        if closing is not None and closing < self.as_of:
+            return self._closed(kr, subject, closing)
         spec = self.metrics.get(kr.metric) if kr.metric else None
         if kr.metric and spec is None:
             return None
@@ -143,13 +173,19 @@ class Engine:
             return None
         actual = self._actual(kr, spec, subject)
         goal = target.value if target.value is not None else 0.0
-        due = due_fraction(self.plan, kr.milestones, self.as_of, kr.calendar)
-        expected = expected_value(float(kr.baseline), goal, due)
-        judgement = judge(kr, actual.value, goal, expected)
+        baseline = baseline_at(self.plan, kr, subject, kind)
+        if kr.guardrail:
+            due, expected = 1.0, goal
+        else:
+            due = due_fraction(self.plan, kr.milestones, self.as_of, kr.calendar)
+            expected = expected_value(baseline, goal, due)
+        judgement = judge(kr, actual.value, goal, expected, baseline)
         if self.trends:
             trend = tuple(self._trend(kr, spec, subject))
-            rising = kr.direction is not Direction.AT_MOST
-            forecast = linear_forecast(trend, self.plan.start, self.plan.end, goal, rising)
+            forecast = linear_forecast(
+                trend, self.plan.start, self.plan.end, goal, kr.sense >= 0,
+                self.as_of, never_below=_only_grows(kr, spec),
+            )  # fmt: skip
         else:
             trend, forecast = (), Forecast(None, note="not computed")
         return KeyResultProgress(
@@ -157,15 +193,36 @@ class Engine:
             subject=subject,
             actual=actual,
             target=target,
+            baseline=baseline,
             due=due,
             expected=expected,
             status=judgement.status,
-            attainment=attainment(kr, actual.value, goal) if target.value is not None else None,
+            attainment=(
+                attainment(kr, actual.value, goal, baseline) if target.value is not None else None
+            ),
             forecast=forecast,
             margin=judgement.margin,
             pace=judgement.pace,
             trend=trend,
         )
+
+    def _closed(self, kr: KeyResult, subject: str, closing: dt.date) -> KeyResultProgress | None:
+        """A checkpoint after its date: everything as it stood then, judged met or missed."""
+        if closing not in self._earlier:
+            self._earlier[closing] = Engine(
+                self.plan, self.store, closing, self.metrics, trends=self.trends,
+                within=self.within,
+            )  # fmt: skip
+        then = self._earlier[closing].key_result(kr, subject)
+        if then is None:
+            return None
+        goal = then.target.value if then.target.value is not None else 0.0
+        judgement = judge_closed(kr, then.actual.value, goal)
+        forecast = Forecast(then.actual.value, note="closed") if self.trends else then.forecast
+        return attrs.evolve(
+            then, status=judgement.status, margin=judgement.margin, pace=None,
+            forecast=forecast, closed=closing,
+        )  # fmt: skip
 
     def _denominator(self, kr: KeyResult):  # type: ignore[no-untyped-def]
         def denominator(member: str) -> float | None:
@@ -198,15 +255,19 @@ class Engine:
             denominators = dict(
                 self.store.series(spec.name, subjects, self.as_of, "denominator", grain)
             )
-            return _ratio_trend(spec, numerators, denominators)
+            return self._dated(_ratio_trend(spec, numerators, denominators))
         series = self.store.series(spec.name, subjects, self.as_of, "value", self.plan.grain)
         if spec.kind is MetricKind.STOCK:
-            return series
+            return self._dated(series)
         total, points = 0.0, []
         for day, value in series:
             total += value
             points.append((day, total))
-        return points
+        return self._dated(points)
+
+    def _dated(self, points: list[tuple[dt.date, float]]) -> list[tuple[dt.date, float]]:
+        """The current period's point is the figure so far: dated today, not at its end."""
+        return [(min(day, self.as_of), value) for day, value in points]
 
     def objective(
         self, objective: Objective, key_results: Sequence[KeyResult], subject: str
@@ -225,12 +286,33 @@ class Engine:
         ranked = tuple(self._members(subject)) if members else ()
         return SubjectProgress(subject, name, level, self.as_of, objectives, score, ranked)
 
+    def members_met(self, kr: KeyResult, subject: str) -> MembersMet | None:
+        """Of the members below ``subject`` that ``kr`` sets a target for, how many
+        met it; None when it is not shared out below ``subject``."""
+        below = set(subjects_under(self.plan, subject)) - {subject}
+        judged = [
+            p for member in kr.member_targets
+            if member in below and (p := self.key_result(kr, member)) is not None
+        ]  # fmt: skip
+        if not judged:
+            return None
+        met = sum(p.status is Status.MET or (p.attainment or 0.0) >= 1 for p in judged)
+        on_pace = sum(p.status in (Status.MET, Status.ON_TRACK) for p in judged)
+        return MembersMet(met, on_pace, len(judged))
+
     def _members(self, subject: str) -> list[MemberProgress]:
+        """The child units ranked among themselves, then every person under the unit
+        at any depth with key results of their own, ranked among themselves."""
         if subject not in self.plan.units_by_id:
             return []
-        ids = [u.id for u in self.plan.child_units(subject)] + [
-            p.id for p in self.plan.people_in(subject)
-        ]
+        units = [u.id for u in self.plan.child_units(subject)]
+        people = [
+            s for s in subjects_under(self.plan, subject)
+            if s in self.plan.people_by_id and key_results_for(self.plan, s)
+        ]  # fmt: skip
+        return self._ranked(units) + self._ranked(people)
+
+    def _ranked(self, ids: Sequence[str]) -> list[MemberProgress]:
         found = []
         for member in ids:
             member_progress = self.progress(member, members=False)
@@ -242,6 +324,14 @@ class Engine:
                                len(results))
             )  # fmt: skip
         return sorted(found, key=lambda m: (m.score is None, -(m.score or 0.0), m.id))
+
+
+def _only_grows(kr: KeyResult, spec: MetricSpec | None) -> bool:
+    """A running count (new clients to date) never falls: its forecast is never
+    below the count already reached."""
+    if kr.unit.dimension is not Dimension.COUNT:
+        return False
+    return spec.kind is MetricKind.FLOW if spec is not None else False
 
 
 def _ratio_trend(

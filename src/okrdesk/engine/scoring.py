@@ -5,6 +5,12 @@ is Σ weight × actual / standard over its components, then held between the
 policy's floor and cap. The branch policy in the sample plan: effective
 accounts 0.4, new market value 0.4, net fee income 0.2, capped at 120% and
 floored at 50%. A component with no data for the person counts as 0.
+
+A period still running on the date (1 December, one day into December) is
+scored to date: each flow component's standard is pro-rated by the share of
+the period's days gone (1/31), so a day's work is held to a day's standard,
+and the score says it is to date. Stocks and rates are held to their full
+standard: they are levels, not amounts that build up over the period.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ class ComponentScore:
     metric: str
     weight: float
     standard: float
+    """What a full score needs in this period; pro-rated for a flow in a period to date."""
     actual: float | None
 
     @property
@@ -40,6 +47,12 @@ class PersonScore:
     """Before cap and floor."""
     score: float
     components: tuple[ComponentScore, ...]
+    elapsed: float = 1.0
+    """The share of the period's days gone by the date: 1 for a complete period."""
+
+    @property
+    def complete(self) -> bool:
+        return self.elapsed >= 1.0
 
     @property
     def capped(self) -> bool:
@@ -69,22 +82,40 @@ def score_period(
     people: Sequence[Person],
     period: Period,
     metrics: Mapping[str, MetricSpec],
+    elapsed: float = 1.0,
 ) -> list[PersonScore]:
+    """Scores for one period; ``elapsed`` < 1 scores a period to date."""
     values = {c.metric: store.values_in_period(c.metric, period.id) for c in policy.components}
+    standards = {
+        c.metric: float(c.standard) * (elapsed if _builds_up(metrics.get(c.metric)) else 1.0)
+        for c in policy.components
+    }
     scores = []
     for person in people:
         components = []
         for c in policy.components:
             stored = values[c.metric].get(person.id)
             components.append(
-                ComponentScore(c.metric, float(c.weight), float(c.standard),
+                ComponentScore(c.metric, float(c.weight), standards[c.metric],
                                _actual(metrics.get(c.metric), stored))
             )  # fmt: skip
         raw = sum(c.weight * c.ratio for c in components)
         scores.append(
-            PersonScore(person.id, policy.id, period.id, raw, hold(raw, policy), tuple(components))
-        )
+            PersonScore(person.id, policy.id, period.id, raw, hold(raw, policy),
+                        tuple(components), elapsed)
+        )  # fmt: skip
     return scores
+
+
+def _builds_up(spec: MetricSpec | None) -> bool:
+    return spec is None or spec.kind is MetricKind.FLOW
+
+
+def elapsed_share(period: Period, day: dt.date) -> float:
+    """The share of ``period``'s days gone by the end of ``day``."""
+    days = (period.end - period.start).days + 1
+    gone = (min(day, period.end) - period.start).days + 1
+    return max(0, min(gone, days)) / days
 
 
 def _actual(spec: MetricSpec | None, stored: tuple[float | None, ...] | None) -> float | None:
@@ -99,10 +130,12 @@ def _actual(spec: MetricSpec | None, stored: tuple[float | None, ...] | None) ->
 def scores(
     plan: Plan, store: StoreReader, as_of: dt.date, metrics: Mapping[str, MetricSpec]
 ) -> list[PersonScore]:
-    """Every policy's score for every person it covers, for each period up to ``as_of``."""
+    """Every policy's score for every person it covers, for each period up to ``as_of``;
+    the period holding ``as_of`` to date, unless it ends that day."""
     found = []
     for policy in plan.scoring:
         people = policy_people(plan, policy)
         for period in periods_between(plan.start, min(as_of, plan.end), policy.grain):
-            found.extend(score_period(store, policy, people, period, metrics))
+            elapsed = elapsed_share(period, as_of)
+            found.extend(score_period(store, policy, people, period, metrics, elapsed))
     return found

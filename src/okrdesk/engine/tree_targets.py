@@ -15,6 +15,9 @@ from collections.abc import Callable
 import attrs
 
 from okrdesk.model import KeyResult, MetricKind, Plan
+from okrdesk.units import Dimension
+
+ADDITIVE = frozenset({Dimension.MONEY, Dimension.COUNT})
 
 
 @attrs.frozen
@@ -69,3 +72,21 @@ def _members_target(
         # No denominators yet: every member counts the same.
         return float(sum(kr.member_targets.values())) / len(kr.member_targets)
     return sum(float(t) * (weights[m] or 0.0) for m, t in kr.member_targets.items()) / total
+
+
+def baseline_at(plan: Plan, kr: KeyResult, subject: str, kind: MetricKind | None) -> float:
+    """Where ``subject`` starts from on ``kr``.
+
+    The owner starts from the key result's baseline. A member starts from the
+    same baseline when the figure is a level that does not add up (a rate, a
+    score); for amounts and counts, from its share of the baseline, in
+    proportion to its share of the target.
+    """
+    baseline = float(kr.baseline)
+    if subject == owner_of(plan, kr) or baseline == 0:
+        return baseline
+    if kind is MetricKind.RATIO or kr.unit.dimension not in ADDITIVE:
+        return baseline
+    share = kr.member_targets.get(subject)
+    whole = float(kr.effective_target)
+    return baseline * float(share) / whole if share is not None and whole else 0.0

@@ -15,9 +15,9 @@ from okrdesk.engine import attention
 from okrdesk.engine.budget import BudgetProgress, LineProgress, budget_progress
 from okrdesk.engine.pace import due_fraction, expected_value
 from okrdesk.engine.plan_calendar import clamp_to_plan
-from okrdesk.engine.progress import Engine, KeyResultProgress
+from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import subjects_under
-from okrdesk.engine.scoring import scores
+from okrdesk.engine.scoring import PersonScore, scores
 from okrdesk.model import MetricSpec, Plan
 from okrdesk.periods import week_of
 from okrdesk.report.document import (
@@ -42,9 +42,11 @@ from okrdesk.store.reader import StoreReader
 
 
 def _key_result(
-    plan: Plan, p: KeyResultProgress, before: KeyResultProgress | None
+    engine: Engine, p: KeyResultProgress, before: KeyResultProgress | None
 ) -> ReportKeyResult:
+    plan = engine.plan
     kr = p.key_result
+    members = engine.members_met(kr, p.subject)
     change = None
     if before is not None and p.actual.value is not None:
         change = p.actual.value - (before.actual.value or 0.0)
@@ -54,7 +56,7 @@ def _key_result(
         metric=kr.metric,
         unit=kr.unit.symbol,
         direction=kr.direction.value,
-        baseline=float(kr.baseline),
+        baseline=p.baseline,
         target=p.target.value,
         target_source=p.target.source,
         actual=p.actual.value,
@@ -72,7 +74,24 @@ def _key_result(
         weight=float(kr.weight),
         trend=tuple(TrendPoint(d, v) for d, v in p.trend),
         milestones=_due_curve(plan, p),
+        guardrail=kr.guardrail,
+        closed=p.closed,
+        phase=next((ph.id for ph in plan.phases if ph.end == p.closed), None),
+        members_met=members.met if members else None,
+        members_on_pace=members.on_pace if members else None,
+        members_total=members.total if members else None,
     )
+
+
+def _ranked(members: Iterable[MemberProgress]) -> tuple[ReportMember, ...]:
+    ranks: dict[str, int] = {}
+    found = []
+    for m in members:
+        ranks[m.kind] = ranks.get(m.kind, 0) + 1
+        found.append(
+            ReportMember(ranks[m.kind], m.id, m.name, m.kind, m.score, m.off_track, m.key_results)
+        )
+    return tuple(found)
 
 
 def _due_curve(plan: Plan, p: KeyResultProgress) -> tuple[TrendPoint, ...]:
@@ -81,8 +100,10 @@ def _due_curve(plan: Plan, p: KeyResultProgress) -> tuple[TrendPoint, ...]:
     ends = {ph.id: ph.end for ph in plan.phases}
     days = {plan.start, plan.end} | {ends[m.phase] for m in kr.milestones if m.phase in ends}
     days |= {c.end for c in kr.calendar if c.end <= plan.end}
+    if kr.guardrail:
+        return (TrendPoint(plan.start, target), TrendPoint(plan.end, target))
     return tuple(
-        TrendPoint(day, expected_value(float(kr.baseline), target,
+        TrendPoint(day, expected_value(p.baseline, target,
                                        due_fraction(plan, kr.milestones, day, kr.calendar)))
         for day in sorted(days)
     )  # fmt: skip
@@ -149,17 +170,32 @@ def _phase(plan: Plan, day: dt.date) -> ReportPhase | None:
 def _latest_scores(
     plan: Plan, store: StoreReader, metrics: dict[str, MetricSpec], day: dt.date, unit: str
 ) -> tuple[ReportScore, ...]:
+    """Each person's score in the last complete period, and in the current one to date."""
     inside = set(subjects_under(plan, unit))
-    found = [s for s in scores(plan, store, day, metrics) if s.person in inside]
-    if not found:
-        return ()
-    latest = {}
-    for s in found:
-        latest[(s.policy, s.person)] = s
-    return tuple(
-        ReportScore(s.person, plan.people_by_id[s.person].name, s.policy, s.period, s.score, s.raw)
-        for s in sorted(latest.values(), key=lambda s: (-s.score, s.person))
-    )
+    complete: dict[tuple[str, str], PersonScore] = {}
+    current: dict[tuple[str, str], PersonScore] = {}
+    for s in scores(plan, store, day, metrics):
+        if s.person in inside:
+            (complete if s.complete else current)[(s.policy, s.person)] = s
+    rows = []
+    for key in sorted(complete.keys() | current.keys()):
+        last, now = complete.get(key), current.get(key)
+        policy, person = key
+        rows.append(
+            ReportScore(
+                person, plan.people_by_id[person].name, policy,
+                last.period if last else None, last.score if last else None,
+                last.raw if last else None,
+                now.period if now else None, now.score if now else None,
+                now.raw if now else None, now.elapsed if now else None,
+            )
+        )  # fmt: skip
+    return tuple(sorted(rows, key=_score_order))
+
+
+def _score_order(row: ReportScore) -> tuple[bool, float, str]:
+    shown = row.score if row.score is not None else row.current_score
+    return (shown is None, -(shown or 0.0), row.person)
 
 
 def build_report(
@@ -182,7 +218,7 @@ def build_report(
         results = []
         for p in objective.key_results:
             before = earlier.key_result(p.key_result, unit) if week_ago >= plan.start else None
-            results.append(_key_result(plan, p, before))
+            results.append(_key_result(engine, p, before))
         objectives.append(
             ReportObjective(objective.objective.id, objective.objective.title,
                             objective.objective.owner, float(objective.objective.weight),
@@ -201,10 +237,7 @@ def build_report(
         phase=_phase(plan, day),
         score=progress.score,
         objectives=tuple(objectives),
-        members=tuple(
-            ReportMember(i, m.id, m.name, m.kind, m.score, m.off_track, m.key_results)
-            for i, m in enumerate(progress.members, start=1)
-        ),
+        members=_ranked(progress.members),
         scores=_latest_scores(plan, store, metrics, day, unit),
         budget=_budget(plan, budget, unit, lang),
         alerts=tuple(ReportAlert(a.level.value, a.kind, a.text(lang)) for a in found),

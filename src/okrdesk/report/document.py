@@ -49,6 +49,17 @@ class ReportKeyResult:
     trend: tuple[TrendPoint, ...]
     milestones: tuple[TrendPoint, ...]
     """The due curve's corners: (date, value expected by then)."""
+    guardrail: bool = False
+    """A limit held all along: met or breached, nothing pro-rated."""
+    closed: dt.date | None = None
+    """A checkpoint past its date: every figure is as it stood then."""
+    phase: str | None = None
+    """The phase a checkpoint belongs to: the one that ends on its date."""
+    members_met: int | None = None
+    members_on_pace: int | None = None
+    members_total: int | None = None
+    """For a key result shared out to members: how many of them met their own target,
+    how many are on pace for it, of how many."""
 
 
 @attrs.frozen
@@ -64,6 +75,7 @@ class ReportObjective:
 @attrs.frozen
 class ReportMember:
     rank: int
+    """Among members of the same kind: units are ranked among units, people among people."""
     id: str
     name: str
     kind: str
@@ -77,9 +89,16 @@ class ReportScore:
     person: str
     name: str
     policy: str
-    period: str
-    score: float
-    raw: float
+    period: str | None
+    """The last complete period; None before the first one ends."""
+    score: float | None
+    raw: float | None
+    current_period: str | None = None
+    """The period holding the report's date, scored to date; None when the date ends it."""
+    current_score: float | None = None
+    current_raw: float | None = None
+    elapsed: float | None = None
+    """The share of the current period's days gone: its flow standards are pro-rated by it."""
 
 
 @attrs.frozen

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from okrdesk.errors import BadInput
 from okrdesk.messages import label, status
 from okrdesk.plugins.hookspecs import RenderContext
-from okrdesk.report import cells
+from okrdesk.report import cells, notes
 from okrdesk.report.charts import burnup_svg
 from okrdesk.report.document import Report, off_track
 from okrdesk.report.numbers import money, percent, ratio
@@ -52,7 +52,8 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
     env.globals.update(
         label=label, status=status, value=cells.value, change=cells.change,
         sparkline=cells.sparkline, burnup=burnup_svg, off_track=off_track, escape=escape,
-        Markup=Markup,
+        Markup=Markup, status_text=notes.status_text, members_met=notes.members_met,
+        to_date_note=notes.to_date_note,
     )  # fmt: skip
     return env
 

@@ -14,14 +14,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from okrdesk.messages import label, status
+from okrdesk.messages import label
 from okrdesk.report.cells import change, sparkline, value
 from okrdesk.report.document import Report, ReportKeyResult, ReportObjective
+from okrdesk.report.notes import members_met, status_text, to_date_note
 from okrdesk.report.numbers import money, percent, ratio
 
 STATUS_STYLE = {
     "on_track": "green", "met": "green", "at_risk": "yellow", "off_track": "bold red",
-    "breached": "bold red", "no_data": "dim",
+    "missed": "red", "breached": "bold red", "no_data": "dim",
 }  # fmt: skip
 
 
@@ -72,7 +73,7 @@ def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
     if column == "expected":
         return value(kr, kr.expected, lang)
     if column == "status":
-        return Text(status(lang, kr.status), style=STATUS_STYLE.get(kr.status, ""))
+        return Text(status_text(kr, lang), style=STATUS_STYLE.get(kr.status, ""))
     if column == "change":
         return change(kr, lang)
     if column == "forecast":
@@ -90,7 +91,10 @@ def _kr_table(objective: ReportObjective, columns: list[str], lang: str) -> Tabl
         right = column not in ("status", "trend")
         table.add_column(label(lang, column), justify="right" if right else "left", no_wrap=True)
     for kr in objective.key_results:
-        table.add_row(f"{kr.id} {kr.title}", *(_kr_cell(kr, c, lang) for c in columns))
+        title = f"{kr.id} {kr.title}"
+        if shared := members_met(kr, lang):
+            title += f"\n{shared}"
+        table.add_row(title, *(_kr_cell(kr, c, lang) for c in columns))
     return table
 
 
@@ -126,6 +130,9 @@ def _members(report: Report, lang: str) -> Table | None:
     table.add_column(label(lang, "score"), justify="right", no_wrap=True)
     table.add_column(label(lang, "off_track"), justify="right", no_wrap=True)
     for m in report.members:
+        if m.kind == "person" and m.rank == 1 and m is not report.members[0]:
+            table.add_section()
+            table.add_row("", Text(label(lang, "people_ranked"), style="bold"), "", "")
         style = "bold red" if m.off_track else ""
         mark = " ⚑" if m.off_track else ""
         table.add_row(str(m.rank), Text(f"{m.name} ({m.id}){mark}", style=style),
@@ -136,14 +143,27 @@ def _members(report: Report, lang: str) -> Table | None:
 def _scores(report: Report, lang: str) -> Table | None:
     if not report.scores:
         return None
-    table = Table(title=label(lang, "scores"), title_justify="left")
+    note = to_date_note(report, lang)
+    table = Table(title=label(lang, "scores"), title_justify="left", caption=note or None,
+                  caption_justify="left")  # fmt: skip
     for key in ("member", "policy", "period"):
         table.add_column(label(lang, key), overflow="fold")
-    table.add_column(label(lang, "score"), justify="right")
+    table.add_column(label(lang, "score"), justify="right", no_wrap=True)
+    if note:
+        table.add_column(label(lang, "to_date"), justify="right", no_wrap=True)
     for s in report.scores:
-        capped = " ↓" if s.score < s.raw else (" ↑" if s.score > s.raw else "")
-        table.add_row(f"{s.name} ({s.person})", s.policy, s.period, percent(s.score) + capped)
+        cells = [f"{s.name} ({s.person})", s.policy, s.period or "—", _held(s.score, s.raw)]
+        if note:
+            cells.append(_held(s.current_score, s.current_raw))
+        table.add_row(*cells)
     return table
+
+
+def _held(score: float | None, raw: float | None) -> str:
+    """A policy score, marked where the cap (↓) or the floor (↑) held it."""
+    if score is None or raw is None:
+        return "—"
+    return percent(score) + (" ↓" if score < raw else (" ↑" if score > raw else ""))
 
 
 def _budget(report: Report, lang: str) -> Table | None:

@@ -30,7 +30,7 @@ PERSON_KEYS = ("id", "name", "unit", "role")
 OBJECTIVE_KEYS = ("id", "title", "owner", "weight", "key_results")
 KEY_RESULT_KEYS = (
     "id", "title", "metric", "direction", "baseline", "target", "unit", "band",
-    "weight", "milestones", "scope", "members", "calendar",
+    "weight", "milestones", "scope", "members", "calendar", "guardrail",
 )  # fmt: skip
 BUDGET_KEYS = (
     "unit", "total", "expected_revenue", "breaker_threshold", "revenue_metric",
@@ -293,6 +293,7 @@ def _read_key_result(
     weight = _positive_number(t, "weight", Decimal(1))
     milestones = _fractions(t, "milestones", draft)
     numbers = {k: t.number(k) for k in ("baseline", "target", "band")}
+    guardrail = t.flag("guardrail")
     members = _member_targets(t, owner, draft)
     calendar = _calendar(t, draft)
     if key is not None and "." in key:
@@ -303,6 +304,9 @@ def _read_key_result(
         t.fail(where.key("band"), 'missing; a "within" key result needs a band around the target')
     if numbers["band"] is not None and numbers["band"] < 0:
         t.fail(where.key("band"), f"must not be negative, got {numbers['band']}")
+    if guardrail is False and direction == model.Direction.WITHIN.value:
+        t.fail(where.key("guardrail"), 'a "within" key result is always a guardrail')
+    _check_way(t, where, direction, guardrail, numbers["baseline"], numbers["target"])
     if metric is not None:
         draft.metric_uses.append(
             MetricUse(where.key("metric"), where.key("unit"), metric, unit, "direction" in data)
@@ -335,11 +339,52 @@ def _read_key_result(
             scope=model.Scope.MEMBERS if members or scope == "members" else model.Scope.OWNER,
             member_targets={m: unit.to_base(v) for m, v in members.items()},
             calendar=calendar,
+            **({} if guardrail is None else {"guardrail": guardrail}),
         ),
     )
     if kr is not None:
         draft.key_results.append(Located(where, kr))
     return kr  # type: ignore[no-any-return]
+
+
+def _check_way(
+    t: Table,
+    where: Where,
+    direction: str | None,
+    guardrail: bool | None,
+    baseline: Decimal | None,
+    target: Decimal | None,
+) -> None:
+    """A goal must have a way to go: up from its baseline for "at least", down
+    for "at most"."""
+    if guardrail or target is None or direction == model.Direction.WITHIN.value:
+        return
+    if direction == model.Direction.AT_MOST.value:
+        if baseline is None and guardrail is None:
+            return  # an "at most" without a baseline is a limit to hold
+        if baseline is not None and baseline > target:
+            return
+        t.fail(
+            where.key("baseline"),
+            f'is {_plain(baseline)}, not above the target {_plain(target)}: an "at most" '
+            "key result with a baseline is a figure to bring down from it. To hold a "
+            "figure at or below a limit all year, leave out the baseline or write "
+            "guardrail = true",
+        )
+        return
+    start = baseline if baseline is not None else Decimal(0)
+    if start < target:
+        return
+    t.fail(
+        where.key("baseline" if baseline is not None else "target"),
+        f"baseline {_plain(start)} is not below the target {_plain(target)}: there is no "
+        "way to go. To hold a figure at or above a floor all year, write guardrail = true; "
+        'for lower is better, write direction = "at_most"',
+    )
+
+
+def _plain(number: Decimal | None) -> str:
+    return "0" if number is None else format(number.normalize(), "f")
 
 
 def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
