@@ -287,6 +287,12 @@ def test_checkin_values_that_are_no_finite_number_are_refused(
     assert checkins(money) == NOTHING_STORED
 
 
+def test_a_confidence_of_nan_is_refused(money: Path) -> None:
+    result = run(money, "checkin", "O1.REV", "1", "--date", "2026-03-31", "--confidence", "nan")
+    refused(result, "--confidence nan: not a number from 0 to 1", "Nothing was stored")
+    assert checkins(money) == NOTHING_STORED
+
+
 def test_a_checkin_of_1e20_wan_is_refused_at_the_spend_boundary_too(money: Path) -> None:
     refused(spend(money, "training", "1e20万"), "'1e20万' is too large")
 

@@ -100,7 +100,8 @@ def parse_number(text: str, *, shown: str | None = None) -> Decimal:
     try:
         number = Decimal(written)
     except InvalidOperation:
-        raise ValueError(f"{name}: {written!r} is not a number") from None
+        detail = "" if shown is None else f": {written!r}"
+        raise ValueError(f"{name}{detail} is not a number") from None
     if not number.is_finite():
         raise ValueError(f"{name} is not a finite number")
     return number

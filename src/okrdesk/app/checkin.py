@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
+import math
 from decimal import Decimal
 
 from okrdesk.app.session import Session, find_key_result, find_subject
@@ -34,6 +35,8 @@ def record_checkin(
         )
     subject = find_subject(plan, kr, person, unit)
     base = _value(kr, value)
+    if confidence is not None and not math.isfinite(confidence):
+        raise BadInput(f"--confidence {confidence}: not a number from 0 to 1. Nothing was stored.")
     day = day or dt.date.today()
     if not plan.start <= day <= plan.end:
         raise BadInput(f"{day} is outside the plan ({plan.start} to {plan.end})")
