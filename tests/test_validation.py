@@ -225,7 +225,25 @@ CASES = {
         "budget.toml",
         '[[budget.lines]]\nid = "x"\nname = "x"\nowner = "branch"\namount = -5  # <-\n',
         "budget.lines[x].amount",
-        "must not be negative, got -5",
+        "must be more than 0, got -5",
+    ),
+    "zero budget amount": (
+        "budget.toml",
+        '[[budget.lines]]\nid = "x"\nname = "x"\nowner = "branch"\namount = 0  # <-\n',
+        "budget.lines[x].amount",
+        "must be more than 0, got 0: a line of 0 could never trip its breaker",
+    ),
+    "a blank signer": (
+        "budget.toml",
+        '[budget]\nsigners = ["张总", "\u200b"]  # <-\n',
+        "budget.signers[1]",
+        "is no name: blank, or invisible characters only",
+    ),
+    "one signer twice in disguise": (
+        "budget.toml",
+        '[budget]\nsigners = ["Alice", "Ａｌｉｃｅ"]  # <-\n',
+        "budget.signers[1]",
+        "is the same person as signers[0]; write each signer once",
     ),
     "budget lines above the total": (
         "budget.toml",

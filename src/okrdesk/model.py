@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
@@ -74,6 +75,23 @@ class OrgUnit:
     level: str
     parent: str | None = None
     lead: str | None = None
+
+
+def person_key(name: str) -> str:
+    """The form two written names are compared in: ``王芳`` and ``王芳`` followed by a
+    zero-width space are one person, ``Alice`` and full-width ``Ａｌｉｃｅ`` too.
+
+    Unicode NFKC, then invisible (format) and control characters dropped,
+    whitespace collapsed, case folded. A name of invisible characters only
+    becomes "", which is no name.
+    """
+    composed = unicodedata.normalize("NFKC", name)
+    visible = "".join(
+        " " if ch.isspace() else ch
+        for ch in composed
+        if ch.isspace() or unicodedata.category(ch) not in ("Cf", "Cc", "Cs", "Co", "Cn")
+    )
+    return " ".join(visible.split()).casefold()
 
 
 @attrs.frozen
@@ -224,6 +242,8 @@ class Budget:
     """The metric that measures revenue, for each unit's expense ratio."""
     expense_ratio_max: Decimal | None = None
     """The highest acceptable spend / revenue, as a fraction (0.23 for 23%)."""
+    signers: tuple[str, ...] = ()
+    """People outside the plan's org who may sign off spending (finance, the branch head)."""
 
     @property
     def amount(self) -> Decimal:
@@ -425,6 +445,10 @@ class Checkin:
     confidence: float | None
     note: str
     recorded: str
+    withdrawn: str | None = None
+    """When it was withdrawn (ISO time); a withdrawn check-in counts for nothing."""
+    withdrawn_by: str = ""
+    withdraw_reason: str = ""
 
 
 @attrs.frozen
@@ -438,3 +462,5 @@ class SpendEntry:
     note: str
     override_reason: str | None
     recorded: str
+    reverses: int | None = None
+    """The id of the entry this one reverses (a correction); None for spending."""

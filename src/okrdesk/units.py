@@ -8,6 +8,7 @@ as a Decimal, so no rounding ever shows.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from enum import StrEnum
 
@@ -70,13 +71,82 @@ def base_unit(dimension: Dimension) -> UnitOfMeasure:
 
 _SHORT_MONEY = {"万": "万元", "亿": "亿元"}
 
+LARGEST_NUMBER = Decimal("1e15")
+"""The largest figure okrdesk accepts from a command line, in base units: a
+thousand trillion (千万亿) is beyond any branch, and far inside what a float
+holds exactly enough to store."""
+
+SMALLEST_STEP = Decimal("1e-12")
+
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+
+
+def parse_number(text: str, *, shown: str | None = None) -> Decimal:
+    """A number as a person writes it: ``4.72``, ``1,234,567``, ``-3``. Commas only
+    separate thousands (groups of three), so ``1,2,3`` or ``1,5`` is refused
+    rather than read as 123 or 15; NaN and infinities are refused too. Messages
+    name ``shown`` (the whole argument as typed), or else ``text``."""
+    from decimal import InvalidOperation
+
+    name = _named(text if shown is None else shown)
+    written = text.strip().replace("，", ",")
+    if "," in written:
+        if not _GROUPED.fullmatch(written):
+            raise ValueError(
+                f"{name}: commas only separate thousands, in groups of three "
+                "(1,234,567); write the number without them"
+            )
+        written = written.replace(",", "")
+    try:
+        number = Decimal(written)
+    except InvalidOperation:
+        detail = "" if shown is None else f": {written!r}"
+        raise ValueError(f"{name}{detail} is not a number") from None
+    if not number.is_finite():
+        raise ValueError(f"{name} is not a finite number")
+    return number
+
+
+def _named(text: str) -> str:
+    """The input as a message quotes it; a 400-digit argument is shortened."""
+    if len(text) <= 40:
+        return repr(text)
+    return f"{text[:12]!r}…{text[-6:]!r} ({len(text)} characters)"
+
+
+def parse_in(unit: UnitOfMeasure, text: str, *, shown: str | None = None) -> Decimal:
+    """``text``, a number written in ``unit``, as a base value no larger than
+    ``LARGEST_NUMBER`` and no finer than ``SMALLEST_STEP``."""
+    number = parse_number(text, shown=shown)
+    name = _named(text if shown is None else shown)
+    # Judged on the exponent before any arithmetic: 1e999999999 overflows a Decimal product.
+    if number != 0 and number.adjusted() > LARGEST_NUMBER.adjusted() + 8:
+        raise _too_large(name)
+    if number != 0 and number.adjusted() < SMALLEST_STEP.adjusted() - 8:
+        raise _too_fine(name)
+    base = unit.to_base(number)
+    if abs(base) > LARGEST_NUMBER:
+        raise _too_large(name)
+    if base != 0 and abs(base) < SMALLEST_STEP:
+        raise _too_fine(name)
+    return base
+
+
+def _too_fine(name: str) -> ValueError:
+    return ValueError(f"{name} is finer than okrdesk keeps ({SMALLEST_STEP:f} in base units)")
+
+
+def _too_large(name: str) -> ValueError:
+    return ValueError(
+        f"{name} is too large: okrdesk accepts figures up to {LARGEST_NUMBER:,.0f} in base "
+        "units (元, or a plain count)"
+    )
+
 
 def parse_money(text: str) -> Decimal:
     """``12万``, ``12.5万元``, ``1.2亿``, ``3500元`` → 元, exactly. A bare number is refused,
     so nobody records 12元 while meaning 12万."""
-    from decimal import InvalidOperation
-
-    cleaned = text.strip().replace(",", "").replace("，", "")
+    cleaned = text.strip()
     for symbol in sorted((*UNITS, *_SHORT_MONEY), key=len, reverse=True):
         if cleaned.endswith(symbol) and symbol not in ("x",):
             unit = UNITS[_SHORT_MONEY.get(symbol, symbol)]
@@ -86,13 +156,7 @@ def parse_money(text: str) -> Decimal:
         raise ValueError(f"{text!r}: say the unit, for example 12万, 1.2亿 or 3500元")
     if unit.dimension is not Dimension.MONEY:
         raise ValueError(f"{text!r}: {unit.symbol} is not money; use 元, 万 or 亿")
-    try:
-        amount = Decimal(number)
-    except InvalidOperation:
-        raise ValueError(f"{text!r}: {number!r} is not a number") from None
-    if not amount.is_finite():
-        raise ValueError(f"{text!r} is not a finite amount")
-    return unit.to_base(amount)
+    return parse_in(unit, number, shown=text)
 
 
 def format_in(unit: UnitOfMeasure, base_value: float | Decimal | None, digits: int = 2) -> str:

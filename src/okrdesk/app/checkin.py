@@ -1,14 +1,18 @@
-"""Manual values for key results that no plugin measures."""
+"""Manual values for key results that no plugin measures: recording one,
+withdrawing a wrong one, and listing them with their ids."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+import getpass
+import math
+from decimal import Decimal
 
 from okrdesk.app.session import Session, find_key_result, find_subject
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, printable
+from okrdesk.model import KeyResult
 from okrdesk.store import Store
-from okrdesk.units import format_in
+from okrdesk.units import Dimension, format_in, parse_in
 
 
 def record_checkin(
@@ -30,20 +34,73 @@ def record_checkin(
             "without a metric. Run `okrdesk collect` instead."
         )
     subject = find_subject(plan, kr, person, unit)
-    try:
-        amount = Decimal(value.replace(",", ""))
-    except InvalidOperation:
-        raise BadInput(f"{value!r} is not a number (write it in {kr.unit.symbol})") from None
-    if not amount.is_finite():
-        raise BadInput(f"{value!r} is not a finite number")
+    base = _value(kr, value)
+    if confidence is not None and not math.isfinite(confidence):
+        raise BadInput(f"--confidence {confidence}: not a number from 0 to 1. Nothing was stored.")
     day = day or dt.date.today()
     if not plan.start <= day <= plan.end:
         raise BadInput(f"{day} is outside the plan ({plan.start} to {plan.end})")
-    base = kr.unit.to_base(amount)
     with Store.open(session.workspace.database) as store:
-        store.add_checkin(kr.id, subject, day, float(base), confidence, note)
+        checkin_id = store.add_checkin(kr.id, subject, day, float(base), confidence, note)
         count = len(store.checkins(kr.id, subject))
     return (
         f"{kr.id} {kr.title}: {format_in(kr.unit, base)} for {subject} as of {day} "
-        f"(check-in {count} for it)."
+        f"(check-in {count} for it, id {checkin_id})."
     )
+
+
+def _value(kr: KeyResult, value: str) -> Decimal:
+    try:
+        base = parse_in(kr.unit, value)
+    except ValueError as error:
+        raise BadInput(
+            f"{error} (write the value in {kr.unit.symbol}). Nothing was stored."
+        ) from None
+    if kr.unit.dimension is Dimension.COUNT and base != base.to_integral_value():
+        raise BadInput(
+            f"{value!r}: {kr.id} counts whole {kr.unit.symbol}; a count has no fraction. "
+            "Nothing was stored."
+        )
+    return base
+
+
+def withdraw_checkin(session: Session, checkin_id: int, reason: str) -> str:
+    """Mark one check-in withdrawn; its row stays in the history."""
+    if not reason.strip():
+        raise BadInput("--withdraw needs a --reason that says what was wrong. Nothing was changed.")
+    with Store.open(session.workspace.database, create=False) as store:
+        withdrawn = store.withdraw_checkin(checkin_id, _who(), reason.strip())
+    kr = session.plan.key_results_by_id.get(withdrawn.key_result)
+    shown = format_in(kr.unit, withdrawn.value) if kr else f"{withdrawn.value:g}"
+    return (
+        f"Withdrew check-in {checkin_id}: {withdrawn.key_result} {shown} for "
+        f"{withdrawn.subject} as of {withdrawn.day}. It stays in the history and counts for "
+        "nothing; the latest check-in before it counts again."
+    )
+
+
+def _who() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
+
+
+def checkin_lines(session: Session, key_result: str) -> list[str]:
+    """Every check-in of a key result, withdrawn ones too, with the ids to withdraw by."""
+    kr = find_key_result(session.plan, key_result)
+    with Store.open(session.workspace.database, create=False) as store:
+        history = store.checkins(kr.id, withdrawn=True)
+    if not history:
+        return [f"No check-ins for {kr.id}."]
+    rows = [f"{'id':>5}  {'date':<10}  {'for':<12}  {'value':>16}  note"]
+    for entry in history:
+        shown = format_in(kr.unit, entry.value) if abs(entry.value) <= 1e308 else "not a number"
+        extra = f"  {printable(entry.note)}" if entry.note else ""
+        if entry.withdrawn is not None:
+            by = f" by {entry.withdrawn_by}" if entry.withdrawn_by else ""
+            extra += f"  [withdrawn {entry.withdrawn}{by}: {printable(entry.withdraw_reason)}]"
+        rows.append(
+            f"{entry.id:>5}  {entry.day.isoformat():<10}  {entry.subject:<12}  {shown:>16}{extra}"
+        )
+    return rows

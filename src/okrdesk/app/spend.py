@@ -1,4 +1,5 @@
-"""The spend ledger: recording spending against budget lines, and listing it."""
+"""The spend ledger: recording spending against budget lines, reversing an
+entry, and listing it."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from typing import TYPE_CHECKING
 
 from okrdesk.app.session import Session
 from okrdesk.engine.plan_calendar import clamp_to_plan
-from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError
-from okrdesk.model import BudgetLine, Plan, SpendEntry
+from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
+from okrdesk.model import BudgetLine, Plan, SpendEntry, person_key
 from okrdesk.store import Store
 from okrdesk.targets.reader import suggest
 from okrdesk.units import UNITS, format_in, parse_money
@@ -19,6 +20,15 @@ if TYPE_CHECKING:
     from okrdesk.engine.budget import Breaker
 
 WAN = UNITS["万元"]
+LARGEST_ENTRY = Decimal("1e10")
+"""The largest single entry, in 元 (100亿元): far above any branch's budget line,
+far below where sums lose a fen."""
+
+
+class BreakerTripped(OkrdeskError):
+    """Spending refused by the circuit breaker: the run did not do what was asked."""
+
+    exit_code = EXIT_FAILED
 
 
 def find_line(plan: Plan, line_id: str) -> BudgetLine:
@@ -29,14 +39,95 @@ def find_line(plan: Plan, line_id: str) -> BudgetLine:
     raise BadInput(f'no budget line "{line_id}"{suggest(line_id, known)}')
 
 
-def distinct_signers(signers: Sequence[str]) -> list[str]:
-    """Names as given, without blanks and repeats (case and spacing ignored)."""
-    seen: dict[str, str] = {}
-    for name in signers:
-        key = " ".join(name.split()).casefold()
-        if key and key not in seen:
-            seen[key] = " ".join(name.split())
-    return list(seen.values())
+def known_signers(plan: Plan) -> dict[str, set[str]]:
+    """Every form a signer may be written in (normalised) → the names it stands for.
+
+    A person is known by id and by name, and signs with the name the plan
+    gives; a name in ``[budget] signers`` signs as written there.
+    """
+    known: dict[str, set[str]] = {}
+    for person in plan.people:
+        for written in (person.id, person.name):
+            known.setdefault(person_key(written), set()).add(f"{person.name}\0{person.id}")
+    for name in plan.budget.signers:
+        # Someone on both lists is one person: the plan's entry wins.
+        known.setdefault(person_key(name), {f"{name}\0"})
+    return known
+
+
+def resolve_signers(plan: Plan, signers: Sequence[str]) -> list[str]:
+    """The distinct people who signed, by the names the plan gives them.
+
+    Names are compared normalised (see ``model.person_key``): ``王芳`` with a
+    zero-width space, or ``Ａｌｉｃｅ`` in full width, is the same person as
+    ``王芳`` or ``Alice``. A name that is no one in the plan is refused.
+    """
+    known = known_signers(plan)
+    choices = sorted({p.name for p in plan.people} | {p.id for p in plan.people}
+                     | set(plan.budget.signers))  # fmt: skip
+    names: dict[str, str] = {}
+    for written in signers:
+        key = person_key(written)
+        if not key:
+            raise BadInput(
+                f"--signed-by {printable(repr(written))} is no name (blank or invisible "
+                "characters only). Nothing was recorded."
+            )
+        found = known.get(key)
+        if not found:
+            raise BadInput(
+                f'--signed-by "{printable(written)}" is not a person in the plan nor in '
+                f"[budget] signers{suggest(written, choices)}. Nothing was recorded."
+            )
+        if len(found) > 1:
+            ids = ", ".join(sorted(entry.split("\0")[1] or "[budget] signers" for entry in found))
+            raise BadInput(
+                f'--signed-by "{printable(written)}" could be several people ({ids}); '
+                "sign with the person's id. Nothing was recorded."
+            )
+        identity = next(iter(found))
+        names.setdefault(identity, identity.split("\0")[0])
+    return list(names.values())
+
+
+def _check_signoff(line: BudgetLine, names: Sequence[str]) -> None:
+    if line.dual_signoff and len(names) < 2:
+        raise BadInput(
+            f"{line.id} ({line.name}) needs two different people to sign off every entry "
+            f"(双签字); got {len(names)}: {', '.join(names) or 'none'}. Nothing was recorded."
+        )
+
+
+def _check_day(plan: Plan, day: dt.date) -> None:
+    if not plan.start <= day <= plan.end:
+        raise BadInput(
+            f"{day} is outside the plan ({plan.start} to {plan.end}); spending is recorded "
+            "on a day of the plan it belongs to. Nothing was recorded."
+        )
+
+
+def parse_amount(text: str) -> Decimal:
+    """A positive amount of money within bounds, in 元."""
+    try:
+        amount = parse_money(text)
+    except ValueError as error:
+        raise BadInput(f"{error}. Nothing was recorded.") from None
+    if amount == 0:
+        raise BadInput("the amount is 0; nothing to record")
+    if amount < 0:
+        raise BadInput(
+            f"{text!r} is negative: spending is never negative. To correct an entry, reverse "
+            "it: `okrdesk spend reverse ID --reason TEXT` (ids are in `okrdesk spend list`). "
+            "Nothing was recorded."
+        )
+    if amount > LARGEST_ENTRY:
+        raise BadInput(
+            f"{text!r} is more than one entry may be ({format_in(WAN, LARGEST_ENTRY, 0)}). "
+            "Nothing was recorded."
+        )
+    if amount * 100 != (amount * 100).to_integral_value():
+        raise BadInput(f"{text!r} is not a whole number of fen (0.01元). Nothing was recorded.")
+    return amount
 
 
 def record_spend(
@@ -50,54 +141,100 @@ def record_spend(
 ) -> str:
     """Record one entry; refuse it when the line's breaker is or would be tripped.
 
-    A refusal raises ``BreakerTripped`` (exit 1) unless ``override_reason``
-    is given, which is then kept with the entry.
+    The breaker is judged on the ledger as committed, in the same write
+    transaction as the insert: two spends at the same moment are taken one
+    after the other, and the second sees the first. A refusal raises
+    ``BreakerTripped`` (exit 1) unless ``override_reason`` is given, which is
+    then kept with the entry.
     """
     plan = session.plan
     line = find_line(plan, line_id)
-    try:
-        amount = parse_money(amount_text)
-    except ValueError as error:
-        raise BadInput(str(error)) from None
-    if amount == 0:
-        raise BadInput("the amount is 0; nothing to record")
-    if amount < 0 and not note.strip():
-        raise BadInput("a negative amount is a correction; say why with --note")
-    names = distinct_signers(signers)
-    if line.dual_signoff and len(names) < 2:
-        raise BadInput(
-            f"{line.id} ({line.name}) needs two different people to sign off every entry "
-            f"(双签字); got {len(names)}: {', '.join(names) or 'none'}. Nothing was recorded."
-        )
+    amount = parse_amount(amount_text)
+    names = resolve_signers(plan, signers)
+    _check_signoff(line, names)
     if override_reason is not None and not override_reason.strip():
         raise BadInput("--override needs a --reason that says why the breaker is overridden")
     day = day or dt.date.today()
+    _check_day(plan, day)
+    seen: list[SpendEntry] = []
+
+    def within_breaker(entries: list[SpendEntry]) -> str | None:
+        seen[:] = entries
+        breaker = _breaker_after(session, store, line.id, entries, amount, day)
+        if breaker.tripped and override_reason is None:
+            raise BreakerTripped(
+                f"refused: the breaker (熔断) on {breaker.message}. Nothing was recorded. "
+                "To spend anyway, add --override --reason TEXT; the reason is kept in the "
+                "ledger and shown in reports."
+            )
+        # An override is only kept when the breaker did trip.
+        return override_reason if breaker.tripped else None
+
     with Store.open(session.workspace.database) as store:
-        entries = store.spend()
-        if amount > 0:
-            breaker = _breaker_after(session, store, line.id, entries, amount, day)
-            if breaker.tripped and override_reason is None:
-                raise BreakerTripped(
-                    f"refused: the breaker (熔断) on {breaker.message}. Nothing was recorded. "
-                    "To spend anyway, add --override --reason TEXT; the reason is kept in the "
-                    "ledger and shown in reports."
-                )
-            if not breaker.tripped:
-                override_reason = None
-        store.add_spend(line.id, day, amount, names, note, override_reason)
-        spent = sum((e.amount for e in entries if e.line == line.id), start=amount)
-    overridden = f" Breaker overridden: {override_reason}." if override_reason else ""
+        entry_id = store.add_spend(line.id, day, amount, names, note, guard=within_breaker)
+        (entry,) = (e for e in store.spend(line.id) if e.id == entry_id)
+    spent = sum((e.amount for e in seen if e.line == line.id), start=amount)
+    overridden = f" Breaker overridden: {entry.override_reason}." if entry.override_reason else ""
     return (
         f"Recorded {format_in(WAN, amount, 4)} on {line.id} ({line.name}) on {day}, "
         f"signed by {', '.join(names)}. Spent so far {format_in(WAN, spent, 4)} "
-        f"of {format_in(WAN, line.amount, 4)}.{overridden}"
+        f"of {format_in(WAN, line.amount, 4)}.{overridden} Ledger entry {entry_id}."
     )
 
 
-class BreakerTripped(OkrdeskError):
-    """Spending refused by the circuit breaker: the run did not do what was asked."""
+def reverse_spend(
+    session: Session,
+    entry_id: int,
+    reason: str,
+    signers: Sequence[str],
+    day: dt.date | None,
+) -> str:
+    """Record the reversal of one entry: the same amount, negative, naming it.
 
-    exit_code = EXIT_FAILED
+    The only correction the ledger takes. An entry is reversed at most once,
+    a reversal is never reversed, and no line's spend goes below zero.
+    """
+    plan = session.plan
+    if not reason.strip():
+        raise BadInput("a reversal needs a --reason that says what was wrong; nothing was recorded")
+    with Store.open(session.workspace.database, create=False) as store:
+        original = _entry(store.spend(), entry_id)
+        line = find_line(plan, original.line)
+        names = resolve_signers(plan, signers)
+        _check_signoff(line, names)
+        day = day or dt.date.today()
+        _check_day(plan, day)
+
+        def reversible(entries: list[SpendEntry]) -> None:
+            entry = _entry(entries, entry_id)
+            if entry.reverses is not None or entry.amount < 0:
+                raise BadInput(f"entry {entry_id} is itself a correction; it cannot be reversed")
+            again = next((e for e in entries if e.reverses == entry_id), None)
+            if again is not None:
+                raise BadInput(f"entry {entry_id} was already reversed by entry {again.id}")
+            left = sum((e.amount for e in entries if e.line == entry.line), start=-entry.amount)
+            if left < 0:
+                raise BadInput(
+                    f"reversing entry {entry_id} would bring {entry.line} below zero "
+                    f"({format_in(WAN, left, 4)}). Nothing was recorded."
+                )
+
+        new_id = store.add_spend(original.line, day, -original.amount, names, reason.strip(),
+                                 reverses=entry_id, guard=reversible)  # fmt: skip
+        spent = sum(e.amount for e in store.spend(original.line))
+    return (
+        f"Reversed entry {entry_id} ({format_in(WAN, original.amount, 4)} on {line.id} on "
+        f"{original.day}) on {day}, signed by {', '.join(names)}. Spent so far "
+        f"{format_in(WAN, spent, 4)} of {format_in(WAN, line.amount, 4)}. "
+        f"Ledger entry {new_id}."
+    )
+
+
+def _entry(entries: Sequence[SpendEntry], entry_id: int) -> SpendEntry:
+    found = next((e for e in entries if e.id == entry_id), None)
+    if found is None:
+        raise BadInput(f"no ledger entry {entry_id}; `okrdesk spend list` shows the ids")
+    return found
 
 
 def _breaker_after(
@@ -127,13 +264,18 @@ def spend_lines(session: Session, line_id: str | None) -> list[str]:
         entries = store.spend(line_id)
     if not entries:
         return ["No spending recorded."]
-    rows = [f"{'date':<10}  {'line':<16}  {'amount':>14}  signed by / note"]
+    reversed_by = {e.reverses: e.id for e in entries if e.reverses is not None}
+    rows = [f"{'id':>5}  {'date':<10}  {'line':<16}  {'amount':>14}  signed by / note"]
     for entry in entries:
         extra = f"  {entry.note}" if entry.note else ""
+        if entry.reverses is not None:
+            extra = f"  [reverses {entry.reverses}]{extra}"
+        if entry.id in reversed_by:
+            extra += f"  [reversed by {reversed_by[entry.id]}]"
         if entry.override_reason:
             extra += f"  [override: {entry.override_reason}]"
         rows.append(
-            f"{entry.day.isoformat():<10}  {entry.line:<16}  {format_in(WAN, entry.amount, 4):>14}"
-            f"  {', '.join(entry.signed_by)}{extra}"
+            f"{entry.id:>5}  {entry.day.isoformat():<10}  {entry.line:<16}  "
+            f"{format_in(WAN, entry.amount, 4):>14}  {', '.join(entry.signed_by)}{extra}"
         )
     return rows

@@ -50,32 +50,67 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...]) -> None:
 
 
 @click.command()
-@click.argument("key_result")
-@click.argument("value")
+@click.argument("key_result", required=False)
+@click.argument("value", required=False)
 @click.option("--person", help="The person the value is for.")
 @click.option("--unit", help="The org unit the value is for (default: the objective's owner).")
 @click.option("--confidence", type=click.FloatRange(0, 1), help="How sure you are, 0 to 1.")
 @click.option("--note", default="", help="A short note kept with the value.")
 @click.option("--date", "day", type=DATE, help="The day the value is as of (default: today).")
+@click.option(
+    "--list", "list_for", metavar="KR",
+    help="List the check-ins of a key result, with their ids, withdrawn ones too.",
+)  # fmt: skip
+@click.option(
+    "--withdraw", type=int, metavar="ID",
+    help="Withdraw a wrong check-in (with --reason); it stays in the history.",
+)  # fmt: skip
+@click.option("--reason", help="With --withdraw: what was wrong; kept in the history.")
 @workspace_option
 def checkin(
-    key_result: str,
-    value: str,
+    key_result: str | None,
+    value: str | None,
     person: str | None,
     unit: str | None,
     confidence: float | None,
     note: str,
     day: dt.datetime | None,
+    list_for: str | None,
+    withdraw: int | None,
+    reason: str | None,
 ) -> None:
     """Record a value for a key result that no plugin measures.
 
     VALUE is in the key result's own unit (for a target written as 5.5
-    亿元, write 4.72 for 4.72亿元). Every check-in is kept; the latest one
-    on or before a date counts.
+    亿元, write 4.72 for 4.72亿元). Commas only separate thousands
+    (1,234,567); a count (户, 人, 单...) takes whole numbers. Every check-in
+    is kept; the latest one on or before a date counts.
+
+    A wrong check-in is withdrawn, not deleted: `okrdesk checkin --list KR`
+    shows the ids, `okrdesk checkin --withdraw ID --reason TEXT` withdraws
+    one. It stays in the history, marked withdrawn, and counts for nothing.
     """
-    from okrdesk.app.checkin import record_checkin
+    from okrdesk.app.checkin import checkin_lines, record_checkin, withdraw_checkin
     from okrdesk.app.session import open_session
 
+    if list_for is not None or withdraw is not None:
+        if key_result is not None or (list_for is not None and withdraw is not None):
+            raise BadInput("--list KR and --withdraw ID stand alone: no KEY_RESULT VALUE with them")
+        if (reason is None) == (withdraw is not None):
+            raise BadInput("--withdraw ID and --reason TEXT go together: say what was wrong")
+        session = open_session(workspace_path())
+        lines = (
+            [withdraw_checkin(session, withdraw, reason or "")]
+            if withdraw is not None
+            else checkin_lines(session, list_for or "")
+        )
+        for text in lines:
+            say(text)
+        return
+    if key_result is None or value is None:
+        raise BadInput("give KEY_RESULT and VALUE, for example: okrdesk checkin O1.REV 4.72")
+    if reason is not None:
+        raise BadInput("--reason goes with --withdraw ID")
     session = open_session(workspace_path())
     line = record_checkin(session, key_result, value, person, unit, confidence, note, day_of(day))
     say(line)
@@ -109,10 +144,14 @@ def spend_add(
 ) -> None:
     """Record spending on a budget line.
 
-    AMOUNT carries its unit: 12万, 1.2亿 or 3500元. Lines marked as market
-    activities need two different names in --signed-by. Spending on a line
-    whose circuit breaker is tripped, or would trip with this entry, is
-    refused (exit 1) unless --override --reason TEXT.
+    AMOUNT carries its unit: 12万, 1.2亿 or 3500元; it is positive and at
+    most 100亿元 (a correction is a reversal: `okrdesk spend reverse`).
+    Every --signed-by is a person in the plan (by name or id) or in
+    [budget] signers; names are compared ignoring case, width and invisible
+    characters. Lines marked as market activities need two different
+    people. The date must be inside the plan. Spending on a line whose
+    circuit breaker is tripped, or would trip with this entry, is refused
+    (exit 1) unless --override --reason TEXT.
     """
     from okrdesk.app.session import open_session
     from okrdesk.app.spend import record_spend
@@ -123,11 +162,37 @@ def spend_add(
     say(record_spend(session, line, amount, signers, note, day_of(day), reason))
 
 
+@spend.command("reverse")
+@click.argument("entry", type=int)
+@click.option("--reason", required=True, help="What was wrong with the entry; kept in the ledger.")
+@click.option(
+    "--signed-by", "signers", multiple=True, required=True,
+    help="Who signed off the correction; the line's sign-off rules apply.",
+)  # fmt: skip
+@click.option("--date", "day", type=DATE, help="The day of the correction (default: today).")
+@workspace_option
+def spend_reverse(
+    entry: int, reason: str, signers: tuple[str, ...], day: dt.datetime | None
+) -> None:
+    """Correct the ledger by reversing entry ENTRY (its id in `spend list`).
+
+    Records the same amount, negative, naming the entry it reverses, with
+    the reason. An entry is reversed at most once, a reversal is never
+    reversed, and no line goes below zero. To fix an amount, reverse the
+    entry and add the right one.
+    """
+    from okrdesk.app.session import open_session
+    from okrdesk.app.spend import reverse_spend
+
+    session = open_session(workspace_path())
+    say(reverse_spend(session, entry, reason, signers, day_of(day)))
+
+
 @spend.command("list")
 @click.option("--line", help="Only this budget line.")
 @workspace_option
 def spend_list(line: str | None) -> None:
-    """List the spend ledger, oldest first, with who signed each entry."""
+    """List the spend ledger, oldest first, with each entry's id and who signed it."""
     from okrdesk.app.session import open_session
     from okrdesk.app.spend import spend_lines
 

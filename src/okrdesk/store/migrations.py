@@ -96,5 +96,20 @@ def _v4(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4)
+def _v5(db: sqlite_utils.Database) -> None:
+    # A wrong check-in is withdrawn, not deleted: the history keeps it, with who,
+    # when and why. A spend correction names the entry it reverses.
+    db.execute("ALTER TABLE checkins ADD COLUMN withdrawn TEXT")
+    db.execute("ALTER TABLE checkins ADD COLUMN withdrawn_by TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE checkins ADD COLUMN withdraw_reason TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE spend ADD COLUMN reverses INTEGER REFERENCES spend(id)")
+    # Older okrdesk stored 1e309 as infinity, which no report can show.
+    db.execute(
+        "UPDATE checkins SET withdrawn = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now'), "
+        "withdrawn_by = 'okrdesk', withdraw_reason = 'not a finite number (stored by an "
+        "older okrdesk)' WHERE abs(value) > 1e308 OR value != value"
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
@@ -378,6 +379,8 @@ class Store:
         confidence: float | None = None,
         note: str = "",
     ) -> int:
+        if not math.isfinite(value):
+            raise BadInput(f"{value} is not a finite number; nothing was stored")
         with self.transaction() as connection:
             cursor = connection.execute(
                 "INSERT INTO checkins (key_result, subject, day, value, confidence, note, recorded)"
@@ -386,8 +389,18 @@ class Store:
             )
             return int(cursor.lastrowid or 0)
 
-    def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
-        """Check-ins oldest first; the last one for a key result and subject counts."""
+    def checkins(
+        self,
+        key_result: str | None = None,
+        subject: str | None = None,
+        *,
+        withdrawn: bool = False,
+    ) -> list[Checkin]:
+        """Check-ins oldest first; the last one for a key result and subject counts.
+
+        Withdrawn check-ins, and any value that is not a finite number, are
+        left out unless ``withdrawn`` asks for the whole history.
+        """
         where, params = [], []
         if key_result is not None:
             where.append("key_result = ?")
@@ -395,16 +408,43 @@ class Store:
         if subject is not None:
             where.append("subject = ?")
             params.append(subject)
+        if not withdrawn:
+            where.append("withdrawn IS NULL AND abs(value) <= 1e308")
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._connection.execute(
-            "SELECT id, key_result, subject, day, value, confidence, note, recorded "
-            f"FROM checkins {clause} ORDER BY day, id",
+            "SELECT id, key_result, subject, day, value, confidence, note, recorded, withdrawn, "
+            f"withdrawn_by, withdraw_reason FROM checkins {clause} ORDER BY day, id",
             params,
         )
         return [
-            Checkin(r[0], r[1], r[2], dt.date.fromisoformat(r[3]), r[4], r[5], r[6], r[7])
+            Checkin(r[0], r[1], r[2], dt.date.fromisoformat(r[3]), r[4], r[5], r[6], r[7], r[8],
+                    r[9], r[10])
             for r in rows
-        ]
+        ]  # fmt: skip
+
+    def checkin(self, checkin_id: int) -> Checkin | None:
+        """One check-in by id, withdrawn or not."""
+        found = [c for c in self.checkins(withdrawn=True) if c.id == checkin_id]
+        return found[0] if found else None
+
+    def withdraw_checkin(self, checkin_id: int, by: str, reason: str) -> Checkin:
+        """Mark a check-in withdrawn, keeping its row; refuse one already withdrawn."""
+        with self.transaction() as connection:
+            row = connection.execute(
+                "SELECT withdrawn FROM checkins WHERE id = ?", (checkin_id,)
+            ).fetchone()
+            if row is None:
+                raise BadInput(f"no check-in {checkin_id}; `okrdesk checkin --list KR` shows ids")
+            if row[0] is not None:
+                raise BadInput(f"check-in {checkin_id} was already withdrawn on {row[0]}")
+            connection.execute(
+                "UPDATE checkins SET withdrawn = ?, withdrawn_by = ?, withdraw_reason = ? "
+                "WHERE id = ?",
+                (_now(), by, reason, checkin_id),
+            )
+        found = self.checkin(checkin_id)
+        assert found is not None
+        return found
 
     # ----------------------------------------------------------------- spend
 
@@ -416,29 +456,43 @@ class Store:
         signed_by: Sequence[str],
         note: str = "",
         override_reason: str | None = None,
+        *,
+        reverses: int | None = None,
+        guard: Callable[[list[SpendEntry]], str | None] | None = None,
     ) -> int:
+        """Add one ledger entry and return its id.
+
+        ``guard`` is called with the whole ledger as committed, inside the same
+        write transaction as the insert (``BEGIN IMMEDIATE``): a check it makes
+        (the breaker) sees every entry before this one, and no other writer can
+        slip an entry in between. It refuses the entry by raising, and returns
+        the override reason to keep with it (None when no override was needed),
+        which replaces ``override_reason``.
+        """
         fen = amount * 100
         if fen != fen.to_integral_value():
             raise BadInput(f"{amount}元 is not a whole number of fen (0.01元)")
         with self.transaction() as connection:
+            if guard is not None:
+                override_reason = guard(self.spend())
             cursor = connection.execute(
                 "INSERT INTO spend (line, day, amount_fen, signed_by, note, override_reason, "
-                "recorded) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "recorded, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (line, day.isoformat(), int(fen), json.dumps(list(signed_by), ensure_ascii=False),
-                 note, override_reason, _now()),
+                 note, override_reason, _now(), reverses),
             )  # fmt: skip
             return int(cursor.lastrowid or 0)
 
     def spend(self, line: str | None = None) -> list[SpendEntry]:
         clause, params = ("WHERE line = ?", [line]) if line is not None else ("", [])
         rows = self._connection.execute(
-            "SELECT id, line, day, amount_fen, signed_by, note, override_reason, recorded "
-            f"FROM spend {clause} ORDER BY day, id",
+            "SELECT id, line, day, amount_fen, signed_by, note, override_reason, recorded, "
+            f"reverses FROM spend {clause} ORDER BY day, id",
             params,
         )
         return [
             SpendEntry(r[0], r[1], dt.date.fromisoformat(r[2]), Decimal(r[3]) / 100,
-                       tuple(json.loads(r[4])), r[5], r[6], r[7])
+                       tuple(json.loads(r[4])), r[5], r[6], r[7], r[8])
             for r in rows
         ]  # fmt: skip
 

@@ -170,6 +170,7 @@ def _assemble(draft: Draft) -> model.Plan:
         threshold=settings.get("breaker_threshold", Decimal("0.10")),
         revenue_metric=next((t.value["revenue_metric"] for t in draft.budget_texts), None),
         expense_ratio_max=settings.get("expense_ratio_max"),
+        signers=tuple(name for entry in draft.budget_signers for name in entry.value),
     )
     return model.Plan(
         id=header.id,

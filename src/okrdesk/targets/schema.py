@@ -34,7 +34,7 @@ KEY_RESULT_KEYS = (
 )  # fmt: skip
 BUDGET_KEYS = (
     "unit", "total", "expected_revenue", "breaker_threshold", "revenue_metric",
-    "expense_ratio_max", "lines",
+    "expense_ratio_max", "signers", "lines",
 )  # fmt: skip
 LINE_KEYS = (
     "id", "name", "owner", "amount", "unit", "schedule", "key_results",
@@ -106,6 +106,8 @@ class Draft:
     budget_settings: list[Located[dict[str, Decimal]]] = attrs.Factory(list)
     budget_lines: list[Located[model.BudgetLine]] = attrs.Factory(list)
     budget_texts: list[Located[dict[str, str]]] = attrs.Factory(list)
+    budget_signers: list[Located[tuple[str, ...]]] = attrs.Factory(list)
+    """``signers`` of a ``[budget]``: people outside the org who may sign off spend."""
     scoring: list[Located[model.ScoringPolicy]] = attrs.Factory(list)
     references: list[Reference] = attrs.Factory(list)
     member_targets: list[MemberTarget] = attrs.Factory(list)
@@ -472,8 +474,29 @@ def _read_budget(where: Where, data: dict[str, Any], draft: Draft, findings: Fin
         draft.budget_texts.append(Located(where, {"revenue_metric": metric}))
     if settings:
         draft.budget_settings.append(Located(where, settings))
+    signers = _signers(t)
+    if signers is not None:
+        draft.budget_signers.append(Located(where.key("signers"), signers))
     for line_where, line_data in t.tables("lines"):
         _read_budget_line(line_where, line_data, unit, draft, findings)
+
+
+def _signers(t: Table) -> tuple[str, ...] | None:
+    """Names that may sign off spend; each must be a visible name, written once."""
+    names = t.strings("signers")
+    if names is None:
+        return None
+    seen: dict[str, int] = {}
+    for index, name in enumerate(names):
+        key = model.person_key(name)
+        at = t.where.key("signers").item(index, None)
+        if not key:
+            t.fail(at, "is no name: blank, or invisible characters only")
+        elif key in seen:
+            t.fail(at, f"is the same person as signers[{seen[key]}]; write each signer once")
+        else:
+            seen[key] = index
+    return tuple(names)
 
 
 def _money_unit(t: Table) -> UnitOfMeasure | None:
@@ -505,8 +528,12 @@ def _read_budget_line(
     t = Table(where, data, findings, LINE_KEYS, required=("id", "name", "owner", "amount"))
     line_id, name, owner, amount = t.text("id"), t.text("name"), t.text("owner"), t.number("amount")
     unit = _money_unit(t) if "unit" in data else file_unit
-    if amount is not None and amount < 0:
-        t.fail(where.key("amount"), f"must not be negative, got {amount}")
+    if amount is not None and amount <= 0:
+        # A line of 0 has no pace to judge: its breaker could never trip.
+        t.fail(
+            where.key("amount"),
+            f"must be more than 0, got {amount}: a line of 0 could never trip its breaker",
+        )
     schedule = _fractions(t, "schedule", draft)
     threshold = _threshold(t)
     market = t.flag("market_activity") or False

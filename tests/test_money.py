@@ -1,0 +1,387 @@
+"""Money controls that cannot be bypassed: the breaker under concurrent spends,
+the ledger's dates, bounds and corrections, sign-offs, and finite numbers at
+every argument of `checkin` and `spend`. Real SQLite files, real processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from okrdesk.model import person_key
+from okrdesk.store import MIGRATIONS, SCHEMA_VERSION, Store
+from okrdesk.units import UNITS, parse_in, parse_money
+from sample_workspace import BUDGET, OKRS, WriteWorkspace
+
+OKRDESK = [sys.executable, "-m", "okrdesk"]
+ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics", "OKRDESK_BUSY_TIMEOUT": "120"}
+
+# 50万 with no slack: one entry of 30万 fits, a second would overspend the line.
+MONEY_BUDGET = (
+    BUDGET.replace("expected_revenue = 10000", 'expected_revenue = 10000\nsigners = ["Alice"]')
+    + """
+[[budget.lines]]
+id = "experts"
+name = "外部专家"
+owner = "branch"
+amount = 50
+breaker_threshold = 0
+"""
+).replace("total = 899", "total = 949")
+
+CHECKIN_OKRS = (
+    OKRS
+    + """
+[[objectives.key_results]]
+id = "REV"
+title = "营业收入"
+target = 5.5
+unit = "亿元"
+
+[[objectives.key_results]]
+id = "NEW"
+title = "新开户"
+target = 40
+unit = "户"
+"""
+)
+
+NOTHING_STORED: list[object] = []
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)])
+
+
+def refused(result: Result, *words: str) -> None:
+    """Exit 2, every word in the message, and no traceback."""
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in result.output, result.output
+
+
+def ledger(root: Path) -> list[tuple[object, ...]]:
+    if not (root / "okrdesk.db").exists():
+        return []
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        return connection.execute("SELECT * FROM spend ORDER BY id").fetchall()
+
+
+def checkins(root: Path) -> list[tuple[object, ...]]:
+    if not (root / "okrdesk.db").exists():
+        return []
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        return connection.execute("SELECT * FROM checkins ORDER BY id").fetchall()
+
+
+@pytest.fixture
+def money(write_workspace: WriteWorkspace) -> Path:
+    return write_workspace({"budget.toml": MONEY_BUDGET, "okrs.toml": CHECKIN_OKRS})
+
+
+def spend(root: Path, line: str, amount: str, *more: str) -> Result:
+    # After "--", so that a negative amount is an argument, not an option.
+    return CliRunner().invoke(cli, ["spend", "add", "-w", str(root), "--signed-by", "王芳",
+                                    "--date", "2026-03-02", *more, "--", line, amount])  # fmt: skip
+
+
+# ------------------------------------------------------- 1. one transaction
+
+
+def test_concurrent_spends_are_serialised_and_the_second_sees_the_first(money: Path) -> None:
+    """Six processes spend 30万 on a 50万 line at once: exactly one gets through.
+
+    Another connection holds the write lock while they start, so every one of
+    them has read the ledger (on the old code, outside the transaction) before
+    any can write: the old code recorded all six.
+    """
+    assert spend(money, "training", "1万").exit_code == 0  # the database exists
+    holder = sqlite3.connect(money / "okrdesk.db", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    command = [*OKRDESK, "spend", "add", "experts", "30万", "--signed-by", "王芳",
+               "--date", "2026-03-02", "-w", str(money)]  # fmt: skip
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, "env": ENV}
+    processes = [subprocess.Popen(command, **pipes) for _ in range(6)]  # type: ignore[call-overload]
+    try:
+        time.sleep(8)  # every process loads its plan and reaches the ledger
+    finally:
+        holder.execute("COMMIT")
+        holder.close()
+    outcomes = [(p.wait(timeout=180), *p.communicate()) for p in processes]
+    done = [out for code, out, _ in outcomes if code == 0]
+    tripped = [err for code, _, err in outcomes if code == 1]
+    assert len(done) == 1, outcomes
+    assert "Spent so far 30 万元 of 50 万元" in done[0]
+    assert len(tripped) == 5, outcomes
+    assert all("refused: the breaker" in err and "Traceback" not in err for err in tripped)
+    with Store.open(money / "okrdesk.db") as store:
+        assert sum(e.amount for e in store.spend("experts")) == 300_000
+
+
+# ------------------------------------------------- 2. dates, bounds, reversals
+
+
+@pytest.mark.parametrize("day", ["2027-01-15", "9999-12-31", "2025-12-31"])
+def test_spend_dated_outside_the_plan_is_refused(money: Path, day: str) -> None:
+    result = run(money, "spend", "add", "training", "1万", "--signed-by", "王芳", "--date", day)
+    refused(result, f"{day} is outside the plan (2026-01-01 to 2026-12-31)", "Nothing was recorded")
+    assert ledger(money) == NOTHING_STORED
+
+
+@pytest.mark.parametrize(
+    ("amount", "message"),
+    [
+        ("1e309元", "'1e309元' is too large"),
+        ("4" + "0" * 399 + "元", "(401 characters) is too large"),
+        ("1e999999999元", "'1e999999999元' is too large"),
+        ("1e20万", "'1e20万' is too large"),
+        ("nan万", "'nan万' is not a finite number"),
+        ("inf元", "'inf元' is not a finite number"),
+        ("-inf万", "'-inf万' is not a finite number"),
+        ("1,5万", "'1,5万': commas only separate thousands"),
+        ("1,2,3元", "'1,2,3元': commas only separate thousands"),
+        ("200亿", "'200亿' is more than one entry may be (1,000,000 万元)"),
+        ("0.001元", "not a whole number of fen"),
+        ("1e-999999999元", "is finer than okrdesk keeps"),
+        ("-500万", "'-500万' is negative"),
+    ],
+)
+def test_amounts_out_of_bounds_are_refused(money: Path, amount: str, message: str) -> None:
+    refused(spend(money, "training", amount), message)
+    assert ledger(money) == NOTHING_STORED
+
+
+def test_a_negative_amount_points_to_the_reversal(money: Path) -> None:
+    refused(spend(money, "training", "-500万", "--note", "correction"),
+            "okrdesk spend reverse ID --reason TEXT", "okrdesk spend list")  # fmt: skip
+    assert ledger(money) == NOTHING_STORED
+
+
+def test_thousands_separators_in_groups_of_three(money: Path) -> None:
+    done = spend(money, "training", "1,234,567元")
+    assert done.exit_code == 0, done.output
+    with Store.open(money / "okrdesk.db") as store:
+        assert [e.amount for e in store.spend()] == [1_234_567]
+
+
+def test_a_wrong_entry_is_reversed_by_id_with_a_reason(money: Path) -> None:
+    assert spend(money, "training", "12万").exit_code == 0
+    listed = run(money, "spend", "list").output
+    assert "    1  2026-03-02  training" in listed
+    no_reason = run(money, "spend", "reverse", "1", "--signed-by", "王芳", "--reason", "  ")
+    refused(no_reason, "needs a --reason")
+    done = run(money, "spend", "reverse", "1", "--signed-by", "李强", "--reason", "录错金额",
+               "--date", "2026-03-03")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "Reversed entry 1 (12 万元 on training on 2026-03-02) on 2026-03-03" in done.output
+    assert "Spent so far 0 万元 of 519 万元. Ledger entry 2." in done.output
+    with Store.open(money / "okrdesk.db") as store:
+        (_, reversal) = store.spend()
+    assert (reversal.amount, reversal.reverses, reversal.note) == (-120_000, 1, "录错金额")
+    listed = run(money, "spend", "list").output
+    assert "[reversed by 2]" in listed and "[reverses 1]  录错金额" in listed
+    before = ledger(money)
+    again = run(money, "spend", "reverse", "1", "--signed-by", "王芳", "--reason", "again")
+    refused(again, "entry 1 was already reversed by entry 2")
+    of_reversal = run(money, "spend", "reverse", "2", "--signed-by", "王芳", "--reason", "x")
+    refused(of_reversal, "entry 2 is itself a correction")
+    unknown = run(money, "spend", "reverse", "9", "--signed-by", "王芳", "--reason", "x")
+    refused(unknown, "no ledger entry 9; `okrdesk spend list` shows the ids")
+    assert ledger(money) == before
+
+
+def test_a_reversal_never_takes_a_line_below_zero(money: Path) -> None:
+    assert spend(money, "training", "12万").exit_code == 0
+    with Store.open(money / "okrdesk.db") as store:  # a negative entry an older okrdesk took
+        store.add_spend("training", dt.date(2026, 3, 2), Decimal(-100_000), ("王芳",))
+    before = ledger(money)
+    result = run(money, "spend", "reverse", "1", "--signed-by", "王芳", "--reason", "x",
+                 "--date", "2026-03-03")  # fmt: skip
+    refused(result, "would bring training below zero")
+    assert ledger(money) == before
+
+
+def test_a_reversal_on_a_market_activity_needs_two_signatures(money: Path) -> None:
+    assert run(money, "spend", "add", "salons", "12万", "--signed-by", "王芳", "--signed-by",
+               "李强", "--date", "2026-03-02").exit_code == 0  # fmt: skip
+    before = ledger(money)
+    result = run(money, "spend", "reverse", "1", "--signed-by", "王芳", "--reason", "x")
+    refused(result, "needs two different people to sign off")
+    assert ledger(money) == before
+
+
+# ------------------------------------------------------------- 3. sign-offs
+
+
+def test_names_are_compared_normalised() -> None:
+    assert person_key("王芳") == person_key("王芳\u200b") == person_key(" 王芳\u2060 ")
+    assert person_key("Alice") == person_key("Ａｌｉｃｅ") == person_key("ALICE")
+    assert person_key("\u200b\u200d\ufeff") == person_key("\x1b\x07") == ""
+    assert person_key("Mary  Ann\tLee") == "mary ann lee"
+
+
+@pytest.mark.parametrize(
+    ("signers", "message"),
+    [
+        (["王芳", "王芳\u200b"], "needs two different people to sign off"),
+        (["王芳", "cm01"], "needs two different people to sign off"),
+        (["Alice", "Ａｌｉｃｅ"], "needs two different people to sign off"),
+        (["\u200b", "\u200d"], "is no name (blank or invisible characters only)"),
+        (["王芳", "王方"], '"王方" is not a person in the plan nor in [budget] signers'),
+        (["王芳", "Alicia"], '(did you mean "Alice"?)'),
+    ],
+)
+def test_sign_offs_by_one_person_in_disguise_or_by_no_one_are_refused(
+    money: Path, signers: list[str], message: str
+) -> None:
+    flags = [arg for name in signers for arg in ("--signed-by", name)]
+    result = run(money, "spend", "add", "salons", "12万", *flags, "--date", "2026-03-02")
+    refused(result, message, "Nothing was recorded")
+    assert ledger(money) == NOTHING_STORED
+
+
+def test_people_sign_with_the_plans_names_and_budget_signers_as_listed(money: Path) -> None:
+    done = run(money, "spend", "add", "salons", "12万", "--signed-by", "cm01", "--signed-by",
+               "ａｌｉｃｅ\u200b", "--date", "2026-03-02")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    with Store.open(money / "okrdesk.db") as store:
+        assert [e.signed_by for e in store.spend()] == [("王芳", "Alice")]
+
+
+# ------------------------------------------------------ 11. finite check-ins
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1e309", "'1e309' is too large"),
+        ("4" + "0" * 399, "(400 characters) is too large"),
+        ("1e999999999", "'1e999999999' is too large"),
+        ("nan", "'nan' is not a finite number"),
+        ("inf", "'inf' is not a finite number"),
+        ("-Infinity", "'-Infinity' is not a finite number"),
+        ("1,2,3", "'1,2,3': commas only separate thousands"),
+        ("1,5", "'1,5': commas only separate thousands"),
+        ("lots", "'lots' is not a number"),
+    ],
+)
+def test_checkin_values_that_are_no_finite_number_are_refused(
+    money: Path, value: str, message: str
+) -> None:
+    result = CliRunner().invoke(
+        cli, ["checkin", "-w", str(money), "--date", "2026-03-31", "--", "O1.REV", value]
+    )
+    refused(result, message, "Nothing was stored")
+    assert checkins(money) == NOTHING_STORED
+
+
+def test_a_confidence_of_nan_is_refused(money: Path) -> None:
+    result = run(money, "checkin", "O1.REV", "1", "--date", "2026-03-31", "--confidence", "nan")
+    refused(result, "--confidence nan: not a number from 0 to 1", "Nothing was stored")
+    assert checkins(money) == NOTHING_STORED
+
+
+def test_a_checkin_of_1e20_wan_is_refused_at_the_spend_boundary_too(money: Path) -> None:
+    refused(spend(money, "training", "1e20万"), "'1e20万' is too large")
+
+
+@pytest.mark.parametrize("value", ["25.5", "0.5", "1e-3"])
+def test_a_fractional_count_is_refused(money: Path, value: str) -> None:
+    result = run(money, "checkin", "O1.NEW", value, "--date", "2026-03-31")
+    refused(result, f"{value!r}: O1.NEW counts whole 户; a count has no fraction")
+    assert checkins(money) == NOTHING_STORED
+
+
+def test_whole_counts_and_grouped_thousands_are_taken(money: Path) -> None:
+    assert run(money, "checkin", "O1.NEW", "25", "--date", "2026-03-31").exit_code == 0
+    assert run(money, "checkin", "O1.NEW", "25.0", "--date", "2026-04-30").exit_code == 0
+    assert run(money, "checkin", "O1.REV", "1,234", "--date", "2026-03-31").exit_code == 0
+    with Store.open(money / "okrdesk.db") as store:
+        assert [c.value for c in store.checkins()] == [25.0, 123_400_000_000.0, 25.0]
+
+
+def test_a_wrong_checkin_is_withdrawn_and_kept_in_the_history(money: Path) -> None:
+    assert run(money, "checkin", "O1.REV", "1.1", "--date", "2026-03-31").exit_code == 0
+    typo = run(money, "checkin", "O1.REV", "110", "--date", "2026-04-30")
+    assert "id 2" in typo.output
+    report = run(money, "explain", "O1.REV", "--as-of", "2026-05-01")
+    assert "= 110 亿元" in report.output
+    no_reason = run(money, "checkin", "--withdraw", "2")
+    refused(no_reason, "--withdraw ID and --reason TEXT go together")
+    done = run(money, "checkin", "--withdraw", "2", "--reason", "多打了两个零")
+    assert done.exit_code == 0, done.output
+    assert "Withdrew check-in 2: O1.REV 110 亿元 for branch as of 2026-04-30" in done.output
+    explained = run(money, "explain", "O1.REV", "--as-of", "2026-05-01")
+    assert "= 1.1 亿元" in explained.output
+    listed = run(money, "checkin", "--list", "O1.REV").output
+    assert "    2  2026-04-30  branch" in listed and "[withdrawn 2026-" in listed
+    assert ": 多打了两个零]" in listed
+    with Store.open(money / "okrdesk.db") as store:
+        (kept,) = [c for c in store.checkins(withdrawn=True) if c.id == 2]
+    assert (kept.value, kept.withdraw_reason) == (11_000_000_000.0, "多打了两个零")
+    before = checkins(money)
+    refused(run(money, "checkin", "--withdraw", "2", "--reason", "x"), "was already withdrawn")
+    refused(run(money, "checkin", "--withdraw", "7", "--reason", "x"), "no check-in 7")
+    assert checkins(money) == before
+
+
+def v4_database(path: Path) -> None:
+    with sqlite3.connect(path) as connection:
+        for migration in MIGRATIONS[:4]:
+            migration(sqlite_utils.Database(connection))
+        connection.execute("PRAGMA user_version = 4")
+        connection.executemany(
+            "INSERT INTO checkins (key_result, subject, day, value, note, recorded) "
+            "VALUES ('O1.REV', 'branch', ?, ?, '', 't')",
+            [("2026-03-31", 1.1e8), ("2026-04-30", float("inf"))],
+        )
+        connection.execute(
+            "INSERT INTO spend (line, day, amount_fen, signed_by, recorded) "
+            "VALUES ('training', '2026-03-02', 1200000, '[\"王芳\"]', 't')"
+        )
+
+
+def test_an_older_store_migrates_and_keeps_its_rows(money: Path) -> None:
+    v4_database(money / "okrdesk.db")
+    with Store.open(money / "okrdesk.db") as store:
+        assert store.schema_version == SCHEMA_VERSION == 5
+        assert [c.value for c in store.checkins()] == [1.1e8]
+        history = store.checkins(withdrawn=True)
+        assert [c.withdrawn is not None for c in history] == [False, True]
+        assert "not a finite number" in history[1].withdraw_reason
+        (entry,) = store.spend()
+    assert (entry.amount, entry.signed_by, entry.reverses) == (12_000, ("王芳",), None)
+
+
+def test_a_stored_infinity_no_longer_breaks_the_report(money: Path) -> None:
+    v4_database(money / "okrdesk.db")
+    report = run(money, "report", "--as-of", "2026-05-01", "--format", "md")
+    assert report.exit_code == 0, report.output
+    assert "1.1" in report.output
+    listed = run(money, "checkin", "--list", "O1.REV").output
+    assert "not a number" in listed and "not a finite number (stored by an older okrdesk)" in listed
+
+
+def test_the_store_refuses_a_non_finite_checkin(money: Path) -> None:
+    with Store.open(money / "okrdesk.db") as store, pytest.raises(Exception, match="not a finite"):
+        store.add_checkin("O1.REV", "branch", dt.date(2026, 3, 31), 1e400)
+    assert checkins(money) == NOTHING_STORED
+
+
+def test_parse_in_bounds() -> None:
+    assert parse_in(UNITS["亿元"], "4.72") == 472_000_000
+    assert parse_money("1，000元") == 1000
+    with pytest.raises(ValueError, match="too large"):
+        parse_in(UNITS["万元"], "1e12")
