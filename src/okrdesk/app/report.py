@@ -8,6 +8,7 @@ from pathlib import Path
 
 import attrs
 
+from okrdesk.app.out_path import check_out_path
 from okrdesk.app.session import Session
 from okrdesk.errors import BadInput
 from okrdesk.files import atomic_writer
@@ -72,8 +73,14 @@ def write_report(
     out: Path | None,
     templates: Path | None,
 ) -> None:
-    """Write ``report`` to ``out``, atomically, or to standard output."""
+    """Write ``report`` to ``out``, atomically, or to standard output.
+
+    ``out`` is never one of the workspace's own files (its database, target
+    files or settings).
+    """
     plan = session.plan
+    if out is not None:
+        check_out_path(out, session.workspace)
     if templates is not None and not templates.is_dir():
         raise BadInput(f"--templates {templates}: no such folder")
     context = RenderContext(session.workspace.root, templates, plan.start, plan.end)

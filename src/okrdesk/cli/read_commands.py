@@ -119,10 +119,13 @@ def explain(
 def export(fmt: str, table: str, out: Path | None) -> None:
     """Export the stored numbers, check-ins, spend and runs for other tools."""
     from okrdesk.app.export import export_text
+    from okrdesk.app.out_path import check_out_path
     from okrdesk.files import write_text_atomically
     from okrdesk.targets.settings import open_workspace
 
     workspace = open_workspace(workspace_path())
+    if out is not None:
+        check_out_path(out, workspace)
     if not workspace.database.exists():
         raise BadInput(f"{workspace.database}: no database yet; run `okrdesk collect` first")
     text = export_text(workspace.database, fmt, table)
