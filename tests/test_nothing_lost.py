@@ -86,3 +86,119 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+# ------------------------------------------------- formulas in spreadsheets
+
+HOSTILE = [
+    '=HYPERLINK("http://127.0.0.1/x?"&A1,"点击")',
+    "+1+cmd|' /C calc'!A0",
+    "=1+2",
+    "@SUM(A1)",
+    "-1+cmd|' /C calc'!A0",
+    "\tcmd",
+    "\r=1+2",
+]
+
+HOSTILE_PLUGIN = """\
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+SOURCES = {sources!r}
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("net_flow", "Net flow", "净流入", MetricKind.FLOW, UNITS["万元"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for index, period in enumerate(request.periods):
+        emit("net_flow", "cm01", period.id, value=-12.5, source=SOURCES[index % len(SOURCES)])
+"""
+
+FLOW_KRS = """
+[[objectives.key_results]]
+id = "KR3"
+title = "净流入"
+metric = "net_flow"
+target = 100
+unit = "万元"
+
+[[objectives.key_results]]
+id = "KR4"
+title = "客户满意度"
+target = 60
+unit = "分"
+"""
+
+
+def test_csv_cells_never_run_as_formulas(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import csv
+    import io
+
+    from sample_workspace import OKRS
+
+    root = write_workspace({"okrs.toml": OKRS + FLOW_KRS})
+    (root / "plugins" / "hostile.py").write_text(
+        HOSTILE_PLUGIN.format(sources=HOSTILE), encoding="utf-8"
+    )
+    monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics,hostile")
+    assert run(root, "collect", "--through", "2026-02-28").exit_code == 0
+    for day, note in enumerate(HOSTILE, start=1):
+        value = "-12.5" if day == 1 else "58"
+        args = ["checkin", "-w", str(root), "O1.KR4", "--date", f"2026-02-{day:02d}"]
+        done = CliRunner().invoke(cli, [*args, "--note", note, "--", value])
+        assert done.exit_code == 0, done.output
+        done = run(root, "spend", "add", "training", "1万", "--signed-by", "王芳",
+                   "--date", f"2026-02-{day:02d}", "--note", note)  # fmt: skip
+        assert done.exit_code == 0, done.output
+    cells: dict[str, list[dict[str, str]]] = {}
+    for table in ("observations", "checkins", "spend"):
+        done = run(root, "export", "--format", "csv", "--table", table)
+        assert done.exit_code == 0, done.output
+        cells[table] = list(csv.DictReader(io.StringIO(done.output, newline="")))
+
+    def texts(table: str, field: str) -> set[str]:
+        return {row[field] for row in cells[table]}
+
+    quoted = {"'" + text for text in HOSTILE}
+    assert {t for t in texts("observations", "source") if t.startswith("'")} == quoted
+    assert texts("checkins", "note") == quoted
+    assert texts("spend", "note") == quoted
+    # Numbers stay numbers a spreadsheet can add up: no apostrophe on -12.5.
+    flows = [r for r in cells["observations"] if r["metric"] == "net_flow"]
+    assert {r["value"] for r in flows} == {"-12.5"}
+    assert {r["value"] for r in cells["checkins"]} == {"-12.5", "58.0"}
+    assert texts("spend", "amount_yuan") == {"10000"}
+    for table in cells.values():
+        for row in table:
+            for cell in row.values():
+                assert not cell.startswith(("=", "+", "@", "\t", "\r")), cell
+                assert not cell.startswith("-") or float(cell) < 0, cell
+    # JSON is data for programs: written as stored.
+    payload = run(root, "export").output
+    assert '"note": "=1+2"' in payload and '"amount_yuan": "10000"' in payload
+
+
+def test_a_spreadsheet_cell_for_every_kind_of_value() -> None:
+    from decimal import Decimal
+
+    from okrdesk.app.export import spreadsheet_cell
+
+    assert spreadsheet_cell(-12.5) == "-12.5"
+    assert spreadsheet_cell(-3) == "-3"
+    assert spreadsheet_cell(-1e20) == "-1e+20"
+    assert spreadsheet_cell(Decimal("-300000.00")) == "-300000.00"
+    assert spreadsheet_cell(Decimal("1E+4")) == "10000"
+    assert spreadsheet_cell(float("-inf")) == "'-inf"
+    assert spreadsheet_cell(float("nan")) == "nan"
+    assert spreadsheet_cell(None) == ""
+    assert spreadsheet_cell(True) == "True"
+    assert spreadsheet_cell("-12.5") == "'-12.5"  # text that looks like a number is text
+    assert spreadsheet_cell("2026-W14") == "2026-W14"
+    assert spreadsheet_cell("王芳; =1+2") == "王芳; =1+2"

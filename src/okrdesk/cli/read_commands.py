@@ -117,7 +117,12 @@ def explain(
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @workspace_option
 def export(fmt: str, table: str, out: Path | None) -> None:
-    """Export the stored numbers, check-ins, spend and runs for other tools."""
+    """Export the stored numbers, check-ins, spend and runs for other tools.
+
+    In CSV, a text cell a spreadsheet would run as a formula (one starting
+    with =, +, -, @, a tab or a carriage return) gets a leading apostrophe;
+    numbers are written as numbers, so -12.5 stays a number.
+    """
     from okrdesk.app.export import export_text
     from okrdesk.app.out_path import check_out_path
     from okrdesk.files import write_text_atomically
