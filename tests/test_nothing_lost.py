@@ -4,6 +4,7 @@ never replaces a complete period with part of it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 from pathlib import Path
@@ -202,3 +203,140 @@ def test_a_spreadsheet_cell_for_every_kind_of_value() -> None:
     assert spreadsheet_cell("-12.5") == "'-12.5"  # text that looks like a number is text
     assert spreadsheet_cell("2026-W14") == "2026-W14"
     assert spreadsheet_cell("王芳; =1+2") == "王芳; =1+2"
+
+
+# ------------------------------------------------------- partial periods
+
+DAILY_PLUGIN = """\
+import datetime as dt
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("commission", "Commission", "佣金收入", MetricKind.FLOW, UNITS["元"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    # 1,000 a day for cm01 and 2,000 for cm02, counted up to the through-day.
+    for period in request.periods:
+        days = (min(period.end, request.through) - period.start).days + 1
+        for number, person in enumerate(request.people, start=1):
+            emit("commission", person.id, period.id, value=1000 * number * days,
+                 source=f"days {period.start} to {min(period.end, request.through)}")
+"""
+
+COMMISSION_KR = """
+[[objectives.key_results]]
+id = "KR3"
+title = "佣金收入"
+metric = "commission"
+target = 2000000
+unit = "元"
+"""
+
+
+@pytest.fixture
+def daily(write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch) -> Path:
+    from sample_workspace import OKRS
+
+    root = write_workspace({"okrs.toml": OKRS + COMMISSION_KR})
+    (root / "plugins" / "daily.py").write_text(DAILY_PLUGIN, encoding="utf-8")
+    monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics,daily")
+    return root
+
+
+def stored(root: Path, period: str | None = None) -> list[tuple[object, ...]]:
+    import contextlib
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+        return connection.execute(
+            "SELECT metric, period, subject, value, source, run_id, partial_through "
+            "FROM observations WHERE metric = 'commission' AND (? IS NULL OR period = ?) "
+            "ORDER BY period, subject",
+            (period, period),
+        ).fetchall()
+
+
+def collect(root: Path, through: str) -> None:
+    done = run(root, "collect", "--through", through)
+    assert done.exit_code == 0, done.output
+
+
+def test_a_collect_through_an_earlier_day_keeps_complete_periods(daily: Path) -> None:
+    collect(daily, "2026-12-31")
+    before = stored(daily)
+    week14 = stored(daily, "2026-W14")
+    assert [row[3] for row in week14] == [7000.0, 14000.0]
+    collect(daily, "2026-03-31")  # two days into 2026-W14 (Monday 30 March to Sunday 5 April)
+    assert stored(daily, "2026-W14") == week14
+    after = stored(daily)
+    # Weeks up to W13 were collected again (a new run, same numbers); the rest is untouched.
+    assert [r for r in after if r[1] >= "2026-W14"] == [r for r in before if r[1] >= "2026-W14"]
+    assert [r[:5] for r in after] == [r[:5] for r in before]
+    assert all(r[6] is None for r in after)
+    shown = run(daily, "explain", "O1.KR3", "--as-of", "2026-04-05", "--person", "cm01")
+    assert shown.exit_code == 0 and "partial" not in shown.output
+
+
+def test_a_partial_period_is_marked_and_replaced_only_by_more_days(daily: Path) -> None:
+    collect(daily, "2026-03-31")
+    assert [(r[3], r[6]) for r in stored(daily, "2026-W14")] == [
+        (2000.0, "2026-03-31"), (4000.0, "2026-03-31"),
+    ]  # fmt: skip
+    assert all(r[6] is None for r in stored(daily) if r[1] < "2026-W14")
+    shown = run(daily, "explain", "O1.KR3", "--as-of", "2026-03-31", "--person", "cm01")
+    assert shown.exit_code == 0, shown.output
+    assert "2026-W14  cm01" in shown.output
+    assert "days 2026-03-30 to 2026-03-31  [partial: through 2026-03-31]" in shown.output
+    assert shown.output.count("[partial") == 1
+    export = run(daily, "export", "--format", "csv").output
+    assert ",daily,1,2026-03-31\n" in export
+    collect(daily, "2026-03-30")  # fewer days than stored: kept
+    assert [(r[3], r[6]) for r in stored(daily, "2026-W14")] == [
+        (2000.0, "2026-03-31"), (4000.0, "2026-03-31"),
+    ]  # fmt: skip
+    collect(daily, "2026-04-02")  # more days: replaced, still partial
+    assert [(r[3], r[6]) for r in stored(daily, "2026-W14")] == [
+        (4000.0, "2026-04-02"), (8000.0, "2026-04-02"),
+    ]  # fmt: skip
+    collect(daily, "2026-04-05")  # the whole week
+    assert [(r[3], r[6]) for r in stored(daily, "2026-W14")] == [
+        (7000.0, None), (14000.0, None),
+    ]  # fmt: skip
+
+
+def test_an_older_database_learns_which_periods_were_partial(tmp_path: Path) -> None:
+    import contextlib
+    import sqlite3
+
+    import sqlite_utils
+
+    from okrdesk.store import Store
+    from okrdesk.store.migrations import MIGRATIONS
+
+    database = tmp_path / "okrdesk.db"
+    with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as connection:
+        db = sqlite_utils.Database(connection)
+        for migration in MIGRATIONS[:4]:
+            migration(db)
+        connection.execute("PRAGMA user_version = 4")
+        connection.execute(
+            "INSERT INTO runs (id, started, status, command, through) "
+            "VALUES (1, '2026-04-01T00:00:00', 'ok', 'collect', '2026-03-31')"
+        )
+        for period, start, end in (("2026-W13", "2026-03-23", "2026-03-29"),
+                                   ("2026-W14", "2026-03-30", "2026-04-05")):  # fmt: skip
+            connection.execute(
+                "INSERT INTO observations (metric, period, subject, period_start, period_end, "
+                "value, plugin, run_id) VALUES ('commission', ?, 'cm01', ?, ?, 1, 'daily', 1)",
+                (period, start, end),
+            )
+    with Store.open(database) as store:
+        found = {o.observation.period: o.partial_through for o in store.observations()}
+    assert found == {"2026-W13": None, "2026-W14": dt.date(2026, 3, 31)}

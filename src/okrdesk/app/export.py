@@ -24,7 +24,7 @@ SCHEMA = "okrdesk.export/1"
 FIELDS = {
     "observations": [
         "metric", "subject", "period", "period_start", "period_end", "value", "numerator",
-        "denominator", "source", "plugin", "run",
+        "denominator", "source", "plugin", "run", "partial_through",
     ],
     "checkins": ["id", "key_result", "subject", "day", "value", "confidence", "note", "recorded"],
     "spend": [
@@ -42,6 +42,7 @@ def _tables(store: Store) -> dict[str, list[dict[str, Any]]]:
             "period_end": r.period_end.isoformat(), "value": r.observation.value,
             "numerator": r.observation.numerator, "denominator": r.observation.denominator,
             "source": r.observation.source, "plugin": r.plugin, "run": r.run_id,
+            "partial_through": r.partial_through.isoformat() if r.partial_through else None,
         }
         for r in store.observations()
     ]  # fmt: skip
