@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -340,3 +341,25 @@ def test_an_older_database_learns_which_periods_were_partial(tmp_path: Path) -> 
     with Store.open(database) as store:
         found = {o.observation.period: o.partial_through for o in store.observations()}
     assert found == {"2026-W13": None, "2026-W14": dt.date(2026, 3, 31)}
+
+
+# ------------------------------------------------------------- atomic writes
+
+_RAW_WRITE = re.compile(
+    r"\.write_text\(|\.write_bytes\(|\bopen\([^)]*['\"][wax]b?\+?['\"]|shutil\.copy(?:file)?\("
+    r"|os\.open\(|\.touch\("
+)
+
+
+def test_every_file_okrdesk_writes_goes_through_files_py() -> None:
+    repo = Path(__file__).resolve().parents[1]
+    sources = [*(repo / "src" / "okrdesk").rglob("*.py"),
+               *(repo / "plugins" / "okrdesk-brokerage" / "src").rglob("*.py")]  # fmt: skip
+    found = [
+        f"{path.relative_to(repo)}:{number}: {line.strip()}"
+        for path in sources
+        if path.name != "files.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if _RAW_WRITE.search(line)
+    ]
+    assert found == []

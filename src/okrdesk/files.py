@@ -99,3 +99,7 @@ def write_bytes_atomically(path: Path, data: bytes) -> None:
     with _replacing(path) as handle, os.fdopen(handle, "wb") as file:
         file.write(data)
         _flush(path, file)
+
+
+def copy_file_atomically(source: Path, target: Path) -> None:
+    write_bytes_atomically(target, source.read_bytes())
