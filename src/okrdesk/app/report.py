@@ -8,7 +8,6 @@ from pathlib import Path
 
 import attrs
 
-from okrdesk.app.out_path import check_out_path
 from okrdesk.app.session import Session
 from okrdesk.errors import BadInput
 from okrdesk.files import atomic_writer
@@ -19,6 +18,7 @@ from okrdesk.report.document import Report
 from okrdesk.report.render import render
 from okrdesk.store import Store
 from okrdesk.targets.reader import suggest
+from okrdesk.targets.workspace_files import check_out_path
 
 
 def report_date(session: Session, as_of: dt.date | None, week: str | None) -> dt.date:

@@ -124,9 +124,9 @@ def export(fmt: str, table: str, out: Path | None) -> None:
     numbers are written as numbers, so -12.5 stays a number.
     """
     from okrdesk.app.export import export_text
-    from okrdesk.app.out_path import check_out_path
     from okrdesk.files import write_text_atomically
     from okrdesk.targets.settings import open_workspace
+    from okrdesk.targets.workspace_files import check_out_path
 
     workspace = open_workspace(workspace_path())
     if out is not None:

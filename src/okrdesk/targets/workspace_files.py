@@ -1,4 +1,4 @@
-"""Where ``--out`` may write: anywhere but the files a workspace is made of.
+"""The files a workspace is made of, and where ``--out`` may write: anywhere else.
 
 A report or an export written over the database or a target file would
 replace the numbers or the plan with a report. The path is compared after
