@@ -167,3 +167,107 @@ def test_shares_add_up_exactly() -> None:
     parts = shares(Decimal("899"), {"a": 1, "b": 1, "c": 1}, Decimal("0.01"))
     assert sum(parts.values()) == Decimal("899")
     assert sorted(parts.values()) == [Decimal("299.66"), Decimal("299.67"), Decimal("299.67")]
+
+
+# ------------------------------------------- files written as the manager wrote them
+
+INLINE_KR = """\
+[[objectives]]
+id = "O1"
+title = "直营 AUM 净增"
+owner = "branch"
+key_results = [
+  { id = "KR1", title = "新增高净值客户", metric = "new_hnw_clients", target = 100, unit = "户" },
+]
+"""
+
+
+def _okrs(root: Path) -> Path:
+    return root / "targets" / "okrs.toml"
+
+
+def test_a_crlf_file_keeps_its_line_endings(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"okrs.toml": None, "org.toml": THREE_TEAMS})
+    _okrs(root).write_bytes(COMMENTED.replace("\n", "\r\n").encode("utf-8"))
+    result = run(root, "split", "O1.KR1", "--unit", "branch", "--over", "months")
+    assert result.exit_code == 0, result.output
+    after = _okrs(root).read_bytes()
+    assert b"team-a = 34\r\n" in after and b"\r\n# end of file\r\n" in after
+    assert after.count(b"\n") == after.count(b"\r\n")
+
+
+def test_a_file_with_a_byte_order_mark_keeps_it(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"okrs.toml": None, "org.toml": THREE_TEAMS})
+    _okrs(root).write_bytes(b"\xef\xbb\xbf" + COMMENTED.encode("utf-8"))
+    assert run(root, "validate").exit_code == 0
+    result = run(root, "split", "O1.KR1", "--unit", "branch")
+    assert result.exit_code == 0, result.output
+    after = _okrs(root).read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf# 2026 branch objectives.")
+    assert after.count(b"\xef\xbb\xbf") == 1 and b"team-a = 34\n" in after
+
+
+def test_a_key_result_written_inline_gets_inline_shares(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"okrs.toml": INLINE_KR, "org.toml": THREE_TEAMS})
+    assert run(root, "validate").exit_code == 0
+    result = run(root, "split", "O1.KR1", "--unit", "branch", "--over", "months")
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    after = _okrs(root).read_text(encoding="utf-8")
+    assert "members = {team-a = 34, team-b = 33, team-c = 33}" in after
+    assert "calendar = {" in after
+    assert run(root, "validate").exit_code == 0
+
+
+def test_a_full_disk_leaves_the_target_file_as_it_was(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The disk fills while the new file is flushed.
+
+    A real full disk cannot be made portably without root (tests/test_reliability.py
+    mounts a tmpfs where it can), so ``os.fsync`` raises ENOSPC here, exactly
+    where a full disk makes it fail.
+    """
+    import errno
+    import os
+
+    root = write_workspace({"okrs.toml": COMMENTED, "org.toml": THREE_TEAMS})
+    before = _okrs(root).read_bytes()
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full)
+    result = run(root, "split", "O1.KR1", "--unit", "branch", "--over", "weeks")
+    assert result.exit_code == 1, result.output
+    assert "okrs.toml: could not write the file (No space left on device)" in result.output
+    assert "it was left as it was" in result.output
+    assert not isinstance(result.exception, OSError) and "Traceback" not in result.output
+    assert _okrs(root).read_bytes() == before
+    assert sorted(p.name for p in (root / "targets").iterdir()) == sorted(
+        ["okrs.toml", "org.toml", "plan.toml", "budget.toml"]
+    )
+
+
+def test_members_written_as_dotted_keys_are_edited_in_place(
+    write_workspace: WriteWorkspace,
+) -> None:
+    dotted = COMMENTED.replace('  unit = "户"\n', '  unit = "户"\n  members.team-a = 100\n', 1)
+    root = write_workspace({"okrs.toml": dotted, "org.toml": THREE_TEAMS})
+    result = run(root, "split", "O1.KR1", "--unit", "branch")
+    assert result.exit_code == 0, result.output
+    after = _okrs(root).read_text(encoding="utf-8")
+    assert "members.team-a = 34\n" in after and "members.team-c = 33\n" in after
+    assert run(root, "validate").exit_code == 0
+
+
+def test_an_edit_that_would_not_read_back_is_refused() -> None:
+    from decimal import Decimal
+
+    from okrdesk.targets.write import CannotEdit, set_key_result_tables
+
+    with pytest.raises(CannotEdit, match="no key result 'KR9'"):
+        set_key_result_tables(COMMENTED, "O1", "KR9", {"team-a": Decimal(1)}, None)
+    with pytest.raises(CannotEdit, match="cannot edit"):
+        set_key_result_tables(COMMENTED.replace('unit = "户"', 'unit = "户"\n  members = 3', 1),
+                              "O1", "KR1", {"team-a": Decimal(1)}, None)  # fmt: skip

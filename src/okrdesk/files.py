@@ -1,43 +1,105 @@
 """Files written the way git and SQLite write them: all or nothing.
 
-The text goes to a temporary file in the same folder, is flushed to disk,
-and then replaces the target in one rename. A full disk or a crash leaves
-the old file as it was.
+The content goes to a temporary file in the same folder, is flushed to
+disk, and then replaces the target in one rename. A full disk or a crash
+leaves the old file as it was; a write that fails says so as an
+``OkrdeskError`` naming the file, never a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
+
+from okrdesk.errors import OkrdeskError
+
+# The disk, not the program: these become a message about the file.
+_DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
+
+
+def _failed(path: Path, error: OSError) -> OkrdeskError:
+    reason = error.strerror or str(error)
+    return OkrdeskError(f"{path}: could not write the file ({reason}); it was left as it was")
+
+
+@contextlib.contextmanager
+def _replacing(path: Path) -> Iterator[int]:
+    """A descriptor of a temporary file that replaces ``path`` when the block ends."""
+    folder = path.parent
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise _failed(path, error) from None
+    try:
+        try:
+            yield handle
+        except OSError as error:
+            if error.errno in _DISK_ERRORS:
+                raise _failed(path, error) from None
+            raise
+        try:
+            if path.exists():
+                os.chmod(temporary, path.stat().st_mode & 0o777)
+            else:
+                umask = os.umask(0)
+                os.umask(umask)
+                os.chmod(temporary, 0o666 & ~umask)
+            os.replace(temporary, path)
+        except OSError as error:
+            raise _failed(path, error) from None
+        _sync_folder(folder)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _sync_folder(folder: Path) -> None:
+    # The rename is durable once the folder is on disk; some systems cannot
+    # open a folder for that, and the file itself is already safe.
+    with contextlib.suppress(OSError):
+        handle = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)
+
+
+def _flush(path: Path, file: TextIO | BinaryIO) -> None:
+    try:
+        file.flush()
+        os.fsync(file.fileno())
+    except OSError as error:
+        raise _failed(path, error) from None
 
 
 @contextlib.contextmanager
 def atomic_writer(path: Path) -> Iterator[TextIO]:
-    """A text stream whose content becomes ``path`` when the block ends without error."""
-    folder = path.parent
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
-            yield file
-            file.flush()
-            os.fsync(file.fileno())
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o777)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
+    """A UTF-8 text stream whose content becomes ``path`` when the block ends without error.
+
+    Newlines are written as given (no translation), so a caller keeps a
+    file's own line endings.
+    """
+    with _replacing(path) as handle, os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+        yield file
+        _flush(path, file)
 
 
 def write_text_atomically(path: Path, text: str) -> None:
     with atomic_writer(path) as file:
         file.write(text)
+
+
+def write_bytes_atomically(path: Path, data: bytes) -> None:
+    with _replacing(path) as handle, os.fdopen(handle, "wb") as file:
+        file.write(data)
+        _flush(path, file)
+
+
+def copy_file_atomically(source: Path, target: Path) -> None:
+    write_bytes_atomically(target, source.read_bytes())

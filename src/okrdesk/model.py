@@ -433,6 +433,8 @@ class StoredObservation:
     period_end: dt.date
     plugin: str
     run_id: int
+    partial_through: dt.date | None = None
+    """The day a period collected before its end was collected through; None when whole."""
 
 
 @attrs.frozen

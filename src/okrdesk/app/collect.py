@@ -82,7 +82,7 @@ def run_collect(
                 plugin_timeout(session.workspace.plugin_timeout),
             )  # fmt: skip
             stored += store.replace_observations(
-                run_id, result.plugin_of, grain_periods, result.observations
+                run_id, result.plugin_of, grain_periods, result.observations, through=day
             )
             errors.extend(e for e in result.errors if e not in errors)
             versions.update(

@@ -31,7 +31,7 @@ from okrdesk.engine.pace import closes_on, due_fraction
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.errors import BadInput, display_path
-from okrdesk.files import write_text_atomically
+from okrdesk.files import copy_file_atomically, write_text_atomically
 from okrdesk.model import BudgetLine, Direction, KeyResult, Plan
 from okrdesk.periods import Grain, periods_between
 from okrdesk.plugins.manager import PluginHost, describe_error
@@ -139,16 +139,20 @@ def _prepare_demo_folder(root: Path) -> None:
             )
         shutil.rmtree(root)
     root.mkdir(parents=True, exist_ok=True)
-    (root / DEMO_MARKER).write_text(
-        "This folder was made by `okrdesk demo` and is rebuilt by it.\n"
+    write_text_atomically(
+        root / DEMO_MARKER, "This folder was made by `okrdesk demo` and is rebuilt by it.\n"
     )
+
+
+def _copy(source: str, target: str) -> None:
+    copy_file_atomically(Path(source), Path(target))
 
 
 def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
     """Build the demo workspace in ``root``; return what to tell the user."""
 
     _prepare_demo_folder(root)
-    shutil.copytree(shipped("sample_targets"), root / "targets")
+    shutil.copytree(shipped("sample_targets"), root / "targets", copy_function=_copy)
     plan = load_plan_or_fail(root)
     through = clamp_to_plan(plan, as_of or dt.date.today())
     lines = [f"Demo workspace: {root}", f"As of {through.isoformat()}."]

@@ -91,7 +91,10 @@ def _explain_metric(
             value = f"{o.numerator:,.4g} / {o.denominator:,.4g}"
         else:
             value = format_in(kr.unit, o.value)
-        lines.append(f"  {o.period:<9} {o.subject:<12} {value:>22}  {r.run_id:>4}  {o.source}")
+        part = f"  [partial: through {r.partial_through}]" if r.partial_through else ""
+        lines.append(
+            f"  {o.period:<9} {o.subject:<12} {value:>22}  {r.run_id:>4}  {o.source}{part}"
+        )
     if len(rows) > len(shown):
         lines.append(f"({len(rows) - len(shown)} observations of other periods do not count here.)")
     return lines

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from okrdesk.errors import BadInput
+from okrdesk.files import copy_file_atomically
 from okrdesk.targets.settings import SETTINGS_FILE
 
 _SKELETON = Path(__file__).resolve().parents[1] / "skeleton"
@@ -28,7 +28,7 @@ def create_workspace(root: Path) -> list[str]:
         if source.is_file():
             target = root / source.relative_to(_SKELETON)
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, target)
+            copy_file_atomically(source, target)
             written.append(target.relative_to(root).as_posix())
     (root / "data").mkdir(exist_ok=True)
     return written

@@ -18,6 +18,7 @@ from okrdesk.report.document import Report
 from okrdesk.report.render import render
 from okrdesk.store import Store
 from okrdesk.targets.reader import suggest
+from okrdesk.targets.workspace_files import check_out_path
 
 
 def report_date(session: Session, as_of: dt.date | None, week: str | None) -> dt.date:
@@ -72,8 +73,14 @@ def write_report(
     out: Path | None,
     templates: Path | None,
 ) -> None:
-    """Write ``report`` to ``out``, atomically, or to standard output."""
+    """Write ``report`` to ``out``, atomically, or to standard output.
+
+    ``out`` is never one of the workspace's own files (its database, target
+    files or settings).
+    """
     plan = session.plan
+    if out is not None:
+        check_out_path(out, session.workspace)
     if templates is not None and not templates.is_dir():
         raise BadInput(f"--templates {templates}: no such folder")
     context = RenderContext(session.workspace.root, templates, plan.start, plan.end)

@@ -16,7 +16,7 @@ from okrdesk.errors import BadInput, OkrdeskError, display_path
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Grain
 from okrdesk.store import Store
-from okrdesk.targets.write import rewrite, set_key_result_tables
+from okrdesk.targets.write import CannotEdit, edit_key_result_tables, rewrite
 from okrdesk.units import format_in
 
 OVER = {"months": Grain.MONTH, "weeks": Grain.WEEK}
@@ -99,16 +99,21 @@ def run_split(
     lines = _describe(split, by, over)
     path = session.loaded.objective_files[kr.objective]
     shown = display_path(path, session.workspace.root)
-    new_text = set_key_result_tables(
-        path.read_text(encoding="utf-8"), kr.objective, kr.key,
-        dict(split.members), dict(split.calendar) if over else None,
-    )  # fmt: skip
+    old = path.read_bytes()
+    try:
+        new = edit_key_result_tables(
+            old, kr.objective, kr.key,
+            dict(split.members), dict(split.calendar) if over else None,
+        )  # fmt: skip
+    except CannotEdit as error:
+        raise BadInput(f"{shown}: cannot write the split into the file: {error}. "
+                       "Nothing was changed.") from None  # fmt: skip
     if dry_run:
         return [*lines, f"Dry run: {shown} was not changed."]
-    old_text = rewrite(path, new_text)
+    rewrite(path, new)
     checked = open_session(session.workspace.root)
     if checked.problems:
-        rewrite(path, old_text)
+        rewrite(path, old)
         found = "\n".join(map(str, checked.problems))
         raise OkrdeskError(f"the split would leave problems, so {shown} was put back:\n{found}")
     return [*lines, f"Wrote {shown}."]

@@ -117,12 +117,20 @@ def explain(
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
 @workspace_option
 def export(fmt: str, table: str, out: Path | None) -> None:
-    """Export the stored numbers, check-ins, spend and runs for other tools."""
+    """Export the stored numbers, check-ins, spend and runs for other tools.
+
+    In CSV, a text cell a spreadsheet would run as a formula (one starting
+    with =, +, -, @, a tab or a carriage return) gets a leading apostrophe;
+    numbers are written as numbers, so -12.5 stays a number.
+    """
     from okrdesk.app.export import export_text
     from okrdesk.files import write_text_atomically
     from okrdesk.targets.settings import open_workspace
+    from okrdesk.targets.workspace_files import check_out_path
 
     workspace = open_workspace(workspace_path())
+    if out is not None:
+        check_out_path(out, workspace)
     if not workspace.database.exists():
         raise BadInput(f"{workspace.database}: no database yet; run `okrdesk collect` first")
     text = export_text(workspace.database, fmt, table)

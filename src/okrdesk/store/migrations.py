@@ -111,5 +111,20 @@ def _v5(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (_v1, _v2, _v3, _v4, _v5)
+def _v6_partial_periods(db: sqlite_utils.Database) -> None:
+    # A period collected before it ended holds part of its days; it must never
+    # replace the complete period, so each row says through which day it was
+    # collected (NULL: the whole period). Rows already stored came from a run
+    # whose through-day says the same.
+    db.execute("ALTER TABLE observations ADD COLUMN partial_through TEXT")
+    db.execute(
+        "UPDATE observations SET partial_through = ("
+        "SELECT runs.through FROM runs WHERE runs.id = observations.run_id) "
+        "WHERE (SELECT runs.through FROM runs WHERE runs.id = observations.run_id) < period_end"
+    )
+
+
+MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
+    _v1, _v2, _v3, _v4, _v5, _v6_partial_periods,
+)  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)

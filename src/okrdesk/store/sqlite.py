@@ -195,33 +195,66 @@ class Store:
         collected: Mapping[str, str],
         periods: Sequence[Period],
         observations: Iterable[Observation],
+        through: dt.date | None = None,
     ) -> int:
         """Replace, in one transaction, every value of the ``collected`` metrics
         (metric → plugin) in ``periods`` with ``observations``.
 
         Metrics not in ``collected`` keep what they had, so a failed plugin
-        never erases earlier numbers.
+        never erases earlier numbers. A period that ends after ``through`` was
+        collected in part: it is stored as partial, and never replaces what is
+        stored for that period through a later day or complete.
         """
         by_id = {p.id: p for p in periods}
-        rows = (
-            (o.metric, o.period, o.subject, by_id[o.period].start.isoformat(),
-             by_id[o.period].end.isoformat(), by_id[o.period].grain.value, o.value, o.numerator,
-             o.denominator, o.source, collected[o.metric], run_id)
-            for o in observations
-            if o.metric in collected
-        )  # fmt: skip
+        partial = {p.id for p in periods if through is not None and through < p.end}
+        day = through.isoformat() if through is not None else None
         with self.transaction() as connection:
+            kept = self._fuller_periods(connection, collected, partial, day)
+            replaced = [
+                (metric, period.id)
+                for metric in collected
+                for period in periods
+                if (metric, period.id) not in kept
+            ]
+            rows = (
+                (o.metric, o.period, o.subject, by_id[o.period].start.isoformat(),
+                 by_id[o.period].end.isoformat(), by_id[o.period].grain.value, o.value,
+                 o.numerator, o.denominator, o.source, collected[o.metric], run_id,
+                 day if o.period in partial else None)
+                for o in observations
+                if o.metric in collected and (o.metric, o.period) not in kept
+            )  # fmt: skip
             connection.executemany(
-                "DELETE FROM observations WHERE metric = ? AND period = ?",
-                [(metric, period.id) for metric in collected for period in periods],
+                "DELETE FROM observations WHERE metric = ? AND period = ?", replaced
             )
             cursor = connection.executemany(
                 "INSERT INTO observations (metric, period, subject, period_start, period_end, "
-                "grain, value, numerator, denominator, source, plugin, run_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "grain, value, numerator, denominator, source, plugin, run_id, partial_through) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
             return cursor.rowcount
+
+    @staticmethod
+    def _fuller_periods(
+        connection: sqlite3.Connection,
+        collected: Mapping[str, str],
+        partial: set[str],
+        through: str | None,
+    ) -> set[tuple[str, str]]:
+        """(metric, period) pairs among the ``partial`` periods whose stored rows
+        cover more days than a collect through ``through``: complete, or partial
+        through a later day."""
+        if not partial or through is None:
+            return set()
+        found = connection.execute(
+            "SELECT DISTINCT metric, period FROM observations "
+            "WHERE metric IN (SELECT value FROM json_each(?)) "
+            "AND period IN (SELECT value FROM json_each(?)) "
+            "AND (partial_through IS NULL OR partial_through > ?)",
+            (json.dumps(sorted(collected)), json.dumps(sorted(partial)), through),
+        )
+        return {(metric, period) for metric, period in found}
 
     def count_observations(self) -> int:
         return int(self._connection.execute("SELECT count(*) FROM observations").fetchone()[0])
@@ -252,7 +285,7 @@ class Store:
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._connection.execute(
             "SELECT metric, subject, period, value, numerator, denominator, source, "
-            f"period_start, period_end, plugin, run_id FROM observations {clause} "
+            f"period_start, period_end, plugin, run_id, partial_through FROM observations {clause} "
             "ORDER BY metric, period_start, subject",
             params,
         )
@@ -263,6 +296,7 @@ class Store:
                 dt.date.fromisoformat(r[8]),
                 r[9],
                 r[10],
+                dt.date.fromisoformat(r[11]) if r[11] is not None else None,
             )
             for r in rows
         ]

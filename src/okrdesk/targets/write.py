@@ -2,20 +2,33 @@
 
 Only ``okrdesk split`` writes target files. It edits the one key result it
 was asked about with tomlkit, so everything else in the file stays byte for
-byte as the manager wrote it.
+byte as the manager wrote it: comments, a UTF-8 byte-order mark, CRLF line
+endings, and a key result written as an inline table (which gets inline
+tables). The edited text is read back before it is written; anything that
+does not read back as asked is refused, and the file is left alone.
 """
 
 from __future__ import annotations
 
+import re
+import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import tomlkit
-from tomlkit.items import Comment, Table, Whitespace
+from tomlkit.exceptions import TOMLKitError
+from tomlkit.items import Comment, InlineTable, Table, Whitespace
 
-from okrdesk.files import write_text_atomically
+from okrdesk.files import write_bytes_atomically
+
+BOM = b"\xef\xbb\xbf"
+_BARE_LF = re.compile(r"(?<!\r)\n")
+
+
+class CannotEdit(Exception):
+    """The file cannot be edited in place; the message says why."""
 
 
 def _number(value: Decimal) -> int | float:
@@ -24,9 +37,9 @@ def _number(value: Decimal) -> int | float:
 
 def _find(items: Any, ident: str, what: str) -> Any:
     for item in items or ():
-        if item.get("id") == ident:
+        if isinstance(item, Mapping) and item.get("id") == ident:
             return item
-    raise LookupError(f"no {what} {ident!r} in the file")
+    raise CannotEdit(f"no {what} {ident!r} in the file")
 
 
 def set_key_result_tables(
@@ -37,25 +50,59 @@ def set_key_result_tables(
     calendar: Mapping[str, Decimal] | None,
 ) -> str:
     """The file text with the key result's ``members`` and/or ``calendar`` replaced."""
-    document = tomlkit.parse(text)
-    found = _find(document.get("objectives"), objective, "objective")
-    kr = _find(found.get("key_results"), key, "key result")
-    for name, values in (("members", members), ("calendar", calendar)):
-        if values is None:
-            continue
-        table = kr.get(name)
-        if isinstance(table, Table):
-            trailing = _take_trailing_trivia(table)
-            for existing in list(table.keys()):
-                del table[existing]
-        else:
-            trailing = _take_trailing_trivia(kr)
-            table = tomlkit.table()
-            kr[name] = table
-        for member, value in values.items():
-            table[member] = _number(value)
-        table.value.body.extend(trailing)
-    return tomlkit.dumps(document)
+    wanted = {
+        name: {member: _number(value) for member, value in values.items()}
+        for name, values in (("members", members), ("calendar", calendar))
+        if values is not None
+    }
+    try:
+        document = tomlkit.parse(text)
+        found = _find(document.get("objectives"), objective, "objective")
+        kr = _find(found.get("key_results"), key, "key result")
+        for name, values in wanted.items():
+            _set_table(kr, name, values)
+        edited = tomlkit.dumps(document)
+    except (TOMLKitError, ValueError, TypeError, KeyError) as error:
+        raise CannotEdit(f"tomlkit could not edit it ({error})") from None
+    _check_reads_back(edited, objective, key, wanted)
+    return edited
+
+
+def _set_table(kr: Any, name: str, values: Mapping[str, int | float]) -> None:
+    existing = kr.get(name)
+    if isinstance(existing, InlineTable) or (existing is None and isinstance(kr, InlineTable)):
+        inline = tomlkit.inline_table()
+        inline.update(values)
+        kr[name] = inline
+        return
+    if isinstance(existing, Table):
+        table = existing
+        trailing = _take_trailing_trivia(table)
+        for old in list(table.keys()):
+            del table[old]
+    elif existing is None and isinstance(kr, Table):
+        trailing = _take_trailing_trivia(kr)
+        table = tomlkit.table()
+        kr[name] = table
+    else:
+        raise CannotEdit(f"{name} is written in a form okrdesk cannot edit; edit it by hand")
+    for member, value in values.items():
+        table[member] = value
+    table.value.body.extend(trailing)
+
+
+def _check_reads_back(
+    edited: str, objective: str, key: str, wanted: Mapping[str, Mapping[str, int | float]]
+) -> None:
+    try:
+        data = tomllib.loads(edited)
+        kr = _find(_find(data.get("objectives"), objective, "objective").get("key_results"),
+                   key, "key result")  # fmt: skip
+    except (tomllib.TOMLDecodeError, CannotEdit) as error:
+        raise CannotEdit(f"the edited file would not read back ({error})") from None
+    for name, values in wanted.items():
+        if kr.get(name) != dict(values):
+            raise CannotEdit(f"{name} would not read back as written; edit it by hand")
 
 
 def _take_trailing_trivia(table: Table) -> list[tuple[Any, Any]]:
@@ -73,8 +120,29 @@ def _take_trailing_trivia(table: Table) -> list[tuple[Any, Any]]:
     return trailing
 
 
-def rewrite(path: Path, new_text: str) -> str:
-    """Replace the file's text; return the old text so a caller can put it back."""
-    old = path.read_text(encoding="utf-8")
-    write_text_atomically(path, new_text)
+def edit_key_result_tables(
+    raw: bytes,
+    objective: str,
+    key: str,
+    members: Mapping[str, Decimal] | None,
+    calendar: Mapping[str, Decimal] | None,
+) -> bytes:
+    """``set_key_result_tables`` on a file's bytes, keeping its BOM and line endings."""
+    bom = raw.startswith(BOM)
+    try:
+        text = raw[len(BOM) :].decode("utf-8") if bom else raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CannotEdit("it is not UTF-8 text") from None
+    edited = set_key_result_tables(text, objective, key, members, calendar)
+    if "\r\n" in text and not _BARE_LF.search(text):
+        # A CRLF file: the lines tomlkit adds get CRLF too. A file that mixes
+        # both keeps each old line as it was and gets LF for the new ones.
+        edited = _BARE_LF.sub("\r\n", edited)
+    return (BOM if bom else b"") + edited.encode("utf-8")
+
+
+def rewrite(path: Path, data: bytes) -> bytes:
+    """Replace the file's bytes atomically; return the old ones so a caller can put them back."""
+    old = path.read_bytes()
+    write_bytes_atomically(path, data)
     return old

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+from okrdesk.files import atomic_writer
 
 from okrdesk_brokerage.layout import (
     ASSETS,
@@ -176,12 +177,12 @@ def _fen(text: str) -> int:
 
 @contextmanager
 def _writers(out_dir: Path) -> Iterator[dict[str, Any]]:
+    # Each file is written atomically: a generation that fails half way, or
+    # a full disk, leaves the files of the last one as they were.
     with ExitStack() as stack:
         writers: dict[str, Any] = {}
         for spec in FILES:
-            handle = stack.enter_context(
-                (out_dir / spec.name).open("w", encoding="utf-8", newline="")
-            )
+            handle = stack.enter_context(atomic_writer(out_dir / spec.name))
             writer = csv.writer(handle, lineterminator="\n")
             writer.writerow(spec.header)
             writers[spec.name] = writer

@@ -1,0 +1,57 @@
+"""The files a workspace is made of, and where ``--out`` may write: anywhere else.
+
+A report or an export written over the database or a target file would
+replace the numbers or the plan with a report. The path is compared after
+following symlinks and ``..``, and by file identity where both exist, so a
+link or a relative path to the database is refused too.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from okrdesk.errors import BadInput
+from okrdesk.targets.settings import SETTINGS_FILE, Workspace
+
+_DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    if _real(one) == _real(other):
+        return True
+    try:
+        return os.path.samefile(one, other)
+    except OSError:
+        return False
+
+
+def _what_it_is(out: Path, workspace: Workspace) -> str | None:
+    database = workspace.database
+    if _same_file(out, database):
+        return "the workspace's database"
+    for suffix in _DATABASE_COMPANIONS:
+        if _same_file(out, database.with_name(database.name + suffix)):
+            return "a file of the workspace's database"
+    if _same_file(out, workspace.root / SETTINGS_FILE):
+        return f"the workspace's settings ({SETTINGS_FILE})"
+    real = _real(out)
+    # A new targets/*.toml is a target file too: the plan would read it.
+    if (real.parent == _real(workspace.targets) and real.suffix == ".toml") or any(
+        _same_file(out, p) for p in workspace.targets.glob("*.toml")
+    ):
+        return "a target file"
+    if real.parent == _real(workspace.plugins) and real.suffix == ".py":
+        return "a plugin of the workspace"
+    return None
+
+
+def check_out_path(out: Path, workspace: Workspace) -> None:
+    """Refuse an ``--out`` that is one of the workspace's own files."""
+    found = _what_it_is(out, workspace)
+    if found is not None:
+        raise BadInput(f"--out {out}: that is {found}; choose another file. Nothing was written.")
