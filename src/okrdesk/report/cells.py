@@ -5,7 +5,7 @@ from __future__ import annotations
 from okrdesk.messages import label
 from okrdesk.report.document import ReportKeyResult
 from okrdesk.report.numbers import in_unit
-from okrdesk.units import UNITS, Dimension, is_percent
+from okrdesk.units import UNITS, Dimension, exact, half_up, is_percent
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -27,10 +27,15 @@ def change(result: ReportKeyResult, lang: str) -> str:
     if result.change is None:
         return "—"
     unit = UNITS[result.unit]
-    text = in_unit(unit, abs(result.change), lang, whole=_whole(result), points=is_percent(unit))
+    difference = result.change
+    if _whole(result) and result.actual is not None:
+        # The change between the whole figures shown, so the column adds up: 160 → 161 is +1.
+        now = half_up(result.actual, 0)
+        difference = float(now - half_up(exact(result.actual) - exact(result.change), 0))
+    text = in_unit(unit, abs(difference), lang, whole=_whole(result), points=is_percent(unit))
     if not any(c.isdigit() and c != "0" for c in text):
         return "±0"
-    return ("+" if result.change > 0 else "-") + text
+    return ("+" if difference > 0 else "-") + text
 
 
 def change_heading(grain: str, lang: str) -> str:
