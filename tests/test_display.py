@@ -71,6 +71,8 @@ def test_counts_are_whole_when_asked_and_money_keeps_its_unit() -> None:
     assert written(UNITS["人"], 145, "en", whole=True) == "145 people"
     assert written(UNITS["次"], 0, "en", whole=True) == "0 times"
     assert written(UNITS["个"], 0.81, "zh", whole=True) == "1个"
+    assert written(UNITS["个"], 0.81, "en", whole=True) == "1 item"
+    assert written(UNITS["人"], 1, "en", whole=True) == "1 person"
 
 
 # ----------------------------------------------------------------------- money
@@ -87,7 +89,8 @@ def test_counts_are_whole_when_asked_and_money_keeps_its_unit() -> None:
         (600_000, "60万", "CNY 600k"),
         (5_914, "5,914元", "CNY 5.91k"),
         (800, "800元", "CNY 800"),
-        (-709_918, "-70.99万", "CNY -709.9k"),
+        (-709_918, "-70.99万", "-CNY 709.9k"),
+        (-0.4, "0元", "CNY 0"),
     ],
 )
 def test_money_has_one_form_in_each_language(amount: int, zh: str, en: str) -> None:
@@ -99,6 +102,7 @@ def test_a_key_results_money_is_in_its_targets_unit() -> None:
     assert [written(yi, v, "zh") for v in (4.72e8, 4.5e9, 4.13e9)] == ["4.72亿", "45亿", "41.3亿"]
     assert [written(yi, v, "en") for v in (4.72e8, 4.5e9)] == ["CNY 472m", "CNY 4,500m"]
     assert written(UNITS["万元"], 20_180_000, "en") == "CNY 20.18m"
+    assert written(yi, -77_330_000, "en") == "-CNY 77.33m"
 
 
 # -------------------------------------------------------------------- changes

@@ -33,7 +33,7 @@ LABELS: dict[str, dict[str, str]] = {
         "reach": "预计达成", "not_enough": "数据不足", "revenue": "归因收入",
         "unit_person": "人员", "unit_unit": "单位", "planned": "计划已用",
         "level_error": "严重", "level_warning": "提醒", "level_info": "信息",
-        "check_count": "{n} 项需要关注。", "all_clear": "一切正常。",
+        "check_count": "{n} 项需要关注。", "all_clear": "一切正常。", "burnup": "完成进度图",
     },
     "en": {
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
@@ -54,6 +54,7 @@ LABELS: dict[str, dict[str, str]] = {
         "planned": "Planned by now",
         "level_error": "ERROR", "level_warning": "WARNING", "level_info": "INFO",
         "check_count": "{n} things need attention.", "all_clear": "All clear.",
+        "burnup": "burn-up chart",
     },
 }  # fmt: skip
 

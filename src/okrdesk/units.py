@@ -165,6 +165,8 @@ _EN_COUNTS = {
     "户": "accts", "人": "people", "单": "deals", "场": "events", "个": "items", "笔": "txns",
     "次": "times", "家": "firms", "count": "", "万户": "accts", "万人": "people",
 }  # fmt: skip
+_EN_ONE = {"accts": "acct", "people": "person", "deals": "deal", "events": "event",
+           "items": "item", "txns": "txn", "times": "time", "firms": "firm"}  # fmt: skip
 _EN_OTHER = {"分": "pts", "points": "pts", "倍": "x", "x": "x", "个/户": "per client",
              "per_client": "per client"}  # fmt: skip
 _POINTS = ("pct", "百分点")
@@ -209,7 +211,9 @@ def written(
     if unit.dimension is Dimension.COUNT:
         if lang == "en":
             text = figure(value, 0 if whole else None)
-            return f"{text} {_EN_COUNTS.get(unit.symbol, '')}".strip()
+            label = _EN_COUNTS.get(unit.symbol, "")
+            label = _EN_ONE.get(label, label) if text in ("1", "-1") else label
+            return f"{text} {label}".strip()
         return figure(shown, 0 if whole and unit.factor == 1 else None) + unit.symbol
     if lang == "en":
         label = _EN_OTHER.get(unit.symbol, unit.symbol)
@@ -219,7 +223,10 @@ def written(
 
 def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
     if lang == "en":
-        return en_money(value) if unit.factor == 1 else f"CNY {figure(value / 10**6)}m"
+        if unit.factor == 1:
+            return en_money(value)
+        text = f"CNY {figure(abs(value) / EN_MILLION)}m"
+        return f"-{text}" if value < 0 and any(c in "123456789" for c in text) else text
     suffix = {Decimal(1): "元", Decimal(10**4): "万", Decimal(10**8): "亿"}[unit.factor]
     return figure(value / unit.factor) + suffix
 
@@ -250,11 +257,15 @@ def money(base: float | Decimal | None, lang: str) -> str:
 
 
 def en_money(value: Decimal) -> str:
-    if abs(value) >= EN_MILLION:
-        return f"CNY {figure(value / EN_MILLION)}m"
-    if abs(value) >= EN_THOUSAND:
-        return f"CNY {figure(value / EN_THOUSAND)}k"
-    return f"CNY {figure(value, 0)}"
+    """CNY millions, thousands or yuan by size; a minus sign goes first: -CNY 709.9k."""
+    size = abs(value)
+    if size >= EN_MILLION:
+        text = f"CNY {figure(size / EN_MILLION)}m"
+    elif size >= EN_THOUSAND:
+        text = f"CNY {figure(size / EN_THOUSAND)}k"
+    else:
+        text = f"CNY {figure(size, 0)}"
+    return f"-{text}" if value < 0 and any(c in "123456789" for c in text) else text
 
 
 @attrs.frozen
