@@ -127,8 +127,8 @@ def test_the_worked_example_in_docs_budgets(tmp_path: Path) -> None:
     refused, _ = judge_line(events, Decimal(2_000_000), results, 0.0, plan.budget.threshold)
     assert refused.tripped
     assert refused.message == (
-        "events (客户沙龙、高峰论坛、路演) has spent 53% of its amount while its results allow "
-        "41%: 12% ahead, more than the 10% allowed"
+        "events (客户沙龙、高峰论坛、路演) has spent 52.6% of its amount while its results allow "
+        "40.8%: 11.8 pp ahead, more than the 10 pp allowed"
     )
     overspent, _ = judge_line(events, Decimal(4_200_000), results, 0.0, plan.budget.threshold)
     assert overspent.reason == "overspend"
@@ -147,7 +147,9 @@ def test_spend_that_would_trip_the_breaker_is_refused(write_workspace: WriteWork
     refused = run(root, "spend", "add", "salons", "5万", *signed)
     assert refused.exit_code == 1
     assert "refused: the breaker (熔断) on salons" in refused.output
-    assert "has spent 20% of its amount while its results allow 9%: 11% ahead" in refused.output
+    assert "has spent 19.7% of its amount while its results allow 9.17%: 10.6 pp ahead" in (
+        refused.output
+    )
     with Store.open(root / "okrdesk.db") as store:
         assert [e.amount for e in store.spend()] == [Decimal(700_000)]
 
@@ -243,7 +245,7 @@ amount = 50
     assert ratios["team-a"].ratio == pytest.approx(80_000 / 330_000)
     assert ratios["team-a"].over  # 24.2% > 23%
     assert ratios["branch"].revenue == pytest.approx(330_000)
-    result = run(root, "check", "--as-of", THROUGH)
+    result = run(root, "check", "--as-of", THROUGH, "--lang", "en")
     assert "EXPENSES   team-a: expense ratio 24.2%, above the 23% limit" in result.output
 
 
@@ -276,7 +278,7 @@ unit = "‰"
 def test_check_is_quiet_and_exits_0_when_all_is_well(write_workspace: WriteWorkspace) -> None:
     root = write_workspace({"okrs.toml": HEALTHY})
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
-    result = run(root, "check", "--as-of", THROUGH)
+    result = run(root, "check", "--as-of", THROUGH, "--lang", "en")
     assert (result.exit_code, result.output) == (0, "All clear.\n")
 
 
@@ -284,7 +286,7 @@ def test_check_lists_what_needs_attention_and_exits_1(write_workspace: WriteWork
     root = write_workspace()
     assert run(root, "check", "--as-of", THROUGH).exit_code == 1
     run(root, "collect", "--through", "2026-02-01")
-    result = run(root, "check", "--as-of", THROUGH)
+    result = run(root, "check", "--as-of", THROUGH, "--lang", "en")
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert any(line.startswith("STALE      metric new_hnw_clients") for line in lines)

@@ -339,10 +339,11 @@ def test_a_unit_target_differing_from_its_members_raises_an_alert(store: Store) 
     engine = Engine(make_plan(result), store, AS_OF, METRICS)
     found = attention.alerts(engine, budget_progress(engine, []), "szft")
     assert [a.message for a in found if a.kind == "target_mismatch"] == [
-        "O1.KR1: the members' targets add up to 350 户, 10 户 less than the 360 户 set for szft"
+        "O1.KR1: the members' targets add up to 350 accts, 10 accts less than the 360 accts "
+        "set for szft"
     ]
     assert [a.text("zh") for a in found if a.kind == "target_mismatch"] == [
-        "O1.KR1：成员目标合计 350 户，比 szft 的目标 360 户 少 10 户"
+        "O1.KR1：成员目标合计 350户，比 szft 的目标 360户 少 10户"
     ]
     share = progress(make_plan(result), store, "wm1", AS_OF, METRICS)
     assert share.objectives[0].key_results[0].target.value == 160.0

@@ -1,19 +1,27 @@
 """Every sentence and label a report or an alert shows, in Chinese and English.
 
 Code says what happened with a message key and its parameters; this module
-alone says it in words. Numbers in parameters are formatted here (``{ratio:.1%}``),
-except amounts in a key result's unit, which arrive already written (``1.5亿元``).
+alone says it in words. Numbers in parameters are formatted here, by the
+display rule of ``okrdesk.units``: ``{ratio:%}`` a percentage, ``{gap:pp}``
+points of percent, and a ``Quantity`` (an amount in a key result's unit) as
+the report writes it.
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
+from decimal import Decimal
+
+from okrdesk.units import Quantity, exact, in_percent, percentage
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "as_of": "截至", "phase": "阶段", "days_left": "剩余 {n} 天", "score": "综合得分",
         "objective": "目标", "key_result": "关键结果", "actual": "实际", "target": "目标值",
-        "attainment": "完成率", "expected": "应完成", "status": "状态", "change": "周变化",
+        "attainment": "完成率", "expected": "应完成", "status": "状态", "change": "变化",
+        "change_week": "周变化", "change_month": "月变化", "change_quarter": "季变化",
+        "new": "新增",
         "forecast": "年末预测", "trend": "趋势", "weight": "权重", "members": "成员排名",
         "rank": "名次", "member": "成员", "off_track": "落后项", "budget": "预算",
         "line": "预算项", "amount": "预算", "spent": "已用", "left": "剩余", "roi": "ROI",
@@ -28,12 +36,15 @@ LABELS: dict[str, dict[str, str]] = {
         "members_met": "成员达标 {met}/{total}（{share}）", "to_date": "本期至今",
         "to_date_note": "本期至今：{period} 已过 {elapsed}，累计类指标的标准按已过天数折算",
         "people_ranked": "人员排名",
+        "check_count": "{n} 项需要关注。", "all_clear": "一切正常。", "burnup": "完成进度图",
     },
     "en": {
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
         "objective": "Objective", "key_result": "Key result", "actual": "Actual",
         "target": "Target", "attainment": "Attained", "expected": "Due now", "status": "Status",
-        "change": "Week Δ", "forecast": "Forecast", "trend": "Trend", "weight": "Weight",
+        "change": "Change", "change_week": "Week Δ", "change_month": "Month Δ",
+        "change_quarter": "Quarter Δ", "new": "new", "forecast": "Forecast", "trend": "Trend",
+        "weight": "Weight",
         "members": "Members, ranked", "rank": "#", "member": "Member",
         "off_track": "Off track", "budget": "Budget", "line": "Line", "amount": "Amount",
         "spent": "Spent", "left": "Left", "roi": "ROI", "cost_per_result": "Cost per result",
@@ -50,6 +61,8 @@ LABELS: dict[str, dict[str, str]] = {
         "to_date_note": "To date: {elapsed} of {period} gone; standards of amounts that "
                         "build up are pro-rated to the days gone",
         "people_ranked": "People, ranked",
+        "check_count": "{n} things need attention.", "all_clear": "All clear.",
+        "burnup": "burn-up chart",
     },
 }  # fmt: skip
 
@@ -62,6 +75,23 @@ STATUS: dict[str, dict[str, str]] = {
 
 LANGUAGES = tuple(LABELS)
 
+KINDS: dict[str, dict[str, str]] = {
+    "zh": {"breaker": "熔断", "expenses": "费用率", "target_mismatch": "目标不符",
+           "off_track": "落后", "breached": "超限", "no_data": "无数据", "missing": "缺数据",
+           "stale": "数据过期", "plugin": "插件"},
+}  # fmt: skip
+"""What ``okrdesk check`` calls each kind of alert; in English, the kind itself in capitals."""
+
+
+def kind_label(kind: str, lang: str) -> str:
+    words = KINDS.get(lang, {})
+    return words.get(kind, kind) if words else kind.upper().replace("_", " ")
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives ``text``: two for each Chinese character."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
 
 def label(lang: str, key: str, **values: object) -> str:
     return LABELS[lang][key].format(**values)
@@ -73,22 +103,22 @@ def status(lang: str, value: str) -> str:
 
 ALERTS: dict[str, dict[str, str]] = {
     "breaker.pace": {
-        "en": "{line} ({name}) has spent {spent:.0%} of its amount while {bound} allow "
-              "{allowed:.0%}: {ahead:.0%} ahead, more than the {threshold:.0%} allowed",
-        "zh": "{line}（{name}）已用预算 {spent:.0%}，而{bound}只允许 {allowed:.0%}："
-              "超前 {ahead:.0%}，超过允许的 {threshold:.0%}",
+        "en": "{line} ({name}) has spent {spent:%} of its amount while {bound} allow "
+              "{allowed:%}: {ahead:pp} ahead, more than the {threshold:pp} allowed",
+        "zh": "{line}（{name}）已用预算 {spent:%}，而{bound}只允许 {allowed:%}："
+              "超前 {ahead:pp}，超过允许的 {threshold:pp}",
     },
     "breaker.overspend": {
-        "en": "{line} ({name}) has spent {spent:.0%} of its amount, {over:.0%} over; "
-              "the breaker trips above {threshold:.0%} over",
-        "zh": "{line}（{name}）已用预算 {spent:.0%}，超支 {over:.0%}；"
-              "超支超过 {threshold:.0%} 即熔断",
+        "en": "{line} ({name}) has spent {spent:%} of its amount, {over:%} over; "
+              "the breaker trips above {threshold:%} over",
+        "zh": "{line}（{name}）已用预算 {spent:%}，超支 {over:%}；"
+              "超支超过 {threshold:%} 即熔断",
     },
     "bound.results": {"en": "its results", "zh": "关联关键结果的进度"},
     "bound.schedule": {"en": "its spending schedule", "zh": "支出计划"},
     "expenses.over": {
-        "en": "{unit}: expense ratio {ratio:.1%}, above the {limit:.0%} limit",
-        "zh": "{unit}：费用率 {ratio:.1%}，高于 {limit:.0%} 的上限",
+        "en": "{unit}: expense ratio {ratio:%}, above the {limit:%} limit",
+        "zh": "{unit}：费用率 {ratio:%}，高于 {limit:%} 的上限",
     },
     "target.members_differ": {
         "en": "{kr}: the members' targets add up to {implied}, {gap} {more_or_less} than the "
@@ -98,8 +128,8 @@ ALERTS: dict[str, dict[str, str]] = {
     "more": {"en": "more", "zh": "多"},
     "less": {"en": "less", "zh": "少"},
     "kr.off_track": {
-        "en": "{kr} {title}: off track, at {pace:.0%} of the pace due",
-        "zh": "{kr} {title}：落后，仅达应完成进度的 {pace:.0%}",
+        "en": "{kr} {title}: off track, at {pace:%} of the pace due",
+        "zh": "{kr} {title}：落后，仅达应完成进度的 {pace:%}",
     },
     "kr.below_baseline": {
         "en": "{kr} {title}: off track, below where it started",
@@ -154,13 +184,38 @@ _NESTED = {"bound": "bound.", "more_or_less": "", "grain": "grain."}
 """Parameters whose value is itself a message key, spelt out in the same language."""
 
 
+class _Shown:
+    """A parameter written by the display rule in the message's language.
+
+    ``{x:%}`` writes a fraction as a percentage (0.1 → 10%, 1.1923 → 119.2%),
+    ``{x:pp}`` a difference of two fractions in points (百分点 / pp), and a
+    ``Quantity`` (an amount in a key result's unit) is written as the report writes it.
+    """
+
+    def __init__(self, value: object, lang: str) -> None:
+        self.value = value
+        self.lang = lang
+
+    def __format__(self, spec: str) -> str:
+        value = self.value
+        if isinstance(value, Quantity):
+            return value.text(self.lang)
+        if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            if spec == "%":
+                return percentage(value, keep=0)
+            if spec == "pp":
+                points = in_percent(exact(value) * 100)
+                return f"{points}百分点" if self.lang == "zh" else f"{points} pp"
+        return format(value, spec)
+
+
 def alert_text(key: str, lang: str, params: Mapping[str, object]) -> str:
     """The alert ``key`` in ``lang`` with its parameters filled in."""
     texts = ALERTS[key]
-    values = dict(params)
+    values: dict[str, object] = {name: _Shown(v, lang) for name, v in params.items()}
     for name, prefix in _NESTED.items():
-        if name in values:
-            values[name] = ALERTS[f"{prefix}{values[name]}"].get(
-                lang, ALERTS[f"{prefix}{values[name]}"]["en"]
+        if name in params:
+            values[name] = ALERTS[f"{prefix}{params[name]}"].get(
+                lang, ALERTS[f"{prefix}{params[name]}"]["en"]
             )
     return texts.get(lang, texts["en"]).format(**values)

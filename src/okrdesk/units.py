@@ -9,7 +9,7 @@ as a Decimal, so no rounding ever shows.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 import attrs
@@ -160,9 +160,204 @@ def parse_money(text: str) -> Decimal:
 
 
 def format_in(unit: UnitOfMeasure, base_value: float | Decimal | None, digits: int = 2) -> str:
-    """A base value shown in ``unit``: 1.5e9 in 亿元 → '15亿元'."""
+    """A base value shown in ``unit``: 1.5e9 in 亿元 → '15 亿元'; half-up, at most ``digits``
+    decimals."""
     if base_value is None:
         return "no data"
-    shown = Decimal(str(base_value)) / unit.factor
-    text = f"{shown:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{shown:,.0f}"
+    shown = half_up(Decimal(str(base_value)) / unit.factor, digits)
+    text = _grouped(shown)
     return f"{text}{unit.symbol}" if unit.symbol in ("%", "‰") else f"{text} {unit.symbol}"
+
+
+# ---------------------------------------------------------------- display rule
+# One rule for every figure a person reads (docs/report.md, "Digits and rounding"):
+# round half-up on the exact decimal value, keeping four significant digits but
+# never more than two decimals, and drop the zeros a manager would not write.
+
+SIGNIFICANT = 4
+MAX_PLACES = 2
+
+
+def exact(value: float | Decimal) -> Decimal:
+    """The decimal a float stands for as Python prints it (0.1 → 0.1, not 0.1000…0555)."""
+    return value if isinstance(value, Decimal) else Decimal(repr(float(value)))
+
+
+def half_up(value: float | Decimal, places: int) -> Decimal:
+    """``value`` rounded half-up to ``places`` decimals (2.345 → 2.35, never 2.34)."""
+    return exact(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def places_for(value: float | Decimal) -> int:
+    """How many decimals keep four significant digits, at most two: 5.882 → 2, 108.68 → 1."""
+    magnitude = abs(exact(value))
+    if magnitude >= 1000:
+        return 0
+    if magnitude >= 100:
+        return 1
+    return MAX_PLACES
+
+
+def _grouped(value: Decimal, keep: int = 0) -> str:
+    """Thousands separators; trailing zeros dropped down to ``keep`` decimals; never -0."""
+    text = f"{value:,f}"
+    if "." in text:
+        whole, fraction = text.split(".")
+        fraction = fraction.rstrip("0").ljust(keep, "0")
+        text = f"{whole}.{fraction}" if fraction else whole
+    if text.lstrip("-").strip("0.,") == "":
+        text = text.lstrip("-")
+    return text
+
+
+def figure(value: float | Decimal, places: int | None = None, keep: int = 0) -> str:
+    """A plain number by the display rule: 1,234 · 108.7 · 56.25 · 5.88 · 0.15.
+
+    ``places`` fixes the decimals (0 for whole counts); ``keep`` is the fewest shown
+    (1 for attainment, so 80.0% says it was computed, not typed).
+    """
+    chosen = places_for(value) if places is None else places
+    return _grouped(half_up(value, chosen), min(keep, chosen))
+
+
+def percentage(fraction: float | Decimal, keep: int = 1) -> str:
+    """A fraction as a percentage by the display rule: 0.5625 → 56.25%, 0.8 → 80.0%,
+    0.72549 → 72.5%, 0.05882 → 5.88%."""
+    value = exact(fraction) * 100
+    return figure(value, max(keep, _percent_places(value)), keep=keep) + "%"
+
+
+def in_percent(value: float | Decimal) -> str:
+    """A figure already in percent (or points of percent) by the percentage rule."""
+    shown = exact(value)
+    return figure(shown, _percent_places(shown))
+
+
+def _percent_places(value: Decimal) -> int:
+    """Three significant digits, at most two decimals; but a share that is exact in
+    two decimals or fewer (18 of 32 is 56.25%) is shown exactly."""
+    settled = half_up(value, 9).normalize()
+    decimals = max(0, -int(settled.as_tuple().exponent))
+    if decimals <= MAX_PLACES:
+        return decimals
+    return 1 if abs(value) >= 10 else MAX_PLACES
+
+
+_EN_COUNTS = {
+    "户": "accts", "人": "people", "单": "deals", "场": "events", "个": "items", "笔": "txns",
+    "次": "times", "家": "firms", "count": "", "万户": "accts", "万人": "people",
+}  # fmt: skip
+_EN_ONE = {"accts": "acct", "people": "person", "deals": "deal", "events": "event",
+           "items": "item", "txns": "txn", "times": "time", "firms": "firm"}  # fmt: skip
+_EN_OTHER = {"分": "pts", "points": "pts", "倍": "x", "x": "x", "个/户": "per client",
+             "per_client": "per client"}  # fmt: skip
+_POINTS = ("pct", "百分点")
+
+
+def is_percent(unit: UnitOfMeasure) -> bool:
+    """A rate written in percent (or in points of percent), whose changes are points."""
+    return unit.dimension is Dimension.FRACTION and not _permille(unit)
+
+
+def _permille(unit: UnitOfMeasure) -> bool:
+    return unit.factor == Decimal("0.001")
+
+
+def written(
+    unit: UnitOfMeasure,
+    base: float | Decimal | None,
+    lang: str,
+    *,
+    whole: bool = False,
+    points: bool = False,
+) -> str:
+    """A base value (元, count, fraction) as a manager writes it in ``unit`` for ``lang``.
+
+    Money: in zh in the unit's own scale without 元 after 万/亿 (45亿, 2,018万, 5,914元);
+    in en "CNY 784.6m" for a unit of 万元 or 亿元, as ``money`` for 元. Counts carry their
+    unit in both languages and, with ``whole``, are rounded half-up to whole ones.
+    ``points``: the value is a difference of two rates, in 百分点 / pp.
+    """
+    if base is None:
+        return "—"
+    value = exact(base)
+    if unit.dimension is Dimension.MONEY:
+        return _money_in(unit, value, lang)
+    shown = value / unit.factor
+    if unit.dimension is Dimension.FRACTION:
+        if unit.symbol in ("ratio", "fraction"):
+            shown = value * 100
+        if points or unit.symbol in _POINTS:
+            return f"{in_percent(shown)}百分点" if lang == "zh" else f"{in_percent(shown)} pp"
+        return f"{in_percent(shown)}{'‰' if _permille(unit) else '%'}"
+    if unit.dimension is Dimension.COUNT:
+        if lang == "en":
+            text = figure(value, 0 if whole else None)
+            label = _EN_COUNTS.get(unit.symbol, "")
+            label = _EN_ONE.get(label, label) if text in ("1", "-1") else label
+            return f"{text} {label}".strip()
+        return figure(shown, 0 if whole and unit.factor == 1 else None) + unit.symbol
+    if lang == "en":
+        label = _EN_OTHER.get(unit.symbol, unit.symbol)
+        return f"{figure(shown)}{label}" if label == "x" else f"{figure(shown)} {label}"
+    return figure(shown) + unit.symbol
+
+
+def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
+    if lang == "en":
+        if unit.factor == 1:
+            return en_money(value)
+        text = f"CNY {figure(abs(value) / EN_MILLION)}m"
+        return f"-{text}" if value < 0 and any(c in "123456789" for c in text) else text
+    suffix = {Decimal(1): "元", Decimal(10**4): "万", Decimal(10**8): "亿"}[unit.factor]
+    return figure(value / unit.factor) + suffix
+
+
+ZH_YI = Decimal(10**8)
+ZH_WAN = Decimal(10**4)
+EN_MILLION = Decimal(10**6)
+EN_THOUSAND = Decimal(10**3)
+
+
+def money(base: float | Decimal | None, lang: str) -> str:
+    """An amount on its own (a budget line, a cost): the form documented for ``lang``.
+
+    zh: 亿 from 1亿 up, 万 from 1万 up, 元 below (899万, 21.09亿, 5,914元);
+    en: CNY millions from CNY 1m up, thousands from CNY 1k up, yuan below (CNY 8.99m,
+    CNY 600k, CNY 5.91k, CNY 800).
+    """
+    if base is None:
+        return "—"
+    value = exact(base)
+    if lang == "en":
+        return en_money(value)
+    if abs(value) >= ZH_YI:
+        return f"{figure(value / ZH_YI)}亿"
+    if abs(value) >= ZH_WAN:
+        return f"{figure(value / ZH_WAN)}万"
+    return f"{figure(value, 0)}元"
+
+
+def en_money(value: Decimal) -> str:
+    """CNY millions, thousands or yuan by size; a minus sign goes first: -CNY 709.9k."""
+    size = abs(value)
+    if size >= EN_MILLION:
+        text = f"CNY {figure(size / EN_MILLION)}m"
+    elif size >= EN_THOUSAND:
+        text = f"CNY {figure(size / EN_THOUSAND)}k"
+    else:
+        text = f"CNY {figure(size, 0)}"
+    return f"-{text}" if value < 0 and any(c in "123456789" for c in text) else text
+
+
+@attrs.frozen
+class Quantity:
+    """An amount in a key result's unit, handed to a message and written in its language."""
+
+    unit: UnitOfMeasure
+    base: float | Decimal
+    points: bool = False
+    """A difference of two rates: written in 百分点 / pp."""
+
+    def text(self, lang: str) -> str:
+        return written(self.unit, self.base, lang, points=self.points and is_percent(self.unit))

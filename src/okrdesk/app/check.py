@@ -13,6 +13,7 @@ from okrdesk.engine.attention import Alert, alerts, nothing_collected
 from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
+from okrdesk.messages import display_width, kind_label, label
 from okrdesk.store import Store
 
 
@@ -27,6 +28,20 @@ def check(session: Session, as_of: dt.date | None) -> list[Alert]:
         return alerts(engine, budget, broken_plugins=session.host.broken_errors())
 
 
-def tag(alert: Alert) -> str:
-    """The kind as check prints it in its first column: OFF TRACK, STALE, …"""
-    return alert.kind.upper().replace("_", " ")
+def tag(alert: Alert, lang: str = "en") -> str:
+    """The kind as check prints it in its first column: OFF TRACK, STALE, 落后, 数据过期, …"""
+    return kind_label(alert.kind, lang)
+
+
+def tagged(alert: Alert, lang: str) -> str:
+    """One line of ``check``: the kind, padded to a column by display width, then the message."""
+    kind = tag(alert, lang)
+    return kind + " " * max(1, 11 - display_width(kind)) + alert.text(lang)
+
+
+def summary(count: int, lang: str) -> str:
+    if not count:
+        return label(lang, "all_clear")
+    if lang == "en" and count == 1:
+        return "1 thing needs attention."
+    return label(lang, "check_count", n=count)

@@ -11,7 +11,11 @@ from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.errors import BadInput
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan, StoredObservation
 from okrdesk.store import Store
-from okrdesk.units import UnitOfMeasure, format_in
+from okrdesk.units import Dimension, UnitOfMeasure, written
+from okrdesk.units import figure as plain_figure
+
+SHOWN_AS = "zh"
+"""Figures are written as the report writes them by default: in the unit of the target file."""
 
 _RULES = {
     MetricKind.FLOW: "flow: summed over periods and people",
@@ -62,17 +66,17 @@ def _counted(rows: list[StoredObservation], over_time: OverTime) -> list[StoredO
 
 
 def _explain_metric(
-    kr: KeyResult, spec: MetricSpec, figure: Figure, rows: list[StoredObservation]
+    kr: KeyResult, spec: MetricSpec, total: Figure, rows: list[StoredObservation]
 ) -> list[str]:
     plugins = sorted({r.plugin for r in rows})
     lines = [
-        f"= {_shown(kr.unit, spec, figure.value)}",
+        f"= {_shown(kr.unit, spec, total.value)}",
         f"metric {spec.name} ({_RULES[spec.kind]}) from plugin {', '.join(plugins) or '-'}",
     ]
     if spec.kind is MetricKind.RATIO:
         lines.append(
-            f"numerator {figure.numerator or 0:,.4g} ({spec.numerator_over_time.value}) / "
-            f"denominator {figure.denominator or 0:,.4g} ({spec.denominator_over_time.value})"
+            f"numerator {figure_of(total.numerator)} ({spec.numerator_over_time.value}) / "
+            f"denominator {figure_of(total.denominator)} ({spec.denominator_over_time.value})"
         )
         counted = {id(r) for r in _counted(rows, spec.numerator_over_time)}
         counted |= {id(r) for r in _counted(rows, spec.denominator_over_time)}
@@ -88,9 +92,9 @@ def _explain_metric(
     for r in shown:
         o = r.observation
         if spec.kind is MetricKind.RATIO:
-            value = f"{o.numerator:,.4g} / {o.denominator:,.4g}"
+            value = f"{figure_of(o.numerator)} / {figure_of(o.denominator)}"
         else:
-            value = format_in(kr.unit, o.value)
+            value = written(kr.unit, o.value, SHOWN_AS)
         part = f"  [partial: through {r.partial_through}]" if r.partial_through else ""
         lines.append(
             f"  {o.period:<9} {o.subject:<12} {value:>22}  {r.run_id:>4}  {o.source}{part}"
@@ -100,10 +104,19 @@ def _explain_metric(
     return lines
 
 
+def figure_of(value: float | None) -> str:
+    return plain_figure(value or 0)
+
+
+def _result(unit: UnitOfMeasure, value: float) -> str:
+    """The figure as the report shows it: counts whole, the key result's unit, half-up."""
+    return written(unit, value, SHOWN_AS, whole=unit.dimension is Dimension.COUNT)
+
+
 def _shown(unit: UnitOfMeasure, spec: MetricSpec, value: float | None) -> str:
     if value is None:
         return "no data" if spec.kind is not MetricKind.RATIO else "no data (0 / 0)"
-    return format_in(unit, value)
+    return _result(unit, value)
 
 
 def _counting(plan: Plan, subject: str, top: str, latest: set[str]) -> bool:
@@ -130,7 +143,8 @@ def _explain_checkins(
     figure = rollup.checkin(kr, subject)
     subjects = set(subjects_under(plan, subject))
     history = [c for c in store.checkins(kr.id) if c.subject in subjects and c.day <= day]
-    lines = [f"= {format_in(kr.unit, figure.value)}", "tracked by check-ins; the latest counts"]
+    shown = "no data" if figure.value is None else _result(kr.unit, figure.value)
+    lines = [f"= {shown}", "tracked by check-ins; the latest counts"]
     if not history:
         return [*lines, f"No check-ins yet: `okrdesk checkin {kr.id} VALUE`."]
     latest = {c.subject: c.id for c in history}
@@ -139,7 +153,7 @@ def _explain_checkins(
         mark = "  <- counts" if counts else ""
         note = f"  {c.note}" if c.note else ""
         lines.append(
-            f"  {c.day}  {c.subject:<12} {format_in(kr.unit, c.value):>18}  "
+            f"  {c.day}  {c.subject:<12} {written(kr.unit, c.value, SHOWN_AS):>18}  "
             f"recorded {c.recorded}{note}{mark}"
         )
     return lines

@@ -60,8 +60,12 @@ def report(
 
 @click.command()
 @click.option("--as-of", "as_of", type=DATE, help="The day to check (default: today).")
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+    help="The language of the messages, as for `okrdesk report`.",
+)  # fmt: skip
 @workspace_option
-def check(as_of: dt.datetime | None) -> None:
+def check(as_of: dt.datetime | None, lang: str) -> None:
     """List everything that needs attention; exit 1 when there is anything.
 
     The same rules as the report's "needs attention": tripped budget
@@ -71,16 +75,15 @@ def check(as_of: dt.datetime | None) -> None:
     for cron: exit 0 when all is clear.
     """
     from okrdesk.app.check import check as check_workspace
-    from okrdesk.app.check import tag
+    from okrdesk.app.check import summary, tagged
     from okrdesk.app.session import open_session
 
     found = check_workspace(open_session(workspace_path()), day_of(as_of))
     for alert in found:
-        say(f"{tag(alert):<10} {alert.text('en')}")
+        say(tagged(alert, lang))
+    say(summary(len(found), lang))
     if found:
-        say(f"{len(found)} {'thing needs' if len(found) == 1 else 'things need'} attention.")
         raise SystemExit(EXIT_FAILED)
-    say("All clear.")
 
 
 @click.command()

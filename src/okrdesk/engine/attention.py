@@ -40,7 +40,7 @@ from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import alert_text
 from okrdesk.model import KeyResult, Plan
 from okrdesk.store.reader import StoreReader
-from okrdesk.units import format_in
+from okrdesk.units import Quantity
 
 STALE_CHECKIN_DAYS = 31
 
@@ -148,9 +148,9 @@ def _key_result_alerts(
             found.append(
                 Alert(Level.WARNING, "target_mismatch", kr.id, "target.members_differ", {
                     "kr": kr.id, "subject": p.subject,
-                    "implied": format_in(kr.unit, p.target.members),
-                    "declared": format_in(kr.unit, p.target.value),
-                    "gap": format_in(kr.unit, abs(gap)),
+                    "implied": Quantity(kr.unit, p.target.members),
+                    "declared": Quantity(kr.unit, p.target.value or 0.0),
+                    "gap": Quantity(kr.unit, abs(gap), points=True),
                     "more_or_less": "more" if gap > 0 else "less",
                 })
             )  # fmt: skip

@@ -19,7 +19,7 @@ from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.scoring import PersonScore, scores
 from okrdesk.model import MetricSpec, Plan
-from okrdesk.periods import week_of
+from okrdesk.periods import Grain, month_of, week_of
 from okrdesk.report.document import (
     SCHEMA,
     Named,
@@ -47,9 +47,9 @@ def _key_result(
     plan = engine.plan
     kr = p.key_result
     members = engine.members_met(kr, p.subject)
-    change = None
-    if before is not None and p.actual.value is not None:
-        change = p.actual.value - (before.actual.value or 0.0)
+    earlier = before.actual.value if before is not None else None
+    now = p.actual.value
+    change = now - earlier if now is not None and earlier is not None else None
     return ReportKeyResult(
         id=kr.id,
         title=kr.title,
@@ -68,6 +68,7 @@ def _key_result(
         status=p.status.value,
         margin=p.margin,
         change=change,
+        new=now is not None and earlier is None,
         forecast=p.forecast.value,
         forecast_reach=p.forecast.reach,
         forecast_note=p.forecast.note,
@@ -92,6 +93,18 @@ def _ranked(members: Iterable[MemberProgress]) -> tuple[ReportMember, ...]:
             ReportMember(ranks[m.kind], m.id, m.name, m.kind, m.score, m.off_track, m.key_results)
         )
     return tuple(found)
+
+
+def one_period_before(day: dt.date, grain: Grain) -> dt.date:
+    """The same day one week, month or quarter earlier (the month's last day when the
+    earlier month is shorter: 31 May → 30 April)."""
+    if grain is Grain.WEEK:
+        return day - dt.timedelta(days=7)
+    months = 1 if grain is Grain.MONTH else 3
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = month_of(dt.date(year, month + 1, 1)).end
+    return last.replace(day=min(day.day, last.day))
 
 
 def _due_curve(plan: Plan, p: KeyResultProgress) -> tuple[TrendPoint, ...]:
@@ -211,13 +224,13 @@ def build_report(
     day = clamp_to_plan(plan, as_of)
     engine = Engine(plan, store, day, metrics, within=unit)
     progress = engine.progress(unit)
-    week_ago = day - dt.timedelta(days=7)
-    earlier = Engine(plan, store, week_ago, metrics, trends=False, within=unit)
+    period_ago = one_period_before(day, plan.grain)
+    earlier = Engine(plan, store, period_ago, metrics, trends=False, within=unit)
     objectives = []
     for objective in progress.objectives:
         results = []
         for p in objective.key_results:
-            before = earlier.key_result(p.key_result, unit) if week_ago >= plan.start else None
+            before = earlier.key_result(p.key_result, unit) if period_ago >= plan.start else None
             results.append(_key_result(engine, p, before))
         objectives.append(
             ReportObjective(objective.objective.id, objective.objective.title,
@@ -234,6 +247,7 @@ def build_report(
         unit=ReportUnit(unit, progress.name, progress.level),
         as_of=day,
         week=week_of(day).id,
+        grain=plan.grain.value,
         phase=_phase(plan, day),
         score=progress.score,
         objectives=tuple(objectives),

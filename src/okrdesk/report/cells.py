@@ -2,25 +2,45 @@
 
 from __future__ import annotations
 
+from okrdesk.messages import label
 from okrdesk.report.document import ReportKeyResult
 from okrdesk.report.numbers import in_unit
-from okrdesk.units import UNITS
+from okrdesk.units import UNITS, Dimension, exact, half_up, is_percent
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
 
+def _whole(result: ReportKeyResult) -> bool:
+    """Counts are whole: 752户, never 751.5户 (a rollup or a pace can make halves)."""
+    return UNITS[result.unit].dimension is Dimension.COUNT
+
+
 def value(result: ReportKeyResult, base: float | None, lang: str) -> str:
     """A key result's figure in the unit its target is written in."""
-    return in_unit(UNITS[result.unit], base, lang)
+    return in_unit(UNITS[result.unit], base, lang, whole=_whole(result))
 
 
 def change(result: ReportKeyResult, lang: str) -> str:
+    """The change over the plan's last period: +1.2百分点 for a rate, 新增 for a first figure."""
+    if result.new:
+        return label(lang, "new")
     if result.change is None:
         return "—"
-    if result.change == 0:
+    unit = UNITS[result.unit]
+    difference = result.change
+    if _whole(result) and result.actual is not None:
+        # The change between the whole figures shown, so the column adds up: 160 → 161 is +1.
+        now = half_up(result.actual, 0)
+        difference = float(now - half_up(exact(result.actual) - exact(result.change), 0))
+    text = in_unit(unit, abs(difference), lang, whole=_whole(result), points=is_percent(unit))
+    if not any(c.isdigit() and c != "0" for c in text):
         return "±0"
-    sign = "+" if result.change > 0 else "-"
-    return sign + in_unit(UNITS[result.unit], abs(result.change), lang)
+    return ("+" if difference > 0 else "-") + text
+
+
+def change_heading(grain: str, lang: str) -> str:
+    """The change column's name, after the plan's grain: 周变化 / 月变化 / 季变化."""
+    return label(lang, f"change_{grain}")
 
 
 def sparkline(result: ReportKeyResult, width: int = 12) -> str:

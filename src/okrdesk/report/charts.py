@@ -10,12 +10,13 @@ import datetime as dt
 
 from markupsafe import Markup
 
+from okrdesk.messages import label
 from okrdesk.report.document import ReportKeyResult
 
 WIDTH, HEIGHT, PAD = 320, 120, 8
 
 
-def burnup_svg(result: ReportKeyResult, start: dt.date, end: dt.date) -> Markup:
+def burnup_svg(result: ReportKeyResult, start: dt.date, end: dt.date, lang: str = "zh") -> Markup:
     days = max((end - start).days, 1)
     values = [p.value for p in result.trend] + [p.value for p in result.milestones]
     if result.target is not None:
@@ -36,7 +37,7 @@ def burnup_svg(result: ReportKeyResult, start: dt.date, end: dt.date) -> Markup:
     done = path([(p.date, p.value) for p in result.trend])
     parts = [
         f'<svg class="burnup" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}" '
-        'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="burn-up chart">',
+        f'xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{label(lang, "burnup")}">',
         f'<rect x="0" y="0" width="{WIDTH}" height="{HEIGHT}" class="frame"/>',
     ]
     if result.target is not None:

@@ -41,7 +41,10 @@ class ReportKeyResult:
     status: str
     margin: float | None
     change: float | None
-    """Since the same day a week earlier."""
+    """Since the same day one period (the plan's grain) earlier; None when there is no
+    figure now or none then."""
+    new: bool
+    """There is a figure now and there was none a period earlier: shown as new."""
     forecast: float | None
     forecast_reach: dt.date | None
     forecast_note: str
@@ -195,6 +198,8 @@ class Report:
     unit: ReportUnit
     as_of: dt.date
     week: str
+    grain: str
+    """The plan's grain, ``week``, ``month`` or ``quarter``: what ``change`` spans."""
     phase: ReportPhase | None
     score: float | None
     objectives: tuple[ReportObjective, ...]

@@ -51,6 +51,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
     )  # fmt: skip
     env.globals.update(
         label=label, status=status, value=cells.value, change=cells.change,
+        change_heading=cells.change_heading,
         sparkline=cells.sparkline, burnup=burnup_svg, off_track=off_track, escape=escape,
         Markup=Markup, status_text=notes.status_text, members_met=notes.members_met,
         to_date_note=notes.to_date_note,

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from okrdesk.messages import label
-from okrdesk.report.cells import change, sparkline, value
+from okrdesk.report.cells import change, change_heading, sparkline, value
 from okrdesk.report.document import Report, ReportKeyResult, ReportObjective
 from okrdesk.report.notes import members_met, status_text, to_date_note
 from okrdesk.report.numbers import money, percent, ratio
@@ -83,13 +83,18 @@ def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
     return sparkline(kr)
 
 
-def _kr_table(objective: ReportObjective, columns: list[str], lang: str) -> Table:
+def _heading(column: str, grain: str, lang: str) -> str:
+    return change_heading(grain, lang) if column == "change" else label(lang, column)
+
+
+def _kr_table(objective: ReportObjective, columns: list[str], grain: str, lang: str) -> Table:
     title = f"{objective.id} {objective.title}  {label(lang, 'score')} {percent(objective.score)}"
     table = Table(title=title, title_justify="left")
     table.add_column(label(lang, "key_result"), overflow="fold", min_width=_TITLE_MIN)
     for column in columns:
         right = column not in ("status", "trend")
-        table.add_column(label(lang, column), justify="right" if right else "left", no_wrap=True)
+        table.add_column(_heading(column, grain, lang), justify="right" if right else "left",
+                         no_wrap=True)  # fmt: skip
     for kr in objective.key_results:
         title = f"{kr.id} {kr.title}"
         if shared := members_met(kr, lang):
@@ -98,13 +103,13 @@ def _kr_table(objective: ReportObjective, columns: list[str], lang: str) -> Tabl
     return table
 
 
-def _needed(objective: ReportObjective, columns: list[str], lang: str) -> int:
+def _needed(objective: ReportObjective, columns: list[str], grain: str, lang: str) -> int:
     """The narrowest this table can be with every number whole: cells, padding, borders."""
     width = 1 + _TITLE_MIN + 3
     for column in columns:
         cells = [_kr_cell(kr, column, lang) for kr in objective.key_results]
         texts = [c.plain if isinstance(c, Text) else c for c in cells]
-        width += max(cell_len(t) for t in [label(lang, column), *texts]) + 3
+        width += max(cell_len(t) for t in [_heading(column, grain, lang), *texts]) + 3
     return width
 
 
@@ -114,10 +119,10 @@ def _objectives(report: Report, lang: str, console: Console) -> list[Table]:
     for objective in report.objectives:
         columns = list(_ALL_COLUMNS)
         for column in _GIVE_UP:
-            if _needed(objective, columns, lang) <= console.width:
+            if _needed(objective, columns, report.grain, lang) <= console.width:
                 break
             columns.remove(column)
-        tables.append(_kr_table(objective, columns, lang))
+        tables.append(_kr_table(objective, columns, report.grain, lang))
     return tables
 
 
@@ -173,14 +178,15 @@ def _budget(report: Report, lang: str) -> Table | None:
     table = Table(title=label(lang, "budget"), title_justify="left", show_footer=True)
     total = budget.total
     table.add_column(label(lang, "line"), footer=label(lang, "total"), overflow="fold")
-    table.add_column(
-        label(lang, "amount"),
-        justify="right",
-        footer=money(total.declared if total.declared is not None else total.amount, lang),
-    )
-    table.add_column(label(lang, "spent"), justify="right", footer=money(total.spent, lang))
-    table.add_column(label(lang, "left"), justify="right", footer=money(total.left, lang))
-    table.add_column(label(lang, "roi"), justify="right", footer=ratio(total.roi))
+    declared = total.declared if total.declared is not None else total.amount
+    # An amount is never broken over two lines ("CNY" above "600k").
+    for key, footer in (
+        ("amount", money(declared, lang)),
+        ("spent", money(total.spent, lang)),
+        ("left", money(total.left, lang)),
+        ("roi", ratio(total.roi)),
+    ):
+        table.add_column(label(lang, key), justify="right", footer=footer, no_wrap=True)
     table.add_column(label(lang, "cost_per_result"), justify="right")
     table.add_column(label(lang, "signed_by"), overflow="fold")  # fmt: skip
     for line in budget.lines:

@@ -1,13 +1,55 @@
-"""The report as JSON for other programs: the model itself, dates as ISO strings."""
+"""The report as JSON for other programs: the model itself, dates as ISO strings.
+
+Numbers follow one rule in every field (docs/report.md, "The JSON schema"):
+each is the computed value rounded half-up to 12 significant digits and
+written as a plain decimal, so ``0.9800000000000001`` is ``0.98`` and
+``8.999999999999997e-05`` is ``0.00009``; never an exponent, never float noise.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 from collections.abc import Callable
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TextIO
 
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
+
+SIGNIFICANT = 12
+
+
+def number(value: float) -> str:
+    """``value`` as JSON writes it: 12 significant digits, half-up, no exponent."""
+    exact = Decimal(repr(value))
+    if not exact.is_finite():
+        raise ValueError(f"{value!r} cannot be written in JSON")
+    if exact.is_zero():
+        return "0"
+    step = Decimal(1).scaleb(exact.adjusted() - SIGNIFICANT + 1)
+    text = format(exact.quantize(step, rounding=ROUND_HALF_UP), "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
+def dumps(data: object, indent: str = "") -> str:
+    """JSON text of unstructured data, two spaces per level, numbers by ``number``."""
+    inner = indent + "  "
+    if isinstance(data, dict):
+        if not data:
+            return "{}"
+        items = [f"{inner}{json.dumps(str(k), ensure_ascii=False)}: {dumps(v, inner)}"
+                 for k, v in data.items()]  # fmt: skip
+        return "{\n" + ",\n".join(items) + f"\n{indent}}}"
+    if isinstance(data, list | tuple):
+        if not data:
+            return "[]"
+        return "[\n" + ",\n".join(f"{inner}{dumps(v, inner)}" for v in data) + f"\n{indent}]"
+    if isinstance(data, float):
+        return number(data)
+    # Strings, ints, booleans and null as json writes them; it escapes control characters.
+    return json.dumps(data, ensure_ascii=False)
 
 
 def render(report: Any, out: TextIO, context: RenderContext) -> None:
@@ -15,8 +57,7 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
 
     converter = cattrs.Converter()
     converter.register_unstructure_hook(dt.date, lambda day: day.isoformat())
-    # JSON escapes control characters itself.
-    out.write(json.dumps(converter.unstructure(report), ensure_ascii=False, indent=2) + "\n")
+    out.write(dumps(converter.unstructure(report)) + "\n")
 
 
 @hookimpl

@@ -1,0 +1,256 @@
+"""How figures are written: one half-up rule, whole counts, changes, money, one language.
+
+Every expected string here is worked out by hand from the figures in real
+branch documents (docs/report.md, "Digits and rounding").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from okrdesk.messages import alert_text
+from okrdesk.periods import Grain
+from okrdesk.report.build import one_period_before
+from okrdesk.report.formats.json import dumps, number
+from okrdesk.report.numbers import money, percent, ratio
+from okrdesk.units import UNITS, Quantity, figure, written
+from sample_workspace import PLAN, WriteWorkspace
+
+# ------------------------------------------------------------ digits and rounding
+
+
+@pytest.mark.parametrize(
+    ("fraction", "shown"),
+    [
+        (Decimal(32) / 40, "80.0%"),  # 32 of 40 new accounts
+        (Decimal(18) / 32, "56.25%"),  # 18 effective of 32
+        (Decimal("41.3") / 38, "108.7%"),  # net new AUM 41.3亿 on 38亿: 108.684…
+        (Decimal("4.72") / Decimal("4.5"), "104.9%"),  # revenue 4.72亿 on 4.5亿: 104.888…
+        (Decimal(1 + 9 + 50) / (10 + 10 + 1000), "5.88%"),  # a team's conversions, 60/1020
+        (18 / 32, "56.25%"),
+        (60 / 1020, "5.88%"),
+        (1.0, "100.0%"),
+    ],
+)
+def test_shares_keep_the_digits_that_tell_them_apart(fraction: Any, shown: str) -> None:
+    assert percent(fraction) == shown
+
+
+def test_the_rule_rounds_half_up_on_the_decimal_not_the_float() -> None:
+    assert round(0.125, 2) == 0.12  # what float rounding would show
+    assert figure(0.125) == "0.13"
+    assert figure(Decimal("2.345")) == "2.35"
+    assert figure(1234.5) == "1,235"
+    assert figure(-0.001) == "0"
+
+
+def test_roi_keeps_two_decimals_and_never_more() -> None:
+    assert ratio(100_000_000 / 8_990_000) == "11.12"
+    assert ratio(328.94) == "328.9"
+    assert ratio(644.04) == "644"
+
+
+# ------------------------------------------------------------------ whole counts
+
+
+def test_counts_are_whole_when_asked_and_money_keeps_its_unit() -> None:
+    hu = UNITS["户"]
+    assert written(hu, 751.5, "zh", whole=True) == "752户"
+    assert written(hu, 327.7, "zh", whole=True) == "328户"
+    assert written(hu, 40.5, "en", whole=True) == "41 accts"
+    assert written(UNITS["单"], 67.19, "en", whole=True) == "67 deals"
+    assert written(UNITS["人"], 145, "en", whole=True) == "145 people"
+    assert written(UNITS["次"], 0, "en", whole=True) == "0 times"
+    assert written(UNITS["个"], 0.81, "zh", whole=True) == "1个"
+    assert written(UNITS["个"], 0.81, "en", whole=True) == "1 item"
+    assert written(UNITS["人"], 1, "en", whole=True) == "1 person"
+
+
+# ----------------------------------------------------------------------- money
+
+
+@pytest.mark.parametrize(
+    ("amount", "zh", "en"),
+    [
+        (8_990_000, "899万", "CNY 8.99m"),
+        (8_950_000, "895万", "CNY 8.95m"),
+        (40_000, "4万", "CNY 40k"),
+        (1_441_000, "144.1万", "CNY 1.44m"),
+        (2_108_894_011, "21.09亿", "CNY 2,109m"),
+        (600_000, "60万", "CNY 600k"),
+        (5_914, "5,914元", "CNY 5.91k"),
+        (800, "800元", "CNY 800"),
+        (-709_918, "-70.99万", "-CNY 709.9k"),
+        (-0.4, "0元", "CNY 0"),
+    ],
+)
+def test_money_has_one_form_in_each_language(amount: int, zh: str, en: str) -> None:
+    assert (money(amount, "zh"), money(amount, "en")) == (zh, en)
+
+
+def test_a_key_results_money_is_in_its_targets_unit() -> None:
+    yi = UNITS["亿元"]
+    assert [written(yi, v, "zh") for v in (4.72e8, 4.5e9, 4.13e9)] == ["4.72亿", "45亿", "41.3亿"]
+    assert [written(yi, v, "en") for v in (4.72e8, 4.5e9)] == ["CNY 472m", "CNY 4,500m"]
+    assert written(UNITS["万元"], 20_180_000, "en") == "CNY 20.18m"
+    assert written(yi, -77_330_000, "en") == "-CNY 77.33m"
+
+
+# -------------------------------------------------------------------- changes
+
+
+def test_one_period_earlier_follows_the_grain() -> None:
+    day = dt.date(2026, 5, 31)
+    assert one_period_before(day, Grain.WEEK) == dt.date(2026, 5, 24)
+    assert one_period_before(day, Grain.MONTH) == dt.date(2026, 4, 30)
+    assert one_period_before(day, Grain.QUARTER) == dt.date(2026, 2, 28)
+    assert one_period_before(dt.date(2026, 1, 15), Grain.MONTH) == dt.date(2025, 12, 15)
+
+
+def test_a_gap_between_rates_is_in_points_in_an_alert() -> None:
+    params = {"kr": "O1.KR3", "subject": "szft", "more_or_less": "less",
+              "implied": Quantity(UNITS["%"], 0.1171), "declared": Quantity(UNITS["%"], 0.12),
+              "gap": Quantity(UNITS["%"], 0.0029, points=True)}  # fmt: skip
+    assert "11.71%, 0.29 pp less than the 12%" in alert_text("target.members_differ", "en", params)
+    assert "少 0.29百分点" in alert_text("target.members_differ", "zh", params)
+
+
+CHECKED_IN = """\
+[[objectives]]
+id = "O1"
+title = "收入与转化"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "REV"
+title = "营业收入"
+target = 4.5
+unit = "亿元"
+
+[[objectives.key_results]]
+id = "CONV"
+title = "开户转化率"
+target = 16
+unit = "%"
+
+[[objectives.key_results]]
+id = "LEADS"
+title = "高净值潜在客户"
+target = 180
+unit = "户"
+"""
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)], catch_exceptions=False)
+
+
+@pytest.fixture
+def checked_in(write_workspace: WriteWorkspace) -> Path:
+    """A monthly plan whose results are checked in: the first revenue figure at the end
+    of June, conversion 12% on 20 May and 13.5% at the end of June."""
+    plan = PLAN.replace('unit = "branch"\n', 'unit = "branch"\ngrain = "month"\n', 1)
+    root = write_workspace({"plan.toml": plan, "okrs.toml": CHECKED_IN, "budget.toml": None})
+    for args in (("O1.CONV", "12", "2026-05-20"), ("O1.CONV", "13.5", "2026-06-30"),
+                 ("O1.REV", "4.72", "2026-06-30"), ("O1.LEADS", "160", "2026-05-20"),
+                 ("O1.LEADS", "161", "2026-06-30")):  # fmt: skip
+        done = run(root, "checkin", args[0], args[1], "--date", args[2])
+        assert done.exit_code == 0, done.output
+    return root
+
+
+def report(root: Path, *args: str) -> str:
+    done = run(root, "report", "--as-of", "2026-06-30", *args)
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def row(text: str, kr: str) -> list[str]:
+    line = next(line for line in text.splitlines() if line.startswith(f"| {kr} "))
+    return [cell.strip() for cell in line.strip("|").split("|")]
+
+
+def test_changes_are_new_points_or_whole_and_named_after_the_grain(checked_in: Path) -> None:
+    zh = report(checked_in, "--format", "md")
+    assert "| 月变化 |" in zh and "周变化" not in zh
+    # actual, target, attainment, expected, status, change
+    assert row(zh, "O1.REV")[1:4] == ["4.72亿", "4.5亿", "104.9%"]
+    assert row(zh, "O1.REV")[6] == "新增"
+    assert row(zh, "O1.CONV")[1] == "13.5%" and row(zh, "O1.CONV")[6] == "+1.5百分点"
+    # A count is whole, and so is its change and its pro-rated expected figure.
+    assert row(zh, "O1.LEADS")[1] == "161户" and row(zh, "O1.LEADS")[6] == "+1户"
+    assert re.fullmatch(r"\d+户", row(zh, "O1.LEADS")[4])
+    en = report(checked_in, "--format", "md", "--lang", "en")
+    assert "| Month Δ |" in en
+    assert row(en, "O1.REV")[1] == "CNY 472m" and row(en, "O1.REV")[6] == "new"
+    assert row(en, "O1.CONV")[6] == "+1.5 pp"
+    assert row(en, "O1.LEADS")[1:3] == ["161 accts", "180 accts"]
+    data = json.loads(report(checked_in, "--format", "json"))
+    assert data["grain"] == "month"
+    results = {kr["id"]: kr for kr in data["objectives"][0]["key_results"]}
+    assert (results["O1.REV"]["new"], results["O1.REV"]["change"]) == (True, None)
+    assert (results["O1.CONV"]["new"], results["O1.CONV"]["change"]) == (False, 0.015)
+    assert results["O1.LEADS"]["actual"] == 161
+
+
+# ------------------------------------------------------------------------ JSON
+
+
+def test_json_numbers_carry_no_float_noise() -> None:
+    assert number(0.9800000000000001) == "0.98"
+    assert number(8.999999999999997e-05) == "0.00009"
+    assert number(0.1 + 0.2) == "0.3"
+    assert number(2108894011.4567) == "2108894011.46"
+    assert number(1.5e9) == "1500000000"
+    assert json.loads(dumps({"a": [0.1 + 0.2, 1, None, True, "x\n"]})) == {
+        "a": [0.3, 1, None, True, "x\n"]
+    }
+
+
+NOISE = re.compile(r"\d[eE][-+]?\d")
+NUMBER = re.compile(r"(?<![\w.-])-?\d+(?:\.\d+)?(?![\w.-])")
+
+
+def significant(token: str) -> int:
+    return len(token.lstrip("-").replace(".", "").lstrip("0").rstrip("0") or "0")
+
+
+def test_the_json_is_free_of_noise_and_exponents(checked_in: Path) -> None:
+    text = report(checked_in, "--format", "json")
+    values = [line.split(": ", 1)[-1].rstrip(",") for line in text.splitlines()]
+    numbers = [v for v in values if NUMBER.fullmatch(v)]
+    assert len(numbers) > 20 and NOISE.findall(text) == []
+    assert max(significant(n) for n in numbers) <= 12
+    assert json.loads(text)["objectives"][0]["key_results"][1]["actual"] == 0.135
+
+
+# --------------------------------------------------------------- one language
+
+
+def test_check_speaks_the_language_asked_for(checked_in: Path) -> None:
+    # By the end of September every check-in is older than 31 days.
+    zh = run(checked_in, "check", "--as-of", "2026-09-30")
+    en = run(checked_in, "check", "--as-of", "2026-09-30", "--lang", "en")
+    assert zh.exit_code == en.exit_code == 1
+    assert "数据过期   O1.REV 营业收入：最近一次打卡在 2026-06-30" in zh.output
+    assert zh.output.splitlines()[-1] == "3 项需要关注。"
+    assert not re.search(r"STALE|ERROR|WARNING|need attention|last check-in", zh.output)
+    assert "STALE      O1.REV 营业收入: last check-in 2026-06-30" in en.output
+    assert en.output.splitlines()[-1] == "3 things need attention."
+    assert run(checked_in, "check", "--as-of", "2026-06-30").output == "一切正常。\n"
+
+
+def test_explain_writes_figures_as_the_report_does(checked_in: Path) -> None:
+    done = run(checked_in, "explain", "O1.REV", "--as-of", "2026-06-30")
+    assert done.exit_code == 0, done.output
+    assert "= 4.72亿" in done.output
+    assert not NOISE.search(done.output)
