@@ -25,6 +25,7 @@ LABELS: dict[str, dict[str, str]] = {
         "reach": "预计达成", "not_enough": "数据不足", "revenue": "归因收入",
         "unit_person": "人员", "unit_unit": "单位", "planned": "计划已用",
         "level_error": "严重", "level_warning": "提醒", "level_info": "信息",
+        "reserve": "预留",
     },
     "en": {
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
@@ -42,6 +43,7 @@ LABELS: dict[str, dict[str, str]] = {
         "revenue": "Attributed revenue", "unit_person": "person", "unit_unit": "unit",
         "planned": "Planned by now",
         "level_error": "ERROR", "level_warning": "WARNING", "level_info": "INFO",
+        "reserve": "Reserve",
     },
 }  # fmt: skip
 

@@ -153,11 +153,7 @@ def _budget(report: Report, lang: str) -> Table | None:
     table = Table(title=label(lang, "budget"), title_justify="left", show_footer=True)
     total = budget.total
     table.add_column(label(lang, "line"), footer=label(lang, "total"), overflow="fold")
-    table.add_column(
-        label(lang, "amount"),
-        justify="right",
-        footer=money(total.declared if total.declared is not None else total.amount, lang),
-    )
+    table.add_column(label(lang, "amount"), justify="right", footer=money(total.amount, lang))
     table.add_column(label(lang, "spent"), justify="right", footer=money(total.spent, lang))
     table.add_column(label(lang, "left"), justify="right", footer=money(total.left, lang))
     table.add_column(label(lang, "roi"), justify="right", footer=ratio(total.roi))
@@ -166,7 +162,7 @@ def _budget(report: Report, lang: str) -> Table | None:
     for line in budget.lines:
         style = "bold red" if line.breaker.tripped else ""
         name = f"{'⚠ ' if line.breaker.tripped else ''}{line.id} {line.name}"
-        costs = ", ".join(f"{kr}: {money(c, lang)}" for kr, c in line.cost_per_result.items())
+        costs = ", ".join(f"{c.key_result}: {c.text}" for c in line.cost_per_result)
         signers = ", ".join(line.signed_by)
         if line.overrides:
             reasons = "; ".join(o.reason for o in line.overrides)
@@ -174,6 +170,10 @@ def _budget(report: Report, lang: str) -> Table | None:
         amounts = (money(line.amount, lang), money(line.spent, lang), money(line.left, lang))
         table.add_row(Text(name, style=style), *amounts, ratio(line.roi), costs or "—",
                       signers or "—")  # fmt: skip
+    if budget.reserve is not None:
+        r = budget.reserve
+        table.add_row(label(lang, "reserve"), money(r.amount, lang), money(r.spent, lang),
+                      money(r.left, lang), "—", "—", "—")  # fmt: skip
     return table
 
 
