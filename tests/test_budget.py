@@ -538,3 +538,27 @@ def test_the_brokerage_plugin_declares_commission_its_only_revenue() -> None:
     from okrdesk_brokerage.metrics import METRICS
 
     assert [spec.name for spec in METRICS if spec.revenue] == ["commission_revenue"]
+
+
+def test_revenue_named_by_one_line_is_revenue_for_every_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    second = """
+[[budget.lines]]
+id = "salons"
+name = "沙龙"
+owner = "branch"
+amount = 40
+key_results = ["O2.NEW"]
+"""
+    root = _money_workspace(write_workspace, 'key_results = ["O2.NEW"]\nrevenue = ["O2.NEW"]')
+    with (root / "targets" / "budget.toml").open("a", encoding="utf-8") as budget_file:
+        budget_file.write(second)
+    run(root, "collect", "--through", THROUGH)
+    assert run(root, "checkin", "O2.NEW", "50", "--date", THROUGH).exit_code == 0
+    budget, _ = _budget_at(root)
+    lines = {lp.line.id: lp for lp in budget.lines}
+    # 50万 shared by stake, 60 : 40; a key result is revenue or volume, never both.
+    assert lines["mkt"].attributed_revenue == pytest.approx(300_000)
+    assert lines["salons"].attributed_revenue == pytest.approx(200_000)
+    assert lines["salons"].cost_per_result == {}

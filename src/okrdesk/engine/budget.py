@@ -2,7 +2,7 @@
 
 Revenue and volume. A linked key result is revenue (money earned:
 commission, trailing fees, interest) when its metric's spec says so, or,
-for one tracked by check-ins, when the line names it under ``revenue``.
+for one tracked by check-ins, when a line names it under ``revenue``.
 Every other linked result in money or in a count that should grow (net new
 AUM, sales, new clients) is volume.
 
@@ -211,7 +211,8 @@ def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProg
         kr = plan.key_results_by_id.get(kr_id)
         if kr is not None and (p := engine.key_result(kr, owner_of(plan, kr))) is not None:
             results[kr_id] = p
-    revenue_shares = _revenue_shares(budget.lines, plan.key_results_by_id, engine.metrics)
+    revenue = revenue_key_results(budget.lines, plan.key_results_by_id, engine.metrics)
+    revenue_shares = _revenue_shares(budget.lines, revenue)
     lines = []
     for line in budget.lines:
         mine = tuple(e for e in spent_entries if e.line == line.id)
@@ -232,7 +233,7 @@ def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProg
                 entries=mine,
             )
         )
-    lines = _with_costs(lines, plan.key_results_by_id, results, engine.metrics)
+    lines = _with_costs(lines, plan.key_results_by_id, results, revenue)
     ordered = sorted(lines, key=lambda lp: not lp.breaker.tripped)
     spent_total = sum((lp.spent for lp in lines), Decimal(0))
     return BudgetProgress(
@@ -264,31 +265,40 @@ def _expense_ratios(engine: Engine, lines: Sequence[LineProgress]) -> dict[str, 
     return ratios
 
 
-def is_revenue(line: BudgetLine, kr: KeyResult, metrics: Mapping[str, MetricSpec]) -> bool:
-    """Whether ``kr`` is money earned for ``line``: by its metric's spec, or by ``revenue``."""
-    if kr.unit.dimension is not Dimension.MONEY:
-        return False
-    spec = metrics.get(kr.metric) if kr.metric is not None else None
-    return spec.revenue if spec is not None else kr.id in line.revenue
-
-
-def is_volume(line: BudgetLine, kr: KeyResult, metrics: Mapping[str, MetricSpec]) -> bool:
-    """A count or an amount of money the line should make grow, and not revenue."""
-    grows = kr.direction is Direction.AT_LEAST
-    measured = kr.unit.dimension in (Dimension.COUNT, Dimension.MONEY)
-    return grows and measured and not is_revenue(line, kr, metrics)
-
-
-def _revenue_shares(
+def revenue_key_results(
     lines: Sequence[BudgetLine],
     key_results: Mapping[str, KeyResult],
     metrics: Mapping[str, MetricSpec],
+) -> frozenset[str]:
+    """The linked key results that are money earned: by their metric's spec, or, for one
+    tracked by check-ins, because a line names it under ``revenue`` (then for every line)."""
+    named = {kr for line in lines for kr in line.revenue}
+    found = set()
+    for kr_id in {kr for line in lines for kr in line.key_results}:
+        kr = key_results.get(kr_id)
+        if kr is None or kr.unit.dimension is not Dimension.MONEY:
+            continue
+        spec = metrics.get(kr.metric) if kr.metric is not None else None
+        if spec.revenue if spec is not None else kr_id in named:
+            found.add(kr_id)
+    return frozenset(found)
+
+
+def _is_volume(kr: KeyResult, revenue: frozenset[str]) -> bool:
+    """A count or an amount of money the lines should make grow, and not revenue."""
+    grows = kr.direction is Direction.AT_LEAST
+    measured = kr.unit.dimension in (Dimension.COUNT, Dimension.MONEY)
+    return grows and measured and kr.id not in revenue
+
+
+def _revenue_shares(
+    lines: Sequence[BudgetLine], revenue: frozenset[str]
 ) -> dict[tuple[str, str], float]:
     """(line, key result) → the line's share of that key result's revenue."""
     stakes: dict[str, dict[str, float]] = {}
     for line in lines:
         for kr, weight in line.key_results.items():
-            if kr in key_results and is_revenue(line, key_results[kr], metrics):
+            if kr in revenue:
                 stakes.setdefault(kr, {})[line.id] = float(line.amount * weight)
     shares = {}
     for kr, by_line in stakes.items():
@@ -315,13 +325,13 @@ def _with_costs(
     lines: list[LineProgress],
     key_results: Mapping[str, KeyResult],
     results: Mapping[str, KeyResultProgress],
-    metrics: Mapping[str, MetricSpec],
+    revenue: frozenset[str],
 ) -> list[LineProgress]:
     """Give each line the cost per result of the volume key results it is linked to."""
     spend_on: dict[str, float] = {}
     for lp in lines:
         for kr, weight in lp.line.key_results.items():
-            if kr in key_results and is_volume(lp.line, key_results[kr], metrics):
+            if kr in key_results and _is_volume(key_results[kr], revenue):
                 spend_on[kr] = spend_on.get(kr, 0.0) + float(lp.spent * weight)
     costs = {
         kr: spend / achieved
