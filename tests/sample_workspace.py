@@ -121,7 +121,8 @@ def okrdesk_metrics(register):
                         MetricKind.FLOW, UNITS["户"]))
     register(MetricSpec("complaint_rate", "Complaint rate", "投诉率", MetricKind.RATIO,
                         UNITS["‰"], direction=Direction.AT_MOST))
-    register(MetricSpec("fee_revenue", "Fee revenue", "佣金收入", MetricKind.FLOW, UNITS["元"]))
+    register(MetricSpec("fee_revenue", "Fee revenue", "佣金收入", MetricKind.FLOW, UNITS["元"],
+                        revenue=True))
 
 
 @hookimpl

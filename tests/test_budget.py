@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,11 +14,15 @@ from click.testing import CliRunner, Result
 
 from okrdesk.app.session import open_session
 from okrdesk.cli import cli
-from okrdesk.engine.budget import budget_progress, judge_line
+from okrdesk.engine.budget import BudgetProgress, budget_progress, judge_line
 from okrdesk.engine.progress import Engine
 from okrdesk.model import BudgetLine
+from okrdesk.plugins.hookspecs import RenderContext
+from okrdesk.report.build import build_report
+from okrdesk.report.document import Report, ReportReserve
 from okrdesk.store import Store
 from okrdesk.targets import load_plan
+from okrdesk.units import parse_money
 from sample_workspace import WriteWorkspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,15 +126,16 @@ def test_the_worked_example_in_docs_budgets(tmp_path: Path) -> None:
         )  # fmt: skip
 
     results = {"O1.KR1": at("O1.KR1", 150), "O1.KR2": at("O1.KR2", 6e8),
-               "C1.KR1": at("C1.KR1", 18e8)}  # fmt: skip
+               "C1.KR1": at("C1.KR1", 18e8), "C2.KR1": at("C2.KR1", 0.45e8)}  # fmt: skip
     fine, progress = judge_line(events, Decimal(1_850_000), results, 0.0, plan.budget.threshold)
-    assert progress == pytest.approx((2 * 150 / 360 + 0.4 + 0.4) / 4)  # 40.8%
+    assert progress == pytest.approx((2 * 150 / 360 + 0.4 + 0.4 + 2 * 0.45) / 6)  # 42.2%
+    assert 3_800_000 * (progress + 0.10) == pytest.approx(1_984_444, abs=1)  # 198.4万
     assert not fine.tripped
-    refused, _ = judge_line(events, Decimal(2_000_000), results, 0.0, plan.budget.threshold)
+    refused, _ = judge_line(events, Decimal(2_100_000), results, 0.0, plan.budget.threshold)
     assert refused.tripped
     assert refused.message == (
-        "events (客户沙龙、高峰论坛、路演) has spent 52.6% of its amount while its results allow "
-        "40.8%: 11.8 pp ahead, more than the 10 pp allowed"
+        "events (客户沙龙、高峰论坛、路演) has spent 55.3% of its amount while its results allow "
+        "42.2%: 13 pp ahead, more than the 10 pp allowed"
     )
     overspent, _ = judge_line(events, Decimal(4_200_000), results, 0.0, plan.budget.threshold)
     assert overspent.reason == "overspend"
@@ -194,6 +201,7 @@ name = "A"
 owner = "branch"
 amount = 60
 key_results = { "O2.REV" = 1, "O1.KR1" = 1 }
+revenue = ["O2.REV"]
 
 [[budget.lines]]
 id = "b"
@@ -201,6 +209,7 @@ name = "B"
 owner = "branch"
 amount = 40
 key_results = ["O2.REV"]
+revenue = ["O2.REV"]
 """})  # fmt: skip
     run(root, "collect", "--through", THROUGH)
     assert run(root, "checkin", "O2.REV", "0.2", "--date", THROUGH).exit_code == 0
@@ -292,3 +301,266 @@ def test_check_lists_what_needs_attention_and_exits_1(write_workspace: WriteWork
     assert any(line.startswith("STALE      metric new_hnw_clients") for line in lines)
     assert any(line.startswith("OFF TRACK  O1.KR1") for line in lines)
     assert lines[-1].endswith("need attention.")
+
+
+# ------------------------------------------------ the rows add up: lines, reserve, total
+
+
+def _sample_report(tmp_path: Path, spent: dict[str, str], checkins: dict[str, float]) -> Report:
+    """The sample plan's report at the top on 20 November, with this spend and these check-ins."""
+    plan = load_plan(ROOT, targets=ROOT / "targets").plan
+    assert plan is not None
+    day = dt.date(2026, 11, 20)
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        for line_id, amount in spent.items():
+            store.add_spend(line_id, dt.date(2026, 10, 31), parse_money(amount), ["陈建国", "梁晨"])
+        for kr_id, value in checkins.items():
+            store.add_checkin(kr_id, plan.top, dt.date(2026, 10, 31), value)
+        return build_report(plan, {}, store, plan.top, day, "zh")
+
+
+def _rendered(report: Report, fmt: str) -> str:
+    from okrdesk.report.formats import html, json, markdown, text
+
+    module = {"text": text, "md": markdown, "html": html, "json": json}[fmt]
+    out = io.StringIO()
+    module.render(report, out, RenderContext(ROOT, None, dt.date(2026, 1, 1),
+                                             dt.date(2026, 12, 31), 200))  # fmt: skip
+    return out.getvalue()
+
+
+def test_the_reserve_is_a_row_and_the_total_is_the_sum_of_the_rows(tmp_path: Path) -> None:
+    # 750.9万 spent: every line in full but events (100万 left) and experts (44.1万 left).
+    amounts = {"dataops": "64万", "experts": "75.9万", "ai-signal": "90万", "rpa": "24万",
+               "events": "280万", "content": "60万", "training": "48万", "tutors": "36万",
+               "inspections": "30万", "compliance-system": "43万"}  # fmt: skip
+    budget = _sample_report(tmp_path, amounts, {}).budget
+    assert sum(line.amount for line in budget.lines) == 8_950_000
+    assert sum(line.left for line in budget.lines) == pytest.approx(1_441_000)
+    assert budget.reserve == ReportReserve(amount=40_000, spent=0, left=40_000)
+    rows = [*budget.lines, budget.reserve]
+    for figure in ("amount", "spent", "left"):
+        assert getattr(budget.total, figure) == pytest.approx(sum(getattr(r, figure) for r in rows))
+    assert (budget.total.amount, budget.total.declared) == (8_990_000, 8_990_000)
+    assert budget.total.left == pytest.approx(1_481_000)  # 144.1万 + the reserve's 4万
+
+
+@pytest.mark.parametrize(
+    ("fmt", "row"),
+    [
+        ("text", re.compile(r"预留\s*│\s*4万\s*│\s*0元\s*│\s*4万")),
+        ("md", re.compile(r"\| 预留 \| 4万 \| 0元 \| 4万 \|")),
+        ("html", re.compile(r'<tr class="reserve"><td>预留</td>\s*<td class="n">4万</td>')),
+        (
+            "json",
+            re.compile(r'"reserve": \{\s*"amount": 40000,\s*"spent": 0,\s*"left": 40000'),
+        ),
+    ],
+)
+def test_every_format_shows_the_reserve_row(tmp_path: Path, fmt: str, row: re.Pattern[str]) -> None:
+    report = _sample_report(tmp_path, {"events": "280万"}, {})
+    written = _rendered(report, fmt)
+    assert row.search(written), written
+    if fmt != "json":
+        assert "899万" in written and "619万" in written  # the total and what is left of it
+
+
+def test_a_unit_below_the_top_has_no_reserve(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"budget.toml": BUDGET_OF_A_TEAM})
+    session = open_session(root)
+    with Store.open(session.workspace.database) as store:
+        report = build_report(session.plan, {}, store, "team-a", dt.date(2026, 3, 15), "en")
+    assert report.budget.reserve is None
+    assert report.budget.total.amount == 500_000
+
+
+BUDGET_OF_A_TEAM = """\
+[budget]
+total = 100
+
+[[budget.lines]]
+id = "team"
+name = "团队活动"
+owner = "team-a"
+amount = 50
+"""
+
+
+def test_a_budget_without_a_declared_total_has_no_reserve(tmp_path: Path) -> None:
+    plan = load_plan(ROOT, targets=ROOT / "targets").plan
+    assert plan is not None
+    plan = attrs.evolve(plan, budget=attrs.evolve(plan.budget, total=None))
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        report = build_report(plan, {}, store, plan.top, dt.date(2026, 6, 30), "zh")
+    assert report.budget.reserve is None
+    assert report.budget.total.amount == 8_950_000
+
+
+# ------------------------------------------------ ROI from revenue, volume as cost per result
+
+VOLUME_PLUGIN = """\
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("net_new_aum", "Net new AUM", "净新增资产", MetricKind.FLOW, UNITS["元"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for period in request.periods:
+        for number, person in enumerate(request.people, start=1):
+            emit("net_new_aum", person.id, period.id, value=1_000_000 * number, source="t")
+"""
+
+MONEY_RESULTS = """\
+[[objectives]]
+id = "O2"
+title = "收入与规模"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "NNA"
+title = "净新增资产"
+metric = "net_new_aum"
+target = 10
+unit = "亿元"
+
+[[objectives.key_results]]
+id = "FEES"
+title = "佣金收入"
+metric = "fee_revenue"
+target = 200
+unit = "万元"
+
+[[objectives.key_results]]
+id = "NEW"
+title = "新增收入(财务口径)"
+target = 100
+unit = "万元"
+"""
+
+
+def _money_workspace(write_workspace: WriteWorkspace, line: str) -> Path:
+    budget = f"""\
+[budget]
+total = 100
+
+[[budget.lines]]
+id = "mkt"
+name = "市场活动"
+owner = "branch"
+amount = 60
+{line}
+"""
+    root = write_workspace({"money.toml": MONEY_RESULTS, "budget.toml": budget})
+    (root / "plugins" / "volume.py").write_text(VOLUME_PLUGIN, encoding="utf-8")
+    return root
+
+
+def _budget_at(root: Path) -> tuple[BudgetProgress, Report]:
+    session = open_session(root)
+    day = dt.date(2026, 3, 15)
+    with Store.open(session.workspace.database) as store:
+        engine = Engine(session.plan, store, day, session.host.metrics)
+        report = build_report(session.plan, session.host.metrics, store, "branch", day, "zh")
+        return budget_progress(engine, store.spend()), report
+
+
+def test_roi_counts_revenue_only_and_volume_shows_as_cost_per_result(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # No `revenue` key: the plugin's spec says fee_revenue is revenue and net_new_aum is not.
+    root = _money_workspace(
+        write_workspace, 'key_results = { "O1.KR1" = 2, "O2.NNA" = 1, "O2.FEES" = 1 }'
+    )
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    assert run(root, "spend", "add", "mkt", "10万", "--signed-by", "王芳",
+               "--date", THROUGH).exit_code == 0  # fmt: skip
+    budget, report = _budget_at(root)
+    (mkt,) = budget.lines
+    # 11 weeks: fees 3万 a week = 33万; net new AUM 300万 a week = 0.33亿; 3 clients a week = 33.
+    assert mkt.attributed_revenue == pytest.approx(330_000)  # the fees, never the 0.33亿 of AUM
+    assert mkt.roi == pytest.approx(3.3)
+    # Half of 10万 for 33 clients; a quarter of it for 0.33亿 of net new AUM.
+    assert mkt.cost_per_result == pytest.approx({"O1.KR1": 50_000 / 33, "O2.NNA": 25_000 / 33e6})
+    (line,) = report.budget.lines
+    assert [(c.key_result, c.per, c.text) for c in line.cost_per_result] == [
+        ("O1.KR1", "户", "1,515元/户"),
+        ("O2.NNA", "亿元", "7.58万/亿元"),
+    ]
+    assert line.cost_per_result[1].cost == pytest.approx(25_000 / 0.33)  # 元 per 亿元
+
+
+def test_a_result_tracked_by_check_ins_is_revenue_when_the_line_says_so(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = _money_workspace(
+        write_workspace, 'key_results = ["O2.NEW", "O2.NNA"]\nrevenue = ["O2.NEW"]'
+    )
+    run(root, "collect", "--through", THROUGH)
+    assert run(root, "checkin", "O2.NEW", "45", "--date", THROUGH).exit_code == 0
+    run(root, "spend", "add", "mkt", "15万", "--signed-by", "王芳", "--date", THROUGH)
+    budget, _ = _budget_at(root)
+    (mkt,) = budget.lines
+    assert mkt.attributed_revenue == pytest.approx(450_000)
+    assert mkt.roi == pytest.approx(3.0)
+    assert set(mkt.cost_per_result) == {"O2.NNA"}
+
+
+def test_the_roi_worked_example_in_docs_budgets(tmp_path: Path) -> None:
+    """The issue's demo counted 21.09亿 of sales and asset growth against 4.61亿 of revenue."""
+    spent = {"events": "451万", "experts": "59.6万", "ai-signal": "51.4万"}
+    checkins = {"C2.KR1": 0.94e8, "C1.KR2": 4.61e8, "O1.KR2": 12.5e8, "O1.KR2b": 2.0e7,
+                "O1.KR3": 60}  # fmt: skip
+    budget = _sample_report(tmp_path, spent, checkins).budget
+    lines = {line.id: line for line in budget.lines}
+    # Only C2.KR1 (新增收入) is revenue. Its 9,400万 is shared by the two lines that name it,
+    # by stake: events 380万 × 2/6 = 126.7万, experts 120万 × 1/4 = 30万.
+    assert budget.total.attributed_revenue == pytest.approx(0.94e8)
+    assert lines["events"].attributed_revenue == pytest.approx(76_000_000)
+    assert lines["experts"].attributed_revenue == pytest.approx(18_000_000)
+    assert round(lines["events"].roi or 0, 1) == 16.9
+    assert round(lines["experts"].roi or 0, 1) == 30.2
+    assert lines["ai-signal"].roi is None  # it buys sales and retention, earns nothing itself
+    assert round(budget.total.roi or 0, 1) == 16.7  # 9,400万 / 562万
+    # Volume: equity sales get a sixth of events, a quarter of experts and half of ai-signal,
+    # 115.8万 for 12.5亿; family-trust deals half of experts, 29.8万 for 60 deals.
+    costs = {c.key_result: c for c in lines["experts"].cost_per_result}
+    assert (costs["O1.KR2"].per, costs["O1.KR2"].text) == ("亿元", "9.26万/亿元")
+    assert costs["O1.KR2"].cost == pytest.approx((4_510_000 / 6 + 596_000 / 4 + 514_000 / 2) / 12.5)
+    assert (costs["O1.KR3"].per, costs["O1.KR3"].text) == ("单", "4,967元/单")
+    assert costs["O1.KR3"].cost == pytest.approx(298_000 / 60)
+
+
+def test_the_brokerage_plugin_declares_commission_its_only_revenue() -> None:
+    from okrdesk_brokerage.metrics import METRICS
+
+    assert [spec.name for spec in METRICS if spec.revenue] == ["commission_revenue"]
+
+
+def test_revenue_named_by_one_line_is_revenue_for_every_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    second = """
+[[budget.lines]]
+id = "salons"
+name = "沙龙"
+owner = "branch"
+amount = 40
+key_results = ["O2.NEW"]
+"""
+    root = _money_workspace(write_workspace, 'key_results = ["O2.NEW"]\nrevenue = ["O2.NEW"]')
+    with (root / "targets" / "budget.toml").open("a", encoding="utf-8") as budget_file:
+        budget_file.write(second)
+    run(root, "collect", "--through", THROUGH)
+    assert run(root, "checkin", "O2.NEW", "50", "--date", THROUGH).exit_code == 0
+    budget, _ = _budget_at(root)
+    lines = {lp.line.id: lp for lp in budget.lines}
+    # 50万 shared by stake, 60 : 40; a key result is revenue or volume, never both.
+    assert lines["mkt"].attributed_revenue == pytest.approx(300_000)
+    assert lines["salons"].attributed_revenue == pytest.approx(200_000)
+    assert lines["salons"].cost_per_result == {}

@@ -255,3 +255,15 @@ def test_the_markdown_readers_read_what_they_should() -> None:
     assert anchors(text) == {"a-b"}
     assert slug("`[[objectives.key_results]]`") == "objectiveskey_results"
     assert slug("Calendars: due by month or week") == "calendars-due-by-month-or-week"
+
+
+def test_the_metric_spec_example_names_every_field() -> None:
+    """The ``MetricSpec(...)`` under "## Metric specs" is the guide's table of its fields."""
+    from okrdesk.model import MetricSpec
+
+    guide = PLUGIN_GUIDE.read_text(encoding="utf-8")
+    section = guide[guide.index("## Metric specs") :]
+    example = re.search(r"```python\nMetricSpec\((?P<body>.*?)\n\)\n```", section, re.DOTALL)
+    assert example, "docs/plugins.md: ## Metric specs should open with a MetricSpec(...) example"
+    written = re.findall(r"^\s+(\w+)=", example["body"], re.MULTILINE)
+    assert written == [f.name for f in attrs.fields(MetricSpec)]

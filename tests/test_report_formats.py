@@ -66,10 +66,18 @@ def figures(report: dict[str, Any]) -> list[str]:
     for line in report["budget"]["lines"]:
         found += [money(line[k], lang) for k in ("amount", "spent", "left")]
         found.append(ratio(line["roi"]))
-        found += [f"{kr}: {money(cost, lang)}" for kr, cost in line["cost_per_result"].items()]
+        found += [f"{c['key_result']}: {c['text']}" for c in line["cost_per_result"]]
         found += [o["reason"] for o in line["overrides"]]
+    if (reserve := report["budget"]["reserve"]) is not None:
+        found.append(label(lang, "reserve"))
+        found += [money(reserve[k], lang) for k in ("amount", "spent", "left")]
     total = report["budget"]["total"]
-    found += [money(total["spent"], lang), money(total["left"], lang), ratio(total["roi"])]
+    found += [
+        money(total["amount"], lang),
+        money(total["spent"], lang),
+        money(total["left"], lang),
+        ratio(total["roi"]),
+    ]
     found += [ratio(total["expected_roi"]), money(total["attributed_revenue"], lang)]
     found += [percent(total["expense_ratio"]), label(lang, "expense_ratio")]
     found += [" ".join(a["message"].split()) for a in report["alerts"]]
@@ -96,8 +104,8 @@ def test_every_human_format_shows_every_figure(
 
 def test_the_check_catches_a_figure_left_out(demo_outputs: dict[str, Any]) -> None:
     report = json.loads(demo_outputs["json-zh"])
-    cost = next(c for line in report["budget"]["lines"] for c in line["cost_per_result"].items())
-    written = f"{cost[0]}: {money(cost[1], 'zh')}"
+    cost = next(c for line in report["budget"]["lines"] for c in line["cost_per_result"])
+    written = f"{cost['key_result']}: {cost['text']}"
     without = demo_outputs["md-zh"].replace(written, "")
     text = shown(without, "md")
     assert [figure for figure in figures(report) if figure not in text] == [written]

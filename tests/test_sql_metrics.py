@@ -199,3 +199,57 @@ def test_sql_metrics_reach_plugins_and_validate(write_workspace: WriteWorkspace)
     assert [m["name"] for m in sql["metrics"]] == ["salon_attendees"]
     validated = CliRunner().invoke(cli, ["validate", "-w", str(root)])
     assert validated.exit_code == 0, validated.output
+
+
+def test_an_sql_metric_says_whether_it_is_revenue(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace(
+        {"fees.toml": """\
+            [[objectives]]
+            id = "O9"
+            title = "收入"
+            owner = "branch"
+
+            [[objectives.key_results]]
+            id = "FEES"
+            title = "沙龙带来的佣金"
+            metric = "salon_fees"
+            target = 50
+            unit = "万元"
+
+            [[budget.lines]]
+            id = "salons"
+            name = "沙龙"
+            owner = "branch"
+            amount = 20
+            key_results = ["O9.FEES"]
+            revenue = ["O9.FEES"]
+            """, "budget.toml": None}
+    )  # fmt: skip
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
+    settings = """\
+        [sources.sql]
+        tables = {{ salons = "data/salons.csv" }}
+
+        [[sources.sql.metrics]]
+        name = "salon_fees"
+        kind = "flow"
+        unit = "元"
+        {revenue}
+        query = "SELECT cm_id AS subject, date AS day, leads * 1000 AS value FROM salons"
+        """
+    validated = {}
+    for flag in ("revenue = true", "", 'revenue = "yes"'):
+        (root / "okrdesk.toml").write_text(
+            textwrap.dedent(settings.format(revenue=flag)), encoding="utf-8"
+        )
+        validated[flag] = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert validated["revenue = true"].exit_code == 0, validated["revenue = true"].output
+    assert validated[""].exit_code == 2
+    assert (
+        'targets/fees.toml:19: budget.lines[salons].revenue[0]: "O9.FEES" is measured by metric '
+        '"salon_fees", which its plugin does not declare as revenue'
+    ) in validated[""].output
+    assert "sources.sql.metrics[0].revenue: expected true or false, got 'yes'" in (
+        validated['revenue = "yes"'].output
+    )

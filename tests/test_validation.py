@@ -285,6 +285,31 @@ CASES = {
         "budget.lines[x].key_results.O1",
         'write the key result id in quotes: "O1.KR1" = ...',
     ),
+    "a budget line's ROI from a metric that is not revenue": (
+        "budget.toml",
+        '[[objectives]]\nid = "O3"\ntitle = "t"\nowner = "branch"\n'
+        '[[objectives.key_results]]\nid = "AUM"\ntitle = "客户资产"\nmetric = "aum"\n'
+        'target = 10\nunit = "亿元"\n'
+        '[[budget.lines]]\nid = "x"\nname = "x"\nowner = "branch"\namount = 5\n'
+        'key_results = ["O3.AUM", "O1.KR1"]\nrevenue = ["O3.AUM"]  # <-\n',
+        "budget.lines[x].revenue[0]",
+        '"O3.AUM" is measured by metric "aum", which its plugin does not declare as revenue '
+        "(money earned), so the line's ROI would count it as income",
+    ),
+    "a count named as a budget line's revenue": (
+        "budget.toml",
+        '[[budget.lines]]\nid = "x"\nname = "x"\nowner = "branch"\namount = 5\n'
+        'key_results = ["O1.KR1"]\nrevenue = ["O1.KR1"]  # <-\n',
+        "budget.lines[x].revenue[0]",
+        '"O1.KR1" is counted in 户, not money',
+    ),
+    "revenue that is not among the line's key results": (
+        "budget.toml",
+        '[[budget.lines]]\nid = "x"\nname = "x"\nowner = "branch"\namount = 5\n'
+        'key_results = ["O1.KR1"]\nrevenue = ["O1.KR2"]  # <-\n',
+        "budget.lines[x].revenue[0]",
+        '"O1.KR2" is not among this line\'s key_results; link it there too',
+    ),
     "negative member target": (
         "okrs.toml",
         OKRS + "\n[objectives.key_results.members]\ncm01 = -2  # <-\n",
@@ -446,3 +471,19 @@ def test_reading_a_target_file_executes_nothing(
     assert result.plan is not None
     assert "$(touch" in result.plan.key_results_by_id["O1.KR2"].title
     assert not canary.exists()
+
+
+def test_revenue_metric_set_in_two_files_names_both(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace(
+        {
+            "budget.toml": '[budget]\nrevenue_metric = "aum"\n',
+            "more-budget.toml": '[budget]\nexpense_ratio_max = 0.2\nrevenue_metric = "aum"\n',
+        }
+    )
+    problem = only_problem(root)
+    assert (problem.file, problem.line, problem.key) == (
+        "targets/more-budget.toml",
+        3,
+        "budget.revenue_metric",
+    )
+    assert problem.message == "already set at targets/budget.toml:2; set it once"

@@ -37,6 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
         "to_date_note": "本期至今：{period} 已过 {elapsed}，累计类指标的标准按已过天数折算",
         "people_ranked": "人员排名",
         "check_count": "{n} 项需要关注。", "all_clear": "一切正常。", "burnup": "完成进度图",
+        "reserve": "预留",
     },
     "en": {
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
@@ -63,6 +64,7 @@ LABELS: dict[str, dict[str, str]] = {
         "people_ranked": "People, ranked",
         "check_count": "{n} things need attention.", "all_clear": "All clear.",
         "burnup": "burn-up chart",
+        "reserve": "Reserve",
     },
 }  # fmt: skip
 

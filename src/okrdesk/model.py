@@ -221,6 +221,8 @@ class BudgetLine:
     """Cumulative share of the amount planned to be spent by each phase's end."""
     key_results: Mapping[str, Decimal] = attrs.field(factory=dict, converter=_frozen_mapping)
     """Linked key results and the share of the line's spend attributed to each."""
+    revenue: tuple[str, ...] = ()
+    """Linked key results that are money earned (its ROI), beyond those whose metric says so."""
     threshold: Decimal | None = None
     """How far spend may run ahead of results before the breaker trips; None: the plan's."""
     market_activity: bool = False
@@ -295,6 +297,9 @@ class MetricSpec:
     description: str = ""
     numerator_over_time: OverTime = OverTime.SUM
     denominator_over_time: OverTime = OverTime.SUM
+    revenue: bool = False
+    """Money earned (commission, trailing fees, interest), as opposed to volume
+    (assets, sales): only revenue counts in a budget line's ROI."""
 
     @property
     def dimension(self) -> Dimension:

@@ -1,12 +1,17 @@
 """What the budget bought: spend against plan, ROI, cost per result, the breaker.
 
-Attribution. A key result's achieved revenue (its actual, for a key result
-measured in money) is shared among the budget lines linked to it, in
-proportion to each line's amount times its link weight; so the lines'
-attributed revenue adds up to the revenue achieved, never more. A line's
-ROI is its attributed revenue over its spend. Cost per result: for a key
-result counted in clients, deals or events, the spend the line gives it
-(spend × link weight), summed over lines, over the results achieved.
+Revenue and volume. A linked key result is revenue (money earned:
+commission, trailing fees, interest) when its metric's spec says so, or,
+for one tracked by check-ins, when a line names it under ``revenue``.
+Every other linked result in money or in a count that should grow (net new
+AUM, sales, new clients) is volume.
+
+Attribution. A revenue key result's achieved revenue (its actual) is shared
+among the budget lines linked to it, in proportion to each line's amount
+times its link weight; so the lines' attributed revenue adds up to the
+revenue achieved, never more. A line's ROI is its attributed revenue over
+its spend. Cost per result: for a volume key result, the spend the lines
+give it (spend × link weight), summed over lines, over the results achieved.
 
 The circuit breaker (熔断). A line's spend progress is spent / amount. What
 its results allow is the progress of its linked key results towards their
@@ -29,7 +34,7 @@ from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import alert_text
-from okrdesk.model import BudgetLine, Direction, KeyResult, SpendEntry
+from okrdesk.model import BudgetLine, Direction, KeyResult, MetricSpec, SpendEntry
 from okrdesk.units import Dimension
 
 # Exactly at the threshold does not trip; float arithmetic must not make it.
@@ -65,7 +70,7 @@ class LineProgress:
     """What the schedule planned to be spent by the date."""
     attributed_revenue: float | None
     cost_per_result: Mapping[str, float]
-    """Key result id → 元 spent per result achieved."""
+    """Volume key result id → 元 spent per result achieved (per base unit of it)."""
     results_progress: float | None
     breaker: Breaker
     entries: tuple[SpendEntry, ...]
@@ -120,6 +125,11 @@ class BudgetProgress:
     @property
     def left(self) -> Decimal:
         return self.total - self.spent
+
+    @property
+    def reserve(self) -> Decimal:
+        """The part of the declared total in no line (预留); 0 when the lines fill it."""
+        return max(self.total - self.amount, Decimal(0))
 
     @property
     def expected_roi(self) -> float | None:
@@ -201,7 +211,8 @@ def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProg
         kr = plan.key_results_by_id.get(kr_id)
         if kr is not None and (p := engine.key_result(kr, owner_of(plan, kr))) is not None:
             results[kr_id] = p
-    revenue_shares = _revenue_shares(budget.lines, plan.key_results_by_id)
+    revenue = revenue_key_results(budget.lines, plan.key_results_by_id, engine.metrics)
+    revenue_shares = _revenue_shares(budget.lines, revenue)
     lines = []
     for line in budget.lines:
         mine = tuple(e for e in spent_entries if e.line == line.id)
@@ -222,7 +233,7 @@ def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProg
                 entries=mine,
             )
         )
-    lines = _with_costs(lines, plan.key_results_by_id, results)
+    lines = _with_costs(lines, plan.key_results_by_id, results, revenue)
     ordered = sorted(lines, key=lambda lp: not lp.breaker.tripped)
     spent_total = sum((lp.spent for lp in lines), Decimal(0))
     return BudgetProgress(
@@ -254,18 +265,40 @@ def _expense_ratios(engine: Engine, lines: Sequence[LineProgress]) -> dict[str, 
     return ratios
 
 
-def _is_revenue(kr: KeyResult) -> bool:
-    return kr.unit.dimension is Dimension.MONEY
+def revenue_key_results(
+    lines: Sequence[BudgetLine],
+    key_results: Mapping[str, KeyResult],
+    metrics: Mapping[str, MetricSpec],
+) -> frozenset[str]:
+    """The linked key results that are money earned: by their metric's spec, or, for one
+    tracked by check-ins, because a line names it under ``revenue`` (then for every line)."""
+    named = {kr for line in lines for kr in line.revenue}
+    found = set()
+    for kr_id in {kr for line in lines for kr in line.key_results}:
+        kr = key_results.get(kr_id)
+        if kr is None or kr.unit.dimension is not Dimension.MONEY:
+            continue
+        spec = metrics.get(kr.metric) if kr.metric is not None else None
+        if spec.revenue if spec is not None else kr_id in named:
+            found.add(kr_id)
+    return frozenset(found)
+
+
+def _is_volume(kr: KeyResult, revenue: frozenset[str]) -> bool:
+    """A count or an amount of money the lines should make grow, and not revenue."""
+    grows = kr.direction is Direction.AT_LEAST
+    measured = kr.unit.dimension in (Dimension.COUNT, Dimension.MONEY)
+    return grows and measured and kr.id not in revenue
 
 
 def _revenue_shares(
-    lines: Sequence[BudgetLine], key_results: Mapping[str, KeyResult]
+    lines: Sequence[BudgetLine], revenue: frozenset[str]
 ) -> dict[tuple[str, str], float]:
     """(line, key result) → the line's share of that key result's revenue."""
     stakes: dict[str, dict[str, float]] = {}
     for line in lines:
         for kr, weight in line.key_results.items():
-            if kr in key_results and _is_revenue(key_results[kr]):
+            if kr in revenue:
                 stakes.setdefault(kr, {})[line.id] = float(line.amount * weight)
     shares = {}
     for kr, by_line in stakes.items():
@@ -292,17 +325,18 @@ def _with_costs(
     lines: list[LineProgress],
     key_results: Mapping[str, KeyResult],
     results: Mapping[str, KeyResultProgress],
+    revenue: frozenset[str],
 ) -> list[LineProgress]:
-    """Give each line the cost per result of the count key results it is linked to."""
+    """Give each line the cost per result of the volume key results it is linked to."""
     spend_on: dict[str, float] = {}
     for lp in lines:
         for kr, weight in lp.line.key_results.items():
-            if kr in key_results and key_results[kr].unit.dimension is Dimension.COUNT:
+            if kr in key_results and _is_volume(key_results[kr], revenue):
                 spend_on[kr] = spend_on.get(kr, 0.0) + float(lp.spent * weight)
     costs = {
         kr: spend / achieved
         for kr, spend in spend_on.items()
-        if kr in results and (achieved := results[kr].actual.value)
+        if kr in results and (achieved := results[kr].actual.value) is not None and achieved > 0
     }
     return [
         attrs.evolve(lp, cost_per_result={k: costs[k] for k in lp.line.key_results if k in costs})

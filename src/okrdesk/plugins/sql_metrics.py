@@ -37,7 +37,7 @@ from okrdesk.units import UNITS
 
 _METRIC_KEYS = {
     "name", "label_en", "label_zh", "kind", "unit", "direction", "description", "query",
-    "numerator_over_time", "denominator_over_time",
+    "numerator_over_time", "denominator_over_time", "revenue",
 }  # fmt: skip
 _SETTINGS_KEYS = {"tables", "database", "metrics"}
 _LEADING_COMMENTS = re.compile(r"^(\s+|--[^\n]*\n?|/\*.*?\*/)*", re.DOTALL)
@@ -84,6 +84,9 @@ def _definition(index: int, raw: object) -> MetricSpec:
         raise SqlMetricError(f"{where} ({name}): {error}") from None
     if raw["unit"] not in UNITS:
         raise SqlMetricError(f"{where}.unit: unknown unit {raw['unit']!r}")
+    revenue = raw.get("revenue", False)
+    if not isinstance(revenue, bool):
+        raise SqlMetricError(f"{where}.revenue: expected true or false, got {revenue!r}")
     check_query(raw["query"])
     return MetricSpec(
         name=name,
@@ -95,6 +98,7 @@ def _definition(index: int, raw: object) -> MetricSpec:
         description=str(raw.get("description", "")) or f"SQL: {' '.join(raw['query'].split())}",
         numerator_over_time=over[0],
         denominator_over_time=over[1],
+        revenue=revenue,
     )
 
 

@@ -28,16 +28,19 @@ from okrdesk.report.document import (
     ReportBreaker,
     ReportBudget,
     ReportBudgetTotal,
+    ReportCost,
     ReportKeyResult,
     ReportLine,
     ReportMember,
     ReportObjective,
     ReportOverride,
     ReportPhase,
+    ReportReserve,
     ReportScore,
     ReportUnit,
     TrendPoint,
 )
+from okrdesk.report.numbers import money
 from okrdesk.store.reader import StoreReader
 
 
@@ -122,7 +125,29 @@ def _due_curve(plan: Plan, p: KeyResultProgress) -> tuple[TrendPoint, ...]:
     )  # fmt: skip
 
 
-def _line(lp: LineProgress, lang: str) -> ReportLine:
+_EN_PER = {
+    "元": "CNY", "万元": "CNY 10k", "亿元": "CNY 100m", "户": "client", "人": "person",
+    "单": "deal", "场": "event", "次": "time", "笔": "transaction", "家": "firm", "个": "item",
+}  # fmt: skip
+
+
+def _costs(plan: Plan, lp: LineProgress, lang: str) -> tuple[ReportCost, ...]:
+    """Cost per result in money per one unit of the result, as its target is written."""
+    found = []
+    for kr_id, per_base in lp.cost_per_result.items():
+        unit = plan.key_results_by_id[kr_id].unit
+        cost = per_base * float(unit.factor)
+        shown = money(cost, lang)
+        text = (
+            f"{shown}/{unit.symbol}"
+            if lang == "zh"
+            else (f"{shown} per {_EN_PER.get(unit.symbol, unit.symbol)}")
+        )
+        found.append(ReportCost(kr_id, cost, unit.symbol, text))
+    return tuple(found)
+
+
+def _line(plan: Plan, lp: LineProgress, lang: str) -> ReportLine:
     b = lp.breaker
     signers = tuple(dict.fromkeys(name for e in lp.entries for name in e.signed_by))
     return ReportLine(
@@ -135,7 +160,7 @@ def _line(lp: LineProgress, lang: str) -> ReportLine:
         planned=float(lp.planned),
         roi=lp.roi,
         attributed_revenue=lp.attributed_revenue,
-        cost_per_result=dict(lp.cost_per_result),
+        cost_per_result=_costs(plan, lp, lang),
         breaker=ReportBreaker(b.tripped, b.reason, b.text(lang), b.spend_progress, b.allowed,
                               b.threshold),
         market_activity=lp.line.market_activity,
@@ -150,8 +175,11 @@ def _line(lp: LineProgress, lang: str) -> ReportLine:
 def _budget(plan: Plan, budget: BudgetProgress, unit: str, lang: str) -> ReportBudget:
     inside = set(subjects_under(plan, unit))
     top = unit == plan.top
-    lines = tuple(_line(lp, lang) for lp in budget.lines if top or lp.line.owner in inside)
-    amount = sum(line.amount for line in lines)
+    lines = tuple(_line(plan, lp, lang) for lp in budget.lines if top or lp.line.owner in inside)
+    unallocated = float(budget.reserve) if top else 0.0
+    reserve = ReportReserve(unallocated, 0.0, unallocated) if unallocated else None
+    # The total row is the sum of the rows above it: lines, then the reserve.
+    amount = sum(line.amount for line in lines) + unallocated
     spent = sum(line.spent for line in lines)
     declared = float(budget.total) if top and plan.budget.total is not None else None
     revenue = [line.attributed_revenue for line in lines if line.attributed_revenue is not None]
@@ -162,7 +190,7 @@ def _budget(plan: Plan, budget: BudgetProgress, unit: str, lang: str) -> ReportB
         amount=amount,
         declared=declared,
         spent=spent,
-        left=(declared if declared is not None else amount) - spent,
+        left=amount - spent,
         attributed_revenue=attributed,
         roi=attributed / spent if attributed is not None and spent else None,
         expected_revenue=float(expected) if expected is not None else None,
@@ -170,7 +198,7 @@ def _budget(plan: Plan, budget: BudgetProgress, unit: str, lang: str) -> ReportB
         expense_ratio=ratio.ratio if ratio else None,
         expense_ratio_max=ratio.limit if ratio else None,
     )
-    return ReportBudget(lines, total)
+    return ReportBudget(lines, reserve, total)
 
 
 def _phase(plan: Plan, day: dt.date) -> ReportPhase | None:

@@ -123,6 +123,18 @@ class ReportOverride:
 
 
 @attrs.frozen
+class ReportCost:
+    """What one result of a volume key result cost: 元 per one ``per``."""
+
+    key_result: str
+    cost: float
+    per: str
+    """The key result's unit as its target is written (户, 亿元)."""
+    text: str
+    """The cost written for the report's language: ``1.2万/户``."""
+
+
+@attrs.frozen
 class ReportLine:
     id: str
     name: str
@@ -133,7 +145,7 @@ class ReportLine:
     planned: float
     roi: float | None
     attributed_revenue: float | None
-    cost_per_result: dict[str, float]
+    cost_per_result: tuple[ReportCost, ...]
     breaker: ReportBreaker
     market_activity: bool
     signed_by: tuple[str, ...]
@@ -141,8 +153,18 @@ class ReportLine:
 
 
 @attrs.frozen
+class ReportReserve:
+    """The part of the declared total in no line (预留): its own row, so the rows add up."""
+
+    amount: float
+    spent: float
+    left: float
+
+
+@attrs.frozen
 class ReportBudgetTotal:
     amount: float
+    """The sum of the rows above it: the lines and the reserve."""
     declared: float | None
     spent: float
     left: float
@@ -157,6 +179,8 @@ class ReportBudgetTotal:
 @attrs.frozen
 class ReportBudget:
     lines: tuple[ReportLine, ...]
+    reserve: ReportReserve | None
+    """Only in the top unit's report, and only when the lines leave some of the total."""
     total: ReportBudgetTotal
 
 

@@ -178,10 +178,9 @@ def _budget(report: Report, lang: str) -> Table | None:
     table = Table(title=label(lang, "budget"), title_justify="left", show_footer=True)
     total = budget.total
     table.add_column(label(lang, "line"), footer=label(lang, "total"), overflow="fold")
-    declared = total.declared if total.declared is not None else total.amount
     # An amount is never broken over two lines ("CNY" above "600k").
     for key, footer in (
-        ("amount", money(declared, lang)),
+        ("amount", money(total.amount, lang)),
         ("spent", money(total.spent, lang)),
         ("left", money(total.left, lang)),
         ("roi", ratio(total.roi)),
@@ -192,7 +191,7 @@ def _budget(report: Report, lang: str) -> Table | None:
     for line in budget.lines:
         style = "bold red" if line.breaker.tripped else ""
         name = f"{'⚠ ' if line.breaker.tripped else ''}{line.id} {line.name}"
-        costs = ", ".join(f"{kr}: {money(c, lang)}" for kr, c in line.cost_per_result.items())
+        costs = ", ".join(f"{c.key_result}: {c.text}" for c in line.cost_per_result)
         signers = ", ".join(line.signed_by)
         if line.overrides:
             reasons = "; ".join(o.reason for o in line.overrides)
@@ -200,6 +199,10 @@ def _budget(report: Report, lang: str) -> Table | None:
         amounts = (money(line.amount, lang), money(line.spent, lang), money(line.left, lang))
         table.add_row(Text(name, style=style), *amounts, ratio(line.roi), costs or "—",
                       signers or "—")  # fmt: skip
+    if budget.reserve is not None:
+        r = budget.reserve
+        table.add_row(label(lang, "reserve"), money(r.amount, lang), money(r.spent, lang),
+                      money(r.left, lang), "—", "—", "—")  # fmt: skip
     return table
 
 

@@ -12,7 +12,7 @@ from okrdesk import model
 from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, Where, suggest
 from okrdesk.targets.schema import Draft, Located, PlanHeader
-from okrdesk.units import UNITS
+from okrdesk.units import UNITS, Dimension
 
 
 def check_all(
@@ -33,6 +33,7 @@ def check_all(
     if metrics is not None:
         _check_metrics(draft, findings, metrics)
     _check_budget(draft, findings)
+    _check_revenue_links(draft, findings, metrics)
 
 
 def _first_seen(where: Where) -> str:
@@ -304,6 +305,16 @@ def _check_budget(draft: Draft, findings: Findings) -> None:
                 )
             else:
                 seen[key] = settings.where
+    for texts in draft.budget_texts:
+        for key in texts.value:
+            if key in seen:
+                findings.problems.append(
+                    texts.where.key(key).problem(
+                        f"already set at {_first_seen(seen[key].key(key))}; set it once"
+                    )
+                )
+            else:
+                seen[key] = texts.where
     if "total" not in seen or {"budget", "files"} & draft.incomplete:
         return
     total = next(s.value["total"] for s in draft.budget_settings if "total" in s.value)
@@ -323,6 +334,35 @@ def _check_budget(draft: Draft, findings: Findings) -> None:
                 "is not allocated to any line"
             )
         )
+
+
+def _check_revenue_links(
+    draft: Draft, findings: Findings, metrics: Mapping[str, model.MetricSpec] | None
+) -> None:
+    """A line's ``revenue`` names money earned: never a count, never a volume metric."""
+    key_results = {kr.value.id: kr.value for kr in draft.key_results}
+    for link in draft.revenue_links:
+        kr = key_results.get(link.value)
+        if kr is None:
+            continue
+        if kr.unit.dimension is not Dimension.MONEY:
+            findings.problems.append(
+                link.where.problem(
+                    f'"{kr.id}" is counted in {kr.unit.symbol}, not money: a line\'s return '
+                    "(ROI) is money earned; leave it in key_results only, where it shows as "
+                    "cost per result"
+                )
+            )
+            continue
+        spec = metrics.get(kr.metric) if metrics is not None and kr.metric else None
+        if spec is not None and not spec.revenue:
+            findings.problems.append(
+                link.where.problem(
+                    f'"{kr.id}" is measured by metric "{kr.metric}", which its plugin does not '
+                    "declare as revenue (money earned), so the line's ROI would count it as "
+                    "income; leave it in key_results only, where it shows as cost per result"
+                )
+            )
 
 
 def _wan(amount: Decimal) -> str:

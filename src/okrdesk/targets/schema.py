@@ -37,7 +37,7 @@ BUDGET_KEYS = (
     "expense_ratio_max", "signers", "lines",
 )  # fmt: skip
 LINE_KEYS = (
-    "id", "name", "owner", "amount", "unit", "schedule", "key_results",
+    "id", "name", "owner", "amount", "unit", "schedule", "key_results", "revenue",
     "breaker_threshold", "market_activity", "dual_signoff",
 )  # fmt: skip
 SCORING_KEYS = ("id", "name", "roles", "people", "period", "cap", "floor", "components")
@@ -108,6 +108,8 @@ class Draft:
     budget_texts: list[Located[dict[str, str]]] = attrs.Factory(list)
     budget_signers: list[Located[tuple[str, ...]]] = attrs.Factory(list)
     """``signers`` of a ``[budget]``: people outside the org who may sign off spend."""
+    revenue_links: list[Located[str]] = attrs.Factory(list)
+    """Each key result a budget line names under ``revenue``, where it is named."""
     scoring: list[Located[model.ScoringPolicy]] = attrs.Factory(list)
     references: list[Reference] = attrs.Factory(list)
     member_targets: list[MemberTarget] = attrs.Factory(list)
@@ -539,6 +541,7 @@ def _read_budget_line(
     market = t.flag("market_activity") or False
     dual = t.flag("dual_signoff")
     links = _linked_key_results(t, draft)
+    revenue = _revenue_links(t, links, draft)
     if None in (line_id, name, owner, amount, unit, links) or not t.ok:
         draft.incomplete.add("budget")
         if schedule:
@@ -553,6 +556,7 @@ def _read_budget_line(
         amount=unit.to_base(amount),
         schedule=schedule,
         key_results=links,
+        revenue=revenue,
         threshold=threshold,
         market_activity=market,
         dual_signoff=market if dual is None else dual,
@@ -599,6 +603,26 @@ def _linked_key_results(t: Table, draft: Draft) -> dict[str, Decimal] | None:
         return {kr: w / total for kr, w in links.items()} if links else {}
     t.fail(at, "expected an array of key result ids or a table of id = weight")
     return None
+
+
+def _revenue_links(t: Table, links: dict[str, Decimal] | None, draft: Draft) -> tuple[str, ...]:
+    """``revenue``: which of the line's ``key_results`` are money earned, for its ROI.
+
+    ``links`` is None when ``key_results`` could not be read: nothing to hold them to.
+    """
+    ids = t.strings("revenue") if "revenue" in t.data else []
+    at = t.where.key("revenue")
+    found: list[str] = []
+    for index, kr in enumerate(ids or []):
+        where = at.item(index, None)
+        if kr in found:
+            t.fail(where, f'"{kr}" is listed twice')
+        elif links is not None and kr not in links:
+            t.fail(where, f'"{kr}" is not among this line\'s key_results; link it there too')
+        else:
+            found.append(kr)
+            draft.revenue_links.append(Located(where, kr))
+    return tuple(found)
 
 
 def _read_scoring(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:

@@ -23,6 +23,7 @@ def _spec(
     description: str,
     direction: Direction = _UP,
     over_time: tuple[OverTime, OverTime] = (_SUM, _SUM),
+    revenue: bool = False,
 ) -> MetricSpec:
     return MetricSpec(
         name=name,
@@ -34,6 +35,7 @@ def _spec(
         description=description,
         numerator_over_time=over_time[0],
         denominator_over_time=over_time[1],
+        revenue=revenue,
     )
 
 
@@ -132,6 +134,7 @@ METRICS: tuple[MetricSpec, ...] = (
         _FLOW,
         "元",
         "Net commission on the CM's clients' trades in the period.",
+        revenue=True,
     ),
     _spec(
         "product_commission_share",
