@@ -19,8 +19,9 @@ ONLY_TEST_PLUGIN = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
 def run(
     *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **ONLY_TEST_PLUGIN, **(env or {})}
     return subprocess.run([*OKRDESK, *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, **ONLY_TEST_PLUGIN, **(env or {})}, timeout=120)  # fmt: skip
+                          env=environment, timeout=120)  # fmt: skip
 
 
 # ------------------------------------------------------------------ templates
