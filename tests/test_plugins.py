@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.model import MetricKind, MetricSpec, Person
 from okrdesk.periods import Grain, periods_between
@@ -35,6 +36,7 @@ BUILT_IN = ("sql", "text", "md", "html", "json")
 def write_plugin(root: Path, name: str, body: str) -> None:
     (root / "plugins").mkdir(exist_ok=True)
     (root / "plugins" / f"{name}.py").write_text(textwrap.dedent(body), encoding="utf-8")
+    grant(root)
 
 
 def plugins_json(root: Path, env: dict[str, str] | None = None) -> tuple[int, dict[str, dict]]:
@@ -410,5 +412,5 @@ def test_registered_plugin_reaches_the_cli(write_workspace: WriteWorkspace) -> N
 
 def test_load_plan_with_the_host_catalog(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
-    host = PluginHost(root / "plugins", entry_points=False).load()
+    host = PluginHost(root / "plugins", entry_points=False, workspace_code=True).load()
     assert load_plan(root, host.metrics).problems == ()

@@ -17,18 +17,23 @@ from pathlib import Path
 
 import pytest
 
+from okrdesk.app.trust import grant
 from okrdesk.store import Store
 from sample_workspace import OKRS, WriteWorkspace
 
 OKRDESK = [sys.executable, "-m", "okrdesk"]
-ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"}
+
+
+def environment() -> dict[str, str]:
+    """Read when a command starts: the test's own HOME and trust list, not the real ones."""
+    return {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"}
 
 
 def okrdesk(
     *args: str, env: dict[str, str] | None = None, **kw: object
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*OKRDESK, *args], capture_output=True, text=True,
-                          env={**ENV, **(env or {})}, timeout=120, **kw)  # type: ignore[call-overload]  # fmt: skip
+                          env={**environment(), **(env or {})}, timeout=120, **kw)  # type: ignore[call-overload]  # fmt: skip
 
 
 def rows(database: Path) -> list[tuple[object, ...]]:
@@ -68,6 +73,7 @@ def test_a_plugin_that_hangs_is_timed_out_and_the_others_land(
         'metric = "salon_visits"\ntarget = 500\nunit = "人"\n'  # fmt: skip
     root = write_workspace({"okrs.toml": salons})
     (root / "plugins" / "hangs.py").write_text(HANGS, encoding="utf-8")
+    grant(root)
     start = time.monotonic()
     done = okrdesk("collect", "--through", "2026-03-15", "-w", str(root),
                    env={"OKRDESK_LOAD_PLUGINS": "test_metrics,hangs",
@@ -175,7 +181,7 @@ def test_spend_entries_killed_at_random_moments_leave_a_sound_ledger(
     for attempt in range(12):
         process = subprocess.Popen(
             [*OKRDESK, "spend", "add", "training", f"{attempt + 1}万", "--signed-by", "王芳",
-             "--date", "2026-03-10", "-w", str(root)], env=ENV,
+             "--date", "2026-03-10", "-w", str(root)], env=environment(),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         time.sleep(rng.uniform(0.05, 0.6))
@@ -192,7 +198,7 @@ def test_spend_entries_killed_at_random_moments_leave_a_sound_ledger(
 def test_two_collects_and_a_report_at_the_same_time(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
     assert okrdesk("collect", "--through", "2026-01-20", "-w", str(root)).returncode == 0
-    slow = {**ENV, "OKRDESK_TEST_SLOW": "0.5"}
+    slow = {**environment(), "OKRDESK_TEST_SLOW": "0.5"}
     commands = [
         [*OKRDESK, "collect", "--through", "2026-03-15", "-w", str(root)],
         [*OKRDESK, "collect", "--through", "2026-03-15", "-w", str(root)],

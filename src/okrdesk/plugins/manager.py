@@ -5,7 +5,8 @@ Plugins come from three places: built-in modules, the ``okrdesk`` entry-point
 group of installed packages, and ``*.py`` files in the workspace's
 ``plugins/`` folder. ``OKRDESK_LOAD_PLUGINS`` (comma-separated names; empty:
 none) limits which of the installed and local ones load; the built-in ones
-always load.
+always load. A workspace's own files load only when the caller says the user
+trusts that workspace; otherwise each is listed as skipped, never imported.
 """
 
 from __future__ import annotations
@@ -46,6 +47,10 @@ EXTRA_PLUGINS: dict[str, object] = {}
 BUILTIN = "built-in"
 ENTRY_POINT = "entry point"
 LOCAL = "local file"
+UNTRUSTED = (
+    "not run: this workspace is not trusted, and its own code runs only with your consent; "
+    "`okrdesk trust` allows it"
+)
 
 
 @attrs.define
@@ -90,6 +95,7 @@ class PluginHost:
         entry_points: bool | None = None,
         builtins: Mapping[str, str] = BUILTIN_PLUGINS,
         registered: bool = True,
+        workspace_code: bool = False,
     ) -> None:
         self.pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
         self.pm.add_hookspecs(hookspecs)
@@ -104,6 +110,9 @@ class PluginHost:
             not hasattr(sys, "_called_from_test") if entry_points is None else entry_points
         )
         self._local_folder = local_folder
+        self._workspace_code = workspace_code
+        self.skipped: list[Path] = []
+        """The workspace's plugin files left unrun because the workspace is not trusted."""
         self.sources: Mapping[str, Mapping[str, Any]] = sources or {}
         self._builtins = dict(builtins)
         self._registered = registered
@@ -130,10 +139,14 @@ class PluginHost:
             self._add(name, BUILTIN, repr(plugin), "", functools.partial(lambda p: p, plugin))
         if self._local_folder is not None and self._local_folder.is_dir():
             for path in sorted(self._local_folder.glob("*.py")):
-                if allowed is None or path.stem in allowed:
+                if allowed is not None and path.stem not in allowed:
+                    continue
+                if self._workspace_code:
                     self._add(
                         path.stem, LOCAL, str(path), "", functools.partial(_import_file, path)
                     )
+                else:
+                    self._skip(path)
         self._declare_metrics()
         return self
 
@@ -150,6 +163,11 @@ class PluginHost:
         for metric in [m for m, owner in self.owners.items() if owner == name]:
             del self.owners[metric]
             self.metrics.pop(metric, None)
+
+    def _skip(self, path: Path) -> None:
+        self.skipped.append(path)
+        key = path.stem if path.stem not in self.records else f"{path.stem} ({LOCAL})"
+        self.records[key] = PluginRecord(path.stem, LOCAL, str(path), errors=[UNTRUSTED])
 
     def _add(
         self, name: str, origin: str, location: str, version: str, importer: Callable[[], Any]
