@@ -239,8 +239,9 @@ class PluginHost:
         try:
             impl(register=register, settings=record_settings)
         except Exception as error:
+            # What it declared before failing stands: one broken definition (an SQL
+            # metric, say) must not take the plugin's other metrics with it.
             record.errors.append(f"okrdesk_metrics failed: {describe_error(error)}")
-            return []
         return found
 
     def implementations(self, hook: str) -> list[tuple[str, Callable[..., Any]]]:
