@@ -4,6 +4,7 @@ kills at random moments, and commands running at the same time."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import signal
@@ -246,3 +247,81 @@ def test_metric_names_and_ids_reach_sql_only_as_parameters(tmp_path: Path) -> No
         with pytest.raises(ValueError, match="not an observation column"):
             store.totals_by_subject(hostile, through, "value); DROP TABLE runs; --", "sum",
                                     Grain.WEEK)  # fmt: skip
+
+
+# ------------------------------------------- plugins that misbehave in other ways
+
+MISBEHAVES = """\
+import os
+import re
+import sys
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+{at_import}
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", MetricKind.FLOW, UNITS["人"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for period in request.periods:
+        emit("salon_visits", "cm01", period.id, value=1)
+    {in_collect}
+"""
+
+GIL_LOOP = "while True:\n        pass"
+CATASTROPHIC = 're.match(r"(a+)+$", "a" * 60 + "b")'
+
+
+@pytest.mark.parametrize(
+    ("at_import", "in_collect", "expected"),
+    [
+        ("", GIL_LOOP, "plugin misbehaves: okrdesk_collect did not finish within 2 s"),
+        ("", CATASTROPHIC, "plugin misbehaves: okrdesk_collect did not finish within 2 s"),
+        ("", "os._exit(0)", "plugin misbehaves: its process ended during okrdesk_collect "
+         "(exit code 0; a plugin must not call sys.exit or os._exit)"),
+        ("", "sys.exit(3)", "plugin misbehaves: okrdesk_collect failed: SystemExit: 3"),
+        ("", "print('{\"not\": \"json\"}')", "plugin misbehaves: printed to standard output "
+         "or error (16 bytes), which a plugin must not do; its numbers were not kept: "
+         '{"not": "json"}'),
+        ("", "print('oops', file=sys.stderr)", "plugin misbehaves: printed to standard output"),
+        ("while True:\n    pass", "", "plugin misbehaves: loading did not finish within 2 s"),
+        ("os._exit(5)", "", "plugin misbehaves: its process ended during loading (exit code 5"),
+        ("print('hello at import')", "", "plugin misbehaves: printed to standard output"),
+    ],
+    ids=["gil-loop", "regex", "os-exit", "sys-exit", "print", "stderr", "import-hang",
+         "import-exit", "import-print"],
+)  # fmt: skip
+def test_a_misbehaving_plugin_is_stopped_and_named(
+    write_workspace: WriteWorkspace, at_import: str, in_collect: str, expected: str
+) -> None:
+    visits = OKRS + '\n[[objectives.key_results]]\nid = "KR3"\ntitle = "到访"\n' \
+        'metric = "salon_visits"\ntarget = 500\nunit = "人"\n'  # fmt: skip
+    root = write_workspace({"okrs.toml": visits if not at_import else OKRS})
+    body = MISBEHAVES.format(at_import=at_import, in_collect=in_collect)
+    (root / "plugins" / "misbehaves.py").write_text(body, encoding="utf-8")
+    grant(root)
+    start = time.monotonic()
+    done = okrdesk("collect", "--through", "2026-03-15", "-w", str(root),
+                   env={"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves",
+                        "OKRDESK_PLUGIN_TIMEOUT": "2"})  # fmt: skip
+    assert time.monotonic() - start < 60
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert expected in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.startswith("Run 1: ") and done.stdout.count("\n") == 1, done.stdout
+    assert {r[0] for r in rows(root / "okrdesk.db")} == {"new_hnw_clients", "complaint_rate"}
+    with contextlib.closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+        assert connection.execute("SELECT status FROM runs").fetchall() == [("failed",)]
+    if "while True" in at_import or "_exit" in at_import:
+        return  # report loads plugins in its own process, without a timeout
+    report = okrdesk("report", "--format", "json", "--as-of", "2026-03-15", "-w", str(root),
+                     env={"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves"})  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    json.loads(report.stdout)  # the plugin's print never reaches the report

@@ -13,6 +13,7 @@ from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_
 from okrdesk.errors import BadInput
 from okrdesk.model import Plan
 from okrdesk.periods import Period
+from okrdesk.plugins.manager import UNTRUSTED
 from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
 from okrdesk.store import Store
 
@@ -90,5 +91,17 @@ def run_collect(
                 for r in session.host.records.values()
                 if r.name in result.plugin_of.values()
             )
+        errors.extend(_loading_errors(session, errors))
         store.finish_run(run_id, "failed" if errors else "ok", versions, [str(e) for e in errors])
     return CollectSummary(run_id, day, periods, tuple(wanted), stored, tuple(errors))
+
+
+def _loading_errors(session: Session, found: list[PluginError]) -> list[PluginError]:
+    """Plugins that failed to load (hung, exited, raised): a failure of the run, named.
+    A workspace plugin skipped as untrusted shows as the metrics it would have given."""
+    already = {e.plugin for e in found}
+    return [
+        PluginError(name, None, error)
+        for name, error in session.host.broken_errors()
+        if error != UNTRUSTED and name not in already
+    ]

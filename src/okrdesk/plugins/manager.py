@@ -11,13 +11,15 @@ trusts that workspace; otherwise each is listed as skipped, never imported.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import importlib.metadata
 import importlib.util
+import io
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -66,10 +68,27 @@ class PluginRecord:
     errors: list[str] = attrs.Factory(list)
     plugin: object | None = None
     declared: list[MetricSpec] | None = None
+    how: tuple[str, str] | None = None
+    """How another process imports it again: ("module", name), ("entry", value) or
+    ("file", path); None for an object registered in this process only."""
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@attrs.frozen
+class Probed:
+    """What a plugin declared when loaded in a process of its own."""
+
+    errors: list[str]
+    version: str
+    declared: list[MetricSpec]
+
+
+Prober = Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]
+"""Loads one plugin elsewhere (name, how, its settings): so that this process never
+imports it, and a plugin that hangs while loading can be stopped."""
 
 
 def _allowed() -> set[str] | None:
@@ -96,6 +115,7 @@ class PluginHost:
         builtins: Mapping[str, str] = BUILTIN_PLUGINS,
         registered: bool = True,
         workspace_code: bool = False,
+        prober: Prober | None = None,
     ) -> None:
         self.pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
         self.pm.add_hookspecs(hookspecs)
@@ -116,6 +136,7 @@ class PluginHost:
         self.sources: Mapping[str, Mapping[str, Any]] = sources or {}
         self._builtins = dict(builtins)
         self._registered = registered
+        self._prober = prober
         self._loaded = False
 
     # ---------------------------------------------------------------- loading
@@ -128,13 +149,14 @@ class PluginHost:
         allowed = _allowed()
         for name, module_name in self._builtins.items():
             self._add(name, BUILTIN, module_name, __version__, _importer(module_name))
+            self.records[name].how = ("module", module_name)
         if self._entry_points:
             for ep in sorted(
                 importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name
             ):
                 if allowed is None or ep.name in allowed:
                     version = ep.dist.version if ep.dist is not None else ""
-                    self._add(ep.name, ENTRY_POINT, ep.value, version, ep.load)
+                    self._add_external(ep.name, ENTRY_POINT, version, ("entry", ep.value), ep.load)
         for name, plugin in EXTRA_PLUGINS.items() if self._registered else ():
             self._add(name, BUILTIN, repr(plugin), "", functools.partial(lambda p: p, plugin))
         if self._local_folder is not None and self._local_folder.is_dir():
@@ -142,9 +164,8 @@ class PluginHost:
                 if allowed is not None and path.stem not in allowed:
                     continue
                 if self._workspace_code:
-                    self._add(
-                        path.stem, LOCAL, str(path), "", functools.partial(_import_file, path)
-                    )
+                    importer = functools.partial(_import_file, path)
+                    self._add_external(path.stem, LOCAL, "", ("file", str(path)), importer)
                 else:
                     self._skip(path)
         self._declare_metrics()
@@ -164,6 +185,24 @@ class PluginHost:
             del self.owners[metric]
             self.metrics.pop(metric, None)
 
+    def _add_external(
+        self,
+        name: str,
+        origin: str,
+        version: str,
+        how: tuple[str, str],
+        importer: Callable[[], Any],
+    ) -> None:
+        """An installed or workspace plugin: imported here, or only probed elsewhere."""
+        if self._prober is None or name in self.records:
+            self._add(name, origin, how[1], version, importer).how = how
+            return
+        probed = self._prober(name, how, self.sources.get(name, {}))
+        self.records[name] = PluginRecord(
+            name, origin, how[1], version or probed.version, errors=list(probed.errors),
+            declared=list(probed.declared), how=how,
+        )  # fmt: skip
+
     def _skip(self, path: Path) -> None:
         self.skipped.append(path)
         key = path.stem if path.stem not in self.records else f"{path.stem} ({LOCAL})"
@@ -181,7 +220,8 @@ class PluginHost:
             return record
         self.records[name] = record
         try:
-            plugin = importer()
+            with _quiet(record):
+                plugin = importer()
         except BaseException as error:
             if isinstance(error, KeyboardInterrupt):
                 raise
@@ -237,7 +277,8 @@ class PluginHost:
             found.append(spec)
 
         try:
-            impl(register=register, settings=record_settings)
+            with _quiet(record):
+                impl(register=register, settings=record_settings)
         except Exception as error:
             # What it declared before failing stands: one broken definition (an SQL
             # metric, say) must not take the plugin's other metrics with it.
@@ -279,7 +320,8 @@ class PluginHost:
             record.formats.append(fmt.name)
 
         try:
-            impl(register=register)
+            with _quiet(record):
+                impl(register=register)
         except Exception as error:
             record.errors.append(f"okrdesk_report_formats failed: {describe_error(error)}")
 
@@ -293,6 +335,39 @@ class PluginHost:
 
     def metric_catalog(self) -> Mapping[str, MetricSpec]:
         return self.load().metrics
+
+
+def load_one(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> PluginHost:
+    """A host holding one plugin, imported the way ``how`` says: what a plugin's own
+    process loads before it collects."""
+    host = PluginHost(
+        entry_points=False, builtins={}, registered=False, sources={name: settings},
+        workspace_code=True,
+    )  # fmt: skip
+    kind, where = how
+    importers: dict[str, Callable[[], Any]] = {
+        "module": _importer(where),
+        "entry": importlib.metadata.EntryPoint(name, where, ENTRY_POINT_GROUP).load,
+        "file": functools.partial(_import_file, Path(where)),
+    }
+    host._add(name, kind, where, "", importers[kind]).how = how
+    host._declare_metrics()
+    return host
+
+
+@contextlib.contextmanager
+def _quiet(record: PluginRecord) -> Iterator[None]:
+    """Keep what a plugin prints while loading off standard output, where it would
+    corrupt a report meant for another program, and name it as the plugin's error."""
+    caught = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(caught):
+            yield
+    finally:
+        printed = caught.getvalue().strip()
+        if printed:
+            shown = printed if len(printed) <= 200 else printed[:200] + "…"
+            record.errors.append(f"printed to standard output, which a plugin must not do: {shown}")
 
 
 def _importer(module_name: str) -> Callable[[], ModuleType]:
