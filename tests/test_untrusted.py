@@ -84,6 +84,7 @@ def test_report_and_check_say_the_plugin_was_skipped_and_still_work(
     collected = run("collect", "--through", "2026-03-15", "-w", str(root))
     assert collected.returncode == 1
     assert "new_hnw_clients: no loaded plugin provides it" in collected.stderr
+    assert "plugin test_metrics: not run: this workspace is not trusted" in collected.stderr
     assert "Traceback" not in collected.stderr
     report = run("report", "--as-of", "2026-03-15", "--format", "json", "-w", str(root))
     assert report.returncode == 0, report.stderr

@@ -13,7 +13,6 @@ from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_
 from okrdesk.errors import BadInput
 from okrdesk.model import Plan
 from okrdesk.periods import Period
-from okrdesk.plugins.manager import UNTRUSTED
 from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
 from okrdesk.store import Store
 
@@ -97,11 +96,11 @@ def run_collect(
 
 
 def _loading_errors(session: Session, found: list[PluginError]) -> list[PluginError]:
-    """Plugins that failed to load (hung, exited, raised): a failure of the run, named.
-    A workspace plugin skipped as untrusted shows as the metrics it would have given."""
+    """Plugins that failed to load (hung, exited, raised) or were skipped as untrusted:
+    a failure of the run, named."""
     already = {e.plugin for e in found}
     return [
         PluginError(name, None, error)
         for name, error in session.host.broken_errors()
-        if error != UNTRUSTED and name not in already
+        if name not in already
     ]

@@ -375,7 +375,8 @@ class _Checker:
             if given is not None and (
                 isinstance(given, bool) or not isinstance(given, int | float)
             ):
-                return f"{name} must be a number, not {type(given).__name__}"
+                kind = given.type_name if isinstance(given, _Unsendable) else type(given).__name__
+                return f"{name} must be a number, not {kind}"
         return ""
 
     def _refuse(self, metric: str, message: str) -> None:
