@@ -3,6 +3,7 @@ and a one-line description of a clean plan (the demo prints it too)."""
 
 from __future__ import annotations
 
+import shlex
 from collections import Counter
 
 import attrs
@@ -65,5 +66,6 @@ def _skipped(session: Session) -> list[str]:
     return [
         f"warning: not run: {', '.join(skipped)}: this workspace's own code runs only once "
         "you trust it.",
-        f"warning: to allow it, if you trust who wrote it: okrdesk trust {root}",
+        f"warning: to allow it, if you trust who wrote it: okrdesk trust "
+        f"{shlex.quote(str(root.resolve()))}",
     ]

@@ -143,7 +143,8 @@ def trust(directory: Path | None, revoke: bool) -> None:
         return
     files = workspace_code(root)
     listed = grant(root)
-    say(f"Trusted {root} as it is now ({len(files)} files under plugins/), in {listed}:")
+    count = f"{len(files)} file{'' if len(files) == 1 else 's'}"
+    say(f"Trusted {root} as it is now ({count} under plugins/), in {listed}:")
     for path in files:
         say(f"  {display_path(path, root)}")
     if not files:
