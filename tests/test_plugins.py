@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -380,6 +381,22 @@ def test_an_installed_package_is_found_through_its_entry_point(
         capture_output=True, text=True, env=env,
     )  # fmt: skip
     assert validated.returncode == 0, validated.stdout
+    # collect runs the installed package in a process of its own, found by its entry point
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(
+        "date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n", encoding="utf-8"
+    )
+    collected = subprocess.run(
+        [sys.executable, "-m", "okrdesk", "collect", "--through", "2026-01-18", "-w", str(root)],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert collected.returncode == 0, collected.stderr
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        stored = connection.execute(
+            "SELECT plugin, value FROM observations WHERE metric = 'salon_attendees' "
+            "AND subject = 'cm01' AND period = '2026-W02'"
+        ).fetchall()
+    assert stored == [("salons", 30.0)]
 
 
 def test_help_imports_no_plugin() -> None:

@@ -99,9 +99,10 @@ def plugins(as_json: bool) -> None:
     """List plugins, where each came from, and the metrics and report formats it provides.
 
     Plugins come from installed packages (the `okrdesk` entry-point group),
-    *.py files in the workspace's plugins/ folder, and okrdesk itself. Set
+    *.py files in the workspace's plugins/ folder (run only once you trust
+    the workspace: `okrdesk trust`), and okrdesk itself. Set
     OKRDESK_LOAD_PLUGINS to a comma-separated allow-list to load only some.
-    Exits 1 when any plugin is broken.
+    Exits 1 when any plugin is broken or skipped.
     """
     from okrdesk.app import plugins as listing
 
