@@ -85,6 +85,7 @@ def _run_with_timeout(
 _BATCH = 5000
 _SENDABLE = (str, int, float, bool, decimal.Decimal, type(None))
 _SHOWN_OUTPUT = 200
+_EXIT_GRACE = 5.0
 
 
 class _Relay:
@@ -196,6 +197,8 @@ def _run_in_process(
         outcome = _Outcome()
         try:
             finished = _receive(receiving, process, checker, timeout, outcome)
+            if finished:
+                process.join(_EXIT_GRACE)  # let it flush what it printed on the way out
         finally:
             if process.is_alive():
                 process.kill()
