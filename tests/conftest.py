@@ -7,11 +7,25 @@ from pathlib import Path
 
 import pytest
 
+from okrdesk.app.trust import grant
 from sample_workspace import BASE_FILES, LOCAL_PLUGIN, WriteWorkspace
 
 # okrdesk loads no entry-point plugins under the test suite unless a test asks,
 # so whatever is installed on this machine cannot change results.
 sys._called_from_test = True  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def private_config(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """A home and config folder of the test's own: trusting a workspace never touches the
+    real ~/.config, and no test sees another's trust list."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.delenv("OKRDESK_ALLOW_WORKSPACE_CODE", raising=False)
+    return home / ".config"
 
 
 @pytest.fixture
@@ -23,6 +37,7 @@ def write_workspace(tmp_path: Path) -> WriteWorkspace:
         *,
         root: Path | None = None,
         plugin: bool = True,
+        trusted: bool = True,
     ) -> Path:
         root = root or tmp_path / "ws"
         targets = root / "targets"
@@ -39,6 +54,8 @@ def write_workspace(tmp_path: Path) -> WriteWorkspace:
                 path.write_bytes(content)
             else:
                 path.write_text(textwrap.dedent(content), encoding="utf-8")
+        if trusted:
+            grant(root)  # the test plugin is the test's own code
         return root
 
     return write

@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from okrdesk.app.session import open_session
+from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.engine.budget import BudgetProgress, budget_progress, judge_line
 from okrdesk.engine.progress import Engine
@@ -458,6 +459,7 @@ amount = 60
 """
     root = write_workspace({"money.toml": MONEY_RESULTS, "budget.toml": budget})
     (root / "plugins" / "volume.py").write_text(VOLUME_PLUGIN, encoding="utf-8")
+    grant(root)
     return root
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.model import MetricKind, MetricSpec, Person
 from okrdesk.periods import Grain, periods_between
@@ -35,6 +37,7 @@ BUILT_IN = ("sql", "text", "md", "html", "json")
 def write_plugin(root: Path, name: str, body: str) -> None:
     (root / "plugins").mkdir(exist_ok=True)
     (root / "plugins" / f"{name}.py").write_text(textwrap.dedent(body), encoding="utf-8")
+    grant(root)
 
 
 def plugins_json(root: Path, env: dict[str, str] | None = None) -> tuple[int, dict[str, dict]]:
@@ -378,6 +381,22 @@ def test_an_installed_package_is_found_through_its_entry_point(
         capture_output=True, text=True, env=env,
     )  # fmt: skip
     assert validated.returncode == 0, validated.stdout
+    # collect runs the installed package in a process of its own, found by its entry point
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(
+        "date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n", encoding="utf-8"
+    )
+    collected = subprocess.run(
+        [sys.executable, "-m", "okrdesk", "collect", "--through", "2026-01-18", "-w", str(root)],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert collected.returncode == 0, collected.stderr
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        stored = connection.execute(
+            "SELECT plugin, value FROM observations WHERE metric = 'salon_attendees' "
+            "AND subject = 'cm01' AND period = '2026-W02'"
+        ).fetchall()
+    assert stored == [("salons", 30.0)]
 
 
 def test_help_imports_no_plugin() -> None:
@@ -410,5 +429,5 @@ def test_registered_plugin_reaches_the_cli(write_workspace: WriteWorkspace) -> N
 
 def test_load_plan_with_the_host_catalog(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
-    host = PluginHost(root / "plugins", entry_points=False).load()
+    host = PluginHost(root / "plugins", entry_points=False, workspace_code=True).load()
     assert load_plan(root, host.metrics).problems == ()

@@ -4,14 +4,13 @@ kills at random moments, and commands running at the same time."""
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import random
 import signal
 import sqlite3
-import stat
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from decimal import Decimal
@@ -19,18 +18,23 @@ from pathlib import Path
 
 import pytest
 
+from okrdesk.app.trust import grant
 from okrdesk.store import Store
 from sample_workspace import OKRS, WriteWorkspace
 
 OKRDESK = [sys.executable, "-m", "okrdesk"]
-ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"}
+
+
+def environment() -> dict[str, str]:
+    """Read when a command starts: the test's own HOME and trust list, not the real ones."""
+    return {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"}
 
 
 def okrdesk(
     *args: str, env: dict[str, str] | None = None, **kw: object
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*OKRDESK, *args], capture_output=True, text=True,
-                          env={**ENV, **(env or {})}, timeout=120, **kw)  # type: ignore[call-overload]  # fmt: skip
+                          env={**environment(), **(env or {})}, timeout=120, **kw)  # type: ignore[call-overload]  # fmt: skip
 
 
 def rows(database: Path) -> list[tuple[object, ...]]:
@@ -70,6 +74,7 @@ def test_a_plugin_that_hangs_is_timed_out_and_the_others_land(
         'metric = "salon_visits"\ntarget = 500\nunit = "人"\n'  # fmt: skip
     root = write_workspace({"okrs.toml": salons})
     (root / "plugins" / "hangs.py").write_text(HANGS, encoding="utf-8")
+    grant(root)
     start = time.monotonic()
     done = okrdesk("collect", "--through", "2026-03-15", "-w", str(root),
                    env={"OKRDESK_LOAD_PLUGINS": "test_metrics,hangs",
@@ -134,33 +139,31 @@ def test_a_full_disk_loses_nothing_stored_before(
 # ------------------------------------------------------ a read-only database
 
 
-@pytest.fixture
-def shared_folder() -> Iterator[Path]:
-    """A folder another user can reach (pytest's own are private to root)."""
-    folder = Path(tempfile.mkdtemp(prefix="okrdesk-ro-"))
-    folder.chmod(0o755)
+@contextlib.contextmanager
+def read_only_mount(path: Path) -> Iterator[None]:
+    """``path`` bind-mounted over itself read-only: refused even to root, and with no
+    other user involved, so it works wherever the clone lives."""
+    mounted = subprocess.run(["mount", "--bind", str(path), str(path)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot bind-mount a file here: {mounted.stderr.decode().strip()}")
     try:
-        yield folder
+        remounted = subprocess.run(
+            ["mount", "-o", "remount,ro,bind", str(path)], capture_output=True
+        )
+        if remounted.returncode != 0:
+            pytest.skip(f"cannot make a mount read-only here: {remounted.stderr.decode().strip()}")
+        yield
     finally:
-        subprocess.run(["rm", "-rf", str(folder)], check=True)
+        subprocess.run(["umount", str(path)], check=True)
 
 
-def test_a_read_only_database_is_refused_clearly(
-    write_workspace: WriteWorkspace, shared_folder: Path
-) -> None:
-    if os.geteuid() != 0:
-        pytest.skip("needs root to run okrdesk as another user")
-    root = write_workspace(root=shared_folder / "ws")
+def test_a_read_only_database_is_refused_clearly(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
     assert okrdesk("collect", "--through", "2026-01-20", "-w", str(root)).returncode == 0
-    for path in (root, *root.rglob("*")):
-        path.chmod(path.stat().st_mode | stat.S_IROTH | (stat.S_IXOTH if path.is_dir() else 0))
     database = root / "okrdesk.db"
     before = database.read_bytes()
-    as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
-    done = subprocess.run([*as_nobody, *OKRDESK, "collect", "--through", "2026-03-15", "-w",
-                           str(root)], capture_output=True, text=True, env=ENV)  # fmt: skip
-    if "Permission denied" in done.stderr and "python" in done.stderr:
-        pytest.skip("this checkout is not readable by another user")
+    with read_only_mount(database):
+        done = okrdesk("collect", "--through", "2026-03-15", "-w", str(root))
     assert done.returncode == 2, done.stdout + done.stderr
     assert "is read-only; okrdesk needs to write to it" in done.stderr
     assert "Traceback" not in done.stderr
@@ -179,7 +182,7 @@ def test_spend_entries_killed_at_random_moments_leave_a_sound_ledger(
     for attempt in range(12):
         process = subprocess.Popen(
             [*OKRDESK, "spend", "add", "training", f"{attempt + 1}万", "--signed-by", "王芳",
-             "--date", "2026-03-10", "-w", str(root)], env=ENV,
+             "--date", "2026-03-10", "-w", str(root)], env=environment(),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
         time.sleep(rng.uniform(0.05, 0.6))
@@ -196,7 +199,7 @@ def test_spend_entries_killed_at_random_moments_leave_a_sound_ledger(
 def test_two_collects_and_a_report_at_the_same_time(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
     assert okrdesk("collect", "--through", "2026-01-20", "-w", str(root)).returncode == 0
-    slow = {**ENV, "OKRDESK_TEST_SLOW": "0.5"}
+    slow = {**environment(), "OKRDESK_TEST_SLOW": "0.5"}
     commands = [
         [*OKRDESK, "collect", "--through", "2026-03-15", "-w", str(root)],
         [*OKRDESK, "collect", "--through", "2026-03-15", "-w", str(root)],
@@ -244,3 +247,81 @@ def test_metric_names_and_ids_reach_sql_only_as_parameters(tmp_path: Path) -> No
         with pytest.raises(ValueError, match="not an observation column"):
             store.totals_by_subject(hostile, through, "value); DROP TABLE runs; --", "sum",
                                     Grain.WEEK)  # fmt: skip
+
+
+# ------------------------------------------- plugins that misbehave in other ways
+
+MISBEHAVES = """\
+import os
+import re
+import sys
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+{at_import}
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", MetricKind.FLOW, UNITS["人"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for period in request.periods:
+        emit("salon_visits", "cm01", period.id, value=1)
+    {in_collect}
+"""
+
+GIL_LOOP = "while True:\n        pass"
+CATASTROPHIC = 're.match(r"(a+)+$", "a" * 60 + "b")'
+
+
+@pytest.mark.parametrize(
+    ("at_import", "in_collect", "expected"),
+    [
+        ("", GIL_LOOP, "plugin misbehaves: okrdesk_collect did not finish within 2 s"),
+        ("", CATASTROPHIC, "plugin misbehaves: okrdesk_collect did not finish within 2 s"),
+        ("", "os._exit(0)", "plugin misbehaves: its process ended during okrdesk_collect "
+         "(exit code 0; a plugin must not call sys.exit or os._exit)"),
+        ("", "sys.exit(3)", "plugin misbehaves: okrdesk_collect failed: SystemExit: 3"),
+        ("", "print('{\"not\": \"json\"}')", "plugin misbehaves: printed to standard output "
+         "or error (16 bytes), which a plugin must not do; its numbers were not kept: "
+         '{"not": "json"}'),
+        ("", "print('oops', file=sys.stderr)", "plugin misbehaves: printed to standard output"),
+        ("while True:\n    pass", "", "plugin misbehaves: loading did not finish within 2 s"),
+        ("os._exit(5)", "", "plugin misbehaves: its process ended during loading (exit code 5"),
+        ("print('hello at import')", "", "plugin misbehaves: printed to standard output"),
+    ],
+    ids=["gil-loop", "regex", "os-exit", "sys-exit", "print", "stderr", "import-hang",
+         "import-exit", "import-print"],
+)  # fmt: skip
+def test_a_misbehaving_plugin_is_stopped_and_named(
+    write_workspace: WriteWorkspace, at_import: str, in_collect: str, expected: str
+) -> None:
+    visits = OKRS + '\n[[objectives.key_results]]\nid = "KR3"\ntitle = "到访"\n' \
+        'metric = "salon_visits"\ntarget = 500\nunit = "人"\n'  # fmt: skip
+    root = write_workspace({"okrs.toml": visits if not at_import else OKRS})
+    body = MISBEHAVES.format(at_import=at_import, in_collect=in_collect)
+    (root / "plugins" / "misbehaves.py").write_text(body, encoding="utf-8")
+    grant(root)
+    start = time.monotonic()
+    done = okrdesk("collect", "--through", "2026-03-15", "-w", str(root),
+                   env={"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves",
+                        "OKRDESK_PLUGIN_TIMEOUT": "2"})  # fmt: skip
+    assert time.monotonic() - start < 60
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert expected in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout.startswith("Run 1: ") and done.stdout.count("\n") == 1, done.stdout
+    assert {r[0] for r in rows(root / "okrdesk.db")} == {"new_hnw_clients", "complaint_rate"}
+    with contextlib.closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+        assert connection.execute("SELECT status FROM runs").fetchall() == [("failed",)]
+    if "while True" in at_import or "_exit" in at_import:
+        return  # report loads plugins in its own process, without a timeout
+    report = okrdesk("report", "--format", "json", "--as-of", "2026-03-15", "-w", str(root),
+                     env={"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves"})  # fmt: skip
+    assert report.returncode == 0, report.stderr
+    json.loads(report.stdout)  # the plugin's print never reaches the report

@@ -253,3 +253,169 @@ def test_an_sql_metric_says_whether_it_is_revenue(write_workspace: WriteWorkspac
     assert "sources.sql.metrics[0].revenue: expected true or false, got 'yes'" in (
         validated['revenue = "yes"'].output
     )
+
+
+# ------------------------------------------------- confined to the workspace
+
+ATTENDEES = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+
+
+def salons_elsewhere(tmp_path: Path) -> tuple[Path, Path]:
+    workspace, elsewhere = tmp_path / "ws", tmp_path / "elsewhere"
+    workspace.mkdir()
+    elsewhere.mkdir()
+    (elsewhere / "salons.csv").write_text(SALONS, encoding="utf-8")
+    return workspace, elsewhere
+
+
+@pytest.mark.parametrize("written", ["../elsewhere/salons.csv", "ABSOLUTE", "data/salons.csv"])
+def test_a_table_outside_the_workspace_is_refused(tmp_path: Path, written: str) -> None:
+    workspace, elsewhere = salons_elsewhere(tmp_path)
+    if written == "ABSOLUTE":
+        written = str(elsewhere / "salons.csv")
+    else:
+        (workspace / "data").symlink_to(elsewhere)  # a link out of the workspace
+    settings = {"tables": {"salons": written},
+                "metrics": [metric("attendees", "flow", "人", ATTENDEES)]}  # fmt: skip
+    check = run_check(workspace, settings)
+    assert check.observations == []
+    (problem,) = check.problems
+    assert "sources.sql.tables.salons:" in problem
+    assert "lies outside the workspace" in problem and "allow_outside_workspace" in problem
+    allowed = {**settings, "allow_outside_workspace": [str(elsewhere)]}
+    assert run_check(workspace, allowed).value("attendees", "cm01", "2026-W02").value == 50
+
+
+def test_system_files_are_refused_and_never_quoted(tmp_path: Path) -> None:
+    passwd = Path("/etc/passwd")
+    settings = {"tables": {"p": str(passwd)},
+                "metrics": [metric("x", "flow", "人", "SELECT * FROM p")]}  # fmt: skip
+    (problem,) = run_check(tmp_path, settings).problems
+    assert "lies outside the workspace" in problem
+    database = {"database": "../../../../../../../../etc/passwd",
+                "metrics": [metric("x", "flow", "人", "SELECT * FROM p")]}  # fmt: skip
+    (problem,) = run_check(tmp_path, database).problems
+    assert "sources.sql.database" in problem and "lies outside the workspace" in problem
+    assert "root:" not in problem
+
+
+@pytest.mark.parametrize("inside", [True, False])
+def test_an_sqlite_file_is_opened_immutable(tmp_path: Path, inside: bool) -> None:
+    workspace, elsewhere = salons_elsewhere(tmp_path)
+    if inside:
+        elsewhere = workspace
+        (workspace / "salons.csv").write_text(SALONS, encoding="utf-8")
+    crm = elsewhere / "crm.sqlite"
+    connection = sqlite3.connect(crm)
+    connection.execute("PRAGMA journal_mode = WAL")
+    connection.execute("CREATE TABLE trades (cm TEXT, period TEXT, fee REAL)")
+    connection.execute("INSERT INTO trades VALUES ('cm01', '2026-W03', 12.5)")
+    connection.commit()
+    connection.close()
+    before = sorted(p.name for p in elsewhere.iterdir())
+    settings: dict[str, object] = {
+        "database": str(crm),
+        **({} if inside else {"allow_outside_workspace": [str(elsewhere)]}),
+        "metrics": [metric("fees", "flow", "元",
+                           "SELECT cm AS subject, period, sum(fee) AS value FROM trades "
+                           "GROUP BY 1, 2")],
+    }  # fmt: skip
+    check = run_check(workspace, settings)
+    assert check.value("fees", "cm01", "2026-W03").value == 12.5
+    assert sorted(p.name for p in elsewhere.iterdir()) == before == ["crm.sqlite", "salons.csv"]
+
+
+# ------------------------------------------------- one metric fails alone
+
+TEXT_IN_NUMBERS = """\
+date,cm_id,attendees,leads
+2026-01-06,cm01,30,4
+2026-01-08,cm01,twenty,1
+"""
+
+
+def test_a_text_value_names_the_metric_table_row_and_column(csv_workspace: Path) -> None:
+    (csv_workspace / "data" / "bad.csv").write_text(TEXT_IN_NUMBERS, encoding="utf-8")
+    settings = {
+        "tables": {"salons": "data/salons.csv", "bad": "data/bad.csv"},
+        "metrics": [
+            metric("broken", "flow", "人",
+                   "SELECT cm_id AS subject, date AS day, attendees AS value FROM bad"),
+            metric("attendees", "flow", "人", ATTENDEES),
+        ],
+    }  # fmt: skip
+    check = run_check(csv_workspace, settings)
+    assert check.value("attendees", "cm01", "2026-W02").value == 50
+    (problem,) = check.problems
+    assert "metric broken: broken: table bad, result row 2: column value holds text, " \
+        "not a number" in problem  # fmt: skip
+    assert "twenty" not in problem
+
+
+def test_one_bad_definition_leaves_the_other_sql_metrics(csv_workspace: Path) -> None:
+    settings = {
+        "tables": {"salons": "data/salons.csv", "gone": "data/missing.csv"},
+        "metrics": [
+            metric("odd", "average", "人", "SELECT 1"),
+            metric("lost", "flow", "人",
+                   "SELECT cm_id AS subject, date AS day, attendees AS value FROM gone"),
+            metric("attendees", "flow", "人", ATTENDEES),
+        ],
+    }  # fmt: skip
+    check = run_check(csv_workspace, settings)
+    assert check.value("attendees", "cm01", "2026-W02").value == 50
+    assert len(check.problems) == 2, check.problems
+    assert "sources.sql.metrics[0] (odd): 'average' is not a valid MetricKind" in check.problems[0]
+    assert (
+        "metric lost: lost: sources.sql.tables.gone: no file data/missing.csv"
+        in (check.problems[1])
+    )
+
+
+SECRET_ROWS = """\
+date,cm_id,attendees,leads
+2026-01-06,cm01,30,4
+2026-01-07,SECRET-TOKEN-8c1f,3,1
+"""
+
+
+def test_collect_names_the_row_and_stores_no_file_content(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace(
+        {"salons.toml": """\
+            [[objectives]]
+            id = "O9"
+            title = "沙龙"
+            owner = "branch"
+
+            [[objectives.key_results]]
+            id = "KR1"
+            title = "参会人数"
+            metric = "salon_attendees"
+            target = 600
+            unit = "人"
+            """}
+    )  # fmt: skip
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(SECRET_ROWS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(
+        textwrap.dedent(f"""\
+            [sources.sql]
+            tables = {{ salons = "data/salons.csv" }}
+
+            [[sources.sql.metrics]]
+            name = "salon_attendees"
+            kind = "flow"
+            unit = "人"
+            query = "{ATTENDEES}"
+            """),
+        encoding="utf-8",
+    )
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    assert done.exit_code == 1
+    assert "table salons, result row 2: column subject is not the id of a person" in done.output
+    assert "SECRET" not in done.output
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        stored = connection.execute("SELECT errors FROM runs").fetchall()
+    assert "result row 2" in str(stored) and "SECRET" not in str(stored)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.store import MIGRATIONS, SCHEMA_VERSION, Store
 from sample_workspace import WriteWorkspace
@@ -95,6 +96,7 @@ def test_a_failing_plugin_keeps_its_earlier_numbers(write_workspace: WriteWorksp
     before = snapshot(root)
     plugin = root / "plugins" / "test_metrics.py"
     plugin.write_text(plugin.read_text().replace("    bonus =", "    1 / 0\n    bonus ="))
+    grant(root)
     result = run(root, "collect", "--through", THROUGH)
     assert result.exit_code == 1
     assert "error: plugin test_metrics: okrdesk_collect failed: ZeroDivisionError" in result.output

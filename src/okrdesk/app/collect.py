@@ -90,5 +90,17 @@ def run_collect(
                 for r in session.host.records.values()
                 if r.name in result.plugin_of.values()
             )
+        errors.extend(_loading_errors(session, errors))
         store.finish_run(run_id, "failed" if errors else "ok", versions, [str(e) for e in errors])
     return CollectSummary(run_id, day, periods, tuple(wanted), stored, tuple(errors))
+
+
+def _loading_errors(session: Session, found: list[PluginError]) -> list[PluginError]:
+    """Plugins that failed to load (hung, exited, raised) or were skipped as untrusted:
+    a failure of the run, named."""
+    already = {e.plugin for e in found}
+    return [
+        PluginError(name, None, error)
+        for name, error in session.host.broken_errors()
+        if name not in already
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from okrdesk.app.session import open_plugins
 from okrdesk.model import MetricSpec
 from okrdesk.plugins.manager import PluginHost, PluginRecord
 from okrdesk.targets.settings import open_workspace
@@ -13,7 +14,7 @@ from okrdesk.targets.settings import open_workspace
 def load_plugins(option: str | os.PathLike[str] | None) -> PluginHost:
     """The workspace's plugins, loaded, with their report formats declared."""
     workspace = open_workspace(option)
-    host = PluginHost(workspace.plugins, sources=workspace.sources).load()
+    host = open_plugins(workspace.root, workspace.plugins, workspace.sources)
     host.formats  # noqa: B018 - declaring the formats records their errors too
     return host
 

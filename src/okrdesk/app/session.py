@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
 
 import attrs
 
-from okrdesk.errors import BadInput, Problem, ValidationFailed
+from okrdesk.app.trust import is_trusted
+from okrdesk.engine.plan_calendar import metrics_needed
+from okrdesk.errors import BadInput, Problem, ValidationFailed, display_path
 from okrdesk.model import KeyResult, Plan
-from okrdesk.plugins.manager import PluginHost
+from okrdesk.plugins.manager import PluginHost, Prober
 from okrdesk.targets.load import LoadResult, load_plan
 from okrdesk.targets.reader import Findings, suggest
 from okrdesk.targets.settings import Workspace, locate, read_settings
@@ -37,14 +42,58 @@ class Session:
         return self.loaded.plan
 
 
-def open_session(option: str | os.PathLike[str] | None) -> Session:
-    """Read the workspace's settings, load its plugins and read its targets."""
+def open_session(option: str | os.PathLike[str] | None, *, isolated: bool = False) -> Session:
+    """Read the workspace's settings, load its plugins and read its targets.
+
+    ``isolated``: installed and workspace plugins are loaded each in a process of
+    their own, under the plugin timeout, never in this one (for collect, which
+    runs them that way too).
+    """
     root = locate(option)
     findings = Findings()
     workspace = read_settings(root, findings)
-    host = PluginHost(workspace.plugins, sources=workspace.sources).load()
+    probe: Prober | None = None
+    if isolated:
+        from okrdesk.plugins.runner import plugin_timeout, prober
+
+        probe = prober(plugin_timeout(workspace.plugin_timeout))
+    host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe)
     loaded = load_plan(root, host.metrics)
+    if host.skipped and loaded.problems:
+        loaded = _without_skipped_metrics(root, host, loaded)
     return Session(workspace, host, loaded, findings)
+
+
+def open_plugins(
+    root: Path,
+    folder: Path,
+    sources: Mapping[str, Mapping[str, Any]],
+    probe: Prober | None = None,
+) -> PluginHost:
+    """The plugins a command may run: the workspace's own only when the user trusts it."""
+    trusted = is_trusted(root)
+    return PluginHost(folder, sources=sources, workspace_code=trusted, prober=probe).load()
+
+
+def _without_skipped_metrics(root: Path, host: PluginHost, loaded: LoadResult) -> LoadResult:
+    """The plan read again without checking metric names, when that is all that was wrong
+    with it: the metrics the skipped plugins would give become warnings, not problems,
+    so the report still shows everything else."""
+    unchecked = load_plan(root, None)
+    if unchecked.plan is None or unchecked.problems:
+        return loaded
+    files = ", ".join(display_path(p, root) for p in host.skipped)
+    why = (
+        "is not measured: no trusted plugin provides it, and the workspace's own plugins "
+        f"({files}) were not run; `okrdesk trust` allows them"
+    )
+    targets = display_path(root / "targets", root)
+    missing = [
+        Problem(targets, 0, "", f'metric "{metric}" {why}')
+        for metric in metrics_needed(unchecked.plan)
+        if metric not in host.metrics
+    ]
+    return attrs.evolve(unchecked, warnings=tuple(sorted({*unchecked.warnings, *missing})))
 
 
 def find_key_result(plan: Plan, key_result: str) -> KeyResult:

@@ -3,12 +3,15 @@ and a one-line description of a clean plan (the demo prints it too)."""
 
 from __future__ import annotations
 
+import shlex
 from collections import Counter
 
 import attrs
 
 from okrdesk.app.session import Session
+from okrdesk.errors import display_path
 from okrdesk.model import Plan
+from okrdesk.plugins.manager import UNTRUSTED
 
 
 def _count(n: int, noun: str, plural: str | None = None) -> str:
@@ -38,7 +41,12 @@ def validate(session: Session) -> Validation:
     """Each problem as FILE:LINE: key.path: message, warnings, then a count."""
     lines = [str(problem) for problem in session.problems]
     lines += [f"warning: {warning}" for warning in session.warnings]
-    lines += [f"warning: plugin {name}: {error}" for name, error in session.host.broken_errors()]
+    lines += [
+        f"warning: plugin {name}: {error}"
+        for name, error in session.host.broken_errors()
+        if error != UNTRUSTED
+    ]
+    lines += _skipped(session)
     files = len(session.loaded.files)
     noun = "file" if files == 1 else "files"
     if session.problems:
@@ -47,3 +55,17 @@ def validate(session: Session) -> Validation:
         return Validation(tuple(lines), ok=False)
     lines.append(f"{files} {noun} checked, no problems. {plan_summary(session.plan)}")
     return Validation(tuple(lines), ok=True)
+
+
+def _skipped(session: Session) -> list[str]:
+    """The workspace's own code that was not run, and how to allow it."""
+    root = session.workspace.root
+    skipped = [display_path(path, root) for path in session.host.skipped]
+    if not skipped:
+        return []
+    return [
+        f"warning: not run: {', '.join(skipped)}: this workspace's own code runs only once "
+        "you trust it.",
+        f"warning: to allow it, if you trust who wrote it: okrdesk trust "
+        f"{shlex.quote(str(root.resolve()))}",
+    ]

@@ -48,6 +48,8 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
     "report": ("okrdesk.cli.read_commands", "report",
                           "The weekly progress report for a unit: objectives, members, budget, "
                           "alerts."),
+    "trust": ("okrdesk.cli.workspace_commands", "trust",
+                         "Allow a workspace's own plugins/ code to run, as its files are now."),
     "demo": ("okrdesk.cli.workspace_commands", "demo",
                         "Build a demo workspace from the sample targets and show what okrdesk "
                         "knows."),
@@ -86,16 +88,48 @@ class OkrdeskGroup(click.Group):
         try:
             return super().invoke(ctx)
         except OkrdeskError as error:
-            click.echo(error.message, err=True)
+            _say_error(error.message)
             ctx.exit(error.exit_code)
         except PermissionError as error:
-            click.echo(f"error: permission denied: {error.filename}", err=True)
+            _say_error(f"error: permission denied: {error.filename}")
             ctx.exit(EXIT_FAILED)
         except OSError as error:
             if error.filename is None:
                 raise
-            click.echo(f"error: {error.strerror}: {error.filename}", err=True)
+            _say_error(f"error: {error.strerror}: {error.filename}")
             ctx.exit(EXIT_FAILED)
+
+    def main(
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """click's own main, except that click's messages (which quote what was typed)
+        are printed through the same escaping as everything else."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, False, **extra)
+        try:
+            result = super().main(args, prog_name, complete_var, False, **extra)
+        except click.ClickException as error:
+            import io
+
+            shown = io.StringIO()
+            error.show(file=shown)
+            _say_error(shown.getvalue().rstrip("\n"))
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+def _say_error(text: str) -> None:
+    from okrdesk.errors import printable
+
+    click.echo("\n".join(printable(line) for line in text.split("\n")), err=True)
 
 
 @click.group(

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from okrdesk.errors import printable
 
 
 class BarProgress:
@@ -35,7 +38,9 @@ class BarProgress:
     def step(self, plugin: str, metrics: int) -> None:
         self._finish_step()
         self._current = plugin
-        self._progress.update(self._task, description=f"collecting {metrics} metrics from {plugin}")
+        self._progress.update(
+            self._task, description=f"collecting {metrics} metrics from {escape(printable(plugin))}"
+        )
 
     def _finish_step(self) -> None:
         if self._current is not None:

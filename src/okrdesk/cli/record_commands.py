@@ -28,7 +28,7 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...]) -> None:
     from okrdesk.app.collect import run_collect
     from okrdesk.app.session import open_session
 
-    session = open_session(workspace_path())
+    session = open_session(workspace_path(), isolated=True)
     if sys.stderr.isatty():
         from okrdesk.cli.progress_bar import BarProgress
 

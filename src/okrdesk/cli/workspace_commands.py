@@ -1,4 +1,4 @@
-"""Commands about the workspace itself: init, validate, split, plugins, demo."""
+"""Commands about the workspace itself: init, validate, split, plugins, trust, demo."""
 
 from __future__ import annotations
 
@@ -99,9 +99,10 @@ def plugins(as_json: bool) -> None:
     """List plugins, where each came from, and the metrics and report formats it provides.
 
     Plugins come from installed packages (the `okrdesk` entry-point group),
-    *.py files in the workspace's plugins/ folder, and okrdesk itself. Set
+    *.py files in the workspace's plugins/ folder (run only once you trust
+    the workspace: `okrdesk trust`), and okrdesk itself. Set
     OKRDESK_LOAD_PLUGINS to a comma-separated allow-list to load only some.
-    Exits 1 when any plugin is broken.
+    Exits 1 when any plugin is broken or skipped.
     """
     from okrdesk.app import plugins as listing
 
@@ -113,6 +114,42 @@ def plugins(as_json: bool) -> None:
             say(line)
     if host.broken:
         raise SystemExit(EXIT_FAILED)
+
+
+@click.command()
+@click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
+@click.option("--revoke", is_flag=True, help="Stop trusting the workspace.")
+@workspace_option
+def trust(directory: Path | None, revoke: bool) -> None:
+    """Allow a workspace's own plugins/ code to run, as its files are now.
+
+    DIRECTORY defaults to --workspace, else the current folder. The *.py
+    files in a workspace's plugins/ folder are Python that runs with your
+    privileges; okrdesk runs them only for a workspace you trusted, and asks
+    again when any file under plugins/ changes. The list of trusted
+    workspaces is kept in $XDG_CONFIG_HOME/okrdesk (default ~/.config/okrdesk),
+    never in the workspace. OKRDESK_ALLOW_WORKSPACE_CODE=1 allows it for one
+    run instead. Installed plugin packages need no trust: installing one is
+    the consent.
+    """
+    from okrdesk.app.trust import grant, workspace_code
+    from okrdesk.app.trust import revoke as forget
+    from okrdesk.errors import display_path
+    from okrdesk.targets.settings import locate
+
+    root = locate(directory if directory is not None else workspace_path()).resolve()
+    if revoke:
+        known = forget(root)
+        say(f"{root}: {'no longer trusted' if known else 'was not trusted'}.")
+        return
+    files = workspace_code(root)
+    listed = grant(root)
+    count = f"{len(files)} file{'' if len(files) == 1 else 's'}"
+    say(f"Trusted {root} as it is now ({count} under plugins/), in {listed}:")
+    for path in files:
+        say(f"  {display_path(path, root)}")
+    if not files:
+        say("  (no plugins/ files yet; adding one needs `okrdesk trust` again)")
 
 
 @click.command()

@@ -5,18 +5,21 @@ Plugins come from three places: built-in modules, the ``okrdesk`` entry-point
 group of installed packages, and ``*.py`` files in the workspace's
 ``plugins/`` folder. ``OKRDESK_LOAD_PLUGINS`` (comma-separated names; empty:
 none) limits which of the installed and local ones load; the built-in ones
-always load.
+always load. A workspace's own files load only when the caller says the user
+trusts that workspace; otherwise each is listed as skipped, never imported.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib
 import importlib.metadata
 import importlib.util
+import io
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -46,6 +49,10 @@ EXTRA_PLUGINS: dict[str, object] = {}
 BUILTIN = "built-in"
 ENTRY_POINT = "entry point"
 LOCAL = "local file"
+UNTRUSTED = (
+    "not run: this workspace is not trusted, and its own code runs only with your consent; "
+    "`okrdesk trust` allows it"
+)
 
 
 @attrs.define
@@ -61,10 +68,27 @@ class PluginRecord:
     errors: list[str] = attrs.Factory(list)
     plugin: object | None = None
     declared: list[MetricSpec] | None = None
+    how: tuple[str, str] | None = None
+    """How another process imports it again: ("module", name), ("entry", value) or
+    ("file", path); None for an object registered in this process only."""
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+
+@attrs.frozen
+class Probed:
+    """What a plugin declared when loaded in a process of its own."""
+
+    errors: list[str]
+    version: str
+    declared: list[MetricSpec]
+
+
+Prober = Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]
+"""Loads one plugin elsewhere (name, how, its settings): so that this process never
+imports it, and a plugin that hangs while loading can be stopped."""
 
 
 def _allowed() -> set[str] | None:
@@ -90,6 +114,8 @@ class PluginHost:
         entry_points: bool | None = None,
         builtins: Mapping[str, str] = BUILTIN_PLUGINS,
         registered: bool = True,
+        workspace_code: bool = False,
+        prober: Prober | None = None,
     ) -> None:
         self.pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
         self.pm.add_hookspecs(hookspecs)
@@ -104,9 +130,13 @@ class PluginHost:
             not hasattr(sys, "_called_from_test") if entry_points is None else entry_points
         )
         self._local_folder = local_folder
+        self._workspace_code = workspace_code
+        self.skipped: list[Path] = []
+        """The workspace's plugin files left unrun because the workspace is not trusted."""
         self.sources: Mapping[str, Mapping[str, Any]] = sources or {}
         self._builtins = dict(builtins)
         self._registered = registered
+        self._prober = prober
         self._loaded = False
 
     # ---------------------------------------------------------------- loading
@@ -119,21 +149,25 @@ class PluginHost:
         allowed = _allowed()
         for name, module_name in self._builtins.items():
             self._add(name, BUILTIN, module_name, __version__, _importer(module_name))
+            self.records[name].how = ("module", module_name)
         if self._entry_points:
             for ep in sorted(
                 importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name
             ):
                 if allowed is None or ep.name in allowed:
                     version = ep.dist.version if ep.dist is not None else ""
-                    self._add(ep.name, ENTRY_POINT, ep.value, version, ep.load)
+                    self._add_external(ep.name, ENTRY_POINT, version, ("entry", ep.value), ep.load)
         for name, plugin in EXTRA_PLUGINS.items() if self._registered else ():
             self._add(name, BUILTIN, repr(plugin), "", functools.partial(lambda p: p, plugin))
         if self._local_folder is not None and self._local_folder.is_dir():
             for path in sorted(self._local_folder.glob("*.py")):
-                if allowed is None or path.stem in allowed:
-                    self._add(
-                        path.stem, LOCAL, str(path), "", functools.partial(_import_file, path)
-                    )
+                if allowed is not None and path.stem not in allowed:
+                    continue
+                if self._workspace_code:
+                    importer = functools.partial(_import_file, path)
+                    self._add_external(path.stem, LOCAL, "", ("file", str(path)), importer)
+                else:
+                    self._skip(path)
         self._declare_metrics()
         return self
 
@@ -151,6 +185,29 @@ class PluginHost:
             del self.owners[metric]
             self.metrics.pop(metric, None)
 
+    def _add_external(
+        self,
+        name: str,
+        origin: str,
+        version: str,
+        how: tuple[str, str],
+        importer: Callable[[], Any],
+    ) -> None:
+        """An installed or workspace plugin: imported here, or only probed elsewhere."""
+        if self._prober is None or name in self.records:
+            self._add(name, origin, how[1], version, importer).how = how
+            return
+        probed = self._prober(name, how, self.sources.get(name, {}))
+        self.records[name] = PluginRecord(
+            name, origin, how[1], version or probed.version, errors=list(probed.errors),
+            declared=list(probed.declared), how=how,
+        )  # fmt: skip
+
+    def _skip(self, path: Path) -> None:
+        self.skipped.append(path)
+        key = path.stem if path.stem not in self.records else f"{path.stem} ({LOCAL})"
+        self.records[key] = PluginRecord(path.stem, LOCAL, str(path), errors=[UNTRUSTED])
+
     def _add(
         self, name: str, origin: str, location: str, version: str, importer: Callable[[], Any]
     ) -> PluginRecord:
@@ -163,7 +220,8 @@ class PluginHost:
             return record
         self.records[name] = record
         try:
-            plugin = importer()
+            with _quiet(record):
+                plugin = importer()
         except BaseException as error:
             if isinstance(error, KeyboardInterrupt):
                 raise
@@ -219,10 +277,12 @@ class PluginHost:
             found.append(spec)
 
         try:
-            impl(register=register, settings=record_settings)
+            with _quiet(record):
+                impl(register=register, settings=record_settings)
         except Exception as error:
+            # What it declared before failing stands: one broken definition (an SQL
+            # metric, say) must not take the plugin's other metrics with it.
             record.errors.append(f"okrdesk_metrics failed: {describe_error(error)}")
-            return []
         return found
 
     def implementations(self, hook: str) -> list[tuple[str, Callable[..., Any]]]:
@@ -260,7 +320,8 @@ class PluginHost:
             record.formats.append(fmt.name)
 
         try:
-            impl(register=register)
+            with _quiet(record):
+                impl(register=register)
         except Exception as error:
             record.errors.append(f"okrdesk_report_formats failed: {describe_error(error)}")
 
@@ -274,6 +335,39 @@ class PluginHost:
 
     def metric_catalog(self) -> Mapping[str, MetricSpec]:
         return self.load().metrics
+
+
+def load_one(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> PluginHost:
+    """A host holding one plugin, imported the way ``how`` says: what a plugin's own
+    process loads before it collects."""
+    host = PluginHost(
+        entry_points=False, builtins={}, registered=False, sources={name: settings},
+        workspace_code=True,
+    )  # fmt: skip
+    kind, where = how
+    importers: dict[str, Callable[[], Any]] = {
+        "module": _importer(where),
+        "entry": importlib.metadata.EntryPoint(name, where, ENTRY_POINT_GROUP).load,
+        "file": functools.partial(_import_file, Path(where)),
+    }
+    host._add(name, kind, where, "", importers[kind]).how = how
+    host._declare_metrics()
+    return host
+
+
+@contextlib.contextmanager
+def _quiet(record: PluginRecord) -> Iterator[None]:
+    """Keep what a plugin prints while loading off standard output, where it would
+    corrupt a report meant for another program, and name it as the plugin's error."""
+    caught = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(caught):
+            yield
+    finally:
+        printed = caught.getvalue().strip()
+        if printed:
+            shown = printed if len(printed) <= 200 else printed[:200] + "…"
+            record.errors.append(f"printed to standard output, which a plugin must not do: {shown}")
 
 
 def _importer(module_name: str) -> Callable[[], ModuleType]:

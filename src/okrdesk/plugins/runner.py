@@ -1,26 +1,42 @@
 """Ask plugins for observations, one plugin at a time, and check every one.
 
-A plugin that raises loses its whole contribution to the run; a metric with
-any invalid observation is dropped whole, so a team's total never silently
-misses a person. Everything else lands, and every failure is named.
+Each plugin runs in a process of its own, started afresh (``spawn``): it
+imports the plugin, declares its metrics and collects, all within the
+timeout, and is killed when the time is up, even in a loop that never lets
+go of the GIL. Whatever it emits comes back to this process, which checks
+it. A plugin that prints, exits (``sys.exit``, ``os._exit``), hangs or
+raises loses its whole contribution to the run, with the reason named; a
+metric with any invalid observation is dropped whole, so a team's total
+never silently misses a person. Everything else lands.
+
+Only plugin objects registered in this process (``registered_plugin``,
+``PluginHost.register``) run in a thread here instead: another process
+cannot import them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import math
+import multiprocessing
 import os
+import sys
+import tempfile
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import attrs
 
+from okrdesk.errors import printable
 from okrdesk.model import MetricKind, MetricSpec, Observation, Plan
 from okrdesk.periods import Period
 from okrdesk.plugins.hookspecs import CollectRequest
-from okrdesk.plugins.manager import PluginHost, describe_error
+from okrdesk.plugins.manager import PluginHost, Probed, describe_error, load_one
 
 MAX_MESSAGES_PER_METRIC = 5
 DEFAULT_TIMEOUT = 300.0
@@ -62,6 +78,207 @@ def _run_with_timeout(
             raise outcome[0]
         return f"okrdesk_collect failed: {describe_error(outcome[0])}"
     return None
+
+
+# ----------------------------------------------------- a process per plugin
+
+_BATCH = 5000
+_SENDABLE = (str, int, float, bool, decimal.Decimal, type(None))
+_SHOWN_OUTPUT = 200
+_EXIT_GRACE = 5.0
+
+
+class _Relay:
+    """The ``emit`` a plugin gets in its own process: sends what it emits home in batches."""
+
+    def __init__(self, connection: Connection) -> None:
+        self._connection = connection
+        self._batch: list[tuple[Any, ...]] = []
+
+    def __call__(
+        self,
+        metric: object,
+        subject: object,
+        period: object,
+        *,
+        value: object = None,
+        numerator: object = None,
+        denominator: object = None,
+        source: object = "",
+    ) -> None:
+        fields = (metric, subject, period, value, numerator, denominator)
+        sent = tuple(f if isinstance(f, _SENDABLE) else _Unsendable(type(f).__name__)
+                     for f in fields)  # fmt: skip
+        self._batch.append((*sent, str(source)[:2000]))
+        if len(self._batch) >= _BATCH:
+            self.flush()
+
+    def error(self, metric: object, message: object) -> None:
+        self.flush()
+        self._connection.send(("error", str(metric), str(message)[:500]))
+
+    def flush(self) -> None:
+        if self._batch:
+            self._connection.send(("emit", self._batch))
+            self._batch = []
+
+
+@attrs.frozen
+class _Unsendable:
+    """Stands for a value of a type that cannot cross to the host; the checker refuses it."""
+
+    type_name: str
+
+
+def _plugin_process(
+    connection: Connection,
+    name: str,
+    how: tuple[str, str],
+    settings: Mapping[str, Any],
+    request: CollectRequest | None,
+    output: str,
+) -> None:
+    """What runs in the plugin's own process: load it, then collect (or, with no
+    request, say what it declares), then say how it ended."""
+    stream = os.open(output, os.O_WRONLY | os.O_APPEND)  # scratch: a temporary capture
+    os.dup2(stream, 1)
+    os.dup2(stream, 2)
+    sys.stdout = sys.stderr = open(  # noqa: SIM115 - lives as long as the process
+        stream, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False
+    )
+    relay = _Relay(connection)
+    failure: str | None = None
+    try:
+        host = load_one(name, how, settings)
+        record = host.records[name]
+        calls = dict(host.implementations("okrdesk_collect"))
+        if request is None:
+            declared = Probed(record.errors, record.version, record.declared or [])
+            connection.send(("declared", declared))
+        elif record.errors and name not in calls:
+            failure = "; ".join(record.errors)
+        elif name not in calls:
+            failure = "declares metrics but has no okrdesk_collect hook"
+        else:
+            calls[name](request=request, emit=relay)
+    except BaseException as error:
+        failure = f"okrdesk_collect failed: {describe_error(error)}"
+    relay.flush()
+    connection.send(("done", failure))
+
+
+@attrs.define
+class _Outcome:
+    failure: str | None = None
+    declared: Probed | None = None
+
+
+def _run_in_process(
+    name: str,
+    how: tuple[str, str],
+    settings: Mapping[str, Any],
+    request: CollectRequest | None,
+    checker: _Checker | None,
+    timeout: float,
+) -> _Outcome:
+    """Run one plugin in a process of its own, stopped at ``timeout``; a failure when it
+    failed, hung, exited or printed."""
+    context = multiprocessing.get_context("spawn")
+    with tempfile.TemporaryDirectory(prefix="okrdesk-plugin-") as folder:
+        output = Path(folder) / "output"
+        output.touch()  # scratch: a temporary capture
+        receiving, sending = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_plugin_process, name=f"okrdesk-plugin-{name}", daemon=True,
+            args=(sending, name, how, settings, request, str(output)),
+        )  # fmt: skip
+        process.start()
+        sending.close()
+        outcome = _Outcome()
+        try:
+            finished = _receive(receiving, process, checker, timeout, outcome)
+            if finished:
+                process.join(_EXIT_GRACE)  # let it flush what it printed on the way out
+        finally:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            receiving.close()
+        printed = output.read_bytes()
+    step = "okrdesk_collect" if request is not None else "loading"
+    if finished is None:
+        outcome.failure = f"{step} did not finish within {timeout:g} s; its process was stopped"
+    elif not finished:
+        ended = (
+            f"its process ended during {step} (exit code {process.exitcode}; "
+            "a plugin must not call sys.exit or os._exit)"
+        )
+        said = _excerpt(printed)
+        outcome.failure = ended + (f"; it printed: {said}" if said else "")
+    elif outcome.failure is None and printed.strip():
+        outcome.failure = (
+            f"printed to standard output or error ({len(printed):,} bytes), which a plugin "
+            f"must not do; its numbers were not kept: {_excerpt(printed)}"
+        )
+    return outcome
+
+
+def _receive(
+    connection: Connection,
+    process: Any,
+    checker: _Checker | None,
+    timeout: float,
+    outcome: _Outcome,
+) -> bool | None:
+    """Take what the plugin sends until it is done: True when it said so, False when its
+    process ended first, None when time ran out."""
+    deadline = time.monotonic() + timeout
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            if checker is not None:
+                checker.closed = True
+            process.kill()
+            return None
+        if not connection.poll(min(remaining, 0.5)):
+            if not process.is_alive() and not connection.poll(0):
+                return False
+            continue
+        try:
+            message = connection.recv()
+        except (EOFError, OSError):
+            return False
+        kind = message[0]
+        if kind == "emit" and checker is not None:
+            for metric, subject, period, value, numerator, denominator, source in message[1]:
+                checker(metric, subject, period, value=value, numerator=numerator,
+                        denominator=denominator, source=source)  # fmt: skip
+        elif kind == "error" and checker is not None:
+            checker.error(message[1], message[2])
+        elif kind == "declared":
+            outcome.declared = message[1]
+        elif kind == "done":
+            outcome.failure = message[1]
+            return True
+
+
+def prober(timeout: float) -> Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]:
+    """Load plugins each in a process of their own, to learn what they declare without
+    importing them here, stopped at ``timeout``."""
+
+    def probe(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> Probed:
+        outcome = _run_in_process(name, how, settings, None, None, timeout)
+        if outcome.declared is None or outcome.failure is not None:
+            errors = list(outcome.declared.errors) if outcome.declared else []
+            return Probed([*errors, outcome.failure or "it declared nothing"], "", [])
+        return outcome.declared
+
+    return probe
+
+
+def _excerpt(printed: bytes) -> str:
+    text = printable(printed.decode("utf-8", "backslashreplace").strip())
+    return text if len(text) <= _SHOWN_OUTPUT else text[:_SHOWN_OUTPUT] + "…"
 
 
 @attrs.frozen
@@ -161,7 +378,8 @@ class _Checker:
             if given is not None and (
                 isinstance(given, bool) or not isinstance(given, int | float)
             ):
-                return f"{name} must be a number, not {type(given).__name__}"
+                kind = given.type_name if isinstance(given, _Unsendable) else type(given).__name__
+                return f"{name} must be a number, not {kind}"
         return ""
 
     def _refuse(self, metric: str, message: str) -> None:
@@ -223,8 +441,9 @@ def collect(
     for plugin, specs in wanted.items():
         if progress is not None:
             progress(plugin, len(specs))
+        how = host.records[plugin].how
         call = implementations.get(plugin)
-        if call is None:
+        if call is None and how is None:
             result.errors.append(
                 PluginError(plugin, None, "declares metrics but has no okrdesk_collect hook")
             )
@@ -241,7 +460,13 @@ def collect(
         checker = _Checker(
             plugin, {s.name: s for s in specs}, subjects, frozenset(p.id for p in periods)
         )
-        failure = _run_with_timeout(call, request, checker, timeout)
+        if how is None and call is not None:
+            failure = _run_with_timeout(call, request, checker, timeout)
+        else:
+            assert how is not None
+            failure = _run_in_process(
+                plugin, how, request.settings, request, checker, timeout
+            ).failure
         if failure is not None:
             result.errors.append(PluginError(plugin, None, failure))
             continue
@@ -257,4 +482,4 @@ def _settings(host: PluginHost, plugin: str) -> Mapping[str, Any]:
     return host.sources.get(plugin, {})
 
 
-__all__ = ["Collected", "PluginError", "collect"]
+__all__ = ["Collected", "PluginError", "collect", "prober"]

@@ -7,8 +7,10 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from itertools import pairwise
+from typing import Any
 
 from okrdesk import model
+from okrdesk.errors import printable
 from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, Where, suggest
 from okrdesk.targets.schema import Draft, Located, PlanHeader
@@ -34,6 +36,7 @@ def check_all(
         _check_metrics(draft, findings, metrics)
     _check_budget(draft, findings)
     _check_revenue_links(draft, findings, metrics)
+    _check_control_characters(draft, findings)
 
 
 def _first_seen(where: Where) -> str:
@@ -367,3 +370,25 @@ def _check_revenue_links(
 
 def _wan(amount: Decimal) -> str:
     return f"{(amount / 10_000).normalize():f}"
+
+
+_TEXT_KEYS = ("name", "title")
+
+
+def _check_control_characters(draft: Draft, findings: Findings) -> None:
+    """Names and titles holding escape sequences or bidi overrides: shown as escapes
+    everywhere, but the person who wrote them should know."""
+    located: list[Located[Any]] = [
+        *draft.plans, *draft.phases, *draft.units, *draft.people, *draft.objectives,
+        *draft.key_results, *draft.budget_lines,
+    ]  # fmt: skip
+    for item in located:
+        for key in _TEXT_KEYS:
+            text = getattr(item.value, key, None)
+            if isinstance(text, str) and printable(text) != text:
+                findings.warnings.append(
+                    item.where.key(key).problem(
+                        "holds control or invisible characters, shown as escapes: "
+                        f"{printable(text)[:80]}"
+                    )
+                )

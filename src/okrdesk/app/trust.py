@@ -1,0 +1,105 @@
+"""Which workspaces may run their own code: a list kept per user, outside every workspace.
+
+A workspace's ``plugins/`` folder holds Python that runs with your privileges.
+okrdesk runs it only for a workspace you trusted with ``okrdesk trust``, which
+records the workspace's resolved path and a fingerprint of every file under
+its ``plugins/`` folder in ``$XDG_CONFIG_HOME/okrdesk/trusted-workspaces.json``
+(``~/.config/okrdesk/`` without it). When those files change, the fingerprint no
+longer matches and okrdesk asks again. ``OKRDESK_ALLOW_WORKSPACE_CODE=1`` allows
+a workspace's code for one run without recording anything (for CI).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from okrdesk.errors import BadInput
+from okrdesk.files import write_text_atomically
+
+ALLOW_ENV = "OKRDESK_ALLOW_WORKSPACE_CODE"
+TRUST_FILE = "trusted-workspaces.json"
+
+
+def trust_file() -> Path:
+    """Where the list lives: under $XDG_CONFIG_HOME, else ~/.config."""
+    base = os.environ.get("XDG_CONFIG_HOME") or ""
+    folder = Path(base) if Path(base).is_absolute() else Path.home() / ".config"
+    return folder / "okrdesk" / TRUST_FILE
+
+
+def workspace_code(root: Path) -> list[Path]:
+    """Every file under the workspace's plugins/ folder, which a plugin could run or read."""
+    folder = root / "plugins"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+
+
+def fingerprint(root: Path) -> str:
+    """One hash over the names and contents of the workspace's code."""
+    digest = hashlib.sha256()
+    folder = root / "plugins"
+    for path in workspace_code(root):
+        digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape"))
+        digest.update(b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def _key(root: Path) -> str:
+    return str(root.resolve())
+
+
+def _read(path: Path) -> dict[str, str]:
+    """The trusted workspaces; a missing file trusts none."""
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as error:
+        raise BadInput(f"{path}: cannot read the list of trusted workspaces ({error})") from None
+    entries = raw.get("workspaces") if isinstance(raw, dict) else None
+    if not isinstance(entries, dict):
+        raise BadInput(f'{path}: expected a JSON object with a "workspaces" table')
+    return {str(k): str(v) for k, v in entries.items()}
+
+
+def is_trusted(root: Path) -> bool:
+    """Whether the workspace's own code may run: allowed for this run, or trusted as it is now."""
+    if os.environ.get(ALLOW_ENV) == "1":
+        return True
+    if not workspace_code(root):
+        return True
+    try:
+        recorded = _read(trust_file()).get(_key(root))
+    except BadInput:
+        return False
+    return recorded == fingerprint(root)
+
+
+def grant(root: Path) -> Path:
+    """Trust the workspace's code as it is now; returns the list's path."""
+    path = trust_file()
+    entries = _read(path)
+    entries[_key(root)] = fingerprint(root)
+    _write(path, entries)
+    return path
+
+
+def revoke(root: Path) -> bool:
+    """Stop trusting the workspace; whether it was trusted."""
+    path = trust_file()
+    entries = _read(path)
+    if entries.pop(_key(root), None) is None:
+        return False
+    _write(path, entries)
+    return True
+
+
+def _write(path: Path, entries: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"workspaces": dict(sorted(entries.items()))}, indent=2, ensure_ascii=False)
+    write_text_atomically(path, text + "\n")

@@ -1,0 +1,199 @@
+"""A workspace someone sent you: what of it may run, what may reach your terminal,
+and what files it may read."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sample_workspace import WriteWorkspace
+
+OKRDESK = [sys.executable, "-m", "okrdesk"]
+ONLY_TEST_PLUGIN = {"OKRDESK_LOAD_PLUGINS": "test_metrics"}
+
+
+def run(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, **ONLY_TEST_PLUGIN, **(env or {})}
+    return subprocess.run([*OKRDESK, *args], capture_output=True, text=True, cwd=cwd,
+                          env=environment, timeout=120)  # fmt: skip
+
+
+# ------------------------------------------------------------------ templates
+
+ESCAPE = "{{ cycler.__init__.__globals__.os.system('touch PWNED') }}\n"
+
+
+@pytest.mark.parametrize("name", ["report.md.j2", "report.html.j2"])
+def test_a_workspace_template_cannot_run_code(
+    write_workspace: WriteWorkspace, tmp_path: Path, name: str
+) -> None:
+    root = write_workspace()
+    (root / "templates").mkdir()
+    (root / "templates" / name).write_text(f"Hello\n{ESCAPE}", encoding="utf-8")
+    assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
+    fmt = "md" if name.endswith("md.j2") else "html"
+    done = run("report", "--format", fmt, "--as-of", "2026-03-15", "-w", str(root), cwd=tmp_path)
+    assert not (tmp_path / "PWNED").exists()
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"{name}:2: template error" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+# ------------------------------------------------- the workspace's own code
+
+MARKER_PLUGIN = """\
+import pathlib
+
+pathlib.Path(__file__).parent.parent.joinpath("RAN").write_text("imported")
+"""
+
+
+BOTH = {"OKRDESK_LOAD_PLUGINS": "evil,test_metrics"}
+
+
+def untrusted(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace(trusted=False)
+    (root / "plugins" / "evil.py").write_text(MARKER_PLUGIN, encoding="utf-8")
+    return root
+
+
+def test_validate_runs_none_of_an_untrusted_workspaces_code(
+    write_workspace: WriteWorkspace, private_config: Path
+) -> None:
+    root = untrusted(write_workspace)
+    done = run("validate", "-w", str(root), env=BOTH)
+    assert not (root / "RAN").exists()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "not run: plugins/evil.py, plugins/test_metrics.py" in done.stdout
+    assert f"okrdesk trust {root}" in done.stdout
+    assert 'metric "new_hnw_clients" is not measured' in done.stdout
+    assert not private_config.exists()  # asking wrote nothing
+
+
+def test_report_and_check_say_the_plugin_was_skipped_and_still_work(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = untrusted(write_workspace)
+    collected = run("collect", "--through", "2026-03-15", "-w", str(root))
+    assert collected.returncode == 1
+    assert "new_hnw_clients: no loaded plugin provides it" in collected.stderr
+    assert "plugin test_metrics: not run: this workspace is not trusted" in collected.stderr
+    assert "Traceback" not in collected.stderr
+    report = run("report", "--as-of", "2026-03-15", "--format", "json", "-w", str(root))
+    assert report.returncode == 0, report.stderr
+    assert "not run: this workspace is not trusted" in report.stdout
+    check = run("check", "--as-of", "2026-03-15", "-w", str(root))
+    assert check.returncode == 1
+    assert "test_metrics: not run: this workspace is not trusted" in check.stdout
+    assert not (root / "RAN").exists()
+
+
+def test_trust_allows_the_code_until_a_plugin_file_changes(
+    write_workspace: WriteWorkspace, private_config: Path
+) -> None:
+    root = untrusted(write_workspace)
+    granted = run("trust", str(root))
+    assert granted.returncode == 0, granted.stderr
+    assert "plugins/evil.py" in granted.stdout
+    assert (private_config / "okrdesk" / "trusted-workspaces.json").is_file()
+    assert sorted(p.name for p in root.iterdir()) == ["plugins", "targets"]  # nothing written
+    assert run("collect", "--through", "2026-03-15", "-w", str(root), env=BOTH).returncode == 0
+    assert (root / "RAN").exists()
+    (root / "RAN").unlink()
+    (root / "plugins" / "test_metrics.py").write_text("import os\n", encoding="utf-8")
+    again = run("validate", "-w", str(root), env=BOTH)
+    assert not (root / "RAN").exists()
+    assert "not run: plugins/evil.py" in again.stdout
+    assert run("trust", "--revoke", "-w", str(root)).returncode == 0
+
+
+def test_the_environment_allows_one_run_without_recording_it(
+    write_workspace: WriteWorkspace, private_config: Path
+) -> None:
+    root = untrusted(write_workspace)
+    done = run("collect", "--through", "2026-03-15", "-w", str(root),
+               env={**BOTH, "OKRDESK_ALLOW_WORKSPACE_CODE": "1"})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert (root / "RAN").exists()
+    assert not private_config.exists()
+
+
+# ------------------------------------------------- one output path
+
+OSC52 = "\x1b]52;c;cGF3bmVk\x07"
+OSC52_TOML = r"\u001b]52;c;cGF3bmVk\u0007"
+LOUD_PLUGIN = f"""\
+from okrdesk.plugins import hookimpl
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    raise RuntimeError({OSC52!r})
+"""
+
+
+def test_no_raw_control_character_reaches_stdout_or_stderr(
+    write_workspace: WriteWorkspace,
+) -> None:
+    from sample_workspace import OKRS, ORG
+
+    org = ORG.replace('name = "王芳"', f'name = "王芳{OSC52_TOML}"')
+    okrs = OKRS.replace('title = "直营 AUM 净增"', f'title = "AUM{OSC52_TOML}"')
+    root = write_workspace({"org.toml": org, "okrs.toml": okrs})
+    (root / "plugins" / f"loud{OSC52}.py").write_text(LOUD_PLUGIN, encoding="utf-8")
+    commands = [
+        ["validate"],
+        ["plugins"],
+        ["collect", "--through", "2026-03-15"],
+        ["check", "--as-of", "2026-03-15"],
+        ["explain", "O1.KR1", "--as-of", "2026-03-15"],
+        ["explain", f"O1{OSC52}", "--as-of", "2026-03-15"],
+        ["checkin", f"O1.KR{OSC52}", "1", "--date", "2026-03-10"],
+        ["spend", "add", "salons", "1万", "--signed-by", f"王芳{OSC52}", "--signed-by", "李强",
+         "--note", OSC52, "--date", "2026-03-10"],
+        ["spend", "add", "training", "1万", "--signed-by", f"x{OSC52}", "--note", OSC52,
+         "--date", "2026-03-10"],
+        ["spend", "list"],
+        ["spend", "add", f"salons{OSC52}", "1万", "--signed-by", "王芳"],
+        ["report", "--format", f"md{OSC52}"],
+        [f"nonsense{OSC52}"],
+    ]  # fmt: skip
+    seen = ""
+    for command in commands:
+        done = subprocess.run(
+            [*OKRDESK, *command, "-w", str(root)], capture_output=True, timeout=120,
+            env={**os.environ, "OKRDESK_ALLOW_WORKSPACE_CODE": "1"},
+        )  # fmt: skip
+        for stream in (done.stdout, done.stderr):
+            assert b"\x1b" not in stream and b"\x07" not in stream, (command, stream)
+            seen += stream.decode("utf-8")
+        assert b"Traceback" not in done.stderr, (command, done.stderr)
+    assert r"\x1b]52;c;cGF3bmVk\x07" in seen
+
+
+def test_validate_warns_of_control_characters_in_titles_and_names(
+    write_workspace: WriteWorkspace,
+) -> None:
+    from sample_workspace import OKRS, ORG
+
+    org = ORG.replace('name = "王芳"', f'name = "王芳{OSC52_TOML}"')
+    okrs = OKRS.replace('title = "直营 AUM 净增"', f'title = "AUM{OSC52_TOML}"')
+    root = write_workspace({"org.toml": org, "okrs.toml": okrs})
+    done = run("validate", "-w", str(root))
+    assert done.returncode == 0, done.stdout
+    lines = done.stdout.splitlines()
+    assert any(
+        line.startswith("warning: targets/org.toml:") and "people[cm01].name: holds control" in line
+        for line in lines
+    ), lines
+    assert any(
+        line.startswith("warning: targets/okrs.toml:3: objectives[O1].title: holds control")
+        for line in lines
+    ), lines
