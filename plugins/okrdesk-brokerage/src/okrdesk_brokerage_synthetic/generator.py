@@ -33,8 +33,10 @@ from okrdesk_brokerage.layout import (
 from okrdesk_brokerage.settings import DEFAULT_HNW_THRESHOLD
 from okrdesk_brokerage_synthetic.population import (
     Client,
+    Quota,
     draw_book,
     draw_closures,
+    draw_deals,
     draw_openings,
     number,
     random_weekday,
@@ -45,6 +47,8 @@ SNAPSHOTS = ("week", "month")
 MARKET_DRIFT_PER_WEEK = 0.0006
 MARKET_SWING_PER_WEEK = 0.018
 _DAY = dt.timedelta(days=1)
+TRADED_SHARE = 0.21
+"""The mean share of their securities a client trades in one trade (and a little for growth)."""
 
 
 @attrs.frozen
@@ -209,24 +213,34 @@ def generate(
     clients_per_cm: int = 107,
     total_assets: float = 7.2e8,
     snapshot: str = "week",
+    quotas: Sequence[Quota] = (),
 ) -> GenerationSummary:
     """Write a CRM export for ``cm_ids`` from ``start`` to ``end`` into ``out_dir``.
 
     ``clients_per_cm`` is the average size of each CM's book at ``start`` and
     ``total_assets`` what the whole book holds at the opening snapshot; new
     accounts open through the period. ``snapshot`` is ``"week"`` (Fridays) or
-    ``"month"`` (month ends).
+    ``"month"`` (month ends). ``quotas``, one per CM in the order of
+    ``cm_ids``, size each CM's book and year to what a plan asks of them (see
+    ``population.Quota``) in place of ``clients_per_cm`` and ``total_assets``.
     """
     _check(cm_ids, start, end, clients_per_cm)
+    if quotas and len(quotas) != len(cm_ids):
+        raise ValueError("quotas must give one quota per CM")
     days = snapshot_days(start, end, snapshot)
     rng = random.Random(seed)
-    books = draw_book(rng, len(cm_ids), clients_per_cm, total_assets, days[0])
-    opened = draw_openings(rng, books, start, end)
+    books = draw_book(rng, len(cm_ids), clients_per_cm, total_assets, days[0], quotas)
+    opened = draw_openings(rng, books, start, end, quotas)
+    if quotas:
+        deals = draw_deals(rng, quotas, start, end, DEFAULT_HNW_THRESHOLD)
+        opened = sorted([*opened, *deals], key=lambda c: (c.opened, c.cm))
     rosters = [list(book) for book in books]
     for client in opened:
         rosters[client.cm].append(client)
     everyone = [client for roster in rosters for client in roster]
     draw_closures(rng, everyone, start, end)
+    if quotas:
+        _price_trading(rosters, quotas, start)
     number(books, opened)
     out_dir.mkdir(parents=True, exist_ok=True)
     tally = _Tally(start)
@@ -245,6 +259,21 @@ def generate(
             events.write(writers)
             closing = _write_snapshot(writers[ASSETS.name], rosters, until, tally)
     return _summary(cm_ids, everyone, start, days[0], opening, closing, tally, books)
+
+
+def _price_trading(rosters: list[list[Client]], quotas: Sequence[Quota], start: dt.date) -> None:
+    """Set each CM's commission rates so that a year's trading earns about their quota."""
+    for roster, quota in zip(rosters, quotas, strict=True):
+        if quota.commission <= 0:
+            continue
+        expected = 0.0
+        for client in roster:
+            held = client.securities or client.funding_amount * client.share
+            year_left = min(1.0, max(0.0, 1 - (client.opened - start).days / 365))
+            expected += held * client.trades_per_week * client.rate * year_left
+        scale = quota.commission / (expected * TRADED_SHARE * 52 or 1.0)
+        for client in roster:
+            client.rate *= scale
 
 
 def _step(rng: random.Random, since: dt.date, until: dt.date, start: dt.date, end: dt.date) -> Step:

@@ -13,6 +13,8 @@ import math
 import random
 from collections.abc import Sequence
 
+import attrs
+
 ASSET_SIGMA = 1.7
 """Log-normal spread of opening assets; a top-fifth share of about 80%."""
 EMPTY_BOOK_SHARE = 0.12
@@ -21,19 +23,50 @@ INSTITUTIONAL_SIZE = 4.0
 FEMALE_SHARE = 0.47
 OPENINGS_PER_YEAR = (0.17, 0.23)
 """New accounts a year as a share of each CM's book, drawn per CM."""
-BOOK_CLOSURES_PER_YEAR = 0.035
+BOOK_CLOSURES_PER_YEAR = 0.05
+CLOSING_BELOW = 500_000.0
+"""Only accounts holding less than this close: dormant and small ones."""
 NEW_CLOSURES_PER_YEAR = 0.01
-FUNDED_SHARE = 0.75
+FUNDED_SHARE = 0.78
 FUNDING_DELAY_DAYS = 7.0
-PURCHASE_SHARE_OF_FUNDED = 0.19
+PURCHASE_SHARE_OF_FUNDED = 0.14
 PURCHASE_DELAY_DAYS = 30.0
-NEW_CLIENT_MEDIAN_FUNDING = 30_000.0
+NEW_CLIENT_MEDIAN_FUNDING = 8_000.0
 NEW_CLIENT_BIG_SHARE = 0.01
 """New clients who arrive with a fortune (and so count as new HNW clients)."""
-HOLDER_SHARE = 0.65
+HNW_FROM_DEALS = 0.85
+"""Share of a CM's new HNW clients that big deposits bring; the rest cross on their own."""
+ACCOUNTS_PER_DEAL = 12
+DEALS_A_YEAR = 3
+"""At least this many deals a year, so that no single one makes or breaks a quota."""
+DEAL_PURCHASE_SHARE = 0.7
+DEAL_MARGIN = 1.05
+"""Each deal account starts this far above the HNW threshold, so a bad week keeps it there."""
+ORDINARY_NET_PER_YEAR = 0.12
+"""Net new money a book brings by itself in a year, as a share of its assets (an estimate)."""
+HOLDER_SHARE = 0.8
 PRODUCTS = tuple(f"P{n:03d}" for n in range(1, 41))
 TRADER_PROFILES = ((0.22, 2.0), (0.33, 0.3), (1.0, 0.02))
 """(cumulative share of funded clients, trade rows per week)."""
+
+
+@attrs.frozen
+class Quota:
+    """What one CM is set to bring in over a year from ``start``, for a book sized to a plan.
+
+    Without quotas every CM's book is drawn alike from the branch's totals; with
+    one, the CM's book, openings and big deposits are drawn to meet it.
+    """
+
+    clients: int
+    """The book's size at ``start``."""
+    assets: float
+    """What the book holds at the opening snapshot, in 元."""
+    net_new_aum: float = 0.0
+    new_accounts: int = 0
+    new_hnw_clients: int = 0
+    commission: float = 0.0
+    """Net trading commission a year, in 元; 0 keeps the default trading."""
 
 
 class Client:
@@ -44,6 +77,7 @@ class Client:
         "cash",
         "closed",
         "cm",
+        "deal",
         "first_funding",
         "first_purchase",
         "funding_amount",
@@ -79,6 +113,8 @@ class Client:
         self.first_purchase: dt.date | None = None
         self.holdings: list[str] = []
         self.reached_hnw = False
+        self.deal = False
+        """Opened to bring in a big deposit (a family's or an institution's money)."""
 
     @property
     def total(self) -> float:
@@ -127,12 +163,17 @@ def draw_book(
     clients_per_cm: int,
     total_assets: float,
     opening: dt.date,
+    quotas: Sequence[Quota] = (),
 ) -> list[list[Client]]:
-    """Each CM's clients opened before ``opening``, holding ``total_assets`` between them."""
+    """Each CM's clients opened before ``opening``, holding ``total_assets`` between them.
+
+    With ``quotas`` (one per CM) each book has its quota's size and assets instead.
+    """
     books: list[list[Client]] = []
     weights: list[float] = []
     for cm in range(cms):
-        size = max(1, round(clients_per_cm * rng.uniform(0.85, 1.15)))
+        spread = rng.uniform(0.85, 1.15)
+        size = max(1, quotas[cm].clients if quotas else round(clients_per_cm * spread))
         book = []
         for _ in range(size):
             opened = opening - dt.timedelta(days=rng.randint(30, 365 * 8))
@@ -142,10 +183,10 @@ def draw_book(
             weights.append(weight * (INSTITUTIONAL_SIZE if client.institutional else 1.0))
             book.append(client)
         books.append(book)
-    scale = total_assets / (sum(weights) or 1.0)
+    scales = _scales(books, weights, total_assets, quotas)
     clients = (client for book in books for client in book)
     for client, weight in zip(clients, weights, strict=True):
-        assets = weight * scale
+        assets = weight * scales[client.cm]
         client.securities = assets * client.share
         client.cash = assets - client.securities
         if assets > 0:
@@ -155,21 +196,46 @@ def draw_book(
     return books
 
 
+def _scales(
+    books: Sequence[list[Client]], weights: Sequence[float], total: float, quotas: Sequence[Quota]
+) -> list[float]:
+    """元 per unit of weight for each CM: one scale for the branch, or each book's own."""
+    if not quotas:
+        return [total / (sum(weights) or 1.0)] * len(books)
+    scales, at = [], 0
+    for book, quota in zip(books, quotas, strict=True):
+        scales.append(quota.assets / (sum(weights[at : at + len(book)]) or 1.0))
+        at += len(book)
+    return scales
+
+
 def _historical_holdings(rng: random.Random) -> list[str]:
     if rng.random() >= HOLDER_SHARE:
         return []
-    count = min(8, 1 + int(rng.expovariate(1 / 2.2)))
+    count = min(8, 1 + int(rng.expovariate(1 / 2.6)))
     return rng.sample(PRODUCTS, count)
 
 
 def draw_openings(
-    rng: random.Random, books: Sequence[list[Client]], start: dt.date, end: dt.date
+    rng: random.Random,
+    books: Sequence[list[Client]],
+    start: dt.date,
+    end: dt.date,
+    quotas: Sequence[Quota] = (),
 ) -> list[Client]:
-    """New accounts opened from ``start`` to ``end``, with their funding and purchase plans."""
+    """New accounts opened from ``start`` to ``end``, with their funding and purchase plans.
+
+    With ``quotas``, each CM opens their quota's accounts a year, less those the
+    big deposits open (see ``draw_deals``).
+    """
     years = ((end - start).days + 1) / 365
     opened: list[Client] = []
     for cm, book in enumerate(books):
-        expected = len(book) * rng.uniform(*OPENINGS_PER_YEAR) * years
+        growth = rng.uniform(*OPENINGS_PER_YEAR)
+        if quotas:
+            expected = max(0, quotas[cm].new_accounts - _deal_accounts(quotas[cm])) * years
+        else:
+            expected = len(book) * growth * years
         for _ in range(round(expected)):
             client = _new_client(rng, cm, random_weekday(rng, start, end))
             if rng.random() < FUNDED_SHARE:
@@ -188,12 +254,70 @@ def draw_openings(
     return opened
 
 
+def _deal_accounts(quota: Quota) -> int:
+    """Accounts a year that the big deposits open: most of the quota's new HNW clients."""
+    return round(quota.new_hnw_clients * HNW_FROM_DEALS)
+
+
+def draw_deals(
+    rng: random.Random,
+    quotas: Sequence[Quota],
+    start: dt.date,
+    end: dt.date,
+    threshold: float,
+) -> list[Client]:
+    """Big deposits: a family or an institution opens a few accounts in one week, each
+    at or above ``threshold``.
+
+    They bring in what a CM's quota of net new AUM asks beyond the book's own
+    flows, and most of their new high-net-worth clients. A CM's deals are spread
+    evenly over the year from ``start``, one in each equal slice at a random
+    day of it, so that the figures to any date are near their pace; those
+    after ``end`` are not drawn.
+    """
+    found: list[Client] = []
+    for cm, quota in enumerate(quotas):
+        money = quota.net_new_aum - ORDINARY_NET_PER_YEAR * quota.assets
+        accounts = _deal_accounts(quota)
+        if money <= 0:
+            continue
+        deals = max(DEALS_A_YEAR, round(accounts / ACCOUNTS_PER_DEAL))
+        for deal in range(deals):
+            offset = (deal + rng.random()) * 365 / deals
+            day = _weekday_on_or_after(start + dt.timedelta(days=int(offset)))
+            size = money / deals * rng.uniform(0.7, 1.3)
+            opens = accounts * (deal + 1) // deals - accounts * deal // deals
+            if day > end:
+                continue
+            found.extend(_deal_clients(rng, cm, day, size, max(1, opens), threshold))
+    return found
+
+
+def _deal_clients(
+    rng: random.Random, cm: int, day: dt.date, size: float, accounts: int, threshold: float
+) -> list[Client]:
+    shares = [rng.uniform(0.6, 1.4) for _ in range(accounts)]
+    total = sum(shares)
+    clients = []
+    for share in shares:
+        client = _new_client(rng, cm, day)
+        client.deal = True
+        client.first_funding = day
+        client.funding_amount = round(max(size * share / total, DEAL_MARGIN * threshold))
+        if rng.random() < DEAL_PURCHASE_SHARE:
+            client.first_purchase = _weekday_on_or_after(day + _delay(rng, PURCHASE_DELAY_DAYS, 90))
+        clients.append(client)
+    return clients
+
+
 def draw_closures(
     rng: random.Random, clients: Sequence[Client], start: dt.date, end: dt.date
 ) -> None:
     """Close a few percent of accounts a year, on a weekday after they opened."""
     years = ((end - start).days + 1) / 365
     for client in clients:
+        if client.deal or client.total >= CLOSING_BELOW:
+            continue
         rate = NEW_CLOSURES_PER_YEAR if client.opened >= start else BOOK_CLOSURES_PER_YEAR
         if rng.random() >= 1 - math.exp(-rate * years):
             continue

@@ -14,15 +14,17 @@ from collections.abc import Callable, Sequence
 
 from okrdesk_brokerage_synthetic.population import PRODUCTS, Client
 
-INFLOWS_PER_WEEK = 0.03
+INFLOWS_PER_WEEK = 0.02
 INFLOW_MEDIAN_SHARE = 0.08
-OUTFLOWS_PER_WEEK = 0.025
+OUTFLOWS_PER_WEEK = 0.011
 PURCHASES_PER_WEEK = 0.02
+DEAL_PRODUCTS = 8
+"""Products a deal client buys at once: a family office buys a portfolio."""
 REDEMPTIONS_PER_WEEK = 0.012
-SURVEYS_PER_WEEK = 0.35 / 52
+SURVEYS_PER_WEEK = 3.0 / 52
 COMPLAINTS_PER_WEEK = 0.0002 / 52
-SCORES = ((0.38, 10), (0.66, 9), (0.80, 8), (0.92, 7), (0.96, 6), (0.98, 5), (0.99, 3), (1.0, 0))
-"""(cumulative share, score): 66% promoters, 8% detractors, an NPS of about 58."""
+SCORES = ((0.385, 10), (0.68, 9), (0.80, 8), (0.925, 7), (0.96, 6), (0.98, 5), (0.99, 3), (1.0, 0))
+"""(cumulative share, score): 68% promoters, 7.5% detractors, an NPS of about 60."""
 CATEGORIES = ("service", "fees", "product", "system")
 
 Emit = Callable[[str, dt.date, Client, tuple[str, ...]], None]
@@ -66,7 +68,8 @@ def live(rng: random.Random, client: Client, step: Step, emit: Emit) -> None:
         emit("funding.csv", client.first_funding, client, (money(client.funding_amount),))
     if client.first_purchase is not None and days[0] <= client.first_purchase <= days[-1]:
         if client.total > 0:
-            _buy(rng, client, client.first_purchase, emit)
+            for _ in range(DEAL_PRODUCTS if client.deal else 1):
+                _buy(rng, client, client.first_purchase, emit)
         else:
             client.first_purchase = None
     if client.total > 0:
@@ -110,7 +113,7 @@ def _move_money(
         _deposit(client, amount)
         emit("funding.csv", rng.choice(usable), client, (money(amount),))
     for _ in range(poisson(rng, OUTFLOWS_PER_WEEK * weeks)):
-        amount = round(client.total * rng.uniform(0.03, 0.2), 2)
+        amount = round(client.total * rng.uniform(0.03, 0.15), 2)
         if amount <= 0:
             continue
         _withdraw(client, amount)

@@ -1,0 +1,96 @@
+"""The demo's story, read through the real engine from the store ``okrdesk demo`` builds.
+
+At the report snapshots' date with the demo's seed: most key results near
+their pace, some ahead and some behind, the headline net new AUM on pace,
+one breaker tripped, and monthly scores spread rather than all at the cap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from okrdesk.app.session import open_session
+from okrdesk.engine.budget import budget_progress
+from okrdesk.engine.progress import Engine, KeyResultProgress
+from okrdesk.engine.scoring import scores
+from okrdesk.model import Direction
+from okrdesk.store import Store
+
+AS_OF = dt.date(2026, 11, 20)
+LAST_MONTH = "2026-10"
+SUBJECTS = ("szft", "wm1", "wm2", "inst")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("story") / "demo"
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
+    done = subprocess.run(
+        [sys.executable, "-m", "okrdesk", "demo", str(root), "--as-of", AS_OF.isoformat()],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+@pytest.fixture(scope="module")
+def judged(demo: Path) -> tuple[Engine, dict[str, KeyResultProgress], Store]:
+    mp = pytest.MonkeyPatch()
+    mp.setenv("OKRDESK_LOAD_PLUGINS", "brokerage")
+    session = open_session(demo)
+    mp.undo()
+    store = Store.open(session.workspace.database)
+    engine = Engine(session.plan, store, AS_OF, session.host.metrics)
+    found = {}
+    for subject in SUBJECTS:
+        for objective in engine.progress(subject, members=False).objectives:
+            for result in objective.key_results:
+                if result.key_result.metric and result.actual.value is not None:
+                    found[f"{subject}:{result.key_result.id}"] = result
+    return engine, found, store
+
+
+def _paced(found: dict[str, KeyResultProgress]) -> dict[str, float]:
+    return {
+        key: result.pace
+        for key, result in found.items()
+        if result.key_result.direction is Direction.AT_LEAST and result.pace is not None
+    }
+
+
+def test_the_headline_net_new_aum_is_near_its_pace(judged) -> None:  # type: ignore[no-untyped-def]
+    _, found, _ = judged
+    assert 0.9 <= found["szft:C1.KR1"].pace <= 1.15
+
+
+def test_most_results_are_near_their_pace_with_some_ahead_and_some_behind(judged) -> None:  # type: ignore[no-untyped-def]
+    _, found, _ = judged
+    paces = _paced(found)
+    assert len(paces) >= 15
+    near = [key for key, pace in paces.items() if 0.8 <= pace <= 1.2]
+    assert len(near) >= 0.6 * len(paces), paces
+    assert any(pace > 1.1 for pace in paces.values()), paces
+    assert any(pace < 0.9 for pace in paces.values()), paces
+    guardrails = [r for r in found.values() if r.key_result.direction is Direction.AT_MOST]
+    assert guardrails and all(r.status.value == "met" for r in guardrails)
+
+
+def test_one_breaker_trips(judged) -> None:  # type: ignore[no-untyped-def]
+    engine, _, store = judged
+    tripped = budget_progress(engine, store.spend()).tripped
+    assert [line.line.id for line in tripped] == ["events"]
+
+
+def test_monthly_scores_are_spread_not_all_at_the_cap(judged) -> None:  # type: ignore[no-untyped-def]
+    engine, _, store = judged
+    month = [s for s in scores(engine.plan, store, AS_OF, engine.metrics) if s.period == LAST_MONTH]
+    assert len(month) == 14
+    capped = [s for s in month if s.capped]
+    usual = [s for s in month if 0.6 <= s.score <= 1.1]
+    assert 1 <= len(capped) <= len(month) // 3
+    assert len(usual) >= len(month) // 2
