@@ -91,6 +91,6 @@ def test_monthly_scores_are_spread_not_all_at_the_cap(judged) -> None:  # type: 
     month = [s for s in scores(engine.plan, store, AS_OF, engine.metrics) if s.period == LAST_MONTH]
     assert len(month) == 14
     capped = [s for s in month if s.capped]
-    usual = [s for s in month if 0.6 <= s.score <= 1.1]
+    usual = [s for s in month if 0.8 <= s.score <= 1.1]
     assert 1 <= len(capped) <= len(month) // 3
-    assert len(usual) >= len(month) // 2
+    assert len(usual) >= len(month) // 2, [(s.person, round(s.score, 2)) for s in month]

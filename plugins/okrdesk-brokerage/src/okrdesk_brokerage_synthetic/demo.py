@@ -26,15 +26,18 @@ from pathlib import Path
 from okrdesk.model import Person, Plan
 
 from okrdesk_brokerage_synthetic.generator import generate
-from okrdesk_brokerage_synthetic.population import ORDINARY_NET_PER_YEAR, Quota
+from okrdesk_brokerage_synthetic.population import Quota
 
 CLIENT_ROLES = ("cm", "trainee")
 DEMO_FOLDER = "data/crm"
 DEMO_SEED = 2026
 QUOTA_METRICS = ("net_new_aum", "new_accounts", "new_hnw_clients", "commission_revenue")
-BOOK_PER_EFFECTIVE_STANDARD = 0.5
-"""A book's clients at the start of the year, per effective account the standard asks."""
-OWN_FLOWS_SHARE_OF_STANDARD = 0.4
+NEW_EFFECTIVE_SHARE = 0.4
+"""About how many of a year's new accounts are effective by the autumn, for sizing a book."""
+SMALLEST_BOOK = 20
+OWN_FLOWS_PER_YEAR = 0.15
+"""What a book's own flows bring in a year, net, as a share of it (about)."""
+OWN_FLOWS_SHARE_OF_STANDARD = 0.5
 """What a book's own flows bring in a month, as a share of the scoring standard."""
 DEFAULT_BOOK = Quota(clients=100, assets=5e8)
 """A book for a CM whom neither targets nor a scoring policy describe."""
@@ -42,13 +45,14 @@ PERSONAL_SPREAD = 0.06
 """How far a CM's year runs from their quota, as a standard deviation."""
 STORY: tuple[Mapping[str, float], ...] = (
     {"new_accounts": 1.15},
-    {"net_new_aum": 0.85, "new_hnw_clients": 0.9},
-    {"net_new_aum": 1.12, "commission_revenue": 1.1},
+    {"new_hnw_clients": 0.85},
+    {"net_new_aum": 1.12},
 )
-"""Per team, in the plan's order of the units under the plan's unit: what runs ahead
+"""Per team, in the plan's order of the units under its top unit: what runs ahead
 (above 1) or behind (below 1) its targets. The sample plan's first team (财富管理一部)
-opens accounts faster than planned, the second (财富管理二部) lags on net new AUM
-and new HNW clients, and the third (机构业务部) is ahead on net new AUM and fees."""
+opens accounts faster than planned, the second (财富管理二部) lags on new HNW
+clients, and the third (机构业务部) brings in 12% more net new AUM than its target
+over the year."""
 
 
 def _member_targets(plan: Plan, person: str) -> dict[str, float]:
@@ -90,9 +94,13 @@ def quota_for(plan: Plan, person: Person, rng: random.Random) -> Quota:
     story = _team_story(plan, person)
     pace = {m: story.get(m, 1.0) * rng.gauss(1.0, PERSONAL_SPREAD) for m in QUOTA_METRICS}
     effective = standards.get("effective_accounts", 0.0)
-    clients = round(effective * BOOK_PER_EFFECTIVE_STANDARD) or DEFAULT_BOOK.clients
+    # A book that, with the year's new accounts, holds about the standard's
+    # effective accounts by the autumn.
+    new_effective = NEW_EFFECTIVE_SHARE * targets["new_accounts"]
+    clients = max(SMALLEST_BOOK, round(effective - new_effective)) if effective else 0
+    clients = clients or DEFAULT_BOOK.clients
     own_flows = 12 * standards.get("net_new_aum", 0.0) * OWN_FLOWS_SHARE_OF_STANDARD
-    assets = max(own_flows / ORDINARY_NET_PER_YEAR, targets["net_new_aum"]) or DEFAULT_BOOK.assets
+    assets = max(own_flows / OWN_FLOWS_PER_YEAR, targets["net_new_aum"]) or DEFAULT_BOOK.assets
     commission = targets["commission_revenue"] or 12 * standards.get("commission_revenue", 0.0)
     return Quota(
         clients=clients,

@@ -31,19 +31,22 @@ FUNDED_SHARE = 0.78
 FUNDING_DELAY_DAYS = 7.0
 PURCHASE_SHARE_OF_FUNDED = 0.14
 PURCHASE_DELAY_DAYS = 30.0
-NEW_CLIENT_MEDIAN_FUNDING = 8_000.0
+NEW_CLIENT_MEDIAN_FUNDING = 3_000.0
+NEW_CLIENT_TRADES_PER_WEEK = 0.05
+"""At most this many trades a week for a new retail account: most rarely trade."""
 NEW_CLIENT_BIG_SHARE = 0.01
 """New clients who arrive with a fortune (and so count as new HNW clients)."""
 HNW_FROM_DEALS = 0.85
 """Share of a CM's new HNW clients that big deposits bring; the rest cross on their own."""
-ACCOUNTS_PER_DEAL = 12
-DEALS_A_YEAR = 3
+ACCOUNTS_PER_DEAL = 20
+DEALS_A_YEAR = 2
 """At least this many deals a year, so that no single one makes or breaks a quota."""
-DEAL_PURCHASE_SHARE = 0.7
+DEAL_PURCHASE_SHARE = 0.6
 DEAL_MARGIN = 1.05
+GOLDEN_STEP = 0.618034
+DEAL_JITTER = 0.1
+"""How far a deal may move from its CM's point in each slice, as a share of the slice."""
 """Each deal account starts this far above the HNW threshold, so a bad week keeps it there."""
-ORDINARY_NET_PER_YEAR = 0.12
-"""Net new money a book brings by itself in a year, as a share of its assets (an estimate)."""
 HOLDER_SHARE = 0.8
 PRODUCTS = tuple(f"P{n:03d}" for n in range(1, 41))
 TRADER_PROFILES = ((0.22, 2.0), (0.33, 0.3), (1.0, 0.02))
@@ -77,7 +80,7 @@ class Client:
         "cash",
         "closed",
         "cm",
-        "deal",
+        "deal_goal",
         "first_funding",
         "first_purchase",
         "funding_amount",
@@ -113,8 +116,9 @@ class Client:
         self.first_purchase: dt.date | None = None
         self.holdings: list[str] = []
         self.reached_hnw = False
-        self.deal = False
-        """Opened to bring in a big deposit (a family's or an institution's money)."""
+        self.deal_goal = 0.0
+        """For an account opened by a big deposit, the share of the CM's yearly net new
+        AUM due by a little after it (see ``draw_deals``); 0 for everyone else."""
 
     @property
     def total(self) -> float:
@@ -233,16 +237,17 @@ def draw_openings(
     for cm, book in enumerate(books):
         growth = rng.uniform(*OPENINGS_PER_YEAR)
         if quotas:
-            expected = max(0, quotas[cm].new_accounts - _deal_accounts(quotas[cm])) * years
+            expected = max(0, quotas[cm].new_accounts - deal_accounts(quotas[cm])) * years
         else:
             expected = len(book) * growth * years
         for _ in range(round(expected)):
             client = _new_client(rng, cm, random_weekday(rng, start, end))
+            client.trades_per_week = min(client.trades_per_week, NEW_CLIENT_TRADES_PER_WEEK)
             if rng.random() < FUNDED_SHARE:
                 client.first_funding = _weekday_on_or_after(
                     client.opened + _delay(rng, FUNDING_DELAY_DAYS, 60)
                 )
-                big = rng.random() < NEW_CLIENT_BIG_SHARE
+                big = rng.random() < NEW_CLIENT_BIG_SHARE and not quotas
                 median = 1.2e7 if big else NEW_CLIENT_MEDIAN_FUNDING
                 client.funding_amount = round(median * rng.lognormvariate(0.0, 0.6 if big else 1.4))
                 if rng.random() < PURCHASE_SHARE_OF_FUNDED:
@@ -254,60 +259,72 @@ def draw_openings(
     return opened
 
 
-def _deal_accounts(quota: Quota) -> int:
+def deal_accounts(quota: Quota) -> int:
     """Accounts a year that the big deposits open: most of the quota's new HNW clients."""
     return round(quota.new_hnw_clients * HNW_FROM_DEALS)
 
 
 def draw_deals(
-    rng: random.Random,
-    quotas: Sequence[Quota],
-    start: dt.date,
-    end: dt.date,
-    threshold: float,
+    rng: random.Random, quotas: Sequence[Quota], start: dt.date, end: dt.date
 ) -> list[Client]:
-    """Big deposits: a family or an institution opens a few accounts in one week, each
-    at or above ``threshold``.
+    """Big deposits: a family or an institution opens a few accounts in one week.
 
     They bring in what a CM's quota of net new AUM asks beyond the book's own
-    flows, and most of their new high-net-worth clients. A CM's deals are spread
-    evenly over the year from ``start``, one in each equal slice at a random
-    day of it, so that the figures to any date are near their pace; those
-    after ``end`` are not drawn.
+    flows, and most of their new high-net-worth clients. A CM's year from
+    ``start`` is cut into equal slices with one deal in each; those after
+    ``end`` are not drawn. Each deal account's ``deal_goal`` is the share of
+    the year's quota the CM should have reached a little after the deal: the
+    generator sizes the deposits to it when they happen (``size_deals``), so the
+    figures to any date stay near their pace whatever the book's own flows did.
     """
     found: list[Client] = []
     for cm, quota in enumerate(quotas):
-        money = quota.net_new_aum - ORDINARY_NET_PER_YEAR * quota.assets
-        accounts = _deal_accounts(quota)
-        if money <= 0:
+        accounts = deal_accounts(quota)
+        if quota.net_new_aum <= 0:
             continue
         deals = max(DEALS_A_YEAR, round(accounts / ACCOUNTS_PER_DEAL))
+        # Each CM's deals sit at their own point of each slice, so that the
+        # branch closes about as many deals every month.
+        phase = cm * GOLDEN_STEP % 1.0
         for deal in range(deals):
-            offset = (deal + rng.random()) * 365 / deals
-            day = _weekday_on_or_after(start + dt.timedelta(days=int(offset)))
-            size = money / deals * rng.uniform(0.7, 1.3)
-            opens = accounts * (deal + 1) // deals - accounts * deal // deals
-            if day > end:
-                continue
-            found.extend(_deal_clients(rng, cm, day, size, max(1, opens), threshold))
+            within = min(max(phase + rng.uniform(-DEAL_JITTER, DEAL_JITTER), 0.0), 0.999)
+            day = _weekday_on_or_after(
+                start + dt.timedelta(days=int((deal + within) * 365 / deals))
+            )
+            opens = max(1, accounts * (deal + 1) // deals - accounts * deal // deals)
+            goal = (deal + (1 + within) / 2) / deals
+            if day <= end:
+                found.extend(_deal_clients(rng, cm, day, opens, goal))
     return found
 
 
 def _deal_clients(
-    rng: random.Random, cm: int, day: dt.date, size: float, accounts: int, threshold: float
+    rng: random.Random, cm: int, day: dt.date, accounts: int, goal: float
 ) -> list[Client]:
-    shares = [rng.uniform(0.6, 1.4) for _ in range(accounts)]
-    total = sum(shares)
     clients = []
-    for share in shares:
+    for _ in range(accounts):
         client = _new_client(rng, cm, day)
-        client.deal = True
+        client.deal_goal = goal
         client.first_funding = day
-        client.funding_amount = round(max(size * share / total, DEAL_MARGIN * threshold))
+        client.funding_amount = rng.uniform(0.6, 1.4)  # a weight until size_deals
         if rng.random() < DEAL_PURCHASE_SHARE:
             client.first_purchase = _weekday_on_or_after(day + _delay(rng, PURCHASE_DELAY_DAYS, 90))
         clients.append(client)
     return clients
+
+
+def size_deals(deal: Sequence[Client], quota: Quota, net_so_far: float, threshold: float) -> None:
+    """Turn one deal's weights into deposits that bring the CM to the deal's goal.
+
+    Every account gets at least a little over ``threshold``, so each is a new
+    HNW client however far ahead the CM already is.
+    """
+    floor = DEAL_MARGIN * threshold
+    gap = quota.net_new_aum * deal[0].deal_goal - net_so_far
+    extra = max(0.0, gap - floor * len(deal))
+    weights = sum(client.funding_amount for client in deal)
+    for client in deal:
+        client.funding_amount = round(floor + extra * client.funding_amount / weights)
 
 
 def draw_closures(
@@ -316,7 +333,7 @@ def draw_closures(
     """Close a few percent of accounts a year, on a weekday after they opened."""
     years = ((end - start).days + 1) / 365
     for client in clients:
-        if client.deal or client.total >= CLOSING_BELOW:
+        if client.deal_goal or client.total >= CLOSING_BELOW:
             continue
         rate = NEW_CLOSURES_PER_YEAR if client.opened >= start else BOOK_CLOSURES_PER_YEAR
         if rng.random() >= 1 - math.exp(-rate * years):
