@@ -2,8 +2,12 @@
 
 Numbers here are the realism knobs of the generator, taken from the domain
 brief: a branch of 12 CMs with about 1,280 clients and 7.2亿 of assets, the top
-fifth holding about 80% of it, 15–20% more clients a year, 27% of new accounts
-never funded, about 11% of them reaching a first purchase, a few percent closed.
+fifth holding about 80% of it, 15–20% more clients a year, about 22% of new
+accounts never funded (the plan's goal is 20%), about 11% of them reaching a
+first purchase, a few percent of the small accounts closed.
+
+With ``Quota`` values the book and the year follow a plan instead (see
+``draw_deals`` and ``demo``).
 """
 
 from __future__ import annotations
