@@ -11,15 +11,18 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from okrdesk.app.session import open_session
 from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.engine.scoring import scores
 from okrdesk.model import Direction
 from okrdesk.store import Store
+from okrdesk.targets.load import load_plan_or_fail
+
+from okrdesk_brokerage.metrics import METRICS
 
 AS_OF = dt.date(2026, 11, 20)
 LAST_MONTH = "2026-10"
@@ -39,20 +42,18 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def judged(demo: Path) -> tuple[Engine, dict[str, KeyResultProgress], Store]:
-    mp = pytest.MonkeyPatch()
-    mp.setenv("OKRDESK_LOAD_PLUGINS", "brokerage")
-    session = open_session(demo)
-    mp.undo()
-    store = Store.open(session.workspace.database)
-    engine = Engine(session.plan, store, AS_OF, session.host.metrics)
-    found = {}
-    for subject in SUBJECTS:
-        for objective in engine.progress(subject, members=False).objectives:
-            for result in objective.key_results:
-                if result.key_result.metric and result.actual.value is not None:
-                    found[f"{subject}:{result.key_result.id}"] = result
-    return engine, found, store
+def judged(demo: Path) -> Iterator[tuple[Engine, dict[str, KeyResultProgress], Store]]:
+    """The real engine over the demo's store, with the metrics of this plugin."""
+    metrics = {spec.name: spec for spec in METRICS}
+    with Store.open(demo / "okrdesk.db") as store:
+        engine = Engine(load_plan_or_fail(demo, metrics), store, AS_OF, metrics)
+        found = {}
+        for subject in SUBJECTS:
+            for objective in engine.progress(subject, members=False).objectives:
+                for result in objective.key_results:
+                    if result.key_result.metric and result.actual.value is not None:
+                        found[f"{subject}:{result.key_result.id}"] = result
+        yield engine, found, store
 
 
 def _paced(found: dict[str, KeyResultProgress]) -> dict[str, float]:
