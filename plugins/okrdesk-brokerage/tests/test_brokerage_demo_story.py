@@ -27,6 +27,7 @@ from okrdesk_brokerage.metrics import METRICS
 AS_OF = dt.date(2026, 11, 20)
 LAST_MONTH = "2026-10"
 SUBJECTS = ("szft", "wm1", "wm2", "inst")
+Judged = tuple[Engine, dict[str, KeyResultProgress], Store]
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +43,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def judged(demo: Path) -> Iterator[tuple[Engine, dict[str, KeyResultProgress], Store]]:
+def judged(demo: Path) -> Iterator[Judged]:
     """The real engine over the demo's store, with the metrics of this plugin."""
     metrics = {spec.name: spec for spec in METRICS}
     with Store.open(demo / "okrdesk.db") as store:
@@ -64,12 +65,13 @@ def _paced(found: dict[str, KeyResultProgress]) -> dict[str, float]:
     }
 
 
-def test_the_headline_net_new_aum_is_near_its_pace(judged) -> None:  # type: ignore[no-untyped-def]
+def test_the_headline_net_new_aum_is_near_its_pace(judged: Judged) -> None:
     _, found, _ = judged
-    assert 0.9 <= found["szft:C1.KR1"].pace <= 1.15
+    pace = found["szft:C1.KR1"].pace
+    assert pace is not None and 0.9 <= pace <= 1.15
 
 
-def test_most_results_are_near_their_pace_with_some_ahead_and_some_behind(judged) -> None:  # type: ignore[no-untyped-def]
+def test_most_results_are_near_their_pace_with_some_ahead_and_some_behind(judged: Judged) -> None:
     _, found, _ = judged
     paces = _paced(found)
     assert len(paces) >= 15
@@ -81,13 +83,13 @@ def test_most_results_are_near_their_pace_with_some_ahead_and_some_behind(judged
     assert guardrails and all(r.status.value == "met" for r in guardrails)
 
 
-def test_one_breaker_trips(judged) -> None:  # type: ignore[no-untyped-def]
+def test_one_breaker_trips(judged: Judged) -> None:
     engine, _, store = judged
     tripped = budget_progress(engine, store.spend()).tripped
     assert [line.line.id for line in tripped] == ["events"]
 
 
-def test_monthly_scores_are_spread_not_all_at_the_cap(judged) -> None:  # type: ignore[no-untyped-def]
+def test_monthly_scores_are_spread_not_all_at_the_cap(judged: Judged) -> None:
     engine, _, store = judged
     month = [s for s in scores(engine.plan, store, AS_OF, engine.metrics) if s.period == LAST_MONTH]
     assert len(month) == 14
