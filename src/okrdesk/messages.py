@@ -33,7 +33,8 @@ LABELS: dict[str, dict[str, str]] = {
         "reach": "预计达成", "not_enough": "数据不足", "revenue": "归因收入",
         "unit_person": "人员", "unit_unit": "单位", "planned": "计划已用",
         "level_error": "严重", "level_warning": "提醒", "level_info": "信息",
-        "members_met": "成员达标 {met}/{total}（{share}）", "to_date": "本期至今",
+        "members_met": "成员达标 {met}/{total}（{share}），进度正常 {on_pace}/{total}",
+        "to_date": "本期至今",
         "to_date_note": "本期至今：{period} 已过 {elapsed}，累计类指标的标准按已过天数折算",
         "people_ranked": "人员排名",
         "check_count": "{n} 项需要关注。", "all_clear": "一切正常。", "burnup": "完成进度图",
@@ -57,7 +58,8 @@ LABELS: dict[str, dict[str, str]] = {
         "revenue": "Attributed revenue", "unit_person": "person", "unit_unit": "unit",
         "planned": "Planned by now",
         "level_error": "ERROR", "level_warning": "WARNING", "level_info": "INFO",
-        "members_met": "{met} of {total} members met their target ({share})",
+        "members_met": "{met} of {total} members met their target ({share}), "
+                       "{on_pace} on track",
         "to_date": "This period to date",
         "to_date_note": "To date: {elapsed} of {period} gone; standards of amounts that "
                         "build up are pro-rated to the days gone",

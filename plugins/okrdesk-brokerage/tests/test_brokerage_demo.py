@@ -36,19 +36,22 @@ def test_no_demo_data_without_anyone_serving_clients(tmp_path: Path) -> None:
     assert not any(tmp_path.iterdir())
 
 
-def test_the_demo_book_is_sized_to_the_plans_net_new_aum_target() -> None:
+def test_a_quota_comes_from_the_persons_own_targets_and_scoring_standards() -> None:
+    import random
     from decimal import Decimal
 
     from okrdesk.model import KeyResult, Objective
     from okrdesk.units import UNITS
 
-    from okrdesk_brokerage_synthetic.demo import _book_size
+    from okrdesk_brokerage_synthetic.demo import DEFAULT_BOOK, quota_for
 
-    target = KeyResult(
-        "O1.KR1", "O1", "净新增", UNITS["亿元"], Decimal(4_500_000_000), metric="net_new_aum"
-    )
-    objective = Objective("O1", "AUM", "branch", key_results=(target,))
-    plan = attrs.evolve(PLAN, objectives=(objective,))
-    # 45亿 a year: a book of 11 × 45亿 = 495亿, at most 600 clients a CM.
-    assert _book_size(plan, 14) == {"total_assets": 49_500_000_000.0, "clients_per_cm": 600}
-    assert _book_size(PLAN, 14) == {}
+    nna = KeyResult(
+        "O1.KR1", "O1", "净新增", UNITS["亿元"], None, metric="net_new_aum",
+        member_targets={"li": Decimal(400_000_000)},
+    )  # fmt: skip
+    plan = attrs.evolve(PLAN, objectives=(Objective("O1", "AUM", "branch", key_results=(nna,)),))
+    quota = quota_for(plan, PEOPLE[1], random.Random(1))
+    # Li's 4亿 a year, a little above or below, and a book that holds at least as much.
+    assert 3.4e8 <= quota.net_new_aum <= 4.6e8
+    assert quota.assets >= 4e8
+    assert quota_for(PLAN, PEOPLE[1], random.Random(1)) == DEFAULT_BOOK

@@ -21,7 +21,8 @@ def members_met(kr: ReportKeyResult, lang: str) -> str:
     if kr.members_total is None or kr.members_met is None:
         return ""
     share = percent(kr.members_met / kr.members_total)
-    return label(lang, "members_met", met=kr.members_met, total=kr.members_total, share=share)
+    return label(lang, "members_met", met=kr.members_met, total=kr.members_total, share=share,
+                 on_pace=kr.members_on_pace)  # fmt: skip
 
 
 def to_date_note(report: Report, lang: str) -> str:

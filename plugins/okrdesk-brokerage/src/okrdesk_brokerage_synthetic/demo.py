@@ -3,51 +3,124 @@
 Only people who serve clients get a book; managers, operations and compliance
 staff carry targets too, but have no clients of their own.
 
-The book is sized to the plan, so that the demo shows a branch roughly on
-its plan rather than hopelessly behind it: a branch aiming at a year's net
-new AUM of X holds a book of about 11 × X (the sample plan's branch brought
-in 41.3亿 in 2025), spread over 600 clients a customer manager. Without a
-net new AUM target the book is the generator's default branch (7.2亿).
+The export is calibrated to the plan, so that the demo tells a branch's
+believable year rather than a random one. Each CM gets a ``Quota``: their
+own targets from the plan's ``[members]`` tables for net new AUM, new
+accounts, new HNW clients and commission, and a book sized to the scoring
+policy that covers their role (about as many effective accounts as its
+standard asks, and assets whose own flows earn about half its monthly net
+new AUM). Big deposits bring in the rest of the net new AUM, in a few lumps a
+year, so most months score near the standard and a few at the cap.
+
+The story on top of the plan, in ``STORY``: every CM is a little above or
+below their quota, and each team has one figure it runs ahead or behind on.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import random
+from collections.abc import Mapping
 from pathlib import Path
 
-from okrdesk.model import Plan
+from okrdesk.model import Person, Plan
 
 from okrdesk_brokerage_synthetic.generator import generate
+from okrdesk_brokerage_synthetic.population import Quota
 
 CLIENT_ROLES = ("cm", "trainee")
 DEMO_FOLDER = "data/crm"
-BOOK_PER_YEARLY_TARGET = 11
-CLIENTS_PER_CM_AT_SCALE = 600
+DEMO_SEED = 2026
+QUOTA_METRICS = ("net_new_aum", "new_accounts", "new_hnw_clients", "commission_revenue")
+NEW_EFFECTIVE_SHARE = 0.4
+"""About how many of a year's new accounts are effective by the autumn, for sizing a book."""
+SMALLEST_BOOK = 20
+OWN_FLOWS_PER_YEAR = 0.15
+"""What a book's own flows bring in a year, net, as a share of it (about)."""
+OWN_FLOWS_SHARE_OF_STANDARD = 0.5
+"""What a book's own flows bring in a month, as a share of the scoring standard."""
+DEFAULT_BOOK = Quota(clients=100, assets=5e8)
+"""A book for a CM whom neither targets nor a scoring policy describe."""
+PERSONAL_SPREAD = 0.06
+"""How far a CM's year runs from their quota, as a standard deviation."""
+STORY: tuple[Mapping[str, float], ...] = (
+    {"new_accounts": 1.15},
+    {"new_hnw_clients": 0.85},
+    {"net_new_aum": 1.12},
+)
+"""Per team, in the plan's order of the units under its top unit: what runs ahead
+(above 1) or behind (below 1) its targets. The sample plan's first team (财富管理一部)
+opens accounts faster than planned, the second (财富管理二部) lags on new HNW
+clients, and the third (机构业务部) brings in 12% more net new AUM than its target
+over the year."""
 
 
-def _book_size(plan: Plan, cms: int) -> dict[str, float | int]:
-    """Generator settings that fit the plan's own ambition."""
-    targets = [
-        float(kr.target)
-        for objective in plan.objectives
-        for kr in objective.key_results
-        if kr.metric == "net_new_aum" and kr.target is not None and kr.target > 0
-    ]
-    if not targets:
-        return {}
-    book = BOOK_PER_YEARLY_TARGET * max(targets)
-    # Keep the average client's assets where the default branch has them or above.
-    clients = max(107, min(CLIENTS_PER_CM_AT_SCALE, int(book / 5.6e5 / max(cms, 1))))
-    return {"total_assets": book, "clients_per_cm": clients}
+def _member_targets(plan: Plan, person: str) -> dict[str, float]:
+    """The person's own targets a year, by metric, summed over key results."""
+    found = dict.fromkeys(QUOTA_METRICS, 0.0)
+    for objective in plan.objectives:
+        for kr in objective.key_results:
+            if kr.metric in found and person in kr.member_targets:
+                found[kr.metric] += float(kr.member_targets[person])
+    return found
+
+
+def _standards(plan: Plan, person: Person) -> dict[str, float]:
+    """The monthly standards of the scoring policy that covers the person, by metric."""
+    for policy in plan.scoring:
+        if person.role in policy.roles or person.id in policy.people:
+            return {c.metric: float(c.standard) for c in policy.components}
+    return {}
+
+
+def _team_story(plan: Plan, person: Person) -> Mapping[str, float]:
+    teams = [unit.id for unit in plan.child_units(plan.top)]
+    unit = person.unit
+    while unit not in teams and unit in plan.units_by_id:
+        parent = plan.units_by_id[unit].parent
+        if parent is None:
+            return {}
+        unit = parent
+    at = teams.index(unit) if unit in teams else -1
+    return STORY[at] if 0 <= at < len(STORY) else {}
+
+
+def quota_for(plan: Plan, person: Person, rng: random.Random) -> Quota:
+    """What the person's book and year look like in the demo."""
+    targets = _member_targets(plan, person.id)
+    standards = _standards(plan, person)
+    if not any(targets.values()) and not standards:
+        return DEFAULT_BOOK
+    story = _team_story(plan, person)
+    pace = {m: story.get(m, 1.0) * rng.gauss(1.0, PERSONAL_SPREAD) for m in QUOTA_METRICS}
+    effective = standards.get("effective_accounts", 0.0)
+    # A book that, with the year's new accounts, holds about the standard's
+    # effective accounts by the autumn.
+    new_effective = NEW_EFFECTIVE_SHARE * targets["new_accounts"]
+    clients = max(SMALLEST_BOOK, round(effective - new_effective)) if effective else 0
+    clients = clients or DEFAULT_BOOK.clients
+    own_flows = 12 * standards.get("net_new_aum", 0.0) * OWN_FLOWS_SHARE_OF_STANDARD
+    assets = max(own_flows / OWN_FLOWS_PER_YEAR, targets["net_new_aum"]) or DEFAULT_BOOK.assets
+    commission = targets["commission_revenue"] or 12 * standards.get("commission_revenue", 0.0)
+    return Quota(
+        clients=clients,
+        assets=assets,
+        net_new_aum=targets["net_new_aum"] * pace["net_new_aum"],
+        new_accounts=round(targets["new_accounts"] * pace["new_accounts"]),
+        new_hnw_clients=round(targets["new_hnw_clients"] * pace["new_hnw_clients"]),
+        commission=commission * pace["commission_revenue"],
+    )
 
 
 def write_demo_data(plan: Plan, workspace: Path, through: dt.date) -> dict[str, str] | None:
     """Generate the plan's year up to ``through``; return the ``[sources.brokerage]`` table."""
-    cms = [person.id for person in plan.people if person.role in CLIENT_ROLES]
-    if not cms or through < plan.start:
+    people = [person for person in plan.people if person.role in CLIENT_ROLES]
+    if not people or through < plan.start:
         return None
+    rng = random.Random(DEMO_SEED)
+    quotas = [quota_for(plan, person, rng) for person in people]
     generate(
-        workspace / DEMO_FOLDER, cms, start=plan.start, end=min(through, plan.end),
-        **_book_size(plan, len(cms)),  # type: ignore[arg-type]
+        workspace / DEMO_FOLDER, [person.id for person in people], start=plan.start,
+        end=min(through, plan.end), seed=DEMO_SEED, quotas=quotas,
     )  # fmt: skip
     return {"data": DEMO_FOLDER}

@@ -34,18 +34,26 @@ from okrdesk_brokerage.layout import (
 from okrdesk_brokerage.settings import DEFAULT_HNW_THRESHOLD
 from okrdesk_brokerage_synthetic.population import (
     Client,
+    Quota,
+    deal_accounts,
     draw_book,
     draw_closures,
+    draw_deals,
     draw_openings,
     number,
     random_weekday,
+    size_deals,
 )
-from okrdesk_brokerage_synthetic.simulation import Step, live, money
+from okrdesk_brokerage_synthetic.simulation import Step, live, money, spread_answers
 
 SNAPSHOTS = ("week", "month")
 MARKET_DRIFT_PER_WEEK = 0.0006
 MARKET_SWING_PER_WEEK = 0.018
 _DAY = dt.timedelta(days=1)
+TRADED_SHARE = 0.21
+"""About the share of their securities a client trades in one trade (0.05–0.4, mean
+0.225), a little less because books grow over the year: tuned so that a year's
+commission lands near the quota."""
 
 
 @attrs.frozen
@@ -132,6 +140,8 @@ class _Tally:
         self.scores = [0, 0, 0]
         """Detractors, passives, promoters."""
         self.new_hnw = 0
+        self.net_by_cm: dict[int, int] = {}
+        """Net funding in fen from ``start`` on, per CM index."""
 
     def event(self, file: str, day: dt.date, client: Client, fields: tuple[str, ...]) -> None:
         self.rows[file] += 1
@@ -141,6 +151,7 @@ class _Tally:
         if file == FUNDING.name:
             amount = _fen(fields[0])
             self.funding += amount
+            self.net_by_cm[client.cm] = self.net_by_cm.get(client.cm, 0) + amount
             if new and amount > 0:
                 self.funded.add(client.id)
         elif file == TRADES.name:
@@ -210,24 +221,33 @@ def generate(
     clients_per_cm: int = 107,
     total_assets: float = 7.2e8,
     snapshot: str = "week",
+    quotas: Sequence[Quota] = (),
 ) -> GenerationSummary:
     """Write a CRM export for ``cm_ids`` from ``start`` to ``end`` into ``out_dir``.
 
     ``clients_per_cm`` is the average size of each CM's book at ``start`` and
     ``total_assets`` what the whole book holds at the opening snapshot; new
     accounts open through the period. ``snapshot`` is ``"week"`` (Fridays) or
-    ``"month"`` (month ends).
+    ``"month"`` (month ends). ``quotas``, one per CM in the order of
+    ``cm_ids``, size each CM's book and year to what a plan asks of them (see
+    ``population.Quota``) in place of ``clients_per_cm`` and ``total_assets``.
     """
     _check(cm_ids, start, end, clients_per_cm)
+    if quotas and len(quotas) != len(cm_ids):
+        raise ValueError("quotas must give one quota per CM")
     days = snapshot_days(start, end, snapshot)
     rng = random.Random(seed)
-    books = draw_book(rng, len(cm_ids), clients_per_cm, total_assets, days[0])
-    opened = draw_openings(rng, books, start, end)
+    books = draw_book(rng, len(cm_ids), clients_per_cm, total_assets, days[0], quotas)
+    opened = draw_openings(rng, books, start, end, quotas)
+    deals = draw_deals(rng, quotas, start, end) if quotas else []
+    opened = sorted([*opened, *deals], key=lambda c: (c.opened, c.cm))
     rosters = [list(book) for book in books]
     for client in opened:
         rosters[client.cm].append(client)
     everyone = [client for roster in rosters for client in roster]
     draw_closures(rng, everyone, start, end)
+    if quotas:
+        _price_trading(rosters, quotas, start)
     number(books, opened)
     out_dir.mkdir(parents=True, exist_ok=True)
     tally = _Tally(start)
@@ -236,8 +256,15 @@ def generate(
         _write_history(rng, writers[PRODUCTS.name], rosters, days[0], tally)
         opening = _write_snapshot(writers[ASSETS.name], rosters, days[0], tally)
         closing = opening
+        pending = _by_deal(deals)
+        answers = spread_answers()
         for since, until in itertools.pairwise(days):
-            step = _step(rng, since, until, start, end)
+            step = _step(rng, since, until, start, end, answers)
+            while pending and pending[0][0].opened <= until:
+                deal = pending.pop(0)
+                cm = deal[0].cm
+                net = tally.net_by_cm.get(cm, 0) / 100
+                size_deals(deal, quotas[cm], net, DEFAULT_HNW_THRESHOLD)
             events = _Events(tally)
             for roster in rosters:
                 for client in roster:
@@ -248,12 +275,44 @@ def generate(
     return _summary(cm_ids, everyone, start, days[0], opening, closing, tally, books)
 
 
-def _step(rng: random.Random, since: dt.date, until: dt.date, start: dt.date, end: dt.date) -> Step:
+def _by_deal(deals: list[Client]) -> list[list[Client]]:
+    """Deal accounts grouped by CM and day, in date order."""
+    grouped: dict[tuple[dt.date, int, float], list[Client]] = {}
+    for client in deals:
+        grouped.setdefault((client.opened, client.cm, client.deal_goal), []).append(client)
+    return [grouped[key] for key in sorted(grouped)]
+
+
+def _price_trading(rosters: list[list[Client]], quotas: Sequence[Quota], start: dt.date) -> None:
+    """Set each CM's commission rates so that a year's trading earns about their quota."""
+    for roster, quota in zip(rosters, quotas, strict=True):
+        if quota.commission <= 0:
+            continue
+        expected = 0.0
+        per_deal_account = quota.net_new_aum / max(1, deal_accounts(quota))
+        for client in roster:
+            funding = per_deal_account if client.deal_goal else client.funding_amount
+            held = client.securities or funding * client.share
+            year_left = min(1.0, max(0.0, 1 - (client.opened - start).days / 365))
+            expected += held * client.trades_per_week * client.rate * year_left
+        scale = quota.commission / (expected * TRADED_SHARE * 52 or 1.0)
+        for client in roster:
+            client.rate *= scale
+
+
+def _step(
+    rng: random.Random,
+    since: dt.date,
+    until: dt.date,
+    start: dt.date,
+    end: dt.date,
+    answers: Iterator[float],
+) -> Step:
     first, last = max(since + _DAY, start), min(until, end)
     days = [first + dt.timedelta(days=k) for k in range((last - first).days + 1)]
     weeks = (until - since).days / 7
     market = rng.gauss(MARKET_DRIFT_PER_WEEK * weeks, MARKET_SWING_PER_WEEK * weeks**0.5)
-    return Step([day for day in days if day.weekday() < 5], market)
+    return Step([day for day in days if day.weekday() < 5], market, answers)
 
 
 def _write_clients(

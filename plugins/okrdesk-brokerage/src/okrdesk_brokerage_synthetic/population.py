@@ -2,8 +2,12 @@
 
 Numbers here are the realism knobs of the generator, taken from the domain
 brief: a branch of 12 CMs with about 1,280 clients and 7.2亿 of assets, the top
-fifth holding about 80% of it, 15–20% more clients a year, 27% of new accounts
-never funded, about 11% of them reaching a first purchase, a few percent closed.
+fifth holding about 80% of it, 15–20% more clients a year, about 22% of new
+accounts never funded (the plan's goal is 20%), about 11% of them reaching a
+first purchase, a few percent of the small accounts closed.
+
+With ``Quota`` values the book and the year follow a plan instead (see
+``draw_deals`` and ``demo``).
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ import math
 import random
 from collections.abc import Sequence
 
+import attrs
+
 ASSET_SIGMA = 1.7
 """Log-normal spread of opening assets; a top-fifth share of about 80%."""
 EMPTY_BOOK_SHARE = 0.12
@@ -21,19 +27,53 @@ INSTITUTIONAL_SIZE = 4.0
 FEMALE_SHARE = 0.47
 OPENINGS_PER_YEAR = (0.17, 0.23)
 """New accounts a year as a share of each CM's book, drawn per CM."""
-BOOK_CLOSURES_PER_YEAR = 0.035
+BOOK_CLOSURES_PER_YEAR = 0.05
+CLOSING_BELOW = 500_000.0
+"""Only accounts holding less than this close: dormant and small ones."""
 NEW_CLOSURES_PER_YEAR = 0.01
-FUNDED_SHARE = 0.75
+FUNDED_SHARE = 0.78
 FUNDING_DELAY_DAYS = 7.0
-PURCHASE_SHARE_OF_FUNDED = 0.19
+PURCHASE_SHARE_OF_FUNDED = 0.14
 PURCHASE_DELAY_DAYS = 30.0
-NEW_CLIENT_MEDIAN_FUNDING = 30_000.0
+NEW_CLIENT_MEDIAN_FUNDING = 3_000.0
+NEW_CLIENT_TRADES_PER_WEEK = 0.05
+"""At most this many trades a week for a new retail account: most rarely trade."""
 NEW_CLIENT_BIG_SHARE = 0.01
 """New clients who arrive with a fortune (and so count as new HNW clients)."""
-HOLDER_SHARE = 0.65
+HNW_FROM_DEALS = 0.85
+"""Share of a CM's new HNW clients that big deposits bring; the rest cross on their own."""
+ACCOUNTS_PER_DEAL = 20
+DEALS_A_YEAR = 2
+"""At least this many deals a year, so that no single one makes or breaks a quota."""
+DEAL_PURCHASE_SHARE = 0.6
+DEAL_MARGIN = 1.05
+GOLDEN_STEP = 0.618034
+DEAL_JITTER = 0.1
+"""How far a deal may move from its CM's point in each slice, as a share of the slice."""
+"""Each deal account starts this far above the HNW threshold, so a bad week keeps it there."""
+HOLDER_SHARE = 0.8
 PRODUCTS = tuple(f"P{n:03d}" for n in range(1, 41))
 TRADER_PROFILES = ((0.22, 2.0), (0.33, 0.3), (1.0, 0.02))
 """(cumulative share of funded clients, trade rows per week)."""
+
+
+@attrs.frozen
+class Quota:
+    """What one CM is set to bring in over a year from ``start``, for a book sized to a plan.
+
+    Without quotas every CM's book is drawn alike from the branch's totals; with
+    one, the CM's book, openings and big deposits are drawn to meet it.
+    """
+
+    clients: int
+    """The book's size at ``start``."""
+    assets: float
+    """What the book holds at the opening snapshot, in 元."""
+    net_new_aum: float = 0.0
+    new_accounts: int = 0
+    new_hnw_clients: int = 0
+    commission: float = 0.0
+    """Net trading commission a year, in 元; 0 keeps the default trading."""
 
 
 class Client:
@@ -44,6 +84,7 @@ class Client:
         "cash",
         "closed",
         "cm",
+        "deal_goal",
         "first_funding",
         "first_purchase",
         "funding_amount",
@@ -79,6 +120,9 @@ class Client:
         self.first_purchase: dt.date | None = None
         self.holdings: list[str] = []
         self.reached_hnw = False
+        self.deal_goal = 0.0
+        """For an account opened by a big deposit, the share of the CM's yearly net new
+        AUM due by a little after it (see ``draw_deals``); 0 for everyone else."""
 
     @property
     def total(self) -> float:
@@ -127,12 +171,17 @@ def draw_book(
     clients_per_cm: int,
     total_assets: float,
     opening: dt.date,
+    quotas: Sequence[Quota] = (),
 ) -> list[list[Client]]:
-    """Each CM's clients opened before ``opening``, holding ``total_assets`` between them."""
+    """Each CM's clients opened before ``opening``, holding ``total_assets`` between them.
+
+    With ``quotas`` (one per CM) each book has its quota's size and assets instead.
+    """
     books: list[list[Client]] = []
     weights: list[float] = []
     for cm in range(cms):
-        size = max(1, round(clients_per_cm * rng.uniform(0.85, 1.15)))
+        spread = rng.uniform(0.85, 1.15)
+        size = max(1, quotas[cm].clients if quotas else round(clients_per_cm * spread))
         book = []
         for _ in range(size):
             opened = opening - dt.timedelta(days=rng.randint(30, 365 * 8))
@@ -142,10 +191,10 @@ def draw_book(
             weights.append(weight * (INSTITUTIONAL_SIZE if client.institutional else 1.0))
             book.append(client)
         books.append(book)
-    scale = total_assets / (sum(weights) or 1.0)
+    scales = _scales(books, weights, total_assets, quotas)
     clients = (client for book in books for client in book)
     for client, weight in zip(clients, weights, strict=True):
-        assets = weight * scale
+        assets = weight * scales[client.cm]
         client.securities = assets * client.share
         client.cash = assets - client.securities
         if assets > 0:
@@ -155,28 +204,54 @@ def draw_book(
     return books
 
 
+def _scales(
+    books: Sequence[list[Client]], weights: Sequence[float], total: float, quotas: Sequence[Quota]
+) -> list[float]:
+    """元 per unit of weight for each CM: one scale for the branch, or each book's own."""
+    if not quotas:
+        return [total / (sum(weights) or 1.0)] * len(books)
+    scales, at = [], 0
+    for book, quota in zip(books, quotas, strict=True):
+        scales.append(quota.assets / (sum(weights[at : at + len(book)]) or 1.0))
+        at += len(book)
+    return scales
+
+
 def _historical_holdings(rng: random.Random) -> list[str]:
     if rng.random() >= HOLDER_SHARE:
         return []
-    count = min(8, 1 + int(rng.expovariate(1 / 2.2)))
+    count = min(8, 1 + int(rng.expovariate(1 / 2.6)))
     return rng.sample(PRODUCTS, count)
 
 
 def draw_openings(
-    rng: random.Random, books: Sequence[list[Client]], start: dt.date, end: dt.date
+    rng: random.Random,
+    books: Sequence[list[Client]],
+    start: dt.date,
+    end: dt.date,
+    quotas: Sequence[Quota] = (),
 ) -> list[Client]:
-    """New accounts opened from ``start`` to ``end``, with their funding and purchase plans."""
+    """New accounts opened from ``start`` to ``end``, with their funding and purchase plans.
+
+    With ``quotas``, each CM opens their quota's accounts a year, less those the
+    big deposits open (see ``draw_deals``).
+    """
     years = ((end - start).days + 1) / 365
     opened: list[Client] = []
     for cm, book in enumerate(books):
-        expected = len(book) * rng.uniform(*OPENINGS_PER_YEAR) * years
+        growth = rng.uniform(*OPENINGS_PER_YEAR)
+        if quotas:
+            expected = max(0, quotas[cm].new_accounts - deal_accounts(quotas[cm])) * years
+        else:
+            expected = len(book) * growth * years
         for _ in range(round(expected)):
             client = _new_client(rng, cm, random_weekday(rng, start, end))
+            client.trades_per_week = min(client.trades_per_week, NEW_CLIENT_TRADES_PER_WEEK)
             if rng.random() < FUNDED_SHARE:
                 client.first_funding = _weekday_on_or_after(
                     client.opened + _delay(rng, FUNDING_DELAY_DAYS, 60)
                 )
-                big = rng.random() < NEW_CLIENT_BIG_SHARE
+                big = rng.random() < NEW_CLIENT_BIG_SHARE and not quotas
                 median = 1.2e7 if big else NEW_CLIENT_MEDIAN_FUNDING
                 client.funding_amount = round(median * rng.lognormvariate(0.0, 0.6 if big else 1.4))
                 if rng.random() < PURCHASE_SHARE_OF_FUNDED:
@@ -188,12 +263,82 @@ def draw_openings(
     return opened
 
 
+def deal_accounts(quota: Quota) -> int:
+    """Accounts a year that the big deposits open: most of the quota's new HNW clients."""
+    return round(quota.new_hnw_clients * HNW_FROM_DEALS)
+
+
+def draw_deals(
+    rng: random.Random, quotas: Sequence[Quota], start: dt.date, end: dt.date
+) -> list[Client]:
+    """Big deposits: a family or an institution opens a few accounts in one week.
+
+    They bring in what a CM's quota of net new AUM asks beyond the book's own
+    flows, and most of their new high-net-worth clients. A CM's year from
+    ``start`` is cut into equal slices with one deal in each; those after
+    ``end`` are not drawn. Each deal account's ``deal_goal`` is the share of
+    the year's quota the CM should have reached a little after the deal: the
+    generator sizes the deposits to it when they happen (``size_deals``), so the
+    figures to any date stay near their pace whatever the book's own flows did.
+    """
+    found: list[Client] = []
+    for cm, quota in enumerate(quotas):
+        accounts = deal_accounts(quota)
+        if quota.net_new_aum <= 0:
+            continue
+        deals = max(DEALS_A_YEAR, round(accounts / ACCOUNTS_PER_DEAL))
+        # Each CM's deals sit at their own point of each slice, so that the
+        # branch closes about as many deals every month.
+        phase = cm * GOLDEN_STEP % 1.0
+        for deal in range(deals):
+            within = min(max(phase + rng.uniform(-DEAL_JITTER, DEAL_JITTER), 0.0), 0.999)
+            day = _weekday_on_or_after(
+                start + dt.timedelta(days=int((deal + within) * 365 / deals))
+            )
+            opens = max(1, accounts * (deal + 1) // deals - accounts * deal // deals)
+            goal = (deal + (1 + within) / 2) / deals
+            if day <= end:
+                found.extend(_deal_clients(rng, cm, day, opens, goal))
+    return found
+
+
+def _deal_clients(
+    rng: random.Random, cm: int, day: dt.date, accounts: int, goal: float
+) -> list[Client]:
+    clients = []
+    for _ in range(accounts):
+        client = _new_client(rng, cm, day)
+        client.deal_goal = goal
+        client.first_funding = day
+        client.funding_amount = rng.uniform(0.6, 1.4)  # a weight until size_deals
+        if rng.random() < DEAL_PURCHASE_SHARE:
+            client.first_purchase = _weekday_on_or_after(day + _delay(rng, PURCHASE_DELAY_DAYS, 90))
+        clients.append(client)
+    return clients
+
+
+def size_deals(deal: Sequence[Client], quota: Quota, net_so_far: float, threshold: float) -> None:
+    """Turn one deal's weights into deposits that bring the CM to the deal's goal.
+
+    Every account gets at least a little over ``threshold``, so each is a new
+    HNW client however far ahead the CM already is.
+    """
+    floor = DEAL_MARGIN * threshold
+    gap = quota.net_new_aum * deal[0].deal_goal - net_so_far
+    extra = max(0.0, gap - floor * len(deal))
+    weights = sum(client.funding_amount for client in deal)
+    for client in deal:
+        client.funding_amount = round(floor + extra * client.funding_amount / weights)
+
+
 def draw_closures(
     rng: random.Random, clients: Sequence[Client], start: dt.date, end: dt.date
 ) -> None:
     """Close a few percent of accounts a year, on a weekday after they opened."""
     years = ((end - start).days + 1) / 365
     for client in clients:
+        if client.deal_goal or client.total >= CLOSING_BELOW:
+            continue
         rate = NEW_CLOSURES_PER_YEAR if client.opened >= start else BOOK_CLOSURES_PER_YEAR
         if rng.random() >= 1 - math.exp(-rate * years):
             continue

@@ -8,21 +8,27 @@ Rates are per week; a step of a month simply expects four times as many events.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from okrdesk_brokerage_synthetic.population import PRODUCTS, Client
 
-INFLOWS_PER_WEEK = 0.03
+INFLOWS_PER_WEEK = 0.055
 INFLOW_MEDIAN_SHARE = 0.08
-OUTFLOWS_PER_WEEK = 0.025
+FLOW_CAP = 3_000_000.0
+"""The largest everyday deposit or withdrawal, in 元; more money moves as a deal."""
+OUTFLOWS_PER_WEEK = 0.011
 PURCHASES_PER_WEEK = 0.02
+DEAL_PRODUCTS = 8
+"""Products a deal client buys at once: a family office buys a portfolio."""
 REDEMPTIONS_PER_WEEK = 0.012
-SURVEYS_PER_WEEK = 0.35 / 52
-COMPLAINTS_PER_WEEK = 0.0002 / 52
-SCORES = ((0.38, 10), (0.66, 9), (0.80, 8), (0.92, 7), (0.96, 6), (0.98, 5), (0.99, 3), (1.0, 0))
-"""(cumulative share, score): 66% promoters, 8% detractors, an NPS of about 58."""
+SURVEYS_PER_WEEK = 3.0 / 52
+COMPLAINTS_PER_WEEK = 0.00005 / 52
+SCORES = ((0.385, 10), (0.68, 9), (0.80, 8), (0.925, 7), (0.96, 6), (0.98, 5), (0.99, 3), (1.0, 0))
+"""(cumulative share, score): 68% promoters, 7.5% detractors, an NPS of about 60."""
+GOLDEN_STEP = 0.6180339887498949
 CATEGORIES = ("service", "fees", "product", "system")
 
 Emit = Callable[[str, dt.date, Client, tuple[str, ...]], None]
@@ -46,11 +52,22 @@ def poisson(rng: random.Random, mean: float) -> int:
 
 
 class Step:
-    """The days between two snapshots and the market's move over them."""
+    """The days between two snapshots and the market's move over them.
 
-    def __init__(self, days: Sequence[dt.date], market: float) -> None:
+    ``answers`` places each survey answer in the distribution of scores: an
+    evenly spread sequence shared by every step, so that a branch's NPS is
+    what ``SCORES`` says rather than whatever a few thousand draws give.
+    """
+
+    def __init__(self, days: Sequence[dt.date], market: float, answers: Iterator[float]) -> None:
         self.days = days
         self.market = market
+        self.answers = answers
+
+
+def spread_answers() -> Iterator[float]:
+    """Points in [0, 1) that fill it evenly in any run of them (steps of the golden ratio)."""
+    return ((k * GOLDEN_STEP) % 1.0 for k in itertools.count(1))
 
 
 def live(rng: random.Random, client: Client, step: Step, emit: Emit) -> None:
@@ -66,7 +83,8 @@ def live(rng: random.Random, client: Client, step: Step, emit: Emit) -> None:
         emit("funding.csv", client.first_funding, client, (money(client.funding_amount),))
     if client.first_purchase is not None and days[0] <= client.first_purchase <= days[-1]:
         if client.total > 0:
-            _buy(rng, client, client.first_purchase, emit)
+            for _ in range(DEAL_PRODUCTS if client.deal_goal else 1):
+                _buy(rng, client, client.first_purchase, emit)
         else:
             client.first_purchase = None
     if client.total > 0:
@@ -74,7 +92,7 @@ def live(rng: random.Random, client: Client, step: Step, emit: Emit) -> None:
         _trade(rng, client, days, weeks, emit)
         _manage_products(rng, client, days, weeks, emit)
     for _ in range(poisson(rng, SURVEYS_PER_WEEK * weeks)):
-        pick = rng.random()
+        pick = next(step.answers)
         score = next(score for share, score in SCORES if pick <= share)
         emit("surveys.csv", rng.choice(days), client, (str(score),))
     for _ in range(poisson(rng, COMPLAINTS_PER_WEEK * weeks)):
@@ -106,11 +124,11 @@ def _move_money(
         return
     for _ in range(poisson(rng, INFLOWS_PER_WEEK * weeks)):
         amount = round(client.total * INFLOW_MEDIAN_SHARE * rng.lognormvariate(0.0, 0.7), 2)
-        amount = max(amount, 1000.0)
+        amount = min(max(amount, 1000.0), FLOW_CAP)
         _deposit(client, amount)
         emit("funding.csv", rng.choice(usable), client, (money(amount),))
     for _ in range(poisson(rng, OUTFLOWS_PER_WEEK * weeks)):
-        amount = round(client.total * rng.uniform(0.03, 0.2), 2)
+        amount = round(min(client.total * rng.uniform(0.03, 0.15), FLOW_CAP), 2)
         if amount <= 0:
             continue
         _withdraw(client, amount)

@@ -1,0 +1,98 @@
+"""The demo's story, read through the real engine from the store ``okrdesk demo`` builds.
+
+At the report snapshots' date with the demo's seed: most key results near
+their pace, some ahead and some behind, the headline net new AUM on pace,
+one breaker tripped, and monthly scores spread rather than all at the cap.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from okrdesk.engine.budget import budget_progress
+from okrdesk.engine.progress import Engine, KeyResultProgress
+from okrdesk.engine.scoring import scores
+from okrdesk.store import Store
+from okrdesk.targets.load import load_plan_or_fail
+
+from okrdesk_brokerage.metrics import METRICS
+
+AS_OF = dt.date(2026, 11, 20)
+LAST_MONTH = "2026-10"
+SUBJECTS = ("szft", "wm1", "wm2", "inst")
+Judged = tuple[Engine, dict[str, KeyResultProgress], Store]
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("story") / "demo"
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
+    done = subprocess.run(
+        [sys.executable, "-m", "okrdesk", "demo", str(root), "--as-of", AS_OF.isoformat()],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+@pytest.fixture(scope="module")
+def judged(demo: Path) -> Iterator[Judged]:
+    """The real engine over the demo's store, with the metrics of this plugin."""
+    metrics = {spec.name: spec for spec in METRICS}
+    with Store.open(demo / "okrdesk.db") as store:
+        engine = Engine(load_plan_or_fail(demo, metrics), store, AS_OF, metrics)
+        found = {}
+        for subject in SUBJECTS:
+            for objective in engine.progress(subject, members=False).objectives:
+                for result in objective.key_results:
+                    if result.key_result.metric and result.actual.value is not None:
+                        found[f"{subject}:{result.key_result.id}"] = result
+        yield engine, found, store
+
+
+def _paced(found: dict[str, KeyResultProgress]) -> dict[str, float]:
+    return {
+        key: result.pace
+        for key, result in found.items()
+        if not result.key_result.guardrail and result.pace is not None
+    }
+
+
+def test_the_headline_net_new_aum_is_near_its_pace(judged: Judged) -> None:
+    _, found, _ = judged
+    pace = found["szft:C1.KR1"].pace
+    assert pace is not None and 0.9 <= pace <= 1.15
+
+
+def test_most_results_are_near_their_pace_with_some_ahead_and_some_behind(judged: Judged) -> None:
+    _, found, _ = judged
+    paces = _paced(found)
+    assert len(paces) >= 15
+    near = [key for key, pace in paces.items() if 0.8 <= pace <= 1.2]
+    assert len(near) >= 0.6 * len(paces), paces
+    assert any(pace > 1.1 for pace in paces.values()), paces
+    assert any(pace < 0.9 for pace in paces.values()), paces
+    guardrails = [r for r in found.values() if r.key_result.guardrail]
+    assert guardrails and all(r.status.value == "met" for r in guardrails)
+
+
+def test_one_breaker_trips(judged: Judged) -> None:
+    engine, _, store = judged
+    tripped = budget_progress(engine, store.spend()).tripped
+    assert [line.line.id for line in tripped] == ["events"]
+
+
+def test_monthly_scores_are_spread_not_all_at_the_cap(judged: Judged) -> None:
+    engine, _, store = judged
+    month = [s for s in scores(engine.plan, store, AS_OF, engine.metrics) if s.period == LAST_MONTH]
+    assert len(month) == 14
+    capped = [s for s in month if s.capped]
+    usual = [s for s in month if 0.8 <= s.score <= 1.1]
+    assert 1 <= len(capped) <= len(month) // 3
+    assert len(usual) >= len(month) // 2, [(s.person, round(s.score, 2)) for s in month]
