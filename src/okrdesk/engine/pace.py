@@ -94,11 +94,8 @@ class Judgement:
 def judge(
     kr: KeyResult, actual: float | None, target: float, expected: float, baseline: float
 ) -> Judgement:
-    if actual is None:
-        return Judgement(Status.NO_DATA)
-    if kr.guardrail:
-        margin = guardrail_margin(kr, actual, target)
-        return Judgement(Status.MET if margin >= 0 else Status.BREACHED, margin)
+    if actual is None or kr.guardrail:
+        return _limit(kr, actual, target)
     due = kr.sense * (expected - baseline)
     if due <= 0:
         return Judgement(Status.ON_TRACK, pace=None)
@@ -114,13 +111,18 @@ def judge(
 
 def judge_closed(kr: KeyResult, actual: float | None, target: float) -> Judgement:
     """A checkpoint after its date: met or missed, by how much."""
-    if actual is None:
-        return Judgement(Status.NO_DATA)
-    if kr.guardrail:
-        margin = guardrail_margin(kr, actual, target)
-        return Judgement(Status.MET if margin >= 0 else Status.BREACHED, margin)
+    if actual is None or kr.guardrail:
+        return _limit(kr, actual, target)
     margin = kr.sense * (actual - target)
     return Judgement(Status.MET if margin >= 0 else Status.MISSED, margin)
+
+
+def _limit(kr: KeyResult, actual: float | None, target: float) -> Judgement:
+    """No data, or a guardrail: met or breached, with the margin."""
+    if actual is None:
+        return Judgement(Status.NO_DATA)
+    margin = guardrail_margin(kr, actual, target)
+    return Judgement(Status.MET if margin >= 0 else Status.BREACHED, margin)
 
 
 def guardrail_margin(kr: KeyResult, actual: float, target: float) -> float:

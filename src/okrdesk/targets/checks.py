@@ -298,26 +298,18 @@ def _check_metrics(
 
 def _check_budget(draft: Draft, findings: Findings) -> None:
     seen: dict[str, Where] = {}
-    for settings in draft.budget_settings:
-        for key in settings.value:
+    places = [(s.where, list(s.value)) for s in draft.budget_settings]
+    places += [(t.where, list(t.value)) for t in draft.budget_texts]
+    for where, keys in places:
+        for key in keys:
             if key in seen:
                 findings.problems.append(
-                    settings.where.key(key).problem(
+                    where.key(key).problem(
                         f"already set at {_first_seen(seen[key].key(key))}; set it once"
                     )
                 )
             else:
-                seen[key] = settings.where
-    for texts in draft.budget_texts:
-        for key in texts.value:
-            if key in seen:
-                findings.problems.append(
-                    texts.where.key(key).problem(
-                        f"already set at {_first_seen(seen[key].key(key))}; set it once"
-                    )
-                )
-            else:
-                seen[key] = texts.where
+                seen[key] = where
     if "total" not in seen or {"budget", "files"} & draft.incomplete:
         return
     total = next(s.value["total"] for s in draft.budget_settings if "total" in s.value)
