@@ -35,7 +35,7 @@ LABELS: dict[str, dict[str, str]] = {
         "level_error": "严重", "level_warning": "提醒", "level_info": "信息",
         "members_met": "成员达标 {met}/{total}（{share}），进度正常 {on_pace}/{total}",
         "to_date": "本期至今",
-        "to_date_note": "本期至今：{period} 已过 {elapsed}，累计类指标的标准按已过天数折算",
+        "to_date_note": "本期至今：{period} 已过 {gone}/{days} 天，累计类指标的标准按已过天数折算",
         "people_ranked": "人员排名",
         "check_count": "{n} 项需要关注。", "all_clear": "一切正常。", "burnup": "完成进度图",
         "reserve": "预留",
@@ -61,8 +61,8 @@ LABELS: dict[str, dict[str, str]] = {
         "members_met": "{met} of {total} members met their target ({share}), "
                        "{on_pace} on track",
         "to_date": "This period to date",
-        "to_date_note": "To date: {elapsed} of {period} gone; standards of amounts that "
-                        "build up are pro-rated to the days gone",
+        "to_date_note": "To date: {gone} of {period}'s {days} days gone; standards of amounts "
+                        "that build up are pro-rated to the days gone",
         "people_ranked": "People, ranked",
         "check_count": "{n} things need attention.", "all_clear": "All clear.",
         "burnup": "burn-up chart",

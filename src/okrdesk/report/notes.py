@@ -4,6 +4,7 @@ members met their target, what "to date" means in the scores table."""
 from __future__ import annotations
 
 from okrdesk.messages import label, status
+from okrdesk.periods import parse_period
 from okrdesk.report.document import Report, ReportKeyResult
 from okrdesk.report.numbers import percent
 
@@ -28,7 +29,9 @@ def members_met(kr: ReportKeyResult, lang: str) -> str:
 def to_date_note(report: Report, lang: str) -> str:
     """What the to-date column holds, for the scores table's caption."""
     current = next((s for s in report.scores if s.current_period is not None), None)
-    if current is None or current.elapsed is None:
+    if current is None or current.current_period is None or current.elapsed is None:
         return ""
-    return label(lang, "to_date_note", period=current.current_period,
-                 elapsed=percent(current.elapsed))  # fmt: skip
+    period = parse_period(current.current_period)
+    days = (period.end - period.start).days + 1
+    gone = round(current.elapsed * days)
+    return label(lang, "to_date_note", period=current.current_period, gone=gone, days=days)
