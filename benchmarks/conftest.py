@@ -10,16 +10,20 @@ from __future__ import annotations
 import json
 import os
 import platform
+import statistics
+import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from okrdesk.model import Plan
-from okrdesk.store import Store
 
-from firm import build_plan, metrics_plugin, observations, weeks
+from firm import build_plan
+from results_table import table, write_table
+from workspace import fill_store, write_targets
 
 sys._called_from_test = True  # type: ignore[attr-defined]
 
@@ -35,6 +39,33 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="small (12 branches), medium (60), firm (300 branches, ~10M observations), "
         "or a number of branches",
     )
+    parser.addoption(
+        "--results",
+        default=str(HERE / "results.json"),
+        help="where to write the figures; BENCHMARKS.md's table is regenerated only when "
+        "this is benchmarks/results.json",
+    )
+    parser.addoption("--rounds", default="5", help="rounds of each interleaved comparison")
+
+
+@pytest.fixture(scope="session")
+def rounds(pytestconfig: pytest.Config) -> int:
+    return int(pytestconfig.getoption("--rounds"))
+
+
+def interleaved(
+    commands: dict[str, list[str]], rounds: int, env: dict[str, str]
+) -> dict[str, float]:
+    """The median wall time of each command, run turn about for ``rounds`` rounds, so
+    every side sees the same machine load; each must exit 0."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            done = subprocess.run(command, env=env, capture_output=True, check=False)
+            times[name].append(time.perf_counter() - start)
+            assert done.returncode == 0, (command, done.stderr.decode()[-2000:])
+    return {name: statistics.median(found) for name, found in times.items()}
 
 
 def branches_for(config: pytest.Config) -> int:
@@ -54,21 +85,10 @@ def firm_plan(branches: int) -> Plan:
 
 @pytest.fixture(scope="session")
 def firm_store(firm_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """An okrdesk.db holding every observation of the synthetic firm."""
-    path = tmp_path_factory.mktemp("firm") / "okrdesk.db"
-    plugin = metrics_plugin()
-    names = {spec_name: "bench" for spec_name in _metric_names(plugin)}
-    with Store.open(path) as store:
-        run = store.start_run("bench", None)
-        store.replace_observations(run, names, weeks(), observations(firm_plan))
-        store.finish_run(run, "ok", {"bench": "1"}, [])
-    yield path
-
-
-def _metric_names(plugin: object) -> list[str]:
-    found: list[str] = []
-    plugin.okrdesk_metrics(found.append)  # type: ignore[attr-defined]
-    return [spec.name for spec in found]  # type: ignore[attr-defined]
+    """The firm's workspace (target files, metrics plugin) and its okrdesk.db, holding
+    every observation of the synthetic firm; the store's path."""
+    root = write_targets(tmp_path_factory.mktemp("firm"), firm_plan)
+    yield fill_store(root / "okrdesk.db", firm_plan)
 
 
 def record(name: str, goal: str, ratio: float, met: bool, **figures: object) -> None:
@@ -88,15 +108,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
         },
         "results": RESULTS,
     }
-    (HERE / "results.json").write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-    width = max(len(name) for name in RESULTS)
-    lines = [f"{'benchmark':<{width}}  {'ratio':>8}  {'goal':<14}  met"]
-    for name, result in RESULTS.items():
-        lines.append(
-            f"{name:<{width}}  {result['ratio']:>8}  {result['goal']:<14}  "
-            f"{'yes' if result['met'] else 'NO'}"
-        )
+    target = Path(str(config.getoption("--results")))
+    target.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    if target.resolve() == (HERE / "results.json").resolve():
+        write_table(HERE.parent / "BENCHMARKS.md", payload)
     terminalreporter.section("okrdesk against its baselines")
-    for line in lines:
+    for line in table(payload).splitlines():
         terminalreporter.write_line(line)
-    terminalreporter.write_line(f"written to {HERE / 'results.json'}")
+    terminalreporter.write_line(f"written to {target}")

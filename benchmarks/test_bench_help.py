@@ -7,23 +7,16 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import time
 from pathlib import Path
 
-from conftest import record
+from conftest import interleaved, record
 
 RUNS = 25
 
 
-def interleaved(first: list[str], second: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Best times of two commands run turn about, so both see the same machine load."""
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(RUNS):
-        for command, found in ((first, times[0]), (second, times[1])):
-            start = time.perf_counter()
-            subprocess.run(command, env=env, check=True, capture_output=True)
-            found.append(time.perf_counter() - start)
-    return min(times[0]), min(times[1])
+def _pair(bare: list[str], command: list[str], env: dict[str, str]) -> tuple[float, float]:
+    times = interleaved({"python": bare, "okrdesk": command}, RUNS, env)
+    return times["python"], times["okrdesk"]
 
 
 def install_dummy_plugins(folder: Path, count: int) -> list[Path]:
@@ -52,7 +45,7 @@ def test_help_is_instant_with_any_number_of_plugins(benchmark, tmp_path: Path) -
     benchmark.pedantic(
         subprocess.run, args=(help_command,), kwargs={"env": env, "capture_output": True}, rounds=5
     )
-    python_s, with_none = interleaved(bare, help_command, env)
+    python_s, with_none = _pair(bare, help_command, env)
     # Installed where pip would put them: next to okrdesk, not in an extra path entry
     # that every import would search first.
     site = Path(sysconfig.get_paths()["purelib"])
@@ -65,7 +58,7 @@ def test_help_is_instant_with_any_number_of_plugins(benchmark, tmp_path: Path) -
             text=True,
         )
         assert listed.stdout.count('"dummy') == 20, "the 20 dummy plugins are not installed"
-        python_again, with_twenty = interleaved(bare, help_command, env)
+        python_again, with_twenty = _pair(bare, help_command, env)
     finally:
         for path in installed:
             shutil.rmtree(path) if path.is_dir() else path.unlink()

@@ -22,6 +22,7 @@ base unit of its key result (元, plain counts, fractions for rates).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
@@ -144,6 +145,7 @@ class Engine:
         self.rollup = Rollup(plan, store, as_of, metrics, within)
         self._judged: dict[tuple[str, str], KeyResultProgress | None] = {}
         self._earlier: dict[dt.date, Engine] = {}
+        self._judge_only: Engine | None = None
 
     def name_of(self, subject: str) -> tuple[str, str]:
         if subject in self.plan.units_by_id:
@@ -286,13 +288,25 @@ class Engine:
         ranked = tuple(self._members(subject)) if members else ()
         return SubjectProgress(subject, name, level, self.as_of, objectives, score, ranked)
 
+    def _without_trends(self) -> Engine:
+        if not self.trends:
+            return self
+        if self._judge_only is None:
+            twin = copy.copy(self)
+            twin.trends = False
+            twin._judged = {}
+            twin._earlier = {}
+            twin._judge_only = twin
+            self._judge_only = twin
+        return self._judge_only
+
     def members_met(self, kr: KeyResult, subject: str) -> MembersMet | None:
         """Of the members below ``subject`` that ``kr`` sets a target for, how many
         met it; None when it is not shared out below ``subject``."""
         below = set(subjects_under(self.plan, subject)) - {subject}
         judged = [
             p for member in kr.member_targets
-            if member in below and (p := self.key_result(kr, member)) is not None
+            if member in below and (p := self._without_trends().key_result(kr, member)) is not None
         ]  # fmt: skip
         if not judged:
             return None
@@ -313,9 +327,12 @@ class Engine:
         return self._ranked(units) + self._ranked(people)
 
     def _ranked(self, ids: Sequence[str]) -> list[MemberProgress]:
+        # A ranking shows scores only: judge the members without trends or forecasts,
+        # which cost a query per key result and member, on the same rollup.
+        judge_only = self._without_trends()
         found = []
         for member in ids:
-            member_progress = self.progress(member, members=False)
+            member_progress = judge_only.progress(member, members=False)
             results = [kr for o in member_progress.objectives for kr in o.key_results]
             off = sum(kr.status in (Status.OFF_TRACK, Status.BREACHED) for kr in results)
             kind = "unit" if member in self.plan.units_by_id else "person"

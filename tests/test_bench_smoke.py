@@ -1,0 +1,36 @@
+"""`make bench` at the smallest scale, so the benchmarks cannot rot between real runs.
+
+The figures go to a temporary file: results.json and BENCHMARKS.md keep the
+last real run's. The `--help` benchmark is left out here: it installs twenty
+dummy plugins into the environment, which other tests running at the same
+time would see.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_benchmarks_run_at_the_smallest_scale(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "benchmarks", "-p", "no:cacheprovider", "-q",
+         "--scale", "1", "--rounds", "1", "--results", str(results), "-k", "not help",
+         "--basetemp", str(tmp_path / "base")],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    recorded = json.loads(results.read_text(encoding="utf-8"))["results"]
+    assert {
+        "firm report vs SQLite GROUP BY",
+        "branch report: in the firm's workspace vs the branch alone",
+        "demo report vs python -c pass",
+        "firm report peak memory (MB)",
+        "ingest rate vs raw executemany",
+        "collect: µs per client-month, firm vs one branch",
+    } <= recorded.keys()
