@@ -55,3 +55,23 @@ def test_a_quota_comes_from_the_persons_own_targets_and_scoring_standards() -> N
     assert 3.4e8 <= quota.net_new_aum <= 4.6e8
     assert quota.assets >= 4e8
     assert quota_for(PLAN, PEOPLE[1], random.Random(1)) == DEFAULT_BOOK
+
+
+def test_declaring_the_metrics_loads_none_of_the_computation() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "import okrdesk_brokerage.plugin as plugin\n"
+        "found = []\n"
+        "plugin.okrdesk_metrics(found.append)\n"
+        "assert len(found) == 15, found\n"
+        "loaded = sorted(m for m in sys.modules if m.startswith('okrdesk_brokerage'))\n"
+        "print(loaded)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)  # fmt: skip
+    assert done.stdout.strip() == str(
+        ["okrdesk_brokerage", "okrdesk_brokerage.metrics", "okrdesk_brokerage.plugin"]
+    )

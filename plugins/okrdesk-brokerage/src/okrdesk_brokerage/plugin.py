@@ -1,7 +1,9 @@
 """The okrdesk hooks: declare the brokerage metrics and collect them from a CRM export.
 
 This module is the ``brokerage`` entry point of the ``okrdesk`` group; it only
-wires the hooks to the modules that do the work, so importing it is cheap.
+wires the hooks to the modules that do the work, and imports those when a
+hook runs: `okrdesk report` asks every plugin for its metrics, and should not
+load the code that reads a CRM export to learn fifteen names.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from pathlib import Path
 from okrdesk.model import MetricSpec, Plan
 from okrdesk.plugins import CollectRequest, Emit, hookimpl
 
-from okrdesk_brokerage.collect import collect
 from okrdesk_brokerage.metrics import METRICS
 
 
@@ -27,6 +28,8 @@ def okrdesk_metrics(register: Callable[[MetricSpec], None]) -> None:
 @hookimpl
 def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
     """Read the export named by ``[sources.brokerage] data`` and emit the wanted metrics."""
+    from okrdesk_brokerage.collect import collect
+
     collect(request, emit)
 
 
