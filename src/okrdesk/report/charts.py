@@ -26,7 +26,8 @@ WIDTH, HEIGHT = 360, 200
 RIGHT, TOP, BOTTOM = 12, 22, 154
 """The plot area's edges inside the view box; its left edge leaves room for the value
 axis's longest label. The axes' labels and the legend go outside it."""
-TICKS = 4
+TICKS = 5
+"""At most this many steps between the value axis's ticks."""
 COLUMN = 5.8
 """How wide one terminal column of text (half a Chinese character) is at the charts' font size."""
 
