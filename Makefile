@@ -9,7 +9,7 @@ STAMP := $(VENV)/.okrdesk-installed
 PLUGIN_PACKAGES := $(wildcard plugins/*/pyproject.toml)
 LINTED := src tests benchmarks $(wildcard plugins)
 
-.PHONY: demo test lint bench install browser clean
+.PHONY: demo test lint bench install browser cjk-font clean
 
 install: $(STAMP)
 
@@ -36,7 +36,14 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
 	    >/dev/null 2>&1 || echo "Could not install chromium (needs root and apt); the browser tests will fail."; }
 
-test: lint browser
+# The browser tests look at Chinese text: without a CJK font Chromium draws boxes.
+cjk-font:
+	@fc-list :lang=zh family 2>/dev/null | grep -q . || { \
+	  echo "Installing Debian's fonts-noto-cjk for the HTML report tests..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk) \
+	    >/dev/null 2>&1 || echo "Could not install fonts-noto-cjk (needs root and apt); the browser tests will fail."; }
+
+test: lint browser cjk-font
 	$(BIN)/python -m pytest
 
 bench: install

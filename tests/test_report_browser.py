@@ -1,9 +1,14 @@
-"""The HTML report in a real headless Chromium: it renders, logs nothing, runs no script."""
+"""The HTML report in a real headless Chromium: it renders, logs nothing, runs no script,
+shows Chinese, fits a phone and prints on a few pages with no heading stranded."""
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -87,3 +92,214 @@ def test_hostile_names_are_text_and_no_script_runs(hostile_report: Path, tmp_pat
     assert dom.count("&lt;script&gt;") >= 2  # the objective's title and the team's name
     assert console_messages(done.stderr) == []
     assert "<svg" in dom and 'class="burnup"' in dom
+
+
+# ---------------------------------------------------------------- Chinese, phone, print
+
+DEMO_DATE = "2026-11-30"
+CJK_FONT = "`make test` installs Debian's fonts-noto-cjk"
+
+
+@pytest.fixture(scope="module")
+def demo_report(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo's report late in the year, when every section is full: the real plugins."""
+    folder = tmp_path_factory.mktemp("demo")
+    home = folder / "home"
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage", "HOME": str(home),
+           "XDG_CONFIG_HOME": str(home / ".config")}  # fmt: skip
+    out = folder / "report.html"
+    for args in (
+        ["demo", str(folder / "demo"), "--as-of", DEMO_DATE],
+        ["report", "-w", str(folder / "demo"), "--as-of", DEMO_DATE, "--format", "html",
+         "--out", str(out)],
+    ):  # fmt: skip
+        done = subprocess.run([sys.executable, "-m", "okrdesk", *args], capture_output=True,
+                              text=True, env=env, timeout=300)  # fmt: skip
+        assert done.returncode == 0, done.stderr[-2000:]
+    return out
+
+
+def screenshot(page: Path, tmp_path: Path, width: int, height: int) -> Image.Image:
+    shot = tmp_path / f"{page.stem}-{width}.png"
+    done = chromium(page, tmp_path / "profile", f"--window-size={width},{height}",
+                    "--hide-scrollbars", f"--screenshot={shot}")  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert console_messages(done.stderr) == []
+    return Image.open(shot).convert("RGB")
+
+
+def test_a_chinese_font_is_installed() -> None:
+    fc_list = shutil.which("fc-list")
+    assert fc_list is not None, f"fontconfig is missing; {CJK_FONT}"
+    fonts = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True)
+    assert fonts.stdout.strip(), f"no font with Chinese glyphs; {CJK_FONT}"
+
+
+def test_chinese_is_drawn_in_glyphs_not_boxes(tmp_path: Path) -> None:
+    # Without a Chinese font every character is the same empty box.
+    shots = []
+    for name, text in (("one", "一"), ("dragon", "龍")):
+        page = tmp_path / f"{name}.html"
+        page.write_text(f'<!DOCTYPE html><meta charset="utf-8"><body style="margin:0">'
+                        f'<p style="font-size:120px;margin:0" lang="zh-CN">{text}</p>')  # fmt: skip
+        shots.append(screenshot(page, tmp_path, 200, 200).tobytes())
+    assert shots[0] != shots[1], f"Chinese characters are drawn as boxes; {CJK_FONT}"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_demo_report_renders_at_desktop_and_phone_width(
+    demo_report: Path, tmp_path: Path, width: int
+) -> None:
+    image = screenshot(demo_report, tmp_path, width, 2400)
+    assert image.size == (width, 2400)
+    colours = image.getcolors(maxcolors=1_000_000) or []
+    assert len(colours) > 50, "the screenshot is (nearly) blank"
+
+
+PROBE = """<script>
+addEventListener("load", () => {
+  const wide = [];
+  for (const el of document.body.querySelectorAll("*")) {
+    if (el.getBoundingClientRect().right <= innerWidth + 0.5) continue;
+    let clipped = false;
+    for (let up = el.parentElement; up && up !== document.body; up = up.parentElement) {
+      if (getComputedStyle(up).overflowX !== "visible") { clipped = true; break; }
+    }
+    const css = typeof el.className === "string" ? el.className : "";
+    if (!clipped) wide.push(el.tagName.toLowerCase() + (css ? "." + css : ""));
+  }
+  parent.postMessage(JSON.stringify({width: innerWidth,
+    scroll: document.documentElement.scrollWidth, wide: wide.slice(0, 10)}), "*");
+});
+</script>"""
+
+FRAME = """<!DOCTYPE html><body style="margin:0">
+<iframe src="{page}" width="{width}" height="900" style="border:0;display:block"></iframe>
+<pre id="probe"></pre>
+<script>addEventListener("message", e => {{
+  document.getElementById("probe").textContent = e.data; }});
+</script>"""
+
+
+def layout_probe(report: Path, tmp_path: Path, width: int) -> dict[str, object]:
+    """How wide a copy of the report lays out in a frame ``width`` pixels wide (a phone's
+    screen: Chromium's own window is never narrower than 500), measured by a script.
+
+    The report itself allows no script; the copy's policy lets this one probe run.
+    """
+    html = report.read_text(encoding="utf-8")
+    policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]*)">', html)
+    assert policy is not None and "script-src" not in policy.group(1)
+    html = html.replace(policy.group(1), "default-src 'none'; style-src 'unsafe-inline'; "
+                        "img-src data:; script-src 'unsafe-inline'")  # fmt: skip
+    copy = tmp_path / f"copy-{width}.html"
+    copy.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    frame = tmp_path / f"frame-{width}.html"
+    frame.write_text(FRAME.format(page=copy.name, width=width), encoding="utf-8")
+    done = chromium(frame, tmp_path / "profile", "--window-size=1400,1000", "--hide-scrollbars",
+                    "--virtual-time-budget=10000", "--dump-dom")  # fmt: skip
+    found = re.search(r'<pre id="probe">(.*?)</pre>', done.stdout, re.S)
+    assert found is not None and found.group(1), f"the probe did not run: {done.stderr[-2000:]}"
+    measured: dict[str, object] = json.loads(found.group(1).replace("&quot;", '"'))
+    return measured
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_nothing_runs_off_the_screen(demo_report: Path, tmp_path: Path, width: int) -> None:
+    measured = layout_probe(demo_report, tmp_path, width)
+    assert measured["width"] == width
+    assert measured["wide"] == [], "these run off the screen: tables scroll in their own box"
+    assert measured["scroll"] == width, "the page is wider than the screen"
+
+
+def pdf_pages(pdf: bytes) -> list[int]:
+    """The page objects' numbers, in reading order (the page tree may nest)."""
+    objects = pdf_objects(pdf)
+    root = next(n for n, body in objects.items() if re.search(rb"/Type\s*/Pages\b", body)
+                and b"/Parent" not in body)  # fmt: skip
+
+    def leaves(number: int) -> list[int]:
+        body = objects[number]
+        if not re.search(rb"/Type\s*/Pages\b", body):
+            return [number]
+        kids = re.search(rb"/Kids\s*\[(.*?)\]", body, re.S)
+        assert kids is not None
+        return [page for kid in references(kids.group(1)) for page in leaves(kid)]
+
+    return leaves(root)
+
+
+def pdf_objects(pdf: bytes) -> dict[int, bytes]:
+    return {int(m[1]): m[2] for m in re.finditer(rb"(\d+) 0 obj\s*(.*?)endobj", pdf, re.S)}
+
+
+def references(text: bytes) -> list[int]:
+    return [int(n) for n in re.findall(rb"(\d+) 0 R", text)]
+
+
+def print_to_pdf(report: Path, tmp_path: Path, name: str) -> bytes:
+    pdf = tmp_path / f"{name}.pdf"
+    done = chromium(report, tmp_path / "profile", "--no-pdf-header-footer",
+                    f"--print-to-pdf={pdf}")  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    return pdf.read_bytes()
+
+
+def headings_and_what_follows(pdf: bytes) -> list[tuple[str, list[int], list[int]]]:
+    """Each heading's pages and the pages of the element after it, from the PDF's tags.
+
+    Chromium writes a tagged PDF: a structure tree of H1, H2, Table, Figure... whose
+    parts name the page they are drawn on.
+    """
+    objects = pdf_objects(pdf)
+    number = {page: i + 1 for i, page in enumerate(pdf_pages(pdf))}
+    root = next(n for n, body in objects.items() if re.match(rb"\s*<<\s*/Type\s*/StructTreeRoot",
+                                                             body))  # fmt: skip
+
+    def kids(n: int) -> list[int]:
+        found = re.search(rb"/K\s*(\[.*?\]|\d+ 0 R|\d+)", objects[n], re.S)
+        return references(found.group(1)) if found else []
+
+    def tag(n: int) -> str:
+        found = re.search(rb"/S\s*/(\w+)", objects[n])
+        return found.group(1).decode() if found else ""
+
+    def pages(n: int) -> list[int]:
+        own = [number[p] for p in references(b"".join(re.findall(rb"/Pg\s*\d+ 0 R",
+                                                               objects[n])))]  # fmt: skip
+        return sorted({*own, *(p for k in kids(n) for p in pages(k))})
+
+    order: list[tuple[int, int]] = []
+
+    def walk(n: int) -> None:
+        at = len(order)
+        order.append((n, 0))
+        for kid in kids(n):
+            walk(kid)
+        order[at] = (n, len(order))
+
+    walk(root)
+    found = []
+    for n, after in order:
+        if tag(n) in ("H1", "H2", "H3"):
+            following = next((m for m, _ in order[after:] if pages(m)), None)
+            found.append((tag(n), pages(n), pages(following) if following else []))
+    return found
+
+
+def test_the_report_prints_on_a_few_pages_with_no_heading_left_at_a_page_end(
+    demo_report: Path, tmp_path: Path
+) -> None:
+    first = print_to_pdf(demo_report, tmp_path, "first")
+    again = print_to_pdf(demo_report, tmp_path, "again")
+    count = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", first))
+    assert count == len(pdf_pages(first))
+    assert count == len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", again))
+    assert 3 <= count <= 12, f"the demo prints on {count} pages"
+    headings = headings_and_what_follows(first)
+    assert len(headings) >= 10  # the title, six objectives, members, budget, alerts...
+    for level, pages, following in headings:
+        assert following, f"nothing after the {level} on page {pages}"
+        assert following[0] == pages[-1], f"an {level} is left at the end of page {pages[-1]}"
+    budget = headings[-2]  # the budget's heading comes before the alerts'
+    assert len(budget[2]) == 1, f"the budget table is split over pages {budget[2]}"

@@ -39,6 +39,8 @@ LABELS: dict[str, dict[str, str]] = {
         "people_ranked": "人员排名",
         "check_count": "{n} 项需要关注。", "all_clear": "一切正常。", "burnup": "完成进度图",
         "reserve": "预留",
+        "months": "1月 2月 3月 4月 5月 6月 7月 8月 9月 10月 11月 12月",
+        "limit_max": "上限", "limit_min": "下限", "chart_latest": "最新 {value}（{date}）",
     },
     "en": {
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
@@ -67,6 +69,8 @@ LABELS: dict[str, dict[str, str]] = {
         "check_count": "{n} things need attention.", "all_clear": "All clear.",
         "burnup": "burn-up chart",
         "reserve": "Reserve",
+        "months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
+        "limit_max": "Max", "limit_min": "Min", "chart_latest": "latest {value} ({date})",
     },
 }  # fmt: skip
 
