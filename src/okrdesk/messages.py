@@ -167,9 +167,12 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{kr} {title}：尚无打卡记录",
     },
     "checkin.stale": {
-        "en": "{kr} {title}: last check-in {day}",
-        "zh": "{kr} {title}：最近一次打卡在 {day}",
+        "en": "{kr} {title}: last check-in {day}, none since in a whole {cadence}",
+        "zh": "{kr} {title}：最近一次打卡在 {day}，已整{cadence}未打卡",
     },
+    "cadence.week": {"en": "week", "zh": "周"},
+    "cadence.month": {"en": "month", "zh": "月"},
+    "cadence.quarter": {"en": "quarter", "zh": "季"},
     "plugin.run_error": {
         "en": "last collect (run {run}): {error}",
         "zh": "最近一次采集（第 {run} 次）：{error}",
@@ -184,7 +187,7 @@ ALERTS: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
-_NESTED = {"bound": "bound.", "more_or_less": "", "grain": "grain."}
+_NESTED = {"bound": "bound.", "more_or_less": "", "grain": "grain.", "cadence": "cadence."}
 """Parameters whose value is itself a message key, spelt out in the same language."""
 
 
