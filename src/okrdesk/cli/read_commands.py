@@ -30,6 +30,11 @@ from okrdesk.errors import EXIT_FAILED, BadInput
     "--templates", type=click.Path(file_okay=False, path_type=Path),
     help="A folder of templates overriding report.md.j2 / report.html.j2 by name.",
 )  # fmt: skip
+@click.option(
+    "--brief", is_flag=True,
+    help="Only the first screen: score, phase, what moved, breakers, the most severe "
+    "alerts, who owes check-ins (text format only).",
+)  # fmt: skip
 @workspace_option
 def report(
     as_of: dt.datetime | None,
@@ -39,21 +44,34 @@ def report(
     lang: str,
     out: Path | None,
     templates: Path | None,
+    brief: bool,
 ) -> None:
     """The weekly progress report for a unit: objectives, members, budget, alerts.
 
     Each key result with its actual, target, attainment, what is due by now,
     status, change since last week, forecast and trend; the members below
     the unit ranked; the budget with tripped breakers first; and everything
-    that needs attention. Text on a terminal by default.
+    that needs attention. Text on a terminal by default; it opens with one
+    screen (80×24) that says it all, which --brief prints alone.
     """
-    from okrdesk.app.report import find_format, make_report, write_report
+    from okrdesk.app.report import (
+        check_brief,
+        find_format,
+        make_report,
+        write_brief,
+        write_report,
+    )
     from okrdesk.app.session import open_session
 
     session = open_session(workspace_path())
     chosen = find_format(session, fmt)
+    if brief:
+        check_brief(fmt)
     built = make_report(session, unit, day_of(as_of), week, lang)
-    write_report(session, built, chosen, out, templates)
+    if brief:
+        write_brief(session, built, fmt, out)
+    else:
+        write_report(session, built, chosen, out, templates)
     if out is not None:
         say(f"Wrote {out}.", err=True)
 
