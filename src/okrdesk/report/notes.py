@@ -97,3 +97,22 @@ def period_heading(period: str, lang: str) -> str:
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def score_periods(report: Report, last: int | None = None) -> list[str]:
+    """The complete periods any person has a score for, oldest first (the ``last`` few)."""
+    periods = sorted({p.period for s in report.scores for p in s.history})
+    return periods[-last:] if last else periods
+
+
+def score_in(score: ReportScore, period: str) -> str:
+    """A person's score in one complete period, marked where the cap or floor held it."""
+    point = next((p for p in score.history if p.period == period), None)
+    return "—" if point is None else held(point.score, point.raw)
+
+
+def held(score: float | None, raw: float | None) -> str:
+    """A policy score, marked where the cap (↓) or the floor (↑) held it."""
+    if score is None or raw is None:
+        return "—"
+    return percent(score) + (" ↓" if score < raw else (" ↑" if score > raw else ""))

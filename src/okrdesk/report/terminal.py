@@ -22,6 +22,7 @@ from okrdesk.report.cells import change, change_heading, sparkline, value
 from okrdesk.report.document import Report, ReportKeyResult, ReportObjective, all_results
 from okrdesk.report.notes import (
     checkin_story,
+    held,
     members_met,
     owed_text,
     period_heading,
@@ -266,9 +267,9 @@ def _scores(report: Report, lang: str, width: int) -> Table | None:
             cells = [f"{s.name} ({s.person})"]
             for period in periods:
                 point = by_period.get(period)
-                cells.append(_held(point.score, point.raw) if point else "—")
+                cells.append(held(point.score, point.raw) if point else "—")
             if current:
-                cells.append(_held(s.current_score, s.current_raw))
+                cells.append(held(s.current_score, s.current_raw))
             cells.append(score_trend(s))
             table.add_row(*cells)
     return table
@@ -292,20 +293,13 @@ def _scores_width(report: Report, periods: list[str], current: str, lang: str) -
     width = 1 + max(member, _member_width(report)) + 3 + cell_len(label(lang, "trend")) + 3
     for period in periods:
         cells = [period_heading(period, lang)]
-        cells += [_held(p.score, p.raw) for s in report.scores for p in s.history
+        cells += [held(p.score, p.raw) for s in report.scores for p in s.history
                   if p.period == period]  # fmt: skip
         width += max(cell_len(c) for c in cells) + 3
     if current:
-        cells = [current, *(_held(s.current_score, s.current_raw) for s in report.scores)]
+        cells = [current, *(held(s.current_score, s.current_raw) for s in report.scores)]
         width += max(cell_len(c) for c in cells) + 3
     return width
-
-
-def _held(score: float | None, raw: float | None) -> str:
-    """A policy score, marked where the cap (↓) or the floor (↑) held it."""
-    if score is None or raw is None:
-        return "—"
-    return percent(score) + (" ↓" if score < raw else (" ↑" if score > raw else ""))
 
 
 def _budget(report: Report, lang: str) -> Table | None:
