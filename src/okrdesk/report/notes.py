@@ -40,11 +40,14 @@ def to_date_note(report: Report, lang: str) -> str:
 
 
 def checkin_story(kr: ReportKeyResult, lang: str) -> str:
-    """ "最近打卡 2026-11-19 59.7分 · 李明 · 信心 70% · 半年调查": the latest check-in."""
+    """ "最近打卡 2026-11-19 · 李明 · 信心 70% · 半年调查": the latest check-in; its value
+    too when it is not the figure shown (a unit's sum of its members' check-ins)."""
     c = kr.latest_checkin
     if c is None:
         return ""
-    parts = [f"{label(lang, 'last_checkin')} {c.date.isoformat()} {value(kr, c.value, lang)}"]
+    shown = value(kr, c.value, lang)
+    first = f"{label(lang, 'last_checkin')} {c.date.isoformat()}"
+    parts = [first if shown == value(kr, kr.actual, lang) else f"{first} {shown}"]
     if c.author:
         parts.append(c.author)
     if c.confidence is not None:
