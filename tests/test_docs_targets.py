@@ -23,6 +23,7 @@ TARGETS_DOC = ROOT / "docs" / "targets.md"
 KEYS: dict[str, tuple[str, ...]] = {
     "okrdesk.toml": settings._TOP_KEYS,
     "[workspace]": settings._WORKSPACE_KEYS,
+    "[checkin]": settings._CHECKIN_KEYS,
     "[plan]": schema.PLAN_KEYS,
     "[[phases]]": schema.PHASE_KEYS,
     "[[units]]": schema.UNIT_KEYS,
@@ -36,7 +37,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 }
 """The table each heading names → the keys the code accepts in it."""
 
-SETTINGS_TABLES = ("okrdesk.toml", "[workspace]")
+SETTINGS_TABLES = ("okrdesk.toml", "[workspace]", "[checkin]")
 """The tables of okrdesk.toml; the rest are tables of target files."""
 
 

@@ -244,9 +244,12 @@ unit = "亿元"
 
 def test_checkins_keep_history_and_the_latest_counts(write_workspace: WriteWorkspace) -> None:
     root = write_workspace({"okrs.toml": CHECKIN_OKRS})
-    first = run(root, "checkin", "O1.REV", "1.1", "--date", "2026-03-31", "--note", "Q1 报表")
+    first = run(root, "checkin", "O1.REV", "1.1", "--date", "2026-03-31", "--note", "Q1 报表",
+                "--by", "王芳")  # fmt: skip
     assert first.exit_code == 0, first.output
-    assert "O1.REV 营业收入: 1.1 亿元 for branch as of 2026-03-31 (check-in 1" in first.output
+    assert "O1.REV 营业收入: 1.1 亿元 for branch as of 2026-03-31 by 王芳 (check-in 1" in (
+        first.output
+    )
     assert run(root, "checkin", "O1.REV", "2.35", "--date", "2026-06-30",
                "--confidence", "0.8").exit_code == 0  # fmt: skip
     with Store.open(root / "okrdesk.db") as store:

@@ -41,6 +41,14 @@ LABELS: dict[str, dict[str, str]] = {
         "reserve": "预留",
         "months": "1月 2月 3月 4月 5月 6月 7月 8月 9月 10月 11月 12月",
         "limit_max": "上限", "limit_min": "下限", "chart_latest": "最新 {value}（{date}）",
+        "last_checkin": "最近打卡", "confidence": "信心",
+        "ago_week": "一周前", "ago_month": "一月前", "ago_quarter": "一季前",
+        "moved": "变化最大", "attention_count": "需要关注：共 {n} 项",
+        "attention_top": "需要关注：共 {n} 项，最重要的 {shown} 项",
+        "owed": "待打卡：{n} 项", "owed_person": "{name}：{n} 项（自 {since} 起）",
+        "owed_more": "另有 {n} 人", "nothing_owed": "待打卡：无",
+        "breakers_more": "另有 {n} 项熔断", "left_out": "{columns} 因宽度省略",
+        "list_sep": "、", "details": "详情", "period_to_date": "{period}至今",
     },
     "en": {
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
@@ -71,6 +79,14 @@ LABELS: dict[str, dict[str, str]] = {
         "reserve": "Reserve",
         "months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
         "limit_max": "Max", "limit_min": "Min", "chart_latest": "latest {value} ({date})",
+        "last_checkin": "Last check-in", "confidence": "confidence",
+        "ago_week": "a week ago", "ago_month": "a month ago", "ago_quarter": "a quarter ago",
+        "moved": "Moved most", "attention_count": "Needs attention: {n}",
+        "attention_top": "Needs attention: {n}, the {shown} most severe",
+        "owed": "Check-ins owed: {n}", "owed_person": "{name}: {n} (since {since})",
+        "owed_more": "and {n} more", "nothing_owed": "Check-ins owed: none",
+        "breakers_more": "{n} more tripped", "left_out": "{columns} left out for width",
+        "list_sep": ", ", "details": "Details", "period_to_date": "{period} to date",
     },
 }  # fmt: skip
 
@@ -171,9 +187,12 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{kr} {title}：尚无打卡记录",
     },
     "checkin.stale": {
-        "en": "{kr} {title}: last check-in {day}",
-        "zh": "{kr} {title}：最近一次打卡在 {day}",
+        "en": "{kr} {title}: last check-in {day}, none since in a whole {cadence}",
+        "zh": "{kr} {title}：最近一次打卡在 {day}，已整{cadence}未打卡",
     },
+    "cadence.week": {"en": "week", "zh": "周"},
+    "cadence.month": {"en": "month", "zh": "月"},
+    "cadence.quarter": {"en": "quarter", "zh": "季"},
     "plugin.run_error": {
         "en": "last collect (run {run}): {error}",
         "zh": "最近一次采集（第 {run} 次）：{error}",
@@ -188,7 +207,7 @@ ALERTS: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
-_NESTED = {"bound": "bound.", "more_or_less": "", "grain": "grain."}
+_NESTED = {"bound": "bound.", "more_or_less": "", "grain": "grain.", "cadence": "cadence."}
 """Parameters whose value is itself a message key, spelt out in the same language."""
 
 

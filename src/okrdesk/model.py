@@ -162,6 +162,9 @@ class KeyResult:
         default=attrs.Factory(lambda kr: kr.guardrail_by_default, takes_self=True)
     )
     """A limit to hold all along (met or breached), not a distance to cover."""
+    cadence: Grain = Grain.WEEK
+    """How often a key result without a metric is owed a check-in: once a calendar
+    week, month or quarter (the objective's ``cadence``, else weekly)."""
 
     def __attrs_post_init__(self) -> None:
         # Milestone order is checked against the plan's phases, which only the plan knows.
@@ -205,6 +208,8 @@ class Objective:
     """A unit id or a person id."""
     weight: Decimal = attrs.field(default=Decimal(1), validator=_positive)
     key_results: tuple[KeyResult, ...] = ()
+    cadence: Grain | None = None
+    """The check-in cadence its key results take unless they set their own."""
 
 
 # --------------------------------------------------------------------- budgets
@@ -456,6 +461,8 @@ class Checkin:
     """When it was withdrawn (ISO time); a withdrawn check-in counts for nothing."""
     withdrawn_by: str = ""
     withdraw_reason: str = ""
+    author: str = ""
+    """Who checked in (``--by``, okrdesk.toml's ``[checkin] by``, else the OS user)."""
 
 
 @attrs.frozen

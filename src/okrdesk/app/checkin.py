@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import math
+import os
 from decimal import Decimal
 
 from okrdesk.app.session import Session, find_key_result, find_subject
@@ -24,8 +25,9 @@ def record_checkin(
     confidence: float | None,
     note: str,
     day: dt.date | None,
+    by: str | None = None,
 ) -> str:
-    """Store one check-in; return what to tell the user."""
+    """Store one check-in, by ``by`` (else ``author_default``); return what to tell the user."""
     plan = session.plan
     kr = find_key_result(plan, key_result)
     if kr.metric is not None:
@@ -40,13 +42,25 @@ def record_checkin(
     day = day or dt.date.today()
     if not plan.start <= day <= plan.end:
         raise BadInput(f"{day} is outside the plan ({plan.start} to {plan.end})")
+    author = author_default(session.workspace.checkin_by) if by is None else by.strip()
+    if not author:
+        raise BadInput("--by: give a name (who is checking in). Nothing was stored.")
     with Store.open(session.workspace.database) as store:
-        checkin_id = store.add_checkin(kr.id, subject, day, float(base), confidence, note)
+        checkin_id = store.add_checkin(kr.id, subject, day, float(base), confidence, note, author)
         count = len(store.checkins(kr.id, subject))
     return (
-        f"{kr.id} {kr.title}: {format_in(kr.unit, base)} for {subject} as of {day} "
-        f"(check-in {count} for it, id {checkin_id})."
+        f"{kr.id} {kr.title}: {format_in(kr.unit, base)} for {subject} as of {day} by "
+        f"{printable(author)} (check-in {count} for it, id {checkin_id})."
     )
+
+
+AUTHOR_ENV = "OKRDESK_USER"
+
+
+def author_default(setting: str) -> str:
+    """Who a check-in is from when ``--by`` is not given: okrdesk.toml's ``[checkin] by``,
+    else $OKRDESK_USER, else the user logged in to the machine ("" when none is known)."""
+    return setting or os.environ.get(AUTHOR_ENV, "").strip() or _who()
 
 
 def _value(kr: KeyResult, value: str) -> Decimal:

@@ -27,6 +27,7 @@ from typing import Any
 from okrdesk.app.collect import run_collect
 from okrdesk.app.session import open_session
 from okrdesk.app.validate import plan_summary
+from okrdesk.engine.cadence import who_owes
 from okrdesk.engine.pace import closes_on, due_fraction
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.tree_targets import owner_of
@@ -94,8 +95,9 @@ def write_history(plan: Plan, store: Store, through: dt.date) -> tuple[int, int]
         if kr.metric is not None:
             continue
         for day in _checkin_days(plan, kr, month_ends):
-            store.add_checkin(kr.id, owner_of(plan, kr), day, _checkin_value(plan, kr, day),
-                              note="demo")  # fmt: skip
+            owner = owner_of(plan, kr)
+            store.add_checkin(kr.id, owner, day, _checkin_value(plan, kr, day), note="demo",
+                              author=who_owes(plan, owner)[1])  # fmt: skip
             checkins += 1
     entries = 0
     hurried = next((line.id for line in plan.budget.lines if line.market_activity), None)

@@ -11,7 +11,7 @@ from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.errors import BadInput
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan, StoredObservation
 from okrdesk.store import Store
-from okrdesk.units import Dimension, UnitOfMeasure, written
+from okrdesk.units import Dimension, UnitOfMeasure, percentage, written
 from okrdesk.units import figure as plain_figure
 
 SHOWN_AS = "zh"
@@ -144,16 +144,20 @@ def _explain_checkins(
     subjects = set(subjects_under(plan, subject))
     history = [c for c in store.checkins(kr.id) if c.subject in subjects and c.day <= day]
     shown = "no data" if figure.value is None else _result(kr.unit, figure.value)
-    lines = [f"= {shown}", "tracked by check-ins; the latest counts"]
+    lines = [f"= {shown}", f"tracked by check-ins; the latest counts (`okrdesk history {kr.id}`"
+             " lists all, withdrawn ones too)"]  # fmt: skip
     if not history:
         return [*lines, f"No check-ins yet: `okrdesk checkin {kr.id} VALUE`."]
     latest = {c.subject: c.id for c in history}
     for c in history:
         counts = latest[c.subject] == c.id and _counting(plan, c.subject, subject, set(latest))
         mark = "  <- counts" if counts else ""
+        story = f" by {c.author}" if c.author else ""
+        if c.confidence is not None:
+            story += f", confidence {percentage(c.confidence, keep=0)}"
         note = f"  {c.note}" if c.note else ""
         lines.append(
             f"  {c.day}  {c.subject:<12} {written(kr.unit, c.value, SHOWN_AS):>18}  "
-            f"recorded {c.recorded}{note}{mark}"
+            f"recorded {c.recorded}{story}{note}{mark}"
         )
     return lines

@@ -15,7 +15,7 @@ from okrdesk.periods import Grain, parse_period
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
 from okrdesk.report.build import build_report
 from okrdesk.report.document import Report
-from okrdesk.report.render import render
+from okrdesk.report.render import printable_copy, render
 from okrdesk.store import Store
 from okrdesk.targets.reader import suggest
 from okrdesk.targets.workspace_files import check_out_path
@@ -89,3 +89,30 @@ def write_report(
         return
     with atomic_writer(out) as file:
         render(report, fmt, file, attrs.evolve(context, width=100))
+
+
+BRIEF_FORMATS = ("text",)
+"""``--brief`` is the text report's first screen; the other formats always hold it all."""
+
+
+def check_brief(fmt: str) -> None:
+    """Refuse ``--brief`` with a format that has no first screen, before any work."""
+    if fmt not in BRIEF_FORMATS:
+        raise BadInput(
+            f"--brief is the text report's first screen; --format {fmt} always holds the "
+            "whole report (leave out --brief, or use --format text)"
+        )
+
+
+def write_brief(session: Session, report: Report, fmt: str, out: Path | None) -> None:
+    """Write only the first screen of the text report, to ``out`` or standard output."""
+    from okrdesk.report.terminal import render_brief
+
+    check_brief(fmt)
+    shown = printable_copy(report)
+    if out is None:
+        render_brief(shown, sys.stdout)
+        return
+    check_out_path(out, session.workspace)
+    with atomic_writer(out) as file:
+        render_brief(shown, file, width=100)

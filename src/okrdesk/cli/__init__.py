@@ -41,6 +41,11 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
     "explain": ("okrdesk.cli.read_commands", "explain",
                            "Show every number behind a key result's figure and where each came "
                            "from."),
+    "history": ("okrdesk.cli.read_commands", "history",
+                           "List a key result's check-ins: date, value, for whom, by whom, "
+                           "confidence, note."),
+    "due": ("okrdesk.cli.read_commands", "due",
+                       "List the check-ins owed: which key results, by whom, since when."),
     "export": ("okrdesk.cli.read_commands", "export",
                           "Export the stored numbers, check-ins, spend and runs for other tools."),
     "check": ("okrdesk.cli.read_commands", "check",

@@ -1,4 +1,4 @@
-"""Commands that read what is recorded: report, check, explain, export."""
+"""Commands that read what is recorded: report, check, explain, history, due, export."""
 
 from __future__ import annotations
 
@@ -30,6 +30,11 @@ from okrdesk.errors import EXIT_FAILED, BadInput
     "--templates", type=click.Path(file_okay=False, path_type=Path),
     help="A folder of templates overriding report.md.j2 / report.html.j2 by name.",
 )  # fmt: skip
+@click.option(
+    "--brief", is_flag=True,
+    help="Only the first screen: score, phase, what moved, breakers, the most severe "
+    "alerts, who owes check-ins (text format only).",
+)  # fmt: skip
 @workspace_option
 def report(
     as_of: dt.datetime | None,
@@ -39,21 +44,34 @@ def report(
     lang: str,
     out: Path | None,
     templates: Path | None,
+    brief: bool,
 ) -> None:
     """The weekly progress report for a unit: objectives, members, budget, alerts.
 
     Each key result with its actual, target, attainment, what is due by now,
     status, change since last week, forecast and trend; the members below
     the unit ranked; the budget with tripped breakers first; and everything
-    that needs attention. Text on a terminal by default.
+    that needs attention. Text on a terminal by default; it opens with one
+    screen (80×24) that says it all, which --brief prints alone.
     """
-    from okrdesk.app.report import find_format, make_report, write_report
+    from okrdesk.app.report import (
+        check_brief,
+        find_format,
+        make_report,
+        write_brief,
+        write_report,
+    )
     from okrdesk.app.session import open_session
 
     session = open_session(workspace_path())
     chosen = find_format(session, fmt)
+    if brief:
+        check_brief(fmt)
     built = make_report(session, unit, day_of(as_of), week, lang)
-    write_report(session, built, chosen, out, templates)
+    if brief:
+        write_brief(session, built, fmt, out)
+    else:
+        write_report(session, built, chosen, out, templates)
     if out is not None:
         say(f"Wrote {out}.", err=True)
 
@@ -105,6 +123,45 @@ def explain(
 
     session = open_session(workspace_path())
     for text in explain_lines(session, key_result, person, unit, day_of(as_of)):
+        say(text)
+
+
+@click.command()
+@click.argument("key_result")
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+    help="How values are written, as for `okrdesk report`.",
+)  # fmt: skip
+@workspace_option
+def history(key_result: str, lang: str) -> None:
+    """List a key result's check-ins: date, value, for whom, by whom, confidence, note.
+
+    Oldest first, withdrawn ones too, marked with who withdrew them and why;
+    the latest one not withdrawn on or before a date is the one that counts.
+    """
+    from okrdesk.app.history import history_lines
+    from okrdesk.app.session import open_session
+
+    for text in history_lines(open_session(workspace_path()), key_result, lang):
+        say(text)
+
+
+@click.command()
+@click.option("--as-of", "as_of", type=DATE, help="The day to look at (default: today).")
+@click.option("--unit", help="Only check-ins owed inside this unit, or by this person.")
+@workspace_option
+def due(as_of: dt.datetime | None, unit: str | None) -> None:
+    """List the check-ins owed: which key results, by whom, since when.
+
+    A key result without a metric is owed one check-in every week, month or
+    quarter (its `cadence` in the target files; weekly by default). A
+    person owes their own; a unit's are owed by its lead. Exit 0 either
+    way: `okrdesk check` is the one that fails when something is late.
+    """
+    from okrdesk.app.due import due_lines
+    from okrdesk.app.session import open_session
+
+    for text in due_lines(open_session(workspace_path()), day_of(as_of), unit):
         say(text)
 
 

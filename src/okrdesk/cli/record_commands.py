@@ -58,6 +58,11 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...]) -> None:
 @click.option("--note", default="", help="A short note kept with the value.")
 @click.option("--date", "day", type=DATE, help="The day the value is as of (default: today).")
 @click.option(
+    "--by", metavar="NAME",
+    help="Who is checking in (default: okrdesk.toml's [checkin] by, else $OKRDESK_USER, "
+    "else the login name).",
+)  # fmt: skip
+@click.option(
     "--list", "list_for", metavar="KR",
     help="List the check-ins of a key result, with their ids, withdrawn ones too.",
 )  # fmt: skip
@@ -75,6 +80,7 @@ def checkin(
     confidence: float | None,
     note: str,
     day: dt.datetime | None,
+    by: str | None,
     list_for: str | None,
     withdraw: int | None,
     reason: str | None,
@@ -89,6 +95,7 @@ def checkin(
     A wrong check-in is withdrawn, not deleted: `okrdesk checkin --list KR`
     shows the ids, `okrdesk checkin --withdraw ID --reason TEXT` withdraws
     one. It stays in the history, marked withdrawn, and counts for nothing.
+    `okrdesk history KR` lists a key result's check-ins with who made them.
     """
     from okrdesk.app.checkin import checkin_lines, record_checkin, withdraw_checkin
     from okrdesk.app.session import open_session
@@ -112,7 +119,9 @@ def checkin(
     if reason is not None:
         raise BadInput("--reason goes with --withdraw ID")
     session = open_session(workspace_path())
-    line = record_checkin(session, key_result, value, person, unit, confidence, note, day_of(day))
+    line = record_checkin(
+        session, key_result, value, person, unit, confidence, note, day_of(day), by
+    )
     say(line)
 
 

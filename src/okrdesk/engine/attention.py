@@ -18,8 +18,9 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   (a source with none is reported once, as missing);
 - missing / stale: every metric the plan uses with no numbers, or whose
   latest numbers end more than one period before the date; every key
-  result inside the scope tracked by check-ins with none, or none in the
-  last ``STALE_CHECKIN_DAYS`` days;
+  result inside the scope tracked by check-ins with none, or whose latest
+  is older than the previous period of its cadence (a whole week, month or
+  quarter went by without one: ``okrdesk.engine.cadence``);
 - plugin: the errors of the latest collect, and plugins that failed to load.
 """
 
@@ -32,6 +33,7 @@ from enum import StrEnum
 import attrs
 
 from okrdesk.engine.budget import BudgetProgress
+from okrdesk.engine.cadence import Owed, owed
 from okrdesk.engine.pace import Status
 from okrdesk.engine.plan_calendar import metrics_by_grain, plan_periods
 from okrdesk.engine.progress import Engine, KeyResultProgress
@@ -41,8 +43,6 @@ from okrdesk.messages import alert_text
 from okrdesk.model import KeyResult, Plan
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import Quantity
-
-STALE_CHECKIN_DAYS = 31
 
 
 class Level(StrEnum):
@@ -205,14 +205,17 @@ def _source_alerts(
             elif due is not None and latest < due:
                 params = {"metric": metric, "latest": latest, "grain": grain.value}
                 found.append(Alert(Level.WARNING, "stale", metric, "metric.stale", params))
+    late: dict[str, Owed] = {}
+    for entry in owed(plan, store, day):
+        if entry.overdue:
+            late.setdefault(entry.key_result, entry)
     for kr in _tracked_by_checkins(plan, inside):
         about = {"kr": kr.id, "title": kr.title}
-        days = [c.day for c in store.checkins(kr.id) if c.day <= day]
-        if not days:
+        if not any(c.day <= day for c in store.checkins(kr.id)):
             found.append(Alert(Level.WARNING, "missing", kr.id, "checkin.missing", about))
-        elif (day - max(days)).days > STALE_CHECKIN_DAYS:
-            found.append(Alert(Level.WARNING, "stale", kr.id, "checkin.stale",
-                               {**about, "day": max(days)}))  # fmt: skip
+        elif (behind := late.get(kr.id)) is not None:
+            params = {**about, "day": behind.last, "cadence": behind.cadence.value}
+            found.append(Alert(Level.WARNING, "stale", kr.id, "checkin.stale", params))
     return found
 
 

@@ -13,12 +13,13 @@ from collections.abc import Iterable
 from okrdesk import __version__
 from okrdesk.engine import attention
 from okrdesk.engine.budget import BudgetProgress, LineProgress, budget_progress
+from okrdesk.engine.cadence import owed
 from okrdesk.engine.pace import due_fraction, expected_value
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.scoring import PersonScore, scores
-from okrdesk.model import MetricSpec, Plan
+from okrdesk.model import Checkin, MetricSpec, Plan
 from okrdesk.periods import Grain, month_of, week_of
 from okrdesk.report.document import (
     SCHEMA,
@@ -28,20 +29,38 @@ from okrdesk.report.document import (
     ReportBreaker,
     ReportBudget,
     ReportBudgetTotal,
+    ReportCheckin,
     ReportCost,
     ReportKeyResult,
     ReportLine,
     ReportMember,
     ReportObjective,
     ReportOverride,
+    ReportOwed,
     ReportPhase,
     ReportReserve,
     ReportScore,
     ReportUnit,
+    ScorePoint,
     TrendPoint,
 )
 from okrdesk.report.numbers import money
 from okrdesk.store.reader import StoreReader
+
+
+def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | None:
+    """The latest check-in for the subject or anyone under it, on or before the date."""
+    if p.key_result.metric is not None:
+        return None
+    under = set(subjects_under(engine.plan, p.subject))
+    day = p.closed or engine.as_of
+    found: list[Checkin] = [
+        c for c in engine.store.checkins(p.key_result.id) if c.subject in under and c.day <= day
+    ]
+    if not found:
+        return None
+    c = max(found, key=lambda c: (c.day, c.id))
+    return ReportCheckin(c.day, c.value, c.author, c.confidence, c.note)
 
 
 def _key_result(
@@ -84,6 +103,7 @@ def _key_result(
         members_met=members.met if members else None,
         members_on_pace=members.on_pace if members else None,
         members_total=members.total if members else None,
+        latest_checkin=_latest_checkin(engine, p),
     )
 
 
@@ -215,9 +235,14 @@ def _latest_scores(
     inside = set(subjects_under(plan, unit))
     complete: dict[tuple[str, str], PersonScore] = {}
     current: dict[tuple[str, str], PersonScore] = {}
+    history: dict[tuple[str, str], list[ScorePoint]] = {}
     for s in scores(plan, store, day, metrics):
         if s.person in inside:
             (complete if s.complete else current)[(s.policy, s.person)] = s
+            if s.complete:
+                history.setdefault((s.policy, s.person), []).append(
+                    ScorePoint(s.period, s.score, s.raw)
+                )
     rows = []
     for key in sorted(complete.keys() | current.keys()):
         last, now = complete.get(key), current.get(key)
@@ -229,6 +254,7 @@ def _latest_scores(
                 last.raw if last else None,
                 now.period if now else None, now.score if now else None,
                 now.raw if now else None, now.elapsed if now else None,
+                tuple(history.get(key, ())),
             )
         )  # fmt: skip
     return tuple(sorted(rows, key=_score_order))
@@ -267,6 +293,7 @@ def build_report(
         )  # fmt: skip
     budget = budget_progress(engine, store.spend())
     found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins)
+    previous = earlier.progress(unit).score if period_ago >= plan.start else None
     return Report(
         schema=SCHEMA,
         generated_by=f"okrdesk {__version__}",
@@ -283,4 +310,10 @@ def build_report(
         scores=_latest_scores(plan, store, metrics, day, unit),
         budget=_budget(plan, budget, unit, lang),
         alerts=tuple(ReportAlert(a.level.value, a.kind, a.text(lang)) for a in found),
-    )
+        previous_score=previous,
+        owed=tuple(
+            ReportOwed(o.key_result, o.title, o.subject, o.person, o.name, o.cadence.value,
+                       o.since, o.last, o.periods)
+            for o in owed(plan, store, day, unit)
+        ),
+    )  # fmt: skip

@@ -23,6 +23,18 @@ class TrendPoint:
 
 
 @attrs.frozen
+class ReportCheckin:
+    """The latest check-in behind a key result tracked by check-ins: its story."""
+
+    date: dt.date
+    value: float
+    author: str
+    """Who checked in; "" for check-ins stored before okrdesk kept authors."""
+    confidence: float | None
+    note: str
+
+
+@attrs.frozen
 class ReportKeyResult:
     id: str
     title: str
@@ -63,6 +75,8 @@ class ReportKeyResult:
     members_total: int | None = None
     """For a key result shared out to members: how many of them met their own target,
     how many are on pace for it, of how many."""
+    latest_checkin: ReportCheckin | None = None
+    """For a key result tracked by check-ins: the latest one on or before the date."""
 
 
 @attrs.frozen
@@ -88,6 +102,15 @@ class ReportMember:
 
 
 @attrs.frozen
+class ScorePoint:
+    """One complete period's score."""
+
+    period: str
+    score: float
+    raw: float
+
+
+@attrs.frozen
 class ReportScore:
     person: str
     name: str
@@ -102,6 +125,17 @@ class ReportScore:
     current_raw: float | None = None
     elapsed: float | None = None
     """The share of the current period's days gone: its flow standards are pro-rated by it."""
+    history: tuple[ScorePoint, ...] = ()
+    """Every complete period of the plan so far, oldest first; the last is ``period``."""
+
+    @property
+    def trend(self) -> str:
+        """ "up", "down" or "flat" from the period before the last complete one to it;
+        "" with fewer than two."""
+        if len(self.history) < 2:
+            return ""
+        before, last = self.history[-2].score, self.history[-1].score
+        return "up" if last > before + 1e-9 else ("down" if last < before - 1e-9 else "flat")
 
 
 @attrs.frozen
@@ -201,6 +235,22 @@ class ReportPhase:
 
 
 @attrs.frozen
+class ReportOwed:
+    """A check-in owed on the report's date (``okrdesk.engine.cadence.Owed``)."""
+
+    key_result: str
+    title: str
+    subject: str
+    person: str | None
+    """Who owes it: the person, or the unit's lead; None when the unit has no lead."""
+    name: str
+    cadence: str
+    since: dt.date
+    last: dt.date | None
+    periods: int
+
+
+@attrs.frozen
 class Named:
     id: str
     name: str
@@ -231,6 +281,10 @@ class Report:
     scores: tuple[ReportScore, ...]
     budget: ReportBudget
     alerts: tuple[ReportAlert, ...]
+    previous_score: float | None = None
+    """The unit's score one period (the plan's grain) before the date; None before then."""
+    owed: tuple[ReportOwed, ...] = ()
+    """Check-ins owed inside the unit on the date, the longest owed first."""
 
 
 def off_track(result: ReportKeyResult) -> bool:

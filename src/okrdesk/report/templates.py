@@ -54,7 +54,9 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         change_heading=cells.change_heading,
         sparkline=cells.sparkline, burnup=burnup_svg, off_track=off_track, escape=escape,
         Markup=Markup, status_text=notes.status_text, members_met=notes.members_met,
-        to_date_note=notes.to_date_note,
+        to_date_note=notes.to_date_note, checkin_story=notes.checkin_story,
+        score_periods=notes.score_periods, score_in=notes.score_in, held=notes.held,
+        score_trend=notes.score_trend, period_heading=notes.period_heading,
     )  # fmt: skip
     return env
 

@@ -1,7 +1,11 @@
 """The report on a terminal, with rich: aligned tables, colour only where it helps.
 
-rich measures Chinese characters by display width, wraps to the terminal's
-width, uses colour only on a terminal and never with NO_COLOR set.
+It opens with one screen (80×24) that says it all: the score then and now,
+the phase, what moved most, tripped breakers, the most severe alerts and who
+owes check-ins, each a line of its own (cut short with … rather than wrapped,
+so the screen always fits); ``--brief`` prints that screen alone. The details
+follow. rich measures Chinese characters by display width, wraps to the
+terminal's width, uses colour only on a terminal and never with NO_COLOR set.
 """
 
 from __future__ import annotations
@@ -10,15 +14,24 @@ from typing import TextIO
 
 from rich.cells import cell_len
 from rich.console import Console
-from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
 from okrdesk.messages import label
 from okrdesk.report.cells import change, change_heading, sparkline, value
-from okrdesk.report.document import Report, ReportKeyResult, ReportObjective
-from okrdesk.report.notes import members_met, status_text, to_date_note
+from okrdesk.report.document import Report, ReportKeyResult, ReportObjective, all_results
+from okrdesk.report.notes import (
+    checkin_story,
+    held,
+    members_met,
+    owed_text,
+    period_heading,
+    score_trend,
+    status_text,
+    to_date_note,
+)
 from okrdesk.report.numbers import money, percent, ratio
+from okrdesk.units import exact, in_percent
 
 STATUS_STYLE = {
     "on_track": "green", "met": "green", "at_risk": "yellow", "off_track": "bold red",
@@ -26,26 +39,84 @@ STATUS_STYLE = {
 }  # fmt: skip
 
 
-def _header(report: Report, lang: str) -> Text:
-    t = Text()
-    t.append(f"{report.plan.name}\n", style="bold")
-    t.append(f"{report.unit.name} ({report.unit.id}, {report.unit.level})  ")
-    t.append(f"{label(lang, 'as_of')} {report.as_of} ({report.week})")
-    if report.phase:
-        p = report.phase
-        t.append(f"\n{label(lang, 'phase')} {p.id} {p.name}: {p.start} – {p.end}, ")
-        t.append(label(lang, "days_left", n=p.days_left))
-    t.append(f"\n{label(lang, 'score')} ")
+MOVED_SHOWN = 3
+ALERTS_SHOWN = 5
+BREAKERS_SHOWN = 2
+
+
+def _line(text: str, style: str = "") -> Text:
+    """One line of the first screen: never wrapped, cut with … when too long."""
+    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+
+
+def _score_line(report: Report, lang: str) -> Text:
+    t = _line(f"{label(lang, 'score')} ")
     t.append(percent(report.score), style="bold")
+    if report.previous_score is not None and report.score is not None:
+        points = in_percent((exact(report.score) - exact(report.previous_score)) * 100)
+        sign = "+" if report.score > report.previous_score else ""
+        unit = "百分点" if lang == "zh" else " pp"
+        then = f"{label(lang, f'ago_{report.grain}')} {percent(report.previous_score)}"
+        t.append(f" ({then}, {sign}{points}{unit})")
     return t
 
 
-def _breakers(report: Report, lang: str) -> Panel | None:
+def _moved(report: Report) -> list[ReportKeyResult]:
+    """The key results that moved most over the last period, as a share of their way."""
+
+    def share(kr: ReportKeyResult) -> float:
+        way = abs((kr.target or 0.0) - kr.baseline) or abs(kr.target or 0.0) or 1.0
+        return abs(kr.change or 0.0) / way
+
+    moved = [kr for kr in all_results(report) if kr.change and kr.closed is None]
+    return sorted(moved, key=lambda kr: (-share(kr), kr.id))[:MOVED_SHOWN]
+
+
+def first_screen(report: Report, lang: str) -> list[Text]:
+    """The lines that open the report: everything a manager needs on one screen."""
+    lines = [_line(report.plan.name, "bold"),
+             _line(f"{report.unit.name} ({report.unit.id}, {report.unit.level})  "
+                   f"{label(lang, 'as_of')} {report.as_of} ({report.week})")]  # fmt: skip
+    if report.phase:
+        p = report.phase
+        lines.append(_line(f"{label(lang, 'phase')} {p.id} {p.name}: {p.start} – {p.end}, "
+                           + label(lang, "days_left", n=p.days_left)))  # fmt: skip
+    lines.append(_score_line(report, lang))
+    if moved := _moved(report):
+        lines.append(_line(f"{label(lang, 'moved')} ({change_heading(report.grain, lang)})",
+                           "bold"))  # fmt: skip
+        lines += [_line(f"  {change(kr, lang)}  {kr.id} {kr.title}") for kr in moved]
     tripped = [line for line in report.budget.lines if line.breaker.tripped]
-    if not tripped:
-        return None
-    body = Text("\n".join(f"• {line.breaker.message}" for line in tripped))
-    return Panel(body, title=f"⚠ {label(lang, 'breaker_tripped')}", style="bold red")
+    for line in tripped[:BREAKERS_SHOWN]:
+        lines.append(_line(f"⚠ {label(lang, 'breaker_tripped')}: {line.breaker.message}",
+                           "bold red"))  # fmt: skip
+    if len(tripped) > BREAKERS_SHOWN:
+        lines.append(_line(f"⚠ {label(lang, 'breakers_more', n=len(tripped) - BREAKERS_SHOWN)}",
+                           "bold red"))  # fmt: skip
+    lines += _attention(report, lang)
+    owed = owed_text(report, lang)
+    lines.append(_line(owed[0], "bold"))
+    lines += [_line(f"  {text}") for text in owed[1:]]
+    return lines
+
+
+def _attention(report: Report, lang: str) -> list[Text]:
+    # Breakers are on their own lines above; the rest, most severe first.
+    rest = [a for a in report.alerts if a.kind != "breaker"]
+    if not rest:
+        return [_line(f"{label(lang, 'alerts')}: {label(lang, 'no_alerts')}", "bold")]
+    shown = rest[:ALERTS_SHOWN]
+    heading = (label(lang, "attention_top", n=len(rest), shown=len(shown)) if len(rest) > len(shown)
+               else label(lang, "attention_count", n=len(rest)))  # fmt: skip
+    styles = {"error": "bold red", "warning": "yellow", "info": ""}
+    lines = [_line(heading, "bold")]
+    for alert in shown:
+        level = label(lang, f"level_{alert.level}")
+        t = _line("  ")
+        t.append(level + " " * max(1, 8 - cell_len(level)), style=styles.get(alert.level, ""))
+        t.append(alert.message)
+        lines.append(t)
+    return lines
 
 
 # Columns a narrow terminal gives up first, in order; numbers themselves are never cut.
@@ -61,6 +132,11 @@ _ALL_COLUMNS = (
 )
 _GIVE_UP = ("trend", "forecast", "change", "expected", "attainment")
 _TITLE_MIN = 12
+
+
+def _title_width(objective: ReportObjective) -> int:
+    """Room for the longest id, so an id is never broken (``O3.PRODUCTIVITY``)."""
+    return max([_TITLE_MIN, *(cell_len(kr.id) for kr in objective.key_results)])
 
 
 def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
@@ -87,10 +163,18 @@ def _heading(column: str, grain: str, lang: str) -> str:
     return change_heading(grain, lang) if column == "change" else label(lang, column)
 
 
-def _kr_table(objective: ReportObjective, columns: list[str], grain: str, lang: str) -> Table:
+def _kr_table(
+    objective: ReportObjective, columns: list[str], grain: str, lang: str, left_out: list[str]
+) -> Table:
     title = f"{objective.id} {objective.title}  {label(lang, 'score')} {percent(objective.score)}"
-    table = Table(title=title, title_justify="left")
-    table.add_column(label(lang, "key_result"), overflow="fold", min_width=_TITLE_MIN)
+    note = ""
+    if left_out:
+        names = label(lang, "list_sep").join(_heading(c, grain, lang) for c in left_out)
+        note = label(lang, "left_out", columns=names)
+    table = Table(title=title, title_justify="left", caption=note or None,
+                  caption_justify="left")  # fmt: skip
+    # Words wrap at spaces; only a word longer than the column (never an id) is folded.
+    table.add_column(label(lang, "key_result"), overflow="fold", min_width=_title_width(objective))
     for column in columns:
         right = column not in ("status", "trend")
         table.add_column(_heading(column, grain, lang), justify="right" if right else "left",
@@ -99,13 +183,15 @@ def _kr_table(objective: ReportObjective, columns: list[str], grain: str, lang: 
         title = f"{kr.id} {kr.title}"
         if shared := members_met(kr, lang):
             title += f"\n{shared}"
+        if story := checkin_story(kr, lang):
+            title += f"\n{story}"
         table.add_row(title, *(_kr_cell(kr, c, lang) for c in columns))
     return table
 
 
 def _needed(objective: ReportObjective, columns: list[str], grain: str, lang: str) -> int:
     """The narrowest this table can be with every number whole: cells, padding, borders."""
-    width = 1 + _TITLE_MIN + 3
+    width = 1 + _title_width(objective) + 3
     for column in columns:
         cells = [_kr_cell(kr, column, lang) for kr in objective.key_results]
         texts = [c.plain if isinstance(c, Text) else c for c in cells]
@@ -122,7 +208,8 @@ def _objectives(report: Report, lang: str, console: Console) -> list[Table]:
             if _needed(objective, columns, report.grain, lang) <= console.width:
                 break
             columns.remove(column)
-        tables.append(_kr_table(objective, columns, report.grain, lang))
+        left_out = [c for c in _ALL_COLUMNS if c not in columns]
+        tables.append(_kr_table(objective, columns, report.grain, lang, left_out))
     return tables
 
 
@@ -131,7 +218,8 @@ def _members(report: Report, lang: str) -> Table | None:
         return None
     table = Table(title=label(lang, "members"), title_justify="left")
     table.add_column(label(lang, "rank"), justify="right")
-    table.add_column(label(lang, "member"), overflow="fold")
+    widest = max(cell_len(f"({m.id}) ⚑") for m in report.members)
+    table.add_column(label(lang, "member"), overflow="fold", min_width=widest)
     table.add_column(label(lang, "score"), justify="right", no_wrap=True)
     table.add_column(label(lang, "off_track"), justify="right", no_wrap=True)
     for m in report.members:
@@ -145,30 +233,73 @@ def _members(report: Report, lang: str) -> Table | None:
     return table
 
 
-def _scores(report: Report, lang: str) -> Table | None:
+SCORE_PERIODS = 6
+"""At most this many complete periods in the scores table; fewer when the terminal is narrow."""
+
+
+def _scores(report: Report, lang: str, width: int) -> Table | None:
+    """Each person's score period by period: the last few complete ones, the current one
+    to date, and the trend from the one before the last to the last. With more than one
+    policy, each policy's people are a section of their own."""
     if not report.scores:
         return None
     note = to_date_note(report, lang)
+    current = _current_heading(report, lang)
+    periods = sorted({p.period for s in report.scores for p in s.history})[-SCORE_PERIODS:]
+    while len(periods) > 1 and _scores_width(report, periods, current, lang) > width:
+        periods = periods[1:]
     table = Table(title=label(lang, "scores"), title_justify="left", caption=note or None,
                   caption_justify="left")  # fmt: skip
-    for key in ("member", "policy", "period"):
-        table.add_column(label(lang, key), overflow="fold")
-    table.add_column(label(lang, "score"), justify="right", no_wrap=True)
-    if note:
-        table.add_column(label(lang, "to_date"), justify="right", no_wrap=True)
-    for s in report.scores:
-        cells = [f"{s.name} ({s.person})", s.policy, s.period or "—", _held(s.score, s.raw)]
-        if note:
-            cells.append(_held(s.current_score, s.current_raw))
-        table.add_row(*cells)
+    table.add_column(label(lang, "member"), overflow="fold", min_width=_member_width(report))
+    for period in periods:
+        table.add_column(period_heading(period, lang), justify="right", no_wrap=True)
+    if current:
+        table.add_column(current, justify="right", no_wrap=True)
+    table.add_column(label(lang, "trend"), no_wrap=True)
+    policies = sorted({s.policy for s in report.scores})
+    for policy in policies:
+        if len(policies) > 1:
+            if policy != policies[0]:
+                table.add_section()
+            table.add_row(Text(f"{label(lang, 'policy')}: {policy}", style="bold"))
+        for s in (s for s in report.scores if s.policy == policy):
+            by_period = {p.period: p for p in s.history}
+            cells = [f"{s.name} ({s.person})"]
+            for period in periods:
+                point = by_period.get(period)
+                cells.append(held(point.score, point.raw) if point else "—")
+            if current:
+                cells.append(held(s.current_score, s.current_raw))
+            cells.append(score_trend(s))
+            table.add_row(*cells)
     return table
 
 
-def _held(score: float | None, raw: float | None) -> str:
-    """A policy score, marked where the cap (↓) or the floor (↑) held it."""
-    if score is None or raw is None:
-        return "—"
-    return percent(score) + (" ↓" if score < raw else (" ↑" if score > raw else ""))
+def _current_heading(report: Report, lang: str) -> str:
+    """ "11月至今": the period the to-date column holds; "" when none is running."""
+    running = next((s.current_period for s in report.scores if s.current_period), None)
+    if running is None:
+        return ""
+    return label(lang, "period_to_date", period=period_heading(running, lang))
+
+
+def _member_width(report: Report) -> int:
+    return max(cell_len(s.person) + 2 for s in report.scores)
+
+
+def _scores_width(report: Report, periods: list[str], current: str, lang: str) -> int:
+    """The narrowest the scores table can be: cells, padding, borders."""
+    member = min(16, max(cell_len(f"{s.name} ({s.person})") for s in report.scores))
+    width = 1 + max(member, _member_width(report)) + 3 + cell_len(label(lang, "trend")) + 3
+    for period in periods:
+        cells = [period_heading(period, lang)]
+        cells += [held(p.score, p.raw) for s in report.scores for p in s.history
+                  if p.period == period]  # fmt: skip
+        width += max(cell_len(c) for c in cells) + 3
+    if current:
+        cells = [current, *(held(s.current_score, s.current_raw) for s in report.scores)]
+        width += max(cell_len(c) for c in cells) + 3
+    return width
 
 
 def _budget(report: Report, lang: str) -> Table | None:
@@ -177,7 +308,9 @@ def _budget(report: Report, lang: str) -> Table | None:
         return None
     table = Table(title=label(lang, "budget"), title_justify="left", show_footer=True)
     total = budget.total
-    table.add_column(label(lang, "line"), footer=label(lang, "total"), overflow="fold")
+    widest = max(cell_len(f"⚠ {line.id}") for line in budget.lines)
+    table.add_column(label(lang, "line"), footer=label(lang, "total"), overflow="fold",
+                     min_width=widest)  # fmt: skip
     # An amount is never broken over two lines ("CNY" above "600k").
     for key, footer in (
         ("amount", money(total.amount, lang)),
@@ -232,18 +365,32 @@ def _alerts(report: Report, lang: str) -> Text:
     return t
 
 
-def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
-    """Print the report to ``file``, a terminal or not."""
+def _console(file: TextIO, width: int | None) -> Console:
     # Text from target files is shown as written: never read as markup.
-    console = Console(
+    return Console(
         file=file, width=width, emoji=False, highlight=False, soft_wrap=False, markup=False
     )
+
+
+def render_brief(report: Report, file: TextIO, width: int | None = None) -> None:
+    """Print only the report's first screen (``okrdesk report --brief``)."""
+    console = _console(file, width)
+    for line in first_screen(report, report.lang):
+        console.print(line, no_wrap=True, overflow="ellipsis")
+
+
+def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
+    """Print the report to ``file``, a terminal or not: the first screen, then the details."""
+    console = _console(file, width)
     lang = report.lang
-    parts: list[object] = [_header(report, lang)]
-    parts += [p for p in (_breakers(report, lang),) if p is not None]
-    parts += _objectives(report, lang, console)
-    parts += [p for p in (_members(report, lang), _scores(report, lang), _budget(report, lang),
-                          _budget_summary(report, lang)) if p is not None]  # fmt: skip
+    for line in first_screen(report, lang):
+        console.print(line, no_wrap=True, overflow="ellipsis")
+    console.print()
+    console.rule(label(lang, "details"), style="dim")
+    parts: list[object] = list(_objectives(report, lang, console))
+    parts += [p for p in (_members(report, lang), _scores(report, lang, console.width),
+                          _budget(report, lang), _budget_summary(report, lang))
+              if p is not None]  # fmt: skip
     parts.append(_alerts(report, lang))
     for part in parts:
         console.print(part)

@@ -124,7 +124,13 @@ def _v6_partial_periods(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v7_checkin_author(db: sqlite_utils.Database) -> None:
+    # Who checked in: the report shows it beside the note, `okrdesk history` lists it.
+    # Rows stored before it have no author ('').
+    db.execute("ALTER TABLE checkins ADD COLUMN author TEXT NOT NULL DEFAULT ''")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
-    _v1, _v2, _v3, _v4, _v5, _v6_partial_periods,
+    _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -412,14 +412,15 @@ class Store:
         value: float,
         confidence: float | None = None,
         note: str = "",
+        author: str = "",
     ) -> int:
         if not math.isfinite(value):
             raise BadInput(f"{value} is not a finite number; nothing was stored")
         with self.transaction() as connection:
             cursor = connection.execute(
-                "INSERT INTO checkins (key_result, subject, day, value, confidence, note, recorded)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (key_result, subject, day.isoformat(), value, confidence, note, _now()),
+                "INSERT INTO checkins (key_result, subject, day, value, confidence, note, recorded,"
+                " author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (key_result, subject, day.isoformat(), value, confidence, note, _now(), author),
             )
             return int(cursor.lastrowid or 0)
 
@@ -447,12 +448,12 @@ class Store:
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._connection.execute(
             "SELECT id, key_result, subject, day, value, confidence, note, recorded, withdrawn, "
-            f"withdrawn_by, withdraw_reason FROM checkins {clause} ORDER BY day, id",
+            f"withdrawn_by, withdraw_reason, author FROM checkins {clause} ORDER BY day, id",
             params,
         )
         return [
             Checkin(r[0], r[1], r[2], dt.date.fromisoformat(r[3]), r[4], r[5], r[6], r[7], r[8],
-                    r[9], r[10])
+                    r[9], r[10], r[11])
             for r in rows
         ]  # fmt: skip
 

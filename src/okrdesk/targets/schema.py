@@ -27,10 +27,10 @@ PLAN_KEYS = ("id", "name", "year", "start", "end", "unit", "grain")
 PHASE_KEYS = ("id", "name", "start", "end")
 UNIT_KEYS = ("id", "name", "level", "parent", "lead")
 PERSON_KEYS = ("id", "name", "unit", "role")
-OBJECTIVE_KEYS = ("id", "title", "owner", "weight", "key_results")
+OBJECTIVE_KEYS = ("id", "title", "owner", "weight", "cadence", "key_results")
 KEY_RESULT_KEYS = (
     "id", "title", "metric", "direction", "baseline", "target", "unit", "band",
-    "weight", "milestones", "scope", "members", "calendar", "guardrail",
+    "weight", "milestones", "scope", "members", "calendar", "guardrail", "cadence",
 )  # fmt: skip
 BUDGET_KEYS = (
     "unit", "total", "expected_revenue", "breaker_threshold", "revenue_metric",
@@ -264,20 +264,24 @@ def _read_objective(where: Where, data: dict[str, Any], draft: Draft, findings: 
     t = Table(where, data, findings, OBJECTIVE_KEYS, required=("id", "title", "owner"))
     objective_id, title, owner = t.text("id"), t.text("title"), t.text("owner")
     weight = _positive_number(t, "weight", Decimal(1))
+    cadence = t.choice("cadence", GRAINS)
     if objective_id is not None and "." in objective_id:
         t.fail(where.key("id"), "must not contain '.'; key results are named <objective>.<id>")
     results = [
         kr
         for kr_where, kr_data in t.tables("key_results")
-        if (kr := _read_key_result(kr_where, kr_data, objective_id, owner, draft, findings))
-    ]
+        if (kr := _read_key_result(kr_where, kr_data, objective_id, owner, draft, findings,
+                                   cadence))
+    ]  # fmt: skip
     if owner is not None:
         draft.references.append(Reference(where.key("owner"), owner, ("unit", "person")))
     if objective_id is None or title is None or owner is None or weight is None or not t.ok:
         return
     if len(results) < len(t.data.get("key_results", ())):
         return
-    objective = model.Objective(objective_id, title, owner, weight, tuple(results))
+    objective = model.Objective(
+        objective_id, title, owner, weight, tuple(results), Grain(cadence) if cadence else None
+    )
     draft.objectives.append(Located(where, objective))
 
 
@@ -288,9 +292,14 @@ def _read_key_result(
     owner: str | None,
     draft: Draft,
     findings: Findings,
+    objective_cadence: str | None = None,
 ) -> model.KeyResult | None:
     t = Table(where, data, findings, KEY_RESULT_KEYS, required=("id", "title", "unit"))
     key, title, metric = t.text("id"), t.text("title"), t.text("metric")
+    cadence = t.choice("cadence", GRAINS)
+    if cadence is not None and metric is not None:
+        t.fail(where.key("cadence"), "is for key results tracked by check-ins; this one has a "
+               f"metric ({metric}), collected by `okrdesk collect`")  # fmt: skip
     unit = _unit_of(t)
     direction = t.choice("direction", DIRECTIONS)
     scope = t.choice("scope", SCOPES)
@@ -343,6 +352,7 @@ def _read_key_result(
             scope=model.Scope.MEMBERS if members or scope == "members" else model.Scope.OWNER,
             member_targets={m: unit.to_base(v) for m, v in members.items()},
             calendar=calendar,
+            cadence=Grain(cadence or objective_cadence or Grain.WEEK.value),
             **({} if guardrail is None else {"guardrail": guardrail}),
         ),
     )

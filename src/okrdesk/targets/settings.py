@@ -2,7 +2,8 @@
 
 A workspace is a folder with ``targets/*.toml`` and, optionally, an
 ``okrdesk.toml`` with settings: the database file, and each plugin's own
-table under ``[sources.<plugin>]``.
+table under ``[sources.<plugin>]``, and ``[checkin] by``, who check-ins are from
+when ``okrdesk checkin`` is not told.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ SETTINGS_FILE = "okrdesk.toml"
 ENV_VAR = "OKRDESK_WORKSPACE"
 DEFAULT_DATABASE = "okrdesk.db"
 
-_TOP_KEYS = ("workspace", "sources")
+_TOP_KEYS = ("workspace", "sources", "checkin")
 _WORKSPACE_KEYS = ("name", "database", "plugin_timeout")
+_CHECKIN_KEYS = ("by",)
 
 
 @attrs.frozen
@@ -37,6 +39,8 @@ class Workspace:
     """Each plugin's settings table, by plugin name."""
     plugin_timeout: float | None = None
     """Seconds one plugin call may take before it is left behind (default 300)."""
+    checkin_by: str = ""
+    """``[checkin] by``: who a check-in is from when ``--by`` is not given."""
 
     @property
     def targets(self) -> Path:
@@ -82,6 +86,10 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
                 )
             else:
                 timeout = float(seconds)
+    checkin_by = ""
+    if (found := top.table("checkin")) is not None:
+        table = Table(*found, findings, _CHECKIN_KEYS)
+        checkin_by = (table.text("by") or "").strip()
     sources: dict[str, Mapping[str, Any]] = {}
     if (found := top.table("sources")) is not None:
         where, data = found
@@ -92,7 +100,8 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
                 findings.problems.append(
                     where.key(plugin).problem(f"expected a table [sources.{plugin}]")
                 )
-    return Workspace(root, name=name, database=database, sources=sources, plugin_timeout=timeout)
+    return Workspace(root, name=name, database=database, sources=sources,
+                     plugin_timeout=timeout, checkin_by=checkin_by)  # fmt: skip
 
 
 def open_workspace(option: str | os.PathLike[str] | None) -> Workspace:

@@ -1,0 +1,138 @@
+"""Who owes a check-in: the key results no plugin measures, each on its cadence.
+
+A key result without a metric is owed one check-in every calendar week,
+month or quarter (``KeyResult.cadence``, weekly unless its target file says
+otherwise), until it closes (a checkpoint past its date is judged as it stood
+then, so nothing more is owed for it). It is owed by whoever the check-in is for: the owner of the
+objective, or each member a ``members`` table shares it out to. A person
+owes their own; a unit's is owed by its lead.
+
+The report's first screen, ``okrdesk due``, the stale check-in alert and
+``okrdesk send --due`` all ask ``owed`` and nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Protocol
+
+import attrs
+
+from okrdesk.engine.pace import closes_on
+from okrdesk.engine.rollup import subjects_under
+from okrdesk.engine.tree_targets import owner_of
+from okrdesk.model import Checkin, KeyResult, Plan, Scope
+from okrdesk.periods import Grain, Period, month_of, quarter_of, week_of
+
+
+class CheckinReader(Protocol):
+    """The one read ``owed`` needs; every ``StoreReader`` is one."""
+
+    def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
+        """Check-ins oldest first, withdrawn ones left out."""
+        ...
+
+
+_PERIOD_OF = {Grain.WEEK: week_of, Grain.MONTH: month_of, Grain.QUARTER: quarter_of}
+
+
+@attrs.frozen
+class Owed:
+    """One check-in owed: for which key result and subject, by whom, since when."""
+
+    key_result: str
+    title: str
+    subject: str
+    """The unit or person the check-in is for."""
+    person: str | None
+    """Who owes it: the subject when a person, else the unit's lead (None: no lead)."""
+    name: str
+    """The person's name from the plan; the unit's name when it has no lead."""
+    cadence: Grain
+    since: dt.date
+    """The first day of the first period with no check-in (the plan's start if none ever)."""
+    last: dt.date | None
+    """The day of the latest check-in on or before the date; None when there is none."""
+    periods: int
+    """Periods of the cadence with no check-in, the one holding the date included."""
+
+    @property
+    def overdue(self) -> bool:
+        """A whole period went by with no check-in: the latest is older than the last one."""
+        return self.last is not None and self.periods >= 2
+
+
+def period_of(day: dt.date, cadence: Grain) -> Period:
+    """The calendar week, month or quarter holding ``day``."""
+    return _PERIOD_OF[cadence](day)
+
+
+def checked_in_by(plan: Plan, kr: KeyResult) -> list[str]:
+    """The subjects a key result's check-ins are owed for: each member of a shared-out
+    key result, else the objective's owner."""
+    if kr.scope is Scope.MEMBERS and kr.member_targets:
+        return sorted(kr.member_targets)
+    return [owner_of(plan, kr)]
+
+
+def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = None) -> list[Owed]:
+    """Every check-in owed on ``as_of`` (the end of that day), oldest first.
+
+    ``within`` keeps the subjects inside that unit (or that person); None, the
+    whole plan. A check-in counts for a subject when it is for the subject, for
+    anyone under it, or for the key result's owner as a whole; withdrawn ones
+    count for nothing. A subject owes nothing when a check-in falls in the
+    period of its cadence holding ``as_of``. Dates after the plan ends are read
+    as its last day.
+    """
+    day = min(max(as_of, plan.start), plan.end)
+    inside = set(subjects_under(plan, within)) if within is not None else None
+    found = []
+    for kr in plan.key_results_by_id.values():
+        closing = closes_on(plan, kr)
+        if kr.metric is not None or (closing is not None and closing < day):
+            continue
+        days_by_subject = _days(store.checkins(kr.id), day)
+        owner = owner_of(plan, kr)
+        for subject in checked_in_by(plan, kr):
+            if inside is not None and subject not in inside:
+                continue
+            counted = {*subjects_under(plan, subject), owner}
+            days = [d for s in counted for d in days_by_subject.get(s, ())]
+            entry = _owed(plan, kr, subject, max(days, default=None), day)
+            if entry is not None:
+                found.append(entry)
+    return sorted(found, key=lambda o: (o.since, o.key_result, o.subject))
+
+
+def _days(checkins: Iterable[Checkin], day: dt.date) -> dict[str, list[dt.date]]:
+    found: dict[str, list[dt.date]] = {}
+    for c in checkins:
+        if c.day <= day:
+            found.setdefault(c.subject, []).append(c.day)
+    return found
+
+
+def _owed(
+    plan: Plan, kr: KeyResult, subject: str, last: dt.date | None, day: dt.date
+) -> Owed | None:
+    now = period_of(day, kr.cadence)
+    if last is not None and last >= now.start:
+        return None
+    since = plan.start if last is None else period_of(last, kr.cadence).end + dt.timedelta(days=1)
+    periods, start = 0, since
+    while start <= day:
+        periods += 1
+        start = period_of(start, kr.cadence).end + dt.timedelta(days=1)
+    person, name = who_owes(plan, subject)
+    return Owed(kr.id, kr.title, subject, person, name, kr.cadence, since, last, periods)
+
+
+def who_owes(plan: Plan, subject: str) -> tuple[str | None, str]:
+    """The person who owes a subject's check-ins, and the name to show for them."""
+    if subject in plan.people_by_id:
+        return subject, plan.people_by_id[subject].name
+    unit = plan.units_by_id[subject]
+    lead = plan.people_by_id.get(unit.lead or "")
+    return (lead.id, lead.name) if lead is not None else (None, unit.name)
