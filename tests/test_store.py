@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from backends import Backend
 from okrdesk.app.trust import grant
 from okrdesk.cli import cli
-from backends import Backend
 from okrdesk.store import MIGRATIONS, SCHEMA_VERSION, Store
 from sample_workspace import WriteWorkspace
 
@@ -126,9 +126,7 @@ def test_two_collects_at_once_both_finish(backend: Backend) -> None:
         assert store.integrity_ok()
 
 
-def test_a_killed_collect_leaves_the_store_as_it_was(
-    backend: Backend, tmp_path: Path
-) -> None:
+def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path: Path) -> None:
     root = backend.workspace()
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
     before = snapshot(backend, root)
@@ -296,9 +294,7 @@ def test_explain_and_the_report_agree_on_a_unit_with_its_own_checkin(
         (["O1.REV", "1", "--confidence", "1.5"], "1.5 is not in the range"),
     ],
 )
-def test_bad_checkins_are_refused(
-    backend: Backend, args: list[str], message: str
-) -> None:
+def test_bad_checkins_are_refused(backend: Backend, args: list[str], message: str) -> None:
     root = backend.workspace({"okrs.toml": CHECKIN_OKRS})
     result = run(root, "checkin", *args)
     assert result.exit_code == 2
