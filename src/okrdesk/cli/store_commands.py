@@ -25,7 +25,7 @@ def store_copy(source: str, target: str, replace: bool) -> None:
     it is committed, and printed. A target that already holds rows is left
     alone unless --replace is given.
     """
-    from okrdesk.app.store_copy import copy_store, location
+    from okrdesk.app.store import copy_store, location
 
     checks = copy_store(location(source), location(target), replace=replace)
     say(f"Copied {source} to {target}:")
