@@ -36,6 +36,7 @@ def breaker(entries: list[SpendEntry]) -> None:
 def main(location: str, kind: str, index: int, go: Path) -> int:
     day = dt.date(2026, 3, 2)
     with Store.open(location) as store:
+        (go.parent / f"ready-{index}").write_text("ready")
         while not go.exists():
             time.sleep(0.01)
         if kind == "checkin":

@@ -244,7 +244,9 @@ def test_twenty_writers_at_once_lose_and_duplicate_nothing(
         )
         for n, kind in enumerate(kinds)
     ]
-    time.sleep(2)
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("ready-*"))) < len(kinds) and time.monotonic() < deadline:
+        time.sleep(0.05)
     go.write_text("go")
     outcomes = [(kind, w.wait(timeout=180), w.stderr.read() if w.stderr else "")
                 for kind, w in zip(kinds, writers, strict=True)]  # fmt: skip
@@ -293,7 +295,7 @@ def test_concurrent_spends_through_the_cli_pass_the_breaker_once(
         for _ in range(6)
     ]
     try:
-        time.sleep(8)  # every process loads its plan and waits at the line's lock
+        _wait_for_lock_waiters(holder, 6)  # every process has loaded its plan and waits
     finally:
         holder.close()
     outcomes = [(p.wait(timeout=180), *p.communicate()) for p in processes]
@@ -304,6 +306,17 @@ def test_concurrent_spends_through_the_cli_pass_the_breaker_once(
     assert all("refused: the breaker" in err and "Traceback" not in err for err in tripped)
     with Store.open(postgres_url) as store:
         assert sum(e.amount for e in store.spend("experts")) == 300_000
+
+
+def _wait_for_lock_waiters(connection: psycopg.Connection[object], count: int) -> None:
+    deadline = time.monotonic() + 120
+    waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+    while time.monotonic() < deadline:
+        row = connection.execute(waiting.encode()).fetchone()
+        if row is not None and row[0] >= count:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"fewer than {count} processes reached the lock in 120 s")
 
 
 def test_a_lock_held_past_the_timeout_is_reported(
