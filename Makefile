@@ -9,7 +9,7 @@ STAMP := $(VENV)/.okrdesk-installed
 PLUGIN_PACKAGES := $(wildcard plugins/*/pyproject.toml)
 LINTED := src tests benchmarks $(wildcard plugins)
 
-.PHONY: demo test lint bench install browser cjk-font clean
+.PHONY: demo test lint bench install browser cjk-font postgresql clean
 
 install: $(STAMP)
 
@@ -43,7 +43,16 @@ cjk-font:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk) \
 	    >/dev/null 2>&1 || echo "Could not install fonts-noto-cjk (needs root and apt); the browser tests will fail."; }
 
-test: lint browser cjk-font
+
+# The store tests run against a throwaway PostgreSQL server (tests/postgres_server.py)
+# from Debian's package; OKRDESK_TEST_POSTGRES=skip skips them where there is none.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+	  echo "Installing Debian's postgresql for the store tests..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) \
+	    >/dev/null 2>&1 || echo "Could not install postgresql (needs root and apt); the PostgreSQL tests will fail (OKRDESK_TEST_POSTGRES=skip skips them)."; }
+
+test: lint browser cjk-font postgresql
 	$(BIN)/python -m pytest
 
 bench: install

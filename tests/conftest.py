@@ -1,13 +1,16 @@
 from __future__ import annotations
 
+import os
 import sys
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 import pytest
 
+from backends import Backend
 from okrdesk.app.trust import grant
+from postgres_server import OPT_OUT_ENV, PostgresServer, ServerMissing
 from sample_workspace import BASE_FILES, LOCAL_PLUGIN, WriteWorkspace
 
 # okrdesk loads no entry-point plugins under the test suite unless a test asks,
@@ -59,3 +62,42 @@ def write_workspace(tmp_path: Path) -> WriteWorkspace:
         return root
 
     return write
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server for the session, stopped at the end whatever happened.
+
+    No server is a failure, not a skip: ``make test`` installs one. A developer
+    without PostgreSQL sets OKRDESK_TEST_POSTGRES=skip.
+    """
+    if os.environ.get(OPT_OUT_ENV) == "skip":
+        pytest.skip(f"{OPT_OUT_ENV}=skip: the PostgreSQL tests are skipped")
+    server: PostgresServer | None = None
+    try:
+        server = PostgresServer()
+        server.start()
+    except ServerMissing as error:
+        if server is not None:
+            server.stop()
+        pytest.fail(f"cannot start the test PostgreSQL server: {error}")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of an empty database of the test's own, dropped after the test."""
+    url = postgres_server.new_database()
+    yield url
+    postgres_server.drop_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request: pytest.FixtureRequest, write_workspace: WriteWorkspace) -> Backend:
+    """Each test that takes it runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return Backend("sqlite", None, write_workspace)
+    return Backend("postgresql", request.getfixturevalue("postgres_url"), write_workspace)

@@ -1,4 +1,5 @@
-"""The store and the commands that write it, on real SQLite files and processes."""
+"""The store and the commands that write it, on real SQLite files, a real PostgreSQL
+server and real processes. Tests that take ``backend`` run on both stores."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from backends import Backend
 from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.store import MIGRATIONS, SCHEMA_VERSION, Store
@@ -36,12 +38,12 @@ def okrdesk(root: Path, *args: str, env: dict[str, str] | None = None) -> subpro
     )  # fmt: skip
 
 
-def snapshot(root: Path) -> list[tuple[object, ...]]:
-    with sqlite3.connect(root / "okrdesk.db") as connection:
-        return connection.execute(
+def snapshot(backend: Backend, root: Path) -> list[tuple[object, ...]]:
+    with backend.open(root) as store:
+        return store.query(
             "SELECT metric, period, subject, value, numerator, denominator FROM observations "
             "ORDER BY 1, 2, 3"
-        ).fetchall()
+        )
 
 
 def digest(path: Path) -> str:
@@ -51,37 +53,37 @@ def digest(path: Path) -> str:
 # ------------------------------------------------------------- collecting
 
 
-def test_collect_twice_stores_everything_once(write_workspace: WriteWorkspace) -> None:
-    root = write_workspace()
+def test_collect_twice_stores_everything_once(backend: Backend) -> None:
+    root = backend.workspace()
     first = run(root, "collect", "--through", THROUGH)
     assert first.exit_code == 0, first.output
     # 2 metrics x 2 people x 11 weeks
     assert "Run 1: 44 observations of 2 metrics, 11 periods (2026-W01 to 2026-W11)" in first.output
-    once = snapshot(root)
+    once = snapshot(backend, root)
     for _ in range(3):
         assert run(root, "collect", "--through", THROUGH).exit_code == 0
-    assert snapshot(root) == once
-    with Store.open(root / "okrdesk.db") as store:
+    assert snapshot(backend, root) == once
+    with backend.open(root) as store:
         assert store.count_observations() == 44
         assert [r.status for r in store.runs()] == ["ok"] * 4
 
 
-def test_collect_replaces_changed_values(write_workspace: WriteWorkspace) -> None:
-    root = write_workspace()
+def test_collect_replaces_changed_values(backend: Backend) -> None:
+    root = backend.workspace()
     run(root, "collect", "--through", THROUGH)
     run(root, "collect", "--through", THROUGH, env={"OKRDESK_TEST_BONUS": "10"})
-    values = {r[3] for r in snapshot(root) if r[0] == "new_hnw_clients"}
+    values = {r[3] for r in snapshot(backend, root) if r[0] == "new_hnw_clients"}
     assert values == {11.0, 12.0}
-    assert len(snapshot(root)) == 44
+    assert len(snapshot(backend, root)) == 44
 
 
-def test_collect_one_metric_leaves_the_others(write_workspace: WriteWorkspace) -> None:
-    root = write_workspace()
+def test_collect_one_metric_leaves_the_others(backend: Backend) -> None:
+    root = backend.workspace()
     run(root, "collect", "--through", THROUGH)
     result = run(root, "collect", "--through", THROUGH, "--metric", "complaint_rate",
                  env={"OKRDESK_TEST_BONUS": "10"})  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert {r[3] for r in snapshot(root) if r[0] == "new_hnw_clients"} == {1.0, 2.0}
+    assert {r[3] for r in snapshot(backend, root) if r[0] == "new_hnw_clients"} == {1.0, 2.0}
 
 
 def test_collect_of_an_unknown_metric_is_bad_input(write_workspace: WriteWorkspace) -> None:
@@ -90,26 +92,26 @@ def test_collect_of_an_unknown_metric_is_bad_input(write_workspace: WriteWorkspa
     assert "no key result or scoring policy uses aum" in result.output
 
 
-def test_a_failing_plugin_keeps_its_earlier_numbers(write_workspace: WriteWorkspace) -> None:
-    root = write_workspace()
+def test_a_failing_plugin_keeps_its_earlier_numbers(backend: Backend) -> None:
+    root = backend.workspace()
     run(root, "collect", "--through", THROUGH)
-    before = snapshot(root)
+    before = snapshot(backend, root)
     plugin = root / "plugins" / "test_metrics.py"
     plugin.write_text(plugin.read_text().replace("    bonus =", "    1 / 0\n    bonus ="))
     grant(root)
     result = run(root, "collect", "--through", THROUGH)
     assert result.exit_code == 1
     assert "error: plugin test_metrics: okrdesk_collect failed: ZeroDivisionError" in result.output
-    assert snapshot(root) == before
-    with Store.open(root / "okrdesk.db") as store:
+    assert snapshot(backend, root) == before
+    with backend.open(root) as store:
         last = store.runs()[-1]
     assert last.status == "failed"
     assert last.errors == ["plugin test_metrics: okrdesk_collect failed: ZeroDivisionError: "
                            "division by zero"]  # fmt: skip
 
 
-def test_two_collects_at_once_both_finish(write_workspace: WriteWorkspace) -> None:
-    root = write_workspace()
+def test_two_collects_at_once_both_finish(backend: Backend) -> None:
+    root = backend.workspace()
     slow = {"OKRDESK_TEST_SLOW": "0.5"}
     first, second = (
         okrdesk(root, "collect", "--through", THROUGH, env=slow),
@@ -118,18 +120,16 @@ def test_two_collects_at_once_both_finish(write_workspace: WriteWorkspace) -> No
     for process in (first, second):
         _, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
-    with Store.open(root / "okrdesk.db") as store:
+    with backend.open(root) as store:
         assert store.count_observations() == 44
         assert [r.status for r in store.runs()] == ["ok", "ok"]
         assert store.integrity_ok()
 
 
-def test_a_killed_collect_leaves_the_store_as_it_was(
-    write_workspace: WriteWorkspace, tmp_path: Path
-) -> None:
-    root = write_workspace()
+def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path: Path) -> None:
+    root = backend.workspace()
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
-    before = snapshot(root)
+    before = snapshot(backend, root)
     ready = tmp_path / "ready"
     blocking = {"OKRDESK_TEST_BLOCK": str(ready), "OKRDESK_TEST_BONUS": "5"}
     process = okrdesk(root, "collect", "--through", THROUGH, env=blocking)
@@ -139,8 +139,8 @@ def test_a_killed_collect_leaves_the_store_as_it_was(
     assert ready.exists(), process.stderr.read() if process.stderr else ""
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=10)
-    assert snapshot(root) == before
-    with Store.open(root / "okrdesk.db") as store:
+    assert snapshot(backend, root) == before
+    with backend.open(root) as store:
         runs = store.runs()
         assert store.integrity_ok()
     assert (runs[-1].status, runs[-1].unfinished) == ("running", True)
@@ -242,8 +242,8 @@ unit = "亿元"
 """
 
 
-def test_checkins_keep_history_and_the_latest_counts(write_workspace: WriteWorkspace) -> None:
-    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+def test_checkins_keep_history_and_the_latest_counts(backend: Backend) -> None:
+    root = backend.workspace({"okrs.toml": CHECKIN_OKRS})
     first = run(root, "checkin", "O1.REV", "1.1", "--date", "2026-03-31", "--note", "Q1 报表",
                 "--by", "王芳")  # fmt: skip
     assert first.exit_code == 0, first.output
@@ -252,7 +252,7 @@ def test_checkins_keep_history_and_the_latest_counts(write_workspace: WriteWorks
     )
     assert run(root, "checkin", "O1.REV", "2.35", "--date", "2026-06-30",
                "--confidence", "0.8").exit_code == 0  # fmt: skip
-    with Store.open(root / "okrdesk.db") as store:
+    with backend.open(root) as store:
         history = store.checkins("O1.REV")
     assert [(c.value, c.confidence) for c in history] == [
         (110_000_000.0, None),
@@ -268,9 +268,9 @@ def test_checkins_keep_history_and_the_latest_counts(write_workspace: WriteWorks
 
 
 def test_explain_and_the_report_agree_on_a_unit_with_its_own_checkin(
-    write_workspace: WriteWorkspace,
+    backend: Backend,
 ) -> None:
-    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+    root = backend.workspace({"okrs.toml": CHECKIN_OKRS})
     # team-a reports 10 for itself; cm01, inside it, 3. The branch's figure is
     # team-a's own 10, not 13: cm01 is already in team-a's.
     for args in (["--unit", "team-a", "10"], ["--person", "cm01", "3"]):
@@ -297,15 +297,13 @@ def test_explain_and_the_report_agree_on_a_unit_with_its_own_checkin(
         (["O1.REV", "1", "--confidence", "1.5"], "1.5 is not in the range"),
     ],
 )
-def test_bad_checkins_are_refused(
-    write_workspace: WriteWorkspace, args: list[str], message: str
-) -> None:
-    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+def test_bad_checkins_are_refused(backend: Backend, args: list[str], message: str) -> None:
+    root = backend.workspace({"okrs.toml": CHECKIN_OKRS})
     result = run(root, "checkin", *args)
     assert result.exit_code == 2
     assert message in result.output
-    if (root / "okrdesk.db").exists():
-        with Store.open(root / "okrdesk.db") as store:
+    if backend.exists(root):
+        with backend.open(root) as store:
             assert store.checkins() == []
 
 
@@ -313,9 +311,9 @@ def test_bad_checkins_are_refused(
 
 
 def test_spend_on_a_market_activity_needs_two_different_names(
-    write_workspace: WriteWorkspace,
+    backend: Backend,
 ) -> None:
-    root = write_workspace()
+    root = backend.workspace()
     refused = run(root, "spend", "add", "salons", "12万", "--signed-by", "王芳",
                   "--signed-by", " 王芳 ")  # fmt: skip
     assert refused.exit_code == 2
@@ -342,11 +340,11 @@ def test_spend_amounts_carry_a_money_unit(
     assert message in result.output
 
 
-def test_single_signature_is_enough_elsewhere(write_workspace: WriteWorkspace) -> None:
-    root = write_workspace()
+def test_single_signature_is_enough_elsewhere(backend: Backend) -> None:
+    root = backend.workspace()
     result = run(root, "spend", "add", "training", "3500元", "--signed-by", "王芳")
     assert result.exit_code == 0, result.output
-    with Store.open(root / "okrdesk.db") as store:
+    with backend.open(root) as store:
         (entry,) = store.spend()
     assert (str(entry.amount), entry.signed_by) == ("3500", ("王芳",))
 
@@ -354,8 +352,8 @@ def test_single_signature_is_enough_elsewhere(write_workspace: WriteWorkspace) -
 # -------------------------------------------------- explain and export
 
 
-def test_explain_shows_plugin_run_and_source(write_workspace: WriteWorkspace) -> None:
-    root = write_workspace()
+def test_explain_shows_plugin_run_and_source(backend: Backend) -> None:
+    root = backend.workspace()
     run(root, "collect", "--through", THROUGH)
     result = run(root, "explain", "O1.KR1", "--as-of", "2026-01-20")
     assert result.exit_code == 0, result.output
@@ -372,8 +370,8 @@ def test_explain_shows_plugin_run_and_source(write_workspace: WriteWorkspace) ->
     assert "numerator 4 (sum) / denominator 4,000 (sum)" in ratio.output
 
 
-def test_export_json_and_csv(write_workspace: WriteWorkspace, tmp_path: Path) -> None:
-    root = write_workspace()
+def test_export_json_and_csv(backend: Backend, tmp_path: Path) -> None:
+    root = backend.workspace()
     run(root, "collect", "--through", THROUGH)
     payload = json.loads(run(root, "export").output)
     assert payload["schema"] == "okrdesk.export/1"

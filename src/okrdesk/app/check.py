@@ -8,21 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 
-from okrdesk.app.session import Session
+from okrdesk.app.session import Session, open_store, store_exists
 from okrdesk.engine.attention import Alert, alerts, nothing_collected
 from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
 from okrdesk.messages import display_width, kind_label, label
-from okrdesk.store import Store
 
 
 def check(session: Session, as_of: dt.date | None) -> list[Alert]:
     plan = session.plan
     day = clamp_to_plan(plan, as_of or dt.date.today())
-    if not session.workspace.database.exists():
+    if not store_exists(session.workspace):
         return nothing_collected()
-    with Store.open(session.workspace.database, create=False) as store:
+    with open_store(session.workspace, create=False) as store:
         engine = Engine(plan, store, day, session.host.metrics)
         budget = budget_progress(engine, store.spend())
         return alerts(engine, budget, broken_plugins=session.host.broken_errors())

@@ -9,10 +9,9 @@ import math
 import os
 from decimal import Decimal
 
-from okrdesk.app.session import Session, find_key_result, find_subject
+from okrdesk.app.session import Session, find_key_result, find_subject, open_store
 from okrdesk.errors import BadInput, printable
 from okrdesk.model import KeyResult
-from okrdesk.store import Store
 from okrdesk.units import Dimension, format_in, parse_in
 
 
@@ -45,7 +44,7 @@ def record_checkin(
     author = author_default(session.workspace.checkin_by) if by is None else by.strip()
     if not author:
         raise BadInput("--by: give a name (who is checking in). Nothing was stored.")
-    with Store.open(session.workspace.database) as store:
+    with open_store(session.workspace) as store:
         checkin_id = store.add_checkin(kr.id, subject, day, float(base), confidence, note, author)
         count = len(store.checkins(kr.id, subject))
     return (
@@ -82,7 +81,7 @@ def withdraw_checkin(session: Session, checkin_id: int, reason: str) -> str:
     """Mark one check-in withdrawn; its row stays in the history."""
     if not reason.strip():
         raise BadInput("--withdraw needs a --reason that says what was wrong. Nothing was changed.")
-    with Store.open(session.workspace.database, create=False) as store:
+    with open_store(session.workspace, create=False) as store:
         withdrawn = store.withdraw_checkin(checkin_id, _who(), reason.strip())
     kr = session.plan.key_results_by_id.get(withdrawn.key_result)
     shown = format_in(kr.unit, withdrawn.value) if kr else f"{withdrawn.value:g}"
@@ -103,7 +102,7 @@ def _who() -> str:
 def checkin_lines(session: Session, key_result: str) -> list[str]:
     """Every check-in of a key result, withdrawn ones too, with the ids to withdraw by."""
     kr = find_key_result(session.plan, key_result)
-    with Store.open(session.workspace.database, create=False) as store:
+    with open_store(session.workspace, create=False) as store:
         history = store.checkins(kr.id, withdrawn=True)
     if not history:
         return [f"No check-ins for {kr.id}."]

@@ -8,13 +8,12 @@ from typing import Protocol
 
 import attrs
 
-from okrdesk.app.session import Session
+from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_periods
 from okrdesk.errors import BadInput
 from okrdesk.model import Plan
 from okrdesk.periods import Period
 from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
-from okrdesk.store import Store
 
 
 @attrs.frozen
@@ -72,7 +71,7 @@ def run_collect(
     stored = 0
     errors: list[PluginError] = []
     versions: dict[str, str] = {}
-    with Store.open(session.workspace.database) as store:
+    with open_store(session.workspace) as store:
         run_id = store.start_run("collect", day)
         for grain, metrics in by_grain.items():
             grain_periods = plan_periods(plan, day, grain)

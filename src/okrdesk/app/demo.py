@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from okrdesk.app.collect import run_collect
-from okrdesk.app.session import open_session
+from okrdesk.app.session import open_session, open_store
 from okrdesk.app.validate import plan_summary
 from okrdesk.engine.cadence import who_owes
 from okrdesk.engine.pace import closes_on, due_fraction
@@ -182,7 +182,7 @@ def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
         f"{len(summary.periods)} periods into {display_path(session.workspace.database, root)}."
     )
     lines.extend(f"error: {error}" for error in summary.errors)
-    with Store.open(session.workspace.database) as store:
+    with open_store(session.workspace) as store:
         checkins, entries = write_history(session.plan, store, through)
     lines.append(f"Recorded {checkins} demo check-ins and {entries} spend entries.")
     return lines

@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 
-from okrdesk.app.session import Session
+from okrdesk.app.session import Session, open_store, store_exists
 from okrdesk.engine.cadence import Owed, owed
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.errors import BadInput
 from okrdesk.model import Checkin
-from okrdesk.store import Store
 from okrdesk.targets.reader import suggest
 
 
@@ -30,9 +29,9 @@ def owed_on(
         known = [*plan.units_by_id, *plan.people_by_id]
         raise BadInput(f'--unit: no unit or person "{unit}"{suggest(unit, known)}')
     day = clamp_to_plan(plan, as_of or dt.date.today())
-    if not session.workspace.database.exists():
+    if not store_exists(session.workspace):
         return day, owed(plan, _NoCheckins(), day, unit)
-    with Store.open(session.workspace.database, create=False) as store:
+    with open_store(session.workspace, create=False) as store:
         return day, owed(plan, store, day, unit)
 
 

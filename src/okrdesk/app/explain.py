@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from okrdesk.app.session import Session, find_key_result, find_subject
+from okrdesk.app.session import (
+    Session,
+    find_key_result,
+    find_subject,
+    open_store,
+    store_exists,
+)
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
@@ -38,9 +44,9 @@ def explain_lines(
         else (plan.people_by_id[subject].name)
     )
     lines = [f"{kr.id} {kr.title}", f"for {subject} ({name}) as of {day}"]
-    if not session.workspace.database.exists():
+    if not store_exists(session.workspace):
         raise BadInput("no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first")
-    with Store.open(session.workspace.database, create=False) as store:
+    with open_store(session.workspace, create=False) as store:
         # The same rollup the report uses, so the two always agree.
         rollup = Engine(plan, store, day, session.host.metrics, trends=False, within=subject).rollup
         if kr.metric is None:

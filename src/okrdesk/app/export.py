@@ -67,7 +67,7 @@ def _tables(store: Store) -> dict[str, list[dict[str, Any]]]:
     return {"observations": observations, "checkins": checkins, "spend": spend, "runs": runs}
 
 
-def export_text(database: Path, fmt: str, table: str) -> str:
+def export_text(database: Path | str, fmt: str, table: str) -> str:
     with Store.open(database, create=False) as store:
         tables = _tables(store)
     if fmt == "json":

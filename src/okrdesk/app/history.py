@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from okrdesk.app.session import Session, find_key_result
+from okrdesk.app.session import Session, find_key_result, open_store, store_exists
 from okrdesk.errors import BadInput, printable
 from okrdesk.messages import display_width
 from okrdesk.model import Checkin, KeyResult
-from okrdesk.store import Store
 from okrdesk.units import Dimension, percentage, written
 
 
@@ -19,9 +18,9 @@ def history_lines(session: Session, key_result: str, lang: str = "zh") -> list[s
             f"{kr.id} is measured by the metric {kr.metric}, not by check-ins; "
             f"`okrdesk explain {kr.id}` shows its numbers"
         )
-    if not session.workspace.database.exists():
+    if not store_exists(session.workspace):
         return [f"{kr.id} {kr.title}", f"No check-ins yet: `okrdesk checkin {kr.id} VALUE`."]
-    with Store.open(session.workspace.database, create=False) as store:
+    with open_store(session.workspace, create=False) as store:
         entries = store.checkins(kr.id, withdrawn=True)
     lines = [f"{kr.id} {kr.title}", f"tracked by check-ins, one owed every {kr.cadence.value}"]
     if not entries:

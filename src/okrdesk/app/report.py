@@ -8,7 +8,7 @@ from pathlib import Path
 
 import attrs
 
-from okrdesk.app.session import Session
+from okrdesk.app.session import Session, open_store, store_exists
 from okrdesk.errors import BadInput
 from okrdesk.files import atomic_writer
 from okrdesk.periods import Grain, parse_period
@@ -16,7 +16,6 @@ from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
 from okrdesk.report.build import build_report
 from okrdesk.report.document import Report
 from okrdesk.report.render import printable_copy, render
-from okrdesk.store import Store
 from okrdesk.targets.reader import suggest
 from okrdesk.targets.workspace_files import check_out_path
 
@@ -48,9 +47,9 @@ def make_report(
         known = [*plan.units_by_id, *plan.people_by_id]
         raise BadInput(f'no unit or person "{subject}"{suggest(subject, known)}')
     day = report_date(session, as_of, week)
-    if not session.workspace.database.exists():
+    if not store_exists(session.workspace):
         raise BadInput("no numbers yet: run `okrdesk collect` first")
-    with Store.open(session.workspace.database, create=False) as store:
+    with open_store(session.workspace, create=False) as store:
         return build_report(plan, session.host.metrics, store, subject, day, lang,
                             session.host.broken_errors())  # fmt: skip
 

@@ -14,6 +14,7 @@ from okrdesk.engine.plan_calendar import metrics_needed
 from okrdesk.errors import BadInput, Problem, ValidationFailed, display_path
 from okrdesk.model import KeyResult, Plan
 from okrdesk.plugins.manager import PluginHost, Prober
+from okrdesk.store import Store
 from okrdesk.targets.load import LoadResult, load_plan
 from okrdesk.targets.reader import Findings, suggest
 from okrdesk.targets.settings import Workspace, locate, read_settings
@@ -62,6 +63,17 @@ def open_session(option: str | os.PathLike[str] | None, *, isolated: bool = Fals
     if host.skipped and loaded.problems:
         loaded = _without_skipped_metrics(root, host, loaded)
     return Session(workspace, host, loaded, findings)
+
+
+def open_store(workspace: Workspace, *, create: bool = True) -> Store:
+    """The workspace's store: its PostgreSQL server when okrdesk.toml names one,
+    else its SQLite file."""
+    return Store.open(workspace.store_location, create=create)
+
+
+def store_exists(workspace: Workspace) -> bool:
+    """Whether anything was stored for the workspace yet."""
+    return Store.exists(workspace.store_location)
 
 
 def open_plugins(

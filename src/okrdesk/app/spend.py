@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from okrdesk.app.session import Session
+from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
 from okrdesk.model import BudgetLine, Plan, SpendEntry, person_key
@@ -170,7 +170,7 @@ def record_spend(
         # An override is only kept when the breaker did trip.
         return override_reason if breaker.tripped else None
 
-    with Store.open(session.workspace.database) as store:
+    with open_store(session.workspace) as store:
         entry_id = store.add_spend(line.id, day, amount, names, note, guard=within_breaker)
         (entry,) = (e for e in store.spend(line.id) if e.id == entry_id)
     spent = sum((e.amount for e in seen if e.line == line.id), start=amount)
@@ -197,7 +197,7 @@ def reverse_spend(
     plan = session.plan
     if not reason.strip():
         raise BadInput("a reversal needs a --reason that says what was wrong; nothing was recorded")
-    with Store.open(session.workspace.database, create=False) as store:
+    with open_store(session.workspace, create=False) as store:
         original = _entry(store.spend(), entry_id)
         line = find_line(plan, original.line)
         names = resolve_signers(plan, signers)
@@ -260,7 +260,7 @@ def spend_lines(session: Session, line_id: str | None) -> list[str]:
     plan = session.plan
     if line_id is not None:
         find_line(plan, line_id)
-    with Store.open(session.workspace.database, create=False) as store:
+    with open_store(session.workspace, create=False) as store:
         entries = store.spend(line_id)
     if not entries:
         return ["No spending recorded."]

@@ -7,7 +7,13 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 
-from okrdesk.app.session import Session, find_key_result, open_session
+from okrdesk.app.session import (
+    Session,
+    find_key_result,
+    open_session,
+    open_store,
+    store_exists,
+)
 from okrdesk.engine.plan_calendar import plan_periods
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.shares import Split, default_members, split_target
@@ -15,7 +21,6 @@ from okrdesk.engine.tree_targets import owner_of
 from okrdesk.errors import BadInput, OkrdeskError, display_path
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Grain
-from okrdesk.store import Store
 from okrdesk.targets.write import CannotEdit, edit_key_result_tables, rewrite
 from okrdesk.units import format_in
 
@@ -52,9 +57,9 @@ def _last_period_weights(
     if not complete:
         raise BadInput(f"no period of the plan has ended by {as_of}; use --by equal")
     last = complete[-1]
-    if not session.workspace.database.exists():
+    if not store_exists(session.workspace):
         raise BadInput("no numbers yet: run `okrdesk collect` first, or use --by equal")
-    with Store.open(session.workspace.database, create=False) as store:
+    with open_store(session.workspace, create=False) as store:
         values = store.values_in_period(spec.name, last.id)
     weights = {
         m: sum(values.get(s, (0.0,))[0] or 0.0 for s in subjects_under(plan, m)) for m in members

@@ -184,6 +184,7 @@ def export(fmt: str, table: str, out: Path | None) -> None:
     numbers are written as numbers, so -12.5 stays a number.
     """
     from okrdesk.app.export import export_text
+    from okrdesk.app.session import store_exists
     from okrdesk.files import write_text_atomically
     from okrdesk.targets.settings import open_workspace
     from okrdesk.targets.workspace_files import check_out_path
@@ -191,9 +192,9 @@ def export(fmt: str, table: str, out: Path | None) -> None:
     workspace = open_workspace(workspace_path())
     if out is not None:
         check_out_path(out, workspace)
-    if not workspace.database.exists():
-        raise BadInput(f"{workspace.database}: no database yet; run `okrdesk collect` first")
-    text = export_text(workspace.database, fmt, table)
+    if not store_exists(workspace):
+        raise BadInput(f"{workspace.store_location}: no database yet; run `okrdesk collect` first")
+    text = export_text(workspace.store_location, fmt, table)
     if out is None:
         say_data(text)
     else:

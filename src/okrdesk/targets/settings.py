@@ -12,6 +12,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import attrs
 
@@ -22,6 +23,7 @@ from okrdesk.targets.reader import Findings, Table, Where
 SETTINGS_FILE = "okrdesk.toml"
 ENV_VAR = "OKRDESK_WORKSPACE"
 DEFAULT_DATABASE = "okrdesk.db"
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 _TOP_KEYS = ("workspace", "sources", "checkin")
 _WORKSPACE_KEYS = ("name", "database", "plugin_timeout")
@@ -37,10 +39,17 @@ class Workspace:
     )
     sources: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
     """Each plugin's settings table, by plugin name."""
+    database_url: str | None = None
+    """A ``postgresql://`` URL (no password) when the store is on a server, not in a file."""
     plugin_timeout: float | None = None
     """Seconds one plugin call may take before it is left behind (default 300)."""
     checkin_by: str = ""
     """``[checkin] by``: who a check-in is from when ``--by`` is not given."""
+
+    @property
+    def store_location(self) -> Path | str:
+        """Where the store is: the server's URL, else the SQLite file."""
+        return self.database_url if self.database_url is not None else self.database
 
     @property
     def targets(self) -> Path:
@@ -74,11 +83,15 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
         return Workspace(root)
     top = Table(Where(source), source.data, findings, _TOP_KEYS)
     name, database, timeout = "", root / DEFAULT_DATABASE, None
+    url: str | None = None
     if (found := top.table("workspace")) is not None:
         table = Table(*found, findings, _WORKSPACE_KEYS)
         name = table.text("name") or ""
         if (db := table.text("database")) is not None:
-            database = root / db
+            if db.startswith(POSTGRES_SCHEMES):
+                url = _server_url(table, found[0].key("database"), db)
+            else:
+                database = root / db
         if (seconds := table.number("plugin_timeout")) is not None:
             if seconds <= 0:
                 table.fail(
@@ -100,8 +113,28 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
                 findings.problems.append(
                     where.key(plugin).problem(f"expected a table [sources.{plugin}]")
                 )
-    return Workspace(root, name=name, database=database, sources=sources,
-                     plugin_timeout=timeout, checkin_by=checkin_by)  # fmt: skip
+    return Workspace(
+        root,
+        name=name,
+        database=database,
+        sources=sources,
+        plugin_timeout=timeout,
+        database_url=url,
+        checkin_by=checkin_by,
+    )
+
+
+def _server_url(table: Table, where: Where, url: str) -> str | None:
+    """A PostgreSQL URL, refused when it holds a password: the file is in git."""
+    parts = urlsplit(url)
+    if parts.password or "password=" in parts.query:
+        table.fail(
+            where,
+            "must not hold a password (this file is shared); set PGPASSWORD or use "
+            "~/.pgpass, and write the URL without it",
+        )
+        return None
+    return url
 
 
 def open_workspace(option: str | os.PathLike[str] | None) -> Workspace:

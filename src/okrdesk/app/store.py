@@ -1,0 +1,90 @@
+"""Copy okrdesk's store between SQLite and PostgreSQL, in either direction.
+
+Every row of every table is copied as it is, ids included, in one
+transaction on the target; before it commits, each table's row count and
+column sums are read back from the target and compared with the source's.
+A target that already holds rows is only overwritten when asked.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from okrdesk.errors import BadInput, OkrdeskError
+from okrdesk.store import Store, is_postgres_url
+from okrdesk.store.base import SUMMED, TABLES
+
+Check = tuple[int, tuple[float, ...]]
+
+
+def location(argument: str) -> Path | str:
+    """A command-line argument as a store location: a URL, else a file path."""
+    return argument if is_postgres_url(argument) else Path(argument).expanduser()
+
+
+def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list[str]:
+    """Copy ``source`` into ``target``; one line per table saying what was checked."""
+    if _same(source, target):
+        raise BadInput(f"{source} and {target} are the same store; nothing was copied")
+    if isinstance(source, Path) and not source.exists():
+        raise BadInput(f"{source}: no such database; nothing was copied")
+    with Store.open(source, create=False) as origin, Store.open(target) as destination:
+        held = sum(destination.table_check(table)[0] for table in TABLES)
+        if held and not replace:
+            raise BadInput(
+                f"{destination.location} already holds {held} rows; add --replace to overwrite "
+                "them. Nothing was copied."
+            )
+        with destination.transaction():
+            if held:
+                destination.empty_tables()
+            for table in TABLES:
+                columns = origin.columns(table)
+                if columns != destination.columns(table):
+                    raise OkrdeskError(
+                        f"the {table} table has different columns in {origin.location} and "
+                        f"{destination.location}; nothing was copied"
+                    )
+                destination.load_rows(table, columns, origin.table_rows(table, columns))
+            destination.after_load()
+            # Read back inside the transaction: a mismatch rolls the copy back.
+            return [_checked(table, origin, destination) for table in TABLES]
+
+
+def _checked(table: str, origin: Store, destination: Store) -> str:
+    expected, found = origin.table_check(table), destination.table_check(table)
+    if not _agree(expected, found):
+        raise OkrdeskError(
+            f"the copy of {table} does not add up ({_describe(table, expected)} in "
+            f"{origin.location}, {_describe(table, found)} in {destination.location}); "
+            "nothing was copied"
+        )
+    return f"{table}: {_describe(table, found)}, as in the source"
+
+
+def _agree(expected: Check, found: Check) -> bool:
+    # Floating-point sums may differ in their last digits with the order of adding.
+    return expected[0] == found[0] and all(
+        math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+        for a, b in zip(expected[1], found[1], strict=True)
+    )
+
+
+def _describe(table: str, check: Check) -> str:
+    count, sums = check
+    shown = ", ".join(
+        f"sum of {column} {_number(total)}"
+        for column, total in zip(SUMMED[table], sums, strict=True)
+    )
+    return f"{count} rows, {shown}"
+
+
+def _number(value: float) -> str:
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
+def _same(source: Path | str, target: Path | str) -> bool:
+    if isinstance(source, Path) and isinstance(target, Path):
+        return source.resolve() == target.resolve()
+    return source == target

@@ -1,0 +1,558 @@
+"""The one interface of okrdesk's store, and every query it runs.
+
+``Store`` holds the queries both backends share; a backend (``SqliteStore``,
+``PostgresStore``) supplies the connection, the transaction and the few
+pieces of SQL where the dialects differ (``_member``, ``_subject_index``,
+``_series_group``, ``_lock``). Queries are written with ``?`` placeholders;
+a backend that uses another style rewrites them in ``_rows``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from okrdesk.errors import BadInput
+from okrdesk.model import Checkin, Observation, Run, SpendEntry, StoredObservation
+from okrdesk.periods import Grain, Period
+
+TABLES = ("runs", "observations", "checkins", "spend")
+"""okrdesk's tables, in an order that keeps every reference to an earlier row."""
+
+SUMMED = {
+    "runs": ("id",),
+    "observations": ("value", "numerator", "denominator"),
+    "checkins": ("value",),
+    "spend": ("amount_fen",),
+}
+"""The columns whose sums check a copy of each table."""
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+
+BUSY_TIMEOUT_ENV = "OKRDESK_BUSY_TIMEOUT"
+
+Row = tuple[Any, ...]
+
+
+def busy_timeout() -> float:
+    """Seconds to wait for another writer before giving up (``$OKRDESK_BUSY_TIMEOUT``, 10)."""
+    try:
+        return max(0.0, float(os.environ.get(BUSY_TIMEOUT_ENV, "10")))
+    except ValueError:
+        return 10.0
+
+
+def is_postgres_url(location: str | os.PathLike[str]) -> bool:
+    return isinstance(location, str) and location.startswith(POSTGRES_SCHEMES)
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Store(ABC):
+    """An open okrdesk database. Use ``Store.open`` and close it, or use ``with``."""
+
+    location: str
+    """Where the database is, for messages: a file path or a URL without password."""
+
+    # ------------------------------------------------------------ opening
+
+    @staticmethod
+    def open(location: Path | str, *, create: bool = True, timeout: float | None = None) -> Store:
+        """Open (or create) the database at ``location``, upgrading an older schema.
+
+        ``location`` is an SQLite file's path, or a ``postgresql://`` URL. A
+        database that is not okrdesk's, or comes from a newer okrdesk, is
+        refused before anything in it is changed.
+        """
+        if is_postgres_url(str(location)) and isinstance(location, str):
+            from okrdesk.store.postgres import PostgresStore
+
+            return PostgresStore.connect(location, create=create, timeout=timeout)
+        from okrdesk.store.sqlite import SqliteStore
+
+        return SqliteStore.connect(Path(location), create=create, timeout=timeout)
+
+    @staticmethod
+    def exists(location: Path | str) -> bool:
+        """Whether there is an okrdesk database at ``location`` yet."""
+        if isinstance(location, str) and is_postgres_url(location):
+            from okrdesk.store.postgres import PostgresStore
+
+            return PostgresStore.has_schema(location)
+        return Path(location).exists()
+
+    @abstractmethod
+    def close(self) -> None: ...
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    @abstractmethod
+    def schema_version(self) -> int: ...
+
+    @abstractmethod
+    def transaction(self) -> AbstractContextManager[None]:
+        """One write transaction, taken at once so concurrent writers queue, not fail."""
+
+    # ------------------------------------------------------ the dialect
+
+    @abstractmethod
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterable[Row]:
+        """Run one statement; its rows (none for a write)."""
+
+    @abstractmethod
+    def _write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        """Run one statement once per row; how many rows it changed."""
+
+    @abstractmethod
+    def _insert(self, sql: str, params: Sequence[Any]) -> int:
+        """Run one INSERT into a table with an ``id``; the new row's id."""
+
+    @abstractmethod
+    def _member(self, column: str) -> str:
+        """SQL saying ``column`` is one of a list given as one parameter."""
+
+    @abstractmethod
+    def _members(self, values: Iterable[str]) -> Any:
+        """The parameter for ``_member``."""
+
+    _subject_index = ""
+    """A hint to read through the subject index, where the dialect takes one."""
+
+    _series_group = "GROUP BY period"
+    """How ``series`` groups its rows by period."""
+
+    @abstractmethod
+    def _lock(self, name: str) -> None:
+        """Inside a transaction: wait for other writers of ``name`` (no-op where a
+        transaction already excludes every other writer)."""
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        return next(iter(self._rows(sql, params)), None)
+
+    # ----------------------------------------------------------------- runs
+
+    def start_run(self, command: str, through: dt.date | None) -> int:
+        with self.transaction():
+            return self._insert(
+                "INSERT INTO runs (started, status, command, through, pid) VALUES (?, ?, ?, ?, ?)",
+                (now(), "running", command, through.isoformat() if through else None, os.getpid()),
+            )
+
+    def finish_run(
+        self, run_id: int, status: str, plugins: Mapping[str, str], errors: Sequence[str]
+    ) -> None:
+        with self.transaction():
+            self._rows(
+                "UPDATE runs SET finished = ?, status = ?, plugins = ?, errors = ? WHERE id = ?",
+                (now(), status, json.dumps(dict(plugins)), json.dumps(list(errors)), run_id),
+            )
+
+    def runs(self) -> list[Run]:
+        rows = self._rows(
+            "SELECT id, started, finished, status, command, through, pid, plugins, errors "
+            "FROM runs ORDER BY id"
+        )
+        return [
+            Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]))
+            for r in rows
+        ]
+
+    # --------------------------------------------------------- observations
+
+    def replace_observations(
+        self,
+        run_id: int,
+        collected: Mapping[str, str],
+        periods: Sequence[Period],
+        observations: Iterable[Observation],
+        through: dt.date | None = None,
+    ) -> int:
+        """Replace, in one transaction, every value of the ``collected`` metrics
+        (metric → plugin) in ``periods`` with ``observations``.
+
+        Metrics not in ``collected`` keep what they had, so a failed plugin
+        never erases earlier numbers. A period that ends after ``through`` was
+        collected in part: it is stored as partial, and never replaces what is
+        stored for that period through a later day or complete.
+        """
+        by_id = {p.id: p for p in periods}
+        partial = {p.id for p in periods if through is not None and through < p.end}
+        day = through.isoformat() if through is not None else None
+        with self.transaction():
+            self._lock("observations")
+            kept = self._fuller_periods(collected, partial, day)
+            replaced = [
+                (metric, period.id)
+                for metric in collected
+                for period in periods
+                if (metric, period.id) not in kept
+            ]
+            rows = (
+                (o.metric, o.period, o.subject, by_id[o.period].start.isoformat(),
+                 by_id[o.period].end.isoformat(), by_id[o.period].grain.value, o.value,
+                 o.numerator, o.denominator, o.source, collected[o.metric], run_id,
+                 day if o.period in partial else None)
+                for o in observations
+                if o.metric in collected and (o.metric, o.period) not in kept
+            )  # fmt: skip
+            self._write_many("DELETE FROM observations WHERE metric = ? AND period = ?", replaced)
+            return self._write_many(
+                "INSERT INTO observations (metric, period, subject, period_start, period_end, "
+                "grain, value, numerator, denominator, source, plugin, run_id, partial_through) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+
+    def _fuller_periods(
+        self, collected: Mapping[str, str], partial: set[str], through: str | None
+    ) -> set[tuple[str, str]]:
+        """(metric, period) pairs among the ``partial`` periods whose stored rows
+        cover more days than a collect through ``through``: complete, or partial
+        through a later day."""
+        if not partial or through is None:
+            return set()
+        found = self._rows(
+            f"SELECT DISTINCT metric, period FROM observations WHERE {self._member('metric')} "
+            f"AND {self._member('period')} AND (partial_through IS NULL OR partial_through > ?)",
+            (self._members(collected), self._members(partial), through),
+        )
+        return {(metric, period) for metric, period in found}
+
+    def count_observations(self) -> int:
+        row = self._one("SELECT count(*) FROM observations")
+        return int(row[0]) if row else 0
+
+    def observations(
+        self,
+        *,
+        metric: str | None = None,
+        subjects: Iterable[str] | None = None,
+        through: dt.date | None = None,
+        grain: Grain | None = None,
+    ) -> list[StoredObservation]:
+        """Stored observations, filtered; ``through`` keeps periods that started by then."""
+        where: list[str] = []
+        params: list[Any] = []
+        if grain is not None:
+            where.append("grain = ?")
+            params.append(grain.value)
+        if metric is not None:
+            where.append("metric = ?")
+            params.append(metric)
+        if subjects is not None:
+            where.append(self._member("subject"))
+            params.append(self._members(subjects))
+        if through is not None:
+            where.append("period_start <= ?")
+            params.append(through.isoformat())
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._rows(
+            "SELECT metric, subject, period, value, numerator, denominator, source, "
+            f"period_start, period_end, plugin, run_id, partial_through FROM observations {clause} "
+            "ORDER BY metric, period_start, subject",
+            params,
+        )
+        return [
+            StoredObservation(
+                Observation(r[0], r[1], r[2], r[3], r[4], r[5], r[6]),
+                dt.date.fromisoformat(r[7]),
+                dt.date.fromisoformat(r[8]),
+                r[9],
+                r[10],
+                dt.date.fromisoformat(r[11]) if r[11] is not None else None,
+            )
+            for r in rows
+        ]
+
+    def _edge_period(
+        self, metric: str, through: dt.date, over_time: str, grain: Grain
+    ) -> str | None:
+        if over_time == "sum":
+            return None
+        order = "DESC" if over_time == "last" else "ASC"
+        # Period ids sort by date within a grain, and lead the primary key after
+        # the metric: this reads one index entry, not the metric's every row.
+        row = self._one(
+            "SELECT period FROM observations WHERE metric = ? AND grain = ? "
+            f"AND period_start <= ? ORDER BY period {order} LIMIT 1",
+            (metric, grain.value, through.isoformat()),
+        )
+        return None if row is None else str(row[0])
+
+    def totals_by_subject(
+        self,
+        metric: str,
+        through: dt.date,
+        column: str,
+        over_time: str,
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+    ) -> dict[str, tuple[float | None, int]]:
+        """One column of one metric added up over time for each subject, in one query.
+
+        With ``subjects`` only those are read, through the subject index, so one
+        branch's figures cost the same in a firm's database as in its own.
+        """
+        if column not in ("value", "numerator", "denominator"):
+            raise ValueError(f"not an observation column: {column}")
+        params: list[Any] = []
+        if subjects is None:
+            sql = f"SELECT subject, sum({column}), count(*) FROM observations WHERE 1 = 1"
+        else:
+            sql = (
+                f"SELECT subject, sum({column}), count(*) FROM observations "
+                f"{self._subject_index}WHERE {self._member('subject')}"
+            )
+            params.append(self._members(subjects))
+        sql += " AND metric = ? AND grain = ? AND period_start <= ?"
+        params += [metric, grain.value, through.isoformat()]
+        if over_time != "sum":
+            edge = self._edge_period(metric, through, over_time, grain)
+            if edge is None:
+                return {}
+            sql += " AND period = ?"
+            params.append(edge)
+        rows = self._rows(sql + " GROUP BY subject", params)
+        return {str(r[0]): (r[1], int(r[2])) for r in rows}
+
+    def sums_for_all(
+        self, through: dt.date, grain: Grain
+    ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
+        """Every metric's value, numerator and denominator summed over time for every
+        subject, in one grouped scan: metric → subject → (value, numerator,
+        denominator, observations)."""
+        rows = self._rows(
+            "SELECT metric, subject, sum(value), sum(numerator), sum(denominator), count(*) "
+            "FROM observations WHERE grain = ? AND period_start <= ? GROUP BY subject, metric",
+            (grain.value, through.isoformat()),
+        )
+        found: dict[str, dict[str, tuple[float | None, float | None, float | None, int]]] = {}
+        for metric, subject, value, numerator, denominator, count in rows:
+            found.setdefault(metric, {})[subject] = (value, numerator, denominator, int(count))
+        return found
+
+    def series(
+        self, metric: str, subjects: Iterable[str], through: dt.date, column: str, grain: Grain
+    ) -> list[tuple[dt.date, float]]:
+        """Per period, the column summed over ``subjects``: (period end, total), in order."""
+        if column not in ("value", "numerator", "denominator"):
+            raise ValueError(f"not an observation column: {column}")
+        rows = self._rows(
+            f"SELECT period_end, sum({column}) FROM observations "
+            f"{self._subject_index}WHERE metric = ? "
+            f"AND grain = ? AND period_start <= ? AND {self._member('subject')} "
+            f"{self._series_group} ORDER BY period_start",
+            (metric, grain.value, through.isoformat(), self._members(subjects)),
+        )
+        return [(dt.date.fromisoformat(r[0]), float(r[1] or 0.0)) for r in rows]
+
+    def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
+        """The end of the latest period with data for ``metric``."""
+        row = self._one(
+            "SELECT period_end FROM observations WHERE metric = ? AND grain = ? "
+            "ORDER BY period DESC LIMIT 1",
+            (metric, grain.value),
+        )
+        return None if row is None else dt.date.fromisoformat(row[0])
+
+    def values_in_period(self, metric: str, period: str) -> dict[str, tuple[Any, Any, Any]]:
+        """Each subject's (value, numerator, denominator) for one metric and period."""
+        rows = self._rows(
+            "SELECT subject, value, numerator, denominator FROM observations "
+            "WHERE metric = ? AND period = ?",
+            (metric, period),
+        )
+        return {str(r[0]): (r[1], r[2], r[3]) for r in rows}
+
+    # ------------------------------------------------------------- check-ins
+
+    def add_checkin(
+        self,
+        key_result: str,
+        subject: str,
+        day: dt.date,
+        value: float,
+        confidence: float | None = None,
+        note: str = "",
+        author: str = "",
+    ) -> int:
+        if not math.isfinite(value):
+            raise BadInput(f"{value} is not a finite number; nothing was stored")
+        with self.transaction():
+            return self._insert(
+                "INSERT INTO checkins (key_result, subject, day, value, confidence, note, recorded,"
+                " author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (key_result, subject, day.isoformat(), value, confidence, note, now(), author),
+            )
+
+    def checkins(
+        self,
+        key_result: str | None = None,
+        subject: str | None = None,
+        *,
+        withdrawn: bool = False,
+    ) -> list[Checkin]:
+        """Check-ins oldest first; the last one for a key result and subject counts.
+
+        Withdrawn check-ins, and any value that is not a finite number, are
+        left out unless ``withdrawn`` asks for the whole history.
+        """
+        where: list[str] = []
+        params: list[Any] = []
+        if key_result is not None:
+            where.append("key_result = ?")
+            params.append(key_result)
+        if subject is not None:
+            where.append("subject = ?")
+            params.append(subject)
+        if not withdrawn:
+            where.append("withdrawn IS NULL AND abs(value) <= 1e308")
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        rows = self._rows(
+            "SELECT id, key_result, subject, day, value, confidence, note, recorded, withdrawn, "
+            f"withdrawn_by, withdraw_reason, author FROM checkins {clause} ORDER BY day, id",
+            params,
+        )
+        return [
+            Checkin(r[0], r[1], r[2], dt.date.fromisoformat(r[3]), r[4], r[5], r[6], r[7], r[8],
+                    r[9], r[10], r[11])
+            for r in rows
+        ]  # fmt: skip
+
+    def checkin(self, checkin_id: int) -> Checkin | None:
+        """One check-in by id, withdrawn or not."""
+        found = [c for c in self.checkins(withdrawn=True) if c.id == checkin_id]
+        return found[0] if found else None
+
+    def withdraw_checkin(self, checkin_id: int, by: str, reason: str) -> Checkin:
+        """Mark a check-in withdrawn, keeping its row; refuse one already withdrawn."""
+        with self.transaction():
+            self._lock(f"checkin {checkin_id}")
+            row = self._one("SELECT withdrawn FROM checkins WHERE id = ?", (checkin_id,))
+            if row is None:
+                raise BadInput(f"no check-in {checkin_id}; `okrdesk checkin --list KR` shows ids")
+            if row[0] is not None:
+                raise BadInput(f"check-in {checkin_id} was already withdrawn on {row[0]}")
+            self._rows(
+                "UPDATE checkins SET withdrawn = ?, withdrawn_by = ?, withdraw_reason = ? "
+                "WHERE id = ?",
+                (now(), by, reason, checkin_id),
+            )
+        found = self.checkin(checkin_id)
+        assert found is not None
+        return found
+
+    # ----------------------------------------------------------------- spend
+
+    def add_spend(
+        self,
+        line: str,
+        day: dt.date,
+        amount: Decimal,
+        signed_by: Sequence[str],
+        note: str = "",
+        override_reason: str | None = None,
+        *,
+        reverses: int | None = None,
+        guard: Callable[[list[SpendEntry]], str | None] | None = None,
+    ) -> int:
+        """Add one ledger entry and return its id.
+
+        ``guard`` is called with the whole ledger as committed, inside the same
+        write transaction as the insert, after every other writer of this line
+        has finished (SQLite: ``BEGIN IMMEDIATE``; PostgreSQL: an advisory
+        lock on the line): a check it makes (the breaker) sees every entry
+        before this one, and no other writer can slip an entry in between. It
+        refuses the entry by raising, and returns the override reason to keep
+        with it (None when no override was needed), which replaces
+        ``override_reason``.
+        """
+        fen = amount * 100
+        if fen != fen.to_integral_value():
+            raise BadInput(f"{amount}元 is not a whole number of fen (0.01元)")
+        with self.transaction():
+            self._lock(f"spend {line}")
+            if guard is not None:
+                override_reason = guard(self.spend())
+            return self._insert(
+                "INSERT INTO spend (line, day, amount_fen, signed_by, note, override_reason, "
+                "recorded, reverses) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (line, day.isoformat(), int(fen), json.dumps(list(signed_by), ensure_ascii=False),
+                 note, override_reason, now(), reverses),
+            )  # fmt: skip
+
+    def spend(self, line: str | None = None) -> list[SpendEntry]:
+        clause, params = ("WHERE line = ?", [line]) if line is not None else ("", [])
+        rows = self._rows(
+            "SELECT id, line, day, amount_fen, signed_by, note, override_reason, recorded, "
+            f"reverses FROM spend {clause} ORDER BY day, id",
+            params,
+        )
+        return [
+            SpendEntry(r[0], r[1], dt.date.fromisoformat(r[2]), Decimal(r[3]) / 100,
+                       tuple(json.loads(r[4])), r[5], r[6], r[7], r[8])
+            for r in rows
+        ]  # fmt: skip
+
+    # ------------------------------------------------------------- checks
+
+    @abstractmethod
+    def integrity_ok(self) -> bool: ...
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        """Run a read query in the backend's own SQL; for checks and tests."""
+        return [tuple(r) for r in self._rows(sql, params)]
+
+    # ------------------------------------------------------ whole tables
+
+    @abstractmethod
+    def columns(self, table: str) -> list[str]:
+        """The columns of one of okrdesk's tables, in order."""
+
+    def table_rows(self, table: str, columns: Sequence[str]) -> Iterator[Row]:
+        """Every row of ``table``, in primary-key order (for copying a store)."""
+        if table not in TABLES:
+            raise ValueError(f"not an okrdesk table: {table}")
+        order = "metric, period, subject" if table == "observations" else "id"
+        for row in self._rows(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}"):
+            yield tuple(row)
+
+    def load_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+        """Insert rows as they are, ids included; inside a ``transaction``."""
+        if table not in TABLES:
+            raise ValueError(f"not an okrdesk table: {table}")
+        marks = ", ".join("?" for _ in columns)
+        return self._write_many(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows
+        )
+
+    def empty_tables(self) -> None:
+        """Delete every row of every table; inside a ``transaction``."""
+        for table in reversed(TABLES):
+            self._rows(f"DELETE FROM {table}")
+
+    @abstractmethod
+    def after_load(self) -> None:
+        """Inside the loading transaction: let new ids follow the loaded ones."""
+
+    def table_check(self, table: str) -> tuple[int, tuple[float, ...]]:
+        """(rows, sums of the table's ``SUMMED`` columns) of one table."""
+        sums = ", ".join(f"sum({column})" for column in SUMMED[table])
+        row = self._one(f"SELECT count(*), {sums} FROM {table}")
+        assert row is not None
+        return int(row[0]), tuple(float(value or 0) for value in row[1:])

@@ -1,0 +1,226 @@
+"""A firm's PostgreSQL server as okrdesk's store, through psycopg 3.
+
+The same tables, schema versions and queries as the SQLite file
+(``okrdesk.store.base``), in the connection's current schema. The schema
+version is the one row of ``okrdesk_schema``. The password never comes from
+okrdesk's settings: libpq reads ``$PGPASSWORD`` or ``~/.pgpass``.
+
+Writers that SQLite serialises with ``BEGIN IMMEDIATE`` take a
+transaction-level advisory lock here: one per budget line for spend (so the
+breaker check and the insert are one step for that line), one for storing
+observations, one per check-in withdrawn, and one for migrating. Each waits
+at most ``$OKRDESK_BUSY_TIMEOUT`` seconds (``lock_timeout``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import urlsplit
+
+import psycopg
+import psycopg.errors
+
+from okrdesk.errors import BadInput, OkrdeskError
+from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout
+from okrdesk.store.migrations import POSTGRES_MIGRATIONS, SCHEMA_VERSION
+
+VERSION_TABLE = "okrdesk_schema"
+CONNECT_TIMEOUT = 10
+
+
+def password_in(url: str) -> bool:
+    """Whether a connection URL carries a password (in its user part or its query)."""
+    parts = urlsplit(url)
+    return bool(parts.password) or "password=" in parts.query
+
+
+def lock_key(name: str) -> int:
+    """A stable signed 64-bit advisory lock key for ``name``, okrdesk's own."""
+    digest = hashlib.sha256(f"okrdesk {name}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+class PostgresStore(Store):
+    """An open connection to okrdesk's tables on a PostgreSQL server."""
+
+    _series_group = "GROUP BY period, period_start, period_end"
+
+    def __init__(self, connection: psycopg.Connection[Any], url: str) -> None:
+        self.location = url
+        self._connection = connection
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def connect(
+        cls, url: str, *, create: bool = True, timeout: float | None = None
+    ) -> PostgresStore:
+        """Connect, and create or upgrade okrdesk's tables under a lock."""
+        connection = _connect(url, timeout)
+        store = cls(connection, url)
+        try:
+            store._prepare(create)
+        except BaseException:
+            connection.close()
+            raise
+        return store
+
+    @classmethod
+    def has_schema(cls, url: str) -> bool:
+        with _connect(url, None) as connection:
+            return cls(connection, url)._stored_version() is not None
+
+    def _prepare(self, create: bool) -> None:
+        version = self._stored_version()
+        if version is not None and version > SCHEMA_VERSION:
+            raise BadInput(
+                f"{self.location} was written by a newer okrdesk (schema {version}; this one "
+                f"knows up to {SCHEMA_VERSION}); upgrade okrdesk. Nothing was changed."
+            )
+        if version is None and self._has_foreign_tables():
+            raise BadInput(
+                f"{self.location} holds tables that are not okrdesk's; give okrdesk a database "
+                "(or a schema, with ?options=-csearch_path%3DNAME) of its own. Nothing was changed."
+            )
+        if version is None and not create:
+            raise BadInput(f"{self.location}: no okrdesk tables yet; run `okrdesk collect` first")
+        if version is None or version < SCHEMA_VERSION:
+            self._migrate()
+
+    def _stored_version(self) -> int | None:
+        found = self._one("SELECT to_regclass(?)", (VERSION_TABLE,))
+        if found is None or found[0] is None:
+            return None
+        row = self._one(f"SELECT max(version) FROM {VERSION_TABLE}")
+        return int(row[0]) if row is not None and row[0] is not None else 0
+
+    def _has_foreign_tables(self) -> bool:
+        return (
+            self._one(
+                "SELECT 1 FROM information_schema.tables "
+                "WHERE table_schema = current_schema() LIMIT 1"
+            )
+            is not None
+        )
+
+    def _migrate(self) -> None:
+        with self.transaction():
+            # Every okrdesk opening the database waits here; the first migrates,
+            # the others read the version it left.
+            self._lock("schema")
+            self._rows(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (version INTEGER NOT NULL)")
+            version = self._stored_version() or 0
+            if version > SCHEMA_VERSION:
+                return
+            for number, ddl in enumerate(POSTGRES_MIGRATIONS[version:], start=version + 1):
+                self._connection.execute(ddl.encode())
+                self._rows(f"DELETE FROM {VERSION_TABLE}")
+                self._rows(f"INSERT INTO {VERSION_TABLE} (version) VALUES (?)", (number,))
+
+    def close(self) -> None:
+        self._connection.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self._stored_version() or 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        try:
+            with self._connection.transaction():
+                yield None
+        except psycopg.errors.LockNotAvailable:
+            raise BadInput(
+                f"{self.location} is locked by another okrdesk and stayed locked for "
+                f"{busy_timeout():g} s ({BUSY_TIMEOUT_ENV}); try again when it has finished"
+            ) from None
+        except psycopg.OperationalError as error:
+            raise _unreachable(self.location, error) from None
+
+    # ------------------------------------------------------------ dialect
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterable[Row]:
+        try:
+            if params:
+                return self._connection.execute(sql.replace("?", "%s").encode(), params)
+            return self._connection.execute(sql.encode())
+        except psycopg.errors.LockNotAvailable:
+            raise
+        except psycopg.OperationalError as error:
+            raise _unreachable(self.location, error) from None
+
+    def _write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
+        listed = list(rows)
+        if listed:
+            with self._connection.cursor() as cursor:
+                cursor.executemany(sql.replace("?", "%s").encode(), listed)
+        return len(listed)
+
+    def _insert(self, sql: str, params: Sequence[Any]) -> int:
+        row = self._one(sql + " RETURNING id", params)
+        assert row is not None
+        return int(row[0])
+
+    def _member(self, column: str) -> str:
+        return f"{column} = ANY(?)"
+
+    def _members(self, values: Iterable[str]) -> list[str]:
+        return sorted(set(values))
+
+    def _lock(self, name: str) -> None:
+        self._rows("SELECT pg_advisory_xact_lock(?)", (lock_key(name),))
+
+    # ------------------------------------------------------------- checks
+
+    def integrity_ok(self) -> bool:
+        # The server keeps its own files whole; what okrdesk can check is that
+        # every observation's run is there (a foreign key PostgreSQL enforces).
+        row = self._one(
+            "SELECT count(*) FROM observations o LEFT JOIN runs r ON r.id = o.run_id "
+            "WHERE r.id IS NULL"
+        )
+        return row is not None and int(row[0]) == 0
+
+    def columns(self, table: str) -> list[str]:
+        rows = self._rows(
+            "SELECT column_name FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ? ORDER BY ordinal_position",
+            (table,),
+        )
+        return [str(r[0]) for r in rows]
+
+    def after_load(self) -> None:
+        for table in ("runs", "checkins", "spend"):
+            self._rows(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)"
+            )
+
+
+def _connect(url: str, timeout: float | None) -> psycopg.Connection[Any]:
+    if password_in(url):
+        raise BadInput(
+            "the database URL holds a password; take it out and set PGPASSWORD or "
+            "~/.pgpass instead. Nothing was opened."
+        )
+    seconds = busy_timeout() if timeout is None else timeout
+    try:
+        connection = psycopg.connect(
+            url,
+            autocommit=True,
+            connect_timeout=CONNECT_TIMEOUT,
+            application_name="okrdesk",
+        )
+    except psycopg.Error as error:
+        raise _unreachable(url, error) from None
+    # Whole milliseconds; 0 would mean "wait for ever".
+    connection.execute(f"SET lock_timeout = {max(1, round(seconds * 1000)):d}".encode())
+    return connection
+
+
+def _unreachable(url: str, error: psycopg.Error) -> OkrdeskError:
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return OkrdeskError(f"{url}: cannot use the PostgreSQL database: {reason}")

@@ -1,0 +1,36 @@
+"""The two stores a test can run on, behind one small helper."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from okrdesk.store import Store
+from sample_workspace import WriteWorkspace
+
+
+class Backend:
+    """Where a test's workspace keeps its store: its SQLite file or a PostgreSQL database."""
+
+    def __init__(self, name: str, url: str | None, write: WriteWorkspace) -> None:
+        self.name = name
+        self.url = url
+        self._write = write
+
+    def workspace(self, files: Mapping[str, str | bytes | None] | None = None) -> Path:
+        """``write_workspace``, with okrdesk.toml pointing at this backend."""
+        root = self._write(files)
+        if self.url is not None:
+            (root / "okrdesk.toml").write_text(
+                f'[workspace]\ndatabase = "{self.url}"\n', encoding="utf-8"
+            )
+        return root
+
+    def location(self, root: Path) -> Path | str:
+        return self.url if self.url is not None else root / "okrdesk.db"
+
+    def open(self, root: Path) -> Store:
+        return Store.open(self.location(root))
+
+    def exists(self, root: Path) -> bool:
+        return Store.exists(self.location(root))

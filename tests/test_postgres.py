@@ -1,0 +1,396 @@
+"""The PostgreSQL store on a real server: the same schema and answers as SQLite,
+many writers at once, `okrdesk store copy`, and the settings that point at it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner, Result
+
+from backends import Backend
+from okrdesk.cli import cli
+from okrdesk.model import Observation
+from okrdesk.periods import Grain, periods_between
+from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
+from okrdesk.store.postgres import lock_key
+from sample_workspace import WriteWorkspace
+
+HERE = Path(__file__).parent
+ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics", "OKRDESK_BUSY_TIMEOUT": "120"}
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+# ------------------------------------------------------------- schema
+
+
+def test_both_backends_have_the_same_versions_tables_and_columns(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    assert len(POSTGRES_MIGRATIONS) == len(MIGRATIONS) == SCHEMA_VERSION
+    with Store.open(tmp_path / "okrdesk.db") as lite, Store.open(postgres_url) as server:
+        assert lite.schema_version == server.schema_version == SCHEMA_VERSION
+        lite_tables = {
+            r[0] for r in lite.query("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        server_tables = {
+            r[0]
+            for r in server.query(
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = current_schema() AND table_name <> 'okrdesk_schema'"
+            )
+        }
+        assert lite_tables == server_tables == {"runs", "observations", "checkins", "spend"}
+        for table in lite_tables:
+            assert lite.columns(table) == server.columns(table), table
+        indexes = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
+        assert {"observations_by_subject", "checkins_by_key_result", "spend_by_line"} <= {
+            r[0] for r in server.query(indexes)
+        }
+
+
+def test_a_database_of_an_older_schema_is_upgraded_in_place(postgres_url: str) -> None:
+    # Version 5, before partial periods: upgrading fills partial_through from the run.
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(b"CREATE TABLE okrdesk_schema (version INTEGER NOT NULL)")
+        for ddl in POSTGRES_MIGRATIONS[:5]:
+            connection.execute(ddl.encode())
+        connection.execute(b"INSERT INTO okrdesk_schema VALUES (5)")
+        connection.execute(
+            b"INSERT INTO runs (id, started, status, command, through) "
+            b"VALUES (1, 't', 'ok', 'collect', '2026-01-02')"
+        )
+        connection.execute(
+            b"INSERT INTO observations (metric, period, subject, period_start, period_end, value,"
+            b" plugin, run_id) VALUES ('aum', '2026-W01', 'cm01', '2026-01-01', '2026-01-04',"
+            b" 5e7, 'brokerage', 1)"
+        )
+    with Store.open(postgres_url) as store:
+        assert store.schema_version == SCHEMA_VERSION
+        assert store.query("SELECT grain, partial_through FROM observations") == [
+            ("week", "2026-01-02")
+        ]
+
+
+def test_a_newer_or_foreign_database_is_refused_untouched(postgres_url: str) -> None:
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(b"CREATE TABLE ledger (x INTEGER)")
+    with pytest.raises(Exception, match="tables that are not okrdesk's"):
+        Store.open(postgres_url)
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(b"CREATE TABLE okrdesk_schema (version INTEGER NOT NULL)")
+        connection.execute(b"INSERT INTO okrdesk_schema VALUES (99)")
+    with pytest.raises(Exception, match="newer okrdesk"):
+        Store.open(postgres_url)
+    with psycopg.connect(postgres_url) as connection:
+        tables = connection.execute(
+            b"SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        ).fetchall()
+    assert sorted(tables) == [("ledger",), ("okrdesk_schema",)]
+
+
+def test_a_password_in_the_url_is_refused(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        '[workspace]\ndatabase = "postgresql://okr:secret@db.example/okr"\n', encoding="utf-8"
+    )
+    result = run("validate", "-w", str(root))
+    assert result.exit_code == 2, result.output
+    assert "okrdesk.toml:2" in result.output and "database" in result.output
+    assert "must not hold a password" in result.output and "PGPASSWORD" in result.output
+    with pytest.raises(Exception, match="holds a password"):
+        Store.open("postgresql://okr:secret@127.0.0.1:1/okr")
+
+
+def test_an_unreachable_server_is_a_message_not_a_traceback(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace()
+    url = f"postgresql://okrdesk@/nothing?host={tmp_path}"
+    (root / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{url}"\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["spend", "list", "-w", str(root)])
+    assert result.exit_code != 0
+    assert "cannot use the PostgreSQL database" in result.output
+    assert "Traceback" not in result.output
+
+
+# ------------------------------------------------------ same answers
+
+
+def _fill(store: Store) -> None:
+    weeks = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 2, 28), Grain.WEEK))
+    months = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 2, 28), Grain.MONTH))
+    subjects = ["cm01", "cm02", "Zeta", "ärzte", "王芳", "team-a"]
+    run = store.start_run("collect", dt.date(2026, 2, 20))
+    observations = [
+        Observation(metric, subject, p.id, value, numerator, denominator, f"row {n}")
+        for n, (metric, p, subject) in enumerate(
+            (m, p, s) for m in ("flow", "ratio") for p in [*weeks, *months] for s in subjects
+        )
+        for value, numerator, denominator in [
+            (n * 1.25 if n % 7 else None, n % 5 or None, (n % 3) * 10.0 or None)
+        ]
+    ]
+    stored = store.replace_observations(
+        run, {"flow": "p", "ratio": "p"}, [*weeks, *months], observations, dt.date(2026, 2, 20)
+    )
+    assert stored == len(observations)
+    store.finish_run(run, "ok", {"p": "1.0"}, ["one warning"])
+    for n, subject in enumerate(subjects):
+        store.add_checkin("O1.REV", subject, dt.date(2026, 1, 1 + n), n * 0.5, 0.5, f"note {n}")
+    store.withdraw_checkin(2, "王芳", "typo")
+    for n in range(5):
+        store.add_spend(f"line{n % 2}", dt.date(2026, 1, 10 - n), Decimal(f"{n}.25"), ["王芳"])
+    store.add_spend("line0", dt.date(2026, 1, 12), Decimal("-0.25"), ["王芳"], "fix", reverses=1)
+
+
+def test_every_query_answers_the_same_on_both(tmp_path: Path, postgres_url: str) -> None:
+    with Store.open(tmp_path / "okrdesk.db") as lite, Store.open(postgres_url) as server:
+        _fill(lite)
+        _fill(server)
+        day = dt.date(2026, 2, 10)
+        some = ["cm01", "Zeta", "王芳", "nobody"]
+        for store in (lite, server):
+            assert store.count_observations() > 100
+        asked = [
+            lambda s: s.observations(),
+            lambda s: s.observations(metric="ratio", subjects=some, through=day, grain=Grain.WEEK),
+            lambda s: s.sums_for_all(day, Grain.WEEK),
+            lambda s: s.sums_for_all(day, Grain.MONTH),
+            lambda s: s.series("flow", some, day, "value", Grain.WEEK),
+            lambda s: s.series("ratio", some, day, "denominator", Grain.MONTH),
+            lambda s: s.latest_period_end("flow", Grain.WEEK),
+            lambda s: s.latest_period_end("none", Grain.WEEK),
+            lambda s: s.values_in_period("ratio", "2026-W03"),
+            lambda s: s.checkins(),
+            lambda s: s.checkins("O1.REV", "Zeta"),
+            lambda s: s.checkins(withdrawn=True),
+            lambda s: s.checkin(2),
+            lambda s: s.spend(),
+            lambda s: s.spend("line0"),
+            lambda s: [
+                (r.id, r.status, r.command, r.through, r.plugins, r.errors) for r in s.runs()
+            ],
+            lambda s: s.table_check("observations"),
+        ]
+        for over_time in ("sum", "last", "first"):
+            for column in ("value", "numerator", "denominator"):
+                for subjects in (None, some):
+                    asked.append(
+                        lambda s, o=over_time, c=column, w=subjects: s.totals_by_subject(
+                            "flow", day, c, o, Grain.WEEK, w
+                        )
+                    )
+        for number, question in enumerate(asked):
+            assert question(lite) == question(server), number
+
+
+def test_the_report_json_is_the_same_on_both(
+    write_workspace: WriteWorkspace, tmp_path: Path, postgres_url: str
+) -> None:
+    reports = []
+    for backend in (
+        Backend("sqlite", None, write_workspace),
+        Backend("postgresql", postgres_url, write_workspace),
+    ):
+        root = backend.workspace()
+        steps = [
+            ["collect", "--through", "2026-03-15"],
+            ["spend", "add", "training", "3500元", "--signed-by", "王芳", "--date", "2026-03-02"],
+        ]
+        for step in steps:
+            done = CliRunner().invoke(cli, [*step, "-w", str(root)], env=ENV)
+            assert done.exit_code == 0, done.output
+        report = CliRunner().invoke(
+            cli, ["report", "--as-of", "2026-03-15", "--format", "json", "-w", str(root)]
+        )
+        assert report.exit_code == 0, report.output
+        reports.append(json.loads(report.output))
+        (root / "okrdesk.db").unlink(missing_ok=True)
+        (root / "okrdesk.toml").unlink(missing_ok=True)
+    assert reports[0] == reports[1]
+    assert reports[0]["objectives"]
+
+
+# --------------------------------------------------- many writers at once
+
+
+def test_twenty_writers_at_once_lose_and_duplicate_nothing(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """8 check-in writers, 8 spenders (each tries the last 30 of a 50 line) and 4
+    collects, all released together by one file."""
+    Store.open(postgres_url).close()  # created before, so no writer waits on the schema
+    go = tmp_path / "go"
+    kinds = ["checkin"] * 8 + ["spend"] * 8 + ["collect"] * 4
+    writers = [
+        subprocess.Popen(
+            [sys.executable, str(HERE / "store_writer.py"), postgres_url, kind, str(n), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=ENV,
+        )
+        for n, kind in enumerate(kinds)
+    ]
+    deadline = time.monotonic() + 120
+    while len(list(tmp_path.glob("ready-*"))) < len(kinds) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    go.write_text("go")
+    outcomes = [(kind, w.wait(timeout=180), w.stderr.read() if w.stderr else "")
+                for kind, w in zip(kinds, writers, strict=True)]  # fmt: skip
+    assert all(code == 0 for kind, code, _ in outcomes if kind != "spend"), outcomes
+    spend_codes = sorted(code for kind, code, _ in outcomes if kind == "spend")
+    assert spend_codes == [0] + [3] * 7, outcomes
+    with Store.open(postgres_url) as store:
+        notes = [c.note for c in store.checkins()]
+        assert sorted(notes) == sorted(f"{n}-{k}" for n in range(8) for k in range(5))
+        roomy = store.spend("roomy")
+        assert sorted(e.note for e in roomy) == sorted(
+            f"{n}-{k}" for n in range(8, 16) for k in range(2)
+        )
+        assert [e.amount for e in store.spend("tight")] == [30]
+        observations = store.observations(metric="m")
+        assert len(observations) == 4 * 5
+        # Each week holds one collect's values whole, never a mix of two.
+        by_week: dict[str, set[float | None]] = {}
+        for o in observations:
+            by_week.setdefault(o.observation.period, set()).add(o.observation.value)
+        assert all(len(values) == 1 for values in by_week.values()), by_week
+        assert sorted(r.status for r in store.runs()) == ["ok"] * 4
+
+
+def test_concurrent_spends_through_the_cli_pass_the_breaker_once(
+    write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    """The money test's race on PostgreSQL: six processes spend 30万 on a 50万 line
+    while another connection holds the line's lock; exactly one gets through."""
+    from test_money import CHECKIN_OKRS, MONEY_BUDGET
+
+    root = Backend("postgresql", postgres_url, write_workspace).workspace(
+        {"budget.toml": MONEY_BUDGET, "okrs.toml": CHECKIN_OKRS}
+    )
+    first = CliRunner().invoke(cli, ["spend", "add", "-w", str(root), "--signed-by", "王芳",
+                                     "--date", "2026-03-02", "training", "1万"])  # fmt: skip
+    assert first.exit_code == 0, first.output
+    holder = psycopg.connect(postgres_url, autocommit=True)
+    holder.execute(b"SELECT pg_advisory_lock(%s)", (lock_key("spend experts"),))
+    command = [sys.executable, "-m", "okrdesk", "spend", "add", "experts", "30万",
+               "--signed-by", "王芳", "--date", "2026-03-02", "-w", str(root)]  # fmt: skip
+    processes = [
+        subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV
+        )
+        for _ in range(6)
+    ]
+    try:
+        _wait_for_lock_waiters(holder, 6)  # every process has loaded its plan and waits
+    finally:
+        holder.close()
+    outcomes = [(p.wait(timeout=180), *p.communicate()) for p in processes]
+    done = [out for code, out, _ in outcomes if code == 0]
+    tripped = [err for code, _, err in outcomes if code == 1]
+    assert len(done) == 1, outcomes
+    assert len(tripped) == 5, outcomes
+    assert all("refused: the breaker" in err and "Traceback" not in err for err in tripped)
+    with Store.open(postgres_url) as store:
+        assert sum(e.amount for e in store.spend("experts")) == 300_000
+
+
+def _wait_for_lock_waiters(connection: psycopg.Connection[object], count: int) -> None:
+    deadline = time.monotonic() + 120
+    waiting = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+    while time.monotonic() < deadline:
+        row = connection.execute(waiting.encode()).fetchone()
+        if row is not None and row[0] >= count:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"fewer than {count} processes reached the lock in 120 s")
+
+
+def test_a_lock_held_past_the_timeout_is_reported(
+    write_workspace: WriteWorkspace, postgres_url: str
+) -> None:
+    root = Backend("postgresql", postgres_url, write_workspace).workspace()
+    Store.open(postgres_url).close()
+    holder = psycopg.connect(postgres_url, autocommit=True)
+    holder.execute(b"SELECT pg_advisory_lock(%s)", (lock_key("observations"),))
+    try:
+        result = CliRunner().invoke(
+            cli, ["collect", "--through", "2026-03-15", "-w", str(root)],
+            env={"OKRDESK_BUSY_TIMEOUT": "0.2"},
+        )  # fmt: skip
+    finally:
+        holder.close()
+    assert result.exit_code == 2, result.output
+    assert "is locked by another okrdesk" in result.output
+
+
+# ------------------------------------------------------------ store copy
+
+
+def _counts(location: Path | str) -> list[tuple[int, tuple[float, ...]]]:
+    with Store.open(location, create=False) as store:
+        return [store.table_check(t) for t in ("runs", "observations", "checkins", "spend")]
+
+
+def test_store_copy_both_ways_keeps_every_row(tmp_path: Path, postgres_url: str) -> None:
+    source = tmp_path / "okrdesk.db"
+    with Store.open(source) as store:
+        _fill(store)
+    there = run("store", "copy", str(source), postgres_url)
+    assert there.exit_code == 0, there.output
+    assert "observations: 132 rows, sum of value 9311.25" in there.output
+    assert "spend: 6 rows, sum of amount_fen 1100, as in the source" in there.output
+    back = tmp_path / "back.db"
+    again = run("store", "copy", postgres_url, str(back))
+    assert again.exit_code == 0, again.output
+    assert _counts(source) == _counts(postgres_url) == _counts(back)
+    with Store.open(source) as a, Store.open(postgres_url) as b, Store.open(back) as c:
+        assert a.observations() == b.observations() == c.observations()
+        assert a.spend() == b.spend() == c.spend()
+        assert (
+            a.checkins(withdrawn=True) == b.checkins(withdrawn=True) == c.checkins(withdrawn=True)
+        )
+        # New rows continue after the copied ids.
+        assert b.add_checkin("O1.REV", "cm01", dt.date(2026, 3, 1), 1.0) == 7
+
+
+def test_store_copy_refuses_a_target_with_rows_unless_replace(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    source = tmp_path / "okrdesk.db"
+    with Store.open(source) as store:
+        _fill(store)
+    with Store.open(postgres_url) as target:
+        target.add_checkin("O9.KR9", "x", dt.date(2026, 1, 1), 9.0)
+    refused = run("store", "copy", str(source), postgres_url)
+    assert refused.exit_code == 2
+    assert "already holds 1 rows; add --replace" in refused.output
+    assert _counts(postgres_url)[2] == (1, (9.0,))
+    replaced = run("store", "copy", str(source), postgres_url, "--replace")
+    assert replaced.exit_code == 0, replaced.output
+    assert _counts(postgres_url) == _counts(source)
+
+
+def test_store_copy_of_a_missing_source_or_onto_itself_is_refused(tmp_path: Path) -> None:
+    missing = run("store", "copy", str(tmp_path / "none.db"), str(tmp_path / "t.db"))
+    assert missing.exit_code == 2 and "no such database" in missing.output
+    path = tmp_path / "a.db"
+    Store.open(path).close()
+    itself = run("store", "copy", str(path), str(path))
+    assert itself.exit_code == 2 and "are the same store" in itself.output
+    assert not (tmp_path / "t.db").exists()
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
