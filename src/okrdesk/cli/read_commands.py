@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -110,8 +111,9 @@ def explain(
 
 @click.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
-    help="JSON holds every table; CSV holds the one named by --table.",
+    "--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json",
+    show_default=True,
+    help="JSON and xlsx hold every table; CSV holds the one named by --table.",
 )  # fmt: skip
 @click.option(
     "--table", type=click.Choice(["observations", "checkins", "spend", "runs"]),
@@ -124,10 +126,14 @@ def export(fmt: str, table: str, out: Path | None) -> None:
 
     In CSV, a text cell a spreadsheet would run as a formula (one starting
     with =, +, -, @, a tab or a carriage return) gets a leading apostrophe;
-    numbers are written as numbers, so -12.5 stays a number.
+    numbers are written as numbers, so -12.5 stays a number. CSV starts with
+    a byte order mark for Excel and has a unit column; xlsx (needs --out)
+    has a sheet per table.
     """
-    from okrdesk.app.export import export_text
-    from okrdesk.files import write_text_atomically
+    from okrdesk.app.export import export_text, export_xlsx, units_of
+    from okrdesk.app.session import open_session
+    from okrdesk.errors import OkrdeskError
+    from okrdesk.files import write_bytes_atomically, write_text_atomically
     from okrdesk.targets.settings import open_workspace
     from okrdesk.targets.workspace_files import check_out_path
 
@@ -136,7 +142,18 @@ def export(fmt: str, table: str, out: Path | None) -> None:
         check_out_path(out, workspace)
     if not workspace.database.exists():
         raise BadInput(f"{workspace.database}: no database yet; run `okrdesk collect` first")
-    text = export_text(workspace.database, fmt, table)
+    units: dict[str, str] = {}
+    if fmt != "json":
+        # Target files with problems: the stored numbers still export, their unit unknown.
+        with contextlib.suppress(OkrdeskError):
+            units = units_of(open_session(workspace.root))
+    if fmt == "xlsx":
+        if out is None:
+            raise BadInput("--format xlsx writes a binary file: give --out FILE.xlsx")
+        write_bytes_atomically(out, export_xlsx(workspace.database, units))
+        say(f"Wrote {out}.")
+        return
+    text = export_text(workspace.database, fmt, table, units)
     if out is None:
         say_data(text)
     else:
