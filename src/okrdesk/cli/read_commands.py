@@ -19,8 +19,8 @@ from okrdesk.errors import EXIT_FAILED, BadInput
 @click.option("--unit", help="The unit or person to report on (default: the plan's unit).")
 @click.option(
     "--format", "fmt", default="text", show_default=True, metavar="NAME",
-    help="text for the terminal, md to paste, html with charts, json for tools, or a "
-    "format a plugin adds (`okrdesk plugins` lists them).",
+    help="text for the terminal, md to paste, html with charts, json for tools, xlsx for "
+    "Excel (with --out), or a format a plugin adds (`okrdesk plugins` lists them).",
 )  # fmt: skip
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
