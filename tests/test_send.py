@@ -414,3 +414,19 @@ def test_validate_refuses_a_secret_written_into_the_settings(
     )
     assert "okrdesk.toml:5: send.channels[0].secret: secrets never go in a file" in done.output
     assert "LEAKED" not in done.output
+
+
+def test_validate_names_a_misplaced_or_missing_setting(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        '[[send.channels]]\nkind = "wecom"\nname = "g"\nurl_env = "W"\nsecret_env = "S"\n\n'
+        '[[send.channels]]\nkind = "email"\nname = "m"\nhost = "smtp.example.com"\n'
+        'sender = "a@example.com"\nto = []\n',
+        encoding="utf-8",
+    )
+    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert done.exit_code == 2
+    assert "okrdesk.toml:5: send.channels[0].secret_env: a WeCom group robot has no" in (
+        done.output
+    )
+    assert "okrdesk.toml:12: send.channels[1].to: give at least one address" in done.output

@@ -181,6 +181,10 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
     envs = {key: _env_name(table, key) for key in ("url_env", "secret_env", "password_env")}
     if kind is None or name is None or not table.ok:
         return None
+    if kind == "wecom" and envs["secret_env"] is not None:
+        table.fail(where.key("secret_env"), "a WeCom group robot has no signing secret; "
+                   "its key is part of the webhook URL (url_env)")  # fmt: skip
+        return None
     if kind != "email":
         return Channel(kind, name, url_env=envs["url_env"], secret_env=envs["secret_env"])
     found_before = len(findings.problems)
