@@ -481,3 +481,11 @@ def test_units_and_people_are_ranked_separately(store: Store) -> None:
     assert [(m.kind, m.id) for m in members] == [
         ("unit", "wm2"), ("unit", "wm1"), ("person", "cm03"),
     ]  # fmt: skip
+
+
+def test_a_slope_near_zero_reaches_the_target_beyond_the_plan_not_in_an_error() -> None:
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    days = [start + dt.timedelta(days=d) for d in (30, 60, 90)]
+    flat = list(zip(days, [10.0, 10.0 + 1e-300, 10.0 + 2e-300], strict=True))
+    forecast = linear_forecast(flat, start, end, 1e9)
+    assert forecast.reach is None and forecast.value == pytest.approx(10.0)

@@ -24,6 +24,7 @@ LAYERS: dict[str, int] = {
     "store": 1,
     "engine": 2,
     "report": 3,
+    "delivery": 3,
     "app": 4,
     "cli": 5,
     "__main__": 5,

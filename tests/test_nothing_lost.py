@@ -81,7 +81,7 @@ def test_out_still_writes_anywhere_else(collected: Path, tmp_path: Path) -> None
     assert out.read_text(encoding="utf-8").startswith("#")
     csv = tmp_path / "targets.csv"  # a "targets" name outside the workspace is fine
     assert run(collected, "export", "--format", "csv", "--out", str(csv)).exit_code == 0
-    assert csv.read_text(encoding="utf-8").startswith("metric,")
+    assert csv.read_text(encoding="utf-8").startswith("\ufeffmetric,")
     assert os.stat(csv).st_mode & 0o777 == 0o666 & ~_umask()
 
 
@@ -165,7 +165,8 @@ def test_csv_cells_never_run_as_formulas(
     for table in ("observations", "checkins", "spend"):
         done = run(root, "export", "--format", "csv", "--table", table)
         assert done.exit_code == 0, done.output
-        cells[table] = list(csv.DictReader(io.StringIO(done.output, newline="")))
+        text = done.output.removeprefix("\ufeff")  # the byte order mark Excel needs
+        cells[table] = list(csv.DictReader(io.StringIO(text, newline="")))
 
     def texts(table: str, field: str) -> set[str]:
         return {row[field] for row in cells[table]}

@@ -379,9 +379,9 @@ def test_export_json_and_csv(backend: Backend, tmp_path: Path) -> None:
     assert payload["runs"][0]["plugins"] == "test_metrics"
     out = tmp_path / "obs.csv"
     assert run(root, "export", "--format", "csv", "--out", str(out)).exit_code == 0
-    lines = out.read_text().splitlines()
+    lines = out.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0].startswith("metric,subject,period,period_start")
     assert len(lines) == 45
     assert run(root, "export", "--format", "csv", "--table", "spend").output == (
-        "id,line,day,amount_yuan,signed_by,note,override_reason,recorded\n"
+        "\ufeffid,line,day,amount_yuan,unit,signed_by,note,override_reason,recorded\n"
     )

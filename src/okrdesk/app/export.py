@@ -7,20 +7,33 @@ apostrophe (OWASP's advice on CSV injection), which the spreadsheet shows as
 text. A number is written as a plain decimal numeral, which a spreadsheet
 reads as a number and never as a formula, so ``-12.5`` stays a number. JSON
 is data for programs and is written as stored.
+
+CSV starts with a UTF-8 byte order mark, so Excel on a Chinese Windows reads
+names as UTF-8 rather than GBK; observations, check-ins and spend carry a
+``unit`` column naming the unit their value is stored in (元, 户, ratio: 0.05
+is 5%). ``xlsx`` writes every table as a sheet: numbers as number cells, text
+as text (never a formula), the header row frozen.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import re
+from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from okrdesk.app.session import Session
 from okrdesk.store import Store
+from okrdesk.units import Dimension, UnitOfMeasure, base_unit
 
 SCHEMA = "okrdesk.export/1"
+BOM = "\ufeff"
+UNIT_FIELD = {"observations": "value", "checkins": "value", "spend": "amount_yuan"}
+"""The column each table's unit names, and after which it stands."""
 FIELDS = {
     "observations": [
         "metric", "subject", "period", "period_start", "period_end", "value", "numerator",
@@ -67,18 +80,93 @@ def _tables(store: Store) -> dict[str, list[dict[str, Any]]]:
     return {"observations": observations, "checkins": checkins, "spend": spend, "runs": runs}
 
 
-def export_text(database: Path | str, fmt: str, table: str) -> str:
+def stored_unit(unit: UnitOfMeasure) -> str:
+    """The unit a value in ``unit`` is stored in: 元 for money, ratio for a rate."""
+    if unit.dimension is Dimension.FRACTION:
+        return "ratio"
+    if unit.dimension is Dimension.COUNT and unit.factor == 1:
+        return unit.symbol
+    return base_unit(unit.dimension).symbol
+
+
+def units_of(session: Session) -> dict[str, str]:
+    """Each metric's and key result's stored unit, by name and id."""
+    units = {name: stored_unit(spec.unit) for name, spec in session.host.metrics.items()}
+    units.update({kr_id: stored_unit(kr.unit)
+                  for kr_id, kr in session.plan.key_results_by_id.items()})  # fmt: skip
+    return units
+
+
+def fields(table: str) -> list[str]:
+    """The columns of ``table`` in CSV and xlsx: the stored ones and the unit."""
+    names = list(FIELDS[table])
+    if table in UNIT_FIELD:
+        names.insert(names.index(UNIT_FIELD[table]) + 1, "unit")
+    return names
+
+
+def _with_units(tables: dict[str, list[dict[str, Any]]], units: Mapping[str, str]) -> None:
+    for row in tables["observations"]:
+        row["unit"] = units.get(row["metric"], "")
+    for row in tables["checkins"]:
+        row["unit"] = units.get(row["key_result"], "")
+    for row in tables["spend"]:
+        row["unit"] = "元"
+
+
+def export_text(
+    database: Path | str, fmt: str, table: str, units: Mapping[str, str] | None = None
+) -> str:
     with Store.open(database, create=False) as store:
         tables = _tables(store)
     if fmt == "json":
         document = {"schema": SCHEMA, **tables}
         return json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
-    lines = [_csv_line(FIELDS[table])]
+    _with_units(tables, units or {})
+    lines = [BOM + _csv_line(fields(table))]
     lines.extend(
-        _csv_line([spreadsheet_cell(row[field]) for field in FIELDS[table]])
+        _csv_line([spreadsheet_cell(row[field]) for field in fields(table)])
         for row in tables[table]
     )
     return "".join(lines)
+
+
+def export_xlsx(database: Path | str, units: Mapping[str, str] | None = None) -> bytes:
+    """Every table as a sheet of an Excel workbook."""
+    import xlsxwriter
+
+    from okrdesk.report.formats.xlsx import width
+
+    with Store.open(database, create=False) as store:
+        tables = _tables(store)
+    _with_units(tables, units or {})
+    out = io.BytesIO()
+    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
+                                     "strings_to_urls": False})  # fmt: skip
+    bold = book.add_format({"bold": True, "bottom": 1})
+    for name, rows in tables.items():
+        sheet = book.add_worksheet(name)
+        sheet.freeze_panes(1, 0)
+        columns = fields(name)
+        widths = [width(c) for c in columns]
+        for column, field in enumerate(columns):
+            sheet.write_string(0, column, field, bold)
+        for row_number, row in enumerate(rows, 1):
+            for column, field in enumerate(columns):
+                value = row[field]
+                if value is None:
+                    continue
+                if _numeral(value) is not None:
+                    sheet.write_number(row_number, column, float(value))
+                    shown = 12
+                else:
+                    sheet.write_string(row_number, column, str(value))
+                    shown = width(str(value))
+                widths[column] = max(widths[column], shown)
+        for column, chars in enumerate(widths):
+            sheet.set_column(column, column, min(chars + 2, 60))
+    book.close()
+    return out.getvalue()
 
 
 def _csv_line(cells: list[str]) -> str:

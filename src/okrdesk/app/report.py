@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import attrs
 
 from okrdesk.app.session import Session, open_store, store_exists
 from okrdesk.errors import BadInput
-from okrdesk.files import atomic_writer
+from okrdesk.files import atomic_writer, write_bytes_atomically
 from okrdesk.periods import Grain, parse_period
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
 from okrdesk.report.build import build_report
@@ -83,6 +84,9 @@ def write_report(
     if templates is not None and not templates.is_dir():
         raise BadInput(f"--templates {templates}: no such folder")
     context = RenderContext(session.workspace.root, templates, plan.start, plan.end)
+    if fmt.binary:
+        _write_binary(report, fmt, out, context)
+        return
     if out is None:
         render(report, fmt, sys.stdout, context)
         return
@@ -115,3 +119,18 @@ def write_brief(session: Session, report: Report, fmt: str, out: Path | None) ->
     check_out_path(out, session.workspace)
     with atomic_writer(out) as file:
         render_brief(shown, file, width=100)
+
+
+def _write_binary(
+    report: Report, fmt: ReportFormat, out: Path | None, context: RenderContext
+) -> None:
+    """A binary format (xlsx) goes to a file, or to standard output when it is piped."""
+    if out is None and sys.stdout.isatty():
+        raise BadInput(f"--format {fmt.name} writes a binary file: give --out FILE")
+    buffer = io.BytesIO()
+    render(report, fmt, buffer, context)
+    if out is None:
+        sys.stdout.buffer.write(buffer.getvalue())
+        sys.stdout.buffer.flush()
+    else:
+        write_bytes_atomically(out, buffer.getvalue())

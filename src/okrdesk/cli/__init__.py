@@ -53,6 +53,9 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
     "report": ("okrdesk.cli.read_commands", "report",
                           "The weekly progress report for a unit: objectives, members, budget, "
                           "alerts."),
+    "send": ("okrdesk.cli.delivery_commands", "send",
+                        "Post the report's summary to WeCom, Feishu, DingTalk groups and by "
+                        "email."),
     "trust": ("okrdesk.cli.workspace_commands", "trust",
                          "Allow a workspace's own plugins/ code to run, as its files are now."),
     "store": ("okrdesk.cli.store_commands", "store",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -18,8 +19,8 @@ from okrdesk.errors import EXIT_FAILED, BadInput
 @click.option("--unit", help="The unit or person to report on (default: the plan's unit).")
 @click.option(
     "--format", "fmt", default="text", show_default=True, metavar="NAME",
-    help="text for the terminal, md to paste, html with charts, json for tools, or a "
-    "format a plugin adds (`okrdesk plugins` lists them).",
+    help="text for the terminal, md to paste, html with charts, json for tools, xlsx for "
+    "Excel (with --out), or a format a plugin adds (`okrdesk plugins` lists them).",
 )  # fmt: skip
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
@@ -167,8 +168,9 @@ def due(as_of: dt.datetime | None, unit: str | None) -> None:
 
 @click.command()
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True,
-    help="JSON holds every table; CSV holds the one named by --table.",
+    "--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json",
+    show_default=True,
+    help="JSON and xlsx hold every table; CSV holds the one named by --table.",
 )  # fmt: skip
 @click.option(
     "--table", type=click.Choice(["observations", "checkins", "spend", "runs"]),
@@ -181,11 +183,14 @@ def export(fmt: str, table: str, out: Path | None) -> None:
 
     In CSV, a text cell a spreadsheet would run as a formula (one starting
     with =, +, -, @, a tab or a carriage return) gets a leading apostrophe;
-    numbers are written as numbers, so -12.5 stays a number.
+    numbers are written as numbers, so -12.5 stays a number. CSV starts with
+    a byte order mark for Excel and has a unit column; xlsx (needs --out)
+    has a sheet per table.
     """
-    from okrdesk.app.export import export_text
-    from okrdesk.app.session import store_exists
-    from okrdesk.files import write_text_atomically
+    from okrdesk.app.export import export_text, export_xlsx, units_of
+    from okrdesk.app.session import open_session, store_exists
+    from okrdesk.errors import OkrdeskError
+    from okrdesk.files import write_bytes_atomically, write_text_atomically
     from okrdesk.targets.settings import open_workspace
     from okrdesk.targets.workspace_files import check_out_path
 
@@ -194,7 +199,18 @@ def export(fmt: str, table: str, out: Path | None) -> None:
         check_out_path(out, workspace)
     if not store_exists(workspace):
         raise BadInput(f"{workspace.store_location}: no database yet; run `okrdesk collect` first")
-    text = export_text(workspace.store_location, fmt, table)
+    units: dict[str, str] = {}
+    if fmt != "json":
+        # Target files with problems: the stored numbers still export, their unit unknown.
+        with contextlib.suppress(OkrdeskError):
+            units = units_of(open_session(workspace.root))
+    if fmt == "xlsx":
+        if out is None:
+            raise BadInput("--format xlsx writes a binary file: give --out FILE.xlsx")
+        write_bytes_atomically(out, export_xlsx(workspace.store_location, units))
+        say(f"Wrote {out}.")
+        return
+    text = export_text(workspace.store_location, fmt, table, units)
     if out is None:
         say_data(text)
     else:

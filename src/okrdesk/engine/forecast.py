@@ -64,6 +64,7 @@ def linear_forecast(
     reach = None
     if slope != 0 and (slope > 0) == rising:
         days = (target - now) / slope
-        day = today + dt.timedelta(days=int(days + 0.999999))
-        reach = day if day <= end else None
+        # A slope near zero reaches the target centuries on: beyond the plan, never a date.
+        if days <= (end - today).days:
+            reach = today + dt.timedelta(days=int(days + 0.999999))
     return Forecast(value, reach)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any, Protocol
 
 import attrs
 import pluggy
@@ -91,9 +91,10 @@ class ReportFormat:
     """What ``okrdesk report --format NAME`` says: short, lower case."""
     description: str
     """One line for ``okrdesk plugins`` and ``--help``."""
-    render: Callable[[Any, TextIO, RenderContext], None]
+    render: Callable[[Any, Any, RenderContext], None]
     """``render(report, out, context)`` writes ``report`` (an
-    ``okrdesk.report.document.Report``) to the text stream ``out``. It only lays
+    ``okrdesk.report.document.Report``) to ``out``: a text stream (``TextIO``),
+    or a binary one (``BinaryIO``) for a format with ``binary=True``. It only lays
     out what the report holds; every figure is already computed. Text from
     target files is already stripped of control characters; escape it for
     your format (HTML, Markdown, …). Raise ``okrdesk.errors.OkrdeskError``
@@ -103,6 +104,10 @@ class ReportFormat:
     human: bool = True
     """False for formats meant for programs (JSON): they need not show every figure
     the way a person reads it."""
+    binary: bool = False
+    """True for a format that writes bytes (xlsx): okrdesk hands it a binary stream,
+    and writes it only to a file (``--out``) or to a standard output that is not a
+    terminal."""
 
 
 # -------------------------------------------------------------------- metrics
@@ -142,7 +147,7 @@ def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
 def okrdesk_report_formats(register: Callable[[ReportFormat], None]) -> None:
     """Declare report formats: call ``register(ReportFormat(...))`` once for each.
 
-    The four built-in formats (text, md, html, json) are plugins of this
+    The five built-in formats (text, md, html, json, xlsx) are plugins of this
     hook too. A format's name must be new: a name two plugins register is
     reported for both, and the first one loaded keeps it.
     """

@@ -40,6 +40,7 @@ BUILTIN_PLUGINS: Mapping[str, str] = {
     "md": "okrdesk.report.formats.markdown",
     "html": "okrdesk.report.formats.html",
     "json": "okrdesk.report.formats.json",
+    "xlsx": "okrdesk.report.formats.xlsx",
 }
 """Plugin name → module of the plugins that are part of okrdesk; they always load."""
 

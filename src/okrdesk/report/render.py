@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TextIO
+from typing import IO, Any
 
 import attrs
 
@@ -11,7 +11,7 @@ from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
 from okrdesk.report.document import Report
 
 
-def render(report: Report, fmt: ReportFormat, out: TextIO, context: RenderContext) -> None:
+def render(report: Report, fmt: ReportFormat, out: IO[Any], context: RenderContext) -> None:
     """Write ``report`` in ``fmt``; formats for people get text safe to show."""
     fmt.render(printable_copy(report) if fmt.human else report, out, context)
 

@@ -27,13 +27,36 @@ from okrdesk.report.document import Report, off_track
 from okrdesk.report.numbers import money, percent, ratio
 from okrdesk.resources import shipped
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+# Only what would change how the line reads: a backslash before punctuation
+# (it would escape it), a pipe (a table cell's end), a backtick, an asterisk
+# (emphasis), an underscore at a word's edge (intraword ones never emphasise),
+# ``<`` opening a tag or autolink, ``~`` when two could strike through, and
+# brackets when a ``]`` follows a ``[`` (a link). Ordinary text, Chinese
+# punctuation and parentheses stay as they are, so a paste into chat reads clean.
+_MD_ALWAYS = re.compile(r"\\(?=[!-/:-@\[-`{-~])|[|`*]|<(?=[A-Za-z/!?])")
+_MD_EDGE_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")
+_MD_LINK = re.compile(r"\[.*\]")
+# A line opening with these would become a heading, quote, list or rule.
+_MD_BLOCK_START = re.compile(r"^(?:#{1,6}(?= |$)|>|[-+](?= |$)|[0-9]+(?=[.)](?: |$)))")
 
 
 def markdown_text(value: object) -> str:
-    """User text made inert in Markdown: one line, special characters escaped."""
+    """User text made inert in Markdown: one line, and only what would change how
+    it reads is escaped (docs/report.md, "Markdown")."""
     text = " ".join(str(value).split())
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_ALWAYS.sub(lambda m: "\\" + m.group(0), text)
+    text = _MD_EDGE_UNDERSCORE.sub(r"\\_", text)
+    if "~~" in text:
+        text = text.replace("~", r"\~")
+    if _MD_LINK.search(text):
+        text = text.replace("[", r"\[").replace("]", r"\]")
+    return _MD_BLOCK_START.sub(_inert_block_start, text)
+
+
+def _inert_block_start(found: re.Match[str]) -> str:
+    # "1. x" is kept as "1\. x"; "# x", "> x", "- x" get the backslash in front.
+    mark = found.group(0)
+    return mark + "\\" if mark.isdigit() else "\\" + mark
 
 
 def environment(folders: Sequence[Path]) -> jinja2.Environment:

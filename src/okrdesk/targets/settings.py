@@ -1,14 +1,17 @@
 """Where a workspace is and what its okrdesk.toml says.
 
 A workspace is a folder with ``targets/*.toml`` and, optionally, an
-``okrdesk.toml`` with settings: the database file, and each plugin's own
-table under ``[sources.<plugin>]``, and ``[checkin] by``, who check-ins are from
-when ``okrdesk checkin`` is not told.
+``okrdesk.toml`` with settings: the database file (or a PostgreSQL server's
+URL), each plugin's own table under ``[sources.<plugin>]``, ``[checkin] by``,
+who check-ins are from when ``okrdesk checkin`` is not told, and where
+``okrdesk send`` delivers the report (``[send]``, ``[[send.channels]]``;
+docs/delivery.md).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -25,9 +28,49 @@ ENV_VAR = "OKRDESK_WORKSPACE"
 DEFAULT_DATABASE = "okrdesk.db"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
-_TOP_KEYS = ("workspace", "sources", "checkin")
+_TOP_KEYS = ("workspace", "sources", "checkin", "send")
 _WORKSPACE_KEYS = ("name", "database", "plugin_timeout")
 _CHECKIN_KEYS = ("by",)
+_SEND_KEYS = ("reports", "channels")
+CHANNEL_KINDS = ("wecom", "feishu", "dingtalk", "email")
+_WEBHOOK_KEYS = ("kind", "name", "url_env", "secret_env")
+_EMAIL_KEYS = (
+    "kind", "name", "host", "port", "security", "sender", "to", "user", "password_env",
+)  # fmt: skip
+SMTP_SECURITY = ("starttls", "ssl", "none")
+DEFAULT_REPORTS = "reports"
+# Keys that would put a secret into the file; the *_env keys name where it is instead.
+_SECRET_KEYS = ("url", "webhook", "secret", "password", "token", "key", "access_token")
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+@attrs.frozen
+class Channel:
+    """One place ``okrdesk send`` delivers to: a chat group's bot or a mailbox.
+
+    Secrets are never held here, only the names of the environment variables
+    that hold them."""
+
+    kind: str
+    name: str
+    url_env: str | None = None
+    """The variable holding a bot's webhook URL (with its key or access token)."""
+    secret_env: str | None = None
+    """The variable holding a bot's signing secret, when its security setting has one."""
+    host: str = ""
+    port: int = 587
+    security: str = "starttls"
+    sender: str = ""
+    to: tuple[str, ...] = ()
+    user: str | None = None
+    password_env: str | None = None
+
+
+@attrs.frozen
+class SendSettings:
+    reports: str = DEFAULT_REPORTS
+    """The folder, inside the workspace, where ``send`` writes the full HTML report."""
+    channels: tuple[Channel, ...] = ()
 
 
 @attrs.frozen
@@ -45,6 +88,7 @@ class Workspace:
     """Seconds one plugin call may take before it is left behind (default 300)."""
     checkin_by: str = ""
     """``[checkin] by``: who a check-in is from when ``--by`` is not given."""
+    send: SendSettings = SendSettings()
 
     @property
     def store_location(self) -> Path | str:
@@ -113,6 +157,9 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
                 findings.problems.append(
                     where.key(plugin).problem(f"expected a table [sources.{plugin}]")
                 )
+    send = SendSettings()
+    if (found := top.table("send")) is not None:
+        send = _send_settings(*found, findings)
     return Workspace(
         root,
         name=name,
@@ -121,7 +168,81 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
         plugin_timeout=timeout,
         database_url=url,
         checkin_by=checkin_by,
+        send=send,
     )
+
+
+def _send_settings(where: Where, data: dict[str, Any], findings: Findings) -> SendSettings:
+    table = Table(where, data, findings, _SEND_KEYS)
+    reports = table.text("reports") or DEFAULT_REPORTS
+    channels: list[Channel] = []
+    for item_where, item in table.tables("channels"):
+        channel = _channel(item_where, item, findings)
+        if channel is None:
+            continue
+        if any(c.name == channel.name for c in channels):
+            findings.problems.append(
+                item_where.key("name").problem(f'"{channel.name}" names two channels')
+            )
+            continue
+        channels.append(channel)
+    return SendSettings(reports=reports, channels=tuple(channels))
+
+
+def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel | None:
+    for key in [k for k in data if k in _SECRET_KEYS]:
+        hint = "password_env" if data.get("kind") == "email" else "url_env or secret_env"
+        findings.problems.append(
+            where.key(key).problem(
+                "secrets never go in a file: put it in an environment variable and give "
+                f"that variable's name with {hint}"
+            )
+        )
+    data = {k: v for k, v in data.items() if k not in _SECRET_KEYS}
+    kind = data.get("kind")
+    known = _EMAIL_KEYS if kind == "email" else _WEBHOOK_KEYS
+    required = ("kind", "name", "host", "sender", "to") if kind == "email" else (
+        "kind", "name", "url_env",
+    )  # fmt: skip
+    table = Table(where, data, findings, known, required)
+    kind = table.choice("kind", CHANNEL_KINDS)
+    name = table.text("name")
+    envs = {key: _env_name(table, key) for key in ("url_env", "secret_env", "password_env")}
+    if kind is None or name is None or not table.ok:
+        return None
+    if kind == "wecom" and envs["secret_env"] is not None:
+        table.fail(where.key("secret_env"), "a WeCom group robot has no signing secret; "
+                   "its key is part of the webhook URL (url_env)")  # fmt: skip
+        return None
+    if kind != "email":
+        return Channel(kind, name, url_env=envs["url_env"], secret_env=envs["secret_env"])
+    found_before = len(findings.problems)
+    port = table.integer("port")
+    if port is not None and not 0 < port < 65536:
+        table.fail(where.key("port"), f"expected a port from 1 to 65535, got {port}")
+    security = table.choice("security", SMTP_SECURITY) or "starttls"
+    to = tuple(table.strings("to") or ())
+    if not to and len(findings.problems) == found_before:
+        table.fail(where.key("to"), "give at least one address")
+    if len(findings.problems) > found_before:
+        return None
+    return Channel(
+        kind, name, host=table.text("host") or "", sender=table.text("sender") or "",
+        port=port or (465 if security == "ssl" else 587), security=security, to=to,
+        user=table.text("user"), password_env=envs["password_env"],
+    )  # fmt: skip
+
+
+def _env_name(table: Table, key: str) -> str | None:
+    value = table.text(key)
+    if value is not None and not _ENV_NAME.fullmatch(value):
+        table.fail(
+            table.where.key(key),
+            "expected the NAME of an environment variable (such as WECOM_WEBHOOK), "
+            "not the secret itself: secrets never go in a file",
+        )
+        return None
+    return value
 
 
 def _server_url(table: Table, where: Where, url: str) -> str | None:

@@ -1,0 +1,98 @@
+"""``okrdesk send``: the report's summary to each configured chat group and mailbox.
+
+The full HTML report is written into the workspace's reports folder first;
+email attaches it, chat messages say where it is. Every channel is tried:
+one that fails is named, and the others still get the message. Reminders of
+who owes a check-in (``send --due``) will go through the same channels as a
+``Message`` of their own (docs/delivery.md, "Coming").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+
+from okrdesk.app.report import find_format, make_report, write_report
+from okrdesk.app.session import Session
+from okrdesk.delivery import channels
+from okrdesk.delivery.message import Message
+from okrdesk.delivery.summary import summary
+from okrdesk.delivery.transport import Clock, DeliveryFailed, SystemClock
+from okrdesk.errors import BadInput
+from okrdesk.report.render import printable_copy
+from okrdesk.targets.settings import Channel
+
+
+@attrs.frozen
+class Outcome:
+    channel: Channel
+    sent: int = 0
+    error: str | None = None
+
+    def text(self) -> str:
+        who = f"{self.channel.name} ({self.channel.kind})"
+        if self.error is not None:
+            return f"error: {who}: {self.error}"
+        return f"sent to {who}: {self.sent} message(s)"
+
+
+def chosen_channels(session: Session, names: tuple[str, ...]) -> tuple[Channel, ...]:
+    configured = session.workspace.send.channels
+    if not configured:
+        raise BadInput(
+            "no channels to send to: add [[send.channels]] to okrdesk.toml (docs/delivery.md)"
+        )
+    known = {c.name for c in configured}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise BadInput(f"--channel {unknown[0]}: no such channel; the channels are: "
+                       f"{', '.join(sorted(known))}")  # fmt: skip
+    return tuple(c for c in configured if not names or c.name in names)
+
+
+def report_file(session: Session, unit: str, as_of: dt.date) -> Path:
+    """Where the full HTML report is written: the reports folder, by unit and day."""
+    folder = session.workspace.root / session.workspace.send.reports
+    return (folder / f"report-{unit}-{as_of.isoformat()}.html").resolve()
+
+
+def prepare(
+    session: Session, unit: str | None, as_of: dt.date | None, week: str | None, lang: str,
+    write: bool,
+) -> Message:  # fmt: skip
+    """The message for this week's report; the HTML report written when ``write``."""
+    built = make_report(session, unit, as_of, week, lang)
+    path = report_file(session, built.unit.id, built.as_of)
+    if write:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_report(session, built, find_format(session, "html"), path, None)
+    return summary(printable_copy(built), path)
+
+
+def deliver_all(
+    targets: tuple[Channel, ...],
+    message: Message,
+    environ: Mapping[str, str] | None = None,
+    clock: Clock | None = None,
+) -> list[Outcome]:
+    """Send ``message`` to every channel; a failure is recorded and the rest still tried."""
+    env = os.environ if environ is None else environ
+    timer = SystemClock() if clock is None else clock
+    outcomes = []
+    for channel in targets:
+        try:
+            outcomes.append(Outcome(channel, channels.deliver(channel, message, env, timer)))
+        except DeliveryFailed as error:
+            outcomes.append(Outcome(channel, error=error.message))
+    return outcomes
+
+
+def dry_run(targets: tuple[Channel, ...], message: Message) -> list[str]:
+    lines: list[str] = []
+    for channel in targets:
+        lines += [*channels.dry_run(channel, message, SystemClock()), ""]
+    return lines

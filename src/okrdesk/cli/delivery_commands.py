@@ -1,0 +1,64 @@
+"""Commands that deliver the report to people: send."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import click
+
+from okrdesk.cli.options import DATE, day_of, workspace_option, workspace_path
+from okrdesk.cli.output import say
+from okrdesk.errors import EXIT_FAILED
+
+
+@click.command()
+@click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
+@click.option("--week", help="An ISO week such as 2026-W47: the report as of its Sunday.")
+@click.option("--unit", help="The unit or person to report on (default: the plan's unit).")
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+    help="The language of the message and the report.",
+)  # fmt: skip
+@click.option(
+    "--channel", "names", multiple=True, metavar="NAME",
+    help="Send only to this channel of [[send.channels]] (repeatable; default: all).",
+)  # fmt: skip
+@click.option(
+    "--dry-run", is_flag=True,
+    help="Print what each channel would be sent, secrets masked; send nothing, write nothing.",
+)  # fmt: skip
+@workspace_option
+def send(
+    as_of: dt.datetime | None,
+    week: str | None,
+    unit: str | None,
+    lang: str,
+    names: tuple[str, ...],
+    dry_run: bool,
+) -> None:
+    """Post the report's summary to WeCom, Feishu, DingTalk groups and by email.
+
+    Sends what [send] in okrdesk.toml lists: the unit, score, phase,
+    tripped breakers and what needs attention, with the full HTML report
+    written to the reports folder (attached to email; chat messages say
+    where it is). This sends your data to those webhooks and mail servers.
+    Webhook URLs, secrets and passwords are read from the environment
+    variables the settings name. Every channel is tried; exit 1 when any
+    failed. See docs/delivery.md.
+    """
+    from okrdesk.app.send import chosen_channels, deliver_all, prepare
+    from okrdesk.app.send import dry_run as show
+    from okrdesk.app.session import open_session
+
+    session = open_session(workspace_path())
+    targets = chosen_channels(session, names)
+    message = prepare(session, unit, day_of(as_of), week, lang, write=not dry_run)
+    if dry_run:
+        for line in show(targets, message):
+            say(line)
+        return
+    outcomes = deliver_all(targets, message)
+    for outcome in outcomes:
+        say(outcome.text(), err=outcome.error is not None)
+    if any(o.error is not None for o in outcomes):
+        raise SystemExit(EXIT_FAILED)

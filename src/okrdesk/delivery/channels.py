@@ -1,0 +1,58 @@
+"""Each configured channel, by kind: its secrets from the environment, then delivery."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+
+from okrdesk.delivery import dingtalk, feishu, mail, wecom
+from okrdesk.delivery.message import Message
+from okrdesk.delivery.transport import Clock, DeliveryFailed
+from okrdesk.delivery.webhook import Bot
+from okrdesk.targets.settings import Channel
+
+BOTS: Mapping[str, Bot] = {"wecom": wecom.BOT, "feishu": feishu.BOT, "dingtalk": dingtalk.BOT}
+MASK = "***"
+_SECRET_QUERY = re.compile(r"(sign=)[^&]*")
+
+
+def _secret(environ: Mapping[str, str], name: str | None, what: str) -> str | None:
+    if name is None:
+        return None
+    value = environ.get(name, "").strip()
+    if not value:
+        raise DeliveryFailed(f"the environment variable {name} ({what}) is not set")
+    return value
+
+
+def deliver(channel: Channel, message: Message, environ: Mapping[str, str], clock: Clock) -> int:
+    """Send ``message`` through ``channel``; the number of messages sent."""
+    if channel.kind == "email":
+        return mail.deliver(channel, message, _secret(environ, channel.password_env, "password"))
+    bot = BOTS[channel.kind]
+    url = _secret(environ, channel.url_env, "webhook URL") or ""
+    return bot.deliver(message, url, _secret(environ, channel.secret_env, "secret"), clock)
+
+
+def dry_run(channel: Channel, message: Message, clock: Clock) -> list[str]:
+    """What ``deliver`` would send, secrets masked: the URL by its variable's name."""
+    if channel.kind == "email":
+        shown = mail.email(channel, message, attach=False)
+        login = f", login as {channel.user} (${channel.password_env})" if channel.user else ""
+        head = [f"{channel.name} (email) via {channel.host}:{channel.port} "
+                f"[{channel.security}]{login}"]  # fmt: skip
+        body = shown.get_body(("plain",))
+        text = body.get_content() if body is not None else ""
+        attached = [f"attached: {message.attachment}"] if message.attachment else []
+        headers = [f"{k}: {v}" for k, v in shown.items() if k.lower().startswith(("s", "f", "t"))]
+        return [*head, *headers, "", text.rstrip(), *attached]
+    bot = BOTS[channel.kind]
+    secret = MASK if channel.secret_env is not None else None
+    requests = bot.requests(message, f"${channel.url_env}", secret, clock.time())
+    lines = [f"{channel.name} ({channel.kind}): {len(requests)} message(s)"]
+    for request in requests:
+        payload = {k: (MASK if k == "sign" else v) for k, v in request.body.items()}
+        shown_url = _SECRET_QUERY.sub(lambda m: m.group(1) + MASK, request.url)
+        lines += [f"POST {shown_url}", json.dumps(payload, ensure_ascii=False, indent=2)]
+    return lines

@@ -1,0 +1,67 @@
+"""The report's head as a short Markdown message: what ``okrdesk send`` posts.
+
+Unit, score, phase and days left, tripped breakers, each objective's score
+and what needs attention; no tables (WeCom's Markdown has none), and the
+full report named as a file. ``summary_lines`` is the one place that picks
+what goes in, so a first screen built elsewhere can replace it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from okrdesk.delivery.message import Message
+from okrdesk.messages import label
+from okrdesk.report.document import Report
+from okrdesk.report.numbers import percent
+from okrdesk.report.templates import markdown_text as md
+
+_WORDS = {
+    "zh": {"report": "周报", "file": "完整报告（HTML）：{path}",
+           "attached": "完整报告见附件 {name}。",
+           "cut": "……后面还有内容，未发送；请看完整报告：{path}"},
+    "en": {"report": "weekly report", "file": "Full report (HTML): {path}",
+           "attached": "The full report is attached: {name}.",
+           "cut": "… the rest was not sent; see the full report: {path}"},
+}  # fmt: skip
+
+
+def summary_lines(report: Report) -> list[str]:
+    """The report's head as Markdown lines, without tables."""
+    lang = report.lang
+    head = f"{label(lang, 'as_of')} **{report.as_of}** ({report.week})"
+    if report.phase is not None:
+        phase = report.phase
+        head += (f" · {label(lang, 'phase')} {md(phase.id)} {md(phase.name)}, "
+                 f"{label(lang, 'days_left', n=phase.days_left)}")  # fmt: skip
+    head += f" · {label(lang, 'score')} **{percent(report.score)}**"
+    lines = [f"## {md(report.plan.name)} · {md(report.unit.name)}", "", head]
+    tripped = [line for line in report.budget.lines if line.breaker.tripped]
+    if tripped:
+        lines += ["", f"> **⚠ {label(lang, 'breaker_tripped')}**"]
+        lines += [f"> - {md(line.breaker.message)}" for line in tripped]
+    if report.objectives:
+        lines.append("")
+        lines += [f"- {md(o.id)} {md(o.title)} · {label(lang, 'score')} {percent(o.score)}"
+                  for o in report.objectives]  # fmt: skip
+    lines += ["", f"**{label(lang, 'alerts')}**"]
+    lines += [f"- **{label(lang, 'level_' + a.level)}** {md(a.message)}" for a in report.alerts]
+    if not report.alerts:
+        lines.append(label(lang, "no_alerts"))
+    return lines
+
+
+def summary(report: Report, full_report: Path) -> Message:
+    """The message for every channel: for chat the last line says where the full
+    report was written; email carries it attached."""
+    words = _WORDS[report.lang]
+    where = words["file"].format(path=full_report)
+    title = f"{report.plan.name} · {report.unit.name} · {report.as_of} {words['report']}"
+    return Message(
+        title=title,
+        lines=(*summary_lines(report), "", where),
+        attachment=full_report,
+        where=where,
+        attached=words["attached"].format(name=full_report.name),
+        cut_note=words["cut"].format(path=full_report),
+    )

@@ -1,0 +1,76 @@
+"""What every chat bot has in common: a webhook, a signature, limits, a reply."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Collection
+from typing import Any
+
+import attrs
+
+from okrdesk.delivery.message import Message, fit
+from okrdesk.delivery.transport import Clock, RateLimiter, post_json
+
+
+@attrs.frozen
+class Outgoing:
+    """One request to a bot: where to, and the JSON body."""
+
+    url: str
+    body: dict[str, Any]
+
+
+@attrs.frozen
+class Bot:
+    """How one vendor's group bot takes a message (one module per vendor)."""
+
+    kind: str
+    limits: tuple[tuple[int, float], ...]
+    """(messages, seconds) the vendor documents as the most a bot takes."""
+    body: Callable[[str, str], dict[str, Any]]
+    """``body(title, text)``: the JSON for one message."""
+    fits: Callable[[dict[str, Any]], bool]
+    """Whether a body is within the vendor's size limit."""
+    sign: Callable[[str, dict[str, Any], str, float], Outgoing]
+    """``sign(url, body, secret, now)``: the request with its signature."""
+    error_of: Callable[[dict[str, Any]], str | None]
+    retry_codes: Collection[int] = ()
+
+    def requests(
+        self, message: Message, url: str, secret: str | None, now: float
+    ) -> list[Outgoing]:
+        """The message as the requests that carry it, in order."""
+        texts = fit(
+            message.lines, lambda text: self.fits(self.body(message.title, text)), message.cut_note
+        )
+        bodies = [self.body(message.title, text) for text in texts]
+        if secret is None:
+            return [Outgoing(url, body) for body in bodies]
+        return [self.sign(url, body, secret, now) for body in bodies]
+
+    def deliver(self, message: Message, url: str, secret: str | None, clock: Clock) -> int:
+        """Send the message within the bot's rate limits; the number of requests made."""
+        limiter = RateLimiter(self.limits, clock)
+        parts = self.requests(message, url, None, 0)
+        for part in parts:
+            limiter.wait()
+            signed = part if secret is None else self.sign(url, part.body, secret, clock.time())
+            post_json(signed.url, signed.body, clock, self.error_of, self.retry_codes)
+        return len(parts)
+
+
+def json_size(body: dict[str, Any]) -> int:
+    """Bytes of ``body`` as sent: UTF-8 JSON."""
+    return len(json.dumps(body, ensure_ascii=False).encode("utf-8"))
+
+
+def no_signature(url: str, body: dict[str, Any], secret: str, now: float) -> Outgoing:
+    return Outgoing(url, body)
+
+
+def errcode_error(reply: dict[str, Any]) -> str | None:
+    """WeCom's and DingTalk's replies: ``errcode`` 0 is success."""
+    code = reply.get("errcode")
+    if code == 0:
+        return None
+    return f"errcode {code}: {reply.get('errmsg', '')}".strip()

@@ -1,0 +1,218 @@
+"""The report as an Excel workbook: a sheet per section, numbers as numbers.
+
+Every figure is a number cell holding the value okrdesk computed, in its
+base unit (元, a count, a fraction), with a number format that shows it the
+way the report writes it: 亿 and 万 through Excel's scaling (``0!.00,,"亿"``
+shows 3,998,000,000 as 39.98亿), % and counts with their unit. A ‰ figure
+is the one exception: spreadsheets have no per-mille scale, so its cell holds
+the figure in ‰ (0.15 for 0.15‰) with the format ``0.00"‰"``. Header rows are
+frozen and columns are as wide as their text, a Chinese character counting as
+two. Text is written as text, never as a formula.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+from okrdesk.messages import label, status
+from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
+from okrdesk.units import UNITS, Dimension, UnitOfMeasure
+
+MAX_WIDTH = 60
+PERCENT = "0.0%"
+
+_WORDS = {
+    "zh": {"id": "编号", "title": "名称", "unit": "计量单位", "owner": "负责人",
+           "kind": "类别", "level": "级别", "message": "内容", "tripped": "已熔断"},
+    "en": {"id": "ID", "title": "Title", "unit": "Unit", "owner": "Owner",
+           "kind": "Kind", "level": "Level", "message": "Message", "tripped": "Tripped"},
+}  # fmt: skip
+
+# A cell: its value (str, a number or None) and, for a number, its number format.
+Cell = tuple[object, str | None]
+
+
+def number_format(unit: UnitOfMeasure, lang: str) -> str:
+    """The Excel number format that writes a base value as ``unit`` reads."""
+    if unit.dimension is Dimension.MONEY:
+        return money_format(unit.factor, lang)
+    if unit.dimension is Dimension.FRACTION:
+        if unit.factor == Decimal("0.001"):
+            return '0.00"‰"'
+        return "0.00%" if unit.symbol in ("百分点", "pct") else PERCENT
+    if unit.dimension is Dimension.COUNT and unit.factor == 10**4:
+        return f'0!.0,"{unit.symbol}"'
+    places = "#,##0" if unit.dimension is Dimension.COUNT else "#,##0.00"
+    return f'{places}"{unit.symbol}"'
+
+
+def money_format(factor: Decimal, lang: str) -> str:
+    if lang == "en":
+        return '"CNY "#,##0.00,,"m"' if factor > 1 else '"CNY "#,##0'
+    if factor == 10**8:
+        return '0!.00,,"亿"'
+    if factor == 10**4:
+        return '0!.0,"万"'
+    return '#,##0"元"'
+
+
+def _amount_format(amount: float, lang: str) -> str:
+    """A budget amount's format, on the scale ``units.money`` picks for it."""
+    if lang == "en":
+        return money_format(Decimal(10**6) if abs(amount) >= 10**6 else Decimal(1), lang)
+    scale = 10**8 if abs(amount) >= 10**8 else 10**4 if abs(amount) >= 10**4 else 1
+    return money_format(Decimal(scale), lang)
+
+
+def _figure(unit: UnitOfMeasure, value: float | None, lang: str) -> Cell:
+    if value is None:
+        return None, None
+    if unit.dimension is Dimension.FRACTION and unit.factor == Decimal("0.001"):
+        return value * 1000, number_format(unit, lang)
+    return value, number_format(unit, lang)
+
+
+def _money(value: float | None, lang: str) -> Cell:
+    return (None, None) if value is None else (value, _amount_format(value, lang))
+
+
+def _share(value: float | None) -> Cell:
+    return value, PERCENT if value is not None else None
+
+
+def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
+    lang = report.lang
+    words = _WORDS[lang]
+    head = [label(lang, "objective"), words["id"], words["title"], words["unit"],
+            label(lang, "actual"), label(lang, "target"), label(lang, "attainment"),
+            label(lang, "expected"), label(lang, "status"), label(lang, "change"),
+            label(lang, "forecast")]  # fmt: skip
+    rows = []
+    for objective in report.objectives:
+        for kr in objective.key_results:
+            unit = UNITS[kr.unit]
+            rows.append([
+                (objective.id, None), (kr.id, None), (kr.title, None), (kr.unit, None),
+                _figure(unit, kr.actual, lang), _figure(unit, kr.target, lang),
+                _share(kr.attainment), _figure(unit, kr.expected, lang),
+                (status(lang, kr.status), None), _figure(unit, kr.change, lang),
+                _figure(unit, kr.forecast, lang),
+            ])  # fmt: skip
+    return head, rows
+
+
+def members(report: Any) -> tuple[list[str], list[list[Cell]]]:
+    lang = report.lang
+    words = _WORDS[lang]
+    head = [label(lang, "rank"), words["id"], label(lang, "member"), words["kind"],
+            label(lang, "score"), label(lang, "off_track"), label(lang, "key_result")]  # fmt: skip
+    rows = [
+        [(m.rank, "0"), (m.id, None), (m.name, None), (label(lang, f"unit_{m.kind}"), None),
+         _share(m.score), (m.off_track, "0"), (m.key_results, "0")]
+        for m in report.members
+    ]  # fmt: skip
+    return head, rows
+
+
+def scores(report: Any) -> tuple[list[str], list[list[Cell]]]:
+    lang = report.lang
+    words = _WORDS[lang]
+    head = [words["id"], label(lang, "member"), label(lang, "policy"), label(lang, "period"),
+            label(lang, "score"), label(lang, "to_date"), label(lang, "score")]  # fmt: skip
+    rows = [
+        [(s.person, None), (s.name, None), (s.policy, None), (s.period, None),
+         _share(s.score), (s.current_period, None), _share(s.current_score)]
+        for s in report.scores
+    ]  # fmt: skip
+    return head, rows
+
+
+def budget(report: Any) -> tuple[list[str], list[list[Cell]]]:
+    lang = report.lang
+    words = _WORDS[lang]
+    head = [words["id"], label(lang, "line"), words["owner"], label(lang, "amount"),
+            label(lang, "spent"), label(lang, "left"), label(lang, "planned"), label(lang, "roi"),
+            label(lang, "breaker"), label(lang, "signed_by")]  # fmt: skip
+    rows = [
+        [(line.id, None), (line.name, None), (line.owner, None), _money(line.amount, lang),
+         _money(line.spent, lang), _money(line.left, lang), _money(line.planned, lang),
+         (line.roi, "0.00") if line.roi is not None else (None, None),
+         (words["tripped"] if line.breaker.tripped else "", None),
+         (", ".join(line.signed_by), None)]
+        for line in report.budget.lines
+    ]  # fmt: skip
+    reserve = report.budget.reserve
+    if reserve is not None:
+        rows.append([("", None), (label(lang, "reserve"), None), ("", None),
+                     _money(reserve.amount, lang), _money(reserve.spent, lang),
+                     _money(reserve.left, lang)])  # fmt: skip
+    total = report.budget.total
+    roi: Cell = (total.roi, "0.00") if total.roi is not None else (None, None)
+    rows.append([("", None), (label(lang, "total"), None), ("", None),
+                 _money(total.amount, lang), _money(total.spent, lang), _money(total.left, lang),
+                 (None, None), roi])  # fmt: skip
+    return head, rows
+
+
+def alerts(report: Any) -> tuple[list[str], list[list[Cell]]]:
+    lang = report.lang
+    words = _WORDS[lang]
+    head = [words["level"], words["kind"], words["message"]]
+    rows: list[list[Cell]] = [
+        [(label(lang, f"level_{a.level}"), None), (a.kind, None), (a.message, None)]
+        for a in report.alerts
+    ]
+    return head, rows
+
+
+SECTIONS: Sequence[tuple[str, Callable[[Any], tuple[list[str], list[list[Cell]]]]]] = (
+    ("key_result", key_results), ("members", members), ("scores", scores),
+    ("budget", budget), ("alerts", alerts),
+)  # fmt: skip
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a spreadsheet: East Asian wide characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+
+
+def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
+    import xlsxwriter
+
+    # Text stays text: no cell becomes a formula, a link or a number by its look.
+    options = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+               "strings_to_numbers": False}  # fmt: skip
+    book = xlsxwriter.Workbook(out, options)
+    bold = book.add_format({"bold": True, "bottom": 1})
+    formats: dict[str, Any] = {}
+    for key, section in SECTIONS:
+        head, rows = section(report)
+        sheet = book.add_worksheet(label(report.lang, key)[:31])
+        sheet.freeze_panes(1, 0)
+        widths = [width(h) for h in head]
+        for column, text in enumerate(head):
+            sheet.write_string(0, column, text, bold)
+        for row, cells in enumerate(rows, 1):
+            for column, (value, fmt) in enumerate(cells):
+                if value is None:
+                    continue
+                if isinstance(value, str):
+                    sheet.write_string(row, column, value)
+                    widths[column] = max(widths[column], width(value))
+                    continue
+                cell_format = formats.setdefault(fmt or "General", book.add_format(
+                    {"num_format": fmt or "General"}))  # fmt: skip
+                sheet.write_number(row, column, float(value), cell_format)  # type: ignore[arg-type]
+                widths[column] = max(widths[column], 14)
+        for column, chars in enumerate(widths):
+            sheet.set_column(column, column, min(chars + 2, MAX_WIDTH))
+    book.close()
+
+
+@hookimpl
+def okrdesk_report_formats(register: Callable[[ReportFormat], None]) -> None:
+    register(ReportFormat("xlsx", "an Excel workbook, a sheet per section", render, (".xlsx",),
+                          binary=True))  # fmt: skip

@@ -1,0 +1,432 @@
+"""``okrdesk send`` against bots and a mail server that the tests run on 127.0.0.1."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import socket
+import threading
+import urllib.parse
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from email.message import Message as EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.delivery import channels
+from okrdesk.delivery.message import MAX_PARTS, Message
+from okrdesk.delivery.transport import DeliveryFailed
+from okrdesk.targets.settings import Channel
+from sample_workspace import WriteWorkspace
+
+
+class FakeClock:
+    """Time that passes only when someone sleeps: rate limits without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1_796_000_000.0
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
+@attrs.define
+class Bot:
+    """A local HTTP server standing in for a vendor's webhook."""
+
+    url: str
+    received: list[dict[str, Any]] = attrs.field(factory=list)
+    replies: list[tuple[int, dict[str, Any], dict[str, str]]] = attrs.field(factory=list)
+    clock: FakeClock | None = None
+
+
+@pytest.fixture
+def bot() -> Iterator[Bot]:
+    state = Bot("")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            size = int(self.headers["Content-Length"])
+            body = json.loads(self.rfile.read(size).decode("utf-8"))
+            query = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(self.path).query))
+            at = state.clock.now if state.clock is not None else None
+            state.received.append({"body": body, "query": query, "path": self.path, "at": at,
+                                   "type": self.headers["Content-Type"]})  # fmt: skip
+            status, reply, headers = (
+                state.replies.pop(0) if state.replies else (200, {"errcode": 0, "code": 0}, {})
+            )
+            data = json.dumps(reply).encode()
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook?key=k1"
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(autouse=True)
+def _no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Requests go straight to 127.0.0.1, never through a proxy of the machine.
+    for name in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "all_proxy",
+                 "ALL_PROXY"):  # fmt: skip
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1")
+
+
+MESSAGE = Message(
+    title="福田 · 2026-11-20 周报",
+    lines=(
+        "## 深圳福田营业部",
+        "",
+        "综合得分 **91.0%**",
+        "- **提醒** 费用率 37%",
+        "",
+        "完整报告（HTML）：/tmp/r.html",
+    ),
+    where="完整报告（HTML）：/tmp/r.html",
+    cut_note="……未发送；请看完整报告",
+)
+
+
+def channel(kind: str, secret: bool = False) -> Channel:
+    return Channel(kind, f"my-{kind}", url_env="HOOK", secret_env="SECRET" if secret else None)
+
+
+def env(bot: Bot, secret: str | None = None) -> dict[str, str]:
+    return {"HOOK": bot.url, **({"SECRET": secret} if secret else {})}
+
+
+def test_wecom_gets_markdown_without_tables(bot: Bot) -> None:
+    assert channels.deliver(channel("wecom"), MESSAGE, env(bot), FakeClock()) == 1
+    [got] = bot.received
+    assert got["body"] == {"msgtype": "markdown",
+                           "markdown": {"content": "\n".join(MESSAGE.lines)}}  # fmt: skip
+    assert got["query"] == {"key": "k1"} and got["type"].startswith("application/json")
+    assert "|" not in got["body"]["markdown"]["content"]
+
+
+def test_dingtalk_signs_the_request_in_its_query(bot: Bot) -> None:
+    clock = FakeClock()
+    channels.deliver(channel("dingtalk", secret=True), MESSAGE, env(bot, "SECabc"), clock)
+    [got] = bot.received
+    assert got["body"]["msgtype"] == "markdown"
+    assert got["body"]["markdown"] == {"title": MESSAGE.title, "text": "\n".join(MESSAGE.lines)}
+    timestamp = got["query"]["timestamp"]
+    assert timestamp == str(int(clock.now * 1000))
+    expected = hmac.new(b"SECabc", f"{timestamp}\nSECabc".encode(), hashlib.sha256).digest()
+    # parse_qsl has undone the URL encoding: what is left is the base64 HMAC.
+    assert got["query"]["sign"] == base64.b64encode(expected).decode()
+    assert got["query"]["key"] == "k1"
+
+
+def test_feishu_posts_a_signed_post_message(bot: Bot) -> None:
+    clock = FakeClock()
+    channels.deliver(channel("feishu", secret=True), MESSAGE, env(bot, "fs-secret"), clock)
+    [got] = bot.received
+    body = got["body"]
+    assert body["timestamp"] == str(int(clock.now))
+    key = f"{body['timestamp']}\nfs-secret".encode()
+    assert body["sign"] == base64.b64encode(hmac.new(key, b"", hashlib.sha256).digest()).decode()
+    post = body["content"]["post"]["zh_cn"]
+    assert body["msg_type"] == "post" and post["title"] == MESSAGE.title
+    texts = [paragraph[0]["text"] for paragraph in post["content"]]
+    assert "综合得分 91.0%" in texts and "- 提醒 费用率 37%" in texts  # markup removed
+
+
+def test_feishu_without_a_secret_sends_no_signature(bot: Bot) -> None:
+    channels.deliver(channel("feishu"), MESSAGE, env(bot), FakeClock())
+    assert "sign" not in bot.received[0]["body"]
+
+
+def _long(lines: int) -> Message:
+    text = "很长的提醒" * 40
+    return attrs.evolve(MESSAGE, lines=tuple(f"- 第 {n} 行 {text}" for n in range(lines)))
+
+
+@pytest.mark.parametrize(("kind", "limit"), [("wecom", 4096), ("feishu", 20 * 1024),
+                                              ("dingtalk", 20000)])  # fmt: skip
+def test_a_long_message_is_split_within_the_size_limit(bot: Bot, kind: str, limit: int) -> None:
+    sent = channels.deliver(channel(kind), _long(150), env(bot), FakeClock())
+    assert sent == len(bot.received) > 1
+    for n, got in enumerate(bot.received, 1):
+        body = got["body"]
+        if kind == "feishu":
+            size = len(json.dumps(body, ensure_ascii=False).encode())
+            first = body["content"]["post"]["zh_cn"]["content"][0][0]["text"]
+        else:
+            text = body["markdown"]["content" if kind == "wecom" else "text"]
+            size, first = len(text.encode()), text
+        assert size <= limit
+        assert first.startswith(f"({n}/{sent}) ")
+
+
+def test_beyond_the_most_parts_the_rest_is_cut_with_a_note(bot: Bot) -> None:
+    channels.deliver(channel("wecom"), _long(2000), env(bot), FakeClock())
+    assert len(bot.received) == MAX_PARTS
+    assert bot.received[-1]["body"]["markdown"]["content"].endswith(MESSAGE.cut_note)
+
+
+def test_wecom_sends_at_most_20_messages_a_minute(bot: Bot) -> None:
+    clock = FakeClock()
+    bot.clock = clock
+    message = attrs.evolve(MESSAGE, lines=tuple("x" * 4000 for _ in range(25)))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("okrdesk.delivery.message.MAX_PARTS", 30)
+        assert channels.deliver(channel("wecom"), message, env(bot), clock) == 25
+    times = [got["at"] for got in bot.received]
+    assert times[19] - times[0] < 60 <= times[20] - times[0]
+    assert all(times[i + 20] - times[i] >= 60 for i in range(len(times) - 20))
+
+
+def test_feishu_sends_at_most_5_messages_a_second(bot: Bot) -> None:
+    clock = FakeClock()
+    bot.clock = clock
+    message = attrs.evolve(MESSAGE, lines=tuple("x" * 19000 for _ in range(8)))
+    channels.deliver(channel("feishu"), message, env(bot), clock)
+    times = [got["at"] for got in bot.received]
+    assert len(times) == 8
+    assert all(times[i + 5] - times[i] >= 1 for i in range(len(times) - 5))
+
+
+def test_429_and_5xx_are_retried_with_back_off(bot: Bot) -> None:
+    clock = FakeClock()
+    bot.replies = [(429, {}, {"Retry-After": "7"}), (500, {}, {}), (502, {}, {})]
+    assert channels.deliver(channel("wecom"), MESSAGE, env(bot), clock) == 1
+    assert len(bot.received) == 4
+    assert clock.slept == [7, 2, 4]
+
+
+def test_a_server_that_keeps_failing_is_given_up_on(bot: Bot) -> None:
+    clock = FakeClock()
+    bot.replies = [(503, {}, {})] * 10
+    with pytest.raises(DeliveryFailed, match="HTTP 503, still after 4 attempts"):
+        channels.deliver(channel("dingtalk"), MESSAGE, env(bot), clock)
+    assert len(bot.received) == 4 and clock.slept == [1, 2, 4]
+
+
+@pytest.mark.parametrize(
+    ("kind", "reply", "shown"),
+    [("wecom", {"errcode": 93000, "errmsg": "invalid webhook url"}, "errcode 93000"),
+     ("dingtalk", {"errcode": 310000, "errmsg": "sign not match"}, "sign not match"),
+     ("feishu", {"code": 19021, "msg": "sign match fail"}, "code 19021")],
+)  # fmt: skip
+def test_a_200_with_an_error_code_is_a_failure(
+    bot: Bot, kind: str, reply: dict[str, Any], shown: str
+) -> None:
+    bot.replies = [(200, reply, {})]
+    with pytest.raises(DeliveryFailed, match=shown):
+        channels.deliver(channel(kind), MESSAGE, env(bot), FakeClock())
+    assert len(bot.received) == 1  # not retried
+
+
+def test_the_vendors_too_fast_code_is_retried(bot: Bot) -> None:
+    clock = FakeClock()
+    bot.replies = [(200, {"errcode": 45009, "errmsg": "api freq out of limit"}, {})]
+    assert channels.deliver(channel("wecom"), MESSAGE, env(bot), clock) == 1
+    assert len(bot.received) == 2 and clock.slept == [1]
+
+
+def test_a_missing_variable_is_named() -> None:
+    with pytest.raises(DeliveryFailed, match=r"HOOK \(webhook URL\) is not set"):
+        channels.deliver(channel("wecom"), MESSAGE, {}, FakeClock())
+
+
+# ------------------------------------------------------------------ email
+
+
+@pytest.fixture
+def smtp() -> Iterator[tuple[int, list[EmailMessage], list[tuple[str, str]]]]:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    received: list[EmailMessage] = []
+    logins: list[tuple[str, str]] = []
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            received.append(message_from_bytes(envelope.content, policy=policy.default))
+            return "250 OK"
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str,
+                      data: Any) -> AuthResult:  # fmt: skip
+        if isinstance(data, LoginPassword):
+            logins.append((data.login.decode(), data.password.decode()))
+            return AuthResult(success=data.password == b"pw-123", handled=False)
+        return AuthResult(success=False, handled=False)
+
+    with socket.socket() as probe:  # aiosmtpd's controller cannot take port 0
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(
+        Handler(), hostname="127.0.0.1", port=port, authenticator=authenticator,
+        auth_require_tls=False,
+    )  # fmt: skip
+    controller.start()
+    try:
+        yield port, received, logins
+    finally:
+        controller.stop()
+
+
+def mailbox(port: int, user: str | None = "branch") -> Channel:
+    return Channel(
+        "email", "boss", host="127.0.0.1", port=port, security="none",
+        sender="okrdesk@branch.example", to=("boss@branch.example", "cfo@branch.example"),
+        user=user, password_env="SMTP_PASSWORD" if user else None,
+    )  # fmt: skip
+
+
+def test_email_carries_the_summary_and_the_report_attached(smtp: Any, tmp_path: Path) -> None:
+    port, received, logins = smtp
+    report = tmp_path / "report-szft-2026-11-20.html"
+    report.write_text("<html><body>完整报告</body></html>", encoding="utf-8")
+    message = attrs.evolve(MESSAGE, attachment=report, attached="完整报告见附件。")
+    env = {"SMTP_PASSWORD": "pw-123"}
+    assert channels.deliver(mailbox(port), message, env, FakeClock()) == 1
+    assert logins == [("branch", "pw-123")]
+    [mail] = received
+    assert mail["Subject"] == MESSAGE.title
+    assert mail["To"] == "boss@branch.example, cfo@branch.example"
+    text, attachment = [part for part in mail.walk() if not part.is_multipart()]
+    body = text.get_payload(decode=True).decode("utf-8")
+    assert "综合得分 **91.0%**" in body and "完整报告见附件。" in body and "/tmp/r.html" not in body
+    assert attachment.get_filename() == report.name
+    assert attachment.get_content_type() == "text/html"
+    assert attachment.get_payload(decode=True) == report.read_bytes()
+
+
+def test_a_refused_login_is_a_clear_failure(smtp: Any) -> None:
+    port, received, _ = smtp
+    with pytest.raises(DeliveryFailed, match="refused the login"):
+        channels.deliver(mailbox(port), MESSAGE, {"SMTP_PASSWORD": "wrong"}, FakeClock())
+    assert received == []
+
+
+# ------------------------------------------------------------- the command
+
+SETTINGS = """
+[send]
+reports = "out"
+
+[[send.channels]]
+kind = "wecom"
+name = "branch-group"
+url_env = "TEST_WECOM_URL"
+
+[[send.channels]]
+kind = "dingtalk"
+name = "managers"
+url_env = "TEST_DING_URL"
+secret_env = "TEST_DING_SECRET"
+"""
+
+
+@pytest.fixture
+def workspace(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(SETTINGS, encoding="utf-8")
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    return root
+
+
+def test_send_posts_to_every_channel_and_names_the_one_that_failed(
+    workspace: Path, bot: Bot
+) -> None:
+    bot.replies = [(200, {"errcode": 0}, {}), (200, {"errcode": 310000, "errmsg": "bad sign"}, {})]
+    done = CliRunner().invoke(
+        cli, ["send", "--as-of", "2026-03-15", "-w", str(workspace)],
+        env={"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"},
+    )  # fmt: skip
+    assert done.exit_code == 1
+    assert "sent to branch-group (wecom): 1 message(s)" in done.stdout
+    assert "error: managers (dingtalk): the bot answered with an error: errcode 310000" in (
+        done.stderr
+    )
+    report = workspace / "out" / "report-branch-2026-03-15.html"
+    wecom = bot.received[0]["body"]["markdown"]["content"]
+    assert f"完整报告（HTML）：{report.resolve()}" in wecom
+    assert report.read_text(encoding="utf-8").lstrip().startswith("<!")
+
+
+def test_dry_run_prints_each_payload_with_secrets_masked(workspace: Path, bot: Bot) -> None:
+    done = CliRunner().invoke(
+        cli, ["send", "--dry-run", "--as-of", "2026-03-15", "-w", str(workspace)],
+        env={"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3cret"},
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert bot.received == [] and not (workspace / "out").exists()
+    assert "POST $TEST_WECOM_URL\n" in done.stdout
+    assert "POST $TEST_DING_URL?timestamp=" in done.stdout and "&sign=***" in done.stdout
+    assert bot.url not in done.stdout and "s3cret" not in done.stdout
+    assert '"msgtype": "markdown"' in done.stdout
+
+
+def test_an_unknown_channel_is_bad_input(workspace: Path) -> None:
+    done = CliRunner().invoke(cli, ["send", "--channel", "nope", "-w", str(workspace)])
+    assert done.exit_code == 2 and "--channel nope: no such channel" in done.output
+
+
+def test_validate_refuses_a_secret_written_into_the_settings(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        '[[send.channels]]\nkind = "wecom"\nname = "g"\n'
+        'url_env = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=LEAKED"\n'
+        'secret = "LEAKED-TOO"\n',
+        encoding="utf-8",
+    )
+    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert done.exit_code == 2
+    assert "okrdesk.toml:4: send.channels[0].url_env: expected the NAME of an environment" in (
+        done.output
+    )
+    assert "okrdesk.toml:5: send.channels[0].secret: secrets never go in a file" in done.output
+    assert "LEAKED" not in done.output
+
+
+def test_validate_names_a_misplaced_or_missing_setting(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        '[[send.channels]]\nkind = "wecom"\nname = "g"\nurl_env = "W"\nsecret_env = "S"\n\n'
+        '[[send.channels]]\nkind = "email"\nname = "m"\nhost = "smtp.example.com"\n'
+        'sender = "a@example.com"\nto = []\n',
+        encoding="utf-8",
+    )
+    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert done.exit_code == 2
+    assert "okrdesk.toml:5: send.channels[0].secret_env: a WeCom group robot has no" in (
+        done.output
+    )
+    assert "okrdesk.toml:12: send.channels[1].to: give at least one address" in done.output

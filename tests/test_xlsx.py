@@ -1,0 +1,157 @@
+"""The report and the export as Excel workbooks, opened with openpyxl; CSV for Excel."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.report.formats.xlsx import width
+from sample_workspace import WriteWorkspace
+
+AS_OF = "2026-03-15"
+
+
+@pytest.fixture
+def workspace(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace()
+    runner = CliRunner()
+    assert runner.invoke(cli, ["collect", "--through", AS_OF, "-w", str(root)]).exit_code == 0
+    done = runner.invoke(
+        cli, ["spend", "add", "salons", "=HYPERLINK(1)", "-w", str(root)]
+    )  # an amount that is no amount: refused, nothing stored
+    assert done.exit_code == 2
+    done = runner.invoke(
+        cli, ["spend", "add", "salons", "12万", "--signed-by", "王芳", "--signed-by", "李强",
+              "--date", "2026-03-10", "--note", "=HYPERLINK(\"http://x\")", "-w", str(root)],
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(cli, ["checkin", "O1.KR1", "12", "--date", "2026-03-01", "-w",
+                               str(root)])  # fmt: skip
+    return root
+
+
+def run(*args: str) -> Any:
+    done = CliRunner().invoke(cli, list(args))
+    assert done.exit_code == 0, done.output
+    return done
+
+
+def test_the_report_has_a_sheet_per_section_with_true_figures(
+    workspace: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "report.xlsx"
+    run("report", "--as-of", AS_OF, "--format", "xlsx", "--out", str(out), "-w", str(workspace))
+    model = json.loads(run("report", "--as-of", AS_OF, "--format", "json", "-w",
+                           str(workspace)).stdout)  # fmt: skip
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["关键结果", "成员排名", "月度考核", "预算", "需要关注"]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+    results = book["关键结果"]
+    head = [c.value for c in results[1]]
+    assert head[:8] == ["目标", "编号", "名称", "计量单位", "实际", "目标值", "完成率", "应完成"]
+    rows = {row[1].value: row for row in results.iter_rows(min_row=2)}
+    for raw in model["objectives"][0]["key_results"]:
+        row = rows[raw["id"]]
+        if raw["unit"] == "‰":
+            # The one figure held in its unit: spreadsheets have no per-mille scale.
+            assert row[5].value == pytest.approx(raw["target"] * 1000)
+            assert row[5].number_format == '0.00"‰"'
+        else:
+            assert row[4].value == pytest.approx(raw["actual"])
+            assert row[5].value == raw["target"]
+            assert row[5].number_format == '#,##0"户"'
+        assert row[6].value == pytest.approx(raw["attainment"])
+        assert row[6].number_format == "0.0%"
+        assert isinstance(row[4].value, int | float)
+    budget = book["预算"]
+    line = next(r for r in budget.iter_rows(min_row=2) if r[0].value == "salons")
+    assert line[3].value == 3_800_000 and line[3].number_format == '0!.0,"万"'
+    assert line[4].value == 120_000
+    total = next(r for r in budget.iter_rows(min_row=2) if r[1].value == "合计")
+    assert total[3].value == 8_990_000
+
+
+def test_columns_are_wide_enough_for_chinese_text(workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report.xlsx"
+    run("report", "--as-of", AS_OF, "--format", "xlsx", "--out", str(out), "-w", str(workspace))
+    sheet = openpyxl.load_workbook(out)["需要关注"]
+    longest = max(width(str(c.value)) for c in sheet["C"] if c.value)
+    assert sheet.column_dimensions["C"].width >= min(longest, 60)
+    assert width("新增高净值客户") == 14 and width("AUM") == 3
+
+
+def test_money_formats_show_wan_and_yi() -> None:
+    from decimal import Decimal
+
+    from okrdesk.report.formats.xlsx import money_format, number_format
+    from okrdesk.units import UNITS
+
+    assert money_format(Decimal(10**8), "zh") == '0!.00,,"亿"'
+    assert number_format(UNITS["亿元"], "zh") == '0!.00,,"亿"'
+    assert number_format(UNITS["万元"], "zh") == '0!.0,"万"'
+    assert number_format(UNITS["%"], "zh") == "0.0%"
+    assert number_format(UNITS["百分点"], "zh") == "0.00%"
+    assert number_format(UNITS["‰"], "zh") == '0.00"‰"'
+
+
+def test_xlsx_on_a_terminal_asks_for_a_file(workspace: Path) -> None:
+    done = CliRunner().invoke(cli, ["export", "--format", "xlsx", "-w", str(workspace)])
+    assert done.exit_code == 2 and "give --out FILE.xlsx" in done.output
+
+
+def test_piped_report_xlsx_is_the_workbook(workspace: Path) -> None:
+    done = CliRunner().invoke(
+        cli, ["report", "--as-of", AS_OF, "--format", "xlsx", "-w", str(workspace)]
+    )
+    assert done.exit_code == 0, done.output
+    book = openpyxl.load_workbook(io.BytesIO(done.stdout_bytes))
+    assert "预算" in book.sheetnames
+
+
+def test_export_xlsx_has_a_sheet_per_table_and_text_stays_text(
+    workspace: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "export.xlsx"
+    run("export", "--format", "xlsx", "--out", str(out), "-w", str(workspace))
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["observations", "checkins", "spend", "runs"]
+    spend = book["spend"]
+    assert spend.freeze_panes == "A2"
+    head = [c.value for c in spend[1]]
+    assert head[3:5] == ["amount_yuan", "unit"]
+    [row] = list(spend.iter_rows(min_row=2))
+    assert row[3].value == 120_000 and row[4].value == "元"
+    note = row[head.index("note")]
+    assert note.data_type == "s" and note.value == '=HYPERLINK("http://x")'
+    observations = book["observations"]
+    head = [c.value for c in observations[1]]
+    values = [r[head.index("value")].value for r in observations.iter_rows(min_row=2)]
+    assert any(isinstance(v, int | float) for v in values)
+    assert not any(isinstance(v, str) for v in values)
+    assert {r[head.index("unit")].value for r in observations.iter_rows(min_row=2)} <= {
+        "户",
+        "ratio",
+    }
+
+
+def test_csv_starts_with_a_bom_and_has_a_unit_column(workspace: Path, tmp_path: Path) -> None:
+    out = tmp_path / "obs.csv"
+    run("export", "--format", "csv", "--out", str(out), "-w", str(workspace))
+    data = out.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    head = lines[0].split(",")
+    assert head[head.index("value") + 1] == "unit"
+    units = {line.split(",")[0]: line.split(",")[head.index("unit")] for line in lines[1:]}
+    assert units["new_hnw_clients"] == "户" and units["complaint_rate"] == "ratio"
+    spend = run("export", "--format", "csv", "--table", "spend", "-w", str(workspace)).stdout
+    assert spend.startswith("\ufeffid,line,day,amount_yuan,unit,")
+    assert "'=HYPERLINK" in spend
