@@ -7,7 +7,13 @@ import sys
 
 import click
 
-from okrdesk.cli.options import DATE, day_of, workspace_option, workspace_path
+from okrdesk.cli.options import (
+    DATE,
+    TakesNegativeNumbers,
+    day_of,
+    workspace_option,
+    workspace_path,
+)
 from okrdesk.cli.output import say
 from okrdesk.errors import EXIT_FAILED, BadInput
 
@@ -49,12 +55,12 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...]) -> None:
         raise SystemExit(EXIT_FAILED)
 
 
-@click.command()
+@click.command(cls=TakesNegativeNumbers)
 @click.argument("key_result", required=False)
 @click.argument("value", required=False)
 @click.option("--person", help="The person the value is for.")
 @click.option("--unit", help="The org unit the value is for (default: the objective's owner).")
-@click.option("--confidence", type=click.FloatRange(0, 1), help="How sure you are, 0 to 1.")
+@click.option("--confidence", help="How sure you are: 0 to 1, or a percentage (80%).")
 @click.option("--note", default="", help="A short note kept with the value.")
 @click.option("--date", "day", type=DATE, help="The day the value is as of (default: today).")
 @click.option(
@@ -72,7 +78,7 @@ def checkin(
     value: str | None,
     person: str | None,
     unit: str | None,
-    confidence: float | None,
+    confidence: str | None,
     note: str,
     day: dt.datetime | None,
     list_for: str | None,
@@ -121,7 +127,7 @@ def spend() -> None:
     """Record and list spending against the budget lines."""
 
 
-@spend.command("add")
+@spend.command("add", cls=TakesNegativeNumbers)
 @click.argument("line")
 @click.argument("amount")
 @click.option(
@@ -162,7 +168,7 @@ def spend_add(
     say(record_spend(session, line, amount, signers, note, day_of(day), reason))
 
 
-@spend.command("reverse")
+@spend.command("reverse", cls=TakesNegativeNumbers)
 @click.argument("entry", type=int)
 @click.option("--reason", required=True, help="What was wrong with the entry; kept in the ledger.")
 @click.option(
