@@ -100,7 +100,7 @@ def parse_number(text: str, *, shown: str | None = None) -> Decimal:
     try:
         number = Decimal(written)
     except InvalidOperation:
-        detail = "" if shown is None else f": {written!r}"
+        detail = "" if shown is None or shown.strip() == written else f": {written!r}"
         raise ValueError(f"{name}{detail} is not a number") from None
     if not number.is_finite():
         raise ValueError(f"{name} is not a finite number")

@@ -17,7 +17,7 @@ from okrdesk.report.build import build_report
 from okrdesk.report.document import Report
 from okrdesk.report.render import render
 from okrdesk.store import Store
-from okrdesk.targets.reader import suggest
+from okrdesk.targets.reader import no_such
 from okrdesk.targets.workspace_files import check_out_path
 
 
@@ -46,7 +46,7 @@ def make_report(
     subject = unit or plan.top
     if subject not in plan.units_by_id and subject not in plan.people_by_id:
         known = [*plan.units_by_id, *plan.people_by_id]
-        raise BadInput(f'no unit or person "{subject}"{suggest(subject, known)}')
+        raise BadInput(no_such("unit or person", subject, known))
     day = report_date(session, as_of, week)
     if not session.workspace.database.exists():
         raise BadInput("no numbers yet: run `okrdesk collect` first")
@@ -60,9 +60,9 @@ def find_format(session: Session, name: str) -> ReportFormat:
     formats = session.host.formats
     if name not in formats:
         raise BadInput(
-            f'no report format "{name}"{suggest(name, formats)}; '
-            f"the formats are: {', '.join(sorted(formats))}"
-        )
+            no_such("report format", name, formats,
+                    f"the formats are: {', '.join(sorted(formats))}")
+        )  # fmt: skip
     return formats[name]
 
 

@@ -16,6 +16,7 @@ from okrdesk.errors import BadInput, OkrdeskError, display_path
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Grain
 from okrdesk.store import Store
+from okrdesk.targets.reader import no_such
 from okrdesk.targets.write import CannotEdit, edit_key_result_tables, rewrite
 from okrdesk.units import format_in
 
@@ -77,6 +78,8 @@ def run_split(
     plan = session.plan
     kr = find_key_result(plan, key_result)
     owner = owner_of(plan, kr)
+    if unit not in plan.units_by_id:
+        raise BadInput(no_such("unit", unit, plan.units_by_id, f"{kr.id} belongs to {owner}"))
     if unit != owner:
         raise BadInput(
             f"{kr.id} belongs to {owner}, not {unit}; split a key result at its owner "

@@ -157,7 +157,9 @@ def spend_add(
     characters. Lines marked as market activities need two different
     people. The date must be inside the plan. Spending on a line whose
     circuit breaker is tripped, or would trip with this entry, is refused
-    (exit 1) unless --override --reason TEXT.
+    (exit 1) unless --override --reason TEXT; the reason is kept in the
+    ledger and shown by `spend list` and the report. --override on a line
+    whose breaker is not tripped is refused (exit 2): nothing to override.
     """
     from okrdesk.app.session import open_session
     from okrdesk.app.spend import record_spend

@@ -93,24 +93,26 @@ def split(
 
 
 @click.command()
+@click.argument("name", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for other programs.")
 @workspace_option
-def plugins(as_json: bool) -> None:
+def plugins(name: str | None, as_json: bool) -> None:
     """List plugins, where each came from, and the metrics and report formats it provides.
 
     Plugins come from installed packages (the `okrdesk` entry-point group),
     *.py files in the workspace's plugins/ folder (run only once you trust
     the workspace: `okrdesk trust`), and okrdesk itself. Set
     OKRDESK_LOAD_PLUGINS to a comma-separated allow-list to load only some.
-    Exits 1 when any plugin is broken or skipped.
+    NAME shows one plugin only. Exits 1 when any plugin is broken or
+    skipped.
     """
     from okrdesk.app import plugins as listing
 
     host = listing.load_plugins(workspace_path())
     if as_json:
-        say(json.dumps(listing.as_json(host), ensure_ascii=False, indent=2))
+        say(json.dumps(listing.as_json(host, name), ensure_ascii=False, indent=2))
     else:
-        for line in listing.listing(host):
+        for line in listing.listing(host, name):
             say(line)
     if host.broken:
         raise SystemExit(EXIT_FAILED)

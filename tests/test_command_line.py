@@ -1,0 +1,213 @@
+"""One command line: every typed number through one parser, "did you mean" for every id,
+--override only where there is something to override. Each case is typed as a user
+would, through the real CLI, and checked for its exact message."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from okrdesk.store import Store
+from okrdesk.units import UNITS, parse_quantity
+from sample_workspace import OKRS, WriteWorkspace
+
+TYPED = (
+    OKRS
+    + """
+[[objectives.key_results]]
+id = "REV"
+title = "营业收入"
+target = 5.5
+unit = "亿元"
+
+[[objectives.key_results]]
+id = "NEW"
+title = "新开户"
+target = 40
+unit = "户"
+
+[[objectives.key_results]]
+id = "NPS"
+title = "满意度"
+target = 80
+unit = "%"
+"""
+)
+DAY = ["--date", "2026-03-31"]
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)])
+
+
+def refused(result: Result, message: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.output == message + "\n"
+
+
+def stored(root: Path) -> list[float]:
+    if not (root / "okrdesk.db").exists():
+        return []
+    with Store.open(root / "okrdesk.db") as store:
+        return [c.value for c in store.checkins()]
+
+
+@pytest.fixture
+def typed(write_workspace: WriteWorkspace) -> Path:
+    return write_workspace({"okrs.toml": TYPED})
+
+
+# ------------------------------------------------------------------ numbers
+
+
+@pytest.mark.parametrize(
+    ("key_result", "value", "base"),
+    [
+        ("O1.REV", "4.72", 472_000_000),  # the key result's own unit
+        ("O1.REV", "2.2亿", 220_000_000),
+        ("O1.REV", "2.2亿元", 220_000_000),
+        ("O1.REV", "3,500万", 35_000_000),
+        ("O1.REV", "1,200,000元", 1_200_000),
+        ("O1.REV", "-3", -300_000_000),  # a loss, typed without --
+        ("O1.REV", "-1.5万", -15_000),
+        ("O1.NEW", "12", 12),
+        ("O1.NEW", "12户", 12),
+        ("O1.NEW", "-3", -3),
+        ("O1.NPS", "82.5", 0.825),
+        ("O1.NPS", "82.5%", 0.825),
+        ("O1.NPS", "825‰", 0.825),
+    ],
+)
+def test_a_checkin_takes_the_number_as_typed(
+    typed: Path, key_result: str, value: str, base: float
+) -> None:
+    result = run(typed, "checkin", key_result, value, *DAY)
+    assert result.exit_code == 0, result.output
+    assert stored(typed) == [pytest.approx(base)]
+
+
+def test_a_negative_value_before_the_options_and_after_them(typed: Path) -> None:
+    assert run(typed, "checkin", "--date", "2026-03-30", "O1.NEW", "-3").exit_code == 0
+    assert run(typed, "checkin", "O1.NEW", "-2", "--note", "-1 closed").exit_code == 0
+    with Store.open(typed / "okrdesk.db") as store:
+        assert [(c.value, c.note) for c in store.checkins()] == [(-3, ""), (-2, "-1 closed")]
+
+
+@pytest.mark.parametrize(
+    ("key_result", "value", "message"),
+    [
+        ("O1.REV", "lots", "O1.REV: 'lots' is not a number. Nothing was stored."),
+        ("O1.REV", "12户", "O1.REV: '12户': 户 does not go with 亿元; write it in 亿元, or as "
+         "12万, 1.2亿 or 3500元. Nothing was stored."),
+        ("O1.NEW", "2.5", "O1.NEW: '2.5': a count has no fraction; write whole 户. "
+         "Nothing was stored."),
+        ("O1.NEW", "3万元", "O1.NEW: '3万元': 万元 does not go with 户; write it in 户. "
+         "Nothing was stored."),
+        ("O1.NPS", "80万", "O1.NPS: '80万': 万 does not go with %; write it in %, or with % "
+         "or ‰. Nothing was stored."),
+        ("O1.REV", "1,5", "O1.REV: '1,5': commas only separate thousands, in groups of three "
+         "(1,234,567); write the number without them. Nothing was stored."),
+    ],
+)  # fmt: skip
+def test_a_mistyped_value_says_what_to_write(
+    typed: Path, key_result: str, value: str, message: str
+) -> None:
+    refused(run(typed, "checkin", key_result, value, *DAY), message)
+    assert stored(typed) == []
+
+
+def test_confidence_as_a_fraction_or_a_percentage(typed: Path) -> None:
+    assert run(typed, "checkin", "O1.NEW", "3", "--confidence", "80%", *DAY).exit_code == 0
+    assert run(typed, "checkin", "O1.NEW", "4", "--confidence", "0.8", *DAY).exit_code == 0
+    refused(
+        run(typed, "checkin", "O1.NEW", "4", "--confidence", "-0.1", *DAY),
+        "--confidence -0.1: not a number from 0 to 1 (or 0% to 100%). Nothing was stored.",
+    )
+    with Store.open(typed / "okrdesk.db") as store:
+        assert [c.confidence for c in store.checkins()] == [0.8, 0.8]
+
+
+def test_spend_takes_grouped_and_scaled_money(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    done = run(root, "spend", "add", "training", "12,000元", "--signed-by", "王芳", *DAY)
+    assert done.exit_code == 0, done.output
+    with Store.open(root / "okrdesk.db") as store:
+        assert [e.amount for e in store.spend()] == [Decimal(12_000)]
+
+
+def test_a_negative_spend_points_to_reverse(write_workspace: WriteWorkspace) -> None:
+    result = run(write_workspace(), "spend", "add", "training", "-3万", "--signed-by", "王芳")
+    refused(
+        result,
+        "'-3万' is negative: spending is never negative. To correct an entry, reverse it: "
+        "`okrdesk spend reverse ID --reason TEXT` (ids are in `okrdesk spend list`). "
+        "Nothing was recorded.",
+    )
+
+
+def test_reversing_a_negative_entry_id_names_it(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    run(root, "spend", "add", "training", "3万", "--signed-by", "王芳", *DAY)
+    result = run(root, "spend", "reverse", "-3", "--reason", "typo", "--signed-by", "王芳")
+    refused(result, "no ledger entry -3; `okrdesk spend list` shows the ids")
+
+
+def test_parse_quantity_scales_a_count_by_wan() -> None:
+    assert parse_quantity(UNITS["户"], "1.2万") == 12_000
+    assert parse_quantity(UNITS["户"], "1.2万户") == 12_000
+    assert parse_quantity(None, "1.2亿") == 120_000_000
+    with pytest.raises(ValueError, match="say the unit"):
+        parse_quantity(None, "12")
+
+
+# ------------------------------------------------------------------ did you mean
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["checkin", "o1.kr1", "3"], 'no key result "o1.kr1" (did you mean "O1.KR1"?); key '
+         "results are named <objective>.<id>, for example O1.KR1"),
+        (["checkin", "O1.NEW", "3", "--person", "cm1"], 'no person "cm1" (did you mean "cm01"?)'),
+        (["checkin", "O1.NEW", "3", "--unit", "Team-A"], 'no unit "Team-A" (did you mean '
+         '"team-a"?)'),
+        (["explain", "O1.nps"], 'no key result "O1.nps" (did you mean "O1.NPS"?); key results '
+         "are named <objective>.<id>, for example O1.KR1"),
+        (["split", "O1.NEW", "--unit", "brnch"], 'no unit "brnch" (did you mean "branch"?); '
+         "O1.NEW belongs to branch"),
+        (["spend", "add", "salon", "3万", "--signed-by", "王芳"], 'no budget line "salon" (did '
+         'you mean "salons"?)'),
+        (["spend", "list", "--line", "Training"], 'no budget line "Training" (did you mean '
+         '"training"?)'),
+        (["report", "--unit", "team_a"], 'no unit or person "team_a" (did you mean "team-a"?)'),
+        (["plugins", "test_metric"], 'no plugin "test_metric" (did you mean "test_metrics"?); '
+         "`okrdesk plugins` lists them"),
+        (["collect", "--metric", "new_hnw_client"], 'no metric "new_hnw_client" (did you mean '
+         '"new_hnw_clients"?); no key result or scoring policy uses it; the plan\'s metrics '
+         "are: complaint_rate, new_hnw_clients"),
+    ],
+)  # fmt: skip
+def test_every_id_gets_a_suggestion(typed: Path, args: list[str], message: str) -> None:
+    result = run(typed, *args)
+    assert result.exit_code == 2, result.output
+    assert result.output.endswith(message + "\n"), result.output
+
+
+# ------------------------------------------------------------------ override
+
+
+def test_an_override_with_nothing_to_override_is_refused(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    result = run(root, "spend", "add", "training", "3万", "--signed-by", "王芳", *DAY,
+                 "--override", "--reason", "合同已签")  # fmt: skip
+    refused(
+        result,
+        "refused: there is nothing to override. The breaker (熔断) on training (培训课程) is "
+        "not tripped, and this entry would not trip it; record it without --override and "
+        "--reason. Nothing was recorded.",
+    )
+    assert not (root / "okrdesk.db").exists() or not Store.open(root / "okrdesk.db").spend()
