@@ -4,6 +4,7 @@ would, through the real CLI, and checked for its exact message."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -211,3 +212,122 @@ def test_an_override_with_nothing_to_override_is_refused(write_workspace: WriteW
         "--reason. Nothing was recorded.",
     )
     assert not (root / "okrdesk.db").exists() or not Store.open(root / "okrdesk.db").spend()
+
+
+# ------------------------------------------------------------------ conventions
+
+
+@pytest.fixture
+def collected(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace()
+    assert run(root, "collect", "--through", "2026-06-30").exit_code == 0
+    return root
+
+
+def as_of(root: Path, *args: str) -> str:
+    """The day `explain` (which reads --period as report and check do) works as of."""
+    result = run(root, "explain", "O1.KR1", *args)
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()[1].rsplit(" ", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("period", "day"),
+    [
+        ("2026-W14", "2026-04-05"),
+        ("2026-03", "2026-03-31"),
+        ("2026Q2", "2026-06-30"),
+        ("2026-Q1", "2026-03-31"),
+        ("Q1", "2026-03-31"),
+        ("抢春播", "2026-03-31"),
+    ],
+)
+def test_a_period_means_the_report_as_of_its_end(collected: Path, period: str, day: str) -> None:
+    assert as_of(collected, "-p", period) == day
+    assert as_of(collected, "--period", period, "--as-of", "2026-12-31") == day
+
+
+@pytest.mark.parametrize(
+    ("period", "given", "day"),
+    [
+        ("last month", "2026-05-10", "2026-04-30"),
+        ("this week", "2026-05-13", "2026-05-13"),  # not over yet: as of the day given
+        ("last week", "2026-05-13", "2026-05-10"),
+        ("this quarter", "2026-05-13", "2026-05-13"),
+        ("last quarter", "2026-05-13", "2026-03-31"),
+        ("last phase", "2026-05-13", "2026-03-31"),
+    ],
+)
+def test_relative_periods_count_from_the_as_of_day(
+    collected: Path, period: str, given: str, day: str
+) -> None:
+    assert as_of(collected, "-p", period, "--as-of", given) == day
+
+
+def test_a_period_that_is_none_is_named(collected: Path) -> None:
+    result = run(collected, "report", "-p", "抢春")
+    assert result.exit_code == 2
+    assert result.output == (
+        "--period '抢春' is no period (did you mean \"抢春播\"?); write 2026-W14, 2026-03, "
+        "2026Q2, a phase (Q1 or its name), this week or last month\n"
+    )
+    later = run(collected, "check", "-p", "2026-W30", "--as-of", "2026-05-01")
+    assert later.output == (
+        "--period 2026-W30: 2026-W30 starts on 2026-07-20, after --as-of 2026-05-01; there "
+        "is nothing to show yet\n"
+    )
+
+
+def test_explain_and_check_take_a_period(collected: Path) -> None:
+    explained = run(collected, "explain", "O1.KR1", "-p", "Q1")
+    assert "as of 2026-03-31" in explained.output, explained.output
+    assert run(collected, "check", "-p", "Q1", "-v").exit_code in (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [("r.md", "#"), ("r.html", "<!DOCTYPE html>"), ("r.json", "{"), ("R.TXT", "")],
+)
+def test_the_out_file_extension_picks_the_format(collected: Path, name: str, start: str) -> None:
+    out = collected.parent / name
+    result = run(collected, "report", "--as-of", "2026-03-15", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith(start)
+    if name == "r.json":
+        json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_format_wins_over_the_extension_and_unknown_extensions_are_named(
+    collected: Path,
+) -> None:
+    out = collected.parent / "r.md"
+    assert (
+        run(
+            collected, "report", "--format", "json", "-o", str(out), "--as-of", "2026-03-15"
+        ).exit_code
+        == 0
+    )
+    json.loads(out.read_text(encoding="utf-8"))
+    result = run(
+        collected, "report", "-o", str(collected.parent / "r.pdf"), "--as-of", "2026-03-15"
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        f"--out {collected.parent / 'r.pdf'}: no report format is saved as .pdf; name one "
+        "with --format (the extensions known are "
+    )
+
+
+def test_depth_limits_the_members_shown(collected: Path) -> None:
+    def members(*args: str) -> list[tuple[str, int]]:
+        result = run(collected, "report", "--format", "json", "--as-of", "2026-03-15", *args)
+        assert result.exit_code == 0, result.output
+        return [(m["id"], m["rank"]) for m in json.loads(result.output)["members"]]
+
+    everyone = members()
+    assert [m for m, _ in everyone][:1] == ["team-a"]
+    assert members("--depth", "1") == [("team-a", 1)]
+    assert members("--depth", "2") == everyone
+    assert members("--depth", "0") == []
+    refused(run(collected, "report", "--depth", "-1"), "--depth -1: give 0 or more (1: child "
+            "units only)")  # fmt: skip

@@ -291,7 +291,10 @@ def test_explain_and_the_report_agree_on_a_unit_with_its_own_checkin(
         (["O1.REV", "lots"], "'lots' is not a number"),
         (["O1.REV", "1", "--person", "nobody"], 'no person "nobody"'),
         (["O1.REV", "1", "--date", "2027-01-05"], "is outside the plan"),
-        (["O1.REV", "1", "--confidence", "1.5"], "--confidence 1.5: not a number from 0 to 1 (or 0% to 100%)"),
+        (
+            ["O1.REV", "1", "--confidence", "1.5"],
+            "--confidence 1.5: not a number from 0 to 1 (or 0% to 100%)",
+        ),
     ],
 )
 def test_bad_checkins_are_refused(

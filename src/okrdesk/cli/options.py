@@ -32,6 +32,13 @@ workspace_option = click.option(
 )
 
 
+period_option = click.option(
+    "--period", "-p", metavar="PERIOD",
+    help="As of the end of a period: 2026-W14, 2026-03, 2026Q2, a phase id or name "
+    "(Q1, 抢春播), this week, last month (counted from --as-of, else today).",
+)  # fmt: skip
+
+
 def workspace_path() -> Path | None:
     """The workspace named by ``--workspace`` (before or after the command name) or the env."""
     from pathlib import Path
