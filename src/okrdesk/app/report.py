@@ -34,12 +34,12 @@ def report_date(
     as_of = as_of_period(plan, period, as_of)
     if week is not None:
         try:
-            period = parse_period(week)
+            named = parse_period(week)
         except ValueError as error:
             raise BadInput(f"--week {week}: {error}") from None
-        if period.grain is not Grain.WEEK:
+        if named.grain is not Grain.WEEK:
             raise BadInput(f"--week {week}: give an ISO week such as 2026-W47")
-        as_of = period.end
+        as_of = named.end
     day = as_of or dt.date.today()
     if day < plan.start:
         raise BadInput(f"{day} is before the plan starts ({plan.start})")
@@ -73,7 +73,8 @@ def member_depth(plan: Plan, subject: str, member: str) -> int:
     """How many steps down the org tree ``member`` is from ``subject``: a child unit is 1,
     a person in it 2; a person directly in ``subject`` is 1."""
     person = plan.people_by_id.get(member)
-    steps, unit = (1, person.unit) if person is not None else (0, member)
+    steps = 1 if person is not None else 0
+    unit: str | None = person.unit if person is not None else member
     while unit is not None and unit != subject:
         steps += 1
         unit = plan.units_by_id[unit].parent
