@@ -331,3 +331,46 @@ def test_depth_limits_the_members_shown(collected: Path) -> None:
     assert members("--depth", "0") == []
     refused(run(collected, "report", "--depth", "-1"), "--depth -1: give 0 or more (1: child "
             "units only)")  # fmt: skip
+
+
+# ------------------------------------------------------------------ init
+
+
+@pytest.mark.parametrize(
+    ("lang", "header", "objective"),
+    [
+        ("zh", "示例营业部 (branch, 营业部)", "做大高净值客户业务"),
+        ("en", "Downtown branch (downtown, branch)", "Grow high-net-worth business"),
+    ],
+)
+def test_init_writes_a_plan_in_the_users_language(
+    tmp_path: Path, lang: str, header: str, objective: str
+) -> None:
+    root = tmp_path / "new"
+    assert CliRunner().invoke(cli, ["init", str(root), "--lang", lang]).exit_code == 0
+    checked = run(root, "validate")
+    assert checked.exit_code == 0, checked.output
+    assert objective in (root / "targets" / "plan.toml").read_text(encoding="utf-8")
+    assert run(root, "checkin", "O1.KR1", "3", "--date", "2026-03-02").exit_code == 0
+    shown = run(root, "report", "--as-of", "2026-03-02", "--lang", lang)
+    assert shown.exit_code == 0, shown.output
+    assert header in shown.output
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "zh_TW.UTF-8"}, "zh"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_init_speaks_the_locales_language(
+    tmp_path: Path, environ: dict[str, str], lang: str
+) -> None:
+    root = tmp_path / "new"
+    env = {"LANG": "", "LC_ALL": "", "LC_MESSAGES": "", **environ}
+    assert CliRunner().invoke(cli, ["init", str(root)], env=env).exit_code == 0
+    text = (root / "targets" / "plan.toml").read_text(encoding="utf-8")
+    assert ("示例营业部" in text) == (lang == "zh")

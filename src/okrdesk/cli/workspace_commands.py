@@ -34,16 +34,23 @@ def validate() -> None:
 
 @click.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path | None) -> None:
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]),
+    help="The language of the example plan (default: zh when the locale is Chinese, "
+    "LANG=zh_CN.UTF-8 for one, else en).",
+)  # fmt: skip
+def init(directory: Path | None, lang: str | None) -> None:
     """Create a new workspace with a commented example plan.
 
     DIRECTORY defaults to the current folder. Nothing is overwritten: a
     folder that already has target files is left alone.
     """
-    from okrdesk.app.init import create_workspace
+    import os
+
+    from okrdesk.app.init import create_workspace, default_language
 
     root = directory or Path(".")
-    written = create_workspace(root)
+    written = create_workspace(root, lang or default_language(os.environ))
     say(f"Created a workspace in {root}:")
     for path in written:
         say(f"  {path}")
