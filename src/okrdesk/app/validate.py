@@ -9,6 +9,7 @@ from collections import Counter
 import attrs
 
 from okrdesk.app.session import Session
+from okrdesk.app.source_lines import SourceLines
 from okrdesk.errors import display_path
 from okrdesk.model import Plan
 from okrdesk.plugins.manager import UNTRUSTED
@@ -38,8 +39,12 @@ class Validation:
 
 
 def validate(session: Session) -> Validation:
-    """Each problem as FILE:LINE: key.path: message, warnings, then a count."""
-    lines = [str(problem) for problem in session.problems]
+    """Each problem as FILE:LINE: key.path: message with the source line and a caret
+    under the column, warnings, then a count."""
+    sources = SourceLines(session.workspace.root)
+    lines = [
+        text for problem in session.problems for text in (str(problem), *sources.pointer(problem))
+    ]
     lines += [f"warning: {warning}" for warning in session.warnings]
     lines += [
         f"warning: plugin {name}: {error}"
