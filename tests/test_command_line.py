@@ -374,3 +374,70 @@ def test_init_speaks_the_locales_language(
     assert CliRunner().invoke(cli, ["init", str(root)], env=env).exit_code == 0
     text = (root / "targets" / "plan.toml").read_text(encoding="utf-8")
     assert ("示例营业部" in text) == (lang == "zh")
+
+
+# ------------------------------------------------------------------ validate
+
+
+def test_validate_shows_the_line_and_a_caret_under_the_column(
+    write_workspace: WriteWorkspace,
+) -> None:
+    broken = OKRS.replace('title = "直营 AUM 净增"', 'title = "直营 AUM 净增"，')
+    result = run(write_workspace({"okrs.toml": broken}), "validate")
+    assert result.exit_code == 2
+    assert result.output == (
+        "targets/okrs.toml:3: TOML syntax: found the full-width ，; write , (column 20)\n"
+        '    title = "直营 AUM 净增"，\n'  # the caret counts 直营 and 净增 as two columns each
+        + " " * (4 + 23)
+        + "^\n"
+        "1 problem in 4 files.\n"
+    )
+
+
+def test_a_key_problem_points_at_the_value_it_quotes(write_workspace: WriteWorkspace) -> None:
+    broken = OKRS.replace('metric = "new_hnw_clients"', 'metric = "new_hnw_client"')
+    result = run(write_workspace({"okrs.toml": broken}), "validate")
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert lines[0].startswith(
+        'targets/okrs.toml:9: objectives[O1].key_results[KR1].metric: no loaded plugin '
+        'provides metric "new_hnw_client" (did you mean "new_hnw_clients"?)'
+    )
+    assert lines[1:3] == ['    metric = "new_hnw_client"', "             ^"]
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "targets.md"
+
+
+@pytest.mark.parametrize(
+    ("files", "quoted"),
+    [
+        (
+            {"scoring.toml": '[[scoring]]\nid = "s"\nname = "s"\n[[scoring.components]]\n'
+             'metric = "new_hnw_clients"\nweight = 1\nstandard = 5\nunit = "户"\n'},
+            "missing; say which roles or people the policy scores",
+        ),
+        (
+            {"scoring.toml": '[[scoring]]\nid = "a"\nname = "a"\nroles = ["cm"]\n'
+             '[[scoring.components]]\nmetric = "new_hnw_clients"\nweight = 1\nstandard = 5\n'
+             'unit = "户"\n[[scoring]]\nid = "b"\nname = "b"\npeople = ["cm01"]\n'
+             '[[scoring.components]]\nmetric = "new_hnw_clients"\nweight = 1\nstandard = 5\n'
+             'unit = "户"\n'},
+            "also falls under the scoring policy",
+        ),
+        (
+            {"okrs.toml": OKRS.replace('milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }',
+             "members = { team-a = 200, cm01 = 100 }")},
+            "who also has a target here; give the unit or its members a target, not both",
+        ),
+    ],
+)  # fmt: skip
+def test_docs_targets_quotes_what_validate_says(
+    write_workspace: WriteWorkspace, files: dict[str, str], quoted: str
+) -> None:
+    """docs/targets.md says what validate checks in validate's own words; these keep the
+    two in step (a check the page promises, or one it says validate does not make)."""
+    result = run(write_workspace(files), "validate")
+    assert result.exit_code == 2, result.output
+    assert quoted in result.output
+    assert quoted in " ".join(DOCS.read_text(encoding="utf-8").split())

@@ -201,7 +201,7 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, str] | 
     """
     upto = len(text) if "end of document" in message else _offset_of_line(text, error_line)
     wide = full_width_on(_line_text(text, error_line))
-    if wide is not None and "end of document" not in message:
+    if wide is not None and "at end of document" not in message:
         return error_line, wide
     state, _ = _walk(text, upto)
     if state.string_line is not None and "end of document" in message:
