@@ -385,12 +385,16 @@ def test_validate_shows_the_line_and_a_caret_under_the_column(
     broken = OKRS.replace('title = "直营 AUM 净增"', 'title = "直营 AUM 净增"，')
     result = run(write_workspace({"okrs.toml": broken}), "validate")
     assert result.exit_code == 2
-    assert result.output == (
-        "targets/okrs.toml:3: TOML syntax: found the full-width ，; write , (column 20)\n"
-        '    title = "直营 AUM 净增"，\n'  # the caret counts 直营 and 净增 as two columns each
-        + " " * (4 + 23)
-        + "^\n"
-        "1 problem in 4 files.\n"
+    assert (
+        result.output
+        == (
+            "targets/okrs.toml:3: TOML syntax: found the full-width ，; write , (column 20)\n"
+            '    title = "直营 AUM 净增"，\n'  # the caret counts 直营 and 净增 as two columns each
+            + " "
+            * (4 + 23)
+            + "^\n"
+            "1 problem in 4 files.\n"
+        )
     )
 
 
@@ -400,7 +404,7 @@ def test_a_key_problem_points_at_the_value_it_quotes(write_workspace: WriteWorks
     assert result.exit_code == 2
     lines = result.output.splitlines()
     assert lines[0].startswith(
-        'targets/okrs.toml:9: objectives[O1].key_results[KR1].metric: no loaded plugin '
+        "targets/okrs.toml:9: objectives[O1].key_results[KR1].metric: no loaded plugin "
         'provides metric "new_hnw_client" (did you mean "new_hnw_clients"?)'
     )
     assert lines[1:3] == ['    metric = "new_hnw_client"', "             ^"]

@@ -75,6 +75,14 @@ def init(directory: Path | None, lang: str | None) -> None:
     help="Also cut the target over time, following the milestones.",
 )  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Show the result; change no file.")
+@click.option(
+    "--replace", is_flag=True,
+    help="Replace member targets or a calendar already written that differ from the split.",
+)  # fmt: skip
+@click.option(
+    "--as-of", "as_of", type=DATE,
+    help="With --by last-period: the last period complete by this day counts (default: today).",
+)  # fmt: skip
 @workspace_option
 def split(
     key_result: str,
@@ -83,19 +91,30 @@ def split(
     weights_file: Path | None,
     over: str | None,
     dry_run: bool,
+    replace: bool,
+    as_of: dt.datetime | None,
 ) -> None:
     """Cut a key result's target onto the members of its unit, and over time.
 
     KEY_RESULT and --unit are ids as reports show them (O1.KR1, szft). The
     shares are written into the key result's [members] table, and with
     --over into its [calendar] table (the share due by the end of each
-    month or week), in the target file itself: comments and layout stay.
+    month or week), in the target file itself: the rest of the file stays
+    byte for byte as it was (order, blank lines, comments, BOM, CRLF).
+    Member targets or a calendar already written (by hand or by an earlier
+    split) that the split would change are listed, and replaced only with
+    --replace. --by last-period shares in proportion to what each member
+    achieved in the last complete period: from the metric, or for a key
+    result tracked by check-ins, from how much their check-ins grew.
     """
     from okrdesk.app.session import open_session
     from okrdesk.app.split import run_split
 
     session = open_session(workspace_path())
-    for line in run_split(session, key_result, unit, by, weights_file, over, dry_run):
+    lines = run_split(
+        session, key_result, unit, by, weights_file, over, dry_run, day_of(as_of), replace
+    )
+    for line in lines:
         say(line)
 
 
