@@ -88,9 +88,12 @@ def checkin(
     """Record a value for a key result that no plugin measures.
 
     VALUE is in the key result's own unit (for a target written as 5.5
-    亿元, write 4.72 for 4.72亿元). Commas only separate thousands
-    (1,234,567); a count (户, 人, 单...) takes whole numbers. Every check-in
-    is kept; the latest one on or before a date counts.
+    亿元, write 4.72 for 4.72亿元), or carries a unit of the same kind and
+    is converted: 2.2亿, 3,500万 or 1200000元 for money, 82.5% or 825‰ for
+    a rate, 1.2万 for a count. A negative value needs no `--` (okrdesk
+    checkin O1.KR1 -3). Commas only separate thousands (1,234,567); a count
+    (户, 人, 单...) takes whole numbers. Every check-in is kept; the latest
+    one on or before a date counts.
 
     A wrong check-in is withdrawn, not deleted: `okrdesk checkin --list KR`
     shows the ids, `okrdesk checkin --withdraw ID --reason TEXT` withdraws
@@ -150,8 +153,9 @@ def spend_add(
 ) -> None:
     """Record spending on a budget line.
 
-    AMOUNT carries its unit: 12万, 1.2亿 or 3500元; it is positive and at
-    most 100亿元 (a correction is a reversal: `okrdesk spend reverse`).
+    AMOUNT carries its unit: 12万, 1.2亿, 3,500元 or 12.5万元 (a bare number
+    is refused, so 12 is never taken for 12元 when 12万 was meant); it is
+    positive and at most 100亿元 (a correction is a reversal: `okrdesk spend reverse`).
     Every --signed-by is a person in the plan (by name or id) or in
     [budget] signers; names are compared ignoring case, width and invisible
     characters. Lines marked as market activities need two different

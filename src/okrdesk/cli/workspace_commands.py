@@ -19,7 +19,9 @@ def validate() -> None:
     """Check every target file and report every problem at once.
 
     Reads targets/*.toml and okrdesk.toml, and prints each problem as
-    FILE:LINE: key.path: message, then a count. Exits 0 when the files are
+    FILE:LINE: key.path: message, followed by the source line and a caret
+    under the column, then a count. A mistake that causes others is
+    reported once, at its cause. Exits 0 when the files are
     clean (warnings allowed), 2 when anything is wrong.
     """
     from okrdesk.app.session import open_session
