@@ -8,7 +8,6 @@ from pathlib import Path
 
 import attrs
 
-from okrdesk.app.period_words import as_of_period
 from okrdesk.app.session import Session
 from okrdesk.errors import BadInput
 from okrdesk.files import atomic_writer
@@ -19,6 +18,7 @@ from okrdesk.report.build import build_report
 from okrdesk.report.document import Report
 from okrdesk.report.render import render
 from okrdesk.store import Store
+from okrdesk.targets.period_words import as_of_period
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.workspace_files import check_out_path
 

@@ -9,10 +9,10 @@ from collections import Counter
 import attrs
 
 from okrdesk.app.session import Session
-from okrdesk.app.source_lines import SourceLines
 from okrdesk.errors import display_path
 from okrdesk.model import Plan
 from okrdesk.plugins.manager import UNTRUSTED
+from okrdesk.targets.source_lines import SourceLines
 
 
 def _count(n: int, noun: str, plural: str | None = None) -> str:

@@ -94,8 +94,8 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str, verbose: boo
     """
     from okrdesk.app.check import check as check_workspace
     from okrdesk.app.check import summary, tagged
-    from okrdesk.app.period_words import as_of_period
     from okrdesk.app.session import open_session
+    from okrdesk.targets.period_words import as_of_period
 
     session = open_session(workspace_path())
     found = check_workspace(session, as_of_period(session.plan, period, day_of(as_of)))
@@ -127,8 +127,8 @@ def explain(
     rows) or check-in that makes up the figure, and how they add up.
     """
     from okrdesk.app.explain import explain_lines
-    from okrdesk.app.period_words import as_of_period
     from okrdesk.app.session import open_session
+    from okrdesk.targets.period_words import as_of_period
 
     session = open_session(workspace_path())
     day = as_of_period(session.plan, period, day_of(as_of))
