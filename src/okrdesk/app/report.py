@@ -98,6 +98,8 @@ def within_depth(plan: Plan, report: Report, subject: str, depth: int) -> Report
 def chosen_format(session: Session, name: str | None, out: Path | None) -> ReportFormat:
     """The format named by --format, else the one ``out``'s extension is saved with
     (the formats' ``suffixes``: .txt, .md, .html, .json, and a plugin's own), else text."""
+    if out is not None:
+        check_out_path(out, session.workspace)  # before its extension says anything
     if name is not None:
         return find_format(session, name)
     if out is None:
