@@ -451,3 +451,21 @@ def test_by_last_period_on_a_rate_says_why_not(write_workspace: WriteWorkspace) 
         "--by last-period shares a count or an amount; O1.KR2 is a rate in ‰, which every "
         "member gets whole: use --by equal\n"
     ))  # fmt: skip
+
+
+def test_weights_may_be_typed_as_people_write_them(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace({"okrs.toml": COMMENTED, "org.toml": THREE_TEAMS})
+    weights = tmp_path / "weights.toml"
+    weights.write_text('team-a = "50%"\nteam-b = "1,000"\nteam-c = 0.5\n', encoding="utf-8")
+    args = ["split", "O1.KR1", "--unit", "branch", "--by", "weight", "--weights", str(weights)]
+    result = run(root, *args, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "  team-a  0 户\n  team-b  100 户\n  team-c  0 户\n" in result.output
+    weights.write_text('team-a = "1,5"\n', encoding="utf-8")
+    refused = run(root, *args)
+    assert refused.output == (
+        f"{weights}: team-a: '1,5': commas only separate thousands, in groups of three "
+        "(1,234,567); write the number without them\n"
+    )

@@ -18,7 +18,7 @@ from okrdesk.periods import Grain, Period
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.write import CannotEdit, edit_key_result_tables, rewrite
-from okrdesk.units import Dimension, format_in
+from okrdesk.units import UNITS, Dimension, format_in, parse_quantity
 
 OVER = {"months": Grain.MONTH, "weeks": Grain.WEEK}
 
@@ -33,12 +33,25 @@ def _weights_from_file(path: Path, plan: Plan, owner: str) -> dict[str, float]:
     for member, weight in data.items():
         if member not in below:
             raise BadInput(f'{path}: {member}: not a unit or person below "{owner}"')
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
-            raise BadInput(f"{path}: {member}: expected a weight of 0 or more, got {weight!r}")
-        weights[member] = float(weight)
+        weights[member] = _weight(path, member, weight)
     if not weights:
         raise BadInput(f"{path}: no weights in the file (write one member = weight a line)")
     return weights
+
+
+def _weight(path: Path, member: str, weight: object) -> float:
+    """A weight as a number, or as a person types one in quotes: "1,200", "30%"."""
+    number: Decimal | None = None
+    if isinstance(weight, int | float) and not isinstance(weight, bool):
+        number = Decimal(str(weight))
+    elif isinstance(weight, str):
+        try:
+            number = parse_quantity(UNITS["ratio"], weight)
+        except ValueError as error:
+            raise BadInput(f"{path}: {member}: {error}") from None
+    if number is None or not number.is_finite() or number < 0:
+        raise BadInput(f"{path}: {member}: expected a weight of 0 or more, got {weight!r}")
+    return float(number)
 
 
 def _last_period_weights(
