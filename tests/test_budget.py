@@ -289,7 +289,10 @@ def test_check_is_quiet_and_exits_0_when_all_is_well(write_workspace: WriteWorks
     root = write_workspace({"okrs.toml": HEALTHY})
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
     result = run(root, "check", "--as-of", THROUGH, "--lang", "en")
+    assert (result.exit_code, result.output) == (0, "")
+    result = run(root, "check", "--as-of", THROUGH, "--lang", "en", "--verbose")
     assert (result.exit_code, result.output) == (0, "All clear.\n")
+    assert run(root, "check", "-p", "2026-W11", "--lang", "en").output == ""
 
 
 def test_check_lists_what_needs_attention_and_exits_1(write_workspace: WriteWorkspace) -> None:

@@ -89,7 +89,9 @@ def test_problems_then_count_and_exit_2(write_workspace: WriteWorkspace) -> None
     lines = result.output.splitlines()
     assert lines[-1] == "3 problems in 4 files."
     assert lines[0] == "targets/okrs.toml:1: objectives[O1].title: missing; this key is required"
-    assert lines[1].startswith("targets/okrs.toml:3: objectives[O1].titel: unknown key")
+    assert lines[1:3] == ["    [[objectives]]", "    ^"]
+    assert lines[3].startswith("targets/okrs.toml:3: objectives[O1].titel: unknown key")
+    assert lines[4:6] == ['    titel = "直营 AUM 净增"', "    ^"]
 
 
 def test_missing_workspace_folder_is_bad_input(tmp_path: Path) -> None:

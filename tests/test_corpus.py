@@ -205,7 +205,8 @@ def test_broken_workspace_is_rejected(name: str, tmp_path: Path) -> None:
     lines = run.stdout.rstrip("\n").split("\n")
     summary = SUMMARY.fullmatch(lines[-1])
     assert summary, f"the last line is not the count of problems\n{shown}"
-    problems = [line for line in lines[:-1] if not line.startswith("warning: ")]
+    # A problem's source line and caret follow it, indented.
+    problems = [line for line in lines[:-1] if not line.startswith(("warning: ", " "))]
     assert len(problems) == int(summary.group(1)), f"one line per problem\n{shown}"
     files = [p for p in (workspace / "targets").glob("*.toml") if p.is_file()]
     assert int(summary.group(2)) == len(files), shown

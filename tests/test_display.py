@@ -246,7 +246,8 @@ def test_check_speaks_the_language_asked_for(checked_in: Path) -> None:
     assert not re.search(r"STALE|ERROR|WARNING|need attention|last check-in", zh.output)
     assert "STALE      O1.REV 营业收入: last check-in 2026-06-30" in en.output
     assert en.output.splitlines()[-1] == "3 things need attention."
-    assert run(checked_in, "check", "--as-of", "2026-06-30").output == "一切正常。\n"
+    assert run(checked_in, "check", "--as-of", "2026-06-30").output == ""
+    assert run(checked_in, "check", "--as-of", "2026-06-30", "-v").output == "一切正常。\n"
 
 
 def test_explain_writes_figures_as_the_report_does(checked_in: Path) -> None:

@@ -300,7 +300,9 @@ def test_a_checkin_of_1e20_wan_is_refused_at_the_spend_boundary_too(money: Path)
 @pytest.mark.parametrize("value", ["25.5", "0.5", "1e-3"])
 def test_a_fractional_count_is_refused(money: Path, value: str) -> None:
     result = run(money, "checkin", "O1.NEW", value, "--date", "2026-03-31")
-    refused(result, f"{value!r}: O1.NEW counts whole 户; a count has no fraction")
+    refused(
+        result, f"O1.NEW: {value!r}: a count has no fraction; write whole 户. Nothing was stored."
+    )
     assert checkins(money) == NOTHING_STORED
 
 

@@ -40,7 +40,10 @@ def test_the_wheel_ships_templates_and_the_sample_targets(tmp_path: Path) -> Non
     names = set(zipfile.ZipFile(wheel).namelist())
     assert {"okrdesk/templates/report.md.j2", "okrdesk/templates/report.html.j2"} <= names
     assert "okrdesk/sample_targets/plan.toml" in names
-    assert "okrdesk/skeleton/targets/plan.toml" in names
+    assert {
+        "okrdesk/skeleton/zh/targets/plan.toml",
+        "okrdesk/skeleton/en/targets/plan.toml",
+    } <= names
     assert "okrdesk/py.typed" in names
     entry_points = (
         zipfile.ZipFile(wheel)

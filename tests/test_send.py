@@ -430,3 +430,17 @@ def test_validate_names_a_misplaced_or_missing_setting(write_workspace: WriteWor
         done.output
     )
     assert "okrdesk.toml:12: send.channels[1].to: give at least one address" in done.output
+
+
+def test_validate_never_echoes_a_secret_in_the_source_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        '[[send.channels]]\nkind = "wecom"\nname = "g"\nurl_env = "WECOM_URL"\n'
+        'webhook_token = "LEAKED"\n',
+        encoding="utf-8",
+    )
+    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert done.exit_code == 2 and "webhook_token = ***" in done.output
+    assert "LEAKED" not in done.output

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import difflib
+import os
+import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -96,9 +101,17 @@ def test_split_again_replaces_the_shares_in_place(
     run(root, "split", "O1.KR1", "--unit", "branch")
     weights = tmp_path / "weights.toml"
     weights.write_text("team-a = 2\nteam-b = 1\nteam-c = 1\n", encoding="utf-8")
-    result = run(
-        root, "split", "O1.KR1", "--unit", "branch", "--by", "weight", "--weights", str(weights)
-    )
+    by_weight = ["split", "O1.KR1", "--unit", "branch", "--by", "weight", "--weights", str(weights)]
+    before = (root / "targets" / "okrs.toml").read_bytes()
+    refused = run(root, *by_weight)
+    assert (refused.exit_code, refused.output) == (2, (
+        "O1.KR1 already has figures in targets/okrs.toml that this split would replace:\n"
+        "  team-a: 34 户 → 50 户\n  team-b: 33 户 → 25 户\n  team-c: 33 户 → 25 户\n"
+        "Nothing was changed. Add --replace to replace them.\n"
+    ))  # fmt: skip
+    assert (root / "targets" / "okrs.toml").read_bytes() == before
+    assert run(root, *by_weight[:2], "--unit", "branch").exit_code == 0  # the same: no change
+    result = run(root, *by_weight, "--replace")
     assert result.exit_code == 0, result.output
     text = (root / "targets" / "okrs.toml").read_text(encoding="utf-8")
     assert text.count("[objectives.key_results.members]") == 1
@@ -254,7 +267,7 @@ def test_members_written_as_dotted_keys_are_edited_in_place(
 ) -> None:
     dotted = COMMENTED.replace('  unit = "户"\n', '  unit = "户"\n  members.team-a = 100\n', 1)
     root = write_workspace({"okrs.toml": dotted, "org.toml": THREE_TEAMS})
-    result = run(root, "split", "O1.KR1", "--unit", "branch")
+    result = run(root, "split", "O1.KR1", "--unit", "branch", "--replace")
     assert result.exit_code == 0, result.output
     after = _okrs(root).read_text(encoding="utf-8")
     assert "members.team-a = 34\n" in after and "members.team-c = 33\n" in after
@@ -271,3 +284,188 @@ def test_an_edit_that_would_not_read_back_is_refused() -> None:
     with pytest.raises(CannotEdit, match="cannot edit"):
         set_key_result_tables(COMMENTED.replace('unit = "户"', 'unit = "户"\n  members = 3', 1),
                               "O1", "KR1", {"team-a": Decimal(1)}, None)  # fmt: skip
+
+
+# ------------------------------------------- the rest of the file, byte for byte
+
+SAMPLE = Path(__file__).resolve().parents[1] / "targets"
+_ADDED = re.compile(
+    r"\s*(\[objectives\.key_results\.(members|calendar)\]|[\w-]+ = [0-9.]+)?\s*(#.*)?\s*"
+)
+_REMOVED = re.compile(r"\s*[\w-]+ = [0-9.]+\s*(#.*)?\s*")
+
+
+def only_the_tables_changed(before: bytes, after: bytes) -> None:
+    """Every line outside the key result's members and calendar tables is where it was:
+    lines only removed from those tables, and only table lines (or blank ones) added."""
+    old = before.decode("utf-8-sig").splitlines(keepends=True)
+    new = after.decode("utf-8-sig").splitlines(keepends=True)
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, False).get_opcodes():
+        if tag == "equal":
+            continue
+        for line in old[i1:i2]:
+            assert _REMOVED.fullmatch(line), f"removed: {line!r}"
+        for line in new[j1:j2]:
+            assert _ADDED.fullmatch(line), f"added: {line!r}"
+
+
+def sample_split(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], Path]:
+    root = tmp_path / "ws"
+    if not root.exists():
+        shutil.copytree(SAMPLE, root / "targets")
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
+    done = subprocess.run(
+        [sys.executable, "-m", "okrdesk", "split", *args, "-w", str(root)],
+        capture_output=True, text=True, env=env, check=False,
+    )  # fmt: skip
+    return done, root
+
+
+def test_split_on_the_sample_changes_only_its_own_tables(tmp_path: Path) -> None:
+    done, root = sample_split(tmp_path, "O1.KR3", "--unit", "szft", "--over", "months")
+    assert done.returncode == 0, done.stdout + done.stderr
+    branch = (root / "targets" / "branch.toml").read_bytes()
+    only_the_tables_changed((SAMPLE / "branch.toml").read_bytes(), branch)
+    for name in ("org.toml", "plan.toml", "budget.toml", "team-wm1.toml"):
+        assert (root / "targets" / name).read_bytes() == (SAMPLE / name).read_bytes()
+
+    # O1.KR1's teams have hand-set targets (160 / 140 / 60): listed, kept without --replace.
+    refused, _ = sample_split(tmp_path, "O1.KR1", "--unit", "szft")
+    assert refused.returncode == 2
+    assert refused.stderr.startswith(
+        "O1.KR1 already has figures in targets/branch.toml that this split would replace:\n"
+        "  wm1: 160 户 → 120 户\n  wm2: 140 户 → 120 户\n  inst: 60 户 → 120 户\n"
+    ), refused.stderr
+    assert (root / "targets" / "branch.toml").read_bytes() == branch
+    replaced, _ = sample_split(tmp_path, "O1.KR1", "--unit", "szft", "--replace")
+    assert replaced.returncode == 0, replaced.stderr
+    only_the_tables_changed(branch, (root / "targets" / "branch.toml").read_bytes())
+
+
+def test_split_over_weeks_on_a_team_file_with_people(tmp_path: Path) -> None:
+    done, root = sample_split(
+        tmp_path, "INST.HNW", "--unit", "inst", "--over", "weeks", "--replace"
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    after = (root / "targets" / "team-inst.toml").read_bytes()
+    only_the_tables_changed((SAMPLE / "team-inst.toml").read_bytes(), after)
+    assert after.count("# 胡斌".encode()) == (SAMPLE / "team-inst.toml").read_bytes().count(
+        "# 胡斌".encode()
+    )  # a replaced member target keeps its comment
+    assert after.count(b"2026-W") == 53
+
+
+UNUSUAL = """\
+\ufeff# one file holding everything, as `okrdesk init` writes it\r
+[[units]]\r
+id = "branch"\r
+name = "福田"\r
+level = "branch"\r
+\r
+[[units]]\r
+id = "team-a"\r
+name = "一部"\r
+level = "team"\r
+parent = "branch"\r
+[[units]]\r
+id = "team-b"\r
+name = "二部"\r
+level = "team"\r
+parent = "branch"\r
+\r
+\r
+[[people]]    # people after the units\r
+id = "cm01"\r
+name = "王芳"\r
+unit = "team-a"\r
+\r
+[[objectives]]\r
+id = "O1"\r
+title = "增长"\r
+owner = "branch"\r
+\t[[objectives.key_results]]\r
+\tid = "KR1"  # tab-indented\r
+\ttitle = "开户"\r
+\ttarget = 41\r
+\tunit = "户"\r
+\t# trailing comment of KR1\r
+\r
+\r
+\t[[objectives.key_results]]\r
+\tid = "KR2"\r
+\ttitle = "收入"\r
+\ttarget = 1.5\r
+\tunit = "亿元"\r
+\t[objectives.key_results.members]\r
+\tteam-a = 0.9   # agreed with 王经理\r
+\tteam-b = 0.6\r
+# the end, no newline after this"""
+
+
+def test_split_keeps_an_unusual_layout_byte_for_byte(write_workspace: WriteWorkspace) -> None:
+    org = ORG.split("[[units]]")[0]  # the units and people live in okrs.toml here
+    root = write_workspace({"okrs.toml": UNUSUAL.encode("utf-8"), "org.toml": org})
+    before = _okrs(root).read_bytes()
+    assert run(root, "validate").exit_code == 0, run(root, "validate").output
+    result = run(root, "split", "O1.KR1", "--unit", "branch", "--over", "months")
+    assert result.exit_code == 0, result.output
+    after = _okrs(root).read_bytes()
+    assert after.startswith(b"\xef\xbb\xbf") and b"\n" not in after.replace(b"\r\n", b"")
+    only_the_tables_changed(before, after)
+    assert after.endswith(b"# the end, no newline after this")
+    # KR2's hand-set 0.9 / 0.6 stay unless --replace.
+    refused = run(root, "split", "O1.KR2", "--unit", "branch")
+    assert refused.output == (
+        "O1.KR2 already has figures in targets/okrs.toml that this split would replace:\n"
+        "  team-a: 0.9 亿元 → 0.75 亿元\n  team-b: 0.6 亿元 → 0.75 亿元\n"
+        "Nothing was changed. Add --replace to replace them.\n"
+    )
+    assert _okrs(root).read_bytes() == after
+
+
+CHECKED_IN = COMMENTED.replace('  metric = "new_hnw_clients"\n', "", 1)
+
+
+def test_by_last_period_on_a_count_tracked_by_checkins(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"okrs.toml": CHECKED_IN, "org.toml": THREE_TEAMS})
+    # To-date counts: in 2026-W13 (23 to 29 March) team-a grew by 6, team-b by 2,
+    # team-c by 0.
+    for team, day, value in [
+        ("team-a", "2026-03-20", "4"),
+        ("team-a", "2026-03-25", "10"),
+        ("team-b", "2026-03-26", "2"),
+        ("team-c", "2026-02-10", "5"),
+    ]:
+        done = run(root, "checkin", "O1.KR1", value, "--unit", team, "--date", day)
+        assert done.exit_code == 0, done.output  # fmt: skip
+    result = run(root, "split", "O1.KR1", "--unit", "branch", "--by", "last-period",
+                 "--as-of", "2026-04-01", "--dry-run")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "  team-a  75 户\n  team-b  25 户\n  team-c  0 户\n" in result.output
+
+
+def test_by_last_period_on_a_rate_says_why_not(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"okrs.toml": COMMENTED, "org.toml": THREE_TEAMS})
+    result = run(root, "split", "O1.KR2", "--unit", "branch", "--by", "last-period")
+    assert (result.exit_code, result.output) == (2, (
+        "--by last-period shares a count or an amount; O1.KR2 is a rate in ‰, which every "
+        "member gets whole: use --by equal\n"
+    ))  # fmt: skip
+
+
+def test_weights_may_be_typed_as_people_write_them(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace({"okrs.toml": COMMENTED, "org.toml": THREE_TEAMS})
+    weights = tmp_path / "weights.toml"
+    weights.write_text('team-a = "50%"\nteam-b = "1,000"\nteam-c = 0.5\n', encoding="utf-8")
+    args = ["split", "O1.KR1", "--unit", "branch", "--by", "weight", "--weights", str(weights)]
+    result = run(root, *args, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "  team-a  0 户\n  team-b  100 户\n  team-c  0 户\n" in result.output
+    weights.write_text('team-a = "1,5"\n', encoding="utf-8")
+    refused = run(root, *args)
+    assert refused.output == (
+        f"{weights}: team-a: '1,5': commas only separate thousands, in groups of three "
+        "(1,234,567); write the number without them\n"
+    )

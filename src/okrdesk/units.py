@@ -100,7 +100,7 @@ def parse_number(text: str, *, shown: str | None = None) -> Decimal:
     try:
         number = Decimal(written)
     except InvalidOperation:
-        detail = "" if shown is None else f": {written!r}"
+        detail = "" if shown is None or shown.strip() == written else f": {written!r}"
         raise ValueError(f"{name}{detail} is not a number") from None
     if not number.is_finite():
         raise ValueError(f"{name} is not a finite number")
@@ -146,17 +146,63 @@ def _too_large(name: str) -> ValueError:
 def parse_money(text: str) -> Decimal:
     """``12万``, ``12.5万元``, ``1.2亿``, ``3500元`` → 元, exactly. A bare number is refused,
     so nobody records 12元 while meaning 12万."""
-    cleaned = text.strip()
-    for symbol in sorted((*UNITS, *_SHORT_MONEY), key=len, reverse=True):
-        if cleaned.endswith(symbol) and symbol not in ("x",):
-            unit = UNITS[_SHORT_MONEY.get(symbol, symbol)]
-            number = cleaned[: -len(symbol)].strip()
-            break
+    return parse_quantity(None, text)
+
+
+_SUFFIXES = sorted((*(s for s in UNITS if s != "x"), *_SHORT_MONEY), key=len, reverse=True)
+_SCALES = {"万": Decimal(10**4), "亿": Decimal(10**8)}
+_SAY_MONEY = "say the unit, for example 12万, 1.2亿 or 3500元"
+
+
+def _suffix_of(text: str) -> tuple[str | None, str]:
+    """The unit written after the number, if any, and the number before it."""
+    for symbol in _SUFFIXES:
+        number = text[: -len(symbol)].strip()
+        if text.endswith(symbol) and number:
+            return symbol, number
+    return None, text
+
+
+def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:
+    """The one parser for a figure a person types on the command line, as a base value.
+
+    A bare number is in ``unit`` (a key result's own unit: 4.72 on a 亿元 result is
+    4.72亿元). A unit written after it is converted when it measures the same thing:
+    ``2.2亿``, ``3500元`` or ``12万`` for money, ``27%`` or ``0.15‰`` for a rate,
+    ``1.2万户`` for a count; 万 and 亿 also scale a count (``1.2万`` 户 is 12,000 户).
+    ``unit`` None means money whose unit must be written. Thousands separators and
+    negative numbers are taken; a count has no fraction. Raises ValueError with the
+    message to show.
+    """
+    name = _named(text)
+    symbol, number = _suffix_of(text.strip())
+    if symbol is None:
+        if unit is None:
+            raise ValueError(f"{name}: {_SAY_MONEY}")
+        written_in = unit
+    elif unit is not None and unit.dimension is not Dimension.MONEY and symbol in _SCALES:
+        if unit.dimension is not Dimension.COUNT:
+            raise ValueError(f"{name}: {symbol} does not go with {unit.symbol}; {_say(unit)}")
+        written_in = UnitOfMeasure(unit.symbol, unit.dimension, unit.factor * _SCALES[symbol])
     else:
-        raise ValueError(f"{text!r}: say the unit, for example 12万, 1.2亿 or 3500元")
-    if unit.dimension is not Dimension.MONEY:
-        raise ValueError(f"{text!r}: {unit.symbol} is not money; use 元, 万 or 亿")
-    return parse_in(unit, number, shown=text)
+        written_in = UNITS[_SHORT_MONEY.get(symbol, symbol)]
+        if unit is None and written_in.dimension is not Dimension.MONEY:
+            raise ValueError(f"{name}: {symbol} is not money; use 元, 万 or 亿")
+        if unit is not None and written_in.dimension is not unit.dimension:
+            raise ValueError(f"{name}: {symbol} does not go with {unit.symbol}; {_say(unit)}")
+    base = parse_in(written_in, number, shown=text)
+    if written_in.dimension is Dimension.COUNT and base != base.to_integral_value():
+        raise ValueError(f"{name}: a count has no fraction; write whole {written_in.symbol}")
+    return base
+
+
+def _say(unit: UnitOfMeasure) -> str:
+    """How to write a figure in ``unit``, for a message."""
+    if unit.dimension is Dimension.MONEY:
+        return f"write it in {unit.symbol}, or as 12万, 1.2亿 or 3500元"
+    if unit.dimension is Dimension.FRACTION:
+        return f"write it in {unit.symbol}, or with % or ‰"
+    return f"write it in {unit.symbol}"
 
 
 def format_in(unit: UnitOfMeasure, base_value: float | Decimal | None, digits: int = 2) -> str:

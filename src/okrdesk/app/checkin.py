@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import getpass
-import math
 import os
 from decimal import Decimal
 
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
 from okrdesk.errors import BadInput, printable
 from okrdesk.model import KeyResult
-from okrdesk.units import Dimension, format_in, parse_in
+from okrdesk.units import UNITS, format_in, parse_quantity
 
 
 def record_checkin(
@@ -21,7 +20,7 @@ def record_checkin(
     value: str,
     person: str | None,
     unit: str | None,
-    confidence: float | None,
+    confidence: str | None,
     note: str,
     day: dt.date | None,
     by: str | None = None,
@@ -36,8 +35,7 @@ def record_checkin(
         )
     subject = find_subject(plan, kr, person, unit)
     base = _value(kr, value)
-    if confidence is not None and not math.isfinite(confidence):
-        raise BadInput(f"--confidence {confidence}: not a number from 0 to 1. Nothing was stored.")
+    sure = None if confidence is None else _confidence(confidence)
     day = day or dt.date.today()
     if not plan.start <= day <= plan.end:
         raise BadInput(f"{day} is outside the plan ({plan.start} to {plan.end})")
@@ -45,7 +43,7 @@ def record_checkin(
     if not author:
         raise BadInput("--by: give a name (who is checking in). Nothing was stored.")
     with open_store(session.workspace) as store:
-        checkin_id = store.add_checkin(kr.id, subject, day, float(base), confidence, note, author)
+        checkin_id = store.add_checkin(kr.id, subject, day, float(base), sure, note, author)
         count = len(store.checkins(kr.id, subject))
     return (
         f"{kr.id} {kr.title}: {format_in(kr.unit, base)} for {subject} as of {day} by "
@@ -64,17 +62,23 @@ def author_default(setting: str) -> str:
 
 def _value(kr: KeyResult, value: str) -> Decimal:
     try:
-        base = parse_in(kr.unit, value)
+        return parse_quantity(kr.unit, value)
     except ValueError as error:
+        raise BadInput(f"{kr.id}: {error}. Nothing was stored.") from None
+
+
+def _confidence(text: str) -> float:
+    """--confidence as 0 to 1, or as a percentage: 0.8 and 80% are the same."""
+    try:
+        sure = parse_quantity(UNITS["ratio"], text)
+    except ValueError:
+        sure = None
+    if sure is None or not 0 <= sure <= 1:
         raise BadInput(
-            f"{error} (write the value in {kr.unit.symbol}). Nothing was stored."
-        ) from None
-    if kr.unit.dimension is Dimension.COUNT and base != base.to_integral_value():
-        raise BadInput(
-            f"{value!r}: {kr.id} counts whole {kr.unit.symbol}; a count has no fraction. "
+            f"--confidence {printable(text)}: not a number from 0 to 1 (or 0% to 100%). "
             "Nothing was stored."
         )
-    return base
+    return float(sure)
 
 
 def withdraw_checkin(session: Session, checkin_id: int, reason: str) -> str:

@@ -14,6 +14,7 @@ from okrdesk.errors import BadInput
 from okrdesk.model import Plan
 from okrdesk.periods import Period
 from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
+from okrdesk.targets.reader import no_such
 
 
 @attrs.frozen
@@ -55,9 +56,10 @@ def run_collect(
         unknown = sorted(set(chosen) - set(wanted))
         if unknown:
             raise BadInput(
-                f"no key result or scoring policy uses {', '.join(unknown)}; "
-                f"the plan's metrics are: {', '.join(wanted) or 'none'}"
-            )
+                no_such("metric", unknown[0], wanted,
+                        "no key result or scoring policy uses it; the plan's metrics are: "
+                        f"{', '.join(wanted) or 'none'}")
+            )  # fmt: skip
         wanted = sorted(set(chosen))
     by_grain = {
         grain: sorted(metrics & set(wanted))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 from okrdesk.errors import BadInput
@@ -18,15 +19,31 @@ def _refuse_existing(root: Path) -> None:
         raise BadInput(f"{root} is already a workspace ({shown} exists); nothing was changed")
 
 
-def create_workspace(root: Path) -> list[str]:
-    """Write the commented example workspace into ``root``; return what was written."""
+LANGUAGES = ("zh", "en")
+
+
+def default_language(environ: Mapping[str, str]) -> str:
+    """zh where the locale says Chinese (LC_ALL, else LC_MESSAGES, else LANG), else en."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def create_workspace(root: Path, lang: str = "en") -> list[str]:
+    """Write the commented example workspace in ``lang`` into ``root``; return what was
+    written."""
+    if lang not in LANGUAGES:
+        raise BadInput(f"--lang {lang}: write zh or en")
     if root.exists() and not root.is_dir():
         raise BadInput(f"{root} is not a folder")
     _refuse_existing(root)
     written = []
-    for source in sorted(_SKELETON.rglob("*")):
+    skeleton = _SKELETON / lang
+    for source in sorted(skeleton.rglob("*")):
         if source.is_file():
-            target = root / source.relative_to(_SKELETON)
+            target = root / source.relative_to(skeleton)
             target.parent.mkdir(parents=True, exist_ok=True)
             copy_file_atomically(source, target)
             written.append(target.relative_to(root).as_posix())

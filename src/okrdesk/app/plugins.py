@@ -6,8 +6,10 @@ import os
 from typing import Any
 
 from okrdesk.app.session import open_plugins
+from okrdesk.errors import BadInput
 from okrdesk.model import MetricSpec
 from okrdesk.plugins.manager import PluginHost, PluginRecord
+from okrdesk.targets.reader import no_such
 from okrdesk.targets.settings import open_workspace
 
 
@@ -23,9 +25,18 @@ def ordered(host: PluginHost) -> list[PluginRecord]:
     return sorted(host.records.values(), key=lambda r: (r.origin, r.name))
 
 
-def listing(host: PluginHost) -> list[str]:
+def chosen(host: PluginHost, name: str | None) -> list[PluginRecord]:
+    """Every plugin, or only the one called ``name``."""
+    if name is None:
+        return ordered(host)
+    if name not in host.records:
+        raise BadInput(no_such("plugin", name, host.records, "`okrdesk plugins` lists them"))
+    return [host.records[name]]
+
+
+def listing(host: PluginHost, name: str | None = None) -> list[str]:
     lines = [] if host.records else ["No plugins loaded."]
-    for r in ordered(host):
+    for r in chosen(host, name):
         version = f" {r.version}" if r.version else ""
         lines.append(f"{r.name}{version}  ({r.origin}: {r.location})")
         for metric in r.metrics:
@@ -40,7 +51,7 @@ def listing(host: PluginHost) -> list[str]:
     return lines
 
 
-def as_json(host: PluginHost) -> dict[str, Any]:
+def as_json(host: PluginHost, name: str | None = None) -> dict[str, Any]:
     return {
         "plugins": [
             {
@@ -54,7 +65,7 @@ def as_json(host: PluginHost) -> dict[str, Any]:
                 ],
                 "errors": r.errors,
             }
-            for r in ordered(host)
+            for r in chosen(host, name)
         ]
     }
 

@@ -12,27 +12,34 @@ import attrs
 from okrdesk.app.session import Session, open_store, store_exists
 from okrdesk.errors import BadInput
 from okrdesk.files import atomic_writer, write_bytes_atomically
+from okrdesk.model import Plan
 from okrdesk.periods import Grain, parse_period
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
 from okrdesk.report.build import build_report
 from okrdesk.report.document import Report
 from okrdesk.report.render import printable_copy, render
-from okrdesk.targets.reader import suggest
+from okrdesk.targets.period_words import as_of_period
+from okrdesk.targets.reader import no_such
 from okrdesk.targets.workspace_files import check_out_path
 
 
-def report_date(session: Session, as_of: dt.date | None, week: str | None) -> dt.date:
+def report_date(
+    session: Session, as_of: dt.date | None, week: str | None, period: str | None = None
+) -> dt.date:
     plan = session.plan
     if as_of is not None and week is not None:
         raise BadInput("give --as-of or --week, not both")
+    if period is not None and week is not None:
+        raise BadInput("give --period or --week, not both (--period 2026-W47 is that week)")
+    as_of = as_of_period(plan, period, as_of)
     if week is not None:
         try:
-            period = parse_period(week)
+            named = parse_period(week)
         except ValueError as error:
             raise BadInput(f"--week {week}: {error}") from None
-        if period.grain is not Grain.WEEK:
+        if named.grain is not Grain.WEEK:
             raise BadInput(f"--week {week}: give an ISO week such as 2026-W47")
-        as_of = period.end
+        as_of = named.end
     day = as_of or dt.date.today()
     if day < plan.start:
         raise BadInput(f"{day} is before the plan starts ({plan.start})")
@@ -40,19 +47,74 @@ def report_date(session: Session, as_of: dt.date | None, week: str | None) -> dt
 
 
 def make_report(
-    session: Session, unit: str | None, as_of: dt.date | None, week: str | None, lang: str
+    session: Session,
+    unit: str | None,
+    as_of: dt.date | None,
+    week: str | None,
+    lang: str,
+    period: str | None = None,
+    depth: int | None = None,
 ) -> Report:
     plan = session.plan
     subject = unit or plan.top
     if subject not in plan.units_by_id and subject not in plan.people_by_id:
         known = [*plan.units_by_id, *plan.people_by_id]
-        raise BadInput(f'no unit or person "{subject}"{suggest(subject, known)}')
-    day = report_date(session, as_of, week)
+        raise BadInput(no_such("unit or person", subject, known))
+    day = report_date(session, as_of, week, period)
     if not store_exists(session.workspace):
         raise BadInput("no numbers yet: run `okrdesk collect` first")
     with open_store(session.workspace, create=False) as store:
-        return build_report(plan, session.host.metrics, store, subject, day, lang,
-                            session.host.broken_errors())  # fmt: skip
+        built = build_report(plan, session.host.metrics, store, subject, day, lang,
+                             session.host.broken_errors())  # fmt: skip
+    return built if depth is None else within_depth(plan, built, subject, depth)
+
+
+def member_depth(plan: Plan, subject: str, member: str) -> int:
+    """How many steps down the org tree ``member`` is from ``subject``: a child unit is 1,
+    a person in it 2; a person directly in ``subject`` is 1."""
+    person = plan.people_by_id.get(member)
+    steps = 1 if person is not None else 0
+    unit: str | None = person.unit if person is not None else member
+    while unit is not None and unit != subject:
+        steps += 1
+        unit = plan.units_by_id[unit].parent
+    return steps
+
+
+def within_depth(plan: Plan, report: Report, subject: str, depth: int) -> Report:
+    """The report with only the members ``depth`` steps or fewer below ``subject``,
+    ranked again among those shown."""
+    if depth < 0:
+        raise BadInput(f"--depth {depth}: give 0 or more (1: child units only)")
+    ranks: dict[str, int] = {}
+    kept = []
+    for member in report.members:
+        if member_depth(plan, subject, member.id) <= depth:
+            ranks[member.kind] = ranks.get(member.kind, 0) + 1
+            kept.append(attrs.evolve(member, rank=ranks[member.kind]))
+    return attrs.evolve(report, members=tuple(kept))
+
+
+def chosen_format(session: Session, name: str | None, out: Path | None) -> ReportFormat:
+    """The format named by --format, else the one ``out``'s extension is saved with
+    (the formats' ``suffixes``: .txt, .md, .html, .json, and a plugin's own), else text."""
+    if out is not None:
+        check_out_path(out, session.workspace)  # before its extension says anything
+    if name is not None:
+        return find_format(session, name)
+    if out is None:
+        return find_format(session, "text")
+    suffix = out.suffix.lower()
+    formats = session.host.formats
+    for known in sorted(formats):
+        if suffix and suffix in (s.lower() for s in formats[known].suffixes):
+            return formats[known]
+    saved = sorted(s for f in formats.values() for s in f.suffixes)
+    raise BadInput(
+        f"--out {out}: no report format is saved as "
+        f"{suffix or 'a file without an extension'}; name one with --format "
+        f"(the extensions known are {', '.join(saved)})"
+    )
 
 
 def find_format(session: Session, name: str) -> ReportFormat:
@@ -60,9 +122,9 @@ def find_format(session: Session, name: str) -> ReportFormat:
     formats = session.host.formats
     if name not in formats:
         raise BadInput(
-            f'no report format "{name}"{suggest(name, formats)}; '
-            f"the formats are: {', '.join(sorted(formats))}"
-        )
+            no_such("report format", name, formats,
+                    f"the formats are: {', '.join(sorted(formats))}")
+        )  # fmt: skip
     return formats[name]
 
 

@@ -16,7 +16,7 @@ from okrdesk.model import KeyResult, Plan
 from okrdesk.plugins.manager import PluginHost, Prober
 from okrdesk.store import Store
 from okrdesk.targets.load import LoadResult, load_plan
-from okrdesk.targets.reader import Findings, suggest
+from okrdesk.targets.reader import Findings, no_such
 from okrdesk.targets.settings import Workspace, locate, read_settings
 
 
@@ -112,9 +112,9 @@ def find_key_result(plan: Plan, key_result: str) -> KeyResult:
     kr = plan.key_results_by_id.get(key_result)
     if kr is None:
         raise BadInput(
-            f'no key result "{key_result}"{suggest(key_result, plan.key_results_by_id)}; '
-            "key results are named <objective>.<id>, for example O1.KR1"
-        )
+            no_such("key result", key_result, plan.key_results_by_id,
+                    "key results are named <objective>.<id>, for example O1.KR1")
+        )  # fmt: skip
     return kr
 
 
@@ -124,11 +124,11 @@ def find_subject(plan: Plan, kr: KeyResult, person: str | None, unit: str | None
         raise BadInput("give --person or --unit, not both")
     if person is not None:
         if person not in plan.people_by_id:
-            raise BadInput(f'no person "{person}"{suggest(person, plan.people_by_id)}')
+            raise BadInput(no_such("person", person, plan.people_by_id))
         return person
     if unit is not None:
         if unit not in plan.units_by_id:
-            raise BadInput(f'no unit "{unit}"{suggest(unit, plan.units_by_id)}')
+            raise BadInput(no_such("unit", unit, plan.units_by_id))
         return unit
     objective = next(o for o in plan.objectives if o.id == kr.objective)
     return objective.owner

@@ -13,7 +13,7 @@ from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
 from okrdesk.model import BudgetLine, Plan, SpendEntry, person_key
 from okrdesk.store import Store
-from okrdesk.targets.reader import suggest
+from okrdesk.targets.reader import no_such, suggest
 from okrdesk.units import UNITS, format_in, parse_money
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def find_line(plan: Plan, line_id: str) -> BudgetLine:
         if line.id == line_id:
             return line
     known = [line.id for line in plan.budget.lines]
-    raise BadInput(f'no budget line "{line_id}"{suggest(line_id, known)}')
+    raise BadInput(no_such("budget line", line_id, known))
 
 
 def known_signers(plan: Plan) -> dict[str, set[str]]:
@@ -145,7 +145,8 @@ def record_spend(
     transaction as the insert: two spends at the same moment are taken one
     after the other, and the second sees the first. A refusal raises
     ``BreakerTripped`` (exit 1) unless ``override_reason`` is given, which is
-    then kept with the entry.
+    then kept with the entry. An override where the breaker is not tripped is
+    refused too: a reason that overrides nothing would mislead the ledger.
     """
     plan = session.plan
     line = find_line(plan, line_id)
@@ -167,8 +168,13 @@ def record_spend(
                 "To spend anyway, add --override --reason TEXT; the reason is kept in the "
                 "ledger and shown in reports."
             )
-        # An override is only kept when the breaker did trip.
-        return override_reason if breaker.tripped else None
+        if not breaker.tripped and override_reason is not None:
+            raise BadInput(
+                f"refused: there is nothing to override. The breaker (熔断) on {line.id} "
+                f"({line.name}) is not tripped, and this entry would not trip it; record it "
+                "without --override and --reason. Nothing was recorded."
+            )
+        return override_reason
 
     with open_store(session.workspace) as store:
         entry_id = store.add_spend(line.id, day, amount, names, note, guard=within_breaker)

@@ -20,9 +20,11 @@ from okrdesk.engine.shares import Split, default_members, split_target
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.errors import BadInput, OkrdeskError, display_path
 from okrdesk.model import KeyResult, MetricKind, Plan
-from okrdesk.periods import Grain
+from okrdesk.periods import Grain, Period
+from okrdesk.store.reader import StoreReader
+from okrdesk.targets.reader import no_such
 from okrdesk.targets.write import CannotEdit, edit_key_result_tables, rewrite
-from okrdesk.units import format_in
+from okrdesk.units import UNITS, Dimension, format_in, parse_quantity
 
 OVER = {"months": Grain.MONTH, "weeks": Grain.WEEK}
 
@@ -37,12 +39,25 @@ def _weights_from_file(path: Path, plan: Plan, owner: str) -> dict[str, float]:
     for member, weight in data.items():
         if member not in below:
             raise BadInput(f'{path}: {member}: not a unit or person below "{owner}"')
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight < 0:
-            raise BadInput(f"{path}: {member}: expected a weight of 0 or more, got {weight!r}")
-        weights[member] = float(weight)
+        weights[member] = _weight(path, member, weight)
     if not weights:
         raise BadInput(f"{path}: no weights in the file (write one member = weight a line)")
     return weights
+
+
+def _weight(path: Path, member: str, weight: object) -> float:
+    """A weight as a number, or as a person types one in quotes: "1,200", "30%"."""
+    number: Decimal | None = None
+    if isinstance(weight, int | float) and not isinstance(weight, bool):
+        number = Decimal(str(weight))
+    elif isinstance(weight, str):
+        try:
+            number = parse_quantity(UNITS["ratio"], weight)
+        except ValueError as error:
+            raise BadInput(f"{path}: {member}: {error}") from None
+    if number is None or not number.is_finite() or number < 0:
+        raise BadInput(f"{path}: {member}: expected a weight of 0 or more, got {weight!r}")
+    return float(number)
 
 
 def _last_period_weights(
@@ -50,9 +65,12 @@ def _last_period_weights(
 ) -> dict[str, float]:
     plan = session.plan
     spec = session.host.metrics.get(kr.metric or "")
-    if spec is None or spec.kind is MetricKind.RATIO:
-        raise BadInput(f"--by last-period needs a key result measured by a count or amount; "
-                       f"{kr.id} is not")  # fmt: skip
+    rate = kr.unit.dimension not in (Dimension.COUNT, Dimension.MONEY)
+    if rate or (spec is not None and spec.kind is MetricKind.RATIO):
+        raise BadInput(
+            f"--by last-period shares a count or an amount; {kr.id} is a rate in "
+            f"{kr.unit.symbol}, which every member gets whole: use --by equal"
+        )
     complete = [p for p in plan_periods(plan, as_of) if p.end < as_of]
     if not complete:
         raise BadInput(f"no period of the plan has ended by {as_of}; use --by equal")
@@ -60,13 +78,48 @@ def _last_period_weights(
     if not store_exists(session.workspace):
         raise BadInput("no numbers yet: run `okrdesk collect` first, or use --by equal")
     with open_store(session.workspace, create=False) as store:
-        values = store.values_in_period(spec.name, last.id)
-    weights = {
-        m: sum(values.get(s, (0.0,))[0] or 0.0 for s in subjects_under(plan, m)) for m in members
-    }
+        if spec is None:
+            achieved = _checked_in(store, kr, last)
+        else:
+            values = store.values_in_period(spec.name, last.id)
+            achieved = {s: float(v[0] or 0.0) for s, v in values.items()}
+    weights = {m: sum(achieved.get(s, 0.0) for s in subjects_under(plan, m)) for m in members}
     if not any(weights.values()):
         raise BadInput(f"the members achieved nothing in {last.id}; use --by equal")
     return weights
+
+
+def _checked_in(store: StoreReader, kr: KeyResult, period: Period) -> dict[str, float]:
+    """What each subject's check-ins of ``kr`` (to-date figures) grew by in ``period``."""
+    latest: dict[str, dict[bool, float]] = {}
+    for entry in sorted(store.checkins(kr.id), key=lambda c: (c.day, c.id)):
+        if entry.day <= period.end:
+            latest.setdefault(entry.subject, {})[entry.day < period.start] = entry.value
+    return {
+        subject: values.get(False, values.get(True, 0.0)) - values.get(True, 0.0)
+        for subject, values in latest.items()
+    }
+
+
+def _hand_set(kr: KeyResult, split: Split, over: str | None) -> list[str]:
+    """The figures already in the file that this split would change, one line each."""
+    unit = kr.unit
+    new = {m: unit.to_base(v) for m, v in split.members.items()}
+    old = dict(kr.member_targets)
+    changed = []
+    if old and old != new:
+        for member in [*old, *(m for m in new if m not in old)]:
+            if old.get(member) != new.get(member):
+                before = format_in(unit, old[member]) if member in old else "none"
+                after = format_in(unit, new[member]) if member in new else "none"
+                changed.append(f"  {member}: {before} → {after}")
+    written = {p.period: p.fraction for p in kr.calendar}
+    if over and written and written != dict(split.calendar):
+        changed.append(
+            f"  calendar: the {len(written)} periods written ({', '.join(written)}) → "
+            f"{len(split.calendar)} {over}"
+        )
+    return changed
 
 
 def run_split(
@@ -78,10 +131,13 @@ def run_split(
     over: str | None,
     dry_run: bool,
     as_of: dt.date | None = None,
+    replace: bool = False,
 ) -> list[str]:
     plan = session.plan
     kr = find_key_result(plan, key_result)
     owner = owner_of(plan, kr)
+    if unit not in plan.units_by_id:
+        raise BadInput(no_such("unit", unit, plan.units_by_id, f"{kr.id} belongs to {owner}"))
     if unit != owner:
         raise BadInput(
             f"{kr.id} belongs to {owner}, not {unit}; split a key result at its owner "
@@ -104,6 +160,15 @@ def run_split(
     lines = _describe(split, by, over)
     path = session.loaded.objective_files[kr.objective]
     shown = display_path(path, session.workspace.root)
+    changed = [] if replace else _hand_set(kr, split, over)
+    if changed and not dry_run:
+        raise BadInput(
+            "\n".join([
+                f"{kr.id} already has figures in {shown} that this split would replace:",
+                *changed,
+                "Nothing was changed. Add --replace to replace them.",
+            ])
+        )  # fmt: skip
     old = path.read_bytes()
     try:
         new = edit_key_result_tables(
@@ -114,7 +179,8 @@ def run_split(
         raise BadInput(f"{shown}: cannot write the split into the file: {error}. "
                        "Nothing was changed.") from None  # fmt: skip
     if dry_run:
-        return [*lines, f"Dry run: {shown} was not changed."]
+        replacing = ["It would replace figures already written (add --replace):", *changed]
+        return [*lines, *(replacing if changed else []), f"Dry run: {shown} was not changed."]
     rewrite(path, new)
     checked = open_session(session.workspace.root)
     if checked.problems:

@@ -12,6 +12,7 @@ from okrdesk.app.session import Session
 from okrdesk.errors import display_path
 from okrdesk.model import Plan
 from okrdesk.plugins.manager import UNTRUSTED
+from okrdesk.targets.source_lines import SourceLines
 
 
 def _count(n: int, noun: str, plural: str | None = None) -> str:
@@ -38,8 +39,12 @@ class Validation:
 
 
 def validate(session: Session) -> Validation:
-    """Each problem as FILE:LINE: key.path: message, warnings, then a count."""
-    lines = [str(problem) for problem in session.problems]
+    """Each problem as FILE:LINE: key.path: message with the source line and a caret
+    under the column, warnings, then a count."""
+    sources = SourceLines(session.workspace.root)
+    lines = [
+        text for problem in session.problems for text in (str(problem), *sources.pointer(problem))
+    ]
     lines += [f"warning: {warning}" for warning in session.warnings]
     lines += [
         f"warning: plugin {name}: {error}"

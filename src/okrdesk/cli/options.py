@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 import click
@@ -31,6 +32,13 @@ workspace_option = click.option(
 )
 
 
+period_option = click.option(
+    "--period", "-p", metavar="PERIOD",
+    help="As of the end of a period: 2026-W14, 2026-03, 2026Q2, a phase id or name "
+    "(Q1, 抢春播), this week, last month (counted from --as-of, else today).",
+)  # fmt: skip
+
+
 def workspace_path() -> Path | None:
     """The workspace named by ``--workspace`` (before or after the command name) or the env."""
     from pathlib import Path
@@ -42,3 +50,38 @@ def workspace_path() -> Path | None:
 def day_of(value: dt.datetime | None) -> dt.date | None:
     """The day a ``DATE`` option names, or None when it was not given."""
     return value.date() if value else None
+
+
+_NEGATIVE_NUMBER = re.compile(r"-[0-9.,]")
+
+
+class TakesNegativeNumbers(click.Command):
+    """A command whose arguments may be negative numbers, typed without ``--``.
+
+    click reads ``-3`` as an option. Here a word that starts like a negative
+    number and is not an option's value is kept as an argument: the command
+    line is reordered into its options, then ``--``, then its arguments in the
+    order typed.
+    """
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if "--" in args or not any(_NEGATIVE_NUMBER.match(word) for word in args):
+            return super().parse_args(ctx, args)
+        valued = {
+            name
+            for param in self.get_params(ctx)
+            if isinstance(param, click.Option) and not param.is_flag and not param.count
+            for name in (*param.opts, *param.secondary_opts)
+        }
+        options: list[str] = []
+        arguments: list[str] = []
+        words = iter(args)
+        for word in words:
+            if _NEGATIVE_NUMBER.match(word) or not word.startswith("-") or word == "-":
+                arguments.append(word)
+            else:
+                options.append(word)
+                following = next(words, None) if word in valued else None
+                if following is not None:
+                    options.append(following)
+        return super().parse_args(ctx, [*options, "--", *arguments])

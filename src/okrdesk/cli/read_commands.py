@@ -8,25 +8,35 @@ from pathlib import Path
 
 import click
 
-from okrdesk.cli.options import DATE, day_of, workspace_option, workspace_path
+from okrdesk.cli.options import DATE, day_of, period_option, workspace_option, workspace_path
 from okrdesk.cli.output import say, say_data
 from okrdesk.errors import EXIT_FAILED, BadInput
 
 
 @click.command()
 @click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
+@period_option
 @click.option("--week", help="An ISO week such as 2026-W47: the report as of its Sunday.")
 @click.option("--unit", help="The unit or person to report on (default: the plan's unit).")
 @click.option(
-    "--format", "fmt", default="text", show_default=True, metavar="NAME",
+    "--depth", type=int, metavar="N",
+    help="Rank only the members N steps below the unit: 1 its child units (and people "
+    "directly in it), 2 also the people in those, and so on (default: all).",
+)  # fmt: skip
+@click.option(
+    "--format", "fmt", metavar="NAME",
     help="text for the terminal, md to paste, html with charts, json for tools, xlsx for "
-    "Excel (with --out), or a format a plugin adds (`okrdesk plugins` lists them).",
+    "Excel (with --out), or a format a plugin adds (`okrdesk plugins` lists them). "
+    "Default: from --out's extension (.txt, .md, .html, .json, .xlsx, ...), else text.",
 )  # fmt: skip
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
     help="The report's language and number style (万/亿 or thousands separators).",
 )  # fmt: skip
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option(
+    "--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE; its extension picks the format unless --format is given.",
+)  # fmt: skip
 @click.option(
     "--templates", type=click.Path(file_okay=False, path_type=Path),
     help="A folder of templates overriding report.md.j2 / report.html.j2 by name.",
@@ -39,9 +49,11 @@ from okrdesk.errors import EXIT_FAILED, BadInput
 @workspace_option
 def report(
     as_of: dt.datetime | None,
+    period: str | None,
     week: str | None,
     unit: str | None,
-    fmt: str,
+    depth: int | None,
+    fmt: str | None,
     lang: str,
     out: Path | None,
     templates: Path | None,
@@ -54,10 +66,13 @@ def report(
     the unit ranked; the budget with tripped breakers first; and everything
     that needs attention. Text on a terminal by default; it opens with one
     screen (80×24) that says it all, which --brief prints alone.
+
+    -p/--period shows the report as of the period's last day (or as of
+    --as-of, else today, when the period has not ended yet).
     """
     from okrdesk.app.report import (
         check_brief,
-        find_format,
+        chosen_format,
         make_report,
         write_brief,
         write_report,
@@ -65,12 +80,12 @@ def report(
     from okrdesk.app.session import open_session
 
     session = open_session(workspace_path())
-    chosen = find_format(session, fmt)
+    chosen = chosen_format(session, fmt, out)
     if brief:
-        check_brief(fmt)
-    built = make_report(session, unit, day_of(as_of), week, lang)
+        check_brief(chosen.name)
+    built = make_report(session, unit, day_of(as_of), week, lang, period, depth)
     if brief:
-        write_brief(session, built, fmt, out)
+        write_brief(session, built, chosen.name, out)
     else:
         write_report(session, built, chosen, out, templates)
     if out is not None:
@@ -79,28 +94,34 @@ def report(
 
 @click.command()
 @click.option("--as-of", "as_of", type=DATE, help="The day to check (default: today).")
+@period_option
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
     help="The language of the messages, as for `okrdesk report`.",
 )  # fmt: skip
+@click.option("--verbose", "-v", is_flag=True, help="Say so when all is clear, too.")
 @workspace_option
-def check(as_of: dt.datetime | None, lang: str) -> None:
+def check(as_of: dt.datetime | None, period: str | None, lang: str, verbose: bool) -> None:
     """List everything that needs attention; exit 1 when there is anything.
 
     The same rules as the report's "needs attention": tripped budget
     breakers, expense ratios over the limit, key results off track or
     breached, members' targets that do not add up, key results with no
     data, missing or stale metrics and check-ins, and plugin errors. Meant
-    for cron: exit 0 when all is clear.
+    for cron: when all is clear it prints nothing (with -v: says so) and
+    exits 0.
     """
     from okrdesk.app.check import check as check_workspace
     from okrdesk.app.check import summary, tagged
     from okrdesk.app.session import open_session
+    from okrdesk.targets.period_words import as_of_period
 
-    found = check_workspace(open_session(workspace_path()), day_of(as_of))
+    session = open_session(workspace_path())
+    found = check_workspace(session, as_of_period(session.plan, period, day_of(as_of)))
     for alert in found:
         say(tagged(alert, lang))
-    say(summary(len(found), lang))
+    if found or verbose:
+        say(summary(len(found), lang))
     if found:
         raise SystemExit(EXIT_FAILED)
 
@@ -110,9 +131,14 @@ def check(as_of: dt.datetime | None, lang: str) -> None:
 @click.option("--person", help="Explain the figure for this person.")
 @click.option("--unit", help="Explain the figure for this unit (default: the objective's owner).")
 @click.option("--as-of", "as_of", type=DATE, help="The day of the figure (default: today).")
+@period_option
 @workspace_option
 def explain(
-    key_result: str, person: str | None, unit: str | None, as_of: dt.datetime | None
+    key_result: str,
+    person: str | None,
+    unit: str | None,
+    as_of: dt.datetime | None,
+    period: str | None,
 ) -> None:
     """Show every number behind a key result's figure and where each came from.
 
@@ -121,9 +147,11 @@ def explain(
     """
     from okrdesk.app.explain import explain_lines
     from okrdesk.app.session import open_session
+    from okrdesk.targets.period_words import as_of_period
 
     session = open_session(workspace_path())
-    for text in explain_lines(session, key_result, person, unit, day_of(as_of)):
+    day = as_of_period(session.plan, period, day_of(as_of))
+    for text in explain_lines(session, key_result, person, unit, day):
         say(text)
 
 

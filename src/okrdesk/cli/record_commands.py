@@ -7,7 +7,13 @@ import sys
 
 import click
 
-from okrdesk.cli.options import DATE, day_of, workspace_option, workspace_path
+from okrdesk.cli.options import (
+    DATE,
+    TakesNegativeNumbers,
+    day_of,
+    workspace_option,
+    workspace_path,
+)
 from okrdesk.cli.output import say
 from okrdesk.errors import EXIT_FAILED, BadInput
 
@@ -49,12 +55,12 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...]) -> None:
         raise SystemExit(EXIT_FAILED)
 
 
-@click.command()
+@click.command(cls=TakesNegativeNumbers)
 @click.argument("key_result", required=False)
 @click.argument("value", required=False)
 @click.option("--person", help="The person the value is for.")
 @click.option("--unit", help="The org unit the value is for (default: the objective's owner).")
-@click.option("--confidence", type=click.FloatRange(0, 1), help="How sure you are, 0 to 1.")
+@click.option("--confidence", help="How sure you are: 0 to 1, or a percentage (80%).")
 @click.option("--note", default="", help="A short note kept with the value.")
 @click.option("--date", "day", type=DATE, help="The day the value is as of (default: today).")
 @click.option(
@@ -77,7 +83,7 @@ def checkin(
     value: str | None,
     person: str | None,
     unit: str | None,
-    confidence: float | None,
+    confidence: str | None,
     note: str,
     day: dt.datetime | None,
     by: str | None,
@@ -88,9 +94,12 @@ def checkin(
     """Record a value for a key result that no plugin measures.
 
     VALUE is in the key result's own unit (for a target written as 5.5
-    亿元, write 4.72 for 4.72亿元). Commas only separate thousands
-    (1,234,567); a count (户, 人, 单...) takes whole numbers. Every check-in
-    is kept; the latest one on or before a date counts.
+    亿元, write 4.72 for 4.72亿元), or carries a unit of the same kind and
+    is converted: 2.2亿, 3,500万 or 1200000元 for money, 82.5% or 825‰ for
+    a rate, 1.2万 for a count. A negative value needs no `--` (okrdesk
+    checkin O1.KR1 -3). Commas only separate thousands (1,234,567); a count
+    (户, 人, 单...) takes whole numbers. Every check-in is kept; the latest
+    one on or before a date counts.
 
     A wrong check-in is withdrawn, not deleted: `okrdesk checkin --list KR`
     shows the ids, `okrdesk checkin --withdraw ID --reason TEXT` withdraws
@@ -130,7 +139,7 @@ def spend() -> None:
     """Record and list spending against the budget lines."""
 
 
-@spend.command("add")
+@spend.command("add", cls=TakesNegativeNumbers)
 @click.argument("line")
 @click.argument("amount")
 @click.option(
@@ -153,14 +162,17 @@ def spend_add(
 ) -> None:
     """Record spending on a budget line.
 
-    AMOUNT carries its unit: 12万, 1.2亿 or 3500元; it is positive and at
-    most 100亿元 (a correction is a reversal: `okrdesk spend reverse`).
+    AMOUNT carries its unit: 12万, 1.2亿, 3,500元 or 12.5万元 (a bare number
+    is refused, so 12 is never taken for 12元 when 12万 was meant); it is
+    positive and at most 100亿元 (a correction is a reversal: `okrdesk spend reverse`).
     Every --signed-by is a person in the plan (by name or id) or in
     [budget] signers; names are compared ignoring case, width and invisible
     characters. Lines marked as market activities need two different
     people. The date must be inside the plan. Spending on a line whose
     circuit breaker is tripped, or would trip with this entry, is refused
-    (exit 1) unless --override --reason TEXT.
+    (exit 1) unless --override --reason TEXT; the reason is kept in the
+    ledger and shown by `spend list` and the report. --override on a line
+    whose breaker is not tripped is refused (exit 2): nothing to override.
     """
     from okrdesk.app.session import open_session
     from okrdesk.app.spend import record_spend
@@ -171,7 +183,7 @@ def spend_add(
     say(record_spend(session, line, amount, signers, note, day_of(day), reason))
 
 
-@spend.command("reverse")
+@spend.command("reverse", cls=TakesNegativeNumbers)
 @click.argument("entry", type=int)
 @click.option("--reason", required=True, help="What was wrong with the entry; kept in the ledger.")
 @click.option(

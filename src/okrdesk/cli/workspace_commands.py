@@ -19,7 +19,9 @@ def validate() -> None:
     """Check every target file and report every problem at once.
 
     Reads targets/*.toml and okrdesk.toml, and prints each problem as
-    FILE:LINE: key.path: message, then a count. Exits 0 when the files are
+    FILE:LINE: key.path: message, followed by the source line and a caret
+    under the column, then a count. A mistake that causes others is
+    reported once, at its cause. Exits 0 when the files are
     clean (warnings allowed), 2 when anything is wrong.
     """
     from okrdesk.app.session import open_session
@@ -34,16 +36,23 @@ def validate() -> None:
 
 @click.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
-def init(directory: Path | None) -> None:
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]),
+    help="The language of the example plan (default: zh when the locale is Chinese, "
+    "LANG=zh_CN.UTF-8 for one, else en).",
+)  # fmt: skip
+def init(directory: Path | None, lang: str | None) -> None:
     """Create a new workspace with a commented example plan.
 
     DIRECTORY defaults to the current folder. Nothing is overwritten: a
     folder that already has target files is left alone.
     """
-    from okrdesk.app.init import create_workspace
+    import os
+
+    from okrdesk.app.init import create_workspace, default_language
 
     root = directory or Path(".")
-    written = create_workspace(root)
+    written = create_workspace(root, lang or default_language(os.environ))
     say(f"Created a workspace in {root}:")
     for path in written:
         say(f"  {path}")
@@ -68,6 +77,14 @@ def init(directory: Path | None) -> None:
     help="Also cut the target over time, following the milestones.",
 )  # fmt: skip
 @click.option("--dry-run", is_flag=True, help="Show the result; change no file.")
+@click.option(
+    "--replace", is_flag=True,
+    help="Replace member targets or a calendar already written that differ from the split.",
+)  # fmt: skip
+@click.option(
+    "--as-of", "as_of", type=DATE,
+    help="With --by last-period: the last period complete by this day counts (default: today).",
+)  # fmt: skip
 @workspace_option
 def split(
     key_result: str,
@@ -76,41 +93,54 @@ def split(
     weights_file: Path | None,
     over: str | None,
     dry_run: bool,
+    replace: bool,
+    as_of: dt.datetime | None,
 ) -> None:
     """Cut a key result's target onto the members of its unit, and over time.
 
     KEY_RESULT and --unit are ids as reports show them (O1.KR1, szft). The
     shares are written into the key result's [members] table, and with
     --over into its [calendar] table (the share due by the end of each
-    month or week), in the target file itself: comments and layout stay.
+    month or week), in the target file itself: the rest of the file stays
+    byte for byte as it was (order, blank lines, comments, BOM, CRLF).
+    Member targets or a calendar already written (by hand or by an earlier
+    split) that the split would change are listed, and replaced only with
+    --replace. --by last-period shares in proportion to what each member
+    achieved in the last complete period: from the metric, or for a key
+    result tracked by check-ins, from how much their check-ins grew.
     """
     from okrdesk.app.session import open_session
     from okrdesk.app.split import run_split
 
     session = open_session(workspace_path())
-    for line in run_split(session, key_result, unit, by, weights_file, over, dry_run):
+    lines = run_split(
+        session, key_result, unit, by, weights_file, over, dry_run, day_of(as_of), replace
+    )
+    for line in lines:
         say(line)
 
 
 @click.command()
+@click.argument("name", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for other programs.")
 @workspace_option
-def plugins(as_json: bool) -> None:
+def plugins(name: str | None, as_json: bool) -> None:
     """List plugins, where each came from, and the metrics and report formats it provides.
 
     Plugins come from installed packages (the `okrdesk` entry-point group),
     *.py files in the workspace's plugins/ folder (run only once you trust
     the workspace: `okrdesk trust`), and okrdesk itself. Set
     OKRDESK_LOAD_PLUGINS to a comma-separated allow-list to load only some.
-    Exits 1 when any plugin is broken or skipped.
+    NAME shows one plugin only. Exits 1 when any plugin is broken or
+    skipped.
     """
     from okrdesk.app import plugins as listing
 
     host = listing.load_plugins(workspace_path())
     if as_json:
-        say(json.dumps(listing.as_json(host), ensure_ascii=False, indent=2))
+        say(json.dumps(listing.as_json(host, name), ensure_ascii=False, indent=2))
     else:
-        for line in listing.listing(host):
+        for line in listing.listing(host, name):
             say(line)
     if host.broken:
         raise SystemExit(EXIT_FAILED)

@@ -36,7 +36,35 @@ def check_all(
         _check_metrics(draft, findings, metrics)
     _check_budget(draft, findings)
     _check_revenue_links(draft, findings, metrics)
+    _check_one_policy_each(draft, findings)
     _check_control_characters(draft, findings)
+
+
+def _check_one_policy_each(draft: Draft, findings: Findings) -> None:
+    """Nobody is scored by two policies: their score would depend on which one a
+    report happened to pick."""
+    first: dict[str, Located[model.ScoringPolicy]] = {}
+    for located in draft.scoring:
+        policy = located.value
+        twice: dict[str, list[str]] = {}
+        for person in draft.people:
+            who = person.value
+            if who.id not in policy.people and who.role not in policy.roles:
+                continue
+            earlier = first.setdefault(who.id, located)
+            if earlier is not located:
+                twice.setdefault(earlier.value.id, []).append(who.id)
+        for other, people in twice.items():
+            seen = next(p for p in draft.scoring if p.value.id == other)
+            named = any(person in policy.people for person in people)
+            listed = ", ".join(f'"{person}"' for person in people)
+            findings.problems.append(
+                located.where.key("people" if named else "roles").problem(
+                    f"{listed} also fall{'s' if len(people) == 1 else ''} under "
+                    f'the scoring policy "{other}" ({_first_seen(seen.where)}); a person is '
+                    "scored by one policy: narrow its roles or people"
+                )
+            )
 
 
 def _first_seen(where: Where) -> str:

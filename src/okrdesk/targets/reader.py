@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import unicodedata
 from collections.abc import Collection, Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -112,9 +113,23 @@ def plain_number(raw: object) -> tuple[Decimal | None, str]:
 
 
 def suggest(word: str, choices: Collection[str]) -> str:
-    """' (did you mean "x"?)' when a close match exists, else ''."""
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f' (did you mean "{close[0]}"?)' if close else ""
+    """' (did you mean "x"?)' when a close match exists, else ''. Case and width do not
+    count against a match: ``o1.kr1`` suggests ``O1.KR1``."""
+    folded: dict[str, str] = {}
+    for choice in choices:
+        folded.setdefault(_folded(choice), choice)
+    close = difflib.get_close_matches(_folded(word), list(folded), n=1, cutoff=0.6)
+    return f' (did you mean "{folded[close[0]]}"?)' if close else ""
+
+
+def _folded(word: str) -> str:
+    return unicodedata.normalize("NFKC", word).casefold()
+
+
+def no_such(what: str, word: str, choices: Collection[str], hint: str = "") -> str:
+    """The message for an id a command does not know, the same in every command:
+    ``no person "nobdy" (did you mean "nobody"?)``, then ``hint`` after a semicolon."""
+    return f'no {what} "{word}"{suggest(word, choices)}' + (f"; {hint}" if hint else "")
 
 
 class Table:

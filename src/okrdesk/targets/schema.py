@@ -8,6 +8,7 @@ across files are checked once all files are read (see ``checks``).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any, Generic, TypeVar
@@ -128,9 +129,13 @@ class Draft:
     """Sections where something could not be read, so totals over them mean nothing."""
 
 
+_ARRAY_SECTIONS = ("phases", "units", "people", "objectives", "scoring")
+
+
 def read_file(source: SourceFile, draft: Draft, findings: Findings) -> None:
     """Read every section of one parsed target file into ``draft``."""
-    root = Table(Where(source), source.data, findings, SECTIONS)
+    data = _without_knock_on(source, findings)
+    root = Table(Where(source), data, findings, SECTIONS)
     if (plan := root.table("plan")) is not None:
         _read_plan(*plan, draft, findings)
     for where, data in root.tables("phases"):
@@ -145,6 +150,49 @@ def read_file(source: SourceFile, draft: Draft, findings: Findings) -> None:
         _read_budget(*budget, draft, findings)
     for where, data in root.tables("scoring"):
         _read_scoring(where, data, draft, findings)
+
+
+def _without_knock_on(source: SourceFile, findings: Findings) -> dict[str, Any]:
+    """The file's sections without a misspelt one and the knock-on it caused.
+
+    ``[[objective]]`` followed by ``[[objectives.key_results]]`` makes TOML read
+    ``objectives`` as a table holding only the key results: one mistake, which
+    would otherwise show as an unknown section and a wrongly typed one. The
+    misspelt header is reported, once, as the cause.
+    """
+    data = dict(source.data)
+    for wrong in list(data):
+        close = difflib.get_close_matches(wrong, SECTIONS, n=1, cutoff=0.75)
+        right = close[0] if close and wrong not in SECTIONS else None
+        if right is None or right not in data:
+            continue
+        wanted = list if right in _ARRAY_SECTIONS else dict
+        if isinstance(data[right], wanted):
+            continue
+        line = Where(source, (right,)).line
+        findings.problems.append(
+            Where(source)
+            .key(wrong)
+            .problem(
+                f"unknown section: {_header(wrong, data[wrong])} looks like a misspelling of "
+                f"{_header(right, [])}, so {_below_it(right, data[right])} at line {line} "
+                "belongs to none; fix this header first"
+            )
+        )
+        del data[wrong], data[right]
+    return data
+
+
+def _header(name: str, value: object) -> str:
+    return f"[[{name}]]" if isinstance(value, list) else f"[{name}]"
+
+
+def _below_it(section: str, value: object) -> str:
+    """How the knock-on table was written: the [[objectives.key_results]] header."""
+    first = next(iter(value), None) if isinstance(value, dict) else None
+    if first is None or not isinstance(value, dict):
+        return f"the {_header(section, value)} below it"
+    return f"the {_header(f'{section}.{first}', value[first])}"
 
 
 def _safely(where: Where, findings: Findings, build: Any) -> Any:

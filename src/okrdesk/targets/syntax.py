@@ -200,6 +200,9 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, str] | 
     of tables whose header is misspelt; None when tomllib's line is right.
     """
     upto = len(text) if "end of document" in message else _offset_of_line(text, error_line)
+    wide = full_width_on(_line_text(text, error_line))
+    if wide is not None and "at end of document" not in message:
+        return error_line, wide
     state, _ = _walk(text, upto)
     if state.string_line is not None and "end of document" in message:
         return state.string_line, "this string is never closed"
@@ -212,6 +215,29 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, str] | 
             return line, f"this {kind} is never closed (a '{closer}' is missing)"
     if message.startswith("Cannot overwrite a value"):
         return _misspelt_header(text, error_line)
+    return None
+
+
+_CURLY = {"“": '"', "”": '"', "‘": "'", "’": "'", "„": '"', "«": '"', "»": '"'}
+_FULL_WIDTH = {
+    "，": ",", "：": "=", "＝": "=", "［": "[", "］": "]", "｛": "{", "｝": "}", "＂": '"',
+    "＇": "'", "＃": "#", "．": ".", "。": ".", "、": ",", "；": ",", "－": "-", "＋": "+",
+    "【": "[", "】": "]", "　": "a plain space",
+}  # fmt: skip
+_FULL_WIDTH.update({chr(0xFF10 + d): str(d) for d in range(10)})
+
+
+def full_width_on(line: str) -> str | None:
+    """The first curly quote or full-width character a Chinese keyboard puts where TOML
+    needs ASCII, outside strings and comments: "found the full-width ，; write ,"."""
+    for i in _outside_strings(line):
+        ch = line[i]
+        ascii_form = _CURLY.get(ch) or _FULL_WIDTH.get(ch)
+        if ascii_form is None:
+            continue
+        kind = "curly quote" if ch in _CURLY else "full-width"
+        shown = "the full-width space" if ch == "\u3000" else f"the {kind} {ch}"
+        return f"found {shown}; write {ascii_form} (column {i + 1})"
     return None
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import tomlkit
 from tomlkit.exceptions import TOMLKitError
-from tomlkit.items import Comment, InlineTable, Table, Whitespace
+from tomlkit.items import Comment, InlineTable, Item, Table, Whitespace
 
 from okrdesk.files import write_bytes_atomically
 
@@ -79,16 +79,27 @@ def _set_table(kr: Any, name: str, values: Mapping[str, int | float]) -> None:
         table = existing
         trailing = _take_trailing_trivia(table)
         for old in list(table.keys()):
-            del table[old]
+            if old not in values:
+                del table[old]
     elif existing is None and isinstance(kr, Table):
-        trailing = _take_trailing_trivia(kr)
+        trailing = _take_trailing_trivia(_last_table(kr))
         table = tomlkit.table()
         kr[name] = table
     else:
         raise CannotEdit(f"{name} is written in a form okrdesk cannot edit; edit it by hand")
     for member, value in values.items():
-        table[member] = value
+        table[member] = _keeping_comment(table, member, value)
     table.value.body.extend(trailing)
+
+
+def _keeping_comment(table: Table, key: str, value: int | float) -> Any:
+    """``value`` as an item that keeps the comment and spacing of the one it replaces."""
+    item = tomlkit.item(value)
+    old = table.item(key) if key in table else None
+    if isinstance(old, Item):
+        for part in ("indent", "comment_ws", "comment", "trail"):
+            setattr(item.trivia, part, getattr(old.trivia, part))
+    return item
 
 
 def _check_reads_back(
@@ -103,6 +114,16 @@ def _check_reads_back(
     for name, values in wanted.items():
         if kr.get(name) != dict(values):
             raise CannotEdit(f"{name} would not read back as written; edit it by hand")
+
+
+def _last_table(table: Table) -> Table:
+    """The table whose body ends the text written for ``table``: its last sub-table
+    (members, written before a calendar is added), or the table itself."""
+    for key, item in reversed(table.value.body):
+        if key is None and isinstance(item, Comment | Whitespace):
+            continue
+        return _last_table(item) if isinstance(item, Table) else table
+    return table
 
 
 def _take_trailing_trivia(table: Table) -> list[tuple[Any, Any]]:

@@ -1,0 +1,447 @@
+"""One command line: every typed number through one parser, "did you mean" for every id,
+--override only where there is something to override. Each case is typed as a user
+would, through the real CLI, and checked for its exact message."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from okrdesk.store import Store
+from okrdesk.units import UNITS, parse_quantity
+from sample_workspace import OKRS, WriteWorkspace
+
+TYPED = (
+    OKRS
+    + """
+[[objectives.key_results]]
+id = "REV"
+title = "营业收入"
+target = 5.5
+unit = "亿元"
+
+[[objectives.key_results]]
+id = "NEW"
+title = "新开户"
+target = 40
+unit = "户"
+
+[[objectives.key_results]]
+id = "NPS"
+title = "满意度"
+target = 80
+unit = "%"
+"""
+)
+DAY = ["--date", "2026-03-31"]
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)])
+
+
+def refused(result: Result, message: str) -> None:
+    assert result.exit_code == 2, result.output
+    assert result.output == message + "\n"
+
+
+def stored(root: Path) -> list[float]:
+    if not (root / "okrdesk.db").exists():
+        return []
+    with Store.open(root / "okrdesk.db") as store:
+        return [c.value for c in store.checkins()]
+
+
+@pytest.fixture
+def typed(write_workspace: WriteWorkspace) -> Path:
+    return write_workspace({"okrs.toml": TYPED})
+
+
+# ------------------------------------------------------------------ numbers
+
+
+@pytest.mark.parametrize(
+    ("key_result", "value", "base"),
+    [
+        ("O1.REV", "4.72", 472_000_000),  # the key result's own unit
+        ("O1.REV", "2.2亿", 220_000_000),
+        ("O1.REV", "2.2亿元", 220_000_000),
+        ("O1.REV", "3,500万", 35_000_000),
+        ("O1.REV", "1,200,000元", 1_200_000),
+        ("O1.REV", "-3", -300_000_000),  # a loss, typed without --
+        ("O1.REV", "-1.5万", -15_000),
+        ("O1.NEW", "12", 12),
+        ("O1.NEW", "12户", 12),
+        ("O1.NEW", "-3", -3),
+        ("O1.NPS", "82.5", 0.825),
+        ("O1.NPS", "82.5%", 0.825),
+        ("O1.NPS", "825‰", 0.825),
+    ],
+)
+def test_a_checkin_takes_the_number_as_typed(
+    typed: Path, key_result: str, value: str, base: float
+) -> None:
+    result = run(typed, "checkin", key_result, value, *DAY)
+    assert result.exit_code == 0, result.output
+    assert stored(typed) == [pytest.approx(base)]
+
+
+def test_a_negative_value_before_the_options_and_after_them(typed: Path) -> None:
+    assert run(typed, "checkin", "--date", "2026-03-30", "O1.NEW", "-3").exit_code == 0
+    assert run(typed, "checkin", "O1.NEW", "-2", "--note", "-1 closed").exit_code == 0
+    with Store.open(typed / "okrdesk.db") as store:
+        assert [(c.value, c.note) for c in store.checkins()] == [(-3, ""), (-2, "-1 closed")]
+
+
+@pytest.mark.parametrize(
+    ("key_result", "value", "message"),
+    [
+        ("O1.REV", "lots", "O1.REV: 'lots' is not a number. Nothing was stored."),
+        ("O1.REV", "12户", "O1.REV: '12户': 户 does not go with 亿元; write it in 亿元, or as "
+         "12万, 1.2亿 or 3500元. Nothing was stored."),
+        ("O1.NEW", "2.5", "O1.NEW: '2.5': a count has no fraction; write whole 户. "
+         "Nothing was stored."),
+        ("O1.NEW", "3万元", "O1.NEW: '3万元': 万元 does not go with 户; write it in 户. "
+         "Nothing was stored."),
+        ("O1.NPS", "80万", "O1.NPS: '80万': 万 does not go with %; write it in %, or with % "
+         "or ‰. Nothing was stored."),
+        ("O1.REV", "1,5", "O1.REV: '1,5': commas only separate thousands, in groups of three "
+         "(1,234,567); write the number without them. Nothing was stored."),
+    ],
+)  # fmt: skip
+def test_a_mistyped_value_says_what_to_write(
+    typed: Path, key_result: str, value: str, message: str
+) -> None:
+    refused(run(typed, "checkin", key_result, value, *DAY), message)
+    assert stored(typed) == []
+
+
+def test_confidence_as_a_fraction_or_a_percentage(typed: Path) -> None:
+    assert run(typed, "checkin", "O1.NEW", "3", "--confidence", "80%", *DAY).exit_code == 0
+    assert run(typed, "checkin", "O1.NEW", "4", "--confidence", "0.8", *DAY).exit_code == 0
+    refused(
+        run(typed, "checkin", "O1.NEW", "4", "--confidence", "-0.1", *DAY),
+        "--confidence -0.1: not a number from 0 to 1 (or 0% to 100%). Nothing was stored.",
+    )
+    with Store.open(typed / "okrdesk.db") as store:
+        assert [c.confidence for c in store.checkins()] == [0.8, 0.8]
+
+
+def test_spend_takes_grouped_and_scaled_money(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    done = run(root, "spend", "add", "training", "12,000元", "--signed-by", "王芳", *DAY)
+    assert done.exit_code == 0, done.output
+    with Store.open(root / "okrdesk.db") as store:
+        assert [e.amount for e in store.spend()] == [Decimal(12_000)]
+
+
+def test_a_negative_spend_points_to_reverse(write_workspace: WriteWorkspace) -> None:
+    result = run(write_workspace(), "spend", "add", "training", "-3万", "--signed-by", "王芳")
+    refused(
+        result,
+        "'-3万' is negative: spending is never negative. To correct an entry, reverse it: "
+        "`okrdesk spend reverse ID --reason TEXT` (ids are in `okrdesk spend list`). "
+        "Nothing was recorded.",
+    )
+
+
+def test_reversing_a_negative_entry_id_names_it(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    run(root, "spend", "add", "training", "3万", "--signed-by", "王芳", *DAY)
+    result = run(root, "spend", "reverse", "-3", "--reason", "typo", "--signed-by", "王芳")
+    refused(result, "no ledger entry -3; `okrdesk spend list` shows the ids")
+
+
+def test_parse_quantity_scales_a_count_by_wan() -> None:
+    assert parse_quantity(UNITS["户"], "1.2万") == 12_000
+    assert parse_quantity(UNITS["户"], "1.2万户") == 12_000
+    assert parse_quantity(None, "1.2亿") == 120_000_000
+    with pytest.raises(ValueError, match="say the unit"):
+        parse_quantity(None, "12")
+
+
+# ------------------------------------------------------------------ did you mean
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["checkin", "o1.kr1", "3"], 'no key result "o1.kr1" (did you mean "O1.KR1"?); key '
+         "results are named <objective>.<id>, for example O1.KR1"),
+        (["checkin", "O1.NEW", "3", "--person", "cm1"], 'no person "cm1" (did you mean "cm01"?)'),
+        (["checkin", "O1.NEW", "3", "--unit", "Team-A"], 'no unit "Team-A" (did you mean '
+         '"team-a"?)'),
+        (["explain", "O1.nps"], 'no key result "O1.nps" (did you mean "O1.NPS"?); key results '
+         "are named <objective>.<id>, for example O1.KR1"),
+        (["split", "O1.NEW", "--unit", "brnch"], 'no unit "brnch" (did you mean "branch"?); '
+         "O1.NEW belongs to branch"),
+        (["spend", "add", "salon", "3万", "--signed-by", "王芳"], 'no budget line "salon" (did '
+         'you mean "salons"?)'),
+        (["spend", "list", "--line", "Training"], 'no budget line "Training" (did you mean '
+         '"training"?)'),
+        (["report", "--unit", "team_a"], 'no unit or person "team_a" (did you mean "team-a"?)'),
+        (["plugins", "test_metric"], 'no plugin "test_metric" (did you mean "test_metrics"?); '
+         "`okrdesk plugins` lists them"),
+        (["collect", "--metric", "new_hnw_client"], 'no metric "new_hnw_client" (did you mean '
+         '"new_hnw_clients"?); no key result or scoring policy uses it; the plan\'s metrics '
+         "are: complaint_rate, new_hnw_clients"),
+    ],
+)  # fmt: skip
+def test_every_id_gets_a_suggestion(typed: Path, args: list[str], message: str) -> None:
+    result = run(typed, *args)
+    assert result.exit_code == 2, result.output
+    assert result.output.endswith(message + "\n"), result.output
+
+
+# ------------------------------------------------------------------ override
+
+
+def test_an_override_with_nothing_to_override_is_refused(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    result = run(root, "spend", "add", "training", "3万", "--signed-by", "王芳", *DAY,
+                 "--override", "--reason", "合同已签")  # fmt: skip
+    refused(
+        result,
+        "refused: there is nothing to override. The breaker (熔断) on training (培训课程) is "
+        "not tripped, and this entry would not trip it; record it without --override and "
+        "--reason. Nothing was recorded.",
+    )
+    assert not (root / "okrdesk.db").exists() or not Store.open(root / "okrdesk.db").spend()
+
+
+# ------------------------------------------------------------------ conventions
+
+
+@pytest.fixture
+def collected(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace()
+    assert run(root, "collect", "--through", "2026-06-30").exit_code == 0
+    return root
+
+
+def as_of(root: Path, *args: str) -> str:
+    """The day `explain` (which reads --period as report and check do) works as of."""
+    result = run(root, "explain", "O1.KR1", *args)
+    assert result.exit_code == 0, result.output
+    return result.output.splitlines()[1].rsplit(" ", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("period", "day"),
+    [
+        ("2026-W14", "2026-04-05"),
+        ("2026-03", "2026-03-31"),
+        ("2026Q2", "2026-06-30"),
+        ("2026-Q1", "2026-03-31"),
+        ("Q1", "2026-03-31"),
+        ("抢春播", "2026-03-31"),
+    ],
+)
+def test_a_period_means_the_report_as_of_its_end(collected: Path, period: str, day: str) -> None:
+    assert as_of(collected, "-p", period) == day
+    assert as_of(collected, "--period", period, "--as-of", "2026-12-31") == day
+
+
+@pytest.mark.parametrize(
+    ("period", "given", "day"),
+    [
+        ("last month", "2026-05-10", "2026-04-30"),
+        ("this week", "2026-05-13", "2026-05-13"),  # not over yet: as of the day given
+        ("last week", "2026-05-13", "2026-05-10"),
+        ("this quarter", "2026-05-13", "2026-05-13"),
+        ("last quarter", "2026-05-13", "2026-03-31"),
+        ("last phase", "2026-05-13", "2026-03-31"),
+    ],
+)
+def test_relative_periods_count_from_the_as_of_day(
+    collected: Path, period: str, given: str, day: str
+) -> None:
+    assert as_of(collected, "-p", period, "--as-of", given) == day
+
+
+def test_a_period_that_is_none_is_named(collected: Path) -> None:
+    result = run(collected, "report", "-p", "抢春")
+    assert result.exit_code == 2
+    assert result.output == (
+        "--period '抢春' is no period (did you mean \"抢春播\"?); write 2026-W14, 2026-03, "
+        "2026Q2, a phase (Q1 or its name), this week or last month\n"
+    )
+    later = run(collected, "check", "-p", "2026-W30", "--as-of", "2026-05-01")
+    assert later.output == (
+        "--period 2026-W30: 2026-W30 starts on 2026-07-20, after --as-of 2026-05-01; there "
+        "is nothing to show yet\n"
+    )
+
+
+def test_explain_and_check_take_a_period(collected: Path) -> None:
+    explained = run(collected, "explain", "O1.KR1", "-p", "Q1")
+    assert "as of 2026-03-31" in explained.output, explained.output
+    assert run(collected, "check", "-p", "Q1", "-v").exit_code in (0, 1)
+
+
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [("r.md", "#"), ("r.html", "<!DOCTYPE html>"), ("r.json", "{"), ("R.TXT", "")],
+)
+def test_the_out_file_extension_picks_the_format(collected: Path, name: str, start: str) -> None:
+    out = collected.parent / name
+    result = run(collected, "report", "--as-of", "2026-03-15", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").startswith(start)
+    if name == "r.json":
+        json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_format_wins_over_the_extension_and_unknown_extensions_are_named(
+    collected: Path,
+) -> None:
+    out = collected.parent / "r.md"
+    assert (
+        run(
+            collected, "report", "--format", "json", "-o", str(out), "--as-of", "2026-03-15"
+        ).exit_code
+        == 0
+    )
+    json.loads(out.read_text(encoding="utf-8"))
+    result = run(
+        collected, "report", "-o", str(collected.parent / "r.pdf"), "--as-of", "2026-03-15"
+    )
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        f"--out {collected.parent / 'r.pdf'}: no report format is saved as .pdf; name one "
+        "with --format (the extensions known are "
+    )
+
+
+def test_depth_limits_the_members_shown(collected: Path) -> None:
+    def members(*args: str) -> list[tuple[str, int]]:
+        result = run(collected, "report", "--format", "json", "--as-of", "2026-03-15", *args)
+        assert result.exit_code == 0, result.output
+        return [(m["id"], m["rank"]) for m in json.loads(result.output)["members"]]
+
+    everyone = members()
+    assert [m for m, _ in everyone][:1] == ["team-a"]
+    assert members("--depth", "1") == [("team-a", 1)]
+    assert members("--depth", "2") == everyone
+    assert members("--depth", "0") == []
+    refused(run(collected, "report", "--depth", "-1"), "--depth -1: give 0 or more (1: child "
+            "units only)")  # fmt: skip
+
+
+# ------------------------------------------------------------------ init
+
+
+@pytest.mark.parametrize(
+    ("lang", "header", "objective"),
+    [
+        ("zh", "示例营业部 (branch, 营业部)", "做大高净值客户业务"),
+        ("en", "Downtown branch (downtown, branch)", "Grow high-net-worth business"),
+    ],
+)
+def test_init_writes_a_plan_in_the_users_language(
+    tmp_path: Path, lang: str, header: str, objective: str
+) -> None:
+    root = tmp_path / "new"
+    assert CliRunner().invoke(cli, ["init", str(root), "--lang", lang]).exit_code == 0
+    checked = run(root, "validate")
+    assert checked.exit_code == 0, checked.output
+    assert objective in (root / "targets" / "plan.toml").read_text(encoding="utf-8")
+    assert run(root, "checkin", "O1.KR1", "3", "--date", "2026-03-02").exit_code == 0
+    shown = run(root, "report", "--as-of", "2026-03-02", "--lang", lang)
+    assert shown.exit_code == 0, shown.output
+    assert header in shown.output
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({"LANG": "zh_CN.UTF-8"}, "zh"),
+        ({"LANG": "en_US.UTF-8", "LC_ALL": "zh_TW.UTF-8"}, "zh"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({}, "en"),
+    ],
+)
+def test_init_speaks_the_locales_language(
+    tmp_path: Path, environ: dict[str, str], lang: str
+) -> None:
+    root = tmp_path / "new"
+    env = {"LANG": "", "LC_ALL": "", "LC_MESSAGES": "", **environ}
+    assert CliRunner().invoke(cli, ["init", str(root)], env=env).exit_code == 0
+    text = (root / "targets" / "plan.toml").read_text(encoding="utf-8")
+    assert ("示例营业部" in text) == (lang == "zh")
+
+
+# ------------------------------------------------------------------ validate
+
+
+def test_validate_shows_the_line_and_a_caret_under_the_column(
+    write_workspace: WriteWorkspace,
+) -> None:
+    broken = OKRS.replace('title = "直营 AUM 净增"', 'title = "直营 AUM 净增"，')
+    result = run(write_workspace({"okrs.toml": broken}), "validate")
+    assert result.exit_code == 2
+    assert (
+        result.output
+        == (
+            "targets/okrs.toml:3: TOML syntax: found the full-width ，; write , (column 20)\n"
+            '    title = "直营 AUM 净增"，\n'  # the caret counts 直营 and 净增 as two columns each
+            + " "
+            * (4 + 23)
+            + "^\n"
+            "1 problem in 4 files.\n"
+        )
+    )
+
+
+def test_a_key_problem_points_at_the_value_it_quotes(write_workspace: WriteWorkspace) -> None:
+    broken = OKRS.replace('metric = "new_hnw_clients"', 'metric = "new_hnw_client"')
+    result = run(write_workspace({"okrs.toml": broken}), "validate")
+    assert result.exit_code == 2
+    lines = result.output.splitlines()
+    assert lines[0].startswith(
+        "targets/okrs.toml:9: objectives[O1].key_results[KR1].metric: no loaded plugin "
+        'provides metric "new_hnw_client" (did you mean "new_hnw_clients"?)'
+    )
+    assert lines[1:3] == ['    metric = "new_hnw_client"', "             ^"]
+
+
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "targets.md"
+
+
+@pytest.mark.parametrize(
+    ("files", "quoted"),
+    [
+        (
+            {"scoring.toml": '[[scoring]]\nid = "s"\nname = "s"\n[[scoring.components]]\n'
+             'metric = "new_hnw_clients"\nweight = 1\nstandard = 5\nunit = "户"\n'},
+            "missing; say which roles or people the policy scores",
+        ),
+        (
+            {"scoring.toml": '[[scoring]]\nid = "a"\nname = "a"\nroles = ["cm"]\n'
+             '[[scoring.components]]\nmetric = "new_hnw_clients"\nweight = 1\nstandard = 5\n'
+             'unit = "户"\n[[scoring]]\nid = "b"\nname = "b"\npeople = ["cm01"]\n'
+             '[[scoring.components]]\nmetric = "new_hnw_clients"\nweight = 1\nstandard = 5\n'
+             'unit = "户"\n'},
+            "also falls under the scoring policy",
+        ),
+        (
+            {"okrs.toml": OKRS.replace('milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }',
+             "members = { team-a = 200, cm01 = 100 }")},
+            "who also has a target here; give the unit or its members a target, not both",
+        ),
+    ],
+)  # fmt: skip
+def test_docs_targets_quotes_what_validate_says(
+    write_workspace: WriteWorkspace, files: dict[str, str], quoted: str
+) -> None:
+    """docs/targets.md says what validate checks in validate's own words; these keep the
+    two in step (a check the page promises, or one it says validate does not make)."""
+    result = run(write_workspace(files), "validate")
+    assert result.exit_code == 2, result.output
+    assert quoted in result.output
+    assert quoted in " ".join(DOCS.read_text(encoding="utf-8").split())
