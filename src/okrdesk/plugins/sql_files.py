@@ -334,7 +334,7 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
     texts = [str(n) for n, k, *_ in described if k == "VARCHAR" and n not in declared]
     chosen = {**_sniffed(connection, raw, texts, cells), **declared}
     for column, sql_type in declared.items():
-        _check_cells(connection, table, raw, column, _as_typed(cells[column], sql_type), sql_type)
+        _check_cells(connection, table, raw, column, cells[column], sql_type)
     parts = []
     for name, *_ in described:
         sql_type = chosen.get(str(name))
@@ -360,6 +360,16 @@ def _as_typed(cell: str, sql_type: str) -> str:
     return cell
 
 
+def _unfit(cell: str, sql_type: str) -> str:
+    """True for a cell that is not of ``sql_type``; DuckDB would round "1.5" to a whole
+    number, so a whole number must be written as one."""
+    ready = _as_typed(cell, sql_type)
+    unfit = f"TRY_CAST({ready} AS {sql_type}) IS NULL"
+    if sql_type == "BIGINT":
+        unfit += f" OR NOT regexp_full_match({ready}, '[+-]?[0-9]+')"
+    return unfit
+
+
 def _sniffed(
     connection: duckdb.DuckDBPyConnection, raw: str, texts: list[str], cells: Mapping[str, str]
 ) -> dict[str, str]:
@@ -372,7 +382,7 @@ def _sniffed(
         cell = cells[name]
         counts.append(f"count({cell})")
         for sql_type in _SNIFFED:
-            unfit = f"TRY_CAST({_as_typed(cell, sql_type)} AS {sql_type}) IS NULL"
+            unfit = _unfit(cell, sql_type)
             if sql_type in {"BIGINT", "DOUBLE"}:
                 unfit += f" OR regexp_full_match({cell}, {_literal(_LEADING_ZERO)})"
             counts.append(f"count(*) FILTER (WHERE {cell} IS NOT NULL AND ({unfit}))")
@@ -401,7 +411,7 @@ def _check_cells(
 ) -> None:
     bad = connection.execute(
         f"SELECT rowid FROM {quoted(raw)} WHERE {cell} IS NOT NULL "
-        f"AND TRY_CAST({cell} AS {sql_type}) IS NULL ORDER BY rowid LIMIT 1"
+        f"AND ({_unfit(cell, sql_type)}) ORDER BY rowid LIMIT 1"
     ).fetchone()
     if bad is not None:
         raise SqlMetricError(

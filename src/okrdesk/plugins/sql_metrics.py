@@ -643,7 +643,14 @@ _SHOWN_SPANS = 8
 def _spans_text(spans: list[Span], offset: int) -> str:
     """File rows as ranges: "rows 2-5, 9", or "rows 2-40 (12 rows)" when a group's rows
     are spread over that range."""
-    ordered = sorted(spans)
+    ordered: list[Span] = []
+    for first, last, count in sorted(spans):
+        if ordered and _whole(ordered[-1]) and count == last - first + 1 and (
+            first == ordered[-1][1] + 1
+        ):
+            ordered[-1] = [ordered[-1][0], last, ordered[-1][2] + count]
+        else:
+            ordered.append([first, last, count])
     parts = []
     for first, last, count in ordered[:_SHOWN_SPANS]:
         text = f"{first + offset}" if first == last else f"{first + offset}-{last + offset}"
@@ -655,6 +662,10 @@ def _spans_text(spans: list[Span], offset: int) -> str:
         parts.append(f"… ({_rows(total)} in all)")
     label = "row" if total == 1 else "rows"
     return f"{label} {', '.join(parts)}"
+
+
+def _whole(span: Span) -> bool:
+    return span[2] == span[1] - span[0] + 1
 
 
 class _NotANumber(ValueError):
