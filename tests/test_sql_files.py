@@ -38,7 +38,9 @@ def metric(name: str, kind: str, query: str, unit: str = "人") -> dict[str, str
     return {"name": name, "kind": kind, "unit": "%" if kind == "ratio" else unit, "query": query}
 
 
-def run(workspace: Path, tables: dict[str, Any], *metrics: dict[str, str], **more: Any) -> PluginCheck:
+def run(
+    workspace: Path, tables: dict[str, Any], *metrics: dict[str, str], **more: Any
+) -> PluginCheck:
     settings = {"tables": tables, "metrics": list(metrics), **more}
     return check_plugin(
         sql_metrics, people=PEOPLE, start=START, through=THROUGH, settings=settings,
@@ -85,7 +87,9 @@ def test_a_tsv_file_reads_by_its_name(tmp_path: Path) -> None:
 
 
 CHINESE = "日期;客户经理;外呼;成交\n2026-01-06;cm01;10;1\n2026-01-07;cm01;5;2\n"
-CHINESE_QUERY = 'SELECT 客户经理 AS subject, 日期 AS day, 成交 AS numerator, 外呼 AS denominator FROM calls'
+CHINESE_QUERY = (
+    "SELECT 客户经理 AS subject, 日期 AS day, 成交 AS numerator, 外呼 AS denominator FROM calls"
+)
 
 
 @pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16", "utf-16-le"])
@@ -119,7 +123,7 @@ def test_a_gbk_file_read_as_utf8_says_to_set_the_encoding(tmp_path: Path) -> Non
 
 
 def test_a_wrong_encoding_names_the_row(tmp_path: Path) -> None:
-    data = CALLS.encode() + "2026-01-08;cm01;3;1\n".encode() + b"2026-01-09;\xff\xfe\xff;1;1\n"
+    data = CALLS.encode() + b"2026-01-08;cm01;3;1\n" + b"2026-01-09;\xff\xfe\xff;1;1\n"
     path = write(tmp_path, "calls.csv", data)
     check = run(tmp_path, {"calls": {"path": path, "encoding": "gb18030"}},
                 metric("conversion", "ratio", CONVERSION))  # fmt: skip
@@ -371,7 +375,10 @@ def test_a_broken_view_fails_only_the_metrics_that_read_it(tmp_path: Path) -> No
     ("written", "duck"),
     [
         ("SELECT 1 WHERE d <= :through", "SELECT 1 WHERE d <= $through"),
-        ("SELECT x::DATE, ':start', \":end\" -- :through\n", "SELECT x::DATE, ':start', \":end\" -- :through\n"),
+        (
+            "SELECT x::DATE, ':start', \":end\" -- :through\n",
+            "SELECT x::DATE, ':start', \":end\" -- :through\n",
+        ),
         ("SELECT 'it''s :start' , :_x /* :end */", "SELECT 'it''s :start' , $_x /* :end */"),
     ],
 )
@@ -456,8 +463,11 @@ def test_an_unchanged_file_is_not_read_again(tmp_path: Path) -> None:
     # Changed table options drop the cached table too.
     file.write_bytes(CALLS.replace(";", "|").encode())
     os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
-    assert run(tmp_path, {"calls": {"path": path, "delimiter": "|"}}, made).value(
-        "made", "cm01", "2026-W02"
-    ).value == 15
+    assert (
+        run(tmp_path, {"calls": {"path": path, "delimiter": "|"}}, made)
+        .value("made", "cm01", "2026-W02")
+        .value
+        == 15
+    )
     cached = sorted(p.name for p in (tmp_path / ".okrdesk" / "cache" / "sql").iterdir())
     assert len(cached) == 2 and cached[1] == "tables.json"  # one table file, the old one gone

@@ -8,6 +8,8 @@ figure (see ``with_row_numbers``).
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlglot
 from sqlglot import exp
 
@@ -100,7 +102,7 @@ def division_note(query: str) -> str:
     return ""
 
 
-def _fractional(node: exp.Expression) -> bool:
+def _fractional(node: Any) -> bool:
     if isinstance(node, exp.Literal) and not node.is_string:
         return "." in node.this or "e" in node.this.lower()
     if isinstance(node, exp.Cast):
@@ -109,7 +111,7 @@ def _fractional(node: exp.Expression) -> bool:
     return isinstance(node, exp.Paren) and _fractional(node.this)
 
 
-def _function_name(node: exp.Expression) -> str:
+def _function_name(node: Any) -> str:
     if isinstance(node, exp.Anonymous):
         return str(node.name).upper()
     if isinstance(node, exp.Func):
@@ -117,7 +119,7 @@ def _function_name(node: exp.Expression) -> str:
     return ""
 
 
-def _argument_count(node: exp.Expression) -> int:
+def _argument_count(node: Any) -> int:
     if isinstance(node, exp.Anonymous):
         return len(node.expressions)
     count = 0

@@ -16,6 +16,7 @@ A table's ``rowid`` is its row's place in the file: ``row = rowid + first_row``.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import gzip
@@ -194,9 +195,8 @@ def load_table(
     """Make ``table`` a table of ``connection``, from the cache when the file is unchanged."""
     cached = cache.lookup(table) if cache is not None else None
     if cached is not None:
-        connection.execute(
-            f"CREATE TABLE {quoted(table.name)} AS SELECT * FROM read_parquet({_literal(str(cached))})"
-        )
+        reader = f"read_parquet({_literal(str(cached))})"
+        connection.execute(f"CREATE TABLE {quoted(table.name)} AS SELECT * FROM {reader}")
         return
     raw = f"__okrdesk_raw_{table.name}"
     try:
@@ -337,11 +337,9 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
         _check_cells(connection, table, raw, column, cells[column], sql_type)
     parts = []
     for name, *_ in described:
-        sql_type = chosen.get(str(name))
+        wanted = chosen.get(str(name))
         cell = (
-            plain[name]
-            if sql_type is None
-            else f"CAST({_as_typed(cells[name], sql_type)} AS {sql_type})"
+            plain[name] if wanted is None else f"CAST({_as_typed(cells[name], wanted)} AS {wanted})"
         )
         parts.append(f"{cell} AS {quoted(str(name))}")
     connection.execute(
@@ -388,14 +386,14 @@ def _sniffed(
             counts.append(f"count(*) FILTER (WHERE {cell} IS NOT NULL AND ({unfit}))")
     found = connection.execute(f"SELECT {', '.join(counts)} FROM {quoted(raw)}").fetchone()
     assert found is not None
-    chosen = {}
+    chosen: dict[str, str] = {}
     step = len(_SNIFFED) + 1
     for index, name in enumerate(texts):
-        filled, *unfit = found[index * step : (index + 1) * step]
+        filled, *unfits = found[index * step : (index + 1) * step]
         if not filled:
             chosen[name] = "DOUBLE"
             continue
-        fits = [t for t, bad in zip(_SNIFFED, unfit, strict=True) if not bad]
+        fits = [t for t, bad in zip(_SNIFFED, unfits, strict=True) if not bad]
         if fits:
             chosen[name] = fits[0]
     return chosen
@@ -502,10 +500,8 @@ class TableCache:
             pass  # a cache that cannot be written only costs the next collect a read
 
     def _save(self) -> None:
-        try:
+        with contextlib.suppress(OSError):
             write_text_atomically(self.manifest, json.dumps(self.entries, indent=1))
-        except OSError:
-            pass
 
 
 def _sha256(path: Path) -> str:

@@ -60,11 +60,24 @@ from okrdesk.errors import printable
 from okrdesk.model import Direction, MetricKind, MetricSpec, OverTime
 from okrdesk.plugins.hookspecs import CollectRequest, Emit, hookimpl
 from okrdesk.plugins.sql_dialect import (
-    PARAMETERS, ROW_COUNT, ROW_FIRST, ROW_LAST, division_note, sqlite_advice, tables_read,
-    to_duckdb, with_row_numbers,
+    PARAMETERS,
+    ROW_COUNT,
+    ROW_FIRST,
+    ROW_LAST,
+    division_note,
+    sqlite_advice,
+    tables_read,
+    to_duckdb,
+    with_row_numbers,
 )  # fmt: skip
 from okrdesk.plugins.sql_files import (
-    TABLE_NAME, SqlMetricError, TableCache, TableFile, confined, load_table, table_file,
+    TABLE_NAME,
+    SqlMetricError,
+    TableCache,
+    TableFile,
+    confined,
+    load_table,
+    table_file,
 )  # fmt: skip
 from okrdesk.units import UNITS
 
@@ -282,8 +295,8 @@ class _DuckSource:
     errors: tuple[type[Exception], ...] = (duckdb.Error,)
 
     def __init__(
-        self, tables: Mapping[str, object], views: Mapping[str, str], broken_views: Mapping[str, str],
-        workspace: Path, allowed: Sequence[Path], scratch: Path,
+        self, tables: Mapping[str, object], views: Mapping[str, str],
+        broken_views: Mapping[str, str], workspace: Path, allowed: Sequence[Path], scratch: Path,
     ) -> None:  # fmt: skip
         self.connection = duckdb.connect(
             ":memory:",
@@ -469,9 +482,9 @@ def _collect_one(
             "no row lies inside the plan up to "
             f"{request.through}: {'; '.join(tally.outside_text())}"
         )
-    if isinstance(source, _DuckSource) and (note := division_note(to_duckdb(query))):
-        if tally.totals:
-            _warn(emit, spec.name, note)
+    note = division_note(to_duckdb(query)) if isinstance(source, _DuckSource) else ""
+    if note and tally.totals:
+        _warn(emit, spec.name, note)
     for key, numbers in tally.totals.items():
         subject, period = key
         emit(spec.name, subject, period, source=tally.source(key),
@@ -630,7 +643,8 @@ class _Tally:
         spans = self.spans.get(key)
         if traced is None or not spans:
             return f"SQL metric {self.spec.name} on {self.result.files}"
-        return f"SQL metric {self.spec.name}: {traced.path.name} {_spans_text(spans, traced.first_row)}"
+        rows = _spans_text(spans, traced.first_row)
+        return f"SQL metric {self.spec.name}: {traced.path.name} {rows}"
 
 
 def _rows(count: int) -> str:
@@ -645,8 +659,11 @@ def _spans_text(spans: list[Span], offset: int) -> str:
     are spread over that range."""
     ordered: list[Span] = []
     for first, last, count in sorted(spans):
-        if ordered and _whole(ordered[-1]) and count == last - first + 1 and (
-            first == ordered[-1][1] + 1
+        if (
+            ordered
+            and _whole(ordered[-1])
+            and count == last - first + 1
+            and (first == ordered[-1][1] + 1)
         ):
             ordered[-1] = [ordered[-1][0], last, ordered[-1][2] + count]
         else:
