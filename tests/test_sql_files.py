@@ -471,3 +471,91 @@ def test_an_unchanged_file_is_not_read_again(tmp_path: Path) -> None:
     )
     cached = sorted(p.name for p in (tmp_path / ".okrdesk" / "cache" / "sql").iterdir())
     assert len(cached) == 2 and cached[1] == "tables.json"  # one table file, the old one gone
+
+
+def test_init_keeps_the_cache_out_of_git(tmp_path: Path) -> None:
+    from okrdesk.app.init import create_workspace
+
+    root = tmp_path / "new"
+    root.mkdir()
+    (root / ".gitignore").write_text("*.pyc", encoding="utf-8")
+    assert ".gitignore" in create_workspace(root)
+    assert (root / ".gitignore").read_text(encoding="utf-8") == (
+        "*.pyc\n# okrdesk's cache\n/.okrdesk/cache/\n"
+    )
+
+
+# ------------------------------------------------------ through the CLI
+
+SALONS_OKRS = """\
+[[objectives]]
+id = "O9"
+title = "沙龙"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "参会人数"
+metric = "salon_attendees"
+target = 600
+unit = "人"
+"""
+SALONS = """\
+date;cm_id;attendees
+2025-12-30;cm01;7
+2026-01-06;cm01;30
+2026-01-08;cm01;20
+2026-01-13;cm02;
+2026-01-14;cm02;25
+"""
+
+
+def salons_workspace(write_workspace: Any, query: str) -> Path:
+    root: Path = write_workspace({"salons.toml": SALONS_OKRS})
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(
+        '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+        '[[sources.sql.metrics]]\nname = "salon_attendees"\nkind = "flow"\nunit = "人"\n'
+        f'query = "{query}"\n',
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_collect_warns_and_explain_shows_the_file_rows(write_workspace: Any) -> None:
+    from click.testing import CliRunner
+
+    from okrdesk.cli import cli
+
+    query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+    root = salons_workspace(write_workspace, query)
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-01-18", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    assert (
+        "warning: plugin sql metric salon_attendees: salon_attendees: 1 row dated 2025-12-30 "
+        "lies before the plan's first period (2026-01-01); not counted"
+    ) in done.output
+    assert (
+        "warning: plugin sql metric salon_attendees: salon_attendees: 1 row left out: column "
+        "value is empty (NULL) (table salons: salons.csv:5)"
+    ) in done.output
+    explained = CliRunner().invoke(
+        cli, ["explain", "O9.KR1", "--person", "cm01", "--as-of", "2026-01-18", "-w", str(root)]
+    )
+    assert explained.exit_code == 0, explained.output
+    assert "SQL metric salon_attendees: salons.csv rows 3-4" in explained.output
+
+
+def test_validate_says_what_to_change_in_a_sqlite_query(write_workspace: Any) -> None:
+    from click.testing import CliRunner
+
+    from okrdesk.cli import cli
+
+    query = "SELECT cm_id AS subject, date(date, '+1 day') AS day, attendees AS value FROM salons"
+    root = salons_workspace(write_workspace, query)
+    checked = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert (
+        "sources.sql.metrics[0].query (salon_attendees): written for SQLite; DuckDB, which reads "
+        "the tables, cannot run it: date(x, 'modifier') is SQLite's"
+    ) in checked.output
