@@ -559,3 +559,43 @@ def test_validate_says_what_to_change_in_a_sqlite_query(write_workspace: Any) ->
         "sources.sql.metrics[0].query (salon_attendees): written for SQLite; DuckDB, which reads "
         "the tables, cannot run it: date(x, 'modifier') is SQLite's"
     ) in checked.output
+
+
+# ------------------------------------------- every query in the docs runs
+
+
+def documented_sql_settings() -> dict[str, Any]:
+    """Every TOML example of docs/plugins.md's SQL section, merged into one setting."""
+    import re
+    import tomllib
+
+    text = (Path(__file__).parents[1] / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = text[text.index("## Metrics without Python: SQL") :]
+    merged: dict[str, Any] = {"tables": {}, "views": {}, "metrics": []}
+    for block in re.findall(r"```toml\n(.*?)```", section, re.DOTALL):
+        sql = tomllib.loads(block).get("sources", {}).get("sql", {})
+        if "database" in sql:
+            continue
+        merged["tables"].update(sql.get("tables", {}))
+        merged["views"].update(sql.get("views", {}))
+        merged["metrics"] += sql.get("metrics", [])
+    return merged
+
+
+def test_every_query_in_the_docs_runs_unchanged(tmp_path: Path) -> None:
+    settings = documented_sql_settings()
+    assert set(settings["tables"]) == {"salons", "trades"}
+    assert len(settings["metrics"]) == 3 and len(settings["views"]) == 2
+    write(tmp_path, "salons.csv", b"date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n")
+    trades = "trade_day;cm;fee\n2026-02-03;cm01;120.5\n2026-02-20;cm01;N/A\n2026-03-02;cm02;80\n"
+    write(tmp_path, "trades.csv.gz", gzip.compress(trades.encode("gbk")))
+    check = check_plugin(
+        sql_metrics, people=PEOPLE, start=START, through=dt.date(2026, 3, 15),
+        settings=settings, workspace=tmp_path,
+    )  # fmt: skip
+    check.assert_valid()
+    assert check.value("salon_attendees", "cm01", "2026-W02").value == 30
+    assert check.value("salon_lead_rate", "cm01", "2026-W02").numerator == 4
+    # February's fees fall on its first day, in week 5; N/A is no fee.
+    assert check.value("monthly_fees", "cm01", "2026-W05").value == 120.5
+    assert check.value("monthly_fees", "cm02", "2026-W09").value == 80
