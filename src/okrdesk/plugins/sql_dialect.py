@@ -3,15 +3,14 @@ what to change in a query written for SQLite that DuckDB reads otherwise.
 
 Queries run on DuckDB as they are written; sqlglot only reads them, to name
 the SQLite functions DuckDB lacks and to find the row numbers behind a
-figure (see ``with_row_numbers``).
+figure (see ``with_row_numbers``). It is imported only when needed: it takes
+a noticeable part of a second, and most commands never need it.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
-
-import sqlglot
-from sqlglot import exp
 
 ROW_FIRST, ROW_LAST, ROW_COUNT = "__okrdesk_first", "__okrdesk_last", "__okrdesk_rows"
 PARAMETERS = ("start", "end", "through")
@@ -57,11 +56,17 @@ _SQLITE_ONLY = {
     "UNIXEPOCH": "unixepoch(x) is SQLite's: in DuckDB write epoch(x)",
 }
 _MODIFIED = {"DATE", "DATETIME", "TIME"}
+_SUSPECT = re.compile(r"\b(date|datetime|time|julianday|unixepoch|strftime)\s*\(|'now'", re.I)
 
 
 def sqlite_advice(query: str) -> list[str]:
     """What to change in a query written for SQLite that DuckDB cannot run; empty when
     nothing is known to need a change (or the query cannot be read at all)."""
+    if not _SUSPECT.search(query):
+        return []
+    import sqlglot
+    from sqlglot import exp
+
     try:
         tree = sqlglot.parse_one(query, read="sqlite")
     except sqlglot.errors.SqlglotError:
@@ -89,6 +94,11 @@ def sqlite_advice(query: str) -> list[str]:
 def division_note(query: str) -> str:
     """A word on ``/`` between two whole numbers, which SQLite and DuckDB divide
     differently; empty when the query divides nothing or casts to a fraction."""
+    if "/" not in query:
+        return ""
+    import sqlglot
+    from sqlglot import exp
+
     try:
         tree = sqlglot.parse_one(query, read="duckdb")
     except sqlglot.errors.SqlglotError:
@@ -103,6 +113,8 @@ def division_note(query: str) -> str:
 
 
 def _fractional(node: Any) -> bool:
+    from sqlglot import exp
+
     if isinstance(node, exp.Literal) and not node.is_string:
         return "." in node.this or "e" in node.this.lower()
     if isinstance(node, exp.Cast):
@@ -112,6 +124,8 @@ def _fractional(node: Any) -> bool:
 
 
 def _function_name(node: Any) -> str:
+    from sqlglot import exp
+
     if isinstance(node, exp.Anonymous):
         return str(node.name).upper()
     if isinstance(node, exp.Func):
@@ -120,6 +134,8 @@ def _function_name(node: Any) -> str:
 
 
 def _argument_count(node: Any) -> int:
+    from sqlglot import exp
+
     if isinstance(node, exp.Anonymous):
         return len(node.expressions)
     count = 0
@@ -135,6 +151,9 @@ def with_row_numbers(query: str, tables: set[str]) -> tuple[str, str] | None:
     """The query with the row numbers behind each result row added as extra columns,
     and the table they come from; None when the query is not one SELECT from one
     loaded table (a join, a view, a CTE, DISTINCT), whose rows okrdesk cannot trace."""
+    import sqlglot
+    from sqlglot import exp
+
     try:
         tree = sqlglot.parse_one(query, read="duckdb")
     except sqlglot.errors.SqlglotError:
@@ -173,6 +192,9 @@ def with_row_numbers(query: str, tables: set[str]) -> tuple[str, str] | None:
 
 def tables_read(query: str) -> set[str]:
     """The names the query reads from (tables, views and its own CTEs)."""
+    import sqlglot
+    from sqlglot import exp
+
     try:
         tree = sqlglot.parse_one(query, read="duckdb")
     except sqlglot.errors.SqlglotError:

@@ -26,13 +26,15 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import duckdb
 
 from okrdesk.errors import printable
 from okrdesk.files import write_text_atomically
+
+if TYPE_CHECKING:
+    import duckdb
 
 TABLE_KEYS = {"path", "delimiter", "encoding", "header", "skip", "columns", "types", "null",
               "sheet"}  # fmt: skip
@@ -47,6 +49,7 @@ _TYPES = {
 _SNIFFED = ("BIGINT", "DOUBLE", "DATE", "TIMESTAMP")
 _THOUSANDS = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
 _LEADING_ZERO = r"[+-]?0[0-9].*"
+_SAMPLE = 2048
 
 
 class SqlMetricError(ValueError):
@@ -193,6 +196,8 @@ def load_table(
     connection: duckdb.DuckDBPyConnection, table: TableFile, scratch: Path, cache: TableCache | None
 ) -> None:
     """Make ``table`` a table of ``connection``, from the cache when the file is unchanged."""
+    import duckdb
+
     cached = cache.lookup(table) if cache is not None else None
     if cached is not None:
         reader = f"read_parquet({_literal(str(cached))})"
@@ -372,31 +377,50 @@ def _sniffed(
     connection: duckdb.DuckDBPyConnection, raw: str, texts: list[str], cells: Mapping[str, str]
 ) -> dict[str, str]:
     """For each text column, the first of whole number, number, date and timestamp that
-    every filled cell fits; a column with no filled cell is a number column."""
-    if not texts:
-        return {}
-    counts = []
-    for name in texts:
-        cell = cells[name]
-        counts.append(f"count({cell})")
-        for sql_type in _SNIFFED:
-            unfit = _unfit(cell, sql_type)
-            if sql_type in {"BIGINT", "DOUBLE"}:
-                unfit += f" OR regexp_full_match({cell}, {_literal(_LEADING_ZERO)})"
-            counts.append(f"count(*) FILTER (WHERE {cell} IS NOT NULL AND ({unfit}))")
-    found = connection.execute(f"SELECT {', '.join(counts)} FROM {quoted(raw)}").fetchone()
-    assert found is not None
+    every filled cell fits; a column with no filled cell is a number column.
+
+    The types a column's first rows rule out are not tried on the rest, so a text
+    column costs one look at a sample and a number column one scan."""
+    sample = f"(SELECT * FROM {quoted(raw)} LIMIT {_SAMPLE})"
+    left = {name: list(_SNIFFED) for name in texts}
+    filled = dict.fromkeys(texts, 0)
     chosen: dict[str, str] = {}
-    step = len(_SNIFFED) + 1
-    for index, name in enumerate(texts):
-        filled, *unfits = found[index * step : (index + 1) * step]
-        if not filled:
+    first = True
+    while left:
+        counts = []
+        for name, candidates in left.items():
+            counts.append(f"count({cells[name]})")
+            tried = candidates if first else candidates[:1]
+            counts += [_unfit_count(cells[name], t) for t in tried]
+        found = connection.execute(
+            f"SELECT {', '.join(counts)} FROM {sample if first else quoted(raw)}"
+        ).fetchone()
+        assert found is not None
+        values = iter(found)
+        still: dict[str, list[str]] = {}
+        for name, candidates in left.items():
+            filled[name] = max(filled[name], next(values))
+            tried = candidates if first else candidates[:1]
+            fits = [t for t in tried if not next(values)]
+            remaining = fits if first else fits + candidates[1:]
+            if not remaining:
+                continue  # text
+            if first or not fits:
+                still[name] = remaining
+            else:
+                chosen[name] = fits[0]
+        left, first = still, False
+    for name in texts:
+        if not filled[name] and name not in chosen:
             chosen[name] = "DOUBLE"
-            continue
-        fits = [t for t, bad in zip(_SNIFFED, unfits, strict=True) if not bad]
-        if fits:
-            chosen[name] = fits[0]
     return chosen
+
+
+def _unfit_count(cell: str, sql_type: str) -> str:
+    unfit = _unfit(cell, sql_type)
+    if sql_type in {"BIGINT", "DOUBLE"}:
+        unfit += f" OR regexp_full_match({cell}, {_literal(_LEADING_ZERO)})"
+    return f"count(*) FILTER (WHERE {cell} IS NOT NULL AND ({unfit}))"
 
 
 def _check_cells(
@@ -475,6 +499,8 @@ class TableCache:
         return parquet
 
     def store(self, connection: duckdb.DuckDBPyConnection, table: TableFile) -> None:
+        import duckdb
+
         try:
             stat = table.path.stat()
             digest = _sha256(table.path)

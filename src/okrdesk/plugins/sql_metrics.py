@@ -51,10 +51,9 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import duckdb
 
 from okrdesk.errors import printable
 from okrdesk.model import Direction, MetricKind, MetricSpec, OverTime
@@ -80,6 +79,9 @@ from okrdesk.plugins.sql_files import (
     table_file,
 )  # fmt: skip
 from okrdesk.units import UNITS
+
+if TYPE_CHECKING:
+    import duckdb
 
 _METRIC_KEYS = {
     "name", "label_en", "label_zh", "kind", "unit", "direction", "description", "query",
@@ -292,12 +294,13 @@ class _Lazy(str):
 class _DuckSource:
     """Files read into an in-memory DuckDB database, which can open no file afterwards."""
 
-    errors: tuple[type[Exception], ...] = (duckdb.Error,)
-
     def __init__(
         self, tables: Mapping[str, object], views: Mapping[str, str],
         broken_views: Mapping[str, str], workspace: Path, allowed: Sequence[Path], scratch: Path,
     ) -> None:  # fmt: skip
+        import duckdb  # here, not at the top: declaring metrics must not pay for it
+
+        self.errors: tuple[type[Exception], ...] = (duckdb.Error,)
         self.connection = duckdb.connect(
             ":memory:",
             config={
@@ -330,6 +333,8 @@ class _DuckSource:
 
     def _create_views(self, views: Mapping[str, str]) -> None:
         """Create each view; one that reads another is retried once that one exists."""
+        import duckdb
+
         waiting = dict(views)
         while waiting:
             failed: dict[str, str] = {}
@@ -347,6 +352,8 @@ class _DuckSource:
             waiting = {n: q for n, q in waiting.items() if n in failed}
 
     def run(self, query: str, params: Mapping[str, str]) -> _Result:
+        import duckdb
+
         text = to_duckdb(query)
         statements = self.connection.extract_statements(text)
         if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
@@ -376,6 +383,8 @@ class _DuckSource:
         return _Result(_columns(cursor), _fetched(cursor), reads, described)
 
     def failed(self, spec: MetricSpec, query: str, error: Exception) -> str:
+        import duckdb
+
         text = str(error)
         missing = re.search(r"Table with name (\w+) does not exist", text)
         if missing and missing.group(1) in self.broken_tables:
@@ -523,6 +532,8 @@ class _Tally:
         self.totals: dict[tuple[str, str], list[float]] = {}
         self.spans: dict[tuple[str, str], list[Span]] = {}
         self.latest: dict[tuple[str, str], dt.date] = {}
+        self.days: dict[object, tuple[str, dt.date, str]] = {}
+        """Each ``day`` value seen, placed: many rows share a day."""
         self.outside: dict[str, list[Any]] = {}
         """'before' or 'after' → [rows, first day, last day]."""
         self.left_out: dict[str, list[Any]] = {}
@@ -556,18 +567,14 @@ class _Tally:
             if period not in self.asked:
                 raise self._fail(number, row, "column period is not a period id okrdesk asked for")
         else:
-            try:
-                day = dt.date.fromisoformat(str(row["day"])[:10])
-            except ValueError:
-                raise self._fail(number, row, "column day is not a date (YYYY-MM-DD)") from None
-            index = bisect.bisect_right(self.starts, day) - 1
-            if index < 0:
-                self._outside("before", day)
+            raw = row["day"]
+            placed = self.days.get(raw)
+            if placed is None:
+                placed = self.days[raw] = self._place(number, row)
+            side, day, period = placed
+            if side:
+                self._outside(side, day)
                 return
-            if day > self.request.periods[index].end or day > self.request.through:
-                self._outside("after", day)
-                return
-            period = self.request.periods[index].id
         numbers: list[float] = []
         for part in self.parts:
             try:
@@ -603,6 +610,19 @@ class _Tally:
                 spans[-1][2] += 1
             else:
                 spans.append([first, last, count])
+
+    def _place(self, number: int, row: Mapping[str, Any]) -> tuple[str, dt.date, str]:
+        """The day of a row, and its period or the side of the plan it lies outside."""
+        try:
+            day = dt.date.fromisoformat(str(row["day"])[:10])
+        except ValueError:
+            raise self._fail(number, row, "column day is not a date (YYYY-MM-DD)") from None
+        index = bisect.bisect_right(self.starts, day) - 1
+        if index < 0:
+            return "before", day, ""
+        if day > self.request.periods[index].end or day > self.request.through:
+            return "after", day, ""
+        return "", day, self.request.periods[index].id
 
     def _outside(self, side: str, day: dt.date) -> None:
         seen = self.outside.setdefault(side, [0, day, day])
@@ -690,6 +710,10 @@ class _NotANumber(ValueError):
 
 
 def _number(value: object) -> float:
+    if type(value) is float and math.isfinite(value):  # most cells: the quick way
+        return value
+    if type(value) is int and -(2**63) <= value < 2**63:
+        return float(value)
     if value is None:
         raise _NotANumber("is empty (NULL)")
     if isinstance(value, bytes):
