@@ -599,3 +599,15 @@ def test_every_query_in_the_docs_runs_unchanged(tmp_path: Path) -> None:
     # February's fees fall on its first day, in week 5; N/A is no fee.
     assert check.value("monthly_fees", "cm01", "2026-W05").value == 120.5
     assert check.value("monthly_fees", "cm02", "2026-W09").value == 80
+
+
+def test_a_text_cell_far_down_a_number_column_is_seen(tmp_path: Path) -> None:
+    """Types are tried on the first rows first, then checked on every row."""
+    rows = "".join(f"2026-01-06;cm01;{n % 7};1\n" for n in range(5000))
+    data = "day;cm;calls;won\n" + rows + "2026-01-07;cm01;lots;1\n"
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS_MADE))
+    # 0+1+…+6 is 21 for each 7 rows: 714 whole sevens and 0+1 left over.
+    assert check.value("made", "cm01", "2026-W02").value == 714 * 21 + 1
+    (warning,) = check.warnings
+    assert warning.endswith("column value holds text, not a number (table calls: calls.csv:5002)")
