@@ -349,7 +349,7 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
         parts.append(f"{cell} AS {quoted(str(name))}")
     connection.execute(
         f"CREATE TABLE {quoted(table.name)} AS SELECT {', '.join(parts)} "
-        f"FROM {quoted(raw)} ORDER BY rowid"
+        f"FROM {quoted(raw)}"  # in the file's order: DuckDB keeps it (preserve_insertion_order)
     )
 
 

@@ -306,6 +306,7 @@ class _DuckSource:
             config={
                 "autoinstall_known_extensions": False,
                 "autoload_known_extensions": False,
+                "preserve_insertion_order": True,  # a table's rowid is its row in the file
                 "memory_limit": MEMORY_LIMIT,
                 "threads": min(2, os.cpu_count() or 1),
                 "temp_directory": str(scratch / "spill"),
@@ -406,7 +407,7 @@ class _DuckSource:
         self.connection.close()
 
 
-MEMORY_LIMIT = "512MB"
+MEMORY_LIMIT = "320MB"
 """DuckDB's own limit; beyond it, it spills to the scratch folder."""
 
 
