@@ -60,7 +60,8 @@ query = "SELECT cm AS subject, day, count(*) AS value FROM calls GROUP BY 1, 2"
 name = "conversion"
 kind = "ratio"
 unit = "%"
-query = "SELECT cm AS subject, day, sum(y) AS numerator, count(*) AS denominator FROM calls GROUP BY 1, 2"
+query = """SELECT cm AS subject, day, sum(y) AS numerator, count(*) AS denominator
+FROM calls GROUP BY 1, 2"""
 
 [[sources.sql.metrics]]
 name = "call_minutes"
