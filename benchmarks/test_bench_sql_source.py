@@ -22,7 +22,7 @@ PEOPLE = 40
 ROUNDS = 7
 
 ORG = "".join(
-    ["[[units]]\nid = \"branch\"\nname = \"Branch\"\nlevel = \"branch\"\n\n"]
+    ['[[units]]\nid = "branch"\nname = "Branch"\nlevel = "branch"\n\n']
     + [f'[[people]]\nid = "cm{n:02d}"\nname = "CM {n}"\nunit = "branch"\n\n' for n in range(PEOPLE)]
 )
 PLAN = """\
@@ -60,8 +60,8 @@ query = "SELECT cm AS subject, day, count(*) AS value FROM calls GROUP BY 1, 2"
 name = "conversion"
 kind = "ratio"
 unit = "%"
-query = """SELECT cm AS subject, day, sum(y) AS numerator, count(*) AS denominator
-FROM calls GROUP BY 1, 2"""
+query = '''SELECT cm AS subject, day, sum(y) AS numerator, count(*) AS denominator
+FROM calls GROUP BY 1, 2'''
 
 [[sources.sql.metrics]]
 name = "call_minutes"
