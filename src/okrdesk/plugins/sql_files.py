@@ -26,7 +26,7 @@ import os
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
@@ -242,6 +242,11 @@ def _reader(table: TableFile, scratch: Path) -> str:
     return f"read_csv({_literal(str(path))}, {', '.join(options)}{extra})"
 
 
+def _scratch_writer(path: Path) -> TextIO:
+    """A UTF-8 copy of a file, in the scratch folder that goes when the collect ends."""
+    return path.open("w", encoding="utf-8", newline="")  # scratch: a temporary folder
+
+
 def _opened(path: Path) -> Any:
     return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
 
@@ -260,7 +265,7 @@ def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
     target = scratch / f"{table.name}.csv"
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     row = 1
-    with _opened(table.path) as source, target.open("w", encoding="utf-8", newline="") as out:
+    with _opened(table.path) as source, _scratch_writer(target) as out:
         while True:
             chunk = source.read(_CHUNK)
             try:
@@ -300,7 +305,7 @@ def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:
             )
         sheet = book[table.sheet] if table.sheet is not None else book.worksheets[0]
         target = scratch / f"{table.name}.csv"
-        with target.open("w", encoding="utf-8", newline="") as out:
+        with _scratch_writer(target) as out:
             writer = csv.writer(out)
             for values in sheet.iter_rows(values_only=True):
                 writer.writerow([_cell(v) for v in values])
