@@ -139,3 +139,45 @@ def test_sql_collect_against_bare_duckdb(benchmark, tmp_path: Path) -> None:  # 
         okrdesk_from_cache_s=round(warm_s, 3),
         from_cache_ratio=round(warm_s / bare_s, 3),
     )
+
+
+def test_sql_collect_of_many_rows_stays_within_memory(branches: int, tmp_path: Path) -> None:
+    """Ten million rows at firm scale (a million below it), grouped by the query: the
+    peak memory of okrdesk's processes, goal under 500 MB."""
+    rows = 10_000_000 if branches >= 300 else 1_000_000
+    root = tmp_path / "ws"
+    csv = write_workspace(root)
+    script = (
+        "import sys, duckdb\n"
+        "duckdb.connect().execute(\"COPY (SELECT DATE '2026-01-01' + (i % 300)::INTEGER AS day, "
+        "printf('cm%02d', i % 40) AS cm, i % 90 AS age, 'admin.' AS job, i % 3000 AS duration, "
+        "i % 9 AS campaign, (i % 9 = 0)::INTEGER AS y FROM range(?) t(i)) TO '\" + sys.argv[1] "
+        "+ \"' (DELIMITER ';')\", [int(sys.argv[2])])\n"
+    )
+    subprocess.run([sys.executable, "-c", script, str(csv), str(rows)], check=True)
+    okrdesk = str(Path(sys.executable).parent / "okrdesk")
+    # A process of its own runs okrdesk, so the peak is okrdesk's (and its plugin
+    # process's), not the generator's.
+    measure = (
+        "import resource, subprocess, sys, time\n"
+        "start = time.perf_counter()\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
+        "took = time.perf_counter() - start\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+        "print(done.returncode, peak, took)\n"
+    )
+    command = [okrdesk, "collect", "--through", "2026-12-31", "-w", str(root)]
+    said = subprocess.run(
+        [sys.executable, "-c", measure, *command], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert said[0] == "0", said
+    peak_mb, took = int(said[1]) / 1024, float(said[2])
+    record(
+        "SQL collect peak memory (MB)",
+        "<= 500 MB",
+        peak_mb,
+        peak_mb <= 500,
+        rows=rows,
+        peak_mb=round(peak_mb, 1),
+        seconds=round(took, 1),
+    )

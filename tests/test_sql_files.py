@@ -611,3 +611,25 @@ def test_a_text_cell_far_down_a_number_column_is_seen(tmp_path: Path) -> None:
     assert check.value("made", "cm01", "2026-W02").value == 714 * 21 + 1
     (warning,) = check.warnings
     assert warning.endswith("column value holds text, not a number (table calls: calls.csv:5002)")
+
+
+def test_an_sqlite_figure_names_the_rowids_behind_it(tmp_path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "crm.sqlite") as connection:
+        connection.execute("CREATE TABLE trades (cm TEXT, day TEXT, fee REAL)")
+        connection.executemany(
+            "INSERT INTO trades VALUES (?, ?, ?)",
+            [("cm01", "2026-01-06", 10), ("cm02", "2026-01-06", 1), ("cm01", "2026-01-07", 5)],
+        )
+    connection.close()
+    grouped = "SELECT cm AS subject, day, sum(fee) AS value FROM trades GROUP BY 1, 2"
+    check = check_plugin(
+        sql_metrics, people=PEOPLE, start=START, through=THROUGH, workspace=tmp_path,
+        settings={"database": "crm.sqlite", "metrics": [metric("fees", "flow", grouped, "元")]},
+    )  # fmt: skip
+    check.assert_valid()
+    assert check.value("fees", "cm01", "2026-W02").value == 15
+    assert check.value("fees", "cm01", "2026-W02").source == (
+        "SQL metric fees: crm.sqlite table trades rowids 1, 3"
+    )

@@ -147,7 +147,9 @@ def _argument_count(node: Any) -> int:
     return count
 
 
-def with_row_numbers(query: str, tables: set[str]) -> tuple[str, str] | None:
+def with_row_numbers(
+    query: str, tables: set[str], dialect: str = "duckdb"
+) -> tuple[str, str] | None:
     """The query with the row numbers behind each result row added as extra columns,
     and the table they come from; None when the query is not one SELECT from one
     loaded table (a join, a view, a CTE, DISTINCT), whose rows okrdesk cannot trace."""
@@ -155,7 +157,7 @@ def with_row_numbers(query: str, tables: set[str]) -> tuple[str, str] | None:
     from sqlglot import exp
 
     try:
-        tree = sqlglot.parse_one(query, read="duckdb")
+        tree = sqlglot.parse_one(query, read=dialect)
     except sqlglot.errors.SqlglotError:
         return None
     # sqlglot names the FROM clause "from_" from version 28 on, "from" before.
@@ -187,7 +189,7 @@ def with_row_numbers(query: str, tables: set[str]) -> tuple[str, str] | None:
     rewritten = tree.copy()
     for column in extra:
         rewritten = rewritten.select(column, copy=False)
-    return rewritten.sql(dialect="duckdb"), table
+    return rewritten.sql(dialect=dialect), table
 
 
 def tables_read(query: str) -> set[str]:

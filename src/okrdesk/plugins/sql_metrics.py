@@ -245,8 +245,28 @@ class _Result:
     """The tables the query read, for messages."""
     files: str
     """The files behind the tables it read, for an observation's source."""
-    traced: TableFile | None = None
+    traced: _Traced | None = None
     """The table whose row numbers the rows carry (ROW_FIRST…), when they can be traced."""
+
+
+@attrs.frozen
+class _Traced:
+    """How to name the rows of one table: a file's rows, or an SQLite table's rowids."""
+
+    label: str
+    offset: int
+    file: bool = True
+
+    def one(self, row: int) -> str:
+        return f"{self.label}:{row + self.offset}" if self.file else f"{self.label} rowid {row}"
+
+    def many(self, spans: list[Span]) -> str:
+        rows = _spans_text(spans, self.offset)
+        return f"{self.label} {rows if self.file else rows.replace('row', 'rowid', 1)}"
+
+
+def _traced_file(table: TableFile) -> _Traced:
+    return _Traced(table.path.name, table.first_row)
 
 
 class _SqliteSource:
@@ -264,7 +284,19 @@ class _SqliteSource:
         self.broken_tables: dict[str, str] = {}
 
     def run(self, query: str, params: Mapping[str, str]) -> _Result:
+        tables = {r[0] for r in self.connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}  # fmt: skip
         self.authorizer.tables.clear()
+        traced = with_row_numbers(query, tables, "sqlite")
+        if traced is not None:
+            try:
+                cursor = self.connection.execute(traced[0], dict(params))
+                columns = [c[0].lower() for c in cursor.description or ()]
+                table = _Traced(f"{self.described} table {traced[1]}", 0, file=False)
+                read = _Lazy(self.authorizer.read)
+                return _Result(columns, iter(cursor), read, self.described, table)
+            except sqlite3.Error:
+                self.authorizer.tables.clear()  # the plain query says what is wrong
         cursor = self.connection.execute(query, dict(params))
         columns = [c[0].lower() for c in cursor.description or ()]
         return _Result(columns, iter(cursor), _Lazy(self.authorizer.read), self.described)
@@ -375,9 +407,8 @@ class _DuckSource:
         if traced is not None:
             try:
                 cursor = self.connection.execute(traced[0], values)
-                return _Result(
-                    _columns(cursor), _fetched(cursor), reads, described, self.tables[traced[1]]
-                )
+                table = _traced_file(self.tables[traced[1]])
+                return _Result(_columns(cursor), _fetched(cursor), reads, described, table)
             except duckdb.Error:
                 pass  # the plain query says what is wrong, in the user's own words
         cursor = self.connection.execute(text, values)
@@ -543,10 +574,10 @@ class _Tally:
     def _where(self, number: int, row: Mapping[str, Any]) -> str:
         traced = self.result.traced
         if traced is not None and row.get(ROW_FIRST) is not None:
-            first = int(row[ROW_FIRST]) + traced.first_row
+            first = int(row[ROW_FIRST])
             if row.get(ROW_COUNT, 1) == 1:
-                return f"{traced.path.name}:{first}"
-            return f"{traced.path.name} rows {first}-{int(row[ROW_LAST]) + traced.first_row}"
+                return traced.one(first)
+            return traced.many([[first, int(row[ROW_LAST]), int(row[ROW_COUNT])]])
         return f"result row {number}"
 
     def _fail(self, number: int, row: Mapping[str, Any], message: str) -> SqlMetricError:
@@ -664,8 +695,7 @@ class _Tally:
         spans = self.spans.get(key)
         if traced is None or not spans:
             return f"SQL metric {self.spec.name} on {self.result.files}"
-        rows = _spans_text(spans, traced.first_row)
-        return f"SQL metric {self.spec.name}: {traced.path.name} {rows}"
+        return f"SQL metric {self.spec.name}: {traced.many(spans)}"
 
 
 def _rows(count: int) -> str:
