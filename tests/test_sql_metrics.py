@@ -80,9 +80,18 @@ def test_flow_ratio_and_stock_metrics_from_csv(csv_workspace: Path) -> None:
     assert check.value("attendees", "cm02", "2026-W03").value == 25
     # A stock takes the period's last day only: 130 + 20 on the 9th, not 100.
     assert check.value("assets", "cm01", "2026-W02").value == 150
+    # The file rows behind it: the header is row 1, the 9th's rows are 3 and 4.
     assert check.value("assets", "cm01", "2026-W02").source == (
-        "SQL metric assets on salons.csv, balances.csv"
+        "SQL metric assets: balances.csv rows 3-4"
     )
+    assert check.value("attendees", "cm01", "2026-W02").source == (
+        "SQL metric attendees: salons.csv rows 2-3"
+    )
+    # The row of the 19th, after `through`, is counted and said, not silently dropped.
+    assert check.warnings == [
+        "plugin plugin-under-test metric attendees: attendees: 1 row dated 2026-01-19 "
+        "lies after 2026-01-18; not counted",
+    ]
 
 
 def test_an_sqlite_file_is_read_only(tmp_path: Path) -> None:
@@ -345,11 +354,16 @@ def test_a_text_value_names_the_metric_table_row_and_column(csv_workspace: Path)
         ],
     }  # fmt: skip
     check = run_check(csv_workspace, settings)
+    check.assert_valid()
     assert check.value("attendees", "cm01", "2026-W02").value == 50
-    (problem,) = check.problems
-    assert "metric broken: broken: table bad, result row 2: column value holds text, " \
-        "not a number" in problem  # fmt: skip
-    assert "twenty" not in problem
+    # The text cell drops its row, counted and named by file row, never the metric.
+    assert check.value("broken", "cm01", "2026-W02").value == 30
+    (warning,) = [w for w in check.warnings if "metric broken" in w]
+    assert warning == (
+        "plugin plugin-under-test metric broken: broken: 1 row left out: column value holds "
+        "text, not a number (table bad: bad.csv:3)"
+    )
+    assert "twenty" not in warning
 
 
 def test_one_bad_definition_leaves_the_other_sql_metrics(csv_workspace: Path) -> None:
@@ -414,8 +428,8 @@ def test_collect_names_the_row_and_stores_no_file_content(
     )
     done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
     assert done.exit_code == 1
-    assert "table salons, result row 2: column subject is not the id of a person" in done.output
+    assert "table salons, salons.csv:3: column subject is not the id of a person" in done.output
     assert "SECRET" not in done.output
     with sqlite3.connect(root / "okrdesk.db") as connection:
         stored = connection.execute("SELECT errors FROM runs").fetchall()
-    assert "result row 2" in str(stored) and "SECRET" not in str(stored)
+    assert "salons.csv:3" in str(stored) and "SECRET" not in str(stored)

@@ -25,6 +25,7 @@ class CollectSummary:
     metrics: tuple[str, ...]
     stored: int
     errors: tuple[PluginError, ...]
+    warnings: tuple[PluginError, ...] = ()
 
 
 def clamp_through(plan: Plan, through: dt.date | None) -> dt.date:
@@ -72,6 +73,7 @@ def run_collect(
         progress.start(sum(len({owners.get(m, "-") for m in ms}) for ms in by_grain.values()))
     stored = 0
     errors: list[PluginError] = []
+    warnings: list[PluginError] = []
     versions: dict[str, str] = {}
     with open_store(session.workspace) as store:
         run_id = store.start_run("collect", day)
@@ -86,6 +88,7 @@ def run_collect(
                 run_id, result.plugin_of, grain_periods, result.observations, through=day
             )
             errors.extend(e for e in result.errors if e not in errors)
+            warnings.extend(w for w in result.warnings if w not in warnings)
             versions.update(
                 (r.name, r.version)
                 for r in session.host.records.values()
@@ -93,7 +96,9 @@ def run_collect(
             )
         errors.extend(_loading_errors(session, errors))
         store.finish_run(run_id, "failed" if errors else "ok", versions, [str(e) for e in errors])
-    return CollectSummary(run_id, day, periods, tuple(wanted), stored, tuple(errors))
+    return CollectSummary(
+        run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings)
+    )
 
 
 def _loading_errors(session: Session, found: list[PluginError]) -> list[PluginError]:

@@ -48,6 +48,8 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...]) -> None:
         f"{len(summary.metrics) - len({e.metric for e in summary.errors})} metrics, "
         f"{len(summary.periods)} periods ({first} to {last}), through {summary.through}."
     )
+    for warning in summary.warnings:
+        say(f"warning: {warning}", err=True)
     for error in summary.errors:
         say(f"error: {error}", err=True)
     if summary.errors:

@@ -52,6 +52,8 @@ class Emit(Protocol):
     ``emit.error(metric, message)`` reports that one metric could not be
     computed; whatever was emitted for it is dropped and the message is shown
     with the plugin's and the metric's name, while the other metrics land.
+    ``emit.warning(metric, message)`` reports something the user should know
+    that did not stop the metric (rows left out, say); the metric lands.
     """
 
     def __call__(
@@ -67,6 +69,8 @@ class Emit(Protocol):
     ) -> None: ...
 
     def error(self, metric: str, message: str) -> None: ...
+
+    def warning(self, metric: str, message: str) -> None: ...
 
 
 @attrs.frozen

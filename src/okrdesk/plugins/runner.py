@@ -117,6 +117,10 @@ class _Relay:
         self.flush()
         self._connection.send(("error", str(metric), str(message)[:500]))
 
+    def warning(self, metric: object, message: object) -> None:
+        self.flush()
+        self._connection.send(("warning", str(metric), str(message)[:500]))
+
     def flush(self) -> None:
         if self._batch:
             self._connection.send(("emit", self._batch))
@@ -255,6 +259,8 @@ def _receive(
                         denominator=denominator, source=source)  # fmt: skip
         elif kind == "error" and checker is not None:
             checker.error(message[1], message[2])
+        elif kind == "warning" and checker is not None:
+            checker.warning(message[1], message[2])
         elif kind == "declared":
             outcome.declared = message[1]
         elif kind == "done":
@@ -296,6 +302,8 @@ class PluginError:
 class Collected:
     observations: list[Observation] = attrs.Factory(list)
     errors: list[PluginError] = attrs.Factory(list)
+    warnings: list[PluginError] = attrs.Factory(list)
+    """What did not stop a metric but should be known (rows left out): shown, not failed."""
     plugin_of: dict[str, str] = attrs.Factory(dict)
     """metric → plugin, for each metric that was collected whole."""
 
@@ -311,6 +319,7 @@ class _Checker:
     kept: dict[tuple[str, str, str], Observation] = attrs.Factory(dict)
     problems: dict[str, list[str]] = attrs.Factory(dict)
     refused: dict[str, int] = attrs.Factory(dict)
+    warned: list[tuple[str, str]] = attrs.Factory(list)
     closed: bool = False
     """Set when the plugin ran out of time: anything it emits after that is ignored."""
 
@@ -351,6 +360,10 @@ class _Checker:
 
     def error(self, metric: str, message: str) -> None:
         self._refuse(str(metric), str(message)[:500])
+
+    def warning(self, metric: str, message: str) -> None:
+        if not self.closed and sum(m == metric for m, _ in self.warned) < MAX_MESSAGES_PER_METRIC:
+            self.warned.append((str(metric), str(message)[:500]))
 
     def _check(
         self,
@@ -473,6 +486,10 @@ def collect(
         kept, errors = checker.results()
         result.observations.extend(kept)
         result.errors.extend(errors)
+        failed_now = {e.metric for e in errors}
+        result.warnings.extend(
+            PluginError(plugin, m, text) for m, text in checker.warned if m not in failed_now
+        )
         failed = {e.metric for e in errors}
         result.plugin_of.update({s.name: plugin for s in specs if s.name not in failed})
     return result

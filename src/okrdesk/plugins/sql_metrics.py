@@ -1,10 +1,18 @@
-"""Metrics defined in okrdesk.toml as one SQL SELECT over CSV files or an SQLite file.
+"""Metrics defined in okrdesk.toml as one SQL SELECT over data files or an SQLite file.
 
 For managers who do not write Python::
 
     [sources.sql]
-    tables = { salons = "data/salons.csv" }   # each CSV file becomes a table
+    tables = { salons = "data/salons.csv" }   # each file becomes a table
     # database = "data/crm.sqlite"            # or query an SQLite file, read-only
+
+    [sources.sql.tables.trades]                # a file that needs saying how to read it
+    path = "data/trades.csv.gz"
+    delimiter = ";"
+    encoding = "gbk"
+
+    [sources.sql.views]                        # shared by every metric's query
+    won = "SELECT * FROM trades WHERE status = 'won'"
 
     [[sources.sql.metrics]]
     name = "salon_attendees"
@@ -17,51 +25,74 @@ For managers who do not write Python::
 A query returns ``subject`` and either ``period`` (an id such as 2026-W03)
 or ``day`` (YYYY-MM-DD, which okrdesk puts into periods), and ``value`` or
 ``numerator`` and ``denominator``. It may use the parameters ``:start``,
-``:end`` and ``:through``. Anything but one SELECT is refused, and the
-connection can only read.
+``:end`` and ``:through``. Anything but one SELECT is refused.
 
-Every file named (the database, each table) must lie inside the workspace,
-after following symbolic links, unless it lies inside a folder listed in
-``allow_outside_workspace``. An SQLite file is opened read-only and immutable,
-so nothing, not even a ``-wal`` or ``-shm`` file, is written beside it. One
-broken metric fails alone, named with its table, row and column; messages
-never quote the files' contents.
+Files (``tables``) are read by DuckDB (sql_files.py) and queried in DuckDB's
+SQL, on a connection that can no longer open any file once the tables are
+loaded; an SQLite ``database`` is queried by SQLite itself, read-only and
+immutable, so nothing, not even a ``-wal`` or ``-shm`` file, is written
+beside it. Every file named must lie inside the workspace, after following
+symbolic links, unless it lies inside a folder listed in
+``allow_outside_workspace``. One broken metric fails alone, named with its
+table, row and column; a row whose value is empty or text, or that is dated
+outside the plan, is left out with a counted warning. Messages never quote
+the files' contents.
 """
 
 from __future__ import annotations
 
 import bisect
-import csv
 import datetime as dt
+import decimal
 import math
+import os
 import re
 import sqlite3
+import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from okrdesk.errors import printable
 from okrdesk.model import Direction, MetricKind, MetricSpec, OverTime
 from okrdesk.plugins.hookspecs import CollectRequest, Emit, hookimpl
+from okrdesk.plugins.sql_dialect import (
+    PARAMETERS,
+    ROW_COUNT,
+    ROW_FIRST,
+    ROW_LAST,
+    division_note,
+    sqlite_advice,
+    tables_read,
+    to_duckdb,
+    with_row_numbers,
+)  # fmt: skip
+from okrdesk.plugins.sql_files import (
+    TABLE_NAME,
+    SqlMetricError,
+    TableCache,
+    TableFile,
+    confined,
+    load_table,
+    table_file,
+)  # fmt: skip
 from okrdesk.units import UNITS
+
+if TYPE_CHECKING:
+    import duckdb
 
 _METRIC_KEYS = {
     "name", "label_en", "label_zh", "kind", "unit", "direction", "description", "query",
     "numerator_over_time", "denominator_over_time", "revenue",
 }  # fmt: skip
 ALLOW_OUTSIDE = "allow_outside_workspace"
-_SETTINGS_KEYS = {"tables", "database", "metrics", ALLOW_OUTSIDE}
+_SETTINGS_KEYS = {"tables", "database", "metrics", "views", ALLOW_OUTSIDE}
 _LEADING_COMMENTS = re.compile(r"^(\s+|--[^\n]*\n?|/\*.*?\*/)*", re.DOTALL)
-_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 _ALLOWED_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION}
 _ALLOWED_ACTIONS.add(getattr(sqlite3, "SQLITE_RECURSIVE", 33))
-
-
-class SqlMetricError(ValueError):
-    """A mistake in a SQL metric's definition or query."""
 
 
 def check_query(query: str) -> None:
@@ -91,7 +122,7 @@ class _Authorizer:
         return ", ".join(sorted(self.tables)) or "no table"
 
 
-def _definition(index: int, raw: object) -> MetricSpec:
+def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
     where = f"sources.sql.metrics[{index}]"
     if not isinstance(raw, Mapping):
         raise SqlMetricError(f"{where}: expected a table")
@@ -114,6 +145,12 @@ def _definition(index: int, raw: object) -> MetricSpec:
     if not isinstance(revenue, bool):
         raise SqlMetricError(f"{where}.revenue: expected true or false, got {revenue!r}")
     check_query(raw["query"])
+    advice = sqlite_advice(raw["query"]) if duckdb_sql else []
+    if advice:
+        raise SqlMetricError(
+            f"{where}.query ({name}): written for SQLite; DuckDB, which reads the tables, "
+            f"cannot run it: {'; '.join(advice)}"
+        )
     return MetricSpec(
         name=name,
         label_en=str(raw.get("label_en", name)),
@@ -140,10 +177,13 @@ def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, st
             "sources.sql.metrics: expected an array of tables [[sources.sql.metrics]]"
         )
     found: list[tuple[MetricSpec, str]] = []
-    broken: list[str] = []
+    broken: list[str] = [
+        f"sources.sql.views.{name}: {why}" for name, why in _views(settings)[1].items()
+    ]
+    duckdb_sql = settings.get("database") is None
     for index, item in enumerate(raw):
         try:
-            found.append((_definition(index, item), item["query"]))
+            found.append((_definition(index, item, duckdb_sql), item["query"]))
         except SqlMetricError as error:
             broken.append(str(error))
     return found, broken
@@ -165,82 +205,273 @@ def _allowed_folders(settings: Mapping[str, Any], workspace: Path) -> list[Path]
     return [(workspace / f).expanduser().resolve() for f in raw]
 
 
-def confined(workspace: Path, written: str, key: str, allowed: Sequence[Path]) -> Path:
-    """The file ``written`` in setting ``key``, resolved (symbolic links too), refused
-    unless it lies inside the workspace or a folder of ``allow_outside_workspace``."""
-    path = (workspace / written).expanduser().resolve()
-    inside = [workspace.resolve(), *allowed]
-    if not any(path.is_relative_to(folder) for folder in inside):
-        raise SqlMetricError(
-            f"{key}: {printable(written)[:200]} lies outside the workspace; okrdesk reads "
-            f"files elsewhere only from folders listed in sources.sql.{ALLOW_OUTSIDE}"
+def _views(settings: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    """``[sources.sql.views]``: the sound views (name → SELECT) and why each other one
+    cannot be used."""
+    raw = settings.get("views", {})
+    if not isinstance(raw, Mapping):
+        raise SqlMetricError('sources.sql.views: expected a table of name = "SELECT …"')
+    sound: dict[str, str] = {}
+    broken: dict[str, str] = {}
+    for name, query in raw.items():
+        try:
+            if not TABLE_NAME.match(str(name)):
+                raise SqlMetricError(f"{printable(str(name))[:80]!r} is not a usable view name")
+            if not isinstance(query, str):
+                raise SqlMetricError('expected a query: name = "SELECT …"')
+            check_query(query)
+            if settings.get("database") is not None:
+                raise SqlMetricError("views are for tables read from files, not a database")
+            if to_duckdb(query) != query:
+                raise SqlMetricError(
+                    "a view cannot use :start, :end or :through; use them in the metric's query"
+                )
+            sound[str(name)] = query
+        except SqlMetricError as error:
+            broken[str(name)] = str(error)
+    return sound, broken
+
+
+# ------------------------------------------------------------------- sources
+
+
+@attrs.frozen
+class _Result:
+    """What one query returned, and how to find the file rows behind each result row."""
+
+    columns: list[str]
+    rows: Iterator[tuple[Any, ...]]
+    reads: str
+    """The tables the query read, for messages."""
+    files: str
+    """The files behind the tables it read, for an observation's source."""
+    traced: _Traced | None = None
+    """The table whose row numbers the rows carry (ROW_FIRST…), when they can be traced."""
+
+
+@attrs.frozen
+class _Traced:
+    """How to name the rows of one table: a file's rows, or an SQLite table's rowids."""
+
+    label: str
+    offset: int
+    file: bool = True
+
+    def one(self, row: int) -> str:
+        return f"{self.label}:{row + self.offset}" if self.file else f"{self.label} rowid {row}"
+
+    def many(self, spans: list[Span]) -> str:
+        rows = _spans_text(spans, self.offset)
+        return f"{self.label} {rows if self.file else rows.replace('row', 'rowid', 1)}"
+
+
+def _traced_file(table: TableFile) -> _Traced:
+    return _Traced(table.path.name, table.first_row)
+
+
+class _SqliteSource:
+    """An SQLite file, opened read-only and immutable, with an authorizer that only reads."""
+
+    errors: tuple[type[Exception], ...] = (sqlite3.Error, sqlite3.Warning)
+
+    def __init__(self, path: Path) -> None:
+        # immutable: SQLite then takes no lock and writes no -wal or -shm file beside it.
+        self.connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        self.connection.execute("PRAGMA query_only = ON")
+        self.authorizer = _Authorizer()
+        self.connection.set_authorizer(self.authorizer)
+        self.described = path.name
+        self.broken_tables: dict[str, str] = {}
+
+    def run(self, query: str, params: Mapping[str, str]) -> _Result:
+        tables = {r[0] for r in self.connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}  # fmt: skip
+        self.authorizer.tables.clear()
+        traced = with_row_numbers(query, tables, "sqlite")
+        if traced is not None:
+            try:
+                cursor = self.connection.execute(traced[0], dict(params))
+                columns = [c[0].lower() for c in cursor.description or ()]
+                table = _Traced(f"{self.described} table {traced[1]}", 0, file=False)
+                read = _Lazy(self.authorizer.read)
+                return _Result(columns, iter(cursor), read, self.described, table)
+            except sqlite3.Error:
+                self.authorizer.tables.clear()  # the plain query says what is wrong
+        cursor = self.connection.execute(query, dict(params))
+        columns = [c[0].lower() for c in cursor.description or ()]
+        return _Result(columns, iter(cursor), _Lazy(self.authorizer.read), self.described)
+
+    def failed(self, spec: MetricSpec, query: str, error: Exception) -> str:
+        return f"{spec.name}: the query failed: {printable(str(error))[:300]}"
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class _Lazy(str):
+    """The tables an SQLite query read are known only once its rows are read."""
+
+    def __new__(cls, read: Callable[[], str]) -> _Lazy:
+        made = super().__new__(cls, "")
+        made._read = read  # type: ignore[attr-defined]
+        return made
+
+    def __str__(self) -> str:
+        return str(self._read())  # type: ignore[attr-defined]
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
+class _DuckSource:
+    """Files read into an in-memory DuckDB database, which can open no file afterwards."""
+
+    def __init__(
+        self, tables: Mapping[str, object], views: Mapping[str, str],
+        broken_views: Mapping[str, str], workspace: Path, allowed: Sequence[Path], scratch: Path,
+    ) -> None:  # fmt: skip
+        import duckdb  # here, not at the top: declaring metrics must not pay for it
+
+        self.errors: tuple[type[Exception], ...] = (duckdb.Error,)
+        self.connection = duckdb.connect(
+            ":memory:",
+            config={
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+                "preserve_insertion_order": True,  # a table's rowid is its row in the file
+                "memory_limit": MEMORY_LIMIT,
+                "threads": min(2, os.cpu_count() or 1),
+                "temp_directory": str(scratch / "spill"),
+            },
         )
-    if not path.is_file():
-        raise SqlMetricError(f"{key}: no file {printable(written)[:200]}")
-    return path
+        self.tables: dict[str, TableFile] = {}
+        self.broken_tables: dict[str, str] = {}
+        cache = TableCache(workspace)
+        for name, raw in tables.items():
+            try:
+                table = table_file(str(name), raw, workspace, allowed)
+                load_table(self.connection, table, scratch, cache)
+                self.tables[table.name] = table
+            except SqlMetricError as error:
+                self.broken_tables[str(name)] = str(error)
+        self.cached = tuple(cache.hits)
+        # From here on no query, view or table function can open a file.
+        self.connection.execute("SET enable_external_access = false")
+        self.connection.execute("SET lock_configuration = true")
+        self.views: dict[str, str] = {}
+        self.broken_tables.update(
+            {name: f"sources.sql.views.{name}: {why}" for name, why in broken_views.items()}
+        )
+        self._create_views(views)
+
+    def _create_views(self, views: Mapping[str, str]) -> None:
+        """Create each view; one that reads another is retried once that one exists."""
+        import duckdb
+
+        waiting = dict(views)
+        while waiting:
+            failed: dict[str, str] = {}
+            for name, query in waiting.items():
+                try:
+                    self.connection.execute(f'CREATE VIEW "{name}" AS {query}')
+                    self.views[name] = query
+                except duckdb.Error as error:
+                    failed[name] = _first_line(error)
+            if len(failed) == len(waiting):
+                self.broken_tables.update(
+                    {n: f"sources.sql.views.{n}: {why}" for n, why in failed.items()}
+                )
+                return
+            waiting = {n: q for n, q in waiting.items() if n in failed}
+
+    def run(self, query: str, params: Mapping[str, str]) -> _Result:
+        import duckdb
+
+        text = to_duckdb(query)
+        statements = self.connection.extract_statements(text)
+        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+            raise SqlMetricError("the query failed: only one SELECT may run")
+        named = set(statements[0].named_parameters)
+        unknown = named - set(PARAMETERS)
+        if unknown:
+            raise SqlMetricError(
+                f"the query uses :{', :'.join(sorted(unknown))}; the parameters are "
+                ":start, :end and :through"
+            )
+        values = {name: params[name] for name in named}
+        read = sorted(tables_read(text) & {*self.tables, *self.views})
+        files = [self.tables[t].path.name for t in read if t in self.tables]
+        reads = ", ".join(read) or "no table"
+        described = ", ".join(files) or "no file"
+        traced = with_row_numbers(text, set(self.tables))
+        if traced is not None:
+            try:
+                cursor = self.connection.execute(traced[0], values)
+                table = _traced_file(self.tables[traced[1]])
+                return _Result(_columns(cursor), _fetched(cursor), reads, described, table)
+            except duckdb.Error:
+                pass  # the plain query says what is wrong, in the user's own words
+        cursor = self.connection.execute(text, values)
+        return _Result(_columns(cursor), _fetched(cursor), reads, described)
+
+    def failed(self, spec: MetricSpec, query: str, error: Exception) -> str:
+        import duckdb
+
+        text = str(error)
+        missing = re.search(r"Table with name (\w+) does not exist", text)
+        if missing and missing.group(1) in self.broken_tables:
+            return f"{spec.name}: {self.broken_tables[missing.group(1)]}"
+        if isinstance(error, duckdb.ConversionException | duckdb.InvalidInputException
+                      | duckdb.OutOfRangeException):  # fmt: skip
+            # DuckDB's words would quote the cell.
+            said = (
+                f"a value in the data does not fit the query ({type(error).__name__}); "
+                "use TRY_CAST, or give the column a type in the table's types"
+            )
+        else:
+            said = printable(_first_line(error))[:300]
+        advice = sqlite_advice(query)
+        more = f"; written for SQLite? {'; '.join(advice)}" if advice else ""
+        return f"{spec.name}: the query failed: {said}{more}"
+
+    def close(self) -> None:
+        self.connection.close()
 
 
-@attrs.define
-class _Source:
-    """The read-only connection the queries run on, and the tables that failed to load."""
-
-    connection: sqlite3.Connection
-    described: str
-    authorizer: _Authorizer
-    broken_tables: dict[str, str] = attrs.Factory(dict)
+MEMORY_LIMIT = "320MB"
+"""DuckDB's own limit; beyond it, it spills to the scratch folder."""
 
 
-def _connect(settings: Mapping[str, Any], workspace: Path) -> _Source:
+def _first_line(error: Exception) -> str:
+    return str(error).strip().split("\n", 1)[0]
+
+
+def _columns(cursor: duckdb.DuckDBPyConnection) -> list[str]:
+    return [str(c[0]).lower() for c in cursor.description or ()]
+
+
+def _fetched(cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple[Any, ...]]:
+    while batch := cursor.fetchmany(10_000):
+        yield from batch
+
+
+_Source = _SqliteSource | _DuckSource
+
+
+def _connect(settings: Mapping[str, Any], workspace: Path, scratch: Path) -> _Source:
     database, tables = settings.get("database"), settings.get("tables", {})
     if database is not None and tables:
         raise SqlMetricError("sources.sql: give either database or tables, not both")
     if not isinstance(tables, Mapping):
         raise SqlMetricError("sources.sql.tables: expected a table of name = file")
     allowed = _allowed_folders(settings, workspace)
-    broken: dict[str, str] = {}
     if database is not None:
-        path = confined(workspace, str(database), "sources.sql.database", allowed)
-        # immutable: SQLite then takes no lock and writes no -wal or -shm file beside it.
-        connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
-        described = path.name
-    else:
-        connection = sqlite3.connect(":memory:")
-        for name, file in tables.items():
-            try:
-                _load_csv(connection, name, workspace, str(file), allowed)
-            except SqlMetricError as error:
-                broken[str(name)] = str(error)
-        described = ", ".join(Path(str(f)).name for f in tables.values()) or "no tables"
-    connection.execute("PRAGMA query_only = ON")
-    authorizer = _Authorizer()
-    connection.set_authorizer(authorizer)
-    return _Source(connection, described, authorizer, broken)
+        return _SqliteSource(confined(workspace, str(database), "sources.sql.database", allowed))
+    views, broken = _views(settings)
+    return _DuckSource(tables, views, broken, workspace, allowed, scratch)
 
 
-def _load_csv(
-    connection: sqlite3.Connection, name: str, workspace: Path, file: str, allowed: list[Path]
-) -> None:
-    import sqlite_utils
-    from sqlite_utils.utils import Format, TypeTracker, rows_from_file
-
-    if not _TABLE_NAME.match(name):
-        raise SqlMetricError(
-            f"sources.sql.tables: {printable(name)[:80]!r} is not a usable table name"
-        )
-    path = confined(workspace, file, f"sources.sql.tables.{name}", allowed)
-    tracker = TypeTracker()
-    try:
-        with path.open("rb") as handle:
-            rows, _ = rows_from_file(handle, Format.CSV)
-            database = sqlite_utils.Database(connection)
-            database[name].insert_all(tracker.wrap(rows))  # type: ignore[union-attr]
-        database[name].transform(types=tracker.types)  # type: ignore[union-attr]
-    except (OSError, ValueError, UnicodeError, csv.Error, sqlite3.Error) as error:
-        # The error's text could quote the file: name only what went wrong.
-        raise SqlMetricError(
-            f"sources.sql.tables.{name}: {path.name} is not a readable CSV file "
-            f"({type(error).__name__})"
-        ) from None
+# ---------------------------------------------------------------- collecting
 
 
 @hookimpl
@@ -250,26 +481,18 @@ def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
     definitions = [(s, q) for s, q in found if s.name in wanted]
     if not definitions:
         return
-    source = _connect(request.settings, request.workspace)
-    try:
-        for spec, query in definitions:
-            source.authorizer.tables.clear()
-            try:
-                _collect_one(source, spec, query, request, emit)
-            except SqlMetricError as error:
-                emit.error(spec.name, str(error))
-            except (sqlite3.Error, sqlite3.Warning) as error:
-                emit.error(spec.name, _query_failed(source, spec, error))
-    finally:
-        source.connection.close()
-
-
-def _query_failed(source: _Source, spec: MetricSpec, error: Exception) -> str:
-    text = str(error)
-    missing = re.fullmatch(r"no such table: (?:main\.)?(\w+)", text)
-    if missing and missing.group(1) in source.broken_tables:
-        return f"{spec.name}: {source.broken_tables[missing.group(1)]}"
-    return f"{spec.name}: the query failed: {printable(text)[:300]}"
+    with tempfile.TemporaryDirectory(prefix="okrdesk-sql-") as folder:
+        source = _connect(request.settings, request.workspace, Path(folder))
+        try:
+            for spec, query in definitions:
+                try:
+                    _collect_one(source, spec, query, request, emit)
+                except SqlMetricError as error:
+                    emit.error(spec.name, f"{spec.name}: {error}")
+                except source.errors as error:
+                    emit.error(spec.name, source.failed(spec, query, error))
+        finally:
+            source.close()
 
 
 def _collect_one(
@@ -280,78 +503,237 @@ def _collect_one(
         "end": request.periods[-1].end.isoformat() if request.periods else "",
         "through": request.through.isoformat(),
     }
-    cursor = source.connection.execute(query, params)
-    columns = [c[0].lower() for c in cursor.description or ()]
+    result = source.run(query, params)
     parts = ["numerator", "denominator"] if spec.kind is MetricKind.RATIO else ["value"]
-    time = "period" if "period" in columns else "day"
-    missing = [c for c in ("subject", time, *parts) if c not in columns]
+    time = "period" if "period" in result.columns else "day"
+    missing = [c for c in ("subject", time, *parts) if c not in result.columns]
     if missing:
         raise SqlMetricError(
-            f"{spec.name}: the query must return columns subject, period or day, "
+            f"the query must return columns subject, period or day, "
             f"and {' and '.join(parts)}; missing {', '.join(missing)}"
         )
-    rows = (dict(zip(columns, row, strict=True)) for row in cursor)
-    totals = _bucket(rows, time, parts, spec, request, source.authorizer)
-    where = f"SQL metric {spec.name} on {source.described}"
-    for (subject, period), numbers in totals.items():
-        emit(spec.name, subject, period, source=where, **dict(zip(parts, numbers, strict=True)))
+    rows = (dict(zip(result.columns, row, strict=True)) for row in result.rows)
+    tally = _Tally(spec, request, result, time, parts)
+    for number, row in enumerate(rows, start=1):
+        tally.add(number, row)
+    for warning in tally.warnings():
+        _warn(emit, spec.name, warning)
+    if not tally.totals and tally.outside:
+        raise SqlMetricError(
+            "no row lies inside the plan up to "
+            f"{request.through}: {'; '.join(tally.outside_text())}"
+        )
+    note = division_note(to_duckdb(query)) if isinstance(source, _DuckSource) else ""
+    if note and tally.totals:
+        _warn(emit, spec.name, note)
+    for key, numbers in tally.totals.items():
+        subject, period = key
+        emit(spec.name, subject, period, source=tally.source(key),
+             **dict(zip(parts, numbers, strict=True)))  # fmt: skip
 
 
-def _bucket(
-    rows: Iterator[dict[str, Any]],
-    time: str,
-    parts: list[str],
-    spec: MetricSpec,
-    request: CollectRequest,
-    reads: _Authorizer,
-) -> dict[tuple[str, str], list[float]]:
-    """Sum the rows into (subject, period); for stocks keep only each period's last day.
+def _warn(emit: Emit, metric: str, message: str) -> None:
+    warning = getattr(emit, "warning", None)
+    if warning is not None:
+        warning(metric, f"{metric}: {message}")
 
-    A row that cannot count is named by its number in the query's result and the
+
+Span = list[int]
+"""[first rowid, last rowid, rows]: file rows behind a figure."""
+
+
+class _Tally:
+    """Sums the rows into (subject, period); for stocks keeps only each period's last day.
+
+    Counts what it leaves out: rows dated outside the plan or after ``through``,
+    and rows whose value is empty or text. A row that cannot count at all is an
+    error, named by its number in the query's result (or its file row) and the
     tables the query read, never by its content: the file may not be a CRM export.
     """
-    starts = [p.start for p in request.periods]
-    subjects = {p.id for p in request.people} | {u.id for u in request.units}
-    asked = {p.id for p in request.periods}
-    totals: dict[tuple[str, str], list[float]] = {}
-    latest: dict[tuple[str, str], dt.date] = {}
 
-    def fail(number: int, message: str) -> SqlMetricError:
-        return SqlMetricError(f"{spec.name}: table {reads.read()}, result row {number}: {message}")
+    def __init__(
+        self, spec: MetricSpec, request: CollectRequest, result: _Result, time: str,
+        parts: list[str],
+    ) -> None:  # fmt: skip
+        self.spec, self.request, self.result, self.time, self.parts = (
+            spec, request, result, time, parts,
+        )  # fmt: skip
+        self.starts = [p.start for p in request.periods]
+        self.subjects = {p.id for p in request.people} | {u.id for u in request.units}
+        self.asked = {p.id for p in request.periods}
+        self.totals: dict[tuple[str, str], list[float]] = {}
+        self.spans: dict[tuple[str, str], list[Span]] = {}
+        self.latest: dict[tuple[str, str], dt.date] = {}
+        self.days: dict[object, tuple[str, dt.date, str]] = {}
+        """Each ``day`` value seen, placed: many rows share a day."""
+        self.outside: dict[str, list[Any]] = {}
+        """'before' or 'after' → [rows, first day, last day]."""
+        self.left_out: dict[str, list[Any]] = {}
+        """why → [rows, where of the first few]."""
 
-    for number, row in enumerate(rows, start=1):
+    def _where(self, number: int, row: Mapping[str, Any]) -> str:
+        traced = self.result.traced
+        if traced is not None and row.get(ROW_FIRST) is not None:
+            first = int(row[ROW_FIRST])
+            if row.get(ROW_COUNT, 1) == 1:
+                return traced.one(first)
+            return traced.many([[first, int(row[ROW_LAST]), int(row[ROW_COUNT])]])
+        return f"result row {number}"
+
+    def _fail(self, number: int, row: Mapping[str, Any], message: str) -> SqlMetricError:
+        return SqlMetricError(
+            f"table {self.result.reads}, {self._where(number, row)}: {message}"
+            if self.result.traced is not None
+            else f"table {self.result.reads}, result row {number}: {message}"
+        )
+
+    def add(self, number: int, row: dict[str, Any]) -> None:
         subject = str(row["subject"])
-        if subject not in subjects:
-            raise fail(number, "column subject is not the id of a person or unit in the plan")
-        if time == "period":
-            period, day = str(row["period"]), None
-            if period not in asked:
-                raise fail(number, "column period is not a period id okrdesk asked for")
+        if subject not in self.subjects:
+            raise self._fail(
+                number, row, "column subject is not the id of a person or unit in the plan"
+            )
+        day: dt.date | None = None
+        if self.time == "period":
+            period = str(row["period"])
+            if period not in self.asked:
+                raise self._fail(number, row, "column period is not a period id okrdesk asked for")
         else:
+            raw = row["day"]
+            placed = self.days.get(raw)
+            if placed is None:
+                placed = self.days[raw] = self._place(number, row)
+            side, day, period = placed
+            if side:
+                self._outside(side, day)
+                return
+        numbers: list[float] = []
+        for part in self.parts:
             try:
-                day = dt.date.fromisoformat(str(row["day"])[:10])
-            except ValueError:
-                raise fail(number, "column day is not a date (YYYY-MM-DD)") from None
-            index = bisect.bisect_right(starts, day) - 1
-            if index < 0 or day > request.periods[index].end or day > request.through:
-                continue
-            period = request.periods[index].id
-        key = (subject, period)
-        if spec.kind is MetricKind.STOCK and day is not None:
-            if key in latest and day < latest[key]:
-                continue
-            if key in latest and day > latest[key]:
-                del totals[key]
-            latest[key] = day
-        numbers = totals.setdefault(key, [0.0] * len(parts))
-        for i, part in enumerate(parts):
-            try:
-                numbers[i] += _number(row[part])
+                numbers.append(_number(row[part]))
             except _NotANumber as why:
-                raise fail(number, f"column {part} {why}") from None
-            if not math.isfinite(numbers[i]):
-                raise fail(number, f"column {part} adds up beyond any finite number")
-    return totals
+                self._leave_out(f"column {part} {why}", number, row)
+                return
+        key = (subject, period)
+        if self.spec.kind is MetricKind.STOCK and day is not None:
+            if key in self.latest and day < self.latest[key]:
+                return
+            if key in self.latest and day > self.latest[key]:
+                del self.totals[key]
+                self.spans.pop(key, None)
+            self.latest[key] = day
+        totals = self.totals.setdefault(key, [0.0] * len(self.parts))
+        for i, part in enumerate(self.parts):
+            totals[i] += numbers[i]
+            if not math.isfinite(totals[i]):
+                raise self._fail(number, row, f"column {part} adds up beyond any finite number")
+        if self.result.traced is not None and row.get(ROW_FIRST) is not None:
+            first = int(row[ROW_FIRST])
+            last = int(row.get(ROW_LAST, first) or first)
+            count = int(row.get(ROW_COUNT, 1) or 1)
+            spans = self.spans.setdefault(key, [])
+            if (
+                spans
+                and count == 1
+                and spans[-1][1] + 1 == first
+                and spans[-1][2] == spans[-1][1] - spans[-1][0] + 1
+            ):
+                spans[-1][1] = first
+                spans[-1][2] += 1
+            else:
+                spans.append([first, last, count])
+
+    def _place(self, number: int, row: Mapping[str, Any]) -> tuple[str, dt.date, str]:
+        """The day of a row, and its period or the side of the plan it lies outside."""
+        try:
+            day = dt.date.fromisoformat(str(row["day"])[:10])
+        except ValueError:
+            raise self._fail(number, row, "column day is not a date (YYYY-MM-DD)") from None
+        index = bisect.bisect_right(self.starts, day) - 1
+        if index < 0:
+            return "before", day, ""
+        if day > self.request.periods[index].end or day > self.request.through:
+            return "after", day, ""
+        return "", day, self.request.periods[index].id
+
+    def _outside(self, side: str, day: dt.date) -> None:
+        seen = self.outside.setdefault(side, [0, day, day])
+        seen[0] += 1
+        seen[1], seen[2] = min(seen[1], day), max(seen[2], day)
+
+    def _leave_out(self, why: str, number: int, row: Mapping[str, Any]) -> None:
+        seen = self.left_out.setdefault(why, [0, []])
+        seen[0] += 1
+        if len(seen[1]) < 3:
+            seen[1].append(self._where(number, row))
+
+    def outside_text(self) -> list[str]:
+        texts = []
+        plan_start = self.starts[0] if self.starts else self.request.through
+        for side, (count, first, last) in sorted(self.outside.items(), reverse=True):
+            dates = f"dated {first}" if first == last else f"dated {first} to {last}"
+            edge = (
+                f"before the plan's first period ({plan_start})"
+                if side == "before"
+                else f"after {self.request.through}"
+            )
+            texts.append(f"{_rows(count)} {dates} {'lies' if count == 1 else 'lie'} {edge}")
+        return texts
+
+    def warnings(self) -> list[str]:
+        found = [f"{text}; not counted" for text in self.outside_text()]
+        for why, (count, where) in self.left_out.items():
+            more = ", …" if count > len(where) else ""
+            found.append(
+                f"{_rows(count)} left out: {why} (table {self.result.reads}: "
+                f"{', '.join(where)}{more})"
+            )
+        return found
+
+    def source(self, key: tuple[str, str]) -> str:
+        traced = self.result.traced
+        spans = self.spans.get(key)
+        if traced is None or not spans:
+            return f"SQL metric {self.spec.name} on {self.result.files}"
+        return f"SQL metric {self.spec.name}: {traced.many(spans)}"
+
+
+def _rows(count: int) -> str:
+    return "1 row" if count == 1 else f"{count:,} rows"
+
+
+_SHOWN_SPANS = 8
+
+
+def _spans_text(spans: list[Span], offset: int) -> str:
+    """File rows as ranges: "rows 2-5, 9", or "rows 2-40 (12 rows)" when a group's rows
+    are spread over that range."""
+    ordered: list[Span] = []
+    for first, last, count in sorted(spans):
+        if (
+            ordered
+            and _whole(ordered[-1])
+            and count == last - first + 1
+            and (first == ordered[-1][1] + 1)
+        ):
+            ordered[-1] = [ordered[-1][0], last, ordered[-1][2] + count]
+        else:
+            ordered.append([first, last, count])
+    parts = []
+    for first, last, count in ordered[:_SHOWN_SPANS]:
+        text = f"{first + offset}" if first == last else f"{first + offset}-{last + offset}"
+        if count != last - first + 1:
+            text += f" ({_rows(count)})"
+        parts.append(text)
+    total = sum(s[2] for s in ordered)
+    if len(ordered) > _SHOWN_SPANS:
+        parts.append(f"… ({_rows(total)} in all)")
+    label = "row" if total == 1 else "rows"
+    return f"{label} {', '.join(parts)}"
+
+
+def _whole(span: Span) -> bool:
+    return span[2] == span[1] - span[0] + 1
 
 
 class _NotANumber(ValueError):
@@ -359,11 +741,17 @@ class _NotANumber(ValueError):
 
 
 def _number(value: object) -> float:
+    if type(value) is float and math.isfinite(value):  # most cells: the quick way
+        return value
+    if type(value) is int and -(2**63) <= value < 2**63:
+        return float(value)
     if value is None:
         raise _NotANumber("is empty (NULL)")
     if isinstance(value, bytes):
         raise _NotANumber("holds binary data, not a number")
-    if isinstance(value, int | float):
+    if isinstance(value, bool):
+        raise _NotANumber("holds true or false, not a number")
+    if isinstance(value, int | float | decimal.Decimal):
         try:
             number = float(value)
         except OverflowError:

@@ -40,6 +40,7 @@ class PluginCheck:
     metrics: Mapping[str, MetricSpec]
     observations: Sequence[Observation]
     problems: Sequence[str]
+    warnings: Sequence[str] = ()
 
     def assert_valid(self) -> None:
         """Fail with every problem listed when the plugin broke any rule."""
@@ -88,7 +89,8 @@ def check_plugin(
     periods = list(periods_between(start, through, grain))
     collected = collect(host, plan, metrics, periods, through, workspace or Path("."))
     problems.extend(str(e) for e in collected.errors)
-    return PluginCheck(metrics, collected.observations, problems)
+    warnings = [str(w) for w in collected.warnings]
+    return PluginCheck(metrics, collected.observations, problems, warnings)
 
 
 __all__ = ["PluginCheck", "check_plugin", "registered_plugin"]

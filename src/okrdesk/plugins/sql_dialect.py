@@ -1,0 +1,204 @@
+"""The SQL of a metric's query: SQLite's ``:name`` parameters in DuckDB's form, and
+what to change in a query written for SQLite that DuckDB reads otherwise.
+
+Queries run on DuckDB as they are written; sqlglot only reads them, to name
+the SQLite functions DuckDB lacks and to find the row numbers behind a
+figure (see ``with_row_numbers``). It is imported only when needed: it takes
+a noticeable part of a second, and most commands never need it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+ROW_FIRST, ROW_LAST, ROW_COUNT = "__okrdesk_first", "__okrdesk_last", "__okrdesk_rows"
+PARAMETERS = ("start", "end", "through")
+
+
+def to_duckdb(query: str) -> str:
+    """``:start`` becomes ``$start``, outside quotes and comments; ``::`` casts stay."""
+    out: list[str] = []
+    i, size = 0, len(query)
+    while i < size:
+        char = query[i]
+        if char in "'\"":
+            end = query.find(char, i + 1)
+            while end != -1 and query[end + 1 : end + 2] == char:
+                end = query.find(char, end + 2)
+            end = size if end == -1 else end + 1
+            out.append(query[i:end])
+            i = end
+        elif query.startswith("--", i):
+            end = query.find("\n", i)
+            end = size if end == -1 else end
+            out.append(query[i:end])
+            i = end
+        elif query.startswith("/*", i):
+            end = query.find("*/", i + 2)
+            end = size if end == -1 else end + 2
+            out.append(query[i:end])
+            i = end
+        elif char == ":" and query.startswith("::", i):
+            out.append("::")
+            i += 2
+        elif char == ":" and i + 1 < size and (query[i + 1].isalpha() or query[i + 1] == "_"):
+            out.append("$")
+            i += 1
+        else:
+            out.append(char)
+            i += 1
+    return "".join(out)
+
+
+_SQLITE_ONLY = {
+    "JULIANDAY": "julianday(x) is SQLite's: in DuckDB count days with date_diff('day', a, b)",
+    "UNIXEPOCH": "unixepoch(x) is SQLite's: in DuckDB write epoch(x)",
+}
+_MODIFIED = {"DATE", "DATETIME", "TIME"}
+_SUSPECT = re.compile(r"\b(date|datetime|time|julianday|unixepoch|strftime)\s*\(|'now'", re.I)
+
+
+def sqlite_advice(query: str) -> list[str]:
+    """What to change in a query written for SQLite that DuckDB cannot run; empty when
+    nothing is known to need a change (or the query cannot be read at all)."""
+    if not _SUSPECT.search(query):
+        return []
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(query, read="sqlite")
+    except sqlglot.errors.SqlglotError:
+        return []
+    advice: list[str] = []
+    for node in tree.walk():
+        name = _function_name(node)
+        if name in _MODIFIED and _argument_count(node) > 1:
+            advice.append(
+                f"{name.lower()}(x, 'modifier') is SQLite's: in DuckDB write "
+                "date_trunc('month', x) for 'start of month' and x + INTERVAL 1 DAY for '+1 day'"
+            )
+        elif name == "STRFTIME" and _argument_count(node) > 2:
+            advice.append(
+                "strftime with modifiers is SQLite's: in DuckDB write "
+                "strftime(x + INTERVAL 1 DAY, '%Y-%m') (date first, then the format)"
+            )
+        elif _SQLITE_ONLY.get(name):
+            advice.append(_SQLITE_ONLY[name])
+        if isinstance(node, exp.Literal) and node.is_string and node.this.lower() == "now":
+            advice.append("'now' is SQLite's: in DuckDB write current_date or :through")
+    return list(dict.fromkeys(advice))
+
+
+def division_note(query: str) -> str:
+    """A word on ``/`` between two whole numbers, which SQLite and DuckDB divide
+    differently; empty when the query divides nothing or casts to a fraction."""
+    if "/" not in query:
+        return ""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(query, read="duckdb")
+    except sqlglot.errors.SqlglotError:
+        return ""
+    for node in tree.find_all(exp.Div):
+        if not any(_fractional(side) for side in (node.left, node.right)):
+            return (
+                "DuckDB divides whole numbers exactly (7 / 2 = 3.5) where SQLite gave 3; "
+                "write 7 // 2 where the query meant SQLite's whole-number division"
+            )
+    return ""
+
+
+def _fractional(node: Any) -> bool:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Literal) and not node.is_string:
+        return "." in node.this or "e" in node.this.lower()
+    if isinstance(node, exp.Cast):
+        return node.to.this in {exp.DataType.Type.DOUBLE, exp.DataType.Type.FLOAT,
+                                exp.DataType.Type.DECIMAL}  # fmt: skip
+    return isinstance(node, exp.Paren) and _fractional(node.this)
+
+
+def _function_name(node: Any) -> str:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Anonymous):
+        return str(node.name).upper()
+    if isinstance(node, exp.Func):
+        return node.sql_name().upper()
+    return ""
+
+
+def _argument_count(node: Any) -> int:
+    from sqlglot import exp
+
+    if isinstance(node, exp.Anonymous):
+        return len(node.expressions)
+    count = 0
+    for value in node.args.values():
+        if isinstance(value, list):
+            count += len(value)
+        elif value is not None:
+            count += 1
+    return count
+
+
+def with_row_numbers(
+    query: str, tables: set[str], dialect: str = "duckdb"
+) -> tuple[str, str] | None:
+    """The query with the row numbers behind each result row added as extra columns,
+    and the table they come from; None when the query is not one SELECT from one
+    loaded table (a join, a view, a CTE, DISTINCT), whose rows okrdesk cannot trace."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(query, read=dialect)
+    except sqlglot.errors.SqlglotError:
+        return None
+    # sqlglot names the FROM clause "from_" from version 28 on, "from" before.
+    source = tree.args.get("from_", tree.args.get("from")) if isinstance(tree, exp.Select) else None
+    if (
+        not isinstance(tree, exp.Select)
+        or not isinstance(source, exp.From)
+        or not isinstance(source.this, exp.Table)
+        or tree.args.get("joins")
+        or tree.args.get("distinct")
+        or tree.args.get("with")
+        or source.this.name not in tables
+    ):
+        return None
+    table = source.this.name
+    reference = source.this.alias_or_name
+    row = exp.column("rowid", table=reference)
+    grouped = tree.args.get("group") is not None or any(
+        e.find(exp.AggFunc) for e in tree.expressions
+    )
+    if grouped:
+        extra = [
+            exp.alias_(exp.Min(this=row), ROW_FIRST),
+            exp.alias_(exp.Max(this=row.copy()), ROW_LAST),
+            exp.alias_(exp.Count(this=exp.Star()), ROW_COUNT),
+        ]
+    else:
+        extra = [exp.alias_(row, ROW_FIRST)]
+    rewritten = tree.copy()
+    for column in extra:
+        rewritten = rewritten.select(column, copy=False)
+    return rewritten.sql(dialect=dialect), table
+
+
+def tables_read(query: str) -> set[str]:
+    """The names the query reads from (tables, views and its own CTEs)."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(query, read="duckdb")
+    except sqlglot.errors.SqlglotError:
+        return set()
+    return {table.name for table in tree.find_all(exp.Table)}

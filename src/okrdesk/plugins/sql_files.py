@@ -1,0 +1,543 @@
+"""Files as tables for the SQL metric source, read by DuckDB.
+
+CSV (any delimiter, gzip), Parquet, JSON lines and ``.xlsx`` each become a
+table. Text in another encoding than UTF-8 (GBK, GB18030, UTF-16, …) and
+``.xlsx`` sheets are first written, a megabyte at a time, to a UTF-8 file in
+a scratch folder; DuckDB reads that. Every cell is read as text first, then
+each column gets the narrowest type all its filled cells fit (whole number,
+number, date, timestamp, else text): a blank cell is NULL and never makes a
+column text, and "1,234.5" is a number. A column given a type in ``types``
+that a cell does not fit fails with the file, row and column named, never
+the cell.
+
+A table's ``rowid`` is its row's place in the file: ``row = rowid + first_row``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import csv
+import datetime as dt
+import gzip
+import hashlib
+import json
+import os
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import attrs
+
+from okrdesk.errors import printable
+from okrdesk.files import write_text_atomically
+
+if TYPE_CHECKING:
+    import duckdb
+
+TABLE_KEYS = {"path", "delimiter", "encoding", "header", "skip", "columns", "types", "null",
+              "sheet"}  # fmt: skip
+TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_CHUNK = 1 << 20
+_TYPES = {
+    "integer": "BIGINT", "int": "BIGINT", "bigint": "BIGINT",
+    "number": "DOUBLE", "double": "DOUBLE", "float": "DOUBLE", "real": "DOUBLE",
+    "decimal": "DOUBLE", "text": "VARCHAR", "varchar": "VARCHAR", "string": "VARCHAR",
+    "date": "DATE", "timestamp": "TIMESTAMP", "datetime": "TIMESTAMP",
+}  # fmt: skip
+_SNIFFED = ("BIGINT", "DOUBLE", "DATE", "TIMESTAMP")
+_THOUSANDS = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
+_LEADING_ZERO = r"[+-]?0[0-9].*"
+_SAMPLE = 2048
+
+
+class SqlMetricError(ValueError):
+    """A mistake in a SQL metric's definition, query or files."""
+
+
+def confined(workspace: Path, written: str, key: str, allowed: Sequence[Path]) -> Path:
+    """The file ``written`` in setting ``key``, resolved (symbolic links too), refused
+    unless it lies inside the workspace or a folder of ``allow_outside_workspace``."""
+    path = (workspace / written).expanduser().resolve()
+    inside = [workspace.resolve(), *allowed]
+    if not any(path.is_relative_to(folder) for folder in inside):
+        raise SqlMetricError(
+            f"{key}: {printable(written)[:200]} lies outside the workspace; okrdesk reads "
+            "files elsewhere only from folders listed in sources.sql.allow_outside_workspace"
+        )
+    if not path.is_file():
+        raise SqlMetricError(f"{key}: no file {printable(written)[:200]}")
+    return path
+
+
+@attrs.frozen
+class TableFile:
+    """One ``[sources.sql.tables]`` entry: a file and how to read it."""
+
+    name: str
+    path: Path
+    kind: str
+    """csv, parquet, json or xlsx."""
+    delimiter: str | None = None
+    encoding: str | None = None
+    header: bool = True
+    skip: int = 0
+    columns: tuple[str, ...] = ()
+    types: tuple[tuple[str, str], ...] = ()
+    null: tuple[str, ...] = ()
+    sheet: str | None = None
+
+    @property
+    def first_row(self) -> int:
+        """The file row (the first line is 1) of the table's first row."""
+        if self.kind in {"csv", "xlsx"}:
+            return self.skip + (2 if self.header else 1)
+        return 1
+
+    def fingerprint(self) -> str:
+        fields = attrs.asdict(self, recurse=False, filter=lambda a, _: a.name != "path")
+        return json.dumps(fields, sort_keys=True, default=str)
+
+
+def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path]) -> TableFile:
+    """Read one entry of ``sources.sql.tables``: ``name = "path"`` or a table of options."""
+    key = f"sources.sql.tables.{name}"
+    if not TABLE_NAME.match(name):
+        raise SqlMetricError(
+            f"sources.sql.tables: {printable(name)[:80]!r} is not a usable table name"
+        )
+    options: Mapping[str, Any] = {"path": raw} if isinstance(raw, str) else _mapping(raw, key)
+    unknown = set(options) - TABLE_KEYS
+    if unknown:
+        raise SqlMetricError(f"{key}: unknown keys {', '.join(sorted(unknown))}")
+    written = _text(options, "path", key)
+    if written is None:
+        raise SqlMetricError(f"{key}.path: missing; expected the file's path")
+    path = confined(workspace, written, key, allowed)
+    kind = _kind(path)
+    encoding = _text(options, "encoding", key)
+    if encoding is not None:
+        try:
+            encoding = codecs.lookup(encoding).name
+        except LookupError:
+            raise SqlMetricError(f"{key}.encoding: unknown encoding {encoding[:40]!r}") from None
+    delimiter = _text(options, "delimiter", key)
+    if delimiter is None and path.name.lower().removesuffix(".gz").endswith(".tsv"):
+        delimiter = "\t"
+    header, skip = options.get("header", True), options.get("skip", 0)
+    if not isinstance(header, bool):
+        raise SqlMetricError(f"{key}.header: expected true or false")
+    if isinstance(skip, bool) or not isinstance(skip, int) or skip < 0:
+        raise SqlMetricError(f"{key}.skip: expected a count of rows, 0 or more")
+    columns = _texts(options, "columns", key)
+    raw_types = options.get("types", {})
+    if not isinstance(raw_types, Mapping):
+        raise SqlMetricError(f"{key}.types: expected a table of column = type")
+    types = []
+    for column, written_type in raw_types.items():
+        sql = _TYPES.get(str(written_type).lower())
+        if sql is None:
+            raise SqlMetricError(
+                f"{key}.types.{column}: unknown type {str(written_type)[:40]!r}; "
+                f"use one of {', '.join(sorted(set(_TYPES)))}"
+            )
+        types.append((str(column), sql))
+    return TableFile(
+        name=name, path=path, kind=kind, delimiter=delimiter, encoding=encoding,
+        header=header, skip=skip, columns=columns, types=tuple(types),
+        null=_texts(options, "null", key), sheet=_text(options, "sheet", key),
+    )  # fmt: skip
+
+
+def _mapping(raw: object, key: str) -> Mapping[str, Any]:
+    if not isinstance(raw, Mapping):
+        raise SqlMetricError(f"{key}: expected a file path or a table with path = …")
+    return raw
+
+
+def _text(options: Mapping[str, Any], name: str, key: str) -> str | None:
+    value = options.get(name)
+    if value is not None and (not isinstance(value, str) or not value):
+        raise SqlMetricError(f"{key}.{name}: expected a string")
+    return value
+
+
+def _texts(options: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
+    value = options.get(name, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise SqlMetricError(f"{key}.{name}: expected an array of strings")
+    return tuple(value)
+
+
+def _kind(path: Path) -> str:
+    name = path.name.lower().removesuffix(".gz")
+    if name.endswith(".parquet"):
+        return "parquet"
+    if name.endswith((".jsonl", ".ndjson", ".json")):
+        return "json"
+    if name.endswith((".xlsx", ".xlsm")):
+        return "xlsx"
+    return "csv"
+
+
+def quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# ------------------------------------------------------------------ loading
+
+
+def load_table(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, scratch: Path, cache: TableCache | None
+) -> None:
+    """Make ``table`` a table of ``connection``, from the cache when the file is unchanged."""
+    import duckdb
+
+    cached = cache.lookup(table) if cache is not None else None
+    if cached is not None:
+        reader = f"read_parquet({_literal(str(cached))})"
+        connection.execute(f"CREATE TABLE {quoted(table.name)} AS SELECT * FROM {reader}")
+        return
+    raw = f"__okrdesk_raw_{table.name}"
+    try:
+        connection.execute(
+            f"CREATE TEMP TABLE {quoted(raw)} AS SELECT * FROM {_reader(table, scratch)}"
+        )
+        _typed(connection, table, raw)
+    except duckdb.Error as error:
+        raise SqlMetricError(_unreadable(table, error)) from None
+    finally:
+        connection.execute(f"DROP TABLE IF EXISTS {quoted(raw)}")
+    if cache is not None:
+        cache.store(connection, table)
+
+
+def _reader(table: TableFile, scratch: Path) -> str:
+    """The DuckDB table function that reads ``table``'s file (or its UTF-8 copy)."""
+    if table.kind == "parquet":
+        return f"read_parquet({_literal(str(table.path))})"
+    if table.kind == "json":
+        return f"read_json({_literal(str(table.path))}, format = 'newline_delimited')"
+    path, extra = table.path, ""
+    if table.kind == "xlsx":
+        path, extra = (
+            _sheet_as_csv(table, scratch),
+            ", delim = ',', quote = '\"', null_padding = true",
+        )
+    else:
+        encoding = table.encoding or _bom_encoding(table.path)
+        if encoding not in {None, "utf-8", "utf-8-sig"}:
+            path = _transcoded(table, encoding, scratch)
+    options = [f"header = {'true' if table.header else 'false'}", f"skip = {table.skip}",
+               "all_varchar = true"]  # fmt: skip
+    if table.delimiter is not None and table.kind == "csv":
+        options.append(f"delim = {_literal(table.delimiter)}")
+    if table.columns:
+        options.append(f"names = [{', '.join(_literal(c) for c in table.columns)}]")
+    return f"read_csv({_literal(str(path))}, {', '.join(options)}{extra})"
+
+
+def _scratch_writer(path: Path) -> TextIO:
+    """A UTF-8 copy of a file, in the scratch folder that goes when the collect ends."""
+    return path.open("w", encoding="utf-8", newline="")  # scratch: a temporary folder
+
+
+def _opened(path: Path) -> Any:
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else path.open("rb")
+
+
+def _bom_encoding(path: Path) -> str | None:
+    with _opened(path) as file:
+        start = file.read(4)
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return None
+
+
+def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
+    """The file as UTF-8, written a megabyte at a time; a byte that is not ``encoding``
+    text fails with its row named."""
+    target = scratch / f"{table.name}.csv"
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    row = 1
+    with _opened(table.path) as source, _scratch_writer(target) as out:
+        while True:
+            chunk = source.read(_CHUNK)
+            try:
+                text = decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                before = chunk[: error.start].decode(encoding, errors="ignore").count("\n")
+                raise SqlMetricError(
+                    f"sources.sql.tables.{table.name}: {table.path.name}:{row + before}: "
+                    f"not {encoding} text; set encoding for this table to the file's encoding"
+                ) from None
+            out.write(text.removeprefix("\ufeff") if row == 1 else text)
+            row += text.count("\n")
+            if not chunk:
+                return target
+
+
+def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:
+    """One sheet of an .xlsx workbook as a UTF-8 CSV file, row by row."""
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(table.path, read_only=True, data_only=True)
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, InvalidFileException) as error:
+        raise SqlMetricError(
+            f"sources.sql.tables.{table.name}: {table.path.name} is not a readable .xlsx "
+            f"file ({type(error).__name__})"
+        ) from None
+    try:
+        if table.sheet is not None and table.sheet not in book.sheetnames:
+            raise SqlMetricError(
+                f"sources.sql.tables.{table.name}.sheet: {table.path.name} has no sheet "
+                f"{printable(table.sheet)[:80]!r}; its sheets: "
+                f"{', '.join(printable(s)[:40] for s in book.sheetnames)}"
+            )
+        sheet = book[table.sheet] if table.sheet is not None else book.worksheets[0]
+        target = scratch / f"{table.name}.csv"
+        with _scratch_writer(target) as out:
+            writer = csv.writer(out)
+            for values in sheet.iter_rows(values_only=True):
+                writer.writerow([_cell(v) for v in values])
+        return target
+    finally:
+        book.close()
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
+    """Create ``table`` from the text table ``raw``: blanks NULL, each column typed."""
+    described = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
+    declared = dict(table.types)
+    unknown = set(declared) - {str(c[0]) for c in described}
+    if unknown:
+        raise SqlMetricError(
+            f"sources.sql.tables.{table.name}.types: no column "
+            f"{', '.join(printable(c)[:40] for c in sorted(unknown))} in {table.path.name}"
+        )
+    nulls = ", ".join(_literal(n) for n in ("", *table.null))
+    cells, plain = {}, {}
+    for name, kind, *_ in described:
+        column = quoted(str(name))
+        text = column if kind == "VARCHAR" else f"CAST({column} AS VARCHAR)"
+        cells[name] = f"CASE WHEN trim({text}) IN ({nulls}) THEN NULL ELSE trim({text}) END"
+        plain[name] = cells[name] if kind == "VARCHAR" else column
+    texts = [str(n) for n, k, *_ in described if k == "VARCHAR" and n not in declared]
+    chosen = {**_sniffed(connection, raw, texts, cells), **declared}
+    for column, sql_type in declared.items():
+        _check_cells(connection, table, raw, column, cells[column], sql_type)
+    parts = []
+    for name, *_ in described:
+        wanted = chosen.get(str(name))
+        cell = (
+            plain[name] if wanted is None else f"CAST({_as_typed(cells[name], wanted)} AS {wanted})"
+        )
+        parts.append(f"{cell} AS {quoted(str(name))}")
+    connection.execute(
+        f"CREATE TABLE {quoted(table.name)} AS SELECT {', '.join(parts)} "
+        f"FROM {quoted(raw)}"  # in the file's order: DuckDB keeps it (preserve_insertion_order)
+    )
+
+
+def _as_typed(cell: str, sql_type: str) -> str:
+    """The cell ready to cast: thousands separators taken out of numbers."""
+    if sql_type in {"BIGINT", "DOUBLE"}:
+        return (
+            f"CASE WHEN regexp_full_match({cell}, {_literal(_THOUSANDS)}) "
+            f"THEN replace({cell}, ',', '') ELSE {cell} END"
+        )
+    return cell
+
+
+def _unfit(cell: str, sql_type: str) -> str:
+    """True for a cell that is not of ``sql_type``; DuckDB would round "1.5" to a whole
+    number, so a whole number must be written as one."""
+    ready = _as_typed(cell, sql_type)
+    unfit = f"TRY_CAST({ready} AS {sql_type}) IS NULL"
+    if sql_type == "BIGINT":
+        unfit += f" OR NOT regexp_full_match({ready}, '[+-]?[0-9]+')"
+    return unfit
+
+
+def _sniffed(
+    connection: duckdb.DuckDBPyConnection, raw: str, texts: list[str], cells: Mapping[str, str]
+) -> dict[str, str]:
+    """For each text column, the first of whole number, number, date and timestamp that
+    every filled cell fits; a column with no filled cell is a number column.
+
+    The types a column's first rows rule out are not tried on the rest, so a text
+    column costs one look at a sample and a number column one scan."""
+    sample = f"(SELECT * FROM {quoted(raw)} LIMIT {_SAMPLE})"
+    left = {name: list(_SNIFFED) for name in texts}
+    filled = dict.fromkeys(texts, 0)
+    chosen: dict[str, str] = {}
+    first = True
+    while left:
+        counts = []
+        for name, candidates in left.items():
+            counts.append(f"count({cells[name]})")
+            tried = candidates if first else candidates[:1]
+            counts += [_unfit_count(cells[name], t) for t in tried]
+        found = connection.execute(
+            f"SELECT {', '.join(counts)} FROM {sample if first else quoted(raw)}"
+        ).fetchone()
+        assert found is not None
+        values = iter(found)
+        still: dict[str, list[str]] = {}
+        for name, candidates in left.items():
+            filled[name] = max(filled[name], next(values))
+            tried = candidates if first else candidates[:1]
+            fits = [t for t in tried if not next(values)]
+            remaining = fits if first else fits + candidates[1:]
+            if not remaining:
+                continue  # text
+            if first or not fits:
+                still[name] = remaining
+            else:
+                chosen[name] = fits[0]
+        left, first = still, False
+    for name in texts:
+        if not filled[name] and name not in chosen:
+            chosen[name] = "DOUBLE"
+    return chosen
+
+
+def _unfit_count(cell: str, sql_type: str) -> str:
+    unfit = _unfit(cell, sql_type)
+    if sql_type in {"BIGINT", "DOUBLE"}:
+        unfit += f" OR regexp_full_match({cell}, {_literal(_LEADING_ZERO)})"
+    return f"count(*) FILTER (WHERE {cell} IS NOT NULL AND ({unfit}))"
+
+
+def _check_cells(
+    connection: duckdb.DuckDBPyConnection,
+    table: TableFile,
+    raw: str,
+    column: str,
+    cell: str,
+    sql_type: str,
+) -> None:
+    bad = connection.execute(
+        f"SELECT rowid FROM {quoted(raw)} WHERE {cell} IS NOT NULL "
+        f"AND ({_unfit(cell, sql_type)}) ORDER BY rowid LIMIT 1"
+    ).fetchone()
+    if bad is not None:
+        raise SqlMetricError(
+            f"sources.sql.tables.{table.name}: {table.path.name}:{int(bad[0]) + table.first_row}: "
+            f"column {printable(column)[:80]} cannot be read as {sql_type.lower()}"
+        )
+
+
+def _unreadable(table: TableFile, error: duckdb.Error) -> str:
+    """What went wrong reading a file, with its row when DuckDB says it, never the content."""
+    text = str(error)
+    line = re.search(r"\bline:? (\d+)", text, re.IGNORECASE)
+    where = f"{table.path.name}:{line.group(1)}" if line else table.path.name
+    if "unicode" in text.lower() or "utf" in text.lower():
+        return (
+            f"sources.sql.tables.{table.name}: {where}: not UTF-8 text; set encoding "
+            '(for example encoding = "gbk", "gb18030" or "utf-16") for this table'
+        )
+    return (
+        f"sources.sql.tables.{table.name}: {where}: not a readable {table.kind} file "
+        f"({type(error).__name__})"
+    )
+
+
+# -------------------------------------------------------------------- cache
+
+
+class TableCache:
+    """Tables read before, as Parquet files in the workspace's ``.okrdesk/cache/sql``,
+    each kept while its file's path, size, modification time (or, when only the time
+    changed, its SHA-256) and its table options are the same."""
+
+    def __init__(self, workspace: Path) -> None:
+        self.folder = workspace / ".okrdesk" / "cache" / "sql"
+        self.manifest = self.folder / "tables.json"
+        try:
+            self.entries: dict[str, Any] = json.loads(self.manifest.read_text(encoding="utf-8"))
+            if not isinstance(self.entries, dict):
+                self.entries = {}
+        except (OSError, ValueError):
+            self.entries = {}
+        self.hits: list[str] = []
+
+    def lookup(self, table: TableFile) -> Path | None:
+        entry = self.entries.get(table.name)
+        if not isinstance(entry, dict):
+            return None
+        stat = table.path.stat()
+        parquet = self.folder / str(entry.get("parquet", ""))
+        if (
+            entry.get("path") != str(table.path)
+            or entry.get("options") != table.fingerprint()
+            or entry.get("size") != stat.st_size
+            or not parquet.is_file()
+        ):
+            return None
+        if entry.get("mtime_ns") != stat.st_mtime_ns:
+            if entry.get("sha256") != _sha256(table.path):
+                return None
+            entry["mtime_ns"] = stat.st_mtime_ns
+            self._save()
+        self.hits.append(table.name)
+        return parquet
+
+    def store(self, connection: duckdb.DuckDBPyConnection, table: TableFile) -> None:
+        import duckdb
+
+        try:
+            stat = table.path.stat()
+            digest = _sha256(table.path)
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder.parent / ".gitignore"
+            if not ignore.exists():
+                write_text_atomically(ignore, "# okrdesk's cache: safe to delete\n*\n")
+            name = f"{table.name}-{digest[:16]}.parquet"
+            scratch = self.folder / f".{name}.{os.getpid()}.tmp"
+            connection.execute(
+                f"COPY {quoted(table.name)} TO {_literal(str(scratch))} (FORMAT parquet)"
+            )
+            os.replace(scratch, self.folder / name)
+            old = self.entries.get(table.name)
+            self.entries[table.name] = {
+                "path": str(table.path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                "sha256": digest, "options": table.fingerprint(), "parquet": name,
+            }  # fmt: skip
+            self._save()
+            if isinstance(old, dict) and old.get("parquet") not in {None, name}:
+                (self.folder / str(old["parquet"])).unlink(missing_ok=True)
+        except (OSError, duckdb.Error):
+            pass  # a cache that cannot be written only costs the next collect a read
+
+    def _save(self) -> None:
+        with contextlib.suppress(OSError):
+            write_text_atomically(self.manifest, json.dumps(self.entries, indent=1))
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while block := file.read(_CHUNK):
+            digest.update(block)
+    return digest.hexdigest()

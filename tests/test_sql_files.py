@@ -1,0 +1,635 @@
+"""The SQL metric source on files shaped the way CRM systems and Excel export them.
+
+Every file is made here; every expected figure is worked out by hand beside it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import os
+import socket
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from okrdesk.model import Person
+from okrdesk.plugins import sql_metrics
+from okrdesk.plugins.sql_dialect import to_duckdb
+from okrdesk.plugins.testing import PluginCheck, check_plugin
+
+PEOPLE = (Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a"))
+START, THROUGH = dt.date(2026, 1, 5), dt.date(2026, 1, 18)  # ISO weeks 2 and 3
+
+# The bank's telemarketing export: semicolon separated.
+CALLS = """\
+day;cm;calls;won
+2026-01-06;cm01;10;1
+2026-01-07;cm01;5;2
+2026-01-13;cm02;8;0
+"""
+CONVERSION = "SELECT cm AS subject, day, won AS numerator, calls AS denominator FROM calls"
+CALLS_MADE = "SELECT cm AS subject, day, calls AS value FROM calls"
+
+
+def metric(name: str, kind: str, query: str, unit: str = "人") -> dict[str, str]:
+    return {"name": name, "kind": kind, "unit": "%" if kind == "ratio" else unit, "query": query}
+
+
+def run(
+    workspace: Path, tables: dict[str, Any], *metrics: dict[str, str], **more: Any
+) -> PluginCheck:
+    settings = {"tables": tables, "metrics": list(metrics), **more}
+    return check_plugin(
+        sql_metrics, people=PEOPLE, start=START, through=THROUGH, settings=settings,
+        workspace=workspace,
+    )  # fmt: skip
+
+
+def ratio(check: PluginCheck, subject: str = "cm01", period: str = "2026-W02") -> tuple[Any, ...]:
+    found = check.value("conversion", subject, period)
+    return found.numerator, found.denominator
+
+
+def write(folder: Path, name: str, data: bytes) -> str:
+    (folder / "data").mkdir(exist_ok=True)
+    (folder / "data" / name).write_bytes(data)
+    return f"data/{name}"
+
+
+# ------------------------------------------------------------ shapes of file
+
+
+def test_a_semicolon_file_is_sniffed(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", CALLS.encode())
+    check = run(tmp_path, {"calls": path}, metric("conversion", "ratio", CONVERSION))
+    check.assert_valid()
+    assert ratio(check) == (3, 15)  # won 1 + 2 of 10 + 5 calls
+    assert ratio(check, "cm02", "2026-W03") == (0, 8)
+
+
+@pytest.mark.parametrize("delimiter", ["\t", "|", ";"])
+def test_any_delimiter_given_or_sniffed(tmp_path: Path, delimiter: str) -> None:
+    path = write(tmp_path, "calls.txt", CALLS.replace(";", delimiter).encode())
+    sniffed = run(tmp_path, {"calls": path}, metric("conversion", "ratio", CONVERSION))
+    given = run(tmp_path, {"calls": {"path": path, "delimiter": delimiter}},
+                metric("conversion", "ratio", CONVERSION))  # fmt: skip
+    assert ratio(sniffed) == ratio(given) == (3, 15)
+
+
+def test_a_tsv_file_reads_by_its_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.tsv", CALLS.replace(";", "\t").encode())
+    assert ratio(run(tmp_path, {"calls": path}, metric("conversion", "ratio", CONVERSION))) == (
+        3, 15,
+    )  # fmt: skip
+
+
+CHINESE = "日期;客户经理;外呼;成交\n2026-01-06;cm01;10;1\n2026-01-07;cm01;5;2\n"
+CHINESE_QUERY = (
+    "SELECT 客户经理 AS subject, 日期 AS day, 成交 AS numerator, 外呼 AS denominator FROM calls"
+)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16", "utf-16-le"])
+def test_chinese_and_utf16_encodings(tmp_path: Path, encoding: str) -> None:
+    path = write(tmp_path, "calls.csv", CHINESE.encode(encoding))
+    check = run(tmp_path, {"calls": {"path": path, "encoding": encoding}},
+                metric("conversion", "ratio", CHINESE_QUERY))  # fmt: skip
+    check.assert_valid()
+    assert ratio(check) == (3, 15)
+
+
+def test_a_utf16_file_with_a_bom_needs_no_setting(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", CHINESE.encode("utf-16"))  # Python writes the BOM
+    assert ratio(run(tmp_path, {"calls": path},
+                     metric("conversion", "ratio", CHINESE_QUERY))) == (3, 15)  # fmt: skip
+
+
+def test_a_utf8_bom_is_not_part_of_the_first_column(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", b"\xef\xbb\xbf" + CALLS.replace(";", ",").encode())
+    assert ratio(run(tmp_path, {"calls": path}, metric("conversion", "ratio", CONVERSION))) == (
+        3, 15,
+    )  # fmt: skip
+
+
+def test_a_gbk_file_read_as_utf8_says_to_set_the_encoding(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", CHINESE.encode("gbk"))
+    check = run(tmp_path, {"calls": path}, metric("conversion", "ratio", CHINESE_QUERY))
+    (problem,) = check.problems
+    assert "sources.sql.tables.calls: calls.csv" in problem
+    assert 'not UTF-8 text; set encoding (for example encoding = "gbk"' in problem
+
+
+def test_a_wrong_encoding_names_the_row(tmp_path: Path) -> None:
+    data = CALLS.encode() + b"2026-01-08;cm01;3;1\n" + b"2026-01-09;\xff\xfe\xff;1;1\n"
+    path = write(tmp_path, "calls.csv", data)
+    check = run(tmp_path, {"calls": {"path": path, "encoding": "gb18030"}},
+                metric("conversion", "ratio", CONVERSION))  # fmt: skip
+    (problem,) = check.problems
+    assert problem.endswith(
+        "conversion: sources.sql.tables.calls: calls.csv:6: not gb18030 text; set encoding "
+        "for this table to the file's encoding (a problem, none kept)"
+    )
+
+
+def test_gzip_parquet_and_json_lines(tmp_path: Path) -> None:
+    gz = write(tmp_path, "calls.csv.gz", gzip.compress(CALLS.encode()))
+    gbk_gz = write(tmp_path, "cn.csv.gz", gzip.compress(CHINESE.encode("gbk")))
+    lines = "".join(
+        f'{{"day": "{d}", "cm": "{c}", "calls": {n}, "won": {w}}}\n'
+        for d, c, n, w in (r.split(";") for r in CALLS.splitlines()[1:])
+    )
+    jsonl = write(tmp_path, "calls.jsonl", lines.encode())
+    parquet = tmp_path / "data" / "calls.parquet"
+    with duckdb.connect() as connection:
+        connection.execute(
+            f"COPY (SELECT * FROM read_json('{tmp_path / jsonl}')) TO '{parquet}' (FORMAT parquet)"
+        )
+    for tables in ({"calls": gz}, {"calls": jsonl}, {"calls": "data/calls.parquet"}):
+        assert ratio(run(tmp_path, tables, metric("conversion", "ratio", CONVERSION))) == (3, 15)
+    check = run(tmp_path, {"calls": {"path": gbk_gz, "encoding": "gbk"}},
+                metric("conversion", "ratio", CHINESE_QUERY))  # fmt: skip
+    assert ratio(check) == (3, 15)
+
+
+def write_xlsx(path: Path, sheets: dict[str, list[list[Any]]]) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    book.save(path)
+
+
+def test_an_xlsx_sheet(tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    rows = [
+        ["日期", "客户经理", "外呼", "成交"],
+        [dt.datetime(2026, 1, 6), "cm01", 10, 1],
+        [dt.datetime(2026, 1, 7), "cm01", 5, None],  # an empty cell: not counted, not 0
+        [dt.datetime(2026, 1, 7), "cm01", "1,234", 2],  # Excel text with a separator
+    ]
+    write_xlsx(tmp_path / "data" / "calls.xlsx", {"说明": [["read me"]], "明细": rows})
+    table = {"path": "data/calls.xlsx", "sheet": "明细"}
+    check = run(tmp_path, {"calls": table}, metric("conversion", "ratio", CHINESE_QUERY))
+    # The row with no 成交 is left out whole: 1 + 2 won of 10 + 1234 calls.
+    assert ratio(check) == (3, 1244)
+    (warning,) = check.warnings
+    assert warning.endswith(
+        "1 row left out: column numerator is empty (NULL) (table calls: calls.xlsx:3)"
+    )
+    missing = run(tmp_path, {"calls": {"path": "data/calls.xlsx", "sheet": "Sheet9"}},
+                  metric("conversion", "ratio", CHINESE_QUERY))  # fmt: skip
+    (problem,) = missing.problems
+    assert "sources.sql.tables.calls.sheet: calls.xlsx has no sheet 'Sheet9'; its sheets: " \
+        "说明, 明细" in problem  # fmt: skip
+
+
+def test_options_header_skip_columns_and_null(tmp_path: Path) -> None:
+    data = "Export of 2026-01-19\nprinted by CRM\n" + "\n".join(CALLS.splitlines()[1:])
+    data += "\n2026-01-08;cm01;N/A;1\n"
+    path = write(tmp_path, "calls.csv", data.encode())
+    table = {"path": path, "header": False, "skip": 2, "delimiter": ";",
+             "columns": ["day", "cm", "calls", "won"], "null": ["N/A"]}  # fmt: skip
+    check = run(tmp_path, {"calls": table}, metric("made", "flow", CALLS_MADE))
+    assert check.value("made", "cm01", "2026-W02").value == 15  # N/A is no call, not 0
+    (warning,) = check.warnings
+    assert warning.endswith("column value is empty (NULL) (table calls: calls.csv:6)")
+
+
+# ------------------------------------------------ blanks, text and separators
+
+# The telco export: " " in 2 of 5 TotalCharges cells, which once made the column text.
+TELCO = """\
+customerID,cm,day,TotalCharges
+A-1,cm01,2026-01-06,1889.5
+A-2,cm01,2026-01-06, \n\
+A-3,cm01,2026-01-07,108.15
+A-4,cm01,2026-01-07,"1,840.75"
+A-5,cm01,2026-01-08,
+"""
+
+
+def test_blank_cells_are_null_and_the_column_stays_numeric(tmp_path: Path) -> None:
+    path = write(tmp_path, "telco.csv", TELCO.encode())
+    big = "SELECT cm AS subject, day, count(*) FILTER (WHERE TotalCharges > 1000) AS value " \
+        "FROM telco GROUP BY 1, 2"  # fmt: skip
+    total = "SELECT cm AS subject, day, sum(TotalCharges) AS value FROM telco GROUP BY 1, 2"
+    blank = "SELECT cm AS subject, day, count(*) - count(TotalCharges) AS value FROM telco " \
+        "GROUP BY 1, 2"  # fmt: skip
+    check = run(tmp_path, {"telco": path}, metric("big", "flow", big),
+                metric("charges", "flow", total, "元"), metric("blank", "flow", blank))  # fmt: skip
+    check.assert_valid()
+    # Compared as numbers: 1889.5 and 1,840.75 are over 1000; 108.15 and blanks are not.
+    assert sum(o.value or 0 for o in check.observations if o.metric == "big") == 2
+    assert sum(o.value or 0 for o in check.observations if o.metric == "charges") == pytest.approx(
+        1889.5 + 108.15 + 1840.75
+    )
+    assert sum(o.value or 0 for o in check.observations if o.metric == "blank") == 2
+    # The grouped figure names the rows behind it: the 6th and 7th are rows 2-5; the 8th,
+    # all blank, sums to NULL and is left out, counted.
+    assert check.value("charges", "cm01", "2026-W02").source == (
+        "SQL metric charges: telco.csv rows 2-5"
+    )
+    assert check.warnings == [
+        "plugin plugin-under-test metric charges: charges: 1 row left out: column value is "
+        "empty (NULL) (table telco: telco.csv:6)"
+    ]
+
+
+def test_a_blank_value_drops_its_row_with_a_counted_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, "telco.csv", TELCO.encode())
+    query = "SELECT cm AS subject, day, TotalCharges AS value FROM telco"
+    check = run(tmp_path, {"telco": path}, metric("charges", "flow", query, "元"))
+    check.assert_valid()
+    assert check.value("charges", "cm01", "2026-W02").value == pytest.approx(3838.4)
+    assert check.value("charges", "cm01", "2026-W02").source == (
+        "SQL metric charges: telco.csv rows 2, 4-5"
+    )
+    assert check.warnings == [
+        "plugin plugin-under-test metric charges: charges: 2 rows left out: column value is "
+        "empty (NULL) (table telco: telco.csv:3, telco.csv:6)"
+    ]
+
+
+TEXT_IN_NUMBERS = "day;cm;calls;won\n2026-01-06;cm01;10;1\n2026-01-07;cm01;ten;2\n"
+
+
+def test_text_in_a_typed_column_names_file_row_and_column(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", TEXT_IN_NUMBERS.encode())
+    table = {"path": path, "types": {"calls": "integer"}}
+    check = run(tmp_path, {"calls": table}, metric("conversion", "ratio", CONVERSION))
+    (problem,) = check.problems
+    assert problem == (
+        "plugin plugin-under-test metric conversion: conversion: sources.sql.tables.calls: "
+        "calls.csv:3: column calls cannot be read as bigint (a problem, none kept)"
+    )
+    assert "ten" not in problem
+
+
+def test_text_in_a_sniffed_column_drops_only_its_row(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", TEXT_IN_NUMBERS.encode())
+    check = run(tmp_path, {"calls": path}, metric("conversion", "ratio", CONVERSION))
+    assert ratio(check) == (1, 10)
+    (warning,) = check.warnings
+    assert warning.endswith(
+        "1 row left out: column denominator holds text, not a number (table calls: calls.csv:3)"
+    )
+
+
+def test_ids_with_leading_zeros_stay_text(tmp_path: Path) -> None:
+    people = "day,cm,n\n2026-01-06,007,1\n2026-01-07,010,2\n"
+    path = write(tmp_path, "p.csv", people.encode())
+    check = check_plugin(
+        sql_metrics, people=(Person("007", "Bond", "team-a"), Person("010", "X", "team-a")),
+        start=START, through=THROUGH, workspace=tmp_path,
+        settings={"tables": {"p": path},
+                  "metrics": [metric("n", "flow", "SELECT cm AS subject, day, n AS value FROM p")]},
+    )  # fmt: skip
+    check.assert_valid()
+    assert check.value("n", "007", "2026-W02").value == 1
+
+
+# ------------------------------------------------------ outside the plan
+
+
+OUTSIDE = """\
+day;cm;calls;won
+2025-12-29;cm01;4;1
+2025-12-30;cm01;6;1
+2026-01-06;cm01;10;1
+2026-01-19;cm01;3;3
+2026-02-02;cm01;5;5
+"""
+
+
+def test_rows_outside_the_plan_are_counted_with_their_dates(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", OUTSIDE.encode())
+    check = run(tmp_path, {"calls": path}, metric("conversion", "ratio", CONVERSION))
+    check.assert_valid()
+    assert ratio(check) == (1, 10)
+    assert check.warnings == [
+        "plugin plugin-under-test metric conversion: conversion: 2 rows dated 2025-12-29 to "
+        "2025-12-30 lie before the plan's first period (2026-01-05); not counted",
+        "plugin plugin-under-test metric conversion: conversion: 2 rows dated 2026-01-19 to "
+        "2026-02-02 lie after 2026-01-18; not counted",
+    ]
+
+
+def test_a_metric_with_nothing_inside_the_plan_fails(tmp_path: Path) -> None:
+    data = "\n".join(line for line in OUTSIDE.splitlines() if "2026-01-06" not in line)
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("conversion", "ratio", CONVERSION))
+    assert check.observations == []
+    assert check.problems == [
+        "plugin plugin-under-test metric conversion: conversion: no row lies inside the plan "
+        "up to 2026-01-18: 2 rows dated 2025-12-29 to 2025-12-30 lie before the plan's first "
+        "period (2026-01-05); 2 rows dated 2026-01-19 to 2026-02-02 lie after 2026-01-18 "
+        "(a problem, none kept)"
+    ]
+
+
+# ----------------------------------------------------------- views, dialect
+
+
+def test_views_are_shared_by_every_query(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", CALLS.encode())
+    views = {
+        "busy": "SELECT * FROM calls WHERE calls >= 8",
+        "busy_won": "SELECT * FROM busy WHERE won > 0",  # a view on a view, in any order
+    }
+    check = run(
+        tmp_path, {"calls": path},
+        metric("busy", "flow", "SELECT cm AS subject, day, calls AS value FROM busy"),
+        metric("won", "flow", "SELECT cm AS subject, day, won AS value FROM busy_won"),
+        views=dict(reversed(views.items())),
+    )  # fmt: skip
+    check.assert_valid()
+    assert check.value("busy", "cm01", "2026-W02").value == 10
+    assert check.value("busy", "cm02", "2026-W03").value == 8
+    assert [(o.subject, o.value) for o in check.observations if o.metric == "won"] == [("cm01", 1)]
+
+
+def test_a_broken_view_fails_only_the_metrics_that_read_it(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", CALLS.encode())
+    check = run(
+        tmp_path, {"calls": path},
+        metric("bad", "flow", "SELECT cm AS subject, day, calls AS value FROM nope"),
+        metric("made", "flow", CALLS_MADE),
+        views={"nope": "SELECT * FROM read_csv('/etc/passwd')"},
+    )  # fmt: skip
+    assert check.value("made", "cm01", "2026-W02").value == 15
+    (problem,) = check.problems
+    assert problem.startswith(
+        "plugin plugin-under-test metric bad: bad: sources.sql.views.nope: Permission Error"
+    )
+    assert "root:" not in problem
+
+
+@pytest.mark.parametrize(
+    ("written", "duck"),
+    [
+        ("SELECT 1 WHERE d <= :through", "SELECT 1 WHERE d <= $through"),
+        (
+            "SELECT x::DATE, ':start', \":end\" -- :through\n",
+            "SELECT x::DATE, ':start', \":end\" -- :through\n",
+        ),
+        ("SELECT 'it''s :start' , :_x /* :end */", "SELECT 'it''s :start' , $_x /* :end */"),
+    ],
+)
+def test_sqlite_parameters_become_duckdb_parameters(written: str, duck: str) -> None:
+    assert to_duckdb(written) == duck
+
+
+def test_an_unknown_parameter_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", CALLS.encode())
+    check = run(tmp_path, {"calls": path},
+                metric("made", "flow", CALLS_MADE + " WHERE day >= :begin"))  # fmt: skip
+    (problem,) = check.problems
+    assert "made: the query uses :begin; the parameters are :start, :end and :through" in problem
+
+
+def test_a_sqlite_only_query_says_what_to_change(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", CALLS.encode())
+    query = "SELECT cm AS subject, date(day, 'start of month') AS day, calls AS value FROM calls"
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", query))
+    (problem,) = check.problems
+    assert (
+        "sources.sql.metrics[0].query (made): written for SQLite; DuckDB, which reads the "
+        "tables, cannot run it: date(x, 'modifier') is SQLite's: in DuckDB write "
+        "date_trunc('month', x) for 'start of month' and x + INTERVAL 1 DAY for '+1 day'"
+    ) in problem
+
+
+def test_whole_number_division_is_pointed_out(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", CALLS.encode())
+    query = "SELECT cm AS subject, day, calls / 2 AS value FROM calls"
+    check = run(tmp_path, {"calls": path}, metric("half", "flow", query))
+    assert check.value("half", "cm01", "2026-W02").value == 7.5  # 5 + 2.5, not SQLite's 5 + 2
+    (warning,) = check.warnings
+    assert "DuckDB divides whole numbers exactly (7 / 2 = 3.5) where SQLite gave 3" in warning
+
+
+# ------------------------------------------------------- nothing downloaded
+
+
+def test_no_duckdb_extension_is_fetched_or_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every format reads with the network cut and leaves no extension folder behind."""
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    (tmp_path / "data").mkdir()
+    write_xlsx(tmp_path / "data" / "x.xlsx", {"s": [["day", "cm", "calls", "won"],
+                                                   ["2026-01-06", "cm01", 10, 1]]})  # fmt: skip
+    write(tmp_path, "c.csv.gz", gzip.compress(CALLS.encode()))
+    write(tmp_path, "j.jsonl", b'{"day": "2026-01-06", "cm": "cm01", "calls": 10, "won": 1}\n')
+    tables = {"calls": "data/c.csv.gz", "x": "data/x.xlsx", "j": "data/j.jsonl"}
+    union = "SELECT cm AS subject, day, calls AS value FROM (SELECT * FROM calls UNION ALL " \
+        "SELECT * FROM x UNION ALL SELECT * FROM j)"  # fmt: skip
+    check = run(tmp_path, tables, metric("made", "flow", union))
+    check.assert_valid()
+    assert check.value("made", "cm01", "2026-W02").value == 15 + 10 + 10
+    home = Path(os.environ["HOME"])
+    assert not (home / ".duckdb").exists()
+
+
+# --------------------------------------------------------------- the cache
+
+
+def test_an_unchanged_file_is_not_read_again(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", CALLS.encode())
+    file = tmp_path / path
+    made = metric("made", "flow", CALLS_MADE)
+    assert run(tmp_path, {"calls": path}, made).value("made", "cm01", "2026-W02").value == 15
+    assert (tmp_path / ".okrdesk" / "cache" / ".gitignore").read_text().endswith("*\n")
+    stat = file.stat()
+    # Same size and time, other content: the cache answers, so the file was not read.
+    file.write_bytes(CALLS.replace("10;1", "90;1").encode())
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert run(tmp_path, {"calls": path}, made).value("made", "cm01", "2026-W02").value == 15
+    # A new time: the hash differs, so it is read again.
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert run(tmp_path, {"calls": path}, made).value("made", "cm01", "2026-W02").value == 95
+    # Changed table options drop the cached table too.
+    file.write_bytes(CALLS.replace(";", "|").encode())
+    os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    assert (
+        run(tmp_path, {"calls": {"path": path, "delimiter": "|"}}, made)
+        .value("made", "cm01", "2026-W02")
+        .value
+        == 15
+    )
+    cached = sorted(p.name for p in (tmp_path / ".okrdesk" / "cache" / "sql").iterdir())
+    assert len(cached) == 2 and cached[1] == "tables.json"  # one table file, the old one gone
+
+
+def test_init_keeps_the_cache_out_of_git(tmp_path: Path) -> None:
+    from okrdesk.app.init import create_workspace
+
+    root = tmp_path / "new"
+    root.mkdir()
+    (root / ".gitignore").write_text("*.pyc", encoding="utf-8")
+    assert ".gitignore" in create_workspace(root)
+    assert (root / ".gitignore").read_text(encoding="utf-8") == (
+        "*.pyc\n# okrdesk's cache\n/.okrdesk/cache/\n"
+    )
+
+
+# ------------------------------------------------------ through the CLI
+
+SALONS_OKRS = """\
+[[objectives]]
+id = "O9"
+title = "沙龙"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "参会人数"
+metric = "salon_attendees"
+target = 600
+unit = "人"
+"""
+SALONS = """\
+date;cm_id;attendees
+2025-12-30;cm01;7
+2026-01-06;cm01;30
+2026-01-08;cm01;20
+2026-01-13;cm02;
+2026-01-14;cm02;25
+"""
+
+
+def salons_workspace(write_workspace: Any, query: str) -> Path:
+    root: Path = write_workspace({"salons.toml": SALONS_OKRS})
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(
+        '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+        '[[sources.sql.metrics]]\nname = "salon_attendees"\nkind = "flow"\nunit = "人"\n'
+        f'query = "{query}"\n',
+        encoding="utf-8",
+    )
+    return root
+
+
+def test_collect_warns_and_explain_shows_the_file_rows(write_workspace: Any) -> None:
+    from click.testing import CliRunner
+
+    from okrdesk.cli import cli
+
+    query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+    root = salons_workspace(write_workspace, query)
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-01-18", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    assert (
+        "warning: plugin sql metric salon_attendees: salon_attendees: 1 row dated 2025-12-30 "
+        "lies before the plan's first period (2026-01-01); not counted"
+    ) in done.output
+    assert (
+        "warning: plugin sql metric salon_attendees: salon_attendees: 1 row left out: column "
+        "value is empty (NULL) (table salons: salons.csv:5)"
+    ) in done.output
+    explained = CliRunner().invoke(
+        cli, ["explain", "O9.KR1", "--person", "cm01", "--as-of", "2026-01-18", "-w", str(root)]
+    )
+    assert explained.exit_code == 0, explained.output
+    assert "SQL metric salon_attendees: salons.csv rows 3-4" in explained.output
+
+
+def test_validate_says_what_to_change_in_a_sqlite_query(write_workspace: Any) -> None:
+    from click.testing import CliRunner
+
+    from okrdesk.cli import cli
+
+    query = "SELECT cm_id AS subject, date(date, '+1 day') AS day, attendees AS value FROM salons"
+    root = salons_workspace(write_workspace, query)
+    checked = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert (
+        "sources.sql.metrics[0].query (salon_attendees): written for SQLite; DuckDB, which reads "
+        "the tables, cannot run it: date(x, 'modifier') is SQLite's"
+    ) in checked.output
+
+
+# ------------------------------------------- every query in the docs runs
+
+
+def documented_sql_settings() -> dict[str, Any]:
+    """Every TOML example of docs/plugins.md's SQL section, merged into one setting."""
+    import re
+    import tomllib
+
+    text = (Path(__file__).parents[1] / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = text[text.index("## Metrics without Python: SQL") :]
+    merged: dict[str, Any] = {"tables": {}, "views": {}, "metrics": []}
+    for block in re.findall(r"```toml\n(.*?)```", section, re.DOTALL):
+        sql = tomllib.loads(block).get("sources", {}).get("sql", {})
+        if "database" in sql:
+            continue
+        merged["tables"].update(sql.get("tables", {}))
+        merged["views"].update(sql.get("views", {}))
+        merged["metrics"] += sql.get("metrics", [])
+    return merged
+
+
+def test_every_query_in_the_docs_runs_unchanged(tmp_path: Path) -> None:
+    settings = documented_sql_settings()
+    assert set(settings["tables"]) == {"salons", "trades"}
+    assert len(settings["metrics"]) == 3 and len(settings["views"]) == 2
+    write(tmp_path, "salons.csv", b"date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n")
+    trades = "trade_day;cm;fee\n2026-02-03;cm01;120.5\n2026-02-20;cm01;N/A\n2026-03-02;cm02;80\n"
+    write(tmp_path, "trades.csv.gz", gzip.compress(trades.encode("gbk")))
+    check = check_plugin(
+        sql_metrics, people=PEOPLE, start=START, through=dt.date(2026, 3, 15),
+        settings=settings, workspace=tmp_path,
+    )  # fmt: skip
+    check.assert_valid()
+    assert check.value("salon_attendees", "cm01", "2026-W02").value == 30
+    assert check.value("salon_lead_rate", "cm01", "2026-W02").numerator == 4
+    # February's fees fall on its first day, in week 5; N/A is no fee.
+    assert check.value("monthly_fees", "cm01", "2026-W05").value == 120.5
+    assert check.value("monthly_fees", "cm02", "2026-W09").value == 80
+
+
+def test_a_text_cell_far_down_a_number_column_is_seen(tmp_path: Path) -> None:
+    """Types are tried on the first rows first, then checked on every row."""
+    rows = "".join(f"2026-01-06;cm01;{n % 7};1\n" for n in range(5000))
+    data = "day;cm;calls;won\n" + rows + "2026-01-07;cm01;lots;1\n"
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS_MADE))
+    # 0+1+…+6 is 21 for each 7 rows: 714 whole sevens and 0+1 left over.
+    assert check.value("made", "cm01", "2026-W02").value == 714 * 21 + 1
+    (warning,) = check.warnings
+    assert warning.endswith("column value holds text, not a number (table calls: calls.csv:5002)")
+
+
+def test_an_sqlite_figure_names_the_rowids_behind_it(tmp_path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "crm.sqlite") as connection:
+        connection.execute("CREATE TABLE trades (cm TEXT, day TEXT, fee REAL)")
+        connection.executemany(
+            "INSERT INTO trades VALUES (?, ?, ?)",
+            [("cm01", "2026-01-06", 10), ("cm02", "2026-01-06", 1), ("cm01", "2026-01-07", 5)],
+        )
+    connection.close()
+    grouped = "SELECT cm AS subject, day, sum(fee) AS value FROM trades GROUP BY 1, 2"
+    check = check_plugin(
+        sql_metrics, people=PEOPLE, start=START, through=THROUGH, workspace=tmp_path,
+        settings={"database": "crm.sqlite", "metrics": [metric("fees", "flow", grouped, "元")]},
+    )  # fmt: skip
+    check.assert_valid()
+    assert check.value("fees", "cm01", "2026-W02").value == 15
+    assert check.value("fees", "cm01", "2026-W02").source == (
+        "SQL metric fees: crm.sqlite table trades rowids 1, 3"
+    )
