@@ -96,7 +96,10 @@ def write_history(plan: Plan, store: Store, through: dt.date) -> tuple[int, int]
             continue
         for day in _checkin_days(plan, kr, month_ends):
             owner = owner_of(plan, kr)
-            store.add_checkin(kr.id, owner, day, _checkin_value(plan, kr, day), note="demo",
+            rng = _rng(kr.id, "confidence", day.isoformat())
+            store.add_checkin(kr.id, owner, day, _checkin_value(plan, kr, day),
+                              confidence=rng.choice((0.6, 0.7, 0.8, 0.9)),
+                              note=f"{day.month}月末口径（演示数据）",
                               author=who_owes(plan, owner)[1])  # fmt: skip
             checkins += 1
     entries = 0
