@@ -230,3 +230,23 @@ def test_the_report_is_written_to_a_file(write_workspace: WriteWorkspace, tmp_pa
     html = out.read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert "<script" not in html
+
+
+@pytest.mark.parametrize("width", ["80", "100"])
+def test_the_budget_table_is_never_cropped_and_says_what_it_left_out(
+    demo: Path, width: str
+) -> None:
+    text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, env={"COLUMNS": width}).stdout
+    lines = text.splitlines()
+    start = lines.index(next(line for line in lines if line.startswith("预算")))
+    table = []
+    for line in lines[start + 1 :]:
+        if not line.strip() or line[:1] not in "┏┃┡│├└":
+            break
+        table.append(line)
+    assert table and all(line.rstrip()[-1] in "┓┃┩│┤┘" for line in table), "\n".join(table)
+    after = lines[start + 1 + len(table)]
+    if width == "80":
+        assert after.startswith("单位成本、签字人 因宽度省略")
+    else:
+        assert "签字人 因宽度省略" in after and "单位成本" in "".join(table)

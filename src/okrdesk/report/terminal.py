@@ -10,6 +10,7 @@ terminal's width, uses colour only on a terminal and never with NO_COLOR set.
 
 from __future__ import annotations
 
+import io
 from typing import TextIO
 
 from rich.cells import cell_len
@@ -302,11 +303,43 @@ def _scores_width(report: Report, periods: list[str], current: str, lang: str) -
     return width
 
 
-def _budget(report: Report, lang: str) -> Table | None:
-    budget = report.budget
-    if not budget.lines:
+_BUDGET_OPTIONAL = ("cost_per_result", "signed_by")
+"""Budget columns a narrow terminal gives up, last first; amounts are never cut."""
+
+
+def _budget(report: Report, lang: str, console: Console) -> Table | None:
+    """The budget table with as many of its optional columns as the terminal has room
+    for; those left out are named under it."""
+    if not report.budget.lines:
         return None
-    table = Table(title=label(lang, "budget"), title_justify="left", show_footer=True)
+    shown = list(_BUDGET_OPTIONAL)
+    while True:
+        left_out = [c for c in _BUDGET_OPTIONAL if c not in shown]
+        table = _budget_table(report, lang, shown, left_out)
+        if not shown or _fits(table, console.width):
+            return table
+        shown.pop()
+
+
+def _fits(table: Table, width: int) -> bool:
+    """Whether rich lays the table out within ``width`` with its right border intact:
+    columns that may not wrap (amounts) make it crop the table's right side instead."""
+    out = io.StringIO()
+    scratch = Console(file=out, width=width, emoji=False, highlight=False, markup=False,
+                      color_system=None)  # fmt: skip
+    scratch.print(table)
+    lines = [line for line in out.getvalue().splitlines() if line.strip()]
+    return all(line.rstrip()[-1:] in "┓┃┩│┘┤" for line in lines if line.lstrip()[:1] in "┏┃┡│└├")
+
+
+def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[str]) -> Table:
+    budget = report.budget
+    note = ""
+    if left_out:
+        names = label(lang, "list_sep").join(label(lang, c) for c in left_out)
+        note = label(lang, "left_out", columns=names)
+    table = Table(title=label(lang, "budget"), title_justify="left", show_footer=True,
+                  caption=note or None, caption_justify="left")  # fmt: skip
     total = budget.total
     widest = max(cell_len(f"⚠ {line.id}") for line in budget.lines)
     table.add_column(label(lang, "line"), footer=label(lang, "total"), overflow="fold",
@@ -319,23 +352,31 @@ def _budget(report: Report, lang: str) -> Table | None:
         ("roi", ratio(total.roi)),
     ):
         table.add_column(label(lang, key), justify="right", footer=footer, no_wrap=True)
-    table.add_column(label(lang, "cost_per_result"), justify="right")
-    table.add_column(label(lang, "signed_by"), overflow="fold")  # fmt: skip
+    if "cost_per_result" in shown:
+        table.add_column(label(lang, "cost_per_result"), justify="right")
+    if "signed_by" in shown:
+        table.add_column(label(lang, "signed_by"), overflow="fold")
     for line in budget.lines:
         style = "bold red" if line.breaker.tripped else ""
         name = f"{'⚠ ' if line.breaker.tripped else ''}{line.id} {line.name}"
-        costs = ", ".join(f"{c.key_result}: {c.text}" for c in line.cost_per_result)
-        signers = ", ".join(line.signed_by)
-        if line.overrides:
-            reasons = "; ".join(o.reason for o in line.overrides)
-            signers += f" [{label(lang, 'override')}: {reasons}]"
-        amounts = (money(line.amount, lang), money(line.spent, lang), money(line.left, lang))
-        table.add_row(Text(name, style=style), *amounts, ratio(line.roi), costs or "—",
-                      signers or "—")  # fmt: skip
+        cells: list[str | Text] = [Text(name, style=style), money(line.amount, lang),
+                                   money(line.spent, lang), money(line.left, lang),
+                                   ratio(line.roi)]  # fmt: skip
+        if "cost_per_result" in shown:
+            costs = ", ".join(f"{c.key_result}: {c.text}" for c in line.cost_per_result)
+            cells.append(costs or "—")
+        if "signed_by" in shown:
+            signers = ", ".join(line.signed_by)
+            if line.overrides:
+                reasons = "; ".join(o.reason for o in line.overrides)
+                signers += f" [{label(lang, 'override')}: {reasons}]"
+            cells.append(signers or "—")
+        table.add_row(*cells)
     if budget.reserve is not None:
         r = budget.reserve
-        table.add_row(label(lang, "reserve"), money(r.amount, lang), money(r.spent, lang),
-                      money(r.left, lang), "—", "—", "—")  # fmt: skip
+        cells = [label(lang, "reserve"), money(r.amount, lang), money(r.spent, lang),
+                 money(r.left, lang), "—"]  # fmt: skip
+        table.add_row(*cells, *(["—"] * len(shown)))
     return table
 
 
@@ -389,7 +430,7 @@ def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
     console.rule(label(lang, "details"), style="dim")
     parts: list[object] = list(_objectives(report, lang, console))
     parts += [p for p in (_members(report, lang), _scores(report, lang, console.width),
-                          _budget(report, lang), _budget_summary(report, lang))
+                          _budget(report, lang, console), _budget_summary(report, lang))
               if p is not None]  # fmt: skip
     parts.append(_alerts(report, lang))
     for part in parts:
