@@ -333,14 +333,26 @@ def test_spend_on_a_market_activity_needs_two_different_names(
 
 @pytest.mark.parametrize(
     ("amount", "message"),
-    [("12", "say the unit"), ("12户", "户 is not money"), ("abc万", "is not a number")],
+    [("12户", "户 does not go with 万元"), ("abc万", "is not a number")],
 )
-def test_spend_amounts_carry_a_money_unit(
+def test_spend_amounts_are_money(
     write_workspace: WriteWorkspace, amount: str, message: str
 ) -> None:
     result = run(write_workspace(), "spend", "add", "training", amount, "--signed-by", "王芳")
     assert result.exit_code == 2
     assert message in result.output
+
+
+@pytest.mark.parametrize(("typed", "recorded"), [("12", "120000"), ("0.0035亿", "350000"),
+                                                 ("3,500元", "3500")])  # fmt: skip
+def test_a_bare_amount_is_in_the_lines_unit(backend: Backend, typed: str, recorded: str) -> None:
+    # The sample budget is written in 万元: 12 on its lines is 12万.
+    root = backend.workspace()
+    result = run(root, "spend", "add", "training", typed, "--signed-by", "王芳")
+    assert result.exit_code == 0, result.output
+    with backend.open(root) as store:
+        (entry,) = store.spend()
+    assert str(entry.amount) == recorded
 
 
 def test_single_signature_is_enough_elsewhere(backend: Backend) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 import attrs
 
 from okrdesk.periods import Grain
-from okrdesk.units import Dimension, UnitOfMeasure
+from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 
 
 class Direction(StrEnum):
@@ -232,6 +232,8 @@ class BudgetLine:
     """How far spend may run ahead of results before the breaker trips; None: the plan's."""
     market_activity: bool = False
     dual_signoff: bool = False
+    unit: UnitOfMeasure = attrs.field(factory=lambda: UNITS["万元"])
+    """The money unit the line is written in: a bare number typed for it is in this unit."""
 
     def __attrs_post_init__(self) -> None:
         if self.amount < 0:

@@ -14,7 +14,7 @@ from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
 from okrdesk.model import BudgetLine, Plan, SpendEntry, person_key
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such, suggest
-from okrdesk.units import UNITS, format_in, parse_money
+from okrdesk.units import UNITS, UnitOfMeasure, format_in, parse_quantity
 
 if TYPE_CHECKING:
     from okrdesk.engine.budget import Breaker
@@ -106,10 +106,11 @@ def _check_day(plan: Plan, day: dt.date) -> None:
         )
 
 
-def parse_amount(text: str) -> Decimal:
-    """A positive amount of money within bounds, in 元."""
+def parse_amount(text: str, unit: UnitOfMeasure) -> Decimal:
+    """A positive amount of money within bounds, in 元; a bare number is in ``unit``,
+    the line's own (万元 unless the target file says otherwise)."""
     try:
-        amount = parse_money(text)
+        amount = parse_quantity(unit, text)
     except ValueError as error:
         raise BadInput(f"{error}. Nothing was recorded.") from None
     if amount == 0:
@@ -150,7 +151,7 @@ def record_spend(
     """
     plan = session.plan
     line = find_line(plan, line_id)
-    amount = parse_amount(amount_text)
+    amount = parse_amount(amount_text, line.unit)
     names = resolve_signers(plan, signers)
     _check_signoff(line, names)
     if override_reason is not None and not override_reason.strip():

@@ -618,6 +618,7 @@ def _read_budget_line(
         threshold=threshold,
         market_activity=market,
         dual_signoff=market if dual is None else dual,
+        unit=unit,
     )
     draft.budget_lines.append(Located(where, line))
     draft.milestone_sets.append(Located(where.key("schedule"), line.schedule))
