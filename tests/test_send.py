@@ -444,3 +444,53 @@ def test_validate_never_echoes_a_secret_in_the_source_line(
     done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
     assert done.exit_code == 2 and "webhook_token = ***" in done.output
     assert "LEAKED" not in done.output
+
+
+VISITS = """\
+[[objectives]]
+id = "T1"
+title = "一部客户服务"
+owner = "team-a"
+
+  [[objectives.key_results]]
+  id = "VISITS"
+  title = "客户回访"
+  target = 40
+  unit = "户"
+  cadence = "month"
+"""
+
+
+@pytest.fixture
+def owing(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace({"visits.toml": VISITS})
+    (root / "okrdesk.toml").write_text(SETTINGS, encoding="utf-8")
+    return root
+
+
+def test_send_due_posts_who_owes_what_to_every_channel(owing: Path, bot: Bot) -> None:
+    done = CliRunner().invoke(
+        cli, ["send", "--due", "--as-of", "2026-03-15", "-w", str(owing)],
+        env={"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"},
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    wecom = bot.received[0]["body"]["markdown"]["content"]
+    # Team A's lead owes its monthly check-in, never made since the plan began.
+    assert "2026-03-15 待打卡：1 项，1 人" in wecom
+    assert "**王芳**：1 项（自 2026-01-01 起）" in wecom
+    # January and February went by without one; March's is still open.
+    assert "- T1.VISITS 客户回访（team-a，每月一次，尚无打卡，已缺 2 期）" in wecom
+    assert bot.received[1]["body"]["msgtype"] == "markdown"
+    assert not (owing / "out").exists()  # a reminder writes no report
+
+
+def test_send_due_sends_nothing_when_nothing_is_owed(owing: Path, bot: Bot) -> None:
+    checked = CliRunner().invoke(cli, ["checkin", "T1.VISITS", "12", "--date", "2026-03-10",
+                                       "--by", "王芳", "-w", str(owing)])  # fmt: skip
+    assert checked.exit_code == 0, checked.output
+    done = CliRunner().invoke(
+        cli, ["send", "--due", "--as-of", "2026-03-15", "-w", str(owing)],
+        env={"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"},
+    )  # fmt: skip
+    assert done.exit_code == 0 and "No check-ins owed on 2026-03-15: nothing sent." in done.stdout
+    assert bot.received == []

@@ -3,8 +3,8 @@
 The full HTML report is written into the workspace's reports folder first;
 email attaches it, chat messages say where it is. Every channel is tried:
 one that fails is named, and the others still get the message. Reminders of
-who owes a check-in (``send --due``) will go through the same channels as a
-``Message`` of their own (docs/delivery.md, "Coming").
+who owes a check-in (``send --due``) go through the same channels as a
+``Message`` of their own.
 """
 
 from __future__ import annotations
@@ -71,6 +71,27 @@ def prepare(
         path.parent.mkdir(parents=True, exist_ok=True)
         write_report(session, built, find_format(session, "html"), path, None)
     return summary(printable_copy(built), path)
+
+
+def prepare_due(
+    session: Session, unit: str | None, as_of: dt.date | None, lang: str
+) -> tuple[dt.date, Message | None]:
+    """The reminder of the check-ins owed on the date inside ``unit`` (the plan's unit
+    by default); None when nothing is owed, so nothing is sent."""
+    from okrdesk.app.due import owed_on
+    from okrdesk.delivery.reminders import reminders
+
+    plan = session.plan
+    day, found = owed_on(session, as_of, unit)
+    if not found:
+        return day, None
+    subject = unit or plan.top
+    name = (
+        plan.units_by_id[subject].name
+        if subject in plan.units_by_id
+        else plan.people_by_id[subject].name
+    )
+    return day, reminders(found, day, name, lang)
 
 
 def deliver_all(

@@ -24,6 +24,11 @@ from okrdesk.errors import EXIT_FAILED
     help="Send only to this channel of [[send.channels]] (repeatable; default: all).",
 )  # fmt: skip
 @click.option(
+    "--due", is_flag=True,
+    help="Send the reminders of who owes a check-in (as `okrdesk due` lists them) instead "
+    "of the report; nothing is sent when nobody owes one.",
+)  # fmt: skip
+@click.option(
     "--dry-run", is_flag=True,
     help="Print what each channel would be sent, secrets masked; send nothing, write nothing.",
 )  # fmt: skip
@@ -34,6 +39,7 @@ def send(
     unit: str | None,
     lang: str,
     names: tuple[str, ...],
+    due: bool,
     dry_run: bool,
 ) -> None:
     """Post the report's summary to WeCom, Feishu, DingTalk groups and by email.
@@ -44,15 +50,23 @@ def send(
     where it is). This sends your data to those webhooks and mail servers.
     Webhook URLs, secrets and passwords are read from the environment
     variables the settings name. Every channel is tried; exit 1 when any
-    failed. See docs/delivery.md.
+    failed. With --due it sends the reminders of who owes a check-in
+    instead (nothing when nobody does). See docs/delivery.md.
     """
-    from okrdesk.app.send import chosen_channels, deliver_all, prepare
+    from okrdesk.app.send import chosen_channels, deliver_all, prepare, prepare_due
     from okrdesk.app.send import dry_run as show
     from okrdesk.app.session import open_session
 
     session = open_session(workspace_path())
     targets = chosen_channels(session, names)
-    message = prepare(session, unit, day_of(as_of), week, lang, write=not dry_run)
+    if due:
+        day, reminder = prepare_due(session, unit, day_of(as_of), lang)
+        if reminder is None:
+            say(f"No check-ins owed on {day}: nothing sent.")
+            return
+        message = reminder
+    else:
+        message = prepare(session, unit, day_of(as_of), week, lang, write=not dry_run)
     if dry_run:
         for line in show(targets, message):
             say(line)

@@ -1,0 +1,69 @@
+"""Who owes a check-in, as a message: what ``okrdesk send --due`` posts.
+
+One line a person, with how many check-ins they owe and since when, then one
+line a key result; no tables, so it reads the same in every chat group.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from itertools import groupby
+
+from okrdesk.delivery.message import Message
+from okrdesk.engine.cadence import Owed
+from okrdesk.report.templates import markdown_text as md
+
+_WORDS = {
+    "zh": {
+        "title": "待打卡提醒", "heading": "{day} 待打卡：{n} 项，{people} 人",
+        "person": "**{name}**：{n} 项（自 {since} 起）", "no_lead": "（未设负责人）",
+        "item": "- {kr} {title}（{subject}，每{cadence}一次，{last}）",
+        "last": "上次 {day}", "never": "尚无打卡", "late": "，已缺 {n} 期",
+        "how": "打卡：`okrdesk checkin 关键结果 数值 --note 说明`",
+        "cut": "……其余未发送；请运行 `okrdesk due` 查看全部",
+        "week": "周", "month": "月", "quarter": "季",
+    },
+    "en": {
+        "title": "Check-ins owed", "heading": "Check-ins owed on {day}: {n}, by {people}",
+        "person": "**{name}**: {n} (since {since})", "no_lead": " (no lead in the plan)",
+        "item": "- {kr} {title} ({subject}, every {cadence}, {last})",
+        "last": "last {day}", "never": "none yet", "late": ", {n} missed",
+        "how": "To check in: `okrdesk checkin KEY_RESULT VALUE --note TEXT`",
+        "cut": "… the rest was not sent; run `okrdesk due` for all of it",
+        "week": "week", "month": "month", "quarter": "quarter",
+    },
+}  # fmt: skip
+
+
+def reminders(owed: Sequence[Owed], day: dt.date, unit_name: str, lang: str) -> Message:
+    """The reminder for everything owed on ``day``, grouped by who owes it."""
+    words = _WORDS[lang]
+    people = len({(o.person, o.name) for o in owed})
+    lines = [
+        f"## {md(unit_name)} · {words['title']}",
+        "",
+        words["heading"].format(day=day.isoformat(), n=len(owed), people=people),
+    ]
+    by_who = sorted(owed, key=lambda o: (o.name, o.person or "", o.since, o.key_result))
+    for (person, name), entries in groupby(by_who, key=lambda o: (o.person, o.name)):
+        items = list(entries)
+        who = md(name) + ("" if person else words["no_lead"])
+        since = min(o.since for o in items).isoformat()
+        lines += ["", words["person"].format(name=who, n=len(items), since=since)]
+        lines += [_item(o, words) for o in items]
+    lines += ["", words["how"]]
+    return Message(
+        title=f"{unit_name} · {words['title']} · {day.isoformat()}",
+        lines=tuple(lines),
+        cut_note=words["cut"],
+    )
+
+
+def _item(o: Owed, words: dict[str, str]) -> str:
+    last = words["last"].format(day=o.last.isoformat()) if o.last else words["never"]
+    if o.periods > 1:
+        last += words["late"].format(n=o.periods - 1)
+    cadence = words.get(o.cadence.value, o.cadence.value)
+    return words["item"].format(kr=md(o.key_result), title=md(o.title), subject=md(o.subject),
+                                cadence=cadence, last=last)  # fmt: skip
