@@ -18,8 +18,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from okrdesk.errors import BadInput, OkrdeskError
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout
 from okrdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION
@@ -36,7 +34,6 @@ class SqliteStore(Store):
         self.path = path
         self.location = str(path)
         self._connection = connection
-        self.db = sqlite_utils.Database(connection)
 
     # -------------------------------------------------------------- opening
 
@@ -98,11 +95,14 @@ class SqliteStore(Store):
         )
 
     def _migrate(self, version: int) -> None:
+        # sqlite_utils only writes schemas: loaded when one needs writing, not for a report.
+        import sqlite_utils
+
         with self.transaction():
             # Read again inside the write lock: another process may have migrated.
             version = self._connection.execute("PRAGMA user_version").fetchone()[0]
             for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-                migration(self.db)
+                migration(sqlite_utils.Database(self._connection))
                 self._connection.execute(f"PRAGMA user_version = {number:d}")
 
     def close(self) -> None:
