@@ -29,7 +29,10 @@ LAYERS: dict[str, int] = {
     "cli": 5,
     "__main__": 5,
 }
-VALUES = {"__init__", "model", "periods", "units", "errors", "messages", "resources", "files"}
+VALUES = {
+    "__init__", "model", "periods", "units", "errors", "messages", "resources", "files",
+    "formula",
+}  # fmt: skip
 
 
 def module_name(path: Path) -> str:

@@ -31,7 +31,7 @@ from sample_workspace import WriteWorkspace
 
 EXAMPLE = Path(__file__).parent / "example_plugin"
 
-BUILT_IN = ("sql", "text", "md", "html", "json", "xlsx")
+BUILT_IN = ("sql", "derived", "text", "md", "html", "json", "xlsx")
 
 
 def write_plugin(root: Path, name: str, body: str) -> None:

@@ -307,6 +307,9 @@ class MetricSpec:
     revenue: bool = False
     """Money earned (commission, trailing fees, interest), as opposed to volume
     (assets, sales): only revenue counts in a budget line's ROI."""
+    formula: str | None = None
+    """A derived metric: computed from other metrics at every level of the tree after
+    they are rolled up (``aum / headcount_cm``), never collected; see okrdesk.formula."""
 
     @property
     def dimension(self) -> Dimension:

@@ -51,7 +51,7 @@ def run_collect(
 ) -> CollectSummary:
     plan = session.plan
     day = clamp_through(plan, through)
-    wanted = metrics_needed(plan)
+    wanted = metrics_needed(plan, session.host.metrics)
     chosen = list(only)
     if chosen:
         unknown = sorted(set(chosen) - set(wanted))
@@ -64,7 +64,7 @@ def run_collect(
         wanted = sorted(set(chosen))
     by_grain = {
         grain: sorted(metrics & set(wanted))
-        for grain, metrics in metrics_by_grain(plan).items()
+        for grain, metrics in metrics_by_grain(plan, session.host.metrics).items()
         if metrics & set(wanted)
     }
     periods = plan_periods(plan, day)

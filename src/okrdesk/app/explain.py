@@ -15,6 +15,7 @@ from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.errors import BadInput
+from okrdesk.formula import is_fact, parse
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan, StoredObservation
 from okrdesk.store import Store
 from okrdesk.units import Dimension, UnitOfMeasure, percentage, written
@@ -56,10 +57,42 @@ def explain_lines(
             if spec is None:
                 raise BadInput(f"no loaded plugin provides metric {kr.metric}")
             figure = rollup.figure(spec.name, subject)
+            if spec.formula is not None:
+                return lines + _explain_derived(kr, spec, figure, rollup, subject, session)
             rows = store.observations(
                 metric=spec.name, subjects=subjects, through=day, grain=plan.grain
             )
             lines += _explain_metric(kr, spec, figure, rows)
+    return lines
+
+
+def _explain_derived(
+    kr: KeyResult,
+    spec: MetricSpec,
+    total: Figure,
+    rollup: Rollup,
+    subject: str,
+    session: Session,
+) -> list[str]:
+    """A derived metric: its formula, and each input as rolled up to the subject
+    (`okrdesk explain` on a key result of that input shows its rows)."""
+    lines = [
+        f"= {_shown(kr.unit, spec, total.value)}",
+        f"metric {spec.name} = {spec.formula}, computed from the inputs rolled up to "
+        f"{subject} (a ratio of sums, never a sum of ratios)",
+    ]
+    for name in parse(spec.formula or "").inputs:
+        if is_fact(name):
+            role = name.removeprefix("headcount").lstrip("_")
+            people = f"people of role {role}" if role else "people"
+            lines.append(f"  {name} = {rollup.headcount(subject, role)} ({people} at or under "
+                         f"{subject} in the plan)")  # fmt: skip
+            continue
+        used = session.host.metrics.get(name)
+        value = rollup.figure(name, subject).value if used is not None else None
+        shown = "no data" if value is None or used is None else written(used.unit, value, SHOWN_AS)
+        source = f"metric {name}" + (f" ({_RULES[used.kind]})" if used is not None else "")
+        lines.append(f"  {name} = {shown}  [{source}]")
     return lines
 
 

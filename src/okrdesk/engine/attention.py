@@ -40,7 +40,7 @@ from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import alert_text
-from okrdesk.model import KeyResult, Plan
+from okrdesk.model import KeyResult, MetricSpec, Plan
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import Quantity
 
@@ -85,10 +85,10 @@ def alerts(
     errors first. ``broken_plugins`` are (plugin, error) pairs from loading."""
     plan = engine.plan
     inside = set(subjects_under(plan, scope or plan.top))
-    latest = latest_ends(plan, engine.store)
+    latest = latest_ends(plan, engine.store, engine.metrics)
     found = _budget_alerts(budget, inside)
     found += _key_result_alerts(engine, scope or plan.top, inside, latest)
-    found += _source_alerts(plan, engine.store, engine.as_of, inside, latest)
+    found += _source_alerts(plan, engine.store, engine.as_of, inside, latest, engine.metrics)
     runs = engine.store.runs()
     if runs and runs[-1].errors:
         found += [
@@ -174,12 +174,14 @@ def _key_result_alerts(
     return found
 
 
-def latest_ends(plan: Plan, store: StoreReader) -> dict[str, dt.date | None]:
-    """Each metric the plan uses → the end of its latest period with data, at the
-    grain the plan needs it (None: no numbers yet)."""
+def latest_ends(
+    plan: Plan, store: StoreReader, specs: Mapping[str, MetricSpec] | None = None
+) -> dict[str, dt.date | None]:
+    """Each metric the plan uses (a derived one's inputs in its place) → the end of
+    its latest period with data, at the grain the plan needs it (None: no numbers yet)."""
     return {
         metric: store.latest_period_end(metric, grain)
-        for grain, metrics in metrics_by_grain(plan).items()
+        for grain, metrics in metrics_by_grain(plan, specs).items()
         for metric in metrics
     }
 
@@ -190,10 +192,11 @@ def _source_alerts(
     day: dt.date,
     inside: set[str],
     latest_by_metric: Mapping[str, dt.date | None],
+    specs: Mapping[str, MetricSpec] | None = None,
 ) -> list[Alert]:
     """Metrics with no numbers or stale ones, and check-ins missing or old."""
     found = []
-    for grain, metrics in metrics_by_grain(plan).items():
+    for grain, metrics in metrics_by_grain(plan, specs).items():
         periods = plan_periods(plan, day, grain)
         # Data is current when it reaches the period before the one holding `day`.
         due = periods[-2].end if len(periods) > 1 else None

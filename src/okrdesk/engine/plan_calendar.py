@@ -4,8 +4,10 @@ needs at each grain."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
-from okrdesk.model import Plan
+from okrdesk.formula import is_fact, parse
+from okrdesk.model import MetricSpec, Plan
 from okrdesk.periods import Grain, Period, periods_between
 
 
@@ -18,10 +20,13 @@ def plan_periods(plan: Plan, through: dt.date, grain: Grain | None = None) -> tu
     )
 
 
-def metrics_by_grain(plan: Plan) -> dict[Grain, set[str]]:
+def metrics_by_grain(
+    plan: Plan, specs: Mapping[str, MetricSpec] | None = None
+) -> dict[Grain, set[str]]:
     """The metrics the plan needs at each grain: key results' and the budget's
     revenue metric at the plan's, scoring components at their policy's
-    (calendar months, usually)."""
+    (calendar months, usually). With ``specs``, a derived metric stands for the
+    metrics its formula uses: those are what is collected and kept current."""
     needed: dict[Grain, set[str]] = {plan.grain: set()}
     for objective in plan.objectives:
         needed[plan.grain].update(kr.metric for kr in objective.key_results if kr.metric)
@@ -29,12 +34,32 @@ def metrics_by_grain(plan: Plan) -> dict[Grain, set[str]]:
         needed[plan.grain].add(plan.budget.revenue_metric)
     for policy in plan.scoring:
         needed.setdefault(policy.grain, set()).update(c.metric for c in policy.components)
+    if specs is not None:
+        needed = {grain: _stored(names, specs) for grain, names in needed.items()}
     return needed
 
 
-def metrics_needed(plan: Plan) -> list[str]:
-    """Every metric a key result or scoring policy of the plan names."""
-    return sorted(set().union(*metrics_by_grain(plan).values()))
+def _stored(names: set[str], specs: Mapping[str, MetricSpec]) -> set[str]:
+    """``names`` with each derived metric replaced by its inputs, to any depth."""
+    found: set[str] = set()
+    waiting, seen = list(names), set()
+    while waiting:
+        name = waiting.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        spec = specs.get(name)
+        if spec is None or spec.formula is None:
+            found.add(name)
+        else:
+            waiting += [i for i in parse(spec.formula).inputs if not is_fact(i)]
+    return found
+
+
+def metrics_needed(plan: Plan, specs: Mapping[str, MetricSpec] | None = None) -> list[str]:
+    """Every metric a key result or scoring policy of the plan names (with ``specs``,
+    derived metrics replaced by their inputs)."""
+    return sorted(set().union(*metrics_by_grain(plan, specs).values()))
 
 
 def clamp_to_plan(plan: Plan, day: dt.date) -> dt.date:

@@ -242,6 +242,8 @@ class Engine:
     def _trend(
         self, kr: KeyResult, spec: MetricSpec | None, subject: str
     ) -> list[tuple[dt.date, float]]:
+        if spec is not None and spec.formula is not None:
+            return []  # a derived figure has no stored series of its own
         if spec is None:
             owner = subject if subject in self.plan.people_by_id else None
             points = [

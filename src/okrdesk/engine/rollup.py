@@ -16,6 +16,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from okrdesk.formula import is_fact, parse
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OrgUnit, Plan
 from okrdesk.store.reader import StoreReader
 
@@ -76,11 +77,38 @@ class Rollup:
         self._checkins: dict[str, dict[str, Figure]] = {}
 
     def figure(self, metric: str, subject: str) -> Figure:
+        spec = self.specs[metric]
+        if spec.formula is not None:
+            return self._derived(spec.formula, subject)
         scoped = self._scope is not None and subject in self._scope
         key = (metric, scoped)
         if key not in self._figures:
             self._figures[key] = self._compute(self.specs[metric], scoped)
         return self._figures[key].get(subject, Figure(None))
+
+    def _derived(self, text: str, subject: str) -> Figure:
+        """A derived metric at ``subject``: its formula over the inputs rolled up to the
+        subject (a ratio of sums). A formula that is one input over another keeps them
+        as numerator and denominator, for explain."""
+        formula = parse(text)
+
+        def value_of(name: str) -> float | None:
+            if is_fact(name):
+                return float(self.headcount(subject, name.removeprefix("headcount").lstrip("_")))
+            if name not in self.specs:
+                return None
+            return self.figure(name, subject).value
+
+        parts = formula.parts
+        numerator = value_of(parts[0]) if parts else None
+        denominator = value_of(parts[1]) if parts else None
+        return Figure(formula.evaluate(value_of), numerator, denominator)
+
+    def headcount(self, subject: str, role: str = "") -> int:
+        """The people at or under ``subject`` (of ``role`` when given)."""
+        people = [self.plan.people_by_id[s] for s in subjects_under(self.plan, subject)
+                  if s in self.plan.people_by_id]  # fmt: skip
+        return sum(1 for p in people if not role or p.role == role)
 
     def compute_all(self) -> None:
         """Every metric for every subject of the plan, as cheaply as SQLite allows.
@@ -92,6 +120,8 @@ class Rollup:
         sums = self.store.sums_for_all(self.as_of, self.plan.grain)
         column = {"value": 0, "numerator": 1, "denominator": 2}
         for name, spec in self.specs.items():
+            if spec.formula is not None:
+                continue
             own = []
             for part, over_time in _parts(spec):
                 if over_time == "sum":

@@ -36,6 +36,7 @@ ENTRY_POINT_GROUP = "okrdesk"
 ALLOW_ENV = "OKRDESK_LOAD_PLUGINS"
 BUILTIN_PLUGINS: Mapping[str, str] = {
     "sql": "okrdesk.plugins.sql_metrics",
+    "derived": "okrdesk.plugins.derived_metrics",
     "text": "okrdesk.report.formats.text",
     "md": "okrdesk.report.formats.markdown",
     "html": "okrdesk.report.formats.html",

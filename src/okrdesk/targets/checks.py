@@ -11,6 +11,7 @@ from typing import Any
 
 from okrdesk import model
 from okrdesk.errors import printable
+from okrdesk.formula import is_fact, parse
 from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, Where, suggest
 from okrdesk.targets.schema import Draft, Located, PlanHeader
@@ -322,6 +323,29 @@ def _check_metrics(
                     f'direction = "{spec.direction.value}" (or "at_least" if you really mean it)'
                 )
             )
+        if spec.formula is not None and (why := _unmade(spec, metrics)):
+            findings.problems.append(use.where.problem(why))
+
+
+def _unmade(spec: model.MetricSpec, metrics: Mapping[str, model.MetricSpec]) -> str:
+    """Why a derived metric cannot be computed (an input no plugin provides, or a
+    formula that leads back to itself); empty when it can."""
+    path, waiting = [spec.name], [(spec, [spec.name])]
+    while waiting:
+        current, path = waiting.pop()
+        for name in parse(current.formula or "").inputs:
+            if is_fact(name):
+                continue
+            found = metrics.get(name)
+            if found is None:
+                return (f'metric "{spec.name}" ({spec.formula}) uses "{name}", which no loaded '
+                        f"plugin provides{suggest(name, metrics)}")  # fmt: skip
+            if name in path:
+                return (f'metric "{spec.name}" is made of itself: '
+                        f"{' → '.join([*path, name])}")  # fmt: skip
+            if found.formula is not None:
+                waiting.append((found, [*path, name]))
+    return ""
 
 
 def _check_budget(draft: Draft, findings: Findings) -> None:

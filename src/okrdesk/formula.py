@@ -1,0 +1,123 @@
+"""Formulas of derived metrics: ``aum / headcount_cm``, ``(fees + interest) / aum``.
+
+A formula is read, never run: Python's parser turns the text into a tree,
+every node of which must be a name, a number, one of + − × ÷ or brackets;
+anything else (a call, an attribute, a subscript) is refused with what was
+found. Evaluating walks that tree over figures already rolled up to one
+subject, so a derived figure is always a ratio of sums, never a sum of
+ratios. A name is another metric or a fact about the subject:
+``headcount`` (the people at or under it) or ``headcount_<role>`` (those
+of one role, ``headcount_cm``).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+import attrs
+
+FACTS = ("headcount",)
+"""Names that are facts about a subject rather than metrics."""
+
+_OPERATORS: dict[type[ast.operator], Callable[[float, float], float | None]] = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b if b else None,
+}
+
+
+class FormulaError(ValueError):
+    """A formula that cannot be read; the message says what to write instead."""
+
+
+@attrs.frozen
+class Formula:
+    text: str
+    tree: ast.expr = attrs.field(eq=False, repr=False)
+    inputs: tuple[str, ...]
+    """The names the formula uses, in the order written, each once."""
+
+    @property
+    def parts(self) -> tuple[str, str] | None:
+        """For a formula that is one name over another: (numerator, denominator)."""
+        tree = self.tree
+        if (
+            isinstance(tree, ast.BinOp)
+            and isinstance(tree.op, ast.Div)
+            and isinstance(tree.left, ast.Name)
+            and isinstance(tree.right, ast.Name)
+        ):
+            return tree.left.id, tree.right.id
+        return None
+
+    def evaluate(self, value_of: Callable[[str], float | None]) -> float | None:
+        """The figure, given each input's; None when an input has none or a divisor is 0."""
+        return _value(self.tree, value_of)
+
+
+def parse(text: str) -> Formula:
+    try:
+        tree = ast.parse(text.strip(), mode="eval").body
+    except SyntaxError as error:
+        raise FormulaError(
+            f"{text!r} is not a formula (column {error.offset or 1}); write names, numbers, "
+            "+ - * / and brackets, as in aum / headcount_cm"
+        ) from None
+    names: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            names.append((node.col_offset, node.id))
+        elif isinstance(node, ast.Constant) and (
+            isinstance(node.value, bool) or not isinstance(node.value, int | float)
+        ):
+            raise FormulaError(f"{text!r}: {node.value!r} is not a number")
+        elif not isinstance(node, _ALLOWED):
+            raise FormulaError(
+                f"{text!r}: {_described(node)} is not allowed in a formula; write names, "
+                "numbers, + - * / and brackets"
+            )
+    if isinstance(tree, ast.Constant) and not names:
+        raise FormulaError(f"{text!r} names no metric")
+    return Formula(text.strip(), tree, tuple(dict.fromkeys(n for _, n in sorted(names))))
+
+
+def is_fact(name: str) -> bool:
+    return name in FACTS or name.startswith("headcount_")
+
+
+_ALLOWED = (
+    ast.Name, ast.Load, ast.Constant, ast.BinOp, ast.UnaryOp, ast.USub, ast.UAdd,
+    *_OPERATORS,
+)  # fmt: skip
+
+
+def _described(node: ast.AST) -> str:
+    if isinstance(node, ast.Call):
+        return "a call"
+    if isinstance(node, ast.Attribute):
+        return "an attribute (a.b)"
+    if isinstance(node, ast.Subscript):
+        return "a subscript (a[b])"
+    return f"'{type(node).__name__}'"
+
+
+def _value(node: ast.expr, value_of: Callable[[str], float | None]) -> float | None:
+    if isinstance(node, ast.Name):
+        return value_of(node.id)
+    if isinstance(node, ast.Constant):
+        if isinstance(node.value, bool) or not isinstance(node.value, int | float):
+            raise FormulaError(f"{node.value!r} is not a number")
+        return float(node.value)
+    if isinstance(node, ast.UnaryOp):
+        inner = _value(node.operand, value_of)
+        if inner is None:
+            return None
+        return -inner if isinstance(node.op, ast.USub) else inner
+    if isinstance(node, ast.BinOp):
+        left, right = _value(node.left, value_of), _value(node.right, value_of)
+        if left is None or right is None:
+            return None
+        return _OPERATORS[type(node.op)](left, right)
+    raise FormulaError(f"{_described(node)} is not allowed in a formula")

@@ -1,0 +1,93 @@
+"""Derived metrics from okrdesk.toml: formulas over other metrics, never collected.
+
+    [[sources.derived.metrics]]
+    name = "aum_per_cm"
+    label = "人均客户资产"
+    unit = "亿元"
+    formula = "aum / headcount_cm"
+
+Each is declared like any plugin's metric, with its ``formula``; the engine
+computes it at each subject from the inputs rolled up to that subject, so a
+branch's AUM per customer manager is its AUM over its customer managers, not
+an average of its teams' figures. Nothing here reads data or runs code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from okrdesk.formula import FormulaError, parse
+from okrdesk.model import Direction, MetricKind, MetricSpec
+from okrdesk.plugins.hookspecs import hookimpl
+from okrdesk.units import UNITS
+
+KEYS = ("name", "formula", "unit", "label", "label_en", "direction", "description")
+
+
+class DerivedMetricError(ValueError):
+    """A derived metric that cannot be declared; the message names it and the key."""
+
+
+def definitions(settings: Mapping[str, Any]) -> tuple[list[MetricSpec], list[str]]:
+    """The sound definitions of ``[[sources.derived.metrics]]``, and what is wrong
+    with each other one."""
+    raw = settings.get("metrics", [])
+    if not isinstance(raw, list):
+        return [], ["sources.derived.metrics: expected [[sources.derived.metrics]] tables"]
+    found: list[MetricSpec] = []
+    broken: list[str] = []
+    for index, item in enumerate(raw):
+        where = f"sources.derived.metrics[{index}]"
+        try:
+            found.append(_definition(where, item))
+        except DerivedMetricError as error:
+            broken.append(str(error))
+    return found, broken
+
+
+def _definition(where: str, item: object) -> MetricSpec:
+    if not isinstance(item, Mapping):
+        raise DerivedMetricError(f"{where}: expected a table with name, formula and unit")
+    unknown = sorted(set(item) - set(KEYS))
+    if unknown:
+        raise DerivedMetricError(f"{where}.{unknown[0]}: unknown key; expected one of "
+                                 f"{', '.join(KEYS)}")  # fmt: skip
+    texts = {}
+    for key in ("name", "formula", "unit"):
+        value = item.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise DerivedMetricError(f"{where}.{key}: missing; a derived metric needs a {key}")
+        texts[key] = value.strip()
+    unit = UNITS.get(texts["unit"])
+    if unit is None:
+        raise DerivedMetricError(f"{where}.unit: {texts['unit']!r} is not a unit okrdesk knows")
+    try:
+        formula = parse(texts["formula"])
+    except FormulaError as error:
+        raise DerivedMetricError(f"{where}.formula: {error}") from None
+    if texts["name"] in formula.inputs:
+        raise DerivedMetricError(f"{where}.formula: {texts['name']} cannot be made of itself")
+    direction = item.get("direction", Direction.AT_LEAST.value)
+    if direction not in {d.value for d in Direction}:
+        raise DerivedMetricError(f"{where}.direction: expected at_least or at_most")
+    label = str(item.get("label", texts["name"]))
+    return MetricSpec(
+        name=texts["name"],
+        label_en=str(item.get("label_en", label)),
+        label_zh=label,
+        kind=MetricKind.RATIO,
+        unit=unit,
+        direction=Direction(direction),
+        description=str(item.get("description", "")),
+        formula=formula.text,
+    )
+
+
+@hookimpl
+def okrdesk_metrics(register: Callable[[MetricSpec], None], settings: Mapping[str, Any]) -> None:
+    found, broken = definitions(settings)
+    for spec in found:
+        register(spec)
+    if broken:
+        raise DerivedMetricError("; ".join(broken))
