@@ -140,6 +140,19 @@ def test_a_duckdb_database_file(tmp_path: Path, files_check: PluginCheck) -> Non
     check = run_check(tmp_path, {"connection": "duckdb:wh/crm.duckdb", "metrics": METRICS})
     check.assert_valid()
     assert figures(check) == figures(files_check)
+    sneaky = metric(
+        "sneaky",
+        "flow",
+        "人",
+        "SELECT cm_id AS subject, date AS day, attendees AS value FROM read_csv('salons.csv')",
+    )
+    slow = metric("slow", "flow", "人",
+                  "SELECT 'cm01' AS subject, DATE '2026-01-06' AS day, count(*) AS value "
+                  "FROM range(100000000000)")  # fmt: skip
+    settings = {"connection": "duckdb:wh/crm.duckdb", "timeout": 0.5, "metrics": [sneaky, slow]}
+    refused = run_check(tmp_path, settings)
+    assert "file system operations are disabled" in refused.problems[0]
+    assert "slow: the query ran longer than 0.5 s on crm.duckdb" in refused.problems[1]
     outside = run_check(tmp_path, {"connection": "duckdb:///etc/x.duckdb", "metrics": METRICS})
     assert "lies outside the workspace" in outside.problems[0]
 

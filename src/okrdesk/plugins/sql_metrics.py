@@ -1,4 +1,4 @@
-"""Metrics defined in okrdesk.toml as one SQL SELECT over data files or an SQLite file.
+"""Metrics defined in okrdesk.toml as one SQL SELECT over data files, SQLite or a warehouse.
 
 For managers who do not write Python::
 
@@ -21,6 +21,10 @@ For managers who do not write Python::
     kind = "flow"
     unit = "人"
     query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+
+Or name a warehouse, ``connection`` (a URL without a password) or
+``connection_env`` (a variable holding the URL): the query is then run on
+the server, grouped by subject and period there (sql_warehouse.py).
 
 A query returns ``subject`` and either ``period`` (an id such as 2026-W03)
 or ``day`` (YYYY-MM-DD, which okrdesk puts into periods), and ``value`` or
