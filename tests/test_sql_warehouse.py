@@ -192,3 +192,37 @@ def test_dialects_differ_where_the_servers_do() -> None:
 def test_a_source_without_a_connection_still_reads_files(files_check: PluginCheck) -> None:
     assert sql_metrics.sql_warehouse.has_connection({"tables": {}}) is False
     assert files_check.value("attendees", "cm01", "2026-W02").value == 50
+
+
+def test_the_documented_warehouse_metric_runs_on_postgres(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    import tomllib
+
+    text = (Path(__file__).parents[1] / "docs" / "plugins.md").read_text(encoding="utf-8")
+    blocks = [tomllib.loads(b) for b in re.findall(r"```toml\n(.*?)```", text, re.DOTALL)]
+    settings = next(
+        b["sources"]["sql"]
+        for b in blocks
+        if "connection_env" in b.get("sources", {}).get("sql", {})
+    )
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("CREATE SCHEMA dw")
+        connection.execute(
+            "CREATE TABLE dw.client_daily_assets "
+            "(cm_id text, as_of date, branch text, client text, assets numeric)"
+        )
+        for day, cm, branch, client, assets in [
+            ("2026-01-06", "cm01", "福田", "c1", 100), ("2026-01-09", "cm01", "福田", "c1", 120),
+            ("2026-01-09", "cm01", "福田", "c2", 30), ("2026-01-09", "cm01", "南山", "c3", 999),
+        ]:  # fmt: skip
+            connection.execute(
+                "INSERT INTO dw.client_daily_assets VALUES (%s, %s, %s, %s, %s)",
+                (cm, day, branch, client, assets),
+            )
+    monkeypatch.setenv(settings["connection_env"], postgres_url)
+    check = run_check(tmp_path, settings)
+    check.assert_valid()
+    # A stock: the week's last day, both clients of the branch, not the other branch's.
+    assert check.value("client_assets", "cm01", "2026-W02").value == 150
