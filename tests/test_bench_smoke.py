@@ -33,4 +33,5 @@ def test_the_benchmarks_run_at_the_smallest_scale(tmp_path: Path) -> None:
         "firm report peak memory (MB)",
         "ingest rate vs raw executemany",
         "collect: µs per client-month, firm vs one branch",
+        "firm report on PostgreSQL vs PostgreSQL GROUP BY",
     } <= recorded.keys()

@@ -48,7 +48,10 @@ def run_collect(
     through: dt.date | None = None,
     only: Iterable[str] = (),
     progress: Progress | None = None,
+    jobs: int = 1,
 ) -> CollectSummary:
+    """Collect the plan's metrics (or ``only`` these) up to ``through`` and store them,
+    one transaction per grain; ``jobs`` plugin processes at once."""
     plan = session.plan
     day = clamp_through(plan, through)
     wanted = metrics_needed(plan, session.host.metrics)
@@ -82,7 +85,7 @@ def run_collect(
             result = collect(
                 session.host, plan, metrics, grain_periods, day, session.workspace.root,
                 progress.step if progress is not None else None,
-                plugin_timeout(session.workspace.plugin_timeout),
+                plugin_timeout(session.workspace.plugin_timeout), jobs,
             )  # fmt: skip
             stored += store.replace_observations(
                 run_id, result.plugin_of, grain_periods, result.observations, through=day

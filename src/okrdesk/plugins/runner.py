@@ -16,6 +16,7 @@ cannot import them.
 
 from __future__ import annotations
 
+import concurrent.futures
 import datetime as dt
 import decimal
 import math
@@ -432,12 +433,15 @@ def collect(
     workspace: Path,
     progress: Callable[[str, int], None] | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    jobs: int = 1,
 ) -> Collected:
     """Collect ``metrics`` over ``periods`` from the plugins that declare them.
 
     ``progress(plugin, metric_count)`` is called before each plugin runs. A
     plugin that has not returned after ``timeout`` seconds is reported and
-    left behind; whatever it emits later is ignored.
+    left behind; whatever it emits later is ignored. With ``jobs`` above 1, up
+    to that many plugin processes run at once (the SQL source on a warehouse
+    is split by metric too); the result is the same as one at a time.
     """
     host.load()
     periods = tuple(periods)
@@ -451,48 +455,105 @@ def collect(
             wanted.setdefault(owner, []).append(host.metrics[metric])
     implementations = dict(host.implementations("okrdesk_collect"))
     subjects = frozenset(p.id for p in plan.people) | frozenset(u.id for u in plan.units)
+    parts: list[_Part] = []
     for plugin, specs in wanted.items():
         if progress is not None:
             progress(plugin, len(specs))
         how = host.records[plugin].how
         call = implementations.get(plugin)
         if call is None and how is None:
-            result.errors.append(
-                PluginError(plugin, None, "declares metrics but has no okrdesk_collect hook")
+            parts.append(_Part(plugin, specs, failure=_NO_HOOK))
+            continue
+        settings = _settings(host, plugin)
+        for share in _split(plugin, specs, settings, jobs if how is not None else 1):
+            request = CollectRequest(
+                metrics=tuple(share), people=plan.people, units=plan.units, periods=periods,
+                through=through, settings=settings, workspace=workspace,
+            )  # fmt: skip
+            checker = _Checker(
+                plugin, {s.name: s for s in share}, subjects, frozenset(p.id for p in periods)
             )
-            continue
-        request = CollectRequest(
-            metrics=tuple(specs),
-            people=plan.people,
-            units=plan.units,
-            periods=periods,
-            through=through,
-            settings=_settings(host, plugin),
-            workspace=workspace,
-        )
-        checker = _Checker(
-            plugin, {s.name: s for s in specs}, subjects, frozenset(p.id for p in periods)
-        )
-        if how is None and call is not None:
-            failure = _run_with_timeout(call, request, checker, timeout)
+            parts.append(_Part(plugin, share, request, checker, how, call))
+    _run_parts(parts, timeout, jobs)
+    for part in parts:
+        part.merge_into(result)
+    return result
+
+
+_NO_HOOK = "declares metrics but has no okrdesk_collect hook"
+SPLIT_BY_METRIC = "sql"
+"""The built-in plugin whose metrics are independent queries: with a warehouse
+connection, ``jobs`` splits its metrics over several processes, each querying the
+server, instead of one process running them in turn."""
+
+
+def _split(
+    plugin: str, specs: list[MetricSpec], settings: Mapping[str, Any], jobs: int
+) -> list[list[MetricSpec]]:
+    on_server = settings.get("connection") is not None or settings.get("connection_env")
+    if plugin != SPLIT_BY_METRIC or jobs <= 1 or not on_server or len(specs) < 2:
+        return [specs]
+    count = min(jobs, len(specs))
+    return [specs[i::count] for i in range(count)]
+
+
+@attrs.define
+class _Part:
+    """One plugin call (a plugin, or a share of its metrics) and what came of it."""
+
+    plugin: str
+    specs: list[MetricSpec]
+    request: CollectRequest | None = None
+    checker: _Checker | None = None
+    how: tuple[str, str] | None = None
+    call: Callable[..., Any] | None = None
+    failure: str | None = None
+
+    def run(self, timeout: float) -> None:
+        assert self.request is not None and self.checker is not None
+        if self.how is None and self.call is not None:
+            self.failure = _run_with_timeout(self.call, self.request, self.checker, timeout)
         else:
-            assert how is not None
-            failure = _run_in_process(
-                plugin, how, request.settings, request, checker, timeout
+            assert self.how is not None
+            self.failure = _run_in_process(
+                self.plugin, self.how, self.request.settings, self.request, self.checker, timeout
             ).failure
-        if failure is not None:
-            result.errors.append(PluginError(plugin, None, failure))
-            continue
-        kept, errors = checker.results()
+
+    def merge_into(self, result: Collected) -> None:
+        if self.failure is not None:
+            error = PluginError(self.plugin, None, self.failure)
+            if error not in result.errors:
+                result.errors.append(error)
+            return
+        assert self.checker is not None
+        kept, errors = self.checker.results()
         result.observations.extend(kept)
         result.errors.extend(errors)
-        failed_now = {e.metric for e in errors}
-        result.warnings.extend(
-            PluginError(plugin, m, text) for m, text in checker.warned if m not in failed_now
-        )
         failed = {e.metric for e in errors}
-        result.plugin_of.update({s.name: plugin for s in specs if s.name not in failed})
-    return result
+        result.warnings.extend(
+            PluginError(self.plugin, m, text) for m, text in self.checker.warned if m not in failed
+        )
+        result.plugin_of.update({s.name: self.plugin for s in self.specs if s.name not in failed})
+
+
+def _run_parts(parts: list[_Part], timeout: float, jobs: int) -> None:
+    """Run every part: those in a process of their own up to ``jobs`` at once, those
+    registered in this process one after another here."""
+    waiting = [p for p in parts if p.failure is None]
+    here = [p for p in waiting if p.how is None]
+    spawned = [p for p in waiting if p.how is not None]
+    if jobs <= 1 or len(spawned) <= 1:
+        for part in waiting:
+            part.run(timeout)
+        return
+    for part in here:
+        part.run(timeout)
+    # Threads only wait: each part's work happens in its own spawned process.
+    with concurrent.futures.ThreadPoolExecutor(
+        max_workers=jobs, thread_name_prefix="okrdesk-collect"
+    ) as pool:
+        for done in [pool.submit(part.run, timeout) for part in spawned]:
+            done.result()
 
 
 def _settings(host: PluginHost, plugin: str) -> Mapping[str, Any]:

@@ -1,4 +1,4 @@
-"""Metrics defined in okrdesk.toml as one SQL SELECT over data files or an SQLite file.
+"""Metrics defined in okrdesk.toml as one SQL SELECT over data files, SQLite or a warehouse.
 
 For managers who do not write Python::
 
@@ -21,6 +21,10 @@ For managers who do not write Python::
     kind = "flow"
     unit = "人"
     query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+
+Or name a warehouse, ``connection`` (a URL without a password) or
+``connection_env`` (a variable holding the URL): the query is then run on
+the server, grouped by subject and period there (sql_warehouse.py).
 
 A query returns ``subject`` and either ``period`` (an id such as 2026-W03)
 or ``day`` (YYYY-MM-DD, which okrdesk puts into periods), and ``value`` or
@@ -57,6 +61,7 @@ import attrs
 
 from okrdesk.errors import printable
 from okrdesk.model import Direction, MetricKind, MetricSpec, OverTime
+from okrdesk.plugins import sql_warehouse
 from okrdesk.plugins.hookspecs import CollectRequest, Emit, hookimpl
 from okrdesk.plugins.sql_dialect import (
     PARAMETERS,
@@ -88,7 +93,10 @@ _METRIC_KEYS = {
     "numerator_over_time", "denominator_over_time", "revenue",
 }  # fmt: skip
 ALLOW_OUTSIDE = "allow_outside_workspace"
-_SETTINGS_KEYS = {"tables", "database", "metrics", "views", ALLOW_OUTSIDE}
+_SETTINGS_KEYS = {
+    "tables", "database", "metrics", "views", ALLOW_OUTSIDE,
+    "connection", "connection_env", "timeout",
+}  # fmt: skip
 _LEADING_COMMENTS = re.compile(r"^(\s+|--[^\n]*\n?|/\*.*?\*/)*", re.DOTALL)
 
 _ALLOWED_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION}
@@ -176,6 +184,8 @@ def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, st
         raise SqlMetricError(
             "sources.sql.metrics: expected an array of tables [[sources.sql.metrics]]"
         )
+    if sql_warehouse.has_connection(settings):
+        sql_warehouse.check_settings(settings)
     found: list[tuple[MetricSpec, str]] = []
     broken: list[str] = [
         f"sources.sql.views.{name}: {why}" for name, why in _views(settings)[1].items()
@@ -220,7 +230,7 @@ def _views(settings: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]
             if not isinstance(query, str):
                 raise SqlMetricError('expected a query: name = "SELECT …"')
             check_query(query)
-            if settings.get("database") is not None:
+            if settings.get("database") is not None or sql_warehouse.has_connection(settings):
                 raise SqlMetricError("views are for tables read from files, not a database")
             if to_duckdb(query) != query:
                 raise SqlMetricError(
@@ -481,6 +491,9 @@ def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
     definitions = [(s, q) for s, q in found if s.name in wanted]
     if not definitions:
         return
+    if sql_warehouse.has_connection(request.settings):
+        _collect_from_warehouse(definitions, request, emit)
+        return
     with tempfile.TemporaryDirectory(prefix="okrdesk-sql-") as folder:
         source = _connect(request.settings, request.workspace, Path(folder))
         try:
@@ -530,6 +543,94 @@ def _collect_one(
         subject, period = key
         emit(spec.name, subject, period, source=tally.source(key),
              **dict(zip(parts, numbers, strict=True)))  # fmt: skip
+
+
+def _collect_from_warehouse(
+    definitions: list[tuple[MetricSpec, str]], request: CollectRequest, emit: Emit
+) -> None:
+    """Each metric's query, grouped by subject and period on the warehouse. A connection
+    that fails fails every metric of this source; a query that fails or times out fails
+    its metric alone."""
+    allowed = _allowed_folders(request.settings, request.workspace)
+    try:
+        warehouse = sql_warehouse.connect(request.settings, request.workspace, allowed)
+    except SqlMetricError as error:
+        for spec, _ in definitions:
+            emit.error(spec.name, f"{spec.name}: {error}")
+        return
+    try:
+        for spec, query in definitions:
+            try:
+                _collect_aggregates(warehouse, spec, query, request, emit)
+            except sql_warehouse.WarehouseUnreachable as error:
+                for other, _ in definitions[definitions.index((spec, query)) :]:
+                    emit.error(other.name, f"{other.name}: {error}")
+                return
+            except SqlMetricError as error:
+                emit.error(spec.name, f"{spec.name}: {error}")
+    finally:
+        warehouse.close()
+
+
+def _collect_aggregates(
+    warehouse: sql_warehouse.Warehouse, spec: MetricSpec, query: str, request: CollectRequest,
+    emit: Emit,
+) -> None:  # fmt: skip
+    parts = ["numerator", "denominator"] if spec.kind is MetricKind.RATIO else ["value"]
+    columns = sql_warehouse.output_columns(query)
+    if not columns:
+        probe = sql_warehouse.columns_probe(query, warehouse.dialect, _params(request))
+        columns = warehouse.run(probe).columns
+    time = "period" if "period" in columns else "day"
+    missing = [c for c in ("subject", time, *parts) if c not in columns]
+    if missing:
+        raise SqlMetricError(
+            f"the query must return columns subject, period or day, "
+            f"and {' and '.join(parts)}; missing {', '.join(missing)}"
+        )
+    sql = sql_warehouse.pushed_down(
+        query, warehouse.dialect, spec.kind, time == "day", request.periods, _params(request),
+        request.through,
+    )  # fmt: skip
+    answer = warehouse.run(sql)
+    read = ", ".join(sorted(tables_read(query))) or "no table"
+    result = _Result(answer.columns, iter(()), read, warehouse.described)
+    tally = _Tally(spec, request, result, "period", parts)
+    for number, row in enumerate(sql_warehouse.aggregates(answer), start=1):
+        period, count = row["period"], int(row[sql_warehouse.ROWS])
+        if period == sql_warehouse.NO_DAY:
+            raise SqlMetricError(
+                f"table {read}: {_rows(count)} of subject {printable(str(row['subject']))[:40]} "
+                "have an empty (NULL) day"
+            )
+        if period in (sql_warehouse.BEFORE, sql_warehouse.AFTER):
+            side = "before" if period == sql_warehouse.BEFORE else "after"
+            first = dt.date.fromisoformat(str(row[sql_warehouse.FIRST_DAY])[:10])
+            last = dt.date.fromisoformat(str(row[sql_warehouse.LAST_DAY])[:10])
+            seen = tally.outside.setdefault(side, [0, first, last])
+            seen[0] += count
+            seen[1], seen[2] = min(seen[1], first), max(seen[2], last)
+            continue
+        tally.add(number, row)
+    for warning in tally.warnings():
+        _warn(emit, spec.name, warning)
+    if not tally.totals and tally.outside:
+        raise SqlMetricError(
+            "no row lies inside the plan up to "
+            f"{request.through}: {'; '.join(tally.outside_text())}"
+        )
+    for key, numbers in tally.totals.items():
+        subject, period = key
+        emit(spec.name, subject, period, source=tally.source(key),
+             **dict(zip(parts, numbers, strict=True)))  # fmt: skip
+
+
+def _params(request: CollectRequest) -> dict[str, str]:
+    return {
+        "start": request.periods[0].start.isoformat() if request.periods else "",
+        "end": request.periods[-1].end.isoformat() if request.periods else "",
+        "through": request.through.isoformat(),
+    }
 
 
 def _warn(emit: Emit, metric: str, message: str) -> None:

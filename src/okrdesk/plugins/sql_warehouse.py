@@ -1,0 +1,388 @@
+"""A SQL metric source on the firm's warehouse: the query runs where the data lives.
+
+``[sources.sql]`` names a connection instead of files: ``connection`` (a URL
+without a password, kept in the shared okrdesk.toml) or ``connection_env``
+(the name of an environment variable holding the URL). okrdesk connects to
+PostgreSQL (psycopg 3) and to a DuckDB database file (``duckdb:path``).
+
+The query is written once, in the DuckDB SQL the file source uses, and sqlglot
+transpiles it to the server's dialect inside a wrapper that groups by subject
+and period on the server: per-subject, per-period sums (and a row count)
+come back over the wire, never the rows. Days are placed into okrdesk's
+periods on the server too, through a small table of the periods asked for;
+rows dated outside them come back as one counted group per subject and side.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import attrs
+
+from okrdesk.errors import printable
+from okrdesk.model import MetricKind
+from okrdesk.periods import Period
+from okrdesk.plugins.sql_files import SqlMetricError, confined
+
+DIALECTS = {
+    "postgresql": "postgres",
+    "postgres": "postgres",
+    "duckdb": "duckdb",
+    "trino": "trino",
+    "starrocks": "starrocks",
+    "doris": "doris",
+    "clickhouse": "clickhouse",
+}
+"""URL scheme → sqlglot dialect of the SQL sent."""
+CONNECTED = ("postgres", "duckdb")
+"""The dialects okrdesk opens a connection to; the others are transpiled only."""
+
+DEFAULT_TIMEOUT = 300.0
+CONNECT_TIMEOUT = 10
+BEFORE, AFTER, NO_DAY = "~before", "~after", "~no day"
+"""Period keys of the rows that lie outside the periods asked for."""
+ROWS, FIRST_DAY, LAST_DAY = "__okrdesk_rows", "__okrdesk_first_day", "__okrdesk_last_day"
+
+
+class WarehouseError(SqlMetricError):
+    """The warehouse could not be used: every metric of the source fails, named."""
+
+
+class WarehouseUnreachable(WarehouseError):
+    """No connection to the warehouse."""
+
+
+class WarehouseTimeout(SqlMetricError):
+    """One metric's query ran longer than ``timeout``: that metric fails alone."""
+
+
+def has_connection(settings: Mapping[str, Any]) -> bool:
+    return settings.get("connection") is not None or settings.get("connection_env") is not None
+
+
+def _password_in(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.password) or "password=" in parts.query
+
+
+def check_settings(settings: Mapping[str, Any]) -> None:
+    """Refuse a connection setting that cannot work, before anything connects."""
+    written, env = settings.get("connection"), settings.get("connection_env")
+    if written is not None and env is not None:
+        raise SqlMetricError("sources.sql: give either connection or connection_env, not both")
+    if settings.get("database") is not None or settings.get("tables"):
+        raise SqlMetricError(
+            "sources.sql: give either a connection or database and tables, not both"
+        )
+    if env is not None and (not isinstance(env, str) or not env.isidentifier()):
+        raise SqlMetricError(
+            "sources.sql.connection_env: expected the NAME of an environment variable "
+            "(such as WAREHOUSE_URL), not the URL itself"
+        )
+    if written is not None:
+        if not isinstance(written, str) or not written:
+            raise SqlMetricError("sources.sql.connection: expected a URL")
+        if _password_in(written):
+            raise SqlMetricError(
+                "sources.sql.connection: must not hold a password (this file is shared); "
+                "set PGPASSWORD, use ~/.pgpass, or put the URL in the variable "
+                "connection_env names"
+            )
+        dialect_of(written, "sources.sql.connection")
+    timeout = settings.get("timeout", DEFAULT_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise SqlMetricError("sources.sql.timeout: expected seconds, a number above 0")
+
+
+def dialect_of(url: str, key: str) -> str:
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    scheme = scheme.split("+", 1)[0]  # postgresql+psycopg:// as SQLAlchemy writes it
+    if scheme not in DIALECTS:
+        raise SqlMetricError(
+            f"{key}: {printable(scheme or url)[:40]!r} is not a warehouse okrdesk knows; "
+            f"expected a URL starting with {', '.join(f'{s}:' for s in DIALECTS)}"
+        )
+    return DIALECTS[scheme]
+
+
+def connection_url(settings: Mapping[str, Any], environ: Mapping[str, str]) -> str:
+    env = settings.get("connection_env")
+    if env is None:
+        return str(settings["connection"])
+    url = environ.get(str(env), "")
+    if not url:
+        raise WarehouseUnreachable(
+            f"sources.sql.connection_env: the environment variable {env} is not set"
+        )
+    return url
+
+
+def described(url: str) -> str:
+    """The URL for messages and sources: no user, no password, no query."""
+    parts = urlsplit(url)
+    if parts.scheme.lower().startswith("duckdb"):
+        return Path(_duckdb_path(url)).name
+    host = parts.hostname or "localhost"
+    return f"{parts.scheme.split('+')[0]}://{host}{parts.path}"
+
+
+# ---------------------------------------------------------------- the SQL
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _parameters_as_literals(query: str, params: Mapping[str, str]) -> Any:
+    """The user's query, read as DuckDB SQL, with :start, :end and :through as text."""
+    import sqlglot
+    from sqlglot import exp
+
+    try:
+        tree = sqlglot.parse_one(query, read="duckdb")
+    except sqlglot.errors.SqlglotError as error:
+        raise SqlMetricError(f"the query cannot be read as SQL: {_first(error)}") from None
+    for node in list(tree.find_all(exp.Placeholder)):
+        name = str(node.name)
+        if name not in params:
+            raise SqlMetricError(
+                f"the query uses :{name}; the parameters are :start, :end and :through"
+            )
+        node.replace(exp.Literal.string(params[name]))
+    return tree
+
+
+def _date(day: Any) -> str:
+    return f"CAST({_literal(day.isoformat())} AS DATE)"
+
+
+def _first(error: Exception) -> str:
+    return printable(str(error).strip().split("\n", 1)[0])[:300]
+
+
+def output_columns(query: str) -> list[str]:
+    """The columns the query names, lower case; empty when it selects ``*``."""
+    tree = _parameters_as_literals(query, {"start": "", "end": "", "through": ""})
+    names = [str(n).lower() for n in getattr(tree, "named_selects", [])]
+    return [] if "*" in names or not names else names
+
+
+def columns_probe(query: str, dialect: str, params: Mapping[str, str]) -> str:
+    """SQL that returns no row, only the columns of the query (which selects ``*``)."""
+    import sqlglot
+
+    inner = _parameters_as_literals(query, params).sql(dialect="duckdb")
+    return sqlglot.transpile(f"SELECT * FROM ({inner}) AS q LIMIT 0", "duckdb", dialect)[0]
+
+
+def pushed_down(
+    query: str,
+    dialect: str,
+    kind: MetricKind,
+    by_day: bool,
+    periods: Sequence[Period],
+    params: Mapping[str, str],
+    through: Any,
+) -> str:
+    """The SQL sent to the warehouse: the user's query inside a GROUP BY subject and
+    period, in ``dialect``."""
+    import sqlglot
+
+    inner = _parameters_as_literals(query, params).sql(dialect="duckdb")
+    parts = ["numerator", "denominator"] if kind is MetricKind.RATIO else ["value"]
+    if not by_day:
+        sums = ", ".join(f"SUM(q.{p}) AS {p}" for p in parts)
+        text = (
+            f"SELECT q.subject AS subject, q.period AS period, {sums}, COUNT(*) AS {ROWS} "
+            f"FROM ({inner}) AS q GROUP BY q.subject, q.period"
+        )
+    else:
+        text = _by_day(inner, kind, parts, periods, through)
+    try:
+        return sqlglot.transpile(text, read="duckdb", write=dialect)[0]
+    except sqlglot.errors.SqlglotError as error:
+        why = _first(error)
+        raise SqlMetricError(f"the query cannot be written for {dialect}: {why}") from None
+
+
+def _by_day(
+    inner: str, kind: MetricKind, parts: list[str], periods: Sequence[Period], through: Any
+) -> str:
+    day = "CAST(q.day AS DATE)"
+    # A CASE, not a join to a table of periods: every engine runs it the same way.
+    whens = " ".join(
+        f"WHEN {day} >= {_date(p.start)} AND {day} <= {_date(min(p.end, through))} "
+        f"THEN {_literal(p.id)}"
+        for p in periods
+        if p.start <= through
+    )
+    first = _date(periods[0].start if periods else through)
+    placed = (
+        f"SELECT q.subject AS subject, CASE WHEN q.day IS NULL THEN '{NO_DAY}' "
+        f"WHEN {day} < {first} THEN '{BEFORE}' {whens} ELSE '{AFTER}' END AS period, "
+        f"{day} AS day, " + ", ".join(f"q.{p} AS {p}" for p in parts) + f" FROM ({inner}) AS q"
+    )
+    counts = f"MIN(r.day) AS {FIRST_DAY}, MAX(r.day) AS {LAST_DAY}"
+    if kind is not MetricKind.STOCK:
+        sums = ", ".join(f"SUM(r.{p}) AS {p}" for p in parts)
+        return (
+            f"SELECT r.subject AS subject, r.period AS period, {sums}, COUNT(*) AS {ROWS}, "
+            f"{counts} FROM ({placed}) AS r GROUP BY r.subject, r.period"
+        )
+    # A stock is its period's last day: sum each day, keep the latest day's sum.
+    daily_sums = ", ".join(f"SUM(r.{p}) AS {p}" for p in parts)
+    daily = (
+        f"SELECT r.subject AS subject, r.period AS period, r.day AS day, {daily_sums}, "
+        f"COUNT(*) AS n, MAX(r.day) OVER (PARTITION BY r.subject, r.period) AS latest "
+        f"FROM ({placed}) AS r GROUP BY r.subject, r.period, r.day"
+    )
+    latest = ", ".join(f"SUM(CASE WHEN r.day = r.latest THEN r.{p} END) AS {p}" for p in parts)
+    return (
+        f"SELECT r.subject AS subject, r.period AS period, {latest}, SUM(r.n) AS {ROWS}, "
+        f"{counts} FROM ({daily}) AS r GROUP BY r.subject, r.period"
+    )
+
+
+# ------------------------------------------------------------ connections
+
+
+@attrs.frozen
+class Answer:
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+
+
+class Warehouse:
+    """One connection to the warehouse, read-only, each statement within ``timeout``."""
+
+    dialect: str
+    described: str
+
+    def run(self, sql: str) -> Answer:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class _Postgres(Warehouse):
+    def __init__(self, url: str, timeout: float) -> None:
+        import psycopg
+
+        self.dialect, self.described, self.timeout = "postgres", described(url), timeout
+        try:
+            self.connection = psycopg.connect(
+                url.replace("postgresql+psycopg://", "postgresql://", 1),
+                connect_timeout=CONNECT_TIMEOUT, application_name="okrdesk-metrics",
+            )  # fmt: skip
+        except psycopg.Error as error:
+            raise WarehouseUnreachable(
+                f"cannot connect to {self.described}: {_first(error)}"
+            ) from None
+        self.connection.read_only = True
+        millis = max(1, round(timeout * 1000))
+        self.connection.execute(f"SET statement_timeout = {millis:d}".encode())
+        self.connection.commit()
+
+    def run(self, sql: str) -> Answer:
+        import psycopg
+        import psycopg.errors
+
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql.encode())
+                columns = [str(c.name).lower() for c in cursor.description or ()]
+                rows = cursor.fetchall()
+            self.connection.rollback()
+        except psycopg.errors.QueryCanceled:
+            self.connection.rollback()
+            raise WarehouseTimeout(
+                f"the query ran longer than {self.timeout:g} s on {self.described} "
+                "(sources.sql.timeout) and was cancelled"
+            ) from None
+        except psycopg.OperationalError as error:
+            raise WarehouseUnreachable(f"lost {self.described}: {_first(error)}") from None
+        except psycopg.Error as error:
+            self.connection.rollback()
+            why = _first(error)
+            raise SqlMetricError(f"the query failed on {self.described}: {why}") from None
+        return Answer(columns, rows)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _duckdb_path(url: str) -> str:
+    """duckdb:data/x.duckdb (in the workspace) or duckdb:///srv/x.duckdb (absolute)."""
+    rest = url.split(":", 1)[1]
+    return rest[2:] if rest.startswith("//") else rest
+
+
+class _DuckFile(Warehouse):
+    def __init__(self, path: Path, timeout: float) -> None:
+        import duckdb
+
+        self.dialect, self.described, self.timeout = "duckdb", path.name, timeout
+        try:
+            self.connection = duckdb.connect(
+                str(path), read_only=True,
+                config={"autoinstall_known_extensions": False,
+                        "autoload_known_extensions": False},
+            )  # fmt: skip
+            self.connection.execute("SET enable_external_access = false")
+            self.connection.execute("SET lock_configuration = true")
+        except duckdb.Error as error:
+            raise WarehouseUnreachable(f"cannot open {path.name}: {_first(error)}") from None
+
+    def run(self, sql: str) -> Answer:
+        import duckdb
+
+        timer = threading.Timer(self.timeout, self.connection.interrupt)
+        timer.start()
+        try:
+            cursor = self.connection.execute(sql)
+            columns = [str(c[0]).lower() for c in cursor.description or ()]
+            rows = cursor.fetchall()
+        except duckdb.InterruptException:
+            raise WarehouseTimeout(
+                f"the query ran longer than {self.timeout:g} s on {self.described} "
+                "(sources.sql.timeout) and was cancelled"
+            ) from None
+        except duckdb.Error as error:
+            why = _first(error)
+            raise SqlMetricError(f"the query failed on {self.described}: {why}") from None
+        finally:
+            timer.cancel()
+        return Answer(columns, rows)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def connect(
+    settings: Mapping[str, Any], workspace: Path, allowed: Sequence[Path],
+    environ: Mapping[str, str] | None = None,
+) -> Warehouse:  # fmt: skip
+    check_settings(settings)
+    url = connection_url(settings, os.environ if environ is None else environ)
+    key = "sources.sql.connection" + ("_env" if settings.get("connection_env") else "")
+    dialect = dialect_of(url, key)
+    timeout = float(settings.get("timeout", DEFAULT_TIMEOUT))
+    if dialect == "postgres":
+        return _Postgres(url, timeout)
+    if dialect == "duckdb":
+        return _DuckFile(confined(workspace, _duckdb_path(url), key, allowed), timeout)
+    raise WarehouseUnreachable(
+        f"{key}: okrdesk writes SQL for {dialect} but connects only to PostgreSQL and "
+        "DuckDB database files"
+    )
+
+
+def aggregates(answer: Answer) -> Iterator[dict[str, Any]]:
+    for row in answer.rows:
+        yield dict(zip(answer.columns, row, strict=True))

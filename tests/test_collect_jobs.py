@@ -1,0 +1,251 @@
+"""``okrdesk collect --jobs N``: plugins (and a warehouse's SQL metrics) collected at
+once, the same numbers stored as one at a time, a failing part failing alone."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.app.trust import grant
+from okrdesk.cli import cli
+from okrdesk.store import Store
+from sample_workspace import WriteWorkspace
+from test_sql_warehouse import load_postgres
+
+HIRES_PLUGIN = """\
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("hires", "Hires", "招聘", MetricKind.FLOW, UNITS["人"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for period in request.periods:
+        emit("hires", "cm02", period.id, value=2, source="hr")
+"""
+
+BROKEN_PLUGIN = """\
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("visits", "Visits", "拜访", MetricKind.FLOW, UNITS["人"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    raise RuntimeError("the CRM export is missing")
+"""
+
+MORE_OKRS = """\
+[[objectives]]
+id = "O7"
+title = "队伍"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "招聘"
+metric = "hires"
+target = 10
+unit = "人"
+
+[[objectives.key_results]]
+id = "KR2"
+title = "拜访"
+metric = "visits"
+target = 10
+unit = "人"
+
+[[objectives.key_results]]
+id = "KR3"
+title = "沙龙参会"
+metric = "attendees"
+target = 100
+unit = "人"
+
+[[objectives.key_results]]
+id = "KR4"
+title = "沙龙线索"
+metric = "leads"
+target = 10
+unit = "人"
+
+[[objectives.key_results]]
+id = "KR5"
+title = "客户资产"
+metric = "assets"
+target = 1000
+unit = "元"
+"""
+
+SQL_SOURCE = """\
+[sources.sql]
+connection_env = "WAREHOUSE_URL"
+
+[[sources.sql.metrics]]
+name = "attendees"
+kind = "flow"
+unit = "人"
+query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+
+[[sources.sql.metrics]]
+name = "leads"
+kind = "flow"
+unit = "人"
+query = "SELECT cm_id AS subject, date AS day, leads AS value FROM salons"
+
+[[sources.sql.metrics]]
+name = "assets"
+kind = "stock"
+unit = "元"
+query = "SELECT cm_id AS subject, date AS day, assets AS value FROM balances"
+"""
+
+
+def firm_workspace(write_workspace: WriteWorkspace, root: Path) -> Path:
+    write_workspace({"more.toml": MORE_OKRS}, root=root)
+    (root / "plugins" / "hires.py").write_text(HIRES_PLUGIN, encoding="utf-8")
+    (root / "plugins" / "broken.py").write_text(BROKEN_PLUGIN, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(SQL_SOURCE, encoding="utf-8")
+    grant(root)
+    return root
+
+
+def stored(root: Path) -> list[tuple[object, ...]]:
+    with Store.open(root / "okrdesk.db") as store:
+        rows = store.query(
+            "SELECT metric, subject, period, grain, value, numerator, denominator, source "
+            "FROM observations ORDER BY metric, subject, period"
+        )
+    return [tuple(row) for row in rows]
+
+
+def test_jobs_store_what_one_at_a_time_stores(
+    write_workspace: WriteWorkspace,
+    tmp_path: Path,
+    postgres_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    load_postgres(postgres_url)
+    monkeypatch.setenv("WAREHOUSE_URL", postgres_url)
+    outcomes = {}
+    for jobs in ("1", "4"):
+        root = firm_workspace(write_workspace, tmp_path / f"jobs{jobs}")
+        ran = CliRunner().invoke(
+            cli, ["collect", "--through", "2026-01-18", "--jobs", jobs, "-w", str(root)]
+        )
+        # The broken plugin fails alone, named, the same way both times.
+        assert ran.exit_code == 1, ran.output
+        assert "plugin broken: okrdesk_collect failed: RuntimeError" in ran.output
+        outcomes[jobs] = (stored(root), ran.output.replace(str(root), "ROOT"))
+    rows = outcomes["4"][0]
+    assert {r[0] for r in rows} == {
+        "assets", "attendees", "complaint_rate", "hires", "leads", "new_hnw_clients",
+    }  # fmt: skip
+    found = {r[:3]: r[3:7] for r in rows}
+    assert found["attendees", "cm01", "2026-W02"] == ("week", 50.0, None, None)
+    assert outcomes["4"] == outcomes["1"]
+
+
+MEETING_PLUGIN = """\
+import os
+import pathlib
+import time
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+ME, OTHER = "{me}", "{other}"
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec(ME, ME, ME, MetricKind.FLOW, UNITS["人"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    folder = pathlib.Path(os.environ["OKRDESK_TEST_MEET"])
+    (folder / ME).write_text("here")
+    deadline = time.monotonic() + float(os.environ["OKRDESK_TEST_MEET_WAIT"])
+    while not (folder / OTHER).exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError("alone: the other plugin was not running at the same time")
+        time.sleep(0.05)
+    for period in request.periods:
+        emit(ME, "cm01", period.id, value=1, source="met")
+"""
+
+
+@pytest.mark.parametrize(("jobs", "met"), [("2", True), ("1", False)])
+def test_jobs_run_plugins_at_the_same_time(
+    write_workspace: WriteWorkspace, tmp_path: Path, jobs: str, met: bool
+) -> None:
+    okrs = "".join(
+        f'\n[[objectives.key_results]]\nid = "K{m}"\ntitle = "{m}"\nmetric = "{m}"\n'
+        f'target = 1\nunit = "人"\n'
+        for m in ("left", "right")
+    )
+    root = write_workspace(
+        {"meet.toml": '[[objectives]]\nid = "O8"\ntitle = "见面"\nowner = "branch"\n' + okrs}
+    )
+    for me, other in (("left", "right"), ("right", "left")):
+        (root / "plugins" / f"{me}.py").write_text(
+            MEETING_PLUGIN.replace("{me}", me).replace("{other}", other), encoding="utf-8"
+        )
+    grant(root)
+    (tmp_path / "meet").mkdir()
+    env = {
+        "OKRDESK_TEST_MEET": str(tmp_path / "meet"),
+        # Long enough for a loaded machine to start both; serial, the first gives up.
+        "OKRDESK_TEST_MEET_WAIT": "60" if met else "1",
+        "OKRDESK_LOAD_PLUGINS": "test_metrics,left,right",
+    }
+    ran = CliRunner().invoke(
+        cli,
+        ["collect", "--metric", "left", "--metric", "right", "--through", "2026-01-18",
+         "--jobs", jobs, "-w", str(root)],
+        env={**os.environ, **env},
+    )  # fmt: skip
+    if met:
+        assert ran.exit_code == 0, ran.output
+        assert {r[0] for r in stored(root)} == {"left", "right"}
+    else:
+        assert ran.exit_code == 1
+        assert "alone: the other plugin was not running at the same time" in ran.output
+
+
+def test_jobs_must_be_a_positive_number(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    ran = CliRunner().invoke(cli, ["collect", "--jobs", "0", "-w", str(root)])
+    assert ran.exit_code == 2
+    assert "--jobs" in ran.output
+
+
+def test_a_lost_warehouse_fails_its_metrics_and_no_other_source(
+    write_workspace: WriteWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = firm_workspace(write_workspace, tmp_path / "ws")
+    monkeypatch.setenv("WAREHOUSE_URL", f"postgresql://okrdesk@/crm?host={tmp_path}/no-server")
+    ran = CliRunner().invoke(
+        cli, ["collect", "--through", "2026-01-18", "--jobs", "2", "-w", str(root)]
+    )
+    assert ran.exit_code == 1
+    for metric in ("assets", "attendees", "leads"):
+        assert f"plugin sql metric {metric}: {metric}: cannot connect to postgresql://" in (
+            ran.output
+        )
+    assert {r[0] for r in stored(root)} == {"complaint_rate", "hires", "new_hnw_clients"}

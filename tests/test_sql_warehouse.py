@@ -1,0 +1,228 @@
+"""The SQL metric source on a warehouse: a real PostgreSQL server and a DuckDB file,
+the query grouped by subject and period where the data lives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import psycopg
+import pytest
+import sqlglot
+
+from okrdesk.model import MetricKind
+from okrdesk.periods import Grain, periods_between
+from okrdesk.plugins import sql_metrics
+from okrdesk.plugins.sql_warehouse import pushed_down
+from okrdesk.plugins.testing import PluginCheck
+from postgres_server import PostgresServer
+from test_sql_metrics import BALANCES, SALONS, THROUGH, metric, run_check
+
+METRICS = [
+    metric("attendees", "flow", "人",
+           "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"),
+    metric("lead_rate", "ratio", "%",
+           "SELECT cm_id AS subject, date AS day, leads AS numerator, "
+           "attendees AS denominator FROM salons WHERE date <= :through"),
+    metric("assets", "stock", "元",
+           "SELECT cm_id AS subject, date AS day, assets AS value FROM balances"),
+    metric("by_period", "flow", "人",
+           "SELECT cm_id AS subject, '2026-W02' AS period, attendees AS value FROM salons "
+           "WHERE date BETWEEN :start AND '2026-01-11'"),
+]  # fmt: skip
+WEEKS = list(periods_between(dt.date(2026, 1, 5), THROUGH, Grain.WEEK))
+
+
+def rows(text: str) -> list[list[str]]:
+    return [line.split(",") for line in text.strip().splitlines()[1:]]
+
+
+def load_postgres(url: str) -> None:
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("CREATE TABLE salons (date date, cm_id text, attendees int, leads int)")
+        connection.execute("CREATE TABLE balances (date date, cm_id text, assets numeric)")
+        for line in rows(SALONS):
+            connection.execute("INSERT INTO salons VALUES (%s, %s, %s, %s)", line)
+        for line in rows(BALANCES):
+            connection.execute("INSERT INTO balances VALUES (%s, %s, %s)", line)
+
+
+def figures(check: PluginCheck) -> dict[tuple[str, str, str], tuple[object, ...]]:
+    return {
+        (o.metric, o.subject, o.period): (o.value, o.numerator, o.denominator)
+        for o in check.observations
+    }
+
+
+@pytest.fixture
+def files_check(tmp_path: Path) -> PluginCheck:
+    """The same metrics over CSV files: what the warehouse must agree with."""
+    (tmp_path / "salons.csv").write_text(SALONS, encoding="utf-8")
+    (tmp_path / "balances.csv").write_text(BALANCES, encoding="utf-8")
+    tables = {"salons": "salons.csv", "balances": "balances.csv"}
+    check = run_check(tmp_path, {"tables": tables, "metrics": METRICS})
+    check.assert_valid()
+    return check
+
+
+def test_postgres_gives_the_figures_files_give_grouped_on_the_server(
+    postgres_server: PostgresServer,
+    postgres_url: str,
+    files_check: PluginCheck,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    load_postgres(postgres_url)
+    name = postgres_url.split("?")[0].rsplit("/", 1)[1]
+    with psycopg.connect(postgres_server.url("postgres"), autocommit=True) as connection:
+        connection.execute(f"ALTER DATABASE {name} SET log_statement = 'all'".encode())
+    logged_before = postgres_server.log.read_text(errors="replace")
+    monkeypatch.setenv("WAREHOUSE_URL", postgres_url)
+    check = run_check(tmp_path, {"connection_env": "WAREHOUSE_URL", "metrics": METRICS})
+    check.assert_valid()
+    assert figures(check) == figures(files_check)
+    assert check.warnings == files_check.warnings  # the row after `through`, counted
+    assert check.value("assets", "cm01", "2026-W02").value == 150
+    assert check.value("attendees", "cm01", "2026-W02").source.startswith(
+        "SQL metric attendees on postgresql://localhost/"
+    )
+    sent = postgres_server.log.read_text(errors="replace")[len(logged_before) :]
+    statements = [line for line in sent.splitlines() if "FROM salons" in line]
+    assert len(statements) == 3, sent
+    for statement in statements:
+        assert "GROUP BY" in statement.rsplit("FROM salons", 1)[1], statement
+        assert ":through" not in statement and "%(" not in statement
+    assert "'2026-01-18'" in sent  # :through, as text
+
+
+def test_a_slow_query_times_out_alone_and_a_lost_server_fails_its_metrics_named(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    load_postgres(postgres_url)
+    slow = metric("slow", "flow", "人",
+                  "SELECT cm_id AS subject, date AS day, attendees AS value "
+                  "FROM salons WHERE pg_sleep(2) IS NOT NULL")  # fmt: skip
+    settings = {"connection": postgres_url, "timeout": 0.3, "metrics": [slow, METRICS[0]]}
+    check = run_check(tmp_path, settings)
+    assert check.problems == [
+        "plugin plugin-under-test metric slow: slow: the query ran longer than 0.3 s on "
+        f"postgresql://localhost/{postgres_url.split('?')[0].rsplit('/', 1)[1]} "
+        "(sources.sql.timeout) and was cancelled (a problem, none kept)"
+    ]
+    assert check.value("attendees", "cm01", "2026-W02").value == 50
+
+    gone = postgres_url.replace("?host=", "?host=/nonexistent")
+    check = run_check(tmp_path, {"connection": gone, "metrics": METRICS[:2]})
+    assert len(check.problems) == 2 and not check.observations
+    for problem, name in zip(check.problems, ("attendees", "lead_rate"), strict=True):
+        assert f"metric {name}: {name}: cannot connect to postgresql://localhost/" in problem
+
+
+def test_a_password_never_sits_in_the_settings(tmp_path: Path) -> None:
+    settings = {"connection": "postgresql://me:secret@db/crm", "metrics": METRICS[:1]}
+    check = run_check(tmp_path, settings)
+    assert len(check.problems) == 1
+    assert "sources.sql.connection: must not hold a password" in check.problems[0]
+    assert "secret" not in check.problems[0]
+    unset = run_check(tmp_path, {"connection_env": "NO_SUCH_VARIABLE", "metrics": METRICS[:1]})
+    assert "the environment variable NO_SUCH_VARIABLE is not set" in unset.problems[0]
+
+
+def test_a_duckdb_database_file(tmp_path: Path, files_check: PluginCheck) -> None:
+    import duckdb
+
+    (tmp_path / "wh").mkdir()
+    with duckdb.connect(str(tmp_path / "wh" / "crm.duckdb")) as connection:
+        for table in ("salons", "balances"):
+            connection.execute(
+                f"CREATE TABLE {table} AS SELECT * FROM read_csv('{tmp_path}/{table}.csv')"
+            )
+    check = run_check(tmp_path, {"connection": "duckdb:wh/crm.duckdb", "metrics": METRICS})
+    check.assert_valid()
+    assert figures(check) == figures(files_check)
+    sneaky = metric(
+        "sneaky",
+        "flow",
+        "人",
+        "SELECT cm_id AS subject, date AS day, attendees AS value FROM read_csv('salons.csv')",
+    )
+    slow = metric("slow", "flow", "人",
+                  "SELECT 'cm01' AS subject, DATE '2026-01-06' AS day, count(*) AS value "
+                  "FROM range(100000000000)")  # fmt: skip
+    settings = {"connection": "duckdb:wh/crm.duckdb", "timeout": 0.5, "metrics": [sneaky, slow]}
+    refused = run_check(tmp_path, settings)
+    assert "file system operations are disabled" in refused.problems[0]
+    assert "slow: the query ran longer than 0.5 s on crm.duckdb" in refused.problems[1]
+    outside = run_check(tmp_path, {"connection": "duckdb:///etc/x.duckdb", "metrics": METRICS})
+    assert "lies outside the workspace" in outside.problems[0]
+
+
+QUERY = (
+    "SELECT cm AS subject, trade_day AS day, fee AS value FROM trades "
+    "WHERE trade_day <= :through AND status = 'won'"
+)
+
+
+@pytest.mark.parametrize("dialect", ["trino", "starrocks", "doris", "clickhouse", "postgres"])
+@pytest.mark.parametrize("kind", [MetricKind.FLOW, MetricKind.STOCK])
+def test_the_sql_sent_is_grouped_in_the_targets_dialect(dialect: str, kind: MetricKind) -> None:
+    sql = pushed_down(QUERY, dialect, kind, True, WEEKS, {"through": "2026-01-18"}, THROUGH)
+    tree = sqlglot.parse_one(sql, read=dialect)  # the target's own reading of it
+    outer = tree.args["group"]
+    assert [(c.table, c.name) for c in outer.expressions] == [("r", "subject"), ("r", "period")]
+    assert "'2026-W02'" in sql and "'2026-01-18'" in sql and ":through" not in sql
+    assert sql == sqlglot.transpile(sql, read=dialect, write=dialect)[0]
+    if kind is MetricKind.STOCK:
+        window = next(tree.find_all(sqlglot.exp.Window))
+        assert [c.name for c in window.args["partition_by"]] == ["subject", "period"]
+
+
+def test_dialects_differ_where_the_servers_do() -> None:
+    text = {
+        d: pushed_down(QUERY, d, MetricKind.FLOW, True, WEEKS, {"through": "x"}, THROUGH)
+        for d in ("trino", "starrocks", "doris", "clickhouse", "postgres")
+    }
+    assert "CAST('2026-01-05' AS DATE)" in text["trino"]
+    assert "CAST('2026-01-05' AS Nullable(DATE))" in text["clickhouse"]
+    assert "AS `day`" in text["doris"]
+    assert "CAST('2026-01-05' AS DATE)" in text["postgres"]
+    assert len(set(text.values())) >= 3
+
+
+def test_a_source_without_a_connection_still_reads_files(files_check: PluginCheck) -> None:
+    assert sql_metrics.sql_warehouse.has_connection({"tables": {}}) is False
+    assert files_check.value("attendees", "cm01", "2026-W02").value == 50
+
+
+def test_the_documented_warehouse_metric_runs_on_postgres(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+    import tomllib
+
+    text = (Path(__file__).parents[1] / "docs" / "plugins.md").read_text(encoding="utf-8")
+    blocks = [tomllib.loads(b) for b in re.findall(r"```toml\n(.*?)```", text, re.DOTALL)]
+    settings = next(
+        b["sources"]["sql"]
+        for b in blocks
+        if "connection_env" in b.get("sources", {}).get("sql", {})
+    )
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("CREATE SCHEMA dw")
+        connection.execute(
+            "CREATE TABLE dw.client_daily_assets "
+            "(cm_id text, as_of date, branch text, client text, assets numeric)"
+        )
+        for day, cm, branch, client, assets in [
+            ("2026-01-06", "cm01", "福田", "c1", 100), ("2026-01-09", "cm01", "福田", "c1", 120),
+            ("2026-01-09", "cm01", "福田", "c2", 30), ("2026-01-09", "cm01", "南山", "c3", 999),
+        ]:  # fmt: skip
+            connection.execute(
+                "INSERT INTO dw.client_daily_assets VALUES (%s, %s, %s, %s, %s)",
+                (cm, day, branch, client, assets),
+            )
+    monkeypatch.setenv(settings["connection_env"], postgres_url)
+    check = run_check(tmp_path, settings)
+    check.assert_valid()
+    # A stock: the week's last day, both clients of the branch, not the other branch's.
+    assert check.value("client_assets", "cm01", "2026-W02").value == 150
