@@ -2,18 +2,23 @@
 
 Only files a wanted metric needs are opened (clients.csv always), so a plan that
 tracks no NPS does not need surveys.csv, and one that only tracks NPS never
-touches the large assets.csv.
+touches the large assets.csv. A file that is missing or holds a bad row fails
+only the metrics that read it, each reported with the file and line through
+``emit.error``; the others land. clients.csv is read by every metric, so a bad
+row there still fails the whole collection.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import TypeVar
 
 from okrdesk.plugins import CollectRequest, Emit
 
 from okrdesk_brokerage.assemble import ASSEMBLERS
 from okrdesk_brokerage.assets import read_assets
 from okrdesk_brokerage.book import read_book
+from okrdesk_brokerage.errors import ExportError
 from okrdesk_brokerage.feedback import read_complaints, read_surveys
 from okrdesk_brokerage.figures import Figures
 from okrdesk_brokerage.funding import read_funding
@@ -22,6 +27,8 @@ from okrdesk_brokerage.products import read_products
 from okrdesk_brokerage.settings import Settings, read_settings
 from okrdesk_brokerage.trading import read_trades
 from okrdesk_brokerage.windows import Windows
+
+T = TypeVar("T")
 
 NEEDS: dict[str, tuple[str, ...]] = {
     "aum": (ASSETS.name,),
@@ -45,28 +52,45 @@ NEEDS: dict[str, tuple[str, ...]] = {
 
 def gather(
     settings: Settings, windows: Windows, cms: Sequence[str], wanted: Collection[str]
-) -> Figures:
-    """Read each file the wanted metrics need, in one pass each."""
+) -> tuple[Figures, dict[str, ExportError]]:
+    """Read each file the wanted metrics need, in one pass each; a file that fails is
+    returned with its error instead, and the metrics that need it are not assembled."""
     needs = {file for metric in wanted for file in NEEDS[metric]}
     folder = settings.data
     book = read_book(folder, cms, windows)
     figures = Figures(book, windows)
+    failed: dict[str, ExportError] = {}
+
+    def attempt(file: str, read: Callable[[], T]) -> T | None:
+        if file not in needs:
+            return None
+        try:
+            return read()
+        except ExportError as error:
+            failed[file] = error
+            return None
+
     effective = "effective_accounts" in wanted
-    if TRADES.name in needs:
-        figures.trading = read_trades(folder, book, windows, months=effective)
-    if FUNDING.name in needs:
-        figures.funding = read_funding(folder, book, windows)
-    if PRODUCTS.name in needs:
-        holdings = "products_per_client" in wanted
-        figures.products = read_products(folder, book, windows, holdings=holdings)
-    if SURVEYS.name in needs:
-        figures.surveys = read_surveys(folder, book, windows)
-    if COMPLAINTS.name in needs:
-        figures.complaints = read_complaints(folder, book, windows)
-    if ASSETS.name in needs:
-        trades = figures.trading.first_trades if effective and figures.trading else None
-        figures.assets = read_assets(folder, book, windows, settings, trades)
-    return figures
+    holdings = "products_per_client" in wanted
+    figures.trading = attempt(
+        TRADES.name, lambda: read_trades(folder, book, windows, months=effective)
+    )
+    figures.funding = attempt(FUNDING.name, lambda: read_funding(folder, book, windows))
+    figures.products = attempt(
+        PRODUCTS.name, lambda: read_products(folder, book, windows, holdings=holdings)
+    )
+    figures.surveys = attempt(SURVEYS.name, lambda: read_surveys(folder, book, windows))
+    figures.complaints = attempt(COMPLAINTS.name, lambda: read_complaints(folder, book, windows))
+    trades = figures.trading.first_trades if effective and figures.trading else None
+    figures.assets = attempt(
+        ASSETS.name, lambda: read_assets(folder, book, windows, settings, trades)
+    )
+    return figures, failed
+
+
+def first_failure(metric: str, failed: Mapping[str, ExportError]) -> ExportError | None:
+    """The error of the first file ``metric`` needs that could not be read, if any."""
+    return next((failed[file] for file in NEEDS[metric] if file in failed), None)
 
 
 def collect(request: CollectRequest, emit: Emit) -> None:
@@ -77,8 +101,12 @@ def collect(request: CollectRequest, emit: Emit) -> None:
     settings = read_settings(request.settings, request.workspace)
     windows = Windows(request.periods, request.through)
     cms = list(dict.fromkeys(person.id for person in request.people))
-    figures = gather(settings, windows, cms, wanted)
+    figures, failed = gather(settings, windows, cms, wanted)
     for metric in wanted:
+        error = first_failure(metric, failed)
+        if error is not None:
+            emit.error(metric, str(error))
+            continue
         assemble = ASSEMBLERS[metric]
         for cm, person in enumerate(cms):
             for index, window in enumerate(windows.windows):
