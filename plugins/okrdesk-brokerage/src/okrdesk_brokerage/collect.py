@@ -11,13 +11,16 @@ row there still fails the whole collection.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
+from pathlib import Path
 from typing import TypeVar
 
 from okrdesk.plugins import CollectRequest, Emit
 
+from okrdesk_brokerage import engine
 from okrdesk_brokerage.assemble import ASSEMBLERS
 from okrdesk_brokerage.assets import read_assets
-from okrdesk_brokerage.book import read_book
+from okrdesk_brokerage.book import Book, read_book
+from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.errors import ExportError
 from okrdesk_brokerage.feedback import read_complaints, read_surveys
 from okrdesk_brokerage.figures import Figures
@@ -25,7 +28,7 @@ from okrdesk_brokerage.funding import read_funding
 from okrdesk_brokerage.layout import ASSETS, COMPLAINTS, FUNDING, PRODUCTS, SURVEYS, TRADES
 from okrdesk_brokerage.products import read_products
 from okrdesk_brokerage.settings import Settings, read_settings
-from okrdesk_brokerage.trading import read_trades
+from okrdesk_brokerage.trading import Trading, read_trades, total_trades
 from okrdesk_brokerage.windows import Windows
 
 T = TypeVar("T")
@@ -72,9 +75,13 @@ def gather(
 
     effective = "effective_accounts" in wanted
     holdings = "products_per_client" in wanted
-    figures.trading = attempt(
-        TRADES.name, lambda: read_trades(folder, book, windows, months=effective)
-    )
+    con = _engine(folder, book, windows) if needs else None
+
+    def trading() -> Trading:
+        found = None if con is None else total_trades(con, folder, book, windows, months=effective)
+        return found or read_trades(folder, book, windows, months=effective)
+
+    figures.trading = attempt(TRADES.name, trading)
     figures.funding = attempt(FUNDING.name, lambda: read_funding(folder, book, windows))
     figures.products = attempt(
         PRODUCTS.name, lambda: read_products(folder, book, windows, holdings=holdings)
@@ -85,7 +92,20 @@ def gather(
     figures.assets = attempt(
         ASSETS.name, lambda: read_assets(folder, book, windows, settings, trades)
     )
+    if con is not None:
+        con.close()
     return figures, failed
+
+
+def _engine(folder: Path, book: Book, windows: Windows) -> Connection | None:
+    """A DuckDB connection holding the client book and the windows, or None when the book
+    cannot be loaded set-wise and every file is left to the streaming reader."""
+    con = engine.connect()
+    if not engine.load_clients(con, folder, book):
+        con.close()
+        return None
+    engine.load_windows(con, windows)
+    return con
 
 
 def first_failure(metric: str, failed: Mapping[str, ExportError]) -> ExportError | None:

@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
+from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache, amount_cents, cents
 from okrdesk_brokerage.layout import TRADES
 from okrdesk_brokerage.reading import CsvRows
-from okrdesk_brokerage.tally import Tallies
+from okrdesk_brokerage.tally import Tallies, Tally
 from okrdesk_brokerage.windows import Windows, month_key
 
 TradeMonths = dict[int, dict[int, tuple[dt.date, int]]]
@@ -54,4 +56,49 @@ def read_trades(folder: Path, book: Book, windows: Windows, *, months: bool) -> 
                 earlier = seen.get(key)
                 if earlier is None or day < earlier[0]:
                     seen[key] = (day, line)
+    return trading
+
+
+def total_trades(
+    con: Connection, folder: Path, book: Book, windows: Windows, *, months: bool
+) -> Trading | None:
+    """The same totals as ``read_trades``, set-wise in DuckDB; None when the file needs the
+    streaming reader (a row that fails a check, or lines that are not one row each)."""
+    if not engine.load(con, folder, TRADES, "trades"):
+        return None
+    checks = (
+        engine.valid_date("date"),
+        "clients.idx IS NOT NULL",
+        f"{engine.money('volume')} >= 0",
+        f"{engine.money('commission')} IS NOT NULL",
+    )
+    if engine.first_bad(con, "trades", checks) is not None:
+        return None
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE trade_rows AS SELECT line, date::DATE AS day, "
+        f"clients.idx AS client, clients.cm AS cm, {engine.money('commission')} AS fen "
+        "FROM trades JOIN clients ON clients.id = trades.client_id "
+        "WHERE clients.cm >= 0 AND date::DATE <= ?",
+        [windows.through],
+    )
+    hits = "SELECT cm, w, line, fen FROM trade_rows JOIN windows ON day BETWEEN first AND last"
+    trading = Trading()
+    cells = trading.commission.cells
+    for cm, w, fen in con.execute(
+        f"SELECT cm, w, sum(fen) FROM ({hits}) GROUP BY cm, w"
+    ).fetchall():
+        cell = cells[(cm, w)] = Tally()
+        cell.amount = int(fen)
+    for key, runs in engine.spans_by_cell(con, hits).items():
+        for first, last in runs:
+            cells[key].rows.add_span(first, last)
+    if months:
+        firsts = con.execute(
+            "SELECT client, year(day) * 12 + month(day) - 1, day, line FROM trade_rows "
+            "QUALIFY row_number() OVER (PARTITION BY client, year(day), month(day) "
+            "ORDER BY day, line) = 1"
+        ).fetchall()
+        first_trades = trading.first_trades
+        for client, month, day, line in firsts:
+            first_trades.setdefault(client, {})[month] = (day, line)
     return trading

@@ -1,0 +1,140 @@
+"""DuckDB: an export file read and totalled set-wise, with the line numbers provenance cites.
+
+A file is loaded into a table whose ``line`` column is the row's physical line
+(the header being line 1). That numbering is only trusted when the file has
+exactly one line per row (no blank lines, no line breaks inside quotes); when
+it has not, or when any row fails the checks the streaming reader makes, the
+file is left to that reader instead, which computes the same figures or names
+the bad row. Nothing is fetched from the network: extensions are never
+installed or loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import duckdb
+
+from okrdesk_brokerage.book import Book
+from okrdesk_brokerage.layout import CLIENTS, ExportFile
+from okrdesk_brokerage.reading import CsvRows
+from okrdesk_brokerage.windows import Windows
+
+Connection = duckdb.DuckDBPyConnection
+
+DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def connect() -> Connection:
+    return duckdb.connect(
+        ":memory:",
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
+    )
+
+
+def _lines(path: Path) -> int:
+    """Physical lines of the file, a last line without a line break included."""
+    count, last = 0, b"\n"
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            count += block.count(b"\n")
+            last = block[-1:]
+    return count + (last != b"\n")
+
+
+def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
+    """Load ``spec``'s file as ``table`` (text columns plus ``line``); False when the
+    file's lines cannot be trusted to be its rows and the streaming reader must read it."""
+    with CsvRows(folder, spec) as rows:
+        header = sorted(rows.index, key=rows.index.__getitem__)
+    if len(set(header)) != len(header):
+        return False
+    path = folder / spec.name
+    columns = {f"c{position}": "VARCHAR" for position in range(len(header))}
+    wanted = ", ".join(f"c{rows.index[column.name]} AS {column.name}" for column in spec.columns)
+    try:
+        # A table keeps the order rows were read in, so its rowid is the data row's index.
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table}_csv AS SELECT * FROM read_csv(?, "
+            "header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
+            "columns = ?, null_padding = false, strict_mode = true, all_varchar = true)",
+            [str(path), columns],
+        )
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            f"SELECT rowid + 2 AS line, {wanted} FROM {table}_csv"
+        )
+        con.execute(f"DROP TABLE {table}_csv")
+    except duckdb.Error:
+        return False
+    found = con.execute(f"SELECT count(*), max(line) FROM {table}").fetchone()
+    assert found is not None
+    count, last = found
+    return bool(count + 1 == _lines(path) and (count == 0 or last == count + 1))
+
+
+def load_clients(con: Connection, folder: Path, book: Book) -> bool:
+    """The client book as ``clients(id, idx, cm)``: ``idx`` the book's index, ``cm`` the
+    request's CM index or -1; False when the file's rows cannot be matched to the book."""
+    if not load(con, folder, CLIENTS, "clients_raw"):
+        return False
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE cms AS "
+        "SELECT unnest(?::VARCHAR[]) AS cm_id, unnest(range(?)) AS k",
+        [list(book.cms), len(book.cms)],
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE clients AS "
+        "SELECT client_id AS id, (line - 2)::INTEGER AS idx, coalesce(k, -1)::INTEGER AS cm "
+        "FROM clients_raw LEFT JOIN cms USING (cm_id)"
+    )
+    found = con.execute("SELECT count(*) FROM clients").fetchone()
+    return found is not None and found[0] == len(book)
+
+
+def load_windows(con: Connection, windows: Windows) -> None:
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE windows AS SELECT unnest(?::DATE[]) AS first, "
+        "unnest(?::DATE[]) AS last, unnest(range(?)) AS w",
+        [
+            [w.start for w in windows.windows],
+            [w.end for w in windows.windows],
+            len(windows.windows),
+        ],
+    )
+
+
+def spans_by_cell(con: Connection, hits: str) -> dict[tuple[int, int], list[tuple[int, int]]]:
+    """The consecutive runs of ``line`` per (cm, w) in the relation ``hits``."""
+    runs = con.execute(
+        "SELECT cm, w, min(line), max(line) FROM ("
+        "SELECT cm, w, line, line - row_number() OVER (PARTITION BY cm, w ORDER BY line) "
+        f"AS run FROM ({hits})) GROUP BY cm, w, run ORDER BY cm, w, 3"
+    ).fetchall()
+    cells: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for cm, w, first, last in runs:
+        cells.setdefault((cm, w), []).append((first, last))
+    return cells
+
+
+def money(column: str) -> str:
+    """SQL for a text column as whole fen, NULL when not a finite number."""
+    return (
+        f"CASE WHEN isfinite(TRY_CAST({column} AS DOUBLE)) "
+        f"THEN round_even(TRY_CAST({column} AS DOUBLE) * 100, 0)::BIGINT END"
+    )
+
+
+def valid_date(column: str) -> str:
+    return f"(regexp_full_match({column}, '{DATE}') AND TRY_CAST({column} AS DATE) IS NOT NULL)"
+
+
+def first_bad(con: Connection, table: str, checks: Sequence[str]) -> int | None:
+    """The first line where any check is not true, or None when every row passes."""
+    condition = " OR ".join(f"({check}) IS NOT TRUE" for check in checks)
+    found = con.execute(
+        f"SELECT min(line) FROM {table} LEFT JOIN clients ON clients.id = {table}.client_id "
+        f"WHERE {condition}"
+    ).fetchone()
+    return None if found is None else found[0]
