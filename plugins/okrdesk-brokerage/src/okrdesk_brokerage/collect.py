@@ -22,9 +22,9 @@ from okrdesk_brokerage.assets import read_assets
 from okrdesk_brokerage.book import Book, read_book
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.errors import ExportError
-from okrdesk_brokerage.feedback import read_complaints, read_surveys
+from okrdesk_brokerage.feedback import Surveys, read_complaints, read_surveys, total_surveys
 from okrdesk_brokerage.figures import Figures
-from okrdesk_brokerage.funding import read_funding
+from okrdesk_brokerage.funding import Funding, read_funding, total_funding
 from okrdesk_brokerage.layout import ASSETS, COMPLAINTS, FUNDING, PRODUCTS, SURVEYS, TRADES
 from okrdesk_brokerage.products import read_products
 from okrdesk_brokerage.settings import Settings, read_settings
@@ -82,11 +82,20 @@ def gather(
         return found or read_trades(folder, book, windows, months=effective)
 
     figures.trading = attempt(TRADES.name, trading)
-    figures.funding = attempt(FUNDING.name, lambda: read_funding(folder, book, windows))
+
+    def funding() -> Funding:
+        found = None if con is None else total_funding(con, folder, windows)
+        return found or read_funding(folder, book, windows)
+
+    def surveys() -> Surveys:
+        found = None if con is None else total_surveys(con, folder, windows)
+        return found or read_surveys(folder, book, windows)
+
+    figures.funding = attempt(FUNDING.name, funding)
     figures.products = attempt(
         PRODUCTS.name, lambda: read_products(folder, book, windows, holdings=holdings)
     )
-    figures.surveys = attempt(SURVEYS.name, lambda: read_surveys(folder, book, windows))
+    figures.surveys = attempt(SURVEYS.name, surveys)
     figures.complaints = attempt(COMPLAINTS.name, lambda: read_complaints(folder, book, windows))
     trades = figures.trading.first_trades if effective and figures.trading else None
     figures.assets = attempt(

@@ -19,6 +19,7 @@ import duckdb
 from okrdesk_brokerage.book import Book
 from okrdesk_brokerage.layout import CLIENTS, ExportFile
 from okrdesk_brokerage.reading import CsvRows
+from okrdesk_brokerage.tally import Tallies, Tally
 from okrdesk_brokerage.windows import Windows
 
 Connection = duckdb.DuckDBPyConnection
@@ -138,3 +139,36 @@ def first_bad(con: Connection, table: str, checks: Sequence[str]) -> int | None:
         f"WHERE {condition}"
     ).fetchone()
     return None if found is None else found[0]
+
+
+def tallies(con: Connection, file: str, rows: str, amount: str) -> Tallies:
+    """Totals of ``amount`` per (cm, window) over the relation ``rows`` (with ``cm``,
+    ``day`` and ``line``), each citing its rows: what ``Tallies.add`` row by row builds."""
+    hits = (
+        f"SELECT cm, w, line, {amount} AS amount "
+        f"FROM ({rows}) JOIN windows ON day BETWEEN first AND last"
+    )
+    found = Tallies(file)
+    cells = found.cells
+    sums = con.execute(f"SELECT cm, w, sum(amount) FROM ({hits}) GROUP BY cm, w").fetchall()
+    for cm, w, total in sums:
+        cell = cells[(cm, w)] = Tally()
+        cell.amount = int(total)
+    for key, runs in spans_by_cell(con, hits).items():
+        for first, last in runs:
+            cells[key].rows.add_span(first, last)
+    return found
+
+
+def tracked_rows(con: Connection, table: str, through: object, *columns: str) -> str:
+    """Create ``{table}_rows``: the rows of tracked CMs' clients dated up to ``through``,
+    with ``line``, ``day``, ``client``, ``cm`` and the given columns; return its name."""
+    extra = "".join(f", {column}" for column in columns)
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table}_rows AS SELECT line, date::DATE AS day, "
+        f"clients.idx AS client, clients.cm AS cm{extra} "
+        f"FROM {table} JOIN clients ON clients.id = {table}.client_id "
+        "WHERE clients.cm >= 0 AND date::DATE <= ?",
+        [through],
+    )
+    return f"{table}_rows"

@@ -16,7 +16,7 @@ from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache, amount_cents, cents
 from okrdesk_brokerage.layout import TRADES
 from okrdesk_brokerage.reading import CsvRows
-from okrdesk_brokerage.tally import Tallies, Tally
+from okrdesk_brokerage.tally import Tallies
 from okrdesk_brokerage.windows import Windows, month_key
 
 TradeMonths = dict[int, dict[int, tuple[dt.date, int]]]
@@ -74,27 +74,14 @@ def total_trades(
     )
     if engine.first_bad(con, "trades", checks) is not None:
         return None
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE trade_rows AS SELECT line, date::DATE AS day, "
-        f"clients.idx AS client, clients.cm AS cm, {engine.money('commission')} AS fen "
-        "FROM trades JOIN clients ON clients.id = trades.client_id "
-        "WHERE clients.cm >= 0 AND date::DATE <= ?",
-        [windows.through],
+    table = engine.tracked_rows(
+        con, "trades", windows.through, f"{engine.money('commission')} AS fen"
     )
-    hits = "SELECT cm, w, line, fen FROM trade_rows JOIN windows ON day BETWEEN first AND last"
     trading = Trading()
-    cells = trading.commission.cells
-    for cm, w, fen in con.execute(
-        f"SELECT cm, w, sum(fen) FROM ({hits}) GROUP BY cm, w"
-    ).fetchall():
-        cell = cells[(cm, w)] = Tally()
-        cell.amount = int(fen)
-    for key, runs in engine.spans_by_cell(con, hits).items():
-        for first, last in runs:
-            cells[key].rows.add_span(first, last)
+    trading.commission = engine.tallies(con, TRADES.name, f"SELECT * FROM {table}", "fen")
     if months:
         firsts = con.execute(
-            "SELECT client, year(day) * 12 + month(day) - 1, day, line FROM trade_rows "
+            "SELECT client, year(day) * 12 + month(day) - 1, day, line FROM trades_rows "
             "QUALIFY row_number() OVER (PARTITION BY client, year(day), month(day) "
             "ORDER BY day, line) = 1"
         ).fetchall()

@@ -1,0 +1,94 @@
+"""The set-wise totals (DuckDB) equal the streaming reader's, row citations included."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from okrdesk.periods import Grain, periods_between, quarter_of
+
+from brokerage_helpers import FIXTURES, MONTHS, THROUGH, collect
+from okrdesk_brokerage import engine
+from okrdesk_brokerage.book import Book, read_book
+from okrdesk_brokerage.collect import _engine
+from okrdesk_brokerage.feedback import read_surveys, total_surveys
+from okrdesk_brokerage.funding import read_funding, total_funding
+from okrdesk_brokerage.layout import TRADES
+from okrdesk_brokerage.tally import Tallies
+from okrdesk_brokerage.trading import read_trades, total_trades
+from okrdesk_brokerage.windows import Windows
+from okrdesk_brokerage_synthetic.generator import firm_cm_ids, generate
+
+START, END = dt.date(2026, 1, 1), dt.date(2026, 5, 20)
+
+
+def _cells(tallies: Tallies) -> dict[tuple[int, int], tuple[float, str]]:
+    return {key: (cell.amount, str(cell.rows)) for key, cell in tallies.cells.items()}
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Book, Windows]]:
+    folder = tmp_path_factory.mktemp("firm") / "crm"
+    cms = firm_cm_ids(1)
+    generate(folder, cms, start=START, end=END, snapshot="month")
+    periods = [*periods_between(START, END, Grain.MONTH), quarter_of(START)]
+    windows = Windows(periods, END)
+    # Ask about half the CMs: the others' clients must be recognised, not totalled.
+    yield folder, read_book(folder, cms[::2], windows), windows
+
+
+def test_trades_funding_and_surveys_give_the_streaming_figures(
+    export: tuple[Path, Book, Windows],
+) -> None:
+    folder, book, windows = export
+    con = _engine(folder, book, windows)
+    assert con is not None
+    trading = total_trades(con, folder, book, windows, months=True)
+    funding = total_funding(con, folder, windows)
+    surveys = total_surveys(con, folder, windows)
+    assert trading is not None and funding is not None and surveys is not None
+    streamed = read_trades(folder, book, windows, months=True)
+    assert trading.commission.cells and _cells(trading.commission) == _cells(streamed.commission)
+    assert trading.first_trades == streamed.first_trades
+    streamed_funding = read_funding(folder, book, windows)
+    assert _cells(funding.net) == _cells(streamed_funding.net)
+    assert _cells(funding.outflows) == _cells(streamed_funding.outflows)
+    assert funding.first_inflows == streamed_funding.first_inflows
+    streamed_surveys = read_surveys(folder, book, windows)
+    assert _cells(surveys.net_promoters) == _cells(streamed_surveys.net_promoters)
+    assert _cells(surveys.responses) == _cells(streamed_surveys.responses)
+
+
+def test_a_file_whose_lines_are_not_its_rows_is_left_to_the_streaming_reader(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    path = tmp_path / "tiny" / "trades.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines[:3], "", *lines[3:]]) + "\n", encoding="utf-8")
+    folder = tmp_path / "tiny"
+    windows = Windows(MONTHS, THROUGH)
+    book = read_book(folder, ["cm1", "cm2"], windows)
+    con = _engine(folder, book, windows)
+    assert con is not None
+    assert not engine.load(con, folder, TRADES, "trades")
+    found = collect(["commission_revenue"], workspace=tmp_path)
+    # The blank line 4 moves every later row down one line.
+    assert found.sources("commission_revenue")[("cm1", "2026-01")] == "trades.csv rows 2-3,6"
+    assert found.values("commission_revenue")[("cm1", "2026-01")] == 67.5
+
+
+def test_no_extension_is_installed_or_loaded_on_demand() -> None:
+    con = engine.connect()
+    settings = dict(
+        con.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name LIKE 'auto%known_extensions'"
+        ).fetchall()
+    )
+    assert settings == {
+        "autoinstall_known_extensions": "false",
+        "autoload_known_extensions": "false",
+    }
