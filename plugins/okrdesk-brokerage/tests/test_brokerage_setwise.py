@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 from okrdesk.periods import Grain, periods_between, quarter_of
 
-from brokerage_helpers import FIXTURES, MONTHS, THROUGH, collect
+from brokerage_helpers import FIXTURES, MONTHS, SETTINGS, THROUGH, collect
 from okrdesk_brokerage import engine
+from okrdesk_brokerage.assets import read_assets, total_assets
 from okrdesk_brokerage.book import Book, read_book
 from okrdesk_brokerage.collect import _engine
 from okrdesk_brokerage.feedback import read_surveys, total_surveys
 from okrdesk_brokerage.funding import read_funding, total_funding
 from okrdesk_brokerage.layout import TRADES
+from okrdesk_brokerage.settings import read_settings
 from okrdesk_brokerage.tally import Tallies
 from okrdesk_brokerage.trading import read_trades, total_trades
 from okrdesk_brokerage.windows import Windows
@@ -60,6 +62,41 @@ def test_trades_funding_and_surveys_give_the_streaming_figures(
     streamed_surveys = read_surveys(folder, book, windows)
     assert _cells(surveys.net_promoters) == _cells(streamed_surveys.net_promoters)
     assert _cells(surveys.responses) == _cells(streamed_surveys.responses)
+
+
+@pytest.mark.parametrize("effective", [True, False])
+def test_assets_give_the_streaming_figures(
+    export: tuple[Path, Book, Windows], effective: bool
+) -> None:
+    folder, book, windows = export
+    settings = read_settings({"data": str(folder), "institutional_weight": 2.5}, folder)
+    con = _engine(folder, book, windows)
+    assert con is not None
+    trades = read_trades(folder, book, windows, months=True).first_trades if effective else None
+    found = total_assets(con, folder, book, windows, settings, trades)
+    assert found is not None
+    streamed = read_assets(folder, book, windows, settings, trades)
+    for part in ("aum", "new_hnw", "closed_assets", "effective_by_assets", "effective_by_trades"):
+        assert _cells(getattr(found, part)) == _cells(getattr(streamed, part)), part
+    assert found.aum.cells and (found.effective_by_trades.cells or not effective)
+    assert found.first_day == streamed.first_day
+    assert [(t.amount, str(t.rows)) for t in found.first_total] == [
+        (t.amount, str(t.rows)) for t in streamed.first_total
+    ]
+
+
+def test_the_tiny_export_is_totalled_set_wise() -> None:
+    folder = FIXTURES / "tiny"
+    windows = Windows(MONTHS, THROUGH)
+    book = read_book(folder, ["cm1", "cm2", "cm3"], windows)
+    con = _engine(folder, book, windows)
+    assert con is not None
+    settings = read_settings(SETTINGS, FIXTURES)
+    trading = total_trades(con, folder, book, windows, months=True)
+    assert trading is not None
+    assert total_assets(con, folder, book, windows, settings, trading.first_trades) is not None
+    assert total_funding(con, folder, windows) is not None
+    assert total_surveys(con, folder, windows) is not None
 
 
 def test_a_file_whose_lines_are_not_its_rows_is_left_to_the_streaming_reader(

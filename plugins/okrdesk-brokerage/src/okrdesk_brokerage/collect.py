@@ -18,7 +18,7 @@ from okrdesk.plugins import CollectRequest, Emit
 
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.assemble import ASSEMBLERS
-from okrdesk_brokerage.assets import read_assets
+from okrdesk_brokerage.assets import Assets, read_assets, total_assets
 from okrdesk_brokerage.book import Book, read_book
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.errors import ExportError
@@ -98,9 +98,12 @@ def gather(
     figures.surveys = attempt(SURVEYS.name, surveys)
     figures.complaints = attempt(COMPLAINTS.name, lambda: read_complaints(folder, book, windows))
     trades = figures.trading.first_trades if effective and figures.trading else None
-    figures.assets = attempt(
-        ASSETS.name, lambda: read_assets(folder, book, windows, settings, trades)
-    )
+
+    def assets() -> Assets:
+        found = None if con is None else total_assets(con, folder, book, windows, settings, trades)
+        return found or read_assets(folder, book, windows, settings, trades)
+
+    figures.assets = attempt(ASSETS.name, assets)
     if con is not None:
         con.close()
     return figures, failed

@@ -87,7 +87,9 @@ def load_clients(con: Connection, folder: Path, book: Book) -> bool:
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE clients AS "
-        "SELECT client_id AS id, (line - 2)::INTEGER AS idx, coalesce(k, -1)::INTEGER AS cm "
+        "SELECT client_id AS id, (line - 2)::INTEGER AS idx, coalesce(k, -1)::INTEGER AS cm, "
+        "open_date::DATE AS opened, nullif(close_date, '')::DATE AS closed, "
+        "type = 'institutional' AS institutional "
         "FROM clients_raw LEFT JOIN cms USING (cm_id)"
     )
     found = con.execute("SELECT count(*) FROM clients").fetchone()
@@ -103,6 +105,16 @@ def load_windows(con: Connection, windows: Windows) -> None:
             [w.end for w in windows.windows],
             len(windows.windows),
         ],
+    )
+    load_checkpoints(con, windows)
+
+
+def load_checkpoints(con: Connection, windows: Windows) -> None:
+    """``checkpoints(slot, day, month)``: the days stocks are valued at, in order."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE checkpoints AS SELECT unnest(range(?)) AS slot, "
+        "unnest(?::DATE[]) AS day, unnest(?::BIGINT[]) AS month",
+        [windows.slots, list(windows.checkpoints), list(windows.slot_month)],
     )
 
 
@@ -141,23 +153,28 @@ def first_bad(con: Connection, table: str, checks: Sequence[str]) -> int | None:
     return None if found is None else found[0]
 
 
+def cells(con: Connection, file: str, hits: str, *, whole: bool = True) -> Tallies:
+    """Totals of ``amount`` per (cm, w) over the relation ``hits`` (``cm``, ``w``, ``line``,
+    ``amount``), each citing its rows: what ``Tallies.add`` row by row builds."""
+    found = Tallies(file)
+    sums = con.execute(f"SELECT cm, w, sum(amount) FROM ({hits}) GROUP BY cm, w").fetchall()
+    for cm, w, total in sums:
+        cell = found.cells[(cm, w)] = Tally()
+        cell.amount = int(total) if whole else float(total)
+    for key, runs in spans_by_cell(con, hits).items():
+        for first, last in runs:
+            found.cells[key].rows.add_span(first, last)
+    return found
+
+
 def tallies(con: Connection, file: str, rows: str, amount: str) -> Tallies:
     """Totals of ``amount`` per (cm, window) over the relation ``rows`` (with ``cm``,
-    ``day`` and ``line``), each citing its rows: what ``Tallies.add`` row by row builds."""
+    ``day`` and ``line``), placed in every window the row's day falls in."""
     hits = (
         f"SELECT cm, w, line, {amount} AS amount "
         f"FROM ({rows}) JOIN windows ON day BETWEEN first AND last"
     )
-    found = Tallies(file)
-    cells = found.cells
-    sums = con.execute(f"SELECT cm, w, sum(amount) FROM ({hits}) GROUP BY cm, w").fetchall()
-    for cm, w, total in sums:
-        cell = cells[(cm, w)] = Tally()
-        cell.amount = int(total)
-    for key, runs in spans_by_cell(con, hits).items():
-        for first, last in runs:
-            cells[key].rows.add_span(first, last)
-    return found
+    return cells(con, file, hits)
 
 
 def tracked_rows(con: Connection, table: str, through: object, *columns: str) -> str:
