@@ -18,6 +18,7 @@ import duckdb
 
 from okrdesk_brokerage.book import Book
 from okrdesk_brokerage.layout import CLIENTS, ExportFile
+from okrdesk_brokerage.provenance import RowSpans
 from okrdesk_brokerage.reading import CsvRows
 from okrdesk_brokerage.tally import Tallies, Tally
 from okrdesk_brokerage.windows import Windows
@@ -118,19 +119,6 @@ def load_checkpoints(con: Connection, windows: Windows) -> None:
     )
 
 
-def spans_by_cell(con: Connection, hits: str) -> dict[tuple[int, int], list[tuple[int, int]]]:
-    """The consecutive runs of ``line`` per (cm, w) in the relation ``hits``."""
-    runs = con.execute(
-        "SELECT cm, w, min(line), max(line) FROM ("
-        "SELECT cm, w, line, line - row_number() OVER (PARTITION BY cm, w ORDER BY line) "
-        f"AS run FROM ({hits})) GROUP BY cm, w, run ORDER BY cm, w, 3"
-    ).fetchall()
-    cells: dict[tuple[int, int], list[tuple[int, int]]] = {}
-    for cm, w, first, last in runs:
-        cells.setdefault((cm, w), []).append((first, last))
-    return cells
-
-
 def money(column: str) -> str:
     """SQL for a text column as whole fen, NULL when not a finite number."""
     return (
@@ -155,15 +143,20 @@ def first_bad(con: Connection, table: str, checks: Sequence[str]) -> int | None:
 
 def cells(con: Connection, file: str, hits: str, *, whole: bool = True) -> Tallies:
     """Totals of ``amount`` per (cm, w) over the relation ``hits`` (``cm``, ``w``, ``line``,
-    ``amount``), each citing its rows: what ``Tallies.add`` row by row builds."""
+    ``amount``), each citing its rows as runs of consecutive lines: what ``Tallies.add``
+    row by row builds."""
     found = Tallies(file)
-    sums = con.execute(f"SELECT cm, w, sum(amount) FROM ({hits}) GROUP BY cm, w").fetchall()
-    for cm, w, total in sums:
+    totals = con.execute(
+        "SELECT cm, w, sum(amount), list(first ORDER BY first), list(last ORDER BY first) "
+        "FROM (SELECT cm, w, min(line) AS first, max(line) AS last, sum(amount) AS amount "
+        "FROM (SELECT cm, w, line, amount, line - dense_rank() OVER "
+        f"(PARTITION BY cm, w ORDER BY line) AS run FROM ({hits})) "
+        "GROUP BY cm, w, run) GROUP BY cm, w"
+    ).fetchall()
+    for cm, w, total, firsts, lasts in totals:
         cell = found.cells[(cm, w)] = Tally()
         cell.amount = int(total) if whole else float(total)
-    for key, runs in spans_by_cell(con, hits).items():
-        for first, last in runs:
-            found.cells[key].rows.add_span(first, last)
+        cell.rows = RowSpans.of_runs(firsts, lasts)
     return found
 
 
