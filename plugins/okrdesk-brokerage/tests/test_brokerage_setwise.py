@@ -18,6 +18,7 @@ from okrdesk_brokerage.collect import _engine
 from okrdesk_brokerage.feedback import read_surveys, total_surveys
 from okrdesk_brokerage.funding import read_funding, total_funding
 from okrdesk_brokerage.layout import TRADES
+from okrdesk_brokerage.products import read_products, total_products
 from okrdesk_brokerage.settings import read_settings
 from okrdesk_brokerage.tally import Tallies
 from okrdesk_brokerage.trading import read_trades, total_trades
@@ -42,7 +43,7 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Boo
     yield folder, read_book(folder, cms[::2], windows), windows
 
 
-def test_trades_funding_and_surveys_give_the_streaming_figures(
+def test_trades_funding_products_and_surveys_give_the_streaming_figures(
     export: tuple[Path, Book, Windows],
 ) -> None:
     folder, book, windows = export
@@ -59,6 +60,11 @@ def test_trades_funding_and_surveys_give_the_streaming_figures(
     assert _cells(funding.net) == _cells(streamed_funding.net)
     assert _cells(funding.outflows) == _cells(streamed_funding.outflows)
     assert funding.first_inflows == streamed_funding.first_inflows
+    products = total_products(con, folder, windows)
+    assert products is not None
+    streamed_products = read_products(folder, book, windows, holdings=False)
+    assert _cells(products.commission) == _cells(streamed_products.commission)
+    assert products.first_purchases == streamed_products.first_purchases
     streamed_surveys = read_surveys(folder, book, windows)
     assert _cells(surveys.net_promoters) == _cells(streamed_surveys.net_promoters)
     assert _cells(surveys.responses) == _cells(streamed_surveys.responses)
@@ -97,6 +103,7 @@ def test_the_tiny_export_is_totalled_set_wise() -> None:
     assert total_assets(con, folder, book, windows, settings, trading.first_trades) is not None
     assert total_funding(con, folder, windows) is not None
     assert total_surveys(con, folder, windows) is not None
+    assert total_products(con, folder, windows) is not None
 
 
 def test_a_file_whose_lines_are_not_its_rows_is_left_to_the_streaming_reader(

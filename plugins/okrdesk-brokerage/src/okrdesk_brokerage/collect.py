@@ -26,7 +26,7 @@ from okrdesk_brokerage.feedback import Surveys, read_complaints, read_surveys, t
 from okrdesk_brokerage.figures import Figures
 from okrdesk_brokerage.funding import Funding, read_funding, total_funding
 from okrdesk_brokerage.layout import ASSETS, COMPLAINTS, FUNDING, PRODUCTS, SURVEYS, TRADES
-from okrdesk_brokerage.products import read_products
+from okrdesk_brokerage.products import Products, read_products, total_products
 from okrdesk_brokerage.settings import Settings, read_settings
 from okrdesk_brokerage.trading import Trading, read_trades, total_trades
 from okrdesk_brokerage.windows import Windows
@@ -92,9 +92,12 @@ def gather(
         return found or read_surveys(folder, book, windows)
 
     figures.funding = attempt(FUNDING.name, funding)
-    figures.products = attempt(
-        PRODUCTS.name, lambda: read_products(folder, book, windows, holdings=holdings)
-    )
+
+    def products() -> Products:
+        found = None if con is None or holdings else total_products(con, folder, windows)
+        return found or read_products(folder, book, windows, holdings=holdings)
+
+    figures.products = attempt(PRODUCTS.name, products)
     figures.surveys = attempt(SURVEYS.name, surveys)
     figures.complaints = attempt(COMPLAINTS.name, lambda: read_complaints(folder, book, windows))
     trades = figures.trading.first_trades if effective and figures.trading else None
