@@ -136,3 +136,21 @@ def test_no_extension_is_installed_or_loaded_on_demand() -> None:
         "autoinstall_known_extensions": "false",
         "autoload_known_extensions": "false",
     }
+
+
+def test_a_byte_order_mark_crlf_quotes_and_extra_columns_stay_set_wise(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    folder = tmp_path / "tiny"
+    path = folder / "trades.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    widened = ["note," + rows[0], *(f'"a, ""quoted"" note",{row}' for row in rows[1:])]
+    path.write_bytes(("\ufeff" + "\r\n".join(widened) + "\r\n").encode("utf-8"))
+    windows = Windows(MONTHS, THROUGH)
+    book = read_book(folder, ["cm1", "cm2"], windows)
+    con = _engine(folder, book, windows)
+    assert con is not None
+    found = total_trades(con, folder, book, windows, months=True)
+    assert found is not None
+    streamed = read_trades(folder, book, windows, months=True)
+    assert _cells(found.commission) == _cells(streamed.commission)
+    assert _cells(found.commission)[(0, 0)] == (6750, "2-3,5")

@@ -1,6 +1,6 @@
 """DuckDB: an export file read and totalled set-wise, with the line numbers provenance cites.
 
-A file is loaded into a table whose ``line`` column is the row's physical line
+A file is loaded into a table, seen through a view whose ``line`` is the physical line
 (the header being line 1). That numbering is only trusted when the file has
 exactly one line per row (no blank lines, no line breaks inside quotes); when
 it has not, or when any row fails the checks the streaming reader makes, the
@@ -46,14 +46,14 @@ def _lines(path: Path) -> int:
 
 
 def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
-    """Load ``spec``'s file as ``table`` (text columns plus ``line``); False when the
+    """Load ``spec``'s file as the view ``table`` (text columns and ``line``); False when the
     file's lines cannot be trusted to be its rows and the streaming reader must read it."""
     with CsvRows(folder, spec) as rows:
-        header = sorted(rows.index, key=rows.index.__getitem__)
-    if len(set(header)) != len(header):
-        return False
+        # A repeated name leaves fewer positions than fields: DuckDB then refuses every
+        # row, and the streaming reader takes the file.
+        width = len(rows.index)
     path = folder / spec.name
-    columns = {f"c{position}": "VARCHAR" for position in range(len(header))}
+    columns = {f"c{position}": "VARCHAR" for position in range(width)}
     wanted = ", ".join(f"c{rows.index[column.name]} AS {column.name}" for column in spec.columns)
     try:
         # A table keeps the order rows were read in, so its rowid is the data row's index.
@@ -64,10 +64,9 @@ def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
             [str(path), columns],
         )
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            f"CREATE OR REPLACE TEMP VIEW {table} AS "
             f"SELECT rowid + 2 AS line, {wanted} FROM {table}_csv"
         )
-        con.execute(f"DROP TABLE {table}_csv")
     except duckdb.Error:
         return False
     found = con.execute(f"SELECT count(*), max(line) FROM {table}").fetchone()
