@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from brokerage_helpers import FIXTURES, collect
+from brokerage_helpers import FIXTURES, Collector, collect
+from okrdesk_brokerage.collect import NEEDS
 from okrdesk_brokerage.errors import BrokerageError
 
 
@@ -51,8 +52,11 @@ def test_a_missing_data_folder_is_named(tmp_path: Path) -> None:
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
     (tmp_path / "tiny" / "surveys.csv").unlink()
-    with pytest.raises(BrokerageError, match=r"^surveys\.csv: file not found in "):
-        collect(["nps"], workspace=tmp_path)
+    found = collect(["nps", "aum"], workspace=tmp_path)
+    [(metric, message)] = found.errors
+    assert metric == "nps"
+    assert message.startswith("surveys.csv: file not found in ")
+    assert found.values("aum")
 
 
 BROKEN = [
@@ -164,24 +168,56 @@ BROKEN = [
 ]
 
 
-@pytest.mark.parametrize(("file", "line", "text", "message"), BROKEN)
-def test_a_malformed_row_names_file_line_and_column(
-    tmp_path: Path, file: str, line: int, text: str, message: str
-) -> None:
+def _broken(tmp_path: Path, file: str, line: int, text: str) -> Path:
     shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
     path = tmp_path / "tiny" / file
     lines = path.read_text(encoding="utf-8").splitlines()
     lines[line - 1] = text
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    with pytest.raises(BrokerageError, match="^" + re.escape(message)):
-        collect(workspace=tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize(("file", "line", "text", "message"), BROKEN)
+def test_a_malformed_row_names_file_line_and_column(
+    tmp_path: Path, file: str, line: int, text: str, message: str
+) -> None:
+    workspace = _broken(tmp_path, file, line, text)
+    if file == "clients.csv":
+        # Every metric rests on the client book: the whole collection fails.
+        with pytest.raises(BrokerageError, match="^" + re.escape(message)):
+            collect(workspace=workspace)
+        return
+    found = collect(workspace=workspace)
+    needing = {metric for metric, files in NEEDS.items() if file in files}
+    assert {metric for metric, _ in found.errors} == needing
+    assert all(error.startswith(message) for _, error in found.errors)
+    landed = {metric for (metric, _, _) in found.observations}
+    assert landed.isdisjoint(needing)
+    assert {"new_accounts", "client_attrition"} <= landed
+
+
+def test_a_bad_survey_row_fails_only_nps_and_the_rest_keeps_its_figures(
+    tmp_path: Path, tiny: Collector
+) -> None:
+    workspace = _broken(tmp_path, "surveys.csv", 4, "2026-01-28,B1,eleven")
+    found = collect(workspace=workspace)
+    assert found.errors == [
+        ("nps", "surveys.csv:4: column 'score': 'eleven' is not a whole number from 0 to 10")
+    ]
+    assert found.of("nps") == {}
+    others = {key: o for key, o in tiny.observations.items() if key[0] != "nps"}
+    assert found.observations == others
+    assert found.values("aum")[("cm1", "2026-01")] == tiny.values("aum")[("cm1", "2026-01")]
 
 
 def test_an_empty_file_has_no_header(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
     (tmp_path / "tiny" / "complaints.csv").write_text("", encoding="utf-8")
-    with pytest.raises(BrokerageError, match=r"^complaints\.csv:1: no header; expected date,"):
-        collect(["complaint_rate"], workspace=tmp_path)
+    found = collect(["complaint_rate", "new_accounts"], workspace=tmp_path)
+    [(metric, message)] = found.errors
+    assert metric == "complaint_rate"
+    assert message.startswith("complaints.csv:1: no header; expected date,")
+    assert found.values("new_accounts")
 
 
 def test_a_byte_order_mark_and_extra_columns_are_accepted(tmp_path: Path) -> None:

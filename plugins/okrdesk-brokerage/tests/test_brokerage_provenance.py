@@ -70,3 +70,10 @@ def test_a_source_too_long_to_list_gives_counts_and_bounds() -> None:
     source = Source().cite("trades.csv", scattered).cite("products.csv", RowSpans([7, 8]))
     assert str(source) == "trades.csv: 1333 rows between 2 and 3998; products.csv rows 7-8"
     assert len(str(Source().cite("trades.csv", RowSpans(range(2, 600, 2))))) <= MAX_SOURCE
+
+
+def test_runs_from_a_query_are_kept_as_they_are_and_still_merge() -> None:
+    spans = RowSpans.of_runs([2, 9, 20], [5, 14, 20])
+    assert str(spans) == "2-5,9-14,20"
+    spans.update(RowSpans([6, 7, 8, 15]))
+    assert str(spans) == "2-15,20"

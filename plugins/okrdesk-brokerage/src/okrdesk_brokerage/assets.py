@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
+from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache
 from okrdesk_brokerage.layout import ASSETS, TRADES
 from okrdesk_brokerage.reading import CsvRows
@@ -197,3 +199,120 @@ def _note_first_day(assets: Assets, cm: int, day: dt.date, total: int, line: int
     tally = assets.first_total[cm]
     tally.amount += total
     tally.rows.add(line)
+
+
+def total_assets(
+    con: Connection,
+    folder: Path,
+    book: Book,
+    windows: Windows,
+    settings: Settings,
+    first_trades: TradeMonths | None,
+) -> Assets | None:
+    """The same totals as ``read_assets``, set-wise in DuckDB: each kept snapshot stands
+    for the checkpoints from its day until the client's next snapshot or close. None when
+    the file needs the streaming reader (a row that fails a check, snapshots out of date
+    order, or lines that are not one row each)."""
+    if not engine.load(con, folder, ASSETS, "assets"):
+        return None
+    total, securities = engine.money("total_assets"), engine.money("securities_assets")
+    checks = (
+        engine.valid_date("date"),
+        "clients.idx IS NOT NULL",
+        f"{total} >= 0",
+        f"{securities} >= 0",
+    )
+    if engine.first_bad(con, "assets", checks) is not None:
+        return None
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE snapshots AS SELECT *, "
+        "lead(day) OVER by_client AS next_day, lag(day) OVER by_client AS previous_day, "
+        "row_number() OVER by_client = count(*) OVER (PARTITION BY client) AS latest "
+        "FROM (SELECT line, date::DATE AS day, idx AS client, cm, closed, institutional, "
+        f"{total} AS total, {securities} AS securities "
+        "FROM assets JOIN clients ON clients.id = assets.client_id WHERE cm >= 0 "
+        "AND date::DATE <= ? AND date::DATE >= opened "
+        "AND (closed IS NULL OR date::DATE <= closed)) "
+        "WINDOW by_client AS (PARTITION BY client ORDER BY line)",
+        [windows.through],
+    )
+    found = con.execute("SELECT count(*) FROM snapshots WHERE previous_day > day").fetchone()
+    if found is None or found[0]:
+        return None
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE settled AS SELECT s.*, c.slot, c.day AS checkpoint, "
+        "c.month FROM snapshots s JOIN checkpoints c ON c.day >= s.day "
+        "AND (s.next_day IS NULL OR c.day < s.next_day) AND (s.closed IS NULL OR c.day < s.closed)"
+    )
+    assets = Assets(len(book.cms))
+    file = ASSETS.name
+    assets.aum = engine.cells(con, file, "SELECT cm, slot AS w, line, total AS amount FROM settled")
+    threshold = round(settings.hnw_threshold * 100)
+    first_hnw = (
+        f"SELECT * FROM snapshots WHERE total >= {threshold} QUALIFY row_number() OVER "
+        "(PARTITION BY client ORDER BY line) = 1"
+    )
+    assets.new_hnw = engine.tallies(con, file, first_hnw, "1")
+    assets.closed_assets = engine.cells(
+        con,
+        file,
+        "SELECT cm, w, line, total AS amount FROM snapshots "
+        "JOIN windows ON closed BETWEEN first AND last WHERE latest",
+    )
+    firsts = con.execute(
+        "SELECT cm, day, sum(total), list(line ORDER BY line) FROM snapshots "
+        "WHERE (cm, day) IN (SELECT (cm, min(day)) FROM snapshots GROUP BY cm) GROUP BY cm, day"
+    ).fetchall()
+    for cm, day, amount, lines in firsts:
+        assets.first_day[cm] = day
+        assets.first_total[cm].amount = int(amount)
+        for line in lines:
+            assets.first_total[cm].rows.add(line)
+    if first_trades is not None:
+        _effective(con, assets, settings, first_trades)
+    return assets
+
+
+def _effective(
+    con: Connection, assets: Assets, settings: Settings, first_trades: TradeMonths
+) -> None:
+    """Effective accounts per (CM, checkpoint): by holdings, else by a trade in the month."""
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE first_trades AS SELECT unnest(?::INTEGER[]) AS client, "
+        "unnest(?::BIGINT[]) AS month, unnest(?::DATE[]) AS day, unnest(?::BIGINT[]) AS line",
+        [
+            [client for client, months in first_trades.items() for _ in months],
+            [month for months in first_trades.values() for month in months],
+            [first[0] for months in first_trades.values() for first in months.values()],
+            [first[1] for months in first_trades.values() for first in months.values()],
+        ],
+    )
+    weight = settings.institutional_weight
+    whole = weight.is_integer()
+    weighed = f"CASE WHEN institutional THEN {weight!r} ELSE 1 END"
+    floor = round(settings.effective_assets_min * 100)
+    assets.effective_by_assets = engine.cells(
+        con,
+        ASSETS.name,
+        f"SELECT cm, slot AS w, line, {weighed} AS amount FROM settled WHERE securities > {floor}",
+        whole=whole,
+    )
+    by_trades_after = (
+        f"SELECT s.cm, s.slot AS w, t.line, {weighed} AS amount FROM settled s "
+        "JOIN first_trades t ON t.client = s.client AND t.month = s.month "
+        f"AND t.day <= s.checkpoint WHERE s.securities <= {floor}"
+    )
+    by_trades_before = (
+        f"SELECT c.cm, k.slot AS w, t.line, {weighed.replace('institutional', 'c.institutional')} "
+        "AS amount FROM first_trades t JOIN clients c ON c.idx = t.client "
+        "LEFT JOIN (SELECT client, min(day) AS first FROM snapshots GROUP BY client) f "
+        "ON f.client = t.client JOIN checkpoints k ON k.day >= c.opened AND k.day >= t.day "
+        "AND (c.closed IS NULL OR k.day < c.closed) AND (f.first IS NULL OR k.day < f.first) "
+        "AND k.day < date_trunc('month', t.day) + INTERVAL 1 MONTH WHERE c.cm >= 0"
+    )
+    assets.effective_by_trades = engine.cells(
+        con,
+        TRADES.name,
+        f"{by_trades_after} UNION ALL {by_trades_before}",
+        whole=whole,
+    )

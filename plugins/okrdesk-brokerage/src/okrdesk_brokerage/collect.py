@@ -2,26 +2,36 @@
 
 Only files a wanted metric needs are opened (clients.csv always), so a plan that
 tracks no NPS does not need surveys.csv, and one that only tracks NPS never
-touches the large assets.csv.
+touches the large assets.csv. A file that is missing or holds a bad row fails
+only the metrics that read it, each reported with the file and line through
+``emit.error``; the others land. clients.csv is read by every metric, so a bad
+row there still fails the whole collection.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
+from pathlib import Path
+from typing import TypeVar
 
 from okrdesk.plugins import CollectRequest, Emit
 
+from okrdesk_brokerage import engine
 from okrdesk_brokerage.assemble import ASSEMBLERS
-from okrdesk_brokerage.assets import read_assets
-from okrdesk_brokerage.book import read_book
-from okrdesk_brokerage.feedback import read_complaints, read_surveys
+from okrdesk_brokerage.assets import Assets, read_assets, total_assets
+from okrdesk_brokerage.book import Book, read_book
+from okrdesk_brokerage.engine import Connection
+from okrdesk_brokerage.errors import ExportError
+from okrdesk_brokerage.feedback import Surveys, read_complaints, read_surveys, total_surveys
 from okrdesk_brokerage.figures import Figures
-from okrdesk_brokerage.funding import read_funding
+from okrdesk_brokerage.funding import Funding, read_funding, total_funding
 from okrdesk_brokerage.layout import ASSETS, COMPLAINTS, FUNDING, PRODUCTS, SURVEYS, TRADES
-from okrdesk_brokerage.products import read_products
+from okrdesk_brokerage.products import Products, read_products, total_products
 from okrdesk_brokerage.settings import Settings, read_settings
-from okrdesk_brokerage.trading import read_trades
+from okrdesk_brokerage.trading import Trading, read_trades, total_trades
 from okrdesk_brokerage.windows import Windows
+
+T = TypeVar("T")
 
 NEEDS: dict[str, tuple[str, ...]] = {
     "aum": (ASSETS.name,),
@@ -45,28 +55,77 @@ NEEDS: dict[str, tuple[str, ...]] = {
 
 def gather(
     settings: Settings, windows: Windows, cms: Sequence[str], wanted: Collection[str]
-) -> Figures:
-    """Read each file the wanted metrics need, in one pass each."""
+) -> tuple[Figures, dict[str, ExportError]]:
+    """Read each file the wanted metrics need, in one pass each; a file that fails is
+    returned with its error instead, and the metrics that need it are not assembled."""
     needs = {file for metric in wanted for file in NEEDS[metric]}
     folder = settings.data
     book = read_book(folder, cms, windows)
     figures = Figures(book, windows)
+    failed: dict[str, ExportError] = {}
+
+    def attempt(file: str, read: Callable[[], T]) -> T | None:
+        if file not in needs:
+            return None
+        try:
+            return read()
+        except ExportError as error:
+            failed[file] = error
+            return None
+
     effective = "effective_accounts" in wanted
-    if TRADES.name in needs:
-        figures.trading = read_trades(folder, book, windows, months=effective)
-    if FUNDING.name in needs:
-        figures.funding = read_funding(folder, book, windows)
-    if PRODUCTS.name in needs:
-        holdings = "products_per_client" in wanted
-        figures.products = read_products(folder, book, windows, holdings=holdings)
-    if SURVEYS.name in needs:
-        figures.surveys = read_surveys(folder, book, windows)
-    if COMPLAINTS.name in needs:
-        figures.complaints = read_complaints(folder, book, windows)
-    if ASSETS.name in needs:
-        trades = figures.trading.first_trades if effective and figures.trading else None
-        figures.assets = read_assets(folder, book, windows, settings, trades)
-    return figures
+    holdings = "products_per_client" in wanted
+    con = _engine(folder, book, windows) if needs else None
+
+    def trading() -> Trading:
+        found = None if con is None else total_trades(con, folder, book, windows, months=effective)
+        return found or read_trades(folder, book, windows, months=effective)
+
+    figures.trading = attempt(TRADES.name, trading)
+
+    def funding() -> Funding:
+        found = None if con is None else total_funding(con, folder, windows)
+        return found or read_funding(folder, book, windows)
+
+    def surveys() -> Surveys:
+        found = None if con is None else total_surveys(con, folder, windows)
+        return found or read_surveys(folder, book, windows)
+
+    figures.funding = attempt(FUNDING.name, funding)
+
+    def products() -> Products:
+        found = None if con is None or holdings else total_products(con, folder, windows)
+        return found or read_products(folder, book, windows, holdings=holdings)
+
+    figures.products = attempt(PRODUCTS.name, products)
+    figures.surveys = attempt(SURVEYS.name, surveys)
+    figures.complaints = attempt(COMPLAINTS.name, lambda: read_complaints(folder, book, windows))
+    trades = figures.trading.first_trades if effective and figures.trading else None
+
+    def assets() -> Assets:
+        found = None if con is None else total_assets(con, folder, book, windows, settings, trades)
+        return found or read_assets(folder, book, windows, settings, trades)
+
+    figures.assets = attempt(ASSETS.name, assets)
+    if con is not None:
+        con.close()
+    return figures, failed
+
+
+def _engine(folder: Path, book: Book, windows: Windows) -> Connection | None:
+    """A DuckDB connection holding the client book and the windows, or None when the book
+    cannot be loaded set-wise and every file is left to the streaming reader."""
+    con = engine.connect()
+    if not engine.load_clients(con, folder, book):
+        con.close()
+        return None
+    engine.load_windows(con, windows)
+    return con
+
+
+def first_failure(metric: str, failed: Mapping[str, ExportError]) -> ExportError | None:
+    """The error of the first file ``metric`` needs that could not be read, if any."""
+    return next((failed[file] for file in NEEDS[metric] if file in failed), None)
 
 
 def collect(request: CollectRequest, emit: Emit) -> None:
@@ -77,8 +136,12 @@ def collect(request: CollectRequest, emit: Emit) -> None:
     settings = read_settings(request.settings, request.workspace)
     windows = Windows(request.periods, request.through)
     cms = list(dict.fromkeys(person.id for person in request.people))
-    figures = gather(settings, windows, cms, wanted)
+    figures, failed = gather(settings, windows, cms, wanted)
     for metric in wanted:
+        error = first_failure(metric, failed)
+        if error is not None:
+            emit.error(metric, str(error))
+            continue
         assemble = ASSEMBLERS[metric]
         for cm, person in enumerate(cms):
             for index, window in enumerate(windows.windows):

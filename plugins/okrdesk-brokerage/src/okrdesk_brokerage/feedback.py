@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
+from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache
 from okrdesk_brokerage.layout import COMPLAINTS, SURVEYS
 from okrdesk_brokerage.reading import CsvRows
@@ -79,3 +81,27 @@ def read_complaints(folder: Path, book: Book, windows: Windows) -> Tallies:
             for window in containing(day):
                 complaints.add((cm, window), 1, line)
     return complaints
+
+
+def total_surveys(con: Connection, folder: Path, windows: Windows) -> Surveys | None:
+    """The same totals as ``read_surveys``, set-wise in DuckDB; None when the file needs
+    the streaming reader (a row that fails a check, or lines that are not one row each)."""
+    if not engine.load(con, folder, SURVEYS, "surveys"):
+        return None
+    checks = (
+        engine.valid_date("date"),
+        "clients.idx IS NOT NULL",
+        "regexp_full_match(score, '[0-9]+') AND TRY_CAST(score AS INTEGER) <= 10",
+    )
+    if engine.first_bad(con, "surveys", checks) is not None:
+        return None
+    verdict = (
+        f"CASE WHEN score::INTEGER >= {PROMOTER_FROM} THEN 100 "
+        f"WHEN score::INTEGER <= {DETRACTOR_UP_TO} THEN -100 ELSE 0 END AS verdict"
+    )
+    table = engine.tracked_rows(con, "surveys", windows.through, verdict)
+    surveys = Surveys()
+    rows = f"SELECT * FROM {table}"
+    surveys.net_promoters = engine.tallies(con, SURVEYS.name, rows, "verdict")
+    surveys.responses = engine.tallies(con, SURVEYS.name, rows, "1")
+    return surveys

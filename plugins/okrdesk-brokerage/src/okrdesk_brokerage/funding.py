@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
+from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache, cents
 from okrdesk_brokerage.layout import FUNDING
 from okrdesk_brokerage.reading import CsvRows
@@ -54,4 +56,29 @@ def read_funding(folder: Path, book: Book, windows: Windows) -> Funding:
                 earlier = first.get(client)
                 if earlier is None or day < earlier[0]:
                     first[client] = (day, line)
+    return funding
+
+
+def total_funding(con: Connection, folder: Path, windows: Windows) -> Funding | None:
+    """The same totals as ``read_funding``, set-wise in DuckDB; None when the file needs
+    the streaming reader (a row that fails a check, or lines that are not one row each)."""
+    if not engine.load(con, folder, FUNDING, "funding"):
+        return None
+    checks = (
+        engine.valid_date("date"),
+        "clients.idx IS NOT NULL",
+        f"{engine.money('amount')} IS NOT NULL",
+    )
+    if engine.first_bad(con, "funding", checks) is not None:
+        return None
+    table = engine.tracked_rows(con, "funding", windows.through, f"{engine.money('amount')} AS fen")
+    funding = Funding()
+    funding.net = engine.tallies(con, FUNDING.name, f"SELECT * FROM {table}", "fen")
+    outflows = f"SELECT * FROM {table} WHERE fen < 0"
+    funding.outflows = engine.tallies(con, FUNDING.name, outflows, "-fen")
+    firsts = con.execute(
+        f"SELECT client, day, line FROM {table} WHERE fen > 0 "
+        "QUALIFY row_number() OVER (PARTITION BY client ORDER BY day, line) = 1"
+    ).fetchall()
+    funding.first_inflows = {client: (day, line) for client, day, line in firsts}
     return funding

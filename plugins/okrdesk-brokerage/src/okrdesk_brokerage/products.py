@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
+from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache, amount_cents, cents
 from okrdesk_brokerage.funding import FirstEvents
 from okrdesk_brokerage.layout import ACTIONS, PRODUCTS
@@ -94,3 +96,30 @@ def _count_holding(
         hi = min(last_open, windows.slot_from(redeemed))
         for slot in range(lo, hi):
             held.add((cm, slot), 1, line)
+
+
+def total_products(con: Connection, folder: Path, windows: Windows) -> Products | None:
+    """Commission and first purchases as ``read_products`` gives them, set-wise in DuckDB
+    (holdings are left to the streaming reader); None when the file needs that reader."""
+    if not engine.load(con, folder, PRODUCTS, "products"):
+        return None
+    checks = (
+        engine.valid_date("date"),
+        "clients.idx IS NOT NULL",
+        r"regexp_matches(product_id, '[^\s\pZ\x0b\x1c-\x1f\x85]')",
+        "action IN ('buy', 'redeem')",
+        f"{engine.money('amount')} >= 0",
+        f"{engine.money('commission')} IS NOT NULL",
+    )
+    if engine.first_bad(con, "products", checks) is not None:
+        return None
+    fen = f"{engine.money('commission')} AS fen"
+    table = engine.tracked_rows(con, "products", windows.through, fen, "action")
+    products = Products()
+    products.commission = engine.tallies(con, PRODUCTS.name, f"SELECT * FROM {table}", "fen")
+    firsts = con.execute(
+        f"SELECT client, day, line FROM {table} WHERE action = 'buy' "
+        "QUALIFY row_number() OVER (PARTITION BY client ORDER BY day, line) = 1"
+    ).fetchall()
+    products.first_purchases = {client: (day, line) for client, day, line in firsts}
+    return products

@@ -23,6 +23,15 @@ class RowSpans:
         for row in rows:
             self.add(row)
 
+    @classmethod
+    def of_runs(cls, firsts: list[int], lasts: list[int]) -> RowSpans:
+        """From runs already in order, apart and not touching (as a query groups them)."""
+        spans = cls()
+        flat = array("q", bytes(16 * len(firsts)))
+        flat[0::2], flat[1::2] = array("q", firsts), array("q", lasts)
+        spans._flat = flat
+        return spans
+
     def add(self, row: int) -> None:
         self.add_span(row, row)
 
@@ -56,6 +65,9 @@ class RowSpans:
 
     def spans(self) -> list[tuple[int, int]]:
         """The ranges in order, overlapping and touching ones merged."""
+        if self._tidy:
+            # Added in order, each span apart from the one before: nothing to merge.
+            return list(zip(self._flat[::2], self._flat[1::2], strict=True))
         pairs = sorted(zip(self._flat[::2], self._flat[1::2], strict=True))
         merged: list[tuple[int, int]] = []
         for first, last in pairs:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
+from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache, amount_cents, cents
 from okrdesk_brokerage.layout import TRADES
 from okrdesk_brokerage.reading import CsvRows
@@ -54,4 +56,36 @@ def read_trades(folder: Path, book: Book, windows: Windows, *, months: bool) -> 
                 earlier = seen.get(key)
                 if earlier is None or day < earlier[0]:
                     seen[key] = (day, line)
+    return trading
+
+
+def total_trades(
+    con: Connection, folder: Path, book: Book, windows: Windows, *, months: bool
+) -> Trading | None:
+    """The same totals as ``read_trades``, set-wise in DuckDB; None when the file needs the
+    streaming reader (a row that fails a check, or lines that are not one row each)."""
+    if not engine.load(con, folder, TRADES, "trades"):
+        return None
+    checks = (
+        engine.valid_date("date"),
+        "clients.idx IS NOT NULL",
+        f"{engine.money('volume')} >= 0",
+        f"{engine.money('commission')} IS NOT NULL",
+    )
+    if engine.first_bad(con, "trades", checks) is not None:
+        return None
+    table = engine.tracked_rows(
+        con, "trades", windows.through, f"{engine.money('commission')} AS fen"
+    )
+    trading = Trading()
+    trading.commission = engine.tallies(con, TRADES.name, f"SELECT * FROM {table}", "fen")
+    if months:
+        firsts = con.execute(
+            "SELECT client, year(day) * 12 + month(day) - 1, day, line FROM trades_rows "
+            "QUALIFY row_number() OVER (PARTITION BY client, year(day), month(day) "
+            "ORDER BY day, line) = 1"
+        ).fetchall()
+        first_trades = trading.first_trades
+        for client, month, day, line in firsts:
+            first_trades.setdefault(client, {})[month] = (day, line)
     return trading

@@ -1,0 +1,156 @@
+"""The set-wise totals (DuckDB) equal the streaming reader's, row citations included."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from okrdesk.periods import Grain, periods_between, quarter_of
+
+from brokerage_helpers import FIXTURES, MONTHS, SETTINGS, THROUGH, collect
+from okrdesk_brokerage import engine
+from okrdesk_brokerage.assets import read_assets, total_assets
+from okrdesk_brokerage.book import Book, read_book
+from okrdesk_brokerage.collect import _engine
+from okrdesk_brokerage.feedback import read_surveys, total_surveys
+from okrdesk_brokerage.funding import read_funding, total_funding
+from okrdesk_brokerage.layout import TRADES
+from okrdesk_brokerage.products import read_products, total_products
+from okrdesk_brokerage.settings import read_settings
+from okrdesk_brokerage.tally import Tallies
+from okrdesk_brokerage.trading import read_trades, total_trades
+from okrdesk_brokerage.windows import Windows
+from okrdesk_brokerage_synthetic.generator import firm_cm_ids, generate
+
+START, END = dt.date(2026, 1, 1), dt.date(2026, 5, 20)
+
+
+def _cells(tallies: Tallies) -> dict[tuple[int, int], tuple[float, str]]:
+    return {key: (cell.amount, str(cell.rows)) for key, cell in tallies.cells.items()}
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Book, Windows]]:
+    folder = tmp_path_factory.mktemp("firm") / "crm"
+    cms = firm_cm_ids(1)
+    generate(folder, cms, start=START, end=END, snapshot="month")
+    periods = [*periods_between(START, END, Grain.MONTH), quarter_of(START)]
+    windows = Windows(periods, END)
+    # Ask about half the CMs: the others' clients must be recognised, not totalled.
+    yield folder, read_book(folder, cms[::2], windows), windows
+
+
+def test_trades_funding_products_and_surveys_give_the_streaming_figures(
+    export: tuple[Path, Book, Windows],
+) -> None:
+    folder, book, windows = export
+    con = _engine(folder, book, windows)
+    assert con is not None
+    trading = total_trades(con, folder, book, windows, months=True)
+    funding = total_funding(con, folder, windows)
+    surveys = total_surveys(con, folder, windows)
+    assert trading is not None and funding is not None and surveys is not None
+    streamed = read_trades(folder, book, windows, months=True)
+    assert trading.commission.cells and _cells(trading.commission) == _cells(streamed.commission)
+    assert trading.first_trades == streamed.first_trades
+    streamed_funding = read_funding(folder, book, windows)
+    assert _cells(funding.net) == _cells(streamed_funding.net)
+    assert _cells(funding.outflows) == _cells(streamed_funding.outflows)
+    assert funding.first_inflows == streamed_funding.first_inflows
+    products = total_products(con, folder, windows)
+    assert products is not None
+    streamed_products = read_products(folder, book, windows, holdings=False)
+    assert _cells(products.commission) == _cells(streamed_products.commission)
+    assert products.first_purchases == streamed_products.first_purchases
+    streamed_surveys = read_surveys(folder, book, windows)
+    assert _cells(surveys.net_promoters) == _cells(streamed_surveys.net_promoters)
+    assert _cells(surveys.responses) == _cells(streamed_surveys.responses)
+
+
+@pytest.mark.parametrize("effective", [True, False])
+def test_assets_give_the_streaming_figures(
+    export: tuple[Path, Book, Windows], effective: bool
+) -> None:
+    folder, book, windows = export
+    settings = read_settings({"data": str(folder), "institutional_weight": 2.5}, folder)
+    con = _engine(folder, book, windows)
+    assert con is not None
+    trades = read_trades(folder, book, windows, months=True).first_trades if effective else None
+    found = total_assets(con, folder, book, windows, settings, trades)
+    assert found is not None
+    streamed = read_assets(folder, book, windows, settings, trades)
+    for part in ("aum", "new_hnw", "closed_assets", "effective_by_assets", "effective_by_trades"):
+        assert _cells(getattr(found, part)) == _cells(getattr(streamed, part)), part
+    assert found.aum.cells and (found.effective_by_trades.cells or not effective)
+    assert found.first_day == streamed.first_day
+    assert [(t.amount, str(t.rows)) for t in found.first_total] == [
+        (t.amount, str(t.rows)) for t in streamed.first_total
+    ]
+
+
+def test_the_tiny_export_is_totalled_set_wise() -> None:
+    folder = FIXTURES / "tiny"
+    windows = Windows(MONTHS, THROUGH)
+    book = read_book(folder, ["cm1", "cm2", "cm3"], windows)
+    con = _engine(folder, book, windows)
+    assert con is not None
+    settings = read_settings(SETTINGS, FIXTURES)
+    trading = total_trades(con, folder, book, windows, months=True)
+    assert trading is not None
+    assert total_assets(con, folder, book, windows, settings, trading.first_trades) is not None
+    assert total_funding(con, folder, windows) is not None
+    assert total_surveys(con, folder, windows) is not None
+    assert total_products(con, folder, windows) is not None
+
+
+def test_a_file_whose_lines_are_not_its_rows_is_left_to_the_streaming_reader(
+    tmp_path: Path,
+) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    path = tmp_path / "tiny" / "trades.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([*lines[:3], "", *lines[3:]]) + "\n", encoding="utf-8")
+    folder = tmp_path / "tiny"
+    windows = Windows(MONTHS, THROUGH)
+    book = read_book(folder, ["cm1", "cm2"], windows)
+    con = _engine(folder, book, windows)
+    assert con is not None
+    assert not engine.load(con, folder, TRADES, "trades")
+    found = collect(["commission_revenue"], workspace=tmp_path)
+    # The blank line 4 moves every later row down one line.
+    assert found.sources("commission_revenue")[("cm1", "2026-01")] == "trades.csv rows 2-3,6"
+    assert found.values("commission_revenue")[("cm1", "2026-01")] == 67.5
+
+
+def test_no_extension_is_installed_or_loaded_on_demand() -> None:
+    con = engine.connect()
+    settings = dict(
+        con.execute(
+            "SELECT name, value FROM duckdb_settings() WHERE name LIKE 'auto%known_extensions'"
+        ).fetchall()
+    )
+    assert settings == {
+        "autoinstall_known_extensions": "false",
+        "autoload_known_extensions": "false",
+    }
+
+
+def test_a_byte_order_mark_crlf_quotes_and_extra_columns_stay_set_wise(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    folder = tmp_path / "tiny"
+    path = folder / "trades.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    widened = ["note," + rows[0], *(f'"a, ""quoted"" note",{row}' for row in rows[1:])]
+    path.write_bytes(("\ufeff" + "\r\n".join(widened) + "\r\n").encode("utf-8"))
+    windows = Windows(MONTHS, THROUGH)
+    book = read_book(folder, ["cm1", "cm2"], windows)
+    con = _engine(folder, book, windows)
+    assert con is not None
+    found = total_trades(con, folder, book, windows, months=True)
+    assert found is not None
+    streamed = read_trades(folder, book, windows, months=True)
+    assert _cells(found.commission) == _cells(streamed.commission)
+    assert _cells(found.commission)[(0, 0)] == (6750, "2-3,5")
