@@ -569,3 +569,10 @@ key_results = ["O2.NEW"]
     assert lines["mkt"].attributed_revenue == pytest.approx(300_000)
     assert lines["salons"].attributed_revenue == pytest.approx(200_000)
     assert lines["salons"].cost_per_result == {}
+
+
+def test_the_plan_summary_states_the_budget_as_the_report_totals_it() -> None:
+    from okrdesk.app.validate import plan_summary
+
+    plan = load_plan(ROOT, targets=ROOT / "targets").plan
+    assert plan_summary(plan).endswith("budget 899万元 in 10 lines (895万 allocated, 4万 reserve).")

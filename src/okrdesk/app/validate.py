@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shlex
 from collections import Counter
+from decimal import Decimal
 
 import attrs
 
@@ -23,13 +24,26 @@ def plan_summary(plan: Plan) -> str:
     levels = Counter(unit.level for unit in plan.units)
     org = ", ".join(_count(n, level) for level, n in levels.items())
     results = sum(len(o.key_results) for o in plan.objectives)
-    budget = plan.budget.amount / 10_000
     return (
         f"Plan {plan.id} ({plan.name}): {org}, {_count(len(plan.people), 'person', 'people')}; "
         f"{_count(len(plan.phases), 'phase')}; {_count(len(plan.objectives), 'objective')} "
-        f"with {_count(results, 'key result')}; budget {budget.normalize():f}万元 in "
-        f"{_count(len(plan.budget.lines), 'line')}."
+        f"with {_count(results, 'key result')}; {_budget(plan)}."
     )
+
+
+def _budget(plan: Plan) -> str:
+    """The budget as the report's total row states it: the lines, and the reserve
+    when the stated total is more than they add up to."""
+    lines = plan.budget.amount
+    total = plan.budget.total if plan.budget.total is not None else lines
+    summary = f"budget {_wan(total)}万元 in {_count(len(plan.budget.lines), 'line')}"
+    if total > lines:
+        summary += f" ({_wan(lines)}万 allocated, {_wan(total - lines)}万 reserve)"
+    return summary
+
+
+def _wan(amount: Decimal) -> str:
+    return f"{(amount / 10_000).normalize():f}"
 
 
 @attrs.frozen
