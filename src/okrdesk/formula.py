@@ -13,6 +13,7 @@ of one role, ``headcount_cm``).
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable
 
 import attrs
@@ -57,7 +58,14 @@ class Formula:
         return _value(self.tree, value_of)
 
 
+@functools.lru_cache(maxsize=256)
 def parse(text: str) -> Formula:
+    """The formula read from ``text`` (read once per text: the engine asks for it at
+    every subject)."""
+    return _parse(text)
+
+
+def _parse(text: str) -> Formula:
     try:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as error:

@@ -12,6 +12,7 @@ from itertools import groupby
 
 from okrdesk.delivery.message import Message
 from okrdesk.engine.cadence import Owed
+from okrdesk.messages import ALERTS
 from okrdesk.report.templates import markdown_text as md
 
 _WORDS = {
@@ -22,7 +23,6 @@ _WORDS = {
         "last": "上次 {day}", "never": "尚无打卡", "late": "，已缺 {n} 期",
         "how": "打卡：`okrdesk checkin 关键结果 数值 --note 说明`",
         "cut": "……其余未发送；请运行 `okrdesk due` 查看全部",
-        "week": "周", "month": "月", "quarter": "季",
     },
     "en": {
         "title": "Check-ins owed", "heading": "Check-ins owed on {day}: {n}, by {people}",
@@ -31,7 +31,6 @@ _WORDS = {
         "last": "last {day}", "never": "none yet", "late": ", {n} missed",
         "how": "To check in: `okrdesk checkin KEY_RESULT VALUE --note TEXT`",
         "cut": "… the rest was not sent; run `okrdesk due` for all of it",
-        "week": "week", "month": "month", "quarter": "quarter",
     },
 }  # fmt: skip
 
@@ -51,7 +50,7 @@ def reminders(owed: Sequence[Owed], day: dt.date, unit_name: str, lang: str) -> 
         who = md(name) + ("" if person else words["no_lead"])
         since = min(o.since for o in items).isoformat()
         lines += ["", words["person"].format(name=who, n=len(items), since=since)]
-        lines += [_item(o, words) for o in items]
+        lines += [_item(o, words, lang) for o in items]
     lines += ["", words["how"]]
     return Message(
         title=f"{unit_name} · {words['title']} · {day.isoformat()}",
@@ -60,10 +59,10 @@ def reminders(owed: Sequence[Owed], day: dt.date, unit_name: str, lang: str) -> 
     )
 
 
-def _item(o: Owed, words: dict[str, str]) -> str:
+def _item(o: Owed, words: dict[str, str], lang: str) -> str:
     last = words["last"].format(day=o.last.isoformat()) if o.last else words["never"]
     if o.periods > 1:
         last += words["late"].format(n=o.periods - 1)
-    cadence = words.get(o.cadence.value, o.cadence.value)
+    cadence = ALERTS[f"cadence.{o.cadence.value}"][lang]
     return words["item"].format(kr=md(o.key_result), title=md(o.title), subject=md(o.subject),
                                 cadence=cadence, last=last)  # fmt: skip

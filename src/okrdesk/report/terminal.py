@@ -168,10 +168,7 @@ def _kr_table(
     objective: ReportObjective, columns: list[str], grain: str, lang: str, left_out: list[str]
 ) -> Table:
     title = f"{objective.id} {objective.title}  {label(lang, 'score')} {percent(objective.score)}"
-    note = ""
-    if left_out:
-        names = label(lang, "list_sep").join(_heading(c, grain, lang) for c in left_out)
-        note = label(lang, "left_out", columns=names)
+    note = _left_out_note([_heading(c, grain, lang) for c in left_out], lang)
     table = Table(title=title, title_justify="left", caption=note or None,
                   caption_justify="left")  # fmt: skip
     # Words wrap at spaces; only a word longer than the column (never an id) is folded.
@@ -332,12 +329,16 @@ def _fits(table: Table, width: int) -> bool:
     return all(line.rstrip()[-1:] in "┓┃┩│┘┤" for line in lines if line.lstrip()[:1] in "┏┃┡│└├")
 
 
+def _left_out_note(headings: list[str], lang: str) -> str:
+    """The line under a table naming the columns it gave up for width ("" for none)."""
+    if not headings:
+        return ""
+    return label(lang, "left_out", columns=label(lang, "list_sep").join(headings))
+
+
 def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[str]) -> Table:
     budget = report.budget
-    note = ""
-    if left_out:
-        names = label(lang, "list_sep").join(label(lang, c) for c in left_out)
-        note = label(lang, "left_out", columns=names)
+    note = _left_out_note([label(lang, c) for c in left_out], lang)
     table = Table(title=label(lang, "budget"), title_justify="left", show_footer=True,
                   caption=note or None, caption_justify="left")  # fmt: skip
     total = budget.total
