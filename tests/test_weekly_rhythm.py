@@ -137,6 +137,10 @@ def test_who_owes_what_since_when_by_hand(write_workspace: WriteWorkspace) -> No
         True,
     )
     assert (enps.person, enps.name) == ("cm01", "王芳")
+    # Due by the Sunday of W12; late, since W11 went by whole.
+    assert (enps.due, enps.late) == (dt.date(2026, 3, 22), True)
+    # ZERO owes Q1 only, the quarter holding the date: owed, due by 31 March, not late.
+    assert (by_kr["O2.ZERO"].due, by_kr["O2.ZERO"].late) == (dt.date(2026, 3, 31), False)
     # The branch has no lead: its check-ins are owed by the unit, named.
     assert (by_kr["O2.ZERO"].person, by_kr["O2.ZERO"].name) == (None, "福田营业部")
     # REV, checked in on 31 March: owes April from 1 April, and May too on 2 May.
@@ -160,6 +164,25 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
     ), lines  # fmt: skip
     assert "福田营业部 (no lead in the plan): 1" in lines
     assert run(root, "due", "--unit", "nowhere").exit_code == 2
+
+
+def test_the_first_screen_tells_this_periods_check_ins_from_late_ones(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = rhythm(write_workspace)
+    for kr, value in (("O1.ENPS", "40"), ("O1.REV", "1.2"), ("O2.ZERO", "0")):
+        assert run(root, "checkin", kr, value, "--date", "2026-03-31").exit_code == 0
+    # 1 April (W14, as 31 March): REV owes April and ZERO Q2, neither late yet.
+    on_time = run(root, "report", "--brief", "--as-of", "2026-04-01", "--lang", "en").output
+    assert "Check-ins owed: 2, all this period's, the first due 2026-04-30" in on_time
+    assert "王芳: 1, due by 2026-04-30" in on_time
+    assert "福田营业部: 1, due by 2026-06-30" in on_time
+    due = run(root, "due", "--as-of", "2026-04-01").output
+    assert "  O1.REV for team-a: every month, due by 2026-04-30 (last 2026-03-31)" in due
+    # 15 April: ENPS missed W15 whole; REV and ZERO are still this period's.
+    later = run(root, "report", "--brief", "--as-of", "2026-04-15", "--lang", "zh").output
+    assert "待打卡：3 项，其中逾期 1 项" in later
+    assert "王芳：2 项，逾期 1 项（自 2026-04-06 起）" in later
 
 
 def test_the_stale_alert_follows_the_cadence(write_workspace: WriteWorkspace) -> None:

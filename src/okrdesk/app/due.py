@@ -51,6 +51,7 @@ def due_lines(session: Session, as_of: dt.date | None, unit: str | None) -> list
         for o in items:
             last = f"last {o.last}" if o.last else "none yet"
             late = f", {o.periods} {o.cadence.value}s without one" if o.periods > 1 else ""
-            lines.append(f"  {o.key_result} for {o.subject}: every {o.cadence.value}, owed since "
-                         f"{o.since} ({last}{late})  {o.title}")  # fmt: skip
+            when = f"owed since {o.since}" if o.late else f"due by {o.due}"
+            lines.append(f"  {o.key_result} for {o.subject}: every {o.cadence.value}, {when} "
+                         f"({last}{late})  {o.title}")  # fmt: skip
     return lines

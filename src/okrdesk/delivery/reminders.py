@@ -18,7 +18,9 @@ from okrdesk.report.templates import markdown_text as md
 _WORDS = {
     "zh": {
         "title": "待打卡提醒", "heading": "{day} 待打卡：{n} 项，{people} 人",
-        "person": "**{name}**：{n} 项（自 {since} 起）", "no_lead": "（未设负责人）",
+        "person": "**{name}**：{n} 项，{due} 前完成",
+        "person_late": "**{name}**：{n} 项，逾期 {late} 项（自 {since} 起）",
+        "no_lead": "（未设负责人）",
         "item": "- {kr} {title}（{subject}，每{cadence}一次，{last}）",
         "last": "上次 {day}", "never": "尚无打卡", "late": "，已缺 {n} 期",
         "how": "打卡：`okrdesk checkin 关键结果 数值 --note 说明`",
@@ -26,7 +28,9 @@ _WORDS = {
     },
     "en": {
         "title": "Check-ins owed", "heading": "Check-ins owed on {day}: {n}, by {people}",
-        "person": "**{name}**: {n} (since {since})", "no_lead": " (no lead in the plan)",
+        "person": "**{name}**: {n}, due by {due}",
+        "person_late": "**{name}**: {n}, {late} late (since {since})",
+        "no_lead": " (no lead in the plan)",
         "item": "- {kr} {title} ({subject}, every {cadence}, {last})",
         "last": "last {day}", "never": "none yet", "late": ", {n} missed",
         "how": "To check in: `okrdesk checkin KEY_RESULT VALUE --note TEXT`",
@@ -48,8 +52,13 @@ def reminders(owed: Sequence[Owed], day: dt.date, unit_name: str, lang: str) -> 
     for (person, name), entries in groupby(by_who, key=lambda o: (o.person, o.name)):
         items = list(entries)
         who = md(name) + ("" if person else words["no_lead"])
-        since = min(o.since for o in items).isoformat()
-        lines += ["", words["person"].format(name=who, n=len(items), since=since)]
+        late = [o for o in items if o.late]
+        if late:
+            since = min(o.since for o in late).isoformat()
+            head = words["person_late"].format(name=who, n=len(items), late=len(late), since=since)
+        else:
+            head = words["person"].format(name=who, n=len(items), due=min(o.due for o in items))
+        lines += ["", head]
         lines += [_item(o, words, lang) for o in items]
     lines += ["", words["how"]]
     return Message(

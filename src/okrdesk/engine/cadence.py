@@ -56,11 +56,18 @@ class Owed:
     """The day of the latest check-in on or before the date; None when there is none."""
     periods: int
     """Periods of the cadence with no check-in, the one holding the date included."""
+    due: dt.date
+    """The last day of the period holding the date: this period's check-in is late after it."""
 
     @property
     def overdue(self) -> bool:
         """A whole period went by with no check-in: the latest is older than the last one."""
         return self.last is not None and self.periods >= 2
+
+    @property
+    def late(self) -> bool:
+        """A whole period of the cadence went by with no check-in, ever or since the last."""
+        return self.periods >= 2
 
 
 def period_of(day: dt.date, cadence: Grain) -> Period:
@@ -126,7 +133,7 @@ def _owed(
         periods += 1
         start = period_of(start, kr.cadence).end + dt.timedelta(days=1)
     person, name = who_owes(plan, subject)
-    return Owed(kr.id, kr.title, subject, person, name, kr.cadence, since, last, periods)
+    return Owed(kr.id, kr.title, subject, person, name, kr.cadence, since, last, periods, now.end)
 
 
 def who_owes(plan: Plan, subject: str) -> tuple[str | None, str]:

@@ -313,7 +313,7 @@ def build_report(
         previous_score=previous,
         owed=tuple(
             ReportOwed(o.key_result, o.title, o.subject, o.person, o.name, o.cadence.value,
-                       o.since, o.last, o.periods)
+                       o.since, o.last, o.periods, o.due)
             for o in owed(plan, store, day, unit)
         ),
     )  # fmt: skip

@@ -248,6 +248,13 @@ class ReportOwed:
     since: dt.date
     last: dt.date | None
     periods: int
+    due: dt.date
+    """The last day of the period holding the report's date."""
+
+    @property
+    def late(self) -> bool:
+        """A whole period of the cadence went by with no check-in."""
+        return self.periods >= 2
 
 
 @attrs.frozen

@@ -5,12 +5,13 @@ what "to date" means in the scores table."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+
+import attrs
 
 from okrdesk.messages import label, status
 from okrdesk.periods import parse_period
 from okrdesk.report.cells import value
-from okrdesk.report.document import Report, ReportKeyResult, ReportScore
+from okrdesk.report.document import Report, ReportKeyResult, ReportOwed, ReportScore
 from okrdesk.report.numbers import percent
 
 
@@ -60,24 +61,56 @@ def checkin_story(kr: ReportKeyResult, lang: str) -> str:
     return " · ".join(parts)
 
 
-def owed_by_person(report: Report) -> list[tuple[str, int, str]]:
-    """(who, how many, owed since) for each person owing check-ins, most owed first."""
-    counts = Counter(o.name for o in report.owed)
-    since: dict[str, dt.date] = {}
+@attrs.frozen
+class OwedByPerson:
+    """What one person owes on the report's date."""
+
+    name: str
+    count: int
+    late: int
+    """How many of them missed a whole period of their cadence."""
+    since: dt.date
+    """Since when the oldest late one has been owed (the oldest of all when none is late)."""
+    due: dt.date
+    """The first day on which one more of them turns late."""
+
+
+def owed_by_person(report: Report) -> list[OwedByPerson]:
+    """Each person owing check-ins, the most late first, then the most owed."""
+    by_name: dict[str, list[ReportOwed]] = {}
     for o in report.owed:
-        since[o.name] = min(since.get(o.name, o.since), o.since)
-    ranked = sorted(counts, key=lambda name: (-counts[name], since[name], name))
-    return [(name, counts[name], since[name].isoformat()) for name in ranked]
+        by_name.setdefault(o.name, []).append(o)
+    found = []
+    for name, items in by_name.items():
+        late = [o for o in items if o.late]
+        since = min(o.since for o in (late or items))
+        due = min(o.due for o in items if not o.late) if len(late) < len(items) else since
+        found.append(OwedByPerson(name, len(items), len(late), since, due))
+    return sorted(found, key=lambda p: (-p.late, -p.count, p.since, p.name))
 
 
 def owed_text(report: Report, lang: str, people: int = 3) -> list[str]:
-    """The who-owes lines of the first screen: a heading, then one line a person."""
+    """The who-owes lines of the first screen: a heading, then one line a person.
+
+    A check-in of this week, month or quarter not yet made is owed but not
+    late; the heading says how many are late, so a month's first day does not
+    read like a backlog.
+    """
     if not report.owed:
         return [label(lang, "nothing_owed")]
     found = owed_by_person(report)
-    lines = [label(lang, "owed", n=len(report.owed))]
-    lines += [label(lang, "owed_person", name=name, n=n, since=since)
-              for name, n, since in found[:people]]  # fmt: skip
+    late = sum(p.late for p in found)
+    if late:
+        lines = [label(lang, "owed_late", n=len(report.owed), late=late)]
+    else:
+        first_due = min(o.due for o in report.owed).isoformat()
+        lines = [label(lang, "owed_on_time", n=len(report.owed), due=first_due)]
+    for p in found[:people]:
+        if p.late:
+            lines.append(label(lang, "owed_person_late", name=p.name, n=p.count, late=p.late,
+                               since=p.since.isoformat()))  # fmt: skip
+        else:
+            lines.append(label(lang, "owed_person", name=p.name, n=p.count, due=p.due.isoformat()))
     if len(found) > people:
         lines.append(label(lang, "owed_more", n=len(found) - people))
     return lines
