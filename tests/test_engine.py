@@ -382,6 +382,21 @@ def test_members_are_ranked_by_score(store: Store) -> None:
     assert p.score == pytest.approx(11 / 20)
 
 
+def test_a_key_result_counts_up_to_the_cap_in_its_objectives_score(store: Store) -> None:
+    # 35 new accounts of 10 (350%) and a conversion of 0 against 50%: the score is
+    # (1.2 + 0) / 2, not (3.5 + 0) / 2.
+    far, zero = kr("FAR", "new_accounts", "10"), kr("ZERO", "conversion", "50", "%")
+    put(store, "new_accounts", [("cm01", 0, 35)])
+    put(store, "conversion", [("cm01", 0, (0, 10))])
+    plan = make_plan(far, zero)
+    p = progress(plan, store, "szft", AS_OF, METRICS)
+    attained = {r.key_result.id: r.attainment for r in p.objectives[0].key_results}
+    assert attained == {"O1.FAR": pytest.approx(3.5), "O1.ZERO": 0.0}
+    assert p.objectives[0].score == pytest.approx(0.6)
+    lifted = progress(attrs.evolve(plan, attainment_cap=2.0), store, "szft", AS_OF, METRICS)
+    assert lifted.objectives[0].score == pytest.approx(1.0)
+
+
 # ---------------------------------------------- the seeds' own figures
 
 

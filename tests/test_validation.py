@@ -388,6 +388,15 @@ def test_every_problem_is_reported_at_once(write_workspace: WriteWorkspace) -> N
     } <= keys
 
 
+def test_an_attainment_cap_below_100_percent_is_a_problem(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace(
+        {"plan.toml": PLAN.replace("year = 2026", "year = 2026\nattainment_cap = 0.8")}
+    )
+    found = only_problem(root)
+    assert (found.key, found.line) == ("plan.attainment_cap", 5)
+    assert "0.8 is not between 1 (100%) and 10 (1000%)" in str(found)
+
+
 def test_problems_print_as_file_line_key_message(write_workspace: WriteWorkspace) -> None:
     root = write_workspace({"okrs.toml": OKRS.replace("target = 360", "target = true")})
     assert str(only_problem(root)) == (

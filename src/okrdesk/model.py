@@ -23,6 +23,9 @@ import attrs
 from okrdesk.periods import Grain
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 
+DEFAULT_ATTAINMENT_CAP = 1.2
+"""A key result counts for at most 120% of its target in a score, unless the plan says."""
+
 
 class Direction(StrEnum):
     AT_LEAST = "at_least"
@@ -365,6 +368,8 @@ class Plan:
     top: str
     """The unit the plan is for; the default subject of reports."""
     grain: Grain = Grain.WEEK
+    attainment_cap: float = DEFAULT_ATTAINMENT_CAP
+    """The most of its target a key result counts for in a score (1.2: 120%)."""
     units: tuple[OrgUnit, ...] = ()
     people: tuple[Person, ...] = ()
     phases: tuple[Phase, ...] = ()

@@ -16,7 +16,8 @@ base unit of its key result (元, plain counts, fractions for rates).
   past its date is judged as it stood on that date.
 - Forecast: see ``engine.forecast``.
 - Objective score: the weighted mean of its key results' attainment, over
-  those with data. The subject's score: the weighted mean of its
+  those with data, each counted up to the plan's ``attainment_cap`` (120%
+  unless the plan says). The subject's score: the weighted mean of its
   objectives' scores.
 """
 
@@ -277,7 +278,7 @@ class Engine:
         self, objective: Objective, key_results: Sequence[KeyResult], subject: str
     ) -> ObjectiveProgress:
         results = tuple(p for kr in key_results if (p := self.key_result(kr, subject)) is not None)
-        return ObjectiveProgress(objective, _weighted(results), results)
+        return ObjectiveProgress(objective, _weighted(results, self.plan.attainment_cap), results)
 
     def progress(self, subject: str, *, members: bool = True) -> SubjectProgress:
         if subject not in self.plan.units_by_id and subject not in self.plan.people_by_id:
@@ -376,9 +377,13 @@ def _ratio_trend(
     return points
 
 
-def _weighted(results: Sequence[KeyResultProgress]) -> float | None:
+def _weighted(results: Sequence[KeyResultProgress], cap: float) -> float | None:
+    """The weighted mean attainment, each key result counted up to ``cap``: one far
+    beyond its target cannot hide another that is missed."""
     scored = [
-        (float(p.key_result.weight), p.attainment) for p in results if p.attainment is not None
+        (float(p.key_result.weight), min(p.attainment, cap))
+        for p in results
+        if p.attainment is not None
     ]
     total = sum(w for w, _ in scored)
     return sum(w * (a or 0.0) for w, a in scored) / total if total else None

@@ -180,6 +180,7 @@ def _assemble(draft: Draft) -> model.Plan:
         end=header.end,
         top=header.unit,
         grain=header.grain,
+        attainment_cap=header.attainment_cap,
         units=tuple(u.value for u in draft.units),
         people=tuple(p.value for p in draft.people),
         phases=tuple(sorted((p.value for p in draft.phases), key=lambda p: p.start)),

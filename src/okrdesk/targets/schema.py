@@ -24,7 +24,7 @@ T = TypeVar("T")
 
 SECTIONS = ("plan", "phases", "units", "people", "objectives", "budget", "scoring")
 
-PLAN_KEYS = ("id", "name", "year", "start", "end", "unit", "grain")
+PLAN_KEYS = ("id", "name", "year", "start", "end", "unit", "grain", "attainment_cap")
 PHASE_KEYS = ("id", "name", "start", "end")
 UNIT_KEYS = ("id", "name", "level", "parent", "lead")
 PERSON_KEYS = ("id", "name", "unit", "role")
@@ -91,6 +91,7 @@ class PlanHeader:
     end: dt.date
     unit: str
     grain: Grain
+    attainment_cap: float = model.DEFAULT_ATTAINMENT_CAP
 
 
 @attrs.define
@@ -214,6 +215,12 @@ def _read_plan(where: Where, data: dict[str, Any], draft: Draft, findings: Findi
     plan_id, name, year, unit = t.text("id"), t.text("name"), t.integer("year"), t.text("unit")
     grain = t.choice("grain", GRAINS) or Grain.WEEK.value
     start, end = t.date("start"), t.date("end")
+    cap = t.number("attainment_cap")
+    if cap is not None and not 1 <= cap <= 10:
+        # Reported here; the plan still loads, so nothing downstream reports it again.
+        message = f"{cap} is not between 1 (100%) and 10 (1000%)"
+        findings.problems.append(where.key("attainment_cap").problem(message))
+        cap = None
     if year is not None and not 1900 < year < 2200:
         t.fail(where.key("year"), f"{year} is not a plausible plan year")
     if not t.ok or plan_id is None or name is None or year is None or unit is None:
@@ -224,7 +231,8 @@ def _read_plan(where: Where, data: dict[str, Any], draft: Draft, findings: Findi
         t.fail(where.key("end"), f"the plan ends ({end}) before it starts ({start})")
         return
     draft.references.append(Reference(where.key("unit"), unit, ("unit",)))
-    header = PlanHeader(plan_id, name, year, start, end, unit, Grain(grain))
+    header = PlanHeader(plan_id, name, year, start, end, unit, Grain(grain),
+                        model.DEFAULT_ATTAINMENT_CAP if cap is None else float(cap))  # fmt: skip
     draft.plans.append(Located(where, header))
 
 
