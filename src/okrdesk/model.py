@@ -385,6 +385,11 @@ class Plan:
     def people_by_id(self) -> Mapping[str, Person]:
         return {p.id: p for p in self.people}
 
+    def name_of(self, subject: str) -> str:
+        """The name of a unit or a person of the plan."""
+        unit = self.units_by_id.get(subject)
+        return unit.name if unit is not None else self.people_by_id[subject].name
+
     @cached_property
     def key_results_by_id(self) -> Mapping[str, KeyResult]:
         return {kr.id: kr for o in self.objectives for kr in o.key_results}

@@ -39,12 +39,7 @@ def explain_lines(
     subject = find_subject(plan, kr, person, unit)
     day = clamp_to_plan(plan, as_of or dt.date.today())
     subjects = subjects_under(plan, subject)
-    name = (
-        plan.units_by_id[subject].name
-        if subject in plan.units_by_id
-        else (plan.people_by_id[subject].name)
-    )
-    lines = [f"{kr.id} {kr.title}", f"for {subject} ({name}) as of {day}"]
+    lines = [f"{kr.id} {kr.title}", f"for {subject} ({plan.name_of(subject)}) as of {day}"]
     if not store_exists(session.workspace):
         raise BadInput("no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first")
     with open_store(session.workspace, create=False) as store:

@@ -85,13 +85,7 @@ def prepare_due(
     day, found = owed_on(session, as_of, unit)
     if not found:
         return day, None
-    subject = unit or plan.top
-    name = (
-        plan.units_by_id[subject].name
-        if subject in plan.units_by_id
-        else plan.people_by_id[subject].name
-    )
-    return day, reminders(found, day, name, lang)
+    return day, reminders(found, day, plan.name_of(unit or plan.top), lang)
 
 
 def deliver_all(
