@@ -80,7 +80,8 @@ def figures(report: dict[str, Any]) -> list[str]:
         ratio(total["roi"]),
     ]
     found += [ratio(total["expected_roi"]), money(total["attributed_revenue"], lang)]
-    found += [percent(total["expense_ratio"]), label(lang, "expense_ratio")]
+    if total["expense_ratio"] is not None:
+        found += [percent(total["expense_ratio"]), label(lang, "expense_ratio")]
     found += [" ".join(a["message"].split()) for a in report["alerts"]]
     return found
 
