@@ -3,7 +3,12 @@ the query grouped by subject and period where the data lives."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -12,7 +17,7 @@ import sqlglot
 
 from okrdesk.model import MetricKind
 from okrdesk.periods import Grain, periods_between
-from okrdesk.plugins import sql_metrics
+from okrdesk.plugins import sql_metrics, sql_warehouse, warehouse_dialects
 from okrdesk.plugins.sql_warehouse import pushed_down
 from okrdesk.plugins.testing import PluginCheck
 from postgres_server import PostgresServer
@@ -226,3 +231,110 @@ def test_the_documented_warehouse_metric_runs_on_postgres(
     check.assert_valid()
     # A stock: the week's last day, both clients of the branch, not the other branch's.
     assert check.value("client_assets", "cm01", "2026-W02").value == 150
+
+
+# ------------------------------------- Trino, StarRocks, Doris and ClickHouse
+# No server for these engines runs here: what is checked for real is the dialect
+# each URL reaches, the named failures against loopback ports, and (for Trino)
+# rows coming back through its real driver from a loopback server speaking its
+# HTTP protocol (trino_server.py).
+
+ENGINE_URLS = {
+    "trino": "trino://okr@127.0.0.1:{port}/hive/dw",
+    "starrocks": "starrocks://okr@127.0.0.1:{port}/crm",
+    "doris": "doris://okr@127.0.0.1:{port}/crm",
+    "clickhouse": "clickhouse://okr@127.0.0.1:{port}/crm",
+}
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    """A loopback server that accepts every connection and never says a word."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(listener.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield int(listener.getsockname()[1])
+    listener.close()
+    for connection in held:
+        connection.close()
+
+
+@pytest.mark.parametrize(
+    ("url", "dialect", "driver"),
+    [
+        ("trino://okr@trino.firm:8080/hive/dw", "trino", "trino.sqlalchemy.dialect.TrinoDialect"),
+        ("starrocks://okr@sr.firm:9030/crm", "starrocks", "starrocks.dialect.StarRocksDialect"),
+        ("doris://okr@doris.firm:9030/crm", "doris",
+         "sqlalchemy.dialects.mysql.pymysql.MySQLDialect_pymysql"),
+        ("clickhouse://okr@ch.firm:8123/crm", "clickhouse",
+         "clickhouse_connect.cc_sqlalchemy.dialect.ClickHouseDialect"),
+        ("clickhouse+http://okr@ch.firm:8123/crm", "clickhouse",
+         "clickhouse_connect.cc_sqlalchemy.dialect.ClickHouseDialect"),
+    ],
+)  # fmt: skip
+def test_each_engine_url_reaches_its_sqlalchemy_dialect(
+    url: str, dialect: str, driver: str
+) -> None:
+    assert sql_warehouse.dialect_of(url, "connection") == dialect
+    found = warehouse_dialects.dialect_class(url, dialect)
+    assert f"{found.__module__}.{found.__qualname__}" == driver
+    assert (
+        sql_warehouse.described(url)
+        == url.split("://")[0].split("+")[0] + "://" + (url.split("@", 1)[1])
+    )
+
+
+@pytest.mark.parametrize("dialect", sorted(ENGINE_URLS))
+def test_a_closed_port_is_one_named_error_for_the_source(dialect: str, tmp_path: Path) -> None:
+    port = closed_port()
+    url = ENGINE_URLS[dialect].format(port=port)
+    check = run_check(tmp_path, {"connection": url, "timeout": 5, "metrics": METRICS[:2]})
+    shown = url.replace("okr@", "")
+    assert check.problems == [
+        f"plugin plugin-under-test metric {name}: {name}: cannot connect to {shown}: "
+        "connection refused (a problem, none kept)"
+        for name in ("attendees", "lead_rate")
+    ]
+    assert not check.observations
+
+
+@pytest.mark.parametrize("dialect", sorted(ENGINE_URLS))
+def test_a_server_that_never_answers_times_out_named(
+    dialect: str, silent_port: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = ENGINE_URLS[dialect].format(port=silent_port).replace("okr@", "okr:s3cret@")
+    monkeypatch.setenv("WAREHOUSE_URL", url)
+    started = time.monotonic()
+    check = run_check(
+        tmp_path, {"connection_env": "WAREHOUSE_URL", "timeout": 0.5, "metrics": METRICS[:1]}
+    )
+    assert time.monotonic() - started < 20
+    assert len(check.problems) == 1, check.problems
+    shown = url.replace("okr:s3cret@", "")
+    assert (
+        f"attendees: cannot connect to {shown}: no answer within 0.5 s (sources.sql.timeout)"
+    ) in check.problems[0]
+    assert "s3cret" not in check.problems[0]
+
+
+@pytest.mark.parametrize("dialect", sorted(ENGINE_URLS))
+def test_no_password_in_the_settings_for_any_engine(dialect: str, tmp_path: Path) -> None:
+    url = ENGINE_URLS[dialect].format(port=1).replace("okr@", "okr:s3cret@")
+    check = run_check(tmp_path, {"connection": url, "metrics": METRICS[:1]})
+    assert "sources.sql.connection: must not hold a password" in check.problems[0]
+    assert "s3cret" not in check.problems[0]
