@@ -13,7 +13,7 @@ from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace
-from test_sql_warehouse import load_postgres
+from test_sql_warehouse import ENGINE_URLS, closed_port, load_postgres, silent_server
 
 HIRES_PLUGIN = """\
 from okrdesk.model import MetricKind, MetricSpec
@@ -248,4 +248,37 @@ def test_a_lost_warehouse_fails_its_metrics_and_no_other_source(
         assert f"plugin sql metric {metric}: {metric}: cannot connect to postgresql://" in (
             ran.output
         )
+    assert {r[0] for r in stored(root)} == {"complaint_rate", "hires", "new_hnw_clients"}
+
+
+@pytest.mark.parametrize(
+    ("dialect", "answers"),
+    [("trino", "refused"), ("doris", "silent"), ("clickhouse", "refused"), ("starrocks", "silent")],
+)
+def test_an_unreachable_engine_fails_its_metrics_and_the_other_sources_store(
+    write_workspace: WriteWorkspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    dialect: str,
+    answers: str,
+) -> None:
+    root = firm_workspace(write_workspace, tmp_path / "ws")
+    text = (root / "okrdesk.toml").read_text(encoding="utf-8")
+    (root / "okrdesk.toml").write_text(
+        text.replace(
+            'connection_env = "WAREHOUSE_URL"', 'connection_env = "WAREHOUSE_URL"\ntimeout = 1'
+        ),
+        encoding="utf-8",
+    )
+    with silent_server() as silent:
+        url = ENGINE_URLS[dialect].format(port=silent if answers == "silent" else closed_port())
+        monkeypatch.setenv("WAREHOUSE_URL", url)
+        ran = CliRunner().invoke(cli, ["collect", "--through", "2026-01-18", "-w", str(root)])
+    assert ran.exit_code == 1
+    why = "connection refused" if answers == "refused" else "no answer within 1 s"
+    for metric in ("assets", "attendees", "leads"):
+        assert (
+            f"plugin sql metric {metric}: {metric}: cannot connect to "
+            f"{url.replace('okr@', '')}: {why}"
+        ) in " ".join(ran.output.split()), ran.output
     assert {r[0] for r in stored(root)} == {"complaint_rate", "hires", "new_hnw_clients"}

@@ -254,9 +254,9 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@pytest.fixture
-def silent_port() -> Iterator[int]:
-    """A loopback server that accepts every connection and never says a word."""
+@contextlib.contextmanager
+def silent_server() -> Iterator[int]:
+    """A loopback server that accepts every connection and never says a word; its port."""
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(16)
@@ -268,10 +268,18 @@ def silent_port() -> Iterator[int]:
                 held.append(listener.accept()[0])
 
     threading.Thread(target=accept, daemon=True).start()
-    yield int(listener.getsockname()[1])
-    listener.close()
-    for connection in held:
-        connection.close()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        listener.close()
+        for connection in held:
+            connection.close()
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    with silent_server() as port:
+        yield port
 
 
 @pytest.mark.parametrize(
