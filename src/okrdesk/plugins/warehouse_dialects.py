@@ -47,7 +47,7 @@ EXTRA = "pip install 'okrdesk[warehouses]'"
 
 
 @attrs.frozen
-class Engine:
+class Access:
     """How okrdesk reaches one kind of warehouse through SQLAlchemy."""
 
     name: str
@@ -85,10 +85,10 @@ def _clickhouse_args(timeout: float, secret: bool) -> dict[str, Any]:
 
 
 ENGINES = {
-    "trino": Engine("Trino", "trino", "trino", _trino_args),
-    "starrocks": Engine("StarRocks", "starrocks", "starrocks", _mysql_protocol_args),
-    "doris": Engine("Doris", "mysql+pymysql", "pymysql", _mysql_protocol_args),
-    "clickhouse": Engine("ClickHouse", "clickhousedb", "clickhouse-connect", _clickhouse_args),
+    "trino": Access("Trino", "trino", "trino", _trino_args),
+    "starrocks": Access("StarRocks", "starrocks", "starrocks", _mysql_protocol_args),
+    "doris": Access("Doris", "mysql+pymysql", "pymysql", _mysql_protocol_args),
+    "clickhouse": Access("ClickHouse", "clickhousedb", "clickhouse-connect", _clickhouse_args),
 }
 """sqlglot dialect → the engine okrdesk connects to through SQLAlchemy."""
 
@@ -194,7 +194,7 @@ class DialectWarehouse(Warehouse):
         return Answer(columns, rows)
 
     @staticmethod
-    def _not_installed(engine: Engine, key: str, error: BaseException) -> WarehouseUnreachable:
+    def _not_installed(engine: Access, key: str, error: BaseException) -> WarehouseUnreachable:
         return WarehouseUnreachable(
             f"{key}: okrdesk reaches {engine.name} through the {engine.package} package, "
             f"which is not installed ({EXTRA}): {_first_line(error)}"
