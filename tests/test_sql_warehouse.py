@@ -22,6 +22,7 @@ from okrdesk.plugins.sql_warehouse import pushed_down
 from okrdesk.plugins.testing import PluginCheck
 from postgres_server import PostgresServer
 from test_sql_metrics import BALANCES, SALONS, THROUGH, metric, run_check
+from trino_server import TrinoServer
 
 METRICS = [
     metric("attendees", "flow", "人",
@@ -346,3 +347,48 @@ def test_no_password_in_the_settings_for_any_engine(dialect: str, tmp_path: Path
     check = run_check(tmp_path, {"connection": url, "metrics": METRICS[:1]})
     assert "sources.sql.connection: must not hold a password" in check.problems[0]
     assert "s3cret" not in check.problems[0]
+
+
+@pytest.fixture
+def trino(tmp_path: Path, files_check: PluginCheck) -> Iterator[TrinoServer]:
+    """A loopback server speaking Trino's protocol, over the test's two tables."""
+    tables = {t: f"SELECT * FROM read_csv('{tmp_path}/{t}.csv')" for t in ("salons", "balances")}
+    with TrinoServer(tables) as server:
+        yield server
+
+
+def test_trino_rows_come_back_through_its_real_driver_grouped_on_the_server(
+    trino: TrinoServer, files_check: PluginCheck, tmp_path: Path
+) -> None:
+    url = f"trino://okr@127.0.0.1:{trino.port}/hive/dw"
+    check = run_check(tmp_path, {"connection": url, "metrics": METRICS})
+    check.assert_valid()
+    assert figures(check) == figures(files_check)
+    assert check.warnings == files_check.warnings
+    assert check.value("attendees", "cm01", "2026-W02").source.startswith(
+        f"SQL metric attendees on trino://127.0.0.1:{trino.port}/hive/dw"
+    )
+    assert trino.received[0] == "SELECT 1"  # the connection, proved before any metric
+    sent = trino.received[1:]
+    assert len(sent) == len(METRICS)
+    # Grouped by subject and period on the server: by day, or (the last metric) by period.
+    for statement, grouped in zip(sent, ["r"] * 3 + ["q"], strict=True):
+        assert statement.endswith(f"GROUP BY {grouped}.subject, {grouped}.period"), statement
+        assert ":through" not in statement and ":start" not in statement
+    assert sent[0] == pushed_down(
+        METRICS[0]["query"], "trino", MetricKind.FLOW, True, WEEKS, {}, THROUGH
+    )
+
+
+def test_a_trino_query_that_never_answers_times_out_alone(
+    trino: TrinoServer, tmp_path: Path
+) -> None:
+    trino.hang_on = "FROM balances"
+    url = f"trino://okr@127.0.0.1:{trino.port}/hive/dw"
+    check = run_check(tmp_path, {"connection": url, "timeout": 0.5, "metrics": METRICS[:3]})
+    assert check.problems == [
+        f"plugin plugin-under-test metric assets: assets: the query ran longer than 0.5 s on "
+        f"trino://127.0.0.1:{trino.port}/hive/dw (sources.sql.timeout) and was given up "
+        "(a problem, none kept)"
+    ]
+    assert check.value("attendees", "cm01", "2026-W02").value == 50
