@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import psycopg
 import pytest
 import sqlglot
@@ -392,3 +393,30 @@ def test_a_trino_query_that_never_answers_times_out_alone(
         "(a problem, none kept)"
     ]
     assert check.value("attendees", "cm01", "2026-W02").value == 50
+
+
+def test_a_trino_server_lost_mid_collect_fails_the_metrics_left_named(
+    trino: TrinoServer, tmp_path: Path
+) -> None:
+    trino.drop_on = "FROM balances"
+    url = f"trino://okr@127.0.0.1:{trino.port}/hive/dw"
+    check = run_check(tmp_path, {"connection": url, "metrics": METRICS})
+    assert [p.split(": ", 1)[0] for p in check.problems] == [
+        "plugin plugin-under-test metric assets", "plugin plugin-under-test metric by_period"
+    ]  # fmt: skip
+    for problem in check.problems:
+        assert f": lost trino://127.0.0.1:{trino.port}/hive/dw: " in problem
+    assert check.value("lead_rate", "cm01", "2026-W02").numerator == 5
+
+
+def test_a_missing_dialect_package_names_the_extra_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = attrs.evolve(warehouse_dialects.ENGINES["trino"], scheme="nosuchdialect")
+    monkeypatch.setitem(warehouse_dialects.ENGINES, "trino", missing)
+    with pytest.raises(sql_warehouse.WarehouseUnreachable) as raised:
+        sql_warehouse.connect({"connection": "trino://okr@127.0.0.1:1/hive"}, tmp_path, [])
+    assert str(raised.value).startswith(
+        "sources.sql.connection: okrdesk reaches Trino through the trino package, which is "
+        "not installed (pip install 'okrdesk[warehouses]'): "
+    )

@@ -8,7 +8,8 @@ through its SQLAlchemy dialect, carries the rows back. The SQL it receives is
 read as Trino's dialect, written as DuckDB's by sqlglot and run on an
 in-memory DuckDB holding the test's tables. Every statement received is kept
 in ``received``; ``hang_on`` makes a statement containing that text never
-answered (to see the client's timeout).
+answered (to see the client's timeout), ``drop_on`` makes the server close the
+connection instead of answering (a server lost mid-collect).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ class TrinoServer:
             self.database.execute(f"CREATE TABLE {name} AS {select}")
         self.received: list[str] = []
         self.hang_on: str | None = None
+        self.drop_on: str | None = None
         self._lock = threading.Lock()
         self._answers: dict[str, dict[str, Any]] = {}
         self._ids = itertools.count(1)
@@ -121,6 +123,9 @@ class TrinoServer:
                 sql = self.rfile.read(int(self.headers["Content-Length"])).decode()
                 if server.hang_on and server.hang_on in sql:
                     server._stop.wait(60)  # accepted, never answered
+                    return
+                if server.drop_on and server.drop_on in sql:
+                    self.close_connection = True  # closed without a word
                     return
                 query_id = f"20261201_000000_{next(server._ids):05d}_okrdt"
                 server._answers[query_id] = server._run(sql, query_id)

@@ -129,9 +129,18 @@ def _timed_out(error: BaseException) -> bool:
     return any(isinstance(e, TimeoutError) or "Timeout" in type(e).__name__ for e in _chain(error))
 
 
+MYSQL_CONNECTION_GONE = (2006, 2013)
+"""MySQL client errors: the server has gone away; the connection was lost."""
+
+
 def _connection_lost(error: BaseException) -> bool:
     return any(
-        isinstance(e, ConnectionError | socket.gaierror) or type(e).__name__ == "ConnectionError"
+        isinstance(e, ConnectionError | socket.gaierror)
+        or type(e).__name__ == "ConnectionError"
+        or (
+            type(e).__module__.startswith("pymysql")
+            and e.args[:1] in [(c,) for c in MYSQL_CONNECTION_GONE]
+        )
         for e in _chain(error)
     )
 
