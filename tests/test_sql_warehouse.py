@@ -420,3 +420,12 @@ def test_a_missing_dialect_package_names_the_extra_to_install(
         "sources.sql.connection: okrdesk reaches Trino through the trino package, which is "
         "not installed (pip install 'okrdesk[warehouses]'): "
     )
+
+
+def test_a_url_its_dialect_cannot_use_is_named(tmp_path: Path) -> None:
+    url = "trino://okr@127.0.0.1:1/hive/dw?session_properties=not-json"
+    check = run_check(tmp_path, {"connection": url, "metrics": METRICS[:1]})
+    assert check.problems[0].startswith(
+        "plugin plugin-under-test metric attendees: attendees: sources.sql.connection: "
+        "not a usable Trino URL: "
+    )

@@ -162,15 +162,15 @@ class DialectWarehouse(Warehouse):
         try:
             target = sqlalchemy.engine.make_url(sqlalchemy_url(url, dialect))
             target.get_dialect()
+            arguments = engine.connect_args(timeout, bool(target.password))
+            if dialect == "trino":
+                arguments["session_properties"] = _trino_session(target, timeout)
         except (ImportError, NoSuchModuleError) as error:
             raise self._not_installed(engine, key, error) from None
         except Exception as error:  # the dialect refused the URL's form
             raise WarehouseUnreachable(
                 f"{key}: not a usable {engine.name} URL: {self._reason(error)}"
             ) from None
-        arguments = engine.connect_args(timeout, bool(target.password))
-        if dialect == "trino":
-            arguments["session_properties"] = _trino_session(target, timeout)
         # The drivers log each failure they also raise; okrdesk names it once.
         logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)
         try:
