@@ -18,7 +18,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml $(PLUGIN_PACKAGES)
-	$(BIN)/python -m pip install --quiet -e '.[test]' $(foreach p,$(PLUGIN_PACKAGES),-e $(dir $(p)))
+	$(BIN)/python -m pip install --quiet -e '.[test,warehouses]' $(foreach p,$(PLUGIN_PACKAGES),-e $(dir $(p)))
 	touch $(STAMP)
 
 demo: install

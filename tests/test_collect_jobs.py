@@ -3,17 +3,23 @@ once, the same numbers stored as one at a time, a failing part failing alone."""
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import os
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from rich.console import Console
 
+from okrdesk.app.collect import run_collect
+from okrdesk.app.session import open_session
 from okrdesk.app.trust import grant
 from okrdesk.cli import cli
+from okrdesk.cli.progress_bar import BarProgress
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace
-from test_sql_warehouse import load_postgres
+from test_sql_warehouse import ENGINE_URLS, closed_port, load_postgres, silent_server
 
 HIRES_PLUGIN = """\
 from okrdesk.model import MetricKind, MetricSpec
@@ -249,3 +255,128 @@ def test_a_lost_warehouse_fails_its_metrics_and_no_other_source(
             ran.output
         )
     assert {r[0] for r in stored(root)} == {"complaint_rate", "hires", "new_hnw_clients"}
+
+
+@pytest.mark.parametrize(
+    ("dialect", "answers"),
+    [("trino", "refused"), ("doris", "silent"), ("clickhouse", "refused"), ("starrocks", "silent")],
+)
+def test_an_unreachable_engine_fails_its_metrics_and_the_other_sources_store(
+    write_workspace: WriteWorkspace,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    dialect: str,
+    answers: str,
+) -> None:
+    root = firm_workspace(write_workspace, tmp_path / "ws")
+    text = (root / "okrdesk.toml").read_text(encoding="utf-8")
+    (root / "okrdesk.toml").write_text(
+        text.replace(
+            'connection_env = "WAREHOUSE_URL"', 'connection_env = "WAREHOUSE_URL"\ntimeout = 1'
+        ),
+        encoding="utf-8",
+    )
+    with silent_server() as silent:
+        url = ENGINE_URLS[dialect].format(port=silent if answers == "silent" else closed_port())
+        monkeypatch.setenv("WAREHOUSE_URL", url)
+        ran = CliRunner().invoke(cli, ["collect", "--through", "2026-01-18", "-w", str(root)])
+    assert ran.exit_code == 1
+    why = "connection refused" if answers == "refused" else "no answer within 1 s"
+    for metric in ("assets", "attendees", "leads"):
+        assert (
+            f"plugin sql metric {metric}: {metric}: cannot connect to "
+            f"{url.replace('okr@', '')}: {why}"
+        ) in " ".join(ran.output.split()), ran.output
+    assert {r[0] for r in stored(root)} == {"complaint_rate", "hires", "new_hnw_clients"}
+
+
+SLEEPY_PLUGIN = """\
+import time
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("{me}", "{me}", "{me}", MetricKind.FLOW, UNITS["人"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    time.sleep({seconds})
+    for period in request.periods:
+        emit("{me}", "cm01", period.id, value=1, source="slept")
+"""
+
+
+class Recorded:
+    """What collect tells a progress bar, in order, with a real BarProgress beside it."""
+
+    def __init__(self) -> None:
+        self.bar = BarProgress(Console(file=io.StringIO()))
+        self.events: list[tuple[str, ...]] = []
+        self.shown: list[str] = []
+
+    def start(self, steps: int) -> None:
+        self.bar.start(steps)
+        self.events.append(("start", str(steps)))
+
+    def running(self, plugin: str, metrics: int) -> None:
+        self.bar.running(plugin, metrics)
+        self.events.append(("running", plugin))
+        self.shown.append(self.bar.text)
+
+    def finished(self, plugin: str, metrics: int, failed: bool) -> None:
+        self.bar.finished(plugin, metrics, failed)
+        self.events.append(("finished", plugin, "failed" if failed else "ok"))
+        self.shown.append(self.bar.text)
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_the_progress_bar_shows_what_runs_and_counts_what_is_done(
+    write_workspace: WriteWorkspace, jobs: int
+) -> None:
+    okrs = "".join(
+        f'\n[[objectives.key_results]]\nid = "K{m}"\ntitle = "{m}"\nmetric = "{m}"\n'
+        f'target = 1\nunit = "人"\n'
+        for m in ("quick", "slow", "visits")
+    )
+    root = write_workspace(
+        {"timed.toml": '[[objectives]]\nid = "O8"\ntitle = "计时"\nowner = "branch"\n' + okrs}
+    )
+    for me, seconds in (("quick", "0"), ("slow", "2")):
+        (root / "plugins" / f"{me}.py").write_text(
+            SLEEPY_PLUGIN.replace("{me}", me).replace("{seconds}", seconds), encoding="utf-8"
+        )
+    (root / "plugins" / "broken.py").write_text(BROKEN_PLUGIN, encoding="utf-8")
+    grant(root)
+    recorded = Recorded()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics,quick,slow,broken")
+        session = open_session(str(root), isolated=True)
+        summary = run_collect(
+            session, dt.date(2026, 1, 18), ["slow", "quick", "visits"], recorded, jobs
+        )
+    assert [str(e) for e in summary.errors] == [
+        "plugin broken: okrdesk_collect failed: RuntimeError: the CRM export is missing"
+    ]
+    assert recorded.events[0] == ("start", "3")
+    done = [e for e in recorded.events if e[0] == "finished"]
+    assert sorted(done) == [
+        ("finished", "broken", "failed"), ("finished", "quick", "ok"), ("finished", "slow", "ok")
+    ]  # fmt: skip
+    assert recorded.shown[-1] == "collected; 1 failed 3/3"
+    if jobs == 1:  # one at a time: each shown running, then counted done, in turn
+        assert recorded.events[1:] == [
+            event
+            for plugin in ("quick", "slow", "broken")
+            for event in (("running", plugin), next(e for e in done if e[1] == plugin))
+        ]
+        assert recorded.shown[2].startswith("collecting from slow (1 metrics) 1/3")
+    else:  # all three at once: the bar names them all, the slow one is done last
+        assert {e[0] for e in recorded.events[1:4]} == {"running"}
+        assert "quick" in recorded.shown[2] and "slow" in recorded.shown[2]
+        assert done[-1][1] == "slow"
+        assert recorded.shown[-2].startswith("collecting from slow (1 metrics); 1 failed 2/3")

@@ -3,20 +3,27 @@ the query grouped by subject and period where the data lives."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import socket
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import attrs
 import psycopg
 import pytest
 import sqlglot
 
 from okrdesk.model import MetricKind
 from okrdesk.periods import Grain, periods_between
-from okrdesk.plugins import sql_metrics
+from okrdesk.plugins import sql_metrics, sql_warehouse, warehouse_dialects
 from okrdesk.plugins.sql_warehouse import pushed_down
 from okrdesk.plugins.testing import PluginCheck
 from postgres_server import PostgresServer
 from test_sql_metrics import BALANCES, SALONS, THROUGH, metric, run_check
+from trino_server import TrinoServer
 
 METRICS = [
     metric("attendees", "flow", "人",
@@ -226,3 +233,199 @@ def test_the_documented_warehouse_metric_runs_on_postgres(
     check.assert_valid()
     # A stock: the week's last day, both clients of the branch, not the other branch's.
     assert check.value("client_assets", "cm01", "2026-W02").value == 150
+
+
+# ------------------------------------- Trino, StarRocks, Doris and ClickHouse
+# No server for these engines runs here: what is checked for real is the dialect
+# each URL reaches, the named failures against loopback ports, and (for Trino)
+# rows coming back through its real driver from a loopback server speaking its
+# HTTP protocol (trino_server.py).
+
+ENGINE_URLS = {
+    "trino": "trino://okr@127.0.0.1:{port}/hive/dw",
+    "starrocks": "starrocks://okr@127.0.0.1:{port}/crm",
+    "doris": "doris://okr@127.0.0.1:{port}/crm",
+    "clickhouse": "clickhouse://okr@127.0.0.1:{port}/crm",
+}
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextlib.contextmanager
+def silent_server() -> Iterator[int]:
+    """A loopback server that accepts every connection and never says a word; its port."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    held: list[socket.socket] = []
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                held.append(listener.accept()[0])
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield int(listener.getsockname()[1])
+    finally:
+        listener.close()
+        for connection in held:
+            connection.close()
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    with silent_server() as port:
+        yield port
+
+
+@pytest.mark.parametrize(
+    ("url", "dialect", "driver"),
+    [
+        ("trino://okr@trino.firm:8080/hive/dw", "trino", "trino.sqlalchemy.dialect.TrinoDialect"),
+        ("starrocks://okr@sr.firm:9030/crm", "starrocks", "starrocks.dialect.StarRocksDialect"),
+        ("doris://okr@doris.firm:9030/crm", "doris",
+         "sqlalchemy.dialects.mysql.pymysql.MySQLDialect_pymysql"),
+        ("clickhouse://okr@ch.firm:8123/crm", "clickhouse",
+         "clickhouse_connect.cc_sqlalchemy.dialect.ClickHouseDialect"),
+        ("clickhouse+http://okr@ch.firm:8123/crm", "clickhouse",
+         "clickhouse_connect.cc_sqlalchemy.dialect.ClickHouseDialect"),
+    ],
+)  # fmt: skip
+def test_each_engine_url_reaches_its_sqlalchemy_dialect(
+    url: str, dialect: str, driver: str
+) -> None:
+    assert sql_warehouse.dialect_of(url, "connection") == dialect
+    found = warehouse_dialects.dialect_class(url, dialect)
+    assert f"{found.__module__}.{found.__qualname__}" == driver
+    assert (
+        sql_warehouse.described(url)
+        == url.split("://")[0].split("+")[0] + "://" + (url.split("@", 1)[1])
+    )
+
+
+@pytest.mark.parametrize("dialect", sorted(ENGINE_URLS))
+def test_a_closed_port_is_one_named_error_for_the_source(dialect: str, tmp_path: Path) -> None:
+    port = closed_port()
+    url = ENGINE_URLS[dialect].format(port=port)
+    check = run_check(tmp_path, {"connection": url, "timeout": 5, "metrics": METRICS[:2]})
+    shown = url.replace("okr@", "")
+    assert check.problems == [
+        f"plugin plugin-under-test metric {name}: {name}: cannot connect to {shown}: "
+        "connection refused (a problem, none kept)"
+        for name in ("attendees", "lead_rate")
+    ]
+    assert not check.observations
+
+
+@pytest.mark.parametrize("dialect", sorted(ENGINE_URLS))
+def test_a_server_that_never_answers_times_out_named(
+    dialect: str, silent_port: int, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = ENGINE_URLS[dialect].format(port=silent_port).replace("okr@", "okr:s3cret@")
+    monkeypatch.setenv("WAREHOUSE_URL", url)
+    started = time.monotonic()
+    check = run_check(
+        tmp_path, {"connection_env": "WAREHOUSE_URL", "timeout": 0.5, "metrics": METRICS[:1]}
+    )
+    assert time.monotonic() - started < 20
+    assert len(check.problems) == 1, check.problems
+    shown = url.replace("okr:s3cret@", "")
+    assert (
+        f"attendees: cannot connect to {shown}: no answer within 0.5 s (sources.sql.timeout)"
+    ) in check.problems[0]
+    assert "s3cret" not in check.problems[0]
+
+
+@pytest.mark.parametrize("dialect", sorted(ENGINE_URLS))
+def test_no_password_in_the_settings_for_any_engine(dialect: str, tmp_path: Path) -> None:
+    url = ENGINE_URLS[dialect].format(port=1).replace("okr@", "okr:s3cret@")
+    check = run_check(tmp_path, {"connection": url, "metrics": METRICS[:1]})
+    assert "sources.sql.connection: must not hold a password" in check.problems[0]
+    assert "s3cret" not in check.problems[0]
+
+
+@pytest.fixture
+def trino(tmp_path: Path, files_check: PluginCheck) -> Iterator[TrinoServer]:
+    """A loopback server speaking Trino's protocol, over the test's two tables."""
+    tables = {t: f"SELECT * FROM read_csv('{tmp_path}/{t}.csv')" for t in ("salons", "balances")}
+    with TrinoServer(tables) as server:
+        yield server
+
+
+def test_trino_rows_come_back_through_its_real_driver_grouped_on_the_server(
+    trino: TrinoServer, files_check: PluginCheck, tmp_path: Path
+) -> None:
+    url = f"trino://okr@127.0.0.1:{trino.port}/hive/dw"
+    check = run_check(tmp_path, {"connection": url, "metrics": METRICS})
+    check.assert_valid()
+    assert figures(check) == figures(files_check)
+    assert check.warnings == files_check.warnings
+    assert check.value("attendees", "cm01", "2026-W02").source.startswith(
+        f"SQL metric attendees on trino://127.0.0.1:{trino.port}/hive/dw"
+    )
+    assert trino.received[0] == "SELECT 1"  # the connection, proved before any metric
+    sent = trino.received[1:]
+    assert len(sent) == len(METRICS)
+    # Grouped by subject and period on the server: by day, or (the last metric) by period.
+    for statement, grouped in zip(sent, ["r"] * 3 + ["q"], strict=True):
+        assert statement.endswith(f"GROUP BY {grouped}.subject, {grouped}.period"), statement
+        assert ":through" not in statement and ":start" not in statement
+    assert sent[0] == pushed_down(
+        METRICS[0]["query"], "trino", MetricKind.FLOW, True, WEEKS, {}, THROUGH
+    )
+
+
+def test_a_trino_query_that_never_answers_times_out_alone(
+    trino: TrinoServer, tmp_path: Path
+) -> None:
+    trino.hang_on = "FROM balances"
+    url = f"trino://okr@127.0.0.1:{trino.port}/hive/dw"
+    check = run_check(tmp_path, {"connection": url, "timeout": 0.5, "metrics": METRICS[:3]})
+    assert check.problems == [
+        f"plugin plugin-under-test metric assets: assets: the query ran longer than 0.5 s on "
+        f"trino://127.0.0.1:{trino.port}/hive/dw (sources.sql.timeout) and was given up "
+        "(a problem, none kept)"
+    ]
+    assert check.value("attendees", "cm01", "2026-W02").value == 50
+
+
+def test_a_trino_server_lost_mid_collect_fails_the_metrics_left_named(
+    trino: TrinoServer, tmp_path: Path
+) -> None:
+    trino.drop_on = "FROM balances"
+    url = f"trino://okr@127.0.0.1:{trino.port}/hive/dw"
+    check = run_check(tmp_path, {"connection": url, "metrics": METRICS})
+    assert [p.split(": ", 1)[0] for p in check.problems] == [
+        "plugin plugin-under-test metric assets", "plugin plugin-under-test metric by_period"
+    ]  # fmt: skip
+    for problem in check.problems:
+        assert f": lost trino://127.0.0.1:{trino.port}/hive/dw: " in problem
+    assert check.value("lead_rate", "cm01", "2026-W02").numerator == 5
+
+
+def test_a_missing_dialect_package_names_the_extra_to_install(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = attrs.evolve(warehouse_dialects.ENGINES["trino"], scheme="nosuchdialect")
+    monkeypatch.setitem(warehouse_dialects.ENGINES, "trino", missing)
+    with pytest.raises(sql_warehouse.WarehouseUnreachable) as raised:
+        sql_warehouse.connect({"connection": "trino://okr@127.0.0.1:1/hive"}, tmp_path, [])
+    assert str(raised.value).startswith(
+        "sources.sql.connection: okrdesk reaches Trino through the trino package, which is "
+        "not installed (pip install 'okrdesk[warehouses]'): "
+    )
+
+
+def test_a_url_its_dialect_cannot_use_is_named(tmp_path: Path) -> None:
+    url = "trino://okr@127.0.0.1:1/hive/dw?session_properties=not-json"
+    check = run_check(tmp_path, {"connection": url, "metrics": METRICS[:1]})
+    assert check.problems[0].startswith(
+        "plugin plugin-under-test metric attendees: attendees: sources.sql.connection: "
+        "not a usable Trino URL: "
+    )

@@ -13,6 +13,7 @@ from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_
 from okrdesk.errors import BadInput
 from okrdesk.model import Plan
 from okrdesk.periods import Period
+from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
 from okrdesk.targets.reader import no_such
 
@@ -35,12 +36,11 @@ def clamp_through(plan: Plan, through: dt.date | None) -> dt.date:
     return min(day, plan.end)
 
 
-class Progress(Protocol):
-    """What a collect run reports as it goes, for a progress bar."""
+class Progress(PartsProgress, Protocol):
+    """What a collect run reports as it goes, for a progress bar: how many plugin
+    calls there will be (one per plugin and grain), then each one running and done."""
 
     def start(self, steps: int) -> None: ...
-
-    def step(self, plugin: str, metrics: int) -> None: ...
 
 
 def run_collect(
@@ -73,7 +73,7 @@ def run_collect(
     periods = plan_periods(plan, day)
     if progress is not None:
         owners = session.host.owners
-        progress.start(sum(len({owners.get(m, "-") for m in ms}) for ms in by_grain.values()))
+        progress.start(sum(len({owners[m] for m in ms if m in owners}) for ms in by_grain.values()))
     stored = 0
     errors: list[PluginError] = []
     warnings: list[PluginError] = []
@@ -84,7 +84,7 @@ def run_collect(
             grain_periods = plan_periods(plan, day, grain)
             result = collect(
                 session.host, plan, metrics, grain_periods, day, session.workspace.root,
-                progress.step if progress is not None else None,
+                progress,
                 plugin_timeout(session.workspace.plugin_timeout), jobs,
             )  # fmt: skip
             stored += store.replace_observations(

@@ -36,6 +36,7 @@ import attrs
 from okrdesk.errors import printable
 from okrdesk.model import MetricKind, MetricSpec, Observation, Plan
 from okrdesk.periods import Period
+from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.manager import PluginHost, Probed, describe_error, load_one
 
@@ -431,13 +432,13 @@ def collect(
     periods: Iterable[Period],
     through: dt.date,
     workspace: Path,
-    progress: Callable[[str, int], None] | None = None,
+    progress: PartsProgress | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     jobs: int = 1,
 ) -> Collected:
     """Collect ``metrics`` over ``periods`` from the plugins that declare them.
 
-    ``progress(plugin, metric_count)`` is called before each plugin runs. A
+    ``progress`` hears when each plugin starts and when it is done. A
     plugin that has not returned after ``timeout`` seconds is reported and
     left behind; whatever it emits later is ignored. With ``jobs`` above 1, up
     to that many plugin processes run at once (the SQL source on a warehouse
@@ -457,8 +458,6 @@ def collect(
     subjects = frozenset(p.id for p in plan.people) | frozenset(u.id for u in plan.units)
     parts: list[_Part] = []
     for plugin, specs in wanted.items():
-        if progress is not None:
-            progress(plugin, len(specs))
         how = host.records[plugin].how
         call = implementations.get(plugin)
         if call is None and how is None:
@@ -474,7 +473,7 @@ def collect(
                 plugin, {s.name: s for s in share}, subjects, frozenset(p.id for p in periods)
             )
             parts.append(_Part(plugin, share, request, checker, how, call))
-    _run_parts(parts, timeout, jobs)
+    _run_parts(parts, timeout, jobs, Tracker(parts, progress) if progress else None)
     for part in parts:
         part.merge_into(result)
     return result
@@ -536,23 +535,33 @@ class _Part:
         result.plugin_of.update({s.name: self.plugin for s in self.specs if s.name not in failed})
 
 
-def _run_parts(parts: list[_Part], timeout: float, jobs: int) -> None:
+def _run_parts(
+    parts: list[_Part], timeout: float, jobs: int, tracker: Tracker | None = None
+) -> None:
     """Run every part: those in a process of their own up to ``jobs`` at once, those
     registered in this process one after another here."""
+    if tracker is not None:
+        for part in parts:
+            if part.failure is not None:  # nothing to run: done at once
+                tracker.run(part, timeout)
+
+    def run(part: _Part, timeout: float) -> None:
+        (tracker.run if tracker is not None else _Part.run)(part, timeout)
+
     waiting = [p for p in parts if p.failure is None]
     here = [p for p in waiting if p.how is None]
     spawned = [p for p in waiting if p.how is not None]
     if jobs <= 1 or len(spawned) <= 1:
         for part in waiting:
-            part.run(timeout)
+            run(part, timeout)
         return
     for part in here:
-        part.run(timeout)
+        run(part, timeout)
     # Threads only wait: each part's work happens in its own spawned process.
     with concurrent.futures.ThreadPoolExecutor(
         max_workers=jobs, thread_name_prefix="okrdesk-collect"
     ) as pool:
-        for done in [pool.submit(part.run, timeout) for part in spawned]:
+        for done in [pool.submit(run, part, timeout) for part in spawned]:
             done.result()
 
 

@@ -3,7 +3,9 @@
 ``[sources.sql]`` names a connection instead of files: ``connection`` (a URL
 without a password, kept in the shared okrdesk.toml) or ``connection_env``
 (the name of an environment variable holding the URL). okrdesk connects to
-PostgreSQL (psycopg 3) and to a DuckDB database file (``duckdb:path``).
+PostgreSQL (psycopg 3), to a DuckDB database file (``duckdb:path``), and to
+Trino, StarRocks, Doris and ClickHouse through their SQLAlchemy dialects
+(warehouse_dialects.py, the ``warehouses`` extra).
 
 The query is written once, in the DuckDB SQL the file source uses, and sqlglot
 transpiles it to the server's dialect inside a wrapper that groups by subject
@@ -39,8 +41,8 @@ DIALECTS = {
     "clickhouse": "clickhouse",
 }
 """URL scheme → sqlglot dialect of the SQL sent."""
-CONNECTED = ("postgres", "duckdb")
-"""The dialects okrdesk opens a connection to; the others are transpiled only."""
+THROUGH_SQLALCHEMY = ("trino", "starrocks", "doris", "clickhouse")
+"""The dialects okrdesk reaches through SQLAlchemy (warehouse_dialects.py)."""
 
 DEFAULT_TIMEOUT = 300.0
 CONNECT_TIMEOUT = 10
@@ -67,7 +69,9 @@ def has_connection(settings: Mapping[str, Any]) -> bool:
 
 def _password_in(url: str) -> bool:
     parts = urlsplit(url)
-    return bool(parts.password) or "password=" in parts.query
+    return bool(parts.password) or any(
+        f"{secret}=" in parts.query for secret in ("password", "access_token")
+    )
 
 
 def check_settings(settings: Mapping[str, Any]) -> None:
@@ -128,7 +132,11 @@ def described(url: str) -> str:
     if parts.scheme.lower().startswith("duckdb"):
         return Path(_duckdb_path(url)).name
     host = parts.hostname or "localhost"
-    return f"{parts.scheme.split('+')[0]}://{host}{parts.path}"
+    try:
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        port = ""
+    return f"{parts.scheme.split('+')[0]}://{host}{port}{parts.path}"
 
 
 # ---------------------------------------------------------------- the SQL
@@ -377,10 +385,9 @@ def connect(
         return _Postgres(url, timeout)
     if dialect == "duckdb":
         return _DuckFile(confined(workspace, _duckdb_path(url), key, allowed), timeout)
-    raise WarehouseUnreachable(
-        f"{key}: okrdesk writes SQL for {dialect} but connects only to PostgreSQL and "
-        "DuckDB database files"
-    )
+    from okrdesk.plugins.warehouse_dialects import DialectWarehouse
+
+    return DialectWarehouse(url, dialect, timeout, key)
 
 
 def aggregates(answer: Answer) -> Iterator[dict[str, Any]]:
