@@ -13,6 +13,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import psycopg
 import pytest
 from click.testing import CliRunner, Result
@@ -194,7 +195,17 @@ def test_every_query_answers_the_same_on_both(tmp_path: Path, postgres_url: str)
                         )
                     )
         for number, question in enumerate(asked):
-            assert question(lite) == question(server), number
+            assert _when_apart(question(lite)) == _when_apart(question(server)), number
+
+
+def _when_apart(answer: object) -> object:
+    """The answer with each record's wall-clock ``recorded`` stamp blanked: the two
+    stores are filled one after the other, and a second may tick between them."""
+    if isinstance(answer, list):
+        return [_when_apart(item) for item in answer]
+    if attrs.has(type(answer)) and hasattr(answer, "recorded"):
+        return attrs.evolve(answer, recorded="")
+    return answer
 
 
 def test_the_report_json_is_the_same_on_both(
