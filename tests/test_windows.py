@@ -1,0 +1,215 @@
+"""Windows (MTD, QTD, YTD, trailing), 同比 and 环比, and growth targets, against
+figures worked out by hand from a real SQLite store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from okrdesk.engine.pace import Status
+from okrdesk.engine.progress import Engine
+from okrdesk.engine.windows import NoChange, window_view
+from okrdesk.model import (
+    KeyResult,
+    MetricKind,
+    MetricSpec,
+    Objective,
+    Observation,
+    OrgUnit,
+    Person,
+    Plan,
+)
+from okrdesk.periods import Grain, Over, Period, parse_period, parse_window, periods_between
+from okrdesk.store import Store
+from okrdesk.units import UNITS
+
+FEES = MetricSpec("fees", "Fees", "手续费", MetricKind.FLOW, UNITS["元"])
+AUM = MetricSpec("aum", "AUM", "客户资产", MetricKind.STOCK, UNITS["元"])
+CONVERSION = MetricSpec("conversion", "Conversion", "转化率", MetricKind.RATIO, UNITS["%"])
+SPECS = {s.name: s for s in (FEES, AUM, CONVERSION)}
+
+
+def plan_of(grain: Grain, *krs: KeyResult, baselines: object = None) -> Plan:
+    objective = Objective("O1", "Grow", "br", key_results=krs)
+    return Plan(
+        "p", "Plan", 2026, dt.date(2026, 1, 1), dt.date(2026, 12, 31), "br", grain,
+        units=(OrgUnit("br", "Branch", "branch"),),
+        people=(Person("p1", "王芳", "br"), Person("p2", "李强", "br")),
+        objectives=(objective,) if krs else (),
+        baselines=baselines or {},  # type: ignore[arg-type]
+    )  # fmt: skip
+
+
+def monthly_store(path: Path, *, last_year: bool = True) -> Store:
+    """fees: 王芳 100 × month in 2026 and 80 × month in 2025; 李强 10 every month.
+    aum: 王芳's level 1,000 × month. conversion: 李强 converts m of 10 × m."""
+    store = Store.open(path / "okrdesk.db")
+    months = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 12, 31), Grain.MONTH))
+    if last_year:
+        months = list(periods_between(dt.date(2025, 1, 1), dt.date(2025, 12, 31), Grain.MONTH))
+        months += list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 12, 31), Grain.MONTH))
+    observations = []
+    for p in months:
+        m = p.start.month
+        observations.append(Observation("fees", "p1", p.id, float((100 if p.start.year == 2026
+                                                                  else 80) * m)))  # fmt: skip
+        observations.append(Observation("fees", "p2", p.id, 10.0))
+        observations.append(Observation("aum", "p1", p.id, 1000.0 * m))
+        observations.append(Observation("conversion", "p2", p.id, None, float(m), 10.0 * m))
+    run = store.start_run("collect", None)
+    store.replace_observations(run, {"fees": "t", "aum": "t", "conversion": "t"}, months,
+                               observations)  # fmt: skip
+    return store
+
+
+NOV_20 = dt.date(2026, 11, 20)
+
+
+def view(store: Store, plan: Plan, metric: str, window: str, day: dt.date = NOV_20,
+         overs: tuple[Over, ...] = ()):  # type: ignore[no-untyped-def]  # fmt: skip
+    return window_view(plan, store, SPECS[metric], "br", day, parse_window(window), overs)
+
+
+def test_to_date_and_trailing_windows_sum_the_stored_periods(tmp_path: Path) -> None:
+    plan = plan_of(Grain.MONTH)
+    with monthly_store(tmp_path) as store:
+        # November: 1,100 + 10; October and November: 1,000 + 1,100 + 20;
+        # January to November: 100 × 66 + 10 × 11; September to November: 3,000 + 30.
+        assert view(store, plan, "fees", "mtd").now.value == 1110
+        assert view(store, plan, "fees", "qtd").now.value == 2120
+        assert view(store, plan, "fees", "ytd").now.value == 6710
+        assert view(store, plan, "fees", "last_3_months").now.value == 3030
+        assert view(store, plan, "fees", "last_3_months").now.periods == (
+            "2026-09", "2026-10", "2026-11")  # fmt: skip
+        # A stock's window is its latest level; a ratio is Σ numerators / Σ denominators.
+        assert view(store, plan, "aum", "qtd").now.value == 11000
+        ratio = view(store, plan, "conversion", "qtd").now
+        assert (ratio.numerator, ratio.denominator) == (21, 210)
+        assert ratio.value == pytest.approx(0.1)
+
+
+def test_year_on_year_and_period_on_period(tmp_path: Path) -> None:
+    plan = plan_of(Grain.MONTH)
+    both = (Over.LAST_YEAR, Over.PREVIOUS)
+    with monthly_store(tmp_path) as store:
+        mtd = view(store, plan, "fees", "mtd", overs=both)
+        last_year, previous = mtd.comparisons
+        # 同比: November 2025 was 80 × 11 + 10 = 890; 环比: October 2026 was 1,010.
+        assert last_year.earlier.value == 890
+        assert last_year.change == pytest.approx(1110 / 890 - 1)  # +24.7%
+        assert previous.earlier.value == 1010
+        assert previous.change == pytest.approx(1110 / 1010 - 1)
+        # Across the year boundary: December against the December before, and
+        # January's 环比 is the December before it.
+        december = view(store, plan, "fees", "mtd", dt.date(2026, 12, 31), both)
+        assert december.now.value == 1210
+        assert december.comparisons[0].earlier.periods == ("2025-12",)
+        assert december.comparisons[0].earlier.value == 970
+        january = view(store, plan, "fees", "mtd", dt.date(2026, 1, 15), both)
+        assert january.comparisons[1].earlier.periods == ("2025-12",)
+        assert january.comparisons[1].change == pytest.approx(110 / 970 - 1)
+        # YTD 同比: January to November 2025, 80 × 66 + 110 = 5,390.
+        ytd = view(store, plan, "fees", "ytd", overs=(Over.LAST_YEAR,))
+        assert ytd.comparisons[0].earlier.value == 5390
+        # A rate's change is in points: 10% then and now is +0 百分点, not a percentage.
+        rate = view(store, plan, "conversion", "mtd", overs=(Over.LAST_YEAR,)).comparisons[0]
+        assert rate.points and rate.change == pytest.approx(0.0)
+
+
+def test_week_one_against_week_one(tmp_path: Path) -> None:
+    plan = plan_of(Grain.WEEK)
+    weeks = [parse_period(w) for w in ("2025-W01", "2025-W02", "2025-W52", "2026-W01")]
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        run = store.start_run("collect", None)
+        values = {"2025-W01": 40.0, "2025-W02": 7.0, "2025-W52": 9.0, "2026-W01": 50.0}
+        store.replace_observations(
+            run, {"fees": "t"}, weeks, [Observation("fees", "p1", w, v) for w, v in values.items()]
+        )
+        # 2 January 2026 is in 2026-W01 (29 December to 4 January).
+        week = view(store, plan, "fees", "wtd", dt.date(2026, 1, 2),
+                    (Over.LAST_YEAR, Over.PREVIOUS))  # fmt: skip
+        assert week.now.periods == ("2026-W01",)
+        assert week.comparisons[0].earlier.periods == ("2025-W01",)
+        assert week.comparisons[0].change == pytest.approx(50 / 40 - 1)
+        assert week.comparisons[1].earlier.periods == ("2025-W52",)
+        # The last 2 weeks a year before are 2025-W52 and 2026-W01 shifted: 2024-W52,
+        # 2025-W01: only 40 of it is stored.
+        trailing = view(store, plan, "fees", "last_2_weeks", dt.date(2026, 1, 2),
+                        (Over.LAST_YEAR,))  # fmt: skip
+        assert trailing.now.value == 59
+        assert trailing.comparisons[0].earlier.value == 40
+        assert trailing.comparisons[0].earlier.found == 1
+
+
+def test_a_week_counts_in_the_month_holding_its_thursday(tmp_path: Path) -> None:
+    plan = plan_of(Grain.WEEK)
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        # 2026-W44 runs 26 October to 1 November: its Thursday is in October.
+        mtd = view(store, plan, "fees", "mtd", NOV_20)
+        assert mtd.now.periods == ("2026-W45", "2026-W46", "2026-W47")
+        assert view(store, plan, "fees", "mtd", dt.date(2026, 10, 31)).now.periods[-1] == (
+            "2026-W44")  # fmt: skip
+
+
+def test_no_percentage_without_a_figure_a_year_before(tmp_path: Path) -> None:
+    typed = {("fees", "br"): {"2025-11": Decimal(890), "2025-10": Decimal(0)}}
+    with monthly_store(tmp_path, last_year=False) as store:
+        plain = view(store, plan_of(Grain.MONTH), "fees", "mtd", overs=(Over.LAST_YEAR,))
+        assert plain.comparisons[0].change is None
+        assert plain.comparisons[0].why is NoChange.NO_EARLIER
+        # The baseline file stands in for the missing history, period by period.
+        plan = plan_of(Grain.MONTH, baselines=typed)
+        typed_in = view(store, plan, "fees", "mtd", overs=(Over.LAST_YEAR,)).comparisons[0]
+        assert typed_in.earlier.value == 890 and typed_in.earlier.from_baselines == 1
+        assert typed_in.change == pytest.approx(1110 / 890 - 1)
+        october = view(store, plan, "fees", "mtd", dt.date(2026, 10, 31), (Over.LAST_YEAR,))
+        assert october.comparisons[0].why is NoChange.EARLIER_ZERO
+        assert october.comparisons[0].change is None
+        assert october.comparisons[0].difference == 1010
+
+
+def growth_kr(rate: str, window: str | None = None) -> KeyResult:
+    return KeyResult("O1.FEES", "O1", "手续费同比 +18%", UNITS["元"], None, "fees",
+                     growth=Decimal(rate), window=window)  # fmt: skip
+
+
+def test_a_growth_target_is_last_years_figure_grown_and_paced_like_it(tmp_path: Path) -> None:
+    kr = growth_kr("0.18")
+    plan = plan_of(Grain.MONTH, kr)
+    with monthly_store(tmp_path) as store:
+        p = Engine(plan, store, NOV_20, SPECS).key_result(kr, "br")
+        assert p is not None
+        # 2025 in all: 80 × 78 + 120 = 6,360, so the target is 6,360 × 1.18 = 7,504.8.
+        # Due by 20 November: January to November 2025 (5,390) × 1.18 = 6,360.2.
+        assert p.target.value == pytest.approx(7504.8)
+        assert p.expected == pytest.approx(6360.2)
+        assert p.actual.value == 6710
+        assert p.attainment == pytest.approx(6710 / 7504.8)
+        assert p.status is Status.ON_TRACK  # 6,710 of 6,360.2 due
+        # Over a quarter to date: Q4 2025 was 80 × 33 + 30 = 2,670; October and
+        # November 2025, 800 + 880 + 20 = 1,700, × 1.18 is due.
+        quarter = growth_kr("0.18", "qtd")
+        q = Engine(plan_of(Grain.MONTH, quarter), store, NOV_20, SPECS).key_result(quarter, "br")
+        assert q is not None and q.target.value == pytest.approx(2670 * 1.18)
+        assert q.expected == pytest.approx(1700 * 1.18)
+        assert q.actual.value == 2120
+
+
+def test_a_growth_target_without_last_year_says_so(tmp_path: Path) -> None:
+    kr = growth_kr("0.18")
+    plan = plan_of(Grain.MONTH, kr)
+    with monthly_store(tmp_path, last_year=False) as store:
+        p = Engine(plan, store, NOV_20, SPECS).key_result(kr, "br")
+        assert p is not None
+        assert p.target.value is None and p.attainment is None
+        assert p.status is Status.NO_DATA
+
+
+def test_period_helpers() -> None:
+    assert parse_window("last_4_weeks").count == 4
+    with pytest.raises(ValueError, match="last_N_weeks"):
+        parse_window("last_week")
+    assert isinstance(parse_period("2026-W01"), Period)
