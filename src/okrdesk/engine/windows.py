@@ -87,7 +87,7 @@ def _periods_homed(first: dt.date, last: dt.date, grain: Grain) -> list[Period]:
 
 
 @attrs.frozen
-class Run:
+class PeriodRun:
     """The periods a window covers, oldest first, and the days of its spans."""
 
     periods: tuple[Period, ...]
@@ -99,20 +99,20 @@ class Run:
         return tuple(p.id for p in self.periods)
 
 
-def window_run(window: Window, as_of: dt.date, grain: Grain) -> Run:
+def window_run(window: Window, as_of: dt.date, grain: Grain) -> PeriodRun:
     """The periods of ``window`` at ``as_of``: through the one holding the date."""
     current = _period(grain, as_of)
     first, last = _spans_back(window.span, _home(current, grain), window.count)
     periods = [p for p in _periods_homed(first, last, grain) if p.start <= as_of]
-    return Run(tuple(periods), first, last)
+    return PeriodRun(tuple(periods), first, last)
 
 
-def whole_run(window: Window, as_of: dt.date, grain: Grain) -> Run:
+def whole_run(window: Window, as_of: dt.date, grain: Grain) -> PeriodRun:
     """Every period of the spans ``window`` is in at ``as_of``, to their end: what a
     growth target is set on (the whole year for ``ytd``)."""
     current = _period(grain, as_of)
     first, last = _spans_back(window.span, _home(current, grain), window.count)
-    return Run(tuple(_periods_homed(first, last, grain)), first, last)
+    return PeriodRun(tuple(_periods_homed(first, last, grain)), first, last)
 
 
 def _year_before(period_id: str) -> str | None:
@@ -125,18 +125,18 @@ def _year_before(period_id: str) -> str | None:
     return earlier
 
 
-def earlier_run(window: Window, run: Run, over: Over, grain: Grain) -> Run:
+def earlier_run(window: Window, run: PeriodRun, over: Over, grain: Grain) -> PeriodRun:
     """The periods ``run`` is compared with."""
     if over is Over.LAST_YEAR:
         ids = [i for p in run.periods if (i := _year_before(p.id)) is not None]
-        return Run(
+        return PeriodRun(
             tuple(parse_period(i) for i in ids), _years_back(run.first), _years_back(run.last)
         )
     first, last = _spans_back(window.span, run.first - dt.timedelta(days=1), window.count)
     periods = _periods_homed(first, last, grain)
     if window.to_date:
         periods = periods[: len(run.periods)]
-    return Run(tuple(periods), first, last)
+    return PeriodRun(tuple(periods), first, last)
 
 
 def _years_back(day: dt.date) -> dt.date:
@@ -197,7 +197,7 @@ def window_figure(
     store: StoreReader,
     spec: MetricSpec,
     subject: str,
-    run: Run,
+    run: PeriodRun,
     *,
     baselines: bool = False,
 ) -> WindowFigure:
