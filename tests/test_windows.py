@@ -4,11 +4,14 @@ figures worked out by hand from a real SQLite store."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from okrdesk.cli import cli
 from okrdesk.engine.pace import Status
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.windows import NoChange, window_view
@@ -25,6 +28,7 @@ from okrdesk.model import (
 from okrdesk.periods import Grain, Over, Period, parse_period, parse_window, periods_between
 from okrdesk.store import Store
 from okrdesk.units import UNITS
+from sample_workspace import OKRS, WriteWorkspace
 
 FEES = MetricSpec("fees", "Fees", "手续费", MetricKind.FLOW, UNITS["元"])
 AUM = MetricSpec("aum", "AUM", "客户资产", MetricKind.STOCK, UNITS["元"])
@@ -213,3 +217,115 @@ def test_period_helpers() -> None:
     with pytest.raises(ValueError, match="last_N_weeks"):
         parse_window("last_week")
     assert isinstance(parse_period("2026-W01"), Period)
+
+
+# ------------------------------------------------- in a workspace, end to end
+
+GROWTH_KRS = """
+[[objectives.key_results]]
+id = "FEES"
+title = "佣金收入同比 +18%"
+metric = "fee_revenue"
+growth = "18%"
+unit = "元"
+
+[[objectives.key_results]]
+id = "HNW"
+title = "新增高净值客户（月度）"
+metric = "new_hnw_clients"
+target = 360
+unit = "户"
+window = "mtd"
+compare = ["last_year", "previous"]
+"""
+
+
+def baselines_toml() -> str:
+    """2025's fees, typed in: 20,000元 a week for the branch."""
+    weeks = ", ".join(f'"2025-W{w:02d}" = 2' for w in range(1, 53))
+    return f'[[baselines]]\nmetric = "fee_revenue"\nsubject = "branch"\nunit = "万元"\n' \
+           f"values = {{ {weeks} }}\n"  # fmt: skip
+
+
+def collected(write_workspace: WriteWorkspace, files: dict[str, str]) -> Path:
+    root = write_workspace(files)
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    return root
+
+
+def test_the_report_shows_windows_comparisons_and_a_growth_target(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = collected(write_workspace, {"okrs.toml": OKRS + GROWTH_KRS,
+                                       "baselines.toml": baselines_toml()})  # fmt: skip
+    runner = CliRunner()
+    args = ["report", "--as-of", "2026-03-15", "-w", str(root), "--format", "json"]
+    done = runner.invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    results = {kr["id"]: kr for o in json.loads(done.output)["objectives"]
+               for kr in o["key_results"]}  # fmt: skip
+    fees = results["O1.FEES"]
+    # 2026: 王芳 10,000 + 李强 20,000 a week, 11 weeks by 15 March (W01-W11);
+    # 2025: 52 weeks of 20,000 = 1,040,000, so the target is 1,227,200 and
+    # 11 × 20,000 × 1.18 = 259,600 is due.
+    assert float(fees["actual"]) == 330000
+    assert float(fees["target"]) == pytest.approx(1227200)
+    assert float(fees["expected"]) == pytest.approx(259600)
+    assert fees["target_source"] == "growth"
+    assert fees["window"]["comparisons"][0]["change"] == 0.5  # 330,000 / 220,000 − 1
+    assert fees["window"]["comparisons"][0]["from_baselines"] == 11
+    hnw = results["O1.HNW"]["window"]
+    # March to date: W10 and W11 (a week is the month's that holds its Thursday),
+    # 1 + 2 clients each; February's first two weeks the same: 环比 +0%.
+    assert hnw["periods"] == ["2026-W10", "2026-W11"] and hnw["value"] == 6
+    assert hnw["comparisons"][0]["why"] == "no_earlier"
+    assert hnw["comparisons"][1]["earlier_periods"] == ["2026-W06", "2026-W07"]
+    assert hnw["comparisons"][1]["change"] == 0
+    text = runner.invoke(cli, [*args[:-2], "--format", "md"]).output
+    assert "本年至今 330,000元 · 同比 +50.0%（上年同期 220,000元，含基数表）" in text
+    assert "目标 = 上年 1,040,000元 × (1 + 18%)" in text
+    terminal = runner.invoke(cli, args[:-2]).output
+    assert "同比 +50.0%" in terminal
+    english = runner.invoke(cli, [*args[:-2], "--lang", "en", "--format", "md"]).output
+    assert "Month to date 6 accts · YoY — no figure a year before · PoP 0.0% (period " \
+           "before 6 accts)" in english, english  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kr", "problem"),
+    [
+        ('window = "last_week"', 'window: unknown window "last_week"; expected one of'),
+        ('compare = ["yoy"]', 'compare[0]: unknown comparison "yoy"'),
+        ('growth = "18"', 'growth: "18" has no %'),
+        ('growth = "-120%"', "growth: a string ('-120%') would leave nothing"),
+    ],
+)
+def test_bad_window_keys_are_named_with_file_line_and_key(
+    write_workspace: WriteWorkspace, kr: str, problem: str
+) -> None:
+    okrs = OKRS.replace('target = 360\nunit = "户"', f'target = 360\nunit = "户"\n{kr}')
+    root = write_workspace({"okrs.toml": okrs})
+    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert done.exit_code == 2
+    assert "targets/okrs.toml:" in done.output and problem in done.output, done.output
+
+
+def test_growth_needs_a_flow_and_baselines_a_known_place(write_workspace: WriteWorkspace) -> None:
+    okrs = OKRS.replace(
+        'direction = "at_most"\ntarget = 0.15', 'direction = "at_most"\ngrowth = 0.1'
+    )
+    bad_baseline = ('[[baselines]]\nmetric = "fee_revenue"\nsubject = "branch"\nunit = "元"\n'
+                    'values = { "2025-13" = 1 }\n\n'
+                    '[[baselines]]\nmetric = "fee_revenue"\nsubject = "nobody"\nunit = "户"\n'
+                    'values = { "2025-12" = 1 }\n')  # fmt: skip
+    root = write_workspace({"okrs.toml": okrs, "baselines.toml": bad_baseline})
+    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert done.exit_code == 2
+    out = done.output
+    assert "objectives[O1].key_results[KR2].growth: is a target to grow to" in out
+    assert "a growth target is for a flow" in out
+    assert "targets/baselines.toml:5: baselines[0].values.2025-13: '2025-13': there is no " \
+           "month 13" in out  # fmt: skip
+    assert 'baselines[1].unit: unit "户" does not fit metric "fee_revenue"' in out
+    assert 'baselines[1].subject: no unit or person "nobody"' in out

@@ -30,6 +30,7 @@ from okrdesk.report.notes import (
     score_trend,
     status_text,
     to_date_note,
+    window_story,
 )
 from okrdesk.report.numbers import money, percent, ratio
 from okrdesk.units import exact, in_percent
@@ -183,6 +184,8 @@ def _kr_table(
             title += f"\n{shared}"
         if story := checkin_story(kr, lang):
             title += f"\n{story}"
+        if windowed := window_story(kr, lang):
+            title += f"\n{windowed}"
         table.add_row(title, *(_kr_cell(kr, c, lang) for c in columns))
     return table
 
