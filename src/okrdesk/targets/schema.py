@@ -17,8 +17,9 @@ import attrs
 
 from okrdesk import model
 from okrdesk.periods import Grain, parse_period
+from okrdesk.targets import window_keys
 from okrdesk.targets.reader import Findings, SourceFile, Table, Where, describe, plain_number
-from okrdesk.targets.window_keys import WINDOW_KEYS, WindowUse, read_baseline, read_window_keys
+from okrdesk.targets.window_keys import WindowUse, read_baseline, read_window_keys
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 
 T = TypeVar("T")
@@ -33,8 +34,9 @@ OBJECTIVE_KEYS = ("id", "title", "owner", "weight", "cadence", "key_results")
 KEY_RESULT_KEYS = (
     "id", "title", "metric", "direction", "baseline", "target", "unit", "band",
     "weight", "milestones", "scope", "members", "calendar", "guardrail", "cadence",
-    *WINDOW_KEYS,
+    *window_keys.WINDOW_KEYS,
 )  # fmt: skip
+BASELINE_KEYS = window_keys.BASELINE_KEYS
 BUDGET_KEYS = (
     "unit", "total", "expected_revenue", "breaker_threshold", "revenue_metric",
     "expense_ratio_max", "signers", "lines",
