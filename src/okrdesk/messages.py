@@ -265,6 +265,7 @@ WINDOWS: dict[str, dict[str, str]] = {
         "from_baselines": "含基数表",
         "growth_target": "目标 = 上年 {value} × (1 + {growth})",
         "no_growth_base": "上年无数据，增长目标无从计算",
+        "entered": "进入", "converted": "转化",
     },
     "en": {
         "wtd": "Week to date", "mtd": "Month to date", "qtd": "Quarter to date",
@@ -280,6 +281,7 @@ WINDOWS: dict[str, dict[str, str]] = {
         "from_baselines": "from baselines",
         "growth_target": "target = last year's {value} × (1 + {growth})",
         "no_growth_base": "no figure last year: no growth target",
+        "entered": "entered", "converted": "converted",
     },
 }  # fmt: skip
 

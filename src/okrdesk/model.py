@@ -318,6 +318,9 @@ class MetricSpec:
     formula: str | None = None
     """A derived metric: computed from other metrics at every level of the tree after
     they are rolled up (``aum / headcount_cm``), never collected; see okrdesk.formula."""
+    stages: tuple[str, str] | None = None
+    """A funnel (a ratio of converted over entered): the names of its two stages, ""
+    where unnamed; the report shows entered → converted (plugins/sql_funnels.py)."""
 
     @property
     def dimension(self) -> Dimension:

@@ -43,6 +43,7 @@ from okrdesk.report.document import (
     ReportPhase,
     ReportReserve,
     ReportScore,
+    ReportStages,
     ReportUnit,
     ReportWindow,
     ScorePoint,
@@ -109,7 +110,16 @@ def _key_result(
         members_total=members.total if members else None,
         latest_checkin=_latest_checkin(engine, p),
         window=_window(engine, p),
+        stages=_stages(engine, p),
     )
+
+
+def _stages(engine: Engine, p: KeyResultProgress) -> ReportStages | None:
+    spec = engine.metrics.get(p.key_result.metric or "")
+    if spec is None or spec.stages is None:
+        return None
+    entered, converted = spec.stages
+    return ReportStages(entered, converted, p.actual.denominator, p.actual.numerator)
 
 
 def _window(engine: Engine, p: KeyResultProgress) -> ReportWindow | None:

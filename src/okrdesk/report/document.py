@@ -70,6 +70,17 @@ class ReportWindow:
 
 
 @attrs.frozen
+class ReportStages:
+    """A funnel's stages: how many entered, how many of them converted in the window."""
+
+    entered_label: str
+    converted_label: str
+    """The names the funnel gives its stages; "" where it gives none."""
+    entered: float | None
+    converted: float | None
+
+
+@attrs.frozen
 class ReportKeyResult:
     id: str
     title: str
@@ -114,6 +125,8 @@ class ReportKeyResult:
     """For a key result tracked by check-ins: the latest one on or before the date."""
     window: ReportWindow | None = None
     """For a key result with ``window``, ``compare`` or ``growth``: see ReportWindow."""
+    stages: ReportStages | None = None
+    """For a key result on a funnel metric: its two stages."""
 
 
 @attrs.frozen

@@ -12,7 +12,7 @@ from okrdesk.periods import parse_period
 from okrdesk.report.cells import value
 from okrdesk.report.document import Report, ReportKeyResult, ReportScore
 from okrdesk.report.numbers import percent
-from okrdesk.units import UNITS, Quantity, lookup, percentage
+from okrdesk.units import UNITS, Quantity, figure, lookup, percentage
 
 
 def status_text(kr: ReportKeyResult, lang: str) -> str:
@@ -168,3 +168,15 @@ def _signed_change(kr: ReportKeyResult, change: float, points: bool, lang: str) 
 
 def _bracketed(text: str, lang: str) -> str:
     return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def funnel_story(kr: ReportKeyResult, lang: str) -> str:
+    """ "开户 120 → 7 日内入金 12（10.0%）": a funnel's stages and its rate."""
+    f = kr.stages
+    if f is None:
+        return ""
+    entered = f.entered_label or window_label(lang, "entered")
+    converted = f.converted_label or window_label(lang, "converted")
+    counts = [figure(n, 0) if n is not None else "—" for n in (f.entered, f.converted)]
+    rate = percent(f.converted / f.entered) if f.entered and f.converted is not None else "—"
+    return f"{entered} {counts[0]} → {converted} {counts[1]}{_bracketed(rate, lang)}"

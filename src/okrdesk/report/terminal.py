@@ -23,6 +23,7 @@ from okrdesk.report.cells import change, change_heading, sparkline, value
 from okrdesk.report.document import Report, ReportKeyResult, ReportObjective, all_results
 from okrdesk.report.notes import (
     checkin_story,
+    funnel_story,
     held,
     members_met,
     owed_text,
@@ -186,6 +187,8 @@ def _kr_table(
             title += f"\n{story}"
         if windowed := window_story(kr, lang):
             title += f"\n{windowed}"
+        if stages := funnel_story(kr, lang):
+            title += f"\n{stages}"
         table.add_row(title, *(_kr_cell(kr, c, lang) for c in columns))
     return table
 
