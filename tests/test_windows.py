@@ -299,12 +299,15 @@ def test_the_report_shows_windows_comparisons_and_a_growth_target(
         ('compare = ["yoy"]', 'compare[0]: unknown comparison "yoy"'),
         ('growth = "18"', 'growth: "18" has no %'),
         ('growth = "-120%"', "growth: a string ('-120%') would leave nothing"),
+        ("growth = 0.1", "milestones: does not apply: a growth target is paced by last year"),
     ],
 )
 def test_bad_window_keys_are_named_with_file_line_and_key(
     write_workspace: WriteWorkspace, kr: str, problem: str
 ) -> None:
     okrs = OKRS.replace('target = 360\nunit = "户"', f'target = 360\nunit = "户"\n{kr}')
+    if "growth = 0.1" in kr:
+        okrs = okrs.replace("target = 360\n", "")
     root = write_workspace({"okrs.toml": okrs})
     done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
     assert done.exit_code == 2
@@ -329,3 +332,31 @@ def test_growth_needs_a_flow_and_baselines_a_known_place(write_workspace: WriteW
            "month 13" in out  # fmt: skip
     assert 'baselines[1].unit: unit "户" does not fit metric "fee_revenue"' in out
     assert 'baselines[1].subject: no unit or person "nobody"' in out
+
+
+def test_explain_check_and_split_take_a_growth_target(write_workspace: WriteWorkspace) -> None:
+    root = collected(write_workspace, {"okrs.toml": OKRS + GROWTH_KRS,
+                                       "baselines.toml": baselines_toml()})  # fmt: skip
+    runner = CliRunner()
+    codes = {}
+    for args in (["explain", "O1.FEES"], ["check"], ["report", "--format", "html"],
+                 ["report", "--format", "xlsx", "--out", str(root / "r.xlsx")]):  # fmt: skip
+        done = runner.invoke(cli, [*args, "--as-of", "2026-03-15", "-w", str(root)])
+        assert done.exception is None or isinstance(done.exception, SystemExit), (args, done)
+        codes[args[0]] = done.exit_code
+    assert codes == {"explain": 0, "check": 1, "report": 0}  # check: other results lag
+    split = runner.invoke(cli, ["split", "O1.FEES", "--unit", "branch", "--over", "months",
+                                "-w", str(root)])  # fmt: skip
+    assert split.exit_code == 2 and "has no target of its own to split" in split.output
+
+
+def test_a_monthly_plan_has_no_week_windows(write_workspace: WriteWorkspace) -> None:
+    from sample_workspace import PLAN
+
+    monthly = PLAN.replace('unit = "branch"\n', 'unit = "branch"\ngrain = "month"\n', 1)
+    okrs = OKRS.replace('target = 360\nunit = "户"', 'target = 360\nunit = "户"\nwindow = "wtd"')
+    root = write_workspace({"plan.toml": monthly, "okrs.toml": okrs})
+    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert done.exit_code == 2
+    assert "key_results[KR1].window: a plan measured by month cannot give a week window " \
+           "(wtd)" in done.output  # fmt: skip

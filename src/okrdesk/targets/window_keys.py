@@ -66,6 +66,10 @@ def read_window_keys(
         if "target" in data or "members" in data:
             t.fail(where.key("growth"), "and target are two ways to give the target; give one "
                    "(growth: last year's figure × (1 + growth))")  # fmt: skip
+        for key in ("milestones", "calendar"):
+            if key in data:
+                t.fail(where.key(key), "does not apply: a growth target is paced by last "
+                       "year's figures over the same periods")  # fmt: skip
         if data.get("direction", "at_least") != "at_least":
             t.fail(where.key("growth"), 'is a target to grow to: direction must be "at_least"')
     asked = window is not None or compare or growth is not None
