@@ -26,6 +26,8 @@ from okrdesk.model import (
     Plan,
 )
 from okrdesk.periods import Grain, Over, Period, parse_period, parse_window, periods_between
+from okrdesk.report.document import ReportComparison, ReportKeyResult, ReportWindow
+from okrdesk.report.notes import window_story
 from okrdesk.store import Store
 from okrdesk.units import UNITS
 from sample_workspace import OKRS, WriteWorkspace
@@ -360,3 +362,31 @@ def test_a_monthly_plan_has_no_week_windows(write_workspace: WriteWorkspace) -> 
     assert done.exit_code == 2
     assert "key_results[KR1].window: a plan measured by month cannot give a week window " \
            "(wtd)" in done.output  # fmt: skip
+
+
+def report_kr(unit: str, window: ReportWindow) -> ReportKeyResult:
+    return ReportKeyResult(
+        id="O1.X", title="x", metric="m", unit=unit, direction="at_least", baseline=0.0,
+        target=1.0, target_source="declared", actual=None, numerator=None, denominator=None,
+        attainment=None, due=0.0, expected=0.0, status="no_data", margin=None, change=None,
+        new=False, forecast=None, forecast_reach=None, forecast_note="", weight=1.0, trend=(),
+        milestones=(), window=window,
+    )  # fmt: skip
+
+
+def test_the_window_line_writes_points_for_rates_and_says_why_there_is_no_percentage() -> None:
+    then = ReportComparison("last_year", 0.108, ("2025-10",), 0.012, True, difference=0.012)
+    rate = ReportWindow("qtd", 0.12, ("2026-10",), (then,))
+    assert (
+        window_story(report_kr("%", rate), "zh")
+        == "本季至今 12% · 同比 +1.2百分点（上年同期 10.8%）"
+    )
+    assert window_story(report_kr("%", rate), "en") == (
+        "Quarter to date 12% · YoY +1.2 pp (a year before 10.8%)")  # fmt: skip
+    flows = ReportWindow("last_3_months", 5e8, ("2026-09", "2026-10", "2026-11"), (
+        ReportComparison("last_year", -2e7, (), None, False, "earlier_negative", 5.2e8),
+        ReportComparison("previous", 0.0, (), None, False, "earlier_zero", 5e8, 3),
+    ))  # fmt: skip
+    assert window_story(report_kr("亿元", flows), "zh") == (
+        "近 3 个月 5亿 · 同比 — 上年同期为负（-0.2亿），不计百分比 · "
+        "环比 — 上期为 0，不计百分比（含基数表）")  # fmt: skip
