@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from backends import Backend
 from okrdesk.cli import cli
 from okrdesk.engine.pace import Status
 from okrdesk.engine.progress import Engine
@@ -390,3 +391,17 @@ def test_the_window_line_writes_points_for_rates_and_says_why_there_is_no_percen
     assert window_story(report_kr("亿元", flows), "zh") == (
         "近 3 个月 5亿 · 同比 — 上年同期为负（-0.2亿），不计百分比 · "
         "环比 — 上期为 0，不计百分比（含基数表）")  # fmt: skip
+
+
+def test_windows_read_the_same_on_both_stores(backend: Backend) -> None:
+    root = backend.workspace({"okrs.toml": OKRS + GROWTH_KRS, "baselines.toml": baselines_toml()})
+    runner = CliRunner()
+    done = runner.invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    done = runner.invoke(cli, ["report", "--as-of", "2026-03-15", "-w", str(root),
+                               "--format", "json"])  # fmt: skip
+    results = {kr["id"]: kr for o in json.loads(done.output)["objectives"]
+               for kr in o["key_results"]}  # fmt: skip
+    assert float(results["O1.FEES"]["target"]) == pytest.approx(1227200)
+    assert results["O1.HNW"]["window"]["value"] == 6
+    assert results["O1.HNW"]["window"]["comparisons"][1]["earlier"] == 6
