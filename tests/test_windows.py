@@ -301,6 +301,7 @@ def test_the_report_shows_windows_comparisons_and_a_growth_target(
         ('window = "last_week"', 'window: unknown window "last_week"; expected one of'),
         ('compare = ["yoy"]', 'compare[0]: unknown comparison "yoy"'),
         ('growth = "18"', 'growth: "18" has no %'),
+        ("growth = 18", 'growth: 18 would be +1800%; for 18% write 0.18 or "18%"'),
         ('growth = "-120%"', "growth: a string ('-120%') would leave nothing"),
         ("growth = 0.1", "milestones: does not apply: a growth target is paced by last year"),
     ],

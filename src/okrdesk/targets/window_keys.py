@@ -22,6 +22,8 @@ from okrdesk.units import UNITS, UnitOfMeasure, parse_in
 
 WINDOW_KEYS = ("window", "compare", "growth")
 BASELINE_KEYS = ("metric", "subject", "unit", "values")
+GROWTH_TYPO = 10
+"""A bare growth above this (+1,000%) is a percentage written without its %."""
 
 
 @attrs.frozen
@@ -66,7 +68,7 @@ def read_window_keys(
         if "target" in data or "members" in data:
             t.fail(where.key("growth"), "and target are two ways to give the target; give one "
                    "(growth: last year's figure × (1 + growth))")  # fmt: skip
-        for key in ("milestones", "calendar"):
+        for key in ("milestones", "calendar", "guardrail"):
             if key in data:
                 t.fail(where.key(key), "does not apply: a growth target is paced by last "
                        "year's figures over the same periods")  # fmt: skip
@@ -89,14 +91,14 @@ def _growth(t: Table, where: Where, data: dict[str, Any]) -> Decimal | None:
         return None
     at = where.key("growth")
     if isinstance(raw, str):
+        text = raw.strip()
+        if not text.endswith("%"):
+            t.fail(at, f'"{raw}" has no %: write a fraction (0.18) or a percentage ("18%")')
+            return None
         try:
-            value = parse_in(UNITS["%"], raw.strip().removesuffix("%") if raw.strip().endswith(
-                "%") else raw, shown=raw)  # fmt: skip
+            value = parse_in(UNITS["%"], text.removesuffix("%"), shown=raw)
         except ValueError as error:
             t.fail(at, f'{error}; write a fraction (0.18) or a percentage ("18%")')
-            return None
-        if not raw.strip().endswith("%"):
-            t.fail(at, f'"{raw}" has no %: write a fraction (0.18) or a percentage ("18%")')
             return None
     else:
         number, why = plain_number(raw)
@@ -104,6 +106,10 @@ def _growth(t: Table, where: Where, data: dict[str, Any]) -> Decimal | None:
             t.fail(at, why.replace("a number", 'a number or a percentage ("18%")'))
             return None
         value = number
+        if value > GROWTH_TYPO:
+            t.fail(at, f'{number} would be +{number * 100}%; for {number}% write '
+                   f'{number / 100} or "{number}%"')  # fmt: skip
+            return None
     if value <= -1:
         t.fail(at, f"{describe(raw)} would leave nothing of last year's figure; "
                "a growth is above -100%")  # fmt: skip
