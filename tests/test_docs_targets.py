@@ -34,6 +34,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "[[budget.lines]]": schema.LINE_KEYS,
     "[[scoring]]": schema.SCORING_KEYS,
     "[[scoring.components]]": schema.COMPONENT_KEYS,
+    "[[baselines]]": schema.BASELINE_KEYS,
 }
 """The table each heading names → the keys the code accepts in it."""
 

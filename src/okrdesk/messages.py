@@ -252,3 +252,46 @@ def alert_text(key: str, lang: str, params: Mapping[str, object]) -> str:
                 lang, ALERTS[f"{prefix}{params[name]}"]["en"]
             )
     return texts.get(lang, texts["en"]).format(**values)
+
+
+# Windows and period-over-period (engine/windows.py): the line the report shows
+# under a key result with ``window``, ``compare`` or ``growth``.
+WINDOWS: dict[str, dict[str, str]] = {
+    "zh": {
+        "wtd": "本周至今", "mtd": "本月至今", "qtd": "本季至今", "ytd": "本年至今",
+        "last_weeks": "近 {n} 周", "last_months": "近 {n} 个月",
+        "last_year": "同比", "previous": "环比",
+        "earlier_last_year": "上年同期 {value}", "earlier_previous": "上期 {value}",
+        "no_data": "本期无数据", "no_earlier_last_year": "无上年同期数据",
+        "no_earlier_previous": "无上期数据",
+        "earlier_zero_last_year": "上年同期为 0，不计百分比",
+        "earlier_zero_previous": "上期为 0，不计百分比",
+        "earlier_negative_last_year": "上年同期为负（{value}），不计百分比",
+        "earlier_negative_previous": "上期为负（{value}），不计百分比",
+        "from_baselines": "含基数表",
+        "growth_target": "目标 = 上年 {value} × (1 + {growth})",
+        "no_growth_base": "上年无数据，增长目标无从计算",
+        "entered": "进入", "converted": "转化",
+    },
+    "en": {
+        "wtd": "Week to date", "mtd": "Month to date", "qtd": "Quarter to date",
+        "ytd": "Year to date", "last_weeks": "Last {n} weeks", "last_months": "Last {n} months",
+        "last_year": "YoY", "previous": "PoP",
+        "earlier_last_year": "a year before {value}", "earlier_previous": "period before {value}",
+        "no_data": "no figure now", "no_earlier_last_year": "no figure a year before",
+        "no_earlier_previous": "no figure the period before",
+        "earlier_zero_last_year": "a year before was 0, no percentage",
+        "earlier_zero_previous": "the period before was 0, no percentage",
+        "earlier_negative_last_year": "a year before was negative ({value}), no percentage",
+        "earlier_negative_previous": "the period before was negative ({value}), no percentage",
+        "from_baselines": "from baselines",
+        "growth_target": "target = last year's {value} × (1 + {growth})",
+        "no_growth_base": "no figure last year: no growth target",
+        "entered": "entered", "converted": "converted",
+    },
+}  # fmt: skip
+
+
+def window_label(lang: str, key: str, **values: object) -> str:
+    """A word of the window line in ``lang`` (``WINDOWS``)."""
+    return WINDOWS[lang][key].format(**values)

@@ -168,12 +168,20 @@ class KeyResult:
     cadence: Grain = Grain.WEEK
     """How often a key result without a metric is owed a check-in: once a calendar
     week, month or quarter (the objective's ``cadence``, else weekly)."""
+    # Windows and period-over-period (engine/windows.py).
+    window: str | None = None
+    """A to-date or trailing window (``ytd``, ``last_4_weeks``) the report shows the
+    figure over, with ``compare``; the window a growth target is set on."""
+    compare: tuple[str, ...] = ()
+    """Period-over-period figures the report shows: ``last_year`` (同比), ``previous`` (环比)."""
+    growth: Decimal | None = None
+    """A growth target (0.18 for +18% 同比): the window's figure a year before × 1.18."""
 
     def __attrs_post_init__(self) -> None:
         # Milestone order is checked against the plan's phases, which only the plan knows.
         if self.direction is Direction.WITHIN and self.band is None:
             raise ValueError(f"key result {self.id}: a 'within' key result needs a band")
-        if self.target is None and not self.member_targets:
+        if self.target is None and not self.member_targets and self.growth is None:
             raise ValueError(f"key result {self.id}: needs a target or members' targets")
 
     @property
@@ -313,6 +321,9 @@ class MetricSpec:
     formula: str | None = None
     """A derived metric: computed from other metrics at every level of the tree after
     they are rolled up (``aum / headcount_cm``), never collected; see okrdesk.formula."""
+    stages: tuple[str, str] | None = None
+    """A funnel (a ratio of converted over entered): the names of its two stages, ""
+    where unnamed; the report shows entered → converted (plugins/sql_funnels.py)."""
 
     @property
     def dimension(self) -> Dimension:
@@ -358,6 +369,12 @@ class Observation:
 # ------------------------------------------------------------------------ plan
 
 
+def _frozen_baselines(
+    value: Mapping[tuple[str, str], Mapping[str, Decimal]],
+) -> Mapping[tuple[str, str], Mapping[str, Decimal]]:
+    return MappingProxyType({k: MappingProxyType(dict(v)) for k, v in value.items()})
+
+
 @attrs.frozen
 class Plan:
     id: str
@@ -376,6 +393,11 @@ class Plan:
     objectives: tuple[Objective, ...] = ()
     budget: Budget = Budget()
     scoring: tuple[ScoringPolicy, ...] = ()
+    baselines: Mapping[tuple[str, str], Mapping[str, Decimal]] = attrs.field(
+        factory=dict, converter=_frozen_baselines
+    )
+    """Last year's figures typed into ``[[baselines]]``: (metric, subject) → period →
+    value in base units, for 同比 where the store has no history."""
 
     @cached_property
     def units_by_id(self) -> Mapping[str, OrgUnit]:

@@ -99,3 +99,75 @@ def parse_period(text: str) -> Period:
     if not 1 <= int(month) <= 12:
         raise ValueError(f"{text!r}: there is no month {month}")
     return month_of(dt.date(int(year), int(month), 1))
+
+
+# ---------------------------------------------------- windows (engine/windows.py)
+
+
+class Span(StrEnum):
+    WEEK = "week"
+    MONTH = "month"
+    QUARTER = "quarter"
+    YEAR = "year"
+
+
+class Over(StrEnum):
+    LAST_YEAR = "last_year"
+    """同比: the same periods a year before."""
+    PREVIOUS = "previous"
+    """环比: the window one step earlier."""
+
+
+_TO_DATE = {"wtd": Span.WEEK, "mtd": Span.MONTH, "qtd": Span.QUARTER, "ytd": Span.YEAR}
+_TRAILING = re.compile(r"^last_([1-9][0-9]?)_(weeks|months)$")
+_FINENESS = {Grain.WEEK: 0, Grain.MONTH: 1, Grain.QUARTER: 2}
+_SPAN_FINENESS = {Span.WEEK: 0, Span.MONTH: 1, Span.QUARTER: 2, Span.YEAR: 3}
+WINDOW_WORDS = (*_TO_DATE, "last_N_weeks", "last_N_months")
+COMPARISONS = tuple(o.value for o in Over)
+
+
+@attrs.frozen
+class Window:
+    """``count`` spans ending with the one holding the date; ``to_date`` for wtd…ytd."""
+
+    name: str
+    span: Span
+    count: int = 1
+    to_date: bool = True
+
+
+def parse_window(text: str) -> Window:
+    """``ytd`` or ``last_4_weeks`` into a Window; ValueError naming the choices."""
+    if text in _TO_DATE:
+        return Window(text, _TO_DATE[text])
+    match = _TRAILING.match(text)
+    if match:
+        span = Span.WEEK if match.group(2) == "weeks" else Span.MONTH
+        return Window(text, span, int(match.group(1)), to_date=False)
+    raise ValueError(
+        f'unknown window "{text}"; expected one of wtd, mtd, qtd, ytd, last_N_weeks, '
+        "last_N_months (N from 1 to 99: last_4_weeks, last_3_months)"
+    )
+
+
+def readable_at(window: Window, grain: Grain) -> str:
+    """Why ``window`` cannot be read from periods of ``grain``; empty when it can."""
+    if _SPAN_FINENESS[window.span] < _FINENESS[grain]:
+        return (f"a plan measured by {grain.value} cannot give a {window.span.value} window "
+                f"({window.name}); its periods are longer")  # fmt: skip
+    return ""
+
+
+def default_window(grain: Grain) -> Window:
+    """The current period of the plan's grain, to date: the plain 环比 / 同比."""
+    return {Grain.WEEK: Window("wtd", Span.WEEK), Grain.MONTH: Window("mtd", Span.MONTH),
+            Grain.QUARTER: Window("qtd", Span.QUARTER)}[grain]  # fmt: skip
+
+
+def window_problem(text: str, grain: Grain | None = None) -> str:
+    """Why ``text`` is no window (for a plan of ``grain``); empty when it is one."""
+    try:
+        window = parse_window(text)
+    except ValueError as error:
+        return str(error)
+    return readable_at(window, grain) if grain is not None else ""

@@ -164,6 +164,10 @@ class Engine:
         return self._judged[key]
 
     def _key_result(self, kr: KeyResult, subject: str) -> KeyResultProgress | None:
+        if kr.growth is not None:
+            from okrdesk.engine.growth import growth_progress
+
+            return growth_progress(self, kr, subject)
         closing = closes_on(self.plan, kr)
         if closing is not None and closing < self.as_of:
             return self._closed(kr, subject, closing)

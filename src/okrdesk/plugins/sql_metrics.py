@@ -61,7 +61,7 @@ import attrs
 
 from okrdesk.errors import printable
 from okrdesk.model import Direction, MetricKind, MetricSpec, OverTime
-from okrdesk.plugins import sql_warehouse
+from okrdesk.plugins import sql_funnels, sql_warehouse
 from okrdesk.plugins.hookspecs import CollectRequest, Emit, hookimpl
 from okrdesk.plugins.sql_dialect import (
     PARAMETERS,
@@ -193,6 +193,14 @@ def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, st
     duckdb_sql = settings.get("database") is None
     for index, item in enumerate(raw):
         try:
+            if sql_funnels.is_funnel(item):  # a funnel writes its own ratio query
+                stages, item = (
+                    sql_funnels.stages(item),
+                    sql_funnels.expanded(index, item, duckdb_sql),
+                )
+                spec = attrs.evolve(_definition(index, item, duckdb_sql), stages=stages)
+                found.append((spec, item["query"]))
+                continue
             found.append((_definition(index, item, duckdb_sql), item["query"]))
         except SqlMetricError as error:
             broken.append(str(error))

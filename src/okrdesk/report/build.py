@@ -14,13 +14,15 @@ from okrdesk import __version__
 from okrdesk.engine import attention
 from okrdesk.engine.budget import BudgetProgress, LineProgress, budget_progress
 from okrdesk.engine.cadence import owed
+from okrdesk.engine.growth import GROWTH_WINDOW
 from okrdesk.engine.pace import due_fraction, expected_value
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.scoring import PersonScore, scores
+from okrdesk.engine.windows import window_view
 from okrdesk.model import Checkin, MetricSpec, Plan
-from okrdesk.periods import Grain, month_of, week_of
+from okrdesk.periods import Grain, Over, default_window, month_of, parse_window, week_of
 from okrdesk.report.document import (
     SCHEMA,
     Named,
@@ -30,6 +32,7 @@ from okrdesk.report.document import (
     ReportBudget,
     ReportBudgetTotal,
     ReportCheckin,
+    ReportComparison,
     ReportCost,
     ReportKeyResult,
     ReportLine,
@@ -40,7 +43,9 @@ from okrdesk.report.document import (
     ReportPhase,
     ReportReserve,
     ReportScore,
+    ReportStages,
     ReportUnit,
+    ReportWindow,
     ScorePoint,
     TrendPoint,
 )
@@ -104,7 +109,42 @@ def _key_result(
         members_on_pace=members.on_pace if members else None,
         members_total=members.total if members else None,
         latest_checkin=_latest_checkin(engine, p),
+        window=_window(engine, p),
+        stages=_stages(engine, p),
     )
+
+
+def _stages(engine: Engine, p: KeyResultProgress) -> ReportStages | None:
+    spec = engine.metrics.get(p.key_result.metric or "")
+    if spec is None or spec.stages is None:
+        return None
+    entered, converted = spec.stages
+    return ReportStages(entered, converted, p.actual.denominator, p.actual.numerator)
+
+
+def _window(engine: Engine, p: KeyResultProgress) -> ReportWindow | None:
+    """The key result's window and comparisons, when it asks for them."""
+    kr = p.key_result
+    spec = engine.metrics.get(kr.metric or "")
+    if spec is None or not (kr.window or kr.compare or kr.growth is not None):
+        return None
+    if kr.window:
+        window = parse_window(kr.window)
+    else:
+        window = parse_window(GROWTH_WINDOW) if kr.growth is not None else default_window(
+            engine.plan.grain)  # fmt: skip
+    overs = [Over(c) for c in kr.compare] or ([Over.LAST_YEAR] if kr.growth is not None else [])
+    day = p.closed or engine.as_of
+    seen = window_view(engine.plan, engine.store, spec, p.subject, day, window, overs)
+    growth = float(kr.growth) if kr.growth is not None else None
+    base = p.target.value / (1 + growth) if growth is not None and p.target.value else None
+    return ReportWindow(
+        seen.window.name, seen.now.value, seen.now.periods,
+        tuple(ReportComparison(c.over.value, c.earlier.value, c.earlier.periods, c.change,
+                               c.points, c.why.value if c.why else None, c.difference,
+                               c.earlier.from_baselines) for c in seen.comparisons),
+        growth, base,
+    )  # fmt: skip
 
 
 def _ranked(members: Iterable[MemberProgress]) -> tuple[ReportMember, ...]:

@@ -35,6 +35,52 @@ class ReportCheckin:
 
 
 @attrs.frozen
+class ReportComparison:
+    """One period-over-period figure of a key result's window (engine/windows.py)."""
+
+    over: str
+    """"last_year" (同比) or "previous" (环比)."""
+    earlier: float | None
+    """The window's figure over the earlier periods; None when there is none."""
+    earlier_periods: tuple[str, ...]
+    change: float | None
+    """Relative (0.236 for +23.6%), or for a rate the difference in points (0.012 for
+    +1.2 百分点); None with ``why``."""
+    points: bool
+    why: str | None = None
+    """"no_data", "no_earlier", "earlier_zero" or "earlier_negative" when there is no change."""
+    difference: float | None = None
+    from_baselines: int = 0
+    """How many earlier periods came from the plan's [[baselines]]."""
+
+
+@attrs.frozen
+class ReportWindow:
+    """A key result's figure over a to-date or trailing window, and its comparisons."""
+
+    name: str
+    """"ytd", "mtd", "last_4_weeks", ..."""
+    value: float | None
+    periods: tuple[str, ...]
+    comparisons: tuple[ReportComparison, ...] = ()
+    growth: float | None = None
+    """For a growth target: the growth asked for (0.18), on the figure a year before."""
+    growth_base: float | None = None
+    """For a growth target: the whole window's figure a year before; None when unknown."""
+
+
+@attrs.frozen
+class ReportStages:
+    """A funnel's stages: how many entered, how many of them converted in the window."""
+
+    entered_label: str
+    converted_label: str
+    """The names the funnel gives its stages; "" where it gives none."""
+    entered: float | None
+    converted: float | None
+
+
+@attrs.frozen
 class ReportKeyResult:
     id: str
     title: str
@@ -77,6 +123,10 @@ class ReportKeyResult:
     how many are on pace for it, of how many."""
     latest_checkin: ReportCheckin | None = None
     """For a key result tracked by check-ins: the latest one on or before the date."""
+    window: ReportWindow | None = None
+    """For a key result with ``window``, ``compare`` or ``growth``: see ReportWindow."""
+    stages: ReportStages | None = None
+    """For a key result on a funnel metric: its two stages."""
 
 
 @attrs.frozen

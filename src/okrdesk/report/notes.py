@@ -8,11 +8,12 @@ import datetime as dt
 
 import attrs
 
-from okrdesk.messages import label, status
+from okrdesk.messages import label, status, window_label
 from okrdesk.periods import parse_period
 from okrdesk.report.cells import value
 from okrdesk.report.document import Report, ReportKeyResult, ReportOwed, ReportScore
 from okrdesk.report.numbers import percent
+from okrdesk.units import UNITS, Quantity, figure, lookup, percentage
 
 
 def status_text(kr: ReportKeyResult, lang: str) -> str:
@@ -155,3 +156,60 @@ def held(score: float | None, raw: float | None) -> str:
     if score is None or raw is None:
         return "—"
     return percent(score) + (" ↓" if score < raw else (" ↑" if score > raw else ""))
+
+
+def window_story(kr: ReportKeyResult, lang: str) -> str:
+    """ "本年至今 6,710元 · 同比 +24.5%（上年同期 5,390元）· 环比 +9.9%（上期 1,010元）":
+    a key result's window and its comparisons, with the growth target's basis."""
+    w = kr.window
+    if w is None:
+        return ""
+    trailing = w.name.removeprefix("last_").partition("_")
+    name = (window_label(lang, f"last_{trailing[2]}", n=trailing[0])
+            if w.name.startswith("last_") else window_label(lang, w.name))  # fmt: skip
+    parts = [f"{name} {value(kr, w.value, lang)}"]
+    for c in w.comparisons:
+        earlier = value(kr, c.earlier, lang)
+        typed = [window_label(lang, "from_baselines")] if c.from_baselines else []
+        if c.change is not None:
+            text = f"{window_label(lang, c.over)} {_signed_change(kr, c.change, c.points, lang)}"
+            said = [window_label(lang, f"earlier_{c.over}", value=earlier), *typed]
+            text += _bracketed(("，" if lang == "zh" else ", ").join(said), lang)
+        elif c.why == "no_data":
+            text = f"{window_label(lang, c.over)} {window_label(lang, 'no_data')}"
+        else:
+            why = window_label(lang, f"{c.why}_{c.over}", value=earlier)
+            text = f"{window_label(lang, c.over)} — {why}"
+            text += _bracketed(typed[0], lang) if typed else ""
+        parts.append(text)
+    if w.growth is not None:
+        base, growth = value(kr, w.growth_base, lang), percent(w.growth, 0)
+        parts.append(window_label(lang, "growth_target", value=base, growth=growth)
+                     if w.growth_base is not None
+                     else window_label(lang, "no_growth_base"))  # fmt: skip
+    return " · ".join(parts)
+
+
+def _signed_change(kr: ReportKeyResult, change: float, points: bool, lang: str) -> str:
+    if points:
+        text = Quantity(lookup(kr.unit) or UNITS["%"], abs(change), points=True).text(lang)
+    else:
+        text = percentage(abs(change))
+    sign = "+" if change > 0 else ("-" if change < 0 and text.strip("0.%") else "")
+    return f"{sign}{text}"
+
+
+def _bracketed(text: str, lang: str) -> str:
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def funnel_story(kr: ReportKeyResult, lang: str) -> str:
+    """ "开户 120 → 7 日内入金 12（10.0%）": a funnel's stages and its rate."""
+    f = kr.stages
+    if f is None:
+        return ""
+    entered = f.entered_label or window_label(lang, "entered")
+    converted = f.converted_label or window_label(lang, "converted")
+    counts = [figure(n, 0) if n is not None else "—" for n in (f.entered, f.converted)]
+    rate = percent(f.converted / f.entered) if f.entered and f.converted is not None else "—"
+    return f"{entered} {counts[0]} → {converted} {counts[1]}{_bracketed(rate, lang)}"

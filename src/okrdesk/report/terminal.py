@@ -23,6 +23,7 @@ from okrdesk.report.cells import change, change_heading, sparkline, value
 from okrdesk.report.document import Report, ReportKeyResult, ReportObjective, all_results
 from okrdesk.report.notes import (
     checkin_story,
+    funnel_story,
     held,
     members_met,
     owed_text,
@@ -30,6 +31,7 @@ from okrdesk.report.notes import (
     score_trend,
     status_text,
     to_date_note,
+    window_story,
 )
 from okrdesk.report.numbers import money, percent, ratio
 from okrdesk.units import exact, in_percent
@@ -183,6 +185,10 @@ def _kr_table(
             title += f"\n{shared}"
         if story := checkin_story(kr, lang):
             title += f"\n{story}"
+        if windowed := window_story(kr, lang):
+            title += f"\n{windowed}"
+        if stages := funnel_story(kr, lang):
+            title += f"\n{stages}"
         table.add_row(title, *(_kr_cell(kr, c, lang) for c in columns))
     return table
 

@@ -361,6 +361,20 @@ class Store(ABC):
         )
         return [(dt.date.fromisoformat(r[0]), float(r[1] or 0.0)) for r in rows]
 
+    def period_totals(
+        self, metric: str, subjects: Iterable[str], periods: Iterable[str]
+    ) -> dict[str, tuple[float | None, float | None, float | None, int]]:
+        """For each of ``periods`` (ids) with data, the value, numerator and denominator
+        summed over ``subjects``, and the rows added: what a window or a comparison
+        reads (see engine/windows.py)."""
+        rows = self._rows(
+            "SELECT period, sum(value), sum(numerator), sum(denominator), count(*) "
+            f"FROM observations {self._subject_index}WHERE metric = ? "
+            f"AND {self._member('period')} AND {self._member('subject')} GROUP BY period",
+            (metric, self._members(periods), self._members(subjects)),
+        )
+        return {str(r[0]): (r[1], r[2], r[3], int(r[4])) for r in rows}
+
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
         """The end of the latest period with data for ``metric``."""
         row = self._one(

@@ -51,6 +51,12 @@ class StoreReader(Protocol):
         """Per period, the column summed over ``subjects``: (period end, total), in order."""
         ...
 
+    def period_totals(
+        self, metric: str, subjects: Iterable[str], periods: Iterable[str]
+    ) -> dict[str, tuple[float | None, float | None, float | None, int]]:
+        """period id → (Σ value, Σ numerator, Σ denominator, rows) over ``subjects``."""
+        ...
+
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
         """The end of the latest period with data for ``metric``."""
         ...

@@ -15,6 +15,7 @@ from okrdesk.formula import is_fact, parse
 from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, Where, suggest
 from okrdesk.targets.schema import Draft, Located, PlanHeader
+from okrdesk.targets.window_keys import window_use_problems
 from okrdesk.units import UNITS, Dimension
 
 
@@ -39,6 +40,18 @@ def check_all(
     _check_revenue_links(draft, findings, metrics)
     _check_one_policy_each(draft, findings)
     _check_control_characters(draft, findings)
+    _check_windows(draft, findings, metrics)
+
+
+def _check_windows(
+    draft: Draft, findings: Findings, metrics: Mapping[str, model.MetricSpec] | None
+) -> None:
+    """Windows fit the plan's grain; growth targets are on flows; baselines on what
+    [[baselines]] can hold (targets/window_keys.py)."""
+    grain = draft.plans[0].value.grain if draft.plans else None
+    for use in draft.window_uses:
+        spec = metrics.get(use.metric) if metrics is not None else None
+        findings.problems.extend(window_use_problems(use, grain, spec))
 
 
 def _check_one_policy_each(draft: Draft, findings: Findings) -> None:

@@ -187,4 +187,5 @@ def _assemble(draft: Draft) -> model.Plan:
         objectives=tuple(o.value for o in draft.objectives),
         budget=budget,
         scoring=tuple(s.value for s in draft.scoring),
+        baselines=draft.baselines,
     )

@@ -17,12 +17,14 @@ import attrs
 
 from okrdesk import model
 from okrdesk.periods import Grain, parse_period
+from okrdesk.targets import window_keys
 from okrdesk.targets.reader import Findings, SourceFile, Table, Where, describe, plain_number
+from okrdesk.targets.window_keys import WindowUse, read_baseline, read_window_keys
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 
 T = TypeVar("T")
 
-SECTIONS = ("plan", "phases", "units", "people", "objectives", "budget", "scoring")
+SECTIONS = ("plan", "phases", "units", "people", "objectives", "budget", "scoring", "baselines")
 
 PLAN_KEYS = ("id", "name", "year", "start", "end", "unit", "grain", "attainment_cap")
 PHASE_KEYS = ("id", "name", "start", "end")
@@ -32,7 +34,9 @@ OBJECTIVE_KEYS = ("id", "title", "owner", "weight", "cadence", "key_results")
 KEY_RESULT_KEYS = (
     "id", "title", "metric", "direction", "baseline", "target", "unit", "band",
     "weight", "milestones", "scope", "members", "calendar", "guardrail", "cadence",
+    *window_keys.WINDOW_KEYS,
 )  # fmt: skip
+BASELINE_KEYS = window_keys.BASELINE_KEYS
 BUDGET_KEYS = (
     "unit", "total", "expected_revenue", "breaker_threshold", "revenue_metric",
     "expense_ratio_max", "signers", "lines",
@@ -128,9 +132,14 @@ class Draft:
     a broken key result is not also reported as a reference to a missing one."""
     incomplete: set[str] = attrs.Factory(set)
     """Sections where something could not be read, so totals over them mean nothing."""
+    window_uses: list[WindowUse] = attrs.Factory(list)
+    """Key results' windows, comparisons and growth targets, and [[baselines]] entries."""
+    baselines: dict[tuple[str, str], dict[str, Decimal]] = attrs.Factory(dict)
+    """[[baselines]]: (metric, subject) → period → value in base units."""
+    baseline_places: dict[tuple[str, str, str], Where] = attrs.Factory(dict)
 
 
-_ARRAY_SECTIONS = ("phases", "units", "people", "objectives", "scoring")
+_ARRAY_SECTIONS = ("phases", "units", "people", "objectives", "scoring", "baselines")
 
 
 def read_file(source: SourceFile, draft: Draft, findings: Findings) -> None:
@@ -151,6 +160,21 @@ def read_file(source: SourceFile, draft: Draft, findings: Findings) -> None:
         _read_budget(*budget, draft, findings)
     for where, data in root.tables("scoring"):
         _read_scoring(where, data, draft, findings)
+    for where, data in root.tables("baselines"):
+        _read_baseline(where, data, draft, findings)
+
+
+def _read_baseline(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
+    found = read_baseline(where, data, findings, draft.window_uses, draft.baseline_places)
+    if "subject" in data and isinstance(data["subject"], str):
+        kinds = ("unit", "person")
+        draft.references.append(Reference(where.key("subject"), data["subject"], kinds))
+    if found is not None:
+        key, values, unit = found
+        draft.baselines.setdefault(key, {}).update(values)
+        draft.metric_uses.append(
+            MetricUse(where.key("metric"), where.key("unit"), key[0], unit, True)
+        )
 
 
 def _without_knock_on(source: SourceFile, findings: Findings) -> dict[str, Any]:
@@ -365,9 +389,10 @@ def _read_key_result(
     guardrail = t.flag("guardrail")
     members = _member_targets(t, owner, draft)
     calendar = _calendar(t, draft)
+    windows = read_window_keys(t, where, data, metric, draft.window_uses)
     if key is not None and "." in key:
         t.fail(where.key("id"), "must not contain '.'; the full id is <objective>.<id>")
-    if numbers["target"] is None and not members and "target" not in data:
+    if numbers["target"] is None and not members and "target" not in data and "growth" not in data:
         t.fail(where.key("target"), "missing; give a target or a [members] table of targets")
     if direction == model.Direction.WITHIN.value and numbers["band"] is None:
         t.fail(where.key("band"), 'missing; a "within" key result needs a band around the target')
@@ -409,6 +434,9 @@ def _read_key_result(
             member_targets={m: unit.to_base(v) for m, v in members.items()},
             calendar=calendar,
             cadence=Grain(cadence or objective_cadence or Grain.WEEK.value),
+            window=windows.window,
+            compare=windows.compare,
+            growth=windows.growth,
             **({} if guardrail is None else {"guardrail": guardrail}),
         ),
     )

@@ -1,0 +1,92 @@
+"""A growth target: "revenue +18% 同比" as a key result.
+
+The target is the window's figure a year before (the whole of last year for
+``ytd``, the default) × (1 + growth). What is due by the date is last
+year's figure over the same periods so far × (1 + growth): the target
+pro-rated the way the flow ran last year, so a season that is always slow is
+not judged behind. Attainment is actual / target, as for any goal from 0.
+Where last year has no figure (or a zero or negative one) there is no target,
+and the key result says so instead of inventing a percentage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from okrdesk.engine.forecast import Forecast, linear_forecast
+from okrdesk.engine.pace import Status, attainment, judge
+from okrdesk.engine.rollup import Figure
+from okrdesk.engine.tree_targets import TargetAt, owner_of
+from okrdesk.engine.windows import (
+    WindowFigure,
+    earlier_run,
+    whole_run,
+    window_figure,
+    window_run,
+)
+from okrdesk.model import KeyResult, MetricKind
+from okrdesk.periods import Over, parse_period, parse_window
+
+if TYPE_CHECKING:
+    from okrdesk.engine.progress import Engine, KeyResultProgress
+
+GROWTH_WINDOW = "ytd"
+
+
+def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultProgress | None:
+    """``kr`` (with ``growth``) at its owner; None elsewhere or without its metric."""
+    from okrdesk.engine.progress import KeyResultProgress
+
+    plan, store = engine.plan, engine.store
+    spec = engine.metrics.get(kr.metric or "")
+    if spec is None or kr.growth is None or subject != owner_of(plan, kr):
+        return None
+    window = parse_window(kr.window or GROWTH_WINDOW)
+    run = window_run(window, engine.as_of, plan.grain)
+    whole = whole_run(window, engine.as_of, plan.grain)
+    now = window_figure(plan, store, spec, subject, run)
+    before = earlier_run(window, run, Over.LAST_YEAR, plan.grain)
+    year_before = earlier_run(window, whole, Over.LAST_YEAR, plan.grain)
+    then = window_figure(plan, store, spec, subject, before, baselines=True)
+    year = window_figure(plan, store, spec, subject, year_before, baselines=True)
+    factor = 1.0 + float(kr.growth)
+    actual = Figure(now.value, now.numerator, now.denominator, now.found)
+    if year.value is None or year.value <= 0:
+        return KeyResultProgress(
+            key_result=kr, subject=subject, actual=actual, target=TargetAt(None, "growth"),
+            due=0.0, expected=0.0, status=Status.NO_DATA, attainment=None,
+            forecast=Forecast(None, note="no figure a year before"),
+        )  # fmt: skip
+    goal = year.value * factor
+    expected = (then.value or 0.0) * factor
+    judgement = judge(kr, actual.value, goal, expected, 0.0)
+    trend = _trend(now, engine.as_of) if spec.kind is MetricKind.FLOW else ()
+    forecast = (
+        linear_forecast(list(trend), whole.first, whole.last, goal, True, engine.as_of)
+        if engine.trends
+        else Forecast(None, note="not computed")
+    )
+    return KeyResultProgress(
+        key_result=kr,
+        subject=subject,
+        actual=actual,
+        target=TargetAt(goal, "growth"),
+        due=expected / goal,
+        expected=expected,
+        status=judgement.status,
+        attainment=attainment(kr, actual.value, goal, 0.0),
+        forecast=forecast,
+        margin=judgement.margin,
+        pace=judgement.pace,
+        trend=trend,
+    )
+
+
+def _trend(now: WindowFigure, as_of: dt.date) -> tuple[tuple[dt.date, float], ...]:
+    """The window's figure to date at the end of each of its periods so far."""
+    total, points = 0.0, []
+    for period, value in now.values:
+        total += value
+        points.append((min(parse_period(period).end, as_of), total))
+    return tuple(points)

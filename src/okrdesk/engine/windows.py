@@ -1,0 +1,289 @@
+"""To-date and trailing windows, and period-over-period comparisons (环比, 同比).
+
+A window is a run of the plan's periods (its grain) that ends with the period
+holding the date, as far as it was collected:
+
+- ``wtd``, ``mtd``, ``qtd``, ``ytd``: the periods of the current week, month,
+  quarter or year so far;
+- ``last_N_weeks``, ``last_N_months``: the current week or month and the
+  N − 1 before it.
+
+A week belongs to the month, quarter and year that hold its Thursday (the
+rule ISO 8601 uses for years), so a week is never counted twice.
+
+Comparisons read the same metric over an earlier run of periods:
+
+- ``last_year`` (同比): the same period ids a year before (2025-12 for
+  2026-12, 2025-W01 for 2026-W01);
+- ``previous`` (环比): the window one step earlier: the month before for
+  ``mtd``, the N weeks before for ``last_N_weeks``; a to-date window takes as
+  many of the earlier periods as it has so far, so like is compared with like.
+
+Earlier figures come from the store, else from the plan's ``[[baselines]]``
+(last year's figures typed in), period by period. A change is relative for
+amounts and counts (+23.6%) and in points for rates (+1.2 百分点); with no
+earlier figure, or one that is zero or negative, there is no percentage and
+the comparison says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from enum import StrEnum
+
+import attrs
+
+from okrdesk.engine.rollup import subjects_under
+from okrdesk.model import MetricKind, MetricSpec, OverTime, Plan
+from okrdesk.periods import (
+    Grain,
+    Over,
+    Period,
+    Span,
+    Window,
+    month_of,
+    parse_period,
+    periods_between,
+    quarter_of,
+)
+from okrdesk.periods import week_of as iso_week_of
+from okrdesk.store.reader import StoreReader
+
+# ------------------------------------------------------------- periods of a window
+
+
+def _period(grain: Grain, day: dt.date) -> Period:
+    return {Grain.WEEK: iso_week_of, Grain.MONTH: month_of, Grain.QUARTER: quarter_of}[grain](day)
+
+
+def _home(period: Period, grain: Grain) -> dt.date:
+    """The day that decides which month, quarter or year a period belongs to."""
+    return period.start + dt.timedelta(days=3) if grain is Grain.WEEK else period.start
+
+
+def _span_of(span: Span, day: dt.date) -> tuple[dt.date, dt.date]:
+    if span is Span.YEAR:
+        return dt.date(day.year, 1, 1), dt.date(day.year, 12, 31)
+    if span is Span.WEEK:
+        week = iso_week_of(day)
+        return week.start, week.end
+    chosen = month_of(day) if span is Span.MONTH else quarter_of(day)
+    return chosen.start, chosen.end
+
+
+def _spans_back(span: Span, day: dt.date, count: int) -> tuple[dt.date, dt.date]:
+    """The first and last day of ``count`` spans ending with the one holding ``day``."""
+    first, last = _span_of(span, day)
+    for _ in range(count - 1):
+        first, _end = _span_of(span, first - dt.timedelta(days=1))
+    return first, last
+
+
+def _periods_homed(first: dt.date, last: dt.date, grain: Grain) -> list[Period]:
+    """The periods of ``grain`` whose home day lies between ``first`` and ``last``."""
+    found = periods_between(first - dt.timedelta(days=6), last + dt.timedelta(days=6), grain)
+    return [p for p in found if first <= _home(p, grain) <= last]
+
+
+@attrs.frozen
+class PeriodRun:
+    """The periods a window covers, oldest first, and the days of its spans."""
+
+    periods: tuple[Period, ...]
+    first: dt.date
+    last: dt.date
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(p.id for p in self.periods)
+
+
+def window_run(window: Window, as_of: dt.date, grain: Grain) -> PeriodRun:
+    """The periods of ``window`` at ``as_of``: through the one holding the date."""
+    current = _period(grain, as_of)
+    first, last = _spans_back(window.span, _home(current, grain), window.count)
+    periods = [p for p in _periods_homed(first, last, grain) if p.start <= as_of]
+    return PeriodRun(tuple(periods), first, last)
+
+
+def whole_run(window: Window, as_of: dt.date, grain: Grain) -> PeriodRun:
+    """Every period of the spans ``window`` is in at ``as_of``, to their end: what a
+    growth target is set on (the whole year for ``ytd``)."""
+    current = _period(grain, as_of)
+    first, last = _spans_back(window.span, _home(current, grain), window.count)
+    return PeriodRun(tuple(_periods_homed(first, last, grain)), first, last)
+
+
+def _year_before(period_id: str) -> str | None:
+    year, rest = period_id[:4], period_id[4:]
+    earlier = f"{int(year) - 1:04d}{rest}"
+    try:
+        parse_period(earlier)
+    except ValueError:
+        return None  # a week 53 a year before that had 52
+    return earlier
+
+
+def earlier_run(window: Window, run: PeriodRun, over: Over, grain: Grain) -> PeriodRun:
+    """The periods ``run`` is compared with."""
+    if over is Over.LAST_YEAR:
+        ids = [i for p in run.periods if (i := _year_before(p.id)) is not None]
+        return PeriodRun(
+            tuple(parse_period(i) for i in ids), _years_back(run.first), _years_back(run.last)
+        )
+    first, last = _spans_back(window.span, run.first - dt.timedelta(days=1), window.count)
+    periods = _periods_homed(first, last, grain)
+    if window.to_date:
+        periods = periods[: len(run.periods)]
+    return PeriodRun(tuple(periods), first, last)
+
+
+def _years_back(day: dt.date) -> dt.date:
+    return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else day.day))
+
+
+# ---------------------------------------------------------------- figures
+
+
+@attrs.frozen
+class WindowFigure:
+    value: float | None
+    numerator: float | None = None
+    denominator: float | None = None
+    periods: tuple[str, ...] = ()
+    """The periods asked for, oldest first."""
+    found: int = 0
+    """How many of them had a figure."""
+    from_baselines: int = 0
+    """How many of those came from the plan's [[baselines]], not the store."""
+    values: tuple[tuple[str, float], ...] = ()
+    """Each period's own value (for amounts and counts), oldest first: a flow's trend."""
+
+
+Totals = Mapping[str, tuple[float | None, float | None, float | None, int]]
+
+
+def _combine(spec: MetricSpec, ids: Sequence[str], totals: Totals) -> WindowFigure:
+    """The figure of the periods ``ids`` by the metric's kind: a flow summed, a stock's
+    latest level, a ratio's parts carried as the metric says, then divided."""
+    present = [i for i in ids if i in totals]
+    if not present:
+        return WindowFigure(None, periods=tuple(ids))
+
+    def carried(column: int, over: OverTime) -> float | None:
+        numbers = [totals[i][column] for i in present if totals[i][column] is not None]
+        if not numbers:
+            return None
+        if over is OverTime.LAST:
+            return numbers[-1]
+        if over is OverTime.FIRST:
+            return numbers[0]
+        return float(sum(n or 0.0 for n in numbers))
+
+    found = len(present)
+    if spec.kind is MetricKind.RATIO:
+        numerator = carried(1, spec.numerator_over_time)
+        denominator = carried(2, spec.denominator_over_time)
+        value = (numerator or 0.0) / denominator if denominator else None
+        return WindowFigure(value, numerator, denominator, tuple(ids), found)
+    over = OverTime.LAST if spec.kind is MetricKind.STOCK else OverTime.SUM
+    values = tuple((i, v) for i in present if (v := totals[i][0]) is not None)
+    return WindowFigure(carried(0, over), periods=tuple(ids), found=found, values=values)
+
+
+def window_figure(
+    plan: Plan,
+    store: StoreReader,
+    spec: MetricSpec,
+    subject: str,
+    run: PeriodRun,
+    *,
+    baselines: bool = False,
+) -> WindowFigure:
+    """``spec`` at ``subject`` (and everyone under it) over the periods of ``run``,
+    in one read. With ``baselines``, a period the store has nothing for takes the
+    subject's figure from the plan's [[baselines]], when it has one."""
+    ids = run.ids
+    totals: dict[str, tuple[float | None, float | None, float | None, int]] = dict(
+        store.period_totals(spec.name, subjects_under(plan, subject), ids) if ids else {}
+    )
+    typed = plan.baselines.get((spec.name, subject), {}) if baselines else {}
+    filled = 0
+    for period in ids:
+        if period not in totals and period in typed:
+            totals[period] = (float(typed[period]), None, None, 1)
+            filled += 1
+    return attrs.evolve(_combine(spec, ids, totals), from_baselines=filled)
+
+
+# ---------------------------------------------------------------- comparisons
+
+
+class NoChange(StrEnum):
+    """Why a comparison has no percentage."""
+
+    NO_DATA = "no_data"
+    """No figure now."""
+    NO_EARLIER = "no_earlier"
+    """No stored history and no baseline for the earlier periods."""
+    EARLIER_ZERO = "earlier_zero"
+    EARLIER_NEGATIVE = "earlier_negative"
+
+
+@attrs.frozen
+class Comparison:
+    over: Over
+    earlier: WindowFigure
+    change: float | None
+    """Relative (0.236 for +23.6%) for amounts and counts; the difference in the
+    fraction (0.012 for +1.2 百分点) for rates; None with ``why``."""
+    points: bool
+    why: NoChange | None = None
+    difference: float | None = None
+    """Now minus then, in base units, wherever both exist."""
+
+
+def compare(spec: MetricSpec, now: WindowFigure, earlier: WindowFigure, over: Over) -> Comparison:
+    points = spec.kind is MetricKind.RATIO
+    if now.value is None:
+        return Comparison(over, earlier, None, points, NoChange.NO_DATA)
+    if earlier.value is None:
+        return Comparison(over, earlier, None, points, NoChange.NO_EARLIER)
+    difference = now.value - earlier.value
+    if points:
+        return Comparison(over, earlier, difference, True, difference=difference)
+    if earlier.value == 0:
+        return Comparison(over, earlier, None, False, NoChange.EARLIER_ZERO, difference)
+    if earlier.value < 0:
+        return Comparison(over, earlier, None, False, NoChange.EARLIER_NEGATIVE, difference)
+    return Comparison(over, earlier, difference / earlier.value, False, difference=difference)
+
+
+@attrs.frozen
+class WindowView:
+    """A key result's window and its comparisons, for the report."""
+
+    window: Window
+    now: WindowFigure
+    comparisons: tuple[Comparison, ...]
+
+
+def window_view(
+    plan: Plan,
+    store: StoreReader,
+    spec: MetricSpec,
+    subject: str,
+    as_of: dt.date,
+    window: Window,
+    overs: Sequence[Over],
+) -> WindowView:
+    """The figure of ``window`` at ``as_of`` and each comparison asked for."""
+    run = window_run(window, as_of, plan.grain)
+    now = window_figure(plan, store, spec, subject, run)
+    comparisons = []
+    for over in overs:
+        before = earlier_run(window, run, over, plan.grain)
+        earlier = window_figure(plan, store, spec, subject, before, baselines=True)
+        comparisons.append(compare(spec, now, earlier, over))
+    return WindowView(window, now, tuple(comparisons))

@@ -1,0 +1,109 @@
+"""Funnels in the SQL source: a conversion rate from two event queries.
+
+    [[sources.sql.metrics]]
+    name = "open_to_fund_7d"
+    label_zh = "开户 7 日内入金率"
+    unit = "%"
+    [sources.sql.metrics.funnel]
+    entered = "SELECT account_id AS entity, cm_id AS subject, open_date AS day FROM accounts"
+    converted = "SELECT account_id AS entity, fund_date AS day FROM fundings"
+    within_days = 7
+    entered_label = "开户"           # optional: the stages' names in the report
+    converted_label = "7 日内入金"
+
+Each row of ``entered`` is one entity entering (an account opened), credited
+to its ``subject`` (the customer manager who opened it) in the period of its
+``day``; it converts when ``converted`` has a row for the same entity from
+that day to ``within_days`` days after it (day 7 in, day 8 out) and on or
+before the day collected through. The metric is a ratio of converted over
+entered, so it rolls up as Σ converted / Σ entered at every level. The two
+queries are written into one SELECT run by the same engine as any SQL metric
+(DuckDB over files, or SQLite).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from okrdesk.plugins.sql_files import SqlMetricError
+
+FUNNEL_KEYS = {"entered", "converted", "within_days", "entered_label", "converted_label"}
+MAX_DAYS = 3660
+
+
+def is_funnel(raw: object) -> bool:
+    return isinstance(raw, Mapping) and "funnel" in raw
+
+
+def expanded(index: int, raw: Mapping[str, Any], duckdb_sql: bool) -> dict[str, Any]:
+    """The metric definition with its funnel written as one ratio query; SqlMetricError
+    naming ``sources.sql.metrics[N].funnel.<key>`` when the funnel is not sound."""
+    where = f"sources.sql.metrics[{index}]"
+    funnel = raw["funnel"]
+    if not isinstance(funnel, Mapping):
+        raise SqlMetricError(f"{where}.funnel: expected a table")
+    if "query" in raw:
+        raise SqlMetricError(f"{where}: give either query or funnel; a funnel writes its query")
+    unknown = set(funnel) - FUNNEL_KEYS
+    if unknown:
+        raise SqlMetricError(f"{where}.funnel: unknown keys {', '.join(sorted(unknown))}")
+    for key in ("entered", "converted"):
+        if not isinstance(funnel.get(key), str) or not funnel[key].strip():
+            raise SqlMetricError(f"{where}.funnel.{key}: missing; expected a SELECT query")
+    days = funnel.get("within_days")
+    if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DAYS:
+        raise SqlMetricError(
+            f"{where}.funnel.within_days: expected a whole number of days from 0 to "
+            f"{MAX_DAYS}, got {days!r}"
+        )
+    if raw.get("kind", "ratio") != "ratio":
+        raise SqlMetricError(f"{where}.kind: a funnel is a ratio (converted / entered)")
+    from okrdesk.plugins.sql_metrics import check_query
+
+    for key in ("entered", "converted"):
+        try:
+            check_query(funnel[key])
+        except SqlMetricError as error:
+            raise SqlMetricError(f"{where}.funnel.{key}: {error}") from None
+    definition = {k: v for k, v in raw.items() if k != "funnel"}
+    definition.setdefault("kind", "ratio")
+    definition.setdefault("description", _description(funnel))
+    definition["query"] = funnel_query(funnel["entered"], funnel["converted"], days, duckdb_sql)
+    return definition
+
+
+def stages(raw: Mapping[str, Any]) -> tuple[str, str]:
+    """The stages' names a funnel gives, else "" for each."""
+    funnel = raw.get("funnel")
+    if not isinstance(funnel, Mapping):
+        return "", ""
+    return str(funnel.get("entered_label", "")), str(funnel.get("converted_label", ""))
+
+
+def _description(funnel: Mapping[str, Any]) -> str:
+    return (f"funnel: entities entered, and those converted within {funnel['within_days']} "
+            "days of entering, credited to the subject of the entering event")  # fmt: skip
+
+
+def _body(query: str) -> str:
+    return query.strip().rstrip(";").strip()
+
+
+def funnel_query(entered: str, converted: str, within_days: int, duckdb_sql: bool) -> str:
+    """One SELECT: per entering row, its subject and day, 1 entered and 1 or 0 converted."""
+    if duckdb_sql:
+        gap = "CAST(c.day AS DATE) - CAST(e.day AS DATE)"
+        by_through = "CAST(c.day AS DATE) <= CAST(:through AS DATE)"
+    else:
+        gap = "julianday(date(c.day)) - julianday(date(e.day))"
+        by_through = "date(c.day) <= date(:through)"
+    return (
+        f"WITH entered AS ({_body(entered)}),\n"
+        f"converted AS ({_body(converted)})\n"
+        "SELECT e.subject AS subject, e.day AS day, 1 AS denominator,\n"
+        "  CASE WHEN EXISTS (SELECT 1 FROM converted AS c WHERE c.entity = e.entity\n"
+        f"    AND {gap} BETWEEN 0 AND {int(within_days)} AND {by_through})\n"
+        "  THEN 1 ELSE 0 END AS numerator\n"
+        "FROM entered AS e"
+    )
