@@ -230,20 +230,20 @@ class Engine:
         def denominator(member: str) -> float | None:
             if not kr.metric or kr.metric not in self.metrics:
                 return None
-            return self.rollup.figure(kr.metric, member).denominator
+            return self.rollup.sliced(kr.metric, member, kr.where).denominator
 
         return denominator
 
     def _actual(self, kr: KeyResult, spec: MetricSpec | None, subject: str) -> Figure:
         if spec is None:
             return self.rollup.checkin(kr, subject)
-        return self.rollup.figure(spec.name, subject)
+        return self.rollup.sliced(spec.name, subject, kr.where)
 
     def _trend(
         self, kr: KeyResult, spec: MetricSpec | None, subject: str
     ) -> list[tuple[dt.date, float]]:
-        if spec is not None and spec.formula is not None:
-            return []  # a derived figure has no stored series of its own
+        if spec is not None and (spec.formula is not None or kr.where):
+            return []  # a derived figure or a slice has no stored series of its own
         if spec is None:
             owner = subject if subject in self.plan.people_by_id else None
             points = [

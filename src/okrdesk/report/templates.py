@@ -80,6 +80,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         to_date_note=notes.to_date_note, checkin_story=notes.checkin_story,
         score_periods=notes.score_periods, score_in=notes.score_in, held=notes.held,
         score_trend=notes.score_trend, period_heading=notes.period_heading,
+        breakdown_heading=notes.breakdown_heading, breakdown_rows=notes.breakdown_rows,
     )  # fmt: skip
     return env
 

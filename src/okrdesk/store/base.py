@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from okrdesk.errors import BadInput
-from okrdesk.model import Checkin, Observation, Run, SpendEntry, StoredObservation
+from okrdesk.model import Checkin, Observation, Run, SpendEntry, StoredObservation, slice_values
 from okrdesk.periods import Grain, Period
 
 TABLES = ("runs", "observations", "checkins", "spend")
@@ -52,6 +52,33 @@ def busy_timeout() -> float:
 
 def is_postgres_url(location: str | os.PathLike[str]) -> bool:
     return isinstance(location, str) and location.startswith(POSTGRES_SCHEMES)
+
+
+def with_wholes(observations: Iterable[Observation]) -> Iterator[Observation]:
+    """The observations, with the whole figure of each metric, subject and period
+    that was emitted in slices: their sum (value, numerator and denominator each),
+    so the parts always add up to the whole. A whole emitted beside its slices is
+    replaced by that sum."""
+    given = list(observations)
+    wholes: dict[tuple[str, str, str], list[Observation]] = {}
+    for o in given:
+        if o.dimensions:
+            wholes.setdefault((o.metric, o.subject, o.period), []).append(o)
+            yield o
+    for o in given:
+        if not o.dimensions and (o.metric, o.subject, o.period) not in wholes:
+            yield o
+    for (metric, subject, period), parts in wholes.items():
+        yield Observation(
+            metric, subject, period, _sum(p.value for p in parts),
+            _sum(p.numerator for p in parts), _sum(p.denominator for p in parts),
+            f"sum of {len(parts)} slices",
+        )  # fmt: skip
+
+
+def _sum(numbers: Iterable[float | None]) -> float | None:
+    found = [n for n in numbers if n is not None]
+    return sum(found) if found else None
 
 
 def now() -> str:
@@ -206,15 +233,15 @@ class Store(ABC):
                 (o.metric, o.period, o.subject, by_id[o.period].start.isoformat(),
                  by_id[o.period].end.isoformat(), by_id[o.period].grain.value, o.value,
                  o.numerator, o.denominator, o.source, collected[o.metric], run_id,
-                 day if o.period in partial else None)
-                for o in observations
+                 day if o.period in partial else None, o.slice)
+                for o in with_wholes(observations)
                 if o.metric in collected and (o.metric, o.period) not in kept
             )  # fmt: skip
             self._write_many("DELETE FROM observations WHERE metric = ? AND period = ?", replaced)
             return self._write_many(
                 "INSERT INTO observations (metric, period, subject, period_start, period_end, "
-                "grain, value, numerator, denominator, source, plugin, run_id, partial_through) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "grain, value, numerator, denominator, source, plugin, run_id, partial_through, "
+                "slice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
 
@@ -244,9 +271,11 @@ class Store(ABC):
         subjects: Iterable[str] | None = None,
         through: dt.date | None = None,
         grain: Grain | None = None,
+        sliced: bool = False,
     ) -> list[StoredObservation]:
-        """Stored observations, filtered; ``through`` keeps periods that started by then."""
-        where: list[str] = []
+        """Stored observations, filtered; ``through`` keeps periods that started by then.
+        Whole figures only, unless ``sliced`` asks for the slices beside them."""
+        where: list[str] = [] if sliced else ["slice = ''"]
         params: list[Any] = []
         if grain is not None:
             where.append("grain = ?")
@@ -263,13 +292,13 @@ class Store(ABC):
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._rows(
             "SELECT metric, subject, period, value, numerator, denominator, source, "
-            f"period_start, period_end, plugin, run_id, partial_through FROM observations {clause} "
-            "ORDER BY metric, period_start, subject",
+            "period_start, period_end, plugin, run_id, partial_through, slice FROM observations "
+            f"{clause} ORDER BY metric, period_start, subject, slice",
             params,
         )
         return [
             StoredObservation(
-                Observation(r[0], r[1], r[2], r[3], r[4], r[5], r[6]),
+                Observation(r[0], r[1], r[2], r[3], r[4], r[5], r[6], slice_values(r[12])),
                 dt.date.fromisoformat(r[7]),
                 dt.date.fromisoformat(r[8]),
                 r[9],
@@ -319,7 +348,7 @@ class Store(ABC):
                 f"{self._subject_index}WHERE {self._member('subject')}"
             )
             params.append(self._members(subjects))
-        sql += " AND metric = ? AND grain = ? AND period_start <= ?"
+        sql += " AND metric = ? AND slice = '' AND grain = ? AND period_start <= ?"
         params += [metric, grain.value, through.isoformat()]
         if over_time != "sum":
             edge = self._edge_period(metric, through, over_time, grain)
@@ -338,7 +367,8 @@ class Store(ABC):
         denominator, observations)."""
         rows = self._rows(
             "SELECT metric, subject, sum(value), sum(numerator), sum(denominator), count(*) "
-            "FROM observations WHERE grain = ? AND period_start <= ? GROUP BY subject, metric",
+            "FROM observations WHERE slice = '' AND grain = ? AND period_start <= ? "
+            "GROUP BY subject, metric",
             (grain.value, through.isoformat()),
         )
         found: dict[str, dict[str, tuple[float | None, float | None, float | None, int]]] = {}
@@ -354,7 +384,7 @@ class Store(ABC):
             raise ValueError(f"not an observation column: {column}")
         rows = self._rows(
             f"SELECT period_end, sum({column}) FROM observations "
-            f"{self._subject_index}WHERE metric = ? "
+            f"{self._subject_index}WHERE metric = ? AND slice = '' "
             f"AND grain = ? AND period_start <= ? AND {self._member('subject')} "
             f"{self._series_group} ORDER BY period_start",
             (metric, grain.value, through.isoformat(), self._members(subjects)),
@@ -374,10 +404,46 @@ class Store(ABC):
         """Each subject's (value, numerator, denominator) for one metric and period."""
         rows = self._rows(
             "SELECT subject, value, numerator, denominator FROM observations "
-            "WHERE metric = ? AND period = ?",
+            "WHERE metric = ? AND period = ? AND slice = ''",
             (metric, period),
         )
         return {str(r[0]): (r[1], r[2], r[3]) for r in rows}
+
+    def slice_sums(
+        self,
+        metric: str,
+        through: dt.date,
+        over_time: str,
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+    ) -> list[tuple[str, str, float | None, float | None, float | None, int]]:
+        """Every slice of one metric, its value, numerator and denominator added up
+        over time (``over_time``: ``sum``, or the ``last``/``first`` period alone) for
+        each subject: (subject, slice, value, numerator, denominator, observations).
+
+        With ``subjects`` it is one range read of the subject index per subject:
+        one branch's breakdown for a year costs the same in a firm's database.
+        """
+        params: list[Any] = []
+        if subjects is None:
+            sql = ("SELECT subject, slice, sum(value), sum(numerator), sum(denominator), "
+                   "count(*) FROM observations WHERE 1 = 1")  # fmt: skip
+        else:
+            sql = (
+                "SELECT subject, slice, sum(value), sum(numerator), sum(denominator), count(*) "
+                f"FROM observations {self._subject_index}WHERE {self._member('subject')}"
+            )
+            params.append(self._members(subjects))
+        sql += " AND metric = ? AND slice > '' AND grain = ? AND period_start <= ?"
+        params += [metric, grain.value, through.isoformat()]
+        if over_time != "sum":
+            edge = self._edge_period(metric, through, over_time, grain)
+            if edge is None:
+                return []
+            sql += " AND period = ?"
+            params.append(edge)
+        rows = self._rows(sql + " GROUP BY subject, slice", params)
+        return [(str(r[0]), str(r[1]), r[2], r[3], r[4], int(r[5])) for r in rows]
 
     # ------------------------------------------------------------- check-ins
 
@@ -528,7 +594,7 @@ class Store(ABC):
         """Every row of ``table``, in primary-key order (for copying a store)."""
         if table not in TABLES:
             raise ValueError(f"not an okrdesk table: {table}")
-        order = "metric, period, subject" if table == "observations" else "id"
+        order = "metric, period, subject, slice" if table == "observations" else "id"
         for row in self._rows(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}"):
             yield tuple(row)
 

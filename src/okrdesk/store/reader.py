@@ -59,6 +59,18 @@ class StoreReader(Protocol):
         """Each subject's (value, numerator, denominator) for one metric and period."""
         ...
 
+    def slice_sums(
+        self,
+        metric: str,
+        through: dt.date,
+        over_time: str,
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+    ) -> list[tuple[str, str, float | None, float | None, float | None, int]]:
+        """Each subject's slices of one metric: (subject, slice, Σ value, Σ numerator,
+        Σ denominator, observations), over time as ``over_time`` says."""
+        ...
+
     def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
         """Check-ins oldest first; the last one for a key result and subject counts."""
         ...
