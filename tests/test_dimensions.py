@@ -431,7 +431,8 @@ def test_explain_lists_the_rows_of_each_slice(workspace: Path) -> None:
         cli, ["explain", "O1.FEMALE", "--as-of", AS_OF, "-w", str(workspace)]
     )
     assert done.exit_code == 0, done.output
-    assert "cm01 gender=female;tier=600w" in done.output
+    rows = [line.split() for line in done.output.splitlines()]
+    assert ["2026-W01", "cm01", "20户", "1", "[gender=female;tier=600w]"] in rows
     assert "gender=male" not in done.output
 
 

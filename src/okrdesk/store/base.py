@@ -72,7 +72,7 @@ def with_wholes(observations: Iterable[Observation]) -> Iterator[Observation]:
         yield Observation(
             metric, subject, period, _sum(p.value for p in parts),
             _sum(p.numerator for p in parts), _sum(p.denominator for p in parts),
-            f"sum of {len(parts)} slices",
+            f"sum of {len(parts)} slice{'s' if len(parts) > 1 else ''}",
         )  # fmt: skip
 
 
