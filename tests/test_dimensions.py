@@ -397,8 +397,10 @@ def test_the_workbook_has_the_breakdown_rows(workspace: Path, tmp_path: Path) ->
     sheet = openpyxl.load_workbook(io.BytesIO(out.read_bytes())).worksheets[0]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     slices = [(r[2], r[4]) for r in rows if str(r[2]).startswith("↳")]
-    assert slices[:2] == [("↳ 私募固收 (42.1%)", pytest.approx(17.4 * YI)),
-                          ("↳ 权益基金 (22.3%)", pytest.approx(9.2 * YI))]
+    assert slices[:2] == [
+        ("↳ 私募固收 (42.1%)", pytest.approx(17.4 * YI)),
+        ("↳ 权益基金 (22.3%)", pytest.approx(9.2 * YI)),
+    ]
 
 
 def test_breakdown_on_the_command_line(workspace: Path) -> None:
@@ -427,9 +429,7 @@ def test_a_wrong_breakdown_is_named(workspace: Path, asked: str, message: str) -
 
 
 def test_explain_lists_the_rows_of_each_slice(workspace: Path) -> None:
-    done = CliRunner().invoke(
-        cli, ["explain", "O1.FEMALE", "--as-of", AS_OF, "-w", str(workspace)]
-    )
+    done = CliRunner().invoke(cli, ["explain", "O1.FEMALE", "--as-of", AS_OF, "-w", str(workspace)])
     assert done.exit_code == 0, done.output
     rows = [line.split() for line in done.output.splitlines()]
     assert ["2026-W01", "cm01", "20户", "1", "[gender=female;tier=600w]"] in rows
@@ -490,8 +490,82 @@ def test_a_breakdown_on_either_store(backend: Backend) -> None:
     root = dimensioned(backend)
     nna = report_json(root)["O1.NNA"]
     assert [(r["value"], r["share"]) for r in nna["breakdown"]["rows"]] == [
-        ("私募固收", 0.421), ("权益基金", 0.223), ("其他", 0.208), ("家族信托", 0.148)]
+        ("私募固收", 0.421),
+        ("权益基金", 0.223),
+        ("其他", 0.208),
+        ("家族信托", 0.148),
+    ]
     found = report_json(root, "--breakdown", "O1.CONV=channel")
     assert found["O1.CONV"]["actual"] == 0.12 and found["O1.FEMALE"]["actual"] == 120
     assert [r["actual"] for r in found["O1.CONV"]["breakdown"]["rows"]] == [
-        pytest.approx(0.08), pytest.approx(0.16)]
+        pytest.approx(0.08),
+        pytest.approx(0.16),
+    ]
+
+
+def test_store_copy_carries_the_slices(workspace: Path, tmp_path: Path, postgres_url: str) -> None:
+    there = CliRunner().invoke(cli, ["store", "copy", str(workspace / "okrdesk.db"), postgres_url])
+    assert there.exit_code == 0, there.output
+    back = tmp_path / "back.db"
+    again = CliRunner().invoke(cli, ["store", "copy", postgres_url, str(back)])
+    assert again.exit_code == 0, again.output
+    with store_of(workspace) as original, Store.open(back) as copied:
+        rows = [
+            [(r.observation.subject, r.observation.slice, r.observation.value)
+             for r in store.observations(metric="net_new_aum", sliced=True)]
+            for store in (original, copied)
+        ]  # fmt: skip
+    assert rows[0] == rows[1] and ("cm02", "product=家族信托", 6.1 * YI) in rows[0]
+
+
+# ------------------------------------------------------------- SQL metrics
+
+SALES = """\
+date,cm_id,product,amount
+2026-01-06,cm01,权益基金,300
+2026-01-07,cm01,私募固收,500
+2026-01-08,cm01,权益基金,200
+2026-01-13,cm02,家族信托,900
+"""
+
+
+def test_an_sql_metric_splits_by_its_dimension_columns(tmp_path: Path) -> None:
+    from okrdesk.model import Person
+    from okrdesk.plugins import sql_metrics
+    from okrdesk.plugins.testing import check_plugin
+
+    (tmp_path / "sales.csv").write_text(SALES, encoding="utf-8")
+    settings = {"tables": {"sales": "sales.csv"}, "metrics": [{
+        "name": "product_sales", "kind": "flow", "unit": "元", "dimensions": ["product"],
+        "query": "SELECT cm_id AS subject, date AS day, product, amount AS value FROM sales",
+    }]}  # fmt: skip
+    check = check_plugin(
+        sql_metrics, people=(Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a")),
+        start=dt.date(2026, 1, 5), through=dt.date(2026, 1, 18), settings=settings,
+        workspace=tmp_path,
+    )  # fmt: skip
+    check.assert_valid()
+    assert check.metrics["product_sales"].dimensions == ("product",)
+    found = {(o.subject, o.period, o.slice): o.value for o in check.observations}
+    # cm01's two equity rows in week 2 are one slice: 300 + 200.
+    assert found == {("cm01", "2026-W02", "product=权益基金"): 500,
+                     ("cm01", "2026-W02", "product=私募固收"): 500,
+                     ("cm02", "2026-W03", "product=家族信托"): 900}  # fmt: skip
+
+
+def test_an_sql_metric_row_without_its_dimension_is_named(tmp_path: Path) -> None:
+    from okrdesk.model import Person
+    from okrdesk.plugins import sql_metrics
+    from okrdesk.plugins.testing import check_plugin
+
+    (tmp_path / "sales.csv").write_text(SALES + "2026-01-14,cm02,,100\n", encoding="utf-8")
+    settings = {"tables": {"sales": "sales.csv"}, "metrics": [{
+        "name": "product_sales", "kind": "flow", "unit": "元", "dimensions": ["product"],
+        "query": "SELECT cm_id AS subject, date AS day, product, amount AS value FROM sales",
+    }]}  # fmt: skip
+    check = check_plugin(
+        sql_metrics, people=(Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a")),
+        start=dt.date(2026, 1, 5), through=dt.date(2026, 1, 18), settings=settings,
+        workspace=tmp_path,
+    )  # fmt: skip
+    assert any("sales.csv:6: column product is empty" in p for p in check.problems), check.problems

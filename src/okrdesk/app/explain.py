@@ -145,9 +145,7 @@ def _explain_metric(
             value = written(kr.unit, o.value, SHOWN_AS)
         part = f"  [partial: through {r.partial_through}]" if r.partial_through else ""
         source = f"[{o.slice}] {o.source}".rstrip() if o.slice else o.source
-        lines.append(
-            f"  {o.period:<9} {o.subject:<12} {value:>22}  {r.run_id:>4}  {source}{part}"
-        )
+        lines.append(f"  {o.period:<9} {o.subject:<12} {value:>22}  {r.run_id:>4}  {source}{part}")
     if len(rows) > len(shown):
         lines.append(f"({len(rows) - len(shown)} observations of other periods do not count here.)")
     return lines
