@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
@@ -54,6 +54,10 @@ class OverTime(StrEnum):
 
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
 
 
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
@@ -316,7 +320,7 @@ class MetricSpec:
     formula: str | None = None
     """A derived metric: computed from other metrics at every level of the tree after
     they are rolled up (``aum / headcount_cm``), never collected; see okrdesk.formula."""
-    dimensions: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    dimensions: tuple[str, ...] = attrs.field(default=(), converter=_names)
     """What its figures can be split by (``("product",)``): a dimensioned observation
     carries a value for each of them; see ``slice_of``."""
 
@@ -398,6 +402,14 @@ def slice_values(text: str) -> dict[str, str]:
     if not text:
         return {}
     return dict(part.split("=", 1) for part in text.split(SLICE_SEPARATOR))
+
+
+def slice_matches(text: str, where: Mapping[str, str] | None) -> bool:
+    """Whether the slice ``text`` is in the slice ``where`` (each value it names agrees)."""
+    if not where:
+        return True
+    values = slice_values(text)
+    return all(values.get(name) == value for name, value in where.items())
 
 
 def dimension_problems(values: Mapping[str, str], declared: Sequence[str]) -> list[str]:

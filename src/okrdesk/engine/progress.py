@@ -242,8 +242,8 @@ class Engine:
     def _trend(
         self, kr: KeyResult, spec: MetricSpec | None, subject: str
     ) -> list[tuple[dt.date, float]]:
-        if spec is not None and (spec.formula is not None or kr.where):
-            return []  # a derived figure or a slice has no stored series of its own
+        if spec is not None and spec.formula is not None:
+            return []  # a derived figure has no stored series of its own
         if spec is None:
             owner = subject if subject in self.plan.people_by_id else None
             points = [
@@ -255,12 +255,16 @@ class Engine:
         subjects = subjects_under(self.plan, subject)
         if spec.kind is MetricKind.RATIO:
             grain = self.plan.grain
-            numerators = self.store.series(spec.name, subjects, self.as_of, "numerator", grain)
+            numerators = self.store.series(
+                spec.name, subjects, self.as_of, "numerator", grain, kr.where
+            )
             denominators = dict(
-                self.store.series(spec.name, subjects, self.as_of, "denominator", grain)
+                self.store.series(spec.name, subjects, self.as_of, "denominator", grain, kr.where)
             )
             return self._dated(_ratio_trend(spec, numerators, denominators))
-        series = self.store.series(spec.name, subjects, self.as_of, "value", self.plan.grain)
+        series = self.store.series(
+            spec.name, subjects, self.as_of, "value", self.plan.grain, kr.where
+        )
         if spec.kind is MetricKind.STOCK:
             return self._dated(series)
         total, points = 0.0, []

@@ -17,7 +17,16 @@ from collections.abc import Mapping
 import attrs
 
 from okrdesk.formula import is_fact, parse
-from okrdesk.model import KeyResult, MetricKind, MetricSpec, OrgUnit, Plan, slice_of, slice_values
+from okrdesk.model import (
+    KeyResult,
+    MetricKind,
+    MetricSpec,
+    OrgUnit,
+    Plan,
+    slice_matches,
+    slice_of,
+    slice_values,
+)
 from okrdesk.store.reader import StoreReader
 
 
@@ -102,7 +111,7 @@ class Rollup:
             for rows in self._rows_of(spec, scoped):
                 found: dict[str, tuple[float | None, int]] = {}
                 for row in rows:
-                    if _matches(row.slice, where):
+                    if slice_matches(row.slice, where):
                         number, count = found.get(row.subject, (None, 0))
                         found[row.subject] = (_plus(number, row.number), count + row.count)
                 own.append(found)
@@ -124,7 +133,7 @@ class Rollup:
         for i, rows in enumerate(self._rows_of(spec, scoped)):
             for row in rows:
                 value = slice_values(row.slice).get(dimension)
-                if value is None or row.subject not in under or not _matches(row.slice, where):
+                if value is None or row.subject not in under or not slice_matches(row.slice, where):
                     continue
                 numbers = totals.setdefault(value, [None] * len(_parts(spec)))
                 numbers[i] = _plus(numbers[i], row.number)
@@ -255,13 +264,6 @@ def _pick(
     """One part of a row of ``StoreReader.slice_sums``."""
     _, _, value, numerator, denominator, _ = row
     return {"value": value, "numerator": numerator, "denominator": denominator}[column]
-
-
-def _matches(text: str, where: Mapping[str, str] | None) -> bool:
-    if not where:
-        return True
-    values = slice_values(text)
-    return all(values.get(name) == value for name, value in where.items())
 
 
 def _plus(a: float | None, b: float | None) -> float | None:

@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from okrdesk.errors import BadInput
-from okrdesk.model import Checkin, Observation, Run, SpendEntry, StoredObservation, slice_values
+from okrdesk.model import (
+    Checkin,
+    Observation,
+    Run,
+    SpendEntry,
+    StoredObservation,
+    slice_matches,
+    slice_values,
+)
 from okrdesk.periods import Grain, Period
 
 TABLES = ("runs", "observations", "checkins", "spend")
@@ -377,11 +385,20 @@ class Store(ABC):
         return found
 
     def series(
-        self, metric: str, subjects: Iterable[str], through: dt.date, column: str, grain: Grain
+        self,
+        metric: str,
+        subjects: Iterable[str],
+        through: dt.date,
+        column: str,
+        grain: Grain,
+        where: Mapping[str, str] | None = None,
     ) -> list[tuple[dt.date, float]]:
-        """Per period, the column summed over ``subjects``: (period end, total), in order."""
+        """Per period, the column summed over ``subjects``: (period end, total), in order;
+        of the slice ``where`` (dimension → value) when given."""
         if column not in ("value", "numerator", "denominator"):
             raise ValueError(f"not an observation column: {column}")
+        if where:
+            return self._slice_series(metric, subjects, through, column, grain, where)
         rows = self._rows(
             f"SELECT period_end, sum({column}) FROM observations "
             f"{self._subject_index}WHERE metric = ? AND slice = '' "
@@ -390,6 +407,28 @@ class Store(ABC):
             (metric, grain.value, through.isoformat(), self._members(subjects)),
         )
         return [(dt.date.fromisoformat(r[0]), float(r[1] or 0.0)) for r in rows]
+
+    def _slice_series(
+        self,
+        metric: str,
+        subjects: Iterable[str],
+        through: dt.date,
+        column: str,
+        grain: Grain,
+        where: Mapping[str, str],
+    ) -> list[tuple[dt.date, float]]:
+        rows = self._rows(
+            f"SELECT period_start, period_end, slice, sum({column}) FROM observations "
+            f"{self._subject_index}WHERE {self._member('subject')} AND metric = ? "
+            "AND slice > '' AND grain = ? AND period_start <= ? "
+            "GROUP BY period_start, period_end, slice ORDER BY period_start",
+            (self._members(subjects), metric, grain.value, through.isoformat()),
+        )
+        totals: dict[str, float] = {}
+        for _, end, text, total in rows:
+            if slice_matches(text, where):
+                totals[end] = totals.get(end, 0.0) + float(total or 0.0)
+        return [(dt.date.fromisoformat(end), total) for end, total in totals.items()]
 
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
         """The end of the latest period with data for ``metric``."""

@@ -8,7 +8,7 @@ values from ``okrdesk.model`` or plain tuples.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from okrdesk.model import Checkin, Run, SpendEntry, StoredObservation
@@ -46,9 +46,16 @@ class StoreReader(Protocol):
         ...
 
     def series(
-        self, metric: str, subjects: Iterable[str], through: dt.date, column: str, grain: Grain
+        self,
+        metric: str,
+        subjects: Iterable[str],
+        through: dt.date,
+        column: str,
+        grain: Grain,
+        where: Mapping[str, str] | None = None,
     ) -> list[tuple[dt.date, float]]:
-        """Per period, the column summed over ``subjects``: (period end, total), in order."""
+        """Per period, the column summed over ``subjects``: (period end, total), in order;
+        of the slice ``where`` when given."""
         ...
 
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
