@@ -227,13 +227,15 @@ def test_the_whole_is_written_as_the_sum_of_its_slices() -> None:
                     dimensions={"channel": "app"}),
         Observation("r", "cm01", "2026-W02", numerator=2, denominator=10,
                     dimensions={"channel": "outlet"}),
-        # A whole emitted beside its slices is replaced by their sum.
-        Observation("r", "cm01", "2026-W02", numerator=99, denominator=99),
+        # A whole emitted beside its slices keeps its source; its figures are their sum.
+        Observation("r", "cm01", "2026-W02", numerator=99, denominator=99, source="crm"),
         Observation("r", "cm02", "2026-W02", numerator=1, denominator=4),
     ]  # fmt: skip
     wholes = {(o.subject, o.slice): (o.numerator, o.denominator) for o in with_wholes(emitted)}
     assert wholes == {("cm01", "channel=app"): (3, 30), ("cm01", "channel=outlet"): (2, 10),
                       ("cm01", ""): (5, 40), ("cm02", ""): (1, 4)}  # fmt: skip
+    sources = {(o.subject, o.slice): o.source for o in with_wholes(emitted)}
+    assert sources[("cm01", "")] == "crm"
 
 
 def test_shares_add_up_to_exactly_one_by_the_largest_remainder() -> None:

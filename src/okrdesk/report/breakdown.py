@@ -38,6 +38,10 @@ def breakdown_of(engine: Engine, p: KeyResultProgress, dimension: str) -> Report
     spec = engine.metrics.get(kr.metric or "")
     if spec is None or dimension not in spec.dimensions:
         return None
+    if p.closed is not None:
+        # A checkpoint past its date shows every figure as it stood then: its parts too.
+        engine = Engine(engine.plan, engine.store, p.closed, engine.metrics, trends=False,
+                        within=engine.within)  # fmt: skip
     parts = engine.rollup.breakdown(spec.name, p.subject, dimension, kr.where)
     ratio = spec.kind is MetricKind.RATIO
     weights = [(f.denominator if ratio else f.value) or 0.0 for _, f in parts]

@@ -65,22 +65,25 @@ def is_postgres_url(location: str | os.PathLike[str]) -> bool:
 def with_wholes(observations: Iterable[Observation]) -> Iterator[Observation]:
     """The observations, with the whole figure of each metric, subject and period
     that was emitted in slices: their sum (value, numerator and denominator each),
-    so the parts always add up to the whole. A whole emitted beside its slices is
-    replaced by that sum."""
+    so the parts always add up to the whole. A whole emitted beside its slices
+    keeps its source, and its figures are replaced by that sum."""
     given = list(observations)
     wholes: dict[tuple[str, str, str], list[Observation]] = {}
     for o in given:
         if o.dimensions:
             wholes.setdefault((o.metric, o.subject, o.period), []).append(o)
             yield o
+    sources: dict[tuple[str, str, str], str] = {}
     for o in given:
         if not o.dimensions and (o.metric, o.subject, o.period) not in wholes:
             yield o
-    for (metric, subject, period), parts in wholes.items():
+        elif not o.dimensions:
+            sources[(o.metric, o.subject, o.period)] = o.source
+    for key, parts in wholes.items():
+        count = f"sum of {len(parts)} slice{'s' if len(parts) > 1 else ''}"
         yield Observation(
-            metric, subject, period, _sum(p.value for p in parts),
-            _sum(p.numerator for p in parts), _sum(p.denominator for p in parts),
-            f"sum of {len(parts)} slice{'s' if len(parts) > 1 else ''}",
+            *key, _sum(p.value for p in parts), _sum(p.numerator for p in parts),
+            _sum(p.denominator for p in parts), sources.get(key) or count,
         )  # fmt: skip
 
 
