@@ -22,7 +22,7 @@ from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.engine.progress import Engine
 from okrdesk.model import Observation, slice_of, slice_values
-from okrdesk.periods import parse_period
+from okrdesk.periods import Grain, parse_period
 from okrdesk.report.breakdown import shares
 from okrdesk.store import MIGRATIONS, Store
 from okrdesk.store.base import with_wholes
@@ -266,26 +266,26 @@ def test_the_store_keeps_each_slice_and_the_whole(workspace: Path) -> None:
 
 
 def test_an_undimensioned_read_is_one_covered_range_scan(workspace: Path) -> None:
-    """The whole figure's read asks for slice = '' on the subject index, so slices stored
-    beside it cost it nothing; a branch's breakdown is one read of the same index."""
-    with sqlite3.connect(workspace / "okrdesk.db") as connection:
-        plans = {}
-        for name, sql in {
-            "whole": "SELECT subject, sum(value), count(*) FROM observations INDEXED BY "
-            "observations_by_subject WHERE subject IN ('cm01', 'cm02') AND metric = ? "
-            "AND slice = '' AND grain = ? AND period_start <= ? GROUP BY subject",
-            "slices": "SELECT subject, slice, sum(value), sum(numerator), sum(denominator), "
-            "count(*) FROM observations INDEXED BY observations_by_subject WHERE subject IN "
-            "('cm01', 'cm02') AND metric = ? AND slice > '' AND grain = ? AND period_start <= ? "
-            "GROUP BY subject, slice",
-        }.items():
-            rows = connection.execute(f"EXPLAIN QUERY PLAN {sql}", ("aum", "week", AS_OF))
-            plans[name] = " | ".join(r[3] for r in rows)
-    assert "USING COVERING INDEX observations_by_subject (subject=? AND metric=? AND " \
-           "slice=? AND grain=? AND period_start<?)" in plans["whole"]  # fmt: skip
-    assert "USING COVERING INDEX observations_by_subject (subject=? AND metric=? AND " \
-           "slice>?)" in plans["slices"]  # fmt: skip
-    assert "SCAN" not in plans["whole"] and "SCAN observations" not in plans["slices"]
+    """The store's own queries, as SQLite plans them: the whole figure's read asks for
+    slice = '' on the subject index, so slices stored beside it cost it nothing, and a
+    branch's breakdown for a year is one read of the same index."""
+    day, team = dt.date.fromisoformat(AS_OF), ["cm01", "cm02", "team-a"]
+    with Store.open(workspace / "okrdesk.db") as store:
+        connection = store._connection  # type: ignore[attr-defined]
+        ran: list[str] = []
+        connection.set_trace_callback(ran.append)
+        store.totals_by_subject("net_new_aum", day, "value", "sum", Grain.WEEK, team)
+        store.slice_sums("net_new_aum", day, "sum", Grain.WEEK, team)
+        connection.set_trace_callback(None)
+        whole, slices = (
+            " | ".join(r[3] for r in connection.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            for sql in ran
+        )
+    index = "USING COVERING INDEX observations_by_subject"
+    assert f"SEARCH observations {index} (subject=? AND metric=? AND slice=? AND grain=? " \
+           "AND period_start<?)" in whole  # fmt: skip
+    assert f"SEARCH observations {index} (subject=? AND metric=? AND slice>?)" in slices
+    assert "SCAN observations" not in whole + slices
 
 
 def test_a_store_of_schema_7_gets_slices_and_keeps_its_rows(tmp_path: Path) -> None:
