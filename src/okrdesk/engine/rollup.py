@@ -157,8 +157,7 @@ class Rollup:
         key = (spec.name, scoped)
         if key not in self._slice_rows:
             subjects = self._scope if scoped else None
-            read: dict[str, list[tuple[str, str, float | None, float | None, float | None, int]]]
-            read = {}
+            read: dict[str, list[SliceSums]] = {}
             found = []
             for column, over_time in _parts(spec):
                 if over_time not in read:
@@ -258,9 +257,12 @@ class SliceRow:
     count: int
 
 
-def _pick(
-    row: tuple[str, str, float | None, float | None, float | None, int], column: str
-) -> float | None:
+SliceSums = tuple[str, str, float | None, float | None, float | None, int]
+"""A row of ``StoreReader.slice_sums``: subject, slice, Σ value, Σ numerator, Σ denominator,
+observations."""
+
+
+def _pick(row: SliceSums, column: str) -> float | None:
     """One part of a row of ``StoreReader.slice_sums``."""
     _, _, value, numerator, denominator, _ = row
     return {"value": value, "numerator": numerator, "denominator": denominator}[column]

@@ -326,7 +326,7 @@ def _check_metrics(
         if spec.formula is not None and (why := _unmade(spec, metrics)):
             findings.problems.append(use.where.problem(why))
     for sliced in draft.slice_uses:
-        spec = metrics.get(sliced.metric or "")
+        spec = metrics.get(sliced.metric)
         if spec is None:
             continue  # reported above, at the metric
         for name, at in sliced.named:

@@ -88,8 +88,7 @@ class SliceUse:
     """A key result's ``where`` (each dimension named, where) and ``breakdown``,
     checked against its metric's dimensions once the plugins are known."""
 
-    where: Where
-    metric: str | None
+    metric: str
     named: tuple[tuple[str, Where], ...]
     """Each dimension ``where`` names, or ``breakdown`` names, with its place."""
 
@@ -453,7 +452,7 @@ def _slice(
         if metric is None:
             t.fail(named[0][1], "needs a metric: only collected figures have dimensions")
         else:
-            draft.slice_uses.append(SliceUse(where, metric, tuple(named)))
+            draft.slice_uses.append(SliceUse(metric, tuple(named)))
     return sliced, breakdown
 
 
