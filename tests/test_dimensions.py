@@ -10,6 +10,7 @@ import io
 import json
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -171,10 +172,12 @@ def okrdesk_collect(request, emit):
                 if "aum" in wanted:
                     emit("aum", person, request.periods[index].id, value=amount,
                          dimensions={"product": product})
+    if "aum" in wanted and len(request.periods) > 13:  # after Q1: a new level
+        emit("aum", "cm01", request.periods[-1].id, value=999, dimensions={"product": "bond"})
 """
 
 
-def dimensioned(write: WriteWorkspace | Backend, okrs: str = OKRS) -> Path:
+def dimensioned(write: WriteWorkspace | Backend, okrs: str = OKRS, through: str = AS_OF) -> Path:
     files = {"org.toml": ORG, "okrs.toml": okrs, "budget.toml": None}
     if isinstance(write, Backend):
         root = write.workspace(files)
@@ -184,7 +187,7 @@ def dimensioned(write: WriteWorkspace | Backend, okrs: str = OKRS) -> Path:
     (root / "plugins").mkdir(exist_ok=True)
     (root / "plugins" / "dim_metrics.py").write_text(DIM_PLUGIN, encoding="utf-8")
     grant(root)
-    done = CliRunner().invoke(cli, ["collect", "--through", AS_OF, "-w", str(root)])
+    done = CliRunner().invoke(cli, ["collect", "--through", through, "-w", str(root)])
     assert done.exit_code == 0, done.output
     return root
 
@@ -203,9 +206,9 @@ def engine_for(root: Path, store: Store) -> Engine:
     return Engine(session.plan, store, dt.date.fromisoformat(AS_OF), session.host.metrics)
 
 
-def report_json(root: Path, *more: str) -> dict[str, dict[str, object]]:
+def report_json(root: Path, *more: str, as_of: str = AS_OF) -> dict[str, dict[str, Any]]:
     done = CliRunner().invoke(
-        cli, ["report", "--format", "json", "--as-of", AS_OF, "-w", str(root), *more]
+        cli, ["report", "--format", "json", "--as-of", as_of, "-w", str(root), *more]
     )
     assert done.exit_code == 0, done.output
     found = json.loads(done.stdout)
@@ -278,8 +281,7 @@ def test_an_undimensioned_read_is_one_covered_range_scan(workspace: Path) -> Non
         store.slice_sums("net_new_aum", day, "sum", Grain.WEEK, team)
         connection.set_trace_callback(None)
         whole, slices = (
-            " | ".join(r[3] for r in connection.execute(f"EXPLAIN QUERY PLAN {sql}"))
-            for sql in ran
+            " | ".join(r[3] for r in connection.execute(f"EXPLAIN QUERY PLAN {sql}")) for sql in ran
         )
     index = "USING COVERING INDEX observations_by_subject"
     assert f"SEARCH observations {index} (subject=? AND metric=? AND slice=? AND grain=? " \
@@ -375,6 +377,30 @@ def test_a_breakdown_adds_up_to_the_whole_and_its_shares_to_100_percent(workspac
                     ("其他", pytest.approx(8.6 * YI), 0.208),
                     ("家族信托", pytest.approx(6.1 * YI), 0.148)]  # fmt: skip
     assert sum(r["actual"] for r in breakdown["rows"]) == pytest.approx(nna["actual"])
+
+
+def test_a_closed_checkpoints_breakdown_is_as_it_stood_then(
+    write_workspace: WriteWorkspace,
+) -> None:
+    checkpoint = """
+[[objectives.key_results]]
+id = "AUMQ1"
+title = "一季度末客户资产"
+metric = "aum"
+target = 500
+unit = "元"
+milestones = { Q1 = 1.0 }
+breakdown = "product"
+"""
+    root = dimensioned(write_workspace, OKRS + checkpoint, through="2026-04-12")
+    found = report_json(root, as_of="2026-04-12")
+    # Today cm01 holds 999 in bonds alone; at the end of Q1 the branch held week 2's
+    # 120 + 10 in equity and 40 in bonds, and the checkpoint shows that, parts too.
+    assert found["O1.AUM"]["actual"] == 999
+    closed = found["O1.AUMQ1"]
+    assert closed["closed"] == "2026-03-31" and closed["actual"] == 170
+    assert [(r["value"], r["actual"], r["share"]) for r in closed["breakdown"]["rows"]] == [
+        ("equity", 130, 0.765), ("bond", 40, 0.235)]  # fmt: skip
 
 
 @pytest.mark.parametrize("fmt", ["text", "md", "html"])
