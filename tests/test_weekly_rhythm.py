@@ -271,7 +271,7 @@ def test_a_database_of_schema_6_gets_authors(tmp_path: Path) -> None:
             "VALUES ('O1.REV', 'branch', '2026-03-31', 1.2e8, 'old', 't')"
         )
     with Store.open(path) as store:
-        assert store.schema_version == 7
+        assert store.schema_version >= 7
         [old] = store.checkins("O1.REV")
         assert isinstance(old, Checkin) and old.author == ""
         store.add_checkin("O1.REV", "branch", dt.date(2026, 4, 30), 2e8, author="王芳")

@@ -96,6 +96,21 @@ LABELS: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
+# Dimensions: the rows of a key result's breakdown (issue 19).
+LABELS["zh"].update({"breakdown": "按{dimension}拆分", "breakdown_row": "↳ {value}（占 {share}）"})
+LABELS["en"].update({"breakdown": "By {dimension}", "breakdown_row": "↳ {value} ({share})"})
+DIMENSIONS: dict[str, dict[str, str]] = {
+    "zh": {"product": "产品类型", "tier": "客户层级", "gender": "性别", "channel": "渠道"},
+    "en": {"product": "product type", "tier": "client tier", "gender": "gender",
+           "channel": "channel"},
+}  # fmt: skip
+"""Words for the dimensions the brokerage metrics use; any other is shown by its name."""
+
+
+def dimension_label(name: str, lang: str) -> str:
+    return DIMENSIONS.get(lang, {}).get(name, name)
+
+
 STATUS: dict[str, dict[str, str]] = {
     "zh": {"on_track": "正常", "at_risk": "有风险", "off_track": "落后", "met": "达标",
            "missed": "未达成", "breached": "超限", "no_data": "无数据"},

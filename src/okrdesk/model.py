@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
@@ -56,6 +57,10 @@ class OverTime(StrEnum):
 
 def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(dict(value))
+
+
+def _names(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
 
 
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
@@ -176,6 +181,11 @@ class KeyResult:
     """Period-over-period figures the report shows: ``last_year`` (同比), ``previous`` (环比)."""
     growth: Decimal | None = None
     """A growth target (0.18 for +18% 同比): the window's figure a year before × 1.18."""
+    where: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping)
+    """A slice of the metric: dimension → value (``{"gender": "female"}``); empty for
+    the whole figure."""
+    breakdown: str | None = None
+    """A dimension of the metric the report breaks the figure down by."""
 
     def __attrs_post_init__(self) -> None:
         # Milestone order is checked against the plan's phases, which only the plan knows.
@@ -324,10 +334,22 @@ class MetricSpec:
     stages: tuple[str, str] | None = None
     """A funnel (a ratio of converted over entered): the names of its two stages, ""
     where unnamed; the report shows entered → converted (plugins/sql_funnels.py)."""
+    dimensions: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    """What its figures can be split by (``("product",)``): a dimensioned observation
+    carries a value for each of them; see ``slice_of``."""
 
     @property
     def dimension(self) -> Dimension:
         return self.unit.dimension
+
+    @dimensions.validator
+    def _dimension_names(self, attribute: attrs.Attribute[Any], names: tuple[str, ...]) -> None:
+        for name in names:
+            if not isinstance(name, str) or not DIMENSION_NAME.match(name):
+                raise ValueError(f"metric {self.name}: dimension {name!r} is not a name "
+                                 "(lowercase letters, digits and _)")  # fmt: skip
+        if len(set(names)) != len(names):
+            raise ValueError(f"metric {self.name}: a dimension is declared twice")
 
 
 @attrs.frozen
@@ -342,9 +364,19 @@ class Observation:
     denominator: float | None = None
     source: str = ""
     """Where it came from, precise enough to find the rows again."""
+    dimensions: Mapping[str, str] = attrs.field(factory=dict, converter=_frozen_mapping)
+    """Its slice: a value for each of the metric's dimensions; empty for the whole figure."""
+
+    @property
+    def slice(self) -> str:
+        return slice_of(self.dimensions)
 
     def problems(self, spec: MetricSpec) -> list[str]:
         """What is wrong with this observation for ``spec``; empty when it is sound."""
+        if self.dimensions:
+            found = dimension_problems(self.dimensions, spec.dimensions)
+            if found:
+                return found
         if spec.kind is MetricKind.RATIO:
             if self.numerator is None or self.denominator is None:
                 return ["a ratio metric needs numerator and denominator"]
@@ -364,6 +396,57 @@ class Observation:
         if spec.dimension is Dimension.COUNT and spec.kind is MetricKind.STOCK and self.value < 0:
             return [f"a count cannot be negative ({self.value})"]
         return []
+
+
+# ------------------------------------------------------------------ dimensions
+
+SLICE_SEPARATOR = ";"
+DIMENSION_NAME = re.compile(r"[a-z][a-z0-9_]*\Z")
+
+
+def slice_of(values: Mapping[str, str]) -> str:
+    """The canonical text of dimension values, as the store keys a row by them:
+    ``gender=female``, ``product=equity;tier=hnw`` (names sorted); "" is no slice,
+    the whole figure."""
+    return SLICE_SEPARATOR.join(f"{name}={values[name]}" for name in sorted(values))
+
+
+def slice_values(text: str) -> dict[str, str]:
+    """The dimension values of a slice's text (the inverse of ``slice_of``)."""
+    if not text:
+        return {}
+    return dict(part.split("=", 1) for part in text.split(SLICE_SEPARATOR))
+
+
+def slice_matches(text: str, where: Mapping[str, str] | None) -> bool:
+    """Whether the slice ``text`` is in the slice ``where`` (each value it names agrees)."""
+    if not where:
+        return True
+    values = slice_values(text)
+    return all(values.get(name) == value for name, value in where.items())
+
+
+def dimension_problems(values: Mapping[str, str], declared: Sequence[str]) -> list[str]:
+    """What is wrong with one observation's dimension values for a metric declaring
+    ``declared``: every declared dimension needs a value, and no other is allowed."""
+    if not declared:
+        return ["the metric declares no dimensions"]
+    if not all(isinstance(name, str) for name in values):
+        return ["dimension names must be text"]
+    found = []
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        found.append(f"unknown dimension {', '.join(map(repr, unknown))} "
+                     f"(the metric declares {', '.join(declared)})")  # fmt: skip
+    missing = [name for name in declared if name not in values]
+    if missing:
+        found.append(f"no value for dimension {', '.join(missing)}")
+    for name, value in values.items():
+        if not isinstance(value, str) or not value.strip():
+            found.append(f"dimension {name}: the value must be non-empty text")
+        elif SLICE_SEPARATOR in value or not value.isprintable():
+            found.append(f"dimension {name}: {value!r} holds ';' or a control character")
+    return found
 
 
 # ------------------------------------------------------------------------ plan

@@ -44,6 +44,7 @@ class Collector:
     def __init__(self) -> None:
         self.observations: dict[tuple[str, str, str], Observation] = {}
         self.errors: list[tuple[str, str]] = []
+        self.slices: dict[tuple[str, str, str, str], Observation] = {}
 
     def __call__(
         self,
@@ -55,7 +56,14 @@ class Collector:
         numerator: float | None = None,
         denominator: float | None = None,
         source: str = "",
+        dimensions: dict[str, str] | None = None,
     ) -> None:
+        if dimensions:
+            sliced = Observation(metric, subject, period, value, source=source,
+                                 dimensions=dimensions)  # fmt: skip
+            assert (metric, subject, period, sliced.slice) not in self.slices, "emitted twice"
+            self.slices[(metric, subject, period, sliced.slice)] = sliced
+            return
         key = (metric, subject, period)
         assert key not in self.observations, f"emitted twice: {key}"
         self.observations[key] = Observation(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from okrdesk.app.session import (
     Session,
@@ -51,12 +52,15 @@ def explain_lines(
             spec = session.host.metrics.get(kr.metric)
             if spec is None:
                 raise BadInput(f"no loaded plugin provides metric {kr.metric}")
-            figure = rollup.figure(spec.name, subject)
+            figure = rollup.sliced(spec.name, subject, kr.where)
             if spec.formula is not None:
                 return lines + _explain_derived(kr, spec, figure, rollup, subject, session)
             rows = store.observations(
-                metric=spec.name, subjects=subjects, through=day, grain=plan.grain
-            )
+                metric=spec.name, subjects=subjects, through=day, grain=plan.grain,
+                sliced=bool(spec.dimensions),
+            )  # fmt: skip
+            if kr.where:
+                rows = [r for r in rows if _in_slice(r, kr.where)]
             lines += _explain_metric(kr, spec, figure, rows)
     return lines
 
@@ -89,6 +93,11 @@ def _explain_derived(
         source = f"metric {name}" + (f" ({_RULES[used.kind]})" if used is not None else "")
         lines.append(f"  {name} = {shown}  [{source}]")
     return lines
+
+
+def _in_slice(row: StoredObservation, where: Mapping[str, str]) -> bool:
+    values = row.observation.dimensions
+    return bool(values) and all(values.get(name) == value for name, value in where.items())
 
 
 def _counted(rows: list[StoredObservation], over_time: OverTime) -> list[StoredObservation]:
@@ -130,9 +139,8 @@ def _explain_metric(
         else:
             value = written(kr.unit, o.value, SHOWN_AS)
         part = f"  [partial: through {r.partial_through}]" if r.partial_through else ""
-        lines.append(
-            f"  {o.period:<9} {o.subject:<12} {value:>22}  {r.run_id:>4}  {o.source}{part}"
-        )
+        source = f"[{o.slice}] {o.source}".rstrip() if o.slice else o.source
+        lines.append(f"  {o.period:<9} {o.subject:<12} {value:>22}  {r.run_id:>4}  {source}{part}")
     if len(rows) > len(shown):
         lines.append(f"({len(rows) - len(shown)} observations of other periods do not count here.)")
     return lines

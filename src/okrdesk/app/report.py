@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
@@ -54,8 +55,10 @@ def make_report(
     lang: str,
     period: str | None = None,
     depth: int | None = None,
+    breakdowns: Sequence[str] = (),
 ) -> Report:
     plan = session.plan
+    asked = breakdowns_asked(session, breakdowns)
     subject = unit or plan.top
     if subject not in plan.units_by_id and subject not in plan.people_by_id:
         known = [*plan.units_by_id, *plan.people_by_id]
@@ -65,8 +68,32 @@ def make_report(
         raise BadInput("no numbers yet: run `okrdesk collect` first")
     with open_store(session.workspace, create=False) as store:
         built = build_report(plan, session.host.metrics, store, subject, day, lang,
-                             session.host.broken_errors())  # fmt: skip
+                             session.host.broken_errors(), asked)  # fmt: skip
     return built if depth is None else within_depth(plan, built, subject, depth)
+
+
+def breakdowns_asked(session: Session, given: Sequence[str]) -> dict[str, str]:
+    """``--breakdown KR=DIMENSION`` as key result id → dimension, each checked."""
+    plan = session.plan
+    asked: dict[str, str] = {}
+    for text in given:
+        kr_id, _, dimension = text.partition("=")
+        kr_id, dimension = kr_id.strip(), dimension.strip()
+        if not kr_id or not dimension:
+            raise BadInput(f"--breakdown {text}: give KR=DIMENSION, e.g. O1.AUM=product")
+        kr = plan.key_results_by_id.get(kr_id)
+        if kr is None:
+            raise BadInput(f"--breakdown {text}: " + no_such("key result", kr_id,
+                                                            plan.key_results_by_id))  # fmt: skip
+        spec = session.host.metrics.get(kr.metric or "")
+        if spec is None:
+            raise BadInput(f"--breakdown {text}: {kr_id} has no collected metric to break down")
+        if dimension not in spec.dimensions:
+            has = ", ".join(spec.dimensions) or "none"
+            raise BadInput(f"--breakdown {text}: metric {spec.name} has no dimension "
+                           f'"{dimension}" (it has: {has})')  # fmt: skip
+        asked[kr_id] = dimension
+    return asked
 
 
 def member_depth(plan: Plan, subject: str, member: str) -> int:

@@ -46,6 +46,11 @@ from okrdesk.errors import EXIT_FAILED, BadInput
     help="Only the first screen: score, phase, what moved, breakers, the most severe "
     "alerts, who owes check-ins (text format only).",
 )  # fmt: skip
+@click.option(
+    "--breakdown", "breakdowns", multiple=True, metavar="KR=DIMENSION",
+    help="Show a key result's figure split by one of its metric's dimensions, e.g. "
+    "O1.AUM=product (repeatable; adds to the target files' breakdown).",
+)  # fmt: skip
 @workspace_option
 def report(
     as_of: dt.datetime | None,
@@ -58,6 +63,7 @@ def report(
     out: Path | None,
     templates: Path | None,
     brief: bool,
+    breakdowns: tuple[str, ...],
 ) -> None:
     """The weekly progress report for a unit: objectives, members, budget, alerts.
 
@@ -84,7 +90,7 @@ def report(
     chosen = chosen_format(session, fmt, out)
     if brief:
         check_brief(chosen.name)
-    built = make_report(session, unit, day_of(as_of), week, lang, period, depth)
+    built = make_report(session, unit, day_of(as_of), week, lang, period, depth, breakdowns)
     if brief:
         write_brief(session, built, chosen.name, out)
     else:

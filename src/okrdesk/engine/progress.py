@@ -235,14 +235,14 @@ class Engine:
         def denominator(member: str) -> float | None:
             if not kr.metric or kr.metric not in self.metrics:
                 return None
-            return self.rollup.figure(kr.metric, member).denominator
+            return self.rollup.sliced(kr.metric, member, kr.where).denominator
 
         return denominator
 
     def _actual(self, kr: KeyResult, spec: MetricSpec | None, subject: str) -> Figure:
         if spec is None:
             return self.rollup.checkin(kr, subject)
-        return self.rollup.figure(spec.name, subject)
+        return self.rollup.sliced(spec.name, subject, kr.where)
 
     def _trend(
         self, kr: KeyResult, spec: MetricSpec | None, subject: str
@@ -260,12 +260,16 @@ class Engine:
         subjects = subjects_under(self.plan, subject)
         if spec.kind is MetricKind.RATIO:
             grain = self.plan.grain
-            numerators = self.store.series(spec.name, subjects, self.as_of, "numerator", grain)
+            numerators = self.store.series(
+                spec.name, subjects, self.as_of, "numerator", grain, kr.where
+            )
             denominators = dict(
-                self.store.series(spec.name, subjects, self.as_of, "denominator", grain)
+                self.store.series(spec.name, subjects, self.as_of, "denominator", grain, kr.where)
             )
             return self._dated(_ratio_trend(spec, numerators, denominators))
-        series = self.store.series(spec.name, subjects, self.as_of, "value", self.plan.grain)
+        series = self.store.series(
+            spec.name, subjects, self.as_of, "value", self.plan.grain, kr.where
+        )
         if spec.kind is MetricKind.STOCK:
             return self._dated(series)
         total, points = 0.0, []

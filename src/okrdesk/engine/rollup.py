@@ -17,7 +17,16 @@ from collections.abc import Mapping
 import attrs
 
 from okrdesk.formula import is_fact, parse
-from okrdesk.model import KeyResult, MetricKind, MetricSpec, OrgUnit, Plan
+from okrdesk.model import (
+    KeyResult,
+    MetricKind,
+    MetricSpec,
+    OrgUnit,
+    Plan,
+    slice_matches,
+    slice_of,
+    slice_values,
+)
 from okrdesk.store.reader import StoreReader
 
 
@@ -75,6 +84,8 @@ class Rollup:
         self._scope = None if everything else set(subjects_under(plan, within or plan.top))
         self._figures: dict[tuple[str, bool], dict[str, Figure]] = {}
         self._checkins: dict[str, dict[str, Figure]] = {}
+        self._slices: dict[tuple[str, bool, str], dict[str, Figure]] = {}
+        self._slice_rows: dict[tuple[str, bool], list[list[SliceRow]]] = {}
 
     def figure(self, metric: str, subject: str) -> Figure:
         spec = self.specs[metric]
@@ -85,6 +96,78 @@ class Rollup:
         if key not in self._figures:
             self._figures[key] = self._compute(self.specs[metric], scoped)
         return self._figures[key].get(subject, Figure(None))
+
+    def sliced(self, metric: str, subject: str, where: Mapping[str, str]) -> Figure:
+        """One slice of a metric at ``subject`` (``where``: dimension → value; a slice
+        naming fewer dimensions than the metric has is the sum of the rows it
+        matches), added up the tree by the metric's kind like the whole figure."""
+        if not where:
+            return self.figure(metric, subject)
+        spec = self.specs[metric]
+        scoped = self._scope is not None and subject in self._scope
+        key = (metric, scoped, slice_of(where))
+        if key not in self._slices:
+            own: list[dict[str, tuple[float | None, int]]] = []
+            for rows in self._rows_of(spec, scoped):
+                found: dict[str, tuple[float | None, int]] = {}
+                for row in rows:
+                    if slice_matches(row.slice, where):
+                        number, count = found.get(row.subject, (None, 0))
+                        found[row.subject] = (_plus(number, row.number), count + row.count)
+                own.append(found)
+            self._slices[key] = self._figures_from(spec, own)
+        return self._slices[key].get(subject, Figure(None))
+
+    def breakdown(
+        self, metric: str, subject: str, dimension: str, where: Mapping[str, str] | None = None
+    ) -> list[tuple[str, Figure]]:
+        """The figure at ``subject`` (of the slice ``where``, if given) split by the
+        values of one dimension, the largest first: each part is the slice's rows at or
+        under ``subject`` added up by the metric's kind, so the parts add up to the
+        whole (Σ num / Σ den for a ratio)."""
+        spec = self.specs[metric]
+        under = set(subjects_under(self.plan, subject))
+        scoped = self._scope is not None and subject in self._scope
+        totals: dict[str, list[float | None]] = {}
+        counts: dict[str, int] = {}
+        for i, rows in enumerate(self._rows_of(spec, scoped)):
+            for row in rows:
+                value = slice_values(row.slice).get(dimension)
+                if value is None or row.subject not in under or not slice_matches(row.slice, where):
+                    continue
+                numbers = totals.setdefault(value, [None] * len(_parts(spec)))
+                numbers[i] = _plus(numbers[i], row.number)
+                if i == 0:
+                    counts[value] = counts.get(value, 0) + row.count
+        parts = []
+        for value, numbers in totals.items():
+            if spec.kind is MetricKind.RATIO:
+                numerator, denominator = numbers
+                ratio = None if not denominator else (numerator or 0.0) / denominator
+                parts.append((value, Figure(ratio, numerator, denominator, counts[value])))
+            else:
+                parts.append((value, Figure(numbers[0], observations=counts[value])))
+        ratio = spec.kind is MetricKind.RATIO
+        return sorted(parts, key=lambda p: (-((p[1].denominator if ratio else p[1].value) or 0.0),
+                                            p[0]))  # fmt: skip
+
+    def _rows_of(self, spec: MetricSpec, scoped: bool) -> list[list[SliceRow]]:
+        """Each stored part's slice rows (one list per ``_parts``), read once: one
+        indexed read per way of carrying a part over time."""
+        key = (spec.name, scoped)
+        if key not in self._slice_rows:
+            subjects = self._scope if scoped else None
+            read: dict[str, list[SliceSums]] = {}
+            found = []
+            for column, over_time in _parts(spec):
+                if over_time not in read:
+                    read[over_time] = self.store.slice_sums(
+                        spec.name, self.as_of, over_time, self.plan.grain, subjects
+                    )
+                found.append([SliceRow(r[0], r[1], _pick(r, column), r[5])
+                              for r in read[over_time]])  # fmt: skip
+            self._slice_rows[key] = found
+        return self._slice_rows[key]
 
     def _derived(self, text: str, subject: str) -> Figure:
         """A derived metric at ``subject``: its formula over the inputs rolled up to the
@@ -164,6 +247,31 @@ class Rollup:
                     latest[checkin.subject] = checkin.value
             self._checkins[kr.id] = _checkins_up_the_tree(self.plan, latest)
         return self._checkins[kr.id].get(subject, Figure(None))
+
+
+@attrs.frozen
+class SliceRow:
+    subject: str
+    slice: str
+    number: float | None
+    count: int
+
+
+SliceSums = tuple[str, str, float | None, float | None, float | None, int]
+"""A row of ``StoreReader.slice_sums``: subject, slice, Σ value, Σ numerator, Σ denominator,
+observations."""
+
+
+def _pick(row: SliceSums, column: str) -> float | None:
+    """One part of a row of ``StoreReader.slice_sums``."""
+    _, _, value, numerator, denominator, _ = row
+    return {"value": value, "numerator": numerator, "denominator": denominator}[column]
+
+
+def _plus(a: float | None, b: float | None) -> float | None:
+    if b is None:
+        return a
+    return (a or 0.0) + b
 
 
 def _up_the_tree(

@@ -52,6 +52,9 @@ class Emit(Protocol):
     ``emit.error(metric, message)`` reports that one metric could not be
     computed; whatever was emitted for it is dropped and the message is shown
     with the plugin's and the metric's name, while the other metrics land.
+    ``dimensions`` makes the figure one slice of the metric: a value for each
+    dimension the metric declares (``{"product": "equity"}``); okrdesk stores
+    the sum of a subject's slices in a period as its whole figure.
     ``emit.warning(metric, message)`` reports something the user should know
     that did not stop the metric (rows left out, say); the metric lands.
     """
@@ -66,6 +69,7 @@ class Emit(Protocol):
         numerator: float | None = None,
         denominator: float | None = None,
         source: str = "",
+        dimensions: Mapping[str, str] | None = None,
     ) -> None: ...
 
     def error(self, metric: str, message: str) -> None: ...

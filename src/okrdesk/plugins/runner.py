@@ -107,11 +107,12 @@ class _Relay:
         numerator: object = None,
         denominator: object = None,
         source: object = "",
+        dimensions: object = None,
     ) -> None:
         fields = (metric, subject, period, value, numerator, denominator)
         sent = tuple(f if isinstance(f, _SENDABLE) else _Unsendable(type(f).__name__)
                      for f in fields)  # fmt: skip
-        self._batch.append((*sent, str(source)[:2000]))
+        self._batch.append((*sent, str(source)[:2000], _sendable_dimensions(dimensions)))
         if len(self._batch) >= _BATCH:
             self.flush()
 
@@ -127,6 +128,16 @@ class _Relay:
         if self._batch:
             self._connection.send(("emit", self._batch))
             self._batch = []
+
+
+def _sendable_dimensions(dimensions: object) -> dict[str, str] | _Unsendable | None:
+    if dimensions is None:
+        return None
+    if isinstance(dimensions, Mapping) and all(
+        isinstance(k, str) and isinstance(v, str) for k, v in dimensions.items()
+    ):
+        return dict(dimensions)
+    return _Unsendable(type(dimensions).__name__)
 
 
 @attrs.frozen
@@ -256,9 +267,9 @@ def _receive(
             return False
         kind = message[0]
         if kind == "emit" and checker is not None:
-            for metric, subject, period, value, numerator, denominator, source in message[1]:
+            for metric, subject, period, value, numerator, denominator, source, cut in message[1]:
                 checker(metric, subject, period, value=value, numerator=numerator,
-                        denominator=denominator, source=source)  # fmt: skip
+                        denominator=denominator, source=source, dimensions=cut)  # fmt: skip
         elif kind == "error" and checker is not None:
             checker.error(message[1], message[2])
         elif kind == "warning" and checker is not None:
@@ -318,7 +329,7 @@ class _Checker:
     specs: Mapping[str, MetricSpec]
     subjects: frozenset[str]
     periods: frozenset[str]
-    kept: dict[tuple[str, str, str], Observation] = attrs.Factory(dict)
+    kept: dict[tuple[str, str, str, str], Observation] = attrs.Factory(dict)
     problems: dict[str, list[str]] = attrs.Factory(dict)
     refused: dict[str, int] = attrs.Factory(dict)
     warned: list[tuple[str, str]] = attrs.Factory(list)
@@ -335,6 +346,7 @@ class _Checker:
         numerator: float | None = None,
         denominator: float | None = None,
         source: str = "",
+        dimensions: object = None,
     ) -> None:
         if self.closed:
             return
@@ -346,17 +358,20 @@ class _Checker:
         if found:
             self._refuse(metric, f"{subject} {period}: {found}")
             return
-        key = (metric, subject, period)
-        if key in self.kept:
-            self._refuse(metric, f"{subject} {period}: emitted twice")
+        if dimensions is not None and not isinstance(dimensions, Mapping):
+            self._refuse(metric, f"{subject} {period}: dimensions must be a mapping of text")
             return
         observation = Observation(
             metric, subject, period, _float(value), _float(numerator), _float(denominator),
-            str(source)[:2000],
+            str(source)[:2000], dimensions or {},
         )  # fmt: skip
         problems = observation.problems(spec)
         if problems:
             self._refuse(metric, f"{subject} {period}: {'; '.join(problems)}")
+            return
+        key = (metric, subject, period, observation.slice)
+        if key in self.kept:
+            self._refuse(metric, f"{subject} {period}: emitted twice")
             return
         self.kept[key] = observation
 

@@ -60,7 +60,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from okrdesk.errors import printable
-from okrdesk.model import Direction, MetricKind, MetricSpec, OverTime
+from okrdesk.model import (
+    DIMENSION_NAME,
+    SLICE_SEPARATOR,
+    Direction,
+    MetricKind,
+    MetricSpec,
+    OverTime,
+)
 from okrdesk.plugins import sql_funnels, sql_warehouse
 from okrdesk.plugins.hookspecs import CollectRequest, Emit, hookimpl
 from okrdesk.plugins.sql_dialect import (
@@ -90,7 +97,7 @@ if TYPE_CHECKING:
 
 _METRIC_KEYS = {
     "name", "label_en", "label_zh", "kind", "unit", "direction", "description", "query",
-    "numerator_over_time", "denominator_over_time", "revenue",
+    "numerator_over_time", "denominator_over_time", "revenue", "dimensions",
 }  # fmt: skip
 ALLOW_OUTSIDE = "allow_outside_workspace"
 _SETTINGS_KEYS = {
@@ -152,6 +159,12 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
     revenue = raw.get("revenue", False)
     if not isinstance(revenue, bool):
         raise SqlMetricError(f"{where}.revenue: expected true or false, got {revenue!r}")
+    dimensions = raw.get("dimensions", [])
+    if not isinstance(dimensions, list) or not all(
+        isinstance(d, str) and DIMENSION_NAME.match(d) for d in dimensions
+    ):
+        raise SqlMetricError(f"{where}.dimensions: expected an array of column names "
+                             "(lowercase letters, digits and _)")  # fmt: skip
     check_query(raw["query"])
     advice = sqlite_advice(raw["query"]) if duckdb_sql else []
     if advice:
@@ -170,6 +183,7 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         numerator_over_time=over[0],
         denominator_over_time=over[1],
         revenue=revenue,
+        dimensions=dimensions,
     )
 
 
@@ -527,7 +541,7 @@ def _collect_one(
     result = source.run(query, params)
     parts = ["numerator", "denominator"] if spec.kind is MetricKind.RATIO else ["value"]
     time = "period" if "period" in result.columns else "day"
-    missing = [c for c in ("subject", time, *parts) if c not in result.columns]
+    missing = [c for c in ("subject", time, *parts, *spec.dimensions) if c not in result.columns]
     if missing:
         raise SqlMetricError(
             f"the query must return columns subject, period or day, "
@@ -548,9 +562,9 @@ def _collect_one(
     if note and tally.totals:
         _warn(emit, spec.name, note)
     for key, numbers in tally.totals.items():
-        subject, period = key
-        emit(spec.name, subject, period, source=tally.source(key),
-             **dict(zip(parts, numbers, strict=True)))  # fmt: skip
+        subject, period, *values = key
+        emit(spec.name, subject, period, source=tally.source(key), **_parts(parts, numbers),
+             dimensions=dict(zip(spec.dimensions, values, strict=True)) or None)  # fmt: skip
 
 
 def _collect_from_warehouse(
@@ -584,6 +598,9 @@ def _collect_aggregates(
     warehouse: sql_warehouse.Warehouse, spec: MetricSpec, query: str, request: CollectRequest,
     emit: Emit,
 ) -> None:  # fmt: skip
+    if spec.dimensions:
+        raise SqlMetricError("dimensions are read from files and SQLite/DuckDB databases; "
+                             "a warehouse connection does not split by them yet")  # fmt: skip
     parts = ["numerator", "denominator"] if spec.kind is MetricKind.RATIO else ["value"]
     columns = sql_warehouse.output_columns(query)
     if not columns:
@@ -628,9 +645,13 @@ def _collect_aggregates(
             f"{request.through}: {'; '.join(tally.outside_text())}"
         )
     for key, numbers in tally.totals.items():
-        subject, period = key
-        emit(spec.name, subject, period, source=tally.source(key),
-             **dict(zip(parts, numbers, strict=True)))  # fmt: skip
+        subject, period, *values = key
+        emit(spec.name, subject, period, source=tally.source(key), **_parts(parts, numbers),
+             dimensions=dict(zip(spec.dimensions, values, strict=True)) or None)  # fmt: skip
+
+
+def _parts(parts: list[str], numbers: list[float]) -> dict[str, float]:
+    return dict(zip(parts, numbers, strict=True))
 
 
 def _params(request: CollectRequest) -> dict[str, str]:
@@ -670,9 +691,10 @@ class _Tally:
         self.starts = [p.start for p in request.periods]
         self.subjects = {p.id for p in request.people} | {u.id for u in request.units}
         self.asked = {p.id for p in request.periods}
-        self.totals: dict[tuple[str, str], list[float]] = {}
-        self.spans: dict[tuple[str, str], list[Span]] = {}
-        self.latest: dict[tuple[str, str], dt.date] = {}
+        self.totals: dict[tuple[str, ...], list[float]] = {}
+        """(subject, period, each dimension's value) → the parts' sums."""
+        self.spans: dict[tuple[str, ...], list[Span]] = {}
+        self.latest: dict[tuple[str, ...], dt.date] = {}
         self.days: dict[object, tuple[str, dt.date, str]] = {}
         """Each ``day`` value seen, placed: many rows share a day."""
         self.outside: dict[str, list[Any]] = {}
@@ -723,7 +745,7 @@ class _Tally:
             except _NotANumber as why:
                 self._leave_out(f"column {part} {why}", number, row)
                 return
-        key = (subject, period)
+        key = (subject, period, *self._slice(number, row))
         if self.spec.kind is MetricKind.STOCK and day is not None:
             if key in self.latest and day < self.latest[key]:
                 return
@@ -751,6 +773,17 @@ class _Tally:
                 spans[-1][2] += 1
             else:
                 spans.append([first, last, count])
+
+    def _slice(self, number: int, row: Mapping[str, Any]) -> list[str]:
+        """The row's value of each dimension the metric declares (its columns)."""
+        values = []
+        for name in self.spec.dimensions:
+            value = row[name]
+            if value is None or not str(value).strip() or SLICE_SEPARATOR in str(value):
+                why = f"column {name} is empty or holds '{SLICE_SEPARATOR}'; a dimension needs text"
+                raise self._fail(number, row, why)
+            values.append(str(value))
+        return values
 
     def _place(self, number: int, row: Mapping[str, Any]) -> tuple[str, dt.date, str]:
         """The day of a row, and its period or the side of the plan it lies outside."""
@@ -799,7 +832,7 @@ class _Tally:
             )
         return found
 
-    def source(self, key: tuple[str, str]) -> str:
+    def source(self, key: tuple[str, ...]) -> str:
         traced = self.result.traced
         spans = self.spans.get(key)
         if traced is None or not spans:

@@ -8,7 +8,7 @@ report's language.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from okrdesk import __version__
 from okrdesk.engine import attention
@@ -23,6 +23,7 @@ from okrdesk.engine.scoring import PersonScore, scores
 from okrdesk.engine.windows import window_view
 from okrdesk.model import Checkin, MetricSpec, Plan
 from okrdesk.periods import Grain, Over, default_window, month_of, parse_window, week_of
+from okrdesk.report.breakdown import breakdown_of
 from okrdesk.report.document import (
     SCHEMA,
     Named,
@@ -69,7 +70,10 @@ def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | Non
 
 
 def _key_result(
-    engine: Engine, p: KeyResultProgress, before: KeyResultProgress | None
+    engine: Engine,
+    p: KeyResultProgress,
+    before: KeyResultProgress | None,
+    breakdown: str | None = None,
 ) -> ReportKeyResult:
     plan = engine.plan
     kr = p.key_result
@@ -111,6 +115,8 @@ def _key_result(
         latest_checkin=_latest_checkin(engine, p),
         window=_window(engine, p),
         stages=_stages(engine, p),
+        where=dict(kr.where),
+        breakdown=breakdown_of(engine, p, breakdown) if breakdown else None,
     )
 
 
@@ -313,8 +319,13 @@ def build_report(
     as_of: dt.date,
     lang: str = "zh",
     broken_plugins: Iterable[tuple[str, str]] = (),
+    breakdowns: Mapping[str, str] | None = None,
 ) -> Report:
-    """The report on ``unit`` (a unit or person id) at the end of ``as_of``."""
+    """The report on ``unit`` (a unit or person id) at the end of ``as_of``;
+    ``breakdowns`` (key result id → dimension) adds to or overrides the target
+    files' ``breakdown``."""
+    asked = {**{kr.id: kr.breakdown for kr in plan.key_results_by_id.values() if kr.breakdown},
+             **(breakdowns or {})}  # fmt: skip
     day = clamp_to_plan(plan, as_of)
     engine = Engine(plan, store, day, metrics, within=unit)
     progress = engine.progress(unit)
@@ -325,7 +336,7 @@ def build_report(
         results = []
         for p in objective.key_results:
             before = earlier.key_result(p.key_result, unit) if period_ago >= plan.start else None
-            results.append(_key_result(engine, p, before))
+            results.append(_key_result(engine, p, before, asked.get(p.key_result.id)))
         objectives.append(
             ReportObjective(objective.objective.id, objective.objective.title,
                             objective.objective.owner, float(objective.objective.weight),

@@ -81,6 +81,26 @@ class ReportStages:
 
 
 @attrs.frozen
+class ReportSlice:
+    """One row of a breakdown: the figure for one value of the dimension."""
+
+    value: str
+    actual: float | None
+    numerator: float | None
+    denominator: float | None
+    share: float | None
+    """Its part of the whole (of the denominator, for a ratio), rounded to 0.1% so the
+    rows' shares add up to exactly 100.0% (largest remainder); None when the whole is 0."""
+
+
+@attrs.frozen
+class ReportBreakdown:
+    dimension: str
+    rows: tuple[ReportSlice, ...]
+    """The largest first; their actuals add up to the key result's (Σ/Σ for a ratio)."""
+
+
+@attrs.frozen
 class ReportKeyResult:
     id: str
     title: str
@@ -127,6 +147,10 @@ class ReportKeyResult:
     """For a key result with ``window``, ``compare`` or ``growth``: see ReportWindow."""
     stages: ReportStages | None = None
     """For a key result on a funnel metric: its two stages."""
+    where: dict[str, str] = attrs.field(factory=dict)
+    """The slice of the metric the key result targets (dimension → value); {} for all of it."""
+    breakdown: ReportBreakdown | None = None
+    """The figure split by one dimension, when the target file or ``--breakdown`` asks."""
 
 
 @attrs.frozen

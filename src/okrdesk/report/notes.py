@@ -8,7 +8,7 @@ import datetime as dt
 
 import attrs
 
-from okrdesk.messages import label, status, window_label
+from okrdesk.messages import dimension_label, label, status, window_label
 from okrdesk.periods import parse_period
 from okrdesk.report.cells import value
 from okrdesk.report.document import Report, ReportKeyResult, ReportOwed, ReportScore
@@ -31,6 +31,27 @@ def members_met(kr: ReportKeyResult, lang: str) -> str:
     share = percent(kr.members_met / kr.members_total)
     return label(lang, "members_met", met=kr.members_met, total=kr.members_total, share=share,
                  on_pace=kr.members_on_pace)  # fmt: skip
+
+
+def breakdown_heading(kr: ReportKeyResult, lang: str) -> str:
+    """ "按产品类型拆分": the line above a key result's breakdown rows; "" without one."""
+    if kr.breakdown is None:
+        return ""
+    return label(lang, "breakdown", dimension=dimension_label(kr.breakdown.dimension, lang))
+
+
+def breakdown_rows(kr: ReportKeyResult, lang: str) -> list[tuple[str, str]]:
+    """(label, figure) for each breakdown row, the largest first: "↳ 私募固收（占 42.1%）"
+    and its figure in the key result's unit. Shares are whole tenths of a percent that
+    add up to 100.0%, so they are written with one decimal."""
+    if kr.breakdown is None:
+        return []
+    return [
+        (label(lang, "breakdown_row", value=row.value,
+               share="—" if row.share is None else percentage(row.share, keep=1)),
+         value(kr, row.actual, lang))
+        for row in kr.breakdown.rows
+    ]  # fmt: skip
 
 
 def to_date_note(report: Report, lang: str) -> str:

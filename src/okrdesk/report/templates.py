@@ -81,6 +81,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         window_story=notes.window_story, funnel_story=notes.funnel_story,
         score_periods=notes.score_periods, score_in=notes.score_in, held=notes.held,
         score_trend=notes.score_trend, period_heading=notes.period_heading,
+        breakdown_heading=notes.breakdown_heading, breakdown_rows=notes.breakdown_rows,
     )  # fmt: skip
     return env
 

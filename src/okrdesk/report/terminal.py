@@ -22,6 +22,8 @@ from okrdesk.messages import label
 from okrdesk.report.cells import change, change_heading, sparkline, value
 from okrdesk.report.document import Report, ReportKeyResult, ReportObjective, all_results
 from okrdesk.report.notes import (
+    breakdown_heading,
+    breakdown_rows,
     checkin_story,
     funnel_story,
     held,
@@ -189,7 +191,11 @@ def _kr_table(
             title += f"\n{windowed}"
         if stages := funnel_story(kr, lang):
             title += f"\n{stages}"
+        if heading := breakdown_heading(kr, lang):
+            title += f"\n{heading}"
         table.add_row(title, *(_kr_cell(kr, c, lang) for c in columns))
+        for text, figure in breakdown_rows(kr, lang):
+            table.add_row(text, *(figure if c == "actual" else "" for c in columns))
     return table
 
 

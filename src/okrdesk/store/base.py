@@ -21,7 +21,15 @@ from pathlib import Path
 from typing import Any
 
 from okrdesk.errors import BadInput
-from okrdesk.model import Checkin, Observation, Run, SpendEntry, StoredObservation
+from okrdesk.model import (
+    Checkin,
+    Observation,
+    Run,
+    SpendEntry,
+    StoredObservation,
+    slice_matches,
+    slice_values,
+)
 from okrdesk.periods import Grain, Period
 
 TABLES = ("runs", "observations", "checkins", "spend")
@@ -52,6 +60,36 @@ def busy_timeout() -> float:
 
 def is_postgres_url(location: str | os.PathLike[str]) -> bool:
     return isinstance(location, str) and location.startswith(POSTGRES_SCHEMES)
+
+
+def with_wholes(observations: Iterable[Observation]) -> Iterator[Observation]:
+    """The observations, with the whole figure of each metric, subject and period
+    that was emitted in slices: their sum (value, numerator and denominator each),
+    so the parts always add up to the whole. A whole emitted beside its slices
+    keeps its source, and its figures are replaced by that sum."""
+    given = list(observations)
+    wholes: dict[tuple[str, str, str], list[Observation]] = {}
+    for o in given:
+        if o.dimensions:
+            wholes.setdefault((o.metric, o.subject, o.period), []).append(o)
+            yield o
+    sources: dict[tuple[str, str, str], str] = {}
+    for o in given:
+        if not o.dimensions and (o.metric, o.subject, o.period) not in wholes:
+            yield o
+        elif not o.dimensions:
+            sources[(o.metric, o.subject, o.period)] = o.source
+    for key, parts in wholes.items():
+        count = f"sum of {len(parts)} slice{'s' if len(parts) > 1 else ''}"
+        yield Observation(
+            *key, _sum(p.value for p in parts), _sum(p.numerator for p in parts),
+            _sum(p.denominator for p in parts), sources.get(key) or count,
+        )  # fmt: skip
+
+
+def _sum(numbers: Iterable[float | None]) -> float | None:
+    found = [n for n in numbers if n is not None]
+    return sum(found) if found else None
 
 
 def now() -> str:
@@ -206,15 +244,15 @@ class Store(ABC):
                 (o.metric, o.period, o.subject, by_id[o.period].start.isoformat(),
                  by_id[o.period].end.isoformat(), by_id[o.period].grain.value, o.value,
                  o.numerator, o.denominator, o.source, collected[o.metric], run_id,
-                 day if o.period in partial else None)
-                for o in observations
+                 day if o.period in partial else None, o.slice)
+                for o in with_wholes(observations)
                 if o.metric in collected and (o.metric, o.period) not in kept
             )  # fmt: skip
             self._write_many("DELETE FROM observations WHERE metric = ? AND period = ?", replaced)
             return self._write_many(
                 "INSERT INTO observations (metric, period, subject, period_start, period_end, "
-                "grain, value, numerator, denominator, source, plugin, run_id, partial_through) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "grain, value, numerator, denominator, source, plugin, run_id, partial_through, "
+                "slice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
 
@@ -244,9 +282,11 @@ class Store(ABC):
         subjects: Iterable[str] | None = None,
         through: dt.date | None = None,
         grain: Grain | None = None,
+        sliced: bool = False,
     ) -> list[StoredObservation]:
-        """Stored observations, filtered; ``through`` keeps periods that started by then."""
-        where: list[str] = []
+        """Stored observations, filtered; ``through`` keeps periods that started by then.
+        Whole figures only, unless ``sliced`` asks for the slices beside them."""
+        where: list[str] = [] if sliced else ["slice = ''"]
         params: list[Any] = []
         if grain is not None:
             where.append("grain = ?")
@@ -263,13 +303,13 @@ class Store(ABC):
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         rows = self._rows(
             "SELECT metric, subject, period, value, numerator, denominator, source, "
-            f"period_start, period_end, plugin, run_id, partial_through FROM observations {clause} "
-            "ORDER BY metric, period_start, subject",
+            "period_start, period_end, plugin, run_id, partial_through, slice FROM observations "
+            f"{clause} ORDER BY metric, period_start, subject, slice",
             params,
         )
         return [
             StoredObservation(
-                Observation(r[0], r[1], r[2], r[3], r[4], r[5], r[6]),
+                Observation(r[0], r[1], r[2], r[3], r[4], r[5], r[6], slice_values(r[12])),
                 dt.date.fromisoformat(r[7]),
                 dt.date.fromisoformat(r[8]),
                 r[9],
@@ -319,7 +359,7 @@ class Store(ABC):
                 f"{self._subject_index}WHERE {self._member('subject')}"
             )
             params.append(self._members(subjects))
-        sql += " AND metric = ? AND grain = ? AND period_start <= ?"
+        sql += " AND metric = ? AND slice = '' AND grain = ? AND period_start <= ?"
         params += [metric, grain.value, through.isoformat()]
         if over_time != "sum":
             edge = self._edge_period(metric, through, over_time, grain)
@@ -338,7 +378,8 @@ class Store(ABC):
         denominator, observations)."""
         rows = self._rows(
             "SELECT metric, subject, sum(value), sum(numerator), sum(denominator), count(*) "
-            "FROM observations WHERE grain = ? AND period_start <= ? GROUP BY subject, metric",
+            "FROM observations WHERE slice = '' AND grain = ? AND period_start <= ? "
+            "GROUP BY subject, metric",
             (grain.value, through.isoformat()),
         )
         found: dict[str, dict[str, tuple[float | None, float | None, float | None, int]]] = {}
@@ -347,14 +388,23 @@ class Store(ABC):
         return found
 
     def series(
-        self, metric: str, subjects: Iterable[str], through: dt.date, column: str, grain: Grain
+        self,
+        metric: str,
+        subjects: Iterable[str],
+        through: dt.date,
+        column: str,
+        grain: Grain,
+        where: Mapping[str, str] | None = None,
     ) -> list[tuple[dt.date, float]]:
-        """Per period, the column summed over ``subjects``: (period end, total), in order."""
+        """Per period, the column summed over ``subjects``: (period end, total), in order;
+        of the slice ``where`` (dimension → value) when given."""
         if column not in ("value", "numerator", "denominator"):
             raise ValueError(f"not an observation column: {column}")
+        if where:
+            return self._slice_series(metric, subjects, through, column, grain, where)
         rows = self._rows(
             f"SELECT period_end, sum({column}) FROM observations "
-            f"{self._subject_index}WHERE metric = ? "
+            f"{self._subject_index}WHERE metric = ? AND slice = '' "
             f"AND grain = ? AND period_start <= ? AND {self._member('subject')} "
             f"{self._series_group} ORDER BY period_start",
             (metric, grain.value, through.isoformat(), self._members(subjects)),
@@ -369,11 +419,33 @@ class Store(ABC):
         reads (see engine/windows.py)."""
         rows = self._rows(
             "SELECT period, sum(value), sum(numerator), sum(denominator), count(*) "
-            f"FROM observations {self._subject_index}WHERE metric = ? "
+            f"FROM observations {self._subject_index}WHERE metric = ? AND slice = '' "
             f"AND {self._member('period')} AND {self._member('subject')} GROUP BY period",
             (metric, self._members(periods), self._members(subjects)),
         )
         return {str(r[0]): (r[1], r[2], r[3], int(r[4])) for r in rows}
+
+    def _slice_series(
+        self,
+        metric: str,
+        subjects: Iterable[str],
+        through: dt.date,
+        column: str,
+        grain: Grain,
+        where: Mapping[str, str],
+    ) -> list[tuple[dt.date, float]]:
+        rows = self._rows(
+            f"SELECT period_start, period_end, slice, sum({column}) FROM observations "
+            f"{self._subject_index}WHERE {self._member('subject')} AND metric = ? "
+            "AND slice > '' AND grain = ? AND period_start <= ? "
+            "GROUP BY period_start, period_end, slice ORDER BY period_start",
+            (self._members(subjects), metric, grain.value, through.isoformat()),
+        )
+        totals: dict[str, float] = {}
+        for _, end, text, total in rows:
+            if slice_matches(text, where):
+                totals[end] = totals.get(end, 0.0) + float(total or 0.0)
+        return [(dt.date.fromisoformat(end), total) for end, total in totals.items()]
 
     def latest_period_end(self, metric: str, grain: Grain) -> dt.date | None:
         """The end of the latest period with data for ``metric``."""
@@ -388,10 +460,46 @@ class Store(ABC):
         """Each subject's (value, numerator, denominator) for one metric and period."""
         rows = self._rows(
             "SELECT subject, value, numerator, denominator FROM observations "
-            "WHERE metric = ? AND period = ?",
+            "WHERE metric = ? AND period = ? AND slice = ''",
             (metric, period),
         )
         return {str(r[0]): (r[1], r[2], r[3]) for r in rows}
+
+    def slice_sums(
+        self,
+        metric: str,
+        through: dt.date,
+        over_time: str,
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+    ) -> list[tuple[str, str, float | None, float | None, float | None, int]]:
+        """Every slice of one metric, its value, numerator and denominator added up
+        over time (``over_time``: ``sum``, or the ``last``/``first`` period alone) for
+        each subject: (subject, slice, value, numerator, denominator, observations).
+
+        With ``subjects`` it is one range read of the subject index per subject:
+        one branch's breakdown for a year costs the same in a firm's database.
+        """
+        params: list[Any] = []
+        if subjects is None:
+            sql = ("SELECT subject, slice, sum(value), sum(numerator), sum(denominator), "
+                   "count(*) FROM observations WHERE 1 = 1")  # fmt: skip
+        else:
+            sql = (
+                "SELECT subject, slice, sum(value), sum(numerator), sum(denominator), count(*) "
+                f"FROM observations {self._subject_index}WHERE {self._member('subject')}"
+            )
+            params.append(self._members(subjects))
+        sql += " AND metric = ? AND slice > '' AND grain = ? AND period_start <= ?"
+        params += [metric, grain.value, through.isoformat()]
+        if over_time != "sum":
+            edge = self._edge_period(metric, through, over_time, grain)
+            if edge is None:
+                return []
+            sql += " AND period = ?"
+            params.append(edge)
+        rows = self._rows(sql + " GROUP BY subject, slice", params)
+        return [(str(r[0]), str(r[1]), r[2], r[3], r[4], int(r[5])) for r in rows]
 
     # ------------------------------------------------------------- check-ins
 
@@ -542,7 +650,7 @@ class Store(ABC):
         """Every row of ``table``, in primary-key order (for copying a store)."""
         if table not in TABLES:
             raise ValueError(f"not an okrdesk table: {table}")
-        order = "metric, period, subject" if table == "observations" else "id"
+        order = "metric, period, subject, slice" if table == "observations" else "id"
         for row in self._rows(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}"):
             yield tuple(row)
 

@@ -138,8 +138,52 @@ def _v7_checkin_author(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE checkins ADD COLUMN author TEXT NOT NULL DEFAULT ''")
 
 
+_V7_COLUMNS = (
+    "metric, period, subject, period_start, period_end, value, numerator, denominator, "
+    "source, plugin, run_id, grain, partial_through"
+)
+_V8_OBSERVATIONS = """CREATE TABLE observations (
+            metric TEXT NOT NULL,
+            period TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            slice TEXT NOT NULL DEFAULT '',
+            period_start TEXT NOT NULL,
+            period_end TEXT NOT NULL,
+            value REAL,
+            numerator REAL,
+            denominator REAL,
+            source TEXT NOT NULL DEFAULT '',
+            plugin TEXT NOT NULL,
+            run_id INTEGER NOT NULL REFERENCES runs(id),
+            grain TEXT NOT NULL DEFAULT 'week',
+            partial_through TEXT,
+            PRIMARY KEY (metric, period, subject, slice)
+        ) WITHOUT ROWID"""
+
+
+def _v8_dimensions(db: sqlite_utils.Database) -> None:
+    # An observation may be one slice of its figure (product=equity). The slice is
+    # part of the key; '' is the whole figure, stored beside its slices, so every
+    # undimensioned read asks for slice = '' and stays the range scan it was. The
+    # subject index takes the slice right after the metric for the same reason.
+    # A primary key cannot change in place: the table is rebuilt, with the slice
+    # beside the other key columns (SQLite 3.40's integrity check misreads a
+    # WITHOUT ROWID table whose key columns follow the others).
+    db.execute("ALTER TABLE observations RENAME TO observations_v7")
+    db.execute("DROP INDEX observations_by_subject")
+    db.execute(_V8_OBSERVATIONS)
+    db.execute(
+        f"INSERT INTO observations ({_V7_COLUMNS}) SELECT {_V7_COLUMNS} FROM observations_v7"
+    )
+    db.execute("DROP TABLE observations_v7")
+    db.execute(
+        "CREATE INDEX observations_by_subject ON observations (subject, metric, slice, grain, "
+        "period_start, period_end, value, numerator, denominator)"
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
-    _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author,
+    _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -231,5 +275,32 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     """,
     # 7
     f"ALTER TABLE checkins ADD COLUMN author {_PG_TEXT} NOT NULL DEFAULT '';",
+    # 8
+    f"""
+    DROP INDEX observations_by_subject;
+    ALTER TABLE observations RENAME TO observations_v7;
+    ALTER TABLE observations_v7 RENAME CONSTRAINT observations_pkey TO observations_v7_pkey;
+    CREATE TABLE observations (
+        metric {_PG_TEXT} NOT NULL,
+        period {_PG_TEXT} NOT NULL,
+        subject {_PG_TEXT} NOT NULL,
+        slice {_PG_TEXT} NOT NULL DEFAULT '',
+        period_start {_PG_TEXT} NOT NULL,
+        period_end {_PG_TEXT} NOT NULL,
+        value DOUBLE PRECISION,
+        numerator DOUBLE PRECISION,
+        denominator DOUBLE PRECISION,
+        source {_PG_TEXT} NOT NULL DEFAULT '',
+        plugin {_PG_TEXT} NOT NULL,
+        run_id BIGINT NOT NULL REFERENCES runs(id),
+        grain {_PG_TEXT} NOT NULL DEFAULT 'week',
+        partial_through {_PG_TEXT},
+        PRIMARY KEY (metric, period, subject, slice)
+    );
+    INSERT INTO observations ({_V7_COLUMNS}) SELECT {_V7_COLUMNS} FROM observations_v7;
+    DROP TABLE observations_v7;
+    CREATE INDEX observations_by_subject ON observations (subject, metric, slice, grain,
+        period_start, period_end, value, numerator, denominator);
+    """,
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""

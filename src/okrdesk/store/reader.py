@@ -8,7 +8,7 @@ values from ``okrdesk.model`` or plain tuples.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 from okrdesk.model import Checkin, Run, SpendEntry, StoredObservation
@@ -46,9 +46,16 @@ class StoreReader(Protocol):
         ...
 
     def series(
-        self, metric: str, subjects: Iterable[str], through: dt.date, column: str, grain: Grain
+        self,
+        metric: str,
+        subjects: Iterable[str],
+        through: dt.date,
+        column: str,
+        grain: Grain,
+        where: Mapping[str, str] | None = None,
     ) -> list[tuple[dt.date, float]]:
-        """Per period, the column summed over ``subjects``: (period end, total), in order."""
+        """Per period, the column summed over ``subjects``: (period end, total), in order;
+        of the slice ``where`` when given."""
         ...
 
     def period_totals(
@@ -63,6 +70,18 @@ class StoreReader(Protocol):
 
     def values_in_period(self, metric: str, period: str) -> dict[str, tuple[Any, Any, Any]]:
         """Each subject's (value, numerator, denominator) for one metric and period."""
+        ...
+
+    def slice_sums(
+        self,
+        metric: str,
+        through: dt.date,
+        over_time: str,
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+    ) -> list[tuple[str, str, float | None, float | None, float | None, int]]:
+        """Each subject's slices of one metric: (subject, slice, Σ value, Σ numerator,
+        Σ denominator, observations), over time as ``over_time`` says."""
         ...
 
     def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:

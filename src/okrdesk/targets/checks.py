@@ -338,6 +338,19 @@ def _check_metrics(
             )
         if spec.formula is not None and (why := _unmade(spec, metrics)):
             findings.problems.append(use.where.problem(why))
+    for sliced in draft.slice_uses:
+        spec = metrics.get(sliced.metric)
+        if spec is None:
+            continue  # reported above, at the metric
+        for name, at in sliced.named:
+            if name in spec.dimensions:
+                continue
+            declared = (f"it has: {', '.join(spec.dimensions)}" if spec.dimensions
+                        else "it has none")  # fmt: skip
+            findings.problems.append(at.problem(
+                f'metric "{spec.name}" has no dimension "{name}"'
+                f"{suggest(name, spec.dimensions)}; {declared}"
+            ))  # fmt: skip
 
 
 def _unmade(spec: model.MetricSpec, metrics: Mapping[str, model.MetricSpec]) -> str:

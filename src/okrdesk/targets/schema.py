@@ -35,6 +35,7 @@ KEY_RESULT_KEYS = (
     "id", "title", "metric", "direction", "baseline", "target", "unit", "band",
     "weight", "milestones", "scope", "members", "calendar", "guardrail", "cadence",
     *window_keys.WINDOW_KEYS,
+    "where", "breakdown",
 )  # fmt: skip
 BASELINE_KEYS = window_keys.BASELINE_KEYS
 BUDGET_KEYS = (
@@ -87,6 +88,16 @@ class MetricUse:
 
 
 @attrs.frozen
+class SliceUse:
+    """A key result's ``where`` (each dimension named, where) and ``breakdown``,
+    checked against its metric's dimensions once the plugins are known."""
+
+    metric: str
+    named: tuple[tuple[str, Where], ...]
+    """Each dimension ``where`` names, or ``breakdown`` names, with its place."""
+
+
+@attrs.frozen
 class PlanHeader:
     id: str
     name: str
@@ -120,6 +131,7 @@ class Draft:
     references: list[Reference] = attrs.Factory(list)
     member_targets: list[MemberTarget] = attrs.Factory(list)
     metric_uses: list[MetricUse] = attrs.Factory(list)
+    slice_uses: list[SliceUse] = attrs.Factory(list)
     calendars: list[Located[tuple[model.CalendarPoint, ...]]] = attrs.Factory(list)
     written_people: list[tuple[str, str]] = attrs.Factory(list)
     """(person, unit) as written, even for people whose entry has problems."""
@@ -390,6 +402,7 @@ def _read_key_result(
     members = _member_targets(t, owner, draft)
     calendar = _calendar(t, draft)
     windows = read_window_keys(t, where, data, metric, draft.window_uses)
+    sliced, breakdown = _slice(t, where, metric, draft)
     if key is not None and "." in key:
         t.fail(where.key("id"), "must not contain '.'; the full id is <objective>.<id>")
     if numbers["target"] is None and not members and "target" not in data and "growth" not in data:
@@ -438,11 +451,45 @@ def _read_key_result(
             compare=windows.compare,
             growth=windows.growth,
             **({} if guardrail is None else {"guardrail": guardrail}),
+            where=sliced,
+            breakdown=breakdown,
         ),
     )
     if kr is not None:
         draft.key_results.append(Located(where, kr))
     return kr  # type: ignore[no-any-return]
+
+
+def _slice(
+    t: Table, where: Where, metric: str | None, draft: Draft
+) -> tuple[dict[str, str], str | None]:
+    """``where = { gender = "female" }`` and ``breakdown = "product"``: the slice the
+    key result targets and the dimension its report row is broken down by."""
+    sliced: dict[str, str] = {}
+    named: list[tuple[str, Where]] = []
+    found = t.table("where")
+    if found is not None:
+        at, data = found
+        if not data:
+            t.fail(at, 'is empty; name a dimension and its value, as in { gender = "female" }')
+        for name, value in data.items():
+            if not isinstance(value, str) or not value.strip():
+                t.fail(at.key(name), f"expected the value as text, got {describe(value)}")
+                continue
+            if model.SLICE_SEPARATOR in value:
+                t.fail(at.key(name), f"must not contain '{model.SLICE_SEPARATOR}'")
+                continue
+            sliced[name] = value
+            named.append((name, at.key(name)))
+    breakdown = t.text("breakdown")
+    if breakdown is not None:
+        named.append((breakdown, where.key("breakdown")))
+    if named:
+        if metric is None:
+            t.fail(named[0][1], "needs a metric: only collected figures have dimensions")
+        else:
+            draft.slice_uses.append(SliceUse(metric, tuple(named)))
+    return sliced, breakdown
 
 
 def _check_way(

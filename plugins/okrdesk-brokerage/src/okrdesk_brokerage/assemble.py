@@ -29,6 +29,8 @@ class Reading:
 
 
 Assembler = Callable[[Figures, int, int], Reading | None]
+Slice = tuple[dict[str, str], Reading]
+"""One slice of a metric: its dimension values and its reading."""
 
 
 def _flow(tallies: Tallies, cm: int, window: int, scale: int = 1) -> Reading | None:
@@ -89,6 +91,16 @@ def new_accounts(f: Figures, cm: int, window: int) -> Reading | None:
 
 def new_hnw_clients(f: Figures, cm: int, window: int) -> Reading | None:
     return _flow(read(f.assets).new_hnw, cm, window)
+
+
+GENDER_WORDS = {"F": "female", "M": "male", "": "institution"}
+"""clients.csv's gender, as the ``gender`` dimension of new HNW clients is written."""
+
+
+def new_hnw_by_gender(f: Figures, cm: int, window: int) -> list[Slice]:
+    found = read(f.assets).new_hnw_by_gender
+    parts = [(g, _flow(found[g], cm, window)) for g in GENDER_WORDS]
+    return [({"gender": GENDER_WORDS[g]}, part) for g, part in parts if part is not None]
 
 
 def commission_revenue(f: Figures, cm: int, window: int) -> Reading | None:
@@ -211,3 +223,12 @@ ASSEMBLERS: dict[str, Assembler] = {
     "nps": nps,
     "complaint_rate": complaint_rate,
 }
+
+SLICES: dict[str, Callable[[Figures, int, int], list[Slice]]] = {
+    "new_hnw_clients": new_hnw_by_gender,
+}
+"""The metrics emitted in slices too, one per value of their dimension, beside the whole."""
+
+
+def slices_of(metric: str, f: Figures, cm: int, window: int) -> list[Slice]:
+    return SLICES[metric](f, cm, window) if metric in SLICES else []

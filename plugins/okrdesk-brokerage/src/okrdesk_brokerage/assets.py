@@ -19,7 +19,7 @@ from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache
-from okrdesk_brokerage.layout import ASSETS, TRADES
+from okrdesk_brokerage.layout import ASSETS, GENDERS, TRADES
 from okrdesk_brokerage.reading import CsvRows
 from okrdesk_brokerage.settings import Settings
 from okrdesk_brokerage.tally import Tallies, Tally
@@ -35,6 +35,7 @@ class Assets:
         self.effective_by_trades = Tallies(TRADES.name)
         """Effective accounts per (CM, checkpoint): those shown by holdings, then by trading."""
         self.new_hnw = Tallies(ASSETS.name)
+        self.new_hnw_by_gender = {gender: Tallies(ASSETS.name) for gender in GENDERS}
         self.closed_assets = Tallies(ASSETS.name)
         """Last snapshot of accounts closed in each (CM, window)."""
         self.first_day: list[dt.date | None] = [None] * cms
@@ -172,6 +173,7 @@ def read_assets(
                 reached[client] = True
                 for window in containing(day):
                     assets.new_hnw.add((cm, window), 1, line)
+                    assets.new_hnw_by_gender[book.gender[client]].add((cm, window), 1, line)
             _note_first_day(assets, cm, day, total, line)
             last.day[client], last.row[client] = day, line
             last.total[client], last.securities[client] = total, securities
@@ -228,7 +230,7 @@ def total_assets(
         "CREATE OR REPLACE TEMP TABLE snapshots AS SELECT *, "
         "lead(day) OVER by_client AS next_day, lag(day) OVER by_client AS previous_day, "
         "row_number() OVER by_client = count(*) OVER (PARTITION BY client) AS latest "
-        "FROM (SELECT line, date::DATE AS day, idx AS client, cm, closed, institutional, "
+        "FROM (SELECT line, date::DATE AS day, idx AS client, cm, closed, institutional, gender, "
         f"{total} AS total, {securities} AS securities "
         "FROM assets JOIN clients ON clients.id = assets.client_id WHERE cm >= 0 "
         "AND date::DATE <= ? AND date::DATE >= opened "
@@ -253,6 +255,9 @@ def total_assets(
         "(PARTITION BY client ORDER BY line) = 1"
     )
     assets.new_hnw = engine.tallies(con, file, first_hnw, "1")
+    for gender in GENDERS:
+        of_gender = f"SELECT * FROM ({first_hnw}) WHERE gender = '{gender}'"
+        assets.new_hnw_by_gender[gender] = engine.tallies(con, file, of_gender, "1")
     assets.closed_assets = engine.cells(
         con,
         file,

@@ -32,6 +32,7 @@ class Book:
         self.opened: list[dt.date] = []
         self.closed: list[dt.date | None] = []
         self.institutional: list[bool] = []
+        self.gender: list[str] = []
         self.row: list[int] = []
         self.cm_rows = [RowSpans() for _ in cms]
         """Each CM's rows in clients.csv, cited for figures about all their clients."""
@@ -86,6 +87,7 @@ def read_book(folder: Path, cms: Sequence[str], windows: Windows) -> Book:
             book.opened.append(opened)
             book.closed.append(closed)
             book.institutional.append(kind == "institutional")
+            book.gender.append(fields[at_gender])
             book.row.append(line)
             if cm == UNTRACKED:
                 continue

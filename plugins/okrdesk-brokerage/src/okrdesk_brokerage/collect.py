@@ -17,7 +17,7 @@ from typing import TypeVar
 from okrdesk.plugins import CollectRequest, Emit
 
 from okrdesk_brokerage import engine
-from okrdesk_brokerage.assemble import ASSEMBLERS
+from okrdesk_brokerage.assemble import ASSEMBLERS, slices_of
 from okrdesk_brokerage.assets import Assets, read_assets, total_assets
 from okrdesk_brokerage.book import Book, read_book
 from okrdesk_brokerage.engine import Connection
@@ -157,3 +157,6 @@ def collect(request: CollectRequest, emit: Emit) -> None:
                     denominator=reading.denominator,
                     source=reading.source,
                 )
+                for dimensions, part in slices_of(metric, figures, cm, index):
+                    emit(metric, person, window.period, value=part.value, source=part.source,
+                         dimensions=dimensions)  # fmt: skip

@@ -97,7 +97,7 @@ def load_clients(con: Connection, folder: Path, book: Book) -> bool:
         "CREATE OR REPLACE TEMP TABLE clients AS "
         "SELECT client_id AS id, (line - 2)::INTEGER AS idx, coalesce(k, -1)::INTEGER AS cm, "
         "open_date::DATE AS opened, nullif(close_date, '')::DATE AS closed, "
-        "type = 'institutional' AS institutional "
+        "type = 'institutional' AS institutional, coalesce(gender, '') AS gender "
         "FROM clients_raw LEFT JOIN cms USING (cm_id)"
     )
     found = con.execute("SELECT count(*) FROM clients").fetchone()

@@ -24,6 +24,7 @@ def _spec(
     direction: Direction = _UP,
     over_time: tuple[OverTime, OverTime] = (_SUM, _SUM),
     revenue: bool = False,
+    dimensions: tuple[str, ...] = (),
 ) -> MetricSpec:
     return MetricSpec(
         name=name,
@@ -36,6 +37,7 @@ def _spec(
         numerator_over_time=over_time[0],
         denominator_over_time=over_time[1],
         revenue=revenue,
+        dimensions=dimensions,
     )
 
 
@@ -79,7 +81,8 @@ METRICS: tuple[MetricSpec, ...] = (
         "新增高净值客户",
         _FLOW,
         "户",
-        "Clients whose total assets first reach the HNW threshold in the period.",
+        "Clients whose total assets first reach the HNW threshold in the period, by gender.",
+        dimensions=("gender",),
     ),
     _spec(
         "open_to_fund_rate",

@@ -54,9 +54,17 @@ def dumps(data: object, indent: str = "") -> str:
 
 def render(report: Any, out: TextIO, context: RenderContext) -> None:
     import cattrs
+    from cattrs.gen import make_dict_unstructure_fn, override
+
+    from okrdesk.report.document import ReportKeyResult
 
     converter = cattrs.Converter()
     converter.register_unstructure_hook(dt.date, lambda day: day.isoformat())
+    # A key result without a slice or a breakdown is written as before dimensions.
+    converter.register_unstructure_hook(ReportKeyResult, make_dict_unstructure_fn(
+        ReportKeyResult, converter, where=override(omit_if_default=True),
+        breakdown=override(omit_if_default=True),
+    ))  # fmt: skip
     out.write(dumps(converter.unstructure(report)) + "\n")
 
 

@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from okrdesk.messages import label, status
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
-from okrdesk.units import UNITS, Dimension, UnitOfMeasure
+from okrdesk.units import UNITS, Dimension, UnitOfMeasure, percentage
 
 MAX_WIDTH = 60
 PERCENT = "0.0%"
@@ -101,6 +101,13 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 (status(lang, kr.status), None), _figure(unit, kr.change, lang),
                 _figure(unit, kr.forecast, lang),
             ])  # fmt: skip
+            for row in kr.breakdown.rows if kr.breakdown is not None else ():
+                share = "—" if row.share is None else percentage(row.share, keep=1)
+                rows.append([
+                    (objective.id, None), (kr.id, None),
+                    (label(lang, "breakdown_row", value=row.value, share=share), None),
+                    (kr.unit, None), _figure(unit, row.actual, lang),
+                ])  # fmt: skip
     return head, rows
 
 
