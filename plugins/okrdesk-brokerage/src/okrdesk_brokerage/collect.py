@@ -22,12 +22,19 @@ from okrdesk_brokerage.assets import Assets, read_assets, total_assets
 from okrdesk_brokerage.book import Book, read_book
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.errors import ExportError
-from okrdesk_brokerage.feedback import Surveys, read_complaints, read_surveys, total_surveys
+from okrdesk_brokerage.feedback import (
+    Surveys,
+    read_complaints,
+    read_surveys,
+    total_complaints,
+    total_surveys,
+)
 from okrdesk_brokerage.figures import Figures
 from okrdesk_brokerage.funding import Funding, read_funding, total_funding
 from okrdesk_brokerage.layout import ASSETS, COMPLAINTS, FUNDING, PRODUCTS, SURVEYS, TRADES
 from okrdesk_brokerage.products import Products, read_products, total_products
 from okrdesk_brokerage.settings import Settings, read_settings
+from okrdesk_brokerage.tally import Tallies
 from okrdesk_brokerage.trading import Trading, read_trades, total_trades
 from okrdesk_brokerage.windows import Windows
 
@@ -94,12 +101,16 @@ def gather(
     figures.funding = attempt(FUNDING.name, funding)
 
     def products() -> Products:
-        found = None if con is None or holdings else total_products(con, folder, windows)
+        found = None if con is None else total_products(con, folder, windows, holdings=holdings)
         return found or read_products(folder, book, windows, holdings=holdings)
+
+    def complaints() -> Tallies:
+        found = None if con is None else total_complaints(con, folder, windows)
+        return read_complaints(folder, book, windows) if found is None else found
 
     figures.products = attempt(PRODUCTS.name, products)
     figures.surveys = attempt(SURVEYS.name, surveys)
-    figures.complaints = attempt(COMPLAINTS.name, lambda: read_complaints(folder, book, windows))
+    figures.complaints = attempt(COMPLAINTS.name, complaints)
     trades = figures.trading.first_trades if effective and figures.trading else None
 
     def assets() -> Assets:

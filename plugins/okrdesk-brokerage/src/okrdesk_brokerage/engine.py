@@ -134,6 +134,11 @@ def money(column: str) -> str:
     )
 
 
+def not_blank(column: str) -> str:
+    """SQL true for text with something besides white space (Python's ``str.strip``)."""
+    return rf"regexp_matches({column}, '[^\s\pZ\x0b\x1c-\x1f\x85]')"
+
+
 def valid_date(column: str) -> str:
     return f"(regexp_full_match({column}, '{DATE}') AND TRY_CAST({column} AS DATE) IS NOT NULL)"
 
