@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,29 @@ def test_each_plugin_process_takes_the_environment_and_folder_of_its_time(
     monkeypatch.chdir(second)
     assert _collected(tmp_path) == {"env_value": 2.0, "folder_value": 4.0}
     assert os.environ["OKRDESK_TEST_FIGURE"] == "2"
+
+
+def test_without_a_fork_server_each_plugin_process_is_spawned(tmp_path: Path) -> None:
+    # A Unix socket's path has room for about 100 characters: a temporary folder
+    # deeper than that leaves the fork server unable to listen.
+    deep = tmp_path / ("t" * 110)
+    deep.mkdir()
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "from_the_caller.py").write_text(FROM_THE_CALLER, encoding="utf-8")
+    (tmp_path / "figure.txt").write_text("5", encoding="utf-8")
+    script = (
+        "import sys; from pathlib import Path\n"
+        "sys.path.insert(0, sys.argv[2])\n"
+        "import test_plugin_processes as t\n"
+        "from okrdesk.plugins import runner\n"
+        "print(t._collected(Path(sys.argv[1])), runner._NO_FORK_SERVER)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path), str(Path(__file__).parent)],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "TMPDIR": str(deep), "OKRDESK_TEST_FIGURE": "6"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == (
+        "{'env_value': 6.0, 'folder_value': 5.0} ['OSError: AF_UNIX path too long']"
+    )

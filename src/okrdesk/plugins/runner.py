@@ -145,9 +145,13 @@ _PRELOADED = ["__main__", __name__, "okrdesk.cli"]
 imports) and what the ``okrdesk`` script imports, which each process runs again."""
 
 
+_NO_FORK_SERVER: list[str] = []
+"""Why the fork server could not start, once it failed: then each process is spawned."""
+
+
 def _context() -> Any:
     """How plugin processes start: forked from the fork server where there is one."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    if _NO_FORK_SERVER or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOADED)
@@ -156,12 +160,17 @@ def _context() -> Any:
 
 def warm_up() -> None:
     """Start the fork server now, so it imports okrdesk's modules while this process
-    reads the workspace, rather than when the first plugin process is needed."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        _context()
-        from multiprocessing import forkserver
+    reads the workspace, rather than when the first plugin process is needed; where it
+    cannot start (no Unix sockets, a temporary folder whose path is too long for one),
+    plugin processes are spawned instead."""
+    if _context().get_start_method() != "forkserver":
+        return
+    from multiprocessing import forkserver
 
+    try:
         forkserver.ensure_running()
+    except OSError as error:
+        _NO_FORK_SERVER.append(describe_error(error))
 
 
 def _plugin_process(
@@ -223,6 +232,7 @@ def _run_in_process(
 ) -> _Outcome:
     """Run one plugin in a process of its own, stopped at ``timeout``; a failure when it
     failed, hung, exited or printed."""
+    warm_up()
     context = _context()
     with tempfile.TemporaryDirectory(prefix="okrdesk-plugin-") as folder:
         output = Path(folder) / "output"
