@@ -13,7 +13,7 @@ from okrdesk.periods import Grain, periods_between, quarter_of
 from brokerage_helpers import FIXTURES, MONTHS, SETTINGS, THROUGH, collect
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.assets import read_assets, total_assets
-from okrdesk_brokerage.book import Book, read_book
+from okrdesk_brokerage.book import Book, read_book, total_book
 from okrdesk_brokerage.collect import _engine
 from okrdesk_brokerage.feedback import (
     read_complaints,
@@ -205,3 +205,47 @@ def test_a_byte_order_mark_crlf_quotes_and_extra_columns_stay_set_wise(tmp_path:
     streamed = read_trades(folder, book, windows, months=True)
     assert _cells(found.commission) == _cells(streamed.commission)
     assert _cells(found.commission)[(0, 0)] == (6750, "2-3,5")
+
+
+def _book(book: Book) -> dict[str, object]:
+    return {
+        "ids": book.ids, "cm": book.cm, "opened": book.opened, "closed": book.closed,
+        "institutional": book.institutional, "row": book.row,
+        "cm_rows": [str(rows) for rows in book.cm_rows], "first_open": book.first_open,
+        "opened_in": _cells(book.opened_in), "closed_in": _cells(book.closed_in),
+        "cohorts": book.cohorts, "open_at": book.open_at,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("generated", [True, False])
+def test_the_client_book_is_the_streaming_one(
+    export: tuple[Path, Book, Windows], generated: bool, tmp_path: Path
+) -> None:
+    folder, streamed, windows = export
+    cms = list(streamed.cms)
+    if not generated:
+        # B4 closes on a checkpoint (a month's last day): open the day before, not on it.
+        folder = tmp_path / "tiny"
+        shutil.copytree(FIXTURES / "tiny", folder)
+        clients = folder / "clients.csv"
+        text = clients.read_text(encoding="utf-8").replace("2026-03-10", "2026-01-31")
+        clients.write_text(text, encoding="utf-8")
+        cms, windows = ["cm1", "cm2"], Windows(MONTHS, THROUGH)
+        streamed = read_book(folder, cms, windows)
+    con = engine.connect()
+    engine.load_windows(con, windows)
+    found = total_book(con, folder, cms, windows)
+    assert found is not None
+    assert _book(found) == _book(streamed)
+    assert found.cohorts and found.closed_in.cells and any(map(any, found.open_at))
+
+
+def test_a_bad_client_row_leaves_the_book_to_the_streaming_reader(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    path = tmp_path / "tiny" / "clients.csv"
+    header, first, *rest = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([header, first, first, *rest]) + "\n", encoding="utf-8")
+    con = engine.connect()
+    windows = Windows(MONTHS, THROUGH)
+    engine.load_windows(con, windows)
+    assert total_book(con, tmp_path / "tiny", ["cm1"], windows) is None

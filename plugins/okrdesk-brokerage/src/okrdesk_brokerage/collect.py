@@ -19,7 +19,7 @@ from okrdesk.plugins import CollectRequest, Emit
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.assemble import ASSEMBLERS
 from okrdesk_brokerage.assets import Assets, read_assets, total_assets
-from okrdesk_brokerage.book import Book, read_book
+from okrdesk_brokerage.book import Book, read_book, total_book
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.errors import ExportError
 from okrdesk_brokerage.feedback import (
@@ -67,7 +67,21 @@ def gather(
     returned with its error instead, and the metrics that need it are not assembled."""
     needs = {file for metric in wanted for file in NEEDS[metric]}
     folder = settings.data
-    book = read_book(folder, cms, windows)
+    connected = engine.connect()
+    con: Connection | None = connected
+    try:
+        engine.load_windows(connected, windows)
+        book = total_book(connected, folder, cms, windows)
+        if book is None:
+            # The streaming reader names the bad row (and raises), or reads what DuckDB
+            # could not trust to be one row a line.
+            book = read_book(folder, cms, windows)
+            if not engine.load_clients(connected, folder, book):
+                connected.close()
+                con = None
+    except BaseException:
+        connected.close()
+        raise
     figures = Figures(book, windows)
     failed: dict[str, ExportError] = {}
 
@@ -82,7 +96,6 @@ def gather(
 
     effective = "effective_accounts" in wanted
     holdings = "products_per_client" in wanted
-    con = _engine(folder, book, windows) if needs else None
 
     def trading() -> Trading:
         found = None if con is None else total_trades(con, folder, book, windows, months=effective)
