@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from conftest import record
+from workspace import ENV, peak_megabytes
 
 ROWS = 41_188
 PEOPLE = 40
@@ -104,7 +105,7 @@ def write_workspace(root: Path) -> Path:
 
 def timed(command: list[str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, check=True, capture_output=True)
+    subprocess.run(command, check=True, capture_output=True, env=ENV)
     return time.perf_counter() - start
 
 
@@ -114,7 +115,7 @@ def test_sql_collect_against_bare_duckdb(benchmark, tmp_path: Path) -> None:  # 
     okrdesk = str(Path(sys.executable).parent / "okrdesk")
     collect = [okrdesk, "collect", "--through", "2026-12-31", "-w", str(root)]
     bare = [sys.executable, "-c", BARE, str(csv)]
-    first = subprocess.run(collect, capture_output=True, text=True)
+    first = subprocess.run(collect, capture_output=True, text=True, env=ENV)
     assert first.returncode == 0, first.stdout + first.stderr
     cache = root / ".okrdesk" / "cache"
     benchmark.pedantic(subprocess.run, args=(bare,), kwargs={"capture_output": True}, rounds=1)
@@ -156,22 +157,10 @@ def test_sql_collect_of_many_rows_stays_within_memory(branches: int, tmp_path: P
     )
     subprocess.run([sys.executable, "-c", script, str(csv), str(rows)], check=True)
     okrdesk = str(Path(sys.executable).parent / "okrdesk")
-    # A process of its own runs okrdesk, so the peak is okrdesk's (and its plugin
-    # process's), not the generator's.
-    measure = (
-        "import resource, subprocess, sys, time\n"
-        "start = time.perf_counter()\n"
-        "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
-        "took = time.perf_counter() - start\n"
-        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-        "print(done.returncode, peak, took)\n"
-    )
+    # Every process of the collect counts: okrdesk's, and its plugin processes'.
     command = [okrdesk, "collect", "--through", "2026-12-31", "-w", str(root)]
-    said = subprocess.run(
-        [sys.executable, "-c", measure, *command], capture_output=True, text=True, check=True
-    ).stdout.split()
-    assert said[0] == "0", said
-    peak_mb, took = int(said[1]) / 1024, float(said[2])
+    code, peak_mb, took = peak_megabytes(command, ENV)
+    assert code == 0
     record(
         "SQL collect peak memory (MB)",
         "<= 500 MB",

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from okrdesk.model import MetricSpec, Plan
@@ -22,6 +24,7 @@ from firm import metric_specs, observations, weeks
 # The workspace's plugin runs only with the user's consent; a benchmark gives it.
 ENV = {**os.environ, "OKRDESK_ALLOW_WORKSPACE_CODE": "1", "COLUMNS": "120"}
 ENV.pop("OKRDESK_LOAD_PLUGINS", None)
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's okrdesk runs from compiled bytecode
 OKRDESK = str(Path(sys.executable).parent / "okrdesk")
 
 
@@ -136,3 +139,108 @@ def copy_rows(source: Path, target: Path, subjects: set[str]) -> None:
             "INSERT INTO observations SELECT * FROM source.observations "
             "WHERE subject IN (SELECT subject FROM wanted)"
         )
+
+
+# ------------------------------------------------------- a firm's CRM exports
+
+
+CRM_START = "2026-01-01"
+CRM_THROUGH = "2026-06-30"
+CRM_TARGETS = {"元": 1e9, "户": 1000, "%": 0.1, "分": 60, "‰": 0.3, "个/户": 3}
+
+
+def write_crm_workspace(root: Path, branches: int, metrics: Iterable[str]) -> tuple[Path, int]:
+    """A workspace whose CMs are a generated firm of ``branches`` branches, with a key
+    result on each of ``metrics`` and the brokerage plugin reading the generated export
+    (monthly snapshots, January to June); the export's folder and its client-months."""
+    import datetime as dt
+
+    from okrdesk_brokerage.metrics import METRICS
+    from okrdesk_brokerage_synthetic.generator import firm_cm_ids, generate
+
+    specs = {spec.name: spec for spec in METRICS}
+    cms = firm_cm_ids(branches)
+    crm = root / "crm"
+    start, through = dt.date.fromisoformat(CRM_START), dt.date.fromisoformat(CRM_THROUGH)
+    summary = generate(crm, cms, start=start, end=through, snapshot="month")
+    (root / "targets").mkdir(parents=True)
+    plan = ['[plan]', 'id = "crm"', 'name = "crm"', 'year = 2026', 'unit = "firm"', "",
+            "[[phases]]", 'id = "Y"', 'name = "year"', "start = 2026-01-01",
+            "end = 2026-12-31", ""]  # fmt: skip
+    org = ["[[units]]", 'id = "firm"', 'name = "Firm"', 'level = "firm"', ""]
+    for cm in cms:
+        org += ["[[people]]", f'id = "{cm}"', f'name = "{cm}"', 'unit = "firm"', ""]
+    okrs = ["[[objectives]]", 'id = "O1"', 'title = "CRM"', 'owner = "firm"', ""]
+    for n, metric in enumerate(metrics, start=1):
+        unit, direction = specs[metric].unit.symbol, specs[metric].direction.value
+        okrs += ["[[objectives.key_results]]", f'id = "KR{n}"', f'title = "{metric}"',
+                 f'metric = "{metric}"', f"target = {CRM_TARGETS[unit]}", f'unit = "{unit}"',
+                 f'direction = "{direction}"', ""]  # fmt: skip
+    for name, lines in (("plan.toml", plan), ("org.toml", org), ("okrs.toml", okrs)):
+        (root / "targets" / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "okrdesk.toml").write_text('[sources.brokerage]\ndata = "crm"\n', encoding="utf-8")
+    return crm, summary.clients * 6
+
+
+# ------------------------------------------------ the peak memory of a command
+# The peak memory of a command and every process it starts, sampled as it runs.
+#
+# `okrdesk collect` runs its plugins in processes forked from a fork server, which
+# the command does not wait for itself; a child's ``ru_maxrss`` would miss them. So
+# the whole process tree is sampled: each process's proportional set size (its
+# private pages plus its share of pages shared with the others, from
+# ``/proc/PID/smaps_rollup``), summed, every few milliseconds. Linux only.
+
+PROC = Path("/proc")
+
+
+def _children() -> dict[int, list[int]]:
+    found: dict[int, list[int]] = {}
+    for entry in PROC.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        found.setdefault(parent, []).append(int(entry.name))
+    return found
+
+
+def _kilobytes(pid: int) -> int:
+    try:
+        text = (PROC / str(pid) / "smaps_rollup").read_text()
+    except OSError:
+        return 0
+    for line in text.splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1])
+    return 0
+
+
+def tree_kilobytes(root: int) -> int:
+    """The summed proportional set size of ``root`` and its descendants, in kB."""
+    children = _children()
+    total, waiting = 0, [root]
+    while waiting:
+        pid = waiting.pop()
+        total += _kilobytes(pid)
+        waiting.extend(children.get(pid, ()))
+    return total
+
+
+def peak_megabytes(
+    command: Sequence[str], env: Mapping[str, str], every: float = 0.02
+) -> tuple[int, float, float]:
+    """Run ``command``: its exit code, the peak memory of its process tree in MB, and
+    its wall time in seconds."""
+    start = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=dict(env), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_kilobytes(process.pid))
+        time.sleep(every)
+    return process.returncode, peak / 1024, time.perf_counter() - start

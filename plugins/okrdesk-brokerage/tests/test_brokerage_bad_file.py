@@ -66,3 +66,49 @@ def test_a_bad_survey_row_drops_nps_only(tmp_path: Path) -> None:
     for metric in ("aum", "net_new_aum", "commission_revenue", "effective_accounts"):
         assert _figures(after, metric) == _figures(before, metric), metric
         assert _figures(after, metric), metric
+
+
+def test_a_bad_products_or_complaints_row_drops_only_the_metrics_that_read_that_file(
+    tmp_path: Path,
+) -> None:
+    cms = firm_cm_ids(1)[:3]
+    generate(tmp_path / "crm", cms, start=START, end=THROUGH, snapshot="month")
+    wanted = ["products_per_client", "open_to_purchase_rate", "complaint_rate", "aum", "nps"]
+
+    def collected() -> Collected:
+        plan = Plan(
+            "p", "p", 2026, START, dt.date(2026, 12, 31), "firm",
+            units=(OrgUnit("firm", "firm", "firm"),),
+            people=tuple(Person(cm, cm, "firm") for cm in cms),
+        )  # fmt: skip
+        host = PluginHost(
+            entry_points=False, builtins={}, registered=False,
+            sources={"brokerage": {"data": "crm"}},
+        )  # fmt: skip
+        host.register(okrdesk_brokerage.plugin, "brokerage")
+        return collect(host, plan, wanted, plan_periods(plan, THROUGH), THROUGH, tmp_path)
+
+    before = collected()
+    assert before.errors == []
+    assert _figures(before, "products_per_client")
+    products = tmp_path / "crm" / "products.csv"
+    lines = products.read_text(encoding="utf-8").splitlines()
+    fields = lines[6].split(",")
+    fields[3] = "gift"
+    lines[6] = ",".join(fields)
+    products.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    complaints = tmp_path / "crm" / "complaints.csv"
+    complaints.write_text(
+        complaints.read_text(encoding="utf-8") + "2026-02-30,nobody,fees\n", encoding="utf-8"
+    )
+
+    after = collected()
+
+    failed = {error.metric: error.message for error in after.errors}
+    assert set(failed) == {"products_per_client", "open_to_purchase_rate", "complaint_rate"}
+    assert failed["products_per_client"].startswith("products.csv:7: column 'action'")
+    assert failed["complaint_rate"].startswith(
+        f"complaints.csv:{len(complaints.read_text().splitlines())}: column 'date'"
+    )
+    for metric in ("aum", "nps"):
+        assert _figures(after, metric) == _figures(before, metric), metric

@@ -13,9 +13,14 @@ from okrdesk.periods import Grain, periods_between, quarter_of
 from brokerage_helpers import FIXTURES, MONTHS, SETTINGS, THROUGH, collect
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.assets import read_assets, total_assets
-from okrdesk_brokerage.book import Book, read_book
+from okrdesk_brokerage.book import Book, read_book, total_book
 from okrdesk_brokerage.collect import _engine
-from okrdesk_brokerage.feedback import read_surveys, total_surveys
+from okrdesk_brokerage.feedback import (
+    read_complaints,
+    read_surveys,
+    total_complaints,
+    total_surveys,
+)
 from okrdesk_brokerage.funding import read_funding, total_funding
 from okrdesk_brokerage.layout import TRADES
 from okrdesk_brokerage.products import read_products, total_products
@@ -70,6 +75,51 @@ def test_trades_funding_products_and_surveys_give_the_streaming_figures(
     assert _cells(surveys.responses) == _cells(streamed_surveys.responses)
 
 
+def test_products_held_give_the_streaming_figures(export: tuple[Path, Book, Windows]) -> None:
+    folder, book, windows = export
+    con = _engine(folder, book, windows)
+    assert con is not None
+    products = total_products(con, folder, windows, holdings=True)
+    assert products is not None
+    streamed = read_products(folder, book, windows, holdings=True)
+    assert products.held.cells and _cells(products.held) == _cells(streamed.held)
+    assert _cells(products.commission) == _cells(streamed.commission)
+
+
+def test_holdings_follow_buys_and_redeems_on_the_same_day_in_file_order(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    folder = tmp_path / "tiny"
+    path = folder / "products.csv"
+    header, *rows = path.read_text(encoding="utf-8").splitlines()
+    client = rows[0].split(",")[1]
+    extra = [  # bought twice, redeemed, redeemed again, bought and redeemed the same day
+        f"2026-01-05,{client},P9,buy,100,1", f"2026-01-06,{client},P9,buy,100,1",
+        f"2026-02-02,{client},P9,redeem,100,0", f"2026-02-03,{client},P9,redeem,100,0",
+        f"2026-02-10,{client},P8,buy,100,1", f"2026-02-10,{client},P8,redeem,100,0",
+        f"2026-03-02,{client},P9,buy,100,1",
+    ]  # fmt: skip
+    path.write_text("\n".join([header, *rows, *extra]) + "\n", encoding="utf-8")
+    windows = Windows(MONTHS, THROUGH)
+    book = read_book(folder, ["cm1", "cm2", "cm3"], windows)
+    con = _engine(folder, book, windows)
+    assert con is not None
+    products = total_products(con, folder, windows, holdings=True)
+    assert products is not None
+    streamed = read_products(folder, book, windows, holdings=True)
+    assert _cells(products.held) == _cells(streamed.held)
+
+
+def test_complaints_give_the_streaming_figures() -> None:
+    folder = FIXTURES / "tiny"
+    windows = Windows(MONTHS, THROUGH)
+    book = read_book(folder, ["cm1", "cm2"], windows)
+    con = _engine(folder, book, windows)
+    assert con is not None
+    found = total_complaints(con, folder, windows)
+    assert found is not None and found.cells
+    assert _cells(found) == _cells(read_complaints(folder, book, windows))
+
+
 @pytest.mark.parametrize("effective", [True, False])
 def test_assets_give_the_streaming_figures(
     export: tuple[Path, Book, Windows], effective: bool
@@ -103,7 +153,8 @@ def test_the_tiny_export_is_totalled_set_wise() -> None:
     assert total_assets(con, folder, book, windows, settings, trading.first_trades) is not None
     assert total_funding(con, folder, windows) is not None
     assert total_surveys(con, folder, windows) is not None
-    assert total_products(con, folder, windows) is not None
+    assert total_products(con, folder, windows, holdings=True) is not None
+    assert total_complaints(con, folder, windows) is not None
 
 
 def test_a_file_whose_lines_are_not_its_rows_is_left_to_the_streaming_reader(
@@ -154,3 +205,47 @@ def test_a_byte_order_mark_crlf_quotes_and_extra_columns_stay_set_wise(tmp_path:
     streamed = read_trades(folder, book, windows, months=True)
     assert _cells(found.commission) == _cells(streamed.commission)
     assert _cells(found.commission)[(0, 0)] == (6750, "2-3,5")
+
+
+def _book(book: Book) -> dict[str, object]:
+    return {
+        "ids": book.ids, "cm": book.cm, "opened": book.opened, "closed": book.closed,
+        "institutional": book.institutional, "row": book.row,
+        "cm_rows": [str(rows) for rows in book.cm_rows], "first_open": book.first_open,
+        "opened_in": _cells(book.opened_in), "closed_in": _cells(book.closed_in),
+        "cohorts": book.cohorts, "open_at": book.open_at,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("generated", [True, False])
+def test_the_client_book_is_the_streaming_one(
+    export: tuple[Path, Book, Windows], generated: bool, tmp_path: Path
+) -> None:
+    folder, streamed, windows = export
+    cms = list(streamed.cms)
+    if not generated:
+        # B4 closes on a checkpoint (a month's last day): open the day before, not on it.
+        folder = tmp_path / "tiny"
+        shutil.copytree(FIXTURES / "tiny", folder)
+        clients = folder / "clients.csv"
+        text = clients.read_text(encoding="utf-8").replace("2026-03-10", "2026-01-31")
+        clients.write_text(text, encoding="utf-8")
+        cms, windows = ["cm1", "cm2"], Windows(MONTHS, THROUGH)
+        streamed = read_book(folder, cms, windows)
+    con = engine.connect()
+    engine.load_windows(con, windows)
+    found = total_book(con, folder, cms, windows)
+    assert found is not None
+    assert _book(found) == _book(streamed)
+    assert found.cohorts and found.closed_in.cells and any(map(any, found.open_at))
+
+
+def test_a_bad_client_row_leaves_the_book_to_the_streaming_reader(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    path = tmp_path / "tiny" / "clients.csv"
+    header, first, *rest = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join([header, first, first, *rest]) + "\n", encoding="utf-8")
+    con = engine.connect()
+    windows = Windows(MONTHS, THROUGH)
+    engine.load_windows(con, windows)
+    assert total_book(con, tmp_path / "tiny", ["cm1"], windows) is None

@@ -46,13 +46,16 @@ the files' contents.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime as dt
 import decimal
 import math
+import operator
 import os
 import re
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -516,6 +519,10 @@ def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
     if sql_warehouse.has_connection(request.settings):
         _collect_from_warehouse(definitions, request, emit)
         return
+    if request.settings.get("database") is None:
+        # sqlglot, which reads the queries, takes a good part of a second to import:
+        # import it while DuckDB, which lets go of the GIL, reads the files.
+        threading.Thread(target=_import_sqlglot, name="okrdesk-sqlglot", daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="okrdesk-sql-") as folder:
         source = _connect(request.settings, request.workspace, Path(folder))
         try:
@@ -528,6 +535,11 @@ def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
                     emit.error(spec.name, source.failed(spec, query, error))
         finally:
             source.close()
+
+
+def _import_sqlglot() -> None:
+    with contextlib.suppress(ImportError):
+        import sqlglot.dialects.duckdb  # noqa: F401
 
 
 def _collect_one(
@@ -547,10 +559,11 @@ def _collect_one(
             f"the query must return columns subject, period or day, "
             f"and {' and '.join(parts)}; missing {', '.join(missing)}"
         )
-    rows = (dict(zip(result.columns, row, strict=True)) for row in result.rows)
     tally = _Tally(spec, request, result, time, parts)
-    for number, row in enumerate(rows, start=1):
-        tally.add(number, row)
+    pick = tally.picker(result.columns)
+    add = tally.add
+    for number, row in enumerate(result.rows, start=1):
+        add(number, pick(row))
     for warning in tally.warnings():
         _warn(emit, spec.name, warning)
     if not tally.totals and tally.outside:
@@ -621,17 +634,18 @@ def _collect_aggregates(
     read = ", ".join(sorted(tables_read(query))) or "no table"
     result = _Result(answer.columns, iter(()), read, warehouse.described)
     tally = _Tally(spec, request, result, "period", parts)
-    for number, row in enumerate(sql_warehouse.aggregates(answer), start=1):
-        period, count = row["period"], int(row[sql_warehouse.ROWS])
+    for number, found in enumerate(sql_warehouse.aggregates(answer), start=1):
+        row = tally.layout(found)
+        period, count = found["period"], int(found[sql_warehouse.ROWS])
         if period == sql_warehouse.NO_DAY:
             raise SqlMetricError(
-                f"table {read}: {_rows(count)} of subject {printable(str(row['subject']))[:40]} "
+                f"table {read}: {_rows(count)} of subject {printable(str(found['subject']))[:40]} "
                 "have an empty (NULL) day"
             )
         if period in (sql_warehouse.BEFORE, sql_warehouse.AFTER):
             side = "before" if period == sql_warehouse.BEFORE else "after"
-            first = dt.date.fromisoformat(str(row[sql_warehouse.FIRST_DAY])[:10])
-            last = dt.date.fromisoformat(str(row[sql_warehouse.LAST_DAY])[:10])
+            first = dt.date.fromisoformat(str(found[sql_warehouse.FIRST_DAY])[:10])
+            last = dt.date.fromisoformat(str(found[sql_warehouse.LAST_DAY])[:10])
             seen = tally.outside.setdefault(side, [0, first, last])
             seen[0] += count
             seen[1], seen[2] = min(seen[1], first), max(seen[2], last)
@@ -668,6 +682,8 @@ def _warn(emit: Emit, metric: str, message: str) -> None:
         warning(metric, f"{metric}: {message}")
 
 
+_INT64 = 2**63
+
 Span = list[int]
 """[first rowid, last rowid, rows]: file rows behind a figure."""
 
@@ -702,35 +718,61 @@ class _Tally:
         self.left_out: dict[str, list[Any]] = {}
         """why → [rows, where of the first few]."""
 
-    def _where(self, number: int, row: Mapping[str, Any]) -> str:
+    def picker(self, columns: Sequence[str]) -> Callable[[Sequence[Any]], Sequence[Any]]:
+        """Takes a result row to the tally's layout: subject, day or period, the parts,
+        then the first, last and count of the file rows behind it (None when untraced)."""
+        at = {name: k for k, name in enumerate(columns)}
+        wanted = ["subject", self.time, *self.parts, ROW_FIRST, ROW_LAST, ROW_COUNT,
+                  *self.spec.dimensions]  # fmt: skip
+        found = [at.get(name) for name in wanted]
+        present = [k for k in found if k is not None]
+        if found[: len(present)] != present:  # a column the query must return is missing
+            return lambda row: tuple(None if k is None else row[k] for k in found)
+        get = operator.itemgetter(*present)
+        if len(present) == len(found):
+            return get
+        missing = (None,) * (len(found) - len(present))
+        return lambda row: get(row) + missing
+
+    def layout(self, row: Mapping[str, Any]) -> Sequence[Any]:
+        """A result row given by column name, in the tally's layout."""
+        wanted = ["subject", self.time, *self.parts, ROW_FIRST, ROW_LAST, ROW_COUNT,
+                  *self.spec.dimensions]  # fmt: skip
+        return tuple(row.get(name) for name in wanted)
+
+    def _where(self, number: int, row: Sequence[Any]) -> str:
         traced = self.result.traced
-        if traced is not None and row.get(ROW_FIRST) is not None:
-            first = int(row[ROW_FIRST])
-            if row.get(ROW_COUNT, 1) == 1:
-                return traced.one(first)
-            return traced.many([[first, int(row[ROW_LAST]), int(row[ROW_COUNT])]])
+        at = 2 + len(self.parts)
+        first, last, count = row[at], row[at + 1], row[at + 2]
+        if traced is not None and first is not None:
+            if (1 if count is None else count) == 1:
+                return traced.one(int(first))
+            return traced.many([[int(first), int(last), int(count)]])
         return f"result row {number}"
 
-    def _fail(self, number: int, row: Mapping[str, Any], message: str) -> SqlMetricError:
+    def _fail(self, number: int, row: Sequence[Any], message: str) -> SqlMetricError:
         return SqlMetricError(
             f"table {self.result.reads}, {self._where(number, row)}: {message}"
             if self.result.traced is not None
             else f"table {self.result.reads}, result row {number}: {message}"
         )
 
-    def add(self, number: int, row: dict[str, Any]) -> None:
-        subject = str(row["subject"])
+    def add(self, number: int, row: Sequence[Any]) -> None:
+        """One result row, in the layout ``picker`` gives."""
+        subject = row[0]
         if subject not in self.subjects:
-            raise self._fail(
-                number, row, "column subject is not the id of a person or unit in the plan"
-            )
+            subject = str(subject)
+            if subject not in self.subjects:
+                raise self._fail(
+                    number, row, "column subject is not the id of a person or unit in the plan"
+                )
         day: dt.date | None = None
         if self.time == "period":
-            period = str(row["period"])
+            period = str(row[1])
             if period not in self.asked:
                 raise self._fail(number, row, "column period is not a period id okrdesk asked for")
         else:
-            raw = row["day"]
+            raw = row[1]
             placed = self.days.get(raw)
             if placed is None:
                 placed = self.days[raw] = self._place(number, row)
@@ -738,12 +780,21 @@ class _Tally:
             if side:
                 self._outside(side, day)
                 return
+        width = len(self.parts)
         numbers: list[float] = []
-        for part in self.parts:
+        for i in range(width):
+            value = row[2 + i]
+            kind = type(value)
+            if kind is float and math.isfinite(value):
+                numbers.append(value)
+                continue
+            if kind is int and -_INT64 <= value < _INT64:
+                numbers.append(float(value))
+                continue
             try:
-                numbers.append(_number(row[part]))
+                numbers.append(_number(value))
             except _NotANumber as why:
-                self._leave_out(f"column {part} {why}", number, row)
+                self._leave_out(f"column {self.parts[i]} {why}", number, row)
                 return
         key = (subject, period, *self._slice(number, row))
         if self.spec.kind is MetricKind.STOCK and day is not None:
@@ -753,42 +804,50 @@ class _Tally:
                 del self.totals[key]
                 self.spans.pop(key, None)
             self.latest[key] = day
-        totals = self.totals.setdefault(key, [0.0] * len(self.parts))
-        for i, part in enumerate(self.parts):
-            totals[i] += numbers[i]
-            if not math.isfinite(totals[i]):
-                raise self._fail(number, row, f"column {part} adds up beyond any finite number")
-        if self.result.traced is not None and row.get(ROW_FIRST) is not None:
-            first = int(row[ROW_FIRST])
-            last = int(row.get(ROW_LAST, first) or first)
-            count = int(row.get(ROW_COUNT, 1) or 1)
-            spans = self.spans.setdefault(key, [])
-            if (
-                spans
-                and count == 1
-                and spans[-1][1] + 1 == first
-                and spans[-1][2] == spans[-1][1] - spans[-1][0] + 1
-            ):
-                spans[-1][1] = first
-                spans[-1][2] += 1
+        totals = self.totals.get(key)
+        if totals is None:
+            totals = self.totals[key] = [0.0] * width
+        for i in range(width):
+            total = totals[i] + numbers[i]
+            if not math.isfinite(total):
+                raise self._fail(
+                    number, row, f"column {self.parts[i]} adds up beyond any finite number"
+                )
+            totals[i] = total
+        first = row[2 + width]
+        if first is not None and self.result.traced is not None:
+            first = int(first)
+            last, count = row[3 + width], row[4 + width]
+            last = first if last is None else int(last)
+            count = 1 if count is None else int(count)
+            spans = self.spans.get(key)
+            if spans is None:
+                self.spans[key] = [[first, last, count]]
+                return
+            end = spans[-1]
+            if count == 1 and end[1] + 1 == first and end[2] == end[1] - end[0] + 1:
+                end[1] = first
+                end[2] += 1
             else:
                 spans.append([first, last, count])
 
-    def _slice(self, number: int, row: Mapping[str, Any]) -> list[str]:
-        """The row's value of each dimension the metric declares (its columns)."""
+    def _slice(self, number: int, row: Sequence[Any]) -> list[str]:
+        """The row's value of each dimension the metric declares (its columns, which the
+        layout puts after the file rows' first, last and count)."""
         values = []
-        for name in self.spec.dimensions:
-            value = row[name]
+        at = 5 + len(self.parts)
+        for i, name in enumerate(self.spec.dimensions):
+            value = row[at + i]
             if value is None or not str(value).strip() or SLICE_SEPARATOR in str(value):
                 why = f"column {name} is empty or holds '{SLICE_SEPARATOR}'; a dimension needs text"
                 raise self._fail(number, row, why)
             values.append(str(value))
         return values
 
-    def _place(self, number: int, row: Mapping[str, Any]) -> tuple[str, dt.date, str]:
+    def _place(self, number: int, row: Sequence[Any]) -> tuple[str, dt.date, str]:
         """The day of a row, and its period or the side of the plan it lies outside."""
         try:
-            day = dt.date.fromisoformat(str(row["day"])[:10])
+            day = dt.date.fromisoformat(str(row[1])[:10])
         except ValueError:
             raise self._fail(number, row, "column day is not a date (YYYY-MM-DD)") from None
         index = bisect.bisect_right(self.starts, day) - 1
@@ -803,7 +862,7 @@ class _Tally:
         seen[0] += 1
         seen[1], seen[2] = min(seen[1], day), max(seen[2], day)
 
-    def _leave_out(self, why: str, number: int, row: Mapping[str, Any]) -> None:
+    def _leave_out(self, why: str, number: int, row: Sequence[Any]) -> None:
         seen = self.left_out.setdefault(why, [0, []])
         seen[0] += 1
         if len(seen[1]) < 3:
@@ -850,6 +909,12 @@ _SHOWN_SPANS = 8
 def _spans_text(spans: list[Span], offset: int) -> str:
     """File rows as ranges: "rows 2-5, 9", or "rows 2-40 (12 rows)" when a group's rows
     are spread over that range."""
+    if len(spans) == 1:
+        first, last, count = spans[0]
+        text = f"{first + offset}" if first == last else f"{first + offset}-{last + offset}"
+        if count != last - first + 1:
+            text += f" ({_rows(count)})"
+        return f"{'row' if count == 1 else 'rows'} {text}"
     ordered: list[Span] = []
     for first, last, count in sorted(spans):
         if (

@@ -228,9 +228,14 @@ class Store(ABC):
         collected in part: it is stored as partial, and never replaces what is
         stored for that period through a later day or complete.
         """
-        by_id = {p.id: p for p in periods}
         partial = {p.id for p in periods if through is not None and through < p.end}
         day = through.isoformat() if through is not None else None
+        # Each period's columns written once, not once per observation.
+        spans = {
+            p.id: (p.start.isoformat(), p.end.isoformat(), p.grain.value)
+            for p in periods
+        }  # fmt: skip
+        partly = {p: day for p in partial}
         with self.transaction():
             self._lock("observations")
             kept = self._fuller_periods(collected, partial, day)
@@ -241,12 +246,11 @@ class Store(ABC):
                 if (metric, period.id) not in kept
             ]
             rows = (
-                (o.metric, o.period, o.subject, by_id[o.period].start.isoformat(),
-                 by_id[o.period].end.isoformat(), by_id[o.period].grain.value, o.value,
-                 o.numerator, o.denominator, o.source, collected[o.metric], run_id,
-                 day if o.period in partial else None, o.slice)
+                (o.metric, o.period, o.subject, *spans[o.period], o.value, o.numerator,
+                 o.denominator, o.source, collected[o.metric], run_id, partly.get(o.period),
+                 o.slice)
                 for o in with_wholes(observations)
-                if o.metric in collected and (o.metric, o.period) not in kept
+                if o.metric in collected and (not kept or (o.metric, o.period) not in kept)
             )  # fmt: skip
             self._write_many("DELETE FROM observations WHERE metric = ? AND period = ?", replaced)
             return self._write_many(

@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
+from okrdesk_brokerage import engine
+from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache
 from okrdesk_brokerage.layout import CLIENT_TYPES, CLIENTS, GENDERS
 from okrdesk_brokerage.provenance import RowSpans
@@ -121,3 +123,69 @@ def _running(changes: list[int]) -> list[int]:
         total += change
         out.append(total)
     return out
+
+
+def total_book(con: Connection, folder: Path, cms: Sequence[str], windows: Windows) -> Book | None:
+    """The book ``read_book`` gives, set-wise in DuckDB (which then holds it as the table
+    ``clients``); None when the file needs the streaming reader: a row that fails a
+    check, a client twice, or lines that are not one row each. ``windows`` must be
+    loaded."""
+    if not engine.load(con, folder, CLIENTS, "clients_raw"):
+        return None
+    choices = ", ".join(f"'{t}'" for t in CLIENT_TYPES)
+    genders = ", ".join(f"'{g}'" for g in GENDERS)
+    checks = (
+        engine.valid_date("open_date"),
+        f"close_date IS NULL OR close_date = '' OR {engine.valid_date('close_date')}",
+        engine.not_blank("client_id"),
+        engine.not_blank("cm_id"),
+        f"type IN ({choices})",
+        f"coalesce(gender, '') IN ({genders})",
+    )
+    condition = " OR ".join(f"({check}) IS NOT TRUE" for check in checks)
+    found = con.execute(
+        f"SELECT count(*) FILTER (WHERE {condition}), count(*) - count(DISTINCT client_id) "
+        "FROM clients_raw"
+    ).fetchone()
+    if found is None or found[0] or found[1]:
+        return None
+    engine.clients_table(con, cms)
+    found = con.execute("SELECT count(*) FROM clients WHERE closed < opened").fetchone()
+    if found is None or found[0]:
+        return None
+    book = Book(cms)
+    columns = con.execute(
+        "SELECT list(id ORDER BY idx), list(cm ORDER BY idx), list(opened ORDER BY idx), "
+        "list(closed ORDER BY idx), list(institutional ORDER BY idx), list(idx + 2 ORDER BY idx), "
+        "list(gender ORDER BY idx) FROM clients"
+    ).fetchone()
+    assert columns is not None
+    ids, cm, opened, closed, institutional, lines, gender = (c or [] for c in columns)
+    book.ids = dict(zip(ids, range(len(ids)), strict=True))
+    book.cm, book.opened, book.closed = cm, opened, closed
+    book.institutional, book.row, book.gender = institutional, lines, gender
+    tracked = "SELECT cm, idx + 2 AS line, opened, closed, idx FROM clients WHERE cm >= 0"
+    runs = engine.cells(con, CLIENTS.name, f"SELECT cm, 0 AS w, line, 1 AS amount FROM ({tracked})")
+    for (k, _), cell in runs.cells.items():
+        book.cm_rows[k] = cell.rows
+    for k, first in con.execute(f"SELECT cm, min(opened) FROM ({tracked}) GROUP BY cm").fetchall():
+        book.first_open[k] = first
+    book.opened_in = engine.tallies(
+        con, CLIENTS.name, f"SELECT *, opened AS day FROM ({tracked})", "1"
+    )
+    book.closed_in = engine.tallies(
+        con, CLIENTS.name, f"SELECT *, closed AS day FROM ({tracked}) WHERE closed IS NOT NULL", "1"
+    )
+    cohorts = con.execute(
+        f"SELECT cm, w, list(idx ORDER BY line) FROM ({tracked}) "
+        "JOIN windows ON opened BETWEEN first AND last GROUP BY cm, w"
+    ).fetchall()
+    book.cohorts = {(k, w): members for k, w, members in cohorts}
+    book.open_at = [[0] * windows.slots for _ in cms]
+    counts = con.execute(
+        f"SELECT cm, slot, count(*) FROM ({tracked}) c JOIN checkpoints k ON k.day >= c.opened "
+        "AND (c.closed IS NULL OR k.day < c.closed) GROUP BY cm, slot"
+    ).fetchall()
+    for k, slot, count in counts:
+        book.open_at[k][slot] = count
+    return book

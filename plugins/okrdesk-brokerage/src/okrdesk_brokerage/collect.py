@@ -19,15 +19,22 @@ from okrdesk.plugins import CollectRequest, Emit
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.assemble import ASSEMBLERS, slices_of
 from okrdesk_brokerage.assets import Assets, read_assets, total_assets
-from okrdesk_brokerage.book import Book, read_book
+from okrdesk_brokerage.book import Book, read_book, total_book
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.errors import ExportError
-from okrdesk_brokerage.feedback import Surveys, read_complaints, read_surveys, total_surveys
+from okrdesk_brokerage.feedback import (
+    Surveys,
+    read_complaints,
+    read_surveys,
+    total_complaints,
+    total_surveys,
+)
 from okrdesk_brokerage.figures import Figures
 from okrdesk_brokerage.funding import Funding, read_funding, total_funding
 from okrdesk_brokerage.layout import ASSETS, COMPLAINTS, FUNDING, PRODUCTS, SURVEYS, TRADES
 from okrdesk_brokerage.products import Products, read_products, total_products
 from okrdesk_brokerage.settings import Settings, read_settings
+from okrdesk_brokerage.tally import Tallies
 from okrdesk_brokerage.trading import Trading, read_trades, total_trades
 from okrdesk_brokerage.windows import Windows
 
@@ -60,7 +67,21 @@ def gather(
     returned with its error instead, and the metrics that need it are not assembled."""
     needs = {file for metric in wanted for file in NEEDS[metric]}
     folder = settings.data
-    book = read_book(folder, cms, windows)
+    connected = engine.connect()
+    con: Connection | None = connected
+    try:
+        engine.load_windows(connected, windows)
+        book = total_book(connected, folder, cms, windows)
+        if book is None:
+            # The streaming reader names the bad row (and raises), or reads what DuckDB
+            # could not trust to be one row a line.
+            book = read_book(folder, cms, windows)
+            if not engine.load_clients(connected, folder, book):
+                connected.close()
+                con = None
+    except BaseException:
+        connected.close()
+        raise
     figures = Figures(book, windows)
     failed: dict[str, ExportError] = {}
 
@@ -75,7 +96,6 @@ def gather(
 
     effective = "effective_accounts" in wanted
     holdings = "products_per_client" in wanted
-    con = _engine(folder, book, windows) if needs else None
 
     def trading() -> Trading:
         found = None if con is None else total_trades(con, folder, book, windows, months=effective)
@@ -94,12 +114,16 @@ def gather(
     figures.funding = attempt(FUNDING.name, funding)
 
     def products() -> Products:
-        found = None if con is None or holdings else total_products(con, folder, windows)
+        found = None if con is None else total_products(con, folder, windows, holdings=holdings)
         return found or read_products(folder, book, windows, holdings=holdings)
+
+    def complaints() -> Tallies:
+        found = None if con is None else total_complaints(con, folder, windows)
+        return read_complaints(folder, book, windows) if found is None else found
 
     figures.products = attempt(PRODUCTS.name, products)
     figures.surveys = attempt(SURVEYS.name, surveys)
-    figures.complaints = attempt(COMPLAINTS.name, lambda: read_complaints(folder, book, windows))
+    figures.complaints = attempt(COMPLAINTS.name, complaints)
     trades = figures.trading.first_trades if effective and figures.trading else None
 
     def assets() -> Assets:

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 
-from okrdesk_brokerage.book import Book
 from okrdesk_brokerage.layout import CLIENTS, ExportFile
 from okrdesk_brokerage.provenance import RowSpans
 from okrdesk_brokerage.reading import CsvRows
 from okrdesk_brokerage.tally import Tallies, Tally
 from okrdesk_brokerage.windows import Windows
+
+if TYPE_CHECKING:
+    from okrdesk_brokerage.book import Book
 
 Connection = duckdb.DuckDBPyConnection
 
@@ -88,20 +91,26 @@ def load_clients(con: Connection, folder: Path, book: Book) -> bool:
     request's CM index or -1; False when the file's rows cannot be matched to the book."""
     if not load(con, folder, CLIENTS, "clients_raw"):
         return False
+    clients_table(con, book.cms)
+    found = con.execute("SELECT count(*) FROM clients").fetchone()
+    return found is not None and found[0] == len(book)
+
+
+def clients_table(con: Connection, cms: Sequence[str]) -> None:
+    """``clients(id, idx, cm, opened, closed, institutional)`` from the loaded
+    ``clients_raw``, whose rows must all be sound (a client's line is ``idx + 2``)."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE cms AS "
         "SELECT unnest(?::VARCHAR[]) AS cm_id, unnest(range(?)) AS k",
-        [list(book.cms), len(book.cms)],
+        [list(cms), len(cms)],
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE clients AS "
         "SELECT client_id AS id, (line - 2)::INTEGER AS idx, coalesce(k, -1)::INTEGER AS cm, "
         "open_date::DATE AS opened, nullif(close_date, '')::DATE AS closed, "
         "type = 'institutional' AS institutional, coalesce(gender, '') AS gender "
-        "FROM clients_raw LEFT JOIN cms USING (cm_id)"
+        "FROM clients_raw LEFT JOIN cms USING (cm_id) ORDER BY line"
     )
-    found = con.execute("SELECT count(*) FROM clients").fetchone()
-    return found is not None and found[0] == len(book)
 
 
 def load_windows(con: Connection, windows: Windows) -> None:
@@ -132,6 +141,11 @@ def money(column: str) -> str:
         f"CASE WHEN isfinite(TRY_CAST({column} AS DOUBLE)) "
         f"THEN round_even(TRY_CAST({column} AS DOUBLE) * 100, 0)::BIGINT END"
     )
+
+
+def not_blank(column: str) -> str:
+    """SQL true for text with something besides white space (Python's ``str.strip``)."""
+    return rf"regexp_matches({column}, '[^\s\pZ\x0b\x1c-\x1f\x85]')"
 
 
 def valid_date(column: str) -> str:

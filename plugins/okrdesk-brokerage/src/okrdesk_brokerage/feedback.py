@@ -105,3 +105,19 @@ def total_surveys(con: Connection, folder: Path, windows: Windows) -> Surveys | 
     surveys.net_promoters = engine.tallies(con, SURVEYS.name, rows, "verdict")
     surveys.responses = engine.tallies(con, SURVEYS.name, rows, "1")
     return surveys
+
+
+def total_complaints(con: Connection, folder: Path, windows: Windows) -> Tallies | None:
+    """The same totals as ``read_complaints``, set-wise in DuckDB; None when the file needs
+    the streaming reader (a row that fails a check, or lines that are not one row each)."""
+    if not engine.load(con, folder, COMPLAINTS, "complaints"):
+        return None
+    checks = (
+        engine.valid_date("date"),
+        "clients.idx IS NOT NULL",
+        engine.not_blank("category"),
+    )
+    if engine.first_bad(con, "complaints", checks) is not None:
+        return None
+    table = engine.tracked_rows(con, "complaints", windows.through)
+    return engine.tallies(con, COMPLAINTS.name, f"SELECT * FROM {table}", "1")

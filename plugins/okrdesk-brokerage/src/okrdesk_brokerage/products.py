@@ -18,7 +18,7 @@ from okrdesk_brokerage.fields import DateCache, amount_cents, cents
 from okrdesk_brokerage.funding import FirstEvents
 from okrdesk_brokerage.layout import ACTIONS, PRODUCTS
 from okrdesk_brokerage.reading import CsvRows
-from okrdesk_brokerage.tally import Tallies
+from okrdesk_brokerage.tally import Tallies, Tally
 from okrdesk_brokerage.windows import Windows
 
 Actions = dict[tuple[int, str], list[tuple[dt.date, int, bool]]]
@@ -98,15 +98,18 @@ def _count_holding(
             held.add((cm, slot), 1, line)
 
 
-def total_products(con: Connection, folder: Path, windows: Windows) -> Products | None:
-    """Commission and first purchases as ``read_products`` gives them, set-wise in DuckDB
-    (holdings are left to the streaming reader); None when the file needs that reader."""
+def total_products(
+    con: Connection, folder: Path, windows: Windows, *, holdings: bool = False
+) -> Products | None:
+    """Commission, first purchases and (with ``holdings``) products held, as
+    ``read_products`` gives them, set-wise in DuckDB; None when the file needs that
+    reader."""
     if not engine.load(con, folder, PRODUCTS, "products"):
         return None
     checks = (
         engine.valid_date("date"),
         "clients.idx IS NOT NULL",
-        r"regexp_matches(product_id, '[^\s\pZ\x0b\x1c-\x1f\x85]')",
+        engine.not_blank("product_id"),
         "action IN ('buy', 'redeem')",
         f"{engine.money('amount')} >= 0",
         f"{engine.money('commission')} IS NOT NULL",
@@ -114,7 +117,7 @@ def total_products(con: Connection, folder: Path, windows: Windows) -> Products 
     if engine.first_bad(con, "products", checks) is not None:
         return None
     fen = f"{engine.money('commission')} AS fen"
-    table = engine.tracked_rows(con, "products", windows.through, fen, "action")
+    table = engine.tracked_rows(con, "products", windows.through, fen, "action", "product_id")
     products = Products()
     products.commission = engine.tallies(con, PRODUCTS.name, f"SELECT * FROM {table}", "fen")
     firsts = con.execute(
@@ -122,4 +125,31 @@ def total_products(con: Connection, folder: Path, windows: Windows) -> Products 
         "QUALIFY row_number() OVER (PARTITION BY client ORDER BY day, line) = 1"
     ).fetchall()
     products.first_purchases = {client: (day, line) for client, day, line in firsts}
+    if holdings:
+        products.held = _held(con, table)
     return products
+
+
+def _held(con: Connection, table: str) -> Tallies:
+    """Distinct products held per (CM, checkpoint): each run of a client's actions on a
+    product that starts with a buy holds it from that day until the next redeem, on
+    the checkpoints while the client is open; citing the first and last buy behind it."""
+    found = con.execute(
+        "WITH acts AS (SELECT client, cm, product_id, day, line, action = 'buy' AS buy, "
+        "lag(action = 'buy') OVER (PARTITION BY client, product_id ORDER BY day, line) "
+        f"AS before FROM {table}), "
+        "changes AS (SELECT *, lead(day) OVER (PARTITION BY client, product_id "
+        "ORDER BY day, line) AS until FROM acts WHERE buy IS DISTINCT FROM coalesce(before, "
+        "false)), "
+        "spans AS (SELECT client, cm, day, line, until FROM changes WHERE buy) "
+        "SELECT s.cm, k.slot, count(*), min(s.line), max(s.line) FROM spans s "
+        "JOIN clients c ON c.idx = s.client JOIN checkpoints k ON k.day >= s.day "
+        "AND k.day >= c.opened AND (s.until IS NULL OR k.day < s.until) "
+        "AND (c.closed IS NULL OR k.day < c.closed) GROUP BY s.cm, k.slot"
+    ).fetchall()
+    held = Tallies(PRODUCTS.name, exact=False)
+    for cm, slot, count, first, last in found:
+        cell = held.cells[(cm, slot)] = Tally()
+        cell.amount = count
+        cell.rows.add_span(first, last)
+    return held

@@ -15,13 +15,20 @@ from collections.abc import Iterable
 class RowSpans:
     """A set of row numbers stored as inclusive ranges ``[first, last, first, last, ...]``."""
 
-    __slots__ = ("_flat", "_tidy")
+    __slots__ = ("_flat", "_text", "_tidy")
 
     def __init__(self, rows: Iterable[int] = ()) -> None:
         self._flat = array("q")
         self._tidy = True
+        self._text: str | None = None
+        """The rows as text, kept until they change: many sources cite the same rows."""
         for row in rows:
             self.add(row)
+
+    def copy(self) -> RowSpans:
+        made = RowSpans()
+        made._flat, made._tidy, made._text = array("q", self._flat), self._tidy, self._text
+        return made
 
     @classmethod
     def of_runs(cls, firsts: list[int], lasts: list[int]) -> RowSpans:
@@ -36,6 +43,7 @@ class RowSpans:
         self.add_span(row, row)
 
     def add_span(self, first: int, last: int) -> None:
+        self._text = None
         flat = self._flat
         if flat:
             end = flat[-1]
@@ -50,6 +58,7 @@ class RowSpans:
 
     def cover(self, row: int) -> None:
         """Widen a single range to take in ``row``: for figures replayed from scattered rows."""
+        self._text = None
         flat = self._flat
         if not flat:
             flat.extend((row, row))
@@ -84,7 +93,9 @@ class RowSpans:
         return bool(self._flat)
 
     def __str__(self) -> str:
-        return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in self.spans())
+        if self._text is None:
+            self._text = ",".join(str(a) if a == b else f"{a}-{b}" for a, b in self.spans())
+        return self._text
 
     def summary(self) -> str:
         """How many rows and between which, for when the list itself is too long to show."""
@@ -107,10 +118,20 @@ class Source:
 
     def __init__(self) -> None:
         self._files: dict[str, RowSpans] = {}
+        self._borrowed: set[str] = set()
+        """Files whose rows are the cited object itself, copied only if more are cited."""
 
     def cite(self, file: str, rows: RowSpans | None) -> Source:
         if rows:
-            self._files.setdefault(file, RowSpans()).update(rows)
+            mine = self._files.get(file)
+            if mine is None:
+                self._files[file] = rows
+                self._borrowed.add(file)
+                return self
+            if file in self._borrowed:
+                mine = self._files[file] = mine.copy()
+                self._borrowed.discard(file)
+            mine.update(rows)
         return self
 
     def __bool__(self) -> bool:
