@@ -397,6 +397,25 @@ def test_a_key_result_counts_up_to_the_cap_in_its_objectives_score(store: Store)
     assert lifted.objectives[0].score == pytest.approx(1.0)
 
 
+def test_a_flow_with_no_events_lately_is_not_stale_a_stock_without_a_level_is(
+    store: Store,
+) -> None:
+    # Collected through 25 January; only the first week had new accounts or a level.
+    run = store.start_run("collect", dt.date(2026, 1, 25))
+    first_week = [Observation("new_accounts", "cm01", WEEKS[0].id, 3),
+                  Observation("aum", "cm01", WEEKS[0].id, 5e8)]  # fmt: skip
+    store.replace_observations(run, {"new_accounts": "crm", "aum": "crm"}, WEEKS, first_week)
+    plan = make_plan(kr("NEW", "new_accounts", "50"), kr("AUM", "aum", "10", "亿元"))
+    latest = attention.latest_ends(plan, store, METRICS)
+    # Weeks with no account opened are zeros up to the day the collect read through.
+    assert latest["new_accounts"] == dt.date(2026, 1, 25)
+    # A level nobody reported since the first week is old news.
+    assert latest["aum"] == WEEKS[0].end
+    engine = Engine(plan, store, dt.date(2026, 1, 27), METRICS)
+    found = attention.alerts(engine, budget_progress(engine, []))
+    assert [a.subject for a in found if a.kind == "stale"] == ["aum"]
+
+
 # ---------------------------------------------- the seeds' own figures
 
 

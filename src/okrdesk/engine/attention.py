@@ -40,7 +40,7 @@ from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import alert_text
-from okrdesk.model import KeyResult, MetricSpec, Plan
+from okrdesk.model import KeyResult, MetricKind, MetricSpec, Plan
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import Quantity
 
@@ -178,12 +178,21 @@ def latest_ends(
     plan: Plan, store: StoreReader, specs: Mapping[str, MetricSpec] | None = None
 ) -> dict[str, dt.date | None]:
     """Each metric the plan uses (a derived one's inputs in its place) → the end of
-    its latest period with data, at the grain the plan needs it (None: no numbers yet)."""
-    return {
-        metric: store.latest_period_end(metric, grain)
-        for grain, metrics in metrics_by_grain(plan, specs).items()
-        for metric in metrics
-    }
+    its latest period with data, at the grain the plan needs it (None: no numbers yet).
+
+    A flow counts events: a week in which no client crossed the HNW line has no
+    row, and is a 0, not a gap. So a flow's numbers reach as far as the collect
+    that stored them read its sources, when that is later than its last row."""
+    found = {}
+    for grain, metrics in metrics_by_grain(plan, specs).items():
+        for metric in metrics:
+            end = store.latest_period_end(metric, grain)
+            spec = specs.get(metric) if specs is not None else None
+            if end is not None and spec is not None and spec.kind is MetricKind.FLOW:
+                through = store.collected_through(metric, grain)
+                end = max(end, through) if through is not None else end
+            found[metric] = end
+    return found
 
 
 def _source_alerts(

@@ -460,6 +460,18 @@ class Store(ABC):
         )
         return None if row is None else dt.date.fromisoformat(row[0])
 
+    def collected_through(self, metric: str, grain: Grain) -> dt.date | None:
+        """The day the collect that stored ``metric``'s latest period read its sources
+        through (a collect replaces every period it asks for, so that is its latest
+        collect with any figure of it); None when unknown."""
+        row = self._one(
+            "SELECT runs.through FROM observations JOIN runs ON runs.id = observations.run_id "
+            "WHERE observations.metric = ? AND observations.grain = ? "
+            "ORDER BY observations.period DESC LIMIT 1",
+            (metric, grain.value),
+        )
+        return None if row is None or row[0] is None else dt.date.fromisoformat(str(row[0]))
+
     def values_in_period(self, metric: str, period: str) -> dict[str, tuple[Any, Any, Any]]:
         """Each subject's (value, numerator, denominator) for one metric and period."""
         rows = self._rows(

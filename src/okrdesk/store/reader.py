@@ -68,6 +68,10 @@ class StoreReader(Protocol):
         """The end of the latest period with data for ``metric``."""
         ...
 
+    def collected_through(self, metric: str, grain: Grain) -> dt.date | None:
+        """The day the latest collect that stored ``metric`` read its sources through."""
+        ...
+
     def values_in_period(self, metric: str, period: str) -> dict[str, tuple[Any, Any, Any]]:
         """Each subject's (value, numerator, denominator) for one metric and period."""
         ...
