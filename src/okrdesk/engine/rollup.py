@@ -75,6 +75,9 @@ class Rollup:
         self._scope = None if everything else set(subjects_under(plan, within or plan.top))
         self._figures: dict[tuple[str, bool], dict[str, Figure]] = {}
         self._checkins: dict[str, dict[str, Figure]] = {}
+        self._summed: dict[
+            bool, dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]
+        ] = {}
 
     def figure(self, metric: str, subject: str) -> Figure:
         spec = self.specs[metric]
@@ -134,12 +137,29 @@ class Rollup:
             self._figures[(name, False)] = self._figures_from(spec, own)
 
     def _compute(self, spec: MetricSpec, scoped: bool) -> dict[str, Figure]:
+        """One metric's figures. Parts summed over time come from one grouped read of
+        every metric (per scope, shared by all metrics); parts taken at one period
+        (stocks, ratios carried from the first or last period) are read per metric."""
         subjects = self._scope if scoped else None
-        own = [
-            self.store.totals_by_subject(spec.name, self.as_of, c, o, self.plan.grain, subjects)
-            for c, o in _parts(spec)
-        ]
+        column = {"value": 0, "numerator": 1, "denominator": 2}
+        own = []
+        for part, over_time in _parts(spec):
+            if over_time == "sum":
+                by_subject = self._sums(scoped).get(spec.name, {})
+                own.append({s: (v[column[part]], v[3]) for s, v in by_subject.items()})
+            else:
+                own.append(self.store.totals_by_subject(
+                    spec.name, self.as_of, part, over_time, self.plan.grain, subjects
+                ))  # fmt: skip
         return self._figures_from(spec, own)
+
+    def _sums(
+        self, scoped: bool
+    ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
+        if scoped not in self._summed:
+            subjects = self._scope if scoped else None
+            self._summed[scoped] = self.store.sums_for_all(self.as_of, self.plan.grain, subjects)
+        return self._summed[scoped]
 
     def _figures_from(
         self, spec: MetricSpec, own: list[dict[str, tuple[float | None, int]]]
