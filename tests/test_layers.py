@@ -178,7 +178,12 @@ def test_installed_plugins_are_found_as_importlib_metadata_finds_them(tmp_path: 
     write("eggy-3.0.egg-info", "[okrdesk]\neggy = os\n", "3.0")
     write("quiet-1.0.dist-info", None)
     write("pytest-0.0.dist-info", "[okrdesk]\nshadowed = os\n")  # an installed name: first wins
-    path = [*sys.path, str(tmp_path)]
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "zipped.zip", "w") as archive:
+        archive.writestr("zipped-4.0.dist-info/METADATA", "Name: zipped\nVersion: 4.0\n")
+        archive.writestr("zipped-4.0.dist-info/entry_points.txt", "[okrdesk]\nzipped = os\n")
+    path = [*sys.path, str(tmp_path), str(tmp_path / "zipped.zip")]
     for group in ("okrdesk", "console_scripts", "pytest11"):
         # importlib.metadata's own rule: the first distribution of a name on the path.
         seen: set[str] = set()
@@ -192,7 +197,7 @@ def test_installed_plugins_are_found_as_importlib_metadata_finds_them(tmp_path: 
                          if e.group == group]  # fmt: skip
         assert sorted(tuple(e) for e in entry_points(group, path)) == sorted(expected), group
     found = {e.name: e for e in entry_points("okrdesk", path)}
-    assert {"one", "two", "three", "eggy"} <= found.keys() and "shadowed" not in found
+    assert {"one", "two", "three", "eggy", "zipped"} <= found.keys() and "shadowed" not in found
     assert load(found["one"].value).__name__ == "JSONDecoder"
     assert load(found["three"].value) is os.path.join
     assert found["one"].version == "2.0" and found["eggy"].version == "3.0"

@@ -5,7 +5,8 @@ Every command that loads plugins asks which installed packages declare an
 ``email``, ``zipfile``, ``csv`` and more, as long as starting Python itself;
 this module reads the same files the same way: each ``*.dist-info`` or
 ``*.egg-info`` folder on ``sys.path``, in order, the first distribution of a
-name winning, its ``entry_points.txt`` and the ``Version`` of its metadata.
+name winning, its ``entry_points.txt`` and the ``Version`` of its metadata
+(a zip archive on the path is still read through ``importlib.metadata``).
 ``tests/test_plugins.py`` holds it equal to ``importlib.metadata``.
 """
 
@@ -83,6 +84,9 @@ def entry_points(group: str, path: Iterable[str] | None = None) -> list[EntryPoi
     seen: set[str] = set()
     found: list[EntryPoint] = []
     for folder in sys.path if path is None else path:
+        if os.path.isfile(folder):  # a zip archive on the path: rare, so read the slow way
+            found += _zipped(folder, group, seen)
+            continue
         for child in _children(folder):
             stem, dot, suffix = child.rpartition(".")
             if not dot or f".{suffix.lower()}" not in _SUFFIXES:
@@ -98,6 +102,20 @@ def entry_points(group: str, path: Iterable[str] | None = None) -> list[EntryPoi
             points = list(_section(text, group))
             version = _version(info) if points else ""
             found += [EntryPoint(n, v, version) for n, v in points]
+    return found
+
+
+def _zipped(archive: str, group: str, seen: set[str]) -> list[EntryPoint]:
+    import importlib.metadata
+
+    found = []
+    for dist in importlib.metadata.distributions(path=[archive]):
+        name = _normalized(dist.metadata["Name"] or "")
+        if name in seen:
+            continue
+        seen.add(name)
+        found += [EntryPoint(e.name, e.value, dist.version) for e in dist.entry_points
+                  if e.group == group]  # fmt: skip
     return found
 
 
