@@ -172,8 +172,6 @@ def test_every_query_answers_the_same_on_both(tmp_path: Path, postgres_url: str)
             lambda s: s.series("flow", some, day, "value", Grain.WEEK),
             lambda s: s.series("ratio", some, day, "denominator", Grain.MONTH),
             lambda s: s.sums_for_all(day, Grain.WEEK, some),
-            lambda s: s.sums_at([dt.date(2026, 1, 20), day], Grain.WEEK, some),
-            lambda s: s.sums_at([dt.date(2026, 1, 20), day], Grain.MONTH),
             lambda s: s.latest_period_end("flow", Grain.WEEK),
             lambda s: s.latest_period_end("none", Grain.WEEK),
             lambda s: s.values_in_period("ratio", "2026-W03"),
@@ -198,14 +196,6 @@ def test_every_query_answers_the_same_on_both(tmp_path: Path, postgres_url: str)
                     )
         for number, question in enumerate(asked):
             assert question(lite) == question(server), number
-        earlier = dt.date(2026, 1, 20)
-        for store in (lite, server):
-            # Two dates from one scan: each the same as its own scan, to the last bit.
-            for subjects in (None, some):
-                assert store.sums_at([earlier, day], Grain.WEEK, subjects) == [
-                    store.sums_for_all(earlier, Grain.WEEK, subjects),
-                    store.sums_for_all(day, Grain.WEEK, subjects),
-                ]
 
 
 def test_the_report_json_is_the_same_on_both(

@@ -38,7 +38,7 @@ from okrdesk.engine.pace import (
     judge,
     judge_closed,
 )
-from okrdesk.engine.rollup import Figure, Rollup, SharedSums, subjects_under
+from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, Plan
 from okrdesk.store.reader import StoreReader
@@ -131,7 +131,6 @@ class Engine:
         *,
         trends: bool = True,
         within: str | None = None,
-        shared: SharedSums | None = None,
     ) -> None:
         """``trends=False`` skips each key result's trend and forecast: for scoring a
         whole firm at once, where only the figures at the date matter. ``within``
@@ -143,7 +142,7 @@ class Engine:
         self.metrics = metrics
         self.trends = trends
         self.within = within
-        self.rollup = Rollup(plan, store, as_of, metrics, within, shared)
+        self.rollup = Rollup(plan, store, as_of, metrics, within)
         self._judged: dict[tuple[str, str], KeyResultProgress | None] = {}
         self._earlier: dict[dt.date, Engine] = {}
         self._judge_only: Engine | None = None

@@ -12,13 +12,12 @@ observation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import attrs
 
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OrgUnit, Plan
-from okrdesk.periods import Grain
 from okrdesk.store.reader import StoreReader
 
 
@@ -31,30 +30,6 @@ class Figure:
     numerator: float | None = None
     denominator: float | None = None
     observations: int = 0
-
-
-Sums = dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]
-"""metric → subject → (Σ value, Σ numerator, Σ denominator, observations)."""
-
-
-class SharedSums:
-    """The sums of every metric at several dates, read in one scan of the observations
-    when the first of them is wanted: a report's figures now and one period earlier."""
-
-    def __init__(self, store: StoreReader, grain: Grain, dates: Sequence[dt.date]) -> None:
-        self.store = store
-        self.grain = grain
-        self.dates = sorted(set(dates))
-        self._read: dict[frozenset[str] | None, list[Sums]] = {}
-
-    def at(self, day: dt.date, subjects: set[str] | None) -> Sums | None:
-        """The sums at ``day`` over ``subjects`` (None: all); None for a date not shared."""
-        if day not in self.dates:
-            return None
-        key = None if subjects is None else frozenset(subjects)
-        if key not in self._read:
-            self._read[key] = self.store.sums_at(self.dates, self.grain, subjects)
-        return self._read[key][self.dates.index(day)]
 
 
 def subjects_under(plan: Plan, owner: str) -> list[str]:
@@ -89,11 +64,9 @@ class Rollup:
         as_of: dt.date,
         specs: Mapping[str, MetricSpec],
         within: str | None = None,
-        shared: SharedSums | None = None,
     ) -> None:
         """``within``: a unit whose subtree is all that is usually asked about (one
-        branch's report); figures for it are read from its own rows only. ``shared``:
-        sums read once for this date and others (see ``SharedSums``)."""
+        branch's report); figures for it are read from its own rows only."""
         self.plan = plan
         self.store = store
         self.as_of = as_of
@@ -102,8 +75,9 @@ class Rollup:
         self._scope = None if everything else set(subjects_under(plan, within or plan.top))
         self._figures: dict[tuple[str, bool], dict[str, Figure]] = {}
         self._checkins: dict[str, dict[str, Figure]] = {}
-        self._summed: dict[bool, Sums] = {}
-        self._shared = shared
+        self._summed: dict[
+            bool, dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]
+        ] = {}
 
     def figure(self, metric: str, subject: str) -> Figure:
         spec = self.specs[metric]
@@ -179,13 +153,12 @@ class Rollup:
                 ))  # fmt: skip
         return self._figures_from(spec, own)
 
-    def _sums(self, scoped: bool) -> Sums:
+    def _sums(
+        self, scoped: bool
+    ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
         if scoped not in self._summed:
             subjects = self._scope if scoped else None
-            shared = self._shared.at(self.as_of, subjects) if self._shared else None
-            if shared is None:
-                shared = self.store.sums_for_all(self.as_of, self.plan.grain, subjects)
-            self._summed[scoped] = shared
+            self._summed[scoped] = self.store.sums_for_all(self.as_of, self.plan.grain, subjects)
         return self._summed[scoped]
 
     def _figures_from(

@@ -17,7 +17,7 @@ from okrdesk.engine.cadence import owed
 from okrdesk.engine.pace import due_fraction, expected_value
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
-from okrdesk.engine.rollup import SharedSums, subjects_under
+from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.scoring import PersonScore, scores
 from okrdesk.model import Checkin, MetricSpec, Plan
 from okrdesk.periods import Grain, month_of, week_of
@@ -276,12 +276,10 @@ def build_report(
 ) -> Report:
     """The report on ``unit`` (a unit or person id) at the end of ``as_of``."""
     day = clamp_to_plan(plan, as_of)
-    period_ago = one_period_before(day, plan.grain)
-    # Both dates' sums come from one scan of the observations.
-    shared = SharedSums(store, plan.grain, [day, period_ago])
-    engine = Engine(plan, store, day, metrics, within=unit, shared=shared)
+    engine = Engine(plan, store, day, metrics, within=unit)
     progress = engine.progress(unit)
-    earlier = Engine(plan, store, period_ago, metrics, trends=False, within=unit, shared=shared)
+    period_ago = one_period_before(day, plan.grain)
+    earlier = Engine(plan, store, period_ago, metrics, trends=False, within=unit)
     objectives = []
     for objective in progress.objectives:
         results = []

@@ -337,45 +337,21 @@ class Store(ABC):
         subject, in one grouped scan: metric → subject → (value, numerator,
         denominator, observations). With ``subjects`` only those are read, through
         the subject index."""
-        return self.sums_at([through], grain, subjects)[0]
-
-    def sums_at(
-        self, throughs: Sequence[dt.date], grain: Grain, subjects: Iterable[str] | None = None
-    ) -> list[dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]]:
-        """``sums_for_all`` at several dates from one scan: one answer per date, in order.
-
-        Each date's sums add the same rows in the same order as a scan for that
-        date alone, so its figures are the same to the last bit."""
-        if not throughs:
-            return []
-        columns, params = ["sum(value), sum(numerator), sum(denominator), count(*)"], []
-        if len(throughs) > 1:
-            columns, params = [], [day.isoformat() for day in throughs for _ in range(4)]
-            for _ in throughs:
-                columns += [f"{f}(CASE WHEN period_start <= ? THEN {c} END)"
-                            for f, c in (("sum", "value"), ("sum", "numerator"),
-                                         ("sum", "denominator"), ("count", "1"))]  # fmt: skip
+        params: list[Any] = [grain.value, through.isoformat()]
         where = "grain = ? AND period_start <= ?"
-        params += [grain.value, max(throughs).isoformat()]
         index = ""
         if subjects is not None:
             index = self._subject_index
             where = f"{self._member('subject')} AND {where}"
-            params.insert(len(params) - 2, self._members(subjects))
+            params.insert(0, self._members(subjects))
         rows = self._rows(
-            f"SELECT metric, subject, {', '.join(columns)} "
+            "SELECT metric, subject, sum(value), sum(numerator), sum(denominator), count(*) "
             f"FROM observations {index}WHERE {where} GROUP BY subject, metric",
             params,
         )
-        found: list[dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]]
-        found = [{} for _ in throughs]
-        for metric, subject, *sums in rows:
-            for at, into in enumerate(found):
-                value, numerator, denominator, count = sums[at * 4 : at * 4 + 4]
-                if count:
-                    into.setdefault(metric, {})[subject] = (
-                        value, numerator, denominator, int(count)
-                    )  # fmt: skip
+        found: dict[str, dict[str, tuple[float | None, float | None, float | None, int]]] = {}
+        for metric, subject, value, numerator, denominator, count in rows:
+            found.setdefault(metric, {})[subject] = (value, numerator, denominator, int(count))
         return found
 
     def series(

@@ -8,7 +8,7 @@ values from ``okrdesk.model`` or plain tuples.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from okrdesk.model import Checkin, Run, SpendEntry, StoredObservation
@@ -43,12 +43,6 @@ class StoreReader(Protocol):
         self, through: dt.date, grain: Grain, subjects: Iterable[str] | None = None
     ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
         """metric → subject → (Σ value, Σ numerator, Σ denominator, observations)."""
-        ...
-
-    def sums_at(
-        self, throughs: Sequence[dt.date], grain: Grain, subjects: Iterable[str] | None = None
-    ) -> list[dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]]:
-        """``sums_for_all`` at several dates, from one scan: one answer per date."""
         ...
 
     def series(
