@@ -73,7 +73,8 @@ class Rollup:
         self.specs = specs
         everything = within is None or within == plan.top
         self._scope = None if everything else set(subjects_under(plan, within or plan.top))
-        self._figures: dict[tuple[str, bool], dict[str, Figure]] = {}
+        self._figures: dict[tuple[str, bool], _Figures] = {}
+        self._tree: _Tree | None = None
         self._checkins: dict[str, dict[str, Figure]] = {}
         self._summed: dict[
             bool, dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]
@@ -87,7 +88,7 @@ class Rollup:
         key = (metric, scoped)
         if key not in self._figures:
             self._figures[key] = self._compute(self.specs[metric], scoped)
-        return self._figures[key].get(subject, Figure(None))
+        return self._figures[key].of(subject)
 
     def _derived(self, text: str, subject: str) -> Figure:
         """A derived metric at ``subject``: its formula over the inputs rolled up to the
@@ -136,7 +137,7 @@ class Rollup:
                     ))  # fmt: skip
             self._figures[(name, False)] = self._figures_from(spec, own)
 
-    def _compute(self, spec: MetricSpec, scoped: bool) -> dict[str, Figure]:
+    def _compute(self, spec: MetricSpec, scoped: bool) -> _Figures:
         """One metric's figures. Parts summed over time come from one grouped read of
         every metric (per scope, shared by all metrics); parts taken at one period
         (stocks, ratios carried from the first or last period) are read per metric."""
@@ -163,17 +164,10 @@ class Rollup:
 
     def _figures_from(
         self, spec: MetricSpec, own: list[dict[str, tuple[float | None, int]]]
-    ) -> dict[str, Figure]:
-        totals = _up_the_tree(self.plan, own)
-        figures: dict[str, Figure] = {}
-        for subject, (numbers, count) in totals.items():
-            if spec.kind is MetricKind.RATIO:
-                numerator, denominator = numbers
-                value = None if not denominator else (numerator or 0.0) / denominator
-                figures[subject] = Figure(value, numerator, denominator, count)
-            else:
-                figures[subject] = Figure(numbers[0], observations=count)
-        return figures
+    ) -> _Figures:
+        if self._tree is None:
+            self._tree = _Tree(self.plan)
+        return _Figures(spec.kind is MetricKind.RATIO, _up_the_tree(self._tree, own))
 
     def checkin(self, kr: KeyResult, subject: str) -> Figure:
         """The latest check-in: the subject's own, else the sum of its members'."""
@@ -186,8 +180,42 @@ class Rollup:
         return self._checkins[kr.id].get(subject, Figure(None))
 
 
+class _Tree:
+    """The org tree as the adding up walks it, listed once per rollup: every person,
+    then each unit bottom-up with the ids directly below it."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.people = [p.id for p in plan.people]
+        self.units = [(u.id, _members(plan, u.id)) for u in _bottom_up(plan)]
+
+
+class _Figures:
+    """One metric's totals for every subject; each Figure made when first asked for
+    (a firm has ten thousand people, and a report asks about a few dozen ids)."""
+
+    def __init__(self, ratio: bool, totals: dict[str, tuple[list[float | None], int]]) -> None:
+        self.ratio = ratio
+        self.totals = totals
+        self.made: dict[str, Figure] = {}
+
+    def of(self, subject: str) -> Figure:
+        if subject not in self.made:
+            self.made[subject] = self._make(subject)
+        return self.made[subject]
+
+    def _make(self, subject: str) -> Figure:
+        if subject not in self.totals:
+            return Figure(None)
+        numbers, count = self.totals[subject]
+        if self.ratio:
+            numerator, denominator = numbers
+            value = None if not denominator else (numerator or 0.0) / denominator
+            return Figure(value, numerator, denominator, count)
+        return Figure(numbers[0], observations=count)
+
+
 def _up_the_tree(
-    plan: Plan, own: list[dict[str, tuple[float | None, int]]]
+    tree: _Tree, own: list[dict[str, tuple[float | None, int]]]
 ) -> dict[str, tuple[list[float | None], int]]:
     """Each person's own numbers, and each unit's own plus everything below it."""
     width = len(own)
@@ -203,15 +231,15 @@ def _up_the_tree(
             if number is not None:
                 into[0][i] = (into[0][i] or 0.0) + number
 
-    for person in plan.people:
-        totals[person.id] = of(person.id)
-    for unit in _bottom_up(plan):
-        total = of(unit.id)
+    for person in tree.people:
+        totals[person] = of(person)
+    for unit, members in tree.units:
+        total = of(unit)
         count = total[1]
-        for member in _members(plan, unit.id):
+        for member in members:
             add(total, totals[member])
             count += totals[member][1]
-        totals[unit.id] = (total[0], count)
+        totals[unit] = (total[0], count)
     return totals
 
 
