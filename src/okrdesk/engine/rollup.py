@@ -75,6 +75,8 @@ class Rollup:
         self._scope = None if everything else set(subjects_under(plan, within or plan.top))
         self._figures: dict[tuple[str, bool], _Figures] = {}
         self._tree: _Tree | None = None
+        self._scoped_tree: _Tree | None = None
+        self._within = within
         self._checkins: dict[str, dict[str, Figure]] = {}
         self._summed: dict[
             bool, dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]
@@ -135,7 +137,7 @@ class Rollup:
                     own.append(self.store.totals_by_subject(
                         name, self.as_of, part, over_time, self.plan.grain
                     ))  # fmt: skip
-            self._figures[(name, False)] = self._figures_from(spec, own)
+            self._figures[(name, False)] = self._figures_from(spec, own, False)
 
     def _compute(self, spec: MetricSpec, scoped: bool) -> _Figures:
         """One metric's figures. Parts summed over time come from one grouped read of
@@ -152,7 +154,7 @@ class Rollup:
                 own.append(self.store.totals_by_subject(
                     spec.name, self.as_of, part, over_time, self.plan.grain, subjects
                 ))  # fmt: skip
-        return self._figures_from(spec, own)
+        return self._figures_from(spec, own, scoped)
 
     def _sums(
         self, scoped: bool
@@ -163,11 +165,17 @@ class Rollup:
         return self._summed[scoped]
 
     def _figures_from(
-        self, spec: MetricSpec, own: list[dict[str, tuple[float | None, int]]]
+        self, spec: MetricSpec, own: list[dict[str, tuple[float | None, int]]], scoped: bool
     ) -> _Figures:
-        if self._tree is None:
-            self._tree = _Tree(self.plan)
-        return _Figures(spec.kind is MetricKind.RATIO, _up_the_tree(self._tree, own))
+        if scoped:
+            if self._scoped_tree is None:
+                self._scoped_tree = _Tree(self.plan, self._within)
+            tree = self._scoped_tree
+        else:
+            if self._tree is None:
+                self._tree = _Tree(self.plan)
+            tree = self._tree
+        return _Figures(spec.kind is MetricKind.RATIO, _up_the_tree(tree, own))
 
     def checkin(self, kr: KeyResult, subject: str) -> Figure:
         """The latest check-in: the subject's own, else the sum of its members'."""
@@ -182,11 +190,19 @@ class Rollup:
 
 class _Tree:
     """The org tree as the adding up walks it, listed once per rollup: every person,
-    then each unit bottom-up with the ids directly below it."""
+    then each unit bottom-up with the ids directly below it; only the subtree of
+    ``root`` when given (a branch's report adds up its own branch, not the firm)."""
 
-    def __init__(self, plan: Plan) -> None:
-        self.people = [p.id for p in plan.people]
-        self.units = [(u.id, _members(plan, u.id)) for u in _bottom_up(plan)]
+    def __init__(self, plan: Plan, root: str | None = None) -> None:
+        if root is None:
+            self.people = [p.id for p in plan.people]
+            units = _bottom_up(plan)
+        elif root in plan.people_by_id:
+            self.people, units = [root], []
+        else:
+            self.people = [p.id for p in plan.people_under(root)]
+            units = list(reversed(list(plan.subtree(root))))
+        self.units = [(u.id, _members(plan, u.id)) for u in units]
 
 
 class _Figures:
@@ -218,13 +234,12 @@ def _up_the_tree(
     tree: _Tree, own: list[dict[str, tuple[float | None, int]]]
 ) -> dict[str, tuple[list[float | None], int]]:
     """Each person's own numbers, and each unit's own plus everything below it."""
-    width = len(own)
+    nothing: tuple[float | None, int] = (None, 0)
     totals: dict[str, tuple[list[float | None], int]] = {}
 
     def of(subject: str) -> tuple[list[float | None], int]:
-        numbers = [own[i].get(subject, (None, 0))[0] for i in range(width)]
-        count = max((own[i].get(subject, (None, 0))[1] for i in range(width)), default=0)
-        return numbers, count
+        found = [part.get(subject, nothing) for part in own]
+        return [number for number, _ in found], max(count for _, count in found)
 
     def add(into: tuple[list[float | None], int], more: tuple[list[float | None], int]) -> None:
         for i, number in enumerate(more[0]):
