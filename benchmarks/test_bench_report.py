@@ -12,6 +12,7 @@ turn about in the same session:
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 import statistics
@@ -61,15 +62,18 @@ def duckdb_copy(store: Path, target: Path) -> Path | None:
     except ImportError:
         return None
     columns = "metric, subject, grain, period_start, value, numerator, denominator"
-    with sqlite3.connect(store) as source:
-        rows = source.execute(f"SELECT {columns} FROM observations").fetchall()
+    # Through a CSV file: DuckDB's executemany takes minutes for 400,000 rows.
+    exported = target.with_suffix(".csv")
+    with sqlite3.connect(store) as source, exported.open("w", newline="") as file:
+        csv.writer(file).writerows(source.execute(f"SELECT {columns} FROM observations"))
     connection = duckdb.connect(str(target))
     connection.execute(
         "CREATE TABLE observations (metric TEXT, subject TEXT, grain TEXT, period_start TEXT, "
         "value DOUBLE, numerator DOUBLE, denominator DOUBLE)"
     )
-    connection.executemany("INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    connection.execute(f"COPY observations FROM '{exported}' (HEADER false)")
     connection.close()
+    exported.unlink()
     return target
 
 
