@@ -28,7 +28,11 @@ from workspace import fill_store, write_targets
 sys._called_from_test = True  # type: ignore[attr-defined]
 
 SCALES = {"small": 12, "medium": 60, "firm": 300}
+SWEEP = "sweep"
+SWEEP_SIZES = "12,60,300"
 RESULTS: dict[str, dict[str, object]] = {}
+GROWTH: dict[str, dict[str, object]] = {}
+"""The sweep's figures (``--scale sweep``), kept in results.json beside the others."""
 HERE = Path(__file__).parent
 
 
@@ -37,7 +41,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--scale",
         default="small",
         help="small (12 branches), medium (60), firm (300 branches, ~10M observations), "
-        "or a number of branches",
+        "a number of branches, or sweep (the growth benchmark at each --sweep-sizes)",
+    )
+    parser.addoption(
+        "--sweep-sizes",
+        default=SWEEP_SIZES,
+        help="with --scale sweep: the firm sizes, in branches, comma-separated",
     )
     parser.addoption(
         "--results",
@@ -68,9 +77,32 @@ def interleaved(
     return {name: statistics.median(found) for name, found in times.items()}
 
 
+def is_sweep(config: pytest.Config) -> bool:
+    return str(config.getoption("--scale")) == SWEEP
+
+
+def sweep_sizes(config: pytest.Config) -> list[int]:
+    return sorted({int(size) for size in str(config.getoption("--sweep-sizes")).split(",")})
+
+
 def branches_for(config: pytest.Config) -> int:
     scale = str(config.getoption("--scale"))
+    if scale == SWEEP:
+        return sweep_sizes(config)[0]
     return SCALES[scale] if scale in SCALES else int(scale)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--scale sweep`` runs the growth benchmark alone; any other scale all but it."""
+    sweep = is_sweep(config)
+    kept = [item for item in items if (item.get_closest_marker("sweep") is not None) == sweep]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "sweep: the growth benchmark, run by --scale sweep")
 
 
 @pytest.fixture(scope="session")
@@ -95,22 +127,51 @@ def record(name: str, goal: str, ratio: float, met: bool, **figures: object) -> 
     RESULTS[name] = {"ratio": round(ratio, 3), "goal": goal, "met": met, **figures}
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
-    if not RESULTS:
-        return
-    payload = {
+def record_growth(name: str, goal: str, ratio: float, met: bool, **figures: object) -> None:
+    GROWTH[name] = {"ratio": round(ratio, 3), "goal": goal, "met": met, **figures}
+
+
+def _machine() -> dict[str, object]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+
+
+def _payload(config: pytest.Config, target: Path) -> dict[str, object]:
+    """This run's figures. A run of the other kind (the sweep, or the rest) leaves its
+    own part of the file as it was, each part with its own scale and machine."""
+    try:
+        previous = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        previous = {}
+    if is_sweep(config):
+        if "results" not in previous:
+            return {"growth": _growth(config)}
+        return {**previous, "growth": _growth(config)}
+    payload: dict[str, object] = {
         "scale": {"branches": branches_for(config)},
-        "machine": {
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "cpus": os.cpu_count(),
-        },
+        "machine": _machine(),
         "results": RESULTS,
     }
+    if "growth" in previous:
+        payload["growth"] = previous["growth"]
+    return payload
+
+
+def _growth(config: pytest.Config) -> dict[str, object]:
+    return {"sizes": sweep_sizes(config), "machine": _machine(), "results": GROWTH}
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
+    if not (GROWTH if is_sweep(config) else RESULTS):
+        return
     target = Path(str(config.getoption("--results")))
+    payload = _payload(config, target)
     target.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    if target.resolve() == (HERE / "results.json").resolve():
+    if target.resolve() == (HERE / "results.json").resolve() and "results" in payload:
         write_table(HERE.parent / "BENCHMARKS.md", payload)
     terminalreporter.section("okrdesk against its baselines")
     for line in table(payload).splitlines():

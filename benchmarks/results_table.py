@@ -15,16 +15,35 @@ END = "<!-- end of results -->"
 
 
 def table(payload: dict[str, Any]) -> str:
-    """The figures as a Markdown table, with the scale and the machine they were taken at."""
-    machine = payload["machine"]
+    """The figures as Markdown tables, each with the scale and the machine it was taken
+    at: the benchmarks at one scale, then the growth sweep (``--scale sweep``) if run."""
+    parts = []
+    if "results" in payload:
+        heading = f"{payload['scale']['branches']} branches; {_machine(payload['machine'])}"
+        parts.append(_rows(heading, payload["results"]))
+    if "growth" in payload:
+        growth = payload["growth"]
+        sizes = ", ".join(str(size) for size in growth["sizes"])
+        heading = (
+            f"Growth (`--scale sweep`), at {sizes} branches; each figure's cost per unit "
+            f"of work, the largest firm's against the smallest's; {_machine(growth['machine'])}"
+        )
+        parts.append(_rows(heading, growth["results"]))
+    return "\n".join(parts)
+
+
+def _machine(machine: dict[str, Any]) -> str:
+    return f"Python {machine['python']}, {machine['cpus']} CPUs, {machine['platform']}."
+
+
+def _rows(heading: str, results: dict[str, Any]) -> str:
     lines = [
-        f"{payload['scale']['branches']} branches; Python {machine['python']}, "
-        f"{machine['cpus']} CPUs, {machine['platform']}.",
+        heading,
         "",
         "| benchmark | ratio | goal | met | figures |",
         "|---|--:|---|---|---|",
     ]
-    for name, result in payload["results"].items():
+    for name, result in results.items():
         figures = ", ".join(
             f"{key} {value}" for key, value in result.items() if key not in ("ratio", "goal", "met")
         )

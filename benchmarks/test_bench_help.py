@@ -38,7 +38,9 @@ def install_dummy_plugins(folder: Path, count: int) -> list[Path]:
 
 
 def test_help_is_instant_with_any_number_of_plugins(benchmark, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    env = {k: v for k, v in os.environ.items() if k != "OKRDESK_LOAD_PLUGINS"}
+    # Bytecode is written and reused, as for an installed okrdesk.
+    unwanted = ("OKRDESK_LOAD_PLUGINS", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in unwanted}
     bare = [sys.executable, "-c", "pass"]
     # The console script a user runs, next to this interpreter.
     help_command = [str(Path(sys.executable).parent / "okrdesk"), "--help"]
@@ -63,12 +65,16 @@ def test_help_is_instant_with_any_number_of_plugins(benchmark, tmp_path: Path) -
         for path in installed:
             shutil.rmtree(path) if path.is_dir() else path.unlink()
     ratio = max(with_none / python_s, with_twenty / python_again)
+    # Each count of plugins against the Python start timed beside it: the two pairs
+    # run a minute apart, and a shared machine's load moves in a minute.
+    flat = with_twenty / python_again <= with_none / python_s * 1.2
     record(
         "--help vs python -c pass",
         "<= 5x",
         ratio,
-        ratio <= 5 and with_twenty <= with_none * 1.2,
+        ratio <= 5 and flat,
         python_ms=round(python_s * 1000, 1),
         help_0_plugins_ms=round(with_none * 1000, 1),
         help_20_plugins_ms=round(with_twenty * 1000, 1),
+        python_again_ms=round(python_again * 1000, 1),
     )

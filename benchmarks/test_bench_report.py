@@ -12,6 +12,7 @@ turn about in the same session:
 
 from __future__ import annotations
 
+import csv
 import json
 import sqlite3
 import statistics
@@ -61,15 +62,18 @@ def duckdb_copy(store: Path, target: Path) -> Path | None:
     except ImportError:
         return None
     columns = "metric, subject, grain, period_start, value, numerator, denominator"
-    with sqlite3.connect(store) as source:
-        rows = source.execute(f"SELECT {columns} FROM observations").fetchall()
+    # Through a CSV file: DuckDB's executemany takes minutes for 400,000 rows.
+    exported = target.with_suffix(".csv")
+    with sqlite3.connect(store) as source, exported.open("w", newline="") as file:
+        csv.writer(file).writerows(source.execute(f"SELECT {columns} FROM observations"))
     connection = duckdb.connect(str(target))
     connection.execute(
         "CREATE TABLE observations (metric TEXT, subject TEXT, grain TEXT, period_start TEXT, "
         "value DOUBLE, numerator DOUBLE, denominator DOUBLE)"
     )
-    connection.executemany("INSERT INTO observations VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+    connection.execute(f"COPY observations FROM '{exported}' (HEADER false)")
     connection.close()
+    exported.unlink()
     return target
 
 
@@ -163,7 +167,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_demo_report_against_starting_python(benchmark, demo: Path, rounds: int) -> None:  # type: ignore[no-untyped-def]
     commands = {"report": report_command(demo), "python": [sys.executable, "-c", "pass"]}
-    benchmark.pedantic(lambda: None, rounds=1)
+    # Once untimed: the first run writes the bytecode every later run reads.
+    once = {"env": ENV, "capture_output": True, "check": True}
+    benchmark.pedantic(subprocess.run, args=(commands["report"],), kwargs=once, rounds=1)
     times = interleaved(commands, max(rounds, 5), ENV)
     ratio = times["report"] / times["python"]
     record(

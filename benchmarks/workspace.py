@@ -24,7 +24,8 @@ from firm import metric_specs, observations, weeks
 # The workspace's plugin runs only with the user's consent; a benchmark gives it.
 ENV = {**os.environ, "OKRDESK_ALLOW_WORKSPACE_CODE": "1", "COLUMNS": "120"}
 ENV.pop("OKRDESK_LOAD_PLUGINS", None)
-ENV.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's okrdesk runs from compiled bytecode
+# okrdesk runs from its compiled bytecode, as pip installs it: never compiled again per run.
+ENV.pop("PYTHONDONTWRITEBYTECODE", None)
 OKRDESK = str(Path(sys.executable).parent / "okrdesk")
 
 

@@ -35,3 +35,17 @@ def test_the_benchmarks_run_at_the_smallest_scale(tmp_path: Path) -> None:
         "collect: µs per client-month, firm vs one branch",
         "firm report on PostgreSQL vs PostgreSQL GROUP BY",
     } <= recorded.keys()
+
+
+def test_the_growth_sweep_runs_at_two_tiny_sizes(tmp_path: Path) -> None:
+    results = tmp_path / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "benchmarks", "-p", "no:cacheprovider", "-q",
+         "--scale", "sweep", "--sweep-sizes", "1,2", "--rounds", "1", "--results", str(results),
+         "--basetemp", str(tmp_path / "base")],
+        cwd=ROOT, capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    growth = json.loads(results.read_text(encoding="utf-8"))["growth"]
+    assert growth["sizes"] == [1, 2]
+    assert any(name.startswith("firm report: µs per observation") for name in growth["results"])

@@ -153,3 +153,51 @@ def test_report_imports_no_collection_or_plugin_running_code(
         other_formats = {"okrdesk.report.terminal", "okrdesk.report.templates", "jinja2"}
         renderer = {"okrdesk.report.terminal"} if fmt == "text" else set()
         assert (other_formats & modules) == renderer
+        # Finding installed plugins reads their entry_points.txt, not importlib.metadata
+        # (email, zipfile: as long as starting Python); no schema upgrade code either.
+        assert not {"importlib.metadata", "email", "zipfile", "sqlite_utils"} & modules
+
+
+def test_installed_plugins_are_found_as_importlib_metadata_finds_them(tmp_path: Path) -> None:
+    import importlib.metadata
+
+    from okrdesk.plugins.entry_points import entry_points, load
+
+    def write(folder: str, text: str | None, version: str = "1.0") -> None:
+        info = tmp_path / folder
+        info.mkdir()
+        (info / ("PKG-INFO" if folder.endswith(".egg-info") else "METADATA")).write_text(
+            f"Metadata-Version: 2.1\nName: x\nVersion: {version}\n\nVersion: not this\n"
+        )
+        if text is not None:
+            (info / "entry_points.txt").write_text(text)
+
+    write("okrdesk_one-2.0.dist-info", "[okrdesk]\none = json:decoder.JSONDecoder\n", "2.0")
+    write("Two.Pkg-1.0.dist-info", "# a comment\n[console_scripts]\nx = y\n[okrdesk]\n"
+          "two = json [extra]\n\nthree=os.path : join\n")  # fmt: skip
+    write("eggy-3.0.egg-info", "[okrdesk]\neggy = os\n", "3.0")
+    write("quiet-1.0.dist-info", None)
+    write("pytest-0.0.dist-info", "[okrdesk]\nshadowed = os\n")  # an installed name: first wins
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "zipped.zip", "w") as archive:
+        archive.writestr("zipped-4.0.dist-info/METADATA", "Name: zipped\nVersion: 4.0\n")
+        archive.writestr("zipped-4.0.dist-info/entry_points.txt", "[okrdesk]\nzipped = os\n")
+    path = [*sys.path, str(tmp_path), str(tmp_path / "zipped.zip")]
+    for group in ("okrdesk", "console_scripts", "pytest11"):
+        # importlib.metadata's own rule: the first distribution of a name on the path.
+        seen: set[str] = set()
+        expected = []
+        for dist in importlib.metadata.distributions(path=path):
+            name = dist._normalized_name  # type: ignore[attr-defined]
+            if name in seen:
+                continue
+            seen.add(name)
+            expected += [(e.name, e.value, dist.version) for e in dist.entry_points
+                         if e.group == group]  # fmt: skip
+        assert sorted(tuple(e) for e in entry_points(group, path)) == sorted(expected), group
+    found = {e.name: e for e in entry_points("okrdesk", path)}
+    assert {"one", "two", "three", "eggy", "zipped"} <= found.keys() and "shadowed" not in found
+    assert load(found["one"].value).__name__ == "JSONDecoder"
+    assert load(found["three"].value) is os.path.join
+    assert found["one"].version == "2.0" and found["eggy"].version == "3.0"

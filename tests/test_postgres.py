@@ -172,6 +172,7 @@ def test_every_query_answers_the_same_on_both(tmp_path: Path, postgres_url: str)
             lambda s: s.sums_for_all(day, Grain.MONTH),
             lambda s: s.series("flow", some, day, "value", Grain.WEEK),
             lambda s: s.series("ratio", some, day, "denominator", Grain.MONTH),
+            lambda s: s.sums_for_all(day, Grain.WEEK, some),
             lambda s: s.latest_period_end("flow", Grain.WEEK),
             lambda s: s.latest_period_end("none", Grain.WEEK),
             lambda s: s.values_in_period("ratio", "2026-W03"),

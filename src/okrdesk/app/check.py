@@ -22,7 +22,8 @@ def check(session: Session, as_of: dt.date | None) -> list[Alert]:
     if not store_exists(session.workspace):
         return nothing_collected()
     with open_store(session.workspace, create=False) as store:
-        engine = Engine(plan, store, day, session.host.metrics)
+        # Alerts judge figures at the date; no trend or forecast enters them.
+        engine = Engine(plan, store, day, session.host.metrics, trends=False)
         budget = budget_progress(engine, store.spend())
         return alerts(engine, budget, broken_plugins=session.host.broken_errors())
 

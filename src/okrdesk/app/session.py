@@ -9,7 +9,6 @@ from typing import Any
 
 import attrs
 
-from okrdesk.app.trust import is_trusted
 from okrdesk.engine.plan_calendar import metrics_needed
 from okrdesk.errors import BadInput, Problem, ValidationFailed, display_path
 from okrdesk.model import KeyResult, Plan
@@ -83,7 +82,12 @@ def open_plugins(
     probe: Prober | None = None,
 ) -> PluginHost:
     """The plugins a command may run: the workspace's own only when the user trusts it."""
-    trusted = is_trusted(root)
+    trusted = False
+    if folder.is_dir() and any(folder.glob("*.py")):
+        # Fingerprinting the workspace's code (hashlib) costs only where there is some.
+        from okrdesk.app.trust import is_trusted
+
+        trusted = is_trusted(root)
     return PluginHost(folder, sources=sources, workspace_code=trusted, prober=probe).load()
 
 

@@ -82,10 +82,16 @@ class Rollup:
         self.specs = specs
         everything = within is None or within == plan.top
         self._scope = None if everything else set(subjects_under(plan, within or plan.top))
-        self._figures: dict[tuple[str, bool], dict[str, Figure]] = {}
+        self._figures: dict[tuple[str, bool], _Figures] = {}
+        self._tree: _Tree | None = None
+        self._scoped_tree: _Tree | None = None
+        self._within = within
         self._checkins: dict[str, dict[str, Figure]] = {}
-        self._slices: dict[tuple[str, bool, str], dict[str, Figure]] = {}
+        self._slices: dict[tuple[str, bool, str], _Figures] = {}
         self._slice_rows: dict[tuple[str, bool], list[list[SliceRow]]] = {}
+        self._summed: dict[
+            bool, dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]
+        ] = {}
 
     def figure(self, metric: str, subject: str) -> Figure:
         spec = self.specs[metric]
@@ -95,7 +101,7 @@ class Rollup:
         key = (metric, scoped)
         if key not in self._figures:
             self._figures[key] = self._compute(self.specs[metric], scoped)
-        return self._figures[key].get(subject, Figure(None))
+        return self._figures[key].of(subject)
 
     def sliced(self, metric: str, subject: str, where: Mapping[str, str]) -> Figure:
         """One slice of a metric at ``subject`` (``where``: dimension → value; a slice
@@ -115,8 +121,8 @@ class Rollup:
                         number, count = found.get(row.subject, (None, 0))
                         found[row.subject] = (_plus(number, row.number), count + row.count)
                 own.append(found)
-            self._slices[key] = self._figures_from(spec, own)
-        return self._slices[key].get(subject, Figure(None))
+            self._slices[key] = self._figures_from(spec, own, scoped)
+        return self._slices[key].of(subject)
 
     def breakdown(
         self, metric: str, subject: str, dimension: str, where: Mapping[str, str] | None = None
@@ -214,29 +220,45 @@ class Rollup:
                     own.append(self.store.totals_by_subject(
                         name, self.as_of, part, over_time, self.plan.grain
                     ))  # fmt: skip
-            self._figures[(name, False)] = self._figures_from(spec, own)
+            self._figures[(name, False)] = self._figures_from(spec, own, False)
 
-    def _compute(self, spec: MetricSpec, scoped: bool) -> dict[str, Figure]:
+    def _compute(self, spec: MetricSpec, scoped: bool) -> _Figures:
+        """One metric's figures. Parts summed over time come from one grouped read of
+        every metric (per scope, shared by all metrics); parts taken at one period
+        (stocks, ratios carried from the first or last period) are read per metric."""
         subjects = self._scope if scoped else None
-        own = [
-            self.store.totals_by_subject(spec.name, self.as_of, c, o, self.plan.grain, subjects)
-            for c, o in _parts(spec)
-        ]
-        return self._figures_from(spec, own)
+        column = {"value": 0, "numerator": 1, "denominator": 2}
+        own = []
+        for part, over_time in _parts(spec):
+            if over_time == "sum":
+                by_subject = self._sums(scoped).get(spec.name, {})
+                own.append({s: (v[column[part]], v[3]) for s, v in by_subject.items()})
+            else:
+                own.append(self.store.totals_by_subject(
+                    spec.name, self.as_of, part, over_time, self.plan.grain, subjects
+                ))  # fmt: skip
+        return self._figures_from(spec, own, scoped)
+
+    def _sums(
+        self, scoped: bool
+    ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
+        if scoped not in self._summed:
+            subjects = self._scope if scoped else None
+            self._summed[scoped] = self.store.sums_for_all(self.as_of, self.plan.grain, subjects)
+        return self._summed[scoped]
 
     def _figures_from(
-        self, spec: MetricSpec, own: list[dict[str, tuple[float | None, int]]]
-    ) -> dict[str, Figure]:
-        totals = _up_the_tree(self.plan, own)
-        figures: dict[str, Figure] = {}
-        for subject, (numbers, count) in totals.items():
-            if spec.kind is MetricKind.RATIO:
-                numerator, denominator = numbers
-                value = None if not denominator else (numerator or 0.0) / denominator
-                figures[subject] = Figure(value, numerator, denominator, count)
-            else:
-                figures[subject] = Figure(numbers[0], observations=count)
-        return figures
+        self, spec: MetricSpec, own: list[dict[str, tuple[float | None, int]]], scoped: bool
+    ) -> _Figures:
+        if scoped:
+            if self._scoped_tree is None:
+                self._scoped_tree = _Tree(self.plan, self._within)
+            tree = self._scoped_tree
+        else:
+            if self._tree is None:
+                self._tree = _Tree(self.plan)
+            tree = self._tree
+        return _Figures(spec.kind is MetricKind.RATIO, _up_the_tree(tree, own))
 
     def checkin(self, kr: KeyResult, subject: str) -> Figure:
         """The latest check-in: the subject's own, else the sum of its members'."""
@@ -274,32 +296,73 @@ def _plus(a: float | None, b: float | None) -> float | None:
     return (a or 0.0) + b
 
 
+class _Tree:
+    """The org tree as the adding up walks it, listed once per rollup: every person,
+    then each unit bottom-up with the ids directly below it; only the subtree of
+    ``root`` when given (a branch's report adds up its own branch, not the firm)."""
+
+    def __init__(self, plan: Plan, root: str | None = None) -> None:
+        if root is None:
+            self.people = [p.id for p in plan.people]
+            units = _bottom_up(plan)
+        elif root in plan.people_by_id:
+            self.people, units = [root], []
+        else:
+            self.people = [p.id for p in plan.people_under(root)]
+            units = list(reversed(list(plan.subtree(root))))
+        self.units = [(u.id, _members(plan, u.id)) for u in units]
+
+
+class _Figures:
+    """One metric's totals for every subject; each Figure made when first asked for
+    (a firm has ten thousand people, and a report asks about a few dozen ids)."""
+
+    def __init__(self, ratio: bool, totals: dict[str, tuple[list[float | None], int]]) -> None:
+        self.ratio = ratio
+        self.totals = totals
+        self.made: dict[str, Figure] = {}
+
+    def of(self, subject: str) -> Figure:
+        if subject not in self.made:
+            self.made[subject] = self._make(subject)
+        return self.made[subject]
+
+    def _make(self, subject: str) -> Figure:
+        if subject not in self.totals:
+            return Figure(None)
+        numbers, count = self.totals[subject]
+        if self.ratio:
+            numerator, denominator = numbers
+            value = None if not denominator else (numerator or 0.0) / denominator
+            return Figure(value, numerator, denominator, count)
+        return Figure(numbers[0], observations=count)
+
+
 def _up_the_tree(
-    plan: Plan, own: list[dict[str, tuple[float | None, int]]]
+    tree: _Tree, own: list[dict[str, tuple[float | None, int]]]
 ) -> dict[str, tuple[list[float | None], int]]:
     """Each person's own numbers, and each unit's own plus everything below it."""
-    width = len(own)
+    nothing: tuple[float | None, int] = (None, 0)
     totals: dict[str, tuple[list[float | None], int]] = {}
 
     def of(subject: str) -> tuple[list[float | None], int]:
-        numbers = [own[i].get(subject, (None, 0))[0] for i in range(width)]
-        count = max((own[i].get(subject, (None, 0))[1] for i in range(width)), default=0)
-        return numbers, count
+        found = [part.get(subject, nothing) for part in own]
+        return [number for number, _ in found], max(count for _, count in found)
 
     def add(into: tuple[list[float | None], int], more: tuple[list[float | None], int]) -> None:
         for i, number in enumerate(more[0]):
             if number is not None:
                 into[0][i] = (into[0][i] or 0.0) + number
 
-    for person in plan.people:
-        totals[person.id] = of(person.id)
-    for unit in _bottom_up(plan):
-        total = of(unit.id)
+    for person in tree.people:
+        totals[person] = of(person)
+    for unit, members in tree.units:
+        total = of(unit)
         count = total[1]
-        for member in _members(plan, unit.id):
+        for member in members:
             add(total, totals[member])
             count += totals[member][1]
-        totals[unit.id] = (total[0], count)
+        totals[unit] = (total[0], count)
     return totals
 
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
-import importlib.metadata
 import importlib.util
 import io
 import os
@@ -30,6 +29,8 @@ import pluggy
 from okrdesk import __version__
 from okrdesk.model import MetricSpec
 from okrdesk.plugins import hookspecs
+from okrdesk.plugins.entry_points import entry_points
+from okrdesk.plugins.entry_points import load as load_entry_point
 from okrdesk.plugins.hookspecs import ReportFormat
 
 ENTRY_POINT_GROUP = "okrdesk"
@@ -153,12 +154,11 @@ class PluginHost:
             self._add(name, BUILTIN, module_name, __version__, _importer(module_name))
             self.records[name].how = ("module", module_name)
         if self._entry_points:
-            for ep in sorted(
-                importlib.metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name
-            ):
+            for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
                 if allowed is None or ep.name in allowed:
-                    version = ep.dist.version if ep.dist is not None else ""
-                    self._add_external(ep.name, ENTRY_POINT, version, ("entry", ep.value), ep.load)
+                    importer = functools.partial(load_entry_point, ep.value)
+                    self._add_external(ep.name, ENTRY_POINT, ep.version, ("entry", ep.value),
+                                       importer)  # fmt: skip
         for name, plugin in EXTRA_PLUGINS.items() if self._registered else ():
             self._add(name, BUILTIN, repr(plugin), "", functools.partial(lambda p: p, plugin))
         if self._local_folder is not None and self._local_folder.is_dir():
@@ -349,7 +349,7 @@ def load_one(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> Pl
     kind, where = how
     importers: dict[str, Callable[[], Any]] = {
         "module": _importer(where),
-        "entry": importlib.metadata.EntryPoint(name, where, ENTRY_POINT_GROUP).load,
+        "entry": functools.partial(load_entry_point, where),
         "file": functools.partial(_import_file, Path(where)),
     }
     host._add(name, kind, where, "", importers[kind]).how = how

@@ -344,7 +344,7 @@ def build_report(
         )  # fmt: skip
     budget = budget_progress(engine, store.spend())
     found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins)
-    previous = earlier.progress(unit).score if period_ago >= plan.start else None
+    previous = earlier.progress(unit, members=False).score if period_ago >= plan.start else None
     return Report(
         schema=SCHEMA,
         generated_by=f"okrdesk {__version__}",

@@ -375,16 +375,23 @@ class Store(ABC):
         return {str(r[0]): (r[1], int(r[2])) for r in rows}
 
     def sums_for_all(
-        self, through: dt.date, grain: Grain
+        self, through: dt.date, grain: Grain, subjects: Iterable[str] | None = None
     ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
         """Every metric's value, numerator and denominator summed over time for every
         subject, in one grouped scan: metric → subject → (value, numerator,
-        denominator, observations)."""
+        denominator, observations). With ``subjects`` only those are read, through
+        the subject index."""
+        params: list[Any] = [grain.value, through.isoformat()]
+        where = "slice = '' AND grain = ? AND period_start <= ?"
+        index = ""
+        if subjects is not None:
+            index = self._subject_index
+            where = f"{self._member('subject')} AND {where}"
+            params.insert(0, self._members(subjects))
         rows = self._rows(
             "SELECT metric, subject, sum(value), sum(numerator), sum(denominator), count(*) "
-            "FROM observations WHERE slice = '' AND grain = ? AND period_start <= ? "
-            "GROUP BY subject, metric",
-            (grain.value, through.isoformat()),
+            f"FROM observations {index}WHERE {where} GROUP BY subject, metric",
+            params,
         )
         found: dict[str, dict[str, tuple[float | None, float | None, float | None, int]]] = {}
         for metric, subject, value, numerator, denominator, count in rows:

@@ -40,7 +40,7 @@ class StoreReader(Protocol):
         ...
 
     def sums_for_all(
-        self, through: dt.date, grain: Grain
+        self, through: dt.date, grain: Grain, subjects: Iterable[str] | None = None
     ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
         """metric → subject → (Σ value, Σ numerator, Σ denominator, observations)."""
         ...

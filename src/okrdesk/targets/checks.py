@@ -208,8 +208,10 @@ def _check_members(draft: Draft, findings: Findings) -> None:
                 entry.where.problem(f'the owner "{entry.owner}" is a person and has no members')
             )
             continue
-        members = below.setdefault(entry.owner, _below(children, entry.owner))
-        inside = below.setdefault(entry.member, _below(children, entry.member))
+        for ident in (entry.owner, entry.member):
+            if ident not in below:  # once per id: a firm shares a target out to every branch
+                below[ident] = _below(children, ident)
+        members, inside = below[entry.owner], below[entry.member]
         same_table = tables[(id(entry.where.file), entry.where.path[:-1])]
         counted = sorted(m for m in same_table if m in inside)
         if counted:

@@ -1,0 +1,131 @@
+"""The installed plugins' entry points, read without importing ``importlib.metadata``.
+
+Every command that loads plugins asks which installed packages declare an
+``okrdesk`` entry point. ``importlib.metadata`` answers it by importing
+``email``, ``zipfile``, ``csv`` and more, as long as starting Python itself;
+this module reads the same files the same way: each ``*.dist-info`` or
+``*.egg-info`` folder on ``sys.path``, in order, the first distribution of a
+name winning, its ``entry_points.txt`` and the ``Version`` of its metadata
+(a zip archive on the path is still read through ``importlib.metadata``).
+``tests/test_plugins.py`` holds it equal to ``importlib.metadata``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import re
+import sys
+from collections.abc import Iterable
+from typing import Any, NamedTuple
+
+_SUFFIXES = (".dist-info", ".egg-info")
+_VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
+
+
+class EntryPoint(NamedTuple):
+    name: str
+    value: str
+    version: str
+
+
+def _normalized(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
+def _children(folder: str) -> list[str]:
+    try:
+        return os.listdir(folder or ".")
+    except OSError:
+        return []
+
+
+def _read(path: str) -> str | None:
+    try:
+        with open(path, encoding="utf-8") as file:
+            return file.read()
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def _version(info: str) -> str:
+    for file in ("METADATA", "PKG-INFO"):
+        text = _read(os.path.join(info, file))
+        if text is None:
+            continue
+        for line in text.splitlines():
+            if not line.strip():
+                break  # the headers end at the first empty line
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "version":
+                return value.strip()
+        return ""
+    return ""
+
+
+def _section(text: str, group: str) -> Iterable[tuple[str, str]]:
+    """``name = value`` lines of one ``[group]`` of an entry_points.txt."""
+    inside = False
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            inside = line[1:-1].strip() == group
+            continue
+        if inside and "=" in line:
+            name, _, value = line.partition("=")
+            yield name.strip(), value.strip()
+
+
+def entry_points(group: str, path: Iterable[str] | None = None) -> list[EntryPoint]:
+    """Every installed distribution's entry points in ``group``, as
+    ``importlib.metadata.entry_points(group=...)`` lists them."""
+    seen: set[str] = set()
+    found: list[EntryPoint] = []
+    for folder in sys.path if path is None else path:
+        if os.path.isfile(folder):  # a zip archive on the path: rare, so read the slow way
+            found += _zipped(folder, group, seen)
+            continue
+        for child in _children(folder):
+            stem, dot, suffix = child.rpartition(".")
+            if not dot or f".{suffix.lower()}" not in _SUFFIXES:
+                continue
+            name = _normalized(stem.partition("-")[0])
+            if name in seen:
+                continue
+            seen.add(name)
+            info = os.path.join(folder or ".", child)
+            text = _read(os.path.join(info, "entry_points.txt"))
+            if text is None:
+                continue
+            points = list(_section(text, group))
+            version = _version(info) if points else ""
+            found += [EntryPoint(n, v, version) for n, v in points]
+    return found
+
+
+def _zipped(archive: str, group: str, seen: set[str]) -> list[EntryPoint]:
+    import importlib.metadata
+
+    found = []
+    for dist in importlib.metadata.distributions(path=[archive]):
+        name = _normalized(dist.metadata["Name"] or "")
+        if name in seen:
+            continue
+        seen.add(name)
+        found += [EntryPoint(e.name, e.value, dist.version) for e in dist.entry_points
+                  if e.group == group]  # fmt: skip
+    return found
+
+
+def load(value: str) -> Any:
+    """Import what an entry point names: ``module`` or ``module:attribute.path``."""
+    match = _VALUE.match(value)
+    if match is None:
+        raise ValueError(f"not an entry point: {value}")
+    target: Any = importlib.import_module(match.group("module"))
+    for attribute in (match.group("attr") or "").split("."):
+        if attribute:
+            target = getattr(target, attribute)
+    return target
