@@ -260,16 +260,20 @@ class Engine:
         subjects = subjects_under(self.plan, subject)
         if spec.kind is MetricKind.RATIO:
             grain = self.plan.grain
+            since = self.plan.start
             numerators = self.store.series(
-                spec.name, subjects, self.as_of, "numerator", grain, kr.where
+                spec.name, subjects, self.as_of, "numerator", grain, kr.where, since=since
             )
             denominators = dict(
-                self.store.series(spec.name, subjects, self.as_of, "denominator", grain, kr.where)
+                self.store.series(
+                    spec.name, subjects, self.as_of, "denominator", grain, kr.where, since=since
+                )
             )
             return self._dated(_ratio_trend(spec, numerators, denominators))
         series = self.store.series(
-            spec.name, subjects, self.as_of, "value", self.plan.grain, kr.where
-        )
+            spec.name, subjects, self.as_of, "value", self.plan.grain, kr.where,
+            since=self.plan.start,
+        )  # fmt: skip
         if spec.kind is MetricKind.STOCK:
             return self._dated(series)
         total, points = 0.0, []

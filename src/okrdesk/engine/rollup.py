@@ -168,7 +168,12 @@ class Rollup:
             for column, over_time in _parts(spec):
                 if over_time not in read:
                     read[over_time] = self.store.slice_sums(
-                        spec.name, self.as_of, over_time, self.plan.grain, subjects
+                        spec.name,
+                        self.as_of,
+                        over_time,
+                        self.plan.grain,
+                        subjects,
+                        since=self.plan.start,
                     )
                 found.append([SliceRow(r[0], r[1], _pick(r, column), r[5])
                               for r in read[over_time]])  # fmt: skip
@@ -206,7 +211,7 @@ class Rollup:
         read at one period (stocks, ratios carried from the first or last period)
         are queried per metric, along the primary key.
         """
-        sums = self.store.sums_for_all(self.as_of, self.plan.grain)
+        sums = self.store.sums_for_all(self.as_of, self.plan.grain, since=self.plan.start)
         column = {"value": 0, "numerator": 1, "denominator": 2}
         for name, spec in self.specs.items():
             if spec.formula is not None:
@@ -218,7 +223,8 @@ class Rollup:
                     own.append({s: (v[column[part]], v[3]) for s, v in by_subject.items()})
                 else:
                     own.append(self.store.totals_by_subject(
-                        name, self.as_of, part, over_time, self.plan.grain
+                        name, self.as_of, part, over_time, self.plan.grain,
+                        since=self.plan.start,
                     ))  # fmt: skip
             self._figures[(name, False)] = self._figures_from(spec, own, False)
 
@@ -235,7 +241,8 @@ class Rollup:
                 own.append({s: (v[column[part]], v[3]) for s, v in by_subject.items()})
             else:
                 own.append(self.store.totals_by_subject(
-                    spec.name, self.as_of, part, over_time, self.plan.grain, subjects
+                    spec.name, self.as_of, part, over_time, self.plan.grain, subjects,
+                    since=self.plan.start,
                 ))  # fmt: skip
         return self._figures_from(spec, own, scoped)
 
@@ -244,7 +251,9 @@ class Rollup:
     ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
         if scoped not in self._summed:
             subjects = self._scope if scoped else None
-            self._summed[scoped] = self.store.sums_for_all(self.as_of, self.plan.grain, subjects)
+            self._summed[scoped] = self.store.sums_for_all(
+                self.as_of, self.plan.grain, subjects, since=self.plan.start
+            )
         return self._summed[scoped]
 
     def _figures_from(

@@ -92,6 +92,11 @@ def _sum(numbers: Iterable[float | None]) -> float | None:
     return sum(found) if found else None
 
 
+def _day_or_ever(since: dt.date | None) -> str:
+    """The lower bound a read's ``period_end >= ?`` takes: every period when None."""
+    return since.isoformat() if since is not None else "0000-01-01"
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -324,7 +329,7 @@ class Store(ABC):
         ]
 
     def _edge_period(
-        self, metric: str, through: dt.date, over_time: str, grain: Grain
+        self, metric: str, through: dt.date, over_time: str, grain: Grain, since: dt.date | None
     ) -> str | None:
         if over_time == "sum":
             return None
@@ -333,8 +338,8 @@ class Store(ABC):
         # the metric: this reads one index entry, not the metric's every row.
         row = self._one(
             "SELECT period FROM observations WHERE metric = ? AND grain = ? "
-            f"AND period_start <= ? ORDER BY period {order} LIMIT 1",
-            (metric, grain.value, through.isoformat()),
+            f"AND period_start <= ? AND period_end >= ? ORDER BY period {order} LIMIT 1",
+            (metric, grain.value, through.isoformat(), _day_or_ever(since)),
         )
         return None if row is None else str(row[0])
 
@@ -346,8 +351,12 @@ class Store(ABC):
         over_time: str,
         grain: Grain,
         subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
     ) -> dict[str, tuple[float | None, int]]:
-        """One column of one metric added up over time for each subject, in one query.
+        """One column of one metric added up over time for each subject, in one query,
+        over the periods that end on or after ``since`` (a plan's first day: an earlier
+        year's periods kept in the same store stay out) and start by ``through``.
 
         With ``subjects`` only those are read, through the subject index, so one
         branch's figures cost the same in a firm's database as in its own.
@@ -363,10 +372,11 @@ class Store(ABC):
                 f"{self._subject_index}WHERE {self._member('subject')}"
             )
             params.append(self._members(subjects))
-        sql += " AND metric = ? AND slice = '' AND grain = ? AND period_start <= ?"
-        params += [metric, grain.value, through.isoformat()]
+        sql += (" AND metric = ? AND slice = '' AND grain = ? AND period_start <= ? "
+                "AND period_end >= ?")  # fmt: skip
+        params += [metric, grain.value, through.isoformat(), _day_or_ever(since)]
         if over_time != "sum":
-            edge = self._edge_period(metric, through, over_time, grain)
+            edge = self._edge_period(metric, through, over_time, grain, since)
             if edge is None:
                 return {}
             sql += " AND period = ?"
@@ -375,14 +385,19 @@ class Store(ABC):
         return {str(r[0]): (r[1], int(r[2])) for r in rows}
 
     def sums_for_all(
-        self, through: dt.date, grain: Grain, subjects: Iterable[str] | None = None
+        self,
+        through: dt.date,
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
     ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
         """Every metric's value, numerator and denominator summed over time for every
         subject, in one grouped scan: metric → subject → (value, numerator,
         denominator, observations). With ``subjects`` only those are read, through
         the subject index."""
-        params: list[Any] = [grain.value, through.isoformat()]
-        where = "slice = '' AND grain = ? AND period_start <= ?"
+        params: list[Any] = [grain.value, through.isoformat(), _day_or_ever(since)]
+        where = "slice = '' AND grain = ? AND period_start <= ? AND period_end >= ?"
         index = ""
         if subjects is not None:
             index = self._subject_index
@@ -406,19 +421,28 @@ class Store(ABC):
         column: str,
         grain: Grain,
         where: Mapping[str, str] | None = None,
+        *,
+        since: dt.date | None = None,
     ) -> list[tuple[dt.date, float]]:
-        """Per period, the column summed over ``subjects``: (period end, total), in order;
-        of the slice ``where`` (dimension → value) when given."""
+        """Per period ending on or after ``since``, the column summed over ``subjects``:
+        (period end, total), in order; of the slice ``where`` (dimension → value) when
+        given."""
         if column not in ("value", "numerator", "denominator"):
             raise ValueError(f"not an observation column: {column}")
         if where:
-            return self._slice_series(metric, subjects, through, column, grain, where)
+            return self._slice_series(metric, subjects, through, column, grain, where, since)
         rows = self._rows(
             f"SELECT period_end, sum({column}) FROM observations "
             f"{self._subject_index}WHERE metric = ? AND slice = '' "
-            f"AND grain = ? AND period_start <= ? AND {self._member('subject')} "
-            f"{self._series_group} ORDER BY period_start",
-            (metric, grain.value, through.isoformat(), self._members(subjects)),
+            f"AND grain = ? AND period_start <= ? AND period_end >= ? "
+            f"AND {self._member('subject')} {self._series_group} ORDER BY period_start",
+            (
+                metric,
+                grain.value,
+                through.isoformat(),
+                _day_or_ever(since),
+                self._members(subjects),
+            ),
         )
         return [(dt.date.fromisoformat(r[0]), float(r[1] or 0.0)) for r in rows]
 
@@ -444,13 +468,20 @@ class Store(ABC):
         column: str,
         grain: Grain,
         where: Mapping[str, str],
+        since: dt.date | None,
     ) -> list[tuple[dt.date, float]]:
         rows = self._rows(
             f"SELECT period_start, period_end, slice, sum({column}) FROM observations "
             f"{self._subject_index}WHERE {self._member('subject')} AND metric = ? "
-            "AND slice > '' AND grain = ? AND period_start <= ? "
+            "AND slice > '' AND grain = ? AND period_start <= ? AND period_end >= ? "
             "GROUP BY period_start, period_end, slice ORDER BY period_start",
-            (self._members(subjects), metric, grain.value, through.isoformat()),
+            (
+                self._members(subjects),
+                metric,
+                grain.value,
+                through.isoformat(),
+                _day_or_ever(since),
+            ),
         )
         totals: dict[str, float] = {}
         for _, end, text, total in rows:
@@ -495,6 +526,8 @@ class Store(ABC):
         over_time: str,
         grain: Grain,
         subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
     ) -> list[tuple[str, str, float | None, float | None, float | None, int]]:
         """Every slice of one metric, its value, numerator and denominator added up
         over time (``over_time``: ``sum``, or the ``last``/``first`` period alone) for
@@ -513,10 +546,11 @@ class Store(ABC):
                 f"FROM observations {self._subject_index}WHERE {self._member('subject')}"
             )
             params.append(self._members(subjects))
-        sql += " AND metric = ? AND slice > '' AND grain = ? AND period_start <= ?"
-        params += [metric, grain.value, through.isoformat()]
+        sql += (" AND metric = ? AND slice > '' AND grain = ? AND period_start <= ? "
+                "AND period_end >= ?")  # fmt: skip
+        params += [metric, grain.value, through.isoformat(), _day_or_ever(since)]
         if over_time != "sum":
-            edge = self._edge_period(metric, through, over_time, grain)
+            edge = self._edge_period(metric, through, over_time, grain, since)
             if edge is None:
                 return []
             sql += " AND period = ?"

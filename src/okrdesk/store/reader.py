@@ -35,12 +35,20 @@ class StoreReader(Protocol):
         over_time: str,
         grain: Grain,
         subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
     ) -> dict[str, tuple[float | None, int]]:
-        """One column of one metric carried over time (sum, last, first) per subject."""
+        """One column of one metric carried over time (sum, last, first) per subject,
+        over the periods ending on or after ``since``."""
         ...
 
     def sums_for_all(
-        self, through: dt.date, grain: Grain, subjects: Iterable[str] | None = None
+        self,
+        through: dt.date,
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
     ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
         """metric → subject → (Σ value, Σ numerator, Σ denominator, observations)."""
         ...
@@ -53,6 +61,8 @@ class StoreReader(Protocol):
         column: str,
         grain: Grain,
         where: Mapping[str, str] | None = None,
+        *,
+        since: dt.date | None = None,
     ) -> list[tuple[dt.date, float]]:
         """Per period, the column summed over ``subjects``: (period end, total), in order;
         of the slice ``where`` when given."""
@@ -83,6 +93,8 @@ class StoreReader(Protocol):
         over_time: str,
         grain: Grain,
         subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
     ) -> list[tuple[str, str, float | None, float | None, float | None, int]]:
         """Each subject's slices of one metric: (subject, slice, Σ value, Σ numerator,
         Σ denominator, observations), over time as ``over_time`` says."""
