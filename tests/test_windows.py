@@ -355,6 +355,29 @@ def test_explain_check_and_split_take_a_growth_target(write_workspace: WriteWork
     assert split.exit_code == 2 and "has no target of its own to split" in split.output
 
 
+def test_the_workbook_notes_a_key_results_window(write_workspace: WriteWorkspace) -> None:
+    import openpyxl
+
+    root = collected(write_workspace, {"okrs.toml": OKRS + GROWTH_KRS,
+                                       "baselines.toml": baselines_toml()})  # fmt: skip
+    out = root / "r.xlsx"
+    done = CliRunner().invoke(cli, ["report", "--format", "xlsx", "--out", str(out),
+                                    "--as-of", "2026-03-15", "-w", str(root)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    sheet = openpyxl.load_workbook(out).worksheets[0]
+    head = [c.value for c in sheet[1]]
+    notes = {
+        row[1]: row[head.index("说明")] for row in sheet.iter_rows(min_row=2, values_only=True)
+    }
+    shown = CliRunner().invoke(cli, ["report", "--format", "json", "--as-of", "2026-03-15",
+                                     "-w", str(root)])  # fmt: skip
+    fees = next(kr for o in json.loads(shown.output)["objectives"] for kr in o["key_results"]
+                if kr["id"] == "O1.FEES")  # fmt: skip
+    assert fees["window"] is not None
+    assert notes["O1.FEES"].startswith("本年至今 ")
+    assert "同比" in notes["O1.FEES"] and "上年 " in notes["O1.FEES"]
+
+
 def test_a_monthly_plan_has_no_week_windows(write_workspace: WriteWorkspace) -> None:
     from sample_workspace import PLAN
 

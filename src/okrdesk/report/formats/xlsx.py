@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 from okrdesk.messages import label, status
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
+from okrdesk.report.notes import checkin_story, funnel_story, members_met, window_story
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure, percentage
 
 MAX_WIDTH = 60
@@ -26,9 +27,11 @@ PERCENT = "0.0%"
 
 _WORDS = {
     "zh": {"id": "编号", "title": "名称", "unit": "计量单位", "owner": "负责人",
-           "kind": "类别", "level": "级别", "message": "内容", "tripped": "已熔断"},
+           "kind": "类别", "level": "级别", "message": "内容", "tripped": "已熔断",
+           "notes": "说明"},
     "en": {"id": "ID", "title": "Title", "unit": "Unit", "owner": "Owner",
-           "kind": "Kind", "level": "Level", "message": "Message", "tripped": "Tripped"},
+           "kind": "Kind", "level": "Level", "message": "Message", "tripped": "Tripped",
+           "notes": "Notes"},
 }  # fmt: skip
 
 # A cell: its value (str, a number or None) and, for a number, its number format.
@@ -89,7 +92,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
     head = [label(lang, "objective"), words["id"], words["title"], words["unit"],
             label(lang, "actual"), label(lang, "target"), label(lang, "attainment"),
             label(lang, "expected"), label(lang, "status"), label(lang, "change"),
-            label(lang, "forecast")]  # fmt: skip
+            label(lang, "forecast"), words["notes"]]  # fmt: skip
     rows = []
     for objective in report.objectives:
         for kr in objective.key_results:
@@ -99,7 +102,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 _figure(unit, kr.actual, lang), _figure(unit, kr.target, lang),
                 _share(kr.attainment), _figure(unit, kr.expected, lang),
                 (status(lang, kr.status), None), _figure(unit, kr.change, lang),
-                _figure(unit, kr.forecast, lang),
+                _figure(unit, kr.forecast, lang), (_notes(kr, lang) or None, None),
             ])  # fmt: skip
             for row in kr.breakdown.rows if kr.breakdown is not None else ():
                 share = "—" if row.share is None else percentage(row.share, keep=1)
@@ -109,6 +112,14 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                     (kr.unit, None), _figure(unit, row.actual, lang),
                 ])  # fmt: skip
     return head, rows
+
+
+def _notes(kr: Any, lang: str) -> str:
+    """What the text report writes under a key result's title, one line each: members
+    meeting their targets, the latest check-in, the window with 同比/环比, a funnel."""
+    lines = [members_met(kr, lang), checkin_story(kr, lang) if kr.latest_checkin else "",
+             window_story(kr, lang), funnel_story(kr, lang)]  # fmt: skip
+    return "\n".join(line for line in lines if line)
 
 
 def members(report: Any) -> tuple[list[str], list[list[Cell]]]:
@@ -182,8 +193,12 @@ SECTIONS: Sequence[tuple[str, Callable[[Any], tuple[list[str], list[list[Cell]]]
 
 
 def width(text: str) -> int:
-    """Columns ``text`` takes in a spreadsheet: East Asian wide characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
+    """Columns ``text`` takes in a spreadsheet: East Asian wide characters count two; the
+    widest line of a cell of several."""
+    return max(
+        sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in line)
+        for line in text.split("\n")
+    )
 
 
 def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
@@ -194,6 +209,7 @@ def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
                "strings_to_numbers": False}  # fmt: skip
     book = xlsxwriter.Workbook(out, options)
     bold = book.add_format({"bold": True, "bottom": 1})
+    wrapped = book.add_format({"text_wrap": True, "valign": "top"})
     formats: dict[str, Any] = {}
     for key, section in SECTIONS:
         head, rows = section(report)
@@ -207,7 +223,7 @@ def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
                 if value is None:
                     continue
                 if isinstance(value, str):
-                    sheet.write_string(row, column, value)
+                    sheet.write_string(row, column, value, wrapped if "\n" in value else None)
                     widths[column] = max(widths[column], width(value))
                     continue
                 cell_format = formats.setdefault(fmt or "General", book.add_format(
