@@ -106,3 +106,20 @@ def test_the_branch_policy_by_hand(tmp_path: Path) -> None:
     assert to_date == pytest.approx(10 / 31) and not early.complete
     assert early.raw == pytest.approx(0.36 + 0.4 * 1.2 * 31 / 10 + 0.2 * 0.4 * 31 / 10)
     assert early.score == 1.2
+
+
+@pytest.mark.parametrize(("day", "months"), [(6, ["2026-01", "2026-02"]),
+                                             (7, ["2026-01", "2026-02", "2026-03"])])  # fmt: skip
+def test_a_month_is_scored_to_date_from_its_seventh_day(
+    write_workspace: WriteWorkspace, day: int, months: list[str]
+) -> None:
+    # On 6 March, March's pro-rated standard (6/31 of it) says nothing yet: not shown.
+    root = write_workspace({"scoring.toml": policy_file("1")})
+    as_of = dt.date(2026, 3, day)
+    result = CliRunner().invoke(cli, ["collect", "--through", as_of.isoformat(), "-w", str(root)])
+    assert result.exit_code == 0, result.output
+    session = open_session(root)
+    with Store.open(session.workspace.database) as store:
+        found = scores(session.plan, store, as_of, session.host.metrics)
+    assert sorted({s.period for s in found}) == months
+    assert all(s.complete for s in found if s.period != "2026-03")

@@ -111,6 +111,12 @@ def _builds_up(spec: MetricSpec | None) -> bool:
     return spec is None or spec.kind is MetricKind.FLOW
 
 
+DAYS_BEFORE_TO_DATE = 7
+"""A period is scored to date from its 7th day: a day or two of flows held to a day or
+two's share of a month's standard swing between the floor and the cap, which says
+nothing about anyone."""
+
+
 def elapsed_share(period: Period, day: dt.date) -> float:
     """The share of ``period``'s days gone by the end of ``day``."""
     days = (period.end - period.start).days + 1
@@ -131,11 +137,14 @@ def scores(
     plan: Plan, store: StoreReader, as_of: dt.date, metrics: Mapping[str, MetricSpec]
 ) -> list[PersonScore]:
     """Every policy's score for every person it covers, for each period up to ``as_of``;
-    the period holding ``as_of`` to date, unless it ends that day."""
+    the period holding ``as_of`` to date, unless it ends that day, once a week of it
+    has gone (``DAYS_BEFORE_TO_DATE``)."""
     found = []
     for policy in plan.scoring:
         people = policy_people(plan, policy)
         for period in periods_between(plan.start, min(as_of, plan.end), policy.grain):
             elapsed = elapsed_share(period, as_of)
+            if elapsed < 1 and (as_of - period.start).days + 1 < DAYS_BEFORE_TO_DATE:
+                continue
             found.extend(score_period(store, policy, people, period, metrics, elapsed))
     return found
