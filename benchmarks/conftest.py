@@ -123,6 +123,13 @@ def firm_store(firm_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Ite
     yield fill_store(root / "okrdesk.db", firm_plan)
 
 
+@pytest.fixture(scope="session")
+def sliced_firm_store(firm_plan: Plan, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same firm, three of its metrics stored by slice as well as whole."""
+    root = write_targets(tmp_path_factory.mktemp("sliced"), firm_plan, sliced=True)
+    return fill_store(root / "okrdesk.db", firm_plan, sliced=True)
+
+
 def record(name: str, goal: str, ratio: float, met: bool, **figures: object) -> None:
     RESULTS[name] = {"ratio": round(ratio, 3), "goal": goal, "met": met, **figures}
 

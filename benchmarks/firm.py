@@ -43,7 +43,14 @@ KINDS = (
 )
 
 
-def metric_specs() -> list[MetricSpec]:
+SLICED = {"m01": "product", "m09": "tier", "m15": "channel"}
+"""The metrics a firm stores by slice too, in the dimensions benchmark: a flow, a stock
+and a ratio, each in three parts (the store keeps the whole beside them)."""
+SHARES = (("a", 0.5), ("b", 0.3), ("c", 0.2))
+
+
+def metric_specs(*, sliced: bool = False) -> list[MetricSpec]:
+    """The 20 metrics; with ``sliced``, those of ``SLICED`` declare their dimension."""
     specs = []
     for index, (kind, unit) in enumerate(KINDS, start=1):
         ratio = kind == "ratio"
@@ -57,6 +64,9 @@ def metric_specs() -> list[MetricSpec]:
                 direction=Direction.AT_MOST if ratio and index % 2 else Direction.AT_LEAST,
                 numerator_over_time=OverTime.SUM,
                 denominator_over_time=OverTime.FIRST if ratio and index % 3 == 0 else OverTime.SUM,
+                dimensions=(SLICED[f"m{index:02d}"],)
+                if sliced and f"m{index:02d}" in SLICED
+                else (),
             )
         )
     return specs
@@ -154,3 +164,21 @@ def observations(plan: Plan, subjects: set[str] | None = None) -> Iterator[Obser
                     yield Observation(spec.name, person.id, period.id, round(level, 2))
                 else:
                     yield Observation(spec.name, person.id, period.id, float(rng.randint(0, 30)))
+
+
+def sliced_observations(plan: Plan) -> Iterator[Observation]:
+    """The same figures, the metrics of ``SLICED`` emitted in three slices each instead
+    of whole: the store adds them up into the whole it keeps beside them."""
+    for o in observations(plan):
+        dimension = SLICED.get(o.metric)
+        if dimension is None:
+            yield o
+            continue
+        for value, share in SHARES:
+            yield Observation(
+                o.metric, o.subject, o.period,
+                None if o.value is None else o.value * share,
+                None if o.numerator is None else o.numerator * share,
+                None if o.denominator is None else o.denominator * share,
+                dimensions={dimension: value},
+            )  # fmt: skip

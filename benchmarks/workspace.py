@@ -19,7 +19,7 @@ from pathlib import Path
 from okrdesk.model import MetricSpec, Plan
 from okrdesk.store import Store
 
-from firm import metric_specs, observations, weeks
+from firm import metric_specs, observations, sliced_observations, weeks
 
 # The workspace's plugin runs only with the user's consent; a benchmark gives it.
 ENV = {**os.environ, "OKRDESK_ALLOW_WORKSPACE_CODE": "1", "COLUMNS": "120"}
@@ -99,30 +99,34 @@ def plugin_source(specs: Iterable[MetricSpec]) -> str:
             f"MetricKind.{spec.kind.name}, UNITS[{spec.unit.symbol!r}], "
             f"Direction.{spec.direction.name}, "
             f"numerator_over_time=OverTime.{spec.numerator_over_time.name}, "
-            f"denominator_over_time=OverTime.{spec.denominator_over_time.name}))"
+            f"denominator_over_time=OverTime.{spec.denominator_over_time.name}, "
+            f"dimensions={spec.dimensions!r}))"
         )
     return "\n".join(lines) + "\n"
 
 
-def write_targets(root: Path, plan: Plan) -> Path:
-    """The plan's target files, the metrics plugin and okrdesk.toml under ``root``."""
+def write_targets(root: Path, plan: Plan, *, sliced: bool = False) -> Path:
+    """The plan's target files, the metrics plugin and okrdesk.toml under ``root``;
+    ``sliced``: some metrics declare a dimension (see ``firm.SLICED``)."""
     (root / "targets").mkdir(parents=True, exist_ok=True)
     (root / "plugins").mkdir(exist_ok=True)
     for name, text in plan_files(plan).items():
         (root / "targets" / name).write_text(text, encoding="utf-8")
     (root / "plugins" / "bench_metrics.py").write_text(
-        plugin_source(metric_specs()), encoding="utf-8"
+        plugin_source(metric_specs(sliced=sliced)), encoding="utf-8"
     )
     (root / "okrdesk.toml").write_text("# the benchmark's synthetic firm\n", encoding="utf-8")
     return root
 
 
-def fill_store(database: Path, plan: Plan) -> Path:
-    """Every observation of the plan's people: one per metric and week."""
+def fill_store(database: Path, plan: Plan, *, sliced: bool = False) -> Path:
+    """Every observation of the plan's people: one per metric and week; ``sliced``, the
+    metrics of ``firm.SLICED`` in three slices (and the whole the store adds up)."""
     names = {spec.name: "bench" for spec in metric_specs()}
+    rows = sliced_observations(plan) if sliced else observations(plan)
     with Store.open(database) as store:
         run = store.start_run("bench", None)
-        store.replace_observations(run, names, weeks(), observations(plan))
+        store.replace_observations(run, names, weeks(), rows)
         store.finish_run(run, "ok", {"bench": "1"}, [])
     return database
 

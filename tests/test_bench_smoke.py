@@ -34,6 +34,9 @@ def test_the_benchmarks_run_at_the_smallest_scale(tmp_path: Path) -> None:
         "ingest rate vs raw executemany",
         "collect: µs per client-month, firm vs one branch",
         "firm report on PostgreSQL vs PostgreSQL GROUP BY",
+        "branch report on PostgreSQL vs on SQLite",
+        "check-ins per second, 20 writers: PostgreSQL vs SQLite",
+        "firm report with slices stored vs without",
     } <= recorded.keys()
 
 
