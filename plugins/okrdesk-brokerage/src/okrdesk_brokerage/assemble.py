@@ -188,6 +188,16 @@ def products_per_client(f: Figures, cm: int, window: int) -> Reading | None:
     return _ratio(held.amount((cm, slot)), f.book.open_at[cm][slot], _clients(f, cm, source))
 
 
+def product_sales(f: Figures, cm: int, window: int) -> Reading | None:
+    return _flow(read(f.products).sales, cm, window, FEN)
+
+
+def product_sales_by_type(f: Figures, cm: int, window: int) -> list[Slice]:
+    found = read(f.products).sales_by_type
+    parts = [(kind, _flow(found[kind], cm, window, FEN)) for kind in sorted(found)]
+    return [({"product": kind}, part) for kind, part in parts if part is not None]
+
+
 # ---------------------------------------------------------------- service
 
 
@@ -219,6 +229,7 @@ ASSEMBLERS: dict[str, Assembler] = {
     "client_attrition": client_attrition,
     "commission_revenue": commission_revenue,
     "product_commission_share": product_commission_share,
+    "product_sales": product_sales,
     "products_per_client": products_per_client,
     "nps": nps,
     "complaint_rate": complaint_rate,
@@ -226,6 +237,7 @@ ASSEMBLERS: dict[str, Assembler] = {
 
 SLICES: dict[str, Callable[[Figures, int, int], list[Slice]]] = {
     "new_hnw_clients": new_hnw_by_gender,
+    "product_sales": product_sales_by_type,
 }
 """The metrics emitted in slices too, one per value of their dimension, beside the whole."""
 

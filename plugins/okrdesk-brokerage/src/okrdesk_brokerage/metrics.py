@@ -148,6 +148,15 @@ METRICS: tuple[MetricSpec, ...] = (
         "Product-sales commission over trading plus product-sales commission.",
     ),
     _spec(
+        "product_sales",
+        "Product sales",
+        "产品销售额",
+        _FLOW,
+        "元",
+        "Amounts of products the CM's clients bought in the period, by product type.",
+        dimensions=("product",),
+    ),
+    _spec(
         "products_per_client",
         "Products per client",
         "配置度",
