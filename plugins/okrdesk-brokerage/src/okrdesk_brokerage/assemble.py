@@ -70,6 +70,19 @@ def aum(f: Figures, cm: int, window: int) -> Reading | None:
     )
 
 
+def aum_by_tier(f: Figures, cm: int, window: int) -> list[Slice]:
+    if aum(f, cm, window) is None:
+        return []
+    assets, key = read(f.assets), (cm, f.windows.end_slot[window])
+    found = []
+    for name, tier in zip(assets.tiers, assets.aum_by_tier, strict=True):
+        rows = tier.rows(key)
+        if rows is not None:
+            source = str(Source().cite(ASSETS.name, rows))
+            found.append(({"tier": name}, Reading(value=tier.amount(key) / FEN, source=source)))
+    return found
+
+
 def effective_accounts(f: Figures, cm: int, window: int) -> Reading | None:
     key = (cm, f.windows.end_slot[window])
     assets = read(f.assets)
@@ -236,6 +249,7 @@ ASSEMBLERS: dict[str, Assembler] = {
 }
 
 SLICES: dict[str, Callable[[Figures, int, int], list[Slice]]] = {
+    "aum": aum_by_tier,
     "new_hnw_clients": new_hnw_by_gender,
     "product_sales": product_sales_by_type,
 }

@@ -106,6 +106,7 @@ def gather(
 
     effective = "effective_accounts" in wanted
     holdings = "products_per_client" in wanted
+    tiers = "aum" in wanted
 
     def trading() -> Trading:
         found = None if con is None else total_trades(con, folder, book, windows, months=effective)
@@ -141,8 +142,10 @@ def gather(
     trades = figures.trading.first_trades if effective and figures.trading else None
 
     def assets() -> Assets:
-        found = None if con is None else total_assets(con, folder, book, windows, settings, trades)
-        return found or read_assets(folder, book, windows, settings, trades)
+        found = None
+        if con is not None:
+            found = total_assets(con, folder, book, windows, settings, trades, tiers=tiers)
+        return found or read_assets(folder, book, windows, settings, trades, tiers=tiers)
 
     figures.assets = attempt(ASSETS.name, assets)
     if con is not None:

@@ -48,7 +48,9 @@ METRICS: tuple[MetricSpec, ...] = (
         "客户资产规模",
         _STOCK,
         "元",
-        "Total assets of the CM's open clients at their last snapshot on or before the day.",
+        "Total assets of the CM's open clients at their last snapshot on or before the day, "
+        "by client tier.",
+        dimensions=("tier",),
     ),
     _spec(
         "net_new_aum",
