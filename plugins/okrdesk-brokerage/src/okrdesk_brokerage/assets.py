@@ -264,15 +264,8 @@ def total_assets(
     assets = Assets(len(book.cms), settings.tier_names if tiers else ())
     file = ASSETS.name
     assets.aum = engine.cells(con, file, "SELECT cm, slot AS w, line, total AS amount FROM settled")
-    # A client's tier is how many tier bounds their total reaches, as bisect_right gives it.
-    bounds = [round(bound * 100) for bound in settings.client_tiers]
-    tier = " + ".join(f"(total >= {bound})::INTEGER" for bound in bounds)
-    for index in range(len(assets.tiers)):
-        assets.aum_by_tier[index] = engine.cells(
-            con,
-            file,
-            f"SELECT cm, slot AS w, line, total AS amount FROM settled WHERE {tier} = {index}",
-        )
+    if assets.tiers:
+        _by_tier(con, assets, settings)
     threshold = round(settings.hnw_threshold * 100)
     first_hnw = (
         f"SELECT * FROM snapshots WHERE total >= {threshold} QUALIFY row_number() OVER "
@@ -300,6 +293,22 @@ def total_assets(
     if first_trades is not None:
         _effective(con, assets, settings, first_trades)
     return assets
+
+
+def _by_tier(con: Connection, assets: Assets, settings: Settings) -> None:
+    """AUM per client tier in one pass over ``settled``: a client's tier is how many tier
+    bounds their total reaches (what bisect_right gives), folded into the cell key."""
+    bounds = [round(bound * 100) for bound in settings.client_tiers]
+    tier = " + ".join(f"(total >= {bound})::INTEGER" for bound in bounds)
+    count = len(assets.tiers)
+    folded = engine.cells(
+        con,
+        ASSETS.name,
+        f"SELECT cm, slot * {count} + {tier} AS w, line, total AS amount FROM settled",
+    )
+    for (cm, key), cell in folded.cells.items():
+        slot, index = divmod(key, count)
+        assets.aum_by_tier[index].cells[(cm, slot)] = cell
 
 
 def _effective(

@@ -148,9 +148,9 @@ def total_products(
     if engine.first_bad(con, "products", checks) is not None:
         return None
     fen = f"{engine.money('commission')} AS fen"
-    bought = f"{engine.money('amount')} AS bought"
+    bought = [] if catalogue is None else [f"{engine.money('amount')} AS bought"]
     table = engine.tracked_rows(
-        con, "products", windows.through, fen, bought, "action", "product_id"
+        con, "products", windows.through, fen, *bought, "action", "product_id"
     )
     products = Products()
     products.commission = engine.tallies(con, PRODUCTS.name, f"SELECT * FROM {table}", "fen")
