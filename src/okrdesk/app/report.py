@@ -83,8 +83,8 @@ def windows_asked(session: Session, window: str | None, compare: str | None) -> 
         if problem:
             raise BadInput(f"--window {window}: {problem}")
     overs: list[str] = []
-    for word in (compare or "").split(",") if compare is not None else []:
-        word = word.strip()
+    words = [] if compare is None else [word.strip() for word in compare.split(",")]
+    for word in words:
         if word not in COMPARISONS:
             shown = f'"{word}"' if word else "an empty name"
             raise BadInput(
