@@ -92,7 +92,7 @@ def stored(database: Path, metrics: list[str]) -> dict[tuple[str, str, str], tup
     with sqlite3.connect(database) as connection:
         rows = connection.execute(
             "SELECT metric, subject, period, value, numerator, denominator FROM observations "
-            f"WHERE metric IN ({', '.join('?' * len(metrics))})",
+            f"WHERE metric IN ({', '.join('?' * len(metrics))}) AND slice = ''",
             metrics,
         ).fetchall()
     return {

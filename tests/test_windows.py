@@ -446,3 +446,62 @@ def test_last_years_history_stays_out_of_this_years_figures(tmp_path: Path) -> N
         progress = whole.key_result(fees, "br")
         assert progress is not None
         assert progress.trend[0] == (dt.date(2026, 1, 31), 110.0)
+
+
+def test_report_window_and_compare_give_every_flow_a_window_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = collected(write_workspace, {"okrs.toml": OKRS + GROWTH_KRS,
+                                       "baselines.toml": baselines_toml()})  # fmt: skip
+    runner = CliRunner()
+    args = ["report", "--as-of", "2026-03-15", "-w", str(root), "--window", "ytd",
+            "--compare", "last_year,previous"]  # fmt: skip
+    done = runner.invoke(cli, [*args, "--format", "json"])
+    assert done.exit_code == 0, done.output
+    results = {kr["id"]: kr for o in json.loads(done.output)["objectives"]
+               for kr in o["key_results"]}  # fmt: skip
+    hnw = results["O1.KR1"]["window"]
+    # 1 + 2 new HNW clients a week, W01-W11: 33; 环比 is the 11 weeks before, 2025's
+    # W42-W52, which the store does not hold.
+    assert hnw["name"] == "ytd" and hnw["value"] == 33
+    assert hnw["periods"] == [f"2026-W{w:02d}" for w in range(1, 12)]
+    assert [c["over"] for c in hnw["comparisons"]] == ["last_year", "previous"]
+    assert [c["why"] for c in hnw["comparisons"]] == ["no_earlier", "no_earlier"]
+    assert results["O1.KR2"]["window"] is None  # complaint_rate is a ratio
+    assert results["O1.HNW"]["window"]["name"] == "mtd"  # its target file asks for mtd
+    assert results["O1.FEES"]["window"]["growth"] == 0.18
+    plain = runner.invoke(cli, [*args[:5], "--format", "json"])
+    assert json.loads(plain.output)["objectives"][0]["key_results"][0]["window"] is None
+    text = runner.invoke(cli, [*args, "--format", "md"]).output
+    assert "本年至今 33户 · 同比 — 无上年同期数据" in text, text
+    only_compare = runner.invoke(cli, [*args[:5], "--compare", "previous", "--format", "json"])
+    window = json.loads(only_compare.output)["objectives"][0]["key_results"][0]["window"]
+    assert window["name"] == "wtd" and window["periods"] == ["2026-W11"]
+    assert [c["over"] for c in window["comparisons"]] == ["previous"]
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (["--window", "last_week"], '--window last_week: unknown window "last_week"; expected'),
+        (["--compare", "yoy"], '--compare yoy: "yoy" is no comparison; give last_year (同比)'),
+        (["--compare", "last_year,"], "--compare last_year,: an empty name is no comparison"),
+    ],
+)
+def test_report_window_options_are_checked(
+    write_workspace: WriteWorkspace, option: list[str], message: str
+) -> None:
+    root = write_workspace({})
+    done = CliRunner().invoke(cli, ["report", "-w", str(root), *option])
+    assert done.exit_code == 2
+    assert message in done.output
+
+
+def test_report_window_fits_the_plans_grain(write_workspace: WriteWorkspace) -> None:
+    from sample_workspace import PLAN
+
+    monthly = PLAN.replace('unit = "branch"\n', 'unit = "branch"\ngrain = "month"\n', 1)
+    root = write_workspace({"plan.toml": monthly})
+    done = CliRunner().invoke(cli, ["report", "-w", str(root), "--window", "wtd"])
+    assert done.exit_code == 2
+    assert "--window wtd: a plan measured by month cannot give a week window (wtd)" in done.output

@@ -19,6 +19,7 @@ EXPECTED = {
     "client_attrition": ("ratio", "%", "at_most", "sum", "first"),
     "commission_revenue": ("flow", "元", "at_least", "sum", "sum"),
     "product_commission_share": ("ratio", "%", "at_least", "sum", "sum"),
+    "product_sales": ("flow", "元", "at_least", "sum", "sum"),
     "products_per_client": ("ratio", "个/户", "at_least", "last", "last"),
     "nps": ("ratio", "分", "at_least", "sum", "sum"),
     "complaint_rate": ("ratio", "‰", "at_most", "sum", "last"),

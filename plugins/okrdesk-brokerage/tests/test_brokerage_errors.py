@@ -20,7 +20,20 @@ from okrdesk_brokerage.errors import BrokerageError
         (
             {"data": "tiny", "hnw_treshold": 1},
             "[sources.brokerage]: unknown setting 'hnw_treshold' (known settings: data, "
-            "hnw_threshold, effective_assets_min, institutional_weight)",
+            "hnw_threshold, effective_assets_min, institutional_weight, client_tiers)",
+        ),
+        (
+            {"data": "tiny", "client_tiers": [3_000_000, 500_000]},
+            "[sources.brokerage]: setting 'client_tiers' must be a list of amounts in 元 where "
+            "each tier begins, rising and greater than 0",
+        ),
+        (
+            {"data": "tiny", "client_tiers": []},
+            "[sources.brokerage]: setting 'client_tiers' must be a list",
+        ),
+        (
+            {"data": "tiny", "client_tiers": 500_000},
+            "[sources.brokerage]: setting 'client_tiers' must be a list",
         ),
         ({}, "[sources.brokerage]: setting 'data' is required"),
         ({"data": 3}, "[sources.brokerage]: setting 'data' must be a folder path, not 3"),

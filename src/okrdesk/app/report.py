@@ -14,9 +14,9 @@ from okrdesk.app.session import Session, open_store, store_exists
 from okrdesk.errors import BadInput
 from okrdesk.files import atomic_writer, write_bytes_atomically
 from okrdesk.model import Plan
-from okrdesk.periods import Grain, parse_period
+from okrdesk.periods import COMPARISONS, Grain, parse_period, window_problem
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
-from okrdesk.report.build import build_report
+from okrdesk.report.build import WindowAsked, build_report
 from okrdesk.report.document import Report
 from okrdesk.report.render import printable_copy, render
 from okrdesk.targets.period_words import as_of_period
@@ -56,6 +56,7 @@ def make_report(
     period: str | None = None,
     depth: int | None = None,
     breakdowns: Sequence[str] = (),
+    windows: WindowAsked | None = None,
 ) -> Report:
     plan = session.plan
     asked = breakdowns_asked(session, breakdowns)
@@ -68,8 +69,31 @@ def make_report(
         raise BadInput("no numbers yet: run `okrdesk collect` first")
     with open_store(session.workspace, create=False) as store:
         built = build_report(plan, session.host.metrics, store, subject, day, lang,
-                             session.host.broken_errors(), asked)  # fmt: skip
+                             session.host.broken_errors(), asked, windows)  # fmt: skip
     return built if depth is None else within_depth(plan, built, subject, depth)
+
+
+def windows_asked(session: Session, window: str | None, compare: str | None) -> WindowAsked | None:
+    """``--window NAME`` and ``--compare last_year,previous``, checked; None when neither
+    is given."""
+    if window is None and compare is None:
+        return None
+    if window is not None:
+        problem = window_problem(window, session.plan.grain)
+        if problem:
+            raise BadInput(f"--window {window}: {problem}")
+    overs: list[str] = []
+    words = [] if compare is None else [word.strip() for word in compare.split(",")]
+    for word in words:
+        if word not in COMPARISONS:
+            shown = f'"{word}"' if word else "an empty name"
+            raise BadInput(
+                f"--compare {compare}: {shown} is no comparison; give last_year (同比), "
+                "previous (环比) or both, separated by a comma"
+            )
+        if word not in overs:
+            overs.append(word)
+    return WindowAsked(window, tuple(overs))
 
 
 def breakdowns_asked(session: Session, given: Sequence[str]) -> dict[str, str]:

@@ -51,6 +51,18 @@ from okrdesk.errors import EXIT_FAILED, BadInput
     help="Show a key result's figure split by one of its metric's dimensions, e.g. "
     "O1.AUM=product (repeatable; adds to the target files' breakdown).",
 )  # fmt: skip
+@click.option(
+    "--window", metavar="NAME",
+    help="Show every key result on a flow metric over a window: wtd, mtd, qtd, ytd, "
+    "last_N_weeks or last_N_months (key results whose target files name a window keep "
+    "theirs).",
+)  # fmt: skip
+@click.option(
+    "--compare", metavar="LIST",
+    help="Compare those windows with the same periods a year before (last_year, 同比), "
+    "the window before (previous, 环比), or both; without --window, the current period "
+    "of the plan's grain.",
+)  # fmt: skip
 @workspace_option
 def report(
     as_of: dt.datetime | None,
@@ -64,6 +76,8 @@ def report(
     templates: Path | None,
     brief: bool,
     breakdowns: tuple[str, ...],
+    window: str | None,
+    compare: str | None,
 ) -> None:
     """The weekly progress report for a unit: objectives, members, budget, alerts.
 
@@ -81,6 +95,7 @@ def report(
         check_brief,
         chosen_format,
         make_report,
+        windows_asked,
         write_brief,
         write_report,
     )
@@ -90,7 +105,10 @@ def report(
     chosen = chosen_format(session, fmt, out)
     if brief:
         check_brief(chosen.name)
-    built = make_report(session, unit, day_of(as_of), week, lang, period, depth, breakdowns)
+    windows = windows_asked(session, window, compare)
+    built = make_report(
+        session, unit, day_of(as_of), week, lang, period, depth, breakdowns, windows
+    )
     if brief:
         write_brief(session, built, chosen.name, out)
     else:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 
+import attrs
+
 from okrdesk import __version__
 from okrdesk.engine import attention
 from okrdesk.engine.budget import BudgetProgress, LineProgress, budget_progress
@@ -21,7 +23,7 @@ from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.scoring import PersonScore, scores
 from okrdesk.engine.windows import window_view
-from okrdesk.model import Checkin, MetricSpec, Plan
+from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan
 from okrdesk.periods import Grain, Over, default_window, month_of, parse_window, week_of
 from okrdesk.report.breakdown import breakdown_of
 from okrdesk.report.document import (
@@ -69,11 +71,21 @@ def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | Non
     return ReportCheckin(c.day, c.value, c.author, c.confidence, c.note)
 
 
+@attrs.frozen
+class WindowAsked:
+    """``report --window NAME --compare last_year,previous``: the window line for every key
+    result on a collected flow metric whose target file asks for none of its own."""
+
+    window: str | None = None
+    compare: tuple[str, ...] = ()
+
+
 def _key_result(
     engine: Engine,
     p: KeyResultProgress,
     before: KeyResultProgress | None,
     breakdown: str | None = None,
+    windows: WindowAsked | None = None,
 ) -> ReportKeyResult:
     plan = engine.plan
     kr = p.key_result
@@ -113,7 +125,7 @@ def _key_result(
         members_on_pace=members.on_pace if members else None,
         members_total=members.total if members else None,
         latest_checkin=_latest_checkin(engine, p),
-        window=_window(engine, p),
+        window=_window(engine, p, windows),
         stages=_stages(engine, p),
         where=dict(kr.where),
         breakdown=breakdown_of(engine, p, breakdown) if breakdown else None,
@@ -128,18 +140,27 @@ def _stages(engine: Engine, p: KeyResultProgress) -> ReportStages | None:
     return ReportStages(entered, converted, p.actual.denominator, p.actual.numerator)
 
 
-def _window(engine: Engine, p: KeyResultProgress) -> ReportWindow | None:
-    """The key result's window and comparisons, when it asks for them."""
+def _window(
+    engine: Engine, p: KeyResultProgress, asked: WindowAsked | None = None
+) -> ReportWindow | None:
+    """The key result's window and comparisons, when its target file or the report asks
+    for them (the target file's own keys first)."""
     kr = p.key_result
     spec = engine.metrics.get(kr.metric or "")
-    if spec is None or not (kr.window or kr.compare or kr.growth is not None):
+    if spec is None:
         return None
-    if kr.window:
-        window = parse_window(kr.window)
+    if kr.window or kr.compare or kr.growth is not None:
+        name, compare = kr.window, kr.compare
+    elif asked is not None and spec.kind is MetricKind.FLOW and spec.formula is None:
+        name, compare = asked.window, asked.compare
+    else:
+        return None
+    if name:
+        window = parse_window(name)
     else:
         window = parse_window(GROWTH_WINDOW) if kr.growth is not None else default_window(
             engine.plan.grain)  # fmt: skip
-    overs = [Over(c) for c in kr.compare] or ([Over.LAST_YEAR] if kr.growth is not None else [])
+    overs = [Over(c) for c in compare] or ([Over.LAST_YEAR] if kr.growth is not None else [])
     day = p.closed or engine.as_of
     seen = window_view(engine.plan, engine.store, spec, p.subject, day, window, overs)
     growth = float(kr.growth) if kr.growth is not None else None
@@ -320,10 +341,12 @@ def build_report(
     lang: str = "zh",
     broken_plugins: Iterable[tuple[str, str]] = (),
     breakdowns: Mapping[str, str] | None = None,
+    windows: WindowAsked | None = None,
 ) -> Report:
     """The report on ``unit`` (a unit or person id) at the end of ``as_of``;
     ``breakdowns`` (key result id → dimension) adds to or overrides the target
-    files' ``breakdown``."""
+    files' ``breakdown``; ``windows`` gives the key results on flows that ask for no
+    window a window line."""
     asked = {**{kr.id: kr.breakdown for kr in plan.key_results_by_id.values() if kr.breakdown},
              **(breakdowns or {})}  # fmt: skip
     day = clamp_to_plan(plan, as_of)
@@ -336,7 +359,7 @@ def build_report(
         results = []
         for p in objective.key_results:
             before = earlier.key_result(p.key_result, unit) if period_ago >= plan.start else None
-            results.append(_key_result(engine, p, before, asked.get(p.key_result.id)))
+            results.append(_key_result(engine, p, before, asked.get(p.key_result.id), windows))
         objectives.append(
             ReportObjective(objective.objective.id, objective.objective.title,
                             objective.objective.owner, float(objective.objective.weight),

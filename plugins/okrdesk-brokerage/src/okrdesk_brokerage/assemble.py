@@ -70,6 +70,19 @@ def aum(f: Figures, cm: int, window: int) -> Reading | None:
     )
 
 
+def aum_by_tier(f: Figures, cm: int, window: int) -> list[Slice]:
+    if aum(f, cm, window) is None:
+        return []
+    assets, key = read(f.assets), (cm, f.windows.end_slot[window])
+    found = []
+    for name, tier in zip(assets.tiers, assets.aum_by_tier, strict=True):
+        rows = tier.rows(key)
+        if rows is not None:
+            source = str(Source().cite(ASSETS.name, rows))
+            found.append(({"tier": name}, Reading(value=tier.amount(key) / FEN, source=source)))
+    return found
+
+
 def effective_accounts(f: Figures, cm: int, window: int) -> Reading | None:
     key = (cm, f.windows.end_slot[window])
     assets = read(f.assets)
@@ -188,6 +201,16 @@ def products_per_client(f: Figures, cm: int, window: int) -> Reading | None:
     return _ratio(held.amount((cm, slot)), f.book.open_at[cm][slot], _clients(f, cm, source))
 
 
+def product_sales(f: Figures, cm: int, window: int) -> Reading | None:
+    return _flow(read(f.products).sales, cm, window, FEN)
+
+
+def product_sales_by_type(f: Figures, cm: int, window: int) -> list[Slice]:
+    found = read(f.products).sales_by_type
+    parts = [(kind, _flow(found[kind], cm, window, FEN)) for kind in sorted(found)]
+    return [({"product": kind}, part) for kind, part in parts if part is not None]
+
+
 # ---------------------------------------------------------------- service
 
 
@@ -219,13 +242,16 @@ ASSEMBLERS: dict[str, Assembler] = {
     "client_attrition": client_attrition,
     "commission_revenue": commission_revenue,
     "product_commission_share": product_commission_share,
+    "product_sales": product_sales,
     "products_per_client": products_per_client,
     "nps": nps,
     "complaint_rate": complaint_rate,
 }
 
 SLICES: dict[str, Callable[[Figures, int, int], list[Slice]]] = {
+    "aum": aum_by_tier,
     "new_hnw_clients": new_hnw_by_gender,
+    "product_sales": product_sales_by_type,
 }
 """The metrics emitted in slices too, one per value of their dimension, beside the whole."""
 

@@ -12,6 +12,7 @@ are ignored, as are those after the request's ``through`` day.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from pathlib import Path
 
@@ -28,9 +29,13 @@ from okrdesk_brokerage.windows import Windows, next_month_start
 
 
 class Assets:
-    def __init__(self, cms: int) -> None:
+    def __init__(self, cms: int, tiers: tuple[str, ...] = ()) -> None:
         self.aum = Tallies(ASSETS.name)
         """Total assets of open clients per (CM, checkpoint), in fen."""
+        self.tiers = tiers
+        self.aum_by_tier = [Tallies(ASSETS.name) for _ in tiers]
+        """The same per client tier, each client in the tier of their assets at the
+        checkpoint; filled only when AUM is wanted."""
         self.effective_by_assets = Tallies(ASSETS.name)
         self.effective_by_trades = Tallies(TRADES.name)
         """Effective accounts per (CM, checkpoint): those shown by holdings, then by trading."""
@@ -66,6 +71,7 @@ class _Settler:
         first_trades: TradeMonths | None,
     ) -> None:
         self.assets, self.book, self.windows = assets, book, windows
+        self.bounds = [round(bound * 100) for bound in settings.client_tiers]
         self.first_trades = first_trades
         self.floor = round(settings.effective_assets_min * 100)
         weight = settings.institutional_weight
@@ -85,6 +91,10 @@ class _Settler:
         aum = self.assets.aum
         for slot in range(lo, hi):
             aum.add((cm, slot), total, row)
+        if self.assets.tiers:
+            tier = self.assets.aum_by_tier[bisect.bisect_right(self.bounds, total)]
+            for slot in range(lo, hi):
+                tier.add((cm, slot), total, row)
         if self.first_trades is None:
             return
         weight = self.weight[client]
@@ -126,9 +136,12 @@ def read_assets(
     windows: Windows,
     settings: Settings,
     first_trades: TradeMonths | None,
+    *,
+    tiers: bool = False,
 ) -> Assets:
-    """One pass over assets.csv; ``first_trades`` (from trades.csv) adds effective accounts."""
-    assets = Assets(len(book.cms))
+    """One pass over assets.csv; ``first_trades`` (from trades.csv) adds effective accounts,
+    ``tiers`` AUM by client tier."""
+    assets = Assets(len(book.cms), settings.tier_names if tiers else ())
     last = _Last(len(book))
     settler = _Settler(assets, book, windows, settings, first_trades)
     threshold = round(settings.hnw_threshold * 100)
@@ -210,6 +223,8 @@ def total_assets(
     windows: Windows,
     settings: Settings,
     first_trades: TradeMonths | None,
+    *,
+    tiers: bool = False,
 ) -> Assets | None:
     """The same totals as ``read_assets``, set-wise in DuckDB: each kept snapshot stands
     for the checkpoints from its day until the client's next snapshot or close. None when
@@ -246,9 +261,11 @@ def total_assets(
         "c.month FROM snapshots s JOIN checkpoints c ON c.day >= s.day "
         "AND (s.next_day IS NULL OR c.day < s.next_day) AND (s.closed IS NULL OR c.day < s.closed)"
     )
-    assets = Assets(len(book.cms))
+    assets = Assets(len(book.cms), settings.tier_names if tiers else ())
     file = ASSETS.name
     assets.aum = engine.cells(con, file, "SELECT cm, slot AS w, line, total AS amount FROM settled")
+    if assets.tiers:
+        _by_tier(con, assets, settings)
     threshold = round(settings.hnw_threshold * 100)
     first_hnw = (
         f"SELECT * FROM snapshots WHERE total >= {threshold} QUALIFY row_number() OVER "
@@ -276,6 +293,22 @@ def total_assets(
     if first_trades is not None:
         _effective(con, assets, settings, first_trades)
     return assets
+
+
+def _by_tier(con: Connection, assets: Assets, settings: Settings) -> None:
+    """AUM per client tier in one pass over ``settled``: a client's tier is how many tier
+    bounds their total reaches (what bisect_right gives), folded into the cell key."""
+    bounds = [round(bound * 100) for bound in settings.client_tiers]
+    tier = " + ".join(f"(total >= {bound})::INTEGER" for bound in bounds)
+    count = len(assets.tiers)
+    folded = engine.cells(
+        con,
+        ASSETS.name,
+        f"SELECT cm, slot * {count} + {tier} AS w, line, total AS amount FROM settled",
+    )
+    for (cm, key), cell in folded.cells.items():
+        slot, index = divmod(key, count)
+        assets.aum_by_tier[index].cells[(cm, slot)] = cell
 
 
 def _effective(

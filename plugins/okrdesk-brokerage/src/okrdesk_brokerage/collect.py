@@ -20,6 +20,7 @@ from okrdesk_brokerage import engine
 from okrdesk_brokerage.assemble import ASSEMBLERS, slices_of
 from okrdesk_brokerage.assets import Assets, read_assets, total_assets
 from okrdesk_brokerage.book import Book, read_book, total_book
+from okrdesk_brokerage.catalogue import Catalogue, read_catalogue
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.errors import ExportError
 from okrdesk_brokerage.feedback import (
@@ -31,7 +32,15 @@ from okrdesk_brokerage.feedback import (
 )
 from okrdesk_brokerage.figures import Figures
 from okrdesk_brokerage.funding import Funding, read_funding, total_funding
-from okrdesk_brokerage.layout import ASSETS, COMPLAINTS, FUNDING, PRODUCTS, SURVEYS, TRADES
+from okrdesk_brokerage.layout import (
+    ASSETS,
+    COMPLAINTS,
+    FUNDING,
+    PRODUCT_TYPES,
+    PRODUCTS,
+    SURVEYS,
+    TRADES,
+)
 from okrdesk_brokerage.products import Products, read_products, total_products
 from okrdesk_brokerage.settings import Settings, read_settings
 from okrdesk_brokerage.tally import Tallies
@@ -53,6 +62,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     "client_attrition": (),
     "commission_revenue": (TRADES.name,),
     "product_commission_share": (PRODUCTS.name, TRADES.name),
+    "product_sales": (PRODUCTS.name, PRODUCT_TYPES.name),
     "products_per_client": (PRODUCTS.name,),
     "nps": (SURVEYS.name,),
     "complaint_rate": (COMPLAINTS.name,),
@@ -96,6 +106,7 @@ def gather(
 
     effective = "effective_accounts" in wanted
     holdings = "products_per_client" in wanted
+    tiers = "aum" in wanted
 
     def trading() -> Trading:
         found = None if con is None else total_trades(con, folder, book, windows, months=effective)
@@ -113,9 +124,13 @@ def gather(
 
     figures.funding = attempt(FUNDING.name, funding)
 
+    catalogue: Catalogue | None = attempt(PRODUCT_TYPES.name, lambda: read_catalogue(folder))
+
     def products() -> Products:
-        found = None if con is None else total_products(con, folder, windows, holdings=holdings)
-        return found or read_products(folder, book, windows, holdings=holdings)
+        found = None
+        if con is not None:
+            found = total_products(con, folder, windows, holdings=holdings, catalogue=catalogue)
+        return found or read_products(folder, book, windows, holdings=holdings, catalogue=catalogue)
 
     def complaints() -> Tallies:
         found = None if con is None else total_complaints(con, folder, windows)
@@ -127,8 +142,10 @@ def gather(
     trades = figures.trading.first_trades if effective and figures.trading else None
 
     def assets() -> Assets:
-        found = None if con is None else total_assets(con, folder, book, windows, settings, trades)
-        return found or read_assets(folder, book, windows, settings, trades)
+        found = None
+        if con is not None:
+            found = total_assets(con, folder, book, windows, settings, trades, tiers=tiers)
+        return found or read_assets(folder, book, windows, settings, trades, tiers=tiers)
 
     figures.assets = attempt(ASSETS.name, assets)
     if con is not None:

@@ -103,6 +103,14 @@ PRODUCTS = ExportFile(
         Column("commission", Kind.MONEY),
     ),
 )
+PRODUCT_TYPES = ExportFile(
+    "product_types.csv",
+    (
+        Column("product_id", Kind.TEXT),
+        Column("product_type", Kind.TEXT),
+    ),
+)
+"""The product master: each product's type, the ``product`` dimension of product sales."""
 SURVEYS = ExportFile(
     "surveys.csv",
     (
@@ -120,4 +128,13 @@ COMPLAINTS = ExportFile(
     ),
 )
 
-FILES: tuple[ExportFile, ...] = (CLIENTS, ASSETS, TRADES, FUNDING, PRODUCTS, SURVEYS, COMPLAINTS)
+FILES: tuple[ExportFile, ...] = (
+    CLIENTS,
+    ASSETS,
+    TRADES,
+    FUNDING,
+    PRODUCTS,
+    PRODUCT_TYPES,
+    SURVEYS,
+    COMPLAINTS,
+)

@@ -48,7 +48,9 @@ METRICS: tuple[MetricSpec, ...] = (
         "客户资产规模",
         _STOCK,
         "元",
-        "Total assets of the CM's open clients at their last snapshot on or before the day.",
+        "Total assets of the CM's open clients at their last snapshot on or before the day, "
+        "by client tier.",
+        dimensions=("tier",),
     ),
     _spec(
         "net_new_aum",
@@ -146,6 +148,15 @@ METRICS: tuple[MetricSpec, ...] = (
         _RATIO,
         "%",
         "Product-sales commission over trading plus product-sales commission.",
+    ),
+    _spec(
+        "product_sales",
+        "Product sales",
+        "产品销售额",
+        _FLOW,
+        "元",
+        "Amounts of products the CM's clients bought in the period, by product type.",
+        dimensions=("product",),
     ),
     _spec(
         "products_per_client",

@@ -1,9 +1,11 @@
-"""products.csv: product-sales commission, first purchases, and products held.
+"""products.csv: product-sales commission, first purchases, products held and product sales.
 
 A ``buy`` starts holding a product and a ``redeem`` ends it (a redemption is
 taken to be of the whole position); holding is decided by the client's latest
 action on that product. Holdings need each client's actions in date order, so
 they are kept, per client and product, only when products per client is wanted.
+Product sales (the amounts bought), whole and per product type, are totalled only
+when a product catalogue is given, which is when product sales are wanted.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
+from okrdesk_brokerage.catalogue import UNLISTED, Catalogue, type_of
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache, amount_cents, cents
 from okrdesk_brokerage.funding import FirstEvents
@@ -31,10 +34,28 @@ class Products:
         self.first_purchases: FirstEvents = {}
         self.held = Tallies(PRODUCTS.name, exact=False)
         """Distinct products held per (CM, checkpoint), citing the span of the purchases."""
+        self.sales = Tallies(PRODUCTS.name)
+        """Fen bought per (CM, window)."""
+        self.sales_by_type: dict[str, Tallies] = {}
+        """The same, per product type."""
+
+    def sold(self, kind: str) -> Tallies:
+        found = self.sales_by_type.get(kind)
+        if found is None:
+            found = self.sales_by_type[kind] = Tallies(PRODUCTS.name)
+        return found
 
 
-def read_products(folder: Path, book: Book, windows: Windows, *, holdings: bool) -> Products:
-    """One pass over products.csv; ``holdings`` also counts products held at checkpoints."""
+def read_products(
+    folder: Path,
+    book: Book,
+    windows: Windows,
+    *,
+    holdings: bool,
+    catalogue: Catalogue | None = None,
+) -> Products:
+    """One pass over products.csv; ``holdings`` also counts products held at checkpoints,
+    a ``catalogue`` totals product sales by type."""
     products = Products()
     commission, first = products.commission, products.first_purchases
     ids, cms, through, containing = book.ids, book.cm, windows.through, windows.containing
@@ -48,7 +69,7 @@ def read_products(folder: Path, book: Book, windows: Windows, *, holdings: bool)
                 client = ids[fields[at_client]]
                 product = fields[at_product]
                 action = fields[at_action]
-                amount_cents(fields[at_amount])
+                bought = amount_cents(fields[at_amount])
                 fee = cents(fields[at_commission])
                 if action not in ACTIONS or not product.strip():
                     raise ValueError(action)
@@ -60,6 +81,11 @@ def read_products(folder: Path, book: Book, windows: Windows, *, holdings: bool)
             for window in containing(day):
                 commission.add((cm, window), fee, line)
             buy = action == "buy"
+            if buy and catalogue is not None:
+                by_type = products.sold(type_of(catalogue, product))
+                for window in containing(day):
+                    products.sales.add((cm, window), bought, line)
+                    by_type.add((cm, window), bought, line)
             if buy:
                 earlier = first.get(client)
                 if earlier is None or day < earlier[0]:
@@ -99,11 +125,16 @@ def _count_holding(
 
 
 def total_products(
-    con: Connection, folder: Path, windows: Windows, *, holdings: bool = False
+    con: Connection,
+    folder: Path,
+    windows: Windows,
+    *,
+    holdings: bool = False,
+    catalogue: Catalogue | None = None,
 ) -> Products | None:
-    """Commission, first purchases and (with ``holdings``) products held, as
-    ``read_products`` gives them, set-wise in DuckDB; None when the file needs that
-    reader."""
+    """Commission, first purchases, (with ``holdings``) products held and (with a
+    ``catalogue``) product sales, as ``read_products`` gives them, set-wise in DuckDB;
+    None when the file needs that reader."""
     if not engine.load(con, folder, PRODUCTS, "products"):
         return None
     checks = (
@@ -117,7 +148,10 @@ def total_products(
     if engine.first_bad(con, "products", checks) is not None:
         return None
     fen = f"{engine.money('commission')} AS fen"
-    table = engine.tracked_rows(con, "products", windows.through, fen, "action", "product_id")
+    bought = [] if catalogue is None else [f"{engine.money('amount')} AS bought"]
+    table = engine.tracked_rows(
+        con, "products", windows.through, fen, *bought, "action", "product_id"
+    )
     products = Products()
     products.commission = engine.tallies(con, PRODUCTS.name, f"SELECT * FROM {table}", "fen")
     firsts = con.execute(
@@ -127,7 +161,30 @@ def total_products(
     products.first_purchases = {client: (day, line) for client, day, line in firsts}
     if holdings:
         products.held = _held(con, table)
+    if catalogue is not None:
+        _sales(con, table, products, catalogue)
     return products
+
+
+def _sales(con: Connection, table: str, products: Products, catalogue: Catalogue) -> None:
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE catalogue AS "
+        "SELECT unnest(?::VARCHAR[]) AS product_id, unnest(?::VARCHAR[]) AS product_type",
+        [list(catalogue), list(catalogue.values())],
+    )
+    buys = (
+        f"SELECT {table}.*, coalesce(product_type, ?) AS product_type FROM {table} "
+        f"LEFT JOIN catalogue ON catalogue.product_id = {table}.product_id "
+        "WHERE action = 'buy'"
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE sales AS {buys}", [UNLISTED])
+    products.sales = engine.tallies(con, PRODUCTS.name, "SELECT * FROM sales", "bought")
+    kinds = con.execute("SELECT DISTINCT product_type FROM sales ORDER BY 1").fetchall()
+    for (kind,) in kinds:
+        quoted = kind.replace("'", "''")
+        products.sales_by_type[kind] = engine.tallies(
+            con, PRODUCTS.name, f"SELECT * FROM sales WHERE product_type = '{quoted}'", "bought"
+        )
 
 
 def _held(con: Connection, table: str) -> Tallies:

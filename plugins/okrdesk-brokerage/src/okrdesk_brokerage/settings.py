@@ -6,6 +6,7 @@ Unknown keys are refused rather than ignored, because a misspelt
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,8 +19,16 @@ from okrdesk_brokerage.errors import SettingsError
 DEFAULT_HNW_THRESHOLD = 8_000_000.0
 DEFAULT_EFFECTIVE_ASSETS_MIN = 5_000.0
 DEFAULT_INSTITUTIONAL_WEIGHT = 3.0
+DEFAULT_CLIENT_TIERS = (500_000.0, 3_000_000.0, 8_000_000.0)
+"""元 where one client tier ends and the next begins: <50万, 50万–300万, 300万–800万, ≥800万."""
 
-KNOWN_KEYS = ("data", "hnw_threshold", "effective_assets_min", "institutional_weight")
+KNOWN_KEYS = (
+    "data",
+    "hnw_threshold",
+    "effective_assets_min",
+    "institutional_weight",
+    "client_tiers",
+)
 
 
 @attrs.frozen
@@ -32,6 +41,41 @@ class Settings:
     """元 of stock/fund/custody assets above which a client is effective without trading."""
     institutional_weight: float = DEFAULT_INSTITUTIONAL_WEIGHT
     """How many effective accounts one institutional client counts as."""
+    client_tiers: tuple[float, ...] = DEFAULT_CLIENT_TIERS
+    """元 of total assets at which each client tier after the first begins (the ``tier``
+    dimension of AUM)."""
+
+    @property
+    def tier_names(self) -> tuple[str, ...]:
+        """The tiers as AUM's ``tier`` dimension writes them: ``<50万``, ``50万–300万``, …"""
+        bounds = [_written(bound) for bound in self.client_tiers]
+        middle = [f"{low}–{high}" for low, high in itertools.pairwise(bounds)]
+        return (f"<{bounds[0]}", *middle, f"≥{bounds[-1]}")
+
+
+def _written(amount: float) -> str:
+    if amount >= 10_000 and amount % 10_000 == 0:
+        return f"{amount / 10_000:g}万"
+    return f"{amount:g}元"
+
+
+def _tiers(table: Mapping[str, Any]) -> tuple[float, ...]:
+    value = table.get("client_tiers", list(DEFAULT_CLIENT_TIERS))
+    wrong = SettingsError(
+        f"setting 'client_tiers' must be a list of amounts in 元 where each tier begins, "
+        f"rising and greater than 0 (e.g. [500000, 3000000, 8000000]), not {value!r}"
+    )
+    if not isinstance(value, list | tuple) or not value:
+        raise wrong
+    bounds: list[float] = []
+    for item in value:
+        if isinstance(item, bool) or not isinstance(item, int | float):
+            raise wrong
+        number = float(item)
+        if not math.isfinite(number) or number <= 0 or (bounds and number <= bounds[-1]):
+            raise wrong
+        bounds.append(number)
+    return tuple(bounds)
 
 
 def _number(table: Mapping[str, Any], key: str, default: float, *, positive: bool) -> float:
@@ -68,4 +112,5 @@ def read_settings(table: Mapping[str, Any], workspace: Path) -> Settings:
         institutional_weight=_number(
             table, "institutional_weight", DEFAULT_INSTITUTIONAL_WEIGHT, positive=True
         ),
+        client_tiers=_tiers(table),
     )

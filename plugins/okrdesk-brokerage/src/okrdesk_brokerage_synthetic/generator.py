@@ -27,6 +27,7 @@ from okrdesk_brokerage.layout import (
     COMPLAINTS,
     FILES,
     FUNDING,
+    PRODUCT_TYPES,
     PRODUCTS,
     SURVEYS,
     TRADES,
@@ -41,6 +42,7 @@ from okrdesk_brokerage_synthetic.population import (
     draw_deals,
     draw_openings,
     number,
+    product_types,
     random_weekday,
     size_deals,
 )
@@ -253,6 +255,7 @@ def generate(
     tally = _Tally(start)
     with _writers(out_dir) as writers:
         _write_clients(writers[CLIENTS.name], cm_ids, rosters, tally)
+        _write_catalogue(writers[PRODUCT_TYPES.name], tally)
         _write_history(rng, writers[PRODUCTS.name], rosters, days[0], tally)
         opening = _write_snapshot(writers[ASSETS.name], rosters, days[0], tally)
         closing = opening
@@ -326,6 +329,12 @@ def _write_clients(
                 (client.id, cm_id, kind, client.gender, client.opened.isoformat(), closed)
             )
             tally.rows[CLIENTS.name] += 1
+
+
+def _write_catalogue(writer: Any, tally: _Tally) -> None:
+    catalogue = product_types()
+    writer.writerows(catalogue.items())
+    tally.rows[PRODUCT_TYPES.name] += len(catalogue)
 
 
 def _write_history(

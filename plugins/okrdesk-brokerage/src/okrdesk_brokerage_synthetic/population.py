@@ -53,6 +53,24 @@ DEAL_JITTER = 0.1
 """Each deal account starts this far above the HNW threshold, so a bad week keeps it there."""
 HOLDER_SHARE = 0.8
 PRODUCTS = tuple(f"P{n:03d}" for n in range(1, 41))
+PRODUCT_TYPE_RUNS = (
+    ("公募基金", 12),
+    ("私募固收", 10),
+    ("权益类", 9),
+    ("资管计划", 6),
+    ("家族信托", 3),
+)
+"""The product master: the first 12 products are mutual funds, the next 10 private
+fixed income, and so on. Fixed by product number rather than drawn, so writing the
+master takes nothing from the random stream every other figure of the export comes from."""
+
+
+def product_types() -> dict[str, str]:
+    """Each product's type, in the order of PRODUCTS."""
+    kinds = [kind for kind, count in PRODUCT_TYPE_RUNS for _ in range(count)]
+    return dict(zip(PRODUCTS, kinds, strict=True))
+
+
 TRADER_PROFILES = ((0.22, 2.0), (0.33, 0.3), (1.0, 0.02))
 """(cumulative share of funded clients, trade rows per week)."""
 
