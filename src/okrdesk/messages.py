@@ -111,6 +111,18 @@ def dimension_label(name: str, lang: str) -> str:
     return DIMENSIONS.get(lang, {}).get(name, name)
 
 
+DIMENSION_VALUES: dict[str, dict[tuple[str, str], str]] = {
+    "zh": {("gender", "female"): "女", ("gender", "male"): "男",
+           ("gender", "institution"): "机构"},
+}  # fmt: skip
+"""Words for the values of those dimensions that a plugin writes in English; any other
+value (a product type, a tier: written as the source writes it) is shown as stored."""
+
+
+def dimension_value(name: str, value: str, lang: str) -> str:
+    return DIMENSION_VALUES.get(lang, {}).get((name, value), value)
+
+
 STATUS: dict[str, dict[str, str]] = {
     "zh": {"on_track": "正常", "at_risk": "有风险", "off_track": "落后", "met": "达标",
            "missed": "未达成", "breached": "超限", "no_data": "无数据"},

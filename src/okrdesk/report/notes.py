@@ -8,7 +8,7 @@ import datetime as dt
 
 import attrs
 
-from okrdesk.messages import dimension_label, label, status, window_label
+from okrdesk.messages import dimension_label, dimension_value, label, status, window_label
 from okrdesk.periods import parse_period
 from okrdesk.report.cells import value
 from okrdesk.report.document import Report, ReportKeyResult, ReportOwed, ReportScore
@@ -47,7 +47,8 @@ def breakdown_rows(kr: ReportKeyResult, lang: str) -> list[tuple[str, str]]:
     if kr.breakdown is None:
         return []
     return [
-        (label(lang, "breakdown_row", value=row.value,
+        (label(lang, "breakdown_row",
+               value=dimension_value(kr.breakdown.dimension, row.value, lang),
                share="—" if row.share is None else percentage(row.share, keep=1)),
          value(kr, row.actual, lang))
         for row in kr.breakdown.rows

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from okrdesk.messages import label, status
+from okrdesk.messages import dimension_value, label, status
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
 from okrdesk.report.notes import checkin_story, funnel_story, members_met, window_story
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure, percentage
@@ -108,7 +108,9 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 share = "—" if row.share is None else percentage(row.share, keep=1)
                 rows.append([
                     (objective.id, None), (kr.id, None),
-                    (label(lang, "breakdown_row", value=row.value, share=share), None),
+                    (label(lang, "breakdown_row", share=share,
+                           value=dimension_value(kr.breakdown.dimension, row.value, lang)),
+                     None),
                     (kr.unit, None), _figure(unit, row.actual, lang),
                 ])  # fmt: skip
     return head, rows
