@@ -25,7 +25,7 @@ from okrdesk.cli import cli
 from okrdesk.model import Observation
 from okrdesk.periods import Grain, periods_between
 from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
-from okrdesk.store.postgres import lock_key
+from okrdesk.store.postgres import ANALYZE_AFTER_ROWS, lock_key
 from sample_workspace import WriteWorkspace
 
 HERE = Path(__file__).parent
@@ -492,3 +492,22 @@ def test_store_copy_of_a_missing_source_or_onto_itself_is_refused(tmp_path: Path
     assert itself.exit_code == 2 and "are the same store" in itself.output
     assert not (tmp_path / "t.db").exists()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_large_collect_is_analysed_and_a_small_one_left_to_autovacuum(
+    postgres_url: str,
+) -> None:
+    weeks = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 3, 31), Grain.WEEK))
+    analysed = []
+    with Store.open(postgres_url) as store:
+        for count in (100, ANALYZE_AFTER_ROWS):
+            subjects = [f"p{n:05d}" for n in range(count // len(weeks) + 1)]
+            rows = [Observation("flow", s, w.id, 1.0) for s in subjects for w in weeks][:count]
+            run_id = store.start_run("collect", None)
+            assert store.replace_observations(run_id, {"flow": "p"}, weeks, rows) == count
+            analysed.append(
+                store.query(
+                    "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'observations'"
+                )[0][0]
+            )
+    assert analysed == [0, 1]
