@@ -31,6 +31,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import psycopg
 import psycopg.errors
+from psycopg.pq import TransactionStatus
 
 from okrdesk.errors import BadInput, OkrdeskError
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, TABLES, Row, Store, busy_timeout
@@ -143,10 +144,11 @@ class PostgresStore(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        self._loaded = False
         with self._named_errors(), self._connection.transaction():
             yield None
-        if self._loaded:
+        # VACUUM runs only outside a transaction: after the outermost one.
+        idle = self._connection.info.transaction_status == TransactionStatus.IDLE
+        if self._loaded and idle:
             self._loaded = False
             self._tidy(VACUUM_LOADED)
 
