@@ -9,7 +9,9 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from okrdesk.cli import cli
 from okrdesk.model import Observation
 from okrdesk.periods import Grain, periods_between
 from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
-from okrdesk.store.postgres import lock_key
+from okrdesk.store.postgres import ANALYZE_AFTER_ROWS, lock_key
 from sample_workspace import WriteWorkspace
 
 HERE = Path(__file__).parent
@@ -195,8 +197,92 @@ def test_every_query_answers_the_same_on_both(tmp_path: Path, postgres_url: str)
                             "flow", day, c, o, Grain.WEEK, w
                         )
                     )
+        wanted = {"flow": ("value",), "ratio": ("numerator", "denominator"), "none": ("value",)}
+        for grain in (Grain.WEEK, Grain.MONTH):
+            asked.append(lambda s, g=grain: s.series_of_metrics(wanted, some, day, g))
         for number, question in enumerate(asked):
             assert _when_apart(question(lite)) == _when_apart(question(server)), number
+        # Several metrics' trends at once are each metric's own series.
+        for store in (lite, server):
+            together = store.series_of_metrics(wanted, some, day, Grain.WEEK)
+            assert together["flow"]["value"], "no data to compare"
+            assert together["none"] == {"value": []}
+            for metric, columns in wanted.items():
+                for column in columns:
+                    alone = store.series(metric, some, day, column, Grain.WEEK)
+                    assert together[metric][column] == alone, (metric, column)
+
+
+def _round_trips(store: Store, action: Callable[[], object]) -> int:
+    """How many times ``action`` made the client wait for the server: the Query and
+    Sync messages libpq sent (a real trace of the connection, not a count of calls)."""
+    connection = store._connection  # type: ignore[attr-defined]
+    with tempfile.TemporaryFile("w+") as trace:
+        connection.pgconn.trace(trace.fileno())
+        connection.pgconn.set_trace_flags(psycopg.pq.Trace.SUPPRESS_TIMESTAMPS)
+        try:
+            action()
+        finally:
+            connection.pgconn.untrace()
+        trace.seek(0)
+        sent = [line.split("\t") for line in trace.read().splitlines()]
+    return sum(1 for line in sent if line[0] == "F" and line[2].split()[0] in ("Query", "Sync"))
+
+
+def test_a_check_in_and_a_first_or_last_figure_are_one_round_trip_each(
+    postgres_url: str,
+) -> None:
+    with Store.open(postgres_url) as store:
+        _fill(store)
+        day = dt.date(2026, 2, 10)
+        checkin = lambda: store.add_checkin("O1.REV", "cm01", day, 2.0)  # noqa: E731
+        assert _round_trips(store, checkin) == 1
+        for over_time in ("last", "first"):
+            edge = lambda o=over_time: store.totals_by_subject(  # noqa: E731
+                "flow", day, "value", o, Grain.WEEK, ["cm01"]
+            )
+            assert _round_trips(store, edge) == 1
+            sliced = lambda o=over_time: store.slice_sums("flow", day, o, Grain.WEEK)  # noqa: E731
+            assert _round_trips(store, sliced) == 1
+        both = {"flow": ("value",), "ratio": ("numerator", "denominator")}
+        trends = lambda: store.series_of_metrics(both, ["cm01", "Zeta"], day, Grain.WEEK)  # noqa: E731
+        assert _round_trips(store, trends) == 1
+        assert store.checkins("O1.REV", "cm01")[-1].value == 2.0
+
+
+def test_the_connection_brings_its_settings_and_keeps_the_urls_options(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(b"CREATE SCHEMA elsewhere")
+    monkeypatch.setenv("OKRDESK_BUSY_TIMEOUT", "2.5")
+    url = f"{postgres_url}&options=-csearch_path%3Delsewhere"
+    with Store.open(url) as store:
+        assert store.query("SHOW jit") == [("off",)]
+        assert store.query("SHOW lock_timeout") == [("2500ms",)]
+        assert store.query("SELECT current_schema()") == [("elsewhere",)]
+        assert store.query("SELECT to_regclass('elsewhere.observations') IS NOT NULL") == [(True,)]
+
+
+def test_a_copied_store_is_vacuumed_and_analysed_for_the_first_report(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    source = tmp_path / "okrdesk.db"
+    with Store.open(source) as store:
+        _fill(store)
+    copied = run("store", "copy", str(source), postgres_url)
+    assert copied.exit_code == 0, copied.output
+    with Store.open(postgres_url) as store:
+        found = store.query(
+            "SELECT relname, vacuum_count, analyze_count FROM pg_stat_user_tables "
+            "WHERE relname = ANY(?) ORDER BY relname",
+            (["checkins", "observations", "runs", "spend"],),
+        )
+        assert found == [(t, 1, 1) for t in ("checkins", "observations", "runs", "spend")]
+        # The planner knows the rows are there, so a branch's read takes the subject index.
+        assert store.query("SELECT reltuples FROM pg_class WHERE relname = 'observations'") == [
+            (store.count_observations(),)
+        ]
 
 
 def _when_apart(answer: object) -> object:
@@ -406,3 +492,22 @@ def test_store_copy_of_a_missing_source_or_onto_itself_is_refused(tmp_path: Path
     assert itself.exit_code == 2 and "are the same store" in itself.output
     assert not (tmp_path / "t.db").exists()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_a_large_collect_is_analysed_and_a_small_one_left_to_autovacuum(
+    postgres_url: str,
+) -> None:
+    weeks = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 3, 31), Grain.WEEK))
+    analysed = []
+    with Store.open(postgres_url) as store:
+        for count in (100, ANALYZE_AFTER_ROWS):
+            subjects = [f"p{n:05d}" for n in range(count // len(weeks) + 1)]
+            rows = [Observation("flow", s, w.id, 1.0) for s in subjects for w in weeks][:count]
+            run_id = store.start_run("collect", None)
+            assert store.replace_observations(run_id, {"flow": "p"}, weeks, rows) == count
+            analysed.append(
+                store.query(
+                    "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'observations'"
+                )[0][0]
+            )
+    assert analysed == [0, 1]

@@ -45,6 +45,9 @@ from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, Plan
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import Dimension
 
+_Series = dict[str, dict[str, list[tuple[dt.date, float]]]]
+"""``StoreReader.series_of_metrics``'s answer: metric → column → (period end, total)."""
+
 
 @attrs.frozen
 class KeyResultProgress:
@@ -147,6 +150,7 @@ class Engine:
         self._judged: dict[tuple[str, str], KeyResultProgress | None] = {}
         self._earlier: dict[dt.date, Engine] = {}
         self._judge_only: Engine | None = None
+        self._series: dict[str, _Series] = {}
 
     def name_of(self, subject: str) -> tuple[str, str]:
         if subject in self.plan.units_by_id:
@@ -258,22 +262,31 @@ class Engine:
             ]
             return points
         subjects = subjects_under(self.plan, subject)
+        stored = None if kr.where else self._series_at(subject).get(spec.name)
         if spec.kind is MetricKind.RATIO:
             grain = self.plan.grain
             since = self.plan.start
-            numerators = self.store.series(
-                spec.name, subjects, self.as_of, "numerator", grain, kr.where, since=since
-            )
-            denominators = dict(
-                self.store.series(
-                    spec.name, subjects, self.as_of, "denominator", grain, kr.where, since=since
+            if stored is not None:
+                numerators = stored["numerator"]
+                denominators = dict(stored["denominator"])
+            else:
+                numerators = self.store.series(
+                    spec.name, subjects, self.as_of, "numerator", grain, kr.where, since=since
                 )
-            )
+                denominators = dict(
+                    self.store.series(
+                        spec.name, subjects, self.as_of, "denominator", grain, kr.where,
+                        since=since,
+                    )
+                )  # fmt: skip
             return self._dated(_ratio_trend(spec, numerators, denominators))
-        series = self.store.series(
-            spec.name, subjects, self.as_of, "value", self.plan.grain, kr.where,
-            since=self.plan.start,
-        )  # fmt: skip
+        if stored is not None:
+            series = stored["value"]
+        else:
+            series = self.store.series(
+                spec.name, subjects, self.as_of, "value", self.plan.grain, kr.where,
+                since=self.plan.start,
+            )  # fmt: skip
         if spec.kind is MetricKind.STOCK:
             return self._dated(series)
         total, points = 0.0, []
@@ -281,6 +294,27 @@ class Engine:
             total += value
             points.append((day, total))
         return self._dated(points)
+
+    def _series_at(self, subject: str) -> _Series:
+        """The whole-figure series of every stored metric whose trend the subject's
+        open key results draw, read together the first time one is asked (one
+        statement, where the store answers several metrics at once)."""
+        if subject not in self._series:
+            columns: dict[str, tuple[str, ...]] = {}
+            for _, krs in key_results_for(self.plan, subject):
+                for kr in krs:
+                    spec = self.metrics.get(kr.metric) if kr.metric else None
+                    closing = closes_on(self.plan, kr)
+                    if spec is None or spec.formula is not None or kr.where or kr.growth:
+                        continue
+                    if closing is None or closing >= self.as_of:
+                        ratio = spec.kind is MetricKind.RATIO
+                        columns[spec.name] = ("numerator", "denominator") if ratio else ("value",)
+            self._series[subject] = self.store.series_of_metrics(
+                columns, subjects_under(self.plan, subject), self.as_of, self.plan.grain,
+                since=self.plan.start,
+            ) if columns else {}  # fmt: skip
+        return self._series[subject]
 
     def _dated(self, points: list[tuple[dt.date, float]]) -> list[tuple[dt.date, float]]:
         """The current period's point is the figure so far: dated today, not at its end."""

@@ -179,10 +179,19 @@ class Store(ABC):
     _series_group = "GROUP BY period"
     """How ``series`` groups its rows by period."""
 
+    _many_metrics_at_once = False
+    """Whether ``series_of_metrics`` asks for every metric in one statement (where a
+    round trip costs more than sorting them together) or each as ``series`` does."""
+
     @abstractmethod
     def _lock(self, name: str) -> None:
         """Inside a transaction: wait for other writers of ``name`` (no-op where a
         transaction already excludes every other writer)."""
+
+    def _one_statement(self) -> AbstractContextManager[None]:
+        """A write of one statement, which needs no other writer's lock: a transaction
+        of its own (a backend whose every statement is one may skip BEGIN and COMMIT)."""
+        return self.transaction()
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         return next(iter(self._rows(sql, params)), None)
@@ -328,20 +337,23 @@ class Store(ABC):
             for r in rows
         ]
 
-    def _edge_period(
-        self, metric: str, through: dt.date, over_time: str, grain: Grain, since: dt.date | None
-    ) -> str | None:
-        if over_time == "sum":
-            return None
+    def _edge_period(self, over_time: str) -> str:
+        """A subquery for the one period a ``last`` or ``first`` read takes, with four
+        parameters (metric, grain, through, since); answered once, in the same statement.
+        No period at all leaves ``period = NULL``, which matches no row."""
         order = "DESC" if over_time == "last" else "ASC"
         # Period ids sort by date within a grain, and lead the primary key after
         # the metric: this reads one index entry, not the metric's every row.
-        row = self._one(
-            "SELECT period FROM observations WHERE metric = ? AND grain = ? "
-            f"AND period_start <= ? AND period_end >= ? ORDER BY period {order} LIMIT 1",
-            (metric, grain.value, through.isoformat(), _day_or_ever(since)),
+        return (
+            "(SELECT period FROM observations WHERE metric = ? AND grain = ? "
+            f"AND period_start <= ? AND period_end >= ? ORDER BY period {order} LIMIT 1)"
         )
-        return None if row is None else str(row[0])
+
+    @staticmethod
+    def _edge_params(
+        metric: str, through: dt.date, grain: Grain, since: dt.date | None
+    ) -> list[Any]:
+        return [metric, grain.value, through.isoformat(), _day_or_ever(since)]
 
     def totals_by_subject(
         self,
@@ -376,11 +388,8 @@ class Store(ABC):
                 "AND period_end >= ?")  # fmt: skip
         params += [metric, grain.value, through.isoformat(), _day_or_ever(since)]
         if over_time != "sum":
-            edge = self._edge_period(metric, through, over_time, grain, since)
-            if edge is None:
-                return {}
-            sql += " AND period = ?"
-            params.append(edge)
+            sql += f" AND period = {self._edge_period(over_time)}"
+            params += self._edge_params(metric, through, grain, since)
         rows = self._rows(sql + " GROUP BY subject", params)
         return {str(r[0]): (r[1], int(r[2])) for r in rows}
 
@@ -445,6 +454,51 @@ class Store(ABC):
             ),
         )
         return [(dt.date.fromisoformat(r[0]), float(r[1] or 0.0)) for r in rows]
+
+    def series_of_metrics(
+        self,
+        columns: Mapping[str, Sequence[str]],
+        subjects: Iterable[str],
+        through: dt.date,
+        grain: Grain,
+        *,
+        since: dt.date | None = None,
+    ) -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
+        """``series`` of several metrics (whole figures) at once: ``columns`` names
+        each metric's columns wanted; metric → column → [(period end, total)], in
+        order. Where a statement costs a round trip, one statement answers them all."""
+        subjects = list(subjects)
+        if not self._many_metrics_at_once:
+            return {
+                metric: {
+                    column: self.series(metric, subjects, through, column, grain, since=since)
+                    for column in wanted
+                }
+                for metric, wanted in columns.items()
+            }
+        rows = self._rows(
+            "SELECT metric, period_end, sum(value), sum(numerator), sum(denominator) "
+            f"FROM observations {self._subject_index}WHERE {self._member('subject')} "
+            f"AND {self._member('metric')} AND slice = '' AND grain = ? AND period_start <= ? "
+            f"AND period_end >= ? GROUP BY metric, {self._series_group.removeprefix('GROUP BY ')} "
+            "ORDER BY metric, period_start",
+            (
+                self._members(subjects),
+                self._members(columns),
+                grain.value,
+                through.isoformat(),
+                _day_or_ever(since),
+            ),
+        )
+        found: dict[str, dict[str, list[tuple[dt.date, float]]]] = {
+            metric: {column: [] for column in wanted} for metric, wanted in columns.items()
+        }
+        place = {"value": 2, "numerator": 3, "denominator": 4}
+        for row in rows:
+            end = dt.date.fromisoformat(row[1])
+            for column, points in found[row[0]].items():
+                points.append((end, float(row[place[column]] or 0.0)))
+        return found
 
     def period_totals(
         self, metric: str, subjects: Iterable[str], periods: Iterable[str]
@@ -550,11 +604,8 @@ class Store(ABC):
                 "AND period_end >= ?")  # fmt: skip
         params += [metric, grain.value, through.isoformat(), _day_or_ever(since)]
         if over_time != "sum":
-            edge = self._edge_period(metric, through, over_time, grain, since)
-            if edge is None:
-                return []
-            sql += " AND period = ?"
-            params.append(edge)
+            sql += f" AND period = {self._edge_period(over_time)}"
+            params += self._edge_params(metric, through, grain, since)
         rows = self._rows(sql + " GROUP BY subject, slice", params)
         return [(str(r[0]), str(r[1]), r[2], r[3], r[4], int(r[5])) for r in rows]
 
@@ -572,7 +623,7 @@ class Store(ABC):
     ) -> int:
         if not math.isfinite(value):
             raise BadInput(f"{value} is not a finite number; nothing was stored")
-        with self.transaction():
+        with self._one_statement():
             return self._insert(
                 "INSERT INTO checkins (key_result, subject, day, value, confidence, note, recorded,"
                 " author) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",

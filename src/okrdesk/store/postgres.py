@@ -10,25 +10,38 @@ transaction-level advisory lock here: one per budget line for spend (so the
 breaker check and the insert are one step for that line), one for storing
 observations, one per check-in withdrawn, and one for migrating. Each waits
 at most ``$OKRDESK_BUSY_TIMEOUT`` seconds (``lock_timeout``).
+
+The server's round trips are cheap (tens of microseconds on a socket); what a
+report pays for is each query's plan. So the connection asks for its settings
+in the startup packet (no round trip of its own), and turns JIT compilation
+off: okrdesk's reads are index range reads and one grouped scan, which JIT
+makes slower by the time it takes to compile. A bulk load (``store copy``)
+or a large collect is followed by ``VACUUM (ANALYZE)`` / ``ANALYZE``, so the
+first report after it is planned from the rows that are there and reads the
+subject index alone, not the table too.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import psycopg
 import psycopg.errors
+from psycopg.pq import TransactionStatus
 
 from okrdesk.errors import BadInput, OkrdeskError
-from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout
+from okrdesk.store.base import BUSY_TIMEOUT_ENV, TABLES, Row, Store, busy_timeout
 from okrdesk.store.migrations import POSTGRES_MIGRATIONS, SCHEMA_VERSION
 
 VERSION_TABLE = "okrdesk_schema"
+VACUUM_LOADED = tuple(f"VACUUM (ANALYZE) {table}" for table in TABLES)
 CONNECT_TIMEOUT = 10
+ANALYZE_AFTER_ROWS = 10_000
+"""A collect that stores this many observations or more is followed by ``ANALYZE``."""
 
 
 def password_in(url: str) -> bool:
@@ -47,10 +60,12 @@ class PostgresStore(Store):
     """An open connection to okrdesk's tables on a PostgreSQL server."""
 
     _series_group = "GROUP BY period, period_start, period_end"
+    _many_metrics_at_once = True
 
     def __init__(self, connection: psycopg.Connection[Any], url: str) -> None:
         self.location = url
         self._connection = connection
+        self._loaded = False
 
     # ------------------------------------------------------------ opening
 
@@ -129,9 +144,25 @@ class PostgresStore(Store):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
+        with self._named_errors(), self._connection.transaction():
+            yield None
+        # VACUUM runs only outside a transaction: after the outermost one.
+        idle = self._connection.info.transaction_status == TransactionStatus.IDLE
+        if self._loaded and idle:
+            self._loaded = False
+            self._tidy(VACUUM_LOADED)
+
+    @contextmanager
+    def _one_statement(self) -> Iterator[None]:
+        # The connection is in autocommit: one statement is a transaction of its
+        # own, without a BEGIN and a COMMIT of their own to wait for.
+        with self._named_errors():
+            yield None
+
+    @contextmanager
+    def _named_errors(self) -> Iterator[None]:
         try:
-            with self._connection.transaction():
-                yield None
+            yield None
         except psycopg.errors.LockNotAvailable:
             raise BadInput(
                 f"{self.location} is locked by another okrdesk and stayed locked for "
@@ -139,6 +170,18 @@ class PostgresStore(Store):
             ) from None
         except psycopg.OperationalError as error:
             raise _unreachable(self.location, error) from None
+
+    def _tidy(self, statements: Sequence[str]) -> None:
+        """Outside any transaction: fresh planner statistics (and visibility map)."""
+        with self._named_errors():
+            for statement in statements:
+                self._rows(statement)
+
+    def replace_observations(self, *args: Any, **kwargs: Any) -> int:
+        stored = super().replace_observations(*args, **kwargs)
+        if stored >= ANALYZE_AFTER_ROWS:
+            self._tidy(("ANALYZE observations",))
+        return stored
 
     # ------------------------------------------------------------ dialect
 
@@ -193,6 +236,7 @@ class PostgresStore(Store):
         return [str(r[0]) for r in rows]
 
     def after_load(self) -> None:
+        self._loaded = True
         for table in ("runs", "checkins", "spend"):
             self._rows(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -207,18 +251,25 @@ def _connect(url: str, timeout: float | None) -> psycopg.Connection[Any]:
             "~/.pgpass instead. Nothing was opened."
         )
     seconds = busy_timeout() if timeout is None else timeout
+    # Whole milliseconds; 0 would mean "wait for ever".
+    settings = {"lock_timeout": max(1, round(seconds * 1000)), "jit": "off"}
     try:
-        connection = psycopg.connect(
+        return psycopg.connect(
             url,
             autocommit=True,
             connect_timeout=CONNECT_TIMEOUT,
             application_name="okrdesk",
+            options=_options(url, settings),
         )
     except psycopg.Error as error:
         raise _unreachable(url, error) from None
-    # Whole milliseconds; 0 would mean "wait for ever".
-    connection.execute(f"SET lock_timeout = {max(1, round(seconds * 1000)):d}".encode())
-    return connection
+
+
+def _options(url: str, settings: Mapping[str, object]) -> str:
+    """The URL's own ``options`` (a search_path, say), then okrdesk's settings."""
+    given = [value for key, value in parse_qsl(urlsplit(url).query) if key == "options"]
+    ours = [f"-c {name}={value}" for name, value in settings.items()]
+    return " ".join([*given, *ours])
 
 
 def _unreachable(url: str, error: psycopg.Error) -> OkrdeskError:

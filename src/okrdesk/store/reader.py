@@ -8,7 +8,7 @@ values from ``okrdesk.model`` or plain tuples.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from okrdesk.model import Checkin, Run, SpendEntry, StoredObservation
@@ -66,6 +66,19 @@ class StoreReader(Protocol):
     ) -> list[tuple[dt.date, float]]:
         """Per period, the column summed over ``subjects``: (period end, total), in order;
         of the slice ``where`` when given."""
+        ...
+
+    def series_of_metrics(
+        self,
+        columns: Mapping[str, Sequence[str]],
+        subjects: Iterable[str],
+        through: dt.date,
+        grain: Grain,
+        *,
+        since: dt.date | None = None,
+    ) -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
+        """``series`` of several metrics at once (whole figures): ``columns`` says each
+        metric's columns; metric → column → [(period end, total)], in order."""
         ...
 
     def period_totals(
