@@ -43,6 +43,9 @@ def test_a_figure_emitted_twice_batches_apart_is_found_and_the_first_kept(scratc
     assert kept[5000].dimensions == {"tier": "hnw"}
     spool.close()
     assert list(scratch.iterdir()) == []
+    for o in figures:  # a plugin left behind, emitting after its time ran out
+        spool.add(o)
+    assert list(scratch.iterdir()) == []
 
 
 def test_only_the_metrics_asked_for_come_out_grouped_in_the_order_emitted(scratch: Path) -> None:

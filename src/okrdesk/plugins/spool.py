@@ -33,9 +33,12 @@ class Spool:
         self._batch: list[_Row] = []
         self._folder: str | None = None
         self._db: sqlite3.Connection | None = None
+        self._closed = False
         self.count = 0
 
     def add(self, observation: Observation) -> None:
+        if self._closed:  # a plugin left behind after its time ran out: nothing lands
+            return
         o = observation
         self._batch.append(
             (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
@@ -85,6 +88,7 @@ class Spool:
                 yield _observation(row)
 
     def close(self) -> None:
+        self._closed = True
         if self._db is not None:
             self._db.close()
             self._db = None
