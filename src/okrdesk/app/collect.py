@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol
 
 import attrs
@@ -11,7 +11,7 @@ import attrs
 from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_periods
 from okrdesk.errors import BadInput
-from okrdesk.model import Plan
+from okrdesk.model import Observation, Plan
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
@@ -51,7 +51,8 @@ def run_collect(
     jobs: int = 1,
 ) -> CollectSummary:
     """Collect the plan's metrics (or ``only`` these) up to ``through`` and store them,
-    one transaction per grain; ``jobs`` plugin processes at once."""
+    one transaction per plugin call and grain as each call's figures are checked (they
+    wait on disk meanwhile, not in memory); ``jobs`` plugin processes at once."""
     plan = session.plan
     day = clamp_through(plan, through)
     wanted = metrics_needed(plan, session.host.metrics)
@@ -82,14 +83,22 @@ def run_collect(
         run_id = store.start_run("collect", day)
         for grain, metrics in by_grain.items():
             grain_periods = plan_periods(plan, day, grain)
+
+            def keep(
+                sound: Mapping[str, str],
+                observations: Iterator[Observation],
+                grain_periods: tuple[Period, ...] = grain_periods,
+            ) -> int:
+                return store.replace_observations(
+                    run_id, sound, grain_periods, observations, through=day, grouped=True
+                )
+
             result = collect(
                 session.host, plan, metrics, grain_periods, day, session.workspace.root,
                 progress,
-                plugin_timeout(session.workspace.plugin_timeout), jobs,
+                plugin_timeout(session.workspace.plugin_timeout), jobs, keep,
             )  # fmt: skip
-            stored += store.replace_observations(
-                run_id, result.plugin_of, grain_periods, result.observations, through=day
-            )
+            stored += result.stored
             errors.extend(e for e in result.errors if e not in errors)
             warnings.extend(w for w in result.warnings if w not in warnings)
             versions.update(

@@ -31,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,7 @@ from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.manager import PluginHost, Probed, describe_error, load_one
+from okrdesk.plugins.spool import Spool
 
 MAX_MESSAGES_PER_METRIC = 5
 DEFAULT_TIMEOUT = 300.0
@@ -358,9 +359,17 @@ class PluginError:
         return f"plugin {self.plugin}{about}: {self.message}"
 
 
+Keeper = Callable[[Mapping[str, str], Iterator[Observation]], int]
+"""Stores one plugin call's sound metrics (metric → plugin) and their observations;
+how many it stored."""
+
+
 @attrs.define
 class Collected:
     observations: list[Observation] = attrs.Factory(list)
+    """Every sound observation, when ``collect`` was given nowhere to keep them."""
+    stored: int = 0
+    """How many observations ``keep`` stored, when it was given."""
     errors: list[PluginError] = attrs.Factory(list)
     warnings: list[PluginError] = attrs.Factory(list)
     """What did not stop a metric but should be known (rows left out): shown, not failed."""
@@ -376,12 +385,15 @@ class _Checker:
     specs: Mapping[str, MetricSpec]
     subjects: frozenset[str]
     periods: frozenset[str]
-    kept: dict[tuple[str, str, str, str], Observation] = attrs.Factory(dict)
     problems: dict[str, list[str]] = attrs.Factory(dict)
     refused: dict[str, int] = attrs.Factory(dict)
     warned: list[tuple[str, str]] = attrs.Factory(list)
     closed: bool = False
     """Set when the plugin ran out of time: anything it emits after that is ignored."""
+    spool: Spool = attrs.field(init=False)
+
+    def __attrs_post_init__(self) -> None:
+        self.spool = Spool(self._emitted_twice)
 
     def __call__(
         self,
@@ -416,11 +428,12 @@ class _Checker:
         if problems:
             self._refuse(metric, f"{subject} {period}: {'; '.join(problems)}")
             return
-        key = (metric, subject, period, observation.slice)
-        if key in self.kept:
-            self._refuse(metric, f"{subject} {period}: emitted twice")
-            return
-        self.kept[key] = observation
+        self.spool.add(observation)
+
+    def _emitted_twice(self, observation: Observation) -> None:
+        self._refuse(
+            observation.metric, f"{observation.subject} {observation.period}: emitted twice"
+        )
 
     def error(self, metric: str, message: str) -> None:
         self._refuse(str(metric), str(message)[:500])
@@ -466,7 +479,10 @@ class _Checker:
             shown.append(message)
         self.refused[metric] = self.refused.get(metric, 0) + 1
 
-    def results(self) -> tuple[list[Observation], list[PluginError]]:
+    def results(self) -> list[PluginError]:
+        """The metrics refused, each with a few of its problems; call when the plugin
+        is done (its last batch is checked for figures emitted twice first)."""
+        self.spool.flush()
         errors = []
         for metric, shown in self.problems.items():
             total = self.refused[metric]
@@ -474,8 +490,7 @@ class _Checker:
             text = "; ".join(shown) + (f"; and {more:,} more" if more else "")
             count = f"{total:,} problems" if total > 1 else "a problem"
             errors.append(PluginError(self.plugin, metric, f"{text} ({count}, none kept)"))
-        kept = [o for o in self.kept.values() if o.metric not in self.problems]
-        return kept, errors
+        return errors
 
 
 def _float(number: float | None) -> float | None:
@@ -497,6 +512,7 @@ def collect(
     progress: PartsProgress | None = None,
     timeout: float = DEFAULT_TIMEOUT,
     jobs: int = 1,
+    keep: Keeper | None = None,
 ) -> Collected:
     """Collect ``metrics`` over ``periods`` from the plugins that declare them.
 
@@ -505,6 +521,11 @@ def collect(
     left behind; whatever it emits later is ignored. With ``jobs`` above 1, up
     to that many plugin processes run at once (the SQL source on a warehouse
     is split by metric too); the result is the same as one at a time.
+
+    Each call's checked observations wait on disk until it has ended. With ``keep``,
+    each call that succeeded hands its sound metrics (metric → plugin) and their
+    observations, grouped by metric, subject and period, to ``keep`` (which stores
+    them and says how many); without it they are gathered in ``observations``.
     """
     host.load()
     periods = tuple(periods)
@@ -535,9 +556,16 @@ def collect(
                 plugin, {s.name: s for s in share}, subjects, frozenset(p.id for p in periods)
             )
             parts.append(_Part(plugin, share, request, checker, how, call))
-    _run_parts(parts, timeout, jobs, Tracker(parts, progress) if progress else None)
-    for part in parts:
-        part.merge_into(result)
+    try:
+        _run_parts(parts, timeout, jobs, Tracker(parts, progress) if progress else None)
+        for part in parts:
+            part.merge_into(result, keep)
+            if part.checker is not None:
+                part.checker.spool.close()  # each plugin's file gone once it is stored
+    finally:
+        for part in parts:
+            if part.checker is not None:
+                part.checker.spool.close()
     return result
 
 
@@ -580,21 +608,25 @@ class _Part:
                 self.plugin, self.how, self.request.settings, self.request, self.checker, timeout
             ).failure
 
-    def merge_into(self, result: Collected) -> None:
+    def merge_into(self, result: Collected, keep: Keeper | None = None) -> None:
         if self.failure is not None:
             error = PluginError(self.plugin, None, self.failure)
             if error not in result.errors:
                 result.errors.append(error)
             return
         assert self.checker is not None
-        kept, errors = self.checker.results()
-        result.observations.extend(kept)
+        errors = self.checker.results()
         result.errors.extend(errors)
         failed = {e.metric for e in errors}
         result.warnings.extend(
             PluginError(self.plugin, m, text) for m, text in self.checker.warned if m not in failed
         )
-        result.plugin_of.update({s.name: self.plugin for s in self.specs if s.name not in failed})
+        sound = {s.name: self.plugin for s in self.specs if s.name not in failed}
+        result.plugin_of.update(sound)
+        if keep is None:
+            result.observations.extend(self.checker.spool.observations(sound))
+        elif sound:
+            result.stored += keep(sound, self.checker.spool.observations(sound, grouped=True))
 
 
 def _run_parts(

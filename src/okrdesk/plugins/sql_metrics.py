@@ -422,6 +422,24 @@ class _DuckSource:
     def run(self, query: str, params: Mapping[str, str]) -> _Result:
         import duckdb
 
+        text, values, reads, described, traced = self._prepare(query, params)
+        if traced is not None:
+            try:
+                cursor = self.connection.execute(traced[0], values)
+                table = _traced_file(self.tables[traced[1]])
+                return _Result(_columns(cursor), _fetched(cursor), reads, described, table)
+            except duckdb.Error:
+                pass  # the plain query says what is wrong, in the user's own words
+        cursor = self.connection.execute(text, values)
+        return _Result(_columns(cursor), _fetched(cursor), reads, described)
+
+    def _prepare(
+        self, query: str, params: Mapping[str, str]
+    ) -> tuple[str, dict[str, str], str, str, tuple[str, str] | None]:
+        """The query in DuckDB's SQL, its parameters, the tables and files it reads, and
+        the query with its rows' numbers added (and the table they number), if it can."""
+        import duckdb
+
         text = to_duckdb(query)
         statements = self.connection.extract_statements(text)
         if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
@@ -438,16 +456,59 @@ class _DuckSource:
         files = [self.tables[t].path.name for t in read if t in self.tables]
         reads = ", ".join(read) or "no table"
         described = ", ".join(files) or "no file"
-        traced = with_row_numbers(text, set(self.tables))
-        if traced is not None:
-            try:
-                cursor = self.connection.execute(traced[0], values)
-                table = _traced_file(self.tables[traced[1]])
-                return _Result(_columns(cursor), _fetched(cursor), reads, described, table)
-            except duckdb.Error:
-                pass  # the plain query says what is wrong, in the user's own words
-        cursor = self.connection.execute(text, values)
-        return _Result(_columns(cursor), _fetched(cursor), reads, described)
+        return text, values, reads, described, with_row_numbers(text, set(self.tables))
+
+    def grouped(
+        self, spec: MetricSpec, query: str, request: CollectRequest, parts: list[str]
+    ) -> _Grouped | None:
+        """The query's day rows added up into the request's periods by DuckDB itself,
+        with the file rows behind each figure; None when a row needs a word said about it
+        (dated outside the plan, an empty or text value, a subject or slice that is not
+        one) or the query's columns are not plainly typed: the row-by-row tally then
+        reads it, and says the same words as ever."""
+        import duckdb
+
+        text, values, _, described, traced = self._prepare(query, _params(request))
+        if not request.periods:
+            return None
+        candidates: list[tuple[str, str | None]] = [traced] if traced is not None else []
+        typed = next(
+            (
+                (sql, table, found)
+                for sql, table in [*candidates, (text, None)]
+                if (found := _column_types(self.connection, sql, values)) is not None
+            ),
+            None,
+        )
+        if typed is None:
+            return None
+        sql, table, types = typed
+        dims = list(spec.dimensions)
+        if "period" in types or not _plainly_typed(types, parts, dims):
+            return None
+        try:
+            rows = self.connection.execute(
+                _grouping_sql(
+                    sql, spec, parts, dims, types if table is not None else None, request
+                ),
+                values,
+            ).fetchall()
+        except duckdb.Error:
+            return None
+        width = len(parts)
+        figures = []
+        for row in rows:
+            subject, period = row[0], row[1]
+            cut, numbers, clean, spans = (
+                row[2 : 2 + len(dims)], row[2 + len(dims) : 2 + len(dims) + width],
+                row[-2], row[-1],
+            )  # fmt: skip
+            if not clean or not all(n is not None and math.isfinite(n) for n in numbers):
+                return None
+            figures.append((str(subject), str(period), [str(c) for c in cut], list(numbers),
+                            spans))  # fmt: skip
+        traced_file = _traced_file(self.tables[table]) if table is not None else None
+        return _Grouped(figures, described, traced_file)
 
     def failed(self, spec: MetricSpec, query: str, error: Exception) -> str:
         import duckdb
@@ -475,6 +536,108 @@ class _DuckSource:
 
 MEMORY_LIMIT = "320MB"
 """DuckDB's own limit; beyond it, it spills to the scratch folder."""
+
+
+@attrs.frozen
+class _Grouped:
+    """A query's figures, added up into periods by DuckDB: (subject, period, each
+    dimension's value, the parts' sums, the file rows' spans behind it)."""
+
+    figures: list[tuple[str, str, list[str], list[float], list[Span] | None]]
+    files: str
+    traced: _Traced | None
+
+    def source(self, metric: str, spans: list[Span] | None) -> str:
+        if self.traced is None or not spans:
+            return f"SQL metric {metric} on {self.files}"
+        return f"SQL metric {metric}: {self.traced.many([list(s) for s in spans])}"
+
+
+_DAY_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")
+_NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                 "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE")  # fmt: skip
+
+
+def _column_types(
+    connection: duckdb.DuckDBPyConnection, sql: str, values: Mapping[str, str]
+) -> dict[str, str] | None:
+    """Each column's type (None when the query does not run)."""
+    import duckdb
+
+    try:
+        cursor = connection.execute(f"SELECT * FROM ({sql}) LIMIT 0", values)
+    except duckdb.Error:
+        return None
+    return {str(c[0]).lower(): str(c[1]) for c in cursor.description or ()}
+
+
+def _plainly_typed(types: Mapping[str, str], parts: list[str], dims: list[str]) -> bool:
+    """Whether the tally would take each row of these column types as it is: a date,
+    text subjects and slices, numbers that are floats or fit in 64 bits."""
+    number = all(
+        types.get(p, "") in _NUMBER_TYPES or types.get(p, "").startswith("DECIMAL") for p in parts
+    )
+    text = all(types.get(c) == "VARCHAR" for c in ("subject", *dims))
+    return number and text and types.get("day") in _DAY_TYPES
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _grouping_sql(
+    sql: str, spec: MetricSpec, parts: list[str], dims: list[str],
+    traced: Mapping[str, str] | None, request: CollectRequest,
+) -> str:  # fmt: skip
+    """The query's rows joined to the request's periods (each cut at ``through``) and
+    added up by subject, period and slice; a stock takes each group's last day only.
+    Each group says whether every row of it was one the tally counts as it is."""
+    periods = ", ".join(
+        f"({_literal(p.id)}, DATE '{p.start}', DATE '{min(p.end, request.through)}')"
+        for p in request.periods
+        if p.start <= request.through
+    )
+    subjects = ", ".join(
+        _literal(s) for s in sorted({p.id for p in request.people} | {u.id for u in request.units})
+    )
+    by = ["q.subject", "p.id", *(f"q.{_quoted(d)}" for d in dims)]
+    clean = [
+        "p.id IS NOT NULL",
+        f"q.subject IN ({subjects})" if subjects else "false",
+        *(f"isfinite(CAST(q.{_quoted(c)} AS DOUBLE))" for c in parts),
+        *(f"q.{_quoted(d)} IS NOT NULL AND NOT regexp_full_match(q.{_quoted(d)}, '\\s*') "
+          f"AND NOT contains(q.{_quoted(d)}, {_literal(SLICE_SEPARATOR)})" for d in dims),
+    ]  # fmt: skip
+    latest = (
+        f"max(CAST(q.day AS DATE)) OVER (PARTITION BY {', '.join(by)})"
+        if spec.kind is MetricKind.STOCK
+        else "CAST(q.day AS DATE)"
+    )
+    counted = "okrdesk_day = okrdesk_latest"
+    sums = [f"sum(CAST({_quoted(c)} AS DOUBLE)) FILTER (WHERE {counted})" for c in parts]
+    # A query that groups no rows numbers each by its first row alone.
+    last = f"coalesce({ROW_LAST}, {ROW_FIRST})" if traced and ROW_LAST in traced else ROW_FIRST
+    count = f"coalesce({ROW_COUNT}, 1)" if traced and ROW_COUNT in traced else "1"
+    spans = (
+        f"list([{ROW_FIRST}, {last}, {count}] ORDER BY {ROW_FIRST}) "
+        f"FILTER (WHERE {counted} AND {ROW_FIRST} IS NOT NULL)"
+        if traced and ROW_FIRST in traced
+        else "NULL"
+    )
+    names = ["okrdesk_subject", "okrdesk_period", *(f"okrdesk_dim{i}" for i in range(len(dims)))]
+    return (
+        f"WITH q AS ({sql}), p(id, first, last) AS (VALUES {periods}), "
+        f"j AS (SELECT q.*, {', '.join(f'{b} AS {n}' for b, n in zip(by, names, strict=True))}, "
+        f"CAST(q.day AS DATE) AS okrdesk_day, {latest} AS okrdesk_latest, "
+        f"coalesce({' AND '.join(clean)}, false) AS okrdesk_clean "
+        "FROM q LEFT JOIN p ON CAST(q.day AS DATE) BETWEEN p.first AND p.last) "
+        f"SELECT {', '.join(names)}, {', '.join(sums)}, bool_and(okrdesk_clean), {spans} "
+        f"FROM j GROUP BY {', '.join(names)}"
+    )
 
 
 def _first_line(error: Exception) -> str:
@@ -550,8 +713,13 @@ def _collect_one(
         "end": request.periods[-1].end.isoformat() if request.periods else "",
         "through": request.through.isoformat(),
     }
-    result = source.run(query, params)
     parts = ["numerator", "denominator"] if spec.kind is MetricKind.RATIO else ["value"]
+    if isinstance(source, _DuckSource):
+        grouped = source.grouped(spec, query, request, parts)
+        if grouped is not None:
+            _emit_grouped(grouped, spec, query, parts, emit)
+            return
+    result = source.run(query, params)
     time = "period" if "period" in result.columns else "day"
     missing = [c for c in ("subject", time, *parts, *spec.dimensions) if c not in result.columns]
     if missing:
@@ -578,6 +746,18 @@ def _collect_one(
         subject, period, *values = key
         emit(spec.name, subject, period, source=tally.source(key), **_parts(parts, numbers),
              dimensions=dict(zip(spec.dimensions, values, strict=True)) or None)  # fmt: skip
+
+
+def _emit_grouped(
+    grouped: _Grouped, spec: MetricSpec, query: str, parts: list[str], emit: Emit
+) -> None:
+    note = division_note(to_duckdb(query))
+    if note and grouped.figures:
+        _warn(emit, spec.name, note)
+    for subject, period, cut, numbers, spans in grouped.figures:
+        emit(spec.name, subject, period, source=grouped.source(spec.name, spans),
+             **_parts(parts, numbers),
+             dimensions=dict(zip(spec.dimensions, cut, strict=True)) or None)  # fmt: skip
 
 
 def _collect_from_warehouse(

@@ -10,6 +10,7 @@ a backend that uses another style rewrites them in ``_rows``.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -62,11 +63,20 @@ def is_postgres_url(location: str | os.PathLike[str]) -> bool:
     return isinstance(location, str) and location.startswith(POSTGRES_SCHEMES)
 
 
-def with_wholes(observations: Iterable[Observation]) -> Iterator[Observation]:
+def with_wholes(
+    observations: Iterable[Observation], *, grouped: bool = False
+) -> Iterator[Observation]:
     """The observations, with the whole figure of each metric, subject and period
     that was emitted in slices: their sum (value, numerator and denominator each),
     so the parts always add up to the whole. A whole emitted beside its slices
-    keeps its source, and its figures are replaced by that sum."""
+    keeps its source, and its figures are replaced by that sum.
+
+    ``grouped``: the observations of each metric, subject and period come one after
+    another, so only one such group is held at a time, not every observation."""
+    if grouped:
+        for key, group in itertools.groupby(observations, _figure_of):
+            yield from _group_with_whole(key, list(group))
+        return
     given = list(observations)
     wholes: dict[tuple[str, str, str], list[Observation]] = {}
     for o in given:
@@ -80,11 +90,28 @@ def with_wholes(observations: Iterable[Observation]) -> Iterator[Observation]:
         elif not o.dimensions:
             sources[(o.metric, o.subject, o.period)] = o.source
     for key, parts in wholes.items():
-        count = f"sum of {len(parts)} slice{'s' if len(parts) > 1 else ''}"
-        yield Observation(
-            *key, _sum(p.value for p in parts), _sum(p.numerator for p in parts),
-            _sum(p.denominator for p in parts), sources.get(key) or count,
-        )  # fmt: skip
+        yield _whole(key, parts, sources.get(key, ""))
+
+
+def _figure_of(o: Observation) -> tuple[str, str, str]:
+    return (o.metric, o.subject, o.period)
+
+
+def _group_with_whole(key: tuple[str, str, str], group: list[Observation]) -> Iterator[Observation]:
+    parts = [o for o in group if o.dimensions]
+    if not parts:
+        yield from group
+        return
+    yield from parts
+    yield _whole(key, parts, next((o.source for o in group if not o.dimensions), ""))
+
+
+def _whole(key: tuple[str, str, str], parts: list[Observation], source: str) -> Observation:
+    count = f"sum of {len(parts)} slice{'s' if len(parts) > 1 else ''}"
+    return Observation(
+        *key, _sum(p.value for p in parts), _sum(p.numerator for p in parts),
+        _sum(p.denominator for p in parts), source or count,
+    )  # fmt: skip
 
 
 def _sum(numbers: Iterable[float | None]) -> float | None:
@@ -233,9 +260,12 @@ class Store(ABC):
         periods: Sequence[Period],
         observations: Iterable[Observation],
         through: dt.date | None = None,
+        *,
+        grouped: bool = False,
     ) -> int:
         """Replace, in one transaction, every value of the ``collected`` metrics
-        (metric → plugin) in ``periods`` with ``observations``.
+        (metric → plugin) in ``periods`` with ``observations`` (``grouped``: each
+        metric, subject and period's together, as ``with_wholes`` takes them).
 
         Metrics not in ``collected`` keep what they had, so a failed plugin
         never erases earlier numbers. A period that ends after ``through`` was
@@ -263,7 +293,7 @@ class Store(ABC):
                 (o.metric, o.period, o.subject, *spans[o.period], o.value, o.numerator,
                  o.denominator, o.source, collected[o.metric], run_id, partly.get(o.period),
                  o.slice)
-                for o in with_wholes(observations)
+                for o in with_wholes(observations, grouped=grouped)
                 if o.metric in collected and (not kept or (o.metric, o.period) not in kept)
             )  # fmt: skip
             self._write_many("DELETE FROM observations WHERE metric = ? AND period = ?", replaced)

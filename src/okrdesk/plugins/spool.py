@@ -1,0 +1,123 @@
+"""Where one plugin call's checked observations wait until the call has ended.
+
+A plugin's figures are kept only when the whole call succeeded, and a
+metric only when none of its figures was refused, so nothing can be stored
+while the plugin is still emitting. Holding them in memory made a firm's
+collect grow with the firm; they wait instead in a temporary SQLite file,
+written in batches, whose key also finds a figure emitted twice. Only a
+batch is held in memory at a time, going in and coming out.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from okrdesk.model import Observation, slice_values
+
+_BATCH = 2000
+
+_Row = tuple[str, str, str, str, float | None, float | None, float | None, str]
+
+
+class Spool:
+    """Checked observations of one plugin call, on disk; ``twice`` hears of each
+    observation whose metric, subject, period and slice were already kept (the first
+    stays)."""
+
+    def __init__(self, twice: Callable[[Observation], None]) -> None:
+        self._twice = twice
+        self._batch: list[_Row] = []
+        self._folder: str | None = None
+        self._db: sqlite3.Connection | None = None
+        self._closed = False
+        self.count = 0
+
+    def add(self, observation: Observation) -> None:
+        if self._closed:  # a plugin left behind after its time ran out: nothing lands
+            return
+        o = observation
+        self._batch.append(
+            (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
+             o.source)
+        )  # fmt: skip
+        if len(self._batch) >= _BATCH:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self._batch:
+            return
+        db = self._connection()
+        batch, self._batch = self._batch, []
+        insert = "INSERT INTO kept VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        db.execute("SAVEPOINT batch")
+        try:
+            db.executemany(insert, batch)
+        except sqlite3.IntegrityError:
+            # Rare (a plugin's bug): find which rows were emitted twice, one at a time.
+            db.execute("ROLLBACK TO batch")
+            for row in batch:
+                if db.execute(insert.replace("INSERT", "INSERT OR IGNORE"), row).rowcount == 0:
+                    self._twice(_observation(row))
+        db.execute("RELEASE batch")
+        self.count += len(batch)
+
+    def observations(
+        self, metrics: Iterable[str] | None = None, *, grouped: bool = False
+    ) -> Iterator[Observation]:
+        """What was kept (of ``metrics`` only, when given): in the order emitted, or
+        ``grouped`` by metric, subject and period (each group in the order emitted)."""
+        self.flush()
+        if self._db is None:
+            return
+        chosen = sorted(set(metrics)) if metrics is not None else None
+        where = ""
+        if chosen is not None:
+            where = f"WHERE metric IN ({', '.join('?' * len(chosen))})"
+        order = "metric, subject, period, rowid" if grouped else "rowid"
+        cursor = self._db.execute(
+            f"SELECT metric, subject, period, slice, value, numerator, denominator, source "
+            f"FROM kept {where} ORDER BY {order}",
+            chosen or (),
+        )
+        while rows := cursor.fetchmany(_BATCH):
+            for row in rows:
+                yield _observation(row)
+
+    def close(self) -> None:
+        self._closed = True
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+            self._folder = None
+        self._batch = []
+
+    def _connection(self) -> sqlite3.Connection:
+        if self._db is None:
+            self._folder = tempfile.mkdtemp(prefix="okrdesk-spool-")
+            # Used by the thread that receives the plugin's figures, then read by the
+            # one that stores them: never both at once.
+            self._db = sqlite3.connect(
+                Path(self._folder) / "kept.db", isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode = MEMORY")
+            self._db.execute("PRAGMA synchronous = OFF")
+            self._db.execute(
+                "CREATE TABLE kept (metric TEXT, subject TEXT, period TEXT, slice TEXT, "
+                "value REAL, numerator REAL, denominator REAL, source TEXT, "
+                "PRIMARY KEY (metric, subject, period, slice))"
+            )
+        return self._db
+
+
+def _observation(row: _Row) -> Observation:
+    metric, subject, period, cut, value, numerator, denominator, source = row
+    return Observation(
+        metric, subject, period, value, numerator, denominator, source,
+        slice_values(cut) if cut else {},
+    )  # fmt: skip

@@ -1,0 +1,81 @@
+"""A plugin's checked figures wait on disk until it has ended, then are stored grouped."""
+
+from __future__ import annotations
+
+import random
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from okrdesk.model import Observation
+from okrdesk.plugins.spool import Spool
+from okrdesk.store.base import with_wholes
+
+
+@pytest.fixture
+def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    folder = tmp_path / "scratch"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+
+
+def _figures(count: int) -> list[Observation]:
+    return [Observation("m", f"cm{i:05}", "2026-W02", value=float(i), source=f"row {i}")
+            for i in range(count)]  # fmt: skip
+
+
+def test_a_figure_emitted_twice_batches_apart_is_found_and_the_first_kept(scratch: Path) -> None:
+    twice: list[Observation] = []
+    spool = Spool(twice.append)
+    figures = _figures(5000)
+    for o in figures:
+        spool.add(o)
+    again = Observation("m", "cm00003", "2026-W02", value=-1.0, source="again")
+    spool.add(again)
+    spool.add(Observation("m", "cm00003", "2026-W02", value=2.0, dimensions={"tier": "hnw"}))
+    kept = list(spool.observations())
+    assert twice == [again]
+    assert kept[:5000] == figures
+    assert kept[3] == figures[3]
+    assert kept[5000].dimensions == {"tier": "hnw"}
+    spool.close()
+    assert list(scratch.iterdir()) == []
+    for o in figures:  # a plugin left behind, emitting after its time ran out
+        spool.add(o)
+    assert list(scratch.iterdir()) == []
+
+
+def test_only_the_metrics_asked_for_come_out_grouped_in_the_order_emitted(scratch: Path) -> None:
+    spool = Spool(lambda o: None)
+    emitted = [
+        Observation("b", "cm2", "W1", value=1.0),
+        Observation("a", "cm1", "W1", value=2.0, dimensions={"tier": "z"}),
+        Observation("b", "cm1", "W1", value=3.0),
+        Observation("a", "cm1", "W1", value=4.0, dimensions={"tier": "a"}),
+        Observation("c", "cm1", "W1", value=5.0),
+    ]
+    for o in emitted:
+        spool.add(o)
+    assert [o.value for o in spool.observations(["a", "b"], grouped=True)] == [2, 4, 3, 1]
+    assert [o.value for o in spool.observations()] == [1, 2, 3, 4, 5]
+    spool.close()
+
+
+def test_wholes_added_up_group_by_group_are_those_added_up_at_once() -> None:
+    chance = random.Random(16)
+    emitted: list[Observation] = []
+    for subject in ("cm01", "cm02", "cm03"):
+        for period in ("W1", "W2"):
+            if chance.random() < 0.5:
+                emitted.append(Observation("r", subject, period, numerator=1, denominator=3,
+                                           source="whole"))  # fmt: skip
+            for tier in ("hnw", "mass") if chance.random() < 0.7 else ():
+                emitted.append(Observation("r", subject, period, numerator=chance.random(),
+                                           denominator=2, dimensions={"tier": tier}))  # fmt: skip
+    grouped = sorted(emitted, key=lambda o: (o.metric, o.subject, o.period))
+    at_once = sorted(with_wholes(emitted), key=repr)
+    assert sorted(with_wholes(grouped, grouped=True), key=repr) == at_once
+    assert any(o.source.startswith("sum of") for o in at_once)
