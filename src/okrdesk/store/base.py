@@ -405,23 +405,42 @@ class Store(ABC):
         """
         if column not in ("value", "numerator", "denominator"):
             raise ValueError(f"not an observation column: {column}")
+        rows = self._over_time(
+            f"sum({column}), count(*)", True, metric, through, over_time, grain, subjects, since
+        )
+        return {str(r[0]): (r[1], int(r[2])) for r in rows}
+
+    def _over_time(
+        self,
+        summed: str,
+        whole: bool,
+        metric: str,
+        through: dt.date,
+        over_time: str,
+        grain: Grain,
+        subjects: Iterable[str] | None,
+        since: dt.date | None,
+    ) -> Iterable[Row]:
+        """``SELECT subject[, slice], <summed>`` of one metric's whole figure (``whole``)
+        or of its slices, over the periods from ``since`` that start by ``through`` (or
+        the first or last of them alone), grouped by subject (and slice)."""
+        keys = "subject" if whole else "subject, slice"
         params: list[Any] = []
         if subjects is None:
-            sql = f"SELECT subject, sum({column}), count(*) FROM observations WHERE 1 = 1"
+            sql = f"SELECT {keys}, {summed} FROM observations WHERE 1 = 1"
         else:
             sql = (
-                f"SELECT subject, sum({column}), count(*) FROM observations "
+                f"SELECT {keys}, {summed} FROM observations "
                 f"{self._subject_index}WHERE {self._member('subject')}"
             )
             params.append(self._members(subjects))
-        sql += (" AND metric = ? AND slice = '' AND grain = ? AND period_start <= ? "
-                "AND period_end >= ?")  # fmt: skip
+        sql += (f" AND metric = ? AND slice {'=' if whole else '>'} '' AND grain = ? "
+                "AND period_start <= ? AND period_end >= ?")  # fmt: skip
         params += [metric, grain.value, through.isoformat(), _day_or_ever(since)]
         if over_time != "sum":
             sql += f" AND period = {self._edge_period(over_time)}"
             params += self._edge_params(metric, through, grain, since)
-        rows = self._rows(sql + " GROUP BY subject", params)
-        return {str(r[0]): (r[1], int(r[2])) for r in rows}
+        return self._rows(f"{sql} GROUP BY {keys}", params)
 
     def sums_for_all(
         self,
@@ -620,23 +639,8 @@ class Store(ABC):
         With ``subjects`` it is one range read of the subject index per subject:
         one branch's breakdown for a year costs the same in a firm's database.
         """
-        params: list[Any] = []
-        if subjects is None:
-            sql = ("SELECT subject, slice, sum(value), sum(numerator), sum(denominator), "
-                   "count(*) FROM observations WHERE 1 = 1")  # fmt: skip
-        else:
-            sql = (
-                "SELECT subject, slice, sum(value), sum(numerator), sum(denominator), count(*) "
-                f"FROM observations {self._subject_index}WHERE {self._member('subject')}"
-            )
-            params.append(self._members(subjects))
-        sql += (" AND metric = ? AND slice > '' AND grain = ? AND period_start <= ? "
-                "AND period_end >= ?")  # fmt: skip
-        params += [metric, grain.value, through.isoformat(), _day_or_ever(since)]
-        if over_time != "sum":
-            sql += f" AND period = {self._edge_period(over_time)}"
-            params += self._edge_params(metric, through, grain, since)
-        rows = self._rows(sql + " GROUP BY subject, slice", params)
+        summed = "sum(value), sum(numerator), sum(denominator), count(*)"
+        rows = self._over_time(summed, False, metric, through, over_time, grain, subjects, since)
         return [(str(r[0]), str(r[1]), r[2], r[3], r[4], int(r[5])) for r in rows]
 
     # ------------------------------------------------------------- check-ins
