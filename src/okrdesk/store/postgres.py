@@ -95,19 +95,21 @@ class PostgresStore(Store):
                 f"{self.location} was written by a newer okrdesk (schema {version}; this one "
                 f"knows up to {SCHEMA_VERSION}); upgrade okrdesk. Nothing was changed."
             )
-        if version is None and self._has_foreign_tables():
-            raise BadInput(
-                f"{self.location} holds tables that are not okrdesk's; give okrdesk a database "
-                "(or a schema, with ?options=-csearch_path%3DNAME) of its own. Nothing was changed."
-            )
         if version is None and not create:
             raise BadInput(f"{self.location}: no okrdesk tables yet; run `okrdesk collect` first")
         if version is None or version < SCHEMA_VERSION:
             self._migrate()
 
     def _stored_version(self) -> int | None:
-        found = self._one("SELECT to_regclass(?)", (VERSION_TABLE,))
-        if found is None or found[0] is None:
+        # Not to_regclass(): it looks in the catalog cache, which a session waiting on
+        # an advisory lock does not refresh, so a table another okrdesk has just
+        # created stays unseen; a query of the catalog sees what is committed.
+        found = self._one(
+            "SELECT 1 FROM information_schema.tables "
+            "WHERE table_schema = current_schema() AND table_name = ?",
+            (VERSION_TABLE,),
+        )
+        if found is None:
             return None
         row = self._one(f"SELECT max(version) FROM {VERSION_TABLE}")
         return int(row[0]) if row is not None and row[0] is not None else 0
@@ -126,6 +128,14 @@ class PostgresStore(Store):
             # Every okrdesk opening the database waits here; the first migrates,
             # the others read the version it left.
             self._lock("schema")
+            # Asked under the lock: another okrdesk may have created every table
+            # between this one's first look and now, which is not someone else's.
+            if self._stored_version() is None and self._has_foreign_tables():
+                raise BadInput(
+                    f"{self.location} holds tables that are not okrdesk's; give okrdesk a "
+                    "database (or a schema, with ?options=-csearch_path%3DNAME) of its own. "
+                    "Nothing was changed."
+                )
             self._rows(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (version INTEGER NOT NULL)")
             version = self._stored_version() or 0
             if version > SCHEMA_VERSION:
