@@ -732,20 +732,8 @@ def _collect_one(
     add = tally.add
     for number, row in enumerate(result.rows, start=1):
         add(number, pick(row))
-    for warning in tally.warnings():
-        _warn(emit, spec.name, warning)
-    if not tally.totals and tally.outside:
-        raise SqlMetricError(
-            "no row lies inside the plan up to "
-            f"{request.through}: {'; '.join(tally.outside_text())}"
-        )
     note = division_note(to_duckdb(query)) if isinstance(source, _DuckSource) else ""
-    if note and tally.totals:
-        _warn(emit, spec.name, note)
-    for key, numbers in tally.totals.items():
-        subject, period, *values = key
-        emit(spec.name, subject, period, source=tally.source(key), **_parts(parts, numbers),
-             dimensions=dict(zip(spec.dimensions, values, strict=True)) or None)  # fmt: skip
+    tally.emit_all(emit, note)
 
 
 def _emit_grouped(
@@ -826,22 +814,10 @@ def _collect_aggregates(
             side = "before" if period == sql_warehouse.BEFORE else "after"
             first = dt.date.fromisoformat(str(found[sql_warehouse.FIRST_DAY])[:10])
             last = dt.date.fromisoformat(str(found[sql_warehouse.LAST_DAY])[:10])
-            seen = tally.outside.setdefault(side, [0, first, last])
-            seen[0] += count
-            seen[1], seen[2] = min(seen[1], first), max(seen[2], last)
+            tally.outside_rows(side, first, last, count)
             continue
         tally.add(number, row)
-    for warning in tally.warnings():
-        _warn(emit, spec.name, warning)
-    if not tally.totals and tally.outside:
-        raise SqlMetricError(
-            "no row lies inside the plan up to "
-            f"{request.through}: {'; '.join(tally.outside_text())}"
-        )
-    for key, numbers in tally.totals.items():
-        subject, period, *values = key
-        emit(spec.name, subject, period, source=tally.source(key), **_parts(parts, numbers),
-             dimensions=dict(zip(spec.dimensions, values, strict=True)) or None)  # fmt: skip
+    tally.emit_all(emit)
 
 
 def _parts(parts: list[str], numbers: list[float]) -> dict[str, float]:
@@ -1038,9 +1014,32 @@ class _Tally:
         return "", day, self.request.periods[index].id
 
     def _outside(self, side: str, day: dt.date) -> None:
-        seen = self.outside.setdefault(side, [0, day, day])
-        seen[0] += 1
-        seen[1], seen[2] = min(seen[1], day), max(seen[2], day)
+        self.outside_rows(side, day, day, 1)
+
+    def outside_rows(self, side: str, first: dt.date, last: dt.date, count: int) -> None:
+        """``count`` rows dated ``first`` to ``last``, before or after the plan: counted."""
+        seen = self.outside.setdefault(side, [0, first, last])
+        seen[0] += count
+        seen[1], seen[2] = min(seen[1], first), max(seen[2], last)
+
+    def emit_all(self, emit: Emit, note: str = "") -> None:
+        """Every figure totalled, after the warnings (and ``note`` when there are
+        figures); a metric with rows only outside the plan is an error instead."""
+        name = self.spec.name
+        for warning in self.warnings():
+            _warn(emit, name, warning)
+        if not self.totals and self.outside:
+            raise SqlMetricError(
+                "no row lies inside the plan up to "
+                f"{self.request.through}: {'; '.join(self.outside_text())}"
+            )
+        if note and self.totals:
+            _warn(emit, name, note)
+        for key, numbers in self.totals.items():
+            subject, period, *values = key
+            sliced = dict(zip(self.spec.dimensions, values, strict=True))
+            emit(name, subject, period, source=self.source(key), **_parts(self.parts, numbers),
+                 dimensions=sliced or None)  # fmt: skip
 
     def _leave_out(self, why: str, number: int, row: Sequence[Any]) -> None:
         seen = self.left_out.setdefault(why, [0, []])
