@@ -235,3 +235,11 @@ def funnel_story(kr: ReportKeyResult, lang: str) -> str:
     counts = [figure(n, 0) if n is not None else "—" for n in (f.entered, f.converted)]
     rate = percent(f.converted / f.entered) if f.entered and f.converted is not None else "—"
     return f"{entered} {counts[0]} → {converted} {counts[1]}{_bracketed(rate, lang)}"
+
+
+def under_title(kr: ReportKeyResult, lang: str) -> list[str]:
+    """The lines a report writes under a key result's title: members meeting their
+    targets, the latest check-in, the window with 同比/环比, a funnel's stages."""
+    lines = (members_met(kr, lang), checkin_story(kr, lang), window_story(kr, lang),
+             funnel_story(kr, lang))  # fmt: skip
+    return [line for line in lines if line]

@@ -24,16 +24,13 @@ from okrdesk.report.document import Report, ReportKeyResult, ReportObjective, al
 from okrdesk.report.notes import (
     breakdown_heading,
     breakdown_rows,
-    checkin_story,
-    funnel_story,
     held,
-    members_met,
     owed_text,
     period_heading,
     score_trend,
     status_text,
     to_date_note,
-    window_story,
+    under_title,
 )
 from okrdesk.report.numbers import money, percent, ratio
 from okrdesk.units import exact, in_percent
@@ -182,15 +179,7 @@ def _kr_table(
         table.add_column(_heading(column, grain, lang), justify="right" if right else "left",
                          no_wrap=True)  # fmt: skip
     for kr in objective.key_results:
-        title = f"{kr.id} {kr.title}"
-        if shared := members_met(kr, lang):
-            title += f"\n{shared}"
-        if story := checkin_story(kr, lang):
-            title += f"\n{story}"
-        if windowed := window_story(kr, lang):
-            title += f"\n{windowed}"
-        if stages := funnel_story(kr, lang):
-            title += f"\n{stages}"
+        title = "\n".join([f"{kr.id} {kr.title}", *under_title(kr, lang)])
         if heading := breakdown_heading(kr, lang):
             title += f"\n{heading}"
         table.add_row(title, *(_kr_cell(kr, c, lang) for c in columns))

@@ -380,9 +380,11 @@ class Store(ABC):
         )
 
     @staticmethod
-    def _edge_params(
+    def _span_params(
         metric: str, through: dt.date, grain: Grain, since: dt.date | None
     ) -> list[Any]:
+        """(metric, grain, through, since): the parameters of a read's span of periods,
+        and of its first or last period (``_edge_period``), in that order."""
         return [metric, grain.value, through.isoformat(), _day_or_ever(since)]
 
     def totals_by_subject(
@@ -436,10 +438,10 @@ class Store(ABC):
             params.append(self._members(subjects))
         sql += (f" AND metric = ? AND slice {'=' if whole else '>'} '' AND grain = ? "
                 "AND period_start <= ? AND period_end >= ?")  # fmt: skip
-        params += [metric, grain.value, through.isoformat(), _day_or_ever(since)]
+        params += self._span_params(metric, through, grain, since)
         if over_time != "sum":
             sql += f" AND period = {self._edge_period(over_time)}"
-            params += self._edge_params(metric, through, grain, since)
+            params += self._span_params(metric, through, grain, since)
         return self._rows(f"{sql} GROUP BY {keys}", params)
 
     def sums_for_all(

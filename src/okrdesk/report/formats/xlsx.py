@@ -19,7 +19,7 @@ from typing import Any, BinaryIO
 
 from okrdesk.messages import dimension_value, label, status
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
-from okrdesk.report.notes import checkin_story, funnel_story, members_met, window_story
+from okrdesk.report.notes import under_title
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure, percentage
 
 MAX_WIDTH = 60
@@ -102,7 +102,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 _figure(unit, kr.actual, lang), _figure(unit, kr.target, lang),
                 _share(kr.attainment), _figure(unit, kr.expected, lang),
                 (status(lang, kr.status), None), _figure(unit, kr.change, lang),
-                _figure(unit, kr.forecast, lang), (_notes(kr, lang) or None, None),
+                _figure(unit, kr.forecast, lang), ("\n".join(under_title(kr, lang)) or None, None),
             ])  # fmt: skip
             for row in kr.breakdown.rows if kr.breakdown is not None else ():
                 share = "—" if row.share is None else percentage(row.share, keep=1)
@@ -114,14 +114,6 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                     (kr.unit, None), _figure(unit, row.actual, lang),
                 ])  # fmt: skip
     return head, rows
-
-
-def _notes(kr: Any, lang: str) -> str:
-    """What the text report writes under a key result's title, one line each: members
-    meeting their targets, the latest check-in, the window with 同比/环比, a funnel."""
-    lines = [members_met(kr, lang), checkin_story(kr, lang) if kr.latest_checkin else "",
-             window_story(kr, lang), funnel_story(kr, lang)]  # fmt: skip
-    return "\n".join(line for line in lines if line)
 
 
 def members(report: Any) -> tuple[list[str], list[list[Cell]]]:
