@@ -176,6 +176,21 @@ def test_thousands_separators_in_groups_of_three(money: Path) -> None:
         assert [e.amount for e in store.spend()] == [1_234_567]
 
 
+def test_the_ledger_lists_exact_yuan_and_its_net_total(money: Path) -> None:
+    assert spend(money, "training", "2.33365万").exit_code == 0
+    assert spend(money, "training", "1,234,567.5元").exit_code == 0
+    assert run(money, "spend", "reverse", "1", "--signed-by", "李强",
+               "--reason", "录错金额").exit_code == 0  # fmt: skip
+    lines = run(money, "spend", "list").output.splitlines()
+    assert lines[0].split() == ["id", "date", "line", "amount", "(元)", "signed", "by", "/", "note"]
+    assert lines[1].split()[3] == "23,336.50"
+    assert lines[2].split()[3] == "1,234,567.50"
+    assert lines[3].split()[3] == "-23,336.50"
+    assert lines[-1].split() == ["net,", "3", "entries", "1,234,567.50"]
+    amount_ends = {line.index(line.split()[3]) + len(line.split()[3]) for line in lines[1:4]}
+    assert amount_ends == {len(lines[-1].rstrip())}, "amounts and total right-aligned"
+
+
 def test_a_wrong_entry_is_reversed_by_id_with_a_reason(money: Path) -> None:
     assert spend(money, "training", "12万").exit_code == 0
     listed = run(money, "spend", "list").output

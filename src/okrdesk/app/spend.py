@@ -272,8 +272,15 @@ def spend_lines(session: Session, line_id: str | None) -> list[str]:
     if not entries:
         return ["No spending recorded."]
     reversed_by = {e.reverses: e.id for e in entries if e.reverses is not None}
-    rows = [f"{'id':>5}  {'date':<10}  {'line':<16}  {'amount':>14}  signed by / note"]
-    for entry in entries:
+    amounts = [ledger_amount(entry.amount) for entry in entries]
+    total = ledger_amount(sum((entry.amount for entry in entries), Decimal(0)))
+    width = max(len("amount (元)"), len(total), *(len(amount) for amount in amounts))
+    line_width = max(len("line"), *(len(entry.line) for entry in entries))
+    rows = [
+        f"{'id':>5}  {'date':<10}  {'line':<{line_width}}  {'amount (元)':>{width}}  "
+        "signed by / note"
+    ]
+    for entry, amount in zip(entries, amounts, strict=True):
         extra = f"  {entry.note}" if entry.note else ""
         if entry.reverses is not None:
             extra = f"  [reverses {entry.reverses}]{extra}"
@@ -282,7 +289,15 @@ def spend_lines(session: Session, line_id: str | None) -> list[str]:
         if entry.override_reason:
             extra += f"  [override: {entry.override_reason}]"
         rows.append(
-            f"{entry.id:>5}  {entry.day.isoformat():<10}  {entry.line:<16}  "
-            f"{format_in(WAN, entry.amount, 4):>14}  {', '.join(entry.signed_by)}{extra}"
+            f"{entry.id:>5}  {entry.day.isoformat():<10}  {entry.line:<{line_width}}  "
+            f"{amount:>{width}}  {', '.join(entry.signed_by)}{extra}"
         )
+    label = f"net, {len(entries)} entries" if len(entries) != 1 else "net, 1 entry"
+    rows.append(f"{'':>5}  {label:<{10 + 2 + line_width}}  {total:>{width}}")
     return rows
+
+
+def ledger_amount(amount: Decimal) -> str:
+    """A ledger amount as an accountant writes it: exact yuan, two decimals, grouped
+    (13,233.00), so a listed entry can be checked against its voucher."""
+    return f"{amount.quantize(Decimal('0.01')):,}"
