@@ -106,23 +106,26 @@ unit = "元"
 # Net new AUM as the branch document breaks it down: 41.3亿 = private fixed income
 # 17.4亿 + equity funds 9.2亿 + family trusts 6.1亿 + other 8.6亿.
 DIM_PLUGIN = """\
-from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.model import DimensionLabels, MetricKind, MetricSpec
 from okrdesk.plugins import hookimpl
 from okrdesk.units import UNITS
 
 YI = 100_000_000
+PRODUCT = {"product": DimensionLabels("产品类型", "product type")}
 
 
 @hookimpl
 def okrdesk_metrics(register):
     register(MetricSpec("net_new_aum", "Net new AUM", "净新增AUM", MetricKind.FLOW,
-                        UNITS["元"], dimensions=("product",)))
+                        UNITS["元"], dimensions=("product",), dimension_labels=PRODUCT))
     register(MetricSpec("new_hnw_clients", "New HNW clients", "新增高净值客户",
-                        MetricKind.FLOW, UNITS["户"], dimensions=("gender", "tier")))
+                        MetricKind.FLOW, UNITS["户"], dimensions=("gender", "tier"),
+                        dimension_labels={"gender": DimensionLabels(
+                            "性别", "gender", values_zh={"female": "女", "male": "男"})}))
     register(MetricSpec("conversion", "Conversion", "转化率", MetricKind.RATIO, UNITS["%"],
                         dimensions=("channel",)))
     register(MetricSpec("aum", "AUM", "客户资产", MetricKind.STOCK, UNITS["元"],
-                        dimensions=("product",)))
+                        dimensions=("product",), dimension_labels=PRODUCT))
 
 
 FLOWS = {
@@ -443,6 +446,33 @@ def test_breakdown_on_the_command_line(workspace: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lang", "heading", "row"),
+    [("zh", "按性别拆分", "↳ 女（占 "), ("en", "By gender", "↳ female (")],
+)
+def test_a_breakdown_is_written_in_the_words_its_plugin_declares(
+    workspace: Path, lang: str, heading: str, row: str
+) -> None:
+    done = CliRunner().invoke(
+        cli, ["report", "--as-of", AS_OF, "--lang", lang, "--breakdown", "O1.FEMALE=gender",
+              "-w", str(workspace)], env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert heading in done.output and row in done.output
+    found = report_json(workspace, "--breakdown", "O1.FEMALE=gender")["O1.FEMALE"]["breakdown"]
+    assert found["label"] == "性别" and {r["label"] for r in found["rows"]} == {"女"}
+    assert {r["value"] for r in found["rows"]} == {"female"}
+
+
+def test_a_dimension_without_words_is_written_by_its_name(workspace: Path) -> None:
+    done = CliRunner().invoke(
+        cli, ["report", "--as-of", AS_OF, "--breakdown", "O1.CONV=channel", "-w", str(workspace)],
+        env={"COLUMNS": "200"},
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "按channel拆分" in done.output and "↳ app（占 50.0%）" in done.output
+
+
+@pytest.mark.parametrize(
     ("asked", "message"),
     [
         ("O1.CONV", "--breakdown O1.CONV: give KR=DIMENSION"),
@@ -599,3 +629,20 @@ def test_an_sql_metric_row_without_its_dimension_is_named(tmp_path: Path) -> Non
         workspace=tmp_path,
     )  # fmt: skip
     assert any("sales.csv:6: column product is empty" in p for p in check.problems), check.problems
+
+
+def test_words_for_a_dimension_the_metric_lacks_are_refused_when_the_plugin_loads(
+    workspace: Path,
+) -> None:
+    plugin = workspace / "plugins" / "dim_metrics.py"
+    plugin.write_text(
+        DIM_PLUGIN.replace('dimension_labels={"gender"', 'dimension_labels={"gendr"'),
+        encoding="utf-8",
+    )
+    grant(workspace)
+    done = CliRunner().invoke(cli, ["validate", "-w", str(workspace)])
+    assert done.exit_code != 0
+    assert "dim_metrics" in done.output
+    assert ("metric new_hnw_clients: labels for 'gendr', which is not one of its dimensions "
+            "['gender', 'tier']") in done.output  # fmt: skip
+    assert "Traceback" not in done.output

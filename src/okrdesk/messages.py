@@ -99,28 +99,6 @@ LABELS: dict[str, dict[str, str]] = {
 # Dimensions: the rows of a key result's breakdown (issue 19).
 LABELS["zh"].update({"breakdown": "按{dimension}拆分", "breakdown_row": "↳ {value}（占 {share}）"})
 LABELS["en"].update({"breakdown": "By {dimension}", "breakdown_row": "↳ {value} ({share})"})
-DIMENSIONS: dict[str, dict[str, str]] = {
-    "zh": {"product": "产品类型", "tier": "客户层级", "gender": "性别", "channel": "渠道"},
-    "en": {"product": "product type", "tier": "client tier", "gender": "gender",
-           "channel": "channel"},
-}  # fmt: skip
-"""Words for the dimensions the brokerage metrics use; any other is shown by its name."""
-
-
-def dimension_label(name: str, lang: str) -> str:
-    return DIMENSIONS.get(lang, {}).get(name, name)
-
-
-DIMENSION_VALUES: dict[str, dict[tuple[str, str], str]] = {
-    "zh": {("gender", "female"): "女", ("gender", "male"): "男",
-           ("gender", "institution"): "机构"},
-}  # fmt: skip
-"""Words for the values of those dimensions that a plugin writes in English; any other
-value (a product type, a tier: written as the source writes it) is shown as stored."""
-
-
-def dimension_value(name: str, value: str, lang: str) -> str:
-    return DIMENSION_VALUES.get(lang, {}).get((name, value), value)
 
 
 STATUS: dict[str, dict[str, str]] = {

@@ -312,6 +312,34 @@ class ScoringPolicy:
 # --------------------------------------------------------------------- metrics
 
 
+def _words(found: Mapping[str, str]) -> dict[str, str]:
+    return dict(found)
+
+
+@attrs.frozen
+class DimensionLabels:
+    """How a report writes a dimension and its values, declared by the plugin that
+    emits them: ``DimensionLabels("性别", "gender", values_zh={"female": "女"})``.
+
+    A value without a word in the report's language is written as the plugin stores
+    it; a dimension without labels is written by its name."""
+
+    zh: str
+    en: str
+    values_zh: Mapping[str, str] = attrs.field(factory=dict, converter=_words, hash=False)
+    values_en: Mapping[str, str] = attrs.field(factory=dict, converter=_words, hash=False)
+
+    def name_in(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def value_in(self, value: str, lang: str) -> str:
+        return (self.values_zh if lang == "zh" else self.values_en).get(value, value)
+
+
+def _labels(found: Mapping[str, DimensionLabels]) -> dict[str, DimensionLabels]:
+    return dict(found)
+
+
 @attrs.frozen
 class MetricSpec:
     """A metric a plugin can collect. Values are reported in the base unit of ``unit``."""
@@ -338,9 +366,23 @@ class MetricSpec:
     """What its figures can be split by (``("product",)``): a dimensioned observation
     carries a value for each of them; see ``slice_of``."""
 
+    dimension_labels: Mapping[str, DimensionLabels] = attrs.field(
+        factory=dict, converter=_labels, hash=False
+    )
+    """The words for ``dimensions`` in a report (``{"gender": DimensionLabels(...)}``);
+    a dimension left out is written by its name, its values as stored."""
+
     @property
     def dimension(self) -> Dimension:
         return self.unit.dimension
+
+    def dimension_name(self, dimension: str, lang: str) -> str:
+        found = self.dimension_labels.get(dimension)
+        return dimension if found is None else found.name_in(lang)
+
+    def dimension_value(self, dimension: str, value: str, lang: str) -> str:
+        found = self.dimension_labels.get(dimension)
+        return value if found is None else found.value_in(value, lang)
 
     @dimensions.validator
     def _dimension_names(self, attribute: attrs.Attribute[Any], names: tuple[str, ...]) -> None:
@@ -350,6 +392,18 @@ class MetricSpec:
                                  "(lowercase letters, digits and _)")  # fmt: skip
         if len(set(names)) != len(names):
             raise ValueError(f"metric {self.name}: a dimension is declared twice")
+
+    @dimension_labels.validator
+    def _labelled_dimensions(
+        self, attribute: attrs.Attribute[Any], labels: Mapping[str, DimensionLabels]
+    ) -> None:
+        for name, found in labels.items():
+            if name not in self.dimensions:
+                raise ValueError(f"metric {self.name}: labels for {name!r}, which is not one "
+                                 f"of its dimensions {list(self.dimensions)}")  # fmt: skip
+            if not isinstance(found, DimensionLabels):
+                raise ValueError(f"metric {self.name}: the labels for {name!r} are not "
+                                 "DimensionLabels")  # fmt: skip
 
 
 @attrs.frozen

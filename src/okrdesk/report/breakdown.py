@@ -31,9 +31,11 @@ def shares(parts: Sequence[float]) -> list[float] | None:
     return [s / STEPS for s in steps]
 
 
-def breakdown_of(engine: Engine, p: KeyResultProgress, dimension: str) -> ReportBreakdown | None:
-    """The key result's figure at its subject split by ``dimension``; None when its
-    metric has no such dimension."""
+def breakdown_of(
+    engine: Engine, p: KeyResultProgress, dimension: str, lang: str
+) -> ReportBreakdown | None:
+    """The key result's figure at its subject split by ``dimension``, named in ``lang``
+    by the words its plugin declared; None when its metric has no such dimension."""
     kr = p.key_result
     spec = engine.metrics.get(kr.metric or "")
     if spec is None or dimension not in spec.dimensions:
@@ -49,6 +51,8 @@ def breakdown_of(engine: Engine, p: KeyResultProgress, dimension: str) -> Report
     found: list[float | None] = [*computed] if computed is not None else [None] * len(parts)
     return ReportBreakdown(
         dimension,
-        tuple(ReportSlice(value, f.value, f.numerator, f.denominator, share)
+        spec.dimension_name(dimension, lang),
+        tuple(ReportSlice(value, spec.dimension_value(dimension, value, lang), f.value,
+                          f.numerator, f.denominator, share)
               for (value, f), share in zip(parts, found, strict=True)),
     )  # fmt: skip

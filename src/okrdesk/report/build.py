@@ -86,6 +86,7 @@ def _key_result(
     before: KeyResultProgress | None,
     breakdown: str | None = None,
     windows: WindowAsked | None = None,
+    lang: str = "zh",
 ) -> ReportKeyResult:
     plan = engine.plan
     kr = p.key_result
@@ -128,7 +129,7 @@ def _key_result(
         window=_window(engine, p, windows),
         stages=_stages(engine, p),
         where=dict(kr.where),
-        breakdown=breakdown_of(engine, p, breakdown) if breakdown else None,
+        breakdown=breakdown_of(engine, p, breakdown, lang) if breakdown else None,
     )
 
 
@@ -359,7 +360,9 @@ def build_report(
         results = []
         for p in objective.key_results:
             before = earlier.key_result(p.key_result, unit) if period_ago >= plan.start else None
-            results.append(_key_result(engine, p, before, asked.get(p.key_result.id), windows))
+            results.append(
+                _key_result(engine, p, before, asked.get(p.key_result.id), windows, lang)
+            )
         objectives.append(
             ReportObjective(objective.objective.id, objective.objective.title,
                             objective.objective.owner, float(objective.objective.weight),

@@ -85,6 +85,9 @@ class ReportSlice:
     """One row of a breakdown: the figure for one value of the dimension."""
 
     value: str
+    """As the plugin stores it (``female``)."""
+    label: str
+    """As the report writes it in its language (``女``): the plugin's word for it."""
     actual: float | None
     numerator: float | None
     denominator: float | None
@@ -96,6 +99,8 @@ class ReportSlice:
 @attrs.frozen
 class ReportBreakdown:
     dimension: str
+    label: str
+    """The dimension as the report writes it in its language (``性别``)."""
     rows: tuple[ReportSlice, ...]
     """The largest first; their actuals add up to the key result's (Σ/Σ for a ratio)."""
 

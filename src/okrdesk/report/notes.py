@@ -8,7 +8,7 @@ import datetime as dt
 
 import attrs
 
-from okrdesk.messages import dimension_label, dimension_value, label, status, window_label
+from okrdesk.messages import label, status, window_label
 from okrdesk.periods import parse_period
 from okrdesk.report.cells import value
 from okrdesk.report.document import Report, ReportKeyResult, ReportOwed, ReportScore
@@ -37,7 +37,7 @@ def breakdown_heading(kr: ReportKeyResult, lang: str) -> str:
     """ "按产品类型拆分": the line above a key result's breakdown rows; "" without one."""
     if kr.breakdown is None:
         return ""
-    return label(lang, "breakdown", dimension=dimension_label(kr.breakdown.dimension, lang))
+    return label(lang, "breakdown", dimension=kr.breakdown.label)
 
 
 def breakdown_rows(kr: ReportKeyResult, lang: str) -> list[tuple[str, str]]:
@@ -48,7 +48,7 @@ def breakdown_rows(kr: ReportKeyResult, lang: str) -> list[tuple[str, str]]:
         return []
     return [
         (label(lang, "breakdown_row",
-               value=dimension_value(kr.breakdown.dimension, row.value, lang),
+               value=row.label,
                share="—" if row.share is None else percentage(row.share, keep=1)),
          value(kr, row.actual, lang))
         for row in kr.breakdown.rows

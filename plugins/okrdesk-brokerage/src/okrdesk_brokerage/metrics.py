@@ -6,12 +6,21 @@ the two lists the same.
 
 from __future__ import annotations
 
-from okrdesk.model import Direction, MetricKind, MetricSpec, OverTime
+from okrdesk.model import DimensionLabels, Direction, MetricKind, MetricSpec, OverTime
 from okrdesk.units import UNITS
 
 _STOCK, _FLOW, _RATIO = MetricKind.STOCK, MetricKind.FLOW, MetricKind.RATIO
 _UP, _DOWN = Direction.AT_LEAST, Direction.AT_MOST
 _SUM, _FIRST, _LAST = OverTime.SUM, OverTime.FIRST, OverTime.LAST
+
+LABELS = {
+    "tier": DimensionLabels("客户层级", "client tier"),
+    "gender": DimensionLabels("性别", "gender",
+                              values_zh={"female": "女", "male": "男", "institution": "机构"}),
+    "product": DimensionLabels("产品类型", "product type"),
+}  # fmt: skip
+"""How a report writes each dimension; tiers and product types are written as the
+settings and the product master name them."""
 
 
 def _spec(
@@ -38,6 +47,7 @@ def _spec(
         denominator_over_time=over_time[1],
         revenue=revenue,
         dimensions=dimensions,
+        dimension_labels={name: LABELS[name] for name in dimensions},
     )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from okrdesk.messages import dimension_value, label, status
+from okrdesk.messages import label, status
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
 from okrdesk.report.notes import under_title
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure, percentage
@@ -109,7 +109,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 rows.append([
                     (objective.id, None), (kr.id, None),
                     (label(lang, "breakdown_row", share=share,
-                           value=dimension_value(kr.breakdown.dimension, row.value, lang)),
+                           value=row.label),
                      None),
                     (kr.unit, None), _figure(unit, row.actual, lang),
                 ])  # fmt: skip
