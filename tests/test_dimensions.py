@@ -5,6 +5,7 @@ Every figure below is worked out by hand from the rows ``DIM_PLUGIN`` emits.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -646,3 +647,29 @@ def test_words_for_a_dimension_the_metric_lacks_are_refused_when_the_plugin_load
     assert ("metric new_hnw_clients: labels for 'gendr', which is not one of its dimensions "
             "['gender', 'tier']") in done.output  # fmt: skip
     assert "Traceback" not in done.output
+
+
+def test_export_writes_wholes_unless_slices_are_asked_for(workspace: Path) -> None:
+    def exported(*extra: str) -> list[dict[str, str]]:
+        done = CliRunner().invoke(cli, ["export", "--format", "csv", *extra, "-w", str(workspace)])
+        assert done.exit_code == 0, done.output
+        return list(csv.DictReader(io.StringIO(done.output.lstrip("\ufeff"))))
+
+    wholes = exported()
+    assert wholes and {row["slice"] for row in wholes} == {""}
+    both = exported("--slices")
+    sliced = [row for row in both if row["slice"]]
+    assert len(both) == len(wholes) + len(sliced) and sliced
+    assert "gender=female;tier=600w" in {row["slice"] for row in sliced}
+    by_figure: dict[tuple[str, str, str], float] = {}
+    summed = "value", "numerator", "denominator"
+    for row in sliced:
+        key = (row["metric"], row["subject"], row["period"])
+        by_figure[key] = by_figure.get(key, 0.0) + sum(float(row[f] or 0) for f in summed)
+    whole_of = {(r["metric"], r["subject"], r["period"]): sum(float(r[f] or 0) for f in summed)
+                for r in wholes}  # fmt: skip
+    assert by_figure == pytest.approx({key: whole_of[key] for key in by_figure})
+    document = json.loads(
+        CliRunner().invoke(cli, ["export", "--slices", "-w", str(workspace)]).output
+    )
+    assert {o["slice"] for o in document["observations"]} >= {"", "gender=female;tier=600w"}

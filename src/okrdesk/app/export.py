@@ -37,7 +37,7 @@ UNIT_FIELD = {"observations": "value", "checkins": "value", "spend": "amount_yua
 FIELDS = {
     "observations": [
         "metric", "subject", "period", "period_start", "period_end", "value", "numerator",
-        "denominator", "source", "plugin", "run", "partial_through",
+        "denominator", "source", "plugin", "run", "partial_through", "slice",
     ],
     "checkins": ["id", "key_result", "subject", "day", "value", "confidence", "note", "recorded"],
     "spend": [
@@ -47,7 +47,7 @@ FIELDS = {
 }  # fmt: skip
 
 
-def _tables(store: Store) -> dict[str, list[dict[str, Any]]]:
+def _tables(store: Store, slices: bool) -> dict[str, list[dict[str, Any]]]:
     observations = [
         {
             "metric": r.observation.metric, "subject": r.observation.subject,
@@ -56,8 +56,9 @@ def _tables(store: Store) -> dict[str, list[dict[str, Any]]]:
             "numerator": r.observation.numerator, "denominator": r.observation.denominator,
             "source": r.observation.source, "plugin": r.plugin, "run": r.run_id,
             "partial_through": r.partial_through.isoformat() if r.partial_through else None,
+            "slice": r.observation.slice,
         }
-        for r in store.observations()
+        for r in store.observations(sliced=slices)
     ]  # fmt: skip
     checkins = [
         {"id": c.id, "key_result": c.key_result, "subject": c.subject, "day": c.day.isoformat(),
@@ -115,10 +116,16 @@ def _with_units(tables: dict[str, list[dict[str, Any]]], units: Mapping[str, str
 
 
 def export_text(
-    database: Path | str, fmt: str, table: str, units: Mapping[str, str] | None = None
+    database: Path | str,
+    fmt: str,
+    table: str,
+    units: Mapping[str, str] | None = None,
+    slices: bool = False,
 ) -> str:
+    """The tables as JSON, or ``table`` as CSV; whole figures only, unless ``slices``
+    adds each dimensioned figure's slices (``slice`` names them, '' for the whole)."""
     with Store.open(database, create=False) as store:
-        tables = _tables(store)
+        tables = _tables(store, slices)
     if fmt == "json":
         document = {"schema": SCHEMA, **tables}
         return json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
@@ -131,14 +138,16 @@ def export_text(
     return "".join(lines)
 
 
-def export_xlsx(database: Path | str, units: Mapping[str, str] | None = None) -> bytes:
-    """Every table as a sheet of an Excel workbook."""
+def export_xlsx(
+    database: Path | str, units: Mapping[str, str] | None = None, slices: bool = False
+) -> bytes:
+    """Every table as a sheet of an Excel workbook (slices as in ``export_text``)."""
     import xlsxwriter
 
     from okrdesk.report.formats.xlsx import width
 
     with Store.open(database, create=False) as store:
-        tables = _tables(store)
+        tables = _tables(store, slices)
     _with_units(tables, units or {})
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,

@@ -230,8 +230,13 @@ def due(as_of: dt.datetime | None, unit: str | None) -> None:
     default="observations", show_default=True, help="The table to export as CSV.",
 )  # fmt: skip
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option(
+    "--slices", is_flag=True,
+    help="Also each dimensioned figure's slices (gender=female;tier=600w), beside its whole: "
+    "add up the rows with an empty slice or the others, never both.",
+)  # fmt: skip
 @workspace_option
-def export(fmt: str, table: str, out: Path | None) -> None:
+def export(fmt: str, table: str, out: Path | None, slices: bool) -> None:
     """Export the stored numbers, check-ins, spend and runs for other tools.
 
     In CSV, a text cell a spreadsheet would run as a formula (one starting
@@ -260,10 +265,10 @@ def export(fmt: str, table: str, out: Path | None) -> None:
     if fmt == "xlsx":
         if out is None:
             raise BadInput("--format xlsx writes a binary file: give --out FILE.xlsx")
-        write_bytes_atomically(out, export_xlsx(workspace.store_location, units))
+        write_bytes_atomically(out, export_xlsx(workspace.store_location, units, slices))
         say(f"Wrote {out}.")
         return
-    text = export_text(workspace.store_location, fmt, table, units)
+    text = export_text(workspace.store_location, fmt, table, units, slices)
     if out is None:
         say_data(text)
     else:
