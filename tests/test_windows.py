@@ -350,6 +350,14 @@ def test_explain_check_and_split_take_a_growth_target(write_workspace: WriteWork
         assert done.exception is None or isinstance(done.exception, SystemExit), (args, done)
         codes[args[0]] = done.exit_code
     assert codes == {"explain": 0, "check": 1, "report": 0}  # check: other results lag
+    explained = runner.invoke(cli, ["explain", "O1.FEES", "--as-of", "2026-03-15",
+                                    "-w", str(root)]).output  # fmt: skip
+    assert "growth target, window ytd, as the report sets it:" in explained
+    assert "actual 330,000元 over 2026-W01 … 2026-W11: 11 of 11 periods with a figure" in explained
+    assert ("target 1,227,200元 = last year 1,040,000元 × (1 + 18%); 2025-W01 … 2025-W52: "
+            "52 of 52 periods with a figure, 52 from [[baselines]]") in explained  # fmt: skip
+    assert ("due 259,600元 = the same periods last year 220,000元 × (1 + 18%); "
+            "2025-W01 … 2025-W11: 11 of 11 periods") in explained  # fmt: skip
     split = runner.invoke(cli, ["split", "O1.FEES", "--unit", "branch", "--over", "months",
                                 "-w", str(root)])  # fmt: skip
     assert split.exit_code == 2 and "has no target of its own to split" in split.output
@@ -505,3 +513,11 @@ def test_report_window_fits_the_plans_grain(write_workspace: WriteWorkspace) -> 
     done = CliRunner().invoke(cli, ["report", "-w", str(root), "--window", "wtd"])
     assert done.exit_code == 2
     assert "--window wtd: a plan measured by month cannot give a week window (wtd)" in done.output
+
+
+def test_explain_says_why_a_growth_target_has_no_target(write_workspace: WriteWorkspace) -> None:
+    root = collected(write_workspace, {"okrs.toml": OKRS + GROWTH_KRS})
+    done = CliRunner().invoke(cli, ["explain", "O1.FEES", "--as-of", "2026-03-15", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    assert ("  no target: last year's figure is no data (2025-W01 … 2025-W52: 0 of 52 periods "
+            "with a figure)") in done.output  # fmt: skip

@@ -12,9 +12,11 @@ from okrdesk.app.session import (
     open_store,
     store_exists,
 )
+from okrdesk.engine.growth import GrowthBasis, growth_basis
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
+from okrdesk.engine.windows import WindowFigure
 from okrdesk.errors import BadInput
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan, StoredObservation
@@ -45,7 +47,8 @@ def explain_lines(
         raise BadInput("no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first")
     with open_store(session.workspace, create=False) as store:
         # The same rollup the report uses, so the two always agree.
-        rollup = Engine(plan, store, day, session.host.metrics, trends=False, within=subject).rollup
+        engine = Engine(plan, store, day, session.host.metrics, trends=False, within=subject)
+        rollup = engine.rollup
         if kr.metric is None:
             lines += _explain_checkins(store, rollup, kr, subject, day)
         else:
@@ -62,7 +65,41 @@ def explain_lines(
             if kr.where:
                 rows = [r for r in rows if _in_slice(r, kr.where)]
             lines += _explain_metric(kr, spec, figure, rows)
+            basis = growth_basis(engine, kr, subject)
+            if basis is not None:
+                lines += _explain_growth(kr, basis)
     return lines
+
+
+def _periods(figure: WindowFigure) -> str:
+    """ "2025-W01 … 2025-W11, 11 periods (11 from [[baselines]])"."""
+    ids = figure.periods
+    span = ids[0] if len(ids) == 1 else f"{ids[0]} … {ids[-1]}" if ids else "no periods"
+    typed = f", {figure.from_baselines} from [[baselines]]" if figure.from_baselines else ""
+    return f"{span}: {figure.found} of {len(ids)} periods with a figure{typed}"
+
+
+def _explain_growth(kr: KeyResult, basis: GrowthBasis) -> list[str]:
+    """How a growth target and what is due by the date come from last year's figures."""
+
+    def shown(value: float | None) -> str:
+        return "no data" if value is None else _result(kr.unit, value)
+
+    grown = f"× (1 + {percentage(basis.factor - 1.0, keep=0)})"
+    lines = [
+        f"growth target, window {basis.window}, as the report sets it:",
+        f"  actual {shown(basis.now.value)} over {_periods(basis.now)}",
+    ]
+    if basis.year.value is None or basis.year.value <= 0:
+        return [*lines, f"  no target: last year's figure is {shown(basis.year.value)} "
+                        f"({_periods(basis.year)})"]  # fmt: skip
+    return [
+        *lines,
+        f"  target {shown(basis.year.value * basis.factor)} = last year "
+        f"{shown(basis.year.value)} {grown}; {_periods(basis.year)}",
+        f"  due {shown((basis.then.value or 0.0) * basis.factor)} = the same periods last year "
+        f"{shown(basis.then.value or 0.0)} {grown}; {_periods(basis.then)}",
+    ]
 
 
 def _explain_derived(

@@ -14,11 +14,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+import attrs
+
 from okrdesk.engine.forecast import Forecast, linear_forecast
 from okrdesk.engine.pace import Status, attainment, judge
 from okrdesk.engine.rollup import Figure
 from okrdesk.engine.tree_targets import TargetAt, owner_of
 from okrdesk.engine.windows import (
+    PeriodRun,
     WindowFigure,
     earlier_run,
     whole_run,
@@ -34,23 +37,54 @@ if TYPE_CHECKING:
 GROWTH_WINDOW = "ytd"
 
 
-def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultProgress | None:
-    """``kr`` (with ``growth``) at its owner; None elsewhere or without its metric."""
-    from okrdesk.engine.progress import KeyResultProgress
+@attrs.frozen
+class GrowthBasis:
+    """What a growth target stands on at a date: the window's figure so far, the
+    same periods a year before, and the whole window a year before."""
 
+    window: str
+    factor: float
+    """1 + growth."""
+    whole: PeriodRun
+    now: WindowFigure
+    then: WindowFigure
+    """Last year's figure over the periods so far: × factor is what is due."""
+    year: WindowFigure
+    """Last year's figure over the whole window: × factor is the target."""
+
+
+def growth_basis(engine: Engine, kr: KeyResult, subject: str) -> GrowthBasis | None:
+    """The figures ``kr``'s growth target is set and paced on at its owner; None
+    elsewhere, or without its metric or a growth."""
     plan, store = engine.plan, engine.store
     spec = engine.metrics.get(kr.metric or "")
     if spec is None or kr.growth is None or subject != owner_of(plan, kr):
         return None
-    window = parse_window(kr.window or GROWTH_WINDOW)
+    window_name = kr.window or GROWTH_WINDOW
+    window = parse_window(window_name)
     run = window_run(window, engine.as_of, plan.grain)
     whole = whole_run(window, engine.as_of, plan.grain)
-    now = window_figure(plan, store, spec, subject, run)
     before = earlier_run(window, run, Over.LAST_YEAR, plan.grain)
     year_before = earlier_run(window, whole, Over.LAST_YEAR, plan.grain)
-    then = window_figure(plan, store, spec, subject, before, baselines=True)
-    year = window_figure(plan, store, spec, subject, year_before, baselines=True)
-    factor = 1.0 + float(kr.growth)
+    return GrowthBasis(
+        window=window_name,
+        factor=1.0 + float(kr.growth),
+        whole=whole,
+        now=window_figure(plan, store, spec, subject, run),
+        then=window_figure(plan, store, spec, subject, before, baselines=True),
+        year=window_figure(plan, store, spec, subject, year_before, baselines=True),
+    )
+
+
+def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultProgress | None:
+    """``kr`` (with ``growth``) at its owner; None elsewhere or without its metric."""
+    from okrdesk.engine.progress import KeyResultProgress
+
+    basis = growth_basis(engine, kr, subject)
+    spec = engine.metrics.get(kr.metric or "")
+    if basis is None or spec is None:
+        return None
+    now, then, year, whole, factor = basis.now, basis.then, basis.year, basis.whole, basis.factor
     actual = Figure(now.value, now.numerator, now.denominator, now.found)
     if year.value is None or year.value <= 0:
         return KeyResultProgress(
