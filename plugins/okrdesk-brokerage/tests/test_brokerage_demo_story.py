@@ -96,3 +96,16 @@ def test_monthly_scores_are_spread_not_all_at_the_cap(judged: Judged) -> None:
     usual = [s for s in month if 0.8 <= s.score <= 1.1]
     assert 1 <= len(capped) <= len(month) // 3
     assert len(usual) >= len(month) // 2, [(s.person, round(s.score, 2)) for s in month]
+
+
+def test_products_per_client_starts_where_the_plan_says(judged: Judged) -> None:
+    """The sample plan writes O2.KR2 as "≥ 3.5 个/户(现 2.4)": the book's first week
+    reads about 2.4, and the new accounts, few of whom buy a product, pull it down."""
+    engine, found, _ = judged
+    result = found["szft:O2.KR2"]
+    assert float(result.key_result.baseline) == pytest.approx(2.4)
+    first_week = Engine(engine.plan, engine.store, dt.date(2026, 1, 4), engine.metrics)
+    then = first_week.key_result(result.key_result, "szft")
+    start = then.actual.value if then is not None else None
+    assert start is not None and abs(start - 2.4) <= 0.1, start
+    assert result.actual.value is not None and result.actual.value < start

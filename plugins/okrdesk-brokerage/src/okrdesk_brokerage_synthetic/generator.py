@@ -43,6 +43,7 @@ from okrdesk_brokerage_synthetic.population import (
     draw_openings,
     number,
     product_types,
+    products_stream,
     random_weekday,
     size_deals,
 )
@@ -238,8 +239,8 @@ def generate(
     if quotas and len(quotas) != len(cm_ids):
         raise ValueError("quotas must give one quota per CM")
     days = snapshot_days(start, end, snapshot)
-    rng = random.Random(seed)
-    books = draw_book(rng, len(cm_ids), clients_per_cm, total_assets, days[0], quotas)
+    rng, products = random.Random(seed), products_stream(seed)
+    books = draw_book(rng, products, len(cm_ids), clients_per_cm, total_assets, days[0], quotas)
     opened = draw_openings(rng, books, start, end, quotas)
     deals = draw_deals(rng, quotas, start, end) if quotas else []
     opened = sorted([*opened, *deals], key=lambda c: (c.opened, c.cm))
@@ -256,7 +257,7 @@ def generate(
     with _writers(out_dir) as writers:
         _write_clients(writers[CLIENTS.name], cm_ids, rosters, tally)
         _write_catalogue(writers[PRODUCT_TYPES.name], tally)
-        _write_history(rng, writers[PRODUCTS.name], rosters, days[0], tally)
+        _write_history(rng, products, writers[PRODUCTS.name], rosters, days[0], tally)
         opening = _write_snapshot(writers[ASSETS.name], rosters, days[0], tally)
         closing = opening
         pending = _by_deal(deals)
@@ -338,19 +339,26 @@ def _write_catalogue(writer: Any, tally: _Tally) -> None:
 
 
 def _write_history(
-    rng: random.Random, writer: Any, rosters: list[list[Client]], opening: dt.date, tally: _Tally
+    rng: random.Random,
+    products: random.Random,
+    writer: Any,
+    rosters: list[list[Client]],
+    opening: dt.date,
+    tally: _Tally,
 ) -> None:
-    """The book's existing product holdings, as purchases in the three years before."""
-    rows = []
-    for roster in rosters:
-        for client in roster:
-            for product in client.holdings:
-                first = max(client.opened, opening - dt.timedelta(days=3 * 365))
-                day = min(random_weekday(rng, first, opening - _DAY), opening - _DAY)
-                amount = max(1000.0, client.total * rng.uniform(0.03, 0.15))
-                commission = amount * rng.uniform(0.004, 0.012)
-                fields = (product, "buy", money(amount), money(commission))
-                rows.append((day, client.cm, client.id, product, fields))
+    """The book's existing product holdings, as purchases in the three years before:
+    the traded ones drawn from ``rng``, the core ones from ``products``."""
+    rows: list[tuple[dt.date, int, str, str, tuple[str, ...]]] = []
+    for drawn, held in ((rng, "holdings"), (products, "core_holdings")):
+        for roster in rosters:
+            for client in roster:
+                for product in getattr(client, held):
+                    first = max(client.opened, opening - dt.timedelta(days=3 * 365))
+                    day = min(random_weekday(drawn, first, opening - _DAY), opening - _DAY)
+                    amount = max(1000.0, client.total * drawn.uniform(0.03, 0.15))
+                    commission = amount * drawn.uniform(0.004, 0.012)
+                    fields = (product, "buy", money(amount), money(commission))
+                    rows.append((day, client.cm, client.id, product, fields))
     rows.sort()
     for day, _, client_id, _, fields in rows:
         writer.writerow((day.isoformat(), client_id, *fields))

@@ -52,6 +52,11 @@ DEAL_JITTER = 0.1
 """How far a deal may move from its CM's point in each slice, as a share of the slice."""
 """Each deal account starts this far above the HNW threshold, so a bad week keeps it there."""
 HOLDER_SHARE = 0.8
+CORE_HOLDINGS_SCALE = 1.0
+"""Products a client with assets has held for years and keeps all year (a pension
+fund, a trust), beside those they trade: ⌊Exp(scale)⌋ of them, 0.58 on average,
+which brings the book's products per client at the start to about the sample
+plan's "现 2.4"."""
 PRODUCTS = tuple(f"P{n:03d}" for n in range(1, 41))
 PRODUCT_TYPE_RUNS = (
     ("公募基金", 12),
@@ -102,6 +107,7 @@ class Client:
         "cash",
         "closed",
         "cm",
+        "core_holdings",
         "deal_goal",
         "first_funding",
         "first_purchase",
@@ -137,6 +143,9 @@ class Client:
         self.funding_amount = 0.0
         self.first_purchase: dt.date | None = None
         self.holdings: list[str] = []
+        self.core_holdings: list[str] = []
+        """Held for years and kept: written as purchases before the export starts,
+        never redeemed (drawn from the products stream, see ``products_stream``)."""
         self.reached_hnw = False
         self.deal_goal = 0.0
         """For an account opened by a big deposit, the share of the CM's yearly net new
@@ -183,8 +192,15 @@ def _delay(rng: random.Random, mean_days: float, cap: int) -> dt.timedelta:
     return dt.timedelta(days=min(cap, int(rng.expovariate(1 / mean_days))))
 
 
+def products_stream(seed: int) -> random.Random:
+    """The stream the book's core holdings are drawn from: apart from ``rng`` so that
+    tuning them moves no other figure of the export."""
+    return random.Random(f"{seed}:core-holdings")
+
+
 def draw_book(
     rng: random.Random,
+    products: random.Random,
     cms: int,
     clients_per_cm: int,
     total_assets: float,
@@ -217,6 +233,7 @@ def draw_book(
         client.cash = assets - client.securities
         if assets > 0:
             client.holdings = _historical_holdings(rng)
+            client.core_holdings = _core_holdings(products, client.holdings)
         else:
             client.trades_per_week = 0.0
     return books
@@ -233,6 +250,12 @@ def _scales(
         scales.append(quota.assets / (sum(weights[at : at + len(book)]) or 1.0))
         at += len(book)
     return scales
+
+
+def _core_holdings(products: random.Random, holdings: Sequence[str]) -> list[str]:
+    count = int(products.expovariate(1 / CORE_HOLDINGS_SCALE))
+    others = [p for p in PRODUCTS if p not in holdings]
+    return products.sample(others, min(count, len(others)))
 
 
 def _historical_holdings(rng: random.Random) -> list[str]:
