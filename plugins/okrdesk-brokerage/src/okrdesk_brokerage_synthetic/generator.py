@@ -349,16 +349,16 @@ def _write_history(
     """The book's existing product holdings, as purchases in the three years before:
     the traded ones drawn from ``rng``, the core ones from ``products``."""
     rows: list[tuple[dt.date, int, str, str, tuple[str, ...]]] = []
-    for drawn, held in ((rng, "holdings"), (products, "core_holdings")):
+    for drawn, core in ((rng, False), (products, True)):
         for roster in rosters:
             for client in roster:
-                for product in getattr(client, held):
+                for product in client.core_holdings if core else client.holdings:
                     first = max(client.opened, opening - dt.timedelta(days=3 * 365))
                     day = min(random_weekday(drawn, first, opening - _DAY), opening - _DAY)
                     amount = max(1000.0, client.total * drawn.uniform(0.03, 0.15))
                     commission = amount * drawn.uniform(0.004, 0.012)
-                    fields = (product, "buy", money(amount), money(commission))
-                    rows.append((day, client.cm, client.id, product, fields))
+                    bought = (product, "buy", money(amount), money(commission))
+                    rows.append((day, client.cm, client.id, product, bought))
     rows.sort()
     for day, _, client_id, _, fields in rows:
         writer.writerow((day.isoformat(), client_id, *fields))
