@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -33,6 +35,30 @@ def test_demo_builds_a_workspace_that_validates_and_has_numbers(tmp_path: Path) 
         assert [r.status for r in store.runs()] == ["ok"]
     again = okrdesk("demo", str(root), "--as-of", "2026-06-30")
     assert again.returncode == 0, again.stderr
+
+
+def test_demo_check_ins_of_a_count_to_date_never_fall(tmp_path: Path) -> None:
+    """A count reported at each month end (new HNW clients 1,000 户, family trusts
+    90 单) is a total to date: the demo's check-ins rise from one month to the next."""
+    from okrdesk.app.demo import write_history
+    from okrdesk.model import Direction
+    from okrdesk.resources import shipped
+    from okrdesk.targets.load import load_plan_or_fail
+    from okrdesk.units import Dimension
+
+    root = tmp_path / "plan"
+    shutil.copytree(shipped("sample_targets"), root / "targets")
+    plan = load_plan_or_fail(root)
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        write_history(plan, store, dt.date(2026, 11, 30))
+        checkins = store.checkins()
+    counted = {kr.id for kr in plan.key_results_by_id.values()
+               if kr.metric is None and kr.unit.dimension is Dimension.COUNT
+               and kr.direction is Direction.AT_LEAST}  # fmt: skip
+    assert len(counted) >= 3
+    for kr_id in counted:
+        values = [c.value for c in sorted(checkins, key=lambda c: c.day) if c.key_result == kr_id]
+        assert len(values) >= 2 and values == sorted(values), (kr_id, values)
 
 
 def test_demo_never_touches_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:

@@ -62,7 +62,10 @@ def _checkin_value(plan: Plan, kr: KeyResult, day: dt.date) -> float:
     if kr.direction is Direction.WITHIN:
         return target + float(kr.band or 0) * rng.uniform(-1.2, 1.0)
     due = due_fraction(plan, kr.milestones, day, kr.calendar)
-    value = baseline + (target - baseline) * due * rng.uniform(0.8, 1.08)
+    # One pace for the key result all year: a count to date reported monthly never
+    # falls from one month to the next.
+    pace = _rng(kr.id, "pace").uniform(0.86, 1.06)
+    value = baseline + (target - baseline) * due * pace
     return round(value) if kr.unit.dimension is Dimension.COUNT else value
 
 
