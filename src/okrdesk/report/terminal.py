@@ -28,8 +28,7 @@ from okrdesk.report.notes import (
     under_title,
 )
 from okrdesk.report.numbers import money, percent, ratio
-from okrdesk.report.text_layout import Screen, Table, Text, cell_width
-
+from okrdesk.report.text_layout import Screen, Text, TextTable, cell_width
 from okrdesk.units import exact, in_percent
 
 STATUS_STYLE = {
@@ -164,10 +163,10 @@ def _heading(column: str, grain: str, lang: str) -> str:
 
 def _kr_table(
     objective: ReportObjective, columns: list[str], grain: str, lang: str, left_out: list[str]
-) -> Table:
+) -> TextTable:
     title = f"{objective.id} {objective.title}  {label(lang, 'score')} {percent(objective.score)}"
     note = _left_out_note([_heading(c, grain, lang) for c in left_out], lang)
-    table = Table(title, caption=note)
+    table = TextTable(title, caption=note)
     # Words wrap at spaces; only a word longer than the column (never an id) is folded.
     table.add_column(label(lang, "key_result"), overflow="fold", min_width=_title_width(objective))
     for column in columns:
@@ -194,7 +193,7 @@ def _needed(objective: ReportObjective, columns: list[str], grain: str, lang: st
     return width
 
 
-def _objectives(report: Report, lang: str, width: int) -> list[Table]:
+def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
     """One table per objective, with as many columns as the terminal has room for."""
     tables = []
     for objective in report.objectives:
@@ -208,10 +207,10 @@ def _objectives(report: Report, lang: str, width: int) -> list[Table]:
     return tables
 
 
-def _members(report: Report, lang: str) -> Table | None:
+def _members(report: Report, lang: str) -> TextTable | None:
     if not report.members:
         return None
-    table = Table(label(lang, "members"))
+    table = TextTable(label(lang, "members"))
     table.add_column(label(lang, "rank"), justify="right")
     widest = max(cell_width(f"({m.id}) ⚑") for m in report.members)
     table.add_column(label(lang, "member"), overflow="fold", min_width=widest)
@@ -232,7 +231,7 @@ SCORE_PERIODS = 6
 """At most this many complete periods in the scores table; fewer when the terminal is narrow."""
 
 
-def _scores(report: Report, lang: str, width: int) -> Table | None:
+def _scores(report: Report, lang: str, width: int) -> TextTable | None:
     """Each person's score period by period: the last few complete ones, the current one
     to date, and the trend from the one before the last to the last. With more than one
     policy, each policy's people are a section of their own."""
@@ -243,7 +242,7 @@ def _scores(report: Report, lang: str, width: int) -> Table | None:
     periods = sorted({p.period for s in report.scores for p in s.history})[-SCORE_PERIODS:]
     while len(periods) > 1 and _scores_width(report, periods, current, lang) > width:
         periods = periods[1:]
-    table = Table(label(lang, "scores"), caption=note)
+    table = TextTable(label(lang, "scores"), caption=note)
     table.add_column(label(lang, "member"), overflow="fold", min_width=_member_width(report))
     for period in periods:
         table.add_column(period_heading(period, lang), justify="right", no_wrap=True)
@@ -300,7 +299,7 @@ _BUDGET_OPTIONAL = ("cost_per_result", "signed_by")
 """Budget columns a narrow terminal gives up, last first; amounts are never cut."""
 
 
-def _budget(report: Report, lang: str, width: int) -> Table | None:
+def _budget(report: Report, lang: str, width: int) -> TextTable | None:
     """The budget table with as many of its optional columns as the terminal has room
     for; those left out are named under it."""
     if not report.budget.lines:
@@ -314,7 +313,7 @@ def _budget(report: Report, lang: str, width: int) -> Table | None:
         shown.pop()
 
 
-def _fits(table: Table, width: int) -> bool:
+def _fits(table: TextTable, width: int) -> bool:
     """Whether the table is laid out within ``width``: columns that may not wrap
     (amounts) would otherwise push its right side off the terminal."""
     return table.width_in(width) <= width
@@ -327,10 +326,10 @@ def _left_out_note(headings: list[str], lang: str) -> str:
     return label(lang, "left_out", columns=label(lang, "list_sep").join(headings))
 
 
-def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[str]) -> Table:
+def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[str]) -> TextTable:
     budget = report.budget
     note = _left_out_note([label(lang, c) for c in left_out], lang)
-    table = Table(label(lang, "budget"), caption=note, show_footer=True)
+    table = TextTable(label(lang, "budget"), caption=note, show_footer=True)
     total = budget.total
     widest = max(cell_width(f"⚠ {line.id}") for line in budget.lines)
     table.add_column(label(lang, "line"), footer=label(lang, "total"), overflow="fold",

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from itertools import pairwise
 from typing import Literal, TextIO
 
 Run = tuple[str, str]
@@ -229,7 +230,7 @@ def wrap(
             pieces = [_Piece(begin, begin + len(part))]
         else:
             bounds = [0, *_breaks(part, width, overflow == "fold"), len(part)]
-            pieces = [_Piece(begin + a, begin + b) for a, b in zip(bounds, bounds[1:], strict=False)]
+            pieces = [_Piece(begin + a, begin + b) for a, b in pairwise(bounds)]
             for piece in pieces:
                 _strip_beyond(piece, plain, width)
         for piece in pieces:
@@ -279,7 +280,7 @@ def crop(line: Line, width: int) -> Line:
 # ------------------------------------------------------------------ tables
 
 
-class Column:
+class _Column:
     __slots__ = ("footer", "header", "justify", "min_width", "no_wrap", "overflow")
 
     def __init__(
@@ -320,17 +321,35 @@ def _in_limit(natural: tuple[int, int], limit: int) -> tuple[int, int]:
     return min(low + _PADDING, limit), min(high + _PADDING, limit)
 
 
-class Table:
+class TextTable:
     """A table with a heavy rule under its header, as rich's default box draws it."""
 
     def __init__(self, title: str = "", caption: str = "", show_footer: bool = False) -> None:
         self.title, self.caption, self.show_footer = title, caption, show_footer
-        self.columns: list[Column] = []
+        self.columns: list[_Column] = []
         self.rows: list[list[Text]] = []
         self.sections: set[int] = set()
 
-    def add_column(self, header: str, **options: object) -> None:
-        self.columns.append(Column(header, **options))  # type: ignore[arg-type]
+    def add_column(
+        self,
+        header: str,
+        *,
+        justify: Justify = "left",
+        no_wrap: bool = False,
+        overflow: Overflow = "ellipsis",
+        min_width: int | None = None,
+        footer: str = "",
+    ) -> None:
+        """A column; ``fold`` breaks a word too long for it, ``ellipsis`` cuts it with …."""
+        column = _Column(
+            header,
+            justify=justify,
+            no_wrap=no_wrap,
+            overflow=overflow,
+            min_width=min_width,
+            footer=footer,
+        )
+        self.columns.append(column)
 
     def add_row(self, *row: str | Text) -> None:
         texts = [as_text(cell) for cell in row]
@@ -348,7 +367,7 @@ class Table:
             texts.append(Text(column.footer))
         return texts
 
-    def _measure(self, naturals: list[tuple[int, int]], column: Column, limit: int) -> int:
+    def _measure(self, naturals: list[tuple[int, int]], column: _Column, limit: int) -> int:
         """The widest the column needs within ``limit`` cells, padding included."""
         if limit < 1:
             return 0
@@ -431,7 +450,7 @@ class Table:
         return lines
 
 
-def _cell_lines(text: Text, width: int, column: Column) -> list[Line]:
+def _cell_lines(text: Text, width: int, column: _Column) -> list[Line]:
     inner = width - _PADDING
     if inner < 1:
         return [[(" " * width, "")]]
@@ -576,7 +595,7 @@ class Screen:
     def rule(self, title: str, style: str = "") -> None:
         self._emit(rule(title, self.width, style))
 
-    def table(self, table: Table) -> None:
+    def table(self, table: TextTable) -> None:
         for line in table.lines(self.width):
             self._emit(line)
 
