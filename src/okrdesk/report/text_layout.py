@@ -123,6 +123,8 @@ class Text:
 
     @property
     def plain(self) -> str:
+        if len(self.runs) == 1:
+            return self.runs[0][0]
         return "".join(text for text, _ in self.runs)
 
     def between(self, start: int, end: int) -> Line:
@@ -402,11 +404,12 @@ class TextTable:
         """How wide the table is laid out in a terminal ``width`` cells wide."""
         return sum(self.widths(width)) + len(self.columns) + 1
 
-    def lines(self, width: int) -> list[Line]:
-        """The table's lines for a terminal ``width`` cells wide (the caller crops them)."""
+    def lines(self, width: int, widths: list[int] | None = None) -> list[Line]:
+        """The table's lines for a terminal ``width`` cells wide (the caller crops them);
+        ``widths``: the columns' as ``widths(width)`` gives them, when already known."""
         if not self.columns:
             return [[]]
-        widths = self.widths(width)
+        widths = widths or self.widths(width)
         total = sum(widths) + len(widths) + 1
         out: list[Line] = []
         if self.title:
@@ -454,6 +457,15 @@ def _cell_lines(text: Text, width: int, column: _Column) -> list[Line]:
     inner = width - _PADDING
     if inner < 1:
         return [[(" " * width, "")]]
+    if len(text.runs) == 1:
+        plain, style = text.runs[0]
+        size = cell_width(plain)
+        if size <= inner and "\n" not in plain:
+            # One line that fits: nothing to wrap or cut.
+            if column.justify == "right":
+                plain = plain.rstrip()
+                return [[(" " * (inner - cell_width(plain) + 1), ""), (plain, style), (" ", "")]]
+            return [[(" ", ""), (plain, style), (" " * (inner - size + 1), "")]]
     lines = wrap(
         text, inner, justify=column.justify, overflow=column.overflow, no_wrap=column.no_wrap
     )
@@ -596,13 +608,18 @@ class Screen:
         self._emit(rule(title, self.width, style))
 
     def table(self, table: TextTable) -> None:
-        for line in table.lines(self.width):
-            self._emit(line)
+        widths = table.widths(self.width)
+        fits = sum(widths) + len(widths) + 1 <= self.width
+        for line in table.lines(self.width, widths):
+            self._emit(line, fits)
 
-    def _emit(self, line: Line) -> None:
-        if line_cells(line) > self.width:
+    def _emit(self, line: Line, fits: bool = False) -> None:
+        if not fits and line_cells(line) > self.width:
             line = crop(line, self.width)
-        self._out.append("".join(self._paint(text, style) for text, style in line) + "\n")
+        if self.styled:
+            self._out.append("".join(self._paint(text, style) for text, style in line) + "\n")
+        else:
+            self._out.append("".join(text for text, _ in line) + "\n")
 
     def _paint(self, text: str, style: str) -> str:
         if not style or not self.styled or not text:
