@@ -303,24 +303,9 @@ _PADDING = 2
 """One space each side of every cell."""
 
 
-def _natural(text: str) -> tuple[int, int]:
-    """The narrowest a cell's text can be (its longest word) and its widest line."""
+def _widest_line(text: str) -> int:
     lines = text.splitlines()
-    widest = max(map(cell_width, lines)) if lines else 0
-    words = text.split()
-    return (max(map(cell_width, words)) if words else widest), widest
-
-
-def _in_limit(natural: tuple[int, int], limit: int) -> tuple[int, int]:
-    """A padded cell's narrowest and widest within ``limit`` cells."""
-    if limit - _PADDING < 1:
-        return limit, limit
-    low, high = natural
-    low = min(max(0, low), high)
-    low, high = min(low, limit), min(max(low, high), limit)
-    if high < 1:
-        low = high = 0
-    return min(low + _PADDING, limit), min(high + _PADDING, limit)
+    return max(map(cell_width, lines)) if lines else 0
 
 
 class TextTable:
@@ -362,32 +347,33 @@ class TextTable:
         if self.rows:
             self.sections.add(len(self.rows) - 1)
 
-    def _column_cells(self, index: int) -> list[Text]:
-        column = self.columns[index]
-        texts = [Text(column.header), *(row[index] for row in self.rows)]
-        if self.show_footer:
-            texts.append(Text(column.footer))
-        return texts
+    def _widest(self) -> list[int]:
+        """Each column's widest line: its header, cells and footer."""
+        widest = []
+        for index, column in enumerate(self.columns):
+            texts = [column.header, *(row[index].plain for row in self.rows)]
+            if self.show_footer:
+                texts.append(column.footer)
+            widest.append(max(map(_widest_line, texts)))
+        return widest
 
-    def _measure(self, naturals: list[tuple[int, int]], column: _Column, limit: int) -> int:
-        """The widest the column needs within ``limit`` cells, padding included."""
+    @staticmethod
+    def _fitted(widest: int, column: _Column, limit: int) -> int:
+        """How wide the column is within ``limit`` cells, padding included."""
         if limit < 1:
             return 0
-        high = min(max((_in_limit(n, limit)[1] for n in naturals), default=limit), limit)
+        width = limit if limit - _PADDING < 1 else min(widest + _PADDING, limit)
         if column.min_width is not None:
-            high = max(high, column.min_width + _PADDING)
-        return high
+            width = max(width, column.min_width + _PADDING)
+        return width
 
     def widths(self, width: int) -> list[int]:
         """Each column's width, padding included, in a terminal ``width`` cells wide."""
         limit = width - len(self.columns) - 1
-        naturals = [
-            [_natural(text.plain) for text in self._column_cells(i)]
-            for i in range(len(self.columns))
-        ]
+        widest = self._widest()
         widths = [
-            self._measure(n, column, limit) or 1
-            for n, column in zip(naturals, self.columns, strict=True)
+            self._fitted(w, column, limit) or 1
+            for w, column in zip(widest, self.columns, strict=True)
         ]
         if sum(widths) > limit:
             wrappable = [not column.no_wrap for column in self.columns]
@@ -395,8 +381,8 @@ class TextTable:
             if sum(widths) > limit:
                 widths = _reduce(sum(widths) - limit, [1] * len(widths), widths, widths)
             widths = [
-                self._measure(n, column, w)
-                for n, column, w in zip(naturals, self.columns, widths, strict=True)
+                self._fitted(most, column, w)
+                for most, column, w in zip(widest, self.columns, widths, strict=True)
             ]
         return widths
 
