@@ -314,9 +314,8 @@ def _budget(report: Report, lang: str, width: int) -> TextTable | None:
 
 
 def _fits(table: TextTable, width: int) -> bool:
-    """Whether the table is laid out within ``width``: columns that may not wrap
-    (amounts) would otherwise push its right side off the terminal."""
-    return table.width_in(width) <= width
+    """Whether the table fits ``width`` with every amount whole and unsqueezed."""
+    return table.fits(width)
 
 
 def _left_out_note(headings: list[str], lang: str) -> str:

@@ -302,6 +302,9 @@ class _Column:
 _PADDING = 2
 """One space each side of every cell."""
 
+_NARROWEST_TEXT = 4
+"""The fewest cells a text column is squeezed to (two Chinese characters a line)."""
+
 
 def _widest_line(text: str) -> int:
     lines = text.splitlines()
@@ -347,15 +350,16 @@ class TextTable:
         if self.rows:
             self.sections.add(len(self.rows) - 1)
 
+    def _texts(self, index: int, header: bool = True) -> list[str]:
+        column = self.columns[index]
+        texts = [row[index].plain for row in self.rows]
+        if self.show_footer:
+            texts.append(column.footer)
+        return [column.header, *texts] if header else texts
+
     def _widest(self) -> list[int]:
         """Each column's widest line: its header, cells and footer."""
-        widest = []
-        for index, column in enumerate(self.columns):
-            texts = [column.header, *(row[index].plain for row in self.rows)]
-            if self.show_footer:
-                texts.append(column.footer)
-            widest.append(max(map(_widest_line, texts)))
-        return widest
+        return [max(map(_widest_line, self._texts(i))) for i in range(len(self.columns))]
 
     @staticmethod
     def _fitted(widest: int, column: _Column, limit: int) -> int:
@@ -367,8 +371,9 @@ class TextTable:
             width = max(width, column.min_width + _PADDING)
         return width
 
-    def widths(self, width: int) -> list[int]:
-        """Each column's width, padding included, in a terminal ``width`` cells wide."""
+    def _natural_widths(self, width: int) -> list[int]:
+        """The widths rich gave the columns: wrappable ones narrowed widest first; if
+        that is not enough, every column by the same share (cutting what may not wrap)."""
         limit = width - len(self.columns) - 1
         widest = self._widest()
         widths = [
@@ -386,22 +391,85 @@ class TextTable:
             ]
         return widths
 
-    def width_in(self, width: int) -> int:
-        """How wide the table is laid out in a terminal ``width`` cells wide."""
-        return sum(self.widths(width)) + len(self.columns) + 1
+    def _cuts(self, widths: list[int], width: int) -> bool:
+        """Whether ``widths`` run past ``width`` or cut a cell that may not wrap (or
+        a word of a column that cuts its words) with …, or leave a text column
+        too narrow to read."""
+        if sum(widths) + len(widths) + 1 > width:
+            return True
+        for index, (column, room) in enumerate(zip(self.columns, widths, strict=True)):
+            texts = self._texts(index)
+            if column.no_wrap:
+                needed = max(map(_widest_line, texts))
+            elif column.overflow == "ellipsis":
+                needed = max((cell_width(w) for t in texts for w in t.split()), default=0)
+            else:
+                needed = min(max(map(_widest_line, texts)), _NARROWEST_TEXT)
+            if room - _PADDING < needed:
+                return True
+        return False
 
-    def lines(self, width: int, widths: list[int] | None = None) -> list[Line]:
-        """The table's lines for a terminal ``width`` cells wide (the caller crops them);
-        ``widths``: the columns' as ``widths(width)`` gives them, when already known."""
+    def _squeezed(self, width: int) -> list[int] | None:
+        """Widths that fit ``width`` with every figure whole: text columns wrap
+        narrower, then figures' headings wrap over their figures; None when even
+        that does not fit."""
+        limit = width - len(self.columns) - 1
+        widths, floors = [], []
+        for index, column in enumerate(self.columns):
+            texts = self._texts(index, header=False)
+            widest = max(map(_widest_line, [column.header, *texts]))
+            if column.no_wrap:
+                floor = max(map(_widest_line, texts), default=0)
+            elif column.overflow == "ellipsis":
+                floor = max((cell_width(w) for t in texts for w in t.split()), default=0)
+            else:
+                floor = min(widest, _NARROWEST_TEXT)
+            widths.append(widest + _PADDING)
+            floors.append(max(floor, 1) + _PADDING)
+        if sum(floors) > limit:
+            return None
+        for narrower in (lambda c: not c.no_wrap, lambda c: c.no_wrap):
+            chosen = [i for i, c in enumerate(self.columns) if narrower(c)]
+            while sum(widths) > limit:
+                room = [i for i in chosen if widths[i] > floors[i]]
+                if not room:
+                    break
+                widths[max(room, key=lambda i: widths[i])] -= 1
+        return widths
+
+    def widths(self, width: int) -> list[int] | None:
+        """Each column's width, padding included, in a terminal ``width`` cells wide:
+        as rich laid them out when that cuts nothing, else squeezed so every figure
+        stays whole; None when no column layout fits (the rows are then stacked)."""
+        return self._layout(width)[0]
+
+    def _layout(self, width: int) -> tuple[list[int] | None, bool]:
+        widths = self._natural_widths(width)
+        if not self._cuts(widths, width):
+            return widths, False
+        return self._squeezed(width), True
+
+    def fits(self, width: int) -> bool:
+        """Whether the table fits ``width`` as it is, nothing squeezed or stacked."""
+        return not self._cuts(self._natural_widths(width), width)
+
+    def lines(self, width: int) -> list[Line]:
+        """The table's lines, none wider than ``width`` cells."""
         if not self.columns:
             return [[]]
-        widths = widths or self.widths(width)
+        widths, squeezed = self._layout(width)
+        if widths is None:
+            return self._stacked(width)
         total = sum(widths) + len(widths) + 1
         out: list[Line] = []
         if self.title:
             out += wrap(Text(self.title, "italic"), total, justify="left")
         out.append([(_border("┏", "━", "┳", "┓", widths), "")])
-        out += self._row([Text(c.header, "bold") for c in self.columns], widths, "┃", "bottom")
+        headers = [Text(c.header, "bold") for c in self.columns]
+        columns = self.columns
+        if squeezed:  # a heading wider than its figures wraps over them
+            columns = [_Column(c.header, justify=c.justify, overflow="fold") for c in columns]
+        out += self._row(headers, widths, "┃", "bottom", columns)
         out.append([(_border("┡", "━", "╇", "┩", widths), "")])
         for index, row in enumerate(self.rows):
             out += self._row(row, widths, "│", "top")
@@ -417,10 +485,40 @@ class TextTable:
             out += wrap(Text(self.caption, "dim italic"), total, justify="left")
         return out
 
-    def _row(self, row: Sequence[Text], widths: list[int], bar: str, align: str) -> list[Line]:
+    def _stacked(self, width: int) -> list[Line]:
+        """Too narrow for columns: each row's first cell on a line of its own, then
+        each of its other cells under it as "heading: value"."""
+        out: list[Line] = []
+        if self.title:
+            out += wrap(Text(self.title, "italic"), width)
+        rows = [*self.rows]
+        if self.show_footer:
+            rows.append([Text(c.footer, "bold") for c in self.columns])
+        for row in rows:
+            out.append([("─" * width, "")])
+            out += wrap(row[0], width)
+            for column, cell in zip(self.columns[1:], row[1:], strict=True):
+                if cell.plain.strip():
+                    shown = Text(f"  {column.header}: ")
+                    shown.runs += cell.runs
+                    out += wrap(shown, width)
+        out.append([("─" * width, "")])
+        if self.caption:
+            out += wrap(Text(self.caption, "dim italic"), width)
+        return out
+
+    def _row(
+        self,
+        row: Sequence[Text],
+        widths: list[int],
+        bar: str,
+        align: str,
+        columns: Sequence[_Column] | None = None,
+    ) -> list[Line]:
+        columns = columns or self.columns
         rendered = [
             _cell_lines(text, w, column)
-            for text, w, column in zip(row, widths, self.columns, strict=True)
+            for text, w, column in zip(row, widths, columns, strict=True)
         ]
         height = max(len(c) for c in rendered)
         for c, w in zip(rendered, widths, strict=True):
@@ -594,13 +692,11 @@ class Screen:
         self._emit(rule(title, self.width, style))
 
     def table(self, table: TextTable) -> None:
-        widths = table.widths(self.width)
-        fits = sum(widths) + len(widths) + 1 <= self.width
-        for line in table.lines(self.width, widths):
-            self._emit(line, fits)
+        for line in table.lines(self.width):
+            self._emit(line)
 
-    def _emit(self, line: Line, fits: bool = False) -> None:
-        if not fits and line_cells(line) > self.width:
+    def _emit(self, line: Line) -> None:
+        if line_cells(line) > self.width:
             line = crop(line, self.width)
         if self.styled:
             self._out.append("".join(self._paint(text, style) for text, style in line) + "\n")
