@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
-from typing import Literal, TextIO
+from typing import Literal, NamedTuple, TextIO
 
 Run = tuple[str, str]
 """A piece of text and its style ("", "bold", "bold red", "dim italic", …)."""
@@ -306,6 +306,15 @@ _NARROWEST_TEXT = 4
 """The fewest cells a text column is squeezed to (two Chinese characters a line)."""
 
 
+class _Measure(NamedTuple):
+    widest: int
+    """The column's widest line, heading and footer included."""
+    widest_cell: int
+    """Its widest line below the heading."""
+    longest_word: int
+    longest_cell_word: int
+
+
 def _widest_line(text: str) -> int:
     lines = text.splitlines()
     return max(map(cell_width, lines)) if lines else 0
@@ -319,6 +328,7 @@ class TextTable:
         self.columns: list[_Column] = []
         self.rows: list[list[Text]] = []
         self.sections: set[int] = set()
+        self._measured: tuple[tuple[int, int], list[_Measure]] = ((-1, -1), [])
 
     def add_column(
         self,
@@ -350,16 +360,25 @@ class TextTable:
         if self.rows:
             self.sections.add(len(self.rows) - 1)
 
-    def _texts(self, index: int, header: bool = True) -> list[str]:
-        column = self.columns[index]
-        texts = [row[index].plain for row in self.rows]
-        if self.show_footer:
-            texts.append(column.footer)
-        return [column.header, *texts] if header else texts
-
-    def _widest(self) -> list[int]:
-        """Each column's widest line: its header, cells and footer."""
-        return [max(map(_widest_line, self._texts(i))) for i in range(len(self.columns))]
+    def _measures(self) -> list[_Measure]:
+        """Each column's widest line and longest word, heading and footer included
+        or not; measured once the rows are in."""
+        key = (len(self.rows), len(self.columns))
+        if self._measured[0] != key:
+            measures = []
+            for index, column in enumerate(self.columns):
+                body = [row[index].plain for row in self.rows]
+                if self.show_footer:
+                    body.append(column.footer)
+                lines = max(map(_widest_line, body), default=0)
+                words = max((cell_width(w) for text in body for w in text.split()), default=0)
+                head_words = max(map(cell_width, column.header.split()), default=0)
+                measures.append(_Measure(
+                    max(lines, _widest_line(column.header)), lines,
+                    max(words, head_words), words,
+                ))  # fmt: skip
+            self._measured = (key, measures)
+        return self._measured[1]
 
     @staticmethod
     def _fitted(widest: int, column: _Column, limit: int) -> int:
@@ -375,7 +394,7 @@ class TextTable:
         """The widths rich gave the columns: wrappable ones narrowed widest first; if
         that is not enough, every column by the same share (cutting what may not wrap)."""
         limit = width - len(self.columns) - 1
-        widest = self._widest()
+        widest = [measure.widest for measure in self._measures()]
         widths = [
             self._fitted(w, column, limit) or 1
             for w, column in zip(widest, self.columns, strict=True)
@@ -397,14 +416,13 @@ class TextTable:
         too narrow to read."""
         if sum(widths) + len(widths) + 1 > width:
             return True
-        for index, (column, room) in enumerate(zip(self.columns, widths, strict=True)):
-            texts = self._texts(index)
+        for column, measure, room in zip(self.columns, self._measures(), widths, strict=True):
             if column.no_wrap:
-                needed = max(map(_widest_line, texts))
+                needed = measure.widest
             elif column.overflow == "ellipsis":
-                needed = max((cell_width(w) for t in texts for w in t.split()), default=0)
+                needed = measure.longest_word
             else:
-                needed = min(max(map(_widest_line, texts)), _NARROWEST_TEXT)
+                needed = min(measure.widest, _NARROWEST_TEXT)
             if room - _PADDING < needed:
                 return True
         return False
@@ -415,16 +433,14 @@ class TextTable:
         that does not fit."""
         limit = width - len(self.columns) - 1
         widths, floors = [], []
-        for index, column in enumerate(self.columns):
-            texts = self._texts(index, header=False)
-            widest = max(map(_widest_line, [column.header, *texts]))
+        for column, measure in zip(self.columns, self._measures(), strict=True):
             if column.no_wrap:
-                floor = max(map(_widest_line, texts), default=0)
+                floor = measure.widest_cell
             elif column.overflow == "ellipsis":
-                floor = max((cell_width(w) for t in texts for w in t.split()), default=0)
+                floor = measure.longest_cell_word
             else:
-                floor = min(widest, _NARROWEST_TEXT)
-            widths.append(widest + _PADDING)
+                floor = min(measure.widest, _NARROWEST_TEXT)
+            widths.append(measure.widest + _PADDING)
             floors.append(max(floor, 1) + _PADDING)
         if sum(floors) > limit:
             return None
@@ -693,10 +709,10 @@ class Screen:
 
     def table(self, table: TextTable) -> None:
         for line in table.lines(self.width):
-            self._emit(line)
+            self._emit(line, within=True)
 
-    def _emit(self, line: Line) -> None:
-        if line_cells(line) > self.width:
+    def _emit(self, line: Line, within: bool = False) -> None:
+        if not within and line_cells(line) > self.width:
             line = crop(line, self.width)
         if self.styled:
             self._out.append("".join(self._paint(text, style) for text, style in line) + "\n")
