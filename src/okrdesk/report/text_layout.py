@@ -7,10 +7,13 @@ text. Widths are terminal cells: a Chinese character takes two.
 
 A column gets the width its longest line needs. When the table is wider than
 the terminal, the widest columns that may wrap give way first, down to the
-next widest, in turn; only then does every column give up the same share.
-Text wraps at spaces, and a word longer than its column is folded (``fold``)
-or cut with … (``ellipsis``); a column that may not wrap is cut with …, so
-callers leave such columns out before they get that narrow.
+next widest, in turn. Text wraps at spaces, and a word longer than its
+column is folded (``fold``) or cut with … (``ellipsis``). Where rich would
+then cut a figure (a column that may not wrap) or push the table past the
+right edge, the table is squeezed instead: text columns narrower still, then
+headings wrapped over their figures; and when even that does not fit, each
+row is printed as lines of its own, "heading: value", so a figure is never
+cut.
 """
 
 from __future__ import annotations
