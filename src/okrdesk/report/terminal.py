@@ -1,22 +1,17 @@
-"""The report on a terminal, with rich: aligned tables, colour only where it helps.
+"""The report on a terminal: aligned tables, colour only where it helps.
 
 It opens with one screen (80×24) that says it all: the score then and now,
 the phase, what moved most, tripped breakers, the most severe alerts and who
 owes check-ins, each a line of its own (cut short with … rather than wrapped,
 so the screen always fits); ``--brief`` prints that screen alone. The details
-follow. rich measures Chinese characters by display width, wraps to the
-terminal's width, uses colour only on a terminal and never with NO_COLOR set.
+follow. The tables (report/text_layout.py) measure Chinese characters by
+display width and wrap to the terminal's width; colour is used only on a
+terminal and never with NO_COLOR set.
 """
 
 from __future__ import annotations
 
-import io
 from typing import TextIO
-
-from rich.cells import cell_len
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from okrdesk.messages import label
 from okrdesk.report.cells import change, change_heading, sparkline, value
@@ -33,6 +28,7 @@ from okrdesk.report.notes import (
     under_title,
 )
 from okrdesk.report.numbers import money, percent, ratio
+from okrdesk.report.text_layout import Screen, Text, TextTable, cell_width
 from okrdesk.units import exact, in_percent
 
 STATUS_STYLE = {
@@ -48,7 +44,7 @@ BREAKERS_SHOWN = 2
 
 def _line(text: str, style: str = "") -> Text:
     """One line of the first screen: never wrapped, cut with … when too long."""
-    return Text(text, style=style, no_wrap=True, overflow="ellipsis")
+    return Text(text, style)
 
 
 def _score_line(report: Report, lang: str) -> Text:
@@ -115,7 +111,7 @@ def _attention(report: Report, lang: str) -> list[Text]:
     for alert in shown:
         level = label(lang, f"level_{alert.level}")
         t = _line("  ")
-        t.append(level + " " * max(1, 8 - cell_len(level)), style=styles.get(alert.level, ""))
+        t.append(level + " " * max(1, 8 - cell_width(level)), style=styles.get(alert.level, ""))
         t.append(alert.message)
         lines.append(t)
     return lines
@@ -138,7 +134,7 @@ _TITLE_MIN = 12
 
 def _title_width(objective: ReportObjective) -> int:
     """Room for the longest id, so an id is never broken (``O3.PRODUCTIVITY``)."""
-    return max([_TITLE_MIN, *(cell_len(kr.id) for kr in objective.key_results)])
+    return max([_TITLE_MIN, *(cell_width(kr.id) for kr in objective.key_results)])
 
 
 def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
@@ -167,11 +163,10 @@ def _heading(column: str, grain: str, lang: str) -> str:
 
 def _kr_table(
     objective: ReportObjective, columns: list[str], grain: str, lang: str, left_out: list[str]
-) -> Table:
+) -> TextTable:
     title = f"{objective.id} {objective.title}  {label(lang, 'score')} {percent(objective.score)}"
     note = _left_out_note([_heading(c, grain, lang) for c in left_out], lang)
-    table = Table(title=title, title_justify="left", caption=note or None,
-                  caption_justify="left")  # fmt: skip
+    table = TextTable(title, caption=note)
     # Words wrap at spaces; only a word longer than the column (never an id) is folded.
     table.add_column(label(lang, "key_result"), overflow="fold", min_width=_title_width(objective))
     for column in columns:
@@ -194,17 +189,17 @@ def _needed(objective: ReportObjective, columns: list[str], grain: str, lang: st
     for column in columns:
         cells = [_kr_cell(kr, column, lang) for kr in objective.key_results]
         texts = [c.plain if isinstance(c, Text) else c for c in cells]
-        width += max(cell_len(t) for t in [_heading(column, grain, lang), *texts]) + 3
+        width += max(cell_width(t) for t in [_heading(column, grain, lang), *texts]) + 3
     return width
 
 
-def _objectives(report: Report, lang: str, console: Console) -> list[Table]:
+def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
     """One table per objective, with as many columns as the terminal has room for."""
     tables = []
     for objective in report.objectives:
         columns = list(_ALL_COLUMNS)
         for column in _GIVE_UP:
-            if _needed(objective, columns, report.grain, lang) <= console.width:
+            if _needed(objective, columns, report.grain, lang) <= width:
                 break
             columns.remove(column)
         left_out = [c for c in _ALL_COLUMNS if c not in columns]
@@ -212,12 +207,12 @@ def _objectives(report: Report, lang: str, console: Console) -> list[Table]:
     return tables
 
 
-def _members(report: Report, lang: str) -> Table | None:
+def _members(report: Report, lang: str) -> TextTable | None:
     if not report.members:
         return None
-    table = Table(title=label(lang, "members"), title_justify="left")
+    table = TextTable(label(lang, "members"))
     table.add_column(label(lang, "rank"), justify="right")
-    widest = max(cell_len(f"({m.id}) ⚑") for m in report.members)
+    widest = max(cell_width(f"({m.id}) ⚑") for m in report.members)
     table.add_column(label(lang, "member"), overflow="fold", min_width=widest)
     table.add_column(label(lang, "score"), justify="right", no_wrap=True)
     table.add_column(label(lang, "off_track"), justify="right", no_wrap=True)
@@ -236,7 +231,7 @@ SCORE_PERIODS = 6
 """At most this many complete periods in the scores table; fewer when the terminal is narrow."""
 
 
-def _scores(report: Report, lang: str, width: int) -> Table | None:
+def _scores(report: Report, lang: str, width: int) -> TextTable | None:
     """Each person's score period by period: the last few complete ones, the current one
     to date, and the trend from the one before the last to the last. With more than one
     policy, each policy's people are a section of their own."""
@@ -247,8 +242,7 @@ def _scores(report: Report, lang: str, width: int) -> Table | None:
     periods = sorted({p.period for s in report.scores for p in s.history})[-SCORE_PERIODS:]
     while len(periods) > 1 and _scores_width(report, periods, current, lang) > width:
         periods = periods[1:]
-    table = Table(title=label(lang, "scores"), title_justify="left", caption=note or None,
-                  caption_justify="left")  # fmt: skip
+    table = TextTable(label(lang, "scores"), caption=note)
     table.add_column(label(lang, "member"), overflow="fold", min_width=_member_width(report))
     for period in periods:
         table.add_column(period_heading(period, lang), justify="right", no_wrap=True)
@@ -283,21 +277,21 @@ def _current_heading(report: Report, lang: str) -> str:
 
 
 def _member_width(report: Report) -> int:
-    return max(cell_len(s.person) + 2 for s in report.scores)
+    return max(cell_width(s.person) + 2 for s in report.scores)
 
 
 def _scores_width(report: Report, periods: list[str], current: str, lang: str) -> int:
     """The narrowest the scores table can be: cells, padding, borders."""
-    member = min(16, max(cell_len(f"{s.name} ({s.person})") for s in report.scores))
-    width = 1 + max(member, _member_width(report)) + 3 + cell_len(label(lang, "trend")) + 3
+    member = min(16, max(cell_width(f"{s.name} ({s.person})") for s in report.scores))
+    width = 1 + max(member, _member_width(report)) + 3 + cell_width(label(lang, "trend")) + 3
     for period in periods:
         cells = [period_heading(period, lang)]
         cells += [held(p.score, p.raw) for s in report.scores for p in s.history
                   if p.period == period]  # fmt: skip
-        width += max(cell_len(c) for c in cells) + 3
+        width += max(cell_width(c) for c in cells) + 3
     if current:
         cells = [current, *(held(s.current_score, s.current_raw) for s in report.scores)]
-        width += max(cell_len(c) for c in cells) + 3
+        width += max(cell_width(c) for c in cells) + 3
     return width
 
 
@@ -305,7 +299,7 @@ _BUDGET_OPTIONAL = ("cost_per_result", "signed_by")
 """Budget columns a narrow terminal gives up, last first; amounts are never cut."""
 
 
-def _budget(report: Report, lang: str, console: Console) -> Table | None:
+def _budget(report: Report, lang: str, width: int) -> TextTable | None:
     """The budget table with as many of its optional columns as the terminal has room
     for; those left out are named under it."""
     if not report.budget.lines:
@@ -314,20 +308,14 @@ def _budget(report: Report, lang: str, console: Console) -> Table | None:
     while True:
         left_out = [c for c in _BUDGET_OPTIONAL if c not in shown]
         table = _budget_table(report, lang, shown, left_out)
-        if not shown or _fits(table, console.width):
+        if not shown or _fits(table, width):
             return table
         shown.pop()
 
 
-def _fits(table: Table, width: int) -> bool:
-    """Whether rich lays the table out within ``width`` with its right border intact:
-    columns that may not wrap (amounts) make it crop the table's right side instead."""
-    out = io.StringIO()
-    scratch = Console(file=out, width=width, emoji=False, highlight=False, markup=False,
-                      color_system=None)  # fmt: skip
-    scratch.print(table)
-    lines = [line for line in out.getvalue().splitlines() if line.strip()]
-    return all(line.rstrip()[-1:] in "┓┃┩│┘┤" for line in lines if line.lstrip()[:1] in "┏┃┡│└├")
+def _fits(table: TextTable, width: int) -> bool:
+    """Whether the table fits ``width`` with every amount whole and unsqueezed."""
+    return table.fits(width)
 
 
 def _left_out_note(headings: list[str], lang: str) -> str:
@@ -337,13 +325,12 @@ def _left_out_note(headings: list[str], lang: str) -> str:
     return label(lang, "left_out", columns=label(lang, "list_sep").join(headings))
 
 
-def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[str]) -> Table:
+def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[str]) -> TextTable:
     budget = report.budget
     note = _left_out_note([label(lang, c) for c in left_out], lang)
-    table = Table(title=label(lang, "budget"), title_justify="left", show_footer=True,
-                  caption=note or None, caption_justify="left")  # fmt: skip
+    table = TextTable(label(lang, "budget"), caption=note, show_footer=True)
     total = budget.total
-    widest = max(cell_len(f"⚠ {line.id}") for line in budget.lines)
+    widest = max(cell_width(f"⚠ {line.id}") for line in budget.lines)
     table.add_column(label(lang, "line"), footer=label(lang, "total"), overflow="fold",
                      min_width=widest)  # fmt: skip
     # An amount is never broken over two lines ("CNY" above "600k").
@@ -403,38 +390,38 @@ def _alerts(report: Report, lang: str) -> Text:
     styles = {"error": "bold red", "warning": "yellow", "info": ""}
     for alert in report.alerts:
         level = label(lang, f"level_{alert.level}")
-        t.append(level + " " * max(1, 8 - cell_len(level)), style=styles.get(alert.level, ""))
+        t.append(level + " " * max(1, 8 - cell_width(level)), style=styles.get(alert.level, ""))
         t.append(f"{alert.message}\n")
     return t
 
 
-def _console(file: TextIO, width: int | None) -> Console:
-    # Text from target files is shown as written: never read as markup.
-    return Console(
-        file=file, width=width, emoji=False, highlight=False, soft_wrap=False, markup=False
-    )
-
-
 def render_brief(report: Report, file: TextIO, width: int | None = None) -> None:
     """Print only the report's first screen (``okrdesk report --brief``)."""
-    console = _console(file, width)
+    screen = Screen(file, width)
     for line in first_screen(report, report.lang):
-        console.print(line, no_wrap=True, overflow="ellipsis")
+        screen.line(line)
+    screen.flush()
 
 
 def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
     """Print the report to ``file``, a terminal or not: the first screen, then the details."""
-    console = _console(file, width)
+    screen = Screen(file, width)
     lang = report.lang
     for line in first_screen(report, lang):
-        console.print(line, no_wrap=True, overflow="ellipsis")
-    console.print()
-    console.rule(label(lang, "details"), style="dim")
-    parts: list[object] = list(_objectives(report, lang, console))
-    parts += [p for p in (_members(report, lang), _scores(report, lang, console.width),
-                          _budget(report, lang, console), _budget_summary(report, lang))
-              if p is not None]  # fmt: skip
-    parts.append(_alerts(report, lang))
-    for part in parts:
-        console.print(part)
-        console.print()
+        screen.line(line)
+    screen.blank()
+    screen.rule(label(lang, "details"), style="dim")
+    for table in _objectives(report, lang, screen.width):
+        screen.table(table)
+        screen.blank()
+    for part in (_members(report, lang), _scores(report, lang, screen.width),
+                 _budget(report, lang, screen.width)):  # fmt: skip
+        if part is not None:
+            screen.table(part)
+            screen.blank()
+    if (summary := _budget_summary(report, lang)) is not None:
+        screen.text(summary)
+        screen.blank()
+    screen.text(_alerts(report, lang))
+    screen.blank()
+    screen.flush()

@@ -1,0 +1,735 @@
+"""Lines and bordered tables for a terminal, measured in cells, without rich.
+
+The report used to be laid out by rich; this module keeps its look line for
+line (the same column widths, word wrapping, ellipses and heavy-headed
+borders) at a fraction of the cost, since the report needs only tables of
+text. Widths are terminal cells: a Chinese character takes two.
+
+A column gets the width its longest line needs. When the table is wider than
+the terminal, the widest columns that may wrap give way first, down to the
+next widest, in turn. Text wraps at spaces, and a word longer than its
+column is folded (``fold``) or cut with … (``ellipsis``). Where rich would
+then cut a figure (a column that may not wrap) or push the table past the
+right edge, the table is squeezed instead: text columns narrower still, then
+headings wrapped over their figures; and when even that does not fit, each
+row is printed as lines of its own, "heading: value", so a figure is never
+cut.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from itertools import pairwise
+from typing import Literal, NamedTuple, TextIO
+
+Run = tuple[str, str]
+"""A piece of text and its style ("", "bold", "bold red", "dim italic", …)."""
+
+Line = list[Run]
+Justify = Literal["default", "left", "right"]
+Overflow = Literal["fold", "ellipsis"]
+
+ELLIPSIS = "…"
+
+# ------------------------------------------------------------------ cells
+
+
+def _char_cells(char: str) -> int:
+    code = ord(char)
+    if code < 32 or 0x7F <= code < 0xA0:
+        return 0
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+_CHAR_CELLS: dict[str, int] = {}
+
+
+def char_cells(char: str) -> int:
+    """Cells one character takes: 2 for wide (CJK) ones, 0 for combining marks."""
+    width = _CHAR_CELLS.get(char)
+    if width is None:
+        width = _CHAR_CELLS[char] = _char_cells(char)
+    return width
+
+
+def cell_width(text: str) -> int:
+    """Cells ``text`` takes on a terminal."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    return _wide_cells(text)
+
+
+@lru_cache(maxsize=4096)
+def _wide_cells(text: str) -> int:
+    return sum(map(char_cells, text))
+
+
+def _cut(text: str, total: int) -> tuple[int, int]:
+    """How many characters of ``text`` fit in ``total`` cells, and the cells left
+    over (one when a wide character would be cut in half, more when it is short)."""
+    if total <= 0:
+        return 0, 0
+    if text.isascii() and text.isprintable():
+        return min(len(text), total), max(0, total - len(text))
+    width = 0
+    for index, char in enumerate(text):
+        char_width = char_cells(char)
+        if width + char_width > total:
+            return index, total - width
+        width += char_width
+    return len(text), total - width
+
+
+def fit_cells(text: str, total: int) -> str:
+    """``text`` cropped or padded with spaces to ``total`` cells; a wide
+    character cut in half becomes a space."""
+    kept, spaces = _cut(text, total)
+    return text[:kept] + " " * spaces
+
+
+def chop(text: str, width: int) -> list[str]:
+    """``text`` in pieces of at most ``width`` cells (a wide character is never split)."""
+    pieces: list[str] = []
+    start = size = 0
+    for index, char in enumerate(text):
+        char_width = char_cells(char)
+        if size + char_width > width:
+            pieces.append(text[start:index])
+            start, size = index, 0
+        size += char_width
+    if size:
+        pieces.append(text[start:])
+    return pieces
+
+
+# ------------------------------------------------------------------ styled text
+
+
+class Text:
+    """Text in runs of one style each."""
+
+    __slots__ = ("runs",)
+
+    def __init__(self, text: str = "", style: str = "") -> None:
+        self.runs: list[Run] = [(text, style)] if text else []
+
+    def append(self, text: str, style: str = "") -> Text:
+        if text:
+            self.runs.append((text, style))
+        return self
+
+    @property
+    def plain(self) -> str:
+        if len(self.runs) == 1:
+            return self.runs[0][0]
+        return "".join(text for text, _ in self.runs)
+
+    def between(self, start: int, end: int) -> Line:
+        """The runs of characters ``start`` to ``end``."""
+        if len(self.runs) == 1:
+            text, style = self.runs[0]
+            return [(text[start:end], style)] if start < end else []
+        out: Line = []
+        offset = 0
+        for text, style in self.runs:
+            low, high = max(start, offset), min(end, offset + len(text))
+            if low < high:
+                out.append((text[low - offset : high - offset], style))
+            offset += len(text)
+        return out
+
+
+def as_text(cell: str | Text) -> Text:
+    return cell if isinstance(cell, Text) else Text(cell)
+
+
+# ------------------------------------------------------------------ wrapping
+
+_WORD = re.compile(r"\s*\S+\s*")
+_TRAILING_SPACE = re.compile(r"\s+$")
+
+
+def _breaks(text: str, width: int, fold: bool) -> list[int]:
+    """Where to break ``text`` so each line fits ``width`` cells: at the start of a
+    word that does not fit; a word wider than a line is folded or left whole."""
+    breaks: list[int] = []
+    offset = 0
+    for match in _WORD.finditer(text):
+        start, word = match.start(), match.group()
+        length = cell_width(word.rstrip())
+        if width - offset >= length:
+            offset += cell_width(word)
+        elif length > width:
+            if fold:
+                pieces = chop(word, width)
+                for number, piece in enumerate(pieces, 1):
+                    if start:
+                        breaks.append(start)
+                    if number == len(pieces):
+                        offset = cell_width(piece)
+                    else:
+                        start += len(piece)
+            else:
+                if start:
+                    breaks.append(start)
+                offset = cell_width(word)
+        elif offset and start:
+            breaks.append(start)
+            offset = cell_width(word)
+    return breaks
+
+
+class _Piece:
+    """One wrapped line: characters ``start`` to ``end`` of the text, after
+    ``lead`` spaces and before ``tail`` (an ellipsis, padding)."""
+
+    __slots__ = ("end", "lead", "start", "tail")
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end, self.lead, self.tail = start, end, 0, ""
+
+    def shown(self, plain: str) -> str:
+        return " " * self.lead + plain[self.start : self.end] + self.tail
+
+    def truncate(self, plain: str, width: int, overflow: Overflow, pad: bool = False) -> None:
+        length = cell_width(self.shown(plain))
+        if length > width:
+            room = width - 1 if overflow == "ellipsis" else width
+            mark = ELLIPSIS if overflow == "ellipsis" else ""
+            if self.lead or self.tail:
+                self.start = self.end
+                self.lead, self.tail = 0, fit_cells(self.shown(plain), room) + mark
+            else:
+                kept, spaces = _cut(plain[self.start : self.end], room)
+                self.end = self.start + kept
+                self.tail = " " * spaces + mark
+        if pad and length < width:
+            self.tail += " " * (width - length)
+
+
+def wrap(
+    text: Text,
+    width: int,
+    *,
+    justify: Justify = "default",
+    overflow: Overflow = "fold",
+    no_wrap: bool = False,
+) -> list[Line]:
+    """``text`` in lines of at most ``width`` cells: broken at its newlines and,
+    unless ``no_wrap``, between words; a line too long is cut per ``overflow``.
+    ``left`` and ``right`` pad each line to ``width``."""
+    plain = text.plain
+    if width < 1:
+        return [[] for _ in plain.split("\n")]
+    lines: list[Line] = []
+    position = 0
+    for part in plain.split("\n"):
+        begin, position = position, position + len(part) + 1
+        if no_wrap:
+            pieces = [_Piece(begin, begin + len(part))]
+        else:
+            bounds = [0, *_breaks(part, width, overflow == "fold"), len(part)]
+            pieces = [_Piece(begin + a, begin + b) for a, b in pairwise(bounds)]
+            for piece in pieces:
+                _strip_beyond(piece, plain, width)
+        for piece in pieces:
+            if justify == "left":
+                piece.truncate(plain, width, overflow, pad=True)
+            elif justify == "right":
+                piece.end = piece.start + len(plain[piece.start : piece.end].rstrip())
+                piece.truncate(plain, width, overflow)
+                piece.lead = max(0, width - cell_width(piece.shown(plain)))
+            piece.truncate(plain, width, overflow)
+            line = [(" " * piece.lead, "")] if piece.lead else []
+            line += text.between(piece.start, piece.end)
+            if piece.tail:
+                line.append((piece.tail, ""))
+            lines.append(line)
+    return lines
+
+
+def _strip_beyond(piece: _Piece, plain: str, width: int) -> None:
+    """Drop the spaces a line ends with when it is longer than ``width`` characters."""
+    length = piece.end - piece.start
+    if length > width:
+        spaces = _TRAILING_SPACE.search(plain, piece.start, piece.end)
+        if spaces is not None:
+            piece.end -= min(len(spaces.group()), length - width)
+
+
+def line_cells(line: Line) -> int:
+    return sum(cell_width(text) for text, _ in line)
+
+
+def crop(line: Line, width: int) -> Line:
+    """``line`` cut at ``width`` cells (not padded)."""
+    out: Line = []
+    used = 0
+    for text, style in line:
+        size = cell_width(text)
+        if used + size < width:
+            out.append((text, style))
+            used += size
+        else:
+            out.append((fit_cells(text, width - used), style))
+            break
+    return out
+
+
+# ------------------------------------------------------------------ tables
+
+
+class _Column:
+    __slots__ = ("footer", "header", "justify", "min_width", "no_wrap", "overflow")
+
+    def __init__(
+        self,
+        header: str,
+        *,
+        justify: Justify = "left",
+        no_wrap: bool = False,
+        overflow: Overflow = "ellipsis",
+        min_width: int | None = None,
+        footer: str = "",
+    ) -> None:
+        self.header, self.justify, self.no_wrap = header, justify, no_wrap
+        self.overflow, self.min_width, self.footer = overflow, min_width, footer
+
+
+_PADDING = 2
+"""One space each side of every cell."""
+
+_NARROWEST_TEXT = 4
+"""The fewest cells a text column is squeezed to (two Chinese characters a line)."""
+
+
+class _Measure(NamedTuple):
+    widest: int
+    """The column's widest line, heading and footer included."""
+    widest_cell: int
+    """Its widest line below the heading."""
+    longest_word: int
+    longest_cell_word: int
+
+
+def _widest_line(text: str) -> int:
+    lines = text.splitlines()
+    return max(map(cell_width, lines)) if lines else 0
+
+
+class TextTable:
+    """A table with a heavy rule under its header, as rich's default box draws it."""
+
+    def __init__(self, title: str = "", caption: str = "", show_footer: bool = False) -> None:
+        self.title, self.caption, self.show_footer = title, caption, show_footer
+        self.columns: list[_Column] = []
+        self.rows: list[list[Text]] = []
+        self.sections: set[int] = set()
+        self._measured: tuple[tuple[int, int], list[_Measure]] = ((-1, -1), [])
+
+    def add_column(
+        self,
+        header: str,
+        *,
+        justify: Justify = "left",
+        no_wrap: bool = False,
+        overflow: Overflow = "ellipsis",
+        min_width: int | None = None,
+        footer: str = "",
+    ) -> None:
+        """A column; ``fold`` breaks a word too long for it, ``ellipsis`` cuts it with …."""
+        column = _Column(
+            header,
+            justify=justify,
+            no_wrap=no_wrap,
+            overflow=overflow,
+            min_width=min_width,
+            footer=footer,
+        )
+        self.columns.append(column)
+
+    def add_row(self, *row: str | Text) -> None:
+        texts = [as_text(cell) for cell in row]
+        self.rows.append(texts + [Text() for _ in range(len(self.columns) - len(texts))])
+
+    def add_section(self) -> None:
+        """A rule after the last row added."""
+        if self.rows:
+            self.sections.add(len(self.rows) - 1)
+
+    def _measures(self) -> list[_Measure]:
+        """Each column's widest line and longest word, heading and footer included
+        or not; measured once the rows are in."""
+        key = (len(self.rows), len(self.columns))
+        if self._measured[0] != key:
+            measures = []
+            for index, column in enumerate(self.columns):
+                body = [row[index].plain for row in self.rows]
+                if self.show_footer:
+                    body.append(column.footer)
+                lines = max(map(_widest_line, body), default=0)
+                words = max((cell_width(w) for text in body for w in text.split()), default=0)
+                head_words = max(map(cell_width, column.header.split()), default=0)
+                measures.append(_Measure(
+                    max(lines, _widest_line(column.header)), lines,
+                    max(words, head_words), words,
+                ))  # fmt: skip
+            self._measured = (key, measures)
+        return self._measured[1]
+
+    @staticmethod
+    def _fitted(widest: int, column: _Column, limit: int) -> int:
+        """How wide the column is within ``limit`` cells, padding included."""
+        if limit < 1:
+            return 0
+        width = limit if limit - _PADDING < 1 else min(widest + _PADDING, limit)
+        if column.min_width is not None:
+            width = max(width, column.min_width + _PADDING)
+        return width
+
+    def _natural_widths(self, width: int) -> list[int]:
+        """The widths rich gave the columns: wrappable ones narrowed widest first; if
+        that is not enough, every column by the same share (cutting what may not wrap)."""
+        limit = width - len(self.columns) - 1
+        widest = [measure.widest for measure in self._measures()]
+        widths = [
+            self._fitted(w, column, limit) or 1
+            for w, column in zip(widest, self.columns, strict=True)
+        ]
+        if sum(widths) > limit:
+            wrappable = [not column.no_wrap for column in self.columns]
+            widths = _collapse(widths, wrappable, limit)
+            if sum(widths) > limit:
+                widths = _reduce(sum(widths) - limit, [1] * len(widths), widths, widths)
+            widths = [
+                self._fitted(most, column, w)
+                for most, column, w in zip(widest, self.columns, widths, strict=True)
+            ]
+        return widths
+
+    def _cuts(self, widths: list[int], width: int) -> bool:
+        """Whether ``widths`` run past ``width`` or cut a cell that may not wrap (or
+        a word of a column that cuts its words) with …, or leave a text column
+        too narrow to read."""
+        if sum(widths) + len(widths) + 1 > width:
+            return True
+        for column, measure, room in zip(self.columns, self._measures(), widths, strict=True):
+            if column.no_wrap:
+                needed = measure.widest
+            elif column.overflow == "ellipsis":
+                needed = measure.longest_word
+            else:
+                needed = min(measure.widest, _NARROWEST_TEXT)
+            if room - _PADDING < needed:
+                return True
+        return False
+
+    def _squeezed(self, width: int) -> list[int] | None:
+        """Widths that fit ``width`` with every figure whole: text columns wrap
+        narrower, then figures' headings wrap over their figures; None when even
+        that does not fit."""
+        limit = width - len(self.columns) - 1
+        widths, floors = [], []
+        for column, measure in zip(self.columns, self._measures(), strict=True):
+            if column.no_wrap:
+                floor = measure.widest_cell
+            elif column.overflow == "ellipsis":
+                floor = measure.longest_cell_word
+            else:
+                floor = min(measure.widest, _NARROWEST_TEXT)
+            widths.append(measure.widest + _PADDING)
+            floors.append(max(floor, 1) + _PADDING)
+        if sum(floors) > limit:
+            return None
+        for narrower in (lambda c: not c.no_wrap, lambda c: c.no_wrap):
+            chosen = [i for i, c in enumerate(self.columns) if narrower(c)]
+            while sum(widths) > limit:
+                room = [i for i in chosen if widths[i] > floors[i]]
+                if not room:
+                    break
+                widths[max(room, key=lambda i: widths[i])] -= 1
+        return widths
+
+    def widths(self, width: int) -> list[int] | None:
+        """Each column's width, padding included, in a terminal ``width`` cells wide:
+        as rich laid them out when that cuts nothing, else squeezed so every figure
+        stays whole; None when no column layout fits (the rows are then stacked)."""
+        return self._layout(width)[0]
+
+    def _layout(self, width: int) -> tuple[list[int] | None, bool]:
+        widths = self._natural_widths(width)
+        if not self._cuts(widths, width):
+            return widths, False
+        return self._squeezed(width), True
+
+    def fits(self, width: int) -> bool:
+        """Whether the table fits ``width`` as it is, nothing squeezed or stacked."""
+        return not self._cuts(self._natural_widths(width), width)
+
+    def lines(self, width: int) -> list[Line]:
+        """The table's lines, none wider than ``width`` cells."""
+        if not self.columns:
+            return [[]]
+        widths, squeezed = self._layout(width)
+        if widths is None:
+            return self._stacked(width)
+        total = sum(widths) + len(widths) + 1
+        out: list[Line] = []
+        if self.title:
+            out += wrap(Text(self.title, "italic"), total, justify="left")
+        out.append([(_border("┏", "━", "┳", "┓", widths), "")])
+        headers = [Text(c.header, "bold") for c in self.columns]
+        columns = self.columns
+        if squeezed:  # a heading wider than its figures wraps over them
+            columns = [_Column(c.header, justify=c.justify, overflow="fold") for c in columns]
+        out += self._row(headers, widths, "┃", "bottom", columns)
+        out.append([(_border("┡", "━", "╇", "┩", widths), "")])
+        for index, row in enumerate(self.rows):
+            out += self._row(row, widths, "│", "top")
+            last = index == len(self.rows) - 1
+            if index in self.sections and not last:
+                out.append([(_border("├", "─", "┼", "┤", widths), "")])
+        if self.show_footer:
+            out.append([(_border("├", "─", "┼", "┤", widths), "")])
+            footer = [Text(c.footer, "bold") for c in self.columns]
+            out += self._row(footer, widths, "│", "top")
+        out.append([(_border("└", "─", "┴", "┘", widths), "")])
+        if self.caption:
+            out += wrap(Text(self.caption, "dim italic"), total, justify="left")
+        return out
+
+    def _stacked(self, width: int) -> list[Line]:
+        """Too narrow for columns: each row's first cell on a line of its own, then
+        each of its other cells under it as "heading: value"."""
+        out: list[Line] = []
+        if self.title:
+            out += wrap(Text(self.title, "italic"), width)
+        rows = [*self.rows]
+        if self.show_footer:
+            rows.append([Text(c.footer, "bold") for c in self.columns])
+        for row in rows:
+            out.append([("─" * width, "")])
+            out += wrap(row[0], width)
+            for column, cell in zip(self.columns[1:], row[1:], strict=True):
+                if cell.plain.strip():
+                    shown = Text(f"  {column.header}: ")
+                    shown.runs += cell.runs
+                    out += wrap(shown, width)
+        out.append([("─" * width, "")])
+        if self.caption:
+            out += wrap(Text(self.caption, "dim italic"), width)
+        return out
+
+    def _row(
+        self,
+        row: Sequence[Text],
+        widths: list[int],
+        bar: str,
+        align: str,
+        columns: Sequence[_Column] | None = None,
+    ) -> list[Line]:
+        columns = columns or self.columns
+        rendered = [
+            _cell_lines(text, w, column)
+            for text, w, column in zip(row, widths, columns, strict=True)
+        ]
+        height = max(len(c) for c in rendered)
+        for c, w in zip(rendered, widths, strict=True):
+            blank: Line = [(" " * w, "")]
+            if align == "bottom":
+                c[:0] = [blank] * (height - len(c))
+            else:
+                c += [blank] * (height - len(c))
+        lines: list[Line] = []
+        for number in range(height):
+            line: Line = [(bar, "")]
+            for c in rendered:
+                line += c[number]
+                line.append((bar, ""))
+            lines.append(line)
+        return lines
+
+
+def _cell_lines(text: Text, width: int, column: _Column) -> list[Line]:
+    inner = width - _PADDING
+    if inner < 1:
+        return [[(" " * width, "")]]
+    if len(text.runs) == 1:
+        plain, style = text.runs[0]
+        size = cell_width(plain)
+        if size <= inner and "\n" not in plain:
+            # One line that fits: nothing to wrap or cut.
+            if column.justify == "right":
+                plain = plain.rstrip()
+                return [[(" " * (inner - cell_width(plain) + 1), ""), (plain, style), (" ", "")]]
+            return [[(" ", ""), (plain, style), (" " * (inner - size + 1), "")]]
+    lines = wrap(
+        text, inner, justify=column.justify, overflow=column.overflow, no_wrap=column.no_wrap
+    )
+    out: list[Line] = []
+    for line in lines:
+        size = line_cells(line)
+        if size > inner:
+            line = crop(line, inner)
+        elif size < inner:
+            line = [*line, (" " * (inner - size), "")]
+        out.append([(" ", ""), *line, (" ", "")])
+    return out
+
+
+def _border(left: str, fill: str, cross: str, right: str, widths: Iterable[int]) -> str:
+    return left + cross.join(fill * w for w in widths) + right
+
+
+def _reduce(total: int, ratios: list[int], maximums: list[int], values: list[int]) -> list[int]:
+    """Take ``total`` off ``values`` in proportion to ``ratios``, at most ``maximums``."""
+    ratios = [ratio if most else 0 for ratio, most in zip(ratios, maximums, strict=True)]
+    total_ratio = sum(ratios)
+    if not total_ratio:
+        return values[:]
+    remaining = total
+    result = []
+    for ratio, most, value in zip(ratios, maximums, values, strict=True):
+        if ratio and total_ratio > 0:
+            taken = min(most, round(ratio * remaining / total_ratio))
+            result.append(value - taken)
+            remaining -= taken
+            total_ratio -= ratio
+        else:
+            result.append(value)
+    return result
+
+
+def _collapse(widths: list[int], wrappable: list[bool], limit: int) -> list[int]:
+    """Narrow the widest wrappable columns, down to the next widest in turn, until
+    the table fits ``limit`` or they are all as narrow as each other."""
+    excess = sum(widths) - limit
+    if not any(wrappable):
+        return widths
+    while sum(widths) and excess > 0:
+        widest = max(w for w, ok in zip(widths, wrappable, strict=True) if ok)
+        next_widest = max(
+            w if ok and w != widest else 0 for w, ok in zip(widths, wrappable, strict=True)
+        )
+        step = widest - next_widest
+        ratios = [1 if (w == widest and ok) else 0 for w, ok in zip(widths, wrappable, strict=True)]
+        if not any(ratios) or not step:
+            break
+        widths = _reduce(excess, ratios, [min(excess, step)] * len(widths), widths)
+        excess = sum(widths) - limit
+    return widths
+
+
+# ------------------------------------------------------------------ rules
+
+
+def rule(title: str, width: int, style: str = "") -> Line:
+    """A horizontal line across ``width`` cells with ``title`` in its middle."""
+    title = title.replace("\n", " ")
+    room = max(0, width - 4)
+    if not room:
+        return [("─" * width, style)]
+    piece = _Piece(0, len(title))
+    piece.truncate(title, room, "ellipsis")
+    shown = piece.shown(title)
+    side = (width - cell_width(shown)) // 2
+    left = "─" * max(0, side - 1)
+    right = "─" * min(side + 1, max(0, width - len(left) - cell_width(shown)))
+    line: Line = [(left + " ", style), (shown, ""), (" " + right, style)]
+    return crop(line, width) if line_cells(line) > width else line
+
+
+# ------------------------------------------------------------------ the terminal
+
+_SGR = {"bold": "1", "dim": "2", "italic": "3", "red": "31", "green": "32", "yellow": "33"}
+_COLOURS = {"red", "green", "yellow"}
+
+
+def terminal_width() -> int:
+    """``COLUMNS``, else the width of the terminal standard input, output or error
+    is on, else 80."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    for descriptor in (0, 1, 2):
+        try:
+            width = os.get_terminal_size(descriptor).columns
+        except (AttributeError, ValueError, OSError):
+            continue
+        return width or 80
+    return 80
+
+
+def _on_a_terminal(file: TextIO) -> bool:
+    """A terminal that takes escapes: ``FORCE_COLOR`` (any value but empty) says so
+    for a pipe too; ``TTY_COMPATIBLE=0/1`` overrides both; ``TERM=dumb`` never."""
+    environ = os.environ
+    compatible = environ.get("TTY_COMPATIBLE", "")
+    if compatible in ("0", "1"):
+        terminal = compatible == "1"
+    elif (force := environ.get("FORCE_COLOR")) is not None:
+        terminal = force != ""
+    else:
+        try:
+            terminal = file.isatty()
+        except (AttributeError, ValueError):
+            terminal = False
+    return terminal and environ.get("TERM", "").lower() not in ("dumb", "unknown")
+
+
+class Screen:
+    """Where the report is printed: lines cropped to the width, styled with ANSI
+    escapes only on a terminal, without colour when ``NO_COLOR`` is set."""
+
+    def __init__(self, file: TextIO, width: int | None = None) -> None:
+        self.file = file
+        self.width = width if width is not None else terminal_width()
+        self.styled = _on_a_terminal(file)
+        self.colour = self.styled and os.environ.get("NO_COLOR", "") == ""
+        self._out: list[str] = []
+
+    def blank(self) -> None:
+        self._out.append("\n")
+
+    def line(self, text: Text) -> None:
+        """Lines never wrapped: what does not fit is cut with …."""
+        for line in wrap(text, self.width, overflow="ellipsis", no_wrap=True):
+            self._emit(line)
+
+    def text(self, text: Text) -> None:
+        """Text wrapped between words to the width."""
+        for line in wrap(text, self.width):
+            self._emit(line)
+
+    def rule(self, title: str, style: str = "") -> None:
+        self._emit(rule(title, self.width, style))
+
+    def table(self, table: TextTable) -> None:
+        for line in table.lines(self.width):
+            self._emit(line, within=True)
+
+    def _emit(self, line: Line, within: bool = False) -> None:
+        if not within and line_cells(line) > self.width:
+            line = crop(line, self.width)
+        if self.styled:
+            self._out.append("".join(self._paint(text, style) for text, style in line) + "\n")
+        else:
+            self._out.append("".join(text for text, _ in line) + "\n")
+
+    def _paint(self, text: str, style: str) -> str:
+        if not style or not self.styled or not text:
+            return text
+        words = style.split()
+        codes = [_SGR[w] for w in words if w in _SGR and (self.colour or w not in _COLOURS)]
+        return f"\x1b[{';'.join(codes)}m{text}\x1b[0m" if codes else text
+
+    def flush(self) -> None:
+        self.file.write("".join(self._out))
+        self._out.clear()
+        self.file.flush()

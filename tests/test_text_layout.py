@@ -1,0 +1,328 @@
+"""The text report's layout (report/text_layout.py): cells, wrapping, tables, colour,
+and that printing the report does not import rich."""
+
+from __future__ import annotations
+
+import io
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.report.text_layout import Screen, Text, TextTable, cell_width, chop, fit_cells, wrap
+from sample_workspace import WriteWorkspace
+
+
+def plain(lines: list[list[tuple[str, str]]]) -> list[str]:
+    return ["".join(text for text, _ in line) for line in lines]
+
+
+def printed(table: TextTable, width: int) -> list[str]:
+    out = io.StringIO()
+    screen = Screen(out, width)
+    screen.table(table)
+    screen.flush()
+    return out.getvalue().splitlines()
+
+
+# ------------------------------------------------------------------ cells
+
+
+def test_wide_characters_take_two_cells_and_marks_none() -> None:
+    assert cell_width("客户资产") == 8
+    assert cell_width("AUM 45亿") == 8
+    assert cell_width("（占") == 4  # fullwidth punctuation
+    assert cell_width("e\u0301") == 1  # a combining accent
+    assert cell_width("≥ ‰ ↗ ▁█ ⚠") == 10  # ambiguous and narrow symbols: one each
+
+
+def test_a_wide_character_is_never_cut_in_half() -> None:
+    assert fit_cells("客户资产", 5) == "客户 "
+    assert fit_cells("ab", 4) == "ab  "
+    assert chop("客户资产abc", 5) == ["客户", "资产a", "bc"]
+
+
+# ------------------------------------------------------------------ wrapping
+
+
+def test_text_wraps_at_spaces_and_folds_a_word_longer_than_the_line() -> None:
+    lines = plain(wrap(Text("O1.KR1 新增高净值客户 360 户"), 10))
+    assert lines == ["O1.KR1 ", "新增高净值", "客户 360 ", "户"]
+    assert all(cell_width(line) <= 10 for line in lines)
+
+
+def test_a_line_that_may_not_wrap_is_cut_with_an_ellipsis() -> None:
+    lines = plain(wrap(Text("客户资产净增 45亿"), 9, overflow="ellipsis", no_wrap=True))
+    assert lines == ["客户资产…"]
+
+
+def test_styles_follow_their_text_through_wrapping() -> None:
+    text = Text("提醒    ", "yellow").append("落后 很多 很多")
+    lines = wrap(text, 12)
+    assert lines[0] == [("提醒    ", "yellow"), ("落后", "")]
+    assert lines[1] == [("很多 很多", "")]
+
+
+# ------------------------------------------------------------------ tables
+
+
+def kr_table(title: str = "C1 公司下达目标") -> TextTable:
+    table = TextTable(title, caption="趋势 因宽度省略")
+    table.add_column("关键结果", overflow="fold", min_width=12)
+    table.add_column("实际", justify="right", no_wrap=True)
+    table.add_column("状态", no_wrap=True)
+    table.add_row("C1.KR1 客户资产净增 ≥ 45亿元(也是“4×100”的新增 AUM 45亿)", "39.98亿", "正常")
+    table.add_row("C1.KR4 合规事故为零", "0次", Text("达标", "green"))
+    return table
+
+
+def test_a_table_that_fits_keeps_its_natural_widths_and_aligns_each_column() -> None:
+    lines = printed(kr_table(), 100)
+    assert lines[1] == "┏" + "━" * 58 + "┳" + "━" * 9 + "┳" + "━" * 6 + "┓"
+    assert lines[2] == "┃ 关键结果" + " " * 48 + " ┃    实际 ┃ 状态 ┃"
+    assert "│ 39.98亿 │ 正常 │" in lines[4]
+    assert lines[5].endswith("│     0次 │ 达标 │")  # numbers right, words left
+    assert lines[0].startswith("C1 公司下达目标 ") and cell_width(lines[0]) == cell_width(lines[1])
+    assert lines[-1].startswith("趋势 因宽度省略")
+
+
+@pytest.mark.parametrize("width", [33, 40, 60, 80])
+def test_a_table_too_wide_wraps_its_text_column_and_keeps_numbers_whole(width: int) -> None:
+    lines = printed(kr_table(), width)
+    body = [line for line in lines if line[:1] in "┏┃┡│└"]
+    assert all(cell_width(line) <= width for line in lines)
+    assert len({cell_width(line) for line in body}) == 1  # every row as wide as its borders
+    assert all(line[-1] in "┓┃┩│┘" for line in body)
+    assert any("39.98亿" in line for line in body) and any("0次" in line for line in body)
+    # The wrapped title: every word still there, in order.
+    text = "".join(line.split("│")[1].strip() for line in body if line.startswith("│"))
+    assert "C1.KR1客户资产净增≥45亿元(也是“4×100”的新增AUM45亿)" in text.replace(" ", "")
+
+
+def test_sections_and_a_footer_draw_their_rules() -> None:
+    table = TextTable("预算", show_footer=True)
+    table.add_column("预算项", footer="合计")
+    table.add_column("预算", justify="right", footer="899万")
+    table.add_row("events", "380万")
+    table.add_section()
+    table.add_row("预留", "4万")
+    assert printed(table, 80) == [
+        "预算              ",
+        "┏━━━━━━━━┳━━━━━━━┓",
+        "┃ 预算项 ┃  预算 ┃",
+        "┡━━━━━━━━╇━━━━━━━┩",
+        "│ events │ 380万 │",
+        "├────────┼───────┤",
+        "│ 预留   │   4万 │",
+        "├────────┼───────┤",
+        "│ 合计   │ 899万 │",
+        "└────────┴───────┘",
+    ]
+
+
+def test_an_empty_table_is_its_header_and_borders() -> None:
+    table = TextTable()
+    table.add_column("成员")
+    table.add_column("综合得分", justify="right")
+    assert printed(table, 80) == [
+        "┏━━━━━━┳━━━━━━━━━━┓",
+        "┃ 成员 ┃ 综合得分 ┃",
+        "┡━━━━━━╇━━━━━━━━━━┩",
+        "└──────┴──────────┘",
+    ]
+    assert printed(TextTable("nothing"), 80) == [""]
+
+
+def kr_rows(table: TextTable) -> TextTable:
+    table.add_column("年末预测", justify="right", no_wrap=True)
+    for row in table.rows:
+        row.append(Text("1,234,567.89万"))
+    return table
+
+
+@pytest.mark.parametrize("width", [20, 30, 36, 40, 44, 48])
+def test_a_table_too_wide_for_its_figures_is_squeezed_or_stacked_never_cut(width: int) -> None:
+    table = kr_rows(kr_table())
+    assert not table.fits(width)
+    lines = printed(table, width)
+    shown = "\n".join(lines)
+    assert all(cell_width(line) <= width for line in lines)
+    assert "…" not in shown
+    for figure in ("39.98亿", "0次", "正常", "达标", "1,234,567.89万"):
+        assert figure in shown, figure
+    grid = [line for line in lines if line[:1] in "┏┃┡│└"]
+    if table.widths(width) is None:  # stacked: "heading: value" under each row's title
+        assert not grid and "  实际: 39.98亿" in lines
+        assert "1,234,567.89万" in lines or "  年末预测: 1,234,567.89万" in lines  # on a line whole
+    else:  # squeezed: the text column wraps narrower, headings wrap over their figures
+        assert len({cell_width(line) for line in grid}) == 1
+        assert all(line[-1] in "┓┃┩│┘" for line in grid)
+
+
+def test_squeezing_keeps_a_text_column_readable() -> None:
+    table = kr_rows(kr_table())
+    widths = table.widths(44)
+    assert widths is not None and widths[0] >= 4 + 2
+    assert table.widths(30) is None
+
+
+# rich is still installed (collect's progress bar): the report's tables must come out
+# as it laid them out, so snapshots and readers' habits stay.
+WORDS = ["客户资产", "净增", "≥", "45亿元(也是“4×100”的新增", "AUM", "O1.KR1", "x", "—",
+         "12.5%", "最近打卡", "2026-10-31", "·", "陈建国", "supercalifragilistic", "⚠",
+         "很长的标题很长的标题很长的标题", "（占", "1,866万", "a b"]  # fmt: skip
+
+
+def _phrase(rng: random.Random) -> str:
+    text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(0, 7)))
+    return text + ("\n" + rng.choice(WORDS) if rng.random() < 0.15 else "")
+
+
+def _random_table(rng: random.Random) -> tuple[dict[str, object], list[dict[str, object]]]:
+    table = {"title": _phrase(rng), "caption": _phrase(rng), "show_footer": rng.random() < 0.3}
+    columns = [
+        {"header": _phrase(rng) or "h", "justify": rng.choice(["left", "right"]),
+         "no_wrap": rng.random() < 0.4, "overflow": rng.choice(["fold", "ellipsis"]),
+         "min_width": rng.choice([None, None, rng.randint(1, 20)]), "footer": _phrase(rng)}
+        for _ in range(rng.randint(1, 7))
+    ]  # fmt: skip
+    return table, columns
+
+
+def test_tables_come_out_as_rich_laid_them_out() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    compared = 0
+    for seed in range(600):
+        rng = random.Random(seed)
+        spec, columns = _random_table(rng)
+        rows = [[_phrase(rng) for _ in range(rng.randint(0, len(columns)))] for _ in range(4)]
+        width = rng.randint(20, 120)
+        ours = TextTable(str(spec["title"]), str(spec["caption"]), bool(spec["show_footer"]))
+        theirs = Table(title=str(spec["title"]) or None, title_justify="left",
+                       caption=str(spec["caption"]) or None, caption_justify="left",
+                       show_footer=bool(spec["show_footer"]))  # fmt: skip
+        for column in columns:
+            ours.add_column(**column)  # type: ignore[arg-type]
+            theirs.add_column(**column)  # type: ignore[arg-type]
+        for number, row in enumerate(rows):
+            ours.add_row(*row)
+            theirs.add_row(*row)
+            if number == 1:
+                ours.add_section()
+                theirs.add_section()
+        if not ours.fits(width):
+            continue  # rich would cut figures or crop the table: ours squeezes or stacks it
+        out = io.StringIO()
+        Console(file=out, width=width, color_system=None, markup=False, emoji=False,
+                highlight=False).print(theirs)  # fmt: skip
+        assert printed(ours, width) == out.getvalue().splitlines(), f"seed {seed}"
+        compared += 1
+    assert compared > 100
+
+
+# ------------------------------------------------------------------ the screen
+
+
+def test_escapes_only_on_a_terminal_and_no_colour_with_no_color(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    def shown() -> str:
+        out = io.StringIO()
+        screen = Screen(out, 40)
+        screen.line(Text("⚠ 熔断已触发", "bold red"))
+        screen.table(kr_table())
+        screen.flush()
+        return out.getvalue()
+
+    for name in ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE"):
+        monkeypatch.delenv(name, raising=False)
+    assert "\x1b" not in shown()  # not a terminal
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert "\x1b[1;31m⚠ 熔断已触发\x1b[0m" in shown() and "\x1b[32m达标\x1b[0m" in shown()
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "\x1b[1m⚠ 熔断已触发\x1b[0m" in shown() and "\x1b[32m" not in shown()
+
+
+def test_the_width_is_columns_else_80(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "67")
+    assert Screen(io.StringIO()).width == 67
+    assert Screen(io.StringIO(), 100).width == 100
+
+
+# ------------------------------------------------------------------ no rich on the text path
+
+
+def test_the_text_report_does_not_import_rich(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    script = (
+        "import sys\n"
+        "from okrdesk.cli import cli\n"
+        "try:\n    cli.main(sys.argv[1:], prog_name='okrdesk')\n"
+        "except SystemExit as e:\n    assert e.code in (0, None), e.code\n"
+        "print('rich loaded' if 'rich' in sys.modules else 'rich not loaded')\n"
+    )
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics", "COLUMNS": "100"}
+    for extra, more_env in (([], {}), (["--brief"], {}), ([], {"FORCE_COLOR": "1"})):
+        args = ["report", "-w", str(root), "--as-of", "2026-03-15", *extra]
+        done = subprocess.run([sys.executable, "-c", script, *args], capture_output=True,
+                              text=True, env={**env, **more_env})  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.rstrip().endswith("rich not loaded"), (extra, more_env)
+        assert "福田营业部" in done.stdout
+        assert extra or "┏" in done.stdout
+
+
+def test_the_layout_module_does_not_import_rich() -> None:
+    source = Path(__file__).parent.parent / "src" / "okrdesk" / "report"
+    for name in ("text_layout.py", "terminal.py", "formats/text.py"):
+        assert "rich" not in [
+            line.split()[1].split(".")[0]
+            for line in (source / name).read_text(encoding="utf-8").splitlines()
+            if line.startswith(("import ", "from "))
+        ], name
+
+
+# ------------------------------------------------------------------ the demo on narrow terminals
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from test_report import AS_OF, okrdesk
+
+    root = tmp_path_factory.mktemp("layout") / "demo"
+    done = okrdesk("demo", str(root), "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def _figures(text: str) -> set[str]:
+    """Every figure in the budget table's rows: amount, spent, left, ROI."""
+    start = text.index("\n预算")
+    rows = text[start : text.index("\n\n", start)].splitlines()
+    cells = [cell.strip() for row in rows if row.startswith("│") for cell in row.split("│")[2:6]]
+    return {cell for cell in cells if cell[:1].isdigit() or cell[:1] == "-"}
+
+
+@pytest.mark.parametrize("columns", [30, 40, 50, 60])
+def test_the_demo_on_a_narrow_terminal_keeps_every_figure_whole(demo: Path, columns: int) -> None:
+    from test_report import AS_OF, okrdesk
+
+    wide = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, env={"COLUMNS": "100"}).stdout
+    text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF,
+                   env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+    lines = text.splitlines()
+    assert max(cell_width(line) for line in lines) <= columns
+    details = lines[next(i for i, line in enumerate(lines) if " 详情 " in line) :]
+    tables = [line for line in details if line[:1] in "┏┃┡│├└" or line.startswith("  ")]
+    assert tables and not [line for line in tables if "…" in line]  # the first screen may cut
+    budget = text[text.index("\n预算") :]
+    for figure in _figures(wide) - {"0元"}:
+        assert figure in budget, figure
