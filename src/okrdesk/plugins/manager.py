@@ -45,6 +45,10 @@ BUILTIN_PLUGINS: Mapping[str, str] = {
     "xlsx": "okrdesk.report.formats.xlsx",
 }
 """Plugin name → module of the plugins that are part of okrdesk; they always load."""
+FROM_SETTINGS_ONLY = frozenset({"sql", "derived"})
+"""Built-in plugins whose every metric is defined in their ``[sources.<name>]`` table of
+okrdesk.toml: without that table they declare and collect nothing, so they are listed
+but not imported (the SQL source's modules are a good part of a report's start-up)."""
 
 # Plugins registered for the whole process, by ``okrdesk.plugins.testing.registered_plugin``.
 EXTRA_PLUGINS: dict[str, object] = {}
@@ -151,8 +155,11 @@ class PluginHost:
         self._loaded = True
         allowed = _allowed()
         for name, module_name in self._builtins.items():
-            self._add(name, BUILTIN, module_name, __version__, _importer(module_name))
-            self.records[name].how = ("module", module_name)
+            how = ("module", module_name)
+            if name in FROM_SETTINGS_ONLY and name not in self.sources:
+                self.records[name] = PluginRecord(name, BUILTIN, module_name, __version__, how=how)
+                continue
+            self._add(name, BUILTIN, module_name, __version__, _importer(module_name)).how = how
         if self._entry_points:
             for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
                 if allowed is None or ep.name in allowed:

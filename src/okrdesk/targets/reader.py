@@ -8,7 +8,6 @@ pass over a file finds every mistake in it.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import unicodedata
 from collections.abc import Collection, Iterator
 from decimal import Decimal
@@ -115,6 +114,8 @@ def plain_number(raw: object) -> tuple[Decimal | None, str]:
 def suggest(word: str, choices: Collection[str]) -> str:
     """' (did you mean "x"?)' when a close match exists, else ''. Case and width do not
     count against a match: ``o1.kr1`` suggests ``O1.KR1``."""
+    import difflib  # only for a word that was not found
+
     folded: dict[str, str] = {}
     for choice in choices:
         folded.setdefault(_folded(choice), choice)

@@ -8,7 +8,6 @@ across files are checked once all files are read (see ``checks``).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any, Generic, TypeVar
@@ -199,8 +198,12 @@ def _without_knock_on(source: SourceFile, findings: Findings) -> dict[str, Any]:
     """
     data = dict(source.data)
     for wrong in list(data):
+        if wrong in SECTIONS:
+            continue
+        import difflib  # only for a section okrdesk does not know
+
         close = difflib.get_close_matches(wrong, SECTIONS, n=1, cutoff=0.75)
-        right = close[0] if close and wrong not in SECTIONS else None
+        right = close[0] if close else None
         if right is None or right not in data:
             continue
         wanted = list if right in _ARRAY_SECTIONS else dict
