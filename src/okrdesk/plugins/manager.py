@@ -32,6 +32,7 @@ from okrdesk.plugins import hookspecs
 from okrdesk.plugins.entry_points import entry_points
 from okrdesk.plugins.entry_points import load as load_entry_point
 from okrdesk.plugins.hookspecs import ReportFormat
+from okrdesk.records import shared_methods
 
 ENTRY_POINT_GROUP = "okrdesk"
 ALLOW_ENV = "OKRDESK_LOAD_PLUGINS"
@@ -85,6 +86,7 @@ class PluginRecord:
 
 
 @attrs.frozen
+@shared_methods
 class Probed:
     """What a plugin declared when loaded in a process of its own."""
 

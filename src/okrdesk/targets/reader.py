@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 import attrs
 
 from okrdesk.errors import Problem
+from okrdesk.records import shared_methods
 from okrdesk.targets.locate import KeyLocator, KeyPath
 
 T = TypeVar("T")
@@ -31,6 +32,7 @@ class Findings:
 
 
 @attrs.frozen
+@shared_methods
 class SourceFile:
     path: Path
     display: str
@@ -39,6 +41,7 @@ class SourceFile:
 
 
 @attrs.frozen
+@shared_methods
 class Where:
     """A key path inside one file, and how to show it to a person."""
 

@@ -16,6 +16,7 @@ import attrs
 
 from okrdesk import model
 from okrdesk.periods import Grain, parse_period
+from okrdesk.records import shared_methods
 from okrdesk.targets import window_keys
 from okrdesk.targets.reader import Findings, SourceFile, Table, Where, describe, plain_number
 from okrdesk.targets.window_keys import WindowUse, read_baseline, read_window_keys
@@ -54,12 +55,14 @@ GRAINS = tuple(g.value for g in Grain)
 
 
 @attrs.frozen
+@shared_methods
 class Located(Generic[T]):
     where: Where
     value: T
 
 
 @attrs.frozen
+@shared_methods
 class Reference:
     """An id written somewhere, which must name something of one of ``kinds``."""
 
@@ -69,6 +72,7 @@ class Reference:
 
 
 @attrs.frozen
+@shared_methods
 class MemberTarget:
     """A ``members`` entry: the member must sit below the key result's owner."""
 
@@ -78,6 +82,7 @@ class MemberTarget:
 
 
 @attrs.frozen
+@shared_methods
 class MetricUse:
     where: Where
     unit_where: Where
@@ -87,6 +92,7 @@ class MetricUse:
 
 
 @attrs.frozen
+@shared_methods
 class SliceUse:
     """A key result's ``where`` (each dimension named, where) and ``breakdown``,
     checked against its metric's dimensions once the plugins are known."""
@@ -97,6 +103,7 @@ class SliceUse:
 
 
 @attrs.frozen
+@shared_methods
 class PlanHeader:
     id: str
     name: str

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 
 import attrs
 
+from okrdesk.records import shared_methods
+
 MAX_DEPTH = 200
 """Arrays and inline tables nested deeper than this are refused."""
 MAX_DIGITS = 1000
@@ -35,6 +37,7 @@ def _may_hold_hazards(text: str) -> bool:
 
 
 @attrs.frozen
+@shared_methods
 class Hazard:
     line: int
     message: str
