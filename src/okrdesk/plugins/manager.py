@@ -5,8 +5,9 @@ Plugins come from three places: built-in modules, the ``okrdesk`` entry-point
 group of installed packages, and ``*.py`` files in the workspace's
 ``plugins/`` folder. ``OKRDESK_LOAD_PLUGINS`` (comma-separated names; empty:
 none) limits which of the installed and local ones load; the built-in ones
-always load. A workspace's own files load only when the caller says the user
-trusts that workspace; otherwise each is listed as skipped, never imported.
+always load (``sql`` and ``derived`` only when okrdesk.toml configures them).
+A workspace's own files load only when the caller says the user trusts that
+workspace; otherwise each is listed as skipped, never imported.
 """
 
 from __future__ import annotations
