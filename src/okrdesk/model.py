@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from okrdesk.periods import Grain
+from okrdesk.records import shared_methods
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 
 DEFAULT_ATTAINMENT_CAP = 1.2
@@ -77,6 +78,7 @@ def _fraction(instance: object, attribute: attrs.Attribute[Any], value: Decimal)
 
 
 @attrs.frozen
+@shared_methods
 class OrgUnit:
     id: str
     name: str
@@ -103,6 +105,7 @@ def person_key(name: str) -> str:
 
 
 @attrs.frozen
+@shared_methods
 class Person:
     id: str
     name: str
@@ -114,6 +117,7 @@ class Person:
 
 
 @attrs.frozen
+@shared_methods
 class Phase:
     id: str
     name: str
@@ -132,6 +136,7 @@ class Phase:
 
 
 @attrs.frozen
+@shared_methods
 class Milestone:
     phase: str
     fraction: Decimal = attrs.field(validator=_fraction)
@@ -139,6 +144,7 @@ class Milestone:
 
 
 @attrs.frozen
+@shared_methods
 class CalendarPoint:
     period: str
     end: dt.date
@@ -146,6 +152,7 @@ class CalendarPoint:
 
 
 @attrs.frozen
+@shared_methods
 class KeyResult:
     id: str
     """Full id, ``<objective>.<key>``, as reports and the CLI show it."""
@@ -222,6 +229,7 @@ class KeyResult:
 
 
 @attrs.frozen
+@shared_methods
 class Objective:
     id: str
     title: str
@@ -237,6 +245,7 @@ class Objective:
 
 
 @attrs.frozen
+@shared_methods
 class BudgetLine:
     id: str
     name: str
@@ -262,6 +271,7 @@ class BudgetLine:
 
 
 @attrs.frozen
+@shared_methods
 class Budget:
     lines: tuple[BudgetLine, ...] = ()
     total: Decimal | None = None
@@ -284,6 +294,7 @@ class Budget:
 
 
 @attrs.frozen
+@shared_methods
 class ScoreComponent:
     metric: str
     weight: Decimal = attrs.field(validator=_positive)
@@ -292,6 +303,7 @@ class ScoreComponent:
 
 
 @attrs.frozen
+@shared_methods
 class ScoringPolicy:
     """How a person's score is computed each period: Σ weight × actual / standard."""
 
@@ -341,6 +353,7 @@ def _labels(found: Mapping[str, DimensionLabels]) -> dict[str, DimensionLabels]:
 
 
 @attrs.frozen
+@shared_methods
 class MetricSpec:
     """A metric a plugin can collect. Values are reported in the base unit of ``unit``."""
 
@@ -407,6 +420,7 @@ class MetricSpec:
 
 
 @attrs.frozen
+@shared_methods
 class Observation:
     """One figure for one subject (person or unit) and one period."""
 
@@ -513,6 +527,7 @@ def _frozen_baselines(
 
 
 @attrs.frozen
+@shared_methods
 class Plan:
     id: str
     name: str
@@ -593,6 +608,7 @@ class Plan:
 
 
 @attrs.frozen
+@shared_methods
 class Run:
     id: int
     started: str
@@ -611,6 +627,7 @@ class Run:
 
 
 @attrs.frozen
+@shared_methods
 class StoredObservation:
     observation: Observation
     period_start: dt.date
@@ -622,6 +639,7 @@ class StoredObservation:
 
 
 @attrs.frozen
+@shared_methods
 class Checkin:
     id: int
     key_result: str
@@ -640,6 +658,7 @@ class Checkin:
 
 
 @attrs.frozen
+@shared_methods
 class SpendEntry:
     id: int
     line: str

@@ -12,7 +12,6 @@ import attrs
 
 from okrdesk.app.session import Session, open_store, store_exists
 from okrdesk.errors import BadInput
-from okrdesk.files import atomic_writer, write_bytes_atomically
 from okrdesk.model import Plan
 from okrdesk.periods import COMPARISONS, Grain, parse_period, window_problem
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
@@ -203,6 +202,8 @@ def write_report(
     if out is None:
         render(report, fmt, sys.stdout, context)
         return
+    from okrdesk.files import atomic_writer  # tempfile: only to write a file
+
     with atomic_writer(out) as file:
         render(report, fmt, file, attrs.evolve(context, width=100))
 
@@ -230,6 +231,8 @@ def write_brief(session: Session, report: Report, fmt: str, out: Path | None) ->
         render_brief(shown, sys.stdout)
         return
     check_out_path(out, session.workspace)
+    from okrdesk.files import atomic_writer
+
     with atomic_writer(out) as file:
         render_brief(shown, file, width=100)
 
@@ -246,4 +249,6 @@ def _write_binary(
         sys.stdout.buffer.write(buffer.getvalue())
         sys.stdout.buffer.flush()
     else:
+        from okrdesk.files import write_bytes_atomically
+
         write_bytes_atomically(out, buffer.getvalue())

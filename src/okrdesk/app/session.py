@@ -13,6 +13,7 @@ from okrdesk.engine.plan_calendar import metrics_needed
 from okrdesk.errors import BadInput, Problem, ValidationFailed, display_path
 from okrdesk.model import KeyResult, Plan
 from okrdesk.plugins.manager import PluginHost, Prober
+from okrdesk.records import shared_methods
 from okrdesk.store import Store
 from okrdesk.targets.load import LoadResult, load_plan
 from okrdesk.targets.reader import Findings, no_such
@@ -20,6 +21,7 @@ from okrdesk.targets.settings import Workspace, locate, read_settings
 
 
 @attrs.frozen
+@shared_methods
 class Session:
     workspace: Workspace
     host: PluginHost

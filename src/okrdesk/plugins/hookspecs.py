@@ -17,12 +17,14 @@ import pluggy
 
 from okrdesk.model import MetricSpec, OrgUnit, Person, Plan
 from okrdesk.periods import Period
+from okrdesk.records import shared_methods
 
 hookspec = pluggy.HookspecMarker("okrdesk")
 hookimpl = pluggy.HookimplMarker("okrdesk")
 
 
 @attrs.frozen
+@shared_methods
 class CollectRequest:
     """What the host asks one plugin to collect."""
 
@@ -78,6 +80,7 @@ class Emit(Protocol):
 
 
 @attrs.frozen
+@shared_methods
 class RenderContext:
     """What a report format may need beside the report itself."""
 
@@ -92,6 +95,7 @@ class RenderContext:
 
 
 @attrs.frozen
+@shared_methods
 class ReportFormat:
     """One way to write the weekly report, registered by ``okrdesk_report_formats``."""
 

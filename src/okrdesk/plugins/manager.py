@@ -5,8 +5,9 @@ Plugins come from three places: built-in modules, the ``okrdesk`` entry-point
 group of installed packages, and ``*.py`` files in the workspace's
 ``plugins/`` folder. ``OKRDESK_LOAD_PLUGINS`` (comma-separated names; empty:
 none) limits which of the installed and local ones load; the built-in ones
-always load. A workspace's own files load only when the caller says the user
-trusts that workspace; otherwise each is listed as skipped, never imported.
+always load (``sql`` and ``derived`` only when okrdesk.toml configures them).
+A workspace's own files load only when the caller says the user trusts that
+workspace; otherwise each is listed as skipped, never imported.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from okrdesk.plugins import hookspecs
 from okrdesk.plugins.entry_points import entry_points
 from okrdesk.plugins.entry_points import load as load_entry_point
 from okrdesk.plugins.hookspecs import ReportFormat
+from okrdesk.records import shared_methods
 
 ENTRY_POINT_GROUP = "okrdesk"
 ALLOW_ENV = "OKRDESK_LOAD_PLUGINS"
@@ -45,6 +47,10 @@ BUILTIN_PLUGINS: Mapping[str, str] = {
     "xlsx": "okrdesk.report.formats.xlsx",
 }
 """Plugin name → module of the plugins that are part of okrdesk; they always load."""
+FROM_SETTINGS_ONLY = frozenset({"sql", "derived"})
+"""Built-in plugins whose every metric is defined in their ``[sources.<name>]`` table of
+okrdesk.toml: without that table they declare and collect nothing, so they are listed
+but not imported (the SQL source's modules are a good part of a report's start-up)."""
 
 # Plugins registered for the whole process, by ``okrdesk.plugins.testing.registered_plugin``.
 EXTRA_PLUGINS: dict[str, object] = {}
@@ -81,6 +87,7 @@ class PluginRecord:
 
 
 @attrs.frozen
+@shared_methods
 class Probed:
     """What a plugin declared when loaded in a process of its own."""
 
@@ -151,8 +158,11 @@ class PluginHost:
         self._loaded = True
         allowed = _allowed()
         for name, module_name in self._builtins.items():
-            self._add(name, BUILTIN, module_name, __version__, _importer(module_name))
-            self.records[name].how = ("module", module_name)
+            how = ("module", module_name)
+            if name in FROM_SETTINGS_ONLY and name not in self.sources:
+                self.records[name] = PluginRecord(name, BUILTIN, module_name, __version__, how=how)
+                continue
+            self._add(name, BUILTIN, module_name, __version__, _importer(module_name)).how = how
         if self._entry_points:
             for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
                 if allowed is None or ep.name in allowed:

@@ -13,16 +13,20 @@ from collections.abc import Sequence
 
 import attrs
 
+from okrdesk.records import shared_methods
+
 SCHEMA = "okrdesk.report/1"
 
 
 @attrs.frozen
+@shared_methods
 class TrendPoint:
     date: dt.date
     value: float
 
 
 @attrs.frozen
+@shared_methods
 class ReportCheckin:
     """The latest check-in behind a key result tracked by check-ins: its story."""
 
@@ -35,6 +39,7 @@ class ReportCheckin:
 
 
 @attrs.frozen
+@shared_methods
 class ReportComparison:
     """One period-over-period figure of a key result's window (engine/windows.py)."""
 
@@ -55,6 +60,7 @@ class ReportComparison:
 
 
 @attrs.frozen
+@shared_methods
 class ReportWindow:
     """A key result's figure over a to-date or trailing window, and its comparisons."""
 
@@ -70,6 +76,7 @@ class ReportWindow:
 
 
 @attrs.frozen
+@shared_methods
 class ReportStages:
     """A funnel's stages: how many entered, how many of them converted in the window."""
 
@@ -81,6 +88,7 @@ class ReportStages:
 
 
 @attrs.frozen
+@shared_methods
 class ReportSlice:
     """One row of a breakdown: the figure for one value of the dimension."""
 
@@ -97,6 +105,7 @@ class ReportSlice:
 
 
 @attrs.frozen
+@shared_methods
 class ReportBreakdown:
     dimension: str
     label: str
@@ -106,6 +115,7 @@ class ReportBreakdown:
 
 
 @attrs.frozen
+@shared_methods
 class ReportKeyResult:
     id: str
     title: str
@@ -159,6 +169,7 @@ class ReportKeyResult:
 
 
 @attrs.frozen
+@shared_methods
 class ReportObjective:
     id: str
     title: str
@@ -169,6 +180,7 @@ class ReportObjective:
 
 
 @attrs.frozen
+@shared_methods
 class ReportMember:
     rank: int
     """Among members of the same kind: units are ranked among units, people among people."""
@@ -181,6 +193,7 @@ class ReportMember:
 
 
 @attrs.frozen
+@shared_methods
 class ScorePoint:
     """One complete period's score."""
 
@@ -190,6 +203,7 @@ class ScorePoint:
 
 
 @attrs.frozen
+@shared_methods
 class ReportScore:
     person: str
     name: str
@@ -218,6 +232,7 @@ class ReportScore:
 
 
 @attrs.frozen
+@shared_methods
 class ReportBreaker:
     tripped: bool
     reason: str
@@ -228,6 +243,7 @@ class ReportBreaker:
 
 
 @attrs.frozen
+@shared_methods
 class ReportOverride:
     date: dt.date
     amount: float
@@ -236,6 +252,7 @@ class ReportOverride:
 
 
 @attrs.frozen
+@shared_methods
 class ReportCost:
     """What one result of a volume key result cost: 元 per one ``per``."""
 
@@ -248,6 +265,7 @@ class ReportCost:
 
 
 @attrs.frozen
+@shared_methods
 class ReportLine:
     id: str
     name: str
@@ -266,6 +284,7 @@ class ReportLine:
 
 
 @attrs.frozen
+@shared_methods
 class ReportReserve:
     """The part of the declared total in no line (预留): its own row, so the rows add up."""
 
@@ -275,6 +294,7 @@ class ReportReserve:
 
 
 @attrs.frozen
+@shared_methods
 class ReportBudgetTotal:
     amount: float
     """The sum of the rows above it: the lines and the reserve."""
@@ -290,6 +310,7 @@ class ReportBudgetTotal:
 
 
 @attrs.frozen
+@shared_methods
 class ReportBudget:
     lines: tuple[ReportLine, ...]
     reserve: ReportReserve | None
@@ -298,6 +319,7 @@ class ReportBudget:
 
 
 @attrs.frozen
+@shared_methods
 class ReportAlert:
     level: str
     kind: str
@@ -305,6 +327,7 @@ class ReportAlert:
 
 
 @attrs.frozen
+@shared_methods
 class ReportPhase:
     id: str
     name: str
@@ -314,6 +337,7 @@ class ReportPhase:
 
 
 @attrs.frozen
+@shared_methods
 class ReportOwed:
     """A check-in owed on the report's date (``okrdesk.engine.cadence.Owed``)."""
 
@@ -337,12 +361,14 @@ class ReportOwed:
 
 
 @attrs.frozen
+@shared_methods
 class Named:
     id: str
     name: str
 
 
 @attrs.frozen
+@shared_methods
 class ReportUnit:
     id: str
     name: str
@@ -350,6 +376,7 @@ class ReportUnit:
 
 
 @attrs.frozen
+@shared_methods
 class Report:
     schema: str
     generated_by: str

@@ -18,6 +18,7 @@ import attrs
 
 from okrdesk import model
 from okrdesk.errors import Problem, ValidationFailed, display_path
+from okrdesk.records import shared_methods
 from okrdesk.targets.checks import check_all
 from okrdesk.targets.locate import KeyLocator
 from okrdesk.targets.reader import Findings, SourceFile, where_for
@@ -30,6 +31,7 @@ _AT_END = re.compile(r"\s*\(at end of document\)$")
 
 
 @attrs.frozen
+@shared_methods
 class LoadResult:
     plan: model.Plan | None
     problems: tuple[Problem, ...]

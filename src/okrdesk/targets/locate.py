@@ -23,14 +23,23 @@ class KeyLocator:
 
     def __init__(self, text: str) -> None:
         self._text = text
-        self._newlines = [i for i, ch in enumerate(text) if ch == "\n"]
+        self._newlines: list[int] = []
         self._offsets: dict[KeyPath, int] = {}
         self._aot_counts: dict[KeyPath, int] = {}
         self._pos = 0
-        self._scan_document()
+        self._scanned = False
+
+    def _scan(self) -> None:
+        """Scan the text the first time a line is asked for: a file without a problem
+        never needs one."""
+        if not self._scanned:
+            self._scanned = True
+            self._newlines = [i for i, ch in enumerate(self._text) if ch == "\n"]
+            self._scan_document()
 
     def line_of(self, path: KeyPath) -> int:
         """The line where ``path`` is written, or where its nearest written parent is."""
+        self._scan()
         for end in range(len(path), 0, -1):
             offset = self._offsets.get(path[:end])
             if offset is not None:
@@ -39,6 +48,7 @@ class KeyLocator:
 
     def path_at_line(self, line: int) -> KeyPath | None:
         """The deepest key path written on ``line``, if any."""
+        self._scan()
         found = [
             path
             for path, offset in self._offsets.items()

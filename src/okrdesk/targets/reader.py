@@ -8,7 +8,6 @@ pass over a file finds every mistake in it.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import unicodedata
 from collections.abc import Collection, Iterator
 from decimal import Decimal
@@ -18,6 +17,7 @@ from typing import Any, TypeVar
 import attrs
 
 from okrdesk.errors import Problem
+from okrdesk.records import shared_methods
 from okrdesk.targets.locate import KeyLocator, KeyPath
 
 T = TypeVar("T")
@@ -32,6 +32,7 @@ class Findings:
 
 
 @attrs.frozen
+@shared_methods
 class SourceFile:
     path: Path
     display: str
@@ -40,6 +41,7 @@ class SourceFile:
 
 
 @attrs.frozen
+@shared_methods
 class Where:
     """A key path inside one file, and how to show it to a person."""
 
@@ -115,6 +117,8 @@ def plain_number(raw: object) -> tuple[Decimal | None, str]:
 def suggest(word: str, choices: Collection[str]) -> str:
     """' (did you mean "x"?)' when a close match exists, else ''. Case and width do not
     count against a match: ``o1.kr1`` suggests ``O1.KR1``."""
+    import difflib  # only for a word that was not found
+
     folded: dict[str, str] = {}
     for choice in choices:
         folded.setdefault(_folded(choice), choice)

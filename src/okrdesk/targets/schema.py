@@ -8,7 +8,6 @@ across files are checked once all files are read (see ``checks``).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any, Generic, TypeVar
@@ -17,6 +16,7 @@ import attrs
 
 from okrdesk import model
 from okrdesk.periods import Grain, parse_period
+from okrdesk.records import shared_methods
 from okrdesk.targets import window_keys
 from okrdesk.targets.reader import Findings, SourceFile, Table, Where, describe, plain_number
 from okrdesk.targets.window_keys import WindowUse, read_baseline, read_window_keys
@@ -55,12 +55,14 @@ GRAINS = tuple(g.value for g in Grain)
 
 
 @attrs.frozen
+@shared_methods
 class Located(Generic[T]):
     where: Where
     value: T
 
 
 @attrs.frozen
+@shared_methods
 class Reference:
     """An id written somewhere, which must name something of one of ``kinds``."""
 
@@ -70,6 +72,7 @@ class Reference:
 
 
 @attrs.frozen
+@shared_methods
 class MemberTarget:
     """A ``members`` entry: the member must sit below the key result's owner."""
 
@@ -79,6 +82,7 @@ class MemberTarget:
 
 
 @attrs.frozen
+@shared_methods
 class MetricUse:
     where: Where
     unit_where: Where
@@ -88,6 +92,7 @@ class MetricUse:
 
 
 @attrs.frozen
+@shared_methods
 class SliceUse:
     """A key result's ``where`` (each dimension named, where) and ``breakdown``,
     checked against its metric's dimensions once the plugins are known."""
@@ -98,6 +103,7 @@ class SliceUse:
 
 
 @attrs.frozen
+@shared_methods
 class PlanHeader:
     id: str
     name: str
@@ -199,8 +205,12 @@ def _without_knock_on(source: SourceFile, findings: Findings) -> dict[str, Any]:
     """
     data = dict(source.data)
     for wrong in list(data):
+        if wrong in SECTIONS:
+            continue
+        import difflib  # only for a section okrdesk does not know
+
         close = difflib.get_close_matches(wrong, SECTIONS, n=1, cutoff=0.75)
-        right = close[0] if close and wrong not in SECTIONS else None
+        right = close[0] if close else None
         if right is None or right not in data:
             continue
         wanted = list if right in _ARRAY_SECTIONS else dict

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from okrdesk.errors import BadInput, ValidationFailed
+from okrdesk.records import shared_methods
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.reader import Findings, Table, Where
 
@@ -45,6 +46,7 @@ _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @attrs.frozen
+@shared_methods
 class Channel:
     """One place ``okrdesk send`` delivers to: a chat group's bot or a mailbox.
 
@@ -67,6 +69,7 @@ class Channel:
 
 
 @attrs.frozen
+@shared_methods
 class SendSettings:
     reports: str = DEFAULT_REPORTS
     """The folder, inside the workspace, where ``send`` writes the full HTML report."""
@@ -74,6 +77,7 @@ class SendSettings:
 
 
 @attrs.frozen
+@shared_methods
 class Workspace:
     root: Path
     name: str = ""

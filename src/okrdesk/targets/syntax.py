@@ -14,6 +14,8 @@ from collections.abc import Iterator
 
 import attrs
 
+from okrdesk.records import shared_methods
+
 MAX_DEPTH = 200
 """Arrays and inline tables nested deeper than this are refused."""
 MAX_DIGITS = 1000
@@ -23,9 +25,19 @@ _DIGITS = re.compile(r"[+-]?[0-9][0-9_]*")
 _ASCII_DIGITS = frozenset("0123456789")
 _STATEMENT = re.compile(r"\s*(?:[A-Za-z0-9_\"'-][^=\n]*=|\[)")
 _AOT_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]")
+_LONG_RUN = re.compile(f"(?<![0-9_])[0-9_]{{{MAX_DIGITS + 1}}}")  # each run tried once
+
+
+def _may_hold_hazards(text: str) -> bool:
+    """Whether ``text`` could nest deeper than MAX_DEPTH (it needs that many brackets)
+    or hold a number longer than MAX_DIGITS (a run of that many digits and
+    underscores): most files can do neither, and need no scan."""
+    brackets = text.count("[") + text.count("{")
+    return brackets > MAX_DEPTH or _LONG_RUN.search(text) is not None
 
 
 @attrs.frozen
+@shared_methods
 class Hazard:
     line: int
     message: str
@@ -159,6 +171,8 @@ def _blank(text: str, start: int, end: int) -> str:
 def neutralise(text: str) -> tuple[str, list[Hazard]]:
     """Replace values too deep or too long to read with 0, keeping every line where it was."""
     hazards: list[Hazard] = []
+    if not _may_hold_hazards(text):
+        return text, hazards
     _, deep = _walk(text)
     for start, end in reversed(deep):
         hazards.append(

@@ -17,6 +17,7 @@ import attrs
 from okrdesk.errors import Problem
 from okrdesk.model import MetricKind, MetricSpec
 from okrdesk.periods import COMPARISONS, Grain, parse_period, window_problem
+from okrdesk.records import shared_methods
 from okrdesk.targets.reader import Findings, Table, Where, describe, plain_number
 from okrdesk.units import UNITS, UnitOfMeasure, parse_in
 
@@ -27,6 +28,7 @@ GROWTH_TYPO = 10
 
 
 @attrs.frozen
+@shared_methods
 class WindowUse:
     """A key result's window, comparisons or growth, checked against its metric once
     the plugins are known (derived metrics have no stored periods; growth is for flows)."""
@@ -41,6 +43,7 @@ class WindowUse:
 
 
 @attrs.frozen
+@shared_methods
 class WindowKeys:
     window: str | None = None
     compare: tuple[str, ...] = ()
