@@ -38,6 +38,10 @@ CASES: list[tuple[dict[str, Any], list[tuple[Any, ...]]]] = [
         [(1, "shown nowhere"), (1, "compared never"), (2, "x")],
     ),
     (
+        {"a": attrs.field(), "b": attrs.field(factory=dict, hash=False)},
+        [(1, {}), (1, {"x": 1}), (2, {"x": 1})],
+    ),
+    (
         {"a": attrs.field(eq=str.lower), "b": attrs.field(repr=lambda v: f"<{v}>")},
         [("A", 1), ("a", 1), ("b", 1), ("a", 2)],
     ),

@@ -24,6 +24,7 @@ T = TypeVar("T", bound=type)
 
 _Key = Callable[[Any], tuple[Any, ...]]
 _keys: dict[type, _Key] = {}
+_hash_keys: dict[type, _Key] = {}
 _reprs: dict[type, list[tuple[str, Callable[[Any], str]]]] = {}
 _showing = threading.local()
 
@@ -38,10 +39,19 @@ def shared_methods(cls: T) -> T:
 
 def _key_of(cls: type) -> _Key:
     """A function giving an instance's compared fields as a tuple, made once per class."""
-    found = _keys.get(cls)
+    return _made_key(cls, _keys, hashed=False)
+
+
+def _hash_key_of(cls: type) -> _Key:
+    """Like ``_key_of`` over the hashed fields: the compared ones less ``hash=False``."""
+    return _made_key(cls, _hash_keys, hashed=True)
+
+
+def _made_key(cls: type, made: dict[type, _Key], hashed: bool) -> _Key:
+    found = made.get(cls)
     if found is not None:
         return found
-    compared = [a for a in attrs.fields(cls) if a.eq]
+    compared = [a for a in attrs.fields(cls) if a.eq and not (hashed and a.hash is False)]
     if any(a.eq_key is not None for a in compared):
         parts = [(a.name, a.eq_key) for a in compared]
 
@@ -61,7 +71,7 @@ def _key_of(cls: type) -> _Key:
         def found(self: Any) -> tuple[Any, ...]:
             return ()
 
-    _keys[cls] = found
+    made[cls] = found
     return found
 
 
@@ -80,7 +90,7 @@ def _ne(self: Any, other: object) -> Any:
 
 def _hash(self: Any) -> int:
     cls = self.__class__
-    return hash((id(cls), *_key_of(cls)(self)))
+    return hash((id(cls), *_hash_key_of(cls)(self)))
 
 
 def _repr(self: Any) -> str:
