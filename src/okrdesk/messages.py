@@ -37,6 +37,7 @@ LABELS: dict[str, dict[str, str]] = {
         "to_date": "本期至今",
         "to_date_note": "本期至今：{period} 已过 {gone}/{days} 天，累计类指标的标准按已过天数折算",
         "people_ranked": "人员排名",
+        "unlisted": "⋮ 另有 {count} 人未列出（xlsx、JSON 格式列出全部）",
         "check_count": "{n} 项需要关注。", "all_clear": "一切正常。", "burnup": "完成进度图",
         "reserve": "预留",
         "months": "1月 2月 3月 4月 5月 6月 7月 8月 9月 10月 11月 12月",
@@ -77,6 +78,7 @@ LABELS: dict[str, dict[str, str]] = {
         "to_date_note": "To date: {gone} of {period}'s {days} days gone; standards of amounts "
                         "that build up are pro-rated to the days gone",
         "people_ranked": "People, ranked",
+        "unlisted": "⋮ {count} more people not listed (the xlsx and JSON formats list everyone)",
         "check_count": "{n} things need attention.", "all_clear": "All clear.",
         "burnup": "burn-up chart",
         "reserve": "Reserve",

@@ -5,13 +5,20 @@ what "to date" means in the scores table."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeVar
 
 import attrs
 
 from okrdesk.messages import label, status, window_label
 from okrdesk.periods import parse_period
 from okrdesk.report.cells import value
-from okrdesk.report.document import Report, ReportKeyResult, ReportOwed, ReportScore
+from okrdesk.report.document import (
+    Report,
+    ReportKeyResult,
+    ReportMember,
+    ReportOwed,
+    ReportScore,
+)
 from okrdesk.report.numbers import percent
 from okrdesk.units import UNITS, Quantity, figure, lookup, percentage
 
@@ -159,6 +166,61 @@ def period_heading(period: str, lang: str) -> str:
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+Ranked = TypeVar("Ranked", bound=ReportMember | ReportScore)
+
+LISTED_PEOPLE = 50
+"""A ranking of more people than this (a region's, a firm's) lists its first and its
+last ``LISTED_AT_EACH_END``; the workbook and JSON list everyone."""
+LISTED_AT_EACH_END = 20
+
+
+@attrs.frozen
+class Unlisted:
+    """The people a long ranking leaves out between its top and its bottom."""
+
+    count: int
+
+
+def is_unlisted(row: object) -> bool:
+    return isinstance(row, Unlisted)
+
+
+def unlisted_text(row: Unlisted, lang: str) -> str:
+    """ "⋮ 另有 356 人未列出（xlsx、JSON 格式列出全部）"."""
+    return label(lang, "unlisted", count=f"{row.count:,}")
+
+
+def _listed(ranked: list[Ranked]) -> list[Ranked | Unlisted]:
+    if len(ranked) <= LISTED_PEOPLE:
+        return list(ranked)
+    listed: list[Ranked | Unlisted] = []
+    listed.extend(ranked[:LISTED_AT_EACH_END])
+    listed.append(Unlisted(len(ranked) - 2 * LISTED_AT_EACH_END))
+    listed.extend(ranked[-LISTED_AT_EACH_END:])
+    return listed
+
+
+def members_listed(report: Report) -> list[ReportMember | Unlisted]:
+    """The child units, all of them, then the people ranked: the top and the bottom
+    of a ranking longer than ``LISTED_PEOPLE``."""
+    units = [m for m in report.members if m.kind != "person"]
+    people = [m for m in report.members if m.kind == "person"]
+    return [*units, *_listed(people)]
+
+
+def scores_by_policy(report: Report) -> dict[str, list[ReportScore | Unlisted]]:
+    """Each policy's people in the report's order, a long list cut as in
+    ``members_listed``."""
+    policies = dict.fromkeys(s.policy for s in report.scores)
+    return {policy: _listed([s for s in report.scores if s.policy == policy])
+            for policy in policies}  # fmt: skip
+
+
+def scores_listed(report: Report) -> list[ReportScore | Unlisted]:
+    """``scores_by_policy``, one policy after another."""
+    return [row for rows in scores_by_policy(report).values() for row in rows]
 
 
 def score_periods(report: Report, last: int | None = None) -> list[str]:

@@ -17,15 +17,19 @@ from okrdesk.messages import label
 from okrdesk.report.cells import change, change_heading, sparkline, value
 from okrdesk.report.document import Report, ReportKeyResult, ReportObjective, all_results
 from okrdesk.report.notes import (
+    Unlisted,
     breakdown_heading,
     breakdown_rows,
     held,
+    members_listed,
     owed_text,
     period_heading,
     score_trend,
+    scores_by_policy,
     status_text,
     to_date_note,
     under_title,
+    unlisted_text,
 )
 from okrdesk.report.numbers import money, percent, ratio
 from okrdesk.report.text_layout import Screen, Text, TextTable, cell_width
@@ -216,7 +220,10 @@ def _members(report: Report, lang: str) -> TextTable | None:
     table.add_column(label(lang, "member"), overflow="fold", min_width=widest)
     table.add_column(label(lang, "score"), justify="right", no_wrap=True)
     table.add_column(label(lang, "off_track"), justify="right", no_wrap=True)
-    for m in report.members:
+    for m in members_listed(report):
+        if isinstance(m, Unlisted):
+            table.add_row("", Text(unlisted_text(m, lang), style="dim"), "", "")
+            continue
         if m.kind == "person" and m.rank == 1 and m is not report.members[0]:
             table.add_section()
             table.add_row("", Text(label(lang, "people_ranked"), style="bold"), "", "")
@@ -250,12 +257,16 @@ def _scores(report: Report, lang: str, width: int) -> TextTable | None:
         table.add_column(current, justify="right", no_wrap=True)
     table.add_column(label(lang, "trend"), no_wrap=True)
     policies = sorted({s.policy for s in report.scores})
+    listed = scores_by_policy(report)
     for policy in policies:
         if len(policies) > 1:
             if policy != policies[0]:
                 table.add_section()
             table.add_row(Text(f"{label(lang, 'policy')}: {policy}", style="bold"))
-        for s in (s for s in report.scores if s.policy == policy):
+        for s in listed[policy]:
+            if isinstance(s, Unlisted):
+                table.add_row(Text(unlisted_text(s, lang), style="dim"))
+                continue
             by_period = {p.period: p for p in s.history}
             cells = [f"{s.name} ({s.person})"]
             for period in periods:
