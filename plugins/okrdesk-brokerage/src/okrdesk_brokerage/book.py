@@ -150,6 +150,7 @@ def total_book(con: Connection, folder: Path, cms: Sequence[str], windows: Windo
     if found is None or found[0] or found[1]:
         return None
     engine.clients_table(con, cms)
+    engine.drop(con, "clients_raw")
     found = con.execute("SELECT count(*) FROM clients WHERE closed < opened").fetchone()
     if found is None or found[0]:
         return None

@@ -72,20 +72,21 @@ def total_trades(
         f"{engine.money('volume')} >= 0",
         f"{engine.money('commission')} IS NOT NULL",
     )
-    if engine.first_bad(con, "trades", checks) is not None:
-        return None
-    table = engine.tracked_rows(
-        con, "trades", windows.through, f"{engine.money('commission')} AS fen"
+    table = engine.checked_rows(
+        con, "trades", checks, windows.through, f"{engine.money('commission')} AS fen"
     )
+    if table is None:
+        return None
     trading = Trading()
     trading.commission = engine.tallies(con, TRADES.name, f"SELECT * FROM {table}", "fen")
     if months:
         firsts = con.execute(
-            "SELECT client, year(day) * 12 + month(day) - 1, day, line FROM trades_rows "
+            f"SELECT client, year(day) * 12 + month(day) - 1, day, line FROM {table} "
             "QUALIFY row_number() OVER (PARTITION BY client, year(day), month(day) "
             "ORDER BY day, line) = 1"
         ).fetchall()
         first_trades = trading.first_trades
         for client, month, day, line in firsts:
             first_trades.setdefault(client, {})[month] = (day, line)
+    con.execute(f"DROP TABLE {table}")
     return trading
