@@ -10,14 +10,16 @@ row there still fails the whole collection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+import contextlib
+import tempfile
+from collections.abc import Callable, Collection, Generator, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from okrdesk.plugins import CollectRequest, Emit
 
 from okrdesk_brokerage import engine
-from okrdesk_brokerage.assemble import ASSEMBLERS, slices_of
+from okrdesk_brokerage.assemble import ASSEMBLERS, SLICES
 from okrdesk_brokerage.assets import Assets, read_assets, total_assets
 from okrdesk_brokerage.book import Book, read_book, total_book
 from okrdesk_brokerage.catalogue import Catalogue, read_catalogue
@@ -48,6 +50,8 @@ from okrdesk_brokerage.trading import Trading, read_trades, total_trades
 from okrdesk_brokerage.windows import Windows
 
 T = TypeVar("T")
+Steps = Generator[tuple["Figures", dict[str, ExportError], set[str]], None, None]
+"""The figures so far, the files that failed and the files done, after each file."""
 
 NEEDS: dict[str, tuple[str, ...]] = {
     "aum": (ASSETS.name,),
@@ -71,13 +75,16 @@ NEEDS: dict[str, tuple[str, ...]] = {
 
 
 def gather(
-    settings: Settings, windows: Windows, cms: Sequence[str], wanted: Collection[str]
-) -> tuple[Figures, dict[str, ExportError]]:
-    """Read each file the wanted metrics need, in one pass each; a file that fails is
-    returned with its error instead, and the metrics that need it are not assembled."""
+    settings: Settings, windows: Windows, cms: Sequence[str], wanted: Collection[str], spill: Path
+) -> Steps:
+    """Read each file the wanted metrics need, in one pass each, and after the client
+    book and after each file give the figures so far, the files that failed (each with
+    its error) and the files done (read or failed): the metrics whose files are all done
+    can be emitted, and the parts of the figures no metric still needs let go. DuckDB
+    spills into the folder ``spill`` what does not fit in its memory limit."""
     needs = {file for metric in wanted for file in NEEDS[metric]}
     folder = settings.data
-    connected = engine.connect()
+    connected = engine.connect(spill)
     con: Connection | None = connected
     try:
         engine.load_windows(connected, windows)
@@ -92,8 +99,27 @@ def gather(
     except BaseException:
         connected.close()
         raise
+    try:
+        yield from _files(con, settings, windows, book, wanted, needs)
+    finally:
+        if con is not None:
+            con.close()
+
+
+def _files(
+    con: Connection | None,
+    settings: Settings,
+    windows: Windows,
+    book: Book,
+    wanted: Collection[str],
+    needs: set[str],
+) -> Steps:
+    """The files after the client book, one at a time (see ``gather``)."""
+    folder = settings.data
     figures = Figures(book, windows)
     failed: dict[str, ExportError] = {}
+    done: set[str] = set()
+    yield figures, failed, done
 
     def attempt(file: str, read: Callable[[], T]) -> T | None:
         if file not in needs:
@@ -103,26 +129,30 @@ def gather(
         except ExportError as error:
             failed[file] = error
             return None
+        finally:
+            done.add(file)
 
     effective = "effective_accounts" in wanted
     holdings = "products_per_client" in wanted
     tiers = "aum" in wanted
+    attrition = "asset_attrition" in wanted
+    cohorts = not {"open_to_fund_rate", "empty_account_rate"}.isdisjoint(wanted)
 
     def trading() -> Trading:
         found = None if con is None else total_trades(con, folder, book, windows, months=effective)
         return found or read_trades(folder, book, windows, months=effective)
 
     figures.trading = attempt(TRADES.name, trading)
+    yield figures, failed, done
 
     def funding() -> Funding:
-        found = None if con is None else total_funding(con, folder, windows)
+        found = None
+        if con is not None:
+            found = total_funding(con, folder, windows, outflows=attrition, firsts=cohorts)
         return found or read_funding(folder, book, windows)
 
-    def surveys() -> Surveys:
-        found = None if con is None else total_surveys(con, folder, windows)
-        return found or read_surveys(folder, book, windows)
-
     figures.funding = attempt(FUNDING.name, funding)
+    yield figures, failed, done
 
     catalogue: Catalogue | None = attempt(PRODUCT_TYPES.name, lambda: read_catalogue(folder))
 
@@ -132,25 +162,54 @@ def gather(
             found = total_products(con, folder, windows, holdings=holdings, catalogue=catalogue)
         return found or read_products(folder, book, windows, holdings=holdings, catalogue=catalogue)
 
+    figures.products = attempt(PRODUCTS.name, products)
+    yield figures, failed, done
+
+    def surveys() -> Surveys:
+        found = None if con is None else total_surveys(con, folder, windows)
+        return found or read_surveys(folder, book, windows)
+
+    figures.surveys = attempt(SURVEYS.name, surveys)
+    yield figures, failed, done
+
     def complaints() -> Tallies:
         found = None if con is None else total_complaints(con, folder, windows)
         return read_complaints(folder, book, windows) if found is None else found
 
-    figures.products = attempt(PRODUCTS.name, products)
-    figures.surveys = attempt(SURVEYS.name, surveys)
     figures.complaints = attempt(COMPLAINTS.name, complaints)
+    yield figures, failed, done
     trades = figures.trading.first_trades if effective and figures.trading else None
 
     def assets() -> Assets:
         found = None
         if con is not None:
-            found = total_assets(con, folder, book, windows, settings, trades, tiers=tiers)
+            found = total_assets(
+                con, folder, book, windows, settings, trades, tiers=tiers,
+                aum=tiers or attrition, hnw="new_hnw_clients" in wanted, attrition=attrition,
+            )  # fmt: skip
         return found or read_assets(folder, book, windows, settings, trades, tiers=tiers)
 
     figures.assets = attempt(ASSETS.name, assets)
-    if con is not None:
-        con.close()
-    return figures, failed
+    yield figures, failed, done
+
+
+PARTS = {
+    "trading": TRADES.name,
+    "funding": FUNDING.name,
+    "products": PRODUCTS.name,
+    "surveys": SURVEYS.name,
+    "complaints": COMPLAINTS.name,
+    "assets": ASSETS.name,
+}
+"""Each part of ``Figures`` and the file it is totalled from."""
+
+
+def release(figures: Figures, pending: Collection[str]) -> None:
+    """Let go of the parts of ``figures`` that no metric still to be emitted needs."""
+    still = {file for metric in pending for file in NEEDS[metric]}
+    for part, file in PARTS.items():
+        if file not in still:
+            setattr(figures, part, None)
 
 
 def _engine(folder: Path, book: Book, windows: Windows) -> Connection | None:
@@ -170,34 +229,52 @@ def first_failure(metric: str, failed: Mapping[str, ExportError]) -> ExportError
 
 
 def collect(request: CollectRequest, emit: Emit) -> None:
-    """Emit every wanted metric for every requested CM and period that has data."""
+    """Emit every wanted metric for every requested CM and period that has data, each as
+    soon as the files it needs are totalled, so that neither this process nor DuckDB
+    holds a metric's figures once they are sent."""
     wanted = list(dict.fromkeys(s.name for s in request.metrics if s.name in ASSEMBLERS))
     if not wanted:
         return
     settings = read_settings(request.settings, request.workspace)
     windows = Windows(request.periods, request.through)
     cms = list(dict.fromkeys(person.id for person in request.people))
-    figures, failed = gather(settings, windows, cms, wanted)
-    for metric in wanted:
-        error = first_failure(metric, failed)
-        if error is not None:
-            emit.error(metric, str(error))
-            continue
-        assemble = ASSEMBLERS[metric]
-        for cm, person in enumerate(cms):
-            for index, window in enumerate(windows.windows):
-                reading = assemble(figures, cm, index)
-                if reading is None:
-                    continue
-                emit(
-                    metric,
-                    person,
-                    window.period,
-                    value=reading.value,
-                    numerator=reading.numerator,
-                    denominator=reading.denominator,
-                    source=reading.source,
-                )
-                for dimensions, part in slices_of(metric, figures, cm, index):
-                    emit(metric, person, window.period, value=part.value, source=part.source,
-                         dimensions=dimensions)  # fmt: skip
+    pending = wanted
+    with (
+        tempfile.TemporaryDirectory(prefix="okrdesk-brokerage-") as spill,
+        contextlib.closing(gather(settings, windows, cms, wanted, Path(spill))) as steps,
+    ):
+        for figures, failed, done in steps:
+            ready = [metric for metric in pending if done.issuperset(NEEDS[metric])]
+            for metric in ready:
+                error = first_failure(metric, failed)
+                if error is None:
+                    _emit(metric, figures, cms, emit)
+                else:
+                    emit.error(metric, str(error))
+            pending = [metric for metric in pending if metric not in ready]
+            release(figures, pending)
+
+
+def _emit(metric: str, figures: Figures, cms: Sequence[str], emit: Emit) -> None:
+    """One metric's observations, whole and in slices, for every CM and window."""
+    assemble = ASSEMBLERS[metric]
+    sliced = SLICES.get(metric)
+    for cm, person in enumerate(cms):
+        for index, window in enumerate(figures.windows.windows):
+            reading = assemble(figures, cm, index)
+            if reading is None:
+                continue
+            emit(
+                metric,
+                person,
+                window.period,
+                value=reading.value,
+                numerator=reading.numerator,
+                denominator=reading.denominator,
+                source=reading.source,
+            )
+            if sliced is None:
+                continue
+            for dimensions, part in sliced(figures, cm, index):
+                emit(metric, person, window.period, value=part.value, source=part.source,
+                     dimensions=dimensions)  # fmt: skip
