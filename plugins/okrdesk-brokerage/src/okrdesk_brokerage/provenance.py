@@ -138,9 +138,19 @@ class Source:
         return bool(self._files)
 
     def __str__(self) -> str:
+        if len(self._files) == 1:
+            return cited(*next(iter(self._files.items())))
         parts = {file: f"{file} rows {rows}" for file, rows in self._files.items()}
         for file in sorted(parts, key=lambda name: -len(parts[name])):
             if sum(map(len, parts.values())) + 2 * (len(parts) - 1) <= MAX_SOURCE:
                 break
             parts[file] = f"{file}: {self._files[file].summary()}"
         return "; ".join(parts.values())
+
+
+def cited(file: str, rows: RowSpans | None) -> str:
+    """The source of a figure resting on rows of one file: ``str(Source().cite(file, rows))``."""
+    if not rows:
+        return ""
+    text = f"{file} rows {rows}"
+    return text if len(text) <= MAX_SOURCE else f"{file}: {rows.summary()}"
