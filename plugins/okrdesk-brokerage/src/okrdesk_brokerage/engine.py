@@ -215,16 +215,18 @@ def cells_of(
     inner = ", ".join(f"sum({amount}) AS {amount}" for amount in amounts)
     outer = ", ".join(f"sum({amount})" for amount in amounts)
     listed = ", ".join(amounts)
+    # The runs come back written as a source writes them, one string per total.
+    run = "CASE WHEN first = last THEN first::VARCHAR ELSE concat(first, '-', last) END"
     totals = con.execute(
-        f"SELECT cm, w, list(first ORDER BY first), list(last ORDER BY first), {outer} "
+        f"SELECT cm, w, string_agg({run}, ',' ORDER BY first), {outer} "
         f"FROM (SELECT cm, w, min(line) AS first, max(line) AS last, {inner} "
         f"FROM (SELECT cm, w, line, {listed}, line - dense_rank() OVER "
         f"(PARTITION BY cm, w ORDER BY line) AS run FROM ({hits})) "
         "GROUP BY cm, w, run) GROUP BY cm, w"
     ).fetchall()
     convert = int if whole else float
-    for cm, w, firsts, lasts, *sums in totals:
-        rows = RowSpans.of_runs(firsts, lasts)
+    for cm, w, runs, *sums in totals:
+        rows = RowSpans.of_text(runs)
         for tallies, total in zip(found, sums, strict=True):
             cell = tallies.cells[(cm, w)] = Tally()
             cell.amount = convert(total)

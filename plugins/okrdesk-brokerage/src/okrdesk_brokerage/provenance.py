@@ -15,34 +15,49 @@ from collections.abc import Iterable
 class RowSpans:
     """A set of row numbers stored as inclusive ranges ``[first, last, first, last, ...]``."""
 
-    __slots__ = ("_flat", "_text", "_tidy")
+    __slots__ = ("_flat", "_text", "_tidy", "_unread")
 
     def __init__(self, rows: Iterable[int] = ()) -> None:
         self._flat = array("q")
         self._tidy = True
+        self._unread = False
+        """Set while the rows are only known as ``_text`` (``of_text``)."""
         self._text: str | None = None
         """The rows as text, kept until they change: many sources cite the same rows."""
         for row in rows:
             self.add(row)
 
     def copy(self) -> RowSpans:
+        self._read()
         made = RowSpans()
         made._flat, made._tidy, made._text = array("q", self._flat), self._tidy, self._text
         return made
 
     @classmethod
-    def of_runs(cls, firsts: list[int], lasts: list[int]) -> RowSpans:
-        """From runs already in order, apart and not touching (as a query groups them)."""
+    def of_text(cls, text: str) -> RowSpans:
+        """From runs in order, apart and not touching, written the way ``str`` writes them
+        (as a query writes them): read back into numbers only if merged or summarised,
+        which most citations never are."""
         spans = cls()
-        flat = array("q", bytes(16 * len(firsts)))
-        flat[0::2], flat[1::2] = array("q", firsts), array("q", lasts)
-        spans._flat = flat
+        spans._text, spans._unread = text, bool(text)
         return spans
+
+    def _read(self) -> None:
+        if not self._unread:
+            return
+        self._unread = False
+        assert self._text is not None
+        flat = self._flat
+        for run in self._text.split(","):
+            first, _, last = run.partition("-")
+            flat.append(int(first))
+            flat.append(int(last or first))
 
     def add(self, row: int) -> None:
         self.add_span(row, row)
 
     def add_span(self, first: int, last: int) -> None:
+        self._read()
         self._text = None
         flat = self._flat
         if flat:
@@ -58,6 +73,7 @@ class RowSpans:
 
     def cover(self, row: int) -> None:
         """Widen a single range to take in ``row``: for figures replayed from scattered rows."""
+        self._read()
         self._text = None
         flat = self._flat
         if not flat:
@@ -68,12 +84,14 @@ class RowSpans:
             flat[-1] = row
 
     def update(self, other: RowSpans) -> None:
+        other._read()
         flat = other._flat
         for k in range(0, len(flat), 2):
             self.add_span(flat[k], flat[k + 1])
 
     def spans(self) -> list[tuple[int, int]]:
         """The ranges in order, overlapping and touching ones merged."""
+        self._read()
         if self._tidy:
             # Added in order, each span apart from the one before: nothing to merge.
             return list(zip(self._flat[::2], self._flat[1::2], strict=True))
@@ -90,7 +108,7 @@ class RowSpans:
         return merged
 
     def __bool__(self) -> bool:
-        return bool(self._flat)
+        return self._unread or bool(self._flat)
 
     def __str__(self) -> str:
         if self._text is None:
