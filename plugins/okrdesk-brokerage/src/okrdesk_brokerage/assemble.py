@@ -131,7 +131,7 @@ def _cohort(
     if not cohort:
         return None
     reached = [firsts[client][1] for client in cohort if client in firsts]
-    source = Source().cite(CLIENTS.name, RowSpans(f.book.row[client] for client in cohort))
+    source = Source().cite(CLIENTS.name, f.book.cohort_rows[(cm, window)])
     source.cite(file, RowSpans(sorted(reached)))
     return len(reached), len(cohort), source
 

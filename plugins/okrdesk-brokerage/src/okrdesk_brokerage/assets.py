@@ -222,7 +222,7 @@ def total_assets(
     book: Book,
     windows: Windows,
     settings: Settings,
-    first_trades: TradeMonths | None,
+    first_trades: TradeMonths | str | None,
     *,
     tiers: bool = False,
     aum: bool = True,
@@ -234,7 +234,9 @@ def total_assets(
     parts asked for are totalled: ``aum`` (and ``tiers``), new HNW clients (``hnw``),
     what asset attrition needs besides AUM (``attrition``), and effective accounts (given
     ``first_trades``). None when the file needs the streaming reader (a row that fails a
-    check, snapshots out of date order, or lines that are not one row each)."""
+    check, snapshots out of date order, or lines that are not one row each). The first
+    trades are given as Python objects or as the name of the DuckDB table holding them
+    (``Trading.table``)."""
     if not engine.load(con, folder, ASSETS, "assets"):
         return None
     total, securities = engine.money("total_assets"), engine.money("securities_assets")
@@ -348,19 +350,21 @@ def _by_tier(con: Connection, assets: Assets, settings: Settings) -> None:
 
 
 def _effective(
-    con: Connection, assets: Assets, settings: Settings, first_trades: TradeMonths
+    con: Connection, assets: Assets, settings: Settings, first_trades: TradeMonths | str
 ) -> None:
     """Effective accounts per (CM, checkpoint): by holdings, else by a trade in the month."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE first_trades AS SELECT unnest(?::INTEGER[]) AS client, "
-        "unnest(?::BIGINT[]) AS month, unnest(?::DATE[]) AS day, unnest(?::BIGINT[]) AS line",
-        [
-            [client for client, months in first_trades.items() for _ in months],
-            [month for months in first_trades.values() for month in months],
-            [first[0] for months in first_trades.values() for first in months.values()],
-            [first[1] for months in first_trades.values() for first in months.values()],
-        ],
-    )
+    if not isinstance(first_trades, str):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE first_trades AS SELECT unnest(?::INTEGER[]) AS client, "
+            "unnest(?::BIGINT[]) AS month, unnest(?::DATE[]) AS day, unnest(?::BIGINT[]) AS line",
+            [
+                [client for client, months in first_trades.items() for _ in months],
+                [month for months in first_trades.values() for month in months],
+                [first[0] for months in first_trades.values() for first in months.values()],
+                [first[1] for months in first_trades.values() for first in months.values()],
+            ],
+        )
+        first_trades = "first_trades"
     weight = settings.institutional_weight
     whole = weight.is_integer()
     weighed = f"CASE WHEN institutional THEN {weight!r} ELSE 1 END"
@@ -373,12 +377,12 @@ def _effective(
     )
     by_trades_after = (
         f"SELECT s.cm, s.slot AS w, t.line, {weighed} AS amount FROM settled s "
-        "JOIN first_trades t ON t.client = s.client AND t.month = s.month "
+        f"JOIN {first_trades} t ON t.client = s.client AND t.month = s.month "
         f"AND t.day <= s.checkpoint WHERE s.securities <= {floor}"
     )
     by_trades_before = (
         f"SELECT c.cm, k.slot AS w, t.line, {weighed.replace('institutional', 'c.institutional')} "
-        "AS amount FROM first_trades t JOIN clients c ON c.idx = t.client "
+        f"AS amount FROM {first_trades} t JOIN clients c ON c.idx = t.client "
         "LEFT JOIN (SELECT client, min(day) AS first FROM snapshots GROUP BY client) f "
         "ON f.client = t.client JOIN checkpoints k ON k.day >= c.opened AND k.day >= t.day "
         "AND (c.closed IS NULL OR k.day < c.closed) AND (f.first IS NULL OR k.day < f.first) "
@@ -390,4 +394,4 @@ def _effective(
         f"{by_trades_after} UNION ALL {by_trades_before}",
         whole=whole,
     )
-    con.execute("DROP TABLE first_trades")
+    con.execute(f"DROP TABLE {first_trades}")

@@ -178,16 +178,20 @@ def _files(
 
     figures.complaints = attempt(COMPLAINTS.name, complaints)
     yield figures, failed, done
-    trades = figures.trading.first_trades if effective and figures.trading else None
+    traded = figures.trading if effective else None
 
     def assets() -> Assets:
         found = None
         if con is not None:
+            trades = None if traded is None else traded.table or traded.first_trades
             found = total_assets(
                 con, folder, book, windows, settings, trades, tiers=tiers,
                 aum=tiers or attrition, hnw="new_hnw_clients" in wanted, attrition=attrition,
             )  # fmt: skip
-        return found or read_assets(folder, book, windows, settings, trades, tiers=tiers)
+        if found is not None:
+            return found
+        trades = None if traded is None else traded.first_trades
+        return read_assets(folder, book, windows, settings, trades, tiers=tiers)
 
     figures.assets = attempt(ASSETS.name, assets)
     yield figures, failed, done
