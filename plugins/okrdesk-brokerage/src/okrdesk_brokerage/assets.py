@@ -268,7 +268,7 @@ def total_assets(
     file = ASSETS.name
     if aum or tiers or first_trades is not None:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE settled AS SELECT s.line, s.client, s.cm, "
+            "CREATE OR REPLACE TEMP VIEW settled AS SELECT s.line, s.client, s.cm, "
             "s.institutional, s.total, s.securities, c.slot, c.day AS checkpoint, c.month "
             "FROM snapshots s JOIN checkpoints c ON c.day >= s.day "
             "AND (s.next_day IS NULL OR c.day < s.next_day) "
@@ -282,7 +282,7 @@ def total_assets(
             _by_tier(con, assets, settings)
         if first_trades is not None:
             _effective(con, assets, settings, first_trades)
-        con.execute("DROP TABLE settled")
+        con.execute("DROP VIEW settled")
     if hnw:
         _new_hnw(con, assets, settings)
     if attrition:
