@@ -228,9 +228,7 @@ def cells_of(
     for cm, w, runs, *sums in totals:
         rows = RowSpans.of_text(runs)
         for tallies, total in zip(found, sums, strict=True):
-            cell = tallies.cells[(cm, w)] = Tally()
-            cell.amount = convert(total)
-            cell.rows = rows
+            tallies.cells[(cm, w)] = Tally(convert(total), rows)
     return found
 
 
