@@ -209,11 +209,27 @@ PARTS = {
 
 
 def release(figures: Figures, pending: Collection[str]) -> None:
-    """Let go of the parts of ``figures`` that no metric still to be emitted needs."""
+    """Let go of the parts of ``figures`` that no metric still to be emitted needs, and of
+    the totals within a part kept for another metric (trades' commission, kept while
+    effective accounts wait for assets.csv; funding's net flows, kept while asset
+    attrition waits)."""
     still = {file for metric in pending for file in NEEDS[metric]}
     for part, file in PARTS.items():
         if file not in still:
             setattr(figures, part, None)
+    waiting = set(pending)
+    trading, funding = figures.trading, figures.funding
+    if trading is not None and waiting.isdisjoint(
+        ("commission_revenue", "product_commission_share")
+    ):
+        trading.commission = Tallies(TRADES.name)
+    if funding is not None:
+        if "net_new_aum" not in waiting:
+            funding.net = Tallies(FUNDING.name)
+        if "asset_attrition" not in waiting:
+            funding.outflows = Tallies(FUNDING.name)
+        if waiting.isdisjoint(("open_to_fund_rate", "empty_account_rate")):
+            funding.first_inflows = {}
 
 
 def _engine(folder: Path, book: Book, windows: Windows) -> Connection | None:

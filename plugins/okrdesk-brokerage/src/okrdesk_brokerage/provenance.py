@@ -11,6 +11,9 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable
 
+_UNREAD = array("q")
+"""The (never filled) rows of every ``RowSpans.of_text`` not read yet."""
+
 
 class RowSpans:
     """A set of row numbers stored as inclusive ranges ``[first, last, first, last, ...]``."""
@@ -38,8 +41,11 @@ class RowSpans:
         """From runs in order, apart and not touching, written the way ``str`` writes them
         (as a query writes them): read back into numbers only if merged or summarised,
         which most citations never are."""
-        spans = cls()
-        spans._text, spans._unread = text, bool(text)
+        if not text:
+            return cls()
+        spans = cls.__new__(cls)
+        # No array until the runs are read: most never are, and a firm has a million.
+        spans._flat, spans._tidy, spans._text, spans._unread = _UNREAD, True, text, True
         return spans
 
     def _read(self) -> None:
@@ -47,7 +53,7 @@ class RowSpans:
             return
         self._unread = False
         assert self._text is not None
-        flat = self._flat
+        flat = self._flat = array("q")
         for run in self._text.split(","):
             first, _, last = run.partition("-")
             flat.append(int(first))
