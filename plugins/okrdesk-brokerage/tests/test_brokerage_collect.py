@@ -115,7 +115,8 @@ def test_each_metric_is_emitted_whole_once_its_files_are_totalled(tmp_path: Path
     """Metric by metric, in the order their files are read (clients.csv's first, the
     snapshots' last), not everything at the end: the plugin holds one file's figures at
     a time, and the spill folder DuckDB was given is gone afterwards."""
-    wanted = ["aum", "nps", "new_accounts", "commission_revenue", "client_attrition"]
+    wanted = ["asset_attrition", "aum", "nps", "new_accounts", "effective_accounts",
+              "commission_revenue", "client_attrition"]  # fmt: skip
     specs = {spec.name: spec for spec in _declared()}
     request = CollectRequest(
         metrics=tuple(specs[name] for name in wanted),
@@ -132,7 +133,11 @@ def test_each_metric_is_emitted_whole_once_its_files_are_totalled(tmp_path: Path
     runs = [
         metric for k, metric in enumerate(emitted.order) if k == 0 or emitted.order[k - 1] != metric
     ]
-    assert runs == ["new_accounts", "client_attrition", "commission_revenue", "nps", "aum"]
+    assert runs == [
+        "new_accounts", "client_attrition", "commission_revenue", "nps",
+        # assets.csv's part by part: AUM, then effective accounts, then attrition.
+        "aum", "effective_accounts", "asset_attrition",
+    ]  # fmt: skip
     assert set(Path(tempfile.gettempdir()).glob("okrdesk-brokerage-*")) == spills
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 from okrdesk_brokerage import engine
@@ -237,6 +238,41 @@ def total_assets(
     check, snapshots out of date order, or lines that are not one row each). The first
     trades are given as Python objects or as the name of the DuckDB table holding them
     (``Trading.table``)."""
+    found = asset_parts(
+        con, folder, book, windows, settings, first_trades,
+        tiers=tiers, aum=aum, hnw=hnw, attrition=attrition,
+    )  # fmt: skip
+    if found is None:
+        return None
+    assets, parts = found
+    for _ in parts:
+        pass
+    return assets
+
+
+PARTS = ("aum", "effective", "hnw", "attrition")
+"""The parts of ``Assets`` ``asset_parts`` totals, in order: AUM (whole and by tier),
+effective accounts, new HNW clients, and the rest of asset attrition."""
+
+
+def asset_parts(
+    con: Connection,
+    folder: Path,
+    book: Book,
+    windows: Windows,
+    settings: Settings,
+    first_trades: TradeMonths | str | None,
+    *,
+    tiers: bool = False,
+    aum: bool = True,
+    hnw: bool = True,
+    attrition: bool = True,
+) -> tuple[Assets, Iterator[str]] | None:
+    """``total_assets`` a part at a time: the file is checked and its snapshots placed
+    now (None when it needs the streaming reader), and each part of the ``Assets``
+    returned is totalled as the iterator reaches it, which then gives its name (one of
+    ``PARTS``), so that a metric can be emitted, and its totals let go, before the
+    next part is totalled."""
     if not engine.load(con, folder, ASSETS, "assets"):
         return None
     total, securities = engine.money("total_assets"), engine.money("securities_assets")
@@ -265,8 +301,8 @@ def total_assets(
         con.execute("DROP TABLE snapshots")
         return None
     assets = Assets(len(book.cms), settings.tier_names if tiers else ())
-    file = ASSETS.name
-    if aum or tiers or first_trades is not None:
+
+    def parts() -> Iterator[str]:
         con.execute(
             "CREATE OR REPLACE TEMP VIEW settled AS SELECT s.line, s.client, s.cm, "
             "s.institutional, s.total, s.securities, c.slot, c.day AS checkpoint, c.month "
@@ -276,19 +312,24 @@ def total_assets(
         )
         if aum:
             assets.aum = engine.cells(
-                con, file, "SELECT cm, slot AS w, line, total AS amount FROM settled"
+                con, ASSETS.name, "SELECT cm, slot AS w, line, total AS amount FROM settled"
             )
         if assets.tiers:
             _by_tier(con, assets, settings)
+        yield "aum"
         if first_trades is not None:
             _effective(con, assets, settings, first_trades)
+        yield "effective"
         con.execute("DROP VIEW settled")
-    if hnw:
-        _new_hnw(con, assets, settings)
-    if attrition:
-        _attrition(con, assets)
-    con.execute("DROP TABLE snapshots")
-    return assets
+        if hnw:
+            _new_hnw(con, assets, settings)
+        yield "hnw"
+        if attrition:
+            _attrition(con, assets)
+        con.execute("DROP TABLE snapshots")
+        yield "attrition"
+
+    return assets, parts()
 
 
 def _new_hnw(con: Connection, assets: Assets, settings: Settings) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
-from collections.abc import Callable, Collection, Generator, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,7 +20,7 @@ from okrdesk.plugins import CollectRequest, Emit
 
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.assemble import ASSEMBLERS, SLICES
-from okrdesk_brokerage.assets import Assets, read_assets, total_assets
+from okrdesk_brokerage.assets import Assets, asset_parts, read_assets
 from okrdesk_brokerage.book import Book, read_book, total_book
 from okrdesk_brokerage.catalogue import Catalogue, read_catalogue
 from okrdesk_brokerage.engine import Connection
@@ -38,6 +38,7 @@ from okrdesk_brokerage.layout import (
     ASSETS,
     COMPLAINTS,
     FUNDING,
+    GENDERS,
     PRODUCT_TYPES,
     PRODUCTS,
     SURVEYS,
@@ -180,20 +181,31 @@ def _files(
     yield figures, failed, done
     traded = figures.trading if effective else None
 
-    def assets() -> Assets:
+    def assets() -> tuple[Assets, Iterator[str]]:
         found = None
         if con is not None:
             trades = None if traded is None else traded.table or traded.first_trades
-            found = total_assets(
+            found = asset_parts(
                 con, folder, book, windows, settings, trades, tiers=tiers,
                 aum=tiers or attrition, hnw="new_hnw_clients" in wanted, attrition=attrition,
             )  # fmt: skip
         if found is not None:
             return found
         trades = None if traded is None else traded.first_trades
-        return read_assets(folder, book, windows, settings, trades, tiers=tiers)
+        return read_assets(folder, book, windows, settings, trades, tiers=tiers), iter(())
 
-    figures.assets = attempt(ASSETS.name, assets)
+    if ASSETS.name in needs:
+        # Part by part, so that AUM is emitted (and its tiers let go) before effective
+        # accounts are totalled, and so on.
+        parts: Iterator[str] = iter(())
+        try:
+            figures.assets, parts = assets()
+        except ExportError as error:
+            failed[ASSETS.name] = error
+        for part in parts:
+            done.add(f"{ASSETS.name} {part}")
+            yield figures, failed, done
+        done.add(ASSETS.name)
     yield figures, failed, done
 
 
@@ -206,6 +218,26 @@ PARTS = {
     "assets": ASSETS.name,
 }
 """Each part of ``Figures`` and the file it is totalled from."""
+
+
+AFTER_PART = {
+    "aum": "aum",
+    "effective_accounts": "effective",
+    "new_hnw_clients": "hnw",
+    "asset_attrition": "attrition",
+}
+"""The part of assets.csv's totals (``assets.PARTS``) after which a metric can be emitted."""
+
+
+def ready(metric: str, done: Collection[str]) -> bool:
+    """Whether every file ``metric`` needs is done, or every other file and the part of
+    assets.csv's totals it needs."""
+    needs = NEEDS[metric]
+    others = all(file in done for file in needs if file != ASSETS.name)
+    if not others:
+        return False
+    part = AFTER_PART.get(metric)
+    return ASSETS.name not in needs or ASSETS.name in done or f"{ASSETS.name} {part}" in done
 
 
 def release(figures: Figures, pending: Collection[str]) -> None:
@@ -230,6 +262,21 @@ def release(figures: Figures, pending: Collection[str]) -> None:
             funding.outflows = Tallies(FUNDING.name)
         if waiting.isdisjoint(("open_to_fund_rate", "empty_account_rate")):
             funding.first_inflows = {}
+    if figures.assets is not None:
+        _release_assets(figures.assets, waiting)
+
+
+def _release_assets(assets: Assets, waiting: set[str]) -> None:
+    if "aum" not in waiting:
+        assets.aum_by_tier = [Tallies(ASSETS.name) for _ in assets.tiers]
+        if "asset_attrition" not in waiting:
+            assets.aum = Tallies(ASSETS.name)
+    if "effective_accounts" not in waiting:
+        assets.effective_by_assets = Tallies(ASSETS.name)
+        assets.effective_by_trades = Tallies(TRADES.name)
+    if "new_hnw_clients" not in waiting:
+        assets.new_hnw = Tallies(ASSETS.name)
+        assets.new_hnw_by_gender = {gender: Tallies(ASSETS.name) for gender in GENDERS}
 
 
 def _engine(folder: Path, book: Book, windows: Windows) -> Connection | None:
@@ -264,14 +311,14 @@ def collect(request: CollectRequest, emit: Emit) -> None:
         contextlib.closing(gather(settings, windows, cms, wanted, Path(spill))) as steps,
     ):
         for figures, failed, done in steps:
-            ready = [metric for metric in pending if done.issuperset(NEEDS[metric])]
-            for metric in ready:
+            emitting = [metric for metric in pending if ready(metric, done)]
+            for metric in emitting:
                 error = first_failure(metric, failed)
                 if error is None:
                     _emit(metric, figures, cms, emit)
                 else:
                     emit.error(metric, str(error))
-            pending = [metric for metric in pending if metric not in ready]
+            pending = [metric for metric in pending if metric not in emitting]
             release(figures, pending)
 
 
