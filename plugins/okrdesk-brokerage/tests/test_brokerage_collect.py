@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import tempfile
 from pathlib import Path
 
 from okrdesk.model import MetricKind, MetricSpec, Person
@@ -96,3 +97,59 @@ def test_nothing_is_read_when_no_metric_of_ours_is_wanted(tmp_path: Path) -> Non
     found = Collector()
     plugin.okrdesk_collect(request=request, emit=found)
     assert found.observations == {}
+
+
+class _Order(Collector):
+    """Records which metric each emit was for, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order: list[str] = []
+
+    def __call__(self, metric: str, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        self.order.append(metric)
+        super().__call__(metric, *args, **kwargs)  # type: ignore[arg-type]
+
+
+def test_each_metric_is_emitted_whole_once_its_files_are_totalled(tmp_path: Path) -> None:
+    """Metric by metric, in the order their files are read (clients.csv's first, the
+    snapshots' last), not everything at the end: the plugin holds one file's figures at
+    a time, and the spill folder DuckDB was given is gone afterwards."""
+    wanted = ["asset_attrition", "aum", "nps", "new_accounts", "effective_accounts",
+              "commission_revenue", "client_attrition"]  # fmt: skip
+    specs = {spec.name: spec for spec in _declared()}
+    request = CollectRequest(
+        metrics=tuple(specs[name] for name in wanted),
+        people=PEOPLE,
+        units=(),
+        periods=MONTHS,
+        through=dt.date(2026, 3, 20),
+        settings=SETTINGS,
+        workspace=FIXTURES,
+    )
+    emitted = _Order()
+    spills = set(Path(tempfile.gettempdir()).glob("okrdesk-brokerage-*"))
+    plugin.okrdesk_collect(request=request, emit=emitted)
+    runs = [
+        metric for k, metric in enumerate(emitted.order) if k == 0 or emitted.order[k - 1] != metric
+    ]
+    assert runs == [
+        "new_accounts", "client_attrition", "commission_revenue", "nps",
+        # assets.csv's part by part: AUM, then effective accounts, then attrition.
+        "aum", "effective_accounts", "asset_attrition",
+    ]  # fmt: skip
+    assert set(Path(tempfile.gettempdir()).glob("okrdesk-brokerage-*")) == spills
+
+
+def test_duckdb_is_held_to_a_memory_limit_and_spills_where_told(tmp_path: Path) -> None:
+    from okrdesk_brokerage import engine
+
+    con = engine.connect(tmp_path)
+    settings = dict(
+        con.execute(
+            "SELECT name, value FROM duckdb_settings() "
+            "WHERE name IN ('memory_limit', 'temp_directory', 'threads')"
+        ).fetchall()
+    )
+    assert settings["temp_directory"] == str(tmp_path)
+    assert settings["memory_limit"].startswith("244") and settings["threads"] == "1"

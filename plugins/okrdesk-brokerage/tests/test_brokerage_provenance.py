@@ -73,7 +73,12 @@ def test_a_source_too_long_to_list_gives_counts_and_bounds() -> None:
 
 
 def test_runs_from_a_query_are_kept_as_they_are_and_still_merge() -> None:
-    spans = RowSpans.of_runs([2, 9, 20], [5, 14, 20])
+    spans = RowSpans.of_text("2-5,9-14,20")
     assert str(spans) == "2-5,9-14,20"
+    assert spans.summary() == "11 rows between 2 and 20"
     spans.update(RowSpans([6, 7, 8, 15]))
     assert str(spans) == "2-15,20"
+    merged = RowSpans([1])
+    merged.update(RowSpans.of_text("3,5-6"))
+    assert str(merged) == "1,3,5-6"
+    assert str(RowSpans.of_text("7").copy()) == "7" and bool(RowSpans.of_text("7"))

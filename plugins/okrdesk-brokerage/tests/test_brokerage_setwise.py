@@ -141,6 +141,29 @@ def test_assets_give_the_streaming_figures(
     ]
 
 
+def test_the_set_wise_path_builds_no_python_object_per_client(
+    export: tuple[Path, Book, Windows],
+) -> None:
+    """The client book's lists and the first trades stay in DuckDB unless a file falls
+    back to the streaming reader: at firm scale they were hundreds of MB of objects."""
+    folder, streamed, windows = export
+    settings = read_settings({"data": str(folder)}, folder)
+    con = engine.connect()
+    engine.load_windows(con, windows)
+    book = total_book(con, folder, list(streamed.cms), windows)
+    assert book is not None
+    trading = total_trades(con, folder, book, windows, months=True)
+    assert trading is not None and trading.table is not None
+    found = total_assets(con, folder, book, windows, settings, trading.table)
+    assert found is not None
+    assert "ids" not in vars(book) and vars(trading)["_first_trades"] is None
+    firsts = read_trades(folder, streamed, windows, months=True).first_trades
+    expected = read_assets(folder, streamed, windows, settings, firsts)
+    assert found.effective_by_trades.cells
+    assert _cells(found.effective_by_trades) == _cells(expected.effective_by_trades)
+    assert _cells(found.effective_by_assets) == _cells(expected.effective_by_assets)
+
+
 def test_the_tiny_export_is_totalled_set_wise() -> None:
     folder = FIXTURES / "tiny"
     windows = Windows(MONTHS, THROUGH)

@@ -14,7 +14,7 @@ import attrs
 from okrdesk_brokerage.figures import Figures, read
 from okrdesk_brokerage.funding import FirstEvents
 from okrdesk_brokerage.layout import ASSETS, CLIENTS, COMPLAINTS, FUNDING, PRODUCTS, TRADES
-from okrdesk_brokerage.provenance import RowSpans, Source
+from okrdesk_brokerage.provenance import RowSpans, Source, cited
 from okrdesk_brokerage.tally import Tallies
 
 FEN = 100
@@ -37,7 +37,7 @@ def _flow(tallies: Tallies, cm: int, window: int, scale: int = 1) -> Reading | N
     cell = tallies.get((cm, window))
     if cell is None:
         return None
-    return Reading(value=cell.amount / scale, source=str(Source().cite(tallies.file, cell.rows)))
+    return Reading(value=cell.amount / scale, source=cited(tallies.file, cell.rows))
 
 
 def _ratio(numerator: float, denominator: float, source: Source) -> Reading | None:
@@ -71,14 +71,14 @@ def aum(f: Figures, cm: int, window: int) -> Reading | None:
 
 
 def aum_by_tier(f: Figures, cm: int, window: int) -> list[Slice]:
-    if aum(f, cm, window) is None:
+    if not f.book.has_clients_by(cm, f.windows.windows[window].end):
         return []
     assets, key = read(f.assets), (cm, f.windows.end_slot[window])
     found = []
     for name, tier in zip(assets.tiers, assets.aum_by_tier, strict=True):
         rows = tier.rows(key)
         if rows is not None:
-            source = str(Source().cite(ASSETS.name, rows))
+            source = cited(ASSETS.name, rows)
             found.append(({"tier": name}, Reading(value=tier.amount(key) / FEN, source=source)))
     return found
 
@@ -131,7 +131,7 @@ def _cohort(
     if not cohort:
         return None
     reached = [firsts[client][1] for client in cohort if client in firsts]
-    source = Source().cite(CLIENTS.name, RowSpans(f.book.row[client] for client in cohort))
+    source = Source().cite(CLIENTS.name, f.book.cohort_rows[(cm, window)])
     source.cite(file, RowSpans(sorted(reached)))
     return len(reached), len(cohort), source
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 from okrdesk_brokerage import engine
@@ -222,14 +223,56 @@ def total_assets(
     book: Book,
     windows: Windows,
     settings: Settings,
-    first_trades: TradeMonths | None,
+    first_trades: TradeMonths | str | None,
     *,
     tiers: bool = False,
+    aum: bool = True,
+    hnw: bool = True,
+    attrition: bool = True,
 ) -> Assets | None:
     """The same totals as ``read_assets``, set-wise in DuckDB: each kept snapshot stands
-    for the checkpoints from its day until the client's next snapshot or close. None when
-    the file needs the streaming reader (a row that fails a check, snapshots out of date
-    order, or lines that are not one row each)."""
+    for the checkpoints from its day until the client's next snapshot or close. Only the
+    parts asked for are totalled: ``aum`` (and ``tiers``), new HNW clients (``hnw``),
+    what asset attrition needs besides AUM (``attrition``), and effective accounts (given
+    ``first_trades``). None when the file needs the streaming reader (a row that fails a
+    check, snapshots out of date order, or lines that are not one row each). The first
+    trades are given as Python objects or as the name of the DuckDB table holding them
+    (``Trading.table``)."""
+    found = asset_parts(
+        con, folder, book, windows, settings, first_trades,
+        tiers=tiers, aum=aum, hnw=hnw, attrition=attrition,
+    )  # fmt: skip
+    if found is None:
+        return None
+    assets, parts = found
+    for _ in parts:
+        pass
+    return assets
+
+
+PARTS = ("aum", "effective", "hnw", "attrition")
+"""The parts of ``Assets`` ``asset_parts`` totals, in order: AUM (whole and by tier),
+effective accounts, new HNW clients, and the rest of asset attrition."""
+
+
+def asset_parts(
+    con: Connection,
+    folder: Path,
+    book: Book,
+    windows: Windows,
+    settings: Settings,
+    first_trades: TradeMonths | str | None,
+    *,
+    tiers: bool = False,
+    aum: bool = True,
+    hnw: bool = True,
+    attrition: bool = True,
+) -> tuple[Assets, Iterator[str]] | None:
+    """``total_assets`` a part at a time: the file is checked and its snapshots placed
+    now (None when it needs the streaming reader), and each part of the ``Assets``
+    returned is totalled as the iterator reaches it, which then gives its name (one of
+    ``PARTS``), so that a metric can be emitted, and its totals let go, before the
+    next part is totalled."""
     if not engine.load(con, folder, ASSETS, "assets"):
         return None
     total, securities = engine.money("total_assets"), engine.money("securities_assets")
@@ -239,45 +282,84 @@ def total_assets(
         f"{total} >= 0",
         f"{securities} >= 0",
     )
-    if engine.first_bad(con, "assets", checks) is not None:
+    kept = engine.checked_rows(
+        con, "assets", checks, windows.through, f"{total} AS total",
+        f"{securities} AS securities", "opened", "closed", "institutional", "gender",
+    )  # fmt: skip
+    if kept is None:
         return None
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE snapshots AS SELECT *, "
+        "CREATE OR REPLACE TEMP TABLE snapshots AS SELECT * EXCLUDE (opened, sound), "
         "lead(day) OVER by_client AS next_day, lag(day) OVER by_client AS previous_day, "
         "row_number() OVER by_client = count(*) OVER (PARTITION BY client) AS latest "
-        "FROM (SELECT line, date::DATE AS day, idx AS client, cm, closed, institutional, gender, "
-        f"{total} AS total, {securities} AS securities "
-        "FROM assets JOIN clients ON clients.id = assets.client_id WHERE cm >= 0 "
-        "AND date::DATE <= ? AND date::DATE >= opened "
-        "AND (closed IS NULL OR date::DATE <= closed)) "
-        "WINDOW by_client AS (PARTITION BY client ORDER BY line)",
-        [windows.through],
+        f"FROM {kept} WHERE day >= opened AND (closed IS NULL OR day <= closed) "
+        "WINDOW by_client AS (PARTITION BY client ORDER BY line)"
     )
+    con.execute(f"DROP TABLE {kept}")
     found = con.execute("SELECT count(*) FROM snapshots WHERE previous_day > day").fetchone()
     if found is None or found[0]:
+        con.execute("DROP TABLE snapshots")
         return None
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE settled AS SELECT s.*, c.slot, c.day AS checkpoint, "
-        "c.month FROM snapshots s JOIN checkpoints c ON c.day >= s.day "
-        "AND (s.next_day IS NULL OR c.day < s.next_day) AND (s.closed IS NULL OR c.day < s.closed)"
-    )
     assets = Assets(len(book.cms), settings.tier_names if tiers else ())
-    file = ASSETS.name
-    assets.aum = engine.cells(con, file, "SELECT cm, slot AS w, line, total AS amount FROM settled")
-    if assets.tiers:
-        _by_tier(con, assets, settings)
+
+    def parts() -> Iterator[str]:
+        con.execute(
+            "CREATE OR REPLACE TEMP VIEW settled AS SELECT s.line, s.client, s.cm, "
+            "s.institutional, s.total, s.securities, c.slot, c.day AS checkpoint, c.month "
+            "FROM snapshots s JOIN checkpoints c ON c.day >= s.day "
+            "AND (s.next_day IS NULL OR c.day < s.next_day) "
+            "AND (s.closed IS NULL OR c.day < s.closed)"
+        )
+        if aum:
+            assets.aum = engine.cells(
+                con, ASSETS.name, "SELECT cm, slot AS w, line, total AS amount FROM settled"
+            )
+        if assets.tiers:
+            _by_tier(con, assets, settings)
+        yield "aum"
+        if first_trades is not None:
+            _effective(con, assets, settings, first_trades)
+        yield "effective"
+        con.execute("DROP VIEW settled")
+        if hnw:
+            _new_hnw(con, assets, settings)
+        yield "hnw"
+        if attrition:
+            _attrition(con, assets)
+        con.execute("DROP TABLE snapshots")
+        yield "attrition"
+
+    return assets, parts()
+
+
+def _new_hnw(con: Connection, assets: Assets, settings: Settings) -> None:
+    """Clients whose first snapshot at or above the threshold falls in each window, by
+    gender too (folded into the window's index, all in one query)."""
     threshold = round(settings.hnw_threshold * 100)
     first_hnw = (
         f"SELECT * FROM snapshots WHERE total >= {threshold} QUALIFY row_number() OVER "
         "(PARTITION BY client ORDER BY line) = 1"
     )
-    assets.new_hnw = engine.tallies(con, file, first_hnw, "1")
-    for gender in GENDERS:
-        of_gender = f"SELECT * FROM ({first_hnw}) WHERE gender = '{gender}'"
-        assets.new_hnw_by_gender[gender] = engine.tallies(con, file, of_gender, "1")
+    assets.new_hnw = engine.tallies(con, ASSETS.name, first_hnw, "1")
+    count = len(GENDERS)
+    gender = " ".join(f"WHEN gender = '{g}' THEN {k}" for k, g in enumerate(GENDERS))
+    folded = engine.cells(
+        con,
+        ASSETS.name,
+        f"SELECT cm, w * {count} + CASE {gender} END AS w, line, 1 AS amount "
+        f"FROM ({first_hnw}) JOIN windows ON day BETWEEN first AND last",
+    )
+    for (cm, key), cell in folded.cells.items():
+        window, k = divmod(key, count)
+        assets.new_hnw_by_gender[GENDERS[k]].cells[(cm, window)] = cell
+
+
+def _attrition(con: Connection, assets: Assets) -> None:
+    """The last snapshot of accounts closed in each window, and each CM's first snapshot
+    day and its total: what asset attrition needs besides AUM."""
     assets.closed_assets = engine.cells(
         con,
-        file,
+        ASSETS.name,
         "SELECT cm, w, line, total AS amount FROM snapshots "
         "JOIN windows ON closed BETWEEN first AND last WHERE latest",
     )
@@ -290,9 +372,6 @@ def total_assets(
         assets.first_total[cm].amount = int(amount)
         for line in lines:
             assets.first_total[cm].rows.add(line)
-    if first_trades is not None:
-        _effective(con, assets, settings, first_trades)
-    return assets
 
 
 def _by_tier(con: Connection, assets: Assets, settings: Settings) -> None:
@@ -312,19 +391,21 @@ def _by_tier(con: Connection, assets: Assets, settings: Settings) -> None:
 
 
 def _effective(
-    con: Connection, assets: Assets, settings: Settings, first_trades: TradeMonths
+    con: Connection, assets: Assets, settings: Settings, first_trades: TradeMonths | str
 ) -> None:
     """Effective accounts per (CM, checkpoint): by holdings, else by a trade in the month."""
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE first_trades AS SELECT unnest(?::INTEGER[]) AS client, "
-        "unnest(?::BIGINT[]) AS month, unnest(?::DATE[]) AS day, unnest(?::BIGINT[]) AS line",
-        [
-            [client for client, months in first_trades.items() for _ in months],
-            [month for months in first_trades.values() for month in months],
-            [first[0] for months in first_trades.values() for first in months.values()],
-            [first[1] for months in first_trades.values() for first in months.values()],
-        ],
-    )
+    if not isinstance(first_trades, str):
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE first_trades AS SELECT unnest(?::INTEGER[]) AS client, "
+            "unnest(?::BIGINT[]) AS month, unnest(?::DATE[]) AS day, unnest(?::BIGINT[]) AS line",
+            [
+                [client for client, months in first_trades.items() for _ in months],
+                [month for months in first_trades.values() for month in months],
+                [first[0] for months in first_trades.values() for first in months.values()],
+                [first[1] for months in first_trades.values() for first in months.values()],
+            ],
+        )
+        first_trades = "first_trades"
     weight = settings.institutional_weight
     whole = weight.is_integer()
     weighed = f"CASE WHEN institutional THEN {weight!r} ELSE 1 END"
@@ -337,12 +418,12 @@ def _effective(
     )
     by_trades_after = (
         f"SELECT s.cm, s.slot AS w, t.line, {weighed} AS amount FROM settled s "
-        "JOIN first_trades t ON t.client = s.client AND t.month = s.month "
+        f"JOIN {first_trades} t ON t.client = s.client AND t.month = s.month "
         f"AND t.day <= s.checkpoint WHERE s.securities <= {floor}"
     )
     by_trades_before = (
         f"SELECT c.cm, k.slot AS w, t.line, {weighed.replace('institutional', 'c.institutional')} "
-        "AS amount FROM first_trades t JOIN clients c ON c.idx = t.client "
+        f"AS amount FROM {first_trades} t JOIN clients c ON c.idx = t.client "
         "LEFT JOIN (SELECT client, min(day) AS first FROM snapshots GROUP BY client) f "
         "ON f.client = t.client JOIN checkpoints k ON k.day >= c.opened AND k.day >= t.day "
         "AND (c.closed IS NULL OR k.day < c.closed) AND (f.first IS NULL OR k.day < f.first) "
@@ -354,3 +435,4 @@ def _effective(
         f"{by_trades_after} UNION ALL {by_trades_before}",
         whole=whole,
     )
+    con.execute(f"DROP TABLE {first_trades}")

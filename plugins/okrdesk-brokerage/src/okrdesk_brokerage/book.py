@@ -8,8 +8,9 @@ them is totalled.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.engine import Connection
@@ -24,18 +25,34 @@ UNTRACKED = -1
 """The CM index of a client whose CM the request does not ask about."""
 
 
-class Book:
-    """Every client, indexed by position; the per-client lists share that index."""
+PER_CLIENT = ("ids", "cm", "opened", "closed", "institutional", "gender", "row")
+"""The book's per-client lists, which the set-wise path reads only if a file falls back
+to the streaming reader."""
 
-    def __init__(self, cms: Sequence[str]) -> None:
+
+class Book:
+    """Every client, indexed by position; the per-client lists share that index.
+
+    Given ``clients``, the per-client lists are not built until one is first read:
+    set-wise totals never need them, and at firm scale they would be hundreds of
+    thousands of Python objects. ``clients`` must then be called while the DuckDB
+    connection behind it is open.
+    """
+
+    ids: dict[str, int]
+    cm: list[int]
+    opened: list[dt.date]
+    closed: list[dt.date | None]
+    institutional: list[bool]
+    gender: list[str]
+    row: list[int]
+
+    def __init__(self, cms: Sequence[str], clients: Callable[[Book], None] | None = None) -> None:
         self.cms = tuple(cms)
-        self.ids: dict[str, int] = {}
-        self.cm: list[int] = []
-        self.opened: list[dt.date] = []
-        self.closed: list[dt.date | None] = []
-        self.institutional: list[bool] = []
-        self.gender: list[str] = []
-        self.row: list[int] = []
+        self._clients = clients
+        if clients is None:
+            self.ids, self.cm, self.opened, self.closed = {}, [], [], []
+            self.institutional, self.gender, self.row = [], [], []
         self.cm_rows = [RowSpans() for _ in cms]
         """Each CM's rows in clients.csv, cited for figures about all their clients."""
         self.first_open: list[dt.date | None] = [None] * len(cms)
@@ -43,8 +60,19 @@ class Book:
         self.closed_in = Tallies(CLIENTS.name)
         self.cohorts: dict[Key, list[int]] = {}
         """Clients opened in each (CM, window): the cohort the funnel rates follow."""
+        self.cohort_rows: dict[Key, RowSpans] = {}
+        """Each cohort's clients.csv rows."""
         self.open_at: list[list[int]] = []
         """Open clients per CM at each checkpoint."""
+
+    def __getattr__(self, name: str) -> Any:
+        # Reached only for an attribute not yet set: a per-client list of a lazy book.
+        clients = self.__dict__.get("_clients")
+        if name not in PER_CLIENT or clients is None:
+            raise AttributeError(name)
+        self._clients = None
+        clients(self)
+        return getattr(self, name)
 
     def __len__(self) -> int:
         return len(self.cm)
@@ -108,6 +136,7 @@ def _count(book: Book, windows: Windows, changes: list[list[int]], client: int) 
     for window in windows.containing(opened):
         book.opened_in.add((cm, window), 1, line)
         book.cohorts.setdefault((cm, window), []).append(client)
+        book.cohort_rows.setdefault((cm, window), RowSpans()).add(line)
     if closed is not None:
         for window in windows.containing(closed):
             book.closed_in.add((cm, window), 1, line)
@@ -150,20 +179,11 @@ def total_book(con: Connection, folder: Path, cms: Sequence[str], windows: Windo
     if found is None or found[0] or found[1]:
         return None
     engine.clients_table(con, cms)
+    engine.drop(con, "clients_raw")
     found = con.execute("SELECT count(*) FROM clients WHERE closed < opened").fetchone()
     if found is None or found[0]:
         return None
-    book = Book(cms)
-    columns = con.execute(
-        "SELECT list(id ORDER BY idx), list(cm ORDER BY idx), list(opened ORDER BY idx), "
-        "list(closed ORDER BY idx), list(institutional ORDER BY idx), list(idx + 2 ORDER BY idx), "
-        "list(gender ORDER BY idx) FROM clients"
-    ).fetchone()
-    assert columns is not None
-    ids, cm, opened, closed, institutional, lines, gender = (c or [] for c in columns)
-    book.ids = dict(zip(ids, range(len(ids)), strict=True))
-    book.cm, book.opened, book.closed = cm, opened, closed
-    book.institutional, book.row, book.gender = institutional, lines, gender
+    book = Book(cms, lambda book: _per_client(con, book))
     tracked = "SELECT cm, idx + 2 AS line, opened, closed, idx FROM clients WHERE cm >= 0"
     runs = engine.cells(con, CLIENTS.name, f"SELECT cm, 0 AS w, line, 1 AS amount FROM ({tracked})")
     for (k, _), cell in runs.cells.items():
@@ -181,6 +201,10 @@ def total_book(con: Connection, folder: Path, cms: Sequence[str], windows: Windo
         "JOIN windows ON opened BETWEEN first AND last GROUP BY cm, w"
     ).fetchall()
     book.cohorts = {(k, w): members for k, w, members in cohorts}
+    # A client's line is idx + 2 (``clients_table``).
+    book.cohort_rows = {
+        key: RowSpans(c + 2 for c in members) for key, members in book.cohorts.items()
+    }
     book.open_at = [[0] * windows.slots for _ in cms]
     counts = con.execute(
         f"SELECT cm, slot, count(*) FROM ({tracked}) c JOIN checkpoints k ON k.day >= c.opened "
@@ -189,3 +213,17 @@ def total_book(con: Connection, folder: Path, cms: Sequence[str], windows: Windo
     for k, slot, count in counts:
         book.open_at[k][slot] = count
     return book
+
+
+def _per_client(con: Connection, book: Book) -> None:
+    """Fill the per-client lists of a book ``total_book`` made, from DuckDB's ``clients``."""
+    columns = con.execute(
+        "SELECT list(id ORDER BY idx), list(cm ORDER BY idx), list(opened ORDER BY idx), "
+        "list(closed ORDER BY idx), list(institutional ORDER BY idx), list(idx + 2 ORDER BY idx), "
+        "list(gender ORDER BY idx) FROM clients"
+    ).fetchone()
+    assert columns is not None
+    ids, cm, opened, closed, institutional, lines, gender = (c or [] for c in columns)
+    book.ids = dict(zip(ids, range(len(ids)), strict=True))
+    book.cm, book.opened, book.closed = cm, opened, closed
+    book.institutional, book.row, book.gender = institutional, lines, gender

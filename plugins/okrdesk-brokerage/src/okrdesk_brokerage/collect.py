@@ -10,15 +10,17 @@ row there still fails the whole collection.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
+import contextlib
+import tempfile
+from collections.abc import Callable, Collection, Generator, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
 
 from okrdesk.plugins import CollectRequest, Emit
 
 from okrdesk_brokerage import engine
-from okrdesk_brokerage.assemble import ASSEMBLERS, slices_of
-from okrdesk_brokerage.assets import Assets, read_assets, total_assets
+from okrdesk_brokerage.assemble import ASSEMBLERS, SLICES
+from okrdesk_brokerage.assets import Assets, asset_parts, read_assets
 from okrdesk_brokerage.book import Book, read_book, total_book
 from okrdesk_brokerage.catalogue import Catalogue, read_catalogue
 from okrdesk_brokerage.engine import Connection
@@ -36,6 +38,7 @@ from okrdesk_brokerage.layout import (
     ASSETS,
     COMPLAINTS,
     FUNDING,
+    GENDERS,
     PRODUCT_TYPES,
     PRODUCTS,
     SURVEYS,
@@ -48,6 +51,8 @@ from okrdesk_brokerage.trading import Trading, read_trades, total_trades
 from okrdesk_brokerage.windows import Windows
 
 T = TypeVar("T")
+Steps = Generator[tuple["Figures", dict[str, ExportError], set[str]], None, None]
+"""The figures so far, the files that failed and the files done, after each file."""
 
 NEEDS: dict[str, tuple[str, ...]] = {
     "aum": (ASSETS.name,),
@@ -71,13 +76,16 @@ NEEDS: dict[str, tuple[str, ...]] = {
 
 
 def gather(
-    settings: Settings, windows: Windows, cms: Sequence[str], wanted: Collection[str]
-) -> tuple[Figures, dict[str, ExportError]]:
-    """Read each file the wanted metrics need, in one pass each; a file that fails is
-    returned with its error instead, and the metrics that need it are not assembled."""
+    settings: Settings, windows: Windows, cms: Sequence[str], wanted: Collection[str], spill: Path
+) -> Steps:
+    """Read each file the wanted metrics need, in one pass each, and after the client
+    book and after each file give the figures so far, the files that failed (each with
+    its error) and the files done (read or failed): the metrics whose files are all done
+    can be emitted, and the parts of the figures no metric still needs let go. DuckDB
+    spills into the folder ``spill`` what does not fit in its memory limit."""
     needs = {file for metric in wanted for file in NEEDS[metric]}
     folder = settings.data
-    connected = engine.connect()
+    connected = engine.connect(spill)
     con: Connection | None = connected
     try:
         engine.load_windows(connected, windows)
@@ -92,8 +100,27 @@ def gather(
     except BaseException:
         connected.close()
         raise
+    try:
+        yield from _files(con, settings, windows, book, wanted, needs)
+    finally:
+        if con is not None:
+            con.close()
+
+
+def _files(
+    con: Connection | None,
+    settings: Settings,
+    windows: Windows,
+    book: Book,
+    wanted: Collection[str],
+    needs: set[str],
+) -> Steps:
+    """The files after the client book, one at a time (see ``gather``)."""
+    folder = settings.data
     figures = Figures(book, windows)
     failed: dict[str, ExportError] = {}
+    done: set[str] = set()
+    yield figures, failed, done
 
     def attempt(file: str, read: Callable[[], T]) -> T | None:
         if file not in needs:
@@ -103,26 +130,30 @@ def gather(
         except ExportError as error:
             failed[file] = error
             return None
+        finally:
+            done.add(file)
 
     effective = "effective_accounts" in wanted
     holdings = "products_per_client" in wanted
     tiers = "aum" in wanted
+    attrition = "asset_attrition" in wanted
+    cohorts = not {"open_to_fund_rate", "empty_account_rate"}.isdisjoint(wanted)
 
     def trading() -> Trading:
         found = None if con is None else total_trades(con, folder, book, windows, months=effective)
         return found or read_trades(folder, book, windows, months=effective)
 
     figures.trading = attempt(TRADES.name, trading)
+    yield figures, failed, done
 
     def funding() -> Funding:
-        found = None if con is None else total_funding(con, folder, windows)
+        found = None
+        if con is not None:
+            found = total_funding(con, folder, windows, outflows=attrition, firsts=cohorts)
         return found or read_funding(folder, book, windows)
 
-    def surveys() -> Surveys:
-        found = None if con is None else total_surveys(con, folder, windows)
-        return found or read_surveys(folder, book, windows)
-
     figures.funding = attempt(FUNDING.name, funding)
+    yield figures, failed, done
 
     catalogue: Catalogue | None = attempt(PRODUCT_TYPES.name, lambda: read_catalogue(folder))
 
@@ -132,25 +163,120 @@ def gather(
             found = total_products(con, folder, windows, holdings=holdings, catalogue=catalogue)
         return found or read_products(folder, book, windows, holdings=holdings, catalogue=catalogue)
 
+    figures.products = attempt(PRODUCTS.name, products)
+    yield figures, failed, done
+
+    def surveys() -> Surveys:
+        found = None if con is None else total_surveys(con, folder, windows)
+        return found or read_surveys(folder, book, windows)
+
+    figures.surveys = attempt(SURVEYS.name, surveys)
+    yield figures, failed, done
+
     def complaints() -> Tallies:
         found = None if con is None else total_complaints(con, folder, windows)
         return read_complaints(folder, book, windows) if found is None else found
 
-    figures.products = attempt(PRODUCTS.name, products)
-    figures.surveys = attempt(SURVEYS.name, surveys)
     figures.complaints = attempt(COMPLAINTS.name, complaints)
-    trades = figures.trading.first_trades if effective and figures.trading else None
+    yield figures, failed, done
+    traded = figures.trading if effective else None
 
-    def assets() -> Assets:
+    def assets() -> tuple[Assets, Iterator[str]]:
         found = None
         if con is not None:
-            found = total_assets(con, folder, book, windows, settings, trades, tiers=tiers)
-        return found or read_assets(folder, book, windows, settings, trades, tiers=tiers)
+            trades = None if traded is None else traded.table or traded.first_trades
+            found = asset_parts(
+                con, folder, book, windows, settings, trades, tiers=tiers,
+                aum=tiers or attrition, hnw="new_hnw_clients" in wanted, attrition=attrition,
+            )  # fmt: skip
+        if found is not None:
+            return found
+        trades = None if traded is None else traded.first_trades
+        return read_assets(folder, book, windows, settings, trades, tiers=tiers), iter(())
 
-    figures.assets = attempt(ASSETS.name, assets)
-    if con is not None:
-        con.close()
-    return figures, failed
+    if ASSETS.name in needs:
+        # Part by part, so that AUM is emitted (and its tiers let go) before effective
+        # accounts are totalled, and so on.
+        parts: Iterator[str] = iter(())
+        try:
+            figures.assets, parts = assets()
+        except ExportError as error:
+            failed[ASSETS.name] = error
+        for part in parts:
+            done.add(f"{ASSETS.name} {part}")
+            yield figures, failed, done
+        done.add(ASSETS.name)
+    yield figures, failed, done
+
+
+PARTS = {
+    "trading": TRADES.name,
+    "funding": FUNDING.name,
+    "products": PRODUCTS.name,
+    "surveys": SURVEYS.name,
+    "complaints": COMPLAINTS.name,
+    "assets": ASSETS.name,
+}
+"""Each part of ``Figures`` and the file it is totalled from."""
+
+
+AFTER_PART = {
+    "aum": "aum",
+    "effective_accounts": "effective",
+    "new_hnw_clients": "hnw",
+    "asset_attrition": "attrition",
+}
+"""The part of assets.csv's totals (``assets.PARTS``) after which a metric can be emitted."""
+
+
+def ready(metric: str, done: Collection[str]) -> bool:
+    """Whether every file ``metric`` needs is done, or every other file and the part of
+    assets.csv's totals it needs."""
+    needs = NEEDS[metric]
+    others = all(file in done for file in needs if file != ASSETS.name)
+    if not others:
+        return False
+    part = AFTER_PART.get(metric)
+    return ASSETS.name not in needs or ASSETS.name in done or f"{ASSETS.name} {part}" in done
+
+
+def release(figures: Figures, pending: Collection[str]) -> None:
+    """Let go of the parts of ``figures`` that no metric still to be emitted needs, and of
+    the totals within a part kept for another metric (trades' commission, kept while
+    effective accounts wait for assets.csv; funding's net flows, kept while asset
+    attrition waits)."""
+    still = {file for metric in pending for file in NEEDS[metric]}
+    for part, file in PARTS.items():
+        if file not in still:
+            setattr(figures, part, None)
+    waiting = set(pending)
+    trading, funding = figures.trading, figures.funding
+    if trading is not None and waiting.isdisjoint(
+        ("commission_revenue", "product_commission_share")
+    ):
+        trading.commission = Tallies(TRADES.name)
+    if funding is not None:
+        if "net_new_aum" not in waiting:
+            funding.net = Tallies(FUNDING.name)
+        if "asset_attrition" not in waiting:
+            funding.outflows = Tallies(FUNDING.name)
+        if waiting.isdisjoint(("open_to_fund_rate", "empty_account_rate")):
+            funding.first_inflows = {}
+    if figures.assets is not None:
+        _release_assets(figures.assets, waiting)
+
+
+def _release_assets(assets: Assets, waiting: set[str]) -> None:
+    if "aum" not in waiting:
+        assets.aum_by_tier = [Tallies(ASSETS.name) for _ in assets.tiers]
+        if "asset_attrition" not in waiting:
+            assets.aum = Tallies(ASSETS.name)
+    if "effective_accounts" not in waiting:
+        assets.effective_by_assets = Tallies(ASSETS.name)
+        assets.effective_by_trades = Tallies(TRADES.name)
+    if "new_hnw_clients" not in waiting:
+        assets.new_hnw = Tallies(ASSETS.name)
+        assets.new_hnw_by_gender = {gender: Tallies(ASSETS.name) for gender in GENDERS}
 
 
 def _engine(folder: Path, book: Book, windows: Windows) -> Connection | None:
@@ -170,34 +296,52 @@ def first_failure(metric: str, failed: Mapping[str, ExportError]) -> ExportError
 
 
 def collect(request: CollectRequest, emit: Emit) -> None:
-    """Emit every wanted metric for every requested CM and period that has data."""
+    """Emit every wanted metric for every requested CM and period that has data, each as
+    soon as the files it needs are totalled, so that neither this process nor DuckDB
+    holds a metric's figures once they are sent."""
     wanted = list(dict.fromkeys(s.name for s in request.metrics if s.name in ASSEMBLERS))
     if not wanted:
         return
     settings = read_settings(request.settings, request.workspace)
     windows = Windows(request.periods, request.through)
     cms = list(dict.fromkeys(person.id for person in request.people))
-    figures, failed = gather(settings, windows, cms, wanted)
-    for metric in wanted:
-        error = first_failure(metric, failed)
-        if error is not None:
-            emit.error(metric, str(error))
-            continue
-        assemble = ASSEMBLERS[metric]
-        for cm, person in enumerate(cms):
-            for index, window in enumerate(windows.windows):
-                reading = assemble(figures, cm, index)
-                if reading is None:
-                    continue
-                emit(
-                    metric,
-                    person,
-                    window.period,
-                    value=reading.value,
-                    numerator=reading.numerator,
-                    denominator=reading.denominator,
-                    source=reading.source,
-                )
-                for dimensions, part in slices_of(metric, figures, cm, index):
-                    emit(metric, person, window.period, value=part.value, source=part.source,
-                         dimensions=dimensions)  # fmt: skip
+    pending = wanted
+    with (
+        tempfile.TemporaryDirectory(prefix="okrdesk-brokerage-") as spill,
+        contextlib.closing(gather(settings, windows, cms, wanted, Path(spill))) as steps,
+    ):
+        for figures, failed, done in steps:
+            emitting = [metric for metric in pending if ready(metric, done)]
+            for metric in emitting:
+                error = first_failure(metric, failed)
+                if error is None:
+                    _emit(metric, figures, cms, emit)
+                else:
+                    emit.error(metric, str(error))
+            pending = [metric for metric in pending if metric not in emitting]
+            release(figures, pending)
+
+
+def _emit(metric: str, figures: Figures, cms: Sequence[str], emit: Emit) -> None:
+    """One metric's observations, whole and in slices, for every CM and window."""
+    assemble = ASSEMBLERS[metric]
+    sliced = SLICES.get(metric)
+    for cm, person in enumerate(cms):
+        for index, window in enumerate(figures.windows.windows):
+            reading = assemble(figures, cm, index)
+            if reading is None:
+                continue
+            emit(
+                metric,
+                person,
+                window.period,
+                value=reading.value,
+                numerator=reading.numerator,
+                denominator=reading.denominator,
+                source=reading.source,
+            )
+            if sliced is None:
+                continue
+            for dimensions, part in sliced(figures, cm, index):
+                emit(metric, person, window.period, value=part.value, source=part.source,
+                     dimensions=dimensions)  # fmt: skip

@@ -31,7 +31,15 @@ Connection = duckdb.DuckDBPyConnection
 DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 
 
-def connect() -> Connection:
+MEMORY_LIMIT = "256MB"
+"""What DuckDB may hold in memory before it spills to ``spill``: a firm's export is
+totalled in a bounded amount of memory, however many branches it has."""
+
+
+def connect(spill: Path | None = None) -> Connection:
+    """An in-memory database that never fetches an extension; with ``spill``, a folder
+    where DuckDB puts what does not fit in ``MEMORY_LIMIT`` (without, it spills
+    nowhere: never into the folder okrdesk runs in)."""
     # One thread: a branch's export is totalled in tens of milliseconds per query, where
     # starting and joining worker threads costs as much as the work (twice the time per
     # client-month for one branch on a busy two-core machine), and collection already
@@ -42,6 +50,8 @@ def connect() -> Connection:
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
             "threads": 1,
+            "memory_limit": MEMORY_LIMIT,
+            "temp_directory": "" if spill is None else str(spill),
         },
     )
 
@@ -86,12 +96,20 @@ def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
     return bool(count + 1 == _lines(path) and (count == 0 or last == count + 1))
 
 
+def drop(con: Connection, table: str) -> None:
+    """Forget a file ``load`` loaded as ``table``, once what it is needed for is in tables
+    of its own."""
+    con.execute(f"DROP VIEW IF EXISTS {table}")
+    con.execute(f"DROP TABLE IF EXISTS {table}_csv")
+
+
 def load_clients(con: Connection, folder: Path, book: Book) -> bool:
     """The client book as ``clients(id, idx, cm)``: ``idx`` the book's index, ``cm`` the
     request's CM index or -1; False when the file's rows cannot be matched to the book."""
     if not load(con, folder, CLIENTS, "clients_raw"):
         return False
     clients_table(con, book.cms)
+    drop(con, "clients_raw")
     found = con.execute("SELECT count(*) FROM clients").fetchone()
     return found is not None and found[0] == len(book)
 
@@ -152,54 +170,76 @@ def valid_date(column: str) -> str:
     return f"(regexp_full_match({column}, '{DATE}') AND TRY_CAST({column} AS DATE) IS NOT NULL)"
 
 
-def first_bad(con: Connection, table: str, checks: Sequence[str]) -> int | None:
-    """The first line where any check is not true, or None when every row passes."""
-    condition = " OR ".join(f"({check}) IS NOT TRUE" for check in checks)
-    found = con.execute(
-        f"SELECT min(line) FROM {table} LEFT JOIN clients ON clients.id = {table}.client_id "
-        f"WHERE {condition}"
-    ).fetchone()
-    return None if found is None else found[0]
+def checked_rows(
+    con: Connection, table: str, checks: Sequence[str], through: object, *columns: str
+) -> str | None:
+    """Check every row of the loaded ``table`` the way the streaming reader does and keep,
+    in one pass over the file, the rows of tracked CMs' clients dated up to ``through``
+    as the table ``{table}_rows`` (``line``, ``day``, ``client``, ``cm`` and ``columns``,
+    which must not fail on a bad row: TRY_CAST, not ``::``); return its name, or None when
+    any row fails a check. The file's own table is dropped either way."""
+    sound = " AND ".join(f"coalesce({check}, false)" for check in checks)
+    extra = "".join(f", {column}" for column in columns)
+    rows = f"{table}_rows"
+    # A bad row is kept too, whoever's it is, so that one query over a few rows says
+    # whether there was one.
+    con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT * FROM (SELECT line, "
+        "TRY_CAST(date AS DATE) AS day, clients.idx AS client, clients.cm AS cm, "
+        f"({sound}) AS sound{extra} FROM {table} "
+        f"LEFT JOIN clients ON clients.id = {table}.client_id) "
+        "WHERE NOT sound OR (cm >= 0 AND day <= ?)",
+        [through],
+    )
+    drop(con, table)
+    found = con.execute(f"SELECT bool_and(sound) FROM {rows}").fetchone()
+    if found is not None and found[0] is False:
+        con.execute(f"DROP TABLE {rows}")
+        return None
+    return rows
 
 
 def cells(con: Connection, file: str, hits: str, *, whole: bool = True) -> Tallies:
     """Totals of ``amount`` per (cm, w) over the relation ``hits`` (``cm``, ``w``, ``line``,
     ``amount``), each citing its rows as runs of consecutive lines: what ``Tallies.add``
     row by row builds."""
-    found = Tallies(file)
+    return cells_of(con, file, hits, ("amount",), whole=whole)[0]
+
+
+def cells_of(
+    con: Connection, file: str, hits: str, amounts: Sequence[str], *, whole: bool = True
+) -> list[Tallies]:
+    """``cells`` of each of the columns ``amounts`` of ``hits``, in one query: totals over
+    the same rows, which share their row citations."""
+    found = [Tallies(file) for _ in amounts]
+    inner = ", ".join(f"sum({amount}) AS {amount}" for amount in amounts)
+    outer = ", ".join(f"sum({amount})" for amount in amounts)
+    listed = ", ".join(amounts)
+    # The runs come back written as a source writes them, one string per total.
+    run = "CASE WHEN first = last THEN first::VARCHAR ELSE concat(first, '-', last) END"
     totals = con.execute(
-        "SELECT cm, w, sum(amount), list(first ORDER BY first), list(last ORDER BY first) "
-        "FROM (SELECT cm, w, min(line) AS first, max(line) AS last, sum(amount) AS amount "
-        "FROM (SELECT cm, w, line, amount, line - dense_rank() OVER "
+        f"SELECT cm, w, string_agg({run}, ',' ORDER BY first), {outer} "
+        f"FROM (SELECT cm, w, min(line) AS first, max(line) AS last, {inner} "
+        f"FROM (SELECT cm, w, line, {listed}, line - dense_rank() OVER "
         f"(PARTITION BY cm, w ORDER BY line) AS run FROM ({hits})) "
         "GROUP BY cm, w, run) GROUP BY cm, w"
     ).fetchall()
-    for cm, w, total, firsts, lasts in totals:
-        cell = found.cells[(cm, w)] = Tally()
-        cell.amount = int(total) if whole else float(total)
-        cell.rows = RowSpans.of_runs(firsts, lasts)
+    convert = int if whole else float
+    for cm, w, runs, *sums in totals:
+        rows = RowSpans.of_text(runs)
+        for tallies, total in zip(found, sums, strict=True):
+            tallies.cells[(cm, w)] = Tally(convert(total), rows)
     return found
 
 
 def tallies(con: Connection, file: str, rows: str, amount: str) -> Tallies:
     """Totals of ``amount`` per (cm, window) over the relation ``rows`` (with ``cm``,
     ``day`` and ``line``), placed in every window the row's day falls in."""
-    hits = (
-        f"SELECT cm, w, line, {amount} AS amount "
-        f"FROM ({rows}) JOIN windows ON day BETWEEN first AND last"
-    )
-    return cells(con, file, hits)
+    return tallies_of(con, file, rows, (amount,))[0]
 
 
-def tracked_rows(con: Connection, table: str, through: object, *columns: str) -> str:
-    """Create ``{table}_rows``: the rows of tracked CMs' clients dated up to ``through``,
-    with ``line``, ``day``, ``client``, ``cm`` and the given columns; return its name."""
-    extra = "".join(f", {column}" for column in columns)
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {table}_rows AS SELECT line, date::DATE AS day, "
-        f"clients.idx AS client, clients.cm AS cm{extra} "
-        f"FROM {table} JOIN clients ON clients.id = {table}.client_id "
-        "WHERE clients.cm >= 0 AND date::DATE <= ?",
-        [through],
-    )
-    return f"{table}_rows"
+def tallies_of(con: Connection, file: str, rows: str, amounts: Sequence[str]) -> list[Tallies]:
+    """``tallies`` of each SQL expression in ``amounts``, over the same rows in one query."""
+    named = ", ".join(f"{amount} AS amount{k}" for k, amount in enumerate(amounts))
+    hits = f"SELECT cm, w, line, {named} FROM ({rows}) JOIN windows ON day BETWEEN first AND last"
+    return cells_of(con, file, hits, [f"amount{k}" for k in range(len(amounts))])

@@ -93,17 +93,20 @@ def total_surveys(con: Connection, folder: Path, windows: Windows) -> Surveys | 
         "clients.idx IS NOT NULL",
         "regexp_full_match(score, '[0-9]+') AND TRY_CAST(score AS INTEGER) <= 10",
     )
-    if engine.first_bad(con, "surveys", checks) is not None:
-        return None
+    score = "TRY_CAST(score AS INTEGER)"
     verdict = (
-        f"CASE WHEN score::INTEGER >= {PROMOTER_FROM} THEN 100 "
-        f"WHEN score::INTEGER <= {DETRACTOR_UP_TO} THEN -100 ELSE 0 END AS verdict"
+        f"CASE WHEN {score} >= {PROMOTER_FROM} THEN 100 "
+        f"WHEN {score} <= {DETRACTOR_UP_TO} THEN -100 ELSE 0 END AS verdict"
     )
-    table = engine.tracked_rows(con, "surveys", windows.through, verdict)
+    table = engine.checked_rows(con, "surveys", checks, windows.through, verdict)
+    if table is None:
+        return None
     surveys = Surveys()
     rows = f"SELECT * FROM {table}"
-    surveys.net_promoters = engine.tallies(con, SURVEYS.name, rows, "verdict")
-    surveys.responses = engine.tallies(con, SURVEYS.name, rows, "1")
+    surveys.net_promoters, surveys.responses = engine.tallies_of(
+        con, SURVEYS.name, rows, ("verdict", "1")
+    )
+    con.execute(f"DROP TABLE {table}")
     return surveys
 
 
@@ -117,7 +120,9 @@ def total_complaints(con: Connection, folder: Path, windows: Windows) -> Tallies
         "clients.idx IS NOT NULL",
         engine.not_blank("category"),
     )
-    if engine.first_bad(con, "complaints", checks) is not None:
+    table = engine.checked_rows(con, "complaints", checks, windows.through)
+    if table is None:
         return None
-    table = engine.tracked_rows(con, "complaints", windows.through)
-    return engine.tallies(con, COMPLAINTS.name, f"SELECT * FROM {table}", "1")
+    found = engine.tallies(con, COMPLAINTS.name, f"SELECT * FROM {table}", "1")
+    con.execute(f"DROP TABLE {table}")
+    return found

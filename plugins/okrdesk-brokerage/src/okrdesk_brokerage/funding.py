@@ -59,9 +59,17 @@ def read_funding(folder: Path, book: Book, windows: Windows) -> Funding:
     return funding
 
 
-def total_funding(con: Connection, folder: Path, windows: Windows) -> Funding | None:
-    """The same totals as ``read_funding``, set-wise in DuckDB; None when the file needs
-    the streaming reader (a row that fails a check, or lines that are not one row each)."""
+def total_funding(
+    con: Connection,
+    folder: Path,
+    windows: Windows,
+    *,
+    outflows: bool = True,
+    firsts: bool = True,
+) -> Funding | None:
+    """The same totals as ``read_funding``, set-wise in DuckDB (outflows and first inflows
+    only when asked for); None when the file needs the streaming reader (a row that fails
+    a check, or lines that are not one row each)."""
     if not engine.load(con, folder, FUNDING, "funding"):
         return None
     checks = (
@@ -69,16 +77,20 @@ def total_funding(con: Connection, folder: Path, windows: Windows) -> Funding | 
         "clients.idx IS NOT NULL",
         f"{engine.money('amount')} IS NOT NULL",
     )
-    if engine.first_bad(con, "funding", checks) is not None:
+    fen = f"{engine.money('amount')} AS fen"
+    table = engine.checked_rows(con, "funding", checks, windows.through, fen)
+    if table is None:
         return None
-    table = engine.tracked_rows(con, "funding", windows.through, f"{engine.money('amount')} AS fen")
     funding = Funding()
     funding.net = engine.tallies(con, FUNDING.name, f"SELECT * FROM {table}", "fen")
-    outflows = f"SELECT * FROM {table} WHERE fen < 0"
-    funding.outflows = engine.tallies(con, FUNDING.name, outflows, "-fen")
-    firsts = con.execute(
-        f"SELECT client, day, line FROM {table} WHERE fen > 0 "
-        "QUALIFY row_number() OVER (PARTITION BY client ORDER BY day, line) = 1"
-    ).fetchall()
-    funding.first_inflows = {client: (day, line) for client, day, line in firsts}
+    if outflows:
+        taken = f"SELECT * FROM {table} WHERE fen < 0"
+        funding.outflows = engine.tallies(con, FUNDING.name, taken, "-fen")
+    if firsts:
+        found = con.execute(
+            f"SELECT client, day, line FROM {table} WHERE fen > 0 "
+            "QUALIFY row_number() OVER (PARTITION BY client ORDER BY day, line) = 1"
+        ).fetchall()
+        funding.first_inflows = {client: (day, line) for client, day, line in found}
+    con.execute(f"DROP TABLE {table}")
     return funding

@@ -11,38 +11,59 @@ from __future__ import annotations
 from array import array
 from collections.abc import Iterable
 
+_UNREAD = array("q")
+"""The (never filled) rows of every ``RowSpans.of_text`` not read yet."""
+
 
 class RowSpans:
     """A set of row numbers stored as inclusive ranges ``[first, last, first, last, ...]``."""
 
-    __slots__ = ("_flat", "_text", "_tidy")
+    __slots__ = ("_flat", "_text", "_tidy", "_unread")
 
     def __init__(self, rows: Iterable[int] = ()) -> None:
         self._flat = array("q")
         self._tidy = True
+        self._unread = False
+        """Set while the rows are only known as ``_text`` (``of_text``)."""
         self._text: str | None = None
         """The rows as text, kept until they change: many sources cite the same rows."""
         for row in rows:
             self.add(row)
 
     def copy(self) -> RowSpans:
+        self._read()
         made = RowSpans()
         made._flat, made._tidy, made._text = array("q", self._flat), self._tidy, self._text
         return made
 
     @classmethod
-    def of_runs(cls, firsts: list[int], lasts: list[int]) -> RowSpans:
-        """From runs already in order, apart and not touching (as a query groups them)."""
-        spans = cls()
-        flat = array("q", bytes(16 * len(firsts)))
-        flat[0::2], flat[1::2] = array("q", firsts), array("q", lasts)
-        spans._flat = flat
+    def of_text(cls, text: str) -> RowSpans:
+        """From runs in order, apart and not touching, written the way ``str`` writes them
+        (as a query writes them): read back into numbers only if merged or summarised,
+        which most citations never are."""
+        if not text:
+            return cls()
+        spans = cls.__new__(cls)
+        # No array until the runs are read: most never are, and a firm has a million.
+        spans._flat, spans._tidy, spans._text, spans._unread = _UNREAD, True, text, True
         return spans
+
+    def _read(self) -> None:
+        if not self._unread:
+            return
+        self._unread = False
+        assert self._text is not None
+        flat = self._flat = array("q")
+        for run in self._text.split(","):
+            first, _, last = run.partition("-")
+            flat.append(int(first))
+            flat.append(int(last or first))
 
     def add(self, row: int) -> None:
         self.add_span(row, row)
 
     def add_span(self, first: int, last: int) -> None:
+        self._read()
         self._text = None
         flat = self._flat
         if flat:
@@ -58,6 +79,7 @@ class RowSpans:
 
     def cover(self, row: int) -> None:
         """Widen a single range to take in ``row``: for figures replayed from scattered rows."""
+        self._read()
         self._text = None
         flat = self._flat
         if not flat:
@@ -68,12 +90,14 @@ class RowSpans:
             flat[-1] = row
 
     def update(self, other: RowSpans) -> None:
+        other._read()
         flat = other._flat
         for k in range(0, len(flat), 2):
             self.add_span(flat[k], flat[k + 1])
 
     def spans(self) -> list[tuple[int, int]]:
         """The ranges in order, overlapping and touching ones merged."""
+        self._read()
         if self._tidy:
             # Added in order, each span apart from the one before: nothing to merge.
             return list(zip(self._flat[::2], self._flat[1::2], strict=True))
@@ -90,7 +114,7 @@ class RowSpans:
         return merged
 
     def __bool__(self) -> bool:
-        return bool(self._flat)
+        return self._unread or bool(self._flat)
 
     def __str__(self) -> str:
         if self._text is None:
@@ -138,9 +162,19 @@ class Source:
         return bool(self._files)
 
     def __str__(self) -> str:
+        if len(self._files) == 1:
+            return cited(*next(iter(self._files.items())))
         parts = {file: f"{file} rows {rows}" for file, rows in self._files.items()}
         for file in sorted(parts, key=lambda name: -len(parts[name])):
             if sum(map(len, parts.values())) + 2 * (len(parts) - 1) <= MAX_SOURCE:
                 break
             parts[file] = f"{file}: {self._files[file].summary()}"
         return "; ".join(parts.values())
+
+
+def cited(file: str, rows: RowSpans | None) -> str:
+    """The source of a figure resting on rows of one file: ``str(Source().cite(file, rows))``."""
+    if not rows:
+        return ""
+    text = f"{file} rows {rows}"
+    return text if len(text) <= MAX_SOURCE else f"{file}: {rows.summary()}"

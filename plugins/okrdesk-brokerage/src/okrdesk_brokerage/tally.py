@@ -16,9 +16,9 @@ Key = tuple[int, int]
 class Tally:
     __slots__ = ("amount", "rows")
 
-    def __init__(self) -> None:
-        self.amount: float = 0
-        self.rows = RowSpans()
+    def __init__(self, amount: float = 0, rows: RowSpans | None = None) -> None:
+        self.amount = amount
+        self.rows = RowSpans() if rows is None else rows
 
 
 class Tallies:

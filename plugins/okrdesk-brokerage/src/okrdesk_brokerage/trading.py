@@ -24,9 +24,28 @@ TradeMonths = dict[int, dict[int, tuple[dt.date, int]]]
 
 
 class Trading:
-    def __init__(self) -> None:
+    def __init__(self, con: Connection | None = None, table: str | None = None) -> None:
         self.commission = Tallies(TRADES.name)
-        self.first_trades: TradeMonths = {}
+        self.table = table
+        """The DuckDB table holding the first trades (``client``, ``month``, ``day``,
+        ``line``), when they were found set-wise: set-wise assets read them there."""
+        self._con = con
+        self._first_trades: TradeMonths | None = None if table else {}
+
+    @property
+    def first_trades(self) -> TradeMonths:
+        """The first trades as Python objects, fetched from ``table`` on first use (only
+        the streaming reader of assets.csv needs them so): hundreds of thousands of
+        objects at firm scale."""
+        if self._first_trades is None:
+            assert self._con is not None and self.table is not None
+            found: TradeMonths = {}
+            for client, month, day, line in self._con.execute(
+                f"SELECT client, month, day, line FROM {self.table}"
+            ).fetchall():
+                found.setdefault(client, {})[month] = (day, line)
+            self._first_trades = found
+        return self._first_trades
 
 
 def read_trades(folder: Path, book: Book, windows: Windows, *, months: bool) -> Trading:
@@ -72,20 +91,19 @@ def total_trades(
         f"{engine.money('volume')} >= 0",
         f"{engine.money('commission')} IS NOT NULL",
     )
-    if engine.first_bad(con, "trades", checks) is not None:
-        return None
-    table = engine.tracked_rows(
-        con, "trades", windows.through, f"{engine.money('commission')} AS fen"
+    table = engine.checked_rows(
+        con, "trades", checks, windows.through, f"{engine.money('commission')} AS fen"
     )
-    trading = Trading()
+    if table is None:
+        return None
+    trading = Trading(con, "first_trades" if months else None)
     trading.commission = engine.tallies(con, TRADES.name, f"SELECT * FROM {table}", "fen")
     if months:
-        firsts = con.execute(
-            "SELECT client, year(day) * 12 + month(day) - 1, day, line FROM trades_rows "
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE first_trades AS SELECT client, "
+            f"(year(day) * 12 + month(day) - 1)::BIGINT AS month, day, line FROM {table} "
             "QUALIFY row_number() OVER (PARTITION BY client, year(day), month(day) "
             "ORDER BY day, line) = 1"
-        ).fetchall()
-        first_trades = trading.first_trades
-        for client, month, day, line in firsts:
-            first_trades.setdefault(client, {})[month] = (day, line)
+        )
+    con.execute(f"DROP TABLE {table}")
     return trading
