@@ -39,7 +39,7 @@ from okrdesk.engine.pace import (
     judge,
     judge_closed,
 )
-from okrdesk.engine.rollup import Figure, Rollup, subjects_under
+from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, Plan
 from okrdesk.store.reader import StoreReader
@@ -135,18 +135,20 @@ class Engine:
         *,
         trends: bool = True,
         within: str | None = None,
+        shared: SharedReads | None = None,
     ) -> None:
         """``trends=False`` skips each key result's trend and forecast: for scoring a
         whole firm at once, where only the figures at the date matter. ``within``
         names the unit a caller is about (a branch's report), so figures for it
-        are read from its own rows."""
+        are read from its own rows. ``shared``: reads shared with other engines of
+        the same plan and store (a report's now and a period earlier: one scan)."""
         self.plan = plan
         self.store = store
         self.as_of = as_of
         self.metrics = metrics
         self.trends = trends
         self.within = within
-        self.rollup = Rollup(plan, store, as_of, metrics, within)
+        self.rollup = Rollup(plan, store, as_of, metrics, within, shared)
         self._judged: dict[tuple[str, str], KeyResultProgress | None] = {}
         self._earlier: dict[dt.date, Engine] = {}
         self._judge_only: Engine | None = None
@@ -222,7 +224,7 @@ class Engine:
         if closing not in self._earlier:
             self._earlier[closing] = Engine(
                 self.plan, self.store, closing, self.metrics, trends=self.trends,
-                within=self.within,
+                within=self.within, shared=self.rollup.shared,
             )  # fmt: skip
         then = self._earlier[closing].key_result(kr, subject)
         if then is None:
@@ -312,7 +314,7 @@ class Engine:
                         columns[spec.name] = ("numerator", "denominator") if ratio else ("value",)
             self._series[subject] = self.store.series_of_metrics(
                 columns, subjects_under(self.plan, subject), self.as_of, self.plan.grain,
-                since=self.plan.start,
+                since=self.plan.start, everyone=subject == self.plan.top,
             ) if columns else {}  # fmt: skip
         return self._series[subject]
 

@@ -12,7 +12,8 @@ observation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -49,6 +50,57 @@ def subjects_under(plan: Plan, owner: str) -> list[str]:
     return units + [p.id for p in plan.people_under(owner)]
 
 
+Sums = dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]
+"""``StoreReader.sums_for_all``'s answer: metric → subject → (Σ value, Σ numerator,
+Σ denominator, observations)."""
+
+Part = tuple[Mapping[str, Sequence[Any]], int, int]
+"""One stored part of a metric (its value, numerator or denominator) as the adding up
+reads it: subject → row, and where in the row the number and the observations are."""
+
+Totals = dict[str, tuple[tuple[float | None, ...], int]]
+"""Each subject's numbers (one per part) added up the tree, and its observations."""
+
+COLUMN = {"value": 0, "numerator": 1, "denominator": 2}
+"""Where each part is in a row of ``Sums``; the observations are last."""
+
+
+class SharedReads:
+    """What several rollups of one plan and store read alike, read once: the sums over
+    time of every metric and subject at a few dates known in advance (a report's date
+    and a period earlier: one grouped scan of the store answers both), and the org
+    tree as the adding up walks it."""
+
+    def __init__(self, store: StoreReader, plan: Plan, days: Iterable[dt.date] = ()) -> None:
+        self.store = store
+        self.plan = plan
+        self.days = frozenset(days)
+        self._sums: dict[tuple[dt.date, str | None], Sums] = {}
+        self._trees: dict[str | None, _Tree] = {}
+
+    def sums(self, day: dt.date, scope: str | None, subjects: Collection[str] | None) -> Sums:
+        """Every metric's sums over time through ``day`` for each subject: every subject
+        when ``scope`` is None, else those of ``subjects`` (the subtree of the unit
+        ``scope``). The first date of ``days`` asked for reads them all."""
+        key = (day, scope)
+        if key not in self._sums:
+            days = (
+                [d for d in self.days if (d, scope) not in self._sums]
+                if day in self.days
+                else [day]
+            )
+            found = self.store.sums_at(days, self.plan.grain, subjects, since=self.plan.start)
+            for read, sums in found.items():
+                self._sums[(read, scope)] = sums
+        return self._sums[key]
+
+    def tree(self, root: str | None) -> _Tree:
+        """The tree under ``root`` (the whole plan when None), listed once."""
+        if root not in self._trees:
+            self._trees[root] = _Tree(self.plan, root)
+        return self._trees[root]
+
+
 def _parts(spec: MetricSpec) -> list[tuple[str, str]]:
     if spec.kind is MetricKind.RATIO:
         return [
@@ -73,25 +125,25 @@ class Rollup:
         as_of: dt.date,
         specs: Mapping[str, MetricSpec],
         within: str | None = None,
+        shared: SharedReads | None = None,
     ) -> None:
         """``within``: a unit whose subtree is all that is usually asked about (one
-        branch's report); figures for it are read from its own rows only."""
+        branch's report); figures for it are read from its own rows only. ``shared``:
+        what this rollup reads alike with others of the same plan and store (a report's
+        rollup now and a period earlier)."""
         self.plan = plan
         self.store = store
         self.as_of = as_of
         self.specs = specs
+        self.shared = shared if shared is not None else SharedReads(store, plan)
         everything = within is None or within == plan.top
         self._scope = None if everything else set(subjects_under(plan, within or plan.top))
         self._figures: dict[tuple[str, bool], _Figures] = {}
-        self._tree: _Tree | None = None
-        self._scoped_tree: _Tree | None = None
         self._within = within
         self._checkins: dict[str, dict[str, Figure]] = {}
         self._slices: dict[tuple[str, bool, str], _Figures] = {}
         self._slice_rows: dict[tuple[str, bool], list[list[SliceRow]]] = {}
-        self._summed: dict[
-            bool, dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]
-        ] = {}
+        self._summed: dict[bool, Sums] = {}
 
     def figure(self, metric: str, subject: str) -> Figure:
         spec = self.specs[metric]
@@ -113,14 +165,14 @@ class Rollup:
         scoped = self._scope is not None and subject in self._scope
         key = (metric, scoped, slice_of(where))
         if key not in self._slices:
-            own: list[dict[str, tuple[float | None, int]]] = []
+            own: list[Part] = []
             for rows in self._rows_of(spec, scoped):
                 found: dict[str, tuple[float | None, int]] = {}
                 for row in rows:
                     if slice_matches(row.slice, where):
                         number, count = found.get(row.subject, (None, 0))
                         found[row.subject] = (_plus(number, row.number), count + row.count)
-                own.append(found)
+                own.append((found, 0, 1))
             self._slices[key] = self._figures_from(spec, own, scoped)
         return self._slices[key].of(subject)
 
@@ -211,62 +263,37 @@ class Rollup:
         read at one period (stocks, ratios carried from the first or last period)
         are queried per metric, along the primary key.
         """
-        sums = self.store.sums_for_all(self.as_of, self.plan.grain, since=self.plan.start)
-        column = {"value": 0, "numerator": 1, "denominator": 2}
         for name, spec in self.specs.items():
             if spec.formula is not None:
                 continue
-            own = []
-            for part, over_time in _parts(spec):
-                if over_time == "sum":
-                    by_subject = sums.get(name, {})
-                    own.append({s: (v[column[part]], v[3]) for s, v in by_subject.items()})
-                else:
-                    own.append(self.store.totals_by_subject(
-                        name, self.as_of, part, over_time, self.plan.grain,
-                        since=self.plan.start,
-                    ))  # fmt: skip
-            self._figures[(name, False)] = self._figures_from(spec, own, False)
+            self._figures[(name, False)] = self._compute(spec, False)
 
     def _compute(self, spec: MetricSpec, scoped: bool) -> _Figures:
         """One metric's figures. Parts summed over time come from one grouped read of
         every metric (per scope, shared by all metrics); parts taken at one period
         (stocks, ratios carried from the first or last period) are read per metric."""
         subjects = self._scope if scoped else None
-        column = {"value": 0, "numerator": 1, "denominator": 2}
-        own = []
+        own: list[Part] = []
         for part, over_time in _parts(spec):
             if over_time == "sum":
-                by_subject = self._sums(scoped).get(spec.name, {})
-                own.append({s: (v[column[part]], v[3]) for s, v in by_subject.items()})
+                own.append((self._sums(scoped).get(spec.name, {}), COLUMN[part], 3))
             else:
-                own.append(self.store.totals_by_subject(
+                own.append((self.store.totals_by_subject(
                     spec.name, self.as_of, part, over_time, self.plan.grain, subjects,
                     since=self.plan.start,
-                ))  # fmt: skip
+                ), 0, 1))  # fmt: skip
         return self._figures_from(spec, own, scoped)
 
-    def _sums(
-        self, scoped: bool
-    ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
+    def _sums(self, scoped: bool) -> Sums:
         if scoped not in self._summed:
-            subjects = self._scope if scoped else None
-            self._summed[scoped] = self.store.sums_for_all(
-                self.as_of, self.plan.grain, subjects, since=self.plan.start
+            scope = self._within if scoped else None
+            self._summed[scoped] = self.shared.sums(
+                self.as_of, scope, self._scope if scoped else None
             )
         return self._summed[scoped]
 
-    def _figures_from(
-        self, spec: MetricSpec, own: list[dict[str, tuple[float | None, int]]], scoped: bool
-    ) -> _Figures:
-        if scoped:
-            if self._scoped_tree is None:
-                self._scoped_tree = _Tree(self.plan, self._within)
-            tree = self._scoped_tree
-        else:
-            if self._tree is None:
-                self._tree = _Tree(self.plan)
-            tree = self._tree
+    def _figures_from(self, spec: MetricSpec, own: list[Part], scoped: bool) -> _Figures:
+        tree = self.shared.tree(self._within if scoped else None)
         return _Figures(spec.kind is MetricKind.RATIO, _up_the_tree(tree, own))
 
     def checkin(self, kr: KeyResult, subject: str) -> Figure:
@@ -326,7 +353,7 @@ class _Figures:
     """One metric's totals for every subject; each Figure made when first asked for
     (a firm has ten thousand people, and a report asks about a few dozen ids)."""
 
-    def __init__(self, ratio: bool, totals: dict[str, tuple[list[float | None], int]]) -> None:
+    def __init__(self, ratio: bool, totals: Totals) -> None:
         self.ratio = ratio
         self.totals = totals
         self.made: dict[str, Figure] = {}
@@ -347,32 +374,65 @@ class _Figures:
         return Figure(numbers[0], observations=count)
 
 
-def _up_the_tree(
-    tree: _Tree, own: list[dict[str, tuple[float | None, int]]]
-) -> dict[str, tuple[list[float | None], int]]:
-    """Each person's own numbers, and each unit's own plus everything below it."""
-    nothing: tuple[float | None, int] = (None, 0)
-    totals: dict[str, tuple[list[float | None], int]] = {}
-
-    def of(subject: str) -> tuple[list[float | None], int]:
-        found = [part.get(subject, nothing) for part in own]
-        return [number for number, _ in found], max(count for _, count in found)
-
-    def add(into: tuple[list[float | None], int], more: tuple[list[float | None], int]) -> None:
-        for i, number in enumerate(more[0]):
-            if number is not None:
-                into[0][i] = (into[0][i] or 0.0) + number
-
-    for person in tree.people:
-        totals[person] = of(person)
+def _up_the_tree(tree: _Tree, own: list[Part]) -> Totals:
+    """Each person's own numbers, and each unit's own plus everything below it, added
+    member by member in the tree's order; a person with no row is left out (no data)."""
+    if len(own) == 1:
+        return _one_part_up_the_tree(tree, *own[0])
+    totals: Totals = {p: found for p in tree.people if (found := _own(p, own))[1] or _any(found[0])}
     for unit, members in tree.units:
-        total = of(unit)
-        count = total[1]
+        numbers, count = _own(unit, own)
+        added = list(numbers)
         for member in members:
-            add(total, totals[member])
-            count += totals[member][1]
-        totals[unit] = (total[0], count)
+            if member not in totals:
+                continue
+            more, counted = totals[member]
+            for i, number in enumerate(more):
+                if number is not None:
+                    added[i] = (added[i] or 0.0) + number
+            count += counted
+        totals[unit] = (tuple(added), count)
     return totals
+
+
+def _one_part_up_the_tree(
+    tree: _Tree, rows: Mapping[str, Sequence[Any]], at: int, counted: int
+) -> Totals:
+    """``_up_the_tree`` of a metric with one part (a stock or a flow): its hot path."""
+    get = rows.get
+    totals: Totals = {
+        p: ((row[at],), row[counted]) for p in tree.people if (row := get(p)) is not None
+    }
+    for unit, members in tree.units:
+        row = get(unit)
+        number, count = (None, 0) if row is None else (row[at], row[counted])
+        for member in members:
+            found = totals.get(member)
+            if found is not None:
+                more = found[0][0]
+                if more is not None:
+                    number = (number or 0.0) + more
+                count += found[1]
+        totals[unit] = ((number,), count)
+    return totals
+
+
+def _own(subject: str, own: list[Part]) -> tuple[tuple[float | None, ...], int]:
+    """A subject's own numbers, one per part, and the most observations any part had."""
+    numbers: list[float | None] = []
+    count = 0
+    for rows, at, counted in own:
+        row = rows.get(subject)
+        if row is None:
+            numbers.append(None)
+        else:
+            numbers.append(row[at])
+            count = max(count, row[counted])
+    return tuple(numbers), count
+
+
+def _any(numbers: tuple[float | None, ...]) -> bool:
+    return any(n is not None for n in numbers)
 
 
 def _members(plan: Plan, unit_id: str) -> list[str]:

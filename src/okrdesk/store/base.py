@@ -206,6 +206,19 @@ class Store(ABC):
     _series_group = "GROUP BY period"
     """How ``series`` groups its rows by period."""
 
+    _key_order = ""
+    """A hint to read along the primary key (metric, period, subject, slice), where the
+    dialect takes one: for a read of most of the table, cheaper than a seek per subject."""
+
+    def _sum_when(self, condition: str, column: str) -> str:
+        """An aggregate: the sum of ``column`` over the group's rows where ``condition``
+        holds (NULL when none does), adding them in the order the group's sum would."""
+        return f"sum(CASE WHEN {condition} THEN {column} END)"
+
+    def _count_when(self, condition: str) -> str:
+        """An aggregate: how many of the group's rows ``condition`` holds for."""
+        return f"count(CASE WHEN {condition} THEN 1 END)"
+
     _many_metrics_at_once = False
     """Whether ``series_of_metrics`` asks for every metric in one statement (where a
     round trip costs more than sorting them together) or each as ``series`` does."""
@@ -456,22 +469,57 @@ class Store(ABC):
         subject, in one grouped scan: metric → subject → (value, numerator,
         denominator, observations). With ``subjects`` only those are read, through
         the subject index."""
-        params: list[Any] = [grain.value, through.isoformat(), _day_or_ever(since)]
+        return self.sums_at((through,), grain, subjects, since=since)[through]
+
+    def sums_at(
+        self,
+        days: Iterable[dt.date],
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
+    ) -> dict[dt.date, dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]]:
+        """``sums_for_all`` through each of ``days`` (a report's date and a period earlier),
+        from one grouped scan: the rows read are those through the latest day, and each
+        earlier day's sums add up the rows that started by it, one after another in the
+        order of the scan, so each day has the very sums a scan through it alone reads.
+        day → metric → subject → (value, numerator, denominator, observations)."""
+        asked = sorted(set(days))
+        latest = asked[-1]
+        summed = ["sum(value), sum(numerator), sum(denominator), count(*)"]
+        params: list[Any] = []
+        for day in asked[:-1]:
+            started = "period_start <= ?"
+            summed.append(
+                f"{self._sum_when(started, 'value')}, {self._sum_when(started, 'numerator')}, "
+                f"{self._sum_when(started, 'denominator')}, {self._count_when(started)}"
+            )
+            params += [day.isoformat()] * 4
         where = "slice = '' AND grain = ? AND period_start <= ? AND period_end >= ?"
         index = ""
         if subjects is not None:
             index = self._subject_index
             where = f"{self._member('subject')} AND {where}"
-            params.insert(0, self._members(subjects))
+            params.append(self._members(subjects))
+        params += [grain.value, latest.isoformat(), _day_or_ever(since)]
         rows = self._rows(
-            "SELECT metric, subject, sum(value), sum(numerator), sum(denominator), count(*) "
+            f"SELECT metric, subject, {', '.join(summed)} "
             f"FROM observations {index}WHERE {where} GROUP BY subject, metric",
             params,
         )
-        found: dict[str, dict[str, tuple[float | None, float | None, float | None, int]]] = {}
-        for metric, subject, value, numerator, denominator, count in rows:
-            found.setdefault(metric, {})[subject] = (value, numerator, denominator, int(count))
-        return found
+        found: dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]
+        found = {}
+        earlier: list[dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]]
+        earlier = [{} for _ in asked[:-1]]
+        for row in rows:
+            metric, subject = row[0], row[1]
+            found.setdefault(metric, {})[subject] = (row[2], row[3], row[4], int(row[5]))
+            for i, sums in enumerate(earlier):
+                at = 6 + 4 * i
+                if row[at + 3]:
+                    parts = (row[at], row[at + 1], row[at + 2], int(row[at + 3]))
+                    sums.setdefault(metric, {})[subject] = parts
+        return {**dict(zip(asked[:-1], earlier, strict=True)), latest: found}
 
     def series(
         self,
@@ -514,12 +562,16 @@ class Store(ABC):
         grain: Grain,
         *,
         since: dt.date | None = None,
+        everyone: bool = False,
     ) -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
         """``series`` of several metrics (whole figures) at once: ``columns`` names
         each metric's columns wanted; metric → column → [(period end, total)], in
-        order. Where a statement costs a round trip, one statement answers them all."""
+        order. Where a statement costs a round trip, one statement answers them all;
+        so it does where ``everyone`` says the subjects are most of those stored (a
+        firm's top): the metrics' rows are read along the primary key, not sought
+        subject by subject."""
         subjects = list(subjects)
-        if not self._many_metrics_at_once:
+        if not (self._many_metrics_at_once or everyone):
             return {
                 metric: {
                     column: self.series(metric, subjects, through, column, grain, since=since)
@@ -529,7 +581,8 @@ class Store(ABC):
             }
         rows = self._rows(
             "SELECT metric, period_end, sum(value), sum(numerator), sum(denominator) "
-            f"FROM observations {self._subject_index}WHERE {self._member('subject')} "
+            f"FROM observations {self._key_order if everyone else self._subject_index}"
+            f"WHERE {self._member('subject')} "
             f"AND {self._member('metric')} AND slice = '' AND grain = ? AND period_start <= ? "
             f"AND period_end >= ? GROUP BY metric, {self._series_group.removeprefix('GROUP BY ')} "
             "ORDER BY metric, period_start",

@@ -62,6 +62,12 @@ class PostgresStore(Store):
     _series_group = "GROUP BY period, period_start, period_end"
     _many_metrics_at_once = True
 
+    def _sum_when(self, condition: str, column: str) -> str:
+        return f"sum({column}) FILTER (WHERE {condition})"
+
+    def _count_when(self, condition: str) -> str:
+        return f"count(*) FILTER (WHERE {condition})"
+
     def __init__(self, connection: psycopg.Connection[Any], url: str) -> None:
         self.location = url
         self._connection = connection

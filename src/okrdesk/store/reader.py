@@ -53,6 +53,18 @@ class StoreReader(Protocol):
         """metric → subject → (Σ value, Σ numerator, Σ denominator, observations)."""
         ...
 
+    def sums_at(
+        self,
+        days: Iterable[dt.date],
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
+    ) -> dict[dt.date, dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]]:
+        """``sums_for_all`` through each of ``days``, read together: day → metric →
+        subject → (Σ value, Σ numerator, Σ denominator, observations)."""
+        ...
+
     def series(
         self,
         metric: str,
@@ -76,9 +88,11 @@ class StoreReader(Protocol):
         grain: Grain,
         *,
         since: dt.date | None = None,
+        everyone: bool = False,
     ) -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
         """``series`` of several metrics at once (whole figures): ``columns`` says each
-        metric's columns; metric → column → [(period end, total)], in order."""
+        metric's columns; metric → column → [(period end, total)], in order.
+        ``everyone``: the subjects are most of those stored (a firm's top)."""
         ...
 
     def period_totals(
