@@ -229,11 +229,17 @@ def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_anot
     report = build_report(plan, SPECS, store, plan.top, AS_OF, "en")
     store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
     grouped = [s for s in statements if "GROUP BY subject, metric" in s]
-    trends = [s for s in statements if s.startswith("SELECT metric, period_end")]
     assert len(grouped) == 1 and "iif(period_start <=" in grouped[0]
-    assert len(trends) == 1 and "NOT INDEXED" in trends[0]
-    assert not [s for s in statements if s.startswith("SELECT period_end, sum(")]
+    # The trends are read on a connection of their own, meanwhile: none on this one.
+    assert not [s for s in statements if "period_end, sum(" in s]
     assert report.previous_score is not None
+    # A branch's trends are its own few rows, read on the report's connection.
+    statements.clear()
+    store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    build_report(plan, SPECS, store, BRANCH, AS_OF, "en")
+    store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
+    assert [s for s in statements if "period_end, sum(" in s]
+    assert not [s for s in statements if "NOT INDEXED" in s]
     # A report in the plan's first week has no period earlier: one day, one scan.
     first = attrs.evolve(plan, start=dt.date(2026, 6, 15))
     statements.clear()
@@ -242,3 +248,21 @@ def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_anot
     store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
     grouped = [s for s in statements if "GROUP BY subject, metric" in s]
     assert len(grouped) == 1 and "iif(" not in grouped[0]
+
+
+def test_trends_read_aside_are_the_trends_read_in_turn_and_bring_their_errors(
+    any_firm: tuple[Store, Plan],
+) -> None:
+    store, plan = any_firm
+    columns = {"aum": ("value",), "win": ("numerator", "denominator")}
+    everyone = subjects_under(plan, plan.top)
+    answer = store.series_of_metrics_aside(columns, everyone, AS_OF, Grain.WEEK, since=START,
+                                           everyone=True)  # fmt: skip
+    # This connection goes on reading meanwhile.
+    assert store.sums_for_all(AS_OF, Grain.WEEK, since=START)
+    in_turn = store.series_of_metrics(columns, everyone, AS_OF, Grain.WEEK, since=START)
+    assert answer() == in_turn and in_turn["aum"]["value"]
+    broken = store.series_of_metrics_aside({"aum": ("no such column",)}, everyone, AS_OF,
+                                           Grain.WEEK, everyone=True)  # fmt: skip
+    with pytest.raises(KeyError):
+        broken()

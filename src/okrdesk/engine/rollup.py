@@ -294,7 +294,7 @@ class Rollup:
 
     def _figures_from(self, spec: MetricSpec, own: list[Part], scoped: bool) -> _Figures:
         tree = self.shared.tree(self._within if scoped else None)
-        return _Figures(spec.kind is MetricKind.RATIO, _up_the_tree(tree, own))
+        return _Figures(spec.kind is MetricKind.RATIO, tree, own)
 
     def checkin(self, kr: KeyResult, subject: str) -> Figure:
         """The latest check-in: the subject's own, else the sum of its members'."""
@@ -333,29 +333,37 @@ def _plus(a: float | None, b: float | None) -> float | None:
 
 
 class _Tree:
-    """The org tree as the adding up walks it, listed once per rollup: every person,
-    then each unit bottom-up with the ids directly below it; only the subtree of
-    ``root`` when given (a branch's report adds up its own branch, not the firm)."""
+    """The org tree as the adding up walks it, listed once: every person, and each unit
+    bottom-up with the units directly below it, then the people in it (the order their
+    numbers are added in); only the subtree of ``root`` when given (a branch's report
+    adds up its own branch, not the firm)."""
 
     def __init__(self, plan: Plan, root: str | None = None) -> None:
         if root is None:
-            self.people = [p.id for p in plan.people]
+            people = [p.id for p in plan.people]
             units = _bottom_up(plan)
         elif root in plan.people_by_id:
-            self.people, units = [root], []
+            people, units = [root], []
         else:
-            self.people = [p.id for p in plan.people_under(root)]
+            people = [p.id for p in plan.people_under(root)]
             units = list(reversed(list(plan.subtree(root))))
-        self.units = [(u.id, _members(plan, u.id)) for u in units]
+        self.people = frozenset(people)
+        self.units = [
+            (u.id, [c.id for c in plan.child_units(u.id)], [p.id for p in plan.people_in(u.id)])
+            for u in units
+        ]
 
 
 class _Figures:
-    """One metric's totals for every subject; each Figure made when first asked for
-    (a firm has ten thousand people, and a report asks about a few dozen ids)."""
+    """One metric's figures for every subject: each unit's totals added up the tree,
+    each person's own row read as it is; each Figure made when first asked for (a firm
+    has ten thousand people, and a report asks about a few dozen ids)."""
 
-    def __init__(self, ratio: bool, totals: Totals) -> None:
+    def __init__(self, ratio: bool, tree: _Tree, own: list[Part]) -> None:
         self.ratio = ratio
-        self.totals = totals
+        self.tree = tree
+        self.own = own
+        self.totals = _up_the_tree(tree, own)
         self.made: dict[str, Figure] = {}
 
     def of(self, subject: str) -> Figure:
@@ -364,9 +372,12 @@ class _Figures:
         return self.made[subject]
 
     def _make(self, subject: str) -> Figure:
-        if subject not in self.totals:
+        if subject in self.totals:
+            numbers, count = self.totals[subject]
+        elif subject in self.tree.people:
+            numbers, count = _own(subject, self.own)
+        else:
             return Figure(None)
-        numbers, count = self.totals[subject]
         if self.ratio:
             numerator, denominator = numbers
             value = None if not denominator else (numerator or 0.0) / denominator
@@ -375,45 +386,67 @@ class _Figures:
 
 
 def _up_the_tree(tree: _Tree, own: list[Part]) -> Totals:
-    """Each person's own numbers, and each unit's own plus everything below it, added
-    member by member in the tree's order; a person with no row is left out (no data)."""
+    """Each unit's own numbers plus those of everything below it: the units directly
+    below, then the people in it, added one by one. A metric has one part (a stock or
+    a flow) or two (a ratio); each has a loop of its own, the hot path of a firm's
+    report."""
     if len(own) == 1:
         return _one_part_up_the_tree(tree, *own[0])
-    totals: Totals = {p: found for p in tree.people if (found := _own(p, own))[1] or _any(found[0])}
-    for unit, members in tree.units:
-        numbers, count = _own(unit, own)
-        added = list(numbers)
-        for member in members:
-            if member not in totals:
-                continue
-            more, counted = totals[member]
-            for i, number in enumerate(more):
-                if number is not None:
-                    added[i] = (added[i] or 0.0) + number
-            count += counted
-        totals[unit] = (tuple(added), count)
-    return totals
+    first, second = own
+    return _two_parts_up_the_tree(tree, first, second)
 
 
 def _one_part_up_the_tree(
     tree: _Tree, rows: Mapping[str, Sequence[Any]], at: int, counted: int
 ) -> Totals:
-    """``_up_the_tree`` of a metric with one part (a stock or a flow): its hot path."""
     get = rows.get
-    totals: Totals = {
-        p: ((row[at],), row[counted]) for p in tree.people if (row := get(p)) is not None
-    }
-    for unit, members in tree.units:
+    totals: Totals = {}
+    for unit, below, people in tree.units:
         row = get(unit)
         number, count = (None, 0) if row is None else (row[at], row[counted])
-        for member in members:
-            found = totals.get(member)
-            if found is not None:
-                more = found[0][0]
+        for child in below:
+            (more,), more_count = totals[child]
+            if more is not None:
+                number = (number or 0.0) + more
+            count += more_count
+        for person in people:
+            row = get(person)
+            if row is not None:
+                more = row[at]
                 if more is not None:
                     number = (number or 0.0) + more
-                count += found[1]
+                count += row[counted]
         totals[unit] = ((number,), count)
+    return totals
+
+
+def _two_parts_up_the_tree(tree: _Tree, first: Part, second: Part) -> Totals:
+    rows_x, at_x, counted_x = first
+    rows_y, at_y, counted_y = second
+    get_x, get_y = rows_x.get, rows_y.get
+    totals: Totals = {}
+    for unit, below, people in tree.units:
+        (x, y), count = _own(unit, [first, second])
+        for child in below:
+            (more_x, more_y), more_count = totals[child]
+            if more_x is not None:
+                x = (x or 0.0) + more_x
+            if more_y is not None:
+                y = (y or 0.0) + more_y
+            count += more_count
+        for person in people:
+            row_x, row_y = get_x(person), get_y(person)
+            counts = 0
+            if row_x is not None:
+                more_x, counts = row_x[at_x], row_x[counted_x]
+                if more_x is not None:
+                    x = (x or 0.0) + more_x
+            if row_y is not None:
+                more_y, counts = row_y[at_y], max(counts, row_y[counted_y])
+                if more_y is not None:
+                    y = (y or 0.0) + more_y
+            count += counts
+        totals[unit] = ((x, y), count)
     return totals
 
 
@@ -429,10 +462,6 @@ def _own(subject: str, own: list[Part]) -> tuple[tuple[float | None, ...], int]:
             numbers.append(row[at])
             count = max(count, row[counted])
     return tuple(numbers), count
-
-
-def _any(numbers: tuple[float | None, ...]) -> bool:
-    return any(n is not None for n in numbers)
 
 
 def _members(plan: Plan, unit_id: str) -> list[str]:

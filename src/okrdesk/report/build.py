@@ -354,6 +354,7 @@ def build_report(
     # Now and a period earlier (the change column) are summed in the same scan.
     shared = SharedReads(store, plan, (day, period_ago) if period_ago >= plan.start else (day,))
     engine = Engine(plan, store, day, metrics, within=unit, shared=shared)
+    engine.read_trends_aside(unit)
     progress = engine.progress(unit)
     earlier = Engine(plan, store, period_ago, metrics, trends=False, within=unit, shared=shared)
     objectives = []

@@ -14,6 +14,7 @@ import itertools
 import json
 import math
 import os
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -603,6 +604,56 @@ class Store(ABC):
             for column, points in found[row[0]].items():
                 points.append((end, float(row[place[column]] or 0.0)))
         return found
+
+    def series_of_metrics_aside(
+        self,
+        columns: Mapping[str, Sequence[str]],
+        subjects: Iterable[str],
+        through: dt.date,
+        grain: Grain,
+        *,
+        since: dt.date | None = None,
+        everyone: bool = False,
+    ) -> Callable[[], dict[str, dict[str, list[tuple[dt.date, float]]]]]:
+        """``series_of_metrics``, read on a connection of its own in another thread while
+        this one goes on (a firm report sums its figures meanwhile: two scans of the
+        table at once, not one after the other); call the answer to wait for it. Its
+        errors are raised there. A backend without a second connection reads when asked."""
+        subjects = list(subjects)
+
+        def read(store: Store) -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
+            return store.series_of_metrics(
+                columns, subjects, through, grain, since=since, everyone=everyone
+            )
+
+        opener = self._another()
+        if opener is None:
+            return lambda: read(self)
+        found: list[dict[str, dict[str, list[tuple[dt.date, float]]]]] = []
+        failed: list[BaseException] = []
+
+        def aside() -> None:
+            try:
+                with opener() as other:
+                    found.append(read(other))
+            except BaseException as error:  # handed to the thread that asks for it
+                failed.append(error)
+
+        worker = threading.Thread(target=aside, name="okrdesk-trends", daemon=True)
+        worker.start()
+
+        def answer() -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
+            worker.join()
+            if failed:
+                raise failed[0]
+            return found[0]
+
+        return answer
+
+    def _another(self) -> Callable[[], Store] | None:
+        """How to open a second connection to the same database, for a read in another
+        thread; None where there is none to open."""
+        return None
 
     def period_totals(
         self, metric: str, subjects: Iterable[str], periods: Iterable[str]

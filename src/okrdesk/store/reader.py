@@ -8,7 +8,7 @@ values from ``okrdesk.model`` or plain tuples.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from okrdesk.model import Checkin, Run, SpendEntry, StoredObservation
@@ -93,6 +93,20 @@ class StoreReader(Protocol):
         """``series`` of several metrics at once (whole figures): ``columns`` says each
         metric's columns; metric → column → [(period end, total)], in order.
         ``everyone``: the subjects are most of those stored (a firm's top)."""
+        ...
+
+    def series_of_metrics_aside(
+        self,
+        columns: Mapping[str, Sequence[str]],
+        subjects: Iterable[str],
+        through: dt.date,
+        grain: Grain,
+        *,
+        since: dt.date | None = None,
+        everyone: bool = False,
+    ) -> Callable[[], dict[str, dict[str, list[tuple[dt.date, float]]]]]:
+        """``series_of_metrics`` read meanwhile, where the store can (a second
+        connection, in another thread); call the answer to wait for it."""
         ...
 
     def period_totals(
