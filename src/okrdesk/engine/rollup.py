@@ -50,9 +50,9 @@ def subjects_under(plan: Plan, owner: str) -> list[str]:
     return units + [p.id for p in plan.people_under(owner)]
 
 
-Sums = dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]
-"""``StoreReader.sums_for_all``'s answer: metric → subject → (Σ value, Σ numerator,
-Σ denominator, observations)."""
+SumRows = tuple[dict[str, dict[str, tuple[Any, ...]]], int]
+"""``StoreReader.sum_rows_at``'s rows (metric → subject → row) and where one date's
+Σ value, Σ numerator, Σ denominator and observations start in a row."""
 
 Part = tuple[Mapping[str, Sequence[Any]], int, int]
 """One stored part of a metric (its value, numerator or denominator) as the adding up
@@ -62,7 +62,8 @@ Totals = dict[str, tuple[tuple[float | None, ...], int]]
 """Each subject's numbers (one per part) added up the tree, and its observations."""
 
 COLUMN = {"value": 0, "numerator": 1, "denominator": 2}
-"""Where each part is in a row of ``Sums``; the observations are last."""
+"""Where each part is among a date's sums in a row of ``SumRows``; the observations
+come after them."""
 
 
 class SharedReads:
@@ -75,10 +76,10 @@ class SharedReads:
         self.store = store
         self.plan = plan
         self.days = frozenset(days)
-        self._sums: dict[tuple[dt.date, str | None], Sums] = {}
+        self._sums: dict[tuple[dt.date, str | None], SumRows] = {}
         self._trees: dict[str | None, _Tree] = {}
 
-    def sums(self, day: dt.date, scope: str | None, subjects: Collection[str] | None) -> Sums:
+    def sums(self, day: dt.date, scope: str | None, subjects: Collection[str] | None) -> SumRows:
         """Every metric's sums over time through ``day`` for each subject: every subject
         when ``scope`` is None, else those of ``subjects`` (the subtree of the unit
         ``scope``). The first date of ``days`` asked for reads them all."""
@@ -89,9 +90,11 @@ class SharedReads:
                 if day in self.days
                 else [day]
             )
-            found = self.store.sums_at(days, self.plan.grain, subjects, since=self.plan.start)
-            for read, sums in found.items():
-                self._sums[(read, scope)] = sums
+            rows, starts = self.store.sum_rows_at(
+                days, self.plan.grain, subjects, since=self.plan.start
+            )
+            for read, start in starts.items():
+                self._sums[(read, scope)] = (rows, start)
         return self._sums[key]
 
     def tree(self, root: str | None) -> _Tree:
@@ -143,7 +146,7 @@ class Rollup:
         self._checkins: dict[str, dict[str, Figure]] = {}
         self._slices: dict[tuple[str, bool, str], _Figures] = {}
         self._slice_rows: dict[tuple[str, bool], list[list[SliceRow]]] = {}
-        self._summed: dict[bool, Sums] = {}
+        self._summed: dict[bool, SumRows] = {}
 
     def figure(self, metric: str, subject: str) -> Figure:
         spec = self.specs[metric]
@@ -276,7 +279,8 @@ class Rollup:
         own: list[Part] = []
         for part, over_time in _parts(spec):
             if over_time == "sum":
-                own.append((self._sums(scoped).get(spec.name, {}), COLUMN[part], 3))
+                rows, start = self._sums(scoped)
+                own.append((rows.get(spec.name, {}), start + COLUMN[part], start + 3))
             else:
                 own.append((self.store.totals_by_subject(
                     spec.name, self.as_of, part, over_time, self.plan.grain, subjects,
@@ -284,7 +288,7 @@ class Rollup:
                 ), 0, 1))  # fmt: skip
         return self._figures_from(spec, own, scoped)
 
-    def _sums(self, scoped: bool) -> Sums:
+    def _sums(self, scoped: bool) -> SumRows:
         if scoped not in self._summed:
             scope = self._within if scoped else None
             self._summed[scoped] = self.shared.sums(

@@ -481,10 +481,38 @@ class Store(ABC):
         since: dt.date | None = None,
     ) -> dict[dt.date, dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]]:
         """``sums_for_all`` through each of ``days`` (a report's date and a period earlier),
-        from one grouped scan: the rows read are those through the latest day, and each
-        earlier day's sums add up the rows that started by it, one after another in the
-        order of the scan, so each day has the very sums a scan through it alone reads.
-        day → metric → subject → (value, numerator, denominator, observations)."""
+        from one grouped scan (``sum_rows_at``): day → metric → subject → (value,
+        numerator, denominator, observations)."""
+        rows, starts = self.sum_rows_at(days, grain, subjects, since=since)
+        return {
+            day: {
+                metric: {
+                    subject: (row[at], row[at + 1], row[at + 2], int(row[at + 3]))
+                    for subject, row in by_subject.items()
+                    if row[at + 3]
+                }
+                for metric, by_subject in rows.items()
+                if any(row[at + 3] for row in by_subject.values())
+            }
+            for day, at in starts.items()
+        }
+
+    def sum_rows_at(
+        self,
+        days: Iterable[dt.date],
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
+    ) -> tuple[dict[str, dict[str, Row]], dict[dt.date, int]]:
+        """Every metric's value, numerator and denominator summed over time for every
+        subject through each of ``days``, in one grouped scan, as the rows come: metric →
+        subject → row, and where each day's four columns start in a row (Σ value,
+        Σ numerator, Σ denominator, observations; a subject with no observations by a
+        day has 0 there, and no sums). The rows read are those through the latest day;
+        each earlier day's sums add up the rows that started by it, one after another in
+        the order of the scan, so each day has the very sums a scan through it alone
+        reads."""
         asked = sorted(set(days))
         latest = asked[-1]
         summed = ["sum(value), sum(numerator), sum(denominator), count(*)"]
@@ -503,24 +531,17 @@ class Store(ABC):
             where = f"{self._member('subject')} AND {where}"
             params.append(self._members(subjects))
         params += [grain.value, latest.isoformat(), _day_or_ever(since)]
-        rows = self._rows(
+        found: dict[str, dict[str, Row]] = {}
+        for row in self._rows(
             f"SELECT metric, subject, {', '.join(summed)} "
             f"FROM observations {index}WHERE {where} GROUP BY subject, metric",
             params,
-        )
-        found: dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]
-        found = {}
-        earlier: list[dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]]
-        earlier = [{} for _ in asked[:-1]]
-        for row in rows:
-            metric, subject = row[0], row[1]
-            found.setdefault(metric, {})[subject] = (row[2], row[3], row[4], int(row[5]))
-            for i, sums in enumerate(earlier):
-                at = 6 + 4 * i
-                if row[at + 3]:
-                    parts = (row[at], row[at + 1], row[at + 2], int(row[at + 3]))
-                    sums.setdefault(metric, {})[subject] = parts
-        return {**dict(zip(asked[:-1], earlier, strict=True)), latest: found}
+        ):
+            if row[0] not in found:
+                found[row[0]] = {}
+            found[row[0]][row[1]] = row
+        starts = {day: 6 + 4 * i for i, day in enumerate(asked[:-1])}
+        return found, {**starts, latest: 2}
 
     def series(
         self,

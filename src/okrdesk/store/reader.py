@@ -65,6 +65,18 @@ class StoreReader(Protocol):
         subject → (Σ value, Σ numerator, Σ denominator, observations)."""
         ...
 
+    def sum_rows_at(
+        self,
+        days: Iterable[dt.date],
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
+    ) -> tuple[dict[str, dict[str, tuple[Any, ...]]], dict[dt.date, int]]:
+        """``sums_at`` as the rows come: metric → subject → row, and where each day's
+        Σ value, Σ numerator, Σ denominator and observations start in a row."""
+        ...
+
     def series(
         self,
         metric: str,
