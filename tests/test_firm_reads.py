@@ -15,6 +15,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+from okrdesk.engine import progress
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
 from okrdesk.model import (
@@ -221,7 +222,7 @@ def test_the_reports_change_is_now_less_a_period_earlier_read_alone(
 
 
 def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_another(
-    firm: tuple[Store, Plan],
+    firm: tuple[Store, Plan], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store, plan = firm
     statements: list[str] = []
@@ -230,9 +231,18 @@ def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_anot
     store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
     grouped = [s for s in statements if "GROUP BY subject, metric" in s]
     assert len(grouped) == 1 and "iif(period_start <=" in grouped[0]
-    # The trends are read on a connection of their own, meanwhile: none on this one.
-    assert not [s for s in statements if "period_end, sum(" in s]
+    # A small firm's trends: one statement along the key, on the report's connection.
+    trends = [s for s in statements if "period_end, sum(" in s]
+    assert len(trends) == 1 and "NOT INDEXED" in trends[0]
     assert report.previous_score is not None
+    # A large one's are read on a connection of their own, meanwhile: none on this one.
+    monkeypatch.setattr(progress, "TRENDS_ASIDE_FROM", len(subjects_under(plan, plan.top)))
+    statements.clear()
+    store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    aside = build_report(plan, SPECS, store, plan.top, AS_OF, "en")
+    store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
+    assert not [s for s in statements if "period_end, sum(" in s]
+    assert aside == report
     # A branch's trends are its own few rows, read on the report's connection.
     statements.clear()
     store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]

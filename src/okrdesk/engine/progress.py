@@ -123,6 +123,11 @@ def key_results_for(plan: Plan, subject: str) -> list[tuple[Objective, tuple[Key
     return found
 
 
+TRENDS_ASIDE_FROM = 200
+"""The fewest units and people under the top for which its trends are read on a second
+connection: below it the scan takes less than opening one."""
+
+
 class Engine:
     """Progress of any subject of one plan at one date, sharing one rollup."""
 
@@ -312,6 +317,8 @@ class Engine:
         are read, where they are a scan of their own (the firm's top, whose trends add
         up every row): the store reads them on another connection meanwhile."""
         if not self.trends or subject != self.plan.top or subject in self._series:
+            return
+        if len(self.under(subject)) < TRENDS_ASIDE_FROM:
             return
         columns = self._trend_columns(subject)
         if columns and subject not in self._series_coming:
