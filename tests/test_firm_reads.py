@@ -231,12 +231,12 @@ def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_anot
     store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
     grouped = [s for s in statements if "GROUP BY subject, metric" in s]
     assert len(grouped) == 1 and "iif(period_start <=" in grouped[0]
-    # A small firm's trends: one statement along the key, on the report's connection.
+    # A small firm's trends: each metric's own read through the subject index.
     trends = [s for s in statements if "period_end, sum(" in s]
-    assert len(trends) == 1 and "NOT INDEXED" in trends[0]
+    assert len(trends) == 7 and not [s for s in trends if "NOT INDEXED" in s]
     assert report.previous_score is not None
     # A large one's are read on a connection of their own, meanwhile: none on this one.
-    monkeypatch.setattr(progress, "TRENDS_ASIDE_FROM", len(subjects_under(plan, plan.top)))
+    monkeypatch.setattr(progress, "FIRM_WIDE_FROM", len(subjects_under(plan, plan.top)))
     statements.clear()
     store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]
     aside = build_report(plan, SPECS, store, plan.top, AS_OF, "en")

@@ -123,9 +123,12 @@ def key_results_for(plan: Plan, subject: str) -> list[tuple[Objective, tuple[Key
     return found
 
 
-TRENDS_ASIDE_FROM = 200
-"""The fewest units and people under the top for which its trends are read on a second
-connection: below it the scan takes less than opening one."""
+FIRM_WIDE_FROM = 200
+"""The fewest units and people under the plan's top for which the top's trends are read
+as a firm's: every metric in one read along the primary key, on a second connection
+while the figures are summed. Below it, each metric's read through the subject index on
+the report's own connection takes less than opening one (and a small plan's store may
+hold far more rows than its own)."""
 
 
 class Engine:
@@ -316,9 +319,7 @@ class Engine:
         """Start reading the trends the subject's key results draw while the figures
         are read, where they are a scan of their own (the firm's top, whose trends add
         up every row): the store reads them on another connection meanwhile."""
-        if not self.trends or subject != self.plan.top or subject in self._series:
-            return
-        if len(self.under(subject)) < TRENDS_ASIDE_FROM:
+        if not self.trends or not self._firm_wide(subject) or subject in self._series:
             return
         columns = self._trend_columns(subject)
         if columns and subject not in self._series_coming:
@@ -337,9 +338,13 @@ class Engine:
             columns = self._trend_columns(subject)
             self._series[subject] = self.store.series_of_metrics(
                 columns, self.under(subject), self.as_of, self.plan.grain,
-                since=self.plan.start, everyone=subject == self.plan.top,
+                since=self.plan.start, everyone=self._firm_wide(subject),
             ) if columns else {}  # fmt: skip
         return self._series[subject]
+
+    def _firm_wide(self, subject: str) -> bool:
+        """Whether the subject's trends add up most of the store: the top of a large plan."""
+        return subject == self.plan.top and len(self.under(subject)) >= FIRM_WIDE_FROM
 
     def _trend_columns(self, subject: str) -> dict[str, tuple[str, ...]]:
         """metric → the stored columns its trend needs, for every open key result of the
