@@ -230,7 +230,7 @@ def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_anot
     report = build_report(plan, SPECS, store, plan.top, AS_OF, "en")
     store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
     grouped = [s for s in statements if "GROUP BY subject, metric" in s]
-    assert len(grouped) == 1 and "iif(period_start <=" in grouped[0]
+    assert len(grouped) == 1 and "CASE WHEN period_start <=" in grouped[0]
     # A small firm's trends: each metric's own read through the subject index.
     trends = [s for s in statements if "period_end, sum(" in s]
     assert len(trends) == 7 and not [s for s in trends if "NOT INDEXED" in s]
@@ -257,7 +257,7 @@ def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_anot
     assert build_report(first, SPECS, store, plan.top, AS_OF, "en").previous_score is None
     store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
     grouped = [s for s in statements if "GROUP BY subject, metric" in s]
-    assert len(grouped) == 1 and "iif(" not in grouped[0]
+    assert len(grouped) == 1 and "CASE WHEN" not in grouped[0]
 
 
 def test_trends_read_aside_are_the_trends_read_in_turn_and_bring_their_errors(

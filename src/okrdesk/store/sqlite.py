@@ -31,12 +31,6 @@ class SqliteStore(Store):
     _subject_index = "INDEXED BY observations_by_subject "
     _key_order = "NOT INDEXED "
 
-    def _sum_when(self, condition: str, column: str) -> str:
-        return f"sum(iif({condition}, {column}, NULL))"
-
-    def _count_when(self, condition: str) -> str:
-        return f"sum({condition})"
-
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.path = path
         self.location = str(path)
