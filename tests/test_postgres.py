@@ -200,6 +200,12 @@ def test_every_query_answers_the_same_on_both(tmp_path: Path, postgres_url: str)
         wanted = {"flow": ("value",), "ratio": ("numerator", "denominator"), "none": ("value",)}
         for grain in (Grain.WEEK, Grain.MONTH):
             asked.append(lambda s, g=grain: s.series_of_metrics(wanted, some, day, g))
+            asked.append(
+                lambda s, g=grain: s.series_of_metrics(wanted, some, day, g, everyone=True)
+            )
+        earlier = dt.date(2026, 1, 20)
+        for subjects in (None, some):
+            asked.append(lambda s, w=subjects: s.sums_at([day, earlier], Grain.WEEK, w))
         for number, question in enumerate(asked):
             assert _when_apart(question(lite)) == _when_apart(question(server)), number
         # Several metrics' trends at once are each metric's own series.
@@ -211,6 +217,13 @@ def test_every_query_answers_the_same_on_both(tmp_path: Path, postgres_url: str)
                 for column in columns:
                     alone = store.series(metric, some, day, column, Grain.WEEK)
                     assert together[metric][column] == alone, (metric, column)
+            # Now and a period earlier from one scan are each day's sums read alone.
+            both_days = store.sums_at([day, earlier], Grain.WEEK, since=dt.date(2026, 1, 1))
+            for when in (day, earlier):
+                assert both_days[when] == store.sums_for_all(
+                    when, Grain.WEEK, since=dt.date(2026, 1, 1)
+                ), when
+            assert both_days[earlier] != both_days[day]
 
 
 def _round_trips(store: Store, action: Callable[[], object]) -> int:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
@@ -39,7 +39,7 @@ from okrdesk.engine.pace import (
     judge,
     judge_closed,
 )
-from okrdesk.engine.rollup import Figure, Rollup, subjects_under
+from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, Plan
 from okrdesk.store.reader import StoreReader
@@ -123,6 +123,14 @@ def key_results_for(plan: Plan, subject: str) -> list[tuple[Objective, tuple[Key
     return found
 
 
+FIRM_WIDE_FROM = 200
+"""The fewest units and people under the plan's top for which the top's trends are read
+as a firm's: every metric in one read along the primary key, on a second connection
+while the figures are summed. Below it, each metric's read through the subject index on
+the report's own connection takes less than opening one (and a small plan's store may
+hold far more rows than its own)."""
+
+
 class Engine:
     """Progress of any subject of one plan at one date, sharing one rollup."""
 
@@ -135,22 +143,34 @@ class Engine:
         *,
         trends: bool = True,
         within: str | None = None,
+        shared: SharedReads | None = None,
     ) -> None:
         """``trends=False`` skips each key result's trend and forecast: for scoring a
         whole firm at once, where only the figures at the date matter. ``within``
         names the unit a caller is about (a branch's report), so figures for it
-        are read from its own rows."""
+        are read from its own rows. ``shared``: reads shared with other engines of
+        the same plan and store (a report's now and a period earlier: one scan)."""
         self.plan = plan
         self.store = store
         self.as_of = as_of
         self.metrics = metrics
         self.trends = trends
         self.within = within
-        self.rollup = Rollup(plan, store, as_of, metrics, within)
+        self.rollup = Rollup(plan, store, as_of, metrics, within, shared)
         self._judged: dict[tuple[str, str], KeyResultProgress | None] = {}
         self._earlier: dict[dt.date, Engine] = {}
         self._judge_only: Engine | None = None
         self._series: dict[str, _Series] = {}
+        self._series_coming: dict[str, Callable[[], _Series]] = {}
+        self._under: dict[str, list[str]] = {}
+        self._below: dict[str, frozenset[str]] = {}
+
+    def under(self, subject: str) -> list[str]:
+        """``subjects_under`` the subject, listed once per engine (a firm's top is asked
+        for by each of its key results)."""
+        if subject not in self._under:
+            self._under[subject] = subjects_under(self.plan, subject)
+        return self._under[subject]
 
     def name_of(self, subject: str) -> tuple[str, str]:
         if subject in self.plan.units_by_id:
@@ -222,7 +242,7 @@ class Engine:
         if closing not in self._earlier:
             self._earlier[closing] = Engine(
                 self.plan, self.store, closing, self.metrics, trends=self.trends,
-                within=self.within,
+                within=self.within, shared=self.rollup.shared,
             )  # fmt: skip
         then = self._earlier[closing].key_result(kr, subject)
         if then is None:
@@ -261,7 +281,7 @@ class Engine:
                 if c.day <= self.as_of
             ]
             return points
-        subjects = subjects_under(self.plan, subject)
+        subjects = self.under(subject)
         stored = None if kr.where else self._series_at(subject).get(spec.name)
         if spec.kind is MetricKind.RATIO:
             grain = self.plan.grain
@@ -295,26 +315,51 @@ class Engine:
             points.append((day, total))
         return self._dated(points)
 
+    def read_trends_aside(self, subject: str) -> None:
+        """Start reading the trends the subject's key results draw while the figures
+        are read, where they are a scan of their own (the firm's top, whose trends add
+        up every row): the store reads them on another connection meanwhile."""
+        if not self.trends or not self._firm_wide(subject) or subject in self._series:
+            return
+        columns = self._trend_columns(subject)
+        if columns and subject not in self._series_coming:
+            self._series_coming[subject] = self.store.series_of_metrics_aside(
+                columns, self.under(subject), self.as_of, self.plan.grain,
+                since=self.plan.start, everyone=True,
+            )  # fmt: skip
+
     def _series_at(self, subject: str) -> _Series:
         """The whole-figure series of every stored metric whose trend the subject's
         open key results draw, read together the first time one is asked (one
         statement, where the store answers several metrics at once)."""
+        if subject in self._series_coming:
+            self._series[subject] = self._series_coming.pop(subject)()
         if subject not in self._series:
-            columns: dict[str, tuple[str, ...]] = {}
-            for _, krs in key_results_for(self.plan, subject):
-                for kr in krs:
-                    spec = self.metrics.get(kr.metric) if kr.metric else None
-                    closing = closes_on(self.plan, kr)
-                    if spec is None or spec.formula is not None or kr.where or kr.growth:
-                        continue
-                    if closing is None or closing >= self.as_of:
-                        ratio = spec.kind is MetricKind.RATIO
-                        columns[spec.name] = ("numerator", "denominator") if ratio else ("value",)
+            columns = self._trend_columns(subject)
             self._series[subject] = self.store.series_of_metrics(
-                columns, subjects_under(self.plan, subject), self.as_of, self.plan.grain,
-                since=self.plan.start,
+                columns, self.under(subject), self.as_of, self.plan.grain,
+                since=self.plan.start, everyone=self._firm_wide(subject),
             ) if columns else {}  # fmt: skip
         return self._series[subject]
+
+    def _firm_wide(self, subject: str) -> bool:
+        """Whether the subject's trends add up most of the store: the top of a large plan."""
+        return subject == self.plan.top and len(self.under(subject)) >= FIRM_WIDE_FROM
+
+    def _trend_columns(self, subject: str) -> dict[str, tuple[str, ...]]:
+        """metric → the stored columns its trend needs, for every open key result of the
+        subject's on a stored metric's whole figure."""
+        columns: dict[str, tuple[str, ...]] = {}
+        for _, krs in key_results_for(self.plan, subject):
+            for kr in krs:
+                spec = self.metrics.get(kr.metric) if kr.metric else None
+                closing = closes_on(self.plan, kr)
+                if spec is None or spec.formula is not None or kr.where or kr.growth:
+                    continue
+                if closing is None or closing >= self.as_of:
+                    ratio = spec.kind is MetricKind.RATIO
+                    columns[spec.name] = ("numerator", "denominator") if ratio else ("value",)
+        return columns
 
     def _dated(self, points: list[tuple[dt.date, float]]) -> list[tuple[dt.date, float]]:
         """The current period's point is the figure so far: dated today, not at its end."""
@@ -352,7 +397,9 @@ class Engine:
     def members_met(self, kr: KeyResult, subject: str) -> MembersMet | None:
         """Of the members below ``subject`` that ``kr`` sets a target for, how many
         met it; None when it is not shared out below ``subject``."""
-        below = set(subjects_under(self.plan, subject)) - {subject}
+        if subject not in self._below:
+            self._below[subject] = frozenset(self.under(subject)) - {subject}
+        below = self._below[subject]
         judged = [
             p for member in kr.member_targets
             if member in below and (p := self._without_trends().key_result(kr, member)) is not None

@@ -12,7 +12,8 @@ observation.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -49,6 +50,60 @@ def subjects_under(plan: Plan, owner: str) -> list[str]:
     return units + [p.id for p in plan.people_under(owner)]
 
 
+SumRows = tuple[dict[str, dict[str, tuple[Any, ...]]], int]
+"""``StoreReader.sum_rows_at``'s rows (metric → subject → row) and where one date's
+Σ value, Σ numerator, Σ denominator and observations start in a row."""
+
+Part = tuple[Mapping[str, Sequence[Any]], int, int]
+"""One stored part of a metric (its value, numerator or denominator) as the adding up
+reads it: subject → row, and where in the row the number and the observations are."""
+
+Totals = dict[str, tuple[tuple[float | None, ...], int]]
+"""Each subject's numbers (one per part) added up the tree, and its observations."""
+
+COLUMN = {"value": 0, "numerator": 1, "denominator": 2}
+"""Where each part is among a date's sums in a row of ``SumRows``; the observations
+come after them."""
+
+
+class SharedReads:
+    """What several rollups of one plan and store read alike, read once: the sums over
+    time of every metric and subject at a few dates known in advance (a report's date
+    and a period earlier: one grouped scan of the store answers both), and the org
+    tree as the adding up walks it."""
+
+    def __init__(self, store: StoreReader, plan: Plan, days: Iterable[dt.date] = ()) -> None:
+        self.store = store
+        self.plan = plan
+        self.days = frozenset(days)
+        self._sums: dict[tuple[dt.date, str | None], SumRows] = {}
+        self._trees: dict[str | None, _Tree] = {}
+
+    def sums(self, day: dt.date, scope: str | None, subjects: Collection[str] | None) -> SumRows:
+        """Every metric's sums over time through ``day`` for each subject: every subject
+        when ``scope`` is None, else those of ``subjects`` (the subtree of the unit
+        ``scope``). The first date of ``days`` asked for reads them all."""
+        key = (day, scope)
+        if key not in self._sums:
+            days = (
+                [d for d in self.days if (d, scope) not in self._sums]
+                if day in self.days
+                else [day]
+            )
+            rows, starts = self.store.sum_rows_at(
+                days, self.plan.grain, subjects, since=self.plan.start
+            )
+            for read, start in starts.items():
+                self._sums[(read, scope)] = (rows, start)
+        return self._sums[key]
+
+    def tree(self, root: str | None) -> _Tree:
+        """The tree under ``root`` (the whole plan when None), listed once."""
+        if root not in self._trees:
+            self._trees[root] = _Tree(self.plan, root)
+        return self._trees[root]
+
+
 def _parts(spec: MetricSpec) -> list[tuple[str, str]]:
     if spec.kind is MetricKind.RATIO:
         return [
@@ -73,25 +128,25 @@ class Rollup:
         as_of: dt.date,
         specs: Mapping[str, MetricSpec],
         within: str | None = None,
+        shared: SharedReads | None = None,
     ) -> None:
         """``within``: a unit whose subtree is all that is usually asked about (one
-        branch's report); figures for it are read from its own rows only."""
+        branch's report); figures for it are read from its own rows only. ``shared``:
+        what this rollup reads alike with others of the same plan and store (a report's
+        rollup now and a period earlier)."""
         self.plan = plan
         self.store = store
         self.as_of = as_of
         self.specs = specs
+        self.shared = shared if shared is not None else SharedReads(store, plan)
         everything = within is None or within == plan.top
         self._scope = None if everything else set(subjects_under(plan, within or plan.top))
         self._figures: dict[tuple[str, bool], _Figures] = {}
-        self._tree: _Tree | None = None
-        self._scoped_tree: _Tree | None = None
         self._within = within
         self._checkins: dict[str, dict[str, Figure]] = {}
         self._slices: dict[tuple[str, bool, str], _Figures] = {}
         self._slice_rows: dict[tuple[str, bool], list[list[SliceRow]]] = {}
-        self._summed: dict[
-            bool, dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]
-        ] = {}
+        self._summed: dict[bool, SumRows] = {}
 
     def figure(self, metric: str, subject: str) -> Figure:
         spec = self.specs[metric]
@@ -113,14 +168,14 @@ class Rollup:
         scoped = self._scope is not None and subject in self._scope
         key = (metric, scoped, slice_of(where))
         if key not in self._slices:
-            own: list[dict[str, tuple[float | None, int]]] = []
+            own: list[Part] = []
             for rows in self._rows_of(spec, scoped):
                 found: dict[str, tuple[float | None, int]] = {}
                 for row in rows:
                     if slice_matches(row.slice, where):
                         number, count = found.get(row.subject, (None, 0))
                         found[row.subject] = (_plus(number, row.number), count + row.count)
-                own.append(found)
+                own.append((found, 0, 1))
             self._slices[key] = self._figures_from(spec, own, scoped)
         return self._slices[key].of(subject)
 
@@ -211,63 +266,39 @@ class Rollup:
         read at one period (stocks, ratios carried from the first or last period)
         are queried per metric, along the primary key.
         """
-        sums = self.store.sums_for_all(self.as_of, self.plan.grain, since=self.plan.start)
-        column = {"value": 0, "numerator": 1, "denominator": 2}
         for name, spec in self.specs.items():
             if spec.formula is not None:
                 continue
-            own = []
-            for part, over_time in _parts(spec):
-                if over_time == "sum":
-                    by_subject = sums.get(name, {})
-                    own.append({s: (v[column[part]], v[3]) for s, v in by_subject.items()})
-                else:
-                    own.append(self.store.totals_by_subject(
-                        name, self.as_of, part, over_time, self.plan.grain,
-                        since=self.plan.start,
-                    ))  # fmt: skip
-            self._figures[(name, False)] = self._figures_from(spec, own, False)
+            self._figures[(name, False)] = self._compute(spec, False)
 
     def _compute(self, spec: MetricSpec, scoped: bool) -> _Figures:
         """One metric's figures. Parts summed over time come from one grouped read of
         every metric (per scope, shared by all metrics); parts taken at one period
         (stocks, ratios carried from the first or last period) are read per metric."""
         subjects = self._scope if scoped else None
-        column = {"value": 0, "numerator": 1, "denominator": 2}
-        own = []
+        own: list[Part] = []
         for part, over_time in _parts(spec):
             if over_time == "sum":
-                by_subject = self._sums(scoped).get(spec.name, {})
-                own.append({s: (v[column[part]], v[3]) for s, v in by_subject.items()})
+                rows, start = self._sums(scoped)
+                own.append((rows.get(spec.name, {}), start + COLUMN[part], start + 3))
             else:
-                own.append(self.store.totals_by_subject(
+                own.append((self.store.totals_by_subject(
                     spec.name, self.as_of, part, over_time, self.plan.grain, subjects,
                     since=self.plan.start,
-                ))  # fmt: skip
+                ), 0, 1))  # fmt: skip
         return self._figures_from(spec, own, scoped)
 
-    def _sums(
-        self, scoped: bool
-    ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
+    def _sums(self, scoped: bool) -> SumRows:
         if scoped not in self._summed:
-            subjects = self._scope if scoped else None
-            self._summed[scoped] = self.store.sums_for_all(
-                self.as_of, self.plan.grain, subjects, since=self.plan.start
+            scope = self._within if scoped else None
+            self._summed[scoped] = self.shared.sums(
+                self.as_of, scope, self._scope if scoped else None
             )
         return self._summed[scoped]
 
-    def _figures_from(
-        self, spec: MetricSpec, own: list[dict[str, tuple[float | None, int]]], scoped: bool
-    ) -> _Figures:
-        if scoped:
-            if self._scoped_tree is None:
-                self._scoped_tree = _Tree(self.plan, self._within)
-            tree = self._scoped_tree
-        else:
-            if self._tree is None:
-                self._tree = _Tree(self.plan)
-            tree = self._tree
-        return _Figures(spec.kind is MetricKind.RATIO, _up_the_tree(tree, own))
+    def _figures_from(self, spec: MetricSpec, own: list[Part], scoped: bool) -> _Figures:
+        tree = self.shared.tree(self._within if scoped else None)
+        return _Figures(spec.kind is MetricKind.RATIO, tree, own)
 
     def checkin(self, kr: KeyResult, subject: str) -> Figure:
         """The latest check-in: the subject's own, else the sum of its members'."""
@@ -306,29 +337,37 @@ def _plus(a: float | None, b: float | None) -> float | None:
 
 
 class _Tree:
-    """The org tree as the adding up walks it, listed once per rollup: every person,
-    then each unit bottom-up with the ids directly below it; only the subtree of
-    ``root`` when given (a branch's report adds up its own branch, not the firm)."""
+    """The org tree as the adding up walks it, listed once: every person, and each unit
+    bottom-up with the units directly below it, then the people in it (the order their
+    numbers are added in); only the subtree of ``root`` when given (a branch's report
+    adds up its own branch, not the firm)."""
 
     def __init__(self, plan: Plan, root: str | None = None) -> None:
         if root is None:
-            self.people = [p.id for p in plan.people]
+            people = [p.id for p in plan.people]
             units = _bottom_up(plan)
         elif root in plan.people_by_id:
-            self.people, units = [root], []
+            people, units = [root], []
         else:
-            self.people = [p.id for p in plan.people_under(root)]
+            people = [p.id for p in plan.people_under(root)]
             units = list(reversed(list(plan.subtree(root))))
-        self.units = [(u.id, _members(plan, u.id)) for u in units]
+        self.people = frozenset(people)
+        self.units = [
+            (u.id, [c.id for c in plan.child_units(u.id)], [p.id for p in plan.people_in(u.id)])
+            for u in units
+        ]
 
 
 class _Figures:
-    """One metric's totals for every subject; each Figure made when first asked for
-    (a firm has ten thousand people, and a report asks about a few dozen ids)."""
+    """One metric's figures for every subject: each unit's totals added up the tree,
+    each person's own row read as it is; each Figure made when first asked for (a firm
+    has ten thousand people, and a report asks about a few dozen ids)."""
 
-    def __init__(self, ratio: bool, totals: dict[str, tuple[list[float | None], int]]) -> None:
+    def __init__(self, ratio: bool, tree: _Tree, own: list[Part]) -> None:
         self.ratio = ratio
-        self.totals = totals
+        self.tree = tree
+        self.own = own
+        self.totals = _up_the_tree(tree, own)
         self.made: dict[str, Figure] = {}
 
     def of(self, subject: str) -> Figure:
@@ -337,9 +376,12 @@ class _Figures:
         return self.made[subject]
 
     def _make(self, subject: str) -> Figure:
-        if subject not in self.totals:
+        if subject in self.totals:
+            numbers, count = self.totals[subject]
+        elif subject in self.tree.people:
+            numbers, count = _own(subject, self.own)
+        else:
             return Figure(None)
-        numbers, count = self.totals[subject]
         if self.ratio:
             numerator, denominator = numbers
             value = None if not denominator else (numerator or 0.0) / denominator
@@ -347,32 +389,83 @@ class _Figures:
         return Figure(numbers[0], observations=count)
 
 
-def _up_the_tree(
-    tree: _Tree, own: list[dict[str, tuple[float | None, int]]]
-) -> dict[str, tuple[list[float | None], int]]:
-    """Each person's own numbers, and each unit's own plus everything below it."""
-    nothing: tuple[float | None, int] = (None, 0)
-    totals: dict[str, tuple[list[float | None], int]] = {}
+def _up_the_tree(tree: _Tree, own: list[Part]) -> Totals:
+    """Each unit's own numbers plus those of everything below it: the units directly
+    below, then the people in it, added one by one. A metric has one part (a stock or
+    a flow) or two (a ratio); each has a loop of its own, the hot path of a firm's
+    report."""
+    if len(own) == 1:
+        return _one_part_up_the_tree(tree, *own[0])
+    first, second = own
+    return _two_parts_up_the_tree(tree, first, second)
 
-    def of(subject: str) -> tuple[list[float | None], int]:
-        found = [part.get(subject, nothing) for part in own]
-        return [number for number, _ in found], max(count for _, count in found)
 
-    def add(into: tuple[list[float | None], int], more: tuple[list[float | None], int]) -> None:
-        for i, number in enumerate(more[0]):
-            if number is not None:
-                into[0][i] = (into[0][i] or 0.0) + number
-
-    for person in tree.people:
-        totals[person] = of(person)
-    for unit, members in tree.units:
-        total = of(unit)
-        count = total[1]
-        for member in members:
-            add(total, totals[member])
-            count += totals[member][1]
-        totals[unit] = (total[0], count)
+def _one_part_up_the_tree(
+    tree: _Tree, rows: Mapping[str, Sequence[Any]], at: int, counted: int
+) -> Totals:
+    get = rows.get
+    totals: Totals = {}
+    for unit, below, people in tree.units:
+        row = get(unit)
+        number, count = (None, 0) if row is None else (row[at], row[counted])
+        for child in below:
+            (more,), more_count = totals[child]
+            if more is not None:
+                number = (number or 0.0) + more
+            count += more_count
+        for person in people:
+            row = get(person)
+            if row is not None:
+                more = row[at]
+                if more is not None:
+                    number = (number or 0.0) + more
+                count += row[counted]
+        totals[unit] = ((number,), count)
     return totals
+
+
+def _two_parts_up_the_tree(tree: _Tree, first: Part, second: Part) -> Totals:
+    rows_x, at_x, counted_x = first
+    rows_y, at_y, counted_y = second
+    get_x, get_y = rows_x.get, rows_y.get
+    totals: Totals = {}
+    for unit, below, people in tree.units:
+        (x, y), count = _own(unit, [first, second])
+        for child in below:
+            (more_x, more_y), more_count = totals[child]
+            if more_x is not None:
+                x = (x or 0.0) + more_x
+            if more_y is not None:
+                y = (y or 0.0) + more_y
+            count += more_count
+        for person in people:
+            row_x, row_y = get_x(person), get_y(person)
+            counts = 0
+            if row_x is not None:
+                more_x, counts = row_x[at_x], row_x[counted_x]
+                if more_x is not None:
+                    x = (x or 0.0) + more_x
+            if row_y is not None:
+                more_y, counts = row_y[at_y], max(counts, row_y[counted_y])
+                if more_y is not None:
+                    y = (y or 0.0) + more_y
+            count += counts
+        totals[unit] = ((x, y), count)
+    return totals
+
+
+def _own(subject: str, own: list[Part]) -> tuple[tuple[float | None, ...], int]:
+    """A subject's own numbers, one per part, and the most observations any part had."""
+    numbers: list[float | None] = []
+    count = 0
+    for rows, at, counted in own:
+        row = rows.get(subject)
+        if row is None:
+            numbers.append(None)
+        else:
+            numbers.append(row[at])
+            count = max(count, row[counted])
+    return tuple(numbers), count
 
 
 def _members(plan: Plan, unit_id: str) -> list[str]:

@@ -20,7 +20,7 @@ from okrdesk.engine.growth import GROWTH_WINDOW
 from okrdesk.engine.pace import due_fraction, expected_value
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
-from okrdesk.engine.rollup import subjects_under
+from okrdesk.engine.rollup import SharedReads, subjects_under
 from okrdesk.engine.scoring import PersonScore, scores
 from okrdesk.engine.windows import window_view
 from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan
@@ -351,10 +351,13 @@ def build_report(
     asked = {**{kr.id: kr.breakdown for kr in plan.key_results_by_id.values() if kr.breakdown},
              **(breakdowns or {})}  # fmt: skip
     day = clamp_to_plan(plan, as_of)
-    engine = Engine(plan, store, day, metrics, within=unit)
-    progress = engine.progress(unit)
     period_ago = one_period_before(day, plan.grain)
-    earlier = Engine(plan, store, period_ago, metrics, trends=False, within=unit)
+    # Now and a period earlier (the change column) are summed in the same scan.
+    shared = SharedReads(store, plan, (day, period_ago) if period_ago >= plan.start else (day,))
+    engine = Engine(plan, store, day, metrics, within=unit, shared=shared)
+    engine.read_trends_aside(unit)
+    progress = engine.progress(unit)
+    earlier = Engine(plan, store, period_ago, metrics, trends=False, within=unit, shared=shared)
     objectives = []
     for objective in progress.objectives:
         results = []

@@ -14,6 +14,7 @@ import itertools
 import json
 import math
 import os
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -205,6 +206,19 @@ class Store(ABC):
 
     _series_group = "GROUP BY period"
     """How ``series`` groups its rows by period."""
+
+    _key_order = ""
+    """A hint to read along the primary key (metric, period, subject, slice), where the
+    dialect takes one: for a read of most of the table, cheaper than a seek per subject."""
+
+    def _sum_when(self, condition: str, column: str) -> str:
+        """An aggregate: the sum of ``column`` over the group's rows where ``condition``
+        holds (NULL when none does), adding them in the order the group's sum would."""
+        return f"sum(CASE WHEN {condition} THEN {column} END)"
+
+    def _count_when(self, condition: str) -> str:
+        """An aggregate: how many of the group's rows ``condition`` holds for."""
+        return f"count(CASE WHEN {condition} THEN 1 END)"
 
     _many_metrics_at_once = False
     """Whether ``series_of_metrics`` asks for every metric in one statement (where a
@@ -456,22 +470,78 @@ class Store(ABC):
         subject, in one grouped scan: metric → subject → (value, numerator,
         denominator, observations). With ``subjects`` only those are read, through
         the subject index."""
-        params: list[Any] = [grain.value, through.isoformat(), _day_or_ever(since)]
+        return self.sums_at((through,), grain, subjects, since=since)[through]
+
+    def sums_at(
+        self,
+        days: Iterable[dt.date],
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
+    ) -> dict[dt.date, dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]]:
+        """``sums_for_all`` through each of ``days`` (a report's date and a period earlier),
+        from one grouped scan (``sum_rows_at``): day → metric → subject → (value,
+        numerator, denominator, observations)."""
+        rows, starts = self.sum_rows_at(days, grain, subjects, since=since)
+        return {
+            day: {
+                metric: {
+                    subject: (row[at], row[at + 1], row[at + 2], int(row[at + 3]))
+                    for subject, row in by_subject.items()
+                    if row[at + 3]
+                }
+                for metric, by_subject in rows.items()
+                if any(row[at + 3] for row in by_subject.values())
+            }
+            for day, at in starts.items()
+        }
+
+    def sum_rows_at(
+        self,
+        days: Iterable[dt.date],
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
+    ) -> tuple[dict[str, dict[str, Row]], dict[dt.date, int]]:
+        """Every metric's value, numerator and denominator summed over time for every
+        subject through each of ``days``, in one grouped scan, as the rows come: metric →
+        subject → row, and where each day's four columns start in a row (Σ value,
+        Σ numerator, Σ denominator, observations; a subject with no observations by a
+        day has 0 there, and no sums). The rows read are those through the latest day;
+        each earlier day's sums add up the rows that started by it, one after another in
+        the order of the scan, so each day has the very sums a scan through it alone
+        reads."""
+        asked = sorted(set(days))
+        latest = asked[-1]
+        summed = ["sum(value), sum(numerator), sum(denominator), count(*)"]
+        params: list[Any] = []
+        for day in asked[:-1]:
+            started = "period_start <= ?"
+            summed.append(
+                f"{self._sum_when(started, 'value')}, {self._sum_when(started, 'numerator')}, "
+                f"{self._sum_when(started, 'denominator')}, {self._count_when(started)}"
+            )
+            params += [day.isoformat()] * 4
         where = "slice = '' AND grain = ? AND period_start <= ? AND period_end >= ?"
         index = ""
         if subjects is not None:
             index = self._subject_index
             where = f"{self._member('subject')} AND {where}"
-            params.insert(0, self._members(subjects))
-        rows = self._rows(
-            "SELECT metric, subject, sum(value), sum(numerator), sum(denominator), count(*) "
+            params.append(self._members(subjects))
+        params += [grain.value, latest.isoformat(), _day_or_ever(since)]
+        found: dict[str, dict[str, Row]] = {}
+        for row in self._rows(
+            f"SELECT metric, subject, {', '.join(summed)} "
             f"FROM observations {index}WHERE {where} GROUP BY subject, metric",
             params,
-        )
-        found: dict[str, dict[str, tuple[float | None, float | None, float | None, int]]] = {}
-        for metric, subject, value, numerator, denominator, count in rows:
-            found.setdefault(metric, {})[subject] = (value, numerator, denominator, int(count))
-        return found
+        ):
+            if row[0] not in found:
+                found[row[0]] = {}
+            found[row[0]][row[1]] = row
+        starts = {day: 6 + 4 * i for i, day in enumerate(asked[:-1])}
+        return found, {**starts, latest: 2}
 
     def series(
         self,
@@ -514,12 +584,16 @@ class Store(ABC):
         grain: Grain,
         *,
         since: dt.date | None = None,
+        everyone: bool = False,
     ) -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
         """``series`` of several metrics (whole figures) at once: ``columns`` names
         each metric's columns wanted; metric → column → [(period end, total)], in
-        order. Where a statement costs a round trip, one statement answers them all."""
+        order. Where a statement costs a round trip, one statement answers them all;
+        so it does where ``everyone`` says the subjects are most of those stored (a
+        firm's top): the metrics' rows are read along the primary key, not sought
+        subject by subject."""
         subjects = list(subjects)
-        if not self._many_metrics_at_once:
+        if not (self._many_metrics_at_once or everyone):
             return {
                 metric: {
                     column: self.series(metric, subjects, through, column, grain, since=since)
@@ -529,7 +603,8 @@ class Store(ABC):
             }
         rows = self._rows(
             "SELECT metric, period_end, sum(value), sum(numerator), sum(denominator) "
-            f"FROM observations {self._subject_index}WHERE {self._member('subject')} "
+            f"FROM observations {self._key_order if everyone else self._subject_index}"
+            f"WHERE {self._member('subject')} "
             f"AND {self._member('metric')} AND slice = '' AND grain = ? AND period_start <= ? "
             f"AND period_end >= ? GROUP BY metric, {self._series_group.removeprefix('GROUP BY ')} "
             "ORDER BY metric, period_start",
@@ -550,6 +625,56 @@ class Store(ABC):
             for column, points in found[row[0]].items():
                 points.append((end, float(row[place[column]] or 0.0)))
         return found
+
+    def series_of_metrics_aside(
+        self,
+        columns: Mapping[str, Sequence[str]],
+        subjects: Iterable[str],
+        through: dt.date,
+        grain: Grain,
+        *,
+        since: dt.date | None = None,
+        everyone: bool = False,
+    ) -> Callable[[], dict[str, dict[str, list[tuple[dt.date, float]]]]]:
+        """``series_of_metrics``, read on a connection of its own in another thread while
+        this one goes on (a firm report sums its figures meanwhile: two scans of the
+        table at once, not one after the other); call the answer to wait for it. Its
+        errors are raised there. A backend without a second connection reads when asked."""
+        subjects = list(subjects)
+
+        def read(store: Store) -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
+            return store.series_of_metrics(
+                columns, subjects, through, grain, since=since, everyone=everyone
+            )
+
+        opener = self._another()
+        if opener is None:
+            return lambda: read(self)
+        found: list[dict[str, dict[str, list[tuple[dt.date, float]]]]] = []
+        failed: list[BaseException] = []
+
+        def aside() -> None:
+            try:
+                with opener() as other:
+                    found.append(read(other))
+            except BaseException as error:  # handed to the thread that asks for it
+                failed.append(error)
+
+        worker = threading.Thread(target=aside, name="okrdesk-trends", daemon=True)
+        worker.start()
+
+        def answer() -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
+            worker.join()
+            if failed:
+                raise failed[0]
+            return found[0]
+
+        return answer
+
+    def _another(self) -> Callable[[], Store] | None:
+        """How to open a second connection to the same database, for a read in another
+        thread; None where there is none to open."""
+        return None
 
     def period_totals(
         self, metric: str, subjects: Iterable[str], periods: Iterable[str]

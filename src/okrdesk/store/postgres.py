@@ -24,7 +24,7 @@ subject index alone, not the table too.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -61,6 +61,15 @@ class PostgresStore(Store):
 
     _series_group = "GROUP BY period, period_start, period_end"
     _many_metrics_at_once = True
+
+    def _another(self) -> Callable[[], Store]:
+        return lambda: PostgresStore.connect(self.location, create=False)
+
+    def _sum_when(self, condition: str, column: str) -> str:
+        return f"sum({column}) FILTER (WHERE {condition})"
+
+    def _count_when(self, condition: str) -> str:
+        return f"count(*) FILTER (WHERE {condition})"
 
     def __init__(self, connection: psycopg.Connection[Any], url: str) -> None:
         self.location = url

@@ -8,7 +8,7 @@ values from ``okrdesk.model`` or plain tuples.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from okrdesk.model import Checkin, Run, SpendEntry, StoredObservation
@@ -53,6 +53,30 @@ class StoreReader(Protocol):
         """metric → subject → (Σ value, Σ numerator, Σ denominator, observations)."""
         ...
 
+    def sums_at(
+        self,
+        days: Iterable[dt.date],
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
+    ) -> dict[dt.date, dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]]:
+        """``sums_for_all`` through each of ``days``, read together: day → metric →
+        subject → (Σ value, Σ numerator, Σ denominator, observations)."""
+        ...
+
+    def sum_rows_at(
+        self,
+        days: Iterable[dt.date],
+        grain: Grain,
+        subjects: Iterable[str] | None = None,
+        *,
+        since: dt.date | None = None,
+    ) -> tuple[dict[str, dict[str, tuple[Any, ...]]], dict[dt.date, int]]:
+        """``sums_at`` as the rows come: metric → subject → row, and where each day's
+        Σ value, Σ numerator, Σ denominator and observations start in a row."""
+        ...
+
     def series(
         self,
         metric: str,
@@ -76,9 +100,25 @@ class StoreReader(Protocol):
         grain: Grain,
         *,
         since: dt.date | None = None,
+        everyone: bool = False,
     ) -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
         """``series`` of several metrics at once (whole figures): ``columns`` says each
-        metric's columns; metric → column → [(period end, total)], in order."""
+        metric's columns; metric → column → [(period end, total)], in order.
+        ``everyone``: the subjects are most of those stored (a firm's top)."""
+        ...
+
+    def series_of_metrics_aside(
+        self,
+        columns: Mapping[str, Sequence[str]],
+        subjects: Iterable[str],
+        through: dt.date,
+        grain: Grain,
+        *,
+        since: dt.date | None = None,
+        everyone: bool = False,
+    ) -> Callable[[], dict[str, dict[str, list[tuple[dt.date, float]]]]]:
+        """``series_of_metrics`` read meanwhile, where the store can (a second
+        connection, in another thread); call the answer to wait for it."""
         ...
 
     def period_totals(

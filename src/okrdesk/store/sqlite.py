@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ class SqliteStore(Store):
     """An open okrdesk SQLite file."""
 
     _subject_index = "INDEXED BY observations_by_subject "
+    _key_order = "NOT INDEXED "
 
     def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
         self.path = path
@@ -139,6 +140,9 @@ class SqliteStore(Store):
         # nothing left to roll back, and trying would hide the real error.
         if self._connection.in_transaction:
             self._connection.execute("ROLLBACK")
+
+    def _another(self) -> Callable[[], Store]:
+        return lambda: SqliteStore.connect(self.path, create=False)
 
     # ------------------------------------------------------------ dialect
 

@@ -1,0 +1,278 @@
+"""The firm report's reads: now and a period earlier summed in one grouped scan, the
+firm's trends read along the key, and the figures the same as each date read alone.
+
+The firm here is small and its numbers are not whole (stocks in fen, ratios of
+counts), so a change in the order numbers are added in shows in the last digit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+
+import attrs
+import pytest
+
+from okrdesk.engine import progress
+from okrdesk.engine.progress import Engine
+from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
+from okrdesk.model import (
+    Direction,
+    KeyResult,
+    MetricKind,
+    MetricSpec,
+    Objective,
+    Observation,
+    OrgUnit,
+    OverTime,
+    Person,
+    Plan,
+)
+from okrdesk.periods import Grain, periods_between
+from okrdesk.report.build import build_report, one_period_before
+from okrdesk.store import Store
+from okrdesk.store.sqlite import SqliteStore
+from okrdesk.units import UNITS
+
+START, END = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+AS_OF = dt.date(2026, 6, 17)
+BRANCH = "b2"
+
+SPECS = {
+    s.name: s
+    for s in (
+        MetricSpec("opened", "Opened", "开户", MetricKind.FLOW, UNITS["户"]),
+        MetricSpec("fees", "Fees", "佣金", MetricKind.FLOW, UNITS["元"]),
+        MetricSpec("aum", "AUM", "资产", MetricKind.STOCK, UNITS["元"]),
+        MetricSpec("win", "Win rate", "成交率", MetricKind.RATIO, UNITS["%"]),
+        MetricSpec(
+            "churn", "Churn", "流失率", MetricKind.RATIO, UNITS["%"], Direction.AT_MOST,
+            denominator_over_time=OverTime.FIRST,
+        ),
+    )
+}  # fmt: skip
+
+
+def firm_plan(branches: int = 3) -> Plan:
+    units = [OrgUnit("firm", "示例证券", "firm")]
+    people = []
+    for b in range(1, branches + 1):
+        units.append(OrgUnit(f"b{b}", f"第{b}营业部", "branch", "firm"))
+        for t in (1, 2):
+            units.append(OrgUnit(f"b{b}t{t}", f"第{b}营业部{t}组", "team", f"b{b}"))
+            people += [Person(f"b{b}t{t}p{p}", f"经理{b}-{t}-{p}", f"b{b}t{t}") for p in (1, 2, 3)]
+    branch_ids = [u.id for u in units if u.level == "branch"]
+    results = tuple(
+        KeyResult(
+            id=f"F1.{spec.name}", objective="F1", title=spec.label_zh,
+            unit=UNITS["%"] if spec.kind is MetricKind.RATIO else spec.unit,
+            target=Decimal("0.3") if spec.kind is MetricKind.RATIO else None,
+            metric=spec.name, direction=spec.direction,
+            member_targets={b: Decimal("0.3") if spec.kind is MetricKind.RATIO
+                            else Decimal(5000) for b in branch_ids},
+        )
+        for spec in SPECS.values()
+    )  # fmt: skip
+    return Plan(
+        id="firm-2026", name="示例证券 2026", year=2026, start=START, end=END, top="firm",
+        units=tuple(units), people=tuple(people),
+        objectives=(Objective("F1", "全公司", "firm", key_results=results),),
+    )  # fmt: skip
+
+
+def fill(store: Store, plan: Plan) -> None:
+    rng = random.Random(15)
+    weeks = [w for w in periods_between(START, END, Grain.WEEK) if w.start <= AS_OF][:30]
+    observations = []
+    for person in plan.people:
+        level = rng.uniform(1e5, 1e6)
+        for week in weeks:
+            for spec in SPECS.values():
+                if spec.kind is MetricKind.RATIO:
+                    den = float(rng.randint(20, 90))
+                    number = (None, float(rng.randint(0, int(den))) / 3, den / 7)
+                elif spec.kind is MetricKind.STOCK:
+                    level *= rng.uniform(0.97, 1.04)
+                    number = (round(level, 2), None, None)
+                else:
+                    number = (round(rng.uniform(0, 40), 2), None, None)
+                observations.append(Observation(spec.name, person.id, week.id, *number))
+    # A unit's own row and a subject no longer in the plan: both must be added (or
+    # left out) as before.
+    observations.append(Observation("fees", "b1", weeks[-1].id, 12.34))
+    observations.append(Observation("fees", "gone", weeks[-1].id, 99.99))
+    run = store.start_run("test", None)
+    store.replace_observations(run, dict.fromkeys(SPECS, "test"), weeks, observations)
+
+
+@pytest.fixture
+def firm(tmp_path: Path) -> Iterator[tuple[Store, Plan]]:
+    plan = firm_plan()
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        fill(store, plan)
+        yield store, plan
+
+
+def same(store: Store, found: object, expected: object) -> bool:
+    """Equal, to the last digit on SQLite, which adds a group's rows in the order of its
+    scan whatever the statement; PostgreSQL adds them in the order its plan reads them,
+    which two statements over the same rows need not share."""
+    if isinstance(store, SqliteStore) or found == expected:
+        return found == expected
+    if isinstance(found, Figure) and isinstance(expected, Figure):
+        pairs = zip(attrs.astuple(found), attrs.astuple(expected), strict=True)
+        return all(same(store, a, b) for a, b in pairs)
+    if isinstance(found, float) and isinstance(expected, float):
+        return found == pytest.approx(expected, rel=1e-12)
+    return False
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_firm(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Plan]]:
+    """The firm on each backend: the reads are written once for both."""
+    plan = firm_plan()
+    where = tmp_path / "okrdesk.db"
+    location = request.getfixturevalue("postgres_url") if request.param != "sqlite" else where
+    with Store.open(location) as store:
+        fill(store, plan)
+        yield store, plan
+
+
+def test_now_and_a_period_earlier_from_one_scan_are_each_days_own_sums(
+    firm: tuple[Store, Plan],
+) -> None:
+    store, plan = firm
+    earlier = one_period_before(AS_OF, Grain.WEEK)
+    for subjects in (None, subjects_under(plan, BRANCH)):
+        together = store.sums_at([AS_OF, earlier], Grain.WEEK, subjects, since=START)
+        for day in (AS_OF, earlier):
+            alone = store.sums_for_all(day, Grain.WEEK, subjects, since=START)
+            assert together[day] == alone, (day, subjects)
+        assert together[earlier] != together[AS_OF]
+    # A day before any period has nothing, not a row of zeros.
+    before = dt.date(2025, 12, 1)
+    assert store.sums_at([AS_OF, before], Grain.WEEK)[before] == {}
+
+
+def test_the_firms_trends_read_along_the_key_are_each_metrics_own_series(
+    firm: tuple[Store, Plan],
+) -> None:
+    store, plan = firm
+    columns = {"aum": ("value",), "fees": ("value",), "win": ("numerator", "denominator")}
+    everyone = subjects_under(plan, plan.top)
+    along = store.series_of_metrics(columns, everyone, AS_OF, Grain.WEEK, since=START,
+                                    everyone=True)  # fmt: skip
+    for metric, wanted in columns.items():
+        for column in wanted:
+            alone = store.series(metric, everyone, AS_OF, column, Grain.WEEK, since=START)
+            assert alone and along[metric][column] == alone, (metric, column)
+
+
+def test_a_shared_rollup_has_every_figure_a_rollup_of_its_own_has(
+    any_firm: tuple[Store, Plan],
+) -> None:
+    store, plan = any_firm
+    earlier = one_period_before(AS_OF, Grain.WEEK)
+    subjects = [u.id for u in plan.units] + [p.id for p in plan.people] + ["gone"]
+    for within in (None, BRANCH):
+        shared = SharedReads(store, plan, (AS_OF, earlier))
+        for day in (AS_OF, earlier):
+            together = Rollup(plan, store, day, SPECS, within, shared)
+            alone = Rollup(plan, store, day, SPECS, within)
+            for metric in SPECS:
+                for subject in subjects:
+                    found = together.figure(metric, subject)
+                    expected = alone.figure(metric, subject)
+                    assert same(store, found, expected), (within, day, metric, subject)
+    # The unit's own row counts towards it and up; the subject outside the plan does not.
+    own = Rollup(plan, store, AS_OF, SPECS)
+    assert own.figure("fees", "gone").value is None
+    firm_fees = own.figure("fees", "firm")
+    members = [own.figure("fees", b).value or 0.0 for b in ("b1", "b2", "b3")]
+    assert firm_fees.value == pytest.approx(sum(members))
+
+
+def test_the_reports_change_is_now_less_a_period_earlier_read_alone(
+    any_firm: tuple[Store, Plan],
+) -> None:
+    store, plan = any_firm
+    earlier = one_period_before(AS_OF, Grain.WEEK)
+    for unit in (plan.top, BRANCH):
+        report = build_report(plan, SPECS, store, unit, AS_OF, "en")
+        then = Engine(plan, store, earlier, SPECS, trends=False, within=unit)
+        now = Engine(plan, store, AS_OF, SPECS, within=unit)
+        changes = [kr.change for o in report.objectives for kr in o.key_results]
+        assert len(changes) == len(SPECS) and all(c is not None for c in changes)
+        for kr in (kr for o in report.objectives for kr in o.key_results):
+            key_result = plan.key_results_by_id[kr.id]
+            before, current = then.key_result(key_result, unit), now.key_result(key_result, unit)
+            assert before is not None and current is not None
+            assert current.actual.value is not None and before.actual.value is not None
+            assert kr.actual == current.actual.value
+            change = current.actual.value - before.actual.value
+            assert same(store, kr.change, change), kr.id
+            assert [attrs.astuple(p) for p in kr.trend] == [tuple(p) for p in current.trend]
+        assert same(store, report.previous_score, then.progress(unit, members=False).score)
+        again = Engine(plan, store, AS_OF, SPECS, within=unit)
+        assert [(m.id, m.score) for m in report.members] == [
+            (m.id, m.score) for m in again.progress(unit).members
+        ]
+
+
+def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_another(
+    firm: tuple[Store, Plan], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, plan = firm
+    statements: list[str] = []
+    store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    report = build_report(plan, SPECS, store, plan.top, AS_OF, "en")
+    store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
+    grouped = [s for s in statements if "GROUP BY subject, metric" in s]
+    assert len(grouped) == 1 and "CASE WHEN period_start <=" in grouped[0]
+    # A small firm's trends: each metric's own read through the subject index.
+    trends = [s for s in statements if "period_end, sum(" in s]
+    assert len(trends) == 7 and not [s for s in trends if "NOT INDEXED" in s]
+    assert report.previous_score is not None
+    # A large one's are read on a connection of their own, meanwhile: none on this one.
+    monkeypatch.setattr(progress, "FIRM_WIDE_FROM", len(subjects_under(plan, plan.top)))
+    statements.clear()
+    store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    aside = build_report(plan, SPECS, store, plan.top, AS_OF, "en")
+    store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
+    assert not [s for s in statements if "period_end, sum(" in s]
+    assert aside == report
+    # A branch's trends are its own few rows, read on the report's connection.
+    statements.clear()
+    store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    build_report(plan, SPECS, store, BRANCH, AS_OF, "en")
+    store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
+    assert [s for s in statements if "period_end, sum(" in s]
+    assert not [s for s in statements if "NOT INDEXED" in s]
+    # A report in the plan's first week has no period earlier: one day, one scan.
+    first = attrs.evolve(plan, start=dt.date(2026, 6, 15))
+    statements.clear()
+    store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    assert build_report(first, SPECS, store, plan.top, AS_OF, "en").previous_score is None
+    store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
+    grouped = [s for s in statements if "GROUP BY subject, metric" in s]
+    assert len(grouped) == 1 and "CASE WHEN" not in grouped[0]
+
+
+def test_trends_read_aside_are_the_trends_read_in_turn_and_bring_their_errors(
+    any_firm: tuple[Store, Plan],
+) -> None:
+    store, plan = any_firm
+    columns = {"aum": ("value",), "win": ("numerator", "denominator")}
+    everyone = subjects_under(plan, plan.top)
+    answer = store.series_of_metrics_aside(columns, everyone, AS_OF, Grain.WEEK, since=START,
+                                           everyone=True)  # fmt: skip
+    # This connection goes on reading meanwhile.
+    assert store.sums_for_all(AS_OF, Grain.WEEK, since=START)
+    in_turn = store.series_of_metrics(columns, everyone, AS_OF, Grain.WEEK, since=START)
+    assert answer() == in_turn and in_turn["aum"]["value"]
+    broken = store.series_of_metrics_aside({"aum": ("no such column",)}, everyone, AS_OF,
+                                           Grain.WEEK, everyone=True)  # fmt: skip
+    with pytest.raises(KeyError):
+        broken()
