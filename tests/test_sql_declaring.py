@@ -10,7 +10,6 @@ import textwrap
 from pathlib import Path
 
 from sample_workspace import WriteWorkspace
-
 from test_sql_metrics import SALONS
 
 COLLECTING_SIDE = {
@@ -88,8 +87,8 @@ def test_a_report_on_sql_metrics_imports_none_of_the_collecting_side(
 ) -> None:
     root = _sql_workspace(write_workspace)
     collected = subprocess.run(
-        [sys.executable, "-m", "okrdesk", "collect", "--through", "2026-01-18", "--metric", "salon_attendees",
-         "-w", str(root)],
+        [sys.executable, "-m", "okrdesk", "collect", "--through", "2026-01-18",
+         "--metric", "salon_attendees", "-w", str(root)],
         capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert collected.returncode == 0, collected.stdout + collected.stderr

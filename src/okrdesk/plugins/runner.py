@@ -64,9 +64,14 @@ def plugin_timeout(configured: float | None) -> float:
 
 
 def _run_with_timeout(
-    call: Callable[..., Any], request: CollectRequest, checker: _Checker, timeout: float
+    call: Callable[..., Any],
+    request: CollectRequest,
+    checker: _Checker,
+    timeout: float,
+    stop: Callable[[], None] | None = None,
 ) -> str | None:
-    """Run one plugin call in a worker thread; a message when it failed or hung."""
+    """Run one plugin call in a worker thread; a message when it failed or hung. A call
+    that can be stopped is stopped at the timeout; any other is left behind."""
     outcome: list[BaseException] = []
 
     def work() -> None:
@@ -80,6 +85,13 @@ def _run_with_timeout(
     worker.join(timeout)
     if worker.is_alive():
         checker.closed = True
+        if stop is not None:
+            # Each query it would start next is interrupted too, until it gives up.
+            grace = time.monotonic() + _EXIT_GRACE
+            while worker.is_alive() and time.monotonic() < grace:
+                stop()
+                worker.join(0.05)
+            return f"okrdesk_collect did not finish within {timeout:g} s; its query was stopped"
         return f"okrdesk_collect did not finish within {timeout:g} s and was left behind"
     if outcome:
         if isinstance(outcome[0], KeyboardInterrupt):
@@ -547,6 +559,8 @@ def collect(
             parts.append(_Part(plugin, specs, failure=_NO_HOOK))
             continue
         settings = _settings(host, plugin)
+        if _runs_here(plugin, how, settings):
+            how, call = None, _SqlHere()
         for share in _split(plugin, specs, settings, jobs if how is not None else 1):
             request = CollectRequest(
                 metrics=tuple(share), people=plan.people, units=plan.units, periods=periods,
@@ -576,11 +590,41 @@ connection, ``jobs`` splits its metrics over several processes, each querying th
 server, instead of one process running them in turn."""
 
 
+BUILT_IN_SQL = ("module", "okrdesk.plugins.sql_metrics")
+
+
+def _on_server(settings: Mapping[str, Any]) -> bool:
+    return settings.get("connection") is not None or settings.get("connection_env") is not None
+
+
+def _runs_here(plugin: str, how: tuple[str, str] | None, settings: Mapping[str, Any]) -> bool:
+    """Whether the plugin collects in okrdesk's own process: only the built-in SQL source
+    over files or an SQLite database. Its queries are data (one SELECT each, on a
+    connection that can open no other file, or read-only), not code the user's consent
+    is needed for, and they can be interrupted at the timeout; a new process would only
+    add its start and the trip of every figure through a pipe. On a warehouse it keeps
+    its processes, which ``jobs`` runs side by side."""
+    return plugin == SPLIT_BY_METRIC and how == BUILT_IN_SQL and not _on_server(settings)
+
+
+class _SqlHere:
+    """The built-in SQL source's ``okrdesk_collect``, run in this process and stoppable."""
+
+    def __init__(self) -> None:
+        from okrdesk.plugins.sql_collect import Stop
+
+        self.stop = Stop()
+
+    def __call__(self, request: CollectRequest, emit: _Checker) -> None:
+        from okrdesk.plugins.sql_collect import collect as collect_sql
+
+        collect_sql(request, emit, self.stop)
+
+
 def _split(
     plugin: str, specs: list[MetricSpec], settings: Mapping[str, Any], jobs: int
 ) -> list[list[MetricSpec]]:
-    on_server = settings.get("connection") is not None or settings.get("connection_env")
-    if plugin != SPLIT_BY_METRIC or jobs <= 1 or not on_server or len(specs) < 2:
+    if plugin != SPLIT_BY_METRIC or jobs <= 1 or not _on_server(settings) or len(specs) < 2:
         return [specs]
     count = min(jobs, len(specs))
     return [specs[i::count] for i in range(count)]
@@ -601,7 +645,8 @@ class _Part:
     def run(self, timeout: float) -> None:
         assert self.request is not None and self.checker is not None
         if self.how is None and self.call is not None:
-            self.failure = _run_with_timeout(self.call, self.request, self.checker, timeout)
+            stop = self.call.stop if isinstance(self.call, _SqlHere) else None
+            self.failure = _run_with_timeout(self.call, self.request, self.checker, timeout, stop)
         else:
             assert self.how is not None
             self.failure = _run_in_process(

@@ -175,6 +175,7 @@ class _DuckSource:
     def __init__(
         self, tables: Mapping[str, object], views: Mapping[str, str],
         broken_views: Mapping[str, str], workspace: Path, allowed: Sequence[Path], scratch: Path,
+        stop: Stop,
     ) -> None:  # fmt: skip
         import duckdb  # here, not at the top: declaring metrics must not pay for it
 
@@ -190,10 +191,13 @@ class _DuckSource:
                 "temp_directory": str(scratch / "spill"),
             },
         )
+        stop.watch(self.connection.interrupt)
         self.tables: dict[str, TableFile] = {}
         self.broken_tables: dict[str, str] = {}
         cache = TableCache(workspace)
         for name, raw in tables.items():
+            if stop.asked:
+                break
             try:
                 table = table_file(str(name), raw, workspace, allowed)
                 load_table(self.connection, table, scratch, cache)
@@ -467,7 +471,7 @@ def _fetched(cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple[Any, ...]]:
 _Source = _SqliteSource | _DuckSource
 
 
-def _connect(settings: Mapping[str, Any], workspace: Path, scratch: Path) -> _Source:
+def _connect(settings: Mapping[str, Any], workspace: Path, scratch: Path, stop: Stop) -> _Source:
     database, tables = settings.get("database"), settings.get("tables", {})
     if database is not None and tables:
         raise SqlMetricError("sources.sql: give either database or tables, not both")
@@ -475,16 +479,42 @@ def _connect(settings: Mapping[str, Any], workspace: Path, scratch: Path) -> _So
         raise SqlMetricError("sources.sql.tables: expected a table of name = file")
     allowed = _allowed_folders(settings, workspace)
     if database is not None:
-        return _SqliteSource(confined(workspace, str(database), "sources.sql.database", allowed))
+        source = _SqliteSource(confined(workspace, str(database), "sources.sql.database", allowed))
+        stop.watch(source.connection.interrupt)
+        return source
     views, broken = _views(settings)
-    return _DuckSource(tables, views, broken, workspace, allowed, scratch)
+    return _DuckSource(tables, views, broken, workspace, allowed, scratch, stop)
 
 
 # ---------------------------------------------------------------- collecting
 
 
-def collect(request: CollectRequest, emit: Emit) -> None:
-    """Collect the request's SQL metrics (the plugin's ``okrdesk_collect``)."""
+class Stop:
+    """Stops a collect that runs in okrdesk's own process when its time is up: the
+    query running is interrupted (DuckDB and SQLite both can be) and no other starts."""
+
+    def __init__(self) -> None:
+        self.asked = False
+        self._interrupts: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+
+    def watch(self, interrupt: Callable[[], None]) -> None:
+        with self._lock:
+            self._interrupts.append(interrupt)
+            if self.asked:
+                interrupt()
+
+    def __call__(self) -> None:
+        with self._lock:
+            self.asked = True
+            for interrupt in self._interrupts:
+                interrupt()
+
+
+def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> None:
+    """Collect the request's SQL metrics (the plugin's ``okrdesk_collect``); ``stop``,
+    when given, can end it early."""
+    stop = stop or Stop()
     wanted = {spec.name for spec in request.metrics}
     found, _ = _definitions(request.settings)
     definitions = [(s, q) for s, q in found if s.name in wanted]
@@ -498,9 +528,11 @@ def collect(request: CollectRequest, emit: Emit) -> None:
         # import it while DuckDB, which lets go of the GIL, reads the files.
         threading.Thread(target=_import_sqlglot, name="okrdesk-sqlglot", daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="okrdesk-sql-") as folder:
-        source = _connect(request.settings, request.workspace, Path(folder))
+        source = _connect(request.settings, request.workspace, Path(folder), stop)
         try:
             for spec, query in definitions:
+                if stop.asked:
+                    return
                 try:
                     _collect_one(source, spec, query, request, emit)
                 except SqlMetricError as error:
