@@ -22,6 +22,7 @@ cannot import them.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime as dt
 import decimal
 import math
@@ -339,11 +340,18 @@ def _receive(
             return True
 
 
-def prober(timeout: float) -> Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]:
+def prober(
+    timeout: float, sources: Mapping[str, Mapping[str, Any]] | None = None
+) -> Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]:
     """Load plugins each in a process of their own, to learn what they declare without
-    importing them here, stopped at ``timeout``."""
+    importing them here, stopped at ``timeout``. With the workspace's ``sources``, the
+    engines of an SQL source that will collect in this process are imported meanwhile."""
 
     warm_up()
+    sql = (sources or {}).get(SPLIT_BY_METRIC)
+    if sql and _runs_here(SPLIT_BY_METRIC, BUILT_IN_SQL, sql):
+        # While this process mostly waits for the plugins it probes.
+        threading.Thread(target=_import_sql_engines, name="okrdesk-imports", daemon=True).start()
 
     def probe(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> Probed:
         outcome = _run_in_process(name, how, settings, None, None, timeout)
@@ -605,6 +613,14 @@ def _runs_here(plugin: str, how: tuple[str, str] | None, settings: Mapping[str, 
     add its start and the trip of every figure through a pipe. On a warehouse it keeps
     its processes, which ``jobs`` runs side by side."""
     return plugin == SPLIT_BY_METRIC and how == BUILT_IN_SQL and not _on_server(settings)
+
+
+def _import_sql_engines() -> None:
+    with contextlib.suppress(ImportError):
+        import duckdb  # noqa: F401
+        import sqlglot.dialects.duckdb  # noqa: F401
+
+        from okrdesk.plugins import sql_collect  # noqa: F401
 
 
 class _SqlHere:
