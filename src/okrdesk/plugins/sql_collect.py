@@ -938,31 +938,29 @@ def _spans_text(spans: list[Span], offset: int) -> str:
             text += f" ({_rows(count)})"
         return f"{'row' if count == 1 else 'rows'} {text}"
     ordered: list[Span] = []
+    end: Span | None = None  # the last range, while whole rows next to it can join it
+    total = 0
     for first, last, count in sorted(spans):
-        if (
-            ordered
-            and _whole(ordered[-1])
-            and count == last - first + 1
-            and (first == ordered[-1][1] + 1)
-        ):
-            ordered[-1] = [ordered[-1][0], last, ordered[-1][2] + count]
+        total += count
+        whole = count == last - first + 1
+        if end is not None and whole and first == end[1] + 1:
+            end[1], end[2] = last, end[2] + count
+        elif len(ordered) <= _SHOWN_SPANS:  # beyond that, only the total is shown
+            end = [first, last, count]
+            ordered.append(end)
+            end = end if whole else None
         else:
-            ordered.append([first, last, count])
+            end = None
     parts = []
     for first, last, count in ordered[:_SHOWN_SPANS]:
         text = f"{first + offset}" if first == last else f"{first + offset}-{last + offset}"
         if count != last - first + 1:
             text += f" ({_rows(count)})"
         parts.append(text)
-    total = sum(s[2] for s in ordered)
     if len(ordered) > _SHOWN_SPANS:
         parts.append(f"… ({_rows(total)} in all)")
     label = "row" if total == 1 else "rows"
     return f"{label} {', '.join(parts)}"
-
-
-def _whole(span: Span) -> bool:
-    return span[2] == span[1] - span[0] + 1
 
 
 class _NotANumber(ValueError):
