@@ -301,29 +301,28 @@ class _DuckSource:
         dims = list(spec.dimensions)
         if "period" in types or not _plainly_typed(types, parts, dims):
             return None
-        traced_file = _traced_file(self.tables[table]) if table is not None else None
         try:
             rows = self.connection.execute(
                 _grouping_sql(
-                    sql, spec, parts, dims, types if table is not None else None, request,
-                    traced_file.offset if traced_file is not None else 0,
+                    sql, spec, parts, dims, types if table is not None else None, request
                 ),
                 values,
-            ).fetchall()  # fmt: skip
+            ).fetchall()
         except duckdb.Error:
             return None
         width = len(parts)
         figures = []
         for row in rows:
             subject, period = row[0], row[1]
-            cut, numbers, clean, ranges = (
+            cut, numbers, clean, spans = (
                 row[2 : 2 + len(dims)], row[2 + len(dims) : 2 + len(dims) + width],
-                row[-4], row[-3:],
+                row[-2], row[-1],
             )  # fmt: skip
             if not clean or not all(n is not None and math.isfinite(n) for n in numbers):
                 return None
             figures.append((str(subject), str(period), [str(c) for c in cut], list(numbers),
-                            ranges if ranges[0] is not None else None))  # fmt: skip
+                            spans))  # fmt: skip
+        traced_file = _traced_file(self.tables[table]) if table is not None else None
         return _Grouped(figures, described, traced_file)
 
     def failed(self, spec: MetricSpec, query: str, error: Exception) -> str:
@@ -357,25 +356,16 @@ MEMORY_LIMIT = "320MB"
 @attrs.frozen
 class _Grouped:
     """A query's figures, added up into periods by DuckDB: (subject, period, each
-    dimension's value, the parts' sums, the file rows behind it)."""
+    dimension's value, the parts' sums, the file rows' spans behind it)."""
 
-    figures: list[tuple[str, str, list[str], list[float], Ranges | None]]
+    figures: list[tuple[str, str, list[str], list[float], list[Span] | None]]
     files: str
     traced: _Traced | None
 
-    def source(self, metric: str, ranges: Ranges | None) -> str:
-        if self.traced is None or ranges is None:
+    def source(self, metric: str, spans: list[Span] | None) -> str:
+        if self.traced is None or not spans:
             return f"SQL metric {metric} on {self.files}"
-        shown, count, total = ranges
-        text = f"{'row' if total == 1 else 'rows'} {shown}"
-        if count > _SHOWN_SPANS:
-            text += f", … ({_rows(int(total))} in all)"
-        return f"SQL metric {metric}: {self.traced.label} {text}"
-
-
-Ranges = tuple[str, int, int]
-"""A figure's file rows as DuckDB wrote them (``_ranges_sql``): the first ranges as
-text, how many ranges, how many rows."""
+        return f"SQL metric {metric}: {self.traced.many([list(s) for s in spans])}"
 
 
 _DAY_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")
@@ -416,7 +406,7 @@ def _literal(text: str) -> str:
 
 def _grouping_sql(
     sql: str, spec: MetricSpec, parts: list[str], dims: list[str],
-    traced: Mapping[str, str] | None, request: CollectRequest, offset: int = 0,
+    traced: Mapping[str, str] | None, request: CollectRequest,
 ) -> str:  # fmt: skip
     """The query's rows joined to the request's periods (each cut at ``through``) and
     added up by subject, period and slice; a stock takes each group's last day only.
@@ -443,57 +433,25 @@ def _grouping_sql(
         else "CAST(q.day AS DATE)"
     )
     counted = "okrdesk_day = okrdesk_latest"
-    sums = [
-        f"sum(CAST({_quoted(c)} AS DOUBLE)) FILTER (WHERE {counted}) AS okrdesk_part{i}"
-        for i, c in enumerate(parts)
-    ]
+    sums = [f"sum(CAST({_quoted(c)} AS DOUBLE)) FILTER (WHERE {counted})" for c in parts]
+    # A query that groups no rows numbers each by its first row alone.
+    last = f"coalesce({ROW_LAST}, {ROW_FIRST})" if traced and ROW_LAST in traced else ROW_FIRST
+    count = f"coalesce({ROW_COUNT}, 1)" if traced and ROW_COUNT in traced else "1"
+    spans = (
+        f"list([{ROW_FIRST}, {last}, {count}] ORDER BY {ROW_FIRST}) "
+        f"FILTER (WHERE {counted} AND {ROW_FIRST} IS NOT NULL)"
+        if traced and ROW_FIRST in traced
+        else "NULL"
+    )
     names = ["okrdesk_subject", "okrdesk_period", *(f"okrdesk_dim{i}" for i in range(len(dims)))]
-    listed = ", ".join(names)
-    head = (
+    return (
         f"WITH q AS ({sql}), p(id, first, last) AS (VALUES {periods}), "
         f"j AS (SELECT q.*, {', '.join(f'{b} AS {n}' for b, n in zip(by, names, strict=True))}, "
         f"CAST(q.day AS DATE) AS okrdesk_day, {latest} AS okrdesk_latest, "
         f"coalesce({' AND '.join(clean)}, false) AS okrdesk_clean "
-        "FROM q LEFT JOIN p ON CAST(q.day AS DATE) BETWEEN p.first AND p.last), "
-        f"g AS (SELECT {listed}, {', '.join(sums)}, bool_and(okrdesk_clean) AS okrdesk_ok "
-        f"FROM j GROUP BY {listed})"
-    )
-    if not traced or ROW_FIRST not in traced:
-        return f"{head} SELECT *, NULL, NULL, NULL FROM g"
-    # A query that groups no rows numbers each by its first row alone.
-    last = f"coalesce({ROW_LAST}, {ROW_FIRST})" if ROW_LAST in traced else ROW_FIRST
-    count = f"coalesce({ROW_COUNT}, 1)" if ROW_COUNT in traced else "1"
-    return f"{head}, {_ranges_sql(listed, counted, last, count, offset)} " + (
-        "SELECT g.*, t.okrdesk_shown, t.okrdesk_ranges, t.okrdesk_total FROM g LEFT JOIN t ON "
-        + " AND ".join(f"g.{n} IS NOT DISTINCT FROM t.{n}" for n in names)
-    )
-
-
-def _ranges_sql(listed: str, counted: str, last: str, count: str, offset: int) -> str:
-    """CTEs ending in ``t``: for each figure, the file rows behind it as ``_spans_text``
-    writes them (its first eight ranges, how many ranges, how many rows), so that only
-    the text comes back. Each result row's rows are a range (first, last, count); whole
-    ranges that follow one another are one."""
-    whole = "c = l - f + 1"
-    order = f"PARTITION BY {listed} ORDER BY f, l, c"
-    rows = "CASE WHEN c = 1 THEN '1 row' ELSE format('{:,}', c) || ' rows' END"
-    text = (
-        f"CASE WHEN f = l THEN CAST(f + {offset} AS VARCHAR) "
-        f"ELSE CAST(f + {offset} AS VARCHAR) || '-' || CAST(l + {offset} AS VARCHAR) END "
-        f"|| CASE WHEN {whole} THEN '' ELSE ' (' || {rows} || ')' END"
-    )
-    return (
-        f"s AS (SELECT {listed}, {ROW_FIRST} AS f, {last} AS l, {count} AS c FROM j "
-        f"WHERE {counted} AND {ROW_FIRST} IS NOT NULL), "
-        f"m AS (SELECT *, CASE WHEN {whole} AND lag({whole}) OVER ({order}) "
-        f"AND f = lag(l) OVER ({order}) + 1 THEN 0 ELSE 1 END AS okrdesk_new FROM s), "
-        f"i AS (SELECT *, sum(okrdesk_new) OVER ({order} ROWS UNBOUNDED PRECEDING) "
-        "AS okrdesk_range FROM m), "
-        f"r AS (SELECT {listed}, okrdesk_range, min(f) AS f, max(l) AS l, sum(c) AS c "
-        f"FROM i GROUP BY {listed}, okrdesk_range), "
-        f"t AS (SELECT {listed}, string_agg({text}, ', ' ORDER BY okrdesk_range) "
-        f"FILTER (WHERE okrdesk_range <= {_SHOWN_SPANS}) AS okrdesk_shown, "
-        f"count(*) AS okrdesk_ranges, sum(c) AS okrdesk_total FROM r GROUP BY {listed})"
+        "FROM q LEFT JOIN p ON CAST(q.day AS DATE) BETWEEN p.first AND p.last) "
+        f"SELECT {', '.join(names)}, {', '.join(sums)}, bool_and(okrdesk_clean), {spans} "
+        f"FROM j GROUP BY {', '.join(names)}"
     )
 
 
