@@ -693,8 +693,9 @@ class _Part:
 def _run_parts(
     parts: list[_Part], timeout: float, jobs: int, tracker: Tracker | None = None
 ) -> None:
-    """Run every part: those in a process of their own up to ``jobs`` at once, those
-    registered in this process one after another here."""
+    """Run every part: those in a process of their own (and the built-in SQL source,
+    whose engine works outside the GIL) up to ``jobs`` at once, those registered in this
+    process one after another here."""
     if tracker is not None:
         for part in parts:
             if part.failure is not None:  # nothing to run: done at once
@@ -704,15 +705,16 @@ def _run_parts(
         (tracker.run if tracker is not None else _Part.run)(part, timeout)
 
     waiting = [p for p in parts if p.failure is None]
-    here = [p for p in waiting if p.how is None]
-    spawned = [p for p in waiting if p.how is not None]
+    here = [p for p in waiting if p.how is None and not isinstance(p.call, _SqlHere)]
+    spawned = [p for p in waiting if p not in here]
     if jobs <= 1 or len(spawned) <= 1:
         for part in waiting:
             run(part, timeout)
         return
     for part in here:
         run(part, timeout)
-    # Threads only wait: each part's work happens in its own spawned process.
+    # Threads only wait: each part's work happens in its own spawned process, or in
+    # DuckDB or SQLite, which let go of the GIL.
     with concurrent.futures.ThreadPoolExecutor(
         max_workers=jobs, thread_name_prefix="okrdesk-collect"
     ) as pool:
