@@ -63,8 +63,10 @@ def _collect(root: Path, *metrics: str, timeout: str = "300") -> subprocess.Comp
     )  # fmt: skip
 
 
-def _workspace(write_workspace: WriteWorkspace) -> Path:
-    root = write_workspace({"salons.toml": KR}, plugin=False)
+def _workspace(write_workspace: WriteWorkspace, *, only_sql: bool = False) -> Path:
+    # only_sql: the base workspace's key results, on the brokerage plugin's metrics, left out
+    others = {"okrs.toml": None, "budget.toml": None} if only_sql else {}
+    root = write_workspace({"salons.toml": KR, **others}, plugin=False)
     (root / "data").mkdir()
     (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
     (root / "okrdesk.toml").write_text(textwrap.dedent(SETTINGS), encoding="utf-8")
@@ -86,6 +88,36 @@ def test_a_runaway_sql_query_is_interrupted_at_the_timeout(
     )
     assert took < 30, took  # the query is interrupted, not waited for
     # What the first collect stored stays.
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        kept = connection.execute(
+            "SELECT sum(value) FROM observations WHERE metric = 'salon_attendees' AND slice = ''"
+        ).fetchone()
+    assert kept == (75.0,)
+
+
+WITHOUT_PLUGINS = """\
+import sys
+from multiprocessing import forkserver
+from okrdesk.cli import main
+sys.argv = ["okrdesk", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as done:
+    code = done.code
+print("fork server:", forkserver._forkserver._forkserver_pid, "exit:", code)
+"""
+
+
+def test_a_collect_of_the_sql_source_alone_starts_no_plugin_process(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = _workspace(write_workspace, only_sql=True)
+    args = ["collect", "--through", "2026-01-18", "--metric", "salon_attendees", "-w", str(root)]
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_PLUGINS, *args], capture_output=True, text=True,
+        timeout=120, env={**os.environ, "OKRDESK_LOAD_PLUGINS": ""},
+    )  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "fork server: None exit: 0", done.stderr
     with sqlite3.connect(root / "okrdesk.db") as connection:
         kept = connection.execute(
             "SELECT sum(value) FROM observations WHERE metric = 'salon_attendees' AND slice = ''"

@@ -347,7 +347,8 @@ def prober(
     importing them here, stopped at ``timeout``. With the workspace's ``sources``, the
     engines of an SQL source that will collect in this process are imported meanwhile."""
 
-    warm_up()
+    if _installed_plugins():
+        warm_up()  # while this process reads the workspace; else when first needed
     sql = (sources or {}).get(SPLIT_BY_METRIC)
     if sql and _runs_here(SPLIT_BY_METRIC, BUILT_IN_SQL, sql):
         # While this process mostly waits for the plugins it probes.
@@ -613,6 +614,17 @@ def _runs_here(plugin: str, how: tuple[str, str] | None, settings: Mapping[str, 
     add its start and the trip of every figure through a pipe. On a warehouse it keeps
     its processes, which ``jobs`` runs side by side."""
     return plugin == SPLIT_BY_METRIC and how == BUILT_IN_SQL and not _on_server(settings)
+
+
+def _installed_plugins() -> bool:
+    """Whether an installed plugin will be probed: then the fork server is started at
+    once. A collect of okrdesk's own SQL source alone starts none."""
+    from okrdesk.plugins.entry_points import entry_points
+    from okrdesk.plugins.manager import ALLOW_ENV, ENTRY_POINT_GROUP
+
+    names = {entry.name for entry in entry_points(ENTRY_POINT_GROUP)}
+    raw = os.environ.get(ALLOW_ENV)
+    return bool(names if raw is None else names & {n.strip() for n in raw.split(",")})
 
 
 def _import_sql_engines() -> None:
