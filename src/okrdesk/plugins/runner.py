@@ -543,7 +543,7 @@ def collect(
     to that many plugin processes run at once (the SQL source on a warehouse
     is split by metric too); the result is the same as one at a time.
 
-    Each call's checked observations wait on disk until it has ended. With ``keep``,
+    Each call's checked observations wait in a spool until it has ended. With ``keep``,
     each call that succeeded hands its sound metrics (metric → plugin) and their
     observations, grouped by metric, subject and period, to ``keep`` (which stores
     them and says how many); without it they are gathered in ``observations``.
@@ -584,7 +584,7 @@ def collect(
         for part in parts:
             part.merge_into(result, keep)
             if part.checker is not None:
-                part.checker.spool.close()  # each plugin's file gone once it is stored
+                part.checker.spool.close()  # each plugin's spool gone once it is stored
     finally:
         for part in parts:
             if part.checker is not None:
