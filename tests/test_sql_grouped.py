@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from okrdesk.model import Observation, Person
-from okrdesk.plugins import sql_metrics
+from okrdesk.plugins import sql_collect, sql_metrics
 from okrdesk.plugins.testing import PluginCheck, check_plugin
 
 PEOPLE = (Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a"))
@@ -60,19 +60,19 @@ def by_figure(check: PluginCheck) -> dict[tuple[str, ...], Observation]:
 def grouped_in_sql(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The metrics DuckDB added up (each time it did)."""
     seen: list[str] = []
-    original = sql_metrics._emit_grouped
+    original = sql_collect._emit_grouped
 
     def spy(grouped: Any, spec: Any, *args: Any) -> None:
         seen.append(spec.name)
         original(grouped, spec, *args)
 
-    monkeypatch.setattr(sql_metrics, "_emit_grouped", spy)
+    monkeypatch.setattr(sql_collect, "_emit_grouped", spy)
     return seen
 
 
 def row_by_row(root: Path, monkeypatch: pytest.MonkeyPatch) -> PluginCheck:
     with monkeypatch.context() as patched:
-        patched.setattr(sql_metrics._DuckSource, "grouped", lambda *a, **k: None)
+        patched.setattr(sql_collect._DuckSource, "grouped", lambda *a, **k: None)
         return collect(root)
 
 

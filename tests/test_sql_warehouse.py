@@ -18,7 +18,7 @@ import sqlglot
 
 from okrdesk.model import MetricKind
 from okrdesk.periods import Grain, periods_between
-from okrdesk.plugins import sql_metrics, sql_warehouse, warehouse_dialects
+from okrdesk.plugins import sql_settings, sql_warehouse, warehouse_dialects
 from okrdesk.plugins.sql_warehouse import pushed_down
 from okrdesk.plugins.testing import PluginCheck
 from postgres_server import PostgresServer
@@ -197,7 +197,7 @@ def test_dialects_differ_where_the_servers_do() -> None:
 
 
 def test_a_source_without_a_connection_still_reads_files(files_check: PluginCheck) -> None:
-    assert sql_metrics.sql_warehouse.has_connection({"tables": {}}) is False
+    assert sql_settings.has_connection({"tables": {}}) is False
     assert files_check.value("attendees", "cm01", "2026-W02").value == 50
 
 

@@ -58,7 +58,7 @@ def open_session(option: str | os.PathLike[str] | None, *, isolated: bool = Fals
     if isolated:
         from okrdesk.plugins.runner import plugin_timeout, prober
 
-        probe = prober(plugin_timeout(workspace.plugin_timeout))
+        probe = prober(plugin_timeout(workspace.plugin_timeout), workspace.sources)
     host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe)
     loaded = load_plan(root, host.metrics)
     if host.skipped and loaded.problems:

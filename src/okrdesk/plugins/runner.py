@@ -22,6 +22,7 @@ cannot import them.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import datetime as dt
 import decimal
 import math
@@ -64,9 +65,14 @@ def plugin_timeout(configured: float | None) -> float:
 
 
 def _run_with_timeout(
-    call: Callable[..., Any], request: CollectRequest, checker: _Checker, timeout: float
+    call: Callable[..., Any],
+    request: CollectRequest,
+    checker: _Checker,
+    timeout: float,
+    stop: Callable[[], None] | None = None,
 ) -> str | None:
-    """Run one plugin call in a worker thread; a message when it failed or hung."""
+    """Run one plugin call in a worker thread; a message when it failed or hung. A call
+    that can be stopped is stopped at the timeout; any other is left behind."""
     outcome: list[BaseException] = []
 
     def work() -> None:
@@ -80,6 +86,13 @@ def _run_with_timeout(
     worker.join(timeout)
     if worker.is_alive():
         checker.closed = True
+        if stop is not None:
+            # Each query it would start next is interrupted too, until it gives up.
+            grace = time.monotonic() + _EXIT_GRACE
+            while worker.is_alive() and time.monotonic() < grace:
+                stop()
+                worker.join(0.05)
+            return f"okrdesk_collect did not finish within {timeout:g} s; its query was stopped"
         return f"okrdesk_collect did not finish within {timeout:g} s and was left behind"
     if outcome:
         if isinstance(outcome[0], KeyboardInterrupt):
@@ -327,11 +340,19 @@ def _receive(
             return True
 
 
-def prober(timeout: float) -> Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]:
+def prober(
+    timeout: float, sources: Mapping[str, Mapping[str, Any]] | None = None
+) -> Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]:
     """Load plugins each in a process of their own, to learn what they declare without
-    importing them here, stopped at ``timeout``."""
+    importing them here, stopped at ``timeout``. With the workspace's ``sources``, the
+    engines of an SQL source that will collect in this process are imported meanwhile."""
 
-    warm_up()
+    if _installed_plugins():
+        warm_up()  # while this process reads the workspace; else when first needed
+    sql = (sources or {}).get(SPLIT_BY_METRIC)
+    if sql and _runs_here(SPLIT_BY_METRIC, BUILT_IN_SQL, sql):
+        # While this process mostly waits for the plugins it probes.
+        threading.Thread(target=_import_sql_engines, name="okrdesk-imports", daemon=True).start()
 
     def probe(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> Probed:
         outcome = _run_in_process(name, how, settings, None, None, timeout)
@@ -522,7 +543,7 @@ def collect(
     to that many plugin processes run at once (the SQL source on a warehouse
     is split by metric too); the result is the same as one at a time.
 
-    Each call's checked observations wait on disk until it has ended. With ``keep``,
+    Each call's checked observations wait in a spool until it has ended. With ``keep``,
     each call that succeeded hands its sound metrics (metric → plugin) and their
     observations, grouped by metric, subject and period, to ``keep`` (which stores
     them and says how many); without it they are gathered in ``observations``.
@@ -547,6 +568,8 @@ def collect(
             parts.append(_Part(plugin, specs, failure=_NO_HOOK))
             continue
         settings = _settings(host, plugin)
+        if _runs_here(plugin, how, settings):
+            how, call = None, _SqlHere()
         for share in _split(plugin, specs, settings, jobs if how is not None else 1):
             request = CollectRequest(
                 metrics=tuple(share), people=plan.people, units=plan.units, periods=periods,
@@ -561,7 +584,7 @@ def collect(
         for part in parts:
             part.merge_into(result, keep)
             if part.checker is not None:
-                part.checker.spool.close()  # each plugin's file gone once it is stored
+                part.checker.spool.close()  # each plugin's spool gone once it is stored
     finally:
         for part in parts:
             if part.checker is not None:
@@ -576,11 +599,60 @@ connection, ``jobs`` splits its metrics over several processes, each querying th
 server, instead of one process running them in turn."""
 
 
+BUILT_IN_SQL = ("module", "okrdesk.plugins.sql_metrics")
+
+
+def _on_server(settings: Mapping[str, Any]) -> bool:
+    return settings.get("connection") is not None or settings.get("connection_env") is not None
+
+
+def _runs_here(plugin: str, how: tuple[str, str] | None, settings: Mapping[str, Any]) -> bool:
+    """Whether the plugin collects in okrdesk's own process: only the built-in SQL source
+    over files or an SQLite database. Its queries are data (one SELECT each, on a
+    connection that can open no other file, or read-only), not code the user's consent
+    is needed for, and they can be interrupted at the timeout; a new process would only
+    add its start and the trip of every figure through a pipe. On a warehouse it keeps
+    its processes, which ``jobs`` runs side by side."""
+    return plugin == SPLIT_BY_METRIC and how == BUILT_IN_SQL and not _on_server(settings)
+
+
+def _installed_plugins() -> bool:
+    """Whether an installed plugin will be probed: then the fork server is started at
+    once. A collect of okrdesk's own SQL source alone starts none."""
+    from okrdesk.plugins.entry_points import entry_points
+    from okrdesk.plugins.manager import ALLOW_ENV, ENTRY_POINT_GROUP
+
+    names = {entry.name for entry in entry_points(ENTRY_POINT_GROUP)}
+    raw = os.environ.get(ALLOW_ENV)
+    return bool(names if raw is None else names & {n.strip() for n in raw.split(",")})
+
+
+def _import_sql_engines() -> None:
+    with contextlib.suppress(ImportError):
+        import duckdb  # noqa: F401
+        import sqlglot.dialects.duckdb  # noqa: F401
+
+        from okrdesk.plugins import sql_collect  # noqa: F401
+
+
+class _SqlHere:
+    """The built-in SQL source's ``okrdesk_collect``, run in this process and stoppable."""
+
+    def __init__(self) -> None:
+        from okrdesk.plugins.sql_collect import Stop
+
+        self.stop = Stop()
+
+    def __call__(self, request: CollectRequest, emit: _Checker) -> None:
+        from okrdesk.plugins.sql_collect import collect as collect_sql
+
+        collect_sql(request, emit, self.stop)
+
+
 def _split(
     plugin: str, specs: list[MetricSpec], settings: Mapping[str, Any], jobs: int
 ) -> list[list[MetricSpec]]:
-    on_server = settings.get("connection") is not None or settings.get("connection_env")
-    if plugin != SPLIT_BY_METRIC or jobs <= 1 or not on_server or len(specs) < 2:
+    if plugin != SPLIT_BY_METRIC or jobs <= 1 or not _on_server(settings) or len(specs) < 2:
         return [specs]
     count = min(jobs, len(specs))
     return [specs[i::count] for i in range(count)]
@@ -601,7 +673,8 @@ class _Part:
     def run(self, timeout: float) -> None:
         assert self.request is not None and self.checker is not None
         if self.how is None and self.call is not None:
-            self.failure = _run_with_timeout(self.call, self.request, self.checker, timeout)
+            stop = self.call.stop if isinstance(self.call, _SqlHere) else None
+            self.failure = _run_with_timeout(self.call, self.request, self.checker, timeout, stop)
         else:
             assert self.how is not None
             self.failure = _run_in_process(
@@ -632,8 +705,9 @@ class _Part:
 def _run_parts(
     parts: list[_Part], timeout: float, jobs: int, tracker: Tracker | None = None
 ) -> None:
-    """Run every part: those in a process of their own up to ``jobs`` at once, those
-    registered in this process one after another here."""
+    """Run every part: those in a process of their own (and the built-in SQL source,
+    whose engine works outside the GIL) up to ``jobs`` at once, those registered in this
+    process one after another here."""
     if tracker is not None:
         for part in parts:
             if part.failure is not None:  # nothing to run: done at once
@@ -643,15 +717,16 @@ def _run_parts(
         (tracker.run if tracker is not None else _Part.run)(part, timeout)
 
     waiting = [p for p in parts if p.failure is None]
-    here = [p for p in waiting if p.how is None]
-    spawned = [p for p in waiting if p.how is not None]
+    here = [p for p in waiting if p.how is None and not isinstance(p.call, _SqlHere)]
+    spawned = [p for p in waiting if p not in here]
     if jobs <= 1 or len(spawned) <= 1:
         for part in waiting:
             run(part, timeout)
         return
     for part in here:
         run(part, timeout)
-    # Threads only wait: each part's work happens in its own spawned process.
+    # Threads only wait: each part's work happens in its own spawned process, or in
+    # DuckDB or SQLite, which let go of the GIL.
     with concurrent.futures.ThreadPoolExecutor(
         max_workers=jobs, thread_name_prefix="okrdesk-collect"
     ) as pool:

@@ -3,22 +3,23 @@
 A plugin's figures are kept only when the whole call succeeded, and a
 metric only when none of its figures was refused, so nothing can be stored
 while the plugin is still emitting. Holding them in memory made a firm's
-collect grow with the firm; they wait instead in a temporary SQLite file,
-written in batches, whose key also finds a figure emitted twice. Only a
-batch is held in memory at a time, going in and coming out.
+collect grow with the firm; they wait instead in a temporary SQLite database,
+written in batches, whose key also finds a figure emitted twice. SQLite
+holds it in memory up to a bound and on disk beyond it, so a call's few
+thousand figures never touch the disk and a firm's millions do not fill the
+memory.
 """
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 
 from okrdesk.model import Observation, slice_values
 
 _BATCH = 2000
+_CACHE = 16 << 20
+"""Bytes of figures a spool holds in memory before SQLite writes them to a file."""
 
 _Row = tuple[str, str, str, str, float | None, float | None, float | None, str]
 
@@ -31,7 +32,6 @@ class Spool:
     def __init__(self, twice: Callable[[Observation], None]) -> None:
         self._twice = twice
         self._batch: list[_Row] = []
-        self._folder: str | None = None
         self._db: sqlite3.Connection | None = None
         self._closed = False
         self.count = 0
@@ -92,19 +92,17 @@ class Spool:
         if self._db is not None:
             self._db.close()
             self._db = None
-        if self._folder is not None:
-            shutil.rmtree(self._folder, ignore_errors=True)
-            self._folder = None
         self._batch = []
 
     def _connection(self) -> sqlite3.Connection:
         if self._db is None:
-            self._folder = tempfile.mkdtemp(prefix="okrdesk-spool-")
-            # Used by the thread that receives the plugin's figures, then read by the
-            # one that stores them: never both at once.
-            self._db = sqlite3.connect(
-                Path(self._folder) / "kept.db", isolation_level=None, check_same_thread=False
-            )
+            # SQLite's own temporary database (no file name): held in its page cache up
+            # to _CACHE, beyond that in a file SQLite deletes itself; a call's few
+            # thousand figures never touch the disk. Used by the thread that receives
+            # the plugin's figures, then read by the one that stores them: never both
+            # at once.
+            self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+            self._db.execute(f"PRAGMA cache_size = -{_CACHE // 1024}")
             self._db.execute("PRAGMA journal_mode = MEMORY")
             self._db.execute("PRAGMA synchronous = OFF")
             self._db.execute(

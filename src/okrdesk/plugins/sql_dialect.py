@@ -9,6 +9,7 @@ a noticeable part of a second, and most commands never need it.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -59,17 +60,28 @@ _MODIFIED = {"DATE", "DATETIME", "TIME"}
 _SUSPECT = re.compile(r"\b(date|datetime|time|julianday|unixepoch|strftime)\s*\(|'now'", re.I)
 
 
+@functools.lru_cache(maxsize=64)
+def _parsed(query: str, dialect: str) -> Any:
+    """The query read by sqlglot (None when it cannot be read), once per query: a
+    metric's query is read to trace its rows, to name its tables and to look for a
+    division. Callers must not change the tree (``copy()`` it first)."""
+    import sqlglot
+
+    try:
+        return sqlglot.parse_one(query, read=dialect)
+    except sqlglot.errors.SqlglotError:
+        return None
+
+
 def sqlite_advice(query: str) -> list[str]:
     """What to change in a query written for SQLite that DuckDB cannot run; empty when
     nothing is known to need a change (or the query cannot be read at all)."""
     if not _SUSPECT.search(query):
         return []
-    import sqlglot
     from sqlglot import exp
 
-    try:
-        tree = sqlglot.parse_one(query, read="sqlite")
-    except sqlglot.errors.SqlglotError:
+    tree = _parsed(query, "sqlite")
+    if tree is None:
         return []
     advice: list[str] = []
     for node in tree.walk():
@@ -96,12 +108,10 @@ def division_note(query: str) -> str:
     differently; empty when the query divides nothing or casts to a fraction."""
     if "/" not in query:
         return ""
-    import sqlglot
     from sqlglot import exp
 
-    try:
-        tree = sqlglot.parse_one(query, read="duckdb")
-    except sqlglot.errors.SqlglotError:
+    tree = _parsed(query, "duckdb")
+    if tree is None:
         return ""
     for node in tree.find_all(exp.Div):
         if not any(_fractional(side) for side in (node.left, node.right)):
@@ -153,12 +163,10 @@ def with_row_numbers(
     """The query with the row numbers behind each result row added as extra columns,
     and the table they come from; None when the query is not one SELECT from one
     loaded table (a join, a view, a CTE, DISTINCT), whose rows okrdesk cannot trace."""
-    import sqlglot
     from sqlglot import exp
 
-    try:
-        tree = sqlglot.parse_one(query, read=dialect)
-    except sqlglot.errors.SqlglotError:
+    tree = _parsed(query, dialect)
+    if tree is None:
         return None
     # sqlglot names the FROM clause "from_" from version 28 on, "from" before.
     source = tree.args.get("from_", tree.args.get("from")) if isinstance(tree, exp.Select) else None
@@ -194,11 +202,9 @@ def with_row_numbers(
 
 def tables_read(query: str) -> set[str]:
     """The names the query reads from (tables, views and its own CTEs)."""
-    import sqlglot
     from sqlglot import exp
 
-    try:
-        tree = sqlglot.parse_one(query, read="duckdb")
-    except sqlglot.errors.SqlglotError:
+    tree = _parsed(query, "duckdb")
+    if tree is None:
         return set()
     return {table.name for table in tree.find_all(exp.Table)}

@@ -32,13 +32,14 @@ import attrs
 
 from okrdesk.errors import printable
 from okrdesk.files import write_text_atomically
+from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
+from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
 
 if TYPE_CHECKING:
     import duckdb
 
 TABLE_KEYS = {"path", "delimiter", "encoding", "header", "skip", "columns", "types", "null",
               "sheet"}  # fmt: skip
-TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CHUNK = 1 << 20
 _TYPES = {
     "integer": "BIGINT", "int": "BIGINT", "bigint": "BIGINT",
@@ -50,10 +51,6 @@ _SNIFFED = ("BIGINT", "DOUBLE", "DATE", "TIMESTAMP")
 _THOUSANDS = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
 _LEADING_ZERO = r"[+-]?0[0-9].*"
 _SAMPLE = 2048
-
-
-class SqlMetricError(ValueError):
-    """A mistake in a SQL metric's definition, query or files."""
 
 
 def confined(workspace: Path, written: str, key: str, allowed: Sequence[Path]) -> Path:

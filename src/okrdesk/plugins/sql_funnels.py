@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from okrdesk.plugins.sql_files import SqlMetricError
+from okrdesk.plugins.sql_settings import SqlMetricError
 
 FUNNEL_KEYS = {"entered", "converted", "within_days", "entered_label", "converted_label"}
 MAX_DAYS = 3660

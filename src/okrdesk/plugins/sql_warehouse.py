@@ -29,22 +29,17 @@ import attrs
 from okrdesk.errors import printable
 from okrdesk.model import MetricKind
 from okrdesk.periods import Period
-from okrdesk.plugins.sql_files import SqlMetricError, confined
+from okrdesk.plugins.sql_files import confined
+from okrdesk.plugins.sql_settings import (
+    DEFAULT_TIMEOUT,
+    SqlMetricError,
+    check_settings,
+    dialect_of,
+)
 
-DIALECTS = {
-    "postgresql": "postgres",
-    "postgres": "postgres",
-    "duckdb": "duckdb",
-    "trino": "trino",
-    "starrocks": "starrocks",
-    "doris": "doris",
-    "clickhouse": "clickhouse",
-}
-"""URL scheme → sqlglot dialect of the SQL sent."""
 THROUGH_SQLALCHEMY = ("trino", "starrocks", "doris", "clickhouse")
 """The dialects okrdesk reaches through SQLAlchemy (warehouse_dialects.py)."""
 
-DEFAULT_TIMEOUT = 300.0
 CONNECT_TIMEOUT = 10
 BEFORE, AFTER, NO_DAY = "~before", "~after", "~no day"
 """Period keys of the rows that lie outside the periods asked for."""
@@ -61,57 +56,6 @@ class WarehouseUnreachable(WarehouseError):
 
 class WarehouseTimeout(SqlMetricError):
     """One metric's query ran longer than ``timeout``: that metric fails alone."""
-
-
-def has_connection(settings: Mapping[str, Any]) -> bool:
-    return settings.get("connection") is not None or settings.get("connection_env") is not None
-
-
-def _password_in(url: str) -> bool:
-    parts = urlsplit(url)
-    return bool(parts.password) or any(
-        f"{secret}=" in parts.query for secret in ("password", "access_token")
-    )
-
-
-def check_settings(settings: Mapping[str, Any]) -> None:
-    """Refuse a connection setting that cannot work, before anything connects."""
-    written, env = settings.get("connection"), settings.get("connection_env")
-    if written is not None and env is not None:
-        raise SqlMetricError("sources.sql: give either connection or connection_env, not both")
-    if settings.get("database") is not None or settings.get("tables"):
-        raise SqlMetricError(
-            "sources.sql: give either a connection or database and tables, not both"
-        )
-    if env is not None and (not isinstance(env, str) or not env.isidentifier()):
-        raise SqlMetricError(
-            "sources.sql.connection_env: expected the NAME of an environment variable "
-            "(such as WAREHOUSE_URL), not the URL itself"
-        )
-    if written is not None:
-        if not isinstance(written, str) or not written:
-            raise SqlMetricError("sources.sql.connection: expected a URL")
-        if _password_in(written):
-            raise SqlMetricError(
-                "sources.sql.connection: must not hold a password (this file is shared); "
-                "set PGPASSWORD, use ~/.pgpass, or put the URL in the variable "
-                "connection_env names"
-            )
-        dialect_of(written, "sources.sql.connection")
-    timeout = settings.get("timeout", DEFAULT_TIMEOUT)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise SqlMetricError("sources.sql.timeout: expected seconds, a number above 0")
-
-
-def dialect_of(url: str, key: str) -> str:
-    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
-    scheme = scheme.split("+", 1)[0]  # postgresql+psycopg:// as SQLAlchemy writes it
-    if scheme not in DIALECTS:
-        raise SqlMetricError(
-            f"{key}: {printable(scheme or url)[:40]!r} is not a warehouse okrdesk knows; "
-            f"expected a URL starting with {', '.join(f'{s}:' for s in DIALECTS)}"
-        )
-    return DIALECTS[scheme]
 
 
 def connection_url(settings: Mapping[str, Any], environ: Mapping[str, str]) -> str:

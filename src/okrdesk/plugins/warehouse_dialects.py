@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from okrdesk.errors import printable
-from okrdesk.plugins.sql_files import SqlMetricError
+from okrdesk.plugins.sql_settings import SqlMetricError
 from okrdesk.plugins.sql_warehouse import (
     CONNECT_TIMEOUT,
     Answer,

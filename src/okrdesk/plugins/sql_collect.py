@@ -1,0 +1,993 @@
+"""The collecting side of the SQL metric source (sql_metrics.py declares the metrics):
+each metric's query run over the files (DuckDB), an SQLite database or a warehouse,
+its rows added up into the periods asked for and emitted with the rows behind them.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import datetime as dt
+import decimal
+import math
+import operator
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from okrdesk.errors import printable
+from okrdesk.model import SLICE_SEPARATOR, MetricKind, MetricSpec
+from okrdesk.plugins import sql_warehouse
+from okrdesk.plugins.hookspecs import CollectRequest, Emit
+from okrdesk.plugins.sql_dialect import (
+    PARAMETERS,
+    ROW_COUNT,
+    ROW_FIRST,
+    ROW_LAST,
+    division_note,
+    sqlite_advice,
+    tables_read,
+    to_duckdb,
+    with_row_numbers,
+)  # fmt: skip
+from okrdesk.plugins.sql_files import (
+    TableCache,
+    TableFile,
+    confined,
+    load_table,
+    table_file,
+)  # fmt: skip
+from okrdesk.plugins.sql_metrics import ALLOW_OUTSIDE, _definitions, _views
+from okrdesk.plugins.sql_settings import SqlMetricError, has_connection
+
+if TYPE_CHECKING:
+    import duckdb
+
+_ALLOWED_ACTIONS = {sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_FUNCTION}
+_ALLOWED_ACTIONS.add(getattr(sqlite3, "SQLITE_RECURSIVE", 33))
+
+
+class _Authorizer:
+    """Lets a query read and nothing else, and notes which tables it read."""
+
+    def __init__(self) -> None:
+        self.tables: set[str] = set()
+
+    def __call__(self, action: int, table: object, *args: object) -> int:
+        if action not in _ALLOWED_ACTIONS:
+            return sqlite3.SQLITE_DENY
+        if action == sqlite3.SQLITE_READ and isinstance(table, str):
+            self.tables.add(table)
+        return sqlite3.SQLITE_OK
+
+    def read(self) -> str:
+        return ", ".join(sorted(self.tables)) or "no table"
+
+
+def _allowed_folders(settings: Mapping[str, Any], workspace: Path) -> list[Path]:
+    raw = settings.get(ALLOW_OUTSIDE, [])
+    if not isinstance(raw, list) or not all(isinstance(f, str) and f for f in raw):
+        raise SqlMetricError(f"sources.sql.{ALLOW_OUTSIDE}: expected an array of folder paths")
+    return [(workspace / f).expanduser().resolve() for f in raw]
+
+
+# ------------------------------------------------------------------- sources
+
+
+@attrs.frozen
+class _Result:
+    """What one query returned, and how to find the file rows behind each result row."""
+
+    columns: list[str]
+    rows: Iterator[tuple[Any, ...]]
+    reads: str
+    """The tables the query read, for messages."""
+    files: str
+    """The files behind the tables it read, for an observation's source."""
+    traced: _Traced | None = None
+    """The table whose row numbers the rows carry (ROW_FIRST…), when they can be traced."""
+
+
+@attrs.frozen
+class _Traced:
+    """How to name the rows of one table: a file's rows, or an SQLite table's rowids."""
+
+    label: str
+    offset: int
+    file: bool = True
+
+    def one(self, row: int) -> str:
+        return f"{self.label}:{row + self.offset}" if self.file else f"{self.label} rowid {row}"
+
+    def many(self, spans: list[Span]) -> str:
+        rows = _spans_text(spans, self.offset)
+        return f"{self.label} {rows if self.file else rows.replace('row', 'rowid', 1)}"
+
+
+def _traced_file(table: TableFile) -> _Traced:
+    return _Traced(table.path.name, table.first_row)
+
+
+class _SqliteSource:
+    """An SQLite file, opened read-only and immutable, with an authorizer that only reads."""
+
+    errors: tuple[type[Exception], ...] = (sqlite3.Error, sqlite3.Warning)
+
+    def __init__(self, path: Path) -> None:
+        # immutable: SQLite then takes no lock and writes no -wal or -shm file beside it.
+        self.connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
+        self.connection.execute("PRAGMA query_only = ON")
+        self.authorizer = _Authorizer()
+        self.connection.set_authorizer(self.authorizer)
+        self.described = path.name
+        self.broken_tables: dict[str, str] = {}
+
+    def run(self, query: str, params: Mapping[str, str]) -> _Result:
+        tables = {r[0] for r in self.connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")}  # fmt: skip
+        self.authorizer.tables.clear()
+        traced = with_row_numbers(query, tables, "sqlite")
+        if traced is not None:
+            try:
+                cursor = self.connection.execute(traced[0], dict(params))
+                columns = [c[0].lower() for c in cursor.description or ()]
+                table = _Traced(f"{self.described} table {traced[1]}", 0, file=False)
+                read = _Lazy(self.authorizer.read)
+                return _Result(columns, iter(cursor), read, self.described, table)
+            except sqlite3.Error:
+                self.authorizer.tables.clear()  # the plain query says what is wrong
+        cursor = self.connection.execute(query, dict(params))
+        columns = [c[0].lower() for c in cursor.description or ()]
+        return _Result(columns, iter(cursor), _Lazy(self.authorizer.read), self.described)
+
+    def failed(self, spec: MetricSpec, query: str, error: Exception) -> str:
+        return f"{spec.name}: the query failed: {printable(str(error))[:300]}"
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class _Lazy(str):
+    """The tables an SQLite query read are known only once its rows are read."""
+
+    def __new__(cls, read: Callable[[], str]) -> _Lazy:
+        made = super().__new__(cls, "")
+        made._read = read  # type: ignore[attr-defined]
+        return made
+
+    def __str__(self) -> str:
+        return str(self._read())  # type: ignore[attr-defined]
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
+
+
+class _DuckSource:
+    """Files read into an in-memory DuckDB database, which can open no file afterwards."""
+
+    def __init__(
+        self, tables: Mapping[str, object], views: Mapping[str, str],
+        broken_views: Mapping[str, str], workspace: Path, allowed: Sequence[Path], scratch: Path,
+        stop: Stop,
+    ) -> None:  # fmt: skip
+        import duckdb  # here, not at the top: declaring metrics must not pay for it
+
+        self.errors: tuple[type[Exception], ...] = (duckdb.Error,)
+        self.connection = duckdb.connect(
+            ":memory:",
+            config={
+                "autoinstall_known_extensions": False,
+                "autoload_known_extensions": False,
+                "preserve_insertion_order": True,  # a table's rowid is its row in the file
+                "memory_limit": MEMORY_LIMIT,
+                "threads": min(2, os.cpu_count() or 1),
+                "temp_directory": str(scratch / "spill"),
+            },
+        )
+        stop.watch(self.connection.interrupt)
+        self.tables: dict[str, TableFile] = {}
+        self.broken_tables: dict[str, str] = {}
+        cache = TableCache(workspace)
+        for name, raw in tables.items():
+            if stop.asked:
+                break
+            try:
+                table = table_file(str(name), raw, workspace, allowed)
+                load_table(self.connection, table, scratch, cache)
+                self.tables[table.name] = table
+            except SqlMetricError as error:
+                self.broken_tables[str(name)] = str(error)
+        self.cached = tuple(cache.hits)
+        # From here on no query, view or table function can open a file.
+        self.connection.execute("SET enable_external_access = false")
+        self.connection.execute("SET lock_configuration = true")
+        self.views: dict[str, str] = {}
+        self.broken_tables.update(
+            {name: f"sources.sql.views.{name}: {why}" for name, why in broken_views.items()}
+        )
+        self._create_views(views)
+
+    def _create_views(self, views: Mapping[str, str]) -> None:
+        """Create each view; one that reads another is retried once that one exists."""
+        import duckdb
+
+        waiting = dict(views)
+        while waiting:
+            failed: dict[str, str] = {}
+            for name, query in waiting.items():
+                try:
+                    self.connection.execute(f'CREATE VIEW "{name}" AS {query}')
+                    self.views[name] = query
+                except duckdb.Error as error:
+                    failed[name] = _first_line(error)
+            if len(failed) == len(waiting):
+                self.broken_tables.update(
+                    {n: f"sources.sql.views.{n}: {why}" for n, why in failed.items()}
+                )
+                return
+            waiting = {n: q for n, q in waiting.items() if n in failed}
+
+    def run(self, query: str, params: Mapping[str, str]) -> _Result:
+        import duckdb
+
+        text, values, reads, described, traced = self._prepare(query, params)
+        if traced is not None:
+            try:
+                cursor = self.connection.execute(traced[0], values)
+                table = _traced_file(self.tables[traced[1]])
+                return _Result(_columns(cursor), _fetched(cursor), reads, described, table)
+            except duckdb.Error:
+                pass  # the plain query says what is wrong, in the user's own words
+        cursor = self.connection.execute(text, values)
+        return _Result(_columns(cursor), _fetched(cursor), reads, described)
+
+    def _prepare(
+        self, query: str, params: Mapping[str, str]
+    ) -> tuple[str, dict[str, str], str, str, tuple[str, str] | None]:
+        """The query in DuckDB's SQL, its parameters, the tables and files it reads, and
+        the query with its rows' numbers added (and the table they number), if it can."""
+        import duckdb
+
+        text = to_duckdb(query)
+        statements = self.connection.extract_statements(text)
+        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+            raise SqlMetricError("the query failed: only one SELECT may run")
+        named = set(statements[0].named_parameters)
+        unknown = named - set(PARAMETERS)
+        if unknown:
+            raise SqlMetricError(
+                f"the query uses :{', :'.join(sorted(unknown))}; the parameters are "
+                ":start, :end and :through"
+            )
+        values = {name: params[name] for name in named}
+        read = sorted(tables_read(text) & {*self.tables, *self.views})
+        files = [self.tables[t].path.name for t in read if t in self.tables]
+        reads = ", ".join(read) or "no table"
+        described = ", ".join(files) or "no file"
+        return text, values, reads, described, with_row_numbers(text, set(self.tables))
+
+    def grouped(
+        self, spec: MetricSpec, query: str, request: CollectRequest, parts: list[str]
+    ) -> _Grouped | None:
+        """The query's day rows added up into the request's periods by DuckDB itself,
+        with the file rows behind each figure; None when a row needs a word said about it
+        (dated outside the plan, an empty or text value, a subject or slice that is not
+        one) or the query's columns are not plainly typed: the row-by-row tally then
+        reads it, and says the same words as ever."""
+        import duckdb
+
+        text, values, _, described, traced = self._prepare(query, _params(request))
+        if not request.periods:
+            return None
+        candidates: list[tuple[str, str | None]] = [traced] if traced is not None else []
+        typed = next(
+            (
+                (sql, table, found)
+                for sql, table in [*candidates, (text, None)]
+                if (found := _column_types(self.connection, sql, values)) is not None
+            ),
+            None,
+        )
+        if typed is None:
+            return None
+        sql, table, types = typed
+        dims = list(spec.dimensions)
+        if "period" in types or not _plainly_typed(types, parts, dims):
+            return None
+        try:
+            rows = self.connection.execute(
+                _grouping_sql(
+                    sql, spec, parts, dims, types if table is not None else None, request
+                ),
+                values,
+            ).fetchall()
+        except duckdb.Error:
+            return None
+        width = len(parts)
+        figures = []
+        for row in rows:
+            subject, period = row[0], row[1]
+            cut, numbers, clean, spans = (
+                row[2 : 2 + len(dims)], row[2 + len(dims) : 2 + len(dims) + width],
+                row[-2], row[-1],
+            )  # fmt: skip
+            if not clean or not all(n is not None and math.isfinite(n) for n in numbers):
+                return None
+            figures.append((str(subject), str(period), [str(c) for c in cut], list(numbers),
+                            spans))  # fmt: skip
+        traced_file = _traced_file(self.tables[table]) if table is not None else None
+        return _Grouped(figures, described, traced_file)
+
+    def failed(self, spec: MetricSpec, query: str, error: Exception) -> str:
+        import duckdb
+
+        text = str(error)
+        missing = re.search(r"Table with name (\w+) does not exist", text)
+        if missing and missing.group(1) in self.broken_tables:
+            return f"{spec.name}: {self.broken_tables[missing.group(1)]}"
+        if isinstance(error, duckdb.ConversionException | duckdb.InvalidInputException
+                      | duckdb.OutOfRangeException):  # fmt: skip
+            # DuckDB's words would quote the cell.
+            said = (
+                f"a value in the data does not fit the query ({type(error).__name__}); "
+                "use TRY_CAST, or give the column a type in the table's types"
+            )
+        else:
+            said = printable(_first_line(error))[:300]
+        advice = sqlite_advice(query)
+        more = f"; written for SQLite? {'; '.join(advice)}" if advice else ""
+        return f"{spec.name}: the query failed: {said}{more}"
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+MEMORY_LIMIT = "320MB"
+"""DuckDB's own limit; beyond it, it spills to the scratch folder."""
+
+
+@attrs.frozen
+class _Grouped:
+    """A query's figures, added up into periods by DuckDB: (subject, period, each
+    dimension's value, the parts' sums, the file rows' spans behind it)."""
+
+    figures: list[tuple[str, str, list[str], list[float], list[Span] | None]]
+    files: str
+    traced: _Traced | None
+
+    def source(self, metric: str, spans: list[Span] | None) -> str:
+        if self.traced is None or not spans:
+            return f"SQL metric {metric} on {self.files}"
+        return f"SQL metric {metric}: {self.traced.many([list(s) for s in spans])}"
+
+
+_DAY_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")
+_NUMBER_TYPES = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT",
+                 "UINTEGER", "UBIGINT", "FLOAT", "DOUBLE")  # fmt: skip
+
+
+def _column_types(
+    connection: duckdb.DuckDBPyConnection, sql: str, values: Mapping[str, str]
+) -> dict[str, str] | None:
+    """Each column's type (None when the query does not run)."""
+    import duckdb
+
+    try:
+        cursor = connection.execute(f"SELECT * FROM ({sql}) LIMIT 0", values)
+    except duckdb.Error:
+        return None
+    return {str(c[0]).lower(): str(c[1]) for c in cursor.description or ()}
+
+
+def _plainly_typed(types: Mapping[str, str], parts: list[str], dims: list[str]) -> bool:
+    """Whether the tally would take each row of these column types as it is: a date,
+    text subjects and slices, numbers that are floats or fit in 64 bits."""
+    number = all(
+        types.get(p, "") in _NUMBER_TYPES or types.get(p, "").startswith("DECIMAL") for p in parts
+    )
+    text = all(types.get(c) == "VARCHAR" for c in ("subject", *dims))
+    return number and text and types.get("day") in _DAY_TYPES
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _grouping_sql(
+    sql: str, spec: MetricSpec, parts: list[str], dims: list[str],
+    traced: Mapping[str, str] | None, request: CollectRequest,
+) -> str:  # fmt: skip
+    """The query's rows joined to the request's periods (each cut at ``through``) and
+    added up by subject, period and slice; a stock takes each group's last day only.
+    Each group says whether every row of it was one the tally counts as it is."""
+    periods = ", ".join(
+        f"({_literal(p.id)}, DATE '{p.start}', DATE '{min(p.end, request.through)}')"
+        for p in request.periods
+        if p.start <= request.through
+    )
+    subjects = ", ".join(
+        _literal(s) for s in sorted({p.id for p in request.people} | {u.id for u in request.units})
+    )
+    by = ["q.subject", "p.id", *(f"q.{_quoted(d)}" for d in dims)]
+    clean = [
+        "p.id IS NOT NULL",
+        f"q.subject IN ({subjects})" if subjects else "false",
+        *(f"isfinite(CAST(q.{_quoted(c)} AS DOUBLE))" for c in parts),
+        *(f"q.{_quoted(d)} IS NOT NULL AND NOT regexp_full_match(q.{_quoted(d)}, '\\s*') "
+          f"AND NOT contains(q.{_quoted(d)}, {_literal(SLICE_SEPARATOR)})" for d in dims),
+    ]  # fmt: skip
+    latest = (
+        f"max(CAST(q.day AS DATE)) OVER (PARTITION BY {', '.join(by)})"
+        if spec.kind is MetricKind.STOCK
+        else "CAST(q.day AS DATE)"
+    )
+    counted = "okrdesk_day = okrdesk_latest"
+    sums = [f"sum(CAST({_quoted(c)} AS DOUBLE)) FILTER (WHERE {counted})" for c in parts]
+    # A query that groups no rows numbers each by its first row alone.
+    last = f"coalesce({ROW_LAST}, {ROW_FIRST})" if traced and ROW_LAST in traced else ROW_FIRST
+    count = f"coalesce({ROW_COUNT}, 1)" if traced and ROW_COUNT in traced else "1"
+    spans = (
+        f"list([{ROW_FIRST}, {last}, {count}] ORDER BY {ROW_FIRST}) "
+        f"FILTER (WHERE {counted} AND {ROW_FIRST} IS NOT NULL)"
+        if traced and ROW_FIRST in traced
+        else "NULL"
+    )
+    names = ["okrdesk_subject", "okrdesk_period", *(f"okrdesk_dim{i}" for i in range(len(dims)))]
+    return (
+        f"WITH q AS ({sql}), p(id, first, last) AS (VALUES {periods}), "
+        f"j AS (SELECT q.*, {', '.join(f'{b} AS {n}' for b, n in zip(by, names, strict=True))}, "
+        f"CAST(q.day AS DATE) AS okrdesk_day, {latest} AS okrdesk_latest, "
+        f"coalesce({' AND '.join(clean)}, false) AS okrdesk_clean "
+        "FROM q LEFT JOIN p ON CAST(q.day AS DATE) BETWEEN p.first AND p.last) "
+        f"SELECT {', '.join(names)}, {', '.join(sums)}, bool_and(okrdesk_clean), {spans} "
+        f"FROM j GROUP BY {', '.join(names)}"
+    )
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().split("\n", 1)[0]
+
+
+def _columns(cursor: duckdb.DuckDBPyConnection) -> list[str]:
+    return [str(c[0]).lower() for c in cursor.description or ()]
+
+
+def _fetched(cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple[Any, ...]]:
+    while batch := cursor.fetchmany(10_000):
+        yield from batch
+
+
+_Source = _SqliteSource | _DuckSource
+
+
+def _connect(settings: Mapping[str, Any], workspace: Path, scratch: Path, stop: Stop) -> _Source:
+    database, tables = settings.get("database"), settings.get("tables", {})
+    if database is not None and tables:
+        raise SqlMetricError("sources.sql: give either database or tables, not both")
+    if not isinstance(tables, Mapping):
+        raise SqlMetricError("sources.sql.tables: expected a table of name = file")
+    allowed = _allowed_folders(settings, workspace)
+    if database is not None:
+        source = _SqliteSource(confined(workspace, str(database), "sources.sql.database", allowed))
+        stop.watch(source.connection.interrupt)
+        return source
+    views, broken = _views(settings)
+    return _DuckSource(tables, views, broken, workspace, allowed, scratch, stop)
+
+
+# ---------------------------------------------------------------- collecting
+
+
+class Stop:
+    """Stops a collect that runs in okrdesk's own process when its time is up: the
+    query running is interrupted (DuckDB and SQLite both can be) and no other starts."""
+
+    def __init__(self) -> None:
+        self.asked = False
+        self._interrupts: list[Callable[[], None]] = []
+        self._lock = threading.Lock()
+
+    def watch(self, interrupt: Callable[[], None]) -> None:
+        with self._lock:
+            self._interrupts.append(interrupt)
+            if self.asked:
+                interrupt()
+
+    def __call__(self) -> None:
+        with self._lock:
+            self.asked = True
+            for interrupt in self._interrupts:
+                interrupt()
+
+
+def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> None:
+    """Collect the request's SQL metrics (the plugin's ``okrdesk_collect``); ``stop``,
+    when given, can end it early."""
+    stop = stop or Stop()
+    wanted = {spec.name for spec in request.metrics}
+    found, _ = _definitions(request.settings)
+    definitions = [(s, q) for s, q in found if s.name in wanted]
+    if not definitions:
+        return
+    if has_connection(request.settings):
+        _collect_from_warehouse(definitions, request, emit)
+        return
+    if request.settings.get("database") is None:
+        # sqlglot, which reads the queries, takes a good part of a second to import:
+        # import it while DuckDB, which lets go of the GIL, reads the files.
+        threading.Thread(target=_import_sqlglot, name="okrdesk-sqlglot", daemon=True).start()
+    with tempfile.TemporaryDirectory(prefix="okrdesk-sql-") as folder:
+        source = _connect(request.settings, request.workspace, Path(folder), stop)
+        try:
+            for spec, query in definitions:
+                if stop.asked:
+                    return
+                try:
+                    _collect_one(source, spec, query, request, emit)
+                except SqlMetricError as error:
+                    emit.error(spec.name, f"{spec.name}: {error}")
+                except source.errors as error:
+                    emit.error(spec.name, source.failed(spec, query, error))
+        finally:
+            source.close()
+
+
+def _import_sqlglot() -> None:
+    with contextlib.suppress(ImportError):
+        import sqlglot.dialects.duckdb  # noqa: F401
+
+
+def _collect_one(
+    source: _Source, spec: MetricSpec, query: str, request: CollectRequest, emit: Emit
+) -> None:
+    params = {
+        "start": request.periods[0].start.isoformat() if request.periods else "",
+        "end": request.periods[-1].end.isoformat() if request.periods else "",
+        "through": request.through.isoformat(),
+    }
+    parts = ["numerator", "denominator"] if spec.kind is MetricKind.RATIO else ["value"]
+    if isinstance(source, _DuckSource):
+        grouped = source.grouped(spec, query, request, parts)
+        if grouped is not None:
+            _emit_grouped(grouped, spec, query, parts, emit)
+            return
+    result = source.run(query, params)
+    time = "period" if "period" in result.columns else "day"
+    missing = [c for c in ("subject", time, *parts, *spec.dimensions) if c not in result.columns]
+    if missing:
+        raise SqlMetricError(
+            f"the query must return columns subject, period or day, "
+            f"and {' and '.join(parts)}; missing {', '.join(missing)}"
+        )
+    tally = _Tally(spec, request, result, time, parts)
+    pick = tally.picker(result.columns)
+    add = tally.add
+    for number, row in enumerate(result.rows, start=1):
+        add(number, pick(row))
+    note = division_note(to_duckdb(query)) if isinstance(source, _DuckSource) else ""
+    tally.emit_all(emit, note)
+
+
+def _emit_grouped(
+    grouped: _Grouped, spec: MetricSpec, query: str, parts: list[str], emit: Emit
+) -> None:
+    note = division_note(to_duckdb(query))
+    if note and grouped.figures:
+        _warn(emit, spec.name, note)
+    for subject, period, cut, numbers, spans in grouped.figures:
+        emit(spec.name, subject, period, source=grouped.source(spec.name, spans),
+             **_parts(parts, numbers),
+             dimensions=dict(zip(spec.dimensions, cut, strict=True)) or None)  # fmt: skip
+
+
+def _collect_from_warehouse(
+    definitions: list[tuple[MetricSpec, str]], request: CollectRequest, emit: Emit
+) -> None:
+    """Each metric's query, grouped by subject and period on the warehouse. A connection
+    that fails fails every metric of this source; a query that fails or times out fails
+    its metric alone."""
+    allowed = _allowed_folders(request.settings, request.workspace)
+    try:
+        warehouse = sql_warehouse.connect(request.settings, request.workspace, allowed)
+    except SqlMetricError as error:
+        for spec, _ in definitions:
+            emit.error(spec.name, f"{spec.name}: {error}")
+        return
+    try:
+        for spec, query in definitions:
+            try:
+                _collect_aggregates(warehouse, spec, query, request, emit)
+            except sql_warehouse.WarehouseUnreachable as error:
+                for other, _ in definitions[definitions.index((spec, query)) :]:
+                    emit.error(other.name, f"{other.name}: {error}")
+                return
+            except SqlMetricError as error:
+                emit.error(spec.name, f"{spec.name}: {error}")
+    finally:
+        warehouse.close()
+
+
+def _collect_aggregates(
+    warehouse: sql_warehouse.Warehouse, spec: MetricSpec, query: str, request: CollectRequest,
+    emit: Emit,
+) -> None:  # fmt: skip
+    if spec.dimensions:
+        raise SqlMetricError("dimensions are read from files and SQLite/DuckDB databases; "
+                             "a warehouse connection does not split by them yet")  # fmt: skip
+    parts = ["numerator", "denominator"] if spec.kind is MetricKind.RATIO else ["value"]
+    columns = sql_warehouse.output_columns(query)
+    if not columns:
+        probe = sql_warehouse.columns_probe(query, warehouse.dialect, _params(request))
+        columns = warehouse.run(probe).columns
+    time = "period" if "period" in columns else "day"
+    missing = [c for c in ("subject", time, *parts) if c not in columns]
+    if missing:
+        raise SqlMetricError(
+            f"the query must return columns subject, period or day, "
+            f"and {' and '.join(parts)}; missing {', '.join(missing)}"
+        )
+    sql = sql_warehouse.pushed_down(
+        query, warehouse.dialect, spec.kind, time == "day", request.periods, _params(request),
+        request.through,
+    )  # fmt: skip
+    answer = warehouse.run(sql)
+    read = ", ".join(sorted(tables_read(query))) or "no table"
+    result = _Result(answer.columns, iter(()), read, warehouse.described)
+    tally = _Tally(spec, request, result, "period", parts)
+    for number, found in enumerate(sql_warehouse.aggregates(answer), start=1):
+        row = tally.layout(found)
+        period, count = found["period"], int(found[sql_warehouse.ROWS])
+        if period == sql_warehouse.NO_DAY:
+            raise SqlMetricError(
+                f"table {read}: {_rows(count)} of subject {printable(str(found['subject']))[:40]} "
+                "have an empty (NULL) day"
+            )
+        if period in (sql_warehouse.BEFORE, sql_warehouse.AFTER):
+            side = "before" if period == sql_warehouse.BEFORE else "after"
+            first = dt.date.fromisoformat(str(found[sql_warehouse.FIRST_DAY])[:10])
+            last = dt.date.fromisoformat(str(found[sql_warehouse.LAST_DAY])[:10])
+            tally.outside_rows(side, first, last, count)
+            continue
+        tally.add(number, row)
+    tally.emit_all(emit)
+
+
+def _parts(parts: list[str], numbers: list[float]) -> dict[str, float]:
+    return dict(zip(parts, numbers, strict=True))
+
+
+def _params(request: CollectRequest) -> dict[str, str]:
+    return {
+        "start": request.periods[0].start.isoformat() if request.periods else "",
+        "end": request.periods[-1].end.isoformat() if request.periods else "",
+        "through": request.through.isoformat(),
+    }
+
+
+def _warn(emit: Emit, metric: str, message: str) -> None:
+    warning = getattr(emit, "warning", None)
+    if warning is not None:
+        warning(metric, f"{metric}: {message}")
+
+
+_INT64 = 2**63
+
+Span = list[int]
+"""[first rowid, last rowid, rows]: file rows behind a figure."""
+
+
+class _Tally:
+    """Sums the rows into (subject, period); for stocks keeps only each period's last day.
+
+    Counts what it leaves out: rows dated outside the plan or after ``through``,
+    and rows whose value is empty or text. A row that cannot count at all is an
+    error, named by its number in the query's result (or its file row) and the
+    tables the query read, never by its content: the file may not be a CRM export.
+    """
+
+    def __init__(
+        self, spec: MetricSpec, request: CollectRequest, result: _Result, time: str,
+        parts: list[str],
+    ) -> None:  # fmt: skip
+        self.spec, self.request, self.result, self.time, self.parts = (
+            spec, request, result, time, parts,
+        )  # fmt: skip
+        self.starts = [p.start for p in request.periods]
+        self.subjects = {p.id for p in request.people} | {u.id for u in request.units}
+        self.asked = {p.id for p in request.periods}
+        self.totals: dict[tuple[str, ...], list[float]] = {}
+        """(subject, period, each dimension's value) → the parts' sums."""
+        self.spans: dict[tuple[str, ...], list[Span]] = {}
+        self.latest: dict[tuple[str, ...], dt.date] = {}
+        self.days: dict[object, tuple[str, dt.date, str]] = {}
+        """Each ``day`` value seen, placed: many rows share a day."""
+        self.outside: dict[str, list[Any]] = {}
+        """'before' or 'after' → [rows, first day, last day]."""
+        self.left_out: dict[str, list[Any]] = {}
+        """why → [rows, where of the first few]."""
+
+    def picker(self, columns: Sequence[str]) -> Callable[[Sequence[Any]], Sequence[Any]]:
+        """Takes a result row to the tally's layout: subject, day or period, the parts,
+        then the first, last and count of the file rows behind it (None when untraced)."""
+        at = {name: k for k, name in enumerate(columns)}
+        wanted = ["subject", self.time, *self.parts, ROW_FIRST, ROW_LAST, ROW_COUNT,
+                  *self.spec.dimensions]  # fmt: skip
+        found = [at.get(name) for name in wanted]
+        present = [k for k in found if k is not None]
+        if found[: len(present)] != present:  # a column the query must return is missing
+            return lambda row: tuple(None if k is None else row[k] for k in found)
+        get = operator.itemgetter(*present)
+        if len(present) == len(found):
+            return get
+        missing = (None,) * (len(found) - len(present))
+        return lambda row: get(row) + missing
+
+    def layout(self, row: Mapping[str, Any]) -> Sequence[Any]:
+        """A result row given by column name, in the tally's layout."""
+        wanted = ["subject", self.time, *self.parts, ROW_FIRST, ROW_LAST, ROW_COUNT,
+                  *self.spec.dimensions]  # fmt: skip
+        return tuple(row.get(name) for name in wanted)
+
+    def _where(self, number: int, row: Sequence[Any]) -> str:
+        traced = self.result.traced
+        at = 2 + len(self.parts)
+        first, last, count = row[at], row[at + 1], row[at + 2]
+        if traced is not None and first is not None:
+            if (1 if count is None else count) == 1:
+                return traced.one(int(first))
+            return traced.many([[int(first), int(last), int(count)]])
+        return f"result row {number}"
+
+    def _fail(self, number: int, row: Sequence[Any], message: str) -> SqlMetricError:
+        return SqlMetricError(
+            f"table {self.result.reads}, {self._where(number, row)}: {message}"
+            if self.result.traced is not None
+            else f"table {self.result.reads}, result row {number}: {message}"
+        )
+
+    def add(self, number: int, row: Sequence[Any]) -> None:
+        """One result row, in the layout ``picker`` gives."""
+        subject = row[0]
+        if subject not in self.subjects:
+            subject = str(subject)
+            if subject not in self.subjects:
+                raise self._fail(
+                    number, row, "column subject is not the id of a person or unit in the plan"
+                )
+        day: dt.date | None = None
+        if self.time == "period":
+            period = str(row[1])
+            if period not in self.asked:
+                raise self._fail(number, row, "column period is not a period id okrdesk asked for")
+        else:
+            raw = row[1]
+            placed = self.days.get(raw)
+            if placed is None:
+                placed = self.days[raw] = self._place(number, row)
+            side, day, period = placed
+            if side:
+                self._outside(side, day)
+                return
+        width = len(self.parts)
+        numbers: list[float] = []
+        for i in range(width):
+            value = row[2 + i]
+            kind = type(value)
+            if kind is float and math.isfinite(value):
+                numbers.append(value)
+                continue
+            if kind is int and -_INT64 <= value < _INT64:
+                numbers.append(float(value))
+                continue
+            try:
+                numbers.append(_number(value))
+            except _NotANumber as why:
+                self._leave_out(f"column {self.parts[i]} {why}", number, row)
+                return
+        key = (subject, period, *self._slice(number, row))
+        if self.spec.kind is MetricKind.STOCK and day is not None:
+            if key in self.latest and day < self.latest[key]:
+                return
+            if key in self.latest and day > self.latest[key]:
+                del self.totals[key]
+                self.spans.pop(key, None)
+            self.latest[key] = day
+        totals = self.totals.get(key)
+        if totals is None:
+            totals = self.totals[key] = [0.0] * width
+        for i in range(width):
+            total = totals[i] + numbers[i]
+            if not math.isfinite(total):
+                raise self._fail(
+                    number, row, f"column {self.parts[i]} adds up beyond any finite number"
+                )
+            totals[i] = total
+        first = row[2 + width]
+        if first is not None and self.result.traced is not None:
+            first = int(first)
+            last, count = row[3 + width], row[4 + width]
+            last = first if last is None else int(last)
+            count = 1 if count is None else int(count)
+            spans = self.spans.get(key)
+            if spans is None:
+                self.spans[key] = [[first, last, count]]
+                return
+            end = spans[-1]
+            if count == 1 and end[1] + 1 == first and end[2] == end[1] - end[0] + 1:
+                end[1] = first
+                end[2] += 1
+            else:
+                spans.append([first, last, count])
+
+    def _slice(self, number: int, row: Sequence[Any]) -> list[str]:
+        """The row's value of each dimension the metric declares (its columns, which the
+        layout puts after the file rows' first, last and count)."""
+        values = []
+        at = 5 + len(self.parts)
+        for i, name in enumerate(self.spec.dimensions):
+            value = row[at + i]
+            if value is None or not str(value).strip() or SLICE_SEPARATOR in str(value):
+                why = f"column {name} is empty or holds '{SLICE_SEPARATOR}'; a dimension needs text"
+                raise self._fail(number, row, why)
+            values.append(str(value))
+        return values
+
+    def _place(self, number: int, row: Sequence[Any]) -> tuple[str, dt.date, str]:
+        """The day of a row, and its period or the side of the plan it lies outside."""
+        try:
+            day = dt.date.fromisoformat(str(row[1])[:10])
+        except ValueError:
+            raise self._fail(number, row, "column day is not a date (YYYY-MM-DD)") from None
+        index = bisect.bisect_right(self.starts, day) - 1
+        if index < 0:
+            return "before", day, ""
+        if day > self.request.periods[index].end or day > self.request.through:
+            return "after", day, ""
+        return "", day, self.request.periods[index].id
+
+    def _outside(self, side: str, day: dt.date) -> None:
+        self.outside_rows(side, day, day, 1)
+
+    def outside_rows(self, side: str, first: dt.date, last: dt.date, count: int) -> None:
+        """``count`` rows dated ``first`` to ``last``, before or after the plan: counted."""
+        seen = self.outside.setdefault(side, [0, first, last])
+        seen[0] += count
+        seen[1], seen[2] = min(seen[1], first), max(seen[2], last)
+
+    def emit_all(self, emit: Emit, note: str = "") -> None:
+        """Every figure totalled, after the warnings (and ``note`` when there are
+        figures); a metric with rows only outside the plan is an error instead."""
+        name = self.spec.name
+        for warning in self.warnings():
+            _warn(emit, name, warning)
+        if not self.totals and self.outside:
+            raise SqlMetricError(
+                "no row lies inside the plan up to "
+                f"{self.request.through}: {'; '.join(self.outside_text())}"
+            )
+        if note and self.totals:
+            _warn(emit, name, note)
+        for key, numbers in self.totals.items():
+            subject, period, *values = key
+            sliced = dict(zip(self.spec.dimensions, values, strict=True))
+            emit(name, subject, period, source=self.source(key), **_parts(self.parts, numbers),
+                 dimensions=sliced or None)  # fmt: skip
+
+    def _leave_out(self, why: str, number: int, row: Sequence[Any]) -> None:
+        seen = self.left_out.setdefault(why, [0, []])
+        seen[0] += 1
+        if len(seen[1]) < 3:
+            seen[1].append(self._where(number, row))
+
+    def outside_text(self) -> list[str]:
+        texts = []
+        plan_start = self.starts[0] if self.starts else self.request.through
+        for side, (count, first, last) in sorted(self.outside.items(), reverse=True):
+            dates = f"dated {first}" if first == last else f"dated {first} to {last}"
+            edge = (
+                f"before the plan's first period ({plan_start})"
+                if side == "before"
+                else f"after {self.request.through}"
+            )
+            texts.append(f"{_rows(count)} {dates} {'lies' if count == 1 else 'lie'} {edge}")
+        return texts
+
+    def warnings(self) -> list[str]:
+        found = [f"{text}; not counted" for text in self.outside_text()]
+        for why, (count, where) in self.left_out.items():
+            more = ", …" if count > len(where) else ""
+            found.append(
+                f"{_rows(count)} left out: {why} (table {self.result.reads}: "
+                f"{', '.join(where)}{more})"
+            )
+        return found
+
+    def source(self, key: tuple[str, ...]) -> str:
+        traced = self.result.traced
+        spans = self.spans.get(key)
+        if traced is None or not spans:
+            return f"SQL metric {self.spec.name} on {self.result.files}"
+        return f"SQL metric {self.spec.name}: {traced.many(spans)}"
+
+
+def _rows(count: int) -> str:
+    return "1 row" if count == 1 else f"{count:,} rows"
+
+
+_SHOWN_SPANS = 8
+
+
+def _spans_text(spans: list[Span], offset: int) -> str:
+    """File rows as ranges: "rows 2-5, 9", or "rows 2-40 (12 rows)" when a group's rows
+    are spread over that range."""
+    if len(spans) == 1:
+        first, last, count = spans[0]
+        text = f"{first + offset}" if first == last else f"{first + offset}-{last + offset}"
+        if count != last - first + 1:
+            text += f" ({_rows(count)})"
+        return f"{'row' if count == 1 else 'rows'} {text}"
+    ordered: list[Span] = []
+    end: Span | None = None  # the last range, while whole rows next to it can join it
+    total = 0
+    for first, last, count in sorted(spans):
+        total += count
+        whole = count == last - first + 1
+        if end is not None and whole and first == end[1] + 1:
+            end[1], end[2] = last, end[2] + count
+        elif len(ordered) <= _SHOWN_SPANS:  # beyond that, only the total is shown
+            end = [first, last, count]
+            ordered.append(end)
+            end = end if whole else None
+        else:
+            end = None
+    parts = []
+    for first, last, count in ordered[:_SHOWN_SPANS]:
+        text = f"{first + offset}" if first == last else f"{first + offset}-{last + offset}"
+        if count != last - first + 1:
+            text += f" ({_rows(count)})"
+        parts.append(text)
+    if len(ordered) > _SHOWN_SPANS:
+        parts.append(f"… ({_rows(total)} in all)")
+    label = "row" if total == 1 else "rows"
+    return f"{label} {', '.join(parts)}"
+
+
+class _NotANumber(ValueError):
+    """Why a cell is not a number, in words that do not quote it."""
+
+
+def _number(value: object) -> float:
+    if type(value) is float and math.isfinite(value):  # most cells: the quick way
+        return value
+    if type(value) is int and -(2**63) <= value < 2**63:
+        return float(value)
+    if value is None:
+        raise _NotANumber("is empty (NULL)")
+    if isinstance(value, bytes):
+        raise _NotANumber("holds binary data, not a number")
+    if isinstance(value, bool):
+        raise _NotANumber("holds true or false, not a number")
+    if isinstance(value, int | float | decimal.Decimal):
+        try:
+            number = float(value)
+        except OverflowError:
+            raise _NotANumber("is not a finite number") from None
+    else:
+        try:
+            number = float(str(value).strip())
+        except ValueError:
+            raise _NotANumber("holds text, not a number") from None
+    if not math.isfinite(number):
+        raise _NotANumber("is not a finite number")
+    return number

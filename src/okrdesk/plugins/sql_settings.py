@@ -1,0 +1,83 @@
+"""What the SQL metric source's settings say, read without its engines: the error it
+raises, a table or view name, and whether (and how) it names a warehouse.
+
+The declaring side of the source (sql_metrics.py) needs only this; DuckDB, sqlglot,
+the file reader and the warehouse code load when a collect or a validation runs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+from okrdesk.errors import printable
+
+TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+DIALECTS = {
+    "postgresql": "postgres",
+    "postgres": "postgres",
+    "duckdb": "duckdb",
+    "trino": "trino",
+    "starrocks": "starrocks",
+    "doris": "doris",
+    "clickhouse": "clickhouse",
+}
+"""URL scheme → sqlglot dialect of the SQL sent."""
+DEFAULT_TIMEOUT = 300.0
+
+
+class SqlMetricError(ValueError):
+    """A mistake in a SQL metric's definition, query or files."""
+
+
+def has_connection(settings: Mapping[str, Any]) -> bool:
+    return settings.get("connection") is not None or settings.get("connection_env") is not None
+
+
+def _password_in(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.password) or any(
+        f"{secret}=" in parts.query for secret in ("password", "access_token")
+    )
+
+
+def check_settings(settings: Mapping[str, Any]) -> None:
+    """Refuse a connection setting that cannot work, before anything connects."""
+    written, env = settings.get("connection"), settings.get("connection_env")
+    if written is not None and env is not None:
+        raise SqlMetricError("sources.sql: give either connection or connection_env, not both")
+    if settings.get("database") is not None or settings.get("tables"):
+        raise SqlMetricError(
+            "sources.sql: give either a connection or database and tables, not both"
+        )
+    if env is not None and (not isinstance(env, str) or not env.isidentifier()):
+        raise SqlMetricError(
+            "sources.sql.connection_env: expected the NAME of an environment variable "
+            "(such as WAREHOUSE_URL), not the URL itself"
+        )
+    if written is not None:
+        if not isinstance(written, str) or not written:
+            raise SqlMetricError("sources.sql.connection: expected a URL")
+        if _password_in(written):
+            raise SqlMetricError(
+                "sources.sql.connection: must not hold a password (this file is shared); "
+                "set PGPASSWORD, use ~/.pgpass, or put the URL in the variable "
+                "connection_env names"
+            )
+        dialect_of(written, "sources.sql.connection")
+    timeout = settings.get("timeout", DEFAULT_TIMEOUT)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise SqlMetricError("sources.sql.timeout: expected seconds, a number above 0")
+
+
+def dialect_of(url: str, key: str) -> str:
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
+    scheme = scheme.split("+", 1)[0]  # postgresql+psycopg:// as SQLAlchemy writes it
+    if scheme not in DIALECTS:
+        raise SqlMetricError(
+            f"{key}: {printable(scheme or url)[:40]!r} is not a warehouse okrdesk knows; "
+            f"expected a URL starting with {', '.join(f'{s}:' for s in DIALECTS)}"
+        )
+    return DIALECTS[scheme]

@@ -1,0 +1,125 @@
+"""The built-in SQL source over files collects in okrdesk's own process (its queries are
+data, not code), and its timeout still holds: a runaway query is interrupted."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+from sample_workspace import WriteWorkspace
+from test_sql_metrics import SALONS
+
+KR = """\
+[[objectives]]
+id = "O9"
+title = "沙龙"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "参会人数"
+metric = "salon_attendees"
+target = 600
+unit = "人"
+
+[[objectives.key_results]]
+id = "KR2"
+title = "永远"
+metric = "forever"
+target = 1
+unit = "人"
+"""
+SETTINGS = """\
+[sources.sql]
+tables = { salons = "data/salons.csv" }
+
+[[sources.sql.metrics]]
+name = "salon_attendees"
+kind = "flow"
+unit = "人"
+query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+
+[[sources.sql.metrics]]
+name = "forever"
+kind = "flow"
+unit = "人"
+query = '''SELECT cm_id AS subject, date AS day, count(*) AS value
+FROM salons, range(1000000000000) GROUP BY 1, 2'''
+"""
+
+
+def _collect(root: Path, *metrics: str, timeout: str = "300") -> subprocess.CompletedProcess[str]:
+    chosen = [a for m in metrics for a in ("--metric", m)]
+    return subprocess.run(
+        [sys.executable, "-m", "okrdesk", "collect", "--through", "2026-01-18", *chosen,
+         "-w", str(root)],
+        capture_output=True, text=True, timeout=120,
+        env={**os.environ, "OKRDESK_PLUGIN_TIMEOUT": timeout},
+    )  # fmt: skip
+
+
+def _workspace(write_workspace: WriteWorkspace, *, only_sql: bool = False) -> Path:
+    # only_sql: the base workspace's key results, on the brokerage plugin's metrics, left out
+    others = {"okrs.toml": None, "budget.toml": None} if only_sql else {}
+    root = write_workspace({"salons.toml": KR, **others}, plugin=False)
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(textwrap.dedent(SETTINGS), encoding="utf-8")
+    return root
+
+
+def test_a_runaway_sql_query_is_interrupted_at_the_timeout(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = _workspace(write_workspace)
+    assert _collect(root, "salon_attendees").returncode == 0
+    started = time.monotonic()
+    done = _collect(root, "salon_attendees", "forever", timeout="1")
+    took = time.monotonic() - started
+    assert done.returncode == 1
+    assert (
+        "plugin sql: okrdesk_collect did not finish within 1 s; its query was stopped"
+        in done.stdout + done.stderr
+    )
+    assert took < 30, took  # the query is interrupted, not waited for
+    # What the first collect stored stays.
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        kept = connection.execute(
+            "SELECT sum(value) FROM observations WHERE metric = 'salon_attendees' AND slice = ''"
+        ).fetchone()
+    assert kept == (75.0,)
+
+
+WITHOUT_PLUGINS = """\
+import sys
+from multiprocessing import forkserver
+from okrdesk.cli import main
+sys.argv = ["okrdesk", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as done:
+    code = done.code
+print("fork server:", forkserver._forkserver._forkserver_pid, "exit:", code)
+"""
+
+
+def test_a_collect_of_the_sql_source_alone_starts_no_plugin_process(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = _workspace(write_workspace, only_sql=True)
+    args = ["collect", "--through", "2026-01-18", "--metric", "salon_attendees", "-w", str(root)]
+    done = subprocess.run(
+        [sys.executable, "-c", WITHOUT_PLUGINS, *args], capture_output=True, text=True,
+        timeout=120, env={**os.environ, "OKRDESK_LOAD_PLUGINS": ""},
+    )  # fmt: skip
+    assert done.stdout.strip().splitlines()[-1] == "fork server: None exit: 0", done.stderr
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        kept = connection.execute(
+            "SELECT sum(value) FROM observations WHERE metric = 'salon_attendees' AND slice = ''"
+        ).fetchone()
+    assert kept == (75.0,)
