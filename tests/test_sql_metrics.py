@@ -433,3 +433,84 @@ def test_collect_names_the_row_and_stores_no_file_content(
     with sqlite3.connect(root / "okrdesk.db") as connection:
         stored = connection.execute("SELECT errors FROM runs").fetchall()
     assert "salons.csv:3" in str(stored) and "SECRET" not in str(stored)
+
+
+CHANNELS = """\
+date,cm_id,channel,attendees
+2026-01-06,cm01,app,30
+2026-01-08,cm01,outlet,10
+2026-01-13,cm02,app,20
+"""
+
+LABELLED = """\
+[sources.sql]
+tables = { salons = "data/salons.csv" }
+
+[[sources.sql.metrics]]
+name = "salon_attendees"
+kind = "flow"
+unit = "人"
+dimensions = ["channel"]
+query = "SELECT cm_id AS subject, date AS day, channel, attendees AS value FROM salons"
+
+[sources.sql.metrics.dimension_labels.channel]
+zh = "渠道"
+en = "channel"
+values_zh = { app = "手机", outlet = "网点" }
+"""
+
+
+def labelled_workspace(write_workspace: WriteWorkspace, settings: str) -> Path:
+    root = write_workspace({"salons.toml": """\
+        [[objectives]]
+        id = "O9"
+        title = "沙龙"
+        owner = "branch"
+
+        [[objectives.key_results]]
+        id = "KR1"
+        title = "参会人数"
+        metric = "salon_attendees"
+        target = 600
+        unit = "人"
+        breakdown = "channel"
+        """})  # fmt: skip
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(CHANNELS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(settings, encoding="utf-8")
+    return root
+
+
+def test_an_sql_metric_names_its_dimensions_in_the_report(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = labelled_workspace(write_workspace, LABELLED)
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-01-18", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    args = ["report", "--as-of", "2026-01-18", "-w", str(root)]
+    chinese = CliRunner().invoke(cli, args, env={"COLUMNS": "200"}).output
+    assert "按渠道拆分" in chinese and "↳ 手机（占 83.3%）" in chinese
+    assert "↳ 网点（占 16.7%）" in chinese
+    english = CliRunner().invoke(cli, [*args, "--lang", "en"], env={"COLUMNS": "200"}).output
+    assert "By channel" in english and "↳ app (83.3%)" in english
+
+
+@pytest.mark.parametrize(
+    ("written", "rewritten", "problem"),
+    [
+        ("labels.channel]", "labels.chanel]",
+         "dimension_labels.chanel: not one of the metric's dimensions (channel)"),
+        ('zh = "渠道"', "zh = 3", "dimension_labels.channel.zh: expected a string"),
+        ('values_zh = { app = "手机", outlet = "网点" }', "values_zh = { app = 1 }",
+         "dimension_labels.channel.values_zh: expected a table of value"),
+        ('en = "channel"', 'colour = "red"', "dimension_labels.channel: unknown keys colour"),
+    ],
+)  # fmt: skip
+def test_bad_dimension_labels_are_named(
+    write_workspace: WriteWorkspace, written: str, rewritten: str, problem: str
+) -> None:
+    root = labelled_workspace(write_workspace, LABELLED.replace(written, rewritten))
+    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert done.exit_code != 0
+    assert problem in done.output, done.output
+    assert "Traceback" not in done.output

@@ -58,7 +58,14 @@ from typing import Any
 import attrs
 
 from okrdesk.errors import printable
-from okrdesk.model import DIMENSION_NAME, Direction, MetricKind, MetricSpec, OverTime
+from okrdesk.model import (
+    DIMENSION_NAME,
+    DimensionLabels,
+    Direction,
+    MetricKind,
+    MetricSpec,
+    OverTime,
+)
 from okrdesk.plugins import sql_funnels
 from okrdesk.plugins.hookspecs import CollectRequest, Emit, hookimpl
 from okrdesk.plugins.sql_dialect import sqlite_advice, to_duckdb
@@ -75,7 +82,9 @@ __all__ = ["SqlMetricError", "check_query", "okrdesk_collect", "okrdesk_metrics"
 _METRIC_KEYS = {
     "name", "label_en", "label_zh", "kind", "unit", "direction", "description", "query",
     "numerator_over_time", "denominator_over_time", "revenue", "dimensions",
+    "dimension_labels",
 }  # fmt: skip
+_LABEL_KEYS = {"zh", "en", "values_zh", "values_en"}
 ALLOW_OUTSIDE = "allow_outside_workspace"
 _SETTINGS_KEYS = {
     "tables", "database", "metrics", "views", ALLOW_OUTSIDE,
@@ -122,6 +131,7 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
     ):
         raise SqlMetricError(f"{where}.dimensions: expected an array of column names "
                              "(lowercase letters, digits and _)")  # fmt: skip
+    labels = _labels(f"{where}.dimension_labels", raw.get("dimension_labels", {}), dimensions)
     check_query(raw["query"])
     advice = sqlite_advice(raw["query"]) if duckdb_sql else []
     if advice:
@@ -141,7 +151,40 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         denominator_over_time=over[1],
         revenue=revenue,
         dimensions=dimensions,
+        dimension_labels=labels,
     )
+
+
+def _labels(where: str, raw: object, dimensions: list[str]) -> dict[str, DimensionLabels]:
+    """``dimension_labels``: for each dimension, its words in the report (``zh``, ``en``)
+    and, optionally, words for its values (``values_zh``, ``values_en``)."""
+    if not isinstance(raw, Mapping):
+        raise SqlMetricError(f"{where}: expected a table of dimension = {{ zh, en }}")
+    found = {}
+    for name, words in raw.items():
+        if name not in dimensions:
+            raise SqlMetricError(f"{where}.{name}: not one of the metric's dimensions "
+                                 f"({', '.join(dimensions) or 'it has none'})")  # fmt: skip
+        if not isinstance(words, Mapping):
+            raise SqlMetricError(f'{where}.{name}: expected a table, e.g. {{ zh = "渠道", '
+                                 'en = "channel" }')  # fmt: skip
+        unknown = set(words) - _LABEL_KEYS
+        if unknown:
+            raise SqlMetricError(f"{where}.{name}: unknown keys {', '.join(sorted(unknown))}; "
+                                 f"expected {', '.join(sorted(_LABEL_KEYS))}")  # fmt: skip
+        for key in ("zh", "en"):
+            if not isinstance(words.get(key, name), str):
+                raise SqlMetricError(f"{where}.{name}.{key}: expected a string")
+        values = {key: words.get(key, {}) for key in ("values_zh", "values_en")}
+        for key, table in values.items():
+            if not isinstance(table, Mapping) or not all(
+                isinstance(v, str) for v in table.values()
+            ):
+                raise SqlMetricError(f'{where}.{name}.{key}: expected a table of value = "word"')
+        found[name] = DimensionLabels(words.get("zh", name), words.get("en", name),
+                                      values_zh=values["values_zh"],
+                                      values_en=values["values_en"])  # fmt: skip
+    return found
 
 
 def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, str]], list[str]]:
