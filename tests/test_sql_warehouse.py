@@ -235,6 +235,45 @@ def test_the_documented_warehouse_metric_runs_on_postgres(
     assert check.value("client_assets", "cm01", "2026-W02").value == 150
 
 
+def test_a_funnel_runs_on_postgres(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The funnel's one SELECT, transpiled, matches each entity's conversion on the
+    server: day 7 counts, day 8 does not, a conversion after `through` not yet."""
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("CREATE SCHEMA funnel")
+        connection.execute("CREATE TABLE funnel.accounts (id text, cm_id text, opened date)")
+        connection.execute("CREATE TABLE funnel.fundings (id text, funded date)")
+        for row in [("a1", "cm01", "2026-01-05"), ("a2", "cm01", "2026-01-05"),
+                    ("a3", "cm02", "2026-01-06"), ("a4", "cm02", "2026-01-13")]:  # fmt: skip
+            connection.execute("INSERT INTO funnel.accounts VALUES (%s, %s, %s)", row)
+        for row in [("a1", "2026-01-12"), ("a2", "2026-01-13"), ("a3", "2026-01-06"),
+                    ("a4", "2026-01-19")]:  # fmt: skip
+            connection.execute("INSERT INTO funnel.fundings VALUES (%s, %s)", row)
+    monkeypatch.setenv("FUNNEL_URL", postgres_url)
+    settings = {
+        "connection_env": "FUNNEL_URL",
+        "metrics": [{
+            "name": "open_to_fund_7d", "unit": "%",
+            "funnel": {
+                "entered": "SELECT id AS entity, cm_id AS subject, opened AS day "
+                           "FROM funnel.accounts",
+                "converted": "SELECT id AS entity, funded AS day FROM funnel.fundings",
+                "within_days": 7,
+            },
+        }],
+    }  # fmt: skip
+    check = run_check(tmp_path, settings)
+    check.assert_valid()
+    week2 = check.value("open_to_fund_7d", "cm01", "2026-W02")
+    assert (week2.numerator, week2.denominator) == (1, 2)  # a1 on day 7, a2 on day 8
+    cm02 = check.value("open_to_fund_7d", "cm02", "2026-W02")
+    assert (cm02.numerator, cm02.denominator) == (1, 1)
+    # a4 opened in week 3 and was funded on the 19th, after `through` (the 18th).
+    later = check.value("open_to_fund_7d", "cm02", "2026-W03")
+    assert (later.numerator, later.denominator) == (0, 1)
+
+
 # ------------------------------------- Trino, StarRocks, Doris and ClickHouse
 # No server for these engines runs here: what is checked for real is the dialect
 # each URL reaches, the named failures against loopback ports, and (for Trino)
