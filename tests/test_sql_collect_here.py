@@ -12,21 +12,11 @@ import time
 from pathlib import Path
 
 from sample_workspace import WriteWorkspace
-from test_sql_metrics import SALONS
+from test_sql_metrics import SALONS, SALONS_OKRS
 
-KR = """\
-[[objectives]]
-id = "O9"
-title = "沙龙"
-owner = "branch"
-
-[[objectives.key_results]]
-id = "KR1"
-title = "参会人数"
-metric = "salon_attendees"
-target = 600
-unit = "人"
-
+KR = (
+    SALONS_OKRS
+    + """
 [[objectives.key_results]]
 id = "KR2"
 title = "永远"
@@ -34,6 +24,7 @@ metric = "forever"
 target = 1
 unit = "人"
 """
+)
 SETTINGS = """\
 [sources.sql]
 tables = { salons = "data/salons.csv" }

@@ -10,7 +10,7 @@ import textwrap
 from pathlib import Path
 
 from sample_workspace import WriteWorkspace
-from test_sql_metrics import SALONS
+from test_sql_metrics import SALONS, SALONS_OKRS
 
 COLLECTING_SIDE = {
     "duckdb",
@@ -40,19 +40,6 @@ unit = "%"
 query = '''SELECT cm_id AS subject, date AS day, leads AS numerator,
 attendees AS denominator FROM early'''
 """
-SALONS_KR = """\
-[[objectives]]
-id = "O9"
-title = "沙龙"
-owner = "branch"
-
-[[objectives.key_results]]
-id = "KR1"
-title = "参会人数"
-metric = "salon_attendees"
-target = 600
-unit = "人"
-"""
 RUN = """\
 import json, sys
 from okrdesk.cli import main
@@ -75,7 +62,7 @@ def _run(*args: str) -> tuple[int, set[str], str]:
 
 
 def _sql_workspace(write_workspace: WriteWorkspace) -> Path:
-    root = write_workspace({"salons.toml": SALONS_KR}, plugin=False)
+    root = write_workspace({"salons.toml": SALONS_OKRS}, plugin=False)
     (root / "data").mkdir()
     (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
     (root / "okrdesk.toml").write_text(textwrap.dedent(SETTINGS), encoding="utf-8")

@@ -19,6 +19,7 @@ from okrdesk.model import Person
 from okrdesk.plugins import sql_metrics
 from okrdesk.plugins.sql_dialect import to_duckdb
 from okrdesk.plugins.testing import PluginCheck, check_plugin
+from test_sql_metrics import SALONS_OKRS
 
 PEOPLE = (Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a"))
 START, THROUGH = dt.date(2026, 1, 5), dt.date(2026, 1, 18)  # ISO weeks 2 and 3
@@ -487,19 +488,6 @@ def test_init_keeps_the_cache_out_of_git(tmp_path: Path) -> None:
 
 # ------------------------------------------------------ through the CLI
 
-SALONS_OKRS = """\
-[[objectives]]
-id = "O9"
-title = "沙龙"
-owner = "branch"
-
-[[objectives.key_results]]
-id = "KR1"
-title = "参会人数"
-metric = "salon_attendees"
-target = 600
-unit = "人"
-"""
 SALONS = """\
 date;cm_id;attendees
 2025-12-30;cm01;7

@@ -29,6 +29,20 @@ date,cm_id,attendees,leads
 2026-01-13,cm02,25,5
 2026-01-19,cm02,40,8
 """
+SALONS_OKRS = """\
+[[objectives]]
+id = "O9"
+title = "沙龙"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "参会人数"
+metric = "salon_attendees"
+target = 600
+unit = "人"
+"""
+"""An objective of the branch's, counting salon attendees: a key result on an SQL metric."""
 BALANCES = """\
 date,cm_id,assets
 2026-01-06,cm01,100
@@ -172,19 +186,7 @@ def test_a_bad_definition_is_a_named_plugin_error(csv_workspace: Path) -> None:
 
 def test_sql_metrics_reach_plugins_and_validate(write_workspace: WriteWorkspace) -> None:
     root = write_workspace(
-        {"salons.toml": """\
-            [[objectives]]
-            id = "O9"
-            title = "沙龙"
-            owner = "branch"
-
-            [[objectives.key_results]]
-            id = "KR1"
-            title = "参会人数"
-            metric = "salon_attendees"
-            target = 600
-            unit = "人"
-            """}
+        {"salons.toml": SALONS_OKRS}
     )  # fmt: skip
     (root / "data").mkdir()
     (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
@@ -397,19 +399,7 @@ def test_collect_names_the_row_and_stores_no_file_content(
     write_workspace: WriteWorkspace,
 ) -> None:
     root = write_workspace(
-        {"salons.toml": """\
-            [[objectives]]
-            id = "O9"
-            title = "沙龙"
-            owner = "branch"
-
-            [[objectives.key_results]]
-            id = "KR1"
-            title = "参会人数"
-            metric = "salon_attendees"
-            target = 600
-            unit = "人"
-            """}
+        {"salons.toml": SALONS_OKRS}
     )  # fmt: skip
     (root / "data").mkdir()
     (root / "data" / "salons.csv").write_text(SECRET_ROWS, encoding="utf-8")
@@ -461,20 +451,7 @@ values_zh = { app = "手机", outlet = "网点" }
 
 
 def labelled_workspace(write_workspace: WriteWorkspace, settings: str) -> Path:
-    root = write_workspace({"salons.toml": """\
-        [[objectives]]
-        id = "O9"
-        title = "沙龙"
-        owner = "branch"
-
-        [[objectives.key_results]]
-        id = "KR1"
-        title = "参会人数"
-        metric = "salon_attendees"
-        target = 600
-        unit = "人"
-        breakdown = "channel"
-        """})  # fmt: skip
+    root = write_workspace({"salons.toml": SALONS_OKRS + 'breakdown = "channel"\n'})
     (root / "data").mkdir()
     (root / "data" / "salons.csv").write_text(CHANNELS, encoding="utf-8")
     (root / "okrdesk.toml").write_text(settings, encoding="utf-8")

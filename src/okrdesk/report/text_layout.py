@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
-from typing import Literal, NamedTuple, TextIO
+from typing import Literal, NamedTuple, TextIO, TypedDict, Unpack
 
 Run = tuple[str, str]
 """A piece of text and its style ("", "bold", "bold red", "dim italic", …)."""
@@ -285,21 +285,25 @@ def crop(line: Line, width: int) -> Line:
 # ------------------------------------------------------------------ tables
 
 
+class ColumnOptions(TypedDict, total=False):
+    justify: Justify
+    no_wrap: bool
+    overflow: Overflow
+    """``fold`` breaks a word too long for the column, ``ellipsis`` cuts it with …."""
+    min_width: int | None
+    footer: str
+
+
 class _Column:
     __slots__ = ("footer", "header", "justify", "min_width", "no_wrap", "overflow")
 
-    def __init__(
-        self,
-        header: str,
-        *,
-        justify: Justify = "left",
-        no_wrap: bool = False,
-        overflow: Overflow = "ellipsis",
-        min_width: int | None = None,
-        footer: str = "",
-    ) -> None:
-        self.header, self.justify, self.no_wrap = header, justify, no_wrap
-        self.overflow, self.min_width, self.footer = overflow, min_width, footer
+    def __init__(self, header: str, options: ColumnOptions) -> None:
+        self.header = header
+        self.justify: Justify = options.get("justify", "left")
+        self.no_wrap = options.get("no_wrap", False)
+        self.overflow: Overflow = options.get("overflow", "ellipsis")
+        self.min_width = options.get("min_width")
+        self.footer = options.get("footer", "")
 
 
 _PADDING = 2
@@ -333,26 +337,8 @@ class TextTable:
         self.sections: set[int] = set()
         self._measured: tuple[tuple[int, int], list[_Measure]] = ((-1, -1), [])
 
-    def add_column(
-        self,
-        header: str,
-        *,
-        justify: Justify = "left",
-        no_wrap: bool = False,
-        overflow: Overflow = "ellipsis",
-        min_width: int | None = None,
-        footer: str = "",
-    ) -> None:
-        """A column; ``fold`` breaks a word too long for it, ``ellipsis`` cuts it with …."""
-        column = _Column(
-            header,
-            justify=justify,
-            no_wrap=no_wrap,
-            overflow=overflow,
-            min_width=min_width,
-            footer=footer,
-        )
-        self.columns.append(column)
+    def add_column(self, header: str, **options: Unpack[ColumnOptions]) -> None:
+        self.columns.append(_Column(header, options))
 
     def add_row(self, *row: str | Text) -> None:
         texts = [as_text(cell) for cell in row]
@@ -487,7 +473,9 @@ class TextTable:
         headers = [Text(c.header, "bold") for c in self.columns]
         columns = self.columns
         if squeezed:  # a heading wider than its figures wraps over them
-            columns = [_Column(c.header, justify=c.justify, overflow="fold") for c in columns]
+            columns = [
+                _Column(c.header, {"justify": c.justify, "overflow": "fold"}) for c in columns
+            ]
         out += self._row(headers, widths, "┃", "bottom", columns)
         out.append([(_border("┡", "━", "╇", "┩", widths), "")])
         for index, row in enumerate(self.rows):
