@@ -7,9 +7,7 @@ from okrdesk.targets.syntax import MAX_DEPTH, _may_hold_hazards, neutralise
 
 
 def test_a_file_of_thousands_of_headers_needs_no_nesting_scan() -> None:
-    org = "".join(
-        f'[[people]]\nid = "p{n}"\nname = "P {n}"\nunit = "t1"\n\n' for n in range(3000)
-    )
+    org = "".join(f'[[people]]\nid = "p{n}"\nname = "P {n}"\nunit = "t1"\n\n' for n in range(3000))
     org += "[plan] # the plan\n[objectives.key_results.members]\n"
     assert not _may_hold_hazards(org)
     assert neutralise(org) == (org, [])
