@@ -16,6 +16,7 @@ from okrdesk.plugins.manager import PluginHost, Prober
 from okrdesk.records import shared_methods
 from okrdesk.store import Store
 from okrdesk.targets.load import LoadResult, load_plan
+from okrdesk.targets.plan_cache import load_plan_cached
 from okrdesk.targets.reader import Findings, no_such
 from okrdesk.targets.settings import Workspace, locate, read_settings
 
@@ -60,7 +61,7 @@ def open_session(option: str | os.PathLike[str] | None, *, isolated: bool = Fals
 
         probe = prober(plugin_timeout(workspace.plugin_timeout))
     host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe)
-    loaded = load_plan(root, host.metrics)
+    loaded = load_plan_cached(root, host.metrics, lambda: load_plan(root, host.metrics))
     if host.skipped and loaded.problems:
         loaded = _without_skipped_metrics(root, host, loaded)
     return Session(workspace, host, loaded, findings)
