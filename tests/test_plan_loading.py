@@ -175,3 +175,15 @@ def test_commands_keep_the_cache_in_the_users_folder_never_in_the_workspace(
     assert cache_folder() == tmp_path / "xdg" / "okrdesk" / "plans"
     assert not list(root.rglob("*plans*"))
     assert open_session(root).plan == first
+
+
+def test_a_workspace_named_another_way_gets_its_own_paths(
+    write_workspace: WriteWorkspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_workspace()
+    folder = tmp_path / "cache"
+    monkeypatch.chdir(root)
+    relative = _cached(Path("."), None, folder)
+    assert not next(iter(relative.objective_files.values())).is_absolute()
+    _same(_cached(root, None, folder), load_plan(root, None))
+    _same(_cached(Path("."), None, folder), relative)

@@ -90,7 +90,8 @@ def _digest(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str:
             digest.update(repr(part).encode())
             digest.update(b"\0")
 
-    add(FORMAT, __version__, str(root.resolve()))
+    # The folder as given too: a relative one gives relative paths (objective_files).
+    add(FORMAT, __version__, str(root), str(root.resolve()))
     # okrdesk's own reading code: a new check must not be skipped for an old answer,
     # even where the version number did not move (an editable install).
     for folder in _CODE:
@@ -138,14 +139,25 @@ _RECORDS: dict[str, type[Any]] = {
         model.Budget, model.ScoreComponent, model.ScoringPolicy,
     )
 }  # fmt: skip
+_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    cls: tuple(field.name for field in attrs.fields(cls)) for cls in _RECORDS.values()
+}
 _ENUMS: dict[str, type[Enum]] = {cls.__name__: cls for cls in (Grain, model.Direction, model.Scope)}
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def _encoded(value: Any) -> Any:
-    if isinstance(value, Enum):  # before str: Grain and Direction are str too
-        return {"$enum": type(value).__name__, "value": value.value}
-    if isinstance(value, str | bool | int | float) or value is None:
+    kind = type(value)
+    if kind in _PLAIN:  # exact types: a Grain is a str too, and must stay a Grain
         return value
+    names = _FIELDS.get(kind)
+    if names is not None:
+        fields = {name: _encoded(getattr(value, name)) for name in names}
+        return {"$record": kind.__name__, "fields": fields}
+    if isinstance(value, Enum):
+        return {"$enum": kind.__name__, "value": value.value}
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}
     if isinstance(value, dt.date):
@@ -160,10 +172,7 @@ def _encoded(value: Any) -> Any:
         return {"$tuple": [_encoded(item) for item in value]}
     if isinstance(value, Mapping):
         return {"$map": [[_encoded(k), _encoded(v)] for k, v in value.items()]}
-    if type(value).__name__ in _RECORDS and attrs.has(type(value)):
-        fields = {f.name: _encoded(getattr(value, f.name)) for f in attrs.fields(type(value))}
-        return {"$record": type(value).__name__, "fields": fields}
-    raise TypeError(f"a plan holds no {type(value).__name__}")
+    raise TypeError(f"a plan holds no {kind.__name__}")
 
 
 def _decoded(found: dict[str, Any]) -> Any:
