@@ -58,7 +58,10 @@ def load_plan_cached(
     folder: Path | None = None,
 ) -> LoadResult:
     """The plan ``load()`` would return, from the cache when nothing it depends on changed."""
-    folder = folder or cache_folder()
+    try:
+        folder = folder or cache_folder()
+    except RuntimeError:  # no home folder to keep it in
+        return load()
     key = _key(root, metrics)
     if key is None:
         return load()
