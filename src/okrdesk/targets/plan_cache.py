@@ -30,7 +30,6 @@ import attrs
 
 from okrdesk import __version__, model
 from okrdesk.errors import Problem
-from okrdesk.files import write_text_atomically
 from okrdesk.periods import Grain
 from okrdesk.targets.load import LoadResult, target_files
 from okrdesk.units import UNITS, UnitOfMeasure
@@ -121,6 +120,8 @@ def _read(entry: Path, key: str) -> LoadResult | None:
 
 
 def _write(entry: Path, key: str, result: LoadResult) -> None:
+    from okrdesk.files import write_text_atomically  # only when the files were read
+
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         text = json.dumps({"key": key, "result": _encoded(result)}, ensure_ascii=False,
