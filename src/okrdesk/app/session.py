@@ -11,10 +11,11 @@ import attrs
 
 from okrdesk.engine.plan_calendar import metrics_needed
 from okrdesk.errors import BadInput, Problem, ValidationFailed, display_path
-from okrdesk.model import KeyResult, Plan
+from okrdesk.model import KeyResult, MetricSpec, Plan
 from okrdesk.plugins.manager import PluginHost, Prober
 from okrdesk.records import shared_methods
 from okrdesk.store import Store
+from okrdesk.targets import load
 from okrdesk.targets.load import LoadResult, load_plan
 from okrdesk.targets.reader import Findings, no_such
 from okrdesk.targets.settings import Workspace, locate, read_settings
@@ -60,10 +61,19 @@ def open_session(option: str | os.PathLike[str] | None, *, isolated: bool = Fals
 
         probe = prober(plugin_timeout(workspace.plugin_timeout), workspace.sources)
     host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe)
-    loaded = load_plan(root, host.metrics)
+    loaded = _read_plan(root, host.metrics)
     if host.skipped and loaded.problems:
         loaded = _without_skipped_metrics(root, host, loaded)
     return Session(workspace, host, loaded, findings)
+
+
+def _read_plan(root: Path, metrics: Mapping[str, MetricSpec]) -> LoadResult:
+    """The plan, from the user's cache when its files are large and did not change."""
+    if not load.worth_caching(root):
+        return load_plan(root, metrics)
+    from okrdesk.targets.plan_cache import load_plan_cached
+
+    return load_plan_cached(root, metrics, lambda: load_plan(root, metrics))
 
 
 def open_store(workspace: Workspace, *, create: bool = True) -> Store:

@@ -197,9 +197,10 @@ def _check_members(draft: Draft, findings: Findings) -> None:
     people = {person for person, _ in draft.written_people}
     children = _children(draft)
     below: dict[str, set[str]] = {}
-    tables: dict[tuple[int, KeyPath], list[str]] = {}
+    # A [members] table's keys are unique; a set of them is what each entry is held to.
+    tables: dict[tuple[int, KeyPath], set[str]] = {}
     for entry in draft.member_targets:
-        tables.setdefault((id(entry.where.file), entry.where.path[:-1]), []).append(entry.member)
+        tables.setdefault((id(entry.where.file), entry.where.path[:-1]), set()).add(entry.member)
     for entry in draft.member_targets:
         if {entry.owner, entry.member} & draft.broken_ids:
             continue
@@ -213,7 +214,7 @@ def _check_members(draft: Draft, findings: Findings) -> None:
                 below[ident] = _below(children, ident)
         members, inside = below[entry.owner], below[entry.member]
         same_table = tables[(id(entry.where.file), entry.where.path[:-1])]
-        counted = sorted(m for m in same_table if m in inside)
+        counted = sorted(inside.intersection(same_table))
         if counted:
             findings.problems.append(
                 entry.where.problem(

@@ -109,6 +109,20 @@ def target_files(targets: Path) -> list[Path]:
     return sorted(p for p in targets.glob("*.toml") if p.is_file())
 
 
+CACHED_FROM = 32 * 1024
+"""Target files of this many bytes together (a few hundred people) are worth keeping
+read (targets/plan_cache.py); smaller ones read faster than the cache's own imports."""
+
+
+def worth_caching(root: Path) -> bool:
+    targets = root / "targets"
+    try:
+        files = target_files(targets) if targets.is_dir() else []
+        return sum(path.stat().st_size for path in files) >= CACHED_FROM
+    except OSError:
+        return False
+
+
 def load_plan(
     root: Path,
     metrics: Mapping[str, model.MetricSpec] | None = None,

@@ -28,11 +28,26 @@ _AOT_HEADER = re.compile(r"\s*\[\[\s*([A-Za-z0-9_.\"' -]+?)\s*\]\]")
 _LONG_RUN = re.compile(f"(?<![0-9_])[0-9_]{{{MAX_DIGITS + 1}}}")  # each run tried once
 
 
+# A line holding only a table header (``[[people]]``, ``[plan]``), maybe a comment,
+# and no quote: its brackets are balanced and open at most two levels, whether
+# it is a header, an array written on a line of its own, or text inside a string.
+_HEADER_LINE = re.compile(
+    r"""^[ \t]*(?:\[\[[^\[\]{}\n"'#]*\]\]|\[[^\[\]{}\n"'#]*\])[ \t\r]*(?:#[^\n"']*)?$""",
+    re.MULTILINE,
+)
+
+
 def _may_hold_hazards(text: str) -> bool:
-    """Whether ``text`` could nest deeper than MAX_DEPTH (it needs that many brackets)
-    or hold a number longer than MAX_DIGITS (a run of that many digits and
-    underscores): most files can do neither, and need no scan."""
-    brackets = text.count("[") + text.count("{")
+    """Whether ``text`` could nest deeper than MAX_DEPTH or hold a number longer than
+    MAX_DIGITS (a run of that many digits and underscores): most files can do
+    neither, and need no scan.
+
+    Nesting that deep needs that many opening brackets; header lines open at most
+    two levels and close them again, so a firm's thousands of ``[[people]]``
+    headers count for two, not for thousands.
+    """
+    rest = _HEADER_LINE.sub("", text)
+    brackets = rest.count("[") + rest.count("{") + 2
     return brackets > MAX_DEPTH or _LONG_RUN.search(text) is not None
 
 
