@@ -45,7 +45,8 @@ from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.manager import PluginHost, Probed, describe_error, load_one
-from okrdesk.plugins.spool import Spool
+from okrdesk.plugins.spool import Spool, SpooledRow
+from okrdesk.units import Dimension
 
 MAX_MESSAGES_PER_METRIC = 5
 DEFAULT_TIMEOUT = 300.0
@@ -326,9 +327,7 @@ def _receive(
             return False
         kind = message[0]
         if kind == "emit" and checker is not None:
-            for metric, subject, period, value, numerator, denominator, source, cut in message[1]:
-                checker(metric, subject, period, value=value, numerator=numerator,
-                        denominator=denominator, source=source, dimensions=cut)  # fmt: skip
+            checker.take(message[1])
         elif kind == "error" and checker is not None:
             checker.error(message[1], message[2])
         elif kind == "warning" and checker is not None:
@@ -380,9 +379,9 @@ class PluginError:
         return f"plugin {self.plugin}{about}: {self.message}"
 
 
-Keeper = Callable[[Mapping[str, str], Iterator[Observation]], int]
-"""Stores one plugin call's sound metrics (metric → plugin) and their observations;
-how many it stored."""
+Keeper = Callable[[Mapping[str, str], Iterator[SpooledRow]], int]
+"""Stores one plugin call's sound metrics (metric → plugin) and their figures, as spooled
+rows grouped by metric, subject and period; how many it stored."""
 
 
 @attrs.define
@@ -412,9 +411,18 @@ class _Checker:
     closed: bool = False
     """Set when the plugin ran out of time: anything it emits after that is ignored."""
     spool: Spool = attrs.field(init=False)
+    _rules: dict[str, tuple[bool, bool]] = attrs.field(init=False)
+    """metric → (whether it is a ratio, whether its value cannot be negative), once."""
 
     def __attrs_post_init__(self) -> None:
         self.spool = Spool(self._emitted_twice)
+        self._rules = {
+            name: (
+                spec.kind is MetricKind.RATIO,
+                spec.dimension is Dimension.COUNT and spec.kind is MetricKind.STOCK,
+            )
+            for name, spec in self.specs.items()
+        }
 
     def __call__(
         self,
@@ -430,6 +438,77 @@ class _Checker:
     ) -> None:
         if self.closed:
             return
+        self._take(metric, subject, period, value, numerator, denominator, source, dimensions)
+
+    def take(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """A batch of what the plugin emitted, each row ``(metric, subject, period, value,
+        numerator, denominator, source, dimensions)``, checked and spooled in order."""
+        if self.closed:
+            return
+        take = self._take
+        for metric, subject, period, value, numerator, denominator, source, cut in rows:
+            take(metric, subject, period, value, numerator, denominator, source, cut)
+
+    def _take(
+        self,
+        metric: Any,
+        subject: Any,
+        period: Any,
+        value: Any,
+        numerator: Any,
+        denominator: Any,
+        source: Any,
+        dimensions: Any,
+    ) -> None:
+        # The common case, decided with a few comparisons and spooled as a plain row:
+        # a whole figure of a metric asked for, a subject and period asked for, finite
+        # numbers of the kind the metric takes. Anything else (a slice, a problem) is
+        # checked by ``_check_one``, which words every refusal.
+        rule = self._rules.get(metric) if type(metric) is str else None
+        if (
+            rule is not None
+            and dimensions is None
+            and subject in self.subjects
+            and period in self.periods
+            and type(source) is str
+            and len(source) <= _SOURCE_LIMIT
+        ):
+            ratio, never_negative = rule
+            if ratio:
+                if (
+                    value is None
+                    and type(numerator) in _NUMBERS
+                    and type(denominator) in _NUMBERS
+                    and _FINITE_LOW < numerator < _FINITE_HIGH
+                    and 0 <= denominator < _FINITE_HIGH
+                    and (denominator or not numerator)
+                ):
+                    self.spool.add((metric, subject, period, "", None, float(numerator),
+                                    float(denominator), source))  # fmt: skip
+                    return
+            elif (
+                numerator is None
+                and denominator is None
+                and type(value) in _NUMBERS
+                and _FINITE_LOW < value < _FINITE_HIGH
+                and (value >= 0 or not never_negative)
+            ):
+                self.spool.add((metric, subject, period, "", float(value), None, None, source))
+                return
+        self._check_one(metric, subject, period, value, numerator, denominator, source,
+                        dimensions)  # fmt: skip
+
+    def _check_one(
+        self,
+        metric: Any,
+        subject: Any,
+        period: Any,
+        value: Any,
+        numerator: Any,
+        denominator: Any,
+        source: Any,
+        dimensions: Any,
+    ) -> None:
         spec = self.specs.get(metric)
         if spec is None:
             self._refuse(str(metric), "emitted, but this plugin was not asked for it")
@@ -443,18 +522,20 @@ class _Checker:
             return
         observation = Observation(
             metric, subject, period, _float(value), _float(numerator), _float(denominator),
-            str(source)[:2000], dimensions or {},
+            str(source)[:_SOURCE_LIMIT], dimensions or {},
         )  # fmt: skip
         problems = observation.problems(spec)
         if problems:
             self._refuse(metric, f"{subject} {period}: {'; '.join(problems)}")
             return
-        self.spool.add(observation)
+        o = observation
+        self.spool.add(
+            (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
+             o.source)
+        )  # fmt: skip
 
-    def _emitted_twice(self, observation: Observation) -> None:
-        self._refuse(
-            observation.metric, f"{observation.subject} {observation.period}: emitted twice"
-        )
+    def _emitted_twice(self, row: SpooledRow) -> None:
+        self._refuse(row[0], f"{row[1]} {row[2]}: emitted twice")
 
     def error(self, metric: str, message: str) -> None:
         self._refuse(str(metric), str(message)[:500])
@@ -514,6 +595,13 @@ class _Checker:
         return errors
 
 
+_NUMBERS = (int, float)
+"""The types a figure may have (exactly: ``bool`` is a subclass of ``int`` but no number)."""
+_FINITE_LOW, _FINITE_HIGH = -sys.float_info.max, sys.float_info.max
+"""Between these, a float is finite and an int converts to a float without overflow."""
+_SOURCE_LIMIT = 2000
+
+
 def _float(number: float | None) -> float | None:
     if number is None:
         return None
@@ -547,6 +635,7 @@ def collect(
     each call that succeeded hands its sound metrics (metric → plugin) and their
     observations, grouped by metric, subject and period, to ``keep`` (which stores
     them and says how many); without it they are gathered in ``observations``.
+    Figures travel as plain rows (``SpooledRow``) from the check to the store.
     """
     host.load()
     periods = tuple(periods)
@@ -699,7 +788,7 @@ class _Part:
         if keep is None:
             result.observations.extend(self.checker.spool.observations(sound))
         elif sound:
-            result.stored += keep(sound, self.checker.spool.observations(sound, grouped=True))
+            result.stored += keep(sound, self.checker.spool.rows(sound, grouped=True))
 
 
 def _run_parts(

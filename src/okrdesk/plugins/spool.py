@@ -21,29 +21,27 @@ _BATCH = 2000
 _CACHE = 16 << 20
 """Bytes of figures a spool holds in memory before SQLite writes them to a file."""
 
-_Row = tuple[str, str, str, str, float | None, float | None, float | None, str]
+SpooledRow = tuple[str, str, str, str, float | None, float | None, float | None, str]
+"""One checked figure: metric, subject, period, slice, value, numerator, denominator, source."""
+_Row = SpooledRow
 
 
 class Spool:
-    """Checked observations of one plugin call, on disk; ``twice`` hears of each
-    observation whose metric, subject, period and slice were already kept (the first
+    """Checked observations of one plugin call, on disk, as plain rows; ``twice`` hears
+    of each row whose metric, subject, period and slice were already kept (the first
     stays)."""
 
-    def __init__(self, twice: Callable[[Observation], None]) -> None:
+    def __init__(self, twice: Callable[[SpooledRow], None]) -> None:
         self._twice = twice
         self._batch: list[_Row] = []
         self._db: sqlite3.Connection | None = None
         self._closed = False
         self.count = 0
 
-    def add(self, observation: Observation) -> None:
+    def add(self, row: SpooledRow) -> None:
         if self._closed:  # a plugin left behind after its time ran out: nothing lands
             return
-        o = observation
-        self._batch.append(
-            (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
-             o.source)
-        )  # fmt: skip
+        self._batch.append(row)
         if len(self._batch) >= _BATCH:
             self.flush()
 
@@ -61,7 +59,7 @@ class Spool:
             db.execute("ROLLBACK TO batch")
             for row in batch:
                 if db.execute(insert.replace("INSERT", "INSERT OR IGNORE"), row).rowcount == 0:
-                    self._twice(_observation(row))
+                    self._twice(row)
         db.execute("RELEASE batch")
         self.count += len(batch)
 
@@ -70,6 +68,13 @@ class Spool:
     ) -> Iterator[Observation]:
         """What was kept (of ``metrics`` only, when given): in the order emitted, or
         ``grouped`` by metric, subject and period (each group in the order emitted)."""
+        for row in self.rows(metrics, grouped=grouped):
+            yield _observation(row)
+
+    def rows(
+        self, metrics: Iterable[str] | None = None, *, grouped: bool = False
+    ) -> Iterator[SpooledRow]:
+        """``observations`` as the rows they were spooled as."""
         self.flush()
         if self._db is None:
             return
@@ -84,8 +89,7 @@ class Spool:
             chosen or (),
         )
         while rows := cursor.fetchmany(_BATCH):
-            for row in rows:
-                yield _observation(row)
+            yield from rows
 
     def close(self) -> None:
         self._closed = True
