@@ -52,6 +52,15 @@ def _rows() -> list[tuple[Any, ...]]:
         ("by_tier", "cm1", "M2", 2, None, None, "another", {"tier": "mass"}),
         ("by_tier", "cm2", "M2", 2, None, None, "not a mapping", ["tier"]),
         ("by_tier", "cm2", "M2", 2, None, None, "bad value", {"tier": "a;b"}),
+        ("by_tier", "cm3", "M2", 2, None, None, "blank value", {"tier": " "}),
+        ("by_tier", "cm3", "M2", 2, None, None, "control", {"tier": "a\nb"}),
+        ("by_tier", "cm3", "M2", 2, None, None, "a number", {"tier": 3}),
+        ("by_tier", "cm3", "M2", 2, None, None, "missing", {"product": "x"}),
+        ("by_tier", "cm3", "M2", 2, None, None, "extra", {"tier": "x", "product": "y"}),
+        ("by_tier", "cm3", "M2", -2, None, None, "negative", {"tier": "mass"}),
+        ("by_tier", "cm3", "M2", math.nan, None, None, "nan", {"tier": "hnw"}),
+        ("by_tier", "cm3", "M2", 5, None, None, "one of two", {"tier": "hnw"}),
+        ("by_tier", "cm3", "M2", 5, None, None, "twice", {"tier": "hnw"}),
     ]
     # A period of its own for each (but the figures emitted twice), so each is kept or
     # refused on its own merits.

@@ -40,7 +40,7 @@ from typing import Any
 import attrs
 
 from okrdesk.errors import printable
-from okrdesk.model import MetricKind, MetricSpec, Observation, Plan
+from okrdesk.model import SLICE_SEPARATOR, MetricKind, MetricSpec, Observation, Plan
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.hookspecs import CollectRequest
@@ -411,8 +411,9 @@ class _Checker:
     closed: bool = False
     """Set when the plugin ran out of time: anything it emits after that is ignored."""
     spool: Spool = attrs.field(init=False)
-    _rules: dict[str, tuple[bool, bool]] = attrs.field(init=False)
-    """metric → (whether it is a ratio, whether its value cannot be negative), once."""
+    _rules: dict[str, tuple[bool, bool, tuple[str, ...]]] = attrs.field(init=False)
+    """metric → (whether it is a ratio, whether its value cannot be negative, its
+    dimensions sorted), once."""
 
     def __attrs_post_init__(self) -> None:
         self.spool = Spool(self._emitted_twice)
@@ -420,6 +421,7 @@ class _Checker:
             name: (
                 spec.kind is MetricKind.RATIO,
                 spec.dimension is Dimension.COUNT and spec.kind is MetricKind.STOCK,
+                tuple(sorted(spec.dimensions)),
             )
             for name, spec in self.specs.items()
         }
@@ -461,19 +463,23 @@ class _Checker:
         dimensions: Any,
     ) -> None:
         # The common case, decided with a few comparisons and spooled as a plain row:
-        # a whole figure of a metric asked for, a subject and period asked for, finite
-        # numbers of the kind the metric takes. Anything else (a slice, a problem) is
-        # checked by ``_check_one``, which words every refusal.
+        # a figure of a metric asked for, whole or a slice with a plain value for each
+        # of its dimensions, a subject and period asked for, finite numbers of the kind
+        # the metric takes. Anything else is checked by ``_check_one``, which words
+        # every refusal.
         rule = self._rules.get(metric) if type(metric) is str else None
+        cut: str | None = ""
+        if rule is not None and dimensions is not None:
+            cut = _plain_slice(dimensions, rule[2])
         if (
             rule is not None
-            and dimensions is None
+            and cut is not None
             and subject in self.subjects
             and period in self.periods
             and type(source) is str
             and len(source) <= _SOURCE_LIMIT
         ):
-            ratio, never_negative = rule
+            ratio, never_negative, _ = rule
             if ratio:
                 if (
                     value is None
@@ -483,7 +489,7 @@ class _Checker:
                     and 0 <= denominator < _FINITE_HIGH
                     and (denominator or not numerator)
                 ):
-                    self.spool.add((metric, subject, period, "", None, float(numerator),
+                    self.spool.add((metric, subject, period, cut, None, float(numerator),
                                     float(denominator), source))  # fmt: skip
                     return
             elif (
@@ -493,7 +499,7 @@ class _Checker:
                 and _FINITE_LOW < value < _FINITE_HIGH
                 and (value >= 0 or not never_negative)
             ):
-                self.spool.add((metric, subject, period, "", float(value), None, None, source))
+                self.spool.add((metric, subject, period, cut, float(value), None, None, source))
                 return
         self._check_one(metric, subject, period, value, numerator, denominator, source,
                         dimensions)  # fmt: skip
@@ -593,6 +599,26 @@ class _Checker:
             count = f"{total:,} problems" if total > 1 else "a problem"
             errors.append(PluginError(self.plugin, metric, f"{text} ({count}, none kept)"))
         return errors
+
+
+def _plain_slice(dimensions: object, names: tuple[str, ...]) -> str | None:
+    """The slice's text (as ``slice_of`` writes it) when ``dimensions`` gives exactly the
+    metric's dimensions ``names`` (sorted) plain, printable, non-empty text; else None,
+    for the full check to word what is wrong."""
+    if type(dimensions) is not dict or not names or len(dimensions) != len(names):
+        return None
+    parts = []
+    for name in names:
+        given = dimensions.get(name)
+        if (
+            type(given) is not str
+            or not given.strip()
+            or SLICE_SEPARATOR in given
+            or not given.isprintable()
+        ):
+            return None
+        parts.append(f"{name}={given}")
+    return SLICE_SEPARATOR.join(parts)
 
 
 _NUMBERS = (int, float)
