@@ -10,12 +10,18 @@ from pathlib import Path
 import pytest
 
 from okrdesk.model import Observation
+from okrdesk.plugins import spool as spool_module
 from okrdesk.plugins.spool import Spool, SpooledRow
 from okrdesk.store.base import rows_with_wholes, with_wholes
 
 
-@pytest.fixture
-def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+@pytest.fixture(params=[50_000, 3000, 0], ids=["held", "moved", "sqlite"])
+def scratch(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """A temporary folder, and the spool held in memory, moved to SQLite part way, or
+    in SQLite from the start."""
+    monkeypatch.setattr(spool_module, "_IN_MEMORY", request.param)
     folder = tmp_path / "scratch"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
