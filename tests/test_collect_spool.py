@@ -10,12 +10,18 @@ from pathlib import Path
 import pytest
 
 from okrdesk.model import Observation
-from okrdesk.plugins.spool import Spool
-from okrdesk.store.base import with_wholes
+from okrdesk.plugins import spool as spool_module
+from okrdesk.plugins.spool import Spool, SpooledRow
+from okrdesk.store.base import rows_with_wholes, with_wholes
 
 
-@pytest.fixture
-def scratch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+@pytest.fixture(params=[50_000, 3000, 0], ids=["held", "moved", "sqlite"])
+def scratch(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Path]:
+    """A temporary folder, and the spool held in memory, moved to SQLite part way, or
+    in SQLite from the start."""
+    monkeypatch.setattr(spool_module, "_IN_MEMORY", request.param)
     folder = tmp_path / "scratch"
     folder.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
@@ -27,24 +33,30 @@ def _figures(count: int) -> list[Observation]:
             for i in range(count)]  # fmt: skip
 
 
+def _row(o: Observation) -> SpooledRow:
+    return (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
+            o.source)  # fmt: skip
+
+
 def test_a_figure_emitted_twice_batches_apart_is_found_and_the_first_kept(scratch: Path) -> None:
-    twice: list[Observation] = []
+    twice: list[SpooledRow] = []
     spool = Spool(twice.append)
     figures = _figures(5000)
     for o in figures:
-        spool.add(o)
+        spool.add(_row(o))
     again = Observation("m", "cm00003", "2026-W02", value=-1.0, source="again")
-    spool.add(again)
-    spool.add(Observation("m", "cm00003", "2026-W02", value=2.0, dimensions={"tier": "hnw"}))
+    spool.add(_row(again))
+    spool.add(_row(Observation("m", "cm00003", "2026-W02", value=2.0,
+                               dimensions={"tier": "hnw"})))  # fmt: skip
     kept = list(spool.observations())
-    assert twice == [again]
+    assert twice == [_row(again)]
     assert kept[:5000] == figures
     assert kept[3] == figures[3]
     assert kept[5000].dimensions == {"tier": "hnw"}
     spool.close()
     assert list(scratch.iterdir()) == []
     for o in figures:  # a plugin left behind, emitting after its time ran out
-        spool.add(o)
+        spool.add(_row(o))
     assert list(scratch.iterdir()) == []
 
 
@@ -58,8 +70,9 @@ def test_only_the_metrics_asked_for_come_out_grouped_in_the_order_emitted(scratc
         Observation("c", "cm1", "W1", value=5.0),
     ]
     for o in emitted:
-        spool.add(o)
+        spool.add(_row(o))
     assert [o.value for o in spool.observations(["a", "b"], grouped=True)] == [2, 4, 3, 1]
+    assert [r[4] for r in spool.rows(["a", "b"], grouped=True)] == [2, 4, 3, 1]
     assert [o.value for o in spool.observations()] == [1, 2, 3, 4, 5]
     spool.close()
 
@@ -79,3 +92,5 @@ def test_wholes_added_up_group_by_group_are_those_added_up_at_once() -> None:
     at_once = sorted(with_wholes(emitted), key=repr)
     assert sorted(with_wholes(grouped, grouped=True), key=repr) == at_once
     assert any(o.source.startswith("sum of") for o in at_once)
+    as_rows = [_row(o) for o in with_wholes(grouped, grouped=True)]
+    assert list(rows_with_wholes(_row(o) for o in grouped)) == as_rows

@@ -11,10 +11,11 @@ import attrs
 from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_periods
 from okrdesk.errors import BadInput
-from okrdesk.model import Observation, Plan
+from okrdesk.model import Plan
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
+from okrdesk.plugins.spool import SpooledRow
 from okrdesk.targets.reader import no_such
 
 
@@ -86,12 +87,10 @@ def run_collect(
 
             def keep(
                 sound: Mapping[str, str],
-                observations: Iterator[Observation],
+                rows: Iterator[SpooledRow],
                 grain_periods: tuple[Period, ...] = grain_periods,
             ) -> int:
-                return store.replace_observations(
-                    run_id, sound, grain_periods, observations, through=day, grouped=True
-                )
+                return store.replace_rows(run_id, sound, grain_periods, rows, through=day)
 
             result = collect(
                 session.host, plan, metrics, grain_periods, day, session.workspace.root,

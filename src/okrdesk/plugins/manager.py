@@ -52,6 +52,11 @@ FROM_SETTINGS_ONLY = frozenset({"sql", "derived"})
 okrdesk.toml: without that table they declare and collect nothing, so they are listed
 but not imported (the SQL source's modules are a good part of a report's start-up)."""
 
+FORMATS_ONLY = frozenset({"text", "md", "html", "json", "xlsx"})
+"""Built-in plugins that only declare report formats: listed at once, imported only
+when a command asks for the formats (``PluginHost.formats``), so ``collect`` does not
+import them."""
+
 # Plugins registered for the whole process, by ``okrdesk.plugins.testing.registered_plugin``.
 EXTRA_PLUGINS: dict[str, object] = {}
 
@@ -96,9 +101,10 @@ class Probed:
     declared: list[MetricSpec]
 
 
-Prober = Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]
-"""Loads one plugin elsewhere (name, how, its settings): so that this process never
-imports it, and a plugin that hangs while loading can be stopped."""
+Prober = Callable[[str, tuple[str, str], Mapping[str, Any], str], Probed]
+"""Loads one plugin elsewhere (name, how, its settings, its distribution's version): so
+that this process never imports it, and a plugin that hangs while loading can be
+stopped."""
 
 
 def _allowed() -> set[str] | None:
@@ -148,6 +154,8 @@ class PluginHost:
         self._registered = registered
         self._prober = prober
         self._loaded = False
+        self._unloaded_formats: list[str] = []
+        """Built-in format plugins listed but not imported yet (``FORMATS_ONLY``)."""
 
     # ---------------------------------------------------------------- loading
 
@@ -161,6 +169,10 @@ class PluginHost:
             how = ("module", module_name)
             if name in FROM_SETTINGS_ONLY and name not in self.sources:
                 self.records[name] = PluginRecord(name, BUILTIN, module_name, __version__, how=how)
+                continue
+            if name in FORMATS_ONLY and BUILTIN_PLUGINS.get(name) == module_name:
+                self.records[name] = PluginRecord(name, BUILTIN, module_name, __version__, how=how)
+                self._unloaded_formats.append(name)
                 continue
             self._add(name, BUILTIN, module_name, __version__, _importer(module_name)).how = how
         if self._entry_points:
@@ -209,7 +221,7 @@ class PluginHost:
         if self._prober is None or name in self.records:
             self._add(name, origin, how[1], version, importer).how = how
             return
-        probed = self._prober(name, how, self.sources.get(name, {}))
+        probed = self._prober(name, how, self.sources.get(name, {}), version)
         self.records[name] = PluginRecord(
             name, origin, how[1], version or probed.version, errors=list(probed.errors),
             declared=list(probed.declared), how=how,
@@ -315,9 +327,27 @@ class PluginHost:
         """Report formats by name, asked of the plugins the first time they are wanted."""
         if self._formats is None:
             self._formats = {}
-            for name, impl in self.implementations("okrdesk_report_formats"):
+            built_in = self._load_formats()
+            # The built-in formats first, as when they were imported before every other
+            # plugin: a plugin's format of the same name is the one refused.
+            found = sorted(self.implementations("okrdesk_report_formats"),
+                           key=lambda item: item[0] not in built_in)  # fmt: skip
+            for name, impl in found:
                 self._declare_formats(self.records[name], impl, self._formats)
         return self._formats
+
+    def _load_formats(self) -> set[str]:
+        """Import the built-in format plugins listed by ``load``; their names."""
+        loaded = set(self._unloaded_formats)
+        for name in self._unloaded_formats:
+            record = self.records.get(name)
+            if record is None:  # unregistered meanwhile
+                continue
+            plugin = importlib.import_module(record.location)
+            self.pm.register(plugin, name=name)
+            record.plugin = plugin
+        self._unloaded_formats = []
+        return loaded
 
     @staticmethod
     def _declare_formats(

@@ -40,12 +40,13 @@ from typing import Any
 import attrs
 
 from okrdesk.errors import printable
-from okrdesk.model import MetricKind, MetricSpec, Observation, Plan
+from okrdesk.model import SLICE_SEPARATOR, MetricKind, MetricSpec, Observation, Plan
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.manager import PluginHost, Probed, describe_error, load_one
-from okrdesk.plugins.spool import Spool
+from okrdesk.plugins.spool import Spool, SpooledRow
+from okrdesk.units import Dimension
 
 MAX_MESSAGES_PER_METRIC = 5
 DEFAULT_TIMEOUT = 300.0
@@ -326,9 +327,7 @@ def _receive(
             return False
         kind = message[0]
         if kind == "emit" and checker is not None:
-            for metric, subject, period, value, numerator, denominator, source, cut in message[1]:
-                checker(metric, subject, period, value=value, numerator=numerator,
-                        denominator=denominator, source=source, dimensions=cut)  # fmt: skip
+            checker.take(message[1])
         elif kind == "error" and checker is not None:
             checker.error(message[1], message[2])
         elif kind == "warning" and checker is not None:
@@ -342,23 +341,38 @@ def _receive(
 
 def prober(
     timeout: float, sources: Mapping[str, Mapping[str, Any]] | None = None
-) -> Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]:
+) -> Callable[[str, tuple[str, str], Mapping[str, Any], str], Probed]:
     """Load plugins each in a process of their own, to learn what they declare without
-    importing them here, stopped at ``timeout``. With the workspace's ``sources``, the
-    engines of an SQL source that will collect in this process are imported meanwhile."""
+    importing them here, stopped at ``timeout``; an installed plugin's answer is kept
+    (``plugins/declared.py``) and used while its code, version and settings stay the
+    same. With the workspace's ``sources``, the engines of an SQL source that will
+    collect in this process are imported meanwhile."""
+    from okrdesk.plugins import declared as kept
 
-    if _installed_plugins():
+    known = _kept_declarations(sources or {})
+    if any(found is None for _, _, found in known.values()):
         warm_up()  # while this process reads the workspace; else when first needed
     sql = (sources or {}).get(SPLIT_BY_METRIC)
     if sql and _runs_here(SPLIT_BY_METRIC, BUILT_IN_SQL, sql):
         # While this process mostly waits for the plugins it probes.
         threading.Thread(target=_import_sql_engines, name="okrdesk-imports", daemon=True).start()
 
-    def probe(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> Probed:
+    def probe(
+        name: str, how: tuple[str, str], settings: Mapping[str, Any], version: str = ""
+    ) -> Probed:
+        if name in known and known[name][0] == how:  # asked already in ``prober``
+            _, key, found = known[name]
+        else:
+            key = kept.key(how, version, settings)
+            found = kept.read(key) if key is not None else None
+        if found is not None:
+            return Probed([], *found)
         outcome = _run_in_process(name, how, settings, None, None, timeout)
         if outcome.declared is None or outcome.failure is not None:
             errors = list(outcome.declared.errors) if outcome.declared else []
             return Probed([*errors, outcome.failure or "it declared nothing"], "", [])
+        if key is not None and not outcome.declared.errors:
+            kept.keep(key, outcome.declared.version, outcome.declared.declared)
         return outcome.declared
 
     return probe
@@ -380,9 +394,9 @@ class PluginError:
         return f"plugin {self.plugin}{about}: {self.message}"
 
 
-Keeper = Callable[[Mapping[str, str], Iterator[Observation]], int]
-"""Stores one plugin call's sound metrics (metric → plugin) and their observations;
-how many it stored."""
+Keeper = Callable[[Mapping[str, str], Iterator[SpooledRow]], int]
+"""Stores one plugin call's sound metrics (metric → plugin) and their figures, as spooled
+rows grouped by metric, subject and period; how many it stored."""
 
 
 @attrs.define
@@ -412,9 +426,20 @@ class _Checker:
     closed: bool = False
     """Set when the plugin ran out of time: anything it emits after that is ignored."""
     spool: Spool = attrs.field(init=False)
+    _rules: dict[str, tuple[bool, bool, tuple[str, ...]]] = attrs.field(init=False)
+    """metric → (whether it is a ratio, whether its value cannot be negative, its
+    dimensions sorted), once."""
 
     def __attrs_post_init__(self) -> None:
         self.spool = Spool(self._emitted_twice)
+        self._rules = {
+            name: (
+                spec.kind is MetricKind.RATIO,
+                spec.dimension is Dimension.COUNT and spec.kind is MetricKind.STOCK,
+                tuple(sorted(spec.dimensions)),
+            )
+            for name, spec in self.specs.items()
+        }
 
     def __call__(
         self,
@@ -430,6 +455,81 @@ class _Checker:
     ) -> None:
         if self.closed:
             return
+        self._take(metric, subject, period, value, numerator, denominator, source, dimensions)
+
+    def take(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        """A batch of what the plugin emitted, each row ``(metric, subject, period, value,
+        numerator, denominator, source, dimensions)``, checked and spooled in order."""
+        if self.closed:
+            return
+        take = self._take
+        for metric, subject, period, value, numerator, denominator, source, cut in rows:
+            take(metric, subject, period, value, numerator, denominator, source, cut)
+
+    def _take(
+        self,
+        metric: Any,
+        subject: Any,
+        period: Any,
+        value: Any,
+        numerator: Any,
+        denominator: Any,
+        source: Any,
+        dimensions: Any,
+    ) -> None:
+        # The common case, decided with a few comparisons and spooled as a plain row:
+        # a figure of a metric asked for, whole or a slice with a plain value for each
+        # of its dimensions, a subject and period asked for, finite numbers of the kind
+        # the metric takes. Anything else is checked by ``_check_one``, which words
+        # every refusal.
+        rule = self._rules.get(metric) if type(metric) is str else None
+        cut: str | None = ""
+        if rule is not None and dimensions is not None:
+            cut = _plain_slice(dimensions, rule[2])
+        if (
+            rule is not None
+            and cut is not None
+            and subject in self.subjects
+            and period in self.periods
+            and type(source) is str
+            and len(source) <= _SOURCE_LIMIT
+        ):
+            ratio, never_negative, _ = rule
+            if ratio:
+                if (
+                    value is None
+                    and type(numerator) in _NUMBERS
+                    and type(denominator) in _NUMBERS
+                    and _FINITE_LOW < numerator < _FINITE_HIGH
+                    and 0 <= denominator < _FINITE_HIGH
+                    and (denominator or not numerator)
+                ):
+                    self.spool.add((metric, subject, period, cut, None, float(numerator),
+                                    float(denominator), source))  # fmt: skip
+                    return
+            elif (
+                numerator is None
+                and denominator is None
+                and type(value) in _NUMBERS
+                and _FINITE_LOW < value < _FINITE_HIGH
+                and (value >= 0 or not never_negative)
+            ):
+                self.spool.add((metric, subject, period, cut, float(value), None, None, source))
+                return
+        self._check_one(metric, subject, period, value, numerator, denominator, source,
+                        dimensions)  # fmt: skip
+
+    def _check_one(
+        self,
+        metric: Any,
+        subject: Any,
+        period: Any,
+        value: Any,
+        numerator: Any,
+        denominator: Any,
+        source: Any,
+        dimensions: Any,
+    ) -> None:
         spec = self.specs.get(metric)
         if spec is None:
             self._refuse(str(metric), "emitted, but this plugin was not asked for it")
@@ -443,18 +543,20 @@ class _Checker:
             return
         observation = Observation(
             metric, subject, period, _float(value), _float(numerator), _float(denominator),
-            str(source)[:2000], dimensions or {},
+            str(source)[:_SOURCE_LIMIT], dimensions or {},
         )  # fmt: skip
         problems = observation.problems(spec)
         if problems:
             self._refuse(metric, f"{subject} {period}: {'; '.join(problems)}")
             return
-        self.spool.add(observation)
+        o = observation
+        self.spool.add(
+            (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
+             o.source)
+        )  # fmt: skip
 
-    def _emitted_twice(self, observation: Observation) -> None:
-        self._refuse(
-            observation.metric, f"{observation.subject} {observation.period}: emitted twice"
-        )
+    def _emitted_twice(self, row: SpooledRow) -> None:
+        self._refuse(row[0], f"{row[1]} {row[2]}: emitted twice")
 
     def error(self, metric: str, message: str) -> None:
         self._refuse(str(metric), str(message)[:500])
@@ -514,6 +616,33 @@ class _Checker:
         return errors
 
 
+def _plain_slice(dimensions: object, names: tuple[str, ...]) -> str | None:
+    """The slice's text (as ``slice_of`` writes it) when ``dimensions`` gives exactly the
+    metric's dimensions ``names`` (sorted) plain, printable, non-empty text; else None,
+    for the full check to word what is wrong."""
+    if type(dimensions) is not dict or not names or len(dimensions) != len(names):
+        return None
+    parts = []
+    for name in names:
+        given = dimensions.get(name)
+        if (
+            type(given) is not str
+            or not given.strip()
+            or SLICE_SEPARATOR in given
+            or not given.isprintable()
+        ):
+            return None
+        parts.append(f"{name}={given}")
+    return SLICE_SEPARATOR.join(parts)
+
+
+_NUMBERS = (int, float)
+"""The types a figure may have (exactly: ``bool`` is a subclass of ``int`` but no number)."""
+_FINITE_LOW, _FINITE_HIGH = -sys.float_info.max, sys.float_info.max
+"""Between these, a float is finite and an int converts to a float without overflow."""
+_SOURCE_LIMIT = 2000
+
+
 def _float(number: float | None) -> float | None:
     if number is None:
         return None
@@ -547,6 +676,7 @@ def collect(
     each call that succeeded hands its sound metrics (metric → plugin) and their
     observations, grouped by metric, subject and period, to ``keep`` (which stores
     them and says how many); without it they are gathered in ``observations``.
+    Figures travel as plain rows (``SpooledRow``) from the check to the store.
     """
     host.load()
     periods = tuple(periods)
@@ -616,15 +746,26 @@ def _runs_here(plugin: str, how: tuple[str, str] | None, settings: Mapping[str, 
     return plugin == SPLIT_BY_METRIC and how == BUILT_IN_SQL and not _on_server(settings)
 
 
-def _installed_plugins() -> bool:
-    """Whether an installed plugin will be probed: then the fork server is started at
-    once. A collect of okrdesk's own SQL source alone starts none."""
+def _kept_declarations(
+    sources: Mapping[str, Mapping[str, Any]],
+) -> dict[str, tuple[tuple[str, str], str | None, tuple[str, list[MetricSpec]] | None]]:
+    """Each installed plugin that will be probed: how it loads, the key of its kept
+    declarations, and its version and declarations when they are kept (else None; then
+    the fork server is started at once). A collect of okrdesk's own SQL source alone, or
+    of plugins whose answers are kept, starts none."""
+    from okrdesk.plugins import declared as kept
     from okrdesk.plugins.entry_points import entry_points
     from okrdesk.plugins.manager import ALLOW_ENV, ENTRY_POINT_GROUP
 
-    names = {entry.name for entry in entry_points(ENTRY_POINT_GROUP)}
     raw = os.environ.get(ALLOW_ENV)
-    return bool(names if raw is None else names & {n.strip() for n in raw.split(",")})
+    allowed = None if raw is None else {n.strip() for n in raw.split(",")}
+    found = {}
+    for entry in entry_points(ENTRY_POINT_GROUP):
+        if allowed is None or entry.name in allowed:
+            how = ("entry", entry.value)
+            key = kept.key(how, entry.version, sources.get(entry.name, {}))
+            found[entry.name] = (how, key, kept.read(key) if key is not None else None)
+    return found
 
 
 def _import_sql_engines() -> None:
@@ -699,7 +840,7 @@ class _Part:
         if keep is None:
             result.observations.extend(self.checker.spool.observations(sound))
         elif sound:
-            result.stored += keep(sound, self.checker.spool.observations(sound, grouped=True))
+            result.stored += keep(sound, self.checker.spool.rows(sound, grouped=True))
 
 
 def _run_parts(

@@ -5,9 +5,10 @@ metric only when none of its figures was refused, so nothing can be stored
 while the plugin is still emitting. Holding them in memory made a firm's
 collect grow with the firm; they wait instead in a temporary SQLite database,
 written in batches, whose key also finds a figure emitted twice. SQLite
-holds it in memory up to a bound and on disk beyond it, so a call's few
-thousand figures never touch the disk and a firm's millions do not fill the
-memory.
+holds it in memory up to a bound and on disk beyond it, so a firm's millions
+do not fill the memory. A call's first ``_IN_MEMORY`` figures are kept in a
+list and a set of keys instead, and only go to SQLite when there are more:
+most calls never open it (its index cost more than the rest of the spool).
 """
 
 from __future__ import annotations
@@ -18,40 +19,61 @@ from collections.abc import Callable, Iterable, Iterator
 from okrdesk.model import Observation, slice_values
 
 _BATCH = 2000
+_IN_MEMORY = 50_000
+"""Figures a spool holds as Python rows before it moves them to SQLite."""
 _CACHE = 16 << 20
 """Bytes of figures a spool holds in memory before SQLite writes them to a file."""
 
-_Row = tuple[str, str, str, str, float | None, float | None, float | None, str]
+SpooledRow = tuple[str, str, str, str, float | None, float | None, float | None, str]
+"""One checked figure: metric, subject, period, slice, value, numerator, denominator, source."""
+_Row = SpooledRow
 
 
 class Spool:
-    """Checked observations of one plugin call, on disk; ``twice`` hears of each
-    observation whose metric, subject, period and slice were already kept (the first
+    """Checked observations of one plugin call, on disk, as plain rows; ``twice`` hears
+    of each row whose metric, subject, period and slice were already kept (the first
     stays)."""
 
-    def __init__(self, twice: Callable[[Observation], None]) -> None:
+    def __init__(self, twice: Callable[[SpooledRow], None]) -> None:
         self._twice = twice
         self._batch: list[_Row] = []
         self._db: sqlite3.Connection | None = None
+        self._held: list[_Row] | None = []
+        """What was kept, while it is few enough to hold here (None once in SQLite)."""
+        self._keys: set[tuple[str, str, str, str]] = set()
         self._closed = False
         self.count = 0
 
-    def add(self, observation: Observation) -> None:
+    def add(self, row: SpooledRow) -> None:
         if self._closed:  # a plugin left behind after its time ran out: nothing lands
             return
-        o = observation
-        self._batch.append(
-            (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
-             o.source)
-        )  # fmt: skip
+        self._batch.append(row)
         if len(self._batch) >= _BATCH:
             self.flush()
 
     def flush(self) -> None:
         if not self._batch:
             return
-        db = self._connection()
         batch, self._batch = self._batch, []
+        held = self._held
+        if held is not None and len(held) + len(batch) <= _IN_MEMORY:
+            keys = self._keys
+            for row in batch:
+                key = (row[0], row[1], row[2], row[3])
+                if key in keys:
+                    self._twice(row)
+                else:
+                    keys.add(key)
+                    held.append(row)
+            self.count += len(batch)
+            return
+        db = self._connection()
+        if held is not None:  # too many to hold: what is held moves to SQLite
+            db.execute("SAVEPOINT held")
+            db.executemany("INSERT INTO kept VALUES (?, ?, ?, ?, ?, ?, ?, ?)", held)
+            db.execute("RELEASE held")
+            self._held = None
+            self._keys = set()
         insert = "INSERT INTO kept VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         db.execute("SAVEPOINT batch")
         try:
@@ -61,7 +83,7 @@ class Spool:
             db.execute("ROLLBACK TO batch")
             for row in batch:
                 if db.execute(insert.replace("INSERT", "INSERT OR IGNORE"), row).rowcount == 0:
-                    self._twice(_observation(row))
+                    self._twice(row)
         db.execute("RELEASE batch")
         self.count += len(batch)
 
@@ -70,7 +92,20 @@ class Spool:
     ) -> Iterator[Observation]:
         """What was kept (of ``metrics`` only, when given): in the order emitted, or
         ``grouped`` by metric, subject and period (each group in the order emitted)."""
+        for row in self.rows(metrics, grouped=grouped):
+            yield _observation(row)
+
+    def rows(
+        self, metrics: Iterable[str] | None = None, *, grouped: bool = False
+    ) -> Iterator[SpooledRow]:
+        """``observations`` as the rows they were spooled as."""
         self.flush()
+        if self._held is not None:
+            wanted = set(metrics) if metrics is not None else None
+            found = [r for r in self._held if wanted is None or r[0] in wanted]
+            # Sorting is stable: each group stays in the order emitted.
+            yield from sorted(found, key=_figure) if grouped else found
+            return
         if self._db is None:
             return
         chosen = sorted(set(metrics)) if metrics is not None else None
@@ -84,11 +119,12 @@ class Spool:
             chosen or (),
         )
         while rows := cursor.fetchmany(_BATCH):
-            for row in rows:
-                yield _observation(row)
+            yield from rows
 
     def close(self) -> None:
         self._closed = True
+        self._held = []
+        self._keys = set()
         if self._db is not None:
             self._db.close()
             self._db = None
@@ -111,6 +147,10 @@ class Spool:
                 "PRIMARY KEY (metric, subject, period, slice))"
             )
         return self._db
+
+
+def _figure(row: _Row) -> tuple[str, str, str]:
+    return (row[0], row[1], row[2])
 
 
 def _observation(row: _Row) -> Observation:

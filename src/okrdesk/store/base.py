@@ -94,6 +94,43 @@ def with_wholes(
         yield _whole(key, parts, sources.get(key, ""))
 
 
+FigureRow = tuple[str, str, str, str, float | None, float | None, float | None, str]
+"""One figure as it is collected: metric, subject, period, slice, value, numerator,
+denominator, source."""
+
+
+def _figure_key(row: FigureRow) -> tuple[str, str, str]:
+    return (row[0], row[1], row[2])
+
+
+def rows_with_wholes(rows: Iterable[FigureRow]) -> Iterator[FigureRow]:
+    """``with_wholes`` of grouped rows, row for row: the same figures, sums and sources,
+    with no object made for a figure that is whole already (the common case)."""
+    for key, grouped in itertools.groupby(rows, _figure_key):
+        first, *rest = grouped
+        if not rest:
+            yield first
+            if first[3]:
+                yield _whole_row(key, [first], "")
+            continue
+        parts = [r for r in (first, *rest) if r[3]]
+        if not parts:
+            yield first
+            yield from rest
+            continue
+        yield from parts
+        source = next((r[7] for r in (first, *rest) if not r[3]), "")
+        yield _whole_row(key, parts, source)
+
+
+def _whole_row(key: tuple[str, str, str], parts: list[FigureRow], source: str) -> FigureRow:
+    count = f"sum of {len(parts)} slice{'s' if len(parts) > 1 else ''}"
+    return (
+        *key, "", _sum(p[4] for p in parts), _sum(p[5] for p in parts),
+        _sum(p[6] for p in parts), source or count,
+    )  # fmt: skip
+
+
 def _figure_of(o: Observation) -> tuple[str, str, str]:
     return (o.metric, o.subject, o.period)
 
@@ -277,9 +314,30 @@ class Store(ABC):
         *,
         grouped: bool = False,
     ) -> int:
+        """``replace_rows`` for observations (``grouped``: each metric, subject and
+        period's together, as ``with_wholes`` takes them; else in any order)."""
+        rows: Iterable[FigureRow] = (
+            (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
+             o.source)
+            for o in observations
+        )  # fmt: skip
+        if not grouped:
+            rows = sorted(rows, key=_figure_key)  # stable: each group in the order given
+        return self.replace_rows(run_id, collected, periods, rows, through)
+
+    def replace_rows(
+        self,
+        run_id: int,
+        collected: Mapping[str, str],
+        periods: Sequence[Period],
+        rows: Iterable[FigureRow],
+        through: dt.date | None = None,
+    ) -> int:
         """Replace, in one transaction, every value of the ``collected`` metrics
-        (metric → plugin) in ``periods`` with ``observations`` (``grouped``: each
-        metric, subject and period's together, as ``with_wholes`` takes them).
+        (metric → plugin) in ``periods`` with ``rows`` (metric, subject, period,
+        slice, value, numerator, denominator, source), each metric, subject and
+        period's together; the whole of each figure emitted in slices is added as
+        ``with_wholes`` adds it.
 
         Metrics not in ``collected`` keep what they had, so a failed plugin
         never erases earlier numbers. A period that ends after ``through`` was
@@ -290,10 +348,10 @@ class Store(ABC):
         day = through.isoformat() if through is not None else None
         # Each period's columns written once, not once per observation.
         spans = {
-            p.id: (p.start.isoformat(), p.end.isoformat(), p.grain.value)
+            p.id: (p.start.isoformat(), p.end.isoformat(), p.grain.value,
+                   day if p.id in partial else None)
             for p in periods
         }  # fmt: skip
-        partly = {p: day for p in partial}
         with self.transaction():
             self._lock("observations")
             kept = self._fuller_periods(collected, partial, day)
@@ -303,19 +361,19 @@ class Store(ABC):
                 for period in periods
                 if (metric, period.id) not in kept
             ]
-            rows = (
-                (o.metric, o.period, o.subject, *spans[o.period], o.value, o.numerator,
-                 o.denominator, o.source, collected[o.metric], run_id, partly.get(o.period),
-                 o.slice)
-                for o in with_wholes(observations, grouped=grouped)
-                if o.metric in collected and (not kept or (o.metric, o.period) not in kept)
+            stored = (
+                (metric, period, subject, *spans[period], value, numerator, denominator,
+                 source, collected[metric], run_id, cut)
+                for metric, subject, period, cut, value, numerator, denominator, source
+                in rows_with_wholes(rows)
+                if metric in collected and (not kept or (metric, period) not in kept)
             )  # fmt: skip
             self._write_many("DELETE FROM observations WHERE metric = ? AND period = ?", replaced)
             return self._write_many(
                 "INSERT INTO observations (metric, period, subject, period_start, period_end, "
-                "grain, value, numerator, denominator, source, plugin, run_id, partial_through, "
-                "slice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                rows,
+                "grain, partial_through, value, numerator, denominator, source, plugin, "
+                "run_id, slice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                stored,
             )
 
     def _fuller_periods(

@@ -196,8 +196,8 @@ class PostgresStore(Store):
             for statement in statements:
                 self._rows(statement)
 
-    def replace_observations(self, *args: Any, **kwargs: Any) -> int:
-        stored = super().replace_observations(*args, **kwargs)
+    def replace_rows(self, *args: Any, **kwargs: Any) -> int:
+        stored = super().replace_rows(*args, **kwargs)
         if stored >= ANALYZE_AFTER_ROWS:
             self._tidy(("ANALYZE observations",))
         return stored

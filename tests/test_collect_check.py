@@ -1,0 +1,115 @@
+"""A batch of emitted figures is checked with a few comparisons per row; whatever that
+quick check does not accept is checked one figure at a time, as before, so every row
+is kept or refused exactly as the full check decides, with the same words."""
+
+from __future__ import annotations
+
+import math
+import sys
+from typing import Any
+
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins.runner import _Checker, _Unsendable
+from okrdesk.units import UNITS
+
+SPECS = {
+    "flow": MetricSpec("flow", "Net flow", "净流入", MetricKind.FLOW, UNITS["元"]),
+    "clients": MetricSpec("clients", "Clients", "客户数", MetricKind.STOCK, UNITS["户"]),
+    "rate": MetricSpec("rate", "Conversion", "转化率", MetricKind.RATIO, UNITS["%"]),
+    "by_tier": MetricSpec(
+        "by_tier", "AUM", "资产", MetricKind.STOCK, UNITS["元"], dimensions=("tier",)
+    ),
+}
+
+BIG = sys.float_info.max
+
+
+def _rows() -> list[tuple[Any, ...]]:
+    """Figures a plugin might emit, sound and not, in every metric's kind."""
+    numbers: list[Any] = [0, 1, -1, 2.5, -0.0, 0.0, -2.5, BIG, -BIG, 10**400, -(10**400),
+                          math.inf, -math.inf, math.nan, True, False, None, "7",
+                          _Unsendable("Decimal")]  # fmt: skip
+    rows: list[tuple[Any, ...]] = []
+    for metric in ("flow", "clients", "by_tier"):
+        for value in numbers:
+            rows.append((metric, "cm1", "W1", value, None, None, f"v {value!r}", None))
+        rows.append((metric, "cm1", "W1", 1, 1, None, "both", None))
+        rows.append((metric, "cm1", "W1", 1, None, None, "twice", None))
+        rows.append((metric, "cm1", "W1", None, None, 2, "denominator only", None))
+    for numerator in numbers:
+        for denominator in numbers:
+            rows.append(("rate", "cm1", "W1", None, numerator, denominator, "r", None))
+    rows += [
+        ("rate", "cm1", "W1", 0.5, None, None, "value of a ratio", None),
+        ("flow", "nobody", "W1", 1, None, None, "who", None),
+        ("flow", "cm1", "Q9", 1, None, None, "when", None),
+        ("elsewhere", "cm1", "W1", 1, None, None, "not asked", None),
+        ("flow", "cm2", "W1", 1, None, None, "x" * 2500, None),
+        ("flow", "cm2", "M2", 1, None, None, 17, None),
+        ("flow", "cm1", "M2", 1, None, None, "empty dimensions", {}),
+        ("flow", "cm3", "M2", 1, None, None, "undeclared dimension", {"tier": "hnw"}),
+        ("by_tier", "cm1", "M2", 1, None, None, "a slice", {"tier": "hnw"}),
+        ("by_tier", "cm1", "M2", 2, None, None, "another", {"tier": "mass"}),
+        ("by_tier", "cm2", "M2", 2, None, None, "not a mapping", ["tier"]),
+        ("by_tier", "cm2", "M2", 2, None, None, "bad value", {"tier": "a;b"}),
+        ("by_tier", "cm3", "M2", 2, None, None, "blank value", {"tier": " "}),
+        ("by_tier", "cm3", "M2", 2, None, None, "control", {"tier": "a\nb"}),
+        ("by_tier", "cm3", "M2", 2, None, None, "a number", {"tier": 3}),
+        ("by_tier", "cm3", "M2", 2, None, None, "missing", {"product": "x"}),
+        ("by_tier", "cm3", "M2", 2, None, None, "extra", {"tier": "x", "product": "y"}),
+        ("by_tier", "cm3", "M2", -2, None, None, "negative", {"tier": "mass"}),
+        ("by_tier", "cm3", "M2", math.nan, None, None, "nan", {"tier": "hnw"}),
+        ("by_tier", "cm3", "M2", 5, None, None, "one of two", {"tier": "hnw"}),
+        ("by_tier", "cm3", "M2", 5, None, None, "twice", {"tier": "hnw"}),
+    ]
+    # A period of its own for each (but the figures emitted twice), so each is kept or
+    # refused on its own merits.
+    return [(m, s, f"W{n}" if p == "W1" else p, *rest)
+            for n, (m, s, p, *rest) in enumerate(rows)]  # fmt: skip
+
+
+def _checker() -> _Checker:
+    periods = frozenset(f"W{n}" for n in range(len(_rows()))) | {"M2"}
+    return _Checker("p", SPECS, frozenset({"cm1", "cm2", "cm3"}), periods)
+
+
+def _outcome(checker: _Checker) -> tuple[Any, ...]:
+    errors = checker.results()
+    return (
+        [tuple(map(repr, row)) for row in checker.spool.rows()],
+        checker.problems,
+        checker.refused,
+        [str(e) for e in errors],
+    )
+
+
+def test_a_batch_keeps_and_refuses_what_the_full_check_of_each_figure_does() -> None:
+    rows = _rows()
+    batch, one_by_one = _checker(), _checker()
+    batch.take(rows)
+    for metric, subject, period, value, numerator, denominator, source, cut in rows:
+        one_by_one._check_one(metric, subject, period, value, numerator, denominator, source,
+                              cut)  # fmt: skip
+    assert _outcome(batch) == _outcome(one_by_one)
+    kept = {(row[0], row[7]) for row in batch.spool.rows()}
+    assert {
+        ("flow", "v 0"),
+        ("flow", "v 2.5"),
+        ("clients", "v -0.0"),
+        ("flow", "v -1"),
+        ("flow", "empty dimensions"),
+        ("by_tier", "a slice"),
+        ("rate", "r"),
+    } <= kept
+    assert ("clients", "v -1") not in kept
+    assert batch.refused["rate"] > 0 and batch.refused["elsewhere"] == 1
+
+
+def test_a_figure_emitted_one_call_at_a_time_is_checked_the_same_way() -> None:
+    rows = _rows()
+    batch, called = _checker(), _checker()
+    batch.take(rows)
+    for metric, subject, period, value, numerator, denominator, source, cut in rows:
+        called(metric, subject, period, value=value, numerator=numerator,
+               denominator=denominator, source=source, dimensions=cut)  # fmt: skip
+    assert _outcome(batch) == _outcome(called)
