@@ -101,10 +101,9 @@ class Probed:
     declared: list[MetricSpec]
 
 
-Prober = Callable[[str, tuple[str, str], Mapping[str, Any], str], Probed]
-"""Loads one plugin elsewhere (name, how, its settings, its distribution's version): so
-that this process never imports it, and a plugin that hangs while loading can be
-stopped."""
+Prober = Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]
+"""Loads one plugin elsewhere (name, how, its settings): so that this process never
+imports it, and a plugin that hangs while loading can be stopped."""
 
 
 def _allowed() -> set[str] | None:
@@ -221,7 +220,7 @@ class PluginHost:
         if self._prober is None or name in self.records:
             self._add(name, origin, how[1], version, importer).how = how
             return
-        probed = self._prober(name, how, self.sources.get(name, {}), version)
+        probed = self._prober(name, how, self.sources.get(name, {}))
         self.records[name] = PluginRecord(
             name, origin, how[1], version or probed.version, errors=list(probed.errors),
             declared=list(probed.declared), how=how,

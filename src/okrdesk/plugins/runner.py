@@ -341,38 +341,23 @@ def _receive(
 
 def prober(
     timeout: float, sources: Mapping[str, Mapping[str, Any]] | None = None
-) -> Callable[[str, tuple[str, str], Mapping[str, Any], str], Probed]:
+) -> Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]:
     """Load plugins each in a process of their own, to learn what they declare without
-    importing them here, stopped at ``timeout``; an installed plugin's answer is kept
-    (``plugins/declared.py``) and used while its code, version and settings stay the
-    same. With the workspace's ``sources``, the engines of an SQL source that will
-    collect in this process are imported meanwhile."""
-    from okrdesk.plugins import declared as kept
+    importing them here, stopped at ``timeout``. With the workspace's ``sources``, the
+    engines of an SQL source that will collect in this process are imported meanwhile."""
 
-    known = _kept_declarations(sources or {})
-    if any(found is None for _, _, found in known.values()):
+    if _installed_plugins():
         warm_up()  # while this process reads the workspace; else when first needed
     sql = (sources or {}).get(SPLIT_BY_METRIC)
     if sql and _runs_here(SPLIT_BY_METRIC, BUILT_IN_SQL, sql):
         # While this process mostly waits for the plugins it probes.
         threading.Thread(target=_import_sql_engines, name="okrdesk-imports", daemon=True).start()
 
-    def probe(
-        name: str, how: tuple[str, str], settings: Mapping[str, Any], version: str = ""
-    ) -> Probed:
-        if name in known and known[name][0] == how:  # asked already in ``prober``
-            _, key, found = known[name]
-        else:
-            key = kept.key(how, version, settings)
-            found = kept.read(key) if key is not None else None
-        if found is not None:
-            return Probed([], *found)
+    def probe(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> Probed:
         outcome = _run_in_process(name, how, settings, None, None, timeout)
         if outcome.declared is None or outcome.failure is not None:
             errors = list(outcome.declared.errors) if outcome.declared else []
             return Probed([*errors, outcome.failure or "it declared nothing"], "", [])
-        if key is not None and not outcome.declared.errors:
-            kept.keep(key, outcome.declared.version, outcome.declared.declared)
         return outcome.declared
 
     return probe
@@ -746,26 +731,15 @@ def _runs_here(plugin: str, how: tuple[str, str] | None, settings: Mapping[str, 
     return plugin == SPLIT_BY_METRIC and how == BUILT_IN_SQL and not _on_server(settings)
 
 
-def _kept_declarations(
-    sources: Mapping[str, Mapping[str, Any]],
-) -> dict[str, tuple[tuple[str, str], str | None, tuple[str, list[MetricSpec]] | None]]:
-    """Each installed plugin that will be probed: how it loads, the key of its kept
-    declarations, and its version and declarations when they are kept (else None; then
-    the fork server is started at once). A collect of okrdesk's own SQL source alone, or
-    of plugins whose answers are kept, starts none."""
-    from okrdesk.plugins import declared as kept
+def _installed_plugins() -> bool:
+    """Whether an installed plugin will be probed: then the fork server is started at
+    once. A collect of okrdesk's own SQL source alone starts none."""
     from okrdesk.plugins.entry_points import entry_points
     from okrdesk.plugins.manager import ALLOW_ENV, ENTRY_POINT_GROUP
 
+    names = {entry.name for entry in entry_points(ENTRY_POINT_GROUP)}
     raw = os.environ.get(ALLOW_ENV)
-    allowed = None if raw is None else {n.strip() for n in raw.split(",")}
-    found = {}
-    for entry in entry_points(ENTRY_POINT_GROUP):
-        if allowed is None or entry.name in allowed:
-            how = ("entry", entry.value)
-            key = kept.key(how, entry.version, sources.get(entry.name, {}))
-            found[entry.name] = (how, key, kept.read(key) if key is not None else None)
-    return found
+    return bool(names if raw is None else names & {n.strip() for n in raw.split(",")})
 
 
 def _import_sql_engines() -> None:
