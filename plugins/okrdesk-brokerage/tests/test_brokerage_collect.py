@@ -152,4 +152,4 @@ def test_duckdb_is_held_to_a_memory_limit_and_spills_where_told(tmp_path: Path) 
         ).fetchall()
     )
     assert settings["temp_directory"] == str(tmp_path)
-    assert settings["memory_limit"].startswith("244") and settings["threads"] == "1"
+    assert settings["memory_limit"] == "152.5 MiB" and settings["threads"] == "1"  # 160 MB
