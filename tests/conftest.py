@@ -27,6 +27,7 @@ def private_config(
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
     monkeypatch.delenv("OKRDESK_ALLOW_WORKSPACE_CODE", raising=False)
     return home / ".config"
 

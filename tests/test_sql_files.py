@@ -15,9 +15,11 @@ from typing import Any
 import duckdb
 import pytest
 
+from okrdesk.files import user_cache_folder
 from okrdesk.model import Person
 from okrdesk.plugins import sql_metrics
 from okrdesk.plugins.sql_dialect import to_duckdb
+from okrdesk.plugins.sql_files import TableCache
 from okrdesk.plugins.testing import PluginCheck, check_plugin
 from test_sql_metrics import SALONS_OKRS
 
@@ -452,7 +454,8 @@ def test_an_unchanged_file_is_not_read_again(tmp_path: Path) -> None:
     file = tmp_path / path
     made = metric("made", "flow", CALLS_MADE)
     assert run(tmp_path, {"calls": path}, made).value("made", "cm01", "2026-W02").value == 15
-    assert (tmp_path / ".okrdesk" / "cache" / ".gitignore").read_text().endswith("*\n")
+    # The cache is the user's, never the workspace's: a workspace sent to you brings none.
+    assert not (tmp_path / ".okrdesk").exists()
     stat = file.stat()
     # Same size and time, other content: the cache answers, so the file was not read.
     file.write_bytes(CALLS.replace("10;1", "90;1").encode())
@@ -470,20 +473,10 @@ def test_an_unchanged_file_is_not_read_again(tmp_path: Path) -> None:
         .value
         == 15
     )
-    cached = sorted(p.name for p in (tmp_path / ".okrdesk" / "cache" / "sql").iterdir())
+    kept = TableCache(tmp_path).folder
+    assert kept.is_relative_to(user_cache_folder("sql"))
+    cached = sorted(p.name for p in kept.iterdir())
     assert len(cached) == 2 and cached[1] == "tables.json"  # one table file, the old one gone
-
-
-def test_init_keeps_the_cache_out_of_git(tmp_path: Path) -> None:
-    from okrdesk.app.init import create_workspace
-
-    root = tmp_path / "new"
-    root.mkdir()
-    (root / ".gitignore").write_text("*.pyc", encoding="utf-8")
-    assert ".gitignore" in create_workspace(root)
-    assert (root / ".gitignore").read_text(encoding="utf-8") == (
-        "*.pyc\n# okrdesk's cache\n/.okrdesk/cache/\n"
-    )
 
 
 # ------------------------------------------------------ through the CLI

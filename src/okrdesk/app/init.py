@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from okrdesk.errors import BadInput
-from okrdesk.files import copy_file_atomically, write_text_atomically
+from okrdesk.files import copy_file_atomically
 from okrdesk.targets.settings import SETTINGS_FILE
 
 _SKELETON = Path(__file__).resolve().parents[1] / "skeleton"
@@ -48,21 +48,4 @@ def create_workspace(root: Path, lang: str = "en") -> list[str]:
             copy_file_atomically(source, target)
             written.append(target.relative_to(root).as_posix())
     (root / "data").mkdir(exist_ok=True)
-    if _ignore_cache(root):
-        written.append(".gitignore")
     return written
-
-
-CACHE_IGNORED = "/.okrdesk/cache/"
-"""What okrdesk keeps only to go faster (the SQL source's tables): never worth committing."""
-
-
-def _ignore_cache(root: Path) -> bool:
-    """Add the cache folder to the workspace's .gitignore; True when the file changed."""
-    ignore = root / ".gitignore"
-    text = ignore.read_text(encoding="utf-8") if ignore.is_file() else ""
-    if CACHE_IGNORED in text.splitlines():
-        return False
-    separator = "" if not text or text.endswith("\n") else "\n"
-    write_text_atomically(ignore, f"{text}{separator}# okrdesk's cache\n{CACHE_IGNORED}\n")
-    return True

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 import attrs
 
 from okrdesk.errors import printable
-from okrdesk.files import write_text_atomically
+from okrdesk.files import user_cache_folder, write_text_atomically
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
 from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
 
@@ -464,12 +464,14 @@ def _unreadable(table: TableFile, error: duckdb.Error) -> str:
 
 
 class TableCache:
-    """Tables read before, as Parquet files in the workspace's ``.okrdesk/cache/sql``,
-    each kept while its file's path, size, modification time (or, when only the time
-    changed, its SHA-256) and its table options are the same."""
+    """Tables read before, as Parquet files in the user's cache folder (one folder per
+    workspace, never inside it: a workspace someone sends you cannot bring a table its
+    files do not hold), each kept while its file's path, size, modification time (or,
+    when only the time changed, its SHA-256) and its table options are the same."""
 
     def __init__(self, workspace: Path) -> None:
-        self.folder = workspace / ".okrdesk" / "cache" / "sql"
+        place = hashlib.sha256(str(workspace.resolve()).encode()).hexdigest()[:32]
+        self.folder = user_cache_folder("sql", place)
         self.manifest = self.folder / "tables.json"
         try:
             self.entries: dict[str, Any] = json.loads(self.manifest.read_text(encoding="utf-8"))
@@ -507,9 +509,6 @@ class TableCache:
             stat = table.path.stat()
             digest = _sha256(table.path)
             self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder.parent / ".gitignore"
-            if not ignore.exists():
-                write_text_atomically(ignore, "# okrdesk's cache: safe to delete\n*\n")
             name = f"{table.name}-{digest[:16]}.parquet"
             scratch = self.folder / f".{name}.{os.getpid()}.tmp"
             connection.execute(

@@ -19,7 +19,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import Enum
@@ -45,9 +44,9 @@ periods, formula, errors) and the targets package."""
 
 def cache_folder() -> Path:
     """Where plans are kept: under $XDG_CACHE_HOME, else ~/.cache."""
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    folder = Path(base) if Path(base).is_absolute() else Path.home() / ".cache"
-    return folder / "okrdesk" / "plans"
+    from okrdesk.files import user_cache_folder
+
+    return user_cache_folder("plans")
 
 
 def load_plan_cached(
