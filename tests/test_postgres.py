@@ -524,3 +524,42 @@ def test_a_large_collect_is_analysed_and_a_small_one_left_to_autovacuum(
                 )[0][0]
             )
     assert analysed == [0, 1]
+
+
+# ------------------------------------------------- one connection per read
+
+
+@pytest.mark.parametrize("command", [["report"], ["check"], ["explain", "O1.KR1"]])
+def test_reading_before_anything_is_stored_says_so(backend: Backend, command: list[str]) -> None:
+    root = backend.workspace()
+    done = CliRunner().invoke(cli, [*command, "-w", str(root)])
+    assert "Traceback" not in done.output
+    if command == ["check"]:
+        assert "尚未采集任何数据：请运行 `okrdesk collect`" in done.output, done.output
+    else:
+        assert done.exit_code == 2 and "no numbers yet: run `okrdesk collect`" in done.output
+    assert not backend.exists(root), "reading created nothing"
+
+
+def test_a_report_opens_one_connection_to_the_server(backend: Backend) -> None:
+    if backend.url is None:
+        pytest.skip("a PostgreSQL server's sessions")
+    root = backend.workspace()
+    assert (
+        CliRunner().invoke(cli, ["collect", "--through", "2026-03-01", "-w", str(root)]).exit_code
+        == 0
+    )
+
+    def sessions() -> int:
+        with psycopg.connect(backend.url) as connection:
+            found = connection.execute(
+                "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
+            ).fetchone()
+        assert found is not None
+        return int(found[0])
+
+    before = sessions()
+    done = CliRunner().invoke(cli, ["report", "--as-of", "2026-03-01", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    # The count includes the connection that reads it once more.
+    assert sessions() - before == 1 + 1

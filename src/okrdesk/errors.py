@@ -74,6 +74,10 @@ class BadInput(OkrdeskError):
     exit_code = EXIT_BAD_INPUT
 
 
+class NoStoreYet(BadInput):
+    """A store opened to read holds nothing yet: no SQLite file, no okrdesk tables."""
+
+
 class ValidationFailed(BadInput):
     """Target files hold one or more problems."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from okrdesk.app.session import Session, open_store, store_exists
+from okrdesk.app.session import Session, stored
 from okrdesk.engine.attention import Alert, alerts, nothing_collected
 from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.plan_calendar import clamp_to_plan
@@ -19,9 +19,10 @@ from okrdesk.messages import display_width, kind_label, label
 def check(session: Session, as_of: dt.date | None) -> list[Alert]:
     plan = session.plan
     day = clamp_to_plan(plan, as_of or dt.date.today())
-    if not store_exists(session.workspace):
+    store = stored(session.workspace)
+    if store is None:
         return nothing_collected()
-    with open_store(session.workspace, create=False) as store:
+    with store:
         # Alerts judge figures at the date; no trend or forecast enters them.
         engine = Engine(plan, store, day, session.host.metrics, trends=False)
         budget = budget_progress(engine, store.spend())

@@ -9,8 +9,7 @@ from okrdesk.app.session import (
     Session,
     find_key_result,
     find_subject,
-    open_store,
-    store_exists,
+    stored,
 )
 from okrdesk.engine.growth import GrowthBasis, growth_basis
 from okrdesk.engine.plan_calendar import clamp_to_plan
@@ -43,9 +42,10 @@ def explain_lines(
     day = clamp_to_plan(plan, as_of or dt.date.today())
     subjects = subjects_under(plan, subject)
     lines = [f"{kr.id} {kr.title}", f"for {subject} ({plan.name_of(subject)}) as of {day}"]
-    if not store_exists(session.workspace):
+    store = stored(session.workspace)
+    if store is None:
         raise BadInput("no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first")
-    with open_store(session.workspace, create=False) as store:
+    with store:
         # The same rollup the report uses, so the two always agree.
         engine = Engine(plan, store, day, session.host.metrics, trends=False, within=subject)
         rollup = engine.rollup

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import attrs
 
-from okrdesk.app.session import Session, open_store, store_exists
+from okrdesk.app.session import Session, stored
 from okrdesk.errors import BadInput
 from okrdesk.model import Plan
 from okrdesk.periods import COMPARISONS, Grain, parse_period, window_problem
@@ -64,9 +64,10 @@ def make_report(
         known = [*plan.units_by_id, *plan.people_by_id]
         raise BadInput(no_such("unit or person", subject, known))
     day = report_date(session, as_of, week, period)
-    if not store_exists(session.workspace):
+    store = stored(session.workspace)
+    if store is None:
         raise BadInput("no numbers yet: run `okrdesk collect` first")
-    with open_store(session.workspace, create=False) as store:
+    with store:
         built = build_report(plan, session.host.metrics, store, subject, day, lang,
                              session.host.broken_errors(), asked, windows)  # fmt: skip
     return built if depth is None else within_depth(plan, built, subject, depth)

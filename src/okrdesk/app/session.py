@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from okrdesk.engine.plan_calendar import metrics_needed
-from okrdesk.errors import BadInput, Problem, ValidationFailed, display_path
+from okrdesk.errors import BadInput, NoStoreYet, Problem, ValidationFailed, display_path
 from okrdesk.model import KeyResult, MetricSpec, Plan
 from okrdesk.plugins.manager import PluginHost, Prober
 from okrdesk.records import shared_methods
@@ -85,6 +85,15 @@ def open_store(workspace: Workspace, *, create: bool = True) -> Store:
 def store_exists(workspace: Workspace) -> bool:
     """Whether anything was stored for the workspace yet."""
     return Store.exists(workspace.store_location)
+
+
+def stored(workspace: Workspace) -> Store | None:
+    """The workspace's store to read, None when nothing was stored yet: one connection,
+    where asking ``store_exists`` first would open two on PostgreSQL."""
+    try:
+        return open_store(workspace, create=False)
+    except NoStoreYet:
+        return None
 
 
 def open_plugins(

@@ -33,7 +33,7 @@ import psycopg
 import psycopg.errors
 from psycopg.pq import TransactionStatus
 
-from okrdesk.errors import BadInput, OkrdeskError
+from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, TABLES, Row, Store, busy_timeout
 from okrdesk.store.migrations import POSTGRES_MIGRATIONS, SCHEMA_VERSION
 
@@ -105,7 +105,7 @@ class PostgresStore(Store):
                 f"knows up to {SCHEMA_VERSION}); upgrade okrdesk. Nothing was changed."
             )
         if version is None and not create:
-            raise BadInput(f"{self.location}: no okrdesk tables yet; run `okrdesk collect` first")
+            raise NoStoreYet(f"{self.location}: no okrdesk tables yet; run `okrdesk collect` first")
         if version is None or version < SCHEMA_VERSION:
             self._migrate()
 

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from okrdesk.errors import BadInput, OkrdeskError
+from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout
 from okrdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -49,7 +49,7 @@ class SqliteStore(Store):
         """
         exists = path.exists()
         if not exists and not create:
-            raise BadInput(f"{path}: no database yet; run `okrdesk collect` first")
+            raise NoStoreYet(f"{path}: no database yet; run `okrdesk collect` first")
         if exists:
             _check_header(path)
         try:
