@@ -541,9 +541,10 @@ def test_reading_before_anything_is_stored_says_so(backend: Backend, command: li
     assert not backend.exists(root), "reading created nothing"
 
 
-def test_a_report_opens_one_connection_to_the_server(backend: Backend) -> None:
-    if backend.url is None:
-        pytest.skip("a PostgreSQL server's sessions")
+def test_a_report_opens_one_connection_to_the_server(
+    postgres_url: str, write_workspace: WriteWorkspace
+) -> None:
+    backend = Backend("postgresql", postgres_url, write_workspace)
     root = backend.workspace()
     assert (
         CliRunner().invoke(cli, ["collect", "--through", "2026-03-01", "-w", str(root)]).exit_code
@@ -551,7 +552,7 @@ def test_a_report_opens_one_connection_to_the_server(backend: Backend) -> None:
     )
 
     def sessions() -> int:
-        with psycopg.connect(backend.url) as connection:
+        with psycopg.connect(postgres_url) as connection:
             found = connection.execute(
                 "SELECT sessions FROM pg_stat_database WHERE datname = current_database()"
             ).fetchone()
