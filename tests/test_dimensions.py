@@ -23,8 +23,10 @@ from okrdesk.app.session import open_session, open_store
 from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.engine.progress import Engine
-from okrdesk.model import Observation, slice_of, slice_values
+from okrdesk.model import Observation, Person, slice_of, slice_values
 from okrdesk.periods import Grain, parse_period
+from okrdesk.plugins import sql_metrics
+from okrdesk.plugins.testing import PluginCheck, check_plugin
 from okrdesk.report.breakdown import shares
 from okrdesk.store import MIGRATIONS, Store
 from okrdesk.store.base import with_wholes
@@ -590,21 +592,22 @@ date,cm_id,product,amount
 """
 
 
-def test_an_sql_metric_splits_by_its_dimension_columns(tmp_path: Path) -> None:
-    from okrdesk.model import Person
-    from okrdesk.plugins import sql_metrics
-    from okrdesk.plugins.testing import check_plugin
-
-    (tmp_path / "sales.csv").write_text(SALES, encoding="utf-8")
+def sales_check(tmp_path: Path, sales: str) -> PluginCheck:
+    """The SQL source's product_sales, split by product, over ``sales`` as a CSV file."""
+    (tmp_path / "sales.csv").write_text(sales, encoding="utf-8")
     settings = {"tables": {"sales": "sales.csv"}, "metrics": [{
         "name": "product_sales", "kind": "flow", "unit": "元", "dimensions": ["product"],
         "query": "SELECT cm_id AS subject, date AS day, product, amount AS value FROM sales",
     }]}  # fmt: skip
-    check = check_plugin(
+    return check_plugin(
         sql_metrics, people=(Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a")),
         start=dt.date(2026, 1, 5), through=dt.date(2026, 1, 18), settings=settings,
         workspace=tmp_path,
     )  # fmt: skip
+
+
+def test_an_sql_metric_splits_by_its_dimension_columns(tmp_path: Path) -> None:
+    check = sales_check(tmp_path, SALES)
     check.assert_valid()
     assert check.metrics["product_sales"].dimensions == ("product",)
     found = {(o.subject, o.period, o.slice): o.value for o in check.observations}
@@ -615,20 +618,7 @@ def test_an_sql_metric_splits_by_its_dimension_columns(tmp_path: Path) -> None:
 
 
 def test_an_sql_metric_row_without_its_dimension_is_named(tmp_path: Path) -> None:
-    from okrdesk.model import Person
-    from okrdesk.plugins import sql_metrics
-    from okrdesk.plugins.testing import check_plugin
-
-    (tmp_path / "sales.csv").write_text(SALES + "2026-01-14,cm02,,100\n", encoding="utf-8")
-    settings = {"tables": {"sales": "sales.csv"}, "metrics": [{
-        "name": "product_sales", "kind": "flow", "unit": "元", "dimensions": ["product"],
-        "query": "SELECT cm_id AS subject, date AS day, product, amount AS value FROM sales",
-    }]}  # fmt: skip
-    check = check_plugin(
-        sql_metrics, people=(Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a")),
-        start=dt.date(2026, 1, 5), through=dt.date(2026, 1, 18), settings=settings,
-        workspace=tmp_path,
-    )  # fmt: skip
+    check = sales_check(tmp_path, SALES + "2026-01-14,cm02,,100\n")
     assert any("sales.csv:6: column product is empty" in p for p in check.problems), check.problems
 
 
