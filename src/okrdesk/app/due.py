@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from itertools import groupby
 
-from okrdesk.app.session import Session, open_store, store_exists
+from okrdesk.app.session import Session, stored
 from okrdesk.engine.cadence import Owed, owed
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.errors import BadInput
@@ -29,9 +29,10 @@ def owed_on(
         known = [*plan.units_by_id, *plan.people_by_id]
         raise BadInput(f'--unit: no unit or person "{unit}"{suggest(unit, known)}')
     day = clamp_to_plan(plan, as_of or dt.date.today())
-    if not store_exists(session.workspace):
+    store = stored(session.workspace)
+    if store is None:
         return day, owed(plan, _NoCheckins(), day, unit)
-    with open_store(session.workspace, create=False) as store:
+    with store:
         return day, owed(plan, store, day, unit)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from okrdesk.app.session import Session, find_key_result, open_store, store_exists
+from okrdesk.app.session import Session, find_key_result, stored
 from okrdesk.errors import BadInput, printable
 from okrdesk.messages import display_width
 from okrdesk.model import Checkin, KeyResult
@@ -18,9 +18,10 @@ def history_lines(session: Session, key_result: str, lang: str = "zh") -> list[s
             f"{kr.id} is measured by the metric {kr.metric}, not by check-ins; "
             f"`okrdesk explain {kr.id}` shows its numbers"
         )
-    if not store_exists(session.workspace):
+    store = stored(session.workspace)
+    if store is None:
         return [f"{kr.id} {kr.title}", f"No check-ins yet: `okrdesk checkin {kr.id} VALUE`."]
-    with open_store(session.workspace, create=False) as store:
+    with store:
         entries = store.checkins(kr.id, withdrawn=True)
     lines = [f"{kr.id} {kr.title}", f"tracked by check-ins, one owed every {kr.cadence.value}"]
     if not entries:

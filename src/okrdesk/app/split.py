@@ -11,8 +11,7 @@ from okrdesk.app.session import (
     Session,
     find_key_result,
     open_session,
-    open_store,
-    store_exists,
+    stored,
 )
 from okrdesk.engine.plan_calendar import plan_periods
 from okrdesk.engine.rollup import subjects_under
@@ -75,9 +74,10 @@ def _last_period_weights(
     if not complete:
         raise BadInput(f"no period of the plan has ended by {as_of}; use --by equal")
     last = complete[-1]
-    if not store_exists(session.workspace):
+    store = stored(session.workspace)
+    if store is None:
         raise BadInput("no numbers yet: run `okrdesk collect` first, or use --by equal")
-    with open_store(session.workspace, create=False) as store:
+    with store:
         if spec is None:
             achieved = _checked_in(store, kr, last)
         else:
