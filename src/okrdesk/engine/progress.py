@@ -42,10 +42,10 @@ from okrdesk.engine.pace import (
 from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, Plan
-from okrdesk.store.reader import StoreReader
+from okrdesk.store.reader import SeriesOfMetrics, StoreReader
 from okrdesk.units import Dimension
 
-_Series = dict[str, dict[str, list[tuple[dt.date, float]]]]
+_Series = SeriesOfMetrics
 """``StoreReader.series_of_metrics``'s answer: metric → column → (period end, total)."""
 
 

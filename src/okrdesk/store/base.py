@@ -33,6 +33,7 @@ from okrdesk.model import (
     slice_values,
 )
 from okrdesk.periods import Grain, Period
+from okrdesk.store.reader import SeriesOfMetrics
 
 TABLES = ("runs", "observations", "checkins", "spend")
 """okrdesk's tables, in an order that keeps every reference to an earlier row."""
@@ -643,7 +644,7 @@ class Store(ABC):
         *,
         since: dt.date | None = None,
         everyone: bool = False,
-    ) -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
+    ) -> SeriesOfMetrics:
         """``series`` of several metrics (whole figures) at once: ``columns`` names
         each metric's columns wanted; metric → column → [(period end, total)], in
         order. Where a statement costs a round trip, one statement answers them all;
@@ -674,7 +675,7 @@ class Store(ABC):
                 _day_or_ever(since),
             ),
         )
-        found: dict[str, dict[str, list[tuple[dt.date, float]]]] = {
+        found: SeriesOfMetrics = {
             metric: {column: [] for column in wanted} for metric, wanted in columns.items()
         }
         place = {"value": 2, "numerator": 3, "denominator": 4}
@@ -693,14 +694,14 @@ class Store(ABC):
         *,
         since: dt.date | None = None,
         everyone: bool = False,
-    ) -> Callable[[], dict[str, dict[str, list[tuple[dt.date, float]]]]]:
+    ) -> Callable[[], SeriesOfMetrics]:
         """``series_of_metrics``, read on a connection of its own in another thread while
         this one goes on (a firm report sums its figures meanwhile: two scans of the
         table at once, not one after the other); call the answer to wait for it. Its
         errors are raised there. A backend without a second connection reads when asked."""
         subjects = list(subjects)
 
-        def read(store: Store) -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
+        def read(store: Store) -> SeriesOfMetrics:
             return store.series_of_metrics(
                 columns, subjects, through, grain, since=since, everyone=everyone
             )
@@ -708,7 +709,7 @@ class Store(ABC):
         opener = self._another()
         if opener is None:
             return lambda: read(self)
-        found: list[dict[str, dict[str, list[tuple[dt.date, float]]]]] = []
+        found: list[SeriesOfMetrics] = []
         failed: list[BaseException] = []
 
         def aside() -> None:
@@ -721,7 +722,7 @@ class Store(ABC):
         worker = threading.Thread(target=aside, name="okrdesk-trends", daemon=True)
         worker.start()
 
-        def answer() -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
+        def answer() -> SeriesOfMetrics:
             worker.join()
             if failed:
                 raise failed[0]

@@ -14,6 +14,9 @@ from typing import Any, Protocol
 from okrdesk.model import Checkin, Run, SpendEntry, StoredObservation
 from okrdesk.periods import Grain
 
+SeriesOfMetrics = dict[str, dict[str, list[tuple[dt.date, float]]]]
+"""metric → column → [(period end, total)], oldest first."""
+
 
 class StoreReader(Protocol):
     def observations(
@@ -101,7 +104,7 @@ class StoreReader(Protocol):
         *,
         since: dt.date | None = None,
         everyone: bool = False,
-    ) -> dict[str, dict[str, list[tuple[dt.date, float]]]]:
+    ) -> SeriesOfMetrics:
         """``series`` of several metrics at once (whole figures): ``columns`` says each
         metric's columns; metric → column → [(period end, total)], in order.
         ``everyone``: the subjects are most of those stored (a firm's top)."""
@@ -116,7 +119,7 @@ class StoreReader(Protocol):
         *,
         since: dt.date | None = None,
         everyone: bool = False,
-    ) -> Callable[[], dict[str, dict[str, list[tuple[dt.date, float]]]]]:
+    ) -> Callable[[], SeriesOfMetrics]:
         """``series_of_metrics`` read meanwhile, where the store can (a second
         connection, in another thread); call the answer to wait for it."""
         ...
