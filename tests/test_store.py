@@ -10,6 +10,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -124,6 +125,25 @@ def test_two_collects_at_once_both_finish(backend: Backend) -> None:
         assert store.count_observations() == 44
         assert [r.status for r in store.runs()] == ["ok", "ok"]
         assert store.integrity_ok()
+
+
+def test_a_new_file_being_written_is_waited_for_not_refused(tmp_path: Path) -> None:
+    # Two collects started together on a new workspace: while one switches the new
+    # file to WAL it holds the write lock, and SQLite refuses the other's switch at
+    # once instead of waiting out its busy timeout ("locked" now and then in CI).
+    path = tmp_path / "okrdesk.db"
+    other = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    released = threading.Timer(0.3, lambda: other.execute("COMMIT"))
+    released.start()
+    try:
+        with Store.open(path) as store:
+            assert store.schema_version == SCHEMA_VERSION
+    finally:
+        released.join()
+        other.close()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
 def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,10 +32,13 @@ class SqliteStore(Store):
     _subject_index = "INDEXED BY observations_by_subject "
     _key_order = "NOT INDEXED "
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, path: Path, timeout: float | None = None
+    ) -> None:
         self.path = path
         self.location = str(path)
         self._connection = connection
+        self._timeout = busy_timeout() if timeout is None else timeout
 
     # -------------------------------------------------------------- opening
 
@@ -52,13 +56,12 @@ class SqliteStore(Store):
             raise NoStoreYet(f"{path}: no database yet; run `okrdesk collect` first")
         if exists:
             _check_header(path)
+        timeout = busy_timeout() if timeout is None else timeout
         try:
-            connection = sqlite3.connect(
-                path, timeout=busy_timeout() if timeout is None else timeout, isolation_level=None
-            )
+            connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as error:
             raise BadInput(f"{path}: cannot open the database: {error}") from None
-        store = cls(connection, path)
+        store = cls(connection, path, timeout)
         try:
             store._prepare()
         except BaseException:
@@ -79,7 +82,7 @@ class SqliteStore(Store):
                     f"{self.path} is an SQLite database, but not okrdesk's; "
                     "choose another file. Nothing was changed."
                 )
-            self._connection.execute("PRAGMA journal_mode = WAL")
+            self._switch_to_wal()
             self._connection.execute("PRAGMA foreign_keys = ON")
             if version < SCHEMA_VERSION:
                 self._migrate(version)
@@ -87,6 +90,24 @@ class SqliteStore(Store):
             raise _operational(self.path, error) from None
         except sqlite3.DatabaseError as error:
             raise BadInput(f"{self.path} is not a usable SQLite database: {error}") from None
+
+    def _switch_to_wal(self) -> None:
+        """Put the file in WAL mode (kept in the file, so this is once per file).
+
+        SQLite answers "locked" at once, without waiting out the busy timeout, when
+        two processes switch a new file at the same moment (each holds a read lock
+        the other's switch needs): two collects started together on a new
+        workspace. The switch is tried again until the busy timeout runs out.
+        """
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                self._connection.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.01)
 
     def _has_foreign_tables(self) -> bool:
         return bool(
