@@ -21,7 +21,7 @@ from okrdesk.messages import alert_text
 from okrdesk.periods import Grain
 from okrdesk.report.build import one_period_before
 from okrdesk.report.formats.json import dumps, number
-from okrdesk.report.numbers import money, percent, ratio
+from okrdesk.report.numbers import money, percent, ratio, score_text
 from okrdesk.units import UNITS, Quantity, figure, written
 from sample_workspace import PLAN, WriteWorkspace
 
@@ -43,6 +43,21 @@ from sample_workspace import PLAN, WriteWorkspace
 )
 def test_shares_keep_the_digits_that_tell_them_apart(fraction: Any, shown: str) -> None:
     assert percent(fraction) == shown
+
+
+@pytest.mark.parametrize(
+    ("fraction", "shown"),
+    [
+        (Decimal("0.9125"), "91.3%"),  # beside 91.4% in a ranking, not 91.25%
+        (Decimal("0.914"), "91.4%"),
+        (Decimal("0.8"), "80.0%"),
+        (Decimal("0.0525"), "5.25%"),  # three significant digits below 10%
+        (Decimal("1.13333"), "113.3%"),
+        (None, "—"),
+    ],
+)
+def test_a_score_is_an_average_so_it_keeps_three_digits_always(fraction: Any, shown: str) -> None:
+    assert score_text(fraction) == shown
 
 
 def test_the_rule_rounds_half_up_on_the_decimal_not_the_float() -> None:

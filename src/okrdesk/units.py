@@ -266,11 +266,17 @@ def figure(value: float | Decimal, places: int | None = None, keep: int = 0) -> 
     return _grouped(half_up(value, chosen), min(keep, chosen))
 
 
-def percentage(fraction: float | Decimal, keep: int = 1) -> str:
+def percentage(fraction: float | Decimal, keep: int = 1, *, exact_share: bool = True) -> str:
     """A fraction as a percentage by the display rule: 0.5625 → 56.25%, 0.8 → 80.0%,
-    0.72549 → 72.5%, 0.05882 → 5.88%."""
+    0.72549 → 72.5%, 0.05882 → 5.88%.
+
+    ``exact_share=False`` for an average such as a score, which is never a share of
+    counts: three significant digits always (0.9125 → 91.3%, beside 91.4% in a
+    ranking), where a share exact in two decimals would keep them.
+    """
     value = exact(fraction) * 100
-    return figure(value, max(keep, _percent_places(value)), keep=keep) + "%"
+    places = _percent_places(value, exact_share=exact_share)
+    return figure(value, max(keep, places), keep=keep) + "%"
 
 
 def in_percent(value: float | Decimal) -> str:
@@ -279,12 +285,12 @@ def in_percent(value: float | Decimal) -> str:
     return figure(shown, _percent_places(shown))
 
 
-def _percent_places(value: Decimal) -> int:
+def _percent_places(value: Decimal, *, exact_share: bool = True) -> int:
     """Three significant digits, at most two decimals; but a share that is exact in
     two decimals or fewer (18 of 32 is 56.25%) is shown exactly."""
     settled = half_up(value, 9).normalize()
     decimals = max(0, -int(settled.as_tuple().exponent))
-    if decimals <= MAX_PLACES:
+    if decimals <= MAX_PLACES and (exact_share or decimals <= 1):
         return decimals
     return 1 if abs(value) >= 10 else MAX_PLACES
 

@@ -19,7 +19,7 @@ from okrdesk.report.document import (
     ReportOwed,
     ReportScore,
 )
-from okrdesk.report.numbers import percent
+from okrdesk.report.numbers import percent, score_text
 from okrdesk.units import UNITS, Quantity, figure, lookup, percentage
 
 
@@ -239,7 +239,7 @@ def held(score: float | None, raw: float | None) -> str:
     """A policy score, marked where the cap (↓) or the floor (↑) held it."""
     if score is None or raw is None:
         return "—"
-    return percent(score) + (" ↓" if score < raw else (" ↑" if score > raw else ""))
+    return score_text(score) + (" ↓" if score < raw else (" ↑" if score > raw else ""))
 
 
 def window_story(kr: ReportKeyResult, lang: str) -> str:

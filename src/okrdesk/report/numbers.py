@@ -45,6 +45,12 @@ def percent(fraction: float | None, digits: int = 1) -> str:
     return "—" if fraction is None else percentage(fraction, keep=digits)
 
 
+def score_text(fraction: float | None) -> str:
+    """A score, an average of attainments: three significant digits always, so a
+    ranking's column reads alike (91.25% is 91.3%, beside 91.4%)."""
+    return "—" if fraction is None else percentage(fraction, keep=1, exact_share=False)
+
+
 def ratio(value: float | None) -> str:
     """A multiple such as an ROI: 11.12, 328.9."""
     return "—" if value is None else figure(value)

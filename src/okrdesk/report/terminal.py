@@ -31,7 +31,7 @@ from okrdesk.report.notes import (
     under_title,
     unlisted_text,
 )
-from okrdesk.report.numbers import money, percent, ratio
+from okrdesk.report.numbers import money, percent, ratio, score_text
 from okrdesk.report.text_layout import Screen, Text, TextTable, cell_width
 from okrdesk.units import exact, in_percent
 
@@ -53,12 +53,12 @@ def _line(text: str, style: str = "") -> Text:
 
 def _score_line(report: Report, lang: str) -> Text:
     t = _line(f"{label(lang, 'score')} ")
-    t.append(percent(report.score), style="bold")
+    t.append(score_text(report.score), style="bold")
     if report.previous_score is not None and report.score is not None:
         points = in_percent((exact(report.score) - exact(report.previous_score)) * 100)
         sign = "+" if report.score > report.previous_score else ""
         unit = "百分点" if lang == "zh" else " pp"
-        then = f"{label(lang, f'ago_{report.grain}')} {percent(report.previous_score)}"
+        then = f"{label(lang, f'ago_{report.grain}')} {score_text(report.previous_score)}"
         t.append(f" ({then}, {sign}{points}{unit})")
     return t
 
@@ -168,7 +168,8 @@ def _heading(column: str, grain: str, lang: str) -> str:
 def _kr_table(
     objective: ReportObjective, columns: list[str], grain: str, lang: str, left_out: list[str]
 ) -> TextTable:
-    title = f"{objective.id} {objective.title}  {label(lang, 'score')} {percent(objective.score)}"
+    scored = score_text(objective.score)
+    title = f"{objective.id} {objective.title}  {label(lang, 'score')} {scored}"
     note = _left_out_note([_heading(c, grain, lang) for c in left_out], lang)
     table = TextTable(title, caption=note)
     # Words wrap at spaces; only a word longer than the column (never an id) is folded.
@@ -230,7 +231,7 @@ def _members(report: Report, lang: str) -> TextTable | None:
         style = "bold red" if m.off_track else ""
         mark = " ⚑" if m.off_track else ""
         table.add_row(str(m.rank), Text(f"{m.name} ({m.id}){mark}", style=style),
-                      percent(m.score), str(m.off_track))  # fmt: skip
+                      score_text(m.score), str(m.off_track))  # fmt: skip
     return table
 
 
