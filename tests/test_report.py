@@ -63,6 +63,26 @@ def test_the_demo_report_matches_its_snapshot(demo: Path, fmt: str, lang: str, n
     check_snapshot(name, done.stdout)
 
 
+def test_a_band_is_written_as_the_target_in_every_format(demo: Path, tmp_path: Path) -> None:
+    # O2.KR1b: the quarterly change in retention within 0 ± 1 百分点. Its target
+    # alone, "0百分点", read as a goal of nothing.
+    import openpyxl
+
+    model = json.loads(okrdesk("report", "-w", str(demo), "--as-of", AS_OF,
+                               "--format", "json").stdout)  # fmt: skip
+    band = next(k for o in model["objectives"] for k in o["key_results"] if k["id"] == "O2.KR1b")
+    assert (band["direction"], band["target"], band["band"]) == ("within", 0, 0.01)
+    assert all("band" not in k for o in model["objectives"] for k in o["key_results"]
+               if k["direction"] != "within")  # fmt: skip
+    out = tmp_path / "report.xlsx"
+    done = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "xlsx", "--out",
+                   str(out))  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    rows = {r[1].value: r for r in openpyxl.load_workbook(out)["关键结果"].iter_rows(min_row=2)}
+    assert rows["O2.KR1b"][5].value == "±1百分点"
+    assert rows["O2.KR1"][5].value == pytest.approx(0.08)
+
+
 def test_the_json_follows_the_documented_schema(demo: Path) -> None:
     data = json.loads(
         okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json").stdout

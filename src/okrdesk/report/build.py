@@ -100,6 +100,7 @@ def _key_result(
         metric=kr.metric,
         unit=kr.unit.symbol,
         direction=kr.direction.value,
+        band=None if kr.band is None else float(kr.band),
         baseline=p.baseline,
         target=p.target.value,
         target_source=p.target.source,

@@ -20,6 +20,17 @@ def value(result: ReportKeyResult, base: float | None, lang: str) -> str:
     return in_unit(UNITS[result.unit], base, lang, whole=_whole(result))
 
 
+def target(result: ReportKeyResult, lang: str) -> str:
+    """The target column: the figure, and for a ``within`` key result the band around
+    it (``±1百分点`` about 0, ``23% ± 1%`` about anything else)."""
+    if result.band is None:
+        return value(result, result.target, lang)
+    band = value(result, result.band, lang)
+    if not result.target:
+        return f"±{band}"
+    return f"{value(result, result.target, lang)} ± {band}"
+
+
 def change(result: ReportKeyResult, lang: str) -> str:
     """The change over the plan's last period: +1.2百分点 for a rate, 新增 for a first figure."""
     if result.new:

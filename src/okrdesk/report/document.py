@@ -147,6 +147,9 @@ class ReportKeyResult:
     """The due curve's corners: (date, value expected by then)."""
     guardrail: bool = False
     """A limit held all along: met or breached, nothing pro-rated."""
+    band: float | None = None
+    """For a ``within`` key result: how far from its target either way it may be, in
+    base units (the target column reads ±1百分点); None for the others."""
     closed: dt.date | None = None
     """A checkpoint past its date: every figure is as it stood then."""
     phase: str | None = None

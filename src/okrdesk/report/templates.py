@@ -73,7 +73,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         md=markdown_text, money=money, percent=percent, ratio=ratio, score=score_text,
     )  # fmt: skip
     env.globals.update(
-        label=label, status=status, value=cells.value, change=cells.change,
+        label=label, status=status, value=cells.value, target=cells.target, change=cells.change,
         change_heading=cells.change_heading,
         sparkline=cells.sparkline, burnup=burnup_svg, off_track=off_track, escape=escape,
         Markup=Markup, status_text=notes.status_text, members_met=notes.members_met,

@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from okrdesk.messages import label
-from okrdesk.report.cells import change, change_heading, sparkline, value
+from okrdesk.report.cells import change, change_heading, sparkline, target, value
 from okrdesk.report.document import Report, ReportKeyResult, ReportObjective, all_results
 from okrdesk.report.notes import (
     Unlisted,
@@ -145,7 +145,7 @@ def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
     if column == "actual":
         return value(kr, kr.actual, lang)
     if column == "target":
-        return value(kr, kr.target, lang)
+        return target(kr, lang)
     if column == "attainment":
         return percent(kr.attainment)
     if column == "expected":

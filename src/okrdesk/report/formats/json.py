@@ -63,7 +63,7 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     # A key result without a slice or a breakdown is written as before dimensions.
     converter.register_unstructure_hook(ReportKeyResult, make_dict_unstructure_fn(
         ReportKeyResult, converter, where=override(omit_if_default=True),
-        breakdown=override(omit_if_default=True),
+        breakdown=override(omit_if_default=True), band=override(omit_if_default=True),
     ))  # fmt: skip
     out.write(dumps(converter.unstructure(report)) + "\n")
 

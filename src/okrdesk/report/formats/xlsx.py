@@ -19,6 +19,7 @@ from typing import Any, BinaryIO
 
 from okrdesk.messages import label, status
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
+from okrdesk.report.cells import target
 from okrdesk.report.notes import under_title
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure, percentage
 
@@ -78,6 +79,14 @@ def _figure(unit: UnitOfMeasure, value: float | None, lang: str) -> Cell:
     return value, number_format(unit, lang)
 
 
+def _target(kr: Any, lang: str) -> Cell:
+    """A number, but for a ``within`` key result the band as the report writes it
+    (``±1百分点``): a target of 0 alone would read as a goal of nothing."""
+    if kr.band is None:
+        return _figure(UNITS[kr.unit], kr.target, lang)
+    return target(kr, lang), None
+
+
 def _money(value: float | None, lang: str) -> Cell:
     return (None, None) if value is None else (value, _amount_format(value, lang))
 
@@ -99,7 +108,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
             unit = UNITS[kr.unit]
             rows.append([
                 (objective.id, None), (kr.id, None), (kr.title, None), (kr.unit, None),
-                _figure(unit, kr.actual, lang), _figure(unit, kr.target, lang),
+                _figure(unit, kr.actual, lang), _target(kr, lang),
                 _share(kr.attainment), _figure(unit, kr.expected, lang),
                 (status(lang, kr.status), None), _figure(unit, kr.change, lang),
                 _figure(unit, kr.forecast, lang), ("\n".join(under_title(kr, lang)) or None, None),
