@@ -273,6 +273,25 @@ def test_a_checkpoint_is_judged_at_its_date_and_stops_moving(store: Store) -> No
     assert all(day <= dt.date(2026, 3, 31) for day, _ in result.trend)
 
 
+def test_a_guardrail_held_for_one_phase_closes_with_it(store: Store) -> None:
+    # "Q3 攻坚: equity client attrition ≤ 1.5%", in Q1 here: held on 31 March at
+    # 1.2%; April's 3% is after the checkpoint and must not breach it.
+    hold = kr("HOLD", None, "1.5", "%", direction=Direction.AT_MOST,
+              milestones=(Milestone("Q1", Decimal(1)),))  # fmt: skip
+    all_year = attrs.evolve(hold, id="O1.ALL", milestones=())
+    assert hold.guardrail and all_year.guardrail
+    for key_result in (hold, all_year):
+        store.add_checkin(key_result.id, "szft", dt.date(2026, 3, 30), 0.012)
+        store.add_checkin(key_result.id, "szft", dt.date(2026, 4, 20), 0.03)
+    engine = Engine(make_plan(hold, all_year), store, dt.date(2026, 12, 1), METRICS)
+    held = engine.key_result(hold, "szft")
+    assert held is not None and held.closed == dt.date(2026, 3, 31)
+    assert (held.actual.value, held.status) == (0.012, Status.MET)
+    breached = engine.key_result(all_year, "szft")
+    assert breached is not None and breached.closed is None
+    assert (breached.actual.value, breached.status) == (0.03, Status.BREACHED)
+
+
 def test_a_trend_point_is_never_dated_after_the_as_of_date(store: Store) -> None:
     put(store, "new_accounts", [("cm01", 0, 3), ("cm01", 1, 4), ("cm01", 2, 5)])
     as_of = WEEKS[2].start + dt.timedelta(days=2)

@@ -99,6 +99,16 @@ CASES = {
         "objectives[O1].key_results[KR1].milestones.Q3",
         "0.40 is less than 0.45 at Q2; milestones are cumulative",
     ),
+    "a share of the way on a guardrail": (
+        "okrs.toml",
+        OKRS.replace(
+            'target = 0.15\nunit = "‰"',
+            'target = 0.15\nunit = "‰"\nmilestones = { Q2 = 0.5, Q4 = 1.0 }  # <-',
+        ),
+        "objectives[O1].key_results[KR2].milestones",
+        "O1.KR2 is a guardrail, a limit held all along, so a milestone of 0.5 at Q2 means "
+        "nothing; write { Q2 = 1.0 }",
+    ),
     "milestone above 1": (
         "okrs.toml",
         OKRS.replace(

@@ -159,10 +159,10 @@ def closes_on(plan: Plan, kr: KeyResult) -> dt.date | None:
     """The day a checkpoint falls due in full, where that is before the plan's end.
 
     "180 HNW leads by the end of March" (a milestone of 1.0 at Q1) closes on
-    31 March: after that day its result is the one it had then.
+    31 March: after that day its result is the one it had then. So does a
+    guardrail held for one phase ("Q3: equity client attrition ≤ 1.5%", a
+    milestone of 1.0 at Q3): held or breached as it stood on 30 September.
     """
-    if kr.guardrail:
-        return None
     ends = {p.id: p.end for p in plan.phases}
     days = [ends[m.phase] for m in kr.milestones if m.phase in ends and m.fraction >= 1]
     days += [c.end for c in kr.calendar if c.fraction >= 1]

@@ -34,6 +34,7 @@ def check_all(
     if draft.plans:
         _check_calendars(draft.plans[0].value, draft, findings)
     _check_milestones(draft, findings)
+    _check_guardrail_milestones(draft, findings)
     if metrics is not None:
         _check_metrics(draft, findings, metrics)
     _check_budget(draft, findings)
@@ -308,6 +309,23 @@ def _check_milestones(draft: Draft, findings: Findings) -> None:
                         "milestones are cumulative and must not decrease"
                     )
                 )
+
+
+def _check_guardrail_milestones(draft: Draft, findings: Findings) -> None:
+    """A guardrail is held, not approached: a milestone on it can only say the phase
+    it is held until (``{ Q3 = 1.0 }``), never a share of the way."""
+    for located in draft.key_results:
+        kr = located.value
+        shares = [m for m in kr.milestones if m.fraction != 1]
+        if kr.guardrail and shares:
+            findings.problems.append(
+                located.where.key("milestones").problem(
+                    f"{kr.id} is a guardrail, a limit held all along, so a milestone of "
+                    f"{shares[0].fraction} at {shares[0].phase} means nothing; write "
+                    f"{{ {shares[0].phase} = 1.0 }} for a limit held until that phase ends, "
+                    "or give a baseline to make it a goal to approach"
+                )
+            )
 
 
 def _check_metrics(
