@@ -9,6 +9,7 @@ import os
 from decimal import Decimal
 
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
+from okrdesk.engine.pace import closes_on
 from okrdesk.errors import BadInput, printable
 from okrdesk.model import KeyResult
 from okrdesk.units import UNITS, format_in, parse_quantity
@@ -45,10 +46,18 @@ def record_checkin(
     with open_store(session.workspace) as store:
         checkin_id = store.add_checkin(kr.id, subject, day, float(base), sure, note, author)
         count = len(store.checkins(kr.id, subject))
-    return (
+    said = (
         f"{kr.id} {kr.title}: {format_in(kr.unit, base)} for {subject} as of {day} by "
         f"{printable(author)} (check-in {count} for it, id {checkin_id})."
     )
+    closing = closes_on(plan, kr)
+    if closing is not None and closing < day:
+        said += (
+            f" It does not count: {kr.id} is a checkpoint that closed on {closing}, and the "
+            f"report keeps the figure it had then (record one with --date {closing} to "
+            "correct that figure)."
+        )
+    return said
 
 
 AUTHOR_ENV = "OKRDESK_USER"

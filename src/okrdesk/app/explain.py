@@ -12,6 +12,7 @@ from okrdesk.app.session import (
     stored,
 )
 from okrdesk.engine.growth import GrowthBasis, growth_basis
+from okrdesk.engine.pace import closes_on
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
@@ -42,6 +43,14 @@ def explain_lines(
     day = clamp_to_plan(plan, as_of or dt.date.today())
     subjects = subjects_under(plan, subject)
     lines = [f"{kr.id} {kr.title}", f"for {subject} ({plan.name_of(subject)}) as of {day}"]
+    closing = closes_on(plan, kr)
+    if closing is not None and closing < day:
+        # The report judges a checkpoint as it stood on its day: explain that figure.
+        lines.append(
+            f"a checkpoint, closed on {closing}: the figure as it stood that day, which the "
+            "report shows; nothing after it counts"
+        )
+        day = closing
     store = stored(session.workspace)
     if store is None:
         raise BadInput("no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first")

@@ -1,0 +1,80 @@
+"""A checkpoint after its date: the report, explain and checkin agree on the figure
+it closed with (a real workspace, collect and commands)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from sample_workspace import OKRS, WriteWorkspace
+
+CHECKPOINTS = (
+    OKRS
+    + """
+[[objectives.key_results]]
+id = "Q1HNW"
+title = "3 月底前新增高净值客户 20 户"
+metric = "new_hnw_clients"
+target = 20
+unit = "户"
+milestones = { Q1 = 1.0 }
+
+[[objectives.key_results]]
+id = "LEADS"
+title = "3 月底前储备潜在客户 180 户"
+target = 180
+unit = "户"
+milestones = { Q1 = 1.0 }
+"""
+)
+AS_OF = "2026-05-10"
+
+
+def run(root: Path, *args: str) -> Result:
+    done = CliRunner().invoke(cli, [*args, "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    return done
+
+
+@pytest.fixture
+def workspace(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace({"okrs.toml": CHECKPOINTS})
+    run(root, "collect", "--through", AS_OF)
+    run(root, "checkin", "O1.LEADS", "170", "--date", "2026-03-31")
+    return root
+
+
+def reported(root: Path, key_result: str) -> dict[str, object]:
+    document = json.loads(run(root, "report", "--as-of", AS_OF, "--format", "json").stdout)
+    return next(
+        k for o in document["objectives"] for k in o["key_results"] if k["id"] == key_result
+    )
+
+
+def test_explain_shows_the_figure_a_closed_checkpoint_is_reported_with(workspace: Path) -> None:
+    closed = reported(workspace, "O1.Q1HNW")
+    assert closed["closed"] == "2026-03-31"
+    explained = run(workspace, "explain", "O1.Q1HNW", "--as-of", AS_OF).output.splitlines()
+    assert explained[2].startswith("a checkpoint, closed on 2026-03-31")
+    assert explained[3] == f"= {closed['actual']:g}户"
+    # Its rows end with March: no April or May week is listed.
+    weeks = [line.split()[0] for line in explained[6:] if line.startswith("  2026-W")]
+    assert weeks and max(weeks) <= "2026-W14"
+
+
+def test_a_checkin_after_a_checkpoint_closed_is_kept_but_said_not_to_count(
+    workspace: Path,
+) -> None:
+    said = run(workspace, "checkin", "O1.LEADS", "190", "--date", "2026-04-20").output
+    assert "It does not count: O1.LEADS is a checkpoint that closed on 2026-03-31" in said
+    assert "--date 2026-03-31" in said
+    assert reported(workspace, "O1.LEADS")["actual"] == 170
+    explained = run(workspace, "explain", "O1.LEADS", "--as-of", AS_OF).output
+    assert "170户" in explained and "190户" not in explained
+    before = run(workspace, "checkin", "O1.LEADS", "175", "--date", "2026-03-31").output
+    assert "does not count" not in before
+    assert reported(workspace, "O1.LEADS")["actual"] == 175
