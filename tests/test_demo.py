@@ -41,6 +41,7 @@ def test_demo_check_ins_of_a_count_to_date_never_fall(tmp_path: Path) -> None:
     """A count reported at each month end (new HNW clients 1,000 户, family trusts
     90 单) is a total to date: the demo's check-ins rise from one month to the next."""
     from okrdesk.app.demo import write_history
+    from okrdesk.engine.pace import closes_on
     from okrdesk.model import Direction
     from okrdesk.resources import shipped
     from okrdesk.targets.load import load_plan_or_fail
@@ -52,13 +53,20 @@ def test_demo_check_ins_of_a_count_to_date_never_fall(tmp_path: Path) -> None:
     with Store.open(tmp_path / "okrdesk.db") as store:
         write_history(plan, store, dt.date(2026, 11, 30))
         checkins = store.checkins()
+    closing = {kr.id: closes_on(plan, kr) for kr in plan.key_results_by_id.values()}
     counted = {kr.id for kr in plan.key_results_by_id.values()
                if kr.metric is None and kr.unit.dimension is Dimension.COUNT
-               and kr.direction is Direction.AT_LEAST}  # fmt: skip
-    assert len(counted) >= 3
+               and kr.direction is Direction.AT_LEAST and closing[kr.id] is None}  # fmt: skip
+    assert counted == {"C2.KR2", "O1.KR3"}
     for kr_id in counted:
         values = [c.value for c in sorted(checkins, key=lambda c: c.day) if c.key_result == kr_id]
         assert len(values) >= 2 and values == sorted(values), (kr_id, values)
+    # A checkpoint that has closed is checked in on its day alone: later ones would not count.
+    closed = {kr for kr, day in closing.items() if day is not None}
+    assert {"P.LEADS", "P.EQUITY_ATTRITION"} <= closed
+    for c in checkins:
+        if c.key_result in closed:
+            assert c.day == closing[c.key_result], c
 
 
 def test_demo_never_touches_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:

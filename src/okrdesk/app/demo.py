@@ -70,12 +70,12 @@ def _checkin_value(plan: Plan, kr: KeyResult, day: dt.date) -> float:
 
 
 def _checkin_days(plan: Plan, kr: KeyResult, month_ends: list[dt.date]) -> list[dt.date]:
-    """The last two month ends, and a checkpoint's own date: its result is reported."""
-    days = set(month_ends[-2:])
+    """The last two month ends; for a checkpoint that has closed, its own date alone
+    (its result is reported, and a later check-in would not count)."""
     closing = closes_on(plan, kr)
     if closing is not None and month_ends and closing <= month_ends[-1]:
-        days.add(closing)
-    return sorted(days)
+        return [closing]
+    return month_ends[-2:]
 
 
 def _signers(plan: Plan, line: BudgetLine) -> tuple[str, ...]:
