@@ -13,7 +13,7 @@ from pathlib import Path
 from okrdesk.delivery.message import Message
 from okrdesk.messages import label
 from okrdesk.report.document import Report
-from okrdesk.report.numbers import percent
+from okrdesk.report.numbers import score_text
 from okrdesk.report.templates import markdown_text as md
 
 _WORDS = {
@@ -34,7 +34,7 @@ def summary_lines(report: Report) -> list[str]:
         phase = report.phase
         head += (f" · {label(lang, 'phase')} {md(phase.id)} {md(phase.name)}, "
                  f"{label(lang, 'days_left', n=phase.days_left)}")  # fmt: skip
-    head += f" · {label(lang, 'score')} **{percent(report.score)}**"
+    head += f" · {label(lang, 'score')} **{score_text(report.score)}**"
     lines = [f"## {md(report.plan.name)} · {md(report.unit.name)}", "", head]
     tripped = [line for line in report.budget.lines if line.breaker.tripped]
     if tripped:
@@ -42,7 +42,7 @@ def summary_lines(report: Report) -> list[str]:
         lines += [f"> - {md(line.breaker.message)}" for line in tripped]
     if report.objectives:
         lines.append("")
-        lines += [f"- {md(o.id)} {md(o.title)} · {label(lang, 'score')} {percent(o.score)}"
+        lines += [f"- {md(o.id)} {md(o.title)} · {label(lang, 'score')} {score_text(o.score)}"
                   for o in report.objectives]  # fmt: skip
     lines += ["", f"**{label(lang, 'alerts')}**"]
     lines += [f"- **{label(lang, 'level_' + a.level)}** {md(a.message)}" for a in report.alerts]
