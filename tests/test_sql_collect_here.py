@@ -114,3 +114,20 @@ def test_a_collect_of_the_sql_source_alone_starts_no_plugin_process(
             "SELECT sum(value) FROM observations WHERE metric = 'salon_attendees' AND slice = ''"
         ).fetchone()
     assert kept == (75.0,)
+
+
+def test_stopping_after_the_connections_closed_is_no_error() -> None:
+    # At the timeout okrdesk calls stop again and again until the collect gives up;
+    # the call after its query ended found a closed DuckDB connection and raised,
+    # printing a traceback in place of "did not finish within 1 s".
+    import duckdb
+
+    from okrdesk.plugins.sql_collect import Stop
+
+    stop, connection = Stop(), duckdb.connect()
+    stop.watch(connection.interrupt)
+    stop()
+    stop.forget()
+    connection.close()
+    stop()
+    assert stop.asked

@@ -510,6 +510,11 @@ class Stop:
             for interrupt in self._interrupts:
                 interrupt()
 
+    def forget(self) -> None:
+        """Before the connections close: interrupting a closed one is an error."""
+        with self._lock:
+            self._interrupts.clear()
+
 
 def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> None:
     """Collect the request's SQL metrics (the plugin's ``okrdesk_collect``); ``stop``,
@@ -540,6 +545,7 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
                 except source.errors as error:
                     emit.error(spec.name, source.failed(spec, query, error))
         finally:
+            stop.forget()
             source.close()
 
 
