@@ -442,8 +442,7 @@ def _grouping_sql(
     # In no order: the text that names them sorts them (_spans_text); DuckDB's sort per
     # figure cost a third of the query.
     spans = (
-        f"list([{ROW_FIRST}, {last}, {count}]) "
-        f"FILTER (WHERE {counted} AND {ROW_FIRST} IS NOT NULL)"
+        f"list([{ROW_FIRST}, {last}, {count}]) FILTER (WHERE {counted} AND {ROW_FIRST} IS NOT NULL)"
         if traced and ROW_FIRST in traced
         else "NULL"
     )
