@@ -31,11 +31,9 @@ from okrdesk.plugins.sql_dialect import (
     ROW_COUNT,
     ROW_FIRST,
     ROW_LAST,
-    division_note,
     sqlite_advice,
     tables_read,
     to_duckdb,
-    with_row_numbers,
 )  # fmt: skip
 from okrdesk.plugins.sql_files import (
     TableCache,
@@ -45,6 +43,7 @@ from okrdesk.plugins.sql_files import (
     table_file,
 )  # fmt: skip
 from okrdesk.plugins.sql_metrics import ALLOW_OUTSIDE, _definitions, _views
+from okrdesk.plugins.sql_query_cache import QueryCache
 from okrdesk.plugins.sql_settings import SqlMetricError, has_connection
 
 if TYPE_CHECKING:
@@ -120,7 +119,8 @@ class _SqliteSource:
 
     errors: tuple[type[Exception], ...] = (sqlite3.Error, sqlite3.Warning)
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, queries: QueryCache) -> None:
+        self.queries = queries
         # immutable: SQLite then takes no lock and writes no -wal or -shm file beside it.
         self.connection = sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)
         self.connection.execute("PRAGMA query_only = ON")
@@ -133,7 +133,7 @@ class _SqliteSource:
         tables = {r[0] for r in self.connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}  # fmt: skip
         self.authorizer.tables.clear()
-        traced = with_row_numbers(query, tables, "sqlite")
+        traced = self.queries.facts(query, "sqlite").row_numbers(tables)
         if traced is not None:
             try:
                 cursor = self.connection.execute(traced[0], dict(params))
@@ -175,10 +175,11 @@ class _DuckSource:
     def __init__(
         self, tables: Mapping[str, object], views: Mapping[str, str],
         broken_views: Mapping[str, str], workspace: Path, allowed: Sequence[Path], scratch: Path,
-        stop: Stop,
+        stop: Stop, queries: QueryCache,
     ) -> None:  # fmt: skip
         import duckdb  # here, not at the top: declaring metrics must not pay for it
 
+        self.queries = queries
         self.errors: tuple[type[Exception], ...] = (duckdb.Error,)
         self.connection = duckdb.connect(
             ":memory:",
@@ -267,11 +268,12 @@ class _DuckSource:
                 ":start, :end and :through"
             )
         values = {name: params[name] for name in named}
-        read = sorted(tables_read(text) & {*self.tables, *self.views})
+        facts = self.queries.facts(text, "duckdb")
+        read = sorted(facts.tables & {*self.tables, *self.views})
         files = [self.tables[t].path.name for t in read if t in self.tables]
         reads = ", ".join(read) or "no table"
         described = ", ".join(files) or "no file"
-        return text, values, reads, described, with_row_numbers(text, set(self.tables))
+        return text, values, reads, described, facts.row_numbers(set(self.tables))
 
     def grouped(
         self, spec: MetricSpec, query: str, request: CollectRequest, parts: list[str]
@@ -437,9 +439,10 @@ def _grouping_sql(
     # A query that groups no rows numbers each by its first row alone.
     last = f"coalesce({ROW_LAST}, {ROW_FIRST})" if traced and ROW_LAST in traced else ROW_FIRST
     count = f"coalesce({ROW_COUNT}, 1)" if traced and ROW_COUNT in traced else "1"
+    # In no order: the text that names them sorts them (_spans_text); DuckDB's sort per
+    # figure cost a third of the query.
     spans = (
-        f"list([{ROW_FIRST}, {last}, {count}] ORDER BY {ROW_FIRST}) "
-        f"FILTER (WHERE {counted} AND {ROW_FIRST} IS NOT NULL)"
+        f"list([{ROW_FIRST}, {last}, {count}]) FILTER (WHERE {counted} AND {ROW_FIRST} IS NOT NULL)"
         if traced and ROW_FIRST in traced
         else "NULL"
     )
@@ -471,7 +474,9 @@ def _fetched(cursor: duckdb.DuckDBPyConnection) -> Iterator[tuple[Any, ...]]:
 _Source = _SqliteSource | _DuckSource
 
 
-def _connect(settings: Mapping[str, Any], workspace: Path, scratch: Path, stop: Stop) -> _Source:
+def _connect(
+    settings: Mapping[str, Any], workspace: Path, scratch: Path, stop: Stop, queries: QueryCache
+) -> _Source:
     database, tables = settings.get("database"), settings.get("tables", {})
     if database is not None and tables:
         raise SqlMetricError("sources.sql: give either database or tables, not both")
@@ -479,11 +484,13 @@ def _connect(settings: Mapping[str, Any], workspace: Path, scratch: Path, stop: 
         raise SqlMetricError("sources.sql.tables: expected a table of name = file")
     allowed = _allowed_folders(settings, workspace)
     if database is not None:
-        source = _SqliteSource(confined(workspace, str(database), "sources.sql.database", allowed))
+        source = _SqliteSource(
+            confined(workspace, str(database), "sources.sql.database", allowed), queries
+        )
         stop.watch(source.connection.interrupt)
         return source
     views, broken = _views(settings)
-    return _DuckSource(tables, views, broken, workspace, allowed, scratch, stop)
+    return _DuckSource(tables, views, broken, workspace, allowed, scratch, stop, queries)
 
 
 # ---------------------------------------------------------------- collecting
@@ -528,12 +535,15 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
     if has_connection(request.settings):
         _collect_from_warehouse(definitions, request, emit)
         return
-    if request.settings.get("database") is None:
+    queries = QueryCache()
+    if request.settings.get("database") is None and not all(
+        queries.known(to_duckdb(query), "duckdb") for _, query in definitions
+    ):
         # sqlglot, which reads the queries, takes a good part of a second to import:
         # import it while DuckDB, which lets go of the GIL, reads the files.
         threading.Thread(target=_import_sqlglot, name="okrdesk-sqlglot", daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="okrdesk-sql-") as folder:
-        source = _connect(request.settings, request.workspace, Path(folder), stop)
+        source = _connect(request.settings, request.workspace, Path(folder), stop, queries)
         try:
             for spec, query in definitions:
                 if stop.asked:
@@ -547,6 +557,7 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
         finally:
             stop.forget()
             source.close()
+            queries.save()
 
 
 def _import_sqlglot() -> None:
@@ -566,7 +577,8 @@ def _collect_one(
     if isinstance(source, _DuckSource):
         grouped = source.grouped(spec, query, request, parts)
         if grouped is not None:
-            _emit_grouped(grouped, spec, query, parts, emit)
+            note = source.queries.facts(to_duckdb(query), "duckdb").division
+            _emit_grouped(grouped, spec, note, parts, emit)
             return
     result = source.run(query, params)
     time = "period" if "period" in result.columns else "day"
@@ -581,14 +593,17 @@ def _collect_one(
     add = tally.add
     for number, row in enumerate(result.rows, start=1):
         add(number, pick(row))
-    note = division_note(to_duckdb(query)) if isinstance(source, _DuckSource) else ""
+    note = (
+        source.queries.facts(to_duckdb(query), "duckdb").division
+        if isinstance(source, _DuckSource)
+        else ""
+    )
     tally.emit_all(emit, note)
 
 
 def _emit_grouped(
-    grouped: _Grouped, spec: MetricSpec, query: str, parts: list[str], emit: Emit
+    grouped: _Grouped, spec: MetricSpec, note: str, parts: list[str], emit: Emit
 ) -> None:
-    note = division_note(to_duckdb(query))
     if note and grouped.figures:
         _warn(emit, spec.name, note)
     for subject, period, cut, numbers, spans in grouped.figures:

@@ -13,6 +13,8 @@ import functools
 import re
 from typing import Any
 
+import attrs
+
 ROW_FIRST, ROW_LAST, ROW_COUNT = "__okrdesk_first", "__okrdesk_last", "__okrdesk_rows"
 PARAMETERS = ("start", "end", "through")
 
@@ -157,12 +159,46 @@ def _argument_count(node: Any) -> int:
     return count
 
 
+@attrs.frozen
+class QueryFacts:
+    """What sqlglot reads in one query, in one dialect: everything a collect asks of it
+    (sql_query_cache.py keeps it between collects, so an unchanged query is not read
+    again, and sqlglot is not even imported)."""
+
+    tables: frozenset[str]
+    """The names it reads from (``tables_read``)."""
+    numbered: tuple[str, str] | None
+    """The query with its rows' numbers added, and the table they number, whatever
+    tables are loaded (``with_row_numbers`` checks that one is)."""
+    division: str
+    """``division_note``'s word, for DuckDB's SQL; empty for SQLite's."""
+
+    def row_numbers(self, tables: set[str]) -> tuple[str, str] | None:
+        """``with_row_numbers(query, tables, dialect)``."""
+        return self.numbered if self.numbered is not None and self.numbered[1] in tables else None
+
+
+def read_query(query: str, dialect: str) -> QueryFacts:
+    """Everything sqlglot says of ``query`` that a collect needs."""
+    return QueryFacts(
+        tables=frozenset(_tables(query, dialect)),
+        numbered=_numbered(query, dialect),
+        division=division_note(query) if dialect == "duckdb" else "",
+    )
+
+
 def with_row_numbers(
     query: str, tables: set[str], dialect: str = "duckdb"
 ) -> tuple[str, str] | None:
     """The query with the row numbers behind each result row added as extra columns,
     and the table they come from; None when the query is not one SELECT from one
     loaded table (a join, a view, a CTE, DISTINCT), whose rows okrdesk cannot trace."""
+    numbered = _numbered(query, dialect)
+    return numbered if numbered is not None and numbered[1] in tables else None
+
+
+def _numbered(query: str, dialect: str) -> tuple[str, str] | None:
+    """``with_row_numbers`` of whichever table the query reads, loaded or not."""
     from sqlglot import exp
 
     tree = _parsed(query, dialect)
@@ -177,7 +213,6 @@ def with_row_numbers(
         or tree.args.get("joins")
         or tree.args.get("distinct")
         or tree.args.get("with")
-        or source.this.name not in tables
     ):
         return None
     table = source.this.name
@@ -202,9 +237,13 @@ def with_row_numbers(
 
 def tables_read(query: str) -> set[str]:
     """The names the query reads from (tables, views and its own CTEs)."""
+    return _tables(query, "duckdb")
+
+
+def _tables(query: str, dialect: str) -> set[str]:
     from sqlglot import exp
 
-    tree = _parsed(query, "duckdb")
+    tree = _parsed(query, dialect)
     if tree is None:
         return set()
     return {table.name for table in tree.find_all(exp.Table)}
