@@ -296,6 +296,12 @@ def test_a_copied_store_is_vacuumed_and_analysed_for_the_first_report(
         assert store.query("SELECT reltuples FROM pg_class WHERE relname = 'observations'") == [
             (store.count_observations(),)
         ]
+        # And every page is marked all-visible, so that read needs the index alone, on a
+        # server that commits asynchronously too (the tests' own: synchronous_commit off).
+        pages, visible = store.query(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'observations'"
+        )[0]
+        assert pages > 0 and visible == pages
 
 
 def _when_apart(answer: object) -> object:

@@ -202,8 +202,12 @@ class PostgresStore(Store):
     def _tidy(self, statements: Sequence[str]) -> None:
         """Outside any transaction: fresh planner statistics (and visibility map)."""
         with self._named_errors():
+            # Each ANALYZE commits; committed asynchronously, it would hold up the
+            # VACUUM that follows it as the load's own commit would (after_load).
+            self._rows("SET synchronous_commit = on")
             for statement in statements:
                 self._rows(statement)
+            self._rows("RESET synchronous_commit")
 
     def replace_rows(self, *args: Any, **kwargs: Any) -> int:
         stored = super().replace_rows(*args, **kwargs)
@@ -265,6 +269,13 @@ class PostgresStore(Store):
 
     def after_load(self) -> None:
         self._loaded = True
+        # The VACUUM after the load marks a page all-visible (so the subject index
+        # answers a branch's reads alone, without the table) only if the load's commit
+        # is known to be on disk: PostgreSQL sets no hint bit for a row whose commit
+        # (or any commit near it in the log) may still be lost. On a server that
+        # commits asynchronously (synchronous_commit = off) every page stayed
+        # unmarked until some later vacuum; this one commit waits for its WAL.
+        self._rows("SET LOCAL synchronous_commit = on")
         for table in ("runs", "checkins", "spend"):
             self._rows(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
