@@ -128,9 +128,12 @@ class PostgresStore(Store):
         # Not to_regclass(): it looks in the catalog cache, which a session waiting on
         # an advisory lock does not refresh, so a table another okrdesk has just
         # created stays unseen; a query of the catalog sees what is committed.
+        # The catalog itself, not information_schema's view of it: planning that view
+        # is most of a new connection's first statement (1.5 ms of its 4.5).
         found = self._one(
-            "SELECT 1 FROM information_schema.tables "
-            "WHERE table_schema = current_schema() AND table_name = ?",
+            "SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relname = ? "
+            "AND c.relkind IN ('r', 'p', 'v', 'f')",
             (VERSION_TABLE,),
         )
         if found is None:
