@@ -177,6 +177,11 @@ def test_every_query_answers_the_same_on_both(tmp_path: Path, postgres_url: str)
             lambda s: s.sums_for_all(day, Grain.WEEK, some),
             lambda s: s.latest_period_end("flow", Grain.WEEK),
             lambda s: s.latest_period_end("none", Grain.WEEK),
+            lambda s: [
+                (s.latest_period_end(m, g), s.collected_through(m, g))
+                for m in ("flow", "ratio", "none")
+                for g in (Grain.WEEK, Grain.MONTH)
+            ],
             lambda s: s.values_in_period("ratio", "2026-W03"),
             lambda s: s.checkins(),
             lambda s: s.checkins("O1.REV", "Zeta"),
@@ -263,6 +268,33 @@ def test_a_check_in_and_a_first_or_last_figure_are_one_round_trip_each(
         assert store.checkins("O1.REV", "cm01")[-1].value == 2.0
 
 
+def test_every_metrics_latest_period_is_one_round_trip_until_the_store_writes(
+    postgres_url: str,
+) -> None:
+    with Store.open(postgres_url) as store:
+        _fill(store)
+        first = lambda: store.latest_period_end("flow", Grain.WEEK)  # noqa: E731
+        assert _round_trips(store, first) == 1
+        rest = lambda: [  # noqa: E731
+            store.latest_period_end("ratio", Grain.WEEK),
+            store.latest_period_end("none", Grain.WEEK),
+            store.collected_through("flow", Grain.WEEK),
+        ]
+        assert _round_trips(store, rest) == 0
+        assert rest() == [dt.date(2026, 3, 1), None, dt.date(2026, 2, 20)]
+        # The last periods stored are weeks: a month's is asked on its own.
+        month = lambda: store.latest_period_end("flow", Grain.MONTH)  # noqa: E731
+        assert (_round_trips(store, month), month()) == (1, dt.date(2026, 2, 28))
+        # A write is seen by the next read.
+        march = list(periods_between(dt.date(2026, 3, 2), dt.date(2026, 3, 8), Grain.WEEK))
+        run = store.start_run("collect", None)
+        store.replace_observations(
+            run, {"flow": "p"}, march, [Observation("flow", "cm01", march[0].id, 1.0)]
+        )
+        assert store.latest_period_end("flow", Grain.WEEK) == dt.date(2026, 3, 8)
+        assert store.collected_through("flow", Grain.WEEK) is None
+
+
 def test_the_connection_brings_its_settings_and_keeps_the_urls_options(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -296,15 +328,24 @@ def test_a_copied_store_is_vacuumed_and_analysed_for_the_first_report(
         assert store.query("SELECT reltuples FROM pg_class WHERE relname = 'observations'") == [
             (store.count_observations(),)
         ]
+        # And every page is marked all-visible, so that read needs the index alone, on a
+        # server that commits asynchronously too (the tests' own: synchronous_commit off).
+        pages, visible = store.query(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'observations'"
+        )[0]
+        assert pages > 0 and visible == pages
 
 
 def _when_apart(answer: object) -> object:
-    """The answer with each record's wall-clock ``recorded`` stamp blanked: the two
-    stores are filled one after the other, and a second may tick between them."""
+    """The answer with each record's wall-clock stamps (``recorded``, and a check-in's
+    ``withdrawn``, kept only as whether it was) blanked: the two stores are filled
+    one after the other, and a second may tick between them."""
     if isinstance(answer, list):
         return [_when_apart(item) for item in answer]
     if attrs.has(type(answer)) and hasattr(answer, "recorded"):
-        return attrs.evolve(answer, recorded="")
+        answer = attrs.evolve(answer, recorded="")
+    if attrs.has(type(answer)) and getattr(answer, "withdrawn", None) is not None:
+        answer = attrs.evolve(answer, withdrawn="withdrawn")
     return answer
 
 
