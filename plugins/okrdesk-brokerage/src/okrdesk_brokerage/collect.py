@@ -323,25 +323,43 @@ def collect(request: CollectRequest, emit: Emit) -> None:
 
 
 def _emit(metric: str, figures: Figures, cms: Sequence[str], emit: Emit) -> None:
-    """One metric's observations, whole and in slices, for every CM and window."""
+    """One metric's observations, whole and in slices, for every CM and window, handed
+    over as columns (``emit.many``): the wholes in one call, the slices in another."""
     assemble = ASSEMBLERS[metric]
     sliced = SLICES.get(metric)
+    subjects: list[str] = []
+    periods: list[str] = []
+    values: list[float | None] = []
+    numerators: list[float | None] = []
+    denominators: list[float | None] = []
+    sources: list[str] = []
+    parts: tuple[list[str], list[str], list[float | None], list[str], list[dict[str, str]]]
+    parts = ([], [], [], [], [])
+    windows = figures.windows.windows
     for cm, person in enumerate(cms):
-        for index, window in enumerate(figures.windows.windows):
+        for index, window in enumerate(windows):
             reading = assemble(figures, cm, index)
             if reading is None:
                 continue
-            emit(
-                metric,
-                person,
-                window.period,
-                value=reading.value,
-                numerator=reading.numerator,
-                denominator=reading.denominator,
-                source=reading.source,
-            )
+            subjects.append(person)
+            periods.append(window.period)
+            values.append(reading.value)
+            numerators.append(reading.numerator)
+            denominators.append(reading.denominator)
+            sources.append(reading.source)
             if sliced is None:
                 continue
             for dimensions, part in sliced(figures, cm, index):
-                emit(metric, person, window.period, value=part.value, source=part.source,
-                     dimensions=dimensions)  # fmt: skip
+                parts[0].append(person)
+                parts[1].append(window.period)
+                parts[2].append(part.value)
+                parts[3].append(part.source)
+                parts[4].append(dimensions)
+    emit.many(
+        metric, subjects, periods, values=values, numerators=numerators,
+        denominators=denominators, sources=sources,
+    )  # fmt: skip
+    if parts[0]:
+        emit.many(
+            metric, parts[0], parts[1], values=parts[2], sources=parts[3], dimensions=parts[4]
+        )
