@@ -18,7 +18,7 @@ import os
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -272,6 +272,11 @@ class Store(ABC):
         """Inside a transaction: wait for other writers of ``name`` (no-op where a
         transaction already excludes every other writer)."""
 
+    def _many_rows(self) -> AbstractContextManager[None]:
+        """Around a write of many rows (a collect's figures): whatever makes one cheaper
+        on this backend (nothing, unless overridden)."""
+        return nullcontext()
+
     def _one_statement(self) -> AbstractContextManager[None]:
         """A write of one statement, which needs no other writer's lock: a transaction
         of its own (a backend whose every statement is one may skip BEGIN and COMMIT)."""
@@ -358,7 +363,7 @@ class Store(ABC):
                    day if p.id in partial else None)
             for p in periods
         }  # fmt: skip
-        with self.transaction():
+        with self._many_rows(), self.transaction():
             self._lock("observations")
             kept = self._fuller_periods(collected, partial, day)
             replaced = [
