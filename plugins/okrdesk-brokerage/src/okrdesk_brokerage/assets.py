@@ -303,13 +303,6 @@ def asset_parts(
     assets = Assets(len(book.cms), settings.tier_names if tiers else ())
 
     def parts() -> Iterator[str]:
-        con.execute(
-            "CREATE OR REPLACE TEMP VIEW settled AS SELECT s.line, s.client, s.cm, "
-            "s.institutional, s.total, s.securities, c.slot, c.day AS checkpoint, c.month "
-            "FROM snapshots s JOIN checkpoints c ON c.day >= s.day "
-            "AND (s.next_day IS NULL OR c.day < s.next_day) "
-            "AND (s.closed IS NULL OR c.day < s.closed)"
-        )
         if aum or assets.tiers or first_trades is not None:
             segments(con, windows)
         if aum:
@@ -323,9 +316,8 @@ def asset_parts(
         if first_trades is not None:
             _effective(con, assets, settings, first_trades)
         yield "effective"
-        for table in ("pieces", "segments"):
+        for table in ("pieces", "segments", "spans"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
-        con.execute("DROP VIEW settled")
         if hnw:
             _new_hnw(con, assets, settings)
         yield "hnw"
@@ -342,10 +334,13 @@ SEGMENT_SLOTS = "SELECT cm, segment AS w, unnest(range(first_slot, end_slot)) AS
 
 
 def segments(con: Connection, windows: Windows) -> None:
-    """Each snapshot's checkpoints, in runs that many snapshots share, as two tables.
+    """Each snapshot's checkpoints, in runs that many snapshots share, as three tables.
 
     A snapshot stands for the checkpoints from its day until the client's next snapshot
-    or close: a run of slots ``[first, end)``. Where any of a CM's snapshots starts or
+    or close: a run of slots ``[first, end)``, kept as ``spans`` (``client``, ``cm``,
+    ``line``, ``total``, ``securities``, ``institutional``, ``first_slot``,
+    ``end_slot``; snapshots that stand for no checkpoint left out). Where any of a CM's
+    snapshots starts or
     ends a run, a new *segment* of that CM's checkpoints begins; within one, the same
     snapshots stand for every checkpoint. ``segments(cm, segment, first_slot,
     end_slot)`` holds them, and ``pieces`` each snapshot once per segment it covers
@@ -371,7 +366,7 @@ def segments(con: Connection, windows: Windows) -> None:
         )
 
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE spans AS SELECT * FROM (SELECT cm, line, total, "
+        "CREATE OR REPLACE TEMP TABLE spans AS SELECT * FROM (SELECT cm, client, line, total, "
         f"securities, institutional, {before('s.day')} AS first_slot, "
         f"least({before('s.next_day')}, {before('s.closed')}) AS end_slot "
         "FROM snapshots s) WHERE first_slot < end_slot"
@@ -390,7 +385,6 @@ def segments(con: Connection, windows: Windows) -> None:
         "JOIN segments a ON a.cm = s.cm AND a.first_slot = s.first_slot "
         "JOIN segments z ON z.cm = s.cm AND z.first_slot = s.end_slot)"
     )
-    con.execute("DROP TABLE spans")
     con.execute("DELETE FROM segments WHERE end_slot IS NULL")
 
 
@@ -482,10 +476,13 @@ def _effective(
         whole=whole,
         spread=SEGMENT_SLOTS,
     )
+    # A first trade counts at each checkpoint of its month on or after its day that a
+    # snapshot of the client with too little in securities stands for.
     by_trades_after = (
-        f"SELECT s.cm, s.slot AS w, t.line, {weighed} AS amount FROM settled s "
-        f"JOIN {first_trades} t ON t.client = s.client AND t.month = s.month "
-        f"AND t.day <= s.checkpoint WHERE s.securities <= {floor}"
+        f"SELECT s.cm, k.slot AS w, t.line, {weighed.replace('institutional', 's.institutional')} "
+        f"AS amount FROM {first_trades} t JOIN checkpoints k ON k.month = t.month "
+        "AND k.day >= t.day JOIN spans s ON s.client = t.client AND k.slot >= s.first_slot "
+        f"AND k.slot < s.end_slot WHERE s.securities <= {floor}"
     )
     by_trades_before = (
         f"SELECT c.cm, k.slot AS w, t.line, {weighed.replace('institutional', 'c.institutional')} "
