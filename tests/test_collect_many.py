@@ -4,14 +4,18 @@ the words, is what the same figures emitted one at a time give."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from okrdesk.model import OrgUnit, Person, Plan
+from okrdesk.model import MetricKind, MetricSpec, OrgUnit, Person, Plan
 from okrdesk.periods import Grain, periods_between
+from okrdesk.plugins import CollectRequest, Emit, hookimpl
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.plugins.runner import collect, prober
+from okrdesk.plugins.testing import check_plugin
+from okrdesk.units import UNITS
 
 PLUGIN = """\
 from okrdesk.model import MetricKind, MetricSpec
@@ -130,4 +134,34 @@ def test_emit_many_with_columns_of_different_lengths_fails_the_plugin(
     assert [str(e) for e in found.errors] == [
         f"plugin figures: okrdesk_collect failed: ValueError: emit.many: {column} holds "
         "1 items, subjects 2"
+    ]
+
+
+class _ManyPlugin:
+    """A plugin object (as ``check_plugin`` takes one) emitting its figures as columns."""
+
+    @hookimpl
+    def okrdesk_metrics(self, register: Callable[[MetricSpec], None]) -> None:
+        register(MetricSpec("net", "Net", "净", MetricKind.FLOW, UNITS["元"]))
+        register(MetricSpec("rate", "Rate", "率", MetricKind.RATIO, UNITS["%"]))
+
+    @hookimpl
+    def okrdesk_collect(self, request: CollectRequest, emit: Emit) -> None:
+        weeks = [p.id for p in request.periods]
+        emit.many("net", ["cm01"] * len(weeks), weeks, values=[1.5] * len(weeks),
+                  sources=[f"net.csv rows {k + 2}" for k in range(len(weeks))])  # fmt: skip
+        emit.many("rate", ["cm01", "nobody"], weeks[:1] * 2, numerators=[1, 1],
+                  denominators=[2, 2])  # fmt: skip
+
+
+def test_check_plugin_runs_emit_many_through_the_same_checks() -> None:
+    check = check_plugin(
+        _ManyPlugin(), people=[Person("cm01", "王芳", "branch")], start=START, through=THROUGH
+    )
+    assert [(o.metric, o.period, o.value, o.source) for o in check.observations] == [
+        ("net", "2026-W02", 1.5, "net.csv rows 2")
+    ]
+    assert check.problems == [
+        "plugin plugin-under-test metric rate: nobody 2026-W02: no person or unit 'nobody' "
+        "in the plan (a problem, none kept)"
     ]
