@@ -113,3 +113,77 @@ def test_a_figure_emitted_one_call_at_a_time_is_checked_the_same_way() -> None:
         called(metric, subject, period, value=value, numerator=numerator,
                denominator=denominator, source=source, dimensions=cut)  # fmt: skip
     assert _outcome(batch) == _outcome(called)
+
+
+def _runs_of_one_metric(rows: list[tuple[Any, ...]]) -> list[list[tuple[Any, ...]]]:
+    """The rows cut where the metric changes: each run one ``emit.many`` call, so that
+    the figures arrive in the order they would one at a time."""
+    runs: list[list[tuple[Any, ...]]] = []
+    for row in rows:
+        if runs and runs[-1][0][0] == row[0]:
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return runs
+
+
+def _many(checker: _Checker, run: list[tuple[Any, ...]], *, cuts: bool = True) -> None:
+    metric = run[0][0]
+    _, subjects, periods, values, numerators, denominators, sources, dimensions = zip(
+        *run, strict=True
+    )
+    checker.many(
+        metric, subjects, periods, values=values, numerators=numerators,
+        denominators=denominators, sources=sources, dimensions=dimensions if cuts else None,
+    )  # fmt: skip
+
+
+def test_emit_many_keeps_and_refuses_what_one_emit_per_figure_does() -> None:
+    rows = _rows()
+    many, called = _checker(), _checker()
+    for run in _runs_of_one_metric(rows):
+        _many(many, run)
+    for metric, subject, period, value, numerator, denominator, source, cut in rows:
+        called(metric, subject, period, value=value, numerator=numerator,
+               denominator=denominator, source=source, dimensions=cut)  # fmt: skip
+    assert _outcome(many) == _outcome(called)
+    assert many.refused["rate"] > 0 and many.refused["elsewhere"] == 1
+
+
+def test_emit_many_of_plainly_sound_figures_keeps_each_as_one_emit_would() -> None:
+    whole = [
+        ("flow", "cm1", "W1", 2.5, None, None, "f 1", None),
+        ("flow", "cm2", "W1", -1, None, None, "f 2", None),
+        ("flow", "cm3", "W2", 0, None, None, "", None),
+    ]
+    ratios = [
+        ("rate", "cm1", "W1", None, 3, 4, "r 1", None),
+        ("rate", "cm2", "W2", None, 0, 0, "r 2", None),
+    ]
+    for rows in (whole, ratios):
+        many, called = _checker(), _checker()
+        _many(many, rows, cuts=False)
+        for metric, subject, period, value, numerator, denominator, source, _ in rows:
+            called(metric, subject, period, value=value, numerator=numerator,
+                   denominator=denominator, source=source)  # fmt: skip
+        assert _outcome(many) == _outcome(called)
+        assert len(list(many.spool.rows())) == len(rows) and not many.refused
+
+
+def test_emit_many_refuses_a_figure_given_twice_across_calls() -> None:
+    checker = _checker()
+    checker.many("flow", ["cm1", "cm2"], ["W1", "W1"], values=[1.0, 2.0])
+    checker.many("flow", ["cm2"], ["W1"], values=[3.0])
+    errors = [str(e) for e in checker.results()]
+    assert errors == ["plugin p metric flow: cm2 W1: emitted twice (a problem, none kept)"]
+
+
+def test_emit_many_with_columns_of_different_lengths_is_the_plugins_error() -> None:
+    checker = _checker()
+    try:
+        checker.many("flow", ["cm1", "cm2"], ["W1", "W1"], values=[1.0])
+    except ValueError as error:
+        assert str(error) == "emit.many: values holds 1 items, subjects 2"
+    else:
+        raise AssertionError("columns of different lengths were taken")
+    assert not list(checker.spool.rows())

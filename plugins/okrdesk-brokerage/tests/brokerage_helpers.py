@@ -70,6 +70,29 @@ class Collector:
             metric, subject, period, value, numerator, denominator, source
         )
 
+    def many(
+        self,
+        metric: str,
+        subjects: Sequence[str],
+        periods: Sequence[str],
+        *,
+        values: Sequence[float | None] | None = None,
+        numerators: Sequence[float | None] | None = None,
+        denominators: Sequence[float | None] | None = None,
+        sources: Sequence[str] | None = None,
+        dimensions: Sequence[dict[str, str] | None] | None = None,
+    ) -> None:
+        """As the host does: each observation as if emitted alone."""
+        for k, (subject, period) in enumerate(zip(subjects, periods, strict=True)):
+            self(
+                metric, subject, period,
+                value=values[k] if values is not None else None,
+                numerator=numerators[k] if numerators is not None else None,
+                denominator=denominators[k] if denominators is not None else None,
+                source=sources[k] if sources is not None else "",
+                dimensions=dimensions[k] if dimensions is not None else None,
+            )  # fmt: skip
+
     def error(self, metric: str, message: str) -> None:
         self.errors.append((metric, message))
 

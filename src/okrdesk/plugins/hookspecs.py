@@ -8,7 +8,7 @@ workspace's ``plugins/`` folder, or is built in. See docs/plugins.md.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -59,6 +59,10 @@ class Emit(Protocol):
     the sum of a subject's slices in a period as its whole figure.
     ``emit.warning(metric, message)`` reports something the user should know
     that did not stop the metric (rows left out, say); the metric lands.
+    ``emit.many(metric, subjects, periods, values=..., sources=...)`` hands many
+    observations of one metric at once, as columns (the i-th of each is one
+    observation), for a plugin that computes set-wise: each is checked as ``emit``
+    checks one, and a plainly sound batch is checked and sent far faster.
     """
 
     def __call__(
@@ -72,6 +76,19 @@ class Emit(Protocol):
         denominator: float | None = None,
         source: str = "",
         dimensions: Mapping[str, str] | None = None,
+    ) -> None: ...
+
+    def many(
+        self,
+        metric: str,
+        subjects: Iterable[str],
+        periods: Iterable[str],
+        *,
+        values: Iterable[float | None] | None = None,
+        numerators: Iterable[float | None] | None = None,
+        denominators: Iterable[float | None] | None = None,
+        sources: Iterable[str] | None = None,
+        dimensions: Iterable[Mapping[str, str] | None] | None = None,
     ) -> None: ...
 
     def error(self, metric: str, message: str) -> None: ...

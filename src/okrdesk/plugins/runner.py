@@ -136,6 +136,35 @@ class _Relay:
         if len(self._batch) >= _BATCH:
             self.flush()
 
+    def many(
+        self,
+        metric: object,
+        subjects: Iterable[object],
+        periods: Iterable[object],
+        *,
+        values: Iterable[object] | None = None,
+        numerators: Iterable[object] | None = None,
+        denominators: Iterable[object] | None = None,
+        sources: Iterable[object] | None = None,
+        dimensions: Iterable[object] | None = None,
+    ) -> None:
+        columns = many_columns(
+            subjects, periods, values, numerators, denominators, sources, dimensions
+        )
+        if not _plain(metric, columns):
+            # Something the host must see wrapped (a number of another type, a long
+            # source): sent as that many single emits, so it is refused the same way.
+            for row in zip(*filled(columns), strict=True):
+                subject, period, value, numerator, denominator, source, cut = row
+                self(metric, subject, period, value=value, numerator=numerator,
+                     denominator=denominator, source=source, dimensions=cut)  # fmt: skip
+            return
+        self.flush()
+        for start in range(0, len(columns[0]), _MANY_BATCH):
+            end = start + _MANY_BATCH
+            chunk = tuple(None if c is None else c[start:end] for c in columns)
+            self._connection.send(("many", metric, chunk))
+
     def error(self, metric: object, message: object) -> None:
         self.flush()
         self._connection.send(("error", str(metric), str(message)[:500]))
@@ -148,6 +177,72 @@ class _Relay:
         if self._batch:
             self._connection.send(("emit", self._batch))
             self._batch = []
+
+
+Columns = tuple[
+    list[Any], list[Any], list[Any] | None, list[Any] | None, list[Any] | None,
+    list[Any] | None, list[Any] | None,
+]  # fmt: skip
+"""``emit.many``'s columns as lists: subjects, periods, values, numerators, denominators,
+sources and dimensions, each None where the plugin gave none."""
+
+_MANY_BATCH = 20_000
+_NAMES = ("subjects", "periods", "values", "numerators", "denominators", "sources", "dimensions")
+
+
+def many_columns(
+    subjects: Iterable[Any],
+    periods: Iterable[Any],
+    values: Iterable[Any] | None = None,
+    numerators: Iterable[Any] | None = None,
+    denominators: Iterable[Any] | None = None,
+    sources: Iterable[Any] | None = None,
+    dimensions: Iterable[Any] | None = None,
+) -> Columns:
+    """The columns of one ``emit.many`` call as lists, all as long as ``subjects``; a
+    ValueError (the plugin's call fails) when one is not."""
+    given = (subjects, periods, values, numerators, denominators, sources, dimensions)
+    lists = [None if column is None else list(column) for column in given]
+    length = len(lists[0] or ())
+    for name, column in zip(_NAMES, lists, strict=True):
+        if column is not None and len(column) != length:
+            raise ValueError(f"emit.many: {name} holds {len(column):,} items, subjects {length:,}")
+    subjects_, periods_, *rest = lists
+    assert subjects_ is not None and periods_ is not None
+    return (subjects_, periods_, *rest)  # type: ignore[return-value]
+
+
+def filled(columns: Columns) -> tuple[list[Any], ...]:
+    """The columns with each one not given as what ``emit`` takes by default."""
+    length = len(columns[0])
+    defaults = (None, None, None, None, None, "", None)
+    return tuple(
+        [default] * length if column is None else column
+        for column, default in zip(columns, defaults, strict=True)
+    )
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None), decimal.Decimal})
+
+
+def _plain(metric: object, columns: Columns) -> bool:
+    """Whether the columns can cross to the host as they are: every item of a type that
+    pickles plainly, sources text short enough, dimensions plain mappings of text."""
+    if type(metric) is not str:
+        return False
+    subjects, periods, values, numerators, denominators, sources, dimensions = columns
+    for column in (subjects, periods, values, numerators, denominators):
+        if column is not None and not all(type(item) in _PLAIN for item in column):
+            return False
+    if sources is not None and not all(
+        type(source) is str and len(source) <= _SOURCE_LIMIT for source in sources
+    ):
+        return False
+    return dimensions is None or all(
+        cut is None
+        or (type(cut) is dict and all(type(k) is str and type(v) is str for k, v in cut.items()))
+        for cut in dimensions
+    )
 
 
 def _sendable_dimensions(dimensions: object) -> dict[str, str] | _Unsendable | None:
@@ -328,6 +423,8 @@ def _receive(
         kind = message[0]
         if kind == "emit" and checker is not None:
             checker.take(message[1])
+        elif kind == "many" and checker is not None:
+            checker.take_columns(message[1], message[2])
         elif kind == "error" and checker is not None:
             checker.error(message[1], message[2])
         elif kind == "warning" and checker is not None:
@@ -441,6 +538,84 @@ class _Checker:
         if self.closed:
             return
         self._take(metric, subject, period, value, numerator, denominator, source, dimensions)
+
+    def many(
+        self,
+        metric: str,
+        subjects: Iterable[str],
+        periods: Iterable[str],
+        *,
+        values: Iterable[float | None] | None = None,
+        numerators: Iterable[float | None] | None = None,
+        denominators: Iterable[float | None] | None = None,
+        sources: Iterable[str] | None = None,
+        dimensions: Iterable[Mapping[str, str] | None] | None = None,
+    ) -> None:
+        """``emit.many``: observations of one metric as columns, the i-th of each column
+        making the i-th observation; each is checked as ``emit`` checks one."""
+        columns = many_columns(
+            subjects, periods, values, numerators, denominators, sources, dimensions
+        )
+        self.take_columns(metric, columns)
+
+    def take_columns(self, metric: Any, columns: Columns) -> None:
+        """One ``emit.many``'s columns (``many_columns``): spooled at once when every
+        figure is plainly sound, else checked one at a time, in order."""
+        if self.closed or self._took_plainly(metric, columns):
+            return
+        take = self._take
+        for row in zip(*filled(columns), strict=True):
+            take(metric, *row)
+
+    def _took_plainly(self, metric: Any, columns: Columns) -> bool:
+        """Spool the columns as rows when every figure passes ``_take``'s quick check,
+        and say so; False, having spooled nothing, when any does not."""
+        subjects, periods, values, numerators, denominators, sources, dimensions = columns
+        rule = self._rules.get(metric) if type(metric) is str else None
+        if rule is None or dimensions is not None:
+            return False
+        try:
+            if not (self.subjects.issuperset(subjects) and self.periods.issuperset(periods)):
+                return False
+        except TypeError:  # an item that cannot be hashed
+            return False
+        if sources is None:
+            sources = [""] * len(subjects)
+        elif not all(type(s) is str and len(s) <= _SOURCE_LIMIT for s in sources):
+            return False
+        ratio, never_negative, _ = rule
+        rows: list[SpooledRow] = []
+        add = rows.append
+        low, high, numbers = _FINITE_LOW, _FINITE_HIGH, _NUMBERS
+        if ratio:
+            if numerators is None or denominators is None:
+                return False
+            if values is not None and any(v is not None for v in values):
+                return False
+            for s, p, n, d, source in zip(
+                subjects, periods, numerators, denominators, sources, strict=True
+            ):
+                if not (
+                    type(n) in numbers
+                    and type(d) in numbers
+                    and low < n < high
+                    and 0 <= d < high
+                    and (d or not n)
+                ):
+                    return False
+                add((metric, s, p, "", None, float(n), float(d), source))
+        else:
+            if values is None:
+                return False
+            for column in (numerators, denominators):
+                if column is not None and any(x is not None for x in column):
+                    return False
+            for s, p, v, source in zip(subjects, periods, values, sources, strict=True):
+                if not (type(v) in numbers and low < v < high and (v >= 0 or not never_negative)):
+                    return False
+                add((metric, s, p, "", float(v), None, None, source))
+        self.spool.extend(rows)
+        return True
 
     def take(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """A batch of what the plugin emitted, each row ``(metric, subject, period, value,

@@ -51,6 +51,14 @@ class Spool:
         if len(self._batch) >= _BATCH:
             self.flush()
 
+    def extend(self, rows: list[SpooledRow]) -> None:
+        """``add`` each of ``rows``, in order."""
+        if self._closed:
+            return
+        self._batch.extend(rows)
+        if len(self._batch) >= _BATCH:
+            self.flush()
+
     def flush(self) -> None:
         if not self._batch:
             return

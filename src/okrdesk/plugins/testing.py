@@ -3,8 +3,8 @@
 ``registered_plugin`` makes a plugin object visible to every okrdesk command
 run inside the ``with`` block, so a test can drive the real CLI with it.
 ``check_plugin`` runs a plugin's hooks through the same checks okrdesk applies
-to every plugin and returns what it declared, what it collected and every
-problem found.
+to every plugin (``emit`` and ``emit.many`` alike) and returns what it declared,
+what it collected and every problem found.
 """
 
 from __future__ import annotations

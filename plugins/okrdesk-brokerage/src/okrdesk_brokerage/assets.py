@@ -303,24 +303,21 @@ def asset_parts(
     assets = Assets(len(book.cms), settings.tier_names if tiers else ())
 
     def parts() -> Iterator[str]:
-        con.execute(
-            "CREATE OR REPLACE TEMP VIEW settled AS SELECT s.line, s.client, s.cm, "
-            "s.institutional, s.total, s.securities, c.slot, c.day AS checkpoint, c.month "
-            "FROM snapshots s JOIN checkpoints c ON c.day >= s.day "
-            "AND (s.next_day IS NULL OR c.day < s.next_day) "
-            "AND (s.closed IS NULL OR c.day < s.closed)"
-        )
+        if aum or assets.tiers or first_trades is not None:
+            segments(con, windows)
         if aum:
             assets.aum = engine.cells(
-                con, ASSETS.name, "SELECT cm, slot AS w, line, total AS amount FROM settled"
-            )
+                con, ASSETS.name, "SELECT cm, segment AS w, line, total AS amount FROM pieces",
+                spread=SEGMENT_SLOTS,
+            )  # fmt: skip
         if assets.tiers:
             _by_tier(con, assets, settings)
         yield "aum"
         if first_trades is not None:
             _effective(con, assets, settings, first_trades)
         yield "effective"
-        con.execute("DROP VIEW settled")
+        for table in ("pieces", "segments", "spans"):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
         if hnw:
             _new_hnw(con, assets, settings)
         yield "hnw"
@@ -330,6 +327,65 @@ def asset_parts(
         yield "attrition"
 
     return assets, parts()
+
+
+SEGMENT_SLOTS = "SELECT cm, segment AS w, unnest(range(first_slot, end_slot)) AS key FROM segments"
+"""Each CM's segment and the checkpoints (slots) in it: ``engine.cells``' ``spread``."""
+
+
+def segments(con: Connection, windows: Windows) -> None:
+    """Each snapshot's checkpoints, in runs that many snapshots share, as three tables.
+
+    A snapshot stands for the checkpoints from its day until the client's next snapshot
+    or close: a run of slots ``[first, end)``, kept as ``spans`` (``client``, ``cm``,
+    ``line``, ``total``, ``securities``, ``institutional``, ``first_slot``,
+    ``end_slot``; snapshots that stand for no checkpoint left out). Where any of a CM's
+    snapshots starts or
+    ends a run, a new *segment* of that CM's checkpoints begins; within one, the same
+    snapshots stand for every checkpoint. ``segments(cm, segment, first_slot,
+    end_slot)`` holds them, and ``pieces`` each snapshot once per segment it covers
+    (``segment``, ``line``, ``total``, ``securities``, ``institutional``). A CM's
+    totals and row citations are then worked out once per segment rather than once per
+    checkpoint (a monthly snapshot stands for four or five weekly checkpoints), and
+    spread to the segment's checkpoints (``SEGMENT_SLOTS``)."""
+    slots = windows.slots
+    # Where a day falls among the checkpoints: how many lie before it.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE slot_days AS SELECT d::DATE AS day, "
+        "(SELECT count(*) FROM checkpoints k WHERE k.day < d)::INTEGER AS before "
+        "FROM range((SELECT min(day) FROM checkpoints), "
+        "(SELECT max(day) FROM checkpoints) + INTERVAL 1 DAY, INTERVAL 1 DAY) AS t(d)"
+    )
+
+    def before(day: str) -> str:
+        return (
+            f"CASE WHEN {day} IS NULL THEN {slots} "
+            f"WHEN {day} <= (SELECT min(day) FROM checkpoints) THEN 0 "
+            f"WHEN {day} > (SELECT max(day) FROM checkpoints) THEN {slots} "
+            f"ELSE (SELECT before FROM slot_days WHERE slot_days.day = {day}) END"
+        )
+
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE spans AS SELECT * FROM (SELECT cm, client, line, total, "
+        f"securities, institutional, {before('s.day')} AS first_slot, "
+        f"least({before('s.next_day')}, {before('s.closed')}) AS end_slot "
+        "FROM snapshots s) WHERE first_slot < end_slot"
+    )
+    con.execute("DROP TABLE slot_days")
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE segments AS SELECT cm, "
+        "(row_number() OVER (PARTITION BY cm ORDER BY slot))::INTEGER AS segment, "
+        "slot AS first_slot, lead(slot) OVER (PARTITION BY cm ORDER BY slot) AS end_slot "
+        "FROM (SELECT cm, first_slot AS slot FROM spans UNION SELECT cm, end_slot FROM spans)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE pieces AS SELECT cm, line, total, securities, "
+        "institutional, unnest(range(first_segment, end_segment)) AS segment FROM "
+        "(SELECT s.*, a.segment AS first_segment, z.segment AS end_segment FROM spans s "
+        "JOIN segments a ON a.cm = s.cm AND a.first_slot = s.first_slot "
+        "JOIN segments z ON z.cm = s.cm AND z.first_slot = s.end_slot)"
+    )
+    con.execute("DELETE FROM segments WHERE end_slot IS NULL")
 
 
 def _new_hnw(con: Connection, assets: Assets, settings: Settings) -> None:
@@ -383,7 +439,9 @@ def _by_tier(con: Connection, assets: Assets, settings: Settings) -> None:
     folded = engine.cells(
         con,
         ASSETS.name,
-        f"SELECT cm, slot * {count} + {tier} AS w, line, total AS amount FROM settled",
+        f"SELECT cm, segment * {count} + {tier} AS w, line, total AS amount FROM pieces",
+        spread=f"SELECT cm, w * {count} + t AS w, key * {count} + t AS key "
+        f"FROM ({SEGMENT_SLOTS}), range({count}) AS tiers(t)",
     )
     for (cm, key), cell in folded.cells.items():
         slot, index = divmod(key, count)
@@ -413,13 +471,18 @@ def _effective(
     assets.effective_by_assets = engine.cells(
         con,
         ASSETS.name,
-        f"SELECT cm, slot AS w, line, {weighed} AS amount FROM settled WHERE securities > {floor}",
+        f"SELECT cm, segment AS w, line, {weighed} AS amount FROM pieces "
+        f"WHERE securities > {floor}",
         whole=whole,
+        spread=SEGMENT_SLOTS,
     )
+    # A first trade counts at each checkpoint of its month on or after its day that a
+    # snapshot of the client with too little in securities stands for.
     by_trades_after = (
-        f"SELECT s.cm, s.slot AS w, t.line, {weighed} AS amount FROM settled s "
-        f"JOIN {first_trades} t ON t.client = s.client AND t.month = s.month "
-        f"AND t.day <= s.checkpoint WHERE s.securities <= {floor}"
+        f"SELECT s.cm, k.slot AS w, t.line, {weighed.replace('institutional', 's.institutional')} "
+        f"AS amount FROM {first_trades} t JOIN checkpoints k ON k.month = t.month "
+        "AND k.day >= t.day JOIN spans s ON s.client = t.client AND k.slot >= s.first_slot "
+        f"AND k.slot < s.end_slot WHERE s.securities <= {floor}"
     )
     by_trades_before = (
         f"SELECT c.cm, k.slot AS w, t.line, {weighed.replace('institutional', 'c.institutional')} "

@@ -19,7 +19,7 @@ from typing import TypeVar
 from okrdesk.plugins import CollectRequest, Emit
 
 from okrdesk_brokerage import engine
-from okrdesk_brokerage.assemble import ASSEMBLERS, SLICES
+from okrdesk_brokerage.assemble import ASSEMBLERS, SLICES, Reading
 from okrdesk_brokerage.assets import Assets, asset_parts, read_assets
 from okrdesk_brokerage.book import Book, read_book, total_book
 from okrdesk_brokerage.catalogue import Catalogue, read_catalogue
@@ -322,26 +322,69 @@ def collect(request: CollectRequest, emit: Emit) -> None:
             release(figures, pending)
 
 
+EMIT_BATCH = 20_000
+"""Observations handed over per ``emit.many`` call: a firm's metric goes in parts, so
+that neither process holds all its figures as columns at once."""
+
+
+class _Columns:
+    """One metric's observations gathered as ``emit.many`` takes them, handed over
+    whenever ``EMIT_BATCH`` are gathered, and at the end (``send``)."""
+
+    def __init__(self, metric: str, emit: Emit) -> None:
+        self.metric, self.emit = metric, emit
+        self._start()
+
+    def _start(self) -> None:
+        self.subjects: list[str] = []
+        self.periods: list[str] = []
+        self.values: list[float | None] = []
+        self.numerators: list[float | None] = []
+        self.denominators: list[float | None] = []
+        self.sources: list[str] = []
+        self.dimensions: list[Mapping[str, str] | None] = []
+
+    def add(
+        self, subject: str, period: str, reading: Reading, cut: Mapping[str, str] | None
+    ) -> None:
+        self.subjects.append(subject)
+        self.periods.append(period)
+        self.values.append(reading.value)
+        self.numerators.append(reading.numerator)
+        self.denominators.append(reading.denominator)
+        self.sources.append(reading.source)
+        self.dimensions.append(cut)
+        if len(self.subjects) >= EMIT_BATCH:
+            self.send()
+
+    def send(self) -> None:
+        if not self.subjects:
+            return
+        sliced = any(cut is not None for cut in self.dimensions)
+        self.emit.many(
+            self.metric, self.subjects, self.periods, values=self.values,
+            numerators=self.numerators, denominators=self.denominators, sources=self.sources,
+            dimensions=self.dimensions if sliced else None,
+        )  # fmt: skip
+        self._start()
+
+
 def _emit(metric: str, figures: Figures, cms: Sequence[str], emit: Emit) -> None:
-    """One metric's observations, whole and in slices, for every CM and window."""
+    """One metric's observations, whole and in slices, for every CM and window, handed
+    over as columns (``emit.many``): the wholes apart from the slices."""
     assemble = ASSEMBLERS[metric]
     sliced = SLICES.get(metric)
+    wholes, parts = _Columns(metric, emit), _Columns(metric, emit)
+    windows = figures.windows.windows
     for cm, person in enumerate(cms):
-        for index, window in enumerate(figures.windows.windows):
+        for index, window in enumerate(windows):
             reading = assemble(figures, cm, index)
             if reading is None:
                 continue
-            emit(
-                metric,
-                person,
-                window.period,
-                value=reading.value,
-                numerator=reading.numerator,
-                denominator=reading.denominator,
-                source=reading.source,
-            )
+            wholes.add(person, window.period, reading, None)
             if sliced is None:
                 continue
             for dimensions, part in sliced(figures, cm, index):
-                emit(metric, person, window.period, value=part.value, source=part.source,
-                     dimensions=dimensions)  # fmt: skip
+                parts.add(person, window.period, part, dimensions)
+    wholes.send()
+    parts.send()

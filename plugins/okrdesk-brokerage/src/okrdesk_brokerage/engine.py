@@ -200,31 +200,47 @@ def checked_rows(
     return rows
 
 
-def cells(con: Connection, file: str, hits: str, *, whole: bool = True) -> Tallies:
+def cells(
+    con: Connection, file: str, hits: str, *, whole: bool = True, spread: str | None = None
+) -> Tallies:
     """Totals of ``amount`` per (cm, w) over the relation ``hits`` (``cm``, ``w``, ``line``,
     ``amount``), each citing its rows as runs of consecutive lines: what ``Tallies.add``
-    row by row builds."""
-    return cells_of(con, file, hits, ("amount",), whole=whole)[0]
+    row by row builds. With ``spread``, a relation (``cm``, ``w``, ``key``), each total is
+    given under every ``key`` its (cm, w) maps to instead (the same rows stand for several
+    cells: see ``assets.segments``)."""
+    return cells_of(con, file, hits, ("amount",), whole=whole, spread=spread)[0]
 
 
 def cells_of(
-    con: Connection, file: str, hits: str, amounts: Sequence[str], *, whole: bool = True
+    con: Connection,
+    file: str,
+    hits: str,
+    amounts: Sequence[str],
+    *,
+    whole: bool = True,
+    spread: str | None = None,
 ) -> list[Tallies]:
     """``cells`` of each of the columns ``amounts`` of ``hits``, in one query: totals over
     the same rows, which share their row citations."""
     found = [Tallies(file) for _ in amounts]
     inner = ", ".join(f"sum({amount}) AS {amount}" for amount in amounts)
-    outer = ", ".join(f"sum({amount})" for amount in amounts)
+    outer = ", ".join(f"sum({amount}) AS {amount}" for amount in amounts)
     listed = ", ".join(amounts)
     # The runs come back written as a source writes them, one string per total.
     run = "CASE WHEN first = last THEN first::VARCHAR ELSE concat(first, '-', last) END"
-    totals = con.execute(
-        f"SELECT cm, w, string_agg({run}, ',' ORDER BY first), {outer} "
+    query = (
+        f"SELECT cm, w, string_agg({run}, ',' ORDER BY first) AS runs, {outer} "
         f"FROM (SELECT cm, w, min(line) AS first, max(line) AS last, {inner} "
         f"FROM (SELECT cm, w, line, {listed}, line - dense_rank() OVER "
         f"(PARTITION BY cm, w ORDER BY line) AS run FROM ({hits})) "
         "GROUP BY cm, w, run) GROUP BY cm, w"
-    ).fetchall()
+    )
+    if spread is not None:
+        query = (
+            f"SELECT t.cm, s.key, t.runs, {', '.join(f't.{a}' for a in amounts)} "
+            f"FROM ({query}) t JOIN ({spread}) s ON s.cm = t.cm AND s.w = t.w"
+        )
+    totals = con.execute(query).fetchall()
     convert = int if whole else float
     for cm, w, runs, *sums in totals:
         rows = RowSpans.of_text(runs)
