@@ -131,3 +131,26 @@ def test_stopping_after_the_connections_closed_is_no_error() -> None:
     connection.close()
     stop()
     assert stop.asked
+
+
+def test_a_second_collect_of_the_same_queries_imports_no_sqlglot(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # sqlglot takes a good part of a second to import; the SQL source reads a query
+    # with it once and keeps what it read (sql_query_cache).
+    root = _workspace(write_workspace, only_sql=True)
+    assert _collect(root, "salon_attendees").returncode == 0
+    command = ["okrdesk", "collect", "--through", "2026-01-18", "--metric", "salon_attendees",
+               "-w", str(root)]  # fmt: skip
+    script = (
+        "import sys, threading\n"
+        "from okrdesk.cli import main\n"
+        f"sys.argv = {command!r}\n"
+        "try:\n    main()\nexcept SystemExit as end:\n    code = end.code\n"
+        "for thread in threading.enumerate():\n"
+        "    if thread is not threading.main_thread():\n        thread.join(30)\n"
+        "print(code, 'duckdb' in sys.modules, any(m.startswith('sqlglot') for m in sys.modules))\n"
+    )
+    again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                           timeout=120)  # fmt: skip
+    assert again.stdout.splitlines()[-1] == "0 True False", again.stdout + again.stderr
