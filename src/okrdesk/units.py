@@ -14,6 +14,8 @@ from enum import StrEnum
 
 import attrs
 
+from okrdesk.records import shared_methods
+
 
 class Dimension(StrEnum):
     MONEY = "money"
@@ -24,6 +26,7 @@ class Dimension(StrEnum):
 
 
 @attrs.frozen
+@shared_methods
 class UnitOfMeasure:
     symbol: str
     dimension: Dimension
@@ -397,6 +400,7 @@ def en_money(value: Decimal) -> str:
 
 
 @attrs.frozen
+@shared_methods
 class Quantity:
     """An amount in a key result's unit, handed to a message and written in its language."""
 

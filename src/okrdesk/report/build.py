@@ -25,6 +25,7 @@ from okrdesk.engine.scoring import PersonScore, scores
 from okrdesk.engine.windows import window_view
 from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan
 from okrdesk.periods import Grain, Over, default_window, month_of, parse_window, week_of
+from okrdesk.records import shared_methods
 from okrdesk.report.breakdown import breakdown_of
 from okrdesk.report.document import (
     SCHEMA,
@@ -72,6 +73,7 @@ def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | Non
 
 
 @attrs.frozen
+@shared_methods
 class WindowAsked:
     """``report --window NAME --compare last_year,previous``: the window line for every key
     result on a collected flow metric whose target file asks for none of its own."""
