@@ -16,13 +16,11 @@ from okrdesk import __version__
 from okrdesk.engine import attention
 from okrdesk.engine.budget import BudgetProgress, LineProgress, budget_progress
 from okrdesk.engine.cadence import owed
-from okrdesk.engine.growth import GROWTH_WINDOW
 from okrdesk.engine.pace import due_fraction, expected_value
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, subjects_under
 from okrdesk.engine.scoring import PersonScore, scores
-from okrdesk.engine.windows import window_view
 from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan
 from okrdesk.periods import Grain, Over, default_window, month_of, parse_window, week_of
 from okrdesk.records import shared_methods
@@ -158,6 +156,10 @@ def _window(
         name, compare = asked.window, asked.compare
     else:
         return None
+    # Windows and growth (five classes, their enums) load for a report that shows one.
+    from okrdesk.engine.growth import GROWTH_WINDOW
+    from okrdesk.engine.windows import window_view
+
     if name:
         window = parse_window(name)
     else:
