@@ -24,7 +24,8 @@ class _Day(click.DateTime):
             import datetime as dt
 
             try:
-                return dt.datetime(*map(int, found.groups()))
+                year, month, day = map(int, found.groups())
+                return dt.datetime(year, month, day)
             except ValueError:
                 pass  # no such day: click says so, as it always did
         return super().convert(value, param, ctx)
