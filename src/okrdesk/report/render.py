@@ -20,11 +20,17 @@ def render(report: Report, fmt: ReportFormat, out: IO[Any], context: RenderConte
 
 _PLAIN = (int, float, type(None), dt.date)
 """What holds no text: a report's numbers, flags and days."""
+_PLAIN_TYPES = frozenset({int, float, bool, type(None), dt.date})
 
 
 def _printable(value: Any) -> Any:
     """``value`` with its text made printable; the very same object where nothing in it
     needed to change (most reports), so that nothing is copied for nothing."""
+    kind = type(value)
+    if kind is str:
+        return printable(value)
+    if kind in _PLAIN_TYPES:  # the most common, found without a chain of isinstance
+        return value
     if isinstance(value, str):
         return printable(value)
     if isinstance(value, _PLAIN):
