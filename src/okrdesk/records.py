@@ -217,16 +217,18 @@ def _read(path: str) -> _Compiled:
 
 
 def _write(path: str, codes: _Compiled) -> None:
+    # Imported here: writing is rare, and only after okrdesk's classes changed.
+    from pathlib import Path
+
+    from okrdesk.errors import OkrdeskError
+    from okrdesk.files import write_bytes_atomically
+
     payload = marshal.dumps(codes)
-    temporary = f"{path}.{os.getpid()}.tmp"
-    try:
+    with contextlib.suppress(OSError, OkrdeskError):  # a folder Python may not write to
         os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(temporary, "wb") as file:
-            file.write(_HEADER + zlib.crc32(payload).to_bytes(4, "big") + payload)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
+        write_bytes_atomically(
+            Path(path), _HEADER + zlib.crc32(payload).to_bytes(4, "big") + payload
+        )
 
 
 def _kept_at() -> str | None:
