@@ -18,6 +18,8 @@ from collections.abc import Callable
 
 import attrs
 
+from okrdesk.records import shared_methods
+
 FACTS = ("headcount",)
 """Names that are facts about a subject rather than metrics."""
 
@@ -34,6 +36,7 @@ class FormulaError(ValueError):
 
 
 @attrs.frozen
+@shared_methods
 class Formula:
     text: str
     tree: ast.expr = attrs.field(eq=False, repr=False)

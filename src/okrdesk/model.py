@@ -329,6 +329,7 @@ def _words(found: Mapping[str, str]) -> dict[str, str]:
 
 
 @attrs.frozen
+@shared_methods
 class DimensionLabels:
     """How a report writes a dimension and its values, declared by the plugin that
     emits them: ``DimensionLabels("性别", "gender", values_zh={"female": "女"})``.

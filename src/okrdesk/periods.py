@@ -9,6 +9,8 @@ from enum import StrEnum
 
 import attrs
 
+from okrdesk.records import shared_methods
+
 
 class Grain(StrEnum):
     WEEK = "week"
@@ -127,6 +129,7 @@ COMPARISONS = tuple(o.value for o in Over)
 
 
 @attrs.frozen
+@shared_methods
 class Window:
     """``count`` spans ending with the one holding the date; ``to_date`` for wtd…ytd."""
 

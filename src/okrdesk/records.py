@@ -9,15 +9,27 @@ behave as attrs' own: equal when of the same class with equal fields (a
 field's ``eq=False`` and ``eq_key`` honoured), hashed on those fields, and
 shown as ``Name(field=value, ...)`` with ``...`` for a value already being
 shown. ``tests/test_records.py`` holds them to attrs' output.
+
+What attrs still compiles for okrdesk's classes (each one's ``__init__``) is
+kept beside okrdesk's own bytecode, the way Python keeps a module's: see
+``_compile_and_eval`` below.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import marshal
 import operator
+import os
+import sys
 import threading
+import zlib
 from collections.abc import Callable
+from types import CodeType
 from typing import Any, TypeVar
 
+import attr._make
 import attrs
 
 T = TypeVar("T", bound=type)
@@ -119,3 +131,138 @@ def _repr(self: Any) -> str:
 _METHODS: dict[str, Callable[..., Any]] = {
     "__eq__": _eq, "__ne__": _ne, "__hash__": _hash, "__repr__": _repr,
 }  # fmt: skip
+
+
+# ------------------------------------------------------- attrs' compiled methods
+#
+# attrs writes each class's ``__init__`` as source text and compiles it when the
+# class is made: about a third of what making a class costs, paid again by every
+# command for some hundred classes. The text is the same from one run to the next
+# (the shared methods above keep attrs' ``__hash__``, whose text holds a number
+# drawn afresh in every process, out of it), so the code compiled from it is kept
+# in a file beside okrdesk's bytecode, under the same rules as Python's own: read
+# whenever it is there, written only where bytecode may be written, and a file
+# that is damaged or from another Python is ignored. The code is exactly what
+# ``compile`` makes of the same text and file name; only okrdesk's own classes are
+# kept, so the file holds no more than okrdesk's classes.
+
+_Compiled = dict[tuple[str, str], CodeType]
+
+_HEADER = (
+    f"okrdesk attrs methods 1 {sys.implementation.cache_tag} {sys.version} {sys.flags.optimize}\n"
+).encode()
+_MOST_KEPT = 2000
+"""Past this many, the file keeps only what the last command used: it never grows
+without bound as okrdesk's classes change."""
+_OURS = " okrdesk."
+"""In the file name attrs gives the text of an okrdesk class's methods."""
+_HASH = "def __hash__("
+"""attrs' own ``__hash__``, whose text differs in every process: never kept."""
+
+
+class _Methods:
+    """The compiled methods read from the file, and what this process added."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.codes: _Compiled = _read(path) if path else {}
+        self.used: set[tuple[str, str]] = set()
+        self.compiled = 0
+        """How many texts this process compiled."""
+        self.added = 0
+        """How many of them were okrdesk's, to keep."""
+        self.pid = os.getpid()
+
+    def code(self, script: str, filename: str) -> CodeType:
+        key = (filename, script)
+        found = self.codes.get(key)
+        if found is None:
+            found = compile(script, filename, "exec")
+            self.compiled += 1
+            if _OURS in filename and _HASH not in script:
+                self.codes[key] = found
+                self.added += 1
+        self.used.add(key)
+        return found
+
+    def save(self) -> None:
+        """Write the file when this process compiled anything of okrdesk's."""
+        if not self.added or self.path is None or sys.dont_write_bytecode:
+            return
+        if self.pid != os.getpid():  # a forked process: its parent writes
+            return
+        kept = self.codes
+        if len(kept) > _MOST_KEPT:
+            kept = {k: v for k, v in kept.items() if k in self.used}
+        _write(self.path, kept)
+
+
+def _read(path: str) -> _Compiled:
+    try:
+        with open(path, "rb") as file:
+            data = file.read()
+    except OSError:
+        return {}
+    start = len(_HEADER) + 4
+    if not data.startswith(_HEADER) or len(data) < start:
+        return {}
+    payload = data[start:]
+    if zlib.crc32(payload) != int.from_bytes(data[len(_HEADER) : start], "big"):
+        return {}
+    try:
+        found = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def _write(path: str, codes: _Compiled) -> None:
+    # Imported here: writing is rare, and only after okrdesk's classes changed.
+    from pathlib import Path
+
+    from okrdesk.errors import OkrdeskError
+    from okrdesk.files import write_bytes_atomically
+
+    payload = marshal.dumps(codes)
+    with contextlib.suppress(OSError, OkrdeskError):  # a folder Python may not write to
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        write_bytes_atomically(
+            Path(path), _HEADER + zlib.crc32(payload).to_bytes(4, "big") + payload
+        )
+
+
+def _kept_at() -> str | None:
+    """The file beside this module's bytecode (``__pycache__``, or under
+    ``sys.pycache_prefix``); None when it has none."""
+    cached = globals().get("__cached__")
+    if not cached:
+        return None
+    folder = os.path.dirname(cached)
+    return os.path.join(folder, f"attrs-methods.{sys.implementation.cache_tag}.bin")
+
+
+methods = _Methods(_kept_at())
+
+
+def _compile_and_eval(
+    script: str,
+    globs: dict[str, Any] | None,
+    locs: Any = None,
+    filename: str = "",
+) -> None:
+    """attrs' own ``_compile_and_eval``, with the code compiled once per text."""
+    eval(methods.code(script, filename), globs, locs)
+
+
+def _install() -> None:
+    """Put ``_compile_and_eval`` in attrs' place, where attrs has the function it
+    replaces (attrs 23.1 to 26 at least); elsewhere attrs compiles as it always did."""
+    found = getattr(attr._make, "_compile_and_eval", None)
+    code = getattr(found, "__code__", None)
+    if code is None or code.co_varnames[:4] != ("script", "globs", "locs", "filename"):
+        return
+    attr._make._compile_and_eval = _compile_and_eval
+    atexit.register(methods.save)
+
+
+_install()

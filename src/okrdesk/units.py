@@ -8,11 +8,14 @@ as a Decimal, so no rounding ever shows.
 
 from __future__ import annotations
 
+import functools
 import re
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 import attrs
+
+from okrdesk.records import shared_methods
 
 
 class Dimension(StrEnum):
@@ -24,6 +27,7 @@ class Dimension(StrEnum):
 
 
 @attrs.frozen
+@shared_methods
 class UnitOfMeasure:
     symbol: str
     dimension: Dimension
@@ -219,6 +223,9 @@ def format_in(unit: UnitOfMeasure, base_value: float | Decimal | None, digits: i
 # One rule for every figure a person reads (docs/report.md, "Digits and rounding"):
 # round half-up on the exact decimal value, keeping four significant digits but
 # never more than two decimals, and drop the zeros a manager would not write.
+# What is written depends on the figure's value alone (``typed``: a float and a
+# Decimal are kept apart), so each figure is written once per process: a report
+# writes the same figures again as it measures its tables.
 
 SIGNIFICANT = 4
 MAX_PLACES = 2
@@ -256,6 +263,7 @@ def _grouped(value: Decimal, keep: int = 0) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def figure(value: float | Decimal, places: int | None = None, keep: int = 0) -> str:
     """A plain number by the display rule: 1,234 · 108.7 · 56.25 · 5.88 · 0.15.
 
@@ -266,6 +274,7 @@ def figure(value: float | Decimal, places: int | None = None, keep: int = 0) -> 
     return _grouped(half_up(value, chosen), min(keep, chosen))
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def percentage(fraction: float | Decimal, keep: int = 1, *, exact_share: bool = True) -> str:
     """A fraction as a percentage by the display rule: 0.5625 → 56.25%, 0.8 → 80.0%,
     0.72549 → 72.5%, 0.05882 → 5.88%.
@@ -279,6 +288,7 @@ def percentage(fraction: float | Decimal, keep: int = 1, *, exact_share: bool = 
     return figure(value, max(keep, places), keep=keep) + "%"
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def in_percent(value: float | Decimal) -> str:
     """A figure already in percent (or points of percent) by the percentage rule."""
     shown = exact(value)
@@ -315,6 +325,7 @@ def _permille(unit: UnitOfMeasure) -> bool:
     return unit.factor == Decimal("0.001")
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def written(
     unit: UnitOfMeasure,
     base: float | Decimal | None,
@@ -403,6 +414,7 @@ def en_money(value: Decimal) -> str:
 
 
 @attrs.frozen
+@shared_methods
 class Quantity:
     """An amount in a key result's unit, handed to a message and written in its language."""
 

@@ -17,6 +17,7 @@ from okrdesk.periods import COMPARISONS, Grain, parse_period, window_problem
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
 from okrdesk.report.build import WindowAsked, build_report
 from okrdesk.report.document import Report
+from okrdesk.report.reads import read_for_one_report
 from okrdesk.report.render import printable_copy, render
 from okrdesk.targets.period_words import as_of_period
 from okrdesk.targets.reader import no_such
@@ -68,8 +69,8 @@ def make_report(
     if store is None:
         raise BadInput("no numbers yet: run `okrdesk collect` first")
     with store:
-        built = build_report(plan, session.host.metrics, store, subject, day, lang,
-                             session.host.broken_errors(), asked, windows)  # fmt: skip
+        built = build_report(plan, session.host.metrics, read_for_one_report(store), subject,
+                             day, lang, session.host.broken_errors(), asked, windows)  # fmt: skip
     return built if depth is None else within_depth(plan, built, subject, depth)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -11,7 +11,27 @@ if TYPE_CHECKING:
     import datetime as dt
     from pathlib import Path
 
-DATE = click.DateTime(formats=["%Y-%m-%d"])
+_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+class _Day(click.DateTime):
+    """click's ``DateTime`` for ``%Y-%m-%d``, reading a plain ISO day itself: click's
+    ``strptime`` compiles the locale's date patterns first, a tenth of a report's start."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        found = _ISO_DAY.fullmatch(value) if isinstance(value, str) else None
+        if found is not None:
+            import datetime as dt
+
+            try:
+                year, month, day = map(int, found.groups())
+                return dt.datetime(year, month, day)
+            except ValueError:
+                pass  # no such day: click says so, as it always did
+        return super().convert(value, param, ctx)
+
+
+DATE = _Day(formats=["%Y-%m-%d"])
 
 _WORKSPACE_KEY = "okrdesk.workspace"
 

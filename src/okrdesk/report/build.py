@@ -16,15 +16,14 @@ from okrdesk import __version__
 from okrdesk.engine import attention
 from okrdesk.engine.budget import BudgetProgress, LineProgress, budget_progress
 from okrdesk.engine.cadence import owed
-from okrdesk.engine.growth import GROWTH_WINDOW
 from okrdesk.engine.pace import due_fraction, expected_value
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, subjects_under
 from okrdesk.engine.scoring import PersonScore, scores
-from okrdesk.engine.windows import window_view
 from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan
 from okrdesk.periods import Grain, Over, default_window, month_of, parse_window, week_of
+from okrdesk.records import shared_methods
 from okrdesk.report.breakdown import breakdown_of
 from okrdesk.report.document import (
     SCHEMA,
@@ -72,6 +71,7 @@ def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | Non
 
 
 @attrs.frozen
+@shared_methods
 class WindowAsked:
     """``report --window NAME --compare last_year,previous``: the window line for every key
     result on a collected flow metric whose target file asks for none of its own."""
@@ -157,6 +157,10 @@ def _window(
         name, compare = asked.window, asked.compare
     else:
         return None
+    # Windows and growth (five classes, their enums) load for a report that shows one.
+    from okrdesk.engine.growth import GROWTH_WINDOW
+    from okrdesk.engine.windows import window_view
+
     if name:
         window = parse_window(name)
     else:

@@ -11,6 +11,7 @@ import attrs
 
 from okrdesk.messages import label, status, window_label
 from okrdesk.periods import parse_period
+from okrdesk.records import shared_methods
 from okrdesk.report.cells import value
 from okrdesk.report.document import (
     Report,
@@ -92,6 +93,7 @@ def checkin_story(kr: ReportKeyResult, lang: str) -> str:
 
 
 @attrs.frozen
+@shared_methods
 class OwedByPerson:
     """What one person owes on the report's date."""
 
@@ -177,6 +179,7 @@ LISTED_AT_EACH_END = 20
 
 
 @attrs.frozen
+@shared_methods
 class Unlisted:
     """The people a long ranking leaves out between its top and its bottom."""
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import operator
 from typing import IO, Any
 
 import attrs
@@ -16,18 +18,41 @@ def render(report: Report, fmt: ReportFormat, out: IO[Any], context: RenderConte
     fmt.render(printable_copy(report) if fmt.human else report, out, context)
 
 
+_PLAIN = (int, float, type(None), dt.date)
+"""What holds no text: a report's numbers, flags and days."""
+_PLAIN_TYPES = frozenset({int, float, bool, type(None), dt.date})
+
+
 def _printable(value: Any) -> Any:
+    """``value`` with its text made printable; the very same object where nothing in it
+    needed to change (most reports), so that nothing is copied for nothing."""
+    kind = type(value)
+    if kind is str:
+        return printable(value)
+    if kind in _PLAIN_TYPES:  # the most common, found without a chain of isinstance
+        return value
     if isinstance(value, str):
         return printable(value)
+    if isinstance(value, _PLAIN):
+        return value
     if isinstance(value, tuple):
-        return tuple(_printable(v) for v in value)
+        cleaned = tuple(map(_printable, value))
+        return value if all(map(operator.is_, cleaned, value)) else cleaned
     if isinstance(value, dict):
-        return {_printable(k): _printable(v) for k, v in value.items()}
-    if attrs.has(type(value)):
-        return attrs.evolve(value, **{
-            f.name: _printable(getattr(value, f.name)) for f in attrs.fields(type(value))
-        })  # fmt: skip
-    return value
+        pairs = [(k, v, _printable(k), _printable(v)) for k, v in value.items()]
+        if all(k is k2 and v is v2 for k, v, k2, v2 in pairs):
+            return value
+        return {k2: v2 for _, _, k2, v2 in pairs}
+    fields = getattr(type(value), "__attrs_attrs__", None)
+    if fields is None:
+        return value
+    changed = {}
+    for field in fields:
+        shown = getattr(value, field.name)
+        cleaned = _printable(shown)
+        if cleaned is not shown:
+            changed[field.name] = cleaned
+    return attrs.evolve(value, **changed) if changed else value
 
 
 def printable_copy(report: Report) -> Report:

@@ -67,7 +67,10 @@ def cell_width(text: str) -> int:
 
 @lru_cache(maxsize=4096)
 def _wide_cells(text: str) -> int:
-    return sum(map(char_cells, text))
+    try:  # each character looked up in C, not measured by a call of its own
+        return sum(map(_CHAR_CELLS.__getitem__, text))
+    except KeyError:
+        return sum(map(char_cells, text))
 
 
 def _cut(text: str, total: int) -> tuple[int, int]:

@@ -1,0 +1,185 @@
+"""What a report spends before and around its figures (issue 15: the demo report within
+10× a bare `python -c pass`): attrs' compiled ``__init__``s kept beside the bytecode,
+the check-ins read once, ``--as-of`` read without ``strptime``, nothing copied to make
+a report printable when nothing in it needs to change."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.model import Checkin
+from okrdesk.report.document import Report
+from okrdesk.report.reads import read_for_one_report
+from okrdesk.report.render import printable_copy
+from okrdesk.store import Store
+from sample_workspace import WriteWorkspace
+
+AS_OF = "2026-11-20"
+
+# ------------------------------------------------------- attrs' compiled methods
+
+SHOW = """
+import json, okrdesk.app.report, okrdesk.records as r
+from decimal import Decimal
+from okrdesk.model import Milestone, OrgUnit
+try:
+    Milestone("Q1", Decimal(2))
+except ValueError as error:
+    refused = str(error)
+unit = OrgUnit("b1", "Branch", "branch")
+print(json.dumps({
+    "compiled": r.methods.compiled, "added": r.methods.added, "path": r.methods.path,
+    "refused": refused, "repr": repr(unit), "file": type(unit).__init__.__code__.co_filename,
+}))
+"""
+
+
+def _shown(prefix: Path, **more: str) -> dict[str, Any]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPYCACHEPREFIX=str(prefix), **more)
+    done = subprocess.run([sys.executable, "-c", SHOW], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
+    found: dict[str, Any] = json.loads(done.stdout)
+    return found
+
+
+def test_attrs_compiles_okrdesk_s_methods_once_and_they_behave_the_same(tmp_path: Path) -> None:
+    first = _shown(tmp_path)
+    kept = Path(first["path"])
+    assert kept.is_file() and kept.is_relative_to(tmp_path)  # beside the bytecode
+    assert first["added"] > 60
+    second = _shown(tmp_path)
+    # Only classes with attrs' own __hash__ (whose text changes every run) compile again.
+    assert second["added"] == 0
+    assert second["compiled"] == first["compiled"] - first["added"]
+    for shown in (first, second):
+        assert shown["refused"] == "fraction must be between 0 and 1, not 2"
+        assert shown["repr"] == (
+            "OrgUnit(id='b1', name='Branch', level='branch', parent=None, lead=None)"
+        )
+        assert shown["file"] == "<attrs generated methods okrdesk.model.OrgUnit>"
+
+
+def test_a_damaged_or_foreign_file_is_ignored_and_written_again(tmp_path: Path) -> None:
+    kept = Path(_shown(tmp_path)["path"])
+    for damage in (b"", b"not what okrdesk writes", kept.read_bytes()[:-10]):
+        kept.write_bytes(damage)
+        again = _shown(tmp_path)
+        assert again["added"] > 60
+        assert _shown(tmp_path)["added"] == 0
+
+
+def test_nothing_is_written_where_bytecode_may_not_be(tmp_path: Path) -> None:
+    shown = _shown(tmp_path, PYTHONDONTWRITEBYTECODE="1")
+    assert shown["added"] > 60
+    assert not Path(shown["path"]).exists()
+
+
+# ------------------------------------------------------------- check-ins read once
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("start-up") / "demo"
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
+    done = subprocess.run(
+        [sys.executable, "-m", "okrdesk", "demo", str(root), "--as-of", AS_OF],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+class _Counting:
+    """The store, counting how often its check-ins are asked for."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.asked = 0
+
+    def checkins(self, key_result: str | None = None, subject: str | None = None) -> list[Checkin]:
+        self.asked += 1
+        return self.store.checkins(key_result, subject)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+def test_a_report_reads_the_check_ins_once_and_answers_as_the_store(
+    demo: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "okrdesk.db"
+    copy.write_bytes((demo / "okrdesk.db").read_bytes())
+    with Store.open(copy, create=False) as store:
+        day = dt.date.fromisoformat(AS_OF)
+        for n, (kr, person) in enumerate([("O1.KR2", "p01"), ("O1.KR2", "p02"), ("C1.KR2", "p01")]):
+            store.add_checkin(kr, person, day - dt.timedelta(days=n), float(n))
+        every = store.checkins()
+        key_results = [*sorted({c.key_result for c in every}), "O9.NOTHING"]
+        subjects = [*sorted({c.subject for c in every}), None, "nobody"]
+        assert len(key_results) > 5 and len(subjects) > 3
+        counting = _Counting(store)
+        reads = read_for_one_report(counting)  # type: ignore[arg-type]
+        for kr in key_results:
+            for subject in subjects:
+                assert reads.checkins(kr, subject) == store.checkins(kr, subject)
+        assert counting.asked == 1
+        assert reads.checkins() == every
+        assert reads.spend() == store.spend()  # everything else is the store's
+
+
+# ------------------------------------------------------------------- --as-of
+
+
+@pytest.mark.parametrize(
+    "typed", ["2026-11-20", "2026-1-5", "2026-02-30", "20261120", "2026-11-20x", "", "x"]
+)
+def test_as_of_reads_a_day_as_click_s_date_type_does(typed: str) -> None:
+    import click
+
+    from okrdesk.cli.options import DATE
+
+    try:
+        expected: object = click.DateTime(formats=["%Y-%m-%d"]).convert(typed, None, None)
+    except click.BadParameter as error:
+        expected = str(error)
+    try:
+        found: object = DATE.convert(typed, None, None)
+    except click.BadParameter as error:
+        found = str(error)
+    assert found == expected
+
+
+def test_a_day_that_does_not_exist_is_refused_with_click_s_words(tmp_path: Path) -> None:
+    done = CliRunner().invoke(cli, ["report", "-w", str(tmp_path), "--as-of", "2026-02-30"])
+    assert done.exit_code == 2
+    assert "'2026-02-30' does not match the format '%Y-%m-%d'" in done.output
+
+
+# --------------------------------------------------------------- printable copy
+
+
+def test_a_report_with_nothing_to_escape_is_not_copied(write_workspace: WriteWorkspace) -> None:
+    from okrdesk.app.session import open_session
+    from okrdesk.report.build import build_report
+
+    session = open_session(write_workspace())
+    with Store.open(session.workspace.database) as store:
+        built = build_report(session.plan, session.host.metrics, store, session.plan.top,
+                             dt.date(2026, 3, 15), "zh")  # fmt: skip
+    assert printable_copy(built) is built
+    hostile = attrs.evolve(built, plan=attrs.evolve(built.plan, name="分行\x1b[2J\u202e"))
+    shown: Report = printable_copy(hostile)
+    assert shown.plan.name == "分行\\x1b[2J\\u202e"
+    assert shown.objectives is hostile.objectives  # untouched parts are shared
