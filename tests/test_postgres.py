@@ -178,6 +178,7 @@ def test_every_query_answers_the_same_on_both(tmp_path: Path, postgres_url: str)
             lambda s: s.latest_period_end("flow", Grain.WEEK),
             lambda s: s.latest_period_end("none", Grain.WEEK),
             lambda s: s.values_in_period("ratio", "2026-W03"),
+            lambda s: s.values_in_period("ratio", "2026-W03", some),
             lambda s: s.checkins(),
             lambda s: s.checkins("O1.REV", "Zeta"),
             lambda s: s.checkins(withdrawn=True),

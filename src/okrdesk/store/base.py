@@ -813,14 +813,21 @@ class Store(ABC):
         )
         return None if row is None or row[0] is None else dt.date.fromisoformat(str(row[0]))
 
-    def values_in_period(self, metric: str, period: str) -> dict[str, tuple[Any, Any, Any]]:
-        """Each subject's (value, numerator, denominator) for one metric and period."""
-        rows = self._rows(
+    def values_in_period(
+        self, metric: str, period: str, subjects: Iterable[str] | None = None
+    ) -> dict[str, tuple[Any, Any, Any]]:
+        """Each subject's (value, numerator, denominator) for one metric and period; only
+        ``subjects``' when given (a seek along the primary key for each: a branch's
+        people read in a firm's store)."""
+        sql = (
             "SELECT subject, value, numerator, denominator FROM observations "
-            "WHERE metric = ? AND period = ? AND slice = ''",
-            (metric, period),
+            "WHERE metric = ? AND period = ? AND slice = ''"
         )
-        return {str(r[0]): (r[1], r[2], r[3]) for r in rows}
+        params: list[Any] = [metric, period]
+        if subjects is not None:
+            sql += f" AND {self._member('subject')}"
+            params.append(self._members(subjects))
+        return {str(r[0]): (r[1], r[2], r[3]) for r in self._rows(sql, params)}
 
     def slice_sums(
         self,
