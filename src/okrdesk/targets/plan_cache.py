@@ -227,21 +227,22 @@ def cut_plan(
 def _write(entry: Path, key: str, result: LoadResult) -> None:
     from okrdesk.files import write_bytes_atomically  # only when the files were read
 
-    assert result.plan is not None
     plan = result.plan
-    head = {
-        "key": key,
-        "result": _encoded(attrs.evolve(result, plan=attrs.evolve(plan, units=(), people=()))),
-        "units": [_row(unit, _UNIT_FIELDS) for unit in plan.units],
-    }
-    rows, spans = _people_by_subtree(plan)
-    head["spans"] = [[unit, start, end] for unit, (start, end) in spans.items()]
-    text = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
     try:
+        if plan is None:
+            raise TypeError("no plan to keep")
+        head = {
+            "key": key,
+            "result": _encoded(attrs.evolve(result, plan=attrs.evolve(plan, units=(), people=()))),
+            "units": [_row(unit, _UNIT_FIELDS) for unit in plan.units],
+        }
+        rows, spans = _people_by_subtree(plan)
+        head["spans"] = [[unit, start, end] for unit, (start, end) in spans.items()]
+        text = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
         entry.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomically(entry, _OPEN + text + _PEOPLE + rows + _END)
-    except OSError:
-        pass  # a folder that cannot be written only costs the next command a reading
+    except (OSError, TypeError, RecursionError):
+        pass  # what cannot be kept only costs the next command a reading
 
 
 def _row(record: Any, names: tuple[str, ...]) -> list[str | None]:
