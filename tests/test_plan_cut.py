@@ -116,7 +116,7 @@ def _cut_of(root: Path, unit: str) -> str | None:
     return open_session(root, cut_to=unit).plan.cut_to
 
 
-@pytest.mark.parametrize("unit", ["b001", "b002", "b001-t2", "firm"])
+@pytest.mark.parametrize("unit", ["b001", "b002", "b001-t2", "firm", "b002-t3-p11"])
 def test_a_report_on_a_unit_from_its_cut_is_the_report_from_the_whole_plan(
     firm_root: Path, unit: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -166,6 +166,9 @@ def test_the_cut_holds_the_subtree_its_people_and_the_units_above_in_the_plans_o
     assert again == whole and again.plan is not None and again.plan.cut_to is None
     unknown = load_plan_cached(firm_root, None, _unread, folder, cut_to="nobody").plan
     assert unknown == plan  # the report then says there is no such unit, listing all
+    person = load_plan_cached(firm_root, None, _unread, folder, cut_to="b003-t2-p04").plan
+    assert person is not None and person.people == (plan.people_by_id["b003-t2-p04"],)
+    assert person.units == tuple(u for u in plan.units if u.id in {"firm", "b003", "b003-t2"})
 
 
 def _unread() -> load.LoadResult:
@@ -216,7 +219,7 @@ def test_the_demos_team_reports_from_their_cuts_are_the_reports_from_the_whole_p
     root = tmp_path / "demo"
     shutil.copytree(demo, root)
     (root / "targets" / "budget.toml").unlink()
-    for unit in ("wm1", "inst", "szft"):
+    for unit in ("wm1", "inst", "szft", "liming", "zhoujie"):
         cache = tmp_path / f"cache-{unit}"
         whole = _command_report(root, unit, cache)
         assert _command_report(root, unit, cache) == whole

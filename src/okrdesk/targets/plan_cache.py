@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import Enum
@@ -144,15 +145,21 @@ def _read(entry: Path, key: str, cut_to: str | None = None) -> LoadResult | None
                 return None
             units = [tuple(row) for row in head["units"]]
             spans = {row[0]: (row[1], row[2]) for row in head["spans"]}
-            plan = None
+            plan, rest = None, b""
             if cut_to is not None and cut_to in spans:
                 start, end = spans[cut_to]
                 file.seek(len(first) + start)
                 people = _people(file.read(end - start))
                 plan = cut_plan(result.plan, units, people, cut_to)
-            if plan is None:
-                file.seek(len(first))
+            elif cut_to is not None:
                 rest = file.read()
+                person = _person(rest, cut_to)
+                if person is not None:
+                    plan = cut_plan(result.plan, units, (person,), cut_to)
+            if plan is None:
+                if not rest:
+                    file.seek(len(first))
+                    rest = file.read()
                 if not rest.endswith(_END):
                     return None
                 plan = attrs.evolve(
@@ -163,6 +170,15 @@ def _read(entry: Path, key: str, cut_to: str | None = None) -> LoadResult | None
             return attrs.evolve(result, plan=plan)
     except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
         return None
+
+
+def _person(rows: bytes, ident: str) -> model.Person | None:
+    """The person ``ident`` from the lines of people, found by the start of its line
+    (``[index,"id",``: a line's first string is its id, and quotes inside a string are
+    escaped), without decoding anyone else."""
+    wanted = json.dumps(ident, ensure_ascii=False).encode()
+    found = re.search(rb"(?:^|\n)(\[\d+," + re.escape(wanted) + rb",[^\n]*)", rows)
+    return None if found is None else _people(found.group(1).rstrip(b","))[0]
 
 
 def _people(rows: bytes) -> tuple[model.Person, ...]:
@@ -182,6 +198,9 @@ def cut_plan(
     the units above it, and everything else whole; None where a report on the unit
     reads beyond its subtree (then it needs the whole plan).
 
+    ``cut_to`` may be a person (``people`` is then that person alone): the subtree is
+    the person, and the units above are those above the person's unit.
+
     What a report on a unit reads outside its subtree: figures and targets only at
     subjects inside it (a member's target is its own share; a key result's members
     are always below its owner), last year's figures and the plan's header whole,
@@ -195,13 +214,19 @@ def cut_plan(
         parent_of[row[0]] = row[_PARENT]
         if row[_PARENT] is not None:
             children.setdefault(row[_PARENT], []).append(row[0])
-    inside, waiting = set(), [cut_to]
+    inside: set[str] = set()
+    waiting = [cut_to] if cut_to in parent_of else []
     while waiting:
         unit = waiting.pop()
         if unit not in inside:
             inside.add(unit)
             waiting += children.get(unit, ())
-    kept, above = set(inside), parent_of.get(cut_to)
+    if cut_to in parent_of:
+        kept, above = set(inside), parent_of[cut_to]
+    elif len(people) == 1 and people[0].id == cut_to:
+        kept, above = set(), people[0].unit
+    else:
+        return None
     while above is not None and above in parent_of and above not in kept:
         kept.add(above)
         above = parent_of[above]
