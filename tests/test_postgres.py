@@ -183,6 +183,7 @@ def test_every_query_answers_the_same_on_both(tmp_path: Path, postgres_url: str)
                 for g in (Grain.WEEK, Grain.MONTH)
             ],
             lambda s: s.values_in_period("ratio", "2026-W03"),
+            lambda s: s.values_in_period("ratio", "2026-W03", some),
             lambda s: s.checkins(),
             lambda s: s.checkins("O1.REV", "Zeta"),
             lambda s: s.checkins(withdrawn=True),

@@ -551,6 +551,11 @@ class Plan:
     )
     """Last year's figures typed into ``[[baselines]]``: (metric, subject) → period →
     value in base units, for 同比 where the store has no history."""
+    cut_to: str | None = None
+    """None: the whole plan. Else the unit the plan was cut down to for a report on it
+    (targets/plan_cache.py): that unit's subtree and its people, the units above it, and
+    every objective, key result, phase, budget line and scoring policy whole. Nothing
+    outside the subtree can be answered from it; the engine refuses to."""
 
     @cached_property
     def units_by_id(self) -> Mapping[str, OrgUnit]:

@@ -64,6 +64,11 @@ def quarter_of(day: dt.date) -> Period:
 _OF = {Grain.WEEK: week_of, Grain.MONTH: month_of, Grain.QUARTER: quarter_of}
 
 
+def period_holding(day: dt.date, grain: Grain) -> Period:
+    """The week, month or quarter ``day`` falls in."""
+    return _OF[grain](day)
+
+
 def periods_between(first: dt.date, last: dt.date, grain: Grain) -> Iterator[Period]:
     """Every period of ``grain`` that overlaps the days from ``first`` to ``last``."""
     day = first

@@ -45,12 +45,19 @@ class Session:
         return self.loaded.plan
 
 
-def open_session(option: str | os.PathLike[str] | None, *, isolated: bool = False) -> Session:
+def open_session(
+    option: str | os.PathLike[str] | None,
+    *,
+    isolated: bool = False,
+    cut_to: str | None = None,
+) -> Session:
     """Read the workspace's settings, load its plugins and read its targets.
 
     ``isolated``: installed and workspace plugins are loaded each in a process of
     their own, under the plugin timeout, never in this one (for collect, which
-    runs them that way too).
+    runs them that way too). ``cut_to``: the unit a report is about; a plan kept
+    in the user's cache is then read only as far as that report needs
+    (``Plan.cut_to``: the engine answers for nothing outside that unit).
     """
     root = locate(option)
     findings = Findings()
@@ -61,19 +68,20 @@ def open_session(option: str | os.PathLike[str] | None, *, isolated: bool = Fals
 
         probe = prober(plugin_timeout(workspace.plugin_timeout), workspace.sources)
     host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe)
-    loaded = _read_plan(root, host.metrics)
+    loaded = _read_plan(root, host.metrics, cut_to)
     if host.skipped and loaded.problems:
         loaded = _without_skipped_metrics(root, host, loaded)
     return Session(workspace, host, loaded, findings)
 
 
-def _read_plan(root: Path, metrics: Mapping[str, MetricSpec]) -> LoadResult:
-    """The plan, from the user's cache when its files are large and did not change."""
+def _read_plan(root: Path, metrics: Mapping[str, MetricSpec], cut_to: str | None) -> LoadResult:
+    """The plan, from the user's cache when its files are large and did not change
+    (only ``cut_to``'s part of it, where a report on that unit needs no more)."""
     if not load.worth_caching(root):
         return load_plan(root, metrics)
     from okrdesk.targets.plan_cache import load_plan_cached
 
-    return load_plan_cached(root, metrics, lambda: load_plan(root, metrics))
+    return load_plan_cached(root, metrics, lambda: load_plan(root, metrics), cut_to=cut_to)
 
 
 def open_store(workspace: Workspace, *, create: bool = True) -> Store:

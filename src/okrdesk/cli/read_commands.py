@@ -101,7 +101,7 @@ def report(
     )
     from okrdesk.app.session import open_session
 
-    session = open_session(workspace_path())
+    session = open_session(workspace_path(), cut_to=unit)
     chosen = chosen_format(session, fmt, out)
     if brief:
         check_brief(chosen.name)

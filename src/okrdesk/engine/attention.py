@@ -88,7 +88,8 @@ def alerts(
     latest = latest_ends(plan, engine.store, engine.metrics)
     found = _budget_alerts(budget, inside)
     found += _key_result_alerts(engine, scope or plan.top, inside, latest)
-    found += _source_alerts(plan, engine.store, engine.as_of, inside, latest, engine.metrics)
+    found += _source_alerts(plan, engine.store, engine.as_of, inside, latest, engine.metrics,
+                            scope)  # fmt: skip
     runs = engine.store.runs()
     if runs and runs[-1].errors:
         found += [
@@ -202,6 +203,7 @@ def _source_alerts(
     inside: set[str],
     latest_by_metric: Mapping[str, dt.date | None],
     specs: Mapping[str, MetricSpec] | None = None,
+    scope: str | None = None,
 ) -> list[Alert]:
     """Metrics with no numbers or stale ones, and check-ins missing or old."""
     found = []
@@ -218,7 +220,10 @@ def _source_alerts(
                 params = {"metric": metric, "latest": latest, "grain": grain.value}
                 found.append(Alert(Level.WARNING, "stale", metric, "metric.stale", params))
     late: dict[str, Owed] = {}
-    for entry in owed(plan, store, day):
+    # Only key results owned inside the scope are asked about below, and whoever owes
+    # one of their check-ins is inside too (members are below the owner): owed within
+    # the scope, which a plan cut to the scope (Plan.cut_to) can answer.
+    for entry in owed(plan, store, day, scope):
         if entry.overdue:
             late.setdefault(entry.key_result, entry)
     for kr in _tracked_by_checkins(plan, inside):

@@ -150,6 +150,13 @@ class Engine:
         names the unit a caller is about (a branch's report), so figures for it
         are read from its own rows. ``shared``: reads shared with other engines of
         the same plan and store (a report's now and a period earlier: one scan)."""
+        if plan.cut_to is not None and (
+            within is None or within not in subjects_under(plan, plan.cut_to)
+        ):
+            raise ValueError(
+                f"the plan was cut to {plan.cut_to} and answers for nothing outside it "
+                f"(asked about {within or 'the whole plan'})"
+            )
         self.plan = plan
         self.store = store
         self.as_of = as_of

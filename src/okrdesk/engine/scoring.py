@@ -83,9 +83,15 @@ def score_period(
     period: Period,
     metrics: Mapping[str, MetricSpec],
     elapsed: float = 1.0,
+    *,
+    only_these: bool = False,
 ) -> list[PersonScore]:
-    """Scores for one period; ``elapsed`` < 1 scores a period to date."""
-    values = {c.metric: store.values_in_period(c.metric, period.id) for c in policy.components}
+    """Scores for one period; ``elapsed`` < 1 scores a period to date. ``only_these``:
+    read only the ``people``'s figures (a branch's, in a firm's store), not everyone's."""
+    subjects = [p.id for p in people] if only_these else None
+    values = {
+        c.metric: store.values_in_period(c.metric, period.id, subjects) for c in policy.components
+    }
     standards = {
         c.metric: float(c.standard) * (elapsed if _builds_up(metrics.get(c.metric)) else 1.0)
         for c in policy.components
@@ -146,5 +152,7 @@ def scores(
             elapsed = elapsed_share(period, as_of)
             if elapsed < 1 and (as_of - period.start).days + 1 < DAYS_BEFORE_TO_DATE:
                 continue
-            found.extend(score_period(store, policy, people, period, metrics, elapsed))
+            # A plan cut to one unit scores that unit's people: read theirs alone.
+            found.extend(score_period(store, policy, people, period, metrics, elapsed,
+                                      only_these=plan.cut_to is not None))  # fmt: skip
     return found

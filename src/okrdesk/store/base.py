@@ -33,7 +33,7 @@ from okrdesk.model import (
     slice_matches,
     slice_values,
 )
-from okrdesk.periods import Grain, Period
+from okrdesk.periods import Grain, Period, period_holding
 from okrdesk.store.reader import SeriesOfMetrics
 
 TABLES = ("runs", "observations", "checkins", "spend")
@@ -456,11 +456,25 @@ class Store(ABC):
         No period at all leaves ``period = NULL``, which matches no row."""
         order = "DESC" if over_time == "last" else "ASC"
         # Period ids sort by date within a grain, and lead the primary key after
-        # the metric: this reads one index entry, not the metric's every row.
+        # the metric: this reads one index entry, not the metric's every row. The ids
+        # of the periods holding the two days bound it (a later period starts after
+        # the day, an earlier one ends before it): without them, a report as of last
+        # month walked every subject's rows of the weeks since (_edge_params).
         return (
             "(SELECT period FROM observations WHERE metric = ? AND grain = ? "
-            f"AND period_start <= ? AND period_end >= ? ORDER BY period {order} LIMIT 1)"
+            "AND period_start <= ? AND period_end >= ? AND period <= ? AND period >= ? "
+            f"ORDER BY period {order} LIMIT 1)"
         )
+
+    @staticmethod
+    def _edge_params(
+        metric: str, through: dt.date, grain: Grain, since: dt.date | None
+    ) -> list[Any]:
+        """``_edge_period``'s parameters: the span's, then the ids of the periods of
+        ``grain`` holding ``through`` and ``since``."""
+        first = "" if since is None else period_holding(since, grain).id
+        return [metric, grain.value, through.isoformat(), _day_or_ever(since),
+                period_holding(through, grain).id, first]  # fmt: skip
 
     @staticmethod
     def _span_params(
@@ -524,7 +538,7 @@ class Store(ABC):
         params += self._span_params(metric, through, grain, since)
         if over_time != "sum":
             sql += f" AND period = {self._edge_period(over_time)}"
-            params += self._span_params(metric, through, grain, since)
+            params += self._edge_params(metric, through, grain, since)
         return self._rows(f"{sql} GROUP BY {keys}", params)
 
     def sums_for_all(
@@ -809,14 +823,21 @@ class Store(ABC):
         )
         return None if row is None or row[0] is None else dt.date.fromisoformat(str(row[0]))
 
-    def values_in_period(self, metric: str, period: str) -> dict[str, tuple[Any, Any, Any]]:
-        """Each subject's (value, numerator, denominator) for one metric and period."""
-        rows = self._rows(
+    def values_in_period(
+        self, metric: str, period: str, subjects: Iterable[str] | None = None
+    ) -> dict[str, tuple[Any, Any, Any]]:
+        """Each subject's (value, numerator, denominator) for one metric and period; only
+        ``subjects``' when given (a seek along the primary key for each: a branch's
+        people read in a firm's store)."""
+        sql = (
             "SELECT subject, value, numerator, denominator FROM observations "
-            "WHERE metric = ? AND period = ? AND slice = ''",
-            (metric, period),
+            "WHERE metric = ? AND period = ? AND slice = ''"
         )
-        return {str(r[0]): (r[1], r[2], r[3]) for r in rows}
+        params: list[Any] = [metric, period]
+        if subjects is not None:
+            sql += f" AND {self._member('subject')}"
+            params.append(self._members(subjects))
+        return {str(r[0]): (r[1], r[2], r[3]) for r in self._rows(sql, params)}
 
     def slice_sums(
         self,

@@ -138,8 +138,11 @@ class StoreReader(Protocol):
         """The day the latest collect that stored ``metric`` read its sources through."""
         ...
 
-    def values_in_period(self, metric: str, period: str) -> dict[str, tuple[Any, Any, Any]]:
-        """Each subject's (value, numerator, denominator) for one metric and period."""
+    def values_in_period(
+        self, metric: str, period: str, subjects: Iterable[str] | None = None
+    ) -> dict[str, tuple[Any, Any, Any]]:
+        """Each subject's (value, numerator, denominator) for one metric and period; only
+        ``subjects``' when given."""
         ...
 
     def slice_sums(

@@ -12,6 +12,14 @@ else ~/.cache/okrdesk/plans), one file per workspace, never in the workspace:
 a workspace someone sends you cannot bring a plan that its files do not say.
 Only a plan without problems is kept. Any difference in the key reads the files
 afresh and replaces the entry; an entry that cannot be read is ignored.
+
+A report on one unit reads only its part of the entry (``cut_to``): the entry's
+first line holds the key, the plan without its people, every unit as a row and,
+for each unit, where its subtree's people lie in the lines after it (written
+unit by unit, depth first, so any subtree's people are one run of bytes). A
+branch's report in a firm of 10,000 people decodes the people of its branch and
+no one else's. See ``cut_plan`` for what such a plan holds and when a report
+cannot be answered from one (then the whole plan is read).
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import Enum
@@ -33,7 +42,7 @@ from okrdesk.periods import Grain
 from okrdesk.targets.load import LoadResult, target_files
 from okrdesk.units import UNITS, UnitOfMeasure
 
-FORMAT = 1
+FORMAT = 2
 """Bumped when what an entry holds changes shape."""
 
 _PACKAGE = Path(model.__file__).parent
@@ -54,8 +63,12 @@ def load_plan_cached(
     metrics: Mapping[str, model.MetricSpec] | None,
     load: Callable[[], LoadResult],
     folder: Path | None = None,
+    cut_to: str | None = None,
 ) -> LoadResult:
-    """The plan ``load()`` would return, from the cache when nothing it depends on changed."""
+    """The plan ``load()`` would return, from the cache when nothing it depends on changed.
+
+    ``cut_to``: a unit a report is about; from the cache, the plan is then only what
+    that report reads (``Plan.cut_to``), where one can answer it."""
     try:
         folder = folder or cache_folder()
     except RuntimeError:  # no home folder to keep it in
@@ -64,7 +77,7 @@ def load_plan_cached(
     if key is None:
         return load()
     entry = folder / f"{hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:32]}.json"
-    found = _read(entry, key)
+    found = _read(entry, key, cut_to)
     if found is not None:
         return found
     result = load()
@@ -107,27 +120,201 @@ def _digest(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str:
     return digest.hexdigest()
 
 
-def _read(entry: Path, key: str) -> LoadResult | None:
+_OPEN = b'{"head":'
+_PEOPLE = b',"people":[\n'
+_END = b"\n]}\n"
+"""An entry is one JSON object: its first line ``{"head":{...},"people":[``, then one
+person a line, then ``]}``."""
+_UNIT_FIELDS = tuple(field.name for field in attrs.fields(model.OrgUnit))
+_PERSON_FIELDS = tuple(field.name for field in attrs.fields(model.Person))
+_PARENT = _UNIT_FIELDS.index("parent")
+_LEAD = _UNIT_FIELDS.index("lead")
+
+
+def _read(entry: Path, key: str, cut_to: str | None = None) -> LoadResult | None:
     try:
-        stored = json.loads(entry.read_bytes(), object_hook=_decoded)
-        if not isinstance(stored, dict) or stored.get("key") != key:
-            return None
-        result = stored["result"]
-        return result if isinstance(result, LoadResult) else None
-    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        with entry.open("rb") as file:
+            first = file.readline()
+            if not (first.startswith(_OPEN) and first.endswith(_PEOPLE)):
+                return None
+            head = json.loads(first[len(_OPEN) : -len(_PEOPLE)], object_hook=_decoded)
+            if not isinstance(head, dict) or head.get("key") != key:
+                return None
+            result = head["result"]
+            if not isinstance(result, LoadResult) or result.plan is None:
+                return None
+            units = [tuple(row) for row in head["units"]]
+            spans = {row[0]: (row[1], row[2]) for row in head["spans"]}
+            plan, rest = None, b""
+            if cut_to is not None and cut_to in spans:
+                start, end = spans[cut_to]
+                file.seek(len(first) + start)
+                people = _people(file.read(end - start))
+                plan = cut_plan(result.plan, units, people, cut_to)
+            elif cut_to is not None:
+                rest = file.read()
+                person = _person(rest, cut_to)
+                if person is not None:
+                    plan = cut_plan(result.plan, units, (person,), cut_to)
+            if plan is None:
+                if not rest:
+                    file.seek(len(first))
+                    rest = file.read()
+                if not rest.endswith(_END):
+                    return None
+                plan = attrs.evolve(
+                    result.plan,
+                    units=tuple(model.OrgUnit(*row) for row in units),
+                    people=_people(rest[: -len(_END)]),
+                )
+            return attrs.evolve(result, plan=plan)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
         return None
 
 
-def _write(entry: Path, key: str, result: LoadResult) -> None:
-    from okrdesk.files import write_text_atomically  # only when the files were read
+def _person(rows: bytes, ident: str) -> model.Person | None:
+    """The person ``ident`` from the lines of people, found by the start of its line
+    (``[index,"id",``: a line's first string is its id, and quotes inside a string are
+    escaped), without decoding anyone else."""
+    wanted = json.dumps(ident, ensure_ascii=False).encode()
+    found = re.search(rb"(?:^|\n)(\[\d+," + re.escape(wanted) + rb",[^\n]*)", rows)
+    return None if found is None else _people(found.group(1).rstrip(b","))[0]
 
+
+def _people(rows: bytes) -> tuple[model.Person, ...]:
+    """People written one a line (``[index, *fields]``), in the plan's own order."""
+    found = json.loads(b"[" + rows + b"]")
+    found.sort(key=lambda row: row[0])
+    return tuple(model.Person(*row[1:]) for row in found)
+
+
+def cut_plan(
+    plan: model.Plan,
+    units: list[tuple[Any, ...]],
+    people: tuple[model.Person, ...],
+    cut_to: str,
+) -> model.Plan | None:
+    """The plan a report on ``cut_to`` reads: the unit's subtree and its ``people``,
+    the units above it, and everything else whole; None where a report on the unit
+    reads beyond its subtree (then it needs the whole plan).
+
+    ``cut_to`` may be a person (``people`` is then that person alone): the subtree is
+    the person, and the units above are those above the person's unit.
+
+    What a report on a unit reads outside its subtree: figures and targets only at
+    subjects inside it (a member's target is its own share; a key result's members
+    are always below its owner), last year's figures and the plan's header whole,
+    and who owes a check-in (a unit's lead, so each lead must be one of the
+    subtree's people). A budget line is judged by the key results it is linked to,
+    at their owners, and any line may share one with a line inside: so every key
+    result a budget line names must be owned inside the subtree."""
+    children: dict[str, list[str]] = {}
+    parent_of = {}
+    for row in units:
+        parent_of[row[0]] = row[_PARENT]
+        if row[_PARENT] is not None:
+            children.setdefault(row[_PARENT], []).append(row[0])
+    inside: set[str] = set()
+    waiting = [cut_to] if cut_to in parent_of else []
+    while waiting:
+        unit = waiting.pop()
+        if unit not in inside:
+            inside.add(unit)
+            waiting += children.get(unit, ())
+    if cut_to in parent_of:
+        kept, above = set(inside), parent_of[cut_to]
+    elif len(people) == 1 and people[0].id == cut_to:
+        kept, above = set(), people[0].unit
+    else:
+        return None
+    while above is not None and above in parent_of and above not in kept:
+        kept.add(above)
+        above = parent_of[above]
+    everyone = {p.id for p in people}
+    if any(row[_LEAD] is not None and row[_LEAD] not in everyone
+           for row in units if row[0] in inside):  # fmt: skip
+        return None
+    owners = {o.id: o.owner for o in plan.objectives}
+    subjects = inside | everyone
+    for line in plan.budget.lines:
+        for kr_id in (*line.key_results, *line.revenue):
+            kr = plan.key_results_by_id.get(kr_id)
+            if kr is not None and owners.get(kr.objective) not in subjects:
+                return None
+    return attrs.evolve(
+        plan,
+        units=tuple(model.OrgUnit(*row) for row in units if row[0] in kept),
+        people=people,
+        cut_to=cut_to,
+    )
+
+
+def _write(entry: Path, key: str, result: LoadResult) -> None:
+    from okrdesk.files import write_bytes_atomically  # only when the files were read
+
+    plan = result.plan
     try:
+        if plan is None:
+            raise TypeError("no plan to keep")
+        head = {
+            "key": key,
+            "result": _encoded(attrs.evolve(result, plan=attrs.evolve(plan, units=(), people=()))),
+            "units": [_row(unit, _UNIT_FIELDS) for unit in plan.units],
+        }
+        rows, spans = _people_by_subtree(plan)
+        head["spans"] = [[unit, start, end] for unit, (start, end) in spans.items()]
+        text = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
         entry.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"key": key, "result": _encoded(result)}, ensure_ascii=False,
-                          separators=(",", ":"))  # fmt: skip
-        write_text_atomically(entry, text)
-    except OSError:
-        pass  # a folder that cannot be written only costs the next command a reading
+        write_bytes_atomically(entry, _OPEN + text + _PEOPLE + rows + _END)
+    except (OSError, TypeError, RecursionError):
+        pass  # what cannot be kept only costs the next command a reading
+
+
+def _row(record: Any, names: tuple[str, ...]) -> list[str | None]:
+    values = [getattr(record, name) for name in names]
+    if not all(value is None or type(value) is str for value in values):
+        raise TypeError(f"a {type(record).__name__} holds more than text")
+    return values
+
+
+def _people_by_subtree(plan: model.Plan) -> tuple[bytes, dict[str, tuple[int, int]]]:
+    """Every person as a line ``[index, *fields]``, unit by unit depth first, and for
+    each unit the bytes its subtree's people take (from its first line's start to its
+    last line's end; nothing between two lines but ``,\\n``)."""
+    lines: list[bytes] = []
+    by_unit: dict[str, list[int]] = {}
+    for index, person in enumerate(plan.people):
+        by_unit.setdefault(person.unit, []).append(index)
+    runs: dict[str, tuple[int, int]] = {}
+
+    def visit(unit: str) -> None:
+        first = len(lines)
+        for index in by_unit.pop(unit, ()):
+            lines.append(_line(plan, index))
+        for child in plan.child_units(unit):
+            visit(child.id)
+        runs[unit] = (first, len(lines))
+
+    known = {unit.id for unit in plan.units}
+    for unit in plan.units:
+        if unit.parent is None or unit.parent not in known:
+            visit(unit.id)
+    for indexes in by_unit.values():  # people of no unit: only the whole plan has them
+        lines += [_line(plan, index) for index in indexes]
+    starts, at = [], 0
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 2
+    spans = {
+        unit: (starts[first], starts[last - 1] + len(lines[last - 1])) if last > first else (0, 0)
+        for unit, (first, last) in runs.items()
+    }
+    return b",\n".join(lines), spans
+
+
+def _line(plan: model.Plan, index: int) -> bytes:
+    row = [index, *_row(plan.people[index], _PERSON_FIELDS)]
+    return json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 # ------------------------------------------------------------------- the format
@@ -174,6 +361,9 @@ def _encoded(value: Any) -> Any:
     if isinstance(value, tuple):
         return {"$tuple": [_encoded(item) for item in value]}
     if isinstance(value, Mapping):
+        if all(type(k) is str and type(v) is Decimal for k, v in value.items()):
+            # members' targets: thousands in a firm, one tag for them all
+            return {"$decimals": [[k, str(v)] for k, v in value.items()]}
         return {"$map": [[_encoded(k), _encoded(v)] for k, v in value.items()]}
     raise TypeError(f"a plan holds no {kind.__name__}")
 
@@ -183,6 +373,8 @@ def _decoded(found: dict[str, Any]) -> Any:
         return _RECORDS[found["$record"]](**found["fields"])
     if "$tuple" in found:
         return tuple(found["$tuple"])
+    if "$decimals" in found:
+        return {k: Decimal(v) for k, v in found["$decimals"]}
     if "$map" in found:
         return {(tuple(k) if isinstance(k, list) else k): v for k, v in found["$map"]}
     if "$decimal" in found:
