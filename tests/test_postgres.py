@@ -549,23 +549,34 @@ def test_store_copy_of_a_missing_source_or_onto_itself_is_refused(tmp_path: Path
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_a_large_collect_is_analysed_and_a_small_one_left_to_autovacuum(
+def test_a_large_collect_is_analysed_and_vacuumed_and_a_small_one_left_to_autovacuum(
     postgres_url: str,
 ) -> None:
     weeks = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 3, 31), Grain.WEEK))
-    analysed = []
+    counted = []
     with Store.open(postgres_url) as store:
-        for count in (100, ANALYZE_AFTER_ROWS):
+        for count in (100, ANALYZE_AFTER_ROWS, ANALYZE_AFTER_ROWS):
             subjects = [f"p{n:05d}" for n in range(count // len(weeks) + 1)]
             rows = [Observation("flow", s, w.id, 1.0) for s in subjects for w in weeks][:count]
             run_id = store.start_run("collect", None)
             assert store.replace_observations(run_id, {"flow": "p"}, weeks, rows) == count
-            analysed.append(
-                store.query(
-                    "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'observations'"
-                )[0][0]
-            )
-    assert analysed == [0, 1]
+            analysed = store.query(
+                "SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'observations'"
+            )[0][0]
+            store.finish_run(run_id, "ok", {}, [])
+            counted.append((analysed, *store.query(
+                "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'observations'"
+            )[0]))  # fmt: skip
+        # The second large collect replaced the first's rows: vacuumed at its end, the
+        # dead ones are gone and every page is marked all-visible for a branch's reads.
+        pages, visible = store.query(
+            "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'observations'"
+        )[0]
+        dead = store.query(
+            "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'observations'"
+        )[0][0]
+    assert counted == [(0, 0), (1, 1), (3, 2)]
+    assert pages > 0 and visible == pages and dead == 0
 
 
 # ------------------------------------------------- one connection per read

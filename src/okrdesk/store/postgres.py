@@ -16,9 +16,10 @@ report pays for is each query's plan. So the connection asks for its settings
 in the startup packet (no round trip of its own), and turns JIT compilation
 off: okrdesk's reads are index range reads and one grouped scan, which JIT
 makes slower by the time it takes to compile. A bulk load (``store copy``)
-or a large collect is followed by ``VACUUM (ANALYZE)`` / ``ANALYZE``, so the
-first report after it is planned from the rows that are there and reads the
-subject index alone, not the table too.
+or a large collect is followed by ``VACUUM (ANALYZE)`` (a large collect:
+``ANALYZE`` after each plugin's rows, ``VACUUM (ANALYZE)`` when its run ends),
+so the first report after it is planned from the rows that are there and
+reads the subject index alone, not the table too.
 """
 
 from __future__ import annotations
@@ -52,7 +53,8 @@ VERSION_TABLE = "okrdesk_schema"
 VACUUM_LOADED = tuple(f"VACUUM (ANALYZE) {table}" for table in TABLES)
 CONNECT_TIMEOUT = 10
 ANALYZE_AFTER_ROWS = 10_000
-"""A collect that stores this many observations or more is followed by ``ANALYZE``."""
+"""A collect that stores this many observations or more is followed by ``ANALYZE``, and
+its run's end by ``VACUUM (ANALYZE)``."""
 
 
 def password_in(url: str) -> bool:
@@ -89,6 +91,7 @@ class PostgresStore(Store):
         self.location = url
         self._connection = connection
         self._loaded = False
+        self._vacuum_due = False
         self._latest: dict[str, tuple[str, dt.date, dt.date | None]] | None = None
 
     # ------------------------------------------------------------ opening
@@ -230,7 +233,17 @@ class PostgresStore(Store):
         stored = super().replace_rows(*args, **kwargs)
         if stored >= ANALYZE_AFTER_ROWS:
             self._tidy(("ANALYZE observations",))
+            self._vacuum_due = True
         return stored
+
+    def finish_run(self, *args: Any, **kwargs: Any) -> None:
+        super().finish_run(*args, **kwargs)
+        if self._vacuum_due:
+            # The rows replaced are dead until vacuumed, and the pages written are not
+            # marked all-visible: a branch's reads would go to the table beside the
+            # covering index until autovacuum came round. Once per large collect.
+            self._vacuum_due = False
+            self._tidy(("VACUUM (ANALYZE) observations",))
 
     # ------------------------------------------------------------ dialect
 
