@@ -13,7 +13,7 @@ from okrdesk.model import MetricKind, MetricSpec, OrgUnit, Person, Plan
 from okrdesk.periods import Grain, periods_between
 from okrdesk.plugins import CollectRequest, Emit, hookimpl
 from okrdesk.plugins.manager import PluginHost
-from okrdesk.plugins.runner import collect, prober
+from okrdesk.plugins.runner import Collected, collect, prober
 from okrdesk.plugins.testing import check_plugin
 from okrdesk.units import UNITS
 
@@ -79,15 +79,20 @@ PLAN = Plan(
 METRICS = ["sound", "odd", "long", "stranger", "rate", "tiers"]
 
 
-def _collected(folder: Path, many: bool) -> tuple[list[tuple[object, ...]], list[str]]:
+def _collect(folder: Path, plugin: str) -> Collected:
+    """A collect of ``plugin``'s code, run in a plugin process as a workspace's own."""
     (folder / "plugins").mkdir(parents=True)
-    (folder / "plugins" / "figures.py").write_text(PLUGIN.format(many=many), encoding="utf-8")
+    (folder / "plugins" / "figures.py").write_text(plugin, encoding="utf-8")
     host = PluginHost(
         folder / "plugins", entry_points=False, builtins={}, registered=False,
         workspace_code=True, prober=prober(60),
     )  # fmt: skip
     weeks = list(periods_between(START, THROUGH, Grain.WEEK))
-    found = collect(host, PLAN, METRICS, weeks, THROUGH, folder, timeout=60)
+    return collect(host, PLAN, METRICS, weeks, THROUGH, folder, timeout=60)
+
+
+def _collected(folder: Path, many: bool) -> tuple[list[tuple[object, ...]], list[str]]:
+    found = _collect(folder, PLUGIN.format(many=many))
     kept = sorted(
         (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator, o.source)
         for o in found.observations
@@ -122,14 +127,7 @@ def test_emit_many_with_columns_of_different_lengths_fails_the_plugin(
         f"    emit.many('sound', ['cm01', 'cm02'], [week, week], {short})\n"
         "    for name, figures in FIGURES.items():",
     )
-    (tmp_path / "plugins").mkdir()
-    (tmp_path / "plugins" / "figures.py").write_text(plugin, encoding="utf-8")
-    host = PluginHost(
-        tmp_path / "plugins", entry_points=False, builtins={}, registered=False,
-        workspace_code=True, prober=prober(60),
-    )  # fmt: skip
-    weeks = list(periods_between(START, THROUGH, Grain.WEEK))
-    found = collect(host, PLAN, METRICS, weeks, THROUGH, tmp_path, timeout=60)
+    found = _collect(tmp_path, plugin)
     assert found.observations == []
     assert [str(e) for e in found.errors] == [
         f"plugin figures: okrdesk_collect failed: ValueError: emit.many: {column} holds "
