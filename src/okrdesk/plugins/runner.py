@@ -586,7 +586,6 @@ class _Checker:
         ratio, never_negative, _ = rule
         rows: list[SpooledRow] = []
         add = rows.append
-        low, high, numbers = _FINITE_LOW, _FINITE_HIGH, _NUMBERS
         if ratio:
             if numerators is None or denominators is None:
                 return False
@@ -595,13 +594,7 @@ class _Checker:
             for s, p, n, d, source in zip(
                 subjects, periods, numerators, denominators, sources, strict=True
             ):
-                if not (
-                    type(n) in numbers
-                    and type(d) in numbers
-                    and low < n < high
-                    and 0 <= d < high
-                    and (d or not n)
-                ):
+                if not _plain_parts(n, d):
                     return False
                 add((metric, s, p, "", None, float(n), float(d), source))
         else:
@@ -611,7 +604,7 @@ class _Checker:
                 if column is not None and any(x is not None for x in column):
                     return False
             for s, p, v, source in zip(subjects, periods, values, sources, strict=True):
-                if not (type(v) in numbers and low < v < high and (v >= 0 or not never_negative)):
+                if not _plain_value(v, never_negative):
                     return False
                 add((metric, s, p, "", float(v), None, None, source))
         self.spool.extend(rows)
@@ -656,24 +649,11 @@ class _Checker:
         ):
             ratio, never_negative, _ = rule
             if ratio:
-                if (
-                    value is None
-                    and type(numerator) in _NUMBERS
-                    and type(denominator) in _NUMBERS
-                    and _FINITE_LOW < numerator < _FINITE_HIGH
-                    and 0 <= denominator < _FINITE_HIGH
-                    and (denominator or not numerator)
-                ):
+                if value is None and _plain_parts(numerator, denominator):
                     self.spool.add((metric, subject, period, cut, None, float(numerator),
                                     float(denominator), source))  # fmt: skip
                     return
-            elif (
-                numerator is None
-                and denominator is None
-                and type(value) in _NUMBERS
-                and _FINITE_LOW < value < _FINITE_HIGH
-                and (value >= 0 or not never_negative)
-            ):
+            elif numerator is None and denominator is None and _plain_value(value, never_negative):
                 self.spool.add((metric, subject, period, cut, float(value), None, None, source))
                 return
         self._check_one(metric, subject, period, value, numerator, denominator, source,
@@ -774,6 +754,28 @@ class _Checker:
             count = f"{total:,} problems" if total > 1 else "a problem"
             errors.append(PluginError(self.plugin, metric, f"{text} ({count}, none kept)"))
         return errors
+
+
+def _plain_value(value: Any, never_negative: bool) -> bool:
+    """A value the quick check keeps: a finite number, not negative where the metric
+    cannot be (``_check_one`` words the refusal of anything else)."""
+    return (
+        type(value) in _NUMBERS
+        and _FINITE_LOW < value < _FINITE_HIGH
+        and (value >= 0 or not never_negative)
+    )
+
+
+def _plain_parts(numerator: Any, denominator: Any) -> bool:
+    """A ratio's parts the quick check keeps: finite numbers, the denominator not
+    negative, and 0 only with a numerator of 0."""
+    return (
+        type(numerator) in _NUMBERS
+        and type(denominator) in _NUMBERS
+        and _FINITE_LOW < numerator < _FINITE_HIGH
+        and 0 <= denominator < _FINITE_HIGH
+        and bool(denominator or not numerator)
+    )
 
 
 def _plain_slice(dimensions: object, names: tuple[str, ...]) -> str | None:
