@@ -8,8 +8,8 @@ from pathlib import Path
 
 from okrdesk.periods import Grain, periods_between
 
-from brokerage_helpers import Collector
-from okrdesk_brokerage.assets import read_assets, total_assets
+from brokerage_helpers import Collector, total_assets
+from okrdesk_brokerage.assets import read_assets
 from okrdesk_brokerage.book import read_book
 from okrdesk_brokerage.collect import _engine
 from okrdesk_brokerage.settings import read_settings

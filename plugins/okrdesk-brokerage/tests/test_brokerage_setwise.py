@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from okrdesk.periods import Grain, periods_between, quarter_of
 
-from brokerage_helpers import FIXTURES, MONTHS, SETTINGS, THROUGH, collect
+from brokerage_helpers import FIXTURES, MONTHS, SETTINGS, THROUGH, collect, total_assets
 from okrdesk_brokerage import engine
-from okrdesk_brokerage.assets import read_assets, total_assets
+from okrdesk_brokerage.assets import read_assets
 from okrdesk_brokerage.book import Book, read_book, total_book
 from okrdesk_brokerage.collect import _engine
 from okrdesk_brokerage.feedback import (

@@ -217,39 +217,6 @@ def _note_first_day(assets: Assets, cm: int, day: dt.date, total: int, line: int
     tally.rows.add(line)
 
 
-def total_assets(
-    con: Connection,
-    folder: Path,
-    book: Book,
-    windows: Windows,
-    settings: Settings,
-    first_trades: TradeMonths | str | None,
-    *,
-    tiers: bool = False,
-    aum: bool = True,
-    hnw: bool = True,
-    attrition: bool = True,
-) -> Assets | None:
-    """The same totals as ``read_assets``, set-wise in DuckDB: each kept snapshot stands
-    for the checkpoints from its day until the client's next snapshot or close. Only the
-    parts asked for are totalled: ``aum`` (and ``tiers``), new HNW clients (``hnw``),
-    what asset attrition needs besides AUM (``attrition``), and effective accounts (given
-    ``first_trades``). None when the file needs the streaming reader (a row that fails a
-    check, snapshots out of date order, or lines that are not one row each). The first
-    trades are given as Python objects or as the name of the DuckDB table holding them
-    (``Trading.table``)."""
-    found = asset_parts(
-        con, folder, book, windows, settings, first_trades,
-        tiers=tiers, aum=aum, hnw=hnw, attrition=attrition,
-    )  # fmt: skip
-    if found is None:
-        return None
-    assets, parts = found
-    for _ in parts:
-        pass
-    return assets
-
-
 PARTS = ("aum", "effective", "hnw", "attrition")
 """The parts of ``Assets`` ``asset_parts`` totals, in order: AUM (whole and by tier),
 effective accounts, new HNW clients, and the rest of asset attrition."""
@@ -268,11 +235,18 @@ def asset_parts(
     hnw: bool = True,
     attrition: bool = True,
 ) -> tuple[Assets, Iterator[str]] | None:
-    """``total_assets`` a part at a time: the file is checked and its snapshots placed
-    now (None when it needs the streaming reader), and each part of the ``Assets``
-    returned is totalled as the iterator reaches it, which then gives its name (one of
-    ``PARTS``), so that a metric can be emitted, and its totals let go, before the
-    next part is totalled."""
+    """The same totals as ``read_assets``, set-wise in DuckDB, a part at a time: each
+    kept snapshot stands for the checkpoints from its day until the client's next
+    snapshot or close. Only the parts asked for are totalled: ``aum`` (and ``tiers``),
+    new HNW clients (``hnw``), what asset attrition needs besides AUM (``attrition``),
+    and effective accounts (given ``first_trades``, as Python objects or as the name of
+    the DuckDB table holding them, ``Trading.table``).
+
+    The file is checked and its snapshots placed now (None when it needs the streaming
+    reader: a row that fails a check, snapshots out of date order, or lines that are
+    not one row each), and each part of the ``Assets`` returned is totalled as the
+    iterator reaches it, which then gives its name (one of ``PARTS``), so that a
+    metric can be emitted, and its totals let go, before the next part is totalled."""
     if not engine.load(con, folder, ASSETS, "assets"):
         return None
     total, securities = engine.money("total_assets"), engine.money("securities_assets")
