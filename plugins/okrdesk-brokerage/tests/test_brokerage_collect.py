@@ -31,18 +31,18 @@ def test_a_cms_figures_do_not_depend_on_who_else_is_asked_about(tiny: Collector)
 def test_metrics_declared_elsewhere_are_ignored() -> None:
     foreign = MetricSpec("expense_ratio", "Expense ratio", "费用率", MetricKind.RATIO, UNITS["%"])
     spec = next(s for s in _declared() if s.name == "new_accounts")
-    request = CollectRequest(
-        metrics=(foreign, spec),
-        people=PEOPLE,
-        units=(),
-        periods=MONTHS,
-        through=dt.date(2026, 3, 20),
-        settings=SETTINGS,
-        workspace=FIXTURES,
-    )
+    request = _request(foreign, spec)
     found = Collector()
     plugin.okrdesk_collect(request=request, emit=found)
     assert {metric for (metric, _, _) in found.observations} == {"new_accounts"}
+
+
+def _request(*metrics: MetricSpec) -> CollectRequest:
+    """The fixture CMs' first quarter, by month, through 20 March."""
+    return CollectRequest(
+        metrics=metrics, people=PEOPLE, units=(), periods=MONTHS,
+        through=dt.date(2026, 3, 20), settings=SETTINGS, workspace=FIXTURES,
+    )  # fmt: skip
 
 
 def _declared() -> list[MetricSpec]:
@@ -124,15 +124,7 @@ def test_each_metric_is_emitted_whole_once_its_files_are_totalled(
     wanted = ["asset_attrition", "aum", "nps", "new_accounts", "effective_accounts",
               "commission_revenue", "client_attrition"]  # fmt: skip
     specs = {spec.name: spec for spec in _declared()}
-    request = CollectRequest(
-        metrics=tuple(specs[name] for name in wanted),
-        people=PEOPLE,
-        units=(),
-        periods=MONTHS,
-        through=dt.date(2026, 3, 20),
-        settings=SETTINGS,
-        workspace=FIXTURES,
-    )
+    request = _request(*(specs[name] for name in wanted))
     emitted = _Order()
     plugin.okrdesk_collect(request=request, emit=emitted)
     runs = [
