@@ -96,10 +96,10 @@ class SqliteStore(Store):
     def _switch_to_wal(self) -> None:
         """Put the file in WAL mode (kept in the file, so this is once per file).
 
-        SQLite answers "locked" at once, without waiting out the busy timeout, when
-        two processes switch a new file at the same moment (each holds a read lock
-        the other's switch needs): two collects started together on a new
-        workspace. The switch is tried again until the busy timeout runs out.
+        While one process switches a new file, it holds the write lock, and SQLite
+        refuses another's switch at once instead of waiting out the busy timeout: two
+        collects started together on a new workspace. The switch is tried again until
+        the busy timeout runs out.
         """
         deadline = time.monotonic() + self._timeout
         while True:
