@@ -107,7 +107,7 @@ CASES = {
         ),
         "objectives[O1].key_results[KR2].milestones",
         "O1.KR2 is a guardrail, a limit held all along, so a milestone of 0.5 at Q2 means "
-        "nothing; write { Q2 = 1.0 }",
+        "nothing; write { Q4 = 1.0 } alone",
     ),
     "milestone above 1": (
         "okrs.toml",

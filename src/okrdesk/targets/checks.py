@@ -318,11 +318,12 @@ def _check_guardrail_milestones(draft: Draft, findings: Findings) -> None:
         kr = located.value
         shares = [m for m in kr.milestones if m.fraction != 1]
         if kr.guardrail and shares:
+            held = next((m.phase for m in kr.milestones if m.fraction == 1), shares[0].phase)
             findings.problems.append(
                 located.where.key("milestones").problem(
                     f"{kr.id} is a guardrail, a limit held all along, so a milestone of "
                     f"{shares[0].fraction} at {shares[0].phase} means nothing; write "
-                    f"{{ {shares[0].phase} = 1.0 }} for a limit held until that phase ends, "
+                    f"{{ {held} = 1.0 }} alone for a limit held until that phase ends, "
                     "or give a baseline to make it a goal to approach"
                 )
             )
