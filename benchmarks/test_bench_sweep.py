@@ -1,10 +1,13 @@
 """Growth: the commands' cost per unit of work as the firm grows (goal: flat within 1.2×).
 
 `make bench BENCH_ARGS="--scale sweep"` builds the synthetic firm at each of
-`--sweep-sizes` (12, 60 and 300 branches by default) and times, turn about
-with the SQLite GROUP BY over the same observations:
+`--sweep-sizes` (12, 60 and 300 branches by default), keeps every size on disk,
+and then times every command at every size turn about, round after round, so
+that the sizes compare under the same machine load (timed one size after the
+other, minutes apart, they drifted with it):
 
-- the firm's `okrdesk report` and `okrdesk check`, per observation stored;
+- the firm's `okrdesk report` and `okrdesk check`, per observation stored, and
+  the SQLite GROUP BY over the same observations;
 - one branch's report in the firm's workspace, whose work (one branch) is the
   same at every size.
 
@@ -21,7 +24,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_bench_report import BRANCH, GROUP_BY, _median_allowing_findings, report_command
+from test_bench_report import BRANCH, GROUP_BY, report_command
 
 from conftest import interleaved, record_growth, sweep_sizes
 from firm import build_plan
@@ -30,23 +33,19 @@ from workspace import ENV, OKRDESK, fill_store, write_targets
 GOAL = 1.2
 
 
-def _measure(root: Path, rounds: int) -> dict[str, float]:
-    """Seconds, each a median of turn-about rounds, at one size of firm."""
-    store = root / "okrdesk.db"
-    commands = {
+def _commands(root: Path) -> dict[str, list[str]]:
+    """What is timed at one size of firm."""
+    return {
         "report": report_command(root),
         "branch": report_command(root, "--unit", BRANCH, "--format", "json"),
-        "group_by": [sys.executable, "-c", GROUP_BY, str(store)],
+        "check": [OKRDESK, "check", "-w", str(root), "--as-of", "2026-11-20", "--lang", "en"],
+        "group_by": [sys.executable, "-c", GROUP_BY, str(root / "okrdesk.db")],
     }
-    subprocess.run(commands["report"], env=ENV, capture_output=True, check=True)
-    times = interleaved(commands, rounds, ENV)
-    check = [OKRDESK, "check", "-w", str(root), "--as-of", "2026-11-20", "--lang", "en"]
-    times["check"] = _median_allowing_findings(check, rounds)
-    with sqlite3.connect(store) as connection:
-        times["observations"] = float(connection.execute(
-            "SELECT count(*) FROM observations"
-        ).fetchone()[0])  # fmt: skip
-    return times
+
+
+def _observations(root: Path) -> float:
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        return float(connection.execute("SELECT count(*) FROM observations").fetchone()[0])
 
 
 @pytest.mark.sweep
@@ -54,11 +53,27 @@ def test_cost_per_unit_of_work_as_the_firm_grows(
     benchmark, pytestconfig: pytest.Config, rounds: int, tmp_path_factory: pytest.TempPathFactory
 ) -> None:  # type: ignore[no-untyped-def]
     sizes = sweep_sizes(pytestconfig)
-    found: dict[int, dict[str, float]] = {}
+    roots: dict[int, Path] = {}
     for branches in sizes:
         root = write_targets(tmp_path_factory.mktemp(f"firm{branches}"), build_plan(branches))
         fill_store(root / "okrdesk.db", build_plan(branches))
-        found[branches] = _measure(root, rounds)
+        roots[branches] = root
+    commands = {
+        f"{name} {branches}": command
+        for branches, root in roots.items()
+        for name, command in _commands(root).items()
+    }
+    for root in roots.values():  # the plan cache written, the file read once
+        subprocess.run(_commands(root)["report"], env=ENV, capture_output=True, check=True)
+    times = interleaved(commands, rounds, ENV, answers=[f"check {n}" for n in sizes])
+    found = {
+        branches: {
+            **{name: times[f"{name} {branches}"] for name in _commands(root)},
+            "observations": _observations(root),
+        }
+        for branches, root in roots.items()
+    }
+    for root in roots.values():
         shutil.rmtree(root)  # 1.3 GB at 300 branches
     benchmark.pedantic(lambda: None, rounds=1)
     small, large = sizes[0], sizes[-1]
