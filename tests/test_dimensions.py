@@ -274,10 +274,12 @@ def test_the_store_keeps_each_slice_and_the_whole(workspace: Path) -> None:
     assert parts[("cm02", "家族信托")] == 6.1 * YI and len(parts) == 6
 
 
-def test_an_undimensioned_read_is_one_covered_range_scan(workspace: Path) -> None:
-    """The store's own queries, as SQLite plans them: the whole figure's read asks for
-    slice = '' on the subject index, so slices stored beside it cost it nothing, and a
-    branch's breakdown for a year is one read of the same index."""
+def test_an_undimensioned_read_never_passes_over_a_slice(workspace: Path) -> None:
+    """The store's own queries, as SQLite plans them: whole figures (slice = '') have
+    the subject index to themselves and the slices one of their own, so slices stored
+    beside a figure cost its reads nothing: a team's figure is one range read, the
+    firm's one scan of the whole figures' index, and a branch's breakdown for a year
+    one range read of the slices' index."""
     day, team = dt.date.fromisoformat(AS_OF), ["cm01", "cm02", "team-a"]
     with Store.open(workspace / "okrdesk.db") as store:
         connection = store._connection  # type: ignore[attr-defined]
@@ -285,15 +287,23 @@ def test_an_undimensioned_read_is_one_covered_range_scan(workspace: Path) -> Non
         connection.set_trace_callback(ran.append)
         store.totals_by_subject("net_new_aum", day, "value", "sum", Grain.WEEK, team)
         store.slice_sums("net_new_aum", day, "sum", Grain.WEEK, team)
+        store.sums_at([day], Grain.WEEK)
         connection.set_trace_callback(None)
-        whole, slices = (
+        whole, slices, firm = (
             " | ".join(r[3] for r in connection.execute(f"EXPLAIN QUERY PLAN {sql}")) for sql in ran
         )
-    index = "USING COVERING INDEX observations_by_subject"
-    assert f"SEARCH observations {index} (subject=? AND metric=? AND slice=? AND grain=? " \
-           "AND period_start<?)" in whole  # fmt: skip
-    assert f"SEARCH observations {index} (subject=? AND metric=? AND slice>?)" in slices
+        indexes = dict(connection.execute(
+            "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'observations' "
+            "AND type = 'index' AND sql IS NOT NULL"
+        ).fetchall())  # fmt: skip
+    assert indexes["observations_by_subject"].endswith("WHERE slice = ''")
+    assert indexes["observation_slices_by_subject"].endswith("WHERE slice > ''")
+    assert "SEARCH observations USING COVERING INDEX observations_by_subject (subject=? AND " \
+           "metric=? AND grain=? AND period_start<?)" in whole  # fmt: skip
+    assert "SEARCH observations USING COVERING INDEX observation_slices_by_subject (subject=? " \
+           "AND metric=? AND slice>?)" in slices  # fmt: skip
     assert "SCAN observations" not in whole + slices
+    assert firm.startswith("SCAN observations USING COVERING INDEX observations_by_subject")
 
 
 def test_a_store_of_schema_7_gets_slices_and_keeps_its_rows(tmp_path: Path) -> None:

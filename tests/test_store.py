@@ -192,7 +192,7 @@ def test_a_file_of_the_previous_schema_is_upgraded_in_place(tmp_path: Path) -> N
         assert store.count_observations() == 1
         assert store.query("SELECT grain FROM observations") == [("week",)]
         indexes = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type='index'")}
-        assert "observations_by_subject" in indexes
+        assert {"observations_by_subject", "observation_slices_by_subject"} <= indexes
         assert store.integrity_ok()
 
 

@@ -245,7 +245,12 @@ class Store(ABC):
         """The parameter for ``_member``."""
 
     _subject_index = ""
-    """A hint to read through the subject index, where the dialect takes one."""
+    """A hint to read whole figures (slice = '') through the subject index, which holds
+    them alone, where the dialect takes one."""
+
+    _slices_index = ""
+    """A hint to read slices (slice > '') through their own subject index, where the
+    dialect takes one."""
 
     _series_group = "GROUP BY period"
     """How ``series`` groups its rows by period."""
@@ -528,9 +533,9 @@ class Store(ABC):
         if subjects is None:
             sql = f"SELECT {keys}, {summed} FROM observations WHERE 1 = 1"
         else:
+            index = self._subject_index if whole else self._slices_index
             sql = (
-                f"SELECT {keys}, {summed} FROM observations "
-                f"{self._subject_index}WHERE {self._member('subject')}"
+                f"SELECT {keys}, {summed} FROM observations {index}WHERE {self._member('subject')}"
             )
             params.append(self._members(subjects))
         sql += (f" AND metric = ? AND slice {'=' if whole else '>'} '' AND grain = ? "
@@ -785,7 +790,7 @@ class Store(ABC):
     ) -> list[tuple[dt.date, float]]:
         rows = self._rows(
             f"SELECT period_start, period_end, slice, sum({column}) FROM observations "
-            f"{self._subject_index}WHERE {self._member('subject')} AND metric = ? "
+            f"{self._slices_index}WHERE {self._member('subject')} AND metric = ? "
             "AND slice > '' AND grain = ? AND period_start <= ? AND period_end >= ? "
             "GROUP BY period_start, period_end, slice ORDER BY period_start",
             (

@@ -32,6 +32,7 @@ class SqliteStore(Store):
     """An open okrdesk SQLite file."""
 
     _subject_index = "INDEXED BY observations_by_subject "
+    _slices_index = "INDEXED BY observation_slices_by_subject "
     _key_order = "NOT INDEXED "
 
     def __init__(
