@@ -183,3 +183,75 @@ def test_a_report_with_nothing_to_escape_is_not_copied(write_workspace: WriteWor
     shown: Report = printable_copy(hostile)
     assert shown.plan.name == "分行\\x1b[2J\\u202e"
     assert shown.objectives is hostile.objectives  # untouched parts are shared
+
+
+# ------------------------------------------------------- the collector at start-up
+
+WATCH_THE_COLLECTOR = """
+import gc, json, sys
+import okrdesk.app.report as report
+
+seen = {}
+made = report.make_report
+
+def make_report(*args, **kwargs):
+    seen.update(threshold=gc.get_threshold(), frozen=gc.get_freeze_count())
+    return made(*args, **kwargs)
+
+report.make_report = make_report
+usual = gc.get_threshold()
+sys.argv = ["okrdesk", *sys.argv[1:]]
+from okrdesk.cli import main
+try:
+    main()
+except SystemExit as stop:
+    print(json.dumps({"code": stop.code, "usual": usual, **seen}), file=sys.stderr)
+"""
+
+
+AS_A_LIBRARY = """
+import gc, sys
+from okrdesk.cli import cli
+usual = gc.get_threshold()
+cli.main(sys.argv[1:], standalone_mode=False)
+print(gc.get_threshold() == usual, gc.get_freeze_count(), file=sys.stderr)
+"""
+
+
+def _run(script: str, demo: Path) -> subprocess.CompletedProcess[str]:
+    argv = ["report", "-w", str(demo), "--as-of", AS_OF]
+    return subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True,
+                          env={**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"})  # fmt: skip
+
+
+def test_the_command_collects_as_usual_once_it_has_imported_what_it_runs(demo: Path) -> None:
+    done = _run(WATCH_THE_COLLECTOR, demo)
+    seen = json.loads(done.stderr.strip().splitlines()[-1])
+    assert seen["code"] == 0
+    assert seen["threshold"] == seen["usual"]  # the report's own work is collected as usual
+    assert seen["frozen"] > 20_000  # what the command imported is never walked again
+    assert done.stdout == _run(AS_A_LIBRARY, demo).stdout
+
+
+def test_okrdesk_used_as_a_library_leaves_the_collector_alone(demo: Path) -> None:
+    done = _run(AS_A_LIBRARY, demo)
+    assert done.stderr.split() == ["True", "0"], done.stderr
+    assert "深圳福田营业部" in done.stdout
+
+
+def test_a_command_holds_the_collector_back_only_while_it_starts() -> None:
+    import gc
+
+    from okrdesk.cli.start_up import STARTING_THRESHOLD, started, starting
+
+    usual = gc.get_threshold()
+    try:
+        starting()
+        assert gc.get_threshold() == (STARTING_THRESHOLD, *usual[1:])
+        started()
+        assert gc.get_threshold() == usual
+        started()  # a second time changes nothing
+        assert gc.get_threshold() == usual
+    finally:
+        gc.set_threshold(*usual)
+        gc.unfreeze()
