@@ -45,10 +45,11 @@ print(json.dumps({
 """
 
 
-def _shown(prefix: Path, **more: str) -> dict[str, Any]:
+def _shown(prefix: Path, script: str = SHOW, **more: str) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(PYTHONPYCACHEPREFIX=str(prefix), **more)
-    done = subprocess.run([sys.executable, "-c", SHOW], capture_output=True, text=True, env=env)
+    # One hash seed unless a test asks for another: attrs' __hash__ texts are then alike.
+    env.update({"PYTHONPYCACHEPREFIX": str(prefix), "PYTHONHASHSEED": "1", **more})
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     found: dict[str, Any] = json.loads(done.stdout)
     return found
@@ -60,15 +61,55 @@ def test_attrs_compiles_okrdesk_s_methods_once_and_they_behave_the_same(tmp_path
     assert kept.is_file() and kept.is_relative_to(tmp_path)  # beside the bytecode
     assert first["added"] > 60
     second = _shown(tmp_path)
-    # Only classes with attrs' own __hash__ (whose text changes every run) compile again.
     assert second["added"] == 0
-    assert second["compiled"] == first["compiled"] - first["added"]
+    assert second["compiled"] == first["compiled"] - first["added"]  # only others' classes
     for shown in (first, second):
         assert shown["refused"] == "fraction must be between 0 and 1, not 2"
         assert shown["repr"] == (
             "OrgUnit(id='b1', name='Branch', level='branch', parent=None, lead=None)"
         )
         assert shown["file"] == "<attrs generated methods okrdesk.model.OrgUnit>"
+
+
+EXACT = """
+from __future__ import annotations  # as in attr._make, whose compile() this is held to
+import json, okrdesk.records as r
+made = []
+code = r.methods.code
+
+def checked(script, filename):
+    found = code(script, filename)
+    made.append([found == compile(script, filename, "exec"), r._HASH in script, filename])
+    return found
+
+r.methods.code = checked
+import okrdesk.app.report, okrdesk.engine.budget
+from okrdesk.periods import parse_period
+week = parse_period("2026-W47")
+number = hash("<attrs generated hash okrdesk.periods.Period>")
+print(json.dumps({"made": made, "compiled": r.methods.compiled, "added": r.methods.added,
+                  "hash": hash(week) == hash((number, week.start, week.end, week.id))}))
+"""
+
+
+def test_a_kept_hash_takes_this_process_s_number_and_is_what_compile_makes(
+    tmp_path: Path,
+) -> None:
+    written = _shown(tmp_path, EXACT, PYTHONHASHSEED="1")
+    hashed = {filename for _, has_hash, filename in written["made"] if has_hash}
+    assert len(hashed) > 15  # Period and the engine's values
+    others = written["compiled"] - written["added"]  # other packages' classes, never kept
+    compiled = {}
+    for seed in ("2", "3", "random", "2"):
+        read = _shown(tmp_path, EXACT, PYTHONHASHSEED=seed)
+        assert all(exact for exact, _, _ in read["made"])
+        assert read["hash"]
+        assert {filename for _, has_hash, filename in read["made"] if has_hash} == hashed
+        compiled.setdefault(seed, read["compiled"] - others)
+        if seed == "2":
+            # Kept from the first run where the number has as many characters.
+            assert read["compiled"] - others < len(hashed)
+    assert compiled["2"] > 0 and read["compiled"] == others  # the second time, none
 
 
 def test_a_damaged_or_foreign_file_is_ignored_and_written_again(tmp_path: Path) -> None:
