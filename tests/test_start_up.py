@@ -45,10 +45,11 @@ print(json.dumps({
 """
 
 
-def _shown(prefix: Path, **more: str) -> dict[str, Any]:
+def _shown(prefix: Path, script: str = SHOW, **more: str) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env.update(PYTHONPYCACHEPREFIX=str(prefix), **more)
-    done = subprocess.run([sys.executable, "-c", SHOW], capture_output=True, text=True, env=env)
+    # One hash seed unless a test asks for another: attrs' __hash__ texts are then alike.
+    env.update({"PYTHONPYCACHEPREFIX": str(prefix), "PYTHONHASHSEED": "1", **more})
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env)
     assert done.returncode == 0, done.stderr
     found: dict[str, Any] = json.loads(done.stdout)
     return found
@@ -60,15 +61,55 @@ def test_attrs_compiles_okrdesk_s_methods_once_and_they_behave_the_same(tmp_path
     assert kept.is_file() and kept.is_relative_to(tmp_path)  # beside the bytecode
     assert first["added"] > 60
     second = _shown(tmp_path)
-    # Only classes with attrs' own __hash__ (whose text changes every run) compile again.
     assert second["added"] == 0
-    assert second["compiled"] == first["compiled"] - first["added"]
+    assert second["compiled"] == first["compiled"] - first["added"]  # only others' classes
     for shown in (first, second):
         assert shown["refused"] == "fraction must be between 0 and 1, not 2"
         assert shown["repr"] == (
             "OrgUnit(id='b1', name='Branch', level='branch', parent=None, lead=None)"
         )
         assert shown["file"] == "<attrs generated methods okrdesk.model.OrgUnit>"
+
+
+EXACT = """
+from __future__ import annotations  # as in attr._make, whose compile() this is held to
+import json, okrdesk.records as r
+made = []
+code = r.methods.code
+
+def checked(script, filename):
+    found = code(script, filename)
+    made.append([found == compile(script, filename, "exec"), r._HASH in script, filename])
+    return found
+
+r.methods.code = checked
+import okrdesk.app.report, okrdesk.engine.budget
+from okrdesk.periods import parse_period
+week = parse_period("2026-W47")
+number = hash("<attrs generated hash okrdesk.periods.Period>")
+print(json.dumps({"made": made, "compiled": r.methods.compiled, "added": r.methods.added,
+                  "hash": hash(week) == hash((number, week.start, week.end, week.id))}))
+"""
+
+
+def test_a_kept_hash_takes_this_process_s_number_and_is_what_compile_makes(
+    tmp_path: Path,
+) -> None:
+    written = _shown(tmp_path, EXACT, PYTHONHASHSEED="1")
+    hashed = {filename for _, has_hash, filename in written["made"] if has_hash}
+    assert len(hashed) > 15  # Period and the engine's values
+    others = written["compiled"] - written["added"]  # other packages' classes, never kept
+    compiled = {}
+    for seed in ("2", "3", "random", "2"):
+        read = _shown(tmp_path, EXACT, PYTHONHASHSEED=seed)
+        assert all(exact for exact, _, _ in read["made"])
+        assert read["hash"]
+        assert {filename for _, has_hash, filename in read["made"] if has_hash} == hashed
+        compiled.setdefault(seed, read["compiled"] - others)
+        if seed == "2":
+            # Kept from the first run where the number has as many characters.
+            assert read["compiled"] - others < len(hashed)
+    assert compiled["2"] > 0 and read["compiled"] == others  # the second time, none
 
 
 def test_a_damaged_or_foreign_file_is_ignored_and_written_again(tmp_path: Path) -> None:
@@ -183,3 +224,75 @@ def test_a_report_with_nothing_to_escape_is_not_copied(write_workspace: WriteWor
     shown: Report = printable_copy(hostile)
     assert shown.plan.name == "分行\\x1b[2J\\u202e"
     assert shown.objectives is hostile.objectives  # untouched parts are shared
+
+
+# ------------------------------------------------------- the collector at start-up
+
+WATCH_THE_COLLECTOR = """
+import gc, json, sys
+import okrdesk.app.report as report
+
+seen = {}
+made = report.make_report
+
+def make_report(*args, **kwargs):
+    seen.update(threshold=gc.get_threshold(), frozen=gc.get_freeze_count())
+    return made(*args, **kwargs)
+
+report.make_report = make_report
+usual = gc.get_threshold()
+sys.argv = ["okrdesk", *sys.argv[1:]]
+from okrdesk.cli import main
+try:
+    main()
+except SystemExit as stop:
+    print(json.dumps({"code": stop.code, "usual": usual, **seen}), file=sys.stderr)
+"""
+
+
+AS_A_LIBRARY = """
+import gc, sys
+from okrdesk.cli import cli
+usual = gc.get_threshold()
+cli.main(sys.argv[1:], standalone_mode=False)
+print(gc.get_threshold() == usual, gc.get_freeze_count(), file=sys.stderr)
+"""
+
+
+def _run(script: str, demo: Path) -> subprocess.CompletedProcess[str]:
+    argv = ["report", "-w", str(demo), "--as-of", AS_OF]
+    return subprocess.run([sys.executable, "-c", script, *argv], capture_output=True, text=True,
+                          env={**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"})  # fmt: skip
+
+
+def test_the_command_collects_as_usual_once_it_has_imported_what_it_runs(demo: Path) -> None:
+    done = _run(WATCH_THE_COLLECTOR, demo)
+    seen = json.loads(done.stderr.strip().splitlines()[-1])
+    assert seen["code"] == 0
+    assert seen["threshold"] == seen["usual"]  # the report's own work is collected as usual
+    assert seen["frozen"] > 20_000  # what the command imported is never walked again
+    assert done.stdout == _run(AS_A_LIBRARY, demo).stdout
+
+
+def test_okrdesk_used_as_a_library_leaves_the_collector_alone(demo: Path) -> None:
+    done = _run(AS_A_LIBRARY, demo)
+    assert done.stderr.split() == ["True", "0"], done.stderr
+    assert "深圳福田营业部" in done.stdout
+
+
+def test_a_command_holds_the_collector_back_only_while_it_starts() -> None:
+    import gc
+
+    from okrdesk.cli.start_up import STARTING_THRESHOLD, started, starting
+
+    usual = gc.get_threshold()
+    try:
+        starting()
+        assert gc.get_threshold() == (STARTING_THRESHOLD, *usual[1:])
+        started()
+        assert gc.get_threshold() == usual
+        started()  # a second time changes nothing
+        assert gc.get_threshold() == usual
+    finally:
+        gc.set_threshold(*usual)
+        gc.unfreeze()

@@ -10,8 +10,9 @@ field's ``eq=False`` and ``eq_key`` honoured), hashed on those fields, and
 shown as ``Name(field=value, ...)`` with ``...`` for a value already being
 shown. ``tests/test_records.py`` holds them to attrs' output.
 
-What attrs still compiles for okrdesk's classes (each one's ``__init__``) is
-kept beside okrdesk's own bytecode, the way Python keeps a module's: see
+What attrs still compiles for okrdesk's classes (each one's ``__init__``, and
+every method of a class that keeps attrs' own ``__hash__``) is kept beside
+okrdesk's own bytecode, the way Python keeps a module's: see
 ``_compile_and_eval`` below.
 """
 
@@ -137,14 +138,21 @@ _METHODS: dict[str, Callable[..., Any]] = {
 #
 # attrs writes each class's ``__init__`` as source text and compiles it when the
 # class is made: about a third of what making a class costs, paid again by every
-# command for some hundred classes. The text is the same from one run to the next
-# (the shared methods above keep attrs' ``__hash__``, whose text holds a number
-# drawn afresh in every process, out of it), so the code compiled from it is kept
-# in a file beside okrdesk's bytecode, under the same rules as Python's own: read
-# whenever it is there, written only where bytecode may be written, and a file
-# that is damaged or from another Python is ignored. The code is exactly what
-# ``compile`` makes of the same text and file name; only okrdesk's own classes are
-# kept, so the file holds no more than okrdesk's classes.
+# command for some hundred classes. The text is the same from one run to the next,
+# so the code compiled from it is kept in a file beside okrdesk's bytecode, under
+# the same rules as Python's own: read whenever it is there, written only where
+# bytecode may be written, and a file that is damaged or from another Python is
+# ignored. The code is exactly what ``compile`` makes of the same text and file
+# name; only okrdesk's own classes are kept, so the file holds no more than
+# okrdesk's classes.
+#
+# A class that keeps attrs' own ``__hash__`` (one hashed where it is hot, such as
+# ``Period``) has one line in its text that differs in every process: the number
+# its hash starts from, ``hash()`` of a text naming the class, which Python's hash
+# randomisation draws afresh. Such a text is kept under a key with that number
+# blanked out (as many characters, so every other position in the code is the
+# same), its code holding a stand-in no ``hash()`` can give; a later process puts
+# its own number in the stand-in's place (``_renumbered``).
 
 _Compiled = dict[tuple[str, str], CodeType]
 
@@ -157,7 +165,12 @@ without bound as okrdesk's classes change."""
 _OURS = " okrdesk."
 """In the file name attrs gives the text of an okrdesk class's methods."""
 _HASH = "def __hash__("
-"""attrs' own ``__hash__``, whose text differs in every process: never kept."""
+"""attrs' own ``__hash__``, whose text differs in every process."""
+_NAMED = "<attrs generated methods "
+"""How the file name attrs gives a class's methods begins; its hash's is ``_HASHED``."""
+_HASHED = "<attrs generated hash "
+_STAND_IN = 2**64
+"""Where the hash's number goes in kept code: out of the range of ``hash()``."""
 
 
 class _Methods:
@@ -174,13 +187,17 @@ class _Methods:
         self.pid = os.getpid()
 
     def code(self, script: str, filename: str) -> CodeType:
-        key = (filename, script)
-        found = self.codes.get(key)
+        number = _hash_number(script, filename)
+        key = (filename, script if number is None else _blanked(script, number))
+        kept = self.codes.get(key)
+        found = kept if number is None or kept is None else _renumbered(kept, _STAND_IN, number)
         if found is None:
             found = compile(script, filename, "exec")
             self.compiled += 1
-            if _OURS in filename and _HASH not in script:
-                self.codes[key] = found
+            kept = found if number is None else _renumbered(found, number, _STAND_IN)
+            keep = _OURS in filename and (number is not None or _HASH not in script)
+            if keep and kept is not None:
+                self.codes[key] = kept
                 self.added += 1
         self.used.add(key)
         return found
@@ -195,6 +212,43 @@ class _Methods:
         if len(kept) > _MOST_KEPT:
             kept = {k: v for k, v in kept.items() if k in self.used}
         _write(self.path, kept)
+
+
+def _hash_number(script: str, filename: str) -> int | None:
+    """The number attrs' ``__hash__`` in ``script`` starts from, found on a line of its
+    own; None for a text without one, or whose number is not where attrs puts it."""
+    if _HASH not in script or not filename.startswith(_NAMED):
+        return None
+    number = hash(_HASHED + filename.removeprefix(_NAMED))
+    return number if script.count(_hash_line(number)) == 1 else None
+
+
+def _hash_line(number: int) -> str:
+    return f" {number},\n"
+
+
+def _blanked(script: str, number: int) -> str:
+    return script.replace(_hash_line(number), f" {'#' * len(str(number))},\n")
+
+
+def _renumbered(code: CodeType, old: int, new: int) -> CodeType | None:
+    """``code`` with its ``__hash__``'s constant ``old`` made ``new``; None unless it
+    holds exactly one."""
+    replaced = 0
+
+    def renumber(code: CodeType, in_hash: bool) -> CodeType:
+        nonlocal replaced
+        consts = []
+        for const in code.co_consts:
+            if isinstance(const, CodeType):
+                const = renumber(const, const.co_name == "__hash__")
+            elif in_hash and type(const) is int and const == old:
+                const, replaced = new, replaced + 1
+            consts.append(const)
+        return code.replace(co_consts=tuple(consts))
+
+    found = renumber(code, False)
+    return found if replaced == 1 else None
 
 
 def _read(path: str) -> _Compiled:

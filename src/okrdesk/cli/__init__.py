@@ -158,6 +158,10 @@ def cli() -> None:
 
 
 def main() -> None:
+    """The ``okrdesk`` command."""
+    from okrdesk.cli.start_up import starting
+
+    starting()
     try:
         cli.main(prog_name="okrdesk")
     except KeyboardInterrupt:

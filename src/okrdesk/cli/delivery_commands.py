@@ -8,6 +8,7 @@ import click
 
 from okrdesk.cli.options import DATE, day_of, workspace_option, workspace_path
 from okrdesk.cli.output import say
+from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED
 
 
@@ -57,6 +58,7 @@ def send(
     from okrdesk.app.send import dry_run as show
     from okrdesk.app.session import open_session
 
+    started()
     session = open_session(workspace_path())
     targets = chosen_channels(session, names)
     if due:

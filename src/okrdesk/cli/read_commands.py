@@ -10,6 +10,7 @@ import click
 
 from okrdesk.cli.options import DATE, day_of, period_option, workspace_option, workspace_path
 from okrdesk.cli.output import say, say_data
+from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput
 
 
@@ -101,6 +102,7 @@ def report(
     )
     from okrdesk.app.session import open_session
 
+    started()
     session = open_session(workspace_path(), cut_to=unit)
     chosen = chosen_format(session, fmt, out)
     if brief:
@@ -141,6 +143,7 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str, verbose: boo
     from okrdesk.app.session import open_session
     from okrdesk.targets.period_words import as_of_period
 
+    started()
     session = open_session(workspace_path())
     found = check_workspace(session, as_of_period(session.plan, period, day_of(as_of)))
     for alert in found:
@@ -174,6 +177,7 @@ def explain(
     from okrdesk.app.session import open_session
     from okrdesk.targets.period_words import as_of_period
 
+    started()
     session = open_session(workspace_path())
     day = as_of_period(session.plan, period, day_of(as_of))
     for text in explain_lines(session, key_result, person, unit, day):
@@ -196,6 +200,7 @@ def history(key_result: str, lang: str) -> None:
     from okrdesk.app.history import history_lines
     from okrdesk.app.session import open_session
 
+    started()
     for text in history_lines(open_session(workspace_path()), key_result, lang):
         say(text)
 
@@ -215,6 +220,7 @@ def due(as_of: dt.datetime | None, unit: str | None) -> None:
     from okrdesk.app.due import due_lines
     from okrdesk.app.session import open_session
 
+    started()
     for text in due_lines(open_session(workspace_path()), day_of(as_of), unit):
         say(text)
 

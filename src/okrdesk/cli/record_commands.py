@@ -15,6 +15,7 @@ from okrdesk.cli.options import (
     workspace_path,
 )
 from okrdesk.cli.output import say
+from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput
 
 
@@ -39,6 +40,7 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
     from okrdesk.app.collect import run_collect
     from okrdesk.app.session import open_session
 
+    started()
     session = open_session(workspace_path(), isolated=True)
     if sys.stderr.isatty():
         from okrdesk.cli.progress_bar import BarProgress

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from okrdesk.cli.output import say
+from okrdesk.cli.start_up import started
 
 
 @click.group()
@@ -27,6 +28,7 @@ def store_copy(source: str, target: str, replace: bool) -> None:
     """
     from okrdesk.app.store import copy_store, location
 
+    started()
     checks = copy_store(location(source), location(target), replace=replace)
     say(f"Copied {source} to {target}:")
     for line in checks:

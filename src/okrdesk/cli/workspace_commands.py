@@ -10,6 +10,7 @@ import click
 
 from okrdesk.cli.options import DATE, day_of, workspace_option, workspace_path
 from okrdesk.cli.output import say
+from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_BAD_INPUT, EXIT_FAILED
 
 
@@ -27,6 +28,7 @@ def validate() -> None:
     from okrdesk.app.session import open_session
     from okrdesk.app.validate import validate as validate_session
 
+    started()
     result = validate_session(open_session(workspace_path()))
     for line in result.lines:
         say(line)
@@ -112,6 +114,7 @@ def split(
     from okrdesk.app.session import open_session
     from okrdesk.app.split import run_split
 
+    started()
     session = open_session(workspace_path())
     lines = run_split(
         session, key_result, unit, by, weights_file, over, dry_run, day_of(as_of), replace
@@ -207,6 +210,7 @@ def demo(directory: Path, as_of: dt.datetime | None) -> None:
     from okrdesk.app.report import find_format, make_report, write_report
     from okrdesk.app.session import open_session
 
+    started()
     day = day_of(as_of)
     for line in build_demo(directory, day):
         say(line)

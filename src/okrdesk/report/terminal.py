@@ -166,7 +166,12 @@ def _heading(column: str, grain: str, lang: str) -> str:
 
 
 def _kr_table(
-    objective: ReportObjective, columns: list[str], grain: str, lang: str, left_out: list[str]
+    objective: ReportObjective,
+    columns: list[str],
+    cells: dict[str, list[str | Text]],
+    grain: str,
+    lang: str,
+    left_out: list[str],
 ) -> TextTable:
     scored = score_text(objective.score)
     title = f"{objective.id} {objective.title}  {label(lang, 'score')} {scored}"
@@ -178,37 +183,41 @@ def _kr_table(
         right = column not in ("status", "trend")
         table.add_column(_heading(column, grain, lang), justify="right" if right else "left",
                          no_wrap=True)  # fmt: skip
-    for kr in objective.key_results:
+    for row, kr in enumerate(objective.key_results):
         title = "\n".join([f"{kr.id} {kr.title}", *under_title(kr, lang)])
         if heading := breakdown_heading(kr, lang):
             title += f"\n{heading}"
-        table.add_row(title, *(_kr_cell(kr, c, lang) for c in columns))
+        table.add_row(title, *(cells[c][row] for c in columns))
         for text, figure in breakdown_rows(kr, lang):
             table.add_row(text, *(figure if c == "actual" else "" for c in columns))
     return table
 
 
-def _needed(objective: ReportObjective, columns: list[str], grain: str, lang: str) -> int:
-    """The narrowest this table can be with every number whole: cells, padding, borders."""
-    width = 1 + _title_width(objective) + 3
-    for column in columns:
-        cells = [_kr_cell(kr, column, lang) for kr in objective.key_results]
-        texts = [c.plain if isinstance(c, Text) else c for c in cells]
-        width += max(cell_width(t) for t in [_heading(column, grain, lang), *texts]) + 3
-    return width
+def _widths(cells: dict[str, list[str | Text]], grain: str, lang: str) -> dict[str, int]:
+    """Each column's narrowest width with every number in it whole."""
+    return {
+        column: max(cell_width(t) for t in [
+            _heading(column, grain, lang), *(c.plain if isinstance(c, Text) else c for c in shown)
+        ])
+        for column, shown in cells.items()
+    }  # fmt: skip
 
 
 def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
     """One table per objective, with as many columns as the terminal has room for."""
     tables = []
     for objective in report.objectives:
+        cells = {c: [_kr_cell(kr, c, lang) for kr in objective.key_results] for c in _ALL_COLUMNS}
+        widths = _widths(cells, report.grain, lang)
         columns = list(_ALL_COLUMNS)
+        # The title column, then each column's cells, padding and border.
+        fixed = 1 + _title_width(objective) + 3
         for column in _GIVE_UP:
-            if _needed(objective, columns, report.grain, lang) <= width:
+            if fixed + sum(widths[c] + 3 for c in columns) <= width:
                 break
             columns.remove(column)
         left_out = [c for c in _ALL_COLUMNS if c not in columns]
-        tables.append(_kr_table(objective, columns, report.grain, lang, left_out))
+        tables.append(_kr_table(objective, columns, cells, report.grain, lang, left_out))
     return tables
 
 
