@@ -144,6 +144,8 @@ def copy_rows(source: Path, target: Path, subjects: set[str]) -> None:
             "INSERT INTO observations SELECT * FROM source.observations "
             "WHERE subject IN (SELECT subject FROM wanted)"
         )
+    with Store.open(target) as store, store.transaction():
+        store.total_every_period()
 
 
 # ------------------------------------------------------- a firm's CRM exports

@@ -15,6 +15,7 @@ from pathlib import Path
 import attrs
 import pytest
 
+from okrdesk.app.store import copy_store
 from okrdesk.engine import progress
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
@@ -82,7 +83,7 @@ def firm_plan(branches: int = 3) -> Plan:
     )  # fmt: skip
 
 
-def fill(store: Store, plan: Plan) -> None:
+def fill(store: Store, plan: Plan, *, leaver: bool = True) -> None:
     rng = random.Random(15)
     weeks = [w for w in periods_between(START, END, Grain.WEEK) if w.start <= AS_OF][:30]
     observations = []
@@ -102,7 +103,8 @@ def fill(store: Store, plan: Plan) -> None:
     # A unit's own row and a subject no longer in the plan: both must be added (or
     # left out) as before.
     observations.append(Observation("fees", "b1", weeks[-1].id, 12.34))
-    observations.append(Observation("fees", "gone", weeks[-1].id, 99.99))
+    if leaver:
+        observations.append(Observation("fees", "gone", weeks[-1].id, 99.99))
     run = store.start_run("test", None)
     store.replace_observations(run, dict.fromkeys(SPECS, "test"), weeks, observations)
 
@@ -168,6 +170,96 @@ def test_the_firms_trends_read_along_the_key_are_each_metrics_own_series(
         for column in wanted:
             alone = store.series(metric, everyone, AS_OF, column, Grain.WEEK, since=START)
             assert alone and along[metric][column] == alone, (metric, column)
+
+
+TOTALS = (
+    "SELECT metric, period, grain, period_start, period_end, sum(value), sum(numerator), "
+    "sum(denominator), count(*) FROM observations WHERE slice = '' "
+    "GROUP BY metric, period, grain, period_start, period_end ORDER BY metric, period"
+)
+
+
+def kept_totals(store: Store) -> list[tuple[object, ...]]:
+    return store.query("SELECT * FROM period_totals ORDER BY metric, period")
+
+
+def totals_agree(store: Store) -> bool:
+    """The store's ``period_totals`` are its rows added up afresh."""
+    kept, fresh = kept_totals(store), store.query(TOTALS)
+    return len(kept) == len(fresh) and all(
+        a[:5] == b[:5]
+        and a[8] == b[8]
+        and all(same(store, x, y) for x, y in zip(a[5:8], b[5:8], strict=True))
+        for a, b in zip(kept, fresh, strict=True)
+    )
+
+
+@pytest.mark.parametrize("leaver", [False, True])
+def test_the_firms_trends_are_its_period_totals_while_every_stored_subject_is_in_the_plan(
+    leaver: bool, any_firm_store: tuple[Store, Plan]
+) -> None:
+    store, plan = any_firm_store
+    fill(store, plan, leaver=leaver)
+    columns = {"aum": ("value",), "fees": ("value",), "win": ("numerator", "denominator")}
+    everyone = subjects_under(plan, plan.top)
+    statements: list[str] = []
+    if isinstance(store, SqliteStore):
+        store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]
+    along = store.series_of_metrics(columns, everyone, AS_OF, Grain.WEEK, since=START,
+                                    everyone=True)  # fmt: skip
+    if isinstance(store, SqliteStore):
+        store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
+        kept = [s for s in statements if "FROM period_totals" in s]
+        scans = [s for s in statements if "GROUP BY metric" in s]
+        # A subject no longer in the plan ("gone") is in no total of the plan's: then
+        # the rows are read and added up without it.
+        assert (len(kept), len(scans)) == ((0, 1) if leaver else (1, 0))
+    for metric, wanted in columns.items():
+        for column in wanted:
+            alone = store.series(metric, everyone, AS_OF, column, Grain.WEEK, since=START)
+            assert alone, (metric, column)
+            assert all(same(store, a[1], b[1]) and a[0] == b[0]
+                       for a, b in zip(along[metric][column], alone, strict=True))  # fmt: skip
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_firm_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[Store, Plan]]:
+    """An empty store on each backend, and the firm's plan."""
+    where = tmp_path / "okrdesk.db"
+    location = request.getfixturevalue("postgres_url") if request.param != "sqlite" else where
+    with Store.open(location) as store:
+        yield store, firm_plan()
+
+
+def test_the_period_totals_are_the_rows_added_up_after_every_write(
+    any_firm_store: tuple[Store, Plan], tmp_path: Path
+) -> None:
+    store, plan = any_firm_store
+    fill(store, plan)
+    assert kept_totals(store) and totals_agree(store)
+    weeks = [w for w in periods_between(START, END, Grain.WEEK) if w.start <= AS_OF][:30]
+    # A second collect of fees over three weeks, with fewer people and other numbers:
+    # only those weeks change.
+    before = {row[1]: row for row in kept_totals(store) if row[0] == "fees"}
+    again = [Observation("fees", p.id, w.id, 7.25) for p in plan.people[:4] for w in weeks[3:6]]
+    store.replace_observations(store.start_run("test", None), {"fees": "test"}, weeks[3:6],
+                               again)  # fmt: skip
+    assert totals_agree(store)
+    after = {row[1]: row for row in kept_totals(store) if row[0] == "fees"}
+    assert after[weeks[4].id][5:] == (29.0, None, None, 4)
+    assert {k: v for k, v in after.items() if k not in {w.id for w in weeks[3:6]}} == {
+        k: v for k, v in before.items() if k not in {w.id for w in weeks[3:6]}}  # fmt: skip
+    # A collect through a day inside a week stored complete keeps that week and its totals.
+    partial = [Observation("fees", p.id, weeks[5].id, 1.0) for p in plan.people]
+    store.replace_observations(store.start_run("test", weeks[5].start), {"fees": "test"},
+                               weeks[5:6], partial, through=weeks[5].start)  # fmt: skip
+    assert totals_agree(store)
+    assert {row[1]: row for row in kept_totals(store) if row[0] == "fees"} == after
+    # A copy adds up its own totals, the same.
+    copied = tmp_path / "copy.db"
+    copy_store(store.location, copied, replace=False)
+    with Store.open(copied) as copy:
+        assert totals_agree(copy) and len(kept_totals(copy)) == len(kept_totals(store))
 
 
 def test_a_shared_rollup_has_every_figure_a_rollup_of_its_own_has(

@@ -55,13 +55,18 @@ def test_both_backends_have_the_same_versions_tables_and_columns(
                 "WHERE table_schema = current_schema() AND table_name <> 'okrdesk_schema'"
             )
         }
-        assert lite_tables == server_tables == {"runs", "observations", "checkins", "spend"}
+        assert lite_tables == server_tables == {
+            "runs", "observations", "checkins", "spend", "period_totals"
+        }  # fmt: skip
         for table in lite_tables:
             assert lite.columns(table) == server.columns(table), table
         indexes = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema()"
-        assert {"observations_by_subject", "checkins_by_key_result", "spend_by_line"} <= {
-            r[0] for r in server.query(indexes)
-        }
+        assert {
+            "observations_by_subject",
+            "observation_slices_by_subject",
+            "checkins_by_key_result",
+            "spend_by_line",
+        } <= {r[0] for r in server.query(indexes)}
 
 
 def test_a_database_of_an_older_schema_is_upgraded_in_place(postgres_url: str) -> None:

@@ -1,8 +1,10 @@
 """Copy okrdesk's store between SQLite and PostgreSQL, in either direction.
 
 Every row of every table is copied as it is, ids included, in one
-transaction on the target; before it commits, each table's row count and
-column sums are read back from the target and compared with the source's.
+transaction on the target, which then adds up its own totals of each period
+(``period_totals``, kept from the rows, never copied); before it commits, each
+table's row count and column sums are read back from the target and compared
+with the source's.
 A target that already holds rows is only overwritten when asked.
 """
 
@@ -47,6 +49,7 @@ def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list
                         f"{destination.location}; nothing was copied"
                     )
                 destination.load_rows(table, columns, origin.table_rows(table, columns))
+            destination.total_every_period()
             destination.after_load()
             # Read back inside the transaction: a mismatch rolls the copy back.
             return [_checked(table, origin, destination) for table in TABLES]

@@ -34,6 +34,7 @@ from okrdesk.model import (
     slice_values,
 )
 from okrdesk.periods import Grain, Period, period_holding
+from okrdesk.store.migrations import PERIOD_TOTALS_GROUP, PERIOD_TOTALS_SELECT
 from okrdesk.store.reader import SeriesOfMetrics
 
 TABLES = ("runs", "observations", "checkins", "spend")
@@ -385,12 +386,34 @@ class Store(ABC):
                 if metric in collected and (not kept or (metric, period) not in kept)
             )  # fmt: skip
             self._write_many("DELETE FROM observations WHERE metric = ? AND period = ?", replaced)
-            return self._write_many(
+            written = self._write_many(
                 "INSERT INTO observations (metric, period, subject, period_start, period_end, "
                 "grain, partial_through, value, numerator, denominator, source, plugin, "
                 "run_id, slice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 stored,
             )
+            self._total_periods(replaced)
+            return written
+
+    def _total_periods(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Inside the transaction that wrote them: ``period_totals`` of each (metric,
+        period) of ``pairs`` added up again from the rows now stored, read along the
+        primary key (the rows just written, in the order a scan of them adds them)."""
+        self._write_many("DELETE FROM period_totals WHERE metric = ? AND period = ?", pairs)
+        self._write_many(
+            f"INSERT INTO period_totals {PERIOD_TOTALS_SELECT} WHERE metric = ? AND period = ? "
+            f"AND slice = '' GROUP BY {PERIOD_TOTALS_GROUP}",
+            pairs,
+        )
+
+    def total_every_period(self) -> None:
+        """Inside a ``transaction``: ``period_totals`` added up again from every stored
+        row, after rows were loaded as they are (``load_rows``: a store copy)."""
+        self._rows("DELETE FROM period_totals")
+        self._rows(
+            f"INSERT INTO period_totals {PERIOD_TOTALS_SELECT} WHERE slice = '' "
+            f"GROUP BY {PERIOD_TOTALS_GROUP}"
+        )
 
     def _fuller_periods(
         self, collected: Mapping[str, str], partial: set[str], through: str | None
@@ -681,6 +704,8 @@ class Store(ABC):
         firm's top): the metrics' rows are read along the primary key, not sought
         subject by subject."""
         subjects = list(subjects)
+        if everyone and self._every_stored_subject_among(subjects):
+            return self._series_of_period_totals(columns, through, grain, since)
         if not (self._many_metrics_at_once or everyone):
             return {
                 metric: {
@@ -704,6 +729,12 @@ class Store(ABC):
                 _day_or_ever(since),
             ),
         )
+        return self._series_found(columns, rows)
+
+    @staticmethod
+    def _series_found(columns: Mapping[str, Sequence[str]], rows: Iterable[Row]) -> SeriesOfMetrics:
+        """``series_of_metrics``'s answer from rows of (metric, period end, value,
+        numerator, denominator), each metric's in period order."""
         found: SeriesOfMetrics = {
             metric: {column: [] for column in wanted} for metric, wanted in columns.items()
         }
@@ -713,6 +744,41 @@ class Store(ABC):
             for column, points in found[row[0]].items():
                 points.append((end, float(row[place[column]] or 0.0)))
         return found
+
+    def _every_stored_subject_among(self, subjects: Iterable[str]) -> bool:
+        """Whether every subject with a whole figure stored is one of ``subjects``: then
+        each period's total over ``subjects`` is its total over everyone (``period_totals``).
+        The stored subjects are found one seek of the subject index each (a skip scan),
+        not by reading their rows."""
+        index = self._subject_index
+        step = (
+            f"SELECT subject FROM observations {index}WHERE slice = '' AND subject > ? "
+            "ORDER BY subject LIMIT 1"
+        )
+        first = f"SELECT subject FROM observations {index}WHERE slice = '' ORDER BY subject LIMIT 1"
+        found = self._rows(
+            f"WITH RECURSIVE stored(subject) AS (SELECT ({first}) UNION ALL SELECT ("
+            f"{step.replace('?', 'stored.subject')}) FROM stored WHERE stored.subject IS NOT NULL) "
+            "SELECT subject FROM stored WHERE subject IS NOT NULL"
+        )
+        return {str(row[0]) for row in found} <= set(subjects)
+
+    def _series_of_period_totals(
+        self,
+        columns: Mapping[str, Sequence[str]],
+        through: dt.date,
+        grain: Grain,
+        since: dt.date | None,
+    ) -> SeriesOfMetrics:
+        """``series_of_metrics`` over everyone, from the totals the store keeps of each
+        period (``period_totals``): a few rows per metric, not a scan of every row."""
+        rows = self._rows(
+            "SELECT metric, period_end, value, numerator, denominator FROM period_totals "
+            f"WHERE {self._member('metric')} AND grain = ? AND period_start <= ? "
+            "AND period_end >= ? ORDER BY metric, period_start",
+            (self._members(columns), grain.value, through.isoformat(), _day_or_ever(since)),
+        )
+        return self._series_found(columns, rows)
 
     def series_of_metrics_aside(
         self,
@@ -1029,6 +1095,7 @@ class Store(ABC):
 
     def empty_tables(self) -> None:
         """Delete every row of every table; inside a ``transaction``."""
+        self._rows("DELETE FROM period_totals")
         for table in reversed(TABLES):
             self._rows(f"DELETE FROM {table}")
 

@@ -202,9 +202,45 @@ def _v9_whole_figures_apart(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
+PERIOD_TOTALS_SELECT = (
+    "SELECT metric, period, grain, period_start, period_end, sum(value), sum(numerator), "
+    "sum(denominator), count(*) FROM observations"
+)
+"""Each period's whole figures added up over every subject, grouped by ``GROUP BY``
+``PERIOD_TOTALS_GROUP`` after a WHERE that must say ``slice = ''``: how the
+``period_totals`` table is filled, here and by the store (``store.base``)."""
+
+PERIOD_TOTALS_GROUP = "metric, period, grain, period_start, period_end"
+
+
+def _v10_period_totals(db: sqlite_utils.Database) -> None:
+    # A firm's trends add up every subject's rows period by period: a second scan of
+    # the whole table for every report of the firm. The store now keeps those totals
+    # as it writes each period (Store.replace_rows), read by the firm's top when every
+    # stored subject is in its plan (Store.series_of_metrics).
+    db.execute(
+        """CREATE TABLE period_totals (
+            metric TEXT NOT NULL,
+            period TEXT NOT NULL,
+            grain TEXT NOT NULL,
+            period_start TEXT NOT NULL,
+            period_end TEXT NOT NULL,
+            value REAL,
+            numerator REAL,
+            denominator REAL,
+            observations INTEGER NOT NULL,
+            PRIMARY KEY (metric, period)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(
+        f"INSERT INTO period_totals {PERIOD_TOTALS_SELECT} WHERE slice = '' "
+        f"GROUP BY {PERIOD_TOTALS_GROUP}"
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
-    _v9_whole_figures_apart,
+    _v9_whole_figures_apart, _v10_period_totals,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -325,5 +361,22 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     """,
     # 9
     f"DROP INDEX observations_by_subject;{_V9_INDEXES}",
+    # 10
+    f"""
+    CREATE TABLE period_totals (
+        metric {_PG_TEXT} NOT NULL,
+        period {_PG_TEXT} NOT NULL,
+        grain {_PG_TEXT} NOT NULL,
+        period_start {_PG_TEXT} NOT NULL,
+        period_end {_PG_TEXT} NOT NULL,
+        value DOUBLE PRECISION,
+        numerator DOUBLE PRECISION,
+        denominator DOUBLE PRECISION,
+        observations BIGINT NOT NULL,
+        PRIMARY KEY (metric, period)
+    );
+    INSERT INTO period_totals {PERIOD_TOTALS_SELECT} WHERE slice = ''
+        GROUP BY {PERIOD_TOTALS_GROUP};
+    """,
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""
