@@ -69,6 +69,12 @@ def open_session(
         probe = prober(plugin_timeout(workspace.plugin_timeout), workspace.sources)
     host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe)
     loaded = _read_plan(root, host.metrics, cut_to)
+    if isolated and loaded.plan is not None:
+        from okrdesk.plugins.runner import warm_up_for
+
+        # Known only now that the plan says which metrics it needs; before, a collect of
+        # SQL metrics alone would start a fork server it never uses.
+        warm_up_for(host, metrics_needed(loaded.plan, host.metrics))
     if host.skipped and loaded.problems:
         loaded = _without_skipped_metrics(root, host, loaded)
     return Session(workspace, host, loaded, findings)

@@ -43,8 +43,10 @@ from okrdesk.errors import printable
 from okrdesk.model import SLICE_SEPARATOR, MetricKind, MetricSpec, Observation, Plan
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
+from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.hookspecs import CollectRequest
-from okrdesk.plugins.manager import PluginHost, Probed, describe_error, load_one
+from okrdesk.plugins.manager import PluginHost, Probed, Prober, describe_error, load_one
+from okrdesk.plugins.probe_cache import ProbeCache
 from okrdesk.plugins.spool import Spool, SpooledRow
 from okrdesk.units import Dimension
 
@@ -437,27 +439,59 @@ def _receive(
 
 
 def prober(
-    timeout: float, sources: Mapping[str, Mapping[str, Any]] | None = None
-) -> Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]:
+    timeout: float,
+    sources: Mapping[str, Mapping[str, Any]] | None = None,
+    cache: ProbeCache | None = None,
+) -> Prober:
     """Load plugins each in a process of their own, to learn what they declare without
-    importing them here, stopped at ``timeout``. With the workspace's ``sources``, the
-    engines of an SQL source that will collect in this process are imported meanwhile."""
-
-    if _installed_plugins():
-        warm_up()  # while this process reads the workspace; else when first needed
-    sql = (sources or {}).get(SPLIT_BY_METRIC)
+    importing them here, stopped at ``timeout``. An installed plugin's clean answer is
+    kept in ``cache`` (the user's cache folder by default, ``probe_cache``) and given
+    again, with no process, while nothing it depends on changed. With the workspace's
+    ``sources``, the engines of an SQL source that will collect in this process are
+    imported meanwhile."""
+    cache = cache if cache is not None else ProbeCache()
+    settings_of = sources or {}
+    if any(
+        cache.get(cache.key(entry, settings_of.get(entry.name, {}))) is None
+        for entry in _installed_plugins()
+    ):
+        warm_up()  # one will be probed: while this process reads the workspace
+    sql = settings_of.get(SPLIT_BY_METRIC)
     if sql and _runs_here(SPLIT_BY_METRIC, BUILT_IN_SQL, sql):
         # While this process mostly waits for the plugins it probes.
         threading.Thread(target=_import_sql_engines, name="okrdesk-imports", daemon=True).start()
 
-    def probe(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> Probed:
+    def probe(
+        name: str,
+        how: tuple[str, str],
+        settings: Mapping[str, Any],
+        installed: EntryPoint | None = None,
+    ) -> Probed:
+        key = None
+        if installed is not None and how == ("entry", installed.value):
+            key = cache.key(installed, settings)
+            kept = cache.get(key)
+            if kept is not None:
+                return kept
         outcome = _run_in_process(name, how, settings, None, None, timeout)
         if outcome.declared is None or outcome.failure is not None:
             errors = list(outcome.declared.errors) if outcome.declared else []
             return Probed([*errors, outcome.failure or "it declared nothing"], "", [])
+        cache.put(key, outcome.declared)
         return outcome.declared
 
     return probe
+
+
+def warm_up_for(host: PluginHost, metrics: Iterable[str]) -> None:
+    """Start the fork server now when collecting ``metrics`` will run a plugin in a
+    process of its own: so it starts while this process opens the store, not when the
+    first plugin process is due. A collect whose plugins all run here starts none."""
+    for plugin in sorted({host.owners[m] for m in metrics if m in host.owners}):
+        how = host.records[plugin].how
+        if how is not None and not _runs_here(plugin, how, _settings(host, plugin)):
+            warm_up()
+            return
 
 
 def _excerpt(printed: bytes) -> str:
@@ -908,15 +942,17 @@ def _runs_here(plugin: str, how: tuple[str, str] | None, settings: Mapping[str, 
     return plugin == SPLIT_BY_METRIC and how == BUILT_IN_SQL and not _on_server(settings)
 
 
-def _installed_plugins() -> bool:
-    """Whether an installed plugin will be probed: then the fork server is started at
-    once. A collect of okrdesk's own SQL source alone starts none."""
-    from okrdesk.plugins.entry_points import entry_points
+def _installed_plugins() -> list[EntryPoint]:
+    """The installed plugins that will load, which are probed unless their answer is
+    kept. A collect of okrdesk's own SQL source alone probes none."""
     from okrdesk.plugins.manager import ALLOW_ENV, ENTRY_POINT_GROUP
 
-    names = {entry.name for entry in entry_points(ENTRY_POINT_GROUP)}
+    found = entry_points(ENTRY_POINT_GROUP)
     raw = os.environ.get(ALLOW_ENV)
-    return bool(names if raw is None else names & {n.strip() for n in raw.split(",")})
+    if raw is None:
+        return found
+    allowed = {n.strip() for n in raw.split(",")}
+    return [entry for entry in found if entry.name in allowed]
 
 
 def _import_sql_engines() -> None:
@@ -1031,4 +1067,4 @@ def _settings(host: PluginHost, plugin: str) -> Mapping[str, Any]:
     return host.sources.get(plugin, {})
 
 
-__all__ = ["Collected", "PluginError", "collect", "prober"]
+__all__ = ["Collected", "PluginError", "collect", "prober", "warm_up_for"]
