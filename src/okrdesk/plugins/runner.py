@@ -21,21 +21,17 @@ cannot import them.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import datetime as dt
 import decimal
 import math
-import multiprocessing
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -49,6 +45,9 @@ from okrdesk.plugins.manager import PluginHost, Probed, Prober, describe_error, 
 from okrdesk.plugins.probe_cache import ProbeCache
 from okrdesk.plugins.spool import Spool, SpooledRow
 from okrdesk.units import Dimension
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 MAX_MESSAGES_PER_METRIC = 5
 DEFAULT_TIMEOUT = 300.0
@@ -275,6 +274,9 @@ _NO_FORK_SERVER: list[str] = []
 
 def _context() -> Any:
     """How plugin processes start: forked from the fork server where there is one."""
+    # Imported here: a collect whose plugins all run in this process needs none of it.
+    import multiprocessing
+
     if _NO_FORK_SERVER or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -358,6 +360,8 @@ def _run_in_process(
     failed, hung, exited or printed."""
     warm_up()
     context = _context()
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="okrdesk-plugin-") as folder:
         output = Path(folder) / "output"
         output.touch()  # scratch: a temporary capture
@@ -1056,6 +1060,8 @@ def _run_parts(
         run(part, timeout)
     # Threads only wait: each part's work happens in its own spawned process, or in
     # DuckDB or SQLite, which let go of the GIL.
+    import concurrent.futures
+
     with concurrent.futures.ThreadPoolExecutor(
         max_workers=jobs, thread_name_prefix="okrdesk-collect"
     ) as pool:
