@@ -318,21 +318,22 @@ class _DuckSource:
             ).fetchall()
         except duckdb.Error:
             return None
-        width = len(parts)
-        figures = []
-        for row in rows:
-            subject, period = row[0], row[1]
-            cut, numbers, clean, spans = (
-                row[2 : 2 + len(dims)], row[2 + len(dims) : 2 + len(dims) + width],
-                row[-2], row[-1],
-            )  # fmt: skip
-            if not clean or not all(n is not None and math.isfinite(n) for n in numbers):
-                return None
-            figures.append((str(subject), str(period), [str(c) for c in cut], list(numbers),
-                            spans))  # fmt: skip
+        # Taken as columns, checked a column at a time: a figure whose rows all counted
+        # as they are, and whose sums are finite numbers.
+        columns = list(zip(*rows, strict=True)) or [()] * (4 + len(dims) + len(parts))
+        cut_at, numbers_at = 2, 2 + len(dims)
+        numbers = [list(c) for c in columns[numbers_at : numbers_at + len(parts)]]
+        if not all(columns[-2]) or not all(
+            None not in column and all(map(math.isfinite, column)) for column in numbers
+        ):
+            return None
         traced_file = _traced_file(self.tables[table]) if table is not None else None
-        single = table is not None and _single_rows(types)
-        return _Grouped(figures, described, traced_file, single=single)
+        return _Grouped(
+            subjects=list(columns[0]), periods=list(columns[1]),
+            cuts=list(zip(*columns[cut_at:numbers_at], strict=True)) if dims else [],
+            numbers=numbers, spans=list(columns[-1]), files=described, traced=traced_file,
+            single=table is not None and _single_rows(types),
+        )  # fmt: skip
 
     def failed(self, spec: MetricSpec, query: str, error: Exception) -> str:
         import duckdb
@@ -364,10 +365,17 @@ MEMORY_LIMIT = "320MB"
 
 @attrs.frozen
 class _Grouped:
-    """A query's figures, added up into periods by DuckDB: (subject, period, each
-    dimension's value, the parts' sums, the file rows' spans behind it)."""
+    """A query's figures, added up into periods by DuckDB, as columns: the subject, the
+    period, each dimension's value (none without dimensions), each part's sum, the file
+    rows behind it."""
 
-    figures: list[tuple[str, str, list[str], list[float], list[Any] | None]]
+    subjects: list[str]
+    periods: list[str]
+    cuts: list[tuple[str, ...]]
+    numbers: list[list[float]]
+    """A column of sums for each of the metric's parts (value, or numerator and
+    denominator)."""
+    spans: list[Any]
     files: str
     traced: _Traced | None
     single: bool = False
@@ -637,25 +645,26 @@ def _collect_one(
 def _emit_grouped(
     grouped: _Grouped, spec: MetricSpec, note: str, parts: list[str], emit: Emit
 ) -> None:
-    if note and grouped.figures:
+    if note and grouped.subjects:
         _warn(emit, spec.name, note)
-    figures = grouped.figures
+    sources = [grouped.source(spec.name, spans) for spans in grouped.spans]
+    ratio = len(parts) == 2
     if not spec.dimensions:
         # One call for the metric: a plainly sound batch is checked in a few passes.
-        columns: list[list[float | None]] = [[f[3][i] for f in figures] for i in range(len(parts))]
-        ratio = len(parts) == 2
         emit.many(
-            spec.name, [f[0] for f in figures], [f[1] for f in figures],
-            values=None if ratio else columns[0],
-            numerators=columns[0] if ratio else None,
-            denominators=columns[1] if ratio else None,
-            sources=[grouped.source(spec.name, f[4]) for f in figures],
+            spec.name, grouped.subjects, grouped.periods,
+            values=None if ratio else grouped.numbers[0],
+            numerators=grouped.numbers[0] if ratio else None,
+            denominators=grouped.numbers[1] if ratio else None,
+            sources=sources,
         )  # fmt: skip
         return
-    for subject, period, cut, numbers, spans in figures:
-        emit(spec.name, subject, period, source=grouped.source(spec.name, spans),
-             **_parts(parts, numbers),
-             dimensions=dict(zip(spec.dimensions, cut, strict=True)) or None)  # fmt: skip
+    for i, (subject, period, cut, source) in enumerate(
+        zip(grouped.subjects, grouped.periods, grouped.cuts, sources, strict=True)
+    ):
+        emit(spec.name, subject, period, source=source,
+             **_parts(parts, [column[i] for column in grouped.numbers]),
+             dimensions=dict(zip(spec.dimensions, cut, strict=True)))  # fmt: skip
 
 
 def _collect_from_warehouse(
