@@ -343,9 +343,36 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
         cells[name] = f"CASE WHEN trim({text}) IN ({nulls}) THEN NULL ELSE trim({text}) END"
         plain[name] = cells[name] if kind == "VARCHAR" else column
     texts = [str(n) for n, k, *_ in described if k == "VARCHAR" and n not in declared]
-    chosen = {**_sniffed(connection, raw, texts, cells), **declared}
     for column, sql_type in declared.items():
         _check_cells(connection, table, raw, column, cells[column], sql_type)
+    # The types the first rows leave are tried on the whole file while the table is
+    # made: a cell that does not fit stops it, and the file's every row then decides
+    # as it always does, a pass at a time. Most files are typed by their first rows.
+    import duckdb
+
+    sniffed, guessed = _sniffed(connection, raw, texts, cells, sample_only=True)
+    if guessed:
+        try:
+            _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain,
+                    guessed)  # fmt: skip
+            return
+        except duckdb.Error:
+            sniffed, _ = _sniffed(connection, raw, texts, cells)
+    _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain, ())
+
+
+def _create(
+    connection: duckdb.DuckDBPyConnection,
+    table: TableFile,
+    raw: str,
+    described: list[Any],
+    chosen: Mapping[str, str],
+    cells: Mapping[str, str],
+    plain: Mapping[str, str],
+    guessed: Sequence[str],
+) -> None:
+    """Create ``table`` from ``raw`` with the columns typed as ``chosen`` says; a column
+    ``guessed`` stops it with an error at the first cell that does not fit its type."""
     # Each cell is cleaned once, in a subquery, and cast by the name it has there: DuckDB
     # plans that far faster than the cleaning written out again inside every cast.
     inner, parts = [], []
@@ -357,6 +384,12 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
             if wanted is None
             else f"CAST({_as_typed(_cleaned(number), wanted)} AS {wanted})"
         )
+        if wanted is not None and str(name) in guessed:
+            unfit = _unfit_sniffed(_cleaned(number), wanted)
+            cell = (
+                f"CASE WHEN {_cleaned(number)} IS NOT NULL AND ({unfit}) "
+                f"THEN error('okrdesk: a cell does not fit') ELSE {cell} END"
+            )
         parts.append(f"{cell} AS {quoted(str(name))}")
     connection.execute(
         f"CREATE TABLE {quoted(table.name)} AS SELECT {', '.join(parts)} "
@@ -398,10 +431,17 @@ def _unfit(cell: str, sql_type: str, ready: str | None = None) -> str:
 
 
 def _sniffed(
-    connection: duckdb.DuckDBPyConnection, raw: str, texts: list[str], cells: Mapping[str, str]
-) -> dict[str, str]:
+    connection: duckdb.DuckDBPyConnection,
+    raw: str,
+    texts: list[str],
+    cells: Mapping[str, str],
+    sample_only: bool = False,
+) -> tuple[dict[str, str], list[str]]:
     """For each text column, the first of whole number, number, date and timestamp that
-    every filled cell fits; a column with no filled cell is a number column.
+    every filled cell fits; a column with no filled cell is a number column. With
+    ``sample_only``, a column the first rows leave a type for gets the first type they
+    leave, unchecked on the rest, and is named among the columns guessed (the second
+    item; empty otherwise).
 
     The types a column's first rows rule out are not tried on the rest, so a text
     column costs one look at a sample and a number column one scan. Each cell is
@@ -422,6 +462,9 @@ def _sniffed(
     chosen: dict[str, str] = {}
     first = True
     while left:
+        if sample_only and not first:
+            guessed = {name: candidates[0] for name, candidates in left.items()}
+            return {**chosen, **guessed}, list(guessed)
         counts = []
         for name, candidates in left.items():
             counts.append(f"count({_cleaned(number[name])})")
@@ -448,14 +491,21 @@ def _sniffed(
     for name in texts:
         if not filled[name] and name not in chosen:
             chosen[name] = "DOUBLE"
-    return chosen
+    return chosen, []
 
 
 def _unfit_count(cell: str, sql_type: str, ready: str | None = None) -> str:
+    unfit = _unfit_sniffed(cell, sql_type, ready)
+    return f"count(*) FILTER (WHERE {cell} IS NOT NULL AND ({unfit}))"
+
+
+def _unfit_sniffed(cell: str, sql_type: str, ready: str | None = None) -> str:
+    """True for a filled cell that rules ``sql_type`` out of a column being sniffed:
+    one that is not of the type, or a number written with a leading zero (an id)."""
     unfit = _unfit(cell, sql_type, ready)
     if sql_type in {"BIGINT", "DOUBLE"}:
         unfit += f" OR regexp_full_match({cell}, {_literal(_LEADING_ZERO)})"
-    return f"count(*) FILTER (WHERE {cell} IS NOT NULL AND ({unfit}))"
+    return unfit
 
 
 def _check_cells(
