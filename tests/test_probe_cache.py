@@ -325,3 +325,37 @@ def test_an_entry_that_cannot_be_read_is_no_answer(
         sys.path.remove(str(site))
     cache.put(key, Probed([], "1", []))
     assert ProbeCache(kept).get(key) == Probed([], "1", [])
+
+
+def test_a_kept_plugin_the_targets_name_starts_the_fork_server_before_the_plan_is_read(
+    site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With every answer kept, the fork server starts at once only when the workspace's
+    target files name a metric a kept answer declares: a collect will run that plugin."""
+    from okrdesk.app.session import _targets_name
+    from okrdesk.plugins.runner import prober
+
+    monkeypatch.syspath_prepend(str(site))
+    monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", NAME)
+    cache = ProbeCache(tmp_path / "kept.json")
+    spec = MetricSpec("new_hnw_clients", "HNW", "高净值", MetricKind.FLOW, UNITS["户"])
+    cache.put(cache.key(_entry(site), {}), Probed([], "1.0", [spec]))
+    asked: list[set[str]] = []
+
+    def mentioned(names: set[str]) -> bool:
+        asked.append(names)
+        return False
+
+    started: list[bool] = []
+    monkeypatch.setattr("okrdesk.plugins.runner.warm_up", lambda: started.append(True))
+    prober(60, {}, cache, mentioned)
+    assert (asked, started) == ([{"new_hnw_clients"}], [])
+    prober(60, {}, cache, lambda names: True)
+    assert started == [True]
+    prober(60, {}, ProbeCache(tmp_path / "none.json"), lambda names: False)  # one to probe
+    assert started == [True, True]
+
+    (tmp_path / "targets").mkdir()
+    (tmp_path / "targets" / "okrs.toml").write_text('metric = "new_hnw_clients"\n')
+    assert _targets_name(tmp_path, {"new_hnw_clients", "aum"})
+    assert not _targets_name(tmp_path, {"new_hnw", "clients", "aum"})

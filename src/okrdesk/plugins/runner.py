@@ -446,20 +446,28 @@ def prober(
     timeout: float,
     sources: Mapping[str, Mapping[str, Any]] | None = None,
     cache: ProbeCache | None = None,
+    mentioned: Callable[[set[str]], bool] | None = None,
 ) -> Prober:
     """Load plugins each in a process of their own, to learn what they declare without
     importing them here, stopped at ``timeout``. An installed plugin's clean answer is
     kept in ``cache`` (the user's cache folder by default, ``probe_cache``) and given
     again, with no process, while nothing it depends on changed. With the workspace's
     ``sources``, the engines of an SQL source that will collect in this process are
-    imported meanwhile."""
+    imported meanwhile.
+
+    The fork server is started at once when a plugin will be probed, or when
+    ``mentioned`` (a guess from the workspace's files, before its plan is read) says
+    the plan names a metric a kept answer declares: the collect will then run that
+    plugin in a process, and the server starts while this process reads the plan."""
     cache = cache if cache is not None else ProbeCache()
     settings_of = sources or {}
-    if any(
-        cache.get(cache.key(entry, settings_of.get(entry.name, {}))) is None
+    kept = [
+        cache.get(cache.key(entry, settings_of.get(entry.name, {})))
         for entry in _installed_plugins()
-    ):
-        warm_up()  # one will be probed: while this process reads the workspace
+    ]
+    declared = {spec.name for probed in kept if probed is not None for spec in probed.declared}
+    if None in kept or (mentioned is not None and declared and mentioned(declared)):
+        warm_up()
     sql = settings_of.get(SPLIT_BY_METRIC)
     if sql and _runs_here(SPLIT_BY_METRIC, BUILT_IN_SQL, sql):
         # While this process mostly waits for the plugins it probes.
