@@ -106,7 +106,7 @@ class _Traced:
     def one(self, row: int) -> str:
         return f"{self.label}:{row + self.offset}" if self.file else f"{self.label} rowid {row}"
 
-    def many(self, spans: list[Span]) -> str:
+    def many(self, spans: Sequence[Sequence[int]]) -> str:
         rows = _spans_text(spans, self.offset)
         return f"{self.label} {rows if self.file else rows.replace('row', 'rowid', 1)}"
 
@@ -376,6 +376,8 @@ class _Grouped:
     """A column of sums for each of the metric's parts (value, or numerator and
     denominator)."""
     spans: list[Any]
+    """Each figure's file rows: its rows' numbers (``single``), else a flat list of
+    numbers, first, last and how many rows of each span behind it in turn."""
     files: str
     traced: _Traced | None
     single: bool = False
@@ -387,7 +389,9 @@ class _Grouped:
             return f"SQL metric {metric} on {self.files}"
         if self.single:
             return f"SQL metric {metric}: {self.traced.each(spans)}"
-        return f"SQL metric {metric}: {self.traced.many(spans)}"
+        numbers = iter(spans)  # first, last, rows of each span, one after another
+        triples = list(zip(numbers, numbers, numbers, strict=False))
+        return f"SQL metric {metric}: {self.traced.many(triples)}"
 
 
 def _single_rows(types: Mapping[str, str]) -> bool:
@@ -479,9 +483,11 @@ def _grouping_sql(
     last = f"coalesce({ROW_LAST}, {ROW_FIRST})" if traced and ROW_LAST in traced else ROW_FIRST
     count = f"coalesce({ROW_COUNT}, 1)" if traced and ROW_COUNT in traced else "1"
     # In no order: the text that names them sorts them (_spans_text); DuckDB's sort per
-    # figure cost a third of the query.
+    # figure cost a third of the query. One flat list of numbers, three a span: far
+    # quicker to bring into Python than a list of lists.
     spans = (
-        f"list([{ROW_FIRST}, {last}, {count}]) FILTER (WHERE {counted} AND {ROW_FIRST} IS NOT NULL)"
+        f"flatten(list([{ROW_FIRST}, {last}, {count}]) "
+        f"FILTER (WHERE {counted} AND {ROW_FIRST} IS NOT NULL))"
         if traced and ROW_FIRST in traced
         else "NULL"
     )
@@ -1004,7 +1010,7 @@ def _rows(count: int) -> str:
 _SHOWN_SPANS = 8
 
 
-def _spans_text(spans: list[Span], offset: int) -> str:
+def _spans_text(spans: Sequence[Sequence[int]], offset: int) -> str:
     """File rows as ranges: "rows 2-5, 9", or "rows 2-40 (12 rows)" when a group's rows
     are spread over that range."""
     if len(spans) == 1:
