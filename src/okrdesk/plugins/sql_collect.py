@@ -106,7 +106,7 @@ class _Traced:
     def one(self, row: int) -> str:
         return f"{self.label}:{row + self.offset}" if self.file else f"{self.label} rowid {row}"
 
-    def many(self, spans: Sequence[Sequence[int]]) -> str:
+    def many(self, spans: list[Span]) -> str:
         rows = _spans_text(spans, self.offset)
         return f"{self.label} {rows if self.file else rows.replace('row', 'rowid', 1)}"
 
@@ -390,7 +390,7 @@ class _Grouped:
         if self.single:
             return f"SQL metric {metric}: {self.traced.each(spans)}"
         numbers = iter(spans)  # first, last, rows of each span, one after another
-        triples = list(zip(numbers, numbers, numbers, strict=False))
+        triples = list(map(list, zip(numbers, numbers, numbers, strict=False)))
         return f"SQL metric {metric}: {self.traced.many(triples)}"
 
 
@@ -1010,7 +1010,7 @@ def _rows(count: int) -> str:
 _SHOWN_SPANS = 8
 
 
-def _spans_text(spans: Sequence[Sequence[int]], offset: int) -> str:
+def _spans_text(spans: list[Span], offset: int) -> str:
     """File rows as ranges: "rows 2-5, 9", or "rows 2-40 (12 rows)" when a group's rows
     are spread over that range."""
     if len(spans) == 1:
