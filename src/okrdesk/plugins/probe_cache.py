@@ -41,7 +41,7 @@ from okrdesk.units import UNITS
 
 FORMAT = 1
 """Bumped when what an entry holds changes shape."""
-KEPT = 64
+KEPT = 32
 """Entries kept: a user has a few installed plugins, each with a few workspaces' settings."""
 
 _HERE = Path(__file__).parent

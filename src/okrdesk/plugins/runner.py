@@ -459,8 +459,12 @@ def prober(
     ``mentioned`` (a guess from the workspace's files, before its plan is read) says
     the plan names a metric a kept answer declares: the collect will then run that
     plugin in a process, and the server starts while this process reads the plan."""
-    cache = cache if cache is not None else ProbeCache()
     settings_of = sources or {}
+    sql = settings_of.get(SPLIT_BY_METRIC)
+    if sql and _runs_here(SPLIT_BY_METRIC, BUILT_IN_SQL, sql):
+        # While this process reads the workspace, or waits for the plugins it probes.
+        threading.Thread(target=_import_sql_engines, name="okrdesk-imports", daemon=True).start()
+    cache = cache if cache is not None else ProbeCache()
     kept = [
         cache.get(cache.key(entry, settings_of.get(entry.name, {})))
         for entry in _installed_plugins()
@@ -468,10 +472,6 @@ def prober(
     declared = {spec.name for probed in kept if probed is not None for spec in probed.declared}
     if None in kept or (mentioned is not None and declared and mentioned(declared)):
         warm_up()
-    sql = settings_of.get(SPLIT_BY_METRIC)
-    if sql and _runs_here(SPLIT_BY_METRIC, BUILT_IN_SQL, sql):
-        # While this process mostly waits for the plugins it probes.
-        threading.Thread(target=_import_sql_engines, name="okrdesk-imports", daemon=True).start()
 
     def probe(
         name: str,
