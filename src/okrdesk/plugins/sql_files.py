@@ -373,27 +373,30 @@ def _create(
 ) -> None:
     """Create ``table`` from ``raw`` with the columns typed as ``chosen`` says; a column
     ``guessed`` stops it with an error at the first cell that does not fit its type."""
-    # Each cell is cleaned once, in a subquery, and cast by the name it has there: DuckDB
-    # plans that far faster than the cleaning written out again inside every cast.
-    inner, parts = [], []
+    # Each cell is cleaned once, in a subquery, readied for a number once, in another,
+    # and cast by the name it has there: DuckDB plans that far faster than the cleaning
+    # written out again inside every cast and check.
+    inner, middle, parts = [], [], []
     for number, (name, *_) in enumerate(described):
         wanted = chosen.get(str(name))
-        inner.append(f"{plain[name] if wanted is None else cells[name]} AS {_cleaned(number)}")
-        cell = (
-            _cleaned(number)
-            if wanted is None
-            else f"CAST({_as_typed(_cleaned(number), wanted)} AS {wanted})"
-        )
+        cleaned = _cleaned(number)
+        inner.append(f"{plain[name] if wanted is None else cells[name]} AS {cleaned}")
+        ready = cleaned
+        if wanted in {"BIGINT", "DOUBLE"}:
+            ready = _ready(number)
+            middle.append(f"{_as_typed(cleaned, str(wanted))} AS {ready}")
+        middle.append(cleaned)
+        cell = cleaned if wanted is None else f"CAST({ready} AS {wanted})"
         if wanted is not None and str(name) in guessed:
-            unfit = _unfit_sniffed(_cleaned(number), wanted)
+            unfit = _unfit_sniffed(cleaned, wanted, ready)
             cell = (
-                f"CASE WHEN {_cleaned(number)} IS NOT NULL AND ({unfit}) "
+                f"CASE WHEN {cleaned} IS NOT NULL AND ({unfit}) "
                 f"THEN error('okrdesk: a cell does not fit') ELSE {cell} END"
             )
         parts.append(f"{cell} AS {quoted(str(name))}")
     connection.execute(
         f"CREATE TABLE {quoted(table.name)} AS SELECT {', '.join(parts)} "
-        f"FROM (SELECT {', '.join(inner)} FROM {quoted(raw)})"
+        f"FROM (SELECT {', '.join(middle)} FROM (SELECT {', '.join(inner)} FROM {quoted(raw)}))"
         # in the file's order: DuckDB keeps it (preserve_insertion_order)
     )
 
@@ -412,7 +415,8 @@ def _as_typed(cell: str, sql_type: str) -> str:
     """The cell ready to cast: thousands separators taken out of numbers."""
     if sql_type in {"BIGINT", "DOUBLE"}:
         return (
-            f"CASE WHEN regexp_full_match({cell}, {_literal(_THOUSANDS)}) "
+            f"CASE WHEN contains({cell}, ',') "
+            f"AND regexp_full_match({cell}, {_literal(_THOUSANDS)}) "
             f"THEN replace({cell}, ',', '') ELSE {cell} END"
         )
     return cell
@@ -504,7 +508,13 @@ def _unfit_sniffed(cell: str, sql_type: str, ready: str | None = None) -> str:
     one that is not of the type, or a number written with a leading zero (an id)."""
     unfit = _unfit(cell, sql_type, ready)
     if sql_type in {"BIGINT", "DOUBLE"}:
-        unfit += f" OR regexp_full_match({cell}, {_literal(_LEADING_ZERO)})"
+        # Tried only on cells that begin as the pattern does: a regular expression a
+        # cell is DuckDB's dearest check of a number column.
+        unfit += (
+            f" OR ((starts_with({cell}, '0') OR starts_with({cell}, '+0') "
+            f"OR starts_with({cell}, '-0')) "
+            f"AND regexp_full_match({cell}, {_literal(_LEADING_ZERO)}))"
+        )
     return unfit
 
 
