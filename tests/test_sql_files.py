@@ -614,3 +614,29 @@ def test_an_sqlite_figure_names_the_rowids_behind_it(tmp_path: Path) -> None:
     assert check.value("fees", "cm01", "2026-W02").source == (
         "SQL metric fees: crm.sqlite table trades rowids 1, 3"
     )
+
+
+def test_a_cell_past_the_first_rows_still_decides_its_columns_type(tmp_path: Path) -> None:
+    """The types the first rows leave are tried on the whole file as the table is made;
+    a later cell that does not fit one makes every row decide, as a pass of its own."""
+    from okrdesk.plugins.sql_files import _SAMPLE, load_table, table_file
+
+    rows = ["day,amount,code,note"]
+    rows += [f"2026-01-{1 + n % 28:02d},{n},{n + 100},{n}" for n in range(_SAMPLE + 50)]
+    rows += ["2026-02-01,1.5,007,n/a", "2026-02-02 10:30:00,2,101,3"]
+    (tmp_path / "late.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    connection = duckdb.connect(":memory:", config={"preserve_insertion_order": True})
+    table = table_file("late", "late.csv", tmp_path, [])
+    load_table(connection, table, tmp_path, None)
+    types = {str(c[0]): str(c[1]) for c in connection.execute("DESCRIBE late").fetchall()}
+    assert types == {"day": "DATE", "amount": "DOUBLE", "code": "VARCHAR", "note": "VARCHAR"}
+    last = connection.execute("SELECT * FROM late ORDER BY rowid DESC LIMIT 2").fetchall()
+    assert last == [
+        (dt.date(2026, 2, 2), 2.0, "101", "3"),
+        (dt.date(2026, 2, 1), 1.5, "007", "n/a"),
+    ]
+    # and a file its first rows type whole is typed alike in one go
+    (tmp_path / "plain.csv").write_text("\n".join(rows[: _SAMPLE + 51]) + "\n", encoding="utf-8")
+    load_table(connection, table_file("plain", "plain.csv", tmp_path, []), tmp_path, None)
+    types = {str(c[0]): str(c[1]) for c in connection.execute("DESCRIBE plain").fetchall()}
+    assert types == {"day": "DATE", "amount": "BIGINT", "code": "BIGINT", "note": "BIGINT"}

@@ -123,3 +123,14 @@ def test_a_row_that_needs_a_word_is_tallied_row_by_row(
     assert (fast.problems, fast.warnings) == (slow.problems, slow.warnings)
     assert fast.problems or fast.warnings
     assert_same_figures(fast, slow)
+
+
+def test_rows_fetched_bare_are_named_as_their_spans_would_be() -> None:
+    """A query that groups no rows brings each figure's rows as bare numbers; they are
+    named exactly as the same rows given as one-row spans."""
+    draw = random.Random(7)
+    for _ in range(3000):
+        rows = [draw.randrange(60) for _ in range(draw.randint(1, 25))]
+        offset = draw.randrange(3)
+        spans = [[row, row, 1] for row in rows]
+        assert sql_collect._rows_text(rows, offset) == sql_collect._spans_text(spans, offset)

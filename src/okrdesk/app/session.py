@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -66,12 +68,36 @@ def open_session(
     if isolated:
         from okrdesk.plugins.runner import plugin_timeout, prober
 
-        probe = prober(plugin_timeout(workspace.plugin_timeout), workspace.sources)
+        probe = prober(
+            plugin_timeout(workspace.plugin_timeout), workspace.sources,
+            mentioned=functools.partial(_targets_name, root),
+        )  # fmt: skip
     host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe)
     loaded = _read_plan(root, host.metrics, cut_to)
+    if isolated and loaded.plan is not None:
+        from okrdesk.plugins.runner import warm_up_for
+
+        # Known only now that the plan says which metrics it needs; before, a collect of
+        # SQL metrics alone would start a fork server it never uses.
+        warm_up_for(host, metrics_needed(loaded.plan, host.metrics))
     if host.skipped and loaded.problems:
         loaded = _without_skipped_metrics(root, host, loaded)
     return Session(workspace, host, loaded, findings)
+
+
+def _targets_name(root: Path, metrics: set[str]) -> bool:
+    """Whether a target file names one of ``metrics`` as a quoted string, as a key
+    result's metric is written: a guess, before the plan is read, that a collect will
+    run the plugin declaring it (a wrong guess costs only a fork server's start)."""
+    pattern = re.compile("[\"'](?:" + "|".join(map(re.escape, sorted(metrics))) + ")[\"']")
+    targets = root / "targets"
+    for path in load.target_files(targets) if targets.is_dir() else ():
+        try:
+            if pattern.search(path.read_text(encoding="utf-8", errors="replace")):
+                return True
+        except OSError:
+            continue
+    return False
 
 
 def _read_plan(root: Path, metrics: Mapping[str, MetricSpec], cut_to: str | None) -> LoadResult:

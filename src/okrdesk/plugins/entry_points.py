@@ -27,6 +27,8 @@ class EntryPoint(NamedTuple):
     name: str
     value: str
     version: str
+    distribution: str = ""
+    """The installing distribution's name, normalised (``okrdesk_brokerage``)."""
 
 
 def _normalized(name: str) -> str:
@@ -101,7 +103,7 @@ def entry_points(group: str, path: Iterable[str] | None = None) -> list[EntryPoi
                 continue
             points = list(_section(text, group))
             version = _version(info) if points else ""
-            found += [EntryPoint(n, v, version) for n, v in points]
+            found += [EntryPoint(n, v, version, name) for n, v in points]
     return found
 
 
@@ -114,7 +116,7 @@ def _zipped(archive: str, group: str, seen: set[str]) -> list[EntryPoint]:
         if name in seen:
             continue
         seen.add(name)
-        found += [EntryPoint(e.name, e.value, dist.version) for e in dist.entry_points
+        found += [EntryPoint(e.name, e.value, dist.version, name) for e in dist.entry_points
                   if e.group == group]  # fmt: skip
     return found
 

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 import pluggy
@@ -30,7 +30,7 @@ import pluggy
 from okrdesk import __version__
 from okrdesk.model import MetricSpec
 from okrdesk.plugins import hookspecs
-from okrdesk.plugins.entry_points import entry_points
+from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.entry_points import load as load_entry_point
 from okrdesk.plugins.hookspecs import ReportFormat
 from okrdesk.records import shared_methods
@@ -101,9 +101,18 @@ class Probed:
     declared: list[MetricSpec]
 
 
-Prober = Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]
-"""Loads one plugin elsewhere (name, how, its settings): so that this process never
-imports it, and a plugin that hangs while loading can be stopped."""
+class Prober(Protocol):
+    """Loads one plugin elsewhere (name, how, its settings and, for an installed one, its
+    entry point): so that this process never imports it, and a plugin that hangs while
+    loading can be stopped."""
+
+    def __call__(
+        self,
+        name: str,
+        how: tuple[str, str],
+        settings: Mapping[str, Any],
+        installed: EntryPoint | None = None,
+    ) -> Probed: ...
 
 
 def _allowed() -> set[str] | None:
@@ -179,7 +188,7 @@ class PluginHost:
                 if allowed is None or ep.name in allowed:
                     importer = functools.partial(load_entry_point, ep.value)
                     self._add_external(ep.name, ENTRY_POINT, ep.version, ("entry", ep.value),
-                                       importer)  # fmt: skip
+                                       importer, ep)  # fmt: skip
         for name, plugin in EXTRA_PLUGINS.items() if self._registered else ():
             self._add(name, BUILTIN, repr(plugin), "", functools.partial(lambda p: p, plugin))
         if self._local_folder is not None and self._local_folder.is_dir():
@@ -215,12 +224,13 @@ class PluginHost:
         version: str,
         how: tuple[str, str],
         importer: Callable[[], Any],
+        installed: EntryPoint | None = None,
     ) -> None:
         """An installed or workspace plugin: imported here, or only probed elsewhere."""
         if self._prober is None or name in self.records:
             self._add(name, origin, how[1], version, importer).how = how
             return
-        probed = self._prober(name, how, self.sources.get(name, {}))
+        probed = self._prober(name, how, self.sources.get(name, {}), installed)
         self.records[name] = PluginRecord(
             name, origin, how[1], version or probed.version, errors=list(probed.errors),
             declared=list(probed.declared), how=how,

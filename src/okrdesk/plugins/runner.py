@@ -21,21 +21,17 @@ cannot import them.
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import datetime as dt
 import decimal
 import math
-import multiprocessing
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -43,10 +39,15 @@ from okrdesk.errors import printable
 from okrdesk.model import SLICE_SEPARATOR, MetricKind, MetricSpec, Observation, Plan
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
+from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.hookspecs import CollectRequest
-from okrdesk.plugins.manager import PluginHost, Probed, describe_error, load_one
+from okrdesk.plugins.manager import PluginHost, Probed, Prober, describe_error, load_one
+from okrdesk.plugins.probe_cache import ProbeCache
 from okrdesk.plugins.spool import Spool, SpooledRow
 from okrdesk.units import Dimension
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 MAX_MESSAGES_PER_METRIC = 5
 DEFAULT_TIMEOUT = 300.0
@@ -273,6 +274,9 @@ _NO_FORK_SERVER: list[str] = []
 
 def _context() -> Any:
     """How plugin processes start: forked from the fork server where there is one."""
+    # Imported here: a collect whose plugins all run in this process needs none of it.
+    import multiprocessing
+
     if _NO_FORK_SERVER or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -356,6 +360,8 @@ def _run_in_process(
     failed, hung, exited or printed."""
     warm_up()
     context = _context()
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="okrdesk-plugin-") as folder:
         output = Path(folder) / "output"
         output.touch()  # scratch: a temporary capture
@@ -437,27 +443,67 @@ def _receive(
 
 
 def prober(
-    timeout: float, sources: Mapping[str, Mapping[str, Any]] | None = None
-) -> Callable[[str, tuple[str, str], Mapping[str, Any]], Probed]:
+    timeout: float,
+    sources: Mapping[str, Mapping[str, Any]] | None = None,
+    cache: ProbeCache | None = None,
+    mentioned: Callable[[set[str]], bool] | None = None,
+) -> Prober:
     """Load plugins each in a process of their own, to learn what they declare without
-    importing them here, stopped at ``timeout``. With the workspace's ``sources``, the
-    engines of an SQL source that will collect in this process are imported meanwhile."""
+    importing them here, stopped at ``timeout``. An installed plugin's clean answer is
+    kept in ``cache`` (the user's cache folder by default, ``probe_cache``) and given
+    again, with no process, while nothing it depends on changed. With the workspace's
+    ``sources``, the engines of an SQL source that will collect in this process are
+    imported meanwhile.
 
-    if _installed_plugins():
-        warm_up()  # while this process reads the workspace; else when first needed
-    sql = (sources or {}).get(SPLIT_BY_METRIC)
+    The fork server is started at once when a plugin will be probed, or when
+    ``mentioned`` (a guess from the workspace's files, before its plan is read) says
+    the plan names a metric a kept answer declares: the collect will then run that
+    plugin in a process, and the server starts while this process reads the plan."""
+    settings_of = sources or {}
+    sql = settings_of.get(SPLIT_BY_METRIC)
     if sql and _runs_here(SPLIT_BY_METRIC, BUILT_IN_SQL, sql):
-        # While this process mostly waits for the plugins it probes.
+        # While this process reads the workspace, or waits for the plugins it probes.
         threading.Thread(target=_import_sql_engines, name="okrdesk-imports", daemon=True).start()
+    cache = cache if cache is not None else ProbeCache()
+    kept = [
+        cache.get(cache.key(entry, settings_of.get(entry.name, {})))
+        for entry in _installed_plugins()
+    ]
+    declared = {spec.name for probed in kept if probed is not None for spec in probed.declared}
+    if None in kept or (mentioned is not None and declared and mentioned(declared)):
+        warm_up()
 
-    def probe(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> Probed:
+    def probe(
+        name: str,
+        how: tuple[str, str],
+        settings: Mapping[str, Any],
+        installed: EntryPoint | None = None,
+    ) -> Probed:
+        key = None
+        if installed is not None and how == ("entry", installed.value):
+            key = cache.key(installed, settings)
+            kept = cache.get(key)
+            if kept is not None:
+                return kept
         outcome = _run_in_process(name, how, settings, None, None, timeout)
         if outcome.declared is None or outcome.failure is not None:
             errors = list(outcome.declared.errors) if outcome.declared else []
             return Probed([*errors, outcome.failure or "it declared nothing"], "", [])
+        cache.put(key, outcome.declared)
         return outcome.declared
 
     return probe
+
+
+def warm_up_for(host: PluginHost, metrics: Iterable[str]) -> None:
+    """Start the fork server now when collecting ``metrics`` will run a plugin in a
+    process of its own: so it starts while this process opens the store, not when the
+    first plugin process is due. A collect whose plugins all run here starts none."""
+    for plugin in sorted({host.owners[m] for m in metrics if m in host.owners}):
+        how = host.records[plugin].how
+        if how is not None and not _runs_here(plugin, how, _settings(host, plugin)):
+            warm_up()
+            return
 
 
 def _excerpt(printed: bytes) -> str:
@@ -908,15 +954,17 @@ def _runs_here(plugin: str, how: tuple[str, str] | None, settings: Mapping[str, 
     return plugin == SPLIT_BY_METRIC and how == BUILT_IN_SQL and not _on_server(settings)
 
 
-def _installed_plugins() -> bool:
-    """Whether an installed plugin will be probed: then the fork server is started at
-    once. A collect of okrdesk's own SQL source alone starts none."""
-    from okrdesk.plugins.entry_points import entry_points
+def _installed_plugins() -> list[EntryPoint]:
+    """The installed plugins that will load, which are probed unless their answer is
+    kept. A collect of okrdesk's own SQL source alone probes none."""
     from okrdesk.plugins.manager import ALLOW_ENV, ENTRY_POINT_GROUP
 
-    names = {entry.name for entry in entry_points(ENTRY_POINT_GROUP)}
+    found = entry_points(ENTRY_POINT_GROUP)
     raw = os.environ.get(ALLOW_ENV)
-    return bool(names if raw is None else names & {n.strip() for n in raw.split(",")})
+    if raw is None:
+        return found
+    allowed = {n.strip() for n in raw.split(",")}
+    return [entry for entry in found if entry.name in allowed]
 
 
 def _import_sql_engines() -> None:
@@ -1020,6 +1068,8 @@ def _run_parts(
         run(part, timeout)
     # Threads only wait: each part's work happens in its own spawned process, or in
     # DuckDB or SQLite, which let go of the GIL.
+    import concurrent.futures
+
     with concurrent.futures.ThreadPoolExecutor(
         max_workers=jobs, thread_name_prefix="okrdesk-collect"
     ) as pool:
@@ -1031,4 +1081,4 @@ def _settings(host: PluginHost, plugin: str) -> Mapping[str, Any]:
     return host.sources.get(plugin, {})
 
 
-__all__ = ["Collected", "PluginError", "collect", "prober"]
+__all__ = ["Collected", "PluginError", "collect", "prober", "warm_up_for"]

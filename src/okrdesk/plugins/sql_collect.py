@@ -9,6 +9,7 @@ import bisect
 import contextlib
 import datetime as dt
 import decimal
+import itertools
 import math
 import operator
 import os
@@ -108,6 +109,11 @@ class _Traced:
     def many(self, spans: list[Span]) -> str:
         rows = _spans_text(spans, self.offset)
         return f"{self.label} {rows if self.file else rows.replace('row', 'rowid', 1)}"
+
+    def each(self, rows: list[int]) -> str:
+        """``many`` for rows each a span of its own (``[row, row, 1]``), said alike."""
+        text = _rows_text(rows, self.offset)
+        return f"{self.label} {text if self.file else text.replace('row', 'rowid', 1)}"
 
 
 def _traced_file(table: TableFile) -> _Traced:
@@ -312,20 +318,22 @@ class _DuckSource:
             ).fetchall()
         except duckdb.Error:
             return None
-        width = len(parts)
-        figures = []
-        for row in rows:
-            subject, period = row[0], row[1]
-            cut, numbers, clean, spans = (
-                row[2 : 2 + len(dims)], row[2 + len(dims) : 2 + len(dims) + width],
-                row[-2], row[-1],
-            )  # fmt: skip
-            if not clean or not all(n is not None and math.isfinite(n) for n in numbers):
-                return None
-            figures.append((str(subject), str(period), [str(c) for c in cut], list(numbers),
-                            spans))  # fmt: skip
+        # Taken as columns, checked a column at a time: a figure whose rows all counted
+        # as they are, and whose sums are finite numbers.
+        columns = list(zip(*rows, strict=True)) or [()] * (4 + len(dims) + len(parts))
+        cut_at, numbers_at = 2, 2 + len(dims)
+        numbers = [list(c) for c in columns[numbers_at : numbers_at + len(parts)]]
+        if not all(columns[-2]) or not all(
+            None not in column and all(map(math.isfinite, column)) for column in numbers
+        ):
+            return None
         traced_file = _traced_file(self.tables[table]) if table is not None else None
-        return _Grouped(figures, described, traced_file)
+        return _Grouped(
+            subjects=list(columns[0]), periods=list(columns[1]),
+            cuts=list(zip(*columns[cut_at:numbers_at], strict=True)) if dims else [],
+            numbers=numbers, spans=list(columns[-1]), files=described, traced=traced_file,
+            single=table is not None and _single_rows(types),
+        )  # fmt: skip
 
     def failed(self, spec: MetricSpec, query: str, error: Exception) -> str:
         import duckdb
@@ -357,17 +365,40 @@ MEMORY_LIMIT = "320MB"
 
 @attrs.frozen
 class _Grouped:
-    """A query's figures, added up into periods by DuckDB: (subject, period, each
-    dimension's value, the parts' sums, the file rows' spans behind it)."""
+    """A query's figures, added up into periods by DuckDB, as columns: the subject, the
+    period, each dimension's value (none without dimensions), each part's sum, the file
+    rows behind it."""
 
-    figures: list[tuple[str, str, list[str], list[float], list[Span] | None]]
+    subjects: list[str]
+    periods: list[str]
+    cuts: list[tuple[str, ...]]
+    numbers: list[list[float]]
+    """A column of sums for each of the metric's parts (value, or numerator and
+    denominator)."""
+    spans: list[Any]
+    """Each figure's file rows: its rows' numbers (``single``), else a flat list of
+    numbers, first, last and how many rows of each span behind it in turn."""
     files: str
     traced: _Traced | None
+    single: bool = False
+    """Whether each figure's rows come as row numbers, each one row of the file (the
+    query groups none: ``_single_rows``), rather than as spans."""
 
-    def source(self, metric: str, spans: list[Span] | None) -> str:
+    def source(self, metric: str, spans: list[Any] | None) -> str:
         if self.traced is None or not spans:
             return f"SQL metric {metric} on {self.files}"
-        return f"SQL metric {metric}: {self.traced.many([list(s) for s in spans])}"
+        if self.single:
+            return f"SQL metric {metric}: {self.traced.each(spans)}"
+        numbers = iter(spans)  # first, last, rows of each span, one after another
+        triples = list(map(list, zip(numbers, numbers, numbers, strict=False)))
+        return f"SQL metric {metric}: {self.traced.many(triples)}"
+
+
+def _single_rows(types: Mapping[str, str]) -> bool:
+    """Whether a query's rows, as ``_grouping_sql`` reads them with these columns, each
+    stand for one file row: its figures' rows are then fetched as bare row numbers, far
+    lighter to bring into Python than a span apiece."""
+    return ROW_FIRST in types and ROW_LAST not in types
 
 
 _DAY_TYPES = ("DATE", "TIMESTAMP", "TIMESTAMP_S", "TIMESTAMP_MS", "TIMESTAMP_NS")
@@ -421,9 +452,21 @@ def _grouping_sql(
     subjects = ", ".join(
         _literal(s) for s in sorted({p.id for p in request.people} | {u.id for u in request.units})
     )
-    by = ["q.subject", "p.id", *(f"q.{_quoted(d)}" for d in dims)]
+    spans_of_days = [(p.start, min(p.end, request.through)) for p in request.periods
+                     if p.start <= request.through]  # fmt: skip
+    apart = all(a[1] < b[0] for a, b in itertools.pairwise(spans_of_days))
+    # Periods one after another (one grain's): each day meets the period starting last on
+    # or before it, an ASOF join, far quicker than a range join; a day after its end (past
+    # ``through``) lies outside.
+    period, joined = (
+        ("CASE WHEN CAST(q.day AS DATE) <= p.last THEN p.id END",
+         "q ASOF LEFT JOIN p ON CAST(q.day AS DATE) >= p.first")
+        if apart
+        else ("p.id", "q LEFT JOIN p ON CAST(q.day AS DATE) BETWEEN p.first AND p.last")
+    )  # fmt: skip
+    by = ["q.subject", period, *(f"q.{_quoted(d)}" for d in dims)]
     clean = [
-        "p.id IS NOT NULL",
+        f"{period} IS NOT NULL",
         f"q.subject IN ({subjects})" if subjects else "false",
         *(f"isfinite(CAST(q.{_quoted(c)} AS DOUBLE))" for c in parts),
         *(f"q.{_quoted(d)} IS NOT NULL AND NOT regexp_full_match(q.{_quoted(d)}, '\\s*') "
@@ -440,19 +483,23 @@ def _grouping_sql(
     last = f"coalesce({ROW_LAST}, {ROW_FIRST})" if traced and ROW_LAST in traced else ROW_FIRST
     count = f"coalesce({ROW_COUNT}, 1)" if traced and ROW_COUNT in traced else "1"
     # In no order: the text that names them sorts them (_spans_text); DuckDB's sort per
-    # figure cost a third of the query.
+    # figure cost a third of the query. One flat list of numbers, three a span: far
+    # quicker to bring into Python than a list of lists.
     spans = (
-        f"list([{ROW_FIRST}, {last}, {count}]) FILTER (WHERE {counted} AND {ROW_FIRST} IS NOT NULL)"
+        f"flatten(list([{ROW_FIRST}, {last}, {count}]) "
+        f"FILTER (WHERE {counted} AND {ROW_FIRST} IS NOT NULL))"
         if traced and ROW_FIRST in traced
         else "NULL"
     )
+    if traced and _single_rows(traced):
+        spans = f"list({ROW_FIRST}) FILTER (WHERE {counted} AND {ROW_FIRST} IS NOT NULL)"
     names = ["okrdesk_subject", "okrdesk_period", *(f"okrdesk_dim{i}" for i in range(len(dims)))]
     return (
         f"WITH q AS ({sql}), p(id, first, last) AS (VALUES {periods}), "
         f"j AS (SELECT q.*, {', '.join(f'{b} AS {n}' for b, n in zip(by, names, strict=True))}, "
         f"CAST(q.day AS DATE) AS okrdesk_day, {latest} AS okrdesk_latest, "
         f"coalesce({' AND '.join(clean)}, false) AS okrdesk_clean "
-        "FROM q LEFT JOIN p ON CAST(q.day AS DATE) BETWEEN p.first AND p.last) "
+        f"FROM {joined}) "
         f"SELECT {', '.join(names)}, {', '.join(sums)}, bool_and(okrdesk_clean), {spans} "
         f"FROM j GROUP BY {', '.join(names)}"
     )
@@ -604,12 +651,26 @@ def _collect_one(
 def _emit_grouped(
     grouped: _Grouped, spec: MetricSpec, note: str, parts: list[str], emit: Emit
 ) -> None:
-    if note and grouped.figures:
+    if note and grouped.subjects:
         _warn(emit, spec.name, note)
-    for subject, period, cut, numbers, spans in grouped.figures:
-        emit(spec.name, subject, period, source=grouped.source(spec.name, spans),
-             **_parts(parts, numbers),
-             dimensions=dict(zip(spec.dimensions, cut, strict=True)) or None)  # fmt: skip
+    sources = [grouped.source(spec.name, spans) for spans in grouped.spans]
+    ratio = len(parts) == 2
+    if not spec.dimensions:
+        # One call for the metric: a plainly sound batch is checked in a few passes.
+        emit.many(
+            spec.name, grouped.subjects, grouped.periods,
+            values=None if ratio else grouped.numbers[0],
+            numerators=grouped.numbers[0] if ratio else None,
+            denominators=grouped.numbers[1] if ratio else None,
+            sources=sources,
+        )  # fmt: skip
+        return
+    for i, (subject, period, cut, source) in enumerate(
+        zip(grouped.subjects, grouped.periods, grouped.cuts, sources, strict=True)
+    ):
+        emit(spec.name, subject, period, source=source,
+             **_parts(parts, [column[i] for column in grouped.numbers]),
+             dimensions=dict(zip(spec.dimensions, cut, strict=True)))  # fmt: skip
 
 
 def _collect_from_warehouse(
@@ -958,30 +1019,54 @@ def _spans_text(spans: list[Span], offset: int) -> str:
         if count != last - first + 1:
             text += f" ({_rows(count)})"
         return f"{'row' if count == 1 else 'rows'} {text}"
-    ordered: list[Span] = []
-    end: Span | None = None  # the last range, while whole rows next to it can join it
+    # Runs of spans, each [first, last, rows, whole]: a whole span (every row between its
+    # first and last) right after a whole run joins it. Beyond the runs shown, only the
+    # total is kept. Written for speed: a collect names the rows of every figure.
+    runs: list[list[Any]] = []
+    joinable = False  # whether the last run may take the next span
     total = 0
     for first, last, count in sorted(spans):
         total += count
         whole = count == last - first + 1
-        if end is not None and whole and first == end[1] + 1:
-            end[1], end[2] = last, end[2] + count
-        elif len(ordered) <= _SHOWN_SPANS:  # beyond that, only the total is shown
-            end = [first, last, count]
-            ordered.append(end)
-            end = end if whole else None
+        if joinable and whole and first == runs[-1][1] + 1:
+            run = runs[-1]
+            run[1] = last
+            run[2] += count
+        elif len(runs) <= _SHOWN_SPANS:
+            runs.append([first, last, count, whole])
+            joinable = whole
         else:
-            end = None
+            joinable = False
     parts = []
-    for first, last, count in ordered[:_SHOWN_SPANS]:
+    for first, last, count, whole in runs[:_SHOWN_SPANS]:
         text = f"{first + offset}" if first == last else f"{first + offset}-{last + offset}"
-        if count != last - first + 1:
-            text += f" ({_rows(count)})"
-        parts.append(text)
-    if len(ordered) > _SHOWN_SPANS:
+        parts.append(text if whole else f"{text} ({_rows(count)})")
+    if len(runs) > _SHOWN_SPANS:
         parts.append(f"… ({_rows(total)} in all)")
-    label = "row" if total == 1 else "rows"
-    return f"{label} {', '.join(parts)}"
+    return f"{'row' if total == 1 else 'rows'} {', '.join(parts)}"
+
+
+def _rows_text(rows: list[int], offset: int) -> str:
+    """``_spans_text`` of ``[[row, row, 1] for row in rows]``, without making the spans:
+    runs of consecutive rows as ranges, the first ``_SHOWN_SPANS`` of them."""
+    if len(rows) == 1:
+        return f"row {rows[0] + offset}"
+    ordered = sorted(rows)
+    parts: list[str] = []
+    first = last = ordered[0]
+    for row in ordered[1:]:
+        if row == last + 1:
+            last = row
+            continue
+        parts.append(f"{first + offset}" if first == last else f"{first + offset}-{last + offset}")
+        if len(parts) > _SHOWN_SPANS:
+            break
+        first = last = row
+    else:
+        parts.append(f"{first + offset}" if first == last else f"{first + offset}-{last + offset}")
+    if len(parts) > _SHOWN_SPANS:
+        parts[_SHOWN_SPANS:] = [f"… ({_rows(len(rows))} in all)"]
+    return f"rows {', '.join(parts)}"
 
 
 class _NotANumber(ValueError):

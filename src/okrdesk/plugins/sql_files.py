@@ -50,7 +50,11 @@ _TYPES = {
 _SNIFFED = ("BIGINT", "DOUBLE", "DATE", "TIMESTAMP")
 _THOUSANDS = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
 _LEADING_ZERO = r"[+-]?0[0-9].*"
-_SAMPLE = 2048
+_SAMPLE = 256
+"""The first rows a column's types are tried on before the whole file: a type a row
+rules out is not tried on the rest. Trying a date or a timestamp on text costs DuckDB a
+failed cast a cell, so a small sample is cheaper, and enough to rule text out; a type it
+leaves in is still tried on every row."""
 
 
 def confined(workspace: Path, written: str, key: str, allowed: Sequence[Path]) -> Path:
@@ -339,24 +343,60 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
         cells[name] = f"CASE WHEN trim({text}) IN ({nulls}) THEN NULL ELSE trim({text}) END"
         plain[name] = cells[name] if kind == "VARCHAR" else column
     texts = [str(n) for n, k, *_ in described if k == "VARCHAR" and n not in declared]
-    chosen = {**_sniffed(connection, raw, texts, cells), **declared}
     for column, sql_type in declared.items():
         _check_cells(connection, table, raw, column, cells[column], sql_type)
-    # Each cell is cleaned once, in a subquery, and cast by the name it has there: DuckDB
-    # plans that far faster than the cleaning written out again inside every cast.
-    inner, parts = [], []
+    # The types the first rows leave are tried on the whole file while the table is
+    # made: a cell that does not fit stops it, and the file's every row then decides
+    # as it always does, a pass at a time. Most files are typed by their first rows.
+    import duckdb
+
+    sniffed, guessed = _sniffed(connection, raw, texts, cells, sample_only=True)
+    if guessed:
+        try:
+            _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain,
+                    guessed)  # fmt: skip
+            return
+        except duckdb.Error:
+            sniffed, _ = _sniffed(connection, raw, texts, cells)
+    _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain, ())
+
+
+def _create(
+    connection: duckdb.DuckDBPyConnection,
+    table: TableFile,
+    raw: str,
+    described: list[Any],
+    chosen: Mapping[str, str],
+    cells: Mapping[str, str],
+    plain: Mapping[str, str],
+    guessed: Sequence[str],
+) -> None:
+    """Create ``table`` from ``raw`` with the columns typed as ``chosen`` says; a column
+    ``guessed`` stops it with an error at the first cell that does not fit its type."""
+    # Each cell is cleaned once, in a subquery, readied for a number once, in another,
+    # and cast by the name it has there: DuckDB plans that far faster than the cleaning
+    # written out again inside every cast and check.
+    inner, middle, parts = [], [], []
     for number, (name, *_) in enumerate(described):
         wanted = chosen.get(str(name))
-        inner.append(f"{plain[name] if wanted is None else cells[name]} AS {_cleaned(number)}")
-        cell = (
-            _cleaned(number)
-            if wanted is None
-            else f"CAST({_as_typed(_cleaned(number), wanted)} AS {wanted})"
-        )
+        cleaned = _cleaned(number)
+        inner.append(f"{plain[name] if wanted is None else cells[name]} AS {cleaned}")
+        ready = cleaned
+        if wanted in {"BIGINT", "DOUBLE"}:
+            ready = _ready(number)
+            middle.append(f"{_as_typed(cleaned, str(wanted))} AS {ready}")
+        middle.append(cleaned)
+        cell = cleaned if wanted is None else f"CAST({ready} AS {wanted})"
+        if wanted is not None and str(name) in guessed:
+            unfit = _unfit_sniffed(cleaned, wanted, ready)
+            cell = (
+                f"CASE WHEN {cleaned} IS NOT NULL AND ({unfit}) "
+                f"THEN error('okrdesk: a cell does not fit') ELSE {cell} END"
+            )
         parts.append(f"{cell} AS {quoted(str(name))}")
     connection.execute(
         f"CREATE TABLE {quoted(table.name)} AS SELECT {', '.join(parts)} "
-        f"FROM (SELECT {', '.join(inner)} FROM {quoted(raw)})"
+        f"FROM (SELECT {', '.join(middle)} FROM (SELECT {', '.join(inner)} FROM {quoted(raw)}))"
         # in the file's order: DuckDB keeps it (preserve_insertion_order)
     )
 
@@ -375,7 +415,8 @@ def _as_typed(cell: str, sql_type: str) -> str:
     """The cell ready to cast: thousands separators taken out of numbers."""
     if sql_type in {"BIGINT", "DOUBLE"}:
         return (
-            f"CASE WHEN regexp_full_match({cell}, {_literal(_THOUSANDS)}) "
+            f"CASE WHEN contains({cell}, ',') "
+            f"AND regexp_full_match({cell}, {_literal(_THOUSANDS)}) "
             f"THEN replace({cell}, ',', '') ELSE {cell} END"
         )
     return cell
@@ -394,10 +435,17 @@ def _unfit(cell: str, sql_type: str, ready: str | None = None) -> str:
 
 
 def _sniffed(
-    connection: duckdb.DuckDBPyConnection, raw: str, texts: list[str], cells: Mapping[str, str]
-) -> dict[str, str]:
+    connection: duckdb.DuckDBPyConnection,
+    raw: str,
+    texts: list[str],
+    cells: Mapping[str, str],
+    sample_only: bool = False,
+) -> tuple[dict[str, str], list[str]]:
     """For each text column, the first of whole number, number, date and timestamp that
-    every filled cell fits; a column with no filled cell is a number column.
+    every filled cell fits; a column with no filled cell is a number column. With
+    ``sample_only``, a column the first rows leave a type for gets the first type they
+    leave, unchecked on the rest, and is named among the columns guessed (the second
+    item; empty otherwise).
 
     The types a column's first rows rule out are not tried on the rest, so a text
     column costs one look at a sample and a number column one scan. Each cell is
@@ -418,6 +466,9 @@ def _sniffed(
     chosen: dict[str, str] = {}
     first = True
     while left:
+        if sample_only and not first:
+            guessed = {name: candidates[0] for name, candidates in left.items()}
+            return {**chosen, **guessed}, list(guessed)
         counts = []
         for name, candidates in left.items():
             counts.append(f"count({_cleaned(number[name])})")
@@ -444,14 +495,27 @@ def _sniffed(
     for name in texts:
         if not filled[name] and name not in chosen:
             chosen[name] = "DOUBLE"
-    return chosen
+    return chosen, []
 
 
 def _unfit_count(cell: str, sql_type: str, ready: str | None = None) -> str:
+    unfit = _unfit_sniffed(cell, sql_type, ready)
+    return f"count(*) FILTER (WHERE {cell} IS NOT NULL AND ({unfit}))"
+
+
+def _unfit_sniffed(cell: str, sql_type: str, ready: str | None = None) -> str:
+    """True for a filled cell that rules ``sql_type`` out of a column being sniffed:
+    one that is not of the type, or a number written with a leading zero (an id)."""
     unfit = _unfit(cell, sql_type, ready)
     if sql_type in {"BIGINT", "DOUBLE"}:
-        unfit += f" OR regexp_full_match({cell}, {_literal(_LEADING_ZERO)})"
-    return f"count(*) FILTER (WHERE {cell} IS NOT NULL AND ({unfit}))"
+        # Tried only on cells that begin as the pattern does: a regular expression a
+        # cell is DuckDB's dearest check of a number column.
+        unfit += (
+            f" OR ((starts_with({cell}, '0') OR starts_with({cell}, '+0') "
+            f"OR starts_with({cell}, '-0')) "
+            f"AND regexp_full_match({cell}, {_literal(_LEADING_ZERO)}))"
+        )
+    return unfit
 
 
 def _check_cells(
