@@ -377,7 +377,7 @@ def _new_hnw(con: Connection, assets: Assets, settings: Settings) -> None:
         con,
         ASSETS.name,
         f"SELECT cm, w * {count} + CASE {gender} END AS w, line, 1 AS amount "
-        f"FROM ({first_hnw}) JOIN windows ON day BETWEEN first AND last",
+        f"FROM ({first_hnw}) JOIN window_days USING (day)",
     )
     for (cm, key), cell in folded.cells.items():
         window, k = divmod(key, count)
@@ -391,7 +391,7 @@ def _attrition(con: Connection, assets: Assets) -> None:
         con,
         ASSETS.name,
         "SELECT cm, w, line, total AS amount FROM snapshots "
-        "JOIN windows ON closed BETWEEN first AND last WHERE latest",
+        "JOIN window_days ON window_days.day = closed WHERE latest",
     )
     firsts = con.execute(
         "SELECT cm, day, sum(total), list(line ORDER BY line) FROM snapshots "

@@ -198,7 +198,7 @@ def total_book(con: Connection, folder: Path, cms: Sequence[str], windows: Windo
     )
     cohorts = con.execute(
         f"SELECT cm, w, list(idx ORDER BY line) FROM ({tracked}) "
-        "JOIN windows ON opened BETWEEN first AND last GROUP BY cm, w"
+        "JOIN window_days ON window_days.day = opened GROUP BY cm, w"
     ).fetchall()
     book.cohorts = {(k, w): members for k, w, members in cohorts}
     # A client's line is idx + 2 (``clients_table``).

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from okrdesk_brokerage.layout import CLIENTS, ExportFile
+from okrdesk_brokerage.layout import CLIENTS, ExportFile, Kind
 from okrdesk_brokerage.provenance import RowSpans
 from okrdesk_brokerage.reading import CsvRows
 from okrdesk_brokerage.tally import Tallies, Tally
@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 Connection = duckdb.DuckDBPyConnection
 
-DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-
+NUMBERS = (Kind.MONEY, Kind.AMOUNT)
+"""The kinds of column ``load`` reads as numbers."""
 
 MEMORY_LIMIT = "160MB"
 """What DuckDB may hold in memory before it spills to ``spill``: a firm's export is
@@ -68,21 +68,28 @@ def _lines(path: Path) -> int:
 
 
 def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
-    """Load ``spec``'s file as the view ``table`` (text columns and ``line``); False when the
-    file's lines cannot be trusted to be its rows and the streaming reader must read it."""
+    """Load ``spec``'s file as the view ``table`` (``line``, money and amounts as DOUBLE, the
+    other columns as text); False when the file's lines cannot be trusted to be its rows,
+    or a money column holds something that is not a number, and the streaming reader must
+    read it."""
     with CsvRows(folder, spec) as rows:
         # A repeated name leaves fewer positions than fields: DuckDB then refuses every
         # row, and the streaming reader takes the file.
         width = len(rows.index)
     path = folder / spec.name
-    columns = {f"c{position}": "VARCHAR" for position in range(width)}
+    # Money is read as numbers by the reader itself, which takes what TRY_CAST takes (and
+    # fails the load, leaving the file to the streaming reader, on anything else).
+    numbers = {rows.index[column.name] for column in spec.columns if column.kind in NUMBERS}
+    columns = {
+        f"c{position}": "DOUBLE" if position in numbers else "VARCHAR" for position in range(width)
+    }
     wanted = ", ".join(f"c{rows.index[column.name]} AS {column.name}" for column in spec.columns)
     try:
         # A table keeps the order rows were read in, so its rowid is the data row's index.
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table}_csv AS SELECT * FROM read_csv(?, "
             "header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
-            "columns = ?, null_padding = false, strict_mode = true, all_varchar = true)",
+            "columns = ?, null_padding = false, strict_mode = true)",
             [str(path), columns],
         )
         con.execute(
@@ -133,6 +140,8 @@ def clients_table(con: Connection, cms: Sequence[str]) -> None:
 
 
 def load_windows(con: Connection, windows: Windows) -> None:
+    """``windows(first, last, w)``, ``window_days(day, w)`` (each day of each window) and
+    the checkpoints."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE windows AS SELECT unnest(?::DATE[]) AS first, "
         "unnest(?::DATE[]) AS last, unnest(range(?)) AS w",
@@ -141,6 +150,12 @@ def load_windows(con: Connection, windows: Windows) -> None:
             [w.end for w in windows.windows],
             len(windows.windows),
         ],
+    )
+    # A row is placed in its windows by its day alone: an equi-join on this small table
+    # costs a tenth of a range join on the windows' bounds.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE window_days AS SELECT unnest(generate_series(first, "
+        "last, INTERVAL 1 DAY))::DATE AS day, w FROM windows"
     )
     load_checkpoints(con, windows)
 
@@ -155,20 +170,25 @@ def load_checkpoints(con: Connection, windows: Windows) -> None:
 
 
 def money(column: str) -> str:
-    """SQL for a text column as whole fen, NULL when not a finite number."""
-    return (
-        f"CASE WHEN isfinite(TRY_CAST({column} AS DOUBLE)) "
-        f"THEN round_even(TRY_CAST({column} AS DOUBLE) * 100, 0)::BIGINT END"
-    )
+    """SQL for a money column (a DOUBLE: see ``load``) as whole fen, NULL when empty or not
+    finite."""
+    return f"CASE WHEN isfinite({column}) THEN round_even({column} * 100, 0)::BIGINT END"
 
 
 def not_blank(column: str) -> str:
     """SQL true for text with something besides white space (Python's ``str.strip``)."""
-    return rf"regexp_matches({column}, '[^\s\pZ\x0b\x1c-\x1f\x85]')"
+    # Most values start with a printable ASCII character, which settles it without a regexp.
+    return (
+        f"CASE WHEN ascii({column}) BETWEEN 33 AND 126 THEN true "
+        rf"ELSE regexp_matches({column}, '[^\s\pZ\x0b\x1c-\x1f\x85]') END"
+    )
 
 
 def valid_date(column: str) -> str:
-    return f"(regexp_full_match({column}, '{DATE}') AND TRY_CAST({column} AS DATE) IS NOT NULL)"
+    """SQL true for ``YYYY-MM-DD`` text naming a real day, what ``fields.parse_date`` takes:
+    the day DuckDB reads written back the way DuckDB writes a day (four-digit year, "(BC)"
+    after a year before 1) is the text itself."""
+    return f"(length({column}) = 10 AND TRY_CAST({column} AS DATE)::VARCHAR = {column})"
 
 
 def checked_rows(
@@ -200,6 +220,21 @@ def checked_rows(
     return rows
 
 
+# Each line of a total's sorted ``lines`` beside the one before and the one after it: a
+# line that follows on from the one before adds nothing unless it ends a run ("-last"),
+# any other starts a run (",first"), the leading comma dropped once all are joined.
+_STEP = (
+    "CASE WHEN x[2] = x[1] - 1 THEN (CASE WHEN x[3] = x[1] + 1 THEN NULL "
+    "ELSE concat('-', x[1]) END) ELSE concat(',', x[1]) END"
+)
+RUNS = (
+    "ltrim(list_aggregate(list_transform(list_zip(lines, list_prepend(NULL, lines[:-2]), "
+    f"lines[2:]), lambda x: {_STEP}), 'string_agg', ''), ',')"
+)
+"""SQL for a sorted list ``lines`` as runs of consecutive lines, written the way ``str``
+writes a ``RowSpans`` ("2-9,14"), in one pass over the list and no sort."""
+
+
 def cells(
     con: Connection, file: str, hits: str, *, whole: bool = True, spread: str | None = None
 ) -> Tallies:
@@ -223,17 +258,11 @@ def cells_of(
     """``cells`` of each of the columns ``amounts`` of ``hits``, in one query: totals over
     the same rows, which share their row citations."""
     found = [Tallies(file) for _ in amounts]
-    inner = ", ".join(f"sum({amount}) AS {amount}" for amount in amounts)
-    outer = ", ".join(f"sum({amount}) AS {amount}" for amount in amounts)
-    listed = ", ".join(amounts)
-    # The runs come back written as a source writes them, one string per total.
-    run = "CASE WHEN first = last THEN first::VARCHAR ELSE concat(first, '-', last) END"
+    totals = ", ".join(f"sum({amount}) AS {amount}" for amount in amounts)
     query = (
-        f"SELECT cm, w, string_agg({run}, ',' ORDER BY first) AS runs, {outer} "
-        f"FROM (SELECT cm, w, min(line) AS first, max(line) AS last, {inner} "
-        f"FROM (SELECT cm, w, line, {listed}, line - dense_rank() OVER "
-        f"(PARTITION BY cm, w ORDER BY line) AS run FROM ({hits})) "
-        "GROUP BY cm, w, run) GROUP BY cm, w"
+        f"SELECT cm, w, {RUNS} AS runs, {', '.join(amounts)} "
+        f"FROM (SELECT cm, w, list(line ORDER BY line) AS lines, {totals} "
+        f"FROM ({hits}) GROUP BY cm, w)"
     )
     if spread is not None:
         query = (
@@ -258,5 +287,5 @@ def tallies(con: Connection, file: str, rows: str, amount: str) -> Tallies:
 def tallies_of(con: Connection, file: str, rows: str, amounts: Sequence[str]) -> list[Tallies]:
     """``tallies`` of each SQL expression in ``amounts``, over the same rows in one query."""
     named = ", ".join(f"{amount} AS amount{k}" for k, amount in enumerate(amounts))
-    hits = f"SELECT cm, w, line, {named} FROM ({rows}) JOIN windows ON day BETWEEN first AND last"
+    hits = f"SELECT cm, w, line, {named} FROM ({rows}) JOIN window_days USING (day)"
     return cells_of(con, file, hits, [f"amount{k}" for k in range(len(amounts))])

@@ -192,7 +192,7 @@ def _sales(con: Connection, table: str, products: Products, catalogue: Catalogue
         con,
         PRODUCTS.name,
         f"SELECT cm, w * {max(len(kinds), 1)} + k AS w, line, bought AS amount FROM sales "
-        "JOIN kinds USING (product_type) JOIN windows ON day BETWEEN first AND last",
+        "JOIN kinds USING (product_type) JOIN window_days USING (day)",
     )
     for kind in kinds:
         products.sales_by_type[kind] = Tallies(PRODUCTS.name)
