@@ -11,6 +11,7 @@ installed or loaded.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -228,11 +229,24 @@ _STEP = (
     "ELSE concat('-', x[1]) END) ELSE concat(',', x[1]) END"
 )
 RUNS = (
-    "ltrim(list_aggregate(list_transform(list_zip(lines, list_prepend(NULL, lines[:-2]), "
-    f"lines[2:]), lambda x: {_STEP}), 'string_agg', ''), ',')"
+    "CASE WHEN len(lines) = 1 THEN lines[1]::VARCHAR "
+    "WHEN lines[-1] - lines[1] + 1 = len(lines) THEN concat(lines[1], '-', lines[-1]) "
+    "ELSE ltrim(list_aggregate(list_transform(list_zip(lines, list_prepend(NULL, lines[:-2]), "
+    f"lines[2:]), lambda x: {_STEP}), 'string_agg', ''), ',') END"
 )
-"""SQL for a sorted list ``lines`` as runs of consecutive lines, written the way ``str``
-writes a ``RowSpans`` ("2-9,14"), in one pass over the list and no sort."""
+"""SQL for a sorted list ``lines`` of distinct lines as runs of consecutive lines, written
+the way ``str`` writes a ``RowSpans`` ("2-9,14"), in one pass over the list and no sort;
+a list that is one run (a CM's clients, their snapshots on one day) is written at once."""
+
+
+def firsts(con: Connection, rows: str) -> dict[int, tuple[dt.date, int]]:
+    """Each client's earliest (day, line) among the relation ``rows`` (``client``, ``day``,
+    ``line``), found by a grouping rather than a sort."""
+    found = con.execute(
+        "SELECT client, first.day, first.line FROM (SELECT client, "
+        f"min({{'day': day, 'line': line}}) AS first FROM ({rows}) GROUP BY client)"
+    ).fetchall()
+    return {client: (day, line) for client, day, line in found}
 
 
 def cells(

@@ -87,10 +87,6 @@ def total_funding(
         taken = f"SELECT * FROM {table} WHERE fen < 0"
         funding.outflows = engine.tallies(con, FUNDING.name, taken, "-fen")
     if firsts:
-        found = con.execute(
-            f"SELECT client, day, line FROM {table} WHERE fen > 0 "
-            "QUALIFY row_number() OVER (PARTITION BY client ORDER BY day, line) = 1"
-        ).fetchall()
-        funding.first_inflows = {client: (day, line) for client, day, line in found}
+        funding.first_inflows = engine.firsts(con, f"SELECT * FROM {table} WHERE fen > 0")
     con.execute(f"DROP TABLE {table}")
     return funding

@@ -154,11 +154,7 @@ def total_products(
         return None
     products = Products()
     products.commission = engine.tallies(con, PRODUCTS.name, f"SELECT * FROM {table}", "fen")
-    firsts = con.execute(
-        f"SELECT client, day, line FROM {table} WHERE action = 'buy' "
-        "QUALIFY row_number() OVER (PARTITION BY client ORDER BY day, line) = 1"
-    ).fetchall()
-    products.first_purchases = {client: (day, line) for client, day, line in firsts}
+    products.first_purchases = engine.firsts(con, f"SELECT * FROM {table} WHERE action = 'buy'")
     if holdings:
         products.held = _held(con, table)
     if catalogue is not None:
