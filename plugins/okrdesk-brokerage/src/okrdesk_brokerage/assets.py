@@ -462,9 +462,9 @@ def _effective(
         f"SELECT c.cm, k.slot AS w, t.line, {weighed.replace('institutional', 'c.institutional')} "
         f"AS amount FROM {first_trades} t JOIN clients c ON c.idx = t.client "
         "LEFT JOIN (SELECT client, min(day) AS first FROM snapshots GROUP BY client) f "
-        "ON f.client = t.client JOIN checkpoints k ON k.day >= c.opened AND k.day >= t.day "
-        "AND (c.closed IS NULL OR k.day < c.closed) AND (f.first IS NULL OR k.day < f.first) "
-        "AND k.day < date_trunc('month', t.day) + INTERVAL 1 MONTH WHERE c.cm >= 0"
+        "ON f.client = t.client JOIN checkpoints k ON k.month = t.month AND k.day >= t.day "
+        "AND k.day >= c.opened AND (c.closed IS NULL OR k.day < c.closed) "
+        "AND (f.first IS NULL OR k.day < f.first) WHERE c.cm >= 0"
     )
     assets.effective_by_trades = engine.cells(
         con,
