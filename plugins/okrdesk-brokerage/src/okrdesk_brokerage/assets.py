@@ -264,8 +264,7 @@ def asset_parts(
         return None
     con.execute(
         "CREATE OR REPLACE TEMP TABLE snapshots AS SELECT * EXCLUDE (opened, sound), "
-        "lead(day) OVER by_client AS next_day, lag(day) OVER by_client AS previous_day, "
-        "row_number() OVER by_client = count(*) OVER (PARTITION BY client) AS latest "
+        "lead(day) OVER by_client AS next_day, lag(day) OVER by_client AS previous_day "
         f"FROM {kept} WHERE day >= opened AND (closed IS NULL OR day <= closed) "
         "WINDOW by_client AS (PARTITION BY client ORDER BY line)"
     )
@@ -391,7 +390,7 @@ def _attrition(con: Connection, assets: Assets) -> None:
         con,
         ASSETS.name,
         "SELECT cm, w, line, total AS amount FROM snapshots "
-        "JOIN window_days ON window_days.day = closed WHERE latest",
+        "JOIN window_days ON window_days.day = closed WHERE next_day IS NULL",
     )
     firsts = con.execute(
         "SELECT cm, day, sum(total), list(line ORDER BY line) FROM snapshots "
