@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -283,12 +283,18 @@ def cells_of(
             f"SELECT t.cm, s.key, t.runs, {', '.join(f't.{a}' for a in amounts)} "
             f"FROM ({query}) t JOIN ({spread}) s ON s.cm = t.cm AND s.w = t.w"
         )
-    totals = con.execute(query).fetchall()
-    convert = int if whole else float
-    for cm, w, runs, *sums in totals:
-        rows = RowSpans.of_text(runs)
-        for tallies, total in zip(found, sums, strict=True):
-            tallies.cells[(cm, w)] = Tally(convert(total), rows)
+    fetched: list[tuple[Any, ...]] = con.execute(query).fetchall()
+    of_text = RowSpans.of_text
+    if len(found) == 1:
+        # The usual case, a loop over a firm's hundreds of thousands of totals kept lean.
+        convert = int if whole else float
+        found[0].cells = {(cm, w): Tally(convert(total), of_text(runs))
+                          for cm, w, runs, total in fetched}  # fmt: skip
+        return found
+    for row in fetched:
+        key, rows = (row[0], row[1]), of_text(row[2])
+        for tallies, total in zip(found, row[3:], strict=True):
+            tallies.cells[key] = Tally(int(total) if whole else float(total), rows)
     return found
 
 
