@@ -171,9 +171,10 @@ def load_checkpoints(con: Connection, windows: Windows) -> None:
 
 
 def money(column: str) -> str:
-    """SQL for a money column (a DOUBLE: see ``load``) as whole fen, NULL when empty or not
-    finite."""
-    return f"CASE WHEN isfinite({column}) THEN round_even({column} * 100, 0)::BIGINT END"
+    """SQL for a money column (a DOUBLE: see ``load``) as whole fen, NULL when empty, not
+    finite or beyond a 64-bit integer (which the streaming reader then totals)."""
+    fen = f"TRY_CAST(round_even({column} * 100, 0) AS BIGINT)"
+    return f"CASE WHEN isfinite({column}) THEN {fen} END"
 
 
 def not_blank(column: str) -> str:
