@@ -330,19 +330,19 @@ def segments(con: Connection, windows: Windows) -> None:
         "(SELECT max(day) FROM checkpoints) + INTERVAL 1 DAY, INTERVAL 1 DAY) AS t(d)"
     )
 
-    def before(day: str) -> str:
-        return (
-            f"CASE WHEN {day} IS NULL THEN {slots} "
-            f"WHEN {day} <= (SELECT min(day) FROM checkpoints) THEN 0 "
-            f"WHEN {day} > (SELECT max(day) FROM checkpoints) THEN {slots} "
-            f"ELSE (SELECT before FROM slot_days WHERE slot_days.day = {day}) END"
-        )
+    def before(day: str, found: str) -> str:
+        # A day outside slot_days lies before every checkpoint, or after them all (or is
+        # no day at all).
+        first = "(SELECT min(day) FROM checkpoints)"
+        return f"coalesce({found}.before, CASE WHEN {day} < {first} THEN 0 ELSE {slots} END)"
 
     con.execute(
         "CREATE OR REPLACE TEMP TABLE spans AS SELECT * FROM (SELECT cm, client, line, total, "
-        f"securities, institutional, {before('s.day')} AS first_slot, "
-        f"least({before('s.next_day')}, {before('s.closed')}) AS end_slot "
-        "FROM snapshots s) WHERE first_slot < end_slot"
+        f"securities, institutional, {before('s.day', 'a')} AS first_slot, "
+        f"least({before('s.next_day', 'b')}, {before('s.closed', 'c')}) AS end_slot "
+        "FROM snapshots s LEFT JOIN slot_days a ON a.day = s.day "
+        "LEFT JOIN slot_days b ON b.day = s.next_day LEFT JOIN slot_days c ON c.day = s.closed) "
+        "WHERE first_slot < end_slot"
     )
     con.execute("DROP TABLE slot_days")
     con.execute(
