@@ -251,8 +251,6 @@ def asset_parts(
         return None
     total, securities = engine.money("total_assets"), engine.money("securities_assets")
     checks = (
-        engine.valid_date("date"),
-        "clients.idx IS NOT NULL",
         f"{total} >= 0",
         f"{securities} >= 0",
     )

@@ -191,31 +191,39 @@ def not_blank(column: str) -> str:
     )
 
 
-def valid_date(column: str) -> str:
+def valid_date(column: str, day: str | None = None) -> str:
     """SQL true for ``YYYY-MM-DD`` text naming a real day, what ``fields.parse_date`` takes:
     the day DuckDB reads written back the way DuckDB writes a day (four-digit year, "(BC)"
-    after a year before 1) is the text itself."""
-    return f"(length({column}) = 10 AND TRY_CAST({column} AS DATE)::VARCHAR = {column})"
+    after a year before 1) is the text itself. ``day``: that day, already read."""
+    read = f"TRY_CAST({column} AS DATE)" if day is None else day
+    return f"(length({column}) = 10 AND {read}::VARCHAR = {column})"
 
 
 def checked_rows(
     con: Connection, table: str, checks: Sequence[str], through: object, *columns: str
 ) -> str | None:
-    """Check every row of the loaded ``table`` the way the streaming reader does and keep,
-    in one pass over the file, the rows of tracked CMs' clients dated up to ``through``
-    as the table ``{table}_rows`` (``line``, ``day``, ``client``, ``cm`` and ``columns``,
-    which must not fail on a bad row: TRY_CAST, not ``::``); return its name, or None when
-    any row fails a check. The file's own table is dropped either way."""
-    sound = " AND ".join(f"coalesce({check}, false)" for check in checks)
+    """Check every row of the loaded ``table`` the way the streaming reader does (its
+    ``date`` and ``client_id``, and ``checks``) and keep, in one pass over the file, the
+    rows of tracked CMs' clients dated up to ``through`` as the table ``{table}_rows``
+    (``line``, ``day``, ``client``, ``cm`` and ``columns``, over the file's columns and the
+    client's ``opened``, ``closed``, ``institutional`` and ``gender``, which must not fail
+    on a bad row: TRY_CAST, not ``::``); return its name, or None when any row fails a
+    check. The file's own table is dropped either way."""
+    every = (valid_date("date", "day"), "client IS NOT NULL", *checks)
+    sound = " AND ".join(f"coalesce({check}, false)" for check in every)
     extra = "".join(f", {column}" for column in columns)
     rows = f"{table}_rows"
+    # Each row's day is read once, for its check and its place alike.
+    joined = (
+        f"SELECT {table}.*, TRY_CAST(date AS DATE) AS day, clients.idx AS client, "
+        "clients.cm AS cm, clients.opened, clients.closed, clients.institutional, "
+        f"clients.gender FROM {table} LEFT JOIN clients ON clients.id = {table}.client_id"
+    )
     # A bad row is kept too, whoever's it is, so that one query over a few rows says
     # whether there was one.
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT * FROM (SELECT line, "
-        "TRY_CAST(date AS DATE) AS day, clients.idx AS client, clients.cm AS cm, "
-        f"({sound}) AS sound{extra} FROM {table} "
-        f"LEFT JOIN clients ON clients.id = {table}.client_id) "
+        f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT * FROM (SELECT line, day, client, "
+        f"cm, ({sound}) AS sound{extra} FROM ({joined})) "
         "WHERE NOT sound OR (cm >= 0 AND day <= ?)",
         [through],
     )

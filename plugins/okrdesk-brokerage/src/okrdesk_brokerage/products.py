@@ -138,8 +138,6 @@ def total_products(
     if not engine.load(con, folder, PRODUCTS, "products"):
         return None
     checks = (
-        engine.valid_date("date"),
-        "clients.idx IS NOT NULL",
         engine.not_blank("product_id"),
         "action IN ('buy', 'redeem')",
         f"{engine.money('amount')} >= 0",

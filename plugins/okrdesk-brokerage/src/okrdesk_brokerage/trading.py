@@ -86,8 +86,6 @@ def total_trades(
     if not engine.load(con, folder, TRADES, "trades"):
         return None
     checks = (
-        engine.valid_date("date"),
-        "clients.idx IS NOT NULL",
         f"{engine.money('volume')} >= 0",
         f"{engine.money('commission')} IS NOT NULL",
     )
