@@ -267,8 +267,9 @@ def cells(
     con: Connection, file: str, hits: str, *, whole: bool = True, spread: str | None = None
 ) -> Tallies:
     """Totals of ``amount`` per (cm, w) over the relation ``hits`` (``cm``, ``w``, ``line``,
-    ``amount``), each citing its rows as runs of consecutive lines: what ``Tallies.add``
-    row by row builds. With ``spread``, a relation (``cm``, ``w``, ``key``), each total is
+    ``amount``; a line at most once per (cm, w), as a row lands in a cell once), each
+    citing its rows as runs of consecutive lines: what ``Tallies.add`` row by row builds.
+    With ``spread``, a relation (``cm``, ``w``, ``key``), each total is
     given under every ``key`` its (cm, w) maps to instead (the same rows stand for several
     cells: see ``assets.segments``)."""
     return cells_of(con, file, hits, ("amount",), whole=whole, spread=spread)[0]
