@@ -238,15 +238,16 @@ def checked_rows(
 # Each line of a total's sorted ``lines`` beside the one before and the one after it: a
 # line that follows on from the one before adds nothing unless it ends a run ("-last"),
 # any other starts a run (",first"), the leading comma dropped once all are joined.
+# (A list's element 0, or one past its end, is NULL.)
 _STEP = (
-    "CASE WHEN x[2] = x[1] - 1 THEN (CASE WHEN x[3] = x[1] + 1 THEN NULL "
-    "ELSE concat('-', x[1]) END) ELSE concat(',', x[1]) END"
+    "CASE WHEN lines[i - 1] = x - 1 THEN (CASE WHEN lines[i + 1] = x + 1 THEN NULL "
+    "ELSE concat('-', x) END) ELSE concat(',', x) END"
 )
 RUNS = (
     "CASE WHEN len(lines) = 1 THEN lines[1]::VARCHAR "
     "WHEN lines[-1] - lines[1] + 1 = len(lines) THEN concat(lines[1], '-', lines[-1]) "
-    "ELSE ltrim(list_aggregate(list_transform(list_zip(lines, list_prepend(NULL, lines[:-2]), "
-    f"lines[2:]), lambda x: {_STEP}), 'string_agg', ''), ',') END"
+    f"ELSE ltrim(list_aggregate(list_transform(lines, lambda x, i: {_STEP}), 'string_agg', ''), "
+    "',') END"
 )
 """SQL for a sorted list ``lines`` of distinct lines as runs of consecutive lines, written
 the way ``str`` writes a ``RowSpans`` ("2-9,14"), in one pass over the list and no sort;
