@@ -294,13 +294,20 @@ def cells_of(
         f"FROM (SELECT cm, w, list(line ORDER BY line) AS lines, {totals} "
         f"FROM ({hits}) GROUP BY cm, w)"
     )
-    if spread is not None:
-        query = (
-            f"SELECT t.cm, s.key, t.runs, {', '.join(f't.{a}' for a in amounts)} "
-            f"FROM ({query}) t JOIN ({spread}) s ON s.cm = t.cm AND s.w = t.w"
-        )
     fetched: list[tuple[Any, ...]] = con.execute(query).fetchall()
     of_text = RowSpans.of_text
+    if spread is not None:
+        # Spread here rather than in the query: each total's runs fetched and read once,
+        # however many keys share them.
+        keys: dict[tuple[int, int], list[int]] = {}
+        for cm, w, key in con.execute(f"SELECT cm, w, key FROM ({spread})").fetchall():
+            keys.setdefault((cm, w), []).append(key)
+        for row in fetched:
+            cm, rows = row[0], of_text(row[2])
+            for key in keys.get((cm, row[1]), ()):
+                for tallies, total in zip(found, row[3:], strict=True):
+                    tallies.cells[(cm, key)] = Tally(int(total) if whole else float(total), rows)
+        return found
     if len(found) == 1:
         # The usual case, a loop over a firm's hundreds of thousands of totals kept lean.
         convert = int if whole else float
