@@ -8,8 +8,7 @@ client yet. Money leaves here in 元, counts as plain numbers.
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import attrs
+from typing import NamedTuple
 
 from okrdesk_brokerage.figures import Figures, read
 from okrdesk_brokerage.funding import FirstEvents
@@ -20,8 +19,8 @@ from okrdesk_brokerage.tally import Tallies
 FEN = 100
 
 
-@attrs.frozen
-class Reading:
+class Reading(NamedTuple):
+    # A tuple: a firm's collect makes a million of them.
     value: float | None = None
     numerator: float | None = None
     denominator: float | None = None
@@ -63,11 +62,14 @@ def _stock(f: Figures, cm: int, window: int, value: float, source: Source) -> Re
 
 
 def aum(f: Figures, cm: int, window: int) -> Reading | None:
-    key = (cm, f.windows.end_slot[window])
-    assets = read(f.assets).aum
-    return _stock(
-        f, cm, window, assets.amount(key) / FEN, Source().cite(ASSETS.name, assets.rows(key))
-    )
+    # What ``_stock`` does, written out for the one file: AUM is the most observations.
+    if not f.book.has_clients_by(cm, f.windows.windows[window].end):
+        return None
+    cell = read(f.assets).aum.get((cm, f.windows.end_slot[window]))
+    if cell is None or not cell.rows:
+        amount = 0 if cell is None else cell.amount
+        return Reading(value=amount / FEN, source=str(_clients(f, cm, Source())))
+    return Reading(value=cell.amount / FEN, source=cited(ASSETS.name, cell.rows))
 
 
 def aum_by_tier(f: Figures, cm: int, window: int) -> list[Slice]:
@@ -76,10 +78,10 @@ def aum_by_tier(f: Figures, cm: int, window: int) -> list[Slice]:
     assets, key = read(f.assets), (cm, f.windows.end_slot[window])
     found = []
     for name, tier in zip(assets.tiers, assets.aum_by_tier, strict=True):
-        rows = tier.rows(key)
-        if rows is not None:
-            source = cited(ASSETS.name, rows)
-            found.append(({"tier": name}, Reading(value=tier.amount(key) / FEN, source=source)))
+        cell = tier.cells.get(key)
+        if cell is not None:
+            source = cited(ASSETS.name, cell.rows)
+            found.append(({"tier": name}, Reading(value=cell.amount / FEN, source=source)))
     return found
 
 

@@ -251,8 +251,6 @@ def asset_parts(
         return None
     total, securities = engine.money("total_assets"), engine.money("securities_assets")
     checks = (
-        engine.valid_date("date"),
-        "clients.idx IS NOT NULL",
         f"{total} >= 0",
         f"{securities} >= 0",
     )
@@ -264,8 +262,7 @@ def asset_parts(
         return None
     con.execute(
         "CREATE OR REPLACE TEMP TABLE snapshots AS SELECT * EXCLUDE (opened, sound), "
-        "lead(day) OVER by_client AS next_day, lag(day) OVER by_client AS previous_day, "
-        "row_number() OVER by_client = count(*) OVER (PARTITION BY client) AS latest "
+        "lead(day) OVER by_client AS next_day, lag(day) OVER by_client AS previous_day "
         f"FROM {kept} WHERE day >= opened AND (closed IS NULL OR day <= closed) "
         "WINDOW by_client AS (PARTITION BY client ORDER BY line)"
     )
@@ -331,19 +328,19 @@ def segments(con: Connection, windows: Windows) -> None:
         "(SELECT max(day) FROM checkpoints) + INTERVAL 1 DAY, INTERVAL 1 DAY) AS t(d)"
     )
 
-    def before(day: str) -> str:
-        return (
-            f"CASE WHEN {day} IS NULL THEN {slots} "
-            f"WHEN {day} <= (SELECT min(day) FROM checkpoints) THEN 0 "
-            f"WHEN {day} > (SELECT max(day) FROM checkpoints) THEN {slots} "
-            f"ELSE (SELECT before FROM slot_days WHERE slot_days.day = {day}) END"
-        )
+    def before(day: str, found: str) -> str:
+        # A day outside slot_days lies before every checkpoint, or after them all (or is
+        # no day at all).
+        first = "(SELECT min(day) FROM checkpoints)"
+        return f"coalesce({found}.before, CASE WHEN {day} < {first} THEN 0 ELSE {slots} END)"
 
     con.execute(
         "CREATE OR REPLACE TEMP TABLE spans AS SELECT * FROM (SELECT cm, client, line, total, "
-        f"securities, institutional, {before('s.day')} AS first_slot, "
-        f"least({before('s.next_day')}, {before('s.closed')}) AS end_slot "
-        "FROM snapshots s) WHERE first_slot < end_slot"
+        f"securities, institutional, {before('s.day', 'a')} AS first_slot, "
+        f"least({before('s.next_day', 'b')}, {before('s.closed', 'c')}) AS end_slot "
+        "FROM snapshots s LEFT JOIN slot_days a ON a.day = s.day "
+        "LEFT JOIN slot_days b ON b.day = s.next_day LEFT JOIN slot_days c ON c.day = s.closed) "
+        "WHERE first_slot < end_slot"
     )
     con.execute("DROP TABLE slot_days")
     con.execute(
@@ -377,7 +374,7 @@ def _new_hnw(con: Connection, assets: Assets, settings: Settings) -> None:
         con,
         ASSETS.name,
         f"SELECT cm, w * {count} + CASE {gender} END AS w, line, 1 AS amount "
-        f"FROM ({first_hnw}) JOIN windows ON day BETWEEN first AND last",
+        f"FROM ({first_hnw}) JOIN window_days USING (day)",
     )
     for (cm, key), cell in folded.cells.items():
         window, k = divmod(key, count)
@@ -391,7 +388,7 @@ def _attrition(con: Connection, assets: Assets) -> None:
         con,
         ASSETS.name,
         "SELECT cm, w, line, total AS amount FROM snapshots "
-        "JOIN windows ON closed BETWEEN first AND last WHERE latest",
+        "JOIN window_days ON window_days.day = closed WHERE next_day IS NULL",
     )
     firsts = con.execute(
         "SELECT cm, day, sum(total), list(line ORDER BY line) FROM snapshots "
@@ -462,9 +459,9 @@ def _effective(
         f"SELECT c.cm, k.slot AS w, t.line, {weighed.replace('institutional', 'c.institutional')} "
         f"AS amount FROM {first_trades} t JOIN clients c ON c.idx = t.client "
         "LEFT JOIN (SELECT client, min(day) AS first FROM snapshots GROUP BY client) f "
-        "ON f.client = t.client JOIN checkpoints k ON k.day >= c.opened AND k.day >= t.day "
-        "AND (c.closed IS NULL OR k.day < c.closed) AND (f.first IS NULL OR k.day < f.first) "
-        "AND k.day < date_trunc('month', t.day) + INTERVAL 1 MONTH WHERE c.cm >= 0"
+        "ON f.client = t.client JOIN checkpoints k ON k.month = t.month AND k.day >= t.day "
+        "AND k.day >= c.opened AND (c.closed IS NULL OR k.day < c.closed) "
+        "AND (f.first IS NULL OR k.day < f.first) WHERE c.cm >= 0"
     )
     assets.effective_by_trades = engine.cells(
         con,

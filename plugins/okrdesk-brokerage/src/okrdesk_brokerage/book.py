@@ -29,6 +29,10 @@ PER_CLIENT = ("ids", "cm", "opened", "closed", "institutional", "gender", "row")
 """The book's per-client lists, which the set-wise path reads only if a file falls back
 to the streaming reader."""
 
+LATER = ("closed_in", "cohorts", "cohort_rows", "open_at")
+"""The totals a set-wise book works out only when first read: only client attrition, the
+funnel rates, products per client and complaint rates need them."""
+
 
 class Book:
     """Every client, indexed by position; the per-client lists share that index.
@@ -36,7 +40,8 @@ class Book:
     Given ``clients``, the per-client lists are not built until one is first read:
     set-wise totals never need them, and at firm scale they would be hundreds of
     thousands of Python objects. ``clients`` must then be called while the DuckDB
-    connection behind it is open.
+    connection behind it is open. Given ``later``, the totals named in ``LATER`` are
+    likewise worked out (by ``later``, which sets them all) when one is first read.
     """
 
     ids: dict[str, int]
@@ -47,9 +52,15 @@ class Book:
     gender: list[str]
     row: list[int]
 
-    def __init__(self, cms: Sequence[str], clients: Callable[[Book], None] | None = None) -> None:
+    def __init__(
+        self,
+        cms: Sequence[str],
+        clients: Callable[[Book], None] | None = None,
+        later: Callable[[Book], None] | None = None,
+    ) -> None:
         self.cms = tuple(cms)
         self._clients = clients
+        self._later = later
         if clients is None:
             self.ids, self.cm, self.opened, self.closed = {}, [], [], []
             self.institutional, self.gender, self.row = [], [], []
@@ -57,21 +68,30 @@ class Book:
         """Each CM's rows in clients.csv, cited for figures about all their clients."""
         self.first_open: list[dt.date | None] = [None] * len(cms)
         self.opened_in = Tallies(CLIENTS.name)
-        self.closed_in = Tallies(CLIENTS.name)
-        self.cohorts: dict[Key, list[int]] = {}
+        self.closed_in: Tallies
+        self.cohorts: dict[Key, list[int]]
         """Clients opened in each (CM, window): the cohort the funnel rates follow."""
-        self.cohort_rows: dict[Key, RowSpans] = {}
+        self.cohort_rows: dict[Key, RowSpans]
         """Each cohort's clients.csv rows."""
-        self.open_at: list[list[int]] = []
+        self.open_at: list[list[int]]
         """Open clients per CM at each checkpoint."""
+        if later is None:
+            self.closed_in, self.cohorts, self.cohort_rows, self.open_at = (
+                Tallies(CLIENTS.name), {}, {}, []
+            )  # fmt: skip
 
     def __getattr__(self, name: str) -> Any:
-        # Reached only for an attribute not yet set: a per-client list of a lazy book.
-        clients = self.__dict__.get("_clients")
-        if name not in PER_CLIENT or clients is None:
+        # Reached only for an attribute not yet set: a per-client list or a total of a
+        # lazy book.
+        found = self.__dict__
+        if name in PER_CLIENT and found.get("_clients") is not None:
+            clients, self._clients = found["_clients"], None
+            clients(self)
+        elif name in LATER and found.get("_later") is not None:
+            later, self._later = found["_later"], None
+            later(self)
+        else:
             raise AttributeError(name)
-        self._clients = None
-        clients(self)
         return getattr(self, name)
 
     def __len__(self) -> int:
@@ -183,36 +203,43 @@ def total_book(con: Connection, folder: Path, cms: Sequence[str], windows: Windo
     found = con.execute("SELECT count(*) FROM clients WHERE closed < opened").fetchone()
     if found is None or found[0]:
         return None
-    book = Book(cms, lambda book: _per_client(con, book))
-    tracked = "SELECT cm, idx + 2 AS line, opened, closed, idx FROM clients WHERE cm >= 0"
-    runs = engine.cells(con, CLIENTS.name, f"SELECT cm, 0 AS w, line, 1 AS amount FROM ({tracked})")
+    book = Book(cms, lambda book: _per_client(con, book), lambda book: _later(con, book, windows))
+    runs = engine.cells(con, CLIENTS.name, f"SELECT cm, 0 AS w, line, 1 AS amount FROM ({TRACKED})")
     for (k, _), cell in runs.cells.items():
         book.cm_rows[k] = cell.rows
-    for k, first in con.execute(f"SELECT cm, min(opened) FROM ({tracked}) GROUP BY cm").fetchall():
+    for k, first in con.execute(f"SELECT cm, min(opened) FROM ({TRACKED}) GROUP BY cm").fetchall():
         book.first_open[k] = first
     book.opened_in = engine.tallies(
-        con, CLIENTS.name, f"SELECT *, opened AS day FROM ({tracked})", "1"
+        con, CLIENTS.name, f"SELECT *, opened AS day FROM ({TRACKED})", "1"
     )
+    return book
+
+
+TRACKED = "SELECT cm, idx + 2 AS line, opened, closed, idx FROM clients WHERE cm >= 0"
+"""The clients of the request's CMs, from DuckDB's ``clients``."""
+
+
+def _later(con: Connection, book: Book, windows: Windows) -> None:
+    """Work out the totals ``LATER`` names for a book ``total_book`` made."""
     book.closed_in = engine.tallies(
-        con, CLIENTS.name, f"SELECT *, closed AS day FROM ({tracked}) WHERE closed IS NOT NULL", "1"
+        con, CLIENTS.name, f"SELECT *, closed AS day FROM ({TRACKED}) WHERE closed IS NOT NULL", "1"
     )
     cohorts = con.execute(
-        f"SELECT cm, w, list(idx ORDER BY line) FROM ({tracked}) "
-        "JOIN windows ON opened BETWEEN first AND last GROUP BY cm, w"
+        f"SELECT cm, w, list(idx ORDER BY line) FROM ({TRACKED}) "
+        "JOIN window_days ON window_days.day = opened GROUP BY cm, w"
     ).fetchall()
     book.cohorts = {(k, w): members for k, w, members in cohorts}
     # A client's line is idx + 2 (``clients_table``).
     book.cohort_rows = {
         key: RowSpans(c + 2 for c in members) for key, members in book.cohorts.items()
     }
-    book.open_at = [[0] * windows.slots for _ in cms]
+    book.open_at = [[0] * windows.slots for _ in book.cms]
     counts = con.execute(
-        f"SELECT cm, slot, count(*) FROM ({tracked}) c JOIN checkpoints k ON k.day >= c.opened "
+        f"SELECT cm, slot, count(*) FROM ({TRACKED}) c JOIN checkpoints k ON k.day >= c.opened "
         "AND (c.closed IS NULL OR k.day < c.closed) GROUP BY cm, slot"
     ).fetchall()
     for k, slot, count in counts:
         book.open_at[k][slot] = count
-    return book
 
 
 def _per_client(con: Connection, book: Book) -> None:

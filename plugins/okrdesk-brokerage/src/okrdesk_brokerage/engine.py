@@ -11,13 +11,19 @@ installed or loaded.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-import duckdb
+try:
+    # DuckDB's engine alone: the ``duckdb`` package around it (DuckDB 1.4 on) imports
+    # several times as much Python, which a collect would pay for on every run.
+    import _duckdb as duckdb
+except ImportError:  # pragma: no cover - DuckDB before 1.4
+    import duckdb  # type: ignore[no-redef]
 
-from okrdesk_brokerage.layout import CLIENTS, ExportFile
+from okrdesk_brokerage.layout import CLIENTS, ExportFile, Kind
 from okrdesk_brokerage.provenance import RowSpans
 from okrdesk_brokerage.reading import CsvRows
 from okrdesk_brokerage.tally import Tallies, Tally
@@ -28,8 +34,8 @@ if TYPE_CHECKING:
 
 Connection = duckdb.DuckDBPyConnection
 
-DATE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-
+NUMBERS = (Kind.MONEY, Kind.AMOUNT)
+"""The kinds of column ``load`` reads as numbers."""
 
 MEMORY_LIMIT = "160MB"
 """What DuckDB may hold in memory before it spills to ``spill``: a firm's export is
@@ -68,21 +74,28 @@ def _lines(path: Path) -> int:
 
 
 def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
-    """Load ``spec``'s file as the view ``table`` (text columns and ``line``); False when the
-    file's lines cannot be trusted to be its rows and the streaming reader must read it."""
+    """Load ``spec``'s file as the view ``table`` (``line``, money and amounts as DOUBLE, the
+    other columns as text); False when the file's lines cannot be trusted to be its rows,
+    or a money column holds something that is not a number, and the streaming reader must
+    read it."""
     with CsvRows(folder, spec) as rows:
         # A repeated name leaves fewer positions than fields: DuckDB then refuses every
         # row, and the streaming reader takes the file.
         width = len(rows.index)
     path = folder / spec.name
-    columns = {f"c{position}": "VARCHAR" for position in range(width)}
+    # Money is read as numbers by the reader itself, which takes what TRY_CAST takes (and
+    # fails the load, leaving the file to the streaming reader, on anything else).
+    numbers = {rows.index[column.name] for column in spec.columns if column.kind in NUMBERS}
+    columns = {
+        f"c{position}": "DOUBLE" if position in numbers else "VARCHAR" for position in range(width)
+    }
     wanted = ", ".join(f"c{rows.index[column.name]} AS {column.name}" for column in spec.columns)
     try:
         # A table keeps the order rows were read in, so its rowid is the data row's index.
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {table}_csv AS SELECT * FROM read_csv(?, "
             "header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
-            "columns = ?, null_padding = false, strict_mode = true, all_varchar = true)",
+            "columns = ?, null_padding = false, strict_mode = true)",
             [str(path), columns],
         )
         con.execute(
@@ -133,6 +146,8 @@ def clients_table(con: Connection, cms: Sequence[str]) -> None:
 
 
 def load_windows(con: Connection, windows: Windows) -> None:
+    """``windows(first, last, w)``, ``window_days(day, w)`` (each day of each window) and
+    the checkpoints."""
     con.execute(
         "CREATE OR REPLACE TEMP TABLE windows AS SELECT unnest(?::DATE[]) AS first, "
         "unnest(?::DATE[]) AS last, unnest(range(?)) AS w",
@@ -141,6 +156,12 @@ def load_windows(con: Connection, windows: Windows) -> None:
             [w.end for w in windows.windows],
             len(windows.windows),
         ],
+    )
+    # A row is placed in its windows by its day alone: an equi-join on this small table
+    # costs a tenth of a range join on the windows' bounds.
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE window_days AS SELECT unnest(generate_series(first, "
+        "last, INTERVAL 1 DAY))::DATE AS day, w FROM windows"
     )
     load_checkpoints(con, windows)
 
@@ -155,40 +176,54 @@ def load_checkpoints(con: Connection, windows: Windows) -> None:
 
 
 def money(column: str) -> str:
-    """SQL for a text column as whole fen, NULL when not a finite number."""
-    return (
-        f"CASE WHEN isfinite(TRY_CAST({column} AS DOUBLE)) "
-        f"THEN round_even(TRY_CAST({column} AS DOUBLE) * 100, 0)::BIGINT END"
-    )
+    """SQL for a money column (a DOUBLE: see ``load``) as whole fen, NULL when empty, not
+    finite or beyond a 64-bit integer (which the streaming reader then totals)."""
+    fen = f"TRY_CAST(round_even({column} * 100, 0) AS BIGINT)"
+    return f"CASE WHEN isfinite({column}) THEN {fen} END"
 
 
 def not_blank(column: str) -> str:
     """SQL true for text with something besides white space (Python's ``str.strip``)."""
-    return rf"regexp_matches({column}, '[^\s\pZ\x0b\x1c-\x1f\x85]')"
+    # Most values start with a printable ASCII character, which settles it without a regexp.
+    return (
+        f"CASE WHEN ascii({column}) BETWEEN 33 AND 126 THEN true "
+        rf"ELSE regexp_matches({column}, '[^\s\pZ\x0b\x1c-\x1f\x85]') END"
+    )
 
 
-def valid_date(column: str) -> str:
-    return f"(regexp_full_match({column}, '{DATE}') AND TRY_CAST({column} AS DATE) IS NOT NULL)"
+def valid_date(column: str, day: str | None = None) -> str:
+    """SQL true for ``YYYY-MM-DD`` text naming a real day, what ``fields.parse_date`` takes:
+    the day DuckDB reads written back the way DuckDB writes a day (four-digit year, "(BC)"
+    after a year before 1) is the text itself. ``day``: that day, already read."""
+    read = f"TRY_CAST({column} AS DATE)" if day is None else day
+    return f"(length({column}) = 10 AND {read}::VARCHAR = {column})"
 
 
 def checked_rows(
     con: Connection, table: str, checks: Sequence[str], through: object, *columns: str
 ) -> str | None:
-    """Check every row of the loaded ``table`` the way the streaming reader does and keep,
-    in one pass over the file, the rows of tracked CMs' clients dated up to ``through``
-    as the table ``{table}_rows`` (``line``, ``day``, ``client``, ``cm`` and ``columns``,
-    which must not fail on a bad row: TRY_CAST, not ``::``); return its name, or None when
-    any row fails a check. The file's own table is dropped either way."""
-    sound = " AND ".join(f"coalesce({check}, false)" for check in checks)
+    """Check every row of the loaded ``table`` the way the streaming reader does (its
+    ``date`` and ``client_id``, and ``checks``) and keep, in one pass over the file, the
+    rows of tracked CMs' clients dated up to ``through`` as the table ``{table}_rows``
+    (``line``, ``day``, ``client``, ``cm`` and ``columns``, over the file's columns and the
+    client's ``opened``, ``closed``, ``institutional`` and ``gender``, which must not fail
+    on a bad row: TRY_CAST, not ``::``); return its name, or None when any row fails a
+    check. The file's own table is dropped either way."""
+    every = (valid_date("date", "day"), "client IS NOT NULL", *checks)
+    sound = " AND ".join(f"coalesce({check}, false)" for check in every)
     extra = "".join(f", {column}" for column in columns)
     rows = f"{table}_rows"
+    # Each row's day is read once, for its check and its place alike.
+    joined = (
+        f"SELECT {table}.*, TRY_CAST(date AS DATE) AS day, clients.idx AS client, "
+        "clients.cm AS cm, clients.opened, clients.closed, clients.institutional, "
+        f"clients.gender FROM {table} LEFT JOIN clients ON clients.id = {table}.client_id"
+    )
     # A bad row is kept too, whoever's it is, so that one query over a few rows says
     # whether there was one.
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT * FROM (SELECT line, "
-        "TRY_CAST(date AS DATE) AS day, clients.idx AS client, clients.cm AS cm, "
-        f"({sound}) AS sound{extra} FROM {table} "
-        f"LEFT JOIN clients ON clients.id = {table}.client_id) "
+        f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT * FROM (SELECT line, day, client, "
+        f"cm, ({sound}) AS sound{extra} FROM ({joined})) "
         "WHERE NOT sound OR (cm >= 0 AND day <= ?)",
         [through],
     )
@@ -200,12 +235,42 @@ def checked_rows(
     return rows
 
 
+# Each line of a total's sorted ``lines`` beside the one before and the one after it: a
+# line that follows on from the one before adds nothing unless it ends a run ("-last"),
+# any other starts a run (",first"), the leading comma dropped once all are joined.
+# (A list's element 0, or one past its end, is NULL.)
+_STEP = (
+    "CASE WHEN lines[i - 1] = x - 1 THEN (CASE WHEN lines[i + 1] = x + 1 THEN NULL "
+    "ELSE concat('-', x) END) ELSE concat(',', x) END"
+)
+RUNS = (
+    "CASE WHEN len(lines) = 1 THEN lines[1]::VARCHAR "
+    "WHEN lines[-1] - lines[1] + 1 = len(lines) THEN concat(lines[1], '-', lines[-1]) "
+    f"ELSE ltrim(list_aggregate(list_transform(lines, lambda x, i: {_STEP}), 'string_agg', ''), "
+    "',') END"
+)
+"""SQL for a sorted list ``lines`` of distinct lines as runs of consecutive lines, written
+the way ``str`` writes a ``RowSpans`` ("2-9,14"), in one pass over the list and no sort;
+a list that is one run (a CM's clients, their snapshots on one day) is written at once."""
+
+
+def firsts(con: Connection, rows: str) -> dict[int, tuple[dt.date, int]]:
+    """Each client's earliest (day, line) among the relation ``rows`` (``client``, ``day``,
+    ``line``), found by a grouping rather than a sort."""
+    found = con.execute(
+        "SELECT client, first.day, first.line FROM (SELECT client, "
+        f"min({{'day': day, 'line': line}}) AS first FROM ({rows}) GROUP BY client)"
+    ).fetchall()
+    return {client: (day, line) for client, day, line in found}
+
+
 def cells(
     con: Connection, file: str, hits: str, *, whole: bool = True, spread: str | None = None
 ) -> Tallies:
     """Totals of ``amount`` per (cm, w) over the relation ``hits`` (``cm``, ``w``, ``line``,
-    ``amount``), each citing its rows as runs of consecutive lines: what ``Tallies.add``
-    row by row builds. With ``spread``, a relation (``cm``, ``w``, ``key``), each total is
+    ``amount``; a line at most once per (cm, w), as a row lands in a cell once), each
+    citing its rows as runs of consecutive lines: what ``Tallies.add`` row by row builds.
+    With ``spread``, a relation (``cm``, ``w``, ``key``), each total is
     given under every ``key`` its (cm, w) maps to instead (the same rows stand for several
     cells: see ``assets.segments``)."""
     return cells_of(con, file, hits, ("amount",), whole=whole, spread=spread)[0]
@@ -223,29 +288,36 @@ def cells_of(
     """``cells`` of each of the columns ``amounts`` of ``hits``, in one query: totals over
     the same rows, which share their row citations."""
     found = [Tallies(file) for _ in amounts]
-    inner = ", ".join(f"sum({amount}) AS {amount}" for amount in amounts)
-    outer = ", ".join(f"sum({amount}) AS {amount}" for amount in amounts)
-    listed = ", ".join(amounts)
-    # The runs come back written as a source writes them, one string per total.
-    run = "CASE WHEN first = last THEN first::VARCHAR ELSE concat(first, '-', last) END"
+    totals = ", ".join(f"sum({amount}) AS {amount}" for amount in amounts)
     query = (
-        f"SELECT cm, w, string_agg({run}, ',' ORDER BY first) AS runs, {outer} "
-        f"FROM (SELECT cm, w, min(line) AS first, max(line) AS last, {inner} "
-        f"FROM (SELECT cm, w, line, {listed}, line - dense_rank() OVER "
-        f"(PARTITION BY cm, w ORDER BY line) AS run FROM ({hits})) "
-        "GROUP BY cm, w, run) GROUP BY cm, w"
+        f"SELECT cm, w, {RUNS} AS runs, {', '.join(amounts)} "
+        f"FROM (SELECT cm, w, list(line ORDER BY line) AS lines, {totals} "
+        f"FROM ({hits}) GROUP BY cm, w)"
     )
+    fetched: list[tuple[Any, ...]] = con.execute(query).fetchall()
+    of_text = RowSpans.of_text
     if spread is not None:
-        query = (
-            f"SELECT t.cm, s.key, t.runs, {', '.join(f't.{a}' for a in amounts)} "
-            f"FROM ({query}) t JOIN ({spread}) s ON s.cm = t.cm AND s.w = t.w"
-        )
-    totals = con.execute(query).fetchall()
-    convert = int if whole else float
-    for cm, w, runs, *sums in totals:
-        rows = RowSpans.of_text(runs)
-        for tallies, total in zip(found, sums, strict=True):
-            tallies.cells[(cm, w)] = Tally(convert(total), rows)
+        # Spread here rather than in the query: each total's runs fetched and read once,
+        # however many keys share them.
+        keys: dict[tuple[int, int], list[int]] = {}
+        for cm, w, key in con.execute(f"SELECT cm, w, key FROM ({spread})").fetchall():
+            keys.setdefault((cm, w), []).append(key)
+        for row in fetched:
+            cm, rows = row[0], of_text(row[2])
+            for key in keys.get((cm, row[1]), ()):
+                for tallies, total in zip(found, row[3:], strict=True):
+                    tallies.cells[(cm, key)] = Tally(int(total) if whole else float(total), rows)
+        return found
+    if len(found) == 1:
+        # The usual case, a loop over a firm's hundreds of thousands of totals kept lean.
+        convert = int if whole else float
+        found[0].cells = {(cm, w): Tally(convert(total), of_text(runs))
+                          for cm, w, runs, total in fetched}  # fmt: skip
+        return found
+    for row in fetched:
+        key, rows = (row[0], row[1]), of_text(row[2])
+        for tallies, total in zip(found, row[3:], strict=True):
+            tallies.cells[key] = Tally(int(total) if whole else float(total), rows)
     return found
 
 
@@ -258,5 +330,5 @@ def tallies(con: Connection, file: str, rows: str, amount: str) -> Tallies:
 def tallies_of(con: Connection, file: str, rows: str, amounts: Sequence[str]) -> list[Tallies]:
     """``tallies`` of each SQL expression in ``amounts``, over the same rows in one query."""
     named = ", ".join(f"{amount} AS amount{k}" for k, amount in enumerate(amounts))
-    hits = f"SELECT cm, w, line, {named} FROM ({rows}) JOIN windows ON day BETWEEN first AND last"
+    hits = f"SELECT cm, w, line, {named} FROM ({rows}) JOIN window_days USING (day)"
     return cells_of(con, file, hits, [f"amount{k}" for k in range(len(amounts))])

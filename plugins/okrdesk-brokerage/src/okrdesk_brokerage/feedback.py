@@ -88,11 +88,7 @@ def total_surveys(con: Connection, folder: Path, windows: Windows) -> Surveys | 
     the streaming reader (a row that fails a check, or lines that are not one row each)."""
     if not engine.load(con, folder, SURVEYS, "surveys"):
         return None
-    checks = (
-        engine.valid_date("date"),
-        "clients.idx IS NOT NULL",
-        "regexp_full_match(score, '[0-9]+') AND TRY_CAST(score AS INTEGER) <= 10",
-    )
+    checks = ("regexp_full_match(score, '[0-9]+') AND TRY_CAST(score AS INTEGER) <= 10",)
     score = "TRY_CAST(score AS INTEGER)"
     verdict = (
         f"CASE WHEN {score} >= {PROMOTER_FROM} THEN 100 "
@@ -115,11 +111,7 @@ def total_complaints(con: Connection, folder: Path, windows: Windows) -> Tallies
     the streaming reader (a row that fails a check, or lines that are not one row each)."""
     if not engine.load(con, folder, COMPLAINTS, "complaints"):
         return None
-    checks = (
-        engine.valid_date("date"),
-        "clients.idx IS NOT NULL",
-        engine.not_blank("category"),
-    )
+    checks = (engine.not_blank("category"),)
     table = engine.checked_rows(con, "complaints", checks, windows.through)
     if table is None:
         return None

@@ -72,11 +72,7 @@ def total_funding(
     a check, or lines that are not one row each)."""
     if not engine.load(con, folder, FUNDING, "funding"):
         return None
-    checks = (
-        engine.valid_date("date"),
-        "clients.idx IS NOT NULL",
-        f"{engine.money('amount')} IS NOT NULL",
-    )
+    checks = (f"{engine.money('amount')} IS NOT NULL",)
     fen = f"{engine.money('amount')} AS fen"
     table = engine.checked_rows(con, "funding", checks, windows.through, fen)
     if table is None:
@@ -87,10 +83,6 @@ def total_funding(
         taken = f"SELECT * FROM {table} WHERE fen < 0"
         funding.outflows = engine.tallies(con, FUNDING.name, taken, "-fen")
     if firsts:
-        found = con.execute(
-            f"SELECT client, day, line FROM {table} WHERE fen > 0 "
-            "QUALIFY row_number() OVER (PARTITION BY client ORDER BY day, line) = 1"
-        ).fetchall()
-        funding.first_inflows = {client: (day, line) for client, day, line in found}
+        funding.first_inflows = engine.firsts(con, f"SELECT * FROM {table} WHERE fen > 0")
     con.execute(f"DROP TABLE {table}")
     return funding

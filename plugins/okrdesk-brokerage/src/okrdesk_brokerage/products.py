@@ -138,8 +138,6 @@ def total_products(
     if not engine.load(con, folder, PRODUCTS, "products"):
         return None
     checks = (
-        engine.valid_date("date"),
-        "clients.idx IS NOT NULL",
         engine.not_blank("product_id"),
         "action IN ('buy', 'redeem')",
         f"{engine.money('amount')} >= 0",
@@ -154,11 +152,7 @@ def total_products(
         return None
     products = Products()
     products.commission = engine.tallies(con, PRODUCTS.name, f"SELECT * FROM {table}", "fen")
-    firsts = con.execute(
-        f"SELECT client, day, line FROM {table} WHERE action = 'buy' "
-        "QUALIFY row_number() OVER (PARTITION BY client ORDER BY day, line) = 1"
-    ).fetchall()
-    products.first_purchases = {client: (day, line) for client, day, line in firsts}
+    products.first_purchases = engine.firsts(con, f"SELECT * FROM {table} WHERE action = 'buy'")
     if holdings:
         products.held = _held(con, table)
     if catalogue is not None:
@@ -192,7 +186,7 @@ def _sales(con: Connection, table: str, products: Products, catalogue: Catalogue
         con,
         PRODUCTS.name,
         f"SELECT cm, w * {max(len(kinds), 1)} + k AS w, line, bought AS amount FROM sales "
-        "JOIN kinds USING (product_type) JOIN windows ON day BETWEEN first AND last",
+        "JOIN kinds USING (product_type) JOIN window_days USING (day)",
     )
     for kind in kinds:
         products.sales_by_type[kind] = Tallies(PRODUCTS.name)

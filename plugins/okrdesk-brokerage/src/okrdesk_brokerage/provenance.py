@@ -165,6 +165,8 @@ class Source:
         if len(self._files) == 1:
             return cited(*next(iter(self._files.items())))
         parts = {file: f"{file} rows {rows}" for file, rows in self._files.items()}
+        if sum(map(len, parts.values())) + 2 * (len(parts) - 1) <= MAX_SOURCE:
+            return "; ".join(parts.values())
         for file in sorted(parts, key=lambda name: -len(parts[name])):
             if sum(map(len, parts.values())) + 2 * (len(parts) - 1) <= MAX_SOURCE:
                 break

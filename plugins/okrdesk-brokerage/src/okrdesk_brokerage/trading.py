@@ -86,8 +86,6 @@ def total_trades(
     if not engine.load(con, folder, TRADES, "trades"):
         return None
     checks = (
-        engine.valid_date("date"),
-        "clients.idx IS NOT NULL",
         f"{engine.money('volume')} >= 0",
         f"{engine.money('commission')} IS NOT NULL",
     )
@@ -99,11 +97,12 @@ def total_trades(
     trading = Trading(con, "first_trades" if months else None)
     trading.commission = engine.tallies(con, TRADES.name, f"SELECT * FROM {table}", "fen")
     if months:
+        # The earliest (day, line) of each client's month, by a grouping rather than a sort.
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE first_trades AS SELECT client, "
-            f"(year(day) * 12 + month(day) - 1)::BIGINT AS month, day, line FROM {table} "
-            "QUALIFY row_number() OVER (PARTITION BY client, year(day), month(day) "
-            "ORDER BY day, line) = 1"
+            "CREATE OR REPLACE TEMP TABLE first_trades AS SELECT client, month, "
+            "first.day AS day, first.line AS line FROM (SELECT client, "
+            "(year(day) * 12 + month(day) - 1)::BIGINT AS month, "
+            f"min({{'day': day, 'line': line}}) AS first FROM {table} GROUP BY client, month)"
         )
     con.execute(f"DROP TABLE {table}")
     return trading
