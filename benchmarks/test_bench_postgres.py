@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from test_bench_report import GROUP_BY_PARAMS, GROUP_BY_SQL
 
 from okrdesk.store import Store
 
@@ -42,11 +43,7 @@ HERE = Path(__file__).resolve().parent
 GROUP_BY = (
     "import psycopg, sys\n"
     "with psycopg.connect(sys.argv[1]) as connection:\n"
-    "    connection.execute(\n"
-    "        'SELECT metric, subject, sum(value), sum(numerator), sum(denominator), count(*) '\n"
-    "        'FROM observations WHERE grain = %s AND period_start <= %s "
-    "GROUP BY metric, subject',\n"
-    f"        ('week', {AS_OF!r})).fetchall()\n"
+    f"    connection.execute({GROUP_BY_SQL.replace('?', '%s')!r}, {GROUP_BY_PARAMS!r}).fetchall()\n"
 )
 
 

@@ -24,7 +24,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from test_bench_report import BRANCH, GROUP_BY, report_command
+from test_bench_report import BRANCH, GROUP_BY, covered, report_command
 
 from conftest import interleaved, record_growth, sweep_sizes
 from firm import build_plan
@@ -57,6 +57,7 @@ def test_cost_per_unit_of_work_as_the_firm_grows(
     for branches in sizes:
         root = write_targets(tmp_path_factory.mktemp(f"firm{branches}"), build_plan(branches))
         fill_store(root / "okrdesk.db", build_plan(branches))
+        assert covered(root / "okrdesk.db"), "the baseline must be the covered GROUP BY"
         roots[branches] = root
     commands = {
         f"{name} {branches}": command
