@@ -48,8 +48,14 @@ def okrdesk_metrics(register, settings):
     if os.environ.get("OKRDESK_TEST_DECLARING_FAILS"):
         raise RuntimeError("no metrics today")
     prefix = settings.get("prefix", "")
-    register(MetricSpec(prefix + "new_hnw_clients", settings.get("label", "New HNW clients"),
-                        "新增高净值客户", MetricKind.FLOW, UNITS["户"]))
+    # A plugin whose metrics come from more than its code and settings (here the
+    # environment; a file it reads would do the same).
+    label = os.environ.get("OKRDESK_TEST_LABEL") or settings.get("label", "New HNW clients")
+    register(MetricSpec(prefix + "new_hnw_clients", label, "新增高净值客户", MetricKind.FLOW,
+                        UNITS["户"]))
+    if os.environ.get("OKRDESK_TEST_EXTRA"):
+        register(MetricSpec(prefix + "extra_accounts", "Extra accounts", "新增账户",
+                            MetricKind.FLOW, UNITS["户"]))
     register(MetricSpec(prefix + "complaint_rate", "Complaint rate", "投诉率", MetricKind.RATIO,
                         UNITS["‰"], direction=Direction.AT_MOST))
 
@@ -359,3 +365,52 @@ def test_a_kept_plugin_the_targets_name_starts_the_fork_server_before_the_plan_i
     (tmp_path / "targets" / "okrs.toml").write_text('metric = "new_hnw_clients"\n')
     assert _targets_name(tmp_path, {"new_hnw_clients", "aum"})
     assert not _targets_name(tmp_path, {"new_hnw", "clients", "aum"})
+
+
+EXTRA = """\
+[[objectives]]
+id = "O9"
+title = "新增账户"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR9"
+title = "新增账户"
+metric = "extra_accounts"
+target = 100
+unit = "户"
+"""
+
+
+def test_a_metric_the_kept_answer_lacks_is_asked_for_afresh(
+    write_workspace: WriteWorkspace, site: Path
+) -> None:
+    root = _workspace(write_workspace)
+    assert _collect(root, site).returncode == 0
+    assert _probes(root) == 1
+    # The plugin now declares one more metric, for a reason its files do not show, and
+    # the plan uses it: the kept answer would call the plan wrong.
+    (root / "targets" / "extra.toml").write_text(EXTRA, encoding="utf-8")
+    again = _collect(root, site, OKRDESK_TEST_EXTRA="1")
+    assert again.returncode == 0, again.stderr
+    assert "extra_accounts" in {row[0] for row in _stored(root)}
+    assert _probes(root) == 1
+    assert _collect(root, site, OKRDESK_TEST_EXTRA="1").returncode == 0
+    assert _probes(root) == 0
+
+
+def test_a_plugin_declaring_otherwise_than_its_kept_answer_is_not_collected_from(
+    write_workspace: WriteWorkspace, site: Path
+) -> None:
+    root = _workspace(write_workspace)
+    assert _collect(root, site).returncode == 0
+    stored = _stored(root)
+    assert _cache_file().exists()
+    changed = _collect(root, site, OKRDESK_TEST_LABEL="HNW clients")
+    assert changed.returncode == 1
+    assert (
+        "declares new_hnw_clients otherwise than when okrdesk last probed it (its kept "
+        "answer is now dropped); nothing was collected from it: run collect again"
+    ) in " ".join(changed.stderr.split())
+    assert _stored(root) == stored and not _cache_file().exists()
+    assert _collect(root, site, OKRDESK_TEST_LABEL="HNW clients").returncode == 0

@@ -7,7 +7,7 @@ import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -21,6 +21,9 @@ from okrdesk.targets import load
 from okrdesk.targets.load import LoadResult, load_plan
 from okrdesk.targets.reader import Findings, no_such
 from okrdesk.targets.settings import Workspace, locate, read_settings
+
+if TYPE_CHECKING:
+    from okrdesk.plugins.probe_cache import ProbeCache
 
 
 @attrs.frozen
@@ -65,15 +68,21 @@ def open_session(
     findings = Findings()
     workspace = read_settings(root, findings)
     probe: Prober | None = None
+    cache: ProbeCache | None = None
     if isolated:
-        from okrdesk.plugins.runner import plugin_timeout, prober
+        from okrdesk.plugins.probe_cache import ProbeCache
 
-        probe = prober(
-            plugin_timeout(workspace.plugin_timeout), workspace.sources,
-            mentioned=functools.partial(_targets_name, root),
-        )  # fmt: skip
+        cache = ProbeCache()
+        probe = _prober(root, workspace, cache)
     host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe)
     loaded = _read_plan(root, host.metrics, cut_to)
+    if cache is not None and cache.given and loaded.problems:
+        # A kept answer may be out of date (a plugin whose metrics come from more than
+        # its code and settings): every plugin is asked afresh before the plan's
+        # problems are believed.
+        probe = _prober(root, workspace, type(cache)(ask_again=True))
+        host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe)
+        loaded = _read_plan(root, host.metrics, cut_to)
     if isolated and loaded.plan is not None:
         from okrdesk.plugins.runner import warm_up_for
 
@@ -83,6 +92,15 @@ def open_session(
     if host.skipped and loaded.problems:
         loaded = _without_skipped_metrics(root, host, loaded)
     return Session(workspace, host, loaded, findings)
+
+
+def _prober(root: Path, workspace: Workspace, cache: ProbeCache) -> Prober:
+    from okrdesk.plugins.runner import plugin_timeout, prober
+
+    return prober(
+        plugin_timeout(workspace.plugin_timeout), workspace.sources, cache=cache,
+        mentioned=functools.partial(_targets_name, root),
+    )  # fmt: skip
 
 
 def _targets_name(root: Path, metrics: set[str]) -> bool:

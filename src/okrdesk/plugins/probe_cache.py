@@ -66,10 +66,14 @@ def cache_file() -> Path | None:
 class ProbeCache:
     """The kept answers of installed plugins' probes, read once, written when one is new."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, *, ask_again: bool = False) -> None:
+        """``ask_again``: give no kept answer (every plugin is probed), but keep the new ones."""
         self.path = path if path is not None else cache_file()
         self._entries: dict[str, Any] | None = None
         self._keys: dict[tuple[EntryPoint, str], str | None] = {}
+        self._ask_again = ask_again
+        self.given = 0
+        """How many kept answers were given."""
 
     def key(self, entry: EntryPoint, settings: Mapping[str, Any]) -> str | None:
         """The key of the answer ``entry`` gives with ``settings``; None when the plugin's
@@ -84,9 +88,18 @@ class ProbeCache:
 
     def get(self, key: str | None) -> Probed | None:
         """The kept answer for ``key``; None when there is none or it cannot be read."""
-        if key is None or self.path is None:
+        if key is None or self.path is None or self._ask_again:
             return None
-        return _probed(self._read().get(key))
+        found = _probed(self._read().get(key))
+        self.given += found is not None
+        return found
+
+    def forget(self) -> None:
+        """Drop every kept answer: a plugin declared what its kept answer did not say."""
+        self._entries = {}
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                self.path.unlink(missing_ok=True)
 
     def put(self, key: str | None, probed: Probed) -> None:
         """Keep ``probed`` under ``key`` when it is clean (no error) and reads back the

@@ -327,9 +327,12 @@ def _plugin_process(
         host = load_one(name, how, settings)
         record = host.records[name]
         calls = dict(host.implementations("okrdesk_collect"))
+        changed = [] if request is None else _declared_otherwise(request, record.declared)
         if request is None:
             declared = Probed(record.errors, record.version, record.declared or [])
             connection.send(("declared", declared))
+        elif changed:
+            connection.send(("changed", changed))
         elif record.errors and name not in calls:
             failure = "; ".join(record.errors)
         elif name not in calls:
@@ -342,10 +345,19 @@ def _plugin_process(
     connection.send(("done", failure))
 
 
+def _declared_otherwise(request: CollectRequest, declared: list[MetricSpec] | None) -> list[str]:
+    """The metrics asked for that the plugin, loaded afresh, does not declare as asked:
+    what okrdesk learned of it (a probe's answer kept from an earlier collect) is out of
+    date, so the figures would be checked against metrics it no longer has."""
+    now = {spec.name: spec for spec in declared or ()}
+    return sorted(spec.name for spec in request.metrics if now.get(spec.name) != spec)
+
+
 @attrs.define
 class _Outcome:
     failure: str | None = None
     declared: Probed | None = None
+    changed: list[str] | None = None
 
 
 def _run_in_process(
@@ -384,7 +396,15 @@ def _run_in_process(
             receiving.close()
         printed = output.read_bytes()
     step = "okrdesk_collect" if request is not None else "loading"
-    if finished is None:
+    if outcome.changed:
+        # Every kept answer goes: the next collect probes each plugin afresh.
+        ProbeCache().forget()
+        outcome.failure = (
+            f"declares {', '.join(outcome.changed)} otherwise than when okrdesk last probed "
+            "it (its kept answer is now dropped); nothing was collected from it: run collect "
+            "again"
+        )
+    elif finished is None:
         outcome.failure = f"{step} did not finish within {timeout:g} s; its process was stopped"
     elif not finished:
         ended = (
@@ -437,6 +457,8 @@ def _receive(
             checker.warning(message[1], message[2])
         elif kind == "declared":
             outcome.declared = message[1]
+        elif kind == "changed":
+            outcome.changed = message[1]
         elif kind == "done":
             outcome.failure = message[1]
             return True
