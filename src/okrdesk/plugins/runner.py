@@ -174,6 +174,10 @@ class _Relay:
         self.flush()
         self._connection.send(("warning", str(metric), str(message)[:500]))
 
+    def finished(self, metric: object) -> None:
+        self.flush()
+        self._connection.send(("finished", str(metric)))
+
     def flush(self) -> None:
         if self._batch:
             self._connection.send(("emit", self._batch))
@@ -412,7 +416,8 @@ def _receive(
     process ended first, None when time ran out."""
     deadline = time.monotonic() + timeout
     while True:
-        remaining = deadline - time.monotonic()
+        # Time this process spent storing finished metrics is not the plugin's.
+        remaining = deadline + (checker.storing if checker else 0.0) - time.monotonic()
         if remaining <= 0:
             if checker is not None:
                 checker.closed = True
@@ -435,6 +440,8 @@ def _receive(
             checker.error(message[1], message[2])
         elif kind == "warning" and checker is not None:
             checker.warning(message[1], message[2])
+        elif kind == "finished" and checker is not None:
+            checker.finished(message[1])
         elif kind == "declared":
             outcome.declared = message[1]
         elif kind == "done":
@@ -553,6 +560,18 @@ class _Checker:
     warned: list[tuple[str, str]] = attrs.Factory(list)
     closed: bool = False
     """Set when the plugin ran out of time: anything it emits after that is ignored."""
+    keep: Keeper | None = None
+    """Stores a metric the plugin has finished (``finished``) at once, while the plugin
+    goes on; only in the thread ``home``, the one that may use the store."""
+    home: int | None = None
+    done: set[str] = attrs.Factory(set)
+    """The metrics the plugin said it has finished (``emit.finished``)."""
+    kept: dict[str, str] = attrs.Factory(dict)
+    """metric → plugin, for each finished metric already stored."""
+    stored: int = 0
+    """How many observations ``keep`` stored for the finished metrics."""
+    storing: float = 0.0
+    """Seconds spent storing finished metrics: not counted against the plugin's time."""
     spool: Spool = attrs.field(init=False)
     _rules: dict[str, tuple[bool, bool, tuple[str, ...]]] = attrs.field(init=False)
     """metric → (whether it is a ratio, whether its value cannot be negative, its
@@ -716,6 +735,9 @@ class _Checker:
         source: Any,
         dimensions: Any,
     ) -> None:
+        if type(metric) is str and metric in self.done:
+            self._refuse(metric, f"{subject} {period}: emitted {_AFTER_FINISHED}")
+            return
         spec = self.specs.get(metric)
         if spec is None:
             self._refuse(str(metric), "emitted, but this plugin was not asked for it")
@@ -745,7 +767,33 @@ class _Checker:
         self._refuse(row[0], f"{row[1]} {row[2]}: emitted twice")
 
     def error(self, metric: str, message: str) -> None:
-        self._refuse(str(metric), str(message)[:500])
+        metric = str(metric)
+        after = f"emit.error {_AFTER_FINISHED}: " if metric in self.done else ""
+        self._refuse(metric, after + str(message)[:500])
+
+    def finished(self, metric: str) -> None:
+        """``emit.finished``: the plugin has handed over everything it will emit for
+        ``metric``. Anything more for it is refused; where it may (``keep``, in the
+        thread ``home``), a sound metric is stored at once, apart from the others."""
+        metric = str(metric)
+        if self.closed or metric in self.done:
+            return
+        if metric not in self.specs:
+            self._refuse(metric, "emit.finished for a metric this plugin was not asked for")
+            return
+        self.done.add(metric)
+        # Taken from the quick check, so that whatever comes for it next is refused.
+        self._rules.pop(metric, None)
+        if self.keep is None or threading.get_ident() != self.home:
+            return
+        self.spool.flush()  # finds any figure of it emitted twice
+        if metric in self.refused:
+            return
+        started = time.monotonic()
+        self.stored += self.keep({metric: self.plugin}, self.spool.rows([metric], grouped=True))
+        self.kept[metric] = self.plugin
+        self.spool.drop(metric)
+        self.storing += time.monotonic() - started
 
     def warning(self, metric: str, message: str) -> None:
         if not self.closed and sum(m == metric for m, _ in self.warned) < MAX_MESSAGES_PER_METRIC:
@@ -798,8 +846,13 @@ class _Checker:
             more = total - len(shown)
             text = "; ".join(shown) + (f"; and {more:,} more" if more else "")
             count = f"{total:,} problems" if total > 1 else "a problem"
-            errors.append(PluginError(self.plugin, metric, f"{text} ({count}, none kept)"))
+            fate = _KEPT_WHEN_FINISHED if metric in self.kept else "none kept"
+            errors.append(PluginError(self.plugin, metric, f"{text} ({count}, {fate})"))
         return errors
+
+
+_AFTER_FINISHED = "after emit.finished for this metric, which a plugin must not do"
+_KEPT_WHEN_FINISHED = "what it emitted before emit.finished was stored and is kept"
 
 
 def _plain_value(value: Any, never_negative: bool) -> bool:
@@ -885,6 +938,11 @@ def collect(
     observations, grouped by metric, subject and period, to ``keep`` (which stores
     them and says how many); without it they are gathered in ``observations``.
     Figures travel as plain rows (``SpooledRow``) from the check to the store.
+
+    A metric the plugin says it has finished (``emit.finished``) goes to ``keep`` at
+    once, alone, while the plugin computes the next one, when the plugin's process is
+    heard in this thread (one call at a time; ``keep`` is called in no other thread).
+    It stays stored even if the call then fails.
     """
     host.load()
     periods = tuple(periods)
@@ -898,6 +956,7 @@ def collect(
             wanted.setdefault(owner, []).append(host.metrics[metric])
     implementations = dict(host.implementations("okrdesk_collect"))
     subjects = frozenset(p.id for p in plan.people) | frozenset(u.id for u in plan.units)
+    home = threading.get_ident()  # the thread ``keep`` may be called in
     parts: list[_Part] = []
     for plugin, specs in wanted.items():
         how = host.records[plugin].how
@@ -914,8 +973,9 @@ def collect(
                 through=through, settings=settings, workspace=workspace,
             )  # fmt: skip
             checker = _Checker(
-                plugin, {s.name: s for s in share}, subjects, frozenset(p.id for p in periods)
-            )
+                plugin, {s.name: s for s in share}, subjects, frozenset(p.id for p in periods),
+                keep=keep, home=home,
+            )  # fmt: skip
             parts.append(_Part(plugin, share, request, checker, how, call))
     try:
         _run_parts(parts, timeout, jobs, Tracker(parts, progress) if progress else None)
@@ -1023,8 +1083,13 @@ class _Part:
             ).failure
 
     def merge_into(self, result: Collected, keep: Keeper | None = None) -> None:
+        kept = self.checker.kept if self.checker is not None else {}
+        result.stored += self.checker.stored if self.checker is not None else 0
+        result.plugin_of.update(kept)
         if self.failure is not None:
-            error = PluginError(self.plugin, None, self.failure)
+            # What it finished was complete and sound, and stays stored.
+            also = f" (stored before it ended: {', '.join(sorted(kept))})" if kept else ""
+            error = PluginError(self.plugin, None, self.failure + also)
             if error not in result.errors:
                 result.errors.append(error)
             return
@@ -1035,7 +1100,7 @@ class _Part:
         result.warnings.extend(
             PluginError(self.plugin, m, text) for m, text in self.checker.warned if m not in failed
         )
-        sound = {s.name: self.plugin for s in self.specs if s.name not in failed}
+        sound = {s.name: self.plugin for s in self.specs if s.name not in failed | kept.keys()}
         result.plugin_of.update(sound)
         if keep is None:
             result.observations.extend(self.checker.spool.observations(sound))
