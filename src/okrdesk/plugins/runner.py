@@ -26,6 +26,7 @@ import datetime as dt
 import decimal
 import math
 import os
+import queue
 import sys
 import threading
 import time
@@ -414,6 +415,24 @@ def _receive(
 ) -> bool | None:
     """Take what the plugin sends until it is done: True when it said so, False when its
     process ended first, None when time ran out."""
+    # Read ahead where this thread stores finished metrics between messages.
+    early = (
+        checker is not None and checker.keep is not None and checker.home == threading.get_ident()
+    )
+    inbox = _Inbox(connection, read_ahead=early)
+    try:
+        return _take_messages(inbox, process, checker, timeout, outcome)
+    finally:
+        inbox.close()
+
+
+def _take_messages(
+    inbox: _Inbox,
+    process: Any,
+    checker: _Checker | None,
+    timeout: float,
+    outcome: _Outcome,
+) -> bool | None:
     deadline = time.monotonic() + timeout
     while True:
         # Time this process spent storing finished metrics is not the plugin's.
@@ -423,13 +442,12 @@ def _receive(
                 checker.closed = True
             process.kill()
             return None
-        if not connection.poll(min(remaining, 0.5)):
-            if not process.is_alive() and not connection.poll(0):
+        message = inbox.get(min(remaining, 0.5))
+        if message is None:
+            if not process.is_alive() and inbox.ended():
                 return False
             continue
-        try:
-            message = connection.recv()
-        except (EOFError, OSError):
+        if message is _ENDED:
             return False
         kind = message[0]
         if kind == "emit" and checker is not None:
@@ -447,6 +465,82 @@ def _receive(
         elif kind == "done":
             outcome.failure = message[1]
             return True
+
+
+_ENDED: Any = object()
+"""What ``_Inbox.get`` gives once the plugin's end of the pipe is closed."""
+_READ_AHEAD = 32
+"""Messages (each up to ``_BATCH`` or ``_MANY_BATCH`` figures) read ahead at most."""
+
+
+class _Inbox:
+    """The plugin's messages, as they come. With ``read_ahead``, a thread reads the pipe
+    meanwhile, so that while this process stores a finished metric the plugin never
+    waits on a full pipe (64 KiB) to hand over the next one: it goes on computing."""
+
+    def __init__(self, connection: Connection, *, read_ahead: bool) -> None:
+        self._connection = connection
+        self._queue: queue.Queue[bytes | None] | None = None
+        if read_ahead:
+            self._queue = queue.Queue(_READ_AHEAD)
+            self._stop = threading.Event()
+            self._reader = threading.Thread(target=self._read, name="okrdesk-receive", daemon=True)
+            self._reader.start()
+
+    def get(self, wait: float) -> Any:
+        """The next message; None when none came within ``wait`` seconds; ``_ENDED``
+        when the plugin's end of the pipe is closed."""
+        if self._queue is None:
+            if not self._connection.poll(wait):
+                return None
+            try:
+                return self._connection.recv()
+            except (EOFError, OSError):
+                return _ENDED
+        try:
+            raw = self._queue.get(timeout=wait)
+        except queue.Empty:
+            return None
+        if raw is None:
+            return _ENDED
+        from multiprocessing.reduction import ForkingPickler
+
+        return ForkingPickler.loads(raw)
+
+    def ended(self) -> bool:
+        """Once the plugin's process has ended: whether nothing it sent is left to take."""
+        if self._queue is None:
+            return not self._connection.poll(0)
+        self._reader.join(1.0)  # it reads to the end of the pipe, then stops
+        return self._queue.empty()
+
+    def close(self) -> None:
+        if self._queue is None:
+            return
+        self._stop.set()
+        while self._reader.is_alive():  # it may wait for room to queue what it read
+            with contextlib.suppress(queue.Empty):
+                self._queue.get_nowait()
+            self._reader.join(0.05)
+
+    def _read(self) -> None:
+        assert self._queue is not None
+        while not self._stop.is_set():
+            raw: bytes | None
+            try:
+                if not self._connection.poll(0.05):
+                    continue
+                raw = self._connection.recv_bytes()
+            except (EOFError, OSError):
+                raw = None
+            while not self._stop.is_set():
+                try:
+                    self._queue.put(raw, timeout=0.05)
+                    break
+                except queue.Full:
+                    continue
+            if raw is None:
+                return
 
 
 def prober(
