@@ -3,8 +3,10 @@ and stays stored whatever the plugin does afterwards."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -17,6 +19,7 @@ from okrdesk.app.trust import grant
 from okrdesk.model import Person
 from okrdesk.plugins import hookimpl
 from okrdesk.plugins.testing import check_plugin
+from sample_workspace import WriteWorkspace
 
 STEPWISE = """\
 import os
@@ -51,7 +54,13 @@ def okrdesk_collect(request, emit):
     pairs = [(p.id, w.id) for w in request.periods for p in request.people]
     for subject, week in pairs:
         emit("new_hnw_clients", subject, week, value=figure, source="hnw.csv")
+    if mode == "slow_store":
+        # Finished once the test holds the store's write lock; then a second of its own.
+        pathlib.Path(os.environ["OKRDESK_TEST_GATE"] + ".ready").write_text("ready")
+        wait_for(pathlib.Path(os.environ["OKRDESK_TEST_GATE"]))
     emit.finished("new_hnw_clients")
+    if mode == "slow_store":
+        time.sleep(1.0)
     if mode == "gate":
         wait_for(pathlib.Path(os.environ["OKRDESK_TEST_GATE"]))
     if mode == "late":
@@ -200,3 +209,35 @@ def test_check_plugin_names_figures_emitted_after_finished() -> None:
         "plugin plugin-under-test metric salon_visits: cm02 2026-W02: emitted after "
         "emit.finished for this metric, which a plugin must not do (a problem, none kept)"
     ]
+
+
+def test_time_spent_storing_is_not_counted_against_the_plugin(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # The plugin takes about a second of its 3 s; storing its first metric waits 4 s
+    # for another writer (the test), which must not make the plugin time out.
+    root = workspace(Backend("sqlite", None, write_workspace))
+    gate = tmp_path / "gate"
+    ready = tmp_path / "gate.ready"
+    running = collect(
+        root, OKRDESK_TEST_MODE="slow_store", OKRDESK_TEST_GATE=str(gate),
+        OKRDESK_PLUGIN_TIMEOUT="3",
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists():
+            assert running.poll() is None, running.communicate()
+            assert time.monotonic() < deadline, "the plugin never got ready"
+            time.sleep(0.02)
+        with contextlib.closing(sqlite3.connect(root / "okrdesk.db", isolation_level=None)) as db:
+            db.execute("BEGIN IMMEDIATE")
+            gate.write_text("open", encoding="utf-8")
+            time.sleep(4.0)
+            db.execute("COMMIT")
+        code, stdout, stderr = finish(running)
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.communicate()
+    assert code == 0, stdout + stderr
+    assert len(figures(Backend("sqlite", None, write_workspace), root, "complaint_rate")) == 3
