@@ -371,6 +371,8 @@ def _run_in_process(
         output = Path(folder) / "output"
         output.touch()  # scratch: a temporary capture
         receiving, sending = context.Pipe(duplex=False)
+        if request is not None:
+            _widen(receiving)
         process = context.Process(
             target=_plugin_process, name=f"okrdesk-plugin-{name}", daemon=True,
             args=(sending, name, how, settings, request, str(output), dict(os.environ)),
@@ -404,6 +406,21 @@ def _run_in_process(
             f"must not do; its numbers were not kept: {_excerpt(printed)}"
         )
     return outcome
+
+
+_PIPE_BYTES = 1 << 20
+"""How much a plugin may send before it waits for okrdesk to read (Linux's default most
+for a pipe; 64 KiB otherwise)."""
+
+
+def _widen(connection: Connection) -> None:
+    """Let the pipe hold ``_PIPE_BYTES``: a plugin hands a batch over in one write while
+    okrdesk stores a metric, rather than a write per 64 KiB, each waiting for the thread
+    that reads (``_Inbox``) to get its turn."""
+    import fcntl
+
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or over a user's limit
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
 
 
 def _receive(
