@@ -77,6 +77,18 @@ def test_only_the_metrics_asked_for_come_out_grouped_in_the_order_emitted(scratc
     spool.close()
 
 
+def test_a_metric_stored_when_finished_is_dropped_and_the_rest_stays(scratch: Path) -> None:
+    spool = Spool(lambda o: None)
+    for o in _figures(4000):
+        spool.add(_row(o))
+        spool.add(_row(Observation("n", o.subject, o.period, value=1.0)))
+    spool.drop("m")
+    assert list(spool.rows(["m"])) == []
+    assert [r[1] for r in spool.rows()] == [f"cm{i:05}" for i in range(4000)]
+    assert {r[0] for r in spool.rows()} == {"n"}
+    spool.close()
+
+
 def test_wholes_added_up_group_by_group_are_those_added_up_at_once() -> None:
     chance = random.Random(16)
     emitted: list[Observation] = []

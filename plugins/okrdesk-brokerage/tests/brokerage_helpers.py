@@ -45,6 +45,7 @@ class Collector:
         self.observations: dict[tuple[str, str, str], Observation] = {}
         self.errors: list[tuple[str, str]] = []
         self.slices: dict[tuple[str, str, str, str], Observation] = {}
+        self.finished_metrics: list[str] = []
 
     def __call__(
         self,
@@ -58,6 +59,7 @@ class Collector:
         source: str = "",
         dimensions: dict[str, str] | None = None,
     ) -> None:
+        assert metric not in self.finished_metrics, f"emitted after finished: {metric}"
         if dimensions:
             sliced = Observation(metric, subject, period, value, source=source,
                                  dimensions=dimensions)  # fmt: skip
@@ -94,7 +96,12 @@ class Collector:
             )  # fmt: skip
 
     def error(self, metric: str, message: str) -> None:
+        assert metric not in self.finished_metrics, f"error after finished: {metric}"
         self.errors.append((metric, message))
+
+    def finished(self, metric: str) -> None:
+        assert metric not in self.finished_metrics, f"finished twice: {metric}"
+        self.finished_metrics.append(metric)
 
     def get(self, metric: str, subject: str, period: str) -> Observation | None:
         return self.observations.get((metric, subject, period))

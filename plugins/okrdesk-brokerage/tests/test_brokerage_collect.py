@@ -56,8 +56,9 @@ def test_only_files_a_wanted_metric_needs_are_required(tmp_path: Path) -> None:
     (tmp_path / "tiny" / "assets.csv").unlink()
     found = collect(["nps", "new_accounts", "client_attrition"], workspace=tmp_path)
     assert found.ratios("nps")[("cm2", "2026-01")] == (100, 1)
-    [(metric, message)] = collect(["aum"], workspace=tmp_path).errors
-    assert metric == "aum"
+    failed = collect(["aum"], workspace=tmp_path)
+    [(metric, message)] = failed.errors
+    assert metric == "aum" and failed.finished_metrics == ["aum"]
     assert message.startswith("assets.csv: file not found")
 
 
@@ -135,6 +136,9 @@ def test_each_metric_is_emitted_whole_once_its_files_are_totalled(
         # assets.csv's part by part: AUM, then effective accounts, then attrition.
         "aum", "effective_accounts", "asset_attrition",
     ]  # fmt: skip
+    # Each said finished once its figures are out, so okrdesk stores it meanwhile (the
+    # Collector refuses anything emitted for a metric after that).
+    assert emitted.finished_metrics == runs
     assert not list(tmp_path.glob("okrdesk-brokerage-*"))
 
 

@@ -53,7 +53,8 @@ def run_collect(
 ) -> CollectSummary:
     """Collect the plan's metrics (or ``only`` these) up to ``through`` and store them,
     one transaction per plugin call and grain as each call's figures are checked (they
-    wait on disk meanwhile, not in memory); ``jobs`` plugin processes at once."""
+    wait on disk meanwhile, not in memory), or one per metric as soon as the plugin says
+    it has finished that metric (``emit.finished``); ``jobs`` plugin processes at once."""
     plan = session.plan
     day = clamp_through(plan, through)
     wanted = metrics_needed(plan, session.host.metrics)

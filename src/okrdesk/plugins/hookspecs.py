@@ -63,6 +63,11 @@ class Emit(Protocol):
     observations of one metric at once, as columns (the i-th of each is one
     observation), for a plugin that computes set-wise: each is checked as ``emit``
     checks one, and a plainly sound batch is checked and sent far faster.
+    ``emit.finished(metric)`` (optional) says the plugin has handed over everything
+    it will emit for that metric: okrdesk may then check and store it at once, while
+    the plugin computes the next, and it stays stored even if the call fails later.
+    Anything more for that metric afterwards (``emit``, ``many``, ``error``) is
+    refused as a problem of the metric, and what was stored for it stays.
     """
 
     def __call__(
@@ -94,6 +99,8 @@ class Emit(Protocol):
     def error(self, metric: str, message: str) -> None: ...
 
     def warning(self, metric: str, message: str) -> None: ...
+
+    def finished(self, metric: str) -> None: ...
 
 
 @attrs.frozen

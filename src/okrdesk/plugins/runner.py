@@ -26,6 +26,7 @@ import datetime as dt
 import decimal
 import math
 import os
+import queue
 import sys
 import threading
 import time
@@ -173,6 +174,10 @@ class _Relay:
     def warning(self, metric: object, message: object) -> None:
         self.flush()
         self._connection.send(("warning", str(metric), str(message)[:500]))
+
+    def finished(self, metric: object) -> None:
+        self.flush()
+        self._connection.send(("finished", str(metric)))
 
     def flush(self) -> None:
         if self._batch:
@@ -378,6 +383,8 @@ def _run_in_process(
         output = Path(folder) / "output"
         output.touch()  # scratch: a temporary capture
         receiving, sending = context.Pipe(duplex=False)
+        if request is not None:
+            _widen(receiving)
         process = context.Process(
             target=_plugin_process, name=f"okrdesk-plugin-{name}", daemon=True,
             args=(sending, name, how, settings, request, str(output), dict(os.environ)),
@@ -421,6 +428,21 @@ def _run_in_process(
     return outcome
 
 
+_PIPE_BYTES = 1 << 20
+"""How much a plugin may send before it waits for okrdesk to read (Linux's default most
+for a pipe; 64 KiB otherwise)."""
+
+
+def _widen(connection: Connection) -> None:
+    """Let the pipe hold ``_PIPE_BYTES``: a plugin hands a batch over in one write while
+    okrdesk stores a metric, rather than a write per 64 KiB, each waiting for the thread
+    that reads (``_Inbox``) to get its turn."""
+    import fcntl
+
+    with contextlib.suppress(AttributeError, OSError):  # not Linux, or over a user's limit
+        fcntl.fcntl(connection.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BYTES)
+
+
 def _receive(
     connection: Connection,
     process: Any,
@@ -430,21 +452,39 @@ def _receive(
 ) -> bool | None:
     """Take what the plugin sends until it is done: True when it said so, False when its
     process ended first, None when time ran out."""
+    # Read ahead where this thread stores finished metrics between messages.
+    early = (
+        checker is not None and checker.keep is not None and checker.home == threading.get_ident()
+    )
+    inbox = _Inbox(connection, read_ahead=early)
+    try:
+        return _take_messages(inbox, process, checker, timeout, outcome)
+    finally:
+        inbox.close()
+
+
+def _take_messages(
+    inbox: _Inbox,
+    process: Any,
+    checker: _Checker | None,
+    timeout: float,
+    outcome: _Outcome,
+) -> bool | None:
     deadline = time.monotonic() + timeout
     while True:
-        remaining = deadline - time.monotonic()
+        # Time this process spent storing finished metrics is not the plugin's.
+        remaining = deadline + (checker.storing if checker else 0.0) - time.monotonic()
         if remaining <= 0:
             if checker is not None:
                 checker.closed = True
             process.kill()
             return None
-        if not connection.poll(min(remaining, 0.5)):
-            if not process.is_alive() and not connection.poll(0):
+        message = inbox.get(min(remaining, 0.5))
+        if message is None:
+            if not process.is_alive() and inbox.ended():
                 return False
             continue
-        try:
-            message = connection.recv()
-        except (EOFError, OSError):
+        if message is _ENDED:
             return False
         kind = message[0]
         if kind == "emit" and checker is not None:
@@ -455,6 +495,8 @@ def _receive(
             checker.error(message[1], message[2])
         elif kind == "warning" and checker is not None:
             checker.warning(message[1], message[2])
+        elif kind == "finished" and checker is not None:
+            checker.finished(message[1])
         elif kind == "declared":
             outcome.declared = message[1]
         elif kind == "changed":
@@ -462,6 +504,82 @@ def _receive(
         elif kind == "done":
             outcome.failure = message[1]
             return True
+
+
+_ENDED: Any = object()
+"""What ``_Inbox.get`` gives once the plugin's end of the pipe is closed."""
+_READ_AHEAD = 32
+"""Messages (each up to ``_BATCH`` or ``_MANY_BATCH`` figures) read ahead at most."""
+
+
+class _Inbox:
+    """The plugin's messages, as they come. With ``read_ahead``, a thread reads the pipe
+    meanwhile, so that while this process stores a finished metric the plugin never
+    waits on a full pipe (64 KiB) to hand over the next one: it goes on computing."""
+
+    def __init__(self, connection: Connection, *, read_ahead: bool) -> None:
+        self._connection = connection
+        self._queue: queue.Queue[bytes | None] | None = None
+        if read_ahead:
+            self._queue = queue.Queue(_READ_AHEAD)
+            self._stop = threading.Event()
+            self._reader = threading.Thread(target=self._read, name="okrdesk-receive", daemon=True)
+            self._reader.start()
+
+    def get(self, wait: float) -> Any:
+        """The next message; None when none came within ``wait`` seconds; ``_ENDED``
+        when the plugin's end of the pipe is closed."""
+        if self._queue is None:
+            if not self._connection.poll(wait):
+                return None
+            try:
+                return self._connection.recv()
+            except (EOFError, OSError):
+                return _ENDED
+        try:
+            raw = self._queue.get(timeout=wait)
+        except queue.Empty:
+            return None
+        if raw is None:
+            return _ENDED
+        from multiprocessing.reduction import ForkingPickler
+
+        return ForkingPickler.loads(raw)
+
+    def ended(self) -> bool:
+        """Once the plugin's process has ended: whether nothing it sent is left to take."""
+        if self._queue is None:
+            return not self._connection.poll(0)
+        self._reader.join(1.0)  # it reads to the end of the pipe, then stops
+        return self._queue.empty()
+
+    def close(self) -> None:
+        if self._queue is None:
+            return
+        self._stop.set()
+        while self._reader.is_alive():  # it may wait for room to queue what it read
+            with contextlib.suppress(queue.Empty):
+                self._queue.get_nowait()
+            self._reader.join(0.05)
+
+    def _read(self) -> None:
+        assert self._queue is not None
+        while not self._stop.is_set():
+            raw: bytes | None
+            try:
+                if not self._connection.poll(0.05):
+                    continue
+                raw = self._connection.recv_bytes()
+            except (EOFError, OSError):
+                raw = None
+            while not self._stop.is_set():
+                try:
+                    self._queue.put(raw, timeout=0.05)
+                    break
+                except queue.Full:
+                    continue
+            if raw is None:
+                return
 
 
 def prober(
@@ -575,6 +693,18 @@ class _Checker:
     warned: list[tuple[str, str]] = attrs.Factory(list)
     closed: bool = False
     """Set when the plugin ran out of time: anything it emits after that is ignored."""
+    keep: Keeper | None = None
+    """Stores a metric the plugin has finished (``finished``) at once, while the plugin
+    goes on; only in the thread ``home``, the one that may use the store."""
+    home: int | None = None
+    done: set[str] = attrs.Factory(set)
+    """The metrics the plugin said it has finished (``emit.finished``)."""
+    kept: dict[str, str] = attrs.Factory(dict)
+    """metric → plugin, for each finished metric already stored."""
+    stored: int = 0
+    """How many observations ``keep`` stored for the finished metrics."""
+    storing: float = 0.0
+    """Seconds spent storing finished metrics: not counted against the plugin's time."""
     spool: Spool = attrs.field(init=False)
     _rules: dict[str, tuple[bool, bool, tuple[str, ...]]] = attrs.field(init=False)
     """metric → (whether it is a ratio, whether its value cannot be negative, its
@@ -738,6 +868,9 @@ class _Checker:
         source: Any,
         dimensions: Any,
     ) -> None:
+        if type(metric) is str and metric in self.done:
+            self._refuse(metric, f"{subject} {period}: emitted {_AFTER_FINISHED}")
+            return
         spec = self.specs.get(metric)
         if spec is None:
             self._refuse(str(metric), "emitted, but this plugin was not asked for it")
@@ -767,7 +900,33 @@ class _Checker:
         self._refuse(row[0], f"{row[1]} {row[2]}: emitted twice")
 
     def error(self, metric: str, message: str) -> None:
-        self._refuse(str(metric), str(message)[:500])
+        metric = str(metric)
+        after = f"emit.error {_AFTER_FINISHED}: " if metric in self.done else ""
+        self._refuse(metric, after + str(message)[:500])
+
+    def finished(self, metric: str) -> None:
+        """``emit.finished``: the plugin has handed over everything it will emit for
+        ``metric``. Anything more for it is refused; where it may (``keep``, in the
+        thread ``home``), a sound metric is stored at once, apart from the others."""
+        metric = str(metric)
+        if self.closed or metric in self.done:
+            return
+        if metric not in self.specs:
+            self._refuse(metric, "emit.finished for a metric this plugin was not asked for")
+            return
+        self.done.add(metric)
+        # Taken from the quick check, so that whatever comes for it next is refused.
+        self._rules.pop(metric, None)
+        if self.keep is None or threading.get_ident() != self.home:
+            return
+        self.spool.flush()  # finds any figure of it emitted twice
+        if metric in self.refused:
+            return
+        started = time.monotonic()
+        self.stored += self.keep({metric: self.plugin}, self.spool.rows([metric], grouped=True))
+        self.kept[metric] = self.plugin
+        self.spool.drop(metric)
+        self.storing += time.monotonic() - started
 
     def warning(self, metric: str, message: str) -> None:
         if not self.closed and sum(m == metric for m, _ in self.warned) < MAX_MESSAGES_PER_METRIC:
@@ -820,8 +979,13 @@ class _Checker:
             more = total - len(shown)
             text = "; ".join(shown) + (f"; and {more:,} more" if more else "")
             count = f"{total:,} problems" if total > 1 else "a problem"
-            errors.append(PluginError(self.plugin, metric, f"{text} ({count}, none kept)"))
+            fate = _KEPT_WHEN_FINISHED if metric in self.kept else "none kept"
+            errors.append(PluginError(self.plugin, metric, f"{text} ({count}, {fate})"))
         return errors
+
+
+_AFTER_FINISHED = "after emit.finished for this metric, which a plugin must not do"
+_KEPT_WHEN_FINISHED = "what it emitted before emit.finished was stored and is kept"
 
 
 def _plain_value(value: Any, never_negative: bool) -> bool:
@@ -907,6 +1071,11 @@ def collect(
     observations, grouped by metric, subject and period, to ``keep`` (which stores
     them and says how many); without it they are gathered in ``observations``.
     Figures travel as plain rows (``SpooledRow``) from the check to the store.
+
+    A metric the plugin says it has finished (``emit.finished``) goes to ``keep`` at
+    once, alone, while the plugin computes the next one, when the plugin's process is
+    heard in this thread (one call at a time; ``keep`` is called in no other thread).
+    It stays stored even if the call then fails.
     """
     host.load()
     periods = tuple(periods)
@@ -920,6 +1089,7 @@ def collect(
             wanted.setdefault(owner, []).append(host.metrics[metric])
     implementations = dict(host.implementations("okrdesk_collect"))
     subjects = frozenset(p.id for p in plan.people) | frozenset(u.id for u in plan.units)
+    home = threading.get_ident()  # the thread ``keep`` may be called in
     parts: list[_Part] = []
     for plugin, specs in wanted.items():
         how = host.records[plugin].how
@@ -936,8 +1106,9 @@ def collect(
                 through=through, settings=settings, workspace=workspace,
             )  # fmt: skip
             checker = _Checker(
-                plugin, {s.name: s for s in share}, subjects, frozenset(p.id for p in periods)
-            )
+                plugin, {s.name: s for s in share}, subjects, frozenset(p.id for p in periods),
+                keep=keep, home=home,
+            )  # fmt: skip
             parts.append(_Part(plugin, share, request, checker, how, call))
     try:
         _run_parts(parts, timeout, jobs, Tracker(parts, progress) if progress else None)
@@ -1045,8 +1216,13 @@ class _Part:
             ).failure
 
     def merge_into(self, result: Collected, keep: Keeper | None = None) -> None:
+        kept = self.checker.kept if self.checker is not None else {}
+        result.stored += self.checker.stored if self.checker is not None else 0
+        result.plugin_of.update(kept)
         if self.failure is not None:
-            error = PluginError(self.plugin, None, self.failure)
+            # What it finished was complete and sound, and stays stored.
+            also = f" (stored before it ended: {', '.join(sorted(kept))})" if kept else ""
+            error = PluginError(self.plugin, None, self.failure + also)
             if error not in result.errors:
                 result.errors.append(error)
             return
@@ -1057,7 +1233,7 @@ class _Part:
         result.warnings.extend(
             PluginError(self.plugin, m, text) for m, text in self.checker.warned if m not in failed
         )
-        sound = {s.name: self.plugin for s in self.specs if s.name not in failed}
+        sound = {s.name: self.plugin for s in self.specs if s.name not in failed | kept.keys()}
         result.plugin_of.update(sound)
         if keep is None:
             result.observations.extend(self.checker.spool.observations(sound))

@@ -2,9 +2,11 @@
 
 A plugin's figures are kept only when the whole call succeeded, and a
 metric only when none of its figures was refused, so nothing can be stored
-while the plugin is still emitting. Holding them in memory made a firm's
-collect grow with the firm; they wait instead in a temporary SQLite database,
-written in batches, whose key also finds a figure emitted twice. SQLite
+while the plugin is still emitting, except a metric it said it has finished
+(``emit.finished``): that one is stored at once and dropped from here.
+Holding them in memory made a firm's collect grow with the firm; they wait
+instead in a temporary SQLite database, written in batches, whose key also
+finds a figure emitted twice. SQLite
 holds it in memory up to a bound and on disk beyond it, so a firm's millions
 do not fill the memory. A call's first ``_IN_MEMORY`` figures are kept in a
 list and a set of keys instead, and only go to SQLite when there are more:
@@ -128,6 +130,16 @@ class Spool:
         )
         while rows := cursor.fetchmany(_BATCH):
             yield from rows
+
+    def drop(self, metric: str) -> None:
+        """Forget what was kept of ``metric`` (stored already): it holds no memory or
+        disk while the rest of the call goes on."""
+        self.flush()
+        if self._held is not None:
+            self._held = [row for row in self._held if row[0] != metric]
+            self._keys = {key for key in self._keys if key[0] != metric}
+        elif self._db is not None:
+            self._db.execute("DELETE FROM kept WHERE metric = ?", (metric,))
 
     def close(self) -> None:
         self._closed = True

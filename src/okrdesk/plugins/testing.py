@@ -3,8 +3,9 @@
 ``registered_plugin`` makes a plugin object visible to every okrdesk command
 run inside the ``with`` block, so a test can drive the real CLI with it.
 ``check_plugin`` runs a plugin's hooks through the same checks okrdesk applies
-to every plugin (``emit`` and ``emit.many`` alike) and returns what it declared,
-what it collected and every problem found.
+to every plugin (``emit``, ``emit.many`` and ``emit.finished`` alike: anything
+emitted for a metric after it was said finished is a problem) and returns what
+it declared, what it collected and every problem found.
 """
 
 from __future__ import annotations

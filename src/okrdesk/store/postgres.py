@@ -92,6 +92,7 @@ class PostgresStore(Store):
         self._connection = connection
         self._loaded = False
         self._vacuum_due = False
+        self._written = 0
         self._latest: dict[str, tuple[str, dt.date, dt.date | None]] | None = None
 
     # ------------------------------------------------------------ opening
@@ -231,13 +232,16 @@ class PostgresStore(Store):
 
     def replace_rows(self, *args: Any, **kwargs: Any) -> int:
         stored = super().replace_rows(*args, **kwargs)
-        if stored >= ANALYZE_AFTER_ROWS:
+        # Counted over the run: a collect may store metric by metric (emit.finished).
+        self._written += stored
+        if self._written >= ANALYZE_AFTER_ROWS and not self._vacuum_due:
             self._tidy(("ANALYZE observations",))
             self._vacuum_due = True
         return stored
 
     def finish_run(self, *args: Any, **kwargs: Any) -> None:
         super().finish_run(*args, **kwargs)
+        self._written = 0
         if self._vacuum_due:
             # The rows replaced are dead until vacuumed, and the pages written are not
             # marked all-visible: a branch's reads would go to the table beside the

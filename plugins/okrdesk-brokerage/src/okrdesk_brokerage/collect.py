@@ -318,6 +318,8 @@ def collect(request: CollectRequest, emit: Emit) -> None:
                     _emit(metric, figures, cms, emit)
                 else:
                     emit.error(metric, str(error))
+                # okrdesk stores it now, while the next metric is computed.
+                emit.finished(metric)
             pending = [metric for metric in pending if metric not in emitting]
             release(figures, pending)
 

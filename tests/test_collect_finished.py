@@ -1,0 +1,243 @@
+"""``emit.finished``: a metric the plugin has finished is stored while it computes the next,
+and stays stored whatever the plugin does afterwards."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from backends import Backend
+from okrdesk.app.trust import grant
+from okrdesk.model import Person
+from okrdesk.plugins import hookimpl
+from okrdesk.plugins.testing import check_plugin
+from sample_workspace import WriteWorkspace
+
+STEPWISE = """\
+import os
+import pathlib
+import time
+
+from okrdesk.model import Direction, MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("new_hnw_clients", "New HNW clients", "新增高净值客户",
+                        MetricKind.FLOW, UNITS["户"]))
+    register(MetricSpec("complaint_rate", "Complaint rate", "投诉率", MetricKind.RATIO,
+                        UNITS["‰"], direction=Direction.AT_MOST))
+
+
+def wait_for(gate):
+    deadline = time.monotonic() + 60
+    while not gate.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the test never opened the gate")
+        time.sleep(0.02)
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    mode = os.environ.get("OKRDESK_TEST_MODE", "")
+    figure = float(os.environ.get("OKRDESK_TEST_FIGURE", "1"))
+    pairs = [(p.id, w.id) for w in request.periods for p in request.people]
+    for subject, week in pairs:
+        emit("new_hnw_clients", subject, week, value=figure, source="hnw.csv")
+    if mode == "slow_store":
+        # Finished once the test holds the store's write lock; then a second of its own.
+        pathlib.Path(os.environ["OKRDESK_TEST_GATE"] + ".ready").write_text("ready")
+        wait_for(pathlib.Path(os.environ["OKRDESK_TEST_GATE"]))
+    emit.finished("new_hnw_clients")
+    if mode == "slow_store":
+        time.sleep(1.0)
+    if mode == "gate":
+        wait_for(pathlib.Path(os.environ["OKRDESK_TEST_GATE"]))
+    if mode == "late":
+        emit("new_hnw_clients", pairs[0][0], pairs[0][1], value=99.0)
+        emit.error("new_hnw_clients", "changed my mind")
+    for subject, week in pairs[:3]:
+        emit("complaint_rate", subject, week, numerator=figure, denominator=1000.0)
+        if mode == "raises":
+            raise RuntimeError("the complaints export went away")
+        if mode == "exits":
+            os._exit(3)
+    emit.finished("complaint_rate")
+"""
+
+OKRDESK = [sys.executable, "-m", "okrdesk"]
+THROUGH = "2026-01-20"
+
+
+def workspace(backend: Backend) -> Path:
+    root = backend.workspace({"budget.toml": None})
+    (root / "plugins" / "test_metrics.py").unlink()
+    (root / "plugins" / "stepwise.py").write_text(STEPWISE, encoding="utf-8")
+    grant(root)
+    return root
+
+
+def collect(root: Path, **env: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [*OKRDESK, "collect", "--through", THROUGH, "-w", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "OKRDESK_LOAD_PLUGINS": "stepwise", **env},
+    )  # fmt: skip
+
+
+def finish(running: subprocess.Popen[str]) -> tuple[int, str, str]:
+    stdout, stderr = running.communicate(timeout=120)
+    return running.returncode, stdout, stderr
+
+
+def figures(backend: Backend, root: Path, metric: str) -> set[tuple[str, str, object]]:
+    if not backend.exists(root):
+        return set()
+    with backend.open(root) as store:
+        found = [stored.observation for stored in store.observations(metric=metric)]
+    return {(o.subject, o.period, o.value if o.value is not None else o.numerator) for o in found}
+
+
+def test_a_finished_metric_is_stored_while_the_plugin_computes_the_next(
+    backend: Backend, tmp_path: Path
+) -> None:
+    root = workspace(backend)
+    gate = tmp_path / "gate"
+    running = collect(root, OKRDESK_TEST_MODE="gate", OKRDESK_TEST_GATE=str(gate))
+    try:
+        deadline = time.monotonic() + 60
+        # The plugin waits for the gate after finishing new_hnw_clients: it can only be
+        # in the store by now if it was stored while the plugin was still running.
+        while not figures(backend, root, "new_hnw_clients"):
+            assert running.poll() is None, running.communicate()
+            assert time.monotonic() < deadline, "new_hnw_clients was not stored in time"
+            time.sleep(0.05)
+        assert not figures(backend, root, "complaint_rate")
+        gate.write_text("open", encoding="utf-8")
+        code, stdout, stderr = finish(running)
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.communicate()
+    assert code == 0, stdout + stderr
+    # 2 people over the 4 weeks to 20 January (2026-W01 holds 1 January).
+    hnw = figures(backend, root, "new_hnw_clients")
+    assert {(s, v) for s, _, v in hnw} == {("cm01", 1.0), ("cm02", 1.0)}
+    assert len(hnw) == 8
+    assert len(figures(backend, root, "complaint_rate")) == 3
+    assert "Run 1: 11 observations" in stdout
+
+
+@pytest.mark.parametrize(
+    ("mode", "named"),
+    [
+        ("raises", "okrdesk_collect failed: RuntimeError: the complaints export went away"),
+        ("exits", "its process ended during okrdesk_collect (exit code 3"),
+    ],
+)
+def test_a_plugin_that_fails_after_finishing_a_metric_keeps_that_metric_stored(
+    backend: Backend, mode: str, named: str
+) -> None:
+    root = workspace(backend)
+    assert finish(collect(root))[0] == 0
+    before = figures(backend, root, "complaint_rate")
+    assert {v for _, _, v in before} == {1.0}
+    code, stdout, stderr = finish(collect(root, OKRDESK_TEST_MODE=mode, OKRDESK_TEST_FIGURE="2"))
+    assert code == 1, stdout + stderr
+    assert f"plugin stepwise: {named}" in stderr
+    assert "(stored before it ended: new_hnw_clients)" in stderr
+    assert "Traceback" not in stderr
+    assert {v for _, _, v in figures(backend, root, "new_hnw_clients")} == {2.0}
+    assert figures(backend, root, "complaint_rate") == before
+    assert "Run 2: 8 observations" in stdout
+
+
+def test_emitting_for_a_finished_metric_is_its_problem_and_keeps_what_was_stored(
+    backend: Backend,
+) -> None:
+    root = workspace(backend)
+    code, stdout, stderr = finish(collect(root, OKRDESK_TEST_MODE="late", OKRDESK_TEST_FIGURE="4"))
+    assert code == 1, stdout + stderr
+    assert (
+        "plugin stepwise metric new_hnw_clients: cm01 2026-W01: emitted after emit.finished "
+        "for this metric, which a plugin must not do; emit.error after emit.finished for this "
+        "metric, which a plugin must not do: changed my mind (2 problems, what it emitted "
+        "before emit.finished was stored and is kept)"
+    ) in stderr
+    assert {v for s, _, v in figures(backend, root, "new_hnw_clients")} == {4.0}
+    assert len(figures(backend, root, "complaint_rate")) == 3
+
+
+class _LatePlugin:
+    """A plugin registered in the test's process: what it emits after finishing is refused
+    by ``check_plugin`` exactly as by a collect."""
+
+    @hookimpl
+    def okrdesk_metrics(self, register):  # type: ignore[no-untyped-def]
+        from okrdesk.model import MetricKind, MetricSpec
+        from okrdesk.units import UNITS
+
+        register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", MetricKind.FLOW,
+                            UNITS["人"]))  # fmt: skip
+
+    @hookimpl
+    def okrdesk_collect(self, request, emit):  # type: ignore[no-untyped-def]
+        week = request.periods[0].id
+        emit("salon_visits", "cm01", week, value=3)
+        emit.finished("salon_visits")
+        emit.many("salon_visits", ["cm02"], [week], values=[5])
+
+
+def test_check_plugin_names_figures_emitted_after_finished() -> None:
+    check = check_plugin(
+        _LatePlugin(),
+        people=[Person("cm01", "王芳", "branch"), Person("cm02", "李强", "branch")],
+        start=dt.date(2026, 1, 5),
+        through=dt.date(2026, 1, 11),
+    )
+    assert check.problems == [
+        "plugin plugin-under-test metric salon_visits: cm02 2026-W02: emitted after "
+        "emit.finished for this metric, which a plugin must not do (a problem, none kept)"
+    ]
+
+
+def test_time_spent_storing_is_not_counted_against_the_plugin(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # The plugin takes about a second of its 3 s; storing its first metric waits 4 s
+    # for another writer (the test), which must not make the plugin time out.
+    root = workspace(Backend("sqlite", None, write_workspace))
+    gate = tmp_path / "gate"
+    ready = tmp_path / "gate.ready"
+    running = collect(
+        root, OKRDESK_TEST_MODE="slow_store", OKRDESK_TEST_GATE=str(gate),
+        OKRDESK_PLUGIN_TIMEOUT="3",
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 60
+        while not ready.exists():
+            assert running.poll() is None, running.communicate()
+            assert time.monotonic() < deadline, "the plugin never got ready"
+            time.sleep(0.02)
+        with contextlib.closing(sqlite3.connect(root / "okrdesk.db", isolation_level=None)) as db:
+            db.execute("BEGIN IMMEDIATE")
+            gate.write_text("open", encoding="utf-8")
+            time.sleep(4.0)
+            db.execute("COMMIT")
+        code, stdout, stderr = finish(running)
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.communicate()
+    assert code == 0, stdout + stderr
+    assert len(figures(Backend("sqlite", None, write_workspace), root, "complaint_rate")) == 3
