@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -95,6 +96,18 @@ def collect(root: Path, **env: str) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
+@contextlib.contextmanager
+def collecting(root: Path, **env: str) -> Iterator[subprocess.Popen[str]]:
+    """``collect`` running in a process of its own, killed if the test leaves it running."""
+    running = collect(root, **env)
+    try:
+        yield running
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.communicate()
+
+
 def finish(running: subprocess.Popen[str]) -> tuple[int, str, str]:
     stdout, stderr = running.communicate(timeout=120)
     return running.returncode, stdout, stderr
@@ -113,8 +126,7 @@ def test_a_finished_metric_is_stored_while_the_plugin_computes_the_next(
 ) -> None:
     root = workspace(backend)
     gate = tmp_path / "gate"
-    running = collect(root, OKRDESK_TEST_MODE="gate", OKRDESK_TEST_GATE=str(gate))
-    try:
+    with collecting(root, OKRDESK_TEST_MODE="gate", OKRDESK_TEST_GATE=str(gate)) as running:
         deadline = time.monotonic() + 60
         # The plugin waits for the gate after finishing new_hnw_clients: it can only be
         # in the store by now if it was stored while the plugin was still running.
@@ -125,10 +137,6 @@ def test_a_finished_metric_is_stored_while_the_plugin_computes_the_next(
         assert not figures(backend, root, "complaint_rate")
         gate.write_text("open", encoding="utf-8")
         code, stdout, stderr = finish(running)
-    finally:
-        if running.poll() is None:
-            running.kill()
-            running.communicate()
     assert code == 0, stdout + stderr
     # 2 people over the 4 weeks to 20 January (2026-W01 holds 1 January).
     hnw = figures(backend, root, "new_hnw_clients")
@@ -219,11 +227,10 @@ def test_time_spent_storing_is_not_counted_against_the_plugin(
     root = workspace(Backend("sqlite", None, write_workspace))
     gate = tmp_path / "gate"
     ready = tmp_path / "gate.ready"
-    running = collect(
+    with collecting(
         root, OKRDESK_TEST_MODE="slow_store", OKRDESK_TEST_GATE=str(gate),
         OKRDESK_PLUGIN_TIMEOUT="3",
-    )  # fmt: skip
-    try:
+    ) as running:  # fmt: skip
         deadline = time.monotonic() + 60
         while not ready.exists():
             assert running.poll() is None, running.communicate()
@@ -235,9 +242,5 @@ def test_time_spent_storing_is_not_counted_against_the_plugin(
             time.sleep(4.0)
             db.execute("COMMIT")
         code, stdout, stderr = finish(running)
-    finally:
-        if running.poll() is None:
-            running.kill()
-            running.communicate()
     assert code == 0, stdout + stderr
     assert len(figures(Backend("sqlite", None, write_workspace), root, "complaint_rate")) == 3
