@@ -164,6 +164,8 @@ def test_a_plugin_that_fails_after_finishing_a_metric_keeps_that_metric_stored(
     assert code == 1, stdout + stderr
     assert f"plugin stepwise: {named}" in stderr
     assert "(stored before it ended: new_hnw_clients)" in stderr
+    assert " observations of 1 metrics, " in stdout
+    assert "The metrics not stored kept their earlier numbers." in stderr
     assert "Traceback" not in stderr
     assert {v for _, _, v in figures(backend, root, "new_hnw_clients")} == {2.0}
     assert figures(backend, root, "complaint_rate") == before
@@ -184,6 +186,7 @@ def test_emitting_for_a_finished_metric_is_its_problem_and_keeps_what_was_stored
     ) in stderr
     assert {v for s, _, v in figures(backend, root, "new_hnw_clients")} == {4.0}
     assert len(figures(backend, root, "complaint_rate")) == 3
+    assert " observations of 2 metrics, " in stdout  # both were stored
 
 
 class _LatePlugin:

@@ -28,6 +28,9 @@ class CollectSummary:
     stored: int
     errors: tuple[PluginError, ...]
     warnings: tuple[PluginError, ...] = ()
+    landed: tuple[str, ...] = ()
+    """The metrics whose figures were stored (a metric a plugin finished before it failed
+    among them); every other metric kept its earlier numbers."""
 
 
 def clamp_through(plan: Plan, through: dt.date | None) -> dt.date:
@@ -81,6 +84,7 @@ def run_collect(
     errors: list[PluginError] = []
     warnings: list[PluginError] = []
     versions: dict[str, str] = {}
+    landed: set[str] = set()
     with open_store(session.workspace) as store:
         run_id = store.start_run("collect", day)
         for grain, metrics in by_grain.items():
@@ -99,6 +103,7 @@ def run_collect(
                 plugin_timeout(session.workspace.plugin_timeout), jobs, keep,
             )  # fmt: skip
             stored += result.stored
+            landed.update(result.plugin_of)
             errors.extend(e for e in result.errors if e not in errors)
             warnings.extend(w for w in result.warnings if w not in warnings)
             versions.update(
@@ -109,8 +114,9 @@ def run_collect(
         errors.extend(_loading_errors(session, errors))
         store.finish_run(run_id, "failed" if errors else "ok", versions, [str(e) for e in errors])
     return CollectSummary(
-        run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings)
-    )
+        run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),
+        tuple(sorted(landed)),
+    )  # fmt: skip
 
 
 def _loading_errors(session: Session, found: list[PluginError]) -> list[PluginError]:

@@ -34,8 +34,9 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
     Collects each period of the plan from its start up to --through.
     Collecting a metric and period again replaces its numbers, so running
     this twice stores nothing twice. A plugin that fails is reported by
-    name, its earlier numbers are kept, the others land, and the exit code
-    is 1.
+    name and its metrics keep their earlier numbers (but for those it had
+    said were finished, which are stored); the other plugins' land, and
+    the exit code is 1.
     """
     from okrdesk.app.collect import run_collect
     from okrdesk.app.session import open_session
@@ -52,7 +53,7 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
     first, last = summary.periods[0].id, summary.periods[-1].id
     say(
         f"Run {summary.run_id}: {summary.stored:,} observations of "
-        f"{len(summary.metrics) - len({e.metric for e in summary.errors})} metrics, "
+        f"{len(summary.landed)} metrics, "
         f"{len(summary.periods)} periods ({first} to {last}), through {summary.through}."
     )
     for warning in summary.warnings:
@@ -60,7 +61,7 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
     for error in summary.errors:
         say(f"error: {error}", err=True)
     if summary.errors:
-        say("Earlier numbers of the failed metrics were kept.", err=True)
+        say("The metrics not stored kept their earlier numbers.", err=True)
         raise SystemExit(EXIT_FAILED)
 
 
