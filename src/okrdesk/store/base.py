@@ -748,20 +748,27 @@ class Store(ABC):
     def _every_stored_subject_among(self, subjects: Iterable[str]) -> bool:
         """Whether every subject with a whole figure stored is one of ``subjects``: then
         each period's total over ``subjects`` is its total over everyone (``period_totals``).
-        The stored subjects are found one seek of the subject index each (a skip scan),
-        not by reading their rows."""
-        index = self._subject_index
-        step = (
-            f"SELECT subject FROM observations {index}WHERE slice = '' AND subject > ? "
-            "ORDER BY subject LIMIT 1"
-        )
-        first = f"SELECT subject FROM observations {index}WHERE slice = '' ORDER BY subject LIMIT 1"
+        The stored subjects are found one seek of the subject index each, not by reading
+        their rows."""
+        stored = self._skip_scan("stored", "subject", self._subject_index, "slice = ''")
         found = self._rows(
-            f"WITH RECURSIVE stored(subject) AS (SELECT ({first}) UNION ALL SELECT ("
-            f"{step.replace('?', 'stored.subject')}) FROM stored WHERE stored.subject IS NOT NULL) "
-            "SELECT subject FROM stored WHERE subject IS NOT NULL"
+            f"WITH RECURSIVE {stored} SELECT subject FROM stored WHERE subject IS NOT NULL"
         )
         return {str(row[0]) for row in found} <= set(subjects)
+
+    @staticmethod
+    def _skip_scan(name: str, column: str, index: str = "", where: str = "TRUE") -> str:
+        """A recursive common table expression ``name(column)`` of the distinct values of
+        ``column`` among the rows ``where`` holds, in order and then one NULL, found one
+        seek of an index led by ``column`` each: a skip scan, which neither SQLite's
+        planner nor PostgreSQL's makes of ``SELECT DISTINCT``."""
+        rows = f"FROM observations {index}WHERE {where}"
+        first = f"SELECT {column} {rows} ORDER BY {column} LIMIT 1"
+        step = f"SELECT {column} {rows} AND {column} > {name}.{column} ORDER BY {column} LIMIT 1"
+        return (
+            f"{name} ({column}) AS (SELECT ({first}) UNION ALL SELECT ({step}) FROM {name} "
+            f"WHERE {name}.{column} IS NOT NULL)"
+        )
 
     def _series_of_period_totals(
         self,

@@ -320,10 +320,7 @@ class PostgresStore(Store):
             # The metrics are listed by skipping along the primary key, one probe
             # each (PostgreSQL has no skip scan), not by reading every row.
             rows = self._rows(
-                "WITH RECURSIVE metrics (metric) AS ("
-                " SELECT min(metric) FROM observations"
-                " UNION ALL SELECT (SELECT min(o.metric) FROM observations o"
-                " WHERE o.metric > metrics.metric) FROM metrics WHERE metrics.metric IS NOT NULL)"
+                f"WITH RECURSIVE {self._skip_scan('metrics', 'metric')}"
                 " SELECT metrics.metric, last.grain, last.period_end, runs.through FROM metrics"
                 " CROSS JOIN LATERAL (SELECT grain, period_end, run_id FROM observations o"
                 " WHERE o.metric = metrics.metric ORDER BY o.period DESC LIMIT 1) AS last"
