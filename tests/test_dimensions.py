@@ -278,8 +278,9 @@ def test_an_undimensioned_read_never_passes_over_a_slice(workspace: Path) -> Non
     """The store's own queries, as SQLite plans them: whole figures (slice = '') have
     the subject index to themselves and the slices one of their own, so slices stored
     beside a figure cost its reads nothing: a team's figure is one range read, the
-    firm's one scan of the whole figures' index, and a branch's breakdown for a year
-    one range read of the slices' index."""
+    firm's one scan of the whole figures' index where it is scanned (else a range of the
+    running totals' key a metric), and a branch's breakdown for a year one range read
+    of the slices' index."""
     day, team = dt.date.fromisoformat(AS_OF), ["cm01", "cm02", "team-a"]
     with Store.open(workspace / "okrdesk.db") as store:
         connection = store._connection  # type: ignore[attr-defined]
@@ -287,9 +288,10 @@ def test_an_undimensioned_read_never_passes_over_a_slice(workspace: Path) -> Non
         connection.set_trace_callback(ran.append)
         store.totals_by_subject("net_new_aum", day, "value", "sum", Grain.WEEK, team)
         store.slice_sums("net_new_aum", day, "sum", Grain.WEEK, team)
+        store._scanned_sum_rows([day], Grain.WEEK, None, None)  # type: ignore[attr-defined]
         store.sums_at([day], Grain.WEEK)
         connection.set_trace_callback(None)
-        whole, slices, firm = (
+        whole, slices, firm, *running = (
             " | ".join(r[3] for r in connection.execute(f"EXPLAIN QUERY PLAN {sql}")) for sql in ran
         )
         indexes = dict(connection.execute(
@@ -304,6 +306,12 @@ def test_an_undimensioned_read_never_passes_over_a_slice(workspace: Path) -> Non
            "AND metric=? AND slice>?)" in slices  # fmt: skip
     assert "SCAN observations" not in whole + slices
     assert firm.startswith("SCAN observations USING COVERING INDEX observations_by_subject")
+    # The firm's sums, kept running as the rows are written: a range of the key a metric.
+    assert running[0].startswith("SCAN period_totals")
+    assert running[1:] and all(
+        plan == "SEARCH running_totals USING PRIMARY KEY (metric=? AND grain=? AND next_period>?)"
+        for plan in running[1:]
+    )
 
 
 def test_a_store_of_schema_7_gets_slices_and_keeps_its_rows(tmp_path: Path) -> None:

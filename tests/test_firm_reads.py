@@ -158,6 +158,125 @@ def test_now_and_a_period_earlier_from_one_scan_are_each_days_own_sums(
     assert store.sums_at([AS_OF, before], Grain.WEEK)[before] == {}
 
 
+def running_rows(store: Store) -> list[tuple[object, ...]]:
+    return store.query(
+        "SELECT metric, grain, next_period, subject, period, value, numerator, denominator, "
+        "observations FROM running_totals ORDER BY metric, grain, subject, period"
+    )
+
+
+def running_agree(store: Store) -> bool:
+    """The store's ``running_totals`` are its rows added up afresh, subject by subject
+    in the order of their periods."""
+    rows = store.query(
+        "SELECT metric, grain, subject, period, value, numerator, denominator FROM "
+        "observations WHERE slice = '' ORDER BY metric, grain, subject, period"
+    )
+    fresh: list[tuple[object, ...]] = []
+    for i, (metric, grain, subject, period, *numbers) in enumerate(rows):
+        following = rows[i + 1] if i + 1 < len(rows) else None
+        same_subject = following is not None and following[:3] == (metric, grain, subject)
+        before = fresh[-1] if fresh and fresh[-1][:2] == (metric, grain) else None
+        if before is None or before[3] != subject:
+            sums: list[object] = [*numbers, 1]
+        else:
+            sums = [_plus(a, b) for a, b in zip(before[5:8], numbers, strict=True)]
+            sums.append(int(before[8]) + 1)  # type: ignore[call-overload]
+        next_period = following[3] if same_subject and following is not None else "~"
+        fresh.append((metric, grain, next_period, subject, period, *sums))
+    kept = running_rows(store)
+    return len(kept) == len(fresh) and all(
+        a[:5] == b[:5]
+        and a[8] == b[8]
+        and all(same(store, x, y) for x, y in zip(a[5:8], b[5:8], strict=True))
+        for a, b in zip(kept, fresh, strict=True)
+    )
+
+
+def _plus(a: object, b: object) -> object:
+    if b is None:
+        return a
+    return (a or 0.0) + b  # type: ignore[operator]
+
+
+def test_the_running_totals_are_the_rows_added_up_after_every_write(
+    any_firm_store: tuple[Store, Plan], tmp_path: Path
+) -> None:
+    store, plan = any_firm_store
+    fill(store, plan)
+    assert running_rows(store) and running_agree(store)
+    weeks = [w for w in periods_between(START, END, Grain.WEEK) if w.start <= AS_OF][:30]
+    # Three weeks collected again with fewer people: every later running total of fees
+    # moves, the other metrics' stay.
+    others = [row for row in running_rows(store) if row[0] != "fees"]
+    again = [Observation("fees", p.id, w.id, 7.25) for p in plan.people[:4] for w in weeks[3:6]]
+    store.replace_observations(store.start_run("test", None), {"fees": "test"}, weeks[3:6],
+                               again)  # fmt: skip
+    assert running_agree(store)
+    assert [row for row in running_rows(store) if row[0] != "fees"] == others
+    # A week collected in part, then emptied: the subjects' spans close over it.
+    partial = [Observation("fees", p.id, weeks[7].id, 1.0) for p in plan.people[:2]]
+    store.replace_observations(store.start_run("test", weeks[7].start), {"fees": "test"},
+                               weeks[7:8], partial, through=weeks[7].start)  # fmt: skip
+    assert running_agree(store)
+    store.replace_observations(store.start_run("test", None), {"fees": "test"}, weeks[7:8], [])
+    assert running_agree(store)
+    # A copy adds up its own, the same.
+    copied = tmp_path / "copy.db"
+    copy_store(store.location, copied, replace=False)
+    with Store.open(copied) as copy:
+        assert running_agree(copy) and len(running_rows(copy)) == len(running_rows(store))
+
+
+def test_every_subjects_sums_from_running_totals_are_the_sums_a_scan_reads(
+    any_firm_store: tuple[Store, Plan],
+) -> None:
+    store, plan = any_firm_store
+    fill(store, plan)
+    weeks = [w for w in periods_between(START, END, Grain.WEEK) if w.start <= AS_OF][:30]
+    # A person with fees in two early weeks and the last five alone, and a week no one
+    # has fees in.
+    kept = [
+        o
+        for o in store_rows(store, "fees")
+        if o.period != weeks[10].id and o.subject != "b3t2p3" and o.period < weeks[20].id
+    ]
+    sparse = [Observation("fees", "b3t2p3", w.id, 3.5) for w in weeks[2:4]]
+    store.replace_observations(store.start_run("test", None), {"fees": "test"}, weeks[:20],
+                               kept + sparse)  # fmt: skip
+    days = [START, weeks[2].start, weeks[3].end, weeks[10].start, weeks[11].start,
+            AS_OF, dt.date(2026, 12, 31)]  # fmt: skip
+    for now in days:
+        for earlier in (one_period_before(now, Grain.WEEK), dt.date(2025, 12, 1)):
+            asked = sorted({now, earlier})
+            running = store._running_sum_rows(asked, Grain.WEEK)
+            scanned = store._scanned_sum_rows(asked, Grain.WEEK, None, START)
+            assert running[1] == scanned[1]
+            assert running[0].keys() == scanned[0].keys(), now
+            for metric, by_subject in scanned[0].items():
+                assert running[0][metric].keys() == by_subject.keys(), (now, metric)
+                for subject, row in by_subject.items():
+                    assert all(
+                        same(store, a, b)
+                        for a, b in zip(running[0][metric][subject], row, strict=True)
+                    ), (now, metric, subject)
+    # The report's read takes the running totals; with a row before the plan's first
+    # day stored (last year's), it scans, and leaves that row out.
+    assert store.sum_rows_at([AS_OF], Grain.WEEK, since=START) == store._running_sum_rows(
+        [AS_OF], Grain.WEEK)  # fmt: skip
+    last_year = list(periods_between(dt.date(2025, 12, 1), dt.date(2025, 12, 7), Grain.WEEK))
+    earlier_row = Observation("opened", "b1t1p1", last_year[0].id, 1000.0)
+    store.replace_observations(store.start_run("test", None), {"opened": "test"}, last_year,
+                               [earlier_row])  # fmt: skip
+    with_last_year = store.sum_rows_at([AS_OF], Grain.WEEK, since=START)
+    assert with_last_year == store._scanned_sum_rows([AS_OF], Grain.WEEK, None, START)
+    assert with_last_year != store._running_sum_rows([AS_OF], Grain.WEEK)
+
+
+def store_rows(store: Store, metric: str) -> list[Observation]:
+    return [stored.observation for stored in store.observations(metric=metric)]
+
+
 def test_the_firms_trends_read_along_the_key_are_each_metrics_own_series(
     firm: tuple[Store, Plan],
 ) -> None:
@@ -321,8 +440,10 @@ def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_anot
     store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]
     report = build_report(plan, SPECS, store, plan.top, AS_OF, "en")
     store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
-    grouped = [s for s in statements if "GROUP BY subject, metric" in s]
-    assert len(grouped) == 1 and "CASE WHEN period_start <=" in grouped[0]
+    # Now and a period earlier: each metric's running totals as of two periods, no scan.
+    running = [s for s in statements if "FROM running_totals" in s]
+    assert len(running) == 2 * len(SPECS)
+    assert not [s for s in statements if "GROUP BY subject, metric" in s]
     # A small firm's trends: each metric's own read through the subject index.
     trends = [s for s in statements if "period_end, sum(" in s]
     assert len(trends) == 7 and not [s for s in trends if "NOT INDEXED" in s]
@@ -342,7 +463,8 @@ def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_anot
     store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
     assert [s for s in statements if "period_end, sum(" in s]
     assert not [s for s in statements if "NOT INDEXED" in s]
-    # A report in the plan's first week has no period earlier: one day, one scan.
+    # A report in the plan's first week has no period earlier: one day. Rows before the
+    # plan's first day are stored, which the running totals count in: one scan.
     first = attrs.evolve(plan, start=dt.date(2026, 6, 15))
     statements.clear()
     store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]

@@ -193,10 +193,11 @@ def test_a_file_of_the_previous_schema_is_upgraded_in_place(tmp_path: Path) -> N
         assert store.query("SELECT grain FROM observations") == [("week",)]
         indexes = {r[0] for r in store.query("SELECT name FROM sqlite_master WHERE type='index'")}
         assert {"observations_by_subject", "observation_slices_by_subject"} <= indexes
-        # Each period's total over everyone, added up from the rows already stored.
-        assert store.query("SELECT metric, period, value, observations FROM period_totals") == [
-            ("aum", "2026-W01", 5e7, 1)
-        ]
+        # Each subject's running totals, added up from the rows already stored.
+        assert store.query(
+            "SELECT metric, grain, next_period, subject, period, value, observations "
+            "FROM running_totals"
+        ) == [("aum", "week", "~", "cm01", "2026-W01", 5e7, 1)]
         assert store.integrity_ok()
 
 

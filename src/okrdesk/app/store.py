@@ -1,8 +1,9 @@
 """Copy okrdesk's store between SQLite and PostgreSQL, in either direction.
 
 Every row of every table is copied as it is, ids included, in one
-transaction on the target, which then adds up its own totals of each period
-(``period_totals``, kept from the rows, never copied); before it commits, each
+transaction on the target, which then adds up its own totals of each period and
+each subject's running totals (``period_totals``, ``running_totals``: kept from the
+rows, never copied); before it commits, each
 table's row count and column sums are read back from the target and compared
 with the source's.
 A target that already holds rows is only overwritten when asked.

@@ -34,7 +34,12 @@ from okrdesk.model import (
     slice_values,
 )
 from okrdesk.periods import Grain, Period, period_holding
-from okrdesk.store.migrations import PERIOD_TOTALS_GROUP, PERIOD_TOTALS_SELECT
+from okrdesk.store.migrations import (
+    PERIOD_TOTALS_GROUP,
+    PERIOD_TOTALS_SELECT,
+    RUNNING_TOTALS_INSERT,
+    RUNNING_TOTALS_WINDOWS,
+)
 from okrdesk.store.reader import SeriesOfMetrics
 
 TABLES = ("runs", "observations", "checkins", "spend")
@@ -393,6 +398,7 @@ class Store(ABC):
                 stored,
             )
             self._total_periods(replaced)
+            self._run_totals(sorted({(metric, spans[period][2]) for metric, period in replaced}))
             return written
 
     def _total_periods(self, pairs: Sequence[tuple[str, str]]) -> None:
@@ -406,14 +412,28 @@ class Store(ABC):
             pairs,
         )
 
+    def _run_totals(self, pairs: Sequence[tuple[str, str]]) -> None:
+        """Inside the transaction that wrote them: the ``running_totals`` of each (metric,
+        grain) of ``pairs`` added up again from the rows now stored, every subject's
+        rows in the order of their periods."""
+        self._write_many("DELETE FROM running_totals WHERE metric = ? AND grain = ?", pairs)
+        self._write_many(
+            f"{RUNNING_TOTALS_INSERT} WHERE metric = ? AND grain = ? AND slice = '' "
+            f"{RUNNING_TOTALS_WINDOWS}",
+            pairs,
+        )
+
     def total_every_period(self) -> None:
-        """Inside a ``transaction``: ``period_totals`` added up again from every stored
-        row, after rows were loaded as they are (``load_rows``: a store copy)."""
+        """Inside a ``transaction``: ``period_totals`` and ``running_totals`` added up
+        again from every stored row, after rows were loaded as they are
+        (``load_rows``: a store copy)."""
         self._rows("DELETE FROM period_totals")
         self._rows(
             f"INSERT INTO period_totals {PERIOD_TOTALS_SELECT} WHERE slice = '' "
             f"GROUP BY {PERIOD_TOTALS_GROUP}"
         )
+        self._rows("DELETE FROM running_totals")
+        self._rows(f"{RUNNING_TOTALS_INSERT} WHERE slice = '' {RUNNING_TOTALS_WINDOWS}")
 
     def _fuller_periods(
         self, collected: Mapping[str, str], partial: set[str], through: str | None
@@ -617,14 +637,73 @@ class Store(ABC):
         since: dt.date | None = None,
     ) -> tuple[dict[str, dict[str, Row]], dict[dt.date, int]]:
         """Every metric's value, numerator and denominator summed over time for every
-        subject through each of ``days``, in one grouped scan, as the rows come: metric →
-        subject → row, and where each day's four columns start in a row (Σ value,
-        Σ numerator, Σ denominator, observations; a subject with no observations by a
-        day has 0 there, and no sums). The rows read are those through the latest day;
-        each earlier day's sums add up the rows that started by it, one after another in
-        the order of the scan, so each day has the very sums a scan through it alone
-        reads."""
+        subject through each of ``days``: metric → subject → row, and where each day's
+        four columns start in a row (Σ value, Σ numerator, Σ denominator, observations;
+        a subject with no observations by a day has 0 there, and no sums). Each day has
+        the very sums a read through it alone has.
+
+        Every subject's sums are read from ``running_totals``, two rows or so a subject
+        and metric a day, unless a row before ``since`` is stored (an earlier year's,
+        which the running totals count in). ``subjects`` are read through the subject
+        index, their rows alone."""
         asked = sorted(set(days))
+        if subjects is None and not self._stored_before(grain, since):
+            return self._running_sum_rows(asked, grain)
+        return self._scanned_sum_rows(asked, grain, subjects, since)
+
+    def _stored_before(self, grain: Grain, since: dt.date | None) -> bool:
+        """Whether a whole figure of ``grain`` is stored for a period ending before ``since``."""
+        if since is None:
+            return False
+        found = self._one(
+            "SELECT 1 FROM period_totals WHERE grain = ? AND period_end < ? LIMIT 1",
+            (grain.value, since.isoformat()),
+        )
+        return found is not None
+
+    def _running_sum_rows(
+        self, asked: Sequence[dt.date], grain: Grain
+    ) -> tuple[dict[str, dict[str, Row]], dict[dt.date, int]]:
+        """``sum_rows_at`` for every subject from ``running_totals``: through a day, a
+        metric's sums are each subject's running totals as of the metric's last period
+        to start by that day, the row whose span holds that period."""
+        starts = {day: 6 + 4 * i for i, day in enumerate(asked[:-1])}
+        starts[asked[-1]] = 2
+        nothing = (None, None, None, 0) * len(asked)
+        found: dict[str, dict[str, list[Any]]] = {}
+        for day, at in starts.items():
+            for metric, period in self._rows(
+                "SELECT metric, max(period) FROM period_totals WHERE grain = ? "
+                "AND period_start <= ? GROUP BY metric",
+                (grain.value, day.isoformat()),
+            ):
+                by_subject = found.setdefault(metric, {})
+                for subject, *sums in self._rows(
+                    "SELECT subject, value, numerator, denominator, observations "
+                    "FROM running_totals WHERE metric = ? AND grain = ? AND next_period > ? "
+                    "AND period <= ?",
+                    (metric, grain.value, period, period),
+                ):
+                    row = by_subject.get(subject)
+                    if row is None:
+                        row = by_subject[subject] = [metric, subject, *nothing]
+                    row[at : at + 4] = sums
+        rows = {
+            metric: {subject: tuple(row) for subject, row in by_subject.items()}
+            for metric, by_subject in found.items()
+        }
+        return rows, starts
+
+    def _scanned_sum_rows(
+        self,
+        asked: Sequence[dt.date],
+        grain: Grain,
+        subjects: Iterable[str] | None,
+        since: dt.date | None,
+    ) -> tuple[dict[str, dict[str, Row]], dict[dt.date, int]]:
+        """``sum_rows_at`` in one grouped scan of the rows through the latest day; each
+        earlier day's sums add up the rows that started by it, one after another in the
+        order of the scan, so each day has the very sums a scan through it alone reads."""
         latest = asked[-1]
         summed = ["sum(value), sum(numerator), sum(denominator), count(*)"]
         params: list[Any] = []
@@ -1103,6 +1182,7 @@ class Store(ABC):
     def empty_tables(self) -> None:
         """Delete every row of every table; inside a ``transaction``."""
         self._rows("DELETE FROM period_totals")
+        self._rows("DELETE FROM running_totals")
         for table in reversed(TABLES):
             self._rows(f"DELETE FROM {table}")
 

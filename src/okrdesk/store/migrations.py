@@ -238,9 +238,50 @@ def _v10_period_totals(db: sqlite_utils.Database) -> None:
     )
 
 
+RUNNING_TOTALS_INSERT = (
+    "INSERT INTO running_totals (metric, grain, next_period, subject, period, value, "
+    "numerator, denominator, observations) SELECT metric, grain, "
+    "coalesce(lead(period) OVER by_period, '~'), subject, period, sum(value) OVER so_far, "
+    "sum(numerator) OVER so_far, sum(denominator) OVER so_far, count(*) OVER so_far "
+    "FROM observations"
+)
+"""Each subject's whole figures added up over time through each of its periods, after a
+WHERE that must say ``slice = ''`` and before ``RUNNING_TOTALS_WINDOWS``: how the
+``running_totals`` table is filled, here and by the store (``store.base``). A row holds
+from its period until the subject's next (``next_period``; ``'~'``, after every period
+id, for its latest)."""
+
+RUNNING_TOTALS_WINDOWS = (
+    "WINDOW by_period AS (PARTITION BY metric, grain, subject ORDER BY period), "
+    "so_far AS (by_period ROWS UNBOUNDED PRECEDING)"
+)
+
+
+def _v11_running_totals(db: sqlite_utils.Database) -> None:
+    # A firm's report added up every subject's rows of the year twice (now and a
+    # period earlier): one and a half scans of the whole table per report. The store
+    # now keeps each subject's sums so far as it writes (Store.replace_rows), and a
+    # firm's report reads two rows per subject and metric (Store.sum_rows_at).
+    db.execute(
+        """CREATE TABLE running_totals (
+            metric TEXT NOT NULL,
+            grain TEXT NOT NULL,
+            next_period TEXT NOT NULL,
+            subject TEXT NOT NULL,
+            period TEXT NOT NULL,
+            value REAL,
+            numerator REAL,
+            denominator REAL,
+            observations INTEGER NOT NULL,
+            PRIMARY KEY (metric, grain, next_period, subject)
+        ) WITHOUT ROWID"""
+    )
+    db.execute(f"{RUNNING_TOTALS_INSERT} WHERE slice = '' {RUNNING_TOTALS_WINDOWS}")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
-    _v9_whole_figures_apart, _v10_period_totals,
+    _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -377,6 +418,22 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     );
     INSERT INTO period_totals {PERIOD_TOTALS_SELECT} WHERE slice = ''
         GROUP BY {PERIOD_TOTALS_GROUP};
+    """,
+    # 11
+    f"""
+    CREATE TABLE running_totals (
+        metric {_PG_TEXT} NOT NULL,
+        grain {_PG_TEXT} NOT NULL,
+        next_period {_PG_TEXT} NOT NULL,
+        subject {_PG_TEXT} NOT NULL,
+        period {_PG_TEXT} NOT NULL,
+        value DOUBLE PRECISION,
+        numerator DOUBLE PRECISION,
+        denominator DOUBLE PRECISION,
+        observations BIGINT NOT NULL,
+        PRIMARY KEY (metric, grain, next_period, subject)
+    );
+    {RUNNING_TOTALS_INSERT} WHERE slice = '' {RUNNING_TOTALS_WINDOWS};
     """,
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""

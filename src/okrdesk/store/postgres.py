@@ -50,7 +50,9 @@ from okrdesk.store.migrations import POSTGRES_MIGRATIONS, SCHEMA_VERSION
 gc.freeze()
 
 VERSION_TABLE = "okrdesk_schema"
-VACUUM_LOADED = tuple(f"VACUUM (ANALYZE) {table}" for table in TABLES)
+VACUUM_LOADED = tuple(
+    f"VACUUM (ANALYZE) {table}" for table in (*TABLES, "period_totals", "running_totals")
+)
 CONNECT_TIMEOUT = 10
 ANALYZE_AFTER_ROWS = 10_000
 """A collect that stores this many observations or more is followed by ``ANALYZE``, and
@@ -235,7 +237,7 @@ class PostgresStore(Store):
         # Counted over the run: a collect may store metric by metric (emit.finished).
         self._written += stored
         if self._written >= ANALYZE_AFTER_ROWS and not self._vacuum_due:
-            self._tidy(("ANALYZE observations",))
+            self._tidy(("ANALYZE observations, running_totals",))
             self._vacuum_due = True
         return stored
 
@@ -247,7 +249,7 @@ class PostgresStore(Store):
             # marked all-visible: a branch's reads would go to the table beside the
             # covering index until autovacuum came round. Once per large collect.
             self._vacuum_due = False
-            self._tidy(("VACUUM (ANALYZE) observations",))
+            self._tidy(("VACUUM (ANALYZE) observations, running_totals",))
 
     # ------------------------------------------------------------ dialect
 
