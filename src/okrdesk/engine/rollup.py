@@ -90,11 +90,9 @@ class SharedReads:
                 if day in self.days
                 else [day]
             )
-            rows, starts = self.store.sum_rows_at(
-                days, self.plan.grain, subjects, since=self.plan.start
-            )
-            for read, start in starts.items():
-                self._sums[(read, scope)] = (rows, start)
+            read = self.store.sum_rows_at(days, self.plan.grain, subjects, since=self.plan.start)
+            for through, rows in read.items():
+                self._sums[(through, scope)] = rows
         return self._sums[key]
 
     def tree(self, root: str | None) -> _Tree:

@@ -58,6 +58,10 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 BUSY_TIMEOUT_ENV = "OKRDESK_BUSY_TIMEOUT"
 
 Row = tuple[Any, ...]
+SumRows = tuple[dict[str, dict[str, Row]], int]
+"""One day's sums of every metric and subject as ``Store.sum_rows_at`` reads them:
+metric → subject → row, and where the day's Σ value, Σ numerator, Σ denominator and
+observations start in a row."""
 
 
 def busy_timeout() -> float:
@@ -614,7 +618,6 @@ class Store(ABC):
         """``sums_for_all`` through each of ``days`` (a report's date and a period earlier),
         from one grouped scan (``sum_rows_at``): day → metric → subject → (value,
         numerator, denominator, observations)."""
-        rows, starts = self.sum_rows_at(days, grain, subjects, since=since)
         return {
             day: {
                 metric: {
@@ -625,7 +628,7 @@ class Store(ABC):
                 for metric, by_subject in rows.items()
                 if any(row[at + 3] for row in by_subject.values())
             }
-            for day, at in starts.items()
+            for day, (rows, at) in self.sum_rows_at(days, grain, subjects, since=since).items()
         }
 
     def sum_rows_at(
@@ -635,12 +638,12 @@ class Store(ABC):
         subjects: Iterable[str] | None = None,
         *,
         since: dt.date | None = None,
-    ) -> tuple[dict[str, dict[str, Row]], dict[dt.date, int]]:
+    ) -> dict[dt.date, SumRows]:
         """Every metric's value, numerator and denominator summed over time for every
-        subject through each of ``days``: metric → subject → row, and where each day's
-        four columns start in a row (Σ value, Σ numerator, Σ denominator, observations;
-        a subject with no observations by a day has 0 there, and no sums). Each day has
-        the very sums a read through it alone has.
+        subject through each of ``days``: day → (metric → subject → row, and where the
+        day's four columns start in a row: Σ value, Σ numerator, Σ denominator,
+        observations; a subject with no observations by a day has 0 there, and no sums,
+        or no row). Each day has the very sums a read through it alone has.
 
         Every subject's sums are read from ``running_totals``, two rows or so a subject
         and metric a day, unless a row before ``since`` is stored (an earlier year's,
@@ -661,38 +664,28 @@ class Store(ABC):
         )
         return found is not None
 
-    def _running_sum_rows(
-        self, asked: Sequence[dt.date], grain: Grain
-    ) -> tuple[dict[str, dict[str, Row]], dict[dt.date, int]]:
+    def _running_sum_rows(self, asked: Sequence[dt.date], grain: Grain) -> dict[dt.date, SumRows]:
         """``sum_rows_at`` for every subject from ``running_totals``: through a day, a
         metric's sums are each subject's running totals as of the metric's last period
-        to start by that day, the row whose span holds that period."""
-        starts = {day: 6 + 4 * i for i, day in enumerate(asked[:-1])}
-        starts[asked[-1]] = 2
-        nothing = (None, None, None, 0) * len(asked)
-        found: dict[str, dict[str, list[Any]]] = {}
-        for day, at in starts.items():
+        to start by that day, the row whose span holds that period (subject, Σ value,
+        Σ numerator, Σ denominator, observations)."""
+        read: dict[dt.date, SumRows] = {}
+        for day in asked:
+            rows: dict[str, dict[str, Row]] = {}
             for metric, period in self._rows(
                 "SELECT metric, max(period) FROM period_totals WHERE grain = ? "
                 "AND period_start <= ? GROUP BY metric",
                 (grain.value, day.isoformat()),
             ):
-                by_subject = found.setdefault(metric, {})
-                for subject, *sums in self._rows(
+                held = self._rows(
                     "SELECT subject, value, numerator, denominator, observations "
                     "FROM running_totals WHERE metric = ? AND grain = ? AND next_period > ? "
                     "AND period <= ?",
                     (metric, grain.value, period, period),
-                ):
-                    row = by_subject.get(subject)
-                    if row is None:
-                        row = by_subject[subject] = [metric, subject, *nothing]
-                    row[at : at + 4] = sums
-        rows = {
-            metric: {subject: tuple(row) for subject, row in by_subject.items()}
-            for metric, by_subject in found.items()
-        }
-        return rows, starts
+                )
+                rows[metric] = {row[0]: row for row in held}
+            read[day] = (rows, 1)
+        return read
 
     def _scanned_sum_rows(
         self,
@@ -700,7 +693,7 @@ class Store(ABC):
         grain: Grain,
         subjects: Iterable[str] | None,
         since: dt.date | None,
-    ) -> tuple[dict[str, dict[str, Row]], dict[dt.date, int]]:
+    ) -> dict[dt.date, SumRows]:
         """``sum_rows_at`` in one grouped scan of the rows through the latest day; each
         earlier day's sums add up the rows that started by it, one after another in the
         order of the scan, so each day has the very sums a scan through it alone reads."""
@@ -730,8 +723,9 @@ class Store(ABC):
             if row[0] not in found:
                 found[row[0]] = {}
             found[row[0]][row[1]] = row
-        starts = {day: 6 + 4 * i for i, day in enumerate(asked[:-1])}
-        return found, {**starts, latest: 2}
+        read = {day: (found, 6 + 4 * i) for i, day in enumerate(asked[:-1])}
+        read[latest] = (found, 2)
+        return read
 
     def series(
         self,

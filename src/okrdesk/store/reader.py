@@ -75,9 +75,9 @@ class StoreReader(Protocol):
         subjects: Iterable[str] | None = None,
         *,
         since: dt.date | None = None,
-    ) -> tuple[dict[str, dict[str, tuple[Any, ...]]], dict[dt.date, int]]:
-        """``sums_at`` as the rows come: metric → subject → row, and where each day's
-        Σ value, Σ numerator, Σ denominator and observations start in a row."""
+    ) -> dict[dt.date, tuple[dict[str, dict[str, tuple[Any, ...]]], int]]:
+        """``sums_at`` as the rows come: day → (metric → subject → row, and where the
+        day's Σ value, Σ numerator, Σ denominator and observations start in a row)."""
         ...
 
     def series(
