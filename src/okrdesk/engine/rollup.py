@@ -69,7 +69,7 @@ come after them."""
 class SharedReads:
     """What several rollups of one plan and store read alike, read once: the sums over
     time of every metric and subject at a few dates known in advance (a report's date
-    and a period earlier: one grouped scan of the store answers both), and the org
+    and a period earlier: one read of the store answers both), and the org
     tree as the adding up walks it."""
 
     def __init__(self, store: StoreReader, plan: Plan, days: Iterable[dt.date] = ()) -> None:
@@ -260,7 +260,7 @@ class Rollup:
     def compute_all(self) -> None:
         """Every metric for every subject of the plan, as cheaply as SQLite allows.
 
-        All sums come from one grouped scan of the observations; only the parts
+        All sums come from one read of the store (``sum_rows_at``); only the parts
         read at one period (stocks, ratios carried from the first or last period)
         are queried per metric, along the primary key.
         """

@@ -602,7 +602,7 @@ class Store(ABC):
         since: dt.date | None = None,
     ) -> dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]:
         """Every metric's value, numerator and denominator summed over time for every
-        subject, in one grouped scan: metric → subject → (value, numerator,
+        subject (``sum_rows_at``): metric → subject → (value, numerator,
         denominator, observations). With ``subjects`` only those are read, through
         the subject index."""
         return self.sums_at((through,), grain, subjects, since=since)[through]
@@ -616,8 +616,8 @@ class Store(ABC):
         since: dt.date | None = None,
     ) -> dict[dt.date, dict[str, dict[str, tuple[float | None, float | None, float | None, int]]]]:
         """``sums_for_all`` through each of ``days`` (a report's date and a period earlier),
-        from one grouped scan (``sum_rows_at``): day → metric → subject → (value,
-        numerator, denominator, observations)."""
+        read together (``sum_rows_at``): day → metric → subject → (value, numerator,
+        denominator, observations)."""
         return {
             day: {
                 metric: {
