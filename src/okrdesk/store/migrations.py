@@ -241,7 +241,7 @@ def _v10_period_totals(db: sqlite_utils.Database) -> None:
 RUNNING_TOTALS_INSERT = (
     "INSERT INTO running_totals (metric, grain, next_period, subject, period, value, "
     "numerator, denominator, observations) SELECT metric, grain, "
-    "coalesce(lead(period) OVER by_period, '~'), subject, period, sum(value) OVER so_far, "
+    "coalesce(lead(period) OVER so_far, '~'), subject, period, sum(value) OVER so_far, "
     "sum(numerator) OVER so_far, sum(denominator) OVER so_far, count(*) OVER so_far "
     "FROM observations"
 )
@@ -252,9 +252,11 @@ from its period until the subject's next (``next_period``; ``'~'``, after every 
 id, for its latest)."""
 
 RUNNING_TOTALS_WINDOWS = (
-    "WINDOW by_period AS (PARTITION BY metric, grain, subject ORDER BY period), "
-    "so_far AS (by_period ROWS UNBOUNDED PRECEDING)"
+    "WINDOW so_far AS (PARTITION BY metric, grain, subject ORDER BY period "
+    "ROWS UNBOUNDED PRECEDING)"
 )
+"""One window for the sums and the next period alike (``lead`` takes no frame): one
+sort of the rows, where a window of each made two."""
 
 
 def _v11_running_totals(db: sqlite_utils.Database) -> None:
