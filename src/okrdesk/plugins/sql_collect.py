@@ -201,6 +201,7 @@ class _DuckSource:
         stop.watch(self.connection.interrupt)
         self.tables: dict[str, TableFile] = {}
         self.broken_tables: dict[str, str] = {}
+        self.rows_said: RowsSaid = {}
         cache = TableCache(workspace)
         for name, raw in tables.items():
             if stop.asked:
@@ -384,14 +385,30 @@ class _Grouped:
     """Whether each figure's rows come as row numbers, each one row of the file (the
     query groups none: ``_single_rows``), rather than as spans."""
 
-    def source(self, metric: str, spans: list[Any] | None) -> str:
+    def source(self, metric: str, spans: list[Any] | None, said: RowsSaid | None = None) -> str:
+        """The figure's source; ``said`` keeps the words for each set of file rows, which
+        metrics grouping a table alike share, so each set is worded once a collect."""
         if self.traced is None or not spans:
             return f"SQL metric {metric} on {self.files}"
+        key = (self.traced, self.single, *spans)
+        rows = said.get(key) if said is not None else None
+        if rows is None:
+            rows = self._rows(spans)
+            if said is not None:
+                said[key] = rows
+        return f"SQL metric {metric}: {rows}"
+
+    def _rows(self, spans: list[Any]) -> str:
+        assert self.traced is not None
         if self.single:
-            return f"SQL metric {metric}: {self.traced.each(spans)}"
+            return self.traced.each(spans)
         numbers = iter(spans)  # first, last, rows of each span, one after another
         triples = list(map(list, zip(numbers, numbers, numbers, strict=False)))
-        return f"SQL metric {metric}: {self.traced.many(triples)}"
+        return self.traced.many(triples)
+
+
+RowsSaid = dict[tuple[Any, ...], str]
+"""File rows (a table's, numbered as ``_Grouped.spans`` gives them) → their words."""
 
 
 def _single_rows(types: Mapping[str, str]) -> bool:
@@ -625,7 +642,7 @@ def _collect_one(
         grouped = source.grouped(spec, query, request, parts)
         if grouped is not None:
             note = source.queries.facts(to_duckdb(query), "duckdb").division
-            _emit_grouped(grouped, spec, note, parts, emit)
+            _emit_grouped(grouped, spec, note, parts, emit, source.rows_said)
             return
     result = source.run(query, params)
     time = "period" if "period" in result.columns else "day"
@@ -649,11 +666,12 @@ def _collect_one(
 
 
 def _emit_grouped(
-    grouped: _Grouped, spec: MetricSpec, note: str, parts: list[str], emit: Emit
-) -> None:
+    grouped: _Grouped, spec: MetricSpec, note: str, parts: list[str], emit: Emit,
+    said: RowsSaid | None = None,
+) -> None:  # fmt: skip
     if note and grouped.subjects:
         _warn(emit, spec.name, note)
-    sources = [grouped.source(spec.name, spans) for spans in grouped.spans]
+    sources = [grouped.source(spec.name, spans, said) for spans in grouped.spans]
     ratio = len(parts) == 2
     if not spec.dimensions:
         # One call for the metric: a plainly sound batch is checked in a few passes.

@@ -459,7 +459,6 @@ def _sniffed(
     def cleaned(rows: str) -> str:
         return f"(SELECT {readied} FROM (SELECT {clean} FROM {rows}))"
 
-    sample = f"(SELECT * FROM {quoted(raw)} LIMIT {_SAMPLE})"
     left = {name: list(_SNIFFED) for name in texts}
     number = {name: n for n, name in enumerate(texts)}
     filled = dict.fromkeys(texts, 0)
@@ -469,14 +468,16 @@ def _sniffed(
         if sample_only and not first:
             guessed = {name: candidates[0] for name, candidates in left.items()}
             return {**chosen, **guessed}, list(guessed)
-        counts = []
-        for name, candidates in left.items():
-            counts.append(f"count({_cleaned(number[name])})")
-            tried = candidates if first else candidates[:1]
-            counts += [_unfit_count(_cleaned(number[name]), t, _ready(number[name])) for t in tried]
-        found = connection.execute(
-            f"SELECT {', '.join(counts)} FROM {cleaned(sample if first else quoted(raw))}"
-        ).fetchone()
+        if first:  # every type tried on every column: ``left`` is ``texts``, in order
+            found: tuple[Any, ...] | None = _sample_counts(connection, raw, texts, cells)
+        else:
+            counts = []
+            for name, candidates in left.items():
+                counts.append(f"count({_cleaned(number[name])})")
+                n = number[name]
+                counts.append(_unfit_count(_cleaned(n), candidates[0], _ready(n)))
+            query = f"SELECT {', '.join(counts)} FROM {cleaned(quoted(raw))}"
+            found = connection.execute(query).fetchone()
         assert found is not None
         values = iter(found)
         still: dict[str, list[str]] = {}
@@ -496,6 +497,29 @@ def _sniffed(
         if not filled[name] and name not in chosen:
             chosen[name] = "DOUBLE"
     return chosen, []
+
+
+def _sample_counts(
+    connection: duckdb.DuckDBPyConnection, raw: str, texts: list[str], cells: Mapping[str, str]
+) -> tuple[int, ...]:
+    """For each text column in turn, on the first rows: its filled cells, then the cells
+    that rule out each of ``_SNIFFED``. The cells of every column are stacked into one
+    column first: DuckDB plans a few checks of one column in a fraction of the time it
+    takes to plan each check of every column (planning, not reading, was the cost)."""
+    stacked = " UNION ALL ".join(
+        f"SELECT {n} AS okrdesk_column, {cells[name]} AS okrdesk_cell FROM okrdesk_sample"
+        for n, name in enumerate(texts)
+    )
+    ready = _as_typed("okrdesk_cell", "DOUBLE")
+    checks = ", ".join(_unfit_count("okrdesk_cell", t, "okrdesk_ready") for t in _SNIFFED)
+    found = connection.execute(
+        f"WITH okrdesk_sample AS (SELECT * FROM {quoted(raw)} LIMIT {_SAMPLE}) "
+        f"SELECT okrdesk_column, count(okrdesk_cell), {checks} FROM "
+        f"(SELECT *, {ready} AS okrdesk_ready FROM ({stacked})) GROUP BY okrdesk_column"
+    ).fetchall()
+    by_column = {row[0]: row[1:] for row in found}
+    empty = (0,) * (1 + len(_SNIFFED))
+    return tuple(v for n in range(len(texts)) for v in by_column.get(n, empty))
 
 
 def _unfit_count(cell: str, sql_type: str, ready: str | None = None) -> str:
