@@ -374,9 +374,10 @@ def _create(
     """Create ``table`` from ``raw`` with the columns typed as ``chosen`` says; a column
     ``guessed`` stops it with an error at the first cell that does not fit its type."""
     # Each cell is cleaned once, in a subquery, readied for a number once, in another,
-    # and cast by the name it has there: DuckDB plans that far faster than the cleaning
-    # written out again inside every cast and check.
-    inner, middle, parts = [], [], []
+    # cast once (a guessed column's, tried), in a third, and read by the name it has
+    # there: DuckDB plans that far faster than the cleaning written out again inside
+    # every cast and check.
+    inner, middle, tried, parts = [], [], [], []
     for number, (name, *_) in enumerate(described):
         wanted = chosen.get(str(name))
         cleaned = _cleaned(number)
@@ -385,10 +386,14 @@ def _create(
         if wanted in {"BIGINT", "DOUBLE"}:
             ready = _ready(number)
             middle.append(f"{_as_typed(cleaned, str(wanted))} AS {ready}")
+            tried.append(ready)
         middle.append(cleaned)
+        tried.append(cleaned)
         cell = cleaned if wanted is None else f"CAST({ready} AS {wanted})"
         if wanted is not None and str(name) in guessed:
-            unfit = _unfit_sniffed(cleaned, wanted, ready)
+            cell = _typed_name(number)
+            tried.append(f"TRY_CAST({ready} AS {wanted}) AS {cell}")
+            unfit = _unfit_guessed(cleaned, wanted, ready, cell)
             cell = (
                 f"CASE WHEN {cleaned} IS NOT NULL AND ({unfit}) "
                 f"THEN error('okrdesk: a cell does not fit') ELSE {cell} END"
@@ -396,14 +401,34 @@ def _create(
         parts.append(f"{cell} AS {quoted(str(name))}")
     connection.execute(
         f"CREATE TABLE {quoted(table.name)} AS SELECT {', '.join(parts)} "
-        f"FROM (SELECT {', '.join(middle)} FROM (SELECT {', '.join(inner)} FROM {quoted(raw)}))"
+        f"FROM (SELECT {', '.join(tried)} FROM (SELECT {', '.join(middle)} "
+        f"FROM (SELECT {', '.join(inner)} FROM {quoted(raw)})))"
         # in the file's order: DuckDB keeps it (preserve_insertion_order)
     )
+
+
+def _unfit_guessed(cell: str, sql_type: str, ready: str, typed: str) -> str:
+    """True for a filled cell of a guessed column that may not fit ``sql_type`` as the
+    whole file's check (``_unfit_sniffed``) would judge it; ``typed``: the cell tried as
+    that type. Exact for every type but a whole number, for which it is stricter, and
+    cheaper than the check's patterns: the number written as DuckDB writes it (no sign
+    but minus, no leading zero). A cell it rules out sends the file to the whole check,
+    which decides as it always has."""
+    if sql_type == "BIGINT":
+        return f"{typed} IS NULL OR CAST({typed} AS VARCHAR) <> {ready}"
+    if sql_type == "DOUBLE":
+        return f"{typed} IS NULL OR {_leading_zero(cell)}"
+    return f"{typed} IS NULL"
 
 
 def _cleaned(number: int) -> str:
     """The name of a column's cleaned cells in the subqueries that type the columns."""
     return f"__okrdesk_cell_{number}"
+
+
+def _typed_name(number: int) -> str:
+    """The name of a guessed column's cells cast to its type, beside ``_cleaned``."""
+    return f"__okrdesk_typed_{number}"
 
 
 def _ready(number: int) -> str:
@@ -532,14 +557,19 @@ def _unfit_sniffed(cell: str, sql_type: str, ready: str | None = None) -> str:
     one that is not of the type, or a number written with a leading zero (an id)."""
     unfit = _unfit(cell, sql_type, ready)
     if sql_type in {"BIGINT", "DOUBLE"}:
-        # Tried only on cells that begin as the pattern does: a regular expression a
-        # cell is DuckDB's dearest check of a number column.
-        unfit += (
-            f" OR ((starts_with({cell}, '0') OR starts_with({cell}, '+0') "
-            f"OR starts_with({cell}, '-0')) "
-            f"AND regexp_full_match({cell}, {_literal(_LEADING_ZERO)}))"
-        )
+        unfit += f" OR {_leading_zero(cell)}"
     return unfit
+
+
+def _leading_zero(cell: str) -> str:
+    """True for a number written with a leading zero (an id, not a number)."""
+    # Tried only on cells that begin as the pattern does: a regular expression a cell is
+    # DuckDB's dearest check of a number column.
+    return (
+        f"((starts_with({cell}, '0') OR starts_with({cell}, '+0') "
+        f"OR starts_with({cell}, '-0')) "
+        f"AND regexp_full_match({cell}, {_literal(_LEADING_ZERO)}))"
+    )
 
 
 def _check_cells(
