@@ -385,18 +385,28 @@ class _Grouped:
     """Whether each figure's rows come as row numbers, each one row of the file (the
     query groups none: ``_single_rows``), rather than as spans."""
 
-    def source(self, metric: str, spans: list[Any] | None, said: RowsSaid | None = None) -> str:
-        """The figure's source; ``said`` keeps the words for each set of file rows, which
+    def sources(self, metric: str, said: RowsSaid) -> list[str]:
+        """Each figure's source; ``said`` keeps the words for each set of file rows, which
         metrics grouping a table alike share, so each set is worded once a collect."""
+        if self.traced is None:
+            return [self.source(metric, None)] * len(self.spans)
+        known = said.setdefault((self.traced, self.single), {})
+        found = []
+        for spans in self.spans:
+            if not spans:
+                found.append(self.source(metric, spans))
+                continue
+            key = tuple(spans)
+            rows = known.get(key)
+            if rows is None:
+                rows = known[key] = self._rows(spans)
+            found.append(f"SQL metric {metric}: {rows}")
+        return found
+
+    def source(self, metric: str, spans: list[Any] | None) -> str:
         if self.traced is None or not spans:
             return f"SQL metric {metric} on {self.files}"
-        key = (self.traced, self.single, *spans)
-        rows = said.get(key) if said is not None else None
-        if rows is None:
-            rows = self._rows(spans)
-            if said is not None:
-                said[key] = rows
-        return f"SQL metric {metric}: {rows}"
+        return f"SQL metric {metric}: {self._rows(spans)}"
 
     def _rows(self, spans: list[Any]) -> str:
         assert self.traced is not None
@@ -407,8 +417,9 @@ class _Grouped:
         return self.traced.many(triples)
 
 
-RowsSaid = dict[tuple[Any, ...], str]
-"""File rows (a table's, numbered as ``_Grouped.spans`` gives them) → their words."""
+RowsSaid = dict[tuple[Any, ...], dict[tuple[Any, ...], str]]
+"""A table's file rows (its ``_Traced`` and whether they come single) → each set of its
+rows, as ``_Grouped.spans`` gives them → their words."""
 
 
 def _single_rows(types: Mapping[str, str]) -> bool:
@@ -672,7 +683,7 @@ def _emit_grouped(
 ) -> None:  # fmt: skip
     if note and grouped.subjects:
         _warn(emit, spec.name, note)
-    sources = [grouped.source(spec.name, spans, said) for spans in grouped.spans]
+    sources = grouped.sources(spec.name, said if said is not None else {})
     ratio = len(parts) == 2
     if not spec.dimensions:
         # One call for the metric: a plainly sound batch is checked in a few passes.
