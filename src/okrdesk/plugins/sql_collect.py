@@ -9,6 +9,7 @@ import bisect
 import contextlib
 import datetime as dt
 import decimal
+import functools
 import itertools
 import math
 import operator
@@ -202,6 +203,7 @@ class _DuckSource:
         self.tables: dict[str, TableFile] = {}
         self.broken_tables: dict[str, str] = {}
         self.rows_said: RowsSaid = {}
+        self.cursors: list[duckdb.DuckDBPyConnection] = []
         cache = TableCache(workspace)
         for name, raw in tables.items():
             if stop.asked:
@@ -257,14 +259,17 @@ class _DuckSource:
         return _Result(_columns(cursor), _fetched(cursor), reads, described)
 
     def _prepare(
-        self, query: str, params: Mapping[str, str]
+        self,
+        query: str,
+        params: Mapping[str, str],
+        connection: duckdb.DuckDBPyConnection | None = None,
     ) -> tuple[str, dict[str, str], str, str, tuple[str, str] | None]:
         """The query in DuckDB's SQL, its parameters, the tables and files it reads, and
         the query with its rows' numbers added (and the table they number), if it can."""
         import duckdb
 
         text = to_duckdb(query)
-        statements = self.connection.extract_statements(text)
+        statements = (connection or self.connection).extract_statements(text)
         if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
             raise SqlMetricError("the query failed: only one SELECT may run")
         named = set(statements[0].named_parameters)
@@ -283,16 +288,19 @@ class _DuckSource:
         return text, values, reads, described, facts.row_numbers(set(self.tables))
 
     def grouped(
-        self, spec: MetricSpec, query: str, request: CollectRequest, parts: list[str]
-    ) -> _Grouped | None:
+        self, spec: MetricSpec, query: str, request: CollectRequest, parts: list[str],
+        connection: duckdb.DuckDBPyConnection | None = None,
+    ) -> _Grouped | None:  # fmt: skip
         """The query's day rows added up into the request's periods by DuckDB itself,
         with the file rows behind each figure; None when a row needs a word said about it
         (dated outside the plan, an empty or text value, a subject or slice that is not
         one) or the query's columns are not plainly typed: the row-by-row tally then
-        reads it, and says the same words as ever."""
+        reads it, and says the same words as ever. ``connection``: a cursor of this
+        source's to run it on, else its own connection."""
         import duckdb
 
-        text, values, _, described, traced = self._prepare(query, _params(request))
+        db = connection or self.connection
+        text, values, _, described, traced = self._prepare(query, _params(request), db)
         if not request.periods:
             return None
         candidates: list[tuple[str, str | None]] = [traced] if traced is not None else []
@@ -300,7 +308,7 @@ class _DuckSource:
             (
                 (sql, table, found)
                 for sql, table in [*candidates, (text, None)]
-                if (found := _column_types(self.connection, sql, values)) is not None
+                if (found := _column_types(db, sql, values)) is not None
             ),
             None,
         )
@@ -311,7 +319,7 @@ class _DuckSource:
         if "period" in types or not _plainly_typed(types, parts, dims):
             return None
         try:
-            rows = self.connection.execute(
+            rows = db.execute(
                 _grouping_sql(
                     sql, spec, parts, dims, types if table is not None else None, request
                 ),
@@ -356,7 +364,17 @@ class _DuckSource:
         more = f"; written for SQLite? {'; '.join(advice)}" if advice else ""
         return f"{spec.name}: the query failed: {said}{more}"
 
+    def cursor(self, stop: Stop) -> duckdb.DuckDBPyConnection:
+        """A connection of its own to the same tables, with the same settings (no file
+        can be opened), stopped with the others, and closed with this source."""
+        cursor = self.connection.cursor()
+        stop.watch(cursor.interrupt)
+        self.cursors.append(cursor)
+        return cursor
+
     def close(self) -> None:
+        for cursor in self.cursors:
+            cursor.close()
         self.connection.close()
 
 
@@ -620,20 +638,78 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
         threading.Thread(target=_import_sqlglot, name="okrdesk-sqlglot", daemon=True).start()
     with tempfile.TemporaryDirectory(prefix="okrdesk-sql-") as folder:
         source = _connect(request.settings, request.workspace, Path(folder), stop, queries)
+        ahead = None
+        if isinstance(source, _DuckSource) and len(definitions) > 1 and not stop.asked:
+            ahead = _Ahead(source, definitions, request, stop)
         try:
-            for spec, query in definitions:
+            for index, (spec, query) in enumerate(definitions):
                 if stop.asked:
                     return
                 try:
-                    _collect_one(source, spec, query, request, emit)
+                    grouped = functools.partial(ahead.grouped, index) if ahead else None
+                    _collect_one(source, spec, query, request, emit, grouped)
                 except SqlMetricError as error:
                     emit.error(spec.name, f"{spec.name}: {error}")
                 except source.errors as error:
                     emit.error(spec.name, source.failed(spec, query, error))
         finally:
+            if ahead is not None:
+                ahead.finish()
             stop.forget()
             source.close()
             queries.save()
+
+
+class _Ahead:
+    """Each metric's figures added up by DuckDB (``_DuckSource.grouped``) one metric
+    ahead of the one emitted, on a cursor of their own in a thread: DuckDB works outside
+    the GIL while Python words and checks the figures before. At most the next metric's
+    figures wait beside the ones emitted. (Plain threads: concurrent.futures would
+    import logging, 15 ms.)"""
+
+    def __init__(
+        self, source: _DuckSource, definitions: list[tuple[MetricSpec, str]],
+        request: CollectRequest, stop: Stop,
+    ) -> None:  # fmt: skip
+        self.source, self.definitions, self.request = source, definitions, request
+        self.cursor = source.cursor(stop)
+        self.found: dict[int, tuple[_Grouped | None, BaseException | None]] = {}
+        self.worker: tuple[int, threading.Thread] | None = None
+
+    def grouped(self, index: int) -> _Grouped | None:
+        """Metric ``index``'s figures, or what adding them up raised; the next metric's
+        are started before they are returned."""
+        if index not in self.found and (self.worker is None or self.worker[0] != index):
+            self._start(index)
+        self.finish()
+        if index + 1 < len(self.definitions):
+            self._start(index + 1)
+        grouped, error = self.found.pop(index)
+        if error is not None:
+            raise error
+        return grouped
+
+    def _start(self, index: int) -> None:
+        spec, query = self.definitions[index]
+
+        def work() -> None:
+            try:
+                grouped = self.source.grouped(
+                    spec, query, self.request, _parts_of(spec), self.cursor
+                )
+                self.found[index] = (grouped, None)
+            except BaseException as error:  # raised where the metric is collected
+                self.found[index] = (None, error)
+
+        thread = threading.Thread(target=work, name="okrdesk-sql-ahead", daemon=True)
+        self.worker = (index, thread)
+        thread.start()
+
+    def finish(self) -> None:
+        """Wait for the metric being added up (stopped, when the collect is)."""
+        if self.worker is not None:
+            self.worker[1].join()
+            self.worker = None
 
 
 def _import_sqlglot() -> None:
@@ -641,17 +717,23 @@ def _import_sqlglot() -> None:
         import sqlglot.dialects.duckdb  # noqa: F401
 
 
+def _parts_of(spec: MetricSpec) -> list[str]:
+    return ["numerator", "denominator"] if spec.kind is MetricKind.RATIO else ["value"]
+
+
 def _collect_one(
-    source: _Source, spec: MetricSpec, query: str, request: CollectRequest, emit: Emit
-) -> None:
+    source: _Source, spec: MetricSpec, query: str, request: CollectRequest, emit: Emit,
+    ahead: Callable[[], _Grouped | None] | None = None,
+) -> None:  # fmt: skip
+    """One metric; ``ahead``: its figures as DuckDB added them up (``_Ahead``)."""
     params = {
         "start": request.periods[0].start.isoformat() if request.periods else "",
         "end": request.periods[-1].end.isoformat() if request.periods else "",
         "through": request.through.isoformat(),
     }
-    parts = ["numerator", "denominator"] if spec.kind is MetricKind.RATIO else ["value"]
+    parts = _parts_of(spec)
     if isinstance(source, _DuckSource):
-        grouped = source.grouped(spec, query, request, parts)
+        grouped = ahead() if ahead is not None else source.grouped(spec, query, request, parts)
         if grouped is not None:
             note = source.queries.facts(to_duckdb(query), "duckdb").division
             _emit_grouped(grouped, spec, note, parts, emit, source.rows_said)
