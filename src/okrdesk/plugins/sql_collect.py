@@ -184,7 +184,8 @@ class _DuckSource:
         broken_views: Mapping[str, str], workspace: Path, allowed: Sequence[Path], scratch: Path,
         stop: Stop, queries: QueryCache,
     ) -> None:  # fmt: skip
-        import duckdb  # here, not at the top: declaring metrics must not pay for it
+        # here, not at the top: declaring metrics must not pay for it
+        from okrdesk.plugins.sql_engine import duckdb
 
         self.queries = queries
         self.errors: tuple[type[Exception], ...] = (duckdb.Error,)
@@ -226,7 +227,7 @@ class _DuckSource:
 
     def _create_views(self, views: Mapping[str, str]) -> None:
         """Create each view; one that reads another is retried once that one exists."""
-        import duckdb
+        from okrdesk.plugins.sql_engine import duckdb
 
         waiting = dict(views)
         while waiting:
@@ -245,7 +246,7 @@ class _DuckSource:
             waiting = {n: q for n, q in waiting.items() if n in failed}
 
     def run(self, query: str, params: Mapping[str, str]) -> _Result:
-        import duckdb
+        from okrdesk.plugins.sql_engine import duckdb
 
         text, values, reads, described, traced = self._prepare(query, params)
         if traced is not None:
@@ -266,7 +267,7 @@ class _DuckSource:
     ) -> tuple[str, dict[str, str], str, str, tuple[str, str] | None]:
         """The query in DuckDB's SQL, its parameters, the tables and files it reads, and
         the query with its rows' numbers added (and the table they number), if it can."""
-        import duckdb
+        from okrdesk.plugins.sql_engine import duckdb
 
         text = to_duckdb(query)
         statements = (connection or self.connection).extract_statements(text)
@@ -297,7 +298,7 @@ class _DuckSource:
         one) or the query's columns are not plainly typed: the row-by-row tally then
         reads it, and says the same words as ever. ``connection``: a cursor of this
         source's to run it on, else its own connection."""
-        import duckdb
+        from okrdesk.plugins.sql_engine import duckdb
 
         db = connection or self.connection
         text, values, _, described, traced = self._prepare(query, _params(request), db)
@@ -345,7 +346,7 @@ class _DuckSource:
         )  # fmt: skip
 
     def failed(self, spec: MetricSpec, query: str, error: Exception) -> str:
-        import duckdb
+        from okrdesk.plugins.sql_engine import duckdb
 
         text = str(error)
         missing = re.search(r"Table with name (\w+) does not exist", text)
@@ -456,7 +457,7 @@ def _column_types(
     connection: duckdb.DuckDBPyConnection, sql: str, values: Mapping[str, str]
 ) -> dict[str, str] | None:
     """Each column's type (None when the query does not run)."""
-    import duckdb
+    from okrdesk.plugins.sql_engine import duckdb
 
     try:
         cursor = connection.execute(f"SELECT * FROM ({sql}) LIMIT 0", values)

@@ -197,7 +197,7 @@ def load_table(
     connection: duckdb.DuckDBPyConnection, table: TableFile, scratch: Path, cache: TableCache | None
 ) -> None:
     """Make ``table`` a table of ``connection``, from the cache when the file is unchanged."""
-    import duckdb
+    from okrdesk.plugins.sql_engine import duckdb
 
     cached = cache.lookup(table) if cache is not None else None
     if cached is not None:
@@ -348,7 +348,7 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
     # The types the first rows leave are tried on the whole file while the table is
     # made: a cell that does not fit stops it, and the file's every row then decides
     # as it always does, a pass at a time. Most files are typed by their first rows.
-    import duckdb
+    from okrdesk.plugins.sql_engine import duckdb
 
     sniffed, guessed = _sniffed(connection, raw, texts, cells, sample_only=True)
     if guessed:
@@ -650,7 +650,7 @@ class TableCache:
         return parquet
 
     def store(self, connection: duckdb.DuckDBPyConnection, table: TableFile) -> None:
-        import duckdb
+        from okrdesk.plugins.sql_engine import duckdb
 
         try:
             stat = table.path.stat()
