@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import re
+import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -204,6 +205,7 @@ def load_table(
         reader = f"read_parquet({_literal(str(cached))})"
         connection.execute(f"CREATE TABLE {quoted(table.name)} AS SELECT * FROM {reader}")
         return
+    digest = _Digest(table.path) if cache is not None else None
     raw = f"__okrdesk_raw_{table.name}"
     try:
         connection.execute(
@@ -214,8 +216,8 @@ def load_table(
         raise SqlMetricError(_unreadable(table, error)) from None
     finally:
         connection.execute(f"DROP TABLE IF EXISTS {quoted(raw)}")
-    if cache is not None:
-        cache.store(connection, table)
+    if cache is not None and digest is not None:
+        cache.store(connection, table, digest.result())
 
 
 def _reader(table: TableFile, scratch: Path) -> str:
@@ -649,12 +651,16 @@ class TableCache:
         self.hits.append(table.name)
         return parquet
 
-    def store(self, connection: duckdb.DuckDBPyConnection, table: TableFile) -> None:
+    def store(
+        self, connection: duckdb.DuckDBPyConnection, table: TableFile, digest: str | None = None
+    ) -> None:
+        """Keep ``table`` as read from its file; ``digest``: the file's SHA-256, when it
+        was made already (else it is made here)."""
         from okrdesk.plugins.sql_engine import duckdb
 
         try:
             stat = table.path.stat()
-            digest = _sha256(table.path)
+            digest = digest or _sha256(table.path)
             self.folder.mkdir(parents=True, exist_ok=True)
             name = f"{table.name}-{digest[:16]}.parquet"
             scratch = self.folder / f".{name}.{os.getpid()}.tmp"
@@ -676,6 +682,26 @@ class TableCache:
     def _save(self) -> None:
         with contextlib.suppress(OSError):
             write_text_atomically(self.manifest, json.dumps(self.entries, indent=1))
+
+
+class _Digest:
+    """A file's SHA-256, made in a thread while DuckDB reads the file (hashlib lets go of
+    the GIL on large blocks): the table cache keeps it."""
+
+    def __init__(self, path: Path) -> None:
+        self._found: str | None = None
+        self._thread = threading.Thread(
+            target=self._make, args=(path,), name="okrdesk-sql-digest", daemon=True
+        )
+        self._thread.start()
+
+    def _make(self, path: Path) -> None:
+        with contextlib.suppress(OSError):
+            self._found = _sha256(path)
+
+    def result(self) -> str | None:
+        self._thread.join()
+        return self._found
 
 
 def _sha256(path: Path) -> str:
