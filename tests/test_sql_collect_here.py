@@ -3,6 +3,7 @@ data, not code), and its timeout still holds: a runaway query is interrupted."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sqlite3
 import subprocess
@@ -149,8 +150,14 @@ def test_a_second_collect_of_the_same_queries_imports_no_sqlglot(
         "try:\n    main()\nexcept SystemExit as end:\n    code = end.code\n"
         "for thread in threading.enumerate():\n"
         "    if thread is not threading.main_thread():\n        thread.join(30)\n"
-        "print(code, 'duckdb' in sys.modules, any(m.startswith('sqlglot') for m in sys.modules))\n"
+        "print(code, '_duckdb' in sys.modules, any(m.startswith('sqlglot') for m in sys.modules),\n"
+        "      'duckdb' in sys.modules)\n"
     )
     again = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                            timeout=120)  # fmt: skip
-    assert again.stdout.splitlines()[-1] == "0 True False", again.stdout + again.stderr
+    # DuckDB ran, imported as its engine alone where DuckDB ships it apart: its
+    # package's __init__, about 70 ms of the start, imports nothing the SQL source calls
+    # (sql_engine.py).
+    apart = importlib.util.find_spec("_duckdb") is not None
+    expected = "0 True False False" if apart else "0 False False True"
+    assert again.stdout.splitlines()[-1] == expected, again.stdout + again.stderr

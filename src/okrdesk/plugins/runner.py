@@ -1164,9 +1164,7 @@ def _import_sql_engines() -> None:
     # Not sqlglot: the SQL source reads a query with it only when the query is new to
     # its cache (sql_query_cache), and imports it then.
     with contextlib.suppress(ImportError):
-        import duckdb  # noqa: F401
-
-        from okrdesk.plugins import sql_collect  # noqa: F401
+        from okrdesk.plugins import sql_collect, sql_engine  # noqa: F401
 
 
 class _SqlHere:

@@ -277,7 +277,7 @@ def _duckdb_path(url: str) -> str:
 
 class _DuckFile(Warehouse):
     def __init__(self, path: Path, timeout: float) -> None:
-        import duckdb
+        from okrdesk.plugins.sql_engine import duckdb
 
         self.dialect, self.described, self.timeout = "duckdb", path.name, timeout
         try:
@@ -292,7 +292,7 @@ class _DuckFile(Warehouse):
             raise WarehouseUnreachable(f"cannot open {path.name}: {_first(error)}") from None
 
     def run(self, sql: str) -> Answer:
-        import duckdb
+        from okrdesk.plugins.sql_engine import duckdb
 
         timer = threading.Timer(self.timeout, self.connection.interrupt)
         timer.start()
