@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -93,6 +94,7 @@ def collect(root: Path, **env: str) -> subprocess.Popen[str]:
         [*OKRDESK, "collect", "--through", THROUGH, "-w", str(root)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         env={**os.environ, "OKRDESK_LOAD_PLUGINS": "stepwise", **env},
+        start_new_session=True,  # a group of its own, stopped whole if left running
     )  # fmt: skip
 
 
@@ -106,6 +108,8 @@ def collecting(root: Path, **env: str) -> Iterator[subprocess.Popen[str]]:
         if running.poll() is None:
             running.kill()
             running.communicate()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(running.pid, signal.SIGKILL)
 
 
 def finish(running: subprocess.Popen[str]) -> tuple[int, str, str]:

@@ -3,6 +3,7 @@ server and real processes. Tests that take ``backend`` run on both stores."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -36,6 +37,9 @@ def okrdesk(root: Path, *args: str, env: dict[str, str] | None = None) -> subpro
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         # Only the workspace's test plugin: installed packages must not change results.
         env={**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics", **(env or {})},
+        # A group of its own, which the test can stop whole: a collect killed alone
+        # leaves its blocked plugin process (and the fork server above it) behind.
+        start_new_session=True,
     )  # fmt: skip
 
 
@@ -153,12 +157,16 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
     ready = tmp_path / "ready"
     blocking = {"OKRDESK_TEST_BLOCK": str(ready), "OKRDESK_TEST_BONUS": "5"}
     process = okrdesk(root, "collect", "--through", THROUGH, env=blocking)
-    deadline = time.monotonic() + 30
-    while not ready.exists() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert ready.exists(), process.stderr.read() if process.stderr else ""
-    process.send_signal(signal.SIGKILL)
-    process.wait(timeout=10)
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ready.exists(), process.stderr.read() if process.stderr else ""
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
     assert snapshot(backend, root) == before
     with backend.open(root) as store:
         runs = store.runs()
