@@ -12,18 +12,19 @@ import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from okrdesk import model
 from okrdesk.errors import Problem, ValidationFailed, display_path
 from okrdesk.records import shared_methods
-from okrdesk.targets.checks import check_all
 from okrdesk.targets.locate import KeyLocator
 from okrdesk.targets.reader import Findings, SourceFile, where_for
-from okrdesk.targets.schema import Draft, read_file
 from okrdesk.targets.syntax import neutralise, opening_line
+
+if TYPE_CHECKING:
+    from okrdesk.targets.schema import Draft
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 _POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
@@ -109,20 +110,6 @@ def target_files(targets: Path) -> list[Path]:
     return sorted(p for p in targets.glob("*.toml") if p.is_file())
 
 
-CACHED_FROM = 32 * 1024
-"""Target files of this many bytes together (a few hundred people) are worth keeping
-read (targets/plan_cache.py); smaller ones read faster than the cache's own imports."""
-
-
-def worth_caching(root: Path) -> bool:
-    targets = root / "targets"
-    try:
-        files = target_files(targets) if targets.is_dir() else []
-        return sum(path.stat().st_size for path in files) >= CACHED_FROM
-    except OSError:
-        return False
-
-
 def load_plan(
     root: Path,
     metrics: Mapping[str, model.MetricSpec] | None = None,
@@ -133,6 +120,11 @@ def load_plan(
     ``metrics`` is the catalog of metrics the loaded plugins provide; with
     None, metric names are not checked.
     """
+    # Imported here: a plan kept in the user's cache (plan_cache) is read without them,
+    # and okrdesk.toml (settings) needs only parse_toml_file.
+    from okrdesk.targets.checks import check_all
+    from okrdesk.targets.schema import Draft, read_file
+
     targets = targets or root / "targets"
     findings = Findings()
     files = target_files(targets) if targets.is_dir() else []

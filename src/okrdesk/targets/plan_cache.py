@@ -2,7 +2,7 @@
 
 A firm's target files hold thousands of people; parsing and checking them costs
 more than a branch's whole report. When every file is exactly as it was (its
-bytes, by SHA-256), okrdesk is the same (its version and its own reading code),
+bytes, by BLAKE2b), okrdesk is the same (its version and its own reading code),
 the plugins offer the same metrics and the workspace is the same folder, the
 plan is the one read last time: it is read back from JSON, which holds data
 only and never runs anything.
@@ -25,7 +25,6 @@ cannot be answered from one (then the whole plan is read).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -41,6 +40,13 @@ from okrdesk.errors import Problem
 from okrdesk.periods import Grain
 from okrdesk.targets.load import LoadResult, target_files
 from okrdesk.units import UNITS, UnitOfMeasure
+
+try:
+    # What hashlib.blake2b is, without hashlib: importing hashlib loads OpenSSL, which
+    # costs more than reading a small plan from here.
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - a Python built without its own BLAKE2
+    from hashlib import blake2b
 
 FORMAT = 2
 """Bumped when what an entry holds changes shape."""
@@ -76,7 +82,7 @@ def load_plan_cached(
     key = _key(root, metrics)
     if key is None:
         return load()
-    entry = folder / f"{hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:32]}.json"
+    entry = folder / f"{_hashed(str(root.resolve()).encode())[:32]}.json"
     found = _read(entry, key, cut_to)
     if found is not None:
         return found
@@ -97,7 +103,7 @@ def _key(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str | No
 
 
 def _digest(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str:
-    digest = hashlib.sha256()
+    digest = blake2b(digest_size=32)
 
     def add(*parts: object) -> None:
         for part in parts:
@@ -116,8 +122,13 @@ def _digest(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str:
     targets = root / "targets"
     files = target_files(targets) if targets.is_dir() else []
     for path in files:
-        add(path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+        add(path.name, _hashed(path.read_bytes()))
     return digest.hexdigest()
+
+
+def _hashed(data: bytes) -> str:
+    """A 256-bit BLAKE2b digest of ``data``, in hex."""
+    return blake2b(data, digest_size=32).hexdigest()
 
 
 _OPEN = b'{"head":'
