@@ -8,7 +8,6 @@ problem with its position; the other files are still checked.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +18,7 @@ import attrs
 from okrdesk import model
 from okrdesk.errors import Problem, ValidationFailed, display_path
 from okrdesk.records import shared_methods
+from okrdesk.targets import toml_cache
 from okrdesk.targets.locate import KeyLocator
 from okrdesk.targets.reader import Findings, SourceFile, where_for
 from okrdesk.targets.syntax import neutralise, opening_line
@@ -42,8 +42,14 @@ class LoadResult:
     """Which file each objective is written in."""
 
 
-def parse_toml_file(path: Path, root: Path, findings: Findings) -> SourceFile | None:
-    """Parse one TOML file; every way it can be unreadable becomes one problem."""
+def parse_toml_file(
+    path: Path, root: Path, findings: Findings, *, kept: bool = False
+) -> SourceFile | None:
+    """Parse one TOML file; every way it can be unreadable becomes one problem.
+
+    ``kept``: what the same text gave before is read from the user's cache, and what
+    it gives now is kept there (targets/toml_cache.py; for okrdesk.toml, which every
+    command reads)."""
     shown = display_path(path, root)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -70,14 +76,20 @@ def parse_toml_file(path: Path, root: Path, findings: Findings) -> SourceFile | 
     if not text.strip():
         findings.warnings.append(Problem(shown, 0, "", "the file is empty"))
     text, hazards = neutralise(text)
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as error:
-        findings.problems.append(_syntax_problem(shown, text, str(error)))
-        return None
-    except (ValueError, RecursionError) as error:  # tomllib's limits, past our own checks
-        findings.problems.append(Problem(shown, 0, "", f"cannot be read: {error}"))
-        return None
+    data = toml_cache.kept(path, text) if kept else None
+    if data is None:
+        import tomllib  # here: a kept file is read without it, and its import is costly
+
+        try:
+            data = tomllib.loads(text, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as error:
+            findings.problems.append(_syntax_problem(shown, text, str(error)))
+            return None
+        except (ValueError, RecursionError) as error:  # tomllib's limits, past our checks
+            findings.problems.append(Problem(shown, 0, "", f"cannot be read: {error}"))
+            return None
+        if kept:
+            toml_cache.keep(path, text, data)
     source = SourceFile(path, shown, KeyLocator(text), data)
     for hazard in hazards:
         found = source.locator.path_at_line(hazard.line)

@@ -39,14 +39,8 @@ from okrdesk import __version__, model
 from okrdesk.errors import Problem
 from okrdesk.periods import Grain
 from okrdesk.targets.load import LoadResult, target_files
+from okrdesk.targets.toml_cache import hex_digest, new_digest
 from okrdesk.units import UNITS, UnitOfMeasure
-
-try:
-    # What hashlib.blake2b is, without hashlib: importing hashlib loads OpenSSL, which
-    # costs more than reading a small plan from here.
-    from _blake2 import blake2b
-except ImportError:  # pragma: no cover - a Python built without its own BLAKE2
-    from hashlib import blake2b
 
 FORMAT = 2
 """Bumped when what an entry holds changes shape."""
@@ -82,7 +76,7 @@ def load_plan_cached(
     key = _key(root, metrics)
     if key is None:
         return load()
-    entry = folder / f"{_hashed(str(root.resolve()).encode())[:32]}.json"
+    entry = folder / f"{hex_digest(str(root.resolve()).encode())[:32]}.json"
     found = _read(entry, key, cut_to)
     if found is not None:
         return found
@@ -103,7 +97,7 @@ def _key(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str | No
 
 
 def _digest(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str:
-    digest = blake2b(digest_size=32)
+    digest = new_digest()
 
     def add(*parts: object) -> None:
         for part in parts:
@@ -122,13 +116,8 @@ def _digest(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str:
     targets = root / "targets"
     files = target_files(targets) if targets.is_dir() else []
     for path in files:
-        add(path.name, _hashed(path.read_bytes()))
+        add(path.name, hex_digest(path.read_bytes()))
     return digest.hexdigest()
-
-
-def _hashed(data: bytes) -> str:
-    """A 256-bit BLAKE2b digest of ``data``, in hex."""
-    return blake2b(data, digest_size=32).hexdigest()
 
 
 _OPEN = b'{"head":'

@@ -126,7 +126,7 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
     path = root / SETTINGS_FILE
     if not path.is_file():
         return Workspace(root)
-    source = parse_toml_file(path, root, findings)
+    source = parse_toml_file(path, root, findings, kept=True)
     if source is None:
         return Workspace(root)
     top = Table(Where(source), source.data, findings, _TOP_KEYS)
