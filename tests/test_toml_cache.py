@@ -146,3 +146,13 @@ def test_a_command_reading_kept_settings_never_imports_tomllib(tmp_path: Path) -
     ]  # fmt: skip
     assert runs[0] == ["福田", '"demo"', "2026-03-15T08:30:00.123456+08:00", "True"]
     assert runs[1] == [*runs[0][:-1], "False"]
+
+
+def test_a_file_with_a_hazard_is_never_kept(tmp_path: Path) -> None:
+    path = tmp_path / "okrdesk.toml"
+    path.write_text('[workspace]\nname = "x"\n[sources.crm]\nbig = ' + "9" * 1001 + "\n")
+    for _ in range(2):
+        findings = Findings()
+        assert parse_toml_file(path, tmp_path, findings, kept=True) is not None
+        assert [p.key for p in findings.problems] == ["sources.crm.big"]
+    assert not toml_cache.cache_folder().exists()

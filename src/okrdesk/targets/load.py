@@ -21,14 +21,15 @@ from okrdesk.records import shared_methods
 from okrdesk.targets import toml_cache
 from okrdesk.targets.locate import KeyLocator
 from okrdesk.targets.reader import Findings, SourceFile, where_for
-from okrdesk.targets.syntax import neutralise, opening_line
 
 if TYPE_CHECKING:
     from okrdesk.targets.schema import Draft
+    from okrdesk.targets.syntax import Hazard
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-_AT_END = re.compile(r"\s*\(at end of document\)$")
+# Patterns for tomllib's messages, compiled only when a file has a syntax error.
+_POSITION = r"\s*\(at line (\d+), column (\d+)\)$"
+_AT_END = r"\s*\(at end of document\)$"
 
 
 @attrs.frozen
@@ -75,21 +76,26 @@ def parse_toml_file(
         return None
     if not text.strip():
         findings.warnings.append(Problem(shown, 0, "", "the file is empty"))
-    text, hazards = neutralise(text)
+    # Only a text without hazards is kept: one read from the cache has none.
     data = toml_cache.kept(path, text) if kept else None
+    hazards: list[Hazard] = []
     if data is None:
         import tomllib  # here: a kept file is read without it, and its import is costly
 
+        from okrdesk.targets.syntax import neutralise
+
+        read, hazards = neutralise(text)
         try:
-            data = tomllib.loads(text, parse_float=Decimal)
+            data = tomllib.loads(read, parse_float=Decimal)
         except tomllib.TOMLDecodeError as error:
-            findings.problems.append(_syntax_problem(shown, text, str(error)))
+            findings.problems.append(_syntax_problem(shown, read, str(error)))
             return None
         except (ValueError, RecursionError) as error:  # tomllib's limits, past our checks
             findings.problems.append(Problem(shown, 0, "", f"cannot be read: {error}"))
             return None
-        if kept:
+        if kept and not hazards:
             toml_cache.keep(path, text, data)
+        text = read
     source = SourceFile(path, shown, KeyLocator(text), data)
     for hazard in hazards:
         found = source.locator.path_at_line(hazard.line)
@@ -101,12 +107,14 @@ def parse_toml_file(
 
 
 def _syntax_problem(shown: str, text: str, message: str) -> Problem:
-    match = _POSITION.search(message)
+    match = re.search(_POSITION, message)
     if match:
         line, column = int(match.group(1)), int(match.group(2))
         detail, where = message[: match.start()], f" (column {column})"
     else:
-        line, detail, where = text.count("\n") + 1, _AT_END.sub("", message), " at the end"
+        line, detail, where = text.count("\n") + 1, re.sub(_AT_END, "", message), " at the end"
+    from okrdesk.targets.syntax import opening_line
+
     better = opening_line(text, line, message)
     if better is not None:
         return Problem(shown, better[0], "", f"TOML syntax: {better[1]}")
