@@ -4,6 +4,7 @@ values without parsing the file, and anything changed or damaged is parsed afres
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import subprocess
@@ -13,10 +14,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from okrdesk.app.session import open_session
 from okrdesk.targets import toml_cache
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.reader import Findings
 from okrdesk.targets.settings import read_settings
+from sample_workspace import WriteWorkspace
 
 EVERY_KIND = """\
 [workspace]
@@ -156,3 +161,22 @@ def test_a_file_with_a_hazard_is_never_kept(tmp_path: Path) -> None:
         assert parse_toml_file(path, tmp_path, findings, kept=True) is not None
         assert [p.key for p in findings.problems] == ["sources.crm.big"]
     assert not toml_cache.cache_folder().exists()
+
+
+def test_a_full_disk_costs_only_the_keeping(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_workspace: WriteWorkspace
+) -> None:
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text('[workspace]\nname = "full"\n', encoding="utf-8")
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(os, "fsync", full)
+        session = open_session(root)  # neither okrdesk.toml nor the plan can be kept
+        assert session.workspace.name == "full"
+        assert session.plan.objectives
+    assert not list(toml_cache.cache_folder().parent.rglob("*.json"))
+    assert open_session(root).plan == session.plan
+    assert len(list(toml_cache.cache_folder().parent.rglob("*.json"))) == 2

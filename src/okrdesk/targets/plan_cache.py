@@ -36,7 +36,7 @@ from typing import Any
 import attrs
 
 from okrdesk import __version__, model
-from okrdesk.errors import Problem
+from okrdesk.errors import OkrdeskError, Problem
 from okrdesk.periods import Grain
 from okrdesk.targets.load import LoadResult, target_files
 from okrdesk.targets.toml_cache import hex_digest, new_digest
@@ -266,7 +266,7 @@ def _write(entry: Path, key: str, result: LoadResult) -> None:
         text = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
         entry.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomically(entry, _OPEN + text + _PEOPLE + rows + _END)
-    except (OSError, TypeError, RecursionError):
+    except (OSError, TypeError, RecursionError, OkrdeskError):  # OkrdeskError: a full disk
         pass  # what cannot be kept only costs the next command a reading
 
 
