@@ -180,3 +180,18 @@ def test_a_full_disk_costs_only_the_keeping(
     assert not list(toml_cache.cache_folder().parent.rglob("*.json"))
     assert open_session(root).plan == session.plan
     assert len(list(toml_cache.cache_folder().parent.rglob("*.json"))) == 2
+
+
+def test_new_hazard_rules_read_every_file_afresh(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules = tmp_path / "syntax.py"
+    rules.write_text("# the rules\n", encoding="utf-8")
+    monkeypatch.setattr(toml_cache, "_HAZARDS", rules)
+    path = tmp_path / "okrdesk.toml"
+    text = '[workspace]\nname = "kept"\n'
+    path.write_text(text, encoding="utf-8")
+    _parsed(path)
+    assert toml_cache.kept(path, text) == {"workspace": {"name": "kept"}}
+    rules.write_text("# the rules, and a new one\n", encoding="utf-8")
+    assert toml_cache.kept(path, text) is None

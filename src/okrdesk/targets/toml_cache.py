@@ -1,15 +1,17 @@
 """okrdesk.toml read before, kept as data so the next command need not parse it again.
 
 Every command reads okrdesk.toml, and importing ``tomllib`` costs more than the
-rest of reading a small file (its patterns are compiled at import): a tenth of a
-report's own start-up on the demo. So what ``tomllib`` made of the file is kept,
-as JSON that holds data only, in the user's own cache folder
+rest of reading a small file (its patterns are compiled at import): a few
+milliseconds of every command. So what ``tomllib`` made of the file is kept, as
+JSON that holds data only, in the user's own cache folder
 ($XDG_CACHE_HOME/okrdesk/toml, else ~/.cache/okrdesk/toml), one file per settings
 file, never in the workspace. It is used only for exactly the same text (by
-BLAKE2b), read by the same Python (whose ``tomllib`` made it); an entry that
-cannot be read is ignored and one for another text is replaced. Every value comes
-back as ``tomllib`` gave it: tables as dicts, arrays as lists, numbers with a
-fraction as ``Decimal``, dates, times and date-times as ``datetime`` values.
+BLAKE2b), read by the same Python (whose ``tomllib`` made it) and the same
+okrdesk (``targets/syntax.py`` says which texts are never kept: those with a
+hazard); an entry that cannot be read is ignored, and one for another text is
+replaced. Every value comes back as ``tomllib`` gave it: tables as dicts, arrays
+as lists, numbers with a fraction as ``Decimal``, dates, times and date-times as
+``datetime`` values.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from okrdesk import __version__
 
 try:
     # What hashlib.blake2b is, without hashlib: importing hashlib loads OpenSSL, which
@@ -86,11 +90,17 @@ def keep(path: Path, text: str, data: dict[str, Any], folder: Path | None = None
         pass  # what cannot be kept only costs the next command a parse
 
 
+_HAZARDS = Path(__file__).with_name("syntax.py")
+"""The rules for texts never kept (targets/syntax.py): a new rule must see every text."""
+
+
 def _entry(path: Path, text: str, folder: Path | None) -> tuple[Path, str]:
     """The entry kept for the file at ``path``, and the key of ``text`` in it."""
     folder = folder or cache_folder()
     name = hex_digest(str(path.resolve()).encode())[:32]
-    key = hex_digest(f"{FORMAT}\0{sys.version}\0{text}".encode())
+    rules = _HAZARDS.stat()
+    made_by = f"{FORMAT} {__version__} {rules.st_size} {rules.st_mtime_ns} {sys.version}"
+    key = hex_digest(f"{made_by}\0{text}".encode())
     return folder / f"{name}.json", key
 
 
