@@ -50,4 +50,4 @@ def test_the_wheel_ships_templates_and_the_sample_targets(tmp_path: Path) -> Non
         .read(next(n for n in names if n.endswith("entry_points.txt")))
         .decode()
     )
-    assert "okrdesk = okrdesk.cli:main" in entry_points
+    assert "okrdesk = okrdesk.__main__:main" in entry_points

@@ -96,11 +96,10 @@ its own, and asks whether the others are overdue of no one outside its cut."""
 
 
 @pytest.fixture
-def firm_root(firm_files: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def firm_root(firm_files: Path, tmp_path: Path) -> Path:
     root = tmp_path / "firm"
     shutil.copytree(firm_files, root)
     grant(root)
-    monkeypatch.setattr(load, "CACHED_FROM", 0)  # a small firm, kept as a large one is
     return root
 
 

@@ -18,11 +18,12 @@ import pytest
 from okrdesk.plugins.manager import BUILTIN_PLUGINS, FROM_SETTINGS_ONLY, PluginHost
 
 ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
+"""Completed by the ``demo`` fixture with a cache folder of the tests' own."""
 
 NOT_FOR_A_TEXT_REPORT = {
     # the other formats and other commands
     "jinja2", "okrdesk.report.templates", "xlsxwriter", "okrdesk.delivery",
-    "okrdesk.app.collect", "okrdesk.plugins.runner", "multiprocessing", "okrdesk.files",
+    "okrdesk.app.collect", "okrdesk.plugins.runner", "multiprocessing", "tempfile",
     # the store's schema upgrades and its other backend
     "sqlite_utils", "psycopg",
     # the built-in SQL source, which the demo does not configure
@@ -36,6 +37,11 @@ NOT_FOR_A_TEXT_REPORT = {
     "okrdesk.engine.windows", "okrdesk.engine.growth",
     # --as-of is read without strptime (its locale's date patterns compiled first)
     "_strptime",
+    # the plan, kept in the user's cache, is read without parsing or checking its files,
+    # and its key hashed without OpenSSL
+    "okrdesk.targets.schema", "okrdesk.targets.checks", "hashlib", "_hashlib",
+    # okrdesk.toml, kept as data, is read without it
+    "tomllib",
 }  # fmt: skip
 
 SCRIPT = """
@@ -53,7 +59,9 @@ print(",".join(sorted(sys.modules)))
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("imports") / "demo"
+    folder = tmp_path_factory.mktemp("imports")
+    ENV["XDG_CACHE_HOME"] = str(folder / "cache")
+    root = folder / "demo"
     done = subprocess.run(
         [sys.executable, "-m", "okrdesk", "demo", str(root), "--as-of", "2026-06-30"],
         capture_output=True, text=True, env=ENV,
@@ -72,6 +80,7 @@ def modules_after(*argv: str) -> set[str]:
 
 
 def test_the_demo_text_report_imports_nothing_it_does_not_use(demo: Path) -> None:
+    modules_after("report", "-w", str(demo), "--as-of", "2026-06-30")  # keeps its plan
     modules = modules_after("report", "-w", str(demo), "--as-of", "2026-06-30")
     assert {"okrdesk.report.build", "okrdesk_brokerage.metrics"} <= modules
     assert sorted(NOT_FOR_A_TEXT_REPORT & modules) == []
@@ -93,3 +102,23 @@ def test_the_sql_source_is_listed_but_imported_only_with_its_settings(demo: Path
         capture_output=True, text=True, env=ENV, check=True,
     ).stdout  # fmt: skip
     assert "sql 0.1.0  (built-in: okrdesk.plugins.sql_metrics)" in shown.splitlines()
+
+
+def test_a_plan_read_afresh_is_kept_and_the_next_report_reads_it_kept(
+    demo: Path, tmp_path: Path
+) -> None:
+    env = {**ENV, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+
+    def report() -> subprocess.CompletedProcess[str]:
+        script = SCRIPT.replace("print()", "print('@@')", 1)
+        argv = ["report", "-w", str(demo), "--as-of", "2026-06-30"]
+        return subprocess.run([sys.executable, "-c", script, *argv], capture_output=True,
+                              text=True, env=env, check=True)  # fmt: skip
+
+    first = report()
+    assert "okrdesk.targets.checks" in first.stdout.splitlines()[-1].split(",")
+    assert len(list((tmp_path / "cache" / "okrdesk" / "plans").glob("*.json"))) == 1
+    again = report()
+    assert "okrdesk.targets.checks" not in again.stdout.splitlines()[-1].split(",")
+    assert again.stdout.split("@@")[0] == first.stdout.split("@@")[0]
+    assert "深圳福田营业部" in again.stdout

@@ -296,3 +296,26 @@ def test_a_command_holds_the_collector_back_only_while_it_starts() -> None:
     finally:
         gc.set_threshold(*usual)
         gc.unfreeze()
+
+
+COUNT_EARLY_COLLECTIONS = """
+import gc, json, sys
+from okrdesk.__main__ import main
+early = []
+gc.callbacks.append(lambda phase, info: phase == "start" and not gc.get_freeze_count()
+                    and early.append(info["generation"]))
+sys.argv = ["okrdesk", "--version"]
+try:
+    main()
+except SystemExit as stop:
+    print(json.dumps({"code": stop.code, "early": len(early), "click": "click" in sys.modules}),
+          file=sys.stderr)
+"""
+
+
+def test_the_command_imports_click_and_its_command_line_without_a_collection() -> None:
+    done = subprocess.run([sys.executable, "-c", COUNT_EARLY_COLLECTIONS], capture_output=True,
+                          text=True, env={**os.environ, "OKRDESK_LOAD_PLUGINS": ""})  # fmt: skip
+    seen = json.loads(done.stderr.strip().splitlines()[-1])
+    assert seen == {"code": 0, "early": 0, "click": True}, done.stderr
+    assert done.stdout.startswith("okrdesk, version ")

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -30,6 +29,8 @@ def _failed(path: Path, error: OSError) -> OkrdeskError:
 @contextlib.contextmanager
 def _replacing(path: Path) -> Iterator[int]:
     """A descriptor of a temporary file that replaces ``path`` when the block ends."""
+    import tempfile  # here: a command that reads its cache folder writes nothing
+
     folder = path.parent
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

@@ -82,7 +82,7 @@ holds exactly enough to store."""
 
 SMALLEST_STEP = Decimal("1e-12")
 
-_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
+_GROUPED = r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?"  # compiled by re when first used
 
 
 def parse_number(text: str, *, shown: str | None = None) -> Decimal:
@@ -95,7 +95,7 @@ def parse_number(text: str, *, shown: str | None = None) -> Decimal:
     name = _named(text if shown is None else shown)
     written = text.strip().replace("，", ",")
     if "," in written:
-        if not _GROUPED.fullmatch(written):
+        if not re.fullmatch(_GROUPED, written):
             raise ValueError(
                 f"{name}: commas only separate thousands, in groups of three "
                 "(1,234,567); write the number without them"

@@ -72,7 +72,8 @@ def day_of(value: dt.datetime | None) -> dt.date | None:
     return value.date() if value else None
 
 
-_NEGATIVE_NUMBER = re.compile(r"-[0-9.,]")
+_NEGATIVE_NUMBER = r"-[0-9.,]"
+"""Compiled by ``re`` at its first use: only commands taking numbers need it."""
 
 
 class TakesNegativeNumbers(click.Command):
@@ -85,7 +86,7 @@ class TakesNegativeNumbers(click.Command):
     """
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if "--" in args or not any(_NEGATIVE_NUMBER.match(word) for word in args):
+        if "--" in args or not any(re.match(_NEGATIVE_NUMBER, word) for word in args):
             return super().parse_args(ctx, args)
         valued = {
             name
@@ -97,7 +98,7 @@ class TakesNegativeNumbers(click.Command):
         arguments: list[str] = []
         words = iter(args)
         for word in words:
-            if _NEGATIVE_NUMBER.match(word) or not word.startswith("-") or word == "-":
+            if re.match(_NEGATIVE_NUMBER, word) or not word.startswith("-") or word == "-":
                 arguments.append(word)
             else:
                 options.append(word)

@@ -8,10 +8,11 @@ it again, as does every later collection of the command's own work and the
 collections of Python's shutdown: the demo report spent about a tenth of its
 time in the collector, finding nothing to free.
 
-So the ``okrdesk`` command (``cli.main``, never a caller that imports okrdesk as a
-library) collects rarely until a command has imported its modules, and then
-freezes what was imported (``gc.freeze``: no collection walks it again) and
-collects as usual. A command that never says it has started keeps the rare
+So the ``okrdesk`` command (``okrdesk.__main__``, which imports click and this
+package with the collector off, then ``cli.main``; never a caller that imports
+okrdesk as a library) collects rarely until a command has imported its modules,
+and then freezes what was imported (``gc.freeze``: no collection walks it again)
+and collects as usual. A command that never says it has started keeps the rare
 collections to its end: cycles are still freed, a little later.
 """
 
@@ -27,7 +28,8 @@ _usual: tuple[int, ...] | None = None
 
 
 def starting() -> None:
-    """Collect rarely from here until ``started``; what is imported so far is frozen."""
+    """Collect rarely from here until ``started``; what is imported so far is frozen.
+    Calling it again before ``started`` freezes what was imported since."""
     global _usual
     if _usual is None:
         _usual = gc.get_threshold()

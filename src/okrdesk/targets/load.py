@@ -8,26 +8,28 @@ problem with its position; the other files are still checked.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from okrdesk import model
 from okrdesk.errors import Problem, ValidationFailed, display_path
 from okrdesk.records import shared_methods
-from okrdesk.targets.checks import check_all
+from okrdesk.targets import toml_cache
 from okrdesk.targets.locate import KeyLocator
 from okrdesk.targets.reader import Findings, SourceFile, where_for
-from okrdesk.targets.schema import Draft, read_file
-from okrdesk.targets.syntax import neutralise, opening_line
+
+if TYPE_CHECKING:
+    from okrdesk.targets.schema import Draft
+    from okrdesk.targets.syntax import Hazard
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
-_AT_END = re.compile(r"\s*\(at end of document\)$")
+# Patterns for tomllib's messages, compiled only when a file has a syntax error.
+_POSITION = r"\s*\(at line (\d+), column (\d+)\)$"
+_AT_END = r"\s*\(at end of document\)$"
 
 
 @attrs.frozen
@@ -41,8 +43,14 @@ class LoadResult:
     """Which file each objective is written in."""
 
 
-def parse_toml_file(path: Path, root: Path, findings: Findings) -> SourceFile | None:
-    """Parse one TOML file; every way it can be unreadable becomes one problem."""
+def parse_toml_file(
+    path: Path, root: Path, findings: Findings, *, kept: bool = False
+) -> SourceFile | None:
+    """Parse one TOML file; every way it can be unreadable becomes one problem.
+
+    ``kept``: what the same text gave before is read from the user's cache, and what
+    it gives now is kept there (targets/toml_cache.py; for okrdesk.toml, which every
+    command reads)."""
     shown = display_path(path, root)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
@@ -68,15 +76,26 @@ def parse_toml_file(path: Path, root: Path, findings: Findings) -> SourceFile | 
         return None
     if not text.strip():
         findings.warnings.append(Problem(shown, 0, "", "the file is empty"))
-    text, hazards = neutralise(text)
-    try:
-        data = tomllib.loads(text, parse_float=Decimal)
-    except tomllib.TOMLDecodeError as error:
-        findings.problems.append(_syntax_problem(shown, text, str(error)))
-        return None
-    except (ValueError, RecursionError) as error:  # tomllib's limits, past our own checks
-        findings.problems.append(Problem(shown, 0, "", f"cannot be read: {error}"))
-        return None
+    # Only a text without hazards is kept: one read from the cache has none.
+    data = toml_cache.kept(path, text) if kept else None
+    hazards: list[Hazard] = []
+    if data is None:
+        import tomllib  # here: a kept file is read without it, and its import is costly
+
+        from okrdesk.targets.syntax import neutralise
+
+        read, hazards = neutralise(text)
+        try:
+            data = tomllib.loads(read, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as error:
+            findings.problems.append(_syntax_problem(shown, read, str(error)))
+            return None
+        except (ValueError, RecursionError) as error:  # tomllib's limits, past our checks
+            findings.problems.append(Problem(shown, 0, "", f"cannot be read: {error}"))
+            return None
+        if kept and not hazards:
+            toml_cache.keep(path, text, data)
+        text = read
     source = SourceFile(path, shown, KeyLocator(text), data)
     for hazard in hazards:
         found = source.locator.path_at_line(hazard.line)
@@ -88,12 +107,14 @@ def parse_toml_file(path: Path, root: Path, findings: Findings) -> SourceFile | 
 
 
 def _syntax_problem(shown: str, text: str, message: str) -> Problem:
-    match = _POSITION.search(message)
+    match = re.search(_POSITION, message)
     if match:
         line, column = int(match.group(1)), int(match.group(2))
         detail, where = message[: match.start()], f" (column {column})"
     else:
-        line, detail, where = text.count("\n") + 1, _AT_END.sub("", message), " at the end"
+        line, detail, where = text.count("\n") + 1, re.sub(_AT_END, "", message), " at the end"
+    from okrdesk.targets.syntax import opening_line
+
     better = opening_line(text, line, message)
     if better is not None:
         return Problem(shown, better[0], "", f"TOML syntax: {better[1]}")
@@ -109,20 +130,6 @@ def target_files(targets: Path) -> list[Path]:
     return sorted(p for p in targets.glob("*.toml") if p.is_file())
 
 
-CACHED_FROM = 32 * 1024
-"""Target files of this many bytes together (a few hundred people) are worth keeping
-read (targets/plan_cache.py); smaller ones read faster than the cache's own imports."""
-
-
-def worth_caching(root: Path) -> bool:
-    targets = root / "targets"
-    try:
-        files = target_files(targets) if targets.is_dir() else []
-        return sum(path.stat().st_size for path in files) >= CACHED_FROM
-    except OSError:
-        return False
-
-
 def load_plan(
     root: Path,
     metrics: Mapping[str, model.MetricSpec] | None = None,
@@ -133,6 +140,11 @@ def load_plan(
     ``metrics`` is the catalog of metrics the loaded plugins provide; with
     None, metric names are not checked.
     """
+    # Imported here: a plan kept in the user's cache (plan_cache) is read without them,
+    # and okrdesk.toml (settings) needs only parse_toml_file.
+    from okrdesk.targets.checks import check_all
+    from okrdesk.targets.schema import Draft, read_file
+
     targets = targets or root / "targets"
     findings = Findings()
     files = target_files(targets) if targets.is_dir() else []

@@ -18,8 +18,9 @@ from okrdesk.model import Plan
 from okrdesk.periods import Period, month_of, parse_period, quarter_of, week_of
 from okrdesk.targets.reader import suggest
 
-_QUARTER = re.compile(r"^(\d{4})[-_ ]?[Qq]([1-4])$")
-_RELATIVE = re.compile(r"^(this|last)[-_ ]+(week|month|quarter|phase)$", re.IGNORECASE)
+# Compiled by re when first used: most commands are given no period.
+_QUARTER = r"^(\d{4})[-_ ]?[Qq]([1-4])$"
+_RELATIVE = r"^(this|last)[-_ ]+(week|month|quarter|phase)$"
 _OF = {"week": week_of, "month": month_of, "quarter": quarter_of}
 
 EXAMPLES = "2026-W14, 2026-03, 2026Q2, a phase (Q1 or its name), this week or last month"
@@ -28,7 +29,7 @@ EXAMPLES = "2026-W14, 2026-03, 2026Q2, a phase (Q1 or its name), this week or la
 def period_named(plan: Plan, text: str, today: dt.date) -> Period:
     """The period ``text`` names; relative ones counted from ``today``."""
     written = text.strip()
-    relative = _RELATIVE.match(written)
+    relative = re.match(_RELATIVE, written, re.IGNORECASE)
     if relative:
         which, grain = relative.group(1).lower(), relative.group(2).lower()
         current = _phase_of(plan, today) if grain == "phase" else _OF[grain](today)
@@ -36,7 +37,7 @@ def period_named(plan: Plan, text: str, today: dt.date) -> Period:
             return current
         before = current.start - dt.timedelta(days=1)
         return _phase_of(plan, before) if grain == "phase" else _OF[grain](before)
-    quarter = _QUARTER.match(written)
+    quarter = re.match(_QUARTER, written)
     if quarter:
         written = f"{quarter.group(1)}-Q{quarter.group(2)}"
     for phase in plan.phases:

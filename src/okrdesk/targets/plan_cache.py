@@ -2,7 +2,7 @@
 
 A firm's target files hold thousands of people; parsing and checking them costs
 more than a branch's whole report. When every file is exactly as it was (its
-bytes, by SHA-256), okrdesk is the same (its version and its own reading code),
+bytes, by BLAKE2b), okrdesk is the same (its version and its own reading code),
 the plugins offer the same metrics and the workspace is the same folder, the
 plan is the one read last time: it is read back from JSON, which holds data
 only and never runs anything.
@@ -25,7 +25,6 @@ cannot be answered from one (then the whole plan is read).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import re
 from collections.abc import Callable, Mapping
@@ -37,9 +36,10 @@ from typing import Any
 import attrs
 
 from okrdesk import __version__, model
-from okrdesk.errors import Problem
+from okrdesk.errors import OkrdeskError, Problem
 from okrdesk.periods import Grain
 from okrdesk.targets.load import LoadResult, target_files
+from okrdesk.targets.toml_cache import hex_digest, new_digest
 from okrdesk.units import UNITS, UnitOfMeasure
 
 FORMAT = 2
@@ -76,7 +76,7 @@ def load_plan_cached(
     key = _key(root, metrics)
     if key is None:
         return load()
-    entry = folder / f"{hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:32]}.json"
+    entry = folder / f"{hex_digest(str(root.resolve()).encode())[:32]}.json"
     found = _read(entry, key, cut_to)
     if found is not None:
         return found
@@ -97,7 +97,7 @@ def _key(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str | No
 
 
 def _digest(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str:
-    digest = hashlib.sha256()
+    digest = new_digest()
 
     def add(*parts: object) -> None:
         for part in parts:
@@ -116,7 +116,7 @@ def _digest(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str:
     targets = root / "targets"
     files = target_files(targets) if targets.is_dir() else []
     for path in files:
-        add(path.name, hashlib.sha256(path.read_bytes()).hexdigest())
+        add(path.name, hex_digest(path.read_bytes()))
     return digest.hexdigest()
 
 
@@ -266,7 +266,7 @@ def _write(entry: Path, key: str, result: LoadResult) -> None:
         text = json.dumps(head, ensure_ascii=False, separators=(",", ":")).encode()
         entry.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomically(entry, _OPEN + text + _PEOPLE + rows + _END)
-    except (OSError, TypeError, RecursionError):
+    except (OSError, TypeError, RecursionError, OkrdeskError):  # OkrdeskError: a full disk
         pass  # what cannot be kept only costs the next command a reading
 
 

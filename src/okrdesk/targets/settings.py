@@ -42,7 +42,7 @@ SMTP_SECURITY = ("starttls", "ssl", "none")
 DEFAULT_REPORTS = "reports"
 # Keys that would put a secret into the file; the *_env keys name where it is instead.
 _SECRET_KEYS = ("url", "webhook", "secret", "password", "token", "key", "access_token")
-_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ENV_NAME = r"[A-Za-z_][A-Za-z0-9_]*"  # compiled by re when first used
 
 
 @attrs.frozen
@@ -126,7 +126,7 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
     path = root / SETTINGS_FILE
     if not path.is_file():
         return Workspace(root)
-    source = parse_toml_file(path, root, findings)
+    source = parse_toml_file(path, root, findings, kept=True)
     if source is None:
         return Workspace(root)
     top = Table(Where(source), source.data, findings, _TOP_KEYS)
@@ -239,7 +239,7 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
 
 def _env_name(table: Table, key: str) -> str | None:
     value = table.text(key)
-    if value is not None and not _ENV_NAME.fullmatch(value):
+    if value is not None and not re.fullmatch(_ENV_NAME, value):
         table.fail(
             table.where.key(key),
             "expected the NAME of an environment variable (such as WECOM_WEBHOOK), "
