@@ -24,7 +24,9 @@ def test_the_benchmarks_run_at_the_smallest_scale(tmp_path: Path) -> None:
          "--basetemp", str(tmp_path / "base")],
         cwd=ROOT, capture_output=True, text=True, check=False, timeout=600,
     )  # fmt: skip
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    failures = done.stdout.find("= FAILURES =")
+    shown = done.stdout[failures : failures + 6000] if failures >= 0 else done.stdout[-4000:]
+    assert done.returncode == 0, shown + done.stderr[-2000:]
     recorded = json.loads(results.read_text(encoding="utf-8"))["results"]
     assert {
         "firm report vs SQLite GROUP BY",
@@ -48,7 +50,9 @@ def test_the_growth_sweep_runs_at_two_tiny_sizes(tmp_path: Path) -> None:
          "--basetemp", str(tmp_path / "base")],
         cwd=ROOT, capture_output=True, text=True, check=False, timeout=600,
     )  # fmt: skip
-    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    failures = done.stdout.find("= FAILURES =")
+    shown = done.stdout[failures : failures + 6000] if failures >= 0 else done.stdout[-4000:]
+    assert done.returncode == 0, shown + done.stderr[-2000:]
     growth = json.loads(results.read_text(encoding="utf-8"))["growth"]
     assert growth["sizes"] == [1, 2]
     assert any(name.startswith("firm report: µs per observation") for name in growth["results"])
