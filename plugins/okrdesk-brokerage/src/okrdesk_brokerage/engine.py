@@ -209,21 +209,28 @@ def checked_rows(
     client's ``opened``, ``closed``, ``institutional`` and ``gender``, which must not fail
     on a bad row: TRY_CAST, not ``::``); return its name, or None when any row fails a
     check. The file's own table is dropped either way."""
-    every = (valid_date("date", "day"), "client IS NOT NULL", *checks)
-    sound = " AND ".join(f"coalesce({check}, false)" for check in every)
+    every = ("dated", "client IS NOT NULL", *checks)
+    # A NULL check fails the row: NULL AND true is NULL, and NULL AND false is false.
+    sound = f"coalesce({' AND '.join(f'({check})' for check in every)}, false)"
     extra = "".join(f", {column}" for column in columns)
     rows = f"{table}_rows"
-    # Each row's day is read once, for its check and its place alike.
+    # Each distinct date is read and checked once, however many rows carry it (a file
+    # holds a few hundred days and up to millions of rows).
+    days = (
+        "SELECT date, day, coalesce({valid}, false) AS dated FROM (SELECT date, "
+        "TRY_CAST(date AS DATE) AS day FROM (SELECT DISTINCT date FROM {table}))"
+    ).format(valid=valid_date("date", "day"), table=table)
     joined = (
-        f"SELECT {table}.*, TRY_CAST(date AS DATE) AS day, clients.idx AS client, "
-        "clients.cm AS cm, clients.opened, clients.closed, clients.institutional, "
-        f"clients.gender FROM {table} LEFT JOIN clients ON clients.id = {table}.client_id"
+        f"SELECT {table}.*, days.day, days.dated, clients.idx AS client, clients.cm AS cm, "
+        "clients.opened, clients.closed, clients.institutional, clients.gender "
+        f"FROM {table} LEFT JOIN clients ON clients.id = {table}.client_id "
+        f"LEFT JOIN ({days}) days ON days.date = {table}.date"
     )
     # A bad row is kept too, whoever's it is, so that one query over a few rows says
     # whether there was one.
     con.execute(
         f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT * FROM (SELECT line, day, client, "
-        f"cm, ({sound}) AS sound{extra} FROM ({joined})) "
+        f"cm, {sound} AS sound{extra} FROM ({joined})) "
         "WHERE NOT sound OR (cm >= 0 AND day <= ?)",
         [through],
     )
