@@ -306,14 +306,24 @@ def cells_of(
     if spread is not None:
         # Spread here rather than in the query: each total's runs fetched and read once,
         # however many keys share them.
-        keys: dict[tuple[int, int], list[int]] = {}
-        for cm, w, key in con.execute(f"SELECT cm, w, key FROM ({spread})").fetchall():
-            keys.setdefault((cm, w), []).append(key)
+        keys: dict[tuple[int, int], list[int]] = {
+            (cm, w): slots
+            for cm, w, slots in con.execute(
+                f"SELECT cm, w, list(key) FROM ({spread}) GROUP BY cm, w"
+            ).fetchall()
+        }
+        convert = int if whole else float
         for row in fetched:
-            cm, rows = row[0], of_text(row[2])
-            for key in keys.get((cm, row[1]), ()):
-                for tallies, total in zip(found, row[3:], strict=True):
-                    tallies.cells[(cm, key)] = Tally(int(total) if whole else float(total), rows)
+            cm = row[0]
+            slots = keys.get((cm, row[1]))
+            if not slots:
+                continue
+            rows = of_text(row[2])
+            for tallies, total in zip(found, row[3:], strict=True):
+                # One cell for every key: set-wise totals are never added to.
+                cell, cells = Tally(convert(total), rows), tallies.cells
+                for slot in slots:
+                    cells[(cm, slot)] = cell
         return found
     if len(found) == 1:
         # The usual case, a loop over a firm's hundreds of thousands of totals kept lean.
