@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 try:
     # DuckDB's engine alone: the ``duckdb`` package around it (DuckDB 1.4 on) imports
@@ -73,11 +73,18 @@ def _lines(path: Path) -> int:
     return count + (last != b"\n")
 
 
-def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
-    """Load ``spec``'s file as the view ``table`` (``line``, money and amounts as DOUBLE, the
-    other columns as text); False when the file's lines cannot be trusted to be its rows,
-    or a money column holds something that is not a number, and the streaming reader must
-    read it."""
+class Reader(NamedTuple):
+    """DuckDB's reader of one export file: ``select`` gives its columns by name, money and
+    amounts as DOUBLE, the others as text, from the parameters ``parameters``."""
+
+    path: Path
+    select: str
+    parameters: list[object]
+
+
+def reader(folder: Path, spec: ExportFile) -> Reader:
+    """The reader of ``spec``'s file (whose header names its columns: an ``ExportError``
+    if the file or a column is missing)."""
     with CsvRows(folder, spec) as rows:
         # A repeated name leaves fewer positions than fields: DuckDB then refuses every
         # row, and the streaming reader takes the file.
@@ -90,24 +97,31 @@ def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
         f"c{position}": "DOUBLE" if position in numbers else "VARCHAR" for position in range(width)
     }
     wanted = ", ".join(f"c{rows.index[column.name]} AS {column.name}" for column in spec.columns)
+    select = (
+        f"SELECT {wanted} FROM read_csv(?, header = true, delim = ',', quote = '\"', "
+        "escape = '\"', auto_detect = false, columns = ?, null_padding = false, "
+        "strict_mode = true)"
+    )
+    return Reader(path, select, [str(path), columns])
+
+
+def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
+    """Load ``spec``'s file as the view ``table`` (``line`` and the columns of ``reader``);
+    False when the file's lines cannot be trusted to be its rows, or a money column holds
+    something that is not a number, and the streaming reader must read it."""
+    read = reader(folder, spec)
     try:
         # A table keeps the order rows were read in, so its rowid is the data row's index.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_csv AS {read.select}", read.parameters)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table}_csv AS SELECT * FROM read_csv(?, "
-            "header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
-            "columns = ?, null_padding = false, strict_mode = true)",
-            [str(path), columns],
-        )
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {table} AS "
-            f"SELECT rowid + 2 AS line, {wanted} FROM {table}_csv"
+            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + 2 AS line, * FROM {table}_csv"
         )
     except duckdb.Error:
         return False
     found = con.execute(f"SELECT count(*), max(line) FROM {table}").fetchone()
     assert found is not None
     count, last = found
-    return bool(count + 1 == _lines(path) and (count == 0 or last == count + 1))
+    return bool(count + 1 == _lines(read.path) and (count == 0 or last == count + 1))
 
 
 def drop(con: Connection, table: str) -> None:
@@ -200,45 +214,64 @@ def valid_date(column: str, day: str | None = None) -> str:
 
 
 def checked_rows(
-    con: Connection, table: str, checks: Sequence[str], through: object, *columns: str
+    con: Connection,
+    folder: Path,
+    spec: ExportFile,
+    checks: Sequence[str],
+    through: object,
+    *columns: str,
 ) -> str | None:
-    """Check every row of the loaded ``table`` the way the streaming reader does (its
-    ``date`` and ``client_id``, and ``checks``) and keep, in one pass over the file, the
-    rows of tracked CMs' clients dated up to ``through`` as the table ``{table}_rows``
-    (``line``, ``day``, ``client``, ``cm`` and ``columns``, over the file's columns and the
-    client's ``opened``, ``closed``, ``institutional`` and ``gender``, which must not fail
-    on a bad row: TRY_CAST, not ``::``); return its name, or None when any row fails a
-    check. The file's own table is dropped either way."""
-    every = ("dated", "client IS NOT NULL", *checks)
+    """Read ``spec``'s file (as ``reader`` does), check every row the way the streaming
+    reader does (its ``date`` and ``client_id``, and ``checks``) and keep, in one pass
+    over the file, the rows of tracked CMs' clients dated up to ``through`` as the table
+    ``{name}_rows`` (``line``, ``day``, ``client``, ``cm`` and ``columns``, over the
+    file's columns and the client's ``opened``, ``closed``, ``institutional`` and
+    ``gender``, which must not fail on a bad row: TRY_CAST, not ``::``); return its name,
+    or None when any row fails a check, a money column holds something that is not a
+    number or the file's lines cannot be trusted to be its rows: the streaming reader
+    must read it.
+
+    The file goes straight from the reader into the kept rows, never held whole: at firm
+    scale a file held whole was more than DuckDB's memory limit, and spilled."""
+    read = reader(folder, spec)
+    # The line of the last row, if every line after the header is a row.
+    last = _lines(read.path)
+    every = (valid_date("date", "day"), "client IS NOT NULL", *checks)
     # A NULL check fails the row: NULL AND true is NULL, and NULL AND false is false.
     sound = f"coalesce({' AND '.join(f'({check})' for check in every)}, false)"
     extra = "".join(f", {column}" for column in columns)
-    rows = f"{table}_rows"
-    # Each distinct date is read and checked once, however many rows carry it (a file
-    # holds a few hundred days and up to millions of rows).
-    days = (
-        "SELECT date, day, coalesce({valid}, false) AS dated FROM (SELECT date, "
-        "TRY_CAST(date AS DATE) AS day FROM (SELECT DISTINCT date FROM {table}))"
-    ).format(valid=valid_date("date", "day"), table=table)
+    rows = f"{spec.name.removesuffix('.csv')}_rows"
+    # One thread, the order rows are read in kept (``preserve_insertion_order``):
+    # row_number() over the reader is each row's index in the file, as a table's rowid is.
+    # Each row's day is read once, for its check and its place alike.
     joined = (
-        f"SELECT {table}.*, days.day, days.dated, clients.idx AS client, clients.cm AS cm, "
-        "clients.opened, clients.closed, clients.institutional, clients.gender "
-        f"FROM {table} LEFT JOIN clients ON clients.id = {table}.client_id "
-        f"LEFT JOIN ({days}) days ON days.date = {table}.date"
+        "SELECT file.*, TRY_CAST(date AS DATE) AS day, clients.idx AS client, "
+        "clients.cm AS cm, clients.opened, clients.closed, clients.institutional, "
+        "clients.gender FROM (SELECT (row_number() OVER () + 1)::INTEGER AS line, * "
+        f"FROM ({read.select})) file LEFT JOIN clients ON clients.id = file.client_id"
     )
     # A bad row is kept too, whoever's it is, so that one query over a few rows says
-    # whether there was one.
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT * FROM (SELECT line, day, client, "
-        f"cm, {sound} AS sound{extra} FROM ({joined})) "
-        "WHERE NOT sound OR (cm >= 0 AND day <= ?)",
-        [through],
-    )
-    drop(con, table)
-    found = con.execute(f"SELECT bool_and(sound) FROM {rows}").fetchone()
-    if found is not None and found[0] is False:
+    # whether there was one; and so is the last line, to say how many rows were read.
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT * FROM (SELECT line, day, "
+            f"client, cm, {sound} AS sound{extra} FROM ({joined})) "
+            "WHERE NOT sound OR (cm >= 0 AND day <= ?) OR line >= ?",
+            [*read.parameters, through, last],
+        )
+    except duckdb.Error:
+        con.execute(f"DROP TABLE IF EXISTS {rows}")
+        return None
+    found = con.execute(f"SELECT bool_and(sound), max(line) FROM {rows}").fetchone()
+    assert found is not None
+    sound_rows, read_last = found
+    # A header alone (last 1) reads no row.
+    if sound_rows is False or (read_last or 1) != last:
         con.execute(f"DROP TABLE {rows}")
         return None
+    con.execute(
+        f"DELETE FROM {rows} WHERE line >= ? AND NOT (cm >= 0 AND day <= ?)", [last, through]
+    )
     return rows
 
 

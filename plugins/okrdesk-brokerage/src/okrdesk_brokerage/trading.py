@@ -83,14 +83,12 @@ def total_trades(
 ) -> Trading | None:
     """The same totals as ``read_trades``, set-wise in DuckDB; None when the file needs the
     streaming reader (a row that fails a check, or lines that are not one row each)."""
-    if not engine.load(con, folder, TRADES, "trades"):
-        return None
     checks = (
         f"{engine.money('volume')} >= 0",
         f"{engine.money('commission')} IS NOT NULL",
     )
     table = engine.checked_rows(
-        con, "trades", checks, windows.through, f"{engine.money('commission')} AS fen"
+        con, folder, TRADES, checks, windows.through, f"{engine.money('commission')} AS fen"
     )
     if table is None:
         return None
