@@ -192,8 +192,8 @@ def load_checkpoints(con: Connection, windows: Windows) -> None:
 def money(column: str) -> str:
     """SQL for a money column (a DOUBLE: see ``load``) as whole fen, NULL when empty, not
     finite or beyond a 64-bit integer (which the streaming reader then totals)."""
-    fen = f"TRY_CAST(round_even({column} * 100, 0) AS BIGINT)"
-    return f"CASE WHEN isfinite({column}) THEN {fen} END"
+    # TRY_CAST gives NULL for what is not finite (and for what no BIGINT holds).
+    return f"TRY_CAST(round_even({column} * 100, 0) AS BIGINT)"
 
 
 def not_blank(column: str) -> str:
@@ -294,12 +294,33 @@ the way ``str`` writes a ``RowSpans`` ("2-9,14"), in one pass over the list and 
 a list that is one run (a CM's clients, their snapshots on one day) is written at once."""
 
 
+_ORIGIN = "DATE '0001-01-01'"
+
+
+def earliest() -> str:
+    """SQL for an aggregate of the earliest (``day``, ``line``) of a group as one BIGINT,
+    the day's count from 0001-01-01 in the high half and the line in the low: min() over
+    a number finds it at a fraction of the cost of min() over a struct. (A sound row's day
+    is not before year 1, and no file has 2**32 lines.)"""
+    return f"min(((day - {_ORIGIN})::BIGINT << 32) | line)"
+
+
+def day_of(first: str) -> str:
+    """SQL for the day of an ``earliest`` figure."""
+    return f"({_ORIGIN} + ({first} >> 32)::INTEGER)"
+
+
+def line_of(first: str) -> str:
+    """SQL for the line of an ``earliest`` figure."""
+    return f"({first} & 4294967295)::INTEGER"
+
+
 def firsts(con: Connection, rows: str) -> dict[int, tuple[dt.date, int]]:
     """Each client's earliest (day, line) among the relation ``rows`` (``client``, ``day``,
     ``line``), found by a grouping rather than a sort."""
     found = con.execute(
-        "SELECT client, first.day, first.line FROM (SELECT client, "
-        f"min({{'day': day, 'line': line}}) AS first FROM ({rows}) GROUP BY client)"
+        f"SELECT client, {day_of('first')}, {line_of('first')} FROM (SELECT client, "
+        f"{earliest()} AS first FROM ({rows}) GROUP BY client)"
     ).fetchall()
     return {client: (day, line) for client, day, line in found}
 
