@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from okrdesk_brokerage.feedback import (
 )
 from okrdesk_brokerage.funding import read_funding, total_funding
 from okrdesk_brokerage.products import read_products, total_products
+from okrdesk_brokerage.provenance import RowSpans
 from okrdesk_brokerage.settings import read_settings
 from okrdesk_brokerage.tally import Tallies
 from okrdesk_brokerage.trading import read_trades, total_trades
@@ -236,6 +238,7 @@ def _book(book: Book) -> dict[str, object]:
         "cm_rows": [str(rows) for rows in book.cm_rows], "first_open": book.first_open,
         "opened_in": _cells(book.opened_in), "closed_in": _cells(book.closed_in),
         "cohorts": book.cohorts, "open_at": book.open_at,
+        "cohort_rows": {key: str(rows) for key, rows in book.cohort_rows.items()},
     }  # fmt: skip
 
 
@@ -309,3 +312,23 @@ def test_a_file_of_a_header_alone_is_totalled_set_wise(tmp_path: Path) -> None:
     found = total_trades(con, folder, book, windows, months=True)
     assert found is not None
     assert not found.commission.cells and not found.first_trades
+
+
+def test_runs_are_written_in_sql_as_row_spans_write_them() -> None:
+    """``engine.RUNS`` over ``engine.BREAKS`` writes a sorted list of lines the way
+    ``RowSpans`` does, for single lines, one run, and runs of every length apart."""
+    generator = random.Random(16)
+    lists = [[5], [5, 6], [5, 7], [5, 6, 8], [5, 7, 8], [2, 3, 4, 9, 10, 12], [2, 4, 6, 8]]
+    for _ in range(500):
+        line, found = generator.randint(2, 50), []
+        for _ in range(generator.randint(1, 40)):
+            line += generator.choice([1, 1, 1, 2, 3, 10])
+            found.append(line)
+        lists.append(found)
+    con = engine.connect()
+    written = con.execute(
+        f"SELECT {engine.RUNS} FROM (SELECT k, lines, {engine.BREAKS} AS breaks FROM "
+        "(SELECT unnest(range(?)) AS k, unnest(?::BIGINT[][]) AS lines)) ORDER BY k",
+        [len(lists), lists],
+    ).fetchall()
+    assert [text for (text,) in written] == [str(RowSpans(lines)) for lines in lists]
