@@ -275,31 +275,23 @@ def checked_rows(
     return rows
 
 
-_ONE_RUN = "len(lines) = 1 OR lines[-1] - lines[1] + 1 = len(lines)"
-"""SQL true for a sorted list ``lines`` of distinct lines that is one run."""
-
-BREAKS = (
-    f"CASE WHEN {_ONE_RUN} THEN NULL ELSE list_filter(list_zip(list_slice(lines, 1, "
-    "len(lines) - 1), list_slice(lines, 2, len(lines))), lambda p: p[2] <> p[1] + 1) END"
+# Each line of a total's sorted ``lines`` beside the one before and the one after it: a
+# line that follows on from the one before adds nothing unless it ends a run ("-last"),
+# any other starts a run (",first"), the leading comma dropped once all are joined.
+# (A list's element 0, or one past its end, is NULL.)
+_STEP = (
+    "CASE WHEN lines[i - 1] = x - 1 THEN (CASE WHEN lines[i + 1] = x + 1 THEN NULL "
+    "ELSE concat('-', x) END) ELSE concat(',', x) END"
 )
-"""SQL for the breaks of a sorted list ``lines`` of distinct lines that is not one run: each
-pair of neighbours (the last line of a run, the first of the next) that are not
-consecutive, in order; NULL for a list that is one run."""
-
 RUNS = (
     "CASE WHEN len(lines) = 1 THEN lines[1]::VARCHAR "
     "WHEN lines[-1] - lines[1] + 1 = len(lines) THEN concat(lines[1], '-', lines[-1]) "
-    "ELSE array_to_string(list_transform(list_zip("
-    "list_concat([lines[1]], list_transform(breaks, lambda p: p[2])), "
-    "list_concat(list_transform(breaks, lambda p: p[1]), [lines[-1]])), "
-    "lambda r: CASE WHEN r[1] = r[2] THEN r[1]::VARCHAR ELSE concat(r[1], '-', r[2]) END), "
+    f"ELSE ltrim(list_aggregate(list_transform(lines, lambda x, i: {_STEP}), 'string_agg', ''), "
     "',') END"
 )
-"""SQL for a sorted list ``lines`` of distinct lines, with its ``breaks`` (``BREAKS``), as
-runs of consecutive lines, written the way ``str`` writes a ``RowSpans`` ("2-9,14"): the
-runs start at the first line and after each break and end at each break and the last
-line, and are written one by one, with no sort and no lambda reaching into ``lines``; a
-list that is one run (a CM's clients, their snapshots on one day) is written at once."""
+"""SQL for a sorted list ``lines`` of distinct lines as runs of consecutive lines, written
+the way ``str`` writes a ``RowSpans`` ("2-9,14"), in one pass over the list and no sort;
+a list that is one run (a CM's clients, their snapshots on one day) is written at once."""
 
 
 _ORIGIN = "DATE '0001-01-01'"
@@ -360,8 +352,8 @@ def cells_of(
     totals = ", ".join(f"sum({amount}) AS {amount}" for amount in amounts)
     query = (
         f"SELECT cm, w, {RUNS} AS runs, {', '.join(amounts)} "
-        f"FROM (SELECT *, {BREAKS} AS breaks FROM (SELECT cm, w, list(line ORDER BY line) "
-        f"AS lines, {totals} FROM ({hits}) GROUP BY cm, w))"
+        f"FROM (SELECT cm, w, list(line ORDER BY line) AS lines, {totals} "
+        f"FROM ({hits}) GROUP BY cm, w)"
     )
     fetched: list[tuple[Any, ...]] = con.execute(query).fetchall()
     of_text = RowSpans.of_text
