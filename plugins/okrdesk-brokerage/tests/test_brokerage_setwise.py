@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,8 +23,8 @@ from okrdesk_brokerage.feedback import (
     total_surveys,
 )
 from okrdesk_brokerage.funding import read_funding, total_funding
-from okrdesk_brokerage.layout import TRADES
 from okrdesk_brokerage.products import read_products, total_products
+from okrdesk_brokerage.provenance import RowSpans
 from okrdesk_brokerage.settings import read_settings
 from okrdesk_brokerage.tally import Tallies
 from okrdesk_brokerage.trading import read_trades, total_trades
@@ -192,7 +193,7 @@ def test_a_file_whose_lines_are_not_its_rows_is_left_to_the_streaming_reader(
     book = read_book(folder, ["cm1", "cm2"], windows)
     con = _engine(folder, book, windows)
     assert con is not None
-    assert not engine.load(con, folder, TRADES, "trades")
+    assert total_trades(con, folder, book, windows, months=True) is None
     found = collect(["commission_revenue"], workspace=tmp_path)
     # The blank line 4 moves every later row down one line.
     assert found.sources("commission_revenue")[("cm1", "2026-01")] == "trades.csv rows 2-3,6"
@@ -237,6 +238,7 @@ def _book(book: Book) -> dict[str, object]:
         "cm_rows": [str(rows) for rows in book.cm_rows], "first_open": book.first_open,
         "opened_in": _cells(book.opened_in), "closed_in": _cells(book.closed_in),
         "cohorts": book.cohorts, "open_at": book.open_at,
+        "cohort_rows": {key: str(rows) for key, rows in book.cohort_rows.items()},
     }  # fmt: skip
 
 
@@ -272,3 +274,61 @@ def test_a_bad_client_row_leaves_the_book_to_the_streaming_reader(tmp_path: Path
     windows = Windows(MONTHS, THROUGH)
     engine.load_windows(con, windows)
     assert total_book(con, tmp_path / "tiny", ["cm1"], windows) is None
+
+
+@pytest.mark.parametrize("ending", ["", "\n\n"], ids=["no line break", "a blank last line"])
+def test_the_last_line_is_counted_set_wise_as_the_streaming_reader_counts_it(
+    tmp_path: Path, ending: str
+) -> None:
+    """The rows read are counted from the last row kept (rows are read straight into
+    the rows kept, never held whole): a last row without a line break is a row, a blank
+    line after it leaves the file to the streaming reader."""
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    folder = tmp_path / "tiny"
+    path = folder / "trades.csv"
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + ending, encoding="utf-8")
+    windows = Windows(MONTHS, THROUGH)
+    book = read_book(folder, ["cm1", "cm2"], windows)
+    con = _engine(folder, book, windows)
+    assert con is not None
+    found = total_trades(con, folder, book, windows, months=False)
+    if ending:
+        assert found is None
+        return
+    assert found is not None
+    streamed = read_trades(folder, book, windows, months=False)
+    assert _cells(found.commission) == _cells(streamed.commission)
+
+
+def test_a_file_of_a_header_alone_is_totalled_set_wise(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    folder = tmp_path / "tiny"
+    path = folder / "trades.csv"
+    path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    windows = Windows(MONTHS, THROUGH)
+    book = read_book(folder, ["cm1", "cm2"], windows)
+    con = _engine(folder, book, windows)
+    assert con is not None
+    found = total_trades(con, folder, book, windows, months=True)
+    assert found is not None
+    assert not found.commission.cells and not found.first_trades
+
+
+def test_runs_are_written_in_sql_as_row_spans_write_them() -> None:
+    """``engine.RUNS`` writes a sorted list of lines the way ``RowSpans`` does, for single
+    lines, one run, and runs of every length apart."""
+    generator = random.Random(16)
+    lists = [[5], [5, 6], [5, 7], [5, 6, 8], [5, 7, 8], [2, 3, 4, 9, 10, 12], [2, 4, 6, 8]]
+    for _ in range(500):
+        line, found = generator.randint(2, 50), []
+        for _ in range(generator.randint(1, 40)):
+            line += generator.choice([1, 1, 1, 2, 3, 10])
+            found.append(line)
+        lists.append(found)
+    con = engine.connect()
+    written = con.execute(
+        f"SELECT {engine.RUNS} FROM (SELECT unnest(range(?)) AS k, "
+        "unnest(?::BIGINT[][]) AS lines) ORDER BY k",
+        [len(lists), lists],
+    ).fetchall()
+    assert [text for (text,) in written] == [str(RowSpans(lines)) for lines in lists]

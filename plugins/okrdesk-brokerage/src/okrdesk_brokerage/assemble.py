@@ -36,13 +36,13 @@ def _flow(tallies: Tallies, cm: int, window: int, scale: int = 1) -> Reading | N
     cell = tallies.get((cm, window))
     if cell is None:
         return None
-    return Reading(value=cell.amount / scale, source=cited(tallies.file, cell.rows))
+    return Reading(cell.amount / scale, None, None, cited(tallies.file, cell.rows))
 
 
 def _ratio(numerator: float, denominator: float, source: Source) -> Reading | None:
     if denominator <= 0:
         return None
-    return Reading(numerator=numerator, denominator=denominator, source=str(source))
+    return Reading(None, numerator, denominator, str(source))
 
 
 def _clients(f: Figures, cm: int, source: Source) -> Source:
@@ -72,6 +72,18 @@ def aum(f: Figures, cm: int, window: int) -> Reading | None:
     return Reading(value=cell.amount / FEN, source=cited(ASSETS.name, cell.rows))
 
 
+_CUTS: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def cut(dimension: str, value: str) -> dict[str, str]:
+    """The slice ``{dimension: value}``, one object for all the observations in it."""
+    key = (dimension, value)
+    found = _CUTS.get(key)
+    if found is None:
+        found = _CUTS[key] = {dimension: value}
+    return found
+
+
 def aum_by_tier(f: Figures, cm: int, window: int) -> list[Slice]:
     if not f.book.has_clients_by(cm, f.windows.windows[window].end):
         return []
@@ -81,7 +93,7 @@ def aum_by_tier(f: Figures, cm: int, window: int) -> list[Slice]:
         cell = tier.cells.get(key)
         if cell is not None:
             source = cited(ASSETS.name, cell.rows)
-            found.append(({"tier": name}, Reading(value=cell.amount / FEN, source=source)))
+            found.append((cut("tier", name), Reading(cell.amount / FEN, None, None, source)))
     return found
 
 
@@ -115,7 +127,7 @@ GENDER_WORDS = {"F": "female", "M": "male", "": "institution"}
 def new_hnw_by_gender(f: Figures, cm: int, window: int) -> list[Slice]:
     found = read(f.assets).new_hnw_by_gender
     parts = [(g, _flow(found[g], cm, window)) for g in GENDER_WORDS]
-    return [({"gender": GENDER_WORDS[g]}, part) for g, part in parts if part is not None]
+    return [(cut("gender", GENDER_WORDS[g]), part) for g, part in parts if part is not None]
 
 
 def commission_revenue(f: Figures, cm: int, window: int) -> Reading | None:
@@ -210,7 +222,7 @@ def product_sales(f: Figures, cm: int, window: int) -> Reading | None:
 def product_sales_by_type(f: Figures, cm: int, window: int) -> list[Slice]:
     found = read(f.products).sales_by_type
     parts = [(kind, _flow(found[kind], cm, window, FEN)) for kind in sorted(found)]
-    return [({"product": kind}, part) for kind, part in parts if part is not None]
+    return [(cut("product", kind), part) for kind, part in parts if part is not None]
 
 
 # ---------------------------------------------------------------- service

@@ -247,15 +247,13 @@ def asset_parts(
     not one row each), and each part of the ``Assets`` returned is totalled as the
     iterator reaches it, which then gives its name (one of ``PARTS``), so that a
     metric can be emitted, and its totals let go, before the next part is totalled."""
-    if not engine.load(con, folder, ASSETS, "assets"):
-        return None
     total, securities = engine.money("total_assets"), engine.money("securities_assets")
     checks = (
         f"{total} >= 0",
         f"{securities} >= 0",
     )
     kept = engine.checked_rows(
-        con, "assets", checks, windows.through, f"{total} AS total",
+        con, folder, ASSETS, checks, windows.through, f"{total} AS total",
         f"{securities} AS securities", "opened", "closed", "institutional", "gender",
     )  # fmt: skip
     if kept is None:

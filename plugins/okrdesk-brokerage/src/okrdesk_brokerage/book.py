@@ -229,10 +229,9 @@ def _later(con: Connection, book: Book, windows: Windows) -> None:
         "JOIN window_days ON window_days.day = opened GROUP BY cm, w"
     ).fetchall()
     book.cohorts = {(k, w): members for k, w, members in cohorts}
-    # A client's line is idx + 2 (``clients_table``).
-    book.cohort_rows = {
-        key: RowSpans(c + 2 for c in members) for key, members in book.cohorts.items()
-    }
+    # A cohort's rows are those of the accounts opened in its window, already written.
+    opened = book.opened_in.cells
+    book.cohort_rows = {key: opened[key].rows for key in book.cohorts}
     book.open_at = [[0] * windows.slots for _ in book.cms]
     counts = con.execute(
         f"SELECT cm, slot, count(*) FROM ({TRACKED}) c JOIN checkpoints k ON k.day >= c.opened "

@@ -330,63 +330,59 @@ that neither process holds all its figures as columns at once."""
 
 
 class _Columns:
-    """One metric's observations gathered as ``emit.many`` takes them, handed over
-    whenever ``EMIT_BATCH`` are gathered, and at the end (``send``)."""
+    """One metric's observations gathered as rows (subject, period, reading, cut) and
+    handed over as the columns ``emit.many`` takes, by ``send``: whenever ``full``, and
+    at the end."""
 
     def __init__(self, metric: str, emit: Emit) -> None:
         self.metric, self.emit = metric, emit
-        self._start()
+        self.rows: list[tuple[str, str, Reading, Mapping[str, str] | None]] = []
 
-    def _start(self) -> None:
-        self.subjects: list[str] = []
-        self.periods: list[str] = []
-        self.values: list[float | None] = []
-        self.numerators: list[float | None] = []
-        self.denominators: list[float | None] = []
-        self.sources: list[str] = []
-        self.dimensions: list[Mapping[str, str] | None] = []
-
-    def add(
-        self, subject: str, period: str, reading: Reading, cut: Mapping[str, str] | None
-    ) -> None:
-        self.subjects.append(subject)
-        self.periods.append(period)
-        self.values.append(reading.value)
-        self.numerators.append(reading.numerator)
-        self.denominators.append(reading.denominator)
-        self.sources.append(reading.source)
-        self.dimensions.append(cut)
-        if len(self.subjects) >= EMIT_BATCH:
-            self.send()
+    @property
+    def full(self) -> bool:
+        return len(self.rows) >= EMIT_BATCH
 
     def send(self) -> None:
-        if not self.subjects:
+        rows = self.rows
+        if not rows:
             return
-        sliced = any(cut is not None for cut in self.dimensions)
+        readings = [row[2] for row in rows]
+        cuts = [row[3] for row in rows]
+        sliced = any(cut is not None for cut in cuts)
         self.emit.many(
-            self.metric, self.subjects, self.periods, values=self.values,
-            numerators=self.numerators, denominators=self.denominators, sources=self.sources,
-            dimensions=self.dimensions if sliced else None,
+            self.metric, [row[0] for row in rows], [row[1] for row in rows],
+            values=[reading[0] for reading in readings],
+            numerators=[reading[1] for reading in readings],
+            denominators=[reading[2] for reading in readings],
+            sources=[reading[3] for reading in readings],
+            dimensions=cuts if sliced else None,
         )  # fmt: skip
-        self._start()
+        # Emptied in place: ``_emit`` holds its ``append``.
+        rows.clear()
 
 
 def _emit(metric: str, figures: Figures, cms: Sequence[str], emit: Emit) -> None:
     """One metric's observations, whole and in slices, for every CM and window, handed
-    over as columns (``emit.many``): the wholes apart from the slices."""
+    over as columns (``emit.many``): the wholes apart from the slices, a batch at a time
+    (checked after each CM)."""
     assemble = ASSEMBLERS[metric]
     sliced = SLICES.get(metric)
     wholes, parts = _Columns(metric, emit), _Columns(metric, emit)
-    windows = figures.windows.windows
+    add_whole, add_part = wholes.rows.append, parts.rows.append
+    periods = [window.period for window in figures.windows.windows]
     for cm, person in enumerate(cms):
-        for index, window in enumerate(windows):
+        for index, period in enumerate(periods):
             reading = assemble(figures, cm, index)
             if reading is None:
                 continue
-            wholes.add(person, window.period, reading, None)
+            add_whole((person, period, reading, None))
             if sliced is None:
                 continue
             for dimensions, part in sliced(figures, cm, index):
-                parts.add(person, window.period, part, dimensions)
+                add_part((person, period, part, dimensions))
+        if wholes.full:
+            wholes.send()
+        if parts.full:
+            parts.send()
     wholes.send()
     parts.send()

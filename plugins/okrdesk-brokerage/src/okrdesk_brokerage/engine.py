@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 try:
     # DuckDB's engine alone: the ``duckdb`` package around it (DuckDB 1.4 on) imports
@@ -73,11 +73,18 @@ def _lines(path: Path) -> int:
     return count + (last != b"\n")
 
 
-def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
-    """Load ``spec``'s file as the view ``table`` (``line``, money and amounts as DOUBLE, the
-    other columns as text); False when the file's lines cannot be trusted to be its rows,
-    or a money column holds something that is not a number, and the streaming reader must
-    read it."""
+class Reader(NamedTuple):
+    """DuckDB's reader of one export file: ``select`` gives its columns by name, money and
+    amounts as DOUBLE, the others as text, from the parameters ``parameters``."""
+
+    path: Path
+    select: str
+    parameters: list[object]
+
+
+def reader(folder: Path, spec: ExportFile) -> Reader:
+    """The reader of ``spec``'s file (whose header names its columns: an ``ExportError``
+    if the file or a column is missing)."""
     with CsvRows(folder, spec) as rows:
         # A repeated name leaves fewer positions than fields: DuckDB then refuses every
         # row, and the streaming reader takes the file.
@@ -90,24 +97,31 @@ def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
         f"c{position}": "DOUBLE" if position in numbers else "VARCHAR" for position in range(width)
     }
     wanted = ", ".join(f"c{rows.index[column.name]} AS {column.name}" for column in spec.columns)
+    select = (
+        f"SELECT {wanted} FROM read_csv(?, header = true, delim = ',', quote = '\"', "
+        "escape = '\"', auto_detect = false, columns = ?, null_padding = false, "
+        "strict_mode = true)"
+    )
+    return Reader(path, select, [str(path), columns])
+
+
+def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
+    """Load ``spec``'s file as the view ``table`` (``line`` and the columns of ``reader``);
+    False when the file's lines cannot be trusted to be its rows, or a money column holds
+    something that is not a number, and the streaming reader must read it."""
+    read = reader(folder, spec)
     try:
         # A table keeps the order rows were read in, so its rowid is the data row's index.
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_csv AS {read.select}", read.parameters)
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table}_csv AS SELECT * FROM read_csv(?, "
-            "header = true, delim = ',', quote = '\"', escape = '\"', auto_detect = false, "
-            "columns = ?, null_padding = false, strict_mode = true)",
-            [str(path), columns],
-        )
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {table} AS "
-            f"SELECT rowid + 2 AS line, {wanted} FROM {table}_csv"
+            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + 2 AS line, * FROM {table}_csv"
         )
     except duckdb.Error:
         return False
     found = con.execute(f"SELECT count(*), max(line) FROM {table}").fetchone()
     assert found is not None
     count, last = found
-    return bool(count + 1 == _lines(path) and (count == 0 or last == count + 1))
+    return bool(count + 1 == _lines(read.path) and (count == 0 or last == count + 1))
 
 
 def drop(con: Connection, table: str) -> None:
@@ -178,8 +192,8 @@ def load_checkpoints(con: Connection, windows: Windows) -> None:
 def money(column: str) -> str:
     """SQL for a money column (a DOUBLE: see ``load``) as whole fen, NULL when empty, not
     finite or beyond a 64-bit integer (which the streaming reader then totals)."""
-    fen = f"TRY_CAST(round_even({column} * 100, 0) AS BIGINT)"
-    return f"CASE WHEN isfinite({column}) THEN {fen} END"
+    # TRY_CAST gives NULL for what is not finite (and for what no BIGINT holds).
+    return f"TRY_CAST(round_even({column} * 100, 0) AS BIGINT)"
 
 
 def not_blank(column: str) -> str:
@@ -200,38 +214,64 @@ def valid_date(column: str, day: str | None = None) -> str:
 
 
 def checked_rows(
-    con: Connection, table: str, checks: Sequence[str], through: object, *columns: str
+    con: Connection,
+    folder: Path,
+    spec: ExportFile,
+    checks: Sequence[str],
+    through: object,
+    *columns: str,
 ) -> str | None:
-    """Check every row of the loaded ``table`` the way the streaming reader does (its
-    ``date`` and ``client_id``, and ``checks``) and keep, in one pass over the file, the
-    rows of tracked CMs' clients dated up to ``through`` as the table ``{table}_rows``
-    (``line``, ``day``, ``client``, ``cm`` and ``columns``, over the file's columns and the
-    client's ``opened``, ``closed``, ``institutional`` and ``gender``, which must not fail
-    on a bad row: TRY_CAST, not ``::``); return its name, or None when any row fails a
-    check. The file's own table is dropped either way."""
+    """Read ``spec``'s file (as ``reader`` does), check every row the way the streaming
+    reader does (its ``date`` and ``client_id``, and ``checks``) and keep, in one pass
+    over the file, the rows of tracked CMs' clients dated up to ``through`` as the table
+    ``{name}_rows`` (``line``, ``day``, ``client``, ``cm`` and ``columns``, over the
+    file's columns and the client's ``opened``, ``closed``, ``institutional`` and
+    ``gender``, which must not fail on a bad row: TRY_CAST, not ``::``); return its name,
+    or None when any row fails a check, a money column holds something that is not a
+    number or the file's lines cannot be trusted to be its rows: the streaming reader
+    must read it.
+
+    The file goes straight from the reader into the kept rows, never held whole: at firm
+    scale a file held whole was more than DuckDB's memory limit, and spilled."""
+    read = reader(folder, spec)
+    # The line of the last row, if every line after the header is a row.
+    last = _lines(read.path)
     every = (valid_date("date", "day"), "client IS NOT NULL", *checks)
-    sound = " AND ".join(f"coalesce({check}, false)" for check in every)
+    # A NULL check fails the row: NULL AND true is NULL, and NULL AND false is false.
+    sound = f"coalesce({' AND '.join(f'({check})' for check in every)}, false)"
     extra = "".join(f", {column}" for column in columns)
-    rows = f"{table}_rows"
+    rows = f"{spec.name.removesuffix('.csv')}_rows"
+    # One thread, the order rows are read in kept (``preserve_insertion_order``):
+    # row_number() over the reader is each row's index in the file, as a table's rowid is.
     # Each row's day is read once, for its check and its place alike.
     joined = (
-        f"SELECT {table}.*, TRY_CAST(date AS DATE) AS day, clients.idx AS client, "
+        "SELECT file.*, TRY_CAST(date AS DATE) AS day, clients.idx AS client, "
         "clients.cm AS cm, clients.opened, clients.closed, clients.institutional, "
-        f"clients.gender FROM {table} LEFT JOIN clients ON clients.id = {table}.client_id"
+        "clients.gender FROM (SELECT (row_number() OVER () + 1)::INTEGER AS line, * "
+        f"FROM ({read.select})) file LEFT JOIN clients ON clients.id = file.client_id"
     )
     # A bad row is kept too, whoever's it is, so that one query over a few rows says
-    # whether there was one.
-    con.execute(
-        f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT * FROM (SELECT line, day, client, "
-        f"cm, ({sound}) AS sound{extra} FROM ({joined})) "
-        "WHERE NOT sound OR (cm >= 0 AND day <= ?)",
-        [through],
-    )
-    drop(con, table)
-    found = con.execute(f"SELECT bool_and(sound) FROM {rows}").fetchone()
-    if found is not None and found[0] is False:
+    # whether there was one; and so is the last line, to say how many rows were read.
+    try:
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT * FROM (SELECT line, day, "
+            f"client, cm, {sound} AS sound{extra} FROM ({joined})) "
+            "WHERE NOT sound OR (cm >= 0 AND day <= ?) OR line >= ?",
+            [*read.parameters, through, last],
+        )
+    except duckdb.Error:
+        con.execute(f"DROP TABLE IF EXISTS {rows}")
+        return None
+    found = con.execute(f"SELECT bool_and(sound), max(line) FROM {rows}").fetchone()
+    assert found is not None
+    sound_rows, read_last = found
+    # A header alone (last 1) reads no row.
+    if sound_rows is False or (read_last or 1) != last:
         con.execute(f"DROP TABLE {rows}")
         return None
+    con.execute(
+        f"DELETE FROM {rows} WHERE line >= ? AND NOT (cm >= 0 AND day <= ?)", [last, through]
+    )
     return rows
 
 
@@ -254,12 +294,33 @@ the way ``str`` writes a ``RowSpans`` ("2-9,14"), in one pass over the list and 
 a list that is one run (a CM's clients, their snapshots on one day) is written at once."""
 
 
+_ORIGIN = "DATE '0001-01-01'"
+
+
+def earliest() -> str:
+    """SQL for an aggregate of the earliest (``day``, ``line``) of a group as one BIGINT,
+    the day's count from 0001-01-01 in the high half and the line in the low: min() over
+    a number finds it at a fraction of the cost of min() over a struct. (A sound row's day
+    is not before year 1, and no file has 2**32 lines.)"""
+    return f"min(((day - {_ORIGIN})::BIGINT << 32) | line)"
+
+
+def day_of(first: str) -> str:
+    """SQL for the day of an ``earliest`` figure."""
+    return f"({_ORIGIN} + ({first} >> 32)::INTEGER)"
+
+
+def line_of(first: str) -> str:
+    """SQL for the line of an ``earliest`` figure."""
+    return f"({first} & 4294967295)::INTEGER"
+
+
 def firsts(con: Connection, rows: str) -> dict[int, tuple[dt.date, int]]:
     """Each client's earliest (day, line) among the relation ``rows`` (``client``, ``day``,
     ``line``), found by a grouping rather than a sort."""
     found = con.execute(
-        "SELECT client, first.day, first.line FROM (SELECT client, "
-        f"min({{'day': day, 'line': line}}) AS first FROM ({rows}) GROUP BY client)"
+        f"SELECT client, {day_of('first')}, {line_of('first')} FROM (SELECT client, "
+        f"{earliest()} AS first FROM ({rows}) GROUP BY client)"
     ).fetchall()
     return {client: (day, line) for client, day, line in found}
 
@@ -299,14 +360,24 @@ def cells_of(
     if spread is not None:
         # Spread here rather than in the query: each total's runs fetched and read once,
         # however many keys share them.
-        keys: dict[tuple[int, int], list[int]] = {}
-        for cm, w, key in con.execute(f"SELECT cm, w, key FROM ({spread})").fetchall():
-            keys.setdefault((cm, w), []).append(key)
+        keys: dict[tuple[int, int], list[int]] = {
+            (cm, w): slots
+            for cm, w, slots in con.execute(
+                f"SELECT cm, w, list(key) FROM ({spread}) GROUP BY cm, w"
+            ).fetchall()
+        }
+        convert = int if whole else float
         for row in fetched:
-            cm, rows = row[0], of_text(row[2])
-            for key in keys.get((cm, row[1]), ()):
-                for tallies, total in zip(found, row[3:], strict=True):
-                    tallies.cells[(cm, key)] = Tally(int(total) if whole else float(total), rows)
+            cm = row[0]
+            slots = keys.get((cm, row[1]))
+            if not slots:
+                continue
+            rows = of_text(row[2])
+            for tallies, total in zip(found, row[3:], strict=True):
+                # One cell for every key: set-wise totals are never added to.
+                cell, cells = Tally(convert(total), rows), tallies.cells
+                for slot in slots:
+                    cells[(cm, slot)] = cell
         return found
     if len(found) == 1:
         # The usual case, a loop over a firm's hundreds of thousands of totals kept lean.

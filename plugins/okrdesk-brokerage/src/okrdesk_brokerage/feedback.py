@@ -86,15 +86,13 @@ def read_complaints(folder: Path, book: Book, windows: Windows) -> Tallies:
 def total_surveys(con: Connection, folder: Path, windows: Windows) -> Surveys | None:
     """The same totals as ``read_surveys``, set-wise in DuckDB; None when the file needs
     the streaming reader (a row that fails a check, or lines that are not one row each)."""
-    if not engine.load(con, folder, SURVEYS, "surveys"):
-        return None
     checks = ("regexp_full_match(score, '[0-9]+') AND TRY_CAST(score AS INTEGER) <= 10",)
     score = "TRY_CAST(score AS INTEGER)"
     verdict = (
         f"CASE WHEN {score} >= {PROMOTER_FROM} THEN 100 "
         f"WHEN {score} <= {DETRACTOR_UP_TO} THEN -100 ELSE 0 END AS verdict"
     )
-    table = engine.checked_rows(con, "surveys", checks, windows.through, verdict)
+    table = engine.checked_rows(con, folder, SURVEYS, checks, windows.through, verdict)
     if table is None:
         return None
     surveys = Surveys()
@@ -109,10 +107,8 @@ def total_surveys(con: Connection, folder: Path, windows: Windows) -> Surveys | 
 def total_complaints(con: Connection, folder: Path, windows: Windows) -> Tallies | None:
     """The same totals as ``read_complaints``, set-wise in DuckDB; None when the file needs
     the streaming reader (a row that fails a check, or lines that are not one row each)."""
-    if not engine.load(con, folder, COMPLAINTS, "complaints"):
-        return None
     checks = (engine.not_blank("category"),)
-    table = engine.checked_rows(con, "complaints", checks, windows.through)
+    table = engine.checked_rows(con, folder, COMPLAINTS, checks, windows.through)
     if table is None:
         return None
     found = engine.tallies(con, COMPLAINTS.name, f"SELECT * FROM {table}", "1")

@@ -70,11 +70,9 @@ def total_funding(
     """The same totals as ``read_funding``, set-wise in DuckDB (outflows and first inflows
     only when asked for); None when the file needs the streaming reader (a row that fails
     a check, or lines that are not one row each)."""
-    if not engine.load(con, folder, FUNDING, "funding"):
-        return None
     checks = (f"{engine.money('amount')} IS NOT NULL",)
     fen = f"{engine.money('amount')} AS fen"
-    table = engine.checked_rows(con, "funding", checks, windows.through, fen)
+    table = engine.checked_rows(con, folder, FUNDING, checks, windows.through, fen)
     if table is None:
         return None
     funding = Funding()

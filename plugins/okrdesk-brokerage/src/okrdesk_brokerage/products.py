@@ -135,8 +135,6 @@ def total_products(
     """Commission, first purchases, (with ``holdings``) products held and (with a
     ``catalogue``) product sales, as ``read_products`` gives them, set-wise in DuckDB;
     None when the file needs that reader."""
-    if not engine.load(con, folder, PRODUCTS, "products"):
-        return None
     checks = (
         engine.not_blank("product_id"),
         "action IN ('buy', 'redeem')",
@@ -146,7 +144,7 @@ def total_products(
     fen = f"{engine.money('commission')} AS fen"
     bought = [] if catalogue is None else [f"{engine.money('amount')} AS bought"]
     table = engine.checked_rows(
-        con, "products", checks, windows.through, fen, *bought, "action", "product_id"
+        con, folder, PRODUCTS, checks, windows.through, fen, *bought, "action", "product_id"
     )
     if table is None:
         return None

@@ -164,9 +164,10 @@ class Source:
     def __str__(self) -> str:
         if len(self._files) == 1:
             return cited(*next(iter(self._files.items())))
+        text = "; ".join([f"{file} rows {rows}" for file, rows in self._files.items()])
+        if len(text) <= MAX_SOURCE:
+            return text
         parts = {file: f"{file} rows {rows}" for file, rows in self._files.items()}
-        if sum(map(len, parts.values())) + 2 * (len(parts) - 1) <= MAX_SOURCE:
-            return "; ".join(parts.values())
         for file in sorted(parts, key=lambda name: -len(parts[name])):
             if sum(map(len, parts.values())) + 2 * (len(parts) - 1) <= MAX_SOURCE:
                 break
@@ -176,7 +177,15 @@ class Source:
 
 def cited(file: str, rows: RowSpans | None) -> str:
     """The source of a figure resting on rows of one file: ``str(Source().cite(file, rows))``."""
-    if not rows:
+    if rows is None:
         return ""
-    text = f"{file} rows {rows}"
+    # The runs as a query wrote them, when they are known so: most citations.
+    runs = rows._text
+    if runs is None:
+        if not rows:
+            return ""
+        runs = str(rows)
+    elif not runs:
+        return ""
+    text = f"{file} rows {runs}"
     return text if len(text) <= MAX_SOURCE else f"{file}: {rows.summary()}"

@@ -83,14 +83,12 @@ def total_trades(
 ) -> Trading | None:
     """The same totals as ``read_trades``, set-wise in DuckDB; None when the file needs the
     streaming reader (a row that fails a check, or lines that are not one row each)."""
-    if not engine.load(con, folder, TRADES, "trades"):
-        return None
     checks = (
         f"{engine.money('volume')} >= 0",
         f"{engine.money('commission')} IS NOT NULL",
     )
     table = engine.checked_rows(
-        con, "trades", checks, windows.through, f"{engine.money('commission')} AS fen"
+        con, folder, TRADES, checks, windows.through, f"{engine.money('commission')} AS fen"
     )
     if table is None:
         return None
@@ -100,9 +98,9 @@ def total_trades(
         # The earliest (day, line) of each client's month, by a grouping rather than a sort.
         con.execute(
             "CREATE OR REPLACE TEMP TABLE first_trades AS SELECT client, month, "
-            "first.day AS day, first.line AS line FROM (SELECT client, "
-            "(year(day) * 12 + month(day) - 1)::BIGINT AS month, "
-            f"min({{'day': day, 'line': line}}) AS first FROM {table} GROUP BY client, month)"
+            f"{engine.day_of('first')} AS day, {engine.line_of('first')} AS line "
+            "FROM (SELECT client, (year(day) * 12 + month(day) - 1)::BIGINT AS month, "
+            f"{engine.earliest()} AS first FROM {table} GROUP BY client, month)"
         )
     con.execute(f"DROP TABLE {table}")
     return trading
