@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 
@@ -158,6 +158,20 @@ def test_now_and_a_period_earlier_from_one_scan_are_each_days_own_sums(
     assert store.sums_at([AS_OF, before], Grain.WEEK)[before] == {}
 
 
+def a_copy_keeps_its_own(
+    store: Store,
+    folder: Path,
+    agree: Callable[[Store], bool],
+    kept: Callable[[Store], list[tuple[object, ...]]],
+) -> bool:
+    """Whether a copy of ``store`` into a new file adds up totals of its own that
+    ``agree`` with its rows, as many as the store keeps."""
+    copied = folder / "copy.db"
+    copy_store(store.location, copied, replace=False)
+    with Store.open(copied) as copy:
+        return agree(copy) and len(kept(copy)) == len(kept(store))
+
+
 def running_rows(store: Store) -> list[tuple[object, ...]]:
     return store.query(
         "SELECT metric, grain, next_period, subject, period, value, numerator, denominator, "
@@ -222,10 +236,7 @@ def test_the_running_totals_are_the_rows_added_up_after_every_write(
     store.replace_observations(store.start_run("test", None), {"fees": "test"}, weeks[7:8], [])
     assert running_agree(store)
     # A copy adds up its own, the same.
-    copied = tmp_path / "copy.db"
-    copy_store(store.location, copied, replace=False)
-    with Store.open(copied) as copy:
-        assert running_agree(copy) and len(running_rows(copy)) == len(running_rows(store))
+    assert a_copy_keeps_its_own(store, tmp_path, running_agree, running_rows)
 
 
 def test_every_subjects_sums_from_running_totals_are_the_sums_a_scan_reads(
@@ -391,10 +402,7 @@ def test_the_period_totals_are_the_rows_added_up_after_every_write(
     assert totals_agree(store)
     assert {row[1]: row for row in kept_totals(store) if row[0] == "fees"} == after
     # A copy adds up its own totals, the same.
-    copied = tmp_path / "copy.db"
-    copy_store(store.location, copied, replace=False)
-    with Store.open(copied) as copy:
-        assert totals_agree(copy) and len(kept_totals(copy)) == len(kept_totals(store))
+    assert a_copy_keeps_its_own(store, tmp_path, totals_agree, kept_totals)
 
 
 def test_a_shared_rollup_has_every_figure_a_rollup_of_its_own_has(
