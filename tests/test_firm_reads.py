@@ -174,35 +174,36 @@ def a_copy_keeps_its_own(
 
 def running_rows(store: Store) -> list[tuple[object, ...]]:
     return store.query(
-        "SELECT metric, grain, next_period, subject, period, value, numerator, denominator, "
-        "observations FROM running_totals ORDER BY metric, grain, subject, period"
+        "SELECT metric, grain, year, next_period, subject, period, value, numerator, "
+        "denominator, observations FROM running_totals ORDER BY metric, grain, year, "
+        "subject, period"
     )
 
 
 def running_agree(store: Store) -> bool:
     """The store's ``running_totals`` are its rows added up afresh, subject by subject
-    in the order of their periods."""
+    and year by year (the year a period ends in), in the order of their periods."""
     rows = store.query(
-        "SELECT metric, grain, subject, period, value, numerator, denominator FROM "
-        "observations WHERE slice = '' ORDER BY metric, grain, subject, period"
+        "SELECT metric, grain, substr(period_end, 1, 4), subject, period, value, numerator, "
+        "denominator FROM observations WHERE slice = '' ORDER BY 1, 2, 3, 4, 5"
     )
     fresh: list[tuple[object, ...]] = []
-    for i, (metric, grain, subject, period, *numbers) in enumerate(rows):
+    for i, (metric, grain, year, subject, period, *numbers) in enumerate(rows):
+        key = (metric, grain, year, subject)
         following = rows[i + 1] if i + 1 < len(rows) else None
-        same_subject = following is not None and following[:3] == (metric, grain, subject)
-        before = fresh[-1] if fresh and fresh[-1][:2] == (metric, grain) else None
-        if before is None or before[3] != subject:
+        before = fresh[-1] if fresh and (*fresh[-1][:3], fresh[-1][4]) == key else None
+        if before is None:
             sums: list[object] = [*numbers, 1]
         else:
-            sums = [_plus(a, b) for a, b in zip(before[5:8], numbers, strict=True)]
-            sums.append(int(before[8]) + 1)  # type: ignore[call-overload]
-        next_period = following[3] if same_subject and following is not None else "~"
-        fresh.append((metric, grain, next_period, subject, period, *sums))
+            sums = [_plus(a, b) for a, b in zip(before[6:9], numbers, strict=True)]
+            sums.append(int(before[9]) + 1)  # type: ignore[call-overload]
+        next_period = following[4] if following is not None and following[:4] == key else "~"
+        fresh.append((metric, grain, year, next_period, subject, period, *sums))
     kept = running_rows(store)
     return len(kept) == len(fresh) and all(
-        a[:5] == b[:5]
-        and a[8] == b[8]
-        and all(same(store, x, y) for x, y in zip(a[5:8], b[5:8], strict=True))
+        a[:6] == b[:6]
+        and a[9] == b[9]
+        and all(same(store, x, y) for x, y in zip(a[6:9], b[6:9], strict=True))
         for a, b in zip(kept, fresh, strict=True)
     )
 
@@ -260,7 +261,7 @@ def test_every_subjects_sums_from_running_totals_are_the_sums_a_scan_reads(
     for now in days:
         for earlier in (one_period_before(now, Grain.WEEK), dt.date(2025, 12, 1)):
             asked = sorted({now, earlier})
-            running = each_days_sums(store._running_sum_rows(asked, Grain.WEEK))
+            running = each_days_sums(store._running_sum_rows(asked, Grain.WEEK, START))
             scanned = each_days_sums(store._scanned_sum_rows(asked, Grain.WEEK, None, START))
             assert running.keys() == scanned.keys() == set(asked)
             for day, by_metric in scanned.items():
@@ -272,17 +273,32 @@ def test_every_subjects_sums_from_running_totals_are_the_sums_a_scan_reads(
                             same(store, a, b)
                             for a, b in zip(running[day][metric][subject], sums, strict=True)
                         ), (day, metric, subject)
-    # The report's read takes the running totals; with a row before the plan's first
-    # day stored (last year's), it scans, and leaves that row out.
-    assert store.sum_rows_at([AS_OF], Grain.WEEK, since=START) == store._running_sum_rows(
-        [AS_OF], Grain.WEEK)  # fmt: skip
+    # The report's read takes the running totals of the plan's year, and last year's
+    # rows stored beside this year's are in last year's.
     last_year = list(periods_between(dt.date(2025, 12, 1), dt.date(2025, 12, 7), Grain.WEEK))
     earlier_row = Observation("opened", "b1t1p1", last_year[0].id, 1000.0)
     store.replace_observations(store.start_run("test", None), {"opened": "test"}, last_year,
                                [earlier_row])  # fmt: skip
+    assert running_agree(store)
     with_last_year = store.sum_rows_at([AS_OF], Grain.WEEK, since=START)
-    assert with_last_year == store._scanned_sum_rows([AS_OF], Grain.WEEK, None, START)
-    assert with_last_year != store._running_sum_rows([AS_OF], Grain.WEEK)
+    assert with_last_year == store._running_sum_rows([AS_OF], Grain.WEEK, START)
+    assert each_days_sums(with_last_year) == each_days_sums(
+        store._scanned_sum_rows([AS_OF], Grain.WEEK, None, START))  # fmt: skip
+    # A plan from a day after its year's first rows, or a read through a week that ends
+    # in the next year: the running totals of a year are not those sums; a scan is.
+    march = dt.date(2026, 3, 1)
+    assert not store._running_totals_answer(Grain.WEEK, march, AS_OF)
+    assert store.sum_rows_at([AS_OF], Grain.WEEK, since=march) == store._scanned_sum_rows(
+        [AS_OF], Grain.WEEK, None, march)  # fmt: skip
+    new_year = next(iter(periods_between(dt.date(2026, 12, 31), dt.date(2026, 12, 31), Grain.WEEK)))
+    assert new_year.end.year == 2027
+    assert store._running_totals_answer(Grain.WEEK, START, dt.date(2026, 12, 31))
+    store.replace_observations(store.start_run("test", None), {"opened": "test"}, [new_year],
+                               [Observation("opened", "b1t1p1", new_year.id, 7.0)])  # fmt: skip
+    assert not store._running_totals_answer(Grain.WEEK, START, dt.date(2026, 12, 31))
+    across = store.sum_rows_at([dt.date(2026, 12, 31)], Grain.WEEK, since=START)
+    rows, at = across[dt.date(2026, 12, 31)]
+    assert rows["opened"]["b1t1p1"][at + 3] == 26  # its 25 weeks, and the one across
 
 
 def each_days_sums(

@@ -419,7 +419,7 @@ class Store(ABC):
     def _run_totals(self, pairs: Sequence[tuple[str, str]]) -> None:
         """Inside the transaction that wrote them: the ``running_totals`` of each (metric,
         grain) of ``pairs`` added up again from the rows now stored, every subject's
-        rows in the order of their periods."""
+        rows of a year in the order of their periods."""
         self._write_many("DELETE FROM running_totals WHERE metric = ? AND grain = ?", pairs)
         self._write_many(
             f"{RUNNING_TOTALS_INSERT} WHERE metric = ? AND grain = ? AND slice = '' "
@@ -645,43 +645,54 @@ class Store(ABC):
         observations; a subject with no observations by a day has 0 there, and no sums,
         or no row). Each day has the very sums a read through it alone has.
 
-        Every subject's sums are read from ``running_totals``, two rows or so a subject
-        and metric a day, unless a row before ``since`` is stored (an earlier year's,
-        which the running totals count in). ``subjects`` are read through the subject
-        index, their rows alone."""
+        Every subject's sums from ``since`` are read from ``running_totals``, two rows
+        or so a subject and metric a day, where the running totals of ``since``'s year
+        are those sums (``_running_totals_answer``); ``subjects`` are read through the
+        subject index, their rows alone."""
         asked = sorted(set(days))
-        if subjects is None and not self._stored_before(grain, since):
-            return self._running_sum_rows(asked, grain)
+        if (
+            subjects is None
+            and since is not None
+            and self._running_totals_answer(grain, since, asked[-1])
+        ):
+            return self._running_sum_rows(asked, grain, since)
         return self._scanned_sum_rows(asked, grain, subjects, since)
 
-    def _stored_before(self, grain: Grain, since: dt.date | None) -> bool:
-        """Whether a whole figure of ``grain`` is stored for a period ending before ``since``."""
-        if since is None:
-            return False
+    def _running_totals_answer(self, grain: Grain, since: dt.date, latest: dt.date) -> bool:
+        """Whether the running totals of ``since``'s year hold the rows a read from
+        ``since`` through ``latest`` adds up: none of the year's rows ends before
+        ``since`` (a plan starting on the first day of the year), and none that starts
+        by ``latest`` ends in a later year (a week across the new year)."""
+        year = since.year
         found = self._one(
-            "SELECT 1 FROM period_totals WHERE grain = ? AND period_end < ? LIMIT 1",
-            (grain.value, since.isoformat()),
-        )
-        return found is not None
+            "SELECT 1 FROM period_totals WHERE grain = ? AND ((period_end >= ? AND "
+            "period_end < ?) OR (period_start <= ? AND period_end > ?)) LIMIT 1",
+            (grain.value, dt.date(year, 1, 1).isoformat(), since.isoformat(),
+             latest.isoformat(), dt.date(year, 12, 31).isoformat()),
+        )  # fmt: skip
+        return found is None
 
-    def _running_sum_rows(self, asked: Sequence[dt.date], grain: Grain) -> dict[dt.date, SumRows]:
-        """``sum_rows_at`` for every subject from ``running_totals``: through a day, a
-        metric's sums are each subject's running totals as of the metric's last period
-        to start by that day, the row whose span holds that period (subject, Σ value,
-        Σ numerator, Σ denominator, observations)."""
+    def _running_sum_rows(
+        self, asked: Sequence[dt.date], grain: Grain, since: dt.date
+    ) -> dict[dt.date, SumRows]:
+        """``sum_rows_at`` for every subject from the running totals of ``since``'s year:
+        through a day, a metric's sums are each subject's running totals as of the
+        metric's last period from ``since`` to start by that day, the row whose span
+        holds that period (subject, Σ value, Σ numerator, Σ denominator, observations)."""
+        year = f"{since.year:04d}"
         read: dict[dt.date, SumRows] = {}
         for day in asked:
             rows: dict[str, dict[str, Row]] = {}
             for metric, period in self._rows(
                 "SELECT metric, max(period) FROM period_totals WHERE grain = ? "
-                "AND period_start <= ? GROUP BY metric",
-                (grain.value, day.isoformat()),
+                "AND period_start <= ? AND period_end >= ? GROUP BY metric",
+                (grain.value, day.isoformat(), since.isoformat()),
             ):
                 held = self._rows(
                     "SELECT subject, value, numerator, denominator, observations "
-                    "FROM running_totals WHERE metric = ? AND grain = ? AND next_period > ? "
-                    "AND period <= ?",
-                    (metric, grain.value, period, period),
+                    "FROM running_totals WHERE metric = ? AND grain = ? AND year = ? "
+                    "AND next_period > ? AND period <= ?",
+                    (metric, grain.value, year, period, period),
                 )
                 rows[metric] = {row[0]: row for row in held}
             read[day] = (rows, 1)

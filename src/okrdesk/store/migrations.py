@@ -239,21 +239,21 @@ def _v10_period_totals(db: sqlite_utils.Database) -> None:
 
 
 RUNNING_TOTALS_INSERT = (
-    "INSERT INTO running_totals (metric, grain, next_period, subject, period, value, "
-    "numerator, denominator, observations) SELECT metric, grain, "
+    "INSERT INTO running_totals (metric, grain, year, next_period, subject, period, value, "
+    "numerator, denominator, observations) SELECT metric, grain, substr(period_end, 1, 4), "
     "coalesce(lead(period) OVER so_far, '~'), subject, period, sum(value) OVER so_far, "
     "sum(numerator) OVER so_far, sum(denominator) OVER so_far, count(*) OVER so_far "
     "FROM observations"
 )
-"""Each subject's whole figures added up over time through each of its periods, after a
-WHERE that must say ``slice = ''`` and before ``RUNNING_TOTALS_WINDOWS``: how the
-``running_totals`` table is filled, here and by the store (``store.base``). A row holds
-from its period until the subject's next (``next_period``; ``'~'``, after every period
-id, for its latest)."""
+"""Each subject's whole figures added up over time through each of its periods of a
+year (the year its period ends in), after a WHERE that must say ``slice = ''`` and
+before ``RUNNING_TOTALS_WINDOWS``: how the ``running_totals`` table is filled, here and
+by the store (``store.base``). A row holds from its period until the subject's next in
+the year (``next_period``; ``'~'``, after every period id, for its latest)."""
 
 RUNNING_TOTALS_WINDOWS = (
-    "WINDOW so_far AS (PARTITION BY metric, grain, subject ORDER BY period "
-    "ROWS UNBOUNDED PRECEDING)"
+    "WINDOW so_far AS (PARTITION BY metric, grain, substr(period_end, 1, 4), subject "
+    "ORDER BY period ROWS UNBOUNDED PRECEDING)"
 )
 """One window for the sums and the next period alike (``lead`` takes no frame): one
 sort of the rows, where a window of each made two."""
@@ -262,12 +262,13 @@ sort of the rows, where a window of each made two."""
 def _v11_running_totals(db: sqlite_utils.Database) -> None:
     # A firm's report added up every subject's rows of the year twice (now and a
     # period earlier): one and a half scans of the whole table per report. The store
-    # now keeps each subject's sums so far as it writes (Store.replace_rows), and a
-    # firm's report reads two rows per subject and metric (Store.sum_rows_at).
+    # now keeps each subject's sums of the year so far as it writes (Store.replace_rows),
+    # and a firm's report reads two rows per subject and metric (Store.sum_rows_at).
     db.execute(
         """CREATE TABLE running_totals (
             metric TEXT NOT NULL,
             grain TEXT NOT NULL,
+            year TEXT NOT NULL,
             next_period TEXT NOT NULL,
             subject TEXT NOT NULL,
             period TEXT NOT NULL,
@@ -275,7 +276,7 @@ def _v11_running_totals(db: sqlite_utils.Database) -> None:
             numerator REAL,
             denominator REAL,
             observations INTEGER NOT NULL,
-            PRIMARY KEY (metric, grain, next_period, subject)
+            PRIMARY KEY (metric, grain, year, next_period, subject)
         ) WITHOUT ROWID"""
     )
     db.execute(f"{RUNNING_TOTALS_INSERT} WHERE slice = '' {RUNNING_TOTALS_WINDOWS}")
@@ -426,6 +427,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE running_totals (
         metric {_PG_TEXT} NOT NULL,
         grain {_PG_TEXT} NOT NULL,
+        year {_PG_TEXT} NOT NULL,
         next_period {_PG_TEXT} NOT NULL,
         subject {_PG_TEXT} NOT NULL,
         period {_PG_TEXT} NOT NULL,
@@ -433,7 +435,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         numerator DOUBLE PRECISION,
         denominator DOUBLE PRECISION,
         observations BIGINT NOT NULL,
-        PRIMARY KEY (metric, grain, next_period, subject)
+        PRIMARY KEY (metric, grain, year, next_period, subject)
     );
     {RUNNING_TOTALS_INSERT} WHERE slice = '' {RUNNING_TOTALS_WINDOWS};
     """,
