@@ -43,6 +43,18 @@ def okrdesk(root: Path, *args: str, env: dict[str, str] | None = None) -> subpro
     )  # fmt: skip
 
 
+def processes_with(setting: str) -> list[int]:
+    """The running processes (not zombies) whose environment holds ``setting``."""
+    found = []
+    for folder in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            if not folder.name.isdigit() or (folder / "stat").read_text().split()[2] == "Z":
+                continue
+            if setting.encode() in (folder / "environ").read_bytes().split(b"\0"):
+                found.append(int(folder.name))
+    return found
+
+
 def snapshot(backend: Backend, root: Path) -> list[tuple[object, ...]]:
     with backend.open(root) as store:
         return store.query(
@@ -164,6 +176,11 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
         assert ready.exists(), process.stderr.read() if process.stderr else ""
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
+        # Its plugin process, blocked in its work, sees its host gone and ends.
+        deadline = time.monotonic() + 30
+        while processes_with(f"OKRDESK_TEST_BLOCK={ready}") and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not processes_with(f"OKRDESK_TEST_BLOCK={ready}")
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)

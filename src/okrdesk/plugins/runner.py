@@ -312,9 +312,13 @@ def _plugin_process(
     request: CollectRequest | None,
     output: str,
     environment: Mapping[str, str] | None = None,
+    host_pid: int | None = None,
 ) -> None:
     """What runs in the plugin's own process: load it, then collect (or, with no
-    request, say what it declares), then say how it ended."""
+    request, say what it declares), then say how it ended. It ends too when the
+    okrdesk process ``host_pid`` is gone."""
+    if host_pid is not None:
+        _end_without(host_pid)
     if environment is not None:
         # The fork server started with the environment of its time; the plugin gets
         # the caller's as it is now (a warehouse's URL may come from a variable).
@@ -348,6 +352,29 @@ def _plugin_process(
         failure = f"okrdesk_collect failed: {describe_error(error)}"
     relay.flush()
     connection.send(("done", failure))
+
+
+HOST_WATCH_SECONDS = 1.0
+"""How often a plugin process looks whether the okrdesk process it works for is there."""
+
+
+def _end_without(host_pid: int) -> None:
+    """End this plugin process once the okrdesk process ``host_pid`` is gone. The host
+    stops its plugins itself, except when it is killed outright (SIGKILL, the kernel's
+    out-of-memory killer): then a plugin stuck in its work (a warehouse that never
+    answers) would run on for ever, with no one to read what it sends."""
+
+    def watch() -> None:
+        while True:
+            time.sleep(HOST_WATCH_SECONDS)
+            try:
+                os.kill(host_pid, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                continue  # there, and another user's: its number was given again
+
+    threading.Thread(target=watch, name="okrdesk-host-watch", daemon=True).start()
 
 
 def _declared_otherwise(request: CollectRequest, declared: list[MetricSpec] | None) -> list[str]:
@@ -387,7 +414,8 @@ def _run_in_process(
             _widen(receiving)
         process = context.Process(
             target=_plugin_process, name=f"okrdesk-plugin-{name}", daemon=True,
-            args=(sending, name, how, settings, request, str(output), dict(os.environ)),
+            args=(sending, name, how, settings, request, str(output), dict(os.environ),
+                  os.getpid()),
         )  # fmt: skip
         process.start()
         sending.close()
