@@ -573,15 +573,14 @@ def test_a_large_collect_is_analysed_and_vacuumed_and_a_small_one_left_to_autova
                 "SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'observations'"
             )[0]))  # fmt: skip
         # The second large collect replaced the first's rows: vacuumed at its end, the
-        # dead ones are gone and every page is marked all-visible for a branch's reads.
+        # dead ones are gone and every page is marked all-visible for a branch's reads (a
+        # page holding a dead row is not). Not read from n_dead_tup: the delete's count
+        # reaches the statistics up to a second after it, and may land after the vacuum's.
         pages, visible = store.query(
             "SELECT relpages, relallvisible FROM pg_class WHERE relname = 'observations'"
         )[0]
-        dead = store.query(
-            "SELECT n_dead_tup FROM pg_stat_user_tables WHERE relname = 'observations'"
-        )[0][0]
     assert counted == [(0, 0), (1, 1), (3, 2)]
-    assert pages > 0 and visible == pages and dead == 0
+    assert pages > 0 and visible == pages
 
 
 # ------------------------------------------------- one connection per read
