@@ -223,11 +223,13 @@ def test_a_corrupt_cache_file_is_ignored(write_workspace: WriteWorkspace, site: 
     assert _probes(root) == 0
 
 
+@pytest.mark.parametrize("more", ["", "threshold = 0.5\nsince = 2026-01-01\n"])
 def test_no_fork_server_starts_when_every_installed_plugin_is_known(
-    write_workspace: WriteWorkspace, site: Path
+    write_workspace: WriteWorkspace, site: Path, more: str
 ) -> None:
     """A collect of SQL metrics over files, with a plugin installed that it does not use:
-    once the plugin's answer is kept, nothing runs in a process of its own."""
+    once the plugin's answer is kept, nothing runs in a process of its own (whatever
+    TOML values its settings hold: a number with a fraction, a date)."""
     root = write_workspace(
         {"salons.toml": SALONS_OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False
     )
@@ -236,7 +238,7 @@ def test_no_fork_server_starts_when_every_installed_plugin_is_known(
     settings = """\
         [sources.probe_demo]
         prefix = "demo_"
-
+        {more}
         [sources.sql]
         tables = { salons = "data/salons.csv" }
 
@@ -246,7 +248,8 @@ def test_no_fork_server_starts_when_every_installed_plugin_is_known(
         unit = "人"
         query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
     """
-    (root / "okrdesk.toml").write_text(textwrap.dedent(settings), encoding="utf-8")
+    settings = textwrap.dedent(settings).replace("{more}", more)
+    (root / "okrdesk.toml").write_text(settings, encoding="utf-8")
     assert _collect_telling(root, site) == (0, True)  # the plugin was probed
     assert _collect_telling(root, site) == (0, False)
     assert _probes(root) == 1

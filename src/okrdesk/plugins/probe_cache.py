@@ -37,6 +37,7 @@ from okrdesk.files import user_cache_folder, write_text_atomically
 from okrdesk.model import DimensionLabels, Direction, MetricKind, MetricSpec, OverTime
 from okrdesk.plugins.entry_points import EntryPoint
 from okrdesk.plugins.manager import Probed
+from okrdesk.targets.toml_cache import json_data
 from okrdesk.units import UNITS
 
 FORMAT = 1
@@ -195,23 +196,12 @@ def _stat(path: str) -> tuple[int, int]:
 
 def _canonical(settings: Mapping[str, Any]) -> str | None:
     """The settings as one text, keys sorted, each value's type kept (a TOML date is not
-    the text that spells it); None for a value that is not TOML's."""
+    the text that spells it, nor 0.5 the text "0.5"); None for a value that is not
+    TOML's."""
     try:
-        return json.dumps(_tagged(settings), sort_keys=True, ensure_ascii=False)
+        return json.dumps(json_data(dict(settings)), sort_keys=True, ensure_ascii=False)
     except (TypeError, ValueError):
         return None
-
-
-def _tagged(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return [type(value).__name__, value]
-    if isinstance(value, Mapping):
-        return {str(k): _tagged(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_tagged(v) for v in value]
-    if hasattr(value, "isoformat"):  # a TOML date, time or date-time
-        return [type(value).__name__, value.isoformat()]
-    raise TypeError(type(value).__name__)
 
 
 # -------------------------------------------------------------- an entry as JSON

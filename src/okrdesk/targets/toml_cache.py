@@ -40,7 +40,7 @@ _ARRAY = "a"
 # Each value JSON has no word for, as [tag, its text]; an array is [_ARRAY, *items].
 _READ: dict[str, Callable[[str], Any]] = {
     "n": Decimal, "dt": dt.datetime.fromisoformat, "d": dt.date.fromisoformat,
-    "t": dt.time.fromisoformat,
+    "t": dt.time.fromisoformat, "f": float,
 }  # fmt: skip
 
 
@@ -83,7 +83,7 @@ def keep(path: Path, text: str, data: dict[str, Any], folder: Path | None = None
 
     try:
         entry, key = _entry(path, text, folder)
-        payload = json.dumps({"key": key, "data": _encoded(data)}, ensure_ascii=False)
+        payload = json.dumps({"key": key, "data": json_data(data)}, ensure_ascii=False)
         entry.parent.mkdir(parents=True, exist_ok=True)
         write_bytes_atomically(entry, payload.encode())
     except (OSError, RuntimeError, TypeError, ValueError, RecursionError, OkrdeskError):
@@ -104,13 +104,18 @@ def _entry(path: Path, text: str, folder: Path | None) -> tuple[Path, str]:
     return folder / f"{name}.json", key
 
 
-def _encoded(value: Any) -> Any:
+def json_data(value: Any) -> Any:
+    """What ``tomllib`` made (with ``parse_float=Decimal``, as okrdesk reads TOML) as
+    JSON data, each value JSON has no word for tagged with its type; TypeError for
+    anything else."""
     if isinstance(value, dict):
-        return {key: _encoded(item) for key, item in value.items()}
+        return {key: json_data(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_ARRAY, *(_encoded(item) for item in value)]
+        return [_ARRAY, *(json_data(item) for item in value)]
     if isinstance(value, Decimal):
         return ["n", str(value)]
+    if isinstance(value, float):  # read without parse_float (a plugin's own settings)
+        return ["f", repr(value)]
     if isinstance(value, dt.datetime):  # before date: a datetime is a date too
         return ["dt", value.isoformat()]
     if isinstance(value, dt.date):
