@@ -26,7 +26,8 @@ def table(payload: dict[str, Any]) -> str:
         sizes = ", ".join(str(size) for size in growth["sizes"])
         heading = (
             f"Growth (`--scale sweep`), at {sizes} branches; each figure's cost per unit "
-            f"of work, the largest firm's against the smallest's; {_machine(growth['machine'])}"
+            f"of work, the largest firm's against the smallest's (peak memory: the largest "
+            f"firm's, in MB); {_machine(growth['machine'])}"
         )
         parts.append(_rows(heading, growth["results"]))
     return "\n".join(parts)
