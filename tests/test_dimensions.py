@@ -30,6 +30,7 @@ from okrdesk.plugins.testing import PluginCheck, check_plugin
 from okrdesk.report.breakdown import shares
 from okrdesk.store import MIGRATIONS, Store
 from okrdesk.store.base import with_wholes
+from okrdesk.units import percentage
 from sample_workspace import WriteWorkspace
 
 AS_OF = "2026-01-18"
@@ -247,15 +248,21 @@ def test_the_whole_is_written_as_the_sum_of_its_slices() -> None:
     assert sources[("cm01", "")] == "crm"
 
 
-def test_shares_add_up_to_exactly_one_by_the_largest_remainder() -> None:
-    # Thirds: 33.3% each would print 99.9%; the largest remainder gives one 0.1% more.
-    assert shares([1.0, 1.0, 1.0]) == [0.334, 0.333, 0.333]
+def test_each_share_is_its_own_part_of_the_whole_printed_by_the_display_rule() -> None:
+    def printed(parts: list[float]) -> list[str]:
+        found = shares(parts)
+        assert found is not None
+        return [percentage(share, keep=1) for share in found]
+
+    # What a calculator says for each: 147 of 271 is 54.2%, not one tenth more to
+    # make the column add up to 100.0%.
+    assert printed([147.0, 100.0, 24.0]) == ["54.2%", "36.9%", "8.86%"]
+    # Equal parts print equal shares, though thirds add up to 99.9% and these to 100.1%.
+    assert printed([1.0, 1.0, 1.0]) == ["33.3%"] * 3
+    assert printed([2.0, 2.0, 1.0, 1.0, 1.0]) == ["28.6%", "28.6%", "14.3%", "14.3%", "14.3%"]
     # The branch document's net new AUM: 17.4 / 41.3 is 42.1%.
-    assert shares([17.4, 9.2, 6.1, 8.6]) == [0.421, 0.223, 0.148, 0.208]
-    # Sevenths: 28.57, 28.57, 14.29, 14.29, 14.29 each rounded print 100.1%; the largest
-    # remainders (.857 three times, then .714) take the four tenths left after 99.6%.
-    found = shares([2.0, 2.0, 1.0, 1.0, 1.0])
-    assert found == [0.286, 0.285, 0.143, 0.143, 0.143]
+    assert printed([17.4, 9.2, 6.1, 8.6]) == ["42.1%", "22.3%", "14.8%", "20.8%"]
+    assert shares([3.0, 1.0]) == [0.75, 0.25]
     assert shares([0.0, 0.0]) is None
 
 
@@ -398,10 +405,11 @@ def test_a_breakdown_adds_up_to_the_whole_and_its_shares_to_100_percent(workspac
     breakdown = nna["breakdown"]
     assert breakdown["dimension"] == "product"
     rows = [(r["value"], r["actual"], r["share"]) for r in breakdown["rows"]]
-    assert rows == [("私募固收", pytest.approx(17.4 * YI), 0.421),
-                    ("权益基金", pytest.approx(9.2 * YI), 0.223),
-                    ("其他", pytest.approx(8.6 * YI), 0.208),
-                    ("家族信托", pytest.approx(6.1 * YI), 0.148)]  # fmt: skip
+    assert rows == [("私募固收", pytest.approx(17.4 * YI), pytest.approx(17.4 / 41.3)),
+                    ("权益基金", pytest.approx(9.2 * YI), pytest.approx(9.2 / 41.3)),
+                    ("其他", pytest.approx(8.6 * YI), pytest.approx(8.6 / 41.3)),
+                    ("家族信托", pytest.approx(6.1 * YI), pytest.approx(6.1 / 41.3))]  # fmt: skip
+    assert sum(r["share"] for r in breakdown["rows"]) == pytest.approx(1)
     assert sum(r["actual"] for r in breakdown["rows"]) == pytest.approx(nna["actual"])
 
 
@@ -426,7 +434,8 @@ breakdown = "product"
     closed = found["O1.AUMQ1"]
     assert closed["closed"] == "2026-03-31" and closed["actual"] == 170
     assert [(r["value"], r["actual"], r["share"]) for r in closed["breakdown"]["rows"]] == [
-        ("equity", 130, 0.765), ("bond", 40, 0.235)]  # fmt: skip
+        ("equity", 130, pytest.approx(130 / 170)),
+        ("bond", 40, pytest.approx(40 / 170))]  # fmt: skip
 
 
 @pytest.mark.parametrize("fmt", ["text", "md", "html"])
@@ -573,10 +582,10 @@ def test_a_breakdown_on_either_store(backend: Backend) -> None:
     root = dimensioned(backend)
     nna = report_json(root)["O1.NNA"]
     assert [(r["value"], r["share"]) for r in nna["breakdown"]["rows"]] == [
-        ("私募固收", 0.421),
-        ("权益基金", 0.223),
-        ("其他", 0.208),
-        ("家族信托", 0.148),
+        ("私募固收", pytest.approx(17.4 / 41.3)),
+        ("权益基金", pytest.approx(9.2 / 41.3)),
+        ("其他", pytest.approx(8.6 / 41.3)),
+        ("家族信托", pytest.approx(6.1 / 41.3)),
     ]
     found = report_json(root, "--breakdown", "O1.CONV=channel")
     assert found["O1.CONV"]["actual"] == 0.12 and found["O1.FEMALE"]["actual"] == 120

@@ -1,5 +1,10 @@
-"""A key result's figure split by one dimension, with shares that print as a
-branch writes them: each to 0.1%, adding up to exactly 100.0%."""
+"""A key result's figure split by one dimension, with each part's share of the whole.
+
+A share is the part over the whole, printed by the one display rule like every
+other percentage: 147 of 271 prints 54.2%, what a manager's calculator says, and
+two equal parts print the same share. Rounded one by one, the printed shares can
+add up to 99.9% or 100.1%; forcing them to 100.0% (the largest remainder) would
+print one of two equal parts a tenth higher than the other."""
 
 from __future__ import annotations
 
@@ -10,25 +15,13 @@ from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.model import MetricKind
 from okrdesk.report.document import ReportBreakdown, ReportSlice
 
-STEPS = 1000
-"""Shares are whole tenths of a percent: 1000 of them make the whole."""
-
 
 def shares(parts: Sequence[float]) -> list[float] | None:
-    """Each part's share of their sum in whole 0.1% steps, by the largest remainder:
-    every part gets the steps it wholly earns, and the steps left over go to the
-    parts with the largest fractions left, so the shares add up to exactly 1.
-    None when the parts add up to 0."""
+    """Each part's share of their sum; None when the parts add up to 0."""
     whole = math.fsum(parts)
     if not parts or whole == 0:
         return None
-    exact = [part / whole * STEPS for part in parts]
-    steps = [math.floor(e) for e in exact]
-    left = STEPS - sum(steps)
-    by_remainder = sorted(range(len(parts)), key=lambda i: (-(exact[i] - steps[i]), i))
-    for i in by_remainder[:left]:
-        steps[i] += 1
-    return [s / STEPS for s in steps]
+    return [part / whole for part in parts]
 
 
 def breakdown_of(

@@ -100,8 +100,8 @@ class ReportSlice:
     numerator: float | None
     denominator: float | None
     share: float | None
-    """Its part of the whole (of the denominator, for a ratio), rounded to 0.1% so the
-    rows' shares add up to exactly 100.0% (largest remainder); None when the whole is 0."""
+    """Its part of the whole (of the denominator, for a ratio), unrounded: printed by the
+    percentage rule, each on its own; None when the whole is 0."""
 
 
 @attrs.frozen
