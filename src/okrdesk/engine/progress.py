@@ -346,6 +346,7 @@ class Engine:
             self._series[subject] = self.store.series_of_metrics(
                 columns, self.under(subject), self.as_of, self.plan.grain,
                 since=self.plan.start, everyone=self._firm_wide(subject),
+                top=subject == self.plan.top,
             ) if columns else {}  # fmt: skip
         return self._series[subject]
 

@@ -780,15 +780,18 @@ class Store(ABC):
         *,
         since: dt.date | None = None,
         everyone: bool = False,
+        top: bool = False,
     ) -> SeriesOfMetrics:
         """``series`` of several metrics (whole figures) at once: ``columns`` names
         each metric's columns wanted; metric → column → [(period end, total)], in
         order. Where a statement costs a round trip, one statement answers them all;
         so it does where ``everyone`` says the subjects are most of those stored (a
         firm's top): the metrics' rows are read along the primary key, not sought
-        subject by subject."""
+        subject by subject. ``top`` (implied by ``everyone``): the subjects are all
+        of a plan's; where they are every subject stored, the totals the store keeps
+        of each period answer, a few rows a metric."""
         subjects = list(subjects)
-        if everyone and self._every_stored_subject_among(subjects):
+        if (top or everyone) and self._every_stored_subject_among(subjects):
             return self._series_of_period_totals(columns, through, grain, since)
         if not (self._many_metrics_at_once or everyone):
             return {
@@ -833,12 +836,15 @@ class Store(ABC):
         """Whether every subject with a whole figure stored is one of ``subjects``: then
         each period's total over ``subjects`` is its total over everyone (``period_totals``).
         The stored subjects are found one seek of the subject index each, not by reading
-        their rows."""
+        their rows, and no more of them than one past ``subjects``' count (both engines
+        work out a recursive expression only as far as it is read)."""
+        wanted = set(subjects)
         stored = self._skip_scan("stored", "subject", self._subject_index, "slice = ''")
         found = self._rows(
-            f"WITH RECURSIVE {stored} SELECT subject FROM stored WHERE subject IS NOT NULL"
+            f"WITH RECURSIVE {stored} SELECT subject FROM stored WHERE subject IS NOT NULL "
+            f"LIMIT {len(wanted) + 1}"
         )
-        return {str(row[0]) for row in found} <= set(subjects)
+        return {str(row[0]) for row in found} <= wanted
 
     @staticmethod
     def _skip_scan(name: str, column: str, index: str = "", where: str = "TRUE") -> str:

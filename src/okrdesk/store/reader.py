@@ -104,10 +104,12 @@ class StoreReader(Protocol):
         *,
         since: dt.date | None = None,
         everyone: bool = False,
+        top: bool = False,
     ) -> SeriesOfMetrics:
         """``series`` of several metrics at once (whole figures): ``columns`` says each
         metric's columns; metric → column → [(period end, total)], in order.
-        ``everyone``: the subjects are most of those stored (a firm's top)."""
+        ``everyone``: the subjects are most of those stored (a firm's top); ``top``:
+        they are all of a plan's (its top's)."""
         ...
 
     def series_of_metrics_aside(
