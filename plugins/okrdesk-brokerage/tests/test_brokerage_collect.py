@@ -154,4 +154,4 @@ def test_duckdb_is_held_to_a_memory_limit_and_spills_where_told(tmp_path: Path) 
         ).fetchall()
     )
     assert settings["temp_directory"] == str(tmp_path)
-    assert settings["memory_limit"] == "152.5 MiB" and settings["threads"] == "1"  # 160 MB
+    assert settings["memory_limit"] == "76.2 MiB" and settings["threads"] == "1"  # 80 MB

@@ -260,7 +260,7 @@ def asset_parts(
         keep="day >= opened AND (closed IS NULL OR day <= closed)",
         ordered=("lead(day) OVER by_client AS next_day",
                  "lag(day) OVER by_client AS previous_day"),
-        table="snapshots",
+        table="snapshots", client=("opened", "closed", "institutional"),
     )  # fmt: skip
     if kept is None:
         return None

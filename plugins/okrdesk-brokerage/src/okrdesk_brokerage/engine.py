@@ -37,10 +37,17 @@ Connection = duckdb.DuckDBPyConnection
 NUMBERS = (Kind.MONEY, Kind.AMOUNT)
 """The kinds of column ``load`` reads as numbers."""
 
-MEMORY_LIMIT = "160MB"
+MEMORY_LIMIT = "80MB"
 """What DuckDB may hold in memory before it spills to ``spill``: a firm's export is
-totalled in a bounded amount of memory, however many branches it has (a 300-branch
-collect peaked at 463 MB, every process included, with 160 MB; 547 MB with 256)."""
+totalled in a bounded amount of memory, however many branches it has. A 300-branch
+collect peaked at 520-546 MB, every process included, with 160 MB (the plugin's process
+355 MB of it), and at about 470 MB with 80 MB (the plugin's 280 MB), for a few per cent
+more time; with 64 MB the plugin's process is smaller again but slower still."""
+
+CSV_BUFFER = 8 << 20
+"""Bytes DuckDB's CSV reader reads ahead, in one block it cannot spill: its default (32
+MiB, sixteen times the longest line it takes, 2 MiB) is most of ``MEMORY_LIMIT``, and a
+firm's trades.csv failed to load under a limit of 64 MB with it."""
 
 
 def connect(spill: Path | None = None) -> Connection:
@@ -100,7 +107,7 @@ def reader(folder: Path, spec: ExportFile) -> Reader:
     select = (
         f"SELECT {wanted} FROM read_csv(?, header = true, delim = ',', quote = '\"', "
         "escape = '\"', auto_detect = false, columns = ?, null_padding = false, "
-        "strict_mode = true)"
+        f"strict_mode = true, buffer_size = {CSV_BUFFER})"
     )
     return Reader(path, select, [str(path), columns])
 
@@ -223,14 +230,16 @@ def checked_rows(
     keep: str = "true",
     ordered: Sequence[str] = (),
     table: str | None = None,
+    client: Sequence[str] = (),
 ) -> str | None:
     """Read ``spec``'s file (as ``reader`` does), check every row the way the streaming
     reader does (its ``date`` and ``client_id``, and ``checks``) and keep, in one pass
     over the file, the rows of tracked CMs' clients dated up to ``through`` for which
     ``keep`` holds as the table ``table`` (by default ``{name}_rows``: ``line``,
     ``day``, ``client``, ``cm`` and ``columns``, over the file's columns and the
-    client's ``opened``, ``closed``, ``institutional`` and ``gender``, which must not
-    fail on a bad row: TRY_CAST, not ``::``; and ``ordered``, window expressions over
+    columns of ``clients`` named in ``client`` (``opened``, ``closed``,
+    ``institutional``, ``gender``), which must not fail on a bad row: TRY_CAST, not
+    ``::``; and ``ordered``, window expressions over
     each client's kept rows in file order, named ``by_client``); return its name, or
     None when any row fails a check, a money column holds something that is not a number
     or the file's lines cannot be trusted to be its rows: the streaming reader must read
@@ -249,11 +258,13 @@ def checked_rows(
     # One thread, the order rows are read in kept (``preserve_insertion_order``):
     # row_number() over the reader is each row's index in the file, as a table's rowid is.
     # Each row's day is read once, for its check and its place alike.
+    # Only the client's columns asked for: the join holds every client's in memory, at
+    # firm scale tens of megabytes that DuckDB cannot spill.
+    about = "".join(f", clients.{column}" for column in client)
     joined = (
         "SELECT file.*, TRY_CAST(date AS DATE) AS day, clients.idx AS client, "
-        "clients.cm AS cm, clients.opened, clients.closed, clients.institutional, "
-        "clients.gender FROM (SELECT (row_number() OVER () + 1)::INTEGER AS line, * "
-        f"FROM ({read.select})) file LEFT JOIN clients ON clients.id = file.client_id"
+        f"clients.cm AS cm{about} FROM (SELECT (row_number() OVER () + 1)::INTEGER AS line, "
+        f"* FROM ({read.select})) file LEFT JOIN clients ON clients.id = file.client_id"
     )
     # A bad row is kept too, whoever's it is, so that one query over a few rows says
     # whether there was one; and so is the last line, to say how many rows were read.
