@@ -217,9 +217,9 @@ def _note_first_day(assets: Assets, cm: int, day: dt.date, total: int, line: int
     tally.rows.add(line)
 
 
-PARTS = ("aum", "effective", "hnw", "attrition")
-"""The parts of ``Assets`` ``asset_parts`` totals, in order: AUM (whole and by tier),
-effective accounts, new HNW clients, and the rest of asset attrition."""
+PARTS = ("aum", "attrition", "effective", "hnw")
+"""The parts of ``Assets`` ``asset_parts`` totals, in order: AUM (whole and by tier), the
+rest of asset attrition, effective accounts and new HNW clients."""
 
 
 def asset_parts(
@@ -252,19 +252,18 @@ def asset_parts(
         f"{total} >= 0",
         f"{securities} >= 0",
     )
+    # The snapshots kept, each beside its client's next and previous, straight from the
+    # file: never all its rows held as a table first, which at firm scale spilled.
     kept = engine.checked_rows(
         con, folder, ASSETS, checks, windows.through, f"{total} AS total",
-        f"{securities} AS securities", "opened", "closed", "institutional", "gender",
+        f"{securities} AS securities", "closed", "institutional",
+        keep="day >= opened AND (closed IS NULL OR day <= closed)",
+        ordered=("lead(day) OVER by_client AS next_day",
+                 "lag(day) OVER by_client AS previous_day"),
+        table="snapshots", client=("opened", "closed", "institutional"),
     )  # fmt: skip
     if kept is None:
         return None
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE snapshots AS SELECT * EXCLUDE (opened, sound), "
-        "lead(day) OVER by_client AS next_day, lag(day) OVER by_client AS previous_day "
-        f"FROM {kept} WHERE day >= opened AND (closed IS NULL OR day <= closed) "
-        "WINDOW by_client AS (PARTITION BY client ORDER BY line)"
-    )
-    con.execute(f"DROP TABLE {kept}")
     found = con.execute("SELECT count(*) FROM snapshots WHERE previous_day > day").fetchone()
     if found is None or found[0]:
         con.execute("DROP TABLE snapshots")
@@ -282,6 +281,11 @@ def asset_parts(
         if assets.tiers:
             _by_tier(con, assets, settings)
         yield "aum"
+        # Attrition next: once it is emitted, AUM and funding's outflows, which it needs
+        # too, are let go before the largest work left, effective accounts.
+        if attrition:
+            _attrition(con, assets)
+        yield "attrition"
         if first_trades is not None:
             _effective(con, assets, settings, first_trades)
         yield "effective"
@@ -289,11 +293,8 @@ def asset_parts(
             con.execute(f"DROP TABLE IF EXISTS {table}")
         if hnw:
             _new_hnw(con, assets, settings)
-        yield "hnw"
-        if attrition:
-            _attrition(con, assets)
         con.execute("DROP TABLE snapshots")
-        yield "attrition"
+        yield "hnw"
 
     return assets, parts()
 
@@ -371,8 +372,9 @@ def _new_hnw(con: Connection, assets: Assets, settings: Settings) -> None:
     folded = engine.cells(
         con,
         ASSETS.name,
-        f"SELECT cm, w * {count} + CASE {gender} END AS w, line, 1 AS amount "
-        f"FROM ({first_hnw}) JOIN window_days USING (day)",
+        f"SELECT h.cm, w * {count} + CASE {gender} END AS w, h.line, 1 AS amount "
+        f"FROM ({first_hnw}) h JOIN window_days USING (day) "
+        "JOIN (SELECT idx, gender FROM clients) g ON g.idx = h.client",
     )
     for (cm, key), cell in folded.cells.items():
         window, k = divmod(key, count)

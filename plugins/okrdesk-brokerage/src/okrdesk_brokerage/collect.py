@@ -139,8 +139,16 @@ def _files(
     attrition = "asset_attrition" in wanted
     cohorts = not {"open_to_fund_rate", "empty_account_rate"}.isdisjoint(wanted)
 
+    # Totals no wanted metric reads are not worked out set-wise: at firm scale each is
+    # hundreds of thousands of cells.
+    commission = not {"commission_revenue", "product_commission_share"}.isdisjoint(wanted)
+
     def trading() -> Trading:
-        found = None if con is None else total_trades(con, folder, book, windows, months=effective)
+        found = None
+        if con is not None:
+            found = total_trades(
+                con, folder, book, windows, months=effective, commission=commission
+            )
         return found or read_trades(folder, book, windows, months=effective)
 
     figures.trading = attempt(TRADES.name, trading)
@@ -149,7 +157,10 @@ def _files(
     def funding() -> Funding:
         found = None
         if con is not None:
-            found = total_funding(con, folder, windows, outflows=attrition, firsts=cohorts)
+            found = total_funding(
+                con, folder, windows, net="net_new_aum" in wanted, outflows=attrition,
+                firsts=cohorts,
+            )  # fmt: skip
         return found or read_funding(folder, book, windows)
 
     figures.funding = attempt(FUNDING.name, funding)
@@ -160,7 +171,11 @@ def _files(
     def products() -> Products:
         found = None
         if con is not None:
-            found = total_products(con, folder, windows, holdings=holdings, catalogue=catalogue)
+            found = total_products(
+                con, folder, windows, holdings=holdings, catalogue=catalogue,
+                commission="product_commission_share" in wanted,
+                firsts="open_to_purchase_rate" in wanted,
+            )  # fmt: skip
         return found or read_products(folder, book, windows, holdings=holdings, catalogue=catalogue)
 
     figures.products = attempt(PRODUCTS.name, products)

@@ -12,7 +12,7 @@ installed or loaded.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -37,10 +37,17 @@ Connection = duckdb.DuckDBPyConnection
 NUMBERS = (Kind.MONEY, Kind.AMOUNT)
 """The kinds of column ``load`` reads as numbers."""
 
-MEMORY_LIMIT = "160MB"
+MEMORY_LIMIT = "80MB"
 """What DuckDB may hold in memory before it spills to ``spill``: a firm's export is
-totalled in a bounded amount of memory, however many branches it has (a 300-branch
-collect peaked at 463 MB, every process included, with 160 MB; 547 MB with 256)."""
+totalled in a bounded amount of memory, however many branches it has. A 300-branch
+collect peaked at 520-546 MB, every process included, with 160 MB (the plugin's process
+355 MB of it), and at about 470 MB with 80 MB (the plugin's 280 MB), for a few per cent
+more time; with 64 MB the plugin's process is smaller again but slower still."""
+
+CSV_BUFFER = 8 << 20
+"""Bytes DuckDB's CSV reader reads ahead, in one block it cannot spill: its default (32
+MiB, sixteen times the longest line it takes, 2 MiB) is most of ``MEMORY_LIMIT``, and a
+firm's trades.csv failed to load under a limit of 64 MB with it."""
 
 
 def connect(spill: Path | None = None) -> Connection:
@@ -100,7 +107,7 @@ def reader(folder: Path, spec: ExportFile) -> Reader:
     select = (
         f"SELECT {wanted} FROM read_csv(?, header = true, delim = ',', quote = '\"', "
         "escape = '\"', auto_detect = false, columns = ?, null_padding = false, "
-        "strict_mode = true)"
+        f"strict_mode = true, buffer_size = {CSV_BUFFER})"
     )
     return Reader(path, select, [str(path), columns])
 
@@ -220,16 +227,23 @@ def checked_rows(
     checks: Sequence[str],
     through: object,
     *columns: str,
+    keep: str = "true",
+    ordered: Sequence[str] = (),
+    table: str | None = None,
+    client: Sequence[str] = (),
 ) -> str | None:
     """Read ``spec``'s file (as ``reader`` does), check every row the way the streaming
     reader does (its ``date`` and ``client_id``, and ``checks``) and keep, in one pass
-    over the file, the rows of tracked CMs' clients dated up to ``through`` as the table
-    ``{name}_rows`` (``line``, ``day``, ``client``, ``cm`` and ``columns``, over the
-    file's columns and the client's ``opened``, ``closed``, ``institutional`` and
-    ``gender``, which must not fail on a bad row: TRY_CAST, not ``::``); return its name,
-    or None when any row fails a check, a money column holds something that is not a
-    number or the file's lines cannot be trusted to be its rows: the streaming reader
-    must read it.
+    over the file, the rows of tracked CMs' clients dated up to ``through`` for which
+    ``keep`` holds as the table ``table`` (by default ``{name}_rows``: ``line``,
+    ``day``, ``client``, ``cm`` and ``columns``, over the file's columns and the
+    columns of ``clients`` named in ``client`` (``opened``, ``closed``,
+    ``institutional``, ``gender``), which must not fail on a bad row: TRY_CAST, not
+    ``::``; and ``ordered``, window expressions over
+    each client's kept rows in file order, named ``by_client``); return its name, or
+    None when any row fails a check, a money column holds something that is not a number
+    or the file's lines cannot be trusted to be its rows: the streaming reader must read
+    it.
 
     The file goes straight from the reader into the kept rows, never held whole: at firm
     scale a file held whole was more than DuckDB's memory limit, and spilled."""
@@ -240,24 +254,29 @@ def checked_rows(
     # A NULL check fails the row: NULL AND true is NULL, and NULL AND false is false.
     sound = f"coalesce({' AND '.join(f'({check})' for check in every)}, false)"
     extra = "".join(f", {column}" for column in columns)
-    rows = f"{spec.name.removesuffix('.csv')}_rows"
+    rows = table or f"{spec.name.removesuffix('.csv')}_rows"
     # One thread, the order rows are read in kept (``preserve_insertion_order``):
     # row_number() over the reader is each row's index in the file, as a table's rowid is.
     # Each row's day is read once, for its check and its place alike.
+    # Only the client's columns asked for: the join holds every client's in memory, at
+    # firm scale tens of megabytes that DuckDB cannot spill.
+    about = "".join(f", clients.{column}" for column in client)
     joined = (
         "SELECT file.*, TRY_CAST(date AS DATE) AS day, clients.idx AS client, "
-        "clients.cm AS cm, clients.opened, clients.closed, clients.institutional, "
-        "clients.gender FROM (SELECT (row_number() OVER () + 1)::INTEGER AS line, * "
-        f"FROM ({read.select})) file LEFT JOIN clients ON clients.id = file.client_id"
+        f"clients.cm AS cm{about} FROM (SELECT (row_number() OVER () + 1)::INTEGER AS line, "
+        f"* FROM ({read.select})) file LEFT JOIN clients ON clients.id = file.client_id"
     )
     # A bad row is kept too, whoever's it is, so that one query over a few rows says
     # whether there was one; and so is the last line, to say how many rows were read.
+    # Neither is among a client's kept rows for ``ordered``: a window apart.
+    window = "".join(f", {expression}" for expression in ordered)
+    clause = " WINDOW by_client AS (PARTITION BY client, kept ORDER BY line)" if window else ""
     try:
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT * FROM (SELECT line, day, "
-            f"client, cm, {sound} AS sound{extra} FROM ({joined})) "
-            "WHERE NOT sound OR (cm >= 0 AND day <= ?) OR line >= ?",
-            [*read.parameters, through, last],
+            f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT *{window} FROM (SELECT line, "
+            f"day, client, cm, {sound} AS sound, (cm >= 0 AND day <= ? AND {keep}) AS kept"
+            f"{extra} FROM ({joined})) WHERE NOT sound OR kept OR line >= ?{clause}",
+            [through, *read.parameters, last],
         )
     except duckdb.Error:
         con.execute(f"DROP TABLE IF EXISTS {rows}")
@@ -269,9 +288,7 @@ def checked_rows(
     if sound_rows is False or (read_last or 1) != last:
         con.execute(f"DROP TABLE {rows}")
         return None
-    con.execute(
-        f"DELETE FROM {rows} WHERE line >= ? AND NOT (cm >= 0 AND day <= ?)", [last, through]
-    )
+    con.execute(f"DELETE FROM {rows} WHERE line >= ? AND NOT kept", [last])
     return rows
 
 
@@ -355,8 +372,8 @@ def cells_of(
         f"FROM (SELECT cm, w, list(line ORDER BY line) AS lines, {totals} "
         f"FROM ({hits}) GROUP BY cm, w)"
     )
-    fetched: list[tuple[Any, ...]] = con.execute(query).fetchall()
     of_text = RowSpans.of_text
+    convert = int if whole else float
     if spread is not None:
         # Spread here rather than in the query: each total's runs fetched and read once,
         # however many keys share them.
@@ -366,30 +383,44 @@ def cells_of(
                 f"SELECT cm, w, list(key) FROM ({spread}) GROUP BY cm, w"
             ).fetchall()
         }
-        convert = int if whole else float
-        for row in fetched:
-            cm = row[0]
-            slots = keys.get((cm, row[1]))
-            if not slots:
-                continue
-            rows = of_text(row[2])
-            for tallies, total in zip(found, row[3:], strict=True):
-                # One cell for every key: set-wise totals are never added to.
-                cell, cells = Tally(convert(total), rows), tallies.cells
-                for slot in slots:
-                    cells[(cm, slot)] = cell
+        for fetched in _chunks(con, query):
+            for row in fetched:
+                cm = row[0]
+                slots = keys.get((cm, row[1]))
+                if not slots:
+                    continue
+                rows = of_text(row[2])
+                for tallies, total in zip(found, row[3:], strict=True):
+                    # One cell for every key: set-wise totals are never added to.
+                    cell, cells = Tally(convert(total), rows), tallies.cells
+                    for slot in slots:
+                        cells[(cm, slot)] = cell
         return found
     if len(found) == 1:
         # The usual case, a loop over a firm's hundreds of thousands of totals kept lean.
-        convert = int if whole else float
-        found[0].cells = {(cm, w): Tally(convert(total), of_text(runs))
-                          for cm, w, runs, total in fetched}  # fmt: skip
+        cells = found[0].cells
+        for fetched in _chunks(con, query):
+            cells.update({(cm, w): Tally(convert(total), of_text(runs))
+                          for cm, w, runs, total in fetched})  # fmt: skip
         return found
-    for row in fetched:
-        key, rows = (row[0], row[1]), of_text(row[2])
-        for tallies, total in zip(found, row[3:], strict=True):
-            tallies.cells[key] = Tally(int(total) if whole else float(total), rows)
+    for fetched in _chunks(con, query):
+        for row in fetched:
+            key, rows = (row[0], row[1]), of_text(row[2])
+            for tallies, total in zip(found, row[3:], strict=True):
+                tallies.cells[key] = Tally(convert(total), rows)
     return found
+
+
+CHUNK = 50_000
+"""Rows of a result fetched into Python at a time: a firm's totals become cells a chunk at
+a time, never all as tuples beside all as cells."""
+
+
+def _chunks(con: Connection, query: str) -> Iterator[list[tuple[Any, ...]]]:
+    """The rows of ``query`` a ``CHUNK`` at a time (no other query may run meanwhile)."""
+    result = con.execute(query)
+    while fetched := result.fetchmany(CHUNK):
+        yield fetched
 
 
 def tallies(con: Connection, file: str, rows: str, amount: str) -> Tallies:

@@ -64,19 +64,21 @@ def total_funding(
     folder: Path,
     windows: Windows,
     *,
+    net: bool = True,
     outflows: bool = True,
     firsts: bool = True,
 ) -> Funding | None:
-    """The same totals as ``read_funding``, set-wise in DuckDB (outflows and first inflows
-    only when asked for); None when the file needs the streaming reader (a row that fails
-    a check, or lines that are not one row each)."""
+    """The same totals as ``read_funding``, set-wise in DuckDB (net flows, outflows and
+    first inflows only when asked for); None when the file needs the streaming reader (a
+    row that fails a check, or lines that are not one row each)."""
     checks = (f"{engine.money('amount')} IS NOT NULL",)
     fen = f"{engine.money('amount')} AS fen"
     table = engine.checked_rows(con, folder, FUNDING, checks, windows.through, fen)
     if table is None:
         return None
     funding = Funding()
-    funding.net = engine.tallies(con, FUNDING.name, f"SELECT * FROM {table}", "fen")
+    if net:
+        funding.net = engine.tallies(con, FUNDING.name, f"SELECT * FROM {table}", "fen")
     if outflows:
         taken = f"SELECT * FROM {table} WHERE fen < 0"
         funding.outflows = engine.tallies(con, FUNDING.name, taken, "-fen")

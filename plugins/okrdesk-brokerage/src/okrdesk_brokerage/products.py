@@ -131,10 +131,13 @@ def total_products(
     *,
     holdings: bool = False,
     catalogue: Catalogue | None = None,
+    commission: bool = True,
+    firsts: bool = True,
 ) -> Products | None:
-    """Commission, first purchases, (with ``holdings``) products held and (with a
-    ``catalogue``) product sales, as ``read_products`` gives them, set-wise in DuckDB;
-    None when the file needs that reader."""
+    """(With ``commission``) commission, (with ``firsts``) first purchases, (with
+    ``holdings``) products held and (with a ``catalogue``) product sales, as
+    ``read_products`` gives them, set-wise in DuckDB; None when the file needs that
+    reader."""
     checks = (
         engine.not_blank("product_id"),
         "action IN ('buy', 'redeem')",
@@ -149,8 +152,11 @@ def total_products(
     if table is None:
         return None
     products = Products()
-    products.commission = engine.tallies(con, PRODUCTS.name, f"SELECT * FROM {table}", "fen")
-    products.first_purchases = engine.firsts(con, f"SELECT * FROM {table} WHERE action = 'buy'")
+    if commission:
+        products.commission = engine.tallies(con, PRODUCTS.name, f"SELECT * FROM {table}", "fen")
+    if firsts:
+        buys = f"SELECT * FROM {table} WHERE action = 'buy'"
+        products.first_purchases = engine.firsts(con, buys)
     if holdings:
         products.held = _held(con, table)
     if catalogue is not None:

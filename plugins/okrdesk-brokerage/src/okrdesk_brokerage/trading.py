@@ -79,10 +79,17 @@ def read_trades(folder: Path, book: Book, windows: Windows, *, months: bool) -> 
 
 
 def total_trades(
-    con: Connection, folder: Path, book: Book, windows: Windows, *, months: bool
+    con: Connection,
+    folder: Path,
+    book: Book,
+    windows: Windows,
+    *,
+    months: bool,
+    commission: bool = True,
 ) -> Trading | None:
-    """The same totals as ``read_trades``, set-wise in DuckDB; None when the file needs the
-    streaming reader (a row that fails a check, or lines that are not one row each)."""
+    """The same totals as ``read_trades`` (commission only with ``commission``), set-wise
+    in DuckDB; None when the file needs the streaming reader (a row that fails a check,
+    or lines that are not one row each)."""
     checks = (
         f"{engine.money('volume')} >= 0",
         f"{engine.money('commission')} IS NOT NULL",
@@ -93,7 +100,8 @@ def total_trades(
     if table is None:
         return None
     trading = Trading(con, "first_trades" if months else None)
-    trading.commission = engine.tallies(con, TRADES.name, f"SELECT * FROM {table}", "fen")
+    if commission:
+        trading.commission = engine.tallies(con, TRADES.name, f"SELECT * FROM {table}", "fen")
     if months:
         # The earliest (day, line) of each client's month, by a grouping rather than a sort.
         con.execute(
