@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 
 from backends import Backend
 from okrdesk.cli import cli
+from okrdesk.errors import NoStoreYet
 from okrdesk.model import Observation
 from okrdesk.periods import Grain, periods_between
 from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
@@ -272,6 +273,18 @@ def test_a_check_in_and_a_first_or_last_figure_are_one_round_trip_each(
         trends = lambda: store.series_of_metrics(both, ["cm01", "Zeta"], day, Grain.WEEK)  # noqa: E731
         assert _round_trips(store, trends) == 1
         assert store.checkins("O1.REV", "cm01")[-1].value == 2.0
+
+
+def test_opening_a_store_reads_its_version_in_one_round_trip(postgres_url: str) -> None:
+    with Store.open(postgres_url) as store:
+        # What every command's opening of a store it finds there asks.
+        assert _round_trips(store, lambda: store._prepare(create=False)) == 1  # type: ignore[attr-defined]
+        assert store.schema_version == SCHEMA_VERSION
+        store.query("DROP TABLE okrdesk_schema")
+        # No version table: the catalog is asked, and the store is new to this okrdesk.
+        assert store._version_at_opening() is None  # type: ignore[attr-defined]
+    with pytest.raises(NoStoreYet):
+        Store.open(postgres_url, create=False)
 
 
 def test_every_metrics_latest_period_is_one_round_trip_until_the_store_writes(

@@ -119,7 +119,7 @@ class PostgresStore(Store):
             return cls(connection, url)._stored_version() is not None
 
     def _prepare(self, create: bool) -> None:
-        version = self._stored_version()
+        version = self._version_at_opening()
         if version is not None and version > SCHEMA_VERSION:
             raise BadInput(
                 f"{self.location} was written by a newer okrdesk (schema {version}; this one "
@@ -129,6 +129,18 @@ class PostgresStore(Store):
             raise NoStoreYet(f"{self.location}: no okrdesk tables yet; run `okrdesk collect` first")
         if version is None or version < SCHEMA_VERSION:
             self._migrate()
+
+    def _version_at_opening(self) -> int | None:
+        """``_stored_version`` in one statement where the version table is there (every
+        opening but a database's first): its row read straight away, the catalog asked
+        only when it is missing. Outside a transaction each statement sees what is
+        committed, so a missing table is missing; under the schema lock, inside one,
+        ``_stored_version`` asks the catalog."""
+        try:
+            row = self._one(f"SELECT max(version) FROM {VERSION_TABLE}")
+        except psycopg.errors.UndefinedTable:
+            return self._stored_version()
+        return int(row[0]) if row is not None and row[0] is not None else 0
 
     def _stored_version(self) -> int | None:
         # Not to_regclass(): it looks in the catalog cache, which a session waiting on
