@@ -93,6 +93,25 @@ def test_a_database_of_an_older_schema_is_upgraded_in_place(postgres_url: str) -
         ]
 
 
+def test_importing_the_store_collects_nothing_and_freezes_what_psycopg_left() -> None:
+    script = (
+        "import gc, sys\n"
+        "import hashlib, urllib.parse, okrdesk.store.base\n"  # what a command has already
+        "collections = []\n"
+        "def seen(phase, info):\n"
+        "    if phase == 'start' and 'psycopg' in sys.modules:\n"  # not compiling the store
+        "        collections.append(info)\n"
+        "gc.callbacks.append(seen)\n"
+        "import okrdesk.store.postgres\n"
+        "print(len(collections), gc.isenabled(), gc.get_freeze_count())\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    collections, enabled, frozen = done.stdout.split()
+    assert (collections, enabled) == ("0", "True")
+    assert int(frozen) > 20_000
+
+
 def test_a_newer_or_foreign_database_is_refused_untouched(postgres_url: str) -> None:
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         connection.execute(b"CREATE TABLE ledger (x INTEGER)")
