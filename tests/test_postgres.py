@@ -306,6 +306,31 @@ def test_opening_a_store_reads_its_version_in_one_round_trip(postgres_url: str) 
         Store.open(postgres_url, create=False)
 
 
+def test_a_branchs_sums_and_trends_are_one_statement_until_the_store_writes(
+    postgres_url: str,
+) -> None:
+    with Store.open(postgres_url) as store:
+        _fill(store)
+        day, earlier, since = dt.date(2026, 2, 10), dt.date(2026, 1, 20), dt.date(2026, 1, 1)
+        some = ["cm01", "Zeta", "王芳", "nobody"]
+        wanted = {"flow": ("value",), "ratio": ("numerator", "denominator"), "none": ("value",)}
+
+        def trends(subjects: list[str] = some, through: dt.date = day) -> object:
+            return store.series_of_metrics(wanted, subjects, through, Grain.WEEK, since=since)
+
+        alone = trends()  # read on its own: no sums were read yet
+        assert alone["flow"]["value"] and alone["ratio"]["denominator"]
+        sums = lambda: store.sums_at([day, earlier], Grain.WEEK, some, since=since)  # noqa: E731
+        assert _round_trips(store, lambda: (sums(), trends())) == 1
+        assert trends() == alone
+        # Other subjects, or trends through another day, are a statement of their own.
+        assert _round_trips(store, lambda: trends(some[:2])) == 1
+        assert _round_trips(store, lambda: trends(through=earlier)) == 1
+        # A write is seen by the next read.
+        store.add_checkin("O1.REV", "cm01", day, 1.0)
+        assert _round_trips(store, trends) == 1
+
+
 def test_every_metrics_latest_period_is_one_round_trip_until_the_store_writes(
     postgres_url: str,
 ) -> None:
