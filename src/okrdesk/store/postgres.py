@@ -395,6 +395,7 @@ class PostgresStore(Store):
         *,
         since: dt.date | None = None,
         everyone: bool = False,
+        top: bool = False,
     ) -> SeriesOfMetrics:
         """``Store.series_of_metrics``, from the periods the same subjects' sums through
         the same day added up (``_scanned_sum_rows``) where they did."""
@@ -404,7 +405,7 @@ class PostgresStore(Store):
         )  # fmt: skip
         if kept is None:
             return super().series_of_metrics(
-                columns, subjects, through, grain, since=since, everyone=everyone
+                columns, subjects, through, grain, since=since, everyone=everyone, top=top
             )
         rows = [(metric, end, *sums) for metric, _, end, *sums in kept if metric in columns]
         return self._series_found(columns, rows)
