@@ -44,6 +44,7 @@ class Collector:
     def __init__(self) -> None:
         self.observations: dict[tuple[str, str, str], Observation] = {}
         self.errors: list[tuple[str, str]] = []
+        self.warnings: list[tuple[str, str]] = []
         self.slices: dict[tuple[str, str, str, str], Observation] = {}
         self.finished_metrics: list[str] = []
 
@@ -98,6 +99,10 @@ class Collector:
     def error(self, metric: str, message: str) -> None:
         assert metric not in self.finished_metrics, f"error after finished: {metric}"
         self.errors.append((metric, message))
+
+    def warning(self, metric: str, message: str) -> None:
+        assert metric not in self.finished_metrics, f"warning after finished: {metric}"
+        self.warnings.append((metric, message))
 
     def finished(self, metric: str) -> None:
         assert metric not in self.finished_metrics, f"finished twice: {metric}"

@@ -155,3 +155,20 @@ def test_duckdb_is_held_to_a_memory_limit_and_spills_where_told(tmp_path: Path) 
     )
     assert settings["temp_directory"] == str(tmp_path)
     assert settings["memory_limit"] == "76.2 MiB" and settings["threads"] == "1"  # 80 MB
+
+
+def test_a_file_duckdb_has_too_little_memory_for_is_read_row_by_row_with_a_warning(
+    tiny: Collector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from okrdesk_brokerage import engine
+
+    # Too little for DuckDB to load even the client book: every file is read row by row,
+    # to the same figures, and each metric says so.
+    monkeypatch.setattr(engine, "MEMORY_LIMIT", "3MB")
+    short = collect()
+    assert short.observations == tiny.observations and not short.errors
+    assert short.slices == tiny.slices
+    warned = dict(short.warnings)
+    assert set(warned) == set(short.finished_metrics)
+    assert warned["nps"].startswith("clients.csv: DuckDB's 3MB of memory was not enough")
+    assert not tiny.warnings

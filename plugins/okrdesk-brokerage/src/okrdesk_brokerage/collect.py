@@ -36,6 +36,7 @@ from okrdesk_brokerage.figures import Figures
 from okrdesk_brokerage.funding import Funding, read_funding, total_funding
 from okrdesk_brokerage.layout import (
     ASSETS,
+    CLIENTS,
     COMPLAINTS,
     FUNDING,
     GENDERS,
@@ -89,7 +90,9 @@ def gather(
     con: Connection | None = connected
     try:
         engine.load_windows(connected, windows)
-        book = total_book(connected, folder, cms, windows)
+        book = engine.unless_short_of_memory(
+            CLIENTS, lambda: total_book(connected, folder, cms, windows)
+        )
         if book is None:
             # The streaming reader names the bad row (and raises), or reads what DuckDB
             # could not trust to be one row a line.
@@ -146,9 +149,9 @@ def _files(
     def trading() -> Trading:
         found = None
         if con is not None:
-            found = total_trades(
+            found = engine.unless_short_of_memory(TRADES, lambda: total_trades(
                 con, folder, book, windows, months=effective, commission=commission
-            )
+            ))  # fmt: skip
         return found or read_trades(folder, book, windows, months=effective)
 
     figures.trading = attempt(TRADES.name, trading)
@@ -157,10 +160,10 @@ def _files(
     def funding() -> Funding:
         found = None
         if con is not None:
-            found = total_funding(
+            found = engine.unless_short_of_memory(FUNDING, lambda: total_funding(
                 con, folder, windows, net="net_new_aum" in wanted, outflows=attrition,
                 firsts=cohorts,
-            )  # fmt: skip
+            ))  # fmt: skip
         return found or read_funding(folder, book, windows)
 
     figures.funding = attempt(FUNDING.name, funding)
@@ -171,25 +174,35 @@ def _files(
     def products() -> Products:
         found = None
         if con is not None:
-            found = total_products(
+            found = engine.unless_short_of_memory(PRODUCTS, lambda: total_products(
                 con, folder, windows, holdings=holdings, catalogue=catalogue,
                 commission="product_commission_share" in wanted,
                 firsts="open_to_purchase_rate" in wanted,
-            )  # fmt: skip
+            ))  # fmt: skip
         return found or read_products(folder, book, windows, holdings=holdings, catalogue=catalogue)
 
     figures.products = attempt(PRODUCTS.name, products)
     yield figures, failed, done
 
     def surveys() -> Surveys:
-        found = None if con is None else total_surveys(con, folder, windows)
+        found = (
+            None
+            if con is None
+            else engine.unless_short_of_memory(SURVEYS, lambda: total_surveys(con, folder, windows))
+        )
         return found or read_surveys(folder, book, windows)
 
     figures.surveys = attempt(SURVEYS.name, surveys)
     yield figures, failed, done
 
     def complaints() -> Tallies:
-        found = None if con is None else total_complaints(con, folder, windows)
+        found = (
+            None
+            if con is None
+            else engine.unless_short_of_memory(
+                COMPLAINTS, lambda: total_complaints(con, folder, windows)
+            )
+        )
         return read_complaints(folder, book, windows) if found is None else found
 
     figures.complaints = attempt(COMPLAINTS.name, complaints)
@@ -200,10 +213,10 @@ def _files(
         found = None
         if con is not None:
             trades = None if traded is None else traded.table or traded.first_trades
-            found = asset_parts(
+            found = engine.unless_short_of_memory(ASSETS, lambda: asset_parts(
                 con, folder, book, windows, settings, trades, tiers=tiers,
                 aum=tiers or attrition, hnw="new_hnw_clients" in wanted, attrition=attrition,
-            )  # fmt: skip
+            ))  # fmt: skip
         if found is not None:
             return found
         trades = None if traded is None else traded.first_trades
@@ -305,6 +318,17 @@ def _engine(folder: Path, book: Book, windows: Windows) -> Connection | None:
     return con
 
 
+SHORT_OF_MEMORY_WARNING = (
+    "{file}: DuckDB's {limit} of memory was not enough to total it set-wise, so it was "
+    "read row by row (the same figures, more slowly and in more memory)"
+)
+
+
+def read_without_memory(metric: str) -> list[str]:
+    """The files ``metric`` reads that DuckDB had too little memory for, in this collect."""
+    return [file for file in (CLIENTS.name, *NEEDS[metric]) if file in engine.SHORT_OF_MEMORY]
+
+
 def first_failure(metric: str, failed: Mapping[str, ExportError]) -> ExportError | None:
     """The error of the first file ``metric`` needs that could not be read, if any."""
     return next((failed[file] for file in NEEDS[metric] if file in failed), None)
@@ -321,6 +345,7 @@ def collect(request: CollectRequest, emit: Emit) -> None:
     windows = Windows(request.periods, request.through)
     cms = list(dict.fromkeys(person.id for person in request.people))
     pending = wanted
+    engine.SHORT_OF_MEMORY.clear()
     with (
         tempfile.TemporaryDirectory(prefix="okrdesk-brokerage-") as spill,
         contextlib.closing(gather(settings, windows, cms, wanted, Path(spill))) as steps,
@@ -331,6 +356,9 @@ def collect(request: CollectRequest, emit: Emit) -> None:
                 error = first_failure(metric, failed)
                 if error is None:
                     _emit(metric, figures, cms, emit)
+                    for file in read_without_memory(metric):
+                        emit.warning(metric, SHORT_OF_MEMORY_WARNING.format(
+                            file=file, limit=engine.MEMORY_LIMIT))  # fmt: skip
                 else:
                     emit.error(metric, str(error))
                 # okrdesk stores it now, while the next metric is computed.

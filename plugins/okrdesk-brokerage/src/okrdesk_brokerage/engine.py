@@ -12,9 +12,9 @@ installed or loaded.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 try:
     # DuckDB's engine alone: the ``duckdb`` package around it (DuckDB 1.4 on) imports
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from okrdesk_brokerage.book import Book
 
 Connection = duckdb.DuckDBPyConnection
+T = TypeVar("T")
 
 NUMBERS = (Kind.MONEY, Kind.AMOUNT)
 """The kinds of column ``load`` reads as numbers."""
@@ -48,6 +49,28 @@ CSV_BUFFER = 8 << 20
 """Bytes DuckDB's CSV reader reads ahead, in one block it cannot spill: its default (32
 MiB, sixteen times the longest line it takes, 2 MiB) is most of ``MEMORY_LIMIT``, and a
 firm's trades.csv failed to load under a limit of 64 MB with it."""
+
+
+SHORT_OF_MEMORY: list[str] = []
+"""The files this process's DuckDB had too little memory to read set-wise since the
+collect began (``collect`` empties it first), left to the streaming reader, which is
+slower and holds more: the collect warns of each, for the metrics that read it."""
+
+
+def _note_short_of_memory(spec: ExportFile, error: duckdb.Error) -> None:
+    if isinstance(error, duckdb.OutOfMemoryException) and spec.name not in SHORT_OF_MEMORY:
+        SHORT_OF_MEMORY.append(spec.name)
+
+
+def unless_short_of_memory(spec: ExportFile, total: Callable[[], T]) -> T | None:
+    """``total()``, the set-wise totals of ``spec``'s file; None, noted in
+    ``SHORT_OF_MEMORY``, when DuckDB runs out of memory on the way (the streaming reader
+    then reads the file)."""
+    try:
+        return total()
+    except duckdb.OutOfMemoryException as error:
+        _note_short_of_memory(spec, error)
+        return None
 
 
 def connect(spill: Path | None = None) -> Connection:
@@ -123,7 +146,8 @@ def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + 2 AS line, * FROM {table}_csv"
         )
-    except duckdb.Error:
+    except duckdb.Error as error:
+        _note_short_of_memory(spec, error)
         return False
     found = con.execute(f"SELECT count(*), max(line) FROM {table}").fetchone()
     assert found is not None
@@ -278,7 +302,8 @@ def checked_rows(
             f"{extra} FROM ({joined})) WHERE NOT sound OR kept OR line >= ?{clause}",
             [through, *read.parameters, last],
         )
-    except duckdb.Error:
+    except duckdb.Error as error:
+        _note_short_of_memory(spec, error)
         con.execute(f"DROP TABLE IF EXISTS {rows}")
         return None
     found = con.execute(f"SELECT bool_and(sound), max(line) FROM {rows}").fetchone()
