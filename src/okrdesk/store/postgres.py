@@ -63,10 +63,10 @@ VACUUM_LOADED = tuple(
 )
 CONNECT_TIMEOUT = 10
 ANALYZE_AFTER_ROWS = 10_000
-TrendsAsked = tuple[tuple[str, ...], Grain, dt.date, dt.date | None]
-"""The subjects, grain, last day and first day (or none) of a branch's reads."""
 """A collect that stores this many observations or more is followed by ``ANALYZE``, and
 its run's end by ``VACUUM (ANALYZE)``."""
+TrendsAsked = tuple[tuple[str, ...], Grain, dt.date, dt.date | None]
+"""The subjects, grain, last day and first day (or none) of a branch's reads."""
 
 
 def password_in(url: str) -> bool:
