@@ -75,3 +75,19 @@ def test_demo_never_touches_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "not an okrdesk demo" in done.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_a_file_every_metric_of_a_plugin_reads_is_one_error_naming_the_metrics(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "demo"
+    assert okrdesk("demo", str(root), "--as-of", "2026-06-30").returncode == 0
+    (root / "data" / "crm" / "assets.csv").unlink()
+    done = okrdesk("collect", "-w", str(root), "--through", "2026-06-30")
+    assert done.returncode == 1
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    [missing] = [line for line in errors if "assets.csv" in line]
+    metrics = missing.removeprefix("error: plugin brokerage metrics ").partition(": ")[0]
+    assert {"asset_attrition", "new_hnw_clients"} <= set(metrics.split(", "))
+    assert missing.partition(": assets.csv")[2].startswith(": file not found")
+    assert len(errors) == len(set(errors))

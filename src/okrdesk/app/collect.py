@@ -33,6 +33,25 @@ class CollectSummary:
     among them); every other metric kept its earlier numbers."""
 
 
+def said_once(problems: Iterable[PluginError]) -> list[str]:
+    """Each problem as a line, but those a plugin gave in the same words for several
+    metrics (a file they all read is missing) on one line that names the metrics; in the
+    order they first came."""
+    grouped: dict[tuple[str, str], list[str | None]] = {}
+    for problem in problems:
+        metrics = grouped.setdefault((problem.plugin, problem.message), [])
+        if problem.metric not in metrics:
+            metrics.append(problem.metric)
+    lines = []
+    for (plugin, message), metrics in grouped.items():
+        named = [metric for metric in metrics if metric is not None]
+        if len(named) > 1:
+            lines.append(f"plugin {plugin} metrics {', '.join(named)}: {message}")
+            metrics = [metric for metric in metrics if metric is None]
+        lines.extend(str(PluginError(plugin, metric, message)) for metric in metrics)
+    return lines
+
+
 def clamp_through(plan: Plan, through: dt.date | None) -> dt.date:
     day = through or dt.date.today()
     if day < plan.start:

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from okrdesk.app.collect import run_collect
+from okrdesk.app.collect import run_collect, said_once
 from okrdesk.app.session import open_session, open_store
 from okrdesk.app.validate import plan_summary
 from okrdesk.engine.cadence import who_owes
@@ -187,7 +187,7 @@ def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
         f"Collected {summary.stored:,} observations of {len(summary.metrics)} metrics over "
         f"{len(summary.periods)} periods into {display_path(session.workspace.database, root)}."
     )
-    lines.extend(f"error: {error}" for error in summary.errors)
+    lines.extend(f"error: {error}" for error in said_once(summary.errors))
     with open_store(session.workspace) as store:
         checkins, entries = write_history(session.plan, store, through)
     lines.append(f"Recorded {checkins} demo check-ins and {entries} spend entries.")

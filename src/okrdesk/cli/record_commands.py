@@ -38,7 +38,7 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
     said were finished, which are stored); the other plugins' land, and
     the exit code is 1.
     """
-    from okrdesk.app.collect import run_collect
+    from okrdesk.app.collect import run_collect, said_once
     from okrdesk.app.session import open_session
 
     started()
@@ -56,9 +56,9 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
         f"{len(summary.landed)} metrics, "
         f"{len(summary.periods)} periods ({first} to {last}), through {summary.through}."
     )
-    for warning in summary.warnings:
+    for warning in said_once(summary.warnings):
         say(f"warning: {warning}", err=True)
-    for error in summary.errors:
+    for error in said_once(summary.errors):
         say(f"error: {error}", err=True)
     if summary.errors:
         say("The metrics not stored kept their earlier numbers.", err=True)
