@@ -44,6 +44,7 @@ from okrdesk_brokerage.layout import (
     PRODUCTS,
     SURVEYS,
     TRADES,
+    ExportFile,
 )
 from okrdesk_brokerage.products import Products, read_products, total_products
 from okrdesk_brokerage.settings import Settings, read_settings
@@ -88,23 +89,29 @@ def gather(
     folder = settings.data
     connected = engine.connect(spill)
     con: Connection | None = connected
+    short: set[str] = set()
     try:
         engine.load_windows(connected, windows)
         book = engine.unless_short_of_memory(
-            CLIENTS, lambda: total_book(connected, folder, cms, windows)
+            CLIENTS, lambda: total_book(connected, folder, cms, windows), short
         )
         if book is None:
             # The streaming reader names the bad row (and raises), or reads what DuckDB
             # could not trust to be one row a line.
             book = read_book(folder, cms, windows)
-            if not engine.load_clients(connected, folder, book):
+            loaded = engine.unless_short_of_memory(
+                CLIENTS, lambda: engine.load_clients(connected, folder, book), short
+            )
+            if not loaded:
                 connected.close()
                 con = None
     except BaseException:
         connected.close()
         raise
     try:
-        yield from _files(con, settings, windows, book, wanted, needs)
+        yield from _files(
+            con, settings, windows, Figures(book, windows, read_row_by_row=short), wanted, needs
+        )
     finally:
         if con is not None:
             con.close()
@@ -114,16 +121,23 @@ def _files(
     con: Connection | None,
     settings: Settings,
     windows: Windows,
-    book: Book,
+    figures: Figures,
     wanted: Collection[str],
     needs: set[str],
 ) -> Steps:
     """The files after the client book, one at a time (see ``gather``)."""
     folder = settings.data
-    figures = Figures(book, windows)
+    book = figures.book
     failed: dict[str, ExportError] = {}
     done: set[str] = set()
     yield figures, failed, done
+
+    def setwise(spec: ExportFile, total: Callable[[Connection], T | None]) -> T | None:
+        """``total`` of ``spec``'s file in DuckDB; None when the streaming reader must
+        read it: no DuckDB, a row or file it cannot trust, too little memory."""
+        if con is None:
+            return None
+        return engine.unless_short_of_memory(spec, lambda: total(con), figures.read_row_by_row)
 
     def attempt(file: str, read: Callable[[], T]) -> T | None:
         if file not in needs:
@@ -147,23 +161,19 @@ def _files(
     commission = not {"commission_revenue", "product_commission_share"}.isdisjoint(wanted)
 
     def trading() -> Trading:
-        found = None
-        if con is not None:
-            found = engine.unless_short_of_memory(TRADES, lambda: total_trades(
-                con, folder, book, windows, months=effective, commission=commission
-            ))  # fmt: skip
+        found = setwise(TRADES, lambda con: total_trades(
+            con, folder, book, windows, months=effective, commission=commission
+        ))  # fmt: skip
         return found or read_trades(folder, book, windows, months=effective)
 
     figures.trading = attempt(TRADES.name, trading)
     yield figures, failed, done
 
     def funding() -> Funding:
-        found = None
-        if con is not None:
-            found = engine.unless_short_of_memory(FUNDING, lambda: total_funding(
-                con, folder, windows, net="net_new_aum" in wanted, outflows=attrition,
-                firsts=cohorts,
-            ))  # fmt: skip
+        found = setwise(FUNDING, lambda con: total_funding(
+            con, folder, windows, net="net_new_aum" in wanted, outflows=attrition,
+            firsts=cohorts,
+        ))  # fmt: skip
         return found or read_funding(folder, book, windows)
 
     figures.funding = attempt(FUNDING.name, funding)
@@ -172,37 +182,25 @@ def _files(
     catalogue: Catalogue | None = attempt(PRODUCT_TYPES.name, lambda: read_catalogue(folder))
 
     def products() -> Products:
-        found = None
-        if con is not None:
-            found = engine.unless_short_of_memory(PRODUCTS, lambda: total_products(
-                con, folder, windows, holdings=holdings, catalogue=catalogue,
-                commission="product_commission_share" in wanted,
-                firsts="open_to_purchase_rate" in wanted,
-            ))  # fmt: skip
+        found = setwise(PRODUCTS, lambda con: total_products(
+            con, folder, windows, holdings=holdings, catalogue=catalogue,
+            commission="product_commission_share" in wanted,
+            firsts="open_to_purchase_rate" in wanted,
+        ))  # fmt: skip
         return found or read_products(folder, book, windows, holdings=holdings, catalogue=catalogue)
 
     figures.products = attempt(PRODUCTS.name, products)
     yield figures, failed, done
 
     def surveys() -> Surveys:
-        found = (
-            None
-            if con is None
-            else engine.unless_short_of_memory(SURVEYS, lambda: total_surveys(con, folder, windows))
-        )
+        found = setwise(SURVEYS, lambda con: total_surveys(con, folder, windows))
         return found or read_surveys(folder, book, windows)
 
     figures.surveys = attempt(SURVEYS.name, surveys)
     yield figures, failed, done
 
     def complaints() -> Tallies:
-        found = (
-            None
-            if con is None
-            else engine.unless_short_of_memory(
-                COMPLAINTS, lambda: total_complaints(con, folder, windows)
-            )
-        )
+        found = setwise(COMPLAINTS, lambda con: total_complaints(con, folder, windows))
         return read_complaints(folder, book, windows) if found is None else found
 
     figures.complaints = attempt(COMPLAINTS.name, complaints)
@@ -210,13 +208,11 @@ def _files(
     traded = figures.trading if effective else None
 
     def assets() -> tuple[Assets, Iterator[str]]:
-        found = None
-        if con is not None:
-            trades = None if traded is None else traded.table or traded.first_trades
-            found = engine.unless_short_of_memory(ASSETS, lambda: asset_parts(
-                con, folder, book, windows, settings, trades, tiers=tiers,
-                aum=tiers or attrition, hnw="new_hnw_clients" in wanted, attrition=attrition,
-            ))  # fmt: skip
+        kept = None if traded is None else traded.table or traded.first_trades
+        found = setwise(ASSETS, lambda con: asset_parts(
+            con, folder, book, windows, settings, kept, tiers=tiers,
+            aum=tiers or attrition, hnw="new_hnw_clients" in wanted, attrition=attrition,
+        ))  # fmt: skip
         if found is not None:
             return found
         trades = None if traded is None else traded.first_trades
@@ -324,9 +320,9 @@ SHORT_OF_MEMORY_WARNING = (
 )
 
 
-def read_without_memory(metric: str) -> list[str]:
+def read_row_by_row(metric: str, figures: Figures) -> list[str]:
     """The files ``metric`` reads that DuckDB had too little memory for, in this collect."""
-    return [file for file in (CLIENTS.name, *NEEDS[metric]) if file in engine.SHORT_OF_MEMORY]
+    return [file for file in (CLIENTS.name, *NEEDS[metric]) if file in figures.read_row_by_row]
 
 
 def first_failure(metric: str, failed: Mapping[str, ExportError]) -> ExportError | None:
@@ -345,7 +341,6 @@ def collect(request: CollectRequest, emit: Emit) -> None:
     windows = Windows(request.periods, request.through)
     cms = list(dict.fromkeys(person.id for person in request.people))
     pending = wanted
-    engine.SHORT_OF_MEMORY.clear()
     with (
         tempfile.TemporaryDirectory(prefix="okrdesk-brokerage-") as spill,
         contextlib.closing(gather(settings, windows, cms, wanted, Path(spill))) as steps,
@@ -356,7 +351,7 @@ def collect(request: CollectRequest, emit: Emit) -> None:
                 error = first_failure(metric, failed)
                 if error is None:
                     _emit(metric, figures, cms, emit)
-                    for file in read_without_memory(metric):
+                    for file in read_row_by_row(metric, figures):
                         emit.warning(metric, SHORT_OF_MEMORY_WARNING.format(
                             file=file, limit=engine.MEMORY_LIMIT))  # fmt: skip
                 else:

@@ -51,25 +51,14 @@ MiB, sixteen times the longest line it takes, 2 MiB) is most of ``MEMORY_LIMIT``
 firm's trades.csv failed to load under a limit of 64 MB with it."""
 
 
-SHORT_OF_MEMORY: list[str] = []
-"""The files this process's DuckDB had too little memory to read set-wise since the
-collect began (``collect`` empties it first), left to the streaming reader, which is
-slower and holds more: the collect warns of each, for the metrics that read it."""
-
-
-def _note_short_of_memory(spec: ExportFile, error: duckdb.Error) -> None:
-    if isinstance(error, duckdb.OutOfMemoryException) and spec.name not in SHORT_OF_MEMORY:
-        SHORT_OF_MEMORY.append(spec.name)
-
-
-def unless_short_of_memory(spec: ExportFile, total: Callable[[], T]) -> T | None:
-    """``total()``, the set-wise totals of ``spec``'s file; None, noted in
-    ``SHORT_OF_MEMORY``, when DuckDB runs out of memory on the way (the streaming reader
-    then reads the file)."""
+def unless_short_of_memory(spec: ExportFile, total: Callable[[], T], short: set[str]) -> T | None:
+    """``total()``, set-wise work on ``spec``'s file; None, with the file's name added to
+    ``short``, when DuckDB runs out of memory on the way (the streaming reader then reads
+    the file, slower and in more memory, which the collect warns of)."""
     try:
         return total()
-    except duckdb.OutOfMemoryException as error:
-        _note_short_of_memory(spec, error)
+    except duckdb.OutOfMemoryException:
+        short.add(spec.name)
         return None
 
 
@@ -146,8 +135,9 @@ def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
         con.execute(
             f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + 2 AS line, * FROM {table}_csv"
         )
-    except duckdb.Error as error:
-        _note_short_of_memory(spec, error)
+    except duckdb.OutOfMemoryException:
+        raise  # not the file's fault: ``unless_short_of_memory`` says so
+    except duckdb.Error:
         return False
     found = con.execute(f"SELECT count(*), max(line) FROM {table}").fetchone()
     assert found is not None
@@ -303,8 +293,9 @@ def checked_rows(
             [through, *read.parameters, last],
         )
     except duckdb.Error as error:
-        _note_short_of_memory(spec, error)
         con.execute(f"DROP TABLE IF EXISTS {rows}")
+        if isinstance(error, duckdb.OutOfMemoryException):
+            raise  # not the file's fault: ``unless_short_of_memory`` says so
         return None
     found = con.execute(f"SELECT bool_and(sound), max(line) FROM {rows}").fetchone()
     assert found is not None

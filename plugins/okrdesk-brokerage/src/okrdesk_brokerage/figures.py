@@ -30,6 +30,9 @@ class Figures:
     assets: Assets | None = None
     surveys: Surveys | None = None
     complaints: Tallies | None = None
+    read_row_by_row: set[str] = attrs.Factory(set)
+    """The files DuckDB had too little memory to total set-wise: the streaming reader
+    read them (``engine.unless_short_of_memory``)."""
 
 
 def read(part: T | None) -> T:
