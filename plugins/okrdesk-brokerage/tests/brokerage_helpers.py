@@ -19,7 +19,10 @@ from okrdesk.model import MetricSpec, Observation, Person
 from okrdesk.periods import Grain, Period, periods_between
 from okrdesk.plugins import CollectRequest
 
-from okrdesk_brokerage import plugin
+from okrdesk_brokerage import engine, plugin
+from okrdesk_brokerage.book import Book
+from okrdesk_brokerage.engine import Connection
+from okrdesk_brokerage.windows import Windows
 
 FIXTURES = Path(__file__).parent / "fixtures"
 THROUGH = dt.date(2026, 3, 20)
@@ -164,3 +167,15 @@ def total_assets(*args: Any, **kwargs: Any) -> Any:
     for _ in parts:
         pass
     return assets
+
+
+def setwise_connection(folder: Path, book: Book, windows: Windows) -> Connection | None:
+    """A DuckDB connection holding the client book and the windows, as a collect makes
+    one; None when the book cannot be loaded set-wise (every file is then left to the
+    streaming reader)."""
+    con = engine.connect()
+    if not engine.load_clients(con, folder, book):
+        con.close()
+        return None
+    engine.load_windows(con, windows)
+    return con

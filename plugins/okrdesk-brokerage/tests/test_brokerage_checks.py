@@ -13,9 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from brokerage_helpers import FIXTURES, MONTHS, THROUGH
+from brokerage_helpers import FIXTURES, MONTHS, THROUGH, setwise_connection
 from okrdesk_brokerage.book import read_book
-from okrdesk_brokerage.collect import _engine
 from okrdesk_brokerage.errors import ExportError
 from okrdesk_brokerage.products import read_products, total_products
 from okrdesk_brokerage.tally import Tallies
@@ -56,7 +55,7 @@ def _export(tmp_path: Path, file: str, column: int, value: str) -> Path:
 def _trades(folder: Path) -> tuple[object, object]:
     windows = Windows(MONTHS, THROUGH)
     book = read_book(folder, ["cm1", "cm2"], windows)
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     found = total_trades(con, folder, book, windows, months=True)
     set_wise = None if found is None else (_cells(found.commission), found.first_trades)
@@ -102,7 +101,7 @@ def test_a_blank_is_taken_set_wise_only_as_the_streaming_reader_takes_it(
     folder = _export(tmp_path, "products.csv", 2, value)
     windows = Windows(MONTHS, THROUGH)
     book = read_book(folder, ["cm1", "cm2"], windows)
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     found = total_products(con, folder, windows)
     set_wise = None if found is None else (_cells(found.commission), found.first_purchases)

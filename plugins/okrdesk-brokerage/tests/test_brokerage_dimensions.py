@@ -8,10 +8,9 @@ from pathlib import Path
 
 from okrdesk.periods import Grain, periods_between
 
-from brokerage_helpers import Collector, total_assets
+from brokerage_helpers import Collector, setwise_connection, total_assets
 from okrdesk_brokerage.assets import read_assets
 from okrdesk_brokerage.book import read_book
-from okrdesk_brokerage.collect import _engine
 from okrdesk_brokerage.settings import read_settings
 from okrdesk_brokerage.windows import Windows
 from okrdesk_brokerage_synthetic.generator import firm_cm_ids, generate
@@ -35,7 +34,7 @@ def test_the_gender_slices_add_up_to_the_whole_both_ways(tmp_path: Path) -> None
     windows = Windows(list(periods_between(start, end, Grain.MONTH)), end)
     book = read_book(folder, cms, windows)
     settings = read_settings({"data": str(folder), "hnw_threshold": 1_000_000}, folder)
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     setwise = total_assets(con, folder, book, windows, settings, None)
     streamed = read_assets(folder, book, windows, settings, None)

@@ -9,10 +9,9 @@ from pathlib import Path
 
 from okrdesk.periods import Grain, periods_between
 
-from brokerage_helpers import FIXTURES, Collector, collect
+from brokerage_helpers import FIXTURES, Collector, collect, setwise_connection
 from okrdesk_brokerage.book import read_book
 from okrdesk_brokerage.catalogue import read_catalogue
-from okrdesk_brokerage.collect import _engine
 from okrdesk_brokerage.products import read_products, total_products
 from okrdesk_brokerage.windows import Windows
 from okrdesk_brokerage_synthetic.generator import firm_cm_ids, generate
@@ -91,7 +90,7 @@ def test_the_type_slices_add_up_to_the_whole_both_ways(tmp_path: Path) -> None:
     assert len(catalogue) == 40 and set(catalogue.values()) == {
         "公募基金", "私募固收", "权益类", "资管计划", "家族信托"
     }  # fmt: skip
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     setwise = total_products(con, folder, windows, catalogue=catalogue)
     streamed = read_products(folder, book, windows, holdings=False, catalogue=catalogue)

@@ -11,11 +11,18 @@ from pathlib import Path
 import pytest
 from okrdesk.periods import Grain, periods_between, quarter_of
 
-from brokerage_helpers import FIXTURES, MONTHS, SETTINGS, THROUGH, collect, total_assets
+from brokerage_helpers import (
+    FIXTURES,
+    MONTHS,
+    SETTINGS,
+    THROUGH,
+    collect,
+    setwise_connection,
+    total_assets,
+)
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.assets import read_assets
 from okrdesk_brokerage.book import Book, read_book, total_book
-from okrdesk_brokerage.collect import _engine
 from okrdesk_brokerage.feedback import (
     read_complaints,
     read_surveys,
@@ -53,7 +60,7 @@ def test_trades_funding_products_and_surveys_give_the_streaming_figures(
     export: tuple[Path, Book, Windows],
 ) -> None:
     folder, book, windows = export
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     trading = total_trades(con, folder, book, windows, months=True)
     funding = total_funding(con, folder, windows)
@@ -78,7 +85,7 @@ def test_trades_funding_products_and_surveys_give_the_streaming_figures(
 
 def test_products_held_give_the_streaming_figures(export: tuple[Path, Book, Windows]) -> None:
     folder, book, windows = export
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     products = total_products(con, folder, windows, holdings=True)
     assert products is not None
@@ -102,7 +109,7 @@ def test_holdings_follow_buys_and_redeems_on_the_same_day_in_file_order(tmp_path
     path.write_text("\n".join([header, *rows, *extra]) + "\n", encoding="utf-8")
     windows = Windows(MONTHS, THROUGH)
     book = read_book(folder, ["cm1", "cm2", "cm3"], windows)
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     products = total_products(con, folder, windows, holdings=True)
     assert products is not None
@@ -114,7 +121,7 @@ def test_complaints_give_the_streaming_figures() -> None:
     folder = FIXTURES / "tiny"
     windows = Windows(MONTHS, THROUGH)
     book = read_book(folder, ["cm1", "cm2"], windows)
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     found = total_complaints(con, folder, windows)
     assert found is not None and found.cells
@@ -127,7 +134,7 @@ def test_assets_give_the_streaming_figures(
 ) -> None:
     folder, book, windows = export
     settings = read_settings({"data": str(folder), "institutional_weight": 2.5}, folder)
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     trades = read_trades(folder, book, windows, months=True).first_trades if effective else None
     found = total_assets(con, folder, book, windows, settings, trades)
@@ -169,7 +176,7 @@ def test_the_tiny_export_is_totalled_set_wise() -> None:
     folder = FIXTURES / "tiny"
     windows = Windows(MONTHS, THROUGH)
     book = read_book(folder, ["cm1", "cm2", "cm3"], windows)
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     settings = read_settings(SETTINGS, FIXTURES)
     trading = total_trades(con, folder, book, windows, months=True)
@@ -191,7 +198,7 @@ def test_a_file_whose_lines_are_not_its_rows_is_left_to_the_streaming_reader(
     folder = tmp_path / "tiny"
     windows = Windows(MONTHS, THROUGH)
     book = read_book(folder, ["cm1", "cm2"], windows)
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     assert total_trades(con, folder, book, windows, months=True) is None
     found = collect(["commission_revenue"], workspace=tmp_path)
@@ -222,7 +229,7 @@ def test_a_byte_order_mark_crlf_quotes_and_extra_columns_stay_set_wise(tmp_path:
     path.write_bytes(("\ufeff" + "\r\n".join(widened) + "\r\n").encode("utf-8"))
     windows = Windows(MONTHS, THROUGH)
     book = read_book(folder, ["cm1", "cm2"], windows)
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     found = total_trades(con, folder, book, windows, months=True)
     assert found is not None
@@ -289,7 +296,7 @@ def test_the_last_line_is_counted_set_wise_as_the_streaming_reader_counts_it(
     path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + ending, encoding="utf-8")
     windows = Windows(MONTHS, THROUGH)
     book = read_book(folder, ["cm1", "cm2"], windows)
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     found = total_trades(con, folder, book, windows, months=False)
     if ending:
@@ -307,7 +314,7 @@ def test_a_file_of_a_header_alone_is_totalled_set_wise(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
     windows = Windows(MONTHS, THROUGH)
     book = read_book(folder, ["cm1", "cm2"], windows)
-    con = _engine(folder, book, windows)
+    con = setwise_connection(folder, book, windows)
     assert con is not None
     found = total_trades(con, folder, book, windows, months=True)
     assert found is not None

@@ -21,7 +21,7 @@ from okrdesk.plugins import CollectRequest, Emit
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.assemble import ASSEMBLERS, SLICES, Reading
 from okrdesk_brokerage.assets import Assets, asset_parts, read_assets
-from okrdesk_brokerage.book import Book, read_book, total_book
+from okrdesk_brokerage.book import read_book, total_book
 from okrdesk_brokerage.catalogue import Catalogue, read_catalogue
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.errors import ExportError
@@ -301,17 +301,6 @@ def _release_assets(assets: Assets, waiting: set[str]) -> None:
     if "new_hnw_clients" not in waiting:
         assets.new_hnw = Tallies(ASSETS.name)
         assets.new_hnw_by_gender = {gender: Tallies(ASSETS.name) for gender in GENDERS}
-
-
-def _engine(folder: Path, book: Book, windows: Windows) -> Connection | None:
-    """A DuckDB connection holding the client book and the windows, or None when the book
-    cannot be loaded set-wise and every file is left to the streaming reader."""
-    con = engine.connect()
-    if not engine.load_clients(con, folder, book):
-        con.close()
-        return None
-    engine.load_windows(con, windows)
-    return con
 
 
 SHORT_OF_MEMORY_WARNING = (
