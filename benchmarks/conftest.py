@@ -14,7 +14,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -67,14 +67,18 @@ def interleaved(
     rounds: int,
     env: dict[str, str],
     answers: Collection[str] = (),
+    prepare: Mapping[str, Callable[[], None]] | None = None,
 ) -> dict[str, float]:
     """The median wall time of each command, run turn about for ``rounds`` rounds, so
     every side sees the same machine load; each must exit 0, or 0 or 1 for those named
     in ``answers`` (`okrdesk check` exits 1 when something needs attention: an answer,
-    not a failure)."""
+    not a failure). ``prepare`` names what puts a command's files as it should find
+    them, done before each of its runs, untimed."""
     times: dict[str, list[float]] = {name: [] for name in commands}
     for _ in range(rounds):
         for name, command in commands.items():
+            if prepare and name in prepare:
+                prepare[name]()
             start = time.perf_counter()
             done = subprocess.run(command, env=env, capture_output=True, check=False)
             times[name].append(time.perf_counter() - start)

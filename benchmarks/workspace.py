@@ -9,11 +9,12 @@ workspace's own `plugins/` folder, and the observations in its okrdesk.db.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 from okrdesk.model import MetricSpec, Plan
@@ -153,6 +154,8 @@ def copy_rows(source: Path, target: Path, subjects: set[str]) -> None:
 
 CRM_START = "2026-01-01"
 CRM_THROUGH = "2026-06-30"
+CRM_WEEK_BEFORE = "2026-06-23"
+"""The day a weekly collect through ``CRM_THROUGH`` found the store collected through."""
 CRM_TARGETS = {"元": 1e9, "户": 1000, "%": 0.1, "分": 60, "‰": 0.3, "个/户": 3}
 
 
@@ -187,6 +190,35 @@ def write_crm_workspace(root: Path, branches: int, metrics: Iterable[str]) -> tu
         (root / "targets" / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
     (root / "okrdesk.toml").write_text('[sources.brokerage]\ndata = "crm"\n', encoding="utf-8")
     return crm, summary.clients * 6
+
+
+def collected_a_week_before(root: Path, metrics: Iterable[str]) -> Callable[[], None]:
+    """``root``'s ``metrics`` collected through ``CRM_WEEK_BEFORE`` (once, untimed) and that
+    store kept aside; what puts it back, as a user's weekly collect finds its store:
+    every week stored but the latest two, which the collect through ``CRM_THROUGH``
+    changes (the week that was partial, and a new one)."""
+    database = root / "okrdesk.db"
+    kept = root / "okrdesk.week-before.db"
+    command = [OKRDESK, "collect", "--through", CRM_WEEK_BEFORE, "-w", str(root),
+               *(f"--metric={m}" for m in metrics)]  # fmt: skip
+    subprocess.run(command, env=ENV, capture_output=True, check=True)
+    shutil.copyfile(database, kept)
+
+    def put_back() -> None:
+        emptied(root)()
+        shutil.copyfile(kept, database)
+
+    return put_back
+
+
+def emptied(root: Path) -> Callable[[], None]:
+    """What takes ``root``'s store away, for a first collect into an empty store."""
+
+    def empty() -> None:
+        for name in ("okrdesk.db", "okrdesk.db-wal", "okrdesk.db-shm"):
+            (root / name).unlink(missing_ok=True)
+
+    return empty
 
 
 # ------------------------------------------------ the peak memory of a command

@@ -95,14 +95,24 @@ def _workspace(root: Path, crm: Path, cms: list[str]) -> None:
     (root / "okrdesk.toml").write_text('[sources.brokerage]\ndata = "crm"\n', encoding="utf-8")
 
 
-def _digest(database: Path) -> tuple[int, int, str]:
-    """How many rows, how many of them slices, and a digest of every stored column."""
+def _rows(database: Path) -> dict[tuple[object, ...], int]:
+    """Every stored row's columns (as SQLite gives them back, numbers to the last bit),
+    and the run that stored it."""
     with sqlite3.connect(database) as connection:
         rows = connection.execute(
             "SELECT metric, period, subject, slice, period_start, period_end, grain, "
-            "quote(value), quote(numerator), quote(denominator), source, plugin, run_id, "
-            "partial_through FROM observations ORDER BY metric, period, subject, slice"
+            "quote(value), quote(numerator), quote(denominator), source, plugin, "
+            "partial_through, run_id FROM observations ORDER BY metric, period, subject, slice"
         ).fetchall()
+    return {row[:-1]: row[-1] for row in rows}
+
+
+def _digest(database: Path) -> tuple[int, int, str]:
+    """How many rows, how many of them slices, and a digest of every stored column but
+    the run (the reference rewrote every row; okrdesk leaves a row collected again as it
+    was, with its run)."""
+    rows = list(_rows(database))
+    with sqlite3.connect(database) as connection:
         runs = connection.execute(
             "SELECT id, command, through, status, plugins, errors FROM runs ORDER BY id"
         ).fetchall()
@@ -123,6 +133,7 @@ def test_a_firm_collect_stores_the_same_rows_as_the_observation_path(tmp_path: P
     _workspace(old, crm, cms)
     env = {k: v for k, v in os.environ.items() if k != "OKRDESK_LOAD_PLUGINS"}
     okrdesk = str(Path(sys.executable).parent / "okrdesk")
+    first: dict[tuple[object, ...], int] = {}
     for through in ("2026-03-18", "2026-06-30"):  # a second run replaces the first's
         args = ["collect", "--through", through]
         ran = [
@@ -134,6 +145,11 @@ def test_a_firm_collect_stores_the_same_rows_as_the_observation_path(tmp_path: P
         for done in ran:
             assert done.returncode == 0, done.stdout + done.stderr
         assert ran[0].stdout == ran[1].stdout
+        first = first or _rows(new / "okrdesk.db")
     count, sliced, digest = _digest(new / "okrdesk.db")
     assert count > 5000 and sliced > 1000
     assert (count, sliced, digest) == _digest(old / "okrdesk.db")
+    # The second run wrote every row the first had not stored as it is now, and only those.
+    runs = _rows(new / "okrdesk.db")
+    assert {row for row, run in runs.items() if run == 1} == set(first) & set(runs)
+    assert 1000 < sum(1 for run in runs.values() if run == 1) < count

@@ -33,7 +33,8 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
 
     Collects each period of the plan from its start up to --through.
     Collecting a metric and period again replaces its numbers, so running
-    this twice stores nothing twice. A plugin that fails is reported by
+    this twice stores nothing twice; a figure found unchanged is left as it
+    was, with the run that stored it. A plugin that fails is reported by
     name and its metrics keep their earlier numbers (but for those it had
     said were finished, which are stored); the other plugins' land, and
     the exit code is 1.

@@ -101,7 +101,8 @@ class Spool:
         self, metrics: Iterable[str] | None = None, *, grouped: bool = False
     ) -> Iterator[Observation]:
         """What was kept (of ``metrics`` only, when given): in the order emitted, or
-        ``grouped`` by metric, subject and period (each group in the order emitted)."""
+        ``grouped`` as the store takes them, by metric, period and subject (each group in
+        the order emitted)."""
         for row in self.rows(metrics, grouped=grouped):
             yield _observation(row)
 
@@ -114,7 +115,7 @@ class Spool:
             wanted = set(metrics) if metrics is not None else None
             found = [r for r in self._held if wanted is None or r[0] in wanted]
             # Sorting is stable: each group stays in the order emitted.
-            yield from sorted(found, key=_figure) if grouped else found
+            yield from sorted(found, key=_store_order) if grouped else found
             return
         if self._db is None:
             return
@@ -122,7 +123,7 @@ class Spool:
         where = ""
         if chosen is not None:
             where = f"WHERE metric IN ({', '.join('?' * len(chosen))})"
-        order = "metric, subject, period, rowid" if grouped else "rowid"
+        order = "metric, period, subject, rowid" if grouped else "rowid"
         cursor = self._db.execute(
             f"SELECT metric, subject, period, slice, value, numerator, denominator, source "
             f"FROM kept {where} ORDER BY {order}",
@@ -164,13 +165,14 @@ class Spool:
             self._db.execute(
                 "CREATE TABLE kept (metric TEXT, subject TEXT, period TEXT, slice TEXT, "
                 "value REAL, numerator REAL, denominator REAL, source TEXT, "
-                "PRIMARY KEY (metric, subject, period, slice))"
+                "PRIMARY KEY (metric, period, subject, slice))"
             )
         return self._db
 
 
-def _figure(row: _Row) -> tuple[str, str, str]:
-    return (row[0], row[1], row[2])
+def _store_order(row: _Row) -> tuple[str, str, str]:
+    """Metric, period and subject: the order ``Store.replace_rows`` takes figures in."""
+    return (row[0], row[2], row[1])
 
 
 def _observation(row: _Row) -> Observation:

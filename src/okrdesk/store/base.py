@@ -34,6 +34,8 @@ from okrdesk.model import (
     slice_values,
 )
 from okrdesk.periods import Grain, Period, period_holding
+from okrdesk.store.changes import COLUMNS as CHANGED_COLUMNS
+from okrdesk.store.changes import STORED_SELECT, PeriodChanges, period_changes
 from okrdesk.store.migrations import (
     PERIOD_TOTALS_GROUP,
     PERIOD_TOTALS_SELECT,
@@ -111,12 +113,15 @@ FigureRow = tuple[str, str, str, str, float | None, float | None, float | None, 
 denominator, source."""
 
 
-def _figure_key(row: FigureRow) -> tuple[str, str, str]:
-    return (row[0], row[1], row[2])
-
+_written_order: Callable[[FigureRow], tuple[str, str, str]] = operator.itemgetter(0, 2, 1)
+"""The order ``Store.replace_rows`` takes figures in: metric, period, subject."""
 
 _figure_of_row: Callable[[FigureRow], tuple[str, str, str]] = operator.itemgetter(0, 1, 2)
-"""``_figure_key``, in C: called once per row stored."""
+"""A figure's metric, subject and period: called once per row stored."""
+
+
+_pair_of_row: Callable[[tuple[Any, ...]], tuple[str, str]] = operator.itemgetter(0, 1)
+"""A stored row's metric and period."""
 
 
 def rows_with_wholes(rows: Iterable[FigureRow]) -> Iterator[FigureRow]:
@@ -340,15 +345,15 @@ class Store(ABC):
         *,
         grouped: bool = False,
     ) -> int:
-        """``replace_rows`` for observations (``grouped``: each metric, subject and
-        period's together, as ``with_wholes`` takes them; else in any order)."""
+        """``replace_rows`` for observations (``grouped``: in the order it takes them,
+        by metric and period, then each subject's together; else in any order)."""
         rows: Iterable[FigureRow] = (
             (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
              o.source)
             for o in observations
         )  # fmt: skip
         if not grouped:
-            rows = sorted(rows, key=_figure_key)  # stable: each group in the order given
+            rows = sorted(rows, key=_written_order)  # stable: each group in the order given
         return self.replace_rows(run_id, collected, periods, rows, through)
 
     def replace_rows(
@@ -361,15 +366,28 @@ class Store(ABC):
     ) -> int:
         """Replace, in one transaction, every value of the ``collected`` metrics
         (metric → plugin) in ``periods`` with ``rows`` (metric, subject, period,
-        slice, value, numerator, denominator, source), each metric, subject and
-        period's together; the whole of each figure emitted in slices is added as
-        ``with_wholes`` adds it.
+        slice, value, numerator, denominator, source), grouped by metric and period
+        and, within those, each subject's together; the whole of each figure emitted
+        in slices is added as ``with_wholes`` adds it. Returns how many rows now
+        stand for the collect.
 
         Metrics not in ``collected`` keep what they had, so a failed plugin
         never erases earlier numbers. A period that ends after ``through`` was
         collected in part: it is stored as partial, and never replaces what is
-        stored for that period through a later day or complete.
+        stored for that period through a later day or complete. A row collected
+        again as it is stored is left as it is (``store.changes``).
         """
+        return self._replace_rows(run_id, collected, periods, rows, through)[0]
+
+    def _replace_rows(
+        self,
+        run_id: int,
+        collected: Mapping[str, str],
+        periods: Sequence[Period],
+        rows: Iterable[FigureRow],
+        through: dt.date | None = None,
+    ) -> tuple[int, int]:
+        """``replace_rows``, and how many rows it wrote or deleted."""
         partial = {p.id for p in periods if through is not None and through < p.end}
         day = through.isoformat() if through is not None else None
         # Each period's columns written once, not once per observation.
@@ -381,29 +399,59 @@ class Store(ABC):
         with self._many_rows(), self.transaction():
             self._lock("observations")
             kept = self._fuller_periods(collected, partial, day)
-            replaced = [
+            asked = [
                 (metric, period.id)
                 for metric in collected
                 for period in periods
                 if (metric, period.id) not in kept
             ]
-            stored = (
-                (metric, period, subject, *spans[period], value, numerator, denominator,
-                 source, collected[metric], run_id, cut)
+            now = (
+                (metric, period, subject, cut, *spans[period], value, numerator, denominator,
+                 source, collected[metric], run_id)
                 for metric, subject, period, cut, value, numerator, denominator, source
                 in rows_with_wholes(rows)
                 if metric in collected and (not kept or (metric, period) not in kept)
             )  # fmt: skip
-            self._write_many("DELETE FROM observations WHERE metric = ? AND period = ?", replaced)
-            written = self._write_many(
-                "INSERT INTO observations (metric, period, subject, period_start, period_end, "
-                "grain, partial_through, value, numerator, denominator, source, plugin, "
-                "run_id, slice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                stored,
+            count = written = 0
+            seen: set[tuple[str, str]] = set()
+            changed: list[tuple[str, str]] = []
+            for pair, group in itertools.groupby(now, _pair_of_row):
+                if pair in seen:
+                    raise ValueError(f"{pair}: rows must come grouped by metric and period")
+                seen.add(pair)
+                listed = list(group)
+                count += len(listed)
+                changes = period_changes(self._rows(STORED_SELECT, pair), listed)
+                if changes.any:
+                    written += self._write_changes(pair, changes)
+                    changed.append(pair)
+            for pair in asked:
+                if pair not in seen and self._one(f"{STORED_SELECT} LIMIT 1", pair):
+                    written += self._write_changes(pair, PeriodChanges([], whole=True))
+                    changed.append(pair)
+            self._total_periods(changed)
+            self._run_totals(sorted({(metric, spans[period][2]) for metric, period in changed}))
+            return count, written
+
+    def _write_changes(self, pair: tuple[str, str], changes: PeriodChanges) -> int:
+        """Inside the transaction: one period of a metric brought to what was collected;
+        how many rows were deleted or written."""
+        deleted = 0
+        if changes.whole:
+            deleted = self._write_many(
+                "DELETE FROM observations WHERE metric = ? AND period = ?", [pair]
             )
-            self._total_periods(replaced)
-            self._run_totals(sorted({(metric, spans[period][2]) for metric, period in replaced}))
-            return written
+        elif changes.drop:
+            deleted = self._write_many(
+                "DELETE FROM observations WHERE metric = ? AND period = ? AND subject = ? "
+                "AND slice = ?",
+                [(*pair, subject, cut) for subject, cut in changes.drop],
+            )
+        inserted = self._write_many(
+            f"INSERT INTO observations ({CHANGED_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+            changes.write,
+        )
+        return deleted + inserted
 
     def _total_periods(self, pairs: Sequence[tuple[str, str]]) -> None:
         """Inside the transaction that wrote them: ``period_totals`` of each (metric,

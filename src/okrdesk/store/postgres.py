@@ -261,9 +261,10 @@ class PostgresStore(Store):
             self._rows("RESET synchronous_commit")
 
     def replace_rows(self, *args: Any, **kwargs: Any) -> int:
-        stored = super().replace_rows(*args, **kwargs)
+        stored, written = self._replace_rows(*args, **kwargs)
         # Counted over the run: a collect may store metric by metric (emit.finished).
-        self._written += stored
+        # Only rows written or deleted leave anything for ANALYZE and VACUUM to do.
+        self._written += written
         if self._written >= ANALYZE_AFTER_ROWS and not self._vacuum_due:
             self._tidy(("ANALYZE observations, running_totals",))
             self._vacuum_due = True

@@ -1,0 +1,84 @@
+"""What a collect changes in one stored period of a metric: the rows to write and the
+rows to drop.
+
+A weekly collect asks for every period of the plan, and all but the latest few come
+back as they are stored. Rewriting those (each row out of the table and its index and
+back in, through the write-ahead log) was most of a firm's collect and changed nothing.
+The store now writes only the rows that differ from what it holds: a figure collected
+again unchanged keeps the run that first stored it as it is (``explain`` names that
+run), and its period's totals are not added up again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import attrs
+
+StoredRow = tuple[Any, ...]
+"""A stored observation in the order the store writes its columns: metric, period,
+subject, slice, period_start, period_end, grain, partial_through, value, numerator,
+denominator, source, plugin, run_id."""
+
+COLUMNS = (
+    "metric, period, subject, slice, period_start, period_end, grain, partial_through, "
+    "value, numerator, denominator, source, plugin, run_id"
+)
+"""``StoredRow``'s columns, as SQL."""
+
+STORED_SELECT = (
+    "SELECT subject, slice, period_start, period_end, grain, partial_through, value, "
+    "numerator, denominator, source, plugin FROM observations WHERE metric = ? AND period = ?"
+)
+"""A stored period's rows as ``period_changes`` compares them: the key, then ``_KEPT``."""
+
+_KEPT = slice(4, 13)
+"""What a row says, beside its key: the columns from period_start to plugin. The run is
+not among them: a row the same in all of these is the same figure, whoever stored it."""
+
+WHOLE_PERIOD_SHARE = 0.5
+"""Beyond this share of a period's stored rows to drop or rewrite, the period is
+replaced whole: one ranged delete and every row written, not a delete per row."""
+
+
+@attrs.frozen
+class PeriodChanges:
+    """How to bring one (metric, period) from what is stored to what was collected."""
+
+    write: list[StoredRow]
+    """Rows to insert, once ``drop`` (or the whole period) is deleted."""
+    drop: list[tuple[str, str]] = attrs.Factory(list)
+    """(subject, slice) of the stored rows to delete."""
+    whole: bool = False
+    """Delete every stored row of the period first (``drop`` is then empty)."""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.write or self.drop or self.whole)
+
+
+def period_changes(
+    stored: Iterable[tuple[Any, ...]], collected: Sequence[StoredRow]
+) -> PeriodChanges:
+    """The changes from ``stored`` (the rows of one metric and period, each as
+    ``STORED_SELECT`` reads it) to ``collected`` (that period's rows as now collected,
+    each key once)."""
+    held = {(row[0], row[1]): row[2:11] for row in stored}
+    if not held:
+        return PeriodChanges(list(collected))
+    count = len(held)
+    write: list[StoredRow] = []
+    rewritten: list[tuple[str, str]] = []
+    for row in collected:
+        key = (row[2], row[3])
+        before = held.pop(key, None)
+        if before is None:
+            write.append(row)
+        elif before != row[_KEPT]:
+            write.append(row)
+            rewritten.append(key)
+    # What is still held was stored and not collected now: gone.
+    if len(held) + len(rewritten) > count * WHOLE_PERIOD_SHARE:
+        return PeriodChanges(list(collected), whole=True)
+    return PeriodChanges(write, [*held, *rewritten])

@@ -1,0 +1,221 @@
+"""A collect writes only what changed: a figure collected again as it is stored keeps
+its row and the run that stored it; a changed, new or vanished figure is written or
+deleted; and the store then holds exactly what a store written afresh with the same
+figures holds, its period and running totals included. On both stores."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+import pytest
+
+from backends import Backend
+from okrdesk.model import Observation
+from okrdesk.periods import Grain, periods_between
+from okrdesk.store import Store
+from okrdesk.store.changes import PeriodChanges, period_changes
+
+WEEKS = list(periods_between(dt.date(2026, 1, 5), dt.date(2026, 2, 1), Grain.WEEK))
+THROUGH = dt.date(2026, 1, 28)  # the last week collected in part
+PLUGINS = {"aum": "p", "opened": "p"}
+PEOPLE = [f"cm{k:02d}" for k in range(10)]
+
+
+def figures(change: Mapping[tuple[str, str, str], float | None] | None = None) -> list[Observation]:
+    """Each person's opened accounts and AUM (in two tiers) for every week; ``change``
+    gives some (metric, subject, week) another value, or takes it away (None)."""
+    found = []
+    for w, week in enumerate(WEEKS):
+        for p, person in enumerate(PEOPLE):
+            values = {
+                ("opened", ""): float(p + w),
+                ("aum", "a"): 1000.5 * (p + 1) + w,
+                ("aum", "b"): 20.25 * (w + 1),
+            }
+            for (metric, tier), value in values.items():
+                key = (metric, person, week.id)
+                if change and key in change:
+                    if change[key] is None:
+                        continue
+                    value = change[key] + (1 if tier == "b" else 0)
+                found.append(
+                    Observation(metric, person, week.id, value=value,
+                                dimensions={"tier": tier} if tier else {},
+                                source=f"crm.csv:{p * 10 + w + 2}")
+                )  # fmt: skip
+    return found
+
+
+def contents(store: Store) -> dict[str, list[tuple[object, ...]]]:
+    """Every stored observation without its run, and the totals the store keeps."""
+    return {
+        "observations": store.query(
+            "SELECT metric, period, subject, slice, period_start, period_end, grain, "
+            "partial_through, value, numerator, denominator, source, plugin "
+            "FROM observations ORDER BY metric, period, subject, slice"
+        ),
+        "period_totals": store.query("SELECT * FROM period_totals ORDER BY metric, period"),
+        "running_totals": store.query(
+            "SELECT * FROM running_totals ORDER BY metric, grain, year, subject, period"
+        ),
+    }
+
+
+def runs_of(store: Store) -> dict[tuple[str, str, str, str], int]:
+    rows = store.query("SELECT metric, period, subject, slice, run_id FROM observations")
+    return {(m, p, s, c): int(r) for m, p, s, c, r in rows}
+
+
+def collect(store: Store, observations: Iterable[Observation], through: dt.date = THROUGH) -> int:
+    run = store.start_run("collect", through)
+    store.replace_observations(run, PLUGINS, WEEKS, observations, through)
+    return run
+
+
+def written_afresh(root: Path, backend: Backend, observations: list[Observation]) -> object:
+    """What a store that never held anything holds once ``observations`` are written."""
+    fresh = root.parent / f"{root.name}-fresh"
+    fresh.mkdir()
+    location: Path | str = fresh / "okrdesk.db"
+    if backend.url is not None:
+        location = backend.url
+        with Store.open(location) as store, store.transaction():
+            store.empty_tables()
+    with Store.open(location) as store:
+        collect(store, observations)
+        return contents(store)
+
+
+def test_the_same_figures_again_keep_their_rows_and_run(backend: Backend) -> None:
+    root = backend.workspace()
+    with backend.open(root) as store:
+        first = collect(store, figures())
+        before = contents(store)
+        collect(store, figures())
+        assert contents(store) == before
+        assert set(runs_of(store).values()) == {first}
+
+
+def test_only_what_changed_is_written_and_the_store_is_as_if_written_afresh(
+    backend: Backend,
+) -> None:
+    root = backend.workspace()
+    w1, w3 = WEEKS[1].id, WEEKS[3].id
+    change = {
+        ("opened", "cm03", w1): 99.0,  # a new value
+        ("aum", "cm04", w1): 7.5,  # both slices, and so their whole
+        ("opened", "cm05", w1): None,  # gone
+        ("aum", "cm06", w3): None,  # both slices and the whole gone
+    }
+    later = [*figures(change), Observation("opened", "cm99", w3, value=4.0)]  # someone new
+    with backend.open(root) as store:
+        first = collect(store, figures())
+        second = collect(store, later)
+        runs = runs_of(store)
+        rewritten = {key for key, run in runs.items() if run == second}
+        assert rewritten == {
+            ("opened", w1, "cm03", ""),
+            ("aum", w1, "cm04", "tier=a"), ("aum", w1, "cm04", "tier=b"),
+            ("aum", w1, "cm04", ""),
+            ("opened", w3, "cm99", ""),
+        }  # fmt: skip
+        assert ("opened", w1, "cm05", "") not in runs
+        assert not any(key[:3] == ("aum", w3, "cm06") for key in runs)
+        assert set(runs.values()) == {first, second}
+        now = contents(store)
+    assert now == written_afresh(root, backend, later)
+
+
+def test_a_later_day_rewrites_the_partial_week_and_nothing_else(backend: Backend) -> None:
+    root = backend.workspace()
+    with backend.open(root) as store:
+        first = collect(store, figures())
+        second = collect(store, figures(), THROUGH + dt.timedelta(days=2))
+        rewritten = {key[1] for key, run in runs_of(store).items() if run == second}
+        assert rewritten == {WEEKS[-1].id}
+        assert {key[1] for key, run in runs_of(store).items() if run == first} == {
+            w.id for w in WEEKS[:-1]
+        }
+        assert store.collected_through("opened", Grain.WEEK) == THROUGH + dt.timedelta(days=2)
+
+
+def test_a_period_mostly_changed_is_replaced_whole_with_the_same_result(
+    backend: Backend,
+) -> None:
+    root = backend.workspace()
+    week = WEEKS[2].id
+    change = {("opened", person, week): 50.0 + k for k, person in enumerate(PEOPLE)}
+    change[("opened", "cm00", week)] = None
+    later = figures(change)
+    with backend.open(root) as store:
+        collect(store, figures())
+        second = collect(store, later)
+        assert {
+            k[2] for k, run in runs_of(store).items() if run == second and k[:2] == ("opened", week)
+        } == set(PEOPLE[1:])
+        now = contents(store)
+    assert now == written_afresh(root, backend, later)
+
+
+def test_a_period_collected_empty_loses_its_rows_and_totals(backend: Backend) -> None:
+    root = backend.workspace()
+    emptied = {("opened", person, WEEKS[0].id): None for person in PEOPLE}
+    later = figures(emptied)
+    with backend.open(root) as store:
+        collect(store, figures())
+        collect(store, later)
+        assert not store.query(
+            "SELECT 1 FROM period_totals WHERE metric = 'opened' AND period = ?", (WEEKS[0].id,)
+        )
+        now = contents(store)
+    assert now == written_afresh(root, backend, later)
+
+
+def test_rows_that_come_apart_are_refused_before_anything_is_written(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        collect(store, figures())
+        before = contents(store)
+        run = store.start_run("collect", THROUGH)
+        apart = [
+            ("opened", "cm01", WEEKS[0].id, "", 1.0, None, None, ""),
+            ("opened", "cm01", WEEKS[1].id, "", 1.0, None, None, ""),
+            ("opened", "cm02", WEEKS[0].id, "", 1.0, None, None, ""),
+        ]
+        with pytest.raises(ValueError, match="grouped by metric and period"):
+            store.replace_rows(run, {"opened": "p"}, WEEKS, apart, THROUGH)
+        assert contents(store) == before
+
+
+ROW = ("m", "W1", "cm1", "", "2026-01-05", "2026-01-11", "week", None, 1.0, None, None, "", "p", 2)
+
+
+def _stored(row: tuple[object, ...]) -> tuple[object, ...]:
+    """``row`` as the store reads it back to compare."""
+    return row[2:13]
+
+
+def test_period_changes_writes_what_differs_and_drops_what_is_gone() -> None:
+    same = [(*ROW[:2], f"cm{k}", *ROW[3:]) for k in range(6)]
+    stored = [_stored(row) for row in same]
+    changed = (*same[1][:8], 2.0, *same[1][9:])
+    new = (*ROW[:2], "cm9", *ROW[3:])
+    found = period_changes(stored, [same[0], changed, *same[2:5], new])
+    assert found == PeriodChanges([changed, new], [("cm5", ""), ("cm1", "")])
+    assert period_changes(stored, same).any is False
+    assert period_changes([], same) == PeriodChanges(same)
+    # A source, a partial day or a plugin of its own is a change too, not only a value.
+    for column in (7, 11, 12):
+        other = (*same[0][:column], "x", *same[0][column + 1 :])
+        assert period_changes(stored, [other, *same[1:]]).write == [other]
+
+
+def test_period_changes_replaces_a_period_whole_once_most_of_it_changed() -> None:
+    same = [(*ROW[:2], f"cm{k}", *ROW[3:]) for k in range(4)]
+    stored = [_stored(row) for row in same]
+    two = [(*row[:8], 9.0, *row[9:]) for row in same[:2]]
+    assert period_changes(stored, [*two, *same[2:]]).whole is False
+    three = [(*row[:8], 9.0, *row[9:]) for row in same[:3]]
+    assert period_changes(stored, [*three, same[3]]) == PeriodChanges([*three, same[3]], whole=True)
+    assert period_changes(stored, same[:1]) == PeriodChanges(same[:1], whole=True)
