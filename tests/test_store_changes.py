@@ -13,7 +13,7 @@ import pytest
 
 from backends import Backend
 from okrdesk.model import Observation
-from okrdesk.periods import Grain, periods_between
+from okrdesk.periods import Grain, Period, periods_between
 from okrdesk.store import Store
 from okrdesk.store.changes import PeriodChanges, period_changes
 
@@ -23,23 +23,28 @@ PLUGINS = {"aum": "p", "opened": "p"}
 PEOPLE = [f"cm{k:02d}" for k in range(10)]
 
 
-def figures(change: Mapping[tuple[str, str, str], float | None] | None = None) -> list[Observation]:
+def figures(
+    change: Mapping[tuple[str, str, str], float | None] | None = None,
+    weeks: list[Period] = WEEKS,
+) -> list[Observation]:
     """Each person's opened accounts and AUM (in two tiers) for every week; ``change``
-    gives some (metric, subject, week) another value, or takes it away (None)."""
+    gives some (metric, subject, week) another value, or takes it away (None). AUM is
+    not whole, so a sum added in another order shows in its last bits."""
     found = []
-    for w, week in enumerate(WEEKS):
+    for w, week in enumerate(weeks):
         for p, person in enumerate(PEOPLE):
             values = {
                 ("opened", ""): float(p + w),
-                ("aum", "a"): 1000.5 * (p + 1) + w,
-                ("aum", "b"): 20.25 * (w + 1),
+                ("aum", "a"): 1000.1 * (p + 1) + w / 3,
+                ("aum", "b"): 20.7 * (w + 1) / 7,
             }
             for (metric, tier), value in values.items():
                 key = (metric, person, week.id)
                 if change and key in change:
-                    if change[key] is None:
+                    given = change[key]
+                    if given is None:
                         continue
-                    value = change[key] + (1 if tier == "b" else 0)
+                    value = given + (1 if tier == "b" else 0)
                 found.append(
                     Observation(metric, person, week.id, value=value,
                                 dimensions={"tier": tier} if tier else {},
@@ -68,13 +73,24 @@ def runs_of(store: Store) -> dict[tuple[str, str, str, str], int]:
     return {(m, p, s, c): int(r) for m, p, s, c, r in rows}
 
 
-def collect(store: Store, observations: Iterable[Observation], through: dt.date = THROUGH) -> int:
+def collect(
+    store: Store,
+    observations: Iterable[Observation],
+    through: dt.date | None = THROUGH,
+    weeks: list[Period] = WEEKS,
+) -> int:
     run = store.start_run("collect", through)
-    store.replace_observations(run, PLUGINS, WEEKS, observations, through)
+    store.replace_observations(run, PLUGINS, weeks, observations, through)
     return run
 
 
-def written_afresh(root: Path, backend: Backend, observations: list[Observation]) -> object:
+def written_afresh(
+    root: Path,
+    backend: Backend,
+    observations: list[Observation],
+    weeks: list[Period] = WEEKS,
+    through: dt.date | None = THROUGH,
+) -> object:
     """What a store that never held anything holds once ``observations`` are written."""
     fresh = root.parent / f"{root.name}-fresh"
     fresh.mkdir()
@@ -84,7 +100,7 @@ def written_afresh(root: Path, backend: Backend, observations: list[Observation]
         with Store.open(location) as store, store.transaction():
             store.empty_tables()
     with Store.open(location) as store:
-        collect(store, observations)
+        collect(store, observations, through, weeks)
         return contents(store)
 
 
@@ -146,7 +162,9 @@ def test_a_period_mostly_changed_is_replaced_whole_with_the_same_result(
 ) -> None:
     root = backend.workspace()
     week = WEEKS[2].id
-    change = {("opened", person, week): 50.0 + k for k, person in enumerate(PEOPLE)}
+    change: dict[tuple[str, str, str], float | None] = {
+        ("opened", person, week): 50.0 + k for k, person in enumerate(PEOPLE)
+    }
     change[("opened", "cm00", week)] = None
     later = figures(change)
     with backend.open(root) as store:
@@ -171,6 +189,27 @@ def test_a_period_collected_empty_loses_its_rows_and_totals(backend: Backend) ->
         )
         now = contents(store)
     assert now == written_afresh(root, backend, later)
+
+
+def test_running_totals_carried_on_in_each_year_are_those_added_up_from_its_start(
+    backend: Backend,
+) -> None:
+    """Weeks across the new year: 2026-W53 ends in 2027, so its totals are 2027's."""
+    weeks = list(periods_between(dt.date(2026, 12, 14), dt.date(2027, 1, 17), Grain.WEEK))
+    assert [w.id for w in weeks] == ["2026-W51", "2026-W52", "2026-W53", "2027-W01", "2027-W02"]
+    change = {
+        ("aum", "cm01", "2026-W52"): 5.1,
+        ("opened", "cm02", "2026-W52"): None,
+        ("aum", "cm03", "2027-W01"): 7.3,
+        ("opened", "cm04", "2027-W02"): None,
+    }
+    later = figures(change, weeks)
+    root = backend.workspace()
+    with backend.open(root) as store:
+        collect(store, figures(weeks=weeks), None, weeks)
+        collect(store, later, None, weeks)
+        now = contents(store)
+    assert now == written_afresh(root, backend, later, weeks, None)
 
 
 def test_rows_that_come_apart_are_refused_before_anything_is_written(tmp_path: Path) -> None:
@@ -219,3 +258,13 @@ def test_period_changes_replaces_a_period_whole_once_most_of_it_changed() -> Non
     three = [(*row[:8], 9.0, *row[9:]) for row in same[:3]]
     assert period_changes(stored, [*three, same[3]]) == PeriodChanges([*three, same[3]], whole=True)
     assert period_changes(stored, same[:1]) == PeriodChanges(same[:1], whole=True)
+
+
+def test_totals_are_carried_on_where_the_database_adds_plainly(backend: Backend) -> None:
+    """PostgreSQL, and the SQLite this suite runs on (before 3.43), add floats as they
+    come: a weekly collect carries running totals on rather than adding up the year."""
+    import sqlite3
+
+    with backend.open(backend.workspace()) as store:
+        plain = backend.name == "postgresql" or sqlite3.sqlite_version_info < (3, 43)
+        assert store._sums_plainly() is plain

@@ -120,6 +120,23 @@ _figure_of_row: Callable[[FigureRow], tuple[str, str, str]] = operator.itemgette
 """A figure's metric, subject and period: called once per row stored."""
 
 
+CARRIED_TOTALS_INSERT = (
+    "INSERT INTO running_totals (metric, grain, year, next_period, subject, period, value, "
+    "numerator, denominator, observations) SELECT metric, grain, year, "
+    "coalesce(lead(period) OVER so_far, '~'), subject, period, sum(value) OVER so_far, "
+    "sum(numerator) OVER so_far, sum(denominator) OVER so_far, sum(observations) OVER so_far "
+    "FROM (SELECT metric, grain, year, subject, period, value, numerator, denominator, "
+    "observations FROM carried_totals UNION ALL SELECT metric, grain, substr(period_end, 1, 4), "
+    "subject, period, value, numerator, denominator, 1 FROM observations WHERE metric = ? "
+    "AND grain = ? AND substr(period_end, 1, 4) = ? AND period >= ? AND slice = '') AS carried "
+    "WINDOW so_far AS (PARTITION BY subject ORDER BY period ROWS UNBOUNDED PRECEDING)"
+)
+"""A metric's running totals of a year from a period on (``RUNNING_TOTALS_INSERT`` of just
+those rows), each subject's carried on from its row that held before that period (in
+``carried_totals``): that row comes first in the subject's window, so it is written again
+with its own sums and the subject's next period, and every later row's sums start from
+it, added in the order a sum from the year's start adds them."""
+
 _pair_of_row: Callable[[tuple[Any, ...]], tuple[str, str]] = operator.itemgetter(0, 1)
 """A stored row's metric and period."""
 
@@ -283,6 +300,9 @@ class Store(ABC):
         """An aggregate: how many of the group's rows ``condition`` holds for."""
         return f"count(CASE WHEN {condition} THEN 1 END)"
 
+    _plain_sums: bool | None = None
+    """Whether ``sum()`` adds floats plainly (``_sums_plainly``), once asked."""
+
     _many_metrics_at_once = False
     """Whether ``series_of_metrics`` asks for every metric in one statement (where a
     round trip costs more than sorting them together) or each as ``series`` does."""
@@ -430,8 +450,57 @@ class Store(ABC):
                     written += self._write_changes(pair, PeriodChanges([], whole=True))
                     changed.append(pair)
             self._total_periods(changed)
-            self._run_totals(sorted({(metric, spans[period][2]) for metric, period in changed}))
+            self._carry_totals(changed, spans)
             return count, written
+
+    def _carry_totals(
+        self, changed: Sequence[tuple[str, str]], spans: Mapping[str, tuple[Any, ...]]
+    ) -> None:
+        """Inside the transaction that wrote them: the ``running_totals`` of each metric
+        with a ``changed`` period, added up again from the first period it changed in
+        each year (a weekly collect: its last two weeks, not the year), each subject's
+        carried on from its row before that period. Where the database adds up with a
+        compensated sum, carrying on from a total would not give the last bit a sum from
+        the year's start gives: the metric's totals are added up again whole."""
+        firsts: dict[tuple[str, str, str], str] = {}
+        for metric, period in changed:
+            _, end, grain, _ = spans[period]
+            key = (metric, grain, end[:4])
+            firsts[key] = min(firsts.get(key, period), period)
+        if not self._sums_plainly():
+            self._run_totals(sorted({(metric, grain) for metric, grain, _ in firsts}))
+            return
+        self._rows(
+            "CREATE TEMP TABLE IF NOT EXISTS carried_totals AS "
+            "SELECT * FROM running_totals WHERE FALSE"
+        )
+        for (metric, grain, year), first in sorted(firsts.items()):
+            self._rows("DELETE FROM carried_totals")
+            held = (metric, grain, year, first)
+            self._rows(
+                "INSERT INTO carried_totals SELECT * FROM running_totals WHERE metric = ? "
+                "AND grain = ? AND year = ? AND next_period >= ? AND period < ?",
+                (*held, first),
+            )
+            self._rows(
+                "DELETE FROM running_totals WHERE metric = ? AND grain = ? AND year = ? "
+                "AND next_period >= ?",
+                held,
+            )
+            self._rows(CARRIED_TOTALS_INSERT, held)
+
+    def _sums_plainly(self) -> bool:
+        """Whether ``sum()`` adds floats one after another as they come (SQLite before
+        3.43, PostgreSQL), so a total carried on from an earlier one is, to the last bit,
+        the sum from the start; not where it compensates for rounding (SQLite 3.43 on)."""
+        if self._plain_sums is None:
+            found = self._one(
+                "SELECT sum(x) FROM (SELECT CAST(1e100 AS DOUBLE PRECISION) AS x UNION ALL "
+                "SELECT CAST(1 AS DOUBLE PRECISION) UNION ALL "
+                "SELECT CAST(-1e100 AS DOUBLE PRECISION)) AS probe"
+            )
+            self._plain_sums = found is not None and found[0] == 0
+        return self._plain_sums
 
     def _write_changes(self, pair: tuple[str, str], changes: PeriodChanges) -> int:
         """Inside the transaction: one period of a metric brought to what was collected;
