@@ -397,17 +397,6 @@ class Store(ABC):
         stored for that period through a later day or complete. A row collected
         again as it is stored is left as it is (``store.changes``).
         """
-        return self._replace_rows(run_id, collected, periods, rows, through)[0]
-
-    def _replace_rows(
-        self,
-        run_id: int,
-        collected: Mapping[str, str],
-        periods: Sequence[Period],
-        rows: Iterable[FigureRow],
-        through: dt.date | None = None,
-    ) -> tuple[int, int]:
-        """``replace_rows``, and how many rows it wrote or deleted."""
         partial = {p.id for p in periods if through is not None and through < p.end}
         day = through.isoformat() if through is not None else None
         # Each period's columns written once, not once per observation.
@@ -451,7 +440,13 @@ class Store(ABC):
                     changed.append(pair)
             self._total_periods(changed)
             self._carry_totals(changed, spans)
-            return count, written
+        self._wrote(written)
+        return count
+
+    @abstractmethod
+    def _wrote(self, rows: int) -> None:
+        """After a collect's write has committed: it wrote or deleted ``rows`` rows (for
+        a backend that tidies up after many)."""
 
     def _carry_totals(
         self, changed: Sequence[tuple[str, str]], spans: Mapping[str, tuple[Any, ...]]

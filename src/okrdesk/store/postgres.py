@@ -260,15 +260,13 @@ class PostgresStore(Store):
                 self._rows(statement)
             self._rows("RESET synchronous_commit")
 
-    def replace_rows(self, *args: Any, **kwargs: Any) -> int:
-        stored, written = self._replace_rows(*args, **kwargs)
+    def _wrote(self, rows: int) -> None:
         # Counted over the run: a collect may store metric by metric (emit.finished).
         # Only rows written or deleted leave anything for ANALYZE and VACUUM to do.
-        self._written += written
+        self._written += rows
         if self._written >= ANALYZE_AFTER_ROWS and not self._vacuum_due:
             self._tidy(("ANALYZE observations, running_totals",))
             self._vacuum_due = True
-        return stored
 
     def finish_run(self, *args: Any, **kwargs: Any) -> None:
         super().finish_run(*args, **kwargs)

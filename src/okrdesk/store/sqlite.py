@@ -194,6 +194,9 @@ class SqliteStore(Store):
     def _insert(self, sql: str, params: Sequence[Any]) -> int:
         return int(self._connection.execute(sql, params).lastrowid or 0)
 
+    def _wrote(self, rows: int) -> None:
+        """Nothing to tidy: SQLite reuses the pages deleted rows leave."""
+
     def _lock(self, name: str) -> None:
         """Nothing to take: ``BEGIN IMMEDIATE`` already excludes every other writer."""
 
