@@ -76,9 +76,12 @@ def test_collect_twice_stores_everything_once(backend: Backend) -> None:
     assert first.exit_code == 0, first.output
     # 2 metrics x 2 people x 11 weeks
     assert "Run 1: 44 observations of 2 metrics, 11 periods (2026-W01 to 2026-W11)" in first.output
+    assert "\n44 new or changed since the last collect.\n" in first.output
     once = snapshot(backend, root)
     for _ in range(3):
-        assert run(root, "collect", "--through", THROUGH).exit_code == 0
+        again = run(root, "collect", "--through", THROUGH)
+        assert again.exit_code == 0
+        assert "\nNone new or changed since the last collect.\n" in again.output
     assert snapshot(backend, root) == once
     with backend.open(root) as store:
         assert store.count_observations() == 44
@@ -88,7 +91,8 @@ def test_collect_twice_stores_everything_once(backend: Backend) -> None:
 def test_collect_replaces_changed_values(backend: Backend) -> None:
     root = backend.workspace()
     run(root, "collect", "--through", THROUGH)
-    run(root, "collect", "--through", THROUGH, env={"OKRDESK_TEST_BONUS": "10"})
+    bonus = run(root, "collect", "--through", THROUGH, env={"OKRDESK_TEST_BONUS": "10"})
+    assert "\n22 new or changed since the last collect.\n" in bonus.output  # 2 people, 11 weeks
     values = {r[3] for r in snapshot(backend, root) if r[0] == "new_hnw_clients"}
     assert values == {11.0, 12.0}
     assert len(snapshot(backend, root)) == 44

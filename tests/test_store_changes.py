@@ -109,8 +109,10 @@ def test_the_same_figures_again_keep_their_rows_and_run(backend: Backend) -> Non
     with backend.open(root) as store:
         first = collect(store, figures())
         before = contents(store)
+        changed = store.changed_observations
         collect(store, figures())
         assert contents(store) == before
+        assert (store.changed_observations, store.gone_observations) == (changed, 0)
         assert set(runs_of(store).values()) == {first}
 
 
@@ -128,7 +130,10 @@ def test_only_what_changed_is_written_and_the_store_is_as_if_written_afresh(
     later = [*figures(change), Observation("opened", "cm99", w3, value=4.0)]  # someone new
     with backend.open(root) as store:
         first = collect(store, figures())
+        assert (store.changed_observations, store.gone_observations) == (len(runs_of(store)), 0)
+        store.changed_observations = 0
         second = collect(store, later)
+        assert (store.changed_observations, store.gone_observations) == (5, 4)
         runs = runs_of(store)
         rewritten = {key for key, run in runs.items() if run == second}
         assert rewritten == {
@@ -241,9 +246,9 @@ def test_period_changes_writes_what_differs_and_drops_what_is_gone() -> None:
     changed = (*same[1][:8], 2.0, *same[1][9:])
     new = (*ROW[:2], "cm9", *ROW[3:])
     found = period_changes(stored, [same[0], changed, *same[2:5], new])
-    assert found == PeriodChanges([changed, new], [("cm5", ""), ("cm1", "")])
+    assert found == PeriodChanges([changed, new], [("cm5", ""), ("cm1", "")], changed=2, gone=1)
     assert period_changes(stored, same).any is False
-    assert period_changes([], same) == PeriodChanges(same)
+    assert period_changes([], same) == PeriodChanges(same, changed=6)
     # A source, a partial day or a plugin of its own is a change too, not only a value.
     for column in (7, 11, 12):
         other = (*same[0][:column], "x", *same[0][column + 1 :])
@@ -256,8 +261,10 @@ def test_period_changes_replaces_a_period_whole_once_most_of_it_changed() -> Non
     two = [(*row[:8], 9.0, *row[9:]) for row in same[:2]]
     assert period_changes(stored, [*two, *same[2:]]).whole is False
     three = [(*row[:8], 9.0, *row[9:]) for row in same[:3]]
-    assert period_changes(stored, [*three, same[3]]) == PeriodChanges([*three, same[3]], whole=True)
-    assert period_changes(stored, same[:1]) == PeriodChanges(same[:1], whole=True)
+    assert period_changes(stored, [*three, same[3]]) == PeriodChanges(
+        [*three, same[3]], whole=True, changed=3
+    )
+    assert period_changes(stored, same[:1]) == PeriodChanges(same[:1], whole=True, gone=3)
 
 
 def test_totals_are_carried_on_where_the_database_adds_plainly(backend: Backend) -> None:

@@ -31,6 +31,10 @@ class CollectSummary:
     landed: tuple[str, ...] = ()
     """The metrics whose figures were stored (a metric a plugin finished before it failed
     among them); every other metric kept its earlier numbers."""
+    changed: int = 0
+    """Of the observations stored, those new or other than the store held before."""
+    gone: int = 0
+    """Observations the store held that the plugins reported no more: deleted."""
 
 
 def said_once(problems: Iterable[PluginError]) -> list[str]:
@@ -132,9 +136,10 @@ def run_collect(
             )
         errors.extend(_loading_errors(session, errors))
         store.finish_run(run_id, "failed" if errors else "ok", versions, [str(e) for e in errors])
+        changed, gone = store.changed_observations, store.gone_observations
     return CollectSummary(
         run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),
-        tuple(sorted(landed)),
+        tuple(sorted(landed)), changed, gone,
     )  # fmt: skip
 
 

@@ -34,7 +34,8 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
     Collects each period of the plan from its start up to --through.
     Collecting a metric and period again replaces its numbers, so running
     this twice stores nothing twice; a figure found unchanged is left as it
-    was, with the run that stored it. A plugin that fails is reported by
+    was, with the run that stored it, and the summary says how many were
+    new or changed. A plugin that fails is reported by
     name and its metrics keep their earlier numbers (but for those it had
     said were finished, which are stored); the other plugins' land, and
     the exit code is 1.
@@ -57,6 +58,7 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
         f"{len(summary.landed)} metrics, "
         f"{len(summary.periods)} periods ({first} to {last}), through {summary.through}."
     )
+    say(changes_line(summary.changed, summary.gone))
     for warning in said_once(summary.warnings):
         say(f"warning: {warning}", err=True)
     for error in said_once(summary.errors):
@@ -64,6 +66,14 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
     if summary.errors:
         say("The metrics not stored kept their earlier numbers.", err=True)
         raise SystemExit(EXIT_FAILED)
+
+
+def changes_line(changed: int, gone: int) -> str:
+    """What a collect changed in the store, for the line under its summary."""
+    if not changed and not gone:
+        return "None new or changed since the last collect."
+    line = f"{changed:,} new or changed since the last collect"
+    return f"{line}; {gone:,} no longer reported, deleted." if gone else f"{line}."
 
 
 @click.command(cls=TakesNegativeNumbers)

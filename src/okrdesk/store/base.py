@@ -300,6 +300,12 @@ class Store(ABC):
         """An aggregate: how many of the group's rows ``condition`` holds for."""
         return f"count(CASE WHEN {condition} THEN 1 END)"
 
+    changed_observations = 0
+    """Observations the collects through this store wrote new or other than they were
+    stored (``replace_rows``), since it was opened."""
+    gone_observations = 0
+    """Observations stored that those collects found no more, and deleted."""
+
     _plain_sums: bool | None = None
     """Whether ``sum()`` adds floats plainly (``_sums_plainly``), once asked."""
 
@@ -421,7 +427,7 @@ class Store(ABC):
                 in rows_with_wholes(rows)
                 if metric in collected and (not kept or (metric, period) not in kept)
             )  # fmt: skip
-            count = written = 0
+            count = written = news = gone = 0
             seen: set[tuple[str, str]] = set()
             changed: list[tuple[str, str]] = []
             for pair, group in itertools.groupby(now, _pair_of_row):
@@ -434,12 +440,18 @@ class Store(ABC):
                 if changes.any:
                     written += self._write_changes(pair, changes)
                     changed.append(pair)
+                    news += changes.changed
+                    gone += changes.gone
             for pair in asked:
                 if pair not in seen and self._one(f"{STORED_SELECT} LIMIT 1", pair):
-                    written += self._write_changes(pair, PeriodChanges([], whole=True))
+                    emptied = self._write_changes(pair, PeriodChanges([], whole=True))
+                    written += emptied
+                    gone += emptied
                     changed.append(pair)
             self._total_periods(changed)
             self._carry_totals(changed, spans)
+        self.changed_observations += news
+        self.gone_observations += gone
         self._wrote(written)
         return count
 

@@ -52,6 +52,10 @@ class PeriodChanges:
     """(subject, slice) of the stored rows to delete."""
     whole: bool = False
     """Delete every stored row of the period first (``drop`` is then empty)."""
+    changed: int = 0
+    """Rows collected that were not stored as they are now: new, or another figure."""
+    gone: int = 0
+    """Rows stored that were not collected now."""
 
     @property
     def any(self) -> bool:
@@ -66,7 +70,7 @@ def period_changes(
     each key once)."""
     held = {(row[0], row[1]): row[2:11] for row in stored}
     if not held:
-        return PeriodChanges(list(collected))
+        return PeriodChanges(list(collected), changed=len(collected))
     count = len(held)
     write: list[StoredRow] = []
     rewritten: list[tuple[str, str]] = []
@@ -79,6 +83,7 @@ def period_changes(
             write.append(row)
             rewritten.append(key)
     # What is still held was stored and not collected now: gone.
-    if len(held) + len(rewritten) > count * WHOLE_PERIOD_SHARE:
-        return PeriodChanges(list(collected), whole=True)
-    return PeriodChanges(write, [*held, *rewritten])
+    changed, gone = len(write), len(held)
+    if gone + len(rewritten) > count * WHOLE_PERIOD_SHARE:
+        return PeriodChanges(list(collected), whole=True, changed=changed, gone=gone)
+    return PeriodChanges(write, [*held, *rewritten], changed=changed, gone=gone)
