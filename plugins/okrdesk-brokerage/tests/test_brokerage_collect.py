@@ -172,3 +172,27 @@ def test_a_file_duckdb_has_too_little_memory_for_is_read_row_by_row_with_a_warni
     assert set(warned) == set(short.finished_metrics)
     assert warned["nps"].startswith("clients.csv: DuckDB's 3MB of memory was not enough")
     assert not tiny.warnings
+
+
+def test_a_part_of_assets_duckdb_runs_out_of_memory_for_is_read_row_by_row(
+    tiny: Collector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """AUM and attrition were totalled set-wise and emitted; effective accounts, the next
+    part of assets.csv, runs out of memory: what is left comes from reading the file
+    row by row, to the same figures, and only the metrics emitted after say so. (DuckDB
+    cannot be made to run short at that one step, so the step raises what it would.)"""
+    import duckdb
+
+    from okrdesk_brokerage import assets
+
+    def short_of_memory(*args: object) -> None:
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+    monkeypatch.setattr(assets, "_effective", short_of_memory)
+    short = collect()
+    assert short.observations == tiny.observations and not short.errors
+    assert short.slices == tiny.slices
+    warned = dict(short.warnings)
+    assert set(warned) == {"effective_accounts", "new_hnw_clients"}
+    assert warned["effective_accounts"].startswith("assets.csv: DuckDB's 80MB of memory")
+    assert {"aum", "asset_attrition"} <= set(short.finished_metrics)

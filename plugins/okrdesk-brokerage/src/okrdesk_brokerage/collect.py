@@ -207,16 +207,17 @@ def _files(
     yield figures, failed, done
     traded = figures.trading if effective else None
 
+    def streamed_assets() -> Assets:
+        trades = None if traded is None else traded.first_trades
+        return read_assets(folder, book, windows, settings, trades, tiers=tiers)
+
     def assets() -> tuple[Assets, Iterator[str]]:
         kept = None if traded is None else traded.table or traded.first_trades
         found = setwise(ASSETS, lambda con: asset_parts(
             con, folder, book, windows, settings, kept, tiers=tiers,
             aum=tiers or attrition, hnw="new_hnw_clients" in wanted, attrition=attrition,
         ))  # fmt: skip
-        if found is not None:
-            return found
-        trades = None if traded is None else traded.first_trades
-        return read_assets(folder, book, windows, settings, trades, tiers=tiers), iter(())
+        return found if found is not None else (streamed_assets(), iter(()))
 
     if ASSETS.name in needs:
         # Part by part, so that AUM is emitted (and its tiers let go) before effective
@@ -226,9 +227,18 @@ def _files(
             figures.assets, parts = assets()
         except ExportError as error:
             failed[ASSETS.name] = error
-        for part in parts:
+        short = figures.read_row_by_row
+        streamed = ASSETS.name in short
+        for part in engine.parts_unless_short_of_memory(ASSETS, parts, short):
             done.add(f"{ASSETS.name} {part}")
             yield figures, failed, done
+        if not streamed and ASSETS.name in short:
+            # A part ran out of memory after earlier ones were emitted: what is left
+            # comes from reading the file row by row (the parts emitted are not again).
+            try:
+                figures.assets = streamed_assets()
+            except ExportError as error:
+                failed[ASSETS.name] = error
         done.add(ASSETS.name)
     yield figures, failed, done
 

@@ -62,6 +62,18 @@ def unless_short_of_memory(spec: ExportFile, total: Callable[[], T], short: set[
         return None
 
 
+def parts_unless_short_of_memory(
+    spec: ExportFile, parts: Iterator[str], short: set[str]
+) -> Iterator[str]:
+    """``parts``, set-wise work on ``spec``'s file done part by part after the file was
+    read; where DuckDB runs out of memory on a part, the file's name added to ``short``
+    and no more parts (the streaming reader then reads the file for what is left)."""
+    try:
+        yield from parts
+    except duckdb.OutOfMemoryException:
+        short.add(spec.name)
+
+
 def connect(spill: Path | None = None) -> Connection:
     """An in-memory database that never fetches an extension; with ``spill``, a folder
     where DuckDB puts what does not fit in ``MEMORY_LIMIT`` (without, it spills
