@@ -93,6 +93,10 @@ def test_collect_replaces_changed_values(backend: Backend) -> None:
     run(root, "collect", "--through", THROUGH)
     bonus = run(root, "collect", "--through", THROUGH, env={"OKRDESK_TEST_BONUS": "10"})
     assert "\n22 new or changed since the last collect.\n" in bonus.output  # 2 people, 11 weeks
+    assert (
+        "\nRevised: new_hnw_clients, 22 figures of complete periods (2026-W01, 2026-W02, "
+        "2026-W03 and 8 more) changed.\n"
+    ) in bonus.output
     values = {r[3] for r in snapshot(backend, root) if r[0] == "new_hnw_clients"}
     assert values == {11.0, 12.0}
     assert len(snapshot(backend, root)) == 44

@@ -134,6 +134,8 @@ def test_only_what_changed_is_written_and_the_store_is_as_if_written_afresh(
         store.changed_observations = 0
         second = collect(store, later)
         assert (store.changed_observations, store.gone_observations) == (5, 4)
+        # Week 3 was stored in part (through THROUGH): what changed there is no revision.
+        assert store.revised == {("opened", w1): 2, ("aum", w1): 1}
         runs = runs_of(store)
         rewritten = {key for key, run in runs.items() if run == second}
         assert rewritten == {
@@ -246,7 +248,9 @@ def test_period_changes_writes_what_differs_and_drops_what_is_gone() -> None:
     changed = (*same[1][:8], 2.0, *same[1][9:])
     new = (*ROW[:2], "cm9", *ROW[3:])
     found = period_changes(stored, [same[0], changed, *same[2:5], new])
-    assert found == PeriodChanges([changed, new], [("cm5", ""), ("cm1", "")], changed=2, gone=1)
+    assert found == PeriodChanges(
+        [changed, new], [("cm5", ""), ("cm1", "")], changed=2, gone=1, revised=2
+    )
     assert period_changes(stored, same).any is False
     assert period_changes([], same) == PeriodChanges(same, changed=6)
     # A source, a partial day or a plugin of its own is a change too, not only a value.
@@ -262,9 +266,11 @@ def test_period_changes_replaces_a_period_whole_once_most_of_it_changed() -> Non
     assert period_changes(stored, [*two, *same[2:]]).whole is False
     three = [(*row[:8], 9.0, *row[9:]) for row in same[:3]]
     assert period_changes(stored, [*three, same[3]]) == PeriodChanges(
-        [*three, same[3]], whole=True, changed=3
+        [*three, same[3]], whole=True, changed=3, revised=3
     )
-    assert period_changes(stored, same[:1]) == PeriodChanges(same[:1], whole=True, gone=3)
+    assert period_changes(stored, same[:1]) == PeriodChanges(
+        same[:1], whole=True, gone=3, revised=3
+    )
 
 
 def test_totals_are_carried_on_where_the_database_adds_plainly(backend: Backend) -> None:
@@ -275,3 +281,18 @@ def test_totals_are_carried_on_where_the_database_adds_plainly(backend: Backend)
     with backend.open(backend.workspace()) as store:
         plain = backend.name == "postgresql" or sqlite3.sqlite_version_info < (3, 43)
         assert store._sums_plainly() is plain
+
+
+def test_a_revision_is_a_complete_whole_figure_that_reads_otherwise_or_is_gone() -> None:
+    complete = [(*ROW[:2], f"cm{k}", *ROW[3:]) for k in range(8)]
+    stored = [_stored(row) for row in complete]
+    value = (*complete[0][:8], 2.0, *complete[0][9:])
+    source = (*complete[1][:11], "other.csv:3", *complete[1][12:])
+    found = period_changes(stored, [value, source, *complete[2:7]])  # cm7 gone
+    assert (found.changed, found.gone, found.revised) == (2, 1, 2)
+    partial = [(*row[:7], "2026-01-08", *row[8:]) for row in complete]
+    found = period_changes([_stored(row) for row in partial], [value, *complete[1:7]])
+    assert found.revised == 0  # stored in part: more days, another figure
+    sliced = [(*row[:3], "tier=a", *row[4:]) for row in complete]
+    again = (*sliced[0][:8], 2.0, *sliced[0][9:])
+    assert period_changes([_stored(row) for row in sliced], [again, *sliced[1:]]).revised == 0

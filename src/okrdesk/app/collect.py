@@ -35,6 +35,9 @@ class CollectSummary:
     """Of the observations stored, those new or other than the store held before."""
     gone: int = 0
     """Observations the store held that the plugins reported no more: deleted."""
+    revised: Mapping[str, Mapping[str, int]] = attrs.Factory(dict)
+    """metric → period → how many figures of that period, stored as complete, now read
+    otherwise or are gone: a source restated after the period was over."""
 
 
 def said_once(problems: Iterable[PluginError]) -> list[str]:
@@ -137,9 +140,12 @@ def run_collect(
         errors.extend(_loading_errors(session, errors))
         store.finish_run(run_id, "failed" if errors else "ok", versions, [str(e) for e in errors])
         changed, gone = store.changed_observations, store.gone_observations
+        revised: dict[str, dict[str, int]] = {}
+        for (metric, period), count in sorted(store.revised.items()):
+            revised.setdefault(metric, {})[period] = count
     return CollectSummary(
         run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),
-        tuple(sorted(landed)), changed, gone,
+        tuple(sorted(landed)), changed, gone, revised,
     )  # fmt: skip
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Mapping
 
 import click
 
@@ -35,7 +36,8 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
     Collecting a metric and period again replaces its numbers, so running
     this twice stores nothing twice; a figure found unchanged is left as it
     was, with the run that stored it, and the summary says how many were
-    new or changed. A plugin that fails is reported by
+    new or changed, and names each metric whose figures of periods already
+    over now read otherwise (a restated source). A plugin that fails is reported by
     name and its metrics keep their earlier numbers (but for those it had
     said were finished, which are stored); the other plugins' land, and
     the exit code is 1.
@@ -59,6 +61,8 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
         f"{len(summary.periods)} periods ({first} to {last}), through {summary.through}."
     )
     say(changes_line(summary.changed, summary.gone))
+    for metric, periods in summary.revised.items():
+        say(revised_line(metric, periods))
     for warning in said_once(summary.warnings):
         say(f"warning: {warning}", err=True)
     for error in said_once(summary.errors):
@@ -74,6 +78,18 @@ def changes_line(changed: int, gone: int) -> str:
         return "None new or changed since the last collect."
     line = f"{changed:,} new or changed since the last collect"
     return f"{line}; {gone:,} no longer reported, deleted." if gone else f"{line}."
+
+
+def revised_line(metric: str, periods: Mapping[str, int]) -> str:
+    """A metric whose figures of periods already over were stored and now read otherwise:
+    the source was restated, and the report's past changes with it."""
+    count = sum(periods.values())
+    named = sorted(periods)
+    span = ", ".join(named[:3] if len(named) > 4 else named)
+    if len(named) > 4:
+        span += f" and {len(named) - 3} more"
+    figures = "figure" if count == 1 else "figures"
+    return f"Revised: {metric}, {count:,} {figures} of complete periods ({span}) changed."
 
 
 @click.command(cls=TakesNegativeNumbers)

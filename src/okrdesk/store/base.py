@@ -305,6 +305,9 @@ class Store(ABC):
     stored (``replace_rows``), since it was opened."""
     gone_observations = 0
     """Observations stored that those collects found no more, and deleted."""
+    revised: dict[tuple[str, str], int]
+    """(metric, period) → how many whole figures stored as complete those collects
+    found other than they were, or gone (``PeriodChanges.revised``)."""
 
     _plain_sums: bool | None = None
     """Whether ``sum()`` adds floats plainly (``_sums_plainly``), once asked."""
@@ -442,6 +445,8 @@ class Store(ABC):
                     changed.append(pair)
                     news += changes.changed
                     gone += changes.gone
+                    if changes.revised:
+                        self.revised[pair] = changes.revised
             for pair in asked:
                 if pair not in seen and self._one(f"{STORED_SELECT} LIMIT 1", pair):
                     emptied = self._write_changes(pair, PeriodChanges([], whole=True))

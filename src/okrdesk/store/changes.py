@@ -37,6 +37,12 @@ _KEPT = slice(4, 13)
 """What a row says, beside its key: the columns from period_start to plugin. The run is
 not among them: a row the same in all of these is the same figure, whoever stored it."""
 
+_FIGURES = slice(4, 7)
+"""Of what a stored row says (``_KEPT``), its value, numerator and denominator; its
+partial day is at 3."""
+_NOW = slice(8, 11)
+"""The same of a collected row."""
+
 WHOLE_PERIOD_SHARE = 0.5
 """Beyond this share of a period's stored rows to drop or rewrite, the period is
 replaced whole: one ranged delete and every row written, not a delete per row."""
@@ -56,6 +62,9 @@ class PeriodChanges:
     """Rows collected that were not stored as they are now: new, or another figure."""
     gone: int = 0
     """Rows stored that were not collected now."""
+    revised: int = 0
+    """Whole figures (no slice) stored as complete that now read otherwise, or are gone:
+    a source restated after the period was over."""
 
     @property
     def any(self) -> bool:
@@ -74,6 +83,7 @@ def period_changes(
     count = len(held)
     write: list[StoredRow] = []
     rewritten: list[tuple[str, str]] = []
+    revised = 0
     for row in collected:
         key = (row[2], row[3])
         before = held.pop(key, None)
@@ -82,8 +92,13 @@ def period_changes(
         elif before != row[_KEPT]:
             write.append(row)
             rewritten.append(key)
+            if not key[1] and before[3] is None and before[_FIGURES] != row[_NOW]:
+                revised += 1
     # What is still held was stored and not collected now: gone.
+    revised += sum(1 for key, before in held.items() if not key[1] and before[3] is None)
     changed, gone = len(write), len(held)
     if gone + len(rewritten) > count * WHOLE_PERIOD_SHARE:
-        return PeriodChanges(list(collected), whole=True, changed=changed, gone=gone)
-    return PeriodChanges(write, [*held, *rewritten], changed=changed, gone=gone)
+        return PeriodChanges(
+            list(collected), whole=True, changed=changed, gone=gone, revised=revised
+        )
+    return PeriodChanges(write, [*held, *rewritten], changed=changed, gone=gone, revised=revised)

@@ -42,6 +42,7 @@ class SqliteStore(Store):
         self.location = str(path)
         self._connection = connection
         self._timeout = busy_timeout() if timeout is None else timeout
+        self.revised = {}
 
     # -------------------------------------------------------------- opening
 
