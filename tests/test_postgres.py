@@ -331,6 +331,35 @@ def test_a_branchs_sums_and_trends_are_one_statement_until_the_store_writes(
         assert _round_trips(store, trends) == 1
 
 
+@pytest.mark.parametrize(
+    ("day", "since"),
+    [
+        (dt.date(2026, 2, 10), dt.date(2026, 1, 1)),  # mid-week; a week begun last year
+        (dt.date(2026, 2, 8), dt.date(2026, 1, 7)),  # a week's last day; since mid-week
+        (dt.date(2026, 2, 9), dt.date(2026, 1, 5)),  # a week's first day; since one too
+        (dt.date(2026, 2, 28), None),  # the last day stored; since ever
+    ],
+)
+def test_a_branchs_trends_read_with_its_sums_are_those_read_alone(
+    postgres_url: str, day: dt.date, since: dt.date | None
+) -> None:
+    """The periods a branch's sums add up in the same scan are the trends' periods, at
+    whatever day and from whatever day they are asked: the bounds of the one statement
+    are those of the trends' own."""
+    some = ["cm01", "Zeta", "王芳"]
+    wanted = {"flow": ("value",), "ratio": ("numerator", "denominator")}
+    for grain in (Grain.WEEK, Grain.MONTH):
+        with Store.open(postgres_url) as store:
+            if grain is Grain.WEEK:
+                _fill(store)
+            alone = store.series_of_metrics(wanted, some, day, grain, since=since)
+        with Store.open(postgres_url) as store:
+            store.sums_at([day], grain, some, since=since)
+            with_sums = store.series_of_metrics(wanted, some, day, grain, since=since)
+            assert store._trends, "the trends came from the sums' statement"
+        assert with_sums == alone
+
+
 def test_every_metrics_latest_period_is_one_round_trip_until_the_store_writes(
     postgres_url: str,
 ) -> None:
