@@ -109,10 +109,10 @@ def test_the_same_figures_again_keep_their_rows_and_run(backend: Backend) -> Non
     with backend.open(root) as store:
         first = collect(store, figures())
         before = contents(store)
-        changed = store.changed_observations
+        changed = store.changes.changed
         collect(store, figures())
         assert contents(store) == before
-        assert (store.changed_observations, store.gone_observations) == (changed, 0)
+        assert (store.changes.changed, store.changes.gone) == (changed, 0)
         assert set(runs_of(store).values()) == {first}
 
 
@@ -130,12 +130,12 @@ def test_only_what_changed_is_written_and_the_store_is_as_if_written_afresh(
     later = [*figures(change), Observation("opened", "cm99", w3, value=4.0)]  # someone new
     with backend.open(root) as store:
         first = collect(store, figures())
-        assert (store.changed_observations, store.gone_observations) == (len(runs_of(store)), 0)
-        store.changed_observations = 0
+        assert (store.changes.changed, store.changes.gone) == (len(runs_of(store)), 0)
+        store.changes.changed = 0
         second = collect(store, later)
-        assert (store.changed_observations, store.gone_observations) == (5, 4)
+        assert (store.changes.changed, store.changes.gone) == (5, 4)
         # Week 3 was stored in part (through THROUGH): what changed there is no revision.
-        assert store.revised == {("opened", w1): 2, ("aum", w1): 1}
+        assert store.changes.revised == {("opened", w1): 2, ("aum", w1): 1}
         runs = runs_of(store)
         rewritten = {key for key, run in runs.items() if run == second}
         assert rewritten == {
@@ -194,6 +194,9 @@ def test_a_period_collected_empty_loses_its_rows_and_totals(backend: Backend) ->
         assert not store.query(
             "SELECT 1 FROM period_totals WHERE metric = 'opened' AND period = ?", (WEEKS[0].id,)
         )
+        # A week over and stored, now reported by nobody: each figure gone is a revision.
+        assert store.changes.gone == len(PEOPLE)
+        assert store.changes.revised == {("opened", WEEKS[0].id): len(PEOPLE)}
         now = contents(store)
     assert now == written_afresh(root, backend, later)
 

@@ -139,13 +139,10 @@ def run_collect(
             )
         errors.extend(_loading_errors(session, errors))
         store.finish_run(run_id, "failed" if errors else "ok", versions, [str(e) for e in errors])
-        changed, gone = store.changed_observations, store.gone_observations
-        revised: dict[str, dict[str, int]] = {}
-        for (metric, period), count in sorted(store.revised.items()):
-            revised.setdefault(metric, {})[period] = count
+        changes = store.changes
     return CollectSummary(
         run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),
-        tuple(sorted(landed)), changed, gone, revised,
+        tuple(sorted(landed)), changes.changed, changes.gone, changes.revised_by_metric(),
     )  # fmt: skip
 
 

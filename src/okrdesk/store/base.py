@@ -10,6 +10,7 @@ a backend that uses another style rewrites them in ``_rows``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import json
 import math
@@ -35,7 +36,13 @@ from okrdesk.model import (
 )
 from okrdesk.periods import Grain, Period, period_holding
 from okrdesk.store.changes import COLUMNS as CHANGED_COLUMNS
-from okrdesk.store.changes import STORED_SELECT, PeriodChanges, period_changes
+from okrdesk.store.changes import (
+    STORED_SELECT,
+    PeriodChanges,
+    StoreChanges,
+    StoredRow,
+    period_changes,
+)
 from okrdesk.store.migrations import (
     PERIOD_TOTALS_GROUP,
     PERIOD_TOTALS_SELECT,
@@ -300,14 +307,11 @@ class Store(ABC):
         """An aggregate: how many of the group's rows ``condition`` holds for."""
         return f"count(CASE WHEN {condition} THEN 1 END)"
 
-    changed_observations = 0
-    """Observations the collects through this store wrote new or other than they were
-    stored (``replace_rows``), since it was opened."""
-    gone_observations = 0
-    """Observations stored that those collects found no more, and deleted."""
-    revised: dict[tuple[str, str], int]
-    """(metric, period) → how many whole figures stored as complete those collects
-    found other than they were, or gone (``PeriodChanges.revised``)."""
+    @functools.cached_property
+    def changes(self) -> StoreChanges:
+        """What the collects through this store changed (``replace_rows``, committed),
+        since it was opened."""
+        return StoreChanges()
 
     _plain_sums: bool | None = None
     """Whether ``sum()`` adds floats plainly (``_sums_plainly``), once asked."""
@@ -430,33 +434,32 @@ class Store(ABC):
                 in rows_with_wholes(rows)
                 if metric in collected and (not kept or (metric, period) not in kept)
             )  # fmt: skip
-            count = written = news = gone = 0
+            count = written = 0
             seen: set[tuple[str, str]] = set()
+            found = StoreChanges()
             changed: list[tuple[str, str]] = []
+
+            def bring(pair: tuple[str, str], rows_now: Sequence[StoredRow]) -> None:
+                nonlocal written
+                changes = period_changes(self._rows(STORED_SELECT, pair), rows_now)
+                if changes.any:
+                    written += self._write_changes(pair, changes)
+                    found.add(pair, changes)
+                    changed.append(pair)
+
             for pair, group in itertools.groupby(now, _pair_of_row):
                 if pair in seen:
                     raise ValueError(f"{pair}: rows must come grouped by metric and period")
                 seen.add(pair)
                 listed = list(group)
                 count += len(listed)
-                changes = period_changes(self._rows(STORED_SELECT, pair), listed)
-                if changes.any:
-                    written += self._write_changes(pair, changes)
-                    changed.append(pair)
-                    news += changes.changed
-                    gone += changes.gone
-                    if changes.revised:
-                        self.revised[pair] = changes.revised
+                bring(pair, listed)
             for pair in asked:
-                if pair not in seen and self._one(f"{STORED_SELECT} LIMIT 1", pair):
-                    emptied = self._write_changes(pair, PeriodChanges([], whole=True))
-                    written += emptied
-                    gone += emptied
-                    changed.append(pair)
+                if pair not in seen:  # nothing collected: whatever is stored is gone
+                    bring(pair, [])
             self._total_periods(changed)
             self._carry_totals(changed, spans)
-        self.changed_observations += news
-        self.gone_observations += gone
+        self.changes.include(found)
         self._wrote(written)
         return count
 

@@ -71,6 +71,39 @@ class PeriodChanges:
         return bool(self.write or self.drop or self.whole)
 
 
+@attrs.define
+class StoreChanges:
+    """What collects changed in a store, added up period by period as each is brought to
+    what was collected."""
+
+    changed: int = 0
+    """Rows written new or other than they were stored (``PeriodChanges.changed``)."""
+    gone: int = 0
+    """Rows stored that were not collected again, deleted."""
+    revised: dict[tuple[str, str], int] = attrs.Factory(dict)
+    """(metric, period) → its ``PeriodChanges.revised``, where there were any."""
+
+    def add(self, pair: tuple[str, str], changes: PeriodChanges) -> None:
+        """Count one (metric, period) ``pair``'s ``changes``."""
+        self.changed += changes.changed
+        self.gone += changes.gone
+        if changes.revised:
+            self.revised[pair] = changes.revised
+
+    def include(self, other: StoreChanges) -> None:
+        """Count what ``other`` counted too."""
+        self.changed += other.changed
+        self.gone += other.gone
+        self.revised.update(other.revised)
+
+    def revised_by_metric(self) -> dict[str, dict[str, int]]:
+        """``revised`` as metric → period → figures, in the order of their names."""
+        found: dict[str, dict[str, int]] = {}
+        for (metric, period), count in sorted(self.revised.items()):
+            found.setdefault(metric, {})[period] = count
+        return found
+
+
 def period_changes(
     stored: Iterable[tuple[Any, ...]], collected: Sequence[StoredRow]
 ) -> PeriodChanges:

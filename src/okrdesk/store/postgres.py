@@ -105,7 +105,6 @@ class PostgresStore(Store):
         self._loaded = False
         self._vacuum_due = False
         self._written = 0
-        self.revised = {}
         self._latest: dict[str, tuple[str, dt.date, dt.date | None]] | None = None
         self._trends: dict[TrendsAsked, list[Row]] = {}
 

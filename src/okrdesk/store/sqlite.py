@@ -42,7 +42,6 @@ class SqliteStore(Store):
         self.location = str(path)
         self._connection = connection
         self._timeout = busy_timeout() if timeout is None else timeout
-        self.revised = {}
 
     # -------------------------------------------------------------- opening
 
