@@ -153,7 +153,8 @@ def test_the_documented_values_are_the_codes() -> None:
     """The values programs compare against: status, level, target source, breaker reason."""
     kr = "objectives[].key_results[]"
     assert spans_of(f"{kr}.status") == {s.value for s in Status}
-    assert spans_of("alerts[]", frozenset({"level"})) == {lv.value for lv in attention.Level}
+    named = frozenset({"level", "message", "title", '""'})
+    assert spans_of("alerts[]", named) == {lv.value for lv in attention.Level}
     targets = (ENGINE / "tree_targets.py").read_text(encoding="utf-8")
     sources = set(re.findall(r'TargetAt\([^"\n]*"(\w+)"', targets))
     assert len(sources) == 3 and spans_of(f"{kr}.target_source") == sources

@@ -4,8 +4,10 @@ and that printing the report does not import rich."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +16,16 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
-from okrdesk.report.text_layout import Screen, Text, TextTable, cell_width, chop, fit_cells, wrap
+from okrdesk.report.text_layout import (
+    Screen,
+    Text,
+    TextTable,
+    cell_width,
+    chop,
+    fit_cells,
+    one_line,
+    wrap,
+)
 from sample_workspace import WriteWorkspace
 
 
@@ -227,6 +238,54 @@ def test_tables_come_out_as_rich_laid_them_out() -> None:
     assert compared > 100
 
 
+# ------------------------------------------------------------------ one line
+
+
+def test_a_line_that_fits_is_kept_and_a_newline_in_it_is_a_space() -> None:
+    text = Text("综合得分 ", "").append("62.1%", "bold")
+    assert one_line(text, 14) == [("综合得分 ", ""), ("62.1%", "bold")]
+    assert plain([one_line(Text("一\n二"), 10)]) == ["一 二"]
+
+
+def test_a_line_too_long_is_never_cut_inside_a_figure() -> None:
+    line = "C2.KR1 新增收入：落后，仅达应完成进度的 67.25%"
+    for width in range(cell_width(line) - 6, cell_width(line)):
+        (shown,) = plain([one_line(Text(line), width)])
+        assert cell_width(shown) <= width and shown.endswith("进度的…"), width
+    assert plain([one_line(Text("变化 +12.5万 本周"), 8)]) == ["变化…"]
+    assert plain([one_line(Text("目标 45亿元"), 8)]) == ["目标…"]
+    assert plain([one_line(Text("2025 年 4.72亿"), 7)]) == ["2025 年…"[:4] + "…"]
+
+
+def test_a_title_gives_way_before_the_figures_after_it() -> None:
+    def alert(width: int) -> str:
+        line = Text("  提醒    C1.KR2 ").append("营业收入 ≥ 5.5亿元(2025 年 4.72亿)", yields=True)
+        (shown,) = plain([one_line(line.append("：落后，仅达应完成进度的 50.1%"), width)])
+        assert cell_width(shown) <= width
+        return shown
+
+    whole = "  提醒    C1.KR2 营业收入 ≥ 5.5亿元(2025 年 4.72亿)：落后，仅达应完成进度的 50.1%"
+    assert alert(81) == whole
+    assert alert(80) == "  提醒    C1.KR2 营业收入 ≥ 5.5亿元(2025 年…：落后，仅达应完成进度的 50.1%"
+    assert alert(66) == "  提醒    C1.KR2 营业收入 ≥ 5.5亿元…：落后，仅达应完成进度的 50.1%"
+    assert alert(60) == "  提醒    C1.KR2 营业收入 ≥…：落后，仅达应完成进度的 50.1%"
+    assert alert(48) == "  提醒    C1.KR2 …：落后，仅达应完成进度的 50.1%"
+    assert alert(44) == "  提醒    C1.KR2 …：落后，仅达应完成进度的…"
+
+
+def test_styles_stay_with_their_characters_and_a_title_gives_way_only_to_a_figure() -> None:
+    line = Text("⚠ 熔断已触发: events（", "bold red").append("客户沙龙", "red", yields=True)
+    line.append("）已用预算 ", "bold red").append("81.25%", "bold")
+    assert one_line(line, 40) == [("⚠ 熔断已触发: events（", "bold red"), ("…", "red"),
+                                  ("）已用预算 ", "bold red"), ("81.25%", "bold")]  # fmt: skip
+    # Shortening the title would show no more figures: it stays.
+    assert one_line(line, 36) == [("⚠ 熔断已触发: events（", "bold red"), ("客户沙龙", "red"),
+                                  ("）已", "bold red"), ("…", "")]  # fmt: skip
+    # The cut would fall inside the title: it gives way, so the line goes on after it.
+    assert one_line(line, 30) == [("⚠ 熔断已触发: events（", "bold red"), ("…", "red"),
+                                  ("）已用", "bold red"), ("…", "")]  # fmt: skip
+
+
 # ------------------------------------------------------------------ the screen
 
 
@@ -326,3 +385,29 @@ def test_the_demo_on_a_narrow_terminal_keeps_every_figure_whole(demo: Path, colu
     budget = text[text.index("\n预算") :]
     for figure in _figures(wide) - {"0元"}:
         assert figure in budget, figure
+
+
+FIGURE = re.compile(r"[+\-−±]?\d[\d.,]*(?:%|‰|万|亿)?")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_first_screen_at_80_columns_cuts_no_figure(demo: Path, lang: str) -> None:
+    """Each attention line keeps what it says of the key result whole; every figure
+    on the screen is one the screen states when nothing is cut."""
+    from test_report import AS_OF, okrdesk
+
+    def brief(columns: int) -> str:
+        return okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--brief", "--lang", lang,
+                       env={"COLUMNS": str(columns)}).stdout  # fmt: skip
+
+    narrow, wide = brief(80), brief(400)
+    full = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json",
+                   "--lang", lang).stdout  # fmt: skip
+    alerts = [a for a in json.loads(full)["alerts"] if a["kind"] != "breaker"][:5]
+    assert max(cell_width(line) for line in narrow.splitlines()) <= 80
+    assert "…" not in wide and set(FIGURE.findall(narrow)) <= set(FIGURE.findall(wide))
+    assert "…" in narrow  # the demo's lines are cut
+    for alert in alerts:
+        assert alert["title"] and alert["title"] in alert["message"]
+        finding = alert["message"].split(alert["title"], 1)[1]
+        assert finding in narrow, finding

@@ -73,6 +73,12 @@ class Alert:
     def message(self) -> str:
         return self.text("en")
 
+    @property
+    def title(self) -> str:
+        """The free text the message names (a key result's title, a budget line's
+        name), "" for none: what a line too narrow shortens first."""
+        return str(self.params.get("title") or self.params.get("name") or "")
+
 
 def alerts(
     engine: Engine,

@@ -327,6 +327,8 @@ class ReportAlert:
     level: str
     kind: str
     message: str
+    title: str = ""
+    """The key result's title or budget line's name in ``message``, "" for none."""
 
 
 @attrs.frozen

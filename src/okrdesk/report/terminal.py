@@ -51,6 +51,16 @@ def _line(text: str, style: str = "") -> Text:
     return Text(text, style)
 
 
+def _naming(line: Text, message: str, title: str, style: str = "") -> Text:
+    """``message`` appended to ``line``, the ``title`` in it shortened first when
+    the line is too long, so the figures after it stay."""
+    at = message.find(title) if title else -1
+    if at < 0:
+        return line.append(message, style)
+    line.append(message[:at], style).append(title, style, yields=True)
+    return line.append(message[at + len(title) :], style)
+
+
 def _score_line(report: Report, lang: str) -> Text:
     t = _line(f"{label(lang, 'score')} ")
     t.append(score_text(report.score), style="bold")
@@ -90,8 +100,8 @@ def first_screen(report: Report, lang: str) -> list[Text]:
         lines += [_line(f"  {change(kr, lang)}  {kr.id} {kr.title}") for kr in moved]
     tripped = [line for line in report.budget.lines if line.breaker.tripped]
     for line in tripped[:BREAKERS_SHOWN]:
-        lines.append(_line(f"⚠ {label(lang, 'breaker_tripped')}: {line.breaker.message}",
-                           "bold red"))  # fmt: skip
+        lead = _line(f"⚠ {label(lang, 'breaker_tripped')}: ", "bold red")
+        lines.append(_naming(lead, line.breaker.message, line.name, "bold red"))
     if len(tripped) > BREAKERS_SHOWN:
         lines.append(_line(f"⚠ {label(lang, 'breakers_more', n=len(tripped) - BREAKERS_SHOWN)}",
                            "bold red"))  # fmt: skip
@@ -116,8 +126,7 @@ def _attention(report: Report, lang: str) -> list[Text]:
         level = label(lang, f"level_{alert.level}")
         t = _line("  ")
         t.append(level + " " * max(1, 8 - cell_width(level)), style=styles.get(alert.level, ""))
-        t.append(alert.message)
-        lines.append(t)
+        lines.append(_naming(t, alert.message, alert.title))
     return lines
 
 

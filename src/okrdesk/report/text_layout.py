@@ -115,15 +115,19 @@ def chop(text: str, width: int) -> list[str]:
 
 
 class Text:
-    """Text in runs of one style each."""
+    """Text in runs of one style each; on a line of its own that is too long,
+    the run appended with ``yields`` (a title, a name) is shortened first."""
 
-    __slots__ = ("runs",)
+    __slots__ = ("runs", "yielding")
 
     def __init__(self, text: str = "", style: str = "") -> None:
         self.runs: list[Run] = [(text, style)] if text else []
+        self.yielding: int | None = None
 
-    def append(self, text: str, style: str = "") -> Text:
+    def append(self, text: str, style: str = "", *, yields: bool = False) -> Text:
         if text:
+            if yields:
+                self.yielding = len(self.runs)
             self.runs.append((text, style))
         return self
 
@@ -264,6 +268,76 @@ def _strip_beyond(piece: _Piece, plain: str, width: int) -> None:
         spaces = _TRAILING_SPACE.search(plain, piece.start, piece.end)
         if spaces is not None:
             piece.end -= min(len(spaces.group()), length - width)
+
+
+_FIGURE_CHARS = frozenset("0123456789.,")
+_FIGURE_GOES_ON = frozenset("0123456789.,%‰万亿")
+_FIGURE_SIGNS = frozenset("+-−±")
+_FIGURE = re.compile(r"\d[\d.,]*(?![\d.,]|…)")
+
+
+def one_line(text: Text, width: int) -> Line:
+    """``text`` on one line of at most ``width`` cells, a newline in it read as a
+    space. When it is too long, its end is cut with …, before a figure rather than
+    inside one: "仅达 …", not "仅达 6…" for 67%. The yielding run (a title) is
+    shortened first, down to … alone, where the cut would otherwise fall inside it
+    or leave fewer of the figures after it whole."""
+    runs = [(part.replace("\n", " "), style) for part, style in text.runs]
+    if _cells(runs) <= width:
+        return runs
+    cut = _end_cut(runs, width)
+    if text.yielding is None:
+        return cut
+    title, style = runs[text.yielding]
+    shortened = runs.copy()
+    shortened[text.yielding] = (_shortened(title, _cells(runs) - width), style)
+    if _cells(shortened) <= width:
+        return shortened
+    shorter = _end_cut(shortened, width)
+    after, after_shortened = (_length(line[: text.yielding + 1]) for line in (runs, shortened))
+    if _length(cut) - 1 <= after or _figures(shorter, after_shortened) > _figures(cut, after):
+        return shorter
+    return cut
+
+
+def _cells(line: Line) -> int:
+    return sum(cell_width(part) for part, _ in line)
+
+
+def _length(line: Line) -> int:
+    return sum(len(part) for part, _ in line)
+
+
+def _end_cut(runs: Line, width: int) -> Line:
+    plain = "".join(part for part, _ in runs)
+    kept = len(_shortened(plain, cell_width(plain) - width)) - 1
+    text = Text()
+    text.runs = runs
+    return [*text.between(0, kept), (ELLIPSIS, "")]
+
+
+def _figures(line: Line, start: int) -> int:
+    """How many figures ``line`` shows whole from character ``start`` on."""
+    return len(_FIGURE.findall("".join(part for part, _ in line)[start:]))
+
+
+def _shortened(text: str, over: int) -> str:
+    """``text`` shortened by ``over`` cells at least, ending in … (… alone at the
+    least), cut before a figure rather than inside it."""
+    kept, _ = _cut(text, max(0, cell_width(text) - over - 1))
+    return text[: _before_figure(text, kept)].rstrip() + ELLIPSIS
+
+
+def _before_figure(plain: str, kept: int) -> int:
+    """``kept`` moved back to where a figure cut by it starts ("46." of "46.9%")."""
+    if not (0 < kept < len(plain) and plain[kept - 1] in _FIGURE_CHARS):
+        return kept
+    if plain[kept] in _FIGURE_GOES_ON:
+        while kept and plain[kept - 1] in _FIGURE_CHARS:
+            kept -= 1
+        while kept and plain[kept - 1] in _FIGURE_SIGNS:
+            kept -= 1
+    return kept
 
 
 def line_cells(line: Line) -> int:
@@ -689,9 +763,8 @@ class Screen:
         self._out.append("\n")
 
     def line(self, text: Text) -> None:
-        """Lines never wrapped: what does not fit is cut with …."""
-        for line in wrap(text, self.width, overflow="ellipsis", no_wrap=True):
-            self._emit(line)
+        """A line never wrapped: what does not fit is cut with … (see ``one_line``)."""
+        self._emit(one_line(text, self.width))
 
     def text(self, text: Text) -> None:
         """Text wrapped between words to the width."""
