@@ -6,7 +6,9 @@ while the plugin is still emitting, except a metric it said it has finished
 (``emit.finished``): that one is stored at once and dropped from here.
 Holding them in memory made a firm's collect grow with the firm; they wait
 instead in a temporary SQLite database, written in batches, whose key also
-finds a figure emitted twice. SQLite
+finds a figure emitted twice and keeps the rows in the order the store reads
+them (a table without rowid: a 300-branch collect spent a third less time
+here than with a rowid table and its key's index beside it). SQLite
 holds it in memory up to a bound and on disk beyond it, so a firm's millions
 do not fill the memory. A call's first ``_IN_MEMORY`` figures are kept in a
 list and a set of keys instead, and only go to SQLite when there are more:
@@ -80,20 +82,19 @@ class Spool:
         db = self._connection()
         if held is not None:  # too many to hold: what is held moves to SQLite
             db.execute("SAVEPOINT held")
-            db.executemany("INSERT INTO kept VALUES (?, ?, ?, ?, ?, ?, ?, ?)", held)
+            db.executemany(_INSERT, _numbered(held, 0))
             db.execute("RELEASE held")
             self._held = None
             self._keys = set()
-        insert = "INSERT INTO kept VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
         db.execute("SAVEPOINT batch")
         try:
-            db.executemany(insert, batch)
+            db.executemany(_INSERT, _numbered(batch, self.count))
         except sqlite3.IntegrityError:
             # Rare (a plugin's bug): find which rows were emitted twice, one at a time.
             db.execute("ROLLBACK TO batch")
-            for row in batch:
-                if db.execute(insert.replace("INSERT", "INSERT OR IGNORE"), row).rowcount == 0:
-                    self._twice(row)
+            for row in _numbered(batch, self.count):
+                if db.execute(_INSERT.replace("INSERT", "INSERT OR IGNORE"), row).rowcount == 0:
+                    self._twice(row[:-1])
         db.execute("RELEASE batch")
         self.count += len(batch)
 
@@ -123,7 +124,8 @@ class Spool:
         where = ""
         if chosen is not None:
             where = f"WHERE metric IN ({', '.join('?' * len(chosen))})"
-        order = "metric, period, subject, rowid" if grouped else "rowid"
+        # The key's order, each group's few rows then put back in the order emitted.
+        order = "metric, period, subject, seq" if grouped else "seq"
         cursor = self._db.execute(
             f"SELECT metric, subject, period, slice, value, numerator, denominator, source "
             f"FROM kept {where} ORDER BY {order}",
@@ -162,12 +164,23 @@ class Spool:
             self._db.execute(f"PRAGMA cache_size = -{_CACHE // 1024}")
             self._db.execute("PRAGMA journal_mode = MEMORY")
             self._db.execute("PRAGMA synchronous = OFF")
+            # Without a rowid the rows lie in the key's order, which the store reads them
+            # in: no index beside the table to keep, look up by rowid or delete from.
             self._db.execute(
                 "CREATE TABLE kept (metric TEXT, subject TEXT, period TEXT, slice TEXT, "
-                "value REAL, numerator REAL, denominator REAL, source TEXT, "
-                "PRIMARY KEY (metric, period, subject, slice))"
+                "value REAL, numerator REAL, denominator REAL, source TEXT, seq INTEGER, "
+                "PRIMARY KEY (metric, period, subject, slice)) WITHOUT ROWID"
             )
         return self._db
+
+
+_INSERT = "INSERT INTO kept VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+
+def _numbered(rows: list[_Row], first: int) -> Iterator[tuple[object, ...]]:
+    """``rows`` each with its place in the order emitted (``seq``), from ``first``."""
+    for seq, row in enumerate(rows, first):
+        yield (*row, seq)
 
 
 def _store_order(row: _Row) -> tuple[str, str, str]:
