@@ -92,9 +92,10 @@ class Spool:
         except sqlite3.IntegrityError:
             # Rare (a plugin's bug): find which rows were emitted twice, one at a time.
             db.execute("ROLLBACK TO batch")
-            for row in _numbered(batch, self.count):
-                if db.execute(_INSERT.replace("INSERT", "INSERT OR IGNORE"), row).rowcount == 0:
-                    self._twice(row[:-1])
+            for numbered in _numbered(batch, self.count):
+                if db.execute(_INSERT.replace("INSERT", "INSERT OR IGNORE"), numbered).rowcount:
+                    continue
+                self._twice(numbered[:-1])
         db.execute("RELEASE batch")
         self.count += len(batch)
 
@@ -177,7 +178,10 @@ class Spool:
 _INSERT = "INSERT INTO kept VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
 
-def _numbered(rows: list[_Row], first: int) -> Iterator[tuple[object, ...]]:
+_NumberedRow = tuple[str, str, str, str, float | None, float | None, float | None, str, int]
+
+
+def _numbered(rows: list[_Row], first: int) -> Iterator[_NumberedRow]:
     """``rows`` each with its place in the order emitted (``seq``), from ``first``."""
     for seq, row in enumerate(rows, first):
         yield (*row, seq)
