@@ -17,9 +17,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from okrdesk.cli import cli
+from okrdesk.engine.plan_calendar import one_period_before
 from okrdesk.messages import alert_text
 from okrdesk.periods import Grain
-from okrdesk.report.build import one_period_before
 from okrdesk.report.formats.json import dumps, number
 from okrdesk.report.numbers import money, percent, ratio, score_text
 from okrdesk.units import UNITS, Quantity, figure, written

@@ -17,6 +17,7 @@ import pytest
 
 from okrdesk.app.store import copy_store
 from okrdesk.engine import progress
+from okrdesk.engine.plan_calendar import one_period_before
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
 from okrdesk.model import (
@@ -32,7 +33,7 @@ from okrdesk.model import (
     Plan,
 )
 from okrdesk.periods import Grain, periods_between
-from okrdesk.report.build import build_report, one_period_before
+from okrdesk.report.build import build_report
 from okrdesk.store import Store
 from okrdesk.store.sqlite import SqliteStore
 from okrdesk.units import UNITS

@@ -4,6 +4,7 @@ server and real processes. Tests that take ``backend`` run on both stores."""
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import hashlib
 import json
 import os
@@ -100,6 +101,46 @@ def test_collect_replaces_changed_values(backend: Backend) -> None:
     values = {r[3] for r in snapshot(backend, root) if r[0] == "new_hnw_clients"}
     assert values == {11.0, 12.0}
     assert len(snapshot(backend, root)) == 44
+
+
+def test_a_restatement_is_kept_with_its_run_and_told_by_report_and_check(
+    backend: Backend,
+) -> None:
+    """A collect run from cron prints its "Revised:" line to no one: the run keeps what
+    it restated, and the report and check of the following period name it."""
+    root = backend.workspace()
+    run(root, "collect", "--through", THROUGH)
+    run(root, "collect", "--through", THROUGH, env={"OKRDESK_TEST_BONUS": "10"})
+    with backend.open(root) as store:
+        first, second = store.runs()
+    assert first.revised == {}
+    assert second.revised == {"new_hnw_clients": {f"2026-W{w:02d}": 2 for w in range(1, 12)}}
+    assert second.finished is not None
+    day = dt.datetime.fromisoformat(second.finished).astimezone().date()
+
+    def revised(as_of: dt.date, lang: str) -> list[str]:
+        done = run(root, "report", "--as-of", as_of.isoformat(), "--format", "json",
+                   "--lang", lang)  # fmt: skip
+        assert done.exit_code == 0, done.output
+        return [a["message"] for a in json.loads(done.output)["alerts"] if a["kind"] == "revised"]
+
+    assert revised(day, "en") == [
+        f"metric new_hnw_clients: 22 figures of complete periods restated by the collect of "
+        f"{day} (run 2): 2026-W01, 2026-W02, 2026-W03 and 8 more"
+    ]
+    assert revised(day + dt.timedelta(days=6), "zh") == [
+        f"指标 new_hnw_clients：{day} 的采集（第 2 次）修订了已完结周期的 22 个数字："
+        "2026-W01、2026-W02、2026-W03 及另外 8 个周期"
+    ]
+    assert revised(day + dt.timedelta(days=7), "en") == []  # a week on: told once
+    assert revised(day - dt.timedelta(days=1), "en") == []  # a report of before it
+    check = run(root, "check", "--as-of", day.isoformat(), "--lang", "zh")
+    assert "修订" in check.output and "第 2 次" in check.output, check.output
+    exported = json.loads(run(root, "export").output)["runs"]
+    assert [r["revised"] for r in exported] == [
+        "",
+        "new_hnw_clients " + ", ".join(f"2026-W{w:02d} (2)" for w in range(1, 12)),
+    ]
 
 
 def test_collect_one_metric_leaves_the_others(backend: Backend) -> None:
@@ -204,14 +245,16 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
 # --------------------------------------------------------------- schema
 
 
-def test_a_file_of_the_previous_schema_is_upgraded_in_place(tmp_path: Path) -> None:
+def test_a_file_of_an_earlier_schema_is_upgraded_in_place(tmp_path: Path) -> None:
+    """Two versions back: before running totals (11) and before runs kept what they
+    restated (12)."""
     path = tmp_path / "okrdesk.db"
     import sqlite_utils
 
     with sqlite3.connect(path) as connection:
-        for migration in MIGRATIONS[:-1]:
+        for migration in MIGRATIONS[:-2]:
             migration(sqlite_utils.Database(connection))
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 2}")
         connection.execute(
             "INSERT INTO runs (id, started, status, command) VALUES (1, 't', 'ok', 'collect')"
         )
@@ -231,6 +274,8 @@ def test_a_file_of_the_previous_schema_is_upgraded_in_place(tmp_path: Path) -> N
             "SELECT metric, grain, next_period, subject, period, value, observations "
             "FROM running_totals"
         ) == [("aum", "week", "~", "cm01", "2026-W01", 5e7, 1)]
+        (run,) = store.runs()
+        assert run.id == 1 and run.revised == {}
         assert store.integrity_ok()
 
 

@@ -115,7 +115,7 @@ LANGUAGES = tuple(LABELS)
 KINDS: dict[str, dict[str, str]] = {
     "zh": {"breaker": "熔断", "expenses": "费用率", "target_mismatch": "目标不符",
            "off_track": "落后", "breached": "超限", "no_data": "无数据", "missing": "缺数据",
-           "stale": "数据过期", "plugin": "插件"},
+           "stale": "数据过期", "plugin": "插件", "revised": "修订"},
 }  # fmt: skip
 """What ``okrdesk check`` calls each kind of alert; in English, the kind itself in capitals."""
 
@@ -192,6 +192,20 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "metric {metric}: latest numbers end {latest} ({grain})",
         "zh": "指标 {metric}：最新数据截至 {latest}（{grain}）",
     },
+    "metric.revised": {
+        "en": "metric {metric}: {figures:,} {noun} of complete periods restated by the "
+              "collect of {day} (run {run}): {periods}",
+        "zh": "指标 {metric}：{day} 的采集（第 {run} 次）修订了已完结周期的 {figures:,} {noun}："
+              "{periods}",
+    },
+    "metric.revised_more": {
+        "en": "metric {metric}: {figures:,} {noun} of complete periods restated by the "
+              "collect of {day} (run {run}): {periods} and {more} more",
+        "zh": "指标 {metric}：{day} 的采集（第 {run} 次）修订了已完结周期的 {figures:,} {noun}："
+              "{periods} 及另外 {more} 个周期",
+    },
+    "figures.one": {"en": "figure", "zh": "个数字"},
+    "figures.many": {"en": "figures", "zh": "个数字"},
     "grain.week": {"en": "weekly", "zh": "按周"},
     "grain.month": {"en": "monthly", "zh": "按月"},
     "grain.quarter": {"en": "quarterly", "zh": "按季"},
@@ -220,7 +234,8 @@ ALERTS: dict[str, dict[str, str]] = {
     },
 }  # fmt: skip
 
-_NESTED = {"bound": "bound.", "more_or_less": "", "grain": "grain.", "cadence": "cadence."}
+_NESTED = {"bound": "bound.", "more_or_less": "", "grain": "grain.", "cadence": "cadence.",
+           "noun": "figures."}  # fmt: skip
 """Parameters whose value is itself a message key, spelt out in the same language."""
 
 
@@ -228,8 +243,9 @@ class _Shown:
     """A parameter written by the display rule in the message's language.
 
     ``{x:%}`` writes a fraction as a percentage (0.1 → 10%, 1.1923 → 119.2%),
-    ``{x:pp}`` a difference of two fractions in points (百分点 / pp), and a
-    ``Quantity`` (an amount in a key result's unit) is written as the report writes it.
+    ``{x:pp}`` a difference of two fractions in points (百分点 / pp), a
+    ``Quantity`` (an amount in a key result's unit) as the report writes it, and a
+    tuple as a list (2026-W01、2026-W02 / 2026-W01, 2026-W02).
     """
 
     def __init__(self, value: object, lang: str) -> None:
@@ -240,6 +256,8 @@ class _Shown:
         value = self.value
         if isinstance(value, Quantity):
             return value.text(self.lang)
+        if isinstance(value, tuple):
+            return ("、" if self.lang == "zh" else ", ").join(format(v, spec) for v in value)
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             if spec == "%":
                 return percentage(value, keep=0)

@@ -625,6 +625,8 @@ class Run:
     pid: int | None
     plugins: Mapping[str, str]
     errors: Sequence[str]
+    revised: Mapping[str, Mapping[str, int]] = attrs.field(factory=dict)
+    """Metric → period → how many of its figures stored as complete this run restated."""
 
     @property
     def unfinished(self) -> bool:

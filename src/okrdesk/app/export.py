@@ -75,7 +75,11 @@ def _tables(store: Store, slices: bool) -> dict[str, list[dict[str, Any]]]:
         {"id": r.id, "started": r.started, "finished": r.finished, "status": r.status,
          "command": r.command, "through": r.through,
          "plugins": "; ".join(f"{k} {v}".strip() for k, v in r.plugins.items()),
-         "errors": "; ".join(r.errors)}
+         "errors": "; ".join(r.errors),
+         "revised": "; ".join(
+             f"{metric} " + ", ".join(f"{period} ({n})" for period, n in sorted(periods.items()))
+             for metric, periods in sorted(r.revised.items())
+         )}
         for r in store.runs()
     ]  # fmt: skip
     return {"observations": observations, "checkins": checkins, "spend": spend, "runs": runs}

@@ -18,6 +18,7 @@ from okrdesk.cli.options import (
 from okrdesk.cli.output import say
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput
+from okrdesk.store.changes import named_periods
 
 
 @click.command()
@@ -37,7 +38,8 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
     this twice stores nothing twice; a figure found unchanged is left as it
     was, with the run that stored it, and the summary says how many were
     new or changed, and names each metric whose figures of periods already
-    over now read otherwise (a restated source). A plugin that fails is reported by
+    over now read otherwise (a restated source; the run keeps that, and the
+    report and check name it for a period after). A plugin that fails is reported by
     name and its metrics keep their earlier numbers (but for those it had
     said were finished, which are stored); the other plugins' land, and
     the exit code is 1.
@@ -84,10 +86,8 @@ def revised_line(metric: str, periods: Mapping[str, int]) -> str:
     """A metric whose figures of periods already over were stored and now read otherwise:
     the source was restated, and the report's past changes with it."""
     count = sum(periods.values())
-    named = sorted(periods)
-    span = ", ".join(named[:3] if len(named) > 4 else named)
-    if len(named) > 4:
-        span += f" and {len(named) - 3} more"
+    named, more = named_periods(periods)
+    span = ", ".join(named) + (f" and {more} more" if more else "")
     figures = "figure" if count == 1 else "figures"
     return f"Revised: {metric}, {count:,} {figures} of complete periods ({span}) changed."
 

@@ -35,12 +35,18 @@ import attrs
 from okrdesk.engine.budget import BudgetProgress
 from okrdesk.engine.cadence import Owed, owed
 from okrdesk.engine.pace import Status
-from okrdesk.engine.plan_calendar import metrics_by_grain, plan_periods
+from okrdesk.engine.plan_calendar import (
+    metrics_by_grain,
+    metrics_needed,
+    one_period_before,
+    plan_periods,
+)
 from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import alert_text
-from okrdesk.model import KeyResult, MetricKind, MetricSpec, Plan
+from okrdesk.model import KeyResult, MetricKind, MetricSpec, Plan, Run
+from okrdesk.store.changes import named_periods
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import Quantity
 
@@ -59,7 +65,7 @@ class Alert:
     level: Level
     kind: str
     """breaker, expenses, target_mismatch, off_track, breached, no_data, missing,
-    stale or plugin."""
+    stale, plugin or revised."""
     subject: str
     """What it is about: a budget line, unit, key result, metric or plugin id."""
     key: str
@@ -103,11 +109,41 @@ def alerts(
                   {"run": runs[-1].id, "error": error})
             for error in runs[-1].errors
         ]  # fmt: skip
+    found += revision_alerts(runs, engine.as_of, plan, engine.metrics)
     found += [
         Alert(Level.ERROR, "plugin", name, "plugin.broken", {"plugin": name, "error": error})
         for name, error in broken_plugins
     ]
     return sorted(found, key=lambda a: _ORDER[a.level])
+
+
+def revision_alerts(
+    runs: Sequence[Run], as_of: dt.date, plan: Plan, specs: Mapping[str, MetricSpec]
+) -> list[Alert]:
+    """The figures of complete periods that collects finished within one period (the
+    plan's grain) up to ``as_of`` restated, of the metrics the plan uses: an alert for
+    each run and metric, so that a restated export does not change the report's past
+    unsaid, however the collect was run."""
+    since = one_period_before(as_of, plan.grain)
+    used = set(metrics_needed(plan, specs))
+    found = []
+    for run in runs:
+        if not run.revised or run.finished is None:
+            continue
+        day = dt.datetime.fromisoformat(run.finished).astimezone().date()
+        if not since < day <= as_of:
+            continue
+        for metric, periods in sorted(run.revised.items()):
+            if metric not in used:
+                continue
+            named, more = named_periods(periods)
+            figures = sum(periods.values())
+            found.append(Alert(
+                Level.INFO, "revised", metric, "metric.revised_more" if more else "metric.revised",
+                {"metric": metric, "figures": figures, "noun": "one" if figures == 1 else "many",
+                 "run": run.id, "day": day, "periods": tuple(named), "more": more},
+            ))  # fmt: skip
+    return found
 
 
 def nothing_collected() -> list[Alert]:

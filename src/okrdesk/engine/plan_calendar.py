@@ -8,7 +8,7 @@ from collections.abc import Mapping
 
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import MetricSpec, Plan
-from okrdesk.periods import Grain, Period, periods_between
+from okrdesk.periods import Grain, Period, month_of, periods_between
 
 
 def plan_periods(plan: Plan, through: dt.date, grain: Grain | None = None) -> tuple[Period, ...]:
@@ -65,3 +65,15 @@ def metrics_needed(plan: Plan, specs: Mapping[str, MetricSpec] | None = None) ->
 def clamp_to_plan(plan: Plan, day: dt.date) -> dt.date:
     """``day`` moved inside the plan's year: reports before it start, after it end."""
     return min(max(day, plan.start), plan.end)
+
+
+def one_period_before(day: dt.date, grain: Grain) -> dt.date:
+    """The same day one week, month or quarter earlier (the month's last day when the
+    earlier month is shorter: 31 May → 30 April)."""
+    if grain is Grain.WEEK:
+        return day - dt.timedelta(days=7)
+    months = 1 if grain is Grain.MONTH else 3
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    last = month_of(dt.date(year, month + 1, 1)).end
+    return last.replace(day=min(day.day, last.day))

@@ -17,12 +17,12 @@ from okrdesk.engine import attention
 from okrdesk.engine.budget import BudgetProgress, LineProgress, budget_progress
 from okrdesk.engine.cadence import owed
 from okrdesk.engine.pace import due_fraction, expected_value
-from okrdesk.engine.plan_calendar import clamp_to_plan
+from okrdesk.engine.plan_calendar import clamp_to_plan, one_period_before
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, subjects_under
 from okrdesk.engine.scoring import PersonScore, scores
 from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan
-from okrdesk.periods import Grain, Over, default_window, month_of, parse_window, week_of
+from okrdesk.periods import Over, default_window, parse_window, week_of
 from okrdesk.records import shared_methods
 from okrdesk.report.breakdown import breakdown_of
 from okrdesk.report.document import (
@@ -189,18 +189,6 @@ def _ranked(members: Iterable[MemberProgress]) -> tuple[ReportMember, ...]:
             ReportMember(ranks[m.kind], m.id, m.name, m.kind, m.score, m.off_track, m.key_results)
         )
     return tuple(found)
-
-
-def one_period_before(day: dt.date, grain: Grain) -> dt.date:
-    """The same day one week, month or quarter earlier (the month's last day when the
-    earlier month is shorter: 31 May → 30 April)."""
-    if grain is Grain.WEEK:
-        return day - dt.timedelta(days=7)
-    months = 1 if grain is Grain.MONTH else 3
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    last = month_of(dt.date(year, month + 1, 1)).end
-    return last.replace(day=min(day.day, last.day))
 
 
 def _due_curve(plan: Plan, p: KeyResultProgress) -> tuple[TrendPoint, ...]:

@@ -348,23 +348,33 @@ class Store(ABC):
             )
 
     def finish_run(
-        self, run_id: int, status: str, plugins: Mapping[str, str], errors: Sequence[str]
+        self,
+        run_id: int,
+        status: str,
+        plugins: Mapping[str, str],
+        errors: Sequence[str],
+        revised: Mapping[str, Mapping[str, int]] | None = None,
     ) -> None:
+        """Close the run; ``revised``: metric → period → figures of periods stored as
+        complete that it restated (``StoreChanges.revised_by_metric``)."""
         with self.transaction():
             self._rows(
-                "UPDATE runs SET finished = ?, status = ?, plugins = ?, errors = ? WHERE id = ?",
-                (now(), status, json.dumps(dict(plugins)), json.dumps(list(errors)), run_id),
-            )
+                "UPDATE runs SET finished = ?, status = ?, plugins = ?, errors = ?, revised = ? "
+                "WHERE id = ?",
+                (now(), status, json.dumps(dict(plugins)), json.dumps(list(errors)),
+                 json.dumps({m: dict(p) for m, p in (revised or {}).items()}), run_id),
+            )  # fmt: skip
 
     def runs(self) -> list[Run]:
         rows = self._rows(
-            "SELECT id, started, finished, status, command, through, pid, plugins, errors "
-            "FROM runs ORDER BY id"
+            "SELECT id, started, finished, status, command, through, pid, plugins, errors, "
+            "revised FROM runs ORDER BY id"
         )
         return [
-            Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]))
+            Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]),
+                json.loads(r[9]))
             for r in rows
-        ]
+        ]  # fmt: skip
 
     # --------------------------------------------------------- observations
 

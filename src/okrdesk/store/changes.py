@@ -135,3 +135,12 @@ def period_changes(
             list(collected), whole=True, changed=changed, gone=gone, revised=revised
         )
     return PeriodChanges(write, [*held, *rewritten], changed=changed, gone=gone, revised=revised)
+
+
+def named_periods(periods: Iterable[str]) -> tuple[list[str], int]:
+    """The periods a restatement is told by, in order: all of up to four, else the
+    first three, and how many more there are."""
+    named = sorted(periods)
+    if len(named) <= 4:
+        return named, 0
+    return named[:3], len(named) - 3

@@ -282,9 +282,20 @@ def _v11_running_totals(db: sqlite_utils.Database) -> None:
     db.execute(f"{RUNNING_TOTALS_INSERT} WHERE slice = '' {RUNNING_TOTALS_WINDOWS}")
 
 
+def _v12_revisions_kept(db: sqlite_utils.Database) -> None:
+    # What a collect restated (figures of periods stored as complete that now read
+    # otherwise) was only printed by the collect: a collect run from cron restated the
+    # report's past unseen. Each run now keeps it, as metric → period → figures, and
+    # the report and check name it.
+    db.execute(f"ALTER TABLE runs ADD COLUMN revised {REVISED_COLUMN}")
+
+
+REVISED_COLUMN = "TEXT NOT NULL DEFAULT '{}'"
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
-    _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals,
+    _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -439,5 +450,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     );
     {RUNNING_TOTALS_INSERT} WHERE slice = '' {RUNNING_TOTALS_WINDOWS};
     """,
+    # 12
+    f"ALTER TABLE runs ADD COLUMN revised {REVISED_COLUMN.replace('TEXT', _PG_TEXT)};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""
