@@ -165,7 +165,7 @@ def test_a_read_only_database_is_refused_clearly(write_workspace: WriteWorkspace
     with read_only_mount(database):
         done = okrdesk("collect", "--through", "2026-03-15", "-w", str(root))
     assert done.returncode == 2, done.stdout + done.stderr
-    assert "is read-only; okrdesk needs to write to it" in done.stderr
+    assert "is read-only here, and this command stores to the workspace's database" in done.stderr
     assert "Traceback" not in done.stderr
     assert database.read_bytes() == before
 

@@ -12,6 +12,7 @@ place, newer ones are refused without being touched.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -60,19 +61,30 @@ class SqliteStore(Store):
         if exists:
             _check_header(path)
         timeout = busy_timeout() if timeout is None else timeout
+        read_only = exists and not create and not _writable(path)
+        if create and not _writable(path if exists else path.parent):
+            raise BadInput(
+                f"{path if exists else path.parent} is read-only here, and this command "
+                "stores to the workspace's database: run it where the workspace can be written"
+            )
         try:
-            connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+            if read_only:
+                connection = sqlite3.connect(
+                    _read_only_uri(path), uri=True, timeout=timeout, isolation_level=None
+                )
+            else:
+                connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as error:
             raise BadInput(f"{path}: cannot open the database: {error}") from None
         store = cls(connection, path, timeout)
         try:
-            store._prepare()
+            store._prepare(read_only)
         except BaseException:
             connection.close()
             raise
         return store
 
-    def _prepare(self) -> None:
+    def _prepare(self, read_only: bool = False) -> None:
         try:
             version = self._connection.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
@@ -85,6 +97,14 @@ class SqliteStore(Store):
                     f"{self.path} is an SQLite database, but not okrdesk's; "
                     "choose another file. Nothing was changed."
                 )
+            if read_only:
+                if version < SCHEMA_VERSION:
+                    raise BadInput(
+                        f"{self.path} was written by an older okrdesk (schema {version}) and "
+                        "cannot be upgraded here, where it is read-only: run any okrdesk "
+                        "command on it once where it can be written, or copy the workspace"
+                    )
+                return
             self._switch_to_wal()
             self._connection.execute("PRAGMA foreign_keys = ON")
             if version < SCHEMA_VERSION:
@@ -219,6 +239,32 @@ class SqliteStore(Store):
 
 
 __all__ = ["BUSY_TIMEOUT_ENV", "SQLITE_HEADER", "SqliteStore", "busy_timeout"]
+
+
+def _writable(path: Path) -> bool:
+    """Whether SQLite may write ``path`` (a file, or a folder to make one in) and create
+    its log beside it."""
+    if path.is_dir():
+        return os.access(path, os.W_OK | os.X_OK)
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
+
+
+def _read_only_uri(path: Path) -> str:
+    """How to read a store that cannot be written here (a read-only share or medium, a
+    folder of someone else's): without its write-ahead log, which SQLite could not open
+    a file beside, as a file no one changes while it is read (``immutable``); with it,
+    when the log is there with its index, read through them."""
+    log, index = (path.with_name(f"{path.name}-{end}") for end in ("wal", "shm"))
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if log.exists() and log.stat().st_size > 0:
+        if not index.exists():
+            raise BadInput(
+                f"{path} is read-only here and has a write-ahead log ({log.name}) without "
+                f"its index ({index.name}), which SQLite would have to create: copy the "
+                "workspace to a folder you can write, or open it once where it can be"
+            )
+        return uri
+    return uri + "&immutable=1"
 
 
 def _check_header(path: Path) -> None:

@@ -1,0 +1,132 @@
+"""A workspace okrdesk may read but not write: a read-only share a head office
+publishes, a medium someone sends, a folder of someone else's. The reading commands
+give what they give on the same workspace written; the storing ones refuse plainly;
+nothing is changed. The workspace is bind-mounted over itself read-only
+(``test_reliability.read_only_mount``: root cannot be kept out by file modes),
+which is skipped where mounting is not allowed."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from okrdesk.store import MIGRATIONS, SCHEMA_VERSION
+from sample_workspace import WriteWorkspace
+from test_reliability import read_only_mount
+
+THROUGH = "2026-03-15"
+AS_OF = "2026-03-15"
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)])
+
+
+def files(root: Path) -> dict[str, str]:
+    return {
+        str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def collected(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace()
+    done = run(root, "collect", "--through", THROUGH)
+    assert done.exit_code == 0, done.output
+    return root
+
+
+READS = [
+    ["report", "--as-of", AS_OF],
+    ["report", "--as-of", AS_OF, "--format", "json", "--lang", "en"],
+    ["check", "--as-of", AS_OF],
+    ["explain", "O1.KR1", "--as-of", AS_OF],
+    ["export", "--format", "csv"],
+]
+
+
+def test_the_reading_commands_read_a_read_only_workspace_as_written(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = collected(write_workspace)
+    written = {tuple(command): run(root, *command) for command in READS}
+    before = files(root)
+    with read_only_mount(root):
+        for command in READS:
+            done = run(root, *command)
+            assert done.exit_code == written[tuple(command)].exit_code, (command, done.output)
+            assert done.output == written[tuple(command)].output, command
+    assert files(root) == before  # no log, no index, nothing written beside the store
+
+
+def test_the_storing_commands_refuse_a_read_only_workspace_plainly(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = collected(write_workspace)
+    before = files(root)
+    spend = ["spend", "add", "training", "1", "--date", "2026-03-01", "--signed-by", "cm01"]
+    with read_only_mount(root):
+        for command in (["collect", "--through", THROUGH], spend):
+            done = run(root, *command)
+            assert done.exit_code == 2, (command, done.output)
+            assert done.output == (
+                f"{root / 'okrdesk.db'} is read-only here, and this command stores to the "
+                "workspace's database: run it where the workspace can be written\n"
+            )
+    assert files(root) == before
+
+
+def test_a_store_of_an_older_schema_is_named_not_upgraded(
+    write_workspace: WriteWorkspace,
+) -> None:
+    import sqlite_utils
+
+    root = write_workspace()
+    with contextlib.closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+        for migration in MIGRATIONS[:-1]:
+            migration(sqlite_utils.Database(connection))
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+        connection.commit()
+    with read_only_mount(root):
+        done = run(root, "report", "--as-of", AS_OF)
+    assert done.exit_code == 2
+    assert done.output == (
+        f"{root / 'okrdesk.db'} was written by an older okrdesk (schema {SCHEMA_VERSION - 1}) "
+        "and cannot be upgraded here, where it is read-only: run any okrdesk command on it "
+        "once where it can be written, or copy the workspace\n"
+    )
+
+
+def test_a_store_is_read_through_its_write_ahead_log_and_refused_without_its_index(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """Copied while a writer had it open: the latest figures are in the log alone."""
+    root = collected(write_workspace)
+    copy = tmp_path / "copy"
+    with contextlib.closing(sqlite3.connect(root / "okrdesk.db", isolation_level=None)) as writer:
+        writer.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.execute(
+            "UPDATE observations SET value = value + 1000 WHERE metric = 'new_hnw_clients'"
+        )
+        shutil.copytree(root, copy)
+    assert (copy / "okrdesk.db-wal").stat().st_size > 0
+    with read_only_mount(copy):
+        exported = run(copy, "export", "--format", "csv").output.splitlines()
+    values = [line.split(",")[5] for line in exported if line.startswith("new_hnw_clients,")]
+    assert values and all(float(v) > 1000 for v in values)
+    (copy / "okrdesk.db-shm").unlink()
+    with read_only_mount(copy):
+        done = run(copy, "report", "--as-of", AS_OF)
+    assert done.exit_code == 2
+    assert done.output == (
+        f"{copy / 'okrdesk.db'} is read-only here and has a write-ahead log (okrdesk.db-wal) "
+        "without its index (okrdesk.db-shm), which SQLite would have to create: copy the "
+        "workspace to a folder you can write, or open it once where it can be\n"
+    )
