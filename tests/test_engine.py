@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from okrdesk.app.session import open_session
 from okrdesk.cli import cli
 from okrdesk.engine import attention
 from okrdesk.engine.budget import budget_progress
-from okrdesk.engine.forecast import linear_forecast
+from okrdesk.engine.forecast import linear_forecast, ratio_forecast
 from okrdesk.engine.pace import Status, attainment, due_fraction, judge
 from okrdesk.engine.progress import Engine, progress
 from okrdesk.model import (
@@ -330,6 +331,47 @@ def test_a_running_count_is_never_forecast_below_what_it_has_reached() -> None:
     falling = list(zip(days, [90.0, 60.0, 30.0], strict=True))
     assert linear_forecast(falling, start, end, 100.0).value == pytest.approx(30 - 274)
     assert linear_forecast(falling, start, end, 100.0, never_below=True).value == 30.0
+
+
+def test_a_ratio_is_forecast_from_its_parts_never_as_a_line_through_the_rate() -> None:
+    """A funnel converting 30, 20, 10 of each 100 opened, month after month: the rate to
+    date falls (30%, 25%, 20%), and a line through it runs below nothing by December.
+    Opened accounts go on at 100 a month and conversions at their fitted pace."""
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    days = [dt.date(2026, 1, 31), dt.date(2026, 2, 28), dt.date(2026, 3, 31)]
+    parts = list(zip(days, [30.0, 50.0, 60.0], [100.0, 200.0, 300.0], strict=True))
+    rates = [(day, n / d) for day, n, d in parts]
+    assert linear_forecast(rates, start, end, 0.4).value < 0
+    forecast = ratio_forecast(parts, start, end, 0.4)
+    left = (end - days[-1]).days
+    up, across = _fitted(days, [30.0, 50.0, 60.0]), _fitted(days, [100.0, 200.0, 300.0])
+    assert forecast.value == pytest.approx((60 + up * left) / (300 + across * left))
+    assert 0.05 < forecast.value < 0.2 and forecast.reach is None
+
+
+def test_a_ratio_reaches_its_target_on_the_day_its_parts_say() -> None:
+    # 10 of 100 a month so far, 40 of 100 a month from here on the fitted line: the
+    # rate to date meets 20% where (60 + up·t) / (300 + across·t) = 0.2.
+    start, end = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    days = [dt.date(2026, 1, 31), dt.date(2026, 3, 2), dt.date(2026, 4, 1)]
+    numerators, denominators = [0.0, 20.0, 60.0], [100.0, 200.0, 300.0]
+    forecast = ratio_forecast(list(zip(days, numerators, denominators, strict=True)),
+                              start, end, 0.2)  # fmt: skip
+    up, across = _fitted(days, numerators), _fitted(days, denominators)
+    t = (0.2 * 300 - 60) / (up - 0.2 * across)
+    assert forecast.reach == days[-1] + dt.timedelta(days=math.ceil(t))
+    # A rate with a fixed denominator (attrition of the year's first AUM) is the line.
+    fixed = list(zip(days, numerators, [100.0] * 3, strict=True))
+    line = linear_forecast([(d, n / 100) for d, n, _ in fixed], start, end, 2.0)
+    assert ratio_forecast(fixed, start, end, 2.0).value == pytest.approx(line.value)
+
+
+def _fitted(days: list[dt.date], values: list[float]) -> float:
+    """The least-squares slope per day, from the plan's first day."""
+    xs = [(day - dt.date(2026, 1, 1)).days for day in days]
+    mean_x, mean_y = sum(xs) / len(xs), sum(values) / len(values)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, values, strict=True)) / spread
 
 
 def test_on_the_plans_last_day_the_forecast_is_the_actual() -> None:

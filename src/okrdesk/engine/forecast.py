@@ -7,6 +7,11 @@ is "not enough data". On and after the plan's last day the forecast is the
 actual. A running count (new clients to date) is never forecast below what
 it has already reached. The target is reached on the first day the line
 meets it, if that is within the plan.
+
+A ratio is not a line: its numerator and denominator to date are each
+carried forward so, and divided (``ratio_forecast``). A conversion rate that
+fell for some weeks then ends between the rates it has been, where a line
+through the rate itself ran below nothing.
 """
 
 from __future__ import annotations
@@ -46,16 +51,9 @@ def linear_forecast(
     reached = now >= target if rising else now <= target
     if as_of >= end:
         return Forecast(now, today if reached else None)
-    if len(points) < MIN_POINTS:
+    slope = _slope(points, start)
+    if slope is None:
         return Forecast(None, note="not enough data")
-    xs = [float((day - start).days) for day, _ in points]
-    ys = [value for _, value in points]
-    n = len(xs)
-    mean_x, mean_y = sum(xs) / n, sum(ys) / n
-    spread = sum((x - mean_x) ** 2 for x in xs)
-    if spread == 0:
-        return Forecast(None, note="not enough data")
-    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
     if never_below:
         slope = max(slope, 0.0)
     value = now + slope * (end - today).days
@@ -68,3 +66,55 @@ def linear_forecast(
         if days <= (end - today).days:
             reach = today + dt.timedelta(days=int(days + 0.999999))
     return Forecast(value, reach)
+
+
+def ratio_forecast(
+    parts: Sequence[tuple[dt.date, float, float]],
+    start: dt.date,
+    end: dt.date,
+    target: float,
+    rising: bool = True,
+    as_of: dt.date | None = None,
+) -> Forecast:
+    """``parts`` are (day, numerator to date, denominator to date), the last one
+    today's: the ratio at the plan's end with each part carried forward at its pace,
+    and the first day that ratio meets ``target``."""
+    if not parts or not parts[-1][2]:
+        return Forecast(None, note="not enough data")
+    today, numerator, denominator = parts[-1]
+    as_of = as_of or today
+    now = numerator / denominator
+    reached = now >= target if rising else now <= target
+    if as_of >= end:
+        return Forecast(now, today if reached else None)
+    up = _slope([(day, n) for day, n, _ in parts], start)
+    across = _slope([(day, d) for day, _, d in parts], start)
+    left = (end - today).days
+    if up is None or across is None or denominator + across * left <= 0:
+        return Forecast(None, note="not enough data")
+    value = (numerator + up * left) / (denominator + across * left)
+    if reached:
+        return Forecast(value, today)
+    # (numerator + up·t) / (denominator + across·t) = target, for t days from today.
+    gain = up - target * across
+    reach = None
+    if gain:
+        days = (target * denominator - numerator) / gain
+        if 0 < days <= left and denominator + across * days > 0:
+            reach = today + dt.timedelta(days=int(days + 0.999999))
+    return Forecast(value, reach)
+
+
+def _slope(points: Sequence[tuple[dt.date, float]], start: dt.date) -> float | None:
+    """The least-squares slope of ``points`` per day; None with fewer than
+    ``MIN_POINTS`` or all on one day."""
+    if len(points) < MIN_POINTS:
+        return None
+    xs = [float((day - start).days) for day, _ in points]
+    ys = [value for _, value in points]
+    n = len(xs)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if spread == 0:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread

@@ -29,7 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
-from okrdesk.engine.forecast import Forecast, linear_forecast
+from okrdesk.engine.forecast import Forecast, linear_forecast, ratio_forecast
 from okrdesk.engine.pace import (
     Status,
     attainment,
@@ -218,7 +218,13 @@ class Engine:
             due = due_fraction(self.plan, kr.milestones, self.as_of, kr.calendar)
             expected = expected_value(baseline, goal, due)
         judgement = judge(kr, actual.value, goal, expected, baseline)
-        if self.trends:
+        if self.trends and spec is not None and spec.kind is MetricKind.RATIO and not spec.formula:
+            parts = self._ratio_parts(kr, spec, subject)
+            trend = tuple((day, n / d) for day, n, d in parts if d)
+            forecast = ratio_forecast(
+                parts, self.plan.start, self.plan.end, goal, kr.sense >= 0, self.as_of
+            )
+        elif self.trends:
             trend = tuple(self._trend(kr, spec, subject))
             forecast = linear_forecast(
                 trend, self.plan.start, self.plan.end, goal, kr.sense >= 0,
@@ -291,22 +297,7 @@ class Engine:
         subjects = self.under(subject)
         stored = None if kr.where else self._series_at(subject).get(spec.name)
         if spec.kind is MetricKind.RATIO:
-            grain = self.plan.grain
-            since = self.plan.start
-            if stored is not None:
-                numerators = stored["numerator"]
-                denominators = dict(stored["denominator"])
-            else:
-                numerators = self.store.series(
-                    spec.name, subjects, self.as_of, "numerator", grain, kr.where, since=since
-                )
-                denominators = dict(
-                    self.store.series(
-                        spec.name, subjects, self.as_of, "denominator", grain, kr.where,
-                        since=since,
-                    )
-                )  # fmt: skip
-            return self._dated(_ratio_trend(spec, numerators, denominators))
+            return [(day, n / d) for day, n, d in self._ratio_parts(kr, spec, subject) if d]
         if stored is not None:
             series = stored["value"]
         else:
@@ -321,6 +312,27 @@ class Engine:
             total += value
             points.append((day, total))
         return self._dated(points)
+
+    def _ratio_parts(
+        self, kr: KeyResult, spec: MetricSpec, subject: str
+    ) -> list[tuple[dt.date, float, float]]:
+        """A ratio's numerator and denominator to date at the end of each period."""
+        stored = None if kr.where else self._series_at(subject).get(spec.name)
+        if stored is not None:
+            numerators = stored["numerator"]
+            denominators = dict(stored["denominator"])
+        else:
+            grain, since, subjects = self.plan.grain, self.plan.start, self.under(subject)
+            numerators = self.store.series(
+                spec.name, subjects, self.as_of, "numerator", grain, kr.where, since=since
+            )
+            denominators = dict(
+                self.store.series(
+                    spec.name, subjects, self.as_of, "denominator", grain, kr.where, since=since
+                )
+            )
+        parts = _ratio_parts(spec, numerators, denominators)
+        return [(min(day, self.as_of), n, d) for day, n, d in parts]
 
     def read_trends_aside(self, subject: str) -> None:
         """Start reading the trends the subject's key results draw while the figures
@@ -455,12 +467,14 @@ def _only_grows(kr: KeyResult, spec: MetricSpec | None) -> bool:
     return spec.kind is MetricKind.FLOW if spec is not None else False
 
 
-def _ratio_trend(
+def _ratio_parts(
     spec: MetricSpec,
     numerators: Sequence[tuple[dt.date, float]],
     denominators: Mapping[dt.date, float],
-) -> list[tuple[dt.date, float]]:
-    points = []
+) -> list[tuple[dt.date, float, float]]:
+    """(day, numerator, denominator) to date at each period's end, each part over
+    time as the spec says (summed, its latest, or its first)."""
+    parts = []
     numerator = denominator = 0.0
     first_denominator: float | None = None
     for day, value in numerators:
@@ -473,9 +487,8 @@ def _ratio_trend(
             denominator = den
         else:
             denominator += den
-        if denominator:
-            points.append((day, numerator / denominator))
-    return points
+        parts.append((day, numerator, denominator))
+    return parts
 
 
 def _weighted(results: Sequence[KeyResultProgress], cap: float) -> float | None:
