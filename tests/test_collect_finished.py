@@ -251,3 +251,34 @@ def test_time_spent_storing_is_not_counted_against_the_plugin(
         code, stdout, stderr = finish(running)
     assert code == 0, stdout + stderr
     assert len(figures(Backend("sqlite", None, write_workspace), root, "complaint_rate")) == 3
+
+
+class _DatedRows:
+    """The documented way to place a row: in the period of ``request.periods`` holding its
+    day, if any. Rows of 30 December and 2 January, for a plan starting on 1 January."""
+
+    @hookimpl
+    def okrdesk_metrics(self, register):  # type: ignore[no-untyped-def]
+        from okrdesk.model import MetricKind, MetricSpec
+        from okrdesk.units import UNITS
+
+        register(MetricSpec("referrals", "Referrals", "转介绍", MetricKind.FLOW, UNITS["户"]))
+
+    @hookimpl
+    def okrdesk_collect(self, request, emit):  # type: ignore[no-untyped-def]
+        counts: dict[str, int] = {}
+        for day in (dt.date(2025, 12, 30), dt.date(2026, 1, 2)):
+            period = next((p for p in request.periods if p.start <= day <= p.end), None)
+            if period is not None:
+                counts[period.id] = counts.get(period.id, 0) + 1
+        for period, count in counts.items():
+            emit("referrals", "cm01", period, value=count)
+
+
+def test_check_plugin_asks_for_the_periods_a_collect_asks_for() -> None:
+    """Clipped to the plan's days, as ``plan_periods`` clips them: 2026-W01 from Thursday 1
+    January, so a row of 30 December is in no period."""
+    check = check_plugin(_DatedRows(), people=[Person("cm01", "王芳", "branch")],
+                         start=dt.date(2026, 1, 1), through=dt.date(2026, 1, 11))  # fmt: skip
+    assert check.problems == []
+    assert [(o.period, o.value) for o in check.observations] == [("2026-W01", 1.0)]

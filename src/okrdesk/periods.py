@@ -78,6 +78,18 @@ def periods_between(first: dt.date, last: dt.date, grain: Grain) -> Iterator[Per
         day = period.end + dt.timedelta(days=1)
 
 
+def periods_within(
+    start: dt.date, end: dt.date, through: dt.date, grain: Grain
+) -> tuple[Period, ...]:
+    """The periods of ``grain`` from ``start`` up to ``through``, each clipped to the
+    days from ``start`` to ``end``: a year's periods as a collect asks for them (its
+    first week starting on the year's first day)."""
+    return tuple(
+        Period(max(p.start, start), min(p.end, end), p.id)
+        for p in periods_between(start, min(through, end), grain)
+    )
+
+
 def grain_of(period_id: str) -> Grain:
     """The grain a period id names: 2026-W03 a week, 2026-Q1 a quarter, 2026-03 a month."""
     if "-W" in period_id:

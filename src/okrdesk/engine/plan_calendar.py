@@ -8,16 +8,12 @@ from collections.abc import Mapping
 
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import MetricSpec, Plan
-from okrdesk.periods import Grain, Period, month_of, periods_between
+from okrdesk.periods import Grain, Period, month_of, periods_within
 
 
 def plan_periods(plan: Plan, through: dt.date, grain: Grain | None = None) -> tuple[Period, ...]:
     """The plan's periods of ``grain`` up to ``through``, clipped to the plan's own days."""
-    last = min(through, plan.end)
-    return tuple(
-        Period(max(p.start, plan.start), min(p.end, plan.end), p.id)
-        for p in periods_between(plan.start, last, grain or plan.grain)
-    )
+    return periods_within(plan.start, plan.end, through, grain or plan.grain)
 
 
 def metrics_by_grain(

@@ -19,7 +19,7 @@ from typing import Any
 import attrs
 
 from okrdesk.model import MetricSpec, Observation, OrgUnit, Person, Plan
-from okrdesk.periods import Grain, periods_between
+from okrdesk.periods import Grain, periods_within
 from okrdesk.plugins.manager import EXTRA_PLUGINS, PluginHost
 from okrdesk.plugins.runner import collect
 
@@ -87,7 +87,9 @@ def check_plugin(
         units=tuple(units),
         people=tuple(people),
     )
-    periods = list(periods_between(start, through, grain))
+    # As a collect asks: the plan's periods clipped to its days (its first week
+    # starts on the plan's first day).
+    periods = list(periods_within(start, through, through, grain))
     collected = collect(host, plan, metrics, periods, through, workspace or Path("."))
     problems.extend(str(e) for e in collected.errors)
     warnings = [str(w) for w in collected.warnings]
