@@ -168,7 +168,7 @@ def test_a_plugin_that_fails_after_finishing_a_metric_keeps_that_metric_stored(
     assert code == 1, stdout + stderr
     assert f"plugin stepwise: {named}" in stderr
     assert "(stored before it ended: new_hnw_clients)" in stderr
-    assert " observations of 1 metrics, " in stdout
+    assert " observations of 1 metric, " in stdout
     assert "The metrics not stored kept their earlier numbers." in stderr
     assert "Traceback" not in stderr
     assert {v for _, _, v in figures(backend, root, "new_hnw_clients")} == {2.0}

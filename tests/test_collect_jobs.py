@@ -374,9 +374,9 @@ def test_the_progress_bar_shows_what_runs_and_counts_what_is_done(
             for plugin in ("quick", "slow", "broken")
             for event in (("running", plugin), next(e for e in done if e[1] == plugin))
         ]
-        assert recorded.shown[2].startswith("collecting from slow (1 metrics) 1/3")
+        assert recorded.shown[2].startswith("collecting from slow (1 metric) 1/3")
     else:  # all three at once: the bar names them all, the slow one is done last
         assert {e[0] for e in recorded.events[1:4]} == {"running"}
         assert "quick" in recorded.shown[2] and "slow" in recorded.shown[2]
         assert done[-1][1] == "slow"
-        assert recorded.shown[-2].startswith("collecting from slow (1 metrics); 1 failed 2/3")
+        assert recorded.shown[-2].startswith("collecting from slow (1 metric); 1 failed 2/3")

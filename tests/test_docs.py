@@ -263,7 +263,11 @@ def test_the_metric_spec_example_names_every_field() -> None:
 
     guide = PLUGIN_GUIDE.read_text(encoding="utf-8")
     section = guide[guide.index("## Metric specs") :]
-    example = re.search(r"```python\nMetricSpec\((?P<body>.*?)\n\)\n```", section, re.DOTALL)
+    # Its imports first, then the call.
+    example = re.search(
+        r"```python\n(?:(?:from|import) [^\n]*\n)*\nMetricSpec\((?P<body>.*?)\n\)\n```",
+        section, re.DOTALL,
+    )  # fmt: skip
     assert example, "docs/plugins.md: ## Metric specs should open with a MetricSpec(...) example"
     written = re.findall(r"^\s+(\w+)=", example["body"], re.MULTILINE)
     assert written == [f.name for f in attrs.fields(MetricSpec)]

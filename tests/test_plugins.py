@@ -331,7 +331,9 @@ def test_the_example_plugin_passes_the_plugin_checks(tmp_path: Path) -> None:
     (tmp_path / "data" / "salons.csv").write_text(
         "date,cm_id,attendees,leads\n"
         "2026-01-06,cm01,30,4\n"
+        "2026-01-07,cm02,10,2\n"  # between cm01's rows: not cm01's
         "2026-01-08,cm01,20,1\n"
+        "2026-01-09,cm01,5,0\n"
         "2026-01-13,cm02,25,5\n"
         "2026-01-20,cm02,40,8\n",  # after `through`: not counted
         encoding="utf-8",
@@ -340,10 +342,11 @@ def test_the_example_plugin_passes_the_plugin_checks(tmp_path: Path) -> None:
         okrdesk_salons, people=PEOPLE, start=START, through=THROUGH, workspace=tmp_path
     )
     check.assert_valid()
-    assert check.value("salon_attendees", "cm01", "2026-W02").value == 50
+    assert check.value("salon_attendees", "cm01", "2026-W02").value == 55
     rate = check.value("salon_lead_rate", "cm02", "2026-W03")
     assert (rate.numerator, rate.denominator) == (5, 25)
-    assert check.value("salon_attendees", "cm01", "2026-W02").source == "salons.csv rows 2-3"
+    assert check.value("salon_attendees", "cm01", "2026-W02").source == "salons.csv rows 2,4-5"
+    assert check.value("salon_attendees", "cm02", "2026-W02").source == "salons.csv rows 3"
 
 
 @pytest.fixture

@@ -33,6 +33,7 @@ from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.errors import BadInput, display_path
 from okrdesk.files import copy_file_atomically, write_text_atomically
+from okrdesk.messages import counted
 from okrdesk.model import BudgetLine, Direction, KeyResult, Plan
 from okrdesk.periods import Grain, periods_between
 from okrdesk.plugins.manager import PluginHost, describe_error
@@ -184,8 +185,10 @@ def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
     lines.append(f"{len(session.host.records)} plugins loaded, {metrics} metrics available.")
     summary = run_collect(session, through)
     lines.append(
-        f"Collected {summary.stored:,} observations of {len(summary.metrics)} metrics over "
-        f"{len(summary.periods)} periods into {display_path(session.workspace.database, root)}."
+        f"Collected {counted(summary.stored, 'observation')} of "
+        f"{counted(len(summary.metrics), 'metric')} over "
+        f"{counted(len(summary.periods), 'period')} into "
+        f"{display_path(session.workspace.database, root)}."
     )
     lines.extend(f"error: {error}" for error in said_once(summary.errors))
     with open_store(session.workspace) as store:

@@ -9,6 +9,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from okrdesk.errors import printable
+from okrdesk.messages import counted
 
 
 class BarProgress:
@@ -59,7 +60,7 @@ class BarProgress:
 
     def _show(self) -> None:
         now = ", ".join(
-            f"{escape(printable(plugin))} ({metrics} metrics)"
+            f"{escape(printable(plugin))} ({counted(metrics, 'metric')})"
             for plugin, metrics in self._running.items()
         )
         failed = f"; {self._failed} failed" if self._failed else ""

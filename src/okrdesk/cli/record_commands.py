@@ -18,6 +18,7 @@ from okrdesk.cli.options import (
 from okrdesk.cli.output import say
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput
+from okrdesk.messages import counted
 from okrdesk.store.changes import named_periods
 
 
@@ -58,9 +59,9 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
         summary = run_collect(session, day_of(through), metrics, jobs=jobs)
     first, last = summary.periods[0].id, summary.periods[-1].id
     say(
-        f"Run {summary.run_id}: {summary.stored:,} observations of "
-        f"{len(summary.landed)} metrics, "
-        f"{len(summary.periods)} periods ({first} to {last}), through {summary.through}."
+        f"Run {summary.run_id}: {counted(summary.stored, 'observation')} of "
+        f"{counted(len(summary.landed), 'metric')}, "
+        f"{counted(len(summary.periods), 'period')} ({first} to {last}), through {summary.through}."
     )
     say(changes_line(summary.changed, summary.gone))
     for metric, periods in summary.revised.items():

@@ -46,24 +46,35 @@ def okrdesk_collect(request, emit):
     path = request.workspace / request.settings.get("file", "data/salons.csv")
     wanted = {spec.name for spec in request.metrics}
     people = {person.id for person in request.people}
-    totals = {}  # (cm, period id) -> [attendees, leads, first row, last row]
+    totals = {}  # (cm, period id) -> [attendees, leads, [lines]]
     for line, row in _rows(path):
         day = dt.date.fromisoformat(row["date"])
         period = next((p for p in request.periods if p.start <= day <= p.end), None)
         if period is None or day > request.through or row["cm_id"] not in people:
             continue
-        entry = totals.setdefault((row["cm_id"], period.id), [0, 0, line, line])
+        entry = totals.setdefault((row["cm_id"], period.id), [0, 0, []])
         entry[0] += int(row["attendees"])
         entry[1] += int(row["leads"])
-        entry[3] = line
-    for (cm, period), (attendees, leads, first, last) in totals.items():
-        source = f"{path.name} rows {first}-{last}"
+        entry[2].append(line)
+    for (cm, period), (attendees, leads, lines) in totals.items():
+        source = f"{path.name} rows {_runs(lines)}"  # the rows themselves, no others
         if "salon_attendees" in wanted:
             emit("salon_attendees", cm, period, value=attendees, source=source)
         if "salon_lead_rate" in wanted:
             emit(
                 "salon_lead_rate", cm, period, numerator=leads, denominator=attendees, source=source
             )
+
+
+def _runs(lines):
+    """Rising line numbers as runs: [2, 3, 4, 7] is "2-4,7"."""
+    runs = []
+    for line in lines:
+        if runs and runs[-1][1] == line - 1:
+            runs[-1][1] = line
+        else:
+            runs.append([line, line])
+    return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def _rows(path: Path):
