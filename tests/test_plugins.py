@@ -189,7 +189,7 @@ FAULTS = {
     "NaN": (ACCOUNTS, {"value": math.nan}, "value is nan"),
     "infinity": (REVENUE, {"value": math.inf}, "value is inf"),
     "huge integer": (REVENUE, {"value": 10**400}, "value is inf"),
-    "negative count": (ACCOUNTS, {"value": -3}, "a count cannot be negative (-3.0)"),
+    "negative count": (ACCOUNTS, {"value": -3}, "a count cannot be negative (-3)"),
     "zero denominator": (
         CONVERSION, {"numerator": 2, "denominator": 0}, "denominator is 0 with numerator 2"
     ),

@@ -130,9 +130,9 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def counted(count: int, noun: str) -> str:
-    """``count`` of an English ``noun`` with a regular plural: 1 metric, 1,024 periods."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``count`` of an English ``noun``: 1 metric, 1,024 periods, 20 people (``plural``)."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
 
 
 def label(lang: str, key: str, **values: object) -> str:

@@ -454,16 +454,16 @@ class Observation:
             if found:
                 return found
             if self.denominator < 0:
-                return [f"denominator is negative ({self.denominator})"]
+                return [f"denominator is negative ({self.denominator:.15g})"]
             if self.denominator == 0 and self.numerator != 0:
-                return [f"denominator is 0 with numerator {self.numerator}"]
+                return [f"denominator is 0 with numerator {self.numerator:.15g}"]
             return []
         if self.value is None:
             return [f"a {spec.kind.value} metric needs a value"]
         if not math.isfinite(self.value):
             return [f"value is {self.value}"]
         if spec.dimension is Dimension.COUNT and spec.kind is MetricKind.STOCK and self.value < 0:
-            return [f"a count cannot be negative ({self.value})"]
+            return [f"a count cannot be negative ({self.value:.15g})"]
         return []
 
 

@@ -11,23 +11,20 @@ import attrs
 
 from okrdesk.app.session import Session
 from okrdesk.errors import display_path
+from okrdesk.messages import counted
 from okrdesk.model import Plan
 from okrdesk.plugins.manager import UNTRUSTED
 from okrdesk.targets.source_lines import SourceLines
 
 
-def _count(n: int, noun: str, plural: str | None = None) -> str:
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
-
-
 def plan_summary(plan: Plan) -> str:
     levels = Counter(unit.level for unit in plan.units)
-    org = ", ".join(_count(n, level) for level, n in levels.items())
+    org = ", ".join(counted(n, level) for level, n in levels.items())
     results = sum(len(o.key_results) for o in plan.objectives)
     return (
-        f"Plan {plan.id} ({plan.name}): {org}, {_count(len(plan.people), 'person', 'people')}; "
-        f"{_count(len(plan.phases), 'phase')}; {_count(len(plan.objectives), 'objective')} "
-        f"with {_count(results, 'key result')}; {_budget(plan)}."
+        f"Plan {plan.id} ({plan.name}): {org}, {counted(len(plan.people), 'person', 'people')}; "
+        f"{counted(len(plan.phases), 'phase')}; {counted(len(plan.objectives), 'objective')} "
+        f"with {counted(results, 'key result')}; {_budget(plan)}."
     )
 
 
@@ -36,7 +33,9 @@ def _budget(plan: Plan) -> str:
     when the stated total is more than they add up to."""
     lines = plan.budget.amount
     total = plan.budget.total if plan.budget.total is not None else lines
-    summary = f"budget {_wan(total)}万元 in {_count(len(plan.budget.lines), 'line')}"
+    if not plan.budget.lines and not total:
+        return "no budget"
+    summary = f"budget {_wan(total)}万元 in {counted(len(plan.budget.lines), 'line')}"
     if total > lines:
         summary += f" ({_wan(lines)}万 allocated, {_wan(total - lines)}万 reserve)"
     return summary
