@@ -584,3 +584,35 @@ def test_a_slope_near_zero_reaches_the_target_beyond_the_plan_not_in_an_error() 
     flat = list(zip(days, [10.0, 10.0 + 1e-300, 10.0 + 2e-300], strict=True))
     forecast = linear_forecast(flat, start, end, 1e9)
     assert forecast.reach is None and forecast.value == pytest.approx(10.0)
+
+
+def test_restatements_are_told_for_one_period_and_after_the_year_by_every_collect_since(
+    write_workspace: WriteWorkspace,
+) -> None:
+    from okrdesk.engine.attention import revision_alerts
+    from okrdesk.model import Run
+    from okrdesk.targets.load import load_plan
+
+    plan = load_plan(write_workspace(), None).plan
+    assert plan is not None and plan.grain is Grain.WEEK and plan.end == dt.date(2026, 12, 31)
+
+    def ran(day: str, revised: dict[str, dict[str, int]], *, finished: bool = True) -> Run:
+        stamp = dt.datetime.fromisoformat(f"{day}T12:00:00").astimezone().isoformat()
+        return Run(1, stamp, stamp if finished else None, "ok", "collect", None, None, {}, [],
+                   revised)  # fmt: skip
+
+    hnw = {"new_hnw_clients": {"2026-W09": 2}}
+    told = [
+        ran("2026-03-10", hnw),
+        ran("2026-03-12", hnw, finished=False),  # killed: dated by its start
+        ran("2026-03-12", {"aum": {"2026-W09": 1}}),  # a metric the plan does not use
+        ran("2026-03-01", hnw),  # more than a week before
+    ]
+    alerts = revision_alerts(told, dt.date(2026, 3, 15), plan, {})
+    assert [(a.kind, a.level.value, a.subject) for a in alerts] == [
+        ("revised", "info", "new_hnw_clients")
+    ] * 2
+    assert revision_alerts(told, dt.date(2026, 3, 9), plan, {}) == []  # before them
+    january = [ran("2027-01-05", hnw)]
+    assert len(revision_alerts(january, plan.end, plan, {})) == 1  # the year's last report
+    assert revision_alerts(january, dt.date(2026, 12, 30), plan, {}) == []

@@ -143,6 +143,33 @@ def test_a_restatement_is_kept_with_its_run_and_told_by_report_and_check(
     ]
 
 
+def test_a_restatement_is_noted_by_the_write_that_makes_it(backend: Backend) -> None:
+    """Not at the end of the collect: one killed after storing a restated metric has
+    still noted it, and its run, never finished, is dated by its start."""
+    from okrdesk.engine.plan_calendar import plan_periods
+    from okrdesk.targets.load import load_plan
+
+    root = backend.workspace()
+    run(root, "collect", "--through", THROUGH)
+    plan = load_plan(root, None).plan
+    assert plan is not None
+    periods = plan_periods(plan, dt.date.fromisoformat(THROUGH))
+    with backend.open(root) as store:
+        stored = store.query(
+            "SELECT metric, subject, period, slice, value, numerator, denominator, source "
+            "FROM observations WHERE metric = 'new_hnw_clients' ORDER BY period, subject"
+        )
+        killed = store.start_run("collect", dt.date.fromisoformat(THROUGH))
+        rows = [(*r[:4], r[4] + 1 if r[2] == "2026-W03" else r[4], *r[5:]) for r in stored]
+        store.replace_rows(killed, {"new_hnw_clients": "test_metrics"}, periods, rows)
+        (last,) = [r for r in store.runs() if r.id == killed]
+    assert last.finished is None and last.revised == {"new_hnw_clients": {"2026-W03": 2}}
+    day = dt.datetime.fromisoformat(last.started).astimezone().date()
+    report = run(root, "report", "--as-of", day.isoformat(), "--format", "json", "--lang", "en")
+    kinds = [a["kind"] for a in json.loads(report.output)["alerts"]]
+    assert "revised" in kinds, kinds
+
+
 def test_collect_one_metric_leaves_the_others(backend: Backend) -> None:
     root = backend.workspace()
     run(root, "collect", "--through", THROUGH)

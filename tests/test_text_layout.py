@@ -257,6 +257,25 @@ def test_a_line_too_long_is_never_cut_inside_a_figure() -> None:
     assert plain([one_line(Text("2025 年 4.72亿"), 7)]) == ["2025 年…"[:4] + "…"]
 
 
+def test_a_date_a_period_or_a_unit_is_part_of_its_figure() -> None:
+    def shown(text: str, width: int) -> str:
+        (line,) = plain([one_line(Text(text), width)])
+        return line
+
+    assert [shown("restated 2026-03 and 2026-W11", w) for w in (13, 15, 17)] == [
+        "restated…",
+        "restated…",
+        "restated 2026-03…",
+    ]
+    assert shown("超前 12.5百分点，超过允许的", 14) == "超前…"  # not 12.5… without its unit
+    assert shown("O1.KR3 员工流失率", 5) == "…"  # an id is whole or not there
+
+
+def test_a_title_that_would_leave_nothing_after_it_stays_as_far_as_it_fits() -> None:
+    line = Text("KR1 ").append("Grow clients", yields=True).append(" 67% of pace")
+    assert [plain([one_line(line, w)])[0] for w in (8, 10)] == ["KR1 Gro…", "KR1 … 67%…"]
+
+
 def test_a_title_gives_way_before_the_figures_after_it() -> None:
     def alert(width: int) -> str:
         line = Text("  提醒    C1.KR2 ").append("营业收入 ≥ 5.5亿元(2025 年 4.72亿)", yields=True)
@@ -411,3 +430,10 @@ def test_the_first_screen_at_80_columns_cuts_no_figure(demo: Path, lang: str) ->
         assert alert["title"] and alert["title"] in alert["message"]
         finding = alert["message"].split(alert["title"], 1)[1]
         assert finding in narrow, finding
+
+
+def test_a_breaker_named_as_its_id_keeps_its_id() -> None:
+    from okrdesk.report.terminal import _naming
+
+    line = _naming(Text("⚠ "), "salon (salon) has spent 112.6% of its amount", "salon")
+    assert plain([one_line(line, 30)]) == ["⚠ salon (…) has spent 112.6%…"]

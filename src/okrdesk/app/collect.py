@@ -138,9 +138,8 @@ def run_collect(
                 if r.name in result.plugin_of.values()
             )
         errors.extend(_loading_errors(session, errors))
+        store.finish_run(run_id, "failed" if errors else "ok", versions, [str(e) for e in errors])
         changes = store.changes
-        store.finish_run(run_id, "failed" if errors else "ok", versions, [str(e) for e in errors],
-                         changes.revised_by_metric())  # fmt: skip
     return CollectSummary(
         run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),
         tuple(sorted(landed)), changes.changed, changes.gone, changes.revised_by_metric(),

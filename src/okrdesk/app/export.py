@@ -43,7 +43,9 @@ FIELDS = {
     "spend": [
         "id", "line", "day", "amount_yuan", "signed_by", "note", "override_reason", "recorded",
     ],
-    "runs": ["id", "started", "finished", "status", "command", "through", "plugins", "errors"],
+    "runs": [
+        "id", "started", "finished", "status", "command", "through", "plugins", "errors", "revised",
+    ],
 }  # fmt: skip
 
 

@@ -129,18 +129,21 @@ def report(
 @click.option("--verbose", "-v", is_flag=True, help="Say so when all is clear, too.")
 @workspace_option
 def check(as_of: dt.datetime | None, period: str | None, lang: str, verbose: bool) -> None:
-    """List everything that needs attention; exit 1 when there is anything.
+    """List everything that needs attention; exit 1 when any of it is a problem.
 
     The same rules as the report's "needs attention": tripped budget
     breakers, expense ratios over the limit, key results off track or
     breached, members' targets that do not add up, key results with no
-    data, missing or stale metrics and check-ins, and plugin errors. Meant
-    for cron: when all is clear it prints nothing (with -v: says so) and
-    exits 0.
+    data, missing or stale metrics and check-ins, and plugin errors; and,
+    for a period after, figures of complete periods a collect restated,
+    which are told but are no problem (exit 0 when they are all there is).
+    Meant for cron: when all is clear it prints nothing (with -v: says so)
+    and exits 0.
     """
     from okrdesk.app.check import check as check_workspace
     from okrdesk.app.check import summary, tagged
     from okrdesk.app.session import open_session
+    from okrdesk.engine.attention import Level
     from okrdesk.targets.period_words import as_of_period
 
     started()
@@ -150,7 +153,7 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str, verbose: boo
         say(tagged(alert, lang))
     if found or verbose:
         say(summary(len(found), lang))
-    if found:
+    if any(alert.level is not Level.INFO for alert in found):
         raise SystemExit(EXIT_FAILED)
 
 

@@ -21,7 +21,9 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   result inside the scope tracked by check-ins with none, or whose latest
   is older than the previous period of its cadence (a whole week, month or
   quarter went by without one: ``okrdesk.engine.cadence``);
-- plugin: the errors of the latest collect, and plugins that failed to load.
+- plugin: the errors of the latest collect, and plugins that failed to load;
+- revised (info): figures of complete periods of a metric the plan uses that
+  a collect within the last period restated (``revision_alerts``).
 """
 
 from __future__ import annotations
@@ -120,18 +122,21 @@ def alerts(
 def revision_alerts(
     runs: Sequence[Run], as_of: dt.date, plan: Plan, specs: Mapping[str, MetricSpec]
 ) -> list[Alert]:
-    """The figures of complete periods that collects finished within one period (the
-    plan's grain) up to ``as_of`` restated, of the metrics the plan uses: an alert for
-    each run and metric, so that a restated export does not change the report's past
-    unsaid, however the collect was run."""
+    """The figures of complete periods that collects run within one period (the plan's
+    grain) up to ``as_of`` restated, of the metrics the plan uses: an alert for each run
+    and metric, so that a restated export does not change the report's past unsaid,
+    however the collect was run (one killed before it finished too: each write notes
+    what it restated). After the plan's last day, every collect since then counts: a
+    January collect restating December is told by the year's last report."""
     since = one_period_before(as_of, plan.grain)
+    until = dt.date.max if as_of >= plan.end else as_of
     used = set(metrics_needed(plan, specs))
     found = []
     for run in runs:
-        if not run.revised or run.finished is None:
+        if not run.revised:
             continue
-        day = dt.datetime.fromisoformat(run.finished).astimezone().date()
-        if not since < day <= as_of:
+        day = dt.datetime.fromisoformat(run.finished or run.started).astimezone().date()
+        if not since < day <= until:
             continue
         for metric, periods in sorted(run.revised.items()):
             if metric not in used:

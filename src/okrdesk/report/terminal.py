@@ -53,8 +53,9 @@ def _line(text: str, style: str = "") -> Text:
 
 def _naming(line: Text, message: str, title: str, style: str = "") -> Text:
     """``message`` appended to ``line``, the ``title`` in it shortened first when
-    the line is too long, so the figures after it stay."""
-    at = message.find(title) if title else -1
+    the line is too long, so the figures after it stay. (Its last occurrence: a
+    breaker's line id may be its name too, "salon (salon)", and the id stays.)"""
+    at = message.rfind(title) if title else -1
     if at < 0:
         return line.append(message, style)
     line.append(message[:at], style).append(title, style, yields=True)

@@ -270,9 +270,12 @@ def _strip_beyond(piece: _Piece, plain: str, width: int) -> None:
             piece.end -= min(len(spaces.group()), length - width)
 
 
-_FIGURE_CHARS = frozenset("0123456789.,")
-_FIGURE_GOES_ON = frozenset("0123456789.,%‰万亿")
-_FIGURE_SIGNS = frozenset("+-−±")
+_FIGURE_PARTS = frozenset(
+    "0123456789.,:-−+±/%‰×abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "万亿元户人百分点个笔次家单场倍年月日周天季"
+)
+"""What a figure, a date or a period is written with, beside its digits: 46.9%,
++3.2万, 12.5百分点, 2026-W11, 2026-03-01, O1.KR3."""
 _FIGURE = re.compile(r"\d[\d.,]*(?![\d.,]|…)")
 
 
@@ -280,8 +283,9 @@ def one_line(text: Text, width: int) -> Line:
     """``text`` on one line of at most ``width`` cells, a newline in it read as a
     space. When it is too long, its end is cut with …, before a figure rather than
     inside one: "仅达 …", not "仅达 6…" for 67%. The yielding run (a title) is
-    shortened first, down to … alone, where the cut would otherwise fall inside it
-    or leave fewer of the figures after it whole."""
+    shortened first, down to … alone, when that lets the line fit; else where the cut
+    would otherwise fall inside it or leave fewer of the figures after it whole, and
+    only if something after it then shows."""
     runs = [(part.replace("\n", " "), style) for part, style in text.runs]
     if _cells(runs) <= width:
         return runs
@@ -295,6 +299,8 @@ def one_line(text: Text, width: int) -> Line:
         return shortened
     shorter = _end_cut(shortened, width)
     after, after_shortened = (_length(line[: text.yielding + 1]) for line in (runs, shortened))
+    if _length(shorter) - 1 <= after_shortened:
+        return cut  # nothing after the title would show: keep what of it fits
     if _length(cut) - 1 <= after or _figures(shorter, after_shortened) > _figures(cut, after):
         return shorter
     return cut
@@ -329,15 +335,18 @@ def _shortened(text: str, over: int) -> str:
 
 
 def _before_figure(plain: str, kept: int) -> int:
-    """``kept`` moved back to where a figure cut by it starts ("46." of "46.9%")."""
-    if not (0 < kept < len(plain) and plain[kept - 1] in _FIGURE_CHARS):
+    """``kept`` moved back to the start of a figure it would cut ("46." of "46.9%",
+    "2026" of "2026-W11"): a run of ``_FIGURE_PARTS`` holding a digit."""
+    if not (0 < kept < len(plain)):
         return kept
-    if plain[kept] in _FIGURE_GOES_ON:
-        while kept and plain[kept - 1] in _FIGURE_CHARS:
-            kept -= 1
-        while kept and plain[kept - 1] in _FIGURE_SIGNS:
-            kept -= 1
-    return kept
+    if plain[kept - 1] not in _FIGURE_PARTS or plain[kept] not in _FIGURE_PARTS:
+        return kept
+    start, end = kept, kept
+    while start and plain[start - 1] in _FIGURE_PARTS:
+        start -= 1
+    while end < len(plain) and plain[end] in _FIGURE_PARTS:
+        end += 1
+    return start if any(char.isdigit() for char in plain[start:end]) else kept
 
 
 def line_cells(line: Line) -> int:

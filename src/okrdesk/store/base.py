@@ -348,22 +348,24 @@ class Store(ABC):
             )
 
     def finish_run(
-        self,
-        run_id: int,
-        status: str,
-        plugins: Mapping[str, str],
-        errors: Sequence[str],
-        revised: Mapping[str, Mapping[str, int]] | None = None,
+        self, run_id: int, status: str, plugins: Mapping[str, str], errors: Sequence[str]
     ) -> None:
-        """Close the run; ``revised``: metric → period → figures of periods stored as
-        complete that it restated (``StoreChanges.revised_by_metric``)."""
         with self.transaction():
             self._rows(
-                "UPDATE runs SET finished = ?, status = ?, plugins = ?, errors = ?, revised = ? "
-                "WHERE id = ?",
-                (now(), status, json.dumps(dict(plugins)), json.dumps(list(errors)),
-                 json.dumps({m: dict(p) for m, p in (revised or {}).items()}), run_id),
-            )  # fmt: skip
+                "UPDATE runs SET finished = ?, status = ?, plugins = ?, errors = ? WHERE id = ?",
+                (now(), status, json.dumps(dict(plugins)), json.dumps(list(errors)), run_id),
+            )
+
+    def _note_revised(self, run_id: int, found: StoreChanges) -> None:
+        """Inside the transaction that wrote them: add the figures of complete periods
+        ``found`` restated to the run's ``revised`` (metric → period → figures), so a
+        collect killed before it finishes still leaves them told."""
+        row = self._one("SELECT revised FROM runs WHERE id = ?", (run_id,))
+        noted: dict[str, dict[str, int]] = json.loads(row[0]) if row else {}
+        for metric, periods in found.revised_by_metric().items():
+            noted.setdefault(metric, {}).update(periods)
+        self._rows("UPDATE runs SET revised = ? WHERE id = ?",
+                   (json.dumps(noted, sort_keys=True), run_id))  # fmt: skip
 
     def runs(self) -> list[Run]:
         rows = self._rows(
@@ -469,6 +471,8 @@ class Store(ABC):
                     bring(pair, [])
             self._total_periods(changed)
             self._carry_totals(changed, spans)
+            if found.revised:
+                self._note_revised(run_id, found)
         self.changes.include(found)
         self._wrote(written)
         return count

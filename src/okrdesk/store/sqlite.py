@@ -62,11 +62,10 @@ class SqliteStore(Store):
             _check_header(path)
         timeout = busy_timeout() if timeout is None else timeout
         read_only = exists and not create and not _writable(path)
-        if create and not _writable(path if exists else path.parent):
-            raise BadInput(
-                f"{path if exists else path.parent} is read-only here, and this command "
-                "stores to the workspace's database: run it where the workspace can be written"
-            )
+        # (A folder that is not there is SQLite's to name: "cannot open".)
+        writes_to = path if exists else path.parent
+        if create and writes_to.exists() and not _writable(writes_to):
+            raise BadInput(_read_only_message(path))
         try:
             if read_only:
                 connection = sqlite3.connect(
@@ -249,22 +248,48 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
+def _read_only_message(path: Path) -> str:
+    return (
+        f"{path} is read-only here, and this command stores to the workspace's database: "
+        "run it where the workspace can be written"
+    )
+
+
 def _read_only_uri(path: Path) -> str:
-    """How to read a store that cannot be written here (a read-only share or medium, a
-    folder of someone else's): without its write-ahead log, which SQLite could not open
-    a file beside, as a file no one changes while it is read (``immutable``); with it,
-    when the log is there with its index, read through them."""
-    log, index = (path.with_name(f"{path.name}-{end}") for end in ("wal", "shm"))
-    uri = f"{path.resolve().as_uri()}?mode=ro"
-    if log.exists() and log.stat().st_size > 0:
-        if not index.exists():
-            raise BadInput(
-                f"{path} is read-only here and has a write-ahead log ({log.name}) without "
-                f"its index ({index.name}), which SQLite would have to create: copy the "
-                "workspace to a folder you can write, or open it once where it can be"
-            )
+    """How to read a store that cannot be written here. With its write-ahead log and the
+    log's index beside it, through them. Without a log, on a file system mounted
+    read-only (a read-only share or medium), as a file no one changes while it is read
+    (``immutable``): SQLite could not make its index there, and nobody can write the
+    file through this mount either. A folder that only its owner may write is refused:
+    the owner may write the file while it is read, which only SQLite's index, made
+    beside it, would make safe."""
+    real = path.resolve()  # a link's target: its log is beside it, not beside the link
+    log, index = (real.with_name(f"{real.name}-{end}") for end in ("wal", "shm"))
+    uri = f"{real.as_uri()}?mode=ro"
+    if log.exists() and log.stat().st_size > 0 and index.exists():
         return uri
-    return uri + "&immutable=1"
+    if log.exists() and log.stat().st_size > 0:
+        raise BadInput(
+            f"{path} is read-only here and has a write-ahead log ({log.name}) without "
+            f"its index ({index.name}), which SQLite would have to create: copy the "
+            "workspace to a folder you can write, or open it once where it can be"
+        )
+    if _mounted_read_only(real):
+        return uri + "&immutable=1"
+    if index.exists():
+        return uri
+    raise BadInput(
+        f"{path} can be read but not written by you, and SQLite must write its lock file "
+        f"({index.name}) beside it to read it while its owner may write it: ask for "
+        "write access to the folder, or copy the workspace"
+    )
+
+
+def _mounted_read_only(path: Path) -> bool:
+    try:
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _check_header(path: Path) -> None:
@@ -285,7 +310,7 @@ def _operational(path: Path, error: sqlite3.OperationalError) -> OkrdeskError:
             f"{busy_timeout():g} s ({BUSY_TIMEOUT_ENV}); try again when it has finished"
         )
     if "readonly" in text or "read-only" in text:
-        return BadInput(f"{path} is read-only; okrdesk needs to write to it")
+        return BadInput(_read_only_message(path))
     if "disk I/O error" in text:
         return OkrdeskError(
             f"{path}: the disk refused a write (disk I/O error: full, or failing); what this "
