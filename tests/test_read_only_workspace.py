@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -32,6 +33,25 @@ def collected(write_workspace: WriteWorkspace) -> Path:
     done = run(root, "collect", "--through", THROUGH)
     assert done.exit_code == 0, done.output
     return root
+
+
+@contextlib.contextmanager
+def figures_in_the_log_alone(root: Path) -> Iterator[None]:
+    """While open, the workspace's store has new figures of new_hnw_clients (each 1,000
+    more) committed to its write-ahead log and not yet to the file: a copy taken then
+    has them in the log alone. Closing puts them in the file and takes the log away."""
+    with contextlib.closing(sqlite3.connect(root / "okrdesk.db", isolation_level=None)) as writer:
+        writer.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.execute(
+            "UPDATE observations SET value = value + 1000 WHERE metric = 'new_hnw_clients'"
+        )
+        yield
+
+
+def restated(root: Path) -> list[float]:
+    """new_hnw_clients' figures as ``okrdesk export`` reads them."""
+    exported = run(root, "export", "--format", "csv").output.splitlines()
+    return [float(line.split(",")[5]) for line in exported if line.startswith("new_hnw_clients,")]
 
 
 READS = [
@@ -101,17 +121,12 @@ def test_a_store_is_read_through_its_write_ahead_log_and_refused_without_its_ind
     """Copied while a writer had it open: the latest figures are in the log alone."""
     root = collected(write_workspace)
     copy = tmp_path / "copy"
-    with contextlib.closing(sqlite3.connect(root / "okrdesk.db", isolation_level=None)) as writer:
-        writer.execute("PRAGMA wal_autocheckpoint = 0")
-        writer.execute(
-            "UPDATE observations SET value = value + 1000 WHERE metric = 'new_hnw_clients'"
-        )
+    with figures_in_the_log_alone(root):
         shutil.copytree(root, copy)
     assert (copy / "okrdesk.db-wal").stat().st_size > 0
     with read_only_mount(copy):
-        exported = run(copy, "export", "--format", "csv").output.splitlines()
-    values = [line.split(",")[5] for line in exported if line.startswith("new_hnw_clients,")]
-    assert values and all(float(v) > 1000 for v in values)
+        values = restated(copy)
+    assert values and all(v > 1000 for v in values)
     (copy / "okrdesk.db-shm").unlink()
     with read_only_mount(copy):
         done = run(copy, "report", "--as-of", AS_OF)
@@ -129,17 +144,13 @@ def test_a_linked_store_is_read_through_the_log_beside_what_it_links_to(
     root = collected(write_workspace)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    with contextlib.closing(sqlite3.connect(root / "okrdesk.db", isolation_level=None)) as writer:
-        writer.execute("PRAGMA wal_autocheckpoint = 0")
-        writer.execute(
-            "UPDATE observations SET value = value + 1000 WHERE metric = 'new_hnw_clients'"
-        )
-        for name in ("okrdesk.db", "okrdesk.db-wal", "okrdesk.db-shm"):
+    files = ("okrdesk.db", "okrdesk.db-wal", "okrdesk.db-shm")
+    with figures_in_the_log_alone(root):
+        for name in files:
             shutil.copyfile(root / name, elsewhere / name)
-    for name in ("okrdesk.db", "okrdesk.db-wal", "okrdesk.db-shm"):
-        (root / name).unlink(missing_ok=True)  # closing the writer took its log away
+    for name in files:
+        (root / name).unlink(missing_ok=True)
     (root / "okrdesk.db").symlink_to(elsewhere / "okrdesk.db")
     with read_only_mount(root):
-        exported = run(root, "export", "--format", "csv").output.splitlines()
-    values = [line.split(",")[5] for line in exported if line.startswith("new_hnw_clients,")]
-    assert values and all(float(v) > 1000 for v in values)
+        values = restated(root)
+    assert values and all(v > 1000 for v in values)
