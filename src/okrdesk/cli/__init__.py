@@ -49,7 +49,8 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
     "export": ("okrdesk.cli.read_commands", "export",
                           "Export the stored numbers, check-ins, spend and runs for other tools."),
     "check": ("okrdesk.cli.read_commands", "check",
-                         "List everything that needs attention; exit 1 when any of it is a problem."),
+                         "List everything that needs attention; exit 1 when any of it is a "
+                         "problem."),
     "report": ("okrdesk.cli.read_commands", "report",
                           "The weekly progress report for a unit: objectives, members, budget, "
                           "alerts."),
