@@ -15,6 +15,7 @@ import struct
 import subprocess
 import sys
 import termios
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -382,3 +383,15 @@ def test_scores_month_by_month_with_the_trend(demo: Path) -> None:
     assert ("↗" if oct_ > sep else "↘" if oct_ < sep else "→") in row
     wide = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, env={"COLUMNS": "200"}).stdout
     assert all(f" {m}月 " in wide[wide.index("月度考核") :].splitlines()[2] for m in range(5, 11))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_scores_change_is_the_difference_of_the_scores_shown(demo: Path, lang: str) -> None:
+    """88.7% a week after 84.5% is +4.2 points on the first screen, whatever the
+    unrounded scores' difference (4.15) would round to."""
+    done = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang, "--brief")
+    pattern = r"(\d+(?:\.\d+)?)% \((?:一周前|a week ago) (\d+(?:\.\d+)?)%, ([+-]?\d+(?:\.\d+)?|0)"
+    found = re.search(pattern, done.stdout)
+    assert found, done.stdout
+    now, then, change = (Decimal(found[i]) for i in (1, 2, 3))
+    assert change == now - then, found[0]

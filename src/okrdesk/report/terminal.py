@@ -11,6 +11,7 @@ terminal and never with NO_COLOR set.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TextIO
 
 from okrdesk.messages import label
@@ -33,7 +34,7 @@ from okrdesk.report.notes import (
 )
 from okrdesk.report.numbers import money, percent, ratio, score_text
 from okrdesk.report.text_layout import Screen, Text, TextTable, cell_width
-from okrdesk.units import exact, in_percent
+from okrdesk.units import in_percent
 
 STATUS_STYLE = {
     "on_track": "green", "met": "green", "at_risk": "yellow", "off_track": "bold red",
@@ -66,12 +67,20 @@ def _score_line(report: Report, lang: str) -> Text:
     t = _line(f"{label(lang, 'score')} ")
     t.append(score_text(report.score), style="bold")
     if report.previous_score is not None and report.score is not None:
-        points = in_percent((exact(report.score) - exact(report.previous_score)) * 100)
-        sign = "+" if report.score > report.previous_score else ""
+        # The change between the two scores as shown (88.7% and 84.5%: +4.2, not the
+        # +4.15 of the unrounded ones), so that a reader's subtraction agrees.
+        now, then_shown = (_shown(score_text(s)) for s in (report.score, report.previous_score))
+        points = in_percent(now - then_shown)
+        sign = "+" if now > then_shown else ""
         unit = "百分点" if lang == "zh" else " pp"
         then = f"{label(lang, f'ago_{report.grain}')} {score_text(report.previous_score)}"
         t.append(f" ({then}, {sign}{points}{unit})")
     return t
+
+
+def _shown(percent: str) -> Decimal:
+    """The number a percentage is written as: "88.7%" is 88.7."""
+    return Decimal(percent.rstrip("%").replace(",", ""))
 
 
 def _moved(report: Report) -> list[ReportKeyResult]:
