@@ -176,6 +176,8 @@ ACCOUNTS = MetricSpec("accounts", "Accounts", "开户数", MetricKind.STOCK, UNI
 REVENUE = MetricSpec("revenue", "Revenue", "收入", MetricKind.FLOW, UNITS["元"])
 CONVERSION = MetricSpec("conversion", "Conversion", "转化率", MetricKind.RATIO, UNITS["%"])
 CLIENTS = MetricSpec("clients", "Clients", "客户数", MetricKind.STOCK, UNITS["户"])
+NEW_CLIENTS = MetricSpec("new_clients", "New clients", "新客户数", MetricKind.FLOW, UNITS["户"],
+                         never_negative=True)  # fmt: skip
 
 
 def good_collect(request, emit):  # type: ignore[no-untyped-def]
@@ -190,6 +192,9 @@ FAULTS = {
     "infinity": (REVENUE, {"value": math.inf}, "value is inf"),
     "huge integer": (REVENUE, {"value": 10**400}, "value is inf"),
     "negative count": (ACCOUNTS, {"value": -3}, "a count cannot be negative (-3)"),
+    "negative flow declared never so": (
+        NEW_CLIENTS, {"value": -2.5}, "a count cannot be negative (-2.5)"
+    ),
     "zero denominator": (
         CONVERSION, {"numerator": 2, "denominator": 0}, "denominator is 0 with numerator 2"
     ),
@@ -305,6 +310,32 @@ def test_a_flood_of_bad_figures_is_counted_not_kept() -> None:
     (error,) = result.errors
     assert error.message.count("no person or unit") == 5
     assert error.message.endswith("and 199,995 more (200,000 problems, none kept)")
+
+
+def test_a_flow_may_be_negative_unless_declared_never_so() -> None:
+    """Net new accounts may be below zero; new clients may not."""
+    net = MetricSpec("net_new_clients", "Net new clients", "净新增客户", MetricKind.FLOW,
+                     UNITS["户"])  # fmt: skip
+    commission = MetricSpec("commission", "Commission", "佣金", MetricKind.FLOW, UNITS["元"],
+                            never_negative=True)  # fmt: skip
+
+    def below_zero(request, emit):  # type: ignore[no-untyped-def]
+        for spec in (net, commission):
+            emit(spec.name, "cm01", WEEKS[0].id, value=-3)
+            emit.many(spec.name, ["cm02"], [WEEKS[0].id], values=[-1])
+
+    host = PluginHost(entry_points=False, builtins={}, registered=False)
+    host.register(_plugin(okrdesk_metrics=_declare(net, commission),
+                          okrdesk_collect=below_zero), "p")  # fmt: skip
+    result = collect(host, load_plan_stub(), [net.name, commission.name], WEEKS, THROUGH,
+                     Path("."))  # fmt: skip
+    assert {(o.metric, o.value) for o in result.observations} == {
+        ("net_new_clients", -3.0),
+        ("net_new_clients", -1.0),
+    }
+    (error,) = result.errors
+    assert error.metric == "commission"
+    assert "commission cannot be negative (-3)" in error.message
 
 
 def test_zero_over_zero_is_no_data_not_an_error() -> None:

@@ -385,6 +385,17 @@ class MetricSpec:
     )
     """The words for ``dimensions`` in a report (``{"gender": DimensionLabels(...)}``);
     a dimension left out is written by its name, its values as stored."""
+    never_negative: bool = False
+    """A figure below zero is refused, as a plugin's bug: a count of new clients, a
+    commission. (A count held, a stock, never is negative anyway; a flow such as net new
+    AUM or net new accounts may be.)"""
+
+    @property
+    def never_below_zero(self) -> bool:
+        """Whether a figure below zero is refused: ``never_negative``, or a stock count."""
+        return self.never_negative or (
+            self.unit.dimension is Dimension.COUNT and self.kind is MetricKind.STOCK
+        )
 
     @property
     def dimension(self) -> Dimension:
@@ -462,8 +473,9 @@ class Observation:
             return [f"a {spec.kind.value} metric needs a value"]
         if not math.isfinite(self.value):
             return [f"value is {self.value}"]
-        if spec.dimension is Dimension.COUNT and spec.kind is MetricKind.STOCK and self.value < 0:
-            return [f"a count cannot be negative ({self.value:.15g})"]
+        if spec.never_below_zero and self.value < 0:
+            what = "a count" if spec.dimension is Dimension.COUNT else spec.name
+            return [f"{what} cannot be negative ({self.value:.15g})"]
         return []
 
 

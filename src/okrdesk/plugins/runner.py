@@ -45,7 +45,6 @@ from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.manager import PluginHost, Probed, Prober, describe_error, load_one
 from okrdesk.plugins.probe_cache import ProbeCache
 from okrdesk.plugins.spool import Spool, SpooledRow
-from okrdesk.units import Dimension
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -743,7 +742,7 @@ class _Checker:
         self._rules = {
             name: (
                 spec.kind is MetricKind.RATIO,
-                spec.dimension is Dimension.COUNT and spec.kind is MetricKind.STOCK,
+                spec.never_below_zero,
                 tuple(sorted(spec.dimensions)),
             )
             for name, spec in self.specs.items()

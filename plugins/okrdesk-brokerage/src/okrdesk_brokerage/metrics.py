@@ -34,6 +34,7 @@ def _spec(
     over_time: tuple[OverTime, OverTime] = (_SUM, _SUM),
     revenue: bool = False,
     dimensions: tuple[str, ...] = (),
+    never_negative: bool = False,
 ) -> MetricSpec:
     return MetricSpec(
         name=name,
@@ -48,6 +49,7 @@ def _spec(
         revenue=revenue,
         dimensions=dimensions,
         dimension_labels={name: LABELS[name] for name in dimensions},
+        never_negative=never_negative,
     )
 
 
@@ -77,6 +79,7 @@ METRICS: tuple[MetricSpec, ...] = (
         _FLOW,
         "户",
         "Accounts opened in the period.",
+        never_negative=True,
     ),
     _spec(
         "effective_accounts",
@@ -95,6 +98,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "户",
         "Clients whose total assets first reach the HNW threshold in the period, by gender.",
         dimensions=("gender",),
+        never_negative=True,
     ),
     _spec(
         "open_to_fund_rate",
