@@ -491,3 +491,25 @@ def test_bad_dimension_labels_are_named(
     assert done.exit_code != 0
     assert problem in done.output, done.output
     assert "Traceback" not in done.output
+
+
+def test_an_sql_flow_declared_never_negative_fails_on_a_figure_below_zero(
+    csv_workspace: Path,
+) -> None:
+    """Attendees less leads, which one salon of the file takes below zero for cm01's week:
+    taken as a net flow, refused as one declared never negative."""
+    query = "SELECT cm_id AS subject, date AS day, leads - attendees AS value FROM salons"
+    settings = {
+        "tables": {"salons": "data/salons.csv"},
+        "metrics": [metric("net", "flow", "人", query),
+                    {**metric("never", "flow", "人", query), "never_negative": True}],
+    }  # fmt: skip
+    check = run_check(csv_workspace, settings)
+    assert check.value("net", "cm01", "2026-W02").value == -45
+    assert [o for o in check.observations if o.metric == "never"] == []
+    assert any("metric never:" in p and "a count cannot be negative (-45)" in p
+               for p in check.problems), check.problems  # fmt: skip
+    bad = {**settings, "metrics": [{**metric("never", "flow", "人", query),
+                                    "never_negative": "yes"}]}  # fmt: skip
+    assert any("never_negative: expected true or false, got 'yes'" in p
+               for p in run_check(csv_workspace, bad).problems)  # fmt: skip

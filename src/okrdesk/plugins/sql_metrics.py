@@ -81,7 +81,7 @@ __all__ = ["SqlMetricError", "check_query", "okrdesk_collect", "okrdesk_metrics"
 
 _METRIC_KEYS = {
     "name", "label_en", "label_zh", "kind", "unit", "direction", "description", "query",
-    "numerator_over_time", "denominator_over_time", "revenue", "dimensions",
+    "numerator_over_time", "denominator_over_time", "revenue", "never_negative", "dimensions",
     "dimension_labels",
 }  # fmt: skip
 _LABEL_KEYS = {"zh", "en", "values_zh", "values_en"}
@@ -122,9 +122,7 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         raise SqlMetricError(f"{where} ({name}): {error}") from None
     if raw["unit"] not in UNITS:
         raise SqlMetricError(f"{where}.unit: unknown unit {raw['unit']!r}")
-    revenue = raw.get("revenue", False)
-    if not isinstance(revenue, bool):
-        raise SqlMetricError(f"{where}.revenue: expected true or false, got {revenue!r}")
+    revenue, never_negative = (_flag(raw, where, key) for key in ("revenue", "never_negative"))
     dimensions = raw.get("dimensions", [])
     if not isinstance(dimensions, list) or not all(
         isinstance(d, str) and DIMENSION_NAME.match(d) for d in dimensions
@@ -152,7 +150,16 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         revenue=revenue,
         dimensions=dimensions,
         dimension_labels=labels,
+        never_negative=never_negative,
     )
+
+
+def _flag(raw: Mapping[str, Any], where: str, key: str) -> bool:
+    """A metric's ``true``/``false`` key, false when left out."""
+    found = raw.get(key, False)
+    if not isinstance(found, bool):
+        raise SqlMetricError(f"{where}.{key}: expected true or false, got {found!r}")
+    return found
 
 
 def _labels(where: str, raw: object, dimensions: list[str]) -> dict[str, DimensionLabels]:
