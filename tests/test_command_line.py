@@ -445,3 +445,14 @@ def test_docs_targets_quotes_what_validate_says(
     assert result.exit_code == 2, result.output
     assert quoted in result.output
     assert quoted in " ".join(DOCS.read_text(encoding="utf-8").split())
+
+
+def test_explain_writes_values_as_the_report_in_its_language(collected: Path) -> None:
+    def figure(*args: str) -> list[str]:
+        done = run(collected, "explain", "O1.KR1", "--as-of", "2026-06-30", *args)
+        assert done.exit_code == 0, done.output
+        return [line for line in done.output.splitlines() if line.startswith("= ")]
+
+    assert figure() == figure("--lang", "zh") != figure("--lang", "en")
+    (shown_zh,), (shown_en,) = figure(), figure("--lang", "en")
+    assert shown_zh.endswith("户") and shown_en.endswith("accts"), (shown_zh, shown_en)

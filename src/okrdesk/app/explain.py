@@ -24,9 +24,6 @@ from okrdesk.store import Store
 from okrdesk.units import Dimension, UnitOfMeasure, percentage, written
 from okrdesk.units import figure as plain_figure
 
-SHOWN_AS = "zh"
-"""Figures are written as the report writes them by default: in the unit of the target file."""
-
 _RULES = {
     MetricKind.FLOW: "flow: summed over periods and people",
     MetricKind.STOCK: "stock: the latest period's values, summed over people",
@@ -35,8 +32,15 @@ _RULES = {
 
 
 def explain_lines(
-    session: Session, key_result: str, person: str | None, unit: str | None, as_of: dt.date | None
+    session: Session,
+    key_result: str,
+    person: str | None,
+    unit: str | None,
+    as_of: dt.date | None,
+    lang: str = "zh",
 ) -> list[str]:
+    """Every number behind a key result's figure, its figures written as the report in
+    ``lang`` writes them (in the unit of the target file)."""
     plan = session.plan
     kr = find_key_result(plan, key_result)
     subject = find_subject(plan, kr, person, unit)
@@ -59,24 +63,24 @@ def explain_lines(
         engine = Engine(plan, store, day, session.host.metrics, trends=False, within=subject)
         rollup = engine.rollup
         if kr.metric is None:
-            lines += _explain_checkins(store, rollup, kr, subject, day)
+            lines += _explain_checkins(store, rollup, kr, subject, day, lang)
         else:
             spec = session.host.metrics.get(kr.metric)
             if spec is None:
                 raise BadInput(f"no loaded plugin provides metric {kr.metric}")
             figure = rollup.sliced(spec.name, subject, kr.where)
             if spec.formula is not None:
-                return lines + _explain_derived(kr, spec, figure, rollup, subject, session)
+                return lines + _explain_derived(kr, spec, figure, rollup, subject, session, lang)
             rows = store.observations(
                 metric=spec.name, subjects=subjects, through=day, grain=plan.grain,
                 sliced=bool(spec.dimensions),
             )  # fmt: skip
             if kr.where:
                 rows = [r for r in rows if _in_slice(r, kr.where)]
-            lines += _explain_metric(kr, spec, figure, rows)
+            lines += _explain_metric(kr, spec, figure, rows, lang)
             basis = growth_basis(engine, kr, subject)
             if basis is not None:
-                lines += _explain_growth(kr, basis)
+                lines += _explain_growth(kr, basis, lang)
     return lines
 
 
@@ -88,11 +92,11 @@ def _periods(figure: WindowFigure) -> str:
     return f"{span}: {figure.found} of {len(ids)} periods with a figure{typed}"
 
 
-def _explain_growth(kr: KeyResult, basis: GrowthBasis) -> list[str]:
+def _explain_growth(kr: KeyResult, basis: GrowthBasis, lang: str) -> list[str]:
     """How a growth target and what is due by the date come from last year's figures."""
 
     def shown(value: float | None) -> str:
-        return "no data" if value is None else _result(kr.unit, value)
+        return "no data" if value is None else _result(kr.unit, value, lang)
 
     grown = f"× (1 + {percentage(basis.factor - 1.0, keep=0)})"
     lines = [
@@ -118,11 +122,12 @@ def _explain_derived(
     rollup: Rollup,
     subject: str,
     session: Session,
+    lang: str,
 ) -> list[str]:
     """A derived metric: its formula, and each input as rolled up to the subject
     (`okrdesk explain` on a key result of that input shows its rows)."""
     lines = [
-        f"= {_shown(kr.unit, spec, total.value)}",
+        f"= {_shown(kr.unit, spec, total.value, lang)}",
         f"metric {spec.name} = {spec.formula}, computed from the inputs rolled up to "
         f"{subject} (a ratio of sums, never a sum of ratios)",
     ]
@@ -135,7 +140,7 @@ def _explain_derived(
             continue
         used = session.host.metrics.get(name)
         value = rollup.figure(name, subject).value if used is not None else None
-        shown = "no data" if value is None or used is None else written(used.unit, value, SHOWN_AS)
+        shown = "no data" if value is None or used is None else written(used.unit, value, lang)
         source = f"metric {name}" + (f" ({_RULES[used.kind]})" if used is not None else "")
         lines.append(f"  {name} = {shown}  [{source}]")
     return lines
@@ -155,11 +160,11 @@ def _counted(rows: list[StoredObservation], over_time: OverTime) -> list[StoredO
 
 
 def _explain_metric(
-    kr: KeyResult, spec: MetricSpec, total: Figure, rows: list[StoredObservation]
+    kr: KeyResult, spec: MetricSpec, total: Figure, rows: list[StoredObservation], lang: str
 ) -> list[str]:
     plugins = sorted({r.plugin for r in rows})
     lines = [
-        f"= {_shown(kr.unit, spec, total.value)}",
+        f"= {_shown(kr.unit, spec, total.value, lang)}",
         f"metric {spec.name} ({_RULES[spec.kind]}) from plugin {', '.join(plugins) or '-'}",
     ]
     if spec.kind is MetricKind.RATIO:
@@ -183,7 +188,7 @@ def _explain_metric(
         if spec.kind is MetricKind.RATIO:
             value = f"{figure_of(o.numerator)} / {figure_of(o.denominator)}"
         else:
-            value = written(kr.unit, o.value, SHOWN_AS)
+            value = written(kr.unit, o.value, lang)
         part = f"  [partial: through {r.partial_through}]" if r.partial_through else ""
         source = f"[{o.slice}] {o.source}".rstrip() if o.slice else o.source
         lines.append(f"  {o.period:<9} {o.subject:<12} {value:>22}  {r.run_id:>4}  {source}{part}")
@@ -196,15 +201,15 @@ def figure_of(value: float | None) -> str:
     return plain_figure(value or 0)
 
 
-def _result(unit: UnitOfMeasure, value: float) -> str:
+def _result(unit: UnitOfMeasure, value: float, lang: str) -> str:
     """The figure as the report shows it: counts whole, the key result's unit, half-up."""
-    return written(unit, value, SHOWN_AS, whole=unit.dimension is Dimension.COUNT)
+    return written(unit, value, lang, whole=unit.dimension is Dimension.COUNT)
 
 
-def _shown(unit: UnitOfMeasure, spec: MetricSpec, value: float | None) -> str:
+def _shown(unit: UnitOfMeasure, spec: MetricSpec, value: float | None, lang: str) -> str:
     if value is None:
         return "no data" if spec.kind is not MetricKind.RATIO else "no data (0 / 0)"
-    return _result(unit, value)
+    return _result(unit, value, lang)
 
 
 def _counting(plan: Plan, subject: str, top: str, latest: set[str]) -> bool:
@@ -225,13 +230,13 @@ def _counting(plan: Plan, subject: str, top: str, latest: set[str]) -> bool:
 
 
 def _explain_checkins(
-    store: Store, rollup: Rollup, kr: KeyResult, subject: str, day: dt.date
+    store: Store, rollup: Rollup, kr: KeyResult, subject: str, day: dt.date, lang: str
 ) -> list[str]:
     plan = rollup.plan
     figure = rollup.checkin(kr, subject)
     subjects = set(subjects_under(plan, subject))
     history = [c for c in store.checkins(kr.id) if c.subject in subjects and c.day <= day]
-    shown = "no data" if figure.value is None else _result(kr.unit, figure.value)
+    shown = "no data" if figure.value is None else _result(kr.unit, figure.value, lang)
     lines = [f"= {shown}", f"tracked by check-ins; the latest counts (`okrdesk history {kr.id}`"
              " lists all, withdrawn ones too)"]  # fmt: skip
     if not history:
@@ -245,7 +250,7 @@ def _explain_checkins(
             story += f", confidence {percentage(c.confidence, keep=0)}"
         note = f"  {c.note}" if c.note else ""
         lines.append(
-            f"  {c.day}  {c.subject:<12} {written(kr.unit, c.value, SHOWN_AS):>18}  "
+            f"  {c.day}  {c.subject:<12} {written(kr.unit, c.value, lang):>18}  "
             f"recorded {c.recorded}{story}{note}{mark}"
         )
     return lines

@@ -163,6 +163,10 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str, verbose: boo
 @click.option("--unit", help="Explain the figure for this unit (default: the objective's owner).")
 @click.option("--as-of", "as_of", type=DATE, help="The day of the figure (default: today).")
 @period_option
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+    help="How values are written, as for `okrdesk report` (2.54亿 or CNY 254m).",
+)  # fmt: skip
 @workspace_option
 def explain(
     key_result: str,
@@ -170,11 +174,13 @@ def explain(
     unit: str | None,
     as_of: dt.datetime | None,
     period: str | None,
+    lang: str,
 ) -> None:
     """Show every number behind a key result's figure and where each came from.
 
     Lists each observation (period, person, value, plugin, run and source
-    rows) or check-in that makes up the figure, and how they add up.
+    rows) or check-in that makes up the figure, and how they add up, each
+    value written as the report in --lang writes it.
     """
     from okrdesk.app.explain import explain_lines
     from okrdesk.app.session import open_session
@@ -183,7 +189,7 @@ def explain(
     started()
     session = open_session(workspace_path())
     day = as_of_period(session.plan, period, day_of(as_of))
-    for text in explain_lines(session, key_result, person, unit, day):
+    for text in explain_lines(session, key_result, person, unit, day, lang):
         say(text)
 
 
