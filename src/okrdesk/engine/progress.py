@@ -219,6 +219,7 @@ class Engine:
             expected = expected_value(baseline, goal, due)
         judgement = judge(kr, actual.value, goal, expected, baseline)
         if self.trends and spec is not None and spec.kind is MetricKind.RATIO and not spec.formula:
+            # A rate's trend, and its forecast from its parts (engine.forecast).
             parts = self._ratio_parts(kr, spec, subject)
             trend = tuple((day, n / d) for day, n, d in parts if d)
             forecast = ratio_forecast(
@@ -284,6 +285,8 @@ class Engine:
     def _trend(
         self, kr: KeyResult, spec: MetricSpec | None, subject: str
     ) -> list[tuple[dt.date, float]]:
+        """The figure to date at each period's end, of a key result tracked by check-ins,
+        a stock or a flow (a ratio's comes from its parts: ``_ratio_parts``)."""
         if spec is not None and spec.formula is not None:
             return []  # a derived figure has no stored series of its own
         if spec is None:
@@ -296,8 +299,6 @@ class Engine:
             return points
         subjects = self.under(subject)
         stored = None if kr.where else self._series_at(subject).get(spec.name)
-        if spec.kind is MetricKind.RATIO:
-            return [(day, n / d) for day, n, d in self._ratio_parts(kr, spec, subject) if d]
         if stored is not None:
             series = stored["value"]
         else:
