@@ -319,3 +319,74 @@ def test_the_command_imports_click_and_its_command_line_without_a_collection() -
     seen = json.loads(done.stderr.strip().splitlines()[-1])
     assert seen == {"code": 0, "early": 0, "click": True}, done.stderr
     assert done.stdout.startswith("okrdesk, version ")
+
+
+# ------------------------------------------------------- how the command ends
+
+
+@pytest.mark.parametrize(("code", "status"), [(None, 0), (0, 0), (2, 2), (130, 130), ("no", 1)])
+def test_the_command_ends_with_the_status_python_would_give(code: object, status: int) -> None:
+    from okrdesk.__main__ import exit_status
+
+    assert exit_status(code) == status
+
+
+def _command(*argv: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run([sys.executable, "-m", "okrdesk", *argv], capture_output=True,
+                          env={**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"})  # fmt: skip
+
+
+def test_the_command_s_output_and_status_are_whole_when_it_ends(demo: Path) -> None:
+    out = _command("report", "-w", str(demo), "--as-of", AS_OF)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.decode() == _run(AS_A_LIBRARY, demo).stdout  # Python's own ending
+    # Larger than a pipe holds, so written while the reader reads: every byte arrives.
+    written = demo.parent / "observations.csv"
+    _command("export", "-w", str(demo), "--format", "csv", "--out", str(written))
+    exported = _command("export", "-w", str(demo), "--format", "csv")
+    assert exported.returncode == 0, exported.stderr
+    assert len(exported.stdout) > 200_000
+    assert exported.stdout == written.read_bytes()
+    bad = _command("report", "-w", str(demo), "--as-of", "2026-02-30")
+    assert bad.returncode == 2 and b"2026-02-30" in bad.stderr and not bad.stdout
+    unknown = _command("report", "-w", str(demo), "--unit", "nosuch")  # okrdesk's own message
+    assert unknown.returncode == 2 and b'"nosuch"' in unknown.stderr
+    problems = _command("check", "-w", str(demo), "--as-of", AS_OF)  # 1: there are problems
+    assert problems.returncode == 1 and problems.stdout.endswith(b"\n"), problems.stderr
+
+
+ENDS_UNFLUSHED = """
+import atexit, sys
+import okrdesk.cli
+from okrdesk.__main__ import main
+
+def command():
+    # Python flushes what the command wrote; an exit handler writes after that.
+    atexit.register(lambda: sys.stdout.write("handler ran"))
+    sys.stdout.write("x" * 100_000)
+    sys.exit(3)
+
+okrdesk.cli.main = command
+main()
+"""
+
+
+def test_what_is_left_unflushed_is_written_and_the_status_kept() -> None:
+    buffered = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    done = subprocess.run([sys.executable, "-c", ENDS_UNFLUSHED], capture_output=True, text=True,
+                          env=buffered)  # fmt: skip
+    assert (done.returncode, done.stderr) == (3, "")
+    assert done.stdout == "x" * 100_000 + "handler ran"
+
+
+def test_the_command_s_exit_handlers_run_before_it_ends(demo: Path, tmp_path: Path) -> None:
+    # A fresh bytecode folder: the command compiles attrs' methods, and an exit handler
+    # keeps them (records.py); the process must not end before it has.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    done = subprocess.run(
+        [sys.executable, "-m", "okrdesk", "report", "-w", str(demo), "--as-of", AS_OF],
+        capture_output=True, env={**env, "PYTHONPYCACHEPREFIX": str(tmp_path),
+                                  "OKRDESK_LOAD_PLUGINS": "brokerage"},
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert list(tmp_path.rglob("attrs-methods.*.bin"))

@@ -5,15 +5,31 @@ command line makes some twenty thousand objects, and the cyclic garbage
 collector would walk them about twenty times while they are made. So no
 collection runs until they are imported; from there on ``cli/start_up.py``
 holds the collector back while the command imports what it runs.
+
+It ends here too. Once a command has said how it ends (``sys.exit``), Python
+waits for its threads and runs every exit handler as usual; then, instead of
+taking every module apart object by object, a sixth of a report's time, the
+process flushes its output and leaves with the command's status. Where an
+error escapes the command (a traceback, a bug), or the output cannot be
+flushed, Python ends the process its own way.
 """
 
 from __future__ import annotations
 
+import atexit
 import gc
+import os
+import sys
+
+_status: list[int] = []
+"""The status the command ended with, once it has said so."""
 
 
 def main() -> None:
     """The ``okrdesk`` command."""
+    # Registered before anything else is: exit handlers run last-registered first,
+    # so this one runs after every handler the command's modules add.
+    atexit.register(_leave_without_teardown)
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -24,7 +40,32 @@ def main() -> None:
     finally:
         if enabled:
             gc.enable()
-    command()
+    try:
+        command()
+    except SystemExit as ending:
+        _status.append(exit_status(ending.code))
+        raise
+    _status.append(0)
+
+
+def exit_status(code: object) -> int:
+    """The process's status for ``sys.exit(code)``, as Python gives it: none is 0, a
+    number is itself, anything else (a message, printed by Python) is 1."""
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 1
+
+
+def _leave_without_teardown() -> None:
+    if not _status:
+        return
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except (OSError, ValueError):  # a closed pipe: Python says so and exits 120
+        return
+    os._exit(_status[0] & 0xFF)
 
 
 if __name__ == "__main__":
