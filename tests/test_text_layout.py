@@ -136,6 +136,38 @@ def test_sections_and_a_footer_draw_their_rules() -> None:
     ]
 
 
+def test_a_note_runs_across_the_table_under_its_row_and_widens_no_column() -> None:
+    table = TextTable()
+    table.add_column("关键结果")
+    table.add_column("实际", justify="right", no_wrap=True)
+    table.add_row("KR1 营业收入", "4.26亿")
+    table.add_note("最近打卡 2026-10-31 · 陈建国 · 信心 80% · 10月末口径")
+    table.add_row("KR2", "0次")
+    assert printed(table, 80) == [
+        "┏━━━━━━━━━━━━━━┳━━━━━━━━┓",
+        "┃ 关键结果     ┃   实际 ┃",
+        "┡━━━━━━━━━━━━━━╇━━━━━━━━┩",
+        "│ KR1 营业收入 │ 4.26亿 │",
+        "│   最近打卡 2026-10-31 │",
+        "│   · 陈建国 · 信心 80% │",
+        "│   · 10月末口径        │",
+        "│ KR2          │    0次 │",
+        "└──────────────┴────────┘",
+    ]
+    # Too narrow for columns: the note follows its row's cells, indented.
+    stacked = [line.rstrip() for line in printed(table, 16)]
+    assert stacked[:8] == [
+        "────────────────",
+        "KR1 营业收入",
+        "  实际: 4.26亿",
+        "  最近打卡",
+        "  2026-10-31 ·",
+        "  陈建国 · 信心",
+        "  80% ·",
+        "  10月末口径",
+    ]
+
+
 def test_an_empty_table_is_its_header_and_borders() -> None:
     table = TextTable()
     table.add_column("成员")

@@ -203,10 +203,12 @@ def _kr_table(
         table.add_column(_heading(column, grain, lang), justify="right" if right else "left",
                          no_wrap=True)  # fmt: skip
     for row, kr in enumerate(objective.key_results):
-        title = "\n".join([f"{kr.id} {kr.title}", *under_title(kr, lang)])
+        table.add_row(f"{kr.id} {kr.title}", *(cells[c][row] for c in columns))
+        # Members met, the latest check-in, the window: across the table, not folded
+        # into the narrow title column.
+        table.add_note(*under_title(kr, lang))
         if heading := breakdown_heading(kr, lang):
-            title += f"\n{heading}"
-        table.add_row(title, *(cells[c][row] for c in columns))
+            table.add_row(heading)
         for text, figure in breakdown_rows(kr, lang):
             table.add_row(text, *(figure if c == "actual" else "" for c in columns))
     return table

@@ -421,6 +421,8 @@ class TextTable:
         self.columns: list[_Column] = []
         self.rows: list[list[Text]] = []
         self.sections: set[int] = set()
+        self.notes: dict[int, list[Text]] = {}
+        """Row index → lines written across the whole table under that row."""
         self._measured: tuple[tuple[int, int], list[_Measure]] = ((-1, -1), [])
 
     def add_column(self, header: str, **options: Unpack[ColumnOptions]) -> None:
@@ -429,6 +431,13 @@ class TextTable:
     def add_row(self, *row: str | Text) -> None:
         texts = [as_text(cell) for cell in row]
         self.rows.append(texts + [Text() for _ in range(len(self.columns) - len(texts))])
+
+    def add_note(self, *lines: str | Text) -> None:
+        """Lines about the last row added, each written across the whole table under
+        it (indented), not in one narrow column: they take no part in the columns'
+        widths."""
+        if self.rows and lines:
+            self.notes.setdefault(len(self.rows) - 1, []).extend(map(as_text, lines))
 
     def add_section(self) -> None:
         """A rule after the last row added."""
@@ -566,6 +575,8 @@ class TextTable:
         out.append([(_border("┡", "━", "╇", "┩", widths), "")])
         for index, row in enumerate(self.rows):
             out += self._row(row, widths, "│", "top")
+            for note in self.notes.get(index, ()):
+                out += _across(note, total)
             last = index == len(self.rows) - 1
             if index in self.sections and not last:
                 out.append([(_border("├", "─", "┼", "┤", widths), "")])
@@ -587,7 +598,7 @@ class TextTable:
         rows = [*self.rows]
         if self.show_footer:
             rows.append([Text(c.footer, "bold") for c in self.columns])
-        for row in rows:
+        for index, row in enumerate(rows):
             out.append([("─" * width, "")])
             out += wrap(row[0], width)
             for column, cell in zip(self.columns[1:], row[1:], strict=True):
@@ -595,6 +606,8 @@ class TextTable:
                     shown = Text(f"  {column.header}: ")
                     shown.runs += cell.runs
                     out += wrap(shown, width)
+            for note in self.notes.get(index, ()):
+                out += [[(_NOTE_INDENT, ""), *line] for line in wrap(note, width - _NOTED)]
         out.append([("─" * width, "")])
         if self.caption:
             out += wrap(Text(self.caption, "dim italic"), width)
@@ -628,6 +641,24 @@ class TextTable:
                 line.append((bar, ""))
             lines.append(line)
         return lines
+
+
+_NOTE_INDENT = "  "
+_NOTED = len(_NOTE_INDENT)
+
+
+def _across(note: Text, total: int) -> list[Line]:
+    """A note's lines across a table ``total`` cells wide, inside its outer bars."""
+    inner = total - 2 - _PADDING - _NOTED
+    if inner < 1:
+        return []
+    out: list[Line] = []
+    for line in wrap(note, inner, justify="left"):
+        if line_cells(line) > inner:
+            line = crop(line, inner)
+        room = inner - line_cells(line)
+        out.append([("│ " + _NOTE_INDENT, ""), *line, (" " * room + " │", "")])
+    return out
 
 
 def _cell_lines(text: Text, width: int, column: _Column) -> list[Line]:
