@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -390,3 +391,20 @@ def test_the_command_s_exit_handlers_run_before_it_ends(demo: Path, tmp_path: Pa
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert list(tmp_path.rglob("attrs-methods.*.bin"))
+
+
+def test_a_storing_command_leaves_its_store_whole_in_one_file(demo: Path, tmp_path: Path) -> None:
+    # Python's own ending would close a store left open, folding its write-ahead log
+    # into okrdesk.db; the command's ending does not, so every command closes its store
+    # itself, and a store copied alone after any of them holds everything.
+    root = tmp_path / "demo"
+    shutil.copytree(demo, root)
+    for argv in (
+        ["collect", "--through", AS_OF],
+        ["checkin", "O2.KR2b", "75%"],
+        ["spend", "add", "dataops", "1", "--signed-by", "陈建国"],
+        ["report", "--as-of", AS_OF],
+    ):
+        done = _command(*argv, "-w", str(root))
+        assert done.returncode == 0, (argv, done.stderr)
+        assert sorted(p.name for p in root.glob("okrdesk.db*")) == ["okrdesk.db"], argv
