@@ -114,6 +114,31 @@ def test_trust_allows_the_code_until_a_plugin_file_changes(
     assert run("trust", "--revoke", "-w", str(root)).returncode == 0
 
 
+def test_a_trusted_plugin_runs_from_its_source_never_from_bytecode_beside_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # Bytecode Python would run whatever the source says (compiled "unchecked" from
+    # other code), in __pycache__, which the trust fingerprint does not cover.
+    import py_compile
+
+    root = write_workspace(trusted=False)
+    hidden = root / "hidden.py"
+    hidden.write_text(MARKER_PLUGIN, encoding="utf-8")
+    plugin = root / "plugins" / "test_metrics.py"
+    cached = root / "plugins" / "__pycache__" / f"test_metrics.{sys.implementation.cache_tag}.pyc"
+    py_compile.compile(str(hidden), cfile=str(cached), dfile=str(plugin),
+                       invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)  # fmt: skip
+    hidden.unlink()
+    granted = run("trust", str(root))
+    assert "plugins/test_metrics.py" in granted.stdout and "__pycache__" not in granted.stdout
+    environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    for args in (["validate"], ["collect", "--through", "2026-03-15"]):
+        done = run(*args, "-w", str(root), env=environment)
+        assert not (root / "RAN").exists(), args
+        assert done.returncode == 0, (args, done.stderr)
+    assert sorted(p.name for p in cached.parent.iterdir()) == [cached.name]  # none written
+
+
 def test_the_environment_allows_one_run_without_recording_it(
     write_workspace: WriteWorkspace, private_config: Path
 ) -> None:
@@ -197,3 +222,31 @@ def test_validate_warns_of_control_characters_in_titles_and_names(
         line.startswith("warning: targets/okrs.toml:3: objectives[O1].title: holds control")
         for line in lines
     ), lines
+
+
+# ------------------------------------------- modules beside the target files
+
+SHADOW = """\
+import pathlib
+pathlib.Path(__file__).with_name("SHADOWED-{name}").write_text("ran")
+raise ImportError("a sent workspace's {name}.py")
+"""
+
+
+@pytest.mark.parametrize("how", ["command", "python -m"])
+def test_python_files_beside_the_targets_are_never_imported(
+    write_workspace: WriteWorkspace, how: str
+) -> None:
+    # A workspace is usually the current folder, and Python puts the current folder
+    # first on the path of `python -c` (how multiprocessing starts its fork server and
+    # resource tracker) and of `python -m`: a module there must not shadow the real one.
+    root = write_workspace(plugin=False)
+    for name in ("multiprocessing", "click", "attrs", "pluggy", "sqlite3"):
+        (root / f"{name}.py").write_text(SHADOW.format(name=name), encoding="utf-8")
+    command = [str(Path(sys.executable).with_name("okrdesk"))] if how == "command" else OKRDESK
+    for args in (["validate"], ["collect", "--through", "2026-03-15"], ["report"]):
+        done = subprocess.run([*command, *args], capture_output=True, text=True, cwd=root,
+                              env={**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"},
+                              timeout=120)  # fmt: skip
+        assert sorted(p.name for p in root.glob("SHADOWED-*")) == [], (args, done.stderr)
+        assert done.returncode in (0, 1), (args, done.stderr)

@@ -30,6 +30,7 @@ def main() -> None:
     # Registered before anything else is: exit handlers run last-registered first,
     # so this one runs after every handler the command's modules add.
     atexit.register(_leave_without_teardown)
+    _without_the_current_folder()
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -46,6 +47,15 @@ def main() -> None:
         _status.append(exit_status(ending.code))
         raise
     _status.append(0)
+
+
+def _without_the_current_folder() -> None:
+    """Take the current folder off Python's path, where ``python -m okrdesk`` put it: a
+    workspace is often the current folder, and a ``click.py`` someone put in one they
+    sent must not be what okrdesk imports. (Python itself has already imported ``runpy``
+    and this package by then; ``python -P -m okrdesk`` keeps even those from it.)"""
+    here = os.getcwd()
+    sys.path[:] = [entry for entry in sys.path if os.path.abspath(entry or ".") != here]
 
 
 def exit_status(code: object) -> int:

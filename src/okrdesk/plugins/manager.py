@@ -433,14 +433,18 @@ def _taking_only(function: Callable[..., Any], argnames: tuple[str, ...]) -> Cal
 
 
 def _import_file(path: Path) -> ModuleType:
+    """A workspace's ``plugins/NAME.py``, run from its source as ``okrdesk trust``
+    fingerprinted it: never from bytecode beside it, which the fingerprint does not
+    cover and which Python would run whatever the source says (a ``__pycache__`` file
+    compiled unchecked from other code), and leaving none there."""
     module_name = f"okrdesk_local_plugins.{path.stem}"
-    spec = importlib.util.spec_from_file_location(module_name, path)
-    if spec is None or spec.loader is None:
-        raise ImportError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
+    code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
+    module = ModuleType(module_name)
+    module.__file__ = str(path)
+    module.__spec__ = importlib.util.spec_from_loader(module_name, None, origin=str(path))
     sys.modules[module_name] = module
     try:
-        spec.loader.exec_module(module)
+        exec(code, module.__dict__)
     except BaseException:
         del sys.modules[module_name]
         raise

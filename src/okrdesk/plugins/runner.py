@@ -276,11 +276,38 @@ _NO_FORK_SERVER: list[str] = []
 """Why the fork server could not start, once it failed: then each process is spawned."""
 
 
+_SAFE_PATH = "PYTHONSAFEPATH"
+_SAFE_PATH_OURS: list[bool] = []
+"""Whether okrdesk set ``PYTHONSAFEPATH`` (once it has looked), not the user."""
+
+
+def _with_safe_path() -> None:
+    """Start every Python process multiprocessing starts (the fork server, its resource
+    tracker, a spawned plugin process) without the current folder on its path. They are
+    ``python -c`` commands, which put the current folder first, and a workspace is often
+    the current folder: a ``multiprocessing.py`` or ``attrs.py`` someone put in a
+    workspace they sent would run before any plugin, with no ``okrdesk trust``."""
+    if not _SAFE_PATH_OURS:
+        _SAFE_PATH_OURS.append(_SAFE_PATH not in os.environ)
+        os.environ.setdefault(_SAFE_PATH, "1")
+
+
+def _environment_for_plugin() -> dict[str, str]:
+    """The environment a plugin process runs with: this process's, without the
+    ``PYTHONSAFEPATH`` okrdesk set for starting it (processes the plugin starts itself
+    find their modules as they would anywhere else)."""
+    environment = dict(os.environ)
+    if _SAFE_PATH_OURS and _SAFE_PATH_OURS[0]:
+        environment.pop(_SAFE_PATH, None)
+    return environment
+
+
 def _context() -> Any:
     """How plugin processes start: forked from the fork server where there is one."""
     # Imported here: a collect whose plugins all run in this process needs none of it.
     import multiprocessing
 
+    _with_safe_path()
     if _NO_FORK_SERVER or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -413,8 +440,8 @@ def _run_in_process(
             _widen(receiving)
         process = context.Process(
             target=_plugin_process, name=f"okrdesk-plugin-{name}", daemon=True,
-            args=(sending, name, how, settings, request, str(output), dict(os.environ),
-                  os.getpid()),
+            args=(sending, name, how, settings, request, str(output),
+                  _environment_for_plugin(), os.getpid()),
         )  # fmt: skip
         process.start()
         sending.close()
