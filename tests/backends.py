@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from okrdesk.store import Store
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 
 
 class Backend:
@@ -24,6 +24,7 @@ class Backend:
             (root / "okrdesk.toml").write_text(
                 f'[workspace]\ndatabase = "{self.url}"\n', encoding="utf-8"
             )
+            trusted(root)  # a store on a server is one the workspace reaches out to
         return root
 
     def location(self, root: Path) -> Path | str:

@@ -152,3 +152,14 @@ BASE_FILES = {"org.toml": ORG, "plan.toml": PLAN, "okrs.toml": OKRS, "budget.tom
 
 
 WriteWorkspace = Callable[..., Path]
+
+
+def trusted(root: Path) -> Path:
+    """Trust ``root`` as it is now, as `okrdesk trust` does: its plugins/ files and what
+    its okrdesk.toml reaches outside it (a store on a server, folders elsewhere)."""
+    from okrdesk.app.trust import grant
+    from okrdesk.targets.reader import Findings
+    from okrdesk.targets.settings import read_settings
+
+    grant(root, read_settings(root, Findings()).reach)
+    return root

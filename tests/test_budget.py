@@ -13,7 +13,6 @@ import pytest
 from click.testing import CliRunner, Result
 
 from okrdesk.app.session import open_session
-from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.engine.budget import BudgetProgress, budget_progress, judge_line
 from okrdesk.engine.progress import Engine
@@ -24,7 +23,7 @@ from okrdesk.report.document import Report, ReportReserve
 from okrdesk.store import Store
 from okrdesk.targets import load_plan
 from okrdesk.units import parse_money
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 
 ROOT = Path(__file__).resolve().parents[1]
 THROUGH = "2026-03-15"
@@ -462,7 +461,7 @@ amount = 60
 """
     root = write_workspace({"money.toml": MONEY_RESULTS, "budget.toml": budget})
     (root / "plugins" / "volume.py").write_text(VOLUME_PLUGIN, encoding="utf-8")
-    grant(root)
+    trusted(root)
     return root
 
 

@@ -17,11 +17,10 @@ from pathlib import Path
 import pytest
 
 from backends import Backend
-from okrdesk.app.trust import grant
 from okrdesk.model import Person
 from okrdesk.plugins import hookimpl
 from okrdesk.plugins.testing import check_plugin
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 
 STEPWISE = """\
 import os
@@ -85,7 +84,7 @@ def workspace(backend: Backend) -> Path:
     root = backend.workspace({"budget.toml": None})
     (root / "plugins" / "test_metrics.py").unlink()
     (root / "plugins" / "stepwise.py").write_text(STEPWISE, encoding="utf-8")
-    grant(root)
+    trusted(root)
     return root
 
 

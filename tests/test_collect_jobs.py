@@ -14,11 +14,10 @@ from rich.console import Console
 
 from okrdesk.app.collect import run_collect
 from okrdesk.app.session import open_session
-from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.cli.progress_bar import BarProgress
 from okrdesk.store import Store
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 from test_sql_warehouse import ENGINE_URLS, closed_port, load_postgres, silent_server
 
 HIRES_PLUGIN = """\
@@ -125,7 +124,7 @@ def firm_workspace(write_workspace: WriteWorkspace, root: Path) -> Path:
     (root / "plugins" / "hires.py").write_text(HIRES_PLUGIN, encoding="utf-8")
     (root / "plugins" / "broken.py").write_text(BROKEN_PLUGIN, encoding="utf-8")
     (root / "okrdesk.toml").write_text(SQL_SOURCE, encoding="utf-8")
-    grant(root)
+    trusted(root)
     return root
 
 
@@ -212,7 +211,7 @@ def test_jobs_run_plugins_at_the_same_time(
         (root / "plugins" / f"{me}.py").write_text(
             MEETING_PLUGIN.replace("{me}", me).replace("{other}", other), encoding="utf-8"
         )
-    grant(root)
+    trusted(root)
     (tmp_path / "meet").mkdir()
     env = {
         "OKRDESK_TEST_MEET": str(tmp_path / "meet"),
@@ -351,7 +350,7 @@ def test_the_progress_bar_shows_what_runs_and_counts_what_is_done(
             SLEEPY_PLUGIN.replace("{me}", me).replace("{seconds}", seconds), encoding="utf-8"
         )
     (root / "plugins" / "broken.py").write_text(BROKEN_PLUGIN, encoding="utf-8")
-    grant(root)
+    trusted(root)
     recorded = Recorded()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics,quick,slow,broken")

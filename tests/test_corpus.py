@@ -24,8 +24,8 @@ import attrs
 import pytest
 from click.testing import CliRunner
 
-from okrdesk.app.trust import grant
 from okrdesk.cli import cli
+from sample_workspace import trusted
 
 CORPUS = Path(__file__).parent / "corpus"
 CASES = CORPUS / "targets"
@@ -105,7 +105,7 @@ def build_workspace(case: Path, root: Path) -> Path:
             target.with_suffix("").write_bytes(gzip.decompress(source.read_bytes()))
         else:
             shutil.copyfile(source, target)
-    grant(workspace)  # the corpus's plugin is the test suite's own code
+    trusted(workspace)  # the corpus's plugin is the test suite's own code
     return workspace
 
 
@@ -171,7 +171,7 @@ def matches(line: str, expected: str) -> bool:
 def test_the_base_workspace_is_clean(tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     shutil.copytree(BASE, workspace)
-    grant(workspace)
+    trusted(workspace)
     run = run_in_process(workspace)
     assert run.code == 0, run.stdout + run.stderr
     assert "no problems" in run.stdout

@@ -20,7 +20,6 @@ from click.testing import CliRunner
 
 from backends import Backend
 from okrdesk.app.session import open_session, open_store
-from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.engine.progress import Engine
 from okrdesk.model import Observation, Person, slice_of, slice_values
@@ -31,7 +30,7 @@ from okrdesk.report.breakdown import shares
 from okrdesk.store import MIGRATIONS, Store
 from okrdesk.store.base import with_wholes
 from okrdesk.units import percentage
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 
 AS_OF = "2026-01-18"
 YI = 100_000_000
@@ -193,7 +192,7 @@ def dimensioned(write: WriteWorkspace | Backend, okrs: str = OKRS, through: str 
         root = write(files, plugin=False)
     (root / "plugins").mkdir(exist_ok=True)
     (root / "plugins" / "dim_metrics.py").write_text(DIM_PLUGIN, encoding="utf-8")
-    grant(root)
+    trusted(root)
     done = CliRunner().invoke(cli, ["collect", "--through", through, "-w", str(root)])
     assert done.exit_code == 0, done.output
     return root
@@ -659,7 +658,7 @@ def test_words_for_a_dimension_the_metric_lacks_are_refused_when_the_plugin_load
         DIM_PLUGIN.replace('dimension_labels={"gender"', 'dimension_labels={"gendr"'),
         encoding="utf-8",
     )
-    grant(workspace)
+    trusted(workspace)
     done = CliRunner().invoke(cli, ["validate", "-w", str(workspace)])
     assert done.exit_code != 0
     assert "dim_metrics" in done.output

@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from okrdesk.app.trust import grant
 from okrdesk.cli import cli
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 
 
 def run(root: Path, *args: str) -> Result:
@@ -150,7 +149,7 @@ def test_csv_cells_never_run_as_formulas(
     (root / "plugins" / "hostile.py").write_text(
         HOSTILE_PLUGIN.format(sources=HOSTILE), encoding="utf-8"
     )
-    grant(root)
+    trusted(root)
     monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics,hostile")
     assert run(root, "collect", "--through", "2026-02-28").exit_code == 0
     for day, note in enumerate(HOSTILE, start=1):
@@ -250,7 +249,7 @@ def daily(write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch) -> P
 
     root = write_workspace({"okrs.toml": OKRS + COMMISSION_KR})
     (root / "plugins" / "daily.py").write_text(DAILY_PLUGIN, encoding="utf-8")
-    grant(root)
+    trusted(root)
     monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics,daily")
     return root
 

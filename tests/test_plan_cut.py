@@ -15,7 +15,6 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.app.session import open_session
-from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.engine.progress import Engine
 from okrdesk.model import Plan
@@ -23,6 +22,7 @@ from okrdesk.store import Store
 from okrdesk.targets import load
 from okrdesk.targets.load import load_plan
 from okrdesk.targets.plan_cache import load_plan_cached
+from sample_workspace import trusted
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 AS_OF = "2026-11-20"
@@ -99,7 +99,7 @@ its own, and asks whether the others are overdue of no one outside its cut."""
 def firm_root(firm_files: Path, tmp_path: Path) -> Path:
     root = tmp_path / "firm"
     shutil.copytree(firm_files, root)
-    grant(root)
+    trusted(root)
     return root
 
 

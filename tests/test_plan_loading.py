@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from okrdesk.app.session import open_session
-from okrdesk.app.trust import grant
 from okrdesk.model import MetricSpec
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.resources import shipped
@@ -22,7 +21,7 @@ from okrdesk.targets import plan_cache
 from okrdesk.targets.load import LoadResult, load_plan
 from okrdesk.targets.plan_cache import cache_folder, load_plan_cached
 from okrdesk.targets.syntax import MAX_DEPTH, _may_hold_hazards, neutralise
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 
 BENCHMARKS = Path(__file__).parent.parent / "benchmarks"
 CORPUS = Path(__file__).parent / "corpus" / "targets"
@@ -84,7 +83,7 @@ def test_the_synthetic_firm_from_the_cache_is_the_plan_read_from_its_files(
     finally:
         sys.path.remove(str(BENCHMARKS))
     root = write_targets(tmp_path / "firm", build_plan(3))
-    grant(root)
+    trusted(root)
     metrics = _metrics(root)
     fresh = load_plan(root, metrics)
     assert fresh.plan is not None and len(fresh.plan.people) == 3 * 33

@@ -17,7 +17,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.model import MetricKind, MetricSpec, Person
 from okrdesk.periods import Grain, periods_between
@@ -27,7 +26,7 @@ from okrdesk.plugins.runner import collect
 from okrdesk.plugins.testing import check_plugin, registered_plugin
 from okrdesk.targets import load_plan
 from okrdesk.units import UNITS
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 
 EXAMPLE = Path(__file__).parent / "example_plugin"
 
@@ -37,7 +36,7 @@ BUILT_IN = ("sql", "derived", "text", "md", "html", "json", "xlsx")
 def write_plugin(root: Path, name: str, body: str) -> None:
     (root / "plugins").mkdir(exist_ok=True)
     (root / "plugins" / f"{name}.py").write_text(textwrap.dedent(body), encoding="utf-8")
-    grant(root)
+    trusted(root)
 
 
 def plugins_json(root: Path, env: dict[str, str] | None = None) -> tuple[int, dict[str, dict]]:

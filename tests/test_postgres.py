@@ -27,10 +27,16 @@ from okrdesk.model import Observation
 from okrdesk.periods import Grain, periods_between
 from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
 from okrdesk.store.postgres import ANALYZE_AFTER_ROWS, lock_key
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 
 HERE = Path(__file__).parent
-ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics", "OKRDESK_BUSY_TIMEOUT": "120"}
+OUR_ENV = {"OKRDESK_LOAD_PLUGINS": "test_metrics", "OKRDESK_BUSY_TIMEOUT": "120"}
+
+
+def env() -> dict[str, str]:
+    """The environment for a command now: with the test's own config folder, where its
+    trust is kept."""
+    return {**os.environ, **OUR_ENV}
 
 
 def run(*args: str) -> Result:
@@ -148,6 +154,7 @@ def test_an_unreachable_server_is_a_message_not_a_traceback(
     root = write_workspace()
     url = f"postgresql://okrdesk@/nothing?host={tmp_path}"
     (root / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{url}"\n', encoding="utf-8")
+    trusted(root)
     result = CliRunner().invoke(cli, ["spend", "list", "-w", str(root)])
     assert result.exit_code != 0
     assert "cannot use the PostgreSQL database" in result.output
@@ -455,7 +462,7 @@ def test_the_report_json_is_the_same_on_both(
             ["spend", "add", "training", "3500元", "--signed-by", "王芳", "--date", "2026-03-02"],
         ]
         for step in steps:
-            done = CliRunner().invoke(cli, [*step, "-w", str(root)], env=ENV)
+            done = CliRunner().invoke(cli, [*step, "-w", str(root)], env=env())
             assert done.exit_code == 0, done.output
         report = CliRunner().invoke(
             cli, ["report", "--as-of", "2026-03-15", "--format", "json", "-w", str(root)]
@@ -485,7 +492,7 @@ def test_twenty_writers_at_once_lose_and_duplicate_nothing(
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=ENV,
+            env=env(),
         )
         for n, kind in enumerate(kinds)
     ]
@@ -535,7 +542,7 @@ def test_concurrent_spends_through_the_cli_pass_the_breaker_once(
                "--signed-by", "王芳", "--date", "2026-03-02", "-w", str(root)]  # fmt: skip
     processes = [
         subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV
+            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env()
         )
         for _ in range(6)
     ]

@@ -18,9 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from okrdesk.app.trust import grant
 from okrdesk.store import Store
-from sample_workspace import OKRS, WriteWorkspace
+from sample_workspace import OKRS, WriteWorkspace, trusted
 
 OKRDESK = [sys.executable, "-m", "okrdesk"]
 
@@ -74,7 +73,7 @@ def test_a_plugin_that_hangs_is_timed_out_and_the_others_land(
         'metric = "salon_visits"\ntarget = 500\nunit = "人"\n'  # fmt: skip
     root = write_workspace({"okrs.toml": salons})
     (root / "plugins" / "hangs.py").write_text(HANGS, encoding="utf-8")
-    grant(root)
+    trusted(root)
     start = time.monotonic()
     done = okrdesk("collect", "--through", "2026-03-15", "-w", str(root),
                    env={"OKRDESK_LOAD_PLUGINS": "test_metrics,hangs",
@@ -117,6 +116,7 @@ def test_a_full_disk_loses_nothing_stored_before(
     root = write_workspace()
     database = tiny_disk / "okrdesk.db"
     (root / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{database}"\n', encoding="utf-8")
+    trusted(root)  # a store outside the workspace
     assert okrdesk("collect", "--through", "2026-01-20", "-w", str(root)).returncode == 0
     before = rows(database)
     filler = fill(tiny_disk)
@@ -306,7 +306,7 @@ def test_a_misbehaving_plugin_is_stopped_and_named(
     root = write_workspace({"okrs.toml": visits if not at_import else OKRS})
     body = MISBEHAVES.format(at_import=at_import, in_collect=in_collect)
     (root / "plugins" / "misbehaves.py").write_text(body, encoding="utf-8")
-    grant(root)
+    trusted(root)
     start = time.monotonic()
     done = okrdesk("collect", "--through", "2026-03-15", "-w", str(root),
                    env={"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves",

@@ -12,13 +12,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.messages import label, status
 from okrdesk.report import cells
 from okrdesk.report.document import ReportKeyResult
 from okrdesk.report.numbers import money, percent, ratio
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 from test_report import AS_OF, okrdesk
 
 HUMAN = ("text", "md", "html")
@@ -148,7 +147,7 @@ def run(root: Path, *args: str) -> Any:
 def test_a_plugin_adds_a_report_format(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
     (root / "plugins" / "kr_csv.py").write_text(textwrap.dedent(CSV_FORMAT), encoding="utf-8")
-    grant(root)
+    trusted(root)
     assert run(root, "collect", "--through", "2026-03-15").exit_code == 0
     done = run(root, "report", "--as-of", "2026-03-15", "--format", "krcsv")
     assert done.exit_code == 0, done.output
@@ -176,7 +175,7 @@ def test_a_format_name_taken_twice_is_an_error_for_the_second_plugin(
     root = write_workspace()
     again = CSV_FORMAT.replace('"krcsv"', '"md"')
     (root / "plugins" / "my_md.py").write_text(textwrap.dedent(again), encoding="utf-8")
-    grant(root)
+    trusted(root)
     listed = run(root, "plugins", "--json")
     assert listed.exit_code == 1
     mine = next(p for p in json.loads(listed.output)["plugins"] if p["name"] == "my_md")

@@ -20,10 +20,9 @@ import pytest
 from click.testing import CliRunner, Result
 
 from backends import Backend
-from okrdesk.app.trust import grant
 from okrdesk.cli import cli
 from okrdesk.store import MIGRATIONS, SCHEMA_VERSION, Store
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 
 THROUGH = "2026-03-15"  # 11 ISO weeks of 2026: W01 to W11
 
@@ -191,7 +190,7 @@ def test_a_failing_plugin_keeps_its_earlier_numbers(backend: Backend) -> None:
     before = snapshot(backend, root)
     plugin = root / "plugins" / "test_metrics.py"
     plugin.write_text(plugin.read_text().replace("    bonus =", "    1 / 0\n    bonus ="))
-    grant(root)
+    trusted(root)
     result = run(root, "collect", "--through", THROUGH)
     assert result.exit_code == 1
     assert "error: plugin test_metrics: okrdesk_collect failed: ZeroDivisionError" in result.output

@@ -250,3 +250,54 @@ def test_python_files_beside_the_targets_are_never_imported(
                               timeout=120)  # fmt: skip
         assert sorted(p.name for p in root.glob("SHADOWED-*")) == [], (args, done.stderr)
         assert done.returncode in (0, 1), (args, done.stderr)
+
+
+# ------------------------------------------ settings that reach outside the workspace
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        '[workspace]\ndatabase = "../victim/okrdesk.db"\n',
+        '[workspace]\ndatabase = "postgresql://okrdesk@127.0.0.1:9/branch"\n',
+        '[sources.sql]\nallow_outside_workspace = ["/etc"]\n',
+        '[sources.sql]\nconnection_env = "PGPASSWORD"\n',
+    ],
+    ids=["store-elsewhere", "store-on-a-server", "folders-elsewhere", "a-warehouse"],
+)
+def test_settings_that_reach_outside_wait_for_trust(
+    write_workspace: WriteWorkspace, tmp_path: Path, settings: str
+) -> None:
+    # A sent workspace must not choose where your numbers are written (another
+    # workspace's store), which of your files are read, or where PGPASSWORD goes.
+    root = write_workspace(root=tmp_path / "sent", trusted=False)
+    (root / "okrdesk.toml").write_text(settings, encoding="utf-8")
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    for args in (["validate"], ["collect", "--through", "2026-03-15"], ["report"],
+                 ["export"], ["plugins"]):  # fmt: skip
+        done = run(*args, "-w", str(root))
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert "this workspace reaches outside its folder" in done.stderr
+        assert f"okrdesk trust {root}" in done.stderr
+    assert list(victim.iterdir()) == []
+    granted = run("trust", str(root))
+    assert "reaches outside it" in granted.stdout
+    allowed = run("validate", "-w", str(root))
+    assert "reaches outside" not in allowed.stderr
+    # Changed after trust (say, by a `git pull`): asked again.
+    (root / "okrdesk.toml").write_text(settings.replace("9/", "10/").replace("etc", "root")
+                                       .replace("victim", "other").replace("PGPASS", "PGUSER"),
+                                       encoding="utf-8")  # fmt: skip
+    assert run("validate", "-w", str(root)).returncode == 2
+
+
+def test_a_store_linked_from_outside_is_a_store_outside(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace(root=tmp_path / "sent", trusted=False, plugin=False)
+    elsewhere = tmp_path / "elsewhere.db"
+    (root / "okrdesk.db").symlink_to(elsewhere)
+    done = run("collect", "--through", "2026-03-15", "-w", str(root))
+    assert done.returncode == 2 and "outside the workspace" in done.stderr
+    assert not elsewhere.exists()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from okrdesk.app.session import open_plugins
+from okrdesk.app.session import consented, open_plugins
 from okrdesk.errors import BadInput
 from okrdesk.model import MetricSpec
 from okrdesk.plugins.manager import PluginHost, PluginRecord
@@ -15,8 +15,9 @@ from okrdesk.targets.settings import open_workspace
 
 def load_plugins(option: str | os.PathLike[str] | None) -> PluginHost:
     """The workspace's plugins, loaded, with their report formats declared."""
-    workspace = open_workspace(option)
-    host = open_plugins(workspace.root, workspace.plugins, workspace.sources)
+    workspace = consented(open_workspace(option))
+    host = open_plugins(workspace.root, workspace.plugins, workspace.sources,
+                        reach=workspace.reach)  # fmt: skip
     host.formats  # noqa: B018 - declaring the formats records their errors too
     return host
 

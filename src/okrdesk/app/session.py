@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,6 +68,7 @@ def open_session(
     root = locate(option)
     findings = Findings()
     workspace = read_settings(root, findings)
+    consented(workspace)
     probe: Prober | None = None
     cache: ProbeCache | None = None
     if isolated:
@@ -75,14 +76,16 @@ def open_session(
 
         cache = ProbeCache()
         probe = _prober(root, workspace, cache)
-    host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe)
+    host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe,
+                        workspace.reach)  # fmt: skip
     loaded = _read_plan(root, host.metrics, cut_to)
     if cache is not None and cache.given and loaded.problems:
         # A kept answer may be out of date (a plugin whose metrics come from more than
         # its code and settings): every plugin is asked afresh before the plan's
         # problems are believed.
         probe = _prober(root, workspace, type(cache)(ask_again=True))
-        host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe)
+        host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe,
+                            workspace.reach)  # fmt: skip
         loaded = _read_plan(root, host.metrics, cut_to)
     if isolated and loaded.plan is not None:
         from okrdesk.plugins.runner import warm_up_for
@@ -147,19 +150,31 @@ def stored(workspace: Workspace) -> Store | None:
         return None
 
 
+def consented(workspace: Workspace) -> Workspace:
+    """``workspace``, refused unless the user trusts what in its settings reaches outside
+    it (``Workspace.reach``; most workspaces reach nowhere, and import nothing here)."""
+    if workspace.reach:
+        from okrdesk.app.trust import require_consent
+
+        require_consent(workspace)
+    return workspace
+
+
 def open_plugins(
     root: Path,
     folder: Path,
     sources: Mapping[str, Mapping[str, Any]],
     probe: Prober | None = None,
+    reach: Sequence[str] = (),
 ) -> PluginHost:
-    """The plugins a command may run: the workspace's own only when the user trusts it."""
+    """The plugins a command may run: the workspace's own only when the user trusts it
+    (with what its settings ``reach`` outside it, which the trust covers too)."""
     trusted = False
     if folder.is_dir() and any(folder.glob("*.py")):
         # Fingerprinting the workspace's code (hashlib) costs only where there is some.
         from okrdesk.app.trust import is_trusted
 
-        trusted = is_trusted(root)
+        trusted = is_trusted(root, reach)
     return PluginHost(folder, sources=sources, workspace_code=trusted, prober=probe).load()
 
 

@@ -14,10 +14,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, printable
 from okrdesk.files import write_text_atomically
+from okrdesk.targets.settings import Workspace
 
 ALLOW_ENV = "OKRDESK_ALLOW_WORKSPACE_CODE"
 TRUST_FILE = "trusted-workspaces.json"
@@ -38,14 +40,17 @@ def workspace_code(root: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
 
 
-def fingerprint(root: Path) -> str:
-    """One hash over the names and contents of the workspace's code."""
+def fingerprint(root: Path, reach: Sequence[str] = ()) -> str:
+    """One hash over the names and contents of the workspace's code, and what in its
+    settings reaches outside it (``Workspace.reach``)."""
     digest = hashlib.sha256()
     folder = root / "plugins"
     for path in workspace_code(root):
         digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape"))
         digest.update(b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for line in reach:  # none: the fingerprint of the code alone, as it always was
+        digest.update(b"\0reach\0" + line.encode("utf-8", "surrogateescape"))
     return digest.hexdigest()
 
 
@@ -67,24 +72,40 @@ def _read(path: Path) -> dict[str, str]:
     return {str(k): str(v) for k, v in entries.items()}
 
 
-def is_trusted(root: Path) -> bool:
-    """Whether the workspace's own code may run: allowed for this run, or trusted as it is now."""
+def is_trusted(root: Path, reach: Sequence[str] = ()) -> bool:
+    """Whether the workspace's own code may run and its settings reach outside it:
+    allowed for this run, or trusted as it is now."""
     if os.environ.get(ALLOW_ENV) == "1":
         return True
-    if not workspace_code(root):
+    if not reach and not workspace_code(root):
         return True
     try:
         recorded = _read(trust_file()).get(_key(root))
     except BadInput:
         return False
-    return recorded == fingerprint(root)
+    return recorded == fingerprint(root, reach)
 
 
-def grant(root: Path) -> Path:
-    """Trust the workspace's code as it is now; returns the list's path."""
+def require_consent(workspace: Workspace) -> None:
+    """Refuse a workspace whose settings reach outside it (``Workspace.reach``) unless
+    the user trusted it as it is now: a workspace someone sent must not choose where your
+    numbers are written, which of your files are read or where your passwords go."""
+    reach = workspace.reach
+    if reach and not is_trusted(workspace.root, reach):
+        listed = "\n".join(f"  {printable(line)}" for line in reach)
+        raise BadInput(
+            f"{workspace.root / 'okrdesk.toml'}: this workspace reaches outside its folder:\n"
+            f"{listed}\n"
+            "okrdesk uses such settings only in a workspace you trust as it is now; if "
+            f"they are yours, or you trust who wrote them: okrdesk trust {workspace.root}"
+        )
+
+
+def grant(root: Path, reach: Sequence[str] = ()) -> Path:
+    """Trust the workspace's code and settings as they are now; returns the list's path."""
     path = trust_file()
     entries = _read(path)
-    entries[_key(root)] = fingerprint(root)
+    entries[_key(root)] = fingerprint(root, reach)
     _write(path, entries)
     return path
 

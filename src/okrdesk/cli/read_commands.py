@@ -261,13 +261,13 @@ def export(fmt: str, table: str, out: Path | None, slices: bool) -> None:
     has a sheet per table.
     """
     from okrdesk.app.export import export_text, export_xlsx, units_of
-    from okrdesk.app.session import open_session, store_exists
+    from okrdesk.app.session import consented, open_session, store_exists
     from okrdesk.errors import OkrdeskError
     from okrdesk.files import write_bytes_atomically, write_text_atomically
     from okrdesk.targets.settings import open_workspace
     from okrdesk.targets.workspace_files import check_out_path
 
-    workspace = open_workspace(workspace_path())
+    workspace = consented(open_workspace(workspace_path()))
     if out is not None:
         check_out_path(out, workspace)
     if not store_exists(workspace):

@@ -159,30 +159,38 @@ def trust(directory: Path | None, revoke: bool) -> None:
     DIRECTORY defaults to --workspace, else the current folder. The *.py
     files in a workspace's plugins/ folder are Python that runs with your
     privileges; okrdesk runs them only for a workspace you trusted, and asks
-    again when any file under plugins/ changes. The list of trusted
-    workspaces is kept in $XDG_CONFIG_HOME/okrdesk (default ~/.config/okrdesk),
-    never in the workspace. OKRDESK_ALLOW_WORKSPACE_CODE=1 allows it for one
-    run instead. Installed plugin packages need no trust: installing one is
-    the consent.
+    again when any file under plugins/ changes. The same goes for settings in
+    okrdesk.toml that reach outside the workspace: a store elsewhere (a file
+    outside it, a PostgreSQL server), folders outside it the SQL source may
+    read, a warehouse it may query. The list of trusted workspaces is kept in
+    $XDG_CONFIG_HOME/okrdesk (default ~/.config/okrdesk), never in the
+    workspace. OKRDESK_ALLOW_WORKSPACE_CODE=1 allows it for one run instead.
+    Installed plugin packages need no trust: installing one is the consent.
     """
     from okrdesk.app.trust import grant, workspace_code
     from okrdesk.app.trust import revoke as forget
-    from okrdesk.errors import display_path
-    from okrdesk.targets.settings import locate
+    from okrdesk.errors import display_path, printable
+    from okrdesk.targets.reader import Findings
+    from okrdesk.targets.settings import locate, read_settings
 
     root = locate(directory if directory is not None else workspace_path()).resolve()
     if revoke:
         known = forget(root)
         say(f"{root}: {'no longer trusted' if known else 'was not trusted'}.")
         return
+    reach = read_settings(root, Findings()).reach
     files = workspace_code(root)
-    listed = grant(root)
+    listed = grant(root, reach)
     count = f"{len(files)} file{'' if len(files) == 1 else 's'}"
     say(f"Trusted {root} as it is now ({count} under plugins/), in {listed}:")
     for path in files:
         say(f"  {display_path(path, root)}")
     if not files:
         say("  (no plugins/ files yet; adding one needs `okrdesk trust` again)")
+    if reach:
+        say("and what its okrdesk.toml reaches outside it (a change asks again):")
+        for line in reach:
+            say(f"  {printable(line)}")
 
 
 @click.command()

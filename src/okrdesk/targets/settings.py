@@ -100,6 +100,27 @@ class Workspace:
         return self.database_url if self.database_url is not None else self.database
 
     @property
+    def reach(self) -> tuple[str, ...]:
+        """What in okrdesk.toml reaches outside the workspace's folder, a line each: a
+        store elsewhere (a file outside it, a server), folders outside it the SQL source
+        may read, a warehouse it may query. A workspace someone sent may do none of that
+        until you trust it (``okrdesk trust``): it would choose where your numbers are
+        written, which of your files are read, and where your passwords go."""
+        found = []
+        if self.database_url is not None:
+            found.append(f"[workspace] database: the server {self.database_url}")
+        elif not _inside(self.database, self.root):
+            found.append(f"[workspace] database: {self.database}, outside the workspace")
+        sql = self.sources.get("sql", {})
+        folders = sql.get("allow_outside_workspace", [])
+        for folder in folders if isinstance(folders, list) else [folders]:
+            found.append(f"[sources.sql] allow_outside_workspace: {folder}")
+        for key in ("connection", "connection_env"):
+            if key in sql:
+                found.append(f"[sources.sql] {key}: {sql[key]}")
+        return tuple(found)
+
+    @property
     def targets(self) -> Path:
         return self.root / "targets"
 
@@ -110,6 +131,11 @@ class Workspace:
     @property
     def templates(self) -> Path:
         return self.root / "templates"
+
+
+def _inside(path: Path, root: Path) -> bool:
+    """Whether ``path`` is inside ``root`` once every symlink on the way is followed."""
+    return path.resolve().is_relative_to(root.resolve())
 
 
 def locate(option: str | os.PathLike[str] | None) -> Path:
