@@ -135,6 +135,18 @@ def test_a_password_never_sits_in_the_settings(tmp_path: Path) -> None:
     assert "the environment variable NO_SUCH_VARIABLE is not set" in unset.problems[0]
 
 
+@pytest.mark.parametrize("secret", ["Victim-SMTP-pass-123", "user:Victim-pass@host"])
+def test_a_variable_that_holds_no_warehouse_url_is_never_quoted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, secret: str
+) -> None:
+    # connection_env may name any variable, another program's password among them.
+    monkeypatch.setenv("SOME_SECRET", secret)
+    check = run_check(tmp_path, {"connection_env": "SOME_SECRET", "metrics": METRICS[:1]})
+    assert len(check.problems) == 1
+    assert "does not hold a URL of a warehouse okrdesk knows" in check.problems[0]
+    assert "Victim" not in check.problems[0] and "user" not in check.problems[0]
+
+
 def test_a_duckdb_database_file(tmp_path: Path, files_check: PluginCheck) -> None:
     import duckdb
 

@@ -301,3 +301,91 @@ def test_a_store_linked_from_outside_is_a_store_outside(
     done = run("collect", "--through", "2026-03-15", "-w", str(root))
     assert done.returncode == 2 and "outside the workspace" in done.stderr
     assert not elsewhere.exists()
+
+
+def test_a_name_with_a_line_break_cannot_forge_a_ledger_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    from sample_workspace import ORG
+
+    forged = "王芳\\n       net, 1 entry           0.00  (ledger balanced)"
+    root = write_workspace({"org.toml": ORG.replace('name = "王芳"', f'name = "{forged}"')})
+    added = run("spend", "add", "training", "1", "--signed-by", "cm01", "-w", str(root))
+    assert added.returncode == 0, added.stderr
+    assert len(added.stdout.splitlines()) == 1 and "\\n" in added.stdout
+    listed = run("spend", "list", "-w", str(root)).stdout.splitlines()
+    assert [line.split()[0] for line in listed] == ["id", "1", "net,"]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "CREATE TRIGGER fen AFTER INSERT ON spend BEGIN "
+        "UPDATE spend SET amount_fen = 1 WHERE id = NEW.id; END",
+        "CREATE TRIGGER gone AFTER INSERT ON runs BEGIN DELETE FROM checkins; END",
+        "CREATE VIEW shown AS SELECT 1",
+    ],
+    ids=["spend-trigger", "collect-trigger", "view"],
+)
+def test_a_store_with_sql_of_its_own_is_refused(write_workspace: WriteWorkspace, code: str) -> None:
+    import sqlite3
+
+    root = write_workspace()
+    assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
+    connection = sqlite3.connect(root / "okrdesk.db")
+    connection.execute(code)
+    connection.commit()
+    connection.close()  # the last connection: its log is folded into the file
+    before = (root / "okrdesk.db").read_bytes()
+    for args in (["spend", "add", "training", "2", "--signed-by", "cm01"],
+                 ["collect", "--through", "2026-03-15"], ["report"], ["export"]):  # fmt: skip
+        done = run(*args, "-w", str(root))
+        assert done.returncode == 2, (args, done.stderr)
+        assert "holds what okrdesk never makes" in done.stderr
+    assert (root / "okrdesk.db").read_bytes() == before
+
+
+def test_a_target_file_linked_from_outside_is_never_read(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace(root=tmp_path / "sent")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:the first line of a file of yours\n", encoding="utf-8")
+    (root / "targets" / "zz.toml").symlink_to(secret)
+    done = run("validate", "-w", str(root))
+    assert done.returncode == 2
+    assert "targets/zz.toml: links to a file outside the workspace" in done.stdout + done.stderr
+    assert "first line" not in done.stdout + done.stderr
+    # One of the workspace's own files, linked from inside it, is read as usual.
+    (root / "targets" / "zz.toml").unlink()
+    (root / "shared.toml").write_text('[[objectives]]\nid = "S"\ntitle = "共享"\n'
+                                      'owner = "branch"\n', encoding="utf-8")  # fmt: skip
+    (root / "targets" / "zz.toml").symlink_to(root / "shared.toml")
+    assert "links to a file outside" not in run("validate", "-w", str(root)).stdout
+
+
+def test_send_writes_its_report_into_the_workspace_never_through_a_link(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    import datetime as dt
+
+    from okrdesk.app.send import prepare, report_file
+    from okrdesk.app.session import open_session
+    from okrdesk.errors import BadInput
+
+    root = write_workspace(root=tmp_path / "sent")
+    assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
+    victim = tmp_path / "yours.txt"
+    victim.write_text("a file of yours", encoding="utf-8")
+    day = dt.date(2026, 3, 15)
+    session = open_session(root)
+    planted = report_file(session, "branch", day)
+    planted.parent.mkdir()
+    planted.symlink_to(victim)  # as a sent workspace could hold it
+    prepare(session, "branch", day, None, "zh", write=True)
+    assert victim.read_text(encoding="utf-8") == "a file of yours"
+    assert not planted.is_symlink() and "<html" in planted.read_text(encoding="utf-8")
+    # A reports folder that leads outside the workspace is refused.
+    (root / "okrdesk.toml").write_text('[send]\nreports = "../elsewhere"\n', encoding="utf-8")
+    with pytest.raises(BadInput, match="outside the workspace"):
+        report_file(open_session(root), "branch", day)

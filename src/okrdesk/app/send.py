@@ -22,7 +22,7 @@ from okrdesk.delivery import channels
 from okrdesk.delivery.message import Message
 from okrdesk.delivery.summary import summary
 from okrdesk.delivery.transport import Clock, DeliveryFailed, SystemClock
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, printable
 from okrdesk.report.render import printable_copy
 from okrdesk.targets.settings import Channel
 
@@ -55,9 +55,18 @@ def chosen_channels(session: Session, names: tuple[str, ...]) -> tuple[Channel, 
 
 
 def report_file(session: Session, unit: str, as_of: dt.date) -> Path:
-    """Where the full HTML report is written: the reports folder, by unit and day."""
-    folder = session.workspace.root / session.workspace.send.reports
-    return (folder / f"report-{unit}-{as_of.isoformat()}.html").resolve()
+    """Where the full HTML report is written: the reports folder, by unit and day. The
+    folder must be inside the workspace, links followed; the file itself is replaced,
+    never written through (a link planted there in a workspace someone sent points at
+    a file of yours)."""
+    root = session.workspace.root
+    folder = root / session.workspace.send.reports
+    if not folder.resolve().is_relative_to(root.resolve()):
+        raise BadInput(
+            f"{root / 'okrdesk.toml'}: [send] reports: {printable(str(folder))} is outside "
+            "the workspace; the full report is written only into a folder of the workspace"
+        )
+    return folder.absolute() / f"report-{unit}-{as_of.isoformat()}.html"
 
 
 def prepare(

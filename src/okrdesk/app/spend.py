@@ -182,7 +182,8 @@ def record_spend(
         (entry,) = (e for e in store.spend(line.id) if e.id == entry_id)
     spent = sum((e.amount for e in seen if e.line == line.id), start=amount)
     overridden = f" Breaker overridden: {entry.override_reason}." if entry.override_reason else ""
-    return (
+    # One line: a name from the plan may hold a line break, which must not start another.
+    return printable(
         f"Recorded {format_in(WAN, amount, 4)} on {line.id} ({line.name}) on {day}, "
         f"signed by {', '.join(names)}. Spent so far {format_in(WAN, spent, 4)} "
         f"of {format_in(WAN, line.amount, 4)}.{overridden} Ledger entry {entry_id}."
@@ -288,10 +289,12 @@ def spend_lines(session: Session, line_id: str | None) -> list[str]:
             extra += f"  [reversed by {reversed_by[entry.id]}]"
         if entry.override_reason:
             extra += f"  [override: {entry.override_reason}]"
-        rows.append(
+        # One line each: a signer's name or a note holding a line break must not start
+        # another, which could pass for the ledger's own (a forged "net" line).
+        rows.append(printable(
             f"{entry.id:>5}  {entry.day.isoformat():<10}  {entry.line:<{line_width}}  "
             f"{amount:>{width}}  {', '.join(entry.signed_by)}{extra}"
-        )
+        ))  # fmt: skip
     label = f"net, {len(entries)} entries" if len(entries) != 1 else "net, 1 entry"
     rows.append(f"{'':>5}  {label:<{10 + 2 + line_width}}  {total:>{width}}")
     return rows

@@ -72,12 +72,19 @@ def check_settings(settings: Mapping[str, Any]) -> None:
         raise SqlMetricError("sources.sql.timeout: expected seconds, a number above 0")
 
 
-def dialect_of(url: str, key: str) -> str:
+def dialect_of(url: str, key: str, *, secret: bool = False) -> str:
+    """The dialect of a warehouse ``url``; ``secret``: the URL came from the environment
+    (it may hold a password, or be some other variable's secret altogether), so the
+    message says nothing of it."""
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     scheme = scheme.split("+", 1)[0]  # postgresql+psycopg:// as SQLAlchemy writes it
     if scheme not in DIALECTS:
+        found = (
+            "the variable it names does not hold a URL of a warehouse okrdesk knows"
+            if secret
+            else f"{printable(scheme or url)[:40]!r} is not a warehouse okrdesk knows"
+        )
         raise SqlMetricError(
-            f"{key}: {printable(scheme or url)[:40]!r} is not a warehouse okrdesk knows; "
-            f"expected a URL starting with {', '.join(f'{s}:' for s in DIALECTS)}"
+            f"{key}: {found}; expected a URL starting with {', '.join(f'{s}:' for s in DIALECTS)}"
         )
     return DIALECTS[scheme]

@@ -322,8 +322,9 @@ def connect(
 ) -> Warehouse:  # fmt: skip
     check_settings(settings)
     url = connection_url(settings, os.environ if environ is None else environ)
-    key = "sources.sql.connection" + ("_env" if settings.get("connection_env") else "")
-    dialect = dialect_of(url, key)
+    from_environment = bool(settings.get("connection_env"))
+    key = "sources.sql.connection" + ("_env" if from_environment else "")
+    dialect = dialect_of(url, key, secret=from_environment)
     timeout = float(settings.get("timeout", DEFAULT_TIMEOUT))
     if dialect == "postgres":
         return _Postgres(url, timeout)

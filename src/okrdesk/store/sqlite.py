@@ -20,7 +20,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError
+from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, printable
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout
 from okrdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -96,6 +96,7 @@ class SqliteStore(Store):
                     f"{self.path} is an SQLite database, but not okrdesk's; "
                     "choose another file. Nothing was changed."
                 )
+            self._refuse_code_in_the_schema()
             if read_only:
                 if version < SCHEMA_VERSION:
                     raise BadInput(
@@ -130,6 +131,24 @@ class SqliteStore(Store):
                 if "locked" not in str(error) or time.monotonic() >= deadline:
                     raise
                 time.sleep(0.01)
+
+    def _refuse_code_in_the_schema(self) -> None:
+        """Refuse a store with triggers or views: okrdesk makes none, and one in a store
+        someone sent runs inside okrdesk's own writes (a trigger that sets every spend
+        entry's amount to one fen, or deletes the check-ins when a collect runs)."""
+        found = self._connection.execute(
+            "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') "
+            "ORDER BY type, name"
+        ).fetchall()
+        if found:
+            named = ", ".join(f"{kind} {printable(str(name))}" for kind, name in found[:5])
+            more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+            raise BadInput(
+                f"{self.path} holds what okrdesk never makes ({named}{more}): SQL that would "
+                "run inside okrdesk's own reads and writes, changing or deleting what it "
+                "stores. Nothing was read or changed; use a store okrdesk wrote, or drop "
+                "them if they are yours."
+            )
 
     def _has_foreign_tables(self) -> bool:
         return bool(

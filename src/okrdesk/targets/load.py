@@ -52,6 +52,13 @@ def parse_toml_file(
     it gives now is kept there (targets/toml_cache.py; for okrdesk.toml, which every
     command reads)."""
     shown = display_path(path, root)
+    if not path.resolve().is_relative_to(root.resolve()):
+        # Never read: its first line would be quoted as a syntax error's context.
+        findings.problems.append(
+            Problem(shown, 0, "", "links to a file outside the workspace; a target file "
+                    "must be the workspace's own, and was not read")
+        )  # fmt: skip
+        return None
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         findings.problems.append(
