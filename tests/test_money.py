@@ -130,6 +130,20 @@ def test_concurrent_spends_are_serialised_and_the_second_sees_the_first(money: P
         assert sum(e.amount for e in store.spend("experts")) == 300_000
 
 
+def test_an_entry_dated_earlier_cannot_slip_under_the_breaker(money: Path) -> None:
+    # As of its own day the later entry is not yet spent; as of the ledger's last day
+    # the line would be over: refused, unless overridden with a reason.
+    assert spend(money, "experts", "30万", "--date", "2026-06-01").exit_code == 0
+    for day in ("2026-03-02", "2026-01-05"):
+        backdated = spend(money, "experts", "30万", "--date", day)
+        assert backdated.exit_code == 1, backdated.output
+        assert "refused: the breaker" in backdated.output
+    assert [row[3] for row in ledger(money)] == [300_000 * 100]
+    overridden = spend(money, "experts", "30万", "--date", "2026-03-02", "--override",
+                       "--reason", "董事会批准")  # fmt: skip
+    assert overridden.exit_code == 0, overridden.output
+
+
 # ------------------------------------------------- 2. dates, bounds, reversals
 
 

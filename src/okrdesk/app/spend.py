@@ -163,6 +163,11 @@ def record_spend(
     def within_breaker(entries: list[SpendEntry]) -> str | None:
         seen[:] = entries
         breaker = _breaker_after(session, store, line.id, entries, amount, day)
+        # Judged too on the ledger's latest day: an entry dated before entries already
+        # recorded must not slip under the breaker by leaving them out of its view.
+        latest = max((e.day for e in entries if e.line == line.id), default=day)
+        if latest > day and not breaker.tripped:
+            breaker = _breaker_after(session, store, line.id, entries, amount, day, latest)
         if breaker.tripped and override_reason is None:
             raise BreakerTripped(
                 f"refused: the breaker (熔断) on {breaker.message}. Nothing was recorded. "
@@ -252,13 +257,15 @@ def _breaker_after(
     entries: Sequence[SpendEntry],
     amount: Decimal,
     day: dt.date,
+    judged_on: dt.date | None = None,
 ) -> Breaker:
-    """The line's breaker as it would stand with this entry recorded."""
+    """The line's breaker as it would stand with this entry, dated ``day``, recorded:
+    on that day, or on ``judged_on``."""
     from okrdesk.engine.budget import budget_progress
     from okrdesk.engine.progress import Engine
 
     pending = SpendEntry(0, line_id, day, amount, (), "", None, "")
-    as_of = clamp_to_plan(session.plan, day)
+    as_of = clamp_to_plan(session.plan, judged_on or day)
     engine = Engine(session.plan, store, as_of, session.host.metrics)
     budget = budget_progress(engine, [*entries, pending])
     return next(lp.breaker for lp in budget.lines if lp.line.id == line_id)
