@@ -303,3 +303,50 @@ def test_the_report_prints_on_a_few_pages_with_no_heading_left_at_a_page_end(
         assert following[0] == pages[-1], f"an {level} is left at the end of page {pages[-1]}"
     budget = headings[-2]  # the budget's heading comes before the alerts'
     assert len(budget[2]) == 1, f"the budget table is split over pages {budget[2]}"
+
+
+LEAKING_TEMPLATE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>{{ r.unit.name }}</title></head>
+<body><img src="http://127.0.0.1:{{ port }}/pixel.gif?d={{ r.unit.name | urlencode }}">
+<p>{{ r.unit.name }}</p></body></html>
+"""
+
+
+def test_a_workspace_template_that_drops_the_policy_still_fetches_nothing(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # A template from a workspace someone sent, leaving the policy out, would have the
+    # page send what the report says to a server as it opens (a browser, a mail reader).
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Listener(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Listener)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        root = write_workspace()
+        (root / "templates").mkdir()
+        template = LEAKING_TEMPLATE.replace("{{ port }}", str(server.server_port))
+        (root / "templates" / "report.html.j2").write_text(template, encoding="utf-8")
+        runner = CliRunner()
+        assert runner.invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)]
+                             ).exit_code == 0  # fmt: skip
+        page = tmp_path / "report.html"
+        made = runner.invoke(cli, ["report", "--format", "html", "--as-of", "2026-03-15",
+                                   "--out", str(page), "-w", str(root)])  # fmt: skip
+        assert made.exit_code == 0, made.output
+        assert "福田营业部" in page.read_text(encoding="utf-8")
+        chromium(page, tmp_path / "profile", "--virtual-time-budget=3000", "--dump-dom")
+    finally:
+        server.shutdown()
+    assert asked == []

@@ -389,3 +389,24 @@ def test_send_writes_its_report_into_the_workspace_never_through_a_link(
     (root / "okrdesk.toml").write_text('[send]\nreports = "../elsewhere"\n', encoding="utf-8")
     with pytest.raises(BadInput, match="outside the workspace"):
         report_file(open_session(root), "branch", day)
+
+
+@pytest.mark.parametrize("linked", ["included", "the template itself"])
+def test_a_workspace_template_cannot_read_a_file_through_a_link(
+    write_workspace: WriteWorkspace, tmp_path: Path, linked: str
+) -> None:
+    secret = tmp_path / "yours.txt"
+    secret.write_text("a line of a file of yours\n", encoding="utf-8")
+    root = write_workspace(root=tmp_path / "sent")
+    folder = root / "templates"
+    folder.mkdir()
+    if linked == "included":
+        (folder / "report.md.j2").write_text('{% include "footer.txt" %}\n', encoding="utf-8")
+        (folder / "footer.txt").symlink_to(secret)
+    else:
+        (folder / "report.md.j2").symlink_to(secret)
+    assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
+    done = run("report", "--format", "md", "--as-of", "2026-03-15", "-w", str(root))
+    assert done.returncode == 2, done.stdout
+    assert "links to a file outside its templates folder" in done.stderr
+    assert "file of yours" not in done.stdout + done.stderr

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
@@ -59,8 +59,26 @@ def _inert_block_start(found: re.Match[str]) -> str:
     return mark + "\\" if mark.isdigit() else "\\" + mark
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """jinja2's file loader, except that a template must lie inside the folder it was
+    found in once links are followed: a template in a workspace someone sent that links
+    to a file of yours (``{% include "logo.svg" %}``, a link to /etc/passwd) would put
+    it in the report."""
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
+        source, filename, uptodate = super().get_source(environment, template)
+        found = Path(filename).resolve()
+        if not any(found.is_relative_to(Path(f).resolve()) for f in self.searchpath):
+            raise jinja2.TemplateNotFound(
+                template, f"{template} links to a file outside its templates folder"
+            )
+        return source, filename, uptodate
+
+
 def environment(folders: Sequence[Path]) -> jinja2.Environment:
-    loader = jinja2.FileSystemLoader([str(f) for f in folders if f.is_dir()])
+    loader = _ConfinedLoader([str(f) for f in folders if f.is_dir()])
     env = ImmutableSandboxedEnvironment(
         loader=loader,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2")),

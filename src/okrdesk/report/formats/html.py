@@ -7,11 +7,33 @@ from typing import Any, TextIO
 
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
 
+POLICY = (
+    '<meta http-equiv="Content-Security-Policy" '
+    "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+)
+"""No script, and nothing fetched from anywhere: the page is whole in itself."""
+
 
 def render(report: Any, out: TextIO, context: RenderContext) -> None:
+    import io
+
     from okrdesk.report.templates import render_template
 
-    render_template("report.html.j2", report, out, context)
+    page = io.StringIO()
+    render_template("report.html.j2", report, page, context)
+    out.write(with_policy(page.getvalue()))
+
+
+def with_policy(html: str) -> str:
+    """``html`` with okrdesk's policy first in it, whatever its template says: one from
+    a workspace someone sent, leaving the policy out, could otherwise have the page fetch
+    an address holding what the report says (an image), as the browser or mail reader
+    opens it. A page's policies all apply, so none the template adds can loosen it."""
+    start = html.lstrip()
+    if start[:9].lower() == "<!doctype":
+        end = html.index(">", len(html) - len(start)) + 1
+        return f"{html[:end]}\n{POLICY}{html[end:]}"
+    return f"{POLICY}\n{html}"
 
 
 @hookimpl
