@@ -262,8 +262,11 @@ def test_python_files_beside_the_targets_are_never_imported(
         '[workspace]\ndatabase = "postgresql://okrdesk@127.0.0.1:9/branch"\n',
         '[sources.sql]\nallow_outside_workspace = ["/etc"]\n',
         '[sources.sql]\nconnection_env = "PGPASSWORD"\n',
+        '[[send.channels]]\nkind = "email"\nname = "hq"\nhost = "mail.example.org"\n'
+        'sender = "a@example.org"\nto = ["b@example.org"]\nuser = "me"\n'
+        'password_env = "PGPASSWORD"\n',
     ],
-    ids=["store-elsewhere", "store-on-a-server", "folders-elsewhere", "a-warehouse"],
+    ids=["store-elsewhere", "store-on-a-server", "folders-elsewhere", "a-warehouse", "mail"],
 )
 def test_settings_that_reach_outside_wait_for_trust(
     write_workspace: WriteWorkspace, tmp_path: Path, settings: str
@@ -287,7 +290,8 @@ def test_settings_that_reach_outside_wait_for_trust(
     assert "reaches outside" not in allowed.stderr
     # Changed after trust (say, by a `git pull`): asked again.
     (root / "okrdesk.toml").write_text(settings.replace("9/", "10/").replace("etc", "root")
-                                       .replace("victim", "other").replace("PGPASS", "PGUSER"),
+                                       .replace("victim", "other").replace("PGPASS", "PGUSER")
+                                       .replace("mail.", "post."),
                                        encoding="utf-8")  # fmt: skip
     assert run("validate", "-w", str(root)).returncode == 2
 
@@ -410,3 +414,17 @@ def test_a_workspace_template_cannot_read_a_file_through_a_link(
     assert done.returncode == 2, done.stdout
     assert "links to a file outside its templates folder" in done.stderr
     assert "file of yours" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("host", "refused"), [("mail.example.org", True), ("127.0.0.1", False)])
+def test_a_mail_login_is_never_sent_in_the_clear_off_this_machine(
+    write_workspace: WriteWorkspace, host: str, refused: bool
+) -> None:
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        f'[[send.channels]]\nkind = "email"\nname = "hq"\nhost = "{host}"\nsecurity = "none"\n'
+        'sender = "a@example.org"\nto = ["b@example.org"]\nuser = "me"\n'
+        'password_env = "SMTP_PASSWORD"\n', encoding="utf-8")  # fmt: skip
+    done = run("validate", "-w", str(root), env={"OKRDESK_ALLOW_WORKSPACE_CODE": "1"})
+    said = "send the password in the clear"
+    assert (done.returncode == 2 and said in done.stdout) if refused else said not in done.stdout

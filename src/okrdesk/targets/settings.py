@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from okrdesk.errors import BadInput, ValidationFailed
+from okrdesk.errors import BadInput, ValidationFailed, printable
 from okrdesk.records import shared_methods
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.reader import Findings, Table, Where
@@ -118,6 +118,12 @@ class Workspace:
         for key in ("connection", "connection_env"):
             if key in sql:
                 found.append(f"[sources.sql] {key}: {sql[key]}")
+        for channel in self.send.channels:
+            if channel.kind == "email":
+                login = f" as {channel.user}" if channel.user else ""
+                password = f" with ${channel.password_env}" if channel.password_env else ""
+                found.append(f"[send] {channel.name}: the report by mail through "
+                             f"{channel.host}:{channel.port}{login}{password}")  # fmt: skip
         return tuple(found)
 
     @property
@@ -251,16 +257,28 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
     if port is not None and not 0 < port < 65536:
         table.fail(where.key("port"), f"expected a port from 1 to 65535, got {port}")
     security = table.choice("security", SMTP_SECURITY) or "starttls"
+    host = table.text("host") or ""
+    if security == "none" and table.text("user") is not None and not _loopback(host):
+        table.fail(
+            where.key("security"),
+            f"a login to {printable(host)} over a connection that is not encrypted would "
+            'send the password in the clear; use "starttls" or "ssl"',
+        )
     to = tuple(table.strings("to") or ())
     if not to and len(findings.problems) == found_before:
         table.fail(where.key("to"), "give at least one address")
     if len(findings.problems) > found_before:
         return None
     return Channel(
-        kind, name, host=table.text("host") or "", sender=table.text("sender") or "",
+        kind, name, host=host, sender=table.text("sender") or "",
         port=port or (465 if security == "ssl" else 587), security=security, to=to,
         user=table.text("user"), password_env=envs["password_env"],
     )  # fmt: skip
+
+
+def _loopback(host: str) -> bool:
+    """Whether ``host`` is this machine, where a password sent in the clear stays."""
+    return host.strip("[]").lower() in ("localhost", "127.0.0.1", "::1")
 
 
 def _env_name(table: Table, key: str) -> str | None:
