@@ -265,8 +265,16 @@ def test_python_files_beside_the_targets_are_never_imported(
         '[[send.channels]]\nkind = "email"\nname = "hq"\nhost = "mail.example.org"\n'
         'sender = "a@example.org"\nto = ["b@example.org"]\nuser = "me"\n'
         'password_env = "PGPASSWORD"\n',
+        '[sources.brokerage]\ndata = "../victim/data/crm"\n',
     ],
-    ids=["store-elsewhere", "store-on-a-server", "folders-elsewhere", "a-warehouse", "mail"],
+    ids=[
+        "store-elsewhere",
+        "store-on-a-server",
+        "folders-elsewhere",
+        "a-warehouse",
+        "mail",
+        "a-plugins-folder-elsewhere",
+    ],
 )
 def test_settings_that_reach_outside_wait_for_trust(
     write_workspace: WriteWorkspace, tmp_path: Path, settings: str
@@ -428,3 +436,15 @@ def test_a_mail_login_is_never_sent_in_the_clear_off_this_machine(
     done = run("validate", "-w", str(root), env={"OKRDESK_ALLOW_WORKSPACE_CODE": "1"})
     said = "send the password in the clear"
     assert (done.returncode == 2 and said in done.stdout) if refused else said not in done.stdout
+
+
+def test_a_plugins_folder_linked_from_outside_waits_for_trust(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace(root=tmp_path / "sent", trusted=False, plugin=False)
+    yours = tmp_path / "your-exports"
+    yours.mkdir()
+    (root / "crm").symlink_to(yours)
+    (root / "okrdesk.toml").write_text('[sources.brokerage]\ndata = "crm"\n', encoding="utf-8")
+    done = run("validate", "-w", str(root), env={"OKRDESK_LOAD_PLUGINS": "brokerage"})
+    assert done.returncode == 2 and "[sources.brokerage] data: crm" in done.stderr

@@ -118,6 +118,13 @@ class Workspace:
         for key in ("connection", "connection_env"):
             if key in sql:
                 found.append(f"[sources.sql] {key}: {sql[key]}")
+        for plugin, settings in self.sources.items():
+            if plugin != "sql":  # the SQL source confines its own files (above)
+                found += [
+                    f"[sources.{plugin}] {key}: {value}, outside the workspace"
+                    for key, value in _texts(settings)
+                    if _names_a_folder_outside(value, self.root)
+                ]
         for channel in self.send.channels:
             if channel.kind == "email":
                 login = f" as {channel.user}" if channel.user else ""
@@ -137,6 +144,37 @@ class Workspace:
     @property
     def templates(self) -> Path:
         return self.root / "templates"
+
+
+_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def _texts(settings: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """Every text in a plugin's settings, with its dotted key, in tables and arrays."""
+    found: list[tuple[str, str]] = []
+    for key, value in settings.items():
+        named = f"{prefix}{key}"
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            if isinstance(item, str):
+                found.append((named, item))
+            elif isinstance(item, dict):
+                found += _texts(item, f"{named}.")
+    return found
+
+
+def _names_a_folder_outside(text: str, root: Path) -> bool:
+    """Whether a plugin's setting names a path outside the workspace: written so
+    (``../``, ``/``, ``~``), or a name in the workspace that links out (``crm`` ->
+    your exports): a plugin's data folder someone's workspace points at yours."""
+    if _URL.match(text):
+        return False
+    try:
+        path = root / Path(text).expanduser()
+        written_so = text.startswith(("/", "~", "..", "\\")) or "/.." in text
+        return (written_so or path.is_symlink() or path.exists()) and not _inside(path, root)
+    except (OSError, ValueError, RuntimeError):  # no path at all (a NUL, a loop, too long)
+        return False
 
 
 def _inside(path: Path, root: Path) -> bool:
