@@ -374,6 +374,19 @@ def test_a_broken_view_fails_only_the_metrics_that_read_it(tmp_path: Path) -> No
     assert "root:" not in problem
 
 
+def test_a_view_is_one_select_and_nothing_after_it_runs(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", CALLS.encode())
+    check = run(
+        tmp_path, {"calls": path},
+        metric("bad", "flow", "SELECT cm AS subject, day, calls AS value FROM two"),
+        metric("made", "flow", CALLS_MADE),
+        views={"two": "SELECT * FROM calls; CREATE TABLE planted AS SELECT 1 AS x"},
+    )  # fmt: skip
+    assert check.value("made", "cm01", "2026-W02").value == 15
+    (problem,) = check.problems
+    assert "sources.sql.views.two: a view is one SELECT, and only one" in problem
+
+
 @pytest.mark.parametrize(
     ("written", "duck"),
     [

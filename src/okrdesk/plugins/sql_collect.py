@@ -234,6 +234,11 @@ class _DuckSource:
             failed: dict[str, str] = {}
             for name, query in waiting.items():
                 try:
+                    statements = self.connection.extract_statements(query)
+                    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+                        # Appended to CREATE VIEW, a second statement would run on its own.
+                        failed[name] = "a view is one SELECT, and only one"
+                        continue
                     self.connection.execute(f'CREATE VIEW "{name}" AS {query}')
                     self.views[name] = query
                 except duckdb.Error as error:
