@@ -3,6 +3,7 @@ and what files it may read."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -448,3 +449,17 @@ def test_a_plugins_folder_linked_from_outside_waits_for_trust(
     (root / "okrdesk.toml").write_text('[sources.brokerage]\ndata = "crm"\n', encoding="utf-8")
     done = run("validate", "-w", str(root), env={"OKRDESK_LOAD_PLUGINS": "brokerage"})
     assert done.returncode == 2 and "[sources.brokerage] data: crm" in done.stderr
+
+
+def test_the_safe_path_is_set_only_while_a_process_starts(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A program that uses okrdesk as a library keeps its environment: its own
+    # `python -c` children still find their modules in the current folder.
+    from okrdesk.app.collect import run_collect
+    from okrdesk.app.session import open_session
+
+    monkeypatch.delenv("PYTHONSAFEPATH", raising=False)
+    root = write_workspace()
+    run_collect(open_session(str(root), isolated=True), dt.date(2026, 3, 15))
+    assert "PYTHONSAFEPATH" not in os.environ

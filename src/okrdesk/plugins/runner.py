@@ -277,29 +277,27 @@ _NO_FORK_SERVER: list[str] = []
 
 
 _SAFE_PATH = "PYTHONSAFEPATH"
-_SAFE_PATH_OURS: list[bool] = []
-"""Whether okrdesk set ``PYTHONSAFEPATH`` (once it has looked), not the user."""
+_STARTING = threading.Lock()
 
 
-def _with_safe_path() -> None:
-    """Start every Python process multiprocessing starts (the fork server, its resource
-    tracker, a spawned plugin process) without the current folder on its path. They are
-    ``python -c`` commands, which put the current folder first, and a workspace is often
-    the current folder: a ``multiprocessing.py`` or ``attrs.py`` someone put in a
-    workspace they sent would run before any plugin, with no ``okrdesk trust``."""
-    if not _SAFE_PATH_OURS:
-        _SAFE_PATH_OURS.append(_SAFE_PATH not in os.environ)
-        os.environ.setdefault(_SAFE_PATH, "1")
-
-
-def _environment_for_plugin() -> dict[str, str]:
-    """The environment a plugin process runs with: this process's, without the
-    ``PYTHONSAFEPATH`` okrdesk set for starting it (processes the plugin starts itself
-    find their modules as they would anywhere else)."""
-    environment = dict(os.environ)
-    if _SAFE_PATH_OURS and _SAFE_PATH_OURS[0]:
-        environment.pop(_SAFE_PATH, None)
-    return environment
+@contextlib.contextmanager
+def _safe_path() -> Iterator[None]:
+    """While multiprocessing starts a Python process (the fork server, its resource
+    tracker, a spawned plugin process), start it without the current folder on its path.
+    They are ``python -c`` commands, which put the current folder first, and a workspace
+    is often the current folder: a ``multiprocessing.py`` or ``attrs.py`` someone put in a
+    workspace they sent would run before any plugin, with no ``okrdesk trust``. Only for
+    that moment, one start at a time: this process's other children, and a program that
+    uses okrdesk as a library, keep their environment as it was."""
+    with _STARTING:
+        ours = _SAFE_PATH not in os.environ
+        if ours:
+            os.environ[_SAFE_PATH] = "1"
+        try:
+            yield
+        finally:
+            if ours:
+                os.environ.pop(_SAFE_PATH, None)
 
 
 def _context() -> Any:
@@ -307,7 +305,6 @@ def _context() -> Any:
     # Imported here: a collect whose plugins all run in this process needs none of it.
     import multiprocessing
 
-    _with_safe_path()
     if _NO_FORK_SERVER or "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -325,7 +322,8 @@ def warm_up() -> None:
     from multiprocessing import forkserver
 
     try:
-        forkserver.ensure_running()
+        with _safe_path():
+            forkserver.ensure_running()
     except OSError as error:
         _NO_FORK_SERVER.append(describe_error(error))
 
@@ -441,9 +439,10 @@ def _run_in_process(
         process = context.Process(
             target=_plugin_process, name=f"okrdesk-plugin-{name}", daemon=True,
             args=(sending, name, how, settings, request, str(output),
-                  _environment_for_plugin(), os.getpid()),
+                  dict(os.environ), os.getpid()),
         )  # fmt: skip
-        process.start()
+        with _safe_path():
+            process.start()
         sending.close()
         outcome = _Outcome()
         try:
