@@ -300,7 +300,7 @@ def test_settings_that_reach_outside_wait_for_trust(
     # Changed after trust (say, by a `git pull`): asked again.
     (root / "okrdesk.toml").write_text(settings.replace("9/", "10/").replace("etc", "root")
                                        .replace("victim", "other").replace("PGPASS", "PGUSER")
-                                       .replace("mail.", "post."),
+                                       .replace('"b@', '"b@example.org", "c@'),
                                        encoding="utf-8")  # fmt: skip
     assert run("validate", "-w", str(root)).returncode == 2
 
@@ -312,7 +312,7 @@ def test_a_store_linked_from_outside_is_a_store_outside(
     elsewhere = tmp_path / "elsewhere.db"
     (root / "okrdesk.db").symlink_to(elsewhere)
     done = run("collect", "--through", "2026-03-15", "-w", str(root))
-    assert done.returncode == 2 and "outside the workspace" in done.stderr
+    assert done.returncode == 2 and "reaches outside its folder" in done.stderr
     assert not elsewhere.exists()
 
 
@@ -337,8 +337,12 @@ def test_a_name_with_a_line_break_cannot_forge_a_ledger_line(
         "UPDATE spend SET amount_fen = 1 WHERE id = NEW.id; END",
         "CREATE TRIGGER gone AFTER INSERT ON runs BEGIN DELETE FROM checkins; END",
         "CREATE VIEW shown AS SELECT 1",
+        "ALTER TABLE spend RENAME TO kept; CREATE TABLE spend (id INTEGER PRIMARY KEY, "
+        "line TEXT NOT NULL, day TEXT NOT NULL, amount_fen INTEGER NOT NULL, signed_by TEXT "
+        "NOT NULL, note TEXT NOT NULL DEFAULT '', override_reason TEXT, recorded TEXT NOT NULL, "
+        "reverses INTEGER, UNIQUE (line) ON CONFLICT REPLACE); DROP TABLE kept",
     ],
-    ids=["spend-trigger", "collect-trigger", "view"],
+    ids=["spend-trigger", "collect-trigger", "view", "replace-on-conflict"],
 )
 def test_a_store_with_sql_of_its_own_is_refused(write_workspace: WriteWorkspace, code: str) -> None:
     import sqlite3
@@ -346,7 +350,7 @@ def test_a_store_with_sql_of_its_own_is_refused(write_workspace: WriteWorkspace,
     root = write_workspace()
     assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
     connection = sqlite3.connect(root / "okrdesk.db")
-    connection.execute(code)
+    connection.executescript(code)
     connection.commit()
     connection.close()  # the last connection: its log is folded into the file
     before = (root / "okrdesk.db").read_bytes()
@@ -398,6 +402,9 @@ def test_send_writes_its_report_into_the_workspace_never_through_a_link(
     prepare(session, "branch", day, None, "zh", write=True)
     assert victim.read_text(encoding="utf-8") == "a file of yours"
     assert not planted.is_symlink() and "<html" in planted.read_text(encoding="utf-8")
+    # A unit id that would name a file elsewhere is refused.
+    with pytest.raises(BadInput, match="its id cannot name the report's file"):
+        report_file(session, "x/../../../../yours", day)
     # A reports folder that leads outside the workspace is refused.
     (root / "okrdesk.toml").write_text('[send]\nreports = "../elsewhere"\n', encoding="utf-8")
     with pytest.raises(BadInput, match="outside the workspace"):
@@ -439,16 +446,41 @@ def test_a_mail_login_is_never_sent_in_the_clear_off_this_machine(
     assert (done.returncode == 2 and said in done.stdout) if refused else said not in done.stdout
 
 
+@pytest.mark.parametrize(("name", "written"), [("crm", "crm"), ("~nosuchuser", "~nosuchuser/x"),
+                                             ("x:", "x://x"), ("a", "a/../crm")])  # fmt: skip
 def test_a_plugins_folder_linked_from_outside_waits_for_trust(
-    write_workspace: WriteWorkspace, tmp_path: Path
+    write_workspace: WriteWorkspace, tmp_path: Path, name: str, written: str
 ) -> None:
+    # However it is written, a name that leads out through a link in the workspace.
     root = write_workspace(root=tmp_path / "sent", trusted=False, plugin=False)
     yours = tmp_path / "your-exports"
-    yours.mkdir()
-    (root / "crm").symlink_to(yours)
-    (root / "okrdesk.toml").write_text('[sources.brokerage]\ndata = "crm"\n', encoding="utf-8")
+    (yours / "x").mkdir(parents=True)
+    (root / name).symlink_to(yours)
+    if name == "a":
+        (root / "crm").symlink_to(yours)
+    (root / "okrdesk.toml").write_text(f'[sources.brokerage]\ndata = "{written}"\n',
+                                       encoding="utf-8")  # fmt: skip
     done = run("validate", "-w", str(root), env={"OKRDESK_LOAD_PLUGINS": "brokerage"})
-    assert done.returncode == 2 and "[sources.brokerage] data: crm" in done.stderr
+    assert done.returncode == 2 and f"[sources.brokerage] data: {written} ->" in done.stderr
+
+
+def test_trust_covers_where_a_link_leads_and_holds_from_inside_the_folder(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace(root=tmp_path / "sent", trusted=False)
+    for store in ("a", "b"):
+        (tmp_path / store).mkdir()
+    (root / "okrdesk.db").symlink_to(tmp_path / "a" / "okrdesk.db")
+    assert run("trust", str(root)).returncode == 0
+    # Run from inside the folder, as the README does: the trust holds.
+    assert run("validate", cwd=root).returncode == 0
+    assert run("collect", "--through", "2026-03-15", cwd=root).returncode in (0, 1)
+    # The link pointed at another workspace's store later (a `git pull`): asked again.
+    (root / "okrdesk.db").unlink()
+    (root / "okrdesk.db").symlink_to(tmp_path / "b" / "okrdesk.db")
+    again = run("checkin", "O1.KR2", "1", cwd=root)
+    assert again.returncode == 2 and str(tmp_path / "b" / "okrdesk.db") in again.stderr
+    assert not (tmp_path / "b" / "okrdesk.db").exists()
 
 
 def test_the_safe_path_is_set_only_while_a_process_starts(

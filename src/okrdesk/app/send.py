@@ -66,7 +66,15 @@ def report_file(session: Session, unit: str, as_of: dt.date) -> Path:
             f"{root / 'okrdesk.toml'}: [send] reports: {printable(str(folder))} is outside "
             "the workspace; the full report is written only into a folder of the workspace"
         )
-    return folder.absolute() / f"report-{unit}-{as_of.isoformat()}.html"
+    path = folder.absolute() / f"report-{unit}-{as_of.isoformat()}.html"
+    if path.parent != folder.absolute() or path.name.startswith("."):
+        # A unit id with a slash or dots in it (x/../../../home/you/index) would name
+        # a file elsewhere.
+        raise BadInput(
+            f"unit {printable(unit)!r}: its id cannot name the report's file; give the unit "
+            "an id of letters, digits, '-', '_' and '.'"
+        )
+    return path
 
 
 def prepare(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,6 +28,15 @@ from okrdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION
 SQLITE_HEADER = b"SQLite format 3\x00"
 MANY_ROWS_CACHE = 64 << 20
 """Bytes of pages SQLite may cache while a collect replaces its figures."""
+
+
+_ALTERING = re.compile(
+    r"\bON\s+CONFLICT\b|\bON\s+(DELETE|UPDATE)\b|\bGENERATED\b|\bAS\s*\(|"
+    r"\bUNIQUE\b|\bCHECK\s*\(|\bCOLLATE\b",
+    re.IGNORECASE,
+)
+"""Clauses that make a table or index act on what is written to it."""
+_STRINGS = re.compile(r"'(?:[^']|'')*'")
 
 
 class SqliteStore(Store):
@@ -140,6 +150,16 @@ class SqliteStore(Store):
             "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'view') "
             "ORDER BY type, name"
         ).fetchall()
+        # Clauses okrdesk's own tables never have, which would change what its writes do
+        # without a word: a row replaced on a conflict (UNIQUE(line) ON CONFLICT REPLACE
+        # kept one spend entry of six), rows deleted or changed along a foreign key, a
+        # column computed by the store rather than written.
+        for kind, name, text in self._connection.execute(
+            "SELECT type, name, sql FROM sqlite_master WHERE type IN ('table', 'index') "
+            "AND sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+        ):
+            if _ALTERING.search(_STRINGS.sub("''", str(text))):
+                found.append((kind, name))
         if found:
             named = ", ".join(f"{kind} {printable(str(name))}" for kind, name in found[:5])
             more = f" and {len(found) - 5} more" if len(found) > 5 else ""

@@ -10,6 +10,7 @@ docs/delivery.md).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import Mapping
@@ -101,36 +102,37 @@ class Workspace:
 
     @property
     def reach(self) -> tuple[str, ...]:
-        """What in okrdesk.toml reaches outside the workspace's folder, a line each: a
-        store elsewhere (a file outside it, a server), folders outside it the SQL source
-        may read, a warehouse it may query. A workspace someone sent may do none of that
-        until you trust it (``okrdesk trust``): it would choose where your numbers are
-        written, which of your files are read, and where your passwords go."""
+        """What in okrdesk.toml reaches outside the workspace's folder, a line each, with
+        where it leads once links are followed (so a link pointed elsewhere later asks
+        again): a store elsewhere (a file outside it, a server), folders outside it the
+        SQL source may read, a warehouse it may query, a mail server and who the mail
+        goes to, a plugin's folder outside it. A workspace someone sent may do none of
+        that until you trust it (``okrdesk trust``): it would choose where your numbers
+        are written, which of your files are read, and where your passwords go."""
+        root = _resolved(self.root)
         found = []
         if self.database_url is not None:
             found.append(f"[workspace] database: the server {self.database_url}")
-        elif not _inside(self.database, self.root):
-            found.append(f"[workspace] database: {self.database}, outside the workspace")
+        elif not (target := _resolved(self.database)).is_relative_to(root):
+            found.append(f"[workspace] database: {target}")
         sql = self.sources.get("sql", {})
         folders = sql.get("allow_outside_workspace", [])
         for folder in folders if isinstance(folders, list) else [folders]:
-            found.append(f"[sources.sql] allow_outside_workspace: {folder}")
+            leads = _outside(str(folder), root, always=True)
+            found.append(f"[sources.sql] allow_outside_workspace: {folder} -> {leads}")
         for key in ("connection", "connection_env"):
             if key in sql:
                 found.append(f"[sources.sql] {key}: {sql[key]}")
         for plugin, settings in self.sources.items():
             if plugin != "sql":  # the SQL source confines its own files (above)
-                found += [
-                    f"[sources.{plugin}] {key}: {value}, outside the workspace"
-                    for key, value in _texts(settings)
-                    if _names_a_folder_outside(value, self.root)
-                ]
-        for channel in self.send.channels:
-            if channel.kind == "email":
-                login = f" as {channel.user}" if channel.user else ""
-                password = f" with ${channel.password_env}" if channel.password_env else ""
-                found.append(f"[send] {channel.name}: the report by mail through "
-                             f"{channel.host}:{channel.port}{login}{password}")  # fmt: skip
+                for key, value in _texts(settings):
+                    if (leads := _outside(value, root)) is not None:
+                        found.append(f"[sources.{plugin}] {key}: {value} -> {leads}")
+        for c in self.send.channels:
+            if c.kind == "email":
+                login = f", logging in as {c.user} with ${c.password_env}" if c.user else ""
+                found.append(f"[send] {c.name}: mail through {c.host}:{c.port} ({c.security})"
+                             f" from {c.sender} to {', '.join(c.to)}{login}")  # fmt: skip
         return tuple(found)
 
     @property
@@ -144,9 +146,6 @@ class Workspace:
     @property
     def templates(self) -> Path:
         return self.root / "templates"
-
-
-_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 
 
 def _texts(settings: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
@@ -163,18 +162,34 @@ def _texts(settings: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str
     return found
 
 
-def _names_a_folder_outside(text: str, root: Path) -> bool:
-    """Whether a plugin's setting names a path outside the workspace: written so
-    (``../``, ``/``, ``~``), or a name in the workspace that links out (``crm`` ->
-    your exports): a plugin's data folder someone's workspace points at yours."""
-    if _URL.match(text):
-        return False
+def _outside(text: str, root: Path, *, always: bool = False) -> str | None:
+    """Where a setting leads when it names a path outside the workspace (``root``,
+    resolved), else None: written so (``../``, ``/``, ``~``) or a name in the workspace
+    that exists and links out (``crm`` -> your exports), read both as written and with
+    ``~`` expanded, since a plugin may do either; a text that cannot be followed to its
+    end (a loop, an unknown user) counts as outside. ``always``: a path, whatever it
+    looks like."""
+    written_so = always or text.startswith(("/", "~", "..", "\\")) or "/.." in text
+    candidates = [root / text]
+    with contextlib.suppress(RuntimeError):  # ~someone not a user here: read as written
+        candidates.append(root / Path(text).expanduser())
+    for path in candidates:
+        try:
+            if not (written_so or path.is_symlink() or path.exists()):
+                continue
+            leads = path.resolve()
+        except (OSError, ValueError, RuntimeError):
+            return text
+        if not leads.is_relative_to(root):
+            return str(leads)
+    return None
+
+
+def _resolved(path: Path) -> Path:
     try:
-        path = root / Path(text).expanduser()
-        written_so = text.startswith(("/", "~", "..", "\\")) or "/.." in text
-        return (written_so or path.is_symlink() or path.exists()) and not _inside(path, root)
-    except (OSError, ValueError, RuntimeError):  # no path at all (a NUL, a loop, too long)
-        return False
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def _inside(path: Path, root: Path) -> bool:
