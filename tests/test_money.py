@@ -17,6 +17,7 @@ import pytest
 import sqlite_utils
 from click.testing import CliRunner, Result
 
+from okrdesk.app.spend import BreakerTripped
 from okrdesk.cli import cli
 from okrdesk.model import person_key
 from okrdesk.store import MIGRATIONS, SCHEMA_VERSION, Store
@@ -142,6 +143,30 @@ def test_an_entry_dated_earlier_cannot_slip_under_the_breaker(money: Path) -> No
     overridden = spend(money, "experts", "30万", "--date", "2026-03-02", "--override",
                        "--reason", "董事会批准")  # fmt: skip
     assert overridden.exit_code == 0, overridden.output
+
+
+def test_an_entry_dated_ahead_is_judged_as_if_spent_today(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # A line held to its schedule allows 10% in Q1 and all of it by Q4: dated 12-31, an
+    # entry on 03-02 would pass; the money is committed now, so it is judged as of now.
+    from okrdesk.app.session import open_session
+    from okrdesk.app.spend import record_spend
+
+    budget = MONEY_BUDGET + (
+        '\n[[budget.lines]]\nid = "summit"\nname = "峰会"\nowner = "branch"\namount = 50\n'
+        "schedule = { Q1 = 0.10, Q4 = 1.0 }\n"
+    )
+    root = write_workspace({"budget.toml": budget.replace("total = 949", "total = 999"),
+                            "okrs.toml": CHECKIN_OKRS})  # fmt: skip
+    session = open_session(root)
+    today = dt.date(2026, 3, 2)
+    with pytest.raises(BreakerTripped):
+        record_spend(session, "summit", "40万", ["王芳"], "", dt.date(2026, 12, 31), today=today)
+    assert ledger(root) == []
+    said = record_spend(session, "summit", "40万", ["王芳"], "", dt.date(2026, 12, 31),
+                        today=dt.date(2026, 12, 1))  # fmt: skip
+    assert "Recorded 40 万元" in said
 
 
 # ------------------------------------------------- 2. dates, bounds, reversals

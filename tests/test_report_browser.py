@@ -306,7 +306,9 @@ def test_the_report_prints_on_a_few_pages_with_no_heading_left_at_a_page_end(
 
 
 LEAKING_TEMPLATE = """<!DOCTYPE html>
-<html><head><meta charset="utf-8"><title>{{ r.unit.name }}</title></head>
+<html><head><meta charset="utf-8"><title>{{ r.unit.name }}</title>
+<meta http-equiv="refresh" content="0;url=http://127.0.0.1:{{ port }}/moved?d={{ r.unit.name }}">
+<base href="http://127.0.0.1:{{ port }}/"></head>
 <body><img src="http://127.0.0.1:{{ port }}/pixel.gif?d={{ r.unit.name | urlencode }}">
 <p>{{ r.unit.name }}</p></body></html>
 """
@@ -316,7 +318,8 @@ def test_a_workspace_template_that_drops_the_policy_still_fetches_nothing(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:
     # A template from a workspace someone sent, leaving the policy out, would have the
-    # page send what the report says to a server as it opens (a browser, a mail reader).
+    # page send what the report says to a server as it opens (a browser, a mail reader):
+    # by an image, or by a refresh to another address, which no policy stops.
     import http.server
     import threading
 

@@ -131,7 +131,8 @@ def test_a_trusted_plugin_runs_from_its_source_never_from_bytecode_beside_it(
                        invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)  # fmt: skip
     hidden.unlink()
     granted = run("trust", str(root))
-    assert "plugins/test_metrics.py" in granted.stdout and "__pycache__" not in granted.stdout
+    assert "plugins/test_metrics.py" in granted.stdout  # and the bytecode, listed as trusted
+    assert f"plugins/__pycache__/{cached.name}" in granted.stdout
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     for args in (["validate"], ["collect", "--through", "2026-03-15"]):
         done = run(*args, "-w", str(root), env=environment)
@@ -495,3 +496,35 @@ def test_the_safe_path_is_set_only_while_a_process_starts(
     root = write_workspace()
     run_collect(open_session(str(root), isolated=True), dt.date(2026, 3, 15))
     assert "PYTHONSAFEPATH" not in os.environ
+
+
+def test_a_templates_folder_that_leads_outside_is_not_read(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # A repository whose subfolder is the workspace, with templates -> .. : a template
+    # there could include the repository's .git/config, a token and all.
+    repository = tmp_path / "repo"
+    root = write_workspace(root=repository / "branch")
+    (repository / ".git").mkdir()
+    (repository / ".git" / "config").write_text("url = https://you:ghp_TOKEN@git.example\n",
+                                                 encoding="utf-8")  # fmt: skip
+    (repository / "report.md.j2").write_text('{% include ".git/config" %}\n', encoding="utf-8")
+    (root / "templates").symlink_to("..", target_is_directory=True)
+    assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
+    done = run("report", "--format", "md", "--as-of", "2026-03-15", "-w", str(root))
+    assert done.returncode == 2 and "leads outside the workspace" in done.stderr
+    assert "ghp_TOKEN" not in done.stdout + done.stderr
+
+
+def test_bytecode_planted_beside_a_trusted_plugin_asks_again(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # A plugin may import a module of its own folder, which Python would run from
+    # __pycache__: bytecode planted there after `okrdesk trust` (a `git pull`) asks again.
+    root = write_workspace(trusted=False)
+    assert run("trust", str(root)).returncode == 0
+    assert "not run" not in run("validate", "-w", str(root)).stdout
+    cache = root / "plugins" / "__pycache__"
+    cache.mkdir(exist_ok=True)
+    (cache / f"helper.{sys.implementation.cache_tag}.pyc").write_bytes(b"planted")
+    assert "not run: plugins/test_metrics.py" in run("validate", "-w", str(root)).stdout

@@ -145,7 +145,7 @@ def status(lang: str, value: str) -> str:
 
 ALERTS: dict[str, dict[str, str]] = {
     "breaker.pace": {
-        "en": "{line} ({name}) has spent {spent:%} of its amount while {bound} allow "
+        "en": "{line} ({name}) has spent {spent:%} of its amount while {bound} "
               "{allowed:%}: {ahead:pp} ahead, more than the {threshold:pp} allowed",
         "zh": "{line}（{name}）已用预算 {spent:%}，而{bound}只允许 {allowed:%}："
               "超前 {ahead:pp}，超过允许的 {threshold:pp}",
@@ -156,8 +156,8 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{line}（{name}）已用预算 {spent:%}，超支 {over:%}；"
               "超支超过 {threshold:%} 即熔断",
     },
-    "bound.results": {"en": "its results", "zh": "关联关键结果的进度"},
-    "bound.schedule": {"en": "its spending schedule", "zh": "支出计划"},
+    "bound.results": {"en": "its results allow", "zh": "关联关键结果的进度"},
+    "bound.schedule": {"en": "its spending schedule allows", "zh": "支出计划"},
     "expenses.over": {
         "en": "{unit}: expense ratio {ratio:%}, above the {limit:%} limit",
         "zh": "{unit}：费用率 {ratio:%}，高于 {limit:%} 的上限",

@@ -139,6 +139,8 @@ def record_spend(
     note: str,
     day: dt.date | None,
     override_reason: str | None = None,
+    *,
+    today: dt.date | None = None,
 ) -> str:
     """Record one entry; refuse it when the line's breaker is or would be tripped.
 
@@ -156,7 +158,8 @@ def record_spend(
     _check_signoff(line, names)
     if override_reason is not None and not override_reason.strip():
         raise BadInput("--override needs a --reason that says why the breaker is overridden")
-    day = day or dt.date.today()
+    today = today or dt.date.today()
+    day = day or today
     _check_day(plan, day)
     seen: list[SpendEntry] = []
 
@@ -168,6 +171,11 @@ def record_spend(
         latest = max((e.day for e in entries if e.line == line.id), default=day)
         if latest > day and not breaker.tripped:
             breaker = _breaker_after(session, store, line.id, entries, amount, day, latest)
+        # And one dated ahead is judged as if spent today: a line's pace allows more by
+        # December than today, and the money is committed now.
+        now = clamp_to_plan(plan, today)
+        if day > now and not breaker.tripped:
+            breaker = _breaker_after(session, store, line.id, entries, amount, now)
         if breaker.tripped and override_reason is None:
             raise BreakerTripped(
                 f"refused: the breaker (熔断) on {breaker.message}. Nothing was recorded. "

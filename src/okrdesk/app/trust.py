@@ -33,11 +33,13 @@ def trust_file() -> Path:
 
 
 def workspace_code(root: Path) -> list[Path]:
-    """Every file under the workspace's plugins/ folder, which a plugin could run or read."""
+    """Every file under the workspace's plugins/ folder, which a plugin could run or read:
+    its ``__pycache__`` too, whose bytecode Python runs for a module a plugin imports from
+    its own folder (okrdesk writes none there)."""
     folder = root / "plugins"
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    return sorted(p for p in folder.rglob("*") if p.is_file())
 
 
 def fingerprint(root: Path, reach: Sequence[str] = ()) -> str:

@@ -438,6 +438,9 @@ def _import_file(path: Path) -> ModuleType:
     cover and which Python would run whatever the source says (a ``__pycache__`` file
     compiled unchecked from other code), and leaving none there."""
     module_name = f"okrdesk_local_plugins.{path.stem}"
+    # Nor is any written beside a module it imports from its own folder: the trust
+    # fingerprint covers plugins/__pycache__, so bytecode planted there asks again.
+    sys.dont_write_bytecode = True
     code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
     module = ModuleType(module_name)
     module.__file__ = str(path)

@@ -110,7 +110,12 @@ def template_folders(workspace: Path, extra: Path | None) -> list[Path]:
     folders = [extra] if extra is not None else []
     if extra is not None and not extra.is_dir():
         raise BadInput(f"--templates {extra}: no such folder")
-    return [*folders, workspace / "templates", shipped("templates")]
+    own = workspace / "templates"
+    if own.exists() and not own.resolve().is_relative_to(workspace.resolve()):
+        # templates -> .. in a repository whose subfolder is the workspace would let a
+        # template include the repository's .git/config, a token and all.
+        raise BadInput(f"{own}: leads outside the workspace; its templates are not read")
+    return [*folders, own, shipped("templates")]
 
 
 def render_template(name: str, report: Report, out: TextIO, context: RenderContext) -> None:

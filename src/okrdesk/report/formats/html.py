@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TextIO
 
@@ -9,9 +10,14 @@ from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
 
 POLICY = (
     '<meta http-equiv="Content-Security-Policy" '
-    "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"
+    "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; "
+    "form-action 'none'; base-uri 'none'\">"
 )
 """No script, and nothing fetched from anywhere: the page is whole in itself."""
+
+_STEERING = re.compile(r"<(?:meta\b[^>]*\bhttp-equiv\b|base\b)[^>]*>", re.IGNORECASE)
+"""Tags that steer the page rather than lay it out, which no policy stops: a refresh
+that sends the reader to an address holding what the report says, a base for its links."""
 
 
 def render(report: Any, out: TextIO, context: RenderContext) -> None:
@@ -28,7 +34,9 @@ def with_policy(html: str) -> str:
     """``html`` with okrdesk's policy first in it, whatever its template says: one from
     a workspace someone sent, leaving the policy out, could otherwise have the page fetch
     an address holding what the report says (an image), as the browser or mail reader
-    opens it. A page's policies all apply, so none the template adds can loosen it."""
+    opens it. A page's policies all apply, so none the template adds can loosen it; and
+    tags no policy stops, a refresh to another address or a ``<base>``, are taken out."""
+    html = _STEERING.sub("", html)
     start = html.lstrip()
     if start[:9].lower() == "<!doctype":
         end = html.index(">", len(html) - len(start)) + 1
