@@ -123,3 +123,31 @@ def test_a_month_is_scored_to_date_from_its_seventh_day(
         found = scores(session.plan, store, as_of, session.host.metrics)
     assert sorted({s.period for s in found}) == months
     assert all(s.complete for s in found if s.period != "2026-03")
+
+
+@pytest.mark.parametrize(
+    ("standard", "legend"),
+    [("1", ["↓ the policy's cap held the score down"]),
+     ("10", ["↑ the policy's floor held the score up"]),
+     ("2", [])],
+)  # fmt: skip
+def test_the_text_report_says_what_a_held_score_s_mark_means(
+    write_workspace: WriteWorkspace, standard: str, legend: list[str]
+) -> None:
+    """A bare ↓ after 120.0%, beside a trend's ↗ and ↘, reads as a fall: the scores
+    table says what each mark it shows means, and nothing when it shows none."""
+    root = write_workspace({"scoring.toml": policy_file(standard)})
+    runner = CliRunner()
+    assert (
+        runner.invoke(cli, ["collect", "--through", "2026-02-28", "-w", str(root)]).exit_code == 0
+    )
+    result = runner.invoke(
+        cli, ["report", "-w", str(root), "--as-of", "2026-02-28", "--lang", "en"],
+        env={"COLUMNS": "100"},
+    )  # fmt: skip
+    assert result.exit_code in (0, 1), result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    shown = [line for line in lines if line.startswith(("↓", "↑"))]
+    assert shown == legend
+    marks = {mark for line in lines if line.startswith("│") for mark in "↓↑" if f"% {mark}" in line}
+    assert marks == {text[0] for text in legend}

@@ -53,6 +53,9 @@ LABELS: dict[str, dict[str, str]] = {
         "owed_more": "另有 {n} 人", "nothing_owed": "待打卡：无",
         "breakers_more": "另有 {n} 项熔断", "left_out": "{columns} 因宽度省略",
         "list_sep": "、", "details": "详情", "period_to_date": "{period}至今",
+        "sentence_sep": "；",
+        "held_down": "↓ 原始得分高于考核方案的上限，按上限计",
+        "held_up": "↑ 原始得分低于考核方案的下限，按下限计",
     },
     "en": {
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
@@ -73,7 +76,7 @@ LABELS: dict[str, dict[str, str]] = {
         "planned": "Planned by now",
         "level_error": "ERROR", "level_warning": "WARNING", "level_info": "INFO",
         "members_met": "{met} of {total} members met their target ({share}), "
-                       "{on_pace} on track",
+                       "{on_pace} of {total} on track",
         "to_date": "This period to date",
         "to_date_note": "To date: {gone} of {period}'s {days} days gone; standards of amounts "
                         "that build up are pro-rated to the days gone",
@@ -95,6 +98,9 @@ LABELS: dict[str, dict[str, str]] = {
         "owed_more": "and {n} more", "nothing_owed": "Check-ins owed: none",
         "breakers_more": "{n} more tripped", "left_out": "{columns} left out for width",
         "list_sep": ", ", "details": "Details", "period_to_date": "{period} to date",
+        "sentence_sep": "; ",
+        "held_down": "↓ the policy's cap held the score down",
+        "held_up": "↑ the policy's floor held the score up",
     },
 }  # fmt: skip
 

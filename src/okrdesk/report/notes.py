@@ -5,6 +5,7 @@ what "to date" means in the scores table."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import TypeVar
 
 import attrs
@@ -238,11 +239,24 @@ def score_in(score: ReportScore, period: str) -> str:
     return "—" if point is None else held(point.score, point.raw)
 
 
+HELD_DOWN, HELD_UP = "↓", "↑"
+"""The marks after a policy score that its cap held down, or its floor held up."""
+
+
 def held(score: float | None, raw: float | None) -> str:
     """A policy score, marked where the cap (↓) or the floor (↑) held it."""
     if score is None or raw is None:
         return "—"
-    return score_text(score) + (" ↓" if score < raw else (" ↑" if score > raw else ""))
+    mark = HELD_DOWN if score < raw else (HELD_UP if score > raw else "")
+    return f"{score_text(score)} {mark}" if mark else score_text(score)
+
+
+def held_legend(marks: Collection[str], lang: str) -> str:
+    """What the ``marks`` shown in a scores table mean: beside a trend's arrows, a bare
+    ↓ after 120.0% reads as a fall."""
+    said = [label(lang, key) for mark, key in ((HELD_DOWN, "held_down"), (HELD_UP, "held_up"))
+            if mark in marks]  # fmt: skip
+    return label(lang, "sentence_sep").join(said)
 
 
 def window_story(kr: ReportKeyResult, lang: str) -> str:

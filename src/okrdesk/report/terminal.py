@@ -18,10 +18,13 @@ from okrdesk.messages import label
 from okrdesk.report.cells import change, change_heading, sparkline, target, value
 from okrdesk.report.document import Report, ReportKeyResult, ReportObjective, all_results
 from okrdesk.report.notes import (
+    HELD_DOWN,
+    HELD_UP,
     Unlisted,
     breakdown_heading,
     breakdown_rows,
     held,
+    held_legend,
     members_listed,
     owed_text,
     period_heading,
@@ -280,7 +283,7 @@ def _scores(report: Report, lang: str, width: int) -> TextTable | None:
     periods = sorted({p.period for s in report.scores for p in s.history})[-SCORE_PERIODS:]
     while len(periods) > 1 and _scores_width(report, periods, current, lang) > width:
         periods = periods[1:]
-    table = TextTable(label(lang, "scores"), caption=note)
+    table = TextTable(label(lang, "scores"))
     table.add_column(label(lang, "member"), overflow="fold", min_width=_member_width(report))
     for period in periods:
         table.add_column(period_heading(period, lang), justify="right", no_wrap=True)
@@ -289,6 +292,7 @@ def _scores(report: Report, lang: str, width: int) -> TextTable | None:
     table.add_column(label(lang, "trend"), no_wrap=True)
     policies = sorted({s.policy for s in report.scores})
     listed = scores_by_policy(report)
+    marks: set[str] = set()
     for policy in policies:
         if len(policies) > 1:
             if policy != policies[0]:
@@ -305,8 +309,10 @@ def _scores(report: Report, lang: str, width: int) -> TextTable | None:
                 cells.append(held(point.score, point.raw) if point else "—")
             if current:
                 cells.append(held(s.current_score, s.current_raw))
+            marks.update(cell[-1] for cell in cells[1:] if cell.endswith((HELD_DOWN, HELD_UP)))
             cells.append(score_trend(s))
             table.add_row(*cells)
+    table.caption = "\n".join(part for part in (note, held_legend(marks, lang)) if part)
     return table
 
 
