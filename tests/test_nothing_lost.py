@@ -101,6 +101,9 @@ HOSTILE = [
     "\tcmd",
     "\r=1+2",
 ]
+INSIDE = ["王芳;=1+2", "x\t@SUM(A1)", "a;-1+cmd|' /C calc'!A0"]
+"""Formulas after a semicolon or tab: a field of their own where a spreadsheet splits
+lines there (Excel in a German or French locale)."""
 
 HOSTILE_PLUGIN = """\
 from okrdesk.model import MetricKind, MetricSpec
@@ -152,7 +155,7 @@ def test_csv_cells_never_run_as_formulas(
     trusted(root)
     monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics,hostile")
     assert run(root, "collect", "--through", "2026-02-28").exit_code == 0
-    for day, note in enumerate(HOSTILE, start=1):
+    for day, note in enumerate(HOSTILE + INSIDE, start=1):
         value = "-12.5" if day == 1 else "58"
         args = ["checkin", "-w", str(root), "O1.KR4", "--date", f"2026-02-{day:02d}"]
         done = CliRunner().invoke(cli, [*args, "--note", note, "--", value])
@@ -166,14 +169,20 @@ def test_csv_cells_never_run_as_formulas(
         assert done.exit_code == 0, done.output
         text = done.output.removeprefix("\ufeff")  # the byte order mark Excel needs
         cells[table] = list(csv.DictReader(io.StringIO(text, newline="")))
+        # Read as a spreadsheet splitting at semicolons or tabs would read it.
+        for delimiter in ";\t":
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+                for field in row[1:]:
+                    assert not field.lstrip('"').startswith(("=", "+", "@", "-1")), field
 
     def texts(table: str, field: str) -> set[str]:
         return {row[field] for row in cells[table]}
 
     quoted = {"'" + text for text in HOSTILE}
     assert {t for t in texts("observations", "source") if t.startswith("'")} == quoted
-    assert texts("checkins", "note") == quoted
-    assert texts("spend", "note") == quoted
+    inside = {"王芳;'=1+2", "x\t'@SUM(A1)", "a;'-1+cmd|' /C calc'!A0"}
+    assert texts("checkins", "note") == quoted | inside
+    assert texts("spend", "note") == quoted | inside
     # Numbers stay numbers a spreadsheet can add up: no apostrophe on -12.5.
     flows = [r for r in cells["observations"] if r["metric"] == "net_flow"]
     assert {r["value"] for r in flows} == {"-12.5"}
@@ -206,6 +215,8 @@ def test_a_spreadsheet_cell_for_every_kind_of_value() -> None:
     assert spreadsheet_cell("-12.5") == "'-12.5"  # text that looks like a number is text
     assert spreadsheet_cell("2026-W14") == "2026-W14"
     assert spreadsheet_cell("王芳; =1+2") == "王芳; =1+2"
+    assert spreadsheet_cell("王芳;=1+2;@A1") == "王芳;'=1+2;'@A1"
+    assert spreadsheet_cell("=1;=2") == "'=1;'=2"
 
 
 # ------------------------------------------------------- partial periods

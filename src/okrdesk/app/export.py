@@ -198,20 +198,25 @@ def _csv_line(cells: list[str]) -> str:
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMERAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?")
+_FIELD_INSIDE = re.compile(r"([;\t])(?=[=+\-@\t\r])")
+"""A semicolon or tab inside a cell with a formula character after it: where a
+spreadsheet splits lines at semicolons (Excel in German or French) or tabs, what follows
+starts a field of its own, quoted or not."""
 
 
 def spreadsheet_cell(value: object) -> str:
     """``value`` as a CSV cell no spreadsheet runs as a formula.
 
     Finite numbers are written as numerals; anything else is text, and text
-    beginning with a formula character gets a leading apostrophe.
+    beginning with a formula character gets a leading apostrophe, as does what
+    follows a semicolon or tab inside it when that begins with one.
     """
     if value is None:
         return ""
     numeral = _numeral(value)
     if numeral is not None:
         return numeral
-    text = str(value)
+    text = _FIELD_INSIDE.sub(r"\1'", str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
