@@ -27,6 +27,7 @@ PLUGIN_GUIDE = DOCS / "plugins.md"
 HOOK_HEADING = re.compile(r"^### `(?P<name>okrdesk_\w+)\((?P<args>[^)]*)\)`$", re.MULTILINE)
 
 FIELD_TABLES = {
+    "okrdesk_check_settings": hookspecs.SettingsProblem,
     "okrdesk_collect": hookspecs.CollectRequest,
     "okrdesk_report_formats": hookspecs.ReportFormat,
 }

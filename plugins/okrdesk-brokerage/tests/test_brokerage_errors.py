@@ -19,8 +19,9 @@ from okrdesk_brokerage.errors import BrokerageError
     [
         (
             {"data": "tiny", "hnw_treshold": 1},
-            "[sources.brokerage]: unknown setting 'hnw_treshold' (known settings: data, "
-            "hnw_threshold, effective_assets_min, institutional_weight, client_tiers)",
+            "[sources.brokerage]: setting 'hnw_treshold' is not one this plugin knows (known "
+            "settings: data, hnw_threshold, effective_assets_min, institutional_weight, "
+            "client_tiers)",
         ),
         (
             {"data": "tiny", "client_tiers": [3_000_000, 500_000]},
@@ -37,7 +38,7 @@ from okrdesk_brokerage.errors import BrokerageError
         ),
         ({}, "[sources.brokerage]: setting 'data' is required"),
         ({"data": 3}, "[sources.brokerage]: setting 'data' must be a folder path, not 3"),
-        ({"data": "nowhere"}, "[sources.brokerage]: setting 'data': folder "),
+        ({"data": "nowhere"}, "[sources.brokerage]: setting 'data' names folder "),
         (
             {"data": "tiny", "hnw_threshold": "8M"},
             "[sources.brokerage]: setting 'hnw_threshold' must be a number, not '8M'",
@@ -241,3 +242,60 @@ def test_a_byte_order_mark_and_extra_columns_are_accepted(tmp_path: Path) -> Non
     path.write_text("\ufeff" + "\n".join(widened) + "\n", encoding="utf-8")
     found = collect(["complaint_rate"], workspace=tmp_path)
     assert found.ratios("complaint_rate")[("cm2", "2026-03")] == (2, 2)
+
+
+def test_fractions_written_in_okrdesk_toml_are_taken() -> None:
+    # okrdesk reads 2.5 in okrdesk.toml as Decimal("2.5"): a weight of 2.5 failed the collect.
+    from decimal import Decimal
+
+    from okrdesk_brokerage.settings import read_settings
+
+    table = {
+        "data": "tiny",
+        "institutional_weight": Decimal("2.5"),
+        "hnw_threshold": Decimal("7999999.5"),
+        "client_tiers": [Decimal("500000.0"), 3e6],
+    }
+    settings = read_settings(table, FIXTURES)
+    assert settings.institutional_weight == 2.5 and settings.hnw_threshold == 7_999_999.5
+    assert settings.client_tiers == (500_000.0, 3_000_000.0)
+
+
+def test_validate_asks_the_installed_plugin_and_names_each_line(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    okrdesk = str(Path(sys.executable).parent / "okrdesk")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OKRDESK_")}
+    root = tmp_path / "ws"
+    subprocess.run([okrdesk, "init", str(root), "--lang", "en"], env=env, check=True,
+                   capture_output=True)  # fmt: skip
+    (root / "okrdesk.toml").write_text(
+        '[sources.brokerage]\ndata = "exprots"\nhnw_treshold = 1\ninstitutional_weight = 0\n'
+        "effective_assets_min = 2.5\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([okrdesk, "validate", "-w", str(root)], env=env, capture_output=True,
+                          text=True)  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    lines = done.stdout.splitlines()
+    assert "okrdesk.toml:3: sources.brokerage.hnw_treshold: is not one this plugin knows (" in (
+        done.stdout
+    )
+    assert (
+        "okrdesk.toml:4: sources.brokerage.institutional_weight: must be greater than 0, not 0"
+        in lines
+    )
+    assert (
+        f"warning: okrdesk.toml:2: sources.brokerage.data: names folder '{root / 'exprots'}', "
+        "which does not exist" in lines
+    )
+    assert not [line for line in lines if line.startswith("okrdesk.toml:5")]  # 2.5 is taken
+    assert lines[-1].startswith("2 problems in ")
+    (root / "exports").mkdir()
+    (root / "okrdesk.toml").write_text('[sources.brokerage]\ndata = "exports"\n', encoding="utf-8")
+    done = subprocess.run([okrdesk, "validate", "-w", str(root)], env=env, capture_output=True,
+                          text=True)  # fmt: skip
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "holds no clients.csv: every metric reads it" in done.stdout

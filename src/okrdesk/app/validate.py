@@ -13,7 +13,11 @@ from okrdesk.app.session import Session
 from okrdesk.errors import display_path
 from okrdesk.messages import counted
 from okrdesk.model import Plan
-from okrdesk.plugins.manager import UNTRUSTED
+from okrdesk.plugins.hookspecs import SettingsProblem
+from okrdesk.plugins.manager import UNTRUSTED, describe_error
+from okrdesk.targets.load import parse_toml_file
+from okrdesk.targets.reader import Findings, where_for
+from okrdesk.targets.settings import SETTINGS_FILE
 from okrdesk.targets.source_lines import SourceLines
 
 
@@ -53,12 +57,13 @@ class Validation:
 
 def validate(session: Session) -> Validation:
     """Each problem as FILE:LINE: key.path: message with the source line and a caret
-    under the column, warnings, then a count."""
+    under the column, warnings, then a count. Each plugin with a table in okrdesk.toml
+    checks it too (``okrdesk_check_settings``)."""
     sources = SourceLines(session.workspace.root)
-    lines = [
-        text for problem in session.problems for text in (str(problem), *sources.pointer(problem))
-    ]
-    lines += [f"warning: {warning}" for warning in session.warnings]
+    plugins = plugin_settings_findings(session)
+    problems = sorted({*session.problems, *plugins.problems})
+    lines = [text for problem in problems for text in (str(problem), *sources.pointer(problem))]
+    lines += [f"warning: {warning}" for warning in sorted({*session.warnings, *plugins.warnings})]
     lines += [
         f"warning: plugin {name}: {error}"
         for name, error in session.host.broken_errors()
@@ -67,12 +72,50 @@ def validate(session: Session) -> Validation:
     lines += _skipped(session)
     files = len(session.loaded.files)
     noun = "file" if files == 1 else "files"
-    if session.problems:
-        count = len(session.problems)
+    if problems:
+        count = len(problems)
         lines.append(f"{count} {'problem' if count == 1 else 'problems'} in {files} {noun}.")
         return Validation(tuple(lines), ok=False)
     lines.append(f"{files} {noun} checked, no problems. {plan_summary(session.plan)}")
     return Validation(tuple(lines), ok=True)
+
+
+def plugin_settings_findings(session: Session) -> Findings:
+    """What each plugin with a ``[sources.<name>]`` table says is wrong with it, at the
+    lines of okrdesk.toml it is about: problems, and warnings for what only this machine
+    lacks (``SettingsProblem.about_this_machine``) or for a check that failed."""
+    findings = Findings()
+    workspace = session.workspace
+    checks = [
+        (name, check)
+        for name, check in session.host.implementations("okrdesk_check_settings")
+        if name in workspace.sources
+    ]
+    if not checks:
+        return findings
+    source = parse_toml_file(workspace.root / SETTINGS_FILE, workspace.root, Findings())
+    if source is None:  # unreadable: said already, by the settings' own problems
+        return findings
+    for name, check in checks:
+        table = where_for(source, ("sources", name))
+        try:
+            found = check(settings=workspace.sources[name], workspace=workspace.root)
+            said = list(found or ())
+            wrong = next((p for p in said if not isinstance(p, SettingsProblem)), None)
+            if wrong is not None:
+                raise TypeError(f"gave {type(wrong).__name__}, not SettingsProblem")
+        except Exception as error:
+            findings.warnings.append(
+                table.problem(f"plugin {name}: okrdesk_check_settings failed: "
+                              f"{describe_error(error)}")
+            )  # fmt: skip
+            continue
+        for problem in said:
+            keys = tuple(part for part in str(problem.key).split(".") if part)
+            found_at = where_for(source, ("sources", name, *keys)).problem(str(problem.message))
+            kind = findings.warnings if problem.about_this_machine else findings.problems
+            kind.append(found_at)
+    return findings
 
 
 def _skipped(session: Session) -> list[str]:

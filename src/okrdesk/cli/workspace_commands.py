@@ -22,8 +22,10 @@ def validate() -> None:
     Reads targets/*.toml and okrdesk.toml, and prints each problem as
     FILE:LINE: key.path: message, followed by the source line and a caret
     under the column, then a count. A mistake that causes others is
-    reported once, at its cause. Exits 0 when the files are
-    clean (warnings allowed), 2 when anything is wrong.
+    reported once, at its cause. Each plugin with a [sources.NAME] table
+    that can check it says what is wrong there too; a folder or file it
+    names that is not on this machine is a warning. Exits 0 when the files
+    are clean (warnings allowed), 2 when anything is wrong.
     """
     from okrdesk.app.session import open_session
     from okrdesk.app.validate import validate as validate_session

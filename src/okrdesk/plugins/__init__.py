@@ -1,5 +1,12 @@
 """Plugins: the hook contract, discovery and isolation."""
 
-from okrdesk.plugins.hookspecs import CollectRequest, Emit, RenderContext, ReportFormat, hookimpl
+from okrdesk.plugins.hookspecs import (
+    CollectRequest,
+    Emit,
+    RenderContext,
+    ReportFormat,
+    SettingsProblem,
+    hookimpl,
+)
 
-__all__ = ["CollectRequest", "Emit", "RenderContext", "ReportFormat", "hookimpl"]
+__all__ = ["CollectRequest", "Emit", "RenderContext", "ReportFormat", "SettingsProblem", "hookimpl"]

@@ -38,7 +38,8 @@ class CollectRequest:
     through: dt.date
     """Collect nothing dated after this day, even inside the last period."""
     settings: Mapping[str, Any]
-    """The plugin's own table from the workspace's okrdesk.toml: ``[sources.<plugin name>]``."""
+    """The plugin's own table from the workspace's okrdesk.toml: ``[sources.<plugin name>]``;
+    a number written with a fraction is a ``decimal.Decimal``, exactly as written."""
     workspace: Path
     """The workspace folder; relative paths in ``settings`` are relative to it."""
 
@@ -158,6 +159,40 @@ def okrdesk_metrics(register: Callable[[MetricSpec], None], settings: Mapping[st
     is none); most plugins declare a fixed list and need not take it. Metric
     names are global: two plugins declaring the same name is an error
     reported for both, and neither is used.
+    """
+
+
+@attrs.frozen
+@shared_methods
+class SettingsProblem:
+    """One thing wrong in a plugin's ``[sources.<plugin name>]`` table, found by
+    ``okrdesk_check_settings``."""
+
+    key: str
+    """The key it is about, dotted for one inside a table of the table
+    (``"files.trades"``); "" for the table as a whole."""
+    message: str
+    """What is wrong and, where it helps, what would be right."""
+    about_this_machine: bool = False
+    """True where the table may be right on the machine that collects and only this one
+    lacks what it names (a folder or file not found): ``validate`` shows it as a warning,
+    so that target files can be checked where the data is not, in a review's CI job."""
+
+
+@hookspec
+def okrdesk_check_settings(
+    settings: Mapping[str, Any], workspace: Path
+) -> Iterable[SettingsProblem] | None:
+    """Say what is wrong with this plugin's ``[sources.<plugin name>]`` table, without
+    collecting anything.
+
+    ``okrdesk validate`` calls it for each plugin whose table okrdesk.toml has, and
+    shows each ``SettingsProblem`` returned at the line of its key in okrdesk.toml: a
+    misspelt key or a folder that is not there is found when the file is written, not
+    at the next collect. Check what the table says (unknown keys, types, ranges) and,
+    cheaply, whether the folders and files it names are there; read no data. Relative
+    paths are relative to ``workspace``. Return nothing, or an empty list, when nothing
+    is wrong. An exception is shown as a warning naming the plugin.
     """
 
 

@@ -12,10 +12,13 @@ class BrokerageError(ValueError):
 
 
 class SettingsError(BrokerageError):
-    """The ``[sources.brokerage]`` table is wrong."""
+    """The ``[sources.brokerage]`` table is wrong: its ``key`` (the setting, "" for the
+    table) and ``detail`` (what is wrong with it); ``missing`` when what it names is not on
+    this machine."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(f"[sources.brokerage]: {message}")
+    def __init__(self, key: str, detail: str, *, missing: bool = False) -> None:
+        self.key, self.detail, self.missing = key, detail, missing
+        super().__init__(f"[sources.brokerage]: setting {key!r} {detail}")
 
 
 class ExportError(BrokerageError):

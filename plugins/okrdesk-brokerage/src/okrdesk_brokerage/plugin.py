@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 from okrdesk.model import MetricSpec, Plan
-from okrdesk.plugins import CollectRequest, Emit, hookimpl
+from okrdesk.plugins import CollectRequest, Emit, SettingsProblem, hookimpl
 
 from okrdesk_brokerage.metrics import METRICS
 
@@ -31,6 +32,18 @@ def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
     from okrdesk_brokerage.collect import collect
 
     collect(request, emit)
+
+
+@hookimpl
+def okrdesk_check_settings(settings: Mapping[str, Any], workspace: Path) -> list[SettingsProblem]:
+    """Every problem of ``[sources.brokerage]`` at once, for ``okrdesk validate``: unknown
+    keys, values of the wrong kind, and a data folder (or its clients.csv) not found here."""
+    from okrdesk_brokerage.settings import settings_errors
+
+    return [
+        SettingsProblem(error.key, error.detail, about_this_machine=error.missing)
+        for error in settings_errors(settings, workspace)
+    ]
 
 
 @hookimpl

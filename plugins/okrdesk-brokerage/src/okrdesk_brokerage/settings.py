@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
 
 from okrdesk_brokerage.errors import SettingsError
+from okrdesk_brokerage.layout import CLIENTS
 
 DEFAULT_HNW_THRESHOLD = 8_000_000.0
 DEFAULT_EFFECTIVE_ASSETS_MIN = 5_000.0
@@ -62,14 +64,15 @@ def _written(amount: float) -> str:
 def _tiers(table: Mapping[str, Any]) -> tuple[float, ...]:
     value = table.get("client_tiers", list(DEFAULT_CLIENT_TIERS))
     wrong = SettingsError(
-        f"setting 'client_tiers' must be a list of amounts in 元 where each tier begins, "
-        f"rising and greater than 0 (e.g. [500000, 3000000, 8000000]), not {value!r}"
+        "client_tiers",
+        "must be a list of amounts in 元 where each tier begins, rising and greater than 0 "
+        f"(e.g. [500000, 3000000, 8000000]), not {value!r}",
     )
     if not isinstance(value, list | tuple) or not value:
         raise wrong
     bounds: list[float] = []
     for item in value:
-        if isinstance(item, bool) or not isinstance(item, int | float):
+        if isinstance(item, bool) or not isinstance(item, int | float | Decimal):
             raise wrong
         number = float(item)
         if not math.isfinite(number) or number <= 0 or (bounds and number <= bounds[-1]):
@@ -80,31 +83,43 @@ def _tiers(table: Mapping[str, Any]) -> tuple[float, ...]:
 
 def _number(table: Mapping[str, Any], key: str, default: float, *, positive: bool) -> float:
     value = table.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise SettingsError(f"setting {key!r} must be a number, not {value!r}")
+    # okrdesk reads a number with a fraction in okrdesk.toml as a Decimal, exactly as written.
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        raise SettingsError(key, f"must be a number, not {value!r}")
     number = float(value)
     if not math.isfinite(number) or number < 0 or (positive and number == 0):
         bound = "greater than 0" if positive else "0 or more"
-        raise SettingsError(f"setting {key!r} must be {bound}, not {value!r}")
+        raise SettingsError(key, f"must be {bound}, not {value!r}")
     return number
+
+
+def _unknown(table: Mapping[str, Any]) -> list[SettingsError]:
+    known = ", ".join(KNOWN_KEYS)
+    return [
+        SettingsError(key, f"is not one this plugin knows (known settings: {known})")
+        for key in sorted(set(table) - set(KNOWN_KEYS))
+    ]
+
+
+def _data(table: Mapping[str, Any], workspace: Path) -> Path:
+    data = table.get("data")
+    if data is None:
+        raise SettingsError("data", "is required: the folder holding the CSV export")
+    if not isinstance(data, str | Path) or not str(data).strip():
+        raise SettingsError("data", f"must be a folder path, not {data!r}")
+    folder = Path(workspace) / data
+    if not folder.is_dir():
+        raise SettingsError("data", f"names folder {str(folder)!r}, which does not exist",
+                            missing=True)  # fmt: skip
+    return folder
 
 
 def read_settings(table: Mapping[str, Any], workspace: Path) -> Settings:
     """Check the table and resolve ``data``; raise SettingsError naming the bad key."""
-    unknown = sorted(set(table) - set(KNOWN_KEYS))
-    if unknown:
-        known = ", ".join(KNOWN_KEYS)
-        raise SettingsError(f"unknown setting {unknown[0]!r} (known settings: {known})")
-    data = table.get("data")
-    if data is None:
-        raise SettingsError("setting 'data' is required: the folder holding the CSV export")
-    if not isinstance(data, str | Path) or not str(data).strip():
-        raise SettingsError(f"setting 'data' must be a folder path, not {data!r}")
-    folder = Path(workspace) / data
-    if not folder.is_dir():
-        raise SettingsError(f"setting 'data': folder {str(folder)!r} does not exist")
+    for unknown in _unknown(table):
+        raise unknown
     return Settings(
-        data=folder,
+        data=_data(table, workspace),
         hnw_threshold=_number(table, "hnw_threshold", DEFAULT_HNW_THRESHOLD, positive=True),
         effective_assets_min=_number(
             table, "effective_assets_min", DEFAULT_EFFECTIVE_ASSETS_MIN, positive=False
@@ -114,3 +129,34 @@ def read_settings(table: Mapping[str, Any], workspace: Path) -> Settings:
         ),
         client_tiers=_tiers(table),
     )
+
+
+def settings_errors(table: Mapping[str, Any], workspace: Path) -> list[SettingsError]:
+    """Every error ``read_settings`` would raise one at a time, at once, and a data folder
+    without the client book every metric reads: for ``okrdesk validate``."""
+    found = _unknown(table)
+    checks: list[Callable[[], object]] = [
+        lambda: _number(table, "hnw_threshold", DEFAULT_HNW_THRESHOLD, positive=True),
+        lambda: _number(
+            table, "effective_assets_min", DEFAULT_EFFECTIVE_ASSETS_MIN, positive=False
+        ),
+        lambda: _number(table, "institutional_weight", DEFAULT_INSTITUTIONAL_WEIGHT, positive=True),
+        lambda: _tiers(table),
+    ]
+    try:
+        folder = _data(table, workspace)
+    except SettingsError as error:
+        found.append(error)
+    else:
+        if not (folder / CLIENTS.name).is_file():
+            detail = (
+                f"names folder {str(folder)!r}, which holds no {CLIENTS.name}: every metric "
+                "reads it"
+            )
+            found.append(SettingsError("data", detail, missing=True))
+    for check in checks:
+        try:
+            check()
+        except SettingsError as error:
+            found.append(error)
+    return found

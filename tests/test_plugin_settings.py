@@ -1,0 +1,130 @@
+"""``okrdesk validate`` asks each plugin with a ``[sources.<name>]`` table what is
+wrong with it (``okrdesk_check_settings``), and shows every answer at its line of
+okrdesk.toml: a misspelt key or a folder that is not there is found when the file is
+written, not at the next collect."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from sample_workspace import WriteWorkspace, trusted
+
+PLUGIN = """\
+from decimal import Decimal
+from pathlib import Path
+
+from okrdesk.plugins import SettingsProblem, hookimpl
+
+
+@hookimpl
+def okrdesk_check_settings(settings, workspace):
+    {body}
+"""
+
+CHECKS = """\
+found = []
+    if not (Path(workspace) / settings.get("folder", "")).is_dir():
+        found.append(SettingsProblem("folder", "no such folder", about_this_machine=True))
+    if not isinstance(settings.get("rate"), (int, Decimal)):
+        found.append(SettingsProblem("rate", f"must be a number, not {settings.get('rate')!r}"))
+    if settings.get("files", {}).get("trades") != "trades.csv":
+        found.append(SettingsProblem("files.trades", "must be trades.csv"))
+    if "owner" not in settings:
+        found.append(SettingsProblem("", "needs an owner"))
+    return found"""
+
+SETTINGS = """\
+[workspace]
+name = "settings"
+
+[sources.referrals]
+folder = "data/referals"
+rate = "high"
+
+[sources.referrals.files]
+trades = "trade.csv"
+"""
+
+
+def validate(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch, body: str, settings: str
+) -> Result:
+    root = write_workspace()
+    (root / "plugins" / "referrals.py").write_text(PLUGIN.format(body=body), encoding="utf-8")
+    (root / "okrdesk.toml").write_text(settings, encoding="utf-8")
+    (root / "data" / "referrals").mkdir(parents=True, exist_ok=True)
+    trusted(root)
+    monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics,referrals")
+    return CliRunner().invoke(cli, ["validate", "-w", str(root)])
+
+
+def test_each_problem_is_shown_at_its_key_s_line(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = validate(write_workspace, monkeypatch, CHECKS, SETTINGS)
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert "okrdesk.toml:6: sources.referrals.rate: must be a number, not 'high'" in lines
+    assert "okrdesk.toml:9: sources.referrals.files.trades: must be trades.csv" in lines
+    assert "okrdesk.toml:4: sources.referrals: needs an owner" in lines
+    # What only this machine lacks is a warning: target files can be validated where the
+    # data is not.
+    assert "warning: okrdesk.toml:5: sources.referrals.folder: no such folder" in lines
+    assert '    rate = "high"' in lines  # the line itself, as for a target file's problem
+    assert lines[-1].startswith("3 problems in ")
+
+
+def test_what_only_this_machine_lacks_does_not_fail_validate(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fixed = SETTINGS.replace('"high"', "0.2").replace("trade.csv", "trades.csv")
+    fixed = fixed.replace("[sources.referrals]\n", '[sources.referrals]\nowner = "ops"\n')
+    result = validate(write_workspace, monkeypatch, CHECKS, fixed)
+    assert result.exit_code == 0, result.output
+    assert "warning: okrdesk.toml:6: sources.referrals.folder: no such folder" in result.output
+    right = fixed.replace("data/referals", "data/referrals")
+    result = validate(write_workspace, monkeypatch, CHECKS, right)
+    assert result.exit_code == 0 and "referrals" not in result.output, result.output
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [("raise RuntimeError('boom')", "okrdesk_check_settings failed: RuntimeError: boom"),
+     ("return ['rate is wrong']", "okrdesk_check_settings failed: TypeError: gave str, "
+                                  "not SettingsProblem"),
+     ("return 3", "okrdesk_check_settings failed: TypeError: 'int' object is not iterable")],
+)  # fmt: skip
+def test_a_check_that_fails_is_a_warning_naming_the_plugin(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch, body: str, said: str
+) -> None:
+    result = validate(write_workspace, monkeypatch, body, SETTINGS)
+    assert result.exit_code == 0, result.output
+    assert f"warning: okrdesk.toml:4: sources.referrals: plugin referrals: {said}" in (
+        result.output.splitlines()
+    )
+
+
+def test_a_plugin_without_a_table_is_not_asked(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = validate(write_workspace, monkeypatch, "raise RuntimeError('asked')", "")
+    assert result.exit_code == 0, result.output
+    assert "asked" not in result.output and "no problems" in result.output
+
+
+def test_an_untrusted_workspace_s_plugin_is_not_asked(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    root = write_workspace(trusted=False)
+    (root / "plugins" / "referrals.py").write_text(
+        PLUGIN.format(body="Path('asked').write_text('yes')"), encoding="utf-8"
+    )
+    (root / "okrdesk.toml").write_text(SETTINGS, encoding="utf-8")
+    monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics,referrals")
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert not (tmp_path / "asked").exists()
