@@ -135,6 +135,15 @@ def test_a_password_never_sits_in_the_settings(tmp_path: Path) -> None:
     assert "the environment variable NO_SUCH_VARIABLE is not set" in unset.problems[0]
 
 
+def test_a_timeout_written_with_a_fraction_is_taken() -> None:
+    # okrdesk reads `timeout = 2.5` in okrdesk.toml as a Decimal: it was refused as no number.
+    from decimal import Decimal
+
+    sql_settings.check_settings({"connection": "duckdb:crm.duckdb", "timeout": Decimal("2.5")})
+    with pytest.raises(Exception, match=r"sources\.sql\.timeout: expected seconds"):
+        sql_settings.check_settings({"connection": "duckdb:crm.duckdb", "timeout": Decimal(0)})
+
+
 @pytest.mark.parametrize("secret", ["Victim-SMTP-pass-123", "user:Victim-pass@host"])
 def test_a_variable_that_holds_no_warehouse_url_is_never_quoted(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, secret: str

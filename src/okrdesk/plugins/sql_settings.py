@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -68,7 +69,8 @@ def check_settings(settings: Mapping[str, Any]) -> None:
             )
         dialect_of(written, "sources.sql.connection")
     timeout = settings.get("timeout", DEFAULT_TIMEOUT)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+    # A number written with a fraction (2.5) is read as a Decimal, exactly as written.
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float | Decimal) or timeout <= 0:
         raise SqlMetricError("sources.sql.timeout: expected seconds, a number above 0")
 
 
