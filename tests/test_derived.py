@@ -118,7 +118,13 @@ def test_a_formula_that_is_code_is_refused_by_name(write_workspace: WriteWorkspa
         encoding="utf-8",
     )
     done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
-    assert "sources.derived.metrics[0].formula" in done.output and "a call" in done.output
+    assert done.exit_code == 2, done.output
+    line = next(n for n, text in enumerate((root / "okrdesk.toml").read_text().splitlines(), 1)
+                if text.startswith("formula ="))  # fmt: skip
+    at = f"okrdesk.toml:{line}: sources.derived.metrics[0].formula: "
+    said = [text for text in done.output.splitlines() if text.startswith(at)]
+    assert len(said) == 1 and "a call" in said[0], done.output
+    assert "okrdesk_metrics failed" not in done.output  # said once, at its line
 
 
 def test_explain_shows_the_formula_and_its_inputs(derived: Path) -> None:

@@ -128,3 +128,57 @@ def test_an_untrusted_workspace_s_plugin_is_not_asked(
     monkeypatch.chdir(tmp_path)
     CliRunner().invoke(cli, ["validate", "-w", str(root)])
     assert not (tmp_path / "asked").exists()
+
+
+BROKEN_SQL = """\
+[sources.sql]
+tables = { salons = "data/salons.csv" }
+
+[sources.sql.views]
+won = "DELETE FROM salons"
+
+[[sources.sql.metrics]]
+name = "a"
+kind = "flows"
+unit = "人"
+query = "SELECT 1"
+
+[[sources.sql.metrics]]
+name = "b"
+kind = "flow"
+unit = "people"
+query = "SELECT 1"
+
+[[sources.sql.metrics]]
+name = "c"
+kind = "flow"
+unit = "人"
+query = "DELETE FROM salons"
+"""
+
+
+def test_every_broken_sql_metric_is_a_problem_at_its_line(write_workspace: WriteWorkspace) -> None:
+    """The SQL source checks its definitions for validate: each broken one at its key's
+    line, all at once, and not again as the plugin's warning."""
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(BROKEN_SQL, encoding="utf-8")
+    trusted(root)
+    result = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert [line for line in lines if line.startswith("okrdesk.toml:")] == [
+        "okrdesk.toml:5: sources.sql.views.won: only a SELECT query is allowed, not DELETE",
+        "okrdesk.toml:9: sources.sql.metrics[0].kind: 'flows' is not one of stock, flow, ratio",
+        "okrdesk.toml:16: sources.sql.metrics[1].unit: unknown unit 'people'",
+        "okrdesk.toml:23: sources.sql.metrics[2].query: metric c: only a SELECT query is "
+        "allowed, not DELETE",
+    ]
+    assert "okrdesk_metrics failed" not in result.output
+
+
+def test_a_key_names_items_of_arrays_by_index() -> None:
+    from okrdesk.app.validate import key_path
+
+    assert key_path("metrics[2].unit") == ("metrics", 2, "unit")
+    assert key_path("files.trades") == ("files", "trades")
+    assert key_path("") == ()

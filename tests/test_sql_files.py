@@ -549,10 +549,14 @@ def test_validate_says_what_to_change_in_a_sqlite_query(write_workspace: Any) ->
     query = "SELECT cm_id AS subject, date(date, '+1 day') AS day, attendees AS value FROM salons"
     root = salons_workspace(write_workspace, query)
     checked = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert checked.exit_code == 2, checked.output
+    line = next(n for n, text in enumerate((root / "okrdesk.toml").read_text().splitlines(), 1)
+                if text.startswith("query ="))  # fmt: skip
     assert (
-        "sources.sql.metrics[0].query (salon_attendees): written for SQLite; DuckDB, which reads "
-        "the tables, cannot run it: date(x, 'modifier') is SQLite's"
+        f"okrdesk.toml:{line}: sources.sql.metrics[0].query: metric salon_attendees: written for "
+        "SQLite; DuckDB, which reads the tables, cannot run it: date(x, 'modifier') is SQLite's"
     ) in checked.output
+    assert "okrdesk_metrics failed" not in checked.output  # said once, at its line
 
 
 # ------------------------------------------- every query in the docs runs

@@ -181,7 +181,7 @@ def test_missing_columns_are_named(csv_workspace: Path) -> None:
 def test_a_bad_definition_is_a_named_plugin_error(csv_workspace: Path) -> None:
     settings = {"metrics": [metric("x", "average", "人", "SELECT 1")]}
     (problem,) = run_check(csv_workspace, settings).problems
-    assert "sources.sql.metrics[0] (x): 'average' is not a valid MetricKind" in problem
+    assert "sources.sql.metrics[0].kind: 'average' is not one of stock, flow, ratio" in problem
 
 
 def test_sql_metrics_reach_plugins_and_validate(write_workspace: WriteWorkspace) -> None:
@@ -381,7 +381,10 @@ def test_one_bad_definition_leaves_the_other_sql_metrics(csv_workspace: Path) ->
     check = run_check(csv_workspace, settings)
     assert check.value("attendees", "cm01", "2026-W02").value == 50
     assert len(check.problems) == 2, check.problems
-    assert "sources.sql.metrics[0] (odd): 'average' is not a valid MetricKind" in check.problems[0]
+    assert (
+        "sources.sql.metrics[0].kind: 'average' is not one of stock, flow, ratio"
+        in check.problems[0]
+    )
     assert (
         "metric lost: lost: sources.sql.tables.gone: no file data/missing.csv"
         in (check.problems[1])

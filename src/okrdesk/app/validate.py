@@ -3,6 +3,7 @@ and a one-line description of a clean plan (the demo prints it too)."""
 
 from __future__ import annotations
 
+import re
 import shlex
 from collections import Counter
 from decimal import Decimal
@@ -14,8 +15,9 @@ from okrdesk.errors import display_path
 from okrdesk.messages import counted
 from okrdesk.model import Plan
 from okrdesk.plugins.hookspecs import SettingsProblem
-from okrdesk.plugins.manager import UNTRUSTED, describe_error
+from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, describe_error
 from okrdesk.targets.load import parse_toml_file
+from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, where_for
 from okrdesk.targets.settings import SETTINGS_FILE
 from okrdesk.targets.source_lines import SourceLines
@@ -60,14 +62,15 @@ def validate(session: Session) -> Validation:
     under the column, warnings, then a count. Each plugin with a table in okrdesk.toml
     checks it too (``okrdesk_check_settings``)."""
     sources = SourceLines(session.workspace.root)
-    plugins = plugin_settings_findings(session)
+    plugins, said = plugin_settings_findings(session)
     problems = sorted({*session.problems, *plugins.problems})
     lines = [text for problem in problems for text in (str(problem), *sources.pointer(problem))]
     lines += [f"warning: {warning}" for warning in sorted({*session.warnings, *plugins.warnings})]
     lines += [
         f"warning: plugin {name}: {error}"
         for name, error in session.host.broken_errors()
-        if error != UNTRUSTED
+        # What a plugin's own check said of its settings, at their lines, it says better.
+        if error != UNTRUSTED and not (name in said and error.startswith(DECLARING_FAILED))
     ]
     lines += _skipped(session)
     files = len(session.loaded.files)
@@ -80,11 +83,13 @@ def validate(session: Session) -> Validation:
     return Validation(tuple(lines), ok=True)
 
 
-def plugin_settings_findings(session: Session) -> Findings:
+def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
     """What each plugin with a ``[sources.<name>]`` table says is wrong with it, at the
     lines of okrdesk.toml it is about: problems, and warnings for what only this machine
-    lacks (``SettingsProblem.about_this_machine``) or for a check that failed."""
+    lacks (``SettingsProblem.about_this_machine``) or for a check that failed; and the
+    plugins that found something."""
     findings = Findings()
+    said: set[str] = set()
     workspace = session.workspace
     checks = [
         (name, check)
@@ -92,16 +97,16 @@ def plugin_settings_findings(session: Session) -> Findings:
         if name in workspace.sources
     ]
     if not checks:
-        return findings
+        return findings, said
     source = parse_toml_file(workspace.root / SETTINGS_FILE, workspace.root, Findings())
     if source is None:  # unreadable: said already, by the settings' own problems
-        return findings
+        return findings, said
     for name, check in checks:
         table = where_for(source, ("sources", name))
         try:
             found = check(settings=workspace.sources[name], workspace=workspace.root)
-            said = list(found or ())
-            wrong = next((p for p in said if not isinstance(p, SettingsProblem)), None)
+            answered = list(found or ())
+            wrong = next((p for p in answered if not isinstance(p, SettingsProblem)), None)
             if wrong is not None:
                 raise TypeError(f"gave {type(wrong).__name__}, not SettingsProblem")
         except Exception as error:
@@ -110,12 +115,21 @@ def plugin_settings_findings(session: Session) -> Findings:
                               f"{describe_error(error)}")
             )  # fmt: skip
             continue
-        for problem in said:
-            keys = tuple(part for part in str(problem.key).split(".") if part)
-            found_at = where_for(source, ("sources", name, *keys)).problem(str(problem.message))
+        for problem in answered:
+            found_at = where_for(source, ("sources", name, *key_path(str(problem.key))))
             kind = findings.warnings if problem.about_this_machine else findings.problems
-            kind.append(found_at)
-    return findings
+            kind.append(found_at.problem(str(problem.message)))
+            said.add(name)
+    return findings, said
+
+
+def key_path(key: str) -> KeyPath:
+    """``metrics[2].unit`` as the path ``("metrics", 2, "unit")``."""
+    return tuple(int(part[1:-1]) if part.startswith("[") else part
+                 for part in _KEY_PART.findall(key))  # fmt: skip
+
+
+_KEY_PART = re.compile(r"\[\d+\]|[^.\[\]]+")
 
 
 def _skipped(session: Session) -> list[str]:

@@ -19,7 +19,8 @@ from typing import Any
 
 from okrdesk.formula import FormulaError, parse
 from okrdesk.model import Direction, MetricKind, MetricSpec
-from okrdesk.plugins.hookspecs import hookimpl
+from okrdesk.plugins.hookspecs import SettingsProblem, hookimpl
+from okrdesk.plugins.settings_messages import settings_problems
 from okrdesk.units import UNITS
 
 KEYS = ("name", "formula", "unit", "label", "label_en", "direction", "description")
@@ -82,6 +83,12 @@ def _definition(where: str, item: object) -> MetricSpec:
         description=str(item.get("description", "")),
         formula=formula.text,
     )
+
+
+@hookimpl
+def okrdesk_check_settings(settings: Mapping[str, Any]) -> list[SettingsProblem]:
+    """Every broken definition, each at its key, for ``okrdesk validate``."""
+    return settings_problems("derived", definitions(settings)[1])
 
 
 @hookimpl

@@ -122,6 +122,10 @@ def _allowed() -> set[str] | None:
     return {name.strip() for name in raw.split(",") if name.strip()}
 
 
+DECLARING_FAILED = "okrdesk_metrics failed: "
+"""How a plugin's error from declaring its metrics begins."""
+
+
 def describe_error(error: BaseException) -> str:
     text = str(error).strip()
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
@@ -315,7 +319,7 @@ class PluginHost:
         except Exception as error:
             # What it declared before failing stands: one broken definition (an SQL
             # metric, say) must not take the plugin's other metrics with it.
-            record.errors.append(f"okrdesk_metrics failed: {describe_error(error)}")
+            record.errors.append(f"{DECLARING_FAILED}{describe_error(error)}")
         return found
 
     def implementations(self, hook: str) -> list[tuple[str, Callable[..., Any]]]:

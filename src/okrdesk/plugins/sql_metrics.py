@@ -53,7 +53,8 @@ from __future__ import annotations
 import re
 import sqlite3
 from collections.abc import Callable, Mapping
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 import attrs
 
@@ -66,8 +67,8 @@ from okrdesk.model import (
     MetricSpec,
     OverTime,
 )
-from okrdesk.plugins import sql_funnels
-from okrdesk.plugins.hookspecs import CollectRequest, Emit, hookimpl
+from okrdesk.plugins import settings_messages, sql_funnels
+from okrdesk.plugins.hookspecs import CollectRequest, Emit, SettingsProblem, hookimpl
 from okrdesk.plugins.sql_dialect import sqlite_advice, to_duckdb
 from okrdesk.plugins.sql_settings import (
     TABLE_NAME,
@@ -114,12 +115,10 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         if not isinstance(raw.get(key), str) or not raw[key].strip():
             raise SqlMetricError(f"{where}.{key}: missing; expected a string")
     name = raw["name"]
-    try:
-        kind = MetricKind(raw["kind"])
-        direction = Direction(raw.get("direction", "at_least"))
-        over = [OverTime(raw.get(f"{p}_over_time", "sum")) for p in ("numerator", "denominator")]
-    except ValueError as error:
-        raise SqlMetricError(f"{where} ({name}): {error}") from None
+    kind = _choice(MetricKind, raw, "kind", None, where)
+    direction = _choice(Direction, raw, "direction", "at_least", where)
+    over = [_choice(OverTime, raw, f"{p}_over_time", "sum", where)
+            for p in ("numerator", "denominator")]  # fmt: skip
     if raw["unit"] not in UNITS:
         raise SqlMetricError(f"{where}.unit: unknown unit {raw['unit']!r}")
     revenue, never_negative = (_flag(raw, where, key) for key in ("revenue", "never_negative"))
@@ -130,7 +129,10 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         raise SqlMetricError(f"{where}.dimensions: expected an array of column names "
                              "(lowercase letters, digits and _)")  # fmt: skip
     labels = _labels(f"{where}.dimension_labels", raw.get("dimension_labels", {}), dimensions)
-    check_query(raw["query"])
+    try:
+        check_query(raw["query"])
+    except SqlMetricError as error:
+        raise SqlMetricError(f"{where}.query ({name}): {error}") from None
     advice = sqlite_advice(raw["query"]) if duckdb_sql else []
     if advice:
         raise SqlMetricError(
@@ -152,6 +154,19 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         dimension_labels=labels,
         never_negative=never_negative,
     )
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _choice(kind: type[E], raw: Mapping[str, Any], key: str, default: str | None, where: str) -> E:
+    """A metric's key that takes one of the values of ``kind``."""
+    found = raw.get(key, default)
+    try:
+        return kind(found)
+    except ValueError:
+        choices = ", ".join(member.value for member in kind)
+        raise SqlMetricError(f"{where}.{key}: {found!r} is not one of {choices}") from None
 
 
 def _flag(raw: Mapping[str, Any], where: str, key: str) -> bool:
@@ -235,6 +250,21 @@ def okrdesk_metrics(register: Callable[[MetricSpec], None], settings: Mapping[st
         register(spec)
     if broken:
         raise SqlMetricError("; ".join(broken))
+
+
+def settings_problems(settings: Mapping[str, Any]) -> list[SettingsProblem]:
+    """Every broken definition of ``[sources.sql]``, each at its key, for ``okrdesk
+    validate``; the first problem of the table as a whole stops the rest."""
+    try:
+        broken = _definitions(settings)[1]
+    except SqlMetricError as error:
+        broken = [str(error)]
+    return settings_messages.settings_problems("sql", broken)
+
+
+@hookimpl
+def okrdesk_check_settings(settings: Mapping[str, Any]) -> list[SettingsProblem]:
+    return settings_problems(settings)
 
 
 def _views(settings: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
