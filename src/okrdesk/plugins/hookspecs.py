@@ -170,7 +170,8 @@ class SettingsProblem:
 
     key: str
     """The key it is about, dotted for one inside a table of the table
-    (``"files.trades"``); "" for the table as a whole."""
+    (``"files.trades"``), with ``[n]`` for the n-th table of an array, from 0
+    (``"metrics[2].unit"``); "" for the table as a whole."""
     message: str
     """What is wrong and, where it helps, what would be right."""
     about_this_machine: bool = False
