@@ -96,7 +96,11 @@ def test_what_only_this_machine_lacks_does_not_fail_validate(
     [("raise RuntimeError('boom')", "okrdesk_check_settings failed: RuntimeError: boom"),
      ("return ['rate is wrong']", "okrdesk_check_settings failed: TypeError: gave str, "
                                   "not SettingsProblem"),
-     ("return 3", "okrdesk_check_settings failed: TypeError: 'int' object is not iterable")],
+     ("return 3", "okrdesk_check_settings failed: TypeError: 'int' object is not iterable"),
+     ("import sys; sys.exit(0)", "okrdesk_check_settings failed: SystemExit: 0"),
+     ("print('checked')", "printed to standard output, which a plugin must not do: checked"),
+     ("return [SettingsProblem(None, 'x')]", "okrdesk_check_settings failed: TypeError: gave "
+                                             "a SettingsProblem whose key or message is not text")],
 )  # fmt: skip
 def test_a_check_that_fails_is_a_warning_naming_the_plugin(
     write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch, body: str, said: str
@@ -182,3 +186,49 @@ def test_a_key_names_items_of_arrays_by_index() -> None:
     assert key_path("metrics[2].unit") == ("metrics", 2, "unit")
     assert key_path("files.trades") == ("files", "trades")
     assert key_path("") == ()
+
+
+def test_the_documented_check_finds_what_it_says(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    docs = (Path(__file__).parents[1] / "docs" / "plugins.md").read_text(encoding="utf-8")
+    section = docs[docs.index("### `okrdesk_check_settings") :]
+    (example,) = re.findall(r"```python\n(.*?)```", section, re.DOTALL)[:1]
+    root = write_workspace()
+    (root / "plugins" / "salons.py").write_text(example, encoding="utf-8")
+    monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics,salons")
+
+    def validate(settings: str) -> Result:
+        (root / "okrdesk.toml").write_text(f"[sources.salons]\n{settings}", encoding="utf-8")
+        trusted(root)
+        return CliRunner().invoke(cli, ["validate", "-w", str(root)])
+
+    missing = validate('fil = "data/salons.csv"\n')
+    assert missing.exit_code == 2, missing.output
+    assert "okrdesk.toml:2: sources.salons.fil: is not a setting of salons" in missing.output
+    assert "okrdesk.toml:1: sources.salons.file: missing: the path of" in missing.output
+    elsewhere = validate('file = "data/salons.csv"\n')
+    assert elsewhere.exit_code == 0, elsewhere.output
+    assert "warning: okrdesk.toml:2: sources.salons.file: no such file data/salons.csv" in (
+        elsewhere.output
+    )
+
+
+def test_a_key_with_a_dot_in_it_is_found_whole(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = "return [SettingsProblem(key, 'unknown') for key in settings if key != 'rate']"
+    settings = '[sources.referrals]\nrate = 1\n"rate.x" = 2\n'
+    result = validate(write_workspace, monkeypatch, body, settings)
+    assert "okrdesk.toml:3: sources.referrals.rate.x: unknown" in result.output.splitlines()
+
+
+def test_a_long_message_is_cut(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = validate(write_workspace, monkeypatch, "return [SettingsProblem('', 'x' * 10**6)]",
+                      SETTINGS)  # fmt: skip
+    assert result.exit_code == 2
+    assert max(map(len, result.output.splitlines())) < 1100

@@ -151,3 +151,8 @@ def test_the_text_report_says_what_a_held_score_s_mark_means(
     assert shown == legend
     marks = {mark for line in lines if line.startswith("│") for mark in "↓↑" if f"% {mark}" in line}
     assert marks == {text[0] for text in legend}
+    for fmt in ("md", "html"):  # they mark scores so too
+        args = ["report", "-w", str(root), "--as-of", "2026-02-28", "--lang", "en", "--format", fmt]
+        written = runner.invoke(cli, args).output
+        for text in ("↓ the policy", "↑ the policy"):
+            assert (text in written) == any(line.startswith(text) for line in legend), (fmt, text)

@@ -140,8 +140,9 @@ def test_a_timeout_written_with_a_fraction_is_taken() -> None:
     from decimal import Decimal
 
     sql_settings.check_settings({"connection": "duckdb:crm.duckdb", "timeout": Decimal("2.5")})
-    with pytest.raises(Exception, match=r"sources\.sql\.timeout: expected seconds"):
-        sql_settings.check_settings({"connection": "duckdb:crm.duckdb", "timeout": Decimal(0)})
+    for wrong in (Decimal(0), Decimal("NaN"), Decimal("Infinity"), 1e10, 10**400, "5"):
+        with pytest.raises(Exception, match=r"sources\.sql\.timeout: expected seconds"):
+            sql_settings.check_settings({"connection": "duckdb:crm.duckdb", "timeout": wrong})
 
 
 @pytest.mark.parametrize("secret", ["Victim-SMTP-pass-123", "user:Victim-pass@host"])

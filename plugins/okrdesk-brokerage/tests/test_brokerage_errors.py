@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,21 @@ from okrdesk_brokerage.errors import BrokerageError
         ({}, "[sources.brokerage]: setting 'data' is required"),
         ({"data": 3}, "[sources.brokerage]: setting 'data' must be a folder path, not 3"),
         ({"data": "nowhere"}, "[sources.brokerage]: setting 'data' names folder "),
+        ({"data": "tiny/clients.csv"}, "[sources.brokerage]: setting 'data' names '"),
+        (
+            {"data": "tiny", "hnw_threshold": 10**400},
+            "[sources.brokerage]: setting 'hnw_threshold' must be a number, not 1000",
+        ),
+        (
+            {"data": "tiny", "institutional_weight": Decimal("-2.5")},
+            "[sources.brokerage]: setting 'institutional_weight' must be greater than 0, not -2.5",
+        ),
+        (
+            {"data": "tiny", "client_tiers": [Decimal("5E+5"), Decimal("Infinity")]},
+            "[sources.brokerage]: setting 'client_tiers' must be a list of amounts in 元 where "
+            "each tier begins, rising and greater than 0 (e.g. [500000, 3000000, 8000000]), not "
+            "[5E+5, Infinity]",
+        ),
         (
             {"data": "tiny", "hnw_threshold": "8M"},
             "[sources.brokerage]: setting 'hnw_threshold' must be a number, not '8M'",

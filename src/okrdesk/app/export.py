@@ -198,10 +198,10 @@ def _csv_line(cells: list[str]) -> str:
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMERAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:e[+-]?[0-9]+)?")
-_FIELD_INSIDE = re.compile(r"([;\t])(?=[=+\-@\t\r])")
-"""A semicolon or tab inside a cell with a formula character after it: where a
-spreadsheet splits lines at semicolons (Excel in German or French) or tabs, what follows
-starts a field of its own, quoted or not."""
+_FIELD_INSIDE = re.compile(r"([;\t\r\n])(?=[=+\-@\t\r])")
+"""A semicolon, tab or line break inside a cell with a formula character after it: where
+a spreadsheet splits lines at semicolons (Excel in German or French) or tabs, what
+follows starts a field (after a line break, a row) of its own, quoted or not."""
 
 
 def spreadsheet_cell(value: object) -> str:
@@ -209,7 +209,7 @@ def spreadsheet_cell(value: object) -> str:
 
     Finite numbers are written as numerals; anything else is text, and text
     beginning with a formula character gets a leading apostrophe, as does what
-    follows a semicolon or tab inside it when that begins with one.
+    follows a semicolon, tab or line break inside it when that begins with one.
     """
     if value is None:
         return ""

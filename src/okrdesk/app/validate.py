@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 import shlex
 from collections import Counter
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
@@ -15,7 +17,7 @@ from okrdesk.errors import display_path
 from okrdesk.messages import counted
 from okrdesk.model import Plan
 from okrdesk.plugins.hookspecs import SettingsProblem
-from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, describe_error
+from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, describe_error, quiet
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, where_for
@@ -103,28 +105,51 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
         return findings, said
     for name, check in checks:
         table = where_for(source, ("sources", name))
+        settings = workspace.sources[name]
+        printed: list[str] = []
         try:
-            found = check(settings=workspace.sources[name], workspace=workspace.root)
-            answered = list(found or ())
-            wrong = next((p for p in answered if not isinstance(p, SettingsProblem)), None)
-            if wrong is not None:
-                raise TypeError(f"gave {type(wrong).__name__}, not SettingsProblem")
-        except Exception as error:
-            findings.warnings.append(
-                table.problem(f"plugin {name}: okrdesk_check_settings failed: "
-                              f"{describe_error(error)}")
-            )  # fmt: skip
-            continue
-        for problem in answered:
-            found_at = where_for(source, ("sources", name, *key_path(str(problem.key))))
-            kind = findings.warnings if problem.about_this_machine else findings.problems
-            kind.append(found_at.problem(str(problem.message)))
+            with quiet(printed):
+                answered = _answers(check(settings=settings, workspace=workspace.root))
+        except BaseException as error:  # sys.exit() too: validate goes on, and says so
+            if isinstance(error, KeyboardInterrupt):
+                raise
+            answered = []
+            printed.append(f"okrdesk_check_settings failed: {describe_error(error)}")
+        for trouble in printed:
+            findings.warnings.append(table.problem(f"plugin {name}: {trouble}"))
+        for key, message, here_only in answered:
+            found_at = where_for(source, ("sources", name, *key_path(key, settings)))
+            kind = findings.warnings if here_only else findings.problems
+            kind.append(found_at.problem(message))
             said.add(name)
     return findings, said
 
 
-def key_path(key: str) -> KeyPath:
-    """``metrics[2].unit`` as the path ``("metrics", 2, "unit")``."""
+MESSAGE_MOST = 1000
+"""Characters of a plugin's message shown, past which it is cut."""
+
+
+def _answers(found: object) -> list[tuple[str, str, bool]]:
+    """A check's answer as (key, message, about this machine): a TypeError for anything
+    but ``SettingsProblem``s with a text key and message."""
+    answered = []
+    for problem in list(found or ()):  # type: ignore[call-overload]
+        if not isinstance(problem, SettingsProblem):
+            raise TypeError(f"gave {type(problem).__name__}, not SettingsProblem")
+        key, message = problem.key, problem.message
+        if not isinstance(key, str) or not isinstance(message, str):
+            raise TypeError("gave a SettingsProblem whose key or message is not text")
+        if len(message) > MESSAGE_MOST:
+            message = message[:MESSAGE_MOST] + "…"
+        answered.append((key, message, problem.about_this_machine is True))
+    return answered
+
+
+def key_path(key: str, settings: Mapping[str, Any] | None = None) -> KeyPath:
+    """``metrics[2].unit`` as the path ``("metrics", 2, "unit")``; a key of ``settings``
+    written with a dot in it (``"hnw.threshold" = 1``) whole."""
+    if settings is not None and key in settings:
+        return (key,)
     return tuple(int(part[1:-1]) if part.startswith("[") else part
                  for part in _KEY_PART.findall(key))  # fmt: skip
 

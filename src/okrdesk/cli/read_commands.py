@@ -256,8 +256,8 @@ def export(fmt: str, table: str, out: Path | None, slices: bool) -> None:
 
     In CSV, a text cell a spreadsheet would run as a formula (one starting
     with =, +, -, @, a tab or a carriage return) gets a leading apostrophe,
-    and so does a formula after a semicolon or tab inside a cell (a field of
-    its own where Excel splits at semicolons); numbers are written as
+    and so does a formula after a semicolon, tab or line break inside a cell
+    (a field of its own where Excel splits at semicolons); numbers are written as
     numbers, so -12.5 stays a number. CSV starts with
     a byte order mark for Excel and has a unit column; xlsx (needs --out)
     has a sheet per table.

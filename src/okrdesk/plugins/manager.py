@@ -411,9 +411,9 @@ def load_one(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> Pl
 
 
 @contextlib.contextmanager
-def _quiet(record: PluginRecord) -> Iterator[None]:
-    """Keep what a plugin prints while loading off standard output, where it would
-    corrupt a report meant for another program, and name it as the plugin's error."""
+def quiet(errors: list[str]) -> Iterator[None]:
+    """Keep what a plugin prints off standard output, where it would corrupt a report
+    meant for another program, and add it to ``errors``."""
     caught = io.StringIO()
     try:
         with contextlib.redirect_stdout(caught):
@@ -422,7 +422,12 @@ def _quiet(record: PluginRecord) -> Iterator[None]:
         printed = caught.getvalue().strip()
         if printed:
             shown = printed if len(printed) <= 200 else printed[:200] + "…"
-            record.errors.append(f"printed to standard output, which a plugin must not do: {shown}")
+            errors.append(f"printed to standard output, which a plugin must not do: {shown}")
+
+
+def _quiet(record: PluginRecord) -> contextlib.AbstractContextManager[None]:
+    """``quiet`` while a plugin loads: what it prints is its error."""
+    return quiet(record.errors)
 
 
 def _importer(module_name: str) -> Callable[[], ModuleType]:

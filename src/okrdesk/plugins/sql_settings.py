@@ -68,10 +68,27 @@ def check_settings(settings: Mapping[str, Any]) -> None:
                 "connection_env names"
             )
         dialect_of(written, "sources.sql.connection")
-    timeout = settings.get("timeout", DEFAULT_TIMEOUT)
+    if seconds(settings.get("timeout", DEFAULT_TIMEOUT)) is None:
+        raise SqlMetricError(
+            f"sources.sql.timeout: expected seconds, a number above 0 and at most {MOST_SECONDS}"
+        )
+
+
+MOST_SECONDS = 86_400
+"""The longest a query may be given: a day (a wait longer than a thread can be told fails)."""
+
+
+def seconds(timeout: object) -> float | None:
+    """A query's time limit as ``timeout`` gives it, None unless it is a number of seconds
+    above 0 and at most ``MOST_SECONDS``."""
     # A number written with a fraction (2.5) is read as a Decimal, exactly as written.
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float | Decimal) or timeout <= 0:
-        raise SqlMetricError("sources.sql.timeout: expected seconds, a number above 0")
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float | Decimal):
+        return None
+    try:
+        found = float(timeout)
+    except OverflowError:
+        return None
+    return found if 0 < found <= MOST_SECONDS else None  # NaN is neither
 
 
 def dialect_of(url: str, key: str, *, secret: bool = False) -> str:

@@ -251,6 +251,16 @@ def held(score: float | None, raw: float | None) -> str:
     return f"{score_text(score)} {mark}" if mark else score_text(score)
 
 
+def scores_legend(report: Report, periods: Collection[str], lang: str) -> str:
+    """``held_legend`` of the marks the scores of ``periods`` and the current one show."""
+    shown = set()
+    for s in report.scores:
+        points = [(p.score, p.raw) for p in s.history if p.period in periods]
+        for score, raw in [*points, (s.current_score, s.current_raw)]:
+            shown.add(held(score, raw)[-1:])
+    return held_legend(shown, lang)
+
+
 def held_legend(marks: Collection[str], lang: str) -> str:
     """What the ``marks`` shown in a scores table mean: beside a trend's arrows, a bare
     ↓ after 120.0% reads as a fall."""

@@ -98,6 +98,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         to_date_note=notes.to_date_note, checkin_story=notes.checkin_story,
         window_story=notes.window_story, funnel_story=notes.funnel_story,
         score_periods=notes.score_periods, score_in=notes.score_in, held=notes.held,
+        scores_legend=notes.scores_legend,
         score_trend=notes.score_trend, period_heading=notes.period_heading,
         breakdown_heading=notes.breakdown_heading, breakdown_rows=notes.breakdown_rows,
         members_listed=notes.members_listed, scores_listed=notes.scores_listed,

@@ -61,21 +61,41 @@ def _written(amount: float) -> str:
     return f"{amount:g}元"
 
 
+def _written_as(value: object) -> str:
+    """A setting's value as okrdesk.toml has it: 2.5, not Decimal('2.5')."""
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, list | tuple):
+        return f"[{', '.join(map(_written_as, value))}]"
+    return repr(value)
+
+
+def _finite(value: object) -> float | None:
+    """``value`` as a finite float; None for what is not a number, or not finite, or beyond
+    a float (a 400-digit integer)."""
+    # okrdesk reads a number with a fraction in okrdesk.toml as a Decimal, exactly as written.
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _tiers(table: Mapping[str, Any]) -> tuple[float, ...]:
     value = table.get("client_tiers", list(DEFAULT_CLIENT_TIERS))
     wrong = SettingsError(
         "client_tiers",
         "must be a list of amounts in 元 where each tier begins, rising and greater than 0 "
-        f"(e.g. [500000, 3000000, 8000000]), not {value!r}",
+        f"(e.g. [500000, 3000000, 8000000]), not {_written_as(value)}",
     )
     if not isinstance(value, list | tuple) or not value:
         raise wrong
     bounds: list[float] = []
     for item in value:
-        if isinstance(item, bool) or not isinstance(item, int | float | Decimal):
-            raise wrong
-        number = float(item)
-        if not math.isfinite(number) or number <= 0 or (bounds and number <= bounds[-1]):
+        number = _finite(item)
+        if number is None or number <= 0 or (bounds and number <= bounds[-1]):
             raise wrong
         bounds.append(number)
     return tuple(bounds)
@@ -83,13 +103,12 @@ def _tiers(table: Mapping[str, Any]) -> tuple[float, ...]:
 
 def _number(table: Mapping[str, Any], key: str, default: float, *, positive: bool) -> float:
     value = table.get(key, default)
-    # okrdesk reads a number with a fraction in okrdesk.toml as a Decimal, exactly as written.
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        raise SettingsError(key, f"must be a number, not {value!r}")
-    number = float(value)
-    if not math.isfinite(number) or number < 0 or (positive and number == 0):
+    number = _finite(value)
+    if number is None:
+        raise SettingsError(key, f"must be a number, not {_written_as(value)}")
+    if number < 0 or (positive and number == 0):
         bound = "greater than 0" if positive else "0 or more"
-        raise SettingsError(key, f"must be {bound}, not {value!r}")
+        raise SettingsError(key, f"must be {bound}, not {_written_as(value)}")
     return number
 
 
@@ -108,6 +127,8 @@ def _data(table: Mapping[str, Any], workspace: Path) -> Path:
     if not isinstance(data, str | Path) or not str(data).strip():
         raise SettingsError("data", f"must be a folder path, not {data!r}")
     folder = Path(workspace) / data
+    if folder.exists() and not folder.is_dir():
+        raise SettingsError("data", f"names {str(folder)!r}, which is a file, not a folder")
     if not folder.is_dir():
         raise SettingsError("data", f"names folder {str(folder)!r}, which does not exist",
                             missing=True)  # fmt: skip
