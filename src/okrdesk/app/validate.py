@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -132,8 +132,12 @@ MESSAGE_MOST = 1000
 def _answers(found: object) -> list[tuple[str, str, bool]]:
     """A check's answer as (key, message, about this machine): a TypeError for anything
     but ``SettingsProblem``s with a text key and message."""
+    if found is None:
+        return []
+    if isinstance(found, str | bytes | Mapping) or not isinstance(found, Iterable):
+        raise TypeError(f"gave {type(found).__name__}, not a list of SettingsProblem")
     answered = []
-    for problem in list(found or ()):  # type: ignore[call-overload]
+    for problem in list(found):
         if not isinstance(problem, SettingsProblem):
             raise TypeError(f"gave {type(problem).__name__}, not SettingsProblem")
         key, message = problem.key, problem.message
