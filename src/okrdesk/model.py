@@ -645,6 +645,25 @@ class Run:
         """Started but never finished: killed, or still running elsewhere."""
         return self.finished is None
 
+    def failed(self, owners: Mapping[str, str]) -> dict[str, str]:
+        """The metrics of ``owners`` (metric → plugin) this run could not collect, each
+        with its error: every metric an error names, and every metric of a plugin whose
+        error is the whole plugin's (it failed to load, or raised)."""
+        found: dict[str, str] = {}
+        for error in self.errors:
+            for metric, plugin in owners.items():
+                named = plugin_error_text(plugin, metric, "")
+                if metric not in found and error.startswith((named, plugin_error_text(plugin))):
+                    found[metric] = error
+        return found
+
+
+def plugin_error_text(plugin: str, metric: str | None = None, message: str = "") -> str:
+    """A plugin's error as a run keeps it: ``plugin brokerage metric nps: ...``, or
+    ``plugin brokerage: ...`` for the whole plugin."""
+    about = f" metric {metric}" if metric else ""
+    return f"plugin {plugin}{about}: {message}"
+
 
 @attrs.frozen
 @shared_methods

@@ -70,7 +70,8 @@ def make_report(
         raise BadInput("no numbers yet: run `okrdesk collect` first")
     with store:
         built = build_report(plan, session.host.metrics, read_for_one_report(store), subject,
-                             day, lang, session.host.broken_errors(), asked, windows)  # fmt: skip
+                             day, lang, session.host.broken_errors(), asked, windows,
+                             session.host.owners)  # fmt: skip
     return built if depth is None else within_depth(plan, built, subject, depth)
 
 

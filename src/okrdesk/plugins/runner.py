@@ -37,7 +37,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from okrdesk.errors import printable
-from okrdesk.model import SLICE_SEPARATOR, MetricKind, MetricSpec, Observation, Plan
+from okrdesk.model import (
+    SLICE_SEPARATOR,
+    MetricKind,
+    MetricSpec,
+    Observation,
+    Plan,
+    plugin_error_text,
+)
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
@@ -711,8 +718,7 @@ class PluginError:
     message: str
 
     def __str__(self) -> str:
-        about = f" metric {self.metric}" if self.metric else ""
-        return f"plugin {self.plugin}{about}: {self.message}"
+        return plugin_error_text(self.plugin, self.metric, self.message)
 
 
 Keeper = Callable[[Mapping[str, str], Iterator[SpooledRow]], int]

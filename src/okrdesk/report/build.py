@@ -21,7 +21,7 @@ from okrdesk.engine.plan_calendar import clamp_to_plan, one_period_before
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, subjects_under
 from okrdesk.engine.scoring import PersonScore, scores
-from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan
+from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan, Run
 from okrdesk.periods import Over, default_window, parse_window, week_of
 from okrdesk.records import shared_methods
 from okrdesk.report.breakdown import breakdown_of
@@ -39,6 +39,7 @@ from okrdesk.report.document import (
     ReportKeyResult,
     ReportLine,
     ReportMember,
+    ReportNotCollected,
     ReportObjective,
     ReportOverride,
     ReportOwed,
@@ -80,6 +81,13 @@ class WindowAsked:
     compare: tuple[str, ...] = ()
 
 
+def _not_collected(run: Run | None, failed: Mapping[str, str], metric: str | None
+                   ) -> ReportNotCollected | None:  # fmt: skip
+    if run is None or metric is None or metric not in failed:
+        return None
+    return ReportNotCollected(run.id, run.started[:10], failed[metric])
+
+
 def _key_result(
     engine: Engine,
     p: KeyResultProgress,
@@ -87,6 +95,7 @@ def _key_result(
     breakdown: str | None = None,
     windows: WindowAsked | None = None,
     lang: str = "zh",
+    not_collected: ReportNotCollected | None = None,
 ) -> ReportKeyResult:
     plan = engine.plan
     kr = p.key_result
@@ -131,6 +140,7 @@ def _key_result(
         stages=_stages(engine, p),
         where=dict(kr.where),
         breakdown=breakdown_of(engine, p, breakdown, lang) if breakdown else None,
+        not_collected=not_collected,
     )
 
 
@@ -336,11 +346,13 @@ def build_report(
     broken_plugins: Iterable[tuple[str, str]] = (),
     breakdowns: Mapping[str, str] | None = None,
     windows: WindowAsked | None = None,
+    owners: Mapping[str, str] | None = None,
 ) -> Report:
     """The report on ``unit`` (a unit or person id) at the end of ``as_of``;
     ``breakdowns`` (key result id → dimension) adds to or overrides the target
     files' ``breakdown``; ``windows`` gives the key results on flows that ask for no
-    window a window line."""
+    window a window line; ``owners`` (metric → plugin) marks the key results whose
+    metric the latest collect could not get."""
     asked = {**{kr.id: kr.breakdown for kr in plan.key_results_by_id.values() if kr.breakdown},
              **(breakdowns or {})}  # fmt: skip
     day = clamp_to_plan(plan, as_of)
@@ -351,13 +363,17 @@ def build_report(
     engine.read_trends_aside(unit)
     progress = engine.progress(unit)
     earlier = Engine(plan, store, period_ago, metrics, trends=False, within=unit, shared=shared)
+    runs = store.runs()
+    latest = runs[-1] if runs else None
+    failed = latest.failed(owners or {}) if latest is not None else {}
     objectives = []
     for objective in progress.objectives:
         results = []
         for p in objective.key_results:
             before = earlier.key_result(p.key_result, unit) if period_ago >= plan.start else None
+            missed = _not_collected(latest, failed, p.key_result.metric)
             results.append(
-                _key_result(engine, p, before, asked.get(p.key_result.id), windows, lang)
+                _key_result(engine, p, before, asked.get(p.key_result.id), windows, lang, missed)
             )
         objectives.append(
             ReportObjective(objective.objective.id, objective.objective.title,

@@ -40,6 +40,18 @@ class ReportCheckin:
 
 @attrs.frozen
 @shared_methods
+class ReportNotCollected:
+    """The latest collect could not get a key result's metric: its figures are from
+    before it."""
+
+    run: int
+    day: str
+    """The day the collect started, YYYY-MM-DD."""
+    error: str
+
+
+@attrs.frozen
+@shared_methods
 class ReportComparison:
     """One period-over-period figure of a key result's window (engine/windows.py)."""
 
@@ -169,6 +181,8 @@ class ReportKeyResult:
     """The slice of the metric the key result targets (dimension → value); {} for all of it."""
     breakdown: ReportBreakdown | None = None
     """The figure split by one dimension, when the target file or ``--breakdown`` asks."""
+    not_collected: ReportNotCollected | None = None
+    """When the latest collect could not get the key result's metric."""
 
 
 @attrs.frozen

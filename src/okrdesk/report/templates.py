@@ -97,6 +97,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         Markup=Markup, status_text=notes.status_text, members_met=notes.members_met,
         to_date_note=notes.to_date_note, checkin_story=notes.checkin_story,
         window_story=notes.window_story, funnel_story=notes.funnel_story,
+        not_collected_story=notes.not_collected_story,
         score_periods=notes.score_periods, score_in=notes.score_in, held=notes.held,
         scores_legend=notes.scores_legend,
         score_trend=notes.score_trend, period_heading=notes.period_heading,

@@ -1,0 +1,108 @@
+"""A key result whose metric the latest collect could not get says so under its row:
+its figures are from an earlier collect, not this week's."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from okrdesk.model import Run
+from sample_workspace import LOCAL_PLUGIN, WriteWorkspace, trusted
+
+FLAKY = LOCAL_PLUGIN.replace(
+    "    wanted = {spec.name for spec in request.metrics}\n",
+    "    wanted = {spec.name for spec in request.metrics}\n"
+    "    failing = pathlib.Path(request.workspace, 'fail')\n"
+    "    failing = failing.read_text().strip() if failing.exists() else ''\n"
+    "    if failing == 'all':\n"
+    "        raise RuntimeError('the export is missing')\n"
+    "    if failing in wanted:\n"
+    "        emit.error(failing, 'complaints.csv:3: not a number')\n"
+    "        wanted.discard(failing)\n",
+)
+
+
+@pytest.fixture
+def workspace(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace(plugin=False)
+    (root / "plugins").mkdir()
+    (root / "plugins" / "test_metrics.py").write_text(FLAKY, encoding="utf-8")
+    return trusted(root)
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)], env={"COLUMNS": "100"})
+
+
+def collect(root: Path, failing: str = "") -> None:
+    (root / "fail").write_text(failing, encoding="utf-8")
+    done = run(root, "collect", "--through", "2026-03-31")
+    assert done.exit_code == (1 if failing else 0), done.output
+
+
+def marked(root: Path) -> dict[str, dict[str, object]]:
+    done = run(root, "report", "--as-of", "2026-03-31", "--format", "json")
+    report = json.loads(done.output)
+    return {kr["id"]: kr["not_collected"] for o in report["objectives"]
+            for kr in o["key_results"] if "not_collected" in kr}  # fmt: skip
+
+
+def test_the_metric_the_latest_collect_failed_is_marked_until_it_is_collected(
+    workspace: Path,
+) -> None:
+    collect(workspace)
+    assert marked(workspace) == {}
+    collect(workspace, "complaint_rate")
+    assert marked(workspace) == {"O1.KR2": {
+        "run": 2, "day": marked_day(workspace),
+        "error": "plugin test_metrics metric complaint_rate: complaints.csv:3: not a number "
+                 "(a problem, none kept)",
+    }}  # fmt: skip
+    text = run(workspace, "report", "--as-of", "2026-03-31", "--lang", "en").output
+    line = f"⚠ Not collected by run 2 ({marked_day(workspace)}): figures from an earlier run"
+    assert sum(line in row for row in text.splitlines()) == 1, text
+    zh = run(workspace, "report", "--as-of", "2026-03-31").output
+    assert "⚠ 第 2 次采集" in zh and "未取得此指标：数字为此前采集所得" in zh
+    for fmt in ("md", "html", "xlsx"):
+        out = workspace / f"report.{fmt}"
+        done = run(workspace, "report", "--as-of", "2026-03-31", "--format", fmt, "--out", str(out))
+        assert done.exit_code in (0, 1), done.output
+        if fmt != "xlsx":
+            assert out.read_text(encoding="utf-8").count("⚠ 第 2 次采集") == 1, fmt
+    collect(workspace)
+    assert marked(workspace) == {}
+
+
+def test_a_plugin_that_failed_whole_marks_every_key_result_it_measures(
+    workspace: Path,
+) -> None:
+    collect(workspace)
+    collect(workspace, "all")
+    found = marked(workspace)
+    assert set(found) == {"O1.KR1", "O1.KR2"}
+    assert {kr["error"] for kr in found.values()} == {
+        "plugin test_metrics: okrdesk_collect failed: RuntimeError: the export is missing"
+    }
+
+
+def marked_day(root: Path) -> str:
+    from okrdesk.store import Store
+
+    with Store.open(root / "okrdesk.db") as store:
+        return store.runs()[-1].started[:10]
+
+
+def test_a_run_s_failures_are_read_by_plugin_and_metric() -> None:
+    owners = {"aum": "brokerage", "nps": "brokerage", "calls": "broker", "x": "sql"}
+    run = Run(3, "2026-12-02T08:00:00", None, "failed", "collect", None, None, {}, [
+        "plugin brokerage metric nps: surveys.csv:5: bad date",
+        "plugin broker: failed to import: ModuleNotFoundError: No module named 'y'",
+    ])  # fmt: skip
+    assert run.failed(owners) == {
+        "nps": "plugin brokerage metric nps: surveys.csv:5: bad date",
+        "calls": "plugin broker: failed to import: ModuleNotFoundError: No module named 'y'",
+    }
