@@ -106,3 +106,20 @@ def test_a_run_s_failures_are_read_by_plugin_and_metric() -> None:
         "nps": "plugin brokerage metric nps: surveys.csv:5: bad date",
         "calls": "plugin broker: failed to import: ModuleNotFoundError: No module named 'y'",
     }
+
+
+def test_a_derived_metric_is_marked_when_a_metric_it_is_made_of_was_not_collected(
+    write_workspace: WriteWorkspace,
+) -> None:
+    from test_derived import DERIVED, PER_PERSON
+
+    root = write_workspace({"okrs.toml": PER_PERSON}, plugin=False)
+    (root / "plugins").mkdir()
+    (root / "plugins" / "test_metrics.py").write_text(FLAKY, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(DERIVED, encoding="utf-8")
+    trusted(root)
+    collect(root)
+    collect(root, "new_hnw_clients")
+    found = marked(root)
+    assert set(found) == {"O1.KR1", "O1.KR3"}  # KR3 is new_hnw_clients / headcount
+    assert found["O1.KR3"] == found["O1.KR1"]

@@ -52,6 +52,12 @@ def _stored(names: set[str], specs: Mapping[str, MetricSpec]) -> set[str]:
     return found
 
 
+def collected_for(metric: str, specs: Mapping[str, MetricSpec]) -> list[str]:
+    """The collected metrics ``metric``'s figures rest on: itself, or for a derived
+    metric the metrics its formula uses, to any depth."""
+    return sorted(_stored({metric}, specs))
+
+
 def metrics_needed(plan: Plan, specs: Mapping[str, MetricSpec] | None = None) -> list[str]:
     """Every metric a key result or scoring policy of the plan names (with ``specs``,
     derived metrics replaced by their inputs)."""

@@ -17,7 +17,7 @@ from okrdesk.engine import attention
 from okrdesk.engine.budget import BudgetProgress, LineProgress, budget_progress
 from okrdesk.engine.cadence import owed
 from okrdesk.engine.pace import due_fraction, expected_value
-from okrdesk.engine.plan_calendar import clamp_to_plan, one_period_before
+from okrdesk.engine.plan_calendar import clamp_to_plan, collected_for, one_period_before
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, subjects_under
 from okrdesk.engine.scoring import PersonScore, scores
@@ -81,11 +81,15 @@ class WindowAsked:
     compare: tuple[str, ...] = ()
 
 
-def _not_collected(run: Run | None, failed: Mapping[str, str], metric: str | None
-                   ) -> ReportNotCollected | None:  # fmt: skip
-    if run is None or metric is None or metric not in failed:
+def _not_collected(
+    run: Run | None, failed: Mapping[str, str], metric: str | None, specs: dict[str, MetricSpec]
+) -> ReportNotCollected | None:
+    """What the latest collect could not get of ``metric``, or of a metric a derived one
+    is made of."""
+    if run is None or metric is None or not failed:
         return None
-    return ReportNotCollected(run.id, run.started[:10], failed[metric])
+    missed = next((m for m in collected_for(metric, specs) if m in failed), None)
+    return None if missed is None else ReportNotCollected(run.id, run.started[:10], failed[missed])
 
 
 def _key_result(
@@ -371,7 +375,7 @@ def build_report(
         results = []
         for p in objective.key_results:
             before = earlier.key_result(p.key_result, unit) if period_ago >= plan.start else None
-            missed = _not_collected(latest, failed, p.key_result.metric)
+            missed = _not_collected(latest, failed, p.key_result.metric, metrics)
             results.append(
                 _key_result(engine, p, before, asked.get(p.key_result.id), windows, lang, missed)
             )
