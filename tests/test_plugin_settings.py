@@ -233,3 +233,13 @@ def test_a_long_message_is_cut(
                       SETTINGS)  # fmt: skip
     assert result.exit_code == 2
     assert max(map(len, result.output.splitlines())) < 1100
+
+
+def test_a_number_setting_is_read_as_okrdesk_toml_gives_it() -> None:
+    from decimal import Decimal
+
+    from okrdesk.plugins import number_setting
+
+    assert number_setting(2) == 2.0 and number_setting(Decimal("2.5")) == 2.5
+    for wrong in (True, "5", None, Decimal("NaN"), float("inf"), 10**400, [1]):
+        assert number_setting(wrong) is None, wrong

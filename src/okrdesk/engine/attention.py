@@ -94,9 +94,11 @@ def alerts(
     scope: str | None = None,
     *,
     broken_plugins: Iterable[tuple[str, str]] = (),
+    runs: Sequence[Run] | None = None,
 ) -> list[Alert]:
     """Everything inside ``scope`` that needs attention at the engine's date,
-    errors first. ``broken_plugins`` are (plugin, error) pairs from loading."""
+    errors first. ``broken_plugins`` are (plugin, error) pairs from loading; ``runs``,
+    the store's collect runs when the caller has read them already."""
     plan = engine.plan
     inside = set(subjects_under(plan, scope or plan.top))
     latest = latest_ends(plan, engine.store, engine.metrics)
@@ -104,7 +106,7 @@ def alerts(
     found += _key_result_alerts(engine, scope or plan.top, inside, latest)
     found += _source_alerts(plan, engine.store, engine.as_of, inside, latest, engine.metrics,
                             scope)  # fmt: skip
-    runs = engine.store.runs()
+    runs = engine.store.runs() if runs is None else runs
     if runs and runs[-1].errors:
         found += [
             Alert(Level.ERROR, "plugin", "collect", "plugin.run_error",

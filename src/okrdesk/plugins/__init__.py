@@ -8,5 +8,14 @@ from okrdesk.plugins.hookspecs import (
     SettingsProblem,
     hookimpl,
 )
+from okrdesk.plugins.settings_checks import number_setting
 
-__all__ = ["CollectRequest", "Emit", "RenderContext", "ReportFormat", "SettingsProblem", "hookimpl"]
+__all__ = [
+    "CollectRequest",
+    "Emit",
+    "RenderContext",
+    "ReportFormat",
+    "SettingsProblem",
+    "hookimpl",
+    "number_setting",
+]

@@ -20,7 +20,7 @@ from typing import Any
 from okrdesk.formula import FormulaError, parse
 from okrdesk.model import Direction, MetricKind, MetricSpec
 from okrdesk.plugins.hookspecs import SettingsProblem, hookimpl
-from okrdesk.plugins.settings_messages import settings_problems
+from okrdesk.plugins.settings_checks import settings_problems
 from okrdesk.units import UNITS
 
 KEYS = ("name", "formula", "unit", "label", "label_en", "direction", "description")

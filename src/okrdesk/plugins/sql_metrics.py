@@ -67,8 +67,9 @@ from okrdesk.model import (
     MetricSpec,
     OverTime,
 )
-from okrdesk.plugins import settings_messages, sql_funnels
+from okrdesk.plugins import sql_funnels
 from okrdesk.plugins.hookspecs import CollectRequest, Emit, SettingsProblem, hookimpl
+from okrdesk.plugins.settings_checks import settings_problems
 from okrdesk.plugins.sql_dialect import sqlite_advice, to_duckdb
 from okrdesk.plugins.sql_settings import (
     TABLE_NAME,
@@ -252,19 +253,15 @@ def okrdesk_metrics(register: Callable[[MetricSpec], None], settings: Mapping[st
         raise SqlMetricError("; ".join(broken))
 
 
-def settings_problems(settings: Mapping[str, Any]) -> list[SettingsProblem]:
+@hookimpl
+def okrdesk_check_settings(settings: Mapping[str, Any]) -> list[SettingsProblem]:
     """Every broken definition of ``[sources.sql]``, each at its key, for ``okrdesk
     validate``; the first problem of the table as a whole stops the rest."""
     try:
         broken = _definitions(settings)[1]
     except SqlMetricError as error:
         broken = [str(error)]
-    return settings_messages.settings_problems("sql", broken)
-
-
-@hookimpl
-def okrdesk_check_settings(settings: Mapping[str, Any]) -> list[SettingsProblem]:
-    return settings_problems(settings)
+    return settings_problems("sql", broken)
 
 
 def _views(settings: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
 
 from okrdesk.errors import printable
+from okrdesk.plugins.settings_checks import number_setting
 
 TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 DIALECTS = {
@@ -81,14 +81,8 @@ MOST_SECONDS = 86_400
 def seconds(timeout: object) -> float | None:
     """A query's time limit as ``timeout`` gives it, None unless it is a number of seconds
     above 0 and at most ``MOST_SECONDS``."""
-    # A number written with a fraction (2.5) is read as a Decimal, exactly as written.
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float | Decimal):
-        return None
-    try:
-        found = float(timeout)
-    except OverflowError:
-        return None
-    return found if 0 < found <= MOST_SECONDS else None  # NaN is neither
+    found = number_setting(timeout)
+    return found if found is not None and 0 < found <= MOST_SECONDS else None
 
 
 def dialect_of(url: str, key: str, *, secret: bool = False) -> str:

@@ -385,7 +385,7 @@ def build_report(
                             objective.score, tuple(results))
         )  # fmt: skip
     budget = budget_progress(engine, store.spend())
-    found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins)
+    found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins, runs=runs)
     previous = earlier.progress(unit, members=False).score if period_ago >= plan.start else None
     return Report(
         schema=SCHEMA,

@@ -243,29 +243,35 @@ HELD_DOWN, HELD_UP = "↓", "↑"
 """The marks after a policy score that its cap held down, or its floor held up."""
 
 
+def held_mark(score: float | None, raw: float | None) -> str:
+    """↓ where the cap held a policy score down, ↑ where the floor held it up, else ""."""
+    if score is None or raw is None or score == raw:
+        return ""
+    return HELD_DOWN if score < raw else HELD_UP
+
+
 def held(score: float | None, raw: float | None) -> str:
     """A policy score, marked where the cap (↓) or the floor (↑) held it."""
     if score is None or raw is None:
         return "—"
-    mark = HELD_DOWN if score < raw else (HELD_UP if score > raw else "")
+    mark = held_mark(score, raw)
     return f"{score_text(score)} {mark}" if mark else score_text(score)
 
 
 def scores_legend(report: Report, periods: Collection[str], lang: str) -> str:
-    """``held_legend`` of the marks the scores of ``periods`` and the current one show."""
-    shown = set()
-    for s in report.scores:
+    """What the marks the scores table shows mean, for the people it lists, in
+    ``periods`` and the current one: beside a trend's arrows, a bare ↓ after 120.0%
+    reads as a fall."""
+    shown: set[str] = set()
+    for s in scores_listed(report):
+        if isinstance(s, Unlisted):
+            continue
         points = [(p.score, p.raw) for p in s.history if p.period in periods]
-        for score, raw in [*points, (s.current_score, s.current_raw)]:
-            shown.add(held(score, raw)[-1:])
-    return held_legend(shown, lang)
-
-
-def held_legend(marks: Collection[str], lang: str) -> str:
-    """What the ``marks`` shown in a scores table mean: beside a trend's arrows, a bare
-    ↓ after 120.0% reads as a fall."""
+        shown.update(
+            held_mark(score, raw) for score, raw in [*points, (s.current_score, s.current_raw)]
+        )
     said = [label(lang, key) for mark, key in ((HELD_DOWN, "held_down"), (HELD_UP, "held_up"))
-            if mark in marks]  # fmt: skip
+            if mark in shown]  # fmt: skip
     return label(lang, "sentence_sep").join(said)
 
 

@@ -18,18 +18,16 @@ from okrdesk.messages import label
 from okrdesk.report.cells import change, change_heading, sparkline, target, value
 from okrdesk.report.document import Report, ReportKeyResult, ReportObjective, all_results
 from okrdesk.report.notes import (
-    HELD_DOWN,
-    HELD_UP,
     Unlisted,
     breakdown_heading,
     breakdown_rows,
     held,
-    held_legend,
     members_listed,
     owed_text,
     period_heading,
     score_trend,
     scores_by_policy,
+    scores_legend,
     status_text,
     to_date_note,
     under_title,
@@ -292,7 +290,6 @@ def _scores(report: Report, lang: str, width: int) -> TextTable | None:
     table.add_column(label(lang, "trend"), no_wrap=True)
     policies = sorted({s.policy for s in report.scores})
     listed = scores_by_policy(report)
-    marks: set[str] = set()
     for policy in policies:
         if len(policies) > 1:
             if policy != policies[0]:
@@ -309,10 +306,9 @@ def _scores(report: Report, lang: str, width: int) -> TextTable | None:
                 cells.append(held(point.score, point.raw) if point else "—")
             if current:
                 cells.append(held(s.current_score, s.current_raw))
-            marks.update(cell[-1] for cell in cells[1:] if cell.endswith((HELD_DOWN, HELD_UP)))
             cells.append(score_trend(s))
             table.add_row(*cells)
-    table.caption = "\n".join(part for part in (note, held_legend(marks, lang)) if part)
+    table.caption = "\n".join(part for part in (note, scores_legend(report, periods, lang)) if part)
     return table
 
 

@@ -7,13 +7,13 @@ Unknown keys are refused rather than ignored, because a misspelt
 from __future__ import annotations
 
 import itertools
-import math
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import attrs
+from okrdesk.plugins import number_setting
 
 from okrdesk_brokerage.errors import SettingsError
 from okrdesk_brokerage.layout import CLIENTS
@@ -70,19 +70,6 @@ def _written_as(value: object) -> str:
     return repr(value)
 
 
-def _finite(value: object) -> float | None:
-    """``value`` as a finite float; None for what is not a number, or not finite, or beyond
-    a float (a 400-digit integer)."""
-    # okrdesk reads a number with a fraction in okrdesk.toml as a Decimal, exactly as written.
-    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
-        return None
-    try:
-        number = float(value)
-    except OverflowError:
-        return None
-    return number if math.isfinite(number) else None
-
-
 def _tiers(table: Mapping[str, Any]) -> tuple[float, ...]:
     value = table.get("client_tiers", list(DEFAULT_CLIENT_TIERS))
     wrong = SettingsError(
@@ -94,7 +81,7 @@ def _tiers(table: Mapping[str, Any]) -> tuple[float, ...]:
         raise wrong
     bounds: list[float] = []
     for item in value:
-        number = _finite(item)
+        number = number_setting(item)
         if number is None or number <= 0 or (bounds and number <= bounds[-1]):
             raise wrong
         bounds.append(number)
@@ -103,7 +90,7 @@ def _tiers(table: Mapping[str, Any]) -> tuple[float, ...]:
 
 def _number(table: Mapping[str, Any], key: str, default: float, *, positive: bool) -> float:
     value = table.get(key, default)
-    number = _finite(value)
+    number = number_setting(value)
     if number is None:
         raise SettingsError(key, f"must be a number, not {_written_as(value)}")
     if number < 0 or (positive and number == 0):

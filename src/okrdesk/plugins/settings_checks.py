@@ -1,6 +1,10 @@
-"""The built-in sources' messages about their settings as ``SettingsProblem``s.
+"""Helpers for checking a plugin's ``[sources.<name>]`` table.
 
-The SQL and derived sources word each mistake in their ``[sources.<name>]`` table
+``number_setting`` reads a number as okrdesk.toml gives it (an int, or a
+``Decimal`` for one written with a fraction), for any plugin.
+
+``settings_problems`` turns the built-in sources' messages into
+``SettingsProblem``s. The SQL and derived sources word each mistake in their table
 beginning with the key it is about (``sources.sql.metrics[2].unit: unknown unit``,
 ``sources.sql.metrics[0].query (aum): ...``), for ``collect`` and ``report``, which show
 the message whole. ``okrdesk validate`` shows it at that key's line instead.
@@ -8,10 +12,25 @@ the message whole. ``okrdesk validate`` shows it at that key's line instead.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
+from decimal import Decimal
 
 from okrdesk.plugins.hookspecs import SettingsProblem
+
+
+def number_setting(value: object) -> float | None:
+    """A setting's number as a finite float: an int, a float, or the ``Decimal`` okrdesk
+    reads ``2.5`` in okrdesk.toml as; None for anything else (``true``, text), and for
+    what is not finite or no float can hold (``nan``, a 400-digit integer)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def settings_problems(plugin: str, messages: Iterable[str]) -> list[SettingsProblem]:
