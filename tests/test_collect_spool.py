@@ -48,6 +48,8 @@ def test_a_figure_emitted_twice_batches_apart_is_found_and_the_first_kept(scratc
     spool.add(_row(again))
     spool.add(_row(Observation("m", "cm00003", "2026-W02", value=2.0,
                                dimensions={"tier": "hnw"})))  # fmt: skip
+    spool.settle()
+    spool.settle()  # told once
     kept = list(spool.observations())
     assert twice == [_row(again)]
     assert kept[:5000] == figures
@@ -106,3 +108,51 @@ def test_wholes_added_up_group_by_group_are_those_added_up_at_once() -> None:
     assert any(o.source.startswith("sum of") for o in at_once)
     as_rows = [_row(o) for o in with_wholes(grouped, grouped=True)]
     assert list(rows_with_wholes(_row(o) for o in grouped)) == as_rows
+
+
+@pytest.mark.parametrize("in_memory", [0, 40])
+def test_many_metrics_and_periods_interleaved_come_back_in_the_store_order(
+    in_memory: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Tiny chunks and a tiny bound on what waits unwritten, so that buckets are written
+    in many chunks, part by part: every row comes back once, grouped in the store's order
+    and each group in the order emitted; every repeat is told, in the order emitted."""
+    monkeypatch.setattr(spool_module, "_IN_MEMORY", in_memory)
+    monkeypatch.setattr(spool_module, "_CHUNK", 3)
+    monkeypatch.setattr(spool_module, "_UNWRITTEN", 10)
+    chance = random.Random(7)
+    emitted = [
+        (chance.choice("abc"), f"cm{chance.randrange(6)}", f"W{chance.randrange(4)}",
+         chance.choice(["", "tier=x", "tier=y"]), float(n), None, None, f"row {n}")
+        for n in range(400)
+    ]  # fmt: skip
+    twice: list[SpooledRow] = []
+    spool = Spool(twice.append)
+    for n, row in enumerate(emitted):
+        spool.add(row)
+        if n % 25 == 0:
+            spool.flush()  # held ones are told as they come
+    spool.flush()
+    told = len(twice)
+    spool.settle(["b"])
+    told_for_b = twice[told:]
+    spool.settle()
+    first: dict[tuple[str, str, str, str], SpooledRow] = {}
+    repeats = []
+    for row in emitted:
+        if row[:4] in first:
+            repeats.append(row)
+        else:
+            first[row[:4]] = row
+    assert told_for_b and {row[0] for row in told_for_b} == {"b"}
+    assert sorted(twice, key=emitted.index) == repeats
+    kept = list(first.values())
+    assert list(spool.rows()) == kept
+    assert list(spool.rows(["c", "a"], grouped=True)) == sorted(
+        (row for row in kept if row[0] != "b"), key=lambda row: (row[0], row[2], row[1])
+    )
+    spool.drop("a")
+    assert list(spool.rows(grouped=True)) == sorted(
+        (row for row in kept if row[0] != "a"), key=lambda row: (row[0], row[2], row[1])
+    )
+    spool.close()

@@ -978,7 +978,7 @@ class _Checker:
         self._rules.pop(metric, None)
         if self.keep is None or threading.get_ident() != self.home:
             return
-        self.spool.flush()  # finds any figure of it emitted twice
+        self.spool.settle([metric])  # finds any figure of it emitted twice
         if metric in self.refused:
             return
         started = time.monotonic()
@@ -1030,8 +1030,8 @@ class _Checker:
 
     def results(self) -> list[PluginError]:
         """The metrics refused, each with a few of its problems; call when the plugin
-        is done (its last batch is checked for figures emitted twice first)."""
-        self.spool.flush()
+        is done (its figures are looked through for any emitted twice first)."""
+        self.spool.settle()
         errors = []
         for metric, shown in self.problems.items():
             total = self.refused[metric]

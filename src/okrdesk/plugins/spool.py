@@ -4,49 +4,79 @@ A plugin's figures are kept only when the whole call succeeded, and a
 metric only when none of its figures was refused, so nothing can be stored
 while the plugin is still emitting, except a metric it said it has finished
 (``emit.finished``): that one is stored at once and dropped from here.
-Holding them in memory made a firm's collect grow with the firm; they wait
-instead in a temporary SQLite database, written in batches, whose key also
-finds a figure emitted twice and keeps the rows in the order the store reads
-them (a table without rowid: a 300-branch collect spent a third less time
-here than with a rowid table and its key's index beside it). SQLite
-holds it in memory up to a bound and on disk beyond it, so a firm's millions
-do not fill the memory. A call's first ``_IN_MEMORY`` figures are kept in a
-list and a set of keys instead, and only go to SQLite when there are more:
-most calls never open it (its index cost more than the rest of the spool).
+Holding them in memory made a firm's collect grow with the firm. A call's
+first ``_IN_MEMORY`` figures are kept in a list, with a set of their keys
+that finds a figure emitted twice; most calls never have more. Beyond that
+they wait in a temporary file, in a bucket for each metric and period,
+appended a chunk of rows at a time (``marshal``: plain tuples of text and
+numbers, which it writes and reads several times faster than SQLite stores
+and sorts them, and which never runs code when read back). A bucket is read
+back whole, one at a time, in the store's order: every row of a figure is in
+its bucket, so a figure emitted twice is found there, before its metric is
+stored (``settle``). Until then only what is not written yet, a chunk per
+bucket at most, is held in memory.
 """
 
 from __future__ import annotations
 
-import sqlite3
+import marshal
+import operator
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from typing import IO
+
+import attrs
 
 from okrdesk.model import Observation, slice_values
 
 _BATCH = 2000
 _IN_MEMORY = 50_000
-"""Figures a spool holds as Python rows before it moves them to SQLite."""
-_CACHE = 16 << 20
-"""Bytes of figures a spool holds in memory before SQLite writes them to a file."""
+"""Figures a spool holds as Python rows before it moves them to its file."""
+_CHUNK = 1024
+"""Rows of one bucket written to the file at a time."""
+_UNWRITTEN = 50_000
+"""Rows waiting in all the buckets, beyond which every bucket is written out: a plugin
+that emits many metrics and periods at once holds no more than this."""
 
 SpooledRow = tuple[str, str, str, str, float | None, float | None, float | None, str]
 """One checked figure: metric, subject, period, slice, value, numerator, denominator, source."""
 _Row = SpooledRow
+_NumberedRow = tuple[str, str, str, str, float | None, float | None, float | None, str, int]
+"""A spooled row with its place in the order emitted (``seq``) last."""
+
+_SUBJECT = operator.itemgetter(1)
+_SEQ = operator.itemgetter(8)
+
+
+@attrs.define
+class _Bucket:
+    """The rows of one metric and period beyond the first ``_IN_MEMORY``, in the order
+    emitted: chunks in the spool's file, then what is not written yet."""
+
+    chunks: list[tuple[int, int]] = attrs.Factory(list)
+    """(offset, length) of each chunk written."""
+    unwritten: list[_NumberedRow] = attrs.Factory(list)
+    settled: bool = False
+    """Looked through for figures emitted twice since its last row came."""
 
 
 class Spool:
-    """Checked observations of one plugin call, on disk, as plain rows; ``twice`` hears
-    of each row whose metric, subject, period and slice were already kept (the first
-    stays)."""
+    """Checked observations of one plugin call, held or in a temporary file, as plain
+    rows; ``twice`` hears of each row whose metric, subject, period and slice were
+    already kept (the first stays), when the rows are ``settle``\\ d at the latest."""
 
     def __init__(self, twice: Callable[[SpooledRow], None]) -> None:
         self._twice = twice
         self._batch: list[_Row] = []
-        self._db: sqlite3.Connection | None = None
         self._held: list[_Row] | None = []
-        """What was kept, while it is few enough to hold here (None once in SQLite)."""
+        """What was kept, while it is few enough to hold here (None once in the file)."""
         self._keys: set[tuple[str, str, str, str]] = set()
         self._closed = False
         self.count = 0
+        self._file: IO[bytes] | None = None
+        self._end = 0
+        self._buckets: dict[tuple[str, str], _Bucket] = {}
+        self._unwritten = 0
 
     def add(self, row: SpooledRow) -> None:
         if self._closed:  # a plugin left behind after its time ran out: nothing lands
@@ -64,6 +94,7 @@ class Spool:
             self.flush()
 
     def flush(self) -> None:
+        """Take in the rows added since the last flush."""
         if not self._batch:
             return
         batch, self._batch = self._batch, []
@@ -79,25 +110,28 @@ class Spool:
                     held.append(row)
             self.count += len(batch)
             return
-        db = self._connection()
-        if held is not None:  # too many to hold: what is held moves to SQLite
-            db.execute("SAVEPOINT held")
-            db.executemany(_INSERT, _numbered(held, 0))
-            db.execute("RELEASE held")
+        if held is not None:  # too many to hold: what is held moves to the file
+            self._place(_numbered(held, 0))
             self._held = None
             self._keys = set()
-        db.execute("SAVEPOINT batch")
-        try:
-            db.executemany(_INSERT, _numbered(batch, self.count))
-        except sqlite3.IntegrityError:
-            # Rare (a plugin's bug): find which rows were emitted twice, one at a time.
-            db.execute("ROLLBACK TO batch")
-            for numbered in _numbered(batch, self.count):
-                if db.execute(_INSERT.replace("INSERT", "INSERT OR IGNORE"), numbered).rowcount:
-                    continue
-                self._twice(numbered[:-1])
-        db.execute("RELEASE batch")
+        self._place(_numbered(batch, self.count))
         self.count += len(batch)
+
+    def settle(self, metrics: Iterable[str] | None = None) -> None:
+        """Take in what was added, and tell ``twice`` of every figure (of ``metrics`` only,
+        when given) emitted twice that it has not heard of: call before a metric is
+        stored, so that a metric with such a figure is refused first."""
+        self.flush()
+        if self._held is not None:
+            return  # each was told as it came
+        twice: list[_NumberedRow] = []
+        for key in self._chosen(metrics):
+            bucket = self._buckets[key]
+            if not bucket.settled:
+                self._unique(bucket, twice)
+                bucket.settled = True
+        for row in sorted(twice, key=_SEQ):
+            self._twice(_unnumbered(row))
 
     def observations(
         self, metrics: Iterable[str] | None = None, *, grouped: bool = False
@@ -119,72 +153,121 @@ class Spool:
             # Sorting is stable: each group stays in the order emitted.
             yield from sorted(found, key=_store_order) if grouped else found
             return
-        if self._db is None:
+        chosen = self._chosen(metrics)
+        if grouped:
+            # The buckets in the key's order, each one's rows then by subject.
+            for key in chosen:
+                yield from map(_unnumbered, self._unique(self._buckets[key]))
             return
-        chosen = sorted(set(metrics)) if metrics is not None else None
-        where = ""
-        if chosen is not None:
-            where = f"WHERE metric IN ({', '.join('?' * len(chosen))})"
-        # The key's order, each group's few rows then put back in the order emitted.
-        order = "metric, period, subject, seq" if grouped else "seq"
-        cursor = self._db.execute(
-            f"SELECT metric, subject, period, slice, value, numerator, denominator, source "
-            f"FROM kept {where} ORDER BY {order}",
-            chosen or (),
-        )
-        while rows := cursor.fetchmany(_BATCH):
-            yield from rows
+        kept = [row for key in chosen for row in self._unique(self._buckets[key])]
+        kept.sort(key=_SEQ)
+        yield from map(_unnumbered, kept)
 
     def drop(self, metric: str) -> None:
-        """Forget what was kept of ``metric`` (stored already): it holds no memory or
-        disk while the rest of the call goes on."""
+        """Forget what was kept of ``metric`` (stored already): it holds no memory, and
+        the file is emptied once nothing else is in it."""
         self.flush()
         if self._held is not None:
             self._held = [row for row in self._held if row[0] != metric]
             self._keys = {key for key in self._keys if key[0] != metric}
-        elif self._db is not None:
-            self._db.execute("DELETE FROM kept WHERE metric = ?", (metric,))
+            return
+        for key in [key for key in self._buckets if key[0] == metric]:
+            self._unwritten -= len(self._buckets.pop(key).unwritten)
+        if not self._buckets and self._file is not None:
+            self._file.seek(0)
+            self._file.truncate()
+            self._end = 0
 
     def close(self) -> None:
         self._closed = True
         self._held = []
         self._keys = set()
-        if self._db is not None:
-            self._db.close()
-            self._db = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._buckets = {}
+        self._unwritten = 0
         self._batch = []
 
-    def _connection(self) -> sqlite3.Connection:
-        if self._db is None:
-            # SQLite's own temporary database (no file name): held in its page cache up
-            # to _CACHE, beyond that in a file SQLite deletes itself; a call's few
-            # thousand figures never touch the disk. Used by the thread that receives
-            # the plugin's figures, then read by the one that stores them: never both
-            # at once.
-            self._db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-            self._db.execute(f"PRAGMA cache_size = -{_CACHE // 1024}")
-            self._db.execute("PRAGMA journal_mode = MEMORY")
-            self._db.execute("PRAGMA synchronous = OFF")
-            # Without a rowid the rows lie in the key's order, which the store reads them
-            # in: no index beside the table to keep, look up by rowid or delete from.
-            self._db.execute(
-                "CREATE TABLE kept (metric TEXT, subject TEXT, period TEXT, slice TEXT, "
-                "value REAL, numerator REAL, denominator REAL, source TEXT, seq INTEGER, "
-                "PRIMARY KEY (metric, period, subject, slice)) WITHOUT ROWID"
-            )
-        return self._db
+    def _chosen(self, metrics: Iterable[str] | None) -> list[tuple[str, str]]:
+        """The buckets of ``metrics`` (or all), in the key's order: metric, then period."""
+        wanted = set(metrics) if metrics is not None else None
+        return sorted(key for key in self._buckets if wanted is None or key[0] in wanted)
 
+    def _place(self, rows: Iterable[_NumberedRow]) -> None:
+        """Each of ``rows`` into its bucket, writing a bucket's chunk whenever it is full."""
+        buckets = self._buckets
+        for row in rows:
+            key = (row[0], row[2])
+            bucket = buckets.get(key)
+            if bucket is None:
+                bucket = buckets[key] = _Bucket()
+            bucket.unwritten.append(row)
+            bucket.settled = False
+            self._unwritten += 1
+            if len(bucket.unwritten) >= _CHUNK:
+                self._write(bucket)
+        if self._unwritten > _UNWRITTEN:
+            for bucket in buckets.values():
+                self._write(bucket)
 
-_INSERT = "INSERT INTO kept VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    def _write(self, bucket: _Bucket) -> None:
+        if not bucket.unwritten:
+            return
+        if self._file is None:
+            # Unnamed where the system allows it, else deleted at once: nothing to clean
+            # up after a crash, and no other user can open it.
+            self._file = tempfile.TemporaryFile(prefix="okrdesk-spool-")  # noqa: SIM115 (closed by close)
+        chunk = marshal.dumps(bucket.unwritten)
+        self._file.seek(self._end)
+        self._file.write(chunk)
+        bucket.chunks.append((self._end, len(chunk)))
+        self._end += len(chunk)
+        self._unwritten -= len(bucket.unwritten)
+        bucket.unwritten = []
 
+    def _read(self, bucket: _Bucket) -> list[_NumberedRow]:
+        """The bucket's rows, in the order emitted."""
+        found: list[_NumberedRow] = []
+        if bucket.chunks:
+            assert self._file is not None
+            for offset, length in bucket.chunks:
+                self._file.seek(offset)
+                found.extend(marshal.loads(self._file.read(length)))
+        found.extend(bucket.unwritten)
+        return found
 
-_NumberedRow = tuple[str, str, str, str, float | None, float | None, float | None, str, int]
+    def _unique(
+        self, bucket: _Bucket, twice: list[_NumberedRow] | None = None
+    ) -> list[_NumberedRow]:
+        """The bucket's rows by subject, each subject's in the order emitted, each figure
+        once (the first emitted); those left out are added to ``twice``."""
+        rows = self._read(bucket)
+        rows.sort(key=_SUBJECT)  # stable: the order emitted within a subject
+        kept: list[_NumberedRow] = []
+        subject: str | None = None
+        slices: list[str] = []
+        for row in rows:
+            if row[1] != subject:
+                subject, slices = row[1], [row[3]]
+            elif row[3] in slices:
+                if twice is not None:
+                    twice.append(row)
+                continue
+            else:
+                slices.append(row[3])
+            kept.append(row)
+        return kept
 
 
 def _numbered(rows: list[_Row], first: int) -> Iterator[_NumberedRow]:
     """``rows`` each with its place in the order emitted (``seq``), from ``first``."""
     for seq, row in enumerate(rows, first):
         yield (*row, seq)
+
+
+def _unnumbered(row: _NumberedRow) -> _Row:
+    return row[:8]
 
 
 def _store_order(row: _Row) -> tuple[str, str, str]:
