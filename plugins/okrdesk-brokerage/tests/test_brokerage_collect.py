@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -196,3 +197,47 @@ def test_a_part_of_assets_duckdb_runs_out_of_memory_for_is_read_row_by_row(
     assert set(warned) == {"effective_accounts", "new_hnw_clients"}
     assert warned["effective_accounts"].startswith("assets.csv: DuckDB's 80MB of memory")
     assert {"aum", "asset_attrition"} <= set(short.finished_metrics)
+
+
+def test_a_large_export_on_two_threads_gives_what_one_thread_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where the export is large DuckDB works on two threads: every figure, slice and row
+    citation is the one thread's (rows are numbered in the file's order however many
+    threads read it; fractions of an institutional weight are added up on one). Ten
+    branches, so that the larger files' tables are several of DuckDB's row groups, which
+    its threads share out as they do the blocks the files are read in."""
+    from okrdesk.periods import Grain, periods_between
+
+    from okrdesk_brokerage import engine
+    from okrdesk_brokerage_synthetic.generator import firm_cm_ids, generate
+
+    start, through = dt.date(2026, 1, 1), dt.date(2026, 6, 30)
+    cms = firm_cm_ids(10)
+    generate(tmp_path / "crm", cms, start=start, end=through, snapshot="month")
+    periods = tuple(periods_between(start, through, Grain.WEEK))
+    settings = {"data": "crm", "institutional_weight": 0.3, "effective_assets_min": 5000}
+    people = [Person(cm, cm, "firm") for cm in cms]
+    threads: list[int] = []
+    connect = engine.connect
+
+    def recorded(spill: Path | None = None, threads_: int = 1) -> engine.Connection:
+        threads.append(threads_)
+        return connect(spill, threads_)
+
+    monkeypatch.setattr(engine, "connect", recorded)
+    # Small read-ahead blocks: each file is read in many, which two threads share out.
+    monkeypatch.setattr(engine, "CSV_BUFFER", 1 << 17)
+    found = {}
+    for parallel_from in (0, 1 << 60):
+        monkeypatch.setattr(engine, "PARALLEL_FROM", parallel_from)
+        found[parallel_from] = collect(
+            workspace=tmp_path, settings=settings, periods=periods, through=through,
+            people=people,
+        )  # fmt: skip
+    many, one = found[0], found[1 << 60]
+    assert threads == [min(2, os.cpu_count() or 1), 1]
+    assert not many.errors and not many.warnings
+    assert many.observations == one.observations and many.slices == one.slices
+    assert len(one.observations) > 20_000
+    assert any(o.value % 1 for o in one.of("effective_accounts").values() if o.value)

@@ -287,12 +287,16 @@ def asset_parts(
             _attrition(con, assets)
         yield "attrition"
         if first_trades is not None:
-            _effective(con, assets, settings, first_trades)
+            # The largest joins of a collect: on two threads they needed more than DuckDB's
+            # memory limit at 300 branches, one collect in three.
+            with engine.one_thread(con):
+                _effective(con, assets, settings, first_trades)
         yield "effective"
         for table in ("pieces", "segments", "spans"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
         if hnw:
-            _new_hnw(con, assets, settings)
+            with engine.one_thread(con):
+                _new_hnw(con, assets, settings)
         con.execute("DROP TABLE snapshots")
         yield "hnw"
 

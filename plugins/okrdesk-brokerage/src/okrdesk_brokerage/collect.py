@@ -84,10 +84,12 @@ def gather(
     book and after each file give the figures so far, the files that failed (each with
     its error) and the files done (read or failed): the metrics whose files are all done
     can be emitted, and the parts of the figures no metric still needs let go. DuckDB
-    spills into the folder ``spill`` what does not fit in its memory limit."""
+    spills into the folder ``spill`` what does not fit in its memory limit, and works on
+    more than one thread where the files are large (``engine.threads_for``)."""
     needs = {file for metric in wanted for file in NEEDS[metric]}
     folder = settings.data
-    connected = engine.connect(spill)
+    threads = engine.threads_for(folder / name for name in (CLIENTS.name, *needs))
+    connected = engine.connect(spill, threads)
     con: Connection | None = connected
     short: set[str] = set()
     try:

@@ -11,8 +11,10 @@ installed or loaded.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator, Sequence
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -74,24 +76,58 @@ def parts_unless_short_of_memory(
         short.add(spec.name)
 
 
-def connect(spill: Path | None = None) -> Connection:
-    """An in-memory database that never fetches an extension; with ``spill``, a folder
-    where DuckDB puts what does not fit in ``MEMORY_LIMIT`` (without, it spills
-    nowhere: never into the folder okrdesk runs in)."""
-    # One thread: a branch's export is totalled in tens of milliseconds per query, where
-    # starting and joining worker threads costs as much as the work (twice the time per
-    # client-month for one branch on a busy two-core machine), and collection already
-    # runs beside the other plugins' processes.
+PARALLEL_FROM = 64 << 20
+"""Bytes of export files a collect reads from which DuckDB works on ``PARALLEL`` threads:
+below it each query is tens of milliseconds, where starting and joining worker threads
+costs as much as the work (twice the time per client-month for one branch on a busy
+two-core machine), and collection already runs beside okrdesk's own process."""
+
+PARALLEL = 2
+"""DuckDB's threads for a large export: more would share ``MEMORY_LIMIT`` between more
+operators, and spill."""
+
+
+def threads_for(files: Iterable[Path]) -> int:
+    """DuckDB's threads for a collect reading ``files`` (those missing count for nothing)."""
+    size = 0
+    for file in files:
+        with contextlib.suppress(OSError):
+            size += file.stat().st_size
+    return min(PARALLEL, os.cpu_count() or 1) if size >= PARALLEL_FROM else 1
+
+
+def connect(spill: Path | None = None, threads: int = 1) -> Connection:
+    """An in-memory database that never fetches an extension, working on ``threads``
+    threads (``one_thread`` where the order of the work changes a figure); with
+    ``spill``, a folder where DuckDB puts what does not fit in ``MEMORY_LIMIT``
+    (without, it spills nowhere: never into the folder okrdesk runs in)."""
     return duckdb.connect(
         ":memory:",
         config={
             "autoinstall_known_extensions": False,
             "autoload_known_extensions": False,
-            "threads": 1,
+            "threads": threads,
             "memory_limit": MEMORY_LIMIT,
             "temp_directory": "" if spill is None else str(spill),
         },
     )
+
+
+@contextlib.contextmanager
+def one_thread(con: Connection) -> Iterator[None]:
+    """DuckDB on one thread while the block runs: for a sum of fractions, whose last bit
+    depends on the order its terms are added in, which more threads would change from
+    one collect to the next (and the store would take for a restated figure)."""
+    found = con.execute("SELECT current_setting('threads')").fetchone()
+    threads = int(found[0]) if found is not None else 1
+    if threads == 1:
+        yield
+        return
+    con.execute("SET threads = 1")
+    try:
+        yield
+    finally:
+        con.execute(f"SET threads = {threads}")
 
 
 def _lines(path: Path) -> int:
@@ -281,8 +317,9 @@ def checked_rows(
     sound = f"coalesce({' AND '.join(f'({check})' for check in every)}, false)"
     extra = "".join(f", {column}" for column in columns)
     rows = table or f"{spec.name.removesuffix('.csv')}_rows"
-    # One thread, the order rows are read in kept (``preserve_insertion_order``):
-    # row_number() over the reader is each row's index in the file, as a table's rowid is.
+    # row_number() over () numbers rows in the order the reader gives them, the file's, on
+    # any number of threads (DuckDB keeps that order: ``preserve_insertion_order``), as a
+    # table's rowid does; in a query of its own, below any window that sorts.
     # Each row's day is read once, for its check and its place alike.
     # Only the client's columns asked for: the join holds every client's in memory, at
     # firm scale tens of megabytes that DuckDB cannot spill.
@@ -400,6 +437,16 @@ def cells_of(
         f"FROM (SELECT cm, w, list(line ORDER BY line) AS lines, {totals} "
         f"FROM ({hits}) GROUP BY cm, w)"
     )
+    if not whole:
+        with one_thread(con):
+            return _cells_of(con, query, found, whole=False, spread=spread)
+    return _cells_of(con, query, found, whole=True, spread=spread)
+
+
+def _cells_of(
+    con: Connection, query: str, found: list[Tallies], *, whole: bool, spread: str | None
+) -> list[Tallies]:
+    """``found``, filled from the totals ``query`` gives (see ``cells_of``)."""
     of_text = RowSpans.of_text
     convert = int if whole else float
     if spread is not None:
