@@ -271,36 +271,57 @@ def asset_parts(
     assets = Assets(len(book.cms), settings.tier_names if tiers else ())
 
     def parts() -> Iterator[str]:
-        if aum or assets.tiers or first_trades is not None:
-            segments(con, windows)
-        if aum:
-            assets.aum = engine.cells(
-                con, ASSETS.name, "SELECT cm, segment AS w, line, total AS amount FROM pieces",
-                spread=SEGMENT_SLOTS,
-            )  # fmt: skip
-        if assets.tiers:
-            _by_tier(con, assets, settings)
-        yield "aum"
-        # Attrition next: once it is emitted, AUM and funding's outflows, which it needs
-        # too, are let go before the largest work left, effective accounts.
-        if attrition:
-            _attrition(con, assets)
-        yield "attrition"
-        if first_trades is not None:
-            # The largest joins of a collect: on two threads they needed more than DuckDB's
-            # memory limit at 300 branches, one collect in three.
-            with engine.one_thread(con):
-                _effective(con, assets, settings, first_trades)
-        yield "effective"
-        for table in ("pieces", "segments", "spans"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
-        if hnw:
-            with engine.one_thread(con):
-                _new_hnw(con, assets, settings)
-        con.execute("DROP TABLE snapshots")
-        yield "hnw"
+        try:
+            yield from _parts(con, assets, windows, settings, first_trades,
+                              aum=aum, hnw=hnw, attrition=attrition)  # fmt: skip
+        finally:
+            # Every part totalled, or one that ran out of memory: the streaming reader then
+            # reads the file, and DuckDB needs its memory back for the client book's lists.
+            for table in ("pieces", "segments", "spans", "snapshots"):
+                con.execute(f"DROP TABLE IF EXISTS {table}")
 
     return assets, parts()
+
+
+def _parts(
+    con: Connection,
+    assets: Assets,
+    windows: Windows,
+    settings: Settings,
+    first_trades: TradeMonths | str | None,
+    *,
+    aum: bool,
+    hnw: bool,
+    attrition: bool,
+) -> Iterator[str]:
+    """The parts of ``asset_parts``, each totalled as the iterator reaches it."""
+    if aum or assets.tiers or first_trades is not None:
+        segments(con, windows)
+    if aum:
+        assets.aum = engine.cells(
+            con, ASSETS.name, "SELECT cm, segment AS w, line, total AS amount FROM pieces",
+            spread=SEGMENT_SLOTS,
+        )  # fmt: skip
+    if assets.tiers:
+        _by_tier(con, assets, settings)
+    yield "aum"
+    # Attrition next: once it is emitted, AUM and funding's outflows, which it needs
+    # too, are let go before the largest work left, effective accounts.
+    if attrition:
+        _attrition(con, assets)
+    yield "attrition"
+    if first_trades is not None:
+        # The largest joins of a collect: on two threads they needed more than DuckDB's
+        # memory limit at 300 branches, one collect in three.
+        with engine.one_thread(con):
+            _effective(con, assets, settings, first_trades)
+    yield "effective"
+    for table in ("pieces", "segments", "spans"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    if hnw:
+        with engine.one_thread(con):
+            _new_hnw(con, assets, settings)
+    yield "hnw"
 
 
 SEGMENT_SLOTS = "SELECT cm, segment AS w, unnest(range(first_slot, end_slot)) AS key FROM segments"
