@@ -156,3 +156,35 @@ def test_many_metrics_and_periods_interleaved_come_back_in_the_store_order(
         (row for row in kept if row[0] != "a"), key=lambda row: (row[0], row[2], row[1])
     )
     spool.close()
+
+
+def test_a_repeat_is_told_once_however_often_the_spool_is_settled(scratch: Path) -> None:
+    twice: list[SpooledRow] = []
+    spool = Spool(twice.append)
+    row: SpooledRow = ("m", "cm1", "W1", "", 1.0, None, None, "a")
+    spool.add(row)
+    spool.add((*row[:7], "b"))
+    spool.settle(["m"])
+    spool.add(("m", "cm2", "W1", "", 1.0, None, None, "c"))
+    spool.add((*row[:7], "d"))
+    spool.settle()
+    assert [r[7] for r in twice] == ["b", "d"]
+    assert [r[7] for r in spool.rows(grouped=True)] == ["a", "c"]
+    spool.close()
+
+
+def test_text_of_a_subclass_of_str_is_kept_as_its_text(scratch: Path) -> None:
+    """A plugin's subjects may be an enum's members (a ``StrEnum``): equal to the text the
+    plan names, and kept as that text whether held or in the file."""
+    import enum
+
+    class Branch(enum.StrEnum):
+        CM1 = "cm1"
+
+    spool = Spool(lambda row: None)
+    for n in range(3000):
+        spool.add(("m", Branch.CM1, "W1", f"tier={n}", 1.0, None, None, ""))
+    spool.settle()
+    found = list(spool.rows())
+    assert len(found) == 3000 and all(row[1] == "cm1" for row in found)
+    spool.close()

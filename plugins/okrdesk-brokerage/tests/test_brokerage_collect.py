@@ -280,3 +280,23 @@ def test_duckdbs_tables_of_assets_are_let_go_before_the_file_is_read_row_by_row(
     assert short.observations == tiny.observations and not short.errors
     assert len(held) == 1 and "clients" in held[0]
     assert held[0].isdisjoint({"snapshots", "spans", "pieces", "segments"})
+
+
+def test_new_hnw_clients_out_of_memory_after_effective_accounts_are_read_row_by_row(
+    tiny: Collector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The last part of assets.csv runs short: effective accounts, emitted already, are not
+    counted again (their first trades are gone from DuckDB), and new HNW clients come from
+    reading the file row by row, to the same figures."""
+    import duckdb
+
+    from okrdesk_brokerage import assets
+
+    def short_of_memory(*args: object) -> None:
+        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
+
+    monkeypatch.setattr(assets, "_new_hnw", short_of_memory)
+    short = collect()
+    assert short.observations == tiny.observations and not short.errors
+    assert short.slices == tiny.slices
+    assert set(dict(short.warnings)) == {"new_hnw_clients"}

@@ -56,8 +56,10 @@ class _Bucket:
     chunks: list[tuple[int, int]] = attrs.Factory(list)
     """(offset, length) of each chunk written."""
     unwritten: list[_NumberedRow] = attrs.Factory(list)
-    settled: bool = False
-    """Looked through for figures emitted twice since its last row came."""
+    last: int = -1
+    """The place in the order emitted (``seq``) of its last row."""
+    settled: int = -1
+    """The ``seq`` up to which its rows were looked through for figures emitted twice."""
 
 
 class Spool:
@@ -127,9 +129,12 @@ class Spool:
         twice: list[_NumberedRow] = []
         for key in self._chosen(metrics):
             bucket = self._buckets[key]
-            if not bucket.settled:
-                self._unique(bucket, twice)
-                bucket.settled = True
+            if bucket.settled < bucket.last:
+                repeats: list[_NumberedRow] = []
+                self._unique(bucket, repeats)
+                # Those looked through before were told then.
+                twice.extend(row for row in repeats if row[8] > bucket.settled)
+                bucket.settled = bucket.last
         for row in sorted(twice, key=_SEQ):
             self._twice(_unnumbered(row))
 
@@ -203,7 +208,7 @@ class Spool:
             if bucket is None:
                 bucket = buckets[key] = _Bucket()
             bucket.unwritten.append(row)
-            bucket.settled = False
+            bucket.last = row[8]
             self._unwritten += 1
             if len(bucket.unwritten) >= _CHUNK:
                 self._write(bucket)
@@ -218,7 +223,10 @@ class Spool:
             # Unnamed where the system allows it, else deleted at once: nothing to clean
             # up after a crash, and no other user can open it.
             self._file = tempfile.TemporaryFile(prefix="okrdesk-spool-")  # noqa: SIM115 (closed by close)
-        chunk = marshal.dumps(bucket.unwritten)
+        try:
+            chunk = marshal.dumps(bucket.unwritten)
+        except ValueError:  # text of a subclass of str (an enum's, say): marshal takes str
+            chunk = marshal.dumps([_exact(row) for row in bucket.unwritten])
         self._file.seek(self._end)
         self._file.write(chunk)
         bucket.chunks.append((self._end, len(chunk)))
@@ -264,6 +272,24 @@ def _numbered(rows: list[_Row], first: int) -> Iterator[_NumberedRow]:
     """``rows`` each with its place in the order emitted (``seq``), from ``first``."""
     for seq, row in enumerate(rows, first):
         yield (*row, seq)
+
+
+def _exact(row: _NumberedRow) -> _NumberedRow:
+    """``row`` with any text or number of a subclass (of ``str``, ``float``, ``int``) as
+    the plain type, which ``marshal`` writes: the same values, as the store writes them."""
+    return tuple(map(_plain_item, row))  # type: ignore[return-value]
+
+
+def _plain_item(item: object) -> object:
+    if item is None or type(item) in (str, float, int):
+        return item
+    if isinstance(item, str):
+        return str.__str__(item)
+    if isinstance(item, float):
+        return float(item)
+    if isinstance(item, int):
+        return int(item)
+    return item
 
 
 def _unnumbered(row: _NumberedRow) -> _Row:

@@ -210,7 +210,10 @@ def _files(
     traded = figures.trading if effective else None
 
     def streamed_assets() -> Assets:
-        trades = None if traded is None else traded.first_trades
+        # Once effective accounts were emitted their first trades are gone from DuckDB,
+        # and the streaming reader need not count them again.
+        counted = f"{ASSETS.name} effective" in done
+        trades = None if traded is None or counted else traded.first_trades
         return read_assets(folder, book, windows, settings, trades, tiers=tiers)
 
     def assets() -> tuple[Assets, Iterator[str]]:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from okrdesk_brokerage.book import Book
 
 Connection = duckdb.DuckDBPyConnection
+Error = duckdb.Error
 T = TypeVar("T")
 
 NUMBERS = (Kind.MONEY, Kind.AMOUNT)

@@ -41,7 +41,9 @@ class Trading:
             assert self._con is not None and self.table is not None
             found: TradeMonths = {}
             for client, month, day, line in self._con.execute(
-                f"SELECT client, month, day, line FROM {self.table}"
+                # In order: the streaming reader adds up a client's weight in this order,
+                # which must not change with DuckDB's threads.
+                f"SELECT client, month, day, line FROM {self.table} ORDER BY client, month"
             ).fetchall():
                 found.setdefault(client, {})[month] = (day, line)
             self._first_trades = found
