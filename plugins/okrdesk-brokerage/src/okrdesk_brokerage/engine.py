@@ -435,7 +435,9 @@ def cells_of(
     totals = ", ".join(f"sum({amount}) AS {amount}" for amount in amounts)
     query = (
         f"SELECT cm, w, {RUNS} AS runs, {', '.join(amounts)} "
-        f"FROM (SELECT cm, w, list(line ORDER BY line) AS lines, {totals} "
+        # Sorted after the grouping rather than as it gathers (an ordered aggregate), which
+        # took a tenth longer over a firm's trades, on one thread or two.
+        f"FROM (SELECT cm, w, list_sort(list(line)) AS lines, {totals} "
         f"FROM ({hits}) GROUP BY cm, w)"
     )
     if not whole:
