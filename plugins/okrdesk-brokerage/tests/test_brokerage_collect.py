@@ -182,14 +182,9 @@ def test_a_part_of_assets_duckdb_runs_out_of_memory_for_is_read_row_by_row(
     part of assets.csv, runs out of memory: what is left comes from reading the file
     row by row, to the same figures, and only the metrics emitted after say so. (DuckDB
     cannot be made to run short at that one step, so the step raises what it would.)"""
-    import duckdb
-
     from okrdesk_brokerage import assets
 
-    def short_of_memory(*args: object) -> None:
-        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
-
-    monkeypatch.setattr(assets, "_effective", short_of_memory)
+    monkeypatch.setattr(assets, "_effective", _short_of_memory)
     short = collect()
     assert short.observations == tiny.observations and not short.errors
     assert short.slices == tiny.slices
@@ -250,13 +245,8 @@ def test_duckdbs_tables_of_assets_are_let_go_before_the_file_is_read_row_by_row(
     which needs DuckDB's memory for the client book's lists: the snapshots and what was
     worked out from them are dropped first (a collect at 300 branches that ran out of memory
     there had failed every metric still to come)."""
-    import duckdb
-
     from okrdesk_brokerage import assets, engine
     from okrdesk_brokerage import collect as collecting
-
-    def short_of_memory(*args: object) -> None:
-        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
 
     connections: list[engine.Connection] = []
     connect = engine.connect
@@ -273,7 +263,7 @@ def test_duckdbs_tables_of_assets_are_let_go_before_the_file_is_read_row_by_row(
         held.append({name for (name,) in tables})
         return read_assets(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(assets, "_effective", short_of_memory)
+    monkeypatch.setattr(assets, "_effective", _short_of_memory)
     monkeypatch.setattr(engine, "connect", recorded)
     monkeypatch.setattr(collecting, "read_assets", reading)
     short = collect()
@@ -288,15 +278,17 @@ def test_new_hnw_clients_out_of_memory_after_effective_accounts_are_read_row_by_
     """The last part of assets.csv runs short: effective accounts, emitted already, are not
     counted again (their first trades are gone from DuckDB), and new HNW clients come from
     reading the file row by row, to the same figures."""
-    import duckdb
-
     from okrdesk_brokerage import assets
 
-    def short_of_memory(*args: object) -> None:
-        raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
-
-    monkeypatch.setattr(assets, "_new_hnw", short_of_memory)
+    monkeypatch.setattr(assets, "_new_hnw", _short_of_memory)
     short = collect()
     assert short.observations == tiny.observations and not short.errors
     assert short.slices == tiny.slices
     assert set(dict(short.warnings)) == {"new_hnw_clients"}
+
+
+def _short_of_memory(*args: object) -> None:
+    """A step of DuckDB's that runs out of memory (it cannot be made to at one step)."""
+    import duckdb
+
+    raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block")
