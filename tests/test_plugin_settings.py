@@ -243,3 +243,24 @@ def test_a_number_setting_is_read_as_okrdesk_toml_gives_it() -> None:
     assert number_setting(2) == 2.0 and number_setting(Decimal("2.5")) == 2.5
     for wrong in (True, "5", None, Decimal("NaN"), float("inf"), 10**400, [1]):
         assert number_setting(wrong) is None, wrong
+
+
+def test_a_check_with_endless_problems_shows_the_first_fifty(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin's bug must not flood the terminal, or hang validate: a check that yields
+    problems without end has its first fifty shown, and a warning that there were more."""
+    endless = """\
+n = 0
+    while True:
+        n += 1
+        yield SettingsProblem("rate", f"problem {n}")"""
+    result = validate(write_workspace, monkeypatch, endless, SETTINGS)
+    assert result.exit_code == 2, result.output
+    lines = result.output.splitlines()
+    assert "okrdesk.toml:6: sources.referrals.rate: problem 50" in lines
+    assert not any("problem 51" in line for line in lines)
+    assert (
+        "warning: okrdesk.toml:4: sources.referrals: plugin referrals: more than 50 problems; "
+        "the first 50 are shown" in lines
+    )

@@ -3,6 +3,7 @@ and a one-line description of a clean plan (the demo prints it too)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 from collections import Counter
@@ -117,6 +118,12 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
             printed.append(f"okrdesk_check_settings failed: {describe_error(error)}")
         for trouble in printed:
             findings.warnings.append(table.problem(f"plugin {name}: {trouble}"))
+        if len(answered) > PROBLEMS_MOST:
+            answered = answered[:PROBLEMS_MOST]
+            findings.warnings.append(table.problem(
+                f"plugin {name}: more than {PROBLEMS_MOST} problems; the first {PROBLEMS_MOST} "
+                "are shown"
+            ))  # fmt: skip
         for key, message, here_only in answered:
             found_at = where_for(source, ("sources", name, *key_path(key, settings)))
             kind = findings.warnings if here_only else findings.problems
@@ -127,6 +134,9 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
 
 MESSAGE_MOST = 1000
 """Characters of a plugin's message shown, past which it is cut."""
+PROBLEMS_MOST = 50
+"""Problems of one plugin's settings shown; past them validate says there were more (and
+reads no more of them: a check that yields without end does not hang validate)."""
 
 
 def _answers(found: object) -> list[tuple[str, str, bool]]:
@@ -137,7 +147,7 @@ def _answers(found: object) -> list[tuple[str, str, bool]]:
     if isinstance(found, str | bytes | Mapping) or not isinstance(found, Iterable):
         raise TypeError(f"gave {type(found).__name__}, not a list of SettingsProblem")
     answered = []
-    for problem in list(found):
+    for problem in list(itertools.islice(found, PROBLEMS_MOST + 1)):
         if not isinstance(problem, SettingsProblem):
             raise TypeError(f"gave {type(problem).__name__}, not SettingsProblem")
         key, message = problem.key, problem.message
