@@ -440,13 +440,11 @@ def cells_of(
         f"FROM (SELECT cm, w, list_sort(list(line)) AS lines, {totals} "
         f"FROM ({hits}) GROUP BY cm, w)"
     )
-    if not whole:
-        with one_thread(con):
-            return _cells_of(con, query, found, whole=False, spread=spread)
-    return _cells_of(con, query, found, whole=True, spread=spread)
+    with contextlib.nullcontext() if whole else one_thread(con):
+        return _filled(con, query, found, whole=whole, spread=spread)
 
 
-def _cells_of(
+def _filled(
     con: Connection, query: str, found: list[Tallies], *, whole: bool, spread: str | None
 ) -> list[Tallies]:
     """``found``, filled from the totals ``query`` gives (see ``cells_of``)."""
