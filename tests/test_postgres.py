@@ -63,7 +63,8 @@ def test_both_backends_have_the_same_versions_tables_and_columns(
             )
         }
         assert lite_tables == server_tables == {
-            "runs", "observations", "checkins", "spend", "period_totals", "running_totals"
+            "runs", "observations", "checkins", "spend", "period_totals", "running_totals",
+            "collected_fingerprints",
         }  # fmt: skip
         for table in lite_tables:
             assert lite.columns(table) == server.columns(table), table

@@ -272,15 +272,15 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
 
 
 def test_a_file_of_an_earlier_schema_is_upgraded_in_place(tmp_path: Path) -> None:
-    """Two versions back: before running totals (11) and before runs kept what they
-    restated (12)."""
+    """Three versions back: before running totals (11), before runs kept what they
+    restated (12) and before periods were fingerprinted (13)."""
     path = tmp_path / "okrdesk.db"
     import sqlite_utils
 
     with sqlite3.connect(path) as connection:
-        for migration in MIGRATIONS[:-2]:
+        for migration in MIGRATIONS[:-3]:
             migration(sqlite_utils.Database(connection))
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 2}")
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 3}")
         connection.execute(
             "INSERT INTO runs (id, started, status, command) VALUES (1, 't', 'ok', 'collect')"
         )
@@ -302,6 +302,8 @@ def test_a_file_of_an_earlier_schema_is_upgraded_in_place(tmp_path: Path) -> Non
         ) == [("aum", "week", "~", "cm01", "2026-W01", 5e7, 1)]
         (run,) = store.runs()
         assert run.id == 1 and run.revised == {}
+        # No period fingerprinted: the next collect compares what is stored.
+        assert store.query("SELECT * FROM collected_fingerprints") == []
         assert store.integrity_ok()
 
 

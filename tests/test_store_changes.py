@@ -15,7 +15,7 @@ from backends import Backend
 from okrdesk.model import Observation
 from okrdesk.periods import Grain, Period, periods_between
 from okrdesk.store import Store
-from okrdesk.store.changes import PeriodChanges, period_changes
+from okrdesk.store.changes import STORED_SELECT, PeriodChanges, fingerprint, period_changes
 
 WEEKS = list(periods_between(dt.date(2026, 1, 5), dt.date(2026, 2, 1), Grain.WEEK))
 THROUGH = dt.date(2026, 1, 28)  # the last week collected in part
@@ -149,6 +149,118 @@ def test_only_what_changed_is_written_and_the_store_is_as_if_written_afresh(
         assert set(runs.values()) == {first, second}
         now = contents(store)
     assert now == written_afresh(root, backend, later)
+
+
+def periods_read(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """The (metric, period) pairs whose stored rows the store reads back to compare, from
+    now on, as it reads them."""
+    read: list[tuple[str, str]] = []
+    rows = store._rows
+
+    def reading(sql: str, params: tuple[str, str] = ()) -> object:  # type: ignore[assignment]
+        if sql == STORED_SELECT:
+            read.append(tuple(params))  # type: ignore[arg-type]
+        return rows(sql, params)
+
+    monkeypatch.setattr(store, "_rows", reading)
+    return read
+
+
+def test_a_period_collected_as_it_was_brought_last_is_not_read_again(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = backend.workspace()
+    w1 = WEEKS[1].id
+    later = figures({("aum", "cm04", w1): 7.5})
+    with backend.open(root) as store:
+        read = periods_read(store, monkeypatch)
+        collect(store, figures())
+        assert len(read) == len(PLUGINS) * len(WEEKS)  # nothing fingerprinted yet
+        read.clear()
+        collect(store, figures())
+        assert read == []
+        collect(store, later)
+        assert read == [("aum", w1)]
+        read.clear()
+        # Back as it was first: read, since the store now holds the changed figure.
+        collect(store, figures())
+        assert read == [("aum", w1)]
+        now = contents(store)
+    assert now == written_afresh(root, backend, figures())
+
+
+def test_a_period_that_cannot_be_fingerprinted_is_compared_until_it_can(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source given as a subclass of ``str``, which ``marshal`` refuses: that period is
+    stored, its old fingerprint forgotten, and it is compared the next time."""
+
+    class Cited(str):
+        pass
+
+    w2 = WEEKS[2].id
+    odd = [
+        Observation(o.metric, o.subject, o.period, value=o.value + 1, source=Cited(o.source))
+        if (o.metric, o.period) == ("opened", w2) else o
+        for o in figures()
+    ]  # fmt: skip
+    root = backend.workspace()
+    with backend.open(root) as store:
+        collect(store, figures())
+        read = periods_read(store, monkeypatch)
+        before = store.changes.changed
+        collect(store, odd)
+        assert read == [("opened", w2)]
+        assert store.changes.changed - before == len(PEOPLE)
+        read.clear()
+        collect(store, figures())
+        assert read == [("opened", w2)]
+        now = contents(store)
+    assert now == written_afresh(root, backend, figures())
+
+
+def test_a_store_copied_over_compares_its_next_collect(tmp_path: Path) -> None:
+    """The target's fingerprints were of the rows it held before the copy."""
+    from okrdesk.app.store import copy_store
+
+    source, target = tmp_path / "source.db", tmp_path / "target.db"
+    with Store.open(target) as store:
+        collect(store, figures())
+    with Store.open(source) as store:
+        collect(store, figures({("opened", "cm01", WEEKS[0].id): 5.5}))
+    copy_store(source, target, replace=True)
+    with Store.open(target) as store:
+        assert store.query("SELECT count(*) FROM collected_fingerprints") == [(0,)]
+        collect(store, figures())
+        now = contents(store)
+    assert now == written_afresh(tmp_path / "w", Backend("sqlite", None, None), figures())  # type: ignore[arg-type]
+
+
+def test_a_fingerprint_is_of_the_rows_whatever_their_order_or_make() -> None:
+    rows = [(*ROW[:2], f"cm{k}", *ROW[3:8], float(k), None, None, f"crm.csv:{k}", "p", 2)
+            for k in range(5)]  # fmt: skip
+    found = fingerprint(rows)
+    assert found is not None and len(found) == 32
+    # Rows read back from marshal's own file (text interned, objects shared) and rows
+    # made afresh, in another order, from another run: the same rows.
+    import marshal
+
+    again = [(*row[:13], 7) for row in marshal.loads(marshal.dumps(rows))]
+    assert fingerprint(list(reversed(again))) == found
+    assert fingerprint([]) == fingerprint([]) != found
+    # What the store compares, each told apart, the type of a number too.
+    for column, other in ((2, "cm9"), (3, "tier=a"), (7, "2026-01-07"), (8, 0), (9, 0.0),
+                          (11, "crm.csv:99"), (12, "q")):  # fmt: skip
+        changed = [(*rows[0][:column], other, *rows[0][column + 1 :]), *rows[1:]]
+        assert fingerprint(changed) != found, column
+    assert fingerprint([(*rows[0][:8], 0, *rows[0][9:]), *rows[1:]]) != fingerprint(
+        [(*rows[0][:8], 0.0, *rows[0][9:]), *rows[1:]]
+    )
+
+    class Cited(str):
+        pass
+
+    assert fingerprint([(*rows[0][:11], Cited("x"), *rows[0][12:])]) is None
 
 
 def test_a_later_day_rewrites_the_partial_week_and_nothing_else(backend: Backend) -> None:

@@ -41,6 +41,7 @@ from okrdesk.store.changes import (
     PeriodChanges,
     StoreChanges,
     StoredRow,
+    fingerprint,
     period_changes,
 )
 from okrdesk.store.migrations import (
@@ -450,14 +451,21 @@ class Store(ABC):
             seen: set[tuple[str, str]] = set()
             found = StoreChanges()
             changed: list[tuple[str, str]] = []
+            held = self._fingerprints(collected)
+            taken: dict[tuple[str, str], str | None] = {}
 
             def bring(pair: tuple[str, str], rows_now: Sequence[StoredRow]) -> None:
                 nonlocal written
+                now = fingerprint(rows_now)
+                if now is not None and held.get(pair) == now:
+                    return  # stored as they were brought to these very rows
                 changes = period_changes(self._rows(STORED_SELECT, pair), rows_now)
                 if changes.any:
                     written += self._write_changes(pair, changes)
                     found.add(pair, changes)
                     changed.append(pair)
+                if held.get(pair) != now:
+                    taken[pair] = now
 
             for pair, group in itertools.groupby(now, _pair_of_row):
                 if pair in seen:
@@ -471,6 +479,7 @@ class Store(ABC):
                     bring(pair, [])
             self._total_periods(changed)
             self._carry_totals(changed, spans)
+            self._keep_fingerprints(taken)
             if found.revised:
                 self._note_revised(run_id, found)
         self.changes.include(found)
@@ -481,6 +490,29 @@ class Store(ABC):
     def _wrote(self, rows: int) -> None:
         """After a collect's write has committed: it wrote or deleted ``rows`` rows (for
         a backend that tidies up after many)."""
+
+    def _fingerprints(self, collected: Mapping[str, str]) -> dict[tuple[str, str], str]:
+        """(metric, period) → the fingerprint of its rows as the store last brought them
+        to a collect, for the ``collected`` metrics."""
+        return {
+            (metric, period): kept
+            for metric, period, kept in self._rows(
+                "SELECT metric, period, fingerprint FROM collected_fingerprints "
+                f"WHERE {self._member('metric')}",
+                (self._members(collected),),
+            )
+        }
+
+    def _keep_fingerprints(self, taken: Mapping[tuple[str, str], str | None]) -> None:
+        """Inside the transaction that brought them to it: each (metric, period)'s new
+        fingerprint, or none where its rows could not be fingerprinted."""
+        self._write_many(
+            "DELETE FROM collected_fingerprints WHERE metric = ? AND period = ?", list(taken)
+        )
+        self._write_many(
+            "INSERT INTO collected_fingerprints (metric, period, fingerprint) VALUES (?, ?, ?)",
+            [(*pair, now) for pair, now in taken.items() if now is not None],
+        )
 
     def _carry_totals(
         self, changed: Sequence[tuple[str, str]], spans: Mapping[str, tuple[Any, ...]]
@@ -584,6 +616,8 @@ class Store(ABC):
         )
         self._rows("DELETE FROM running_totals")
         self._rows(f"{RUNNING_TOTALS_INSERT} WHERE slice = '' {RUNNING_TOTALS_WINDOWS}")
+        # Loaded rows were never brought to a collect here: the next compares them.
+        self._rows("DELETE FROM collected_fingerprints")
 
     def _fuller_periods(
         self, collected: Mapping[str, str], partial: set[str], through: str | None
@@ -1340,6 +1374,7 @@ class Store(ABC):
         """Delete every row of every table; inside a ``transaction``."""
         self._rows("DELETE FROM period_totals")
         self._rows("DELETE FROM running_totals")
+        self._rows("DELETE FROM collected_fingerprints")
         for table in reversed(TABLES):
             self._rows(f"DELETE FROM {table}")
 

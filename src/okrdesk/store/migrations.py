@@ -293,9 +293,26 @@ def _v12_revisions_kept(db: sqlite_utils.Database) -> None:
 REVISED_COLUMN = "TEXT NOT NULL DEFAULT '{}'"
 
 
+def _v13_collected_fingerprints(db: sqlite_utils.Database) -> None:
+    # A weekly collect asks for every period of the year, and storing it read every
+    # stored row of them back to find the few that changed. The store now keeps a
+    # fingerprint of each period's rows as it last brought them to a collect
+    # (store.changes.fingerprint), and leaves a period that comes back the same unread.
+    # Empty at first: each period is compared once more, then fingerprinted.
+    db.execute(
+        """CREATE TABLE collected_fingerprints (
+            metric TEXT NOT NULL,
+            period TEXT NOT NULL,
+            fingerprint TEXT NOT NULL,
+            PRIMARY KEY (metric, period)
+        ) WITHOUT ROWID"""
+    )
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
+    _v13_collected_fingerprints,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -452,5 +469,14 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     """,
     # 12
     f"ALTER TABLE runs ADD COLUMN revised {REVISED_COLUMN.replace('TEXT', _PG_TEXT)};",
+    # 13
+    f"""
+    CREATE TABLE collected_fingerprints (
+        metric {_PG_TEXT} NOT NULL,
+        period {_PG_TEXT} NOT NULL,
+        fingerprint {_PG_TEXT} NOT NULL,
+        PRIMARY KEY (metric, period)
+    );
+    """,
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""
