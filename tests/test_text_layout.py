@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from okrdesk.cli import cli
 from okrdesk.report.text_layout import (
+    NO_BREAK,
     Screen,
     Text,
     TextTable,
@@ -65,6 +66,13 @@ def test_text_wraps_at_spaces_and_folds_a_word_longer_than_the_line() -> None:
     lines = plain(wrap(Text("O1.KR1 新增高净值客户 360 户"), 10))
     assert lines == ["O1.KR1 ", "新增高净值", "客户 360 ", "户"]
     assert all(cell_width(line) <= 10 for line in lines)
+
+
+def test_words_joined_by_a_no_break_space_go_to_the_next_line_together() -> None:
+    title = f"C1 公司下达目标 Score{NO_BREAK}99.6%"
+    assert plain(wrap(Text(title), 22)) == ["C1 公司下达目标 ", f"Score{NO_BREAK}99.6%"]
+    # Where nothing else is on the line, they are folded as one long word is.
+    assert plain(wrap(Text(f"Score{NO_BREAK}99.6%"), 6)) == ["Score\xa0", "99.6%"]
 
 
 def test_a_line_that_may_not_wrap_is_cut_with_an_ellipsis() -> None:

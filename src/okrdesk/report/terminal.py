@@ -34,7 +34,7 @@ from okrdesk.report.notes import (
     unlisted_text,
 )
 from okrdesk.report.numbers import money, percent, ratio, score_text
-from okrdesk.report.text_layout import Screen, Text, TextTable, cell_width
+from okrdesk.report.text_layout import NO_BREAK, Screen, Text, TextTable, cell_width
 from okrdesk.units import in_percent
 
 STATUS_STYLE = {
@@ -194,7 +194,9 @@ def _kr_table(
     left_out: list[str],
 ) -> TextTable:
     scored = score_text(objective.score)
-    title = f"{objective.id} {objective.title}  {label(lang, 'score')} {scored}"
+    # The score's label and figure on one line: "Score" at the end of one line and
+    # "99.6%" at the start of the next read as two things.
+    title = f"{objective.id} {objective.title}  {label(lang, 'score')}{NO_BREAK}{scored}"
     note = _left_out_note([_heading(c, grain, lang) for c in left_out], lang)
     table = TextTable(title, caption=note)
     # Words wrap at spaces; only a word longer than the column (never an id) is folded.

@@ -158,7 +158,10 @@ def as_text(cell: str | Text) -> Text:
 
 # ------------------------------------------------------------------ wrapping
 
-_WORD = re.compile(r"\s*\S+\s*")
+NO_BREAK = "\xa0"
+"""A space that joins the words on either side: a line never breaks there."""
+
+_WORD = re.compile(rf"[^\S{NO_BREAK}]*[\S{NO_BREAK}]+[^\S{NO_BREAK}]*")
 _TRAILING_SPACE = re.compile(r"\s+$")
 
 
