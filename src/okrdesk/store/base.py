@@ -156,8 +156,13 @@ def rows_with_wholes(rows: Iterable[FigureRow]) -> Iterator[FigureRow]:
         first, *rest = grouped
         if not rest:
             yield first
-            if first[3]:
-                yield _whole_row(key, [first], "")
+            if first[3]:  # one slice (a firm's AUM, mostly): its whole is the slice
+                value, numerator, denominator = first[4:7]
+                yield (
+                    *key, "", None if value is None else 0 + value,
+                    None if numerator is None else 0 + numerator,
+                    None if denominator is None else 0 + denominator, _ONE_SLICE,
+                )  # fmt: skip
             continue
         parts = [r for r in (first, *rest) if r[3]]
         if not parts:
@@ -167,6 +172,10 @@ def rows_with_wholes(rows: Iterable[FigureRow]) -> Iterator[FigureRow]:
         yield from parts
         source = next((r[7] for r in (first, *rest) if not r[3]), "")
         yield _whole_row(key, parts, source)
+
+
+_ONE_SLICE = "sum of 1 slice"
+"""The source of a whole figure added up from one slice (``_whole_row``'s words)."""
 
 
 def _whole_row(key: tuple[str, str, str], parts: list[FigureRow], source: str) -> FigureRow:
