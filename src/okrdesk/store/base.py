@@ -465,16 +465,16 @@ class Store(ABC):
 
             def bring(pair: tuple[str, str], rows_now: Sequence[StoredRow]) -> None:
                 nonlocal written
-                now = fingerprint(rows_now)
-                if now is not None and held.get(pair) == now:
+                made = fingerprint(rows_now)
+                if made is not None and held.get(pair) == made:
                     return  # stored as they were brought to these very rows
                 changes = period_changes(self._rows(STORED_SELECT, pair), rows_now)
                 if changes.any:
                     written += self._write_changes(pair, changes)
                     found.add(pair, changes)
                     changed.append(pair)
-                if held.get(pair) != now:
-                    taken[pair] = now
+                if held.get(pair) != made:
+                    taken[pair] = made
 
             for pair, group in itertools.groupby(now, _pair_of_row):
                 if pair in seen:

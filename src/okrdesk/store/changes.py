@@ -8,8 +8,8 @@ The store now writes only the rows that differ from what it holds: a figure coll
 again unchanged keeps the run that first stored it as it is (``explain`` names that
 run), and its period's totals are not added up again.
 
-Reading the stored rows back to compare was then most of what storing a firm's weekly
-collect cost, for periods that had not changed. The store keeps a fingerprint of each
+Reading the stored rows back to compare was then the largest part of storing a firm's
+weekly collect, for periods that had not changed. The store keeps a fingerprint of each
 period's rows as it last brought them to a collect (``fingerprint``); a period whose
 rows come back with the same fingerprint is left without being read.
 """
