@@ -17,6 +17,7 @@ from pathlib import Path
 
 import attrs
 import psycopg
+import psycopg.sql
 import pytest
 from click.testing import CliRunner, Result
 
@@ -407,6 +408,27 @@ def test_the_connection_brings_its_settings_and_keeps_the_urls_options(
         assert store.query("SHOW lock_timeout") == [("2500ms",)]
         assert store.query("SELECT current_schema()") == [("elsewhere",)]
         assert store.query("SELECT to_regclass('elsewhere.observations') IS NOT NULL") == [(True,)]
+
+
+def test_a_database_that_defaults_to_another_isolation_is_written_read_committed(
+    postgres_url: str,
+) -> None:
+    """A write takes okrdesk's lock, then reads: under repeatable read its snapshot would
+    predate the lock, and two collects bringing the same periods at once collided on the
+    fingerprints the first had just written."""
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        (database,) = connection.execute(b"SELECT current_database()").fetchone() or ("",)
+        connection.execute(
+            psycopg.sql.SQL(
+                "ALTER DATABASE {} SET default_transaction_isolation = 'repeatable read'"
+            ).format(psycopg.sql.Identifier(database))
+        )
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        assert connection.execute(b"SHOW default_transaction_isolation").fetchone() == (
+            "repeatable read",
+        )
+    with Store.open(postgres_url) as store:
+        assert store.query("SHOW default_transaction_isolation") == [("read committed",)]
 
 
 def test_a_copied_store_is_vacuumed_and_analysed_for_the_first_report(

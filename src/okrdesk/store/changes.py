@@ -156,12 +156,16 @@ def fingerprint(collected: Sequence[StoredRow]) -> str | None:
     text: the same rows gave other bytes from one collect to the next), and its bytes
     read back as the very rows they were made from. So rows that differ in anything
     compared, or in a value's type (1 and 1.0), never share a fingerprint but by a
-    collision of a 128-bit hash, and the same rows always do."""
+    collision of a 128-bit hash, and the same rows always do.
+
+    The rows are fingerprinted as collected, not as stored: a period may be left unread
+    because every value the store writes reads back equal to what was given, which holds
+    for what a collect checks in (text, and finite floats)."""
     import hashlib  # here: a report, which reads the store, never needs it
 
     try:
         written = marshal.dumps(sorted(row[_SAID] for row in collected), _PLAIN_MARSHAL)
-    except (ValueError, TypeError):  # a value marshal cannot write; a key twice
+    except (ValueError, TypeError):  # a value marshal cannot write; keys tied over None
         return None
     return hashlib.blake2b(written, digest_size=16).hexdigest()
 

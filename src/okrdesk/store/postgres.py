@@ -483,7 +483,14 @@ def _connect(url: str, timeout: float | None) -> psycopg.Connection[Any]:
         )
     seconds = busy_timeout() if timeout is None else timeout
     # Whole milliseconds; 0 would mean "wait for ever".
-    settings = {"lock_timeout": max(1, round(seconds * 1000)), "jit": "off"}
+    settings = {
+        "lock_timeout": max(1, round(seconds * 1000)),
+        "jit": "off",
+        # A write takes okrdesk's lock, then reads what to change (the fingerprints of
+        # the periods it brings, the rows to compare): each statement must see what was
+        # committed before it, whatever the database's own default.
+        "default_transaction_isolation": r"read\ committed",
+    }
     try:
         return psycopg.connect(
             url,
