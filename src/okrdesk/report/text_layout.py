@@ -162,7 +162,13 @@ NO_BREAK = "\xa0"
 """A space that joins the words on either side: a line never breaks there."""
 
 _WORD = re.compile(rf"[^\S{NO_BREAK}]*[\S{NO_BREAK}]+[^\S{NO_BREAK}]*")
+_BARE_WORD = re.compile(rf"[\S{NO_BREAK}]+")
 _TRAILING_SPACE = re.compile(r"\s+$")
+
+
+def _words(text: str) -> list[str]:
+    """The words a line may break between, as ``wrap`` breaks it."""
+    return _BARE_WORD.findall(text)
 
 
 def _breaks(text: str, width: int, fold: bool) -> list[int]:
@@ -458,8 +464,8 @@ class TextTable:
                 if self.show_footer:
                     body.append(column.footer)
                 lines = max(map(_widest_line, body), default=0)
-                words = max((cell_width(w) for text in body for w in text.split()), default=0)
-                head_words = max(map(cell_width, column.header.split()), default=0)
+                words = max((cell_width(w) for text in body for w in _words(text)), default=0)
+                head_words = max(map(cell_width, _words(column.header)), default=0)
                 measures.append(_Measure(
                     max(lines, _widest_line(column.header)), lines,
                     max(words, head_words), words,

@@ -174,12 +174,16 @@ def rows_with_wholes(rows: Iterable[FigureRow]) -> Iterator[FigureRow]:
         yield _whole_row(key, parts, source)
 
 
-_ONE_SLICE = "sum of 1 slice"
-"""The source of a whole figure added up from one slice (``_whole_row``'s words)."""
+def _sum_of_slices(count: int) -> str:
+    """The source of a whole figure added up from ``count`` slices that cite none."""
+    return f"sum of {count} slice{'s' if count > 1 else ''}"
+
+
+_ONE_SLICE = _sum_of_slices(1)
 
 
 def _whole_row(key: tuple[str, str, str], parts: list[FigureRow], source: str) -> FigureRow:
-    count = f"sum of {len(parts)} slice{'s' if len(parts) > 1 else ''}"
+    count = _sum_of_slices(len(parts))
     return (
         *key, "", _sum(p[4] for p in parts), _sum(p[5] for p in parts),
         _sum(p[6] for p in parts), source or count,
@@ -200,7 +204,7 @@ def _group_with_whole(key: tuple[str, str, str], group: list[Observation]) -> It
 
 
 def _whole(key: tuple[str, str, str], parts: list[Observation], source: str) -> Observation:
-    count = f"sum of {len(parts)} slice{'s' if len(parts) > 1 else ''}"
+    count = _sum_of_slices(len(parts))
     return Observation(
         *key, _sum(p.value for p in parts), _sum(p.numerator for p in parts),
         _sum(p.denominator for p in parts), source or count,
