@@ -24,6 +24,7 @@ from okrdesk.report.text_layout import (
     cell_width,
     chop,
     fit_cells,
+    fitted,
     one_line,
     wrap,
 )
@@ -470,6 +471,43 @@ def test_the_first_screen_at_80_columns_cuts_no_figure(demo: Path, lang: str) ->
         assert alert["title"] and alert["title"] in alert["message"]
         finding = alert["message"].split(alert["title"], 1)[1]
         assert finding in narrow, finding
+
+
+def test_a_hanging_line_goes_on_indented_where_one_line_would_cut_more_than_its_title() -> None:
+    def hanging(width: int) -> list[str]:
+        line = Text("⚠ TRIPPED: ", "bold red").append("salon", yields=True)
+        line.append(" has spent 118.7%, 18.7% over")
+        line.hanging = 2
+        return plain(fitted(line, width))
+
+    assert hanging(60) == ["⚠ TRIPPED: salon has spent 118.7%, 18.7% over"]
+    # Shortening the title is enough: one line, as a line that does not hang.
+    assert hanging(43) == ["⚠ TRIPPED: sa… has spent 118.7%, 18.7% over"]
+    # Not enough: every word, the title whole, on indented lines after the first.
+    assert hanging(30) == ["⚠ TRIPPED: salon has spent", "  118.7%, 18.7% over"]
+    assert hanging(16) == ["⚠ TRIPPED: salon", "  has spent", "  118.7%, 18.7%", "  over"]
+    styled = Text("abc def ", "red").append("ghi jkl", "bold")
+    styled.hanging = 1
+    assert fitted(styled, 8) == [[("abc def", "red")], [(" ", ""), ("ghi jkl", "bold")]]
+
+
+def test_a_tripped_breaker_on_the_first_screen_keeps_every_word_at_80_columns(
+    demo: Path,
+) -> None:
+    from test_report import AS_OF, okrdesk
+
+    for lang in ("en", "zh"):
+        shown = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--brief", "--lang", lang,
+                        env={"COLUMNS": "80"}).stdout  # fmt: skip
+        full = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json",
+                       "--lang", lang).stdout  # fmt: skip
+        breakers = [a for a in json.loads(full)["alerts"] if a["kind"] == "breaker"]
+        assert breakers
+        for alert in breakers:
+            # The message after the line's name (which may be shortened), word for word.
+            after = alert["message"].split(alert["title"], 1)[1]
+            assert " ".join(after.split()) in " ".join(shown.split()), (lang, shown)
+        assert max(cell_width(line) for line in shown.splitlines()) <= 80
 
 
 def test_a_breaker_named_as_its_id_keeps_its_id() -> None:

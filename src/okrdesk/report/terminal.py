@@ -112,6 +112,9 @@ def first_screen(report: Report, lang: str) -> list[Text]:
     tripped = [line for line in report.budget.lines if line.breaker.tripped]
     for line in tripped[:BREAKERS_SHOWN]:
         lead = _line(f"⚠ {label(lang, 'breaker_tripped')}: ", "bold red")
+        # What tripped it and where it stands, every figure: on two lines where one
+        # would cut them, even with the line's name shortened.
+        lead.hanging = 2
         lines.append(_naming(lead, line.breaker.message, line.name, "bold red"))
     if len(tripped) > BREAKERS_SHOWN:
         lines.append(_line(f"⚠ {label(lang, 'breakers_more', n=len(tripped) - BREAKERS_SHOWN)}",

@@ -116,13 +116,16 @@ def chop(text: str, width: int) -> list[str]:
 
 class Text:
     """Text in runs of one style each; on a line of its own that is too long,
-    the run appended with ``yields`` (a title, a name) is shortened first."""
+    the run appended with ``yields`` (a title, a name) is shortened first. With
+    ``hanging`` set, what one line cannot hold even so goes on to further lines,
+    each indented by that many cells, rather than being cut (``fitted``)."""
 
-    __slots__ = ("runs", "yielding")
+    __slots__ = ("hanging", "runs", "yielding")
 
     def __init__(self, text: str = "", style: str = "") -> None:
         self.runs: list[Run] = [(text, style)] if text else []
         self.yielding: int | None = None
+        self.hanging: int | None = None
 
     def append(self, text: str, style: str = "", *, yields: bool = False) -> Text:
         if text:
@@ -286,6 +289,44 @@ _FIGURE_PARTS = frozenset(
 """What a figure, a date or a period is written with, beside its digits: 46.9%,
 +3.2万, 12.5百分点, 2026-W11, 2026-03-01, O1.KR3."""
 _FIGURE = re.compile(r"\d[\d.,]*(?![\d.,]|…)")
+
+
+def fitted(text: Text, width: int) -> list[Line]:
+    """``text`` on one line (``one_line``); or, where it has a ``hanging`` indent and
+    one line would cut more than its title, all of it, the title whole, broken between
+    words onto lines of at most ``width`` cells, those after the first indented."""
+    line = one_line(text, width)
+    if text.hanging is None or not _end_is_cut(text, line):
+        return [line]
+    runs = [(part.replace("\n", " "), style) for part, style in text.runs]
+    whole = Text()
+    whole.runs = runs
+    plain = whole.plain
+    breaks = _breaks(plain, width, True)
+    if not breaks:
+        return [runs]
+    first = breaks[0]
+    rest = Text()
+    rest.runs = whole.between(first + len(plain[first:]) - len(plain[first:].lstrip()), len(plain))
+    indent = (" " * text.hanging, "")
+    lines = [_without_trailing_spaces(whole.between(0, first))]
+    pieces = wrap(rest, max(1, width - text.hanging))
+    lines += [[indent, *_without_trailing_spaces(piece)] for piece in pieces]
+    return lines
+
+
+def _end_is_cut(text: Text, line: Line) -> bool:
+    """Whether ``one_line`` left out more of ``text`` than part of its title."""
+    return bool(line) and line[-1] == (ELLIPSIS, "") and line != text.runs
+
+
+def _without_trailing_spaces(line: Line) -> Line:
+    while line and not line[-1][0].rstrip():
+        line = line[:-1]
+    if line:
+        part, style = line[-1]
+        line = [*line[:-1], (part.rstrip(), style)]
+    return line
 
 
 def one_line(text: Text, width: int) -> Line:
@@ -812,8 +853,10 @@ class Screen:
         self._out.append("\n")
 
     def line(self, text: Text) -> None:
-        """A line never wrapped: what does not fit is cut with … (see ``one_line``)."""
-        self._emit(one_line(text, self.width))
+        """A line not wrapped: what does not fit is cut with … (see ``one_line``),
+        unless the text hangs onto further lines (see ``fitted``)."""
+        for line in fitted(text, self.width):
+            self._emit(line)
 
     def text(self, text: Text) -> None:
         """Text wrapped between words to the width."""
