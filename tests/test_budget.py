@@ -578,3 +578,17 @@ def test_the_plan_summary_states_the_budget_as_the_report_totals_it() -> None:
     # A plan without a budget says so, not "budget 0万元 in 0 lines".
     unbudgeted = attrs.evolve(plan, budget=attrs.evolve(plan.budget, lines=(), total=None))
     assert plan_summary(unbudgeted).endswith("; no budget.")
+
+
+def test_the_plan_summary_writes_each_level_in_english_plural_or_as_named() -> None:
+    from okrdesk.app.validate import plan_summary
+
+    plan = load_plan(ROOT, targets=ROOT / "targets").plan
+    top = plan.units[0]
+    units = [top] + [
+        attrs.evolve(top, id=f"{level}{n}", level=level, parent=top.id)
+        for level, count in (("branch", 12), ("team", 36), ("company", 2), ("营业部", 3))
+        for n in range(count)
+    ]
+    summary = plan_summary(attrs.evolve(plan, units=tuple(units), people=()))
+    assert "1 firm, 12 branches, 36 teams, 2 companies, 3 营业部, 0 people;" in summary

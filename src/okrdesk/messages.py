@@ -139,8 +139,20 @@ def display_width(text: str) -> int:
 
 
 def counted(count: int, noun: str, plural: str | None = None) -> str:
-    """``count`` of an English ``noun``: 1 metric, 1,024 periods, 20 people (``plural``)."""
-    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+    """``count`` of an English ``noun``: 1 metric, 1,024 periods, 12 branches, 20 people
+    (``plural``). A noun that is not English (a unit level a plan names 营业部) is the
+    same in the plural."""
+    return f"{count:,} {noun if count == 1 else plural or _plural(noun)}"
+
+
+def _plural(noun: str) -> str:
+    if not noun or not noun.isascii() or not noun[-1].isalpha():
+        return noun
+    if noun.endswith(("s", "x", "z", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in ("a", "e", "i", "o", "u", ""):
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 def label(lang: str, key: str, **values: object) -> str:
