@@ -4,13 +4,25 @@ is kept or refused exactly as the full check decides, with the same words."""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import sys
+import threading
+from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
+import pytest
+
 from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.periods import Grain, periods_between
+from okrdesk.plugins import spool as spool_module
 from okrdesk.plugins.runner import _Checker, _Unsendable
+from okrdesk.plugins.spool import SpooledRow
+from okrdesk.store import Store
 from okrdesk.units import UNITS
+
+START = dt.date(2026, 1, 5)
 
 SPECS = {
     "flow": MetricSpec("flow", "Net flow", "净流入", MetricKind.FLOW, UNITS["元"]),
@@ -187,3 +199,35 @@ def test_emit_many_with_columns_of_different_lengths_is_the_plugins_error() -> N
     else:
         raise AssertionError("columns of different lengths were taken")
     assert not list(checker.spool.rows())
+
+
+def test_a_finished_metric_with_a_figure_emitted_twice_keeps_nothing_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its figures already in the spool's file (each bucket read once, found twice as it
+    is stored): refused, and the store's transaction keeps none of it; a sound metric
+    finished beside it is stored."""
+    monkeypatch.setattr(spool_module, "_IN_MEMORY", 0)
+    monkeypatch.setattr(spool_module, "_CHUNK", 2)
+    periods = list(periods_between(START, START + dt.timedelta(27), Grain.WEEK))
+    weeks = [period.id for period in periods]
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        run = store.start_run("collect", None)
+
+        def keep(sound: Mapping[str, str], rows: Iterator[SpooledRow]) -> int:
+            return store.replace_rows(run, sound, periods, rows)
+
+        checker = _Checker("p", SPECS, frozenset({"cm1", "cm2", "cm3"}), frozenset(weeks),
+                           keep=keep, home=threading.get_ident())  # fmt: skip
+        for metric in ("flow", "clients"):
+            for week in weeks:
+                for person in ("cm1", "cm2", "cm3"):
+                    checker(metric, person, week, value=1.0, source="crm.csv")
+        checker("flow", "cm2", weeks[2], value=5.0, source="again")
+        checker.finished("flow")
+        checker.finished("clients")
+        errors = [str(e) for e in checker.results()]
+        stored = store.query("SELECT metric, count(*) FROM observations GROUP BY metric")
+    assert stored == [("clients", 12)]
+    assert checker.kept == {"clients": "p"} and checker.stored == 12
+    assert errors == [f"plugin p metric flow: cm2 {weeks[2]}: emitted twice (a problem, none kept)"]

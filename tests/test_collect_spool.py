@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import tempfile
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ import pytest
 
 from okrdesk.model import Observation
 from okrdesk.plugins import spool as spool_module
-from okrdesk.plugins.spool import Spool, SpooledRow
+from okrdesk.plugins.spool import EmittedTwice, Spool, SpooledRow
 from okrdesk.store.base import rows_with_wholes, with_wholes
 
 
@@ -171,6 +172,47 @@ def test_a_repeat_is_told_once_however_often_the_spool_is_settled(scratch: Path)
     assert [r[7] for r in twice] == ["b", "d"]
     assert [r[7] for r in spool.rows(grouped=True)] == ["a", "c"]
     spool.close()
+
+
+def test_rows_settled_as_they_are_read_are_settle_then_rows_or_nothing(
+    scratch: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``settled_rows`` gives what ``settle`` then ``rows(grouped=True)`` give, each bucket
+    read once; with a figure emitted twice it tells every repeat ``settle`` tells, in the
+    same order, and raises before a row of the bucket that holds one."""
+    monkeypatch.setattr(spool_module, "_CHUNK", 7)
+    emitted = [("m", f"cm{k % 40:02d}", f"W{k // 40}", "", float(k), None, None, f"row {k}")
+               for k in range(200)]  # fmt: skip
+    repeats = [(*emitted[45][:4], -1.0, None, None, "again"),
+               (*emitted[170][:4], -2.0, None, None, "again")]  # fmt: skip
+    for given in ([], repeats):
+        told: dict[str, list[SpooledRow]] = {"settle": [], "settled_rows": []}
+        read: dict[str, list[SpooledRow]] = {}
+        for way in told:
+            spool = Spool(told[way].append)
+            for row in [*emitted, *given]:
+                spool.add(row)
+            spool.add(("other", "cm01", "W0", "", 1.0, None, None, "x"))
+            if way == "settle":
+                spool.settle(["m"])
+                read[way] = [] if told[way] else list(spool.rows(["m"], grouped=True))
+            else:
+                spool.flush()  # figures held in memory are told of as they are taken in
+                found: list[SpooledRow] = []
+                if not told[way]:
+                    with contextlib.suppress(EmittedTwice):
+                        for row in spool.settled_rows(["m"]):
+                            found.append(row)
+                if told[way] and found:
+                    # Read from the file: nothing of the bucket with the first repeat
+                    # (W1) came out, and whatever took W0's keeps none of it.
+                    assert {row[2] for row in found} == {"W0"}
+                    found = []
+                read[way] = found
+            spool.close()
+        assert told["settled_rows"] == told["settle"] == given
+        assert read["settled_rows"] == read["settle"]
+        assert len(read["settle"]) == (200 if not given else 0)
 
 
 def test_text_of_a_subclass_of_str_is_kept_as_its_text(scratch: Path) -> None:

@@ -189,6 +189,28 @@ def test_a_period_collected_as_it_was_brought_last_is_not_read_again(
     assert now == written_afresh(root, backend, figures())
 
 
+def test_a_period_left_unread_counts_the_rows_that_stand_for_it(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The count a collect reports is the same whether its periods were compared or left
+    unread: each figure given in slices alone has its whole added, one given with its
+    whole keeps that one."""
+    wholes = [Observation("aum", person, week.id, value=1.0, source="crm.csv:1")
+              for week in WEEKS for person in PEOPLE[:3]]  # fmt: skip
+    root = backend.workspace()
+    with backend.open(root) as store:
+        read = periods_read(store, monkeypatch)
+        for given in (figures(), figures() + wholes):
+            counts = []
+            for _ in range(2):
+                read.clear()
+                run = store.start_run("collect", THROUGH)
+                counts.append(store.replace_observations(run, PLUGINS, WEEKS, given, THROUGH))
+            assert read == [], "the second time, no period is read"
+            # Every AUM figure stands as its two slices and its whole.
+            assert counts == [len(figures()) + len(PEOPLE) * len(WEEKS)] * 2
+
+
 def test_a_period_that_cannot_be_fingerprinted_is_compared_until_it_can(
     backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -237,30 +259,34 @@ def test_a_store_copied_over_compares_its_next_collect(tmp_path: Path) -> None:
 
 
 def test_a_fingerprint_is_of_the_rows_whatever_their_order_or_make() -> None:
-    rows = [(*ROW[:2], f"cm{k}", *ROW[3:8], float(k), None, None, f"crm.csv:{k}", "p", 2)
+    said = ("2026-01-05", "2026-01-11", "week", None, "p")
+    rows = [("aum", f"cm{k}", "2026-W02", "", float(k), None, None, f"crm.csv:{k}")
             for k in range(5)]  # fmt: skip
-    found = fingerprint(rows)
+    found = fingerprint(rows, said)
     assert found is not None and len(found) == 32
     # Rows read back from marshal's own file (text interned, objects shared) and rows
-    # made afresh, in another order, from another run: the same rows.
+    # made afresh, in another order: the same rows.
     import marshal
 
-    again = [(*row[:13], 7) for row in marshal.loads(marshal.dumps(rows))]
-    assert fingerprint(list(reversed(again))) == found
-    assert fingerprint([]) == fingerprint([]) != found
-    # What the store compares, each told apart, the type of a number too.
-    for column, other in ((2, "cm9"), (3, "tier=a"), (7, "2026-01-07"), (8, 0), (9, 0.0),
-                          (11, "crm.csv:99"), (12, "q")):  # fmt: skip
+    again = marshal.loads(marshal.dumps(rows))
+    assert fingerprint(list(reversed(again)), tuple(said)) == found
+    assert fingerprint([], said) == fingerprint([], said) != found
+    # What the store writes, each told apart, the type of a number too.
+    for column, other in ((1, "cm9"), (3, "tier=a"), (4, 0), (5, 0.0), (6, 1.0),
+                          (7, "crm.csv:99")):  # fmt: skip
         changed = [(*rows[0][:column], other, *rows[0][column + 1 :]), *rows[1:]]
-        assert fingerprint(changed) != found, column
-    assert fingerprint([(*rows[0][:8], 0, *rows[0][9:]), *rows[1:]]) != fingerprint(
-        [(*rows[0][:8], 0.0, *rows[0][9:]), *rows[1:]]
+        assert fingerprint(changed, said) != found, column
+    assert fingerprint([(*rows[0][:4], 0, *rows[0][5:]), *rows[1:]], said) != fingerprint(
+        [(*rows[0][:4], 0.0, *rows[0][5:]), *rows[1:]], said
     )
+    # And what is written beside them: the period's dates, grain, partial day, plugin.
+    for k, other in enumerate(("2026-01-06", "2026-01-12", "month", "2026-01-09", "q")):
+        assert fingerprint(rows, (*said[:k], other, *said[k + 1 :])) != found, k
 
     class Cited(str):
         pass
 
-    assert fingerprint([(*rows[0][:11], Cited("x"), *rows[0][12:])]) is None
+    assert fingerprint([(*rows[0][:7], Cited("x"))], said) is None
 
 
 def test_a_later_day_rewrites_the_partial_week_and_nothing_else(backend: Backend) -> None:

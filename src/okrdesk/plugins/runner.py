@@ -51,7 +51,7 @@ from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.manager import PluginHost, Probed, Prober, describe_error, load_one
 from okrdesk.plugins.probe_cache import ProbeCache
-from okrdesk.plugins.spool import Spool, SpooledRow
+from okrdesk.plugins.spool import EmittedTwice, Spool, SpooledRow
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -978,11 +978,17 @@ class _Checker:
         self._rules.pop(metric, None)
         if self.keep is None or threading.get_ident() != self.home:
             return
-        self.spool.settle([metric])  # finds any figure of it emitted twice
+        self.spool.flush()  # a figure held in memory and emitted twice is found here
         if metric in self.refused:
             return
         started = time.monotonic()
-        self.stored += self.keep({metric: self.plugin}, self.spool.rows([metric], grouped=True))
+        try:
+            # A figure in the spool's file emitted twice is found as it is read: refused,
+            # and the store's transaction, rolled back, keeps nothing of it.
+            rows = self.spool.settled_rows([metric])
+            self.stored += self.keep({metric: self.plugin}, rows)
+        except EmittedTwice:
+            return
         self.kept[metric] = self.plugin
         self.spool.drop(metric)
         self.storing += time.monotonic() - started

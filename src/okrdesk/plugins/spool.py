@@ -13,8 +13,9 @@ numbers, which it writes and reads several times faster than SQLite stores
 and sorts them, and which never runs code when read back). A bucket is read
 back whole, one at a time, in the store's order: every row of a figure is in
 its bucket, so a figure emitted twice is found there, before its metric is
-stored (``settle``). Until then only what is not written yet, a chunk per
-bucket at most, is held in memory.
+stored (``settle``), or as it is stored, before anything of it is kept
+(``settled_rows``, which reads each bucket once for both). Until then only what
+is not written yet, a chunk per bucket at most, is held in memory.
 """
 
 from __future__ import annotations
@@ -46,6 +47,11 @@ _NumberedRow = tuple[str, str, str, str, float | None, float | None, float | Non
 
 _SUBJECT = operator.itemgetter(1)
 _SEQ = operator.itemgetter(8)
+
+
+class EmittedTwice(Exception):
+    """Rows being read from a spool (``Spool.settled_rows``) turned out to hold a figure
+    emitted twice: its metric is refused, and none of the rows may be kept."""
 
 
 @attrs.define
@@ -137,6 +143,27 @@ class Spool:
                 bucket.settled = bucket.last
         for row in sorted(twice, key=_SEQ):
             self._twice(_unnumbered(row))
+
+    def settled_rows(self, metrics: Iterable[str]) -> Iterator[SpooledRow]:
+        """``settle(metrics)`` and then ``rows(metrics, grouped=True)``, each bucket read
+        once: where a bucket holds a figure emitted twice, ``twice`` hears of every such
+        figure of ``metrics`` it has not heard of (as ``settle`` tells them) and
+        ``EmittedTwice`` is raised before any of that bucket's rows, so that whatever was
+        taking the rows keeps none of them. Take in what was added (``flush``) and see to
+        what ``twice`` heard then first: figures held in memory were told of as they came."""
+        chosen = list(metrics)
+        if self._held is not None:
+            yield from self.rows(chosen, grouped=True)
+            return
+        for key in self._chosen(chosen):
+            bucket = self._buckets[key]
+            repeats: list[_NumberedRow] = []
+            kept = self._unique(bucket, repeats)
+            if repeats:
+                self.settle(chosen)
+                raise EmittedTwice(f"{key[0]} {key[1]}: a figure emitted twice")
+            bucket.settled = bucket.last
+            yield from map(_unnumbered, kept)
 
     def observations(
         self, metrics: Iterable[str] | None = None, *, grouped: bool = False

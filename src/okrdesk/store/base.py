@@ -40,7 +40,6 @@ from okrdesk.store.changes import (
     STORED_SELECT,
     PeriodChanges,
     StoreChanges,
-    StoredRow,
     fingerprint,
     period_changes,
 )
@@ -145,8 +144,8 @@ those rows), each subject's carried on from its row that held before that period
 with its own sums and the subject's next period, and every later row's sums start from
 it, added in the order a sum from the year's start adds them."""
 
-_pair_of_row: Callable[[tuple[Any, ...]], tuple[str, str]] = operator.itemgetter(0, 1)
-"""A stored row's metric and period."""
+_pair_of_figure: Callable[[FigureRow], tuple[str, str]] = operator.itemgetter(0, 2)
+"""A collected figure's metric and period."""
 
 
 def rows_with_wholes(rows: Iterable[FigureRow]) -> Iterator[FigureRow]:
@@ -172,6 +171,14 @@ def rows_with_wholes(rows: Iterable[FigureRow]) -> Iterator[FigureRow]:
         yield from parts
         source = next((r[7] for r in (first, *rest) if not r[3]), "")
         yield _whole_row(key, parts, source)
+
+
+def _wholes_to_add(rows: Sequence[FigureRow]) -> int:
+    """How many rows ``rows_with_wholes`` adds to the rows of one metric and period, each
+    figure's slices given once: a whole for each figure given in slices alone, so as many
+    as there are figures (subjects) less the wholes given."""
+    wholes = sum(1 for row in rows if not row[3])
+    return 0 if wholes == len(rows) else len({row[1] for row in rows}) - wholes
 
 
 def _sum_of_slices(count: int) -> str:
@@ -453,13 +460,11 @@ class Store(ABC):
                 for period in periods
                 if (metric, period.id) not in kept
             ]
-            now = (
-                (metric, period, subject, cut, *spans[period], value, numerator, denominator,
-                 source, collected[metric], run_id)
-                for metric, subject, period, cut, value, numerator, denominator, source
-                in rows_with_wholes(rows)
-                if metric in collected and (not kept or (metric, period) not in kept)
-            )  # fmt: skip
+            given = (
+                row
+                for row in rows
+                if row[0] in collected and (not kept or (row[0], row[2]) not in kept)
+            )
             count = written = 0
             seen: set[tuple[str, str]] = set()
             found = StoreChanges()
@@ -467,11 +472,22 @@ class Store(ABC):
             held = self._fingerprints(collected)
             taken: dict[tuple[str, str], str | None] = {}
 
-            def bring(pair: tuple[str, str], rows_now: Sequence[StoredRow]) -> None:
+            def bring(pair: tuple[str, str], figures: list[FigureRow]) -> int:
+                """Bring ``pair``'s stored rows to ``figures``; how many rows stand for
+                them (their wholes added)."""
                 nonlocal written
-                made = fingerprint(rows_now)
+                metric, period = pair
+                said = (*spans[period], collected[metric])
+                made = fingerprint(figures, said)
                 if made is not None and held.get(pair) == made:
-                    return  # stored as they were brought to these very rows
+                    # Stored as they were brought to these very figures.
+                    return len(figures) + _wholes_to_add(figures)
+                rows_now = [
+                    (metric, period, subject, cut, *said[:4], value, numerator, denominator,
+                     source, said[4], run_id)
+                    for _, subject, _, cut, value, numerator, denominator, source
+                    in rows_with_wholes(figures)
+                ]  # fmt: skip
                 changes = period_changes(self._rows(STORED_SELECT, pair), rows_now)
                 if changes.any:
                     written += self._write_changes(pair, changes)
@@ -479,14 +495,13 @@ class Store(ABC):
                     changed.append(pair)
                 if held.get(pair) != made:
                     taken[pair] = made
+                return len(rows_now)
 
-            for pair, group in itertools.groupby(now, _pair_of_row):
+            for pair, group in itertools.groupby(given, _pair_of_figure):
                 if pair in seen:
                     raise ValueError(f"{pair}: rows must come grouped by metric and period")
                 seen.add(pair)
-                listed = list(group)
-                count += len(listed)
-                bring(pair, listed)
+                count += bring(pair, list(group))
             for pair in asked:
                 if pair not in seen:  # nothing collected: whatever is stored is gone
                     bring(pair, [])

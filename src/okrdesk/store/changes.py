@@ -11,7 +11,8 @@ run), and its period's totals are not added up again.
 Reading the stored rows back to compare was then the largest part of storing a firm's
 weekly collect, for periods that had not changed. The store keeps a fingerprint of each
 period's rows as it last brought them to a collect (``fingerprint``); a period whose
-rows come back with the same fingerprint is left without being read.
+rows come back with the same fingerprint is left without being read, and without its
+rows being made into stored ones.
 """
 
 from __future__ import annotations
@@ -146,16 +147,23 @@ def period_changes(
     return PeriodChanges(write, [*held, *rewritten], changed=changed, gone=gone, revised=revised)
 
 
-def fingerprint(collected: Sequence[StoredRow]) -> str | None:
-    """A fingerprint of one period's rows as collected (``StoredRow``, the run aside), in
-    any order; None for rows that ``marshal`` cannot write, which are then always
+def fingerprint(collected: Sequence[tuple[Any, ...]], said: tuple[Any, ...]) -> str | None:
+    """A fingerprint of one period's rows as a collect gives them (metric, subject,
+    period, slice, value, numerator, denominator, source), in any order, and of ``said``,
+    what the store writes beside each of them (the period's dates, grain and partial day,
+    the plugin); None for rows that ``marshal`` cannot write, which are then always
     compared.
+
+    The store writes a period's rows from exactly these (the whole of a figure given in
+    slices is added up from its slices), so rows given the same fingerprint twice are
+    stored the same twice. It is taken before any of that is done, so a period that
+    comes back the same costs the store no more than reading it from the collect.
 
     ``marshal``'s version 2 writes each text, number and None by its value alone (later
     versions write an object met twice as a reference to the first, and mark interned
     text: the same rows gave other bytes from one collect to the next), and its bytes
     read back as the very rows they were made from. So rows that differ in anything
-    compared, or in a value's type (1 and 1.0), never share a fingerprint but by a
+    stored, or in a value's type (1 and 1.0), never share a fingerprint but by a
     collision of a 128-bit hash, and the same rows always do.
 
     The rows are fingerprinted as collected, not as stored: a period may be left unread
@@ -164,11 +172,14 @@ def fingerprint(collected: Sequence[StoredRow]) -> str | None:
     import hashlib  # here: a report, which reads the store, never needs it
 
     try:
-        written = marshal.dumps(sorted(row[_SAID] for row in collected), _PLAIN_MARSHAL)
+        written = marshal.dumps((_FORM, said, sorted(collected)), _PLAIN_MARSHAL)
     except (ValueError, TypeError):  # a value marshal cannot write; keys tied over None
         return None
     return hashlib.blake2b(written, digest_size=16).hexdigest()
 
+
+_FORM = 2
+"""What a fingerprint is taken of, in the bytes hashed: form 1 was each row as stored."""
 
 _PLAIN_MARSHAL = 2
 """The version of ``marshal`` that writes values, never references or interning."""
