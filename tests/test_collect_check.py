@@ -9,17 +9,16 @@ import math
 import sys
 import threading
 from collections.abc import Iterator, Mapping
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from backends import Backend
 from okrdesk.model import MetricKind, MetricSpec
 from okrdesk.periods import Grain, periods_between
 from okrdesk.plugins import spool as spool_module
 from okrdesk.plugins.runner import _Checker, _Unsendable
 from okrdesk.plugins.spool import SpooledRow
-from okrdesk.store import Store
 from okrdesk.units import UNITS
 
 START = dt.date(2026, 1, 5)
@@ -202,7 +201,7 @@ def test_emit_many_with_columns_of_different_lengths_is_the_plugins_error() -> N
 
 
 def test_a_finished_metric_with_a_figure_emitted_twice_keeps_nothing_of_it(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Its figures already in the spool's file (each bucket read once, found twice as it
     is stored): refused, and the store's transaction keeps none of it; a sound metric
@@ -211,7 +210,7 @@ def test_a_finished_metric_with_a_figure_emitted_twice_keeps_nothing_of_it(
     monkeypatch.setattr(spool_module, "_CHUNK", 2)
     periods = list(periods_between(START, START + dt.timedelta(27), Grain.WEEK))
     weeks = [period.id for period in periods]
-    with Store.open(tmp_path / "okrdesk.db") as store:
+    with backend.open(backend.workspace()) as store:
         run = store.start_run("collect", None)
 
         def keep(sound: Mapping[str, str], rows: Iterator[SpooledRow]) -> int:
