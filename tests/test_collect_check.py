@@ -17,7 +17,7 @@ from backends import Backend
 from okrdesk.model import MetricKind, MetricSpec
 from okrdesk.periods import Grain, periods_between
 from okrdesk.plugins import spool as spool_module
-from okrdesk.plugins.runner import _Checker, _Unsendable
+from okrdesk.plugins.runner import _Checker, _Unsendable, many_columns
 from okrdesk.plugins.spool import SpooledRow
 from okrdesk.units import UNITS
 
@@ -171,14 +171,31 @@ def test_emit_many_of_plainly_sound_figures_keeps_each_as_one_emit_would() -> No
         ("rate", "cm1", "W1", None, 3, 4, "r 1", None),
         ("rate", "cm2", "W2", None, 0, 0, "r 2", None),
     ]
-    for rows in (whole, ratios):
+    hnw = {"tier": "hnw"}  # one object for many figures, as a plugin keeps a slice's
+    sliced = [
+        ("by_tier", "cm1", "W1", 7.5, None, None, "t 1", hnw),
+        ("by_tier", "cm1", "W1", 9.0, None, None, "t 2", None),
+        ("by_tier", "cm2", "W1", 1.0, None, None, "t 3", hnw),
+        ("by_tier", "cm2", "W2", 2.0, None, None, "t 4", {"tier": "mass"}),
+    ]
+    for rows in (whole, ratios, sliced):
         many, called = _checker(), _checker()
-        _many(many, rows, cuts=False)
-        for metric, subject, period, value, numerator, denominator, source, _ in rows:
+        columns = many_columns(*zip(*(row[1:] for row in rows), strict=True))
+        assert many._took_plainly(rows[0][0], columns)  # not figure by figure
+        for metric, subject, period, value, numerator, denominator, source, cut in rows:
             called(metric, subject, period, value=value, numerator=numerator,
-                   denominator=denominator, source=source)  # fmt: skip
+                   denominator=denominator, source=source, dimensions=cut)  # fmt: skip
         assert _outcome(many) == _outcome(called)
         assert len(list(many.spool.rows())) == len(rows) and not many.refused
+    # One slice that is not plain: the whole call is checked figure by figure.
+    odd = [*sliced, ("by_tier", "cm3", "W1", 1.0, None, None, "t 5", {"tier": " "})]
+    many, called = _checker(), _checker()
+    assert not many._took_plainly("by_tier", many_columns(*zip(*(r[1:] for r in odd), strict=True)))
+    _many(many, odd)
+    for metric, subject, period, value, numerator, denominator, source, cut in odd:
+        called(metric, subject, period, value=value, numerator=numerator,
+               denominator=denominator, source=source, dimensions=cut)  # fmt: skip
+    assert _outcome(many) == _outcome(called) and many.refused == {"by_tier": 1}
 
 
 def test_emit_many_refuses_a_figure_given_twice_across_calls() -> None:

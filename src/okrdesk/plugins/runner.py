@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
+import itertools
 import math
 import os
 import queue
@@ -829,7 +830,10 @@ class _Checker:
         and say so; False, having spooled nothing, when any does not."""
         subjects, periods, values, numerators, denominators, sources, dimensions = columns
         rule = self._rules.get(metric) if type(metric) is str else None
-        if rule is None or dimensions is not None:
+        if rule is None:
+            return False
+        cuts = _plain_slices(dimensions, rule[2], len(subjects))
+        if cuts is None:
             return False
         try:
             if not (self.subjects.issuperset(subjects) and self.periods.issuperset(periods)):
@@ -848,22 +852,22 @@ class _Checker:
                 return False
             if values is not None and any(v is not None for v in values):
                 return False
-            for s, p, n, d, source in zip(
-                subjects, periods, numerators, denominators, sources, strict=True
+            for s, p, n, d, source, cut in zip(
+                subjects, periods, numerators, denominators, sources, cuts, strict=True
             ):
                 if not _plain_parts(n, d):
                     return False
-                add((metric, s, p, "", None, float(n), float(d), source))
+                add((metric, s, p, cut, None, float(n), float(d), source))
         else:
             if values is None:
                 return False
             for column in (numerators, denominators):
                 if column is not None and any(x is not None for x in column):
                     return False
-            for s, p, v, source in zip(subjects, periods, values, sources, strict=True):
+            for s, p, v, source, cut in zip(subjects, periods, values, sources, cuts, strict=True):
                 if not _plain_value(v, never_negative):
                     return False
-                add((metric, s, p, "", float(v), None, None, source))
+                add((metric, s, p, cut, float(v), None, None, source))
         self.spool.extend(rows)
         return True
 
@@ -1073,6 +1077,31 @@ def _plain_parts(numerator: Any, denominator: Any) -> bool:
         and 0 <= denominator < _FINITE_HIGH
         and bool(denominator or not numerator)
     )
+
+
+def _plain_slices(
+    dimensions: Iterable[object] | None, names: tuple[str, ...], count: int
+) -> Iterable[str] | None:
+    """Each figure's slice text for a column of ``dimensions`` (None: every figure
+    whole), as ``_take`` finds it for each figure; None when any is not plain. A slice's
+    dimensions given as one object for many figures (as a plugin keeps them) are read
+    once."""
+    if dimensions is None:
+        return itertools.repeat("", count)
+    cuts: list[str] = []
+    read: dict[int, str] = {}
+    for given in dimensions:
+        if given is None:
+            cuts.append("")
+            continue
+        cut = read.get(id(given))
+        if cut is None:
+            cut = _plain_slice(given, names)
+            if cut is None:
+                return None
+            read[id(given)] = cut
+        cuts.append(cut)
+    return cuts
 
 
 def _plain_slice(dimensions: object, names: tuple[str, ...]) -> str | None:
