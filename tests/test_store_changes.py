@@ -211,6 +211,26 @@ def test_a_period_left_unread_counts_the_rows_that_stand_for_it(
             assert counts == [len(figures()) + len(PEOPLE) * len(WEEKS)] * 2
 
 
+def test_slices_given_in_another_order_are_compared_and_their_whole_added_up_again(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0.1 + 0.2 + 0.3 and 0.3 + 0.2 + 0.1 are two floats: the whole is the one a store
+    written afresh with the slices in their new order holds."""
+    week = WEEKS[0]
+    given = [Observation("aum", "cm01", week.id, value=v, dimensions={"tier": t}, source="s")
+             for t, v in (("a", 0.1), ("b", 0.2), ("c", 0.3))]  # fmt: skip
+    assert sum(o.value or 0.0 for o in given) != sum(o.value or 0.0 for o in given[::-1])
+    root = backend.workspace()
+    with backend.open(root) as store:
+        read = periods_read(store, monkeypatch)
+        collect(store, given, weeks=[week])
+        read.clear()
+        collect(store, given[::-1], weeks=[week])
+        assert read == [("aum", week.id)]
+        now = contents(store)
+    assert now == written_afresh(root, backend, given[::-1], weeks=[week])
+
+
 def test_a_period_that_cannot_be_fingerprinted_is_compared_until_it_can(
     backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -258,18 +278,20 @@ def test_a_store_copied_over_compares_its_next_collect(tmp_path: Path) -> None:
     assert now == written_afresh(tmp_path / "w", Backend("sqlite", None, None), figures())  # type: ignore[arg-type]
 
 
-def test_a_fingerprint_is_of_the_rows_whatever_their_order_or_make() -> None:
+def test_a_fingerprint_is_of_the_rows_in_their_order_whatever_their_make() -> None:
     said = ("2026-01-05", "2026-01-11", "week", None, "p")
     rows = [("aum", f"cm{k}", "2026-W02", "", float(k), None, None, f"crm.csv:{k}")
             for k in range(5)]  # fmt: skip
     found = fingerprint(rows, said)
     assert found is not None and len(found) == 32
     # Rows read back from marshal's own file (text interned, objects shared) and rows
-    # made afresh, in another order: the same rows.
+    # made afresh: the same rows. In another order, others: a whole is added up from
+    # its slices in the order given.
     import marshal
 
     again = marshal.loads(marshal.dumps(rows))
-    assert fingerprint(list(reversed(again)), tuple(said)) == found
+    assert fingerprint(again, tuple(said)) == found
+    assert fingerprint(list(reversed(again)), said) != found
     assert fingerprint([], said) == fingerprint([], said) != found
     # What the store writes, each told apart, the type of a number too.
     for column, other in ((1, "cm9"), (3, "tier=a"), (4, 0), (5, 0.0), (6, 1.0),

@@ -488,7 +488,16 @@ def test_a_hanging_line_goes_on_indented_where_one_line_would_cut_more_than_its_
     assert hanging(16) == ["⚠ TRIPPED: salon", "  has spent", "  118.7%, 18.7%", "  over"]
     styled = Text("abc def ", "red").append("ghi jkl", "bold")
     styled.hanging = 1
-    assert fitted(styled, 8) == [[("abc def", "red")], [(" ", ""), ("ghi jkl", "bold")]]
+    assert fitted(styled, 9) == [[("abc def", "red")], [(" ", ""), ("ghi jkl", "bold")]]
+    # Too narrow to go on beside the indent: cut, as a line that does not hang.
+    assert plain(fitted(styled, 8)) == ["abc def…"]
+    # A word folded to fit leaves no line of spaces; spaces at the end take no room.
+    folded = Text("⚠ TRIPPED: ").append("x" * 20 + " y")
+    folded.hanging = 2
+    assert plain(fitted(folded, 12)) == ["⚠ TRIPPED:", "  xxxxxxxxxx", "  xxxxxxxxxx", "  y"]
+    spaced = Text("breaker: x   ")
+    spaced.hanging = 2
+    assert plain(fitted(spaced, 10)) == ["breaker: x"]
 
 
 def test_a_tripped_breaker_on_the_first_screen_keeps_every_word_at_80_columns(

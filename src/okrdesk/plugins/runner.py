@@ -989,13 +989,14 @@ class _Checker:
         try:
             # A figure in the spool's file emitted twice is found as it is read: refused,
             # and the store's transaction, rolled back, keeps nothing of it.
-            rows = self.spool.settled_rows([metric])
-            self.stored += self.keep({metric: self.plugin}, rows)
+            stored = self.keep({metric: self.plugin}, self.spool.settled_rows([metric]))
+            self.stored += stored
+            self.kept[metric] = self.plugin
+            self.spool.drop(metric)
         except EmittedTwice:
-            return
-        self.kept[metric] = self.plugin
-        self.spool.drop(metric)
-        self.storing += time.monotonic() - started
+            pass
+        finally:
+            self.storing += time.monotonic() - started
 
     def warning(self, metric: str, message: str) -> None:
         if not self.closed and sum(m == metric for m, _ in self.warned) < MAX_MESSAGES_PER_METRIC:

@@ -294,25 +294,29 @@ _FIGURE = re.compile(r"\d[\d.,]*(?![\d.,]|…)")
 def fitted(text: Text, width: int) -> list[Line]:
     """``text`` on one line (``one_line``); or, where it has a ``hanging`` indent and
     one line would cut more than its title, all of it, the title whole, broken between
-    words onto lines of at most ``width`` cells, those after the first indented."""
+    words onto lines of at most ``width`` cells, those after the first indented (where
+    ``HANGING_ROOM`` cells are left beside the indent; else cut as one line)."""
     line = one_line(text, width)
-    if text.hanging is None or not _end_is_cut(text, line):
+    hanging = text.hanging
+    if hanging is None or width - hanging < HANGING_ROOM or not _end_is_cut(text, line):
         return [line]
-    runs = [(part.replace("\n", " "), style) for part, style in text.runs]
     whole = Text()
-    whole.runs = runs
+    whole.runs = [(part.replace("\n", " "), style) for part, style in text.runs]
     plain = whole.plain
     breaks = _breaks(plain, width, True)
-    if not breaks:
-        return [runs]
-    first = breaks[0]
+    if not breaks:  # it fits but for the spaces it ends with
+        return [_trimmed(whole.runs)]
     rest = Text()
-    rest.runs = whole.between(first + len(plain[first:]) - len(plain[first:].lstrip()), len(plain))
-    indent = (" " * text.hanging, "")
-    lines = [_without_trailing_spaces(whole.between(0, first))]
-    pieces = wrap(rest, max(1, width - text.hanging))
-    lines += [[indent, *_without_trailing_spaces(piece)] for piece in pieces]
+    rest.runs = whole.between(breaks[0], len(plain))
+    lines = [_trimmed(whole.between(0, breaks[0]))]
+    for piece in wrap(rest, width - hanging):
+        if trimmed := _trimmed(piece):  # a line of the spaces after a word folded to fit
+            lines.append([(" " * hanging, ""), *trimmed])
     return lines
+
+
+HANGING_ROOM = 8
+"""Cells a hanging line needs beside its indent to go on over further lines."""
 
 
 def _end_is_cut(text: Text, line: Line) -> bool:
@@ -320,13 +324,17 @@ def _end_is_cut(text: Text, line: Line) -> bool:
     return bool(line) and line[-1] == (ELLIPSIS, "") and line != text.runs
 
 
-def _without_trailing_spaces(line: Line) -> Line:
-    while line and not line[-1][0].rstrip():
-        line = line[:-1]
-    if line:
-        part, style = line[-1]
-        line = [*line[:-1], (part.rstrip(), style)]
-    return line
+def _trimmed(line: Line) -> Line:
+    """``line`` without the spaces it starts or ends with."""
+    runs = [run for run in line if run[0]]
+    while runs and not runs[0][0].strip():
+        runs.pop(0)
+    while runs and not runs[-1][0].strip():
+        runs.pop()
+    if runs:
+        runs[0] = (runs[0][0].lstrip(), runs[0][1])
+        runs[-1] = (runs[-1][0].rstrip(), runs[-1][1])
+    return runs
 
 
 def one_line(text: Text, width: int) -> Line:

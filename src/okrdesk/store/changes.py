@@ -149,15 +149,18 @@ def period_changes(
 
 def fingerprint(collected: Sequence[tuple[Any, ...]], said: tuple[Any, ...]) -> str | None:
     """A fingerprint of one period's rows as a collect gives them (metric, subject,
-    period, slice, value, numerator, denominator, source), in any order, and of ``said``,
-    what the store writes beside each of them (the period's dates, grain and partial day,
-    the plugin); None for rows that ``marshal`` cannot write, which are then always
-    compared.
+    period, slice, value, numerator, denominator, source), in the order given, and of
+    ``said``, what the store writes beside each of them (the period's dates, grain and
+    partial day, the plugin); None for rows that ``marshal`` cannot write, which are then
+    always compared.
 
-    The store writes a period's rows from exactly these (the whole of a figure given in
-    slices is added up from its slices), so rows given the same fingerprint twice are
-    stored the same twice. It is taken before any of that is done, so a period that
-    comes back the same costs the store no more than reading it from the collect.
+    The store writes a period's rows from exactly these, so rows given the same
+    fingerprint twice are stored the same twice. That needs their order: the whole of a
+    figure given in slices is added up from its slices in the order given, and
+    0.1 + 0.2 + 0.3 is not 0.3 + 0.2 + 0.1 in floating point. (The spool gives a
+    period's figures by subject, each subject's in the order the plugin emitted them.)
+    It is taken before the wholes are added up, so a period that comes back the same
+    costs the store no more than reading it from the collect.
 
     ``marshal``'s version 2 writes each text, number and None by its value alone (later
     versions write an object met twice as a reference to the first, and mark interned
@@ -172,8 +175,8 @@ def fingerprint(collected: Sequence[tuple[Any, ...]], said: tuple[Any, ...]) -> 
     import hashlib  # here: a report, which reads the store, never needs it
 
     try:
-        written = marshal.dumps((_FORM, said, sorted(collected)), _PLAIN_MARSHAL)
-    except (ValueError, TypeError):  # a value marshal cannot write; keys tied over None
+        written = marshal.dumps((_FORM, said, list(collected)), _PLAIN_MARSHAL)
+    except ValueError:  # a value marshal cannot write
         return None
     return hashlib.blake2b(written, digest_size=16).hexdigest()
 
