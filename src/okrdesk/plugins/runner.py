@@ -989,8 +989,7 @@ class _Checker:
         try:
             # A figure in the spool's file emitted twice is found as it is read: refused,
             # and the store's transaction, rolled back, keeps nothing of it.
-            stored = self.keep({metric: self.plugin}, self.spool.settled_rows([metric]))
-            self.stored += stored
+            self.stored += self.keep({metric: self.plugin}, self.spool.settled_rows([metric]))
             self.kept[metric] = self.plugin
             self.spool.drop(metric)
         except EmittedTwice:

@@ -301,7 +301,7 @@ def fitted(text: Text, width: int) -> list[Line]:
     if hanging is None or width - hanging < HANGING_ROOM or not _end_is_cut(text, line):
         return [line]
     whole = Text()
-    whole.runs = [(part.replace("\n", " "), style) for part, style in text.runs]
+    whole.runs = _spaced(text)
     plain = whole.plain
     breaks = _breaks(plain, width, True)
     if not breaks:  # it fits but for the spaces it ends with
@@ -344,7 +344,7 @@ def one_line(text: Text, width: int) -> Line:
     shortened first, down to … alone, when that lets the line fit; else where the cut
     would otherwise fall inside it or leave fewer of the figures after it whole, and
     only if something after it then shows."""
-    runs = [(part.replace("\n", " "), style) for part, style in text.runs]
+    runs = _spaced(text)
     if _cells(runs) <= width:
         return runs
     cut = _end_cut(runs, width)
@@ -362,6 +362,11 @@ def one_line(text: Text, width: int) -> Line:
     if _length(cut) - 1 <= after or _figures(shorter, after_shortened) > _figures(cut, after):
         return shorter
     return cut
+
+
+def _spaced(text: Text) -> Line:
+    """``text``'s runs for one line: a newline in them read as a space."""
+    return [(part.replace("\n", " "), style) for part, style in text.runs]
 
 
 def _cells(line: Line) -> int:

@@ -477,14 +477,14 @@ class Store(ABC):
                 them (their wholes added)."""
                 nonlocal written
                 metric, period = pair
-                said = (*spans[period], collected[metric])
-                made = fingerprint(figures, said)
+                span, plugin = spans[period], collected[metric]
+                made = fingerprint(figures, (*span, plugin))
                 if made is not None and held.get(pair) == made:
                     # Stored as they were brought to these very figures.
                     return len(figures) + _wholes_to_add(figures)
                 rows_now = [
-                    (metric, period, subject, cut, *said[:4], value, numerator, denominator,
-                     source, said[4], run_id)
+                    (metric, period, subject, cut, *span, value, numerator, denominator,
+                     source, plugin, run_id)
                     for _, subject, _, cut, value, numerator, denominator, source
                     in rows_with_wholes(figures)
                 ]  # fmt: skip
