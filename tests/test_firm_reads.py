@@ -442,6 +442,18 @@ def test_a_shared_rollup_has_every_figure_a_rollup_of_its_own_has(
                     found = together.figure(metric, subject)
                     expected = alone.figure(metric, subject)
                     assert same(store, found, expected), (within, day, metric, subject)
+    # The sums read are only those of metrics added up over time: none of the stock's.
+    summed = frozenset(name for name, spec in SPECS.items() if spec.kind is not MetricKind.STOCK)
+    for subjects in (None, subjects_under(plan, BRANCH)):
+        read = store.sum_rows_at([AS_OF], Grain.WEEK, subjects, since=START, metrics=summed)
+        everything = store.sum_rows_at([AS_OF], Grain.WEEK, subjects, since=START)
+        rows, at = read[AS_OF]
+        all_rows, all_at = everything[AS_OF]
+        assert subjects is not None or "aum" not in rows
+        for metric in summed:
+            assert {s: r[at : at + 4] for s, r in rows[metric].items()} == {
+                s: r[all_at : all_at + 4] for s, r in all_rows[metric].items()
+            }, (subjects, metric)
     # The unit's own row counts towards it and up; the subject outside the plan does not.
     own = Rollup(plan, store, AS_OF, SPECS)
     assert own.figure("fees", "gone").value is None
@@ -485,9 +497,16 @@ def test_the_firm_report_sums_now_and_earlier_in_one_scan_and_its_trends_in_anot
     store._connection.set_trace_callback(statements.append)  # type: ignore[attr-defined]
     report = build_report(plan, SPECS, store, plan.top, AS_OF, "en")
     store._connection.set_trace_callback(None)  # type: ignore[attr-defined]
-    # Now and a period earlier: each metric's running totals as of two periods, no scan.
-    running = [s for s in statements if "FROM running_totals" in s]
-    assert len(running) == 2 * len(SPECS)
+    # Now and a period earlier: each metric's running totals as of two periods, no scan;
+    # not a stock's, which takes its last period alone. Each is read along the key: the
+    # rows of the period's last, or those that end in the next period. Only the fees
+    # a period earlier look further: the unit's own and the leaver's start in the last.
+    running = [s for s in statements if "observations FROM running_totals" in s]
+    assert not [s for s in running if "metric = 'aum'" in s]
+    along_the_key = [s for s in running if "next_period = " in s]
+    assert len(along_the_key) == 2 * (len(SPECS) - 1)
+    further = [s for s in running if s not in along_the_key]
+    assert len(further) == 1 and "metric = 'fees'" in further[0]
     assert not [s for s in statements if "GROUP BY subject, metric" in s]
     # A small firm's trends: each metric's own read through the subject index.
     trends = [s for s in statements if "period_end, sum(" in s]

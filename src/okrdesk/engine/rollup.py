@@ -76,23 +76,32 @@ class SharedReads:
         self.store = store
         self.plan = plan
         self.days = frozenset(days)
-        self._sums: dict[tuple[dt.date, str | None], SumRows] = {}
+        self._sums: dict[tuple[dt.date, str | None, frozenset[str] | None], SumRows] = {}
         self._trees: dict[str | None, _Tree] = {}
 
-    def sums(self, day: dt.date, scope: str | None, subjects: Collection[str] | None) -> SumRows:
-        """Every metric's sums over time through ``day`` for each subject: every subject
-        when ``scope`` is None, else those of ``subjects`` (the subtree of the unit
-        ``scope``). The first date of ``days`` asked for reads them all."""
-        key = (day, scope)
+    def sums(
+        self,
+        day: dt.date,
+        scope: str | None,
+        subjects: Collection[str] | None,
+        metrics: frozenset[str] | None = None,
+    ) -> SumRows:
+        """The sums over time through ``day`` for each subject of every metric (of
+        ``metrics`` when given: others may be missing): every subject when ``scope`` is
+        None, else those of ``subjects`` (the subtree of the unit ``scope``). The first
+        date of ``days`` asked for reads them all."""
+        key = (day, scope, metrics)
         if key not in self._sums:
             days = (
-                [d for d in self.days if (d, scope) not in self._sums]
+                [d for d in self.days if (d, scope, metrics) not in self._sums]
                 if day in self.days
                 else [day]
             )
-            read = self.store.sum_rows_at(days, self.plan.grain, subjects, since=self.plan.start)
+            read = self.store.sum_rows_at(
+                days, self.plan.grain, subjects, since=self.plan.start, metrics=metrics
+            )
             for through, rows in read.items():
-                self._sums[(through, scope)] = rows
+                self._sums[(through, scope, metrics)] = rows
         return self._sums[key]
 
     def tree(self, root: str | None) -> _Tree:
@@ -145,6 +154,12 @@ class Rollup:
         self._slices: dict[tuple[str, bool, str], _Figures] = {}
         self._slice_rows: dict[tuple[str, bool], list[list[SliceRow]]] = {}
         self._summed: dict[bool, SumRows] = {}
+        self._summed_metrics = frozenset(
+            name
+            for name, spec in specs.items()
+            if spec.formula is None and any(over == "sum" for _, over in _parts(spec))
+        )
+        """The metrics with a part added up over time: the only ones whose sums are read."""
 
     def figure(self, metric: str, subject: str) -> Figure:
         spec = self.specs[metric]
@@ -290,7 +305,7 @@ class Rollup:
         if scoped not in self._summed:
             scope = self._within if scoped else None
             self._summed[scoped] = self.shared.sums(
-                self.as_of, scope, self._scope if scoped else None
+                self.as_of, scope, self._scope if scoped else None, self._summed_metrics
             )
         return self._summed[scoped]
 

@@ -18,7 +18,7 @@ import operator
 import os
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from decimal import Decimal
 from pathlib import Path
@@ -143,6 +143,12 @@ those rows), each subject's carried on from its row that held before that period
 ``carried_totals``): that row comes first in the subject's window, so it is written again
 with its own sums and the subject's next period, and every later row's sums start from
 it, added in the order a sum from the year's start adds them."""
+
+_RUNNING_ROWS = (
+    "SELECT subject, value, numerator, denominator, observations FROM running_totals "
+    "WHERE metric = ? AND grain = ? AND year = ?"
+)
+_RUNNING_COUNT = "SELECT count(*) FROM running_totals WHERE metric = ? AND grain = ? AND year = ?"
 
 _pair_of_figure: Callable[[FigureRow], tuple[str, str]] = operator.itemgetter(0, 2)
 """A collected figure's metric and period."""
@@ -764,14 +770,12 @@ class Store(ABC):
         """
         if column not in ("value", "numerator", "denominator"):
             raise ValueError(f"not an observation column: {column}")
-        rows = self._over_time(
-            f"sum({column}), count(*)", True, metric, through, over_time, grain, subjects, since
-        )
+        rows = self._over_time((column,), True, metric, through, over_time, grain, subjects, since)
         return {str(r[0]): (r[1], int(r[2])) for r in rows}
 
     def _over_time(
         self,
-        summed: str,
+        columns: Sequence[str],
         whole: bool,
         metric: str,
         through: dt.date,
@@ -780,26 +784,36 @@ class Store(ABC):
         subjects: Iterable[str] | None,
         since: dt.date | None,
     ) -> Iterable[Row]:
-        """``SELECT subject[, slice], <summed>`` of one metric's whole figure (``whole``)
-        or of its slices, over the periods from ``since`` that start by ``through`` (or
-        the first or last of them alone), grouped by subject (and slice)."""
+        """``SELECT subject[, slice], Σ column..., observations`` of one metric's whole
+        figure (``whole``) or of its slices, over the periods from ``since`` that start
+        by ``through`` (or the first or last of them alone), by subject (and slice)."""
         keys = "subject" if whole else "subject, slice"
+        summed = over_time == "sum"
+        # One period holds one row per subject and slice (the primary key): a first or
+        # last period is read as it is, with nothing to group (a firm's stocks: a
+        # seventh of its report went on grouping single rows).
+        wanted = (
+            ", ".join([*(f"sum({c})" for c in columns), "count(*)"])
+            if summed
+            else ", ".join([*columns, "1"])
+        )
         params: list[Any] = []
         if subjects is None:
-            sql = f"SELECT {keys}, {summed} FROM observations WHERE 1 = 1"
+            sql = f"SELECT {keys}, {wanted} FROM observations WHERE 1 = 1"
         else:
             index = self._subject_index if whole else self._slices_index
             sql = (
-                f"SELECT {keys}, {summed} FROM observations {index}WHERE {self._member('subject')}"
+                f"SELECT {keys}, {wanted} FROM observations {index}WHERE {self._member('subject')}"
             )
             params.append(self._members(subjects))
         sql += (f" AND metric = ? AND slice {'=' if whole else '>'} '' AND grain = ? "
                 "AND period_start <= ? AND period_end >= ?")  # fmt: skip
         params += self._span_params(metric, through, grain, since)
-        if over_time != "sum":
-            sql += f" AND period = {self._edge_period(over_time)}"
-            params += self._edge_params(metric, through, grain, since)
-        return self._rows(f"{sql} GROUP BY {keys}", params)
+        if summed:
+            return self._rows(f"{sql} GROUP BY {keys}", params)
+        sql += f" AND period = {self._edge_period(over_time)}"
+        params += self._edge_params(metric, through, grain, since)
+        return self._rows(sql, params)
 
     def sums_for_all(
         self,
@@ -846,12 +860,15 @@ class Store(ABC):
         subjects: Iterable[str] | None = None,
         *,
         since: dt.date | None = None,
+        metrics: Collection[str] | None = None,
     ) -> dict[dt.date, SumRows]:
         """Every metric's value, numerator and denominator summed over time for every
         subject through each of ``days``: day → (metric → subject → row, and where the
         day's four columns start in a row: Σ value, Σ numerator, Σ denominator,
         observations; a subject with no observations by a day has 0 there, and no sums,
         or no row). Each day has the very sums a read through it alone has.
+        ``metrics``: those whose sums are wanted; the running totals of no other are
+        read (a firm's stocks would be a third of them), a scan may still add them up.
 
         Every subject's sums from ``since`` are read from ``running_totals``, two rows
         or so a subject and metric a day, where the running totals of ``since``'s year
@@ -863,7 +880,7 @@ class Store(ABC):
             and since is not None
             and self._running_totals_answer(grain, since, asked[-1])
         ):
-            return self._running_sum_rows(asked, grain, since)
+            return self._running_sum_rows(asked, grain, since, metrics)
         return self._scanned_sum_rows(asked, grain, subjects, since)
 
     def _running_totals_answer(self, grain: Grain, since: dt.date, latest: dt.date) -> bool:
@@ -881,7 +898,11 @@ class Store(ABC):
         return found is None
 
     def _running_sum_rows(
-        self, asked: Sequence[dt.date], grain: Grain, since: dt.date
+        self,
+        asked: Sequence[dt.date],
+        grain: Grain,
+        since: dt.date,
+        metrics: Collection[str] | None = None,
     ) -> dict[dt.date, SumRows]:
         """``sum_rows_at`` for every subject from the running totals of ``since``'s year:
         through a day, a metric's sums are each subject's running totals as of the
@@ -891,20 +912,48 @@ class Store(ABC):
         read: dict[dt.date, SumRows] = {}
         for day in asked:
             rows: dict[str, dict[str, Row]] = {}
+            following: dict[str, str] = dict(self._rows(
+                "SELECT metric, min(period) FROM period_totals WHERE grain = ? "
+                "AND period_start > ? AND period_end <= ? GROUP BY metric",
+                (grain.value, day.isoformat(), f"{year}-12-31"),
+            ))  # fmt: skip
             for metric, period in self._rows(
                 "SELECT metric, max(period) FROM period_totals WHERE grain = ? "
                 "AND period_start <= ? AND period_end >= ? GROUP BY metric",
                 (grain.value, day.isoformat(), since.isoformat()),
             ):
-                held = self._rows(
-                    "SELECT subject, value, numerator, denominator, observations "
-                    "FROM running_totals WHERE metric = ? AND grain = ? AND year = ? "
-                    "AND next_period > ? AND period <= ?",
-                    (metric, grain.value, year, period, period),
-                )
-                rows[metric] = {row[0]: row for row in held}
+                if metrics is None or metric in metrics:
+                    held = (metric, grain.value, year)
+                    rows[metric] = self._running_rows(held, period, following.get(metric))
             read[day] = (rows, 1)
         return read
+
+    def _running_rows(
+        self, held: tuple[str, str, str], period: str, following: str | None
+    ) -> dict[str, Row]:
+        """Each subject's running totals of a metric, grain and year (``held``) as of
+        ``period``: the row whose span holds it (subject, Σ value, Σ numerator,
+        Σ denominator, observations).
+
+        Where the metric has a period after it (``following``), the rows that end
+        there are read first, along the key: each subject's with a row in the next
+        period, which is everyone in the year where everyone reports every period (a
+        firm's people, weekly), and then nothing else is read. Otherwise the rows held
+        from before are looked for among every later row: a report as of a week in
+        spring read the rows of every week since, six weeks' rows to keep one's."""
+        found = {
+            row[0]: row
+            for row in self._rows(f"{_RUNNING_ROWS} AND next_period = ?", (*held, following or "~"))
+        }
+        if following is None:
+            return found
+        everyone = self._one(f"{_RUNNING_COUNT} AND next_period = '~'", held)
+        if everyone is not None and len(found) < everyone[0]:
+            for row in self._rows(
+                f"{_RUNNING_ROWS} AND next_period > ? AND period <= ?", (*held, following, period)
+            ):
+                found[row[0]] = row
+        return found
 
     def _scanned_sum_rows(
         self,
@@ -1232,8 +1281,8 @@ class Store(ABC):
         With ``subjects`` it is one range read of the subject index per subject:
         one branch's breakdown for a year costs the same in a firm's database.
         """
-        summed = "sum(value), sum(numerator), sum(denominator), count(*)"
-        rows = self._over_time(summed, False, metric, through, over_time, grain, subjects, since)
+        columns = ("value", "numerator", "denominator")
+        rows = self._over_time(columns, False, metric, through, over_time, grain, subjects, since)
         return [(str(r[0]), str(r[1]), r[2], r[3], r[4], int(r[5])) for r in rows]
 
     # ------------------------------------------------------------- check-ins

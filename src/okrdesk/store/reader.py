@@ -8,7 +8,7 @@ values from ``okrdesk.model`` or plain tuples.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from okrdesk.model import Checkin, Run, SpendEntry, StoredObservation
@@ -75,9 +75,12 @@ class StoreReader(Protocol):
         subjects: Iterable[str] | None = None,
         *,
         since: dt.date | None = None,
+        metrics: Collection[str] | None = None,
     ) -> dict[dt.date, tuple[dict[str, dict[str, tuple[Any, ...]]], int]]:
         """``sums_at`` as the rows come: day → (metric → subject → row, and where the
-        day's Σ value, Σ numerator, Σ denominator and observations start in a row)."""
+        day's Σ value, Σ numerator, Σ denominator and observations start in a row).
+        ``metrics``: the metrics whose sums are wanted (a stock's are not); the others
+        may be left out."""
         ...
 
     def series(
