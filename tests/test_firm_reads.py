@@ -32,7 +32,7 @@ from okrdesk.model import (
     Person,
     Plan,
 )
-from okrdesk.periods import Grain, periods_between
+from okrdesk.periods import Grain, periods_between, week_of
 from okrdesk.report.build import build_report
 from okrdesk.store import Store
 from okrdesk.store.sqlite import SqliteStore
@@ -300,6 +300,42 @@ def test_every_subjects_sums_from_running_totals_are_the_sums_a_scan_reads(
     across = store.sum_rows_at([dt.date(2026, 12, 31)], Grain.WEEK, since=START)
     rows, at = across[dt.date(2026, 12, 31)]
     assert rows["opened"]["b1t1p1"][at + 3] == 26  # its 25 weeks, and the one across
+
+
+def test_a_collect_landing_amid_a_reports_reads_adds_nothing_after_its_day(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A report's statements each read the store as it is then: a cron collect of this
+    week may commit between the look for a metric's next period and the read of its
+    running totals. The sums as of last week must still stop at last week."""
+    weeks = [week_of(dt.date(2026, 6, day)) for day in (8, 15, 22)]
+    last_week_ends = weeks[1].end
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        store.replace_observations(
+            store.start_run("test", None), {"fees": "test"}, weeks[:2],
+            [Observation("fees", "a", weeks[0].id, 1.0),
+             Observation("fees", "a", weeks[1].id, 2.0)],
+        )  # fmt: skip
+        read = store._rows
+        landed: list[str] = []
+
+        def reads_then_a_collect_lands(sql: str, params: object = ()) -> object:
+            found = list(read(sql, params))  # type: ignore[arg-type]
+            if "min(period)" in sql and not landed:
+                landed.append(sql)
+                store.replace_observations(
+                    store.start_run("test", dt.date(2026, 6, 23)), {"fees": "test"}, weeks[2:],
+                    [Observation("fees", "a", weeks[2].id, 100.0)], through=dt.date(2026, 6, 23),
+                )  # fmt: skip
+            return found
+
+        monkeypatch.setattr(store, "_rows", reads_then_a_collect_lands)
+        running = each_days_sums(store._running_sum_rows([last_week_ends], Grain.WEEK, START))
+        monkeypatch.undo()
+        assert landed
+        assert running[last_week_ends]["fees"]["a"] == (3.0, None, None, 2)
+        scanned = store._scanned_sum_rows([last_week_ends], Grain.WEEK, None, START)
+        assert each_days_sums(scanned) == running
 
 
 def each_days_sums(

@@ -148,7 +148,12 @@ _RUNNING_ROWS = (
     "SELECT subject, value, numerator, denominator, observations FROM running_totals "
     "WHERE metric = ? AND grain = ? AND year = ?"
 )
-_RUNNING_COUNT = "SELECT count(*) FROM running_totals WHERE metric = ? AND grain = ? AND year = ?"
+_RUNNING_COUNT = (
+    "SELECT NULL, count(*), NULL, NULL, NULL FROM running_totals "
+    "WHERE metric = ? AND grain = ? AND year = ?"
+)
+"""A row of ``_RUNNING_ROWS``'s shape with no subject: how many subjects a metric has in
+a grain and year (with ``next_period = '~'``: each has one such row, its latest)."""
 
 _pair_of_figure: Callable[[FigureRow], tuple[str, str]] = operator.itemgetter(0, 2)
 """A collected figure's metric and period."""
@@ -813,7 +818,9 @@ class Store(ABC):
             return self._rows(f"{sql} GROUP BY {keys}", params)
         sql += f" AND period = {self._edge_period(over_time)}"
         params += self._edge_params(metric, through, grain, since)
-        return self._rows(sql, params)
+        # In the key's order, as a GROUP BY gave them: several slices of a subject are
+        # added up in the order read (on SQLite the key's order costs no sort).
+        return self._rows(f"{sql} ORDER BY {keys}", params)
 
     def sums_for_all(
         self,
@@ -935,24 +942,29 @@ class Store(ABC):
         ``period``: the row whose span holds it (subject, Σ value, Σ numerator,
         Σ denominator, observations).
 
-        Where the metric has a period after it (``following``), the rows that end
-        there are read first, along the key: each subject's with a row in the next
-        period, which is everyone in the year where everyone reports every period (a
-        firm's people, weekly), and then nothing else is read. Otherwise the rows held
-        from before are looked for among every later row: a report as of a week in
-        spring read the rows of every week since, six weeks' rows to keep one's."""
-        found = {
-            row[0]: row
-            for row in self._rows(f"{_RUNNING_ROWS} AND next_period = ?", (*held, following or "~"))
-        }
-        if following is None:
-            return found
-        everyone = self._one(f"{_RUNNING_COUNT} AND next_period = '~'", held)
-        if everyone is not None and len(found) < everyone[0]:
-            for row in self._rows(
-                f"{_RUNNING_ROWS} AND next_period > ? AND period <= ?", (*held, following, period)
-            ):
+        First the rows that end where the metric's next period (``following``) begins,
+        or its latest rows where it has none: one range of the key, and each subject's
+        answer where the subject has a row in that next period, which is everyone in
+        the year where everyone reports every period (a firm's people, weekly). The
+        same statement counts the subjects of the year; where some are missing (one
+        who reported nothing in the next period, or who started later, or a collect
+        that wrote a later period after ``following`` was read), every later row is
+        looked through, as one statement: a report as of a week in spring read the
+        rows of every week since, six weeks' rows to keep one's."""
+        found: dict[str, Row] = {}
+        everyone = 0
+        for row in self._rows(
+            f"{_RUNNING_ROWS} AND next_period = ? AND period <= ? "
+            f"UNION ALL {_RUNNING_COUNT} AND next_period = '~'",
+            (*held, following or "~", period, *held),
+        ):
+            if row[0] is None:
+                everyone = int(row[1])
+            else:
                 found[row[0]] = row
+        if len(found) < everyone:
+            later = f"{_RUNNING_ROWS} AND next_period > ? AND period <= ?"
+            found = {row[0]: row for row in self._rows(later, (*held, period, period))}
         return found
 
     def _scanned_sum_rows(
