@@ -459,6 +459,34 @@ def test_no_duckdb_extension_is_fetched_or_loaded(
     assert not (home / ".duckdb").exists()
 
 
+def test_duckdb_draws_no_progress_bar_on_the_plugins_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DuckDB draws a bar on standard output for a query of over two seconds, which a
+    plugin must not print: the SQL source's connection, and each cursor of it, draws
+    none."""
+    from okrdesk.plugins import sql_collect
+
+    seen: list[tuple[object, ...]] = []
+    close = sql_collect._DuckSource.close
+
+    def looked_at_then_closed(source: Any) -> None:
+        for connection in (source.connection, *source.cursors):
+            settings = "SELECT current_setting('enable_progress_bar'), " \
+                "current_setting('enable_progress_bar_print')"  # fmt: skip
+            found = connection.execute(settings).fetchone()
+            assert found is not None
+            seen.append(tuple(found))
+        close(source)
+
+    monkeypatch.setattr(sql_collect._DuckSource, "close", looked_at_then_closed)
+    path = write(tmp_path, "calls.csv", CALLS.encode())
+    made = metric("made", "flow", CALLS_MADE)
+    assert run(tmp_path, {"calls": path}, made).value("made", "cm01", "2026-W02").value == 15
+    assert seen and all(not bar for bar, _ in seen)
+    assert not seen[0][1]
+
+
 # --------------------------------------------------------------- the cache
 
 

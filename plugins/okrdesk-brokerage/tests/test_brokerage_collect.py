@@ -158,6 +158,21 @@ def test_duckdb_is_held_to_a_memory_limit_and_spills_where_told(tmp_path: Path) 
     assert settings["memory_limit"] == "76.2 MiB" and settings["threads"] == "1"  # 80 MB
 
 
+def test_duckdb_draws_no_progress_bar_on_the_plugins_output(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """DuckDB draws a bar on standard output for a query of over two seconds (a firm's
+    export): a plugin that prints loses its numbers. Here the bar is asked for from the
+    first millisecond, as DuckDB itself does once a query runs long."""
+    from okrdesk_brokerage import engine
+
+    con = engine.connect()
+    con.execute("SET progress_bar_time = 1")
+    capfd.readouterr()
+    assert con.execute("SELECT sum(i * 2) FROM range(20000000) t(i)").fetchone() is not None
+    assert capfd.readouterr() == ("", "")
+
+
 def test_a_file_duckdb_has_too_little_memory_for_is_read_row_by_row_with_a_warning(
     tiny: Collector, monkeypatch: pytest.MonkeyPatch
 ) -> None:

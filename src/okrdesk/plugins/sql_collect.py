@@ -200,6 +200,11 @@ class _DuckSource:
                 "temp_directory": str(scratch / "spill"),
             },
         )
+        # DuckDB's own bar, drawn on standard output for a query of over 2 s: output a
+        # plugin must not print.
+        self.connection.execute(
+            "SET enable_progress_bar = false; SET enable_progress_bar_print = false"
+        )
         stop.watch(self.connection.interrupt)
         self.tables: dict[str, TableFile] = {}
         self.broken_tables: dict[str, str] = {}

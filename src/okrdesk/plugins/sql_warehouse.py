@@ -287,6 +287,9 @@ class _DuckFile(Warehouse):
                         "autoload_known_extensions": False},
             )  # fmt: skip
             self.connection.execute("SET enable_external_access = false")
+            # DuckDB draws its bar on standard output for a query of over 2 s.
+            self.connection.execute("SET enable_progress_bar = false")
+            self.connection.execute("SET enable_progress_bar_print = false")
             self.connection.execute("SET lock_configuration = true")
         except duckdb.Error as error:
             raise WarehouseUnreachable(f"cannot open {path.name}: {_first(error)}") from None

@@ -102,7 +102,7 @@ def connect(spill: Path | None = None, threads: int = 1) -> Connection:
     threads (``one_thread`` where the order of the work changes a figure); with
     ``spill``, a folder where DuckDB puts what does not fit in ``MEMORY_LIMIT``
     (without, it spills nowhere: never into the folder okrdesk runs in)."""
-    return duckdb.connect(
+    con = duckdb.connect(
         ":memory:",
         config={
             "autoinstall_known_extensions": False,
@@ -112,6 +112,10 @@ def connect(spill: Path | None = None, threads: int = 1) -> Connection:
             "temp_directory": "" if spill is None else str(spill),
         },
     )
+    # DuckDB draws a bar on standard output for a query of over 2 s (a firm's export):
+    # output a plugin must not print, which cost the collect its numbers.
+    con.execute("SET enable_progress_bar = false; SET enable_progress_bar_print = false")
+    return con
 
 
 @contextlib.contextmanager
