@@ -185,7 +185,7 @@ class _DuckSource:
         stop: Stop, queries: QueryCache,
     ) -> None:  # fmt: skip
         # here, not at the top: declaring metrics must not pay for it
-        from okrdesk.plugins.sql_engine import duckdb
+        from okrdesk.plugins.sql_engine import NO_PROGRESS_BAR, duckdb
 
         self.queries = queries
         self.errors: tuple[type[Exception], ...] = (duckdb.Error,)
@@ -200,11 +200,7 @@ class _DuckSource:
                 "temp_directory": str(scratch / "spill"),
             },
         )
-        # DuckDB's own bar, drawn on standard output for a query of over 2 s: output a
-        # plugin must not print.
-        self.connection.execute(
-            "SET enable_progress_bar = false; SET enable_progress_bar_print = false"
-        )
+        self.connection.execute(NO_PROGRESS_BAR)
         stop.watch(self.connection.interrupt)
         self.tables: dict[str, TableFile] = {}
         self.broken_tables: dict[str, str] = {}

@@ -22,4 +22,8 @@ else:
     except ImportError:
         import duckdb
 
-__all__ = ["duckdb"]
+NO_PROGRESS_BAR = "SET enable_progress_bar = false; SET enable_progress_bar_print = false"
+"""Run on every connection a plugin's process opens: DuckDB's Python package draws a bar on
+standard output for any query of over 2 s, output a plugin must not print."""
+
+__all__ = ["NO_PROGRESS_BAR", "duckdb"]

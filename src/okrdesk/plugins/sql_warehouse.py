@@ -277,7 +277,7 @@ def _duckdb_path(url: str) -> str:
 
 class _DuckFile(Warehouse):
     def __init__(self, path: Path, timeout: float) -> None:
-        from okrdesk.plugins.sql_engine import duckdb
+        from okrdesk.plugins.sql_engine import NO_PROGRESS_BAR, duckdb
 
         self.dialect, self.described, self.timeout = "duckdb", path.name, timeout
         try:
@@ -287,9 +287,7 @@ class _DuckFile(Warehouse):
                         "autoload_known_extensions": False},
             )  # fmt: skip
             self.connection.execute("SET enable_external_access = false")
-            # DuckDB draws its bar on standard output for a query of over 2 s.
-            self.connection.execute("SET enable_progress_bar = false")
-            self.connection.execute("SET enable_progress_bar_print = false")
+            self.connection.execute(NO_PROGRESS_BAR)
             self.connection.execute("SET lock_configuration = true")
         except duckdb.Error as error:
             raise WarehouseUnreachable(f"cannot open {path.name}: {_first(error)}") from None
