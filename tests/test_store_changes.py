@@ -211,24 +211,68 @@ def test_a_period_left_unread_counts_the_rows_that_stand_for_it(
             assert counts == [len(figures()) + len(PEOPLE) * len(WEEKS)] * 2
 
 
-def test_slices_given_in_another_order_are_compared_and_their_whole_added_up_again(
+def test_a_whole_is_added_up_in_the_order_of_its_slices_whatever_order_they_come_in(
     backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """0.1 + 0.2 + 0.3 and 0.3 + 0.2 + 0.1 are two floats: the whole is the one a store
-    written afresh with the slices in their new order holds."""
+    """0.1 + 0.2 + 0.3 and 0.3 + 0.2 + 0.1 are two floats. A plugin whose slices come
+    in another order from one collect to the next (the brokerage plugin's AUM, whole
+    before its slices or after) leaves its periods unread and their wholes as they
+    were, and the same rows given straight to ``replace_rows`` in another order are
+    compared and found the same."""
     week = WEEKS[0]
     given = [Observation("aum", "cm01", week.id, value=v, dimensions={"tier": t}, source="s")
              for t, v in (("a", 0.1), ("b", 0.2), ("c", 0.3))]  # fmt: skip
     assert sum(o.value or 0.0 for o in given) != sum(o.value or 0.0 for o in given[::-1])
+    whole = Observation("aum", "cm01", week.id, value=0.5, source="crm.csv:7")
     root = backend.workspace()
     with backend.open(root) as store:
         read = periods_read(store, monkeypatch)
-        collect(store, given, weeks=[week])
+        collect(store, [whole, *given], weeks=[week])
+        stored = contents(store)
+        assert store.query("SELECT value FROM observations WHERE slice = ''") == [
+            (0.1 + 0.2 + 0.3,)
+        ]
         read.clear()
-        collect(store, given[::-1], weeks=[week])
+        collect(store, [*given[::-1], whole], weeks=[week])
+        assert read == []
+        rows = [(o.metric, o.subject, o.period, o.slice, o.value, None, None, o.source)
+                for o in (*given[::-1], whole)]  # fmt: skip
+        run = store.start_run("collect", THROUGH)
+        store.replace_rows(run, PLUGINS, [week], rows, THROUGH)
         assert read == [("aum", week.id)]
-        now = contents(store)
-    assert now == written_afresh(root, backend, given[::-1], weeks=[week])
+        assert contents(store) == stored
+        assert store.changes.revised == {}
+
+
+def test_a_whole_added_up_again_from_unchanged_slices_is_no_restatement() -> None:
+    """A store holds wholes added up from their slices in another order from before
+    they were added in the order of their slices: such a whole is written again, and
+    counted as restated only where a slice of it changed, or it has none."""
+    span = ("2026-01-05", "2026-01-11", "week", None)  # a complete week
+    stored = [
+        ("cm01", "", *span, 0.3 + 0.2 + 0.1, None, None, "s", "p"),
+        ("cm01", "tier=a", *span, 0.1, None, None, "s", "p"),
+        ("cm01", "tier=b", *span, 0.2, None, None, "s", "p"),
+        ("cm01", "tier=c", *span, 0.3, None, None, "s", "p"),
+        ("cm02", "", *span, 2.0, None, None, "s", "p"),
+    ]
+
+    def row(subject: str, cut: str, value: float) -> tuple[object, ...]:
+        return ("aum", "W02", subject, cut, *span, value, None, None, "s", "p", 9)
+
+    same_slices = [
+        row("cm01", "", 0.1 + 0.2 + 0.3), row("cm01", "tier=a", 0.1),
+        row("cm01", "tier=b", 0.2), row("cm01", "tier=c", 0.3), row("cm02", "", 2.0),
+    ]  # fmt: skip
+    changes = period_changes(stored, same_slices)
+    assert (changes.changed, changes.revised) == (1, 0)
+    a_slice_restated = [*same_slices[:1], row("cm01", "tier=a", 0.1 + 1e-9), *same_slices[2:]]
+    a_slice_restated[0] = row("cm01", "", 0.1 + 1e-9 + 0.2 + 0.3)
+    assert period_changes(stored, a_slice_restated).revised == 1
+    a_slice_gone = [same_slices[0], *same_slices[2:]]
+    assert period_changes(stored, a_slice_gone).revised == 1
+    no_slices = [*same_slices[:4], row("cm02", "", 2.0 + 1e-12)]
+    assert period_changes(stored, no_slices).revised == 1
 
 
 def test_a_period_that_cannot_be_fingerprinted_is_compared_until_it_can(

@@ -45,7 +45,8 @@ _Row = SpooledRow
 _NumberedRow = tuple[str, str, str, str, float | None, float | None, float | None, str, int]
 """A spooled row with its place in the order emitted (``seq``) last."""
 
-_SUBJECT = operator.itemgetter(1)
+_FIGURE_IN_PERIOD = operator.itemgetter(1, 3)
+"""A row's subject and slice: its figure within its metric and period."""
 _SEQ = operator.itemgetter(8)
 
 
@@ -169,8 +170,7 @@ class Spool:
         self, metrics: Iterable[str] | None = None, *, grouped: bool = False
     ) -> Iterator[Observation]:
         """What was kept (of ``metrics`` only, when given): in the order emitted, or
-        ``grouped`` as the store takes them, by metric, period and subject (each group in
-        the order emitted)."""
+        ``grouped`` as the store takes them, by metric, period, subject and slice."""
         for row in self.rows(metrics, grouped=grouped):
             yield _observation(row)
 
@@ -182,12 +182,11 @@ class Spool:
         if self._held is not None:
             wanted = set(metrics) if metrics is not None else None
             found = [r for r in self._held if wanted is None or r[0] in wanted]
-            # Sorting is stable: each group stays in the order emitted.
             yield from sorted(found, key=_store_order) if grouped else found
             return
         chosen = self._chosen(metrics)
         if grouped:
-            # The buckets in the key's order, each one's rows then by subject.
+            # The buckets in the key's order, each one's rows then by subject and slice.
             for key in chosen:
                 yield from map(_unnumbered, self._unique(self._buckets[key]))
             return
@@ -275,22 +274,19 @@ class Spool:
     def _unique(
         self, bucket: _Bucket, twice: list[_NumberedRow] | None = None
     ) -> list[_NumberedRow]:
-        """The bucket's rows by subject, each subject's in the order emitted, each figure
-        once (the first emitted); those left out are added to ``twice``."""
+        """The bucket's rows by subject and slice, each figure once (the first emitted);
+        those left out are added to ``twice``."""
         rows = self._read(bucket)
-        rows.sort(key=_SUBJECT)  # stable: the order emitted within a subject
+        rows.sort(key=_FIGURE_IN_PERIOD)  # stable: a figure emitted twice, first emitted first
         kept: list[_NumberedRow] = []
         subject: str | None = None
-        slices: list[str] = []
+        cut: str | None = None
         for row in rows:
-            if row[1] != subject:
-                subject, slices = row[1], [row[3]]
-            elif row[3] in slices:
+            if row[3] == cut and row[1] == subject:
                 if twice is not None:
                     twice.append(row)
                 continue
-            else:
-                slices.append(row[3])
+            subject, cut = row[1], row[3]
             kept.append(row)
         return kept
 
@@ -323,9 +319,10 @@ def _unnumbered(row: _NumberedRow) -> _Row:
     return row[:8]
 
 
-def _store_order(row: _Row) -> tuple[str, str, str]:
-    """Metric, period and subject: the order ``Store.replace_rows`` takes figures in."""
-    return (row[0], row[2], row[1])
+def _store_order(row: _Row) -> tuple[str, str, str, str]:
+    """Metric, period, subject and slice: the order ``Store.replace_rows`` takes figures
+    in, in which a period that comes back the same gives the same fingerprint."""
+    return (row[0], row[2], row[1], row[3])
 
 
 def _observation(row: _Row) -> Observation:

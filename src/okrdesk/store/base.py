@@ -91,7 +91,10 @@ def with_wholes(
     """The observations, with the whole figure of each metric, subject and period
     that was emitted in slices: their sum (value, numerator and denominator each),
     so the parts always add up to the whole. A whole emitted beside its slices
-    keeps its source, and its figures are replaced by that sum.
+    keeps its source, and its figures are replaced by that sum. The slices are added
+    in the order of their text, whatever order they came in: floating point sums
+    0.1 + 0.2 + 0.3 and 0.3 + 0.2 + 0.1 to two numbers, and a whole must not depend
+    on the order a plugin happened to emit its slices in.
 
     ``grouped``: the observations of each metric, subject and period come one after
     another, so only one such group is held at a time, not every observation."""
@@ -120,8 +123,8 @@ FigureRow = tuple[str, str, str, str, float | None, float | None, float | None, 
 denominator, source."""
 
 
-_written_order: Callable[[FigureRow], tuple[str, str, str]] = operator.itemgetter(0, 2, 1)
-"""The order ``Store.replace_rows`` takes figures in: metric, period, subject."""
+_written_order: Callable[[FigureRow], tuple[str, str, str, str]] = operator.itemgetter(0, 2, 1, 3)
+"""The order ``Store.replace_rows`` takes figures in: metric, period, subject, slice."""
 
 _figure_of_row: Callable[[FigureRow], tuple[str, str, str]] = operator.itemgetter(0, 1, 2)
 """A figure's metric, subject and period: called once per row stored."""
@@ -202,10 +205,18 @@ _ONE_SLICE = _sum_of_slices(1)
 
 def _whole_row(key: tuple[str, str, str], parts: list[FigureRow], source: str) -> FigureRow:
     count = _sum_of_slices(len(parts))
+    parts = sorted(parts, key=_slice_of_row)
     return (
         *key, "", _sum(p[4] for p in parts), _sum(p[5] for p in parts),
         _sum(p[6] for p in parts), source or count,
     )  # fmt: skip
+
+
+_slice_of_row: Callable[[FigureRow], str] = operator.itemgetter(3)
+
+
+def _slice_of(o: Observation) -> str:
+    return o.slice
 
 
 def _figure_of(o: Observation) -> tuple[str, str, str]:
@@ -223,6 +234,7 @@ def _group_with_whole(key: tuple[str, str, str], group: list[Observation]) -> It
 
 def _whole(key: tuple[str, str, str], parts: list[Observation], source: str) -> Observation:
     count = _sum_of_slices(len(parts))
+    parts = sorted(parts, key=_slice_of)
     return Observation(
         *key, _sum(p.value for p in parts), _sum(p.numerator for p in parts),
         _sum(p.denominator for p in parts), source or count,
@@ -423,14 +435,15 @@ class Store(ABC):
         grouped: bool = False,
     ) -> int:
         """``replace_rows`` for observations (``grouped``: in the order it takes them,
-        by metric and period, then each subject's together; else in any order)."""
+        by metric and period, then each subject's together; else in any order, which is
+        then made the collect's: by metric, period, subject and slice)."""
         rows: Iterable[FigureRow] = (
             (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
              o.source)
             for o in observations
         )  # fmt: skip
         if not grouped:
-            rows = sorted(rows, key=_written_order)  # stable: each group in the order given
+            rows = sorted(rows, key=_written_order)
         return self.replace_rows(run_id, collected, periods, rows, through)
 
     def replace_rows(
@@ -446,7 +459,9 @@ class Store(ABC):
         slice, value, numerator, denominator, source), grouped by metric and period
         and, within those, each subject's together; the whole of each figure emitted
         in slices is added as ``with_wholes`` adds it. Returns how many rows now
-        stand for the collect.
+        stand for the collect. A period given in the same order as before is left
+        unread when it comes back the same (``store.changes.fingerprint``): the
+        collect gives each period's rows by subject and slice.
 
         Metrics not in ``collected`` keep what they had, so a failed plugin
         never erases earlier numbers. A period that ends after ``through`` was

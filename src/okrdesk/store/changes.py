@@ -127,18 +127,33 @@ def period_changes(
     write: list[StoredRow] = []
     rewritten: list[tuple[str, str]] = []
     revised = 0
+    # A whole added up from slices that are all as they were reads otherwise only in its
+    # last bits, where its slices were added in another order (as before form 3 of
+    # ``fingerprint``): the store's arithmetic, not the source's restatement.
+    sliced: set[str] = set()
+    moved: set[str] = set()
+    wholes_now: list[str] = []
     for row in collected:
         key = (row[2], row[3])
         before = held.pop(key, None)
+        if key[1]:
+            sliced.add(key[0])
+            if before is None or before[_FIGURES] != row[_NOW]:
+                moved.add(key[0])
         if before is None:
             write.append(row)
         elif before != row[_KEPT]:
             write.append(row)
             rewritten.append(key)
             if not key[1] and before[3] is None and before[_FIGURES] != row[_NOW]:
-                revised += 1
+                wholes_now.append(key[0])
     # What is still held was stored and not collected now: gone.
-    revised += sum(1 for key, before in held.items() if not key[1] and before[3] is None)
+    for key, before in held.items():
+        if key[1]:
+            moved.add(key[0])
+        elif before[3] is None:
+            revised += 1
+    revised += sum(1 for subject in wholes_now if subject not in sliced or subject in moved)
     changed, gone = len(write), len(held)
     if gone + len(rewritten) > count * WHOLE_PERIOD_SHARE:
         return PeriodChanges(
@@ -155,12 +170,14 @@ def fingerprint(collected: Sequence[tuple[Any, ...]], said: tuple[Any, ...]) -> 
     always compared.
 
     The store writes a period's rows from exactly these, so rows given the same
-    fingerprint twice are stored the same twice. That needs their order: the whole of a
-    figure given in slices is added up from its slices in the order given, and
-    0.1 + 0.2 + 0.3 is not 0.3 + 0.2 + 0.1 in floating point. (The spool gives a
-    period's figures by subject, each subject's in the order the plugin emitted them.)
+    fingerprint twice are stored the same twice. (The whole of a figure given in slices
+    is added up from its slices in the order of their text, whatever their order here.)
     It is taken before the wholes are added up, so a period that comes back the same
-    costs the store no more than reading it from the collect.
+    costs the store no more than reading it from the collect. The order counts: the
+    same rows in another order are compared, which finds them the same. The spool
+    gives a period's rows by subject and slice, so a plugin that emits them in another
+    order from one collect to the next (a whole before its slices, then after) still
+    has its unchanged periods left unread.
 
     ``marshal``'s version 2 writes each text, number and None by its value alone (later
     versions write an object met twice as a reference to the first, and mark interned
@@ -181,8 +198,9 @@ def fingerprint(collected: Sequence[tuple[Any, ...]], said: tuple[Any, ...]) -> 
     return hashlib.blake2b(written, digest_size=16).hexdigest()
 
 
-_FORM = 2
-"""What a fingerprint is taken of, in the bytes hashed: form 1 was each row as stored."""
+_FORM = 3
+"""What a fingerprint is taken of, in the bytes hashed: form 1 was each row as stored;
+form 2 the rows as given, whose wholes were added up in the order their slices came."""
 
 _PLAIN_MARSHAL = 2
 """The version of ``marshal`` that writes values, never references or interning."""
