@@ -74,7 +74,8 @@ class PeriodChanges:
     """Rows stored that were not collected now."""
     revised: int = 0
     """Whole figures (no slice) stored as complete that now read otherwise, or are gone:
-    a source restated after the period was over."""
+    a source restated after the period was over. Not a whole that reads otherwise only
+    because it was added up again, in another order, from slices all as they were."""
 
     @property
     def any(self) -> bool:
