@@ -169,6 +169,85 @@ def test_a_restatement_is_noted_by_the_write_that_makes_it(backend: Backend) -> 
     assert "revised" in kinds, kinds
 
 
+def test_reads_inside_reading_see_the_store_as_it_stood_at_the_first(backend: Backend) -> None:
+    root = backend.workspace()
+    run(root, "collect", "--through", THROUGH)
+    runs = "SELECT count(*) FROM runs"
+    with backend.open(root) as store, backend.open(root) as other:
+        with store.reading():
+            before = store.query(runs)
+            other.start_run("collect", None)  # another process, which commits
+            assert store.query(runs) == before
+            with store.reading():  # within one already: that one holds
+                assert store.query(runs) == before
+        assert store.query(runs) != before
+
+
+def test_a_report_reads_one_state_of_the_store_though_a_collect_commits_amid_its_reads(
+    backend: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A collect from cron may commit while a report is reading the store: every figure
+    of the report is still of the store as it stood at the report's first read."""
+    import okrdesk.app.report as app_report
+    from okrdesk.engine.plan_calendar import plan_periods
+    from okrdesk.targets.load import load_plan
+
+    root = backend.workspace()
+    run(root, "collect", "--through", THROUGH)
+    plan = load_plan(root, None).plan
+    assert plan is not None
+    periods = plan_periods(plan, dt.date.fromisoformat(THROUGH))
+
+    def report() -> object:
+        done = run(root, "report", "--as-of", THROUGH, "--format", "json", "--lang", "en")
+        assert done.exit_code == 0, done.output
+        return json.loads(done.output)
+
+    def a_collect_lands() -> None:
+        """Another process restates every new HNW client figure, and commits."""
+        with backend.open(root) as other:
+            stored = other.query(
+                "SELECT metric, subject, period, slice, value, numerator, denominator, "
+                "source FROM observations WHERE metric = 'new_hnw_clients' "
+                "ORDER BY period, subject, slice"
+            )
+            restated = [(*r[:4], r[4] + 1, *r[5:]) for r in stored]
+            run_id = other.start_run("collect", dt.date.fromisoformat(THROUGH))
+            other.replace_rows(run_id, {"new_hnw_clients": "test_metrics"}, periods, restated)
+
+    class CollectAfterFirstRead:
+        """The report's reader: after the first thing it reads, the collect commits."""
+
+        def __init__(self, reader: object) -> None:
+            self._reader = reader
+
+        def __getattr__(self, name: str) -> object:
+            found = getattr(self._reader, name)
+            if not callable(found) or landed:
+                return found
+
+            def read(*args: object, **kwargs: object) -> object:
+                result = found(*args, **kwargs)
+                if not landed:
+                    landed.append(name)
+                    a_collect_lands()
+                return result
+
+            return read
+
+    before = report()
+    landed: list[str] = []
+    real = app_report.read_for_one_report
+    monkeypatch.setattr(
+        app_report, "read_for_one_report", lambda store: CollectAfterFirstRead(real(store))
+    )
+    amid = report()
+    monkeypatch.setattr(app_report, "read_for_one_report", real)
+    assert landed
+    assert amid == before
+    assert report() != before  # the collect did land, and the next report shows it
+
+
 def test_collect_one_metric_leaves_the_others(backend: Backend) -> None:
     root = backend.workspace()
     run(root, "collect", "--through", THROUGH)

@@ -22,7 +22,7 @@ def check(session: Session, as_of: dt.date | None) -> list[Alert]:
     store = stored(session.workspace)
     if store is None:
         return nothing_collected()
-    with store:
+    with store, store.reading():
         # Alerts judge figures at the date; no trend or forecast enters them.
         engine = Engine(plan, store, day, session.host.metrics, trends=False)
         budget = budget_progress(engine, store.spend())

@@ -32,7 +32,7 @@ def owed_on(
     store = stored(session.workspace)
     if store is None:
         return day, owed(plan, _NoCheckins(), day, unit)
-    with store:
+    with store, store.reading():
         return day, owed(plan, store, day, unit)
 
 

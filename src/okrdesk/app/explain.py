@@ -58,7 +58,7 @@ def explain_lines(
     store = stored(session.workspace)
     if store is None:
         raise BadInput("no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first")
-    with store:
+    with store, store.reading():
         # The same rollup the report uses, so the two always agree.
         engine = Engine(plan, store, day, session.host.metrics, trends=False, within=subject)
         rollup = engine.rollup

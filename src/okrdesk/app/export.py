@@ -130,7 +130,7 @@ def export_text(
 ) -> str:
     """The tables as JSON, or ``table`` as CSV; whole figures only, unless ``slices``
     adds each dimensioned figure's slices (``slice`` names them, '' for the whole)."""
-    with Store.open(database, create=False) as store:
+    with Store.open(database, create=False) as store, store.reading():
         tables = _tables(store, slices)
     if fmt == "json":
         document = {"schema": SCHEMA, **tables}
@@ -152,7 +152,7 @@ def export_xlsx(
 
     from okrdesk.report.formats.xlsx import width
 
-    with Store.open(database, create=False) as store:
+    with Store.open(database, create=False) as store, store.reading():
         tables = _tables(store, slices)
     _with_units(tables, units or {})
     out = io.BytesIO()

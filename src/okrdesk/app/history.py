@@ -21,7 +21,7 @@ def history_lines(session: Session, key_result: str, lang: str = "zh") -> list[s
     store = stored(session.workspace)
     if store is None:
         return [f"{kr.id} {kr.title}", f"No check-ins yet: `okrdesk checkin {kr.id} VALUE`."]
-    with store:
+    with store, store.reading():
         entries = store.checkins(kr.id, withdrawn=True)
     lines = [f"{kr.id} {kr.title}", f"tracked by check-ins, one owed every {kr.cadence.value}"]
     if not entries:

@@ -68,7 +68,7 @@ def make_report(
     store = stored(session.workspace)
     if store is None:
         raise BadInput("no numbers yet: run `okrdesk collect` first")
-    with store:
+    with store, store.reading():
         built = build_report(plan, session.host.metrics, read_for_one_report(store), subject,
                              day, lang, session.host.broken_errors(), asked, windows,
                              session.host.owners)  # fmt: skip

@@ -77,7 +77,7 @@ def _last_period_weights(
     store = stored(session.workspace)
     if store is None:
         raise BadInput("no numbers yet: run `okrdesk collect` first, or use --by equal")
-    with store:
+    with store, store.reading():
         if spec is None:
             achieved = _checked_in(store, kr, last)
         else:

@@ -32,7 +32,11 @@ def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list
         raise BadInput(f"{source} and {target} are the same store; nothing was copied")
     if isinstance(source, Path) and not source.exists():
         raise BadInput(f"{source}: no such database; nothing was copied")
-    with Store.open(source, create=False) as origin, Store.open(target) as destination:
+    with (
+        Store.open(source, create=False) as origin,
+        Store.open(target) as destination,
+        origin.reading(),  # one state of the source, whatever commits to it meanwhile
+    ):
         held = sum(destination.table_check(table)[0] for table in TABLES)
         if held and not replace:
             raise BadInput(

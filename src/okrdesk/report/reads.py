@@ -3,9 +3,10 @@
 The engine asks for a key result's check-ins wherever it needs them (its
 figure, its members', who owes one, the latest shown beside it): some 160
 queries for the demo's report, each making its ``Checkin`` objects again.
-A report reads a store that nothing writes to meanwhile, so the check-ins are
-read once, oldest first, and each question is answered from them, in the
-order the store would give. Everything else goes to the store as it is.
+A report reads one state of the store (``Store.reading``), whatever a collect
+commits meanwhile, so the check-ins are read once, oldest first, and each
+question is answered from them, in the order the store would give. Everything
+else goes to the store as it is.
 """
 
 from __future__ import annotations

@@ -305,6 +305,14 @@ class Store(ABC):
     def transaction(self) -> AbstractContextManager[None]:
         """One write transaction, taken at once so concurrent writers queue, not fail."""
 
+    @abstractmethod
+    def reading(self) -> AbstractContextManager[None]:
+        """One read of the store as a whole, for a command that only reads: every
+        statement inside sees the store as it stood at the first, whatever another
+        process commits meanwhile (a collect from cron, amid a report's reads). Only
+        reads belong inside (PostgreSQL refuses a write there). Within a transaction
+        already, that one holds."""
+
     # ------------------------------------------------------ the dialect
 
     @abstractmethod

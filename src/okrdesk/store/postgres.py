@@ -228,6 +228,22 @@ class PostgresStore(Store):
             self._tidy(VACUUM_LOADED)
 
     @contextmanager
+    def reading(self) -> Iterator[None]:
+        if self._connection.info.transaction_status != TransactionStatus.IDLE:
+            yield None
+            return
+        self._forget_reads()
+        try:
+            with self._named_errors(), self._connection.transaction():
+                # Before the first read, which takes the snapshot every later one reads.
+                self._connection.execute(
+                    b"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                )
+                yield None
+        finally:
+            self._forget_reads()
+
+    @contextmanager
     def _one_statement(self) -> Iterator[None]:
         # The connection is in autocommit: one statement is a transaction of its
         # own, without a BEGIN and a COMMIT of their own to wait for.

@@ -218,6 +218,27 @@ class SqliteStore(Store):
                 raise _operational(self.path, error) from None
 
     @contextmanager
+    def reading(self) -> Iterator[None]:
+        # In WAL mode a deferred transaction reads one snapshot from its first read on,
+        # and lets writers commit meanwhile.
+        if self._connection.in_transaction:
+            yield None
+            return
+        try:
+            self._connection.execute("BEGIN DEFERRED")
+            yield None
+        except BaseException as error:
+            self._rollback()
+            if isinstance(error, sqlite3.OperationalError):
+                raise _operational(self.path, error) from None
+            raise
+        try:
+            self._connection.execute("COMMIT")
+        except sqlite3.OperationalError as error:
+            self._rollback()
+            raise _operational(self.path, error) from None
+
+    @contextmanager
     def _many_rows(self) -> Iterator[None]:
         """A page cache of ``MANY_ROWS_CACHE`` for the write, then the connection's own
         again. SQLite's default (2 MB) holds a small fraction of a firm's observations:
