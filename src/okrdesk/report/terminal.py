@@ -71,11 +71,13 @@ def _score_line(report: Report, lang: str) -> Text:
         # The change between the two scores as shown (88.7% and 84.5%: +4.2, not the
         # +4.15 of the unrounded ones), so that a reader's subtraction agrees.
         now, then_shown = (_shown(score_text(s)) for s in (report.score, report.previous_score))
-        points = in_percent(now - then_shown)
-        sign = "+" if now > then_shown else ""
-        unit = "百分点" if lang == "zh" else " pp"
         then = f"{label(lang, f'ago_{report.grain}')} {score_text(report.previous_score)}"
-        t.append(f" ({then}, {sign}{points}{unit})")
+        if now == then_shown:  # as the change column writes no change
+            moved = "±0"
+        else:
+            sign = "+" if now > then_shown else ""
+            moved = f"{sign}{in_percent(now - then_shown)}{'百分点' if lang == 'zh' else ' pp'}"
+        t.append(f" ({then}, {moved})")
     return t
 
 
