@@ -183,37 +183,67 @@ def test_reads_inside_reading_see_the_store_as_it_stood_at_the_first(backend: Ba
         assert store.query(runs) != before
 
 
+def restate_new_hnw_clients(backend: Backend, root: Path) -> None:
+    """Another process restates every new HNW client figure (one more each), and
+    commits: what a collect from cron does while someone reads."""
+    from okrdesk.engine.plan_calendar import plan_periods
+    from okrdesk.targets.load import load_plan
+
+    plan = load_plan(root, None).plan
+    assert plan is not None
+    periods = plan_periods(plan, dt.date.fromisoformat(THROUGH))
+    with backend.open(root) as other:
+        stored = other.query(
+            "SELECT metric, subject, period, slice, value, numerator, denominator, source "
+            "FROM observations WHERE metric = 'new_hnw_clients' ORDER BY period, subject, slice"
+        )
+        restated = [(*r[:4], r[4] + 1, *r[5:]) for r in stored]
+        run_id = other.start_run("collect", dt.date.fromisoformat(THROUGH))
+        other.replace_rows(run_id, {"new_hnw_clients": "test_metrics"}, periods, restated)
+
+
+def test_a_read_aside_inside_reading_reads_the_same_state(backend: Backend) -> None:
+    """A firm's report reads its top's trends on a second connection meanwhile: inside
+    ``reading`` that read sees what the report's own connection sees (PostgreSQL: its
+    exported snapshot; SQLite, which cannot share one: on the same connection)."""
+    from okrdesk.periods import Grain
+
+    root = backend.workspace()
+    run(root, "collect", "--through", THROUGH)
+    through = dt.date.fromisoformat(THROUGH)
+    columns = {"new_hnw_clients": ("value",)}
+    with backend.open(root) as store:
+        people = [s for (s,) in store.query("SELECT DISTINCT subject FROM observations")]
+
+        def aside() -> object:
+            answer = store.series_of_metrics_aside(
+                columns, people, through, Grain.WEEK, everyone=True
+            )
+            return answer()
+
+        with store.reading():
+            before = store.series_of_metrics(columns, people, through, Grain.WEEK, everyone=True)
+            restate_new_hnw_clients(backend, root)
+            assert aside() == before
+        after = aside()
+    assert after != before  # the restatement did land
+    assert after["new_hnw_clients"]["value"][-1][1] > before["new_hnw_clients"]["value"][-1][1]
+
+
 def test_a_report_reads_one_state_of_the_store_though_a_collect_commits_amid_its_reads(
     backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A collect from cron may commit while a report is reading the store: every figure
     of the report is still of the store as it stood at the report's first read."""
     import okrdesk.app.report as app_report
-    from okrdesk.engine.plan_calendar import plan_periods
-    from okrdesk.targets.load import load_plan
 
     root = backend.workspace()
     run(root, "collect", "--through", THROUGH)
-    plan = load_plan(root, None).plan
-    assert plan is not None
-    periods = plan_periods(plan, dt.date.fromisoformat(THROUGH))
 
     def report() -> object:
         done = run(root, "report", "--as-of", THROUGH, "--format", "json", "--lang", "en")
         assert done.exit_code == 0, done.output
         return json.loads(done.output)
-
-    def a_collect_lands() -> None:
-        """Another process restates every new HNW client figure, and commits."""
-        with backend.open(root) as other:
-            stored = other.query(
-                "SELECT metric, subject, period, slice, value, numerator, denominator, "
-                "source FROM observations WHERE metric = 'new_hnw_clients' "
-                "ORDER BY period, subject, slice"
-            )
-            restated = [(*r[:4], r[4] + 1, *r[5:]) for r in stored]
-            run_id = other.start_run("collect", dt.date.fromisoformat(THROUGH))
-            other.replace_rows(run_id, {"new_hnw_clients": "test_metrics"}, periods, restated)
 
     class CollectAfterFirstRead:
         """The report's reader: after the first thing it reads, the collect commits."""
@@ -230,7 +260,7 @@ def test_a_report_reads_one_state_of_the_store_though_a_collect_commits_amid_its
                 result = found(*args, **kwargs)
                 if not landed:
                     landed.append(name)
-                    a_collect_lands()
+                    restate_new_hnw_clients(backend, root)
                 return result
 
             return read

@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import AbstractContextManager, nullcontext
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from okrdesk.errors import BadInput
 from okrdesk.model import (
@@ -291,7 +291,7 @@ class Store(ABC):
     @abstractmethod
     def close(self) -> None: ...
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -1182,7 +1182,9 @@ class Store(ABC):
         """``series_of_metrics``, read on a connection of its own in another thread while
         this one goes on (a firm report sums its figures meanwhile: two scans of the
         table at once, not one after the other); call the answer to wait for it. Its
-        errors are raised there. A backend without a second connection reads when asked."""
+        errors are raised there. Where no second connection can read what this one reads
+        (none to open, or one that cannot share this one's ``reading``), it is read
+        here, when asked."""
         subjects = list(subjects)
 
         def read(store: Store) -> SeriesOfMetrics:
@@ -1214,9 +1216,10 @@ class Store(ABC):
 
         return answer
 
-    def _another(self) -> Callable[[], Store] | None:
+    def _another(self) -> Callable[[], AbstractContextManager[Store]] | None:
         """How to open a second connection to the same database, for a read in another
-        thread; None where there is none to open."""
+        thread that sees what this one sees (inside ``reading``, the same state of the
+        store); None where there is none to open."""
         return None
 
     def period_totals(

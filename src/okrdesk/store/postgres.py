@@ -28,7 +28,7 @@ import datetime as dt
 import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -52,6 +52,7 @@ try:
     import psycopg
     import psycopg.errors
     from psycopg.pq import TransactionStatus
+    from psycopg.sql import SQL, Literal
 finally:
     gc.freeze()
     if _collecting:
@@ -81,6 +82,10 @@ def lock_key(name: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+_READING = b"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+"""What a ``reading`` transaction is, said before its first read."""
+
+
 class PostgresStore(Store):
     """An open connection to okrdesk's tables on a PostgreSQL server."""
 
@@ -90,8 +95,27 @@ class PostgresStore(Store):
     _series_group = "GROUP BY period_start, period_end"
     _many_metrics_at_once = True
 
-    def _another(self) -> Callable[[], Store]:
-        return lambda: PostgresStore.connect(self.location, create=False)
+    def _another(self) -> Callable[[], AbstractContextManager[Store]] | None:
+        status = self._connection.info.transaction_status
+        if status == TransactionStatus.IDLE:
+            return lambda: PostgresStore.connect(self.location, create=False)
+        if not self._reading:
+            return None  # a write's transaction: what it wrote is seen here alone
+        # The other connection reads in this reading's snapshot, exported while it lasts.
+        exported = self._one("SELECT pg_export_snapshot()")
+        assert exported is not None
+        return lambda: self._in_snapshot(str(exported[0]))
+
+    @contextmanager
+    def _in_snapshot(self, snapshot: str) -> Iterator[Store]:
+        with PostgresStore.connect(self.location, create=False) as other:
+            other._reading = True
+            with other._named_errors(), other._connection.transaction():
+                other._connection.execute(_READING)
+                other._connection.execute(
+                    SQL("SET TRANSACTION SNAPSHOT {}").format(Literal(snapshot))
+                )
+                yield other
 
     def _sum_when(self, condition: str, column: str) -> str:
         return f"sum({column}) FILTER (WHERE {condition})"
@@ -107,6 +131,8 @@ class PostgresStore(Store):
         self._written = 0
         self._latest: dict[str, tuple[str, dt.date, dt.date | None]] | None = None
         self._trends: dict[TrendsAsked, list[Row]] = {}
+        self._reading = False
+        """Inside ``reading``: one snapshot, which another connection may share."""
 
     def _forget_reads(self) -> None:
         """What was read once for later questions is dropped: the store is changing."""
@@ -236,11 +262,11 @@ class PostgresStore(Store):
         try:
             with self._named_errors(), self._connection.transaction():
                 # Before the first read, which takes the snapshot every later one reads.
-                self._connection.execute(
-                    b"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
-                )
+                self._connection.execute(_READING)
+                self._reading = True
                 yield None
         finally:
+            self._reading = False
             self._forget_reads()
 
     @contextmanager

@@ -17,7 +17,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -259,7 +259,11 @@ class SqliteStore(Store):
         if self._connection.in_transaction:
             self._connection.execute("ROLLBACK")
 
-    def _another(self) -> Callable[[], Store]:
+    def _another(self) -> Callable[[], AbstractContextManager[Store]] | None:
+        if self._connection.in_transaction:
+            # Python's sqlite3 cannot hand a read's snapshot to another connection, which
+            # would read whatever was committed since.
+            return None
         return lambda: SqliteStore.connect(self.path, create=False)
 
     # ------------------------------------------------------------ dialect
