@@ -379,6 +379,34 @@ def test_the_example_plugin_passes_the_plugin_checks(tmp_path: Path) -> None:
     assert check.value("salon_attendees", "cm02", "2026-W02").source == "salons.csv rows 3"
 
 
+def test_the_example_plugin_leaves_out_a_row_it_cannot_read_and_says_which(
+    tmp_path: Path,
+) -> None:
+    """As docs/plugins.md tells plugin authors: a bad row costs that row, not the metrics."""
+    sys.path.insert(0, str(EXAMPLE / "src"))
+    try:
+        import okrdesk_salons
+    finally:
+        sys.path.remove(str(EXAMPLE / "src"))
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "salons.csv").write_text(
+        "date,cm_id,attendees,leads\n"
+        "2026-01-06,cm01,30,4\n"
+        "06/01/2026,cm01,10,2\n"  # not a date okrdesk reads
+        "2026-01-08,cm01,twenty,1\n"
+        "2026-01-09,cm01,5\n",  # a cell short
+        encoding="utf-8",
+    )
+    check = check_plugin(
+        okrdesk_salons, people=PEOPLE, start=START, through=THROUGH, workspace=tmp_path
+    )
+    check.assert_valid()
+    assert check.value("salon_attendees", "cm01", "2026-W02").value == 30
+    assert check.value("salon_attendees", "cm01", "2026-W02").source == "salons.csv rows 2"
+    assert len(check.warnings) == 2  # one a metric, in the same words
+    assert all("salons.csv rows 3-5 left out" in warning for warning in check.warnings)
+
+
 @pytest.fixture
 def installed_example(tmp_path: Path) -> Iterator[None]:
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]

@@ -47,15 +47,25 @@ def okrdesk_collect(request, emit):
     wanted = {spec.name for spec in request.metrics}
     people = {person.id for person in request.people}
     totals = {}  # (cm, period id) -> [attendees, leads, [lines]]
+    unread = []  # lines that are not a date and two whole numbers
     for line, row in _rows(path):
-        day = dt.date.fromisoformat(row["date"])
+        try:
+            day = dt.date.fromisoformat(row["date"])
+            attendees, leads = int(row["attendees"]), int(row["leads"])
+        except (TypeError, ValueError):  # a bad row costs that row, not the metrics
+            unread.append(line)
+            continue
         period = next((p for p in request.periods if p.start <= day <= p.end), None)
         if period is None or day > request.through or row["cm_id"] not in people:
             continue
         entry = totals.setdefault((row["cm_id"], period.id), [0, 0, []])
-        entry[0] += int(row["attendees"])
-        entry[1] += int(row["leads"])
+        entry[0] += attendees
+        entry[1] += leads
         entry[2].append(line)
+    if unread:
+        for metric in wanted:
+            emit.warning(metric, f"{path.name} rows {_runs(unread)} left out: not a date "
+                                 "(YYYY-MM-DD) and two whole numbers")  # fmt: skip
     for (cm, period), (attendees, leads, lines) in totals.items():
         source = f"{path.name} rows {_runs(lines)}"  # the rows themselves, no others
         if "salon_attendees" in wanted:
