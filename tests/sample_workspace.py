@@ -135,6 +135,8 @@ def okrdesk_collect(request, emit):
     time.sleep(float(os.environ.get("OKRDESK_TEST_SLOW", "0")))
     bonus = int(os.environ.get("OKRDESK_TEST_BONUS", "0"))
     wanted = {spec.name for spec in request.metrics}
+    if os.environ.get("OKRDESK_TEST_WARN") and "new_hnw_clients" in wanted:
+        emit.warning("new_hnw_clients", os.environ["OKRDESK_TEST_WARN"])
     for index, period in enumerate(request.periods):
         for number, person in enumerate(request.people, start=1):
             if "new_hnw_clients" in wanted:

@@ -183,5 +183,6 @@ def test_every_alert_kind_is_listed_with_its_level() -> None:
     listed = {}
     for kind, level, _ in table.rows:
         assert re.fullmatch(r"`\w+`", kind), f"report.md alerts: {kind!r} is not one `kind`"
-        listed[kind.strip("`")] = {level}
+        assert kind.strip("`") not in listed, f"report.md alerts: {kind} listed twice"
+        listed[kind.strip("`")] = set(level.split(", "))
     assert listed == kinds, "report.md's alert kinds and levels should be attention's"

@@ -142,6 +142,37 @@ def test_a_restatement_is_kept_with_its_run_and_told_by_report_and_check(
     ]
 
 
+def test_a_plugins_warning_is_kept_with_its_run_and_told_by_report_and_check(
+    backend: Backend,
+) -> None:
+    """A collect from cron prints its warnings to no one: the run keeps them, and the
+    report and check of that collect's data name them, without failing check."""
+    root = backend.workspace()
+    said = "crm.csv rows 152 left out: not a date"
+    warned = run(root, "collect", "--through", THROUGH, env={"OKRDESK_TEST_WARN": said})
+    assert warned.exit_code == 0, warned.output
+    line = f"plugin test_metrics metric new_hnw_clients: {said}"
+    assert f"warning: {line}" in warned.output
+    with backend.open(root) as store:
+        (first,) = store.runs()
+    assert first.warnings == [line]
+
+    def told(lang: str) -> list[str]:
+        done = run(root, "report", "--as-of", THROUGH, "--format", "json", "--lang", lang)
+        assert done.exit_code == 0, done.output
+        alerts = json.loads(done.output)["alerts"]
+        return [a["message"] for a in alerts if a["kind"] == "plugin" and a["level"] == "info"]
+
+    assert told("en") == [f"last collect (run {first.id}) warned: {line}"]
+    assert told("zh") == [f"最近一次采集（第 {first.id} 次）提示：{line}"]
+    check = run(root, "check", "--as-of", THROUGH)
+    assert line in check.output, check.output
+    exported = json.loads(run(root, "export").output)["runs"]
+    assert [r["warnings"] for r in exported] == [line]
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0  # nothing to warn of
+    assert told("en") == []
+
+
 def test_a_restatement_is_noted_by_the_write_that_makes_it(backend: Backend) -> None:
     """Not at the end of the collect: one killed after storing a restated metric has
     still noted it, and its run, never finished, is dated by its start."""
@@ -381,15 +412,16 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
 
 
 def test_a_file_of_an_earlier_schema_is_upgraded_in_place(tmp_path: Path) -> None:
-    """Three versions back: before running totals (11), before runs kept what they
-    restated (12) and before periods were fingerprinted (13)."""
+    """Schema 10: before running totals (11), before runs kept what they restated (12),
+    before periods were fingerprinted (13) and before runs kept their plugins'
+    warnings (14)."""
     path = tmp_path / "okrdesk.db"
     import sqlite_utils
 
     with sqlite3.connect(path) as connection:
-        for migration in MIGRATIONS[:-3]:
+        for migration in MIGRATIONS[:10]:
             migration(sqlite_utils.Database(connection))
-        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 3}")
+        connection.execute("PRAGMA user_version = 10")
         connection.execute(
             "INSERT INTO runs (id, started, status, command) VALUES (1, 't', 'ok', 'collect')"
         )
@@ -410,7 +442,7 @@ def test_a_file_of_an_earlier_schema_is_upgraded_in_place(tmp_path: Path) -> Non
             "FROM running_totals"
         ) == [("aum", "week", "~", "cm01", "2026-W01", 5e7, 1)]
         (run,) = store.runs()
-        assert run.id == 1 and run.revised == {}
+        assert run.id == 1 and run.revised == {} and run.warnings == []
         # No period fingerprinted: the next collect compares what is stored.
         assert store.query("SELECT * FROM collected_fingerprints") == []
         assert store.integrity_ok()

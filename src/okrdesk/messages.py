@@ -249,6 +249,10 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "last collect (run {run}): {error}",
         "zh": "最近一次采集（第 {run} 次）：{error}",
     },
+    "plugin.run_warning": {
+        "en": "last collect (run {run}) warned: {warning}",
+        "zh": "最近一次采集（第 {run} 次）提示：{warning}",
+    },
     "plugin.broken": {
         "en": "plugin {plugin}: {error}",
         "zh": "插件 {plugin}：{error}",

@@ -639,6 +639,8 @@ class Run:
     errors: Sequence[str]
     revised: Mapping[str, Mapping[str, int]] = attrs.field(factory=dict)
     """Metric → period → how many of its figures stored as complete this run restated."""
+    warnings: Sequence[str] = ()
+    """What plugins warned of (rows left out, say), as the collect printed it."""
 
     @property
     def unfinished(self) -> bool:

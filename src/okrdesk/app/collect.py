@@ -138,7 +138,8 @@ def run_collect(
                 if r.name in result.plugin_of.values()
             )
         errors.extend(_loading_errors(session, errors))
-        store.finish_run(run_id, "failed" if errors else "ok", versions, [str(e) for e in errors])
+        store.finish_run(run_id, "failed" if errors else "ok", versions,
+                         [str(e) for e in errors], said_once(warnings))  # fmt: skip
         changes = store.changes
     return CollectSummary(
         run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),

@@ -45,6 +45,7 @@ FIELDS = {
     ],
     "runs": [
         "id", "started", "finished", "status", "command", "through", "plugins", "errors", "revised",
+        "warnings",
     ],
 }  # fmt: skip
 
@@ -81,7 +82,8 @@ def _tables(store: Store, slices: bool) -> dict[str, list[dict[str, Any]]]:
          "revised": "; ".join(
              f"{metric} " + ", ".join(f"{period} ({n})" for period, n in sorted(periods.items()))
              for metric, periods in sorted(r.revised.items())
-         )}
+         ),
+         "warnings": "; ".join(r.warnings)}
         for r in store.runs()
     ]  # fmt: skip
     return {"observations": observations, "checkins": checkins, "spend": spend, "runs": runs}

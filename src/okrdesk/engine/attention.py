@@ -113,6 +113,13 @@ def alerts(
                   {"run": runs[-1].id, "error": error})
             for error in runs[-1].errors
         ]  # fmt: skip
+    if runs and runs[-1].warnings:
+        # Told, not alarmed: the figures stand, without what the warning names.
+        found += [
+            Alert(Level.INFO, "plugin", "collect", "plugin.run_warning",
+                  {"run": runs[-1].id, "warning": warning})
+            for warning in runs[-1].warnings
+        ]  # fmt: skip
     found += revision_alerts(runs, engine.as_of, plan, engine.metrics)
     found += [
         Alert(Level.ERROR, "plugin", name, "plugin.broken", {"plugin": name, "error": error})

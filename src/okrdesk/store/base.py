@@ -400,13 +400,20 @@ class Store(ABC):
             )
 
     def finish_run(
-        self, run_id: int, status: str, plugins: Mapping[str, str], errors: Sequence[str]
+        self,
+        run_id: int,
+        status: str,
+        plugins: Mapping[str, str],
+        errors: Sequence[str],
+        warnings: Sequence[str] = (),
     ) -> None:
         with self.transaction():
             self._rows(
-                "UPDATE runs SET finished = ?, status = ?, plugins = ?, errors = ? WHERE id = ?",
-                (now(), status, json.dumps(dict(plugins)), json.dumps(list(errors)), run_id),
-            )
+                "UPDATE runs SET finished = ?, status = ?, plugins = ?, errors = ?, "
+                "warnings = ? WHERE id = ?",
+                (now(), status, json.dumps(dict(plugins)), json.dumps(list(errors)),
+                 json.dumps(list(warnings)), run_id),
+            )  # fmt: skip
 
     def _note_revised(self, run_id: int, found: StoreChanges) -> None:
         """Inside the transaction that wrote them: add the figures of complete periods
@@ -422,11 +429,11 @@ class Store(ABC):
     def runs(self) -> list[Run]:
         rows = self._rows(
             "SELECT id, started, finished, status, command, through, pid, plugins, errors, "
-            "revised FROM runs ORDER BY id"
+            "revised, warnings FROM runs ORDER BY id"
         )
         return [
             Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]),
-                json.loads(r[9]))
+                json.loads(r[9]), json.loads(r[10]))
             for r in rows
         ]  # fmt: skip
 

@@ -309,10 +309,21 @@ def _v13_collected_fingerprints(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v14_run_warnings(db: sqlite_utils.Database) -> None:
+    # What a plugin warned of (rows it left out, rows outside the plan) was only
+    # printed by the collect: a collect run from cron told no one that figures stood
+    # without some rows. Each run now keeps the warnings, as the lines the collect
+    # printed, and the report and check name those of the latest run.
+    db.execute(f"ALTER TABLE runs ADD COLUMN warnings {WARNINGS_COLUMN}")
+
+
+WARNINGS_COLUMN = "TEXT NOT NULL DEFAULT '[]'"
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
-    _v13_collected_fingerprints,
+    _v13_collected_fingerprints, _v14_run_warnings,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -478,5 +489,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (metric, period)
     );
     """,
+    # 14
+    f"ALTER TABLE runs ADD COLUMN warnings {WARNINGS_COLUMN.replace('TEXT', _PG_TEXT)};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""
