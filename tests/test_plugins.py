@@ -23,7 +23,7 @@ from okrdesk.periods import Grain, periods_between
 from okrdesk.plugins import hookimpl
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.plugins.runner import collect
-from okrdesk.plugins.testing import check_plugin, registered_plugin
+from okrdesk.plugins.testing import PluginCheck, check_plugin, registered_plugin
 from okrdesk.targets import load_plan
 from okrdesk.units import UNITS
 from sample_workspace import WriteWorkspace, trusted
@@ -351,14 +351,24 @@ def test_zero_over_zero_is_no_data_not_an_error() -> None:
 # --------------------------------------------------- the example package
 
 
-def test_the_example_plugin_passes_the_plugin_checks(tmp_path: Path) -> None:
+def checked_example(workspace: Path, salons_csv: str) -> PluginCheck:
+    """The example package's plugin (not installed) run by ``check_plugin`` over
+    ``salons_csv`` as the workspace's data/salons.csv."""
     sys.path.insert(0, str(EXAMPLE / "src"))
     try:
         import okrdesk_salons
     finally:
         sys.path.remove(str(EXAMPLE / "src"))
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "salons.csv").write_text(
+    (workspace / "data").mkdir()
+    (workspace / "data" / "salons.csv").write_text(salons_csv, encoding="utf-8")
+    return check_plugin(
+        okrdesk_salons, people=PEOPLE, start=START, through=THROUGH, workspace=workspace
+    )
+
+
+def test_the_example_plugin_passes_the_plugin_checks(tmp_path: Path) -> None:
+    check = checked_example(
+        tmp_path,
         "date,cm_id,attendees,leads\n"
         "2026-01-06,cm01,30,4\n"
         "2026-01-07,cm02,10,2\n"  # between cm01's rows: not cm01's
@@ -366,10 +376,6 @@ def test_the_example_plugin_passes_the_plugin_checks(tmp_path: Path) -> None:
         "2026-01-09,cm01,5,0\n"
         "2026-01-13,cm02,25,5\n"
         "2026-01-20,cm02,40,8\n",  # after `through`: not counted
-        encoding="utf-8",
-    )
-    check = check_plugin(
-        okrdesk_salons, people=PEOPLE, start=START, through=THROUGH, workspace=tmp_path
     )
     check.assert_valid()
     assert check.value("salon_attendees", "cm01", "2026-W02").value == 55
@@ -383,22 +389,13 @@ def test_the_example_plugin_leaves_out_a_row_it_cannot_read_and_says_which(
     tmp_path: Path,
 ) -> None:
     """As docs/plugins.md tells plugin authors: a bad row costs that row, not the metrics."""
-    sys.path.insert(0, str(EXAMPLE / "src"))
-    try:
-        import okrdesk_salons
-    finally:
-        sys.path.remove(str(EXAMPLE / "src"))
-    (tmp_path / "data").mkdir()
-    (tmp_path / "data" / "salons.csv").write_text(
+    check = checked_example(
+        tmp_path,
         "date,cm_id,attendees,leads\n"
         "2026-01-06,cm01,30,4\n"
         "06/01/2026,cm01,10,2\n"  # not a date okrdesk reads
         "2026-01-08,cm01,twenty,1\n"
         "2026-01-09,cm01,5\n",  # a cell short
-        encoding="utf-8",
-    )
-    check = check_plugin(
-        okrdesk_salons, people=PEOPLE, start=START, through=THROUGH, workspace=tmp_path
     )
     check.assert_valid()
     assert check.value("salon_attendees", "cm01", "2026-W02").value == 30

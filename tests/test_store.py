@@ -15,6 +15,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 from click.testing import CliRunner, Result
@@ -29,6 +30,13 @@ THROUGH = "2026-03-15"  # 11 ISO weeks of 2026: W01 to W11
 
 def run(root: Path, *args: str, env: dict[str, str] | None = None) -> Result:
     return CliRunner().invoke(cli, [*args, "-w", str(root)], env=env)
+
+
+def json_report(root: Path, as_of: str, lang: str = "en") -> dict[str, Any]:
+    """``okrdesk report --format json`` as of ``as_of``, which must succeed."""
+    done = run(root, "report", "--as-of", as_of, "--format", "json", "--lang", lang)
+    assert done.exit_code == 0, done.output
+    return cast(dict[str, Any], json.loads(done.output))
 
 
 def okrdesk(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
@@ -118,10 +126,8 @@ def test_a_restatement_is_kept_with_its_run_and_told_by_report_and_check(
     day = dt.datetime.fromisoformat(second.finished).astimezone().date()
 
     def revised(as_of: dt.date, lang: str) -> list[str]:
-        done = run(root, "report", "--as-of", as_of.isoformat(), "--format", "json",
-                   "--lang", lang)  # fmt: skip
-        assert done.exit_code == 0, done.output
-        return [a["message"] for a in json.loads(done.output)["alerts"] if a["kind"] == "revised"]
+        alerts = json_report(root, as_of.isoformat(), lang)["alerts"]
+        return [a["message"] for a in alerts if a["kind"] == "revised"]
 
     assert revised(day, "en") == [
         f"metric new_hnw_clients: 22 figures of complete periods restated by the collect of "
@@ -158,9 +164,7 @@ def test_a_plugins_warning_is_kept_with_its_run_and_told_by_report_and_check(
     assert first.warnings == [line]
 
     def told(lang: str) -> list[str]:
-        done = run(root, "report", "--as-of", THROUGH, "--format", "json", "--lang", lang)
-        assert done.exit_code == 0, done.output
-        alerts = json.loads(done.output)["alerts"]
+        alerts = json_report(root, THROUGH, lang)["alerts"]
         return [a["message"] for a in alerts if a["kind"] == "plugin" and a["level"] == "info"]
 
     assert told("en") == [f"last collect (run {first.id}) warned: {line}"]
@@ -271,11 +275,6 @@ def test_a_report_reads_one_state_of_the_store_though_a_collect_commits_amid_its
     root = backend.workspace()
     run(root, "collect", "--through", THROUGH)
 
-    def report() -> object:
-        done = run(root, "report", "--as-of", THROUGH, "--format", "json", "--lang", "en")
-        assert done.exit_code == 0, done.output
-        return json.loads(done.output)
-
     class CollectAfterFirstRead:
         """The report's reader: after the first thing it reads, the collect commits."""
 
@@ -296,17 +295,17 @@ def test_a_report_reads_one_state_of_the_store_though_a_collect_commits_amid_its
 
             return read
 
-    before = report()
+    before = json_report(root, THROUGH)
     landed: list[str] = []
     real = app_report.read_for_one_report
     monkeypatch.setattr(
         app_report, "read_for_one_report", lambda store: CollectAfterFirstRead(real(store))
     )
-    amid = report()
+    amid = json_report(root, THROUGH)
     monkeypatch.setattr(app_report, "read_for_one_report", real)
     assert landed
     assert amid == before
-    assert report() != before  # the collect did land, and the next report shows it
+    assert json_report(root, THROUGH) != before  # the collect landed: the next report shows it
 
 
 def test_collect_one_metric_leaves_the_others(backend: Backend) -> None:

@@ -107,18 +107,18 @@ def alerts(
     found += _source_alerts(plan, engine.store, engine.as_of, inside, latest, engine.metrics,
                             scope)  # fmt: skip
     runs = engine.store.runs() if runs is None else runs
-    if runs and runs[-1].errors:
+    if runs:
+        latest_run = runs[-1]
         found += [
             Alert(Level.ERROR, "plugin", "collect", "plugin.run_error",
-                  {"run": runs[-1].id, "error": error})
-            for error in runs[-1].errors
+                  {"run": latest_run.id, "error": error})
+            for error in latest_run.errors
         ]  # fmt: skip
-    if runs and runs[-1].warnings:
-        # Told, not alarmed: the figures stand, without what the warning names.
+        # Its warnings told, not alarmed: the figures stand, without what they name.
         found += [
             Alert(Level.INFO, "plugin", "collect", "plugin.run_warning",
-                  {"run": runs[-1].id, "warning": warning})
-            for warning in runs[-1].warnings
+                  {"run": latest_run.id, "warning": warning})
+            for warning in latest_run.warnings
         ]  # fmt: skip
     found += revision_alerts(runs, engine.as_of, plan, engine.metrics)
     found += [

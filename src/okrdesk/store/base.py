@@ -215,8 +215,7 @@ def _whole_row(key: tuple[str, str, str], parts: list[FigureRow], source: str) -
 _slice_of_row: Callable[[FigureRow], str] = operator.itemgetter(3)
 
 
-def _slice_of(o: Observation) -> str:
-    return o.slice
+_slice_of: Callable[[Observation], str] = operator.attrgetter("slice")
 
 
 def _figure_of(o: Observation) -> tuple[str, str, str]:
