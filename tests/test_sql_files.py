@@ -240,7 +240,7 @@ def test_blank_cells_are_null_and_the_column_stays_numeric(tmp_path: Path) -> No
         "SQL metric charges: telco.csv rows 2-5"
     )
     assert check.warnings == [
-        "plugin plugin-under-test metric charges: charges: 1 row left out: column value is "
+        "plugin plugin-under-test metric charges: 1 row left out: column value is "
         "empty (NULL) (table telco: telco.csv:6)"
     ]
 
@@ -255,7 +255,7 @@ def test_a_blank_value_drops_its_row_with_a_counted_warning(tmp_path: Path) -> N
         "SQL metric charges: telco.csv rows 2, 4-5"
     )
     assert check.warnings == [
-        "plugin plugin-under-test metric charges: charges: 2 rows left out: column value is "
+        "plugin plugin-under-test metric charges: 2 rows left out: column value is "
         "empty (NULL) (table telco: telco.csv:3, telco.csv:6)"
     ]
 
@@ -317,9 +317,9 @@ def test_rows_outside_the_plan_are_counted_with_their_dates(tmp_path: Path) -> N
     check.assert_valid()
     assert ratio(check) == (1, 10)
     assert check.warnings == [
-        "plugin plugin-under-test metric conversion: conversion: 2 rows dated 2025-12-29 to "
+        "plugin plugin-under-test metric conversion: 2 rows dated 2025-12-29 to "
         "2025-12-30 lie before the plan's first period (2026-01-05); not counted",
-        "plugin plugin-under-test metric conversion: conversion: 2 rows dated 2026-01-19 to "
+        "plugin plugin-under-test metric conversion: 2 rows dated 2026-01-19 to "
         "2026-02-02 lie after 2026-01-18; not counted",
     ]
 
@@ -555,11 +555,11 @@ def test_collect_warns_and_explain_shows_the_file_rows(write_workspace: Any) -> 
     done = CliRunner().invoke(cli, ["collect", "--through", "2026-01-18", "-w", str(root)])
     assert done.exit_code == 0, done.output
     assert (
-        "warning: plugin sql metric salon_attendees: salon_attendees: 1 row dated 2025-12-30 "
+        "warning: plugin sql metric salon_attendees: 1 row dated 2025-12-30 "
         "lies before the plan's first period (2026-01-01); not counted"
     ) in done.output
     assert (
-        "warning: plugin sql metric salon_attendees: salon_attendees: 1 row left out: column "
+        "warning: plugin sql metric salon_attendees: 1 row left out: column "
         "value is empty (NULL) (table salons: salons.csv:5)"
     ) in done.output
     explained = CliRunner().invoke(

@@ -103,7 +103,7 @@ def test_flow_ratio_and_stock_metrics_from_csv(csv_workspace: Path) -> None:
     )
     # The row of the 19th, after `through`, is counted and said, not silently dropped.
     assert check.warnings == [
-        "plugin plugin-under-test metric attendees: attendees: 1 row dated 2026-01-19 "
+        "plugin plugin-under-test metric attendees: 1 row dated 2026-01-19 "
         "lies after 2026-01-18; not counted",
     ]
 
@@ -362,7 +362,7 @@ def test_a_text_value_names_the_metric_table_row_and_column(csv_workspace: Path)
     assert check.value("broken", "cm01", "2026-W02").value == 30
     (warning,) = [w for w in check.warnings if "metric broken" in w]
     assert warning == (
-        "plugin plugin-under-test metric broken: broken: 1 row left out: column value holds "
+        "plugin plugin-under-test metric broken: 1 row left out: column value holds "
         "text, not a number (table bad: bad.csv:3)"
     )
     assert "twenty" not in warning

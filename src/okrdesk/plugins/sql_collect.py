@@ -879,7 +879,7 @@ def _params(request: CollectRequest) -> dict[str, str]:
 def _warn(emit: Emit, metric: str, message: str) -> None:
     warning = getattr(emit, "warning", None)
     if warning is not None:
-        warning(metric, f"{metric}: {message}")
+        warning(metric, message)  # the warning names its plugin and metric
 
 
 _INT64 = 2**63
