@@ -269,7 +269,7 @@ def test_text_in_a_typed_column_names_file_row_and_column(tmp_path: Path) -> Non
     check = run(tmp_path, {"calls": table}, metric("conversion", "ratio", CONVERSION))
     (problem,) = check.problems
     assert problem == (
-        "plugin plugin-under-test metric conversion: conversion: sources.sql.tables.calls: "
+        "plugin plugin-under-test metric conversion: sources.sql.tables.calls: "
         "calls.csv:3: column calls cannot be read as bigint (a problem, none kept)"
     )
     assert "ten" not in problem
@@ -330,7 +330,7 @@ def test_a_metric_with_nothing_inside_the_plan_fails(tmp_path: Path) -> None:
     check = run(tmp_path, {"calls": path}, metric("conversion", "ratio", CONVERSION))
     assert check.observations == []
     assert check.problems == [
-        "plugin plugin-under-test metric conversion: conversion: no row lies inside the plan "
+        "plugin plugin-under-test metric conversion: no row lies inside the plan "
         "up to 2026-01-18: 2 rows dated 2025-12-29 to 2025-12-30 lie before the plan's first "
         "period (2026-01-05); 2 rows dated 2026-01-19 to 2026-02-02 lie after 2026-01-18 "
         "(a problem, none kept)"
@@ -369,7 +369,7 @@ def test_a_broken_view_fails_only_the_metrics_that_read_it(tmp_path: Path) -> No
     assert check.value("made", "cm01", "2026-W02").value == 15
     (problem,) = check.problems
     assert problem.startswith(
-        "plugin plugin-under-test metric bad: bad: sources.sql.views.nope: Permission Error"
+        "plugin plugin-under-test metric bad: sources.sql.views.nope: Permission Error"
     )
     assert "root:" not in problem
 

@@ -127,7 +127,7 @@ def test_an_sqlite_file_is_read_only(tmp_path: Path) -> None:
     check = run_check(tmp_path, settings)
     assert check.value("fees", "cm01", "2026-W03").value == 12.5
     assert check.problems == [
-        "plugin plugin-under-test metric sneaky: sneaky: the query failed: not authorized "
+        "plugin plugin-under-test metric sneaky: the query failed: not authorized "
         "(a problem, none kept)"
     ]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
@@ -166,7 +166,7 @@ def test_a_disguised_write_is_stopped_at_run_time(csv_workspace: Path, query: st
     check = run_check(csv_workspace, settings)
     assert check.observations == []
     (problem,) = check.problems
-    assert problem.startswith("plugin plugin-under-test metric bad: bad: the query failed")
+    assert problem.startswith("plugin plugin-under-test metric bad: the query failed")
 
 
 def test_missing_columns_are_named(csv_workspace: Path) -> None:
@@ -385,10 +385,7 @@ def test_one_bad_definition_leaves_the_other_sql_metrics(csv_workspace: Path) ->
         "sources.sql.metrics[0].kind: 'average' is not one of stock, flow, ratio"
         in check.problems[0]
     )
-    assert (
-        "metric lost: lost: sources.sql.tables.gone: no file data/missing.csv"
-        in (check.problems[1])
-    )
+    assert "metric lost: sources.sql.tables.gone: no file data/missing.csv" in (check.problems[1])
 
 
 SECRET_ROWS = """\

@@ -112,7 +112,7 @@ def test_a_slow_query_times_out_alone_and_a_lost_server_fails_its_metrics_named(
     settings = {"connection": postgres_url, "timeout": 0.3, "metrics": [slow, METRICS[0]]}
     check = run_check(tmp_path, settings)
     assert check.problems == [
-        "plugin plugin-under-test metric slow: slow: the query ran longer than 0.3 s on "
+        "plugin plugin-under-test metric slow: the query ran longer than 0.3 s on "
         f"postgresql://localhost/{postgres_url.split('?')[0].rsplit('/', 1)[1]} "
         "(sources.sql.timeout) and was cancelled (a problem, none kept)"
     ]
@@ -122,7 +122,7 @@ def test_a_slow_query_times_out_alone_and_a_lost_server_fails_its_metrics_named(
     check = run_check(tmp_path, {"connection": gone, "metrics": METRICS[:2]})
     assert len(check.problems) == 2 and not check.observations
     for problem, name in zip(check.problems, ("attendees", "lead_rate"), strict=True):
-        assert f"metric {name}: {name}: cannot connect to postgresql://localhost/" in problem
+        assert f"metric {name}: cannot connect to postgresql://localhost/" in problem
 
 
 def test_a_password_never_sits_in_the_settings(tmp_path: Path) -> None:
@@ -377,7 +377,7 @@ def test_a_closed_port_is_one_named_error_for_the_source(dialect: str, tmp_path:
     check = run_check(tmp_path, {"connection": url, "timeout": 5, "metrics": METRICS[:2]})
     shown = url.replace("okr@", "")
     assert check.problems == [
-        f"plugin plugin-under-test metric {name}: {name}: cannot connect to {shown}: "
+        f"plugin plugin-under-test metric {name}: cannot connect to {shown}: "
         "connection refused (a problem, none kept)"
         for name in ("attendees", "lead_rate")
     ]
@@ -449,7 +449,7 @@ def test_a_trino_query_that_never_answers_times_out_alone(
     url = f"trino://okr@127.0.0.1:{trino.port}/hive/dw"
     check = run_check(tmp_path, {"connection": url, "timeout": 0.5, "metrics": METRICS[:3]})
     assert check.problems == [
-        f"plugin plugin-under-test metric assets: assets: the query ran longer than 0.5 s on "
+        f"plugin plugin-under-test metric assets: the query ran longer than 0.5 s on "
         f"trino://127.0.0.1:{trino.port}/hive/dw (sources.sql.timeout) and was given up "
         "(a problem, none kept)"
     ]
@@ -487,6 +487,6 @@ def test_a_url_its_dialect_cannot_use_is_named(tmp_path: Path) -> None:
     url = "trino://okr@127.0.0.1:1/hive/dw?session_properties=not-json"
     check = run_check(tmp_path, {"connection": url, "metrics": METRICS[:1]})
     assert check.problems[0].startswith(
-        "plugin plugin-under-test metric attendees: attendees: sources.sql.connection: "
+        "plugin plugin-under-test metric attendees: sources.sql.connection: "
         "not a usable Trino URL: "
     )

@@ -155,7 +155,7 @@ class _SqliteSource:
         return _Result(columns, iter(cursor), _Lazy(self.authorizer.read), self.described)
 
     def failed(self, spec: MetricSpec, query: str, error: Exception) -> str:
-        return f"{spec.name}: the query failed: {printable(str(error))[:300]}"
+        return f"the query failed: {printable(str(error))[:300]}"
 
     def close(self) -> None:
         self.connection.close()
@@ -357,7 +357,7 @@ class _DuckSource:
         text = str(error)
         missing = re.search(r"Table with name (\w+) does not exist", text)
         if missing and missing.group(1) in self.broken_tables:
-            return f"{spec.name}: {self.broken_tables[missing.group(1)]}"
+            return self.broken_tables[missing.group(1)]
         if isinstance(error, duckdb.ConversionException | duckdb.InvalidInputException
                       | duckdb.OutOfRangeException):  # fmt: skip
             # DuckDB's words would quote the cell.
@@ -369,7 +369,7 @@ class _DuckSource:
             said = printable(_first_line(error))[:300]
         advice = sqlite_advice(query)
         more = f"; written for SQLite? {'; '.join(advice)}" if advice else ""
-        return f"{spec.name}: the query failed: {said}{more}"
+        return f"the query failed: {said}{more}"
 
     def cursor(self, stop: Stop) -> duckdb.DuckDBPyConnection:
         """A connection of its own to the same tables, with the same settings (no file
@@ -656,7 +656,7 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
                     grouped = functools.partial(ahead.grouped, index) if ahead else None
                     _collect_one(source, spec, query, request, emit, grouped)
                 except SqlMetricError as error:
-                    emit.error(spec.name, f"{spec.name}: {error}")
+                    emit.error(spec.name, str(error))
                 except source.errors as error:
                     emit.error(spec.name, source.failed(spec, query, error))
         finally:
@@ -803,7 +803,7 @@ def _collect_from_warehouse(
         warehouse = sql_warehouse.connect(request.settings, request.workspace, allowed)
     except SqlMetricError as error:
         for spec, _ in definitions:
-            emit.error(spec.name, f"{spec.name}: {error}")
+            emit.error(spec.name, str(error))
         return
     try:
         for spec, query in definitions:
@@ -811,10 +811,10 @@ def _collect_from_warehouse(
                 _collect_aggregates(warehouse, spec, query, request, emit)
             except sql_warehouse.WarehouseUnreachable as error:
                 for other, _ in definitions[definitions.index((spec, query)) :]:
-                    emit.error(other.name, f"{other.name}: {error}")
+                    emit.error(other.name, str(error))
                 return
             except SqlMetricError as error:
-                emit.error(spec.name, f"{spec.name}: {error}")
+                emit.error(spec.name, str(error))
     finally:
         warehouse.close()
 
