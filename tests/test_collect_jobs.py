@@ -366,7 +366,8 @@ def test_the_progress_bar_shows_what_runs_and_counts_what_is_done(
             session, dt.date(2026, 1, 18), ["slow", "quick", "visits"], recorded, jobs
         )
     assert [str(e) for e in summary.errors] == [
-        "plugin broken: okrdesk_collect failed: RuntimeError: the CRM export is missing"
+        "plugin broken: okrdesk_collect failed: RuntimeError: the CRM export is missing "
+        "(at plugins/broken.py:13)"
     ]
     assert recorded.events[0] == ("start", "3")
     done = [e for e in recorded.events if e[0] == "finished"]

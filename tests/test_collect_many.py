@@ -131,7 +131,7 @@ def test_emit_many_with_columns_of_different_lengths_fails_the_plugin(
     assert found.observations == []
     assert [str(e) for e in found.errors] == [
         f"plugin figures: okrdesk_collect failed: ValueError: emit.many: {column} holds "
-        "1 items, subjects 2"
+        "1 items, subjects 2 (at plugins/figures.py:32)"
     ]
 
 

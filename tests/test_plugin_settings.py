@@ -93,12 +93,14 @@ def test_what_only_this_machine_lacks_does_not_fail_validate(
 
 @pytest.mark.parametrize(
     ("body", "said"),
-    [("raise RuntimeError('boom')", "okrdesk_check_settings failed: RuntimeError: boom"),
+    [("raise RuntimeError('boom')", "okrdesk_check_settings failed: RuntimeError: boom "
+                                    "(at plugins/referrals.py:9)"),
      ("return ['rate is wrong']", "okrdesk_check_settings failed: TypeError: gave str, "
                                   "not SettingsProblem"),
      ("return 3", "okrdesk_check_settings failed: TypeError: gave int, not a list of "
                   "SettingsProblem"),
-     ("import sys; sys.exit(0)", "okrdesk_check_settings failed: SystemExit: 0"),
+     ("import sys; sys.exit(0)", "okrdesk_check_settings failed: SystemExit: 0 "
+                                 "(at plugins/referrals.py:9)"),
      ("print('checked')", "printed to standard output, which a plugin must not do: checked"),
      ("return [SettingsProblem(None, 'x')]", "okrdesk_check_settings failed: TypeError: gave "
                                              "a SettingsProblem whose key or message is not text")],

@@ -67,7 +67,8 @@ def test_a_plugin_that_fails_to_import_is_named_and_the_rest_still_load(
     code, found = plugins_json(root)
     assert code == 1
     assert found["broken"]["errors"] == [
-        "failed to import: ModuleNotFoundError: No module named 'no_such_module_anywhere'"
+        "failed to import: ModuleNotFoundError: No module named 'no_such_module_anywhere' "
+        "(at plugins/broken.py:1)"
     ]
     assert found["test_metrics"]["errors"] == []
     validated = CliRunner().invoke(cli, ["validate", "-w", str(root)])
@@ -91,7 +92,7 @@ def test_a_plugin_raising_while_declaring_is_named(write_workspace: WriteWorkspa
     code, found = plugins_json(root)
     assert code == 1
     assert found["raises"]["errors"] == [
-        "okrdesk_metrics failed: RuntimeError: licence server unreachable"
+        "okrdesk_metrics failed: RuntimeError: licence server unreachable (at plugins/raises.py:6)"
     ]
 
 
@@ -265,8 +266,10 @@ def test_a_plugin_that_raises_while_collecting_loses_only_its_own_metrics() -> N
     host.register(_plugin(okrdesk_metrics=_declare(REVENUE), okrdesk_collect=exploding), "bad")
     result = collect(host, load_plan_stub(), ["clients", "revenue"], WEEKS, THROUGH, Path("."))
     assert {o.metric for o in result.observations} == {"clients"}
+    raised = exploding.__code__.co_firstlineno + 2
     assert [str(e) for e in result.errors] == [
-        "plugin bad: okrdesk_collect failed: OSError: trades.csv: disk read error"
+        "plugin bad: okrdesk_collect failed: OSError: trades.csv: disk read error "
+        f"(at test_plugins.py:{raised})"
     ]
 
 
@@ -439,6 +442,18 @@ def test_an_installed_package_is_found_through_its_entry_point(
         capture_output=True, text=True, env=env,
     )  # fmt: skip
     assert validated.returncode == 0, validated.stdout
+    # Without its file the package raises, in pathlib: the error names the package's own
+    # line that opened it, as the package spells its files.
+    failed = subprocess.run(
+        [sys.executable, "-m", "okrdesk", "collect", "--through", "2026-01-18", "-w", str(root)],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    source = (EXAMPLE / "src" / "okrdesk_salons" / "__init__.py").read_text(encoding="utf-8")
+    opened = next(n for n, line in enumerate(source.splitlines(), 1) if "path.open(" in line)
+    assert failed.returncode == 1
+    said = failed.stdout + failed.stderr
+    assert "plugin salons: okrdesk_collect failed: FileNotFoundError: " in said
+    assert f"(at okrdesk_salons/__init__.py:{opened})" in said, said
     # collect runs the installed package in a process of its own, found by its entry point
     (root / "data").mkdir()
     (root / "data" / "salons.csv").write_text(

@@ -180,5 +180,6 @@ def test_a_format_name_taken_twice_is_an_error_for_the_second_plugin(
     assert listed.exit_code == 1
     mine = next(p for p in json.loads(listed.output)["plugins"] if p["name"] == "my_md")
     assert mine["errors"] == [
-        'okrdesk_report_formats failed: ValueError: report format "md" is already registered'
+        'okrdesk_report_formats failed: ValueError: report format "md" is already registered '
+        "(at plugins/my_md.py:15)"
     ]

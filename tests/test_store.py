@@ -337,8 +337,9 @@ def test_a_failing_plugin_keeps_its_earlier_numbers(backend: Backend) -> None:
     with backend.open(root) as store:
         last = store.runs()[-1]
     assert last.status == "failed"
+    # The plugin's line that raised, as the workspace spells the file.
     assert last.errors == ["plugin test_metrics: okrdesk_collect failed: ZeroDivisionError: "
-                           "division by zero"]  # fmt: skip
+                           "division by zero (at plugins/test_metrics.py:28)"]  # fmt: skip
 
 
 def test_two_collects_at_once_both_finish(backend: Backend) -> None:

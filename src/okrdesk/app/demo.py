@@ -36,7 +36,8 @@ from okrdesk.files import copy_file_atomically, write_text_atomically
 from okrdesk.messages import counted
 from okrdesk.model import BudgetLine, Direction, KeyResult, Plan
 from okrdesk.periods import Grain, periods_between
-from okrdesk.plugins.manager import PluginHost, describe_error
+from okrdesk.plugins.failures import describe_error
+from okrdesk.plugins.manager import PluginHost
 from okrdesk.resources import shipped
 from okrdesk.store import Store
 from okrdesk.targets.load import load_plan_or_fail
@@ -172,7 +173,8 @@ def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
         try:
             settings = generate(plan=plan, workspace=root.resolve(), through=through)
         except Exception as error:
-            lines.append(f"plugin {name} could not make demo data: {describe_error(error)}")
+            plugin = host.records[name].plugin
+            lines.append(f"plugin {name} could not make demo data: {describe_error(error, plugin)}")
             continue
         if settings:
             sources[name] = dict(settings)

@@ -17,8 +17,9 @@ from okrdesk.app.session import Session
 from okrdesk.errors import display_path
 from okrdesk.messages import counted
 from okrdesk.model import Plan
+from okrdesk.plugins.failures import describe_error
 from okrdesk.plugins.hookspecs import SettingsProblem
-from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, describe_error, quiet
+from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, quiet
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, where_for
@@ -115,7 +116,8 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
             if isinstance(error, KeyboardInterrupt):
                 raise
             answered = []
-            printed.append(f"okrdesk_check_settings failed: {describe_error(error)}")
+            plugin = session.host.records[name].plugin
+            printed.append(f"okrdesk_check_settings failed: {describe_error(error, plugin)}")
         for trouble in printed:
             findings.warnings.append(table.problem(f"plugin {name}: {trouble}"))
         if len(answered) > PROBLEMS_MOST:

@@ -32,6 +32,7 @@ from okrdesk.model import MetricSpec
 from okrdesk.plugins import hookspecs
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.entry_points import load as load_entry_point
+from okrdesk.plugins.failures import describe_error
 from okrdesk.plugins.hookspecs import ReportFormat
 from okrdesk.records import shared_methods
 
@@ -124,11 +125,6 @@ def _allowed() -> set[str] | None:
 
 DECLARING_FAILED = "okrdesk_metrics failed: "
 """How a plugin's error from declaring its metrics begins."""
-
-
-def describe_error(error: BaseException) -> str:
-    text = str(error).strip()
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 class PluginHost:
@@ -319,7 +315,7 @@ class PluginHost:
         except Exception as error:
             # What it declared before failing stands: one broken definition (an SQL
             # metric, say) must not take the plugin's other metrics with it.
-            record.errors.append(f"{DECLARING_FAILED}{describe_error(error)}")
+            record.errors.append(f"{DECLARING_FAILED}{describe_error(error, record.plugin)}")
         return found
 
     def implementations(self, hook: str) -> list[tuple[str, Callable[..., Any]]]:
@@ -378,7 +374,9 @@ class PluginHost:
             with _quiet(record):
                 impl(register=register)
         except Exception as error:
-            record.errors.append(f"okrdesk_report_formats failed: {describe_error(error)}")
+            record.errors.append(
+                f"okrdesk_report_formats failed: {describe_error(error, record.plugin)}"
+            )
 
     @property
     def broken(self) -> list[PluginRecord]:
@@ -435,6 +433,8 @@ def _importer(module_name: str) -> Callable[[], ModuleType]:
 
 
 def _taking_only(function: Callable[..., Any], argnames: tuple[str, ...]) -> Callable[..., Any]:
+    # Wrapped, its module is the plugin's: a failure is told at the plugin's own line.
+    @functools.wraps(function)
     def call(**kwargs: Any) -> Any:
         return function(**{k: v for k, v in kwargs.items() if k in argnames})
 

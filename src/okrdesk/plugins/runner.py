@@ -49,8 +49,9 @@ from okrdesk.model import (
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
+from okrdesk.plugins.failures import describe_error
 from okrdesk.plugins.hookspecs import CollectRequest
-from okrdesk.plugins.manager import PluginHost, Probed, Prober, describe_error, load_one
+from okrdesk.plugins.manager import PluginHost, Probed, Prober, load_one
 from okrdesk.plugins.probe_cache import ProbeCache
 from okrdesk.plugins.spool import EmittedTwice, Spool, SpooledRow
 
@@ -107,7 +108,7 @@ def _run_with_timeout(
     if outcome:
         if isinstance(outcome[0], KeyboardInterrupt):
             raise outcome[0]
-        return f"okrdesk_collect failed: {describe_error(outcome[0])}"
+        return f"okrdesk_collect failed: {describe_error(outcome[0], call)}"
     return None
 
 
@@ -364,9 +365,11 @@ def _plugin_process(
     )
     relay = _Relay(connection)
     failure: str | None = None
+    plugin: object | None = None
     try:
         host = load_one(name, how, settings)
         record = host.records[name]
+        plugin = record.plugin
         calls = dict(host.implementations("okrdesk_collect"))
         changed = [] if request is None else _declared_otherwise(request, record.declared)
         if request is None:
@@ -381,7 +384,7 @@ def _plugin_process(
         else:
             calls[name](request=request, emit=relay)
     except BaseException as error:
-        failure = f"okrdesk_collect failed: {describe_error(error)}"
+        failure = f"okrdesk_collect failed: {describe_error(error, plugin)}"
     relay.flush()
     connection.send(("done", failure))
 
