@@ -416,6 +416,19 @@ def test_validate_refuses_a_secret_written_into_the_settings(
     assert "LEAKED" not in done.output
 
 
+def test_send_names_a_channel_s_mistakes_rather_than_finding_no_channel(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        '[[send.channels]]\nkind = "wecom"\nname = "g"\nwebhook_env = "W"\n', encoding="utf-8"
+    )
+    done = CliRunner().invoke(cli, ["send", "--dry-run", "-w", str(root)])
+    assert done.exit_code == 2
+    assert "okrdesk.toml:4: send.channels[0].webhook_env: unknown key" in done.output
+    assert "no channels" not in done.output
+
+
 def test_validate_names_a_misplaced_or_missing_setting(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
     (root / "okrdesk.toml").write_text(

@@ -22,7 +22,7 @@ from okrdesk.delivery import channels
 from okrdesk.delivery.message import Message
 from okrdesk.delivery.summary import summary
 from okrdesk.delivery.transport import Clock, DeliveryFailed, SystemClock
-from okrdesk.errors import BadInput, printable
+from okrdesk.errors import BadInput, ValidationFailed, printable
 from okrdesk.report.render import printable_copy
 from okrdesk.targets.settings import Channel
 
@@ -41,6 +41,10 @@ class Outcome:
 
 
 def chosen_channels(session: Session, names: tuple[str, ...]) -> tuple[Channel, ...]:
+    if session.problems:
+        # A channel okrdesk.toml gets wrong is left out of the settings: name its
+        # mistakes, not "no channels".
+        raise ValidationFailed(session.problems)
     configured = session.workspace.send.channels
     if not configured:
         raise BadInput(

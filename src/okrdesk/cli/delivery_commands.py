@@ -6,7 +6,7 @@ import datetime as dt
 
 import click
 
-from okrdesk.cli.options import DATE, day_of, workspace_option, workspace_path
+from okrdesk.cli.options import DATE, day_of, lang_option, workspace_option, workspace_path
 from okrdesk.cli.output import say
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED
@@ -16,10 +16,7 @@ from okrdesk.errors import EXIT_FAILED
 @click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
 @click.option("--week", help="An ISO week such as 2026-W47: the report as of its Sunday.")
 @click.option("--unit", help="The unit or person to report on (default: the plan's unit).")
-@click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-    help="The language of the message and the report.",
-)  # fmt: skip
+@lang_option("The language of the message and the report.")
 @click.option(
     "--channel", "names", multiple=True, metavar="NAME",
     help="Send only to this channel of [[send.channels]] (repeatable; default: all).",
@@ -38,7 +35,7 @@ def send(
     as_of: dt.datetime | None,
     week: str | None,
     unit: str | None,
-    lang: str,
+    lang: str | None,
     names: tuple[str, ...],
     due: bool,
     dry_run: bool,
@@ -61,6 +58,7 @@ def send(
     started()
     session = open_session(workspace_path())
     targets = chosen_channels(session, names)
+    lang = session.workspace.language(lang)
     if due:
         day, reminder = prepare_due(session, unit, day_of(as_of), lang)
         if reminder is None:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
@@ -57,6 +58,18 @@ period_option = click.option(
     help="As of the end of a period: 2026-W14, 2026-03, 2026Q2, a phase id or name "
     "(Q1, 抢春播), this week, last month (counted from --as-of, else today).",
 )  # fmt: skip
+
+
+_Command = TypeVar("_Command", bound=Callable[..., Any])
+
+
+def lang_option(what: str) -> Callable[[_Command], _Command]:
+    """``--lang zh|en``, saying ``what`` it sets; None when not given, for the
+    workspace's ``[workspace] lang`` to choose (``Workspace.language``)."""
+    return click.option(
+        "--lang", type=click.Choice(["zh", "en"]),
+        help=f"{what} (default: lang in okrdesk.toml's [workspace], else zh).",
+    )  # fmt: skip
 
 
 def workspace_path() -> Path | None:

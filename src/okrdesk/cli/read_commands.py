@@ -8,7 +8,14 @@ from pathlib import Path
 
 import click
 
-from okrdesk.cli.options import DATE, day_of, period_option, workspace_option, workspace_path
+from okrdesk.cli.options import (
+    DATE,
+    day_of,
+    lang_option,
+    period_option,
+    workspace_option,
+    workspace_path,
+)
 from okrdesk.cli.output import say, say_data
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput
@@ -30,10 +37,7 @@ from okrdesk.errors import EXIT_FAILED, BadInput
     "Excel (with --out), or a format a plugin adds (`okrdesk plugins` lists them). "
     "Default: from --out's extension (.txt, .md, .html, .json, .xlsx, ...), else text.",
 )  # fmt: skip
-@click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-    help="The report's language and number style (万/亿 or thousands separators).",
-)  # fmt: skip
+@lang_option("The report's language and number style (万/亿 or thousands separators).")
 @click.option(
     "--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
     help="Write to FILE; its extension picks the format unless --format is given.",
@@ -72,7 +76,7 @@ def report(
     unit: str | None,
     depth: int | None,
     fmt: str | None,
-    lang: str,
+    lang: str | None,
     out: Path | None,
     templates: Path | None,
     brief: bool,
@@ -108,6 +112,7 @@ def report(
     if brief:
         check_brief(chosen.name)
     windows = windows_asked(session, window, compare)
+    lang = session.workspace.language(lang)
     built = make_report(
         session, unit, day_of(as_of), week, lang, period, depth, breakdowns, windows
     )
@@ -122,13 +127,10 @@ def report(
 @click.command()
 @click.option("--as-of", "as_of", type=DATE, help="The day to check (default: today).")
 @period_option
-@click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-    help="The language of the messages, as for `okrdesk report`.",
-)  # fmt: skip
+@lang_option("The language of the messages, as for `okrdesk report`.")
 @click.option("--verbose", "-v", is_flag=True, help="Say so when all is clear, too.")
 @workspace_option
-def check(as_of: dt.datetime | None, period: str | None, lang: str, verbose: bool) -> None:
+def check(as_of: dt.datetime | None, period: str | None, lang: str | None, verbose: bool) -> None:
     """List everything that needs attention; exit 1 when any of it is a problem.
 
     The same rules as the report's "needs attention": tripped budget
@@ -149,6 +151,7 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str, verbose: boo
     started()
     session = open_session(workspace_path())
     found = check_workspace(session, as_of_period(session.plan, period, day_of(as_of)))
+    lang = session.workspace.language(lang)
     for alert in found:
         say(tagged(alert, lang))
     if found or verbose:
@@ -163,10 +166,7 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str, verbose: boo
 @click.option("--unit", help="Explain the figure for this unit (default: the objective's owner).")
 @click.option("--as-of", "as_of", type=DATE, help="The day of the figure (default: today).")
 @period_option
-@click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-    help="How values are written, as for `okrdesk report` (2.54亿 or CNY 254m).",
-)  # fmt: skip
+@lang_option("How values are written, as for `okrdesk report` (2.54亿 or CNY 254m).")
 @workspace_option
 def explain(
     key_result: str,
@@ -174,7 +174,7 @@ def explain(
     unit: str | None,
     as_of: dt.datetime | None,
     period: str | None,
-    lang: str,
+    lang: str | None,
 ) -> None:
     """Show every number behind a key result's figure and where each came from.
 
@@ -189,18 +189,16 @@ def explain(
     started()
     session = open_session(workspace_path())
     day = as_of_period(session.plan, period, day_of(as_of))
-    for text in explain_lines(session, key_result, person, unit, day, lang):
+    chosen = session.workspace.language(lang)
+    for text in explain_lines(session, key_result, person, unit, day, chosen):
         say(text)
 
 
 @click.command()
 @click.argument("key_result")
-@click.option(
-    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-    help="How values are written, as for `okrdesk report`.",
-)  # fmt: skip
+@lang_option("How values are written, as for `okrdesk report`.")
 @workspace_option
-def history(key_result: str, lang: str) -> None:
+def history(key_result: str, lang: str | None) -> None:
     """List a key result's check-ins: date, value, for whom, by whom, confidence, note.
 
     Oldest first, withdrawn ones too, marked with who withdrew them and why;
@@ -210,7 +208,8 @@ def history(key_result: str, lang: str) -> None:
     from okrdesk.app.session import open_session
 
     started()
-    for text in history_lines(open_session(workspace_path()), key_result, lang):
+    session = open_session(workspace_path())
+    for text in history_lines(session, key_result, session.workspace.language(lang)):
         say(text)
 
 

@@ -31,7 +31,9 @@ DEFAULT_DATABASE = "okrdesk.db"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 _TOP_KEYS = ("workspace", "sources", "checkin", "send")
-_WORKSPACE_KEYS = ("name", "database", "plugin_timeout")
+_WORKSPACE_KEYS = ("name", "database", "plugin_timeout", "lang")
+LANGUAGES = ("zh", "en")
+"""The languages reports and messages are written in."""
 _CHECKIN_KEYS = ("by",)
 _SEND_KEYS = ("reports", "channels")
 CHANNEL_KINDS = ("wecom", "feishu", "dingtalk", "email")
@@ -94,6 +96,13 @@ class Workspace:
     checkin_by: str = ""
     """``[checkin] by``: who a check-in is from when ``--by`` is not given."""
     send: SendSettings = SendSettings()
+    lang: str | None = None
+    """``[workspace] lang``: the language of reports and messages when ``--lang`` is not
+    given."""
+
+    def language(self, given: str | None) -> str:
+        """``--lang`` when given, else the workspace's ``lang``, else Chinese."""
+        return given or self.lang or LANGUAGES[0]
 
     @property
     def store_location(self) -> Path | str:
@@ -217,9 +226,11 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
     top = Table(Where(source), source.data, findings, _TOP_KEYS)
     name, database, timeout = "", root / DEFAULT_DATABASE, None
     url: str | None = None
+    lang: str | None = None
     if (found := top.table("workspace")) is not None:
         table = Table(*found, findings, _WORKSPACE_KEYS)
         name = table.text("name") or ""
+        lang = table.choice("lang", LANGUAGES)
         if (db := table.text("database")) is not None:
             if db.startswith(POSTGRES_SCHEMES):
                 url = _server_url(table, found[0].key("database"), db)
@@ -258,6 +269,7 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
         database_url=url,
         checkin_by=checkin_by,
         send=send,
+        lang=lang,
     )
 
 

@@ -1,0 +1,95 @@
+"""``[workspace] lang``: a workspace written in English reports in English without
+``--lang en`` on every command; ``--lang`` still chooses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from sample_workspace import WriteWorkspace, trusted
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)])
+
+
+def in_language(write_workspace: WriteWorkspace, lang: str | None) -> Path:
+    root = write_workspace()
+    settings = '[workspace]\nname = "福田"\n' + (f'lang = "{lang}"\n' if lang else "")
+    (root / "okrdesk.toml").write_text(settings, encoding="utf-8")
+    trusted(root)
+    assert run(root, "collect", "--through", "2026-06-30").exit_code == 0
+    return root
+
+
+def report_lang(root: Path, *args: str) -> str:
+    done = run(root, "report", "--as-of", "2026-06-30", "--format", "json", *args)
+    assert done.exit_code == 0, done.output
+    return str(json.loads(done.output)["lang"])
+
+
+@pytest.mark.parametrize(("setting", "chosen"), [(None, "zh"), ("zh", "zh"), ("en", "en")])
+def test_the_workspace_s_language_is_every_command_s_default(
+    write_workspace: WriteWorkspace, setting: str | None, chosen: str
+) -> None:
+    root = in_language(write_workspace, setting)
+    assert report_lang(root) == chosen
+    other = "zh" if chosen == "en" else "en"
+    assert report_lang(root, "--lang", other) == other
+    # check, explain and history word and write as the report does.
+    checked = run(root, "check", "-v", "--as-of", "2026-06-30")
+    told = run(root, "check", "-v", "--as-of", "2026-06-30", "--lang", chosen)
+    assert (
+        checked.output == told.output
+        and checked.output
+        != run(root, "check", "-v", "--as-of", "2026-06-30", "--lang", other).output
+    )
+    for command in (["explain", "O1.KR1", "--as-of", "2026-06-30"], ["history", "O1.KR1"]):
+        assert run(root, *command).output == run(root, *command, "--lang", chosen).output
+
+
+def test_send_writes_in_the_workspace_s_language(write_workspace: WriteWorkspace) -> None:
+    root = in_language(write_workspace, "en")
+    settings = (root / "okrdesk.toml").read_text(encoding="utf-8")
+    (root / "okrdesk.toml").write_text(
+        settings + '\n[[send.channels]]\nname = "team"\nkind = "wecom"\n'
+        'url_env = "OKRDESK_TEST_WEBHOOK"\n',
+        encoding="utf-8",
+    )
+    trusted(root)
+    shown = run(root, "send", "--as-of", "2026-06-30", "--dry-run")
+    assert shown.exit_code == 0, shown.output
+    assert (
+        shown.output
+        == run(root, "send", "--as-of", "2026-06-30", "--dry-run", "--lang", "en").output
+    )
+    assert (
+        shown.output
+        != run(root, "send", "--as-of", "2026-06-30", "--dry-run", "--lang", "zh").output
+    )
+
+
+def test_a_language_okrdesk_does_not_write_is_named_at_its_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text('[workspace]\nname = "x"\nlang = "fr"\n', encoding="utf-8")
+    for command in (["validate"], ["report"], ["check"]):
+        done = run(root, *command)
+        assert done.exit_code == 2, done.output
+        assert 'okrdesk.toml:3: workspace.lang: "fr" is not allowed; expected one of: zh, en' in (
+            done.output
+        )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_init_writes_the_language_it_was_asked_for(tmp_path: Path, lang: str) -> None:
+    made = CliRunner().invoke(cli, ["init", str(tmp_path / "ws"), "--lang", lang])
+    assert made.exit_code == 0, made.output
+    checked = run(tmp_path / "ws", "check", "-v")
+    said = {"zh": "尚未采集任何数据", "en": "no numbers collected yet"}[lang]
+    assert said in checked.output, checked.output
