@@ -153,7 +153,7 @@ def test_who_owes_what_since_when_by_hand(write_workspace: WriteWorkspace) -> No
 def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> None:
     root = rhythm(write_workspace)
     assert run(root, "checkin", "O1.ENPS", "40", "--date", "2026-03-04").exit_code == 0
-    done = run(root, "due", "--as-of", "2026-03-20")
+    done = run(root, "due", "--as-of", "2026-03-20", "--lang", "en")
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
     assert lines[0] == "Check-ins owed on 2026-03-20: 3, by 2 people."
@@ -164,6 +164,16 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
         for line in lines
     ), lines  # fmt: skip
     assert "福田营业部 (no lead in the plan): 1" in lines
+    # In Chinese, the language of a workspace that names none.
+    lines = run(root, "due", "--as-of", "2026-03-20").output.splitlines()
+    assert lines[0] == "2026-03-20 待打卡：3 项，2 人。"
+    assert "王芳（cm01）：2 项" in lines
+    assert any(
+        line.startswith("  O1.ENPS（team-a）：每周一次，自 2026-03-09 起逾期"
+                        "（上次 2026-03-04，已 2 周无打卡）")
+        for line in lines
+    ), lines  # fmt: skip
+    assert "福田营业部（未设负责人）：1 项" in lines
     assert run(root, "due", "--unit", "nowhere").exit_code == 2
 
 
@@ -178,7 +188,7 @@ def test_the_first_screen_tells_this_periods_check_ins_from_late_ones(
     assert "Check-ins owed: 2, all this period's, the first due 2026-04-30" in on_time
     assert "王芳: 1, due by 2026-04-30" in on_time
     assert "福田营业部: 1, due by 2026-06-30" in on_time
-    due = run(root, "due", "--as-of", "2026-04-01").output
+    due = run(root, "due", "--as-of", "2026-04-01", "--lang", "en").output
     assert "  O1.REV for team-a: every month, due by 2026-04-30 (last 2026-03-31)" in due
     # 15 April: ENPS missed W15 whole; REV and ZERO are still this period's.
     later = run(root, "report", "--brief", "--as-of", "2026-04-15", "--lang", "zh").output

@@ -48,7 +48,9 @@ def test_the_workspace_s_language_is_every_command_s_default(
         and checked.output
         != run(root, "check", "-v", "--as-of", "2026-06-30", "--lang", other).output
     )
-    for command in (["explain", "O1.KR1", "--as-of", "2026-06-30"], ["history", "O1.KR1"]):
+    commands = (["explain", "O1.KR1", "--as-of", "2026-06-30"], ["history", "O1.KR1"],
+                ["due", "--as-of", "2026-06-30"])  # fmt: skip
+    for command in commands:
         assert run(root, *command).output == run(root, *command, "--lang", chosen).output
 
 

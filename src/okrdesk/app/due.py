@@ -9,6 +9,7 @@ from okrdesk.app.session import Session, stored
 from okrdesk.engine.cadence import Owed, owed
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.errors import BadInput
+from okrdesk.messages import ALERTS
 from okrdesk.model import Checkin
 from okrdesk.targets.reader import suggest
 
@@ -36,23 +37,56 @@ def owed_on(
         return day, owed(plan, store, day, unit)
 
 
-def due_lines(session: Session, as_of: dt.date | None, unit: str | None) -> list[str]:
-    """What is owed, grouped by who owes it, the longest owed first within each."""
+_WORDS = {
+    "en": {
+        "none": "No check-ins owed on {day}.",
+        "heading": "Check-ins owed on {day}: {n}, by {people} {who}.",
+        "person": "{name} ({person}): {n}", "no_lead": "{name} (no lead in the plan): {n}",
+        "item": "  {kr} for {subject}: every {cadence}, {when} ({last}{late})  {title}",
+        "since": "owed since {day}", "by": "due by {day}",
+        "last": "last {day}", "never": "none yet", "late": ", {n} {periods} without one",
+    },
+    "zh": {
+        "none": "{day} 无待打卡。",
+        "heading": "{day} 待打卡：{n} 项，{people} 人。",
+        "person": "{name}（{person}）：{n} 项", "no_lead": "{name}（未设负责人）：{n} 项",
+        "item": "  {kr}（{subject}）：每{cadence}一次，{when}（{last}{late}）  {title}",
+        "since": "自 {day} 起逾期", "by": "{day} 前完成",
+        "last": "上次 {day}", "never": "尚无打卡", "late": "，已 {n} {periods}无打卡",
+    },
+}  # fmt: skip
+
+_PERIODS = {
+    "en": {"week": "weeks", "month": "months", "quarter": "quarters"},
+    "zh": {"week": "周", "month": "个月", "quarter": "个季度"},
+}
+"""Several periods of a cadence, after their number."""
+
+
+def due_lines(session: Session, as_of: dt.date | None, unit: str | None, lang: str) -> list[str]:
+    """What is owed, grouped by who owes it, the longest owed first within each, in
+    ``lang``."""
+    words = _WORDS[lang]
     day, found = owed_on(session, as_of, unit)
     if not found:
-        return [f"No check-ins owed on {day}."]
+        return [words["none"].format(day=day)]
     people = len({(o.person, o.name) for o in found})
-    lines = [f"Check-ins owed on {day}: {len(found)}, by {people} "
-             f"{'person' if people == 1 else 'people'}."]  # fmt: skip
+    who = "person" if people == 1 else "people"
+    lines = [words["heading"].format(day=day, n=len(found), people=people, who=who)]
     by_who = sorted(found, key=lambda o: (o.name, o.person or "", o.since, o.key_result))
     for (person, name), entries in groupby(by_who, key=lambda o: (o.person, o.name)):
         items = list(entries)
-        who = f"{name} ({person})" if person else f"{name} (no lead in the plan)"
-        lines.append(f"{who}: {len(items)}")
-        for o in items:
-            last = f"last {o.last}" if o.last else "none yet"
-            late = f", {o.periods} {o.cadence.value}s without one" if o.periods > 1 else ""
-            when = f"owed since {o.since}" if o.late else f"due by {o.due}"
-            lines.append(f"  {o.key_result} for {o.subject}: every {o.cadence.value}, {when} "
-                         f"({last}{late})  {o.title}")  # fmt: skip
+        said = words["person"] if person else words["no_lead"]
+        lines.append(said.format(name=name, person=person, n=len(items)))
+        lines += [_owed_line(o, words, lang) for o in items]
     return lines
+
+
+def _owed_line(o: Owed, words: dict[str, str], lang: str) -> str:
+    last = words["last"].format(day=o.last) if o.last else words["never"]
+    periods = _PERIODS[lang][o.cadence.value]
+    late = words["late"].format(n=o.periods, periods=periods) if o.periods > 1 else ""
+    when = words["since"].format(day=o.since) if o.late else words["by"].format(day=o.due)
+    cadence = ALERTS[f"cadence.{o.cadence.value}"][lang]
+    return words["item"].format(kr=o.key_result, subject=o.subject, cadence=cadence,
+                                when=when, last=last, late=late, title=o.title)  # fmt: skip

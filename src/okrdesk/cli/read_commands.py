@@ -216,8 +216,9 @@ def history(key_result: str, lang: str | None) -> None:
 @click.command()
 @click.option("--as-of", "as_of", type=DATE, help="The day to look at (default: today).")
 @click.option("--unit", help="Only check-ins owed inside this unit, or by this person.")
+@lang_option("The language of the list, as for `okrdesk report`.")
 @workspace_option
-def due(as_of: dt.datetime | None, unit: str | None) -> None:
+def due(as_of: dt.datetime | None, unit: str | None, lang: str | None) -> None:
     """List the check-ins owed: which key results, by whom, since when.
 
     A key result without a metric is owed one check-in every week, month or
@@ -229,7 +230,8 @@ def due(as_of: dt.datetime | None, unit: str | None) -> None:
     from okrdesk.app.session import open_session
 
     started()
-    for text in due_lines(open_session(workspace_path()), day_of(as_of), unit):
+    session = open_session(workspace_path())
+    for text in due_lines(session, day_of(as_of), unit, session.workspace.language(lang)):
         say(text)
 
 
