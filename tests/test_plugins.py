@@ -153,6 +153,31 @@ def test_the_allow_list_limits_which_plugins_load(
     assert set(found) == expected
 
 
+def test_a_name_in_the_allow_list_that_no_plugin_has_is_warned_of(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """In a process of its own, where installed packages are looked at too: a misspelt
+    name loads nothing, which validate and plugins say, with the name meant."""
+    root = write_workspace()
+
+    def run(*args: str, allow: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "OKRDESK_LOAD_PLUGINS": allow}
+        return subprocess.run([sys.executable, "-m", "okrdesk", *args, "-w", str(root)],
+                              capture_output=True, text=True, env=env)  # fmt: skip
+
+    warned = (
+        'warning: OKRDESK_LOAD_PLUGINS names "test_metric", which is no installed or '
+        'workspace plugin (did you mean "test_metrics"?); only the plugins it names load'
+    )
+    validated = run("validate", allow="test_metric")
+    assert warned in validated.stdout.splitlines(), validated.stdout
+    listed = run("plugins", "--json", allow="test_metric")
+    assert json.loads(listed.stdout)["warnings"] == [warned.removeprefix("warning: ")]
+    assert warned in run("plugins", allow="test_metric").stdout.splitlines()
+    right = run("validate", allow="test_metrics")
+    assert right.returncode == 0 and "OKRDESK_LOAD_PLUGINS" not in right.stdout, right.stdout
+
+
 # ------------------------------------------------------------------ isolation
 
 PEOPLE = (Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a"))

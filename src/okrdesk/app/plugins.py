@@ -49,7 +49,7 @@ def listing(host: PluginHost, name: str | None = None) -> list[str]:
         for name in r.formats:
             lines.append(f"    report format {name:<14} {host.formats[name].description}")
         lines += [f"    error: {error}" for error in r.errors]
-    return lines
+    return lines + [f"warning: {warning}" for warning in host.allow_list_warnings()]
 
 
 def as_json(host: PluginHost, name: str | None = None) -> dict[str, Any]:
@@ -67,7 +67,8 @@ def as_json(host: PluginHost, name: str | None = None) -> dict[str, Any]:
                 "errors": r.errors,
             }
             for r in chosen(host, name)
-        ]
+        ],
+        "warnings": host.allow_list_warnings(),
     }
 
 

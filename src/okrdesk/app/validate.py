@@ -76,6 +76,7 @@ def validate(session: Session) -> Validation:
         # What a plugin's own check said of its settings, at their lines, it says better.
         if error != UNTRUSTED and not (name in said and error.startswith(DECLARING_FAILED))
     ]
+    lines += [f"warning: {warning}" for warning in session.host.allow_list_warnings()]
     lines += _skipped(session)
     files = len(session.loaded.files)
     noun = "file" if files == 1 else "files"

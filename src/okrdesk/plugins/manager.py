@@ -162,6 +162,10 @@ class PluginHost:
         self._registered = registered
         self._prober = prober
         self._loaded = False
+        self._offered: list[str] = []
+        self.unknown_allowed: list[str] = []
+        """Names in ``OKRDESK_LOAD_PLUGINS`` that no plugin has (a misspelt name loads
+        nothing), when the installed packages were looked at."""
         self._unloaded_formats: list[str] = []
         """Built-in format plugins listed but not imported yet (``FORMATS_ONLY``)."""
 
@@ -183,8 +187,10 @@ class PluginHost:
                 self._unloaded_formats.append(name)
                 continue
             self._add(name, BUILTIN, module_name, __version__, _importer(module_name)).how = how
+        offered = set(self._builtins)
         if self._entry_points:
             for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
+                offered.add(ep.name)
                 if allowed is None or ep.name in allowed:
                     importer = functools.partial(load_entry_point, ep.value)
                     self._add_external(ep.name, ENTRY_POINT, ep.version, ("entry", ep.value),
@@ -193,6 +199,7 @@ class PluginHost:
             self._add(name, BUILTIN, repr(plugin), "", functools.partial(lambda p: p, plugin))
         if self._local_folder is not None and self._local_folder.is_dir():
             for path in sorted(self._local_folder.glob("*.py")):
+                offered.add(path.stem)
                 if allowed is not None and path.stem not in allowed:
                     continue
                 if self._workspace_code:
@@ -200,8 +207,22 @@ class PluginHost:
                     self._add_external(path.stem, LOCAL, "", ("file", str(path)), importer)
                 else:
                     self._skip(path)
+        offered |= set(EXTRA_PLUGINS)
+        self._offered = sorted(offered)
+        if allowed is not None and self._entry_points:
+            self.unknown_allowed = sorted(allowed - offered)
         self._declare_metrics()
         return self
+
+    def allow_list_warnings(self) -> list[str]:
+        """What to tell of ``OKRDESK_LOAD_PLUGINS`` naming a plugin there is not."""
+        from okrdesk.targets.reader import suggest
+
+        return [
+            f'{ALLOW_ENV} names "{name}", which is no installed or workspace plugin'
+            f"{suggest(name, self._offered)}; only the plugins it names load"
+            for name in self.unknown_allowed
+        ]
 
     def register(self, plugin: object, name: str, origin: str = BUILTIN) -> PluginRecord:
         """Add an already imported plugin object (used by ``okrdesk.plugins.testing``)."""
