@@ -255,6 +255,14 @@ def test_a_lost_warehouse_fails_its_metrics_and_no_other_source(
         "attendees",
         "leads",
     }
+    # And so by check and the report's alerts, which read it from the run.
+    checked = CliRunner().invoke(
+        cli, ["check", "--as-of", "2026-01-18", "--lang", "en", "-w", str(root)]
+    )
+    told = [line for line in checked.output.splitlines() if "cannot connect" in line]
+    assert len(told) == 1, checked.output
+    assert "plugin sql metrics " in told[0]
+    assert all(metric in told[0] for metric in ("assets", "attendees", "leads"))
     assert {r[0] for r in stored(root)} == {"complaint_rate", "hires", "new_hnw_clients"}
 
 

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import importlib
+import sys
 import textwrap
+import types
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from okrdesk.cli import cli
 from okrdesk.model import MetricKind, MetricSpec
 from okrdesk.plugins.failures import describe_error, raised_at
 from okrdesk.units import UNITS
+from sample_workspace import WriteWorkspace, trusted
 
 HERE = Path(__file__).name
 
@@ -110,3 +115,155 @@ def test_a_workspace_s_plugin_file_is_named_as_the_workspace_spells_it(
     assert host.records["salons"].errors == [
         "okrdesk_metrics failed: KeyError: 'date' (at plugins/salons.py:6)"
     ]
+
+
+def test_telling_an_error_never_fails_whatever_the_plugin_or_the_error() -> None:
+    """It runs where a plugin's error is being told: a plugin object without a module,
+    or an error whose words cannot be read, must not become okrdesk's own traceback."""
+
+    class Unreadable(Exception):
+        def __str__(self) -> str:
+            raise RuntimeError("no words")
+
+    error = caught(lambda: int("x"))
+    assert describe_error(error, types.SimpleNamespace()).startswith("ValueError: ")
+    assert describe_error(Unreadable(), object()) == ("Unreadable: (its message could not be read)")
+
+
+def test_a_plugin_object_without_a_module_that_fails_declaring_is_listed_broken(
+    tmp_path: Path,
+) -> None:
+    from okrdesk.plugins import hookimpl
+    from okrdesk.plugins.manager import PluginHost
+
+    @hookimpl
+    def okrdesk_metrics(register):  # type: ignore[no-untyped-def]
+        raise KeyError("date")
+
+    host = PluginHost(tmp_path, entry_points=False, builtins={}, registered=False)
+    record = host.register(types.SimpleNamespace(okrdesk_metrics=okrdesk_metrics), "ns")
+    line = okrdesk_metrics.__code__.co_firstlineno + 2
+    assert record.errors == [f"okrdesk_metrics failed: KeyError: 'date' (at {HERE}:{line})"]
+
+
+@pytest.mark.parametrize("inside", ["workspace", "plugins", "root"])
+def test_an_import_that_fails_in_a_library_names_the_workspace_plugin_s_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, inside: str
+) -> None:
+    """Known by its file before it was ever imported: named as plugins/NAME.py from any
+    folder, at its own line rather than the library's."""
+    from okrdesk.plugins.manager import PluginHost
+
+    workspace = tmp_path / "ws"
+    (workspace / "plugins").mkdir(parents=True)
+    (workspace / "plugins" / "salons.py").write_text(
+        'import datetime\n\nSTART = datetime.datetime.strptime("06/01/2026", "%Y-%m-%d")\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(
+        {"workspace": workspace, "plugins": workspace / "plugins", "root": "/"}[inside]
+    )
+    host = PluginHost(workspace / "plugins", entry_points=False, workspace_code=True).load()
+    (error,) = host.records["salons"].errors
+    assert error.startswith("failed to import: ValueError: time data ")
+    assert error.endswith("(at plugins/salons.py:3)")
+
+
+def test_a_syntax_error_is_named_once_as_its_file_is(tmp_path: Path) -> None:
+    from okrdesk.plugins.manager import PluginHost
+
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "salons.py").write_text("def broken(:\n    pass\n", encoding="utf-8")
+    host = PluginHost(tmp_path / "plugins", entry_points=False, workspace_code=True).load()
+    assert host.records["salons"].errors == [
+        "failed to import: SyntaxError: invalid syntax (at plugins/salons.py:1)"
+    ]
+
+
+def test_a_plugin_made_of_a_shared_library_s_class_names_its_own_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A firm's helper package supplies the plugin's class; the plugin package only makes
+    one with its own parser, which raises: the plugin's line is named, found through the
+    entry point that loads it."""
+    (tmp_path / "firm_sdk").mkdir()
+    (tmp_path / "firm_sdk" / "__init__.py").write_text(
+        textwrap.dedent("""\
+            class CsvPlugin:
+                def __init__(self, parse):
+                    self.parse = parse
+
+                def okrdesk_metrics(self, register):
+                    self.parse("x")
+        """),
+        encoding="utf-8",
+    )
+    (tmp_path / "okrdesk_branch").mkdir()
+    (tmp_path / "okrdesk_branch" / "__init__.py").write_text(
+        textwrap.dedent("""\
+            from firm_sdk import CsvPlugin
+
+
+            def parse(text):
+                return int(text)
+
+
+            plugin = CsvPlugin(parse)
+        """),
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    plugin = importlib.import_module("okrdesk_branch").plugin
+    error = caught(lambda: plugin.okrdesk_metrics(None))
+    assert raised_at(error, plugin) == "firm_sdk/__init__.py:6"
+    how = ("entry", "okrdesk_branch:plugin")
+    assert raised_at(error, plugin, how) == "okrdesk_branch/__init__.py:5"
+
+
+def test_a_workspace_plugin_that_put_its_folder_on_python_s_path_is_still_plugins_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from okrdesk.plugins.manager import PluginHost
+
+    (tmp_path / "plugins").mkdir()
+    (tmp_path / "plugins" / "salons.py").write_text(
+        textwrap.dedent("""\
+            import sys
+            from pathlib import Path
+
+            from okrdesk.plugins import hookimpl
+
+            sys.path.insert(0, str(Path(__file__).parent))
+
+
+            @hookimpl
+            def okrdesk_metrics(register):
+                raise KeyError("date")
+        """),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    host = PluginHost(tmp_path / "plugins", entry_points=False, workspace_code=True).load()
+    assert host.records["salons"].errors == [
+        "okrdesk_metrics failed: KeyError: 'date' (at plugins/salons.py:11)"
+    ]
+
+
+def test_a_collect_that_fails_in_a_library_names_the_plugin_s_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """In the plugin's own process, where the failure is worded: tomlkit raises, in its
+    own code; the workspace plugin's call to it is named."""
+    root = write_workspace()
+    plugin = root / "plugins" / "test_metrics.py"
+    source = plugin.read_text(encoding="utf-8").replace(
+        "def okrdesk_collect(request, emit):\n",
+        "def okrdesk_collect(request, emit):\n    import tomlkit\n    tomlkit.parse('= nothing')\n",
+    )
+    plugin.write_text(source, encoding="utf-8")
+    trusted(root)
+    line = source.splitlines().index("    tomlkit.parse('= nothing')") + 1
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    assert done.exit_code == 1
+    assert f"(at plugins/test_metrics.py:{line})" in done.output, done.output
+    assert "tomlkit/" not in done.output

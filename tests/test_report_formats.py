@@ -144,10 +144,15 @@ def run(root: Path, *args: str) -> Any:
     return CliRunner().invoke(cli, [*args, "-w", str(root)], catch_exceptions=False)
 
 
-def test_a_plugin_adds_a_report_format(write_workspace: WriteWorkspace) -> None:
+def with_plugin(write_workspace: WriteWorkspace, file: str, source: str) -> Path:
+    """A trusted workspace with the plugin ``source`` in ``plugins/{file}``."""
     root = write_workspace()
-    (root / "plugins" / "kr_csv.py").write_text(textwrap.dedent(CSV_FORMAT), encoding="utf-8")
-    trusted(root)
+    (root / "plugins" / file).write_text(textwrap.dedent(source), encoding="utf-8")
+    return trusted(root)
+
+
+def test_a_plugin_adds_a_report_format(write_workspace: WriteWorkspace) -> None:
+    root = with_plugin(write_workspace, "kr_csv.py", CSV_FORMAT)
     assert run(root, "collect", "--through", "2026-03-15").exit_code == 0
     done = run(root, "report", "--as-of", "2026-03-15", "--format", "krcsv")
     assert done.exit_code == 0, done.output
@@ -169,13 +174,25 @@ def test_an_unknown_format_is_named_with_the_ones_there_are(
     assert "the formats are: html, json, md, text" in done.output
 
 
+def test_a_plugin_format_that_fails_is_one_line_naming_its_own_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    broken = CSV_FORMAT.replace("kr.status])", "kr.status, report.nothing_of_the_kind])")
+    root = with_plugin(write_workspace, "kr_csv.py", broken)
+    run(root, "collect", "--through", "2026-03-15")
+    done = run(root, "report", "--as-of", "2026-03-15", "--format", "krcsv")
+    assert done.exit_code == 1
+    assert (
+        "report format krcsv failed: AttributeError: 'Report' object has no attribute "
+        "'nothing_of_the_kind' (at plugins/kr_csv.py:10)"
+    ) in done.output.splitlines(), done.output
+    assert "Traceback" not in done.output
+
+
 def test_a_format_name_taken_twice_is_an_error_for_the_second_plugin(
     write_workspace: WriteWorkspace,
 ) -> None:
-    root = write_workspace()
-    again = CSV_FORMAT.replace('"krcsv"', '"md"')
-    (root / "plugins" / "my_md.py").write_text(textwrap.dedent(again), encoding="utf-8")
-    trusted(root)
+    root = with_plugin(write_workspace, "my_md.py", CSV_FORMAT.replace('"krcsv"', '"md"'))
     listed = run(root, "plugins", "--json")
     assert listed.exit_code == 1
     mine = next(p for p in json.loads(listed.output)["plugins"] if p["name"] == "my_md")

@@ -169,8 +169,8 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
     assert lines[0] == "2026-03-20 待打卡：3 项，2 人。"
     assert "王芳（cm01）：2 项" in lines
     assert any(
-        line.startswith("  O1.ENPS（team-a）：每周一次，自 2026-03-09 起逾期"
-                        "（上次 2026-03-04，已 2 周无打卡）")
+        line == "  O1.ENPS 员工 eNPS（team-a，每周一次，自 2026-03-09 起逾期，"
+                "上次 2026-03-04，已缺 1 期）"
         for line in lines
     ), lines  # fmt: skip
     assert "福田营业部（未设负责人）：1 项" in lines

@@ -17,12 +17,29 @@ def run(root: Path, *args: str) -> Result:
     return CliRunner().invoke(cli, [*args, "-w", str(root)])
 
 
+CHECKED_IN = """\
+[[objectives]]
+id = "O9"
+title = "投教"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "SALONS"
+title = "投教沙龙"
+target = 24000
+unit = "人"
+"""
+"""A key result kept by check-ins: ``history`` and ``due`` have one to show."""
+
+
 def in_language(write_workspace: WriteWorkspace, lang: str | None) -> Path:
-    root = write_workspace()
+    root = write_workspace({"checked_in.toml": CHECKED_IN})
     settings = '[workspace]\nname = "福田"\n' + (f'lang = "{lang}"\n' if lang else "")
     (root / "okrdesk.toml").write_text(settings, encoding="utf-8")
     trusted(root)
     assert run(root, "collect", "--through", "2026-06-30").exit_code == 0
+    checked_in = run(root, "checkin", "O9.SALONS", "12000", "--date", "2026-03-31", "--by", "李雷")
+    assert checked_in.exit_code == 0, checked_in.output
     return root
 
 
@@ -48,10 +65,15 @@ def test_the_workspace_s_language_is_every_command_s_default(
         and checked.output
         != run(root, "check", "-v", "--as-of", "2026-06-30", "--lang", other).output
     )
-    commands = (["explain", "O1.KR1", "--as-of", "2026-06-30"], ["history", "O1.KR1"],
+    # 12000 people: 1.2万人 in Chinese, 12,000 people in English.
+    commands = (["explain", "O1.KR1", "--as-of", "2026-06-30"], ["history", "O9.SALONS"],
+                ["explain", "O9.SALONS", "--as-of", "2026-06-30"],
                 ["due", "--as-of", "2026-06-30"])  # fmt: skip
     for command in commands:
-        assert run(root, *command).output == run(root, *command, "--lang", chosen).output
+        default, same = run(root, *command), run(root, *command, "--lang", chosen)
+        assert default.exit_code == 0, default.output
+        assert default.output == same.output
+        assert default.output != run(root, *command, "--lang", other).output, command
 
 
 def test_send_writes_in_the_workspace_s_language(write_workspace: WriteWorkspace) -> None:

@@ -667,6 +667,42 @@ def plugin_error_text(plugin: str, metric: str | None = None, message: str = "")
     return f"plugin {plugin}{about}: {message}"
 
 
+_KEPT_ERROR = re.compile(r"plugin (\S+?)(?: metric (\S+))?: (.*)", re.DOTALL)
+
+
+def told_once(problems: Iterable[tuple[str | None, str | None, str]]) -> list[str]:
+    """Each (plugin, metric, message) as ``plugin_error_text`` words it (the message
+    alone without a plugin), but those a plugin gave in the same words for several
+    metrics (a file they all read is missing, a warehouse is down) on one line that
+    names the metrics; in the order they first came."""
+    grouped: dict[tuple[str | None, str], list[str | None]] = {}
+    for plugin, metric, message in problems:
+        metrics = grouped.setdefault((plugin, message), [])
+        if metric not in metrics:
+            metrics.append(metric)
+    lines = []
+    for (plugin, message), metrics in grouped.items():
+        if plugin is None:
+            lines.append(message)
+            continue
+        named = [metric for metric in metrics if metric is not None]
+        if len(named) > 1:
+            lines.append(f"plugin {plugin} metrics {', '.join(named)}: {message}")
+            metrics = [metric for metric in metrics if metric is None]
+        lines.extend(plugin_error_text(plugin, metric, message) for metric in metrics)
+    return lines
+
+
+def told_once_as_kept(errors: Iterable[str]) -> list[str]:
+    """``told_once`` of errors as a run keeps them, one a metric (``plugin_error_text``,
+    which ``Run.failed`` reads); a line in other words stays as it is."""
+    parsed: list[tuple[str | None, str | None, str]] = []
+    for error in errors:
+        found = _KEPT_ERROR.fullmatch(error)
+        parsed.append((found[1], found[2], found[3]) if found else (None, None, error))
+    return told_once(parsed)
+
+
 @attrs.frozen
 @shared_methods
 class StoredObservation:

@@ -11,7 +11,7 @@ import attrs
 from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_periods
 from okrdesk.errors import BadInput
-from okrdesk.model import Plan
+from okrdesk.model import Plan, told_once
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
@@ -41,22 +41,9 @@ class CollectSummary:
 
 
 def said_once(problems: Iterable[PluginError]) -> list[str]:
-    """Each problem as a line, but those a plugin gave in the same words for several
-    metrics (a file they all read is missing) on one line that names the metrics; in the
-    order they first came."""
-    grouped: dict[tuple[str, str], list[str | None]] = {}
-    for problem in problems:
-        metrics = grouped.setdefault((problem.plugin, problem.message), [])
-        if problem.metric not in metrics:
-            metrics.append(problem.metric)
-    lines = []
-    for (plugin, message), metrics in grouped.items():
-        named = [metric for metric in metrics if metric is not None]
-        if len(named) > 1:
-            lines.append(f"plugin {plugin} metrics {', '.join(named)}: {message}")
-            metrics = [metric for metric in metrics if metric is None]
-        lines.extend(str(PluginError(plugin, metric, message)) for metric in metrics)
-    return lines
+    """Each problem as a line, those a plugin gave in the same words for several metrics
+    on one line that names them (``told_once``)."""
+    return told_once((p.plugin, p.metric, p.message) for p in problems)
 
 
 def clamp_through(plan: Plan, through: dt.date | None) -> dt.date:

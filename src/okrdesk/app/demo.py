@@ -173,8 +173,9 @@ def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
         try:
             settings = generate(plan=plan, workspace=root.resolve(), through=through)
         except Exception as error:
-            plugin = host.records[name].plugin
-            lines.append(f"plugin {name} could not make demo data: {describe_error(error, plugin)}")
+            record = host.records[name]
+            said = describe_error(error, record.plugin, record.how)
+            lines.append(f"plugin {name} could not make demo data: {said}")
             continue
         if settings:
             sources[name] = dict(settings)

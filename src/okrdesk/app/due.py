@@ -50,17 +50,15 @@ _WORDS = {
         "none": "{day} 无待打卡。",
         "heading": "{day} 待打卡：{n} 项，{people} 人。",
         "person": "{name}（{person}）：{n} 项", "no_lead": "{name}（未设负责人）：{n} 项",
-        "item": "  {kr}（{subject}）：每{cadence}一次，{when}（{last}{late}）  {title}",
+        "item": "  {kr} {title}（{subject}，每{cadence}一次，{when}，{last}{late}）",
         "since": "自 {day} 起逾期", "by": "{day} 前完成",
-        "last": "上次 {day}", "never": "尚无打卡", "late": "，已 {n} {periods}无打卡",
+        # As the reminder send --due posts words it: the periods gone by whole.
+        "last": "上次 {day}", "never": "尚无打卡", "late": "，已缺 {missed} 期",
     },
 }  # fmt: skip
 
-_PERIODS = {
-    "en": {"week": "weeks", "month": "months", "quarter": "quarters"},
-    "zh": {"week": "周", "month": "个月", "quarter": "个季度"},
-}
-"""Several periods of a cadence, after their number."""
+_SEVERAL = {"week": "weeks", "month": "months", "quarter": "quarters"}
+"""Several periods of a cadence, after their number, in English."""
 
 
 def due_lines(session: Session, as_of: dt.date | None, unit: str | None, lang: str) -> list[str]:
@@ -84,8 +82,12 @@ def due_lines(session: Session, as_of: dt.date | None, unit: str | None, lang: s
 
 def _owed_line(o: Owed, words: dict[str, str], lang: str) -> str:
     last = words["last"].format(day=o.last) if o.last else words["never"]
-    periods = _PERIODS[lang][o.cadence.value]
-    late = words["late"].format(n=o.periods, periods=periods) if o.periods > 1 else ""
+    periods = _SEVERAL[o.cadence.value]
+    late = (
+        words["late"].format(n=o.periods, periods=periods, missed=o.periods - 1)
+        if o.periods > 1
+        else ""
+    )
     when = words["since"].format(day=o.since) if o.late else words["by"].format(day=o.due)
     cadence = ALERTS[f"cadence.{o.cadence.value}"][lang]
     return words["item"].format(kr=o.key_result, subject=o.subject, cadence=cadence,

@@ -117,8 +117,9 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
             if isinstance(error, KeyboardInterrupt):
                 raise
             answered = []
-            plugin = session.host.records[name].plugin
-            printed.append(f"okrdesk_check_settings failed: {describe_error(error, plugin)}")
+            record = session.host.records[name]
+            told = describe_error(error, record.plugin, record.how)
+            printed.append(f"okrdesk_check_settings failed: {told}")
         for trouble in printed:
             findings.warnings.append(table.problem(f"plugin {name}: {trouble}"))
         if len(answered) > PROBLEMS_MOST:

@@ -68,7 +68,7 @@ def lang_option(what: str) -> Callable[[_Command], _Command]:
     workspace's ``[workspace] lang`` to choose (``Workspace.language``)."""
     return click.option(
         "--lang", type=click.Choice(["zh", "en"]),
-        help=f"{what} (default: lang in okrdesk.toml's [workspace], else zh).",
+        help=f"{what} Default: lang in okrdesk.toml's [workspace], else zh.",
     )  # fmt: skip
 
 

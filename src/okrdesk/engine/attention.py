@@ -47,7 +47,7 @@ from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import alert_text
-from okrdesk.model import KeyResult, MetricKind, MetricSpec, Plan, Run
+from okrdesk.model import KeyResult, MetricKind, MetricSpec, Plan, Run, told_once_as_kept
 from okrdesk.store.changes import named_periods
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import Quantity
@@ -112,7 +112,8 @@ def alerts(
         found += [
             Alert(Level.ERROR, "plugin", "collect", "plugin.run_error",
                   {"run": latest_run.id, "error": error})
-            for error in latest_run.errors
+            # A source that failed several metrics in the same words, once.
+            for error in told_once_as_kept(latest_run.errors)
         ]  # fmt: skip
         # Its warnings told, not alarmed: the figures stand, without what they name.
         found += [

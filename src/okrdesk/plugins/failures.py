@@ -1,5 +1,5 @@
 """A plugin's exception as one line a plugin author can act on: its type, its words and
-the line of the plugin's own code it came from (``at okrdesk_salons/__init__.py:93``).
+the line of the plugin's own code it came from (``at okrdesk_salons/__init__.py:91``).
 
 No traceback is shown to a branch manager, but without a place the author of a plugin
 that failed in someone's cron job has only ``KeyError: 'date'`` to go on.
@@ -12,21 +12,40 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+WORKSPACE_MODULES = "okrdesk_local_plugins"
+"""The package a workspace's ``plugins/NAME.py`` is run as (never imported itself)."""
 
-def describe_error(error: BaseException, plugin: object | None = None) -> str:
-    """``Type: words (at file:line)``, the place being the innermost line of ``plugin``'s
-    package that the error passed through or, failing that (or without ``plugin``), the
-    innermost line of code that is neither okrdesk's, pluggy's nor Python's own."""
-    text = str(error).strip()
+
+def describe_error(
+    error: BaseException, plugin: object | None = None, how: tuple[str, str] | None = None
+) -> str:
+    """``Type: words (at file:line)``. The place is the innermost line of the plugin's
+    own code the error passed through: its package is the one ``plugin`` (a module, or
+    an object or function made by one) belongs to, and the one ``how`` loads (the
+    plugin record's ``how``: ``("entry", "pkg.mod:obj")``, ``("module", "pkg.mod")`` or
+    ``("file", path)``), either known before the other once an import failed. Failing
+    that, the innermost line that is neither okrdesk's, pluggy's nor Python's. Never
+    raises: it runs where a plugin's error is being told."""
+    try:
+        text = str(error).strip()
+    except Exception:  # a plugin's exception whose words themselves fail
+        text = "(its message could not be read)"
+    if isinstance(error, SyntaxError) and error.filename and error.msg:
+        # Its words name its file, by base name alone: named here as any place is.
+        text = str(error.msg)
     said = f"{type(error).__name__}: {text}" if text else type(error).__name__
-    place = raised_at(error, plugin)
+    try:
+        place = raised_at(error, plugin, how)
+    except Exception:  # the place is a help; the error must still be told
+        place = None
     return f"{said} (at {place})" if place else said
 
 
-def raised_at(error: BaseException, plugin: object | None = None) -> str | None:
-    """Where ``error`` was raised in a plugin's code, as ``file:line``; None when it never
-    passed through code of a plugin (a failure of okrdesk's own, or a syntax error, whose
-    words already name its file and line)."""
+def raised_at(
+    error: BaseException, plugin: object | None = None, how: tuple[str, str] | None = None
+) -> str | None:
+    """Where ``error`` was raised in a plugin's code, as ``file:line`` (see
+    ``describe_error``); None when it never passed through a plugin's code."""
     import traceback  # only once a plugin failed: every report imports this module
 
     lines = [
@@ -34,41 +53,79 @@ def raised_at(error: BaseException, plugin: object | None = None) -> str | None:
         for frame, line in traceback.walk_tb(error.__traceback__)
         if not frame.f_code.co_filename.startswith("<")
     ]
-    own = _package_folders(plugin)
-    mine = next((at for at in reversed(lines) if _in_any(at[0], own)), None)
-    if mine is not None:
-        return f"{_shown(mine[0], _package_root(mine[0], own))}:{mine[1]}"
+    if isinstance(error, SyntaxError) and error.filename and error.lineno:
+        lines.append((os.path.abspath(error.filename), error.lineno))
+    homes = [*_homes_of_object(plugin), *_homes_of_how(how)]
+    for file, line in reversed(lines):
+        home = next((home for home in homes if _in(file, home.folder)), None)
+        if home is not None:
+            return f"{Path(os.path.relpath(file, home.named_from)).as_posix()}:{line}"
     other = next((at for at in reversed(lines) if _plugin_code(at[0])), None)
     return None if other is None else f"{_shown(other[0])}:{other[1]}"
 
 
-def _package_folders(plugin: object | None) -> tuple[str, ...]:
-    """The folders (or the file) of the top-level package ``plugin`` (a module, or an
-    object or function made by one) belongs to."""
+class _Home:
+    """A folder (or the file) of a plugin's own code, and the folder its files are named
+    from: ``okrdesk_salons/engine.py``, ``salons.py``, ``plugins/salons.py``."""
+
+    def __init__(self, folder: str, named_from: str) -> None:
+        self.folder, self.named_from = folder, named_from
+
+
+def _homes_of_object(plugin: object | None) -> list[_Home]:
     if plugin is None:
-        return ()
-    name = str(plugin.__name__ if isinstance(plugin, ModuleType) else plugin.__module__)
-    # A workspace's plugins/NAME.py is a module of a package that is never imported.
-    top = sys.modules.get(name.partition(".")[0]) or sys.modules.get(name)
-    if top is None or top.__name__ == "okrdesk":  # a built-in plugin: not the user's code
-        return ()
-    folders = list(getattr(top, "__path__", ()))
-    if not folders and getattr(top, "__file__", None):
-        folders = [str(top.__file__)]
-    return tuple(os.path.abspath(folder) for folder in folders)
+        return []
+    named: object = (
+        plugin.__name__
+        if isinstance(plugin, ModuleType)
+        else getattr(plugin, "__module__", None) or getattr(type(plugin), "__module__", None)
+    )
+    if not isinstance(named, str):
+        return []
+    name = named
+    if name.startswith(f"{WORKSPACE_MODULES}."):
+        module = sys.modules.get(name)
+        file = getattr(module, "__file__", None)
+        return _workspace_file(file) if isinstance(file, str) else []
+    return _package(name.partition(".")[0])
 
 
-def _package_root(file: str, folders: tuple[str, ...]) -> str:
-    """The folder ``file`` of a plugin's package is named from: the one holding the
-    package's folder (``okrdesk_salons/engine.py``); for a one-file module, the folder it
-    was imported from (``salons.py``) or, for a workspace's, its folder's parent
-    (``plugins/salons.py``, as a workspace spells its plugins)."""
-    folder = next(folder for folder in folders if _in_any(file, (folder,)))
-    if folder != file:
-        return os.path.dirname(folder)
-    parent = os.path.dirname(file)
-    imported_from = {os.path.abspath(entry) for entry in sys.path if entry}
-    return parent if parent in imported_from else os.path.dirname(parent)
+def _homes_of_how(how: tuple[str, str] | None) -> list[_Home]:
+    if how is None:
+        return []
+    kind, where = how
+    if kind == "file":
+        return _workspace_file(where)
+    return _package(where.partition(":")[0].partition(".")[0])
+
+
+def _workspace_file(file: str) -> list[_Home]:
+    """A workspace's plugins/NAME.py, named so wherever the command runs from."""
+    file = os.path.abspath(file)
+    return [_Home(file, os.path.dirname(os.path.dirname(file)))]
+
+
+def _package(top: str) -> list[_Home]:
+    """The folders of the top-level package or module ``top``, found without importing
+    it (its import may be what failed); none for okrdesk's own."""
+    if not top or top == "okrdesk":
+        return []
+    module = sys.modules.get(top)
+    folders: list[str] = list(getattr(module, "__path__", ()) or ())
+    file = getattr(module, "__file__", None)
+    if module is None:
+        import importlib.util
+
+        spec = importlib.util.find_spec(top)
+        if spec is None:
+            return []
+        folders = list(spec.submodule_search_locations or ())
+        file = spec.origin
+    homes = [_Home(os.path.abspath(f), os.path.dirname(os.path.abspath(f))) for f in folders]
+    if not homes and isinstance(file, str) and os.path.isabs(file):
+        file = os.path.abspath(file)
+        homes = [_Home(file, os.path.dirname(file))]
+    return homes
 
 
 def _plugin_code(file: str) -> bool:
@@ -89,20 +146,20 @@ def _plugin_code(file: str) -> bool:
     return not _in_any(file, (paths["stdlib"], paths["platstdlib"]))
 
 
+def _in(file: str, folder: str) -> bool:
+    return file == folder or file.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def _in_any(file: str, folders: tuple[str, ...]) -> bool:
-    return any(
-        file == folder or file.startswith(os.path.abspath(folder).rstrip(os.sep) + os.sep)
-        for folder in folders
-    )
+    return any(_in(file, os.path.abspath(folder)) for folder in folders)
 
 
-def _shown(file: str, named_from: str | None = None) -> str:
-    """``file`` relative to the folder ``named_from``; without one, as its module is imported
-    (``pandas/core/frame.py``) when it lies on Python's path, else relative to the
-    current folder, else by its folder and name."""
+def _shown(file: str) -> str:
+    """A file of no plugin's (a library's) as its module is imported
+    (``pandas/core/frame.py``) when it lies on Python's path, else by its folder and
+    name."""
     roots = sorted((os.path.abspath(entry) for entry in sys.path if entry), key=len, reverse=True)
-    for root in [named_from] if named_from else [*roots, os.getcwd()]:
-        if file != root and _in_any(file, (root,)):
+    for root in roots:
+        if file != root and _in(file, root):
             return Path(os.path.relpath(file, root)).as_posix()
-    # A workspace's plugin file, run from another folder: plugins/salons.py.
     return Path(*Path(file).parts[-2:]).as_posix()

@@ -186,7 +186,7 @@ class PluginHost:
                 self.records[name] = PluginRecord(name, BUILTIN, module_name, __version__, how=how)
                 self._unloaded_formats.append(name)
                 continue
-            self._add(name, BUILTIN, module_name, __version__, _importer(module_name)).how = how
+            self._add(name, BUILTIN, module_name, __version__, _importer(module_name), how)
         offered = set(self._builtins)
         if self._entry_points:
             for ep in sorted(entry_points(ENTRY_POINT_GROUP), key=lambda e: e.name):
@@ -249,7 +249,7 @@ class PluginHost:
     ) -> None:
         """An installed or workspace plugin: imported here, or only probed elsewhere."""
         if self._prober is None or name in self.records:
-            self._add(name, origin, how[1], version, importer).how = how
+            self._add(name, origin, how[1], version, importer, how)
             return
         probed = self._prober(name, how, self.sources.get(name, {}), installed)
         self.records[name] = PluginRecord(
@@ -263,9 +263,15 @@ class PluginHost:
         self.records[key] = PluginRecord(path.stem, LOCAL, str(path), errors=[UNTRUSTED])
 
     def _add(
-        self, name: str, origin: str, location: str, version: str, importer: Callable[[], Any]
+        self,
+        name: str,
+        origin: str,
+        location: str,
+        version: str,
+        importer: Callable[[], Any],
+        how: tuple[str, str] | None = None,
     ) -> PluginRecord:
-        record = PluginRecord(name, origin, location, version)
+        record = PluginRecord(name, origin, location, version, how=how)
         if name in self.records:
             record.errors.append(
                 f'a plugin named "{name}" is already loaded from {self.records[name].location}'
@@ -279,14 +285,14 @@ class PluginHost:
         except BaseException as error:
             if isinstance(error, KeyboardInterrupt):
                 raise
-            record.errors.append(f"failed to import: {describe_error(error)}")
+            record.errors.append(f"failed to import: {describe_error(error, how=how)}")
             return record
         record.version = record.version or str(getattr(plugin, "__version__", ""))
         try:
             self.pm.register(plugin, name=name)
             self.pm.check_pending()
         except Exception as error:
-            record.errors.append(f"not a valid plugin: {describe_error(error)}")
+            record.errors.append(f"not a valid plugin: {describe_error(error, plugin, how)}")
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
             return record
@@ -336,7 +342,9 @@ class PluginHost:
         except Exception as error:
             # What it declared before failing stands: one broken definition (an SQL
             # metric, say) must not take the plugin's other metrics with it.
-            record.errors.append(f"{DECLARING_FAILED}{describe_error(error, record.plugin)}")
+            record.errors.append(
+                f"{DECLARING_FAILED}{describe_error(error, record.plugin, record.how)}"
+            )
         return found
 
     def implementations(self, hook: str) -> list[tuple[str, Callable[..., Any]]]:
@@ -396,7 +404,7 @@ class PluginHost:
                 impl(register=register)
         except Exception as error:
             record.errors.append(
-                f"okrdesk_report_formats failed: {describe_error(error, record.plugin)}"
+                f"okrdesk_report_formats failed: {describe_error(error, record.plugin, record.how)}"
             )
 
     @property
@@ -424,7 +432,7 @@ def load_one(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> Pl
         "entry": functools.partial(load_entry_point, where),
         "file": functools.partial(_import_file, Path(where)),
     }
-    host._add(name, kind, where, "", importers[kind]).how = how
+    host._add(name, kind, where, "", importers[kind], how)
     host._declare_metrics()
     return host
 
@@ -454,11 +462,11 @@ def _importer(module_name: str) -> Callable[[], ModuleType]:
 
 
 def _taking_only(function: Callable[..., Any], argnames: tuple[str, ...]) -> Callable[..., Any]:
-    # Wrapped, its module is the plugin's: a failure is told at the plugin's own line.
-    @functools.wraps(function)
     def call(**kwargs: Any) -> Any:
         return function(**{k: v for k, v in kwargs.items() if k in argnames})
 
+    # Its module the plugin's: a failure is told at the plugin's own line.
+    call.__module__ = getattr(function, "__module__", None) or call.__module__
     return call
 
 

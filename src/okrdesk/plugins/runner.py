@@ -384,7 +384,7 @@ def _plugin_process(
         else:
             calls[name](request=request, emit=relay)
     except BaseException as error:
-        failure = f"okrdesk_collect failed: {describe_error(error, plugin)}"
+        failure = f"okrdesk_collect failed: {describe_error(error, plugin, how)}"
     relay.flush()
     connection.send(("done", failure))
 

@@ -8,14 +8,25 @@ from typing import IO, Any
 
 import attrs
 
-from okrdesk.errors import printable
+from okrdesk.errors import OkrdeskError, printable
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
 from okrdesk.report.document import Report
 
 
 def render(report: Report, fmt: ReportFormat, out: IO[Any], context: RenderContext) -> None:
-    """Write ``report`` in ``fmt``; formats for people get text safe to show."""
-    fmt.render(printable_copy(report) if fmt.human else report, out, context)
+    """Write ``report`` in ``fmt``; formats for people get text safe to show. A plugin's
+    format that fails is told as one line naming its own line, never a traceback."""
+    try:
+        fmt.render(printable_copy(report) if fmt.human else report, out, context)
+    except OkrdeskError:
+        raise
+    except Exception as error:
+        if str(getattr(fmt.render, "__module__", "")).startswith("okrdesk."):
+            raise  # okrdesk's own format: a bug, which okrdesk reports as one
+        from okrdesk.plugins.failures import describe_error
+
+        said = describe_error(error, fmt.render)
+        raise OkrdeskError(f"report format {fmt.name} failed: {said}") from None
 
 
 _PLAIN = (int, float, type(None), dt.date)
