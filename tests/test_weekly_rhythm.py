@@ -239,15 +239,24 @@ def test_history_lists_every_checkin_with_its_story(write_workspace: WriteWorksp
     wrong = run(root, "checkin", "O1.REV", "12", "--date", "2026-04-30", "--by", "李强")
     assert wrong.exit_code == 0
     assert run(root, "checkin", "--withdraw", "2", "--reason", "多写一个 0").exit_code == 0
-    done = run(root, "history", "O1.REV")
+    done = run(root, "history", "O1.REV", "--lang", "en")
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
     assert lines[:2] == ["O1.REV 营业收入", "tracked by check-ins, one owed every month"]
     assert lines[2].split() == ["id", "date", "value", "for", "by", "confidence", "note"]
-    assert lines[3].split() == ["1", "2026-03-31", "1.2亿", "team-a", "王芳", "80%", "Q1", "报表"]
-    assert lines[4].split()[:6] == ["2", "2026-04-30", "12亿", "team-a", "李强", "—"]
+    assert lines[3].split() == ["1", "2026-03-31", "CNY", "120m", "team-a", "王芳", "80%", "Q1",
+                                "报表"]  # fmt: skip
+    assert lines[4].split()[:7] == ["2", "2026-04-30", "CNY", "1,200m", "team-a", "李强", "—"]
     assert "[withdrawn " in lines[4] and ": 多写一个 0]" in lines[4]
     assert lines[5] == "1 withdrawn: kept in the history, they count for nothing."
+    # In Chinese, the language of a workspace that names none.
+    lines = run(root, "history", "O1.REV").output.splitlines()
+    assert lines[:2] == ["O1.REV 营业收入", "按打卡跟踪，每月一次"]
+    assert lines[2].split() == ["编号", "日期", "数值", "对象", "填报人", "信心", "说明"]
+    assert lines[3].split() == ["1", "2026-03-31", "1.2亿", "team-a", "王芳", "80%", "Q1", "报表"]
+    assert lines[4].split()[:6] == ["2", "2026-04-30", "12亿", "team-a", "李强", "—"]
+    assert lines[4].endswith("撤回：多写一个 0]") and "[" in lines[4]
+    assert lines[5] == "已撤回 1 条：留在历史中，不计入。"
     measured = run(root, "history", "O1.KR1")
     assert measured.exit_code == 2 and "okrdesk explain O1.KR1" in measured.output
 

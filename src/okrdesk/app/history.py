@@ -4,14 +4,33 @@ from __future__ import annotations
 
 from okrdesk.app.session import Session, find_key_result, stored
 from okrdesk.errors import BadInput, printable
-from okrdesk.messages import display_width
+from okrdesk.messages import ALERTS, display_width
 from okrdesk.model import Checkin, KeyResult
 from okrdesk.units import Dimension, percentage, written
 
+_WORDS = {
+    "en": {
+        "tracked": "tracked by check-ins, one owed every {cadence}",
+        "none": "No check-ins yet: `okrdesk checkin {kr} VALUE`.",
+        "columns": "id date value for by confidence note",
+        "withdrawn": "[withdrawn {day}{by}: {reason}]", "by": " by {who}",
+        "count": "{n} withdrawn: kept in the history, they count for nothing.",
+    },
+    "zh": {
+        "tracked": "按打卡跟踪，每{cadence}一次",
+        "none": "尚无打卡：`okrdesk checkin {kr} 数值`。",
+        "columns": "编号 日期 数值 对象 填报人 信心 说明",
+        "withdrawn": "[{day} {by}撤回：{reason}]", "by": "由 {who} ",
+        "count": "已撤回 {n} 条：留在历史中，不计入。",
+    },
+}  # fmt: skip
 
-def history_lines(session: Session, key_result: str, lang: str = "zh") -> list[str]:
+
+def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     """Each check-in of ``key_result``: date, value in its unit, for whom, author,
-    confidence and note; withdrawn ones marked, with who withdrew them and why."""
+    confidence and note; withdrawn ones marked, with who withdrew them and why; in
+    ``lang``."""
+    words = _WORDS[lang]
     kr = find_key_result(session.plan, key_result)
     if kr.metric is not None:
         raise BadInput(
@@ -20,14 +39,15 @@ def history_lines(session: Session, key_result: str, lang: str = "zh") -> list[s
         )
     store = stored(session.workspace)
     if store is None:
-        return [f"{kr.id} {kr.title}", f"No check-ins yet: `okrdesk checkin {kr.id} VALUE`."]
+        return [f"{kr.id} {kr.title}", words["none"].format(kr=kr.id)]
     with store, store.reading():
         entries = store.checkins(kr.id, withdrawn=True)
-    lines = [f"{kr.id} {kr.title}", f"tracked by check-ins, one owed every {kr.cadence.value}"]
+    cadence = ALERTS[f"cadence.{kr.cadence.value}"][lang]
+    lines = [f"{kr.id} {kr.title}", words["tracked"].format(cadence=cadence)]
     if not entries:
-        return [*lines, f"No check-ins yet: `okrdesk checkin {kr.id} VALUE`."]
-    rows = [["id", "date", "value", "for", "by", "confidence", "note"]]
-    rows += [_row(kr, c, lang) for c in entries]
+        return [*lines, words["none"].format(kr=kr.id)]
+    rows = [words["columns"].split()]
+    rows += [_row(kr, c, lang, words) for c in entries]
     widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
         cells = [_pad(text, width, right=i in (0, 2, 5)) for i, (text, width)
@@ -35,18 +55,20 @@ def history_lines(session: Session, key_result: str, lang: str = "zh") -> list[s
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     withdrawn = sum(1 for c in entries if c.withdrawn is not None)
     if withdrawn:
-        lines.append(f"{withdrawn} withdrawn: kept in the history, they count for nothing.")
+        lines.append(words["count"].format(n=withdrawn))
     return lines
 
 
-def _row(kr: KeyResult, c: Checkin, lang: str) -> list[str]:
+def _row(kr: KeyResult, c: Checkin, lang: str, words: dict[str, str]) -> list[str]:
     whole = kr.unit.dimension is Dimension.COUNT
     value = written(kr.unit, c.value, lang, whole=whole) if abs(c.value) <= 1e308 else "—"
     confidence = percentage(c.confidence, keep=0) if c.confidence is not None else "—"
     note = printable(c.note)
     if c.withdrawn is not None:
-        by = f" by {printable(c.withdrawn_by)}" if c.withdrawn_by else ""
-        note = f"[withdrawn {c.withdrawn[:10]}{by}: {printable(c.withdraw_reason)}] {note}"
+        by = words["by"].format(who=printable(c.withdrawn_by)) if c.withdrawn_by else ""
+        mark = words["withdrawn"].format(day=c.withdrawn[:10], by=by,
+                                         reason=printable(c.withdraw_reason))  # fmt: skip
+        note = f"{mark} {note}"
     return [str(c.id), c.day.isoformat(), value, c.subject, printable(c.author) or "—",
             confidence, note.rstrip()]  # fmt: skip
 

@@ -196,7 +196,7 @@ def explain(
 
 @click.command()
 @click.argument("key_result")
-@lang_option("How values are written, as for `okrdesk report`.")
+@lang_option("The list's language and how values are written, as for `okrdesk report`.")
 @workspace_option
 def history(key_result: str, lang: str | None) -> None:
     """List a key result's check-ins: date, value, for whom, by whom, confidence, note.
