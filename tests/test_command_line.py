@@ -447,6 +447,37 @@ def test_docs_targets_quotes_what_validate_says(
     assert quoted in " ".join(DOCS.read_text(encoding="utf-8").split())
 
 
+FEES = """\
+[[objectives]]
+id = "O7"
+title = "收入"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "FEES"
+title = "佣金收入"
+metric = "fee_revenue"
+target = 0.5
+unit = "亿元"
+"""
+
+
+def test_explain_writes_each_amount_in_the_scale_that_fits_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A week's 1万 or 2万 of a key result kept in 亿 is not "0亿": each observation is
+    written as an amount on its own, the total in the key result's unit."""
+    root = write_workspace({"fees.toml": FEES})
+    assert run(root, "collect", "--through", "2026-01-18").exit_code == 0
+    for lang, first, second, total in (("zh", "1万", "2万", "= 0亿"),
+                                       ("en", "CNY 10k", "CNY 20k", "= CNY 0.09m")):  # fmt: skip
+        done = run(root, "explain", "O7.FEES", "--as-of", "2026-01-18", "--lang", lang)
+        assert done.exit_code == 0, done.output
+        rows = [line.split() for line in done.output.splitlines() if "test fees" in line]
+        assert len(rows) == 6 and total in done.output.splitlines(), done.output
+        assert {" ".join(row[2:-4]) for row in rows} == {first, second}, rows
+
+
 def test_explain_writes_values_as_the_report_in_its_language(collected: Path) -> None:
     def figure(*args: str) -> list[str]:
         done = run(collected, "explain", "O1.KR1", "--as-of", "2026-06-30", *args)

@@ -21,7 +21,7 @@ from okrdesk.errors import BadInput
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan, StoredObservation
 from okrdesk.store import Store
-from okrdesk.units import Dimension, UnitOfMeasure, percentage, written
+from okrdesk.units import Dimension, UnitOfMeasure, money, percentage, written
 from okrdesk.units import figure as plain_figure
 
 _RULES = {
@@ -187,6 +187,10 @@ def _explain_metric(
         o = r.observation
         if spec.kind is MetricKind.RATIO:
             value = f"{figure_of(o.numerator)} / {figure_of(o.denominator)}"
+        elif kr.unit.dimension is Dimension.MONEY:
+            # Each amount in the scale that fits it, as a branch writes one on its own: a
+            # week's 5万 in a plan kept in 亿 is not "0亿".
+            value = money(o.value, lang)
         else:
             value = written(kr.unit, o.value, lang)
         part = f"  [partial: through {r.partial_through}]" if r.partial_through else ""
