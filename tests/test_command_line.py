@@ -466,10 +466,11 @@ def test_explain_writes_each_amount_in_the_scale_that_fits_it(
     write_workspace: WriteWorkspace,
 ) -> None:
     """A week's 1万 or 2万 of a key result kept in 亿 is not "0亿": each observation is
-    written as an amount on its own, the total in the key result's unit."""
+    written as an amount on its own, and so is a total too small for the unit's two
+    decimals (9万, never 0亿)."""
     root = write_workspace({"fees.toml": FEES})
     assert run(root, "collect", "--through", "2026-01-18").exit_code == 0
-    for lang, first, second, total in (("zh", "1万", "2万", "= 0亿"),
+    for lang, first, second, total in (("zh", "1万", "2万", "= 9万"),
                                        ("en", "CNY 10k", "CNY 20k", "= CNY 0.09m")):  # fmt: skip
         done = run(root, "explain", "O7.FEES", "--as-of", "2026-01-18", "--lang", lang)
         assert done.exit_code == 0, done.output

@@ -120,6 +120,20 @@ def test_a_key_results_money_is_in_its_targets_unit() -> None:
     assert written(yi, -77_330_000, "en") == "-CNY 77.33m"
 
 
+def test_an_amount_too_small_for_its_unit_is_not_written_as_zero() -> None:
+    """Two decimals of 亿 are 100万: below half of that, a figure in 亿 would read 0亿
+    (or CNY 0m) though it is not. It is written in the scale that fits it; a true 0
+    stays in the unit."""
+    yi = UNITS["亿元"]
+    assert [written(yi, v, "zh") for v in (90_000, -51_789, 499_999, 500_000, 0)] == [
+        "9万", "-5.18万", "50万", "0.01亿", "0亿"
+    ]  # fmt: skip
+    assert [written(yi, v, "en") for v in (4_000, -51_789, 0)] == [
+        "CNY 4k", "-CNY 0.05m", "CNY 0m"
+    ]  # fmt: skip
+    assert written(UNITS["万元"], 40, "zh") == "40元"
+
+
 # -------------------------------------------------------------------- changes
 
 

@@ -337,7 +337,8 @@ def written(
     """A base value (元, count, fraction) as a manager writes it in ``unit`` for ``lang``.
 
     Money: in zh in the unit's own scale without 元 after 万/亿 (45亿, 2,018万, 5,914元);
-    in en "CNY 784.6m" for a unit of 万元 or 亿元, as ``money`` for 元. Counts carry their
+    in en "CNY 784.6m" for a unit of 万元 or 亿元, as ``money`` for 元; as ``money`` too
+    an amount that would read 0 in the unit's scale (9万, not 0亿). Counts carry their
     unit in both languages and, with ``whole``, are rounded half-up to whole ones.
     ``points``: the value is a difference of two rates, in 百分点 / pp.
     """
@@ -371,9 +372,17 @@ def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
         if unit.factor == 1:
             return en_money(value)
         text = f"CNY {figure(abs(value) / EN_MILLION)}m"
-        return f"-{text}" if value < 0 and any(c in "123456789" for c in text) else text
+        if value and not _nonzero(text):
+            return en_money(value)  # CNY 40k, not "CNY 0m"
+        return f"-{text}" if value < 0 and _nonzero(text) else text
     suffix = {Decimal(1): "元", Decimal(10**4): "万", Decimal(10**8): "亿"}[unit.factor]
-    return figure(value / unit.factor) + suffix
+    text = figure(value / unit.factor) + suffix
+    # An amount too small for the unit's two decimals is no 0: 40万, not "0亿".
+    return money(value, lang) if value and not _nonzero(text) else text
+
+
+def _nonzero(text: str) -> bool:
+    return any(c in "123456789" for c in text)
 
 
 ZH_YI = Decimal(10**8)
