@@ -267,3 +267,11 @@ def test_a_collect_that_fails_in_a_library_names_the_plugin_s_line(
     assert done.exit_code == 1
     assert f"(at plugins/test_metrics.py:{line})" in done.output, done.output
     assert "tomlkit/" not in done.output
+
+
+def test_a_syntax_error_named_at_no_place_keeps_the_place_in_its_words() -> None:
+    import sysconfig
+
+    inside_python = str(Path(sysconfig.get_paths()["stdlib"]) / "broken.py")
+    error = SyntaxError("invalid syntax", (inside_python, 3, 1, "def (:\n"))
+    assert describe_error(error) == "SyntaxError: invalid syntax (broken.py, line 3)"

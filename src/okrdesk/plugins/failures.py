@@ -30,14 +30,14 @@ def describe_error(
         text = str(error).strip()
     except Exception:  # a plugin's exception whose words themselves fail
         text = "(its message could not be read)"
-    if isinstance(error, SyntaxError) and error.filename and error.msg:
-        # Its words name its file, by base name alone: named here as any place is.
-        text = str(error.msg)
-    said = f"{type(error).__name__}: {text}" if text else type(error).__name__
     try:
         place = raised_at(error, plugin, how)
     except Exception:  # the place is a help; the error must still be told
         place = None
+    if place and isinstance(error, SyntaxError) and error.msg:
+        # Its words name its file by base name alone, which the place says in full.
+        text = str(error.msg)
+    said = f"{type(error).__name__}: {text}" if text else type(error).__name__
     return f"{said} (at {place})" if place else said
 
 
