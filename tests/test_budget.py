@@ -575,6 +575,10 @@ def test_the_plan_summary_states_the_budget_as_the_report_totals_it() -> None:
 
     plan = load_plan(ROOT, targets=ROOT / "targets").plan
     assert plan_summary(plan).endswith("budget 899万元 in 10 lines (895万 allocated, 4万 reserve).")
+    # An English workspace's, in CNY as its report writes money.
+    assert plan_summary(plan, "en").endswith(
+        "budget CNY 8.99m in 10 lines (CNY 8.95m allocated, CNY 40k reserve)."
+    )
     # A plan without a budget says so, not "budget 0万元 in 0 lines".
     unbudgeted = attrs.evolve(plan, budget=attrs.evolve(plan.budget, lines=(), total=None))
     assert plan_summary(unbudgeted).endswith("; no budget.")

@@ -117,3 +117,6 @@ def test_init_writes_the_language_it_was_asked_for(tmp_path: Path, lang: str) ->
     checked = run(tmp_path / "ws", "check", "-v")
     said = {"zh": "尚未采集任何数据", "en": "no numbers collected yet"}[lang]
     assert said in checked.output, checked.output
+    validated = run(tmp_path / "ws", "validate").output
+    budget = {"zh": "budget 30万元 in 1 line.", "en": "budget CNY 300k in 1 line."}[lang]
+    assert validated.rstrip().endswith(budget), validated

@@ -25,29 +25,35 @@ from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, where_for
 from okrdesk.targets.settings import SETTINGS_FILE
 from okrdesk.targets.source_lines import SourceLines
+from okrdesk.units import en_money
 
 
-def plan_summary(plan: Plan) -> str:
+def plan_summary(plan: Plan, lang: str = "zh") -> str:
     levels = Counter(unit.level for unit in plan.units)
     org = ", ".join(counted(n, level) for level, n in levels.items())
     results = sum(len(o.key_results) for o in plan.objectives)
     return (
         f"Plan {plan.id} ({plan.name}): {org}, {counted(len(plan.people), 'person', 'people')}; "
         f"{counted(len(plan.phases), 'phase')}; {counted(len(plan.objectives), 'objective')} "
-        f"with {counted(results, 'key result')}; {_budget(plan)}."
+        f"with {counted(results, 'key result')}; {_budget(plan, lang)}."
     )
 
 
-def _budget(plan: Plan) -> str:
+def _budget(plan: Plan, lang: str) -> str:
     """The budget as the report's total row states it: the lines, and the reserve
-    when the stated total is more than they add up to."""
+    when the stated total is more than they add up to; in 万 for a Chinese workspace,
+    in CNY for an English one."""
     lines = plan.budget.amount
     total = plan.budget.total if plan.budget.total is not None else lines
     if not plan.budget.lines and not total:
         return "no budget"
-    summary = f"budget {_wan(total)}万元 in {counted(len(plan.budget.lines), 'line')}"
+
+    def amount(value: Decimal, unit: str = "万") -> str:
+        return en_money(value) if lang == "en" else f"{_wan(value)}{unit}"
+
+    summary = f"budget {amount(total, '万元')} in {counted(len(plan.budget.lines), 'line')}"
     if total > lines:
-        summary += f" ({_wan(lines)}万 allocated, {_wan(total - lines)}万 reserve)"
+        summary += f" ({amount(lines)} allocated, {amount(total - lines)} reserve)"
     return summary
 
 
@@ -84,7 +90,8 @@ def validate(session: Session) -> Validation:
         count = len(problems)
         lines.append(f"{count} {'problem' if count == 1 else 'problems'} in {files} {noun}.")
         return Validation(tuple(lines), ok=False)
-    lines.append(f"{files} {noun} checked, no problems. {plan_summary(session.plan)}")
+    summary = plan_summary(session.plan, session.workspace.language(None))
+    lines.append(f"{files} {noun} checked, no problems. {summary}")
     return Validation(tuple(lines), ok=True)
 
 
