@@ -22,6 +22,7 @@ from click.testing import CliRunner, Result
 
 from backends import Backend
 from okrdesk.cli import cli
+from okrdesk.periods import Period
 from okrdesk.store import MIGRATIONS, SCHEMA_VERSION, Store
 from sample_workspace import WriteWorkspace, trusted
 
@@ -180,19 +181,10 @@ def test_a_plugins_warning_is_kept_with_its_run_and_told_by_report_and_check(
 def test_a_restatement_is_noted_by_the_write_that_makes_it(backend: Backend) -> None:
     """Not at the end of the collect: one killed after storing a restated metric has
     still noted it, and its run, never finished, is dated by its start."""
-    from okrdesk.engine.plan_calendar import plan_periods
-    from okrdesk.targets.load import load_plan
-
     root = backend.workspace()
     run(root, "collect", "--through", THROUGH)
-    plan = load_plan(root, None).plan
-    assert plan is not None
-    periods = plan_periods(plan, dt.date.fromisoformat(THROUGH))
     with backend.open(root) as store:
-        stored = store.query(
-            "SELECT metric, subject, period, slice, value, numerator, denominator, source "
-            "FROM observations WHERE metric = 'new_hnw_clients' ORDER BY period, subject"
-        )
+        periods, stored = new_hnw_clients_stored(store, root)
         killed = store.start_run("collect", dt.date.fromisoformat(THROUGH))
         rows = [(*r[:4], r[4] + 1 if r[2] == "2026-W03" else r[4], *r[5:]) for r in stored]
         store.replace_rows(killed, {"new_hnw_clients": "test_metrics"}, periods, rows)
@@ -218,20 +210,26 @@ def test_reads_inside_reading_see_the_store_as_it_stood_at_the_first(backend: Ba
         assert store.query(runs) != before
 
 
-def restate_new_hnw_clients(backend: Backend, root: Path) -> None:
-    """Another process restates every new HNW client figure (one more each), and
-    commits: what a collect from cron does while someone reads."""
+def new_hnw_clients_stored(store: Store, root: Path) -> tuple[list[Period], list[Any]]:
+    """The plan's periods through THROUGH, and the new HNW client rows ``store`` holds,
+    as ``replace_rows`` takes them."""
     from okrdesk.engine.plan_calendar import plan_periods
     from okrdesk.targets.load import load_plan
 
     plan = load_plan(root, None).plan
     assert plan is not None
-    periods = plan_periods(plan, dt.date.fromisoformat(THROUGH))
+    rows = store.query(
+        "SELECT metric, subject, period, slice, value, numerator, denominator, source "
+        "FROM observations WHERE metric = 'new_hnw_clients' ORDER BY period, subject, slice"
+    )
+    return list(plan_periods(plan, dt.date.fromisoformat(THROUGH))), list(rows)
+
+
+def restate_new_hnw_clients(backend: Backend, root: Path) -> None:
+    """Another process restates every new HNW client figure (one more each), and
+    commits: what a collect from cron does while someone reads."""
     with backend.open(root) as other:
-        stored = other.query(
-            "SELECT metric, subject, period, slice, value, numerator, denominator, source "
-            "FROM observations WHERE metric = 'new_hnw_clients' ORDER BY period, subject, slice"
-        )
+        periods, stored = new_hnw_clients_stored(other, root)
         restated = [(*r[:4], r[4] + 1, *r[5:]) for r in stored]
         run_id = other.start_run("collect", dt.date.fromisoformat(THROUGH))
         other.replace_rows(run_id, {"new_hnw_clients": "test_metrics"}, periods, restated)

@@ -382,6 +382,7 @@ def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
 
 
 def _nonzero(text: str) -> bool:
+    """Whether a written figure shows a digit other than 0."""
     return any(c in "123456789" for c in text)
 
 
@@ -419,7 +420,7 @@ def en_money(value: Decimal) -> str:
         text = f"CNY {figure(size / EN_THOUSAND)}k"
     else:
         text = f"CNY {figure(size, 0)}"
-    return f"-{text}" if value < 0 and any(c in "123456789" for c in text) else text
+    return f"-{text}" if value < 0 and _nonzero(text) else text
 
 
 @attrs.frozen
