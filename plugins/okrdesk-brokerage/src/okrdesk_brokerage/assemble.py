@@ -262,6 +262,14 @@ ASSEMBLERS: dict[str, Assembler] = {
     "complaint_rate": complaint_rate,
 }
 
+READS_LATER = frozenset({
+    "open_to_fund_rate", "open_to_purchase_rate", "empty_account_rate", "client_attrition",
+    "products_per_client", "complaint_rate",
+})  # fmt: skip
+"""The metrics whose assemblers read the client book's ``book.LATER`` totals, which a
+set-wise book works out on first reading: ``collect`` has them worked out before such a
+metric is emitted, on the thread that reads the files."""
+
 SLICES: dict[str, Callable[[Figures, int, int], list[Slice]]] = {
     "aum": aum_by_tier,
     "new_hnw_clients": new_hnw_by_gender,

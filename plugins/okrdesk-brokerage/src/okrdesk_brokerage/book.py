@@ -8,6 +8,7 @@ them is totalled.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,9 @@ class Book:
         self.cms = tuple(cms)
         self._clients = clients
         self._later = later
+        self._owner = threading.get_ident()
+        """The thread that may run ``clients`` and ``later``: the one using the DuckDB
+        connection behind them, which refuses a second thread's call."""
         if clients is None:
             self.ids, self.cm, self.opened, self.closed = {}, [], [], []
             self.institutional, self.gender, self.row = [], [], []
@@ -85,14 +89,30 @@ class Book:
         # lazy book.
         found = self.__dict__
         if name in PER_CLIENT and found.get("_clients") is not None:
+            self._owned(name)
             clients, self._clients = found["_clients"], None
             clients(self)
         elif name in LATER and found.get("_later") is not None:
+            self._owned(name)
             later, self._later = found["_later"], None
             later(self)
         else:
             raise AttributeError(name)
         return getattr(self, name)
+
+    def _owned(self, name: str) -> None:
+        if threading.get_ident() != self._owner:
+            raise RuntimeError(
+                f"the client book's {name} was first read outside the thread that reads "
+                "the files (settle it there first: see assemble.READS_LATER); this is a "
+                "bug in the plugin"
+            )
+
+    def settle_later(self) -> None:
+        """Work out the totals named in ``LATER`` now, if they are still to be worked
+        out: before another thread reads them."""
+        if self.__dict__.get("_later") is not None:
+            self.closed_in  # noqa: B018 - read for the work it sets off
 
     def __len__(self) -> int:
         return len(self.cm)
