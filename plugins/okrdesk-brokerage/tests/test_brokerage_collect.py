@@ -144,6 +144,26 @@ def test_each_metric_is_emitted_whole_once_its_files_are_totalled(
     assert not list(tmp_path.glob("okrdesk-brokerage-*"))
 
 
+def test_a_metric_that_fails_as_it_is_emitted_fails_the_collect_with_its_own_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Metrics are emitted on a thread of their own while the next file is read: what
+    one raises there is raised by the collect (okrdesk then names the plugin's line),
+    not lost with the thread, and the metrics emitted before it are out."""
+    from okrdesk_brokerage import assemble
+
+    def broken(figures: object, cm: int, window: int) -> None:
+        raise ZeroDivisionError("a bug while assembling commission")
+
+    monkeypatch.setitem(assemble.ASSEMBLERS, "commission_revenue", broken)
+    specs = {spec.name: spec for spec in _declared()}
+    emitted = _Order()
+    request = _request(specs["new_accounts"], specs["commission_revenue"], specs["nps"])
+    with pytest.raises(ZeroDivisionError, match="assembling commission"):
+        plugin.okrdesk_collect(request=request, emit=emitted)
+    assert emitted.finished_metrics == ["new_accounts"]
+
+
 def test_duckdb_is_held_to_a_memory_limit_and_spills_where_told(tmp_path: Path) -> None:
     from okrdesk_brokerage import engine
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import tempfile
+import threading
 from collections.abc import Callable, Collection, Generator, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -355,13 +356,24 @@ def collect(request: CollectRequest, emit: Emit) -> None:
         ThreadPoolExecutor(1, thread_name_prefix="okrdesk-brokerage-emit") as emitter,
     ):
         emitting: list[tuple[Future[None], list[str]]] = []
+        stopped = threading.Event()
+
+        def emit_all(metrics: list[str], figures: Figures, failed: dict[str, ExportError]) -> None:
+            if stopped.is_set():
+                return  # a metric before failed: the collect fails, with its error
+            try:
+                _emit_all(metrics, figures, failed, cms, emit)
+            except BaseException:
+                stopped.set()
+                raise
+
         for figures, failed, done in steps:
             ready_now = [metric for metric in pending if ready(metric, done)]
             if ready_now:
                 if not READS_LATER.isdisjoint(ready_now):
                     figures.book.settle_later()
                 pending = [metric for metric in pending if metric not in ready_now]
-                job = emitter.submit(_emit_all, ready_now, figures, dict(failed), cms, emit)
+                job = emitter.submit(emit_all, ready_now, figures, dict(failed))
                 emitting.append((job, ready_now))
             finished = [entry for entry in emitting if entry[0].done()]
             for job, _ in finished:
