@@ -160,9 +160,11 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
     assert "王芳 (cm01): 2" in lines
     assert any(
         line.startswith("  O1.ENPS for team-a: every week, owed since 2026-03-09 "
-                        "(last 2026-03-04, 2 weeks without one)")
+                        "(last 2026-03-04, 1 week missed)")
         for line in lines
     ), lines  # fmt: skip
+    # The periods gone by whole, as the reminder counts them: January and February.
+    assert any("O1.REV" in line and "(none yet, 2 months missed)" in line for line in lines)
     assert "福田营业部 (no lead in the plan): 1" in lines
     # In Chinese, the language of a workspace that names none.
     lines = run(root, "due", "--as-of", "2026-03-20").output.splitlines()

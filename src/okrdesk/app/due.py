@@ -44,7 +44,8 @@ _WORDS = {
         "person": "{name} ({person}): {n}", "no_lead": "{name} (no lead in the plan): {n}",
         "item": "  {kr} for {subject}: every {cadence}, {when} ({last}{late})  {title}",
         "since": "owed since {day}", "by": "due by {day}",
-        "last": "last {day}", "never": "none yet", "late": ", {n} {periods} without one",
+        # The periods gone by whole, as the reminder send --due posts: not the current.
+        "last": "last {day}", "never": "none yet", "late": ", {missed} {periods} missed",
     },
     "zh": {
         "none": "{day} 无待打卡。",
@@ -57,8 +58,9 @@ _WORDS = {
     },
 }  # fmt: skip
 
-_SEVERAL = {"week": "weeks", "month": "months", "quarter": "quarters"}
-"""Several periods of a cadence, after their number, in English."""
+_PERIODS = {"week": ("week", "weeks"), "month": ("month", "months"),
+            "quarter": ("quarter", "quarters")}  # fmt: skip
+"""One and several periods of a cadence, after their number, in English."""
 
 
 def due_lines(session: Session, as_of: dt.date | None, unit: str | None, lang: str) -> list[str]:
@@ -82,12 +84,9 @@ def due_lines(session: Session, as_of: dt.date | None, unit: str | None, lang: s
 
 def _owed_line(o: Owed, words: dict[str, str], lang: str) -> str:
     last = words["last"].format(day=o.last) if o.last else words["never"]
-    periods = _SEVERAL[o.cadence.value]
-    late = (
-        words["late"].format(n=o.periods, periods=periods, missed=o.periods - 1)
-        if o.periods > 1
-        else ""
-    )
+    missed = o.periods - 1
+    periods = _PERIODS[o.cadence.value][missed != 1]
+    late = words["late"].format(missed=missed, periods=periods) if missed else ""
     when = words["since"].format(day=o.since) if o.late else words["by"].format(day=o.due)
     cadence = ALERTS[f"cadence.{o.cadence.value}"][lang]
     return words["item"].format(kr=o.key_result, subject=o.subject, cadence=cadence,
