@@ -369,14 +369,24 @@ def test_send_posts_to_every_channel_and_names_the_one_that_failed(
         env={"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"},
     )  # fmt: skip
     assert done.exit_code == 1
-    assert "sent to branch-group (wecom): 1 message(s)" in done.stdout
-    assert "error: managers (dingtalk): the bot answered with an error: errcode 310000" in (
+    # In the workspace's language, Chinese: what each channel became.
+    assert "已发送至 branch-group（wecom）：1 条消息" in done.stdout
+    assert "发送失败：managers（dingtalk）：the bot answered with an error: errcode 310000" in (
         done.stderr
     )
     report = workspace / "out" / "report-branch-2026-03-15.html"
     wecom = bot.received[0]["body"]["markdown"]["content"]
     assert f"完整报告（HTML）：{report.resolve()}" in wecom
     assert report.read_text(encoding="utf-8").lstrip().startswith("<!")
+
+    bot.replies = [(200, {"errcode": 0}, {}), (200, {"errcode": 0}, {})]
+    english = CliRunner().invoke(
+        cli, ["send", "--as-of", "2026-03-15", "--lang", "en", "-w", str(workspace)],
+        env={"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"},
+    )  # fmt: skip
+    assert english.exit_code == 0, english.output
+    assert "sent to branch-group (wecom): 1 message(s)" in english.stdout
+    assert "sent to managers (dingtalk): 1 message(s)" in english.stdout
 
 
 def test_dry_run_prints_each_payload_with_secrets_masked(workspace: Path, bot: Bot) -> None:
@@ -505,5 +515,10 @@ def test_send_due_sends_nothing_when_nothing_is_owed(owing: Path, bot: Bot) -> N
         cli, ["send", "--due", "--as-of", "2026-03-15", "-w", str(owing)],
         env={"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"},
     )  # fmt: skip
-    assert done.exit_code == 0 and "No check-ins owed on 2026-03-15: nothing sent." in done.stdout
+    assert done.exit_code == 0 and "2026-03-15 无待打卡：未发送。" in done.stdout
+    english = CliRunner().invoke(
+        cli, ["send", "--due", "--as-of", "2026-03-15", "--lang", "en", "-w", str(owing)],
+        env={"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"},
+    )  # fmt: skip
+    assert "No check-ins owed on 2026-03-15: nothing sent." in english.stdout
     assert bot.received == []

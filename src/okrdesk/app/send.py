@@ -33,11 +33,31 @@ class Outcome:
     sent: int = 0
     error: str | None = None
 
-    def text(self) -> str:
-        who = f"{self.channel.name} ({self.channel.kind})"
-        if self.error is not None:
-            return f"error: {who}: {self.error}"
-        return f"sent to {who}: {self.sent} message(s)"
+    def text(self, lang: str = "en") -> str:
+        """What became of the channel, in ``lang`` (its error as the channel gave it)."""
+        words = _SAID[lang]
+        said = words["error"] if self.error is not None else words["sent"]
+        return said.format(name=self.channel.name, kind=self.channel.kind, n=self.sent,
+                           error=self.error)  # fmt: skip
+
+
+_SAID = {
+    "en": {
+        "sent": "sent to {name} ({kind}): {n} message(s)",
+        "error": "error: {name} ({kind}): {error}",
+        "none_owed": "No check-ins owed on {day}: nothing sent.",
+    },
+    "zh": {
+        "sent": "已发送至 {name}（{kind}）：{n} 条消息",
+        "error": "发送失败：{name}（{kind}）：{error}",
+        "none_owed": "{day} 无待打卡：未发送。",
+    },
+}
+"""What ``okrdesk send`` says of each channel, and of a reminder with nobody to remind."""
+
+
+def nothing_owed(day: object, lang: str) -> str:
+    return _SAID[lang]["none_owed"].format(day=day)
 
 
 def chosen_channels(session: Session, names: tuple[str, ...]) -> tuple[Channel, ...]:

@@ -51,7 +51,7 @@ def send(
     failed. With --due it sends the reminders of who owes a check-in
     instead (nothing when nobody does). See docs/delivery.md.
     """
-    from okrdesk.app.send import chosen_channels, deliver_all, prepare, prepare_due
+    from okrdesk.app.send import chosen_channels, deliver_all, nothing_owed, prepare, prepare_due
     from okrdesk.app.send import dry_run as show
     from okrdesk.app.session import open_session
 
@@ -62,7 +62,7 @@ def send(
     if due:
         day, reminder = prepare_due(session, unit, day_of(as_of), lang)
         if reminder is None:
-            say(f"No check-ins owed on {day}: nothing sent.")
+            say(nothing_owed(day, lang))
             return
         message = reminder
     else:
@@ -73,6 +73,6 @@ def send(
         return
     outcomes = deliver_all(targets, message)
     for outcome in outcomes:
-        say(outcome.text(), err=outcome.error is not None)
+        say(outcome.text(lang), err=outcome.error is not None)
     if any(o.error is not None for o in outcomes):
         raise SystemExit(EXIT_FAILED)
