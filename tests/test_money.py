@@ -370,20 +370,24 @@ def test_whole_counts_and_grouped_thousands_are_taken(money: Path) -> None:
 
 def test_a_wrong_checkin_is_withdrawn_and_kept_in_the_history(money: Path) -> None:
     assert run(money, "checkin", "O1.REV", "1.1", "--date", "2026-03-31").exit_code == 0
-    typo = run(money, "checkin", "O1.REV", "110", "--date", "2026-04-30")
-    assert "id 2" in typo.output
+    typo = run(money, "checkin", "O1.REV", "110", "--date", "2026-04-30", "--lang", "en")
+    assert "(check-in 2 for it, id 2)" in typo.output
     report = run(money, "explain", "O1.REV", "--as-of", "2026-05-01")
     assert "= 110亿" in report.output
     no_reason = run(money, "checkin", "--withdraw", "2")
     refused(no_reason, "--withdraw ID and --reason TEXT go together")
     done = run(money, "checkin", "--withdraw", "2", "--reason", "多打了两个零")
     assert done.exit_code == 0, done.output
-    assert "Withdrew check-in 2: O1.REV 110 亿元 for branch as of 2026-04-30" in done.output
+    assert "已撤回打卡 2：O1.REV 110 亿元（branch，截至 2026-04-30）" in done.output
     explained = run(money, "explain", "O1.REV", "--as-of", "2026-05-01")
     assert "= 1.1亿" in explained.output
-    listed = run(money, "checkin", "--list", "O1.REV").output
-    assert "    2  2026-04-30  branch" in listed and "[withdrawn 2026-" in listed
-    assert ": 多打了两个零]" in listed
+    # The ids to withdraw by, as okrdesk history lists them, withdrawn ones marked.
+    listed = run(money, "checkin", "--list", "O1.REV").output.splitlines()
+    assert listed == run(money, "history", "O1.REV").output.splitlines()
+    (second,) = [line for line in listed if line.startswith("   2  2026-04-30")]
+    assert "110亿" in second and "撤回：多打了两个零]" in second
+    english = run(money, "checkin", "--list", "O1.REV", "--lang", "en").output
+    assert "withdrawn 2026-" in english and ": 多打了两个零]" in english
     with Store.open(money / "okrdesk.db") as store:
         (kept,) = [c for c in store.checkins(withdrawn=True) if c.id == 2]
     assert (kept.value, kept.withdraw_reason) == (11_000_000_000.0, "多打了两个零")
@@ -426,8 +430,9 @@ def test_a_stored_infinity_no_longer_breaks_the_report(money: Path) -> None:
     report = run(money, "report", "--as-of", "2026-05-01", "--format", "md")
     assert report.exit_code == 0, report.output
     assert "1.1" in report.output
-    listed = run(money, "checkin", "--list", "O1.REV").output
-    assert "not a number" in listed and "not a finite number (stored by an older okrdesk)" in listed
+    listed = run(money, "checkin", "--list", "O1.REV").output.splitlines()
+    (second,) = [line for line in listed if line.startswith("   2  ")]
+    assert "  —  " in second and "not a finite number (stored by an older okrdesk)" in second
 
 
 def test_the_store_refuses_a_non_finite_checkin(money: Path) -> None:

@@ -218,7 +218,8 @@ def test_the_stale_alert_follows_the_cadence(write_workspace: WriteWorkspace) ->
 
 def test_checkin_by_and_its_defaults(write_workspace: WriteWorkspace) -> None:
     root = rhythm(write_workspace)
-    given = run(root, "checkin", "O1.ENPS", "40", "--date", "2026-03-02", "--by", "李强")
+    given = run(root, "checkin", "O1.ENPS", "40", "--date", "2026-03-02", "--by", "李强",
+                "--lang", "en")  # fmt: skip
     from_env = run(root, "checkin", "O1.ENPS", "41", "--date", "2026-03-03",
                    env={"OKRDESK_USER": "zhang"})  # fmt: skip
     (root / "okrdesk.toml").write_text('[checkin]\nby = "王芳"\n', encoding="utf-8")

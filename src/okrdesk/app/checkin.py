@@ -25,8 +25,10 @@ def record_checkin(
     note: str,
     day: dt.date | None,
     by: str | None = None,
+    lang: str = "en",
 ) -> str:
-    """Store one check-in, by ``by`` (else ``author_default``); return what to tell the user."""
+    """Store one check-in, by ``by`` (else ``author_default``); return what to tell the
+    user, in ``lang``."""
     plan = session.plan
     kr = find_key_result(plan, key_result)
     if kr.metric is not None:
@@ -46,18 +48,38 @@ def record_checkin(
     with open_store(session.workspace) as store:
         checkin_id = store.add_checkin(kr.id, subject, day, float(base), sure, note, author)
         count = len(store.checkins(kr.id, subject))
-    said = (
-        f"{kr.id} {kr.title}: {format_in(kr.unit, base)} for {subject} as of {day} by "
-        f"{printable(author)} (check-in {count} for it, id {checkin_id})."
-    )
+    words = _WORDS[lang]
+    said = words["recorded"].format(
+        kr=kr.id, title=kr.title, value=format_in(kr.unit, base), subject=subject, day=day,
+        author=printable(author), count=count, id=checkin_id,
+    )  # fmt: skip
     closing = closes_on(plan, kr)
     if closing is not None and closing < day:
-        said += (
-            f" It does not count: {kr.id} is a checkpoint that closed on {closing}, and the "
-            f"report keeps the figure it had then (record one with --date {closing} to "
-            "correct that figure)."
-        )
+        said += words["closed"].format(kr=kr.id, closing=closing)
     return said
+
+
+_WORDS = {
+    "en": {
+        "recorded": "{kr} {title}: {value} for {subject} as of {day} by {author} "
+                    "(check-in {count} for it, id {id}).",
+        "closed": " It does not count: {kr} is a checkpoint that closed on {closing}, and the "
+                  "report keeps the figure it had then (record one with --date {closing} to "
+                  "correct that figure).",
+        "withdrew": "Withdrew check-in {id}: {kr} {value} for {subject} as of {day}. It stays "
+                    "in the history and counts for nothing; the latest check-in before it "
+                    "counts again.",
+    },
+    "zh": {
+        "recorded": "{kr} {title}：已记录 {value}（{subject}，截至 {day}，填报人 {author}；"
+                    "该项第 {count} 次打卡，编号 {id}）。",
+        "closed": "不计入：{kr} 是 {closing} 截止的检查点，报告保留截止时的数值（如需更正"
+                  "该数值，请以 --date {closing} 打卡）。",
+        "withdrew": "已撤回打卡 {id}：{kr} {value}（{subject}，截至 {day}）。该条留在历史中，"
+                    "不再计入；此前最近的一次打卡重新计入。",
+    },
+}  # fmt: skip
+"""What ``okrdesk checkin`` says it stored or withdrew, in each language."""
 
 
 AUTHOR_ENV = "OKRDESK_USER"
@@ -90,19 +112,19 @@ def _confidence(text: str) -> float:
     return float(sure)
 
 
-def withdraw_checkin(session: Session, checkin_id: int, reason: str) -> str:
-    """Mark one check-in withdrawn; its row stays in the history."""
+def withdraw_checkin(session: Session, checkin_id: int, reason: str, lang: str = "en") -> str:
+    """Mark one check-in withdrawn; its row stays in the history. What to tell the user,
+    in ``lang``."""
     if not reason.strip():
         raise BadInput("--withdraw needs a --reason that says what was wrong. Nothing was changed.")
     with open_store(session.workspace, create=False) as store:
         withdrawn = store.withdraw_checkin(checkin_id, _who(), reason.strip())
     kr = session.plan.key_results_by_id.get(withdrawn.key_result)
     shown = format_in(kr.unit, withdrawn.value) if kr else f"{withdrawn.value:g}"
-    return (
-        f"Withdrew check-in {checkin_id}: {withdrawn.key_result} {shown} for "
-        f"{withdrawn.subject} as of {withdrawn.day}. It stays in the history and counts for "
-        "nothing; the latest check-in before it counts again."
-    )
+    return _WORDS[lang]["withdrew"].format(
+        id=checkin_id, kr=withdrawn.key_result, value=shown, subject=withdrawn.subject,
+        day=withdrawn.day,
+    )  # fmt: skip
 
 
 def _who() -> str:
@@ -110,23 +132,3 @@ def _who() -> str:
         return getpass.getuser()
     except (OSError, KeyError):
         return ""
-
-
-def checkin_lines(session: Session, key_result: str) -> list[str]:
-    """Every check-in of a key result, withdrawn ones too, with the ids to withdraw by."""
-    kr = find_key_result(session.plan, key_result)
-    with open_store(session.workspace, create=False) as store:
-        history = store.checkins(kr.id, withdrawn=True)
-    if not history:
-        return [f"No check-ins for {kr.id}."]
-    rows = [f"{'id':>5}  {'date':<10}  {'for':<12}  {'value':>16}  note"]
-    for entry in history:
-        shown = format_in(kr.unit, entry.value) if abs(entry.value) <= 1e308 else "not a number"
-        extra = f"  {printable(entry.note)}" if entry.note else ""
-        if entry.withdrawn is not None:
-            by = f" by {entry.withdrawn_by}" if entry.withdrawn_by else ""
-            extra += f"  [withdrawn {entry.withdrawn}{by}: {printable(entry.withdraw_reason)}]"
-        rows.append(
-            f"{entry.id:>5}  {entry.day.isoformat():<10}  {entry.subject:<12}  {shown:>16}{extra}"
-        )
-    return rows

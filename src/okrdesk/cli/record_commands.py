@@ -12,6 +12,7 @@ from okrdesk.cli.options import (
     DATE,
     TakesNegativeNumbers,
     day_of,
+    lang_option,
     workspace_option,
     workspace_path,
 )
@@ -108,13 +109,15 @@ def revised_line(metric: str, periods: Mapping[str, int]) -> str:
 )  # fmt: skip
 @click.option(
     "--list", "list_for", metavar="KR",
-    help="List the check-ins of a key result, with their ids, withdrawn ones too.",
+    help="List the check-ins of a key result, with their ids, withdrawn ones too (what "
+    "`okrdesk history KR` lists).",
 )  # fmt: skip
 @click.option(
     "--withdraw", type=int, metavar="ID",
     help="Withdraw a wrong check-in (with --reason); it stays in the history.",
 )  # fmt: skip
 @click.option("--reason", help="With --withdraw: what was wrong; kept in the history.")
+@lang_option("Language of what is said and listed.")
 @workspace_option
 def checkin(
     key_result: str | None,
@@ -128,6 +131,7 @@ def checkin(
     list_for: str | None,
     withdraw: int | None,
     reason: str | None,
+    lang: str | None,
 ) -> None:
     """Record a value for a key result that no plugin measures.
 
@@ -144,7 +148,8 @@ def checkin(
     one. It stays in the history, marked withdrawn, and counts for nothing.
     `okrdesk history KR` lists a key result's check-ins with who made them.
     """
-    from okrdesk.app.checkin import checkin_lines, record_checkin, withdraw_checkin
+    from okrdesk.app.checkin import record_checkin, withdraw_checkin
+    from okrdesk.app.history import history_lines
     from okrdesk.app.session import open_session
 
     if list_for is not None or withdraw is not None:
@@ -153,10 +158,11 @@ def checkin(
         if (reason is None) == (withdraw is not None):
             raise BadInput("--withdraw ID and --reason TEXT go together: say what was wrong")
         session = open_session(workspace_path())
+        lang = session.workspace.language(lang)
         lines = (
-            [withdraw_checkin(session, withdraw, reason or "")]
+            [withdraw_checkin(session, withdraw, reason or "", lang)]
             if withdraw is not None
-            else checkin_lines(session, list_for or "")
+            else history_lines(session, list_for or "", lang)
         )
         for text in lines:
             say(text)
@@ -167,8 +173,9 @@ def checkin(
         raise BadInput("--reason goes with --withdraw ID")
     session = open_session(workspace_path())
     line = record_checkin(
-        session, key_result, value, person, unit, confidence, note, day_of(day), by
-    )
+        session, key_result, value, person, unit, confidence, note, day_of(day), by,
+        session.workspace.language(lang),
+    )  # fmt: skip
     say(line)
 
 
