@@ -167,11 +167,14 @@ def test_an_override_is_recorded_with_its_reason(write_workspace: WriteWorkspace
     signed = ["--signed-by", "王芳", "--signed-by", "李强", "--date", THROUGH]
     assert run(root, "spend", "add", "salons", "75万", *signed, "--override").exit_code == 2
     done = run(root, "spend", "add", "salons", "75万", *signed, "--override",
-               "--reason", "春季峰会已签约,违约金更高")  # fmt: skip
+               "--reason", "春季峰会已签约,违约金更高", "--lang", "en")  # fmt: skip
     assert done.exit_code == 0, done.output
+    assert "Recorded 75 万元 on salons (沙龙、峰会、路演) on 2026-03-15, signed by 王芳, 李强." in (
+        done.output
+    )
     assert "Breaker overridden: 春季峰会已签约,违约金更高." in done.output
     listed = run(root, "spend", "list")
-    assert "[override: 春季峰会已签约,违约金更高]" in listed.output
+    assert "[熔断放行：春季峰会已签约,违约金更高]" in listed.output
     with Store.open(root / "okrdesk.db") as store:
         (entry,) = store.spend()
     assert entry.override_reason == "春季峰会已签约,违约金更高"

@@ -19,6 +19,7 @@ from click.testing import CliRunner, Result
 
 from okrdesk.app.spend import BreakerTripped
 from okrdesk.cli import cli
+from okrdesk.messages import display_width
 from okrdesk.model import person_key
 from okrdesk.store import MIGRATIONS, SCHEMA_VERSION, Store
 from okrdesk.units import UNITS, parse_in, parse_money
@@ -124,7 +125,7 @@ def test_concurrent_spends_are_serialised_and_the_second_sees_the_first(money: P
     done = [out for code, out, _ in outcomes if code == 0]
     tripped = [err for code, _, err in outcomes if code == 1]
     assert len(done) == 1, outcomes
-    assert "Spent so far 30 万元 of 50 万元" in done[0]
+    assert "本项已支出 30 万元，预算 50 万元" in done[0]
     assert len(tripped) == 5, outcomes
     assert all("refused: the breaker" in err and "Traceback" not in err for err in tripped)
     with Store.open(money / "okrdesk.db") as store:
@@ -220,14 +221,21 @@ def test_the_ledger_lists_exact_yuan_and_its_net_total(money: Path) -> None:
     assert spend(money, "training", "1,234,567.5元").exit_code == 0
     assert run(money, "spend", "reverse", "1", "--signed-by", "李强",
                "--reason", "录错金额").exit_code == 0  # fmt: skip
-    lines = run(money, "spend", "list").output.splitlines()
-    assert lines[0].split() == ["id", "date", "line", "amount", "(元)", "signed", "by", "/", "note"]
+    lines = run(money, "spend", "list", "--lang", "en").output.splitlines()
+    assert lines[0].split() == ["id", "date", "line", "amount", "(CNY)", "signed", "by", "/",
+                                "note"]  # fmt: skip
     assert lines[1].split()[3] == "23,336.50"
     assert lines[2].split()[3] == "1,234,567.50"
     assert lines[3].split()[3] == "-23,336.50"
     assert lines[-1].split() == ["net,", "3", "entries", "1,234,567.50"]
     amount_ends = {line.index(line.split()[3]) + len(line.split()[3]) for line in lines[1:4]}
     assert amount_ends == {len(lines[-1].rstrip())}, "amounts and total right-aligned"
+    # In the workspace's language, Chinese, the same columns, lined up by terminal columns.
+    zh = run(money, "spend", "list").output.splitlines()
+    assert zh[0].split() == ["编号", "日期", "预算项", "金额（元）", "签字人", "/", "说明"]
+    assert zh[-1].split() == ["合计", "3", "笔", "1,234,567.50"]
+    assert display_width(zh[0].split("  签字人")[0]) == display_width(lines[0].split("  signed")[0])
+    assert [line.split()[:4] for line in zh[1:4]] == [line.split()[:4] for line in lines[1:4]]
 
 
 def test_a_wrong_entry_is_reversed_by_id_with_a_reason(money: Path) -> None:
@@ -239,13 +247,15 @@ def test_a_wrong_entry_is_reversed_by_id_with_a_reason(money: Path) -> None:
     done = run(money, "spend", "reverse", "1", "--signed-by", "李强", "--reason", "录错金额",
                "--date", "2026-03-03")  # fmt: skip
     assert done.exit_code == 0, done.output
-    assert "Reversed entry 1 (12 万元 on training on 2026-03-02) on 2026-03-03" in done.output
-    assert "Spent so far 0 万元 of 519 万元. Ledger entry 2." in done.output
+    assert "已冲正台账 1（12 万元，training，2026-03-02），2026-03-03，签字人 李强" in done.output
+    assert "本项已支出 0 万元，预算 519 万元。台账编号 2。" in done.output
     with Store.open(money / "okrdesk.db") as store:
         (_, reversal) = store.spend()
     assert (reversal.amount, reversal.reverses, reversal.note) == (-120_000, 1, "录错金额")
     listed = run(money, "spend", "list").output
-    assert "[reversed by 2]" in listed and "[reverses 1]  录错金额" in listed
+    assert "[已由 2 冲正]" in listed and "[冲正 1]  录错金额" in listed
+    english = run(money, "spend", "list", "--lang", "en").output
+    assert "[reversed by 2]" in english and "[reverses 1]  录错金额" in english
     before = ledger(money)
     again = run(money, "spend", "reverse", "1", "--signed-by", "王芳", "--reason", "again")
     refused(again, "entry 1 was already reversed by entry 2")

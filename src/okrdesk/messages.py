@@ -138,6 +138,13 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+def padded(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` filled out to ``width`` terminal columns (``display_width``), on its left
+    when ``right``."""
+    gap = " " * max(0, width - display_width(text))
+    return gap + text if right else text + gap
+
+
 def counted(count: int, noun: str, plural: str | None = None) -> str:
     """``count`` of an English ``noun``: 1 metric, 1,024 periods, 12 branches, 20 people
     (``plural``). A noun that is not English (a unit level a plan names 营业部) is the

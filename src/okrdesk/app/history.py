@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from okrdesk.app.session import Session, find_key_result, stored
 from okrdesk.errors import BadInput, printable
-from okrdesk.messages import ALERTS, display_width
+from okrdesk.messages import ALERTS, display_width, padded
 from okrdesk.model import Checkin, KeyResult
 from okrdesk.units import Dimension, percentage, written
 
@@ -50,7 +50,7 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     rows += [_row(kr, c, lang, words) for c in entries]
     widths = [max(display_width(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     for row in rows:
-        cells = [_pad(text, width, right=i in (0, 2, 5)) for i, (text, width)
+        cells = [padded(text, width, right=i in (0, 2, 5)) for i, (text, width)
                  in enumerate(zip(row, widths, strict=False))]  # fmt: skip
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     withdrawn = sum(1 for c in entries if c.withdrawn is not None)
@@ -71,8 +71,3 @@ def _row(kr: KeyResult, c: Checkin, lang: str, words: dict[str, str]) -> list[st
         note = f"{mark} {note}"
     return [str(c.id), c.day.isoformat(), value, c.subject, printable(c.author) or "—",
             confidence, note.rstrip()]  # fmt: skip
-
-
-def _pad(text: str, width: int, *, right: bool) -> str:
-    gap = " " * max(0, width - display_width(text))
-    return gap + text if right else text + gap

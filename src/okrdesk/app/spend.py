@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
+from okrdesk.messages import display_width, padded
 from okrdesk.model import BudgetLine, Plan, SpendEntry, person_key
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such, suggest
@@ -141,8 +142,10 @@ def record_spend(
     override_reason: str | None = None,
     *,
     today: dt.date | None = None,
+    lang: str = "en",
 ) -> str:
-    """Record one entry; refuse it when the line's breaker is or would be tripped.
+    """Record one entry; refuse it when the line's breaker is or would be tripped. What
+    to tell the user, in ``lang``.
 
     The breaker is judged on the ledger as committed, in the same write
     transaction as the insert: two spends at the same moment are taken one
@@ -194,13 +197,16 @@ def record_spend(
         entry_id = store.add_spend(line.id, day, amount, names, note, guard=within_breaker)
         (entry,) = (e for e in store.spend(line.id) if e.id == entry_id)
     spent = sum((e.amount for e in seen if e.line == line.id), start=amount)
-    overridden = f" Breaker overridden: {entry.override_reason}." if entry.override_reason else ""
-    # One line: a name from the plan may hold a line break, which must not start another.
-    return printable(
-        f"Recorded {format_in(WAN, amount, 4)} on {line.id} ({line.name}) on {day}, "
-        f"signed by {', '.join(names)}. Spent so far {format_in(WAN, spent, 4)} "
-        f"of {format_in(WAN, line.amount, 4)}.{overridden} Ledger entry {entry_id}."
+    words = _WORDS[lang]
+    overridden = (
+        words["overridden"].format(reason=entry.override_reason) if entry.override_reason else ""
     )
+    # One line: a name from the plan may hold a line break, which must not start another.
+    return printable(words["recorded"].format(
+        amount=format_in(WAN, amount, 4), line=line.id, name=line.name, day=day,
+        names=_names(names, lang), spent=format_in(WAN, spent, 4),
+        budget=format_in(WAN, line.amount, 4), overridden=overridden, id=entry_id,
+    ))  # fmt: skip
 
 
 def reverse_spend(
@@ -209,8 +215,10 @@ def reverse_spend(
     reason: str,
     signers: Sequence[str],
     day: dt.date | None,
+    lang: str = "en",
 ) -> str:
-    """Record the reversal of one entry: the same amount, negative, naming it.
+    """Record the reversal of one entry: the same amount, negative, naming it; what to
+    tell the user, in ``lang``.
 
     The only correction the ledger takes. An entry is reversed at most once,
     a reversal is never reversed, and no line's spend goes below zero.
@@ -243,12 +251,44 @@ def reverse_spend(
         new_id = store.add_spend(original.line, day, -original.amount, names, reason.strip(),
                                  reverses=entry_id, guard=reversible)  # fmt: skip
         spent = sum(e.amount for e in store.spend(original.line))
-    return (
-        f"Reversed entry {entry_id} ({format_in(WAN, original.amount, 4)} on {line.id} on "
-        f"{original.day}) on {day}, signed by {', '.join(names)}. Spent so far "
-        f"{format_in(WAN, spent, 4)} of {format_in(WAN, line.amount, 4)}. "
-        f"Ledger entry {new_id}."
-    )
+    return printable(_WORDS[lang]["reversed"].format(
+        entry=entry_id, amount=format_in(WAN, original.amount, 4), line=line.id,
+        original=original.day, day=day, names=_names(names, lang),
+        spent=format_in(WAN, spent, 4), budget=format_in(WAN, line.amount, 4), id=new_id,
+    ))  # fmt: skip
+
+
+_WORDS = {
+    "en": {
+        "recorded": "Recorded {amount} on {line} ({name}) on {day}, signed by {names}. Spent "
+                    "so far {spent} of {budget}.{overridden} Ledger entry {id}.",
+        "overridden": " Breaker overridden: {reason}.",
+        "reversed": "Reversed entry {entry} ({amount} on {line} on {original}) on {day}, "
+                    "signed by {names}. Spent so far {spent} of {budget}. Ledger entry {id}.",
+        "none": "No spending recorded.",
+        "columns": "id|date|line|amount (CNY)|signed by / note",
+        "reverses": "[reverses {id}]", "reversed_by": "[reversed by {id}]",
+        "override": "[override: {reason}]",
+        "net": "net, {n} entries", "net_one": "net, 1 entry",
+    },
+    "zh": {
+        "recorded": "已记录 {amount}：{line}（{name}），{day}，签字人 {names}。本项已支出 "
+                    "{spent}，预算 {budget}。{overridden}台账编号 {id}。",
+        "overridden": "熔断已放行：{reason}。",
+        "reversed": "已冲正台账 {entry}（{amount}，{line}，{original}），{day}，签字人 "
+                    "{names}。本项已支出 {spent}，预算 {budget}。台账编号 {id}。",
+        "none": "尚无支出记录。",
+        "columns": "编号|日期|预算项|金额（元）|签字人 / 说明",
+        "reverses": "[冲正 {id}]", "reversed_by": "[已由 {id} 冲正]",
+        "override": "[熔断放行：{reason}]",
+        "net": "合计 {n} 笔", "net_one": "合计 1 笔",
+    },
+}  # fmt: skip
+"""What ``okrdesk spend`` says it recorded and lists, in each language."""
+
+
+def _names(names: Sequence[str], lang: str) -> str:
+    return ("、" if lang == "zh" else ", ").join(names)
 
 
 def _entry(entries: Sequence[SpendEntry], entry_id: int) -> SpendEntry:
@@ -279,39 +319,43 @@ def _breaker_after(
     return next(lp.breaker for lp in budget.lines if lp.line.id == line_id)
 
 
-def spend_lines(session: Session, line_id: str | None) -> list[str]:
+def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list[str]:
+    """The ledger, oldest first, each entry with its id, signers, note and marks, and
+    the net at the foot; in ``lang``."""
     plan = session.plan
+    words = _WORDS[lang]
     if line_id is not None:
         find_line(plan, line_id)
     with open_store(session.workspace, create=False) as store:
         entries = store.spend(line_id)
     if not entries:
-        return ["No spending recorded."]
+        return [words["none"]]
     reversed_by = {e.reverses: e.id for e in entries if e.reverses is not None}
     amounts = [ledger_amount(entry.amount) for entry in entries]
     total = ledger_amount(sum((entry.amount for entry in entries), Decimal(0)))
-    width = max(len("amount (元)"), len(total), *(len(amount) for amount in amounts))
-    line_width = max(len("line"), *(len(entry.line) for entry in entries))
+    named, on, line, amount_of, signed = words["columns"].split("|")
+    width = max(display_width(amount_of), len(total), *(len(amount) for amount in amounts))
+    line_width = max(display_width(line), *(display_width(entry.line) for entry in entries))
     rows = [
-        f"{'id':>5}  {'date':<10}  {'line':<{line_width}}  {'amount (元)':>{width}}  "
-        "signed by / note"
+        f"{padded(named, 5, right=True)}  {padded(on, 10)}  {padded(line, line_width)}  "
+        f"{padded(amount_of, width, right=True)}  {signed}"
     ]
     for entry, amount in zip(entries, amounts, strict=True):
         extra = f"  {entry.note}" if entry.note else ""
         if entry.reverses is not None:
-            extra = f"  [reverses {entry.reverses}]{extra}"
+            extra = f"  {words['reverses'].format(id=entry.reverses)}{extra}"
         if entry.id in reversed_by:
-            extra += f"  [reversed by {reversed_by[entry.id]}]"
+            extra += f"  {words['reversed_by'].format(id=reversed_by[entry.id])}"
         if entry.override_reason:
-            extra += f"  [override: {entry.override_reason}]"
+            extra += f"  {words['override'].format(reason=entry.override_reason)}"
         # One line each: a signer's name or a note holding a line break must not start
         # another, which could pass for the ledger's own (a forged "net" line).
         rows.append(printable(
-            f"{entry.id:>5}  {entry.day.isoformat():<10}  {entry.line:<{line_width}}  "
-            f"{amount:>{width}}  {', '.join(entry.signed_by)}{extra}"
+            f"{entry.id:>5}  {entry.day.isoformat():<10}  {padded(entry.line, line_width)}  "
+            f"{amount:>{width}}  {_names(entry.signed_by, lang)}{extra}"
         ))  # fmt: skip
-    label = f"net, {len(entries)} entries" if len(entries) != 1 else "net, 1 entry"
-    rows.append(f"{'':>5}  {label:<{10 + 2 + line_width}}  {total:>{width}}")
+    label = words["net"].format(n=len(entries)) if len(entries) != 1 else words["net_one"]
+    rows.append(f"{'':>5}  {padded(label, 10 + 2 + line_width)}  {total:>{width}}")
     return rows
 
 

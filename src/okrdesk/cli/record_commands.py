@@ -195,6 +195,7 @@ def spend() -> None:
 @click.option("--date", "day", type=DATE, help="The day it was spent (default: today).")
 @click.option("--override", is_flag=True, help="Spend although the line's breaker is tripped.")
 @click.option("--reason", help="With --override: why; kept in the ledger and shown in reports.")
+@lang_option("Language of what is said.")
 @workspace_option
 def spend_add(
     line: str,
@@ -204,6 +205,7 @@ def spend_add(
     day: dt.datetime | None,
     override: bool,
     reason: str | None,
+    lang: str | None,
 ) -> None:
     """Record spending on a budget line.
 
@@ -226,7 +228,9 @@ def spend_add(
     if override != (reason is not None):
         raise BadInput("--override and --reason go together: say why the breaker is overridden")
     session = open_session(workspace_path())
-    say(record_spend(session, line, amount, signers, note, day_of(day), reason))
+    said = record_spend(session, line, amount, signers, note, day_of(day), reason,
+                        lang=session.workspace.language(lang))  # fmt: skip
+    say(said)
 
 
 @spend.command("reverse", cls=TakesNegativeNumbers)
@@ -237,9 +241,10 @@ def spend_add(
     help="Who signed off the correction; the line's sign-off rules apply.",
 )  # fmt: skip
 @click.option("--date", "day", type=DATE, help="The day of the correction (default: today).")
+@lang_option("Language of what is said.")
 @workspace_option
 def spend_reverse(
-    entry: int, reason: str, signers: tuple[str, ...], day: dt.datetime | None
+    entry: int, reason: str, signers: tuple[str, ...], day: dt.datetime | None, lang: str | None
 ) -> None:
     """Correct the ledger by reversing entry ENTRY (its id in `spend list`).
 
@@ -252,16 +257,19 @@ def spend_reverse(
     from okrdesk.app.spend import reverse_spend
 
     session = open_session(workspace_path())
-    say(reverse_spend(session, entry, reason, signers, day_of(day)))
+    lang = session.workspace.language(lang)
+    say(reverse_spend(session, entry, reason, signers, day_of(day), lang))
 
 
 @spend.command("list")
 @click.option("--line", help="Only this budget line.")
+@lang_option("Language of the list.")
 @workspace_option
-def spend_list(line: str | None) -> None:
+def spend_list(line: str | None, lang: str | None) -> None:
     """List the spend ledger, oldest first, with each entry's id and who signed it."""
     from okrdesk.app.session import open_session
     from okrdesk.app.spend import spend_lines
 
-    for text in spend_lines(open_session(workspace_path()), line):
+    session = open_session(workspace_path())
+    for text in spend_lines(session, line, session.workspace.language(lang)):
         say(text)
