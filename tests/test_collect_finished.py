@@ -146,7 +146,7 @@ def test_a_finished_metric_is_stored_while_the_plugin_computes_the_next(
     assert {(s, v) for s, _, v in hnw} == {("cm01", 1.0), ("cm02", 1.0)}
     assert len(hnw) == 8
     assert len(figures(backend, root, "complaint_rate")) == 3
-    assert "Run 1: 11 observations" in stdout
+    assert "第 1 次采集：11 条数据" in stdout
 
 
 @pytest.mark.parametrize(
@@ -167,12 +167,12 @@ def test_a_plugin_that_fails_after_finishing_a_metric_keeps_that_metric_stored(
     assert code == 1, stdout + stderr
     assert f"plugin stepwise: {named}" in stderr
     assert "(stored before it ended: new_hnw_clients)" in stderr
-    assert " observations of 1 metric, " in stdout
-    assert "The metrics not stored kept their earlier numbers." in stderr
+    assert " 条数据，1 个指标，" in stdout
+    assert "未入库的指标保留原有数字。" in stderr
     assert "Traceback" not in stderr
     assert {v for _, _, v in figures(backend, root, "new_hnw_clients")} == {2.0}
     assert figures(backend, root, "complaint_rate") == before
-    assert "Run 2: 8 observations" in stdout
+    assert "第 2 次采集：8 条数据" in stdout
 
 
 def test_emitting_for_a_finished_metric_is_its_problem_and_keeps_what_was_stored(
@@ -189,7 +189,7 @@ def test_emitting_for_a_finished_metric_is_its_problem_and_keeps_what_was_stored
     ) in stderr
     assert {v for s, _, v in figures(backend, root, "new_hnw_clients")} == {4.0}
     assert len(figures(backend, root, "complaint_rate")) == 3
-    assert " observations of 2 metrics, " in stdout  # both were stored
+    assert " 条数据，2 个指标，" in stdout  # both were stored
 
 
 class _LatePlugin:

@@ -166,8 +166,11 @@ def test_a_second_collect_probes_nothing_and_stores_the_same_figures(
     assert _probes(root) == 0
     assert _stored(root) == stored
     # The same summary, but for the second line: nothing was new or changed.
-    assert second.stdout.replace("Run 2", "Run 1").splitlines()[0] == first.stdout.splitlines()[0]
-    assert second.stdout.splitlines()[1] == "None new or changed since the last collect."
+    assert (
+        second.stdout.replace("第 2 次", "第 1 次").splitlines()[0]
+        == (first.stdout.splitlines()[0])
+    )
+    assert second.stdout.splitlines()[1] == "与上次采集相比，无新增或变动。"
 
 
 def test_an_edited_plugin_file_is_probed_again(write_workspace: WriteWorkspace, site: Path) -> None:

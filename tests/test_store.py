@@ -81,7 +81,7 @@ def digest(path: Path) -> str:
 
 def test_collect_twice_stores_everything_once(backend: Backend) -> None:
     root = backend.workspace()
-    first = run(root, "collect", "--through", THROUGH)
+    first = run(root, "collect", "--through", THROUGH, "--lang", "en")
     assert first.exit_code == 0, first.output
     # 2 metrics x 2 people x 11 weeks
     assert "Run 1: 44 observations of 2 metrics, 11 periods (2026-W01 to 2026-W11)" in first.output
@@ -90,7 +90,12 @@ def test_collect_twice_stores_everything_once(backend: Backend) -> None:
     for _ in range(3):
         again = run(root, "collect", "--through", THROUGH)
         assert again.exit_code == 0
-        assert "\nNone new or changed since the last collect.\n" in again.output
+        # In the workspace's language, Chinese.
+        assert again.output.startswith("第 ")
+        assert "条数据，2 个指标，11 个周期（2026-W01 至 2026-W11），截至 2026-03-15。" in (
+            again.output
+        )
+        assert "\n与上次采集相比，无新增或变动。\n" in again.output
     assert snapshot(backend, root) == once
     with backend.open(root) as store:
         assert store.count_observations() == 44
@@ -100,14 +105,21 @@ def test_collect_twice_stores_everything_once(backend: Backend) -> None:
 def test_collect_replaces_changed_values(backend: Backend) -> None:
     root = backend.workspace()
     run(root, "collect", "--through", THROUGH)
-    bonus = run(root, "collect", "--through", THROUGH, env={"OKRDESK_TEST_BONUS": "10"})
+    bonus = run(root, "collect", "--through", THROUGH, "--lang", "en",
+                env={"OKRDESK_TEST_BONUS": "10"})  # fmt: skip
     assert "\n22 new or changed since the last collect.\n" in bonus.output  # 2 people, 11 weeks
     assert (
         "\nRevised: new_hnw_clients, 22 figures of complete periods (2026-W01, 2026-W02, "
         "2026-W03 and 8 more) changed.\n"
     ) in bonus.output
+    again = run(root, "collect", "--through", THROUGH, env={"OKRDESK_TEST_BONUS": "20"})
+    assert "\n新增或变动 22 条。\n" in again.output
+    assert (
+        "\n已修订：new_hnw_clients，已结束周期的 22 个数字有变动（2026-W01、2026-W02、"
+        "2026-W03 等另 8 个）。\n"
+    ) in again.output
     values = {r[3] for r in snapshot(backend, root) if r[0] == "new_hnw_clients"}
-    assert values == {11.0, 12.0}
+    assert values == {21.0, 22.0}
     assert len(snapshot(backend, root)) == 44
 
 
@@ -595,10 +607,10 @@ def test_spend_on_a_market_activity_needs_two_different_names(
     done = run(root, "spend", "add", "salons", "12万", "--signed-by", "王芳", "--signed-by",
                "李强", "--note", "春季沙龙", "--date", "2026-03-02")  # fmt: skip
     assert done.exit_code == 0, done.output
-    assert "Recorded 12 万元 on salons" in done.output
-    assert "Spent so far 12 万元 of 380 万元" in done.output
+    assert "已记录 12 万元：salons" in done.output
+    assert "本项已支出 12 万元，预算 380 万元" in done.output
     listed = run(root, "spend", "list")
-    assert "2026-03-02  salons" in listed.output and "王芳, 李强  春季沙龙" in listed.output
+    assert "2026-03-02  salons" in listed.output and "王芳、李强  春季沙龙" in listed.output
 
 
 @pytest.mark.parametrize(

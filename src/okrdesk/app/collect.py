@@ -11,11 +11,13 @@ import attrs
 from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_periods
 from okrdesk.errors import BadInput
+from okrdesk.messages import counted
 from okrdesk.model import Plan, told_once
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
 from okrdesk.plugins.spool import SpooledRow
+from okrdesk.store.changes import named_periods
 from okrdesk.targets.reader import no_such
 
 
@@ -38,6 +40,65 @@ class CollectSummary:
     revised: Mapping[str, Mapping[str, int]] = attrs.Factory(dict)
     """metric → period → how many figures of that period, stored as complete, now read
     otherwise or are gone: a source restated after the period was over."""
+
+
+_SAID = {
+    "en": {
+        "run": "Run {id}: {observations} of {metrics}, {periods} ({first} to {last}), "
+               "through {through}.",
+        "unchanged": "None new or changed since the last collect.",
+        "changed": "{n:,} new or changed since the last collect.",
+        "changed_gone": "{n:,} new or changed since the last collect; {gone:,} no longer "
+                        "reported, deleted.",
+        "revised": "Revised: {metric}, {figures} of complete periods ({span}) changed.",
+        "more": " and {n} more", "and": ", ",
+        "kept": "The metrics not stored kept their earlier numbers.",
+    },
+    "zh": {
+        "run": "第 {id} 次采集：{observations:,} 条数据，{metrics} 个指标，{periods} 个周期"
+               "（{first} 至 {last}），截至 {through}。",
+        "unchanged": "与上次采集相比，无新增或变动。",
+        "changed": "新增或变动 {n:,} 条。",
+        "changed_gone": "新增或变动 {n:,} 条；不再报送、已删除 {gone:,} 条。",
+        "revised": "已修订：{metric}，已结束周期的 {figures:,} 个数字有变动（{span}）。",
+        "more": " 等另 {n} 个", "and": "、",
+        "kept": "未入库的指标保留原有数字。",
+    },
+}  # fmt: skip
+"""What ``okrdesk collect`` says it did, in each language."""
+
+
+def summary_lines(summary: CollectSummary, lang: str) -> list[str]:
+    """What a collect stored, what changed, and each metric a source restated, in
+    ``lang``."""
+    words = _SAID[lang]
+    english = lang == "en"
+    observations, metrics = summary.stored, len(summary.landed)
+    periods = len(summary.periods)
+    lines = [words["run"].format(
+        id=summary.run_id,
+        observations=counted(observations, "observation") if english else observations,
+        metrics=counted(metrics, "metric") if english else metrics,
+        periods=counted(periods, "period") if english else periods,
+        first=summary.periods[0].id, last=summary.periods[-1].id, through=summary.through,
+    )]  # fmt: skip
+    if not summary.changed and not summary.gone:
+        lines.append(words["unchanged"])
+    else:
+        said = words["changed_gone"] if summary.gone else words["changed"]
+        lines.append(said.format(n=summary.changed, gone=summary.gone))
+    for metric, by_period in summary.revised.items():
+        count = sum(by_period.values())
+        named, more = named_periods(by_period)
+        span = words["and"].join(named) + (words["more"].format(n=more) if more else "")
+        figures = counted(count, "figure") if english else count
+        lines.append(words["revised"].format(metric=metric, figures=figures, span=span))
+    return lines
+
+
+def not_stored_line(lang: str) -> str:
+    """Under a collect's errors: what became of the metrics they name."""
+    return _SAID[lang]["kept"]
 
 
 def said_once(problems: Iterable[PluginError]) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Mapping
 
 import click
 
@@ -19,8 +18,6 @@ from okrdesk.cli.options import (
 from okrdesk.cli.output import say
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput
-from okrdesk.messages import counted
-from okrdesk.store.changes import named_periods
 
 
 @click.command()
@@ -31,8 +28,11 @@ from okrdesk.store.changes import named_periods
     help="Run up to N plugins at once, each in its own process (the SQL source on a "
     "warehouse also splits by metric). The numbers stored are the same as with 1.",
 )  # fmt: skip
+@lang_option("Language of the summary (a plugin's own warnings and errors are as it gave them).")
 @workspace_option
-def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) -> None:
+def collect(
+    through: dt.datetime | None, metrics: tuple[str, ...], jobs: int, lang: str | None
+) -> None:
     """Collect every metric the plan uses, through its plugin, into okrdesk.db.
 
     Collects each period of the plan from its start up to --through.
@@ -46,7 +46,7 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
     said were finished, which are stored); the other plugins' land, and
     the exit code is 1.
     """
-    from okrdesk.app.collect import run_collect, said_once
+    from okrdesk.app.collect import not_stored_line, run_collect, said_once, summary_lines
     from okrdesk.app.session import open_session
 
     started()
@@ -58,40 +58,16 @@ def collect(through: dt.datetime | None, metrics: tuple[str, ...], jobs: int) ->
             summary = run_collect(session, day_of(through), metrics, bar, jobs)
     else:
         summary = run_collect(session, day_of(through), metrics, jobs=jobs)
-    first, last = summary.periods[0].id, summary.periods[-1].id
-    say(
-        f"Run {summary.run_id}: {counted(summary.stored, 'observation')} of "
-        f"{counted(len(summary.landed), 'metric')}, "
-        f"{counted(len(summary.periods), 'period')} ({first} to {last}), through {summary.through}."
-    )
-    say(changes_line(summary.changed, summary.gone))
-    for metric, periods in summary.revised.items():
-        say(revised_line(metric, periods))
+    lang = session.workspace.language(lang)
+    for line in summary_lines(summary, lang):
+        say(line)
     for warning in said_once(summary.warnings):
         say(f"warning: {warning}", err=True)
     for error in said_once(summary.errors):
         say(f"error: {error}", err=True)
     if summary.errors:
-        say("The metrics not stored kept their earlier numbers.", err=True)
+        say(not_stored_line(lang), err=True)
         raise SystemExit(EXIT_FAILED)
-
-
-def changes_line(changed: int, gone: int) -> str:
-    """What a collect changed in the store, for the line under its summary."""
-    if not changed and not gone:
-        return "None new or changed since the last collect."
-    line = f"{changed:,} new or changed since the last collect"
-    return f"{line}; {gone:,} no longer reported, deleted." if gone else f"{line}."
-
-
-def revised_line(metric: str, periods: Mapping[str, int]) -> str:
-    """A metric whose figures of periods already over were stored and now read otherwise:
-    the source was restated, and the report's past changes with it."""
-    count = sum(periods.values())
-    named, more = named_periods(periods)
-    span = ", ".join(named) + (f" and {more} more" if more else "")
-    figures = "figure" if count == 1 else "figures"
-    return f"Revised: {metric}, {count:,} {figures} of complete periods ({span}) changed."
 
 
 @click.command(cls=TakesNegativeNumbers)
