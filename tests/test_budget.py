@@ -174,7 +174,7 @@ def test_an_override_is_recorded_with_its_reason(write_workspace: WriteWorkspace
     )
     assert "Breaker overridden: 春季峰会已签约,违约金更高." in done.output
     listed = run(root, "spend", "list")
-    assert "[熔断放行：春季峰会已签约,违约金更高]" in listed.output
+    assert "[已越权支出：春季峰会已签约,违约金更高]" in listed.output
     with Store.open(root / "okrdesk.db") as store:
         (entry,) = store.spend()
     assert entry.override_reason == "春季峰会已签约,违约金更高"

@@ -70,7 +70,7 @@ def test_a_checkin_after_a_checkpoint_closed_is_kept_but_said_not_to_count(
     workspace: Path,
 ) -> None:
     said = run(workspace, "checkin", "O1.LEADS", "190", "--date", "2026-04-20").output
-    assert "不计入：O1.LEADS 是 2026-03-31 截止的检查点" in said
+    assert "本次打卡不计入：O1.LEADS 已于 2026-03-31 截止" in said
     assert "--date 2026-03-31" in said
     again = run(workspace, "checkin", "O1.LEADS", "190", "--date", "2026-04-21", "--lang", "en")
     assert "It does not count: O1.LEADS is a checkpoint that closed on 2026-03-31" in again.output

@@ -236,6 +236,10 @@ def test_the_ledger_lists_exact_yuan_and_its_net_total(money: Path) -> None:
     assert zh[-1].split() == ["合计", "3", "笔", "1,234,567.50"]
     assert display_width(zh[0].split("  签字人")[0]) == display_width(lines[0].split("  signed")[0])
     assert [line.split()[:4] for line in zh[1:4]] == [line.split()[:4] for line in lines[1:4]]
+    zh_ends = {display_width(line[: line.index(line.split()[3]) + len(line.split()[3])])
+               for line in zh[1:4]}  # fmt: skip
+    header_end = display_width(zh[0].split("  签字人")[0])
+    assert zh_ends == {display_width(zh[-1].rstrip())} == {header_end}
 
 
 def test_a_wrong_entry_is_reversed_by_id_with_a_reason(money: Path) -> None:
@@ -247,13 +251,14 @@ def test_a_wrong_entry_is_reversed_by_id_with_a_reason(money: Path) -> None:
     done = run(money, "spend", "reverse", "1", "--signed-by", "李强", "--reason", "录错金额",
                "--date", "2026-03-03")  # fmt: skip
     assert done.exit_code == 0, done.output
-    assert "已冲正台账 1（12 万元，training，2026-03-02），2026-03-03，签字人 李强" in done.output
-    assert "本项已支出 0 万元，预算 519 万元。台账编号 2。" in done.output
+    said = "已于 2026-03-03 冲正台账第 1 笔（training，12 万元，支出日期 2026-03-02），签字人 李强"
+    assert said in done.output
+    assert "本项已支出 0 万元，预算 519 万元。台账第 2 笔。" in done.output
     with Store.open(money / "okrdesk.db") as store:
         (_, reversal) = store.spend()
     assert (reversal.amount, reversal.reverses, reversal.note) == (-120_000, 1, "录错金额")
     listed = run(money, "spend", "list").output
-    assert "[已由 2 冲正]" in listed and "[冲正 1]  录错金额" in listed
+    assert "[已由第 2 笔冲正]" in listed and "[冲正第 1 笔]  录错金额" in listed
     english = run(money, "spend", "list", "--lang", "en").output
     assert "[reversed by 2]" in english and "[reverses 1]  录错金额" in english
     before = ledger(money)

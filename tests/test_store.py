@@ -530,7 +530,7 @@ def test_checkins_keep_history_and_the_latest_counts(backend: Backend) -> None:
                 "--by", "王芳")  # fmt: skip
     assert first.exit_code == 0, first.output
     # In the workspace's language, Chinese: the value in the key result's unit.
-    said = "O1.REV 营业收入：已记录 1.1 亿元（branch，截至 2026-03-31，填报人 王芳；该项第 1 次"
+    said = "O1.REV 营业收入：已记录 1.1 亿元（branch，截至 2026-03-31，填报人 王芳；branch 第 1 次"
     assert said in first.output
     assert run(root, "checkin", "O1.REV", "2.35", "--date", "2026-06-30",
                "--confidence", "0.8").exit_code == 0  # fmt: skip
@@ -607,7 +607,7 @@ def test_spend_on_a_market_activity_needs_two_different_names(
     done = run(root, "spend", "add", "salons", "12万", "--signed-by", "王芳", "--signed-by",
                "李强", "--note", "春季沙龙", "--date", "2026-03-02")  # fmt: skip
     assert done.exit_code == 0, done.output
-    assert "已记录 12 万元：salons" in done.output
+    assert "已记录支出 12 万元：salons（沙龙、峰会、路演），支出日期 2026-03-02" in done.output
     assert "本项已支出 12 万元，预算 380 万元" in done.output
     listed = run(root, "spend", "list")
     assert "2026-03-02  salons" in listed.output and "王芳、李强  春季沙龙" in listed.output

@@ -305,6 +305,8 @@ def test_duckdbs_tables_of_assets_are_let_go_before_the_file_is_read_row_by_row(
     assert short.observations == tiny.observations and not short.errors
     assert len(held) == 1 and "clients" in held[0]
     assert held[0].isdisjoint({"snapshots", "spans", "pieces", "segments"})
+    # Nor is any file as it was read, before its rows were checked.
+    assert not [name for name in held[0] if name.endswith("_read")], held
 
 
 def test_new_hnw_clients_out_of_memory_after_effective_accounts_are_read_row_by_row(
@@ -319,6 +321,44 @@ def test_new_hnw_clients_out_of_memory_after_effective_accounts_are_read_row_by_
     short = collect()
     assert short.observations == tiny.observations and not short.errors
     assert short.slices == tiny.slices
+    assert set(dict(short.warnings)) == {"new_hnw_clients"}
+
+
+def test_a_metric_being_emitted_keeps_its_figures_when_a_later_part_falls_back(
+    tiny: Collector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Effective accounts are still being emitted, on their thread, when new HNW clients
+    run short of memory and assets.csv is read row by row in their place: the metric
+    emitted reads the figures it was given, not the file read again (which holds no
+    effective accounts), and only new HNW clients carry the warning."""
+    import threading
+
+    from okrdesk_brokerage import assemble, assets
+    from okrdesk_brokerage import collect as collecting
+
+    monkeypatch.setattr(assets, "_new_hnw", _short_of_memory)
+    read_again = threading.Event()
+    read_assets = collecting.read_assets
+
+    def reading_again(*args: object, **kwargs: object) -> object:
+        found = read_assets(*args, **kwargs)  # type: ignore[arg-type]
+        read_again.set()
+        return found
+
+    monkeypatch.setattr(collecting, "read_assets", reading_again)
+    effective = assemble.ASSEMBLERS["effective_accounts"]
+    calls = []
+
+    def waiting(figures: object, cm: int, window: int) -> object:
+        calls.append(cm)
+        if len(calls) == 2:  # halfway through: the file is read again meanwhile
+            assert read_again.wait(30)
+        return effective(figures, cm, window)  # type: ignore[arg-type]
+
+    monkeypatch.setitem(assemble.ASSEMBLERS, "effective_accounts", waiting)
+    short = collect()
+    assert read_again.is_set()
+    assert short.observations == tiny.observations and not short.errors
     assert set(dict(short.warnings)) == {"new_hnw_clients"}
 
 

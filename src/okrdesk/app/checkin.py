@@ -72,8 +72,8 @@ _WORDS = {
     },
     "zh": {
         "recorded": "{kr} {title}：已记录 {value}（{subject}，截至 {day}，填报人 {author}；"
-                    "该项第 {count} 次打卡，编号 {id}）。",
-        "closed": "不计入：{kr} 是 {closing} 截止的检查点，报告保留截止时的数值（如需更正"
+                    "{subject} 第 {count} 次打卡，编号 {id}）。",
+        "closed": "本次打卡不计入：{kr} 已于 {closing} 截止，报告保留截止时的数值（如需更正"
                   "该数值，请以 --date {closing} 打卡）。",
         "withdrew": "已撤回打卡 {id}：{kr} {value}（{subject}，截至 {day}）。该条留在历史中，"
                     "不再计入；此前最近的一次打卡重新计入。",

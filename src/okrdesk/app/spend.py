@@ -272,15 +272,15 @@ _WORDS = {
         "net": "net, {n} entries", "net_one": "net, 1 entry",
     },
     "zh": {
-        "recorded": "已记录 {amount}：{line}（{name}），{day}，签字人 {names}。本项已支出 "
-                    "{spent}，预算 {budget}。{overridden}台账编号 {id}。",
-        "overridden": "熔断已放行：{reason}。",
-        "reversed": "已冲正台账 {entry}（{amount}，{line}，{original}），{day}，签字人 "
-                    "{names}。本项已支出 {spent}，预算 {budget}。台账编号 {id}。",
+        "recorded": "已记录支出 {amount}：{line}（{name}），支出日期 {day}，签字人 {names}。"
+                    "本项已支出 {spent}，预算 {budget}。{overridden}台账第 {id} 笔。",
+        "overridden": "已越权支出：{reason}。",
+        "reversed": "已于 {day} 冲正台账第 {entry} 笔（{line}，{amount}，支出日期 {original}），"
+                    "签字人 {names}。本项已支出 {spent}，预算 {budget}。台账第 {id} 笔。",
         "none": "尚无支出记录。",
         "columns": "编号|日期|预算项|金额（元）|签字人 / 说明",
-        "reverses": "[冲正 {id}]", "reversed_by": "[已由 {id} 冲正]",
-        "override": "[熔断放行：{reason}]",
+        "reverses": "[冲正第 {id} 笔]", "reversed_by": "[已由第 {id} 笔冲正]",
+        "override": "[已越权支出：{reason}]",
         "net": "合计 {n} 笔", "net_one": "合计 1 笔",
     },
 }  # fmt: skip

@@ -253,8 +253,8 @@ def asset_parts(
         f"{total} >= 0",
         f"{securities} >= 0",
     )
-    # The snapshots kept, each beside its client's next and previous, straight from the
-    # file: never all its rows held as a table first, which at firm scale spilled.
+    # The snapshots kept, each beside its client's next and previous, in the pass that
+    # checks the rows.
     kept = engine.checked_rows(
         con, folder, ASSETS, checks, windows.through, f"{total} AS total",
         f"{securities} AS securities", "closed", "institutional",

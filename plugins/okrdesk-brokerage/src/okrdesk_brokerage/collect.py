@@ -18,6 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TypeVar
 
+import attrs
 from okrdesk.plugins import CollectRequest, Emit
 
 from okrdesk_brokerage import engine
@@ -367,22 +368,41 @@ def collect(request: CollectRequest, emit: Emit) -> None:
                 stopped.set()
                 raise
 
-        for figures, failed, done in steps:
-            ready_now = [metric for metric in pending if ready(metric, done)]
-            if ready_now:
-                if not READS_LATER.isdisjoint(ready_now):
-                    figures.book.settle_later()
-                pending = [metric for metric in pending if metric not in ready_now]
-                job = emitter.submit(emit_all, ready_now, figures, dict(failed))
-                emitting.append((job, ready_now))
-            finished = [entry for entry in emitting if entry[0].done()]
-            for job, _ in finished:
-                job.result()  # what it raised, raised here
-            emitting = [entry for entry in emitting if entry not in finished]
-            # What a metric still being emitted reads is kept until it is emitted.
-            release(figures, [*pending, *(m for _, metrics in emitting for m in metrics)])
+        drained: set[str] = set()
+        try:
+            for figures, failed, done in steps:
+                ready_now = [metric for metric in pending if ready(metric, done)]
+                if ready_now:
+                    if not READS_LATER.isdisjoint(ready_now):
+                        figures.book.settle_later()
+                    pending = [metric for metric in pending if metric not in ready_now]
+                    # The job reads figures of its own: this thread may put another part in
+                    # their place (a file read row by row once DuckDB ran out of memory, or
+                    # None once no metric still to be emitted needs it) as it emits.
+                    own = attrs.evolve(figures, read_row_by_row=set(figures.read_row_by_row))
+                    job = emitter.submit(emit_all, ready_now, own, dict(failed))
+                    emitting.append((job, ready_now))
+                if any(mark in done and mark not in drained for mark in DRAINED_AFTER):
+                    drained.update(DRAINED_AFTER)
+                    for job, _ in emitting:
+                        job.result()
+                finished = [entry for entry in emitting if entry[0].done()]
+                for job, _ in finished:
+                    job.result()  # what it raised, raised here
+                emitting = [entry for entry in emitting if entry not in finished]
+                # What a metric still being emitted reads is kept until it is emitted.
+                release(figures, [*pending, *(m for _, metrics in emitting for m in metrics)])
+        except BaseException:
+            stopped.set()  # nothing more is emitted: the collect fails with this error
+            raise
         for job, _ in emitting:
             job.result()
+
+
+DRAINED_AFTER = (f"{ASSETS.name} attrition",)
+"""The steps after which the metrics being emitted are waited for and their figures let
+go before the next step: effective accounts, the largest work of a collect, come next,
+and AUM and funding's outflows are not held through it."""
 
 
 def _emit_all(

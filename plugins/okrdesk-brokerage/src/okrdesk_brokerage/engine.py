@@ -351,12 +351,14 @@ def checked_rows(
             [through, last],
         )
     except duckdb.Error as error:
-        con.execute(f"DROP TABLE IF EXISTS {rows}")
+        # Dropping must not hide what went wrong: running out of memory is told apart.
+        with contextlib.suppress(duckdb.Error):
+            con.execute(f"DROP TABLE IF EXISTS {read_into}")
+            con.execute(f"DROP TABLE IF EXISTS {rows}")
         if isinstance(error, duckdb.OutOfMemoryException):
             raise  # not the file's fault: ``unless_short_of_memory`` says so
         return None
-    finally:
-        con.execute(f"DROP TABLE IF EXISTS {read_into}")
+    con.execute(f"DROP TABLE {read_into}")
     found = con.execute(f"SELECT bool_and(sound), max(line) FROM {rows}").fetchone()
     assert found is not None
     sound_rows, read_last = found
