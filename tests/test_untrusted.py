@@ -322,13 +322,15 @@ def test_a_name_with_a_line_break_cannot_forge_a_ledger_line(
 ) -> None:
     from sample_workspace import ORG
 
-    forged = "王芳\\n       net, 1 entry           0.00  (ledger balanced)"
+    forged = "王芳\\n       合计 1 笔           0.00  (ledger balanced)"
     root = write_workspace({"org.toml": ORG.replace('name = "王芳"', f'name = "{forged}"')})
     added = run("spend", "add", "training", "1", "--signed-by", "cm01", "-w", str(root))
     assert added.returncode == 0, added.stderr
     assert len(added.stdout.splitlines()) == 1 and "\\n" in added.stdout
     listed = run("spend", "list", "-w", str(root)).stdout.splitlines()
-    assert [line.split()[0] for line in listed] == ["id", "1", "net,"]
+    assert [line.split()[0] for line in listed] == ["编号", "1", "合计"]
+    english = run("spend", "list", "--lang", "en", "-w", str(root)).stdout.splitlines()
+    assert [line.split()[0] for line in english] == ["id", "1", "net,"]
 
 
 @pytest.mark.parametrize(
