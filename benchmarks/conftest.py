@@ -181,11 +181,30 @@ def _growth(config: pytest.Config) -> dict[str, object]:
     return {"sizes": sweep_sizes(config), "machine": _machine(), "results": GROWTH}
 
 
+def _left_out(terminalreporter, config: pytest.Config) -> list[str]:  # type: ignore[no-untyped-def]
+    """The benchmarks of this run's kind (the sweep, or the rest) that ``-k``, ``-m`` or
+    named tests left out: a run without them is not a whole run."""
+    sweep = is_sweep(config)
+    return [item.nodeid for item in terminalreporter.stats.get("deselected", [])
+            if (item.get_closest_marker("sweep") is not None) == sweep]  # fmt: skip
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:  # type: ignore[no-untyped-def]
     if not (GROWTH if is_sweep(config) else RESULTS):
         return
     target = Path(str(config.getoption("--results")))
+    left_out = _left_out(terminalreporter, config)
+    if left_out and target.resolve() == (HERE / "results.json").resolve():
+        # results.json holds one whole run: a part of one would drop the rest's figures.
+        terminalreporter.section("okrdesk against its baselines (part of a run)")
+        for line in table(_payload(config, target)).splitlines():
+            terminalreporter.write_line(line)
+        terminalreporter.write_line(
+            f"not written: {len(left_out)} benchmark(s) of this run left out, and "
+            f"{target.name} keeps one whole run; give --results FILE to keep these figures"
+        )
+        return
     payload = _payload(config, target)
     target.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     if target.resolve() == (HERE / "results.json").resolve() and "results" in payload:

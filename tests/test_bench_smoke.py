@@ -9,6 +9,7 @@ time would see.
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -58,3 +59,25 @@ def test_the_growth_sweep_runs_at_two_tiny_sizes(tmp_path: Path) -> None:
     for start in ("firm report: µs per observation", "collect: µs per client-month",
                   "firm collect peak memory"):  # fmt: skip
         assert any(name.startswith(start) for name in growth["results"]), start
+
+
+def test_a_part_of_a_run_leaves_results_json_as_it_was(tmp_path: Path) -> None:
+    """results.json holds one whole run: a run that -k narrows prints its figures and
+    says it did not write them, rather than drop the other benchmarks' rows."""
+    copy = tmp_path / "copy"
+    shutil.copytree(ROOT / "benchmarks", copy / "benchmarks",
+                    ignore=shutil.ignore_patterns("__pycache__"))  # fmt: skip
+    shutil.copy(ROOT / "BENCHMARKS.md", copy / "BENCHMARKS.md")
+    (copy / "tests").mkdir()
+    shutil.copy(ROOT / "tests" / "postgres_server.py", copy / "tests")  # a benchmark's import
+    kept = (copy / "benchmarks" / "results.json").read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "benchmarks", "-p", "no:cacheprovider", "-q",
+         "--scale", "1", "--rounds", "1", "-k", "ingest", "--basetemp", str(tmp_path / "base")],
+        cwd=copy, capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "ingest rate vs raw executemany" in done.stdout
+    assert "not written: " in done.stdout and "left out" in done.stdout
+    assert (copy / "benchmarks" / "results.json").read_bytes() == kept
+    assert (copy / "BENCHMARKS.md").read_bytes() == (ROOT / "BENCHMARKS.md").read_bytes()
