@@ -264,6 +264,31 @@ def test_history_lists_every_checkin_with_its_story(write_workspace: WriteWorksp
     assert measured.exit_code == 2 and "okrdesk explain O1.KR1" in measured.output
 
 
+def test_checkins_from_before_a_key_result_had_a_metric_are_still_listed(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A key result given a metric after it was checked in: its check-ins count for
+    nothing, but `history` and `checkin --list` still list them with their ids, so a
+    wrong one can be withdrawn."""
+    root = rhythm(write_workspace)
+    assert run(root, "checkin", "O1.ENPS", "40", "--date", "2026-03-02").exit_code == 0
+    measured = RHYTHM_OKRS.replace('title = "员工 eNPS"\ntarget = 50\nunit = "分"',
+                                   'title = "员工 eNPS"\nmetric = "new_hnw_clients"\n'
+                                   'target = 50\nunit = "户"')  # fmt: skip
+    assert measured != RHYTHM_OKRS
+    (root / "targets" / "okrs.toml").write_text(measured, encoding="utf-8")
+    done = run(root, "history", "O1.ENPS")
+    assert done.exit_code == 0, done.output
+    lines = done.output.splitlines()
+    assert lines[1].startswith("由指标 new_hnw_clients 计量：以下为改用指标前的打卡，不计入")
+    assert lines[3].split()[:3] == ["1", "2026-03-02", "40户"]
+    listed = run(root, "checkin", "--list", "O1.ENPS", "--lang", "en").output.splitlines()
+    assert listed[1].startswith("measured by the metric new_hnw_clients: these check-ins")
+    assert listed[3].split()[:4] == ["1", "2026-03-02", "40", "accts"]
+    never = run(root, "history", "O1.KR1")
+    assert never.exit_code == 2 and "okrdesk explain O1.KR1" in never.output
+
+
 def test_the_report_and_explain_show_the_latest_checkins_story(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -15,6 +15,8 @@ _WORDS = {
         "columns": "id date value for by confidence note",
         "withdrawn": "[withdrawn {day}{by}: {reason}]", "by": " by {who}",
         "count": "{n} withdrawn: kept in the history, they count for nothing.",
+        "measured": "measured by the metric {metric}: these check-ins, from before it was, "
+                    "count for nothing (`okrdesk explain {kr}` shows its numbers)",
     },
     "zh": {
         "tracked": "按打卡跟踪，每{cadence}一次",
@@ -22,6 +24,8 @@ _WORDS = {
         "columns": "编号 日期 数值 对象 填报人 信心 说明",
         "withdrawn": "[{day} {by}撤回：{reason}]", "by": "由 {who} ",
         "count": "已撤回 {n} 条：留在历史中，不计入。",
+        "measured": "由指标 {metric} 计量：以下为改用指标前的打卡，不计入（`okrdesk explain "
+                    "{kr}` 列出其数字）",
     },
 }  # fmt: skip
 
@@ -32,18 +36,24 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     ``lang``."""
     words = _WORDS[lang]
     kr = find_key_result(session.plan, key_result)
-    if kr.metric is not None:
-        raise BadInput(
-            f"{kr.id} is measured by the metric {kr.metric}, not by check-ins; "
-            f"`okrdesk explain {kr.id}` shows its numbers"
-        )
     store = stored(session.workspace)
-    if store is None:
-        return [f"{kr.id} {kr.title}", words["none"].format(kr=kr.id)]
-    with store, store.reading():
-        entries = store.checkins(kr.id, withdrawn=True)
-    cadence = ALERTS[f"cadence.{kr.cadence.value}"][lang]
-    lines = [f"{kr.id} {kr.title}", words["tracked"].format(cadence=cadence)]
+    entries = []
+    if store is not None:
+        with store, store.reading():
+            entries = store.checkins(kr.id, withdrawn=True)
+    if kr.metric is not None:
+        if not entries:
+            raise BadInput(
+                f"{kr.id} is measured by the metric {kr.metric}, not by check-ins; "
+                f"`okrdesk explain {kr.id}` shows its numbers"
+            )
+        # Check-ins from before the plan gave it a metric: listed, with their ids, so
+        # that a wrong one can still be withdrawn.
+        told = words["measured"].format(metric=kr.metric, kr=kr.id)
+    else:
+        cadence = ALERTS[f"cadence.{kr.cadence.value}"][lang]
+        told = words["tracked"].format(cadence=cadence)
+    lines = [f"{kr.id} {kr.title}", told]
     if not entries:
         return [*lines, words["none"].format(kr=kr.id)]
     rows = [words["columns"].split()]
