@@ -94,8 +94,7 @@ class Book:
             clients(self)
         elif name in LATER and found.get("_later") is not None:
             self._owned(name)
-            later, self._later = found["_later"], None
-            later(self)
+            self.settle_later()
         else:
             raise AttributeError(name)
         return getattr(self, name)
@@ -111,8 +110,10 @@ class Book:
     def settle_later(self) -> None:
         """Work out the totals named in ``LATER`` now, if they are still to be worked
         out: before another thread reads them."""
-        if self.__dict__.get("_later") is not None:
-            self.closed_in  # noqa: B018 - read for the work it sets off
+        later = self.__dict__.get("_later")
+        if later is not None:
+            self._later = None
+            later(self)
 
     def __len__(self) -> int:
         return len(self.cm)

@@ -368,7 +368,7 @@ def collect(request: CollectRequest, emit: Emit) -> None:
                 stopped.set()
                 raise
 
-        drained: set[str] = set()
+        drained = False
         try:
             for figures, failed, done in steps:
                 ready_now = [metric for metric in pending if ready(metric, done)]
@@ -382,8 +382,8 @@ def collect(request: CollectRequest, emit: Emit) -> None:
                     own = attrs.evolve(figures, read_row_by_row=set(figures.read_row_by_row))
                     job = emitter.submit(emit_all, ready_now, own, dict(failed))
                     emitting.append((job, ready_now))
-                if any(mark in done and mark not in drained for mark in DRAINED_AFTER):
-                    drained.update(DRAINED_AFTER)
+                if not drained and DRAINED_AFTER in done:
+                    drained = True
                     for job, _ in emitting:
                         job.result()
                 finished = [entry for entry in emitting if entry[0].done()]
@@ -399,8 +399,8 @@ def collect(request: CollectRequest, emit: Emit) -> None:
             job.result()
 
 
-DRAINED_AFTER = (f"{ASSETS.name} attrition",)
-"""The steps after which the metrics being emitted are waited for and their figures let
+DRAINED_AFTER = f"{ASSETS.name} attrition"
+"""The step after which the metrics being emitted are waited for and their figures let
 go before the next step: effective accounts, the largest work of a collect, come next,
 and AUM and funding's outflows are not held through it."""
 
