@@ -218,6 +218,8 @@ def test_every_query_answers_the_same_on_both(tmp_path: Path, postgres_url: str)
             ],
             lambda s: s.values_in_period("ratio", "2026-W03"),
             lambda s: s.values_in_period("ratio", "2026-W03", some),
+            lambda s: s.values_in_periods("ratio", ["2026-W03", "2026-W04", "2026-W60"], some),
+            lambda s: s.values_in_periods("flow", []),
             lambda s: s.checkins(),
             lambda s: s.checkins("O1.REV", "Zeta"),
             lambda s: s.checkins(withdrawn=True),

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from okrdesk.app.session import open_session
 from okrdesk.cli import cli
-from okrdesk.engine.scoring import elapsed_share, score_period, scores
+from okrdesk.engine.scoring import elapsed_share, policy_people, score_period, scores
 from okrdesk.model import (
     MetricKind,
     MetricSpec,
@@ -20,7 +20,7 @@ from okrdesk.model import (
     ScoreComponent,
     ScoringPolicy,
 )  # fmt: skip
-from okrdesk.periods import Grain, month_of
+from okrdesk.periods import Grain, month_of, periods_between
 from okrdesk.store import Store
 from okrdesk.units import UNITS
 from sample_workspace import WriteWorkspace
@@ -156,3 +156,39 @@ def test_the_text_report_says_what_a_held_score_s_mark_means(
         written = runner.invoke(cli, args).output
         for text in ("↓ the policy", "↑ the policy"):
             assert (text in written) == any(line.startswith(text) for line in legend), (fmt, text)
+
+
+def test_every_period_s_figures_read_at_once_score_as_one_period_at_a_time(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """``scores`` reads each metric's figures for all its periods in one statement; each
+    score is what ``score_period`` gives reading that period alone, whole plan or cut."""
+    first = policy_file("2").replace('roles = ["cm"]', 'roles = []\npeople = ["cm01"]')
+    second = first.replace('"cm-monthly"', '"cm-second"').replace('"cm01"', '"cm02"') + (
+        '\n[[scoring.components]]\nmetric = "complaint_rate"\nweight = 1\nstandard = 0.01\n'
+        'unit = "fraction"\n'
+    )
+    root = write_workspace({"scoring.toml": first + "\n" + second})
+    as_of = dt.date(2026, 4, 9)
+    result = CliRunner().invoke(cli, ["collect", "--through", as_of.isoformat(), "-w", str(root)])
+    assert result.exit_code == 0, result.output
+    for cut_to in (None, "team-a"):
+        session = open_session(root, cut_to=cut_to)
+        plan, metrics = session.plan, session.host.metrics
+        with Store.open(session.workspace.database) as store:
+            found = scores(plan, store, as_of, metrics)
+            expected = [
+                score
+                for policy in plan.scoring
+                for period in periods_between(plan.start, as_of, policy.grain)
+                if period.end < as_of or (as_of - period.start).days >= 6
+                for score in score_period(
+                    store, policy, policy_people(plan, policy), period, metrics,
+                    elapsed_share(period, as_of), only_these=cut_to is not None,
+                )
+            ]  # fmt: skip
+        assert len({s.policy for s in found}) == 2
+        assert {s.period for s in found} == {"2026-01", "2026-02", "2026-03", "2026-04"}
+        assert {s.person for s in found} == {"cm01", "cm02"}
+        assert any(c.actual for s in found for c in s.components)
+        assert found == expected

@@ -89,7 +89,8 @@ from okrdesk.periods import parse_period
 week = parse_period("2026-W47")
 number = hash("<attrs generated hash okrdesk.periods.Period>")
 print(json.dumps({"made": made, "compiled": r.methods.compiled, "added": r.methods.added,
-                  "hash": hash(week) == hash((number, week.start, week.end, week.id))}))
+                  "hash": hash(week) == hash((number, week.start, week.end, week.id)),
+                  "digits": len(str(number))}))
 """
 
 
@@ -98,19 +99,18 @@ def test_a_kept_hash_takes_this_process_s_number_and_is_what_compile_makes(
 ) -> None:
     written = _shown(tmp_path, EXACT, PYTHONHASHSEED="1")
     hashed = {filename for _, has_hash, filename in written["made"] if has_hash}
-    assert len(hashed) > 15  # Period and the engine's values
+    assert hashed == {"<attrs generated methods okrdesk.periods.Period>"}  # hashed where hot
     others = written["compiled"] - written["added"]  # other packages' classes, never kept
-    compiled = {}
-    for seed in ("2", "3", "random", "2"):
+    kept_digits = {written["digits"]}
+    for seed in ("2", "3", "4", "5", "random", "2"):
         read = _shown(tmp_path, EXACT, PYTHONHASHSEED=seed)
         assert all(exact for exact, _, _ in read["made"])
         assert read["hash"]
         assert {filename for _, has_hash, filename in read["made"] if has_hash} == hashed
-        compiled.setdefault(seed, read["compiled"] - others)
-        if seed == "2":
-            # Kept from the first run where the number has as many characters.
-            assert read["compiled"] - others < len(hashed)
-    assert compiled["2"] > 0 and read["compiled"] == others  # the second time, none
+        # Kept from an earlier run whose number has as many characters; else compiled.
+        assert read["compiled"] - others == (0 if read["digits"] in kept_digits else 1)
+        kept_digits.add(read["digits"])
+    assert len(kept_digits) > 1  # some seed's number had to be compiled anew
 
 
 def test_a_damaged_or_foreign_file_is_ignored_and_written_again(tmp_path: Path) -> None:
@@ -119,6 +119,25 @@ def test_a_damaged_or_foreign_file_is_ignored_and_written_again(tmp_path: Path) 
         kept.write_bytes(damage)
         again = _shown(tmp_path)
         assert again["added"] > 60
+        assert _shown(tmp_path)["added"] == 0
+
+
+def test_a_kept_method_that_does_not_read_back_as_code_is_compiled_again(tmp_path: Path) -> None:
+    import marshal
+    import zlib
+
+    from okrdesk import records
+
+    kept = Path(_shown(tmp_path)["path"])
+    header = kept.read_bytes()[: len(records._HEADER) + 4]
+    texts = marshal.loads(kept.read_bytes()[len(header) :])
+    assert texts and all(isinstance(code, bytes) for code in texts.values())
+    for damage in (b"\x00", marshal.dumps("not code")):
+        payload = marshal.dumps(dict.fromkeys(texts, damage))
+        kept.write_bytes(records._HEADER + zlib.crc32(payload).to_bytes(4, "big") + payload)
+        again = _shown(tmp_path)
+        assert again["added"] > 60
+        assert again["refused"] == "fraction must be between 0 and 1, not 2"
         assert _shown(tmp_path)["added"] == 0
 
 

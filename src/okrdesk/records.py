@@ -154,10 +154,14 @@ _METHODS: dict[str, Callable[..., Any]] = {
 # same), its code holding a stand-in no ``hash()`` can give; a later process puts
 # its own number in the stand-in's place (``_renumbered``).
 
-_Compiled = dict[tuple[str, str], CodeType]
+_Text = tuple[str, str]
+_Compiled = dict[_Text, bytes | CodeType]
+"""Each text's code, as the file keeps it (``marshal``'s bytes, read into code only when a
+class asks for it: the file holds every command's classes, a report makes a third of
+them) or as this process compiled it."""
 
 _HEADER = (
-    f"okrdesk attrs methods 1 {sys.implementation.cache_tag} {sys.version} {sys.flags.optimize}\n"
+    f"okrdesk attrs methods 2 {sys.implementation.cache_tag} {sys.version} {sys.flags.optimize}\n"
 ).encode()
 _MOST_KEPT = 2000
 """Past this many, the file keeps only what the last command used: it never grows
@@ -179,7 +183,7 @@ class _Methods:
     def __init__(self, path: str | None) -> None:
         self.path = path
         self.codes: _Compiled = _read(path) if path else {}
-        self.used: set[tuple[str, str]] = set()
+        self.used: set[_Text] = set()
         self.compiled = 0
         """How many texts this process compiled."""
         self.added = 0
@@ -189,7 +193,7 @@ class _Methods:
     def code(self, script: str, filename: str) -> CodeType:
         number = _hash_number(script, filename)
         key = (filename, script if number is None else _blanked(script, number))
-        kept = self.codes.get(key)
+        kept = self._kept(key)
         found = kept if number is None or kept is None else _renumbered(kept, _STAND_IN, number)
         if found is None:
             found = compile(script, filename, "exec")
@@ -200,6 +204,20 @@ class _Methods:
                 self.codes[key] = kept
                 self.added += 1
         self.used.add(key)
+        return found
+
+    def _kept(self, key: _Text) -> CodeType | None:
+        kept = self.codes.get(key)
+        if not isinstance(kept, bytes):
+            return kept
+        try:
+            found = marshal.loads(kept)
+        except (EOFError, ValueError, TypeError):
+            found = None
+        if not isinstance(found, CodeType):
+            del self.codes[key]
+            return None
+        self.codes[key] = found
         return found
 
     def save(self) -> None:
@@ -267,7 +285,9 @@ def _read(path: str) -> _Compiled:
         found = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return {}
-    return found if isinstance(found, dict) else {}
+    if not isinstance(found, dict) or not all(isinstance(code, bytes) for code in found.values()):
+        return {}
+    return found
 
 
 def _write(path: str, codes: _Compiled) -> None:
@@ -277,7 +297,12 @@ def _write(path: str, codes: _Compiled) -> None:
     from okrdesk.errors import OkrdeskError
     from okrdesk.files import write_bytes_atomically
 
-    payload = marshal.dumps(codes)
+    payload = marshal.dumps(
+        {
+            key: code if isinstance(code, bytes) else marshal.dumps(code)
+            for key, code in codes.items()
+        }
+    )
     with contextlib.suppress(OSError, OkrdeskError):  # a folder Python may not write to
         os.makedirs(os.path.dirname(path), exist_ok=True)
         write_bytes_atomically(

@@ -48,6 +48,7 @@ from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import alert_text
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, Plan, Run, told_once_as_kept
+from okrdesk.records import shared_methods
 from okrdesk.store.changes import named_periods
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import Quantity
@@ -63,6 +64,7 @@ _ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
 
 
 @attrs.frozen
+@shared_methods
 class Alert:
     level: Level
     kind: str

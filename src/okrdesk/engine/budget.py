@@ -35,6 +35,7 @@ from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import alert_text
 from okrdesk.model import BudgetLine, Direction, KeyResult, MetricSpec, SpendEntry
+from okrdesk.records import shared_methods
 from okrdesk.units import Dimension
 
 # Exactly at the threshold does not trip; float arithmetic must not make it.
@@ -42,6 +43,7 @@ _TOLERANCE = 1e-9
 
 
 @attrs.frozen
+@shared_methods
 class Breaker:
     tripped: bool
     reason: str
@@ -63,6 +65,7 @@ class Breaker:
 
 
 @attrs.frozen
+@shared_methods
 class LineProgress:
     line: BudgetLine
     spent: Decimal
@@ -91,6 +94,7 @@ class LineProgress:
 
 
 @attrs.frozen
+@shared_methods
 class ExpenseRatio:
     spent: Decimal
     revenue: float | None
@@ -107,6 +111,7 @@ class ExpenseRatio:
 
 
 @attrs.frozen
+@shared_methods
 class BudgetProgress:
     lines: tuple[LineProgress, ...]
     """Tripped lines first, then in the plan's order."""

@@ -24,6 +24,7 @@ from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.model import Checkin, KeyResult, Plan, Scope
 from okrdesk.periods import Grain, Period, month_of, quarter_of, week_of
+from okrdesk.records import shared_methods
 
 
 class CheckinReader(Protocol):
@@ -38,6 +39,7 @@ _PERIOD_OF = {Grain.WEEK: week_of, Grain.MONTH: month_of, Grain.QUARTER: quarter
 
 
 @attrs.frozen
+@shared_methods
 class Owed:
     """One check-in owed: for which key result and subject, by whom, since when."""
 

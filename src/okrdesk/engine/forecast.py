@@ -21,10 +21,13 @@ from collections.abc import Sequence
 
 import attrs
 
+from okrdesk.records import shared_methods
+
 MIN_POINTS = 3
 
 
 @attrs.frozen
+@shared_methods
 class Forecast:
     value: float | None
     """The figure expected at the plan's end; None when there is not enough data."""

@@ -30,6 +30,7 @@ from itertools import pairwise
 import attrs
 
 from okrdesk.model import CalendarPoint, Direction, KeyResult, Milestone, Plan
+from okrdesk.records import shared_methods
 
 ON_TRACK_AT = 0.95
 AT_RISK_AT = 0.80
@@ -82,6 +83,7 @@ def expected_value(kr_baseline: float, target: float, fraction: float) -> float:
 
 
 @attrs.frozen
+@shared_methods
 class Judgement:
     status: Status
     margin: float | None = None

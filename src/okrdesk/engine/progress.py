@@ -42,6 +42,7 @@ from okrdesk.engine.pace import (
 from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, Plan
+from okrdesk.records import shared_methods
 from okrdesk.store.reader import SeriesOfMetrics, StoreReader
 from okrdesk.units import Dimension
 
@@ -50,6 +51,7 @@ _Series = SeriesOfMetrics
 
 
 @attrs.frozen
+@shared_methods
 class KeyResultProgress:
     key_result: KeyResult
     subject: str
@@ -72,6 +74,7 @@ class KeyResultProgress:
 
 
 @attrs.frozen
+@shared_methods
 class ObjectiveProgress:
     objective: Objective
     score: float | None
@@ -79,6 +82,7 @@ class ObjectiveProgress:
 
 
 @attrs.frozen
+@shared_methods
 class MemberProgress:
     id: str
     name: str
@@ -90,6 +94,7 @@ class MemberProgress:
 
 
 @attrs.frozen
+@shared_methods
 class MembersMet:
     """How many of the members a key result is shared out to have reached their own
     target, and how many are on pace for it."""
@@ -100,6 +105,7 @@ class MembersMet:
 
 
 @attrs.frozen
+@shared_methods
 class SubjectProgress:
     subject: str
     name: str

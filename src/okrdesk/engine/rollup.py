@@ -28,10 +28,12 @@ from okrdesk.model import (
     slice_of,
     slice_values,
 )
+from okrdesk.records import shared_methods
 from okrdesk.store.reader import StoreReader
 
 
 @attrs.frozen
+@shared_methods
 class Figure:
     """A rolled-up number, with the parts it came from."""
 
@@ -325,6 +327,7 @@ class Rollup:
 
 
 @attrs.frozen
+@shared_methods
 class SliceRow:
     subject: str
     slice: str

@@ -15,12 +15,14 @@ from collections.abc import Callable
 import attrs
 
 from okrdesk.model import KeyResult, MetricKind, Plan
+from okrdesk.records import shared_methods
 from okrdesk.units import Dimension
 
 ADDITIVE = frozenset({Dimension.MONEY, Dimension.COUNT})
 
 
 @attrs.frozen
+@shared_methods
 class TargetAt:
     value: float | None
     source: str

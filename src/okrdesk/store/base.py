@@ -1298,15 +1298,25 @@ class Store(ABC):
         """Each subject's (value, numerator, denominator) for one metric and period; only
         ``subjects``' when given (a seek along the primary key for each: a branch's
         people read in a firm's store)."""
+        return self.values_in_periods(metric, [period], subjects).get(period, {})
+
+    def values_in_periods(
+        self, metric: str, periods: Collection[str], subjects: Iterable[str] | None = None
+    ) -> dict[str, dict[str, tuple[Any, Any, Any]]]:
+        """``values_in_period`` of each of ``periods`` in one statement: period → subject
+        → (value, numerator, denominator)."""
         sql = (
-            "SELECT subject, value, numerator, denominator FROM observations "
-            "WHERE metric = ? AND period = ? AND slice = ''"
+            "SELECT period, subject, value, numerator, denominator FROM observations "
+            f"WHERE metric = ? AND {self._member('period')} AND slice = ''"
         )
-        params: list[Any] = [metric, period]
+        params: list[Any] = [metric, self._members(periods)]
         if subjects is not None:
             sql += f" AND {self._member('subject')}"
             params.append(self._members(subjects))
-        return {str(r[0]): (r[1], r[2], r[3]) for r in self._rows(sql, params)}
+        found: dict[str, dict[str, tuple[Any, Any, Any]]] = {}
+        for row in self._rows(sql, params):
+            found.setdefault(str(row[0]), {})[str(row[1])] = (row[2], row[3], row[4])
+        return found
 
     def slice_sums(
         self,

@@ -23,6 +23,8 @@ from typing import Any
 
 import attrs
 
+from okrdesk.records import shared_methods
+
 StoredRow = tuple[Any, ...]
 """A stored observation in the order the store writes its columns: metric, period,
 subject, slice, period_start, period_end, grain, partial_through, value, numerator,
@@ -59,6 +61,7 @@ replaced whole: one ranged delete and every row written, not a delete per row.""
 
 
 @attrs.frozen
+@shared_methods
 class PeriodChanges:
     """How to bring one (metric, period) from what is stored to what was collected."""
 

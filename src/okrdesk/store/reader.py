@@ -150,6 +150,13 @@ class StoreReader(Protocol):
         ``subjects``' when given."""
         ...
 
+    def values_in_periods(
+        self, metric: str, periods: Collection[str], subjects: Iterable[str] | None = None
+    ) -> dict[str, dict[str, tuple[Any, Any, Any]]]:
+        """``values_in_period`` of each of ``periods`` in one read: period → subject →
+        (value, numerator, denominator); a period with no figure is left out."""
+        ...
+
     def slice_sums(
         self,
         metric: str,
