@@ -8,7 +8,6 @@ client yet. Money leaves here in 元, counts as plain numbers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
 
 from okrdesk_brokerage.figures import Figures, read
 from okrdesk_brokerage.funding import FirstEvents
@@ -19,12 +18,10 @@ from okrdesk_brokerage.tally import Tallies
 FEN = 100
 
 
-class Reading(NamedTuple):
-    # A tuple: a firm's collect makes a million of them.
-    value: float | None = None
-    numerator: float | None = None
-    denominator: float | None = None
-    source: str = ""
+Reading = tuple[float | None, float | None, float | None, str]
+"""(value, numerator, denominator, source): a stock or flow has a value, a ratio its two
+parts. A plain tuple, written out where it is made: a firm's collect makes millions, and
+a named tuple's constructor is a Python call for each."""
 
 
 Assembler = Callable[[Figures, int, int], Reading | None]
@@ -36,13 +33,13 @@ def _flow(tallies: Tallies, cm: int, window: int, scale: int = 1) -> Reading | N
     cell = tallies.get((cm, window))
     if cell is None:
         return None
-    return Reading(cell.amount / scale, None, None, cited(tallies.file, cell.rows))
+    return (cell.amount / scale, None, None, cited(tallies.file, cell.rows))
 
 
 def _ratio(numerator: float, denominator: float, source: Source) -> Reading | None:
     if denominator <= 0:
         return None
-    return Reading(None, numerator, denominator, str(source))
+    return (None, numerator, denominator, str(source))
 
 
 def _clients(f: Figures, cm: int, source: Source) -> Source:
@@ -55,7 +52,7 @@ def _stock(f: Figures, cm: int, window: int, value: float, source: Source) -> Re
         return None
     if not source:
         _clients(f, cm, source)
-    return Reading(value=value, source=str(source))
+    return (value, None, None, str(source))
 
 
 # ------------------------------------------------------------------- stocks
@@ -68,8 +65,8 @@ def aum(f: Figures, cm: int, window: int) -> Reading | None:
     cell = read(f.assets).aum.get((cm, f.windows.end_slot[window]))
     if cell is None or not cell.rows:
         amount = 0 if cell is None else cell.amount
-        return Reading(value=amount / FEN, source=str(_clients(f, cm, Source())))
-    return Reading(value=cell.amount / FEN, source=cited(ASSETS.name, cell.rows))
+        return (amount / FEN, None, None, str(_clients(f, cm, Source())))
+    return (cell.amount / FEN, None, None, cited(ASSETS.name, cell.rows))
 
 
 _CUTS: dict[tuple[str, str], dict[str, str]] = {}
@@ -88,13 +85,23 @@ def aum_by_tier(f: Figures, cm: int, window: int) -> list[Slice]:
     if not f.book.has_clients_by(cm, f.windows.windows[window].end):
         return []
     assets, key = read(f.assets), (cm, f.windows.end_slot[window])
-    found = []
-    for name, tier in zip(assets.tiers, assets.aum_by_tier, strict=True):
-        cell = tier.cells.get(key)
+    found: list[Slice] = []
+    for tier, cells in zip(_tier_cuts(assets.tiers), assets.aum_by_tier, strict=True):
+        cell = cells.cells.get(key)
         if cell is not None:
-            source = cited(ASSETS.name, cell.rows)
-            found.append((cut("tier", name), Reading(cell.amount / FEN, None, None, source)))
+            found.append((tier, (cell.amount / FEN, None, None, cited(ASSETS.name, cell.rows))))
     return found
+
+
+def _tier_cuts(tiers: tuple[str, ...]) -> list[dict[str, str]]:
+    """The slice of each tier, in order."""
+    found = _TIER_CUTS.get(tiers)
+    if found is None:
+        found = _TIER_CUTS[tiers] = [cut("tier", name) for name in tiers]
+    return found
+
+
+_TIER_CUTS: dict[tuple[str, ...], list[dict[str, str]]] = {}
 
 
 def effective_accounts(f: Figures, cm: int, window: int) -> Reading | None:

@@ -215,7 +215,7 @@ def _note_first_day(assets: Assets, cm: int, day: dt.date, total: int, line: int
         assets.first_total[cm] = Tally()
     tally = assets.first_total[cm]
     tally.amount += total
-    tally.rows.add(line)
+    tally.spans().add(line)
 
 
 PARTS = ("aum", "attrition", "effective", "hnw")
@@ -426,7 +426,7 @@ def _attrition(con: Connection, assets: Assets) -> None:
         assets.first_day[cm] = day
         assets.first_total[cm].amount = int(amount)
         for line in lines:
-            assets.first_total[cm].rows.add(line)
+            assets.first_total[cm].spans().add(line)
 
 
 def _by_tier(con: Connection, assets: Assets, settings: Settings) -> None:

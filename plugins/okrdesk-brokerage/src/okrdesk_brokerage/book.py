@@ -17,7 +17,7 @@ from okrdesk_brokerage import engine
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache
 from okrdesk_brokerage.layout import CLIENT_TYPES, CLIENTS, GENDERS
-from okrdesk_brokerage.provenance import RowSpans
+from okrdesk_brokerage.provenance import Rows, RowSpans, spans_of
 from okrdesk_brokerage.reading import CsvRows
 from okrdesk_brokerage.tally import Key, Tallies
 from okrdesk_brokerage.windows import Windows
@@ -68,14 +68,14 @@ class Book:
         if clients is None:
             self.ids, self.cm, self.opened, self.closed = {}, [], [], []
             self.institutional, self.gender, self.row = [], [], []
-        self.cm_rows = [RowSpans() for _ in cms]
+        self.cm_rows: list[Rows] = [RowSpans() for _ in cms]
         """Each CM's rows in clients.csv, cited for figures about all their clients."""
         self.first_open: list[dt.date | None] = [None] * len(cms)
         self.opened_in = Tallies(CLIENTS.name)
         self.closed_in: Tallies
         self.cohorts: dict[Key, list[int]]
         """Clients opened in each (CM, window): the cohort the funnel rates follow."""
-        self.cohort_rows: dict[Key, RowSpans]
+        self.cohort_rows: dict[Key, Rows]
         """Each cohort's clients.csv rows."""
         self.open_at: list[list[int]]
         """Open clients per CM at each checkpoint."""
@@ -170,14 +170,14 @@ def read_book(folder: Path, cms: Sequence[str], windows: Windows) -> Book:
 def _count(book: Book, windows: Windows, changes: list[list[int]], client: int) -> None:
     cm, line = book.cm[client], book.row[client]
     opened, closed = book.opened[client], book.closed[client]
-    book.cm_rows[cm].add(line)
+    spans_of(book.cm_rows[cm]).add(line)  # a RowSpans, made above: added to in place
     first = book.first_open[cm]
     if first is None or opened < first:
         book.first_open[cm] = opened
     for window in windows.containing(opened):
         book.opened_in.add((cm, window), 1, line)
         book.cohorts.setdefault((cm, window), []).append(client)
-        book.cohort_rows.setdefault((cm, window), RowSpans()).add(line)
+        spans_of(book.cohort_rows.setdefault((cm, window), RowSpans())).add(line)
     if closed is not None:
         for window in windows.containing(closed):
             book.closed_in.add((cm, window), 1, line)

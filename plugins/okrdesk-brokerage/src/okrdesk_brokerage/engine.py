@@ -26,7 +26,6 @@ except ImportError:  # pragma: no cover - DuckDB before 1.4
     import duckdb  # type: ignore[no-redef]
 
 from okrdesk_brokerage.layout import CLIENTS, ExportFile, Kind
-from okrdesk_brokerage.provenance import RowSpans
 from okrdesk_brokerage.reading import CsvRows
 from okrdesk_brokerage.tally import Tallies, Tally
 from okrdesk_brokerage.windows import Windows
@@ -460,7 +459,6 @@ def _filled(
     con: Connection, query: str, found: list[Tallies], *, whole: bool, spread: str | None
 ) -> list[Tallies]:
     """``found``, filled from the totals ``query`` gives (see ``cells_of``)."""
-    of_text = RowSpans.of_text
     convert = int if whole else float
     if spread is not None:
         # Spread here rather than in the query: each total's runs fetched and read once,
@@ -477,7 +475,7 @@ def _filled(
                 slots = keys.get((cm, row[1]))
                 if not slots:
                     continue
-                rows = of_text(row[2])
+                rows = row[2]
                 for tallies, total in zip(found, row[3:], strict=True):
                     # One cell for every key: set-wise totals are never added to.
                     cell, cells = Tally(convert(total), rows), tallies.cells
@@ -488,12 +486,13 @@ def _filled(
         # The usual case, a loop over a firm's hundreds of thousands of totals kept lean.
         cells = found[0].cells
         for fetched in _chunks(con, query):
-            cells.update({(cm, w): Tally(convert(total), of_text(runs))
+            # Each cell's rows kept as the runs the query wrote: most are only cited.
+            cells.update({(cm, w): Tally(convert(total), runs)
                           for cm, w, runs, total in fetched})  # fmt: skip
         return found
     for fetched in _chunks(con, query):
         for row in fetched:
-            key, rows = (row[0], row[1]), of_text(row[2])
+            key, rows = (row[0], row[1]), row[2]
             for tallies, total in zip(found, row[3:], strict=True):
                 tallies.cells[key] = Tally(convert(total), rows)
     return found

@@ -222,5 +222,5 @@ def _held(con: Connection, table: str) -> Tallies:
     for cm, slot, count, first, last in found:
         cell = held.cells[(cm, slot)] = Tally()
         cell.amount = count
-        cell.rows.add_span(first, last)
+        cell.spans().add_span(first, last)
     return held

@@ -128,6 +128,16 @@ class RowSpans:
         return f"{count} rows between {spans[0][0]} and {spans[-1][1]}"
 
 
+Rows = RowSpans | str
+"""The rows behind a figure: a ``RowSpans``, or the runs as a query wrote them ("2-9,14",
+what ``str`` of the ``RowSpans`` gives), which most figures only ever cite; read into
+numbers (``spans_of``) only where they are merged with others or added to."""
+
+
+def spans_of(rows: Rows) -> RowSpans:
+    return RowSpans.of_text(rows) if isinstance(rows, str) else rows
+
+
 MAX_SOURCE = 1000
 """Characters a source may take; the host keeps 2,000 and a cut list would name wrong rows."""
 
@@ -145,8 +155,9 @@ class Source:
         self._borrowed: set[str] = set()
         """Files whose rows are the cited object itself, copied only if more are cited."""
 
-    def cite(self, file: str, rows: RowSpans | None) -> Source:
+    def cite(self, file: str, rows: Rows | None) -> Source:
         if rows:
+            rows = spans_of(rows)
             mine = self._files.get(file)
             if mine is None:
                 self._files[file] = rows
@@ -175,12 +186,12 @@ class Source:
         return "; ".join(parts.values())
 
 
-def cited(file: str, rows: RowSpans | None) -> str:
+def cited(file: str, rows: Rows | None) -> str:
     """The source of a figure resting on rows of one file: ``str(Source().cite(file, rows))``."""
     if rows is None:
         return ""
     # The runs as a query wrote them, when they are known so: most citations.
-    runs = rows._text
+    runs = rows if isinstance(rows, str) else rows._text
     if runs is None:
         if not rows:
             return ""
@@ -188,4 +199,4 @@ def cited(file: str, rows: RowSpans | None) -> str:
     elif not runs:
         return ""
     text = f"{file} rows {runs}"
-    return text if len(text) <= MAX_SOURCE else f"{file}: {rows.summary()}"
+    return text if len(text) <= MAX_SOURCE else f"{file}: {spans_of(rows).summary()}"

@@ -7,7 +7,7 @@ effective accounts under a fractional institutional weight).
 
 from __future__ import annotations
 
-from okrdesk_brokerage.provenance import RowSpans
+from okrdesk_brokerage.provenance import Rows, RowSpans
 
 Key = tuple[int, int]
 """(CM index in the request's people, window or checkpoint index)."""
@@ -16,9 +16,16 @@ Key = tuple[int, int]
 class Tally:
     __slots__ = ("amount", "rows")
 
-    def __init__(self, amount: float = 0, rows: RowSpans | None = None) -> None:
+    def __init__(self, amount: float = 0, rows: Rows | None = None) -> None:
         self.amount = amount
-        self.rows = RowSpans() if rows is None else rows
+        self.rows: Rows = RowSpans() if rows is None else rows
+
+    def spans(self) -> RowSpans:
+        """The rows as ``RowSpans``, to add to: read from their text the first time."""
+        rows = self.rows
+        if isinstance(rows, str):
+            rows = self.rows = RowSpans.of_text(rows)
+        return rows
 
 
 class Tallies:
@@ -40,9 +47,9 @@ class Tallies:
             cell = self.cells[key] = Tally()
         cell.amount += amount
         if self.exact:
-            cell.rows.add(row)
+            cell.spans().add(row)
         else:
-            cell.rows.cover(row)
+            cell.spans().cover(row)
 
     def get(self, key: Key) -> Tally | None:
         return self.cells.get(key)
@@ -51,6 +58,6 @@ class Tallies:
         cell = self.cells.get(key)
         return 0 if cell is None else cell.amount
 
-    def rows(self, key: Key) -> RowSpans | None:
+    def rows(self, key: Key) -> Rows | None:
         cell = self.cells.get(key)
         return None if cell is None else cell.rows
