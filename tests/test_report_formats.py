@@ -200,3 +200,10 @@ def test_a_format_name_taken_twice_is_an_error_for_the_second_plugin(
         'okrdesk_report_formats failed: ValueError: report format "md" is already registered '
         "(at plugins/my_md.py:15)"
     ]
+    # The built-in format keeps its name: the report is okrdesk's Markdown, declared once.
+    run(root, "collect", "--through", "2026-03-15")
+    done = run(root, "report", "--as-of", "2026-03-15", "--format", "md")
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("## ") and "kr.status" not in done.output
+    md = next(p for p in json.loads(listed.output)["plugins"] if p["name"] == "md")
+    assert [f["name"] for f in md["formats"]] == ["md"]

@@ -21,7 +21,10 @@ ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
 """Completed by the ``demo`` fixture with a cache folder of the tests' own."""
 
 NOT_FOR_A_TEXT_REPORT = {
-    # the other formats and other commands
+    # the other formats (their declarations too: a built-in format is its module alone)
+    # and other commands
+    "okrdesk.report.formats.markdown", "okrdesk.report.formats.html",
+    "okrdesk.report.formats.json", "okrdesk.report.formats.xlsx",
     "jinja2", "okrdesk.report.templates", "xlsxwriter", "okrdesk.delivery",
     "okrdesk.app.collect", "okrdesk.plugins.runner", "multiprocessing", "tempfile",
     # the store's schema upgrades and its other backend

@@ -667,7 +667,7 @@ def plugin_error_text(plugin: str, metric: str | None = None, message: str = "")
     return f"plugin {plugin}{about}: {message}"
 
 
-_KEPT_ERROR = re.compile(r"plugin (\S+?)(?: metric (\S+))?: (.*)", re.DOTALL)
+_KEPT_ERROR = r"(?s)plugin (\S+?)(?: metric (\S+))?: (.*)"  # compiled at its first use
 
 
 def told_once(problems: Iterable[tuple[str | None, str | None, str]]) -> list[str]:
@@ -698,7 +698,7 @@ def told_once_as_kept(errors: Iterable[str]) -> list[str]:
     which ``Run.failed`` reads); a line in other words stays as it is."""
     parsed: list[tuple[str | None, str | None, str]] = []
     for error in errors:
-        found = _KEPT_ERROR.fullmatch(error)
+        found = re.fullmatch(_KEPT_ERROR, error)
         parsed.append((found[1], found[2], found[3]) if found else (None, None, error))
     return told_once(parsed)
 

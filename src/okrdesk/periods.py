@@ -99,12 +99,12 @@ def grain_of(period_id: str) -> Grain:
     return Grain.MONTH
 
 
-_PERIOD_ID = re.compile(r"^(\d{4})-(?:W(\d{2})|Q([1-4])|(\d{2}))$")
+_PERIOD_ID = r"^(\d{4})-(?:W(\d{2})|Q([1-4])|(\d{2}))$"  # compiled at its first use
 
 
 def parse_period(text: str) -> Period:
     """Read a period id (``2026-W47``, ``2026-11``, ``2026-Q4``) back into a Period."""
-    match = _PERIOD_ID.match(text.strip())
+    match = re.match(_PERIOD_ID, text.strip())
     if not match:
         raise ValueError(f"not a period: {text!r} (expected 2026-W47, 2026-11 or 2026-Q4)")
     year, week, quarter, month = match.groups()
@@ -138,7 +138,7 @@ class Over(StrEnum):
 
 
 _TO_DATE = {"wtd": Span.WEEK, "mtd": Span.MONTH, "qtd": Span.QUARTER, "ytd": Span.YEAR}
-_TRAILING = re.compile(r"^last_([1-9][0-9]?)_(weeks|months)$")
+_TRAILING = r"^last_([1-9][0-9]?)_(weeks|months)$"  # compiled at its first use
 _FINENESS = {Grain.WEEK: 0, Grain.MONTH: 1, Grain.QUARTER: 2}
 _SPAN_FINENESS = {Span.WEEK: 0, Span.MONTH: 1, Span.QUARTER: 2, Span.YEAR: 3}
 WINDOW_WORDS = (*_TO_DATE, "last_N_weeks", "last_N_months")
@@ -160,7 +160,7 @@ def parse_window(text: str) -> Window:
     """``ytd`` or ``last_4_weeks`` into a Window; ValueError naming the choices."""
     if text in _TO_DATE:
         return Window(text, _TO_DATE[text])
-    match = _TRAILING.match(text)
+    match = re.match(_TRAILING, text)
     if match:
         span = Span.WEEK if match.group(2) == "weeks" else Span.MONTH
         return Window(text, span, int(match.group(1)), to_date=False)

@@ -172,13 +172,14 @@ def chosen_format(session: Session, name: str | None, out: Path | None) -> Repor
 
 def find_format(session: Session, name: str) -> ReportFormat:
     """The report format called ``name``, built in or from a plugin."""
-    formats = session.host.formats
-    if name not in formats:
+    found = session.host.format(name)
+    if found is None:
+        formats = session.host.formats
         raise BadInput(
             no_such("report format", name, formats,
                     f"the formats are: {', '.join(sorted(formats))}")
         )  # fmt: skip
-    return formats[name]
+    return found
 
 
 def write_report(

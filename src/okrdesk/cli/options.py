@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     import datetime as dt
     from pathlib import Path
 
-_ISO_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+_ISO_DAY = r"([0-9]{4})-([0-9]{2})-([0-9]{2})"  # compiled at its first use
 
 
 class _Day(click.DateTime):
@@ -20,7 +20,7 @@ class _Day(click.DateTime):
     ``strptime`` compiles the locale's date patterns first, a tenth of a report's start."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        found = _ISO_DAY.fullmatch(value) if isinstance(value, str) else None
+        found = re.fullmatch(_ISO_DAY, value) if isinstance(value, str) else None
         if found is not None:
             import datetime as dt
 

@@ -374,6 +374,21 @@ class PluginHost:
                 self._declare_formats(self.records[name], impl, self._formats)
         return self._formats
 
+    def format(self, name: str) -> ReportFormat | None:
+        """The report format ``name``, None if no plugin has it. A built-in one not imported
+        yet is declared by its own module alone: ``formats`` declares the built-in ones before
+        any plugin's, so none can take its name, and a text report imports no other format."""
+        record = self.records.get(name)
+        if self._formats is None and name in self._unloaded_formats and record is not None:
+            module = importlib.import_module(record.location)
+            declared: dict[str, ReportFormat] = {}
+            # A copy keeps what it declares: ``formats`` declares it again, once.
+            self._declare_formats(attrs.evolve(record, formats=[], errors=[]),
+                                  module.okrdesk_report_formats, declared)  # fmt: skip
+            if name in declared:
+                return declared[name]
+        return self.formats.get(name)
+
     def _load_formats(self) -> set[str]:
         """Import the built-in format plugins listed by ``load``; their names."""
         loaded = set(self._unloaded_formats)

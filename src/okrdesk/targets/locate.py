@@ -14,8 +14,10 @@ import re
 PathPart = str | int
 KeyPath = tuple[PathPart, ...]
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_BASIC_STRING_END = re.compile(r'(?:[^"\\\n]|\\.)*"')
+# Compiled at their first use (re keeps them): a report whose plan is read from the cache
+# locates no key.
+_BARE_KEY = r"[A-Za-z0-9_-]+"
+_BASIC_STRING_END = r'(?:[^"\\\n]|\\.)*"'
 
 
 class KeyLocator:
@@ -121,7 +123,7 @@ class KeyLocator:
             self._skip_blank(newlines=False)
             ch = self._peek()
             if ch == '"':
-                end = _BASIC_STRING_END.match(self._text, self._pos + 1)
+                end = re.compile(_BASIC_STRING_END).match(self._text, self._pos + 1)
                 assert end is not None
                 keys.append(_unescape(self._text[self._pos + 1 : end.end() - 1]))
                 self._pos = end.end()
@@ -130,7 +132,7 @@ class KeyLocator:
                 keys.append(self._text[self._pos + 1 : end_index])
                 self._pos = end_index + 1
             else:
-                match = _BARE_KEY.match(self._text, self._pos)
+                match = re.compile(_BARE_KEY).match(self._text, self._pos)
                 assert match is not None, f"no key at offset {self._pos}"
                 keys.append(match.group())
                 self._pos = match.end()
@@ -158,7 +160,7 @@ class KeyLocator:
         elif text.startswith("'''", self._pos):
             self._pos = self._end_of_multiline(self._pos + 3, "'''", escapes=False)
         elif self._peek() == '"':
-            end = _BASIC_STRING_END.match(text, self._pos + 1)
+            end = re.compile(_BASIC_STRING_END).match(text, self._pos + 1)
             assert end is not None
             self._pos = end.end()
         elif self._peek() == "'":

@@ -15,7 +15,7 @@ POLICY = (
 )
 """No script, and nothing fetched from anywhere: the page is whole in itself."""
 
-_STEERING = re.compile(r"<(?:meta\b[^>]*\bhttp-equiv\b|base\b)[^>]*>", re.IGNORECASE)
+_STEERING = r"(?i)<(?:meta\b[^>]*\bhttp-equiv\b|base\b)[^>]*>"
 """Tags that steer the page rather than lay it out, which no policy stops: a refresh
 that sends the reader to an address holding what the report says, a base for its links."""
 
@@ -36,7 +36,7 @@ def with_policy(html: str) -> str:
     an address holding what the report says (an image), as the browser or mail reader
     opens it. A page's policies all apply, so none the template adds can loosen it; and
     tags no policy stops, a refresh to another address or a ``<base>``, are taken out."""
-    html = _STEERING.sub("", html)
+    html = re.sub(_STEERING, "", html)
     start = html.lstrip()
     if start[:9].lower() == "<!doctype":
         end = html.index(">", len(html) - len(start)) + 1
