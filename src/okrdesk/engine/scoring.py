@@ -136,6 +136,10 @@ def _builds_up(spec: MetricSpec | None) -> bool:
     return spec is None or spec.kind is MetricKind.FLOW
 
 
+PERIODS_READ_AT_ONCE = 6
+"""Periods whose figures ``scores`` reads in one statement per metric: half a year of
+months, a firm's people's figures for them held at once."""
+
 DAYS_BEFORE_TO_DATE = 7
 """A period is scored to date from its 7th day: a day or two of flows held to a day or
 two's share of a month's standard swing between the floor and the cap, which says
@@ -172,20 +176,25 @@ def scores(
             if elapsed < 1 and (as_of - period.start).days + 1 < DAYS_BEFORE_TO_DATE:
                 continue
             asked.append((policy, people, period, elapsed))
-    # Each metric's figures of every period scored, read at once: not a read for each
-    # period and policy (two policies on three metrics over a year made 55).
-    wanted: dict[str, set[str]] = {}
-    for policy, _, period, _ in asked:
-        for c in policy.components:
-            wanted.setdefault(c.metric, set()).add(period.id)
     # A plan cut to one unit scores that unit's people: read theirs alone.
     subjects = None
     if plan.cut_to is not None:
         subjects = sorted({person.id for _, people, _, _ in asked for person in people})
-    read = {metric: store.values_in_periods(metric, sorted(periods), subjects)
-            for metric, periods in wanted.items()}  # fmt: skip
-    found = []
-    for policy, people, period, elapsed in asked:
-        values = {c.metric: read[c.metric].get(period.id, {}) for c in policy.components}
-        found.extend(_scored(policy, people, period, metrics, elapsed, values))
-    return found
+    # Each metric's figures read for several periods at once: not a read for each period
+    # and policy (two policies on three metrics over a year made 55), nor a firm's year
+    # of figures held at once.
+    periods = sorted({period.id for _, _, period, _ in asked})
+    scored: dict[int, list[PersonScore]] = {}
+    for start in range(0, len(periods), PERIODS_READ_AT_ONCE):
+        some = set(periods[start : start + PERIODS_READ_AT_ONCE])
+        now = [(k, entry) for k, entry in enumerate(asked) if entry[2].id in some]
+        wanted: dict[str, set[str]] = {}
+        for _, (policy, _, period, _) in now:
+            for c in policy.components:
+                wanted.setdefault(c.metric, set()).add(period.id)
+        read = {metric: store.values_in_periods(metric, sorted(ids), subjects)
+                for metric, ids in wanted.items()}  # fmt: skip
+        for k, (policy, people, period, elapsed) in now:
+            values = {c.metric: read[c.metric].get(period.id, {}) for c in policy.components}
+            scored[k] = _scored(policy, people, period, metrics, elapsed, values)
+    return [score for k in range(len(asked)) for score in scored[k]]
