@@ -27,8 +27,8 @@ NOT_FOR_A_TEXT_REPORT = {
     "okrdesk.report.formats.json", "okrdesk.report.formats.xlsx",
     "jinja2", "okrdesk.report.templates", "xlsxwriter", "okrdesk.delivery",
     "okrdesk.app.collect", "okrdesk.plugins.runner", "multiprocessing", "tempfile",
-    # the store's schema upgrades and its other backend
-    "sqlite_utils", "psycopg",
+    # the store's schema upgrades, what a collect changed, and its other backend
+    "sqlite_utils", "okrdesk.store.changes", "psycopg",
     # the built-in SQL source, which the demo does not configure
     "okrdesk.plugins.sql_metrics", "okrdesk.plugins.sql_files",
     "okrdesk.plugins.sql_warehouse", "duckdb", "sqlglot",

@@ -10,7 +10,7 @@ the report writes it.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from okrdesk.units import Quantity, exact, in_percent, percentage
@@ -356,3 +356,12 @@ WINDOWS: dict[str, dict[str, str]] = {
 def window_label(lang: str, key: str, **values: object) -> str:
     """A word of the window line in ``lang`` (``WINDOWS``)."""
     return WINDOWS[lang][key].format(**values)
+
+
+def named_periods(periods: Iterable[str]) -> tuple[list[str], int]:
+    """The periods a restatement is told by, in order: all of up to four, else the
+    first three, and how many more there are."""
+    named = sorted(periods)
+    if len(named) <= 4:
+        return named, 0
+    return named[:3], len(named) - 3

@@ -11,13 +11,12 @@ import attrs
 from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_periods
 from okrdesk.errors import BadInput
-from okrdesk.messages import counted
+from okrdesk.messages import counted, named_periods
 from okrdesk.model import Plan, told_once
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
 from okrdesk.plugins.spool import SpooledRow
-from okrdesk.store.changes import named_periods
 from okrdesk.targets.reader import no_such
 
 

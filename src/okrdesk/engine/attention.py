@@ -46,10 +46,9 @@ from okrdesk.engine.plan_calendar import (
 from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
-from okrdesk.messages import alert_text
+from okrdesk.messages import alert_text, named_periods
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, Plan, Run, told_once_as_kept
 from okrdesk.records import shared_methods
-from okrdesk.store.changes import named_periods
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import Quantity
 

@@ -22,7 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import AbstractContextManager, nullcontext
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 
 from okrdesk.errors import BadInput
 from okrdesk.model import (
@@ -35,14 +35,6 @@ from okrdesk.model import (
     slice_values,
 )
 from okrdesk.periods import Grain, Period, period_holding
-from okrdesk.store.changes import COLUMNS as CHANGED_COLUMNS
-from okrdesk.store.changes import (
-    STORED_SELECT,
-    PeriodChanges,
-    StoreChanges,
-    fingerprint,
-    period_changes,
-)
 from okrdesk.store.migrations import (
     PERIOD_TOTALS_GROUP,
     PERIOD_TOTALS_SELECT,
@@ -50,6 +42,9 @@ from okrdesk.store.migrations import (
     RUNNING_TOTALS_WINDOWS,
 )
 from okrdesk.store.reader import SeriesOfMetrics
+
+if TYPE_CHECKING:
+    from okrdesk.store.changes import PeriodChanges, StoreChanges
 
 TABLES = ("runs", "observations", "checkins", "spend")
 """okrdesk's tables, in an order that keeps every reference to an earlier row."""
@@ -362,6 +357,9 @@ class Store(ABC):
     def changes(self) -> StoreChanges:
         """What the collects through this store changed (``replace_rows``, committed),
         since it was opened."""
+        # Imported by what writes (a command that only reads makes none of its classes).
+        from okrdesk.store.changes import StoreChanges
+
         return StoreChanges()
 
     _plain_sums: bool | None = None
@@ -483,6 +481,13 @@ class Store(ABC):
         stored for that period through a later day or complete. A row collected
         again as it is stored is left as it is (``store.changes``).
         """
+        from okrdesk.store.changes import (
+            STORED_SELECT,
+            StoreChanges,
+            fingerprint,
+            period_changes,
+        )
+
         partial = {p.id for p in periods if through is not None and through < p.end}
         day = through.isoformat() if through is not None else None
         # Each period's columns written once, not once per observation.
@@ -645,8 +650,10 @@ class Store(ABC):
                 "AND slice = ?",
                 [(*pair, subject, cut) for subject, cut in changes.drop],
             )
+        from okrdesk.store.changes import COLUMNS
+
         inserted = self._write_many(
-            f"INSERT INTO observations ({CHANGED_COLUMNS}) VALUES ({', '.join('?' * 14)})",
+            f"INSERT INTO observations ({COLUMNS}) VALUES ({', '.join('?' * 14)})",
             changes.write,
         )
         return deleted + inserted

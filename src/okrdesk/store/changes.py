@@ -208,12 +208,3 @@ form 2 the rows as given, whose wholes were added up in the order their slices c
 
 _PLAIN_MARSHAL = 2
 """The version of ``marshal`` that writes values, never references or interning."""
-
-
-def named_periods(periods: Iterable[str]) -> tuple[list[str], int]:
-    """The periods a restatement is told by, in order: all of up to four, else the
-    first three, and how many more there are."""
-    named = sorted(periods)
-    if len(named) <= 4:
-        return named, 0
-    return named[:3], len(named) - 3
