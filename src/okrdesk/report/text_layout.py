@@ -58,15 +58,12 @@ def char_cells(char: str) -> int:
     return width
 
 
+@lru_cache(maxsize=4096)
 def cell_width(text: str) -> int:
-    """Cells ``text`` takes on a terminal."""
+    """Cells ``text`` takes on a terminal. Kept for each text: a table measures its
+    cells several times as it lays them out, and a kept answer costs no Python call."""
     if text.isascii() and text.isprintable():
         return len(text)
-    return _wide_cells(text)
-
-
-@lru_cache(maxsize=4096)
-def _wide_cells(text: str) -> int:
     try:  # each character looked up in C, not measured by a call of its own
         return sum(map(_CHAR_CELLS.__getitem__, text))
     except KeyError:
