@@ -7,7 +7,7 @@ effective accounts under a fractional institutional weight).
 
 from __future__ import annotations
 
-from okrdesk_brokerage.provenance import Rows, RowSpans
+from okrdesk_brokerage.provenance import Rows, RowSpans, spans_of
 
 Key = tuple[int, int]
 """(CM index in the request's people, window or checkpoint index)."""
@@ -22,9 +22,7 @@ class Tally:
 
     def spans(self) -> RowSpans:
         """The rows as ``RowSpans``, to add to: read from their text the first time."""
-        rows = self.rows
-        if isinstance(rows, str):
-            rows = self.rows = RowSpans.of_text(rows)
+        rows = self.rows = spans_of(self.rows)
         return rows
 
 
