@@ -11,6 +11,8 @@ import os
 import shutil
 import subprocess
 import sys
+import types
+import typing
 from pathlib import Path
 from typing import Any
 
@@ -244,6 +246,49 @@ def test_a_report_with_nothing_to_escape_is_not_copied(write_workspace: WriteWor
     shown: Report = printable_copy(hostile)
     assert shown.plan.name == "分行\\x1b[2J\\u202e"
     assert shown.objectives is hostile.objectives  # untouched parts are shared
+
+
+def _records_under(kind: type, seen: set[type]) -> set[type]:
+    """``kind`` and every record class its fields' types name, however deep."""
+    if kind in seen or not attrs.has(kind):
+        return seen
+    seen.add(kind)
+    for hint in typing.get_type_hints(kind).values():
+        for named in _named_types(hint):
+            _records_under(named, seen)
+    return seen
+
+
+def _named_types(hint: Any) -> set[Any]:
+    """The types a field's type is made of: ``tuple[Row, ...] | None`` is tuple, Row
+    and None's type."""
+    args = typing.get_args(hint)
+    if not args:
+        return {hint} if isinstance(hint, type) else set()
+    origin = typing.get_origin(hint)
+    found = set() if origin in (typing.Union, types.UnionType) else {origin}
+    for arg in args:
+        found |= _named_types(arg)
+    return found
+
+
+def test_a_printable_copy_looks_only_past_fields_that_cannot_hold_text() -> None:
+    from okrdesk.report.render import _text_fields
+
+    plain = {int, float, bool, type(None), dt.date}
+    records = _records_under(Report, set())
+    assert len(records) > 20
+    for kind in records:
+        hints = typing.get_type_hints(kind)
+        for field in attrs.fields(kind):
+            if field.name not in _text_fields(kind):
+                named = _named_types(hints[field.name])
+                assert named <= plain, (kind.__name__, field.name, hints[field.name])
+    # A trend's points (a day and a number) are passed by; what holds text is not.
+    from okrdesk.report.document import ReportCheckin, TrendPoint
+
+    assert _text_fields(TrendPoint) == ()
+    assert "author" in _text_fields(ReportCheckin) and "date" not in _text_fields(ReportCheckin)
 
 
 # ------------------------------------------------------- the collector at start-up

@@ -41,7 +41,7 @@ from okrdesk.engine.pace import (
 )
 from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
-from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, Plan
+from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, OverTime, Plan
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import SeriesOfMetrics, StoreReader
 from okrdesk.units import Dimension
@@ -484,13 +484,15 @@ def _ratio_parts(
     parts = []
     numerator = denominator = 0.0
     first_denominator: float | None = None
+    latest_numerator = spec.numerator_over_time is OverTime.LAST
+    denominator_over_time = spec.denominator_over_time
     for day, value in numerators:
         den = denominators.get(day, 0.0)
-        numerator = value if spec.numerator_over_time.value == "last" else numerator + value
-        if spec.denominator_over_time.value == "first":
+        numerator = value if latest_numerator else numerator + value
+        if denominator_over_time is OverTime.FIRST:
             first_denominator = den if first_denominator is None else first_denominator
             denominator = first_denominator
-        elif spec.denominator_over_time.value == "last":
+        elif denominator_over_time is OverTime.LAST:
             denominator = den
         else:
             denominator += den

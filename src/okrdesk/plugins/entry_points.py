@@ -90,16 +90,15 @@ def entry_points(group: str, path: Iterable[str] | None = None) -> list[EntryPoi
             found += _zipped(folder, group, seen)
             continue
         for child in _children(folder):
-            stem, dot, suffix = child.rpartition(".")
-            if not dot or f".{suffix.lower()}" not in _SUFFIXES:
+            if not child.lower().endswith(_SUFFIXES):  # Python's own folders: hundreds
                 continue
-            name = _normalized(stem.partition("-")[0])
+            name = _normalized(child.rpartition(".")[0].partition("-")[0])
             if name in seen:
                 continue
             seen.add(name)
             info = os.path.join(folder or ".", child)
             text = _read(os.path.join(info, "entry_points.txt"))
-            if text is None:
+            if text is None or group not in text:  # most declare only console scripts
                 continue
             points = list(_section(text, group))
             version = _version(info) if points else ""

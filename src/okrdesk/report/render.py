@@ -54,16 +54,36 @@ def _printable(value: Any) -> Any:
         if all(k is k2 and v is v2 for k, v, k2, v2 in pairs):
             return value
         return {k2: v2 for _, _, k2, v2 in pairs}
-    fields = getattr(type(value), "__attrs_attrs__", None)
-    if fields is None:
-        return value
+    names = _TEXT_FIELDS.get(kind)
+    if names is None:
+        names = _TEXT_FIELDS[kind] = _text_fields(kind)
     changed = {}
-    for field in fields:
-        shown = getattr(value, field.name)
+    for name in names:
+        shown = getattr(value, name)
         cleaned = _printable(shown)
         if cleaned is not shown:
-            changed[field.name] = cleaned
+            changed[name] = cleaned
     return attrs.evolve(value, **changed) if changed else value
+
+
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {}
+_PLAIN_ANNOTATIONS = frozenset({"int", "float", "bool", "None", "dt.date"})
+"""Field types that hold no text, as the report's records write them."""
+
+
+def _text_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a record of ``kind`` that may hold text: all but those declared as
+    numbers, flags or days (a report's trend is thousands of dated numbers); none for
+    what is not a record."""
+    fields = getattr(kind, "__attrs_attrs__", ())
+    return tuple(
+        field.name
+        for field in fields
+        if not (
+            isinstance(field.type, str)
+            and {part.strip() for part in field.type.split("|")} <= _PLAIN_ANNOTATIONS
+        )
+    )
 
 
 def printable_copy(report: Report) -> Report:

@@ -7,6 +7,7 @@ problem with its position; the other files are still checked.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from decimal import Decimal
@@ -134,7 +135,10 @@ def _sentence(text: str) -> str:
 
 
 def target_files(targets: Path) -> list[Path]:
-    return sorted(p for p in targets.glob("*.toml") if p.is_file())
+    """The folder's ``*.toml`` files (links to files too), in order of name."""
+    with os.scandir(targets) as entries:
+        names = sorted(e.name for e in entries if e.name.endswith(".toml") and e.is_file())
+    return [targets / name for name in names]
 
 
 def load_plan(

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import re
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -46,9 +47,10 @@ FORMAT = 2
 """Bumped when what an entry holds changes shape."""
 
 _PACKAGE = Path(model.__file__).parent
-_CODE = (_PACKAGE, _PACKAGE / "targets")
+_CODE = ((_PACKAGE, ""), (_PACKAGE / "targets", "targets/"))
 """Where the code that reads and checks a plan lives: its values (model, units,
-periods, formula, errors) and the targets package."""
+periods, formula, errors) and the targets package; each folder with how its files
+are named in the key."""
 
 
 def cache_folder() -> Path:
@@ -108,10 +110,12 @@ def _digest(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str:
     add(FORMAT, __version__, str(root), str(root.resolve()))
     # okrdesk's own reading code: a new check must not be skipped for an old answer,
     # even where the version number did not move (an editable install).
-    for folder in _CODE:
-        for code in sorted(folder.glob("*.py")):
-            stat = code.stat()
-            add(code.relative_to(_PACKAGE).as_posix(), stat.st_size, stat.st_mtime_ns)
+    for folder, prefix in _CODE:
+        with os.scandir(folder) as entries:
+            found = sorted((e.name, e) for e in entries if e.name.endswith(".py"))
+        for name, entry in found:
+            stat = entry.stat()
+            add(prefix + name, stat.st_size, stat.st_mtime_ns)
     add(None if metrics is None else sorted((name, repr(spec)) for name, spec in metrics.items()))
     targets = root / "targets"
     files = target_files(targets) if targets.is_dir() else []
