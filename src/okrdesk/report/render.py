@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import operator
+import types
+import typing
 from typing import IO, Any
 
 import attrs
@@ -76,13 +78,17 @@ def _text_fields(kind: type) -> tuple[str, ...]:
     numbers, flags or days (a report's trend is thousands of dated numbers); none for
     what is not a record."""
     fields = getattr(kind, "__attrs_attrs__", ())
-    return tuple(
-        field.name
-        for field in fields
-        if not (
-            isinstance(field.type, str)
-            and {part.strip() for part in field.type.split("|")} <= _PLAIN_ANNOTATIONS
-        )
+    return tuple(field.name for field in fields if not _holds_no_text(field.type))
+
+
+def _holds_no_text(declared: object) -> bool:
+    """Whether a field's declared type is numbers, flags or days only: as written
+    (``"float | None"``) or as resolved (``attrs.resolve_types`` gives the types)."""
+    if isinstance(declared, str):
+        return {part.strip() for part in declared.split("|")} <= _PLAIN_ANNOTATIONS
+    union = typing.get_origin(declared) in (typing.Union, types.UnionType)
+    return all(
+        part in _PLAIN_TYPES for part in (typing.get_args(declared) if union else (declared,))
     )
 
 
