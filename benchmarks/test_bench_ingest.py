@@ -15,10 +15,13 @@ from conftest import record
 from firm import metric_specs, observations, weeks
 
 ROUNDS = 3
+"""At most: each round stores up to a million rows twice."""
 SAMPLE = 1_000_000
 
 
-def test_ingest_against_raw_executemany(benchmark, firm_plan: Plan, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ingest_against_raw_executemany(
+    benchmark, firm_plan: Plan, rounds: int, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     # A rate needs no more than a million rows; the firm's ten million would
     # mostly measure building Python objects.
     rows = list(itertools.islice(observations(firm_plan), SAMPLE))
@@ -75,7 +78,7 @@ def test_ingest_against_raw_executemany(benchmark, firm_plan: Plan, tmp_path: Pa
     benchmark.pedantic(ours, rounds=1)  # once first, for pytest-benchmark's own record
     # Turn about, so that both sides see the same machine load; each side's median.
     times: dict[str, list[float]] = {"ours": [], "raw": []}
-    for _ in range(ROUNDS):
+    for _ in range(max(1, min(rounds, ROUNDS))):  # --rounds 1, the smoke test's: one
         times["ours"].append(ours())
         times["raw"].append(raw())
     ours_s, raw_s = statistics.median(times["ours"]), statistics.median(times["raw"])
