@@ -51,6 +51,42 @@ def test_the_same_seed_writes_byte_identical_files(tmp_path: Path) -> None:
     assert first != other
 
 
+def test_an_export_stopped_early_is_the_start_of_the_later_one(tmp_path: Path) -> None:
+    """A demo made in June and one made in December tell the same story of the spring:
+    every row up to the last snapshot before the earlier day is the same in both."""
+
+    def rows(through: dt.date) -> tuple[GenerationSummary, dict[str, list[list[str]]]]:
+        folder = tmp_path / through.isoformat()
+        summary = generate(folder, ["x", "y"], start=START, end=END, through=through, seed=3)
+        read = {}
+        for spec in FILES:
+            lines = (folder / spec.name).read_text(encoding="utf-8").splitlines()[1:]
+            read[spec.name] = [line.split(",") for line in lines]
+        return summary, read
+
+    june, june_rows = rows(dt.date(2026, 6, 17))
+    december, december_rows = rows(dt.date(2026, 12, 2))
+    snapshots = sorted({row[0] for row in june_rows["assets.csv"]})
+    assert snapshots[-2:] == ["2026-06-12", "2026-06-17"]
+    cut = snapshots[-2]
+    for name in ("assets.csv", "funding.csv", "trades.csv", "products.csv", "surveys.csv"):
+        assert any(row[0] > "2026-03-31" for row in june_rows[name]), name
+        early = [row for row in june_rows[name] if row[0] <= cut]
+        assert early == [row for row in december_rows[name] if row[0] <= cut], name
+        assert max(row[0] for row in june_rows[name]) <= "2026-06-17", name
+    # clients: id, cm, kind, gender, opened, closed; a closing after the day is not known
+    later = {row[0]: row for row in december_rows["clients.csv"]}
+    for row in june_rows["clients.csv"]:
+        assert row[4] <= "2026-06-17"
+        closed = later[row[0]][5]
+        assert row[:5] == later[row[0]][:5]
+        assert row[5] == (closed if closed and closed <= "2026-06-17" else "")
+    assert june.clients < december.clients
+    assert june.new_accounts == sum(1 for row in june_rows["clients.csv"] if row[4] >= "2026-01-01")
+    with pytest.raises(ValueError, match="outside"):
+        generate(tmp_path / "late", ["x"], start=START, end=END, through=dt.date(2027, 1, 4))
+
+
 def test_monthly_snapshots(tmp_path: Path) -> None:
     summary = generate(
         tmp_path / "m", ["x"], start=START, end=END, clients_per_cm=30, snapshot="month"

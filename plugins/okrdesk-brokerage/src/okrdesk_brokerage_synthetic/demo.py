@@ -113,7 +113,11 @@ def quota_for(plan: Plan, person: Person, rng: random.Random) -> Quota:
 
 
 def write_demo_data(plan: Plan, workspace: Path, through: dt.date) -> dict[str, str] | None:
-    """Generate the plan's year up to ``through``; return the ``[sources.brokerage]`` table."""
+    """Generate the plan's year up to ``through``; return the ``[sources.brokerage]`` table.
+
+    The whole year is drawn whatever ``through`` is, so a demo made on any day
+    tells the same story of the months behind it.
+    """
     people = [person for person in plan.people if person.role in CLIENT_ROLES]
     if not people or through < plan.start:
         return None
@@ -121,6 +125,6 @@ def write_demo_data(plan: Plan, workspace: Path, through: dt.date) -> dict[str, 
     quotas = [quota_for(plan, person, rng) for person in people]
     generate(
         workspace / DEMO_FOLDER, [person.id for person in people], start=plan.start,
-        end=min(through, plan.end), seed=DEMO_SEED, quotas=quotas,
+        end=plan.end, through=min(through, plan.end), seed=DEMO_SEED, quotas=quotas,
     )  # fmt: skip
     return {"data": DEMO_FOLDER}

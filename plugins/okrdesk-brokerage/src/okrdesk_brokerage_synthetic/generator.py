@@ -225,6 +225,7 @@ def generate(
     total_assets: float = 7.2e8,
     snapshot: str = "week",
     quotas: Sequence[Quota] = (),
+    through: dt.date | None = None,
 ) -> GenerationSummary:
     """Write a CRM export for ``cm_ids`` from ``start`` to ``end`` into ``out_dir``.
 
@@ -234,11 +235,18 @@ def generate(
     ``"month"`` (month ends). ``quotas``, one per CM in the order of
     ``cm_ids``, size each CM's book and year to what a plan asks of them (see
     ``population.Quota``) in place of ``clients_per_cm`` and ``total_assets``.
+
+    With ``through``, the export stops there, as a CRM's would on that day: the
+    period to ``end`` is drawn all the same, so every row up to the last snapshot
+    before ``through`` is the row a later ``through`` writes too.
     """
     _check(cm_ids, start, end, clients_per_cm)
     if quotas and len(quotas) != len(cm_ids):
         raise ValueError("quotas must give one quota per CM")
-    days = snapshot_days(start, end, snapshot)
+    through = end if through is None else through
+    if not start <= through <= end:
+        raise ValueError(f"through {through} is outside {start} – {end}")
+    days = _cut(snapshot_days(start, end, snapshot), through)
     rng, products = random.Random(seed), products_stream(seed)
     books = draw_book(rng, products, len(cm_ids), clients_per_cm, total_assets, days[0], quotas)
     opened = draw_openings(rng, books, start, end, quotas)
@@ -255,7 +263,7 @@ def generate(
     out_dir.mkdir(parents=True, exist_ok=True)
     tally = _Tally(start)
     with _writers(out_dir) as writers:
-        _write_clients(writers[CLIENTS.name], cm_ids, rosters, tally)
+        _write_clients(writers[CLIENTS.name], cm_ids, rosters, tally, through)
         _write_catalogue(writers[PRODUCT_TYPES.name], tally)
         _write_history(rng, products, writers[PRODUCTS.name], rosters, days[0], tally)
         opening = _write_snapshot(writers[ASSETS.name], rosters, days[0], tally)
@@ -276,7 +284,14 @@ def generate(
                         live(rng, client, step, events.emit)
             events.write(writers)
             closing = _write_snapshot(writers[ASSETS.name], rosters, until, tally)
-    return _summary(cm_ids, everyone, start, days[0], opening, closing, tally, books)
+    written = [client for client in everyone if client.opened <= through]
+    return _summary(cm_ids, written, start, through, days[0], opening, closing, tally, books)
+
+
+def _cut(days: list[dt.date], through: dt.date) -> list[dt.date]:
+    """The snapshot days up to ``through``, ending on it."""
+    kept = [day for day in days if day < through]
+    return [*kept, through]
 
 
 def _by_deal(deals: list[Client]) -> list[list[Client]]:
@@ -320,12 +335,19 @@ def _step(
 
 
 def _write_clients(
-    writer: Any, cm_ids: Sequence[str], rosters: list[list[Client]], tally: _Tally
+    writer: Any,
+    cm_ids: Sequence[str],
+    rosters: list[list[Client]],
+    tally: _Tally,
+    through: dt.date,
 ) -> None:
+    """The clients opened by ``through``; a closing after it is not known yet."""
     for cm_id, roster in zip(cm_ids, rosters, strict=True):
         for client in roster:
+            if client.opened > through:
+                continue
             kind = "institutional" if client.institutional else "individual"
-            closed = client.closed.isoformat() if client.closed else ""
+            closed = client.closed.isoformat() if client.closed and client.closed <= through else ""
             writer.writerow(
                 (client.id, cm_id, kind, client.gender, client.opened.isoformat(), closed)
             )
@@ -390,6 +412,7 @@ def _summary(
     cm_ids: Sequence[str],
     everyone: list[Client],
     start: dt.date,
+    through: dt.date,
     opening_day: dt.date,
     opening: dict[str, int],
     closing: dict[str, int],
@@ -408,7 +431,7 @@ def _summary(
         new_accounts=new,
         funded_new_accounts=len(tally.funded),
         purchasing_new_accounts=len(tally.purchasing),
-        closed_accounts=sum(1 for client in everyone if client.closed is not None),
+        closed_accounts=sum(1 for c in everyone if c.closed is not None and c.closed <= through),
         institutional_clients=sum(1 for client in everyone if client.institutional),
         opening_day=opening_day,
         opening_assets=sum(book) / 100,
