@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from okrdesk.periods import Grain
+from okrdesk.periods import Grain, parse_period
 from okrdesk.records import shared_methods
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 
@@ -389,6 +389,13 @@ class MetricSpec:
     """A figure below zero is refused, as a plugin's bug: a count of new clients, a
     commission. (A count held, a stock, never is negative anyway; a flow such as net new
     AUM or net new accounts may be.)"""
+    settles_after_days: int | None = attrs.field(default=0)
+    """How many days after a period ends its figure may still change by the metric's
+    own definition: a cohort followed past its period (the accounts opened in it, counted
+    funded by the day collected) goes on converting. A collect through one of those days
+    that restates it is not reported as a revision. 0, the default: a period's figure is
+    final when the period ends. None: it never settles, and its restatements are never
+    news."""
 
     @property
     def never_below_zero(self) -> bool:
@@ -408,6 +415,19 @@ class MetricSpec:
     def dimension_value(self, dimension: str, value: str, lang: str) -> str:
         found = self.dimension_labels.get(dimension)
         return value if found is None else found.value_in(value, lang)
+
+    def settled(self, period_end: dt.date, day: dt.date) -> bool:
+        """Whether a collect through ``day`` that restates the figure of a period ending
+        on ``period_end`` tells the report's reader something: not when ``day`` is one of
+        the ``settles_after_days`` days after the end, the cohort still converting."""
+        days = self.settles_after_days
+        return days is not None and not 0 < (day - period_end).days <= days
+
+    @settles_after_days.validator
+    def _settling(self, attribute: attrs.Attribute[Any], days: int | None) -> None:
+        if days is not None and (type(days) is not int or days < 0):
+            raise ValueError(f"metric {self.name}: settles_after_days must be a whole number "
+                             f"of days from 0, or None for never, not {days!r}")  # fmt: skip
 
     @dimensions.validator
     def _dimension_names(self, attribute: attrs.Attribute[Any], names: tuple[str, ...]) -> None:
@@ -429,6 +449,26 @@ class MetricSpec:
             if not isinstance(found, DimensionLabels):
                 raise ValueError(f"metric {self.name}: the labels for {name!r} are not "
                                  "DimensionLabels")  # fmt: skip
+
+
+def settled_restatements(
+    revised: Mapping[str, Mapping[str, int]], specs: Mapping[str, MetricSpec], day: dt.date
+) -> dict[str, dict[str, int]]:
+    """Of ``revised`` (metric → period id → figures a collect on ``day`` restated), those
+    of periods whose figures were final by then (``MetricSpec.settled``): a cohort still
+    converting by its metric's definition is left out. A metric no plugin declares now
+    keeps all of its periods."""
+    found: dict[str, dict[str, int]] = {}
+    for metric, periods in revised.items():
+        spec = specs.get(metric)
+        kept = {
+            period: count
+            for period, count in periods.items()
+            if spec is None or spec.settled(parse_period(period).end, day)
+        }
+        if kept:
+            found[metric] = kept
+    return found
 
 
 @attrs.frozen

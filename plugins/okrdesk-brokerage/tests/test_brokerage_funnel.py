@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from brokerage_helpers import Collector, collect
+from okrdesk_brokerage.metrics import METRICS
 
 
 def test_open_to_fund_rate(tiny: Collector) -> None:
@@ -52,3 +53,13 @@ def test_funding_after_through_does_not_count() -> None:
     # cohort is one unfunded account.
     found = collect(["empty_account_rate"], through=dt.date(2026, 2, 19))
     assert found.ratios("empty_account_rate")[("cm2", "2026-01")] == (1, 1)
+
+
+def test_the_cohort_rates_never_settle_and_nothing_else_is_a_cohort() -> None:
+    """A later collect restates a cohort's month as its accounts fund (B2 above): the
+    rates say so, and okrdesk does not tell it as a revision. Every other metric's
+    figure is final when its period ends."""
+    cohorts = {"open_to_fund_rate", "open_to_purchase_rate", "empty_account_rate"}
+    for spec in METRICS:
+        assert spec.settles_after_days == (None if spec.name in cohorts else 0), spec.name
+        assert ("collection day" in spec.description) == (spec.name in cohorts), spec.name

@@ -12,7 +12,7 @@ from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_periods
 from okrdesk.errors import BadInput
 from okrdesk.messages import counted, named_periods
-from okrdesk.model import Plan, told_once
+from okrdesk.model import Plan, settled_restatements, told_once
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
@@ -38,7 +38,8 @@ class CollectSummary:
     """Observations the store held that the plugins reported no more: deleted."""
     revised: Mapping[str, Mapping[str, int]] = attrs.Factory(dict)
     """metric → period → how many figures of that period, stored as complete, now read
-    otherwise or are gone: a source restated after the period was over."""
+    otherwise or are gone: a source restated after the period was over (and after the
+    figure had settled, for a metric whose figures go on converting a while)."""
 
 
 _SAID = {
@@ -190,7 +191,8 @@ def run_collect(
         changes = store.changes
     return CollectSummary(
         run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),
-        tuple(sorted(landed)), changes.changed, changes.gone, changes.revised_by_metric(),
+        tuple(sorted(landed)), changes.changed, changes.gone,
+        settled_restatements(changes.revised_by_metric(), session.host.metrics, day),
     )  # fmt: skip
 
 

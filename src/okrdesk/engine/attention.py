@@ -23,7 +23,9 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   quarter went by without one: ``okrdesk.engine.cadence``);
 - plugin: the errors of the latest collect, and plugins that failed to load;
 - revised (info): figures of complete periods of a metric the plan uses that
-  a collect within the last period restated (``revision_alerts``).
+  a collect within the last period restated (``revision_alerts``), once the
+  figures had settled (a cohort metric's go on converting for a while, or for
+  good: ``MetricSpec.settles_after_days``).
 """
 
 from __future__ import annotations
@@ -47,7 +49,15 @@ from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import alert_text, named_periods
-from okrdesk.model import KeyResult, MetricKind, MetricSpec, Plan, Run, told_once_as_kept
+from okrdesk.model import (
+    KeyResult,
+    MetricKind,
+    MetricSpec,
+    Plan,
+    Run,
+    settled_restatements,
+    told_once_as_kept,
+)
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import Quantity
@@ -149,7 +159,8 @@ def revision_alerts(
         day = dt.datetime.fromisoformat(run.finished or run.started).astimezone().date()
         if not since < day <= until:
             continue
-        for metric, periods in sorted(run.revised.items()):
+        data_day = dt.date.fromisoformat(run.through) if run.through else day
+        for metric, periods in sorted(settled_restatements(run.revised, specs, data_day).items()):
             if metric not in used:
                 continue
             named, more = named_periods(periods)

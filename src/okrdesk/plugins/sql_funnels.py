@@ -69,6 +69,7 @@ def expanded(index: int, raw: Mapping[str, Any], duckdb_sql: bool) -> dict[str, 
     definition = {k: v for k, v in raw.items() if k != "funnel"}
     definition.setdefault("kind", "ratio")
     definition.setdefault("description", _description(funnel))
+    definition.setdefault("settles_after_days", days)  # the last entrants still converting
     definition["query"] = funnel_query(funnel["entered"], funnel["converted"], days, duckdb_sql)
     return definition
 

@@ -84,7 +84,7 @@ __all__ = ["SqlMetricError", "check_query", "okrdesk_collect", "okrdesk_metrics"
 _METRIC_KEYS = {
     "name", "label_en", "label_zh", "kind", "unit", "direction", "description", "query",
     "numerator_over_time", "denominator_over_time", "revenue", "never_negative", "dimensions",
-    "dimension_labels",
+    "dimension_labels", "settles_after_days",
 }  # fmt: skip
 _LABEL_KEYS = {"zh", "en", "values_zh", "values_en"}
 ALLOW_OUTSIDE = "allow_outside_workspace"
@@ -130,6 +130,7 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         raise SqlMetricError(f"{where}.dimensions: expected an array of column names "
                              "(lowercase letters, digits and _)")  # fmt: skip
     labels = _labels(f"{where}.dimension_labels", raw.get("dimension_labels", {}), dimensions)
+    settles = _settles_after_days(raw.get("settles_after_days", 0), where)
     try:
         check_query(raw["query"])
     except SqlMetricError as error:
@@ -154,7 +155,18 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         dimensions=dimensions,
         dimension_labels=labels,
         never_negative=never_negative,
+        settles_after_days=settles,
     )
+
+
+def _settles_after_days(found: object, where: str) -> int | None:
+    """A metric's ``settles_after_days``: whole days from 0, or "never"."""
+    if found == "never":
+        return None
+    if isinstance(found, bool) or not isinstance(found, int) or found < 0:
+        raise SqlMetricError(f"{where}.settles_after_days: expected a whole number of days "
+                             f'from 0, or "never", got {found!r}')  # fmt: skip
+    return found
 
 
 E = TypeVar("E", bound=StrEnum)

@@ -35,6 +35,7 @@ def _spec(
     revenue: bool = False,
     dimensions: tuple[str, ...] = (),
     never_negative: bool = False,
+    settles_after_days: int | None = 0,
 ) -> MetricSpec:
     return MetricSpec(
         name=name,
@@ -50,6 +51,7 @@ def _spec(
         dimensions=dimensions,
         dimension_labels={name: LABELS[name] for name in dimensions},
         never_negative=never_negative,
+        settles_after_days=settles_after_days,
     )
 
 
@@ -107,6 +109,7 @@ METRICS: tuple[MetricSpec, ...] = (
         _RATIO,
         "%",
         "Of the accounts opened in the period, the share funded by the collection day.",
+        settles_after_days=None,  # a cohort, followed to the day collected
     ),
     _spec(
         "open_to_purchase_rate",
@@ -116,6 +119,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "%",
         "Of the accounts opened in the period, the share that bought a product by the "
         "collection day (the funnel open → fund → first purchase).",
+        settles_after_days=None,  # a cohort, followed to the day collected
     ),
     _spec(
         "empty_account_rate",
@@ -125,6 +129,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "%",
         "Of the accounts opened in the period, the share never funded by the collection day.",
         _DOWN,
+        settles_after_days=None,  # a cohort, followed to the day collected
     ),
     _spec(
         "asset_attrition",
