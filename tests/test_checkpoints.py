@@ -59,7 +59,7 @@ def test_explain_shows_the_figure_a_closed_checkpoint_is_reported_with(workspace
     closed = reported(workspace, "O1.Q1HNW")
     assert closed["closed"] == "2026-03-31"
     explained = run(workspace, "explain", "O1.Q1HNW", "--as-of", AS_OF).output.splitlines()
-    assert explained[2].startswith("a checkpoint, closed on 2026-03-31")
+    assert explained[2].startswith("检查点，2026-03-31 截止：取当日的数字")
     assert explained[3] == f"= {closed['actual']:g}户"
     # Its rows end with March: no April or May week is listed.
     weeks = [line.split()[0] for line in explained[6:] if line.startswith("  2026-W")]

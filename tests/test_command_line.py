@@ -280,7 +280,7 @@ def test_a_period_that_is_none_is_named(collected: Path) -> None:
 
 def test_explain_and_check_take_a_period(collected: Path) -> None:
     explained = run(collected, "explain", "O1.KR1", "-p", "Q1")
-    assert "as of 2026-03-31" in explained.output, explained.output
+    assert "截至 2026-03-31" in explained.output, explained.output
     assert run(collected, "check", "-p", "Q1", "-v").exit_code in (0, 1)
 
 

@@ -300,7 +300,7 @@ def test_a_collect_through_an_earlier_day_keeps_complete_periods(daily: Path) ->
     assert [r[:5] for r in after] == [r[:5] for r in before]
     assert all(r[6] is None for r in after)
     shown = run(daily, "explain", "O1.KR3", "--as-of", "2026-04-05", "--person", "cm01")
-    assert shown.exit_code == 0 and "partial" not in shown.output
+    assert shown.exit_code == 0 and "未完结" not in shown.output
 
 
 def test_a_partial_period_is_marked_and_replaced_only_by_more_days(daily: Path) -> None:
@@ -312,8 +312,11 @@ def test_a_partial_period_is_marked_and_replaced_only_by_more_days(daily: Path) 
     shown = run(daily, "explain", "O1.KR3", "--as-of", "2026-03-31", "--person", "cm01")
     assert shown.exit_code == 0, shown.output
     assert "2026-W14  cm01" in shown.output
+    assert "days 2026-03-30 to 2026-03-31  [未完结：数据截至 2026-03-31]" in shown.output
+    assert shown.output.count("[未完结") == 1
+    shown = run(daily, "explain", "O1.KR3", "--as-of", "2026-03-31", "--person", "cm01",
+                "--lang", "en")  # fmt: skip
     assert "days 2026-03-30 to 2026-03-31  [partial: through 2026-03-31]" in shown.output
-    assert shown.output.count("[partial") == 1
     export = run(daily, "export", "--format", "csv").output
     assert ",daily,1,2026-03-31,\n" in export
     collect(daily, "2026-03-30")  # fewer days than stored: kept

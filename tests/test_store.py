@@ -544,7 +544,10 @@ def test_checkins_keep_history_and_the_latest_counts(backend: Backend) -> None:
     assert explained.exit_code == 0, explained.output
     assert "= 2.35亿" in explained.output
     lines = explained.output.splitlines()
-    assert lines[-1].endswith("<- counts") and "2026-06-30" in lines[-1]
+    assert lines[-1].endswith("← 计入") and "2026-06-30" in lines[-1]
+    assert lines[-1].endswith("· 信心 80%  ← 计入"), lines[-1]
+    english = run(root, "explain", "O1.REV", "--as-of", "2026-07-15", "--lang", "en")
+    assert english.output.splitlines()[-1].endswith(", confidence 80%  <- counts")
     in_may = run(root, "explain", "O1.REV", "--as-of", "2026-05-01")
     assert "= 1.1亿" in in_may.output
 
@@ -559,8 +562,8 @@ def test_explain_and_the_report_agree_on_a_unit_with_its_own_checkin(
         value = args.pop()
         done = run(root, "checkin", "O1.REV", value, *args, "--date", "2026-03-31")
         assert done.exit_code == 0, done.output
-    explained = run(root, "explain", "O1.REV", "--as-of", "2026-04-01")
-    assert "= 10亿" in explained.output
+    explained = run(root, "explain", "O1.REV", "--as-of", "2026-04-01", "--lang", "en")
+    assert "= CNY 1,000m" in explained.output
     marked = {line.split()[1] for line in explained.output.splitlines() if "<- counts" in line}
     assert marked == {"team-a"}
     report = json.loads(run(root, "report", "--as-of", "2026-04-01", "--format", "json").output)
@@ -656,14 +659,24 @@ def test_explain_shows_plugin_run_and_source(backend: Backend) -> None:
     assert result.exit_code == 0, result.output
     # Weeks 1-4, cm01 gives 1 and cm02 gives 2 each week: 12.
     assert "= 12户" in result.output
+    # A Chinese workspace is told in Chinese, an English reader in English.
+    assert "指标 new_hnw_clients（流量：各周期、各人相加），来自插件 test_metrics" in result.output
+    assert "8 条观测值，来自第 1 次采集：" in result.output
+    assert "  2026-W03  cm02" in result.output and "test rows 2-2" in result.output
+    english = run(root, "explain", "O1.KR1", "--as-of", "2026-01-20", "--lang", "en")
     assert (
         "metric new_hnw_clients (flow: summed over periods and people) from plugin test_metrics"
-        in result.output
+        in english.output
     )
-    assert "  2026-W03  cm02" in result.output and "test rows 2-2" in result.output
+    assert "8 observations, from run 1:" in english.output
+    assert "  2026-W03  cm02" in english.output and "2 accts     1  test rows 2-2" in english.output
+    assert "2户     1  test rows 2-2" in result.output
     ratio = run(root, "explain", "O1.KR2", "--as-of", "2026-01-20", "--person", "cm02")
     # cm02 has 1 complaint per 1000 clients each week: 4 / 4000 = 1‰.
     assert "= 1‰" in ratio.output
+    assert "分子 4（逐期相加）/ 分母 4,000（逐期相加）" in ratio.output
+    ratio = run(root, "explain", "O1.KR2", "--as-of", "2026-01-20", "--person", "cm02",
+                "--lang", "en")  # fmt: skip
     assert "numerator 4 (sum) / denominator 4,000 (sum)" in ratio.output
 
 

@@ -305,7 +305,7 @@ def test_the_report_and_explain_show_the_latest_checkins_story(
     assert rev["latest_checkin"] == {"date": "2026-03-31", "value": 120000000, "author": "王芳",
                                      "confidence": 0.8, "note": "Q1 报表"}  # fmt: skip
     explained = run(root, "explain", "O1.REV", "--as-of", "2026-04-10")
-    assert "by 王芳, confidence 80%  Q1 报表  <- counts" in explained.output
+    assert "· 王芳 · 信心 80%  Q1 报表  ← 计入" in explained.output
 
 
 def test_a_database_of_schema_6_gets_authors(tmp_path: Path) -> None:

@@ -352,12 +352,17 @@ def test_explain_check_and_split_take_a_growth_target(write_workspace: WriteWork
     assert codes == {"explain": 0, "check": 1, "report": 0}  # check: other results lag
     explained = runner.invoke(cli, ["explain", "O1.FEES", "--as-of", "2026-03-15",
                                     "-w", str(root)]).output  # fmt: skip
-    assert "growth target, window ytd, as the report sets it:" in explained
-    assert "actual 330,000元 over 2026-W01 … 2026-W11: 11 of 11 periods with a figure" in explained
-    assert ("target 1,227,200元 = last year 1,040,000元 × (1 + 18%); 2025-W01 … 2025-W52: "
-            "52 of 52 periods with a figure, 52 from [[baselines]]") in explained  # fmt: skip
-    assert ("due 259,600元 = the same periods last year 220,000元 × (1 + 18%); "
-            "2025-W01 … 2025-W11: 11 of 11 periods") in explained  # fmt: skip
+    assert "增长目标，窗口 ytd，与报告的算法相同：" in explained
+    assert "实际 330,000元，2026-W01 … 2026-W11：11 个周期中 11 个有数字" in explained
+    assert ("目标 1,227,200元 = 去年 1,040,000元 × (1 + 18%)；2025-W01 … 2025-W52："
+            "52 个周期中 52 个有数字，其中 52 个来自 [[baselines]]") in explained  # fmt: skip
+    assert ("应完成 259,600元 = 去年同期 220,000元 × (1 + 18%)；"
+            "2025-W01 … 2025-W11：11 个周期中 11 个有数字") in explained  # fmt: skip
+    english = runner.invoke(cli, ["explain", "O1.FEES", "--as-of", "2026-03-15", "--lang", "en",
+                                  "-w", str(root)]).output  # fmt: skip
+    assert "growth target, window ytd, as the report sets it:" in english
+    assert "over 2026-W01 … 2026-W11: 11 of 11 periods with a figure" in english
+    assert "2025-W01 … 2025-W52: 52 of 52 periods with a figure, 52 from [[baselines]]" in english
     split = runner.invoke(cli, ["split", "O1.FEES", "--unit", "branch", "--over", "months",
                                 "-w", str(root)])  # fmt: skip
     assert split.exit_code == 2 and "has no target of its own to split" in split.output
@@ -519,5 +524,7 @@ def test_explain_says_why_a_growth_target_has_no_target(write_workspace: WriteWo
     root = collected(write_workspace, {"okrs.toml": OKRS + GROWTH_KRS})
     done = CliRunner().invoke(cli, ["explain", "O1.FEES", "--as-of", "2026-03-15", "-w", str(root)])
     assert done.exit_code == 0, done.output
-    assert ("  no target: last year's figure is no data (2025-W01 … 2025-W52: 0 of 52 periods "
-            "with a figure)") in done.output  # fmt: skip
+    assert (
+        "  无目标：去年的数字为 无数据（2025-W01 … 2025-W52：52 个周期中 0 个有数字）"
+        in done.output
+    )

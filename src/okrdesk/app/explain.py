@@ -19,16 +19,104 @@ from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.engine.windows import WindowFigure
 from okrdesk.errors import BadInput
 from okrdesk.formula import is_fact, parse
+from okrdesk.messages import counted, padded
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan, StoredObservation
 from okrdesk.store import Store
 from okrdesk.units import Dimension, UnitOfMeasure, money, percentage, written
 from okrdesk.units import figure as plain_figure
 
-_RULES = {
-    MetricKind.FLOW: "flow: summed over periods and people",
-    MetricKind.STOCK: "stock: the latest period's values, summed over people",
-    MetricKind.RATIO: "ratio: Σ numerator / Σ denominator",
+_SAID: dict[str, dict[str, str]] = {
+    "en": {
+        "for": "for {subject} ({name}) as of {day}",
+        "checkpoint": "a checkpoint, closed on {day}: the figure as it stood that day, which "
+                      "the report shows; nothing after it counts",
+        "no_data": "no data",
+        "no_ratio": "no data (0 / 0)",
+        "metric": "metric {metric} ({rule}) from plugin {plugins}",
+        "parts": "numerator {numerator} ({numerator_over}) / "
+                 "denominator {denominator} ({denominator_over})",
+        "none_yet": "No observations yet: run `okrdesk collect`.",
+        "rows": "{observations}, from run {runs}:",
+        "partial": "  [partial: through {day}]",
+        "others": "({observations} of other periods do not count here.)",
+        "derived": "metric {metric} = {formula}, computed from the inputs rolled up to "
+                   "{subject} (a ratio of sums, never a sum of ratios)",
+        "headcount": "{name} = {count} ({people} at or under {subject} in the plan)",
+        "people": "people", "people_of": "people of role {role}",
+        "input": "metric {metric}",
+        "growth": "growth target, window {window}, as the report sets it:",
+        "actual": "  actual {value} over {periods}",
+        "no_target": "  no target: last year's figure is {value} ({periods})",
+        "target": "  target {target} = last year {year} {grown}; {periods}",
+        "due": "  due {due} = the same periods last year {then} {grown}; {periods}",
+        "span": "{span}: {found} of {periods} with a figure{typed}",
+        "no_periods": "no periods",
+        "from_baselines": ", {count} from [[baselines]]",
+        "checkins": "tracked by check-ins; the latest counts (`okrdesk history {kr}` lists "
+                    "all, withdrawn ones too)",
+        "no_checkins": "No check-ins yet: `okrdesk checkin {kr} VALUE`.",
+        "counts": "  <- counts",
+        "by": " by {author}",
+        "confidence": ", confidence {confidence}",
+        "recorded": "recorded {when}",
+    },
+    "zh": {
+        "for": "{name} ({subject})  截至 {day}",
+        "checkpoint": "检查点，{day} 截止：取当日的数字（报告显示的也是它），之后的数据不计入",
+        "no_data": "无数据",
+        "no_ratio": "无数据（0 / 0）",
+        "metric": "指标 {metric}（{rule}），来自插件 {plugins}",
+        "parts": "分子 {numerator}（{numerator_over}）/ 分母 {denominator}（{denominator_over}）",
+        "none_yet": "还没有数据：请先运行 `okrdesk collect`。",
+        "rows": "{observations} 条观测值，来自第 {runs} 次采集：",
+        "partial": "  [未完结：数据截至 {day}]",
+        "others": "（另有 {observations} 条其他周期的观测值不计入此处。）",
+        "derived": "指标 {metric} = {formula}，由汇总到 {subject} 的各项输入算出"
+                   "（先各自相加再计算，不是比率相加）",
+        "headcount": "{name} = {count}（计划中 {subject} 及其下属的{people}）",
+        "people": "人数", "people_of": "角色为 {role} 的人数",
+        "input": "指标 {metric}",
+        "growth": "增长目标，窗口 {window}，与报告的算法相同：",
+        "actual": "  实际 {value}，{periods}",
+        "no_target": "  无目标：去年的数字为 {value}（{periods}）",
+        "target": "  目标 {target} = 去年 {year} {grown}；{periods}",
+        "due": "  应完成 {due} = 去年同期 {then} {grown}；{periods}",
+        "span": "{span}：{periods} 个周期中 {found} 个有数字{typed}",
+        "no_periods": "无周期",
+        "from_baselines": "，其中 {count} 个来自 [[baselines]]",
+        "checkins": "由打卡跟踪，以最近一次为准（`okrdesk history {kr}` 列出全部，含已撤回的）",
+        "no_checkins": "还没有打卡：`okrdesk checkin {kr} 数值`。",
+        "counts": "  ← 计入",
+        "by": " · {author}",
+        "confidence": " · 信心 {confidence}",
+        "recorded": "记录于 {when}",
+    },
+}  # fmt: skip
+"""What ``explain`` says, in each report language; its figures follow the same one."""
+_RULES: dict[str, dict[MetricKind, str]] = {
+    "en": {
+        MetricKind.FLOW: "flow: summed over periods and people",
+        MetricKind.STOCK: "stock: the latest period's values, summed over people",
+        MetricKind.RATIO: "ratio: Σ numerator / Σ denominator",
+    },
+    "zh": {
+        MetricKind.FLOW: "流量：各周期、各人相加",
+        MetricKind.STOCK: "存量：取最近一期的值，各人相加",
+        MetricKind.RATIO: "比率：Σ 分子 / Σ 分母",
+    },
 }
+_OVER: dict[str, dict[OverTime, str]] = {
+    "en": {OverTime.SUM: "sum", OverTime.LAST: "last", OverTime.FIRST: "first"},
+    "zh": {OverTime.SUM: "逐期相加", OverTime.LAST: "取期末", OverTime.FIRST: "取期初"},
+}
+_HEADING = {
+    "en": ("period", "subject", "value", "run", "source"),
+    "zh": ("周期", "对象", "数值", "采集", "来源"),
+}
+
+
+def _said(lang: str) -> dict[str, str]:
+    return _SAID["zh" if lang == "zh" else "en"]
 
 
 def explain_lines(
@@ -46,14 +134,13 @@ def explain_lines(
     subject = find_subject(plan, kr, person, unit)
     day = clamp_to_plan(plan, as_of or dt.date.today())
     subjects = subjects_under(plan, subject)
-    lines = [f"{kr.id} {kr.title}", f"for {subject} ({plan.name_of(subject)}) as of {day}"]
+    said = _said(lang)
+    lines = [f"{kr.id} {kr.title}",
+             said["for"].format(subject=subject, name=plan.name_of(subject), day=day)]  # fmt: skip
     closing = closes_on(plan, kr)
     if closing is not None and closing < day:
         # The report judges a checkpoint as it stood on its day: explain that figure.
-        lines.append(
-            f"a checkpoint, closed on {closing}: the figure as it stood that day, which the "
-            "report shows; nothing after it counts"
-        )
+        lines.append(said["checkpoint"].format(day=closing))
         day = closing
     store = stored(session.workspace)
     if store is None:
@@ -84,35 +171,42 @@ def explain_lines(
     return lines
 
 
-def _periods(figure: WindowFigure) -> str:
-    """ "2025-W01 … 2025-W11, 11 periods (11 from [[baselines]])"."""
+def _periods(figure: WindowFigure, lang: str) -> str:
+    """ "2025-W01 … 2025-W11: 11 of 11 periods with a figure, 11 from [[baselines]]"."""
+    said = _said(lang)
     ids = figure.periods
-    span = ids[0] if len(ids) == 1 else f"{ids[0]} … {ids[-1]}" if ids else "no periods"
-    typed = f", {figure.from_baselines} from [[baselines]]" if figure.from_baselines else ""
-    return f"{span}: {figure.found} of {len(ids)} periods with a figure{typed}"
+    span = ids[0] if len(ids) == 1 else f"{ids[0]} … {ids[-1]}" if ids else said["no_periods"]
+    typed = (said["from_baselines"].format(count=figure.from_baselines)
+             if figure.from_baselines else "")  # fmt: skip
+    periods = counted(len(ids), "period") if lang != "zh" else str(len(ids))
+    return said["span"].format(span=span, found=figure.found, periods=periods, typed=typed)
 
 
 def _explain_growth(kr: KeyResult, basis: GrowthBasis, lang: str) -> list[str]:
     """How a growth target and what is due by the date come from last year's figures."""
 
+    said = _said(lang)
+
     def shown(value: float | None) -> str:
-        return "no data" if value is None else _result(kr.unit, value, lang)
+        return said["no_data"] if value is None else _result(kr.unit, value, lang)
 
     grown = f"× (1 + {percentage(basis.factor - 1.0, keep=0)})"
     lines = [
-        f"growth target, window {basis.window}, as the report sets it:",
-        f"  actual {shown(basis.now.value)} over {_periods(basis.now)}",
+        said["growth"].format(window=basis.window),
+        said["actual"].format(value=shown(basis.now.value), periods=_periods(basis.now, lang)),
     ]
-    if basis.year.value is None or basis.year.value <= 0:
-        return [*lines, f"  no target: last year's figure is {shown(basis.year.value)} "
-                        f"({_periods(basis.year)})"]  # fmt: skip
+    year = basis.year.value
+    if year is None or year <= 0:
+        return [*lines, said["no_target"].format(value=shown(year),
+                                                 periods=_periods(basis.year, lang))]  # fmt: skip
+    then = basis.then.value or 0.0
     return [
         *lines,
-        f"  target {shown(basis.year.value * basis.factor)} = last year "
-        f"{shown(basis.year.value)} {grown}; {_periods(basis.year)}",
-        f"  due {shown((basis.then.value or 0.0) * basis.factor)} = the same periods last year "
-        f"{shown(basis.then.value or 0.0)} {grown}; {_periods(basis.then)}",
-    ]
+        said["target"].format(target=shown(year * basis.factor), year=shown(year), grown=grown,
+                              periods=_periods(basis.year, lang)),
+        said["due"].format(due=shown(then * basis.factor), then=shown(then), grown=grown,
+                           periods=_periods(basis.then, lang)),
+    ]  # fmt: skip
 
 
 def _explain_derived(
@@ -126,24 +220,35 @@ def _explain_derived(
 ) -> list[str]:
     """A derived metric: its formula, and each input as rolled up to the subject
     (`okrdesk explain` on a key result of that input shows its rows)."""
+    said = _said(lang)
     lines = [
         f"= {_shown(kr.unit, spec, total.value, lang)}",
-        f"metric {spec.name} = {spec.formula}, computed from the inputs rolled up to "
-        f"{subject} (a ratio of sums, never a sum of ratios)",
+        said["derived"].format(metric=spec.name, formula=spec.formula, subject=subject),
     ]
     for name in parse(spec.formula or "").inputs:
         if is_fact(name):
             role = name.removeprefix("headcount").lstrip("_")
-            people = f"people of role {role}" if role else "people"
-            lines.append(f"  {name} = {rollup.headcount(subject, role)} ({people} at or under "
-                         f"{subject} in the plan)")  # fmt: skip
+            people = said["people_of"].format(role=role) if role else said["people"]
+            count = rollup.headcount(subject, role)
+            lines.append("  " + said["headcount"].format(name=name, count=count, people=people,
+                                                         subject=subject))  # fmt: skip
             continue
         used = session.host.metrics.get(name)
         value = rollup.figure(name, subject).value if used is not None else None
-        shown = "no data" if value is None or used is None else written(used.unit, value, lang)
-        source = f"metric {name}" + (f" ({_RULES[used.kind]})" if used is not None else "")
+        shown = (
+            said["no_data"] if value is None or used is None else written(used.unit, value, lang)
+        )
+        source = said["input"].format(metric=name)
+        if used is not None:
+            source += (
+                f" ({_rule(used.kind, lang)})" if lang != "zh" else f"（{_rule(used.kind, lang)}）"
+            )
         lines.append(f"  {name} = {shown}  [{source}]")
     return lines
+
+
+def _rule(kind: MetricKind, lang: str) -> str:
+    return _RULES["zh" if lang == "zh" else "en"][kind]
 
 
 def _in_slice(row: StoredObservation, where: Mapping[str, str]) -> bool:
@@ -162,16 +267,19 @@ def _counted(rows: list[StoredObservation], over_time: OverTime) -> list[StoredO
 def _explain_metric(
     kr: KeyResult, spec: MetricSpec, total: Figure, rows: list[StoredObservation], lang: str
 ) -> list[str]:
+    said, carried = _said(lang), _OVER["zh" if lang == "zh" else "en"]
     plugins = sorted({r.plugin for r in rows})
     lines = [
         f"= {_shown(kr.unit, spec, total.value, lang)}",
-        f"metric {spec.name} ({_RULES[spec.kind]}) from plugin {', '.join(plugins) or '-'}",
-    ]
+        said["metric"].format(metric=spec.name, rule=_rule(spec.kind, lang),
+                              plugins=", ".join(plugins) or "-"),
+    ]  # fmt: skip
     if spec.kind is MetricKind.RATIO:
-        lines.append(
-            f"numerator {figure_of(total.numerator)} ({spec.numerator_over_time.value}) / "
-            f"denominator {figure_of(total.denominator)} ({spec.denominator_over_time.value})"
-        )
+        lines.append(said["parts"].format(
+            numerator=figure_of(total.numerator), numerator_over=carried[spec.numerator_over_time],
+            denominator=figure_of(total.denominator),
+            denominator_over=carried[spec.denominator_over_time],
+        ))  # fmt: skip
         counted = {id(r) for r in _counted(rows, spec.numerator_over_time)}
         counted |= {id(r) for r in _counted(rows, spec.denominator_over_time)}
         shown = [r for r in rows if id(r) in counted]
@@ -179,10 +287,12 @@ def _explain_metric(
         over = OverTime.LAST if spec.kind is MetricKind.STOCK else OverTime.SUM
         shown = _counted(rows, over)
     if not shown:
-        return [*lines, "No observations yet: run `okrdesk collect`."]
-    runs = sorted({r.run_id for r in shown})
-    lines.append(f"{len(shown)} observations, from run {', '.join(map(str, runs))}:")
-    lines.append(f"  {'period':<9} {'subject':<12} {'value':>22}  {'run':>4}  source")
+        return [*lines, said["none_yet"]]
+    runs = ", ".join(map(str, sorted({r.run_id for r in shown})))
+    lines.append(said["rows"].format(observations=_observations(len(shown), lang), runs=runs))
+    period, subject, value, run, source = _HEADING["zh" if lang == "zh" else "en"]
+    lines.append(f"  {padded(period, 9)} {padded(subject, 12)} {padded(value, 22, right=True)}  "
+                 f"{padded(run, 4, right=True)}  {source}")  # fmt: skip
     for r in shown:
         o = r.observation
         if spec.kind is MetricKind.RATIO:
@@ -193,12 +303,18 @@ def _explain_metric(
             value = money(o.value, lang)
         else:
             value = written(kr.unit, o.value, lang)
-        part = f"  [partial: through {r.partial_through}]" if r.partial_through else ""
+        part = said["partial"].format(day=r.partial_through) if r.partial_through else ""
         source = f"[{o.slice}] {o.source}".rstrip() if o.slice else o.source
-        lines.append(f"  {o.period:<9} {o.subject:<12} {value:>22}  {r.run_id:>4}  {source}{part}")
+        lines.append(f"  {o.period:<9} {o.subject:<12} {padded(value, 22, right=True)}  "
+                     f"{r.run_id:>4}  {source}{part}")  # fmt: skip
     if len(rows) > len(shown):
-        lines.append(f"({len(rows) - len(shown)} observations of other periods do not count here.)")
+        others = _observations(len(rows) - len(shown), lang)
+        lines.append(said["others"].format(observations=others))
     return lines
+
+
+def _observations(count: int, lang: str) -> str:
+    return f"{count:,}" if lang == "zh" else counted(count, "observation")
 
 
 def figure_of(value: float | None) -> str:
@@ -212,7 +328,7 @@ def _result(unit: UnitOfMeasure, value: float, lang: str) -> str:
 
 def _shown(unit: UnitOfMeasure, spec: MetricSpec, value: float | None, lang: str) -> str:
     if value is None:
-        return "no data" if spec.kind is not MetricKind.RATIO else "no data (0 / 0)"
+        return _said(lang)["no_data" if spec.kind is not MetricKind.RATIO else "no_ratio"]
     return _result(unit, value, lang)
 
 
@@ -240,21 +356,20 @@ def _explain_checkins(
     figure = rollup.checkin(kr, subject)
     subjects = set(subjects_under(plan, subject))
     history = [c for c in store.checkins(kr.id) if c.subject in subjects and c.day <= day]
-    shown = "no data" if figure.value is None else _result(kr.unit, figure.value, lang)
-    lines = [f"= {shown}", f"tracked by check-ins; the latest counts (`okrdesk history {kr.id}`"
-             " lists all, withdrawn ones too)"]  # fmt: skip
+    said = _said(lang)
+    shown = said["no_data"] if figure.value is None else _result(kr.unit, figure.value, lang)
+    lines = [f"= {shown}", said["checkins"].format(kr=kr.id)]
     if not history:
-        return [*lines, f"No check-ins yet: `okrdesk checkin {kr.id} VALUE`."]
+        return [*lines, said["no_checkins"].format(kr=kr.id)]
     latest = {c.subject: c.id for c in history}
     for c in history:
         counts = latest[c.subject] == c.id and _counting(plan, c.subject, subject, set(latest))
-        mark = "  <- counts" if counts else ""
-        story = f" by {c.author}" if c.author else ""
+        mark = said["counts"] if counts else ""
+        story = said["by"].format(author=c.author) if c.author else ""
         if c.confidence is not None:
-            story += f", confidence {percentage(c.confidence, keep=0)}"
+            story += said["confidence"].format(confidence=percentage(c.confidence, keep=0))
         note = f"  {c.note}" if c.note else ""
-        lines.append(
-            f"  {c.day}  {c.subject:<12} {written(kr.unit, c.value, lang):>18}  "
-            f"recorded {c.recorded}{story}{note}{mark}"
-        )
+        value = padded(written(kr.unit, c.value, lang), 18, right=True)
+        recorded = said["recorded"].format(when=c.recorded)
+        lines.append(f"  {c.day}  {c.subject:<12} {value}  {recorded}{story}{note}{mark}")
     return lines

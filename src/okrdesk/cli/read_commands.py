@@ -166,7 +166,9 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str | None, verbo
 @click.option("--unit", help="Explain the figure for this unit (default: the objective's owner).")
 @click.option("--as-of", "as_of", type=DATE, help="The day of the figure (default: today).")
 @period_option
-@lang_option("How values are written, as for `okrdesk report` (2.54亿 or CNY 254m).")
+@lang_option(
+    "The language and how values are written, as for `okrdesk report` (2.54亿 or CNY 254m)."
+)
 @workspace_option
 def explain(
     key_result: str,
@@ -179,8 +181,8 @@ def explain(
     """Show every number behind a key result's figure and where each came from.
 
     Lists each observation (period, person, value, plugin, run and source
-    rows) or check-in that makes up the figure, and how they add up, each
-    value written as the report in --lang writes it.
+    rows) or check-in that makes up the figure, and how they add up: words
+    and values in the language of --lang, as the report writes them.
     """
     from okrdesk.app.explain import explain_lines
     from okrdesk.app.session import open_session
