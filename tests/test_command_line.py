@@ -141,7 +141,14 @@ def test_spend_takes_grouped_and_scaled_money(write_workspace: WriteWorkspace) -
 
 
 def test_a_negative_spend_points_to_reverse(write_workspace: WriteWorkspace) -> None:
-    result = run(write_workspace(), "spend", "add", "training", "-3万", "--signed-by", "王芳")
+    root = write_workspace()
+    result = run(root, "spend", "add", "training", "-3万", "--signed-by", "王芳")
+    refused(
+        result,
+        "'-3万' 是负数：支出不会为负。要更正一笔支出，请冲正：`okrdesk spend reverse 编号 "
+        "--reason 理由`（编号见 `okrdesk spend list`）。未记录任何支出。",
+    )
+    result = run(root, "spend", "add", "training", "-3万", "--signed-by", "王芳", "--lang", "en")
     refused(
         result,
         "'-3万' is negative: spending is never negative. To correct an entry, reverse it: "
@@ -154,6 +161,9 @@ def test_reversing_a_negative_entry_id_names_it(write_workspace: WriteWorkspace)
     root = write_workspace()
     run(root, "spend", "add", "training", "3万", "--signed-by", "王芳", *DAY)
     result = run(root, "spend", "reverse", "-3", "--reason", "typo", "--signed-by", "王芳")
+    refused(result, "台账中没有第 -3 笔；`okrdesk spend list` 列出各笔的编号")
+    result = run(root, "spend", "reverse", "-3", "--reason", "typo", "--signed-by", "王芳",
+                 "--lang", "en")  # fmt: skip
     refused(result, "no ledger entry -3; `okrdesk spend list` shows the ids")
 
 
@@ -205,6 +215,13 @@ def test_an_override_with_nothing_to_override_is_refused(write_workspace: WriteW
     root = write_workspace()
     result = run(root, "spend", "add", "training", "3万", "--signed-by", "王芳", *DAY,
                  "--override", "--reason", "合同已签")  # fmt: skip
+    refused(
+        result,
+        "已拒绝：没有可越过的熔断。training（培训课程）的熔断未触发，这笔支出也不会触发它；"
+        "请去掉 --override 和 --reason 再记录。未记录任何支出。",
+    )
+    result = run(root, "spend", "add", "training", "3万", "--signed-by", "王芳", *DAY,
+                 "--override", "--reason", "合同已签", "--lang", "en")  # fmt: skip
     refused(
         result,
         "refused: there is nothing to override. The breaker (熔断) on training (培训课程) is "

@@ -127,7 +127,7 @@ def test_concurrent_spends_are_serialised_and_the_second_sees_the_first(money: P
     assert len(done) == 1, outcomes
     assert "本项已支出 30 万元，预算 50 万元" in done[0]
     assert len(tripped) == 5, outcomes
-    assert all("refused: the breaker" in err and "Traceback" not in err for err in tripped)
+    assert all("已拒绝：已触发熔断，experts" in err and "Traceback" not in err for err in tripped)
     with Store.open(money / "okrdesk.db") as store:
         assert sum(e.amount for e in store.spend("experts")) == 300_000
 
@@ -139,7 +139,7 @@ def test_an_entry_dated_earlier_cannot_slip_under_the_breaker(money: Path) -> No
     for day in ("2026-03-02", "2026-01-05"):
         backdated = spend(money, "experts", "30万", "--date", day)
         assert backdated.exit_code == 1, backdated.output
-        assert "refused: the breaker" in backdated.output
+        assert "已拒绝：已触发熔断，experts" in backdated.output
     assert [row[3] for row in ledger(money)] == [300_000 * 100]
     overridden = spend(money, "experts", "30万", "--date", "2026-03-02", "--override",
                        "--reason", "董事会批准")  # fmt: skip
@@ -176,7 +176,7 @@ def test_an_entry_dated_ahead_is_judged_as_if_spent_today(
 @pytest.mark.parametrize("day", ["2027-01-15", "9999-12-31", "2025-12-31"])
 def test_spend_dated_outside_the_plan_is_refused(money: Path, day: str) -> None:
     result = run(money, "spend", "add", "training", "1万", "--signed-by", "王芳", "--date", day)
-    refused(result, f"{day} is outside the plan (2026-01-01 to 2026-12-31)", "Nothing was recorded")
+    refused(result, f"{day} 不在计划期内（2026-01-01 至 2026-12-31）", "未记录任何支出")
     assert ledger(money) == NOTHING_STORED
 
 
@@ -192,10 +192,10 @@ def test_spend_dated_outside_the_plan_is_refused(money: Path, day: str) -> None:
         ("-inf万", "'-inf万' is not a finite number"),
         ("1,5万", "'1,5万': commas only separate thousands"),
         ("1,2,3元", "'1,2,3元': commas only separate thousands"),
-        ("200亿", "'200亿' is more than one entry may be (1,000,000 万元)"),
-        ("0.001元", "not a whole number of fen"),
+        ("200亿", "'200亿' 超过单笔上限（1,000,000 万元）"),
+        ("0.001元", "不是整分"),
         ("1e-999999999元", "is finer than okrdesk keeps"),
-        ("-500万", "'-500万' is negative"),
+        ("-500万", "'-500万' 是负数"),
     ],
 )
 def test_amounts_out_of_bounds_are_refused(money: Path, amount: str, message: str) -> None:
@@ -205,7 +205,7 @@ def test_amounts_out_of_bounds_are_refused(money: Path, amount: str, message: st
 
 def test_a_negative_amount_points_to_the_reversal(money: Path) -> None:
     refused(spend(money, "training", "-500万", "--note", "correction"),
-            "okrdesk spend reverse ID --reason TEXT", "okrdesk spend list")  # fmt: skip
+            "okrdesk spend reverse 编号 --reason 理由", "okrdesk spend list")  # fmt: skip
     assert ledger(money) == NOTHING_STORED
 
 
@@ -247,7 +247,7 @@ def test_a_wrong_entry_is_reversed_by_id_with_a_reason(money: Path) -> None:
     listed = run(money, "spend", "list").output
     assert "    1  2026-03-02  training" in listed
     no_reason = run(money, "spend", "reverse", "1", "--signed-by", "王芳", "--reason", "  ")
-    refused(no_reason, "needs a --reason")
+    refused(no_reason, "冲正需要用 --reason 说明哪里有误")
     done = run(money, "spend", "reverse", "1", "--signed-by", "李强", "--reason", "录错金额",
                "--date", "2026-03-03")  # fmt: skip
     assert done.exit_code == 0, done.output
@@ -263,11 +263,11 @@ def test_a_wrong_entry_is_reversed_by_id_with_a_reason(money: Path) -> None:
     assert "[reversed by 2]" in english and "[reverses 1]  录错金额" in english
     before = ledger(money)
     again = run(money, "spend", "reverse", "1", "--signed-by", "王芳", "--reason", "again")
-    refused(again, "entry 1 was already reversed by entry 2")
+    refused(again, "台账第 1 笔已由第 2 笔冲正")
     of_reversal = run(money, "spend", "reverse", "2", "--signed-by", "王芳", "--reason", "x")
-    refused(of_reversal, "entry 2 is itself a correction")
+    refused(of_reversal, "台账第 2 笔本身是冲正")
     unknown = run(money, "spend", "reverse", "9", "--signed-by", "王芳", "--reason", "x")
-    refused(unknown, "no ledger entry 9; `okrdesk spend list` shows the ids")
+    refused(unknown, "台账中没有第 9 笔")
     assert ledger(money) == before
 
 
@@ -278,7 +278,7 @@ def test_a_reversal_never_takes_a_line_below_zero(money: Path) -> None:
     before = ledger(money)
     result = run(money, "spend", "reverse", "1", "--signed-by", "王芳", "--reason", "x",
                  "--date", "2026-03-03")  # fmt: skip
-    refused(result, "would bring training below zero")
+    refused(result, "会使 training 的支出低于零")
     assert ledger(money) == before
 
 
@@ -287,7 +287,7 @@ def test_a_reversal_on_a_market_activity_needs_two_signatures(money: Path) -> No
                "李强", "--date", "2026-03-02").exit_code == 0  # fmt: skip
     before = ledger(money)
     result = run(money, "spend", "reverse", "1", "--signed-by", "王芳", "--reason", "x")
-    refused(result, "needs two different people to sign off")
+    refused(result, "都需要两位不同的人签字（双签字）")
     assert ledger(money) == before
 
 
@@ -304,11 +304,11 @@ def test_names_are_compared_normalised() -> None:
 @pytest.mark.parametrize(
     ("signers", "message"),
     [
-        (["王芳", "王芳\u200b"], "needs two different people to sign off"),
-        (["王芳", "cm01"], "needs two different people to sign off"),
-        (["Alice", "Ａｌｉｃｅ"], "needs two different people to sign off"),
-        (["\u200b", "\u200d"], "is no name (blank or invisible characters only)"),
-        (["王芳", "王方"], '"王方" is not a person in the plan nor in [budget] signers'),
+        (["王芳", "王芳\u200b"], "都需要两位不同的人签字（双签字），现有 1 位：王芳"),
+        (["王芳", "cm01"], "都需要两位不同的人签字（双签字），现有 1 位：王芳"),
+        (["Alice", "Ａｌｉｃｅ"], "都需要两位不同的人签字（双签字），现有 1 位：Alice"),
+        (["\u200b", "\u200d"], "不是名字（只有空白或不可见字符）"),
+        (["王芳", "王方"], '"王方" 既不是计划中的人员，也不在 [budget] signers 中'),
         (["王芳", "Alicia"], '(did you mean "Alice"?)'),
     ],
 )
@@ -317,7 +317,7 @@ def test_sign_offs_by_one_person_in_disguise_or_by_no_one_are_refused(
 ) -> None:
     flags = [arg for name in signers for arg in ("--signed-by", name)]
     result = run(money, "spend", "add", "salons", "12万", *flags, "--date", "2026-03-02")
-    refused(result, message, "Nothing was recorded")
+    refused(result, message, "未记录任何支出")
     assert ledger(money) == NOTHING_STORED
 
 
@@ -461,3 +461,35 @@ def test_parse_in_bounds() -> None:
     assert parse_money("1，000元") == 1000
     with pytest.raises(ValueError, match="too large"):
         parse_in(UNITS["万元"], "1e12")
+
+
+def test_every_refusal_is_said_in_both_languages(money: Path) -> None:
+    """The workspace's language, Chinese here, and English with --lang en: the same
+    refusal, the same exit code, nothing recorded either way."""
+    assert spend(money, "experts", "30万", "--date", "2026-06-01").exit_code == 0
+    cases = [
+        (["add", "experts", "30万", "--signed-by", "王芳", "--date", "2026-03-02"], 1,
+         "已拒绝：已触发熔断，experts", "refused: the breaker (熔断) on experts"),
+        (["add", "salons", "1万", "--signed-by", "王芳", "--date", "2026-03-02"], 2,
+         "现有 1 位：王芳。未记录任何支出。", "got 1: 王芳. Nothing was recorded."),
+        (["add", "training", "1万", "--signed-by", "王方", "--date", "2026-03-02"], 2,
+         "既不是计划中的人员", "is not a person in the plan"),
+        (["add", "training", "0", "--signed-by", "王芳"], 2,
+         "金额为 0，无需记录", "the amount is 0; nothing to record"),
+        (["add", "training", "1万", "--signed-by", "王芳", "--date", "2027-01-04"], 2,
+         "不在计划期内", "is outside the plan"),
+        (["add", "training", "1万", "--signed-by", "王芳", "--override", "--reason", " "], 2,
+         "--override 需要用 --reason 说明为何越过熔断", "--override needs a --reason"),
+        (["reverse", "7", "--signed-by", "王芳", "--reason", "x"], 2,
+         "台账中没有第 7 笔", "no ledger entry 7"),
+    ]  # fmt: skip
+    before = ledger(money)
+    for args, code, chinese, english in cases:
+        for lang, said in (("zh", chinese), ("en", english)):
+            result = run(money, "spend", *args, "--lang", lang)
+            assert result.exit_code == code, (args, result.output)
+            assert said in result.output, (args, result.output)
+            assert "Traceback" not in result.output
+    default = run(money, "spend", *cases[0][0])
+    assert cases[0][2] in default.output  # the workspace's own language, Chinese
+    assert ledger(money) == before

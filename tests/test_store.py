@@ -605,8 +605,8 @@ def test_spend_on_a_market_activity_needs_two_different_names(
     refused = run(root, "spend", "add", "salons", "12万", "--signed-by", "王芳",
                   "--signed-by", " 王芳 ")  # fmt: skip
     assert refused.exit_code == 2
-    assert "needs two different people to sign off" in refused.output
-    assert "Nothing was recorded" in refused.output
+    assert "salons（沙龙、峰会、路演）的每笔支出都需要两位不同的人签字（双签字）" in refused.output
+    assert "未记录任何支出" in refused.output
     done = run(root, "spend", "add", "salons", "12万", "--signed-by", "王芳", "--signed-by",
                "李强", "--note", "春季沙龙", "--date", "2026-03-02")  # fmt: skip
     assert done.exit_code == 0, done.output

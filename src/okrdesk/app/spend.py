@@ -56,13 +56,14 @@ def known_signers(plan: Plan) -> dict[str, set[str]]:
     return known
 
 
-def resolve_signers(plan: Plan, signers: Sequence[str]) -> list[str]:
+def resolve_signers(plan: Plan, signers: Sequence[str], lang: str = "en") -> list[str]:
     """The distinct people who signed, by the names the plan gives them.
 
     Names are compared normalised (see ``model.person_key``): ``王芳`` with a
     zero-width space, or ``Ａｌｉｃｅ`` in full width, is the same person as
     ``王芳`` or ``Alice``. A name that is no one in the plan is refused.
     """
+    refused = _REFUSED[lang]
     known = known_signers(plan)
     choices = sorted({p.name for p in plan.people} | {p.id for p in plan.people}
                      | set(plan.budget.signers))  # fmt: skip
@@ -70,65 +71,52 @@ def resolve_signers(plan: Plan, signers: Sequence[str]) -> list[str]:
     for written in signers:
         key = person_key(written)
         if not key:
-            raise BadInput(
-                f"--signed-by {printable(repr(written))} is no name (blank or invisible "
-                "characters only). Nothing was recorded."
-            )
+            raise BadInput(refused["blank_signer"].format(written=printable(repr(written))))
         found = known.get(key)
         if not found:
-            raise BadInput(
-                f'--signed-by "{printable(written)}" is not a person in the plan nor in '
-                f"[budget] signers{suggest(written, choices)}. Nothing was recorded."
-            )
+            raise BadInput(refused["unknown_signer"].format(
+                written=printable(written), suggested=suggest(written, choices)
+            ))  # fmt: skip
         if len(found) > 1:
             ids = ", ".join(sorted(entry.split("\0")[1] or "[budget] signers" for entry in found))
-            raise BadInput(
-                f'--signed-by "{printable(written)}" could be several people ({ids}); '
-                "sign with the person's id. Nothing was recorded."
-            )
+            raise BadInput(refused["several_signers"].format(written=printable(written), ids=ids))
         identity = next(iter(found))
         names.setdefault(identity, identity.split("\0")[0])
     return list(names.values())
 
 
-def _check_signoff(line: BudgetLine, names: Sequence[str]) -> None:
+def _check_signoff(line: BudgetLine, names: Sequence[str], lang: str) -> None:
     if line.dual_signoff and len(names) < 2:
-        raise BadInput(
-            f"{line.id} ({line.name}) needs two different people to sign off every entry "
-            f"(双签字); got {len(names)}: {', '.join(names) or 'none'}. Nothing was recorded."
-        )
+        refused = _REFUSED[lang]
+        raise BadInput(refused["two_signers"].format(
+            line=line.id, name=line.name, n=len(names),
+            names=_names(names, lang) or refused["no_one"],
+        ))  # fmt: skip
 
 
-def _check_day(plan: Plan, day: dt.date) -> None:
+def _check_day(plan: Plan, day: dt.date, lang: str) -> None:
     if not plan.start <= day <= plan.end:
-        raise BadInput(
-            f"{day} is outside the plan ({plan.start} to {plan.end}); spending is recorded "
-            "on a day of the plan it belongs to. Nothing was recorded."
-        )
+        raise BadInput(_REFUSED[lang]["outside"].format(day=day, start=plan.start, end=plan.end))
 
 
-def parse_amount(text: str, unit: UnitOfMeasure) -> Decimal:
+def parse_amount(text: str, unit: UnitOfMeasure, lang: str = "en") -> Decimal:
     """A positive amount of money within bounds, in 元; a bare number is in ``unit``,
     the line's own (万元 unless the target file says otherwise)."""
+    refused = _REFUSED[lang]
     try:
         amount = parse_quantity(unit, text)
     except ValueError as error:
-        raise BadInput(f"{error}. Nothing was recorded.") from None
+        raise BadInput(refused["unreadable"].format(error=error)) from None
     if amount == 0:
-        raise BadInput("the amount is 0; nothing to record")
+        raise BadInput(refused["zero"])
     if amount < 0:
-        raise BadInput(
-            f"{text!r} is negative: spending is never negative. To correct an entry, reverse "
-            "it: `okrdesk spend reverse ID --reason TEXT` (ids are in `okrdesk spend list`). "
-            "Nothing was recorded."
-        )
+        raise BadInput(refused["negative"].format(text=repr(text)))
     if amount > LARGEST_ENTRY:
-        raise BadInput(
-            f"{text!r} is more than one entry may be ({format_in(WAN, LARGEST_ENTRY, 0)}). "
-            "Nothing was recorded."
-        )
+        raise BadInput(refused["too_large"].format(
+            text=repr(text), limit=format_in(WAN, LARGEST_ENTRY, 0)
+        ))  # fmt: skip
     if amount * 100 != (amount * 100).to_integral_value():
-        raise BadInput(f"{text!r} is not a whole number of fen (0.01元). Nothing was recorded.")
+        raise BadInput(refused["fen"].format(text=repr(text)))
     return amount
 
 
@@ -155,15 +143,16 @@ def record_spend(
     refused too: a reason that overrides nothing would mislead the ledger.
     """
     plan = session.plan
+    refused = _REFUSED[lang]
     line = find_line(plan, line_id)
-    amount = parse_amount(amount_text, line.unit)
-    names = resolve_signers(plan, signers)
-    _check_signoff(line, names)
+    amount = parse_amount(amount_text, line.unit, lang)
+    names = resolve_signers(plan, signers, lang)
+    _check_signoff(line, names, lang)
     if override_reason is not None and not override_reason.strip():
-        raise BadInput("--override needs a --reason that says why the breaker is overridden")
+        raise BadInput(refused["override_reason"])
     today = today or dt.date.today()
     day = day or today
-    _check_day(plan, day)
+    _check_day(plan, day, lang)
     seen: list[SpendEntry] = []
 
     def within_breaker(entries: list[SpendEntry]) -> str | None:
@@ -180,17 +169,9 @@ def record_spend(
         if day > now and not breaker.tripped:
             breaker = _breaker_after(session, store, line.id, entries, amount, now)
         if breaker.tripped and override_reason is None:
-            raise BreakerTripped(
-                f"refused: the breaker (熔断) on {breaker.message}. Nothing was recorded. "
-                "To spend anyway, add --override --reason TEXT; the reason is kept in the "
-                "ledger and shown in reports."
-            )
+            raise BreakerTripped(refused["tripped"].format(message=breaker.text(lang)))
         if not breaker.tripped and override_reason is not None:
-            raise BadInput(
-                f"refused: there is nothing to override. The breaker (熔断) on {line.id} "
-                f"({line.name}) is not tripped, and this entry would not trip it; record it "
-                "without --override and --reason. Nothing was recorded."
-            )
+            raise BadInput(refused["not_tripped"].format(line=line.id, name=line.name))
         return override_reason
 
     with open_store(session.workspace) as store:
@@ -224,29 +205,29 @@ def reverse_spend(
     a reversal is never reversed, and no line's spend goes below zero.
     """
     plan = session.plan
+    refused = _REFUSED[lang]
     if not reason.strip():
-        raise BadInput("a reversal needs a --reason that says what was wrong; nothing was recorded")
+        raise BadInput(refused["reversal_reason"])
     with open_store(session.workspace, create=False) as store:
-        original = _entry(store.spend(), entry_id)
+        original = _entry(store.spend(), entry_id, lang)
         line = find_line(plan, original.line)
-        names = resolve_signers(plan, signers)
-        _check_signoff(line, names)
+        names = resolve_signers(plan, signers, lang)
+        _check_signoff(line, names, lang)
         day = day or dt.date.today()
-        _check_day(plan, day)
+        _check_day(plan, day, lang)
 
         def reversible(entries: list[SpendEntry]) -> None:
-            entry = _entry(entries, entry_id)
+            entry = _entry(entries, entry_id, lang)
             if entry.reverses is not None or entry.amount < 0:
-                raise BadInput(f"entry {entry_id} is itself a correction; it cannot be reversed")
+                raise BadInput(refused["a_correction"].format(id=entry_id))
             again = next((e for e in entries if e.reverses == entry_id), None)
             if again is not None:
-                raise BadInput(f"entry {entry_id} was already reversed by entry {again.id}")
+                raise BadInput(refused["reversed_already"].format(id=entry_id, by=again.id))
             left = sum((e.amount for e in entries if e.line == entry.line), start=-entry.amount)
             if left < 0:
-                raise BadInput(
-                    f"reversing entry {entry_id} would bring {entry.line} below zero "
-                    f"({format_in(WAN, left, 4)}). Nothing was recorded."
-                )
+                raise BadInput(refused["below_zero"].format(
+                    id=entry_id, line=entry.line, left=format_in(WAN, left, 4)
+                ))  # fmt: skip
 
         new_id = store.add_spend(original.line, day, -original.amount, names, reason.strip(),
                                  reverses=entry_id, guard=reversible)  # fmt: skip
@@ -286,15 +267,83 @@ _WORDS = {
 }  # fmt: skip
 """What ``okrdesk spend`` says it recorded and lists, in each language."""
 
+_REFUSED = {
+    "en": {
+        "blank_signer": "--signed-by {written} is no name (blank or invisible characters "
+                        "only). Nothing was recorded.",
+        "unknown_signer": '--signed-by "{written}" is not a person in the plan nor in '
+                          "[budget] signers{suggested}. Nothing was recorded.",
+        "several_signers": '--signed-by "{written}" could be several people ({ids}); sign '
+                           "with the person's id. Nothing was recorded.",
+        "two_signers": "{line} ({name}) needs two different people to sign off every entry "
+                       "(双签字); got {n}: {names}. Nothing was recorded.",
+        "no_one": "none",
+        "outside": "{day} is outside the plan ({start} to {end}); spending is recorded on a "
+                   "day of the plan it belongs to. Nothing was recorded.",
+        "unreadable": "{error}. Nothing was recorded.",
+        "zero": "the amount is 0; nothing to record",
+        "negative": "{text} is negative: spending is never negative. To correct an entry, "
+                    "reverse it: `okrdesk spend reverse ID --reason TEXT` (ids are in "
+                    "`okrdesk spend list`). Nothing was recorded.",
+        "too_large": "{text} is more than one entry may be ({limit}). Nothing was recorded.",
+        "fen": "{text} is not a whole number of fen (0.01元). Nothing was recorded.",
+        "override_reason": "--override needs a --reason that says why the breaker is "
+                           "overridden",
+        "tripped": "refused: the breaker (熔断) on {message}. Nothing was recorded. To "
+                   "spend anyway, add --override --reason TEXT; the reason is kept in the "
+                   "ledger and shown in reports.",
+        "not_tripped": "refused: there is nothing to override. The breaker (熔断) on {line} "
+                       "({name}) is not tripped, and this entry would not trip it; record it "
+                       "without --override and --reason. Nothing was recorded.",
+        "reversal_reason": "a reversal needs a --reason that says what was wrong; nothing "
+                           "was recorded",
+        "a_correction": "entry {id} is itself a correction; it cannot be reversed",
+        "reversed_already": "entry {id} was already reversed by entry {by}",
+        "below_zero": "reversing entry {id} would bring {line} below zero ({left}). Nothing "
+                      "was recorded.",
+        "no_entry": "no ledger entry {id}; `okrdesk spend list` shows the ids",
+    },
+    "zh": {
+        "blank_signer": "--signed-by {written} 不是名字（只有空白或不可见字符）。未记录任何支出。",
+        "unknown_signer": '--signed-by "{written}" 既不是计划中的人员，也不在 [budget] signers '
+                          "中{suggested}。未记录任何支出。",
+        "several_signers": '--signed-by "{written}" 可能是多个人（{ids}），请用人员 id 签字。'
+                           "未记录任何支出。",
+        "two_signers": "{line}（{name}）的每笔支出都需要两位不同的人签字（双签字），"
+                       "现有 {n} 位：{names}。未记录任何支出。",
+        "no_one": "无",
+        "outside": "{day} 不在计划期内（{start} 至 {end}），支出须记在计划期内的日期。"
+                   "未记录任何支出。",
+        "unreadable": "{error}。未记录任何支出。",
+        "zero": "金额为 0，无需记录",
+        "negative": "{text} 是负数：支出不会为负。要更正一笔支出，请冲正："
+                    "`okrdesk spend reverse 编号 --reason 理由`（编号见 `okrdesk spend list`）。"
+                    "未记录任何支出。",
+        "too_large": "{text} 超过单笔上限（{limit}）。未记录任何支出。",
+        "fen": "{text} 不是整分（0.01元）。未记录任何支出。",
+        "override_reason": "--override 需要用 --reason 说明为何越过熔断",
+        "tripped": "已拒绝：已触发熔断，{message}。未记录任何支出。如仍要支出，请加上 "
+                   "--override --reason 理由；理由会记入台账，并显示在报告中。",
+        "not_tripped": "已拒绝：没有可越过的熔断。{line}（{name}）的熔断未触发，这笔支出也不会"
+                       "触发它；请去掉 --override 和 --reason 再记录。未记录任何支出。",
+        "reversal_reason": "冲正需要用 --reason 说明哪里有误；未记录任何支出",
+        "a_correction": "台账第 {id} 笔本身是冲正，不能再冲正",
+        "reversed_already": "台账第 {id} 笔已由第 {by} 笔冲正",
+        "below_zero": "冲正台账第 {id} 笔会使 {line} 的支出低于零（{left}）。未记录任何支出。",
+        "no_entry": "台账中没有第 {id} 笔；`okrdesk spend list` 列出各笔的编号",
+    },
+}  # fmt: skip
+"""Why ``okrdesk spend`` recorded nothing, in each language."""
+
 
 def _names(names: Sequence[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(names)
 
 
-def _entry(entries: Sequence[SpendEntry], entry_id: int) -> SpendEntry:
+def _entry(entries: Sequence[SpendEntry], entry_id: int, lang: str) -> SpendEntry:
     found = next((e for e in entries if e.id == entry_id), None)
     if found is None:
-        raise BadInput(f"no ledger entry {entry_id}; `okrdesk spend list` shows the ids")
+        raise BadInput(_REFUSED[lang]["no_entry"].format(id=entry_id))
     return found
 
 
