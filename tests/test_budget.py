@@ -153,7 +153,7 @@ def test_spend_that_would_trip_the_breaker_is_refused(write_workspace: WriteWork
     assert ok.exit_code == 0, ok.output
     refused = run(root, "spend", "add", "salons", "5万", *signed)
     assert refused.exit_code == 1
-    assert "已拒绝：已触发熔断，salons（沙龙、峰会、路演）" in refused.output
+    assert "已拒绝（熔断）：计入这笔支出后，salons（沙龙、峰会、路演）" in refused.output
     assert "已用预算 19.7%，而关联关键结果的进度只允许 9.17%：超前 10.6百分点" in refused.output
     english = run(root, "spend", "add", "salons", "5万", *signed, "--lang", "en")
     assert english.exit_code == 1

@@ -145,7 +145,7 @@ def test_a_negative_spend_points_to_reverse(write_workspace: WriteWorkspace) -> 
     result = run(root, "spend", "add", "training", "-3万", "--signed-by", "王芳")
     refused(
         result,
-        "'-3万' 是负数：支出不会为负。要更正一笔支出，请冲正：`okrdesk spend reverse 编号 "
+        "'-3万' 是负数：支出金额不能为负数。要更正一笔支出，请冲正：`okrdesk spend reverse 编号 "
         "--reason 理由`（编号见 `okrdesk spend list`）。未记录任何支出。",
     )
     result = run(root, "spend", "add", "training", "-3万", "--signed-by", "王芳", "--lang", "en")
@@ -190,10 +190,12 @@ def test_parse_quantity_scales_a_count_by_wan() -> None:
          "are named <objective>.<id>, for example O1.KR1"),
         (["split", "O1.NEW", "--unit", "brnch"], 'no unit "brnch" (did you mean "branch"?); '
          "O1.NEW belongs to branch"),
-        (["spend", "add", "salon", "3万", "--signed-by", "王芳"], 'no budget line "salon" (did '
-         'you mean "salons"?)'),
-        (["spend", "list", "--line", "Training"], 'no budget line "Training" (did you mean '
-         '"training"?)'),
+        (["spend", "add", "salon", "3万", "--signed-by", "王芳", "--lang", "en"], 'no budget line '
+         '"salon" (did you mean "salons"?)'),
+        (["spend", "add", "salon", "3万", "--signed-by", "王芳"], '没有预算项 "salon"（是不是'
+         '“salons”？）'),
+        (["spend", "list", "--line", "Training", "--lang", "en"], 'no budget line "Training" '
+         '(did you mean "training"?)'),
         (["report", "--unit", "team_a"], 'no unit or person "team_a" (did you mean "team-a"?)'),
         (["plugins", "test_metric"], 'no plugin "test_metric" (did you mean "test_metrics"?); '
          "`okrdesk plugins` lists them"),

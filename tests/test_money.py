@@ -127,7 +127,10 @@ def test_concurrent_spends_are_serialised_and_the_second_sees_the_first(money: P
     assert len(done) == 1, outcomes
     assert "本项已支出 30 万元，预算 50 万元" in done[0]
     assert len(tripped) == 5, outcomes
-    assert all("已拒绝：已触发熔断，experts" in err and "Traceback" not in err for err in tripped)
+    assert all(
+        "已拒绝（熔断）：计入这笔支出后，experts" in err and "Traceback" not in err
+        for err in tripped
+    )
     with Store.open(money / "okrdesk.db") as store:
         assert sum(e.amount for e in store.spend("experts")) == 300_000
 
@@ -139,7 +142,7 @@ def test_an_entry_dated_earlier_cannot_slip_under_the_breaker(money: Path) -> No
     for day in ("2026-03-02", "2026-01-05"):
         backdated = spend(money, "experts", "30万", "--date", day)
         assert backdated.exit_code == 1, backdated.output
-        assert "已拒绝：已触发熔断，experts" in backdated.output
+        assert "已拒绝（熔断）：计入这笔支出后，experts" in backdated.output
     assert [row[3] for row in ledger(money)] == [300_000 * 100]
     overridden = spend(money, "experts", "30万", "--date", "2026-03-02", "--override",
                        "--reason", "董事会批准")  # fmt: skip
@@ -193,7 +196,7 @@ def test_spend_dated_outside_the_plan_is_refused(money: Path, day: str) -> None:
         ("1,5万", "'1,5万': commas only separate thousands"),
         ("1,2,3元", "'1,2,3元': commas only separate thousands"),
         ("200亿", "'200亿' 超过单笔上限（1,000,000 万元）"),
-        ("0.001元", "不是整分"),
+        ("0.001元", "金额须精确到分（0.01元），'0.001元' 不符合"),
         ("1e-999999999元", "is finer than okrdesk keeps"),
         ("-500万", "'-500万' 是负数"),
     ],
@@ -309,7 +312,7 @@ def test_names_are_compared_normalised() -> None:
         (["Alice", "Ａｌｉｃｅ"], "都需要两位不同的人签字（双签字），现有 1 位：Alice"),
         (["\u200b", "\u200d"], "不是名字（只有空白或不可见字符）"),
         (["王芳", "王方"], '"王方" 既不是计划中的人员，也不在 [budget] signers 中'),
-        (["王芳", "Alicia"], '(did you mean "Alice"?)'),
+        (["王芳", "Alicia"], "（是不是“Alice”？）"),
     ],
 )
 def test_sign_offs_by_one_person_in_disguise_or_by_no_one_are_refused(
@@ -469,7 +472,7 @@ def test_every_refusal_is_said_in_both_languages(money: Path) -> None:
     assert spend(money, "experts", "30万", "--date", "2026-06-01").exit_code == 0
     cases = [
         (["add", "experts", "30万", "--signed-by", "王芳", "--date", "2026-03-02"], 1,
-         "已拒绝：已触发熔断，experts", "refused: the breaker (熔断) on experts"),
+         "已拒绝（熔断）：计入这笔支出后，experts", "refused: the breaker (熔断) on experts"),
         (["add", "salons", "1万", "--signed-by", "王芳", "--date", "2026-03-02"], 2,
          "现有 1 位：王芳。未记录任何支出。", "got 1: 王芳. Nothing was recorded."),
         (["add", "training", "1万", "--signed-by", "王方", "--date", "2026-03-02"], 2,
@@ -482,6 +485,15 @@ def test_every_refusal_is_said_in_both_languages(money: Path) -> None:
          "--override 需要用 --reason 说明为何越过熔断", "--override needs a --reason"),
         (["reverse", "7", "--signed-by", "王芳", "--reason", "x"], 2,
          "台账中没有第 7 笔", "no ledger entry 7"),
+        (["add", "salon", "1万", "--signed-by", "王芳"], 2,
+         '没有预算项 "salon"（是不是“salons”？）', 'no budget line "salon" (did you mean '
+         '"salons"?)'),
+        (["add", "training", "1万", "--signed-by", "Alicia"], 2,
+         "（是不是“Alice”？）", '(did you mean "Alice"?)'),
+        (["add", "training", "1万", "--signed-by", "王芳", "--override"], 2,
+         "--override 和 --reason 须一起给出", "--override and --reason go together"),
+        (["add", "training", "0.001元", "--signed-by", "王芳"], 2,
+         "金额须精确到分", "is not a whole number of fen"),
     ]  # fmt: skip
     before = ledger(money)
     for args, code, chinese, english in cases:

@@ -580,7 +580,9 @@ def test_concurrent_spends_through_the_cli_pass_the_breaker_once(
     tripped = [err for code, _, err in outcomes if code == 1]
     assert len(done) == 1, outcomes
     assert len(tripped) == 5, outcomes
-    assert all("已拒绝：已触发熔断" in err and "Traceback" not in err for err in tripped)
+    assert all(
+        "已拒绝（熔断）：计入这笔支出后" in err and "Traceback" not in err for err in tripped
+    )
     with Store.open(postgres_url) as store:
         assert sum(e.amount for e in store.spend("experts")) == 300_000
 

@@ -133,19 +133,48 @@ def test_a_metric_declares_how_long_its_figures_take_to_settle() -> None:
         return MetricSpec("m", "m", "m", MetricKind.RATIO, UNITS["%"], settles_after_days=days)  # type: ignore[arg-type]
 
     week_end = dt.date(2026, 1, 11)
-    assert spec(0).settled(week_end, week_end + dt.timedelta(days=1))
-    assert spec(0).settled(week_end, week_end)  # collected again through its last day
-    assert spec(7).settled(week_end, week_end)
-    assert not spec(7).settled(week_end, week_end + dt.timedelta(days=1))
-    assert not spec(7).settled(week_end, week_end + dt.timedelta(days=7))
-    assert spec(7).settled(week_end, week_end + dt.timedelta(days=8))
+    assert spec(0).settled(week_end, week_end)  # read through its last day: final
+    assert not spec(7).settled(week_end, week_end)  # its last entrants still converting
+    assert not spec(7).settled(week_end, week_end + dt.timedelta(days=6))
+    assert spec(7).settled(week_end, week_end + dt.timedelta(days=7))  # day 7 was in
     assert not spec(None).settled(week_end, dt.date(2030, 1, 1))
     for wrong in (-1, True, 1.5, "7"):
         with pytest.raises(ValueError, match="settles_after_days"):
             spec(wrong)
-    revised = {"m": {"2026-W02": 3, "2026-W03": 1}, "gone": {"2026-01": 2}}
-    found = settled_restatements(revised, {"m": spec(7)}, dt.date(2026, 1, 25))
-    assert found == {"m": {"2026-W02": 3}, "gone": {"2026-01": 2}}
+    # Read through 18 January by the collect before: week 2 (ended the 11th) had settled,
+    # week 3 (the 18th) had not; a metric no plugin declares now, and an id that does not
+    # read, keep theirs.
+    revised = {"m": {"2026-W02": 3, "2026-W03": 1}, "gone": {"2026-01": 2}, "n": {"x": 1}}
+    specs = {"m": spec(7), "n": spec(7)}
+    found = settled_restatements(revised, specs, dt.date(2026, 1, 18), dt.date(2026, 12, 31))
+    assert found == {"m": {"2026-W02": 3}, "gone": {"2026-01": 2}, "n": {"x": 1}}
+    # The plan's last week ends with the plan, not in January: read through 7 January,
+    # seven days after the plan's end, 2026-W53 had settled.
+    late = settled_restatements({"m": {"2026-W53": 1}}, specs, dt.date(2027, 1, 7),
+                                dt.date(2026, 12, 31))  # fmt: skip
+    assert late == {"m": {"2026-W53": 1}}
+
+
+def test_a_cohort_read_before_it_settled_is_not_news_however_long_after(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A week's collect skipped: the next reads week 3 fourteen days after it ended, yet
+    the figure stored before was read on its last day, its entrants still converting."""
+    root = write_workspace({"okrs.toml": OKRS + KEY_RESULTS})
+    (root / "okrdesk.toml").write_text(TOML, encoding="utf-8")
+    _write_data(root, ACCOUNTS, FUNDINGS)
+    runner = CliRunner()
+    first = runner.invoke(cli, ["collect", "--through", "2026-01-18", "-w", str(root)])
+    assert first.exit_code == 0, first.output
+    _write_data(root, ACCOUNTS, [*FUNDINGS, ("a4", "2026-01-20")])
+    second = runner.invoke(
+        cli, ["collect", "--through", "2026-02-01", "-w", str(root), "--lang", "en"]
+    )
+    assert second.exit_code == 0, second.output
+    assert "Revised" not in second.output, second.output
+    with Store.open(root / "okrdesk.db") as store:
+        assert store.runs()[-1].revised == {"funded_7d": {"2026-W03": 1},
+                                            "funded_ever": {"2026-W03": 1}}  # fmt: skip
 
 
 @pytest.mark.parametrize("wrong", [-3, "soon", 1.5, True])

@@ -392,10 +392,10 @@ class MetricSpec:
     settles_after_days: int | None = attrs.field(default=0)
     """How many days after a period ends its figure may still change by the metric's
     own definition: a cohort followed past its period (the accounts opened in it, counted
-    funded by the day collected) goes on converting. A collect through one of those days
-    that restates it is not reported as a revision. 0, the default: a period's figure is
-    final when the period ends. None: it never settles, and its restatements are never
-    news."""
+    funded by the day collected) goes on converting. A collect that restates a figure
+    read before it had settled does not report it as a revision. 0, the default: a
+    period's figure is final when the period ends. None: it never settles, and its
+    restatements are never news."""
 
     @property
     def never_below_zero(self) -> bool:
@@ -416,12 +416,13 @@ class MetricSpec:
         found = self.dimension_labels.get(dimension)
         return value if found is None else found.value_in(value, lang)
 
-    def settled(self, period_end: dt.date, day: dt.date) -> bool:
-        """Whether a collect through ``day`` that restates the figure of a period ending
-        on ``period_end`` tells the report's reader something: not when ``day`` is one of
-        the ``settles_after_days`` days after the end, the cohort still converting."""
+    def settled(self, period_end: dt.date, read_through: dt.date) -> bool:
+        """Whether the figure of a period ending on ``period_end``, as read by a collect
+        through ``read_through``, was final then, so that a later collect restating it
+        tells the report's reader something: not while the cohort was still converting,
+        ``settles_after_days`` after the end."""
         days = self.settles_after_days
-        return days is not None and not 0 < (day - period_end).days <= days
+        return days is not None and (days == 0 or (read_through - period_end).days >= days)
 
     @settles_after_days.validator
     def _settling(self, attribute: attrs.Attribute[Any], days: int | None) -> None:
@@ -452,23 +453,44 @@ class MetricSpec:
 
 
 def settled_restatements(
-    revised: Mapping[str, Mapping[str, int]], specs: Mapping[str, MetricSpec], day: dt.date
+    revised: Mapping[str, Mapping[str, int]],
+    specs: Mapping[str, MetricSpec],
+    read_through: dt.date | None,
+    last_day: dt.date,
 ) -> dict[str, dict[str, int]]:
-    """Of ``revised`` (metric → period id → figures a collect on ``day`` restated), those
-    of periods whose figures were final by then (``MetricSpec.settled``): a cohort still
-    converting by its metric's definition is left out. A metric no plugin declares now
-    keeps all of its periods."""
+    """Of ``revised`` (metric → period id → figures a collect restated), those of periods
+    whose figures had settled when the collect before it read them, through
+    ``read_through`` (``MetricSpec.settled``; a period ends on its last day, or the plan's
+    ``last_day``): a cohort still converting by its metric's definition is left out. A
+    metric no plugin declares now, and a period id that does not read, keep theirs."""
     found: dict[str, dict[str, int]] = {}
     for metric, periods in revised.items():
         spec = specs.get(metric)
         kept = {
             period: count
             for period, count in periods.items()
-            if spec is None or spec.settled(parse_period(period).end, day)
+            if spec is None or _settled(spec, period, read_through, last_day)
         }
         if kept:
             found[metric] = kept
     return found
+
+
+def _settled(spec: MetricSpec, period: str, read_through: dt.date | None, last: dt.date) -> bool:
+    if spec.settles_after_days is None:
+        return False
+    try:
+        end = min(parse_period(period).end, last)
+    except ValueError:
+        return True
+    return read_through is None or spec.settled(end, read_through)
+
+
+def read_before(runs: Sequence[Run], run_id: int) -> dt.date | None:
+    """The day the latest collect before run ``run_id`` read its sources through: what
+    a figure that run restated had been read as of. None before the first."""
+    earlier = [run.through for run in runs if run.id < run_id and run.through]
+    return dt.date.fromisoformat(earlier[-1]) if earlier else None
 
 
 @attrs.frozen

@@ -47,6 +47,7 @@ _SAID: dict[str, dict[str, str]] = {
         "growth": "growth target, window {window}, as the report sets it:",
         "actual": "  actual {value} over {periods}",
         "no_target": "  no target: last year's figure is {value} ({periods})",
+        "no_year": "  no target: last year's figure is no data ({periods})",
         "target": "  target {target} = last year {year} {grown}; {periods}",
         "due": "  due {due} = the same periods last year {then} {grown}; {periods}",
         "span": "{span}: {found} of {periods} with a figure{typed}",
@@ -79,6 +80,7 @@ _SAID: dict[str, dict[str, str]] = {
         "growth": "增长目标，窗口 {window}，与报告的算法相同：",
         "actual": "  实际 {value}，{periods}",
         "no_target": "  无目标：去年的数字为 {value}（{periods}）",
+        "no_year": "  无目标：去年无数据（{periods}）",
         "target": "  目标 {target} = 去年 {year} {grown}；{periods}",
         "due": "  应完成 {due} = 去年同期 {then} {grown}；{periods}",
         "span": "{span}：{periods} 个周期中 {found} 个有数字{typed}",
@@ -197,8 +199,8 @@ def _explain_growth(kr: KeyResult, basis: GrowthBasis, lang: str) -> list[str]:
     ]
     year = basis.year.value
     if year is None or year <= 0:
-        return [*lines, said["no_target"].format(value=shown(year),
-                                                 periods=_periods(basis.year, lang))]  # fmt: skip
+        told = said["no_year"] if year is None else said["no_target"]
+        return [*lines, told.format(value=shown(year), periods=_periods(basis.year, lang))]
     then = basis.then.value or 0.0
     return [
         *lines,
@@ -288,7 +290,7 @@ def _explain_metric(
         shown = _counted(rows, over)
     if not shown:
         return [*lines, said["none_yet"]]
-    runs = ", ".join(map(str, sorted({r.run_id for r in shown})))
+    runs = ("、" if lang == "zh" else ", ").join(map(str, sorted({r.run_id for r in shown})))
     lines.append(said["rows"].format(observations=_observations(len(shown), lang), runs=runs))
     period, subject, value, run, source = _HEADING["zh" if lang == "zh" else "en"]
     lines.append(f"  {padded(period, 9)} {padded(subject, 12)} {padded(value, 22, right=True)}  "

@@ -32,11 +32,13 @@ class BreakerTripped(OkrdeskError):
     exit_code = EXIT_FAILED
 
 
-def find_line(plan: Plan, line_id: str) -> BudgetLine:
+def find_line(plan: Plan, line_id: str, lang: str = "en") -> BudgetLine:
     for line in plan.budget.lines:
         if line.id == line_id:
             return line
     known = [line.id for line in plan.budget.lines]
+    if lang == "zh":
+        raise BadInput(f'没有预算项 "{line_id}"{suggest(line_id, known, lang)}')
     raise BadInput(no_such("budget line", line_id, known))
 
 
@@ -54,6 +56,12 @@ def known_signers(plan: Plan) -> dict[str, set[str]]:
         # Someone on both lists is one person: the plan's entry wins.
         known.setdefault(person_key(name), {f"{name}\0"})
     return known
+
+
+def check_override(override: bool, reason: str | None, lang: str) -> None:
+    """``--override`` and ``--reason`` come together or not at all."""
+    if override != (reason is not None):
+        raise BadInput(_REFUSED[lang]["override_alone"])
 
 
 def resolve_signers(plan: Plan, signers: Sequence[str], lang: str = "en") -> list[str]:
@@ -75,7 +83,7 @@ def resolve_signers(plan: Plan, signers: Sequence[str], lang: str = "en") -> lis
         found = known.get(key)
         if not found:
             raise BadInput(refused["unknown_signer"].format(
-                written=printable(written), suggested=suggest(written, choices)
+                written=printable(written), suggested=suggest(written, choices, lang)
             ))  # fmt: skip
         if len(found) > 1:
             ids = ", ".join(sorted(entry.split("\0")[1] or "[budget] signers" for entry in found))
@@ -144,7 +152,7 @@ def record_spend(
     """
     plan = session.plan
     refused = _REFUSED[lang]
-    line = find_line(plan, line_id)
+    line = find_line(plan, line_id, lang)
     amount = parse_amount(amount_text, line.unit, lang)
     names = resolve_signers(plan, signers, lang)
     _check_signoff(line, names, lang)
@@ -210,7 +218,7 @@ def reverse_spend(
         raise BadInput(refused["reversal_reason"])
     with open_store(session.workspace, create=False) as store:
         original = _entry(store.spend(), entry_id, lang)
-        line = find_line(plan, original.line)
+        line = find_line(plan, original.line, lang)
         names = resolve_signers(plan, signers, lang)
         _check_signoff(line, names, lang)
         day = day or dt.date.today()
@@ -289,6 +297,8 @@ _REFUSED = {
         "fen": "{text} is not a whole number of fen (0.01元). Nothing was recorded.",
         "override_reason": "--override needs a --reason that says why the breaker is "
                            "overridden",
+        "override_alone": "--override and --reason go together: say why the breaker is "
+                          "overridden",
         "tripped": "refused: the breaker (熔断) on {message}. Nothing was recorded. To "
                    "spend anyway, add --override --reason TEXT; the reason is kept in the "
                    "ledger and shown in reports.",
@@ -316,14 +326,15 @@ _REFUSED = {
                    "未记录任何支出。",
         "unreadable": "{error}。未记录任何支出。",
         "zero": "金额为 0，无需记录",
-        "negative": "{text} 是负数：支出不会为负。要更正一笔支出，请冲正："
+        "negative": "{text} 是负数：支出金额不能为负数。要更正一笔支出，请冲正："
                     "`okrdesk spend reverse 编号 --reason 理由`（编号见 `okrdesk spend list`）。"
                     "未记录任何支出。",
         "too_large": "{text} 超过单笔上限（{limit}）。未记录任何支出。",
-        "fen": "{text} 不是整分（0.01元）。未记录任何支出。",
+        "fen": "金额须精确到分（0.01元），{text} 不符合。未记录任何支出。",
         "override_reason": "--override 需要用 --reason 说明为何越过熔断",
-        "tripped": "已拒绝：已触发熔断，{message}。未记录任何支出。如仍要支出，请加上 "
-                   "--override --reason 理由；理由会记入台账，并显示在报告中。",
+        "override_alone": "--override 和 --reason 须一起给出：说明为何越过熔断",
+        "tripped": "已拒绝（熔断）：计入这笔支出后，{message}。未记录任何支出。如仍要支出，"
+                   "请加上 --override --reason 理由；理由会记入台账，并显示在报告中。",
         "not_tripped": "已拒绝：没有可越过的熔断。{line}（{name}）的熔断未触发，这笔支出也不会"
                        "触发它；请去掉 --override 和 --reason 再记录。未记录任何支出。",
         "reversal_reason": "冲正需要用 --reason 说明哪里有误；未记录任何支出",
@@ -374,7 +385,7 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
     plan = session.plan
     words = _WORDS[lang]
     if line_id is not None:
-        find_line(plan, line_id)
+        find_line(plan, line_id, lang)
     with open_store(session.workspace, create=False) as store:
         entries = store.spend(line_id)
     if not entries:

@@ -199,13 +199,12 @@ def spend_add(
     whose breaker is not tripped is refused (exit 2): nothing to override.
     """
     from okrdesk.app.session import open_session
-    from okrdesk.app.spend import record_spend
+    from okrdesk.app.spend import check_override, record_spend
 
-    if override != (reason is not None):
-        raise BadInput("--override and --reason go together: say why the breaker is overridden")
     session = open_session(workspace_path())
-    said = record_spend(session, line, amount, signers, note, day_of(day), reason,
-                        lang=session.workspace.language(lang))  # fmt: skip
+    lang = session.workspace.language(lang)
+    check_override(override, reason, lang)
+    said = record_spend(session, line, amount, signers, note, day_of(day), reason, lang=lang)
     say(said)
 
 

@@ -55,6 +55,7 @@ from okrdesk.model import (
     MetricSpec,
     Plan,
     Run,
+    read_before,
     settled_restatements,
     told_once_as_kept,
 )
@@ -159,8 +160,9 @@ def revision_alerts(
         day = dt.datetime.fromisoformat(run.finished or run.started).astimezone().date()
         if not since < day <= until:
             continue
-        data_day = dt.date.fromisoformat(run.through) if run.through else day
-        for metric, periods in sorted(settled_restatements(run.revised, specs, data_day).items()):
+        read = read_before(runs, run.id)
+        news = settled_restatements(run.revised, specs, read, plan.end)
+        for metric, periods in sorted(news.items()):
             if metric not in used:
                 continue
             named, more = named_periods(periods)

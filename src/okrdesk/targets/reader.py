@@ -114,16 +114,25 @@ def plain_number(raw: object) -> tuple[Decimal | None, str]:
     return number, ""
 
 
-def suggest(word: str, choices: Collection[str]) -> str:
-    """' (did you mean "x"?)' when a close match exists, else ''. Case and width do not
-    count against a match: ``o1.kr1`` suggests ``O1.KR1``."""
+def suggest(word: str, choices: Collection[str], lang: str = "en") -> str:
+    """' (did you mean "x"?)' when a close match exists, else ''; in Chinese
+    '（是不是“x”？）'. Case and width do not count against a match: ``o1.kr1``
+    suggests ``O1.KR1``."""
+    close = closest(word, choices)
+    if close is None:
+        return ""
+    return f"（是不是“{close}”？）" if lang == "zh" else f' (did you mean "{close}"?)'
+
+
+def closest(word: str, choices: Collection[str]) -> str | None:
+    """The choice nearest ``word``, ignoring case and width, where one is near enough."""
     import difflib  # only for a word that was not found
 
     folded: dict[str, str] = {}
     for choice in choices:
         folded.setdefault(_folded(choice), choice)
     close = difflib.get_close_matches(_folded(word), list(folded), n=1, cutoff=0.6)
-    return f' (did you mean "{folded[close[0]]}"?)' if close else ""
+    return folded[close[0]] if close else None
 
 
 def _folded(word: str) -> str:

@@ -61,7 +61,8 @@ commission lands near the quota."""
 
 @attrs.frozen
 class GenerationSummary:
-    """What was written, for checking realism and for tying collected figures back."""
+    """What was written, for checking realism and for tying collected figures back
+    (``through`` is ``end`` where ``generate`` was not given one)."""
 
     cms: int
     clients: int
@@ -70,9 +71,9 @@ class GenerationSummary:
     """Clients opened before ``start``."""
     new_accounts: int
     funded_new_accounts: int
-    """New accounts with an inflow by ``end``."""
+    """New accounts with an inflow by ``through``."""
     purchasing_new_accounts: int
-    """New accounts with a product purchase by ``end``."""
+    """New accounts with a product purchase by ``through``."""
     closed_accounts: int
     institutional_clients: int
     opening_day: dt.date
@@ -80,14 +81,14 @@ class GenerationSummary:
     opening_assets: float
     """Total assets at the opening snapshot, in 元."""
     closing_assets: float
-    """Total assets of open clients at the last snapshot (on ``end``), in 元."""
+    """Total assets of open clients at the last snapshot (on ``through``), in 元."""
     top_fifth_share: float
     """Share of the opening assets held by the richest fifth of the book."""
     net_funding: float
     commission: float
-    """Net trading commission from ``start`` to ``end``, in 元."""
+    """Net trading commission from ``start`` to ``through``, in 元."""
     product_commission: float
-    """Product-sales commission from ``start`` to ``end``, in 元."""
+    """Product-sales commission from ``start`` to ``through``, in 元."""
     survey_responses: int
     nps: float
     complaints: int
