@@ -117,7 +117,7 @@ def test_a_negative_value_before_the_options_and_after_them(typed: Path) -> None
 def test_a_mistyped_value_says_what_to_write(
     typed: Path, key_result: str, value: str, message: str
 ) -> None:
-    refused(run(typed, "checkin", key_result, value, *DAY), message)
+    refused(run(typed, "checkin", key_result, value, *DAY, "--lang", "en"), message)
     assert stored(typed) == []
 
 
@@ -125,8 +125,12 @@ def test_confidence_as_a_fraction_or_a_percentage(typed: Path) -> None:
     assert run(typed, "checkin", "O1.NEW", "3", "--confidence", "80%", *DAY).exit_code == 0
     assert run(typed, "checkin", "O1.NEW", "4", "--confidence", "0.8", *DAY).exit_code == 0
     refused(
-        run(typed, "checkin", "O1.NEW", "4", "--confidence", "-0.1", *DAY),
+        run(typed, "checkin", "O1.NEW", "4", "--confidence", "-0.1", *DAY, "--lang", "en"),
         "--confidence -0.1: not a number from 0 to 1 (or 0% to 100%). Nothing was stored.",
+    )
+    refused(
+        run(typed, "checkin", "O1.NEW", "4", "--confidence", "-0.1", *DAY),
+        "--confidence -0.1：应为 0 到 1 之间的数（或 0% 到 100%）。未记录任何打卡。",
     )
     with Store.open(typed / "okrdesk.db") as store:
         assert [c.confidence for c in store.checkins()] == [0.8, 0.8]

@@ -195,14 +195,14 @@ def test_spend_dated_outside_the_plan_is_refused(money: Path, day: str) -> None:
         ("-inf万", "'-inf万' is not a finite number"),
         ("1,5万", "'1,5万': commas only separate thousands"),
         ("1,2,3元", "'1,2,3元': commas only separate thousands"),
-        ("200亿", "'200亿' 超过单笔上限（1,000,000 万元）"),
-        ("0.001元", "金额须精确到分（0.01元），'0.001元' 不符合"),
+        ("200亿", "'200亿' is more than one entry may be (1,000,000 万元)"),
+        ("0.001元", "not a whole number of fen"),
         ("1e-999999999元", "is finer than okrdesk keeps"),
-        ("-500万", "'-500万' 是负数"),
+        ("-500万", "'-500万' is negative"),
     ],
 )
 def test_amounts_out_of_bounds_are_refused(money: Path, amount: str, message: str) -> None:
-    refused(spend(money, "training", amount), message)
+    refused(spend(money, "training", amount, "--lang", "en"), message)
     assert ledger(money) == NOTHING_STORED
 
 
@@ -353,28 +353,32 @@ def test_checkin_values_that_are_no_finite_number_are_refused(
     money: Path, value: str, message: str
 ) -> None:
     result = CliRunner().invoke(
-        cli, ["checkin", "-w", str(money), "--date", "2026-03-31", "--", "O1.REV", value]
-    )
+        cli, ["checkin", "-w", str(money), "--date", "2026-03-31", "--lang", "en", "--",
+              "O1.REV", value]
+    )  # fmt: skip
     refused(result, message, "Nothing was stored")
     assert checkins(money) == NOTHING_STORED
 
 
 def test_a_confidence_of_nan_is_refused(money: Path) -> None:
     result = run(money, "checkin", "O1.REV", "1", "--date", "2026-03-31", "--confidence", "nan")
-    refused(result, "--confidence nan: not a number from 0 to 1", "Nothing was stored")
+    refused(result, "--confidence nan：应为 0 到 1 之间的数", "未记录任何打卡")
     assert checkins(money) == NOTHING_STORED
 
 
 def test_a_checkin_of_1e20_wan_is_refused_at_the_spend_boundary_too(money: Path) -> None:
-    refused(spend(money, "training", "1e20万"), "'1e20万' is too large")
+    refused(spend(money, "training", "1e20万", "--lang", "en"), "'1e20万' is too large")
+    refused(spend(money, "training", "1e20万"), "'1e20万' 太大")
 
 
 @pytest.mark.parametrize("value", ["25.5", "0.5", "1e-3"])
 def test_a_fractional_count_is_refused(money: Path, value: str) -> None:
-    result = run(money, "checkin", "O1.NEW", value, "--date", "2026-03-31")
+    result = run(money, "checkin", "O1.NEW", value, "--date", "2026-03-31", "--lang", "en")
     refused(
         result, f"O1.NEW: {value!r}: a count has no fraction; write whole 户. Nothing was stored."
     )
+    result = run(money, "checkin", "O1.NEW", value, "--date", "2026-03-31")
+    refused(result, f"O1.NEW：{value!r}：户 是计数，不能有小数；请写整数。未记录任何打卡。")
     assert checkins(money) == NOTHING_STORED
 
 
@@ -494,6 +498,12 @@ def test_every_refusal_is_said_in_both_languages(money: Path) -> None:
          "--override 和 --reason 须一起给出", "--override and --reason go together"),
         (["add", "training", "0.001元", "--signed-by", "王芳"], 2,
          "金额须精确到分", "is not a whole number of fen"),
+        (["add", "training", "200亿", "--signed-by", "王芳"], 2,
+         "'200亿' 超过单笔上限（1,000,000 万元）", "'200亿' is more than one entry may be"),
+        (["add", "training", "nan万", "--signed-by", "王芳"], 2,
+         "'nan万' 不是有限的数。未记录任何支出。", "'nan万' is not a finite number"),
+        (["add", "training", "1,5万", "--signed-by", "王芳"], 2,
+         "逗号只用来分隔千位", "commas only separate thousands"),
     ]  # fmt: skip
     before = ledger(money)
     for args, code, chinese, english in cases:

@@ -574,13 +574,19 @@ def test_explain_and_the_report_agree_on_a_unit_with_its_own_checkin(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["O1.KR1", "10"], "is measured by the metric new_hnw_clients"),
+        (["O1.KR1", "10"], "O1.KR1 由指标 new_hnw_clients 度量；打卡只用于没有指标的关键结果"),
+        (["O1.KR1", "10", "--lang", "en"], "is measured by the metric new_hnw_clients"),
         (["O1.KR9", "10"], 'no key result "O1.KR9"'),
-        (["O1.REV", "lots"], "'lots' is not a number"),
+        (["O1.REV", "lots"], "O1.REV：'lots' 不是数字。未记录任何打卡。"),
+        (["O1.REV", "lots", "--lang", "en"], "'lots' is not a number"),
         (["O1.REV", "1", "--person", "nobody"], 'no person "nobody"'),
-        (["O1.REV", "1", "--date", "2027-01-05"], "is outside the plan"),
         (
-            ["O1.REV", "1", "--confidence", "1.5"],
+            ["O1.REV", "1", "--date", "2027-01-05"],
+            "2027-01-05 不在计划期内（2026-01-01 至 2026-12-31）",
+        ),
+        (["O1.REV", "1", "--date", "2027-01-05", "--lang", "en"], "is outside the plan"),
+        (
+            ["O1.REV", "1", "--confidence", "1.5", "--lang", "en"],
             "--confidence 1.5: not a number from 0 to 1 (or 0% to 100%)",
         ),
     ],
@@ -618,14 +624,21 @@ def test_spend_on_a_market_activity_needs_two_different_names(
 
 @pytest.mark.parametrize(
     ("amount", "message"),
-    [("12户", "户 does not go with 万元"), ("abc万", "is not a number")],
-)
+    [("12户", "'12户'：户 与 万元 不是同一类单位；请以 万元 写"),
+     ("abc万", "'abc万'：'abc' 不是数字。未记录任何支出。")],
+)  # fmt: skip
 def test_spend_amounts_are_money(
     write_workspace: WriteWorkspace, amount: str, message: str
 ) -> None:
-    result = run(write_workspace(), "spend", "add", "training", amount, "--signed-by", "王芳")
+    root = write_workspace()
+    result = run(root, "spend", "add", "training", amount, "--signed-by", "王芳")
     assert result.exit_code == 2
     assert message in result.output
+    english = run(root, "spend", "add", "training", amount, "--signed-by", "王芳", "--lang", "en")
+    assert english.exit_code == 2
+    assert {"12户": "户 does not go with 万元", "abc万": "'abc万': 'abc' is not a number"}[
+        amount
+    ] in english.output
 
 
 @pytest.mark.parametrize(("typed", "recorded"), [("12", "120000"), ("0.0035亿", "350000"),

@@ -85,6 +85,64 @@ SMALLEST_STEP = Decimal("1e-12")
 _GROUPED = r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?"  # compiled by re when first used
 
 
+class UnreadableFigure(ValueError):
+    """A figure typed on the command line that okrdesk cannot take, and why; ``str()`` in
+    English, ``said(lang)`` in the reader's language."""
+
+    def __init__(self, why: str, **params: str) -> None:
+        self.why, self.params = why, params
+        super().__init__(self.said("en"))
+
+    @staticmethod
+    def in_language(error: ValueError, lang: str) -> str:
+        """Why ``error`` refused a figure, in ``lang`` where it can say so."""
+        return error.said(lang) if isinstance(error, UnreadableFigure) else str(error)
+
+    def said(self, lang: str) -> str:
+        words = _UNREADABLE["zh" if lang == "zh" else "en"]
+        params = dict(self.params)
+        if "unit" in params:  # how to write a figure in the unit, in the same language
+            params["say"] = words[f"say_{params['kind']}"].format(unit=params["unit"])
+        return words[self.why].format(**params)
+
+
+_UNREADABLE = {
+    "en": {
+        "commas": "{name}: commas only separate thousands, in groups of three (1,234,567); "
+                  "write the number without them",
+        "not_number": "{name} is not a number",
+        "not_number_in": "{name}: {written} is not a number",
+        "not_finite": "{name} is not a finite number",
+        "too_fine": "{name} is finer than okrdesk keeps ({step} in base units)",
+        "too_large": "{name} is too large: okrdesk accepts figures up to {largest} in base "
+                     "units (元, or a plain count)",
+        "say_money_unit": "{name}: say the unit, for example 12万, 1.2亿 or 3500元",
+        "mismatch": "{name}: {symbol} does not go with {unit}; {say}",
+        "not_money": "{name}: {symbol} is not money; use 元, 万 or 亿",
+        "fraction": "{name}: a count has no fraction; write whole {symbol}",
+        "say_money": "write it in {unit}, or as 12万, 1.2亿 or 3500元",
+        "say_fraction": "write it in {unit}, or with % or ‰",
+        "say_other": "write it in {unit}",
+    },
+    "zh": {
+        "commas": "{name}：逗号只用来分隔千位，每三位一组（1,234,567）；请去掉逗号再写",
+        "not_number": "{name} 不是数字",
+        "not_number_in": "{name}：{written} 不是数字",
+        "not_finite": "{name} 不是有限的数",
+        "too_fine": "{name} 比 okrdesk 保留的精度还细（以基本单位计 {step}）",
+        "too_large": "{name} 太大：okrdesk 接受的数以基本单位（元，或纯计数）计最大 {largest}",
+        "say_money_unit": "{name}：请写上单位，例如 12万、1.2亿 或 3500元",
+        "mismatch": "{name}：{symbol} 与 {unit} 不是同一类单位；{say}",
+        "not_money": "{name}：{symbol} 不是金额单位；请用 元、万 或 亿",
+        "fraction": "{name}：{symbol} 是计数，不能有小数；请写整数",
+        "say_money": "请以 {unit} 写，或写成 12万、1.2亿、3500元",
+        "say_fraction": "请以 {unit} 写，或用 % 或 ‰",
+        "say_other": "请以 {unit} 写",
+    },
+}  # fmt: skip
+"""Why a typed figure was refused, in each language (``UnreadableFigure``)."""
+
+
 def parse_number(text: str, *, shown: str | None = None) -> Decimal:
     """A number as a person writes it: ``4.72``, ``1,234,567``, ``-3``. Commas only
     separate thousands (groups of three), so ``1,2,3`` or ``1,5`` is refused
@@ -96,18 +154,16 @@ def parse_number(text: str, *, shown: str | None = None) -> Decimal:
     written = text.strip().replace("，", ",")
     if "," in written:
         if not re.fullmatch(_GROUPED, written):
-            raise ValueError(
-                f"{name}: commas only separate thousands, in groups of three "
-                "(1,234,567); write the number without them"
-            )
+            raise UnreadableFigure("commas", name=name)
         written = written.replace(",", "")
     try:
         number = Decimal(written)
     except InvalidOperation:
-        detail = "" if shown is None or shown.strip() == written else f": {written!r}"
-        raise ValueError(f"{name}{detail} is not a number") from None
+        if shown is None or shown.strip() == written:
+            raise UnreadableFigure("not_number", name=name) from None
+        raise UnreadableFigure("not_number_in", name=name, written=repr(written)) from None
     if not number.is_finite():
-        raise ValueError(f"{name} is not a finite number")
+        raise UnreadableFigure("not_finite", name=name)
     return number
 
 
@@ -137,14 +193,11 @@ def parse_in(unit: UnitOfMeasure, text: str, *, shown: str | None = None) -> Dec
 
 
 def _too_fine(name: str) -> ValueError:
-    return ValueError(f"{name} is finer than okrdesk keeps ({SMALLEST_STEP:f} in base units)")
+    return UnreadableFigure("too_fine", name=name, step=f"{SMALLEST_STEP:f}")
 
 
 def _too_large(name: str) -> ValueError:
-    return ValueError(
-        f"{name} is too large: okrdesk accepts figures up to {LARGEST_NUMBER:,.0f} in base "
-        "units (元, or a plain count)"
-    )
+    return UnreadableFigure("too_large", name=name, largest=f"{LARGEST_NUMBER:,.0f}")
 
 
 def parse_money(text: str) -> Decimal:
@@ -155,7 +208,6 @@ def parse_money(text: str) -> Decimal:
 
 _SUFFIXES = sorted((*(s for s in UNITS if s != "x"), *_SHORT_MONEY), key=len, reverse=True)
 _SCALES = {"万": Decimal(10**4), "亿": Decimal(10**8)}
-_SAY_MONEY = "say the unit, for example 12万, 1.2亿 or 3500元"
 
 
 def _suffix_of(text: str) -> tuple[str | None, str]:
@@ -182,31 +234,28 @@ def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:
     symbol, number = _suffix_of(text.strip())
     if symbol is None:
         if unit is None:
-            raise ValueError(f"{name}: {_SAY_MONEY}")
+            raise UnreadableFigure("say_money_unit", name=name)
         written_in = unit
     elif unit is not None and unit.dimension is not Dimension.MONEY and symbol in _SCALES:
         if unit.dimension is not Dimension.COUNT:
-            raise ValueError(f"{name}: {symbol} does not go with {unit.symbol}; {_say(unit)}")
+            raise _mismatch(name, symbol, unit)
         written_in = UnitOfMeasure(unit.symbol, unit.dimension, unit.factor * _SCALES[symbol])
     else:
         written_in = UNITS[_SHORT_MONEY.get(symbol, symbol)]
         if unit is None and written_in.dimension is not Dimension.MONEY:
-            raise ValueError(f"{name}: {symbol} is not money; use 元, 万 or 亿")
+            raise UnreadableFigure("not_money", name=name, symbol=symbol)
         if unit is not None and written_in.dimension is not unit.dimension:
-            raise ValueError(f"{name}: {symbol} does not go with {unit.symbol}; {_say(unit)}")
+            raise _mismatch(name, symbol, unit)
     base = parse_in(written_in, number, shown=text)
     if written_in.dimension is Dimension.COUNT and base != base.to_integral_value():
-        raise ValueError(f"{name}: a count has no fraction; write whole {written_in.symbol}")
+        raise UnreadableFigure("fraction", name=name, symbol=written_in.symbol)
     return base
 
 
-def _say(unit: UnitOfMeasure) -> str:
-    """How to write a figure in ``unit``, for a message."""
-    if unit.dimension is Dimension.MONEY:
-        return f"write it in {unit.symbol}, or as 12万, 1.2亿 or 3500元"
-    if unit.dimension is Dimension.FRACTION:
-        return f"write it in {unit.symbol}, or with % or ‰"
-    return f"write it in {unit.symbol}"
+def _mismatch(name: str, symbol: str, unit: UnitOfMeasure) -> UnreadableFigure:
+    """A unit typed that does not measure what ``unit`` does, with how to write it."""
+    kind = {Dimension.MONEY: "money", Dimension.FRACTION: "fraction"}.get(unit.dimension, "other")
+    return UnreadableFigure("mismatch", name=name, symbol=symbol, unit=unit.symbol, kind=kind)
 
 
 def format_in(unit: UnitOfMeasure, base_value: float | Decimal | None, digits: int = 2) -> str:

@@ -12,7 +12,7 @@ from okrdesk.app.session import Session, find_key_result, find_subject, open_sto
 from okrdesk.engine.pace import closes_on
 from okrdesk.errors import BadInput, printable
 from okrdesk.model import KeyResult
-from okrdesk.units import UNITS, format_in, parse_quantity
+from okrdesk.units import UNITS, UnreadableFigure, format_in, parse_quantity
 
 
 def record_checkin(
@@ -30,21 +30,19 @@ def record_checkin(
     """Store one check-in, by ``by`` (else ``author_default``); return what to tell the
     user, in ``lang``."""
     plan = session.plan
+    refused = _REFUSED[lang]
     kr = find_key_result(plan, key_result)
     if kr.metric is not None:
-        raise BadInput(
-            f"{kr.id} is measured by the metric {kr.metric}; check-ins are for key results "
-            "without a metric. Run `okrdesk collect` instead."
-        )
+        raise BadInput(refused["measured"].format(kr=kr.id, metric=kr.metric))
     subject = find_subject(plan, kr, person, unit)
-    base = _value(kr, value)
-    sure = None if confidence is None else _confidence(confidence)
+    base = _value(kr, value, lang)
+    sure = None if confidence is None else _confidence(confidence, lang)
     day = day or dt.date.today()
     if not plan.start <= day <= plan.end:
-        raise BadInput(f"{day} is outside the plan ({plan.start} to {plan.end})")
+        raise BadInput(refused["outside"].format(day=day, start=plan.start, end=plan.end))
     author = author_default(session.workspace.checkin_by) if by is None else by.strip()
     if not author:
-        raise BadInput("--by: give a name (who is checking in). Nothing was stored.")
+        raise BadInput(refused["no_author"])
     with open_store(session.workspace) as store:
         checkin_id = store.add_checkin(kr.id, subject, day, float(base), sure, note, author)
         count = len(store.checkins(kr.id, subject))
@@ -81,6 +79,31 @@ _WORDS = {
 }  # fmt: skip
 """What ``okrdesk checkin`` says it stored or withdrew, in each language."""
 
+_REFUSED = {
+    "en": {
+        "measured": "{kr} is measured by the metric {metric}; check-ins are for key results "
+                    "without a metric. Run `okrdesk collect` instead.",
+        "outside": "{day} is outside the plan ({start} to {end})",
+        "no_author": "--by: give a name (who is checking in). Nothing was stored.",
+        "unreadable": "{kr}: {error}. Nothing was stored.",
+        "confidence": "--confidence {text}: not a number from 0 to 1 (or 0% to 100%). "
+                      "Nothing was stored.",
+        "withdraw_reason": "--withdraw needs a --reason that says what was wrong. Nothing "
+                           "was changed.",
+    },
+    "zh": {
+        "measured": "{kr} 由指标 {metric} 度量；打卡只用于没有指标的关键结果。"
+                    "请改为运行 `okrdesk collect`。",
+        "outside": "{day} 不在计划期内（{start} 至 {end}）",
+        "no_author": "--by：请给出填报人的名字。未记录任何打卡。",
+        "unreadable": "{kr}：{error}。未记录任何打卡。",
+        "confidence": "--confidence {text}：应为 0 到 1 之间的数（或 0% 到 100%）。"
+                      "未记录任何打卡。",
+        "withdraw_reason": "--withdraw 需要用 --reason 说明哪里有误。未做任何改动。",
+    },
+}  # fmt: skip
+"""Why ``okrdesk checkin`` stored nothing, in each language."""
+
 
 AUTHOR_ENV = "OKRDESK_USER"
 
@@ -91,24 +114,22 @@ def author_default(setting: str) -> str:
     return setting or os.environ.get(AUTHOR_ENV, "").strip() or _who()
 
 
-def _value(kr: KeyResult, value: str) -> Decimal:
+def _value(kr: KeyResult, value: str, lang: str) -> Decimal:
     try:
         return parse_quantity(kr.unit, value)
     except ValueError as error:
-        raise BadInput(f"{kr.id}: {error}. Nothing was stored.") from None
+        said = UnreadableFigure.in_language(error, lang)
+        raise BadInput(_REFUSED[lang]["unreadable"].format(kr=kr.id, error=said)) from None
 
 
-def _confidence(text: str) -> float:
+def _confidence(text: str, lang: str) -> float:
     """--confidence as 0 to 1, or as a percentage: 0.8 and 80% are the same."""
     try:
         sure = parse_quantity(UNITS["ratio"], text)
     except ValueError:
         sure = None
     if sure is None or not 0 <= sure <= 1:
-        raise BadInput(
-            f"--confidence {printable(text)}: not a number from 0 to 1 (or 0% to 100%). "
-            "Nothing was stored."
-        )
+        raise BadInput(_REFUSED[lang]["confidence"].format(text=printable(text)))
     return float(sure)
 
 
@@ -116,7 +137,7 @@ def withdraw_checkin(session: Session, checkin_id: int, reason: str, lang: str =
     """Mark one check-in withdrawn; its row stays in the history. What to tell the user,
     in ``lang``."""
     if not reason.strip():
-        raise BadInput("--withdraw needs a --reason that says what was wrong. Nothing was changed.")
+        raise BadInput(_REFUSED[lang]["withdraw_reason"])
     with open_store(session.workspace, create=False) as store:
         withdrawn = store.withdraw_checkin(checkin_id, _who(), reason.strip())
     kr = session.plan.key_results_by_id.get(withdrawn.key_result)

@@ -15,7 +15,7 @@ from okrdesk.messages import display_width, padded
 from okrdesk.model import BudgetLine, Plan, SpendEntry, person_key
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such, suggest
-from okrdesk.units import UNITS, UnitOfMeasure, format_in, parse_quantity
+from okrdesk.units import UNITS, UnitOfMeasure, UnreadableFigure, format_in, parse_quantity
 
 if TYPE_CHECKING:
     from okrdesk.engine.budget import Breaker
@@ -114,7 +114,8 @@ def parse_amount(text: str, unit: UnitOfMeasure, lang: str = "en") -> Decimal:
     try:
         amount = parse_quantity(unit, text)
     except ValueError as error:
-        raise BadInput(refused["unreadable"].format(error=error)) from None
+        said = UnreadableFigure.in_language(error, lang)
+        raise BadInput(refused["unreadable"].format(error=said)) from None
     if amount == 0:
         raise BadInput(refused["zero"])
     if amount < 0:
