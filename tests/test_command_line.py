@@ -185,13 +185,21 @@ def test_parse_quantity_scales_a_count_by_wan() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["checkin", "o1.kr1", "3"], 'no key result "o1.kr1" (did you mean "O1.KR1"?); key '
-         "results are named <objective>.<id>, for example O1.KR1"),
-        (["checkin", "O1.NEW", "3", "--person", "cm1"], 'no person "cm1" (did you mean "cm01"?)'),
-        (["checkin", "O1.NEW", "3", "--unit", "Team-A"], 'no unit "Team-A" (did you mean '
-         '"team-a"?)'),
-        (["explain", "O1.nps"], 'no key result "O1.nps" (did you mean "O1.NPS"?); key results '
-         "are named <objective>.<id>, for example O1.KR1"),
+        (["checkin", "o1.kr1", "3", "--lang", "en"], 'no key result "o1.kr1" (did you mean '
+         '"O1.KR1"?); key results are named <objective>.<id>, for example O1.KR1'),
+        (["checkin", "o1.kr1", "3"], '没有关键结果 "o1.kr1"（是不是“O1.KR1”？）；关键结果写作 '
+         "<目标>.<编号>，例如 O1.KR1"),
+        (["checkin", "O1.NEW", "3", "--person", "cm1", "--lang", "en"], 'no person "cm1" (did '
+         'you mean "cm01"?)'),
+        (["checkin", "O1.NEW", "3", "--person", "cm1"], '没有人员 "cm1"（是不是“cm01”？）'),
+        (["checkin", "O1.NEW", "3", "--unit", "Team-A", "--lang", "en"], 'no unit "Team-A" '
+         '(did you mean "team-a"?)'),
+        (["explain", "O1.nps", "--lang", "en"], 'no key result "O1.nps" (did you mean '
+         '"O1.NPS"?); key results are named <objective>.<id>, for example O1.KR1'),
+        (["explain", "O1.nps"], '没有关键结果 "O1.nps"（是不是“O1.NPS”？）；关键结果写作 '
+         "<目标>.<编号>，例如 O1.KR1"),
+        (["history", "O1.nps"], '没有关键结果 "O1.nps"（是不是“O1.NPS”？）；关键结果写作 '
+         "<目标>.<编号>，例如 O1.KR1"),
         (["split", "O1.NEW", "--unit", "brnch"], 'no unit "brnch" (did you mean "branch"?); '
          "O1.NEW belongs to branch"),
         (["spend", "add", "salon", "3万", "--signed-by", "王芳", "--lang", "en"], 'no budget line '
@@ -200,7 +208,9 @@ def test_parse_quantity_scales_a_count_by_wan() -> None:
          '“salons”？）'),
         (["spend", "list", "--line", "Training", "--lang", "en"], 'no budget line "Training" '
          '(did you mean "training"?)'),
-        (["report", "--unit", "team_a"], 'no unit or person "team_a" (did you mean "team-a"?)'),
+        (["report", "--unit", "team_a", "--lang", "en"], 'no unit or person "team_a" (did you '
+         'mean "team-a"?)'),
+        (["report", "--unit", "team_a"], '没有单位或人员 "team_a"（是不是“team-a”？）'),
         (["plugins", "test_metric"], 'no plugin "test_metric" (did you mean "test_metrics"?); '
          "`okrdesk plugins` lists them"),
         (["collect", "--metric", "new_hnw_client"], 'no metric "new_hnw_client" (did you mean '

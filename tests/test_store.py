@@ -576,10 +576,11 @@ def test_explain_and_the_report_agree_on_a_unit_with_its_own_checkin(
     [
         (["O1.KR1", "10"], "O1.KR1 由指标 new_hnw_clients 度量；打卡只用于没有指标的关键结果"),
         (["O1.KR1", "10", "--lang", "en"], "is measured by the metric new_hnw_clients"),
-        (["O1.KR9", "10"], 'no key result "O1.KR9"'),
+        (["O1.KR9", "10"], '没有关键结果 "O1.KR9"'),
+        (["O1.KR9", "10", "--lang", "en"], 'no key result "O1.KR9"'),
         (["O1.REV", "lots"], "O1.REV：'lots' 不是数字。未记录任何打卡。"),
         (["O1.REV", "lots", "--lang", "en"], "'lots' is not a number"),
-        (["O1.REV", "1", "--person", "nobody"], 'no person "nobody"'),
+        (["O1.REV", "1", "--person", "nobody"], '没有人员 "nobody"'),
         (
             ["O1.REV", "1", "--date", "2027-01-05"],
             "2027-01-05 不在计划期内（2026-01-01 至 2026-12-31）",

@@ -31,10 +31,10 @@ def record_checkin(
     user, in ``lang``."""
     plan = session.plan
     refused = _REFUSED[lang]
-    kr = find_key_result(plan, key_result)
+    kr = find_key_result(plan, key_result, lang)
     if kr.metric is not None:
         raise BadInput(refused["measured"].format(kr=kr.id, metric=kr.metric))
-    subject = find_subject(plan, kr, person, unit)
+    subject = find_subject(plan, kr, person, unit, lang)
     base = _value(kr, value, lang)
     sure = None if confidence is None else _confidence(confidence, lang)
     day = day or dt.date.today()

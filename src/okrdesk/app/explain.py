@@ -132,8 +132,8 @@ def explain_lines(
     """Every number behind a key result's figure, its figures written as the report in
     ``lang`` writes them (in the unit of the target file)."""
     plan = session.plan
-    kr = find_key_result(plan, key_result)
-    subject = find_subject(plan, kr, person, unit)
+    kr = find_key_result(plan, key_result, lang)
+    subject = find_subject(plan, kr, person, unit, lang)
     day = clamp_to_plan(plan, as_of or dt.date.today())
     subjects = subjects_under(plan, subject)
     said = _said(lang)

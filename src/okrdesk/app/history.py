@@ -35,7 +35,7 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     confidence and note; withdrawn ones marked, with who withdrew them and why; in
     ``lang``."""
     words = _WORDS[lang]
-    kr = find_key_result(session.plan, key_result)
+    kr = find_key_result(session.plan, key_result, lang)
     store = stored(session.workspace)
     entries = []
     if store is not None:
@@ -44,9 +44,11 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
     if kr.metric is not None:
         if not entries:
             raise BadInput(
+                f"{kr.id} 由指标 {kr.metric} 度量，没有打卡；`okrdesk explain {kr.id}` 列出它的数字"
+                if lang == "zh" else
                 f"{kr.id} is measured by the metric {kr.metric}, not by check-ins; "
                 f"`okrdesk explain {kr.id}` shows its numbers"
-            )
+            )  # fmt: skip
         # Check-ins from before the plan gave it a metric: listed, with their ids, so
         # that a wrong one can still be withdrawn.
         told = words["measured"].format(metric=kr.metric, kr=kr.id)

@@ -63,7 +63,7 @@ def make_report(
     subject = unit or plan.top
     if subject not in plan.units_by_id and subject not in plan.people_by_id:
         known = [*plan.units_by_id, *plan.people_by_id]
-        raise BadInput(no_such("unit or person", subject, known))
+        raise BadInput(no_such("unit or person", subject, known, lang=lang))
     day = report_date(session, as_of, week, period)
     store = stored(session.workspace)
     if store is None:

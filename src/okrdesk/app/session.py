@@ -199,27 +199,29 @@ def _without_skipped_metrics(root: Path, host: PluginHost, loaded: LoadResult) -
     return attrs.evolve(unchecked, warnings=tuple(sorted({*unchecked.warnings, *missing})))
 
 
-def find_key_result(plan: Plan, key_result: str) -> KeyResult:
+def find_key_result(plan: Plan, key_result: str, lang: str = "en") -> KeyResult:
     kr = plan.key_results_by_id.get(key_result)
     if kr is None:
-        raise BadInput(
-            no_such("key result", key_result, plan.key_results_by_id,
-                    "key results are named <objective>.<id>, for example O1.KR1")
-        )  # fmt: skip
+        hint = ("关键结果写作 <目标>.<编号>，例如 O1.KR1" if lang == "zh"
+                else "key results are named <objective>.<id>, for example O1.KR1")  # fmt: skip
+        raise BadInput(no_such("key result", key_result, plan.key_results_by_id, hint, lang))
     return kr
 
 
-def find_subject(plan: Plan, kr: KeyResult, person: str | None, unit: str | None) -> str:
+def find_subject(
+    plan: Plan, kr: KeyResult, person: str | None, unit: str | None, lang: str = "en"
+) -> str:
     """The person or unit a command is about; the key result's owner by default."""
     if person is not None and unit is not None:
-        raise BadInput("give --person or --unit, not both")
+        raise BadInput("--person 和 --unit 只能给一个" if lang == "zh"
+                       else "give --person or --unit, not both")  # fmt: skip
     if person is not None:
         if person not in plan.people_by_id:
-            raise BadInput(no_such("person", person, plan.people_by_id))
+            raise BadInput(no_such("person", person, plan.people_by_id, lang=lang))
         return person
     if unit is not None:
         if unit not in plan.units_by_id:
-            raise BadInput(no_such("unit", unit, plan.units_by_id))
+            raise BadInput(no_such("unit", unit, plan.units_by_id, lang=lang))
         return unit
     objective = next(o for o in plan.objectives if o.id == kr.objective)
     return objective.owner

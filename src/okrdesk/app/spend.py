@@ -37,9 +37,7 @@ def find_line(plan: Plan, line_id: str, lang: str = "en") -> BudgetLine:
         if line.id == line_id:
             return line
     known = [line.id for line in plan.budget.lines]
-    if lang == "zh":
-        raise BadInput(f'没有预算项 "{line_id}"{suggest(line_id, known, lang)}')
-    raise BadInput(no_such("budget line", line_id, known))
+    raise BadInput(no_such("budget line", line_id, known, lang=lang))
 
 
 def known_signers(plan: Plan) -> dict[str, set[str]]:

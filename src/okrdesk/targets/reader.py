@@ -139,10 +139,22 @@ def _folded(word: str) -> str:
     return unicodedata.normalize("NFKC", word).casefold()
 
 
-def no_such(what: str, word: str, choices: Collection[str], hint: str = "") -> str:
+def no_such(
+    what: str, word: str, choices: Collection[str], hint: str = "", lang: str = "en"
+) -> str:
     """The message for an id a command does not know, the same in every command:
-    ``no person "nobdy" (did you mean "nobody"?)``, then ``hint`` after a semicolon."""
+    ``no person "nobdy" (did you mean "nobody"?)``, then ``hint`` after a semicolon; in
+    Chinese ``没有人员 "nobdy"（是不是“nobody”？）`` (the hint given in Chinese too)."""
+    if lang == "zh":
+        said = f'没有{_NOUNS_ZH.get(what, what)} "{word}"{suggest(word, choices, lang)}'
+        return said + (f"；{hint}" if hint else "")
     return f'no {what} "{word}"{suggest(word, choices)}' + (f"; {hint}" if hint else "")
+
+
+_NOUNS_ZH = {
+    "key result": "关键结果", "person": "人员", "unit": "单位", "unit or person": "单位或人员",
+    "budget line": "预算项", "metric": "指标", "plugin": "插件", "report format": "报告格式",
+}  # fmt: skip
 
 
 class Table:
