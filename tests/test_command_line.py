@@ -200,8 +200,10 @@ def test_parse_quantity_scales_a_count_by_wan() -> None:
          "<目标>.<编号>，例如 O1.KR1"),
         (["history", "O1.nps"], '没有关键结果 "O1.nps"（是不是“O1.NPS”？）；关键结果写作 '
          "<目标>.<编号>，例如 O1.KR1"),
-        (["split", "O1.NEW", "--unit", "brnch"], 'no unit "brnch" (did you mean "branch"?); '
-         "O1.NEW belongs to branch"),
+        (["split", "O1.NEW", "--unit", "brnch", "--lang", "en"], 'no unit "brnch" (did you mean '
+         '"branch"?); O1.NEW belongs to branch'),
+        (["split", "O1.NEW", "--unit", "brnch"], '没有单位 "brnch"（是不是“branch”？）；'
+         "O1.NEW 属于 branch"),
         (["spend", "add", "salon", "3万", "--signed-by", "王芳", "--lang", "en"], 'no budget line '
          '"salon" (did you mean "salons"?)'),
         (["spend", "add", "salon", "3万", "--signed-by", "王芳"], '没有预算项 "salon"（是不是'

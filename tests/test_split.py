@@ -66,7 +66,9 @@ parent = "branch"
 
 
 def run(root: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, [*args, "-w", str(root)])
+    """The command; split in English: these tests read what it says word for word."""
+    english = ["--lang", "en"] if args[0] == "split" else []
+    return CliRunner().invoke(cli, [*args, *english, "-w", str(root)])
 
 
 def test_split_round_trips_a_commented_file(write_workspace: WriteWorkspace) -> None:
@@ -315,7 +317,7 @@ def sample_split(tmp_path: Path, *args: str) -> tuple[subprocess.CompletedProces
         shutil.copytree(SAMPLE, root / "targets")
     env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
     done = subprocess.run(
-        [sys.executable, "-m", "okrdesk", "split", *args, "-w", str(root)],
+        [sys.executable, "-m", "okrdesk", "split", *args, "--lang", "en", "-w", str(root)],
         capture_output=True, text=True, env=env, check=False,
     )  # fmt: skip
     return done, root
@@ -468,4 +470,23 @@ def test_weights_may_be_typed_as_people_write_them(
     assert refused.output == (
         f"{weights}: team-a: '1,5': commas only separate thousands, in groups of three "
         "(1,234,567); write the number without them\n"
+    )
+
+
+def test_split_speaks_the_workspace_s_language(write_workspace: WriteWorkspace) -> None:
+    """A Chinese workspace is told in Chinese: what was split, the total lined up by
+    terminal columns, the refusal of a split at a unit that does not own the result."""
+    root = write_workspace()
+    done = CliRunner().invoke(cli, ["split", "O1.KR1", "--unit", "branch", "--over", "months",
+                                    "--dry-run", "-w", str(root)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    lines = done.output.splitlines()
+    assert lines[0].endswith("branch 的 360 户，平均拆给 1 个成员："), lines[0]
+    assert lines[1:3] == ["  team-a  360 户", "  合计    360 户"]
+    assert lines[3].startswith("每个月末应累计完成：2026-01 ")
+    assert lines[-1] == "试运行：targets/okrs.toml 未改动。"
+    refused = CliRunner().invoke(cli, ["split", "O1.KR1", "--unit", "team-a", "-w", str(root)])
+    assert refused.exit_code == 2
+    assert refused.output.startswith(
+        "O1.KR1 属于 branch，不属于 team-a；请在关键结果的所属单位拆分"
     )

@@ -18,33 +18,106 @@ from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.shares import Split, default_members, split_target
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.errors import BadInput, OkrdeskError, display_path
+from okrdesk.messages import display_width, padded
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Grain, Period
 from okrdesk.store.reader import StoreReader
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.write import CannotEdit, edit_key_result_tables, rewrite
-from okrdesk.units import UNITS, Dimension, format_in, parse_quantity
+from okrdesk.units import UNITS, Dimension, UnreadableFigure, format_in, parse_quantity
 
 OVER = {"months": Grain.MONTH, "weeks": Grain.WEEK}
 
+_SAID = {
+    "en": {
+        "unreadable_weights": "{path}: cannot read the weights: {error}",
+        "not_below": '{path}: {member}: not a unit or person below "{owner}"',
+        "no_weights": "{path}: no weights in the file (write one member = weight a line)",
+        "bad_weight": "{path}: {member}: expected a weight of 0 or more, got {weight}",
+        "weight_unreadable": "{path}: {member}: {error}",
+        "a_rate": "--by last-period shares a count or an amount; {kr} is a rate in {unit}, "
+                  "which every member gets whole: use --by equal",
+        "none_ended": "no period of the plan has ended by {day}; use --by equal",
+        "no_numbers": "no numbers yet: run `okrdesk collect` first, or use --by equal",
+        "nothing_achieved": "the members achieved nothing in {period}; use --by equal",
+        "none": "none",
+        "calendar": "  calendar: the {n} periods written ({periods}) → {count} {over}",
+        "belongs": "{kr} belongs to {owner}",
+        "not_owner": "{kr} belongs to {owner}, not {unit}; split a key result at its owner "
+                     "(a team's share is split in the team's own key result)",
+        "weights_flag": "--weights FILE goes with --by weight, and --by weight needs it",
+        "no_members": "{owner} has no units or people below it to split onto",
+        "would_replace": "{kr} already has figures in {path} that this split would replace:",
+        "unchanged": "Nothing was changed. Add --replace to replace them.",
+        "cannot_edit": "{path}: cannot write the split into the file: {error}. Nothing was "
+                       "changed.",
+        "dry_replacing": "It would replace figures already written (add --replace):",
+        "dry_run": "Dry run: {path} was not changed.",
+        "put_back": "the split would leave problems, so {path} was put back:\n{found}",
+        "wrote": "Wrote {path}.",
+        "split": "{kr} {title}: {target} for {owner}, split {how} over {n} members:",
+        "equal": "equally", "weight": "by weight", "last-period": "by last-period",
+        "total": "total",
+        "due": "Due by the end of each of the {over} (cumulative): {due}",
+        "months": "months", "weeks": "weeks",
+    },
+    "zh": {
+        "unreadable_weights": "{path}：无法读取权重：{error}",
+        "not_below": '{path}：{member}：不是 "{owner}" 下面的单位或人员',
+        "no_weights": "{path}：文件里没有权重（每行写一个 成员 = 权重）",
+        "bad_weight": "{path}：{member}：权重应为 0 或更大的数，现为 {weight}",
+        "weight_unreadable": "{path}：{member}：{error}",
+        "a_rate": "--by last-period 只能按数量或金额拆分；{kr} 是以 {unit} 计的比率，"
+                  "每个成员都承担整个目标：请用 --by equal",
+        "none_ended": "到 {day} 为止计划中还没有结束的周期；请用 --by equal",
+        "no_numbers": "还没有数据：请先运行 `okrdesk collect`，或用 --by equal",
+        "nothing_achieved": "成员在 {period} 都没有完成量；请用 --by equal",
+        "none": "无",
+        "calendar": "  时间进度：文件中写的 {n} 个周期（{periods}）→ {count} 个{over}",
+        "belongs": "{kr} 属于 {owner}",
+        "not_owner": "{kr} 属于 {owner}，不属于 {unit}；请在关键结果的所属单位拆分"
+                     "（团队的份额在团队自己的关键结果里拆分）",
+        "weights_flag": "--weights FILE 与 --by weight 须一起给出",
+        "no_members": "{owner} 下面没有可拆分到的单位或人员",
+        "would_replace": "{kr} 在 {path} 中已有数字，这次拆分会替换它们：",
+        "unchanged": "未做任何改动。如要替换，请加上 --replace。",
+        "cannot_edit": "{path}：无法把拆分写入文件：{error}。未做任何改动。",
+        "dry_replacing": "会替换文件中已有的数字（需加上 --replace）：",
+        "dry_run": "试运行：{path} 未改动。",
+        "put_back": "拆分后文件会有问题，{path} 已恢复原样：\n{found}",
+        "wrote": "已写入 {path}。",
+        "split": "{kr} {title}：{owner} 的 {target}，{how}拆给 {n} 个成员：",
+        "equal": "平均", "weight": "按权重", "last-period": "按上一周期的完成量",
+        "total": "合计",
+        "due": "每个{over}末应累计完成：{due}",
+        "months": "月", "weeks": "周",
+    },
+}  # fmt: skip
+"""What ``okrdesk split`` says, in each language."""
 
-def _weights_from_file(path: Path, plan: Plan, owner: str) -> dict[str, float]:
+
+def _said(lang: str) -> dict[str, str]:
+    return _SAID["zh" if lang == "zh" else "en"]
+
+
+def _weights_from_file(path: Path, plan: Plan, owner: str, lang: str) -> dict[str, float]:
+    said = _said(lang)
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise BadInput(f"{path}: cannot read the weights: {error}") from None
+        raise BadInput(said["unreadable_weights"].format(path=path, error=error)) from None
     below = set(subjects_under(plan, owner)) - {owner}
     weights = {}
     for member, weight in data.items():
         if member not in below:
-            raise BadInput(f'{path}: {member}: not a unit or person below "{owner}"')
-        weights[member] = _weight(path, member, weight)
+            raise BadInput(said["not_below"].format(path=path, member=member, owner=owner))
+        weights[member] = _weight(path, member, weight, lang)
     if not weights:
-        raise BadInput(f"{path}: no weights in the file (write one member = weight a line)")
+        raise BadInput(said["no_weights"].format(path=path))
     return weights
 
 
-def _weight(path: Path, member: str, weight: object) -> float:
+def _weight(path: Path, member: str, weight: object, lang: str) -> float:
     """A weight as a number, or as a person types one in quotes: "1,200", "30%"."""
     number: Decimal | None = None
     if isinstance(weight, int | float) and not isinstance(weight, bool):
@@ -53,30 +126,33 @@ def _weight(path: Path, member: str, weight: object) -> float:
         try:
             number = parse_quantity(UNITS["ratio"], weight)
         except ValueError as error:
-            raise BadInput(f"{path}: {member}: {error}") from None
+            said = UnreadableFigure.in_language(error, lang)
+            raise BadInput(
+                _said(lang)["weight_unreadable"].format(path=path, member=member, error=said)
+            ) from None
     if number is None or not number.is_finite() or number < 0:
-        raise BadInput(f"{path}: {member}: expected a weight of 0 or more, got {weight!r}")
+        raise BadInput(
+            _said(lang)["bad_weight"].format(path=path, member=member, weight=repr(weight))
+        )
     return float(number)
 
 
 def _last_period_weights(
-    session: Session, kr: KeyResult, members: list[str], as_of: dt.date
+    session: Session, kr: KeyResult, members: list[str], as_of: dt.date, lang: str
 ) -> dict[str, float]:
+    said = _said(lang)
     plan = session.plan
     spec = session.host.metrics.get(kr.metric or "")
     rate = kr.unit.dimension not in (Dimension.COUNT, Dimension.MONEY)
     if rate or (spec is not None and spec.kind is MetricKind.RATIO):
-        raise BadInput(
-            f"--by last-period shares a count or an amount; {kr.id} is a rate in "
-            f"{kr.unit.symbol}, which every member gets whole: use --by equal"
-        )
+        raise BadInput(said["a_rate"].format(kr=kr.id, unit=kr.unit.symbol))
     complete = [p for p in plan_periods(plan, as_of) if p.end < as_of]
     if not complete:
-        raise BadInput(f"no period of the plan has ended by {as_of}; use --by equal")
+        raise BadInput(said["none_ended"].format(day=as_of))
     last = complete[-1]
     store = stored(session.workspace)
     if store is None:
-        raise BadInput("no numbers yet: run `okrdesk collect` first, or use --by equal")
+        raise BadInput(said["no_numbers"])
     with store, store.reading():
         if spec is None:
             achieved = _checked_in(store, kr, last)
@@ -85,7 +161,7 @@ def _last_period_weights(
             achieved = {s: float(v[0] or 0.0) for s, v in values.items()}
     weights = {m: sum(achieved.get(s, 0.0) for s in subjects_under(plan, m)) for m in members}
     if not any(weights.values()):
-        raise BadInput(f"the members achieved nothing in {last.id}; use --by equal")
+        raise BadInput(said["nothing_achieved"].format(period=last.id))
     return weights
 
 
@@ -101,8 +177,9 @@ def _checked_in(store: StoreReader, kr: KeyResult, period: Period) -> dict[str, 
     }
 
 
-def _hand_set(kr: KeyResult, split: Split, over: str | None) -> list[str]:
+def _hand_set(kr: KeyResult, split: Split, over: str | None, lang: str) -> list[str]:
     """The figures already in the file that this split would change, one line each."""
+    said = _said(lang)
     unit = kr.unit
     new = {m: unit.to_base(v) for m, v in split.members.items()}
     old = dict(kr.member_targets)
@@ -110,15 +187,15 @@ def _hand_set(kr: KeyResult, split: Split, over: str | None) -> list[str]:
     if old and old != new:
         for member in [*old, *(m for m in new if m not in old)]:
             if old.get(member) != new.get(member):
-                before = format_in(unit, old[member]) if member in old else "none"
-                after = format_in(unit, new[member]) if member in new else "none"
+                before = format_in(unit, old[member]) if member in old else said["none"]
+                after = format_in(unit, new[member]) if member in new else said["none"]
                 changed.append(f"  {member}: {before} → {after}")
     written = {p.period: p.fraction for p in kr.calendar}
     if over and written and written != dict(split.calendar):
-        changed.append(
-            f"  calendar: the {len(written)} periods written ({', '.join(written)}) → "
-            f"{len(split.calendar)} {over}"
-        )
+        changed.append(said["calendar"].format(
+            n=len(written), periods=", ".join(written), count=len(split.calendar),
+            over=said[over],
+        ))  # fmt: skip
     return changed
 
 
@@ -132,43 +209,39 @@ def run_split(
     dry_run: bool,
     as_of: dt.date | None = None,
     replace: bool = False,
+    lang: str = "en",
 ) -> list[str]:
+    said = _said(lang)
     plan = session.plan
-    kr = find_key_result(plan, key_result)
+    kr = find_key_result(plan, key_result, lang)
     owner = owner_of(plan, kr)
     if unit not in plan.units_by_id:
-        raise BadInput(no_such("unit", unit, plan.units_by_id, f"{kr.id} belongs to {owner}"))
+        hint = said["belongs"].format(kr=kr.id, owner=owner)
+        raise BadInput(no_such("unit", unit, plan.units_by_id, hint, lang))
     if unit != owner:
-        raise BadInput(
-            f"{kr.id} belongs to {owner}, not {unit}; split a key result at its owner "
-            "(a team's share is split in the team's own key result)"
-        )
+        raise BadInput(said["not_owner"].format(kr=kr.id, owner=owner, unit=unit))
     if (weights_file is not None) != (by == "weight"):
-        raise BadInput("--weights FILE goes with --by weight, and --by weight needs it")
+        raise BadInput(said["weights_flag"])
     members = default_members(plan, owner)
     if by == "weight" and weights_file is not None:
-        weights = _weights_from_file(weights_file, plan, owner)
+        weights = _weights_from_file(weights_file, plan, owner, lang)
     elif by == "last-period":
-        weights = _last_period_weights(session, kr, members, as_of or dt.date.today())
+        weights = _last_period_weights(session, kr, members, as_of or dt.date.today(), lang)
     else:
         weights = dict.fromkeys(members, 1.0)
     if not weights:
-        raise BadInput(f"{owner} has no units or people below it to split onto")
+        raise BadInput(said["no_members"].format(owner=owner))
     spec = session.host.metrics.get(kr.metric or "")
     periods = plan_periods(plan, plan.end, OVER[over]) if over else ()
     split = split_target(plan, kr, owner, weights, spec.kind if spec else None, periods)
-    lines = _describe(split, by, over)
+    lines = _describe(split, by, over, lang)
     path = session.loaded.objective_files[kr.objective]
     shown = display_path(path, session.workspace.root)
-    changed = [] if replace else _hand_set(kr, split, over)
+    changed = [] if replace else _hand_set(kr, split, over, lang)
     if changed and not dry_run:
-        raise BadInput(
-            "\n".join([
-                f"{kr.id} already has figures in {shown} that this split would replace:",
-                *changed,
-                "Nothing was changed. Add --replace to replace them.",
-            ])
-        )  # fmt: skip
+        raise BadInput("\n".join(
+            [said["would_replace"].format(kr=kr.id, path=shown), *changed, said["unchanged"]]
+        ))  # fmt: skip
     old = path.read_bytes()
     try:
         new = edit_key_result_tables(
@@ -176,33 +249,34 @@ def run_split(
             dict(split.members), dict(split.calendar) if over else None,
         )  # fmt: skip
     except CannotEdit as error:
-        raise BadInput(f"{shown}: cannot write the split into the file: {error}. "
-                       "Nothing was changed.") from None  # fmt: skip
+        raise BadInput(said["cannot_edit"].format(path=shown, error=error)) from None
     if dry_run:
-        replacing = ["It would replace figures already written (add --replace):", *changed]
-        return [*lines, *(replacing if changed else []), f"Dry run: {shown} was not changed."]
+        replacing = [said["dry_replacing"], *changed]
+        return [*lines, *(replacing if changed else []), said["dry_run"].format(path=shown)]
     rewrite(path, new)
     checked = open_session(session.workspace.root)
     if checked.problems:
         rewrite(path, old)
         found = "\n".join(map(str, checked.problems))
-        raise OkrdeskError(f"the split would leave problems, so {shown} was put back:\n{found}")
-    return [*lines, f"Wrote {shown}."]
+        raise OkrdeskError(said["put_back"].format(path=shown, found=found))
+    return [*lines, said["wrote"].format(path=shown)]
 
 
-def _describe(split: Split, by: str, over: str | None) -> list[str]:
+def _describe(split: Split, by: str, over: str | None, lang: str) -> list[str]:
+    said = _said(lang)
     kr = split.key_result
     unit = kr.unit
-    lines = [
-        f"{kr.id} {kr.title}: {format_in(unit, unit.to_base(split.target))} for {split.owner}, "
-        f"split {'equally' if by == 'equal' else 'by ' + by} over {len(split.members)} members:"
-    ]
-    width = max(len(m) for m in split.members)
+    lines = [said["split"].format(
+        kr=kr.id, title=kr.title, target=format_in(unit, unit.to_base(split.target)),
+        owner=split.owner, how=said[by], n=len(split.members),
+    )]  # fmt: skip
+    total_word = said["total"]
+    width = max(display_width(m) for m in [*split.members, total_word])
     for member, value in split.members.items():
-        lines.append(f"  {member:<{width}}  {format_in(unit, unit.to_base(value))}")
+        lines.append(f"  {padded(member, width)}  {format_in(unit, unit.to_base(value))}")
     total = sum(split.members.values(), Decimal(0))
-    lines.append(f"  {'total':<{width}}  {format_in(unit, unit.to_base(total))}")
+    lines.append(f"  {padded(total_word, width)}  {format_in(unit, unit.to_base(total))}")
     if over:
         due = ", ".join(f"{p} {float(f):.1%}" for p, f in split.calendar.items())
-        lines.append(f"Due by the end of each of the {over} (cumulative): {due}")
+        lines.append(said["due"].format(over=said[over], due=due))
     return lines

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from okrdesk.cli.options import DATE, day_of, workspace_option, workspace_path
+from okrdesk.cli.options import DATE, day_of, lang_option, workspace_option, workspace_path
 from okrdesk.cli.output import say
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_BAD_INPUT, EXIT_FAILED
@@ -89,6 +89,7 @@ def init(directory: Path | None, lang: str | None) -> None:
     "--as-of", "as_of", type=DATE,
     help="With --by last-period: the last period complete by this day counts (default: today).",
 )  # fmt: skip
+@lang_option("Language of what is said.")
 @workspace_option
 def split(
     key_result: str,
@@ -99,6 +100,7 @@ def split(
     dry_run: bool,
     replace: bool,
     as_of: dt.datetime | None,
+    lang: str | None,
 ) -> None:
     """Cut a key result's target onto the members of its unit, and over time.
 
@@ -119,8 +121,9 @@ def split(
     started()
     session = open_session(workspace_path())
     lines = run_split(
-        session, key_result, unit, by, weights_file, over, dry_run, day_of(as_of), replace
-    )
+        session, key_result, unit, by, weights_file, over, dry_run, day_of(as_of), replace,
+        session.workspace.language(lang),
+    )  # fmt: skip
     for line in lines:
         say(line)
 
