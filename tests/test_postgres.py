@@ -716,10 +716,12 @@ def test_reading_before_anything_is_stored_says_so(backend: Backend, command: li
     root = backend.workspace()
     done = CliRunner().invoke(cli, [*command, "-w", str(root)])
     assert "Traceback" not in done.output
-    if command == ["check"]:
-        assert "尚未采集任何数据：请运行 `okrdesk collect`" in done.output, done.output
-    else:
-        assert done.exit_code == 2 and "no numbers yet: run `okrdesk collect`" in done.output
+    assert "尚未采集任何数据：请运行 `okrdesk collect`" in done.output, done.output
+    if command != ["check"]:
+        assert done.exit_code == 2
+        english = CliRunner().invoke(cli, [*command, "--lang", "en", "-w", str(root)])
+        assert english.exit_code == 2
+        assert "no numbers yet: run `okrdesk collect`" in english.output
     assert not backend.exists(root), "reading created nothing"
 
 

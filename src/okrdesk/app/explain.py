@@ -32,6 +32,7 @@ _SAID: dict[str, dict[str, str]] = {
                       "the report shows; nothing after it counts",
         "no_data": "no data",
         "no_ratio": "no data (0 / 0)",
+        "nothing_stored": "no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first",
         "metric": "metric {metric} ({rule}) from plugin {plugins}",
         "parts": "numerator {numerator} ({numerator_over}) / "
                  "denominator {denominator} ({denominator_over})",
@@ -66,6 +67,7 @@ _SAID: dict[str, dict[str, str]] = {
         "checkpoint": "检查点，{day} 截止：取当日的数字（报告显示的也是它），之后的数据不计入",
         "no_data": "无数据",
         "no_ratio": "无数据（0 / 0）",
+        "nothing_stored": "尚未采集任何数据：请运行 `okrdesk collect`（或 `okrdesk checkin`）",
         "metric": "指标 {metric}（{rule}），来自插件 {plugins}",
         "parts": "分子 {numerator}（{numerator_over}）/ 分母 {denominator}（{denominator_over}）",
         "none_yet": "还没有数据：请先运行 `okrdesk collect`。",
@@ -146,7 +148,7 @@ def explain_lines(
         day = closing
     store = stored(session.workspace)
     if store is None:
-        raise BadInput("no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first")
+        raise BadInput(said["nothing_stored"])
     with store, store.reading():
         # The same rollup the report uses, so the two always agree.
         engine = Engine(plan, store, day, session.host.metrics, trends=False, within=subject)

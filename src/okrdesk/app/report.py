@@ -67,7 +67,8 @@ def make_report(
     day = report_date(session, as_of, week, period)
     store = stored(session.workspace)
     if store is None:
-        raise BadInput("no numbers yet: run `okrdesk collect` first")
+        raise BadInput("尚未采集任何数据：请运行 `okrdesk collect`" if lang == "zh"
+                       else "no numbers yet: run `okrdesk collect` first")  # fmt: skip
     with store, store.reading():
         built = build_report(plan, session.host.metrics, read_for_one_report(store), subject,
                              day, lang, session.host.broken_errors(), asked, windows,

@@ -70,7 +70,7 @@ _SAID = {
         "a_rate": "--by last-period 只能按数量或金额拆分；{kr} 是以 {unit} 计的比率，"
                   "每个成员都承担整个目标：请用 --by equal",
         "none_ended": "到 {day} 为止计划中还没有结束的周期；请用 --by equal",
-        "no_numbers": "还没有数据：请先运行 `okrdesk collect`，或用 --by equal",
+        "no_numbers": "尚未采集任何数据：请运行 `okrdesk collect`，或用 --by equal",
         "nothing_achieved": "成员在 {period} 都没有完成量；请用 --by equal",
         "none": "无",
         "calendar": "  时间进度：文件中写的 {n} 个周期（{periods}）→ {count} 个{over}",
