@@ -235,6 +235,22 @@ def test_checkin_by_and_its_defaults(write_workspace: WriteWorkspace) -> None:
     assert bad.exit_code == 2 and "okrdesk.toml:2: checkin.by" in bad.output, bad.output
 
 
+def test_history_of_a_measured_result_with_no_checkins_points_to_explain(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    done = run(root, "history", "O1.KR1")
+    assert done.exit_code == 2
+    assert done.output == (
+        "O1.KR1 由指标 new_hnw_clients 计量，没有打卡；`okrdesk explain O1.KR1` 列出其数字\n"
+    )
+    english = run(root, "history", "O1.KR1", "--lang", "en")
+    assert english.output == (
+        "O1.KR1 is measured by the metric new_hnw_clients, not by check-ins; "
+        "`okrdesk explain O1.KR1` shows its numbers\n"
+    )
+
+
 def test_history_lists_every_checkin_with_its_story(write_workspace: WriteWorkspace) -> None:
     root = rhythm(write_workspace)
     assert run(root, "checkin", "O1.REV", "1.2", "--date", "2026-03-31", "--by", "王芳",

@@ -99,7 +99,7 @@ class UnreadableFigure(ValueError):
         return error.said(lang) if isinstance(error, UnreadableFigure) else str(error)
 
     def said(self, lang: str) -> str:
-        words = _UNREADABLE["zh" if lang == "zh" else "en"]
+        words = _UNREADABLE[lang]
         params = dict(self.params)
         if "unit" in params:  # how to write a figure in the unit, in the same language
             params["say"] = words[f"say_{params['kind']}"].format(unit=params["unit"])

@@ -119,10 +119,6 @@ _HEADING = {
 }
 
 
-def _said(lang: str) -> dict[str, str]:
-    return _SAID["zh" if lang == "zh" else "en"]
-
-
 def explain_lines(
     session: Session,
     key_result: str,
@@ -138,7 +134,7 @@ def explain_lines(
     subject = find_subject(plan, kr, person, unit, lang)
     day = clamp_to_plan(plan, as_of or dt.date.today())
     subjects = subjects_under(plan, subject)
-    said = _said(lang)
+    said = _SAID[lang]
     lines = [f"{kr.id} {kr.title}",
              said["for"].format(subject=subject, name=plan.name_of(subject), day=day)]  # fmt: skip
     closing = closes_on(plan, kr)
@@ -177,7 +173,7 @@ def explain_lines(
 
 def _periods(figure: WindowFigure, lang: str) -> str:
     """ "2025-W01 … 2025-W11: 11 of 11 periods with a figure, 11 from [[baselines]]"."""
-    said = _said(lang)
+    said = _SAID[lang]
     ids = figure.periods
     span = ids[0] if len(ids) == 1 else f"{ids[0]} … {ids[-1]}" if ids else said["no_periods"]
     typed = (said["from_baselines"].format(count=figure.from_baselines)
@@ -189,7 +185,7 @@ def _periods(figure: WindowFigure, lang: str) -> str:
 def _explain_growth(kr: KeyResult, basis: GrowthBasis, lang: str) -> list[str]:
     """How a growth target and what is due by the date come from last year's figures."""
 
-    said = _said(lang)
+    said = _SAID[lang]
 
     def shown(value: float | None) -> str:
         return said["no_data"] if value is None else _result(kr.unit, value, lang)
@@ -224,7 +220,7 @@ def _explain_derived(
 ) -> list[str]:
     """A derived metric: its formula, and each input as rolled up to the subject
     (`okrdesk explain` on a key result of that input shows its rows)."""
-    said = _said(lang)
+    said = _SAID[lang]
     lines = [
         f"= {_shown(kr.unit, spec, total.value, lang)}",
         said["derived"].format(metric=spec.name, formula=spec.formula, subject=subject),
@@ -245,14 +241,12 @@ def _explain_derived(
         source = said["input"].format(metric=name)
         if used is not None:
             source += (
-                f" ({_rule(used.kind, lang)})" if lang != "zh" else f"（{_rule(used.kind, lang)}）"
+                f" ({_RULES[lang][used.kind]})"
+                if lang != "zh"
+                else f"（{_RULES[lang][used.kind]}）"
             )
         lines.append(f"  {name} = {shown}  [{source}]")
     return lines
-
-
-def _rule(kind: MetricKind, lang: str) -> str:
-    return _RULES["zh" if lang == "zh" else "en"][kind]
 
 
 def _in_slice(row: StoredObservation, where: Mapping[str, str]) -> bool:
@@ -271,11 +265,11 @@ def _counted(rows: list[StoredObservation], over_time: OverTime) -> list[StoredO
 def _explain_metric(
     kr: KeyResult, spec: MetricSpec, total: Figure, rows: list[StoredObservation], lang: str
 ) -> list[str]:
-    said, carried = _said(lang), _OVER["zh" if lang == "zh" else "en"]
+    said, carried = _SAID[lang], _OVER[lang]
     plugins = sorted({r.plugin for r in rows})
     lines = [
         f"= {_shown(kr.unit, spec, total.value, lang)}",
-        said["metric"].format(metric=spec.name, rule=_rule(spec.kind, lang),
+        said["metric"].format(metric=spec.name, rule=_RULES[lang][spec.kind],
                               plugins=", ".join(plugins) or "-"),
     ]  # fmt: skip
     if spec.kind is MetricKind.RATIO:
@@ -294,7 +288,7 @@ def _explain_metric(
         return [*lines, said["none_yet"]]
     runs = ("、" if lang == "zh" else ", ").join(map(str, sorted({r.run_id for r in shown})))
     lines.append(said["rows"].format(observations=_observations(len(shown), lang), runs=runs))
-    period, subject, value, run, source = _HEADING["zh" if lang == "zh" else "en"]
+    period, subject, value, run, source = _HEADING[lang]
     lines.append(f"  {padded(period, 9)} {padded(subject, 12)} {padded(value, 22, right=True)}  "
                  f"{padded(run, 4, right=True)}  {source}")  # fmt: skip
     for r in shown:
@@ -332,7 +326,7 @@ def _result(unit: UnitOfMeasure, value: float, lang: str) -> str:
 
 def _shown(unit: UnitOfMeasure, spec: MetricSpec, value: float | None, lang: str) -> str:
     if value is None:
-        return _said(lang)["no_data" if spec.kind is not MetricKind.RATIO else "no_ratio"]
+        return _SAID[lang]["no_data" if spec.kind is not MetricKind.RATIO else "no_ratio"]
     return _result(unit, value, lang)
 
 
@@ -360,7 +354,7 @@ def _explain_checkins(
     figure = rollup.checkin(kr, subject)
     subjects = set(subjects_under(plan, subject))
     history = [c for c in store.checkins(kr.id) if c.subject in subjects and c.day <= day]
-    said = _said(lang)
+    said = _SAID[lang]
     shown = said["no_data"] if figure.value is None else _result(kr.unit, figure.value, lang)
     lines = [f"= {shown}", said["checkins"].format(kr=kr.id)]
     if not history:

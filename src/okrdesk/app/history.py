@@ -17,6 +17,8 @@ _WORDS = {
         "count": "{n} withdrawn: kept in the history, they count for nothing.",
         "measured": "measured by the metric {metric}: these check-ins, from before it was, "
                     "count for nothing (`okrdesk explain {kr}` shows its numbers)",
+        "no_checkins": "{kr} is measured by the metric {metric}, not by check-ins; "
+                       "`okrdesk explain {kr}` shows its numbers",
     },
     "zh": {
         "tracked": "按打卡跟踪，每{cadence}一次",
@@ -26,6 +28,7 @@ _WORDS = {
         "count": "已撤回 {n} 条：留在历史中，不计入。",
         "measured": "由指标 {metric} 计量：以下为改用指标前的打卡，不计入（`okrdesk explain "
                     "{kr}` 列出其数字）",
+        "no_checkins": "{kr} 由指标 {metric} 计量，没有打卡；`okrdesk explain {kr}` 列出其数字",
     },
 }  # fmt: skip
 
@@ -43,12 +46,7 @@ def history_lines(session: Session, key_result: str, lang: str) -> list[str]:
             entries = store.checkins(kr.id, withdrawn=True)
     if kr.metric is not None:
         if not entries:
-            raise BadInput(
-                f"{kr.id} 由指标 {kr.metric} 度量，没有打卡；`okrdesk explain {kr.id}` 列出它的数字"
-                if lang == "zh" else
-                f"{kr.id} is measured by the metric {kr.metric}, not by check-ins; "
-                f"`okrdesk explain {kr.id}` shows its numbers"
-            )  # fmt: skip
+            raise BadInput(words["no_checkins"].format(kr=kr.id, metric=kr.metric))
         # Check-ins from before the plan gave it a metric: listed, with their ids, so
         # that a wrong one can still be withdrawn.
         told = words["measured"].format(metric=kr.metric, kr=kr.id)

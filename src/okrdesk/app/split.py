@@ -96,12 +96,8 @@ _SAID = {
 """What ``okrdesk split`` says, in each language."""
 
 
-def _said(lang: str) -> dict[str, str]:
-    return _SAID["zh" if lang == "zh" else "en"]
-
-
 def _weights_from_file(path: Path, plan: Plan, owner: str, lang: str) -> dict[str, float]:
-    said = _said(lang)
+    said = _SAID[lang]
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
@@ -128,11 +124,11 @@ def _weight(path: Path, member: str, weight: object, lang: str) -> float:
         except ValueError as error:
             said = UnreadableFigure.in_language(error, lang)
             raise BadInput(
-                _said(lang)["weight_unreadable"].format(path=path, member=member, error=said)
+                _SAID[lang]["weight_unreadable"].format(path=path, member=member, error=said)
             ) from None
     if number is None or not number.is_finite() or number < 0:
         raise BadInput(
-            _said(lang)["bad_weight"].format(path=path, member=member, weight=repr(weight))
+            _SAID[lang]["bad_weight"].format(path=path, member=member, weight=repr(weight))
         )
     return float(number)
 
@@ -140,7 +136,7 @@ def _weight(path: Path, member: str, weight: object, lang: str) -> float:
 def _last_period_weights(
     session: Session, kr: KeyResult, members: list[str], as_of: dt.date, lang: str
 ) -> dict[str, float]:
-    said = _said(lang)
+    said = _SAID[lang]
     plan = session.plan
     spec = session.host.metrics.get(kr.metric or "")
     rate = kr.unit.dimension not in (Dimension.COUNT, Dimension.MONEY)
@@ -179,7 +175,7 @@ def _checked_in(store: StoreReader, kr: KeyResult, period: Period) -> dict[str, 
 
 def _hand_set(kr: KeyResult, split: Split, over: str | None, lang: str) -> list[str]:
     """The figures already in the file that this split would change, one line each."""
-    said = _said(lang)
+    said = _SAID[lang]
     unit = kr.unit
     new = {m: unit.to_base(v) for m, v in split.members.items()}
     old = dict(kr.member_targets)
@@ -211,7 +207,7 @@ def run_split(
     replace: bool = False,
     lang: str = "en",
 ) -> list[str]:
-    said = _said(lang)
+    said = _SAID[lang]
     plan = session.plan
     kr = find_key_result(plan, key_result, lang)
     owner = owner_of(plan, kr)
@@ -263,7 +259,7 @@ def run_split(
 
 
 def _describe(split: Split, by: str, over: str | None, lang: str) -> list[str]:
-    said = _said(lang)
+    said = _SAID[lang]
     kr = split.key_result
     unit = kr.unit
     lines = [said["split"].format(
