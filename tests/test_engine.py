@@ -608,11 +608,11 @@ def test_restatements_are_told_for_one_period_and_after_the_year_by_every_collec
         ran("2026-03-12", {"aum": {"2026-W09": 1}}),  # a metric the plan does not use
         ran("2026-03-01", hnw),  # more than a week before
     ]
-    alerts = revision_alerts(told, dt.date(2026, 3, 15), plan, {})
+    alerts = revision_alerts(told, dt.date(2026, 3, 15), plan, {}, {})
     assert [(a.kind, a.level.value, a.subject) for a in alerts] == [
         ("revised", "info", "new_hnw_clients")
     ] * 2
-    assert revision_alerts(told, dt.date(2026, 3, 9), plan, {}) == []  # before them
+    assert revision_alerts(told, dt.date(2026, 3, 9), plan, {}, {}) == []  # before them
     january = [ran("2027-01-05", hnw)]
-    assert len(revision_alerts(january, plan.end, plan, {})) == 1  # the year's last report
-    assert revision_alerts(january, dt.date(2026, 12, 30), plan, {}) == []
+    assert len(revision_alerts(january, plan.end, plan, {}, {})) == 1  # the year's last report
+    assert revision_alerts(january, dt.date(2026, 12, 30), plan, {}, {}) == []

@@ -77,6 +77,28 @@ def test_the_metric_the_latest_collect_failed_is_marked_until_it_is_collected(
     assert marked(workspace) == {}
 
 
+def test_a_failure_stands_until_its_metric_is_collected_again_not_another(
+    workspace: Path,
+) -> None:
+    """``collect --metric new_hnw_clients`` after a collect that failed complaint_rate
+    got nothing of complaint_rate: the report still marks it, and check still names the
+    error, by the run that failed, until a collect asked for complaint_rate gets it."""
+    collect(workspace, "complaint_rate")
+    error = ("plugin test_metrics metric complaint_rate: complaints.csv:3: not a number "
+             "(a problem, none kept)")  # fmt: skip
+    (workspace / "fail").write_text("", encoding="utf-8")
+    other = run(workspace, "collect", "--through", "2026-03-31", "--metric", "new_hnw_clients")
+    assert other.exit_code == 0, other.output
+    assert marked(workspace) == {"O1.KR2": {"run": 1, "day": marked_day(workspace),
+                                            "error": error}}  # fmt: skip
+    told = run(workspace, "check", "--as-of", "2026-03-31", "--lang", "en")
+    assert f"collect run 1 ({marked_day(workspace)}): {error}" in told.output, told.output
+    again = run(workspace, "collect", "--through", "2026-03-31", "--metric", "complaint_rate")
+    assert again.exit_code == 0, again.output
+    assert marked(workspace) == {}
+    assert "次采集" not in run(workspace, "check", "--as-of", "2026-03-31").output
+
+
 def test_a_plugin_that_failed_whole_marks_every_key_result_it_measures(
     workspace: Path,
 ) -> None:

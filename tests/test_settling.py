@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
-from okrdesk.model import MetricKind, MetricSpec, settled_restatements
+from okrdesk.model import MetricKind, MetricSpec, Run, read_before, settled_restatements
 from okrdesk.plugins import sql_metrics
 from okrdesk.store import Store
 from okrdesk.units import UNITS
@@ -146,13 +146,20 @@ def test_a_metric_declares_how_long_its_figures_take_to_settle() -> None:
     # read, keep theirs.
     revised = {"m": {"2026-W02": 3, "2026-W03": 1}, "gone": {"2026-01": 2}, "n": {"x": 1}}
     specs = {"m": spec(7), "n": spec(7)}
-    found = settled_restatements(revised, specs, dt.date(2026, 1, 18), dt.date(2026, 12, 31))
+    found = settled_restatements(revised, 2, read_through("2026-01-18"), specs, {},
+                                 dt.date(2026, 12, 31))  # fmt: skip
     assert found == {"m": {"2026-W02": 3}, "gone": {"2026-01": 2}, "n": {"x": 1}}
     # The plan's last week ends with the plan, not in January: read through 7 January,
     # seven days after the plan's end, 2026-W53 had settled.
-    late = settled_restatements({"m": {"2026-W53": 1}}, specs, dt.date(2027, 1, 7),
-                                dt.date(2026, 12, 31))  # fmt: skip
+    late = settled_restatements({"m": {"2026-W53": 1}}, 2, read_through("2027-01-07"), specs,
+                                {}, dt.date(2026, 12, 31))  # fmt: skip
     assert late == {"m": {"2026-W53": 1}}
+
+
+def read_through(day: str, *more: Run) -> list[Run]:
+    """Run 1, a whole collect through ``day``, then ``more``; the restating run is 2."""
+    return [Run(1, f"{day}T08:00:00", f"{day}T08:01:00", "ok", "collect", day, None, {}, []),
+            *more]  # fmt: skip
 
 
 def test_a_cohort_read_before_it_settled_is_not_news_however_long_after(
@@ -175,6 +182,47 @@ def test_a_cohort_read_before_it_settled_is_not_news_however_long_after(
     with Store.open(root / "okrdesk.db") as store:
         assert store.runs()[-1].revised == {"funded_7d": {"2026-W03": 1},
                                             "funded_ever": {"2026-W03": 1}}  # fmt: skip
+
+
+def test_a_collect_of_other_metrics_between_does_not_make_a_cohort_read_later(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """``collect --metric accounts_opened`` through the 25th read no funnel: the funnel's
+    week 3 was last read on the 18th, its last day, and its restatement is no news."""
+    root = write_workspace({"okrs.toml": OKRS + KEY_RESULTS})
+    (root / "okrdesk.toml").write_text(TOML, encoding="utf-8")
+    _write_data(root, ACCOUNTS, FUNDINGS)
+    runner = CliRunner()
+    for args in (["--through", "2026-01-18"],
+                 ["--through", "2026-01-25", "--metric", "accounts_opened"]):  # fmt: skip
+        done = runner.invoke(cli, ["collect", *args, "-w", str(root)])
+        assert done.exit_code == 0, done.output
+    _write_data(root, ACCOUNTS, [*FUNDINGS, ("a4", "2026-01-20")])
+    third = runner.invoke(cli, ["collect", "--through", "2026-02-01", "-w", str(root),
+                                "--lang", "en"])  # fmt: skip
+    assert third.exit_code == 0, third.output
+    assert "Revised" not in third.output, third.output
+    with Store.open(root / "okrdesk.db") as store:
+        runs = store.runs()
+    assert runs[1].metrics == ["accounts_opened"]
+    assert all("funded_7d" in (run.metrics or ()) for run in (runs[0], runs[2]))
+    assert runs[-1].revised["funded_7d"] == {"2026-W03": 1}
+
+
+def test_a_figure_was_read_by_the_last_collect_that_got_it() -> None:
+    """Not by a collect that was asked for the metric and failed it: the figure stored
+    is the one read before."""
+    owners = {"m": "sql", "n": "sql"}
+    runs = read_through(
+        "2026-01-18",
+        Run(2, "2026-01-25T08:00:00", "2026-01-25T08:01:00", "failed", "collect",
+            "2026-01-25", None, {}, ["plugin sql metric m: data/x.csv:3: not a date"]),
+        Run(3, "2026-01-26T08:00:00", None, "running", "collect", "2026-01-26", None, {}, []),
+    )  # fmt: skip
+    assert read_before(runs, 4, "m", owners) == dt.date(2026, 1, 26)  # killed, it may have
+    assert read_before(runs[:2], 3, "m", owners) == dt.date(2026, 1, 18)
+    assert read_before(runs[:2], 3, "n", owners) == dt.date(2026, 1, 25)
+    assert read_before(runs, 1, "m", owners) is None
 
 
 @pytest.mark.parametrize("wrong", [-3, "soon", 1.5, True])

@@ -180,8 +180,9 @@ def test_a_plugins_warning_is_kept_with_its_run_and_told_by_report_and_check(
         alerts = json_report(root, THROUGH, lang)["alerts"]
         return [a["message"] for a in alerts if a["kind"] == "plugin" and a["level"] == "info"]
 
-    assert told("en") == [f"last collect (run {first.id}) warned: {line}"]
-    assert told("zh") == [f"最近一次采集（第 {first.id} 次）提示：{line}"]
+    day = first.started[:10]
+    assert told("en") == [f"collect run {first.id} ({day}) warned: {line}"]
+    assert told("zh") == [f"第 {first.id} 次采集（{day}）提示：{line}"]
     check = run(root, "check", "--as-of", THROUGH)
     assert line in check.output, check.output
     exported = json.loads(run(root, "export").output)["runs"]

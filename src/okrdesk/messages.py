@@ -253,12 +253,12 @@ ALERTS: dict[str, dict[str, str]] = {
     "cadence.month": {"en": "month", "zh": "月"},
     "cadence.quarter": {"en": "quarter", "zh": "季"},
     "plugin.run_error": {
-        "en": "last collect (run {run}): {error}",
-        "zh": "最近一次采集（第 {run} 次）：{error}",
+        "en": "collect run {run} ({day}): {error}",
+        "zh": "第 {run} 次采集（{day}）：{error}",
     },
     "plugin.run_warning": {
-        "en": "last collect (run {run}) warned: {warning}",
-        "zh": "最近一次采集（第 {run} 次）提示：{warning}",
+        "en": "collect run {run} ({day}) warned: {warning}",
+        "zh": "第 {run} 次采集（{day}）提示：{warning}",
     },
     "plugin.broken": {
         "en": "plugin {plugin}: {error}",

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
@@ -454,22 +454,26 @@ class MetricSpec:
 
 def settled_restatements(
     revised: Mapping[str, Mapping[str, int]],
+    run_id: int,
+    runs: Sequence[Run],
     specs: Mapping[str, MetricSpec],
-    read_through: dt.date | None,
+    owners: Mapping[str, str],
     last_day: dt.date,
 ) -> dict[str, dict[str, int]]:
-    """Of ``revised`` (metric → period id → figures a collect restated), those of periods
-    whose figures had settled when the collect before it read them, through
-    ``read_through`` (``MetricSpec.settled``; a period ends on its last day, or the plan's
-    ``last_day``): a cohort still converting by its metric's definition is left out. A
-    metric no plugin declares now, and a period id that does not read, keep theirs."""
+    """Of ``revised`` (metric → period id → figures run ``run_id`` restated), those of
+    periods whose figures had settled when they were read, by the latest collect of their
+    metric before (``read_before``; ``MetricSpec.settled``; a period ends on its last day,
+    or the plan's ``last_day``): a cohort still converting by its metric's definition is
+    left out. A metric no plugin declares now, and a period id that does not read, keep
+    theirs."""
     found: dict[str, dict[str, int]] = {}
     for metric, periods in revised.items():
         spec = specs.get(metric)
+        read = read_before(runs, run_id, metric, owners)
         kept = {
             period: count
             for period, count in periods.items()
-            if spec is None or _settled(spec, period, read_through, last_day)
+            if spec is None or _settled(spec, period, read, last_day)
         }
         if kept:
             found[metric] = kept
@@ -486,11 +490,20 @@ def _settled(spec: MetricSpec, period: str, read_through: dt.date | None, last: 
     return read_through is None or spec.settled(end, read_through)
 
 
-def read_before(runs: Sequence[Run], run_id: int) -> dt.date | None:
-    """The day the latest collect before run ``run_id`` read its sources through: what
-    a figure that run restated had been read as of. None before the first."""
-    earlier = [run.through for run in runs if run.id < run_id and run.through]
-    return dt.date.fromisoformat(earlier[-1]) if earlier else None
+def read_before(
+    runs: Sequence[Run], run_id: int, metric: str, owners: Mapping[str, str]
+) -> dt.date | None:
+    """The day through which the latest collect before run ``run_id`` that was asked for
+    ``metric`` and did not fail it read its sources: what a figure of ``metric`` that run
+    restated had been read as of (a ``collect --metric`` of others between reads none of
+    it). None before the first."""
+    for run in reversed(runs):
+        if run.id >= run_id or not run.through or not run.asked_for(metric):
+            continue
+        if not run.unfinished and metric in run.failed({metric: owners.get(metric, "")}):
+            continue
+        return dt.date.fromisoformat(run.through)
+    return None
 
 
 @attrs.frozen
@@ -703,23 +716,82 @@ class Run:
     """Metric → period → how many of its figures stored as complete this run restated."""
     warnings: Sequence[str] = ()
     """What plugins warned of (rows left out, say), as the collect printed it."""
+    metrics: Sequence[str] | None = None
+    """The metrics the run was asked to collect (``collect --metric`` asks for some);
+    None for a run kept before okrdesk noted them, taken as asked for every metric."""
 
     @property
     def unfinished(self) -> bool:
         """Started but never finished: killed, or still running elsewhere."""
         return self.finished is None
 
+    def asked_for(self, metric: str) -> bool:
+        return self.metrics is None or metric in self.metrics
+
     def failed(self, owners: Mapping[str, str]) -> dict[str, str]:
-        """The metrics of ``owners`` (metric → plugin) this run could not collect, each
-        with its error: every metric an error names, and every metric of a plugin whose
-        error is the whole plugin's (it failed to load, or raised)."""
+        """The metrics of ``owners`` (metric → plugin) this run was asked for and could
+        not collect, each with its error: every metric an error names, and every metric
+        of a plugin whose error is the whole plugin's (it failed to load, or raised)."""
         found: dict[str, str] = {}
         for error in self.errors:
-            for metric, plugin in owners.items():
-                named = plugin_error_text(plugin, metric, "")
-                if metric not in found and error.startswith((named, plugin_error_text(plugin))):
-                    found[metric] = error
+            for metric in concerned(error, owners):
+                if self.asked_for(metric):
+                    found.setdefault(metric, error)
         return found
+
+
+def concerned(line: str, owners: Mapping[str, str]) -> list[str]:
+    """The metrics of ``owners`` (metric → plugin) a plugin's error or warning, as a run
+    keeps it, is about: those it names (``plugin_error_text``, or ``told_once``'s
+    ``plugin p metrics a, b: ...``), or every metric of its plugin where it names none."""
+    found = re.match(r"plugin (\S+?)(?: metrics? (.+?))?: ", line)
+    if found is None:
+        return []
+    plugin, named = found[1], found[2]
+    if named is None:
+        return [metric for metric, owner in owners.items() if owner == plugin]
+    return [m for m in named.split(", ") if owners.get(m) == plugin]
+
+
+def last_asked(runs: Sequence[Run], owners: Mapping[str, str]) -> dict[str, Run]:
+    """For each metric of ``owners``, the latest finished run asked to collect it."""
+    found: dict[str, Run] = {}
+    for run in runs:
+        if not run.unfinished:
+            found.update((metric, run) for metric in owners if run.asked_for(metric))
+    return found
+
+
+def standing(
+    runs: Sequence[Run], owners: Mapping[str, str], lines: Callable[[Run], Sequence[str]]
+) -> list[tuple[Run, list[str]]]:
+    """Of each finished run's ``lines`` (its errors, or its warnings), those that still
+    stand, with their run, oldest first: a line about metrics of ``owners`` until a later
+    finished run is asked to collect them again (a ``collect --metric`` of another metric
+    leaves it standing), and a line about none of them while its run is the latest."""
+    finished = [run for run in runs if not run.unfinished]
+    latest = last_asked(finished, owners)
+    found = []
+    for run in finished:
+        kept = []
+        for line in lines(run):
+            about = [m for m in concerned(line, owners) if run.asked_for(m)]
+            if any(latest[m] is run for m in about) or (not about and run is finished[-1]):
+                kept.append(line)
+        if kept:
+            found.append((run, kept))
+    return found
+
+
+def standing_failures(runs: Sequence[Run], owners: Mapping[str, str]) -> dict[str, tuple[Run, str]]:
+    """Each metric of ``owners`` that the latest finished run asked to collect it could
+    not collect, with that run and its error."""
+    found: dict[str, tuple[Run, str]] = {}
+    for metric, run in last_asked(runs, owners).items():
+        error = run.failed({metric: owners[metric]}).get(metric)
+        if error is not None:
+            found[metric] = (run, error)
+    return found
 
 
 def plugin_error_text(plugin: str, metric: str | None = None, message: str = "") -> str:

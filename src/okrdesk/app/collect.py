@@ -12,7 +12,7 @@ from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_periods
 from okrdesk.errors import BadInput
 from okrdesk.messages import counted, named_periods
-from okrdesk.model import Plan, read_before, settled_restatements, told_once
+from okrdesk.model import Plan, settled_restatements, told_once
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
@@ -160,8 +160,8 @@ def run_collect(
     versions: dict[str, str] = {}
     landed: set[str] = set()
     with open_store(session.workspace) as store:
-        run_id = store.start_run("collect", day)
-        read = read_before(store.runs(), run_id)
+        runs = store.runs()
+        run_id = store.start_run("collect", day, wanted)
         for grain, metrics in by_grain.items():
             grain_periods = plan_periods(plan, day, grain)
 
@@ -193,7 +193,8 @@ def run_collect(
     return CollectSummary(
         run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),
         tuple(sorted(landed)), changes.changed, changes.gone,
-        settled_restatements(changes.revised_by_metric(), session.host.metrics, read, plan.end),
+        settled_restatements(changes.revised_by_metric(), run_id, runs, session.host.metrics,
+                             session.host.owners, plan.end),
     )  # fmt: skip
 
 

@@ -45,7 +45,7 @@ FIELDS = {
     ],
     "runs": [
         "id", "started", "finished", "status", "command", "through", "plugins", "errors", "revised",
-        "warnings",
+        "warnings", "metrics",
     ],
 }  # fmt: skip
 
@@ -83,7 +83,8 @@ def _tables(store: Store, slices: bool) -> dict[str, list[dict[str, Any]]]:
              f"{metric} " + ", ".join(f"{period} ({n})" for period, n in sorted(periods.items()))
              for metric, periods in sorted(r.revised.items())
          ),
-         "warnings": "; ".join(r.warnings)}
+         "warnings": "; ".join(r.warnings),
+         "metrics": None if r.metrics is None else "; ".join(r.metrics)}
         for r in store.runs()
     ]  # fmt: skip
     return {"observations": observations, "checkins": checkins, "spend": spend, "runs": runs}

@@ -21,7 +21,10 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   result inside the scope tracked by check-ins with none, or whose latest
   is older than the previous period of its cadence (a whole week, month or
   quarter went by without one: ``okrdesk.engine.cadence``);
-- plugin: the errors of the latest collect, and plugins that failed to load;
+- plugin: the errors and warnings of collects about metrics the plan uses, until a
+  later collect is asked for those metrics again (a ``collect --metric`` of others
+  leaves them told), those about no such metric of the latest collect, and plugins
+  that failed to load;
 - revised (info): figures of complete periods of a metric the plan uses that
   a collect within the last period restated (``revision_alerts``), once the
   figures had settled (a cohort metric's go on converting for a while, or for
@@ -55,8 +58,8 @@ from okrdesk.model import (
     MetricSpec,
     Plan,
     Run,
-    read_before,
     settled_restatements,
+    standing,
     told_once_as_kept,
 )
 from okrdesk.records import shared_methods
@@ -107,10 +110,13 @@ def alerts(
     *,
     broken_plugins: Iterable[tuple[str, str]] = (),
     runs: Sequence[Run] | None = None,
+    owners: Mapping[str, str] | None = None,
 ) -> list[Alert]:
     """Everything inside ``scope`` that needs attention at the engine's date,
     errors first. ``broken_plugins`` are (plugin, error) pairs from loading; ``runs``,
-    the store's collect runs when the caller has read them already."""
+    the store's collect runs when the caller has read them already; ``owners``, the
+    plugin of each metric (metric → plugin), by which a run's errors are told until the
+    metrics they are about are collected again."""
     plan = engine.plan
     inside = set(subjects_under(plan, scope or plan.top))
     latest = latest_ends(plan, engine.store, engine.metrics)
@@ -119,21 +125,23 @@ def alerts(
     found += _source_alerts(plan, engine.store, engine.as_of, inside, latest, engine.metrics,
                             scope)  # fmt: skip
     runs = engine.store.runs() if runs is None else runs
-    if runs:
-        latest_run = runs[-1]
+    used = set(metrics_needed(plan, engine.metrics))
+    owned = {metric: plugin for metric, plugin in (owners or {}).items() if metric in used}
+    for run, errors in standing(runs, owned, lambda run: run.errors):
         found += [
             Alert(Level.ERROR, "plugin", "collect", "plugin.run_error",
-                  {"run": latest_run.id, "error": error})
+                  {"run": run.id, "day": run.started[:10], "error": error})
             # A source that failed several metrics in the same words, once.
-            for error in told_once_as_kept(latest_run.errors)
+            for error in told_once_as_kept(errors)
         ]  # fmt: skip
-        # Its warnings told, not alarmed: the figures stand, without what they name.
+    for run, warnings in standing(runs, owned, lambda run: run.warnings):
+        # Told, not alarmed: the figures stand, without what they name.
         found += [
             Alert(Level.INFO, "plugin", "collect", "plugin.run_warning",
-                  {"run": latest_run.id, "warning": warning})
-            for warning in latest_run.warnings
+                  {"run": run.id, "day": run.started[:10], "warning": warning})
+            for warning in warnings
         ]  # fmt: skip
-    found += revision_alerts(runs, engine.as_of, plan, engine.metrics)
+    found += revision_alerts(runs, engine.as_of, plan, engine.metrics, owners or {})
     found += [
         Alert(Level.ERROR, "plugin", name, "plugin.broken", {"plugin": name, "error": error})
         for name, error in broken_plugins
@@ -142,7 +150,11 @@ def alerts(
 
 
 def revision_alerts(
-    runs: Sequence[Run], as_of: dt.date, plan: Plan, specs: Mapping[str, MetricSpec]
+    runs: Sequence[Run],
+    as_of: dt.date,
+    plan: Plan,
+    specs: Mapping[str, MetricSpec],
+    owners: Mapping[str, str],
 ) -> list[Alert]:
     """The figures of complete periods that collects run within one period (the plan's
     grain) up to ``as_of`` restated, of the metrics the plan uses: an alert for each run
@@ -160,8 +172,7 @@ def revision_alerts(
         day = dt.datetime.fromisoformat(run.finished or run.started).astimezone().date()
         if not since < day <= until:
             continue
-        read = read_before(runs, run.id)
-        news = settled_restatements(run.revised, specs, read, plan.end)
+        news = settled_restatements(run.revised, run.id, runs, specs, owners, plan.end)
         for metric, periods in sorted(news.items()):
             if metric not in used:
                 continue

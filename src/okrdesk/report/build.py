@@ -21,7 +21,7 @@ from okrdesk.engine.plan_calendar import clamp_to_plan, collected_for, one_perio
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, subjects_under
 from okrdesk.engine.scoring import PersonScore, scores
-from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan, Run
+from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan, Run, standing_failures
 from okrdesk.periods import Over, default_window, parse_window, week_of
 from okrdesk.records import shared_methods
 from okrdesk.report.breakdown import breakdown_of
@@ -82,14 +82,17 @@ class WindowAsked:
 
 
 def _not_collected(
-    run: Run | None, failed: Mapping[str, str], metric: str | None, specs: dict[str, MetricSpec]
+    failed: Mapping[str, tuple[Run, str]], metric: str | None, specs: dict[str, MetricSpec]
 ) -> ReportNotCollected | None:
-    """What the latest collect could not get of ``metric``, or of a metric a derived one
-    is made of."""
-    if run is None or metric is None or not failed:
+    """What the latest collect asked for ``metric`` (or a metric a derived one is made
+    of) could not get of it (``standing_failures``)."""
+    if metric is None or not failed:
         return None
     missed = next((m for m in collected_for(metric, specs) if m in failed), None)
-    return None if missed is None else ReportNotCollected(run.id, run.started[:10], failed[missed])
+    if missed is None:
+        return None
+    run, error = failed[missed]
+    return ReportNotCollected(run.id, run.started[:10], error)
 
 
 def _key_result(
@@ -356,7 +359,7 @@ def build_report(
     ``breakdowns`` (key result id → dimension) adds to or overrides the target
     files' ``breakdown``; ``windows`` gives the key results on flows that ask for no
     window a window line; ``owners`` (metric → plugin) marks the key results whose
-    metric the latest collect could not get."""
+    metric the latest collect asked for it could not get."""
     asked = {**{kr.id: kr.breakdown for kr in plan.key_results_by_id.values() if kr.breakdown},
              **(breakdowns or {})}  # fmt: skip
     day = clamp_to_plan(plan, as_of)
@@ -368,14 +371,13 @@ def build_report(
     progress = engine.progress(unit)
     earlier = Engine(plan, store, period_ago, metrics, trends=False, within=unit, shared=shared)
     runs = store.runs()
-    latest = runs[-1] if runs else None
-    failed = latest.failed(owners or {}) if latest is not None else {}
+    failed = standing_failures(runs, owners or {})
     objectives = []
     for objective in progress.objectives:
         results = []
         for p in objective.key_results:
             before = earlier.key_result(p.key_result, unit) if period_ago >= plan.start else None
-            missed = _not_collected(latest, failed, p.key_result.metric, metrics)
+            missed = _not_collected(failed, p.key_result.metric, metrics)
             results.append(
                 _key_result(engine, p, before, asked.get(p.key_result.id), windows, lang, missed)
             )
@@ -385,7 +387,8 @@ def build_report(
                             objective.score, tuple(results))
         )  # fmt: skip
     budget = budget_progress(engine, store.spend())
-    found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins, runs=runs)
+    found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins, runs=runs,
+                             owners=owners)  # fmt: skip
     previous = earlier.progress(unit, members=False).score if period_ago >= plan.start else None
     return Report(
         schema=SCHEMA,

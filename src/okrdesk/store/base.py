@@ -389,12 +389,17 @@ class Store(ABC):
 
     # ----------------------------------------------------------------- runs
 
-    def start_run(self, command: str, through: dt.date | None) -> int:
+    def start_run(
+        self, command: str, through: dt.date | None, metrics: Sequence[str] | None = None
+    ) -> int:
+        """A new run, running; ``metrics``: those it is asked to collect (None: every one)."""
         with self.transaction():
             return self._insert(
-                "INSERT INTO runs (started, status, command, through, pid) VALUES (?, ?, ?, ?, ?)",
-                (now(), "running", command, through.isoformat() if through else None, os.getpid()),
-            )
+                "INSERT INTO runs (started, status, command, through, pid, metrics) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (now(), "running", command, through.isoformat() if through else None,
+                 os.getpid(), None if metrics is None else json.dumps(list(metrics))),
+            )  # fmt: skip
 
     def finish_run(
         self,
@@ -426,11 +431,11 @@ class Store(ABC):
     def runs(self) -> list[Run]:
         rows = self._rows(
             "SELECT id, started, finished, status, command, through, pid, plugins, errors, "
-            "revised, warnings FROM runs ORDER BY id"
+            "revised, warnings, metrics FROM runs ORDER BY id"
         )
         return [
             Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]),
-                json.loads(r[9]), json.loads(r[10]))
+                json.loads(r[9]), json.loads(r[10]), None if r[11] is None else json.loads(r[11]))
             for r in rows
         ]  # fmt: skip
 

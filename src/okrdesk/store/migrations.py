@@ -320,10 +320,19 @@ def _v14_run_warnings(db: sqlite_utils.Database) -> None:
 WARNINGS_COLUMN = "TEXT NOT NULL DEFAULT '[]'"
 
 
+def _v15_run_metrics(db: sqlite_utils.Database) -> None:
+    # The report named the errors of the latest run only, so a `collect --metric aum`
+    # after a collect that failed nps hid nps's failure, and the settling rule took
+    # the latest run's day for when any metric was read. Each run now keeps the
+    # metrics it was asked for, as a JSON list; NULL, for the runs before, is every
+    # metric.
+    db.execute("ALTER TABLE runs ADD COLUMN metrics TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
-    _v13_collected_fingerprints, _v14_run_warnings,
+    _v13_collected_fingerprints, _v14_run_warnings, _v15_run_metrics,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -491,5 +500,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     """,
     # 14
     f"ALTER TABLE runs ADD COLUMN warnings {WARNINGS_COLUMN.replace('TEXT', _PG_TEXT)};",
+    # 15
+    f"ALTER TABLE runs ADD COLUMN metrics {_PG_TEXT};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""
