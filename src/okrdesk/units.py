@@ -219,6 +219,19 @@ def _suffix_of(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9_]*(?:\.[0-9_]+)?(?:[eE][+-]?[0-9]+)?")
+
+
+def written_with_unit(text: str) -> tuple[str, str] | None:
+    """(number, unit) when ``text`` is a number followed by a unit okrdesk knows, the way
+    a person writes a figure (``15亿``, ``27%``, ``1.2万户``): the unit's symbol, 万 and
+    亿 taken as money (``亿元``). None for anything else."""
+    symbol, number = _suffix_of(text.strip())
+    if symbol is None or not _PLAIN_NUMBER.fullmatch(number):
+        return None
+    return number, _SHORT_MONEY.get(symbol, symbol)
+
+
 def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:
     """The one parser for a figure a person types on the command line, as a base value.
 

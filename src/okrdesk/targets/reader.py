@@ -8,6 +8,7 @@ pass over a file finds every mistake in it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Collection, Iterator
 from decimal import Decimal
@@ -105,13 +106,31 @@ MAX_MAGNITUDE = Decimal("1e15")
 def plain_number(raw: object) -> tuple[Decimal | None, str]:
     """A TOML value as a finite Decimal of sane size, or None and why not."""
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
-        return None, f"expected a number, got {describe(raw)}"
+        return None, f"expected a number, got {describe(raw)}{_how_to_write(raw)}"
     number = Decimal(raw)
     if not number.is_finite():
         return None, f"expected a finite number, got {raw}"
     if abs(number) >= MAX_MAGNITUDE:
         return None, f"{number:.3g} is too large for any figure in a plan"
     return number, ""
+
+
+def _how_to_write(raw: object) -> str:
+    """For a figure quoted as text, how to write it as a number: ``"15亿"`` is 15 with
+    unit = "亿元", ``"15"`` is 15."""
+    from okrdesk.units import written_with_unit
+
+    if not isinstance(raw, str):
+        return ""
+    spoken = written_with_unit(raw)
+    if spoken is not None:
+        return (
+            f'; write {spoken[0]} with unit = "{spoken[1]}" in the same table, or the figure '
+            "in the unit the table names"
+        )
+    if re.fullmatch(r"\s*[+-]?[0-9][0-9_]*(?:\.[0-9_]+)?\s*", raw):
+        return f"; write {raw.strip()} without quotes"
+    return ""
 
 
 def suggest(word: str, choices: Collection[str], lang: str = "en") -> str:
@@ -192,7 +211,8 @@ class Table:
         value = self.data[key]
         wrong_bool = isinstance(value, bool) and bool not in kinds
         if not isinstance(value, kinds) or wrong_bool or _is_datetime_for_date(value, kinds):
-            self.fail(self.where.key(key), f"expected {expected}, got {describe(value)}")
+            hint = _how_to_write(value) if int in kinds else ""
+            self.fail(self.where.key(key), f"expected {expected}, got {describe(value)}{hint}")
             return None
         return value
 

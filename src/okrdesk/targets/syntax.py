@@ -232,6 +232,10 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, str] | 
     wide = full_width_on(_line_text(text, error_line))
     if wide is not None and "at end of document" not in message:
         return error_line, wide
+    column = re.search(r"column (\d+)\)", message)
+    said = figure_as_spoken(_line_text(text, error_line), int(column[1])) if column else None
+    if said is not None:
+        return error_line, said
     state, _ = _walk(text, upto)
     if state.string_line is not None and "end of document" in message:
         return state.string_line, "this string is never closed"
@@ -268,6 +272,57 @@ def full_width_on(line: str) -> str | None:
         shown = "the full-width space" if ch == "\u3000" else f"the {kind} {ch}"
         return f"found {shown}; write {ascii_form} (column {i + 1})"
     return None
+
+
+_NUMBER_ENDING = re.compile(r"[+-]?[0-9][0-9_]*(?:\.[0-9_]+)?(?:[eE][+-]?[0-9]+)?\s*$")
+_THOUSANDS = re.compile(r"(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9])")
+
+
+def figure_as_spoken(line: str, column: int) -> str | None:
+    """Where TOML stopped at ``column`` (from 1) right after a number: the figure written
+    as a person says it, which TOML does not read, and how to write it (``15亿``: 15 with
+    unit = "亿元", or in the unit the table names; ``3,000``: 3000). None when that is not
+    what stopped it."""
+    number = _NUMBER_ENDING.search(line[: column - 1])
+    if number is None or (number.start() and line[number.start() - 1] not in " =[{,\t"):
+        return None
+    figure, rest = number.group().rstrip(), line[column - 1 :]
+    grouped = _THOUSANDS.match(rest)
+    if grouped:
+        whole = figure + grouped.group()
+        plain = whole.replace(",", "")
+        return (f"{whole} is not a TOML number: write {plain} (or {whole.replace(',', '_')}), "
+                f"without thousands separators (column {column})")  # fmt: skip
+    from okrdesk.units import written_with_unit
+
+    token = re.match(r"[^\s,\]}#]+", rest)
+    spoken = written_with_unit(figure + token.group()) if token else None
+    if token is None or spoken is None:
+        return None
+    as_written = number.group() + token.group()
+    fraction = _as_fraction(*spoken)
+    if fraction is not None:
+        return (f"{as_written} is not a TOML number: write {fraction} where the key takes a "
+                f'fraction (milestones), else {spoken[0]} with unit = "{spoken[1]}" in the same '
+                f"table (column {column})")  # fmt: skip
+    return (
+        f'{as_written} is not a TOML number: write {spoken[0]} with unit = "{spoken[1]}" in '
+        f"the same table, or the figure in the unit the table names (column {column})"
+    )
+
+
+def _as_fraction(number: str, unit: str) -> str | None:
+    """A rate written in % or ‰ as the fraction keys such as milestones take (30% is 0.3)."""
+    from decimal import Decimal, InvalidOperation
+
+    from okrdesk.units import UNITS, Dimension
+
+    if UNITS[unit].dimension is not Dimension.FRACTION:
+        return None
+    try:
+        return f"{UNITS[unit].to_base(Decimal(number.replace('_', ''))).normalize():f}"
+    except InvalidOperation:
+        return None
 
 
 def _misspelt_header(text: str, error_line: int) -> tuple[int, str] | None:
