@@ -215,9 +215,12 @@ def test_parse_quantity_scales_a_count_by_wan() -> None:
         (["report", "--unit", "team_a"], '没有单位或人员 "team_a"（是不是“team-a”？）'),
         (["plugins", "test_metric"], 'no plugin "test_metric" (did you mean "test_metrics"?); '
          "`okrdesk plugins` lists them"),
-        (["collect", "--metric", "new_hnw_client"], 'no metric "new_hnw_client" (did you mean '
-         '"new_hnw_clients"?); no key result or scoring policy uses it; the plan\'s metrics '
-         "are: complaint_rate, new_hnw_clients"),
+        (["collect", "--metric", "new_hnw_client", "--lang", "en"], 'no metric "new_hnw_client" '
+         '(did you mean "new_hnw_clients"?); no key result or scoring policy uses it; the '
+         "plan's metrics are: complaint_rate, new_hnw_clients"),
+        (["collect", "--metric", "new_hnw_client"], '没有指标 "new_hnw_client"（是不是'
+         "“new_hnw_clients”？）；没有关键结果或计分方案用到它；计划用到的指标："
+         "complaint_rate, new_hnw_clients"),
     ],
 )  # fmt: skip
 def test_every_id_gets_a_suggestion(typed: Path, args: list[str], message: str) -> None:
@@ -343,14 +346,15 @@ def test_format_wins_over_the_extension_and_unknown_extensions_are_named(
         == 0
     )
     json.loads(out.read_text(encoding="utf-8"))
-    result = run(
-        collected, "report", "-o", str(collected.parent / "r.pdf"), "--as-of", "2026-03-15"
-    )
+    pdf = collected.parent / "r.pdf"
+    result = run(collected, "report", "-o", str(pdf), "--as-of", "2026-03-15", "--lang", "en")
     assert result.exit_code == 2
     assert result.output.startswith(
-        f"--out {collected.parent / 'r.pdf'}: no report format is saved as .pdf; name one "
-        "with --format (the extensions known are "
+        f"--out {pdf}: no report format is saved as .pdf; name one with --format (the "
+        "extensions known are "
     )
+    said = run(collected, "report", "-o", str(pdf), "--as-of", "2026-03-15").output
+    assert said.startswith(f"--out {pdf}：没有以 .pdf 保存的报告格式；请用 --format 指定"), said
 
 
 def test_depth_limits_the_members_shown(collected: Path) -> None:

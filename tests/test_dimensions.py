@@ -510,12 +510,17 @@ def test_a_dimension_without_words_is_written_by_its_name(workspace: Path) -> No
         ("O1.CONV", "--breakdown O1.CONV: give KR=DIMENSION"),
         ("O1.NOPE=channel", 'no key result "O1.NOPE"'),
         ("O1.CONV=product", 'metric conversion has no dimension "product" (it has: channel)'),
+        ("O1.CONV zh", "--breakdown O1.CONV：请写成 关键结果=维度，如 O1.AUM=product"),
+        ("O1.NOPE=channel zh", '--breakdown O1.NOPE=channel：没有关键结果 "O1.NOPE"'),
+        ("O1.CONV=product zh", "指标 conversion 没有维度“product”（它的维度：channel）"),
     ],
 )
 def test_a_wrong_breakdown_is_named(workspace: Path, asked: str, message: str) -> None:
+    asked, _, lang = asked.partition(" ")
     done = CliRunner().invoke(
-        cli, ["report", "--as-of", AS_OF, "--breakdown", asked, "-w", str(workspace)]
-    )
+        cli, ["report", "--as-of", AS_OF, "--breakdown", asked, "-w", str(workspace),
+              "--lang", lang or "en"],
+    )  # fmt: skip
     assert done.exit_code != 0 and message in done.output
     assert "Traceback" not in done.output
 

@@ -329,7 +329,7 @@ def test_collect_one_metric_leaves_the_others(backend: Backend) -> None:
 
 
 def test_collect_of_an_unknown_metric_is_bad_input(write_workspace: WriteWorkspace) -> None:
-    result = run(write_workspace(), "collect", "--metric", "aum")
+    result = run(write_workspace(), "collect", "--metric", "aum", "--lang", "en")
     assert result.exit_code == 2
     assert result.output.startswith('no metric "aum"; no key result or scoring policy uses it')
 

@@ -53,6 +53,8 @@ _SAID = {
         "revised": "Revised: {metric}, {figures} of complete periods ({span}) changed.",
         "more": " and {n} more", "and": ", ",
         "kept": "The metrics not stored kept their earlier numbers.",
+        "unused": "no key result or scoring policy uses it; the plan's metrics are: {metrics}",
+        "none": "none",
     },
     "zh": {
         "run": "第 {id} 次采集：{observations:,} 条数据，{metrics} 个指标，{periods} 个周期"
@@ -63,6 +65,8 @@ _SAID = {
         "revised": "已修订：{metric}，已结束周期的 {figures:,} 个数字有变动（{span}）。",
         "more": " 等另 {n} 个", "and": "、",
         "kept": "未入库的指标保留原有数字。",
+        "unused": "没有关键结果或计分方案用到它；计划用到的指标：{metrics}",
+        "none": "无",
     },
 }  # fmt: skip
 """What ``okrdesk collect`` says it did, in each language."""
@@ -127,11 +131,13 @@ def run_collect(
     only: Iterable[str] = (),
     progress: Progress | None = None,
     jobs: int = 1,
+    lang: str = "en",
 ) -> CollectSummary:
     """Collect the plan's metrics (or ``only`` these) up to ``through`` and store them,
     one transaction per plugin call and grain as each call's figures are checked (they
     wait on disk meanwhile, not in memory), or one per metric as soon as the plugin says
-    it has finished that metric (``emit.finished``); ``jobs`` plugin processes at once."""
+    it has finished that metric (``emit.finished``); ``jobs`` plugin processes at once.
+    ``lang``: the language of a refusal (a metric the plan does not use)."""
     plan = session.plan
     day = clamp_through(plan, through)
     wanted = metrics_needed(plan, session.host.metrics)
@@ -139,11 +145,10 @@ def run_collect(
     if chosen:
         unknown = sorted(set(chosen) - set(wanted))
         if unknown:
-            raise BadInput(
-                no_such("metric", unknown[0], wanted,
-                        "no key result or scoring policy uses it; the plan's metrics are: "
-                        f"{', '.join(wanted) or 'none'}")
-            )  # fmt: skip
+            raise BadInput(no_such("metric", unknown[0], wanted,
+                                   _SAID[lang]["unused"].format(metrics=", ".join(wanted)
+                                                                or _SAID[lang]["none"]),
+                                   lang))  # fmt: skip
         wanted = sorted(set(chosen))
     by_grain = {
         grain: sorted(metrics & set(wanted))

@@ -59,7 +59,7 @@ def make_report(
     windows: WindowAsked | None = None,
 ) -> Report:
     plan = session.plan
-    asked = breakdowns_asked(session, breakdowns)
+    asked = breakdowns_asked(session, breakdowns, lang)
     subject = unit or plan.top
     if subject not in plan.units_by_id and subject not in plan.people_by_id:
         known = [*plan.units_by_id, *plan.people_by_id]
@@ -99,26 +99,53 @@ def windows_asked(session: Session, window: str | None, compare: str | None) -> 
     return WindowAsked(window, tuple(overs))
 
 
-def breakdowns_asked(session: Session, given: Sequence[str]) -> dict[str, str]:
+_SAID = {
+    "en": {
+        "give": "give KR=DIMENSION, e.g. O1.AUM=product",
+        "no_metric": "{kr} has no collected metric to break down",
+        "no_dimension": 'metric {metric} has no dimension "{dimension}" (it has: {has})',
+        "none": "none",
+        "formats": "the formats are: {formats}",
+        "no_suffix": "no report format is saved as {suffix}; name one with --format (the "
+                     "extensions known are {known})",
+        "no_extension": "a file without an extension",
+    },
+    "zh": {
+        "give": "请写成 关键结果=维度，如 O1.AUM=product",
+        "no_metric": "{kr} 没有可按维度拆分的采集指标",
+        "no_dimension": "指标 {metric} 没有维度“{dimension}”（它的维度：{has}）",
+        "none": "无",
+        "formats": "可用的格式：{formats}",
+        "no_suffix": "没有以 {suffix} 保存的报告格式；请用 --format 指定（已知的扩展名："
+                     "{known}）",
+        "no_extension": "无扩展名的文件",
+    },
+}  # fmt: skip
+"""What ``report`` says of a --breakdown, --format or --out it cannot take, in each
+language."""
+
+
+def breakdowns_asked(session: Session, given: Sequence[str], lang: str = "en") -> dict[str, str]:
     """``--breakdown KR=DIMENSION`` as key result id → dimension, each checked."""
     plan = session.plan
+    words = _SAID[lang]
     asked: dict[str, str] = {}
     for text in given:
         kr_id, _, dimension = text.partition("=")
         kr_id, dimension = kr_id.strip(), dimension.strip()
+        mark = f"--breakdown {text}" + ("：" if lang == "zh" else ": ")
         if not kr_id or not dimension:
-            raise BadInput(f"--breakdown {text}: give KR=DIMENSION, e.g. O1.AUM=product")
+            raise BadInput(mark + words["give"])
         kr = plan.key_results_by_id.get(kr_id)
         if kr is None:
-            raise BadInput(f"--breakdown {text}: " + no_such("key result", kr_id,
-                                                            plan.key_results_by_id))  # fmt: skip
+            raise BadInput(mark + no_such("key result", kr_id, plan.key_results_by_id, lang=lang))
         spec = session.host.metrics.get(kr.metric or "")
         if spec is None:
-            raise BadInput(f"--breakdown {text}: {kr_id} has no collected metric to break down")
+            raise BadInput(mark + words["no_metric"].format(kr=kr_id))
         if dimension not in spec.dimensions:
-            has = ", ".join(spec.dimensions) or "none"
-            raise BadInput(f"--breakdown {text}: metric {spec.name} has no dimension "
-                           f'"{dimension}" (it has: {has})')  # fmt: skip
+            has = ", ".join(spec.dimensions) or words["none"]
+            said = words["no_dimension"].format(metric=spec.name, dimension=dimension, has=has)
+            raise BadInput(mark + said)
         asked[kr_id] = dimension
     return asked
 
@@ -149,13 +176,15 @@ def within_depth(plan: Plan, report: Report, subject: str, depth: int) -> Report
     return attrs.evolve(report, members=tuple(kept))
 
 
-def chosen_format(session: Session, name: str | None, out: Path | None) -> ReportFormat:
+def chosen_format(
+    session: Session, name: str | None, out: Path | None, lang: str = "en"
+) -> ReportFormat:
     """The format named by --format, else the one ``out``'s extension is saved with
     (the formats' ``suffixes``: .txt, .md, .html, .json, and a plugin's own), else text."""
     if out is not None:
         check_out_path(out, session.workspace)  # before its extension says anything
     if name is not None:
-        return find_format(session, name)
+        return find_format(session, name, lang)
     if out is None:
         return find_format(session, "text")
     suffix = out.suffix.lower()
@@ -164,22 +193,20 @@ def chosen_format(session: Session, name: str | None, out: Path | None) -> Repor
         if suffix and suffix in (s.lower() for s in formats[known].suffixes):
             return formats[known]
     saved = sorted(s for f in formats.values() for s in f.suffixes)
+    words = _SAID[lang]
     raise BadInput(
-        f"--out {out}: no report format is saved as "
-        f"{suffix or 'a file without an extension'}; name one with --format "
-        f"(the extensions known are {', '.join(saved)})"
-    )
+        f"--out {out}" + ("：" if lang == "zh" else ": ")
+        + words["no_suffix"].format(suffix=suffix or words["no_extension"], known=", ".join(saved))
+    )  # fmt: skip
 
 
-def find_format(session: Session, name: str) -> ReportFormat:
+def find_format(session: Session, name: str, lang: str = "en") -> ReportFormat:
     """The report format called ``name``, built in or from a plugin."""
     found = session.host.format(name)
     if found is None:
         formats = session.host.formats
-        raise BadInput(
-            no_such("report format", name, formats,
-                    f"the formats are: {', '.join(sorted(formats))}")
-        )  # fmt: skip
+        listed = _SAID[lang]["formats"].format(formats=", ".join(sorted(formats)))
+        raise BadInput(no_such("report format", name, formats, listed, lang))
     return found
 
 

@@ -108,11 +108,11 @@ def report(
 
     started()
     session = open_session(workspace_path(), cut_to=unit)
-    chosen = chosen_format(session, fmt, out)
+    lang = session.workspace.language(lang)
+    chosen = chosen_format(session, fmt, out, lang)
     if brief:
         check_brief(chosen.name)
     windows = windows_asked(session, window, compare)
-    lang = session.workspace.language(lang)
     built = make_report(
         session, unit, day_of(as_of), week, lang, period, depth, breakdowns, windows
     )

@@ -51,14 +51,14 @@ def collect(
 
     started()
     session = open_session(workspace_path(), isolated=True)
+    lang = session.workspace.language(lang)
     if sys.stderr.isatty():
         from okrdesk.cli.progress_bar import BarProgress
 
         with BarProgress() as bar:
-            summary = run_collect(session, day_of(through), metrics, bar, jobs)
+            summary = run_collect(session, day_of(through), metrics, bar, jobs, lang)
     else:
-        summary = run_collect(session, day_of(through), metrics, jobs=jobs)
-    lang = session.workspace.language(lang)
+        summary = run_collect(session, day_of(through), metrics, jobs=jobs, lang=lang)
     for line in summary_lines(summary, lang):
         say(line)
     for warning in said_once(summary.warnings):
