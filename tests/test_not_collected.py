@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from okrdesk.cli import cli
-from okrdesk.model import Run
+from okrdesk.model import Run, concerned
 from sample_workspace import LOCAL_PLUGIN, WriteWorkspace, trusted
 
 FLAKY = LOCAL_PLUGIN.replace(
@@ -129,6 +129,26 @@ def test_a_run_s_failures_are_read_by_plugin_and_metric() -> None:
         "nps": "plugin brokerage metric nps: surveys.csv:5: bad date",
         "calls": "plugin broker: failed to import: ModuleNotFoundError: No module named 'y'",
     }
+
+
+def test_what_a_run_stored_it_did_not_fail_and_names_are_read_as_spelt() -> None:
+    """A metric stored before its plugin failed, or named in a source's error told every
+    run, failed nothing; a metric whose name holds ", " or ": " is still found."""
+    owners = {"hnw, vip": "crm", "nps": "crm", "aum": "crm", "aum: net": "crm"}
+    run = Run(4, "2026-12-02T08:00:00", "2026-12-02T08:05:00", "failed", "collect", None,
+              None, {}, [
+                  "plugin crm metric hnw, vip: clients.csv:3: not a date",
+                  "plugin crm metrics nps, aum: net: surveys.csv is missing",
+                  "plugin crm: okrdesk_collect failed: stored before it ended: aum",
+              ], metrics=["hnw, vip", "nps", "aum", "aum: net"], landed=["aum"])  # fmt: skip
+    assert run.failed(owners) == {
+        "hnw, vip": "plugin crm metric hnw, vip: clients.csv:3: not a date",
+        "nps": "plugin crm metrics nps, aum: net: surveys.csv is missing",
+        "aum: net": "plugin crm metrics nps, aum: net: surveys.csv is missing",
+    }
+    assert concerned("plugin crm2 metric nps: x", owners) == []
+    assert concerned("plugin crm metric nope: x", owners) == []
+    assert concerned("error in other words", owners) == []
 
 
 def test_a_derived_metric_is_marked_when_a_metric_it_is_made_of_was_not_collected(

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner
 
@@ -87,20 +88,35 @@ def _write_data(
     (root / "data" / "fundings.csv").write_text("account_id,fund_date\n" + lines)
 
 
-def test_a_cohort_still_converting_is_not_told_as_revised(write_workspace: WriteWorkspace) -> None:
+BROKEN_METRIC = """
+[[sources.sql.metrics]]
+name = "unused"
+kind = "bogus"
+unit = "户"
+query = "SELECT 1"
+"""
+"""A metric no key result uses whose declaration fails: the source's error in every run."""
+
+
+@pytest.mark.parametrize("broken", [False, True], ids=["sound", "a broken declaration too"])
+def test_a_cohort_still_converting_is_not_told_as_revised(
+    write_workspace: WriteWorkspace, broken: bool
+) -> None:
+    """And so when every run of the source also says that one of its metrics could not
+    be declared: the metrics it stored were read all the same."""
     root = write_workspace({"okrs.toml": OKRS + KEY_RESULTS})
-    (root / "okrdesk.toml").write_text(TOML, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(TOML + (BROKEN_METRIC if broken else ""), encoding="utf-8")
     _write_data(root, ACCOUNTS, FUNDINGS)
     runner = CliRunner()
     first = runner.invoke(
         cli, ["collect", "--through", "2026-01-18", "-w", str(root), "--lang", "en"]
     )
-    assert first.exit_code == 0, first.output
+    assert first.exit_code == (1 if broken else 0), first.output
     _write_data(root, ACCOUNTS + LATER_ACCOUNTS, FUNDINGS + LATER_FUNDINGS)
     second = runner.invoke(
         cli, ["collect", "--through", "2026-01-25", "-w", str(root), "--lang", "en"]
     )
-    assert second.exit_code == 0, second.output
+    assert second.exit_code == (1 if broken else 0), second.output
     told = sorted(line for line in second.output.splitlines() if line.startswith("Revised"))
     # Week 2 ended on 11 January: fourteen days before, a funnel of seven has settled
     # and a new account in it is news; week 3 ended seven days before, still converting.
@@ -219,10 +235,21 @@ def test_a_figure_was_read_by_the_last_collect_that_got_it() -> None:
             "2026-01-25", None, {}, ["plugin sql metric m: data/x.csv:3: not a date"]),
         Run(3, "2026-01-26T08:00:00", None, "running", "collect", "2026-01-26", None, {}, []),
     )  # fmt: skip
-    assert read_before(runs, 4, "m", owners) == dt.date(2026, 1, 26)  # killed, it may have
+    # Runs from before okrdesk noted what each stored: read from their errors, and a
+    # killed one may have stored it.
+    assert read_before(runs, 4, "m", owners) == dt.date(2026, 1, 26)
     assert read_before(runs[:2], 3, "m", owners) == dt.date(2026, 1, 18)
     assert read_before(runs[:2], 3, "n", owners) == dt.date(2026, 1, 25)
     assert read_before(runs, 1, "m", owners) is None
+    # Runs that note it: what they stored, whatever their errors say (a declaration
+    # error of the source told by every run), a killed one's as far as it got.
+    noted = [
+        attrs.evolve(runs[0], landed=["m", "n"], errors=["plugin sql: okrdesk_metrics failed"]),
+        attrs.evolve(runs[1], landed=["n"]),
+        attrs.evolve(runs[2], landed=[]),
+    ]
+    assert read_before(noted, 4, "m", owners) == dt.date(2026, 1, 18)
+    assert read_before(noted, 4, "n", owners) == dt.date(2026, 1, 25)
 
 
 @pytest.mark.parametrize("wrong", [-3, "soon", 1.5, True])

@@ -493,16 +493,13 @@ def _settled(spec: MetricSpec, period: str, read_through: dt.date | None, last: 
 def read_before(
     runs: Sequence[Run], run_id: int, metric: str, owners: Mapping[str, str]
 ) -> dt.date | None:
-    """The day through which the latest collect before run ``run_id`` that was asked for
-    ``metric`` and did not fail it read its sources: what a figure of ``metric`` that run
-    restated had been read as of (a ``collect --metric`` of others between reads none of
-    it). None before the first."""
+    """The day through which the latest collect before run ``run_id`` that stored
+    ``metric`` (``Run.read``) read its sources: what a figure of ``metric`` that run
+    restated had been read as of (a ``collect --metric`` of others between, or one that
+    failed the metric, read none of it). None before the first."""
     for run in reversed(runs):
-        if run.id >= run_id or not run.through or not run.asked_for(metric):
-            continue
-        if not run.unfinished and metric in run.failed({metric: owners.get(metric, "")}):
-            continue
-        return dt.date.fromisoformat(run.through)
+        if run.id < run_id and run.through and run.read(metric, owners):
+            return dt.date.fromisoformat(run.through)
     return None
 
 
@@ -719,6 +716,9 @@ class Run:
     metrics: Sequence[str] | None = None
     """The metrics the run was asked to collect (``collect --metric`` asks for some);
     None for a run kept before okrdesk noted them, taken as asked for every metric."""
+    landed: Sequence[str] | None = None
+    """The metrics whose figures the run stored, noted as each was stored (a run killed
+    later says them too); None for a run kept before okrdesk noted them."""
 
     @property
     def unfinished(self) -> bool:
@@ -728,29 +728,71 @@ class Run:
     def asked_for(self, metric: str) -> bool:
         return self.metrics is None or metric in self.metrics
 
+    def stored(self, metric: str) -> bool:
+        """Whether the run is known to have stored figures of ``metric``."""
+        return self.landed is not None and metric in self.landed
+
     def failed(self, owners: Mapping[str, str]) -> dict[str, str]:
-        """The metrics of ``owners`` (metric → plugin) this run was asked for and could
-        not collect, each with its error: every metric an error names, and every metric
-        of a plugin whose error is the whole plugin's (it failed to load, or raised)."""
+        """The metrics of ``owners`` (metric → plugin) this run was asked for and did not
+        store, each with the error that says why: every metric an error names, and every
+        metric of a plugin whose error is the whole plugin's (it failed to load, or
+        raised). A metric it stored failed nothing, whatever an error says of it (one
+        stored before its plugin failed, or a plugin's declaration error told each run)."""
         found: dict[str, str] = {}
         for error in self.errors:
             for metric in concerned(error, owners):
-                if self.asked_for(metric):
+                if self.asked_for(metric) and not self.stored(metric):
                     found.setdefault(metric, error)
         return found
+
+    def read(self, metric: str, owners: Mapping[str, str]) -> bool:
+        """Whether the figures of ``metric`` stored after this run are the ones it read:
+        it stored them, or, for a run from before okrdesk noted that, it was asked for
+        them and no error of it says it failed them."""
+        if self.landed is not None:
+            return metric in self.landed
+        if not self.asked_for(metric):
+            return False
+        return self.unfinished or metric not in self.failed({metric: owners.get(metric, "")})
 
 
 def concerned(line: str, owners: Mapping[str, str]) -> list[str]:
     """The metrics of ``owners`` (metric → plugin) a plugin's error or warning, as a run
     keeps it, is about: those it names (``plugin_error_text``, or ``told_once``'s
-    ``plugin p metrics a, b: ...``), or every metric of its plugin where it names none."""
-    found = re.match(r"plugin (\S+?)(?: metrics? (.+?))?: ", line)
-    if found is None:
-        return []
-    plugin, named = found[1], found[2]
-    if named is None:
-        return [metric for metric, owner in owners.items() if owner == plugin]
-    return [m for m in named.split(", ") if owners.get(m) == plugin]
+    ``plugin p metrics a, b: ...``), or every metric of its plugin where it names none.
+    Names are matched as the plugin's metrics are spelt, whatever they hold (", " too)."""
+    for plugin in {owner for owner in owners.values()}:
+        head = f"plugin {plugin}"
+        if not line.startswith(head):
+            continue
+        rest = line[len(head) :]
+        mine = sorted((m for m, owner in owners.items() if owner == plugin), key=len, reverse=True)
+        if rest.startswith(": "):
+            return [metric for metric, owner in owners.items() if owner == plugin]
+        if rest.startswith(" metric "):
+            rest = rest[len(" metric ") :]
+            return next(([m] for m in mine if rest.startswith(f"{m}: ")), [])
+        if rest.startswith(" metrics "):
+            return _named(rest[len(" metrics ") :], mine)
+    return []
+
+
+def _named(text: str, names: Sequence[str]) -> list[str]:
+    """The names ``text`` lists before its ``": "``, separated by ``", "``, each one of
+    ``names`` (longest first); none when it lists anything else."""
+    found: list[str] = []
+    at = 0
+    while True:
+        name = next((n for n in names if text.startswith(n, at)), None)
+        if name is None:
+            return []
+        found.append(name)
+        at += len(name)
+        if text.startswith(": ", at):
+            return found
+        if not text.startswith(", ", at):
+            return []
+        at += 2
 
 
 def last_asked(runs: Sequence[Run], owners: Mapping[str, str]) -> dict[str, Run]:

@@ -219,17 +219,43 @@ def _suffix_of(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-_PLAIN_NUMBER = re.compile(r"[+-]?[0-9][0-9_]*(?:\.[0-9_]+)?(?:[eE][+-]?[0-9]+)?")
+TOML_NUMBER = re.compile(
+    r"[+-]?(?:0|[1-9](?:_?[0-9])*)(?:\.[0-9](?:_?[0-9])*)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?"
+)
+"""A decimal number as TOML writes one (no leading zeros, an underscore only between
+digits)."""
 
 
-def written_with_unit(text: str) -> tuple[str, str] | None:
-    """(number, unit) when ``text`` is a number followed by a unit okrdesk knows, the way
-    a person writes a figure (``15亿``, ``27%``, ``1.2万户``): the unit's symbol, 万 and
-    亿 taken as money (``亿元``). None for anything else."""
+def plain_figures(text: str) -> list[tuple[str, str]] | None:
+    """For a figure written with its unit the way a person says it (``15亿``, ``27%``,
+    ``1.2万户``), the plain numbers a target file takes instead, each with the units it
+    is written in there, largest unit first: ``15亿`` is 15 for 亿元, 150000 for 万元 and
+    1500000000 for 元; ``4万`` (money or a count) 4 for 万元 or 万户 and 40000 for 元 or
+    户; ``70%`` 0.7 for a fraction and 70 for %. None when ``text`` is anything else."""
     symbol, number = _suffix_of(text.strip())
-    if symbol is None or not _PLAIN_NUMBER.fullmatch(number):
+    if symbol is None or not TOML_NUMBER.fullmatch(number):
         return None
-    return number, _SHORT_MONEY.get(symbol, symbol)
+    value = Decimal(number.replace("_", ""))
+    if symbol == "万":  # alone: money, or a count of clients
+        return [(number, "万元 or 万户"), (_plain(value * _SCALES["万"]), "元 or 户")]
+    if symbol == "亿":
+        return [(number, "亿元"), (_plain(value * _SCALES["亿"] / _SCALES["万"]), "万元"),
+                (_plain(value * _SCALES["亿"]), "元")]  # fmt: skip
+    unit = UNITS[symbol]
+    if unit.dimension is Dimension.FRACTION:
+        return [(_plain(unit.to_base(value)), "a fraction"), (number, symbol)]
+    if unit.dimension is Dimension.COUNT and symbol.startswith("万"):
+        return [(number, symbol), (_plain(unit.to_base(value)), symbol.removeprefix("万"))]
+    smaller = [u for u in (UNITS["万元"], UNITS["元"]) if unit.dimension is Dimension.MONEY
+               and u.factor < unit.factor]  # fmt: skip
+    return [(number, symbol)] + [
+        (_plain(unit.to_base(value) / u.factor), u.symbol) for u in smaller
+    ]
+
+
+def _plain(value: Decimal) -> str:
+    """``value`` as a plain TOML number: no exponent, no trailing zeros."""
+    return f"{value.normalize():f}"
 
 
 def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:

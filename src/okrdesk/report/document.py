@@ -41,8 +41,8 @@ class ReportCheckin:
 @attrs.frozen
 @shared_methods
 class ReportNotCollected:
-    """The latest collect could not get a key result's metric: its figures are from
-    before it."""
+    """The latest collect asked for a key result's metric could not get it: its figures
+    are from before it."""
 
     run: int
     day: str
@@ -182,7 +182,7 @@ class ReportKeyResult:
     breakdown: ReportBreakdown | None = None
     """The figure split by one dimension, when the target file or ``--breakdown`` asks."""
     not_collected: ReportNotCollected | None = None
-    """When the latest collect could not get the key result's metric."""
+    """When the latest collect asked for the key result's metric could not get it."""
 
 
 @attrs.frozen

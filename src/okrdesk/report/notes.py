@@ -334,7 +334,7 @@ def funnel_story(kr: ReportKeyResult, lang: str) -> str:
 
 def not_collected_story(kr: ReportKeyResult, lang: str) -> str:
     """ "⚠ 第 5 次采集（2026-12-02）未取得此指标：数字为此前采集所得": the figures of a
-    metric the latest collect could not get are older than the others."""
+    metric the latest collect asked for it could not get are older than the others."""
     missed = kr.not_collected
     if missed is None:
         return ""
@@ -343,7 +343,8 @@ def not_collected_story(kr: ReportKeyResult, lang: str) -> str:
 
 def under_title(kr: ReportKeyResult, lang: str) -> list[str]:
     """The lines a report writes under a key result's title: that the latest collect
-    could not get its metric, members meeting their targets, the latest check-in, the
+    asked for its metric could not get it, members meeting their targets, the latest
+    check-in, the
     window with 同比/环比, a funnel's stages."""
     lines = (not_collected_story(kr, lang), members_met(kr, lang), checkin_story(kr, lang),
              window_story(kr, lang), funnel_story(kr, lang))  # fmt: skip

@@ -245,6 +245,11 @@ def _day_or_ever(since: dt.date | None) -> str:
     return since.isoformat() if since is not None else "0000-01-01"
 
 
+def _listed(text: str | None) -> list[str] | None:
+    """A JSON list a run keeps (its metrics asked, or stored); None where it kept none."""
+    return None if text is None else list(json.loads(text))
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -392,13 +397,14 @@ class Store(ABC):
     def start_run(
         self, command: str, through: dt.date | None, metrics: Sequence[str] | None = None
     ) -> int:
-        """A new run, running; ``metrics``: those it is asked to collect (None: every one)."""
+        """A new run, running; ``metrics``: those it is asked to collect (None: every one).
+        The metrics it stores are noted as it stores them (``replace_rows``)."""
         with self.transaction():
             return self._insert(
-                "INSERT INTO runs (started, status, command, through, pid, metrics) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO runs (started, status, command, through, pid, metrics, landed) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (now(), "running", command, through.isoformat() if through else None,
-                 os.getpid(), None if metrics is None else json.dumps(list(metrics))),
+                 os.getpid(), None if metrics is None else json.dumps(list(metrics)), "[]"),
             )  # fmt: skip
 
     def finish_run(
@@ -428,14 +434,24 @@ class Store(ABC):
         self._rows("UPDATE runs SET revised = ? WHERE id = ?",
                    (json.dumps(noted, sort_keys=True), run_id))  # fmt: skip
 
+    def _note_landed(self, run_id: int, metrics: Iterable[str]) -> None:
+        """Inside the transaction that stored them: add ``metrics`` to the run's ``landed``,
+        so a run killed later still says what it stored."""
+        row = self._one("SELECT landed FROM runs WHERE id = ?", (run_id,))
+        noted = json.loads(row[0]) if row and row[0] else []
+        added = [metric for metric in metrics if metric not in noted]
+        if added:
+            self._rows("UPDATE runs SET landed = ? WHERE id = ?",
+                       (json.dumps(sorted([*noted, *added])), run_id))  # fmt: skip
+
     def runs(self) -> list[Run]:
         rows = self._rows(
             "SELECT id, started, finished, status, command, through, pid, plugins, errors, "
-            "revised, warnings, metrics FROM runs ORDER BY id"
+            "revised, warnings, metrics, landed FROM runs ORDER BY id"
         )
         return [
             Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]),
-                json.loads(r[9]), json.loads(r[10]), None if r[11] is None else json.loads(r[11]))
+                json.loads(r[9]), json.loads(r[10]), _listed(r[11]), _listed(r[12]))
             for r in rows
         ]  # fmt: skip
 
@@ -560,6 +576,7 @@ class Store(ABC):
             self._keep_fingerprints(taken)
             if found.revised:
                 self._note_revised(run_id, found)
+            self._note_landed(run_id, collected)
         self.changes.include(found)
         self._wrote(written)
         return count

@@ -329,10 +329,18 @@ def _v15_run_metrics(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN metrics TEXT")
 
 
+def _v16_run_landed(db: sqlite_utils.Database) -> None:
+    # A run's errors alone said which metrics it failed, and a source's declaration
+    # error told by every run, or a plugin that failed after storing a metric, read as
+    # failing metrics it had stored. Each run now notes the metrics it stored, as a
+    # JSON list, in the transaction that stores them; NULL for the runs before.
+    db.execute("ALTER TABLE runs ADD COLUMN landed TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
-    _v13_collected_fingerprints, _v14_run_warnings, _v15_run_metrics,
+    _v13_collected_fingerprints, _v14_run_warnings, _v15_run_metrics, _v16_run_landed,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -502,5 +510,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"ALTER TABLE runs ADD COLUMN warnings {WARNINGS_COLUMN.replace('TEXT', _PG_TEXT)};",
     # 15
     f"ALTER TABLE runs ADD COLUMN metrics {_PG_TEXT};",
+    # 16
+    f"ALTER TABLE runs ADD COLUMN landed {_PG_TEXT};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""

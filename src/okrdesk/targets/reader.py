@@ -8,7 +8,6 @@ pass over a file finds every mistake in it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Collection, Iterator
 from decimal import Decimal
@@ -116,19 +115,17 @@ def plain_number(raw: object) -> tuple[Decimal | None, str]:
 
 
 def _how_to_write(raw: object) -> str:
-    """For a figure quoted as text, how to write it as a number: ``"15亿"`` is 15 with
-    unit = "亿元", ``"15"`` is 15."""
-    from okrdesk.units import written_with_unit
+    """For a figure quoted as text, how to write it as a number: ``"15亿"`` as 15 for
+    亿元, 150000 for 万元, ...; ``"45"`` as 45 (``syntax.plain_advice``)."""
+    from okrdesk.targets.syntax import plain_advice
+    from okrdesk.units import TOML_NUMBER
 
     if not isinstance(raw, str):
         return ""
-    spoken = written_with_unit(raw)
-    if spoken is not None:
-        return (
-            f'; write {spoken[0]} with unit = "{spoken[1]}" in the same table, or the figure '
-            "in the unit the table names"
-        )
-    if re.fullmatch(r"\s*[+-]?[0-9][0-9_]*(?:\.[0-9_]+)?\s*", raw):
+    said = plain_advice(raw, quoted=True)
+    if said is not None:
+        return f"; {said}"
+    if TOML_NUMBER.fullmatch(raw.strip()):
         return f"; write {raw.strip()} without quotes"
     return ""
 

@@ -275,54 +275,49 @@ def full_width_on(line: str) -> str | None:
 
 
 _NUMBER_ENDING = re.compile(r"[+-]?[0-9][0-9_]*(?:\.[0-9_]+)?(?:[eE][+-]?[0-9]+)?\s*$")
-_THOUSANDS = re.compile(r"(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9])")
+_THOUSANDS = re.compile(r"(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9,])")
 
 
 def figure_as_spoken(line: str, column: int) -> str | None:
     """Where TOML stopped at ``column`` (from 1) right after a number: the figure written
-    as a person says it, which TOML does not read, and how to write it (``15亿``: 15 with
-    unit = "亿元", or in the unit the table names; ``3,000``: 3000). None when that is not
-    what stopped it."""
+    as a person says it, which TOML does not read, and how to write it (``15亿``: 15 for
+    亿元, 150000 for 万元, ...; ``70%``: 0.7 for a fraction; ``3,000``: 3000). None when
+    that is not what stopped it."""
     number = _NUMBER_ENDING.search(line[: column - 1])
     if number is None or (number.start() and line[number.start() - 1] not in " =[{,\t"):
         return None
     figure, rest = number.group().rstrip(), line[column - 1 :]
     grouped = _THOUSANDS.match(rest)
-    if grouped:
+    if grouped and figure == number.group():
         whole = figure + grouped.group()
         plain = whole.replace(",", "")
         return (f"{whole} is not a TOML number: write {plain} (or {whole.replace(',', '_')}), "
                 f"without thousands separators (column {column})")  # fmt: skip
-    from okrdesk.units import written_with_unit
-
-    token = re.match(r"[^\s,\]}#]+", rest)
-    spoken = written_with_unit(figure + token.group()) if token else None
-    if token is None or spoken is None:
+    # A unit after the number, not a second figure after a space (``15 15%``).
+    token = re.match(r"[^\s,\]}#0-9.+-][^\s,\]}#]*", rest)
+    said = plain_advice(figure + token.group()) if token else None
+    if token is None or said is None:
         return None
-    as_written = number.group() + token.group()
-    fraction = _as_fraction(*spoken)
-    if fraction is not None:
-        return (f"{as_written} is not a TOML number: write {fraction} where the key takes a "
-                f'fraction (milestones), else {spoken[0]} with unit = "{spoken[1]}" in the same '
-                f"table (column {column})")  # fmt: skip
-    return (
-        f'{as_written} is not a TOML number: write {spoken[0]} with unit = "{spoken[1]}" in '
-        f"the same table, or the figure in the unit the table names (column {column})"
-    )
+    return f"{number.group()}{token.group()} is not a TOML number: {said} (column {column})"
 
 
-def _as_fraction(number: str, unit: str) -> str | None:
-    """A rate written in % or ‰ as the fraction keys such as milestones take (30% is 0.3)."""
-    from decimal import Decimal, InvalidOperation
+def plain_advice(written: str, *, quoted: bool = False) -> str | None:
+    """How to write ``written``, a figure with its unit the way a person says it, as the
+    plain number a target file takes (``units.plain_figures``); None for anything else.
+    ``quoted``: it was written as a string."""
+    from okrdesk.units import plain_figures
 
-    from okrdesk.units import UNITS, Dimension
-
-    if UNITS[unit].dimension is not Dimension.FRACTION:
+    figures = plain_figures(written)
+    if figures is None:
         return None
-    try:
-        return f"{UNITS[unit].to_base(Decimal(number.replace('_', ''))).normalize():f}"
-    except InvalidOperation:
-        return None
+    plainly = "a plain number, without quotes," if quoted else "a plain number"
+    if figures[0][1] == "a fraction":
+        (fraction, _), (number, unit) = figures
+        return (f"write {fraction}{' without quotes' if quoted else ''} where a fraction is "
+                f"asked (milestones, schedule, a threshold), {number} where the unit is "
+                f"{unit}")  # fmt: skip
+    choices = ", ".join(f"{number} for {unit}" for number, unit in figures)
+    return f"write {plainly} in the unit its key result or table is written in: {choices}"
 
 
 def _misspelt_header(text: str, error_line: int) -> tuple[int, str] | None:

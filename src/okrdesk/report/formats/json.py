@@ -61,7 +61,7 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     converter = cattrs.Converter()
     converter.register_unstructure_hook(dt.date, lambda day: day.isoformat())
     # A key result without a slice or a breakdown is written as before dimensions, and
-    # one the latest collect got as before that was told.
+    # one the latest collect asked for it got as before that was told.
     converter.register_unstructure_hook(ReportKeyResult, make_dict_unstructure_fn(
         ReportKeyResult, converter, where=override(omit_if_default=True),
         breakdown=override(omit_if_default=True), band=override(omit_if_default=True),

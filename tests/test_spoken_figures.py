@@ -1,0 +1,73 @@
+"""A figure written in a target file the way a person says it (15亿, 70%, 3,000): TOML
+reads none of them, and validate says what to write instead, without ever explaining a
+real syntax error as one of these."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+
+from okrdesk.targets.syntax import figure_as_spoken
+from okrdesk.units import plain_figures
+
+
+def stopped_at(line: str) -> int:
+    """The column tomllib stops at on ``line``, as it says it."""
+    with pytest.raises(tomllib.TOMLDecodeError) as error:
+        tomllib.loads(line)
+    return int(str(error.value).rsplit("column ", 1)[1].rstrip(")"))
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("target = 15亿", "15亿 is not a TOML number: write a plain number in the unit its key "
+         "result or table is written in: 15 for 亿元, 150000 for 万元, 1500000000 for 元"),
+        ("team-a = 4万", "4万 is not a TOML number: write a plain number in the unit its key "
+         "result or table is written in: 4 for 万元 or 万户, 40000 for 元 or 户"),
+        ("target = 45 亿", "45 亿 is not a TOML number: write a plain number in the unit its "
+         "key result or table is written in: 45 for 亿元, 450000 for 万元, 4500000000 for 元"),
+        ("target = 1.2万户", "1.2万户 is not a TOML number: write a plain number in the unit "
+         "its key result or table is written in: 1.2 for 万户, 12000 for 户"),
+        ("milestones = { Q3 = 70% }", "70% is not a TOML number: write 0.7 where a fraction is "
+         "asked (milestones, schedule, a threshold), 70 where the unit is %"),
+        ("breaker_threshold = 0.15‰", "0.15‰ is not a TOML number: write 0.00015 where a "
+         "fraction is asked (milestones, schedule, a threshold), 0.15 where the unit is ‰"),
+        ("target = 3,000", "3,000 is not a TOML number: write 3000 (or 3_000), without "
+         "thousands separators"),
+        ("target = -1,234,567.5", "-1,234,567.5 is not a TOML number: write -1234567.5 (or "
+         "-1_234_567.5), without thousands separators"),
+    ],
+)  # fmt: skip
+def test_a_spoken_figure_is_named_with_what_to_write(line: str, said: str) -> None:
+    column = stopped_at(line)
+    assert figure_as_spoken(line, column) == f"{said} (column {column})"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "target = 15 15",  # two figures: a real syntax error
+        "target = 15 15%",
+        "target = 1,500,00",  # not thousands
+        "target = 15_%",  # TOML takes no 15_
+        "target = 1e5x",
+        "target = 45abc",
+        "day = 2026-01-05T",
+        "values = [1 2]",
+        "table = { a = 1 b = 2 }",
+        "name = abc 亿",
+    ],
+)
+def test_a_real_syntax_error_is_not_explained_as_a_spoken_figure(line: str) -> None:
+    assert figure_as_spoken(line, stopped_at(line)) is None
+
+
+def test_plain_figures_keep_the_value_exact() -> None:
+    assert plain_figures("1.2亿元") == [("1.2", "亿元"), ("12000", "万元"), ("120000000", "元")]
+    assert plain_figures("12.5万元") == [("12.5", "万元"), ("125000", "元")]
+    assert plain_figures("12万人") == [("12", "万人"), ("120000", "人")]
+    assert plain_figures("2.5倍") == [("2.5", "倍")]
+    assert plain_figures("007%") is None  # no TOML number
+    assert plain_figures("15") is None and plain_figures("亿") is None
