@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import attrs
 import pytest
 from click.testing import CliRunner, Result
 
@@ -131,6 +132,38 @@ def test_a_run_s_failures_are_read_by_plugin_and_metric() -> None:
     }
 
 
+WEEKS_FAIL = LOCAL_PLUGIN.replace(
+    "    wanted = {spec.name for spec in request.metrics}\n",
+    "    wanted = {spec.name for spec in request.metrics}\n"
+    "    weekly = all('-W' in period.id for period in request.periods)\n"
+    "    if weekly and pathlib.Path(request.workspace, 'fail').exists():\n"
+    "        emit.error('new_hnw_clients', 'crm.csv:3: not a number')\n"
+    "        wanted.discard('new_hnw_clients')\n",
+)
+
+
+def test_a_metric_failed_by_week_is_marked_though_its_months_were_stored(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """new_hnw_clients is collected by week (its key result) and by month (a scoring
+    policy): the weeks failing, the key result's figures are old, whatever the months."""
+    from test_scoring import policy_file
+
+    root = write_workspace({"scoring.toml": policy_file("1")}, plugin=False)
+    (root / "plugins").mkdir()
+    (root / "plugins" / "test_metrics.py").write_text(WEEKS_FAIL, encoding="utf-8")
+    trusted(root)
+    assert run(root, "collect", "--through", "2026-03-31").exit_code == 0
+    (root / "fail").write_text("", encoding="utf-8")
+    assert run(root, "collect", "--through", "2026-03-31").exit_code == 1
+    from okrdesk.store import Store
+
+    with Store.open(root / "okrdesk.db") as store:
+        assert store.runs()[-1].landed == {"complaint_rate": ("week",),
+                                           "new_hnw_clients": ("month",)}  # fmt: skip
+    assert set(marked(root)) == {"O1.KR1"}
+
+
 def test_what_a_run_stored_it_did_not_fail_and_names_are_read_as_spelt() -> None:
     """A metric stored before its plugin failed, or named in a source's error told every
     run, failed nothing; a metric whose name holds ", " or ": " is still found."""
@@ -139,13 +172,19 @@ def test_what_a_run_stored_it_did_not_fail_and_names_are_read_as_spelt() -> None
               None, {}, [
                   "plugin crm metric hnw, vip: clients.csv:3: not a date",
                   "plugin crm metrics nps, aum: net: surveys.csv is missing",
-                  "plugin crm: okrdesk_collect failed: stored before it ended: aum",
-              ], metrics=["hnw, vip", "nps", "aum", "aum: net"], landed=["aum"])  # fmt: skip
+                  "plugin crm: okrdesk_collect failed: RuntimeError: x (stored before it "
+                  "ended: aum)",
+              ], metrics=["hnw, vip", "nps", "aum", "aum: net"],
+              landed={"aum": ["week"]})  # fmt: skip
     assert run.failed(owners) == {
         "hnw, vip": "plugin crm metric hnw, vip: clients.csv:3: not a date",
         "nps": "plugin crm metrics nps, aum: net: surveys.csv is missing",
         "aum: net": "plugin crm metrics nps, aum: net: surveys.csv is missing",
     }
+    # A metric named beside one not among these is still named; one stored under a grain
+    # but failed, by name, under another failed.
+    assert concerned("plugin crm metrics gone, nps: x", owners) == ["nps"]
+    assert Run.failed(attrs.evolve(run, landed={"hnw, vip": ["month"]}), owners)["hnw, vip"]
     assert concerned("plugin crm2 metric nps: x", owners) == []
     assert concerned("plugin crm metric nope: x", owners) == []
     assert concerned("error in other words", owners) == []

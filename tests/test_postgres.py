@@ -642,6 +642,8 @@ def test_store_copy_both_ways_keeps_every_row(tmp_path: Path, postgres_url: str)
         assert (
             a.checkins(withdrawn=True) == b.checkins(withdrawn=True) == c.checkins(withdrawn=True)
         )
+        assert a.runs() == b.runs() == c.runs()
+        assert a.runs()[0].landed  # what the run stored, and under which grains, goes too
         # New rows continue after the copied ids.
         assert b.add_checkin("O1.REV", "cm01", dt.date(2026, 3, 1), 1.0) == 7
 

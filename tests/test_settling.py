@@ -244,12 +244,14 @@ def test_a_figure_was_read_by_the_last_collect_that_got_it() -> None:
     # Runs that note it: what they stored, whatever their errors say (a declaration
     # error of the source told by every run), a killed one's as far as it got.
     noted = [
-        attrs.evolve(runs[0], landed=["m", "n"], errors=["plugin sql: okrdesk_metrics failed"]),
-        attrs.evolve(runs[1], landed=["n"]),
-        attrs.evolve(runs[2], landed=[]),
-    ]
-    assert read_before(noted, 4, "m", owners) == dt.date(2026, 1, 18)
-    assert read_before(noted, 4, "n", owners) == dt.date(2026, 1, 25)
+        attrs.evolve(runs[0], landed={"m": ["week"], "n": ["week"]},
+                     errors=["plugin sql: okrdesk_metrics failed"]),
+        attrs.evolve(runs[1], landed={"n": ["week"], "m": ["month"]}),
+        attrs.evolve(runs[2], landed={}),
+    ]  # fmt: skip
+    assert read_before(noted, 4, "m", owners, "week") == dt.date(2026, 1, 18)
+    assert read_before(noted, 4, "m", owners, "month") == dt.date(2026, 1, 25)
+    assert read_before(noted, 4, "n", owners, "week") == dt.date(2026, 1, 25)
 
 
 @pytest.mark.parametrize("wrong", [-3, "soon", 1.5, True])

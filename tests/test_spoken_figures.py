@@ -8,6 +8,7 @@ import tomllib
 
 import pytest
 
+from okrdesk.targets.reader import plain_number
 from okrdesk.targets.syntax import figure_as_spoken
 from okrdesk.units import plain_figures
 
@@ -31,9 +32,17 @@ def stopped_at(line: str) -> int:
         ("target = 1.2万户", "1.2万户 is not a TOML number: write a plain number in the unit "
          "its key result or table is written in: 1.2 for 万户, 12000 for 户"),
         ("milestones = { Q3 = 70% }", "70% is not a TOML number: write 0.7 where a fraction is "
-         "asked (milestones, schedule, a threshold), 70 where the unit is %"),
-        ("breaker_threshold = 0.15‰", "0.15‰ is not a TOML number: write 0.00015 where a "
-         "fraction is asked (milestones, schedule, a threshold), 0.15 where the unit is ‰"),
+         "asked (milestones, schedule, a threshold), 70 where the unit is %, 700 where the "
+         "unit is ‰"),
+        ("target = 0.015%", "0.015% is not a TOML number: write 0.00015 where a fraction is "
+         "asked (milestones, schedule, a threshold), 0.015 where the unit is %, 0.15 where the "
+         "unit is ‰"),
+        ("team-a = 5000万", "5000万 is not a TOML number: write a plain number in the unit its "
+         "key result or table is written in: 0.5 for 亿元, 5000 for 万元 or 万户, 50000000 for "
+         "元 or 户"),
+        ("target = 1,500万", "1,500万 is not a TOML number: write a plain number in the unit its "
+         "key result or table is written in: 0.15 for 亿元, 1500 for 万元 or 万户, 15000000 for "
+         "元 or 户"),
         ("target = 3,000", "3,000 is not a TOML number: write 3000 (or 3_000), without "
          "thousands separators"),
         ("target = -1,234,567.5", "-1,234,567.5 is not a TOML number: write -1234567.5 (or "
@@ -66,8 +75,25 @@ def test_a_real_syntax_error_is_not_explained_as_a_spoken_figure(line: str) -> N
 
 def test_plain_figures_keep_the_value_exact() -> None:
     assert plain_figures("1.2亿元") == [("1.2", "亿元"), ("12000", "万元"), ("120000000", "元")]
+    # 0.00125亿元 is no way to write 12.5万元
     assert plain_figures("12.5万元") == [("12.5", "万元"), ("125000", "元")]
     assert plain_figures("12万人") == [("12", "万人"), ("120000", "人")]
     assert plain_figures("2.5倍") == [("2.5", "倍")]
     assert plain_figures("007%") is None  # no TOML number
     assert plain_figures("15") is None and plain_figures("亿") is None
+
+
+def test_a_quoted_figure_is_told_how_to_be_a_number() -> None:
+    assert (
+        plain_number("45")[1] == "expected a number, got a string ('45'); write 45 without quotes"
+    )
+    assert plain_number("1,000")[1].endswith("; write 1000 without quotes or thousands separators")
+    assert plain_number("007")[1] == "expected a number, got a string ('007')"
+    assert plain_number("70%")[1].endswith(
+        "; write 0.7 without quotes where a fraction is asked (milestones, schedule, a "
+        "threshold), 70 where the unit is %, 700 where the unit is ‰"
+    )
+    assert plain_number("15亿")[1].endswith(
+        "; write a plain number, without quotes, in the unit its key result or table is "
+        "written in: 15 for 亿元, 150000 for 万元, 1500000000 for 元"
+    )

@@ -193,7 +193,7 @@ def test_a_plugins_warning_is_kept_with_its_run_and_told_by_report_and_check(
     assert told("en") == [f"collect run {first.id} ({day}) warned: {line}"]
     with backend.open(root) as store:
         last = store.runs()[-1]
-    assert (last.metrics, last.landed) == (["complaint_rate"], ["complaint_rate"])
+    assert (last.metrics, last.landed) == (["complaint_rate"], {"complaint_rate": ("week",)})
     assert json.loads(run(root, "export").output)["runs"][-1]["metrics"] == "complaint_rate"
     assert run(root, "collect", "--through", THROUGH).exit_code == 0  # nothing to warn of
     assert told("en") == []

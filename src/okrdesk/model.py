@@ -469,15 +469,25 @@ def settled_restatements(
     found: dict[str, dict[str, int]] = {}
     for metric, periods in revised.items():
         spec = specs.get(metric)
-        read = read_before(runs, run_id, metric, owners)
+        reads = {
+            grain: read_before(runs, run_id, metric, owners, grain)
+            for grain in {_grain_of(period) for period in periods}
+        }
         kept = {
             period: count
             for period, count in periods.items()
-            if spec is None or _settled(spec, period, read, last_day)
+            if spec is None or _settled(spec, period, reads[_grain_of(period)], last_day)
         }
         if kept:
             found[metric] = kept
     return found
+
+
+def _grain_of(period: str) -> str | None:
+    try:
+        return parse_period(period).grain.value
+    except ValueError:
+        return None
 
 
 def _settled(spec: MetricSpec, period: str, read_through: dt.date | None, last: dt.date) -> bool:
@@ -491,14 +501,18 @@ def _settled(spec: MetricSpec, period: str, read_through: dt.date | None, last: 
 
 
 def read_before(
-    runs: Sequence[Run], run_id: int, metric: str, owners: Mapping[str, str]
+    runs: Sequence[Run],
+    run_id: int,
+    metric: str,
+    owners: Mapping[str, str],
+    grain: str | None = None,
 ) -> dt.date | None:
     """The day through which the latest collect before run ``run_id`` that stored
-    ``metric`` (``Run.read``) read its sources: what a figure of ``metric`` that run
-    restated had been read as of (a ``collect --metric`` of others between, or one that
-    failed the metric, read none of it). None before the first."""
+    ``metric`` (under ``grain``: ``Run.read``) read its sources: what a figure of it that
+    run restated had been read as of (a ``collect --metric`` of others between, or one
+    that failed the metric, read none of it). None before the first."""
     for run in reversed(runs):
-        if run.id < run_id and run.through and run.read(metric, owners):
+        if run.id < run_id and run.through and run.read(metric, owners, grain):
             return dt.date.fromisoformat(run.through)
     return None
 
@@ -716,9 +730,10 @@ class Run:
     metrics: Sequence[str] | None = None
     """The metrics the run was asked to collect (``collect --metric`` asks for some);
     None for a run kept before okrdesk noted them, taken as asked for every metric."""
-    landed: Sequence[str] | None = None
-    """The metrics whose figures the run stored, noted as each was stored (a run killed
-    later says them too); None for a run kept before okrdesk noted them."""
+    landed: Mapping[str, Sequence[str]] | None = None
+    """The metrics whose figures the run stored, each with the grains it stored them
+    under, noted as each was stored (a run killed later says them too); None for a run
+    kept before okrdesk noted them."""
 
     @property
     def unfinished(self) -> bool:
@@ -728,29 +743,34 @@ class Run:
     def asked_for(self, metric: str) -> bool:
         return self.metrics is None or metric in self.metrics
 
-    def stored(self, metric: str) -> bool:
-        """Whether the run is known to have stored figures of ``metric``."""
-        return self.landed is not None and metric in self.landed
+    def stored(self, metric: str, grain: str | None = None) -> bool:
+        """Whether the run is known to have stored figures of ``metric`` (under
+        ``grain``, where one is given)."""
+        if self.landed is None or metric not in self.landed:
+            return False
+        grains = self.landed[metric]
+        return grain is None or not grains or grain in grains
 
     def failed(self, owners: Mapping[str, str]) -> dict[str, str]:
-        """The metrics of ``owners`` (metric → plugin) this run was asked for and did not
-        store, each with the error that says why: every metric an error names, and every
-        metric of a plugin whose error is the whole plugin's (it failed to load, or
-        raised). A metric it stored failed nothing, whatever an error says of it (one
-        stored before its plugin failed, or a plugin's declaration error told each run)."""
+        """The metrics of ``owners`` (metric → plugin) this run was asked for and could
+        not collect, each with its error: every metric an error names, and every metric
+        of a plugin whose error is the whole plugin's (it failed to load, or raised) but
+        for those the run stored all the same (stored before the plugin failed, or a
+        source's declaration error, told by every run)."""
         found: dict[str, str] = {}
         for error in self.errors:
             for metric in concerned(error, owners):
-                if self.asked_for(metric) and not self.stored(metric):
+                whole = error.startswith(f"plugin {owners[metric]}: ")
+                if self.asked_for(metric) and not (whole and self.stored(metric)):
                     found.setdefault(metric, error)
         return found
 
-    def read(self, metric: str, owners: Mapping[str, str]) -> bool:
-        """Whether the figures of ``metric`` stored after this run are the ones it read:
-        it stored them, or, for a run from before okrdesk noted that, it was asked for
-        them and no error of it says it failed them."""
+    def read(self, metric: str, owners: Mapping[str, str], grain: str | None = None) -> bool:
+        """Whether the figures of ``metric`` (under ``grain``) stored after this run are
+        the ones it read: it stored them, or, for a run from before okrdesk noted that,
+        it was asked for them and no error of it says it failed them."""
         if self.landed is not None:
-            return metric in self.landed
+            return self.stored(metric, grain)
         if not self.asked_for(metric):
             return False
         return self.unfinished or metric not in self.failed({metric: owners.get(metric, "")})
@@ -778,21 +798,35 @@ def concerned(line: str, owners: Mapping[str, str]) -> list[str]:
 
 
 def _named(text: str, names: Sequence[str]) -> list[str]:
-    """The names ``text`` lists before its ``": "``, separated by ``", "``, each one of
-    ``names`` (longest first); none when it lists anything else."""
+    """Of the names ``text`` lists before its ``": "``, separated by ``", "``, those in
+    ``names`` (tried longest first, each only where a separator follows it); a name not
+    among them is passed over to the next separator."""
     found: list[str] = []
     at = 0
     while True:
-        name = next((n for n in names if text.startswith(n, at)), None)
-        if name is None:
-            return []
-        found.append(name)
-        at += len(name)
+        name = next(
+            (
+                n
+                for n in names
+                if text.startswith(n, at) and text.startswith((", ", ": "), at + len(n))
+            ),
+            None,
+        )
+        if name is not None:
+            found.append(name)
+            at += len(name)
+        else:
+            ends = [i for i in (text.find(", ", at), text.find(": ", at)) if i >= 0]
+            if not ends:
+                return found
+            at = min(ends)
         if text.startswith(": ", at):
             return found
-        if not text.startswith(", ", at):
-            return []
         at += 2
+
+
+def _listed_at(text: str, name: str, at: int) -> bool:
+    return text.startswith(name, at) and text.startswith((", ", ": "), at + len(name))
 
 
 def last_asked(runs: Sequence[Run], owners: Mapping[str, str]) -> dict[str, Run]:

@@ -228,28 +228,39 @@ digits)."""
 
 def plain_figures(text: str) -> list[tuple[str, str]] | None:
     """For a figure written with its unit the way a person says it (``15亿``, ``27%``,
-    ``1.2万户``), the plain numbers a target file takes instead, each with the units it
-    is written in there, largest unit first: ``15亿`` is 15 for 亿元, 150000 for 万元 and
-    1500000000 for 元; ``4万`` (money or a count) 4 for 万元 or 万户 and 40000 for 元 or
-    户; ``70%`` 0.7 for a fraction and 70 for %. None when ``text`` is anything else."""
+    ``1.2万户``), the plain numbers a target file takes instead, for each unit of its kind
+    it may be written in there, largest first: ``15亿`` is 15 for 亿元, 150000 for 万元
+    and 1500000000 for 元; ``5000万`` (money or a count) 0.5 for 亿元, 5000 for 万元 or
+    万户, 50000000 for 元 or 户; ``70%`` 0.7 for a fraction, 70 for % and 700 for ‰.
+    Thousands separators are taken (``1,500万``). None when ``text`` is anything else."""
     symbol, number = _suffix_of(text.strip())
+    if symbol is not None and re.fullmatch(_GROUPED, number):
+        number = number.replace(",", "")
     if symbol is None or not TOML_NUMBER.fullmatch(number):
         return None
-    value = Decimal(number.replace("_", ""))
+    base = Decimal(number.replace("_", "")) * (_SCALES.get(symbol) or UNITS[symbol].factor)
     if symbol == "万":  # alone: money, or a count of clients
-        return [(number, "万元 or 万户"), (_plain(value * _SCALES["万"]), "元 or 户")]
-    if symbol == "亿":
-        return [(number, "亿元"), (_plain(value * _SCALES["亿"] / _SCALES["万"]), "万元"),
-                (_plain(value * _SCALES["亿"]), "元")]  # fmt: skip
-    unit = UNITS[symbol]
-    if unit.dimension is Dimension.FRACTION:
-        return [(_plain(unit.to_base(value)), "a fraction"), (number, symbol)]
-    if unit.dimension is Dimension.COUNT and symbol.startswith("万"):
-        return [(number, symbol), (_plain(unit.to_base(value)), symbol.removeprefix("万"))]
-    smaller = [u for u in (UNITS["万元"], UNITS["元"]) if unit.dimension is Dimension.MONEY
-               and u.factor < unit.factor]  # fmt: skip
-    return [(number, symbol)] + [
-        (_plain(unit.to_base(value) / u.factor), u.symbol) for u in smaller
+        kinds = [
+            ("亿元", Decimal(10**8)),
+            ("万元 or 万户", Decimal(10**4)),
+            ("元 or 户", Decimal(1)),
+        ]
+    elif symbol == "亿" or UNITS[symbol].dimension is Dimension.MONEY:
+        kinds = [(u, UNITS[u].factor) for u in ("亿元", "万元", "元")]
+    elif UNITS[symbol].dimension is Dimension.FRACTION:
+        kinds = [("a fraction", Decimal(1)), ("%", Decimal("0.01")), ("‰", Decimal("0.001"))]
+    elif UNITS[symbol].dimension is Dimension.COUNT:
+        one = symbol.removeprefix("万")
+        kinds = [(f"万{one}", Decimal(10**4)), (one, Decimal(1))]
+    else:
+        kinds = [(symbol, UNITS[symbol].factor)]
+    written = base / (_SCALES.get(symbol) or UNITS[symbol].factor)
+    return [
+        (_plain(base / factor), unit)
+        for unit, factor in kinds
+        # 0.0004亿元 is no way to write 4万: a unit that needs the figure that small is left
+        # out (a fraction's never).
+        if unit == "a fraction" or abs(base / factor) >= Decimal("0.01") or written == base / factor
     ]
 
 

@@ -246,8 +246,19 @@ def _day_or_ever(since: dt.date | None) -> str:
 
 
 def _listed(text: str | None) -> list[str] | None:
-    """A JSON list a run keeps (its metrics asked, or stored); None where it kept none."""
+    """The metrics a run was asked for, as it keeps them; None where it kept none."""
     return None if text is None else list(json.loads(text))
+
+
+def _landed(text: str | None) -> dict[str, tuple[str, ...]] | None:
+    """The metrics a run stored, each with its grains, as it keeps them; None where it
+    kept none."""
+    if text is None:
+        return None
+    found = json.loads(text)
+    if isinstance(found, list):  # as schema 16 first kept them, without grains
+        return {metric: () for metric in found}
+    return {metric: tuple(grains) for metric, grains in found.items()}
 
 
 def now() -> str:
@@ -434,15 +445,18 @@ class Store(ABC):
         self._rows("UPDATE runs SET revised = ? WHERE id = ?",
                    (json.dumps(noted, sort_keys=True), run_id))  # fmt: skip
 
-    def _note_landed(self, run_id: int, metrics: Iterable[str]) -> None:
-        """Inside the transaction that stored them: add ``metrics`` to the run's ``landed``,
-        so a run killed later still says what it stored."""
+    def _note_landed(self, run_id: int, metrics: Iterable[str], periods: Sequence[Period]) -> None:
+        """Inside the transaction that stored them: add ``metrics``, each with the grain of
+        ``periods``, to the run's ``landed`` (metric → grains), so a run killed later still
+        says what it stored, and a metric failed under one grain is told apart from one
+        stored under every grain asked."""
+        grains = sorted({period.grain.value for period in periods})
         row = self._one("SELECT landed FROM runs WHERE id = ?", (run_id,))
-        noted = json.loads(row[0]) if row and row[0] else []
-        added = [metric for metric in metrics if metric not in noted]
-        if added:
+        noted = _landed(row[0] if row else None) or {}
+        merged = {metric: sorted({*noted.get(metric, ()), *grains}) for metric in metrics}
+        if any(tuple(merged[m]) != tuple(noted.get(m, ())) for m in merged):
             self._rows("UPDATE runs SET landed = ? WHERE id = ?",
-                       (json.dumps(sorted([*noted, *added])), run_id))  # fmt: skip
+                       (json.dumps({**noted, **merged}, sort_keys=True), run_id))  # fmt: skip
 
     def runs(self) -> list[Run]:
         rows = self._rows(
@@ -451,7 +465,7 @@ class Store(ABC):
         )
         return [
             Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]),
-                json.loads(r[9]), json.loads(r[10]), _listed(r[11]), _listed(r[12]))
+                json.loads(r[9]), json.loads(r[10]), _listed(r[11]), _landed(r[12]))
             for r in rows
         ]  # fmt: skip
 
@@ -576,7 +590,7 @@ class Store(ABC):
             self._keep_fingerprints(taken)
             if found.revised:
                 self._note_revised(run_id, found)
-            self._note_landed(run_id, collected)
+            self._note_landed(run_id, collected, periods)
         self.changes.include(found)
         self._wrote(written)
         return count

@@ -8,6 +8,7 @@ pass over a file finds every mistake in it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Collection, Iterator
 from decimal import Decimal
@@ -127,6 +128,8 @@ def _how_to_write(raw: object) -> str:
         return f"; {said}"
     if TOML_NUMBER.fullmatch(raw.strip()):
         return f"; write {raw.strip()} without quotes"
+    if re.fullmatch(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?", raw.strip()):
+        return f"; write {raw.strip().replace(',', '')} without quotes or thousands separators"
     return ""
 
 

@@ -289,16 +289,19 @@ def figure_as_spoken(line: str, column: int) -> str | None:
     figure, rest = number.group().rstrip(), line[column - 1 :]
     grouped = _THOUSANDS.match(rest)
     if grouped and figure == number.group():
-        whole = figure + grouped.group()
-        plain = whole.replace(",", "")
-        return (f"{whole} is not a TOML number: write {plain} (or {whole.replace(',', '_')}), "
-                f"without thousands separators (column {column})")  # fmt: skip
+        figure += grouped.group()
+        rest = rest[grouped.end() :]
     # A unit after the number, not a second figure after a space (``15 15%``).
     token = re.match(r"[^\s,\]}#0-9.+-][^\s,\]}#]*", rest)
     said = plain_advice(figure + token.group()) if token else None
-    if token is None or said is None:
-        return None
-    return f"{number.group()}{token.group()} is not a TOML number: {said} (column {column})"
+    if token is not None and said is not None:
+        written = number.group() + (grouped.group() if grouped else "") + token.group()
+        return f"{written} is not a TOML number: {said} (column {column})"
+    if grouped and figure != number.group():
+        plain = figure.replace(",", "")
+        return (f"{figure} is not a TOML number: write {plain} (or {figure.replace(',', '_')}), "
+                f"without thousands separators (column {column})")  # fmt: skip
+    return None
 
 
 def plain_advice(written: str, *, quoted: bool = False) -> str | None:
@@ -312,10 +315,10 @@ def plain_advice(written: str, *, quoted: bool = False) -> str | None:
         return None
     plainly = "a plain number, without quotes," if quoted else "a plain number"
     if figures[0][1] == "a fraction":
-        (fraction, _), (number, unit) = figures
+        (fraction, _), *rates = figures
+        where = ", ".join(f"{number} where the unit is {unit}" for number, unit in rates)
         return (f"write {fraction}{' without quotes' if quoted else ''} where a fraction is "
-                f"asked (milestones, schedule, a threshold), {number} where the unit is "
-                f"{unit}")  # fmt: skip
+                f"asked (milestones, schedule, a threshold), {where}")  # fmt: skip
     choices = ", ".join(f"{number} for {unit}" for number, unit in figures)
     return f"write {plainly} in the unit its key result or table is written in: {choices}"
 
