@@ -60,6 +60,17 @@ def test_a_wide_character_is_never_cut_in_half() -> None:
     assert chop("客户资产abc", 5) == ["客户", "资产a", "bc"]
 
 
+def test_a_column_that_keeps_figures_folds_a_long_word_before_a_figure() -> None:
+    title = "C1.KR1 客户资产净增 ≥ 45亿元(也是“4×100”的新增 AUM 45.5亿)"
+    assert chop("45亿元(也是“4×100”", 15) == ["45亿元(也是“4×1", "00”"]  # as rich folds
+    assert chop("45亿元(也是“4×100”", 15, whole_runs=True) == ["45亿元(也是“", "4×100”"]
+    assert chop("abcdefghij", 4, whole_runs=True) == ["abcd", "efgh", "ij"]  # wider than a line
+    for width in range(8, 40):
+        lines = plain(wrap(Text(title), width, overflow="fold_figures"))
+        for figure in ("C1.KR1", "45", "4×100", "45.5"):
+            assert any(figure in line for line in lines), (width, lines)
+
+
 # ------------------------------------------------------------------ wrapping
 
 

@@ -204,8 +204,11 @@ def _kr_table(
     title = f"{objective.id} {objective.title}  {label(lang, 'score')}{NO_BREAK}{scored}"
     note = _left_out_note([_heading(c, grain, lang) for c in left_out], lang)
     table = TextTable(title, caption=note)
-    # Words wrap at spaces; only a word longer than the column (never an id) is folded.
-    table.add_column(label(lang, "key_result"), overflow="fold", min_width=_title_width(objective))
+    # Words wrap at spaces; only a word longer than the column (never an id) is folded, and
+    # never inside a figure.
+    table.add_column(
+        label(lang, "key_result"), overflow="fold_figures", min_width=_title_width(objective)
+    )
     for column in columns:
         right = column not in ("status", "trend")
         table.add_column(_heading(column, grain, lang), justify="right" if right else "left",
@@ -256,7 +259,7 @@ def _members(report: Report, lang: str) -> TextTable | None:
     table = TextTable(label(lang, "members"))
     table.add_column(label(lang, "rank"), justify="right")
     widest = max(cell_width(f"({m.id}) ⚑") for m in report.members)
-    table.add_column(label(lang, "member"), overflow="fold", min_width=widest)
+    table.add_column(label(lang, "member"), overflow="fold_figures", min_width=widest)
     table.add_column(label(lang, "score"), justify="right", no_wrap=True)
     table.add_column(label(lang, "off_track"), justify="right", no_wrap=True)
     for m in members_listed(report):
@@ -289,7 +292,9 @@ def _scores(report: Report, lang: str, width: int) -> TextTable | None:
     while len(periods) > 1 and _scores_width(report, periods, current, lang) > width:
         periods = periods[1:]
     table = TextTable(label(lang, "scores"))
-    table.add_column(label(lang, "member"), overflow="fold", min_width=_member_width(report))
+    table.add_column(
+        label(lang, "member"), overflow="fold_figures", min_width=_member_width(report)
+    )
     for period in periods:
         table.add_column(period_heading(period, lang), justify="right", no_wrap=True)
     if current:
@@ -382,7 +387,7 @@ def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[st
     table = TextTable(label(lang, "budget"), caption=note, show_footer=True)
     total = budget.total
     widest = max(cell_width(f"⚠ {line.id}") for line in budget.lines)
-    table.add_column(label(lang, "line"), footer=label(lang, "total"), overflow="fold",
+    table.add_column(label(lang, "line"), footer=label(lang, "total"), overflow="fold_figures",
                      min_width=widest)  # fmt: skip
     # An amount is never broken over two lines ("CNY" above "600k").
     for key, footer in (
@@ -395,7 +400,7 @@ def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[st
     if "cost_per_result" in shown:
         table.add_column(label(lang, "cost_per_result"), justify="right")
     if "signed_by" in shown:
-        table.add_column(label(lang, "signed_by"), overflow="fold")
+        table.add_column(label(lang, "signed_by"), overflow="fold_figures")
     for line in budget.lines:
         style = "bold red" if line.breaker.tripped else ""
         name = f"{'⚠ ' if line.breaker.tripped else ''}{line.id} {line.name}"

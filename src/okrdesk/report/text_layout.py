@@ -31,7 +31,11 @@ Run = tuple[str, str]
 
 Line = list[Run]
 Justify = Literal["default", "left", "right"]
-Overflow = Literal["fold", "ellipsis"]
+Overflow = Literal["fold", "fold_figures", "ellipsis"]
+"""What a word too long for its line becomes: ``fold`` cuts it where the line ends (as
+rich does), ``fold_figures`` before a run of figures or Latin letters rather than inside
+it (a title in Chinese is one long word: "45亿元(也是“4×100”" must not become "4×1" and
+"00"), ``ellipsis`` ends it with …."""
 
 ELLIPSIS = "…"
 
@@ -93,19 +97,40 @@ def fit_cells(text: str, total: int) -> str:
     return text[:kept] + " " * spaces
 
 
-def chop(text: str, width: int) -> list[str]:
-    """``text`` in pieces of at most ``width`` cells (a wide character is never split)."""
+def chop(text: str, width: int, *, whole_runs: bool = False) -> list[str]:
+    """``text`` in pieces of at most ``width`` cells (a wide character is never split).
+    ``whole_runs``: each piece cut before a run of figures or Latin letters rather than
+    inside it (a title's "4×100" or "45亿" is never cut into "4×1" and "00"), unless the
+    run is too wide for a line of its own."""
     pieces: list[str] = []
     start = size = 0
     for index, char in enumerate(text):
         char_width = char_cells(char)
         if size + char_width > width:
-            pieces.append(text[start:index])
-            start, size = index, 0
+            cut = index
+            while whole_runs and cut > start and _JOINED[text[cut - 1]] and _JOINED[text[cut]]:
+                cut -= 1
+            if cut == start:
+                cut = index
+            pieces.append(text[start:cut])
+            start, size = cut, cell_width(text[cut:index])
         size += char_width
     if size:
         pieces.append(text[start:])
     return pieces
+
+
+class _Joined(dict[str, bool]):
+    """Whether a character belongs to a run a line is not cut inside: digits, Latin
+    letters and what a figure holds between them."""
+
+    def __missing__(self, char: str) -> bool:
+        joined = (char.isascii() and char.isalnum()) or char in ".,%‰×_"
+        self[char] = joined
+        return joined
+
+
+_JOINED = _Joined()
 
 
 # ------------------------------------------------------------------ styled text
@@ -171,9 +196,10 @@ def _words(text: str) -> list[str]:
     return _BARE_WORD.findall(text)
 
 
-def _breaks(text: str, width: int, fold: bool) -> list[int]:
+def _breaks(text: str, width: int, fold: bool, whole_runs: bool = False) -> list[int]:
     """Where to break ``text`` so each line fits ``width`` cells: at the start of a
-    word that does not fit; a word wider than a line is folded or left whole."""
+    word that does not fit; a word wider than a line is folded (``whole_runs``: as
+    ``chop`` says) or left whole."""
     breaks: list[int] = []
     offset = 0
     for match in _WORD.finditer(text):
@@ -183,7 +209,7 @@ def _breaks(text: str, width: int, fold: bool) -> list[int]:
             offset += cell_width(word)
         elif length > width:
             if fold:
-                pieces = chop(word, width)
+                pieces = chop(word, width, whole_runs=whole_runs)
                 for number, piece in enumerate(pieces, 1):
                     if start:
                         breaks.append(start)
@@ -250,7 +276,9 @@ def wrap(
         if no_wrap:
             pieces = [_Piece(begin, begin + len(part))]
         else:
-            bounds = [0, *_breaks(part, width, overflow == "fold"), len(part)]
+            folds = overflow in ("fold", "fold_figures")
+            breaks = _breaks(part, width, folds, whole_runs=overflow == "fold_figures")
+            bounds = [0, *breaks, len(part)]
             pieces = [_Piece(begin + a, begin + b) for a, b in pairwise(bounds)]
             for piece in pieces:
                 _strip_beyond(piece, plain, width)
@@ -300,13 +328,13 @@ def fitted(text: Text, width: int) -> list[Line]:
     whole = Text()
     whole.runs = _spaced(text)
     plain = whole.plain
-    breaks = _breaks(plain, width, True)
+    breaks = _breaks(plain, width, True, whole_runs=True)
     if not breaks:  # it fits but for the spaces it ends with
         return [_trimmed(whole.runs)]
     rest = Text()
     rest.runs = whole.between(breaks[0], len(plain))
     lines = [_trimmed(whole.between(0, breaks[0]))]
-    for piece in wrap(rest, width - hanging):
+    for piece in wrap(rest, width - hanging, overflow="fold_figures"):
         if trimmed := _trimmed(piece):  # a line of the spaces after a word folded to fit
             lines.append([(" " * hanging, ""), *trimmed])
     return lines
@@ -435,7 +463,7 @@ class ColumnOptions(TypedDict, total=False):
     justify: Justify
     no_wrap: bool
     overflow: Overflow
-    """``fold`` breaks a word too long for the column, ``ellipsis`` cuts it with …."""
+    """What a word too long for the column becomes (``Overflow``)."""
     min_width: int | None
     footer: str
 
@@ -629,7 +657,8 @@ class TextTable:
         columns = self.columns
         if squeezed:  # a heading wider than its figures wraps over them
             columns = [
-                _Column(c.header, {"justify": c.justify, "overflow": "fold"}) for c in columns
+                _Column(c.header, {"justify": c.justify, "overflow": _folding(c.overflow)})
+                for c in columns
             ]
         out += self._row(headers, widths, "┃", "bottom", columns)
         out.append([(_border("┡", "━", "╇", "┩", widths), "")])
@@ -746,6 +775,11 @@ def _cell_lines(text: Text, width: int, column: _Column) -> list[Line]:
             line = [*line, (" " * (inner - size), "")]
         out.append([(" ", ""), *line, (" ", "")])
     return out
+
+
+def _folding(overflow: Overflow) -> Overflow:
+    """How a column stacked under its row folds: as it does, if it folds at all."""
+    return "fold_figures" if overflow == "fold_figures" else "fold"
 
 
 def _border(left: str, fill: str, cross: str, right: str, widths: Iterable[int]) -> str:
