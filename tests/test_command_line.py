@@ -357,6 +357,27 @@ def test_format_wins_over_the_extension_and_unknown_extensions_are_named(
     assert said.startswith(f"--out {pdf}：没有以 .pdf 保存的报告格式；请用 --format 指定"), said
 
 
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--week", "2026-W60", "--lang", "en"], "--week 2026-W60: '2026-W60': year 2026 has no "
+         "week 60"),
+        (["--week", "2026-W60"], "--week 2026-W60：2026 年没有第 60 周"),
+        (["--week", "2026-03", "--lang", "en"], "--week 2026-03: give an ISO week such as "
+         "2026-W47"),
+        (["--week", "2026-03"], "--week 2026-03：请写成 2026-W47 这样的 ISO 周"),
+        (["--week", "2026-W10", "--as-of", "2026-03-01"], "--as-of 与 --week 只能给一个"),
+        (["--as-of", "2025-03-01", "--lang", "en"], "2025-03-01 is before the plan starts "
+         "(2026-01-01)"),
+        (["--as-of", "2025-03-01"], "2025-03-01 早于计划开始日（2026-01-01）"),
+    ],
+)  # fmt: skip
+def test_the_reports_day_is_refused_in_the_workspaces_language(
+    collected: Path, args: list[str], message: str
+) -> None:
+    refused(run(collected, "report", *args), message)
+
+
 def test_depth_limits_the_members_shown(collected: Path) -> None:
     def members(*args: str) -> list[tuple[str, int]]:
         result = run(collected, "report", "--format", "json", "--as-of", "2026-03-15", *args)
@@ -368,8 +389,12 @@ def test_depth_limits_the_members_shown(collected: Path) -> None:
     assert members("--depth", "1") == [("team-a", 1)]
     assert members("--depth", "2") == everyone
     assert members("--depth", "0") == []
-    refused(run(collected, "report", "--depth", "-1"), "--depth -1: give 0 or more (1: child "
-            "units only)")  # fmt: skip
+    refused(run(collected, "report", "--depth", "-1", "--lang", "en"), "--depth -1: give 0 or "
+            "more (1: child units only)")  # fmt: skip
+    refused(
+        run(collected, "report", "--depth", "-1"),
+        "--depth -1：请给 0 或更大的数（1：只看下级单位）",
+    )
 
 
 # ------------------------------------------------------------------ init

@@ -405,8 +405,12 @@ def test_the_first_screen_at_80_by_24_says_it_all(demo: Path, lang: str, words: 
 
 
 def test_brief_is_for_text_only(demo: Path) -> None:
-    done = okrdesk("report", "-w", str(demo), "--brief", "--format", "json")
+    done = okrdesk("report", "-w", str(demo), "--brief", "--format", "json", "--lang", "en")
     assert done.returncode == 2 and "--brief is the text report's first screen" in done.stderr
+    zh = okrdesk("report", "-w", str(demo), "--brief", "--format", "json")
+    assert (
+        zh.returncode == 2 and "--brief 是文本报告的首屏；--format json 总是完整报告" in zh.stderr
+    )
 
 
 def test_columns_left_out_are_named_and_ids_never_broken(demo: Path) -> None:

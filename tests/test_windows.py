@@ -496,11 +496,16 @@ def test_report_window_and_compare_give_every_flow_a_window_line(
 @pytest.mark.parametrize(
     ("option", "message"),
     [
-        (["--window", "last_week"], '--window last_week: unknown window "last_week"; expected'),
-        (["--compare", "yoy"], '--compare yoy: "yoy" is no comparison; give last_year (同比)'),
-        (["--compare", "last_year,"], "--compare last_year,: an empty name is no comparison"),
+        (["--window", "last_week", "--lang", "en"],
+         '--window last_week: unknown window "last_week"; expected'),
+        (["--compare", "yoy", "--lang", "en"],
+         '--compare yoy: "yoy" is no comparison; give last_year (同比)'),
+        (["--compare", "last_year,", "--lang", "en"],
+         "--compare last_year,: an empty name is no comparison"),
+        (["--window", "last_week"], "--window last_week：不是时间窗口；可用 wtd、mtd"),
+        (["--compare", "yoy"], '--compare yoy："yoy" 不是可比口径；请写 last_year（同比）'),
     ],
-)
+)  # fmt: skip
 def test_report_window_options_are_checked(
     write_workspace: WriteWorkspace, option: list[str], message: str
 ) -> None:
@@ -515,9 +520,11 @@ def test_report_window_fits_the_plans_grain(write_workspace: WriteWorkspace) -> 
 
     monthly = PLAN.replace('unit = "branch"\n', 'unit = "branch"\ngrain = "month"\n', 1)
     root = write_workspace({"plan.toml": monthly})
-    done = CliRunner().invoke(cli, ["report", "-w", str(root), "--window", "wtd"])
+    done = CliRunner().invoke(cli, ["report", "-w", str(root), "--window", "wtd", "--lang", "en"])
     assert done.exit_code == 2
     assert "--window wtd: a plan measured by month cannot give a week window (wtd)" in done.output
+    zh = CliRunner().invoke(cli, ["report", "-w", str(root), "--window", "wtd"]).output
+    assert "--window wtd：计划的周期比这个窗口长，给不出它" in zh
 
 
 def test_explain_says_why_a_growth_target_has_no_target(write_workspace: WriteWorkspace) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -13,7 +14,7 @@ import attrs
 from okrdesk.app.session import Session, stored
 from okrdesk.errors import BadInput
 from okrdesk.model import Plan
-from okrdesk.periods import COMPARISONS, Grain, parse_period, window_problem
+from okrdesk.periods import COMPARISONS, Grain, parse_period, parse_window, window_problem
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
 from okrdesk.report.build import WindowAsked, build_report
 from okrdesk.report.document import Report
@@ -25,26 +26,40 @@ from okrdesk.targets.workspace_files import check_out_path
 
 
 def report_date(
-    session: Session, as_of: dt.date | None, week: str | None, period: str | None = None
+    session: Session,
+    as_of: dt.date | None,
+    week: str | None,
+    period: str | None = None,
+    lang: str = "en",
 ) -> dt.date:
     plan = session.plan
+    words = _SAID[lang]
     if as_of is not None and week is not None:
-        raise BadInput("give --as-of or --week, not both")
+        raise BadInput(words["as_of_and_week"])
     if period is not None and week is not None:
-        raise BadInput("give --period or --week, not both (--period 2026-W47 is that week)")
+        raise BadInput(words["period_and_week"])
     as_of = as_of_period(plan, period, as_of)
     if week is not None:
         try:
             named = parse_period(week)
         except ValueError as error:
-            raise BadInput(f"--week {week}: {error}") from None
+            late = re.fullmatch(r"(\d{4})-W(\d{1,2})", week)
+            why = (str(error) if lang == "en"
+                   else words["no_such_week"].format(year=late[1], week=int(late[2])) if late
+                   else words["give_week"])  # fmt: skip
+            raise BadInput(_about("--week", week, why, lang)) from None
         if named.grain is not Grain.WEEK:
-            raise BadInput(f"--week {week}: give an ISO week such as 2026-W47")
+            raise BadInput(_about("--week", week, words["give_week"], lang))
         as_of = named.end
     day = as_of or dt.date.today()
     if day < plan.start:
-        raise BadInput(f"{day} is before the plan starts ({plan.start})")
+        raise BadInput(words["before_plan"].format(day=day, start=plan.start))
     return min(day, plan.end)
+
+
+def _about(option: str, given: object, why: str, lang: str) -> str:
+    """``--week 2026-W60: why``, with a Chinese colon in Chinese."""
+    return f"{option} {given}{'：' if lang == 'zh' else ': '}{why}"
 
 
 def make_report(
@@ -64,7 +79,7 @@ def make_report(
     if subject not in plan.units_by_id and subject not in plan.people_by_id:
         known = [*plan.units_by_id, *plan.people_by_id]
         raise BadInput(no_such("unit or person", subject, known, lang=lang))
-    day = report_date(session, as_of, week, period)
+    day = report_date(session, as_of, week, period, lang)
     store = stored(session.workspace)
     if store is None:
         raise BadInput("尚未采集任何数据：请运行 `okrdesk collect`" if lang == "zh"
@@ -73,34 +88,58 @@ def make_report(
         built = build_report(plan, session.host.metrics, read_for_one_report(store), subject,
                              day, lang, session.host.broken_errors(), asked, windows,
                              session.host.owners)  # fmt: skip
-    return built if depth is None else within_depth(plan, built, subject, depth)
+    return built if depth is None else within_depth(plan, built, subject, depth, lang)
 
 
-def windows_asked(session: Session, window: str | None, compare: str | None) -> WindowAsked | None:
+def windows_asked(
+    session: Session, window: str | None, compare: str | None, lang: str = "en"
+) -> WindowAsked | None:
     """``--window NAME`` and ``--compare last_year,previous``, checked; None when neither
     is given."""
     if window is None and compare is None:
         return None
+    words = _SAID[lang]
     if window is not None:
         problem = window_problem(window, session.plan.grain)
         if problem:
-            raise BadInput(f"--window {window}: {problem}")
+            known = _known_window(window)
+            why = problem if lang == "en" else words["window" if known else "no_window"]
+            raise BadInput(_about("--window", window, why, lang))
     overs: list[str] = []
-    words = [] if compare is None else [word.strip() for word in compare.split(",")]
-    for word in words:
+    given = [] if compare is None else [word.strip() for word in compare.split(",")]
+    for word in given:
         if word not in COMPARISONS:
-            shown = f'"{word}"' if word else "an empty name"
-            raise BadInput(
-                f"--compare {compare}: {shown} is no comparison; give last_year (同比), "
-                "previous (环比) or both, separated by a comma"
-            )
+            shown = f'"{word}"' if word else words["empty_name"]
+            raise BadInput(_about("--compare", compare, words["compare"].format(shown=shown),
+                                  lang))  # fmt: skip
         if word not in overs:
             overs.append(word)
     return WindowAsked(window, tuple(overs))
 
 
+def _known_window(text: str) -> bool:
+    try:
+        parse_window(text)
+    except ValueError:
+        return False
+    return True
+
+
 _SAID = {
     "en": {
+        "as_of_and_week": "give --as-of or --week, not both",
+        "period_and_week": "give --period or --week, not both (--period 2026-W47 is that week)",
+        "give_week": "give an ISO week such as 2026-W47",
+        "no_such_week": "year {year} has no week {week}",
+        "before_plan": "{day} is before the plan starts ({start})",
+        "compare": "{shown} is no comparison; give last_year (同比), previous (环比) or both, "
+                   "separated by a comma",
+        "empty_name": "an empty name",
+        "depth": "give 0 or more (1: child units only)",
+        "no_folder": "no such folder",
+        "brief": "--brief is the text report's first screen; --format {fmt} always holds the "
+                 "whole report (leave out --brief, or use --format text)",
+        "binary": "--format {fmt} writes a binary file: give --out FILE",
         "give": "give KR=DIMENSION, e.g. O1.AUM=product",
         "no_metric": "{kr} has no collected metric to break down",
         "no_dimension": 'metric {metric} has no dimension "{dimension}" (it has: {has})',
@@ -111,6 +150,22 @@ _SAID = {
         "no_extension": "a file without an extension",
     },
     "zh": {
+        "as_of_and_week": "--as-of 与 --week 只能给一个",
+        "period_and_week": "--period 与 --week 只能给一个（--period 2026-W47 即该周）",
+        "give_week": "请写成 2026-W47 这样的 ISO 周",
+        "no_such_week": "{year} 年没有第 {week} 周",
+        "before_plan": "{day} 早于计划开始日（{start}）",
+        "compare": "{shown} 不是可比口径；请写 last_year（同比）、previous（环比），或两者，"
+                   "以逗号分隔",
+        "empty_name": "空名称",
+        "window": "计划的周期比这个窗口长，给不出它",
+        "no_window": "不是时间窗口；可用 wtd、mtd、qtd、ytd、last_N_weeks、last_N_months"
+                     "（N 为 1 至 99，如 last_4_weeks、last_3_months）",
+        "depth": "请给 0 或更大的数（1：只看下级单位）",
+        "no_folder": "没有这个文件夹",
+        "brief": "--brief 是文本报告的首屏；--format {fmt} 总是完整报告（去掉 --brief，"
+                 "或用 --format text）",
+        "binary": "--format {fmt} 生成二进制文件：请用 --out 指定文件",
         "give": "请写成 关键结果=维度，如 O1.AUM=product",
         "no_metric": "{kr} 没有可按维度拆分的采集指标",
         "no_dimension": "指标 {metric} 没有维度“{dimension}”（它的维度：{has}）",
@@ -121,8 +176,8 @@ _SAID = {
         "no_extension": "无扩展名的文件",
     },
 }  # fmt: skip
-"""What ``report`` says of a --breakdown, --format or --out it cannot take, in each
-language."""
+"""What ``report`` says of an option it cannot take, in each language (a period's or a
+window's own words are English in English)."""
 
 
 def breakdowns_asked(session: Session, given: Sequence[str], lang: str = "en") -> dict[str, str]:
@@ -162,11 +217,11 @@ def member_depth(plan: Plan, subject: str, member: str) -> int:
     return steps
 
 
-def within_depth(plan: Plan, report: Report, subject: str, depth: int) -> Report:
+def within_depth(plan: Plan, report: Report, subject: str, depth: int, lang: str = "en") -> Report:
     """The report with only the members ``depth`` steps or fewer below ``subject``,
     ranked again among those shown."""
     if depth < 0:
-        raise BadInput(f"--depth {depth}: give 0 or more (1: child units only)")
+        raise BadInput(_about("--depth", depth, _SAID[lang]["depth"], lang))
     ranks: dict[str, int] = {}
     kept = []
     for member in report.members:
@@ -216,6 +271,7 @@ def write_report(
     fmt: ReportFormat,
     out: Path | None,
     templates: Path | None,
+    lang: str = "en",
 ) -> None:
     """Write ``report`` to ``out``, atomically, or to standard output.
 
@@ -226,10 +282,10 @@ def write_report(
     if out is not None:
         check_out_path(out, session.workspace)
     if templates is not None and not templates.is_dir():
-        raise BadInput(f"--templates {templates}: no such folder")
+        raise BadInput(_about("--templates", templates, _SAID[lang]["no_folder"], lang))
     context = RenderContext(session.workspace.root, templates, plan.start, plan.end)
     if fmt.binary:
-        _write_binary(report, fmt, out, context)
+        _write_binary(report, fmt, out, context, lang)
         return
     if out is None:
         render(report, fmt, sys.stdout, context)
@@ -244,13 +300,10 @@ BRIEF_FORMATS = ("text",)
 """``--brief`` is the text report's first screen; the other formats always hold it all."""
 
 
-def check_brief(fmt: str) -> None:
+def check_brief(fmt: str, lang: str = "en") -> None:
     """Refuse ``--brief`` with a format that has no first screen, before any work."""
     if fmt not in BRIEF_FORMATS:
-        raise BadInput(
-            f"--brief is the text report's first screen; --format {fmt} always holds the "
-            "whole report (leave out --brief, or use --format text)"
-        )
+        raise BadInput(_SAID[lang]["brief"].format(fmt=fmt))
 
 
 def write_brief(session: Session, report: Report, fmt: str, out: Path | None) -> None:
@@ -270,11 +323,11 @@ def write_brief(session: Session, report: Report, fmt: str, out: Path | None) ->
 
 
 def _write_binary(
-    report: Report, fmt: ReportFormat, out: Path | None, context: RenderContext
+    report: Report, fmt: ReportFormat, out: Path | None, context: RenderContext, lang: str
 ) -> None:
     """A binary format (xlsx) goes to a file, or to standard output when it is piped."""
     if out is None and sys.stdout.isatty():
-        raise BadInput(f"--format {fmt.name} writes a binary file: give --out FILE")
+        raise BadInput(_SAID[lang]["binary"].format(fmt=fmt.name))
     buffer = io.BytesIO()
     render(report, fmt, buffer, context)
     if out is None:

@@ -111,15 +111,15 @@ def report(
     lang = session.workspace.language(lang)
     chosen = chosen_format(session, fmt, out, lang)
     if brief:
-        check_brief(chosen.name)
-    windows = windows_asked(session, window, compare)
+        check_brief(chosen.name, lang)
+    windows = windows_asked(session, window, compare, lang)
     built = make_report(
         session, unit, day_of(as_of), week, lang, period, depth, breakdowns, windows
     )
     if brief:
         write_brief(session, built, chosen.name, out)
     else:
-        write_report(session, built, chosen, out, templates)
+        write_report(session, built, chosen, out, templates, lang)
     if out is not None:
         say(f"Wrote {out}.", err=True)
 
