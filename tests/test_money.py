@@ -414,8 +414,13 @@ def test_a_wrong_checkin_is_withdrawn_and_kept_in_the_history(money: Path) -> No
         (kept,) = [c for c in store.checkins(withdrawn=True) if c.id == 2]
     assert (kept.value, kept.withdraw_reason) == (11_000_000_000.0, "多打了两个零")
     before = checkins(money)
-    refused(run(money, "checkin", "--withdraw", "2", "--reason", "x"), "was already withdrawn")
-    refused(run(money, "checkin", "--withdraw", "7", "--reason", "x"), "no check-in 7")
+    refused(run(money, "checkin", "--withdraw", "2", "--reason", "x", "--lang", "en"),
+            "check-in 2 was already withdrawn on 2026-")  # fmt: skip
+    refused(run(money, "checkin", "--withdraw", "7", "--reason", "x", "--lang", "en"),
+            "no check-in 7; `okrdesk checkin --list KR` shows ids")  # fmt: skip
+    refused(run(money, "checkin", "--withdraw", "2", "--reason", "x"), "编号 2 的打卡已于 2026-",
+            "撤回")  # fmt: skip
+    refused(run(money, "checkin", "--withdraw", "7", "--reason", "x"), "没有编号为 7 的打卡")
     assert checkins(money) == before
 
 

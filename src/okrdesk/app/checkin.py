@@ -90,6 +90,8 @@ _REFUSED = {
                       "Nothing was stored.",
         "withdraw_reason": "--withdraw needs a --reason that says what was wrong. Nothing "
                            "was changed.",
+        "no_checkin": "no check-in {id}; `okrdesk checkin --list KR` shows ids",
+        "withdrawn": "check-in {id} was already withdrawn on {when}",
     },
     "zh": {
         "measured": "{kr} 由指标 {metric} 度量；打卡只用于没有指标的关键结果。"
@@ -100,6 +102,8 @@ _REFUSED = {
         "confidence": "--confidence {text}：应为 0 到 1 之间的数（或 0% 到 100%）。"
                       "未记录任何打卡。",
         "withdraw_reason": "--withdraw 需要用 --reason 说明哪里有误。未做任何改动。",
+        "no_checkin": "没有编号为 {id} 的打卡；`okrdesk checkin --list 关键结果` 可查看编号",
+        "withdrawn": "编号 {id} 的打卡已于 {when} 撤回",
     },
 }  # fmt: skip
 """Why ``okrdesk checkin`` stored nothing, in each language."""
@@ -139,6 +143,13 @@ def withdraw_checkin(session: Session, checkin_id: int, reason: str, lang: str =
     if not reason.strip():
         raise BadInput(_REFUSED[lang]["withdraw_reason"])
     with open_store(session.workspace, create=False) as store:
+        # Asked first to refuse in the reader's words; the store refuses the same inside its
+        # transaction, where another process may have withdrawn it since.
+        found = store.checkin(checkin_id)
+        if found is None:
+            raise BadInput(_REFUSED[lang]["no_checkin"].format(id=checkin_id))
+        if found.withdrawn is not None:
+            raise BadInput(_REFUSED[lang]["withdrawn"].format(id=checkin_id, when=found.withdrawn))
         withdrawn = store.withdraw_checkin(checkin_id, _who(), reason.strip())
     kr = session.plan.key_results_by_id.get(withdrawn.key_result)
     shown = format_in(kr.unit, withdrawn.value) if kr else f"{withdrawn.value:g}"
