@@ -124,6 +124,18 @@ def test_split_again_replaces_the_shares_in_place(
     }  # fmt: skip
 
 
+def test_weights_that_add_up_to_nothing_are_refused(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace({"okrs.toml": COMMENTED, "org.toml": THREE_TEAMS})
+    weights = tmp_path / "weights.toml"
+    weights.write_text("team-a = 0\nteam-b = 0\nteam-c = 0\n", encoding="utf-8")
+    args = ["split", "O1.KR1", "--unit", "branch", "--by", "weight", "--weights", str(weights)]
+    assert run(root, *args).output == "the weights add up to 0; nothing to split by\n"
+    zh = CliRunner().invoke(cli, [*args, "--lang", "zh", "-w", str(root)])
+    assert (zh.exit_code, zh.output) == (2, "权重合计为 0，无从拆分\n")
+
+
 def test_split_over_months_writes_a_calendar_following_the_milestones(
     write_workspace: WriteWorkspace,
 ) -> None:

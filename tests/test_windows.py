@@ -365,7 +365,10 @@ def test_explain_check_and_split_take_a_growth_target(write_workspace: WriteWork
     assert "2025-W01 … 2025-W52: 52 of 52 periods with a figure, 52 from [[baselines]]" in english
     split = runner.invoke(cli, ["split", "O1.FEES", "--unit", "branch", "--over", "months",
                                 "-w", str(root)])  # fmt: skip
-    assert split.exit_code == 2 and "has no target of its own to split" in split.output
+    assert split.exit_code == 2 and "O1.FEES 自己没有目标值，无从拆分" in split.output
+    english = runner.invoke(cli, ["split", "O1.FEES", "--unit", "branch", "--over", "months",
+                                  "--lang", "en", "-w", str(root)])  # fmt: skip
+    assert "O1.FEES has no target of its own to split; give it one first" in english.output
 
 
 def test_the_workbook_notes_a_key_results_window(write_workspace: WriteWorkspace) -> None:

@@ -47,6 +47,8 @@ _SAID = {
                      "(a team's share is split in the team's own key result)",
         "weights_flag": "--weights FILE goes with --by weight, and --by weight needs it",
         "no_members": "{owner} has no units or people below it to split onto",
+        "no_target": "{kr} has no target of its own to split; give it one first",
+        "zero_weights": "the weights add up to 0; nothing to split by",
         "would_replace": "{kr} already has figures in {path} that this split would replace:",
         "unchanged": "Nothing was changed. Add --replace to replace them.",
         "cannot_edit": "{path}: cannot write the split into the file: {error}. Nothing was "
@@ -79,6 +81,8 @@ _SAID = {
                      "（团队的份额在团队自己的关键结果里拆分）",
         "weights_flag": "--weights FILE 与 --by weight 须一起给出",
         "no_members": "{owner} 下面没有可拆分到的单位或人员",
+        "no_target": "{kr} 自己没有目标值，无从拆分；请先给它一个目标",
+        "zero_weights": "权重合计为 0，无从拆分",
         "would_replace": "{kr} 在 {path} 中已有数字，这次拆分会替换它们：",
         "unchanged": "未做任何改动。如要替换，请加上 --replace。",
         "cannot_edit": "{path}：无法把拆分写入文件：{error}。未做任何改动。",
@@ -227,6 +231,11 @@ def run_split(
         weights = dict.fromkeys(members, 1.0)
     if not weights:
         raise BadInput(said["no_members"].format(owner=owner))
+    # Said here in the reader's words; the share engine refuses the same in English.
+    if kr.target is None:
+        raise BadInput(said["no_target"].format(kr=kr.id))
+    if sum(weights.values()) <= 0:
+        raise BadInput(said["zero_weights"])
     spec = session.host.metrics.get(kr.metric or "")
     periods = plan_periods(plan, plan.end, OVER[over]) if over else ()
     split = split_target(plan, kr, owner, weights, spec.kind if spec else None, periods)
