@@ -396,8 +396,17 @@ def test_a_wrong_checkin_is_withdrawn_and_kept_in_the_history(money: Path) -> No
     assert "(check-in 2 for it, id 2)" in typo.output
     report = run(money, "explain", "O1.REV", "--as-of", "2026-05-01")
     assert "= 110亿" in report.output
-    no_reason = run(money, "checkin", "--withdraw", "2")
-    refused(no_reason, "--withdraw ID and --reason TEXT go together")
+    refused(run(money, "checkin", "--withdraw", "2", "--lang", "en"),
+            "--withdraw ID and --reason TEXT go together")  # fmt: skip
+    refused(run(money, "checkin", "--withdraw", "2"), "--withdraw 编号 与 --reason 理由 须一起给出")
+    refused(
+        run(money, "checkin", "O1.REV"),
+        "请给出 关键结果 和 数值，例如：okrdesk checkin O1.REV 4.72",
+    )
+    refused(run(money, "checkin", "O1.REV", "1", "--reason", "x", "--lang", "en"),
+            "--reason goes with --withdraw ID")  # fmt: skip
+    refused(run(money, "checkin", "--list", "O1.REV", "--withdraw", "2", "--reason", "x"),
+            "--list 关键结果 与 --withdraw 编号 须单独使用")  # fmt: skip
     done = run(money, "checkin", "--withdraw", "2", "--reason", "多打了两个零")
     assert done.exit_code == 0, done.output
     assert "已撤回打卡 2：O1.REV 110 亿元（branch，截至 2026-04-30）" in done.output

@@ -108,6 +108,26 @@ _REFUSED = {
 }  # fmt: skip
 """Why ``okrdesk checkin`` stored nothing, in each language."""
 
+_MISUSED = {
+    "en": {
+        "alone": "--list KR and --withdraw ID stand alone: no KEY_RESULT VALUE with them",
+        "together": "--withdraw ID and --reason TEXT go together: say what was wrong",
+        "give_both": "give KEY_RESULT and VALUE, for example: okrdesk checkin O1.REV 4.72",
+        "reason_alone": "--reason goes with --withdraw ID",
+    },
+    "zh": {
+        "alone": "--list 关键结果 与 --withdraw 编号 须单独使用，不能再给 关键结果 数值",
+        "together": "--withdraw 编号 与 --reason 理由 须一起给出：说明哪里有误",
+        "give_both": "请给出 关键结果 和 数值，例如：okrdesk checkin O1.REV 4.72",
+        "reason_alone": "--reason 须与 --withdraw 编号 一起使用",
+    },
+}  # fmt: skip
+
+
+def misused(key: str, lang: str) -> str:
+    """What ``okrdesk checkin`` says of arguments that do not go together, in ``lang``."""
+    return _MISUSED[lang][key]
+
 
 AUTHOR_ENV = "OKRDESK_USER"
 

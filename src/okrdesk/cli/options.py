@@ -80,6 +80,22 @@ def workspace_path() -> Path | None:
     return None if value is None else Path(value)
 
 
+def workspace_language(lang: str | None) -> str:
+    """``--lang`` when given, else the workspace's (its okrdesk.toml alone read, before
+    the plan and plugins): for a command to refuse its arguments in the reader's words.
+    Chinese where no workspace says otherwise, or none can be read."""
+    if lang is not None:
+        return lang
+    from okrdesk.errors import OkrdeskError
+    from okrdesk.targets.reader import Findings
+    from okrdesk.targets.settings import locate, read_settings
+
+    try:
+        return read_settings(locate(workspace_path()), Findings()).language(None)
+    except (OkrdeskError, OSError):
+        return "zh"
+
+
 def day_of(value: dt.datetime | None) -> dt.date | None:
     """The day a ``DATE`` option names, or None when it was not given."""
     return value.date() if value else None

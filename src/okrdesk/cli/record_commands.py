@@ -12,6 +12,7 @@ from okrdesk.cli.options import (
     TakesNegativeNumbers,
     day_of,
     lang_option,
+    workspace_language,
     workspace_option,
     workspace_path,
 )
@@ -124,15 +125,19 @@ def checkin(
     one. It stays in the history, marked withdrawn, and counts for nothing.
     `okrdesk history KR` lists a key result's check-ins with who made them.
     """
-    from okrdesk.app.checkin import record_checkin, withdraw_checkin
+    from okrdesk.app.checkin import misused, record_checkin, withdraw_checkin
     from okrdesk.app.history import history_lines
     from okrdesk.app.session import open_session
 
+
+    def refused(key: str) -> str:
+        return misused(key, workspace_language(lang))
+
     if list_for is not None or withdraw is not None:
         if key_result is not None or (list_for is not None and withdraw is not None):
-            raise BadInput("--list KR and --withdraw ID stand alone: no KEY_RESULT VALUE with them")
+            raise BadInput(refused("alone"))
         if (reason is None) == (withdraw is not None):
-            raise BadInput("--withdraw ID and --reason TEXT go together: say what was wrong")
+            raise BadInput(refused("together"))
         session = open_session(workspace_path())
         lang = session.workspace.language(lang)
         lines = (
@@ -144,9 +149,9 @@ def checkin(
             say(text)
         return
     if key_result is None or value is None:
-        raise BadInput("give KEY_RESULT and VALUE, for example: okrdesk checkin O1.REV 4.72")
+        raise BadInput(refused("give_both"))
     if reason is not None:
-        raise BadInput("--reason goes with --withdraw ID")
+        raise BadInput(refused("reason_alone"))
     session = open_session(workspace_path())
     line = record_checkin(
         session, key_result, value, person, unit, confidence, note, day_of(day), by,
