@@ -129,7 +129,6 @@ def checkin(
     from okrdesk.app.history import history_lines
     from okrdesk.app.session import open_session
 
-
     def refused(key: str) -> str:
         return misused(key, workspace_language(lang))
 
