@@ -124,13 +124,21 @@ def test_split_again_replaces_the_shares_in_place(
     }  # fmt: skip
 
 
+def by_weight(
+    write_workspace: WriteWorkspace, tmp_path: Path, weights: str
+) -> tuple[Path, list[str]]:
+    """Three teams under the branch, ``weights`` in a file: the workspace and the split
+    of O1.KR1 by them."""
+    root = write_workspace({"okrs.toml": COMMENTED, "org.toml": THREE_TEAMS})
+    (tmp_path / "weights.toml").write_text(weights, encoding="utf-8")
+    return root, ["split", "O1.KR1", "--unit", "branch", "--by", "weight", "--weights",
+                  str(tmp_path / "weights.toml")]  # fmt: skip
+
+
 def test_weights_that_add_up_to_nothing_are_refused(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:
-    root = write_workspace({"okrs.toml": COMMENTED, "org.toml": THREE_TEAMS})
-    weights = tmp_path / "weights.toml"
-    weights.write_text("team-a = 0\nteam-b = 0\nteam-c = 0\n", encoding="utf-8")
-    args = ["split", "O1.KR1", "--unit", "branch", "--by", "weight", "--weights", str(weights)]
+    root, args = by_weight(write_workspace, tmp_path, "team-a = 0\nteam-b = 0\nteam-c = 0\n")
     assert run(root, *args).output == "the weights add up to 0; nothing to split by\n"
     zh = CliRunner().invoke(cli, [*args, "--lang", "zh", "-w", str(root)])
     assert (zh.exit_code, zh.output) == (2, "权重合计为 0，无从拆分\n")
@@ -470,10 +478,9 @@ def test_by_last_period_on_a_rate_says_why_not(write_workspace: WriteWorkspace) 
 def test_weights_may_be_typed_as_people_write_them(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:
-    root = write_workspace({"okrs.toml": COMMENTED, "org.toml": THREE_TEAMS})
+    typed = 'team-a = "50%"\nteam-b = "1,000"\nteam-c = 0.5\n'
+    root, args = by_weight(write_workspace, tmp_path, typed)
     weights = tmp_path / "weights.toml"
-    weights.write_text('team-a = "50%"\nteam-b = "1,000"\nteam-c = 0.5\n', encoding="utf-8")
-    args = ["split", "O1.KR1", "--unit", "branch", "--by", "weight", "--weights", str(weights)]
     result = run(root, *args, "--dry-run")
     assert result.exit_code == 0, result.output
     assert "  team-a  0 户\n  team-b  100 户\n  team-c  0 户\n" in result.output
