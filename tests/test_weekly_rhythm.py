@@ -457,7 +457,10 @@ def test_the_scores_change_is_the_difference_of_the_scores_shown(demo: Path, lan
     """88.7% a week after 84.5% is +4.2 points on the first screen, whatever the
     unrounded scores' difference (4.15) would round to."""
     done = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang, "--brief")
-    pattern = r"(\d+(?:\.\d+)?)% \((?:一周前|a week ago) (\d+(?:\.\d+)?)%, (±0|[+-]\d+(?:\.\d+)?)"
+    pattern = (
+        r"(\d+(?:\.\d+)?)%(?:（一周前| \(a week ago) (\d+(?:\.\d+)?)%(?:，|, )"
+        r"(±0|[+-]\d+(?:\.\d+)?)"
+    )
     found = re.search(pattern, done.stdout)
     assert found, done.stdout
     now, then, change = (Decimal(found[i].lstrip("±")) for i in (1, 2, 3))

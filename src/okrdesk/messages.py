@@ -18,6 +18,7 @@ from okrdesk.units import Quantity, exact, in_percent, percentage
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "as_of": "截至", "phase": "阶段", "days_left": "剩余 {n} 天", "score": "综合得分",
+        "in_brackets": "（{text}）", "colon": "：", "then": "，",
         "objective": "目标", "key_result": "关键结果", "actual": "实际", "target": "目标值",
         "attainment": "完成率", "expected": "应完成", "status": "状态", "change": "变化",
         "change_week": "周变化", "change_month": "月变化", "change_quarter": "季变化",
@@ -60,6 +61,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
+        "in_brackets": " ({text})", "colon": ": ", "then": ", ",
         "objective": "Objective", "key_result": "Key result", "actual": "Actual",
         "target": "Target", "attainment": "Attained", "expected": "Due now", "status": "Status",
         "change": "Change", "change_week": "Week Δ", "change_month": "Month Δ",

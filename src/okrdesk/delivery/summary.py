@@ -29,11 +29,12 @@ _WORDS = {
 def summary_lines(report: Report) -> list[str]:
     """The report's head as Markdown lines, without tables."""
     lang = report.lang
-    head = f"{label(lang, 'as_of')} **{report.as_of}** ({report.week})"
+    week = label(lang, "in_brackets", text=report.week)
+    head = f"{label(lang, 'as_of')} **{report.as_of}**{week}"
     if report.phase is not None:
         phase = report.phase
-        head += (f" · {label(lang, 'phase')} {md(phase.id)} {md(phase.name)}, "
-                 f"{label(lang, 'days_left', n=phase.days_left)}")  # fmt: skip
+        head += (f" · {label(lang, 'phase')} {md(phase.id)} {md(phase.name)}"
+                 f"{label(lang, 'then')}{label(lang, 'days_left', n=phase.days_left)}")  # fmt: skip
     head += f" · {label(lang, 'score')} **{score_text(report.score)}**"
     lines = [f"## {md(report.plan.name)} · {md(report.unit.name)}", "", head]
     tripped = [line for line in report.budget.lines if line.breaker.tripped]

@@ -77,7 +77,7 @@ def _score_line(report: Report, lang: str) -> Text:
         else:
             sign = "+" if now > then_shown else ""
             moved = f"{sign}{in_percent(now - then_shown)}{'百分点' if lang == 'zh' else ' pp'}"
-        t.append(f" ({then}, {moved})")
+        t.append(label(lang, "in_brackets", text=f"{then}{label(lang, 'then')}{moved}"))
     return t
 
 
@@ -99,12 +99,16 @@ def _moved(report: Report) -> list[ReportKeyResult]:
 
 def first_screen(report: Report, lang: str) -> list[Text]:
     """The lines that open the report: everything a manager needs on one screen."""
+    unit = report.unit
+    # Punctuation as the reader's language writes it: 深圳福田营业部（szft，branch）.
+    who = label(lang, "in_brackets", text=f"{unit.id}{label(lang, 'then')}{unit.level}")
+    week = label(lang, "in_brackets", text=report.week)
     lines = [_line(report.plan.name, "bold"),
-             _line(f"{report.unit.name} ({report.unit.id}, {report.unit.level})  "
-                   f"{label(lang, 'as_of')} {report.as_of} ({report.week})")]  # fmt: skip
+             _line(f"{unit.name}{who}  {label(lang, 'as_of')} {report.as_of}{week}")]  # fmt: skip
     if report.phase:
         p = report.phase
-        lines.append(_line(f"{label(lang, 'phase')} {p.id} {p.name}: {p.start} – {p.end}, "
+        lines.append(_line(f"{label(lang, 'phase')} {p.id} {p.name}{label(lang, 'colon')}"
+                           f"{p.start} – {p.end}{label(lang, 'then')}"
                            + label(lang, "days_left", n=p.days_left)))  # fmt: skip
     lines.append(_score_line(report, lang))
     if moved := _moved(report):
