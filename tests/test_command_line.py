@@ -403,7 +403,7 @@ def test_depth_limits_the_members_shown(collected: Path) -> None:
 @pytest.mark.parametrize(
     ("lang", "header", "objective"),
     [
-        ("zh", "示例营业部 (branch, 营业部)", "做大高净值客户业务"),
+        ("zh", "示例营业部（branch，营业部）", "做大高净值客户业务"),
         ("en", "Downtown branch (downtown, branch)", "Grow high-net-worth business"),
     ],
 )
