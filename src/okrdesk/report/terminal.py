@@ -112,12 +112,12 @@ def first_screen(report: Report, lang: str) -> list[Text]:
                            + label(lang, "days_left", n=p.days_left)))  # fmt: skip
     lines.append(_score_line(report, lang))
     if moved := _moved(report):
-        lines.append(_line(f"{label(lang, 'moved')} ({change_heading(report.grain, lang)})",
-                           "bold"))  # fmt: skip
+        heading = label(lang, "in_brackets", text=change_heading(report.grain, lang))
+        lines.append(_line(f"{label(lang, 'moved')}{heading}", "bold"))
         lines += [_line(f"  {change(kr, lang)}  {kr.id} {kr.title}") for kr in moved]
     tripped = [line for line in report.budget.lines if line.breaker.tripped]
     for line in tripped[:BREAKERS_SHOWN]:
-        lead = _line(f"⚠ {label(lang, 'breaker_tripped')}: ", "bold red")
+        lead = _line(f"⚠ {label(lang, 'breaker_tripped')}{label(lang, 'colon')}", "bold red")
         # What tripped it and where it stands, every figure: on two lines where one
         # would cut them, even with the line's name shortened.
         lead.hanging = 2
