@@ -804,14 +804,7 @@ def _named(text: str, names: Sequence[str]) -> list[str]:
     found: list[str] = []
     at = 0
     while True:
-        name = next(
-            (
-                n
-                for n in names
-                if text.startswith(n, at) and text.startswith((", ", ": "), at + len(n))
-            ),
-            None,
-        )
+        name = next((n for n in names if _listed_at(text, n, at)), None)
         if name is not None:
             found.append(name)
             at += len(name)

@@ -226,6 +226,15 @@ TOML_NUMBER = re.compile(
 digits)."""
 
 
+def without_separators(text: str) -> str | None:
+    """``text``, a number written with thousands separators (``1,234.5``), without them;
+    None for anything else."""
+    written = text.strip()
+    plain = written.replace(",", "")
+    grouped = re.fullmatch(_GROUPED, written) and TOML_NUMBER.fullmatch(plain)
+    return plain if grouped else None
+
+
 def plain_figures(text: str) -> list[tuple[str, str]] | None:
     """For a figure written with its unit the way a person says it (``15亿``, ``27%``,
     ``1.2万户``), the plain numbers a target file takes instead, for each unit of its kind
@@ -234,33 +243,28 @@ def plain_figures(text: str) -> list[tuple[str, str]] | None:
     万户, 50000000 for 元 or 户; ``70%`` 0.7 for a fraction, 70 for % and 700 for ‰.
     Thousands separators are taken (``1,500万``). None when ``text`` is anything else."""
     symbol, number = _suffix_of(text.strip())
-    if symbol is not None and re.fullmatch(_GROUPED, number):
-        number = number.replace(",", "")
+    number = without_separators(number) or number
     if symbol is None or not TOML_NUMBER.fullmatch(number):
         return None
-    base = Decimal(number.replace("_", "")) * (_SCALES.get(symbol) or UNITS[symbol].factor)
+    own = _SCALES.get(symbol) or UNITS[symbol].factor
+    base = Decimal(number.replace("_", "")) * own
     if symbol == "万":  # alone: money, or a count of clients
-        kinds = [
-            ("亿元", Decimal(10**8)),
-            ("万元 or 万户", Decimal(10**4)),
-            ("元 or 户", Decimal(1)),
-        ]
+        kinds = [("亿元", _SCALES["亿"]), ("万元 or 万户", own), ("元 or 户", Decimal(1))]
     elif symbol == "亿" or UNITS[symbol].dimension is Dimension.MONEY:
         kinds = [(u, UNITS[u].factor) for u in ("亿元", "万元", "元")]
     elif UNITS[symbol].dimension is Dimension.FRACTION:
         kinds = [("a fraction", Decimal(1)), ("%", Decimal("0.01")), ("‰", Decimal("0.001"))]
     elif UNITS[symbol].dimension is Dimension.COUNT:
         one = symbol.removeprefix("万")
-        kinds = [(f"万{one}", Decimal(10**4)), (one, Decimal(1))]
+        kinds = [(f"万{one}", _SCALES["万"]), (one, Decimal(1))]
     else:
-        kinds = [(symbol, UNITS[symbol].factor)]
-    written = base / (_SCALES.get(symbol) or UNITS[symbol].factor)
+        kinds = [(symbol, own)]
     return [
         (_plain(base / factor), unit)
         for unit, factor in kinds
         # 0.0004亿元 is no way to write 4万: a unit that needs the figure that small is left
-        # out (a fraction's never).
-        if unit == "a fraction" or abs(base / factor) >= Decimal("0.01") or written == base / factor
+        # out (the one it was written in, and a fraction, never).
+        if factor == own or unit == "a fraction" or abs(base / factor) >= Decimal("0.01")
     ]
 
 

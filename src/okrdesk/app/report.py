@@ -13,8 +13,9 @@ import attrs
 
 from okrdesk.app.session import Session, stored
 from okrdesk.errors import BadInput
+from okrdesk.messages import label
 from okrdesk.model import Plan
-from okrdesk.periods import COMPARISONS, Grain, parse_period, parse_window, window_problem
+from okrdesk.periods import COMPARISONS, Grain, parse_period, parse_window, readable_at
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
 from okrdesk.report.build import WindowAsked, build_report
 from okrdesk.report.document import Report
@@ -59,7 +60,7 @@ def report_date(
 
 def _about(option: str, given: object, why: str, lang: str) -> str:
     """``--week 2026-W60: why``, with a Chinese colon in Chinese."""
-    return f"{option} {given}{'：' if lang == 'zh' else ': '}{why}"
+    return f"{option} {given}{label(lang, 'colon')}{why}"
 
 
 def make_report(
@@ -100,11 +101,14 @@ def windows_asked(
         return None
     words = _SAID[lang]
     if window is not None:
-        problem = window_problem(window, session.plan.grain)
+        try:
+            problem = readable_at(parse_window(window), session.plan.grain)
+        except ValueError as error:
+            why = str(error) if lang == "en" else words["no_window"]
+            raise BadInput(_about("--window", window, why, lang)) from None
         if problem:
-            known = _known_window(window)
-            why = problem if lang == "en" else words["window" if known else "no_window"]
-            raise BadInput(_about("--window", window, why, lang))
+            raise BadInput(_about("--window", window, problem if lang == "en" else words["window"],
+                                  lang))  # fmt: skip
     overs: list[str] = []
     given = [] if compare is None else [word.strip() for word in compare.split(",")]
     for word in given:
@@ -115,14 +119,6 @@ def windows_asked(
         if word not in overs:
             overs.append(word)
     return WindowAsked(window, tuple(overs))
-
-
-def _known_window(text: str) -> bool:
-    try:
-        parse_window(text)
-    except ValueError:
-        return False
-    return True
 
 
 _SAID = {
@@ -188,19 +184,19 @@ def breakdowns_asked(session: Session, given: Sequence[str], lang: str = "en") -
     for text in given:
         kr_id, _, dimension = text.partition("=")
         kr_id, dimension = kr_id.strip(), dimension.strip()
-        mark = f"--breakdown {text}" + ("：" if lang == "zh" else ": ")
         if not kr_id or not dimension:
-            raise BadInput(mark + words["give"])
+            raise BadInput(_about("--breakdown", text, words["give"], lang))
         kr = plan.key_results_by_id.get(kr_id)
         if kr is None:
-            raise BadInput(mark + no_such("key result", kr_id, plan.key_results_by_id, lang=lang))
+            said = no_such("key result", kr_id, plan.key_results_by_id, lang=lang)
+            raise BadInput(_about("--breakdown", text, said, lang))
         spec = session.host.metrics.get(kr.metric or "")
         if spec is None:
-            raise BadInput(mark + words["no_metric"].format(kr=kr_id))
+            raise BadInput(_about("--breakdown", text, words["no_metric"].format(kr=kr_id), lang))
         if dimension not in spec.dimensions:
             has = ", ".join(spec.dimensions) or words["none"]
             said = words["no_dimension"].format(metric=spec.name, dimension=dimension, has=has)
-            raise BadInput(mark + said)
+            raise BadInput(_about("--breakdown", text, said, lang))
         asked[kr_id] = dimension
     return asked
 
@@ -249,10 +245,8 @@ def chosen_format(
             return formats[known]
     saved = sorted(s for f in formats.values() for s in f.suffixes)
     words = _SAID[lang]
-    raise BadInput(
-        f"--out {out}" + ("：" if lang == "zh" else ": ")
-        + words["no_suffix"].format(suffix=suffix or words["no_extension"], known=", ".join(saved))
-    )  # fmt: skip
+    said = words["no_suffix"].format(suffix=suffix or words["no_extension"], known=", ".join(saved))
+    raise BadInput(_about("--out", out, said, lang))
 
 
 def find_format(session: Session, name: str, lang: str = "en") -> ReportFormat:

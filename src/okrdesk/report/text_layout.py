@@ -108,7 +108,7 @@ def chop(text: str, width: int, *, whole_runs: bool = False) -> list[str]:
         char_width = char_cells(char)
         if size + char_width > width:
             cut = index
-            while whole_runs and cut > start and _JOINED[text[cut - 1]] and _JOINED[text[cut]]:
+            while whole_runs and cut > start and _joined(text[cut - 1]) and _joined(text[cut]):
                 cut -= 1
             if cut == start:
                 cut = index
@@ -120,17 +120,10 @@ def chop(text: str, width: int, *, whole_runs: bool = False) -> list[str]:
     return pieces
 
 
-class _Joined(dict[str, bool]):
+def _joined(char: str) -> bool:
     """Whether a character belongs to a run a line is not cut inside: digits, Latin
     letters and what a figure holds between them."""
-
-    def __missing__(self, char: str) -> bool:
-        joined = (char.isascii() and char.isalnum()) or char in ".,%‰×_"
-        self[char] = joined
-        return joined
-
-
-_JOINED = _Joined()
+    return (char.isascii() and char.isalnum()) or char in ".,%‰×_"
 
 
 # ------------------------------------------------------------------ styled text

@@ -255,10 +255,7 @@ def _landed(text: str | None) -> dict[str, tuple[str, ...]] | None:
     kept none."""
     if text is None:
         return None
-    found = json.loads(text)
-    if isinstance(found, list):  # as schema 16 first kept them, without grains
-        return {metric: () for metric in found}
-    return {metric: tuple(grains) for metric, grains in found.items()}
+    return {metric: tuple(grains) for metric, grains in json.loads(text).items()}
 
 
 def now() -> str:
@@ -415,7 +412,7 @@ class Store(ABC):
                 "INSERT INTO runs (started, status, command, through, pid, metrics, landed) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (now(), "running", command, through.isoformat() if through else None,
-                 os.getpid(), None if metrics is None else json.dumps(list(metrics)), "[]"),
+                 os.getpid(), None if metrics is None else json.dumps(list(metrics)), "{}"),
             )  # fmt: skip
 
     def finish_run(

@@ -8,7 +8,6 @@ pass over a file finds every mistake in it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 import unicodedata
 from collections.abc import Collection, Iterator
 from decimal import Decimal
@@ -119,7 +118,7 @@ def _how_to_write(raw: object) -> str:
     """For a figure quoted as text, how to write it as a number: ``"15亿"`` as 15 for
     亿元, 150000 for 万元, ...; ``"45"`` as 45 (``syntax.plain_advice``)."""
     from okrdesk.targets.syntax import plain_advice
-    from okrdesk.units import TOML_NUMBER
+    from okrdesk.units import TOML_NUMBER, without_separators
 
     if not isinstance(raw, str):
         return ""
@@ -128,9 +127,8 @@ def _how_to_write(raw: object) -> str:
         return f"; {said}"
     if TOML_NUMBER.fullmatch(raw.strip()):
         return f"; write {raw.strip()} without quotes"
-    if re.fullmatch(r"[+-]?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?", raw.strip()):
-        return f"; write {raw.strip().replace(',', '')} without quotes or thousands separators"
-    return ""
+    plain = without_separators(raw)
+    return f"; write {plain} without quotes or thousands separators" if plain else ""
 
 
 def suggest(word: str, choices: Collection[str], lang: str = "en") -> str:
