@@ -213,8 +213,8 @@ def test_parse_quantity_scales_a_count_by_wan() -> None:
         (["report", "--unit", "team_a", "--lang", "en"], 'no unit or person "team_a" (did you '
          'mean "team-a"?)'),
         (["report", "--unit", "team_a"], '没有单位或人员 "team_a"（是不是“team-a”？）'),
-        (["plugins", "test_metric"], 'no plugin "test_metric" (did you mean "test_metrics"?); '
-         "`okrdesk plugins` lists them"),
+        (["plugins", "test_metric"], '没有插件 "test_metric"（是不是“test_metrics”？）；'
+         "`okrdesk plugins` 列出全部插件"),
         (["collect", "--metric", "new_hnw_client", "--lang", "en"], 'no metric "new_hnw_client" '
          '(did you mean "new_hnw_clients"?); no key result or scoring policy uses it; the '
          "plan's metrics are: complaint_rate, new_hnw_clients"),
@@ -294,6 +294,12 @@ def test_a_period_means_the_report_as_of_its_end(collected: Path, period: str, d
         ("this quarter", "2026-05-13", "2026-05-13"),
         ("last quarter", "2026-05-13", "2026-03-31"),
         ("last phase", "2026-05-13", "2026-03-31"),
+        ("上月", "2026-05-10", "2026-04-30"),
+        ("本周", "2026-05-13", "2026-05-13"),
+        ("上周", "2026-05-13", "2026-05-10"),
+        ("本季度", "2026-05-13", "2026-05-13"),
+        ("上季", "2026-05-13", "2026-03-31"),
+        ("上阶段", "2026-05-13", "2026-03-31"),
     ],
 )
 def test_relative_periods_count_from_the_as_of_day(
@@ -303,16 +309,32 @@ def test_relative_periods_count_from_the_as_of_day(
 
 
 def test_a_period_that_is_none_is_named(collected: Path) -> None:
-    result = run(collected, "report", "-p", "抢春")
+    result = run(collected, "report", "-p", "抢春", "--lang", "en")
     assert result.exit_code == 2
     assert result.output == (
         "--period '抢春' is no period (did you mean \"抢春播\"?); write 2026-W14, 2026-03, "
         "2026Q2, a phase (Q1 or its name), this week or last month\n"
     )
-    later = run(collected, "check", "-p", "2026-W30", "--as-of", "2026-05-01")
+    later = run(collected, "check", "-p", "2026-W30", "--as-of", "2026-05-01", "--lang", "en")
     assert later.output == (
         "--period 2026-W30: 2026-W30 starts on 2026-07-20, after --as-of 2026-05-01; there "
         "is nothing to show yet\n"
+    )
+
+
+def test_a_period_that_is_none_is_named_in_the_workspace_language(collected: Path) -> None:
+    refused(
+        run(collected, "report", "-p", "抢春"),
+        "--period '抢春' 不是时段（是不是“抢春播”？）；可写 2026-W14、2026-03、2026Q2、"
+        "阶段（Q1 或其名称）、本周、上月、本季度 或 上阶段",
+    )
+    refused(
+        run(collected, "explain", "O1.KR1", "-p", "2026-W30", "--as-of", "2026-05-01"),
+        "--period 2026-W30：2026-W30 自 2026-07-20 开始，晚于 --as-of 2026-05-01；尚无可显示的内容",
+    )
+    refused(
+        run(collected, "check", "-p", "上阶段", "--as-of", "2026-01-05"),
+        "2025-12-31 不在计划的任何阶段内（计划 2026-01-01 至 2026-12-31）",
     )
 
 
@@ -552,3 +574,55 @@ def test_explain_writes_values_as_the_report_in_its_language(collected: Path) ->
     assert figure() == figure("--lang", "zh") != figure("--lang", "en")
     (shown_zh,), (shown_en,) = figure(), figure("--lang", "en")
     assert shown_zh.endswith("户") and shown_en.endswith("accts"), (shown_zh, shown_en)
+
+
+# ------------------------------------------------------------------ click's refusals
+
+def typed_line(root: Path, *args: str) -> Result:
+    """A command line as typed at the shell, the command named as the shell names it."""
+    return CliRunner().invoke(cli, ["-w", str(root), *args], prog_name="okrdesk")
+
+
+REPORT_USAGE_ZH = "用法：okrdesk report [OPTIONS]\n运行 'okrdesk report --help' 查看说明。\n\n"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["report", "--bogus"], REPORT_USAGE_ZH + "错误：没有选项 '--bogus'（是不是 '--out'？）"),
+        (["report", "--as-of", "2026-02-30"],
+         REPORT_USAGE_ZH + "错误：'--as-of' 的值无效：'2026-02-30' 不是日期，请写作 YYYY-MM-DD，"
+         "例如 2026-11-20"),
+        (["report", "--depth", "两"], REPORT_USAGE_ZH + "错误：'--depth' 的值无效：'两' 不是整数"),
+        (["report", "--lang", "fr"],
+         REPORT_USAGE_ZH + "错误：'--lang' 的值无效：'fr' 不是可选值；可选：zh、en"),
+        (["explain"], "用法：okrdesk explain [OPTIONS] KEY_RESULT\n运行 'okrdesk explain --help' "
+         "查看说明。\n\n错误：缺少参数 'KEY_RESULT'"),
+        (["checkin", "O1.NEW", "3", "4"], "用法：okrdesk checkin [OPTIONS] [KEY_RESULT] [VALUE]\n"
+         "运行 'okrdesk checkin --help' 查看说明。\n\n错误：多余的参数：4"),
+        (["reprot"], "用法：okrdesk [OPTIONS] COMMAND [ARGS]...\n运行 'okrdesk --help' 查看说明。"
+         "\n\n错误：没有命令 'reprot'（是不是 'report'？）"),
+        (["report", "--out"], "错误：选项 '--out' 后面须给出一个值"),
+        (["report", "--bogus", "--lang", "en"], "Usage: okrdesk report [OPTIONS]\nTry 'okrdesk "
+         "report --help' for help.\n\nError: No such option '--bogus'. Did you mean '--out'?"),
+        (["report", "--as-of=2026-02-30", "--lang=en"], "Usage: okrdesk report [OPTIONS]\nTry "
+         "'okrdesk report --help' for help.\n\nError: Invalid value for '--as-of': '2026-02-30' "
+         "is not a day; write it as YYYY-MM-DD, for example 2026-11-20"),
+    ],
+)  # fmt: skip
+def test_click_refuses_a_command_line_in_the_workspace_language(
+    typed: Path, args: list[str], message: str
+) -> None:
+    refused(typed_line(typed, *args), message)
+
+
+def test_click_speaks_english_in_an_english_workspace(typed: Path) -> None:
+    (typed / "okrdesk.toml").write_text('[workspace]\nlang = "en"\n', encoding="utf-8")
+    refused(typed_line(typed, "explain"), "Usage: okrdesk explain [OPTIONS] KEY_RESULT\nTry 'okrdesk "
+            "explain --help' for help.\n\nError: Missing argument 'KEY_RESULT'.")  # fmt: skip
+
+
+def test_a_group_without_its_command_shows_its_help(typed: Path) -> None:
+    result = typed_line(typed, "spend")
+    assert result.exit_code == 2
+    assert result.output.startswith("Usage: okrdesk spend [OPTIONS] COMMAND [ARGS]...")

@@ -13,31 +13,33 @@ from okrdesk.targets.reader import no_such
 from okrdesk.targets.settings import open_workspace
 
 
-def load_plugins(option: str | os.PathLike[str] | None) -> PluginHost:
-    """The workspace's plugins, loaded, with their report formats declared."""
+def load_plugins(option: str | os.PathLike[str] | None) -> tuple[PluginHost, str]:
+    """The workspace's plugins, loaded, with their report formats declared; and the
+    workspace's language, which a refusal is worded in."""
     workspace = consented(open_workspace(option))
     host = open_plugins(workspace.root, workspace.plugins, workspace.sources,
                         reach=workspace.reach)  # fmt: skip
     host.formats  # noqa: B018 - declaring the formats records their errors too
-    return host
+    return host, workspace.language(None)
 
 
 def ordered(host: PluginHost) -> list[PluginRecord]:
     return sorted(host.records.values(), key=lambda r: (r.origin, r.name))
 
 
-def chosen(host: PluginHost, name: str | None) -> list[PluginRecord]:
-    """Every plugin, or only the one called ``name``."""
+def chosen(host: PluginHost, name: str | None, lang: str = "en") -> list[PluginRecord]:
+    """Every plugin, or only the one called ``name`` (refused in ``lang`` when none is)."""
     if name is None:
         return ordered(host)
     if name not in host.records:
-        raise BadInput(no_such("plugin", name, host.records, "`okrdesk plugins` lists them"))
+        hint = "`okrdesk plugins` 列出全部插件" if lang == "zh" else "`okrdesk plugins` lists them"
+        raise BadInput(no_such("plugin", name, host.records, hint, lang))
     return [host.records[name]]
 
 
-def listing(host: PluginHost, name: str | None = None) -> list[str]:
+def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list[str]:
     lines = [] if host.records else ["No plugins loaded."]
-    for r in chosen(host, name):
+    for r in chosen(host, name, lang):
         version = f" {r.version}" if r.version else ""
         lines.append(f"{r.name}{version}  ({r.origin}: {r.location})")
         for metric in r.metrics:
@@ -52,7 +54,7 @@ def listing(host: PluginHost, name: str | None = None) -> list[str]:
     return lines + [f"warning: {warning}" for warning in host.allow_list_warnings()]
 
 
-def as_json(host: PluginHost, name: str | None = None) -> dict[str, Any]:
+def as_json(host: PluginHost, name: str | None = None, lang: str = "en") -> dict[str, Any]:
     return {
         "plugins": [
             {
@@ -66,7 +68,7 @@ def as_json(host: PluginHost, name: str | None = None) -> dict[str, Any]:
                 ],
                 "errors": r.errors,
             }
-            for r in chosen(host, name)
+            for r in chosen(host, name, lang)
         ],
         "warnings": host.allow_list_warnings(),
     }

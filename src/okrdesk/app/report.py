@@ -39,7 +39,7 @@ def report_date(
         raise BadInput(words["as_of_and_week"])
     if period is not None and week is not None:
         raise BadInput(words["period_and_week"])
-    as_of = as_of_period(plan, period, as_of)
+    as_of = as_of_period(plan, period, as_of, lang)
     if week is not None:
         try:
             named = parse_period(week)

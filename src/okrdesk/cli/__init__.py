@@ -125,16 +125,34 @@ class OkrdeskGroup(click.Group):
         try:
             result = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as error:
-            import io
-
-            shown = io.StringIO()
-            error.show(file=shown)
-            _say_error(shown.getvalue().rstrip("\n"))
+            _say_error(_shown(error, sys.argv[1:] if args is None else list(args)))
             sys.exit(error.exit_code)
         except click.Abort:
             click.echo("Aborted!", err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _shown(error: click.ClickException, args: list[str]) -> str:
+    """What click shows of ``error``; a mistake in the command line in Chinese when the
+    command line or its workspace asks for Chinese."""
+    from okrdesk.cli.options import command_line_language
+
+    # A group run with no command shows its help (an error only to set the exit code).
+    help_shown = isinstance(error, click.exceptions.NoArgsIsHelpError)
+    if (
+        isinstance(error, click.UsageError)
+        and not help_shown
+        and command_line_language(args) == "zh"
+    ):
+        from okrdesk.cli.usage_zh import in_chinese
+
+        return in_chinese(error)
+    import io
+
+    shown = io.StringIO()
+    error.show(file=shown)
+    return shown.getvalue().rstrip("\n")
 
 
 def _say_error(text: str) -> None:

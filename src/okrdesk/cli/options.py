@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
@@ -20,7 +21,9 @@ class _Day(click.DateTime):
     ``strptime`` compiles the locale's date patterns first, a tenth of a report's start."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        found = re.fullmatch(_ISO_DAY, value) if isinstance(value, str) else None
+        if not isinstance(value, str):
+            return super().convert(value, param, ctx)
+        found = re.fullmatch(_ISO_DAY, value)
         if found is not None:
             import datetime as dt
 
@@ -28,8 +31,10 @@ class _Day(click.DateTime):
                 year, month, day = map(int, found.groups())
                 return dt.datetime(year, month, day)
             except ValueError:
-                pass  # no such day: click says so, as it always did
-        return super().convert(value, param, ctx)
+                pass  # no such day
+        from okrdesk.cli.usage_zh import NotADay
+
+        raise NotADay(value, ctx, param)
 
 
 DATE = _Day(formats=["%Y-%m-%d"])
@@ -56,7 +61,7 @@ workspace_option = click.option(
 period_option = click.option(
     "--period", "-p", metavar="PERIOD",
     help="As of the end of a period: 2026-W14, 2026-03, 2026Q2, a phase id or name "
-    "(Q1, 抢春播), this week, last month (counted from --as-of, else today).",
+    "(Q1, 抢春播), this week, last month, 本周, 上月 (counted from --as-of, else today).",
 )  # fmt: skip
 
 
@@ -86,14 +91,36 @@ def workspace_language(lang: str | None) -> str:
     Chinese where no workspace says otherwise, or none can be read."""
     if lang is not None:
         return lang
+    return _language_of(workspace_path())
+
+
+def _language_of(folder: str | os.PathLike[str] | None) -> str:
+    """The language of the workspace at ``folder`` (else the environment's or the current
+    folder's), its okrdesk.toml alone read; Chinese where it says none or is unreadable."""
     from okrdesk.errors import OkrdeskError
     from okrdesk.targets.reader import Findings
     from okrdesk.targets.settings import locate, read_settings
 
     try:
-        return read_settings(locate(workspace_path()), Findings()).language(None)
+        return read_settings(locate(folder), Findings()).language(None)
     except (OkrdeskError, OSError):
         return "zh"
+
+
+def command_line_language(args: Sequence[str]) -> str:
+    """The language of a command line click refused before running it: its ``--lang``,
+    else that of the workspace its ``--workspace`` (or the environment, or the current
+    folder) names."""
+    folder: str | None = None
+    for index, arg in enumerate(args):
+        name, equals, value = arg.partition("=")
+        if not equals:
+            value = args[index + 1] if index + 1 < len(args) else ""
+        if name == "--lang" and value in ("zh", "en"):
+            return value
+        if name in ("--workspace", "-w") and value:
+            folder = value
+    return _language_of(folder)
 
 
 def day_of(value: dt.datetime | None) -> dt.date | None:

@@ -150,8 +150,8 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str | None, verbo
 
     started()
     session = open_session(workspace_path())
-    found = check_workspace(session, as_of_period(session.plan, period, day_of(as_of)))
     lang = session.workspace.language(lang)
+    found = check_workspace(session, as_of_period(session.plan, period, day_of(as_of), lang))
     for alert in found:
         say(tagged(alert, lang))
     if found or verbose:
@@ -190,8 +190,8 @@ def explain(
 
     started()
     session = open_session(workspace_path())
-    day = as_of_period(session.plan, period, day_of(as_of))
     chosen = session.workspace.language(lang)
+    day = as_of_period(session.plan, period, day_of(as_of), chosen)
     for text in explain_lines(session, key_result, person, unit, day, chosen):
         say(text)
 

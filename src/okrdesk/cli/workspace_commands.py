@@ -144,11 +144,11 @@ def plugins(name: str | None, as_json: bool) -> None:
     """
     from okrdesk.app import plugins as listing
 
-    host = listing.load_plugins(workspace_path())
+    host, lang = listing.load_plugins(workspace_path())
     if as_json:
-        say(json.dumps(listing.as_json(host, name), ensure_ascii=False, indent=2))
+        say(json.dumps(listing.as_json(host, name, lang), ensure_ascii=False, indent=2))
     else:
-        for line in listing.listing(host, name):
+        for line in listing.listing(host, name, lang):
             say(line)
     if host.broken:
         raise SystemExit(EXIT_FAILED)

@@ -3,7 +3,8 @@
 A period is an ISO week (``2026-W14``), a month (``2026-03``), a quarter
 (``2026Q2`` or ``2026-Q2``), one of the plan's phases by id or name (``Q1``,
 ``抢春播``), or ``this``/``last`` followed by ``week``, ``month``, ``quarter`` or
-``phase``, counted from the ``--as-of`` day or else today. The command then
+``phase``, counted from the ``--as-of`` day or else today (in Chinese ``本`` or ``上``
+followed by ``周``, ``月``, ``季``/``季度`` or ``阶段``: ``上月``, ``本季度``). The command then
 runs as of the period's last day, or as of the ``--as-of`` day (else today)
 when the period has not ended by then.
 """
@@ -21,22 +22,27 @@ from okrdesk.targets.reader import suggest
 # Compiled by re when first used: most commands are given no period.
 _QUARTER = r"^(\d{4})[-_ ]?[Qq]([1-4])$"
 _RELATIVE = r"^(this|last)[-_ ]+(week|month|quarter|phase)$"
+_RELATIVE_ZH = r"^(本|上)(周|月|季度?|阶段)$"
+_WORDS_ZH = {"本": "this", "上": "last", "周": "week", "月": "month", "季": "quarter",
+             "季度": "quarter", "阶段": "phase"}  # fmt: skip
 _OF = {"week": week_of, "month": month_of, "quarter": quarter_of}
 
 EXAMPLES = "2026-W14, 2026-03, 2026Q2, a phase (Q1 or its name), this week or last month"
+EXAMPLES_ZH = "2026-W14、2026-03、2026Q2、阶段（Q1 或其名称）、本周、上月、本季度 或 上阶段"
 
 
-def period_named(plan: Plan, text: str, today: dt.date) -> Period:
-    """The period ``text`` names; relative ones counted from ``today``."""
+def period_named(plan: Plan, text: str, today: dt.date, lang: str = "en") -> Period:
+    """The period ``text`` names; relative ones counted from ``today``. A refusal is
+    worded in ``lang``."""
     written = text.strip()
-    relative = re.match(_RELATIVE, written, re.IGNORECASE)
+    relative = _relative(written)
     if relative:
-        which, grain = relative.group(1).lower(), relative.group(2).lower()
-        current = _phase_of(plan, today) if grain == "phase" else _OF[grain](today)
+        which, grain = relative
+        current = _phase_of(plan, today, lang) if grain == "phase" else _OF[grain](today)
         if which == "this":
             return current
         before = current.start - dt.timedelta(days=1)
-        return _phase_of(plan, before) if grain == "phase" else _OF[grain](before)
+        return _phase_of(plan, before, lang) if grain == "phase" else _OF[grain](before)
     quarter = re.match(_QUARTER, written)
     if quarter:
         written = f"{quarter.group(1)}-Q{quarter.group(2)}"
@@ -48,25 +54,46 @@ def period_named(plan: Plan, text: str, today: dt.date) -> Period:
     except ValueError:
         names = [p.id for p in plan.phases] + [p.name for p in plan.phases]
         raise BadInput(
-            f"--period {text!r} is no period{suggest(text, names)}; write {EXAMPLES}"
+            f"--period {text!r} 不是时段{suggest(text, names, lang)}；可写 {EXAMPLES_ZH}"
+            if lang == "zh"
+            else f"--period {text!r} is no period{suggest(text, names)}; write {EXAMPLES}"
         ) from None
 
 
-def _phase_of(plan: Plan, day: dt.date) -> Period:
+def _relative(written: str) -> tuple[str, str] | None:
+    """("this" or "last", the grain) for ``last month`` or ``上月``; None for any other."""
+    found = re.match(_RELATIVE, written, re.IGNORECASE)
+    if found:
+        return found.group(1).lower(), found.group(2).lower()
+    found = re.match(_RELATIVE_ZH, written)
+    return (_WORDS_ZH[found.group(1)], _WORDS_ZH[found.group(2)]) if found else None
+
+
+def _phase_of(plan: Plan, day: dt.date, lang: str) -> Period:
     for phase in plan.phases:
         if phase.start <= day <= phase.end:
             return Period(phase.start, phase.end, phase.id)
-    raise BadInput(f"{day} is in no phase of the plan ({plan.start} to {plan.end})")
+    raise BadInput(
+        f"{day} 不在计划的任何阶段内（计划 {plan.start} 至 {plan.end}）" if lang == "zh"
+        else f"{day} is in no phase of the plan ({plan.start} to {plan.end})"
+    )  # fmt: skip
 
 
-def as_of_period(plan: Plan, text: str | None, as_of: dt.date | None) -> dt.date | None:
+def as_of_period(
+    plan: Plan, text: str | None, as_of: dt.date | None, lang: str = "en"
+) -> dt.date | None:
     """The day a command runs as of for ``--period text`` (and ``--as-of``): the period's
-    last day, or the as-of day (else today) when that comes first. None without a period."""
+    last day, or the as-of day (else today) when that comes first. None without a period.
+    A refusal is worded in ``lang``."""
     if text is None:
         return as_of
     today = as_of or dt.date.today()
-    period = period_named(plan, text, today)
+    period = period_named(plan, text, today, lang)
     if period.start > today:
+        if lang == "zh":
+            since = f"{'--as-of ' if as_of else '今天 '}{today}"
+            raise BadInput(f"--period {text}：{period.id} 自 {period.start} 开始，晚于 {since}；"
+                           "尚无可显示的内容")  # fmt: skip
         raise BadInput(
             f"--period {text}: {period.id} starts on {period.start}, after "
             f"{'--as-of ' if as_of else 'today, '}{today}; there is nothing to show yet"
