@@ -578,6 +578,7 @@ def test_explain_writes_values_as_the_report_in_its_language(collected: Path) ->
 
 # ------------------------------------------------------------------ click's refusals
 
+
 def typed_line(root: Path, *args: str) -> Result:
     """A command line as typed at the shell, the command named as the shell names it."""
     return CliRunner().invoke(cli, ["-w", str(root), *args], prog_name="okrdesk")
@@ -603,6 +604,10 @@ REPORT_USAGE_ZH = "用法：okrdesk report [OPTIONS]\n运行 'okrdesk report --h
         (["reprot"], "用法：okrdesk [OPTIONS] COMMAND [ARGS]...\n运行 'okrdesk --help' 查看说明。"
          "\n\n错误：没有命令 'reprot'（是不是 'report'？）"),
         (["report", "--out"], "错误：选项 '--out' 后面须给出一个值"),
+        (["collect", "--jobs", "99"], "用法：okrdesk collect [OPTIONS]\n运行 'okrdesk collect "
+         "--help' 查看说明。\n\n错误：'--jobs' / '-j' 的值无效：99 不在 1<=x<=64 范围内"),
+        (["report", "--out", "."], REPORT_USAGE_ZH + "错误：'--out' / '-o' 的值无效：'.' 是文件夹，"
+         "不是文件"),
         (["report", "--bogus", "--lang", "en"], "Usage: okrdesk report [OPTIONS]\nTry 'okrdesk "
          "report --help' for help.\n\nError: No such option '--bogus'. Did you mean '--out'?"),
         (["report", "--as-of=2026-02-30", "--lang=en"], "Usage: okrdesk report [OPTIONS]\nTry "
@@ -618,8 +623,11 @@ def test_click_refuses_a_command_line_in_the_workspace_language(
 
 def test_click_speaks_english_in_an_english_workspace(typed: Path) -> None:
     (typed / "okrdesk.toml").write_text('[workspace]\nlang = "en"\n', encoding="utf-8")
-    refused(typed_line(typed, "explain"), "Usage: okrdesk explain [OPTIONS] KEY_RESULT\nTry 'okrdesk "
-            "explain --help' for help.\n\nError: Missing argument 'KEY_RESULT'.")  # fmt: skip
+    refused(
+        typed_line(typed, "explain"),
+        "Usage: okrdesk explain [OPTIONS] KEY_RESULT\nTry 'okrdesk explain --help' for help.\n\n"
+        "Error: Missing argument 'KEY_RESULT'.",
+    )
 
 
 def test_a_group_without_its_command_shows_its_help(typed: Path) -> None:

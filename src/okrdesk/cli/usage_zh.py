@@ -23,6 +23,7 @@ _NOT_A_CHOICE = re.compile(rf"^{_VALUE} is not (?:one of )?(?P<choices>.+)\.$")
 _OUT_OF_RANGE = re.compile(r"^(?P<value>\S+) is not in the range (?P<range>.+)\.$")
 _NO_SUCH_PATH = re.compile(rf"^(?:File|Directory|Path) {_VALUE} does not exist\.$")
 _IS_A_FILE = re.compile(rf"^Directory {_VALUE} is a file\.$")
+_IS_A_FOLDER = re.compile(rf"^File {_VALUE} is a directory\.$")
 _NEEDS_VALUES = re.compile(
     r"^Option '(?P<name>[^']+)' requires (?:an argument|(?P<n>\d+) arguments)\.$"
 )
@@ -125,6 +126,9 @@ def _refused_value(error: click.BadParameter) -> str:
     found = _IS_A_FILE.match(message)
     if found:
         return f"{found['value']} 是文件，不是文件夹"
+    found = _IS_A_FOLDER.match(message)
+    if found:
+        return f"{found['value']} 是文件夹，不是文件"
     param = error.param
     if param is not None and isinstance(param.type, click.Choice):
         found = _NOT_A_CHOICE.match(message)
