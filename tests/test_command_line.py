@@ -602,7 +602,7 @@ REPORT_USAGE_ZH = "用法：okrdesk report [OPTIONS]\n运行 'okrdesk report --h
         (["checkin", "O1.NEW", "3", "4"], "用法：okrdesk checkin [OPTIONS] [KEY_RESULT] [VALUE]\n"
          "运行 'okrdesk checkin --help' 查看说明。\n\n错误：多余的参数：4"),
         (["reprot"], "用法：okrdesk [OPTIONS] COMMAND [ARGS]...\n运行 'okrdesk --help' 查看说明。"
-         "\n\n错误：没有命令 'reprot'（是不是 'report'？）"),
+         "\n\n错误：没有命令 'reprot'（是不是 'export'、'report'？）"),
         (["report", "--out"], "错误：选项 '--out' 后面须给出一个值"),
         (["collect", "--jobs", "99"], "用法：okrdesk collect [OPTIONS]\n运行 'okrdesk collect "
          "--help' 查看说明。\n\n错误：'--jobs' / '-j' 的值无效：99 不在 1<=x<=64 范围内"),

@@ -71,6 +71,9 @@ class OkrdeskGroup(click.Group):
     """Loads each command only when it runs, and turns errors a user can fix into a
     message and an exit code, never a traceback."""
 
+    command_line: list[str] = []  # noqa: RUF012 - replaced, never changed in place
+    """The arguments being run, to word a refusal in the language they ask for."""
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*LAZY_COMMANDS, *self.commands})
 
@@ -82,6 +85,17 @@ class OkrdeskGroup(click.Group):
             command = getattr(importlib.import_module(module), attribute)
             self.add_command(command, name)
         return self.commands.get(name)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as error:
+            # click suggests among the commands loaded so far: here, none.
+            raise click.exceptions.NoSuchCommand(
+                error.command_name, possibilities=self.list_commands(ctx), ctx=ctx
+            ) from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = [
@@ -99,7 +113,9 @@ class OkrdeskGroup(click.Group):
         try:
             return super().invoke(ctx)
         except OkrdeskError as error:
-            _say_error(error.message)
+            from okrdesk.cli.options import command_line_language
+
+            _say_error(error.said_in(command_line_language(self.command_line)))
             ctx.exit(error.exit_code)
         except PermissionError as error:
             _say_error(f"error: permission denied: {error.filename}")
@@ -120,12 +136,13 @@ class OkrdeskGroup(click.Group):
     ) -> Any:
         """click's own main, except that click's messages (which quote what was typed)
         are printed through the same escaping as everything else."""
+        self.command_line = sys.argv[1:] if args is None else list(args)
         if not standalone_mode:
             return super().main(args, prog_name, complete_var, False, **extra)
         try:
             result = super().main(args, prog_name, complete_var, False, **extra)
         except click.ClickException as error:
-            _say_error(_shown(error, sys.argv[1:] if args is None else list(args)))
+            _say_error(_shown(error, self.command_line))
             sys.exit(error.exit_code)
         except click.Abort:
             click.echo("Aborted!", err=True)
