@@ -85,15 +85,15 @@ def test_plain_figures_keep_the_value_exact() -> None:
 
 def test_a_quoted_figure_is_told_how_to_be_a_number() -> None:
     assert (
-        plain_number("45")[1] == "expected a number, got a string ('45'); write 45 without quotes"
+        plain_number("45")[1].en == "expected a number, got a string ('45'); write 45 without quotes"
     )
-    assert plain_number("1,000")[1].endswith("; write 1000 without quotes or thousands separators")
-    assert plain_number("007")[1] == "expected a number, got a string ('007')"
-    assert plain_number("70%")[1].endswith(
+    assert plain_number("1,000")[1].en.endswith("; write 1000 without quotes or thousands separators")
+    assert plain_number("007")[1].en == "expected a number, got a string ('007')"
+    assert plain_number("70%")[1].en.endswith(
         "; write 0.7 without quotes where a fraction is asked (milestones, schedule, a "
         "threshold), 70 where the unit is %, 700 where the unit is ‰"
     )
-    assert plain_number("15亿")[1].endswith(
+    assert plain_number("15亿")[1].en.endswith(
         "; write a plain number, without quotes, in the unit its key result or table is "
         "written in: 15 for 亿元, 150000 for 万元, 1500000000 for 元"
     )

@@ -51,11 +51,17 @@ class Problem(NamedTuple):
     line: int
     key: str
     message: str
+    zh: str = ""
+    """The message in Chinese; empty where there is one wording only (a plugin's own)."""
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str) -> str:
+        """FILE:LINE: key.path: message, the message in ``lang`` where it has one."""
+        message = self.zh if lang == "zh" and self.zh else self.message
         where = f"{self.file}:{self.line}" if self.line else self.file
-        text = f"{where}: {self.key}: {self.message}" if self.key else f"{where}: {self.message}"
-        return printable(text)
+        return printable(f"{where}: {self.key}: {message}" if self.key else f"{where}: {message}")
 
 
 class OkrdeskError(Exception):
@@ -66,6 +72,11 @@ class OkrdeskError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+    def said_in(self, lang: str) -> str:
+        """The message in ``lang``: the one message there is, unless a kind of error
+        words itself in each language."""
+        return self.message
 
 
 class BadInput(OkrdeskError):
@@ -83,9 +94,15 @@ class ValidationFailed(BadInput):
 
     def __init__(self, problems: Iterable[Problem]) -> None:
         self.problems = sorted(set(problems))
+        super().__init__(self.said_in("en"))
+
+    def said_in(self, lang: str) -> str:
         count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        super().__init__("\n".join([*map(str, self.problems), f"{count} {noun} found."]))
+        if lang == "zh":
+            found = f"共 {count} 处问题。"
+        else:
+            found = f"{count} {'problem' if count == 1 else 'problems'} found."
+        return "\n".join([*(problem.text(lang) for problem in self.problems), found])
 
 
 def display_path(path: Path, root: Path | None = None) -> str:

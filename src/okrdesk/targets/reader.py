@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Collection, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -21,6 +21,17 @@ from okrdesk.records import shared_methods
 from okrdesk.targets.locate import KeyLocator, KeyPath
 
 T = TypeVar("T")
+
+
+class Said(NamedTuple):
+    """A message about a target file in English and in Chinese, for a ``Problem``: the
+    command that shows it chooses (``Problem.text``)."""
+
+    en: str
+    zh: str
+
+
+NOT_SAID = Said("", "")
 
 
 @attrs.define
@@ -60,8 +71,12 @@ class Where:
         shown = name if isinstance(name, str) and name else index
         return Where(self.file, (*self.path, index), f"{self.label}[{shown}]")
 
-    def problem(self, message: str) -> Problem:
-        return Problem(self.file.display, self.line, self.label, message)
+    def problem(self, message: str, zh: str = "") -> Problem:
+        """A problem at this key: ``message`` in English, ``zh`` in Chinese."""
+        return Problem(self.file.display, self.line, self.label, message, zh)
+
+    def said(self, said: Said) -> Problem:
+        return self.problem(*said)
 
 
 def where_for(source: SourceFile, path: KeyPath) -> Where:
@@ -78,57 +93,69 @@ def where_for(source: SourceFile, path: KeyPath) -> Where:
     return where
 
 
-def describe(value: object) -> str:
-    """How a TOML value's type reads in a message."""
+def describe(value: object, lang: str = "en") -> str:
+    """How a TOML value's type reads in a message (in Chinese with ``lang="zh"``)."""
+    zh = lang == "zh"
     if isinstance(value, bool):
-        return f"a boolean ({str(value).lower()})"
+        return f"布尔值（{str(value).lower()}）" if zh else f"a boolean ({str(value).lower()})"
     if isinstance(value, int | Decimal | float):
-        return f"a number ({value})"
+        return f"数（{value}）" if zh else f"a number ({value})"
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
-        return f"a string ({shown!r})"
+        return f"文本（{shown!r}）" if zh else f"a string ({shown!r})"
     if isinstance(value, dt.datetime):
-        return f"a date-time ({value.isoformat()})"
+        return f"日期时间（{value.isoformat()}）" if zh else f"a date-time ({value.isoformat()})"
     if isinstance(value, dt.date):
-        return f"a date ({value.isoformat()})"
+        return f"日期（{value.isoformat()}）" if zh else f"a date ({value.isoformat()})"
     if isinstance(value, dict):
-        return "a table"
+        return "表" if zh else "a table"
     if isinstance(value, list):
-        return "an array"
+        return "数组" if zh else "an array"
     return type(value).__name__
+
+
+def described(value: object) -> Said:
+    """``describe(value)`` in both languages."""
+    return Said(describe(value), describe(value, "zh"))
 
 
 MAX_MAGNITUDE = Decimal("1e15")
 """No figure in a plan comes near this in any unit; larger is a typo or an attack."""
 
 
-def plain_number(raw: object) -> tuple[Decimal | None, str]:
+def plain_number(raw: object) -> tuple[Decimal | None, Said]:
     """A TOML value as a finite Decimal of sane size, or None and why not."""
     if isinstance(raw, bool) or not isinstance(raw, int | Decimal):
-        return None, f"expected a number, got {describe(raw)}{_how_to_write(raw)}"
+        hint = _how_to_write(raw)
+        return None, Said(f"expected a number, got {describe(raw)}{hint.en}",
+                          f"应为数，现为{describe(raw, 'zh')}{hint.zh}")  # fmt: skip
     number = Decimal(raw)
     if not number.is_finite():
-        return None, f"expected a finite number, got {raw}"
+        return None, Said(f"expected a finite number, got {raw}", f"应为有限的数，现为 {raw}")
     if abs(number) >= MAX_MAGNITUDE:
-        return None, f"{number:.3g} is too large for any figure in a plan"
-    return number, ""
+        return None, Said(f"{number:.3g} is too large for any figure in a plan",
+                          f"{number:.3g} 太大，计划里没有这样的数")  # fmt: skip
+    return number, NOT_SAID
 
 
-def _how_to_write(raw: object) -> str:
+def _how_to_write(raw: object) -> Said:
     """For a figure quoted as text, how to write it as a number: ``"15亿"`` as 15 for
     亿元, 150000 for 万元, ...; ``"45"`` as 45 (``syntax.plain_advice``)."""
     from okrdesk.targets.syntax import plain_advice
     from okrdesk.units import TOML_NUMBER, without_separators
 
     if not isinstance(raw, str):
-        return ""
+        return NOT_SAID
     said = plain_advice(raw, quoted=True)
     if said is not None:
-        return f"; {said}"
+        return Said(f"; {said.en}", f"；{said.zh}")
     if TOML_NUMBER.fullmatch(raw.strip()):
-        return f"; write {raw.strip()} without quotes"
+        return Said(f"; write {raw.strip()} without quotes", f"；写作 {raw.strip()}，不加引号")
     plain = without_separators(raw)
-    return f"; write {plain} without quotes or thousands separators" if plain else ""
+    if not plain:
+        return NOT_SAID
+    return Said(f"; write {plain} without quotes or thousands separators",
+                f"；写作 {plain}，不加引号，也不加千位分隔符")  # fmt: skip
 
 
 def suggest(word: str, choices: Collection[str], lang: str = "en") -> str:
@@ -194,52 +221,60 @@ class Table:
                 self.fail(
                     where.key(key),
                     f"unknown key{suggest(key, known)}; expected one of: {', '.join(known)}",
+                    f"未知的键{suggest(key, known, 'zh')}；可用的键：{', '.join(known)}",
                 )
         for key in required:
             if key not in data:
-                self.fail(where.key(key), "missing; this key is required")
+                self.fail(where.key(key), "missing; this key is required", "缺少；此键必填")
 
-    def fail(self, where: Where, message: str) -> None:
+    def fail(self, where: Where, message: str, zh: str = "") -> None:
+        """A problem at ``where``: ``message`` in English, ``zh`` in Chinese."""
         self.ok = False
-        self.findings.problems.append(where.problem(message))
+        self.findings.problems.append(where.problem(message, zh))
 
-    def _get(self, key: str, kinds: tuple[type, ...], expected: str) -> Any:
+    def _get(self, key: str, kinds: tuple[type, ...], expected: Said) -> Any:
         if key not in self.data:
             return None
         value = self.data[key]
         wrong_bool = isinstance(value, bool) and bool not in kinds
         if not isinstance(value, kinds) or wrong_bool or _is_datetime_for_date(value, kinds):
-            hint = _how_to_write(value) if int in kinds else ""
-            self.fail(self.where.key(key), f"expected {expected}, got {describe(value)}{hint}")
+            hint = _how_to_write(value) if int in kinds else NOT_SAID
+            self.fail(
+                self.where.key(key),
+                f"expected {expected.en}, got {describe(value)}{hint.en}",
+                f"应为{expected.zh}，现为{describe(value, 'zh')}{hint.zh}",
+            )
             return None
         return value
 
     def text(self, key: str) -> str | None:
-        value: str | None = self._get(key, (str,), "a string")
+        value: str | None = self._get(key, (str,), Said("a string", "文本"))
         if value is not None and not value.strip():
-            self.fail(self.where.key(key), "must not be empty")
+            self.fail(self.where.key(key), "must not be empty", "不能为空")
             return None
         return value
 
     def number(self, key: str) -> Decimal | None:
-        value = self._get(key, (int, Decimal), "a number")
+        value = self._get(key, (int, Decimal), Said("a number", "数"))
         if value is None:
             return None
         number, why = plain_number(value)
         if number is None:
-            self.fail(self.where.key(key), why)
+            self.fail(self.where.key(key), *why)
         return number
 
     def integer(self, key: str) -> int | None:
-        value: int | None = self._get(key, (int,), "a whole number")
+        value: int | None = self._get(key, (int,), Said("a whole number", "整数"))
         return value
 
     def flag(self, key: str) -> bool | None:
-        value: bool | None = self._get(key, (bool,), "true or false")
+        value: bool | None = self._get(key, (bool,), Said("true or false", "true 或 false"))
         return value
 
     def date(self, key: str) -> dt.date | None:
-        value: dt.date | None = self._get(key, (dt.date,), "a date such as 2026-03-31")
+        value: dt.date | None = self._get(
+            key, (dt.date,), Said("a date such as 2026-03-31", "日期，例如 2026-03-31")
+        )
         return value
 
     def choice(self, key: str, choices: Collection[str]) -> str | None:
@@ -249,12 +284,13 @@ class Table:
                 self.where.key(key),
                 f'"{value}" is not allowed{suggest(value, choices)}; '
                 f"expected one of: {', '.join(choices)}",
+                f'不能是 "{value}"{suggest(value, choices, "zh")}；可选：{", ".join(choices)}',
             )
             return None
         return value
 
     def strings(self, key: str) -> list[str] | None:
-        value: list[Any] | None = self._get(key, (list,), "an array of strings")
+        value: list[Any] | None = self._get(key, (list,), Said("an array of strings", "文本数组"))
         if value is None:
             return None
         good: list[str] = []
@@ -265,23 +301,26 @@ class Table:
                 self.fail(
                     self.where.key(key).item(index, None),
                     f"expected a string, got {describe(item)}",
+                    f"应为文本，现为{describe(item, 'zh')}",
                 )
         return good
 
     def table(self, key: str) -> tuple[Where, dict[str, Any]] | None:
-        value: dict[str, Any] | None = self._get(key, (dict,), "a table")
+        value: dict[str, Any] | None = self._get(key, (dict,), Said("a table", "表"))
         return None if value is None else (self.where.key(key), value)
 
     def tables(self, key: str) -> Iterator[tuple[Where, dict[str, Any]]]:
         """The items of an array of tables, each with its location."""
         dotted = ".".join([p for p in self.where.path if isinstance(p, str)] + [key])
-        value: list[Any] | None = self._get(key, (list,), f"an array of tables ([[{dotted}]])")
+        expected = Said(f"an array of tables ([[{dotted}]])", f"表数组（[[{dotted}]]）")
+        value: list[Any] | None = self._get(key, (list,), expected)
         for index, item in enumerate(value or ()):
             where = self.where.key(key).item(index, _id_of(item))
             if isinstance(item, dict):
                 yield where, item
             else:
-                self.fail(where, f"expected a table, got {describe(item)}")
+                self.fail(where, f"expected a table, got {describe(item)}",
+                          f"应为表，现为{describe(item, 'zh')}")  # fmt: skip
 
 
 def _id_of(item: object) -> object:

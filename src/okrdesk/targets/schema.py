@@ -353,7 +353,8 @@ def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
         draft.references.append(Reference(at, phase, ("phase",)))
         number, why = plain_number(raw)
         if number is None:
-            t.fail(at, f"expected a fraction between 0 and 1; {why}")
+            t.fail(at, f"expected a fraction between 0 and 1; {why.en}",
+                   f"应为 0 到 1 之间的小数；{why.zh}")  # fmt: skip
         elif not 0 <= number <= 1:
             hint = f" (write {number / 100} for {number}%)" if 2 <= number <= 100 else ""
             t.fail(at, f"must be a fraction between 0 and 1, got {number}{hint}")
@@ -589,7 +590,7 @@ def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Deci
         at = where.key(member)
         number, why = plain_number(raw)
         if number is None:
-            t.fail(at, f"{why} (the member's target)")
+            t.fail(at, f"{why.en} (the member's target)", f"{why.zh}（成员的目标值）")
             continue
         if number < 0:
             t.fail(at, f"must not be negative, got {number}")

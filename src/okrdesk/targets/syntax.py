@@ -11,10 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 import attrs
 
 from okrdesk.records import shared_methods
+
+if TYPE_CHECKING:
+    from okrdesk.targets.reader import Said
 
 MAX_DEPTH = 200
 """Arrays and inline tables nested deeper than this are refused."""
@@ -296,7 +300,7 @@ def figure_as_spoken(line: str, column: int) -> str | None:
     said = plain_advice(figure + token.group()) if token else None
     if token is not None and said is not None:
         written = number.group() + (grouped.group() if grouped else "") + token.group()
-        return f"{written} is not a TOML number: {said} (column {column})"
+        return f"{written} is not a TOML number: {said.en} (column {column})"
     if grouped and figure != number.group():
         plain = figure.replace(",", "")
         return (f"{figure} is not a TOML number: write {plain} (or {figure.replace(',', '_')}), "
@@ -304,23 +308,39 @@ def figure_as_spoken(line: str, column: int) -> str | None:
     return None
 
 
-def plain_advice(written: str, *, quoted: bool = False) -> str | None:
+def plain_advice(written: str, *, quoted: bool = False) -> Said | None:
     """How to write ``written``, a figure with its unit the way a person says it, as the
-    plain number a target file takes (``units.plain_figures``); None for anything else.
-    ``quoted``: it was written as a string."""
+    plain number a target file takes (``units.plain_figures``), in English and Chinese;
+    None for anything else. ``quoted``: it was written as a string."""
+    from okrdesk.targets.reader import Said
     from okrdesk.units import plain_figures
 
     figures = plain_figures(written)
     if figures is None:
         return None
     plainly = "a plain number, without quotes," if quoted else "a plain number"
+    plainly_zh = "不带引号的纯数字" if quoted else "纯数字"
     if figures[0][1] == "a fraction":
         (fraction, _), *rates = figures
         where = ", ".join(f"{number} where the unit is {unit}" for number, unit in rates)
-        return (f"write {fraction}{' without quotes' if quoted else ''} where a fraction is "
-                f"asked (milestones, schedule, a threshold), {where}")  # fmt: skip
+        where_zh = "，".join(f"单位为 {unit} 时写 {number}" for number, unit in rates)
+        return Said(
+            f"write {fraction}{' without quotes' if quoted else ''} where a fraction is "
+            f"asked (milestones, schedule, a threshold), {where}",
+            f"要求小数的地方（里程碑、进度安排、阈值）写 {fraction}{'，不加引号' if quoted else ''}"
+            f"，{where_zh}",
+        )
     choices = ", ".join(f"{number} for {unit}" for number, unit in figures)
-    return f"write {plainly} in the unit its key result or table is written in: {choices}"
+    choices_zh = "，".join(f"{_unit_zh(unit)}写 {number}" for number, unit in figures)
+    return Said(
+        f"write {plainly} in the unit its key result or table is written in: {choices}",
+        f"请按所在关键结果或表的单位写{plainly_zh}：{choices_zh}",
+    )
+
+
+def _unit_zh(unit: str) -> str:
+    """``units.plain_figures``'s unit for a Chinese sentence: 万元 or 万户 as 万元或万户."""
+    return unit.replace(" or ", "或")
 
 
 def _misspelt_header(text: str, error_line: int) -> tuple[int, str] | None:

@@ -106,7 +106,8 @@ def _growth(t: Table, where: Where, data: dict[str, Any]) -> Decimal | None:
     else:
         number, why = plain_number(raw)
         if number is None:
-            t.fail(at, why.replace("a number", 'a number or a percentage ("18%")'))
+            t.fail(at, why.en.replace("a number", 'a number or a percentage ("18%")'),
+                   why.zh.replace("应为数", '应为数或百分比（"18%"）'))  # fmt: skip
             return None
         value = number
         if value > GROWTH_TYPO:
@@ -146,7 +147,7 @@ def read_baseline(
                 continue
             value, why = plain_number(number)
             if value is None:
-                t.fail(at.key(period), why)
+                t.fail(at.key(period), *why)
                 continue
             key = (metric or "", subject or "", period)
             if key in found:
