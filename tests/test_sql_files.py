@@ -709,3 +709,17 @@ def test_whole_numbers_past_the_first_rows_written_otherwise_stay_whole(tmp_path
     load_table(connection, table_file("ids", "ids.csv", tmp_path, []), tmp_path, None)
     types = {str(c[0]): str(c[1]) for c in connection.execute("DESCRIBE ids").fetchall()}
     assert types == {"day": "DATE", "count": "BIGINT", "id": "VARCHAR"}
+
+
+def test_excel_thousands_in_a_column_a_text_cell_made_text_are_still_figures(
+    tmp_path: Path,
+) -> None:
+    """One "N/A" makes the column text; "1,234.5" beside it is still 1234.5, counted, and
+    only the N/A row is left out (and named)."""
+    data = "day;cm;calls;won\n2026-01-05;cm01;1,234.5;1\n2026-01-06;cm01;300;1\n"
+    path = write(tmp_path, "calls.csv", (data + "2026-01-07;cm01;N/A;1\n").encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS_MADE))
+    assert check.value("made", "cm01", "2026-W02").value == 1534.5
+    assert check.value("made", "cm01", "2026-W02").source.endswith("calls.csv rows 2-3")
+    (warning,) = check.warnings
+    assert warning.endswith("column value holds text, not a number (table calls: calls.csv:4)")

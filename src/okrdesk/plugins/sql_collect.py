@@ -38,6 +38,7 @@ from okrdesk.plugins.sql_dialect import (
     to_duckdb,
 )  # fmt: skip
 from okrdesk.plugins.sql_files import (
+    THOUSANDS,
     TableCache,
     TableFile,
     confined,
@@ -1209,10 +1210,15 @@ def _number(value: object) -> float:
         except OverflowError:
             raise _NotANumber("is not a finite number") from None
     else:
+        text = str(value).strip()
         try:
-            number = float(str(value).strip())
+            number = float(text)
         except ValueError:
-            raise _NotANumber("holds text, not a number") from None
+            # A column the files made text (a cell such as "N/A" beside the figures) still
+            # holds figures written the way Excel writes them: "1,234.5" is 1234.5.
+            if not re.fullmatch(THOUSANDS, text):
+                raise _NotANumber("holds text, not a number") from None
+            number = float(text.replace(",", ""))
     if not math.isfinite(number):
         raise _NotANumber("is not a finite number")
     return number

@@ -49,7 +49,8 @@ _TYPES = {
     "date": "DATE", "timestamp": "TIMESTAMP", "datetime": "TIMESTAMP",
 }  # fmt: skip
 _SNIFFED = ("BIGINT", "DOUBLE", "DATE", "TIMESTAMP")
-_THOUSANDS = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
+THOUSANDS = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
+"""A number written with thousands separators, as Excel writes it: 1,234.5."""
 _LEADING_ZERO = r"[+-]?0[0-9].*"
 _SAMPLE = 256
 """The first rows a column's types are tried on before the whole file: a type a row
@@ -443,7 +444,7 @@ def _as_typed(cell: str, sql_type: str) -> str:
     if sql_type in {"BIGINT", "DOUBLE"}:
         return (
             f"CASE WHEN contains({cell}, ',') "
-            f"AND regexp_full_match({cell}, {_literal(_THOUSANDS)}) "
+            f"AND regexp_full_match({cell}, {_literal(THOUSANDS)}) "
             f"THEN replace({cell}, ',', '') ELSE {cell} END"
         )
     return cell
