@@ -161,3 +161,29 @@ def test_a_second_collect_of_the_same_queries_imports_no_sqlglot(
     apart = importlib.util.find_spec("_duckdb") is not None
     expected = "0 True False False" if apart else "0 False False True"
     assert again.stdout.splitlines()[-1] == expected, again.stdout + again.stderr
+
+
+def test_an_export_that_came_out_empty_erases_nothing(write_workspace: WriteWorkspace) -> None:
+    """A file holding its header alone gives not one figure where figures are stored:
+    the metric fails, its figures stay as they were, and the next sound export lands."""
+    from okrdesk.store import Store
+
+    root = _workspace(write_workspace, only_sql=True)
+    assert _collect(root, "salon_attendees").returncode == 0
+    with Store.open(root / "okrdesk.db") as store:
+        before = store.query("SELECT * FROM observations ORDER BY period, subject")
+    salons = root / "data" / "salons.csv"
+    salons.write_text(SALONS.splitlines()[0] + "\n", encoding="utf-8")
+    emptied = _collect(root, "salon_attendees")
+    assert emptied.returncode == 1
+    assert (
+        f"plugin sql metric salon_attendees: gave not one figure, where {len(before)} figures "
+        "are stored for it in the periods collected (kept as stored: an export that came out "
+        "empty?)"
+    ) in emptied.stdout + emptied.stderr
+    with Store.open(root / "okrdesk.db") as store:
+        assert store.query("SELECT * FROM observations ORDER BY period, subject") == before
+        (last,) = store.runs()[-1:]
+        assert last.status == "failed" and "salon_attendees" not in (last.landed or {})
+    salons.write_text(SALONS, encoding="utf-8")
+    assert _collect(root, "salon_attendees").returncode == 0

@@ -192,6 +192,11 @@ def run_collect(
                 if r.name in result.plugin_of.values()
             )
         errors.extend(_loading_errors(session, errors))
+        for metric, rows in sorted(store.changes.kept_unanswered.items()):
+            landed.discard(metric)
+            held = counted(rows, "figure is", "figures are")
+            owner = session.host.owners.get(metric, "-")
+            errors.append(PluginError(owner, metric, _UNANSWERED.format(rows=held)))
         store.finish_run(run_id, "failed" if errors else "ok", versions,
                          [str(e) for e in errors], said_once(warnings))  # fmt: skip
         changes = store.changes
@@ -201,6 +206,12 @@ def run_collect(
         settled_restatements(changes.revised_by_metric(), run_id, runs, session.host.metrics,
                              session.host.owners, plan.end),
     )  # fmt: skip
+
+
+_UNANSWERED = (
+    "gave not one figure, where {rows} stored for it in the periods collected (kept as "
+    "stored: an export that came out empty?)"
+)
 
 
 def _loading_errors(session: Session, found: list[PluginError]) -> list[PluginError]:

@@ -45,7 +45,9 @@ def collect(
     report and check name it for a period after). A plugin that fails is reported by
     name and its metrics keep their earlier numbers (but for those it had
     said were finished, which are stored); the other plugins' land, and
-    the exit code is 1.
+    the exit code is 1. So does a metric given not one figure where figures
+    are stored for it (an export that came out empty): it fails, and keeps
+    them.
     """
     from okrdesk.app.collect import not_stored_line, run_collect, said_once, summary_lines
     from okrdesk.app.session import open_session

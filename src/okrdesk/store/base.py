@@ -508,7 +508,10 @@ class Store(ABC):
         collect gives each period's rows by subject and slice.
 
         Metrics not in ``collected`` keep what they had, so a failed plugin
-        never erases earlier numbers. A period that ends after ``through`` was
+        never erases earlier numbers; nor does a metric given not one row where rows
+        are stored for it in ``periods`` (an export that came out empty, not a year
+        without a figure): it keeps them too, counted in ``changes.kept_unanswered``
+        for the collect to fail the metric. A period that ends after ``through`` was
         collected in part: it is stored as partial, and never replaces what is
         stored for that period through a later day or complete. A row collected
         again as it is stored is left as it is (``store.changes``).
@@ -579,18 +582,35 @@ class Store(ABC):
                     raise ValueError(f"{pair}: rows must come grouped by metric and period")
                 seen.add(pair)
                 count += bring(pair, list(group))
+            answered = {metric for metric, _ in seen}
+            for metric in collected.keys() - answered:
+                held_rows = self._rows_in_periods(metric, [p for m, p in asked if m == metric])
+                if held_rows:
+                    found.kept_unanswered[metric] = held_rows
             for pair in asked:
-                if pair not in seen:  # nothing collected: whatever is stored is gone
-                    bring(pair, [])
+                if pair not in seen and pair[0] not in found.kept_unanswered:
+                    bring(pair, [])  # nothing collected: whatever is stored is gone
             self._total_periods(changed)
             self._carry_totals(changed, spans)
             self._keep_fingerprints(taken)
             if found.revised:
                 self._note_revised(run_id, found)
-            self._note_landed(run_id, collected, periods)
+            landed = [metric for metric in collected if metric not in found.kept_unanswered]
+            self._note_landed(run_id, landed, periods)
         self.changes.include(found)
         self._wrote(written)
         return count
+
+    def _rows_in_periods(self, metric: str, periods: Sequence[str]) -> int:
+        """How many rows are stored for ``metric`` in ``periods`` (ids)."""
+        if not periods:
+            return 0
+        marks = ", ".join("?" for _ in periods)
+        found = self._one(
+            f"SELECT count(*) FROM observations WHERE metric = ? AND period IN ({marks})",
+            (metric, *periods),
+        )
+        return int(found[0]) if found else 0
 
     @abstractmethod
     def _wrote(self, rows: int) -> None:

@@ -96,6 +96,9 @@ class StoreChanges:
     """Rows stored that were not collected again, deleted."""
     revised: dict[tuple[str, str], int] = attrs.Factory(dict)
     """(metric, period) → its ``PeriodChanges.revised``, where there were any."""
+    kept_unanswered: dict[str, int] = attrs.Factory(dict)
+    """Metric → rows kept as they were stored because the collect gave not one figure
+    for the metric where some are stored (``Store.replace_rows``)."""
 
     def add(self, pair: tuple[str, str], changes: PeriodChanges) -> None:
         """Count one (metric, period) ``pair``'s ``changes``."""
@@ -109,6 +112,8 @@ class StoreChanges:
         self.changed += other.changed
         self.gone += other.gone
         self.revised.update(other.revised)
+        for metric, rows in other.kept_unanswered.items():
+            self.kept_unanswered[metric] = self.kept_unanswered.get(metric, 0) + rows
 
     def revised_by_metric(self) -> dict[str, dict[str, int]]:
         """``revised`` as metric → period → figures, in the order of their names."""
