@@ -580,14 +580,15 @@ def test_the_plan_summary_states_the_budget_as_the_report_totals_it() -> None:
     from okrdesk.app.validate import plan_summary
 
     plan = load_plan(ROOT, targets=ROOT / "targets").plan
-    assert plan_summary(plan).endswith("budget 899万元 in 10 lines (895万 allocated, 4万 reserve).")
+    assert plan_summary(plan).endswith("；预算 899万元，共 10 项（已分配 895万，预留 4万）。")
     # An English workspace's, in CNY as its report writes money.
     assert plan_summary(plan, "en").endswith(
         "budget CNY 8.99m in 10 lines (CNY 8.95m allocated, CNY 40k reserve)."
     )
     # A plan without a budget says so, not "budget 0万元 in 0 lines".
     unbudgeted = attrs.evolve(plan, budget=attrs.evolve(plan.budget, lines=(), total=None))
-    assert plan_summary(unbudgeted).endswith("; no budget.")
+    assert plan_summary(unbudgeted, "en").endswith("; no budget.")
+    assert plan_summary(unbudgeted).endswith("；无预算。")
 
 
 def test_the_plan_summary_writes_each_level_in_english_plural_or_as_named() -> None:
@@ -600,5 +601,7 @@ def test_the_plan_summary_writes_each_level_in_english_plural_or_as_named() -> N
         for level, count in (("branch", 12), ("team", 36), ("company", 2), ("营业部", 3))
         for n in range(count)
     ]
-    summary = plan_summary(attrs.evolve(plan, units=tuple(units), people=()))
+    summary = plan_summary(attrs.evolve(plan, units=tuple(units), people=()), "en")
     assert "1 firm, 12 branches, 36 teams, 2 companies, 3 营业部, 0 people;" in summary
+    summary = plan_summary(attrs.evolve(plan, units=tuple(units), people=()))
+    assert "：1 个 firm、12 个 branch、36 个 team、2 个 company、3 个营业部、0 人；" in summary

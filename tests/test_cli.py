@@ -60,7 +60,7 @@ def _takes_workspace(command: click.Command) -> bool:
 
 def test_validate_clean_workspace_exits_0(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
-    result = run("validate", "--workspace", str(root))
+    result = run("validate", "--lang", "en", "--workspace", str(root))
     assert result.exit_code == 0, result.output
     assert "4 files checked, no problems." in result.output
 
@@ -71,11 +71,11 @@ def test_workspace_option_before_or_after_the_command_or_from_env(
 ) -> None:
     root = str(write_workspace({"okrs.toml": OKRS.replace("target = 360", "target = -")}))
     if where == "before":
-        result = run("--workspace", root, "validate")
+        result = run("--workspace", root, "validate", "--lang", "en")
     elif where == "after":
-        result = run("validate", "-w", root)
+        result = run("validate", "--lang", "en", "-w", root)
     else:
-        result = run("validate", env={"OKRDESK_WORKSPACE": root})
+        result = run("validate", "--lang", "en", env={"OKRDESK_WORKSPACE": root})
     assert result.exit_code == 2
     assert "targets/okrs.toml:10: TOML syntax" in result.output
 
@@ -84,7 +84,7 @@ def test_problems_then_count_and_exit_2(write_workspace: WriteWorkspace) -> None
     root = write_workspace(
         {"okrs.toml": OKRS.replace("target = 360", 'target = "x"').replace("title", "titel", 1)}
     )
-    result = run("validate", "-w", str(root))
+    result = run("validate", "--lang", "en", "-w", str(root))
     assert result.exit_code == 2
     lines = result.output.splitlines()
     assert lines[-1] == "3 problems in 4 files."
@@ -95,13 +95,13 @@ def test_problems_then_count_and_exit_2(write_workspace: WriteWorkspace) -> None
 
 
 def test_missing_workspace_folder_is_bad_input(tmp_path: Path) -> None:
-    result = run("validate", "-w", str(tmp_path / "nowhere"))
+    result = run("validate", "--lang", "en", "-w", str(tmp_path / "nowhere"))
     assert result.exit_code == 2
     assert "no such folder" in result.output
 
 
 def test_usage_error_exits_2() -> None:
-    assert run("validate", "--no-such-option").exit_code == 2
+    assert run("validate", "--lang", "en", "--no-such-option").exit_code == 2
     assert run("no-such-command").exit_code == 2
 
 
@@ -111,7 +111,7 @@ def test_init_makes_a_workspace_that_validates_clean(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (root / "targets" / "plan.toml").is_file()
     assert (root / "okrdesk.toml").is_file()
-    checked = run("validate", "-w", str(root))
+    checked = run("validate", "--lang", "en", "-w", str(root))
     assert checked.exit_code == 0, checked.output
     assert "1 file checked, no problems." in checked.output
 
@@ -130,7 +130,10 @@ def test_the_installed_command_runs_without_a_traceback(write_workspace: WriteWo
     root = write_workspace({"okrs.toml": b"\xff\xfe"})
     env = {**os.environ, "OKRDESK_WORKSPACE": str(root)}
     done = subprocess.run(
-        [sys.executable, "-m", "okrdesk", "validate"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "okrdesk", "validate", "--lang", "en"],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert done.returncode == 2
     assert "targets/okrs.toml:1: not UTF-8 text" in done.stdout

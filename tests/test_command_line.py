@@ -434,7 +434,7 @@ def test_init_writes_a_plan_in_the_users_language(
 ) -> None:
     root = tmp_path / "new"
     assert CliRunner().invoke(cli, ["init", str(root), "--lang", lang]).exit_code == 0
-    checked = run(root, "validate")
+    checked = run(root, "validate", "--lang", "en")
     assert checked.exit_code == 0, checked.output
     assert objective in (root / "targets" / "plan.toml").read_text(encoding="utf-8")
     assert run(root, "checkin", "O1.KR1", "3", "--date", "2026-03-02").exit_code == 0
@@ -469,7 +469,7 @@ def test_validate_shows_the_line_and_a_caret_under_the_column(
     write_workspace: WriteWorkspace,
 ) -> None:
     broken = OKRS.replace('title = "直营 AUM 净增"', 'title = "直营 AUM 净增"，')
-    result = run(write_workspace({"okrs.toml": broken}), "validate")
+    result = run(write_workspace({"okrs.toml": broken}), "validate", "--lang", "en")
     assert result.exit_code == 2
     assert (
         result.output
@@ -484,9 +484,34 @@ def test_validate_shows_the_line_and_a_caret_under_the_column(
     )
 
 
+def test_validate_speaks_the_workspace_language(write_workspace: WriteWorkspace) -> None:
+    """In a Chinese workspace (the default) every problem, the caret's line, the count and
+    a clean plan's summary are in Chinese; a plan's problems stop other commands in it
+    too."""
+    broken = OKRS.replace('title = "直营 AUM 净增"', 'title = "直营 AUM 净增"，')
+    root = write_workspace({"okrs.toml": broken})
+    result = run(root, "validate")
+    assert result.exit_code == 2
+    assert result.output == (
+        "targets/okrs.toml:3: TOML 语法错误：发现全角字符 ，；请改用半角的 ,（第 20 列）\n"
+        '    title = "直营 AUM 净增"，\n' + " " * (4 + 23) + "^\n"
+        "共 1 处问题，涉及 4 个文件。\n"
+    )
+    stopped = run(root, "report")
+    assert stopped.exit_code == 2
+    assert stopped.output == (
+        "targets/okrs.toml:3: TOML 语法错误：发现全角字符 ，；请改用半角的 ,（第 20 列）\n"
+        "共 1 处问题。\n"
+    )
+    (root / "targets" / "okrs.toml").write_text(OKRS, encoding="utf-8")
+    clean = run(root, "validate")
+    assert clean.exit_code == 0
+    assert clean.output.startswith("已检查 4 个文件，没有问题。计划 ")
+
+
 def test_a_key_problem_points_at_the_value_it_quotes(write_workspace: WriteWorkspace) -> None:
     broken = OKRS.replace('metric = "new_hnw_clients"', 'metric = "new_hnw_client"')
-    result = run(write_workspace({"okrs.toml": broken}), "validate")
+    result = run(write_workspace({"okrs.toml": broken}), "validate", "--lang", "en")
     assert result.exit_code == 2
     lines = result.output.splitlines()
     assert lines[0].startswith(
@@ -527,7 +552,7 @@ def test_docs_targets_quotes_what_validate_says(
 ) -> None:
     """docs/targets.md says what validate checks in validate's own words; these keep the
     two in step (a check the page promises, or one it says validate does not make)."""
-    result = run(write_workspace(files), "validate")
+    result = run(write_workspace(files), "validate", "--lang", "en")
     assert result.exit_code == 2, result.output
     assert quoted in result.output
     assert quoted in " ".join(DOCS.read_text(encoding="utf-8").split())

@@ -103,7 +103,7 @@ def test_validate_names_an_input_no_plugin_provides(write_workspace: WriteWorksp
         DERIVED.replace("new_hnw_clients / headcount", "new_hnw_client / headcount"),
         encoding="utf-8",
     )
-    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2
     assert (
         'metric "hnw_per_person" (new_hnw_client / headcount) uses "new_hnw_client", '
@@ -117,7 +117,7 @@ def test_a_formula_that_is_code_is_refused_by_name(write_workspace: WriteWorkspa
         DERIVED.replace("new_hnw_clients / headcount", "__import__('os').getcwd()"),
         encoding="utf-8",
     )
-    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2, done.output
     line = next(n for n, text in enumerate((root / "okrdesk.toml").read_text().splitlines(), 1)
                 if text.startswith("formula ="))  # fmt: skip

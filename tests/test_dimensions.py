@@ -543,7 +543,7 @@ def test_a_slice_of_an_unknown_dimension_is_named_by_file_line_and_key(
     okrs = OKRS.replace('where = { gender = "female" }', 'where = { gendr = "female" }')
     okrs = okrs.replace('breakdown = "product"', 'breakdown = "channel"')
     (root / "targets" / "okrs.toml").write_text(okrs, encoding="utf-8")
-    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2, done.output
     line = okrs.splitlines().index('where = { gendr = "female" }') + 1
     assert (f'okrs.toml:{line}: objectives[O1].key_results[FEMALE].where.gendr: metric '
@@ -571,7 +571,7 @@ where = { gender = 1 }
 """
     root = dimensioned(write_workspace)
     (root / "targets" / "okrs.toml").write_text(OKRS + more, encoding="utf-8")
-    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2
     assert ("key_results[X].where.gender: needs a metric: only collected figures have "
             "dimensions") in done.output  # fmt: skip
@@ -665,7 +665,7 @@ def test_words_for_a_dimension_the_metric_lacks_are_refused_when_the_plugin_load
         encoding="utf-8",
     )
     trusted(workspace)
-    done = CliRunner().invoke(cli, ["validate", "-w", str(workspace)])
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(workspace)])
     assert done.exit_code != 0
     assert "dim_metrics" in done.output
     assert ("metric new_hnw_clients: labels for 'gendr', which is not one of its dimensions "

@@ -59,7 +59,7 @@ def validate(
     (root / "data" / "referrals").mkdir(parents=True, exist_ok=True)
     trusted(root)
     monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics,referrals")
-    return CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    return CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
 
 
 def test_each_problem_is_shown_at_its_key_s_line(
@@ -133,7 +133,7 @@ def test_an_untrusted_workspace_s_plugin_is_not_asked(
     (root / "okrdesk.toml").write_text(SETTINGS, encoding="utf-8")
     monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics,referrals")
     monkeypatch.chdir(tmp_path)
-    CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert not (tmp_path / "asked").exists()
 
 
@@ -170,7 +170,7 @@ def test_every_broken_sql_metric_is_a_problem_at_its_line(write_workspace: Write
     root = write_workspace()
     (root / "okrdesk.toml").write_text(BROKEN_SQL, encoding="utf-8")
     trusted(root)
-    result = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    result = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert result.exit_code == 2, result.output
     lines = result.output.splitlines()
     assert [line for line in lines if line.startswith("okrdesk.toml:")] == [
@@ -206,7 +206,7 @@ def test_the_documented_check_finds_what_it_says(
     def validate(settings: str) -> Result:
         (root / "okrdesk.toml").write_text(f"[sources.salons]\n{settings}", encoding="utf-8")
         trusted(root)
-        return CliRunner().invoke(cli, ["validate", "-w", str(root)])
+        return CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
 
     missing = validate('fil = "data/salons.csv"\n')
     assert missing.exit_code == 2, missing.output

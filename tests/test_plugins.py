@@ -71,7 +71,7 @@ def test_a_plugin_that_fails_to_import_is_named_and_the_rest_still_load(
         "(at plugins/broken.py:1)"
     ]
     assert found["test_metrics"]["errors"] == []
-    validated = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    validated = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert validated.exit_code == 0, validated.output
     assert "warning: plugin broken: failed to import" in validated.output
 
@@ -169,12 +169,12 @@ def test_a_name_in_the_allow_list_that_no_plugin_has_is_warned_of(
         'warning: OKRDESK_LOAD_PLUGINS names "test_metric", which is no installed or '
         'workspace plugin (did you mean "test_metrics"?); only the plugins it names load'
     )
-    validated = run("validate", allow="test_metric")
+    validated = run("validate", "--lang", "en", allow="test_metric")
     assert warned in validated.stdout.splitlines(), validated.stdout
     listed = run("plugins", "--json", allow="test_metric")
     assert json.loads(listed.stdout)["warnings"] == [warned.removeprefix("warning: ")]
     assert warned in run("plugins", allow="test_metric").stdout.splitlines()
-    right = run("validate", allow="test_metrics")
+    right = run("validate", "--lang", "en", allow="test_metrics")
     assert right.returncode == 0 and "OKRDESK_LOAD_PLUGINS" not in right.stdout, right.stdout
 
 
@@ -463,7 +463,7 @@ def test_an_installed_package_is_found_through_its_entry_point(
     assert (salons["origin"], salons["version"]) == ("entry point", "1.2.0")
     assert [m["name"] for m in salons["metrics"]] == ["salon_attendees", "salon_lead_rate"]
     validated = subprocess.run(
-        [sys.executable, "-m", "okrdesk", "validate", "-w", str(root)],
+        [sys.executable, "-m", "okrdesk", "validate", "--lang", "en", "-w", str(root)],
         capture_output=True, text=True, env=env,
     )  # fmt: skip
     assert validated.returncode == 0, validated.stdout

@@ -142,7 +142,7 @@ def test_a_password_in_the_url_is_refused(write_workspace: WriteWorkspace) -> No
     (root / "okrdesk.toml").write_text(
         '[workspace]\ndatabase = "postgresql://okr:secret@db.example/okr"\n', encoding="utf-8"
     )
-    result = run("validate", "-w", str(root))
+    result = run("validate", "--lang", "en", "-w", str(root))
     assert result.exit_code == 2, result.output
     assert "okrdesk.toml:2" in result.output and "database" in result.output
     assert "must not hold a password" in result.output and "PGPASSWORD" in result.output

@@ -417,7 +417,7 @@ def test_validate_refuses_a_secret_written_into_the_settings(
         'secret = "LEAKED-TOO"\n',
         encoding="utf-8",
     )
-    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2
     assert "okrdesk.toml:4: send.channels[0].url_env: expected the NAME of an environment" in (
         done.output
@@ -433,7 +433,7 @@ def test_send_names_a_channel_s_mistakes_rather_than_finding_no_channel(
     (root / "okrdesk.toml").write_text(
         '[[send.channels]]\nkind = "wecom"\nname = "g"\nwebhook_env = "W"\n', encoding="utf-8"
     )
-    done = CliRunner().invoke(cli, ["send", "--dry-run", "-w", str(root)])
+    done = CliRunner().invoke(cli, ["send", "--dry-run", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2
     assert "okrdesk.toml:4: send.channels[0].webhook_env: unknown key" in done.output
     assert "no channels" not in done.output
@@ -447,7 +447,7 @@ def test_validate_names_a_misplaced_or_missing_setting(write_workspace: WriteWor
         'sender = "a@example.com"\nto = []\n',
         encoding="utf-8",
     )
-    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2
     assert "okrdesk.toml:5: send.channels[0].secret_env: a WeCom group robot has no" in (
         done.output
@@ -464,7 +464,7 @@ def test_validate_never_echoes_a_secret_in_the_source_line(
         'webhook_token = "LEAKED"\n',
         encoding="utf-8",
     )
-    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2 and "webhook_token = ***" in done.output
     assert "LEAKED" not in done.output
 

@@ -85,9 +85,12 @@ def test_plain_figures_keep_the_value_exact() -> None:
 
 def test_a_quoted_figure_is_told_how_to_be_a_number() -> None:
     assert (
-        plain_number("45")[1].en == "expected a number, got a string ('45'); write 45 without quotes"
+        plain_number("45")[1].en
+        == "expected a number, got a string ('45'); write 45 without quotes"
     )
-    assert plain_number("1,000")[1].en.endswith("; write 1000 without quotes or thousands separators")
+    assert plain_number("1,000")[1].en.endswith(
+        "; write 1000 without quotes or thousands separators"
+    )
     assert plain_number("007")[1].en == "expected a number, got a string ('007')"
     assert plain_number("70%")[1].en.endswith(
         "; write 0.7 without quotes where a fraction is asked (milestones, schedule, a "

@@ -208,7 +208,7 @@ def test_sql_metrics_reach_plugins_and_validate(write_workspace: WriteWorkspace)
     sql = next(p for p in json.loads(listed.output)["plugins"] if p["name"] == "sql")
     assert sql["origin"] == "built-in"
     assert [m["name"] for m in sql["metrics"]] == ["salon_attendees"]
-    validated = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    validated = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert validated.exit_code == 0, validated.output
 
 
@@ -254,7 +254,7 @@ def test_an_sql_metric_says_whether_it_is_revenue(write_workspace: WriteWorkspac
         (root / "okrdesk.toml").write_text(
             textwrap.dedent(settings.format(revenue=flag)), encoding="utf-8"
         )
-        validated[flag] = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+        validated[flag] = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert validated["revenue = true"].exit_code == 0, validated["revenue = true"].output
     assert validated[""].exit_code == 2
     assert (
@@ -487,7 +487,7 @@ def test_bad_dimension_labels_are_named(
     write_workspace: WriteWorkspace, written: str, rewritten: str, problem: str
 ) -> None:
     root = labelled_workspace(write_workspace, LABELLED.replace(written, rewritten))
-    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code != 0
     assert problem in done.output, done.output
     assert "Traceback" not in done.output

@@ -69,7 +69,7 @@ def test_validate_runs_none_of_an_untrusted_workspaces_code(
     write_workspace: WriteWorkspace, private_config: Path
 ) -> None:
     root = untrusted(write_workspace)
-    done = run("validate", "-w", str(root), env=BOTH)
+    done = run("validate", "--lang", "en", "-w", str(root), env=BOTH)
     assert not (root / "RAN").exists()
     assert done.returncode == 0, done.stdout + done.stderr
     assert "not run: plugins/evil.py, plugins/test_metrics.py" in done.stdout
@@ -109,7 +109,7 @@ def test_trust_allows_the_code_until_a_plugin_file_changes(
     assert (root / "RAN").exists()
     (root / "RAN").unlink()
     (root / "plugins" / "test_metrics.py").write_text("import os\n", encoding="utf-8")
-    again = run("validate", "-w", str(root), env=BOTH)
+    again = run("validate", "--lang", "en", "-w", str(root), env=BOTH)
     assert not (root / "RAN").exists()
     assert "not run: plugins/evil.py" in again.stdout
     assert run("trust", "--revoke", "-w", str(root)).returncode == 0
@@ -134,7 +134,7 @@ def test_a_trusted_plugin_runs_from_its_source_never_from_bytecode_beside_it(
     assert "plugins/test_metrics.py" in granted.stdout  # and the bytecode, listed as trusted
     assert f"plugins/__pycache__/{cached.name}" in granted.stdout
     environment = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    for args in (["validate"], ["collect", "--through", "2026-03-15"]):
+    for args in (["validate", "--lang", "en"], ["collect", "--through", "2026-03-15"]):
         done = run(*args, "-w", str(root), env=environment)
         assert not (root / "RAN").exists(), args
         assert done.returncode == 0, (args, done.stderr)
@@ -176,7 +176,7 @@ def test_no_raw_control_character_reaches_stdout_or_stderr(
     root = write_workspace({"org.toml": org, "okrs.toml": okrs})
     (root / "plugins" / f"loud{OSC52}.py").write_text(LOUD_PLUGIN, encoding="utf-8")
     commands = [
-        ["validate"],
+        ["validate", "--lang", "en"],
         ["plugins"],
         ["collect", "--through", "2026-03-15"],
         ["check", "--as-of", "2026-03-15"],
@@ -213,7 +213,7 @@ def test_validate_warns_of_control_characters_in_titles_and_names(
     org = ORG.replace('name = "王芳"', f'name = "王芳{OSC52_TOML}"')
     okrs = OKRS.replace('title = "直营 AUM 净增"', f'title = "AUM{OSC52_TOML}"')
     root = write_workspace({"org.toml": org, "okrs.toml": okrs})
-    done = run("validate", "-w", str(root))
+    done = run("validate", "--lang", "en", "-w", str(root))
     assert done.returncode == 0, done.stdout
     lines = done.stdout.splitlines()
     assert any(
@@ -246,7 +246,7 @@ def test_python_files_beside_the_targets_are_never_imported(
     for name in ("multiprocessing", "click", "attrs", "pluggy", "sqlite3"):
         (root / f"{name}.py").write_text(SHADOW.format(name=name), encoding="utf-8")
     command = [str(Path(sys.executable).with_name("okrdesk"))] if how == "command" else OKRDESK
-    for args in (["validate"], ["collect", "--through", "2026-03-15"], ["report"]):
+    for args in (["validate", "--lang", "en"], ["collect", "--through", "2026-03-15"], ["report"]):
         done = subprocess.run([*command, *args], capture_output=True, text=True, cwd=root,
                               env={**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"},
                               timeout=120)  # fmt: skip
@@ -287,7 +287,7 @@ def test_settings_that_reach_outside_wait_for_trust(
     (root / "okrdesk.toml").write_text(settings, encoding="utf-8")
     victim = tmp_path / "victim"
     victim.mkdir()
-    for args in (["validate"], ["collect", "--through", "2026-03-15"], ["report"],
+    for args in (["validate", "--lang", "en"], ["collect", "--through", "2026-03-15"], ["report"],
                  ["export"], ["plugins"]):  # fmt: skip
         done = run(*args, "-w", str(root))
         assert done.returncode == 2, (args, done.stdout, done.stderr)
@@ -296,14 +296,14 @@ def test_settings_that_reach_outside_wait_for_trust(
     assert list(victim.iterdir()) == []
     granted = run("trust", str(root))
     assert "reaches outside it" in granted.stdout
-    allowed = run("validate", "-w", str(root))
+    allowed = run("validate", "--lang", "en", "-w", str(root))
     assert "reaches outside" not in allowed.stderr
     # Changed after trust (say, by a `git pull`): asked again.
     (root / "okrdesk.toml").write_text(settings.replace("9/", "10/").replace("etc", "root")
                                        .replace("victim", "other").replace("PGPASS", "PGUSER")
                                        .replace('"b@', '"b@example.org", "c@'),
                                        encoding="utf-8")  # fmt: skip
-    assert run("validate", "-w", str(root)).returncode == 2
+    assert run("validate", "--lang", "en", "-w", str(root)).returncode == 2
 
 
 def test_a_store_linked_from_outside_is_a_store_outside(
@@ -372,7 +372,7 @@ def test_a_target_file_linked_from_outside_is_never_read(
     secret = tmp_path / "secret.txt"
     secret.write_text("root:x:0:0:the first line of a file of yours\n", encoding="utf-8")
     (root / "targets" / "zz.toml").symlink_to(secret)
-    done = run("validate", "-w", str(root))
+    done = run("validate", "--lang", "en", "-w", str(root))
     assert done.returncode == 2
     assert "targets/zz.toml: links to a file outside the workspace" in done.stdout + done.stderr
     assert "first line" not in done.stdout + done.stderr
@@ -381,7 +381,7 @@ def test_a_target_file_linked_from_outside_is_never_read(
     (root / "shared.toml").write_text('[[objectives]]\nid = "S"\ntitle = "共享"\n'
                                       'owner = "branch"\n', encoding="utf-8")  # fmt: skip
     (root / "targets" / "zz.toml").symlink_to(root / "shared.toml")
-    assert "links to a file outside" not in run("validate", "-w", str(root)).stdout
+    assert "links to a file outside" not in run("validate", "--lang", "en", "-w", str(root)).stdout
 
 
 def test_send_writes_its_report_into_the_workspace_never_through_a_link(
@@ -444,7 +444,9 @@ def test_a_mail_login_is_never_sent_in_the_clear_off_this_machine(
         f'[[send.channels]]\nkind = "email"\nname = "hq"\nhost = "{host}"\nsecurity = "none"\n'
         'sender = "a@example.org"\nto = ["b@example.org"]\nuser = "me"\n'
         'password_env = "SMTP_PASSWORD"\n', encoding="utf-8")  # fmt: skip
-    done = run("validate", "-w", str(root), env={"OKRDESK_ALLOW_WORKSPACE_CODE": "1"})
+    done = run(
+        "validate", "--lang", "en", "-w", str(root), env={"OKRDESK_ALLOW_WORKSPACE_CODE": "1"}
+    )
     said = "send the password in the clear"
     assert (done.returncode == 2 and said in done.stdout) if refused else said not in done.stdout
 
@@ -463,7 +465,9 @@ def test_a_plugins_folder_linked_from_outside_waits_for_trust(
         (root / "crm").symlink_to(yours)
     (root / "okrdesk.toml").write_text(f'[sources.brokerage]\ndata = "{written}"\n',
                                        encoding="utf-8")  # fmt: skip
-    done = run("validate", "-w", str(root), env={"OKRDESK_LOAD_PLUGINS": "brokerage"})
+    done = run(
+        "validate", "--lang", "en", "-w", str(root), env={"OKRDESK_LOAD_PLUGINS": "brokerage"}
+    )
     assert done.returncode == 2 and f"[sources.brokerage] data: {written} ->" in done.stderr
 
 
@@ -476,7 +480,7 @@ def test_trust_covers_where_a_link_leads_and_holds_from_inside_the_folder(
     (root / "okrdesk.db").symlink_to(tmp_path / "a" / "okrdesk.db")
     assert run("trust", str(root)).returncode == 0
     # Run from inside the folder, as the README does: the trust holds.
-    assert run("validate", cwd=root).returncode == 0
+    assert run("validate", "--lang", "en", cwd=root).returncode == 0
     assert run("collect", "--through", "2026-03-15", cwd=root).returncode in (0, 1)
     # The link pointed at another workspace's store later (a `git pull`): asked again.
     (root / "okrdesk.db").unlink()
@@ -525,8 +529,11 @@ def test_bytecode_planted_beside_a_trusted_plugin_asks_again(
     # __pycache__: bytecode planted there after `okrdesk trust` (a `git pull`) asks again.
     root = write_workspace(trusted=False)
     assert run("trust", str(root)).returncode == 0
-    assert "not run" not in run("validate", "-w", str(root)).stdout
+    assert "not run" not in run("validate", "--lang", "en", "-w", str(root)).stdout
     cache = root / "plugins" / "__pycache__"
     cache.mkdir(exist_ok=True)
     (cache / f"helper.{sys.implementation.cache_tag}.pyc").write_bytes(b"planted")
-    assert "not run: plugins/test_metrics.py" in run("validate", "-w", str(root)).stdout
+    assert (
+        "not run: plugins/test_metrics.py"
+        in run("validate", "--lang", "en", "-w", str(root)).stdout
+    )

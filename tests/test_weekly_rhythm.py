@@ -105,7 +105,7 @@ def test_a_bad_cadence_names_file_line_and_key(
     write_workspace: WriteWorkspace, old: str, new: str, message: str
 ) -> None:
     root = write_workspace({"okrs.toml": RHYTHM_OKRS.replace(old, new)})
-    done = run(root, "validate")
+    done = run(root, "validate", "--lang", "en")
     assert done.exit_code == 2, done.output
     assert re.search(r"targets/okrs\.toml:\d+: objectives\[O1\]\.key_results\[REV\]\.", done.output)
     assert message in done.output

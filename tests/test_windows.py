@@ -314,7 +314,7 @@ def test_bad_window_keys_are_named_with_file_line_and_key(
     if "growth = 0.1" in kr:
         okrs = okrs.replace("target = 360\n", "")
     root = write_workspace({"okrs.toml": okrs})
-    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2
     assert "targets/okrs.toml:" in done.output and problem in done.output, done.output
 
@@ -328,7 +328,7 @@ def test_growth_needs_a_flow_and_baselines_a_known_place(write_workspace: WriteW
                     '[[baselines]]\nmetric = "fee_revenue"\nsubject = "nobody"\nunit = "户"\n'
                     'values = { "2025-12" = 1 }\n')  # fmt: skip
     root = write_workspace({"okrs.toml": okrs, "baselines.toml": bad_baseline})
-    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2
     out = done.output
     assert "objectives[O1].key_results[KR2].growth: is a target to grow to" in out
@@ -400,7 +400,7 @@ def test_a_monthly_plan_has_no_week_windows(write_workspace: WriteWorkspace) -> 
     monthly = PLAN.replace('unit = "branch"\n', 'unit = "branch"\ngrain = "month"\n', 1)
     okrs = OKRS.replace('target = 360\nunit = "户"', 'target = 360\nunit = "户"\nwindow = "wtd"')
     root = write_workspace({"plan.toml": monthly, "okrs.toml": okrs})
-    done = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2
     assert "key_results[KR1].window: a plan measured by month cannot give a week window " \
            "(wtd)" in done.output  # fmt: skip

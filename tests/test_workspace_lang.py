@@ -102,8 +102,13 @@ def test_a_language_okrdesk_does_not_write_is_named_at_its_line(
 ) -> None:
     root = write_workspace()
     (root / "okrdesk.toml").write_text('[workspace]\nname = "x"\nlang = "fr"\n', encoding="utf-8")
+    # A language it does not write leaves the default, Chinese, to word the refusal.
     for command in (["validate"], ["report"], ["check"]):
         done = run(root, *command)
+        assert done.exit_code == 2, done.output
+        assert 'okrdesk.toml:3: workspace.lang: 不能是 "fr"；可选：zh, en' in done.output
+    for command in (["validate"], ["report"], ["check"]):
+        done = run(root, *command, "--lang", "en")
         assert done.exit_code == 2, done.output
         assert 'okrdesk.toml:3: workspace.lang: "fr" is not allowed; expected one of: zh, en' in (
             done.output
@@ -118,5 +123,5 @@ def test_init_writes_the_language_it_was_asked_for(tmp_path: Path, lang: str) ->
     said = {"zh": "尚未采集任何数据", "en": "no numbers collected yet"}[lang]
     assert said in checked.output, checked.output
     validated = run(tmp_path / "ws", "validate").output
-    budget = {"zh": "budget 30万元 in 1 line.", "en": "budget CNY 300k in 1 line."}[lang]
+    budget = {"zh": "预算 30万元，共 1 项。", "en": "budget CNY 300k in 1 line."}[lang]
     assert validated.rstrip().endswith(budget), validated

@@ -292,8 +292,8 @@ def test_validate_asks_the_installed_plugin_and_names_each_line(tmp_path: Path) 
         "effective_assets_min = 2.5\n",
         encoding="utf-8",
     )
-    done = subprocess.run([okrdesk, "validate", "-w", str(root)], env=env, capture_output=True,
-                          text=True)  # fmt: skip
+    done = subprocess.run([okrdesk, "validate", "--lang", "en", "-w", str(root)], env=env,
+                          capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 2, done.stdout + done.stderr
     lines = done.stdout.splitlines()
     assert "okrdesk.toml:3: sources.brokerage.hnw_treshold: is not one this plugin knows (" in (
@@ -311,7 +311,7 @@ def test_validate_asks_the_installed_plugin_and_names_each_line(tmp_path: Path) 
     assert lines[-1].startswith("2 problems in ")
     (root / "exports").mkdir()
     (root / "okrdesk.toml").write_text('[sources.brokerage]\ndata = "exports"\n', encoding="utf-8")
-    done = subprocess.run([okrdesk, "validate", "-w", str(root)], env=env, capture_output=True,
-                          text=True)  # fmt: skip
+    done = subprocess.run([okrdesk, "validate", "--lang", "en", "-w", str(root)], env=env,
+                          capture_output=True, text=True)  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
     assert "holds no clients.csv: every metric reads it" in done.stdout

@@ -183,7 +183,7 @@ def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
     _write_settings(root, "okrdesk demo", sources)
 
     session = open_session(root)
-    lines.append(plan_summary(session.plan))
+    lines.append(plan_summary(session.plan, "en"))
     metrics = len(session.host.metrics)
     lines.append(f"{len(session.host.records)} plugins loaded, {metrics} metrics available.")
     summary = run_collect(session, through)

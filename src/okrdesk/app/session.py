@@ -190,9 +190,11 @@ def _without_skipped_metrics(root: Path, host: PluginHost, loaded: LoadResult) -
         "is not measured: no trusted plugin provides it, and the workspace's own plugins "
         f"({files}) were not run; `okrdesk trust` allows them"
     )
+    why_zh = (f"无人测量：没有受信任的插件提供它，而本工作区自带的插件（{files}）未运行；"
+              "`okrdesk trust` 可允许它们运行")  # fmt: skip
     targets = display_path(root / "targets", root)
     missing = [
-        Problem(targets, 0, "", f'metric "{metric}" {why}')
+        Problem(targets, 0, "", f'metric "{metric}" {why}', f'指标 "{metric}" {why_zh}')
         for metric in metrics_needed(unchecked.plan)
         if metric not in host.metrics
     ]

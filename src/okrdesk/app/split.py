@@ -262,7 +262,7 @@ def run_split(
     checked = open_session(session.workspace.root)
     if checked.problems:
         rewrite(path, old)
-        found = "\n".join(map(str, checked.problems))
+        found = "\n".join(problem.text(lang) for problem in checked.problems)
         raise OkrdeskError(said["put_back"].format(path=shown, found=found))
     return [*lines, said["wrote"].format(path=shown)]
 

@@ -29,9 +29,19 @@ from okrdesk.units import en_money
 
 
 def plan_summary(plan: Plan, lang: str = "zh") -> str:
+    """One sentence on a clean plan: its units, people, phases, objectives, key results
+    and budget, in ``lang``."""
     levels = Counter(unit.level for unit in plan.units)
-    org = ", ".join(counted(n, level) for level, n in levels.items())
     results = sum(len(o.key_results) for o in plan.objectives)
+    if lang == "zh":
+        org = "、".join(f"{n} 个{' ' if level.isascii() else ''}{level}"
+                       for level, n in levels.items())  # fmt: skip
+        return (
+            f"计划 {plan.id}（{plan.name}）：{org}、{len(plan.people)} 人；"
+            f"{len(plan.phases)} 个阶段；{len(plan.objectives)} 个目标，共 {results} 个关键结果；"
+            f"{_budget(plan, lang)}。"
+        )
+    org = ", ".join(counted(n, level) for level, n in levels.items())
     return (
         f"Plan {plan.id} ({plan.name}): {org}, {counted(len(plan.people), 'person', 'people')}; "
         f"{counted(len(plan.phases), 'phase')}; {counted(len(plan.objectives), 'objective')} "
@@ -45,13 +55,20 @@ def _budget(plan: Plan, lang: str) -> str:
     in CNY for an English one."""
     lines = plan.budget.amount
     total = plan.budget.total if plan.budget.total is not None else lines
+    zh = lang == "zh"
     if not plan.budget.lines and not total:
-        return "no budget"
+        return "无预算" if zh else "no budget"
 
     def amount(value: Decimal, unit: str = "万") -> str:
         return en_money(value) if lang == "en" else f"{_wan(value)}{unit}"
 
-    summary = f"budget {amount(total, '万元')} in {counted(len(plan.budget.lines), 'line')}"
+    count = len(plan.budget.lines)
+    if zh:
+        summary = f"预算 {amount(total, '万元')}，共 {count} 项"
+        if total > lines:
+            summary += f"（已分配 {amount(lines)}，预留 {amount(total - lines)}）"
+        return summary
+    summary = f"budget {amount(total, '万元')} in {counted(count, 'line')}"
     if total > lines:
         summary += f" ({amount(lines)} allocated, {amount(total - lines)} reserve)"
     return summary
@@ -67,32 +84,62 @@ class Validation:
     ok: bool
 
 
-def validate(session: Session) -> Validation:
+_SAID = {
+    "en": {
+        "warning": "warning: {text}",
+        "plugin": "warning: plugin {name}: {error}",
+        "problems": "{problems} in {files}.",
+        "clean": "{files} checked, no problems. {summary}",
+        "not_run": "warning: not run: {files}: this workspace's own code runs only once you "
+                   "trust it.",
+        "to_allow": "warning: to allow it, if you trust who wrote it: okrdesk trust {root}",
+    },
+    "zh": {
+        "warning": "警告：{text}",
+        "plugin": "警告：插件 {name}：{error}",
+        "problems": "共 {problems} 处问题，涉及 {files} 个文件。",
+        "clean": "已检查 {files} 个文件，没有问题。{summary}",
+        "not_run": "警告：未运行：{files}：本工作区自带的代码须经你信任后才会运行。",
+        "to_allow": "警告：若信任其作者，可运行 okrdesk trust {root} 允许它运行",
+    },
+}  # fmt: skip
+
+
+def validate(session: Session, lang: str | None = None) -> Validation:
     """Each problem as FILE:LINE: key.path: message with the source line and a caret
-    under the column, warnings, then a count. Each plugin with a table in okrdesk.toml
-    checks it too (``okrdesk_check_settings``)."""
+    under the column, warnings, then a count, in ``lang`` (else the workspace's
+    language). Each plugin with a table in okrdesk.toml checks it too
+    (``okrdesk_check_settings``; its own words as it gave them)."""
+    lang = session.workspace.language(lang)
+    words = _SAID[lang]
     sources = SourceLines(session.workspace.root)
     plugins, said = plugin_settings_findings(session)
     problems = sorted({*session.problems, *plugins.problems})
-    lines = [text for problem in problems for text in (str(problem), *sources.pointer(problem))]
-    lines += [f"warning: {warning}" for warning in sorted({*session.warnings, *plugins.warnings})]
+    lines = [text for p in problems for text in (p.text(lang), *sources.pointer(p))]
+    warnings = sorted({*session.warnings, *plugins.warnings})
+    lines += [words["warning"].format(text=warning.text(lang)) for warning in warnings]
     lines += [
-        f"warning: plugin {name}: {error}"
+        words["plugin"].format(name=name, error=error)
         for name, error in session.host.broken_errors()
         # What a plugin's own check said of its settings, at their lines, it says better.
         if error != UNTRUSTED and not (name in said and error.startswith(DECLARING_FAILED))
     ]
-    lines += [f"warning: {warning}" for warning in session.host.allow_list_warnings()]
-    lines += _skipped(session)
+    lines += [words["warning"].format(text=w) for w in session.host.allow_list_warnings()]
+    lines += _skipped(session, words)
     files = len(session.loaded.files)
-    noun = "file" if files == 1 else "files"
     if problems:
         count = len(problems)
-        lines.append(f"{count} {'problem' if count == 1 else 'problems'} in {files} {noun}.")
+        lines.append(words["problems"].format(problems=_counted(count, "problem", lang),
+                                              files=_counted(files, "file", lang)))  # fmt: skip
         return Validation(tuple(lines), ok=False)
-    summary = plan_summary(session.plan, session.workspace.language(None))
-    lines.append(f"{files} {noun} checked, no problems. {summary}")
+    summary = plan_summary(session.plan, lang)
+    lines.append(words["clean"].format(files=_counted(files, "file", lang), summary=summary))
     return Validation(tuple(lines), ok=True)
+
+
+def _counted(count: int, noun: str, lang: str) -> str:
+    """A count as validate's last line gives it: "3 problems", in Chinese the number."""
+    return str(count) if lang == "zh" else f"{count} {noun if count == 1 else noun + 's'}"
 
 
 def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
@@ -128,17 +175,20 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
             told = describe_error(error, record.plugin, record.how)
             printed.append(f"okrdesk_check_settings failed: {told}")
         for trouble in printed:
-            findings.warnings.append(table.problem(f"plugin {name}: {trouble}"))
+            findings.warnings.append(
+                table.problem(f"plugin {name}: {trouble}", f"插件 {name}：{trouble}")
+            )
         if len(answered) > PROBLEMS_MOST:
             answered = answered[:PROBLEMS_MOST]
             findings.warnings.append(table.problem(
                 f"plugin {name}: more than {PROBLEMS_MOST} problems; the first {PROBLEMS_MOST} "
-                "are shown"
+                "are shown",
+                f"插件 {name}：问题超过 {PROBLEMS_MOST} 处；只列出前 {PROBLEMS_MOST} 处",
             ))  # fmt: skip
         for key, message, here_only in answered:
             found_at = where_for(source, ("sources", name, *key_path(key, settings)))
             kind = findings.warnings if here_only else findings.problems
-            kind.append(found_at.problem(message))
+            kind.append(found_at.problem(message, ""))  # the plugin's words, one language
             said.add(name)
     return findings, said
 
@@ -182,15 +232,13 @@ def key_path(key: str, settings: Mapping[str, Any] | None = None) -> KeyPath:
 _KEY_PART = re.compile(r"\[\d+\]|[^.\[\]]+")
 
 
-def _skipped(session: Session) -> list[str]:
+def _skipped(session: Session, words: Mapping[str, str]) -> list[str]:
     """The workspace's own code that was not run, and how to allow it."""
     root = session.workspace.root
     skipped = [display_path(path, root) for path in session.host.skipped]
     if not skipped:
         return []
     return [
-        f"warning: not run: {', '.join(skipped)}: this workspace's own code runs only once "
-        "you trust it.",
-        f"warning: to allow it, if you trust who wrote it: okrdesk trust "
-        f"{shlex.quote(str(root.resolve()))}",
+        words["not_run"].format(files=", ".join(skipped)),
+        words["to_allow"].format(root=shlex.quote(str(root.resolve()))),
     ]

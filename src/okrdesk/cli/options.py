@@ -18,23 +18,25 @@ _ISO_DAY = r"([0-9]{4})-([0-9]{2})-([0-9]{2})"  # compiled at its first use
 
 class _Day(click.DateTime):
     """click's ``DateTime`` for ``%Y-%m-%d``, reading a plain ISO day itself: click's
-    ``strptime`` compiles the locale's date patterns first, a tenth of a report's start."""
+    ``strptime`` compiles the locale's date patterns first, a tenth of a report's start.
+    It takes what click takes; what it refuses it says is no day (``NotADay``), in words
+    a person can act on rather than a ``strptime`` format."""
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if not isinstance(value, str):
             return super().convert(value, param, ctx)
         found = re.fullmatch(_ISO_DAY, value)
-        if found is not None:
+        try:
+            if found is None:
+                return super().convert(value, param, ctx)  # 2026-1-5 too, as click reads it
             import datetime as dt
 
-            try:
-                year, month, day = map(int, found.groups())
-                return dt.datetime(year, month, day)
-            except ValueError:
-                pass  # no such day
-        from okrdesk.cli.usage_zh import NotADay
+            year, month, day = map(int, found.groups())
+            return dt.datetime(year, month, day)
+        except (ValueError, click.BadParameter):
+            from okrdesk.cli.usage_zh import NotADay
 
-        raise NotADay(value, ctx, param)
+            raise NotADay(value, ctx, param) from None
 
 
 DATE = _Day(formats=["%Y-%m-%d"])

@@ -15,8 +15,9 @@ from okrdesk.errors import EXIT_BAD_INPUT, EXIT_FAILED
 
 
 @click.command()
+@lang_option("The language of the messages (a plugin's own as it gave them).")
 @workspace_option
-def validate() -> None:
+def validate(lang: str | None) -> None:
     """Check every target file and report every problem at once.
 
     Reads targets/*.toml and okrdesk.toml, and prints each problem as
@@ -31,7 +32,7 @@ def validate() -> None:
     from okrdesk.app.validate import validate as validate_session
 
     started()
-    result = validate_session(open_session(workspace_path()))
+    result = validate_session(open_session(workspace_path()), lang)
     for line in result.lines:
         say(line)
     if not result.ok:

@@ -13,7 +13,7 @@ from okrdesk import model
 from okrdesk.errors import printable
 from okrdesk.formula import is_fact, parse
 from okrdesk.targets.locate import KeyPath
-from okrdesk.targets.reader import Findings, Where, suggest
+from okrdesk.targets.reader import Findings, Said, Where, suggest
 from okrdesk.targets.schema import Draft, Located, PlanHeader
 from okrdesk.targets.window_keys import window_use_problems
 from okrdesk.units import UNITS, Dimension
@@ -77,7 +77,9 @@ def _check_one_policy_each(draft: Draft, findings: Findings) -> None:
                 located.where.key("people" if named else "roles").problem(
                     f"{listed} also fall{'s' if len(people) == 1 else ''} under "
                     f'the scoring policy "{other}" ({_first_seen(seen.where)}); a person is '
-                    "scored by one policy: narrow its roles or people"
+                    "scored by one policy: narrow its roles or people",
+                    f'{listed} 同时属于考核方案 "{other}"（{_first_seen(seen.where)}）；'
+                    "一个人员只能由一个考核方案考核：请缩小本考核方案的 roles 或 people",
                 )
             )
 
@@ -98,7 +100,8 @@ def _check_ids(draft: Draft, findings: Findings) -> dict[str, dict[str, Where]]:
         if ident in namespace:
             findings.problems.append(
                 at.problem(
-                    f'duplicate id "{ident}"; already defined at {_first_seen(namespace[ident])}'
+                    f'duplicate id "{ident}"; already defined at {_first_seen(namespace[ident])}',
+                    f'id "{ident}" 重复；已在 {_first_seen(namespace[ident])} 定义',
                 )
             )
             return
@@ -124,7 +127,8 @@ def _check_ids(draft: Draft, findings: Findings) -> dict[str, dict[str, Where]]:
     for later in draft.plans[1:]:
         findings.problems.append(
             later.where.problem(
-                f"a second [plan] table; the plan is at {_first_seen(draft.plans[0].where)}"
+                f"a second [plan] table; the plan is at {_first_seen(draft.plans[0].where)}",
+                f"第二个 [plan] 表；计划已在 {_first_seen(draft.plans[0].where)}",
             )
         )
     return known
@@ -136,6 +140,7 @@ _KIND_NAMES = {
     "phase": "phase",
     "key_result": "key result",
 }
+_KIND_NAMES_ZH = {"unit": "单位", "person": "人员", "phase": "阶段", "key_result": "关键结果"}
 
 
 def _check_references(draft: Draft, findings: Findings, known: dict[str, dict[str, Where]]) -> None:
@@ -143,9 +148,13 @@ def _check_references(draft: Draft, findings: Findings, known: dict[str, dict[st
         if any(ref.id in known[kind] or (kind, ref.id) in draft.written_ids for kind in ref.kinds):
             continue
         names = " or ".join(_KIND_NAMES[k] for k in ref.kinds)
+        names_zh = "或".join(_KIND_NAMES_ZH[k] for k in ref.kinds)
         choices = [ident for kind in ref.kinds for ident in known[kind]]
         findings.problems.append(
-            ref.where.problem(f'no {names} "{ref.id}"{suggest(ref.id, choices)}')
+            ref.where.problem(
+                f'no {names} "{ref.id}"{suggest(ref.id, choices)}',
+                f'没有{names_zh} "{ref.id}"{suggest(ref.id, choices, "zh")}',
+            )
         )
 
 
@@ -165,9 +174,8 @@ def _check_org_tree(draft: Draft, findings: Findings) -> None:
             cycle = path[path.index(unit) :]
             loop = " → ".join([*cycle, unit])
             first = min(cycle, key=lambda u: (where[u].file.display, where[u].line))
-            findings.problems.append(
-                where[first].key("parent").problem(f"the org tree has a cycle: {loop}")
-            )
+            cycled = Said(f"the org tree has a cycle: {loop}", f"组织树有循环：{loop}")
+            findings.problems.append(where[first].key("parent").said(cycled))
         settled.update(path)
 
 
@@ -207,7 +215,10 @@ def _check_members(draft: Draft, findings: Findings) -> None:
             continue
         if entry.owner in people:
             findings.problems.append(
-                entry.where.problem(f'the owner "{entry.owner}" is a person and has no members')
+                entry.where.problem(
+                    f'the owner "{entry.owner}" is a person and has no members',
+                    f'负责人 "{entry.owner}" 是人员，没有成员',
+                )
             )
             continue
         for ident in (entry.owner, entry.member):
@@ -220,14 +231,18 @@ def _check_members(draft: Draft, findings: Findings) -> None:
             findings.problems.append(
                 entry.where.problem(
                     f'"{entry.member}" already includes {", ".join(counted)}, who also has a '
-                    "target here; give the unit or its members a target, not both"
+                    "target here; give the unit or its members a target, not both",
+                    f'"{entry.member}" 已包含 {", ".join(counted)}，而后者在这里也有目标值；'
+                    "目标值给单位或给其成员，不要两者都给",
                 )
             )
         if entry.member not in members:
             findings.problems.append(
                 entry.where.problem(
                     f'"{entry.member}" is not a unit or person below "{entry.owner}"'
-                    f"{suggest(entry.member, members)}"
+                    f"{suggest(entry.member, members)}",
+                    f'"{entry.member}" 不是 "{entry.owner}" 下属的单位或人员'
+                    f"{suggest(entry.member, members, 'zh')}",
                 )
             )
 
@@ -241,14 +256,16 @@ def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], findings
             findings.problems.append(
                 later.where.key("start").problem(
                     f"phase {x.id} starts {x.start}, before phase {e.id} ends ({e.end}); "
-                    "phases must not overlap"
+                    "phases must not overlap",
+                    f"阶段 {x.id} 从 {x.start} 开始，早于阶段 {e.id} 结束（{e.end}）；阶段不能重叠",
                 )
             )
         elif x.start > e.end + day:
+            days = _days(e.end + day, x.start - day)
             findings.problems.append(
                 later.where.key("start").problem(
-                    f"{_days(e.end + day, x.start - day)} no phase; "
-                    f"phase {x.id} should start {e.end + day}"
+                    f"{days.en} no phase; phase {x.id} should start {e.end + day}",
+                    f"{days.zh}不属于任何阶段；阶段 {x.id} 应从 {e.end + day} 开始",
                 )
             )
     for phase in ordered:
@@ -260,29 +277,34 @@ def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], findings
             if outside:
                 findings.problems.append(
                     phase.where.key(key).problem(
-                        f"phase {p.id} {key}s {date}, outside the plan ({plan.start} to {plan.end})"
+                        f"phase {p.id} {key}s {date}, outside the plan "
+                        f"({plan.start} to {plan.end})",
+                        f"阶段 {p.id} 在 {date} {'开始' if key == 'start' else '结束'}，"
+                        f"超出计划（{plan.start} 至 {plan.end}）",
                     )
                 )
     if ordered and ordered[0].value.start > plan.start:
         first = ordered[0]
         findings.problems.append(
             first.where.key("start").problem(
-                f"the plan starts {plan.start} but its first phase only {first.value.start}"
+                f"the plan starts {plan.start} but its first phase only {first.value.start}",
+                f"计划从 {plan.start} 开始，但第一个阶段到 {first.value.start} 才开始",
             )
         )
     if ordered and ordered[-1].value.end < plan.end:
         last = ordered[-1]
         findings.problems.append(
             last.where.key("end").problem(
-                f"the plan ends {plan.end} but its last phase already {last.value.end}"
+                f"the plan ends {plan.end} but its last phase already {last.value.end}",
+                f"计划到 {plan.end} 结束，但最后一个阶段在 {last.value.end} 就已结束",
             )
         )
 
 
-def _days(first: dt.date, last: dt.date) -> str:
+def _days(first: dt.date, last: dt.date) -> Said:
     if first == last:
-        return f"the day {first} belongs to"
-    return f"the days from {first} to {last} belong to"
+        return Said(f"the day {first} belongs to", f"{first} 这一天")
+    return Said(f"the days from {first} to {last} belong to", f"{first} 至 {last} 这几天")
 
 
 def _check_calendars(plan: PlanHeader, draft: Draft, findings: Findings) -> None:
@@ -292,7 +314,9 @@ def _check_calendars(plan: PlanHeader, draft: Draft, findings: Findings) -> None
                 findings.problems.append(
                     entry.where.key(point.period).problem(
                         f"{point.period} ends {point.end}, outside the plan "
-                        f"({plan.start} to {plan.end})"
+                        f"({plan.start} to {plan.end})",
+                        f"{point.period} 在 {point.end} 结束，"
+                        f"超出计划（{plan.start} 至 {plan.end}）",
                     )
                 )
 
@@ -306,7 +330,9 @@ def _check_milestones(draft: Draft, findings: Findings) -> None:
                 findings.problems.append(
                     entry.where.key(later.phase).problem(
                         f"{later.fraction} is less than {earlier.fraction} at {earlier.phase}; "
-                        "milestones are cumulative and must not decrease"
+                        "milestones are cumulative and must not decrease",
+                        f"{later.fraction} 小于 {earlier.phase} 的 {earlier.fraction}；"
+                        "里程碑是累计值，不能减少",
                     )
                 )
 
@@ -324,7 +350,10 @@ def _check_guardrail_milestones(draft: Draft, findings: Findings) -> None:
                     f"{kr.id} is a guardrail, a limit held all along, so a milestone of "
                     f"{shares[0].fraction} at {shares[0].phase} means nothing; write "
                     f"{{ {held} = 1.0 }} alone for a limit held until that phase ends, "
-                    "or give a baseline to make it a goal to approach"
+                    "or give a baseline to make it a goal to approach",
+                    f"{kr.id} 是底线指标，自始至终都要守住，所以 {shares[0].phase} 的里程碑 "
+                    f"{shares[0].fraction} 没有意义；要守到某个阶段结束，只写 "
+                    f"{{ {held} = 1.0 }}；要把它变成逐步接近的目标值，请给出基线",
                 )
             )
 
@@ -335,11 +364,13 @@ def _check_metrics(
     for use in draft.metric_uses:
         spec = metrics.get(use.metric)
         if spec is None:
-            offered = ", ".join(sorted(metrics)) or "none"
+            offered = ", ".join(sorted(metrics))
             findings.problems.append(
                 use.where.problem(
                     f'no loaded plugin provides metric "{use.metric}"'
-                    f"{suggest(use.metric, metrics)}; available: {offered}"
+                    f"{suggest(use.metric, metrics)}; available: {offered or 'none'}",
+                    f'已加载的插件都不提供指标 "{use.metric}"'
+                    f"{suggest(use.metric, metrics, 'zh')}；可用的指标：{offered or '无'}",
                 )
             )
             continue
@@ -348,18 +379,23 @@ def _check_metrics(
             findings.problems.append(
                 use.unit_where.problem(
                     f'unit "{use.unit.symbol}" does not fit metric "{use.metric}", '
-                    f"which is measured in {spec.dimension.value}; use one of: {', '.join(fitting)}"
+                    f"which is measured in {spec.dimension.value}; "
+                    f"use one of: {', '.join(fitting)}",
+                    f'计量单位 "{use.unit.symbol}" 与指标 "{use.metric}" 不符，该指标以'
+                    f"{_DIMENSIONS_ZH[spec.dimension]}计量；可用：{', '.join(fitting)}",
                 )
             )
         if not use.direction_given and spec.direction is not model.Direction.AT_LEAST:
             findings.problems.append(
                 use.where.problem(
                     f'"{use.metric}" is better when lower; say '
-                    f'direction = "{spec.direction.value}" (or "at_least" if you really mean it)'
+                    f'direction = "{spec.direction.value}" (or "at_least" if you really mean it)',
+                    f'"{use.metric}" 越低越好；请写 direction = "{spec.direction.value}"'
+                    '（确实要越高越好，才写 "at_least"）',
                 )
             )
-        if spec.formula is not None and (why := _unmade(spec, metrics)):
-            findings.problems.append(use.where.problem(why))
+        if spec.formula is not None and (why := _unmade(spec, metrics)) is not None:
+            findings.problems.append(use.where.said(why))
     for sliced in draft.slice_uses:
         spec = metrics.get(sliced.metric)
         if spec is None:
@@ -369,15 +405,26 @@ def _check_metrics(
                 continue
             declared = (f"it has: {', '.join(spec.dimensions)}" if spec.dimensions
                         else "it has none")  # fmt: skip
+            declared_zh = (f"它的维度：{', '.join(spec.dimensions)}" if spec.dimensions
+                           else "它没有维度")  # fmt: skip
             findings.problems.append(at.problem(
                 f'metric "{spec.name}" has no dimension "{name}"'
-                f"{suggest(name, spec.dimensions)}; {declared}"
+                f"{suggest(name, spec.dimensions)}; {declared}",
+                f'指标 "{spec.name}" 没有维度 "{name}"'
+                f"{suggest(name, spec.dimensions, 'zh')}；{declared_zh}",
             ))  # fmt: skip
 
 
-def _unmade(spec: model.MetricSpec, metrics: Mapping[str, model.MetricSpec]) -> str:
+_DIMENSIONS_ZH = {
+    Dimension.MONEY: "金额", Dimension.COUNT: "计数", Dimension.FRACTION: "小数",
+    Dimension.SCORE: "分数", Dimension.MULTIPLE: "倍数",
+}  # fmt: skip
+"""A metric's dimension in a Chinese sentence: 该指标以金额计量."""
+
+
+def _unmade(spec: model.MetricSpec, metrics: Mapping[str, model.MetricSpec]) -> Said | None:
     """Why a derived metric cannot be computed (an input no plugin provides, or a
-    formula that leads back to itself); empty when it can."""
+    formula that leads back to itself); None when it can."""
     path, waiting = [spec.name], [(spec, [spec.name])]
     while waiting:
         current, path = waiting.pop()
@@ -386,14 +433,19 @@ def _unmade(spec: model.MetricSpec, metrics: Mapping[str, model.MetricSpec]) -> 
                 continue
             found = metrics.get(name)
             if found is None:
-                return (f'metric "{spec.name}" ({spec.formula}) uses "{name}", which no loaded '
-                        f"plugin provides{suggest(name, metrics)}")  # fmt: skip
+                return Said(
+                    f'metric "{spec.name}" ({spec.formula}) uses "{name}", which no loaded '
+                    f"plugin provides{suggest(name, metrics)}",
+                    f'指标 "{spec.name}"（{spec.formula}）用到的 "{name}"'
+                    f"{suggest(name, metrics, 'zh')}，已加载的插件都不提供",
+                )
             if name in path:
-                return (f'metric "{spec.name}" is made of itself: '
-                        f"{' → '.join([*path, name])}")  # fmt: skip
+                loop = " → ".join([*path, name])
+                return Said(f'metric "{spec.name}" is made of itself: {loop}',
+                            f'指标 "{spec.name}" 的公式绕回了它自己：{loop}')  # fmt: skip
             if found.formula is not None:
                 waiting.append((found, [*path, name]))
-    return ""
+    return None
 
 
 def _check_budget(draft: Draft, findings: Findings) -> None:
@@ -405,7 +457,8 @@ def _check_budget(draft: Draft, findings: Findings) -> None:
             if key in seen:
                 findings.problems.append(
                     where.key(key).problem(
-                        f"already set at {_first_seen(seen[key].key(key))}; set it once"
+                        f"already set at {_first_seen(seen[key].key(key))}; set it once",
+                        f"已在 {_first_seen(seen[key].key(key))} 设置；只能设置一次",
                     )
                 )
             else:
@@ -419,14 +472,16 @@ def _check_budget(draft: Draft, findings: Findings) -> None:
         findings.problems.append(
             where.problem(
                 f"the budget lines add up to {_wan(lines)}万元, "
-                f"more than the total of {_wan(total)}万元"
+                f"more than the total of {_wan(total)}万元",
+                f"各预算项合计 {_wan(lines)}万元，超过预算总额 {_wan(total)}万元",
             )
         )
     elif lines < total:
         findings.warnings.append(
             where.problem(
                 f"{_wan(total - lines)}万元 of the {_wan(total)}万元 total "
-                "is not allocated to any line"
+                "is not allocated to any line",
+                f"预算总额 {_wan(total)}万元 中有 {_wan(total - lines)}万元 未分配到任何预算项",
             )
         )
 
@@ -445,7 +500,9 @@ def _check_revenue_links(
                 link.where.problem(
                     f'"{kr.id}" is counted in {kr.unit.symbol}, not money: a line\'s return '
                     "(ROI) is money earned; leave it in key_results only, where it shows as "
-                    "cost per result"
+                    "cost per result",
+                    f'"{kr.id}" 以 {kr.unit.symbol} 计，不是金额：预算项的回报（ROI）是赚到的钱；'
+                    "请只把它列在 key_results 中，在那里它显示为单位成本",
                 )
             )
             continue
@@ -455,7 +512,10 @@ def _check_revenue_links(
                 link.where.problem(
                     f'"{kr.id}" is measured by metric "{kr.metric}", which its plugin does not '
                     "declare as revenue (money earned), so the line's ROI would count it as "
-                    "income; leave it in key_results only, where it shows as cost per result"
+                    "income; leave it in key_results only, where it shows as cost per result",
+                    f'"{kr.id}" 由指标 "{kr.metric}" 衡量，而它的插件没有把该指标声明为收入'
+                    "（赚到的钱），预算项的 ROI 会把它算作收入；请只把它列在 key_results 中，"
+                    "在那里它显示为单位成本",
                 )
             )
 
@@ -481,6 +541,7 @@ def _check_control_characters(draft: Draft, findings: Findings) -> None:
                 findings.warnings.append(
                     item.where.key(key).problem(
                         "holds control or invisible characters, shown as escapes: "
-                        f"{printable(text)[:80]}"
+                        f"{printable(text)[:80]}",
+                        f"含有控制字符或不可见字符，以转义形式显示：{printable(text)[:80]}",
                     )
                 )

@@ -57,33 +57,38 @@ def parse_toml_file(
         # Never read: its first line would be quoted as a syntax error's context.
         findings.problems.append(
             Problem(shown, 0, "", "links to a file outside the workspace; a target file "
-                    "must be the workspace's own, and was not read")
+                    "must be the workspace's own, and was not read",
+                    "链接到工作区之外的文件；目标文件必须是工作区自己的文件，此文件未读取")
         )  # fmt: skip
         return None
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         findings.problems.append(
             Problem(shown, 0, "", f"the file is {size / 1024 / 1024:.1f} MB; target files are "
-                    f"limited to {MAX_FILE_BYTES // 1024 // 1024} MB. Is it really a target file?")
+                    f"limited to {MAX_FILE_BYTES // 1024 // 1024} MB. Is it really a target file?",
+                    f"文件大小为 {size / 1024 / 1024:.1f} MB；目标文件不能超过 "
+                    f"{MAX_FILE_BYTES // 1024 // 1024} MB。它真的是目标文件吗？")
         )  # fmt: skip
         return None
     raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
         findings.warnings.append(
-            Problem(shown, 1, "", "the file starts with a byte-order mark (BOM); it was ignored")
-        )
+            Problem(shown, 1, "", "the file starts with a byte-order mark (BOM); it was ignored",
+                    "文件以字节顺序标记（BOM）开头；已忽略")
+        )  # fmt: skip
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         findings.problems.append(
             Problem(shown, line, "", f"not UTF-8 text (byte 0x{raw[error.start]:02x}); "
-                    "save the file as UTF-8")
+                    "save the file as UTF-8",
+                    f"不是 UTF-8 文本（字节 0x{raw[error.start]:02x}）；请把文件另存为 UTF-8")
         )  # fmt: skip
         return None
     if not text.strip():
-        findings.warnings.append(Problem(shown, 0, "", "the file is empty"))
+        findings.warnings.append(Problem(shown, 0, "", "the file is empty", "文件是空的"))
     # Only a text without hazards is kept: one read from the cache has none.
     data = toml_cache.kept(path, text) if kept else None
     hazards: list[Hazard] = []
@@ -99,7 +104,9 @@ def parse_toml_file(
             findings.problems.append(_syntax_problem(shown, read, str(error)))
             return None
         except (ValueError, RecursionError) as error:  # tomllib's limits, past our checks
-            findings.problems.append(Problem(shown, 0, "", f"cannot be read: {error}"))
+            findings.problems.append(
+                Problem(shown, 0, "", f"cannot be read: {error}", f"无法读取：{error}")
+            )
             return None
         if kept and not hazards:
             toml_cache.keep(path, text, data)
@@ -108,9 +115,9 @@ def parse_toml_file(
     for hazard in hazards:
         found = source.locator.path_at_line(hazard.line)
         if found is None:
-            findings.problems.append(Problem(shown, hazard.line, "", hazard.message))
+            findings.problems.append(Problem(shown, hazard.line, "", hazard.message, hazard.zh))
         else:
-            findings.problems.append(where_for(source, found).problem(hazard.message))
+            findings.problems.append(where_for(source, found).problem(hazard.message, hazard.zh))
     return source
 
 
@@ -119,19 +126,69 @@ def _syntax_problem(shown: str, text: str, message: str) -> Problem:
     if match:
         line, column = int(match.group(1)), int(match.group(2))
         detail, where = message[: match.start()], f" (column {column})"
+        where_zh = f"（第 {column} 列）"
     else:
         line, detail, where = text.count("\n") + 1, re.sub(_AT_END, "", message), " at the end"
+        where_zh = "（在文件末尾）"
     from okrdesk.targets.syntax import opening_line
 
     better = opening_line(text, line, message)
     if better is not None:
-        return Problem(shown, better[0], "", f"TOML syntax: {better[1]}")
-    return Problem(shown, line, "", f"TOML syntax: {_sentence(detail)}{where}")
+        at, said = better
+        return Problem(shown, at, "", f"TOML syntax: {said.en}", f"TOML 语法错误：{said.zh}")
+    return Problem(
+        shown,
+        line,
+        "",
+        f"TOML syntax: {_sentence(detail)}{where}",
+        f"TOML 语法错误：{_in_chinese(detail)}{where_zh}",
+    )
 
 
 def _sentence(text: str) -> str:
     """tomllib's message as part of ours: first letter lower-cased, the rest as written."""
     return text[:1].lower() + text[1:]
+
+
+# tomllib's messages (CPython 3.11, Lib/tomllib/_parser.py) in Chinese: the fixed ones,
+# then those naming a key or a character, which is kept as tomllib shows it.
+_TOMLLIB_ZH = {
+    "Invalid statement": "无效的语句",
+    "Expected newline or end of document after a statement": "一条语句之后应是换行或文件末尾",
+    "Cannot overwrite a value": "不能覆盖已有的值",
+    "Expected ']' at the end of a table declaration": "表头末尾应为 ']'",
+    "Expected ']]' at the end of an array declaration": "表数组的表头末尾应为 ']]'",
+    "Expected '=' after a key in a key/value pair": "键后面应为 '='",
+    "Invalid initial character for a key part": "键的第一个字符无效",
+    "Unclosed array": "数组没有闭合",
+    "Unclosed inline table": "内联表没有闭合",
+    "Unescaped '\\' in a string": "文本里的 '\\' 没有转义",
+    "Invalid hex value": "无效的十六进制值",
+    "Escaped character is not a Unicode scalar value": "转义的字符不是有效的 Unicode 字符",
+    "Unterminated string": "文本没有结束（缺少结尾的引号）",
+    "Invalid date or datetime": "无效的日期或日期时间",
+    "Invalid value": "无效的值",
+}
+_TOMLLIB_ZH_NAMING = (
+    (r"Expected ('[^']*'|\"[^\"]*\")", "应有 {}"),
+    (r"Found invalid character (.+)", "发现无效的字符 {}"),
+    (r"Illegal character (.+)", "非法字符 {}"),
+    (r"Cannot declare (.+) twice", "{} 不能声明两次"),
+    (r"Cannot mutate immutable namespace (.+)", "{} 已写定（内联表或数组），不能再改动"),
+    (r"Cannot redefine namespace (.+)", "不能重新定义 {}"),
+    (r"Duplicate inline table key (.+)", "内联表里的键 {} 重复"),
+)
+
+
+def _in_chinese(detail: str) -> str:
+    """tomllib's message in Chinese; one it is not known to give stays in English."""
+    if detail in _TOMLLIB_ZH:
+        return _TOMLLIB_ZH[detail]
+    for pattern, zh in _TOMLLIB_ZH_NAMING:
+        named = re.fullmatch(pattern, detail, re.DOTALL)
+        if named:
+            return zh.format(named.group(1))
+    return _sentence(detail)
 
 
 def target_files(targets: Path) -> list[Path]:
@@ -163,7 +220,11 @@ def load_plan(
     if not files:
         findings.problems.append(
             Problem(
-                shown, 0, "", "no target files (*.toml) found; `okrdesk init` makes a workspace"
+                shown,
+                0,
+                "",
+                "no target files (*.toml) found; `okrdesk init` makes a workspace",
+                "没有找到目标文件（*.toml）；`okrdesk init` 可以建立工作区",
             )
         )
     draft = Draft()
@@ -175,8 +236,9 @@ def load_plan(
             read_file(source, draft, findings)
     if files and not draft.plans and "files" not in draft.incomplete:
         findings.problems.append(
-            Problem(shown, 0, "plan", "missing; one target file needs a [plan] table")
-        )
+            Problem(shown, 0, "plan", "missing; one target file needs a [plan] table",
+                    "缺少；须有一个目标文件写 [plan] 表")
+        )  # fmt: skip
     check_all(draft, findings, metrics)
     plan = _assemble(draft) if not findings.problems else None
     return LoadResult(

@@ -71,7 +71,7 @@ class Where:
         shown = name if isinstance(name, str) and name else index
         return Where(self.file, (*self.path, index), f"{self.label}[{shown}]")
 
-    def problem(self, message: str, zh: str = "") -> Problem:
+    def problem(self, message: str, zh: str) -> Problem:
         """A problem at this key: ``message`` in English, ``zh`` in Chinese."""
         return Problem(self.file.display, self.line, self.label, message, zh)
 
@@ -107,6 +107,8 @@ def describe(value: object, lang: str = "en") -> str:
         return f"日期时间（{value.isoformat()}）" if zh else f"a date-time ({value.isoformat()})"
     if isinstance(value, dt.date):
         return f"日期（{value.isoformat()}）" if zh else f"a date ({value.isoformat()})"
+    if isinstance(value, dt.time):
+        return f"时刻（{value.isoformat()}）" if zh else f"a time ({value.isoformat()})"
     if isinstance(value, dict):
         return "表" if zh else "a table"
     if isinstance(value, list):
@@ -227,7 +229,7 @@ class Table:
             if key not in data:
                 self.fail(where.key(key), "missing; this key is required", "缺少；此键必填")
 
-    def fail(self, where: Where, message: str, zh: str = "") -> None:
+    def fail(self, where: Where, message: str, zh: str) -> None:
         """A problem at ``where``: ``message`` in English, ``zh`` in Chinese."""
         self.ok = False
         self.findings.problems.append(where.problem(message, zh))
@@ -268,7 +270,7 @@ class Table:
         return value
 
     def flag(self, key: str) -> bool | None:
-        value: bool | None = self._get(key, (bool,), Said("true or false", "true 或 false"))
+        value: bool | None = self._get(key, (bool,), Said("true or false", "布尔值 true 或 false"))
         return value
 
     def date(self, key: str) -> dt.date | None:

@@ -8,6 +8,7 @@ across files are checked once all files are read (see ``checks``).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any, Generic, TypeVar
@@ -15,10 +16,18 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from okrdesk import model
-from okrdesk.periods import Grain, parse_period
+from okrdesk.periods import _PERIOD_ID, Grain, parse_period
 from okrdesk.records import shared_methods
 from okrdesk.targets import window_keys
-from okrdesk.targets.reader import Findings, SourceFile, Table, Where, describe, plain_number
+from okrdesk.targets.reader import (
+    Findings,
+    Said,
+    SourceFile,
+    Table,
+    Where,
+    describe,
+    plain_number,
+)
 from okrdesk.targets.window_keys import WindowUse, read_baseline, read_window_keys
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 
@@ -217,13 +226,16 @@ def _without_knock_on(source: SourceFile, findings: Findings) -> dict[str, Any]:
         if isinstance(data[right], wanted):
             continue
         line = Where(source, (right,)).line
+        below = _below_it(right, data[right])
         findings.problems.append(
             Where(source)
             .key(wrong)
             .problem(
                 f"unknown section: {_header(wrong, data[wrong])} looks like a misspelling of "
-                f"{_header(right, [])}, so {_below_it(right, data[right])} at line {line} "
-                "belongs to none; fix this header first"
+                f"{_header(right, [])}, so {below.en} at line {line} "
+                "belongs to none; fix this header first",
+                f"未知的表：{_header(wrong, data[wrong])} 像是 {_header(right, [])} 的笔误，"
+                f"所以{below.zh}（第 {line} 行）不属于任何表；请先改正这个表头",
             )
         )
         del data[wrong], data[right]
@@ -234,12 +246,14 @@ def _header(name: str, value: object) -> str:
     return f"[[{name}]]" if isinstance(value, list) else f"[{name}]"
 
 
-def _below_it(section: str, value: object) -> str:
+def _below_it(section: str, value: object) -> Said:
     """How the knock-on table was written: the [[objectives.key_results]] header."""
     first = next(iter(value), None) if isinstance(value, dict) else None
     if first is None or not isinstance(value, dict):
-        return f"the {_header(section, value)} below it"
-    return f"the {_header(f'{section}.{first}', value[first])}"
+        header = _header(section, value)
+        return Said(f"the {header} below it", f"它下面的 {header}")
+    header = _header(f"{section}.{first}", value[first])
+    return Said(f"the {header}", f"它下面的 {header}")
 
 
 def _safely(where: Where, findings: Findings, build: Any) -> Any:
@@ -247,8 +261,28 @@ def _safely(where: Where, findings: Findings, build: Any) -> Any:
     try:
         return build()
     except ValueError as error:
-        findings.problems.append(where.problem(str(error)))
+        findings.problems.append(where.problem(str(error), _model_zh(str(error))))
         return None
+
+
+_MODEL_ZH = (
+    (r"key result (.+): a 'within' key result needs a band",
+     r"关键结果 \1：'within' 关键结果需要 band"),
+    (r"key result (.+): needs a target or members' targets",
+     r"关键结果 \1：需要 target 或成员的目标值"),
+    (r"(\w+) must be greater than 0, not (.+)", r"\1 必须大于 0，现为 \2"),
+    (r"(\w+) must be between 0 and 1, not (.+)", r"\1 必须在 0 到 1 之间，现为 \2"),
+)  # fmt: skip
+"""model.py's invariant messages (English pattern, Chinese template): ``_safely``."""
+
+
+def _model_zh(message: str) -> str:
+    """A model invariant's message in Chinese; empty for one not known here."""
+    for pattern, zh in _MODEL_ZH:
+        match = re.fullmatch(pattern, message, re.DOTALL)
+        if match is not None:
+            return match.expand(zh)
+    return ""
 
 
 def _unit_of(table: Table, key: str = "unit") -> UnitOfMeasure | None:
@@ -265,16 +299,19 @@ def _read_plan(where: Where, data: dict[str, Any], draft: Draft, findings: Findi
     if cap is not None and not 1 <= cap <= 10:
         # Reported here; the plan still loads, so nothing downstream reports it again.
         message = f"{cap} is not between 1 (100%) and 10 (1000%)"
-        findings.problems.append(where.key("attainment_cap").problem(message))
+        zh = f"{cap} 不在 1（100%）到 10（1000%）之间"
+        findings.problems.append(where.key("attainment_cap").problem(message, zh))
         cap = None
     if year is not None and not 1900 < year < 2200:
-        t.fail(where.key("year"), f"{year} is not a plausible plan year")
+        t.fail(where.key("year"), f"{year} is not a plausible plan year",
+               f"{year} 不像是计划的年份")  # fmt: skip
     if not t.ok or plan_id is None or name is None or year is None or unit is None:
         return
     start = start or dt.date(year, 1, 1)
     end = end or dt.date(year, 12, 31)
     if end < start:
-        t.fail(where.key("end"), f"the plan ends ({end}) before it starts ({start})")
+        t.fail(where.key("end"), f"the plan ends ({end}) before it starts ({start})",
+               f"计划的结束日期（{end}）早于开始日期（{start}）")  # fmt: skip
         return
     draft.references.append(Reference(where.key("unit"), unit, ("unit",)))
     header = PlanHeader(plan_id, name, year, start, end, unit, Grain(grain),
@@ -292,7 +329,8 @@ def _read_phase(where: Where, data: dict[str, Any], draft: Draft, findings: Find
     if phase_id is None or name is None or start is None or end is None or not t.ok:
         return
     if end < start:
-        t.fail(where.key("end"), f"the phase ends ({end}) before it starts ({start})")
+        t.fail(where.key("end"), f"the phase ends ({end}) before it starts ({start})",
+               f"阶段的结束日期（{end}）早于开始日期（{start}）")  # fmt: skip
         draft.incomplete.add("phases")
         return
     draft.phases.append(Located(where, model.Phase(phase_id, name, start, end)))
@@ -336,7 +374,9 @@ def _positive_number(t: Table, key: str, default: Decimal | None) -> Decimal | N
     if value is None:
         return default
     if value <= 0:
-        t.fail(t.where.key(key), f"must be greater than 0, got {value}")
+        t.fail(
+            t.where.key(key), f"must be greater than 0, got {value}", f"必须大于 0，现为 {value}"
+        )
         return None
     return value
 
@@ -356,8 +396,11 @@ def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
             t.fail(at, f"expected a fraction between 0 and 1; {why.en}",
                    f"应为 0 到 1 之间的小数；{why.zh}")  # fmt: skip
         elif not 0 <= number <= 1:
-            hint = f" (write {number / 100} for {number}%)" if 2 <= number <= 100 else ""
-            t.fail(at, f"must be a fraction between 0 and 1, got {number}{hint}")
+            percent = 2 <= number <= 100
+            hint = f" (write {number / 100} for {number}%)" if percent else ""
+            hint_zh = f"（{number}% 写作 {number / 100}）" if percent else ""
+            t.fail(at, f"must be a fraction between 0 and 1, got {number}{hint}",
+                   f"必须是 0 到 1 之间的小数，现为 {number}{hint_zh}")  # fmt: skip
         else:
             milestones.append(model.Milestone(phase, number))
     return tuple(milestones)
@@ -369,7 +412,8 @@ def _read_objective(where: Where, data: dict[str, Any], draft: Draft, findings: 
     weight = _positive_number(t, "weight", Decimal(1))
     cadence = t.choice("cadence", GRAINS)
     if objective_id is not None and "." in objective_id:
-        t.fail(where.key("id"), "must not contain '.'; key results are named <objective>.<id>")
+        t.fail(where.key("id"), "must not contain '.'; key results are named <objective>.<id>",
+               "不能包含 '.'；关键结果的名字是 <objective>.<id>")  # fmt: skip
     results = [
         kr
         for kr_where, kr_data in t.tables("key_results")
@@ -402,7 +446,9 @@ def _read_key_result(
     cadence = t.choice("cadence", GRAINS)
     if cadence is not None and metric is not None:
         t.fail(where.key("cadence"), "is for key results tracked by check-ins; this one has a "
-               f"metric ({metric}), collected by `okrdesk collect`")  # fmt: skip
+               f"metric ({metric}), collected by `okrdesk collect`",
+               f"只用于靠打卡跟踪的关键结果；这个关键结果有指标（{metric}），"
+               "由 `okrdesk collect` 采集")  # fmt: skip
     unit = _unit_of(t)
     direction = t.choice("direction", DIRECTIONS)
     scope = t.choice("scope", SCOPES)
@@ -415,22 +461,28 @@ def _read_key_result(
     windows = read_window_keys(t, where, data, metric, draft.window_uses)
     sliced, breakdown = _slice(t, where, metric, draft)
     if key is not None and "." in key:
-        t.fail(where.key("id"), "must not contain '.'; the full id is <objective>.<id>")
+        t.fail(where.key("id"), "must not contain '.'; the full id is <objective>.<id>",
+               "不能包含 '.'；完整的 id 是 <objective>.<id>")  # fmt: skip
     if numbers["target"] is None and not members and "target" not in data and "growth" not in data:
-        t.fail(where.key("target"), "missing; give a target or a [members] table of targets")
+        t.fail(where.key("target"), "missing; give a target or a [members] table of targets",
+               "缺少；请写 target，或用 [members] 表写出各成员的目标值")  # fmt: skip
     if direction == model.Direction.WITHIN.value and numbers["band"] is None:
-        t.fail(where.key("band"), 'missing; a "within" key result needs a band around the target')
+        t.fail(where.key("band"), 'missing; a "within" key result needs a band around the target',
+               '缺少；"within" 关键结果需要目标值上下的容差（band）')  # fmt: skip
     if numbers["band"] is not None and numbers["band"] < 0:
-        t.fail(where.key("band"), f"must not be negative, got {numbers['band']}")
+        t.fail(where.key("band"), f"must not be negative, got {numbers['band']}",
+               f"不能为负数，现为 {numbers['band']}")  # fmt: skip
     if guardrail is False and direction == model.Direction.WITHIN.value:
-        t.fail(where.key("guardrail"), 'a "within" key result is always a guardrail')
+        t.fail(where.key("guardrail"), 'a "within" key result is always a guardrail',
+               '"within" 关键结果总是底线指标')  # fmt: skip
     _check_way(t, where, direction, guardrail, numbers["baseline"], numbers["target"])
     if metric is not None:
         draft.metric_uses.append(
             MetricUse(where.key("metric"), where.key("unit"), metric, unit, "direction" in data)
         )
     if members and scope == model.Scope.OWNER.value:
-        t.fail(where.key("scope"), 'is "owner", but a [members] table gives members\' targets')
+        t.fail(where.key("scope"), 'is "owner", but a [members] table gives members\' targets',
+               '是 "owner"，但 [members] 表给出了成员的目标值')  # fmt: skip
     if key is not None and objective is not None:
         draft.written_ids.add(("key_result", f"{objective}.{key}"))
     if milestones:
@@ -482,13 +534,16 @@ def _slice(
     if found is not None:
         at, data = found
         if not data:
-            t.fail(at, 'is empty; name a dimension and its value, as in { gender = "female" }')
+            t.fail(at, 'is empty; name a dimension and its value, as in { gender = "female" }',
+                   '是空的；请写出维度及其取值，例如 { gender = "female" }')  # fmt: skip
         for name, value in data.items():
             if not isinstance(value, str) or not value.strip():
-                t.fail(at.key(name), f"expected the value as text, got {describe(value)}")
+                t.fail(at.key(name), f"expected the value as text, got {describe(value)}",
+                       f"取值应为文本，现为{describe(value, 'zh')}")  # fmt: skip
                 continue
             if model.SLICE_SEPARATOR in value:
-                t.fail(at.key(name), f"must not contain '{model.SLICE_SEPARATOR}'")
+                t.fail(at.key(name), f"must not contain '{model.SLICE_SEPARATOR}'",
+                       f"不能包含 '{model.SLICE_SEPARATOR}'")  # fmt: skip
                 continue
             sliced[name] = value
             named.append((name, at.key(name)))
@@ -497,7 +552,8 @@ def _slice(
         named.append((breakdown, where.key("breakdown")))
     if named:
         if metric is None:
-            t.fail(named[0][1], "needs a metric: only collected figures have dimensions")
+            t.fail(named[0][1], "needs a metric: only collected figures have dimensions",
+                   "需要指标：只有采集来的数才有维度")  # fmt: skip
         else:
             draft.slice_uses.append(SliceUse(metric, tuple(named)))
     return sliced, breakdown
@@ -526,6 +582,9 @@ def _check_way(
             "key result with a baseline is a figure to bring down from it. To hold a "
             "figure at or below a limit all year, leave out the baseline or write "
             "guardrail = true",
+            f'为 {_plain(baseline)}，不高于目标值 {_plain(target)}：有基线的 "at most" '
+            "关键结果是要从基线降下来的数。若要全年把数守在上限以内，请去掉 baseline，"
+            "或写 guardrail = true",
         )
         return
     start = baseline if baseline is not None else Decimal(0)
@@ -536,6 +595,8 @@ def _check_way(
         f"baseline {_plain(start)} is not below the target {_plain(target)}: there is no "
         "way to go. To hold a figure at or above a floor all year, write guardrail = true; "
         'for lower is better, write direction = "at_most"',
+        f"基线 {_plain(start)} 不低于目标值 {_plain(target)}：没有提升的空间。若要全年把数守在"
+        '下限以上，请写 guardrail = true；若越低越好，请写 direction = "at_most"',
     )
 
 
@@ -555,11 +616,13 @@ def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
         try:
             period = parse_period(period_id)
         except ValueError as error:
-            t.fail(at, str(error))
+            t.fail(at, str(error), _period_zh(period_id))
             continue
         number, _ = plain_number(raw)
         if number is None or not 0 <= number <= 1:
-            t.fail(at, f"expected a fraction between 0 and 1, got {_shown(raw)}")
+            shown = _shown(raw)
+            t.fail(at, f"expected a fraction between 0 and 1, got {shown.en}",
+                   f"应为 0 到 1 之间的小数，现为{shown.zh}")  # fmt: skip
             continue
         points.append(model.CalendarPoint(period_id, period.end, number))
     ordered = sorted(points, key=lambda p: p.end)
@@ -569,15 +632,30 @@ def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
                 where.key(later.period),
                 f"{later.fraction} is less than {earlier.fraction} at {earlier.period}; "
                 "the calendar is cumulative and must not decrease",
+                f"{later.fraction} 小于 {earlier.period} 的 {earlier.fraction}；"
+                "calendar 是累计的，不能减少",
             )
     draft.calendars.append(Located(where, tuple(ordered)))
     return tuple(ordered)
 
 
-def _shown(raw: object) -> str:
-    return (
-        str(raw) if isinstance(raw, int | Decimal) and not isinstance(raw, bool) else describe(raw)
-    )
+def _period_zh(period_id: str) -> str:
+    """Why ``periods.parse_period`` refused ``period_id``, in Chinese."""
+    match = re.match(_PERIOD_ID, period_id.strip())
+    if match is None:
+        return f"不是期间：{period_id!r}（应写作 2026-W47、2026-11 或 2026-Q4）"
+    year, week, _, month = match.groups()
+    if week:
+        return f"{period_id!r}：{year} 年没有第 {week} 周"
+    return f"{period_id!r}：没有 {month} 月" if month else ""
+
+
+def _shown(raw: object) -> Said:
+    """A figure as it was written, or what was written instead; the Chinese reads
+    straight after 现为 (a number with a space before it)."""
+    if isinstance(raw, int | Decimal) and not isinstance(raw, bool):
+        return Said(str(raw), f" {raw}")
+    return Said(describe(raw), describe(raw, "zh"))
 
 
 def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Decimal]:
@@ -593,7 +671,7 @@ def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Deci
             t.fail(at, f"{why.en} (the member's target)", f"{why.zh}（成员的目标值）")
             continue
         if number < 0:
-            t.fail(at, f"must not be negative, got {number}")
+            t.fail(at, f"must not be negative, got {number}", f"不能为负数，现为 {number}")
             continue
         targets[member] = number
         if owner is not None:
@@ -608,7 +686,9 @@ def _read_budget(where: Where, data: dict[str, Any], draft: Draft, findings: Fin
     for key in ("total", "expected_revenue"):
         value = t.number(key)
         if value is not None and value < 0:
-            t.fail(where.key(key), f"must not be negative, got {value}")
+            t.fail(
+                where.key(key), f"must not be negative, got {value}", f"不能为负数，现为 {value}"
+            )
         elif value is not None and unit is not None:
             settings[key] = unit.to_base(value)
     threshold = _threshold(t)
@@ -616,7 +696,8 @@ def _read_budget(where: Where, data: dict[str, Any], draft: Draft, findings: Fin
         settings["breaker_threshold"] = threshold
     ratio = t.number("expense_ratio_max")
     if ratio is not None and not 0 < ratio <= 1:
-        t.fail(where.key("expense_ratio_max"), f"must be a fraction (0.23 for 23%), got {ratio}")
+        t.fail(where.key("expense_ratio_max"), f"must be a fraction (0.23 for 23%), got {ratio}",
+               f"必须是小数（23% 写作 0.23），现为 {ratio}")  # fmt: skip
     elif ratio is not None:
         settings["expense_ratio_max"] = ratio
     metric = t.text("revenue_metric")
@@ -645,9 +726,11 @@ def _signers(t: Table) -> tuple[str, ...] | None:
         key = model.person_key(name)
         at = t.where.key("signers").item(index, None)
         if not key:
-            t.fail(at, "is no name: blank, or invisible characters only")
+            t.fail(at, "is no name: blank, or invisible characters only",
+                   "不是名字：空白，或只有看不见的字符")  # fmt: skip
         elif key in seen:
-            t.fail(at, f"is the same person as signers[{seen[key]}]; write each signer once")
+            t.fail(at, f"is the same person as signers[{seen[key]}]; write each signer once",
+                   f"与 signers[{seen[key]}] 是同一人；每位签字人只写一次")  # fmt: skip
         else:
             seen[key] = index
     return tuple(names)
@@ -656,7 +739,8 @@ def _signers(t: Table) -> tuple[str, ...] | None:
 def _money_unit(t: Table) -> UnitOfMeasure | None:
     unit = _unit_of(t)
     if unit is not None and unit.dimension is not Dimension.MONEY:
-        t.fail(t.where.key("unit"), f'"{unit.symbol}" is not a money unit; use 元, 万元 or 亿元')
+        t.fail(t.where.key("unit"), f'"{unit.symbol}" is not a money unit; use 元, 万元 or 亿元',
+               f'"{unit.symbol}" 不是金额单位；请用 元、万元 或 亿元')  # fmt: skip
         return None
     return unit
 
@@ -667,6 +751,7 @@ def _threshold(t: Table) -> Decimal | None:
         t.fail(
             t.where.key("breaker_threshold"),
             f"must be a fraction between 0 and 1 (0.10 for 10%), got {value}",
+            f"必须是 0 到 1 之间的小数（10% 写作 0.10），现为 {value}",
         )
         return None
     return value
@@ -687,6 +772,7 @@ def _read_budget_line(
         t.fail(
             where.key("amount"),
             f"must be more than 0, got {amount}: a line of 0 could never trip its breaker",
+            f"必须大于 0，现为 {amount}：为 0 的预算项永远不会触发熔断",
         )
     schedule = _fractions(t, "schedule", draft)
     threshold = _threshold(t)
@@ -731,7 +817,7 @@ def _linked_key_results(t: Table, draft: Draft) -> dict[str, Decimal] | None:
         seen: set[str] = set()
         for index, kr in enumerate(ids):
             if kr in seen:
-                t.fail(at.item(index, None), f'"{kr}" is listed twice')
+                t.fail(at.item(index, None), f'"{kr}" is listed twice', f'"{kr}" 重复列出')
             seen.add(kr)
             draft.references.append(Reference(at.item(index, None), kr, ("key_result",)))
         unique = list(dict.fromkeys(ids))
@@ -745,16 +831,20 @@ def _linked_key_results(t: Table, draft: Draft) -> dict[str, Decimal] | None:
                 t.fail(
                     at.key(kr),
                     f'write the key result id in quotes: "{kr}.{next(iter(weight))}" = ...',
+                    f'关键结果 id 要加引号："{kr}.{next(iter(weight))}" = ...',
                 )
                 continue
             number, _ = plain_number(weight)
             if number is None or number <= 0:
-                t.fail(at.key(kr), f"expected a weight greater than 0, got {_shown(weight)}")
+                shown = _shown(weight)
+                t.fail(at.key(kr), f"expected a weight greater than 0, got {shown.en}",
+                       f"应为大于 0 的权重，现为{shown.zh}")  # fmt: skip
             else:
                 links[kr] = number
         total = sum(links.values(), Decimal(0))
         return {kr: w / total for kr, w in links.items()} if links else {}
-    t.fail(at, "expected an array of key result ids or a table of id = weight")
+    t.fail(at, "expected an array of key result ids or a table of id = weight",
+           "应为关键结果 id 的数组，或 id = 权重 的表")  # fmt: skip
     return None
 
 
@@ -769,9 +859,10 @@ def _revenue_links(t: Table, links: dict[str, Decimal] | None, draft: Draft) -> 
     for index, kr in enumerate(ids or []):
         where = at.item(index, None)
         if kr in found:
-            t.fail(where, f'"{kr}" is listed twice')
+            t.fail(where, f'"{kr}" is listed twice', f'"{kr}" 重复列出')
         elif links is not None and kr not in links:
-            t.fail(where, f'"{kr}" is not among this line\'s key_results; link it there too')
+            t.fail(where, f'"{kr}" is not among this line\'s key_results; link it there too',
+                   f'"{kr}" 不在本预算项的 key_results 里；请也在那里关联它')  # fmt: skip
         else:
             found.append(kr)
             draft.revenue_links.append(Located(where, kr))
@@ -805,13 +896,18 @@ def _read_scoring(where: Where, data: dict[str, Any], draft: Draft, findings: Fi
         else:
             t.ok = False
     if not roles and not people and "roles" not in data and "people" not in data:
-        t.fail(where.key("roles"), "missing; say which roles or people the policy scores")
+        t.fail(where.key("roles"), "missing; say which roles or people the policy scores",
+               "缺少；请写明考核方案考核哪些角色或人员")  # fmt: skip
     if "components" in data and not components and t.ok:
-        t.fail(where.key("components"), "is empty; a policy needs at least one component")
+        t.fail(where.key("components"), "is empty; a policy needs at least one component",
+               "是空的；考核方案至少需要一个考核项")  # fmt: skip
     if floor is not None and floor < 0:
-        t.fail(where.key("floor"), f"must not be negative, got {floor}")
+        t.fail(
+            where.key("floor"), f"must not be negative, got {floor}", f"不能为负数，现为 {floor}"
+        )
     if cap is not None and floor is not None and floor > cap:
-        t.fail(where.key("floor"), f"the floor ({floor}) is above the cap ({cap})")
+        t.fail(where.key("floor"), f"the floor ({floor}) is above the cap ({cap})",
+               f"下限（{floor}）高于上限（{cap}）")  # fmt: skip
     if policy_id is None or name is None or not t.ok:
         return
     policy = model.ScoringPolicy(

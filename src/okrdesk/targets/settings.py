@@ -239,7 +239,9 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
         if (seconds := table.number("plugin_timeout")) is not None:
             if seconds <= 0:
                 table.fail(
-                    found[0].key("plugin_timeout"), f"must be above 0 seconds, got {seconds}"
+                    found[0].key("plugin_timeout"),
+                    f"must be above 0 seconds, got {seconds}",
+                    f"应大于 0 秒，现为 {seconds}",
                 )
             else:
                 timeout = float(seconds)
@@ -255,7 +257,9 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
                 sources[plugin] = settings
             else:
                 findings.problems.append(
-                    where.key(plugin).problem(f"expected a table [sources.{plugin}]")
+                    where.key(plugin).problem(
+                        f"expected a table [sources.{plugin}]", f"应为表 [sources.{plugin}]"
+                    )
                 )
     send = SendSettings()
     if (found := top.table("send")) is not None:
@@ -283,7 +287,9 @@ def _send_settings(where: Where, data: dict[str, Any], findings: Findings) -> Se
             continue
         if any(c.name == channel.name for c in channels):
             findings.problems.append(
-                item_where.key("name").problem(f'"{channel.name}" names two channels')
+                item_where.key("name").problem(
+                    f'"{channel.name}" names two channels', f'两个渠道都叫 "{channel.name}"'
+                )
             )
             continue
         channels.append(channel)
@@ -292,11 +298,14 @@ def _send_settings(where: Where, data: dict[str, Any], findings: Findings) -> Se
 
 def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel | None:
     for key in [k for k in data if k in _SECRET_KEYS]:
-        hint = "password_env" if data.get("kind") == "email" else "url_env or secret_env"
+        email = data.get("kind") == "email"
+        hint = "password_env" if email else "url_env or secret_env"
+        hint_zh = "password_env" if email else "url_env 或 secret_env"
         findings.problems.append(
             where.key(key).problem(
                 "secrets never go in a file: put it in an environment variable and give "
-                f"that variable's name with {hint}"
+                f"that variable's name with {hint}",
+                f"密钥绝不能写进文件：请放进环境变量，再用 {hint_zh} 写明变量名",
             )
         )
     data = {k: v for k, v in data.items() if k not in _SECRET_KEYS}
@@ -313,14 +322,17 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
         return None
     if kind == "wecom" and envs["secret_env"] is not None:
         table.fail(where.key("secret_env"), "a WeCom group robot has no signing secret; "
-                   "its key is part of the webhook URL (url_env)")  # fmt: skip
+                   "its key is part of the webhook URL (url_env)",
+                   "企业微信群机器人没有签名密钥；"
+                   "它的 key 就在 webhook URL（url_env）里")  # fmt: skip
         return None
     if kind != "email":
         return Channel(kind, name, url_env=envs["url_env"], secret_env=envs["secret_env"])
     found_before = len(findings.problems)
     port = table.integer("port")
     if port is not None and not 0 < port < 65536:
-        table.fail(where.key("port"), f"expected a port from 1 to 65535, got {port}")
+        table.fail(where.key("port"), f"expected a port from 1 to 65535, got {port}",
+                   f"应为 1 到 65535 之间的端口，现为 {port}")  # fmt: skip
     security = table.choice("security", SMTP_SECURITY) or "starttls"
     host = table.text("host") or ""
     if security == "none" and table.text("user") is not None and not _loopback(host):
@@ -328,10 +340,11 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
             where.key("security"),
             f"a login to {printable(host)} over a connection that is not encrypted would "
             'send the password in the clear; use "starttls" or "ssl"',
+            f'通过未加密的连接登录 {printable(host)} 会以明文发送密码；请用 "starttls" 或 "ssl"',
         )
     to = tuple(table.strings("to") or ())
     if not to and len(findings.problems) == found_before:
-        table.fail(where.key("to"), "give at least one address")
+        table.fail(where.key("to"), "give at least one address", "至少写一个地址")
     if len(findings.problems) > found_before:
         return None
     return Channel(
@@ -353,6 +366,7 @@ def _env_name(table: Table, key: str) -> str | None:
             table.where.key(key),
             "expected the NAME of an environment variable (such as WECOM_WEBHOOK), "
             "not the secret itself: secrets never go in a file",
+            "应为环境变量的名字（例如 WECOM_WEBHOOK），而不是密钥本身：密钥绝不能写进文件",
         )
         return None
     return value
@@ -366,6 +380,7 @@ def _server_url(table: Table, where: Where, url: str) -> str | None:
             where,
             "must not hold a password (this file is shared); set PGPASSWORD or use "
             "~/.pgpass, and write the URL without it",
+            "不能含密码（此文件是共享的）；请设置 PGPASSWORD 或使用 ~/.pgpass，URL 里不写密码",
         )
         return None
     return url

@@ -60,6 +60,8 @@ def _may_hold_hazards(text: str) -> bool:
 class Hazard:
     line: int
     message: str
+    zh: str = ""
+    """The message in Chinese."""
 
 
 @attrs.define
@@ -195,7 +197,11 @@ def neutralise(text: str) -> tuple[str, list[Hazard]]:
     _, deep = _walk(text)
     for start, end in reversed(deep):
         hazards.append(
-            Hazard(_line_at(text, start), f"nested more than {MAX_DEPTH} levels deep; not read")
+            Hazard(
+                _line_at(text, start),
+                f"nested more than {MAX_DEPTH} levels deep; not read",
+                f"嵌套超过 {MAX_DEPTH} 层；未读取",
+            )
         )
         text = _blank(text, start, end)
     for match in reversed(list(_long_numbers(text))):
@@ -204,6 +210,7 @@ def neutralise(text: str) -> tuple[str, list[Hazard]]:
             Hazard(
                 _line_at(text, match.start()),
                 f"a number of {digits:,} digits; nothing in a plan is that large",
+                f"一个 {digits:,} 位的数；计划里没有这么大的数",
             )
         )
         text = _blank(text, match.start(), match.end())
@@ -226,30 +233,35 @@ def _long_numbers(text: str) -> list[re.Match[str]]:
     return found
 
 
-def opening_line(text: str, error_line: int, message: str) -> tuple[int, str] | None:
+def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] | None:
     """For an error tomllib places after the mistake, the line where it really is.
 
-    Returns (line, explanation) for an unclosed string or array, or an array
-    of tables whose header is misspelt; None when tomllib's line is right.
+    Returns (line, explanation in English and Chinese) for an unclosed string or
+    array, or an array of tables whose header is misspelt; None when tomllib's line
+    is right.
     """
+    from okrdesk.targets.reader import Said
+
     upto = len(text) if "end of document" in message else _offset_of_line(text, error_line)
     wide = full_width_on(_line_text(text, error_line))
     if wide is not None and "at end of document" not in message:
         return error_line, wide
     column = re.search(r"column (\d+)\)", message)
-    said = figure_as_spoken(_line_text(text, error_line), int(column[1])) if column else None
+    said = spoken_figure(_line_text(text, error_line), int(column[1])) if column else None
     if said is not None:
         return error_line, said
     state, _ = _walk(text, upto)
     if state.string_line is not None and "end of document" in message:
-        return state.string_line, "this string is never closed"
+        return state.string_line, Said("this string is never closed", "此文本的引号没有闭合")
     if state.brackets:
         bracket, line, _ = state.brackets[-1]
         at_statement = _STATEMENT.match(_line_text(text, error_line)) is not None
         if line < error_line and ("end of document" in message or at_statement):
             kind = "array" if bracket == "[" else "inline table"
+            kind_zh = "数组" if bracket == "[" else "内联表"
             closer = "]" if bracket == "[" else "}"
-            return line, f"this {kind} is never closed (a '{closer}' is missing)"
+            return line, Said(f"this {kind} is never closed (a '{closer}' is missing)",
+                              f"此{kind_zh}没有闭合（缺少 '{closer}'）")  # fmt: skip
     if message.startswith("Cannot overwrite a value"):
         return _misspelt_header(text, error_line)
     return None
@@ -264,9 +276,12 @@ _FULL_WIDTH = {
 _FULL_WIDTH.update({chr(0xFF10 + d): str(d) for d in range(10)})
 
 
-def full_width_on(line: str) -> str | None:
+def full_width_on(line: str) -> Said | None:
     """The first curly quote or full-width character a Chinese keyboard puts where TOML
-    needs ASCII, outside strings and comments: "found the full-width ，; write ,"."""
+    needs ASCII, outside strings and comments: "found the full-width ，; write ,", in
+    English and Chinese."""
+    from okrdesk.targets.reader import Said
+
     for i in _outside_strings(line):
         ch = line[i]
         ascii_form = _CURLY.get(ch) or _FULL_WIDTH.get(ch)
@@ -274,7 +289,13 @@ def full_width_on(line: str) -> str | None:
             continue
         kind = "curly quote" if ch in _CURLY else "full-width"
         shown = "the full-width space" if ch == "\u3000" else f"the {kind} {ch}"
-        return f"found {shown}; write {ascii_form} (column {i + 1})"
+        if ch == "\u3000":
+            shown_zh, ascii_zh = "全角空格", "普通空格"
+        else:
+            kind_zh = "弯引号" if ch in _CURLY else "全角字符"
+            shown_zh, ascii_zh = f"{kind_zh} {ch}", f"半角的 {ascii_form}"
+        return Said(f"found {shown}; write {ascii_form} (column {i + 1})",
+                    f"发现{shown_zh}；请改用{ascii_zh}（第 {i + 1} 列）")  # fmt: skip
     return None
 
 
@@ -283,10 +304,18 @@ _THOUSANDS = re.compile(r"(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9,])")
 
 
 def figure_as_spoken(line: str, column: int) -> str | None:
+    """``spoken_figure``'s advice in English."""
+    said = spoken_figure(line, column)
+    return None if said is None else said.en
+
+
+def spoken_figure(line: str, column: int) -> Said | None:
     """Where TOML stopped at ``column`` (from 1) right after a number: the figure written
     as a person says it, which TOML does not read, and how to write it (``15亿``: 15 for
-    亿元, 150000 for 万元, ...; ``70%``: 0.7 for a fraction; ``3,000``: 3000). None when
-    that is not what stopped it."""
+    亿元, 150000 for 万元, ...; ``70%``: 0.7 for a fraction; ``3,000``: 3000), in English
+    and Chinese. None when that is not what stopped it."""
+    from okrdesk.targets.reader import Said
+
     number = _NUMBER_ENDING.search(line[: column - 1])
     if number is None or (number.start() and line[number.start() - 1] not in " =[{,\t"):
         return None
@@ -300,11 +329,14 @@ def figure_as_spoken(line: str, column: int) -> str | None:
     said = plain_advice(figure + token.group()) if token else None
     if token is not None and said is not None:
         written = number.group() + (grouped.group() if grouped else "") + token.group()
-        return f"{written} is not a TOML number: {said.en} (column {column})"
+        return Said(f"{written} is not a TOML number: {said.en} (column {column})",
+                    f"{written} 不是 TOML 的数；{said.zh}（第 {column} 列）")  # fmt: skip
     if grouped and figure != number.group():
-        plain = figure.replace(",", "")
-        return (f"{figure} is not a TOML number: write {plain} (or {figure.replace(',', '_')}), "
-                f"without thousands separators (column {column})")  # fmt: skip
+        plain, underscored = figure.replace(",", ""), figure.replace(",", "_")
+        return Said(f"{figure} is not a TOML number: write {plain} (or {underscored}), "
+                    f"without thousands separators (column {column})",
+                    f"{figure} 不是 TOML 的数；写作 {plain}（或 {underscored}），"
+                    f"不加千位分隔符（第 {column} 列）")  # fmt: skip
     return None
 
 
@@ -343,8 +375,10 @@ def _unit_zh(unit: str) -> str:
     return unit.replace(" or ", "或")
 
 
-def _misspelt_header(text: str, error_line: int) -> tuple[int, str] | None:
+def _misspelt_header(text: str, error_line: int) -> tuple[int, Said] | None:
     import difflib
+
+    from okrdesk.targets.reader import Said
 
     lines = text.splitlines()
     found = _AOT_HEADER.match(lines[error_line - 1]) if error_line <= len(lines) else None
@@ -357,9 +391,11 @@ def _misspelt_header(text: str, error_line: int) -> tuple[int, str] | None:
         if other and other != name and "." not in other:
             close = difflib.get_close_matches(other, [name], n=1, cutoff=0.75)
             if close:
-                return index + 1, (
+                return index + 1, Said(
                     f"[[{other}]] looks like a misspelling of [[{name}]]; the [[{name}]] "
-                    f"at line {error_line} cannot follow it"
+                    f"at line {error_line} cannot follow it",
+                    f"[[{other}]] 像是 [[{name}]] 的拼写错误；第 {error_line} 行的 "
+                    f"[[{name}]] 不能接在它后面",
                 )
     return None
 

@@ -1,0 +1,161 @@
+"""The problems of checks.py and window_keys.py in Chinese, beside the unchanged English.
+
+Each case writes a broken target file into the sample workspace and asserts both
+wordings of the one problem (or warning) it causes, at its key.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from okrdesk.errors import Problem
+from okrdesk.model import Direction, MetricKind, MetricSpec
+from okrdesk.targets import load_plan
+from okrdesk.units import UNITS
+from sample_workspace import BUDGET, OKRS, ORG, PLAN, WriteWorkspace
+
+CATALOG = {
+    "new_hnw_clients": MetricSpec(
+        "new_hnw_clients", "New HNW clients", "新增高净值客户", MetricKind.FLOW, UNITS["户"]
+    ),
+    "complaint_rate": MetricSpec(
+        "complaint_rate", "Complaint rate", "投诉率", MetricKind.RATIO, UNITS["‰"],
+        direction=Direction.AT_MOST,
+    ),
+    "aum": MetricSpec("aum", "AUM", "客户资产规模", MetricKind.STOCK, UNITS["元"]),
+    "fee_revenue": MetricSpec(
+        "fee_revenue", "Fee revenue", "佣金收入", MetricKind.FLOW, UNITS["元"], revenue=True
+    ),
+}  # fmt: skip
+
+MONTHLY = PLAN.replace('unit = "branch"\n', 'unit = "branch"\ngrain = "month"\n', 1)
+KR1 = 'target = 360\nunit = "户"'
+"""Where a key is added to O1.KR1."""
+AUM_GROWTH = """
+[[objectives.key_results]]
+id = "AUM"
+title = "客户资产"
+metric = "aum"
+growth = 0.1
+unit = "亿元"
+"""
+MONTH_13 = """
+[[baselines]]
+metric = "fee_revenue"
+subject = "branch"
+unit = "元"
+values = { "2025-13" = 1 }
+"""
+
+# A case: the files replaced, the problem's key, its English and its Chinese.
+CASES: dict[str, tuple[dict[str, str], str, str, str]] = {
+    "org tree cycle": (
+        {"org.toml": ORG.replace('level = "branch"', 'level = "branch"\nparent = "team-a"')},
+        "units[branch].parent",
+        "the org tree has a cycle: branch → team-a → branch",
+        "组织树有循环：branch → team-a → branch",
+    ),
+    "duplicate id": (
+        {"team-b.toml": '[[people]]\nid = "cm01"\nname = "又一个王芳"\nunit = "team-a"\n'},
+        "people[cm01].id",
+        'duplicate id "cm01"; already defined at targets/org.toml:13',
+        'id "cm01" 重复；已在 targets/org.toml:13 定义',
+    ),
+    "unknown owner": (
+        {"okrs.toml": OKRS.replace('owner = "branch"', 'owner = "brnach"')},
+        "objectives[O1].owner",
+        'no unit or person "brnach" (did you mean "branch"?)',
+        '没有单位或人员 "brnach"（是不是“branch”？）',
+    ),
+    "member not below the owner": (
+        {"okrs.toml": OKRS + "\n[objectives.key_results.members]\ncm01 = 2\ntem-a = 3\n"},
+        "objectives[O1].key_results[KR2].members.tem-a",
+        '"tem-a" is not a unit or person below "branch" (did you mean "team-a"?)',
+        '"tem-a" 不是 "branch" 下属的单位或人员（是不是“team-a”？）',
+    ),
+    "phases leave a gap": (
+        {"plan.toml": PLAN.replace("start = 2026-07-01", "start = 2026-07-03")},
+        "phases[Q3].start",
+        "the days from 2026-07-01 to 2026-07-02 belong to no phase; "
+        "phase Q3 should start 2026-07-01",
+        "2026-07-01 至 2026-07-02 这几天不属于任何阶段；阶段 Q3 应从 2026-07-01 开始",
+    ),
+    "milestones decrease": (
+        {"okrs.toml": OKRS.replace("Q3 = 0.70", "Q3 = 0.40")},
+        "objectives[O1].key_results[KR1].milestones.Q3",
+        "0.40 is less than 0.45 at Q2; milestones are cumulative and must not decrease",
+        "0.40 小于 Q2 的 0.45；里程碑是累计值，不能减少",
+    ),
+    "unit that does not fit the metric": (
+        {"okrs.toml": OKRS.replace('unit = "户"', 'unit = "亿元"')},
+        "objectives[O1].key_results[KR1].unit",
+        'unit "亿元" does not fit metric "new_hnw_clients", which is measured in count; '
+        "use one of: 户, 人, 单, 场, 个, 笔, 次, 家, count, 万户, 万人",
+        '计量单位 "亿元" 与指标 "new_hnw_clients" 不符，该指标以计数计量；'
+        "可用：户, 人, 单, 场, 个, 笔, 次, 家, count, 万户, 万人",
+    ),
+    "budget lines above the total": (
+        {"budget.toml": BUDGET.replace("total = 899", "total = 800")},
+        "budget.total",
+        "the budget lines add up to 899万元, more than the total of 800万元",
+        "各预算项合计 899万元，超过预算总额 800万元",
+    ),
+    "unknown window": (
+        {"okrs.toml": OKRS.replace(KR1, KR1 + '\nwindow = "last_week"')},
+        "objectives[O1].key_results[KR1].window",
+        'unknown window "last_week"; expected one of wtd, mtd, qtd, ytd, last_N_weeks, '
+        "last_N_months (N from 1 to 99: last_4_weeks, last_3_months)",
+        '未知的时间窗 "last_week"；可用：wtd、mtd、qtd、ytd、last_N_weeks、last_N_months'
+        "（N 为 1 到 99，如 last_4_weeks、last_3_months）",
+    ),
+    "a week window in a monthly plan": (
+        {"plan.toml": MONTHLY, "okrs.toml": OKRS.replace(KR1, KR1 + '\nwindow = "wtd"')},
+        "objectives[O1].key_results[KR1].window",
+        "a plan measured by month cannot give a week window (wtd); its periods are longer",
+        "按月计量的计划给不出按周的时间窗（wtd）；计划的周期更长",
+    ),
+    "growth written as a percentage without %": (
+        {"okrs.toml": OKRS.replace("target = 360\n", "growth = 18\n")},
+        "objectives[O1].key_results[KR1].growth",
+        '18 would be +1800%; for 18% write 0.18 or "18%"',
+        '18 意味着 +1800%；若指 18%，请写 0.18 或 "18%"',
+    ),
+    "growth on a stock": (
+        {"okrs.toml": OKRS + AUM_GROWTH},
+        "objectives[O1].key_results[AUM].growth",
+        'a growth target is for a flow (added up over time); "aum" is a stock: '
+        "set its target with target = ...",
+        '增长目标只适用于流量（随时间累加）；"aum" 是存量：请用 target = ... 设定目标值',
+    ),
+    "a baseline for a month that is not": (
+        {"baselines.toml": MONTH_13},
+        "baselines[0].values.2025-13",
+        "'2025-13': there is no month 13",
+        "'2025-13'：没有 13 月",
+    ),
+}
+
+
+def only_problem(found: tuple[Problem, ...]) -> Problem:
+    assert len(found) == 1, "\n".join(map(str, found))
+    return found[0]
+
+
+@pytest.mark.parametrize("case", CASES, ids=list(CASES))
+def test_each_problem_is_said_in_chinese_too(write_workspace: WriteWorkspace, case: str) -> None:
+    files, key, english, chinese = CASES[case]
+    problem = only_problem(load_plan(write_workspace(files), CATALOG).problems)
+    assert problem.key == key
+    assert problem.message == english
+    assert problem.zh == chinese
+    assert problem.text("zh").endswith(f"{key}: {chinese}")
+    assert str(problem).endswith(f"{key}: {english}")
+
+
+def test_a_warning_is_said_in_chinese_too(write_workspace: WriteWorkspace) -> None:
+    unallocated = BUDGET.replace("total = 899", "total = 999")
+    result = load_plan(write_workspace({"budget.toml": unallocated}), CATALOG)
+    assert result.problems == ()
+    warning = next(w for w in result.warnings if w.key == "budget.total")
+    assert warning.message == "100万元 of the 999万元 total is not allocated to any line"
+    assert warning.zh == "预算总额 999万元 中有 100万元 未分配到任何预算项"
