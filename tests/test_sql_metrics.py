@@ -17,6 +17,7 @@ from okrdesk.model import Person
 from okrdesk.plugins import sql_metrics
 from okrdesk.plugins.sql_metrics import SqlMetricError, check_query
 from okrdesk.plugins.testing import check_plugin
+from okrdesk.store import Store
 from sample_workspace import WriteWorkspace
 
 PEOPLE = (Person("cm01", "王芳", "team-a"), Person("cm02", "李强", "team-a"))
@@ -210,6 +211,64 @@ def test_sql_metrics_reach_plugins_and_validate(write_workspace: WriteWorkspace)
     assert [m["name"] for m in sql["metrics"]] == ["salon_attendees"]
     validated = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert validated.exit_code == 0, validated.output
+
+
+def test_a_broken_definition_fails_only_its_own_key_result(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A metric whose definition cannot be used is unknown, so the key result on it would
+    make the plan unusable: instead it is a warning, validate names the definition's own
+    mistake at its line, and collect and the report run for every other metric."""
+    broken = SALONS_OKRS.replace('id = "O9"', 'id = "O8"') + (
+        '\n[[objectives.key_results]]\nid = "KR2"\ntitle = "线索"\nmetric = "salon_leads"\n'
+        'target = 60\nunit = "人"\n'
+    )
+    root = write_workspace(
+        {"salons.toml": broken, "okrs.toml": None, "budget.toml": None}, plugin=False
+    )
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(
+        textwrap.dedent("""\
+            [sources.sql]
+            tables = { salons = "data/salons.csv" }
+
+            [[sources.sql.metrics]]
+            name = "salon_attendees"
+            kind = "flow"
+            unit = "人"
+            query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+
+            [[sources.sql.metrics]]
+            name = "salon_leads"
+            kind = "flow"
+            unit = "人"
+            query = '''SELECT cm_id AS subject, date(date, 'start of month') AS day,
+            leads AS value FROM salons'''
+            """),
+        encoding="utf-8",
+    )
+    validated = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert validated.exit_code == 2
+    lines = validated.output.splitlines()
+    assert lines[0].startswith(
+        "okrdesk.toml:14: sources.sql.metrics[1].query: metric salon_leads: written for SQLite"
+    )
+    assert (
+        'warning: targets: metric "salon_leads" is not measured: no loaded plugin provides it, '
+        "and plugin sql could not declare all its metrics (`okrdesk validate` names the mistake)"
+    ) in lines
+    done = CliRunner().invoke(
+        cli, ["collect", "--through", "2026-01-31", "--lang", "en", "-w", str(root)]
+    )
+    assert done.exit_code == 1
+    assert "error: plugin - metric salon_leads: no loaded plugin provides it" in done.output
+    with Store.open(root / "okrdesk.db") as store:
+        assert {row[0] for row in store.query("SELECT metric FROM observations")} == {
+            "salon_attendees"
+        }
+    report = CliRunner().invoke(cli, ["report", "--format", "json", "-w", str(root)])
+    assert report.exit_code == 0, report.output
 
 
 def test_an_sql_metric_says_whether_it_is_revenue(write_workspace: WriteWorkspace) -> None:

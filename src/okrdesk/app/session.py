@@ -14,7 +14,7 @@ import attrs
 from okrdesk.engine.plan_calendar import metrics_needed
 from okrdesk.errors import BadInput, NoStoreYet, Problem, ValidationFailed, display_path
 from okrdesk.model import KeyResult, MetricSpec, Plan
-from okrdesk.plugins.manager import PluginHost, Prober
+from okrdesk.plugins.manager import DECLARING_FAILED, PluginHost, Prober
 from okrdesk.records import shared_methods
 from okrdesk.store import Store
 from okrdesk.targets import load
@@ -93,9 +93,16 @@ def open_session(
         # Known only now that the plan says which metrics it needs; before, a collect of
         # SQL metrics alone would start a fork server it never uses.
         warm_up_for(host, metrics_needed(loaded.plan, host.metrics))
-    if host.skipped and loaded.problems:
-        loaded = _without_skipped_metrics(root, host, loaded)
+    if (host.skipped or _undeclared(host)) and loaded.problems:
+        loaded = _without_unmeasured_metrics(root, host, loaded)
     return Session(workspace, host, loaded, findings)
+
+
+def _undeclared(host: PluginHost) -> list[tuple[str, str]]:
+    """(plugin, error) for each plugin that failed to declare some of its metrics (a
+    broken SQL metric definition, say): what it declared stands, the rest is unknown."""
+    return [(name, error) for name, error in host.broken_errors()
+            if error.startswith(DECLARING_FAILED)]  # fmt: skip
 
 
 def _prober(root: Path, workspace: Workspace, cache: ProbeCache) -> Prober:
@@ -178,20 +185,33 @@ def open_plugins(
     return PluginHost(folder, sources=sources, workspace_code=trusted, prober=probe).load()
 
 
-def _without_skipped_metrics(root: Path, host: PluginHost, loaded: LoadResult) -> LoadResult:
+def _without_unmeasured_metrics(
+    root: Path, host: PluginHost, loaded: LoadResult
+) -> LoadResult:
     """The plan read again without checking metric names, when that is all that was wrong
-    with it: the metrics the skipped plugins would give become warnings, not problems,
-    so the report still shows everything else."""
+    with it and a plugin was not run (the workspace's own, untrusted) or could not declare
+    all its metrics: the metrics it would give become warnings, not problems, so the
+    report and a collect of every other metric still run (``validate`` still names the
+    declaration's own mistake, at its line)."""
     unchecked = load_plan(root, None)
     if unchecked.plan is None or unchecked.problems:
         return loaded
-    files = ", ".join(display_path(p, root) for p in host.skipped)
-    why = (
-        "is not measured: no trusted plugin provides it, and the workspace's own plugins "
-        f"({files}) were not run; `okrdesk trust` allows them"
-    )
-    why_zh = (f"无人测量：没有受信任的插件提供它，而本工作区自带的插件（{files}）未运行；"
-              "`okrdesk trust` 可允许它们运行")  # fmt: skip
+    if host.skipped:
+        files = ", ".join(display_path(p, root) for p in host.skipped)
+        why = (
+            "is not measured: no trusted plugin provides it, and the workspace's own plugins "
+            f"({files}) were not run; `okrdesk trust` allows them"
+        )
+        why_zh = (f"无人测量：没有受信任的插件提供它，而本工作区自带的插件（{files}）未运行；"
+                  "`okrdesk trust` 可允许它们运行")  # fmt: skip
+    else:
+        plugins = ", ".join(sorted({name for name, _ in _undeclared(host)}))
+        why = (
+            f"is not measured: no loaded plugin provides it, and plugin {plugins} could not "
+            "declare all its metrics (`okrdesk validate` names the mistake)"
+        )
+        why_zh = (f"无人测量：已加载的插件都不提供它，而插件 {plugins} 未能声明它的全部指标"
+                  "（`okrdesk validate` 会指出错在哪里）")  # fmt: skip
     targets = display_path(root / "targets", root)
     missing = [
         Problem(targets, 0, "", f'metric "{metric}" {why}', f'指标 "{metric}" {why_zh}')
