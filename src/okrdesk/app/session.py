@@ -185,9 +185,7 @@ def open_plugins(
     return PluginHost(folder, sources=sources, workspace_code=trusted, prober=probe).load()
 
 
-def _without_unmeasured_metrics(
-    root: Path, host: PluginHost, loaded: LoadResult
-) -> LoadResult:
+def _without_unmeasured_metrics(root: Path, host: PluginHost, loaded: LoadResult) -> LoadResult:
     """The plan read again without checking metric names, when that is all that was wrong
     with it and a plugin was not run (the workspace's own, untrusted) or could not declare
     all its metrics: the metrics it would give become warnings, not problems, so the
