@@ -271,6 +271,50 @@ def test_a_broken_definition_fails_only_its_own_key_result(
     assert report.exit_code == 0, report.output
 
 
+def test_validate_reads_the_tables_and_names_as_collect_would(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A misspelt option of a table and a metric named twice are problems at their lines;
+    a table's file that is not on this machine is a warning (the plan can be checked
+    where the data is not)."""
+    root = write_workspace(
+        {"salons.toml": SALONS_OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False
+    )
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
+    query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+    (root / "okrdesk.toml").write_text(
+        textwrap.dedent(f"""\
+            [sources.sql.tables]
+            salons = {{ path = "data/salons.csv", encodng = "gbk" }}
+            deposits = "data/deposits.csv.gz"
+
+            [[sources.sql.metrics]]
+            name = "salon_attendees"
+            kind = "flow"
+            unit = "人"
+            query = "{query}"
+
+            [[sources.sql.metrics]]
+            name = "salon_attendees"
+            kind = "flow"
+            unit = "人"
+            query = "{query}"
+            """),
+        encoding="utf-8",
+    )
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert done.exit_code == 2
+    said = [line for line in done.output.splitlines() if not line.startswith(" ")]
+    assert said == [
+        "okrdesk.toml:2: sources.sql.tables.salons: unknown keys encodng",
+        "okrdesk.toml:12: sources.sql.metrics[1].name: metric salon_attendees: already the "
+        "name of sources.sql.metrics[0]; give each metric its own name",
+        "warning: okrdesk.toml:3: sources.sql.tables.deposits: no file data/deposits.csv.gz",
+        "2 problems in 3 files.",
+    ]
+
+
 def test_an_sql_metric_says_whether_it_is_revenue(write_workspace: WriteWorkspace) -> None:
     root = write_workspace(
         {"fees.toml": """\

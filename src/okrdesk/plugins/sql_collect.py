@@ -45,9 +45,9 @@ from okrdesk.plugins.sql_files import (
     load_table,
     table_file,
 )  # fmt: skip
-from okrdesk.plugins.sql_metrics import ALLOW_OUTSIDE, _definitions, _views
+from okrdesk.plugins.sql_metrics import _definitions, _views
 from okrdesk.plugins.sql_query_cache import QueryCache
-from okrdesk.plugins.sql_settings import SqlMetricError, has_connection
+from okrdesk.plugins.sql_settings import SqlMetricError, allowed_folders, has_connection
 
 if TYPE_CHECKING:
     import duckdb
@@ -71,13 +71,6 @@ class _Authorizer:
 
     def read(self) -> str:
         return ", ".join(sorted(self.tables)) or "no table"
-
-
-def _allowed_folders(settings: Mapping[str, Any], workspace: Path) -> list[Path]:
-    raw = settings.get(ALLOW_OUTSIDE, [])
-    if not isinstance(raw, list) or not all(isinstance(f, str) and f for f in raw):
-        raise SqlMetricError(f"sources.sql.{ALLOW_OUTSIDE}: expected an array of folder paths")
-    return [(workspace / f).expanduser().resolve() for f in raw]
 
 
 # ------------------------------------------------------------------- sources
@@ -584,7 +577,7 @@ def _connect(
         raise SqlMetricError("sources.sql: give either database or tables, not both")
     if not isinstance(tables, Mapping):
         raise SqlMetricError("sources.sql.tables: expected a table of name = file")
-    allowed = _allowed_folders(settings, workspace)
+    allowed = allowed_folders(settings, workspace)
     if database is not None:
         source = _SqliteSource(
             confined(workspace, str(database), "sources.sql.database", allowed), queries
@@ -799,7 +792,7 @@ def _collect_from_warehouse(
     """Each metric's query, grouped by subject and period on the warehouse. A connection
     that fails fails every metric of this source; a query that fails or times out fails
     its metric alone."""
-    allowed = _allowed_folders(request.settings, request.workspace)
+    allowed = allowed_folders(request.settings, request.workspace)
     try:
         warehouse = sql_warehouse.connect(request.settings, request.workspace, allowed)
     except SqlMetricError as error:

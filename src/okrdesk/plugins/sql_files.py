@@ -70,8 +70,12 @@ def confined(workspace: Path, written: str, key: str, allowed: Sequence[Path]) -
             "files elsewhere only from folders listed in sources.sql.allow_outside_workspace"
         )
     if not path.is_file():
-        raise SqlMetricError(f"{key}: no file {printable(written)[:200]}")
+        raise NoSuchFile(f"{key}: no file {printable(written)[:200]}")
     return path
+
+
+class NoSuchFile(SqlMetricError):
+    """A table's file is not there (on this machine, at least)."""
 
 
 @attrs.frozen

@@ -54,6 +54,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Mapping
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, TypeVar
 
 import attrs
@@ -72,8 +73,10 @@ from okrdesk.plugins.hookspecs import CollectRequest, Emit, SettingsProblem, hoo
 from okrdesk.plugins.settings_checks import settings_problems
 from okrdesk.plugins.sql_dialect import sqlite_advice, to_duckdb
 from okrdesk.plugins.sql_settings import (
+    ALLOW_OUTSIDE,
     TABLE_NAME,
     SqlMetricError,
+    allowed_folders,
     check_settings,
     has_connection,
 )  # fmt: skip
@@ -87,7 +90,6 @@ _METRIC_KEYS = {
     "dimension_labels", "settles_after_days",
 }  # fmt: skip
 _LABEL_KEYS = {"zh", "en", "values_zh", "values_en"}
-ALLOW_OUTSIDE = "allow_outside_workspace"
 _SETTINGS_KEYS = {
     "tables", "database", "metrics", "views", ALLOW_OUTSIDE,
     "connection", "connection_env", "timeout",
@@ -240,6 +242,7 @@ def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, st
         f"sources.sql.views.{name}: {why}" for name, why in _views(settings)[1].items()
     ]
     duckdb_sql = settings.get("database") is None
+    first: dict[str, int] = {}
     for index, item in enumerate(raw):
         try:
             if sql_funnels.is_funnel(item):  # a funnel writes its own ratio query
@@ -248,9 +251,15 @@ def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, st
                     sql_funnels.expanded(index, item, duckdb_sql),
                 )
                 spec = attrs.evolve(_definition(index, item, duckdb_sql), stages=stages)
-                found.append((spec, item["query"]))
-                continue
-            found.append((_definition(index, item, duckdb_sql), item["query"]))
+            else:
+                spec = _definition(index, item, duckdb_sql)
+            if spec.name in first:
+                raise SqlMetricError(
+                    f"sources.sql.metrics[{index}].name ({spec.name}): already the name of "
+                    f"sources.sql.metrics[{first[spec.name]}]; give each metric its own name"
+                )
+            first[spec.name] = index
+            found.append((spec, item["query"]))
         except SqlMetricError as error:
             broken.append(str(error))
     return found, broken
@@ -266,14 +275,40 @@ def okrdesk_metrics(register: Callable[[MetricSpec], None], settings: Mapping[st
 
 
 @hookimpl
-def okrdesk_check_settings(settings: Mapping[str, Any]) -> list[SettingsProblem]:
-    """Every broken definition of ``[sources.sql]``, each at its key, for ``okrdesk
-    validate``; the first problem of the table as a whole stops the rest."""
+def okrdesk_check_settings(settings: Mapping[str, Any], workspace: Path) -> list[SettingsProblem]:
+    """Every broken definition of ``[sources.sql]`` and every table whose options cannot
+    be read, each at its key, for ``okrdesk validate`` (a table's file that is not on
+    this machine a warning); the first problem of the table as a whole stops the rest."""
     try:
         broken = _definitions(settings)[1]
     except SqlMetricError as error:
-        broken = [str(error)]
-    return settings_problems("sql", broken)
+        return settings_problems("sql", [str(error)])
+    return settings_problems("sql", broken) + _table_problems(settings, workspace)
+
+
+def _table_problems(settings: Mapping[str, Any], workspace: Path) -> list[SettingsProblem]:
+    """What is wrong with each of ``sources.sql.tables``, read as a collect reads it (its
+    file looked for, never read)."""
+    from okrdesk.plugins.sql_files import NoSuchFile, table_file
+
+    tables = settings.get("tables", {})
+    if not isinstance(tables, Mapping) or not tables:
+        return []
+    try:
+        allowed = allowed_folders(settings, workspace)
+    except SqlMetricError as error:
+        return settings_problems("sql", [str(error)])
+    broken: list[str] = []
+    missing: list[SettingsProblem] = []
+    for name, raw in tables.items():
+        try:
+            table_file(str(name), raw, workspace, allowed)
+        except NoSuchFile as error:
+            (found,) = settings_problems("sql", [str(error)])
+            missing.append(attrs.evolve(found, about_this_machine=True))
+        except SqlMetricError as error:
+            broken.append(str(error))
+    return settings_problems("sql", broken) + missing
 
 
 def _views(settings: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +28,10 @@ DIALECTS = {
 }
 """URL scheme → sqlglot dialect of the SQL sent."""
 DEFAULT_TIMEOUT = 300.0
+
+
+ALLOW_OUTSIDE = "allow_outside_workspace"
+"""The key of ``[sources.sql]`` naming folders outside the workspace tables may be in."""
 
 
 class SqlMetricError(ValueError):
@@ -101,3 +106,11 @@ def dialect_of(url: str, key: str, *, secret: bool = False) -> str:
             f"{key}: {found}; expected a URL starting with {', '.join(f'{s}:' for s in DIALECTS)}"
         )
     return DIALECTS[scheme]
+
+
+def allowed_folders(settings: Mapping[str, Any], workspace: Path) -> list[Path]:
+    """The folders outside the workspace its settings allow tables to be read from."""
+    raw = settings.get(ALLOW_OUTSIDE, [])
+    if not isinstance(raw, list) or not all(isinstance(f, str) and f for f in raw):
+        raise SqlMetricError(f"sources.sql.{ALLOW_OUTSIDE}: expected an array of folder paths")
+    return [(workspace / f).expanduser().resolve() for f in raw]
