@@ -177,6 +177,12 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
     ), lines  # fmt: skip
     assert "福田营业部（未设负责人）：1 项" in lines
     assert run(root, "due", "--unit", "nowhere").exit_code == 2
+    # A person's: what they owe, a unit's they lead as much as their own.
+    wangfang = run(root, "due", "--as-of", "2026-03-20", "--unit", "cm01", "--lang", "en")
+    assert wangfang.output.splitlines()[:2] == [
+        "Check-ins owed on 2026-03-20: 2, by 1 person.",
+        "王芳 (cm01): 2",
+    ]
 
 
 def test_the_first_screen_tells_this_periods_check_ins_from_late_ones(

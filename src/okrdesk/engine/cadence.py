@@ -88,8 +88,9 @@ def checked_in_by(plan: Plan, kr: KeyResult) -> list[str]:
 def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = None) -> list[Owed]:
     """Every check-in owed on ``as_of`` (the end of that day), oldest first.
 
-    ``within`` keeps the subjects inside that unit (or that person); None, the
-    whole plan. A check-in counts for a subject when it is for the subject, for
+    ``within`` keeps the subjects inside that unit; for a person, what that person owes
+    too (a unit's check-ins fall to its lead); None, the whole plan. A check-in counts
+    for a subject when it is for the subject, for
     anyone under it, or for the key result's owner as a whole; withdrawn ones
     count for nothing. A subject owes nothing when a check-in falls in the
     period of its cadence holding ``as_of``. Dates after the plan ends are read
@@ -97,6 +98,10 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
     """
     day = min(max(as_of, plan.start), plan.end)
     inside = set(subjects_under(plan, within)) if within is not None else None
+
+    def owes(subject: str) -> bool:
+        return within in plan.people_by_id and who_owes(plan, subject)[0] == within
+
     found = []
     for kr in plan.key_results_by_id.values():
         closing = closes_on(plan, kr)
@@ -105,7 +110,7 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
         days_by_subject = _days(store.checkins(kr.id), day)
         owner = owner_of(plan, kr)
         for subject in checked_in_by(plan, kr):
-            if inside is not None and subject not in inside:
+            if inside is not None and subject not in inside and not owes(subject):
                 continue
             counted = {*subjects_under(plan, subject), owner}
             days = [d for s in counted for d in days_by_subject.get(s, ())]
