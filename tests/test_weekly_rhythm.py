@@ -471,3 +471,22 @@ def test_the_scores_change_is_the_difference_of_the_scores_shown(demo: Path, lan
     assert found, done.stdout
     now, then, change = (Decimal(found[i].lstrip("±")) for i in (1, 2, 3))
     assert change == now - then, found[0]
+
+
+@pytest.mark.parametrize(
+    ("now", "then", "said"),
+    [(0.690, 0.680, "+1.0百分点"), (0.6952, 0.6868, "+0.8百分点"), (0.68, 0.69, "-1.0百分点"),
+     (1.0, 0.995, "+0.5百分点")],
+)  # fmt: skip
+def test_the_scores_change_keeps_the_decimals_of_the_scores(
+    now: float, then: float, said: str
+) -> None:
+    """69.0% a week after 68.0% is +1.0 points, written as the scores are, beside +0.8."""
+    import attrs
+
+    from okrdesk.report.document import Report
+    from okrdesk.report.terminal import _score_line
+
+    fields = {f.name: None for f in attrs.fields(Report) if f.default is attrs.NOTHING}
+    report = attrs.evolve(Report(**fields), score=now, previous_score=then, grain="week")
+    assert _score_line(report, "zh").plain.endswith(f"，{said}）")

@@ -35,7 +35,6 @@ from okrdesk.report.notes import (
 )
 from okrdesk.report.numbers import money, percent, ratio, score_text
 from okrdesk.report.text_layout import NO_BREAK, Screen, Text, TextTable, cell_width
-from okrdesk.units import in_percent
 
 STATUS_STYLE = {
     "on_track": "green", "met": "green", "at_risk": "yellow", "off_track": "bold red",
@@ -76,9 +75,18 @@ def _score_line(report: Report, lang: str) -> Text:
             moved = "±0"
         else:
             sign = "+" if now > then_shown else ""
-            moved = f"{sign}{in_percent(now - then_shown)}{'百分点' if lang == 'zh' else ' pp'}"
+            # As many decimals as the scores have: 69.0% after 68.0% is +1.0, beside +0.8.
+            places = max(_decimals(now), _decimals(then_shown))
+            change = f"{now - then_shown:.{places}f}"
+            moved = f"{sign}{change}{'百分点' if lang == 'zh' else ' pp'}"
         t.append(label(lang, "in_brackets", text=f"{then}{label(lang, 'then')}{moved}"))
     return t
+
+
+def _decimals(number: Decimal) -> int:
+    """How many decimals ``number`` is written with: 69.0 has 1, 100 has 0."""
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
 
 
 def _shown(percent: str) -> Decimal:
