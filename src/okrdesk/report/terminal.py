@@ -144,7 +144,8 @@ def _attention(report: Report, lang: str) -> list[Text]:
     # Breakers are on their own lines above; the rest, most severe first.
     rest = [a for a in report.alerts if a.kind != "breaker"]
     if not rest:
-        return [_line(f"{label(lang, 'alerts')}: {label(lang, 'no_alerts')}", "bold")]
+        none = f"{label(lang, 'alerts')}{label(lang, 'colon')}{label(lang, 'no_alerts')}"
+        return [_line(none, "bold")]
     shown = rest[:ALERTS_SHOWN]
     heading = (label(lang, "attention_top", n=len(rest), shown=len(shown)) if len(rest) > len(shown)
                else label(lang, "attention_count", n=len(rest)))  # fmt: skip
@@ -318,7 +319,8 @@ def _scores(report: Report, lang: str, width: int) -> TextTable | None:
         if len(policies) > 1:
             if policy != policies[0]:
                 table.add_section()
-            table.add_row(Text(f"{label(lang, 'policy')}: {policy}", style="bold"))
+            table.add_row(Text(f"{label(lang, 'policy')}{label(lang, 'colon')}{policy}",
+                               style="bold"))  # fmt: skip
         for s in listed[policy]:
             if isinstance(s, Unlisted):
                 table.add_row(Text(unlisted_text(s, lang), style="dim"))
