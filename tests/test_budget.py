@@ -93,6 +93,38 @@ def test_a_line_without_results_is_held_to_its_schedule() -> None:
     assert (breaker.tripped, breaker.reason, breaker.allowed) == (True, "pace", 0.30)
 
 
+def test_a_result_past_its_target_cannot_hide_another_at_nothing() -> None:
+    """Results at 350% and 0% of their way allow half the line (each counted at most
+    done), not 175% of it."""
+    links = {"O1.KR1": Decimal(1), "O1.KR2": Decimal(1)}
+    results = {"O1.KR1": _result_at(3.5), "O1.KR2": _result_at(0.0)}
+    breaker, progress = judge_line(
+        line(key_results=links), Decimal(610_000), results, 0.0, Decimal("0.10")
+    )
+    assert progress == pytest.approx(0.5)
+    assert (breaker.tripped, breaker.reason, breaker.allowed) == (True, "pace", 0.5)
+
+
+def test_results_with_no_figure_yet_leave_the_line_to_its_schedule() -> None:
+    """Before the first collect or check-in nothing is known of the results: a line
+    spending in January is held to its schedule, not to 0%."""
+    from okrdesk.model import Milestone
+
+    nothing_yet = attrs.evolve(_result_at(0), actual=attrs.evolve(_result_at(0).actual, value=None))
+    links = {"O1.KR1": Decimal(1)}
+    scheduled = line(key_results=links, schedule=(Milestone("Q4", Decimal(1)),))
+    breaker, progress = judge_line(
+        scheduled, Decimal(80_000), {"O1.KR1": nothing_yet}, 0.05, Decimal("0.1")
+    )
+    assert progress is None
+    assert (breaker.tripped, breaker.allowed) == (False, 0.05)
+    unscheduled = line(key_results=links)
+    breaker, _ = judge_line(
+        unscheduled, Decimal(300_000), {"O1.KR1": nothing_yet}, 0.0, Decimal("0.1")
+    )
+    assert (breaker.tripped, breaker.allowed) == (False, None)  # the overspend rule alone
+
+
 def _result_at(fraction: float):  # type: ignore[no-untyped-def]
     from okrdesk.engine.forecast import Forecast
     from okrdesk.engine.pace import Status

@@ -15,8 +15,10 @@ give it (spend × link weight), summed over lines, over the results achieved.
 
 The circuit breaker (熔断). A line's spend progress is spent / amount. What
 its results allow is the progress of its linked key results towards their
-targets, (actual − baseline) / (target − baseline), weighted by the links;
-a line with no linked results is held to its spending schedule instead.
+targets, (actual − baseline) / (target − baseline), each at most 1 (done),
+weighted by the links; a line with no linked results, or none with a figure
+yet, is held to its spending schedule instead (and by the overspend rule
+alone when it has none).
 The line trips when spend progress runs ahead of what is allowed by more
 than its threshold (10 points by default), or when it has spent more than
 its amount by more than the threshold.
@@ -160,15 +162,19 @@ class BudgetProgress:
 
 
 def _results_progress(result: KeyResultProgress) -> float | None:
+    """How far a linked key result has come, 0 to 1: one past its target allows its line
+    no more than one at it, so that it cannot hide another at 0 (a complaint rate at 0‰
+    against 0.15‰ is 350% of the way, which would let its line spend everything)."""
     kr, actual = result.key_result, result.actual.value
     if actual is None or result.target.value is None:
         return None
     if kr.direction is not Direction.AT_LEAST:
-        return result.attainment
+        attained = result.attainment
+        return None if attained is None else min(1.0, attained)
     span = result.target.value - float(kr.baseline)
     if span <= 0:
         return 1.0
-    return max(0.0, (actual - float(kr.baseline)) / span)
+    return min(1.0, max(0.0, (actual - float(kr.baseline)) / span))
 
 
 def judge_line(
@@ -187,10 +193,11 @@ def judge_line(
     ]  # fmt: skip
     weight = sum(w for w, _ in progress)
     results_progress = sum(w * p for w, p in progress) / weight if weight else None
-    if line.key_results:
-        allowed = results_progress if results_progress is not None else 0.0
-        bound = "results"
+    if line.key_results and results_progress is not None:
+        allowed, bound = results_progress, "results"
     elif line.schedule:
+        # No linked result has a figure yet (the year's first weeks, before a check-in):
+        # nothing to hold the line to but its schedule, where it has one.
         allowed, bound = planned_fraction, "schedule"
     else:
         allowed, bound = None, ""
