@@ -356,6 +356,22 @@ def test_views_are_shared_by_every_query(tmp_path: Path) -> None:
     assert check.value("busy", "cm01", "2026-W02").value == 10
     assert check.value("busy", "cm02", "2026-W03").value == 8
     assert [(o.subject, o.value) for o in check.observations if o.metric == "won"] == [("cm01", 1)]
+    # A figure read through views names the file behind them.
+    won = next(o for o in check.observations if o.metric == "won")
+    assert won.source == "SQL metric won on calls.csv"
+
+
+def test_a_view_on_a_table_that_could_not_be_read_says_so(tmp_path: Path) -> None:
+    """Not DuckDB's "table calls does not exist": the table's own reason it was not read."""
+    path = write(tmp_path, "calls.csv", b"day;cm;calls;won\n2026-01-06;cm01;\xff\xfe;1\n")
+    check = run(
+        tmp_path, {"calls": path},
+        metric("busy", "flow", "SELECT cm AS subject, day, calls AS value FROM busy"),
+        views={"busy": "SELECT * FROM calls WHERE calls >= 8"},
+    )  # fmt: skip
+    (problem,) = check.problems
+    assert "sources.sql.views.busy: reads calls, which could not be read: " in problem
+    assert "sources.sql.tables.calls: calls.csv" in problem
 
 
 def test_a_broken_view_fails_only_the_metrics_that_read_it(tmp_path: Path) -> None:

@@ -84,10 +84,15 @@ def test_most_results_are_near_their_pace_with_some_ahead_and_some_behind(judged
     assert guardrails and all(r.status.value == "met" for r in guardrails)
 
 
-def test_one_breaker_trips(judged: Judged) -> None:
+def test_two_breakers_trip(judged: Judged) -> None:
+    """events overspent; content ran ahead of its results, one of which (products per
+    client) has gone backwards: the story the README tells."""
     engine, _, store = judged
     tripped = budget_progress(engine, store.spend()).tripped
-    assert [line.line.id for line in tripped] == ["events"]
+    assert [(line.line.id, line.breaker.reason) for line in tripped] == [
+        ("events", "overspend"),
+        ("content", "pace"),
+    ]
 
 
 def test_monthly_scores_are_spread_not_all_at_the_cap(judged: Judged) -> None:

@@ -56,6 +56,7 @@ def open_session(
     *,
     isolated: bool = False,
     cut_to: str | None = None,
+    checking: bool = False,
 ) -> Session:
     """Read the workspace's settings, load its plugins and read its targets.
 
@@ -63,7 +64,9 @@ def open_session(
     their own, under the plugin timeout, never in this one (for collect, which
     runs them that way too). ``cut_to``: the unit a report is about; a plan kept
     in the user's cache is then read only as far as that report needs
-    (``Plan.cut_to``: the engine answers for nothing outside that unit).
+    (``Plan.cut_to``: the engine answers for nothing outside that unit). ``checking``:
+    for ``validate``, a key result on a metric its plugin failed to declare stays a
+    problem (for any other command it is a warning, and the rest of the plan runs).
     """
     root = locate(option)
     findings = Findings()
@@ -93,7 +96,7 @@ def open_session(
         # Known only now that the plan says which metrics it needs; before, a collect of
         # SQL metrics alone would start a fork server it never uses.
         warm_up_for(host, metrics_needed(loaded.plan, host.metrics))
-    if (host.skipped or _undeclared(host)) and loaded.problems:
+    if (host.skipped or (_undeclared(host) and not checking)) and loaded.problems:
         loaded = _without_unmeasured_metrics(root, host, loaded)
     return Session(workspace, host, loaded, findings)
 

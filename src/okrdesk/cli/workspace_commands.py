@@ -32,7 +32,7 @@ def validate(lang: str | None) -> None:
     from okrdesk.app.validate import validate as validate_session
 
     started()
-    result = validate_session(open_session(workspace_path()), lang)
+    result = validate_session(open_session(workspace_path(), checking=True), lang)
     for line in result.lines:
         say(line)
     if not result.ok:

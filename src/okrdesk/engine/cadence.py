@@ -100,7 +100,9 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
     inside = set(subjects_under(plan, within)) if within is not None else None
 
     def owes(subject: str) -> bool:
-        return within in plan.people_by_id and who_owes(plan, subject)[0] == within
+        # A plan cut to one unit knows the subjects inside its cut alone.
+        known = subject in plan.people_by_id or subject in plan.units_by_id
+        return known and within in plan.people_by_id and who_owes(plan, subject)[0] == within
 
     found = []
     for kr in plan.key_results_by_id.values():

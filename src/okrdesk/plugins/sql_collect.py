@@ -240,10 +240,23 @@ class _DuckSource:
                     failed[name] = _first_line(error)
             if len(failed) == len(waiting):
                 self.broken_tables.update(
-                    {n: f"sources.sql.views.{n}: {why}" for n, why in failed.items()}
-                )
+                    {n: f"sources.sql.views.{n}: {self._why_not(q, failed[n])}"
+                     for n, q in waiting.items()}
+                )  # fmt: skip
                 return
             waiting = {n: q for n, q in waiting.items() if n in failed}
+
+    def _why_not(self, query: str, error: str) -> str:
+        """Why a view could not be made: a table or view it reads that could not be (a
+        file that could not be read, a view of its own mistake) rather than DuckDB's
+        "does not exist" of it; else DuckDB's own words."""
+        try:
+            reads = self.queries.facts(query, "duckdb").tables
+        except SqlMetricError:
+            return error
+        for name in sorted(reads & self.broken_tables.keys()):
+            return f"reads {name}, which could not be read: {self.broken_tables[name]}"
+        return error
 
     def run(self, query: str, params: Mapping[str, str]) -> _Result:
         from okrdesk.plugins.sql_engine import duckdb
@@ -283,10 +296,26 @@ class _DuckSource:
         values = {name: params[name] for name in named}
         facts = self.queries.facts(text, "duckdb")
         read = sorted(facts.tables & {*self.tables, *self.views})
-        files = [self.tables[t].path.name for t in read if t in self.tables]
         reads = ", ".join(read) or "no table"
-        described = ", ".join(files) or "no file"
+        described = ", ".join(self._files_behind(read)) or "no file"
         return text, values, reads, described, facts.row_numbers(set(self.tables))
+
+    def _files_behind(self, names: list[str]) -> list[str]:
+        """The files the tables ``names`` come from, a view's tables' files for a view."""
+        files: list[str] = []
+        seen: set[str] = set()
+        waiting = list(names)
+        while waiting:
+            name = waiting.pop(0)
+            if name in seen:
+                continue
+            seen.add(name)
+            if name in self.tables:
+                files.append(self.tables[name].path.name)
+            elif name in self.views:
+                reads = self.queries.facts(self.views[name], "duckdb").tables
+                waiting += sorted(reads & {*self.tables, *self.views})
+        return list(dict.fromkeys(files))
 
     def grouped(
         self, spec: MetricSpec, query: str, request: CollectRequest, parts: list[str],
