@@ -126,7 +126,12 @@ def test_an_amount_too_small_for_its_unit_is_not_written_as_zero() -> None:
     stays in the unit."""
     yi = UNITS["亿元"]
     assert [written(yi, v, "zh") for v in (90_000, -51_789, 499_999, 500_000, 0)] == [
-        "9万", "-5.18万", "50万", "0.01亿", "0亿"
+        "9万", "-5.18万", "50万", "50万", "0亿"
+    ]  # fmt: skip
+    # Under 1亿 a figure of a key result in 亿 is written in 万, keeping its digits: two
+    # actuals 9,306万 and 9,260万 are not both 0.93亿.
+    assert [written(yi, v, "zh") for v in (93_060_000, 92_600_000, -20_000_000, 1e8)] == [
+        "9,306万", "9,260万", "-2,000万", "1亿"
     ]  # fmt: skip
     assert [written(yi, v, "en") for v in (4_000, -51_789, 0)] == [
         "CNY 4k", "-CNY 0.05m", "CNY 0m"

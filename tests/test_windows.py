@@ -430,7 +430,7 @@ def test_the_window_line_writes_points_for_rates_and_says_why_there_is_no_percen
         ReportComparison("previous", 0.0, (), None, False, "earlier_zero", 5e8, 3),
     ))  # fmt: skip
     assert window_story(report_kr("亿元", flows), "zh") == (
-        "近 3 个月 5亿 · 同比 — 上年同期为负（-0.2亿），不计百分比 · "
+        "近 3 个月 5亿 · 同比 — 上年同期为负（-2,000万），不计百分比 · "
         "环比 — 上期为 0，不计百分比（含基数表）")  # fmt: skip
 
 

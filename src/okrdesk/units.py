@@ -439,7 +439,8 @@ def written(
 ) -> str:
     """A base value (元, count, fraction) as a manager writes it in ``unit`` for ``lang``.
 
-    Money: in zh in the unit's own scale without 元 after 万/亿 (45亿, 2,018万, 5,914元);
+    Money: in zh in the unit's own scale without 元 after 万/亿 (45亿, 2,018万, 5,914元),
+    but an amount under 1亿 of a unit in 亿 in 万 (9,306万, not 0.93亿);
     in en "CNY 784.6m" for a unit of 万元 or 亿元, as ``money`` for 元; as ``money`` too
     an amount that would read 0 in the unit's scale (9万, not 0亿). Counts carry their
     unit in both languages and, with ``whole``, are rounded half-up to whole ones.
@@ -478,6 +479,9 @@ def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
         if value and not _nonzero(text):
             return en_money(value)  # CNY 40k, not "CNY 0m"
         return f"-{text}" if value < 0 and _nonzero(text) else text
+    if unit.factor == ZH_YI and value and abs(value) < ZH_YI:
+        # Under 1亿 a branch writes 万: 9,306万 beside 9,260万, not 0.93亿 twice.
+        return money(value, lang)
     suffix = {Decimal(1): "元", Decimal(10**4): "万", Decimal(10**8): "亿"}[unit.factor]
     text = figure(value / unit.factor) + suffix
     # An amount too small for the unit's two decimals is no 0: 40万, not "0亿".
