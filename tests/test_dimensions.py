@@ -531,6 +531,14 @@ def test_explain_lists_the_rows_of_each_slice(workspace: Path) -> None:
     rows = [line.split() for line in done.output.splitlines()]
     assert ["2026-W01", "cm01", "20户", "1", "[gender=female;tier=600w]"] in rows
     assert "gender=male" not in done.output
+    # A whole's slices are listed under it, and counted apart: they are parts of it.
+    whole = CliRunner().invoke(cli, ["explain", "O1.NNA", "--as-of", AS_OF, "--lang", "en",
+                                     "-w", str(workspace)])  # fmt: skip
+    told = next(line for line in whole.output.splitlines() if "from run" in line)
+    wholes = sum(1 for line in whole.output.splitlines() if "sum of " in line)
+    slices = sum(1 for line in whole.output.splitlines() if "[product=" in line)
+    assert wholes and slices
+    assert told == f"{wholes} observations (and {slices} slices of them), from run 1:"
 
 
 # ------------------------------------------------------------ target files

@@ -38,6 +38,7 @@ _SAID: dict[str, dict[str, str]] = {
                  "denominator {denominator} ({denominator_over})",
         "none_yet": "No observations yet: run `okrdesk collect`.",
         "rows": "{observations}, from run {runs}:",
+        "with_slices": "{observations} (and {slices} of them)",
         "partial": "  [partial: through {day}]",
         "others": "({observations} of other periods do not count here.)",
         "derived": "metric {metric} = {formula}, computed from the inputs rolled up to "
@@ -72,6 +73,7 @@ _SAID: dict[str, dict[str, str]] = {
         "parts": "分子 {numerator}（{numerator_over}）/ 分母 {denominator}（{denominator_over}）",
         "none_yet": "还没有数据：请先运行 `okrdesk collect`。",
         "rows": "{observations} 条观测值，来自第 {runs} 次采集：",
+        "with_slices": "{observations}（另列其中的 {slices} 个切片）",
         "partial": "  [未完结：数据截至 {day}]",
         "others": "（另有 {observations} 条其他周期的观测值不计入此处。）",
         "derived": "指标 {metric} = {formula}，由汇总到 {subject} 的各项输入算出"
@@ -278,16 +280,22 @@ def _explain_metric(
             denominator=figure_of(total.denominator),
             denominator_over=carried[spec.denominator_over_time],
         ))  # fmt: skip
-        counted = {id(r) for r in _counted(rows, spec.numerator_over_time)}
-        counted |= {id(r) for r in _counted(rows, spec.denominator_over_time)}
-        shown = [r for r in rows if id(r) in counted]
+        kept = {id(r) for r in _counted(rows, spec.numerator_over_time)}
+        kept |= {id(r) for r in _counted(rows, spec.denominator_over_time)}
+        shown = [r for r in rows if id(r) in kept]
     else:
         over = OverTime.LAST if spec.kind is MetricKind.STOCK else OverTime.SUM
         shown = _counted(rows, over)
     if not shown:
         return [*lines, said["none_yet"]]
     runs = ("、" if lang == "zh" else ", ").join(map(str, sorted({r.run_id for r in shown})))
-    lines.append(said["rows"].format(observations=_observations(len(shown), lang), runs=runs))
+    # A slice is a part of a whole listed above it, not an observation more.
+    slices = sum(1 for r in shown if r.observation.slice)
+    counted_rows = _observations(len(shown) - slices, lang)
+    if slices:
+        slices_said = f"{slices:,}" if lang == "zh" else counted(slices, "slice")
+        counted_rows = said["with_slices"].format(observations=counted_rows, slices=slices_said)
+    lines.append(said["rows"].format(observations=counted_rows, runs=runs))
     period, subject, value, run, source = _HEADING[lang]
     lines.append(f"  {padded(period, 9)} {padded(subject, 12)} {padded(value, 22, right=True)}  "
                  f"{padded(run, 4, right=True)}  {source}")  # fmt: skip
