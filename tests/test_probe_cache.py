@@ -373,6 +373,12 @@ def test_a_kept_plugin_the_targets_name_starts_the_fork_server_before_the_plan_i
     (tmp_path / "targets" / "okrs.toml").write_text('metric = "new_hnw_clients"\n')
     assert _targets_name(tmp_path, {"new_hnw_clients", "aum"})
     assert not _targets_name(tmp_path, {"new_hnw", "clients", "aum"})
+    # A metric shown in a comment, as the sample plan shows one, is no key result on it.
+    (tmp_path / "targets" / "okrs.toml").write_text(
+        '  # metric = "new_hnw_clients" 就能从 CRM 导出里采集。\ntitle = "x"  # "aum"\n',
+        encoding="utf-8",
+    )
+    assert not _targets_name(tmp_path, {"new_hnw_clients"})
 
 
 EXTRA = """\

@@ -119,9 +119,11 @@ def _prober(root: Path, workspace: Workspace, cache: ProbeCache) -> Prober:
 
 def _targets_name(root: Path, metrics: set[str]) -> bool:
     """Whether a target file names one of ``metrics`` as a quoted string, as a key
-    result's metric is written: a guess, before the plan is read, that a collect will
-    run the plugin declaring it (a wrong guess costs only a fork server's start)."""
-    pattern = re.compile("[\"'](?:" + "|".join(map(re.escape, sorted(metrics))) + ")[\"']")
+    result's metric is written, on a line that is not a comment (the sample plan shows
+    a metric in one): a guess, before the plan is read, that a collect will run the
+    plugin declaring it (a wrong guess costs only a fork server's start)."""
+    names = "|".join(map(re.escape, sorted(metrics)))
+    pattern = re.compile(f"^[ \\t]*[^#\\s].*?[\"'](?:{names})[\"']", re.MULTILINE)
     targets = root / "targets"
     for path in load.target_files(targets) if targets.is_dir() else ():
         try:
