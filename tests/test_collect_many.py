@@ -109,7 +109,7 @@ def test_emit_many_in_a_plugin_process_lands_and_fails_as_single_emits(tmp_path:
     assert ("sound", "team", "2026-W02", "", -2.0, None, None, "") in kept
     assert [row[7] for row in kept if row[0] == "long"] == ["z" * 2000]
     assert errors == [
-        "plugin figures metric odd: cm02 2026-W02: value must be a number, not Odd "
+        "plugin figures metric odd: cm02 2026-W02: value must be a number, not Odd (from y) "
         "(a problem, none kept)",
         "plugin figures metric stranger: nobody 2026-W02: no person or unit 'nobody' in the "
         "plan (a problem, none kept)",

@@ -739,3 +739,17 @@ def test_excel_thousands_in_a_column_a_text_cell_made_text_are_still_figures(
     assert check.value("made", "cm01", "2026-W02").source.endswith("calls.csv rows 2-3")
     (warning,) = check.warnings
     assert warning.endswith("column value holds text, not a number (table calls: calls.csv:4)")
+
+
+def test_a_figure_refused_names_the_rows_it_came_from(tmp_path: Path) -> None:
+    """A share whose denominator is 0 cannot be a figure: the refusal says which rows of
+    which file made it, so that the row can be found and fixed."""
+    data = "day;cm;calls;won\n2026-01-06;cm01;4;1\n2026-01-07;cm02;0;3\n"
+    path = write(tmp_path, "calls.csv", data.encode())
+    share = "SELECT cm AS subject, day, won AS numerator, calls AS denominator FROM calls"
+    check = run(tmp_path, {"calls": path}, metric("won_share", "ratio", share))
+    (problem,) = check.problems
+    assert "cm02 2026-W02: denominator is 0 with numerator 3 (from SQL metric won_share: " in (
+        problem
+    )
+    assert "calls.csv row 3)" in problem
