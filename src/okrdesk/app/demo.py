@@ -60,14 +60,16 @@ def _checkin_value(plan: Plan, kr: KeyResult, day: dt.date) -> float:
     target = float(kr.effective_target)
     baseline = float(kr.baseline)
     if kr.direction is Direction.AT_MOST:
-        return target * rng.uniform(0.7, 1.1)
-    if kr.direction is Direction.WITHIN:
-        return target + float(kr.band or 0) * rng.uniform(-1.2, 1.0)
-    due = due_fraction(plan, kr.milestones, day, kr.calendar)
-    # One pace for the key result all year: a count to date reported monthly never
-    # falls from one month to the next.
-    pace = _rng(kr.id, "pace").uniform(0.86, 1.06)
-    value = baseline + (target - baseline) * due * pace
+        value = target * rng.uniform(0.7, 1.1)
+    elif kr.direction is Direction.WITHIN:
+        value = target + float(kr.band or 0) * rng.uniform(-1.2, 1.0)
+    else:
+        due = due_fraction(plan, kr.milestones, day, kr.calendar)
+        # One pace for the key result all year: a count to date reported monthly never
+        # falls from one month to the next.
+        pace = _rng(kr.id, "pace").uniform(0.86, 1.06)
+        value = baseline + (target - baseline) * due * pace
+    # A count is whole, whichever way it is judged: vacancies are 1, not 0.7885.
     return round(value) if kr.unit.dimension is Dimension.COUNT else value
 
 
