@@ -753,3 +753,14 @@ def test_a_figure_refused_names_the_rows_it_came_from(tmp_path: Path) -> None:
         problem
     )
     assert "calls.csv row 3)" in problem
+
+
+def test_an_empty_file_is_named_as_empty(tmp_path: Path) -> None:
+    """A file of 0 bytes is no table of no columns: its metrics fail saying the file is
+    empty, not that a column is missing."""
+    path = write(tmp_path, "calls.csv", b"")
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS_MADE))
+    (problem,) = check.problems
+    assert "sources.sql.tables.calls: calls.csv is empty (0 bytes), without even a header row" in (
+        problem
+    )

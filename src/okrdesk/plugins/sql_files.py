@@ -210,6 +210,13 @@ def load_table(
         reader = f"read_parquet({_literal(str(cached))})"
         connection.execute(f"CREATE TABLE {quoted(table.name)} AS SELECT * FROM {reader}")
         return
+    if table.path.stat().st_size == 0:
+        # DuckDB reads it as a table of no columns, which every query then fails on
+        # naming a column: say what is wrong with the file instead.
+        raise SqlMetricError(
+            f"sources.sql.tables.{table.name}: {table.path.name} is empty (0 bytes), without "
+            "even a header row; was the export cut short?"
+        )
     digest = _Digest(table.path) if cache is not None else None
     raw = f"__okrdesk_raw_{table.name}"
     try:
