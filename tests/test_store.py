@@ -4,8 +4,10 @@ server and real processes. Tests that take ``backend`` run on both stores."""
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import signal
@@ -718,3 +720,13 @@ def test_export_json_and_csv(backend: Backend, tmp_path: Path) -> None:
     assert run(root, "export", "--format", "csv", "--table", "spend").output == (
         "\ufeffid,line,day,amount_yuan,unit,signed_by,note,override_reason,recorded\n"
     )
+    # A target file with a problem leaves the stored numbers to export, with their units.
+    okrs = root / "targets" / "okrs.toml"
+    okrs.write_text(okrs.read_text(encoding="utf-8") + "\n[oops\n", encoding="utf-8")
+    broken = run(root, "export", "--format", "csv")
+    assert broken.exit_code == 0, broken.output
+    rows = list(csv.DictReader(io.StringIO(broken.output.lstrip("\ufeff"))))
+    assert {row["metric"]: row["unit"] for row in rows} == {
+        "new_hnw_clients": "户",
+        "complaint_rate": "ratio",
+    }

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from okrdesk.app.session import Session
+from okrdesk.errors import ValidationFailed
 from okrdesk.store import Store
 from okrdesk.units import Dimension, UnitOfMeasure, base_unit
 
@@ -100,10 +101,14 @@ def stored_unit(unit: UnitOfMeasure) -> str:
 
 
 def units_of(session: Session) -> dict[str, str]:
-    """Each metric's and key result's stored unit, by name and id."""
+    """Each metric's and key result's stored unit, by name and id: the metrics' even when
+    the target files have problems (the check-ins' units then stay unknown)."""
     units = {name: stored_unit(spec.unit) for name, spec in session.host.metrics.items()}
-    units.update({kr_id: stored_unit(kr.unit)
-                  for kr_id, kr in session.plan.key_results_by_id.items()})  # fmt: skip
+    try:
+        plan = session.plan
+    except ValidationFailed:
+        return units
+    units.update({kr_id: stored_unit(kr.unit) for kr_id, kr in plan.key_results_by_id.items()})
     return units
 
 
