@@ -118,11 +118,18 @@ def test_results_with_no_figure_yet_leave_the_line_to_its_schedule() -> None:
     )
     assert progress is None
     assert (breaker.tripped, breaker.allowed) == (False, 0.05)
+    # Without a schedule, to how far the results are due (here half their way): as if on
+    # pace, so that withholding their figures buys no spending.
     unscheduled = line(key_results=links)
     breaker, _ = judge_line(
         unscheduled, Decimal(300_000), {"O1.KR1": nothing_yet}, 0.0, Decimal("0.1")
     )
-    assert (breaker.tripped, breaker.allowed) == (False, None)  # the overspend rule alone
+    assert (breaker.tripped, breaker.allowed) == (False, 0.5)
+    breaker, _ = judge_line(
+        unscheduled, Decimal(610_000), {"O1.KR1": nothing_yet}, 0.0, Decimal("0.1")
+    )
+    assert (breaker.tripped, breaker.reason, breaker.allowed) == (True, "pace", 0.5)
+    assert breaker.params["bound"] == "due"
 
 
 def _result_at(fraction: float):  # type: ignore[no-untyped-def]

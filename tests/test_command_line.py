@@ -213,6 +213,9 @@ def test_parse_quantity_scales_a_count_by_wan() -> None:
         (["report", "--unit", "team_a", "--lang", "en"], 'no unit or person "team_a" (did you '
          'mean "team-a"?)'),
         (["report", "--unit", "team_a"], '没有单位或人员 "team_a"（是不是“team-a”？）'),
+        (["due", "--unit", "team_a"], '--unit：没有单位或人员 "team_a"（是不是“team-a”？）'),
+        (["due", "--unit", "team_a", "--lang", "en"], '--unit: no unit or person "team_a" (did '
+         'you mean "team-a"?)'),
         (["plugins", "test_metric"], '没有插件 "test_metric"（是不是“test_metrics”？）；'
          "`okrdesk plugins` 列出全部插件"),
         (["collect", "--metric", "new_hnw_client", "--lang", "en"], 'no metric "new_hnw_client" '
@@ -631,6 +634,8 @@ REPORT_USAGE_ZH = "用法：okrdesk report [OPTIONS]\n运行 'okrdesk report --h
         (["report", "--out"], "错误：选项 '--out' 后面须给出一个值"),
         (["collect", "--jobs", "99"], "用法：okrdesk collect [OPTIONS]\n运行 'okrdesk collect "
          "--help' 查看说明。\n\n错误：'--jobs' / '-j' 的值无效：99 不在 1<=x<=64 范围内"),
+        (["collect", "--jobs", "x"], "用法：okrdesk collect [OPTIONS]\n运行 'okrdesk collect "
+         "--help' 查看说明。\n\n错误：'--jobs' / '-j' 的值无效：'x' 不是整数"),
         (["report", "--out", "."], REPORT_USAGE_ZH + "错误：'--out' / '-o' 的值无效：'.' 是文件夹，"
          "不是文件"),
         (["report", "--bogus", "--lang", "en"], "Usage: okrdesk report [OPTIONS]\nTry 'okrdesk "

@@ -133,6 +133,10 @@ def test_an_amount_too_small_for_its_unit_is_not_written_as_zero() -> None:
     assert [written(yi, v, "zh") for v in (93_060_000, 92_600_000, -20_000_000, 1e8)] == [
         "9,306万", "9,260万", "-2,000万", "1亿"
     ]  # fmt: skip
+    # The scale as the figure is written: rounded up to 10,000 of one is 1 of the next.
+    assert [written(yi, v, "zh") for v in (99_995_000, -99_999_999, 9_999.5, 9_999.4)] == [
+        "1亿", "-1亿", "1万", "9,999元"
+    ]  # fmt: skip
     assert [written(yi, v, "en") for v in (4_000, -51_789, 0)] == [
         "CNY 4k", "-CNY 0.05m", "CNY 0m"
     ]  # fmt: skip

@@ -204,7 +204,7 @@ def test_a_failed_probe_is_not_kept(write_workspace: WriteWorkspace, site: Path)
     root = _workspace(write_workspace)
     failed = _collect(root, site, OKRDESK_TEST_DECLARING_FAILS="1")
     assert failed.returncode != 0
-    assert "no loaded plugin provides it" in failed.stderr
+    assert '已加载的插件都不提供指标 "new_hnw_clients"' in failed.stderr
     assert _probes(root) == 1
     assert not _cache_file().exists()
     for probes in (1, 0):  # asked again, as the failure was never kept; then kept

@@ -187,3 +187,33 @@ def test_an_export_that_came_out_empty_erases_nothing(write_workspace: WriteWork
         assert last.status == "failed" and "salon_attendees" not in (last.landed or {})
     salons.write_text(SALONS, encoding="utf-8")
     assert _collect(root, "salon_attendees").returncode == 0
+
+
+def test_a_metric_answered_in_a_fuller_period_kept_is_answered(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A collect through an earlier day than the last keeps the fuller week stored; a
+    metric whose only figure now falls in that week still answered, and its other week,
+    gone from the export, is gone from the store, with no failure."""
+    from click.testing import CliRunner
+
+    from okrdesk.cli import cli
+    from okrdesk.store import Store
+
+    root = _workspace(write_workspace, only_sql=True)
+    salons = root / "data" / "salons.csv"
+    salons.write_text(
+        "date,cm_id,attendees,leads\n2026-01-02,cm01,30,4\n2026-02-17,cm01,20,1\n",
+        encoding="utf-8",
+    )
+
+    def collect(through: str) -> int:
+        args = ["collect", "--through", through, "--metric", "salon_attendees", "-w", str(root)]
+        return CliRunner().invoke(cli, args).exit_code
+
+    assert collect("2026-02-20") == 0
+    salons.write_text("date,cm_id,attendees,leads\n2026-02-17,cm01,20,1\n", encoding="utf-8")
+    assert collect("2026-02-18") == 0
+    with Store.open(root / "okrdesk.db") as store:
+        rows = store.query("SELECT period, value FROM observations WHERE slice = ''")
+    assert rows == [("2026-W08", 20.0)]

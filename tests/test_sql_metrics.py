@@ -270,6 +270,15 @@ def test_a_broken_definition_fails_only_its_own_key_result(
         }
     report = CliRunner().invoke(cli, ["report", "--format", "json", "-w", str(root)])
     assert report.exit_code == 0, report.output
+    # A misspelt metric is no broken definition: it stops the plan as before.
+    salons = root / "targets" / "salons.toml"
+    salons.write_text(
+        salons.read_text(encoding="utf-8").replace('"salon_attendees"', '"salon_atendees"'),
+        encoding="utf-8",
+    )
+    refused = CliRunner().invoke(cli, ["report", "--lang", "en", "-w", str(root)])
+    assert refused.exit_code == 2
+    assert 'no loaded plugin provides metric "salon_atendees"' in refused.output
 
 
 def test_validate_reads_the_tables_and_names_as_collect_would(

@@ -187,6 +187,8 @@ ALERTS: dict[str, dict[str, str]] = {
     },
     "bound.results": {"en": "its results allow", "zh": "关联关键结果的进度"},
     "bound.schedule": {"en": "its spending schedule allows", "zh": "支出计划"},
+    "bound.due": {"en": "its results, with no figure yet, are due only",
+                  "zh": "关联关键结果尚无数据，按应完成进度"},
     "expenses.over": {
         "en": "{unit}: expense ratio {ratio:%}, above the {limit:%} limit",
         "zh": "{unit}：费用率 {ratio:%}，高于 {limit:%} 的上限",

@@ -514,8 +514,16 @@ def money(base: float | Decimal | None, lang: str) -> str:
     if abs(value) >= ZH_YI:
         return f"{figure(value / ZH_YI)}亿"
     if abs(value) >= ZH_WAN:
-        return f"{figure(value / ZH_WAN)}万"
-    return f"{figure(value, 0)}元"
+        wan = figure(value / ZH_WAN)
+        # Rounded up to 10,000万 is 1亿: the scale is chosen as the figure is written.
+        return f"{figure(value / ZH_YI)}亿" if _reaches_ten_thousand(wan) else f"{wan}万"
+    yuan = figure(value, 0)
+    return f"{figure(value / ZH_WAN)}万" if _reaches_ten_thousand(yuan) else f"{yuan}元"
+
+
+def _reaches_ten_thousand(written: str) -> bool:
+    """Whether a figure as written (``10,000``) is 10,000 or more: the next scale's 1."""
+    return abs(Decimal(written.replace(",", ""))) >= 10_000
 
 
 def en_money(value: Decimal) -> str:

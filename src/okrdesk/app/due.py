@@ -9,9 +9,9 @@ from okrdesk.app.session import Session, stored
 from okrdesk.engine.cadence import Owed, owed
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.errors import BadInput
-from okrdesk.messages import ALERTS
+from okrdesk.messages import ALERTS, label
 from okrdesk.model import Checkin
-from okrdesk.targets.reader import suggest
+from okrdesk.targets.reader import no_such
 
 
 class _NoCheckins:
@@ -22,13 +22,15 @@ class _NoCheckins:
 
 
 def owed_on(
-    session: Session, as_of: dt.date | None, unit: str | None
+    session: Session, as_of: dt.date | None, unit: str | None, lang: str = "en"
 ) -> tuple[dt.date, list[Owed]]:
-    """The date read (inside the plan) and every check-in owed on it, inside ``unit``."""
+    """The date read (inside the plan) and every check-in owed on it, inside ``unit``
+    (refused in ``lang`` when there is no such unit or person)."""
     plan = session.plan
     if unit is not None and unit not in plan.units_by_id and unit not in plan.people_by_id:
         known = [*plan.units_by_id, *plan.people_by_id]
-        raise BadInput(f'--unit: no unit or person "{unit}"{suggest(unit, known)}')
+        raise BadInput(f"--unit{label(lang, 'colon')}"
+                       f"{no_such('unit or person', unit, known, lang=lang)}")  # fmt: skip
     day = clamp_to_plan(plan, as_of or dt.date.today())
     store = stored(session.workspace)
     if store is None:
@@ -67,7 +69,7 @@ def due_lines(session: Session, as_of: dt.date | None, unit: str | None, lang: s
     """What is owed, grouped by who owes it, the longest owed first within each, in
     ``lang``."""
     words = _WORDS[lang]
-    day, found = owed_on(session, as_of, unit)
+    day, found = owed_on(session, as_of, unit, lang)
     if not found:
         return [words["none"].format(day=day)]
     people = len({(o.person, o.name) for o in found})

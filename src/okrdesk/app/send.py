@@ -123,7 +123,7 @@ def prepare_due(
     from okrdesk.delivery.reminders import reminders
 
     plan = session.plan
-    day, found = owed_on(session, as_of, unit)
+    day, found = owed_on(session, as_of, unit, lang)
     if not found:
         return day, None
     return day, reminders(found, day, plan.name_of(unit or plan.top), lang)

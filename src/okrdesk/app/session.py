@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,9 +96,22 @@ def open_session(
         # Known only now that the plan says which metrics it needs; before, a collect of
         # SQL metrics alone would start a fork server it never uses.
         warm_up_for(host, metrics_needed(loaded.plan, host.metrics))
-    if (host.skipped or (_undeclared(host) and not checking)) and loaded.problems:
+    if loaded.problems and host.skipped:
         loaded = _without_unmeasured_metrics(root, host, loaded)
+    elif loaded.problems and _undeclared(host) and not checking:
+        loaded = _without_unmeasured_metrics(root, host, loaded, _undeclared_names(host))
     return Session(workspace, host, loaded, findings)
+
+
+_UNPROVIDED = re.compile(r'no loaded plugin provides metric "([^"]+)"')
+"""The problem of a key result on a metric no plugin declared (``targets.checks``)."""
+
+
+def _undeclared_names(host: PluginHost) -> Callable[[str], bool]:
+    """Whether a metric name is one a plugin failed to declare, by its own error (the SQL
+    source names the metric of each broken definition): a misspelt metric is not."""
+    errors = [error for _, error in _undeclared(host)]
+    return lambda name: any(f"({name})" in e or f'"{name}"' in e for e in errors)
 
 
 def _undeclared(host: PluginHost) -> list[tuple[str, str]]:
@@ -190,12 +203,23 @@ def open_plugins(
     return PluginHost(folder, sources=sources, workspace_code=trusted, prober=probe).load()
 
 
-def _without_unmeasured_metrics(root: Path, host: PluginHost, loaded: LoadResult) -> LoadResult:
-    """The plan read again without checking metric names, when that is all that was wrong
-    with it and a plugin was not run (the workspace's own, untrusted) or could not declare
-    all its metrics: the metrics it would give become warnings, not problems, so the
-    report and a collect of every other metric still run (``validate`` still names the
-    declaration's own mistake, at its line)."""
+def _without_unmeasured_metrics(
+    root: Path,
+    host: PluginHost,
+    loaded: LoadResult,
+    undeclared: Callable[[str], bool] | None = None,
+) -> LoadResult:
+    """The plan read again without checking metric names, when all that was wrong with it
+    is key results on metrics no plugin provides, because a plugin was not run (the
+    workspace's own, untrusted) or could not declare them (``undeclared`` says which it
+    names): those become warnings, not problems, so the report and a collect of every
+    other metric still run (``validate`` still names the declaration's own mistake, at
+    its line). Any other problem, a misspelt metric among them, leaves the plan refused."""
+    unprovided = [_UNPROVIDED.search(problem.message) for problem in loaded.problems]
+    if not all(unprovided) or (
+        undeclared is not None and not all(undeclared(m[1]) for m in unprovided if m)
+    ):
+        return loaded
     unchecked = load_plan(root, None)
     if unchecked.plan is None or unchecked.problems:
         return loaded

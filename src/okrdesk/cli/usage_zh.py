@@ -18,7 +18,7 @@ import click
 
 # What click's types say of a value, quoted by ``repr`` at the start of the message.
 _VALUE = r"(?P<value>'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")"
-_NOT_A_NUMBER = re.compile(rf"^{_VALUE} is not a valid (?P<kind>integer|float)\.$")
+_NOT_A_NUMBER = re.compile(rf"^{_VALUE} is not a valid (?P<kind>integer|float)(?: range)?\.$")
 _NOT_A_CHOICE = re.compile(rf"^{_VALUE} is not (?:one of )?(?P<choices>.+)\.$")
 _OUT_OF_RANGE = re.compile(r"^(?P<value>\S+) is not in the range (?P<range>.+)\.$")
 _NO_SUCH_PATH = re.compile(rf"^(?:File|Directory|Path) {_VALUE} does not exist\.$")

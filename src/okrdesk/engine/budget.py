@@ -17,8 +17,8 @@ The circuit breaker (熔断). A line's spend progress is spent / amount. What
 its results allow is the progress of its linked key results towards their
 targets, (actual − baseline) / (target − baseline), each at most 1 (done),
 weighted by the links; a line with no linked results, or none with a figure
-yet, is held to its spending schedule instead (and by the overspend rule
-alone when it has none).
+yet, is held to its spending schedule instead (a line whose results have no
+figure and that has no schedule, to how far its results are due by then).
 The line trips when spend progress runs ahead of what is allowed by more
 than its threshold (10 points by default), or when it has spent more than
 its amount by more than the threshold.
@@ -197,8 +197,15 @@ def judge_line(
         allowed, bound = results_progress, "results"
     elif line.schedule:
         # No linked result has a figure yet (the year's first weeks, before a check-in):
-        # nothing to hold the line to but its schedule, where it has one.
+        # the line is held to its own schedule ...
         allowed, bound = planned_fraction, "schedule"
+    elif line.key_results:
+        # ... or, without one, to how far its results are due by now: as though they were
+        # on pace, never more, so that withholding their figures buys no spending.
+        due = [(float(w), results[kr].due) for kr, w in line.key_results.items() if kr in results]
+        due_weight = sum(w for w, _ in due)
+        allowed = sum(w * d for w, d in due) / due_weight if due_weight else 0.0
+        bound = "due"
     else:
         allowed, bound = None, ""
     over = spend_progress - 1.0

@@ -540,9 +540,16 @@ class Store(ABC):
                 for period in periods
                 if (metric, period.id) not in kept
             ]
+            answered: set[str] = set()
+
+            def noted(rows: Iterable[FigureRow]) -> Iterator[FigureRow]:
+                for row in rows:  # a metric answered in a kept, fuller period too
+                    answered.add(row[0])
+                    yield row
+
             given = (
                 row
-                for row in rows
+                for row in noted(rows)
                 if row[0] in collected and (not kept or (row[0], row[2]) not in kept)
             )
             count = written = 0
@@ -582,7 +589,6 @@ class Store(ABC):
                     raise ValueError(f"{pair}: rows must come grouped by metric and period")
                 seen.add(pair)
                 count += bring(pair, list(group))
-            answered = {metric for metric, _ in seen}
             for metric in collected.keys() - answered:
                 held_rows = self._rows_in_periods(metric, [p for m, p in asked if m == metric])
                 if held_rows:
@@ -602,12 +608,13 @@ class Store(ABC):
         return count
 
     def _rows_in_periods(self, metric: str, periods: Sequence[str]) -> int:
-        """How many rows are stored for ``metric`` in ``periods`` (ids)."""
+        """How many figures are stored for ``metric`` in ``periods`` (ids), wholes only."""
         if not periods:
             return 0
         marks = ", ".join("?" for _ in periods)
         found = self._one(
-            f"SELECT count(*) FROM observations WHERE metric = ? AND period IN ({marks})",
+            "SELECT count(*) FROM observations WHERE metric = ? AND slice = '' "
+            f"AND period IN ({marks})",
             (metric, *periods),
         )
         return int(found[0]) if found else 0

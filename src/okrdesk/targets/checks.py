@@ -351,7 +351,7 @@ def _check_guardrail_milestones(draft: Draft, findings: Findings) -> None:
                     f"{shares[0].fraction} at {shares[0].phase} means nothing; write "
                     f"{{ {held} = 1.0 }} alone for a limit held until that phase ends, "
                     "or give a baseline to make it a goal to approach",
-                    f"{kr.id} 是底线指标，自始至终都要守住，所以 {shares[0].phase} 的里程碑 "
+                    f"{kr.id} 是护栏指标，自始至终都要守住，所以 {shares[0].phase} 的里程碑 "
                     f"{shares[0].fraction} 没有意义；要守到某个阶段结束，只写 "
                     f"{{ {held} = 1.0 }}；要把它变成逐步接近的目标值，请给出基线",
                 )

@@ -474,7 +474,7 @@ def _read_key_result(
                f"不能为负数，现为 {numbers['band']}")  # fmt: skip
     if guardrail is False and direction == model.Direction.WITHIN.value:
         t.fail(where.key("guardrail"), 'a "within" key result is always a guardrail',
-               '"within" 关键结果总是底线指标')  # fmt: skip
+               '"within" 关键结果总是护栏指标')  # fmt: skip
     _check_way(t, where, direction, guardrail, numbers["baseline"], numbers["target"])
     if metric is not None:
         draft.metric_uses.append(
