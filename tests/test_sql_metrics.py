@@ -213,6 +213,27 @@ def test_sql_metrics_reach_plugins_and_validate(write_workspace: WriteWorkspace)
     assert validated.exit_code == 0, validated.output
 
 
+ATTENDEES_DEFINITION = """\
+[[sources.sql.metrics]]
+name = "salon_attendees"
+kind = "flow"
+unit = "人"
+query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+"""
+
+
+def sql_only_workspace(write_workspace: WriteWorkspace, okrs: str, settings: str) -> Path:
+    """A workspace of salons.toml's key results alone, on SQL metrics over
+    data/salons.csv, with ``settings`` as its okrdesk.toml."""
+    root = write_workspace(
+        {"salons.toml": okrs, "okrs.toml": None, "budget.toml": None}, plugin=False
+    )
+    (root / "data").mkdir()
+    (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(settings, encoding="utf-8")
+    return root
+
+
 def test_a_broken_definition_fails_only_its_own_key_result(
     write_workspace: WriteWorkspace,
 ) -> None:
@@ -224,30 +245,17 @@ def test_a_broken_definition_fails_only_its_own_key_result(
         '\n[[objectives.key_results]]\nid = "KR2"\ntitle = "线索"\nmetric = "salon_leads"\n'
         'target = 60\nunit = "人"\n'
     )
-    root = write_workspace(
-        {"salons.toml": broken, "okrs.toml": None, "budget.toml": None}, plugin=False
-    )
-    (root / "data").mkdir()
-    (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
-    (root / "okrdesk.toml").write_text(
-        textwrap.dedent("""\
-            [sources.sql]
-            tables = { salons = "data/salons.csv" }
-
-            [[sources.sql.metrics]]
-            name = "salon_attendees"
-            kind = "flow"
-            unit = "人"
-            query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
-
-            [[sources.sql.metrics]]
-            name = "salon_leads"
-            kind = "flow"
-            unit = "人"
-            query = '''SELECT cm_id AS subject, date(date, 'start of month') AS day,
-            leads AS value FROM salons'''
-            """),
-        encoding="utf-8",
+    leads = textwrap.dedent("""\
+        [[sources.sql.metrics]]
+        name = "salon_leads"
+        kind = "flow"
+        unit = "人"
+        query = '''SELECT cm_id AS subject, date(date, 'start of month') AS day,
+        leads AS value FROM salons'''
+        """)
+    settings = '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+    root = sql_only_workspace(
+        write_workspace, broken, settings + ATTENDEES_DEFINITION + "\n" + leads
     )
     validated = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert validated.exit_code == 2
@@ -287,32 +295,12 @@ def test_validate_reads_the_tables_and_names_as_collect_would(
     """A misspelt option of a table and a metric named twice are problems at their lines;
     a table's file that is not on this machine is a warning (the plan can be checked
     where the data is not)."""
-    root = write_workspace(
-        {"salons.toml": SALONS_OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False
+    tables = (
+        '[sources.sql.tables]\nsalons = { path = "data/salons.csv", encodng = "gbk" }\n'
+        'deposits = "data/deposits.csv.gz"\n\n'
     )
-    (root / "data").mkdir()
-    (root / "data" / "salons.csv").write_text(SALONS, encoding="utf-8")
-    query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
-    (root / "okrdesk.toml").write_text(
-        textwrap.dedent(f"""\
-            [sources.sql.tables]
-            salons = {{ path = "data/salons.csv", encodng = "gbk" }}
-            deposits = "data/deposits.csv.gz"
-
-            [[sources.sql.metrics]]
-            name = "salon_attendees"
-            kind = "flow"
-            unit = "人"
-            query = "{query}"
-
-            [[sources.sql.metrics]]
-            name = "salon_attendees"
-            kind = "flow"
-            unit = "人"
-            query = "{query}"
-            """),
-        encoding="utf-8",
-    )
+    twice = ATTENDEES_DEFINITION + "\n" + ATTENDEES_DEFINITION
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, tables + twice)
     done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2
     said = [line for line in done.output.splitlines() if not line.startswith(" ")]

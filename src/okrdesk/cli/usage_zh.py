@@ -12,7 +12,7 @@ inside the Chinese frame rather than being guessed at.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import click
 
@@ -110,25 +110,24 @@ def _parameter(error: click.BadParameter) -> str:
     return "参数"
 
 
+_VALUE_REFUSALS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
+    (_NOT_A_NUMBER, lambda m: f"{m['value']} 不是{_NUMBER_KINDS[m['kind']]}"),
+    (_OUT_OF_RANGE, lambda m: f"{m['value']} 不在 {m['range']} 范围内"),
+    (_NO_SUCH_PATH, lambda m: f"{m['value']} 不存在"),
+    (_IS_A_FILE, lambda m: f"{m['value']} 是文件，不是文件夹"),
+    (_IS_A_FOLDER, lambda m: f"{m['value']} 是文件夹，不是文件"),
+)
+"""click's words for a value its type refuses, each with its Chinese."""
+
+
 def _refused_value(error: click.BadParameter) -> str:
     if isinstance(error, NotADay):
         return f"{error.value!r} 不是日期，请写作 YYYY-MM-DD，例如 2026-11-20"
     message = error.message
-    found = _NOT_A_NUMBER.match(message)
-    if found:
-        return f"{found['value']} 不是{_NUMBER_KINDS[found['kind']]}"
-    found = _OUT_OF_RANGE.match(message)
-    if found:
-        return f"{found['value']} 不在 {found['range']} 范围内"
-    found = _NO_SUCH_PATH.match(message)
-    if found:
-        return f"{found['value']} 不存在"
-    found = _IS_A_FILE.match(message)
-    if found:
-        return f"{found['value']} 是文件，不是文件夹"
-    found = _IS_A_FOLDER.match(message)
-    if found:
-        return f"{found['value']} 是文件夹，不是文件"
+    for pattern, said in _VALUE_REFUSALS:
+        found = pattern.match(message)
+        if found:
+            return said(found)
     param = error.param
     if param is not None and isinstance(param.type, click.Choice):
         found = _NOT_A_CHOICE.match(message)
