@@ -8,6 +8,7 @@ workspace's own `plugins/` folder, and the observations in its okrdesk.db.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 import sqlite3
@@ -120,14 +121,23 @@ def write_targets(root: Path, plan: Plan, *, sliced: bool = False) -> Path:
     return root
 
 
+COLLECTED_THROUGH = dt.date(2026, 11, 20)
+"""The day the firm's store was last collected through, the reports' day: its week
+(2026-W47) is stored in part, as a collect that day leaves it, and no later week."""
+
+
 def fill_store(database: Path, plan: Plan, *, sliced: bool = False) -> Path:
-    """Every observation of the plan's people: one per metric and week; ``sliced``, the
-    metrics of ``firm.SLICED`` in three slices (and the whole the store adds up)."""
+    """Every observation of the plan's people: one per metric and week, through
+    ``COLLECTED_THROUGH``; ``sliced``, the metrics of ``firm.SLICED`` in three slices
+    (and the whole the store adds up)."""
     names = {spec.name: "bench" for spec in metric_specs()}
-    rows = sliced_observations(plan) if sliced else observations(plan)
+    periods = [p for p in weeks() if p.start <= COLLECTED_THROUGH]
+    ids = {p.id for p in periods}
+    every = sliced_observations(plan) if sliced else observations(plan)
+    rows = (o for o in every if o.period in ids)
     with Store.open(database) as store:
-        run = store.start_run("bench", None)
-        store.replace_observations(run, names, weeks(), rows)
+        run = store.start_run("bench", COLLECTED_THROUGH)
+        store.replace_observations(run, names, periods, rows, COLLECTED_THROUGH)
         store.finish_run(run, "ok", {"bench": "1"}, [])
     return database
 

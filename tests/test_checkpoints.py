@@ -60,10 +60,15 @@ def test_explain_shows_the_figure_a_closed_checkpoint_is_reported_with(workspace
     assert closed["closed"] == "2026-03-31"
     explained = run(workspace, "explain", "O1.Q1HNW", "--as-of", AS_OF).output.splitlines()
     assert explained[2].startswith("检查点，2026-03-31 截止：取当日的数字")
-    assert explained[3] == f"= {closed['actual']:g}户"
-    # Its rows end with March: no April or May week is listed.
-    weeks = [line.split()[0] for line in explained[6:] if line.startswith("  2026-W")]
-    assert weeks and max(weeks) <= "2026-W14"
+    # 2026-W14 (30 March to 5 April) was collected whole: none of it counts on 31 March.
+    assert explained[3] == (
+        "数据截至 2026-03-29：2026-W14 已存的数据含 2026-03-31 之后的日子，"
+        "一个周期的数字无法按日切分"
+    )
+    assert explained[4] == f"= {closed['actual']:g}户"
+    # Its rows end with March's last whole week: no April or May week is listed.
+    weeks = [line.split()[0] for line in explained[7:] if line.startswith("  2026-W")]
+    assert weeks and max(weeks) == "2026-W13"
 
 
 def test_a_checkin_after_a_checkpoint_closed_is_kept_but_said_not_to_count(

@@ -88,9 +88,14 @@ def store(tmp_path: Path) -> Store:
 
 
 def put(
-    store: Store, metric: str, rows: list[tuple[str, int, float | tuple[float, float]]]
+    store: Store,
+    metric: str,
+    rows: list[tuple[str, int, float | tuple[float, float]]],
+    through: dt.date | None = None,
 ) -> None:
-    run = store.start_run("test", None)
+    """``rows`` (subject, week, figure) stored as a collect stores them, complete or,
+    with ``through``, read through that day (its week in part)."""
+    run = store.start_run("test", through)
     observations = []
     for subject, week, number in rows:
         if isinstance(number, tuple):
@@ -99,7 +104,8 @@ def put(
             )
         else:
             observations.append(Observation(metric, subject, WEEKS[week].id, number))
-    store.replace_observations(run, {metric: "test"}, WEEKS, observations)
+    weeks = [w for w in WEEKS if through is None or w.start <= through]
+    store.replace_observations(run, {metric: "test"}, weeks, observations, through)
 
 
 AS_OF = dt.date(2026, 1, 25)
@@ -294,11 +300,41 @@ def test_a_guardrail_held_for_one_phase_closes_with_it(store: Store) -> None:
 
 
 def test_a_trend_point_is_never_dated_after_the_as_of_date(store: Store) -> None:
-    put(store, "new_accounts", [("cm01", 0, 3), ("cm01", 1, 4), ("cm01", 2, 5)])
     as_of = WEEKS[2].start + dt.timedelta(days=2)
+    put(store, "new_accounts", [("cm01", 0, 3), ("cm01", 1, 4), ("cm01", 2, 5)], as_of)
     engine = Engine(make_plan(kr("K", "new_accounts", "360")), store, as_of, METRICS)
     p = engine.key_result(engine.plan.objectives[0].key_results[0], "szft")
     assert p is not None and p.trend[-1] == (as_of, 12.0)
+
+
+def test_a_past_day_counts_no_day_after_it(store: Store) -> None:
+    wednesday = WEEKS[2].start + dt.timedelta(days=2)
+    plan = make_plan(kr("K", "new_accounts", "360"))
+    # Collected that Wednesday (a live report): the week counts as collected.
+    put(store, "new_accounts", [("cm01", 0, 3), ("cm01", 1, 4), ("cm01", 2, 2)], wednesday)
+    live = Engine(plan, store, wednesday, METRICS)
+    assert live.through == wednesday
+    assert live.rollup.figure("new_accounts", "szft").value == 9.0
+    # Collected again after the week ended, it is stored whole: as of that Wednesday
+    # none of it counts, since its figure holds Thursday to Sunday too; the figures
+    # and the trend run through the Sunday before.
+    put(store, "new_accounts", [("cm01", 0, 3), ("cm01", 1, 4), ("cm01", 2, 5)])
+    engine = Engine(plan, store, wednesday, METRICS)
+    assert engine.through == WEEKS[1].end
+    p = engine.key_result(plan.objectives[0].key_results[0], "szft")
+    assert p is not None and p.actual.value == 7.0 and p.trend[-1] == (WEEKS[1].end, 7.0)
+    # On its Sunday the week has ended: all of it counts.
+    sunday = Engine(plan, store, WEEKS[2].end, METRICS)
+    assert sunday.through == WEEKS[2].end
+    assert sunday.rollup.figure("new_accounts", "szft").value == 12.0
+
+
+def test_a_metric_the_plan_does_not_use_cuts_nothing(store: Store) -> None:
+    wednesday = WEEKS[2].start + dt.timedelta(days=2)
+    put(store, "new_accounts", [("cm01", 2, 2)], wednesday)
+    put(store, "aum", [("cm01", 2, 100.0)])  # stored whole, in no key result
+    plan = make_plan(kr("K", "new_accounts", "360"))
+    assert Engine(plan, store, wednesday, METRICS).through == wednesday
 
 
 # --------------------------------------------------------------- forecast

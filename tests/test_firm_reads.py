@@ -106,8 +106,9 @@ def fill(store: Store, plan: Plan, *, leaver: bool = True) -> None:
     observations.append(Observation("fees", "b1", weeks[-1].id, 12.34))
     if leaver:
         observations.append(Observation("fees", "gone", weeks[-1].id, 99.99))
-    run = store.start_run("test", None)
-    store.replace_observations(run, dict.fromkeys(SPECS, "test"), weeks, observations)
+    # Collected through the report's day, as a collect that day leaves its week: in part.
+    run = store.start_run("test", AS_OF)
+    store.replace_observations(run, dict.fromkeys(SPECS, "test"), weeks, observations, AS_OF)
 
 
 @pytest.fixture
@@ -502,9 +503,11 @@ def test_the_reports_change_is_now_less_a_period_earlier_read_alone(
     any_firm: tuple[Store, Plan],
 ) -> None:
     store, plan = any_firm
-    earlier = one_period_before(AS_OF, Grain.WEEK)
+    # A week's change is from the end of the week before: Sunday 14 June.
+    earlier = dt.date(2026, 6, 14)
     for unit in (plan.top, BRANCH):
         report = build_report(plan, SPECS, store, unit, AS_OF, "en")
+        assert report.change_from == earlier
         then = Engine(plan, store, earlier, SPECS, trends=False, within=unit)
         now = Engine(plan, store, AS_OF, SPECS, within=unit)
         changes = [kr.change for o in report.objectives for kr in o.key_results]

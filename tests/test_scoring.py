@@ -125,6 +125,24 @@ def test_a_month_is_scored_to_date_from_its_seventh_day(
     assert all(s.complete for s in found if s.period != "2026-03")
 
 
+def test_a_past_day_inside_a_month_stored_whole_scores_the_months_before(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # Collected through 31 March, March is stored whole: scored on 10 March "to date"
+    # it would be the whole month's figures held to 10/31 of the standard. Left out.
+    root = write_workspace({"scoring.toml": policy_file("1")})
+    tenth = dt.date(2026, 3, 10)
+    for through, months in ((tenth, ["2026-01", "2026-02", "2026-03"]),
+                            (dt.date(2026, 3, 31), ["2026-01", "2026-02"])):  # fmt: skip
+        done = CliRunner().invoke(cli, ["collect", "--through", through.isoformat(),
+                                        "-w", str(root)])  # fmt: skip
+        assert done.exit_code == 0, done.output
+        session = open_session(root)
+        with Store.open(session.workspace.database) as store:
+            found = scores(session.plan, store, tenth, session.host.metrics)
+        assert sorted({s.period for s in found}) == months
+
+
 @pytest.mark.parametrize(
     ("standard", "legend"),
     [("1", ["↓ the policy's cap held the score down"]),

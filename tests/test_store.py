@@ -680,15 +680,15 @@ def test_single_signature_is_enough_elsewhere(backend: Backend) -> None:
 def test_explain_shows_plugin_run_and_source(backend: Backend) -> None:
     root = backend.workspace()
     run(root, "collect", "--through", THROUGH)
-    result = run(root, "explain", "O1.KR1", "--as-of", "2026-01-20")
+    result = run(root, "explain", "O1.KR1", "--as-of", "2026-01-25")
     assert result.exit_code == 0, result.output
-    # Weeks 1-4, cm01 gives 1 and cm02 gives 2 each week: 12.
+    # Weeks 1-4 (through Sunday 25 January), cm01 gives 1 and cm02 gives 2 each week: 12.
     assert "= 12户" in result.output
     # A Chinese workspace is told in Chinese, an English reader in English.
     assert "指标 new_hnw_clients（流量：各周期、各人相加），来自插件 test_metrics" in result.output
     assert "8 条观测值，来自第 1 次采集：" in result.output
     assert "  2026-W03  cm02" in result.output and "test rows 2-2" in result.output
-    english = run(root, "explain", "O1.KR1", "--as-of", "2026-01-20", "--lang", "en")
+    english = run(root, "explain", "O1.KR1", "--as-of", "2026-01-25", "--lang", "en")
     assert (
         "metric new_hnw_clients (flow: summed over periods and people) from plugin test_metrics"
         in english.output
@@ -696,11 +696,11 @@ def test_explain_shows_plugin_run_and_source(backend: Backend) -> None:
     assert "8 observations, from run 1:" in english.output
     assert "  2026-W03  cm02" in english.output and "2 accts     1  test rows 2-2" in english.output
     assert "2户     1  test rows 2-2" in result.output
-    ratio = run(root, "explain", "O1.KR2", "--as-of", "2026-01-20", "--person", "cm02")
+    ratio = run(root, "explain", "O1.KR2", "--as-of", "2026-01-25", "--person", "cm02")
     # cm02 has 1 complaint per 1000 clients each week: 4 / 4000 = 1‰.
     assert "= 1‰" in ratio.output
     assert "分子 4（逐期相加）/ 分母 4,000（逐期相加）" in ratio.output
-    ratio = run(root, "explain", "O1.KR2", "--as-of", "2026-01-20", "--person", "cm02",
+    ratio = run(root, "explain", "O1.KR2", "--as-of", "2026-01-25", "--person", "cm02",
                 "--lang", "en")  # fmt: skip
     assert "numerator 4 (sum) / denominator 4,000 (sum)" in ratio.output
 

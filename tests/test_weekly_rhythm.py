@@ -390,9 +390,9 @@ def in_a_terminal(*args: str, columns: int = 80, lines: int = 24) -> list[str]:
 
 @pytest.mark.parametrize(
     ("lang", "words"),
-    [("zh", ["综合得分 ", "阶段 Q4 收官", "剩余 41 天", "一周前", "变化最大", "熔断已触发",
+    [("zh", ["综合得分 ", "阶段 Q4 收官", "剩余 41 天", "上周末", "变化最大", "熔断已触发",
              "需要关注：共", "待打卡：", "陈建国："]),
-     ("en", ["Score ", "Phase Q4 收官", "41 days left", "a week ago", "Moved most",
+     ("en", ["Score ", "Phase Q4 收官", "41 days left", "end of last week", "Moved most",
              "BREAKER TRIPPED", "Needs attention: ", "Check-ins owed: ", "陈建国: "])],
 )  # fmt: skip
 def test_the_first_screen_at_80_by_24_says_it_all(demo: Path, lang: str, words: list[str]) -> None:
@@ -464,7 +464,7 @@ def test_the_scores_change_is_the_difference_of_the_scores_shown(demo: Path, lan
     unrounded scores' difference (4.15) would round to."""
     done = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", lang, "--brief")
     pattern = (
-        r"(\d+(?:\.\d+)?)%(?:（一周前| \(a week ago) (\d+(?:\.\d+)?)%(?:，|, )"
+        r"(\d+(?:\.\d+)?)%(?:（上周末| \(end of last week) (\d+(?:\.\d+)?)%(?:，|, )"
         r"(±0|[+-]\d+(?:\.\d+)?)"
     )
     found = re.search(pattern, done.stdout)
@@ -490,3 +490,41 @@ def test_the_scores_change_keeps_the_decimals_of_the_scores(
     fields = {f.name: None for f in attrs.fields(Report) if f.default is attrs.NOTHING}
     report = attrs.evolve(Report(**fields), score=now, previous_score=then, grain="week")
     assert _score_line(report, "zh").plain.endswith(f"，{said}）")
+
+
+def test_a_past_day_inside_a_stored_week_counts_none_of_that_week(demo: Path) -> None:
+    """The demo is collected through 20 November, so 2026-W27 is stored whole: a report
+    as of Wednesday 1 July counts none of it (its figure holds 2 to 5 July too), says so
+    in every format, and names the day its score is compared with."""
+    day = ("--as-of", "2026-07-01")
+    lines = okrdesk("report", "-w", str(demo), *day, "--brief").stdout.splitlines()
+    assert lines[2] == "数据截至 2026-06-28：2026-W27 含 2026-07-01 之后的日子，不计入"
+    assert re.match(r"综合得分 [\d.]+%（2026-06-21 [\d.]+%，", lines[4]), lines[4]
+    english = okrdesk("report", "-w", str(demo), *day, "--lang", "en").stdout
+    assert "Figures through 2026-06-28: 2026-W27 holds days after 2026-07-01" in english
+    assert " (on 2026-06-21 " in english
+    md = okrdesk("report", "-w", str(demo), *day, "--format", "md").stdout
+    assert "> 数据截至 2026-06-28：2026-W27 含 2026-07-01 之后的日子，不计入" in md
+    html = okrdesk("report", "-w", str(demo), *day, "--format", "html").stdout
+    assert "数据截至 2026-06-28：2026-W27 含 2026-07-01 之后的日子，不计入" in html
+    cut = json.loads(okrdesk("report", "-w", str(demo), *day, "--format", "json").stdout)
+    assert (cut["figures_through"], cut["cut_period"], cut["change_from"]) == (
+        "2026-06-28", "2026-W27", "2026-06-21")  # fmt: skip
+    # Its figures are those of the report on Sunday 28 June, to the last digit.
+    sunday = json.loads(
+        okrdesk("report", "-w", str(demo), "--as-of", "2026-06-28", "--format", "json").stdout
+    )
+    assert sunday["figures_through"] is None and sunday["change_from"] == "2026-06-21"
+
+    def actuals(report: dict[str, object]) -> dict[str, object]:
+        return {kr["id"]: kr["actual"] for o in report["objectives"]  # type: ignore[attr-defined]
+                for kr in o["key_results"] if kr["closed"] is None}  # fmt: skip
+
+    # (The Q2 checkpoints, open on 28 June, closed on 30 June: judged apart.)
+    assert len(actuals(cut)) > 20 and actuals(cut).items() <= actuals(sunday).items()
+    # On the day of the last collect its week is stored in part, through that day: it
+    # counts, and nothing is said.
+    live = json.loads(
+        okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json").stdout
+    )
+    assert (live["figures_through"], live["change_from"]) == (None, "2026-11-15")

@@ -27,7 +27,15 @@ from okrdesk.model import (
     Person,
     Plan,
 )
-from okrdesk.periods import Grain, Over, Period, parse_period, parse_window, periods_between
+from okrdesk.periods import (
+    Grain,
+    Over,
+    Period,
+    month_of,
+    parse_period,
+    parse_window,
+    periods_between,
+)
 from okrdesk.report.document import ReportComparison, ReportKeyResult, ReportWindow
 from okrdesk.report.notes import window_story
 from okrdesk.store import Store
@@ -51,29 +59,33 @@ def plan_of(grain: Grain, *krs: KeyResult, baselines: object = None) -> Plan:
     )  # fmt: skip
 
 
+NOV_20 = dt.date(2026, 11, 20)
+
+
 def monthly_store(path: Path, *, last_year: bool = True) -> Store:
     """fees: 王芳 100 × month in 2026 and 80 × month in 2025; 李强 10 every month.
-    aum: 王芳's level 1,000 × month. conversion: 李强 converts m of 10 × m."""
+    aum: 王芳's level 1,000 × month. conversion: 李强 converts m of 10 × m. Collected
+    through 20 November 2026, as a collect that day leaves them (November in part),
+    and December 2026 collected on its own at the year's end."""
     store = Store.open(path / "okrdesk.db")
-    months = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 12, 31), Grain.MONTH))
+    months = list(periods_between(dt.date(2026, 1, 1), NOV_20, Grain.MONTH))
     if last_year:
         months = list(periods_between(dt.date(2025, 1, 1), dt.date(2025, 12, 31), Grain.MONTH))
-        months += list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 12, 31), Grain.MONTH))
-    observations = []
-    for p in months:
-        m = p.start.month
-        observations.append(Observation("fees", "p1", p.id, float((100 if p.start.year == 2026
-                                                                  else 80) * m)))  # fmt: skip
-        observations.append(Observation("fees", "p2", p.id, 10.0))
-        observations.append(Observation("aum", "p1", p.id, 1000.0 * m))
-        observations.append(Observation("conversion", "p2", p.id, None, float(m), 10.0 * m))
-    run = store.start_run("collect", None)
-    store.replace_observations(run, {"fees": "t", "aum": "t", "conversion": "t"}, months,
-                               observations)  # fmt: skip
+        months += list(periods_between(dt.date(2026, 1, 1), NOV_20, Grain.MONTH))
+    december = [month_of(dt.date(2026, 12, 1))]
+    for periods, through in ((months, NOV_20), (december, dt.date(2026, 12, 31))):
+        observations = []
+        for p in periods:
+            m = p.start.month
+            observations.append(Observation("fees", "p1", p.id, float((100 if p.start.year == 2026
+                                                                      else 80) * m)))  # fmt: skip
+            observations.append(Observation("fees", "p2", p.id, 10.0))
+            observations.append(Observation("aum", "p1", p.id, 1000.0 * m))
+            observations.append(Observation("conversion", "p2", p.id, None, float(m), 10.0 * m))
+        run = store.start_run("collect", through)
+        store.replace_observations(run, {"fees": "t", "aum": "t", "conversion": "t"}, periods,
+                                   observations, through)  # fmt: skip
     return store
-
-
-NOV_20 = dt.date(2026, 11, 20)
 
 
 def view(store: Store, plan: Plan, metric: str, window: str, day: dt.date = NOV_20,

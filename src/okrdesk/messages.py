@@ -17,6 +17,7 @@ from okrdesk.units import Quantity, exact, in_percent, percentage
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
+        "figures_through": "数据截至 {through}：{period} 含 {day} 之后的日子，不计入",
         "as_of": "截至", "phase": "阶段", "days_left": "剩余 {n} 天", "score": "综合得分",
         "in_brackets": "（{text}）", "colon": "：", "then": "，",
         "objective": "目标", "key_result": "关键结果", "actual": "实际", "target": "目标值",
@@ -44,7 +45,8 @@ LABELS: dict[str, dict[str, str]] = {
         "months": "1月 2月 3月 4月 5月 6月 7月 8月 9月 10月 11月 12月",
         "limit_max": "上限", "limit_min": "下限", "chart_latest": "最新 {value}（{date}）",
         "last_checkin": "最近打卡", "confidence": "信心",
-        "ago_week": "一周前", "ago_month": "一月前", "ago_quarter": "一季前",
+        "ago_on": "{day}",
+        "ago_week": "上周末", "ago_month": "上月末", "ago_quarter": "上季末",
         "moved": "变化最大", "attention_count": "需要关注：共 {n} 项",
         "attention_top": "需要关注：共 {n} 项，最重要的 {shown} 项",
         "owed_late": "待打卡：{n} 项，其中逾期 {late} 项",
@@ -60,6 +62,7 @@ LABELS: dict[str, dict[str, str]] = {
         "held_up": "↑ 原始得分低于考核方案的下限，按下限计",
     },
     "en": {
+        "figures_through": "Figures through {through}: {period} holds days after {day}",
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
         "in_brackets": " ({text})", "colon": ": ", "then": ", ",
         "objective": "Objective", "key_result": "Key result", "actual": "Actual",
@@ -91,7 +94,9 @@ LABELS: dict[str, dict[str, str]] = {
         "months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
         "limit_max": "Max", "limit_min": "Min", "chart_latest": "latest {value} ({date})",
         "last_checkin": "Last check-in", "confidence": "confidence",
-        "ago_week": "a week ago", "ago_month": "a month ago", "ago_quarter": "a quarter ago",
+        "ago_on": "on {day}",
+        "ago_week": "end of last week", "ago_month": "end of last month",
+        "ago_quarter": "end of last quarter",
         "moved": "Moved most", "attention_count": "Needs attention: {n}",
         "attention_top": "Needs attention: {n}, the {shown} most severe",
         "owed_late": "Check-ins owed: {n}, {late} of them late",

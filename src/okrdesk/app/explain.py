@@ -21,6 +21,7 @@ from okrdesk.errors import BadInput
 from okrdesk.formula import is_fact, parse
 from okrdesk.messages import counted, padded
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan, StoredObservation
+from okrdesk.periods import period_holding
 from okrdesk.store import Store
 from okrdesk.units import Dimension, UnitOfMeasure, money, percentage, written
 from okrdesk.units import figure as plain_figure
@@ -30,6 +31,8 @@ _SAID: dict[str, dict[str, str]] = {
         "for": "for {subject} ({name}) as of {day}",
         "checkpoint": "a checkpoint, closed on {day}: the figure as it stood that day, which "
                       "the report shows; nothing after it counts",
+        "through": "figures through {through}: {period} is stored with figures after {day}, "
+                   "and a period's figure cannot be cut at a day",
         "no_data": "no data",
         "no_ratio": "no data (0 / 0)",
         "nothing_stored": "no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first",
@@ -66,6 +69,8 @@ _SAID: dict[str, dict[str, str]] = {
     "zh": {
         "for": "{name} ({subject})  截至 {day}",
         "checkpoint": "检查点，{day} 截止：取当日的数字（报告显示的也是它），之后的数据不计入",
+        "through": "数据截至 {through}：{period} 已存的数据含 {day} 之后的日子，"
+                   "一个周期的数字无法按日切分",
         "no_data": "无数据",
         "no_ratio": "无数据（0 / 0）",
         "nothing_stored": "尚未采集任何数据：请运行 `okrdesk collect`（或 `okrdesk checkin`）",
@@ -151,6 +156,9 @@ def explain_lines(
         # The same rollup the report uses, so the two always agree.
         engine = Engine(plan, store, day, session.host.metrics, trends=False, within=subject)
         rollup = engine.rollup
+        if kr.metric is not None and engine.through != day:
+            cut = period_holding(day, plan.grain).id
+            lines.append(said["through"].format(through=engine.through, period=cut, day=day))
         if kr.metric is None:
             lines += _explain_checkins(store, rollup, kr, subject, day, lang)
         else:
@@ -161,7 +169,7 @@ def explain_lines(
             if spec.formula is not None:
                 return lines + _explain_derived(kr, spec, figure, rollup, subject, session, lang)
             rows = store.observations(
-                metric=spec.name, subjects=subjects, through=day, grain=plan.grain,
+                metric=spec.name, subjects=subjects, through=engine.through, grain=plan.grain,
                 sliced=bool(spec.dimensions),
             )  # fmt: skip
             if kr.where:

@@ -4,11 +4,15 @@ needs at each grain."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from typing import TYPE_CHECKING
 
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import MetricSpec, Plan
-from okrdesk.periods import Grain, Period, month_of, periods_within
+from okrdesk.periods import Grain, Period, month_of, period_holding, periods_within
+
+if TYPE_CHECKING:
+    from okrdesk.store.reader import StoreReader
 
 
 def plan_periods(plan: Plan, through: dt.date, grain: Grain | None = None) -> tuple[Period, ...]:
@@ -79,3 +83,31 @@ def one_period_before(day: dt.date, grain: Grain) -> dt.date:
     year, month = divmod(index, 12)
     last = month_of(dt.date(year, month + 1, 1)).end
     return last.replace(day=min(day.day, last.day))
+
+
+def figures_through(
+    store: StoreReader, day: dt.date, grain: Grain, metrics: Collection[str]
+) -> dt.date:
+    """The last day a report as of ``day`` counts stored figures of ``grain`` through.
+
+    A period's figure cannot be cut at a day. So where the period holding ``day`` is
+    stored with figures of ``metrics`` that run past it (a past day, read after a
+    later collect filled the period in), none of that period counts, and the figures
+    run through the day before it started. Otherwise, and on a live day (the period
+    collected through that day, or earlier), they run through ``day`` itself.
+    """
+    period = period_holding(day, grain)
+    if period.end <= day:
+        return day
+    ends = store.figures_end(period.id, grain)
+    if any(ends.get(metric, day) > day for metric in metrics):
+        return period.start - dt.timedelta(days=1)
+    return day
+
+
+def change_base(through: dt.date, grain: Grain) -> dt.date:
+    """The day a report's change is measured from, for figures that run through
+    ``through``: the end of the period before the one holding it. A week's change is
+    the week's figures so far, whichever of its days the report is on; a day a week
+    back would fall inside a period stored whole, which counts all or nothing."""
+    return period_holding(through, grain).start - dt.timedelta(days=1)

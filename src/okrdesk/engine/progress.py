@@ -170,6 +170,9 @@ class Engine:
         self.trends = trends
         self.within = within
         self.rollup = Rollup(plan, store, as_of, metrics, within, shared)
+        self.through = self.rollup.through
+        """The day stored figures count through (``figures_through``): ``as_of`` but
+        on a past day whose period is stored past it."""
         self._judged: dict[tuple[str, str], KeyResultProgress | None] = {}
         self._earlier: dict[dt.date, Engine] = {}
         self._judge_only: Engine | None = None
@@ -309,7 +312,7 @@ class Engine:
             series = stored["value"]
         else:
             series = self.store.series(
-                spec.name, subjects, self.as_of, "value", self.plan.grain, kr.where,
+                spec.name, subjects, self.through, "value", self.plan.grain, kr.where,
                 since=self.plan.start,
             )  # fmt: skip
         if spec.kind is MetricKind.STOCK:
@@ -331,11 +334,11 @@ class Engine:
         else:
             grain, since, subjects = self.plan.grain, self.plan.start, self.under(subject)
             numerators = self.store.series(
-                spec.name, subjects, self.as_of, "numerator", grain, kr.where, since=since
+                spec.name, subjects, self.through, "numerator", grain, kr.where, since=since
             )
             denominators = dict(
                 self.store.series(
-                    spec.name, subjects, self.as_of, "denominator", grain, kr.where, since=since
+                    spec.name, subjects, self.through, "denominator", grain, kr.where, since=since
                 )
             )
         parts = _ratio_parts(spec, numerators, denominators)
@@ -350,7 +353,7 @@ class Engine:
         columns = self._trend_columns(subject)
         if columns and subject not in self._series_coming:
             self._series_coming[subject] = self.store.series_of_metrics_aside(
-                columns, self.under(subject), self.as_of, self.plan.grain,
+                columns, self.under(subject), self.through, self.plan.grain,
                 since=self.plan.start, everyone=True,
             )  # fmt: skip
 
@@ -363,7 +366,7 @@ class Engine:
         if subject not in self._series:
             columns = self._trend_columns(subject)
             self._series[subject] = self.store.series_of_metrics(
-                columns, self.under(subject), self.as_of, self.plan.grain,
+                columns, self.under(subject), self.through, self.plan.grain,
                 since=self.plan.start, everyone=self._firm_wide(subject),
                 top=subject == self.plan.top,
             ) if columns else {}  # fmt: skip

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from okrdesk.engine.plan_calendar import figures_through, metrics_by_grain
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import (
     KeyResult,
@@ -74,12 +75,30 @@ class SharedReads:
     and a period earlier: one read of the store answers both), and the org
     tree as the adding up walks it."""
 
-    def __init__(self, store: StoreReader, plan: Plan, days: Iterable[dt.date] = ()) -> None:
+    def __init__(
+        self,
+        store: StoreReader,
+        plan: Plan,
+        days: Iterable[dt.date] = (),
+        specs: Mapping[str, MetricSpec] | None = None,
+    ) -> None:
+        """``days``: the dates the report asks about, as asked (each is read through
+        the day its figures count through, ``through``). ``specs``: the metrics'
+        declarations, so a derived metric's inputs are among the plan's metrics."""
         self.store = store
         self.plan = plan
-        self.days = frozenset(days)
+        self._metrics = metrics_by_grain(plan, specs)[plan.grain]
+        self._through: dict[dt.date, dt.date] = {}
+        self.days = frozenset(self.through(day) for day in days)
         self._sums: dict[tuple[dt.date, str | None, frozenset[str] | None], SumRows] = {}
         self._trees: dict[str | None, _Tree] = {}
+
+    def through(self, day: dt.date) -> dt.date:
+        """The day the plan's figures as of ``day`` count through (``figures_through``
+        at the plan's grain), found once per day."""
+        if day not in self._through:
+            self._through[day] = figures_through(self.store, day, self.plan.grain, self._metrics)
+        return self._through[day]
 
     def sums(
         self,
@@ -88,10 +107,10 @@ class SharedReads:
         subjects: Collection[str] | None,
         metrics: frozenset[str] | None = None,
     ) -> SumRows:
-        """The sums over time through ``day`` for each subject of every metric (of
-        ``metrics`` when given: others may be missing): every subject when ``scope`` is
-        None, else those of ``subjects`` (the subtree of the unit ``scope``). The first
-        date of ``days`` asked for reads them all."""
+        """The sums over time through ``day`` (a ``through`` day) for each subject of
+        every metric (of ``metrics`` when given: others may be missing): every subject
+        when ``scope`` is None, else those of ``subjects`` (the subtree of the unit
+        ``scope``). The first date of ``days`` asked for reads them all."""
         key = (day, scope, metrics)
         if key not in self._sums:
             days = (
@@ -147,7 +166,10 @@ class Rollup:
         self.store = store
         self.as_of = as_of
         self.specs = specs
-        self.shared = shared if shared is not None else SharedReads(store, plan)
+        self.shared = shared if shared is not None else SharedReads(store, plan, specs=specs)
+        self.through = self.shared.through(as_of)
+        """The day stored figures count through: ``as_of``, or the end of the last
+        period before it when the period holding it is stored past it."""
         everything = within is None or within == plan.top
         self._scope = None if everything else set(subjects_under(plan, within or plan.top))
         self._figures: dict[tuple[str, bool], _Figures] = {}
@@ -239,7 +261,7 @@ class Rollup:
                 if over_time not in read:
                     read[over_time] = self.store.slice_sums(
                         spec.name,
-                        self.as_of,
+                        self.through,
                         over_time,
                         self.plan.grain,
                         subjects,
@@ -298,7 +320,7 @@ class Rollup:
                 own.append((rows.get(spec.name, {}), start + COLUMN[part], start + 3))
             else:
                 own.append((self.store.totals_by_subject(
-                    spec.name, self.as_of, part, over_time, self.plan.grain, subjects,
+                    spec.name, self.through, part, over_time, self.plan.grain, subjects,
                     since=self.plan.start,
                 ), 0, 1))  # fmt: skip
         return self._figures_from(spec, own, scoped)
@@ -307,7 +329,7 @@ class Rollup:
         if scoped not in self._summed:
             scope = self._within if scoped else None
             self._summed[scoped] = self.shared.sums(
-                self.as_of, scope, self._scope if scoped else None, self._summed_metrics
+                self.through, scope, self._scope if scoped else None, self._summed_metrics
             )
         return self._summed[scoped]
 

@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from okrdesk.engine.plan_calendar import figures_through
 from okrdesk.model import MetricKind, MetricSpec, Person, Plan, ScoringPolicy
 from okrdesk.periods import Period, periods_between
 from okrdesk.records import shared_methods
@@ -167,13 +168,16 @@ def scores(
 ) -> list[PersonScore]:
     """Every policy's score for every person it covers, for each period up to ``as_of``;
     the period holding ``as_of`` to date, unless it ends that day, once a week of it
-    has gone (``DAYS_BEFORE_TO_DATE``)."""
+    has gone (``DAYS_BEFORE_TO_DATE``). On a past day whose period is stored whole
+    (``figures_through``), the periods before it only: its figures run past the day."""
     asked = []
     for policy in plan.scoring:
         people = policy_people(plan, policy)
-        for period in periods_between(plan.start, min(as_of, plan.end), policy.grain):
-            elapsed = elapsed_share(period, as_of)
-            if elapsed < 1 and (as_of - period.start).days + 1 < DAYS_BEFORE_TO_DATE:
+        components = [c.metric for c in policy.components]
+        day = figures_through(store, as_of, policy.grain, components)
+        for period in periods_between(plan.start, min(day, plan.end), policy.grain):
+            elapsed = elapsed_share(period, day)
+            if elapsed < 1 and (day - period.start).days + 1 < DAYS_BEFORE_TO_DATE:
                 continue
             asked.append((policy, people, period, elapsed))
     # A plan cut to one unit scores that unit's people: read theirs alone.

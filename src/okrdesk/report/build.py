@@ -17,12 +17,18 @@ from okrdesk.engine import attention
 from okrdesk.engine.budget import BudgetProgress, LineProgress, budget_progress
 from okrdesk.engine.cadence import owed
 from okrdesk.engine.pace import due_fraction, expected_value
-from okrdesk.engine.plan_calendar import clamp_to_plan, collected_for, one_period_before
+from okrdesk.engine.plan_calendar import (
+    change_base,
+    clamp_to_plan,
+    collected_for,
+    figures_through,
+    metrics_by_grain,
+)
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, subjects_under
 from okrdesk.engine.scoring import PersonScore, scores
 from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan, Run, standing_failures
-from okrdesk.periods import Over, default_window, parse_window, week_of
+from okrdesk.periods import Over, default_window, parse_window, period_holding, week_of
 from okrdesk.records import shared_methods
 from okrdesk.report.breakdown import breakdown_of
 from okrdesk.report.document import (
@@ -184,7 +190,7 @@ def _window(
         window = parse_window(GROWTH_WINDOW) if kr.growth is not None else default_window(
             engine.plan.grain)  # fmt: skip
     overs = [Over(c) for c in compare] or ([Over.LAST_YEAR] if kr.growth is not None else [])
-    day = p.closed or engine.as_of
+    day = engine.rollup.shared.through(p.closed or engine.as_of)
     seen = window_view(engine.plan, engine.store, spec, p.subject, day, window, overs)
     growth = float(kr.growth) if kr.growth is not None else None
     base = p.target.value / (1 + growth) if growth is not None and p.target.value else None
@@ -363,9 +369,11 @@ def build_report(
     asked = {**{kr.id: kr.breakdown for kr in plan.key_results_by_id.values() if kr.breakdown},
              **(breakdowns or {})}  # fmt: skip
     day = clamp_to_plan(plan, as_of)
-    period_ago = one_period_before(day, plan.grain)
+    wanted = metrics_by_grain(plan, metrics)[plan.grain]
+    period_ago = change_base(figures_through(store, day, plan.grain, wanted), plan.grain)
     # Now and a period earlier (the change column) are summed in the same scan.
-    shared = SharedReads(store, plan, (day, period_ago) if period_ago >= plan.start else (day,))
+    shared = SharedReads(store, plan, (day, period_ago) if period_ago >= plan.start else (day,),
+                         metrics)  # fmt: skip
     engine = Engine(plan, store, day, metrics, within=unit, shared=shared)
     engine.read_trends_aside(unit)
     progress = engine.progress(unit)
@@ -412,4 +420,7 @@ def build_report(
                        o.since, o.last, o.periods, o.due)
             for o in owed(plan, store, day, unit)
         ),
+        figures_through=engine.through if engine.through != day else None,
+        change_from=period_ago if period_ago >= plan.start else None,
+        cut_period=period_holding(day, plan.grain).id if engine.through != day else None,
     )  # fmt: skip

@@ -414,9 +414,17 @@ class Report:
     budget: ReportBudget
     alerts: tuple[ReportAlert, ...]
     previous_score: float | None = None
-    """The unit's score one period (the plan's grain) before the date; None before then."""
+    """The unit's score at ``change_from``; None before the plan had run a period."""
     owed: tuple[ReportOwed, ...] = ()
     """Check-ins owed inside the unit on the date, the longest owed first."""
+    figures_through: dt.date | None = None
+    """The day stored figures count through, when it is before ``as_of``: the period
+    holding ``as_of`` is stored with figures of later days, and counts not at all."""
+    cut_period: str | None = None
+    """That period's id (``2026-W27``), when ``figures_through`` is given."""
+    change_from: dt.date | None = None
+    """The day ``previous_score`` and every ``change`` are measured from: the end of the
+    period before the one the figures run into; None before the plan had run one."""
 
 
 def off_track(result: ReportKeyResult) -> bool:

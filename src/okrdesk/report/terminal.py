@@ -70,7 +70,12 @@ def _score_line(report: Report, lang: str) -> Text:
         # The change between the two scores as shown (88.7% and 84.5%: +4.2, not the
         # +4.15 of the unrounded ones), so that a reader's subtraction agrees.
         now, then_shown = (_shown(score_text(s)) for s in (report.score, report.previous_score))
-        then = f"{label(lang, f'ago_{report.grain}')} {score_text(report.previous_score)}"
+        # Figures cut short of the date are compared with a period before their last
+        # day, not before the date: name that day.
+        ago = (label(lang, "ago_on", day=report.change_from)
+               if report.figures_through is not None and report.change_from is not None
+               else label(lang, f"ago_{report.grain}"))  # fmt: skip
+        then = f"{ago} {score_text(report.previous_score)}"
         if now == then_shown:  # as the change column writes no change
             moved = "±0"
         else:
@@ -113,6 +118,10 @@ def first_screen(report: Report, lang: str) -> list[Text]:
     week = label(lang, "in_brackets", text=report.week)
     lines = [_line(report.plan.name, "bold"),
              _line(f"{unit.name}{who}  {label(lang, 'as_of')} {report.as_of}{week}")]  # fmt: skip
+    if report.figures_through is not None:
+        said = label(lang, "figures_through", through=report.figures_through,
+                     period=report.cut_period, day=report.as_of)  # fmt: skip
+        lines.append(_line(said, "yellow"))
     if report.phase:
         p = report.phase
         lines.append(_line(f"{label(lang, 'phase')} {p.id} {p.name}{label(lang, 'colon')}"
