@@ -18,6 +18,7 @@ import termios
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 import sqlite_utils
 from click.testing import CliRunner, Result
@@ -492,7 +493,9 @@ def test_the_scores_change_keeps_the_decimals_of_the_scores(
     assert _score_line(report, "zh").plain.endswith(f"，{said}）")
 
 
-def test_a_past_day_inside_a_stored_week_counts_none_of_that_week(demo: Path) -> None:
+def test_a_past_day_inside_a_stored_week_counts_none_of_that_week(
+    demo: Path, tmp_path: Path
+) -> None:
     """The demo is collected through 20 November, so 2026-W27 is stored whole: a report
     as of Wednesday 1 July counts none of it (its figure holds 2 to 5 July too), says so
     in every format, and names the day its score is compared with."""
@@ -507,6 +510,12 @@ def test_a_past_day_inside_a_stored_week_counts_none_of_that_week(demo: Path) ->
     assert "> 数据截至 2026-06-28：2026-W27 含 2026-07-01 之后的日子，不计入" in md
     html = okrdesk("report", "-w", str(demo), *day, "--format", "html").stdout
     assert "数据截至 2026-06-28：2026-W27 含 2026-07-01 之后的日子，不计入" in html
+    book = tmp_path / "report.xlsx"
+    okrdesk("report", "-w", str(demo), *day, "--format", "xlsx", "--out", str(book))
+    about = {row[0]: row[1] for row in
+             openpyxl.load_workbook(book)["概览"].iter_rows(values_only=True)}  # fmt: skip
+    assert about["数据"] == "数据截至 2026-06-28：2026-W27 含 2026-07-01 之后的日子，不计入"
+    assert "综合得分 2026-06-21" in about
     cut = json.loads(okrdesk("report", "-w", str(demo), *day, "--format", "json").stdout)
     assert (cut["figures_through"], cut["cut_period"], cut["change_from"]) == (
         "2026-06-28", "2026-W27", "2026-06-21")  # fmt: skip

@@ -51,9 +51,16 @@ def test_the_report_has_a_sheet_per_section_with_true_figures(
     model = json.loads(run("report", "--as-of", AS_OF, "--format", "json", "-w",
                            str(workspace)).stdout)  # fmt: skip
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["关键结果", "成员排名", "月度考核", "预算", "需要关注"]
+    assert book.sheetnames == ["概览", "关键结果", "成员排名", "月度考核", "预算", "需要关注"]
     for sheet in book.worksheets:
         assert sheet.freeze_panes == "A2"
+    # What the workbook is about, on its first sheet: a copy passed on keeps its date.
+    about = {row[0].value: row[1] for row in book["概览"].iter_rows(min_row=2)}
+    assert about["截至"].value == f"{AS_OF}（{model['week']}）"
+    assert about["单位"].value == f"{model['unit']['name']}（{model['unit']['id']}，branch）"
+    assert about["综合得分"].value == pytest.approx(model["score"])
+    assert about["综合得分"].number_format == "0.0%"
+    assert "数据" not in about  # the figures run through the report's day
     results = book["关键结果"]
     head = [c.value for c in results[1]]
     assert head[:8] == ["目标", "编号", "名称", "计量单位", "实际", "目标值", "完成率", "应完成"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from okrdesk.messages import label
-from okrdesk.report.document import ReportKeyResult
+from okrdesk.report.document import Report, ReportKeyResult
 from okrdesk.report.numbers import in_unit
 from okrdesk.units import UNITS, Dimension, exact, half_up, is_percent
 
@@ -63,3 +63,36 @@ def sparkline(result: ReportKeyResult, width: int = 12) -> str:
     if span == 0:
         return SPARKS[0] * len(points)
     return "".join(SPARKS[round((v - low) / span * (len(SPARKS) - 1))] for v in points)
+
+
+def unit_named(report: Report, lang: str) -> str:
+    """The unit as the reader's language writes it: 深圳福田营业部（szft，branch）."""
+    unit = report.unit
+    who = f"{unit.id}{label(lang, 'then')}{unit.level}"
+    return unit.name + label(lang, "in_brackets", text=who)
+
+
+def figures_through(report: Report, lang: str) -> str | None:
+    """The day a past day's figures run through, and why; None when they run through
+    the report's day."""
+    if report.figures_through is None:
+        return None
+    return label(lang, "figures_through", through=report.figures_through,
+                 period=report.cut_period, day=report.as_of)  # fmt: skip
+
+
+def phase_span(report: Report, lang: str) -> str | None:
+    """``Q4 收官：2026-10-01 – 2026-12-31，剩余 41 天``; None outside every phase."""
+    p = report.phase
+    if p is None:
+        return None
+    return (f"{p.id} {p.name}{label(lang, 'colon')}{p.start} – {p.end}{label(lang, 'then')}"
+            + label(lang, "days_left", n=p.days_left))  # fmt: skip
+
+
+def compared_with(report: Report, lang: str) -> str:
+    """What the score before is named: the end of the period before (上周末), or, for
+    figures cut short of the report's day, that day itself."""
+    if report.figures_through is not None and report.change_from is not None:
+        return label(lang, "ago_on", day=report.change_from)
+    return label(lang, f"ago_{report.grain}")

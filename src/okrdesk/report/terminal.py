@@ -15,7 +15,17 @@ from decimal import Decimal
 from typing import TextIO
 
 from okrdesk.messages import label
-from okrdesk.report.cells import change, change_heading, sparkline, target, value
+from okrdesk.report.cells import (
+    change,
+    change_heading,
+    compared_with,
+    figures_through,
+    phase_span,
+    sparkline,
+    target,
+    unit_named,
+    value,
+)
 from okrdesk.report.document import Report, ReportKeyResult, ReportObjective, all_results
 from okrdesk.report.notes import (
     Unlisted,
@@ -70,12 +80,7 @@ def _score_line(report: Report, lang: str) -> Text:
         # The change between the two scores as shown (88.7% and 84.5%: +4.2, not the
         # +4.15 of the unrounded ones), so that a reader's subtraction agrees.
         now, then_shown = (_shown(score_text(s)) for s in (report.score, report.previous_score))
-        # Figures cut short of the date are compared with a period before their last
-        # day, not before the date: name that day.
-        ago = (label(lang, "ago_on", day=report.change_from)
-               if report.figures_through is not None and report.change_from is not None
-               else label(lang, f"ago_{report.grain}"))  # fmt: skip
-        then = f"{ago} {score_text(report.previous_score)}"
+        then = f"{compared_with(report, lang)} {score_text(report.previous_score)}"
         if now == then_shown:  # as the change column writes no change
             moved = "±0"
         else:
@@ -112,21 +117,13 @@ def _moved(report: Report) -> list[ReportKeyResult]:
 
 def first_screen(report: Report, lang: str) -> list[Text]:
     """The lines that open the report: everything a manager needs on one screen."""
-    unit = report.unit
-    # Punctuation as the reader's language writes it: 深圳福田营业部（szft，branch）.
-    who = label(lang, "in_brackets", text=f"{unit.id}{label(lang, 'then')}{unit.level}")
     week = label(lang, "in_brackets", text=report.week)
-    lines = [_line(report.plan.name, "bold"),
-             _line(f"{unit.name}{who}  {label(lang, 'as_of')} {report.as_of}{week}")]  # fmt: skip
-    if report.figures_through is not None:
-        said = label(lang, "figures_through", through=report.figures_through,
-                     period=report.cut_period, day=report.as_of)  # fmt: skip
-        lines.append(_line(said, "yellow"))
-    if report.phase:
-        p = report.phase
-        lines.append(_line(f"{label(lang, 'phase')} {p.id} {p.name}{label(lang, 'colon')}"
-                           f"{p.start} – {p.end}{label(lang, 'then')}"
-                           + label(lang, "days_left", n=p.days_left)))  # fmt: skip
+    day = f"{label(lang, 'as_of')} {report.as_of}{week}"
+    lines = [_line(report.plan.name, "bold"), _line(f"{unit_named(report, lang)}  {day}")]
+    if (through := figures_through(report, lang)) is not None:
+        lines.append(_line(through, "yellow"))
+    if (span := phase_span(report, lang)) is not None:
+        lines.append(_line(f"{label(lang, 'phase')} {span}"))
     lines.append(_score_line(report, lang))
     if moved := _moved(report):
         heading = label(lang, "in_brackets", text=change_heading(report.grain, lang))

@@ -1,5 +1,8 @@
 """The report as an Excel workbook: a sheet per section, numbers as numbers.
 
+The first sheet says what the workbook is about (plan, unit, day, score), so a
+copy passed on keeps its date.
+
 Every figure is a number cell holding the value okrdesk computed, in its
 base unit (元, a count, a fraction), with a number format that shows it the
 way the report writes it: 亿 and 万 through Excel's scaling (``0!.00,,"亿"``
@@ -19,7 +22,13 @@ from typing import Any, BinaryIO
 
 from okrdesk.messages import label, status
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
-from okrdesk.report.cells import target
+from okrdesk.report.cells import (
+    compared_with,
+    figures_through,
+    phase_span,
+    target,
+    unit_named,
+)
 from okrdesk.report.notes import under_title
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure, percentage
 
@@ -29,10 +38,12 @@ PERCENT = "0.0%"
 _WORDS = {
     "zh": {"id": "编号", "title": "名称", "unit": "计量单位", "owner": "负责人",
            "kind": "类别", "level": "级别", "message": "内容", "tripped": "已熔断",
-           "notes": "说明"},
+           "notes": "说明", "summary": "概览", "item": "项目", "value": "内容", "plan": "计划",
+           "who": "单位", "figures": "数据", "made_by": "生成"},
     "en": {"id": "ID", "title": "Title", "unit": "Unit", "owner": "Owner",
            "kind": "Kind", "level": "Level", "message": "Message", "tripped": "Tripped",
-           "notes": "Notes"},
+           "notes": "Notes", "summary": "Summary", "item": "Item", "value": "Value",
+           "plan": "Plan", "who": "Unit", "figures": "Figures", "made_by": "Made by"},
 }  # fmt: skip
 
 # A cell: its value (str, a number or None) and, for a number, its number format.
@@ -93,6 +104,31 @@ def _money(value: float | None, lang: str) -> Cell:
 
 def _share(value: float | None) -> Cell:
     return value, PERCENT if value is not None else None
+
+
+def summary(report: Any) -> tuple[list[str], list[list[Cell]]]:
+    """What the workbook is about: the plan, the unit, the day (and, on a past day
+    whose period is stored whole, the day the figures run through), the phase and the
+    score, as the text report's first lines say them."""
+    lang = report.lang
+    words = _WORDS[lang]
+    plan = label(lang, "in_brackets", text=report.plan.id)
+    rows: list[list[Cell]] = [
+        [(words["plan"], None), (f"{report.plan.name}{plan}", None)],
+        [(words["who"], None), (unit_named(report, lang), None)],
+        [(label(lang, "as_of"), None),
+         (f"{report.as_of}{label(lang, 'in_brackets', text=report.week)}", None)],
+    ]  # fmt: skip
+    if (through := figures_through(report, lang)) is not None:
+        rows.append([(words["figures"], None), (through, None)])
+    if (span := phase_span(report, lang)) is not None:
+        rows.append([(label(lang, "phase"), None), (span, None)])
+    rows.append([(label(lang, "score"), None), _share(report.score)])
+    if report.previous_score is not None:
+        ago = f"{label(lang, 'score')} {compared_with(report, lang)}"
+        rows.append([(ago, None), _share(report.previous_score)])
+    rows.append([(words["made_by"], None), (report.generated_by, None)])
+    return [words["item"], words["value"]], rows
 
 
 def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
@@ -190,7 +226,7 @@ def alerts(report: Any) -> tuple[list[str], list[list[Cell]]]:
 
 
 SECTIONS: Sequence[tuple[str, Callable[[Any], tuple[list[str], list[list[Cell]]]]]] = (
-    ("key_result", key_results), ("members", members), ("scores", scores),
+    ("summary", summary), ("key_result", key_results), ("members", members), ("scores", scores),
     ("budget", budget), ("alerts", alerts),
 )  # fmt: skip
 
@@ -216,7 +252,8 @@ def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
     formats: dict[str, Any] = {}
     for key, section in SECTIONS:
         head, rows = section(report)
-        sheet = book.add_worksheet(label(report.lang, key)[:31])
+        name = _WORDS[report.lang][key] if key in _WORDS[report.lang] else label(report.lang, key)
+        sheet = book.add_worksheet(name[:31])
         sheet.freeze_panes(1, 0)
         widths = [width(h) for h in head]
         for column, text in enumerate(head):
