@@ -46,7 +46,12 @@ FROM salons, range(1000000000000) GROUP BY 1, 2'''
 
 
 def _collect(root: Path, *metrics: str, timeout: str = "300") -> subprocess.CompletedProcess[str]:
-    chosen = [a for m in metrics for a in ("--metric", m)]
+    """``collect --metric`` each of ``metrics``; an option among them (``--accept-empty
+    NAME``) is passed as it is."""
+    chosen, options = [], list(metrics)
+    while options:
+        item = options.pop(0)
+        chosen += [item, options.pop(0)] if item.startswith("--") else ["--metric", item]
     return subprocess.run(
         [sys.executable, "-m", "okrdesk", "collect", "--through", "2026-01-18", *chosen,
          "-w", str(root)],
@@ -179,14 +184,27 @@ def test_an_export_that_came_out_empty_erases_nothing(write_workspace: WriteWork
     assert (
         f"plugin sql metric salon_attendees: gave not one figure, where {len(before)} figures "
         "are stored for it in the periods collected (kept as stored: an export that came out "
-        "empty?)"
-    ) in emptied.stdout + emptied.stderr
+        "empty? If its source really has none now, `okrdesk collect --accept-empty "
+        "salon_attendees` lets them go)"
+    ) in " ".join((emptied.stdout + emptied.stderr).split())
     with Store.open(root / "okrdesk.db") as store:
         assert store.query("SELECT * FROM observations ORDER BY period, subject") == before
         (last,) = store.runs()[-1:]
         assert last.status == "failed" and "salon_attendees" not in (last.landed or {})
     salons.write_text(SALONS, encoding="utf-8")
     assert _collect(root, "salon_attendees").returncode == 0
+    # Empty on purpose (every salon of the year called off), said so: the figures go.
+    salons.write_text(SALONS.splitlines()[0] + "\n", encoding="utf-8")
+    accepted = _collect(root, "salon_attendees", "--accept-empty", "salon_attendees")
+    assert accepted.returncode == 0, accepted.stderr
+    assert f"不再报送、已删除 {len(before):,} 条" in accepted.stdout
+    with Store.open(root / "okrdesk.db") as store:
+        assert store.query("SELECT * FROM observations") == []
+        (last,) = store.runs()[-1:]
+        assert last.status == "ok"
+    # Only a metric the plan uses can be named.
+    wrong = _collect(root, "--accept-empty", "salon_atendees")
+    assert wrong.returncode == 2 and "salon_attendees" in wrong.stderr
 
 
 def test_a_metric_answered_in_a_fuller_period_kept_is_answered(

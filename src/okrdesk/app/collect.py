@@ -132,23 +132,27 @@ def run_collect(
     progress: Progress | None = None,
     jobs: int = 1,
     lang: str = "en",
+    emptied: Iterable[str] = (),
 ) -> CollectSummary:
     """Collect the plan's metrics (or ``only`` these) up to ``through`` and store them,
     one transaction per plugin call and grain as each call's figures are checked (they
     wait on disk meanwhile, not in memory), or one per metric as soon as the plugin says
     it has finished that metric (``emit.finished``); ``jobs`` plugin processes at once.
-    ``lang``: the language of a refusal (a metric the plan does not use)."""
+    ``lang``: the language of a refusal (a metric the plan does not use). ``emptied``:
+    metrics whose source, the user says, now has no figure: given none, what is stored
+    of them in the periods collected goes, where otherwise it is kept and they fail."""
     plan = session.plan
     day = clamp_through(plan, through)
     wanted = metrics_needed(plan, session.host.metrics)
-    chosen = list(only)
-    if chosen:
-        unknown = sorted(set(chosen) - set(wanted))
+    chosen, accepted = list(only), set(emptied)
+    for named in (chosen, accepted):
+        unknown = sorted(set(named) - set(wanted))
         if unknown:
             raise BadInput(no_such("metric", unknown[0], wanted,
                                    _SAID[lang]["unused"].format(metrics=", ".join(wanted)
                                                                 or _SAID[lang]["none"]),
                                    lang))  # fmt: skip
+    if chosen:
         wanted = sorted(set(chosen))
     by_grain = {
         grain: sorted(metrics & set(wanted))
@@ -175,7 +179,8 @@ def run_collect(
                 rows: Iterator[SpooledRow],
                 grain_periods: tuple[Period, ...] = grain_periods,
             ) -> int:
-                return store.replace_rows(run_id, sound, grain_periods, rows, through=day)
+                return store.replace_rows(run_id, sound, grain_periods, rows, through=day,
+                                          emptied=accepted)  # fmt: skip
 
             result = collect(
                 session.host, plan, metrics, grain_periods, day, session.workspace.root,
@@ -196,7 +201,7 @@ def run_collect(
             landed.discard(metric)
             held = counted(rows, "figure is", "figures are")
             owner = session.host.owners.get(metric, "-")
-            errors.append(PluginError(owner, metric, _UNANSWERED.format(rows=held)))
+            errors.append(PluginError(owner, metric, _UNANSWERED.format(rows=held, metric=metric)))
         store.finish_run(run_id, "failed" if errors else "ok", versions,
                          [str(e) for e in errors], said_once(warnings))  # fmt: skip
         changes = store.changes
@@ -210,7 +215,8 @@ def run_collect(
 
 _UNANSWERED = (
     "gave not one figure, where {rows} stored for it in the periods collected (kept as "
-    "stored: an export that came out empty?)"
+    "stored: an export that came out empty? If its source really has none now, "
+    "`okrdesk collect --accept-empty {metric}` lets them go)"
 )
 
 

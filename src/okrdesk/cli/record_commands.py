@@ -29,10 +29,20 @@ from okrdesk.errors import EXIT_FAILED, BadInput
     help="Run up to N plugins at once, each in its own process (the SQL source on a "
     "warehouse also splits by metric). The numbers stored are the same as with 1.",
 )  # fmt: skip
+@click.option(
+    "--accept-empty", "emptied", multiple=True, metavar="METRIC",
+    help="METRIC's source has no figure now, on purpose (a complaint withdrawn, the "
+    "only one of the year): what is stored of it goes. Without this, a metric given "
+    "no figure where figures are stored fails and keeps them. Repeat for several.",
+)  # fmt: skip
 @lang_option("Language of the summary (a plugin's own warnings and errors are as it gave them).")
 @workspace_option
 def collect(
-    through: dt.datetime | None, metrics: tuple[str, ...], jobs: int, lang: str | None
+    through: dt.datetime | None,
+    metrics: tuple[str, ...],
+    jobs: int,
+    emptied: tuple[str, ...],
+    lang: str | None,
 ) -> None:
     """Collect every metric the plan uses, through its plugin, into okrdesk.db.
 
@@ -47,7 +57,7 @@ def collect(
     said were finished, which are stored); the other plugins' land, and
     the exit code is 1. So does a metric given not one figure where figures
     are stored for it (an export that came out empty): it fails, and keeps
-    them.
+    them, unless --accept-empty names it.
     """
     from okrdesk.app.collect import not_stored_line, run_collect, said_once, summary_lines
     from okrdesk.app.session import open_session
@@ -59,9 +69,10 @@ def collect(
         from okrdesk.cli.progress_bar import BarProgress
 
         with BarProgress() as bar:
-            summary = run_collect(session, day_of(through), metrics, bar, jobs, lang)
+            summary = run_collect(session, day_of(through), metrics, bar, jobs, lang, emptied)
     else:
-        summary = run_collect(session, day_of(through), metrics, jobs=jobs, lang=lang)
+        summary = run_collect(session, day_of(through), metrics, jobs=jobs, lang=lang,
+                              emptied=emptied)  # fmt: skip
     for line in summary_lines(summary, lang):
         say(line)
     for warning in said_once(summary.warnings):

@@ -497,6 +497,8 @@ class Store(ABC):
         periods: Sequence[Period],
         rows: Iterable[FigureRow],
         through: dt.date | None = None,
+        *,
+        emptied: Collection[str] = (),
     ) -> int:
         """Replace, in one transaction, every value of the ``collected`` metrics
         (metric → plugin) in ``periods`` with ``rows`` (metric, subject, period,
@@ -511,9 +513,10 @@ class Store(ABC):
         never erases earlier numbers; nor does a metric given not one row where rows
         are stored for it in ``periods`` (an export that came out empty, not a year
         without a figure): it keeps them too, counted in ``changes.kept_unanswered``
-        for the collect to fail the metric. A period that ends after ``through`` was
-        collected in part: it is stored as partial, and never replaces what is
-        stored for that period through a later day or complete. A row collected
+        for the collect to fail the metric, unless it is among ``emptied`` (the user
+        said its source now has none: what is stored goes). A period that ends
+        after ``through`` was collected in part: it is stored as partial, and never
+        replaces what is stored for that period through a later day or complete. A row collected
         again as it is stored is left as it is (``store.changes``).
         """
         from okrdesk.store.changes import (
@@ -589,7 +592,7 @@ class Store(ABC):
                     raise ValueError(f"{pair}: rows must come grouped by metric and period")
                 seen.add(pair)
                 count += bring(pair, list(group))
-            for metric in collected.keys() - answered:
+            for metric in collected.keys() - answered - set(emptied):
                 held_rows = self._rows_in_periods(metric, [p for m, p in asked if m == metric])
                 if held_rows:
                     found.kept_unanswered[metric] = held_rows
