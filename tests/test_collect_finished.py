@@ -152,8 +152,8 @@ def test_a_finished_metric_is_stored_while_the_plugin_computes_the_next(
 @pytest.mark.parametrize(
     ("mode", "named"),
     [
-        ("raises", "okrdesk_collect failed: RuntimeError: the complaints export went away"),
-        ("exits", "its process ended during okrdesk_collect (exit code 3"),
+        ("raises", "okrdesk_collect 出错：RuntimeError: the complaints export went away"),
+        ("exits", "其进程在 okrdesk_collect 期间退出（退出码 3"),
     ],
 )
 def test_a_plugin_that_fails_after_finishing_a_metric_keeps_that_metric_stored(
@@ -165,8 +165,8 @@ def test_a_plugin_that_fails_after_finishing_a_metric_keeps_that_metric_stored(
     assert {v for _, _, v in before} == {1.0}
     code, stdout, stderr = finish(collect(root, OKRDESK_TEST_MODE=mode, OKRDESK_TEST_FIGURE="2"))
     assert code == 1, stdout + stderr
-    assert f"plugin stepwise: {named}" in stderr
-    assert "(stored before it ended: new_hnw_clients)" in stderr
+    assert f"错误：插件 stepwise：{named}" in stderr
+    assert "（结束前已入库：new_hnw_clients）" in stderr
     assert " 条数据，1 个指标，" in stdout
     assert "未入库的指标保留原有数字。" in stderr
     assert "Traceback" not in stderr
@@ -181,11 +181,12 @@ def test_emitting_for_a_finished_metric_is_its_problem_and_keeps_what_was_stored
     root = workspace(backend)
     code, stdout, stderr = finish(collect(root, OKRDESK_TEST_MODE="late", OKRDESK_TEST_FIGURE="4"))
     assert code == 1, stdout + stderr
+    # okrdesk's refusals as a plugin's author reads them, what became of them in Chinese.
     assert (
-        "plugin stepwise metric new_hnw_clients: cm01 2026-W01: emitted after emit.finished "
+        "插件 stepwise 指标 new_hnw_clients：cm01 2026-W01: emitted after emit.finished "
         "for this metric, which a plugin must not do; emit.error after emit.finished for this "
-        "metric, which a plugin must not do: changed my mind (2 problems, what it emitted "
-        "before emit.finished was stored and is kept)"
+        "metric, which a plugin must not do: changed my mind（共 2 个问题，emit.finished "
+        "之前给出的已入库并保留）"
     ) in stderr
     assert {v for s, _, v in figures(backend, root, "new_hnw_clients")} == {4.0}
     assert len(figures(backend, root, "complaint_rate")) == 3

@@ -148,9 +148,8 @@ def test_jobs_store_what_one_at_a_time_stores(
     outcomes = {}
     for jobs in ("1", "4"):
         root = firm_workspace(write_workspace, tmp_path / f"jobs{jobs}")
-        ran = CliRunner().invoke(
-            cli, ["collect", "--through", "2026-01-18", "--jobs", jobs, "-w", str(root)]
-        )
+        args = ["collect", "--through", "2026-01-18", "--jobs", jobs, "--lang", "en"]
+        ran = CliRunner().invoke(cli, [*args, "-w", str(root)])
         # The broken plugin fails alone, named, the same way both times.
         assert ran.exit_code == 1, ran.output
         assert "plugin broken: okrdesk_collect failed: RuntimeError" in ran.output
@@ -246,7 +245,7 @@ def test_a_lost_warehouse_fails_its_metrics_and_no_other_source(
     root = firm_workspace(write_workspace, tmp_path / "ws")
     monkeypatch.setenv("WAREHOUSE_URL", f"postgresql://okrdesk@/crm?host={tmp_path}/no-server")
     ran = CliRunner().invoke(
-        cli, ["collect", "--through", "2026-01-18", "--jobs", "2", "-w", str(root)]
+        cli, ["collect", "--through", "2026-01-18", "--jobs", "2", "--lang", "en", "-w", str(root)]
     )
     assert ran.exit_code == 1
     # One failure of the source, said once for the metrics it failed.
@@ -288,7 +287,9 @@ def test_an_unreachable_engine_fails_its_metrics_and_the_other_sources_store(
     with silent_server() as silent:
         url = ENGINE_URLS[dialect].format(port=silent if answers == "silent" else closed_port())
         monkeypatch.setenv("WAREHOUSE_URL", url)
-        ran = CliRunner().invoke(cli, ["collect", "--through", "2026-01-18", "-w", str(root)])
+        ran = CliRunner().invoke(
+            cli, ["collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root)]
+        )
     assert ran.exit_code == 1
     why = "connection refused" if answers == "refused" else "no answer within 1 s"
     said = f"cannot connect to {url.replace('okr@', '')}: {why}"

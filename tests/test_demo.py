@@ -85,9 +85,9 @@ def test_a_file_every_metric_of_a_plugin_reads_is_one_error_naming_the_metrics(
     (root / "data" / "crm" / "assets.csv").unlink()
     done = okrdesk("collect", "-w", str(root), "--through", "2026-06-30")
     assert done.returncode == 1
-    errors = [line for line in done.stderr.splitlines() if line.startswith("error: ")]
+    errors = [line for line in done.stderr.splitlines() if line.startswith("错误：")]
     [missing] = [line for line in errors if "assets.csv" in line]
-    metrics = missing.removeprefix("error: plugin brokerage metrics ").partition(": ")[0]
-    assert {"asset_attrition", "new_hnw_clients"} <= set(metrics.split(", "))
-    assert missing.partition(": assets.csv")[2].startswith(": file not found")
+    metrics = missing.removeprefix("错误：插件 brokerage 指标 ").partition("：")[0]
+    assert {"asset_attrition", "new_hnw_clients"} <= set(metrics.split("、"))
+    assert missing.partition("：assets.csv")[2].startswith(": file not found")
     assert len(errors) == len(set(errors))

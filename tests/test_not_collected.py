@@ -41,7 +41,7 @@ def run(root: Path, *args: str) -> Result:
 
 def collect(root: Path, failing: str = "") -> None:
     (root / "fail").write_text(failing, encoding="utf-8")
-    done = run(root, "collect", "--through", "2026-03-31")
+    done = run(root, "collect", "--through", "2026-03-31", "--lang", "en")
     assert done.exit_code == (1 if failing else 0), done.output
 
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
-from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.model import MetricKind, MetricSpec, PluginLine, kept_line
 from okrdesk.plugins.failures import describe_error, raised_at
 from okrdesk.units import UNITS
 from sample_workspace import WriteWorkspace, trusted
@@ -275,3 +275,19 @@ def test_a_syntax_error_named_at_no_place_keeps_the_place_in_its_words() -> None
     inside_python = str(Path(sysconfig.get_paths()["stdlib"]) / "broken.py")
     error = SyntaxError("invalid syntax", (inside_python, 3, 1, "def (:\n"))
     assert describe_error(error) == "SyntaxError: invalid syntax (broken.py, line 3)"
+
+
+def test_a_plugins_line_is_worded_in_the_readers_language() -> None:
+    """A plugin's problem is kept as a run keeps it, in English, and worded again in the
+    reader's language wherever it is shown; the plugin's own words stay as it gave them."""
+    line = PluginLine("sql", ("assets", "leads"), "cannot connect: refused")
+    assert line.text() == "plugin sql metrics assets, leads: cannot connect: refused"
+    assert line.text("zh") == "插件 sql 指标 assets、leads：cannot connect: refused"
+    assert kept_line(str(line)) == line
+    assert kept_line("plugin sql metric nps: nps.csv: 3 rows") == PluginLine(
+        "sql", ("nps",), "nps.csv: 3 rows")  # fmt: skip
+    assert kept_line("plugin brokerage: down").text("zh") == "插件 brokerage：down"
+    # No loaded plugin provides it: the metric is what the line is about.
+    none = PluginLine("-", ("leads",), "no loaded plugin provides it")
+    assert none.text() == "metric leads: no loaded plugin provides it"
+    assert kept_line("okrdesk said this") == PluginLine(None, (), "okrdesk said this")

@@ -477,7 +477,9 @@ def test_an_installed_package_is_found_through_its_entry_point(
     opened = next(n for n, line in enumerate(source.splitlines(), 1) if "path.open(" in line)
     assert failed.returncode == 1
     said = failed.stdout + failed.stderr
-    assert "plugin salons: okrdesk_collect failed: FileNotFoundError: " in said
+    # In the workspace's language, Chinese here: okrdesk's words, the package's error as
+    # Python gave it.
+    assert "错误：插件 salons：okrdesk_collect 出错：FileNotFoundError: " in said
     assert f"(at okrdesk_salons/__init__.py:{opened})" in said, said
     # collect runs the installed package in a process of its own, found by its entry point
     (root / "data").mkdir()

@@ -80,7 +80,7 @@ def test_a_plugin_that_hangs_is_timed_out_and_the_others_land(
                         "OKRDESK_PLUGIN_TIMEOUT": "2"})  # fmt: skip
     assert time.monotonic() - start < 30
     assert done.returncode == 1
-    assert "plugin hangs: okrdesk_collect did not finish within 2 s" in done.stderr
+    assert "错误：插件 hangs：okrdesk_collect 在 2 秒内未完成，其进程已停止" in done.stderr
     assert "Traceback" not in done.stderr
     assert {r[0] for r in rows(root / "okrdesk.db")} == {"new_hnw_clients", "complaint_rate"}
 
@@ -308,7 +308,7 @@ def test_a_misbehaving_plugin_is_stopped_and_named(
     (root / "plugins" / "misbehaves.py").write_text(body, encoding="utf-8")
     trusted(root)
     start = time.monotonic()
-    done = okrdesk("collect", "--through", "2026-03-15", "-w", str(root),
+    done = okrdesk("collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root),
                    env={"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves",
                         "OKRDESK_PLUGIN_TIMEOUT": "2"})  # fmt: skip
     assert time.monotonic() - start < 60
@@ -316,8 +316,8 @@ def test_a_misbehaving_plugin_is_stopped_and_named(
     assert expected in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
     summary = done.stdout.splitlines()
-    assert len(summary) == 2 and summary[0].startswith("第 1 次采集："), done.stdout
-    assert summary[1].startswith("新增或变动 "), done.stdout
+    assert len(summary) == 2 and summary[0].startswith("Run 1: "), done.stdout
+    assert summary[1].endswith(" new or changed since the last collect."), done.stdout
     assert {r[0] for r in rows(root / "okrdesk.db")} == {"new_hnw_clients", "complaint_rate"}
     with contextlib.closing(sqlite3.connect(root / "okrdesk.db")) as connection:
         assert connection.execute("SELECT status FROM runs").fetchall() == [("failed",)]

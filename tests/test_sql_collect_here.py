@@ -79,10 +79,7 @@ def test_a_runaway_sql_query_is_interrupted_at_the_timeout(
     done = _collect(root, "salon_attendees", "forever", timeout="1")
     took = time.monotonic() - started
     assert done.returncode == 1
-    assert (
-        "plugin sql: okrdesk_collect did not finish within 1 s; its query was stopped"
-        in done.stdout + done.stderr
-    )
+    assert "错误：插件 sql：okrdesk_collect 在 1 秒内未完成，其查询已停止" in done.stderr
     assert took < 30, took  # the query is interrupted, not waited for
     # What the first collect stored stays.
     with sqlite3.connect(root / "okrdesk.db") as connection:
@@ -182,11 +179,18 @@ def test_an_export_that_came_out_empty_erases_nothing(write_workspace: WriteWork
     emptied = _collect(root, "salon_attendees")
     assert emptied.returncode == 1
     assert (
-        f"plugin sql metric salon_attendees: gave not one figure, where {len(before)} figures "
-        "are stored for it in the periods collected (kept as stored: an export that came out "
-        "empty? If its source really has none now, `okrdesk collect --accept-empty "
+        f"错误：插件 sql 指标 salon_attendees：一个数字也没有给出，而所采集的周期里已存有它的 "
+        f"{len(before)} 个数字（照原样保留：导出的文件是空的？如果数据源现在确实没有它的数字，"
+        "`okrdesk collect --accept-empty salon_attendees` 会删去它们）"
+    ) in emptied.stderr
+    english = _collect(root, "salon_attendees", "--lang", "en")
+    assert english.returncode == 1
+    assert (
+        f"error: plugin sql metric salon_attendees: gave not one figure, where {len(before)} "
+        "figures are stored for it in the periods collected (kept as stored: an export that "
+        "came out empty? If its source really has none now, `okrdesk collect --accept-empty "
         "salon_attendees` lets them go)"
-    ) in " ".join((emptied.stdout + emptied.stderr).split())
+    ) in english.stderr
     with Store.open(root / "okrdesk.db") as store:
         assert store.query("SELECT * FROM observations ORDER BY period, subject") == before
         (last,) = store.runs()[-1:]

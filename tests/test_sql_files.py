@@ -568,7 +568,8 @@ def test_collect_warns_and_explain_shows_the_file_rows(write_workspace: Any) -> 
 
     query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
     root = salons_workspace(write_workspace, query)
-    done = CliRunner().invoke(cli, ["collect", "--through", "2026-01-18", "-w", str(root)])
+    args = ["collect", "--through", "2026-01-18", "--lang", "en"]
+    done = CliRunner().invoke(cli, [*args, "-w", str(root)])
     assert done.exit_code == 0, done.output
     assert (
         "warning: plugin sql metric salon_attendees: 1 row dated 2025-12-30 "

@@ -271,7 +271,7 @@ def test_a_broken_definition_fails_only_its_own_key_result(
         cli, ["collect", "--through", "2026-01-31", "--lang", "en", "-w", str(root)]
     )
     assert done.exit_code == 1
-    assert "error: plugin - metric salon_leads: no loaded plugin provides it" in done.output
+    assert "error: metric salon_leads: no loaded plugin provides it" in done.output
     with Store.open(root / "okrdesk.db") as store:
         assert {row[0] for row in store.query("SELECT metric FROM observations")} == {
             "salon_attendees"

@@ -173,7 +173,10 @@ def test_a_plugins_warning_is_kept_with_its_run_and_told_by_report_and_check(
     warned = run(root, "collect", "--through", THROUGH, env={"OKRDESK_TEST_WARN": said})
     assert warned.exit_code == 0, warned.output
     line = f"plugin test_metrics metric new_hnw_clients: {said}"
-    assert f"warning: {line}" in warned.output
+    # Said in the workspace's language (the plugin's own words as it gave them), kept as a
+    # run keeps it, and worded again in the reader's language wherever it is shown.
+    zh = f"插件 test_metrics 指标 new_hnw_clients：{said}"
+    assert f"警告：{zh}" in warned.output
     with backend.open(root) as store:
         (first,) = store.runs()
     assert first.warnings == [line]
@@ -184,9 +187,9 @@ def test_a_plugins_warning_is_kept_with_its_run_and_told_by_report_and_check(
 
     day = first.started[:10]
     assert told("en") == [f"collect run {first.id} ({day}) warned: {line}"]
-    assert told("zh") == [f"第 {first.id} 次采集（{day}）提示：{line}"]
+    assert told("zh") == [f"第 {first.id} 次采集（{day}）提示：{zh}"]
     check = run(root, "check", "--as-of", THROUGH)
-    assert line in check.output, check.output
+    assert zh in check.output, check.output
     exported = json.loads(run(root, "export").output)["runs"]
     assert [r["warnings"] for r in exported] == [line]
     # A collect of another metric says nothing of new_hnw_clients: the warning stands.
@@ -353,13 +356,14 @@ def test_a_failing_plugin_keeps_its_earlier_numbers(backend: Backend) -> None:
     trusted(root)
     result = run(root, "collect", "--through", THROUGH)
     assert result.exit_code == 1
-    assert "error: plugin test_metrics: okrdesk_collect failed: ZeroDivisionError" in result.output
+    assert "错误：插件 test_metrics：okrdesk_collect 出错：ZeroDivisionError" in result.output
     assert snapshot(backend, root) == before
     with backend.open(root) as store:
         last = store.runs()[-1]
     assert last.status == "failed"
-    # The plugin's line that raised, as the workspace spells the file.
-    assert last.errors == ["plugin test_metrics: okrdesk_collect failed: ZeroDivisionError: "
+    # The plugin's line that raised, as the workspace spells the file; okrdesk's words in
+    # the language the collect said them in, the plugin named as a run keeps it.
+    assert last.errors == ["plugin test_metrics: okrdesk_collect 出错：ZeroDivisionError: "
                            "division by zero (at plugins/test_metrics.py:28)"]  # fmt: skip
 
 

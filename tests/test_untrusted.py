@@ -84,13 +84,18 @@ def test_report_and_check_say_the_plugin_was_skipped_and_still_work(
     root = untrusted(write_workspace)
     collected = run("collect", "--through", "2026-03-15", "-w", str(root))
     assert collected.returncode == 1
-    assert "new_hnw_clients: no loaded plugin provides it" in collected.stderr
-    assert "plugin test_metrics: not run: this workspace is not trusted" in collected.stderr
+    # In the workspace's language, Chinese here; in English when asked.
+    assert "错误：指标 complaint_rate、new_hnw_clients：没有已加载的插件提供它" in collected.stderr
+    assert "错误：插件 test_metrics：未运行：此工作区未受信任" in collected.stderr
     assert "Traceback" not in collected.stderr
+    english = run("collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root))
+    assert "error: metrics complaint_rate, new_hnw_clients: no loaded plugin provides it" in (
+        english.stderr)  # fmt: skip
+    assert "plugin test_metrics: not run: this workspace is not trusted" in english.stderr
     report = run("report", "--as-of", "2026-03-15", "--format", "json", "-w", str(root))
     assert report.returncode == 0, report.stderr
-    assert "not run: this workspace is not trusted" in report.stdout
-    check = run("check", "--as-of", "2026-03-15", "-w", str(root))
+    assert "插件 test_metrics：未运行：此工作区未受信任" in report.stdout
+    check = run("check", "--as-of", "2026-03-15", "--lang", "en", "-w", str(root))
     assert check.returncode == 1
     assert "test_metrics: not run: this workspace is not trusted" in check.stdout
     assert not (root / "RAN").exists()

@@ -40,6 +40,17 @@ def printable(text: str) -> str:
     )
 
 
+class Said(NamedTuple):
+    """A message okrdesk writes in English and in Chinese: the command that shows it
+    chooses (``text``)."""
+
+    en: str
+    zh: str
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" and self.zh else self.en
+
+
 class Problem(NamedTuple):
     """One mistake in a file, located as precisely as the file allows.
 

@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from okrdesk.errors import Said
+from okrdesk.model import PluginLine
 from okrdesk.units import Quantity, exact, in_percent, percentage
 
 LABELS: dict[str, dict[str, str]] = {
@@ -299,7 +301,7 @@ class _Shown:
 
     def __format__(self, spec: str) -> str:
         value = self.value
-        if isinstance(value, Quantity):
+        if isinstance(value, Quantity | PluginLine | Said):
             return value.text(self.lang)
         if isinstance(value, tuple):
             return ("、" if self.lang == "zh" else ", ").join(format(v, spec) for v in value)

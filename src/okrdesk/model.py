@@ -871,13 +871,41 @@ def plugin_error_text(plugin: str, metric: str | None = None, message: str = "")
 
 
 _KEPT_ERROR = r"(?s)plugin (\S+?)(?: metric (\S+))?: (.*)"  # compiled at its first use
+_KEPT_LINE = r"(?s)plugin (\S+?)(?: metrics? ([\w.-]+(?:, [\w.-]+)*))?: (.*)"
 
 
-def told_once(problems: Iterable[tuple[str | None, str | None, str]]) -> list[str]:
-    """Each (plugin, metric, message) as ``plugin_error_text`` words it (the message
-    alone without a plugin), but those a plugin gave in the same words for several
-    metrics (a file they all read is missing, a warehouse is down) on one line that
-    names the metrics; in the order they first came."""
+@attrs.frozen
+@shared_methods
+class PluginLine:
+    """One line of what went wrong with a plugin: the plugin, the metrics it is about
+    (none: the whole plugin) and what was said, written in a reader's language by
+    ``text`` (``插件 sql 指标 nps：…``). Without a plugin, a line as it is."""
+
+    plugin: str | None
+    metrics: tuple[str, ...]
+    message: str
+
+    def text(self, lang: str = "en") -> str:
+        if self.plugin is None:
+            return self.message
+        # "-": no loaded plugin, for a metric none provides; the metrics are what it is about.
+        zh = lang == "zh"
+        who = "" if self.plugin == "-" else f"插件 {self.plugin}" if zh else f"plugin {self.plugin}"
+        if self.metrics:
+            word = "指标" if zh else "metric" if len(self.metrics) == 1 else "metrics"
+            named = ("、" if zh else ", ").join(self.metrics)
+            who = f"{who} {word} {named}".lstrip()
+        return f"{who}：{self.message}" if zh else f"{who}: {self.message}"
+
+    def __str__(self) -> str:
+        return self.text()
+
+
+def told_once(problems: Iterable[tuple[str | None, str | None, str]]) -> list[PluginLine]:
+    """Each (plugin, metric, message) as a line (the message alone without a plugin),
+    but those a plugin gave in the same words for several metrics (a file they all read
+    is missing, a warehouse is down) on one line that names the metrics; in the order
+    they first came. In English a line is what a run keeps (``plugin_error_text``)."""
     grouped: dict[tuple[str | None, str], list[str | None]] = {}
     for plugin, metric, message in problems:
         metrics = grouped.setdefault((plugin, message), [])
@@ -886,17 +914,17 @@ def told_once(problems: Iterable[tuple[str | None, str | None, str]]) -> list[st
     lines = []
     for (plugin, message), metrics in grouped.items():
         if plugin is None:
-            lines.append(message)
+            lines.append(PluginLine(None, (), message))
             continue
         named = [metric for metric in metrics if metric is not None]
         if len(named) > 1:
-            lines.append(f"plugin {plugin} metrics {', '.join(named)}: {message}")
+            lines.append(PluginLine(plugin, tuple(named), message))
             metrics = [metric for metric in metrics if metric is None]
-        lines.extend(plugin_error_text(plugin, metric, message) for metric in metrics)
+        lines.extend(PluginLine(plugin, (m,) if m else (), message) for m in metrics)
     return lines
 
 
-def told_once_as_kept(errors: Iterable[str]) -> list[str]:
+def told_once_as_kept(errors: Iterable[str]) -> list[PluginLine]:
     """``told_once`` of errors as a run keeps them, one a metric (``plugin_error_text``,
     which ``Run.failed`` reads); a line in other words stays as it is."""
     parsed: list[tuple[str | None, str | None, str]] = []
@@ -904,6 +932,16 @@ def told_once_as_kept(errors: Iterable[str]) -> list[str]:
         found = re.fullmatch(_KEPT_ERROR, error)
         parsed.append((found[1], found[2], found[3]) if found else (None, None, error))
     return told_once(parsed)
+
+
+def kept_line(text: str) -> PluginLine:
+    """A line a run keeps (a plugin's warning, ``told_once`` in English) read back, to be
+    written in a reader's language; a line in other words, as it is."""
+    found = re.fullmatch(_KEPT_LINE, text)
+    if found is None:
+        return PluginLine(None, (), text)
+    metrics = tuple(found[2].split(", ")) if found[2] else ()
+    return PluginLine(found[1], metrics, found[3])
 
 
 @attrs.frozen

@@ -26,7 +26,7 @@ def check(session: Session, as_of: dt.date | None) -> list[Alert]:
         # Alerts judge figures at the date; no trend or forecast enters them.
         engine = Engine(plan, store, day, session.host.metrics, trends=False)
         budget = budget_progress(engine, store.spend())
-        return alerts(engine, budget, broken_plugins=session.host.broken_errors(),
+        return alerts(engine, budget, broken_plugins=session.host.broken_said(),
                       owners=session.host.owners)  # fmt: skip
 
 

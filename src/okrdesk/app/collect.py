@@ -12,7 +12,7 @@ from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_periods
 from okrdesk.errors import BadInput
 from okrdesk.messages import counted, named_periods
-from okrdesk.model import Plan, settled_restatements, told_once
+from okrdesk.model import Plan, plugin_error_text, settled_restatements, told_once
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
@@ -105,10 +105,12 @@ def not_stored_line(lang: str) -> str:
     return _SAID[lang]["kept"]
 
 
-def said_once(problems: Iterable[PluginError]) -> list[str]:
-    """Each problem as a line, those a plugin gave in the same words for several metrics
-    on one line that names them (``told_once``)."""
-    return told_once((p.plugin, p.metric, p.message) for p in problems)
+def said_once(problems: Iterable[PluginError], lang: str = "en") -> list[str]:
+    """Each problem as a line in ``lang`` (okrdesk's own words in it, a plugin's as it gave
+    them), those a plugin gave in the same words for several metrics on one line that
+    names them (``told_once``)."""
+    return [line.text(lang) for line in told_once((p.plugin, p.metric, p.said(lang))
+                                                   for p in problems)]  # fmt: skip
 
 
 def clamp_through(plan: Plan, through: dt.date | None) -> dt.date:
@@ -201,9 +203,16 @@ def run_collect(
             landed.discard(metric)
             held = counted(rows, "figure is", "figures are")
             owner = session.host.owners.get(metric, "-")
-            errors.append(PluginError(owner, metric, _UNANSWERED.format(rows=held, metric=metric)))
+            said = _UNANSWERED_ZH.format(rows=rows, metric=metric)
+            errors.append(
+                PluginError(owner, metric, _UNANSWERED.format(rows=held, metric=metric), said)
+            )
+        # Kept in the words the collect said them in, each line as a run keeps it (the
+        # plugin and metric in English, which Run.failed reads; the report words those).
         store.finish_run(run_id, "failed" if errors else "ok", versions,
-                         [str(e) for e in errors], said_once(warnings))  # fmt: skip
+                         [plugin_error_text(e.plugin, e.metric, e.said(lang)) for e in errors],
+                         [str(line) for line in told_once((w.plugin, w.metric, w.said(lang))
+                                                          for w in warnings)])  # fmt: skip
         changes = store.changes
     return CollectSummary(
         run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),
@@ -218,6 +227,10 @@ _UNANSWERED = (
     "stored: an export that came out empty? If its source really has none now, "
     "`okrdesk collect --accept-empty {metric}` lets them go)"
 )
+_UNANSWERED_ZH = (
+    "一个数字也没有给出，而所采集的周期里已存有它的 {rows:,} 个数字（照原样保留：导出的文件是空的？"
+    "如果数据源现在确实没有它的数字，`okrdesk collect --accept-empty {metric}` 会删去它们）"
+)
 
 
 def _loading_errors(session: Session, found: list[PluginError]) -> list[PluginError]:
@@ -225,7 +238,7 @@ def _loading_errors(session: Session, found: list[PluginError]) -> list[PluginEr
     a failure of the run, named."""
     already = {e.plugin for e in found}
     return [
-        PluginError(name, None, error)
-        for name, error in session.host.broken_errors()
+        PluginError(name, None, error.en, error.zh)
+        for name, error in session.host.broken_said()
         if name not in already
     ]

@@ -87,7 +87,7 @@ def make_report(
                        else "no numbers yet: run `okrdesk collect` first")  # fmt: skip
     with store, store.reading():
         built = build_report(plan, session.host.metrics, read_for_one_report(store), subject,
-                             day, lang, session.host.broken_errors(), asked, windows,
+                             day, lang, session.host.broken_said(), asked, windows,
                              session.host.owners)  # fmt: skip
     return built if depth is None else within_depth(plan, built, subject, depth, lang)
 

@@ -75,10 +75,11 @@ def collect(
                               emptied=emptied)  # fmt: skip
     for line in summary_lines(summary, lang):
         say(line)
-    for warning in said_once(summary.warnings):
-        say(f"warning: {warning}", err=True)
-    for error in said_once(summary.errors):
-        say(f"error: {error}", err=True)
+    warned, failed = ("警告：", "错误：") if lang == "zh" else ("warning: ", "error: ")
+    for warning in said_once(summary.warnings, lang):
+        say(f"{warned}{warning}", err=True)
+    for error in said_once(summary.errors, lang):
+        say(f"{failed}{error}", err=True)
     if summary.errors:
         say(not_stored_line(lang), err=True)
         raise SystemExit(EXIT_FAILED)

@@ -58,6 +58,7 @@ from okrdesk.model import (
     MetricSpec,
     Plan,
     Run,
+    kept_line,
     settled_restatements,
     standing,
     told_once_as_kept,
@@ -108,12 +109,13 @@ def alerts(
     budget: BudgetProgress,
     scope: str | None = None,
     *,
-    broken_plugins: Iterable[tuple[str, str]] = (),
+    broken_plugins: Iterable[tuple[str, object]] = (),
     runs: Sequence[Run] | None = None,
     owners: Mapping[str, str] | None = None,
 ) -> list[Alert]:
     """Everything inside ``scope`` that needs attention at the engine's date,
-    errors first. ``broken_plugins`` are (plugin, error) pairs from loading; ``runs``,
+    errors first. ``broken_plugins`` are (plugin, error) pairs from loading (an error as
+    text, or an ``errors.Said`` where okrdesk wrote it in both languages); ``runs``,
     the store's collect runs when the caller has read them already; ``owners``, the
     plugin of each metric (metric → plugin), by which a run's errors are told until the
     metrics they are about are collected again."""
@@ -138,7 +140,7 @@ def alerts(
         # Told, not alarmed: the figures stand, without what they name.
         found += [
             Alert(Level.INFO, "plugin", "collect", "plugin.run_warning",
-                  {"run": run.id, "day": run.started[:10], "warning": warning})
+                  {"run": run.id, "day": run.started[:10], "warning": kept_line(warning)})
             for warning in warnings
         ]  # fmt: skip
     found += revision_alerts(runs, engine.as_of, plan, engine.metrics, owners or {})

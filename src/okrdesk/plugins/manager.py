@@ -28,6 +28,7 @@ import attrs
 import pluggy
 
 from okrdesk import __version__
+from okrdesk.errors import Said
 from okrdesk.model import MetricSpec
 from okrdesk.plugins import hookspecs
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
@@ -68,6 +69,7 @@ UNTRUSTED = (
     "not run: this workspace is not trusted, and its own code runs only with your consent; "
     "`okrdesk trust` allows it"
 )
+UNTRUSTED_ZH = "未运行：此工作区未受信任，其自带代码须经你同意才运行；`okrdesk trust` 可准许"
 
 
 @attrs.define
@@ -81,6 +83,8 @@ class PluginRecord:
     metrics: list[str] = attrs.Factory(list)
     formats: list[str] = attrs.Factory(list)
     errors: list[str] = attrs.Factory(list)
+    errors_zh: dict[str, str] = attrs.Factory(dict)
+    """An error okrdesk wrote (not the plugin) → its Chinese."""
     plugin: object | None = None
     declared: list[MetricSpec] | None = None
     how: tuple[str, str] | None = None
@@ -100,6 +104,8 @@ class Probed:
     errors: list[str]
     version: str
     declared: list[MetricSpec]
+    errors_zh: dict[str, str] = attrs.Factory(dict)
+    """An error okrdesk wrote (its process hung, ended, printed) → its Chinese."""
 
 
 class Prober(Protocol):
@@ -254,13 +260,15 @@ class PluginHost:
         probed = self._prober(name, how, self.sources.get(name, {}), installed)
         self.records[name] = PluginRecord(
             name, origin, how[1], version or probed.version, errors=list(probed.errors),
+            errors_zh=dict(probed.errors_zh),
             declared=list(probed.declared), how=how,
         )  # fmt: skip
 
     def _skip(self, path: Path) -> None:
         self.skipped.append(path)
         key = path.stem if path.stem not in self.records else f"{path.stem} ({LOCAL})"
-        self.records[key] = PluginRecord(path.stem, LOCAL, str(path), errors=[UNTRUSTED])
+        self.records[key] = PluginRecord(path.stem, LOCAL, str(path), errors=[UNTRUSTED],
+                                         errors_zh={UNTRUSTED: UNTRUSTED_ZH})  # fmt: skip
 
     def _add(
         self,
@@ -319,6 +327,9 @@ class PluginHost:
                     message = f'metric "{metric}" is also declared by {others}; neither is used'
                     if message not in self.records[owner].errors:
                         self.records[owner].errors.append(message)
+                        self.records[owner].errors_zh[message] = (
+                            f"指标“{metric}”也由 {others} 声明；两者都不采用"
+                        )
                 continue
             self.metrics[metric] = found[0][1]
             self.owners[metric] = owners[0]
@@ -429,6 +440,10 @@ class PluginHost:
     def broken_errors(self) -> list[tuple[str, str]]:
         """(plugin, error) for every error a plugin gave while loading."""
         return [(r.name, e) for r in self.broken for e in r.errors]
+
+    def broken_said(self) -> list[tuple[str, Said]]:
+        """``broken_errors``, each in Chinese too where okrdesk wrote it."""
+        return [(r.name, Said(e, r.errors_zh.get(e, ""))) for r in self.broken for e in r.errors]
 
     def metric_catalog(self) -> Mapping[str, MetricSpec]:
         return self.load().metrics

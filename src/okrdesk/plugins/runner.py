@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from okrdesk.errors import printable
+from okrdesk.errors import Said, printable
 from okrdesk.model import (
     SLICE_SEPARATOR,
     MetricKind,
@@ -81,7 +81,7 @@ def _run_with_timeout(
     checker: _Checker,
     timeout: float,
     stop: Callable[[], None] | None = None,
-) -> str | None:
+) -> Said | None:
     """Run one plugin call in a worker thread; a message when it failed or hung. A call
     that can be stopped is stopped at the timeout; any other is left behind."""
     outcome: list[BaseException] = []
@@ -103,13 +103,22 @@ def _run_with_timeout(
             while worker.is_alive() and time.monotonic() < grace:
                 stop()
                 worker.join(0.05)
-            return f"okrdesk_collect did not finish within {timeout:g} s; its query was stopped"
-        return f"okrdesk_collect did not finish within {timeout:g} s and was left behind"
+            return Said(
+                f"okrdesk_collect did not finish within {timeout:g} s; its query was stopped",
+                f"okrdesk_collect 在 {timeout:g} 秒内未完成，其查询已停止",
+            )
+        return Said(f"okrdesk_collect did not finish within {timeout:g} s and was left behind",
+                    f"okrdesk_collect 在 {timeout:g} 秒内未完成，已不再等它")  # fmt: skip
     if outcome:
         if isinstance(outcome[0], KeyboardInterrupt):
             raise outcome[0]
-        return f"okrdesk_collect failed: {describe_error(outcome[0], call)}"
+        return _failed(describe_error(outcome[0], call))
     return None
+
+
+def _failed(error: str) -> Said:
+    """A plugin's collect that raised: what it raised, as ``describe_error`` tells it."""
+    return Said(f"okrdesk_collect failed: {error}", f"okrdesk_collect 出错：{error}")
 
 
 # ----------------------------------------------------- a process per plugin
@@ -364,7 +373,7 @@ def _plugin_process(
         stream, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False
     )
     relay = _Relay(connection)
-    failure: str | None = None
+    failure: Said | None = None
     plugin: object | None = None
     try:
         host = load_one(name, how, settings)
@@ -373,18 +382,19 @@ def _plugin_process(
         calls = dict(host.implementations("okrdesk_collect"))
         changed = [] if request is None else _declared_otherwise(request, record.declared)
         if request is None:
-            declared = Probed(record.errors, record.version, record.declared or [])
+            declared = Probed(record.errors, record.version, record.declared or [],
+                              record.errors_zh)  # fmt: skip
             connection.send(("declared", declared))
         elif changed:
             connection.send(("changed", changed))
         elif record.errors and name not in calls:
-            failure = "; ".join(record.errors)
+            failure = Said("; ".join(record.errors), "")
         elif name not in calls:
-            failure = "declares metrics but has no okrdesk_collect hook"
+            failure = _NO_HOOK
         else:
             calls[name](request=request, emit=relay)
     except BaseException as error:
-        failure = f"okrdesk_collect failed: {describe_error(error, plugin, how)}"
+        failure = _failed(describe_error(error, plugin, how))
     relay.flush()
     connection.send(("done", failure))
 
@@ -422,7 +432,7 @@ def _declared_otherwise(request: CollectRequest, declared: list[MetricSpec] | No
 
 @attrs.define
 class _Outcome:
-    failure: str | None = None
+    failure: Said | None = None
     declared: Probed | None = None
     changed: list[str] | None = None
 
@@ -470,24 +480,33 @@ def _run_in_process(
     if outcome.changed:
         # Every kept answer goes: the next collect probes each plugin afresh.
         ProbeCache().forget()
-        outcome.failure = (
-            f"declares {', '.join(outcome.changed)} otherwise than when okrdesk last probed "
-            "it (its kept answer is now dropped); nothing was collected from it: run collect "
-            "again"
+        changed = ", ".join(outcome.changed)
+        outcome.failure = Said(
+            f"declares {changed} otherwise than when okrdesk last probed it (its kept answer "
+            "is now dropped); nothing was collected from it: run collect again",
+            f"对 {changed} 的声明与 okrdesk 上次探查时不同（上次的记录已作废）；"
+            "本次未从它采集：请再运行一次 collect",
         )
     elif finished is None:
-        outcome.failure = f"{step} did not finish within {timeout:g} s; its process was stopped"
-    elif not finished:
-        ended = (
-            f"its process ended during {step} (exit code {process.exitcode}; "
-            "a plugin must not call sys.exit or os._exit)"
+        outcome.failure = Said(
+            f"{step} did not finish within {timeout:g} s; its process was stopped",
+            f"{step} 在 {timeout:g} 秒内未完成，其进程已停止",
         )
-        said = _excerpt(printed)
-        outcome.failure = ended + (f"; it printed: {said}" if said else "")
+    elif not finished:
+        code, said = process.exitcode, _excerpt(printed)
+        outcome.failure = Said(
+            f"its process ended during {step} (exit code {code}; a plugin must not call "
+            "sys.exit or os._exit)" + (f"; it printed: {said}" if said else ""),
+            f"其进程在 {step} 期间退出（退出码 {code}；插件不得调用 sys.exit 或 os._exit）"
+            + (f"；它输出了：{said}" if said else ""),
+        )
     elif outcome.failure is None and printed.strip():
-        outcome.failure = (
+        shown = _excerpt(printed)
+        outcome.failure = Said(
             f"printed to standard output or error ({len(printed):,} bytes), which a plugin "
-            f"must not do; its numbers were not kept: {_excerpt(printed)}"
+            f"must not do; its numbers were not kept: {shown}",
+            f"向标准输出或标准错误写了内容（{len(printed):,} 字节），插件不得如此；"
+            f"其数字未入库：{shown}",
         )
     return outcome
 
@@ -692,7 +711,8 @@ def prober(
         outcome = _run_in_process(name, how, settings, None, None, timeout)
         if outcome.declared is None or outcome.failure is not None:
             errors = list(outcome.declared.errors) if outcome.declared else []
-            return Probed([*errors, outcome.failure or "it declared nothing"], "", [])
+            failed = outcome.failure or Said("it declared nothing", "它什么也没有声明")
+            return Probed([*errors, failed.en], "", [], {failed.en: failed.zh})
         cache.put(key, outcome.declared)
         return outcome.declared
 
@@ -720,9 +740,15 @@ class PluginError:
     plugin: str
     metric: str | None
     message: str
+    zh: str = ""
+    """The message in Chinese, where okrdesk wrote it (a plugin's own is as it gave it)."""
 
     def __str__(self) -> str:
         return plugin_error_text(self.plugin, self.metric, self.message)
+
+    def said(self, lang: str) -> str:
+        """The message in ``lang``, where okrdesk has it so."""
+        return self.zh if lang == "zh" and self.zh else self.message
 
 
 Keeper = Callable[[Mapping[str, str], Iterator[SpooledRow]], int]
@@ -1049,10 +1075,18 @@ class _Checker:
         for metric, shown in self.problems.items():
             total = self.refused[metric]
             more = total - len(shown)
-            text = "; ".join(shown) + (f"; and {more:,} more" if more else "")
+            text = "; ".join(shown)
             count = f"{total:,} problems" if total > 1 else "a problem"
-            fate = _KEPT_WHEN_FINISHED if metric in self.kept else "none kept"
-            errors.append(PluginError(self.plugin, metric, f"{text} ({count}, {fate})"))
+            kept = metric in self.kept
+            fate = _KEPT_WHEN_FINISHED if kept else "none kept"
+            fate_zh = "emit.finished 之前给出的已入库并保留" if kept else "均未入库"
+            en = text + (f"; and {more:,} more" if more else "") + f" ({count}, {fate})"
+            zh = (
+                text
+                + (f"；另有 {more:,} 个" if more else "")
+                + f"（共 {total:,} 个问题，{fate_zh}）"
+            )
+            errors.append(PluginError(self.plugin, metric, en, zh))
         return errors
 
 
@@ -1192,7 +1226,9 @@ def collect(
     for metric in sorted(set(metrics)):
         owner = host.owners.get(metric)
         if owner is None:
-            result.errors.append(PluginError("-", metric, "no loaded plugin provides it"))
+            result.errors.append(
+                PluginError("-", metric, "no loaded plugin provides it", "没有已加载的插件提供它")
+            )
         else:
             wanted.setdefault(owner, []).append(host.metrics[metric])
     implementations = dict(host.implementations("okrdesk_collect"))
@@ -1231,7 +1267,8 @@ def collect(
     return result
 
 
-_NO_HOOK = "declares metrics but has no okrdesk_collect hook"
+_NO_HOOK = Said("declares metrics but has no okrdesk_collect hook",
+                "声明了指标，却没有 okrdesk_collect 钩子")  # fmt: skip
 SPLIT_BY_METRIC = "sql"
 """The built-in plugin whose metrics are independent queries: with a warehouse
 connection, ``jobs`` splits its metrics over several processes, each querying the
@@ -1308,7 +1345,7 @@ class _Part:
     checker: _Checker | None = None
     how: tuple[str, str] | None = None
     call: Callable[..., Any] | None = None
-    failure: str | None = None
+    failure: Said | None = None
 
     def run(self, timeout: float) -> None:
         assert self.request is not None and self.checker is not None
@@ -1327,8 +1364,12 @@ class _Part:
         result.plugin_of.update(kept)
         if self.failure is not None:
             # What it finished was complete and sound, and stays stored.
-            also = f" (stored before it ended: {', '.join(sorted(kept))})" if kept else ""
-            error = PluginError(self.plugin, None, self.failure + also)
+            done = ", ".join(sorted(kept))
+            also = Said(f" (stored before it ended: {done})", f"（结束前已入库：{done}）")
+            en, zh = self.failure
+            if kept:
+                en, zh = en + also.en, zh + also.zh if zh else ""
+            error = PluginError(self.plugin, None, en, zh)
             if error not in result.errors:
                 result.errors.append(error)
             return

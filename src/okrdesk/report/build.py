@@ -356,7 +356,7 @@ def build_report(
     unit: str,
     as_of: dt.date,
     lang: str = "zh",
-    broken_plugins: Iterable[tuple[str, str]] = (),
+    broken_plugins: Iterable[tuple[str, object]] = (),
     breakdowns: Mapping[str, str] | None = None,
     windows: WindowAsked | None = None,
     owners: Mapping[str, str] | None = None,

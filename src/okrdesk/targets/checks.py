@@ -10,10 +10,10 @@ from itertools import pairwise
 from typing import Any
 
 from okrdesk import model
-from okrdesk.errors import printable
+from okrdesk.errors import Said, printable
 from okrdesk.formula import is_fact, parse
 from okrdesk.targets.locate import KeyPath
-from okrdesk.targets.reader import Findings, Said, Where, suggest
+from okrdesk.targets.reader import Findings, Where, suggest
 from okrdesk.targets.schema import Draft, Located, PlanHeader
 from okrdesk.targets.window_keys import window_use_problems
 from okrdesk.units import UNITS, Dimension

@@ -12,23 +12,15 @@ import unicodedata
 from collections.abc import Collection, Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
 
 import attrs
 
-from okrdesk.errors import Problem
+from okrdesk.errors import Problem, Said
 from okrdesk.records import shared_methods
 from okrdesk.targets.locate import KeyLocator, KeyPath
 
 T = TypeVar("T")
-
-
-class Said(NamedTuple):
-    """A message about a target file in English and in Chinese, for a ``Problem``: the
-    command that shows it chooses (``Problem.text``)."""
-
-    en: str
-    zh: str
 
 
 NOT_SAID = Said("", "")

@@ -16,12 +16,12 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from okrdesk import model
+from okrdesk.errors import Said
 from okrdesk.periods import _PERIOD_ID, Grain, parse_period
 from okrdesk.records import shared_methods
 from okrdesk.targets import window_keys
 from okrdesk.targets.reader import (
     Findings,
-    Said,
     SourceFile,
     Table,
     Where,

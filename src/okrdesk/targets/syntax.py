@@ -18,7 +18,7 @@ import attrs
 from okrdesk.records import shared_methods
 
 if TYPE_CHECKING:
-    from okrdesk.targets.reader import Said
+    from okrdesk.errors import Said
 
 MAX_DEPTH = 200
 """Arrays and inline tables nested deeper than this are refused."""
@@ -240,7 +240,7 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
     array, or an array of tables whose header is misspelt; None when tomllib's line
     is right.
     """
-    from okrdesk.targets.reader import Said
+    from okrdesk.errors import Said
 
     upto = len(text) if "end of document" in message else _offset_of_line(text, error_line)
     wide = full_width_on(_line_text(text, error_line))
@@ -280,7 +280,7 @@ def full_width_on(line: str) -> Said | None:
     """The first curly quote or full-width character a Chinese keyboard puts where TOML
     needs ASCII, outside strings and comments: "found the full-width ，; write ,", in
     English and Chinese."""
-    from okrdesk.targets.reader import Said
+    from okrdesk.errors import Said
 
     for i in _outside_strings(line):
         ch = line[i]
@@ -314,7 +314,7 @@ def spoken_figure(line: str, column: int) -> Said | None:
     as a person says it, which TOML does not read, and how to write it (``15亿``: 15 for
     亿元, 150000 for 万元, ...; ``70%``: 0.7 for a fraction; ``3,000``: 3000), in English
     and Chinese. None when that is not what stopped it."""
-    from okrdesk.targets.reader import Said
+    from okrdesk.errors import Said
 
     number = _NUMBER_ENDING.search(line[: column - 1])
     if number is None or (number.start() and line[number.start() - 1] not in " =[{,\t"):
@@ -344,7 +344,7 @@ def plain_advice(written: str, *, quoted: bool = False) -> Said | None:
     """How to write ``written``, a figure with its unit the way a person says it, as the
     plain number a target file takes (``units.plain_figures``), in English and Chinese;
     None for anything else. ``quoted``: it was written as a string."""
-    from okrdesk.targets.reader import Said
+    from okrdesk.errors import Said
     from okrdesk.units import plain_figures
 
     figures = plain_figures(written)
@@ -378,7 +378,7 @@ def _unit_zh(unit: str) -> str:
 def _misspelt_header(text: str, error_line: int) -> tuple[int, Said] | None:
     import difflib
 
-    from okrdesk.targets.reader import Said
+    from okrdesk.errors import Said
 
     lines = text.splitlines()
     found = _AOT_HEADER.match(lines[error_line - 1]) if error_line <= len(lines) else None

@@ -15,11 +15,11 @@ from typing import Any
 
 import attrs
 
-from okrdesk.errors import Problem
+from okrdesk.errors import Problem, Said
 from okrdesk.model import MetricKind, MetricSpec
 from okrdesk.periods import COMPARISONS, Grain, Span, parse_period, parse_window, window_problem
 from okrdesk.records import shared_methods
-from okrdesk.targets.reader import Findings, Said, Table, Where, describe, plain_number
+from okrdesk.targets.reader import Findings, Table, Where, describe, plain_number
 from okrdesk.units import UNITS, UnitOfMeasure, UnreadableFigure, parse_in
 
 WINDOW_KEYS = ("window", "compare", "growth")
