@@ -58,6 +58,14 @@ def reported(root: Path, key_result: str) -> dict[str, object]:
 def test_explain_shows_the_figure_a_closed_checkpoint_is_reported_with(workspace: Path) -> None:
     closed = reported(workspace, "O1.Q1HNW")
     assert closed["closed"] == "2026-03-31"
+    # Judged on its figures through the last whole week of March, against all of its
+    # target (due on its date), and the report says which day they run through.
+    assert closed["closed_through"] == "2026-03-29"
+    assert (closed["due"], closed["expected"]) == (1.0, 20)
+    text = run(workspace, "report", "--as-of", AS_OF).output
+    assert "检查点按截至 2026-03-29 的数据判定（该周期含 2026-03-31 之后的日子）" in text
+    # A check-in, dated by its day, is not cut.
+    assert reported(workspace, "O1.LEADS")["closed_through"] is None
     explained = run(workspace, "explain", "O1.Q1HNW", "--as-of", AS_OF).output.splitlines()
     assert explained[2].startswith("检查点，2026-03-31 截止：取当日的数字")
     # 2026-W14 (30 March to 5 April) was collected whole: none of it counts on 31 March.

@@ -459,7 +459,7 @@ def test_the_workbook_has_the_breakdown_rows(workspace: Path, tmp_path: Path) ->
         cli, ["report", "--as-of", AS_OF, "--lang", "en", "-o", str(out), "-w", str(workspace)]
     )
     assert done.exit_code == 0, done.output
-    sheet = openpyxl.load_workbook(io.BytesIO(out.read_bytes())).worksheets[0]
+    sheet = openpyxl.load_workbook(io.BytesIO(out.read_bytes())).worksheets[1]
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
     slices = [(r[2], r[4]) for r in rows if str(r[2]).startswith("↳")]
     assert slices[:2] == [

@@ -423,8 +423,8 @@ def test_a_plugin_declaring_otherwise_than_its_kept_answer_is_not_collected_from
     changed = _collect(root, site, OKRDESK_TEST_LABEL="HNW clients")
     assert changed.returncode == 1
     assert (
-        "declares new_hnw_clients otherwise than when okrdesk last probed it (its kept "
-        "answer is now dropped); nothing was collected from it: run collect again"
-    ) in " ".join(changed.stderr.split())
+        "错误：插件 probe_demo：对 new_hnw_clients 的声明与 okrdesk 上次探查时不同"
+        "（上次的记录已作废）；本次未从它采集：请再运行一次 collect"
+    ) in changed.stderr
     assert _stored(root) == stored and not _cache_file().exists()
     assert _collect(root, site, OKRDESK_TEST_LABEL="HNW clients").returncode == 0

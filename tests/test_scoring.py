@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -141,6 +142,12 @@ def test_a_past_day_inside_a_month_stored_whole_scores_the_months_before(
         with Store.open(session.workspace.database) as store:
             found = scores(session.plan, store, tenth, session.host.metrics)
         assert sorted({s.period for s in found}) == months
+    # The report says why March has no score to date.
+    report = CliRunner().invoke(cli, ["report", "--as-of", "2026-03-10", "--format", "json",
+                                      "-w", str(root)])  # fmt: skip
+    assert json.loads(report.output)["scores_cut"] == "2026-03"
+    text = CliRunner().invoke(cli, ["report", "--as-of", "2026-03-10", "-w", str(root)]).output
+    assert "2026-03 已存的数据含 2026-03-10 之后的日子，本期至今不计分" in " ".join(text.split())
 
 
 @pytest.mark.parametrize(

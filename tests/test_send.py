@@ -402,6 +402,19 @@ def test_dry_run_prints_each_payload_with_secrets_masked(workspace: Path, bot: B
     assert '"msgtype": "markdown"' in done.stdout
 
 
+def test_a_past_day_whose_week_is_stored_whole_says_so_in_the_message(
+    workspace: Path, bot: Bot
+) -> None:
+    # Collected through Sunday 15 March: as of Wednesday 11 March, week 11 is stored with
+    # its later days, and the message says what its figures run through.
+    done = CliRunner().invoke(
+        cli, ["send", "--dry-run", "--as-of", "2026-03-11", "-w", str(workspace)],
+        env={"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"},
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    assert "> 数据截至 2026-03-08：2026-W11 含 2026-03-11 之后的日子，不计入" in done.stdout
+
+
 def test_an_unknown_channel_is_bad_input(workspace: Path) -> None:
     done = CliRunner().invoke(cli, ["send", "--channel", "nope", "-w", str(workspace)])
     assert done.exit_code == 2 and "--channel nope: no such channel" in done.output

@@ -392,7 +392,7 @@ def test_the_workbook_notes_a_key_results_window(write_workspace: WriteWorkspace
     done = CliRunner().invoke(cli, ["report", "--format", "xlsx", "--out", str(out),
                                     "--as-of", "2026-03-15", "-w", str(root)])  # fmt: skip
     assert done.exit_code == 0, done.output
-    sheet = openpyxl.load_workbook(out).worksheets[0]
+    sheet = openpyxl.load_workbook(out).worksheets[1]
     head = [c.value for c in sheet[1]]
     notes = {
         row[1]: row[head.index("说明")] for row in sheet.iter_rows(min_row=2, values_only=True)
@@ -547,3 +547,25 @@ def test_explain_says_why_a_growth_target_has_no_target(write_workspace: WriteWo
     done = CliRunner().invoke(cli, ["explain", "O1.FEES", "--as-of", "2026-03-15", "-w", str(root)])
     assert done.exit_code == 0, done.output
     assert "  无目标：去年无数据（2025-W01 … 2025-W52：52 个周期中 0 个有数字）" in done.output
+
+
+def test_a_day_whose_period_is_stored_whole_keeps_its_windows_spans(tmp_path: Path) -> None:
+    """April is stored whole (collected through 20 November): as of 15 April none of it
+    counts, and the quarter to date is still the second quarter's, with nothing in it
+    yet; not the first quarter's, which the figures' last day falls in."""
+    kr = growth_kr("0.18", "qtd")
+    plan = plan_of(Grain.MONTH, kr)
+    april = dt.date(2026, 4, 15)
+    with monthly_store(tmp_path) as store:
+        engine = Engine(plan, store, april, SPECS)
+        assert engine.through == dt.date(2026, 3, 31)
+        p = engine.key_result(kr, "br")
+        assert p is not None and p.actual.value is None
+        # Q2 2025, 80 × (4 + 5 + 6) + 3 × 10 = 1,230, grown 18%.
+        assert p.target.value == pytest.approx(1230 * 1.18)
+        seen = window_view(plan, store, SPECS["fees"], "br", april, parse_window("qtd"),
+                           (Over.LAST_YEAR,), engine.through)  # fmt: skip
+        assert (seen.now.periods, seen.now.value) == ((), None)
+        # On 30 April, April has ended: it counts, against April a year before.
+        end = Engine(plan, store, dt.date(2026, 4, 30), SPECS).key_result(kr, "br")
+        assert end is not None and end.actual.value == 410

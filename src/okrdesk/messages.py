@@ -20,6 +20,7 @@ from okrdesk.units import Quantity, exact, in_percent, percentage
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "figures_through": "数据截至 {through}：{period} 含 {day} 之后的日子，不计入",
+        "closed_through": "检查点按截至 {day} 的数据判定（该周期含 {closed} 之后的日子）",
         "as_of": "截至", "phase": "阶段", "days_left": "剩余 {n} 天", "score": "综合得分",
         "in_brackets": "（{text}）", "colon": "：", "then": "，",
         "objective": "目标", "key_result": "关键结果", "actual": "实际", "target": "目标值",
@@ -39,6 +40,7 @@ LABELS: dict[str, dict[str, str]] = {
         "level_error": "严重", "level_warning": "提醒", "level_info": "信息",
         "members_met": "成员达标 {met}/{total}（{share}），进度正常 {on_pace}/{total}",
         "to_date": "本期至今",
+        "scores_cut": "{period} 已存的数据含 {day} 之后的日子，本期至今不计分",
         "to_date_note": "本期至今：{period} 已过 {gone}/{days} 天，累计类指标的标准按已过天数折算",
         "people_ranked": "人员排名",
         "unlisted": "⋮ 另有 {count} 人未列出（xlsx、JSON 格式列出全部）",
@@ -65,6 +67,7 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "figures_through": "Figures through {through}: {period} holds days after {day}",
+        "closed_through": "Judged on figures through {day} (its period runs past {closed})",
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
         "in_brackets": " ({text})", "colon": ": ", "then": ", ",
         "objective": "Objective", "key_result": "Key result", "actual": "Actual",
@@ -86,6 +89,7 @@ LABELS: dict[str, dict[str, str]] = {
         "members_met": "{met} of {total} members met their target ({share}), "
                        "{on_pace} of {total} on track",
         "to_date": "This period to date",
+        "scores_cut": "{period} is stored with days after {day}: not scored to date",
         "to_date_note": "To date: {gone} of {period}'s {days} days gone; standards of amounts "
                         "that build up are pro-rated to the days gone",
         "people_ranked": "People, ranked",

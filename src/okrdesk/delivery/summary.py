@@ -12,6 +12,7 @@ from pathlib import Path
 
 from okrdesk.delivery.message import Message
 from okrdesk.messages import label
+from okrdesk.report.cells import figures_through
 from okrdesk.report.document import Report
 from okrdesk.report.numbers import score_text
 from okrdesk.report.templates import markdown_text as md
@@ -37,6 +38,8 @@ def summary_lines(report: Report) -> list[str]:
                  f"{label(lang, 'then')}{label(lang, 'days_left', n=phase.days_left)}")  # fmt: skip
     head += f" · {label(lang, 'score')} **{score_text(report.score)}**"
     lines = [f"## {md(report.plan.name)} · {md(report.unit.name)}", "", head]
+    if (through := figures_through(report, lang)) is not None:
+        lines += ["", f"> {md(through)}"]
     tripped = [line for line in report.budget.lines if line.breaker.tripped]
     if tripped:
         lines += ["", f"> **⚠ {label(lang, 'breaker_tripped')}**"]

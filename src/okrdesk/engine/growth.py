@@ -62,8 +62,8 @@ def growth_basis(engine: Engine, kr: KeyResult, subject: str) -> GrowthBasis | N
         return None
     window_name = kr.window or GROWTH_WINDOW
     window = parse_window(window_name)
-    run = window_run(window, engine.through, plan.grain)
-    whole = whole_run(window, engine.through, plan.grain)
+    run = window_run(window, engine.as_of, plan.grain, engine.through)
+    whole = whole_run(window, engine.as_of, plan.grain)
     before = earlier_run(window, run, Over.LAST_YEAR, plan.grain)
     year_before = earlier_run(window, whole, Over.LAST_YEAR, plan.grain)
     return GrowthBasis(

@@ -99,8 +99,7 @@ def figures_through(
     period = period_holding(day, grain)
     if period.end <= day:
         return day
-    ends = store.figures_end(period.id, grain)
-    if any(ends.get(metric, day) > day for metric in metrics):
+    if any(end > day for end in store.figures_end(period.id, grain, metrics).values()):
         return period.start - dt.timedelta(days=1)
     return day
 

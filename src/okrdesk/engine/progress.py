@@ -71,6 +71,9 @@ class KeyResultProgress:
     """Where the subject started from (see ``engine.tree_targets.baseline_at``)."""
     closed: dt.date | None = None
     """For a checkpoint past its date: that date, at which every figure here is taken."""
+    figures_through: dt.date | None = None
+    """For a checkpoint judged on stored figures that stop short of its date (its week
+    is stored with later days, ``figures_through``): the day they run through."""
 
 
 @attrs.frozen
@@ -221,10 +224,13 @@ class Engine:
         actual = self._actual(kr, spec, subject)
         goal = target.value if target.value is not None else 0.0
         baseline = baseline_at(self.plan, kr, subject, kind)
+        # A stored figure is held to what was due by the day it runs through; a check-in,
+        # dated by its day, to the date.
+        day = self.through if spec is not None else self.as_of
         if kr.guardrail:
             due, expected = 1.0, goal
         else:
-            due = due_fraction(self.plan, kr.milestones, self.as_of, kr.calendar)
+            due = due_fraction(self.plan, kr.milestones, day, kr.calendar)
             expected = expected_value(baseline, goal, due)
         judgement = judge(kr, actual.value, goal, expected, baseline)
         if self.trends and spec is not None and spec.kind is MetricKind.RATIO and not spec.formula:
@@ -232,13 +238,13 @@ class Engine:
             parts = self._ratio_parts(kr, spec, subject)
             trend = tuple((day, n / d) for day, n, d in parts if d)
             forecast = ratio_forecast(
-                parts, self.plan.start, self.plan.end, goal, kr.sense >= 0, self.as_of
+                parts, self.plan.start, self.plan.end, goal, kr.sense >= 0, day
             )
         elif self.trends:
             trend = tuple(self._trend(kr, spec, subject))
             forecast = linear_forecast(
                 trend, self.plan.start, self.plan.end, goal, kr.sense >= 0,
-                self.as_of, never_below=_only_grows(kr, spec),
+                day, never_below=_only_grows(kr, spec),
             )  # fmt: skip
         else:
             trend, forecast = (), Forecast(None, note="not computed")
@@ -267,15 +273,20 @@ class Engine:
                 self.plan, self.store, closing, self.metrics, trends=self.trends,
                 within=self.within, shared=self.rollup.shared,
             )  # fmt: skip
-        then = self._earlier[closing].key_result(kr, subject)
+        earlier = self._earlier[closing]
+        then = earlier.key_result(kr, subject)
         if then is None:
             return None
+        cut = earlier.through if kr.metric and earlier.through < closing else None
         goal = then.target.value if then.target.value is not None else 0.0
         judgement = judge_closed(kr, then.actual.value, goal)
         forecast = Forecast(then.actual.value, note="closed") if self.trends else then.forecast
+        # Judged against what was due on its date, whatever day its figures run through.
+        due = 1.0 if kr.guardrail else due_fraction(self.plan, kr.milestones, closing, kr.calendar)
         return attrs.evolve(
             then, status=judgement.status, margin=judgement.margin, pace=None,
-            forecast=forecast, closed=closing,
+            forecast=forecast, closed=closing, figures_through=cut, due=due,
+            expected=goal if kr.guardrail else expected_value(then.baseline, goal, due),
         )  # fmt: skip
 
     def _denominator(self, kr: KeyResult):  # type: ignore[no-untyped-def]

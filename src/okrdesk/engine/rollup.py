@@ -97,7 +97,11 @@ class SharedReads:
         """The day the plan's figures as of ``day`` count through (``figures_through``
         at the plan's grain), found once per day."""
         if day not in self._through:
-            self._through[day] = figures_through(self.store, day, self.plan.grain, self._metrics)
+            through = figures_through(self.store, day, self.plan.grain, self._metrics)
+            # The plan's first period starts on its first day (a year's first week is cut
+            # to it): the day before that is the earliest the figures can run through.
+            before = self.plan.start - dt.timedelta(days=1)
+            self._through[day] = max(through, min(day, before))
         return self._through[day]
 
     def sums(

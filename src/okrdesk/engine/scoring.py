@@ -23,7 +23,7 @@ import attrs
 
 from okrdesk.engine.plan_calendar import figures_through
 from okrdesk.model import MetricKind, MetricSpec, Person, Plan, ScoringPolicy
-from okrdesk.periods import Period, periods_between
+from okrdesk.periods import Period, period_holding, periods_between
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import StoreReader
 
@@ -161,6 +161,19 @@ def _actual(spec: MetricSpec | None, stored: tuple[float | None, ...] | None) ->
     if spec is not None and spec.kind is MetricKind.RATIO:
         return None if not denominator else (numerator or 0.0) / denominator
     return value
+
+
+def cut_short(plan: Plan, store: StoreReader, as_of: dt.date) -> str | None:
+    """The scoring period ``scores`` would score to date at ``as_of`` but leaves out,
+    since it is stored with figures of later days (``figures_through``); None if none."""
+    for policy in plan.scoring:
+        period = period_holding(min(as_of, plan.end), policy.grain)
+        if period.end <= as_of or (as_of - period.start).days + 1 < DAYS_BEFORE_TO_DATE:
+            continue
+        components = [c.metric for c in policy.components]
+        if figures_through(store, as_of, policy.grain, components) < as_of:
+            return period.id
+    return None
 
 
 def scores(

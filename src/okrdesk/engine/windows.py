@@ -99,11 +99,16 @@ class PeriodRun:
         return tuple(p.id for p in self.periods)
 
 
-def window_run(window: Window, as_of: dt.date, grain: Grain) -> PeriodRun:
-    """The periods of ``window`` at ``as_of``: through the one holding the date."""
+def window_run(
+    window: Window, as_of: dt.date, grain: Grain, through: dt.date | None = None
+) -> PeriodRun:
+    """The periods of ``window`` at ``as_of``: through the one holding the date, or with
+    ``through`` (the day the figures count through, ``figures_through``) through the last
+    one started by then; the spans are the date's either way."""
     current = _period(grain, as_of)
     first, last = _spans_back(window.span, _home(current, grain), window.count)
-    periods = [p for p in _periods_homed(first, last, grain) if p.start <= as_of]
+    day = as_of if through is None else min(as_of, through)
+    periods = [p for p in _periods_homed(first, last, grain) if p.start <= day]
     return PeriodRun(tuple(periods), first, last)
 
 
@@ -277,9 +282,11 @@ def window_view(
     as_of: dt.date,
     window: Window,
     overs: Sequence[Over],
+    through: dt.date | None = None,
 ) -> WindowView:
-    """The figure of ``window`` at ``as_of`` and each comparison asked for."""
-    run = window_run(window, as_of, plan.grain)
+    """The figure of ``window`` at ``as_of`` and each comparison asked for; ``through``:
+    the day the figures count through, where it is before ``as_of``."""
+    run = window_run(window, as_of, plan.grain, through)
     now = window_figure(plan, store, spec, subject, run)
     comparisons = []
     for over in overs:

@@ -26,7 +26,7 @@ from okrdesk.engine.plan_calendar import (
 )
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, subjects_under
-from okrdesk.engine.scoring import PersonScore, scores
+from okrdesk.engine.scoring import PersonScore, cut_short, scores
 from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan, Run, standing_failures
 from okrdesk.periods import Over, default_window, parse_window, period_holding, week_of
 from okrdesk.records import shared_methods
@@ -144,6 +144,7 @@ def _key_result(
         milestones=_due_curve(plan, p),
         guardrail=kr.guardrail,
         closed=p.closed,
+        closed_through=p.figures_through,
         phase=next((ph.id for ph in plan.phases if ph.end == p.closed), None),
         members_met=members.met if members else None,
         members_on_pace=members.on_pace if members else None,
@@ -190,8 +191,9 @@ def _window(
         window = parse_window(GROWTH_WINDOW) if kr.growth is not None else default_window(
             engine.plan.grain)  # fmt: skip
     overs = [Over(c) for c in compare] or ([Over.LAST_YEAR] if kr.growth is not None else [])
-    day = engine.rollup.shared.through(p.closed or engine.as_of)
-    seen = window_view(engine.plan, engine.store, spec, p.subject, day, window, overs)
+    day = p.closed or engine.as_of
+    through = engine.rollup.shared.through(day)
+    seen = window_view(engine.plan, engine.store, spec, p.subject, day, window, overs, through)
     growth = float(kr.growth) if kr.growth is not None else None
     base = p.target.value / (1 + growth) if growth is not None and p.target.value else None
     return ReportWindow(
@@ -422,5 +424,6 @@ def build_report(
         ),
         figures_through=engine.through if engine.through != day else None,
         change_from=period_ago if period_ago >= plan.start else None,
+        scores_cut=cut_short(plan, store, day),
         cut_period=period_holding(day, plan.grain).id if engine.through != day else None,
     )  # fmt: skip

@@ -164,6 +164,9 @@ class ReportKeyResult:
     base units (the target column reads ±1百分点); None for the others."""
     closed: dt.date | None = None
     """A checkpoint past its date: every figure is as it stood then."""
+    closed_through: dt.date | None = None
+    """For a checkpoint whose period holding its date is stored with later days: the
+    day the figures it was judged on run through (the day before that period)."""
     phase: str | None = None
     """The phase a checkpoint belongs to: the one that ends on its date."""
     members_met: int | None = None
@@ -422,6 +425,9 @@ class Report:
     holding ``as_of`` is stored with figures of later days, and counts not at all."""
     cut_period: str | None = None
     """That period's id (``2026-W27``), when ``figures_through`` is given."""
+    scores_cut: str | None = None
+    """The scoring period not scored to date though it would be (``2026-11``): it is
+    stored with figures of days after ``as_of``."""
     change_from: dt.date | None = None
     """The day ``previous_score`` and every ``change`` are measured from: the end of the
     period before the one the figures run into; None before the plan had run one."""

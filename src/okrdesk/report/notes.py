@@ -67,6 +67,8 @@ def breakdown_rows(kr: ReportKeyResult, lang: str) -> list[tuple[str, str]]:
 def to_date_note(report: Report, lang: str) -> str:
     """What the to-date column holds, for the scores table's caption."""
     current = next((s for s in report.scores if s.current_period is not None), None)
+    if current is None and report.scores_cut is not None:
+        return label(lang, "scores_cut", period=report.scores_cut, day=report.as_of)
     if current is None or current.current_period is None or current.elapsed is None:
         return ""
     period = parse_period(current.current_period)
@@ -341,11 +343,19 @@ def not_collected_story(kr: ReportKeyResult, lang: str) -> str:
     return label(lang, "not_collected", run=missed.run, day=missed.day)
 
 
+def closed_story(kr: ReportKeyResult, lang: str) -> str:
+    """For a checkpoint judged on figures that stop short of its date: the day they run
+    through ("检查点按截至 2026-06-28 的数据判定")."""
+    if kr.closed_through is None:
+        return ""
+    return label(lang, "closed_through", day=kr.closed_through, closed=kr.closed)
+
+
 def under_title(kr: ReportKeyResult, lang: str) -> list[str]:
     """The lines a report writes under a key result's title: that the latest collect
     asked for its metric could not get it, members meeting their targets, the latest
     check-in, the
     window with 同比/环比, a funnel's stages."""
-    lines = (not_collected_story(kr, lang), members_met(kr, lang), checkin_story(kr, lang),
-             window_story(kr, lang), funnel_story(kr, lang))  # fmt: skip
+    lines = (closed_story(kr, lang), not_collected_story(kr, lang), members_met(kr, lang),
+             checkin_story(kr, lang), window_story(kr, lang), funnel_story(kr, lang))  # fmt: skip
     return [line for line in lines if line]

@@ -1362,16 +1362,19 @@ class Store(ABC):
         )
         return None if row is None or row[0] is None else dt.date.fromisoformat(str(row[0]))
 
-    def figures_end(self, period: str, grain: Grain) -> dict[str, dt.date]:
-        """Each metric stored for ``period`` → the last day its figures there count:
-        the period's end, or the day a collect read it through when it was stored in
-        part. A collect writes a metric's whole period from one run (``replace_rows``),
+    def figures_end(
+        self, period: str, grain: Grain, metrics: Collection[str]
+    ) -> dict[str, dt.date]:
+        """Each of ``metrics`` stored for ``period`` → the last day its figures there
+        count: the period's end, or the day a collect read it through when it was stored
+        in part. A collect writes a metric's whole period from one run (``replace_rows``),
         so one row says it for all of them: a seek per metric, whatever the subjects."""
         rows = self._rows(
             "SELECT t.metric, (SELECT coalesce(o.partial_through, o.period_end) "
             "FROM observations o WHERE o.metric = t.metric AND o.period = t.period LIMIT 1) "
-            "FROM period_totals t WHERE t.period = ? AND t.grain = ?",
-            (period, grain.value),
+            f"FROM period_totals t WHERE {self._member('t.metric')} AND t.period = ? "
+            "AND t.grain = ?",
+            (self._members(metrics), period, grain.value),
         )
         return {str(m): dt.date.fromisoformat(str(end)) for m, end in rows if end is not None}
 

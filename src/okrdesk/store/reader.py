@@ -143,9 +143,11 @@ class StoreReader(Protocol):
         """The day the latest collect that stored ``metric`` read its sources through."""
         ...
 
-    def figures_end(self, period: str, grain: Grain) -> dict[str, dt.date]:
-        """Each metric stored for ``period`` → the last day its figures there count (the
-        period's end, or the day it was collected through when stored in part)."""
+    def figures_end(
+        self, period: str, grain: Grain, metrics: Collection[str]
+    ) -> dict[str, dt.date]:
+        """Each of ``metrics`` stored for ``period`` → the last day its figures there count
+        (the period's end, or the day it was collected through when stored in part)."""
         ...
 
     def values_in_period(

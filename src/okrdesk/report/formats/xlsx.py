@@ -43,7 +43,8 @@ _WORDS = {
     "en": {"id": "ID", "title": "Title", "unit": "Unit", "owner": "Owner",
            "kind": "Kind", "level": "Level", "message": "Message", "tripped": "Tripped",
            "notes": "Notes", "summary": "Summary", "item": "Item", "value": "Value",
-           "plan": "Plan", "who": "Unit", "figures": "Figures", "made_by": "Made by"},
+           "plan": "Plan", "who": "Unit", "figures": "Figures", "made_by": "Made by",
+           "key_result": "Key results"},
 }  # fmt: skip
 
 # A cell: its value (str, a number or None) and, for a number, its number format.
