@@ -506,6 +506,8 @@ def test_a_past_day_inside_a_stored_week_counts_none_of_that_week(
     english = okrdesk("report", "-w", str(demo), *day, "--lang", "en").stdout
     assert "Figures through 2026-06-28: 2026-W27 holds days after 2026-07-01" in english
     assert " (on 2026-06-21 " in english
+    checked = okrdesk("check", "-w", str(demo), *day).stdout.splitlines()
+    assert checked[0] == "数据截至 2026-06-28：2026-W27 含 2026-07-01 之后的日子，不计入"
     md = okrdesk("report", "-w", str(demo), *day, "--format", "md").stdout
     assert "> 数据截至 2026-06-28：2026-W27 含 2026-07-01 之后的日子，不计入" in md
     html = okrdesk("report", "-w", str(demo), *day, "--format", "html").stdout

@@ -8,26 +8,51 @@ from __future__ import annotations
 
 import datetime as dt
 
+import attrs
+
 from okrdesk.app.session import Session, stored
 from okrdesk.engine.attention import Alert, alerts, nothing_collected
 from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
 from okrdesk.messages import display_width, kind_label, label
+from okrdesk.periods import period_holding
 
 
-def check(session: Session, as_of: dt.date | None) -> list[Alert]:
+@attrs.frozen
+class Checked:
+    """What ``check`` found, and, on a past day whose period is stored with later days,
+    the day the figures it judged run through and that period's id."""
+
+    alerts: list[Alert]
+    figures_through: dt.date | None = None
+    cut_period: str = ""
+    day: dt.date | None = None
+
+    def through_line(self, lang: str) -> str:
+        """The report's line for the cut (``数据截至 …``); empty when there is none."""
+        if self.figures_through is None:
+            return ""
+        return label(lang, "figures_through", through=self.figures_through,
+                     period=self.cut_period, day=self.day)  # fmt: skip
+
+
+def check(session: Session, as_of: dt.date | None) -> Checked:
     plan = session.plan
     day = clamp_to_plan(plan, as_of or dt.date.today())
     store = stored(session.workspace)
     if store is None:
-        return nothing_collected()
+        return Checked(nothing_collected())
     with store, store.reading():
         # Alerts judge figures at the date; no trend or forecast enters them.
         engine = Engine(plan, store, day, session.host.metrics, trends=False)
         budget = budget_progress(engine, store.spend())
-        return alerts(engine, budget, broken_plugins=session.host.broken_said(),
-                      owners=session.host.owners)  # fmt: skip
+        found = alerts(engine, budget, broken_plugins=session.host.broken_said(),
+                       owners=session.host.owners)  # fmt: skip
+    if engine.through >= day:
+        return Checked(found)
+    cut = period_holding(day, plan.grain).id
+    return Checked(found, engine.through, cut, day)
 
 
 def tag(alert: Alert, lang: str = "en") -> str:

@@ -151,7 +151,10 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str | None, verbo
     started()
     session = open_session(workspace_path())
     lang = session.workspace.language(lang)
-    found = check_workspace(session, as_of_period(session.plan, period, day_of(as_of), lang))
+    checked = check_workspace(session, as_of_period(session.plan, period, day_of(as_of), lang))
+    found = checked.alerts
+    if found and checked.figures_through is not None:
+        say(checked.through_line(lang))  # what the lines below were judged on
     for alert in found:
         say(tagged(alert, lang))
     if found or verbose:

@@ -224,7 +224,10 @@ def _judged(engine: Engine, scope: str, inside: set[str]) -> list[KeyResultProgr
 def _key_result_alerts(
     engine: Engine, scope: str, inside: set[str], latest: Mapping[str, dt.date | None]
 ) -> list[Alert]:
-    sources = {metric for metric, end in latest.items() if end is not None}
+    # Figures stored but not counted yet (a past day in the plan's first period, which
+    # is stored with later days) are no missing source.
+    counted = engine.through >= engine.plan.start
+    sources = {metric for metric, end in latest.items() if end is not None and counted}
     found = []
     for p in _judged(engine, scope, inside):
         kr = p.key_result
