@@ -533,6 +533,13 @@ def test_a_past_day_inside_a_stored_week_counts_none_of_that_week(
 
     # (The Q2 checkpoints, open on 28 June, closed on 30 June: judged apart.)
     assert len(actuals(cut)) > 20 and actuals(cut).items() <= actuals(sunday).items()
+    # A past day of the plan's first week, stored whole: nothing counted yet, and no key
+    # result is said to have no data for it.
+    first = json.loads(
+        okrdesk("report", "-w", str(demo), "--as-of", "2026-01-02", "--format", "json").stdout
+    )
+    assert first["figures_through"] == "2025-12-31"
+    assert not [a for a in first["alerts"] if a["kind"] == "no_data"]
     # On the day of the last collect its week is stored in part, through that day: it
     # counts, and nothing is said.
     live = json.loads(
