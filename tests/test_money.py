@@ -23,6 +23,7 @@ from okrdesk.messages import display_width
 from okrdesk.model import person_key
 from okrdesk.store import MIGRATIONS, SCHEMA_VERSION, Store
 from okrdesk.units import UNITS, parse_in, parse_money
+from okrdesk.units import ledger as in_budget_table
 from sample_workspace import BUDGET, OKRS, WriteWorkspace
 
 OKRDESK = [sys.executable, "-m", "okrdesk"]
@@ -529,3 +530,15 @@ def test_every_refusal_is_said_in_both_languages(money: Path) -> None:
     default = run(money, "spend", *cases[0][0])
     assert cases[0][2] in default.output  # the workspace's own language, Chinese
     assert ledger(money) == before
+
+
+def test_a_budget_tables_amounts_add_up_as_written() -> None:
+    """To the hundred yuan in 万, however large: 380万 − 427.76万 = -47.76万 reads true,
+    where four significant digits would write 427.8万."""
+    assert [in_budget_table(v, "zh") for v in (3_800_000, 4_277_612, -477_612)] == [
+        "380万", "427.76万", "-47.76万"]  # fmt: skip
+    assert in_budget_table(123_456_789, "zh") == "12,345.68万"  # never 1.23亿 beside 万
+    small = [in_budget_table(v, "zh") for v in (5_914, 0, None)]
+    assert small == ["5,914元", "0元", "—"]
+    assert in_budget_table(9_999.6, "zh") == "1万"  # written as 10,000元 it is 1万
+    assert in_budget_table(4_277_612, "en") == "CNY 4.28m"  # as money writes it

@@ -16,7 +16,7 @@ from okrdesk.cli import cli
 from okrdesk.messages import label, status
 from okrdesk.report import cells
 from okrdesk.report.document import ReportKeyResult
-from okrdesk.report.numbers import money, percent, ratio
+from okrdesk.report.numbers import ledger, money, percent, ratio
 from sample_workspace import WriteWorkspace, trusted
 from test_report import AS_OF, okrdesk
 
@@ -64,18 +64,18 @@ def figures(report: dict[str, Any]) -> list[str]:
     found += [m["name"] for m in report["members"]]
     found += [percent(s["score"]) for s in report["scores"]]
     for line in report["budget"]["lines"]:
-        found += [money(line[k], lang) for k in ("amount", "spent", "left")]
+        found += [ledger(line[k], lang) for k in ("amount", "spent", "left")]
         found.append(ratio(line["roi"]))
         found += [f"{c['key_result']}: {c['text']}" for c in line["cost_per_result"]]
         found += [o["reason"] for o in line["overrides"]]
     if (reserve := report["budget"]["reserve"]) is not None:
         found.append(label(lang, "reserve"))
-        found += [money(reserve[k], lang) for k in ("amount", "spent", "left")]
+        found += [ledger(reserve[k], lang) for k in ("amount", "spent", "left")]
     total = report["budget"]["total"]
     found += [
-        money(total["amount"], lang),
-        money(total["spent"], lang),
-        money(total["left"], lang),
+        ledger(total["amount"], lang),
+        ledger(total["spent"], lang),
+        ledger(total["left"], lang),
         ratio(total["roi"]),
     ]
     found += [ratio(total["expected_roi"]), money(total["attributed_revenue"], lang)]

@@ -521,6 +521,24 @@ def money(base: float | Decimal | None, lang: str) -> str:
     return f"{figure(value / ZH_WAN)}万" if _reaches_ten_thousand(yuan) else f"{yuan}元"
 
 
+def ledger(base: float | Decimal | None, lang: str) -> str:
+    """An amount in a budget table, where a line's amount, spent and left are read
+    together and should add up as written: in Chinese in 万 to the hundred yuan from
+    1万 up, however large (427.76万, 12,345.68万), 元 below; in English as ``money``.
+
+    ``money``'s four significant digits would write 4,277,600 as 427.8万 beside an
+    amount of 380万 and -47.76万 left; the hundred yuan keeps 427.76万."""
+    if base is None:
+        return "—"
+    value = exact(base)
+    if lang == "en":
+        return en_money(value)
+    yuan = figure(value, 0)
+    if not _reaches_ten_thousand(yuan):
+        return f"{yuan}元"
+    return f"{figure(value / ZH_WAN, 2)}万"
+
+
 def _reaches_ten_thousand(written: str) -> bool:
     """Whether a figure as written (``10,000``) is 10,000 or more: the next scale's 1."""
     return abs(Decimal(written.replace(",", ""))) >= 10_000

@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from okrdesk.units import UnitOfMeasure, figure, percentage, written
+from okrdesk.units import ledger as _ledger
 from okrdesk.units import money as _money
 
 
@@ -35,6 +36,11 @@ def in_unit(
 def money(base: float | Decimal | None, lang: str) -> str:
     """An amount of money: 万 or 亿 (元 below 1万) in Chinese, CNY millions in English."""
     return _money(base, lang)
+
+
+def ledger(base: float | Decimal | None, lang: str) -> str:
+    """An amount in a budget table: to the hundred yuan in 万, so a line adds up."""
+    return _ledger(base, lang)
 
 
 def percent(fraction: float | None, digits: int = 1) -> str:

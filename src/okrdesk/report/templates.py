@@ -24,7 +24,7 @@ from okrdesk.plugins.hookspecs import RenderContext
 from okrdesk.report import cells, notes
 from okrdesk.report.charts import burnup_svg
 from okrdesk.report.document import Report, off_track
-from okrdesk.report.numbers import money, percent, ratio, score_text
+from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
 from okrdesk.resources import shipped
 
 # Only what would change how the line reads: a backslash before punctuation
@@ -88,7 +88,8 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters.update(
-        md=markdown_text, money=money, percent=percent, ratio=ratio, score=score_text,
+        md=markdown_text, money=money, ledger=ledger, percent=percent, ratio=ratio,
+        score=score_text,
     )  # fmt: skip
     env.globals.update(
         label=label, status=status, value=cells.value, target=cells.target, change=cells.change,

@@ -43,7 +43,7 @@ from okrdesk.report.notes import (
     under_title,
     unlisted_text,
 )
-from okrdesk.report.numbers import money, percent, ratio, score_text
+from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
 from okrdesk.report.text_layout import NO_BREAK, Screen, Text, TextTable, cell_width
 
 STATUS_STYLE = {
@@ -411,9 +411,9 @@ def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[st
                      min_width=widest)  # fmt: skip
     # An amount is never broken over two lines ("CNY" above "600k").
     for key, footer in (
-        ("amount", money(total.amount, lang)),
-        ("spent", money(total.spent, lang)),
-        ("left", money(total.left, lang)),
+        ("amount", ledger(total.amount, lang)),
+        ("spent", ledger(total.spent, lang)),
+        ("left", ledger(total.left, lang)),
         ("roi", ratio(total.roi)),
     ):
         table.add_column(label(lang, key), justify="right", footer=footer, no_wrap=True)
@@ -424,8 +424,8 @@ def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[st
     for line in budget.lines:
         style = "bold red" if line.breaker.tripped else ""
         name = f"{'⚠ ' if line.breaker.tripped else ''}{line.id} {line.name}"
-        cells: list[str | Text] = [Text(name, style=style), money(line.amount, lang),
-                                   money(line.spent, lang), money(line.left, lang),
+        cells: list[str | Text] = [Text(name, style=style), ledger(line.amount, lang),
+                                   ledger(line.spent, lang), ledger(line.left, lang),
                                    ratio(line.roi)]  # fmt: skip
         if "cost_per_result" in shown:
             costs = ", ".join(f"{c.key_result}: {c.text}" for c in line.cost_per_result)
@@ -439,8 +439,8 @@ def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[st
         table.add_row(*cells)
     if budget.reserve is not None:
         r = budget.reserve
-        cells = [label(lang, "reserve"), money(r.amount, lang), money(r.spent, lang),
-                 money(r.left, lang), "—"]  # fmt: skip
+        cells = [label(lang, "reserve"), ledger(r.amount, lang), ledger(r.spent, lang),
+                 ledger(r.left, lang), "—"]  # fmt: skip
         table.add_row(*cells, *(["—"] * len(shown)))
     return table
 
