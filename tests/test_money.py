@@ -541,4 +541,5 @@ def test_a_budget_tables_amounts_add_up_as_written() -> None:
     small = [in_budget_table(v, "zh") for v in (5_914, 0, None)]
     assert small == ["5,914元", "0元", "—"]
     assert in_budget_table(9_999.6, "zh") == "1万"  # written as 10,000元 it is 1万
-    assert in_budget_table(4_277_612, "en") == "CNY 4.28m"  # as money writes it
+    assert in_budget_table(4_277_612, "en") == "CNY 4,278k"
+    assert (in_budget_table(-477_612, "en"), in_budget_table(40, "en")) == ("-CNY 478k", "CNY 40")

@@ -523,8 +523,9 @@ def money(base: float | Decimal | None, lang: str) -> str:
 
 def ledger(base: float | Decimal | None, lang: str) -> str:
     """An amount in a budget table, where a line's amount, spent and left are read
-    together and should add up as written: in Chinese in 万 to the hundred yuan from
-    1万 up, however large (427.76万, 12,345.68万), 元 below; in English as ``money``.
+    together and should add up as written, in one unit however large: in Chinese in
+    万 to the hundred yuan from 1万 up (427.76万, 12,345.68万), in English in whole
+    thousands from CNY 500 up (CNY 4,278k); in yuan below.
 
     ``money``'s four significant digits would write 4,277,600 as 427.8万 beside an
     amount of 380万 and -47.76万 left; the hundred yuan keeps 427.76万."""
@@ -532,7 +533,10 @@ def ledger(base: float | Decimal | None, lang: str) -> str:
         return "—"
     value = exact(base)
     if lang == "en":
-        return en_money(value)
+        size = abs(value)
+        thousands = figure(size / EN_THOUSAND, 0)
+        text = f"CNY {thousands}k" if thousands != "0" else f"CNY {figure(size, 0)}"
+        return f"-{text}" if value < 0 and _nonzero(text) else text
     yuan = figure(value, 0)
     if not _reaches_ten_thousand(yuan):
         return f"{yuan}元"
