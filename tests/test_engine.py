@@ -652,3 +652,22 @@ def test_restatements_are_told_for_one_period_and_after_the_year_by_every_collec
     january = [ran("2027-01-05", hnw)]
     assert len(revision_alerts(january, plan.end, plan, {}, {})) == 1  # the year's last report
     assert revision_alerts(january, dt.date(2026, 12, 30), plan, {}, {}) == []
+
+
+def test_the_part_of_a_figure_no_member_with_a_share_brings_is_named(store: Store) -> None:
+    # The team's target is shared out to 王芳 alone; 李强 (no share) and the team's own
+    # row bring the rest of its figure, which the report names rather than hides.
+    put(store, "new_accounts", [("cm01", 0, 5), ("cm02", 0, 3), ("wm1", 1, 2), ("cm03", 0, 4)])
+    shared = kr("S", "new_accounts", None, member_targets={"cm01": Decimal(100)})
+    plan = make_plan(shared, owner="wm1")
+    engine = Engine(plan, store, AS_OF, METRICS)
+    found = engine.unshared(shared, "wm1")
+    assert found is not None and (found.amount, found.people) == (5.0, ("cm02",))
+    # Shared out to everyone (the team's own row gone), nothing is left.
+    everyone = attrs.evolve(shared, member_targets={"cm01": Decimal(60), "cm02": Decimal(40)})
+    put(store, "new_accounts", [("cm01", 0, 5), ("cm02", 0, 3)])
+    fresh = Engine(make_plan(everyone, owner="wm1"), store, AS_OF, METRICS)
+    assert fresh.unshared(everyone, "wm1") is None
+    # A rate is no sum of its parts.
+    rate = kr("R", "conversion", "0.3", "%", member_targets={"cm01": Decimal("0.3")})
+    assert Engine(make_plan(rate, owner="wm1"), store, AS_OF, METRICS).unshared(rate, "wm1") is None

@@ -39,6 +39,9 @@ LABELS: dict[str, dict[str, str]] = {
         "unit_person": "人员", "unit_unit": "单位", "planned": "计划已用",
         "level_error": "严重", "level_warning": "提醒", "level_info": "信息",
         "members_met": "成员达标 {met}/{total}（{share}），进度正常 {on_pace}/{total}",
+        "unshared": "其中 {value} 不属于任何有分解目标的成员",
+        "unshared_people": "其中 {value} 来自没有分解目标的人员{who}",
+        "unshared_more": "等 {n} 人",
         "to_date": "本期至今",
         "scores_cut": "{period} 已存的数据含 {day} 之后的日子，本期至今不计分",
         "to_date_note": "本期至今：{period} 已过 {gone}/{days} 天，累计类指标的标准按已过天数折算",
@@ -88,6 +91,9 @@ LABELS: dict[str, dict[str, str]] = {
         "level_error": "ERROR", "level_warning": "WARNING", "level_info": "INFO",
         "members_met": "{met} of {total} members met their target ({share}), "
                        "{on_pace} of {total} on track",
+        "unshared": "{value} of it belongs to no member with a share of the target",
+        "unshared_people": "{value} of it from people with no share of the target{who}",
+        "unshared_more": "{n} more",
         "to_date": "This period to date",
         "scores_cut": "{period} is stored with days after {day}: not scored to date",
         "to_date_note": "To date: {gone} of {period}'s {days} days gone; standards of amounts "

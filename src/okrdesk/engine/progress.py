@@ -109,6 +109,16 @@ class MembersMet:
 
 @attrs.frozen
 @shared_methods
+class Unshared:
+    """Of a key result's figure at a unit, what no member with a share of its target
+    brings, and the people with a figure in it (``Engine.unshared``)."""
+
+    amount: float
+    people: tuple[str, ...]
+
+
+@attrs.frozen
+@shared_methods
 class SubjectProgress:
     subject: str
     name: str
@@ -450,6 +460,34 @@ class Engine:
         met = sum(p.status is Status.MET or (p.attainment or 0.0) >= 1 for p in judged)
         on_pace = sum(p.status in (Status.MET, Status.ON_TRACK) for p in judged)
         return MembersMet(met, on_pace, len(judged))
+
+    def unshared(self, kr: KeyResult, subject: str) -> Unshared | None:
+        """The part of ``kr``'s figure at ``subject`` that no member with a share of its
+        target brings (a trainee's clients, a leaver's, a unit's own rows), and the people
+        below with a figure in it; None when every part is a member's, when it is not
+        shared out below ``subject``, or for a rate, which is no sum of its parts."""
+        spec = self.metrics.get(kr.metric or "")
+        if spec is None or spec.formula is not None or spec.kind is MetricKind.RATIO:
+            return None
+        below = set(self.under(subject)) - {subject}
+        members = [m for m in kr.member_targets if m in below]
+        if not members or kr.growth is not None:
+            return None
+        covered = set().union(*(self.under(m) for m in members))
+        top = [m for m in members if not any(m in self.under(o) for o in members if o != m)]
+        whole = self.rollup.sliced(spec.name, subject, kr.where).value
+        shared = [self.rollup.sliced(spec.name, m, kr.where).value for m in top]
+        if whole is None:
+            return None
+        rest = whole - sum(v for v in shared if v is not None)
+        if abs(rest) < 1e-9 * max(1.0, abs(whole)):
+            return None
+        people = tuple(
+            person for person in self.under(subject)
+            if person in self.plan.people_by_id and person not in covered
+            and self.rollup.sliced(spec.name, person, kr.where).value
+        )  # fmt: skip
+        return Unshared(rest, people)
 
     def _members(self, subject: str) -> list[MemberProgress]:
         """The child units ranked among themselves, then every person under the unit

@@ -113,6 +113,7 @@ def _key_result(
     plan = engine.plan
     kr = p.key_result
     members = engine.members_met(kr, p.subject)
+    outside = engine.unshared(kr, p.subject) if members and p.closed is None else None
     earlier = before.actual.value if before is not None else None
     now = p.actual.value
     change = now - earlier if now is not None and earlier is not None else None
@@ -149,6 +150,8 @@ def _key_result(
         members_met=members.met if members else None,
         members_on_pace=members.on_pace if members else None,
         members_total=members.total if members else None,
+        unshared=outside.amount if outside else None,
+        unshared_people=tuple(plan.name_of(s) for s in outside.people) if outside else (),
         latest_checkin=_latest_checkin(engine, p),
         window=_window(engine, p, windows),
         stages=_stages(engine, p),

@@ -174,6 +174,11 @@ class ReportKeyResult:
     members_total: int | None = None
     """For a key result shared out to members: how many of them met their own target,
     how many are on pace for it, of how many."""
+    unshared: float | None = None
+    """For such a key result on an amount or a level: the part of the actual no member
+    with a share of the target brings (in base units); None when there is none."""
+    unshared_people: tuple[str, ...] = ()
+    """The names of the people below with a figure in that part."""
     latest_checkin: ReportCheckin | None = None
     """For a key result tracked by check-ins: the latest one on or before the date."""
     window: ReportWindow | None = None

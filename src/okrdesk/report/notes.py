@@ -42,6 +42,24 @@ def members_met(kr: ReportKeyResult, lang: str) -> str:
                  on_pace=kr.members_on_pace)  # fmt: skip
 
 
+UNSHARED_NAMED = 3
+"""The most people an unshared part names; the rest are counted."""
+
+
+def unshared_story(kr: ReportKeyResult, lang: str) -> str:
+    """ "其中 1,584万 来自没有分解目标的 1 人（周杰）": the part of a shared-out key
+    result's figure no member with a share of the target brings."""
+    if kr.unshared is None:
+        return ""
+    names = list(kr.unshared_people[:UNSHARED_NAMED])
+    more = len(kr.unshared_people) - len(names)
+    if more:
+        names.append(label(lang, "unshared_more", n=more))
+    who = label(lang, "in_brackets", text=label(lang, "list_sep").join(names)) if names else ""
+    key = "unshared_people" if names else "unshared"
+    return label(lang, key, value=value(kr, kr.unshared, lang), who=who)
+
+
 def breakdown_heading(kr: ReportKeyResult, lang: str) -> str:
     """ "按产品类型拆分": the line above a key result's breakdown rows; "" without one."""
     if kr.breakdown is None:
@@ -357,5 +375,6 @@ def under_title(kr: ReportKeyResult, lang: str) -> list[str]:
     check-in, the
     window with 同比/环比, a funnel's stages."""
     lines = (closed_story(kr, lang), not_collected_story(kr, lang), members_met(kr, lang),
-             checkin_story(kr, lang), window_story(kr, lang), funnel_story(kr, lang))  # fmt: skip
+             unshared_story(kr, lang), checkin_story(kr, lang), window_story(kr, lang),
+             funnel_story(kr, lang))  # fmt: skip
     return [line for line in lines if line]
