@@ -473,8 +473,13 @@ class Engine:
         members = [m for m in kr.member_targets if m in below]
         if not members or kr.growth is not None:
             return None
-        covered = set().union(*(self.under(m) for m in members))
-        top = [m for m in members if not any(m in self.under(o) for o in members if o != m)]
+        shares, covered, nested = set(members), set(), set()
+        for member in members:
+            for below_it in self.under(member):
+                covered.add(below_it)
+                if below_it != member and below_it in shares:
+                    nested.add(below_it)  # counted in the member above it
+        top = [m for m in members if m not in nested]
         whole = self.rollup.sliced(spec.name, subject, kr.where).value
         shared = [self.rollup.sliced(spec.name, m, kr.where).value for m in top]
         if whole is None:
