@@ -184,7 +184,7 @@ def test_emitting_for_a_finished_metric_is_its_problem_and_keeps_what_was_stored
     # okrdesk's refusals as a plugin's author reads them, what became of them in Chinese.
     assert (
         "插件 stepwise 指标 new_hnw_clients：cm01 2026-W01: emitted after emit.finished "
-        "for this metric, which a plugin must not do; emit.error after emit.finished for this "
+        "for this metric, which a plugin must not do；emit.error after emit.finished for this "
         "metric, which a plugin must not do: changed my mind（共 2 个问题，emit.finished "
         "之前给出的已入库并保留）"
     ) in stderr

@@ -117,6 +117,10 @@ def test_a_metric_declared_twice_is_an_error_for_both(write_workspace: WriteWork
         'metric "new_hnw_clients" is also declared by test_metrics' in found["copycat"]["errors"][0]
     )
     assert "also declared by copycat; neither is used" in found["test_metrics"]["errors"][0]
+    # validate says it in the workspace's language, as collect and check do.
+    validated = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert "插件 copycat：指标“new_hnw_clients”也由 test_metrics 声明；两者都不采用" in (
+        validated.output)  # fmt: skip
 
 
 def test_a_hook_with_a_wrong_signature_is_not_a_valid_plugin(

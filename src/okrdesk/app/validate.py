@@ -119,10 +119,10 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     warnings = sorted({*session.warnings, *plugins.warnings})
     lines += [words["warning"].format(text=warning.text(lang)) for warning in warnings]
     lines += [
-        words["plugin"].format(name=name, error=error)
-        for name, error in session.host.broken_errors()
+        words["plugin"].format(name=name, error=error.text(lang))
+        for name, error in session.host.broken_said()
         # What a plugin's own check said of its settings, at their lines, it says better.
-        if error != UNTRUSTED and not (name in said and error.startswith(DECLARING_FAILED))
+        if error.en != UNTRUSTED and not (name in said and error.en.startswith(DECLARING_FAILED))
     ]
     lines += [words["warning"].format(text=w) for w in session.host.allow_list_warnings()]
     lines += _skipped(session, words)

@@ -476,7 +476,7 @@ def _run_in_process(
             process.join()
             receiving.close()
         printed = output.read_bytes()
-    step = "okrdesk_collect" if request is not None else "loading"
+    step, step_zh = ("okrdesk_collect",) * 2 if request is not None else ("loading", "加载")
     if outcome.changed:
         # Every kept answer goes: the next collect probes each plugin afresh.
         ProbeCache().forget()
@@ -490,14 +490,14 @@ def _run_in_process(
     elif finished is None:
         outcome.failure = Said(
             f"{step} did not finish within {timeout:g} s; its process was stopped",
-            f"{step} 在 {timeout:g} 秒内未完成，其进程已停止",
+            f"{step_zh} 在 {timeout:g} 秒内未完成，其进程已停止",
         )
     elif not finished:
         code, said = process.exitcode, _excerpt(printed)
         outcome.failure = Said(
             f"its process ended during {step} (exit code {code}; a plugin must not call "
             "sys.exit or os._exit)" + (f"; it printed: {said}" if said else ""),
-            f"其进程在 {step} 期间退出（退出码 {code}；插件不得调用 sys.exit 或 os._exit）"
+            f"其进程在 {step_zh} 期间退出（退出码 {code}；插件不得调用 sys.exit 或 os._exit）"
             + (f"；它输出了：{said}" if said else ""),
         )
     elif outcome.failure is None and printed.strip():
@@ -1082,7 +1082,7 @@ class _Checker:
             fate_zh = "emit.finished 之前给出的已入库并保留" if kept else "均未入库"
             en = text + (f"; and {more:,} more" if more else "") + f" ({count}, {fate})"
             zh = (
-                text
+                "；".join(shown)
                 + (f"；另有 {more:,} 个" if more else "")
                 + f"（共 {total:,} 个问题，{fate_zh}）"
             )
