@@ -74,6 +74,8 @@ def test_a_plugin_that_fails_to_import_is_named_and_the_rest_still_load(
     validated = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert validated.exit_code == 0, validated.output
     assert "warning: plugin broken: failed to import" in validated.output
+    chinese = CliRunner().invoke(cli, ["validate", "-w", str(root)]).output
+    assert "插件 broken：导入失败：ModuleNotFoundError: No module named" in chinese, chinese
 
 
 def test_a_plugin_raising_while_declaring_is_named(write_workspace: WriteWorkspace) -> None:

@@ -95,6 +95,11 @@ class PluginRecord:
     def ok(self) -> bool:
         return not self.errors
 
+    def fail(self, en: str, zh: str) -> None:
+        """Add an error okrdesk words, in English and in Chinese."""
+        self.errors.append(en)
+        self.errors_zh[en] = zh
+
 
 @attrs.frozen
 @shared_methods
@@ -281,9 +286,9 @@ class PluginHost:
     ) -> PluginRecord:
         record = PluginRecord(name, origin, location, version, how=how)
         if name in self.records:
-            record.errors.append(
-                f'a plugin named "{name}" is already loaded from {self.records[name].location}'
-            )
+            where = self.records[name].location
+            record.fail(f'a plugin named "{name}" is already loaded from {where}',
+                        f"已从 {where} 加载了名为“{name}”的插件")  # fmt: skip
             self.records[f"{name} ({origin})"] = record
             return record
         self.records[name] = record
@@ -293,14 +298,16 @@ class PluginHost:
         except BaseException as error:
             if isinstance(error, KeyboardInterrupt):
                 raise
-            record.errors.append(f"failed to import: {describe_error(error, how=how)}")
+            told = describe_error(error, how=how)
+            record.fail(f"failed to import: {told}", f"导入失败：{told}")
             return record
         record.version = record.version or str(getattr(plugin, "__version__", ""))
         try:
             self.pm.register(plugin, name=name)
             self.pm.check_pending()
         except Exception as error:
-            record.errors.append(f"not a valid plugin: {describe_error(error, plugin, how)}")
+            told = describe_error(error, plugin, how)
+            record.fail(f"not a valid plugin: {told}", f"不是有效的插件：{told}")
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
             return record
@@ -353,9 +360,8 @@ class PluginHost:
         except Exception as error:
             # What it declared before failing stands: one broken definition (an SQL
             # metric, say) must not take the plugin's other metrics with it.
-            record.errors.append(
-                f"{DECLARING_FAILED}{describe_error(error, record.plugin, record.how)}"
-            )
+            told = describe_error(error, record.plugin, record.how)
+            record.fail(f"{DECLARING_FAILED}{told}", f"okrdesk_metrics 出错：{told}")
         return found
 
     def implementations(self, hook: str) -> list[tuple[str, Callable[..., Any]]]:
@@ -429,9 +435,9 @@ class PluginHost:
             with _quiet(record):
                 impl(register=register)
         except Exception as error:
-            record.errors.append(
-                f"okrdesk_report_formats failed: {describe_error(error, record.plugin, record.how)}"
-            )
+            told = describe_error(error, record.plugin, record.how)
+            record.fail(f"okrdesk_report_formats failed: {told}",
+                        f"okrdesk_report_formats 出错：{told}")  # fmt: skip
 
     @property
     def broken(self) -> list[PluginRecord]:
@@ -468,9 +474,10 @@ def load_one(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> Pl
 
 
 @contextlib.contextmanager
-def quiet(errors: list[str]) -> Iterator[None]:
+def quiet(errors: list[str], errors_zh: dict[str, str] | None = None) -> Iterator[None]:
     """Keep what a plugin prints off standard output, where it would corrupt a report
-    meant for another program, and add it to ``errors``."""
+    meant for another program, and add it to ``errors`` (and its Chinese to
+    ``errors_zh``)."""
     caught = io.StringIO()
     try:
         with contextlib.redirect_stdout(caught):
@@ -479,12 +486,15 @@ def quiet(errors: list[str]) -> Iterator[None]:
         printed = caught.getvalue().strip()
         if printed:
             shown = printed if len(printed) <= 200 else printed[:200] + "…"
-            errors.append(f"printed to standard output, which a plugin must not do: {shown}")
+            said = f"printed to standard output, which a plugin must not do: {shown}"
+            errors.append(said)
+            if errors_zh is not None:
+                errors_zh[said] = f"向标准输出写了内容，插件不得如此：{shown}"
 
 
 def _quiet(record: PluginRecord) -> contextlib.AbstractContextManager[None]:
     """``quiet`` while a plugin loads: what it prints is its error."""
-    return quiet(record.errors)
+    return quiet(record.errors, record.errors_zh)
 
 
 def _importer(module_name: str) -> Callable[[], ModuleType]:
