@@ -247,3 +247,20 @@ def test_a_finished_metric_with_a_figure_emitted_twice_keeps_nothing_of_it(
     assert stored == [("clients", 12)]
     assert checker.kept == {"clients": "p"} and checker.stored == 12
     assert errors == [f"plugin p metric flow: cm2 {weeks[2]}: emitted twice (a problem, none kept)"]
+
+
+def test_a_refused_figure_is_told_in_the_readers_language() -> None:
+    """A figure for someone the plan does not know (a new hire missing from the target
+    files, say) is refused in both languages; the source it came from is cited as given."""
+    checker = _checker()
+    checker("flow", "cm99", "W0", value=5.0, source="crm.csv row 7")
+    checker("flow", "cm99", "W1", value=6.0)
+    (error,) = checker.results()
+    assert error.said("en") == (
+        "cm99 W0: no person or unit 'cm99' in the plan (from crm.csv row 7); cm99 W1: no "
+        "person or unit 'cm99' in the plan (2 problems, none kept)"
+    )
+    assert error.said("zh") == (
+        "cm99 W0：计划里没有人员或单位 'cm99'（来自 crm.csv row 7）；cm99 W1：计划里没有人员或"
+        "单位 'cm99'（共 2 个问题，均未入库）"
+    )

@@ -777,7 +777,7 @@ class _Checker:
     specs: Mapping[str, MetricSpec]
     subjects: frozenset[str]
     periods: frozenset[str]
-    problems: dict[str, list[str]] = attrs.Factory(dict)
+    problems: dict[str, list[Said]] = attrs.Factory(dict)
     refused: dict[str, int] = attrs.Factory(dict)
     warned: list[tuple[str, str]] = attrs.Factory(list)
     closed: bool = False
@@ -968,8 +968,10 @@ class _Checker:
             self._refuse(str(metric), "emitted, but this plugin was not asked for it")
             return
         found = self._check(spec, subject, period, value, numerator, denominator)
-        if found:
-            self._refuse(metric, f"{subject} {period}: {found}{_cited(source)}")
+        if found is not None:
+            cited = _cited(source)
+            self._refuse(metric, Said(f"{subject} {period}: {found.en}{cited.en}",
+                                      f"{subject} {period}：{found.zh}{cited.zh}"))  # fmt: skip
             return
         if dimensions is not None and not isinstance(dimensions, Mapping):
             self._refuse(metric, f"{subject} {period}: dimensions must be a mapping of text")
@@ -980,7 +982,10 @@ class _Checker:
         )  # fmt: skip
         problems = observation.problems(spec)
         if problems:
-            self._refuse(metric, f"{subject} {period}: {'; '.join(problems)}{_cited(source)}")
+            cited = _cited(source)
+            listed = "; ".join(problems)
+            self._refuse(metric, Said(f"{subject} {period}: {listed}{cited.en}",
+                                      f"{subject} {period}：{listed}{cited.zh}"))  # fmt: skip
             return
         o = observation
         self.spool.add(
@@ -1038,16 +1043,20 @@ class _Checker:
         value: object,
         numerator: object,
         denominator: object,
-    ) -> str:
+    ) -> Said | None:
         if subject not in self.subjects:
-            return f"no person or unit {subject!r} in the plan"
+            return Said(f"no person or unit {subject!r} in the plan",
+                        f"计划里没有人员或单位 {subject!r}")  # fmt: skip
         if period not in self.periods:
-            return f"period {period!r} was not asked for"
+            return Said(f"period {period!r} was not asked for", f"没有要周期 {period!r} 的数字")
         ratio = spec.kind is MetricKind.RATIO
         if ratio and value is not None:
-            return "a ratio metric takes numerator and denominator, not value"
+            return Said("a ratio metric takes numerator and denominator, not value",
+                        "比率指标要给分子和分母，不是 value")  # fmt: skip
         if not ratio and (numerator is not None or denominator is not None):
-            return f"a {spec.kind.value} metric takes value, not numerator and denominator"
+            kind = spec.kind.value
+            return Said(f"a {kind} metric takes value, not numerator and denominator",
+                        f"{kind} 指标要给 value，不是分子和分母")  # fmt: skip
         for name, given in (
             ("value", value),
             ("numerator", numerator),
@@ -1057,14 +1066,18 @@ class _Checker:
                 isinstance(given, bool) or not isinstance(given, int | float)
             ):
                 kind = given.type_name if isinstance(given, _Unsendable) else type(given).__name__
-                return f"{name} must be a number, not {kind}"
-        return ""
+                return Said(
+                    f"{name} must be a number, not {kind}", f"{name} 必须是数字，不能是 {kind}"
+                )
+        return None
 
-    def _refuse(self, metric: str, message: str) -> None:
+    def _refuse(self, metric: str, message: str | Said) -> None:
+        """Refuse one of ``metric``'s figures: ``message`` in English (a plugin's own words,
+        or okrdesk's for its authors) or in both languages."""
         # A plugin may emit millions of bad figures: keep a few to show, count the rest.
         shown = self.problems.setdefault(metric, [])
         if len(shown) < MAX_MESSAGES_PER_METRIC:
-            shown.append(message)
+            shown.append(message if isinstance(message, Said) else Said(message, message))
         self.refused[metric] = self.refused.get(metric, 0) + 1
 
     def results(self) -> list[PluginError]:
@@ -1075,14 +1088,14 @@ class _Checker:
         for metric, shown in self.problems.items():
             total = self.refused[metric]
             more = total - len(shown)
-            text = "; ".join(shown)
+            text = "; ".join(said.en for said in shown)
             count = f"{total:,} problems" if total > 1 else "a problem"
             kept = metric in self.kept
             fate = _KEPT_WHEN_FINISHED if kept else "none kept"
             fate_zh = "emit.finished 之前给出的已入库并保留" if kept else "均未入库"
             en = text + (f"; and {more:,} more" if more else "") + f" ({count}, {fate})"
             zh = (
-                "；".join(shown)
+                "；".join(said.zh for said in shown)
                 + (f"；另有 {more:,} 个" if more else "")
                 + f"（共 {total:,} 个问题，{fate_zh}）"
             )
@@ -1094,12 +1107,13 @@ _AFTER_FINISHED = "after emit.finished for this metric, which a plugin must not 
 _KEPT_WHEN_FINISHED = "what it emitted before emit.finished was stored and is kept"
 
 
-def _cited(source: object) -> str:
+def _cited(source: object) -> Said:
     """A refused figure's source, as its plugin gave it (the file and rows behind it), to
     find the row that is wrong: " (from SQL metric nps: nps.csv row 3)"."""
     if not isinstance(source, str) or not source.strip():
-        return ""
-    return f" (from {printable(source)[:_SHOWN_SOURCE]})"
+        return Said("", "")
+    shown = printable(source)[:_SHOWN_SOURCE]
+    return Said(f" (from {shown})", f"（来自 {shown}）")
 
 
 _SHOWN_SOURCE = 200
