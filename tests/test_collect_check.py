@@ -264,3 +264,16 @@ def test_a_refused_figure_is_told_in_the_readers_language() -> None:
         "cm99 W0：计划里没有人员或单位 'cm99'（来自 crm.csv row 7）；cm99 W1：计划里没有人员或"
         "单位 'cm99'（共 2 个问题，均未入库）"
     )
+
+
+def test_a_negative_count_is_refused_in_the_readers_language() -> None:
+    checker = _checker()
+    checker("clients", "cm1", "W0", value=-3.0, source="crm.csv row 9")
+    (error,) = checker.results()
+    assert error.said("en") == (
+        "cm1 W0: a count cannot be negative (-3) (from crm.csv row 9) (a problem, none kept)"
+    )
+    assert (
+        error.said("zh")
+        == "cm1 W0：计数不能为负（-3）（来自 crm.csv row 9）（共 1 个问题，均未入库）"
+    )

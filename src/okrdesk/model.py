@@ -21,6 +21,7 @@ from typing import Any
 
 import attrs
 
+from okrdesk.errors import Said
 from okrdesk.periods import Grain, parse_period
 from okrdesk.records import shared_methods
 from okrdesk.units import UNITS, Dimension, UnitOfMeasure
@@ -537,31 +538,40 @@ class Observation:
     def slice(self) -> str:
         return slice_of(self.dimensions)
 
-    def problems(self, spec: MetricSpec) -> list[str]:
-        """What is wrong with this observation for ``spec``; empty when it is sound."""
+    def problems(self, spec: MetricSpec) -> list[Said]:
+        """What is wrong with this observation for ``spec``, in English and in Chinese
+        (a rule for plugin authors in English only); empty when it is sound."""
         if self.dimensions:
-            found = dimension_problems(self.dimensions, spec.dimensions)
-            if found:
-                return found
+            wrong = dimension_problems(self.dimensions, spec.dimensions)
+            if wrong:
+                return [Said(problem, problem) for problem in wrong]
         if spec.kind is MetricKind.RATIO:
             if self.numerator is None or self.denominator is None:
-                return ["a ratio metric needs numerator and denominator"]
+                return [Said("a ratio metric needs numerator and denominator",
+                             "比率指标要有分子和分母")]  # fmt: skip
             parts = {"numerator": self.numerator, "denominator": self.denominator}
-            found = [f"{k} is {v}" for k, v in parts.items() if not math.isfinite(v)]
+            found = [Said(f"{k} is {v}", f"{k} 为 {v}") for k, v in parts.items()
+                     if not math.isfinite(v)]  # fmt: skip
             if found:
                 return found
             if self.denominator < 0:
-                return [f"denominator is negative ({self.denominator:.15g})"]
+                shown = f"{self.denominator:.15g}"
+                return [Said(f"denominator is negative ({shown})", f"分母为负（{shown}）")]
             if self.denominator == 0 and self.numerator != 0:
-                return [f"denominator is 0 with numerator {self.numerator:.15g}"]
+                shown = f"{self.numerator:.15g}"
+                return [Said(f"denominator is 0 with numerator {shown}",
+                             f"分母为 0，而分子为 {shown}")]  # fmt: skip
             return []
         if self.value is None:
-            return [f"a {spec.kind.value} metric needs a value"]
+            return [Said(f"a {spec.kind.value} metric needs a value",
+                         f"{spec.kind.value} 指标要有 value")]  # fmt: skip
         if not math.isfinite(self.value):
-            return [f"value is {self.value}"]
+            return [Said(f"value is {self.value}", f"value 为 {self.value}")]
         if spec.never_below_zero and self.value < 0:
-            what = "a count" if spec.dimension is Dimension.COUNT else spec.name
-            return [f"{what} cannot be negative ({self.value:.15g})"]
+            shown = f"{self.value:.15g}"
+            count = spec.dimension is Dimension.COUNT
+            what, what_zh = ("a count", "计数") if count else (spec.name, spec.name)
+            return [Said(f"{what} cannot be negative ({shown})", f"{what_zh}不能为负（{shown}）")]
         return []
 
 

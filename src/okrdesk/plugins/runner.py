@@ -983,9 +983,9 @@ class _Checker:
         problems = observation.problems(spec)
         if problems:
             cited = _cited(source)
-            listed = "; ".join(problems)
-            self._refuse(metric, Said(f"{subject} {period}: {listed}{cited.en}",
-                                      f"{subject} {period}：{listed}{cited.zh}"))  # fmt: skip
+            listed = Said("; ".join(p.en for p in problems), "；".join(p.zh for p in problems))
+            self._refuse(metric, Said(f"{subject} {period}: {listed.en}{cited.en}",
+                                      f"{subject} {period}：{listed.zh}{cited.zh}"))  # fmt: skip
             return
         o = observation
         self.spool.add(
