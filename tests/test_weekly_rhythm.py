@@ -546,3 +546,23 @@ def test_a_past_day_inside_a_stored_week_counts_none_of_that_week(
         okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json").stdout
     )
     assert (live["figures_through"], live["change_from"]) == (None, "2026-11-15")
+
+
+def test_every_format_names_what_no_member_with_a_share_brings(demo: Path, tmp_path: Path) -> None:
+    """财富管理一部's net new assets are shared out to four of its people; a trainee with
+    no share brings the rest of the team's figure, and every format says so, as it says
+    which day a closed checkpoint's figures run through."""
+    said = "来自没有分解目标的人员（高鹏）"
+    for fmt in ("text", "md", "html"):
+        out = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--unit", "wm1",
+                      "--format", fmt).stdout  # fmt: skip
+        assert said in out, fmt
+        branch = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", fmt).stdout
+        assert "检查点按截至 2026-06-28 的数据判定" in branch, fmt
+    book = tmp_path / "wm1.xlsx"
+    okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--unit", "wm1", "--format", "xlsx",
+            "--out", str(book))  # fmt: skip
+    notes = [
+        row[-1] for row in openpyxl.load_workbook(book)["关键结果"].iter_rows(values_only=True)
+    ]
+    assert any(said in (note or "") for note in notes)
