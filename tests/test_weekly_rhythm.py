@@ -566,3 +566,13 @@ def test_every_format_names_what_no_member_with_a_share_brings(demo: Path, tmp_p
         row[-1] for row in openpyxl.load_workbook(book)["关键结果"].iter_rows(values_only=True)
     ]
     assert any(said in (note or "") for note in notes)
+
+
+def test_a_phases_last_day_is_called_so(demo: Path) -> None:
+    """30 September ends Q3: not "剩余 0 天", which reads as over."""
+    zh = okrdesk("report", "-w", str(demo), "--as-of", "2026-09-30", "--brief").stdout
+    assert "阶段 Q3 攻坚：2026-07-01 – 2026-09-30，最后一天" in zh
+    en = okrdesk("report", "-w", str(demo), "--as-of", "2026-09-30", "--lang", "en").stdout
+    assert "Phase Q3 攻坚: 2026-07-01 – 2026-09-30, last day" in en
+    day_before = okrdesk("report", "-w", str(demo), "--as-of", "2026-09-29", "--brief").stdout
+    assert "2026-07-01 – 2026-09-30，剩余 1 天" in day_before

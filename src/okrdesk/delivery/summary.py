@@ -12,7 +12,7 @@ from pathlib import Path
 
 from okrdesk.delivery.message import Message
 from okrdesk.messages import label
-from okrdesk.report.cells import figures_through
+from okrdesk.report.cells import days_left, figures_through
 from okrdesk.report.document import Report
 from okrdesk.report.numbers import score_text
 from okrdesk.report.templates import markdown_text as md
@@ -35,7 +35,7 @@ def summary_lines(report: Report) -> list[str]:
     if report.phase is not None:
         phase = report.phase
         head += (f" · {label(lang, 'phase')} {md(phase.id)} {md(phase.name)}"
-                 f"{label(lang, 'then')}{label(lang, 'days_left', n=phase.days_left)}")  # fmt: skip
+                 f"{label(lang, 'then')}{days_left(phase.days_left, lang)}")  # fmt: skip
     head += f" · {label(lang, 'score')} **{score_text(report.score)}**"
     lines = [f"## {md(report.plan.name)} · {md(report.unit.name)}", "", head]
     if (through := figures_through(report, lang)) is not None:

@@ -87,7 +87,12 @@ def phase_span(report: Report, lang: str) -> str | None:
     if p is None:
         return None
     return (f"{p.id} {p.name}{label(lang, 'colon')}{p.start} – {p.end}{label(lang, 'then')}"
-            + label(lang, "days_left", n=p.days_left))  # fmt: skip
+            + days_left(p.days_left, lang))  # fmt: skip
+
+
+def days_left(days: int, lang: str) -> str:
+    """ "剩余 41 天"; on a phase's last day "最后一天", where "剩余 0 天" would read as over."""
+    return label(lang, "last_day") if days == 0 else label(lang, "days_left", n=days)
 
 
 def compared_with(report: Report, lang: str) -> str:
