@@ -31,10 +31,11 @@ class Checked:
 
     def through_line(self, lang: str) -> str:
         """The report's line for the cut (``数据截至 …``); empty when there is none."""
-        if self.figures_through is None:
+        if self.figures_through is None or self.day is None:
             return ""
-        return label(lang, "figures_through", through=self.figures_through,
-                     period=self.cut_period, day=self.day)  # fmt: skip
+        from okrdesk.report.cells import cut_line  # the report's wording, only when cut
+
+        return cut_line(self.figures_through, self.cut_period, self.day, lang)
 
 
 def check(session: Session, as_of: dt.date | None) -> Checked:

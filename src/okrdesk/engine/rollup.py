@@ -89,9 +89,14 @@ class SharedReads:
         self.plan = plan
         self._metrics = metrics_by_grain(plan, specs)[plan.grain]
         self._through: dict[dt.date, dt.date] = {}
-        self.days = frozenset(self.through(day) for day in days)
         self._sums: dict[tuple[dt.date, str | None, frozenset[str] | None], SumRows] = {}
         self._trees: dict[str | None, _Tree] = {}
+        self.read_together(days)
+
+    def read_together(self, days: Iterable[dt.date]) -> None:
+        """Sum through each of ``days`` (as asked, each read through its ``through``
+        day) in one read, the first time the sums through one of them are asked for."""
+        self.days = frozenset(self.through(day) for day in days)
 
     def through(self, day: dt.date) -> dt.date:
         """The day the plan's figures as of ``day`` count through (``figures_through``

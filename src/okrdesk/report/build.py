@@ -21,8 +21,6 @@ from okrdesk.engine.plan_calendar import (
     change_base,
     clamp_to_plan,
     collected_for,
-    figures_through,
-    metrics_by_grain,
 )
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, subjects_under
@@ -374,11 +372,10 @@ def build_report(
     asked = {**{kr.id: kr.breakdown for kr in plan.key_results_by_id.values() if kr.breakdown},
              **(breakdowns or {})}  # fmt: skip
     day = clamp_to_plan(plan, as_of)
-    wanted = metrics_by_grain(plan, metrics)[plan.grain]
-    period_ago = change_base(figures_through(store, day, plan.grain, wanted), plan.grain)
+    shared = SharedReads(store, plan, specs=metrics)
+    period_ago = change_base(shared.through(day), plan.grain)
     # Now and a period earlier (the change column) are summed in the same scan.
-    shared = SharedReads(store, plan, (day, period_ago) if period_ago >= plan.start else (day,),
-                         metrics)  # fmt: skip
+    shared.read_together((day, period_ago) if period_ago >= plan.start else (day,))
     engine = Engine(plan, store, day, metrics, within=unit, shared=shared)
     engine.read_trends_aside(unit)
     progress = engine.progress(unit)

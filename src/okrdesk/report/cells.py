@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from okrdesk.messages import label
 from okrdesk.report.document import Report, ReportKeyResult
 from okrdesk.report.numbers import in_unit
@@ -77,8 +79,12 @@ def figures_through(report: Report, lang: str) -> str | None:
     the report's day."""
     if report.figures_through is None:
         return None
-    return label(lang, "figures_through", through=report.figures_through,
-                 period=report.cut_period, day=report.as_of)  # fmt: skip
+    return cut_line(report.figures_through, report.cut_period or "", report.as_of, lang)
+
+
+def cut_line(through: dt.date, period: str, day: dt.date, lang: str) -> str:
+    """ "数据截至 2026-06-28：2026-W27 含 2026-07-01 之后的日子，不计入"."""
+    return label(lang, "figures_through", through=through, period=period, day=day)
 
 
 def phase_span(report: Report, lang: str) -> str | None:
