@@ -46,6 +46,12 @@ def rows(database: Path) -> list[tuple[object, ...]]:
 
 # ------------------------------------------------------------- a hung plugin
 
+SALONS = (
+    f"{OKRS}\n[[objectives.key_results]]\n"
+    'id = "KR3"\ntitle = "到访"\nmetric = "salon_visits"\ntarget = 500\nunit = "人"\n'
+)
+"""The sample plan with a key result on the test plugins' ``salon_visits``."""
+
 HANGS = """\
 import time
 
@@ -69,9 +75,7 @@ def okrdesk_collect(request, emit):
 def test_a_plugin_that_hangs_is_timed_out_and_the_others_land(
     write_workspace: WriteWorkspace,
 ) -> None:
-    salons = OKRS + '\n[[objectives.key_results]]\nid = "KR3"\ntitle = "到访"\n' \
-        'metric = "salon_visits"\ntarget = 500\nunit = "人"\n'  # fmt: skip
-    root = write_workspace({"okrs.toml": salons})
+    root = write_workspace({"okrs.toml": SALONS})
     (root / "plugins" / "hangs.py").write_text(HANGS, encoding="utf-8")
     trusted(root)
     start = time.monotonic()
@@ -301,9 +305,7 @@ CATASTROPHIC = 're.match(r"(a+)+$", "a" * 60 + "b")'
 def test_a_misbehaving_plugin_is_stopped_and_named(
     write_workspace: WriteWorkspace, at_import: str, in_collect: str, expected: str
 ) -> None:
-    visits = OKRS + '\n[[objectives.key_results]]\nid = "KR3"\ntitle = "到访"\n' \
-        'metric = "salon_visits"\ntarget = 500\nunit = "人"\n'  # fmt: skip
-    root = write_workspace({"okrs.toml": visits if not at_import else OKRS})
+    root = write_workspace({"okrs.toml": SALONS if not at_import else OKRS})
     body = MISBEHAVES.format(at_import=at_import, in_collect=in_collect)
     (root / "plugins" / "misbehaves.py").write_text(body, encoding="utf-8")
     trusted(root)
@@ -327,9 +329,67 @@ def test_a_misbehaving_plugin_is_stopped_and_named(
                      env={"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves",
                           "OKRDESK_PLUGIN_TIMEOUT": "2"})  # fmt: skip
         assert "错误：插件 misbehaves：其进程在 加载 期间退出（退出码 5" in zh.stderr, zh.stderr
-    if "while True" in at_import or "_exit" in at_import:
-        return  # report loads plugins in its own process, without a timeout
+    if "_exit" in at_import:
+        return  # report loads plugins in its own process, which one ending ends
     report = okrdesk("report", "--format", "json", "--as-of", "2026-03-15", "-w", str(root),
-                     env={"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves"})  # fmt: skip
+                     env={"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves",
+                          "OKRDESK_PLUGIN_TIMEOUT": "2"})  # fmt: skip
     assert report.returncode == 0, report.stderr
     json.loads(report.stdout)  # the plugin's print never reaches the report
+    if "while True" in at_import:
+        assert "加载在 2 秒内未完成，已停止（plugin_timeout）" in report.stdout
+
+
+# ------------------------------------ a plugin that does not load, for a report
+
+SWALLOWS = "import time\ntry:\n    time.sleep(60)\nexcept BaseException:\n    time.sleep(60)"
+
+
+@pytest.mark.parametrize(
+    ("at_import", "in_metrics", "expected"),
+    [
+        ("import time\ntime.sleep(60)", "", "loading did not finish within 1 s"),
+        ("while True:\n    pass", "", "loading did not finish within 1 s"),
+        (SWALLOWS, "", "loading did not finish within 1 s"),
+        ("", "import time\n    time.sleep(60)", "okrdesk_metrics did not finish within 1 s"),
+        ("raise RuntimeError('no licence server')", "",
+         "failed to import: RuntimeError: no licence server"),
+    ],
+    ids=["sleeps", "loops", "swallows-the-stop", "declaring-hangs", "raises"],
+)  # fmt: skip
+def test_a_plugin_that_does_not_load_leaves_the_report_and_check_working(
+    write_workspace: WriteWorkspace, at_import: str, in_metrics: str, expected: str
+) -> None:
+    root = write_workspace()
+    first = okrdesk("collect", "--through", "2026-03-15", "-w", str(root),
+                    env={"OKRDESK_LOAD_PLUGINS": "test_metrics"})  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    (root / "targets" / "okrs.toml").write_text(SALONS, encoding="utf-8")
+    body = MISBEHAVES.format(at_import=at_import, in_collect="").replace(
+        "def okrdesk_metrics(register):\n", f"def okrdesk_metrics(register):\n    {in_metrics}\n"
+    )
+    (root / "plugins" / "misbehaves.py").write_text(body, encoding="utf-8")
+    trusted(root)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves", "OKRDESK_PLUGIN_TIMEOUT": "1"}
+    start = time.monotonic()
+    report = okrdesk("report", "--as-of", "2026-03-15", "--lang", "en", "-w", str(root), env=env)
+    assert time.monotonic() - start < 30
+    assert report.returncode == 0, report.stdout + report.stderr
+    assert "Traceback" not in report.stderr
+    shown = " ".join(report.stdout.split())
+    assert f"plugin misbehaves: {expected}" in shown
+    assert "no loaded plugin provides it, so O1.KR3 cannot be measured" in shown
+    assert "O1.KR1" in shown and "33 accts" in shown  # the other key results as ever
+    check = okrdesk("check", "--as-of", "2026-03-15", "-w", str(root), env=env)
+    assert check.returncode == 1
+    assert "插件 misbehaves：" in check.stdout
+    assert "指标 salon_visits：已加载的插件都不提供它，O1.KR3 无法衡量" in check.stdout
+    # validate still holds the plan to every metric it names.
+    validated = okrdesk("validate", "-w", str(root), env=env)
+    assert validated.returncode == 2
+    assert 'key_results[KR3].metric: 已加载的插件都不提供指标 "salon_visits"' in validated.stdout
+    # collect loads it in a process of its own, and stores every other metric.
+    collected = okrdesk("collect", "--through", "2026-03-15", "-w", str(root), env=env)
+    assert collected.returncode == 1
+    assert "插件 misbehaves：" in collected.stderr
+    assert {r[0] for r in rows(root / "okrdesk.db")} == {"new_hnw_clients", "complaint_rate"}

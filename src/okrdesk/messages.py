@@ -243,6 +243,10 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "metric {metric}: no numbers collected",
         "zh": "指标 {metric}：尚未采集到数据",
     },
+    "metric.unprovided": {
+        "en": "metric {metric}: no loaded plugin provides it, so {krs} cannot be measured",
+        "zh": "指标 {metric}：已加载的插件都不提供它，{krs} 无法衡量",
+    },
     "metric.stale": {
         "en": "metric {metric}: latest numbers end {latest} ({grain})",
         "zh": "指标 {metric}：最新数据截至 {latest}（{grain}）",

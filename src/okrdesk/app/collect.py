@@ -15,8 +15,9 @@ from okrdesk.messages import counted, named_periods
 from okrdesk.model import Plan, plugin_error_text, settled_restatements, told_once
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress
-from okrdesk.plugins.runner import PluginError, collect, plugin_timeout
+from okrdesk.plugins.runner import PluginError, collect
 from okrdesk.plugins.spool import SpooledRow
+from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.targets.reader import no_such
 
 

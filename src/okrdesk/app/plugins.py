@@ -17,8 +17,7 @@ def load_plugins(option: str | os.PathLike[str] | None) -> tuple[PluginHost, str
     """The workspace's plugins, loaded, with their report formats declared; and the
     workspace's language, which a refusal is worded in."""
     workspace = consented(open_workspace(option))
-    host = open_plugins(workspace.root, workspace.plugins, workspace.sources,
-                        reach=workspace.reach)  # fmt: skip
+    host = open_plugins(workspace)
     host.formats  # noqa: B018 - declaring the formats records their errors too
     return host, workspace.language(None)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -15,6 +15,7 @@ from okrdesk.engine.plan_calendar import metrics_needed
 from okrdesk.errors import BadInput, NoStoreYet, Problem, ValidationFailed, display_path
 from okrdesk.model import KeyResult, MetricSpec, Plan
 from okrdesk.plugins.manager import DECLARING_FAILED, PluginHost, Prober
+from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.records import shared_methods
 from okrdesk.store import Store
 from okrdesk.targets import load
@@ -79,16 +80,14 @@ def open_session(
 
         cache = ProbeCache()
         probe = _prober(root, workspace, cache)
-    host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe,
-                        workspace.reach)  # fmt: skip
+    host = open_plugins(workspace, probe)
     loaded = _read_plan(root, host.metrics, cut_to)
     if cache is not None and cache.given and loaded.problems:
         # A kept answer may be out of date (a plugin whose metrics come from more than
         # its code and settings): every plugin is asked afresh before the plan's
         # problems are believed.
         probe = _prober(root, workspace, type(cache)(ask_again=True))
-        host = open_plugins(workspace.root, workspace.plugins, workspace.sources, probe,
-                            workspace.reach)  # fmt: skip
+        host = open_plugins(workspace, probe)
         loaded = _read_plan(root, host.metrics, cut_to)
     if isolated and loaded.plan is not None:
         from okrdesk.plugins.runner import warm_up_for
@@ -98,8 +97,10 @@ def open_session(
         warm_up_for(host, metrics_needed(loaded.plan, host.metrics))
     if loaded.problems and host.skipped:
         loaded = _without_unmeasured_metrics(root, host, loaded)
-    elif loaded.problems and _undeclared(host) and not checking:
-        loaded = _without_unmeasured_metrics(root, host, loaded, _undeclared_names(host))
+    elif loaded.problems and (host.unloaded() or _undeclared(host)) and not checking:
+        # A plugin that did not load could have declared any metric the plan names.
+        names = None if host.unloaded() else _undeclared_names(host)
+        loaded = _without_unmeasured_metrics(root, host, loaded, names)
     return Session(workspace, host, loaded, findings)
 
 
@@ -122,7 +123,7 @@ def _undeclared(host: PluginHost) -> list[tuple[str, str]]:
 
 
 def _prober(root: Path, workspace: Workspace, cache: ProbeCache) -> Prober:
-    from okrdesk.plugins.runner import plugin_timeout, prober
+    from okrdesk.plugins.runner import prober
 
     return prober(
         plugin_timeout(workspace.plugin_timeout), workspace.sources, cache=cache,
@@ -185,22 +186,20 @@ def consented(workspace: Workspace) -> Workspace:
     return workspace
 
 
-def open_plugins(
-    root: Path,
-    folder: Path,
-    sources: Mapping[str, Mapping[str, Any]],
-    probe: Prober | None = None,
-    reach: Sequence[str] = (),
-) -> PluginHost:
+def open_plugins(workspace: Workspace, probe: Prober | None = None) -> PluginHost:
     """The plugins a command may run: the workspace's own only when the user trusts it
-    (with what its settings ``reach`` outside it, which the trust covers too)."""
-    trusted = False
+    (with what its settings reach outside it, which the trust covers too). One that is
+    loaded in this process, rather than ``probe``d in one of its own, is stopped when it
+    takes longer than the plugin timeout to import or to declare its metrics."""
+    folder, trusted = workspace.plugins, False
     if folder.is_dir() and any(folder.glob("*.py")):
         # Fingerprinting the workspace's code (hashlib) costs only where there is some.
         from okrdesk.app.trust import is_trusted
 
-        trusted = is_trusted(root, reach)
-    return PluginHost(folder, sources=sources, workspace_code=trusted, prober=probe).load()
+        trusted = is_trusted(workspace.root, workspace.reach)
+    limit = plugin_timeout(workspace.plugin_timeout)
+    return PluginHost(folder, sources=workspace.sources, workspace_code=trusted, prober=probe,
+                      limit=limit).load()  # fmt: skip
 
 
 def _without_unmeasured_metrics(
@@ -211,10 +210,11 @@ def _without_unmeasured_metrics(
 ) -> LoadResult:
     """The plan read again without checking metric names, when all that was wrong with it
     is key results on metrics no plugin provides, because a plugin was not run (the
-    workspace's own, untrusted) or could not declare them (``undeclared`` says which it
-    names): those become warnings, not problems, so the report and a collect of every
-    other metric still run (``validate`` still names the declaration's own mistake, at
-    its line). Any other problem, a misspelt metric among them, leaves the plan refused."""
+    workspace's own, untrusted), did not load (any metric may be its), or could not
+    declare them (``undeclared`` says which it names): those become warnings, not
+    problems, so the report and a collect of every other metric still run (``validate``
+    still names the declaration's own mistake, at its line). Any other problem, a
+    misspelt metric among them while every plugin loaded, leaves the plan refused."""
     unprovided = [_UNPROVIDED.search(problem.message) for problem in loaded.problems]
     if not all(unprovided) or (
         undeclared is not None and not all(undeclared(m[1]) for m in unprovided if m)
@@ -232,13 +232,7 @@ def _without_unmeasured_metrics(
         why_zh = (f"无人测量：没有受信任的插件提供它，而本工作区自带的插件（{files}）未运行；"
                   "`okrdesk trust` 可允许它们运行")  # fmt: skip
     else:
-        plugins = ", ".join(sorted({name for name, _ in _undeclared(host)}))
-        why = (
-            f"is not measured: no loaded plugin provides it, and plugin {plugins} could not "
-            "declare all its metrics (`okrdesk validate` names the mistake)"
-        )
-        why_zh = (f"无人测量：已加载的插件都不提供它，而插件 {plugins} 未能声明它的全部指标"
-                  "（`okrdesk validate` 会指出错在哪里）")  # fmt: skip
+        why, why_zh = _why_unmeasured(host)
     targets = display_path(root / "targets", root)
     missing = [
         Problem(targets, 0, "", f'metric "{metric}" {why}', f'指标 "{metric}" {why_zh}')
@@ -246,6 +240,25 @@ def _without_unmeasured_metrics(
         if metric not in host.metrics
     ]
     return attrs.evolve(unchecked, warnings=tuple(sorted({*unchecked.warnings, *missing})))
+
+
+def _why_unmeasured(host: PluginHost) -> tuple[str, str]:
+    """Why a metric no loaded plugin provides is not measured, in English and Chinese:
+    the plugins that did not load, and those that could not declare all their metrics."""
+    reasons, reasons_zh = [], []
+    if unloaded := ", ".join(host.unloaded()):
+        reasons.append(f"plugin {unloaded} did not load (its error says why)")
+        reasons_zh.append(f"插件 {unloaded} 未能加载（原因见它的错误）")
+    if undeclared := ", ".join(sorted({name for name, _ in _undeclared(host)})):
+        reasons.append(f"plugin {undeclared} could not declare all its metrics "
+                       "(`okrdesk validate` names the mistake)")  # fmt: skip
+        reasons_zh.append(
+            f"插件 {undeclared} 未能声明它的全部指标（`okrdesk validate` 会指出错在哪里）"
+        )
+    return (
+        f"is not measured: no loaded plugin provides it, and {'; '.join(reasons)}",
+        f"无人测量：已加载的插件都不提供它，而{'；'.join(reasons_zh)}",
+    )
 
 
 def find_key_result(plan: Plan, key_result: str, lang: str = "en") -> KeyResult:

@@ -16,7 +16,8 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   its owner, and the scope's own shares of key results set above it;
 - no_data: such a key result with no figure although its source has data
   (a source with none is reported once, as missing);
-- missing / stale: every metric the plan uses with no numbers, or whose
+- missing / stale: every metric the plan uses with no numbers (or that no
+  loaded plugin provides, naming the key results it leaves unmeasured), or whose
   latest numbers end more than one period before the date; every key
   result inside the scope tracked by check-ins with none, or whose latest
   is older than the previous period of its cadence (a whole week, month or
@@ -300,7 +301,13 @@ def _source_alerts(
         due = periods[-2].end if len(periods) > 1 else None
         for metric in sorted(metrics):
             latest = latest_by_metric[metric]
-            if latest is None:
+            if specs is not None and metric not in specs:
+                # Its plugin did not load, or was not run: no collect could have any.
+                krs = tuple(kr.id for kr in plan.key_results_by_id.values()
+                            if kr.metric == metric and owner_of(plan, kr) in inside)  # fmt: skip
+                found.append(Alert(Level.WARNING, "missing", metric, "metric.unprovided",
+                                   {"metric": metric, "krs": krs}))  # fmt: skip
+            elif latest is None:
                 found.append(Alert(Level.WARNING, "missing", metric, "metric.missing",
                                    {"metric": metric}))  # fmt: skip
             elif due is not None and latest < due:

@@ -35,6 +35,7 @@ from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.entry_points import load as load_entry_point
 from okrdesk.plugins.failures import describe_error
 from okrdesk.plugins.hookspecs import ReportFormat
+from okrdesk.plugins.time_limit import OutOfTime, time_limit
 from okrdesk.records import shared_methods
 
 ENTRY_POINT_GROUP = "okrdesk"
@@ -151,6 +152,7 @@ class PluginHost:
         registered: bool = True,
         workspace_code: bool = False,
         prober: Prober | None = None,
+        limit: float | None = None,
     ) -> None:
         self.pm = pluggy.PluginManager(ENTRY_POINT_GROUP)
         self.pm.add_hookspecs(hookspecs)
@@ -172,6 +174,9 @@ class PluginHost:
         self._builtins = dict(builtins)
         self._registered = registered
         self._prober = prober
+        self._limit = limit
+        """Seconds an installed or workspace plugin loaded in this process may take to
+        import, and again to declare its metrics (``time_limit``); None: no limit."""
         self._loaded = False
         self._offered: list[str] = []
         self.unknown_allowed: list[str] = []
@@ -293,8 +298,11 @@ class PluginHost:
             return record
         self.records[name] = record
         try:
-            with _quiet(record):
+            with _quiet(record), time_limit(self._limit_for(record)):
                 plugin = importer()
+        except OutOfTime:
+            record.fail(*_out_of_time("loading", "加载", self._limit))
+            return record
         except BaseException as error:
             if isinstance(error, KeyboardInterrupt):
                 raise
@@ -319,7 +327,8 @@ class PluginHost:
             record = self.records[name]
             if record.declared is None:
                 settings = self.sources.get(name, {})
-                record.declared = self._declared_by(record, impl, settings)
+                record.declared = self._declared_by(record, impl, settings,
+                                                    self._limit_for(record))  # fmt: skip
         claims: dict[str, list[tuple[str, MetricSpec]]] = {}
         for record in self.records.values():
             for spec in record.declared or ():
@@ -343,9 +352,16 @@ class PluginHost:
         for record in self.records.values():
             record.metrics = sorted(m for m, owner in self.owners.items() if owner == record.name)
 
+    def _limit_for(self, record: PluginRecord) -> float | None:
+        """The time ``record`` may take to load: okrdesk's own plugins have no limit."""
+        return None if record.origin == BUILTIN else self._limit
+
     @staticmethod
     def _declared_by(
-        record: PluginRecord, impl: Callable[..., Any], record_settings: Mapping[str, Any]
+        record: PluginRecord,
+        impl: Callable[..., Any],
+        record_settings: Mapping[str, Any],
+        limit: float | None = None,
     ) -> list[MetricSpec]:
         found: list[MetricSpec] = []
 
@@ -355,8 +371,11 @@ class PluginHost:
             found.append(spec)
 
         try:
-            with _quiet(record):
+            with _quiet(record), time_limit(limit):
                 impl(register=register, settings=record_settings)
+        except OutOfTime:
+            assert limit is not None
+            record.fail(*_out_of_time("okrdesk_metrics", "okrdesk_metrics ", limit))
         except Exception as error:
             # What it declared before failing stands: one broken definition (an SQL
             # metric, say) must not take the plugin's other metrics with it.
@@ -447,6 +466,19 @@ class PluginHost:
         """(plugin, error) for every error a plugin gave while loading."""
         return [(r.name, e) for r in self.broken for e in r.errors]
 
+    def unloaded(self) -> list[str]:
+        """The plugins that were to run but declared nothing, because they failed to load
+        (to import, to register, to declare in time, or in a process of their own): what
+        metrics they would have declared is unknown. A workspace's own untrusted files
+        are ``skipped``, and a plugin whose declaration raised names its metrics itself."""
+        skipped = {str(path) for path in self.skipped}
+        return sorted(
+            record.name
+            for record in self.records.values()
+            if record.errors and not record.declared and record.location not in skipped
+            and not any(error.startswith(DECLARING_FAILED) for error in record.errors)
+        )  # fmt: skip
+
     def broken_said(self) -> list[tuple[str, Said]]:
         """``broken_errors``, each in Chinese too where okrdesk wrote it."""
         return [(r.name, Said(e, r.errors_zh.get(e, ""))) for r in self.broken for e in r.errors]
@@ -490,6 +522,12 @@ def quiet(errors: list[str], errors_zh: dict[str, str] | None = None) -> Iterato
             errors.append(said)
             if errors_zh is not None:
                 errors_zh[said] = f"向标准输出写了内容，插件不得如此：{shown}"
+
+
+def _out_of_time(step: str, step_zh: str, limit: float | None) -> tuple[str, str]:
+    """A plugin stopped at ``limit`` during ``step``, in English and Chinese."""
+    return (f"{step} did not finish within {limit:g} s and was stopped (plugin_timeout)",
+            f"{step_zh}在 {limit:g} 秒内未完成，已停止（plugin_timeout）")  # fmt: skip
 
 
 def _quiet(record: PluginRecord) -> contextlib.AbstractContextManager[None]:

@@ -54,25 +54,12 @@ from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.manager import PluginHost, Probed, Prober, load_one
 from okrdesk.plugins.probe_cache import ProbeCache
 from okrdesk.plugins.spool import EmittedTwice, Spool, SpooledRow
+from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
 MAX_MESSAGES_PER_METRIC = 5
-DEFAULT_TIMEOUT = 300.0
-TIMEOUT_ENV = "OKRDESK_PLUGIN_TIMEOUT"
-
-
-def plugin_timeout(configured: float | None) -> float:
-    """Seconds one plugin call may take: $OKRDESK_PLUGIN_TIMEOUT, else the workspace's
-    ``plugin_timeout``, else 300."""
-    raw = os.environ.get(TIMEOUT_ENV)
-    if raw:
-        try:
-            return max(0.01, float(raw))
-        except ValueError:
-            pass
-    return configured if configured is not None else DEFAULT_TIMEOUT
 
 
 def _run_with_timeout(
