@@ -71,6 +71,16 @@ def test_a_plugin_that_fails_to_import_is_named_and_the_rest_still_load(
         "(at plugins/broken.py:1)"
     ]
     assert found["test_metrics"]["errors"] == []
+    # The listing is in the workspace's language, okrdesk's own words in it too.
+    listed = CliRunner().invoke(cli, ["plugins", "-w", str(root)]).output.splitlines()
+    assert f"broken  （工作区文件：{root / 'plugins' / 'broken.py'}）" in listed
+    assert (
+        "    错误：导入失败：ModuleNotFoundError: No module named 'no_such_module_anywhere' "
+        "(at plugins/broken.py:1)"
+    ) in listed
+    english = CliRunner().invoke(cli, ["plugins", "--lang", "en", "-w", str(root)]).output
+    assert f"broken  (local file: {root / 'plugins' / 'broken.py'})" in english.splitlines()
+    assert "    error: failed to import: ModuleNotFoundError" in english
     validated = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert validated.exit_code == 0, validated.output
     assert "warning: plugin broken: failed to import" in validated.output
@@ -179,7 +189,11 @@ def test_a_name_in_the_allow_list_that_no_plugin_has_is_warned_of(
     assert warned in validated.stdout.splitlines(), validated.stdout
     listed = run("plugins", "--json", allow="test_metric")
     assert json.loads(listed.stdout)["warnings"] == [warned.removeprefix("warning: ")]
-    assert warned in run("plugins", allow="test_metric").stdout.splitlines()
+    assert warned in run("plugins", "--lang", "en", allow="test_metric").stdout.splitlines()
+    assert (
+        "警告：OKRDESK_LOAD_PLUGINS 列出的“test_metric”不是已安装的插件，也不是工作区的插件"
+        "（是不是“test_metrics”？）；只加载它列出的插件"
+    ) in run("plugins", allow="test_metric").stdout.splitlines()
     right = run("validate", "--lang", "en", allow="test_metrics")
     assert right.returncode == 0 and "OKRDESK_LOAD_PLUGINS" not in right.stdout, right.stdout
 

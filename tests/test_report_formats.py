@@ -160,7 +160,9 @@ def test_a_plugin_adds_a_report_format(write_workspace: WriteWorkspace) -> None:
     assert rows[0] == "key_result,actual,target,status"
     assert rows[1].startswith("O1.KR1,")
     listed = run(root, "plugins")
-    assert "report format krcsv" in listed.output
+    assert "报告格式 krcsv" in listed.output
+    english = run(root, "plugins", "--lang", "en")
+    assert "report format krcsv" in english.output
 
 
 def test_an_unknown_format_is_named_with_the_ones_there_are(

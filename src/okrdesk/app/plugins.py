@@ -6,20 +6,22 @@ import os
 from typing import Any
 
 from okrdesk.app.session import consented, open_plugins
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, Said
 from okrdesk.model import MetricSpec
-from okrdesk.plugins.manager import PluginHost, PluginRecord
+from okrdesk.plugins.manager import BUILTIN, ENTRY_POINT, LOCAL, PluginHost, PluginRecord
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.settings import open_workspace
 
 
-def load_plugins(option: str | os.PathLike[str] | None) -> tuple[PluginHost, str]:
+def load_plugins(
+    option: str | os.PathLike[str] | None, lang: str | None = None
+) -> tuple[PluginHost, str]:
     """The workspace's plugins, loaded, with their report formats declared; and the
-    workspace's language, which a refusal is worded in."""
+    language to list them in: ``lang``, else the workspace's."""
     workspace = consented(open_workspace(option))
     host = open_plugins(workspace)
     host.formats  # noqa: B018 - declaring the formats records their errors too
-    return host, workspace.language(None)
+    return host, workspace.language(lang)
 
 
 def ordered(host: PluginHost) -> list[PluginRecord]:
@@ -36,11 +38,27 @@ def chosen(host: PluginHost, name: str | None, lang: str = "en") -> list[PluginR
     return [host.records[name]]
 
 
+_SAID = {
+    "en": {"none": "No plugins loaded.", "plugin": "{name}  ({origin}: {location})",
+           "format": "report format ", "error": "error: ", "warning": "warning: ",
+           BUILTIN: BUILTIN, ENTRY_POINT: ENTRY_POINT, LOCAL: LOCAL},
+    "zh": {"none": "没有加载任何插件。", "plugin": "{name}  （{origin}：{location}）",
+           "format": "报告格式 ", "error": "错误：", "warning": "警告：",
+           BUILTIN: "内置", ENTRY_POINT: "已安装的包", LOCAL: "工作区文件"},
+}  # fmt: skip
+"""The listing's own words in each language (metric kinds, names and labels are as
+plugins and okrdesk.toml spell them)."""
+
+
 def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list[str]:
-    lines = [] if host.records else ["No plugins loaded."]
+    """Each plugin, its metrics and formats and its errors, in ``lang``: okrdesk's words
+    (the errors it wrote among them) in ``lang``, a plugin's own as it gave them."""
+    words = _SAID[lang]
+    lines = [] if host.records else [words["none"]]
     for r in chosen(host, name, lang):
-        version = f" {r.version}" if r.version else ""
-        lines.append(f"{r.name}{version}  ({r.origin}: {r.location})")
+        named = f"{r.name} {r.version}" if r.version else r.name
+        origin = words.get(r.origin, r.origin)
+        lines.append(words["plugin"].format(name=named, origin=origin, location=r.location))
         for metric in r.metrics:
             spec = host.metrics[metric]
             lines.append(
@@ -48,9 +66,12 @@ def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list
                 f"{spec.label_zh} / {spec.label_en}"
             )
         for name in r.formats:
-            lines.append(f"    report format {name:<14} {host.formats[name].description}")
-        lines += [f"    error: {error}" for error in r.errors]
-    return lines + [f"warning: {warning}" for warning in host.allow_list_warnings()]
+            lines.append(f"    {words['format']}{name:<14} {host.formats[name].description}")
+        lines += [
+            f"    {words['error']}{Said(error, r.errors_zh.get(error, '')).text(lang)}"
+            for error in r.errors
+        ]
+    return lines + [f"{words['warning']}{w.text(lang)}" for w in host.allow_list_warnings()]
 
 
 def as_json(host: PluginHost, name: str | None = None, lang: str = "en") -> dict[str, Any]:
@@ -69,7 +90,7 @@ def as_json(host: PluginHost, name: str | None = None, lang: str = "en") -> dict
             }
             for r in chosen(host, name, lang)
         ],
-        "warnings": host.allow_list_warnings(),
+        "warnings": [warning.en for warning in host.allow_list_warnings()],
     }
 
 

@@ -124,7 +124,8 @@ def validate(session: Session, lang: str | None = None) -> Validation:
         # What a plugin's own check said of its settings, at their lines, it says better.
         if error.en != UNTRUSTED and not (name in said and error.en.startswith(DECLARING_FAILED))
     ]
-    lines += [words["warning"].format(text=w) for w in session.host.allow_list_warnings()]
+    lines += [words["warning"].format(text=w.text(lang))
+              for w in session.host.allow_list_warnings()]  # fmt: skip
     lines += _skipped(session, words)
     files = len(session.loaded.files)
     if problems:

@@ -132,8 +132,9 @@ def split(
 @click.command()
 @click.argument("name", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for other programs.")
+@lang_option("Language of the listing and of okrdesk's errors in it (JSON stays English).")
 @workspace_option
-def plugins(name: str | None, as_json: bool) -> None:
+def plugins(name: str | None, as_json: bool, lang: str | None) -> None:
     """List plugins, where each came from, and the metrics and report formats it provides.
 
     Plugins come from installed packages (the `okrdesk` entry-point group),
@@ -145,11 +146,11 @@ def plugins(name: str | None, as_json: bool) -> None:
     """
     from okrdesk.app import plugins as listing
 
-    host, lang = listing.load_plugins(workspace_path())
+    host, language = listing.load_plugins(workspace_path(), lang)
     if as_json:
-        say(json.dumps(listing.as_json(host, name, lang), ensure_ascii=False, indent=2))
+        say(json.dumps(listing.as_json(host, name, language), ensure_ascii=False, indent=2))
     else:
-        for line in listing.listing(host, name, lang):
+        for line in listing.listing(host, name, language):
             say(line)
     if host.broken:
         raise SystemExit(EXIT_FAILED)

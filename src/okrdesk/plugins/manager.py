@@ -230,13 +230,17 @@ class PluginHost:
         self._declare_metrics()
         return self
 
-    def allow_list_warnings(self) -> list[str]:
+    def allow_list_warnings(self) -> list[Said]:
         """What to tell of ``OKRDESK_LOAD_PLUGINS`` naming a plugin there is not."""
         from okrdesk.targets.reader import suggest
 
         return [
-            f'{ALLOW_ENV} names "{name}", which is no installed or workspace plugin'
-            f"{suggest(name, self._offered)}; only the plugins it names load"
+            Said(
+                f'{ALLOW_ENV} names "{name}", which is no installed or workspace plugin'
+                f"{suggest(name, self._offered)}; only the plugins it names load",
+                f"{ALLOW_ENV} 列出的“{name}”不是已安装的插件，也不是工作区的插件"
+                f"{suggest(name, self._offered, 'zh')}；只加载它列出的插件",
+            )
             for name in self.unknown_allowed
         ]
 
