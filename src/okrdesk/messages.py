@@ -245,7 +245,11 @@ ALERTS: dict[str, dict[str, str]] = {
     },
     "metric.unprovided": {
         "en": "metric {metric}: no loaded plugin provides it, so {krs} cannot be measured",
-        "zh": "指标 {metric}：已加载的插件都不提供它，{krs} 无法衡量",
+        "zh": "指标 {metric}：已加载的插件都不提供它，{krs} 无法测量",
+    },
+    "metric.unprovided_elsewhere": {
+        "en": "metric {metric}: no loaded plugin provides it",
+        "zh": "指标 {metric}：已加载的插件都不提供它",
     },
     "metric.stale": {
         "en": "metric {metric}: latest numbers end {latest} ({grain})",

@@ -246,15 +246,16 @@ def _why_unmeasured(host: PluginHost) -> tuple[str, str]:
     """Why a metric no loaded plugin provides is not measured, in English and Chinese:
     the plugins that did not load, and those that could not declare all their metrics."""
     reasons, reasons_zh = [], []
-    if unloaded := ", ".join(host.unloaded()):
-        reasons.append(f"plugin {unloaded} did not load (its error says why)")
-        reasons_zh.append(f"插件 {unloaded} 未能加载（原因见它的错误）")
-    if undeclared := ", ".join(sorted({name for name, _ in _undeclared(host)})):
-        reasons.append(f"plugin {undeclared} could not declare all its metrics "
+    if unloaded := host.unloaded():
+        which = "plugin" if len(unloaded) == 1 else "plugins"
+        reasons.append(f"{which} {', '.join(unloaded)} did not load (the errors say why)")
+        reasons_zh.append(f"插件 {'、'.join(unloaded)} 未能加载（原因见其错误）")
+    if undeclared := sorted({name for name, _ in _undeclared(host)}):
+        which, its = ("plugin", "its") if len(undeclared) == 1 else ("plugins", "their")
+        reasons.append(f"{which} {', '.join(undeclared)} could not declare all {its} metrics "
                        "(`okrdesk validate` names the mistake)")  # fmt: skip
-        reasons_zh.append(
-            f"插件 {undeclared} 未能声明它的全部指标（`okrdesk validate` 会指出错在哪里）"
-        )
+        reasons_zh.append(f"插件 {'、'.join(undeclared)} 未能声明其全部指标"
+                          "（`okrdesk validate` 会指出错在哪里）")  # fmt: skip
     return (
         f"is not measured: no loaded plugin provides it, and {'; '.join(reasons)}",
         f"无人测量：已加载的插件都不提供它，而{'；'.join(reasons_zh)}",

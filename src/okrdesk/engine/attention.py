@@ -305,7 +305,9 @@ def _source_alerts(
                 # Its plugin did not load, or was not run: no collect could have any.
                 krs = tuple(kr.id for kr in plan.key_results_by_id.values()
                             if kr.metric == metric and owner_of(plan, kr) in inside)  # fmt: skip
-                found.append(Alert(Level.WARNING, "missing", metric, "metric.unprovided",
+                # Used outside the scope only, or by a budget line, a score, a derived metric.
+                key = "metric.unprovided" if krs else "metric.unprovided_elsewhere"
+                found.append(Alert(Level.WARNING, "missing", metric, key,
                                    {"metric": metric, "krs": krs}))  # fmt: skip
             elif latest is None:
                 found.append(Alert(Level.WARNING, "missing", metric, "metric.missing",

@@ -35,7 +35,7 @@ from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.entry_points import load as load_entry_point
 from okrdesk.plugins.failures import describe_error
 from okrdesk.plugins.hookspecs import ReportFormat
-from okrdesk.plugins.time_limit import OutOfTime, time_limit
+from okrdesk.plugins.time_limit import OutOfTime, interrupted, time_limit
 from okrdesk.records import shared_methods
 
 ENTRY_POINT_GROUP = "okrdesk"
@@ -91,6 +91,9 @@ class PluginRecord:
     how: tuple[str, str] | None = None
     """How another process imports it again: ("module", name), ("entry", value) or
     ("file", path); None for an object registered in this process only."""
+    unknown: bool = False
+    """What it declares is unknown: it failed to import or to register, was stopped
+    before it finished declaring, or its own process gave no clean answer."""
 
     @property
     def ok(self) -> bool:
@@ -112,6 +115,8 @@ class Probed:
     declared: list[MetricSpec]
     errors_zh: dict[str, str] = attrs.Factory(dict)
     """An error okrdesk wrote (its process hung, ended, printed) → its Chinese."""
+    unknown: bool = False
+    """No clean answer came (``PluginRecord.unknown``)."""
 
 
 class Prober(Protocol):
@@ -275,7 +280,7 @@ class PluginHost:
         self.records[name] = PluginRecord(
             name, origin, how[1], version or probed.version, errors=list(probed.errors),
             errors_zh=dict(probed.errors_zh),
-            declared=list(probed.declared), how=how,
+            declared=list(probed.declared), how=how, unknown=probed.unknown,
         )  # fmt: skip
 
     def _skip(self, path: Path) -> None:
@@ -304,12 +309,13 @@ class PluginHost:
         try:
             with _quiet(record), time_limit(self._limit_for(record)):
                 plugin = importer()
-        except OutOfTime:
-            record.fail(*_out_of_time("loading", "加载", self._limit))
-            return record
         except BaseException as error:
-            if isinstance(error, KeyboardInterrupt):
-                raise
+            if (stopped := interrupted(error)) is not None:
+                raise stopped from None
+            record.unknown = True
+            if isinstance(error, OutOfTime):
+                record.fail(*_out_of_time("loading", "加载", self._limit))
+                return record
             told = describe_error(error, how=how)
             record.fail(f"failed to import: {told}", f"导入失败：{told}")
             return record
@@ -319,6 +325,7 @@ class PluginHost:
             self.pm.check_pending()
         except Exception as error:
             told = describe_error(error, plugin, how)
+            record.unknown = True
             record.fail(f"not a valid plugin: {told}", f"不是有效的插件：{told}")
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
@@ -377,8 +384,11 @@ class PluginHost:
         try:
             with _quiet(record), time_limit(limit):
                 impl(register=register, settings=record_settings)
-        except OutOfTime:
-            assert limit is not None
+        except OutOfTime as error:
+            if (stopped := interrupted(error)) is not None:
+                raise stopped from None
+            # What it declared before it was stopped stands; what it would have is unknown.
+            record.unknown = True
             record.fail(*_out_of_time("okrdesk_metrics", "okrdesk_metrics ", limit))
         except Exception as error:
             # What it declared before failing stands: one broken definition (an SQL
@@ -411,7 +421,8 @@ class PluginHost:
             found = sorted(self.implementations("okrdesk_report_formats"),
                            key=lambda item: item[0] not in built_in)  # fmt: skip
             for name, impl in found:
-                self._declare_formats(self.records[name], impl, self._formats)
+                record = self.records[name]
+                self._declare_formats(record, impl, self._formats, self._limit_for(record))
         return self._formats
 
     def format(self, name: str) -> ReportFormat | None:
@@ -444,7 +455,10 @@ class PluginHost:
 
     @staticmethod
     def _declare_formats(
-        record: PluginRecord, impl: Callable[..., Any], into: dict[str, ReportFormat]
+        record: PluginRecord,
+        impl: Callable[..., Any],
+        into: dict[str, ReportFormat],
+        limit: float | None = None,
     ) -> None:
         def register(fmt: ReportFormat) -> None:
             if not isinstance(fmt, ReportFormat):
@@ -455,8 +469,12 @@ class PluginHost:
             record.formats.append(fmt.name)
 
         try:
-            with _quiet(record):
+            with _quiet(record), time_limit(limit):
                 impl(register=register)
+        except OutOfTime as error:
+            if (stopped := interrupted(error)) is not None:
+                raise stopped from None
+            record.fail(*_out_of_time("okrdesk_report_formats", "okrdesk_report_formats ", limit))
         except Exception as error:
             told = describe_error(error, record.plugin, record.how)
             record.fail(f"okrdesk_report_formats failed: {told}",
@@ -471,17 +489,11 @@ class PluginHost:
         return [(r.name, e) for r in self.broken for e in r.errors]
 
     def unloaded(self) -> list[str]:
-        """The plugins that were to run but declared nothing, because they failed to load
-        (to import, to register, to declare in time, or in a process of their own): what
-        metrics they would have declared is unknown. A workspace's own untrusted files
-        are ``skipped``, and a plugin whose declaration raised names its metrics itself."""
-        skipped = {str(path) for path in self.skipped}
-        return sorted(
-            record.name
-            for record in self.records.values()
-            if record.errors and not record.declared and record.location not in skipped
-            and not any(error.startswith(DECLARING_FAILED) for error in record.errors)
-        )  # fmt: skip
+        """The plugins whose metrics are unknown: they failed to import or to register,
+        were stopped before they finished declaring, or their own process gave no clean
+        answer (``PluginRecord.unknown``). A workspace's own untrusted files are
+        ``skipped``, and a plugin whose declaration raised names its metrics itself."""
+        return sorted(record.name for record in self.records.values() if record.unknown)
 
     def broken_said(self) -> list[tuple[str, Said]]:
         """``broken_errors``, each in Chinese too where okrdesk wrote it."""
@@ -530,8 +542,8 @@ def quiet(errors: list[str], errors_zh: dict[str, str] | None = None) -> Iterato
 
 def _out_of_time(step: str, step_zh: str, limit: float | None) -> tuple[str, str]:
     """A plugin stopped at ``limit`` during ``step``, in English and Chinese."""
-    return (f"{step} did not finish within {limit:g} s and was stopped (plugin_timeout)",
-            f"{step_zh}在 {limit:g} 秒内未完成，已停止（plugin_timeout）")  # fmt: skip
+    return (f"{step} did not finish within {limit:g} s and was stopped",
+            f"{step_zh}在 {limit:g} 秒内未完成，已停止")  # fmt: skip
 
 
 def _quiet(record: PluginRecord) -> contextlib.AbstractContextManager[None]:

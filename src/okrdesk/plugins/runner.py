@@ -370,7 +370,7 @@ def _plugin_process(
         changed = [] if request is None else _declared_otherwise(request, record.declared)
         if request is None:
             declared = Probed(record.errors, record.version, record.declared or [],
-                              record.errors_zh)  # fmt: skip
+                              record.errors_zh, unknown=record.unknown)  # fmt: skip
             connection.send(("declared", declared))
         elif changed:
             connection.send(("changed", changed))
@@ -699,7 +699,7 @@ def prober(
         if outcome.declared is None or outcome.failure is not None:
             errors = list(outcome.declared.errors) if outcome.declared else []
             failed = outcome.failure or Said("it declared nothing", "它什么也没有声明")
-            return Probed([*errors, failed.en], "", [], {failed.en: failed.zh})
+            return Probed([*errors, failed.en], "", [], {failed.en: failed.zh}, unknown=True)
         cache.put(key, outcome.declared)
         return outcome.declared
 

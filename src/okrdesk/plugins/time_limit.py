@@ -47,12 +47,13 @@ class OutOfTime(BaseException):
 @contextlib.contextmanager
 def time_limit(seconds: float | None) -> Iterator[None]:
     """Raise ``OutOfTime`` in the block once it has run ``seconds``; no limit with None,
-    or where no alarm can be set (off the main thread, or where Python has no
-    ``setitimer``)."""
+    or where no alarm can be set: off the main thread, where Python has no ``setitimer``
+    (Windows), or while an alarm of someone else's is set (never put off nor lost)."""
     if (
         seconds is None
         or not hasattr(signal, "setitimer")
         or threading.current_thread() is not threading.main_thread()
+        or signal.getitimer(signal.ITIMER_REAL) != (0.0, 0.0)
     ):
         yield
         return
@@ -63,11 +64,24 @@ def time_limit(seconds: float | None) -> Iterator[None]:
             raise OutOfTime
 
     before = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds, AGAIN_AFTER)
     try:
+        # Set inside the ``try``: an alarm due at once still finds the timer stopped.
+        signal.setitimer(signal.ITIMER_REAL, seconds, AGAIN_AFTER)
         yield
     finally:
         # An alarm that comes between here and the timer's stop finds it disarmed.
         armed = False
         signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, before)
+        # None: a handler set from C, which Python cannot put back.
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if before is None else before)
+
+
+def interrupted(error: BaseException) -> KeyboardInterrupt | None:
+    """The Ctrl-C that ``error`` came while handling, if any: a stop that lands in a
+    plugin's clean-up after the user pressed Ctrl-C must not swallow it."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return seen
+        seen = seen.__context__
+    return None
