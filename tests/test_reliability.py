@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from okrdesk.store import Store
@@ -386,6 +387,27 @@ def test_a_plugin_that_does_not_load_leaves_the_report_and_check_working(
     assert f"plugin misbehaves: {expected}" in shown
     assert "no loaded plugin provides it, so O1.KR3 cannot be measured" in shown
     assert "O1.KR1" in shown and "33 accts" in shown  # the other key results as ever
+    # The objective's score says what it leaves out, in every format.
+    left_out = "Not in the score: O1.KR3 到访 (no loaded plugin provides metric salon_visits)"
+    assert left_out in shown
+    if "raise" in at_import:
+        for fmt in ("md", "html", "json"):
+            other = okrdesk("report", "--as-of", "2026-03-15", "--lang", "en", "--format", fmt,
+                            "-w", str(root), env=env)  # fmt: skip
+            assert other.returncode == 0, other.stderr
+            if fmt == "json":
+                (o1,) = [o for o in json.loads(other.stdout)["objectives"] if o["id"] == "O1"]
+                assert o1["unmeasured"] == [{"id": "O1.KR3", "title": "到访", "unit": "人",
+                                             "metric": "salon_visits"}]  # fmt: skip
+            else:
+                assert left_out in other.stdout
+        book = root / "report.xlsx"
+        done = okrdesk("report", "--as-of", "2026-03-15", "--lang", "en", "--out", str(book),
+                       "-w", str(root), env=env)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        sheet = openpyxl.load_workbook(book)["Key results"].iter_rows(values_only=True)
+        (kr3,) = [row for row in sheet if row[1] == "O1.KR3"]
+        assert kr3[8] == "cannot be measured" and "salon_visits" in kr3[11]
     team = okrdesk("report", "--as-of", "2026-03-15", "--unit", "team-a", "--lang", "en",
                    "-w", str(root), env=env)  # fmt: skip
     assert team.returncode == 0, team.stdout + team.stderr

@@ -82,6 +82,9 @@ class ObjectiveProgress:
     objective: Objective
     score: float | None
     key_results: tuple[KeyResultProgress, ...]
+    unmeasured: tuple[KeyResult, ...] = ()
+    """Its key results on a metric no loaded plugin provides: no figure, and not in
+    ``score`` (a plugin that did not load, or a workspace's own that was not run)."""
 
 
 @attrs.frozen
@@ -420,7 +423,9 @@ class Engine:
         self, objective: Objective, key_results: Sequence[KeyResult], subject: str
     ) -> ObjectiveProgress:
         results = tuple(p for kr in key_results if (p := self.key_result(kr, subject)) is not None)
-        return ObjectiveProgress(objective, _weighted(results, self.plan.attainment_cap), results)
+        unmeasured = tuple(kr for kr in key_results if kr.metric and kr.metric not in self.metrics)
+        score = _weighted(results, self.plan.attainment_cap)
+        return ObjectiveProgress(objective, score, results, unmeasured)
 
     def progress(self, subject: str, *, members: bool = True) -> SubjectProgress:
         if subject not in self.plan.units_by_id and subject not in self.plan.people_by_id:

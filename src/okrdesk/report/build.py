@@ -52,6 +52,7 @@ from okrdesk.report.document import (
     ReportScore,
     ReportStages,
     ReportUnit,
+    ReportUnmeasured,
     ReportWindow,
     ScorePoint,
     TrendPoint,
@@ -391,10 +392,12 @@ def build_report(
             results.append(
                 _key_result(engine, p, before, asked.get(p.key_result.id), windows, lang, missed)
             )
+        unmeasured = tuple(ReportUnmeasured(kr.id, kr.title, kr.unit.symbol, kr.metric or "")
+                           for kr in objective.unmeasured)  # fmt: skip
         objectives.append(
             ReportObjective(objective.objective.id, objective.objective.title,
                             objective.objective.owner, float(objective.objective.weight),
-                            objective.score, tuple(results))
+                            objective.score, tuple(results), unmeasured)
         )  # fmt: skip
     budget = budget_progress(engine, store.spend())
     found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins, runs=runs,

@@ -195,6 +195,18 @@ class ReportKeyResult:
 
 @attrs.frozen
 @shared_methods
+class ReportUnmeasured:
+    """A key result on a metric no loaded plugin provides: it has no figure, and its
+    objective's score leaves it out."""
+
+    id: str
+    title: str
+    unit: str
+    metric: str
+
+
+@attrs.frozen
+@shared_methods
 class ReportObjective:
     id: str
     title: str
@@ -202,6 +214,8 @@ class ReportObjective:
     weight: float
     score: float | None
     key_results: tuple[ReportKeyResult, ...]
+    unmeasured: tuple[ReportUnmeasured, ...] = ()
+    """Its key results no figure can be given for, which ``score`` leaves out."""
 
 
 @attrs.frozen

@@ -18,6 +18,7 @@ from okrdesk.report.document import (
     Report,
     ReportKeyResult,
     ReportMember,
+    ReportObjective,
     ReportOwed,
     ReportScore,
 )
@@ -40,6 +41,16 @@ def members_met(kr: ReportKeyResult, lang: str) -> str:
     share = percent(kr.members_met / kr.members_total)
     return label(lang, "members_met", met=kr.members_met, total=kr.members_total, share=share,
                  on_pace=kr.members_on_pace)  # fmt: skip
+
+
+def unmeasured_story(objective: ReportObjective, lang: str) -> str:
+    """ "未计入得分：O1.KR3 到访（已加载的插件都不提供指标 salon_visits）": the key results
+    the objective's score leaves out, because no figure can be given for them."""
+    if not objective.unmeasured:
+        return ""
+    krs = [label(lang, "unmeasured_kr", kr=kr.id, title=kr.title, metric=kr.metric)
+           for kr in objective.unmeasured]  # fmt: skip
+    return label(lang, "unmeasured", krs=label(lang, "list_sep").join(krs))
 
 
 UNSHARED_NAMED = 3

@@ -100,6 +100,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         window_story=notes.window_story, funnel_story=notes.funnel_story,
         not_collected_story=notes.not_collected_story, closed_story=notes.closed_story,
         unshared_story=notes.unshared_story,
+        unmeasured_story=notes.unmeasured_story,
         score_periods=notes.score_periods, score_in=notes.score_in, held=notes.held,
         scores_legend=notes.scores_legend,
         score_trend=notes.score_trend, period_heading=notes.period_heading,

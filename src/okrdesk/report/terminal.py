@@ -42,6 +42,7 @@ from okrdesk.report.notes import (
     to_date_note,
     under_title,
     unlisted_text,
+    unmeasured_story,
 )
 from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
 from okrdesk.report.text_layout import NO_BREAK, Screen, Text, TextTable, cell_width
@@ -222,7 +223,9 @@ def _kr_table(
     # "99.6%" at the start of the next read as two things.
     title = f"{objective.id} {objective.title}  {label(lang, 'score')}{NO_BREAK}{scored}"
     note = _left_out_note([_heading(c, grain, lang) for c in left_out], lang)
-    table = TextTable(title, caption=note)
+    # What the score leaves out first: it is about the figure above, the rest about layout.
+    caption = "\n".join(text for text in (unmeasured_story(objective, lang), note) if text)
+    table = TextTable(title, caption=caption)
     # Words wrap at spaces; only a word longer than the column (never an id) is folded, and
     # never inside a figure.
     table.add_column(

@@ -56,7 +56,7 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     import cattrs
     from cattrs.gen import make_dict_unstructure_fn, override
 
-    from okrdesk.report.document import ReportKeyResult
+    from okrdesk.report.document import ReportKeyResult, ReportObjective
 
     converter = cattrs.Converter()
     converter.register_unstructure_hook(dt.date, lambda day: day.isoformat())
@@ -66,6 +66,10 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
         ReportKeyResult, converter, where=override(omit_if_default=True),
         breakdown=override(omit_if_default=True), band=override(omit_if_default=True),
         not_collected=override(omit_if_default=True),
+    ))  # fmt: skip
+    # An objective whose every key result has a figure is written as before that was told.
+    converter.register_unstructure_hook(ReportObjective, make_dict_unstructure_fn(
+        ReportObjective, converter, unmeasured=override(omit_if_default=True),
     ))  # fmt: skip
     out.write(dumps(converter.unstructure(report)) + "\n")
 

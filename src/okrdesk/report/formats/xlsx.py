@@ -159,6 +159,16 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                      None),
                     (kr.unit, None), _figure(unit, row.actual, lang),
                 ])  # fmt: skip
+        for missing in objective.unmeasured:
+            # No figure to give: the status and the reason, where its figures would be.
+            why = label(lang, "unmeasured_kr", kr=missing.id, title=missing.title,
+                        metric=missing.metric)  # fmt: skip
+            rows.append([
+                (objective.id, None), (missing.id, None), (missing.title, None),
+                (missing.unit, None), *[(None, None)] * 4,
+                (label(lang, "unmeasured_status"), None), (None, None), (None, None),
+                (why, None),
+            ])  # fmt: skip
     return head, rows
 
 
