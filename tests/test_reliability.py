@@ -417,6 +417,12 @@ def test_a_plugin_that_does_not_load_leaves_the_report_and_check_working(
     assert check.returncode == 1
     assert "插件 misbehaves：" in check.stdout
     assert "指标 salon_visits：已加载的插件都不提供它，O1.KR3 无法测量" in check.stdout
+    # explain says why there is nothing to explain, naming the plugin.
+    explained = okrdesk("explain", "O1.KR3", "--as-of", "2026-03-15", "-w", str(root), env=env)
+    assert explained.returncode == 2
+    assert explained.stderr.startswith(
+        "O1.KR3 无法测量：已加载的插件都不提供指标 salon_visits；未能加载的插件：misbehaves（"
+    ), explained.stderr
     # validate still holds the plan to every metric it names.
     validated = okrdesk("validate", "-w", str(root), env=env)
     assert validated.returncode == 2

@@ -17,11 +17,12 @@ from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.engine.windows import WindowFigure
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, Said
 from okrdesk.formula import is_fact, parse
-from okrdesk.messages import counted, padded
+from okrdesk.messages import counted, label, padded
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan, StoredObservation
 from okrdesk.periods import period_holding
+from okrdesk.plugins.manager import PluginHost
 from okrdesk.store import Store
 from okrdesk.units import Dimension, UnitOfMeasure, money, percentage, written
 from okrdesk.units import figure as plain_figure
@@ -65,6 +66,9 @@ _SAID: dict[str, dict[str, str]] = {
         "by": " by {author}",
         "confidence": ", confidence {confidence}",
         "recorded": "recorded {when}",
+        "unprovided": "{kr} cannot be measured: no loaded plugin provides metric {metric}",
+        "unloaded": "; plugins that did not load: {plugins}",
+        "not_run": "; the workspace's own plugins were not run: `okrdesk trust` allows them",
     },
     "zh": {
         "for": "{name} ({subject})  截至 {day}",
@@ -101,6 +105,9 @@ _SAID: dict[str, dict[str, str]] = {
         "by": " · {author}",
         "confidence": " · 信心 {confidence}",
         "recorded": "记录于 {when}",
+        "unprovided": "{kr} 无法测量：已加载的插件都不提供指标 {metric}",
+        "unloaded": "；未能加载的插件：{plugins}",
+        "not_run": "；本工作区自带的插件未运行：`okrdesk trust` 可允许它们运行",
     },
 }  # fmt: skip
 """What ``explain`` says, in each report language; its figures follow the same one."""
@@ -164,7 +171,7 @@ def explain_lines(
         else:
             spec = session.host.metrics.get(kr.metric)
             if spec is None:
-                raise BadInput(f"no loaded plugin provides metric {kr.metric}")
+                raise BadInput(_unprovided(kr, session.host, lang))
             figure = rollup.sliced(spec.name, subject, kr.where)
             if spec.formula is not None:
                 return lines + _explain_derived(kr, spec, figure, rollup, subject, session, lang)
@@ -179,6 +186,25 @@ def explain_lines(
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
     return lines
+
+
+def _unprovided(kr: KeyResult, host: PluginHost, lang: str) -> str:
+    """Why there is no figure to explain for ``kr``, whose metric no loaded plugin
+    provides: the plugins that did not load, each with its first error, or the
+    workspace's own left unrun."""
+    said = _SAID[lang]
+    text = said["unprovided"].format(kr=kr.id, metric=kr.metric)
+    first: dict[str, Said] = {}
+    for name, error in host.broken_said():
+        first.setdefault(name, error)
+    if unloaded := host.unloaded():
+        # Each has an error: failing to load is one.
+        plugins = [name + label(lang, "in_brackets", text=first[name].text(lang))
+                   for name in unloaded]  # fmt: skip
+        text += said["unloaded"].format(plugins=label(lang, "list_sep").join(plugins))
+    if host.skipped:
+        text += said["not_run"]
+    return text
 
 
 def _periods(figure: WindowFigure, lang: str) -> str:
