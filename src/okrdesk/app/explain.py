@@ -17,7 +17,7 @@ from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.engine.windows import WindowFigure
-from okrdesk.errors import BadInput, Said
+from okrdesk.errors import BadInput
 from okrdesk.formula import is_fact, parse
 from okrdesk.messages import counted, label, padded
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan, StoredObservation
@@ -67,7 +67,7 @@ _SAID: dict[str, dict[str, str]] = {
         "confidence": ", confidence {confidence}",
         "recorded": "recorded {when}",
         "unprovided": "{kr} cannot be measured: no loaded plugin provides metric {metric}",
-        "unloaded": "; plugins that did not load: {plugins}",
+        "unloaded": "; plugins that did not load or declare all their metrics: {plugins}",
         "not_run": "; the workspace's own plugins were not run: `okrdesk trust` allows them",
     },
     "zh": {
@@ -106,7 +106,7 @@ _SAID: dict[str, dict[str, str]] = {
         "confidence": " · 信心 {confidence}",
         "recorded": "记录于 {when}",
         "unprovided": "{kr} 无法测量：已加载的插件都不提供指标 {metric}",
-        "unloaded": "；未能加载的插件：{plugins}",
+        "unloaded": "；未能加载或未能声明全部指标的插件：{plugins}",
         "not_run": "；本工作区自带的插件未运行：`okrdesk trust` 可允许它们运行",
     },
 }  # fmt: skip
@@ -194,13 +194,8 @@ def _unprovided(kr: KeyResult, host: PluginHost, lang: str) -> str:
     workspace's own left unrun."""
     said = _SAID[lang]
     text = said["unprovided"].format(kr=kr.id, metric=kr.metric)
-    first: dict[str, Said] = {}
-    for name, error in host.broken_said():
-        first.setdefault(name, error)
-    if unloaded := host.unloaded():
-        # Each has an error: failing to load is one.
-        plugins = [name + label(lang, "in_brackets", text=first[name].text(lang))
-                   for name in unloaded]  # fmt: skip
+    if why := host.unknown_said():
+        plugins = [name + label(lang, "in_brackets", text=error.text(lang)) for name, error in why]
         text += said["unloaded"].format(plugins=label(lang, "list_sep").join(plugins))
     if host.skipped:
         text += said["not_run"]

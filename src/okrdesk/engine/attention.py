@@ -49,7 +49,7 @@ from okrdesk.engine.plan_calendar import (
     one_period_before,
     plan_periods,
 )
-from okrdesk.engine.progress import Engine, KeyResultProgress
+from okrdesk.engine.progress import Engine, KeyResultProgress, key_results_for
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import alert_text, named_periods
@@ -302,9 +302,12 @@ def _source_alerts(
         for metric in sorted(metrics):
             latest = latest_by_metric[metric]
             if specs is not None and metric not in specs:
-                # Its plugin did not load, or was not run: no collect could have any.
-                krs = tuple(kr.id for kr in plan.key_results_by_id.values()
-                            if kr.metric == metric and owner_of(plan, kr) in inside)  # fmt: skip
+                # Its plugin did not load, or was not run: no collect could have any. Named:
+                # its key results owned inside the scope, and the scope's shares of others.
+                shares = {kr.id for _, krs in key_results_for(plan, scope or plan.top)
+                          for kr in krs}  # fmt: skip
+                krs = tuple(kr.id for kr in plan.key_results_by_id.values() if kr.metric == metric
+                            and (owner_of(plan, kr) in inside or kr.id in shares))  # fmt: skip
                 # Used outside the scope only, or by a budget line, a score, a derived metric.
                 key = "metric.unprovided" if krs else "metric.unprovided_elsewhere"
                 found.append(Alert(Level.WARNING, "missing", metric, key,

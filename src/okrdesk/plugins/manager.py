@@ -94,6 +94,8 @@ class PluginRecord:
     unknown: bool = False
     """What it declares is unknown: it failed to import or to register, was stopped
     before it finished declaring, or its own process gave no clean answer."""
+    cause: str = ""
+    """The error that made what it declares unknown (one of ``errors``)."""
 
     @property
     def ok(self) -> bool:
@@ -103,6 +105,11 @@ class PluginRecord:
         """Add an error okrdesk words, in English and in Chinese."""
         self.errors.append(en)
         self.errors_zh[en] = zh
+
+    def give_up(self, en: str, zh: str) -> None:
+        """``fail``, with an error after which what the plugin declares is unknown."""
+        self.fail(en, zh)
+        self.unknown, self.cause = True, en
 
 
 @attrs.frozen
@@ -281,6 +288,7 @@ class PluginHost:
             name, origin, how[1], version or probed.version, errors=list(probed.errors),
             errors_zh=dict(probed.errors_zh),
             declared=list(probed.declared), how=how, unknown=probed.unknown,
+            cause=probed.errors[-1] if probed.unknown and probed.errors else "",
         )  # fmt: skip
 
     def _skip(self, path: Path) -> None:
@@ -312,12 +320,11 @@ class PluginHost:
         except BaseException as error:
             if (stopped := interrupted(error)) is not None:
                 raise stopped from None
-            record.unknown = True
             if isinstance(error, OutOfTime):
-                record.fail(*_out_of_time("loading", "加载", self._limit))
+                record.give_up(*_out_of_time("loading", "加载", self._limit))
                 return record
             told = describe_error(error, how=how)
-            record.fail(f"failed to import: {told}", f"导入失败：{told}")
+            record.give_up(f"failed to import: {told}", f"导入失败：{told}")
             return record
         record.version = record.version or str(getattr(plugin, "__version__", ""))
         try:
@@ -325,8 +332,7 @@ class PluginHost:
             self.pm.check_pending()
         except Exception as error:
             told = describe_error(error, plugin, how)
-            record.unknown = True
-            record.fail(f"not a valid plugin: {told}", f"不是有效的插件：{told}")
+            record.give_up(f"not a valid plugin: {told}", f"不是有效的插件：{told}")
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
             return record
@@ -388,8 +394,7 @@ class PluginHost:
             if (stopped := interrupted(error)) is not None:
                 raise stopped from None
             # What it declared before it was stopped stands; what it would have is unknown.
-            record.unknown = True
-            record.fail(*_out_of_time("okrdesk_metrics", "okrdesk_metrics ", limit))
+            record.give_up(*_out_of_time("okrdesk_metrics", "okrdesk_metrics ", limit))
         except Exception as error:
             # What it declared before failing stands: one broken definition (an SQL
             # metric, say) must not take the plugin's other metrics with it.
@@ -494,6 +499,16 @@ class PluginHost:
         answer (``PluginRecord.unknown``). A workspace's own untrusted files are
         ``skipped``, and a plugin whose declaration raised names its metrics itself."""
         return sorted(record.name for record in self.records.values() if record.unknown)
+
+    def unknown_said(self) -> list[tuple[str, Said]]:
+        """``unloaded``, each with the error that made its metrics unknown, and the plugins
+        whose declaration raised, each with that error: why a metric may be missing."""
+        return [
+            (record.name, Said(error, record.errors_zh.get(error, "")))
+            for record in sorted(self.records.values(), key=lambda r: r.name)
+            for error in record.errors
+            if error == record.cause or error.startswith(DECLARING_FAILED)
+        ]
 
     def broken_said(self) -> list[tuple[str, Said]]:
         """``broken_errors``, each in Chinese too where okrdesk wrote it."""

@@ -48,9 +48,15 @@ def unmeasured_story(objective: ReportObjective, lang: str) -> str:
     the objective's score leaves out, because no figure can be given for them."""
     if not objective.unmeasured:
         return ""
-    krs = [label(lang, "unmeasured_kr", kr=kr.id, title=kr.title, metric=kr.metric)
-           for kr in objective.unmeasured]  # fmt: skip
-    return label(lang, "unmeasured", krs=label(lang, "list_sep").join(krs))
+    by_metric: dict[str, list[str]] = {}
+    for kr in objective.unmeasured:
+        by_metric.setdefault(kr.metric, []).append(f"{kr.id} {kr.title}")
+    groups = [
+        label(lang, "unmeasured_group", krs=label(lang, "list_sep").join(krs),
+              why=label(lang, "unmeasured_why", metric=metric))
+        for metric, krs in by_metric.items()
+    ]  # fmt: skip
+    return label(lang, "unmeasured", groups=label(lang, "unmeasured_sep").join(groups))
 
 
 UNSHARED_NAMED = 3

@@ -161,8 +161,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 ])  # fmt: skip
         for missing in objective.unmeasured:
             # No figure to give: the status and the reason, where its figures would be.
-            why = label(lang, "unmeasured_kr", kr=missing.id, title=missing.title,
-                        metric=missing.metric)  # fmt: skip
+            why = label(lang, "unmeasured_why", metric=missing.metric)
             rows.append([
                 (objective.id, None), (missing.id, None), (missing.title, None),
                 (missing.unit, None), *[(None, None)] * 4,
