@@ -484,3 +484,37 @@ def test_a_plugin_whose_formats_hang_is_stopped_and_named(write_workspace: Write
         listed.stdout
     )
     assert "new_hnw_clients" in listed.stdout  # the other plugins as ever
+
+
+VISITS_PER_PERSON = """\
+[[sources.derived.metrics]]
+name = "visits_per_person"
+label = "人均到访"
+unit = "人"
+formula = "salon_visits / headcount"
+"""
+
+
+def test_a_derived_metric_on_a_plugin_that_does_not_load_is_named_not_refused(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    first = okrdesk("collect", "--through", "2026-03-15", "-w", str(root),
+                    env={"OKRDESK_LOAD_PLUGINS": "test_metrics"})  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    derived = SALONS.replace('metric = "salon_visits"', 'metric = "visits_per_person"')
+    (root / "targets" / "okrs.toml").write_text(derived, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(VISITS_PER_PERSON, encoding="utf-8")
+    body = MISBEHAVES.format(at_import="raise RuntimeError('no licence server')", in_collect="")
+    (root / "plugins" / "misbehaves.py").write_text(body, encoding="utf-8")
+    trusted(root)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves"}
+    report = okrdesk("report", "--as-of", "2026-03-15", "--lang", "en", "-w", str(root), env=env)
+    assert report.returncode == 0, report.stdout + report.stderr
+    shown = " ".join(report.stdout.split())
+    # The input no plugin provides is named, not the derived metric, which is declared.
+    assert "Not in the score: O1.KR3 到访 (no loaded plugin provides metric salon_visits)" in shown
+    assert "O1.KR1" in shown and "33 accts" in shown
+    validated = okrdesk("validate", "-w", str(root), env=env)
+    assert validated.returncode == 2
+    assert '用到的 "salon_visits"，已加载的插件都不提供' in validated.stdout

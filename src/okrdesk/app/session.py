@@ -104,8 +104,11 @@ def open_session(
     return Session(workspace, host, loaded, findings)
 
 
-_UNPROVIDED = re.compile(r'no loaded plugin provides metric "([^"]+)"')
-"""The problem of a key result on a metric no plugin declared (``targets.checks``)."""
+_UNPROVIDED = re.compile(
+    r'no loaded plugin provides metric "([^"]+)"|uses "([^"]+)", which no loaded plugin provides'
+)
+"""The problem of a key result on a metric no plugin declared, or on a derived metric one
+of whose inputs none declared (``targets.checks``): the missing metric, group 1 or 2."""
 
 
 def _undeclared_names(host: PluginHost) -> Callable[[str], bool]:
@@ -217,7 +220,7 @@ def _without_unmeasured_metrics(
     misspelt metric among them while every plugin loaded, leaves the plan refused."""
     unprovided = [_UNPROVIDED.search(problem.message) for problem in loaded.problems]
     if not all(unprovided) or (
-        undeclared is not None and not all(undeclared(m[1]) for m in unprovided if m)
+        undeclared is not None and not all(undeclared(m[1] or m[2]) for m in unprovided if m)
     ):
         return loaded
     unchecked = load_plan(root, None)

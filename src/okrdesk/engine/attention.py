@@ -48,6 +48,7 @@ from okrdesk.engine.plan_calendar import (
     metrics_needed,
     one_period_before,
     plan_periods,
+    unprovided,
 )
 from okrdesk.engine.progress import Engine, KeyResultProgress, key_results_for
 from okrdesk.engine.rollup import subjects_under
@@ -306,7 +307,8 @@ def _source_alerts(
                 # its key results owned inside the scope, and the scope's shares of others.
                 shares = {kr.id for _, krs in key_results_for(plan, scope or plan.top)
                           for kr in krs}  # fmt: skip
-                krs = tuple(kr.id for kr in plan.key_results_by_id.values() if kr.metric == metric
+                krs = tuple(kr.id for kr in plan.key_results_by_id.values()
+                            if kr.metric and unprovided(kr.metric, specs) == metric
                             and (owner_of(plan, kr) in inside or kr.id in shares))  # fmt: skip
                 # Used outside the scope only, or by a budget line, a score, a derived metric.
                 key = "metric.unprovided" if krs else "metric.unprovided_elsewhere"

@@ -56,6 +56,15 @@ def _stored(names: set[str], specs: Mapping[str, MetricSpec]) -> set[str]:
     return found
 
 
+def unprovided(metric: str, specs: Mapping[str, MetricSpec]) -> str | None:
+    """The metric no loaded plugin provides that ``metric``'s figures would rest on:
+    itself, or for a derived metric the first such input at any depth; None when every
+    one is provided."""
+    if metric in specs and specs[metric].formula is None:
+        return None
+    return next((name for name in sorted(_stored({metric}, specs)) if name not in specs), None)
+
+
 def collected_for(metric: str, specs: Mapping[str, MetricSpec]) -> list[str]:
     """The collected metrics ``metric``'s figures rest on: itself, or for a derived
     metric the metrics its formula uses, to any depth."""

@@ -39,6 +39,7 @@ from okrdesk.engine.pace import (
     judge,
     judge_closed,
 )
+from okrdesk.engine.plan_calendar import unprovided
 from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, OverTime, Plan
@@ -228,8 +229,8 @@ class Engine:
         if closing is not None and closing < self.as_of:
             return self._closed(kr, subject, closing)
         spec = self.metrics.get(kr.metric) if kr.metric else None
-        if kr.metric and spec is None:
-            return None
+        if kr.metric and unprovided(kr.metric, self.metrics) is not None:
+            return None  # no figure can be given: ObjectiveProgress.unmeasured
         kind = spec.kind if spec else None
         target = target_at(self.plan, kr, subject, kind, self._denominator(kr))
         if target is None:
@@ -423,7 +424,9 @@ class Engine:
         self, objective: Objective, key_results: Sequence[KeyResult], subject: str
     ) -> ObjectiveProgress:
         results = tuple(p for kr in key_results if (p := self.key_result(kr, subject)) is not None)
-        unmeasured = tuple(kr for kr in key_results if kr.metric and kr.metric not in self.metrics)
+        unmeasured = tuple(
+            kr for kr in key_results if kr.metric and unprovided(kr.metric, self.metrics)
+        )
         score = _weighted(results, self.plan.attainment_cap)
         return ObjectiveProgress(objective, score, results, unmeasured)
 

@@ -21,6 +21,7 @@ from okrdesk.engine.plan_calendar import (
     change_base,
     clamp_to_plan,
     collected_for,
+    unprovided,
 )
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, subjects_under
@@ -392,8 +393,11 @@ def build_report(
             results.append(
                 _key_result(engine, p, before, asked.get(p.key_result.id), windows, lang, missed)
             )
-        unmeasured = tuple(ReportUnmeasured(kr.id, kr.title, kr.unit.symbol, kr.metric or "")
-                           for kr in objective.unmeasured)  # fmt: skip
+        unmeasured = tuple(
+            ReportUnmeasured(kr.id, kr.title, kr.unit.symbol,
+                             unprovided(kr.metric or "", metrics) or kr.metric or "")
+            for kr in objective.unmeasured
+        )  # fmt: skip
         objectives.append(
             ReportObjective(objective.objective.id, objective.objective.title,
                             objective.objective.owner, float(objective.objective.weight),
