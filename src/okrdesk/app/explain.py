@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from pathlib import Path
 
 from okrdesk.app.session import (
     Session,
@@ -17,7 +18,7 @@ from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.engine.windows import WindowFigure
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, display_path
 from okrdesk.formula import is_fact, parse
 from okrdesk.messages import counted, label, padded
 from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan, StoredObservation
@@ -68,7 +69,8 @@ _SAID: dict[str, dict[str, str]] = {
         "recorded": "recorded {when}",
         "unprovided": "{kr} cannot be measured: no loaded plugin provides metric {metric}",
         "unloaded": "; plugins that did not load or declare all their metrics: {plugins}",
-        "not_run": "; the workspace's own plugins were not run: `okrdesk trust` allows them",
+        "not_run": "; the workspace's own plugins ({files}) were not run: `okrdesk trust` "
+                   "allows them",
     },
     "zh": {
         "for": "{name} ({subject})  截至 {day}",
@@ -107,7 +109,7 @@ _SAID: dict[str, dict[str, str]] = {
         "recorded": "记录于 {when}",
         "unprovided": "{kr} 无法测量：已加载的插件都不提供指标 {metric}",
         "unloaded": "；未能加载或未能声明全部指标的插件：{plugins}",
-        "not_run": "；本工作区自带的插件未运行：`okrdesk trust` 可允许它们运行",
+        "not_run": "；本工作区自带的插件（{files}）未运行：`okrdesk trust` 可允许它们运行",
     },
 }  # fmt: skip
 """What ``explain`` says, in each report language; its figures follow the same one."""
@@ -171,7 +173,7 @@ def explain_lines(
         else:
             spec = session.host.metrics.get(kr.metric)
             if spec is None:
-                raise BadInput(_unprovided(kr, session.host, lang))
+                raise BadInput(_unprovided(kr, session.host, session.workspace.root, lang))
             figure = rollup.sliced(spec.name, subject, kr.where)
             if spec.formula is not None:
                 return lines + _explain_derived(kr, spec, figure, rollup, subject, session, lang)
@@ -188,7 +190,7 @@ def explain_lines(
     return lines
 
 
-def _unprovided(kr: KeyResult, host: PluginHost, lang: str) -> str:
+def _unprovided(kr: KeyResult, host: PluginHost, root: Path, lang: str) -> str:
     """Why there is no figure to explain for ``kr``, whose metric no loaded plugin
     provides: the plugins that did not load, each with its first error, or the
     workspace's own left unrun."""
@@ -198,7 +200,8 @@ def _unprovided(kr: KeyResult, host: PluginHost, lang: str) -> str:
         plugins = [name + label(lang, "in_brackets", text=error.text(lang)) for name, error in why]
         text += said["unloaded"].format(plugins=label(lang, "list_sep").join(plugins))
     if host.skipped:
-        text += said["not_run"]
+        files = ", ".join(display_path(path, root) for path in host.skipped)
+        text += said["not_run"].format(files=files)
     return text
 
 
