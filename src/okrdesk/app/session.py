@@ -97,9 +97,9 @@ def open_session(
         warm_up_for(host, metrics_needed(loaded.plan, host.metrics))
     if loaded.problems and host.skipped:
         loaded = _without_unmeasured_metrics(root, host, loaded)
-    elif loaded.problems and (host.unloaded() or _undeclared(host)) and not checking:
+    elif loaded.problems and ((unloaded := host.unloaded()) or _undeclared(host)) and not checking:
         # A plugin that did not load could have declared any metric the plan names.
-        names = None if host.unloaded() else _undeclared_names(host)
+        names = None if unloaded else _undeclared_names(host)
         loaded = _without_unmeasured_metrics(root, host, loaded, names)
     return Session(workspace, host, loaded, findings)
 

@@ -296,6 +296,7 @@ def _source_alerts(
 ) -> list[Alert]:
     """Metrics with no numbers or stale ones, and check-ins missing or old."""
     found = []
+    shares: set[str] | None = None  # the scope's shares of key results, asked once
     for grain, metrics in metrics_by_grain(plan, specs).items():
         periods = plan_periods(plan, day, grain)
         # Data is current when it reaches the period before the one holding `day`.
@@ -305,8 +306,9 @@ def _source_alerts(
             if specs is not None and metric not in specs:
                 # Its plugin did not load, or was not run: no collect could have any. Named:
                 # its key results owned inside the scope, and the scope's shares of others.
-                shares = {kr.id for _, krs in key_results_for(plan, scope or plan.top)
-                          for kr in krs}  # fmt: skip
+                if shares is None:
+                    shares = {kr.id for _, krs in key_results_for(plan, scope or plan.top)
+                              for kr in krs}  # fmt: skip
                 krs = tuple(kr.id for kr in plan.key_results_by_id.values()
                             if kr.metric and unprovided(kr.metric, specs) == metric
                             and (owner_of(plan, kr) in inside or kr.id in shares))  # fmt: skip

@@ -191,6 +191,7 @@ class Engine:
         """The day stored figures count through (``figures_through``): ``as_of`` but
         on a past day whose period is stored past it."""
         self._judged: dict[tuple[str, str], KeyResultProgress | None] = {}
+        self._unprovided: dict[str, str | None] = {}
         self._earlier: dict[dt.date, Engine] = {}
         self._judge_only: Engine | None = None
         self._series: dict[str, _Series] = {}
@@ -220,6 +221,12 @@ class Engine:
             self._judged[key] = self._key_result(kr, subject)
         return self._judged[key]
 
+    def unprovided(self, metric: str) -> str | None:
+        """``plan_calendar.unprovided``, found once a metric: it is asked at every subject."""
+        if metric not in self._unprovided:
+            self._unprovided[metric] = unprovided(metric, self.metrics)
+        return self._unprovided[metric]
+
     def _key_result(self, kr: KeyResult, subject: str) -> KeyResultProgress | None:
         if kr.growth is not None:
             from okrdesk.engine.growth import growth_progress
@@ -229,7 +236,7 @@ class Engine:
         if closing is not None and closing < self.as_of:
             return self._closed(kr, subject, closing)
         spec = self.metrics.get(kr.metric) if kr.metric else None
-        if kr.metric and unprovided(kr.metric, self.metrics) is not None:
+        if kr.metric and self.unprovided(kr.metric) is not None:
             return None  # no figure can be given: ObjectiveProgress.unmeasured
         kind = spec.kind if spec else None
         target = target_at(self.plan, kr, subject, kind, self._denominator(kr))
@@ -424,9 +431,7 @@ class Engine:
         self, objective: Objective, key_results: Sequence[KeyResult], subject: str
     ) -> ObjectiveProgress:
         results = tuple(p for kr in key_results if (p := self.key_result(kr, subject)) is not None)
-        unmeasured = tuple(
-            kr for kr in key_results if kr.metric and unprovided(kr.metric, self.metrics)
-        )
+        unmeasured = tuple(kr for kr in key_results if kr.metric and self.unprovided(kr.metric))
         score = _weighted(results, self.plan.attainment_cap)
         return ObjectiveProgress(objective, score, results, unmeasured)
 

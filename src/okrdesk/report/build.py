@@ -21,7 +21,6 @@ from okrdesk.engine.plan_calendar import (
     change_base,
     clamp_to_plan,
     collected_for,
-    unprovided,
 )
 from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, subjects_under
@@ -395,7 +394,7 @@ def build_report(
             )
         unmeasured = tuple(
             ReportUnmeasured(kr.id, kr.title, kr.unit.symbol,
-                             unprovided(kr.metric or "", metrics) or kr.metric or "")
+                             engine.unprovided(kr.metric or "") or kr.metric or "")
             for kr in objective.unmeasured
         )  # fmt: skip
         objectives.append(
