@@ -129,7 +129,7 @@ def okrdesk_metrics(register):
 def okrdesk_collect(request, emit):
     # Test controls: block until killed, or take a while, or give other numbers.
     if os.environ.get("OKRDESK_TEST_BLOCK"):
-        pathlib.Path(os.environ["OKRDESK_TEST_BLOCK"]).write_text("collecting")
+        _ready_to_be_killed()
         while True:
             time.sleep(1)
     time.sleep(float(os.environ.get("OKRDESK_TEST_SLOW", "0")))
@@ -148,6 +148,14 @@ def okrdesk_collect(request, emit):
             if "complaint_rate" in wanted:
                 emit("complaint_rate", person.id, period.id, numerator=number - 1,
                      denominator=1000, source=f"test complaints {index}")
+
+
+def _ready_to_be_killed():
+    if os.environ.get("OKRDESK_TEST_SCRATCH"):  # a file in the temporary folder
+        import tempfile
+
+        (pathlib.Path(tempfile.gettempdir()) / "made-by-the-plugin").write_text("scratch")
+    pathlib.Path(os.environ["OKRDESK_TEST_BLOCK"]).write_text("collecting")
 """
 
 BASE_FILES = {"org.toml": ORG, "plan.toml": PLAN, "okrs.toml": OKRS, "budget.toml": BUDGET}

@@ -10,10 +10,12 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -407,23 +409,35 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
     before = snapshot(backend, root)
     ready = tmp_path / "ready"
-    blocking = {"OKRDESK_TEST_BLOCK": str(ready), "OKRDESK_TEST_BONUS": "5"}
+    # A temporary folder of its own, short enough for the fork server's socket.
+    scratch = Path(tempfile.mkdtemp(prefix="okrdesk-test-"))
+    blocking = {"OKRDESK_TEST_BLOCK": str(ready), "OKRDESK_TEST_BONUS": "5",
+                "OKRDESK_TEST_SCRATCH": "1", "TMPDIR": str(scratch)}  # fmt: skip
     process = okrdesk(root, "collect", "--through", THROUGH, env=blocking)
     try:
         deadline = time.monotonic() + 30
         while not ready.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert ready.exists(), process.stderr.read() if process.stderr else ""
+        left = sorted(path.name.split("-")[0] for path in scratch.iterdir())
+        assert left == ["okrdesk", "pymp"]  # the plugin's folder, the fork server's socket's
+        made = list(scratch.glob("okrdesk-plugin-*/tmp/*"))
+        assert [path.name for path in made] == ["made-by-the-plugin"]
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
-        # Its plugin process, blocked in its work, sees its host gone and ends.
+        # Its plugin process, blocked in its work, sees its host gone and ends; it and
+        # the fork server leave no folder behind.
         deadline = time.monotonic() + 30
         while processes_with(f"OKRDESK_TEST_BLOCK={ready}") and time.monotonic() < deadline:
             time.sleep(0.1)
         assert not processes_with(f"OKRDESK_TEST_BLOCK={ready}")
+        while list(scratch.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert list(scratch.iterdir()) == []
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
+        shutil.rmtree(scratch, ignore_errors=True)
     assert snapshot(backend, root) == before
     with backend.open(root) as store:
         runs = store.runs()

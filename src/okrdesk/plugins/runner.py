@@ -272,9 +272,10 @@ class _Unsendable:
     type_name: str
 
 
-_PRELOADED = ["__main__", __name__, "okrdesk.cli"]
-"""What the fork server imports once: okrdesk's own modules (this one and what it
-imports) and what the ``okrdesk`` script imports, which each process runs again."""
+_PRELOADED = ["okrdesk.plugins.fork_server_exit", "__main__", __name__, "okrdesk.cli"]
+"""What the fork server imports once: what it does when it ends, okrdesk's own modules
+(this one and what it imports) and what the ``okrdesk`` script imports, which each
+process runs again."""
 
 
 _NO_FORK_SERVER: list[str] = []
@@ -286,23 +287,28 @@ _STARTING = threading.Lock()
 
 
 @contextlib.contextmanager
-def _safe_path() -> Iterator[None]:
+def _safe_path(variables: Mapping[str, str] | None = None) -> Iterator[None]:
     """While multiprocessing starts a Python process (the fork server, its resource
     tracker, a spawned plugin process), start it without the current folder on its path.
     They are ``python -c`` commands, which put the current folder first, and a workspace
     is often the current folder: a ``multiprocessing.py`` or ``attrs.py`` someone put in a
     workspace they sent would run before any plugin, with no ``okrdesk trust``. Only for
     that moment, one start at a time: this process's other children, and a program that
-    uses okrdesk as a library, keep their environment as it was."""
+    uses okrdesk as a library, keep their environment as it was. ``variables`` are set
+    for that moment too."""
     with _STARTING:
         ours = _SAFE_PATH not in os.environ
-        if ours:
-            os.environ[_SAFE_PATH] = "1"
+        added = {**({_SAFE_PATH: "1"} if ours else {}), **(variables or {})}
+        kept = {name: os.environ.get(name) for name in added}
+        os.environ.update(added)
         try:
             yield
         finally:
-            if ours:
-                os.environ.pop(_SAFE_PATH, None)
+            for name, value in kept.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
 
 
 def _context() -> Any:
@@ -324,10 +330,13 @@ def warm_up() -> None:
     plugin processes are spawned instead."""
     if _context().get_start_method() != "forkserver":
         return
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, util
+
+    from okrdesk.plugins.fork_server_exit import FOLDER_VARIABLE
 
     try:
-        with _safe_path():
+        # The folder of its socket: the fork server removes it if this process cannot.
+        with _safe_path({FOLDER_VARIABLE: util.get_temp_dir()}):
             forkserver.ensure_running()
     except OSError as error:
         _NO_FORK_SERVER.append(describe_error(error))
@@ -339,20 +348,29 @@ def _plugin_process(
     how: tuple[str, str],
     settings: Mapping[str, Any],
     request: CollectRequest | None,
-    output: str,
+    folder: str,
     environment: Mapping[str, str] | None = None,
     host_pid: int | None = None,
 ) -> None:
     """What runs in the plugin's own process: load it, then collect (or, with no
     request, say what it declares), then say how it ended. It ends too when the
-    okrdesk process ``host_pid`` is gone."""
+    okrdesk process ``host_pid`` is gone.
+
+    ``folder`` is the process's own: what it prints goes to ``output`` there, and the
+    temporary files the plugin makes go to ``tmp`` there, so that nothing is left
+    behind whichever process is killed."""
     if host_pid is not None:
-        _end_without(host_pid)
+        _end_without(host_pid, folder)
     if environment is not None:
         # The fork server started with the environment of its time; the plugin gets
         # the caller's as it is now (a warehouse's URL may come from a variable).
         os.environ.clear()
         os.environ.update(environment)
+    import tempfile
+
+    scratch = os.path.join(folder, "tmp")
+    os.environ["TMPDIR"] = tempfile.tempdir = scratch
+    output = os.path.join(folder, "output")
     stream = os.open(output, os.O_WRONLY | os.O_APPEND)  # scratch: a temporary capture
     os.dup2(stream, 1)
     os.dup2(stream, 2)
@@ -390,9 +408,10 @@ HOST_WATCH_SECONDS = 1.0
 """How often a plugin process looks whether the okrdesk process it works for is there."""
 
 
-def _end_without(host_pid: int) -> None:
-    """End this plugin process once the okrdesk process ``host_pid`` is gone. The host
-    stops its plugins itself, except when it is killed outright (SIGKILL, the kernel's
+def _end_without(host_pid: int, folder: str) -> None:
+    """End this plugin process once the okrdesk process ``host_pid`` is gone, removing
+    ``folder``, the process's own, which the host would have removed. The host stops its
+    plugins itself, except when it is killed outright (SIGKILL, the kernel's
     out-of-memory killer): then a plugin stuck in its work (a warehouse that never
     answers) would run on for ever, with no one to read what it sends."""
 
@@ -402,6 +421,9 @@ def _end_without(host_pid: int) -> None:
             try:
                 os.kill(host_pid, 0)
             except ProcessLookupError:
+                import shutil
+
+                shutil.rmtree(folder, ignore_errors=True)
                 os._exit(1)
             except PermissionError:
                 continue  # there, and another user's: its number was given again
@@ -441,12 +463,13 @@ def _run_in_process(
     with tempfile.TemporaryDirectory(prefix="okrdesk-plugin-") as folder:
         output = Path(folder) / "output"
         output.touch()  # scratch: a temporary capture
+        (Path(folder) / "tmp").mkdir()
         receiving, sending = context.Pipe(duplex=False)
         if request is not None:
             _widen(receiving)
         process = context.Process(
             target=_plugin_process, name=f"okrdesk-plugin-{name}", daemon=True,
-            args=(sending, name, how, settings, request, str(output),
+            args=(sending, name, how, settings, request, folder,
                   dict(os.environ), os.getpid()),
         )  # fmt: skip
         with _safe_path():
