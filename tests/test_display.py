@@ -18,11 +18,13 @@ from click.testing import CliRunner, Result
 
 from okrdesk.cli import cli
 from okrdesk.engine.plan_calendar import one_period_before
-from okrdesk.messages import alert_text
+from okrdesk.messages import alert_text, label
 from okrdesk.periods import Grain
+from okrdesk.report.document import ReportBreaker, ReportBudget, ReportBudgetTotal, ReportLine
 from okrdesk.report.formats.json import dumps, number
-from okrdesk.report.numbers import money, percent, ratio, score_text
-from okrdesk.units import UNITS, Quantity, figure, written
+from okrdesk.report.notes import ledger_rounding_note
+from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
+from okrdesk.units import UNITS, Quantity, figure, ledger_amount, parse_money, written
 from sample_workspace import PLAN, WriteWorkspace
 
 # ------------------------------------------------------------ digits and rounding
@@ -110,6 +112,58 @@ def test_counts_are_whole_when_asked_and_money_keeps_its_unit() -> None:
 )
 def test_money_has_one_form_in_each_language(amount: int, zh: str, en: str) -> None:
     assert (money(amount, "zh"), money(amount, "en")) == (zh, en)
+
+
+@pytest.mark.parametrize(
+    ("amount", "zh", "en", "en_amount"),
+    [
+        (4_277_634, "427.76万", "CNY 4,278k", 4_278_000),
+        (-477_634, "-47.76万", "-CNY 478k", -478_000),
+        (9_999.4, "9,999元", "CNY 10k", 10_000),
+        (499.5, "500元", "CNY 500", 500),
+        (-0.4, "0元", "CNY 0", 0),
+    ],
+)
+def test_a_ledger_amount_is_the_figure_it_writes(
+    amount: float, zh: str, en: str, en_amount: int
+) -> None:
+    assert (ledger(amount, "zh"), ledger(amount, "en")) == (zh, en)
+    assert ledger_amount(amount, "zh") == parse_money(zh)
+    assert ledger_amount(amount, "en") == en_amount
+
+
+def _budget(spent: list[float], amounts: list[float] | None = None) -> ReportBudget:
+    amounts = amounts or [100_000.0] * len(spent)
+    calm = ReportBreaker(tripped=False, reason="", message="", spend_progress=0.0,
+                         allowed=None, threshold=0.1)  # fmt: skip
+    lines = tuple(
+        ReportLine(id=f"l{n}", name=f"line {n}", owner="b", amount=a, spent=s, left=a - s,
+                   planned=a, roi=None, attributed_revenue=None, cost_per_result=(),
+                   breaker=calm, market_activity=False, signed_by=(), overrides=())
+        for n, (a, s) in enumerate(zip(amounts, spent, strict=True))
+    )  # fmt: skip
+    total = ReportBudgetTotal(
+        amount=sum(amounts), declared=None, spent=sum(spent), left=sum(amounts) - sum(spent),
+        attributed_revenue=None, roi=None, expected_revenue=None, expected_roi=None,
+        expense_ratio=None, expense_ratio_max=None,
+    )  # fmt: skip
+    return ReportBudget(lines=lines, reserve=None, total=total)
+
+
+def test_a_budget_table_that_does_not_add_up_as_written_says_why() -> None:
+    # Three lines of 11,140 yuan spent: 1.11万 each, 3.34万 in all, not 3.33万.
+    uneven = _budget([11_140.0] * 3)
+    assert [ledger(line.spent, "zh") for line in uneven.lines] == ["1.11万"] * 3
+    assert ledger(uneven.total.spent, "zh") == "3.34万"
+    assert ledger_rounding_note(uneven, "zh") == label("zh", "ledger_rounding")
+    # In thousands the same figures add up: CNY 11k three times is CNY 33k.
+    assert ledger_rounding_note(uneven, "en") == ""
+    # Whole hundreds always add up, in both languages.
+    assert ledger_rounding_note(_budget([12_300.0, 45_600.0, 7_800.0]), "zh") == ""
+    # A line whose amount less spent is not what is left, as written.
+    line = _budget([10_004.0], amounts=[20_000.0])
+    assert [ledger(v, "zh") for v in (20_000.0, 10_004.0, 9_996.0)] == ["2万", "1万", "9,996元"]
+    assert ledger_rounding_note(line, "zh") == label("zh", "ledger_rounding")
 
 
 def test_a_key_results_money_is_in_its_targets_unit() -> None:

@@ -6,6 +6,7 @@ import html
 import json
 import re
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from okrdesk.messages import label, status
 from okrdesk.report import cells
 from okrdesk.report.document import ReportKeyResult
 from okrdesk.report.numbers import ledger, money, percent, ratio
+from okrdesk.units import parse_money
 from sample_workspace import WriteWorkspace, trusted
 from test_report import AS_OF, okrdesk
 
@@ -78,11 +80,32 @@ def figures(report: dict[str, Any]) -> list[str]:
         ledger(total["left"], lang),
         ratio(total["roi"]),
     ]
+    if not _adds_up_as_written(report["budget"], lang):
+        found.append(label(lang, "ledger_rounding"))
     found += [ratio(total["expected_roi"]), money(total["attributed_revenue"], lang)]
     if total["expense_ratio"] is not None:
         found += [percent(total["expense_ratio"]), label(lang, "expense_ratio")]
     found += [" ".join(a["message"].split()) for a in report["alerts"]]
     return found
+
+
+def _adds_up_as_written(budget: dict[str, Any], lang: str) -> bool:
+    """Whether each budget column's figures, as a reader adds them up, make its total."""
+    rows = [*budget["lines"], *([budget["reserve"]] if budget["reserve"] else [])]
+    return all(
+        sum(_read(ledger(row[column], lang)) for row in rows)
+        == _read(ledger(budget["total"][column], lang))
+        for column in ("amount", "spent", "left")
+    )
+
+
+def _read(written: str) -> Decimal:
+    """An amount as the budget table writes it, read back: 427.76万, -CNY 478k, CNY 800."""
+    if not written.lstrip("-").startswith("CNY"):
+        return parse_money(written)
+    digits = written.lstrip("-").removeprefix("CNY ").replace(",", "")
+    size = Decimal(digits.removesuffix("k")) * (1000 if digits.endswith("k") else 1)
+    return -size if written.startswith("-") else size
 
 
 def _key_result(raw: dict[str, Any]) -> ReportKeyResult:
@@ -101,6 +124,19 @@ def test_every_human_format_shows_every_figure(
     text = shown(demo_outputs[f"{fmt}-{lang}"], fmt)
     missing = [figure for figure in wanted if figure not in text]
     assert missing == [], f"{fmt} ({lang}) does not show: {missing}"
+
+
+def test_the_demo_budget_says_its_total_differs_by_rounding_in_chinese_only(
+    demo_outputs: dict[str, Any],
+) -> None:
+    # 1.11万 and the like, each rounded to the hundred yuan, come to 724.71万 against a
+    # total of 724.69万; in whole thousands of yuan the same lines add up.
+    zh, en = (json.loads(demo_outputs[f"json-{lang}"])["budget"] for lang in ("zh", "en"))
+    assert not _adds_up_as_written(zh, "zh")
+    assert _adds_up_as_written(en, "en")
+    for fmt in HUMAN:
+        assert label("zh", "ledger_rounding") in shown(demo_outputs[f"{fmt}-zh"], fmt)
+        assert label("en", "ledger_rounding") not in shown(demo_outputs[f"{fmt}-en"], fmt)
 
 
 def test_the_check_catches_a_figure_left_out(demo_outputs: dict[str, Any]) -> None:

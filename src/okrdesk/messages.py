@@ -67,6 +67,9 @@ LABELS: dict[str, dict[str, str]] = {
         "owed_person_late": "{name}：{n} 项，逾期 {late} 项（自 {since} 起）",
         "owed_more": "另有 {n} 人", "nothing_owed": "待打卡：无",
         "breakers_more": "另有 {n} 项熔断", "left_out": "{columns} 因宽度省略",
+        "ledger_rounding": (
+            "注：合计与各分项之和（或预算减已用与剩余）的尾差，系各数分别四舍五入所致"
+        ),
         "list_sep": "、", "details": "详情", "period_to_date": "{period}至今",
         "sentence_sep": "；",
         "not_collected": "⚠ 第 {run} 次采集（{day}）未取得此指标：数字为此前采集所得",
@@ -127,6 +130,10 @@ LABELS: dict[str, dict[str, str]] = {
         "owed_person_late": "{name}: {n}, {late} late (since {since})",
         "owed_more": "and {n} more", "nothing_owed": "Check-ins owed: none",
         "breakers_more": "{n} more tripped", "left_out": "{columns} left out for width",
+        "ledger_rounding": (
+            "Amounts are rounded one by one, so a total (or what is left) can differ "
+            "from the figures beside it in the last digit"
+        ),
         "list_sep": ", ", "details": "Details", "period_to_date": "{period} to date",
         "sentence_sep": "; ",
         "not_collected": "⚠ Not collected by run {run} ({day}): figures from an earlier run",

@@ -531,16 +531,33 @@ def ledger(base: float | Decimal | None, lang: str) -> str:
     amount of 380万 and -47.76万 left; the hundred yuan keeps 427.76万."""
     if base is None:
         return "—"
-    value = exact(base)
+    value = ledger_amount(base, lang)
     if lang == "en":
         size = abs(value)
-        thousands = figure(size / EN_THOUSAND, 0)
-        text = f"CNY {thousands}k" if thousands != "0" else f"CNY {figure(size, 0)}"
-        return f"-{text}" if value < 0 and _nonzero(text) else text
-    yuan = figure(value, 0)
-    if not _reaches_ten_thousand(yuan):
-        return f"{yuan}元"
+        text = (
+            f"CNY {figure(size / EN_THOUSAND, 0)}k"
+            if size >= EN_THOUSAND
+            else f"CNY {figure(size, 0)}"
+        )
+        return f"-{text}" if value < 0 else text
+    if abs(value) < ZH_WAN:
+        return f"{figure(value, 0)}元"
     return f"{figure(value / ZH_WAN, 2)}万"
+
+
+def ledger_amount(base: float | Decimal, lang: str) -> Decimal:
+    """The amount ``ledger`` writes, in yuan: ``base`` rounded half-up to the hundred
+    yuan (Chinese, from 1万 up) or the thousand (English, from CNY 500 up), else to the
+    yuan. The written figures of a table can thus be added up as a reader would."""
+    value = exact(base)
+    if lang == "en":
+        thousands = half_up(abs(value) / EN_THOUSAND, 0)
+        size = thousands * EN_THOUSAND if thousands else half_up(abs(value), 0)
+        return -size if value < 0 else size
+    yuan = half_up(value, 0)
+    if abs(yuan) < ZH_WAN:
+        return yuan
+    return half_up(value / ZH_WAN, 2) * ZH_WAN
 
 
 def _reaches_ten_thousand(written: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
+from decimal import Decimal
 from typing import TypeVar
 
 import attrs
@@ -16,6 +17,7 @@ from okrdesk.records import shared_methods
 from okrdesk.report.cells import value
 from okrdesk.report.document import (
     Report,
+    ReportBudget,
     ReportKeyResult,
     ReportMember,
     ReportObjective,
@@ -23,7 +25,7 @@ from okrdesk.report.document import (
     ReportScore,
 )
 from okrdesk.report.numbers import percent, score_text
-from okrdesk.units import UNITS, Quantity, figure, lookup, percentage
+from okrdesk.units import UNITS, Quantity, figure, ledger_amount, lookup, percentage
 
 
 def status_text(kr: ReportKeyResult, lang: str) -> str:
@@ -395,3 +397,25 @@ def under_title(kr: ReportKeyResult, lang: str) -> list[str]:
              unshared_story(kr, lang), checkin_story(kr, lang), window_story(kr, lang),
              funnel_story(kr, lang))  # fmt: skip
     return [line for line in lines if line]
+
+
+def ledger_rounding_note(budget: ReportBudget, lang: str) -> str:
+    """The note under a budget table whose amounts, each rounded on its own, do not add
+    up as written: a column's rows against its total, or an amount less what was spent
+    against what is left ("" when everything adds up). Chinese reports have long said
+    so in these words rather than bend a figure to make the sum come right."""
+    rows = [*budget.lines, *([budget.reserve] if budget.reserve is not None else [])]
+
+    def written(value: float) -> Decimal:
+        return ledger_amount(value, lang)
+
+    columns = any(
+        sum((written(getattr(row, column)) for row in rows), Decimal(0))
+        != written(getattr(budget.total, column))
+        for column in ("amount", "spent", "left")
+    )
+    lines = any(
+        written(row.amount) - written(row.spent) != written(row.left)
+        for row in [*rows, budget.total]
+    )
+    return label(lang, "ledger_rounding") if columns or lines else ""

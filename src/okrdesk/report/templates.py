@@ -101,6 +101,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         not_collected_story=notes.not_collected_story, closed_story=notes.closed_story,
         unshared_story=notes.unshared_story,
         unmeasured_story=notes.unmeasured_story,
+        ledger_rounding_note=notes.ledger_rounding_note,
         score_periods=notes.score_periods, score_in=notes.score_in, held=notes.held,
         scores_legend=notes.scores_legend,
         score_trend=notes.score_trend, period_heading=notes.period_heading,

@@ -32,6 +32,7 @@ from okrdesk.report.notes import (
     breakdown_heading,
     breakdown_rows,
     held,
+    ledger_rounding_note,
     members_listed,
     owed_text,
     period_heading,
@@ -406,8 +407,10 @@ def _left_out_note(headings: list[str], lang: str) -> str:
 
 def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[str]) -> TextTable:
     budget = report.budget
-    note = _left_out_note([label(lang, c) for c in left_out], lang)
-    table = TextTable(label(lang, "budget"), caption=note, show_footer=True)
+    notes = (ledger_rounding_note(budget, lang),
+             _left_out_note([label(lang, c) for c in left_out], lang))  # fmt: skip
+    table = TextTable(label(lang, "budget"), caption="\n".join(filter(None, notes)),
+                      show_footer=True)  # fmt: skip
     total = budget.total
     widest = max(cell_width(f"⚠ {line.id}") for line in budget.lines)
     table.add_column(label(lang, "line"), footer=label(lang, "total"), overflow="fold_figures",
