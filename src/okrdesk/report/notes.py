@@ -404,18 +404,17 @@ def ledger_rounding_note(budget: ReportBudget, lang: str) -> str:
     up as written: a column's rows against its total, or an amount less what was spent
     against what is left ("" when everything adds up). Chinese reports have long said
     so in these words rather than bend a figure to make the sum come right."""
-    rows = [*budget.lines, *([budget.reserve] if budget.reserve is not None else [])]
 
-    def written(value: float) -> Decimal:
-        return ledger_amount(value, lang)
+    def written(amount: float, spent: float, left: float) -> tuple[Decimal, Decimal, Decimal]:
+        return (ledger_amount(amount, lang), ledger_amount(spent, lang),
+                ledger_amount(left, lang))  # fmt: skip
 
-    columns = any(
-        sum((written(getattr(row, column)) for row in rows), Decimal(0))
-        != written(getattr(budget.total, column))
-        for column in ("amount", "spent", "left")
-    )
-    lines = any(
-        written(row.amount) - written(row.spent) != written(row.left)
-        for row in [*rows, budget.total]
-    )
+    parts = [written(row.amount, row.spent, row.left) for row in budget.lines]
+    if (reserve := budget.reserve) is not None:
+        parts.append(written(reserve.amount, reserve.spent, reserve.left))
+    total = written(budget.total.amount, budget.total.spent, budget.total.left)
+    rows = [*parts, total]
+    columns = any(sum(column, Decimal(0)) != shown for column, shown in
+                  zip(zip(*parts, strict=True), total, strict=False))  # fmt: skip
+    lines = any(amount - spent != left for amount, spent, left in rows)
     return label(lang, "ledger_rounding") if columns or lines else ""
