@@ -518,3 +518,41 @@ def test_a_derived_metric_on_a_plugin_that_does_not_load_is_named_not_refused(
     validated = okrdesk("validate", "-w", str(root), env=env)
     assert validated.returncode == 2
     assert '用到的 "salon_visits"，已加载的插件都不提供' in validated.stdout
+
+
+def test_an_objective_with_nothing_measurable_shows_no_empty_table(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    first = okrdesk("collect", "--through", "2026-03-15", "-w", str(root),
+                    env={"OKRDESK_LOAD_PLUGINS": "test_metrics"})  # fmt: skip
+    assert first.returncode == 0, first.stderr
+    salons_only = (
+        f'{OKRS}\n[[objectives]]\nid = "O9"\ntitle = "沙龙"\nowner = "branch"\n\n'
+        '[[objectives.key_results]]\nid = "KR1"\ntitle = "到访"\nmetric = "salon_visits"\n'
+        'target = 500\nunit = "人"\n'
+    )
+    (root / "targets" / "okrs.toml").write_text(salons_only, encoding="utf-8")
+    body = MISBEHAVES.format(at_import="raise RuntimeError('no licence server')", in_collect="")
+    (root / "plugins" / "misbehaves.py").write_text(body, encoding="utf-8")
+    trusted(root)
+    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves", "COLUMNS": "80"}
+    said = "Not in the score: O9.KR1 到访 (no loaded plugin provides metric salon_visits)"
+    reports = {}
+    for fmt in ("text", "md", "html"):
+        done = okrdesk("report", "--as-of", "2026-03-15", "--lang", "en", "--format", fmt,
+                       "-w", str(root), env=env)  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+        reports[fmt] = done.stdout
+    # The objective's heading, then what its score leaves out: no table of no rows.
+    text = reports["text"].splitlines()
+    at = next(n for n, line in enumerate(text) if line.startswith("O9 沙龙"))
+    shown = [line.replace("\xa0", " ").rstrip() for line in text[at : at + 3]]
+    assert shown == ["O9 沙龙  Score —", said, ""]
+    md = reports["md"]
+    assert f"### O9 沙龙 · Score —\n\n{said}\n" in md
+    html = reports["html"]
+    section = html[html.index("<h2>O9 沙龙") : html.index("</section>", html.index("<h2>O9 沙龙"))]
+    assert said in section and "<table>" not in section and "kr-chart" not in section
+    # The other objective keeps its table.
+    assert "O1.KR1" in reports["text"] and "┏" in reports["text"]

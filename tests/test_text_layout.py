@@ -135,6 +135,16 @@ def test_a_table_too_wide_wraps_its_text_column_and_keeps_numbers_whole(width: i
     assert "C1.KR1客户资产净增≥45亿元(也是“4×100”的新增AUM45亿)" in text.replace(" ", "")
 
 
+def test_a_table_with_no_row_draws_no_grid_only_its_title_and_caption() -> None:
+    table = TextTable("O9 沙龙  综合得分 —", caption="未计入得分：O9.KR1 到访")
+    table.add_column("关键结果")
+    table.add_column("实际", justify="right")
+    assert [line.rstrip() for line in printed(table, 80)] == [
+        "O9 沙龙  综合得分 —",
+        "未计入得分：O9.KR1 到访",
+    ]
+
+
 def test_sections_and_a_footer_draw_their_rules() -> None:
     table = TextTable("预算", show_footer=True)
     table.add_column("预算项", footer="合计")
@@ -188,16 +198,11 @@ def test_a_note_runs_across_the_table_under_its_row_and_widens_no_column() -> No
     ]
 
 
-def test_an_empty_table_is_its_header_and_borders() -> None:
+def test_an_empty_table_draws_no_grid() -> None:
     table = TextTable()
     table.add_column("成员")
     table.add_column("综合得分", justify="right")
-    assert printed(table, 80) == [
-        "┏━━━━━━┳━━━━━━━━━━┓",
-        "┃ 成员 ┃ 综合得分 ┃",
-        "┡━━━━━━╇━━━━━━━━━━┩",
-        "└──────┴──────────┘",
-    ]
+    assert printed(table, 80) == []
     assert printed(TextTable("nothing"), 80) == [""]
 
 

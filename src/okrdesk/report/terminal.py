@@ -223,7 +223,9 @@ def _kr_table(
     # The score's label and figure on one line: "Score" at the end of one line and
     # "99.6%" at the start of the next read as two things.
     title = f"{objective.id} {objective.title}  {label(lang, 'score')}{NO_BREAK}{scored}"
-    note = _left_out_note([_heading(c, grain, lang) for c in left_out], lang)
+    # With no key result to show, the table is not drawn: no column is left out of it.
+    shown = objective.key_results
+    note = _left_out_note([_heading(c, grain, lang) for c in left_out], lang) if shown else ""
     # What the score leaves out first: it is about the figure above, the rest about layout.
     caption = "\n".join(text for text in (unmeasured_story(objective, lang), note) if text)
     table = TextTable(title, caption=caption)

@@ -638,6 +638,12 @@ class TextTable:
         """The table's lines, none wider than ``width`` cells."""
         if not self.columns:
             return [[]]
+        if not self.rows and not self.show_footer:
+            # No row to draw a grid around: the title and caption say it all.
+            return [
+                *(wrap(Text(self.title, "italic"), width) if self.title else []),
+                *(wrap(Text(self.caption, "dim italic"), width) if self.caption else []),
+            ]
         widths, squeezed = self._layout(width)
         if widths is None:
             return self._stacked(width)
