@@ -625,7 +625,7 @@ REPORT_USAGE_ZH = "用法：okrdesk report [OPTIONS]\n运行 'okrdesk report --h
         (["report", "--depth", "两"], REPORT_USAGE_ZH + "错误：'--depth' 的值无效：'两' 不是整数"),
         (["report", "--lang", "fr"],
          REPORT_USAGE_ZH + "错误：'--lang' 的值无效：'fr' 不是可选值；可选：zh、en"),
-        (["explain"], "用法：okrdesk explain [OPTIONS] KEY_RESULT\n运行 'okrdesk explain --help' "
+        (["history"], "用法：okrdesk history [OPTIONS] KEY_RESULT\n运行 'okrdesk history --help' "
          "查看说明。\n\n错误：缺少参数 'KEY_RESULT'"),
         (["checkin", "O1.NEW", "3", "4"], "用法：okrdesk checkin [OPTIONS] [KEY_RESULT] [VALUE]\n"
          "运行 'okrdesk checkin --help' 查看说明。\n\n错误：多余的参数：4"),
@@ -654,8 +654,8 @@ def test_click_refuses_a_command_line_in_the_workspace_language(
 def test_click_speaks_english_in_an_english_workspace(typed: Path) -> None:
     (typed / "okrdesk.toml").write_text('[workspace]\nlang = "en"\n', encoding="utf-8")
     refused(
-        typed_line(typed, "explain"),
-        "Usage: okrdesk explain [OPTIONS] KEY_RESULT\nTry 'okrdesk explain --help' for help.\n\n"
+        typed_line(typed, "history"),
+        "Usage: okrdesk history [OPTIONS] KEY_RESULT\nTry 'okrdesk history --help' for help.\n\n"
         "Error: Missing argument 'KEY_RESULT'.",
     )
 

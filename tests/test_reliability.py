@@ -556,3 +556,11 @@ def test_an_objective_with_nothing_measurable_shows_no_empty_table(
     assert said in section and "<table>" not in section and "kr-chart" not in section
     # The other objective keeps its table.
     assert "O1.KR1" in reports["text"] and "┏" in reports["text"]
+    # explain says why the objective has no score.
+    explained = okrdesk("explain", "O9", "--as-of", "2026-03-15", "--lang", "en",
+                        "-w", str(root), env=env)  # fmt: skip
+    assert explained.returncode == 0, explained.stderr
+    assert explained.stdout.splitlines()[2:] == [
+        "No score: none of them has a figure yet",
+        "Not in the score: O9.KR1 到访 (no loaded plugin provides metric salon_visits)",
+    ]

@@ -55,6 +55,11 @@ def figures(report: dict[str, Any]) -> list[str]:
     found = [percent(report["score"])]
     for objective in report["objectives"]:
         found.append(percent(objective["score"]))
+        if objective.get("capped"):
+            capped = label(lang, "list_sep").join(objective["capped"])
+            found.append(
+                label(lang, "capped", krs=capped, cap=percent(report["attainment_cap"], 0))
+            )
         for raw in objective["key_results"]:
             kr = _key_result(raw)
             found += [cells.value(kr, kr.actual, lang), cells.value(kr, kr.target, lang),

@@ -151,8 +151,7 @@ def explain_lines(
     day = clamp_to_plan(plan, as_of or dt.date.today())
     subjects = subjects_under(plan, subject)
     said = _SAID[lang]
-    lines = [f"{kr.id} {kr.title}",
-             said["for"].format(subject=subject, name=plan.name_of(subject), day=day)]  # fmt: skip
+    lines = [f"{kr.id} {kr.title}", subject_line(plan, subject, day, lang)]
     closing = closes_on(plan, kr)
     if closing is not None and closing < day:
         # The report judges a checkpoint as it stood on its day: explain that figure.
@@ -188,6 +187,11 @@ def explain_lines(
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
     return lines
+
+
+def subject_line(plan: Plan, subject: str, day: dt.date, lang: str) -> str:
+    """Whom and which day an explanation is about: "深圳福田营业部 (szft)  截至 2026-11-20"."""
+    return _SAID[lang]["for"].format(subject=subject, name=plan.name_of(subject), day=day)
 
 
 def _unprovided(kr: KeyResult, host: PluginHost, root: Path, lang: str) -> str:

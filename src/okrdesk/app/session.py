@@ -278,6 +278,15 @@ def find_subject(
     plan: Plan, kr: KeyResult, person: str | None, unit: str | None, lang: str = "en"
 ) -> str:
     """The person or unit a command is about; the key result's owner by default."""
+    owner = next(o.owner for o in plan.objectives if o.id == kr.objective)
+    return chosen_subject(plan, person, unit, owner, lang)
+
+
+def chosen_subject(
+    plan: Plan, person: str | None, unit: str | None, default: str, lang: str = "en"
+) -> str:
+    """The person or unit a command is about: ``--person`` or ``--unit``, else
+    ``default``."""
     if person is not None and unit is not None:
         raise BadInput("--person 和 --unit 只能给一个" if lang == "zh"
                        else "give --person or --unit, not both")  # fmt: skip
@@ -289,5 +298,4 @@ def find_subject(
         if unit not in plan.units_by_id:
             raise BadInput(no_such("unit", unit, plan.units_by_id, lang=lang))
         return unit
-    objective = next(o for o in plan.objectives if o.id == kr.objective)
-    return objective.owner
+    return default

@@ -164,9 +164,13 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str | None, verbo
 
 
 @click.command()
-@click.argument("key_result")
-@click.option("--person", help="Explain the figure for this person.")
-@click.option("--unit", help="Explain the figure for this unit (default: the objective's owner).")
+@click.argument("item", required=False, metavar="[KEY_RESULT | OBJECTIVE]")
+@click.option("--person", help="Explain the figure or score for this person.")
+@click.option(
+    "--unit",
+    help="Explain the figure or score for this unit (default: the objective's owner; "
+    "with no KEY_RESULT or OBJECTIVE, the plan's unit).",
+)  # fmt: skip
 @click.option("--as-of", "as_of", type=DATE, help="The day of the figure (default: today).")
 @period_option
 @lang_option(
@@ -174,28 +178,44 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str | None, verbo
 )
 @workspace_option
 def explain(
-    key_result: str,
+    item: str | None,
     person: str | None,
     unit: str | None,
     as_of: dt.datetime | None,
     period: str | None,
     lang: str | None,
 ) -> None:
-    """Show every number behind a key result's figure and where each came from.
+    """Show every number behind a key result's figure or a score, and where each came from.
 
-    Lists each observation (period, person, value, plugin, run and source
-    rows) or check-in that makes up the figure, and how they add up: words
-    and values in the language of --lang, as the report writes them.
+    For a key result (O1.KR1): each observation (period, person, value,
+    plugin, run and source rows) or check-in that makes up the figure, and
+    how they add up. For an objective (O1): its score from its key results'
+    attainment, each with its weight and what it counts for up to the cap.
+    With neither: the unit's or person's score from its objectives' scores.
+    Words and values in the language of --lang, as the report writes them.
     """
     from okrdesk.app.explain import explain_lines
-    from okrdesk.app.session import open_session
+    from okrdesk.app.explain_score import score_lines
+    from okrdesk.app.session import chosen_subject, find_key_result, open_session
     from okrdesk.targets.period_words import as_of_period
 
     started()
     session = open_session(workspace_path())
+    plan = session.plan
     chosen = session.workspace.language(lang)
-    day = as_of_period(session.plan, period, day_of(as_of), chosen)
-    for text in explain_lines(session, key_result, person, unit, day, chosen):
+    day = as_of_period(plan, period, day_of(as_of), chosen)
+    objectives = {o.id: o for o in plan.objectives}
+    if item is not None and (item in plan.key_results_by_id or item not in objectives):
+        if "." not in item and item not in plan.key_results_by_id:
+            lines = score_lines(session, item, plan.top, day, chosen)  # says it is unknown
+        else:
+            find_key_result(plan, item, chosen)
+            lines = explain_lines(session, item, person, unit, day, chosen)
+    else:
+        owner = objectives[item].owner if item is not None else plan.top
+        subject = chosen_subject(plan, person, unit, owner, chosen)
+        lines = score_lines(session, item, subject, day, chosen)
+    for text in lines:
         say(text)
 
 

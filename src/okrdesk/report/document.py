@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from okrdesk.model import DEFAULT_ATTAINMENT_CAP
 from okrdesk.records import shared_methods
 
 SCHEMA = "okrdesk.report/1"
@@ -216,6 +217,9 @@ class ReportObjective:
     key_results: tuple[ReportKeyResult, ...]
     unmeasured: tuple[ReportUnmeasured, ...] = ()
     """Its key results no figure can be given for, which ``score`` leaves out."""
+    capped: tuple[str, ...] = ()
+    """The ids of its key results attained beyond the plan's ``attainment_cap``, which
+    ``score`` counts at the cap."""
 
 
 @attrs.frozen
@@ -450,6 +454,8 @@ class Report:
     change_from: dt.date | None = None
     """The day ``previous_score`` and every ``change`` are measured from: the end of the
     period before the one the figures run into; None before the plan had run one."""
+    attainment_cap: float = DEFAULT_ATTAINMENT_CAP
+    """The most of its target a key result counts for in an objective's score (1.2)."""
 
 
 def off_track(result: ReportKeyResult) -> bool:

@@ -61,6 +61,16 @@ def unmeasured_story(objective: ReportObjective, lang: str) -> str:
     return label(lang, "unmeasured", groups=label(lang, "unmeasured_sep").join(groups))
 
 
+def capped_story(objective: ReportObjective, cap: float, lang: str) -> str:
+    """ "得分中 C1.KR3 按上限 120% 计": the key results the objective's score counts at
+    the plan's ``attainment_cap`` rather than at the attainment their row shows, so that
+    the score can be worked out from the rows."""
+    if not objective.capped:
+        return ""
+    krs = label(lang, "list_sep").join(objective.capped)
+    return label(lang, "capped", krs=krs, cap=percent(cap, 0))
+
+
 UNSHARED_NAMED = 3
 """The most people an unshared part names; the rest are counted."""
 

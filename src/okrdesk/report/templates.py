@@ -100,7 +100,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         window_story=notes.window_story, funnel_story=notes.funnel_story,
         not_collected_story=notes.not_collected_story, closed_story=notes.closed_story,
         unshared_story=notes.unshared_story,
-        unmeasured_story=notes.unmeasured_story,
+        unmeasured_story=notes.unmeasured_story, capped_story=notes.capped_story,
         ledger_rounding_note=notes.ledger_rounding_note,
         score_periods=notes.score_periods, score_in=notes.score_in, held=notes.held,
         scores_legend=notes.scores_legend,

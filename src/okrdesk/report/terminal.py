@@ -31,6 +31,7 @@ from okrdesk.report.notes import (
     Unlisted,
     breakdown_heading,
     breakdown_rows,
+    capped_story,
     held,
     ledger_rounding_note,
     members_listed,
@@ -218,6 +219,7 @@ def _kr_table(
     grain: str,
     lang: str,
     left_out: list[str],
+    cap: float,
 ) -> TextTable:
     scored = score_text(objective.score)
     # The score's label and figure on one line: "Score" at the end of one line and
@@ -227,7 +229,11 @@ def _kr_table(
     shown = objective.key_results
     note = _left_out_note([_heading(c, grain, lang) for c in left_out], lang) if shown else ""
     # What the score leaves out first: it is about the figure above, the rest about layout.
-    caption = "\n".join(text for text in (unmeasured_story(objective, lang), note) if text)
+    caption = "\n".join(
+        text
+        for text in (unmeasured_story(objective, lang), capped_story(objective, cap, lang), note)
+        if text
+    )
     table = TextTable(title, caption=caption)
     # Words wrap at spaces; only a word longer than the column (never an id) is folded, and
     # never inside a figure.
@@ -274,7 +280,8 @@ def _objectives(report: Report, lang: str, width: int) -> list[TextTable]:
                 break
             columns.remove(column)
         left_out = [c for c in _ALL_COLUMNS if c not in columns]
-        tables.append(_kr_table(objective, columns, cells, report.grain, lang, left_out))
+        tables.append(_kr_table(objective, columns, cells, report.grain, lang, left_out,
+                                report.attainment_cap))  # fmt: skip
     return tables
 
 

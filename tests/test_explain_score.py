@@ -1,0 +1,142 @@
+"""`okrdesk explain O1` and `okrdesk explain`: every score on the report, worked out from
+the figures beside it, so that a manager can check it by hand."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from okrdesk.report.numbers import percent, score_text
+from test_report import AS_OF, okrdesk
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("explain-score") / "demo"
+    done = okrdesk("demo", str(root), "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+@pytest.fixture(scope="module")
+def report(demo: Path) -> dict[str, Any]:
+    done = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    loaded: dict[str, Any] = json.loads(done.stdout)
+    return loaded
+
+
+def explained(demo: Path, *args: str, lang: str = "zh") -> list[str]:
+    done = okrdesk("explain", *args, "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
+    assert done.returncode == 0, done.stderr
+    assert all(len(line) <= 100 for line in done.stdout.splitlines())
+    return done.stdout.splitlines()
+
+
+def worked_out(lines: list[str]) -> tuple[Decimal, str]:
+    """The formula's figures worked by hand, and the score it says it comes to."""
+    start = next(n for n, line in enumerate(lines) if line.startswith("  = "))
+    end = next(n for n in range(start, len(lines)) if not lines[n].rstrip().endswith("+"))
+    formula = " ".join(line.strip() for line in lines[start : end + 1]).removeprefix("= ")
+    written, said = formula.rsplit(" = ", 1)
+    divisor = Decimal(1)
+    if " ÷ " in written:
+        written, by = written.rsplit(" ÷ ", 1)
+        divisor = Decimal(by)
+    total = Decimal(0)
+    for term in written.strip("()").split(" + "):
+        shown, _, weight = term.partition(" × ")
+        total += Decimal(shown.rstrip("%")) * Decimal(weight or 1)
+    return total / divisor, said
+
+
+def test_each_objectives_score_is_worked_out_from_its_key_results(
+    demo: Path, report: dict[str, Any]
+) -> None:
+    for objective in report["objectives"]:
+        lines = explained(demo, objective["id"])
+        assert lines[0].startswith(f"{objective['id']} ")
+        score = score_text(objective["score"])
+        assert lines[2] == f"综合得分 {score}：各关键结果完成率的加权平均，每项至多计 120%"
+        # Each key result's row: the attainment the report shows, and what it counts for.
+        for kr in objective["key_results"]:
+            (row,) = [line for line in lines if line.startswith(f"  {kr['id']} ")]
+            attained, counted, weight = row.split()[-3:]
+            assert attained == percent(kr["attainment"])
+            assert counted == percent(min(kr["attainment"], 1.2))
+            assert Decimal(weight) > 0
+        if len(objective["key_results"]) > 1:
+            by_hand, said = worked_out(lines)
+            assert said == score
+            assert abs(by_hand - Decimal(score.rstrip("%"))) <= Decimal("0.1")
+
+
+def test_a_key_result_beyond_the_cap_counts_at_the_cap_and_the_report_says_so(
+    demo: Path, report: dict[str, Any]
+) -> None:
+    (c1,) = [o for o in report["objectives"] if o["id"] == "C1"]
+    (kr3,) = [kr for kr in c1["key_results"] if kr["id"] == "C1.KR3"]
+    assert kr3["attainment"] > 1.2 and c1["capped"] == ["C1.KR3"]
+    (row,) = [line for line in explained(demo, "C1", lang="en") if "C1.KR3" in line]
+    assert row.split()[-3:] == [percent(kr3["attainment"]), "120.0%", "1"]
+    # The report's own note, in every human format, so its score can be added up.
+    for fmt, said in (("text", "得分中 C1.KR3 按上限 120% 计"),
+                      ("md", "得分中 C1.KR3 按上限 120% 计"),
+                      ("html", "得分中 C1.KR3 按上限 120% 计")):  # fmt: skip
+        done = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", fmt)
+        assert said in done.stdout, fmt
+    english = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", "en")
+    assert "In the score, C1.KR3 counted at the cap of 120%" in english.stdout
+    # An objective with no key result beyond the cap says nothing of it.
+    assert all("capped" not in o for o in report["objectives"] if o["id"] == "O1")
+
+
+def test_the_units_score_is_worked_out_from_its_objectives(
+    demo: Path, report: dict[str, Any]
+) -> None:
+    lines = explained(demo)
+    assert lines[1] == f"综合得分 {score_text(report['score'])}：各目标得分的加权平均"
+    for objective in report["objectives"]:
+        (row,) = [line for line in lines if line.startswith(f"  {objective['id']} ")]
+        assert row.split()[-2] == score_text(objective["score"])
+    by_hand, said = worked_out(lines)
+    assert said == score_text(report["score"])
+    assert abs(by_hand - Decimal(said.rstrip("%"))) <= Decimal("0.1")
+    assert lines[-1] == "每个目标的得分：okrdesk explain C1"
+    english = explained(demo, lang="en")
+    assert (
+        english[1]
+        == f"Score {score_text(report['score'])}: the weighted mean of its objectives' scores"
+    )
+
+
+def test_a_teams_and_a_persons_score_are_theirs(demo: Path) -> None:
+    team = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--unit", "wm1", "--format", "json")
+    wm1 = json.loads(team.stdout)
+    lines = explained(demo, "--unit", "wm1")
+    assert lines[0].startswith("财富管理一部 (wm1)")
+    assert lines[1].startswith(f"综合得分 {score_text(wm1['score'])}")
+    (c1,) = [o for o in wm1["objectives"] if o["id"] == "C1"]
+    shared = explained(demo, "C1", "--unit", "wm1")
+    assert shared[2].startswith(f"综合得分 {score_text(c1['score'])}")
+    person = explained(demo, "--person", "lintao")
+    assert person[0].startswith("林涛 (lintao)")
+
+
+def test_what_cannot_be_explained_is_named(demo: Path) -> None:
+    unknown = okrdesk("explain", "o1", "-w", str(demo), "--as-of", AS_OF)
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+    assert unknown.stderr.startswith('没有目标 "o1"（是不是“O1”？）；目标写作 O1 这样的编号')
+    elsewhere = okrdesk("explain", "WM1", "--unit", "inst", "-w", str(demo), "--lang", "en")
+    assert elsewhere.returncode == 2
+    assert elsewhere.stderr.strip() == (
+        "objective WM1 is not in the report of inst; its owner is wm1: --unit wm1"
+    )
+    key_result = okrdesk("explain", "C1.KR9", "-w", str(demo))
+    assert key_result.returncode == 2
+    assert re.match(r'没有关键结果 "C1.KR9"', key_result.stderr)
