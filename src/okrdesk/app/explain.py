@@ -159,7 +159,7 @@ def explain_lines(
         day = closing
     store = stored(session.workspace)
     if store is None:
-        raise BadInput(said["nothing_stored"])
+        raise BadInput(nothing_stored(lang))
     with store, store.reading():
         # The same rollup the report uses, so the two always agree.
         engine = Engine(plan, store, day, session.host.metrics, trends=False, within=subject)
@@ -187,6 +187,11 @@ def explain_lines(
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
     return lines
+
+
+def nothing_stored(lang: str) -> str:
+    """Why there is nothing to explain in a workspace that has stored nothing yet."""
+    return _SAID[lang]["nothing_stored"]
 
 
 def subject_line(plan: Plan, subject: str, day: dt.date, lang: str) -> str:

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from okrdesk.app.explain import subject_line
+from okrdesk.app.explain import nothing_stored, subject_line
 from okrdesk.app.session import Session, stored
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine, ObjectiveProgress, key_results_for
@@ -33,12 +33,10 @@ _SAID: dict[str, dict[str, str]] = {
         "no_score": "No score: none of them has a figure yet",
         "left_out": "Not in the score: {items}",
         "no_data": "no data yet",
-        "unmeasured": "no loaded plugin provides metric {metric}",
         "more": "Each objective's score: okrdesk explain {example}",
         "more_kr": "Each key result's figure: okrdesk explain {example}",
         "not_here": "objective {objective} is not in the report of {subject}; "
-        "its owner is {owner}: --unit {owner}",
-        "nothing_stored": "no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first",
+        "its owner is {owner}: --{flag} {owner}",
     },
     "zh": {
         "score": "综合得分 {score}：各目标得分的加权平均",
@@ -46,11 +44,10 @@ _SAID: dict[str, dict[str, str]] = {
         "no_score": "没有得分：其中尚无一项有数字",
         "left_out": "未计入得分：{items}",
         "no_data": "尚无数据",
-        "unmeasured": "已加载的插件都不提供指标 {metric}",
         "more": "每个目标的得分：okrdesk explain {example}",
         "more_kr": "每项关键结果的数字：okrdesk explain {example}",
-        "not_here": "{subject} 的报告中没有目标 {objective}；它的负责方是 {owner}：--unit {owner}",
-        "nothing_stored": "尚未采集任何数据：请运行 `okrdesk collect`（或 `okrdesk checkin`）",
+        "not_here": "{subject} 的报告中没有目标 {objective}；"
+        "它的负责方是 {owner}：--{flag} {owner}",
     },
 }
 
@@ -72,13 +69,13 @@ def score_lines(
 ) -> list[str]:
     """How ``subject``'s score (``objective`` None) or its score on ``objective`` is
     made, as of ``as_of``, by the same engine as the report."""
-    plan, said = session.plan, _SAID[lang]
+    plan = session.plan
     day = clamp_to_plan(plan, as_of or dt.date.today())
     if objective is not None:
         _check_objective(plan, objective, subject, lang)
     store = stored(session.workspace)
     if store is None:
-        raise BadInput(said["nothing_stored"])
+        raise BadInput(nothing_stored(lang))
     header = subject_line(plan, subject, day, lang)
     with store, store.reading():
         engine = Engine(plan, store, day, session.host.metrics, trends=False, within=subject)
@@ -102,8 +99,9 @@ def _check_objective(plan: Plan, objective: str, subject: str, lang: str) -> Non
         raise BadInput(no_such("objective", objective, ids, hint, lang))
     if all(o.id != objective for o, _ in key_results_for(plan, subject)):
         owner = next(o.owner for o in plan.objectives if o.id == objective)
+        flag = "person" if owner in plan.people_by_id else "unit"
         raise BadInput(_SAID[lang]["not_here"].format(
-            objective=objective, subject=subject, owner=owner))  # fmt: skip
+            objective=objective, subject=subject, owner=owner, flag=flag))  # fmt: skip
 
 
 def _title(text: str) -> str:
@@ -169,7 +167,7 @@ def _objective_lines(found: ObjectiveProgress, cap: float, lang: str) -> list[st
     left_out = [_with_why(f"{p.key_result.id} {p.key_result.title}", said["no_data"], lang)
                 for p in found.key_results if p.attainment is None]  # fmt: skip
     left_out += [
-        _with_why(f"{kr.id} {kr.title}", said["unmeasured"].format(metric=kr.metric), lang)
+        _with_why(f"{kr.id} {kr.title}", label(lang, "unmeasured_why", metric=kr.metric), lang)
         for kr in found.unmeasured
     ]
     lines: list[str] = []
