@@ -194,8 +194,7 @@ def explain(
     With neither: the unit's or person's score from its objectives' scores.
     Words and values in the language of --lang, as the report writes them.
     """
-    from okrdesk.app.explain import explain_lines
-    from okrdesk.app.explain_score import score_lines
+    from okrdesk.app.explain import explain_lines, score_lines
     from okrdesk.app.session import chosen_subject, find_key_result, open_session
     from okrdesk.targets.period_words import as_of_period
 
