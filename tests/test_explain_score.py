@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -38,12 +38,16 @@ def explained(demo: Path, *args: str, lang: str = "zh") -> list[str]:
     return done.stdout.splitlines()
 
 
-def worked_out(lines: list[str]) -> tuple[Decimal, str]:
-    """The formula's figures worked by hand, and the score it says it comes to."""
+def worked_out(lines: list[str]) -> tuple[Decimal, Decimal, str]:
+    """The formula's figures worked by hand, the result it writes, and what it says of
+    the report's score (its note in brackets, "" for none)."""
     start = next(n for n, line in enumerate(lines) if line.startswith("  = "))
     end = next(n for n in range(start, len(lines)) if not lines[n].rstrip().endswith("+"))
     formula = " ".join(line.strip() for line in lines[start : end + 1]).removeprefix("= ")
-    written, said = formula.rsplit(" = ", 1)
+    note = ""
+    if formula.endswith("）"):
+        formula, note = formula[:-1].split("（", 1)
+    written, result = formula.rsplit(" = ", 1)
     divisor = Decimal(1)
     if " ÷ " in written:
         written, by = written.rsplit(" ÷ ", 1)
@@ -52,7 +56,18 @@ def worked_out(lines: list[str]) -> tuple[Decimal, str]:
     for term in written.strip("()").split(" + "):
         shown, _, weight = term.partition(" × ")
         total += Decimal(shown.rstrip("%")) * Decimal(weight or 1)
-    return total / divisor, said
+    by_hand = (total / divisor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return by_hand, Decimal(result.rstrip("%")), note
+
+
+def agrees(lines: list[str], score: float) -> None:
+    """The formula adds up, and rounds to the report's score or says why it does not."""
+    by_hand, result, note = worked_out(lines)
+    assert by_hand == result
+    shown = score_text(score)
+    rounded = f"{result.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
+    assert rounded == shown or note == f"报告的 {shown} 由舍入前的数字算得"
+    assert abs(result - Decimal(repr(score * 100))) <= Decimal("0.01")
 
 
 def test_each_objectives_score_is_worked_out_from_its_key_results(
@@ -68,12 +83,11 @@ def test_each_objectives_score_is_worked_out_from_its_key_results(
             (row,) = [line for line in lines if line.startswith(f"  {kr['id']} ")]
             attained, counted, weight = row.split()[-3:]
             assert attained == percent(kr["attainment"])
-            assert counted == percent(min(kr["attainment"], 1.2))
+            exact = Decimal(repr(min(kr["attainment"], 1.2) * 100))
+            assert counted == f"{exact.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
             assert Decimal(weight) > 0
         if len(objective["key_results"]) > 1:
-            by_hand, said = worked_out(lines)
-            assert said == score
-            assert abs(by_hand - Decimal(score.rstrip("%"))) <= Decimal("0.1")
+            agrees(lines, objective["score"])
 
 
 def test_a_key_result_beyond_the_cap_counts_at_the_cap_and_the_report_says_so(
@@ -83,7 +97,7 @@ def test_a_key_result_beyond_the_cap_counts_at_the_cap_and_the_report_says_so(
     (kr3,) = [kr for kr in c1["key_results"] if kr["id"] == "C1.KR3"]
     assert kr3["attainment"] > 1.2 and c1["capped"] == ["C1.KR3"]
     (row,) = [line for line in explained(demo, "C1", lang="en") if "C1.KR3" in line]
-    assert row.split()[-3:] == [percent(kr3["attainment"]), "120.0%", "1"]
+    assert row.split()[-3:] == [percent(kr3["attainment"]), "120.00%", "1"]
     # The report's own note, in every human format, so its score can be added up.
     for fmt, said in (("text", "得分中 C1.KR3 按上限 120% 计"),
                       ("md", "得分中 C1.KR3 按上限 120% 计"),
@@ -91,7 +105,7 @@ def test_a_key_result_beyond_the_cap_counts_at_the_cap_and_the_report_says_so(
         done = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", fmt)
         assert said in done.stdout, fmt
     english = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", "en")
-    assert "In the score, C1.KR3 counted at the cap of 120%" in english.stdout
+    assert "The score counts C1.KR3 at the cap of 120%" in english.stdout
     # An objective with no key result beyond the cap says nothing of it.
     assert all("capped" not in o for o in report["objectives"] if o["id"] == "O1")
 
@@ -103,11 +117,11 @@ def test_the_units_score_is_worked_out_from_its_objectives(
     assert lines[1] == f"综合得分 {score_text(report['score'])}：各目标得分的加权平均"
     for objective in report["objectives"]:
         (row,) = [line for line in lines if line.startswith(f"  {objective['id']} ")]
-        assert row.split()[-2] == score_text(objective["score"])
-    by_hand, said = worked_out(lines)
-    assert said == score_text(report["score"])
-    assert abs(by_hand - Decimal(said.rstrip("%"))) <= Decimal("0.1")
-    assert lines[-1] == "每个目标的得分：okrdesk explain C1"
+        exact = Decimal(repr(objective["score"] * 100))
+        assert row.split()[-2] == f"{exact.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)}%"
+    agrees(lines, report["score"])
+    # The next step keeps the day asked for.
+    assert lines[-1] == f"每个目标的得分：okrdesk explain C1 --as-of {AS_OF}"
     english = explained(demo, lang="en")
     assert (
         english[1]
@@ -126,6 +140,12 @@ def test_a_teams_and_a_persons_score_are_theirs(demo: Path) -> None:
     assert shared[2].startswith(f"综合得分 {score_text(c1['score'])}")
     person = explained(demo, "--person", "lintao")
     assert person[0].startswith("林涛 (lintao)")
+    # The next step is about the same person, not the objective's owner.
+    assert person[-1] == f"每个目标的得分：okrdesk explain INST --person lintao --as-of {AS_OF}"
+    assert shared[-1] == f"每项关键结果的数字：okrdesk explain C1.KR1 --unit wm1 --as-of {AS_OF}"
+    nobody = okrdesk("explain", "--unit", "firm", "-w", str(demo), "--as-of", AS_OF)
+    assert nobody.returncode == 0, nobody.stderr
+    assert nobody.stdout.splitlines()[1] == "没有得分：firm 既没有自己的目标，也没有分解到它的目标"
 
 
 def test_what_cannot_be_explained_is_named(demo: Path) -> None:
@@ -140,3 +160,17 @@ def test_what_cannot_be_explained_is_named(demo: Path) -> None:
     key_result = okrdesk("explain", "C1.KR9", "-w", str(demo))
     assert key_result.returncode == 2
     assert re.match(r'没有关键结果 "C1.KR9"', key_result.stderr)
+
+
+@pytest.mark.parametrize("day", ["2026-02-15", "2026-05-31", "2026-08-16", "2026-11-20"])
+def test_every_formula_adds_up_through_the_year(demo: Path, day: str) -> None:
+    done = okrdesk("report", "-w", str(demo), "--as-of", day, "--format", "json")
+    found = json.loads(done.stdout)
+    for objective in found["objectives"]:
+        scored = [kr for kr in objective["key_results"] if kr["attainment"] is not None]
+        if len(scored) < 2:
+            continue
+        lines = okrdesk("explain", objective["id"], "-w", str(demo), "--as-of", day).stdout
+        agrees(lines.splitlines(), objective["score"])
+    agrees(okrdesk("explain", "-w", str(demo), "--as-of", day).stdout.splitlines(),
+           found["score"])  # fmt: skip

@@ -421,7 +421,7 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
         assert ready.exists(), process.stderr.read() if process.stderr else ""
         left = sorted(path.name.split("-")[0] for path in scratch.iterdir())
         assert left == ["okrdesk", "pymp"]  # the plugin's folder, the fork server's socket's
-        made = list(scratch.glob("okrdesk-plugin-*/tmp/*"))
+        made = list(scratch.glob("okrdesk-*/t/*"))
         assert [path.name for path in made] == ["made-by-the-plugin"]
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)

@@ -107,7 +107,7 @@ LABELS: dict[str, dict[str, str]] = {
         "to_date": "This period to date",
         "scores_cut": "{period} is stored with days after {day}: not scored to date",
         "unmeasured": "Not in the score: {groups}",
-        "capped": "In the score, {krs} counted at the cap of {cap}",
+        "capped": "The score counts {krs} at the cap of {cap}",
         "unmeasured_group": "{krs} ({why})", "unmeasured_sep": "; ",
         "unmeasured_why": "no loaded plugin provides metric {metric}",
         "unmeasured_status": "cannot be measured",
@@ -133,8 +133,8 @@ LABELS: dict[str, dict[str, str]] = {
         "owed_more": "and {n} more", "nothing_owed": "Check-ins owed: none",
         "breakers_more": "{n} more tripped", "left_out": "{columns} left out for width",
         "ledger_rounding": (
-            "Amounts are rounded one by one, so a total (or what is left) can differ "
-            "from the figures beside it in the last digit"
+            "Amounts are rounded one by one, so a total (or what is left) can differ in "
+            "the last digit from the figures it is made of"
         ),
         "list_sep": ", ", "details": "Details", "period_to_date": "{period} to date",
         "sentence_sep": "; ",

@@ -10,8 +10,11 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
+
 from okrdesk.app.session import (
     Session,
+    chosen_subject,
     find_key_result,
     find_subject,
     stored,
@@ -19,20 +22,28 @@ from okrdesk.app.session import (
 from okrdesk.engine.growth import GrowthBasis, growth_basis
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.plan_calendar import clamp_to_plan
-from okrdesk.engine.progress import Engine, ObjectiveProgress, key_results_for
+from okrdesk.engine.progress import Engine, ObjectiveProgress, counted_attainment, key_results_for
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.engine.windows import WindowFigure
 from okrdesk.errors import BadInput, display_path
 from okrdesk.formula import is_fact, parse
 from okrdesk.messages import counted, display_width, label, padded
-from okrdesk.model import KeyResult, MetricKind, MetricSpec, OverTime, Plan, StoredObservation
+from okrdesk.model import (
+    KeyResult,
+    MetricKind,
+    MetricSpec,
+    Objective,
+    OverTime,
+    Plan,
+    StoredObservation,
+)
 from okrdesk.periods import period_holding
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.report.numbers import percent, score_text
 from okrdesk.report.text_layout import Text, one_line
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such
-from okrdesk.units import Dimension, UnitOfMeasure, money, percentage, written
+from okrdesk.units import Dimension, UnitOfMeasure, half_up, money, percentage, written
 from okrdesk.units import figure as plain_figure
 
 _SAID: dict[str, dict[str, str]] = {
@@ -442,26 +453,33 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "objective_score": "Score {score}: the weighted mean of its key results' attainment, "
         "each counted up to {cap}",
         "no_score": "No score: none of them has a figure yet",
+        "no_objectives": "No score: no objective is set for {subject} or shared to it",
         "left_out": "Not in the score: {items}",
         "no_data": "no data yet",
-        "more": "Each objective's score: okrdesk explain {example}",
-        "more_kr": "Each key result's figure: okrdesk explain {example}",
+        "no_objective_score": "no score yet",
+        "rounded": "the report's {score} is the mean of the figures before they were rounded",
+        "more": "Each objective's score: {example}",
+        "more_kr": "Each key result's figure: {example}",
         "not_here": "objective {objective} is not in the report of {subject}; "
         "its owner is {owner}: --{flag} {owner}",
+        "objective_hint": "objectives are named like O1, key results like O1.KR1",
     },
     "zh": {
         "score": "综合得分 {score}：各目标得分的加权平均",
         "objective_score": "综合得分 {score}：各关键结果完成率的加权平均，每项至多计 {cap}",
         "no_score": "没有得分：其中尚无一项有数字",
+        "no_objectives": "没有得分：{subject} 既没有自己的目标，也没有分解到它的目标",
         "left_out": "未计入得分：{items}",
         "no_data": "尚无数据",
-        "more": "每个目标的得分：okrdesk explain {example}",
-        "more_kr": "每项关键结果的数字：okrdesk explain {example}",
+        "no_objective_score": "尚无得分",
+        "rounded": "报告的 {score} 由舍入前的数字算得",
+        "more": "每个目标的得分：{example}",
+        "more_kr": "每项关键结果的数字：{example}",
         "not_here": "{subject} 的报告中没有目标 {objective}；"
         "它的负责方是 {owner}：--{flag} {owner}",
+        "objective_hint": "目标写作 O1 这样的编号，关键结果写作 O1.KR1",
     },
 }
-
 
 _HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {"objective": ("Objective", "Score", "Weight"),
@@ -469,6 +487,32 @@ _HEADINGS: dict[str, dict[str, tuple[str, ...]]] = {
     "zh": {"objective": ("目标", "得分", "权重"),
            "key_result": ("关键结果", "完成率", "计入", "权重")},
 }  # fmt: skip
+
+
+def explain_any(
+    session: Session,
+    item: str | None,
+    person: str | None,
+    unit: str | None,
+    as_of: dt.date | None,
+    lang: str = "zh",
+) -> list[str]:
+    """``okrdesk explain [ITEM]``: a key result's figure (``O1.KR1``), an objective's
+    score (``O1``), or with no ``item`` the unit's or person's score."""
+    plan = session.plan
+    if (item is not None and "." in item) or item in plan.key_results_by_id:
+        return explain_lines(session, item or "", person, unit, as_of, lang)
+    owner = plan.top if item is None else find_objective(plan, item, lang).owner
+    subject = chosen_subject(plan, person, unit, owner, lang)
+    return score_lines(session, item, subject, as_of, lang)
+
+
+def find_objective(plan: Plan, objective: str, lang: str = "en") -> Objective:
+    found = {o.id: o for o in plan.objectives}
+    if objective not in found:
+        hint = _SAID_SCORE[lang]["objective_hint"]
+        raise BadInput(no_such("objective", objective, found, hint, lang))
+    return found[objective]
 
 
 def score_lines(
@@ -479,11 +523,12 @@ def score_lines(
     lang: str = "zh",
 ) -> list[str]:
     """How ``subject``'s score (``objective`` None) or its score on ``objective`` is
-    made, as of ``as_of``, by the same engine as the report."""
+    made, as of ``as_of`` (today when None), by the same engine as the report."""
     plan = session.plan
     day = clamp_to_plan(plan, as_of or dt.date.today())
+    hint = _Hint(plan, subject, as_of)
     if objective is not None:
-        _check_objective(plan, objective, subject, lang)
+        _check_objective(plan, find_objective(plan, objective, lang), subject, lang)
     store = stored(session.workspace)
     if store is None:
         raise BadInput(nothing_stored(lang))
@@ -492,46 +537,72 @@ def score_lines(
         engine = Engine(plan, store, day, session.host.metrics, trends=False, within=subject)
         if objective is None:
             progress = engine.progress(subject, members=False)
-            return [header, *_subject_lines(progress.objectives, progress.score, lang)]
+            return [header, *_subject_lines(progress.objectives, progress.score, hint, lang)]
         (found,) = [
             engine.objective(o, krs, subject)
             for o, krs in key_results_for(plan, subject)
             if o.id == objective
         ]
         return [f"{found.objective.id} {found.objective.title}", header,
-                *_objective_lines(found, plan.attainment_cap, lang)]  # fmt: skip
+                *_objective_lines(found, plan.attainment_cap, hint, lang)]  # fmt: skip
 
 
-def _check_objective(plan: Plan, objective: str, subject: str, lang: str) -> None:
-    ids = [o.id for o in plan.objectives]
-    if objective not in ids:
-        hint = ("目标写作 O1 这样的编号，关键结果写作 O1.KR1" if lang == "zh"
-                else "objectives are named like O1, key results like O1.KR1")  # fmt: skip
-        raise BadInput(no_such("objective", objective, ids, hint, lang))
-    if all(o.id != objective for o, _ in key_results_for(plan, subject)):
-        owner = next(o.owner for o in plan.objectives if o.id == objective)
-        flag = "person" if owner in plan.people_by_id else "unit"
+@attrs.frozen
+class _Hint:
+    """The command that explains one step further, for the same subject and day."""
+
+    plan: Plan
+    subject: str
+    as_of: dt.date | None
+
+    def command(self, item: str, owner: str) -> str:
+        words = ["okrdesk explain", item]
+        if self.subject != owner:
+            flag = "--person" if self.subject in self.plan.people_by_id else "--unit"
+            words.append(f"{flag} {self.subject}")
+        if self.as_of is not None:
+            words.append(f"--as-of {self.as_of.isoformat()}")
+        return " ".join(words)
+
+
+def _check_objective(plan: Plan, objective: Objective, subject: str, lang: str) -> None:
+    if all(o.id != objective.id for o, _ in key_results_for(plan, subject)):
+        flag = "person" if objective.owner in plan.people_by_id else "unit"
         raise BadInput(_SAID_SCORE[lang]["not_here"].format(
-            objective=objective, subject=subject, owner=owner, flag=flag))  # fmt: skip
+            objective=objective.id, subject=subject, owner=objective.owner, flag=flag))  # fmt: skip
 
 
 def _title(text: str) -> str:
     return padded("".join(part for part, _ in one_line(Text(text), TITLE_WIDTH)), TITLE_WIDTH)
 
 
-def _formula(parts: Sequence[tuple[str, Decimal]], score: float) -> list[str]:
-    """The weighted mean written out with the figures shown above it, so that it can be
-    worked by hand, ``= (62.5% + 100.0% × 2 + 81.3%) ÷ 4 = 70.5%``, on lines of at most
-    80 columns; nothing for one figure that is the score itself."""
-    weights = sum((weight for _, weight in parts), Decimal(0))
-    if len(parts) == 1 and weights == 1:
+def _hundredths(fraction: float) -> Decimal:
+    """A fraction in percent to two decimals, half up: 0.774561 → 77.46."""
+    return half_up(fraction * 100, 2)
+
+
+def _weight(weight: Decimal) -> str:
+    """A weight exactly as the target file gives it: 0.125, 2."""
+    return f"{weight.normalize():f}"
+
+
+def _formula(parts: Sequence[tuple[Decimal, Decimal]], score: float, lang: str) -> list[str]:
+    """The weighted mean worked out from the figures in percent shown above it, on lines
+    of at most 80 columns: ``= (62.50% + 100.00% × 2 + 81.30%) ÷ 4 = 85.95%``; when that
+    rounds otherwise than the report's score, which is the mean before rounding, that
+    is said. Nothing for one figure, which is the score itself."""
+    if len(parts) < 2:
         return []
-    terms = [
-        shown if weight == 1 else f"{shown} × {plain_figure(weight)}" for shown, weight in parts
-    ]
-    if weights != 1 and len(parts) > 1:
-        terms[0], terms[-1] = f"({terms[0]}", f"{terms[-1]})"
-    terms[-1] += (f" ÷ {plain_figure(weights)}" if weights != 1 else "") + f" = {score_text(score)}"
+    weights = sum((weight for _, weight in parts), Decimal(0))
+    terms = [f"{shown}%" if weight == 1 else f"{shown}% × {_weight(weight)}"
+             for shown, weight in parts]  # fmt: skip
+    by_hand = half_up(sum(shown * weight for shown, weight in parts) / weights, 2)
+    if weights != 1:
+        terms[0], terms[-1] = f"({terms[0]}", f"{terms[-1]}) ÷ {_weight(weights)}"
+    terms[-1] += f" = {by_hand}%"
+    if f"{half_up(by_hand, 1)}%" != score_text(score):
+        rounded = _SAID_SCORE[lang]["rounded"].format(score=score_text(score))
+        terms[-1] += label(lang, "in_brackets", text=rounded)
     lines, line = [], "  ="
     for index, term in enumerate(terms):
         joined = f"{line} {term}" if index == 0 else f"{line} + {term}"
@@ -550,9 +621,11 @@ def _row(*cells: tuple[str, int]) -> str:
 
 
 def _subject_lines(
-    objectives: Sequence[ObjectiveProgress], score: float | None, lang: str
+    objectives: Sequence[ObjectiveProgress], score: float | None, hint: _Hint, lang: str
 ) -> list[str]:
     said = _SAID_SCORE[lang]
+    if not objectives:
+        return [said["no_objectives"].format(subject=hint.subject)]
     if score is None:
         return [said["no_score"]]
     name, scored, weight = _HEADINGS[lang]["objective"]
@@ -564,18 +637,20 @@ def _subject_lines(
     for o in objectives:
         if o.score is None:
             continue
-        parts.append((score_text(o.score), o.objective.weight))
-        title, share = f"{o.objective.id} {o.objective.title}", o.objective.weight
-        lines.append(_row((title, 0), (score_text(o.score), 8), (plain_figure(share), 6)))
-    lines += _formula(parts, score)
-    unscored = [f"{o.objective.id} {o.objective.title}" for o in objectives if o.score is None]
+        shown = _hundredths(o.score)
+        parts.append((shown, o.objective.weight))
+        title = f"{o.objective.id} {o.objective.title}"
+        lines.append(_row((title, 0), (f"{shown}%", 8), (_weight(o.objective.weight), 6)))
+    lines += _formula(parts, score, lang)
+    unscored = [_with_why(f"{o.objective.id} {o.objective.title}", said["no_objective_score"], lang)
+                for o in objectives if o.score is None]  # fmt: skip
     if unscored:
         lines.append(said["left_out"].format(items=_joined(unscored, lang)))
-    example = next(o.objective.id for o in objectives if o.score is not None)
-    return [*lines, said["more"].format(example=example)]
+    first = next(o.objective for o in objectives if o.score is not None)
+    return [*lines, said["more"].format(example=hint.command(first.id, first.owner))]
 
 
-def _objective_lines(found: ObjectiveProgress, cap: float, lang: str) -> list[str]:
+def _objective_lines(found: ObjectiveProgress, cap: float, hint: _Hint, lang: str) -> list[str]:
     said = _SAID_SCORE[lang]
     left_out = [_with_why(f"{p.key_result.id} {p.key_result.title}", said["no_data"], lang)
                 for p in found.key_results if p.attainment is None]  # fmt: skip
@@ -589,23 +664,23 @@ def _objective_lines(found: ObjectiveProgress, cap: float, lang: str) -> list[st
     else:
         lines.append(said["objective_score"].format(score=score_text(found.score),
                                                     cap=percent(cap, 0)))  # fmt: skip
-        name, attained, counted, weight = _HEADINGS[lang]["key_result"]
-        lines.append(_row((name, 0), (attained, 8), (counted, 8), (weight, 6)))
+        name, attained, counts, weight = _HEADINGS[lang]["key_result"]
+        lines.append(_row((name, 0), (attained, 8), (counts, 8), (weight, 6)))
         parts = []
         for p in found.key_results:
             if p.attainment is None:
                 continue
-            counts = min(p.attainment, cap)
-            parts.append((percent(counts), p.key_result.weight))
+            shown = _hundredths(counted_attainment(p.attainment, cap))
+            parts.append((shown, p.key_result.weight))
             lines.append(_row((f"{p.key_result.id} {p.key_result.title}", 0),
-                              (percent(p.attainment), 8), (percent(counts), 8),
-                              (plain_figure(p.key_result.weight), 6)))  # fmt: skip
-        lines += _formula(parts, found.score)
+                              (percent(p.attainment), 8), (f"{shown}%", 8),
+                              (_weight(p.key_result.weight), 6)))  # fmt: skip
+        lines += _formula(parts, found.score, lang)
     if left_out:
         lines.append(said["left_out"].format(items=_joined(left_out, lang)))
-    measured = [p.key_result.id for p in found.key_results]
-    if measured:
-        lines.append(said["more_kr"].format(example=measured[0]))
+    if found.key_results:
+        example = hint.command(found.key_results[0].key_result.id, found.objective.owner)
+        lines.append(said["more_kr"].format(example=example))
     return lines
 
 

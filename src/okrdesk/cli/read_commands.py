@@ -194,26 +194,15 @@ def explain(
     With neither: the unit's or person's score from its objectives' scores.
     Words and values in the language of --lang, as the report writes them.
     """
-    from okrdesk.app.explain import explain_lines, score_lines
-    from okrdesk.app.session import chosen_subject, find_key_result, open_session
+    from okrdesk.app.explain import explain_any
+    from okrdesk.app.session import open_session
     from okrdesk.targets.period_words import as_of_period
 
     started()
     session = open_session(workspace_path())
-    plan = session.plan
     chosen = session.workspace.language(lang)
-    day = as_of_period(plan, period, day_of(as_of), chosen)
-    objectives = {o.id: o for o in plan.objectives}
-    if item is not None and (item in plan.key_results_by_id or item not in objectives):
-        if "." not in item and item not in plan.key_results_by_id:
-            lines = score_lines(session, item, plan.top, day, chosen)  # says it is unknown
-        else:
-            find_key_result(plan, item, chosen)
-            lines = explain_lines(session, item, person, unit, day, chosen)
-    else:
-        owner = objectives[item].owner if item is not None else plan.top
-        subject = chosen_subject(plan, person, unit, owner, chosen)
-        lines = score_lines(session, item, subject, day, chosen)
+    day = as_of_period(session.plan, period, day_of(as_of), chosen)
+    lines = explain_any(session, item, person, unit, day, chosen)
     for text in lines:
         say(text)
 

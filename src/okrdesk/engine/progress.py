@@ -86,6 +86,9 @@ class ObjectiveProgress:
     unmeasured: tuple[KeyResult, ...] = ()
     """Its key results on a metric no loaded plugin provides: no figure, and not in
     ``score`` (a plugin that did not load, or a workspace's own that was not run)."""
+    capped: tuple[str, ...] = ()
+    """The ids of its key results attained beyond the plan's ``attainment_cap``, which
+    ``score`` counts at the cap (``counted_attainment``)."""
 
 
 @attrs.frozen
@@ -432,8 +435,13 @@ class Engine:
     ) -> ObjectiveProgress:
         results = tuple(p for kr in key_results if (p := self.key_result(kr, subject)) is not None)
         unmeasured = tuple(kr for kr in key_results if kr.metric and self.unprovided(kr.metric))
-        score = _weighted(results, self.plan.attainment_cap)
-        return ObjectiveProgress(objective, score, results, unmeasured)
+        cap = self.plan.attainment_cap
+        score = _weighted(results, cap)
+        capped = tuple(
+            p.key_result.id for p in results
+            if p.attainment is not None and counted_attainment(p.attainment, cap) < p.attainment
+        )  # fmt: skip
+        return ObjectiveProgress(objective, score, results, unmeasured, capped)
 
     def progress(self, subject: str, *, members: bool = True) -> SubjectProgress:
         if subject not in self.plan.units_by_id and subject not in self.plan.people_by_id:
@@ -570,11 +578,17 @@ def _ratio_parts(
     return parts
 
 
+def counted_attainment(attainment: float, cap: float) -> float:
+    """What a key result's attainment counts for in its objective's score: at most
+    ``cap`` (the plan's ``attainment_cap``), so that one far beyond its target cannot
+    hide another that is missed."""
+    return min(attainment, cap)
+
+
 def _weighted(results: Sequence[KeyResultProgress], cap: float) -> float | None:
-    """The weighted mean attainment, each key result counted up to ``cap``: one far
-    beyond its target cannot hide another that is missed."""
+    """The weighted mean attainment, each key result ``counted_attainment``."""
     scored = [
-        (float(p.key_result.weight), min(p.attainment, cap))
+        (float(p.key_result.weight), counted_attainment(p.attainment, cap))
         for p in results
         if p.attainment is not None
     ]

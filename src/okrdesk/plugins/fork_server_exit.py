@@ -8,9 +8,10 @@ and the folder, named to it in ``FOLDER_VARIABLE`` when it was started. Only soc
 named ``listener-…`` are removed, and the folder only if that leaves it empty.
 
 The fork server imports this module first (``runner._PRELOADED``). okrdesk's own
-process imports it only for the variable's name, before it sets the variable, and so
-registers nothing. The processes forked for plugins end with ``os._exit`` and never
-run what is registered.
+process imports it for the variable's name, before it sets the variable, and so
+registers nothing (unless the variable came with its own environment, when it would
+remove that folder's listening sockets as it ends, all the variable can ask). The
+processes forked for plugins end with ``os._exit`` and never run what is registered.
 """
 
 from __future__ import annotations

@@ -357,7 +357,7 @@ def _plugin_process(
     okrdesk process ``host_pid`` is gone.
 
     ``folder`` is the process's own: what it prints goes to ``output`` there, and the
-    temporary files the plugin makes go to ``tmp`` there, so that nothing is left
+    temporary files the plugin makes go to ``t`` there, so that nothing is left
     behind whichever process is killed."""
     if host_pid is not None:
         _end_without(host_pid, folder)
@@ -368,7 +368,7 @@ def _plugin_process(
         os.environ.update(environment)
     import tempfile
 
-    scratch = os.path.join(folder, "tmp")
+    scratch = os.path.join(folder, "t")
     os.environ["TMPDIR"] = tempfile.tempdir = scratch
     output = os.path.join(folder, "output")
     stream = os.open(output, os.O_WRONLY | os.O_APPEND)  # scratch: a temporary capture
@@ -460,10 +460,12 @@ def _run_in_process(
     context = _context()
     import tempfile
 
-    with tempfile.TemporaryDirectory(prefix="okrdesk-plugin-") as folder:
+    # Short names: a plugin's own Unix sockets go under the folder, and a socket's path
+    # has room for about a hundred characters.
+    with tempfile.TemporaryDirectory(prefix="okrdesk-", ignore_cleanup_errors=True) as folder:
         output = Path(folder) / "output"
         output.touch()  # scratch: a temporary capture
-        (Path(folder) / "tmp").mkdir()
+        (Path(folder) / "t").mkdir()
         receiving, sending = context.Pipe(duplex=False)
         if request is not None:
             _widen(receiving)

@@ -397,13 +397,10 @@ def build_report(
                              engine.unprovided(kr.metric or "") or kr.metric or "")
             for kr in objective.unmeasured
         )  # fmt: skip
-        cap = plan.attainment_cap
-        capped = tuple(p.key_result.id for p in objective.key_results
-                       if p.attainment is not None and p.attainment > cap)  # fmt: skip
         objectives.append(
             ReportObjective(objective.objective.id, objective.objective.title,
                             objective.objective.owner, float(objective.objective.weight),
-                            objective.score, tuple(results), unmeasured, capped)
+                            objective.score, tuple(results), unmeasured, objective.capped)
         )  # fmt: skip
     budget = budget_progress(engine, store.spend())
     found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins, runs=runs,
