@@ -450,8 +450,8 @@ FORMULA_WIDTH = 78
 _SAID_SCORE: dict[str, dict[str, str]] = {
     "en": {
         "score": "Score {score}: the weighted mean of its objectives' scores",
-        "objective_score": "Score {score}: the weighted mean of its key results' attainment, "
-        "each counted up to {cap}",
+        "objective_score": "Score {score}: weighted mean of its key results' attainment, "
+        "each at most {cap}",
         "no_score": "No score: none of them has a figure yet",
         "no_objectives": "No score: no objective is set for {subject} or shared to it",
         "left_out": "Not in the score: {items}",
