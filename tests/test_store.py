@@ -447,6 +447,42 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
 
 
+def test_a_collect_stopped_with_sigterm_ends_cleanly(backend: Backend, tmp_path: Path) -> None:
+    """As a scheduler, `timeout` or systemd stops a job: SIGTERM to its process group."""
+    root = backend.workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    before = snapshot(backend, root)
+    ready = tmp_path / "ready"
+    scratch = Path(tempfile.mkdtemp(prefix="okrdesk-test-"))
+    blocking = {"OKRDESK_TEST_BLOCK": str(ready), "OKRDESK_TEST_BONUS": "5",
+                "TMPDIR": str(scratch)}  # fmt: skip
+    process = okrdesk(root, "collect", "--through", THROUGH, env=blocking)
+    try:
+        deadline = time.monotonic() + 30
+        while not ready.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert ready.exists(), process.stderr.read() if process.stderr else ""
+        os.killpg(process.pid, signal.SIGTERM)
+        _, stderr = process.communicate(timeout=30)
+        assert process.returncode == 143, stderr
+        assert stderr.strip().splitlines()[-1] == "Aborted!" and "Traceback" not in stderr
+        # Its plugin process and the fork server are gone, and nothing of theirs is left.
+        while (processes_with(f"OKRDESK_TEST_BLOCK={ready}") or list(scratch.iterdir())) and (
+            time.monotonic() < deadline
+        ):
+            time.sleep(0.1)
+        assert not processes_with(f"OKRDESK_TEST_BLOCK={ready}")
+        assert list(scratch.iterdir()) == []
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        shutil.rmtree(scratch, ignore_errors=True)
+    assert snapshot(backend, root) == before
+    with backend.open(root) as store:
+        assert store.integrity_ok()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+
+
 # --------------------------------------------------------------- schema
 
 

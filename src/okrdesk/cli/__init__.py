@@ -193,16 +193,38 @@ def cli() -> None:
     """
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, the way a scheduler, ``timeout`` or systemd stops a command: taken as
+    Ctrl-C is, so that the command stops its plugin processes, rolls back what it had
+    not committed and removes its temporary files, rather than vanishing mid-work; it
+    then exits with SIGTERM's status, 143."""
+
+
+_terminated: list[int] = []
+
+
+def _terminate(signum: int, frame: object) -> None:
+    _terminated.append(signum)
+    raise Terminated
+
+
 def main() -> None:
     """The ``okrdesk`` command."""
+    import signal
+
     from okrdesk.cli.start_up import starting
 
     starting()
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         cli.main(prog_name="okrdesk")
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
-        sys.exit(130)
+        sys.exit(128 + _terminated[0] if _terminated else 130)
+    except SystemExit:
+        if _terminated:  # click said "Aborted!", as it does for Ctrl-C
+            sys.exit(128 + _terminated[0])
+        raise
 
 
 __all__ = ["cli", "main"]

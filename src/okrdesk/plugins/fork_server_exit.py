@@ -3,15 +3,16 @@
 The fork server listens on a Unix socket in a folder multiprocessing makes for the
 okrdesk process (``pymp-…`` in the temporary folder), which that process removes as it
 exits. An okrdesk process killed outright (SIGKILL, the out-of-memory killer) removes
-nothing; its fork server sees it gone and ends, and on the way out it removes the socket
-and the folder, named to it in ``FOLDER_VARIABLE`` when it was started. Only sockets
+nothing; its fork server sees it gone and ends, and on the way out it removes the
+socket and the folder, named to it in
+``runner.FORK_SERVER_FOLDER`` when it was started. Only sockets
 named ``listener-…`` are removed, and the folder only if that leaves it empty.
 
-The fork server imports this module first (``runner._PRELOADED``). okrdesk's own
-process imports it for the variable's name, before it sets the variable, and so
-registers nothing (unless the variable came with its own environment, when it would
-remove that folder's listening sockets as it ends, all the variable can ask). The
-processes forked for plugins end with ``os._exit`` and never run what is registered.
+Only the fork server imports this module (``runner._PRELOADED``), never okrdesk's
+own process. The processes forked for plugins end with ``os._exit`` and never run
+what is registered. A fork server stopped with okrdesk's process group (SIGTERM) ends
+at once, leaving the folder to okrdesk, which removes it as it ends: were both to,
+okrdesk's own removal would find it gone and fail.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import contextlib
 import os
 import stat
 
-FOLDER_VARIABLE = "OKRDESK_FORK_SERVER_FOLDER"
+from okrdesk.plugins.runner import FORK_SERVER_FOLDER
 
 
 def remove_listening_folder(folder: str) -> None:
@@ -34,6 +35,6 @@ def remove_listening_folder(folder: str) -> None:
         os.rmdir(folder)
 
 
-_folder = os.environ.pop(FOLDER_VARIABLE, None)
+_folder = os.environ.pop(FORK_SERVER_FOLDER, None)
 if _folder:
     atexit.register(remove_listening_folder, _folder)

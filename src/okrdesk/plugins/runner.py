@@ -278,6 +278,9 @@ _PRELOADED = ["okrdesk.plugins.fork_server_exit", "__main__", __name__, "okrdesk
 process runs again."""
 
 
+FORK_SERVER_FOLDER = "OKRDESK_FORK_SERVER_FOLDER"
+"""Names to the fork server the folder of its socket (``fork_server_exit``)."""
+
 _NO_FORK_SERVER: list[str] = []
 """Why the fork server could not start, once it failed: then each process is spawned."""
 
@@ -332,11 +335,9 @@ def warm_up() -> None:
         return
     from multiprocessing import forkserver, util
 
-    from okrdesk.plugins.fork_server_exit import FOLDER_VARIABLE
-
     try:
         # The folder of its socket: the fork server removes it if this process cannot.
-        with _safe_path({FOLDER_VARIABLE: util.get_temp_dir()}):
+        with _safe_path({FORK_SERVER_FOLDER: util.get_temp_dir()}):
             forkserver.ensure_running()
     except OSError as error:
         _NO_FORK_SERVER.append(describe_error(error))
