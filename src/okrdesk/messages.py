@@ -221,6 +221,17 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{line}（{name}）已用预算 {spent:%}，超支 {over:%}；"
               "超支超过 {threshold:%} 即熔断",
     },
+    "breaker.calm": {
+        "en": "not tripped: {line} has spent {spent:%} while {bound} {allowed:%}; "
+              "it trips beyond {threshold:pp} ahead or {threshold:%} over",
+        "zh": "未触发：{line} 已用预算 {spent:%}，{bound}允许 {allowed:%}；"
+              "超前超过 {threshold:pp}或超支超过 {threshold:%} 即熔断",
+    },
+    "breaker.calm_unbound": {
+        "en": "not tripped: {line} has spent {spent:%} of its amount; it trips beyond "
+              "{threshold:%} over",
+        "zh": "未触发：{line} 已用预算 {spent:%}；超支超过 {threshold:%} 即熔断",
+    },
     "bound.results": {"en": "its results allow", "zh": "关联关键结果的进度"},
     "bound.schedule": {"en": "its spending schedule allows", "zh": "支出计划"},
     "bound.due": {"en": "its results, with no figure yet, are due only",

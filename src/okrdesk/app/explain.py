@@ -19,6 +19,7 @@ from okrdesk.app.session import (
     find_subject,
     stored,
 )
+from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.growth import GrowthBasis, growth_basis
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.plan_calendar import clamp_to_plan
@@ -43,7 +44,15 @@ from okrdesk.report.numbers import percent, score_text
 from okrdesk.report.text_layout import Text, one_line
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such
-from okrdesk.units import Dimension, UnitOfMeasure, half_up, money, percentage, written
+from okrdesk.units import (
+    Dimension,
+    UnitOfMeasure,
+    half_up,
+    ledger_amount,
+    money,
+    percentage,
+    written,
+)
 from okrdesk.units import figure as plain_figure
 
 _SAID: dict[str, dict[str, str]] = {
@@ -462,7 +471,8 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "more_kr": "Each key result's figure: {example}",
         "not_here": "objective {objective} is not in the report of {subject}; "
         "its owner is {owner}: --{flag} {owner}",
-        "objective_hint": "objectives are named like O1, key results like O1.KR1",
+        "objective_hint": "objectives are named like O1, key results like O1.KR1, and "
+        "budget lines by their id, like events",
     },
     "zh": {
         "score": "综合得分 {score}：各目标得分的加权平均",
@@ -477,7 +487,8 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "more_kr": "每项关键结果的数字：{example}",
         "not_here": "{subject} 的报告中没有目标 {objective}；"
         "它的负责方是 {owner}：--{flag} {owner}",
-        "objective_hint": "目标写作 O1 这样的编号，关键结果写作 O1.KR1",
+        "objective_hint": "目标写作 O1 这样的编号，关键结果写作 O1.KR1，预算项写它的编号，"
+        "如 events",
     },
 }
 
@@ -498,10 +509,14 @@ def explain_any(
     lang: str = "zh",
 ) -> list[str]:
     """``okrdesk explain [ITEM]``: a key result's figure (``O1.KR1``), an objective's
-    score (``O1``), or with no ``item`` the unit's or person's score."""
+    score (``O1``), a budget line's row (``events``), or with no ``item`` the unit's or
+    person's score."""
     plan = session.plan
     if (item is not None and "." in item) or item in plan.key_results_by_id:
         return explain_lines(session, item or "", person, unit, as_of, lang)
+    budget_lines = {line.id for line in plan.budget.lines}
+    if item in budget_lines and all(o.id != item for o in plan.objectives):
+        return budget_line_lines(session, item or "", as_of, lang)
     owner = plan.top if item is None else find_objective(plan, item, lang).owner
     subject = chosen_subject(plan, person, unit, owner, lang)
     return score_lines(session, item, subject, as_of, lang)
@@ -511,7 +526,8 @@ def find_objective(plan: Plan, objective: str, lang: str = "en") -> Objective:
     found = {o.id: o for o in plan.objectives}
     if objective not in found:
         hint = _SAID_SCORE[lang]["objective_hint"]
-        raise BadInput(no_such("objective", objective, found, hint, lang))
+        known = [*found, *(line.id for line in plan.budget.lines)]
+        raise BadInput(no_such("objective", objective, known, hint, lang))
     return found[objective]
 
 
@@ -690,3 +706,112 @@ def _with_why(item: str, why: str, lang: str) -> str:
 
 def _joined(items: Sequence[str], lang: str) -> str:
     return ("；" if lang == "zh" else "; ").join(items)
+
+
+# -------------------------------------------------------------- budget lines
+
+_SAID_LINE: dict[str, dict[str, str]] = {
+    "en": {
+        "spent": "amount {amount}; spent {spent} ({entries}: okrdesk spend list --line {line}); "
+        "left {left}",
+        "entries": "{n} entries",
+        "revenue": "attributed revenue {revenue}:",
+        "share": "  {kr}: achieved {achieved} × {stake} ÷ {stakes} {equals} {part}",
+        "stakes": "    each line's stake, its amount × link weight: {stakes}",
+        "roi": "ROI = {revenue} ÷ {spent} = {roi}",
+        "no_roi": "ROI —: {why}",
+        "no_revenue": "the line is linked to no revenue key result with a figure",
+        "nothing_spent": "nothing spent yet",
+        "costs": "cost per result:",
+        "cost": "  {kr}: {cost}",
+        "cost_parts": "    the lines spent {total} on it ({here} this line's) "
+        "÷ {achieved} achieved",
+        "breaker": "breaker: {standing}",
+    },
+    "zh": {
+        "spent": "预算 {amount}；已用 {spent}（{entries}：okrdesk spend list --line {line}）；"
+        "剩余 {left}",
+        "entries": "{n} 笔",
+        "revenue": "归因收入 {revenue}：",
+        "share": "  {kr}：实现 {achieved} × {stake} ÷ {stakes} {equals} {part}",
+        "stakes": "    各预算项的份额，即金额 × 关联权重：{stakes}",
+        "roi": "ROI = {revenue} ÷ {spent} = {roi}",
+        "no_roi": "ROI —：{why}",
+        "no_revenue": "本项未关联有数字的收入类关键结果",
+        "nothing_spent": "尚无支出",
+        "costs": "单位成本：",
+        "cost": "  {kr}：{cost}",
+        "cost_parts": "    各预算项为其花费 {total}（本项 {here}）÷ 实现 {achieved}",
+        "breaker": "熔断：{standing}",
+    },
+}
+
+
+def budget_line_lines(
+    session: Session, line_id: str, as_of: dt.date | None, lang: str
+) -> list[str]:
+    """Every number behind a budget line's row on the report: what was spent, the revenue
+    attributed to it and its ROI, its cost per result, and its breaker."""
+    from okrdesk.report.build import cost_text
+    from okrdesk.report.numbers import ledger, ratio
+
+    plan, said = session.plan, _SAID_LINE[lang]
+    day = clamp_to_plan(plan, as_of or dt.date.today())
+    store = stored(session.workspace)
+    if store is None:
+        raise BadInput(nothing_stored(lang))
+    with store, store.reading():
+        engine = Engine(plan, store, day, session.host.metrics, trends=False)
+        budget = budget_progress(engine, store.spend())
+    (lp,) = [lp for lp in budget.lines if lp.line.id == line_id]
+    line = lp.line
+    spent = said["spent"].format(
+        amount=ledger(line.amount, lang), spent=ledger(lp.spent, lang), line=line.id,
+        entries=said["entries"].format(n=len(lp.entries)), left=ledger(lp.left, lang),
+    )  # fmt: skip
+    lines = [f"{line.id} {line.name}", subject_line(plan, line.owner, day, lang), spent]
+    if lp.revenue_shares and lp.attributed_revenue is not None:
+        lines.append(said["revenue"].format(revenue=ledger(lp.attributed_revenue, lang)))
+        for share in lp.revenue_shares:
+            stakes = {line.id: share.stakes[line.id], **share.stakes}  # this line's first
+            listed = label(lang, "list_sep").join(
+                f"{other} {ledger(stake, lang)}" for other, stake in stakes.items()
+            )
+            part = share.share(line.id) * share.achieved
+            shown = [share.achieved, share.stakes[line.id], sum(share.stakes.values()), part]
+            got, mine, everyone, result = (ledger_amount(v, lang) for v in shown)
+            # The written figures are rounded: "≈" where they do not give the part exactly.
+            exact = bool(everyone) and ledger_amount(got * mine / everyone, lang) == result
+            lines.append(said["share"].format(
+                kr=_kr_named(plan, share.key_result), achieved=ledger(share.achieved, lang),
+                stake=ledger(share.stakes[line.id], lang),
+                stakes=ledger(sum(share.stakes.values()), lang),
+                equals="=" if exact else "≈", part=ledger(part, lang),
+            ))  # fmt: skip
+            if len(stakes) > 1:
+                lines.append(said["stakes"].format(stakes=listed))
+    if lp.roi is not None and lp.attributed_revenue is not None:
+        revenue, spent_ = ledger(lp.attributed_revenue, lang), ledger(lp.spent, lang)
+        lines.append(said["roi"].format(revenue=revenue, spent=spent_, roi=ratio(lp.roi)))
+    else:
+        why = said["nothing_spent"] if lp.revenue_shares else said["no_revenue"]
+        lines.append(said["no_roi"].format(why=why))
+    if lp.costs:
+        lines.append(said["costs"])
+        for cost in lp.costs:
+            kr = plan.key_results_by_id[cost.key_result]
+            per = cost_text(plan, cost.key_result, cost.per_result, lang)
+            lines.append(said["cost"].format(kr=_kr_named(plan, cost.key_result), cost=per))
+            lines.append(said["cost_parts"].format(
+                total=ledger(sum(cost.spent.values()), lang),
+                here=ledger(cost.spent[line.id], lang),
+                achieved=written(kr.unit, cost.achieved, lang),
+            ))  # fmt: skip
+    lines.append(said["breaker"].format(standing=lp.breaker.standing(lang)))
+    return lines
+
+
+def _kr_named(plan: Plan, kr_id: str) -> str:
+    """ "C2.KR1 新增收入 1亿元", its title cut to keep the line short."""
+    kr = plan.key_results_by_id[kr_id]
+    return "".join(part for part, _ in one_line(Text(f"{kr.id} {kr.title}"), 30))

@@ -39,8 +39,8 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
     "spend": ("okrdesk.cli.record_commands", "spend",
                          "Record and list spending against the budget lines."),
     "explain": ("okrdesk.cli.read_commands", "explain",
-                           "Show every number behind a key result's figure or a score, and where "
-                           "each came from."),
+                           "Show every number behind a figure, a score or a budget row, and "
+                           "where each came from."),
     "history": ("okrdesk.cli.read_commands", "history",
                            "List a key result's check-ins: date, value, for whom, by whom, "
                            "confidence, note."),

@@ -164,7 +164,7 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str | None, verbo
 
 
 @click.command()
-@click.argument("item", required=False, metavar="[KEY_RESULT | OBJECTIVE]")
+@click.argument("item", required=False, metavar="[KEY_RESULT | OBJECTIVE | BUDGET_LINE]")
 @click.option("--person", help="Explain the figure or score for this person.")
 @click.option(
     "--unit",
@@ -185,13 +185,15 @@ def explain(
     period: str | None,
     lang: str | None,
 ) -> None:
-    """Show every number behind a key result's figure or a score, and where each came from.
+    """Show every number behind a figure, a score or a budget row, and where each came from.
 
     For a key result (O1.KR1): each observation (period, person, value,
     plugin, run and source rows) or check-in that makes up the figure, and
     how they add up. For an objective (O1): its score from its key results'
     attainment, each with its weight and what it counts for up to the cap.
-    With neither: the unit's or person's score from its objectives' scores.
+    For a budget line (events): its spend, the revenue attributed to it and
+    its ROI, its cost per result and where it stands against its breaker.
+    With none: the unit's or person's score from its objectives' scores.
     Words and values in the language of --lang, as the report writes them.
     """
     from okrdesk.app.explain import explain_any

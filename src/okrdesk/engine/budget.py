@@ -65,6 +65,44 @@ class Breaker:
     def message(self) -> str:
         return self.text("en")
 
+    def standing(self, lang: str = "en") -> str:
+        """Where the line stands against its breaker, tripped or not."""
+        if self.tripped:
+            return self.text(lang)
+        calm = "breaker.calm" if self.allowed is not None else "breaker.calm_unbound"
+        return alert_text(calm, lang, self.params)
+
+
+@attrs.frozen
+@shared_methods
+class RevenueShare:
+    """How a revenue key result's achieved revenue is shared among its lines."""
+
+    key_result: str
+    achieved: float
+    stakes: Mapping[str, float]
+    """Each line linked to it → its stake, amount × link weight, in 元."""
+
+    def share(self, line: str) -> float:
+        total = sum(self.stakes.values())
+        return self.stakes[line] / total if total else 1.0 / len(self.stakes)
+
+
+@attrs.frozen
+@shared_methods
+class CostShare:
+    """What the lines spent on a volume key result, and what it achieved."""
+
+    key_result: str
+    spent: Mapping[str, float]
+    """Each line linked to it → its spend on it, spent × link weight, in 元."""
+    achieved: float
+
+    @property
+    def per_result(self) -> float:
+        """元 per result (per base unit of the key result)."""
+        return sum(self.spent.values()) / self.achieved
+
 
 @attrs.frozen
 @shared_methods
@@ -79,6 +117,11 @@ class LineProgress:
     results_progress: float | None
     breaker: Breaker
     entries: tuple[SpendEntry, ...]
+    revenue_shares: tuple[RevenueShare, ...] = ()
+    """The revenue key results its attributed revenue comes from, with every line's
+    stake in each."""
+    costs: tuple[CostShare, ...] = ()
+    """The volume key results its cost per result is of, with every line's spend on each."""
 
     @property
     def left(self) -> Decimal:
@@ -215,10 +258,12 @@ def judge_line(
         params["over"] = over
         breaker = Breaker(True, "overspend", spend_progress, allowed, threshold, params)
         return breaker, results_progress
+    if allowed is not None:
+        params.update(bound=bound, allowed=allowed)
     if allowed is not None and spend_progress - allowed > threshold + _TOLERANCE:
-        params.update(bound=bound, allowed=allowed, ahead=spend_progress - allowed)
+        params["ahead"] = spend_progress - allowed
         return Breaker(True, "pace", spend_progress, allowed, threshold, params), results_progress
-    return Breaker(False, "", spend_progress, allowed, threshold), results_progress
+    return Breaker(False, "", spend_progress, allowed, threshold, params), results_progress
 
 
 def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProgress:
@@ -231,7 +276,7 @@ def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProg
         if kr is not None and (p := engine.key_result(kr, owner_of(plan, kr))) is not None:
             results[kr_id] = p
     revenue = revenue_key_results(budget.lines, plan.key_results_by_id, engine.metrics)
-    revenue_shares = _revenue_shares(budget.lines, revenue)
+    stakes = _stakes(budget.lines, revenue)
     lines = []
     for line in budget.lines:
         mine = tuple(e for e in spent_entries if e.line == line.id)
@@ -245,13 +290,14 @@ def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProg
                 planned=line.amount * Decimal(str(round(fraction, 6)))
                 if line.schedule
                 else Decimal(0),
-                attributed_revenue=_attributed(line, revenue_shares, results),
+                attributed_revenue=None,
                 cost_per_result={},
                 results_progress=results_progress,
                 breaker=breaker,
                 entries=mine,
             )
         )
+    lines = [_with_revenue(lp, stakes, results) for lp in lines]
     lines = _with_costs(lines, plan.key_results_by_id, results, revenue)
     ordered = sorted(lines, key=lambda lp: not lp.breaker.tripped)
     spent_total = sum((lp.spent for lp in lines), Decimal(0))
@@ -310,34 +356,31 @@ def _is_volume(kr: KeyResult, revenue: frozenset[str]) -> bool:
     return grows and measured and kr.id not in revenue
 
 
-def _revenue_shares(
-    lines: Sequence[BudgetLine], revenue: frozenset[str]
-) -> dict[tuple[str, str], float]:
-    """(line, key result) → the line's share of that key result's revenue."""
+def _stakes(lines: Sequence[BudgetLine], revenue: frozenset[str]) -> dict[str, dict[str, float]]:
+    """Revenue key result → each line linked to it → the line's stake in its revenue."""
     stakes: dict[str, dict[str, float]] = {}
     for line in lines:
         for kr, weight in line.key_results.items():
             if kr in revenue:
                 stakes.setdefault(kr, {})[line.id] = float(line.amount * weight)
-    shares = {}
-    for kr, by_line in stakes.items():
-        total = sum(by_line.values())
-        for line_id, stake in by_line.items():
-            shares[(line_id, kr)] = stake / total if total else 1.0 / len(by_line)
-    return shares
+    return stakes
 
 
-def _attributed(
-    line: BudgetLine,
-    shares: Mapping[tuple[str, str], float],
+def _with_revenue(
+    lp: LineProgress,
+    stakes: Mapping[str, Mapping[str, float]],
     results: Mapping[str, KeyResultProgress],
-) -> float | None:
-    found = [
-        shares[(line.id, kr)] * (results[kr].actual.value or 0.0)
-        for kr in line.key_results
-        if (line.id, kr) in shares and kr in results and results[kr].actual.value is not None
-    ]
-    return sum(found) if found else None
+) -> LineProgress:
+    """The line with its share of each revenue key result it is linked to that has a
+    figure, and the revenue those shares come to."""
+    shares = tuple(
+        RevenueShare(kr, achieved, dict(stakes[kr]))
+        for kr in lp.line.key_results
+        if kr in stakes and kr in results
+        and (achieved := results[kr].actual.value) is not None
+    )  # fmt: skip
+    attributed = sum(s.share(lp.line.id) * s.achieved for s in shares) if shares else None
+    return attrs.evolve(lp, attributed_revenue=attributed, revenue_shares=shares)
 
 
 def _with_costs(
@@ -347,18 +390,22 @@ def _with_costs(
     revenue: frozenset[str],
 ) -> list[LineProgress]:
     """Give each line the cost per result of the volume key results it is linked to."""
-    spend_on: dict[str, float] = {}
+    spend_on: dict[str, dict[str, float]] = {}
     for lp in lines:
         for kr, weight in lp.line.key_results.items():
             if kr in key_results and _is_volume(key_results[kr], revenue):
-                spend_on[kr] = spend_on.get(kr, 0.0) + float(lp.spent * weight)
+                spend_on.setdefault(kr, {})[lp.line.id] = float(lp.spent * weight)
     costs = {
-        kr: spend / achieved
-        for kr, spend in spend_on.items()
+        kr: CostShare(kr, spent, achieved)
+        for kr, spent in spend_on.items()
         if kr in results and (achieved := results[kr].actual.value) is not None and achieved > 0
     }
     return [
-        attrs.evolve(lp, cost_per_result={k: costs[k] for k in lp.line.key_results if k in costs})
+        attrs.evolve(
+            lp,
+            cost_per_result={k: costs[k].per_result for k in lp.line.key_results if k in costs},
+            costs=tuple(costs[k] for k in lp.line.key_results if k in costs),
+        )
         for lp in lines
     ]
 

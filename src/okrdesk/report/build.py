@@ -239,20 +239,27 @@ _EN_PER = {
 }  # fmt: skip
 
 
+def cost_per_unit(plan: Plan, kr_id: str, per_base: float) -> float:
+    """元 per one unit of the key result as its target is written (per 亿元, per 户)."""
+    return per_base * float(plan.key_results_by_id[kr_id].unit.factor)
+
+
+def cost_text(plan: Plan, kr_id: str, per_base: float, lang: str) -> str:
+    """A cost per result as the budget table writes it: ``9.26万/亿元``, ``CNY 5.07k per
+    client``."""
+    symbol = plan.key_results_by_id[kr_id].unit.symbol
+    shown = money(cost_per_unit(plan, kr_id, per_base), lang)
+    return f"{shown}/{symbol}" if lang == "zh" else f"{shown} per {_EN_PER.get(symbol, symbol)}"
+
+
 def _costs(plan: Plan, lp: LineProgress, lang: str) -> tuple[ReportCost, ...]:
     """Cost per result in money per one unit of the result, as its target is written."""
-    found = []
-    for kr_id, per_base in lp.cost_per_result.items():
-        unit = plan.key_results_by_id[kr_id].unit
-        cost = per_base * float(unit.factor)
-        shown = money(cost, lang)
-        text = (
-            f"{shown}/{unit.symbol}"
-            if lang == "zh"
-            else (f"{shown} per {_EN_PER.get(unit.symbol, unit.symbol)}")
-        )
-        found.append(ReportCost(kr_id, cost, unit.symbol, text))
-    return tuple(found)
+    return tuple(
+        ReportCost(kr_id, cost_per_unit(plan, kr_id, per_base),
+                   plan.key_results_by_id[kr_id].unit.symbol,
+                   cost_text(plan, kr_id, per_base, lang))
+        for kr_id, per_base in lp.cost_per_result.items()
+    )  # fmt: skip
 
 
 def _line(plan: Plan, lp: LineProgress, lang: str) -> ReportLine:
