@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from okrdesk.messages import display_width
 from okrdesk.report.numbers import ledger, percent, ratio, score_text
 from okrdesk.units import parse_money
 from test_report import AS_OF, okrdesk
@@ -36,6 +37,8 @@ def report(demo: Path) -> dict[str, Any]:
 def explained(demo: Path, *args: str, lang: str = "zh") -> list[str]:
     done = okrdesk("explain", *args, "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
     assert done.returncode == 0, done.stderr
+    too_wide = [line for line in done.stdout.splitlines() if display_width(line) > 100]
+    assert too_wide == []
     return done.stdout.splitlines()
 
 
@@ -152,7 +155,9 @@ def test_a_teams_and_a_persons_score_are_theirs(demo: Path) -> None:
 def test_what_cannot_be_explained_is_named(demo: Path) -> None:
     unknown = okrdesk("explain", "o1", "-w", str(demo), "--as-of", AS_OF)
     assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
-    assert unknown.stderr.startswith('没有目标 "o1"（是不是“O1”？）；目标写作 O1 这样的编号')
+    assert unknown.stderr.startswith(
+        '没有目标或预算项 "o1"（是不是“O1”？）；目标写作 O1 这样的编号'
+    )
     elsewhere = okrdesk("explain", "WM1", "--unit", "inst", "-w", str(demo), "--lang", "en")
     assert elsewhere.returncode == 2
     assert elsewhere.stderr.strip() == (
@@ -215,10 +220,13 @@ def test_each_budget_lines_row_is_worked_out(demo: Path, report: dict[str, Any])
             assert abs(total - parse_money(revenue)) <= 100 * len(parts)
         for cost in line["cost_per_result"]:
             assert f"  {cost['key_result']} " in text and f"：{cost['text']}" in text
+        # The breaker, in lines of at most 78 columns.
+        (at,) = [n for n, row in enumerate(lines) if row.startswith("熔断：")]
+        breaker = "".join(row.replace(" ", "") for row in lines[at:])
         if line["breaker"]["tripped"]:
-            assert lines[-1] == f"熔断：{line['breaker']['message']}"
+            assert breaker == f"熔断：{line['breaker']['message']}".replace(" ", "")
         else:
-            assert lines[-1].startswith(f"熔断：未触发：{line['id']} 已用预算 ")
+            assert breaker.startswith(f"熔断：未触发：{line['id']}已用预算")
 
 
 def test_a_budget_line_is_explained_in_english_too(demo: Path, report: dict[str, Any]) -> None:
@@ -232,14 +240,24 @@ def test_a_budget_line_is_explained_in_english_too(demo: Path, report: dict[str,
         f"(8 entries: okrdesk spend list --line experts); left {ledger(experts['left'], 'en')}"
     )
     assert f"ROI = {ledger(experts['attributed_revenue'], 'en')} ÷ " in "\n".join(lines)
-    assert lines[-1] == (
-        "breaker: not tripped: experts has spent 49.7% while its results allow 76.1%; "
-        "it trips beyond 10 pp ahead or 10% over"
-    )
+    assert lines[-2:] == [
+        "breaker: not tripped: experts has spent 49.7% while its results allow 76.1%;",
+        "  it trips beyond 10 pp ahead or 10% over",
+    ]
+    # Each stake and each spend on a volume key result, as the target file links them.
+    text = " ".join(row.strip() for row in lines)
+    assert "experts CNY 1,200k × 1/4 = CNY 300k, events CNY 3,800k × 1/3 = CNY 1,267k" in text
+    assert "experts CNY 596k × 1/2 = CNY 298k" in text
 
 
 def test_an_unknown_budget_line_is_named_with_the_nearest(demo: Path) -> None:
     done = okrdesk("explain", "evnts", "-w", str(demo), "--as-of", AS_OF)
     assert done.returncode == 2
-    assert done.stderr.startswith('没有目标 "evnts"（是不是“events”？）；')
-    assert "预算项写它的编号，如 events" in done.stderr
+    assert done.stderr.startswith('没有目标或预算项 "evnts"（是不是“events”？）；')
+    assert "预算项写它的编号，如 " in done.stderr
+    whose = okrdesk("explain", "events", "--unit", "wm1", "-w", str(demo), "--lang", "en")
+    assert whose.returncode == 2
+    assert whose.stderr.strip() == (
+        "budget line events is the plan's, not a unit's or a person's: "
+        "leave out --unit and --person"
+    )

@@ -447,8 +447,12 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
 
 
-def test_a_collect_stopped_with_sigterm_ends_cleanly(backend: Backend, tmp_path: Path) -> None:
-    """As a scheduler, `timeout` or systemd stops a job: SIGTERM to its process group."""
+@pytest.mark.parametrize("to", ["group", "alone"])
+def test_a_collect_stopped_with_sigterm_ends_cleanly(
+    backend: Backend, tmp_path: Path, to: str
+) -> None:
+    """As a scheduler, `timeout`, `kill` or systemd stops a job: SIGTERM to its process
+    group, or to okrdesk alone."""
     root = backend.workspace()
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
     before = snapshot(backend, root)
@@ -462,7 +466,10 @@ def test_a_collect_stopped_with_sigterm_ends_cleanly(backend: Backend, tmp_path:
         while not ready.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert ready.exists(), process.stderr.read() if process.stderr else ""
-        os.killpg(process.pid, signal.SIGTERM)
+        if to == "group":
+            os.killpg(process.pid, signal.SIGTERM)
+        else:
+            os.kill(process.pid, signal.SIGTERM)
         _, stderr = process.communicate(timeout=30)
         assert process.returncode == 143, stderr
         assert stderr.strip().splitlines()[-1] == "Aborted!" and "Traceback" not in stderr

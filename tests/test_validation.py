@@ -15,7 +15,7 @@ from okrdesk.errors import Problem
 from okrdesk.model import Direction, MetricKind, MetricSpec
 from okrdesk.targets import load_plan
 from okrdesk.units import UNITS
-from sample_workspace import OKRS, ORG, PLAN, WriteWorkspace
+from sample_workspace import BUDGET, OKRS, ORG, PLAN, WriteWorkspace
 
 CATALOG = {
     "new_hnw_clients": MetricSpec(
@@ -506,3 +506,17 @@ def test_revenue_metric_set_in_two_files_names_both(write_workspace: WriteWorksp
         "budget.revenue_metric",
     )
     assert problem.message == "already set at targets/budget.toml:2; set it once"
+
+
+def test_a_budget_line_named_like_an_objective_is_a_warning(
+    write_workspace: WriteWorkspace,
+) -> None:
+    budget = BUDGET.replace('id = "salons"', 'id = "O1"', 1)
+    result = load_plan(write_workspace({"budget.toml": budget}), CATALOG)
+    assert result.problems == ()
+    (warning,) = [w for w in result.warnings if "objective" in w.message]
+    assert warning.message.startswith(
+        'budget line "O1" has the id of an objective (targets/okrs.toml:1): '
+        "`okrdesk explain O1` explains the objective"
+    )
+    assert str(warning).startswith("targets/budget.toml:")

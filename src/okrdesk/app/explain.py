@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import attrs
@@ -19,7 +20,7 @@ from okrdesk.app.session import (
     find_subject,
     stored,
 )
-from okrdesk.engine.budget import budget_progress
+from okrdesk.engine.budget import LineProgress, budget_progress, revenue_key_results
 from okrdesk.engine.growth import GrowthBasis, growth_basis
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.plan_calendar import clamp_to_plan
@@ -41,7 +42,7 @@ from okrdesk.model import (
 from okrdesk.periods import period_holding
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.report.numbers import percent, score_text
-from okrdesk.report.text_layout import Text, one_line
+from okrdesk.report.text_layout import Text, one_line, wrap
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such
 from okrdesk.units import (
@@ -471,8 +472,8 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "more_kr": "Each key result's figure: {example}",
         "not_here": "objective {objective} is not in the report of {subject}; "
         "its owner is {owner}: --{flag} {owner}",
-        "objective_hint": "objectives are named like O1, key results like O1.KR1, and "
-        "budget lines by their id, like events",
+        "objective_hint": "objectives are named like O1, key results like O1.KR1",
+        "line_hint": ", budget lines by their id, like {line}",
     },
     "zh": {
         "score": "综合得分 {score}：各目标得分的加权平均",
@@ -487,8 +488,8 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "more_kr": "每项关键结果的数字：{example}",
         "not_here": "{subject} 的报告中没有目标 {objective}；"
         "它的负责方是 {owner}：--{flag} {owner}",
-        "objective_hint": "目标写作 O1 这样的编号，关键结果写作 O1.KR1，预算项写它的编号，"
-        "如 events",
+        "objective_hint": "目标写作 O1 这样的编号，关键结果写作 O1.KR1",
+        "line_hint": "，预算项写它的编号，如 {line}",
     },
 }
 
@@ -512,11 +513,14 @@ def explain_any(
     score (``O1``), a budget line's row (``events``), or with no ``item`` the unit's or
     person's score."""
     plan = session.plan
+    objectives = {o.id for o in plan.objectives}
+    budget_lines = {line.id for line in plan.budget.lines}
+    if item in budget_lines and item not in objectives and item not in plan.key_results_by_id:
+        if person is not None or unit is not None:
+            raise BadInput(_SAID_LINE[lang]["whose"].format(line=item))
+        return budget_line_lines(session, item or "", as_of, lang)
     if (item is not None and "." in item) or item in plan.key_results_by_id:
         return explain_lines(session, item or "", person, unit, as_of, lang)
-    budget_lines = {line.id for line in plan.budget.lines}
-    if item in budget_lines and all(o.id != item for o in plan.objectives):
-        return budget_line_lines(session, item or "", as_of, lang)
     owner = plan.top if item is None else find_objective(plan, item, lang).owner
     subject = chosen_subject(plan, person, unit, owner, lang)
     return score_lines(session, item, subject, as_of, lang)
@@ -525,9 +529,12 @@ def explain_any(
 def find_objective(plan: Plan, objective: str, lang: str = "en") -> Objective:
     found = {o.id: o for o in plan.objectives}
     if objective not in found:
+        lines = [line.id for line in plan.budget.lines]
         hint = _SAID_SCORE[lang]["objective_hint"]
-        known = [*found, *(line.id for line in plan.budget.lines)]
-        raise BadInput(no_such("objective", objective, known, hint, lang))
+        if lines:
+            hint += _SAID_SCORE[lang]["line_hint"].format(line=lines[0])
+        noun = "objective or budget line" if lines else "objective"
+        raise BadInput(no_such(noun, objective, [*found, *lines], hint, lang))
     return found[objective]
 
 
@@ -714,35 +721,39 @@ _SAID_LINE: dict[str, dict[str, str]] = {
     "en": {
         "spent": "amount {amount}; spent {spent} ({entries}: okrdesk spend list --line {line}); "
         "left {left}",
-        "entries": "{n} entries",
         "revenue": "attributed revenue {revenue}:",
         "share": "  {kr}: achieved {achieved} × {stake} ÷ {stakes} {equals} {part}",
-        "stakes": "    each line's stake, its amount × link weight: {stakes}",
+        "stakes": "    each line's stake, its amount × its link weight: {stakes}",
         "roi": "ROI = {revenue} ÷ {spent} = {roi}",
         "no_roi": "ROI —: {why}",
-        "no_revenue": "the line is linked to no revenue key result with a figure",
+        "no_revenue": "the line is linked to no revenue key result",
+        "no_figure": "{krs} has no figure yet",
         "nothing_spent": "nothing spent yet",
         "costs": "cost per result:",
         "cost": "  {kr}: {cost}",
-        "cost_parts": "    the lines spent {total} on it ({here} this line's) "
-        "÷ {achieved} achieved",
+        "cost_parts": "    the lines spent {total} on it ÷ {achieved} achieved; each line's "
+        "spend × its link weight: {parts}",
         "breaker": "breaker: {standing}",
+        "whose": "budget line {line} is the plan's, not a unit's or a person's: "
+        "leave out --unit and --person",
     },
     "zh": {
         "spent": "预算 {amount}；已用 {spent}（{entries}：okrdesk spend list --line {line}）；"
         "剩余 {left}",
-        "entries": "{n} 笔",
         "revenue": "归因收入 {revenue}：",
         "share": "  {kr}：实现 {achieved} × {stake} ÷ {stakes} {equals} {part}",
         "stakes": "    各预算项的份额，即金额 × 关联权重：{stakes}",
         "roi": "ROI = {revenue} ÷ {spent} = {roi}",
         "no_roi": "ROI —：{why}",
-        "no_revenue": "本项未关联有数字的收入类关键结果",
+        "no_revenue": "本项未关联收入类关键结果",
+        "no_figure": "{krs} 尚无数字",
         "nothing_spent": "尚无支出",
         "costs": "单位成本：",
         "cost": "  {kr}：{cost}",
-        "cost_parts": "    各预算项为其花费 {total}（本项 {here}）÷ 实现 {achieved}",
+        "cost_parts": "    各预算项为其花费 {total} ÷ 实现 {achieved}；"
+        "各项的已用 × 关联权重：{parts}",
         "breaker": "熔断：{standing}",
+        "whose": "预算项 {line} 属于整个计划，不分单位或人员：请去掉 --unit 和 --person",
     },
 }
 
@@ -763,52 +774,93 @@ def budget_line_lines(
     with store, store.reading():
         engine = Engine(plan, store, day, session.host.metrics, trends=False)
         budget = budget_progress(engine, store.spend())
-    (lp,) = [lp for lp in budget.lines if lp.line.id == line_id]
+    by_id = {lp.line.id: lp for lp in budget.lines}
+    lp = by_id[line_id]
     line = lp.line
+    entries = f"{len(lp.entries):,} 笔" if lang == "zh" else counted(len(lp.entries), "entry")
     spent = said["spent"].format(
         amount=ledger(line.amount, lang), spent=ledger(lp.spent, lang), line=line.id,
-        entries=said["entries"].format(n=len(lp.entries)), left=ledger(lp.left, lang),
+        entries=entries, left=ledger(lp.left, lang),
     )  # fmt: skip
     lines = [f"{line.id} {line.name}", subject_line(plan, line.owner, day, lang), spent]
+    sep = label(lang, "list_sep")
     if lp.revenue_shares and lp.attributed_revenue is not None:
         lines.append(said["revenue"].format(revenue=ledger(lp.attributed_revenue, lang)))
         for share in lp.revenue_shares:
-            stakes = {line.id: share.stakes[line.id], **share.stakes}  # this line's first
-            listed = label(lang, "list_sep").join(
-                f"{other} {ledger(stake, lang)}" for other, stake in stakes.items()
-            )
+            kr = share.key_result
             part = share.share(line.id) * share.achieved
             shown = [share.achieved, share.stakes[line.id], sum(share.stakes.values()), part]
             got, mine, everyone, result = (ledger_amount(v, lang) for v in shown)
             # The written figures are rounded: "≈" where they do not give the part exactly.
             exact = bool(everyone) and ledger_amount(got * mine / everyone, lang) == result
             lines.append(said["share"].format(
-                kr=_kr_named(plan, share.key_result), achieved=ledger(share.achieved, lang),
+                kr=_kr_named(plan, kr), achieved=ledger(share.achieved, lang),
                 stake=ledger(share.stakes[line.id], lang),
                 stakes=ledger(sum(share.stakes.values()), lang),
                 equals="=" if exact else "≈", part=ledger(part, lang),
             ))  # fmt: skip
-            if len(stakes) > 1:
-                lines.append(said["stakes"].format(stakes=listed))
+            stakes = sep.join(
+                _times(other, by_id[other].line.amount, by_id[other].line.key_results[kr], stake,
+                       lang)
+                for other, stake in sorted(share.stakes.items(), key=lambda s: s[0] != line.id)
+            )  # fmt: skip
+            lines += _wrapped(said["stakes"].format(stakes=stakes))
     if lp.roi is not None and lp.attributed_revenue is not None:
         revenue, spent_ = ledger(lp.attributed_revenue, lang), ledger(lp.spent, lang)
         lines.append(said["roi"].format(revenue=revenue, spent=spent_, roi=ratio(lp.roi)))
     else:
-        why = said["nothing_spent"] if lp.revenue_shares else said["no_revenue"]
-        lines.append(said["no_roi"].format(why=why))
+        lines.append(said["no_roi"].format(why=_no_roi(plan, lp, session.host.metrics, lang)))
     if lp.costs:
         lines.append(said["costs"])
         for cost in lp.costs:
-            kr = plan.key_results_by_id[cost.key_result]
+            measured = plan.key_results_by_id[cost.key_result]
             per = cost_text(plan, cost.key_result, cost.per_result, lang)
             lines.append(said["cost"].format(kr=_kr_named(plan, cost.key_result), cost=per))
-            lines.append(said["cost_parts"].format(
+            parts = sep.join(
+                _times(other, by_id[other].spent, by_id[other].line.key_results[measured.id],
+                       part, lang)
+                for other, part in sorted(cost.spent.items(), key=lambda s: s[0] != line.id)
+            )  # fmt: skip
+            lines += _wrapped(said["cost_parts"].format(
                 total=ledger(sum(cost.spent.values()), lang),
-                here=ledger(cost.spent[line.id], lang),
-                achieved=written(kr.unit, cost.achieved, lang),
+                achieved=written(measured.unit, cost.achieved, lang), parts=parts,
             ))  # fmt: skip
-    lines.append(said["breaker"].format(standing=lp.breaker.standing(lang)))
+    lines += _wrapped(said["breaker"].format(standing=lp.breaker.standing(lang)))
     return lines
+
+
+def _times(line: str, amount: Decimal, weight: Decimal, product: float, lang: str) -> str:
+    """ "events 380万 × 1/3 = 126.67万": a line's amount (or spend) times its link weight,
+    written as the fraction of the line it is."""
+    from okrdesk.report.numbers import ledger
+
+    share = Fraction(weight).limit_denominator(1000)
+    written_share = str(share.numerator) if share.denominator == 1 else str(share)
+    return f"{line} {ledger(amount, lang)} × {written_share} = {ledger(product, lang)}"
+
+
+def _no_roi(plan: Plan, lp: LineProgress, metrics: Mapping[str, MetricSpec], lang: str) -> str:
+    """Why a line has no ROI: nothing spent, no figure yet for its revenue, or none linked."""
+    said = _SAID_LINE[lang]
+    if lp.revenue_shares:
+        return said["nothing_spent"]
+    revenue = revenue_key_results(plan.budget.lines, plan.key_results_by_id, metrics)
+    waiting = [kr for kr in lp.line.key_results if kr in revenue]
+    if waiting:
+        return said["no_figure"].format(krs=label(lang, "list_sep").join(waiting))
+    return said["no_revenue"]
+
+
+def _wrapped(text: str) -> list[str]:
+    """A long line in lines of at most ``FORMULA_WIDTH`` columns, those after the first
+    indented."""
+    if display_width(text) <= FORMULA_WIDTH:
+        return [text]
+    indent = " " * (len(text) - len(text.lstrip()) + 2)
+    out = wrap(Text(text), FORMULA_WIDTH)
+    return ["".join(part for part, _ in out[0]).rstrip()] + [
+        indent + "".join(part for part, _ in line).strip() for line in out[1:]
+    ]
 
 
 def _kr_named(plan: Plan, kr_id: str) -> str:

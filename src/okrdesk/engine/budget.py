@@ -111,9 +111,6 @@ class LineProgress:
     spent: Decimal
     planned: Decimal
     """What the schedule planned to be spent by the date."""
-    attributed_revenue: float | None
-    cost_per_result: Mapping[str, float]
-    """Volume key result id → 元 spent per result achieved (per base unit of it)."""
     results_progress: float | None
     breaker: Breaker
     entries: tuple[SpendEntry, ...]
@@ -126,6 +123,18 @@ class LineProgress:
     @property
     def left(self) -> Decimal:
         return self.line.amount - self.spent
+
+    @property
+    def attributed_revenue(self) -> float | None:
+        """Its share of each revenue key result's achieved revenue, summed."""
+        if not self.revenue_shares:
+            return None
+        return sum(s.share(self.line.id) * s.achieved for s in self.revenue_shares)
+
+    @property
+    def cost_per_result(self) -> dict[str, float]:
+        """Volume key result id → 元 spent per result achieved (per base unit of it)."""
+        return {cost.key_result: cost.per_result for cost in self.costs}
 
     @property
     def roi(self) -> float | None:
@@ -290,8 +299,6 @@ def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProg
                 planned=line.amount * Decimal(str(round(fraction, 6)))
                 if line.schedule
                 else Decimal(0),
-                attributed_revenue=None,
-                cost_per_result={},
                 results_progress=results_progress,
                 breaker=breaker,
                 entries=mine,
@@ -372,15 +379,14 @@ def _with_revenue(
     results: Mapping[str, KeyResultProgress],
 ) -> LineProgress:
     """The line with its share of each revenue key result it is linked to that has a
-    figure, and the revenue those shares come to."""
+    figure."""
     shares = tuple(
         RevenueShare(kr, achieved, dict(stakes[kr]))
         for kr in lp.line.key_results
         if kr in stakes and kr in results
         and (achieved := results[kr].actual.value) is not None
     )  # fmt: skip
-    attributed = sum(s.share(lp.line.id) * s.achieved for s in shares) if shares else None
-    return attrs.evolve(lp, attributed_revenue=attributed, revenue_shares=shares)
+    return attrs.evolve(lp, revenue_shares=shares)
 
 
 def _with_costs(
@@ -401,11 +407,7 @@ def _with_costs(
         if kr in results and (achieved := results[kr].actual.value) is not None and achieved > 0
     }
     return [
-        attrs.evolve(
-            lp,
-            cost_per_result={k: costs[k].per_result for k in lp.line.key_results if k in costs},
-            costs=tuple(costs[k] for k in lp.line.key_results if k in costs),
-        )
+        attrs.evolve(lp, costs=tuple(costs[k] for k in lp.line.key_results if k in costs))
         for lp in lines
     ]
 

@@ -5,11 +5,12 @@ okrdesk process (``pymp-…`` in the temporary folder), which that process remov
 exits. An okrdesk process killed outright (SIGKILL, the out-of-memory killer) removes
 nothing; its fork server sees it gone and ends, and on the way out it removes the
 socket and the folder, named to it in
-``runner.FORK_SERVER_FOLDER`` when it was started. Only sockets
+``FORK_SERVER_FOLDER`` when it was started. Only sockets
 named ``listener-…`` are removed, and the folder only if that leaves it empty.
 
-Only the fork server imports this module (``runner._PRELOADED``), never okrdesk's
-own process. The processes forked for plugins end with ``os._exit`` and never run
+The fork server imports this module first (``runner._PRELOADED``); okrdesk's own
+process imports it only for the variable's name, before it sets the variable, and so
+registers nothing. The processes forked for plugins end with ``os._exit`` and never run
 what is registered. A fork server stopped with okrdesk's process group (SIGTERM) ends
 at once, leaving the folder to okrdesk, which removes it as it ends: were both to,
 okrdesk's own removal would find it gone and fail.
@@ -22,7 +23,8 @@ import contextlib
 import os
 import stat
 
-from okrdesk.plugins.runner import FORK_SERVER_FOLDER
+FORK_SERVER_FOLDER = "OKRDESK_FORK_SERVER_FOLDER"
+"""Names to the fork server the folder of its socket; set by ``runner.warm_up``."""
 
 
 def remove_listening_folder(folder: str) -> None:

@@ -278,9 +278,6 @@ _PRELOADED = ["okrdesk.plugins.fork_server_exit", "__main__", __name__, "okrdesk
 process runs again."""
 
 
-FORK_SERVER_FOLDER = "OKRDESK_FORK_SERVER_FOLDER"
-"""Names to the fork server the folder of its socket (``fork_server_exit``)."""
-
 _NO_FORK_SERVER: list[str] = []
 """Why the fork server could not start, once it failed: then each process is spawned."""
 
@@ -335,6 +332,8 @@ def warm_up() -> None:
         return
     from multiprocessing import forkserver, util
 
+    from okrdesk.plugins.fork_server_exit import FORK_SERVER_FOLDER
+
     try:
         # The folder of its socket: the fork server removes it if this process cannot.
         with _safe_path({FORK_SERVER_FOLDER: util.get_temp_dir()}):
@@ -372,7 +371,11 @@ def _plugin_process(
     scratch = os.path.join(folder, "t")
     os.environ["TMPDIR"] = tempfile.tempdir = scratch
     output = os.path.join(folder, "output")
-    stream = os.open(output, os.O_WRONLY | os.O_APPEND)  # scratch: a temporary capture
+    try:
+        stream = os.open(output, os.O_WRONLY | os.O_APPEND)  # scratch: a temporary capture
+    except FileNotFoundError:
+        os._exit(1)  # okrdesk stopped while this process started, and took its folder
+
     os.dup2(stream, 1)
     os.dup2(stream, 2)
     sys.stdout = sys.stderr = open(  # noqa: SIM115 - lives as long as the process
@@ -475,18 +478,22 @@ def _run_in_process(
             args=(sending, name, how, settings, request, folder,
                   dict(os.environ), os.getpid()),
         )  # fmt: skip
-        with _safe_path():
-            process.start()
-        sending.close()
         outcome = _Outcome()
         try:
+            # Started inside: an interruption (Ctrl-C, SIGTERM) while it starts still
+            # stops it, before its folder goes.
+            with _safe_path():
+                process.start()
+            sending.close()
             finished = _receive(receiving, process, checker, timeout, outcome)
             if finished:
                 process.join(_EXIT_GRACE)  # let it flush what it printed on the way out
         finally:
-            if process.is_alive():
-                process.kill()
-            process.join()
+            if process.pid is not None:
+                if process.is_alive():
+                    process.kill()
+                process.join()
+            sending.close()
             receiving.close()
         printed = output.read_bytes()
     step, step_zh = ("okrdesk_collect",) * 2 if request is not None else ("loading", "加载")

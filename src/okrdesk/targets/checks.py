@@ -124,6 +124,16 @@ def _check_ids(draft: Draft, findings: Findings) -> dict[str, dict[str, Where]]:
     for kind, items in groups:
         for item in items:
             claim(kind, item.value.id, item.where, known[kind])
+    for line in draft.budget_lines:
+        ident = line.value.id
+        if ident in known["objective"]:
+            there = _first_seen(known["objective"][ident])
+            findings.warnings.append(line.where.key("id").problem(
+                f'budget line "{ident}" has the id of an objective ({there}): '
+                f"`okrdesk explain {ident}` explains the objective; give the line another id",
+                f'预算项 "{ident}" 与一个目标同名（{there}）：'
+                f"`okrdesk explain {ident}` 说明的是目标；请给预算项另取编号",
+            ))  # fmt: skip
     for later in draft.plans[1:]:
         findings.problems.append(
             later.where.problem(

@@ -190,8 +190,8 @@ def no_such(
 
 
 _NOUNS_ZH = {
-    "objective": "目标", "key result": "关键结果", "person": "人员", "unit": "单位",
-    "unit or person": "单位或人员",
+    "objective": "目标", "objective or budget line": "目标或预算项", "key result": "关键结果",
+    "person": "人员", "unit": "单位", "unit or person": "单位或人员",
     "budget line": "预算项", "metric": "指标", "plugin": "插件", "report format": "报告格式",
 }  # fmt: skip
 
