@@ -495,20 +495,30 @@ formula = "salon_visits / headcount"
 """
 
 
-def test_a_derived_metric_on_a_plugin_that_does_not_load_is_named_not_refused(
-    write_workspace: WriteWorkspace,
-) -> None:
+def collected_then_unloaded(
+    write_workspace: WriteWorkspace, okrs: str, settings: str | None = None
+) -> tuple[Path, dict[str, str]]:
+    """A workspace collected through 2026-03-15, whose targets then become ``okrs`` (and
+    okrdesk.toml ``settings``), beside a trusted plugin of its own that raises at import:
+    the workspace, and the environment that loads the two plugins."""
     root = write_workspace()
     first = okrdesk("collect", "--through", "2026-03-15", "-w", str(root),
                     env={"OKRDESK_LOAD_PLUGINS": "test_metrics"})  # fmt: skip
     assert first.returncode == 0, first.stderr
-    derived = SALONS.replace('metric = "salon_visits"', 'metric = "visits_per_person"')
-    (root / "targets" / "okrs.toml").write_text(derived, encoding="utf-8")
-    (root / "okrdesk.toml").write_text(VISITS_PER_PERSON, encoding="utf-8")
+    (root / "targets" / "okrs.toml").write_text(okrs, encoding="utf-8")
+    if settings is not None:
+        (root / "okrdesk.toml").write_text(settings, encoding="utf-8")
     body = MISBEHAVES.format(at_import="raise RuntimeError('no licence server')", in_collect="")
     (root / "plugins" / "misbehaves.py").write_text(body, encoding="utf-8")
     trusted(root)
-    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves"}
+    return root, {"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves"}
+
+
+def test_a_derived_metric_on_a_plugin_that_does_not_load_is_named_not_refused(
+    write_workspace: WriteWorkspace,
+) -> None:
+    derived = SALONS.replace('metric = "salon_visits"', 'metric = "visits_per_person"')
+    root, env = collected_then_unloaded(write_workspace, derived, VISITS_PER_PERSON)
     report = okrdesk("report", "--as-of", "2026-03-15", "--lang", "en", "-w", str(root), env=env)
     assert report.returncode == 0, report.stdout + report.stderr
     shown = " ".join(report.stdout.split())
@@ -523,20 +533,13 @@ def test_a_derived_metric_on_a_plugin_that_does_not_load_is_named_not_refused(
 def test_an_objective_with_nothing_measurable_shows_no_empty_table(
     write_workspace: WriteWorkspace,
 ) -> None:
-    root = write_workspace()
-    first = okrdesk("collect", "--through", "2026-03-15", "-w", str(root),
-                    env={"OKRDESK_LOAD_PLUGINS": "test_metrics"})  # fmt: skip
-    assert first.returncode == 0, first.stderr
     salons_only = (
         f'{OKRS}\n[[objectives]]\nid = "O9"\ntitle = "沙龙"\nowner = "branch"\n\n'
         '[[objectives.key_results]]\nid = "KR1"\ntitle = "到访"\nmetric = "salon_visits"\n'
         'target = 500\nunit = "人"\n'
     )
-    (root / "targets" / "okrs.toml").write_text(salons_only, encoding="utf-8")
-    body = MISBEHAVES.format(at_import="raise RuntimeError('no licence server')", in_collect="")
-    (root / "plugins" / "misbehaves.py").write_text(body, encoding="utf-8")
-    trusted(root)
-    env = {"OKRDESK_LOAD_PLUGINS": "test_metrics,misbehaves", "COLUMNS": "80"}
+    root, env = collected_then_unloaded(write_workspace, salons_only)
+    env["COLUMNS"] = "80"
     said = "Not in the score: O9.KR1 到访 (no loaded plugin provides metric salon_visits)"
     reports = {}
     for fmt in ("text", "md", "html"):

@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, cast
 
@@ -404,21 +405,45 @@ def test_a_new_file_being_written_is_waited_for_not_refused(tmp_path: Path) -> N
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path: Path) -> None:
-    root = backend.workspace()
-    assert run(root, "collect", "--through", THROUGH).exit_code == 0
-    before = snapshot(backend, root)
+@contextlib.contextmanager
+def blocked_collect(
+    root: Path, tmp_path: Path, **env: str
+) -> Iterator[tuple[subprocess.Popen[str], Path, str]]:
+    """A collect whose plugin blocks in its work, once it is there: the process, its
+    temporary folder (one of its own, short enough for the fork server's socket) and the
+    setting its plugin processes are found by. Stopped whole and tidied afterwards."""
     ready = tmp_path / "ready"
-    # A temporary folder of its own, short enough for the fork server's socket.
     scratch = Path(tempfile.mkdtemp(prefix="okrdesk-test-"))
     blocking = {"OKRDESK_TEST_BLOCK": str(ready), "OKRDESK_TEST_BONUS": "5",
-                "OKRDESK_TEST_SCRATCH": "1", "TMPDIR": str(scratch)}  # fmt: skip
+                "TMPDIR": str(scratch), **env}  # fmt: skip
     process = okrdesk(root, "collect", "--through", THROUGH, env=blocking)
     try:
         deadline = time.monotonic() + 30
         while not ready.exists() and time.monotonic() < deadline:
             time.sleep(0.05)
         assert ready.exists(), process.stderr.read() if process.stderr else ""
+        yield process, scratch, f"OKRDESK_TEST_BLOCK={ready}"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def all_gone(setting: str, scratch: Path) -> None:
+    """The plugin processes found by ``setting`` end, and nothing of theirs or of the fork
+    server is left in ``scratch``, within 30 seconds."""
+    deadline = time.monotonic() + 30
+    while (processes_with(setting) or list(scratch.iterdir())) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not processes_with(setting)
+    assert list(scratch.iterdir()) == []
+
+
+def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path: Path) -> None:
+    root = backend.workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    before = snapshot(backend, root)
+    with blocked_collect(root, tmp_path, OKRDESK_TEST_SCRATCH="1") as (process, scratch, setting):
         left = sorted(path.name.split("-")[0] for path in scratch.iterdir())
         assert left == ["okrdesk", "pymp"]  # the plugin's folder, the fork server's socket's
         made = list(scratch.glob("okrdesk-*/t/*"))
@@ -427,17 +452,7 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
         process.wait(timeout=10)
         # Its plugin process, blocked in its work, sees its host gone and ends; it and
         # the fork server leave no folder behind.
-        deadline = time.monotonic() + 30
-        while processes_with(f"OKRDESK_TEST_BLOCK={ready}") and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert not processes_with(f"OKRDESK_TEST_BLOCK={ready}")
-        while list(scratch.iterdir()) and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert list(scratch.iterdir()) == []
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        shutil.rmtree(scratch, ignore_errors=True)
+        all_gone(setting, scratch)
     assert snapshot(backend, root) == before
     with backend.open(root) as store:
         runs = store.runs()
@@ -456,16 +471,7 @@ def test_a_collect_stopped_with_sigterm_ends_cleanly(
     root = backend.workspace()
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
     before = snapshot(backend, root)
-    ready = tmp_path / "ready"
-    scratch = Path(tempfile.mkdtemp(prefix="okrdesk-test-"))
-    blocking = {"OKRDESK_TEST_BLOCK": str(ready), "OKRDESK_TEST_BONUS": "5",
-                "TMPDIR": str(scratch)}  # fmt: skip
-    process = okrdesk(root, "collect", "--through", THROUGH, env=blocking)
-    try:
-        deadline = time.monotonic() + 30
-        while not ready.exists() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert ready.exists(), process.stderr.read() if process.stderr else ""
+    with blocked_collect(root, tmp_path) as (process, scratch, setting):
         if to == "group":
             os.killpg(process.pid, signal.SIGTERM)
         else:
@@ -474,16 +480,7 @@ def test_a_collect_stopped_with_sigterm_ends_cleanly(
         assert process.returncode == 143, stderr
         assert stderr.strip().splitlines()[-1] == "Aborted!" and "Traceback" not in stderr
         # Its plugin process and the fork server are gone, and nothing of theirs is left.
-        while (processes_with(f"OKRDESK_TEST_BLOCK={ready}") or list(scratch.iterdir())) and (
-            time.monotonic() < deadline
-        ):
-            time.sleep(0.1)
-        assert not processes_with(f"OKRDESK_TEST_BLOCK={ready}")
-        assert list(scratch.iterdir()) == []
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        shutil.rmtree(scratch, ignore_errors=True)
+        all_gone(setting, scratch)
     assert snapshot(backend, root) == before
     with backend.open(root) as store:
         assert store.integrity_ok()

@@ -550,8 +550,10 @@ def score_lines(
     plan = session.plan
     day = clamp_to_plan(plan, as_of or dt.date.today())
     hint = _Hint(plan, subject, as_of)
+    # The subject's objectives as its report has them, by id.
+    shown = {o.id: (o, krs) for o, krs in key_results_for(plan, subject)}
     if objective is not None:
-        _check_objective(plan, find_objective(plan, objective, lang), subject, lang)
+        _check_objective(plan, find_objective(plan, objective, lang), subject, shown, lang)
     store = stored(session.workspace)
     if store is None:
         raise BadInput(nothing_stored(lang))
@@ -561,11 +563,7 @@ def score_lines(
         if objective is None:
             progress = engine.progress(subject, members=False)
             return [header, *_subject_lines(progress.objectives, progress.score, hint, lang)]
-        (found,) = [
-            engine.objective(o, krs, subject)
-            for o, krs in key_results_for(plan, subject)
-            if o.id == objective
-        ]
+        found = engine.objective(*shown[objective], subject)
         return [f"{found.objective.id} {found.objective.title}", header,
                 *_objective_lines(found, plan.attainment_cap, hint, lang)]  # fmt: skip
 
@@ -588,8 +586,10 @@ class _Hint:
         return " ".join(words)
 
 
-def _check_objective(plan: Plan, objective: Objective, subject: str, lang: str) -> None:
-    if all(o.id != objective.id for o, _ in key_results_for(plan, subject)):
+def _check_objective(
+    plan: Plan, objective: Objective, subject: str, shown: Mapping[str, object], lang: str
+) -> None:
+    if objective.id not in shown:
         flag = "person" if objective.owner in plan.people_by_id else "unit"
         raise BadInput(_SAID_SCORE[lang]["not_here"].format(
             objective=objective.id, subject=subject, owner=objective.owner, flag=flag))  # fmt: skip

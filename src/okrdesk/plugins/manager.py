@@ -321,7 +321,7 @@ class PluginHost:
             if (stopped := interrupted(error)) is not None:
                 raise stopped from None
             if isinstance(error, OutOfTime):
-                record.give_up(*_out_of_time("loading", "加载", self._limit))
+                record.give_up(*_out_of_time(error, "loading", "加载", self._limit))
                 return record
             told = describe_error(error, how=how)
             record.give_up(f"failed to import: {told}", f"导入失败：{told}")
@@ -391,10 +391,8 @@ class PluginHost:
             with _quiet(record), time_limit(limit):
                 impl(register=register, settings=record_settings)
         except OutOfTime as error:
-            if (stopped := interrupted(error)) is not None:
-                raise stopped from None
             # What it declared before it was stopped stands; what it would have is unknown.
-            record.give_up(*_out_of_time("okrdesk_metrics", "okrdesk_metrics ", limit))
+            record.give_up(*_out_of_time(error, "okrdesk_metrics", "okrdesk_metrics ", limit))
         except Exception as error:
             # What it declared before failing stands: one broken definition (an SQL
             # metric, say) must not take the plugin's other metrics with it.
@@ -477,9 +475,9 @@ class PluginHost:
             with _quiet(record), time_limit(limit):
                 impl(register=register)
         except OutOfTime as error:
-            if (stopped := interrupted(error)) is not None:
-                raise stopped from None
-            record.fail(*_out_of_time("okrdesk_report_formats", "okrdesk_report_formats ", limit))
+            record.fail(
+                *_out_of_time(error, "okrdesk_report_formats", "okrdesk_report_formats ", limit)
+            )
         except Exception as error:
             told = describe_error(error, record.plugin, record.how)
             record.fail(f"okrdesk_report_formats failed: {told}",
@@ -555,8 +553,11 @@ def quiet(errors: list[str], errors_zh: dict[str, str] | None = None) -> Iterato
                 errors_zh[said] = f"向标准输出写了内容，插件不得如此：{shown}"
 
 
-def _out_of_time(step: str, step_zh: str, limit: float | None) -> tuple[str, str]:
-    """A plugin stopped at ``limit`` during ``step``, in English and Chinese."""
+def _out_of_time(stop: OutOfTime, step: str, step_zh: str, limit: float | None) -> tuple[str, str]:
+    """A plugin stopped at ``limit`` during ``step``, in English and Chinese; a Ctrl-C
+    (or SIGTERM) that came while it was being stopped is raised instead."""
+    if (stopped := interrupted(stop)) is not None:
+        raise stopped from None
     return (f"{step} did not finish within {limit:g} s and was stopped",
             f"{step_zh}在 {limit:g} 秒内未完成，已停止")  # fmt: skip
 

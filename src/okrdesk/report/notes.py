@@ -423,8 +423,6 @@ def ledger_rounding_note(budget: ReportBudget, lang: str) -> str:
     if (reserve := budget.reserve) is not None:
         parts.append(written(reserve.amount, reserve.spent, reserve.left))
     total = written(budget.total.amount, budget.total.spent, budget.total.left)
-    rows = [*parts, total]
-    columns = any(sum(column, Decimal(0)) != shown for column, shown in
-                  zip(zip(*parts, strict=True), total, strict=False))  # fmt: skip
-    lines = any(amount - spent != left for amount, spent, left in rows)
+    columns = any(sum((row[i] for row in parts), Decimal(0)) != total[i] for i in range(3))
+    lines = any(amount - spent != left for amount, spent, left in [*parts, total])
     return label(lang, "ledger_rounding") if columns or lines else ""
