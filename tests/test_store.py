@@ -462,22 +462,32 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
 
 
-@pytest.mark.parametrize("to", ["group", "alone"])
-def test_a_collect_stopped_with_sigterm_ends_cleanly(
-    backend: Backend, tmp_path: Path, to: str
+@pytest.mark.parametrize(
+    ("sent", "to", "status"),
+    [
+        (signal.SIGTERM, "group", 143),
+        (signal.SIGTERM, "alone", 143),
+        (signal.SIGINT, "group", 130),
+        (signal.SIGINT, "alone", 130),
+    ],
+    ids=["sigterm-group", "sigterm-alone", "ctrl-c", "sigint-alone"],
+)
+def test_a_collect_stopped_with_a_signal_ends_cleanly(
+    backend: Backend, tmp_path: Path, sent: signal.Signals, to: str, status: int
 ) -> None:
-    """As a scheduler, `timeout`, `kill` or systemd stops a job: SIGTERM to its process
-    group, or to okrdesk alone."""
+    """As a scheduler, `timeout`, `kill` or systemd stops a job (SIGTERM to its process
+    group, or to okrdesk alone), and as Ctrl-C does (SIGINT to the terminal's foreground
+    process group): the status is 128 + the signal, as shells give."""
     root = backend.workspace()
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
     before = snapshot(backend, root)
     with blocked_collect(root, tmp_path) as (process, scratch, setting):
         if to == "group":
-            os.killpg(process.pid, signal.SIGTERM)
+            os.killpg(process.pid, sent)
         else:
-            os.kill(process.pid, signal.SIGTERM)
+            os.kill(process.pid, sent)
         _, stderr = process.communicate(timeout=30)
-        assert process.returncode == 143, stderr
+        assert process.returncode == status, stderr
         assert stderr.strip().splitlines()[-1] == "Aborted!" and "Traceback" not in stderr
         # Its plugin process and the fork server are gone, and nothing of theirs is left.
         all_gone(setting, scratch)

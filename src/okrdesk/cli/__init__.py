@@ -144,10 +144,21 @@ class OkrdeskGroup(click.Group):
         except click.ClickException as error:
             _say_error(_shown(error, self.command_line))
             sys.exit(error.exit_code)
-        except click.Abort:
+        except click.Abort as error:
             click.echo("Aborted!", err=True)
-            sys.exit(1)
+            sys.exit(_aborted_status(error))
         sys.exit(result if isinstance(result, int) else 0)
+
+
+INTERRUPTED = 130
+"""The status of a command stopped by Ctrl-C: 128 + SIGINT."""
+
+
+def _aborted_status(error: click.Abort) -> int:
+    """128 + SIGINT (130), as shells and other tools give, where click turned Ctrl-C into
+    ``Abort``; 1 where it was anything else (input that ended at a prompt)."""
+    cause = error.__cause__ or error.__context__
+    return INTERRUPTED if isinstance(cause, KeyboardInterrupt) else 1
 
 
 def _shown(error: click.ClickException, args: list[str]) -> str:
@@ -220,9 +231,9 @@ def main() -> None:
         cli.main(prog_name="okrdesk")
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
-        sys.exit(128 + _terminated[0] if _terminated else 130)
+        sys.exit(128 + _terminated[0] if _terminated else INTERRUPTED)
     except SystemExit:
-        if _terminated:  # click said "Aborted!", as it does for Ctrl-C
+        if _terminated:  # click said "Aborted!", as it does for Ctrl-C (130)
             sys.exit(128 + _terminated[0])
         raise
 
