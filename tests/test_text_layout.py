@@ -328,6 +328,25 @@ def test_a_date_a_period_or_a_unit_is_part_of_its_figure() -> None:
     assert shown("O1.KR3 员工流失率", 5) == "…"  # an id is whole or not there
 
 
+def test_a_cut_leaves_no_bracket_open_unless_that_would_lose_most_of_the_line() -> None:
+    def shown(text: str, width: int) -> str:
+        (line,) = plain([one_line(Text(text), width)])
+        assert cell_width(line) <= width
+        return line
+
+    title = "O2.KR2 客户产品配置度 ≥ 3.5 个/户(现 2.4)"
+    assert shown(title, 40) == "O2.KR2 客户产品配置度 ≥ 3.5 个/户…"
+    assert shown("Family trusts [of HNW clients] grow", 27) == "Family trusts…"
+    # Of two left open, the outer when it keeps half the line, else the inner.
+    assert shown("家族信托转介（高净值“老带新”）", 24) == "家族信托转介…"
+    assert shown("家族信托转介（高净值“老带新”）", 27) == "家族信托转介（高净值…"
+    assert shown("信托（高净值客户的“老带新”转介）", 27) == "信托（高净值客户的“老带新”…"
+    # A closed bracket stays, and one opened early is cut inside rather than lose it all.
+    assert shown("NPS (own clients) up from 58 to 62", 26) == "NPS (own clients) up from…"
+    assert shown("(Q4 checkpoint) retention of client assets", 24) == "(Q4 checkpoint) retenti…"
+    assert shown("KR (retention of client assets)", 24) == "KR (retention of client…"
+
+
 def test_a_title_that_would_leave_nothing_after_it_stays_as_far_as_it_fits() -> None:
     line = Text("KR1 ").append("Grow clients", yields=True).append(" 67% of pace")
     assert [plain([one_line(line, w)])[0] for w in (8, 10)] == ["KR1 Gro…", "KR1 … 67%…"]
@@ -342,7 +361,8 @@ def test_a_title_gives_way_before_the_figures_after_it() -> None:
 
     whole = "  提醒    C1.KR2 营业收入 ≥ 5.5亿元(2025 年 4.72亿)：落后，仅达应完成进度的 50.1%"
     assert alert(81) == whole
-    assert alert(80) == "  提醒    C1.KR2 营业收入 ≥ 5.5亿元(2025 年…：落后，仅达应完成进度的 50.1%"
+    # Cut inside its remark, the title ends before the remark's bracket.
+    assert alert(80) == "  提醒    C1.KR2 营业收入 ≥ 5.5亿元…：落后，仅达应完成进度的 50.1%"
     assert alert(66) == "  提醒    C1.KR2 营业收入 ≥ 5.5亿元…：落后，仅达应完成进度的 50.1%"
     assert alert(60) == "  提醒    C1.KR2 营业收入 ≥…：落后，仅达应完成进度的 50.1%"
     assert alert(48) == "  提醒    C1.KR2 …：落后，仅达应完成进度的 50.1%"

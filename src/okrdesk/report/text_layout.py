@@ -410,9 +410,29 @@ def _figures(line: Line, start: int) -> int:
 
 def _shortened(text: str, over: int) -> str:
     """``text`` shortened by ``over`` cells at least, ending in … (… alone at the
-    least), cut before a figure rather than inside it."""
+    least), cut before a figure rather than inside it, and before a bracket it would
+    leave open: "配置度 ≥ 3.5 个/户…", not "配置度 ≥ 3.5 个/户(…"."""
     kept, _ = _cut(text, max(0, cell_width(text) - over - 1))
-    return text[: _before_figure(text, kept)].rstrip() + ELLIPSIS
+    kept = _before_open_bracket(text, _before_figure(text, kept))
+    return text[:kept].rstrip() + ELLIPSIS
+
+
+_BRACKETS = {"(": ")", "（": "）", "[": "]", "【": "】", "“": "”", "《": "》", "「": "」"}
+
+
+def _before_open_bracket(plain: str, kept: int) -> int:
+    """``kept`` moved back to the first bracket that ``plain[:kept]`` opens and does not
+    close, of those that keep at least half of it: a remark cut short reads as a
+    slip, and the words before it say what the line is about."""
+    if kept >= len(plain):
+        return kept
+    opened: list[tuple[int, str]] = []  # where each open bracket is, and what closes it
+    for at, char in enumerate(plain[:kept]):
+        if char in _BRACKETS:
+            opened.append((at, _BRACKETS[char]))
+        elif opened and char == opened[-1][1]:
+            opened.pop()
+    return next((at for at, _ in opened if at >= kept / 2), kept)
 
 
 def _before_figure(plain: str, kept: int) -> int:
