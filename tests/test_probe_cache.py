@@ -32,6 +32,9 @@ from test_sql_metrics import SALONS, SALONS_OKRS
 PLUGIN = """\
 import os
 
+if os.environ.get("OKRDESK_TEST_IMPORT_FAILS"):
+    import okrdesk_probe_demo_lost_dependency  # noqa: F401
+
 from okrdesk.model import Direction, MetricKind, MetricSpec
 from okrdesk.plugins import hookimpl
 from okrdesk.units import UNITS
@@ -203,13 +206,35 @@ def test_changed_settings_are_probed_again(write_workspace: WriteWorkspace, site
 def test_a_failed_probe_is_not_kept(write_workspace: WriteWorkspace, site: Path) -> None:
     root = _workspace(write_workspace)
     failed = _collect(root, site, OKRDESK_TEST_DECLARING_FAILS="1")
-    assert failed.returncode != 0
-    assert '已加载的插件都不提供指标 "new_hnw_clients"' in failed.stderr
+    # The plugin and its error are named, its metrics are not collected; the rest runs.
+    assert failed.returncode == 1
+    assert "插件 probe_demo：okrdesk_metrics 出错：RuntimeError: no metrics today" in failed.stderr
+    assert "指标 complaint_rate、new_hnw_clients：没有已加载的插件提供它" in failed.stderr
     assert _probes(root) == 1
     assert not _cache_file().exists()
     for probes in (1, 0):  # asked again, as the failure was never kept; then kept
         assert _collect(root, site).returncode == 0
         assert _probes(root) == probes
+
+
+def test_a_plugin_that_no_longer_imports_is_told_by_its_error(
+    write_workspace: WriteWorkspace, site: Path
+) -> None:
+    """Its kept answer declares metrics it now cannot: the import's error is what the
+    collect says, not that the plugin declares them otherwise than it did."""
+    root = _workspace(write_workspace)
+    assert _collect(root, site).returncode == 0
+    stored = _stored(root)
+    for _ in range(2):  # the same words the next week, until it is mended
+        failed = _collect(root, site, OKRDESK_TEST_IMPORT_FAILS="1")
+        assert failed.returncode == 1
+        assert (
+            "插件 probe_demo：导入失败：ModuleNotFoundError: No module named "
+            "'okrdesk_probe_demo_lost_dependency'"
+        ) in failed.stderr, failed.stderr
+        assert "collect" not in failed.stderr.replace("okrdesk_collect", "")
+        assert _stored(root) == stored
+    assert _collect(root, site).returncode == 0
 
 
 def test_a_corrupt_cache_file_is_ignored(write_workspace: WriteWorkspace, site: Path) -> None:

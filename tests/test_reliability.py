@@ -344,6 +344,10 @@ def test_a_misbehaving_plugin_is_stopped_and_named(
 # ------------------------------------ a plugin that does not load, for a report
 
 SWALLOWS = "import time\ntry:\n    time.sleep(60)\nexcept BaseException:\n    time.sleep(60)"
+DECLARES_ONE_THEN_RAISES = (
+    'register(MetricSpec("salon_seats", "Seats", "座位", MetricKind.FLOW, UNITS["人"]))\n'
+    '    raise KeyError("date")'
+)
 DECLARES_ONE_THEN_HANGS = (
     'register(MetricSpec("salon_seats", "Seats", "座位", MetricKind.FLOW, UNITS["人"]))\n'
     "    import time\n    time.sleep(60)"
@@ -360,9 +364,12 @@ DECLARES_ONE_THEN_HANGS = (
         ("", DECLARES_ONE_THEN_HANGS, "okrdesk_metrics did not finish within 1 s"),
         ("print('connecting to the licence server')\nraise RuntimeError('no licence server')",
          "", "failed to import: RuntimeError: no licence server"),
+        ("", "raise RuntimeError('no licence server')",
+         "okrdesk_metrics failed: RuntimeError: no licence server"),
+        ("", DECLARES_ONE_THEN_RAISES, "okrdesk_metrics failed: KeyError: 'date'"),
     ],
     ids=["sleeps", "loops", "swallows-the-stop", "declaring-hangs", "declares-one-then-hangs",
-         "raises"],
+         "raises", "declaring-raises", "declares-one-then-raises"],
 )  # fmt: skip
 def test_a_plugin_that_does_not_load_leaves_the_report_and_check_working(
     write_workspace: WriteWorkspace, at_import: str, in_metrics: str, expected: str

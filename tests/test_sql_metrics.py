@@ -287,6 +287,13 @@ def test_a_broken_definition_fails_only_its_own_key_result(
     refused = CliRunner().invoke(cli, ["report", "--lang", "en", "-w", str(root)])
     assert refused.exit_code == 2
     assert 'no loaded plugin provides metric "salon_atendees"' in refused.output
+    # But beside a definition that names no metric it may be that one's: the report runs.
+    with (root / "okrdesk.toml").open("a", encoding="utf-8") as settings_file:
+        settings_file.write('\n[[sources.sql.metrics]]\nkind = "flow"\nunit = "人"\n'
+                            'query = "SELECT 1"\n')  # fmt: skip
+    shown = CliRunner().invoke(cli, ["report", "--lang", "en", "-w", str(root)])
+    assert shown.exit_code == 0, shown.output
+    assert "metric salon_atendees: no loaded plugin provides it" in shown.output
 
 
 def test_validate_reads_the_tables_and_names_as_collect_would(

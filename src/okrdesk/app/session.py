@@ -112,10 +112,10 @@ of whose inputs none declared (``targets.checks``): the missing metric, group 1 
 
 
 def _undeclared_names(host: PluginHost) -> Callable[[str], bool]:
-    """Whether a metric name is one a plugin failed to declare, by its own error (the SQL
-    source names the metric of each broken definition): a misspelt metric is not."""
-    errors = [error for _, error in _undeclared(host)]
-    return lambda name: any(f"({name})" in e or f'"{name}"' in e for e in errors)
+    """Whether a metric name is one a plugin said it could not declare (the SQL source
+    names the metric of each broken definition): a misspelt metric is not."""
+    said = frozenset().union(*(record.undeclared for record in host.records.values()))
+    return said.__contains__
 
 
 def _undeclared(host: PluginHost) -> list[tuple[str, str]]:
@@ -249,11 +249,12 @@ def _why_unmeasured(host: PluginHost) -> tuple[str, str]:
     """Why a metric no loaded plugin provides is not measured, in English and Chinese:
     the plugins that did not load, and those that could not declare all their metrics."""
     reasons, reasons_zh = [], []
-    if unloaded := host.unloaded():
+    declaring = {name for name, _ in _undeclared(host)}
+    if unloaded := [name for name in host.unloaded() if name not in declaring]:
         which = "plugin" if len(unloaded) == 1 else "plugins"
         reasons.append(f"{which} {', '.join(unloaded)} did not load (the errors say why)")
         reasons_zh.append(f"插件 {'、'.join(unloaded)} 未能加载（原因见其错误）")
-    if undeclared := sorted({name for name, _ in _undeclared(host)}):
+    if undeclared := sorted(declaring):
         which, its = ("plugin", "its") if len(undeclared) == 1 else ("plugins", "their")
         reasons.append(f"{which} {', '.join(undeclared)} could not declare all {its} metrics "
                        "(`okrdesk validate` names the mistake)")  # fmt: skip

@@ -12,6 +12,18 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+
+class DeclaredInPart(Exception):
+    """Raised by an ``okrdesk_metrics`` that registered every metric it could and knows
+    which it could not (okrdesk's SQL source, one broken definition among sound ones):
+    ``metrics``. Any other exception from ``okrdesk_metrics`` leaves what the plugin
+    would have declared unknown, as a failed import does."""
+
+    def __init__(self, message: str, metrics: frozenset[str]) -> None:
+        super().__init__(message)
+        self.metrics = metrics
+
+
 WORKSPACE_MODULES = "okrdesk_local_plugins"
 """The package a workspace's ``plugins/NAME.py`` is run as (never imported itself)."""
 

@@ -33,7 +33,7 @@ from okrdesk.model import MetricSpec
 from okrdesk.plugins import hookspecs
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.entry_points import load as load_entry_point
-from okrdesk.plugins.failures import describe_error
+from okrdesk.plugins.failures import DeclaredInPart, describe_error
 from okrdesk.plugins.hookspecs import ReportFormat
 from okrdesk.plugins.time_limit import OutOfTime, interrupted, time_limit
 from okrdesk.records import shared_methods
@@ -96,6 +96,8 @@ class PluginRecord:
     before it finished declaring, or its own process gave no clean answer."""
     cause: str = ""
     """The error that made what it declares unknown (one of ``errors``)."""
+    undeclared: frozenset[str] = frozenset()
+    """The metrics it said it could not declare (``DeclaredInPart``)."""
 
     @property
     def ok(self) -> bool:
@@ -397,7 +399,12 @@ class PluginHost:
             # What it declared before failing stands: one broken definition (an SQL
             # metric, say) must not take the plugin's other metrics with it.
             told = describe_error(error, record.plugin, record.how)
-            record.fail(f"{DECLARING_FAILED}{told}", f"okrdesk_metrics 出错：{told}")
+            said = (f"{DECLARING_FAILED}{told}", f"okrdesk_metrics 出错：{told}")
+            if isinstance(error, DeclaredInPart):
+                record.fail(*said)
+                record.undeclared = error.metrics
+            else:  # any metric may be one it would have declared
+                record.give_up(*said)
         return found
 
     def implementations(self, hook: str) -> list[tuple[str, Callable[..., Any]]]:
@@ -494,8 +501,9 @@ class PluginHost:
     def unloaded(self) -> list[str]:
         """The plugins whose metrics are unknown: they failed to import or to register,
         were stopped before they finished declaring, or their own process gave no clean
-        answer (``PluginRecord.unknown``). A workspace's own untrusted files are
-        ``skipped``, and a plugin whose declaration raised names its metrics itself."""
+        answer (``PluginRecord.unknown``), or their declaration raised without saying
+        which metrics it could not declare. A workspace's own untrusted files are
+        ``skipped``."""
         return sorted(record.name for record in self.records.values() if record.unknown)
 
     def unknown_said(self) -> list[tuple[str, Said]]:

@@ -51,7 +51,7 @@ from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.failures import describe_error
 from okrdesk.plugins.hookspecs import CollectRequest
-from okrdesk.plugins.manager import PluginHost, Probed, Prober, load_one
+from okrdesk.plugins.manager import PluginHost, PluginRecord, Probed, Prober, load_one
 from okrdesk.plugins.probe_cache import ProbeCache
 from okrdesk.plugins.spool import EmittedTwice, Spool, SpooledRow
 from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT
@@ -394,10 +394,12 @@ def _plugin_process(
             declared = Probed(record.errors, record.version, record.declared or [],
                               record.errors_zh, unknown=record.unknown)  # fmt: skip
             connection.send(("declared", declared))
+        elif record.unknown:  # why it declares nothing now, rather than that it changed
+            failure = _errors_of(record)
         elif changed:
             connection.send(("changed", changed))
         elif record.errors and name not in calls:
-            failure = Said("; ".join(record.errors), "")
+            failure = _errors_of(record)
         elif name not in calls:
             failure = _NO_HOOK
         else:
@@ -433,6 +435,12 @@ def _end_without(host_pid: int, folder: str) -> None:
                 continue  # there, and another user's: its number was given again
 
     threading.Thread(target=watch, name="okrdesk-host-watch", daemon=True).start()
+
+
+def _errors_of(record: PluginRecord) -> Said:
+    """The errors a plugin gave while loading, in both languages."""
+    zh = [record.errors_zh.get(error, error) for error in record.errors]
+    return Said("; ".join(record.errors), "；".join(zh))
 
 
 def _declared_otherwise(request: CollectRequest, declared: list[MetricSpec] | None) -> list[str]:

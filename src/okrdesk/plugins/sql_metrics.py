@@ -69,6 +69,7 @@ from okrdesk.model import (
     OverTime,
 )
 from okrdesk.plugins import sql_funnels
+from okrdesk.plugins.failures import DeclaredInPart
 from okrdesk.plugins.hookspecs import CollectRequest, Emit, SettingsProblem, hookimpl
 from okrdesk.plugins.settings_checks import settings_problems
 from okrdesk.plugins.sql_dialect import sqlite_advice, to_duckdb
@@ -270,8 +271,26 @@ def okrdesk_metrics(register: Callable[[MetricSpec], None], settings: Mapping[st
     found, broken = _definitions(settings)
     for spec, _ in found:
         register(spec)
-    if broken:
-        raise SqlMetricError("; ".join(broken))
+    if not broken:
+        return
+    items = settings.get("metrics", [])
+    if all(map(_named, items)):  # each definition names its metric: no other is ours
+        named = {name for name in map(_named, items) if name}
+        raise BrokenDefinitions("; ".join(broken), frozenset(named - {s.name for s, _ in found}))
+    raise SqlMetricError("; ".join(broken))
+
+
+class BrokenDefinitions(SqlMetricError, DeclaredInPart):
+    """Some of ``[sources.sql]``'s definitions are broken; ``metrics`` are theirs."""
+
+    def __init__(self, message: str, metrics: frozenset[str]) -> None:
+        DeclaredInPart.__init__(self, message, metrics)
+
+
+def _named(item: object) -> str | None:
+    """The metric a definition names, whatever else is wrong with it."""
+    name = item.get("name") if isinstance(item, Mapping) else None
+    return name if isinstance(name, str) and name.strip() else None
 
 
 @hookimpl
