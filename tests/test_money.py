@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -408,28 +409,32 @@ def test_a_wrong_checkin_is_withdrawn_and_kept_in_the_history(money: Path) -> No
             "--reason goes with --withdraw ID")  # fmt: skip
     refused(run(money, "checkin", "--list", "O1.REV", "--withdraw", "2", "--reason", "x"),
             "--list 关键结果 与 --withdraw 编号 须单独使用")  # fmt: skip
-    done = run(money, "checkin", "--withdraw", "2", "--reason", "多打了两个零")
+    done = run(money, "checkin", "--withdraw", "2", "--reason", "多打了两个零", "--by", "王芳")
     assert done.exit_code == 0, done.output
     assert "已撤回打卡 2：O1.REV 110 亿元（branch，截至 2026-04-30）" in done.output
     explained = run(money, "explain", "O1.REV", "--as-of", "2026-05-01")
     assert "= 1.1亿" in explained.output
+    assert re.search(r"记录于 2026-\d\d-\d\d \d\d:\d\d ", explained.output), explained.output
     # The ids to withdraw by, as okrdesk history lists them, withdrawn ones marked.
     listed = run(money, "checkin", "--list", "O1.REV").output.splitlines()
     assert listed == run(money, "history", "O1.REV").output.splitlines()
     (second,) = [line for line in listed if line.startswith("   2  2026-04-30")]
-    assert "110亿" in second and "撤回：多打了两个零]" in second
+    assert "110亿" in second and "由 王芳 撤回：多打了两个零]" in second
     english = run(money, "checkin", "--list", "O1.REV", "--lang", "en").output
     assert "withdrawn 2026-" in english and ": 多打了两个零]" in english
     with Store.open(money / "okrdesk.db") as store:
         (kept,) = [c for c in store.checkins(withdrawn=True) if c.id == 2]
     assert (kept.value, kept.withdraw_reason) == (11_000_000_000.0, "多打了两个零")
+    assert kept.withdrawn_by == "王芳"
     before = checkins(money)
     refused(run(money, "checkin", "--withdraw", "2", "--reason", "x", "--lang", "en"),
             "check-in 2 was already withdrawn on 2026-")  # fmt: skip
     refused(run(money, "checkin", "--withdraw", "7", "--reason", "x", "--lang", "en"),
             "no check-in 7; `okrdesk checkin --list KR` shows ids")  # fmt: skip
-    refused(run(money, "checkin", "--withdraw", "2", "--reason", "x"), "编号 2 的打卡已于 2026-",
-            "撤回")  # fmt: skip
+    again = run(money, "checkin", "--withdraw", "2", "--reason", "x")
+    assert again.exit_code == 2
+    # When, in this machine's time, to the minute: not the store's UTC ISO stamp.
+    assert re.search(r"编号 2 的打卡已于 2026-\d\d-\d\d \d\d:\d\d 撤回", again.output), again.output
     refused(run(money, "checkin", "--withdraw", "7", "--reason", "x"), "没有编号为 7 的打卡")
     assert checkins(money) == before
 

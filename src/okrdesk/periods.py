@@ -12,6 +12,16 @@ import attrs
 from okrdesk.records import shared_methods
 
 
+def local_time(stamp: str) -> str:
+    """A moment the store keeps (ISO 8601, in UTC) as a reader writes it: in this
+    machine's time zone, to the minute (``2026-12-04 18:36``); as kept when unreadable."""
+    try:
+        moment = dt.datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 class Grain(StrEnum):
     WEEK = "week"
     MONTH = "month"

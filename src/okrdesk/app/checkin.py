@@ -12,6 +12,7 @@ from okrdesk.app.session import Session, find_key_result, find_subject, open_sto
 from okrdesk.engine.pace import closes_on
 from okrdesk.errors import BadInput, printable
 from okrdesk.model import KeyResult
+from okrdesk.periods import local_time
 from okrdesk.units import UNITS, UnreadableFigure, format_in, parse_quantity
 
 
@@ -85,6 +86,7 @@ _REFUSED = {
                     "without a metric. Run `okrdesk collect` instead.",
         "outside": "{day} is outside the plan ({start} to {end})",
         "no_author": "--by: give a name (who is checking in). Nothing was stored.",
+        "no_author_withdraw": "--by: give a name (who is withdrawing it). Nothing was changed.",
         "unreadable": "{kr}: {error}. Nothing was stored.",
         "confidence": "--confidence {text}: not a number from 0 to 1 (or 0% to 100%). "
                       "Nothing was stored.",
@@ -98,6 +100,7 @@ _REFUSED = {
                     "请改为运行 `okrdesk collect`。",
         "outside": "{day} 不在计划期内（{start} 至 {end}）",
         "no_author": "--by：请给出填报人的名字。未记录任何打卡。",
+        "no_author_withdraw": "--by：请给出撤回人的名字。未作任何更改。",
         "unreadable": "{kr}：{error}。未记录任何打卡。",
         "confidence": "--confidence {text}：应为 0 到 1 之间的数（或 0% 到 100%）。"
                       "未记录任何打卡。",
@@ -157,11 +160,16 @@ def _confidence(text: str, lang: str) -> float:
     return float(sure)
 
 
-def withdraw_checkin(session: Session, checkin_id: int, reason: str, lang: str = "en") -> str:
-    """Mark one check-in withdrawn; its row stays in the history. What to tell the user,
-    in ``lang``."""
+def withdraw_checkin(
+    session: Session, checkin_id: int, reason: str, lang: str = "en", by: str | None = None
+) -> str:
+    """Mark one check-in withdrawn, by ``by`` (else ``author_default``); its row stays in
+    the history. What to tell the user, in ``lang``."""
     if not reason.strip():
         raise BadInput(_REFUSED[lang]["withdraw_reason"])
+    author = author_default(session.workspace.checkin_by) if by is None else by.strip()
+    if not author:
+        raise BadInput(_REFUSED[lang]["no_author_withdraw"])
     with open_store(session.workspace, create=False) as store:
         # Asked first to refuse in the reader's words; the store refuses the same inside its
         # transaction, where another process may have withdrawn it since.
@@ -169,8 +177,9 @@ def withdraw_checkin(session: Session, checkin_id: int, reason: str, lang: str =
         if found is None:
             raise BadInput(_REFUSED[lang]["no_checkin"].format(id=checkin_id))
         if found.withdrawn is not None:
-            raise BadInput(_REFUSED[lang]["withdrawn"].format(id=checkin_id, when=found.withdrawn))
-        withdrawn = store.withdraw_checkin(checkin_id, _who(), reason.strip())
+            when = local_time(found.withdrawn)
+            raise BadInput(_REFUSED[lang]["withdrawn"].format(id=checkin_id, when=when))
+        withdrawn = store.withdraw_checkin(checkin_id, author, reason.strip())
     kr = session.plan.key_results_by_id.get(withdrawn.key_result)
     shown = format_in(kr.unit, withdrawn.value) if kr else f"{withdrawn.value:g}"
     return _WORDS[lang]["withdrew"].format(

@@ -39,7 +39,7 @@ from okrdesk.model import (
     Plan,
     StoredObservation,
 )
-from okrdesk.periods import period_holding
+from okrdesk.periods import local_time, period_holding
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.report.numbers import percent, score_text
 from okrdesk.report.text_layout import Text, one_line, wrap
@@ -445,7 +445,7 @@ def _explain_checkins(
             story += said["confidence"].format(confidence=percentage(c.confidence, keep=0))
         note = f"  {c.note}" if c.note else ""
         value = padded(written(kr.unit, c.value, lang), 18, right=True)
-        recorded = said["recorded"].format(when=c.recorded)
+        recorded = said["recorded"].format(when=local_time(c.recorded))
         lines.append(f"  {c.day}  {c.subject:<12} {value}  {recorded}{story}{note}{mark}")
     return lines
 

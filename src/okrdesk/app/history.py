@@ -6,6 +6,7 @@ from okrdesk.app.session import Session, find_key_result, stored
 from okrdesk.errors import BadInput, printable
 from okrdesk.messages import ALERTS, display_width, padded
 from okrdesk.model import Checkin, KeyResult
+from okrdesk.periods import local_time
 from okrdesk.units import Dimension, percentage, written
 
 _WORDS = {
@@ -76,7 +77,7 @@ def _row(kr: KeyResult, c: Checkin, lang: str, words: dict[str, str]) -> list[st
     note = printable(c.note)
     if c.withdrawn is not None:
         by = words["by"].format(who=printable(c.withdrawn_by)) if c.withdrawn_by else ""
-        mark = words["withdrawn"].format(day=c.withdrawn[:10], by=by,
+        mark = words["withdrawn"].format(day=local_time(c.withdrawn)[:10], by=by,
                                          reason=printable(c.withdraw_reason))  # fmt: skip
         note = f"{mark} {note}"
     return [str(c.id), c.day.isoformat(), value, c.subject, printable(c.author) or "—",

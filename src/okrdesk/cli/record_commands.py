@@ -95,8 +95,8 @@ def collect(
 @click.option("--date", "day", type=DATE, help="The day the value is as of (default: today).")
 @click.option(
     "--by", metavar="NAME",
-    help="Who is checking in (default: okrdesk.toml's [checkin] by, else $OKRDESK_USER, "
-    "else the login name).",
+    help="Who is checking in, or withdrawing one (default: okrdesk.toml's [checkin] by, "
+    "else $OKRDESK_USER, else the login name).",
 )  # fmt: skip
 @click.option(
     "--list", "list_for", metavar="KR",
@@ -154,7 +154,7 @@ def checkin(
         session = open_session(workspace_path())
         lang = session.workspace.language(lang)
         lines = (
-            [withdraw_checkin(session, withdraw, reason or "", lang)]
+            [withdraw_checkin(session, withdraw, reason or "", lang, by)]
             if withdraw is not None
             else history_lines(session, list_for or "", lang)
         )
