@@ -188,8 +188,12 @@ def test_spend_that_would_trip_the_breaker_is_refused(write_workspace: WriteWork
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
     signed = ["--signed-by", "王芳", "--signed-by", "李强", "--date", THROUGH]
     # 33 of 360 clients by 15 March: results allow 9.2%; spend may run to 19.2% of 380万.
-    ok = run(root, "spend", "add", "salons", "70万", *signed)
+    ok = run(root, "spend", "add", "salons", "69.9667", *signed)
     assert ok.exit_code == 0, ok.output
+    # Said back to the yuan as kept; spent and amount as the budget table writes them.
+    assert "已记录支出 699,667元：salons" in ok.output
+    assert "本项已支出 69.97万，预算 380万。" in ok.output
+    assert run(root, "spend", "add", "salons", "333元", *signed).exit_code == 0
     refused = run(root, "spend", "add", "salons", "5万", *signed)
     assert refused.exit_code == 1
     assert "已拒绝（熔断）：计入这笔支出后，salons（沙龙、峰会、路演）" in refused.output
@@ -200,7 +204,7 @@ def test_spend_that_would_trip_the_breaker_is_refused(write_workspace: WriteWork
         english.output
     )
     with Store.open(root / "okrdesk.db") as store:
-        assert [e.amount for e in store.spend()] == [Decimal(700_000)]
+        assert [e.amount for e in store.spend()] == [Decimal(699_667), Decimal(333)]
 
 
 def test_an_override_is_recorded_with_its_reason(write_workspace: WriteWorkspace) -> None:
@@ -211,12 +215,11 @@ def test_an_override_is_recorded_with_its_reason(write_workspace: WriteWorkspace
     done = run(root, "spend", "add", "salons", "75万", *signed, "--override",
                "--reason", "春季峰会已签约,违约金更高", "--lang", "en")  # fmt: skip
     assert done.exit_code == 0, done.output
-    assert "Recorded 75 万元 on salons (沙龙、峰会、路演) on 2026-03-15, signed by 王芳, 李强." in (
-        done.output
-    )
+    said = "Recorded CNY 750k on salons (沙龙、峰会、路演) on 2026-03-15, signed by 王芳, 李强."
+    assert said in done.output
     assert "Breaker overridden: 春季峰会已签约,违约金更高." in done.output
     listed = run(root, "spend", "list")
-    assert "[已越权支出：春季峰会已签约,违约金更高]" in listed.output
+    assert "[熔断后特批支出：春季峰会已签约,违约金更高]" in listed.output
     with Store.open(root / "okrdesk.db") as store:
         (entry,) = store.spend()
     assert entry.override_reason == "春季峰会已签约,违约金更高"

@@ -127,7 +127,7 @@ def test_concurrent_spends_are_serialised_and_the_second_sees_the_first(money: P
     done = [out for code, out, _ in outcomes if code == 0]
     tripped = [err for code, _, err in outcomes if code == 1]
     assert len(done) == 1, outcomes
-    assert "本项已支出 30 万元，预算 50 万元" in done[0]
+    assert "本项已支出 30万，预算 50万" in done[0]
     assert len(tripped) == 5, outcomes
     assert all(
         "已拒绝（熔断）：计入这笔支出后，experts" in err and "Traceback" not in err
@@ -172,7 +172,7 @@ def test_an_entry_dated_ahead_is_judged_as_if_spent_today(
     assert ledger(root) == []
     said = record_spend(session, "summit", "40万", ["王芳"], "", dt.date(2026, 12, 31),
                         today=dt.date(2026, 12, 1))  # fmt: skip
-    assert "Recorded 40 万元" in said
+    assert "Recorded CNY 400k" in said
 
 
 # ------------------------------------------------- 2. dates, bounds, reversals
@@ -256,9 +256,9 @@ def test_a_wrong_entry_is_reversed_by_id_with_a_reason(money: Path) -> None:
     done = run(money, "spend", "reverse", "1", "--signed-by", "李强", "--reason", "录错金额",
                "--date", "2026-03-03")  # fmt: skip
     assert done.exit_code == 0, done.output
-    said = "已于 2026-03-03 冲正台账第 1 笔（training，12 万元，支出日期 2026-03-02），签字人 李强"
+    said = "已于 2026-03-03 冲正台账第 1 笔（training，12万，支出日期 2026-03-02），签字人 李强"
     assert said in done.output
-    assert "本项已支出 0 万元，预算 519 万元。台账第 2 笔。" in done.output
+    assert "本项已支出 0元，预算 519万。台账第 2 笔。" in done.output
     with Store.open(money / "okrdesk.db") as store:
         (_, reversal) = store.spend()
     assert (reversal.amount, reversal.reverses, reversal.note) == (-120_000, 1, "录错金额")

@@ -34,7 +34,7 @@ LABELS: dict[str, dict[str, str]] = {
         "cost_per_result": "单位成本", "signed_by": "签字人", "breaker": "熔断",
         "total": "合计", "alerts": "需要关注", "none": "无", "expected_roi": "预期 ROI",
         "expense_ratio": "费用率", "scores": "月度考核", "period": "期间", "policy": "考核方案",
-        "breaker_tripped": "熔断已触发", "override": "已越权支出",
+        "breaker_tripped": "熔断已触发", "override": "熔断后特批支出",
         "no_alerts": "暂无需要关注的事项",
         "reach": "预计达成", "not_enough": "数据不足", "revenue": "归因收入",
         "unit_person": "人员", "unit_unit": "单位", "planned": "计划已用",

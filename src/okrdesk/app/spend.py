@@ -15,7 +15,15 @@ from okrdesk.messages import display_width, padded
 from okrdesk.model import BudgetLine, Plan, SpendEntry, person_key
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such, suggest
-from okrdesk.units import UNITS, UnitOfMeasure, UnreadableFigure, format_in, parse_quantity
+from okrdesk.units import (
+    UNITS,
+    UnitOfMeasure,
+    UnreadableFigure,
+    figure,
+    format_in,
+    ledger,
+    parse_quantity,
+)
 
 if TYPE_CHECKING:
     from okrdesk.engine.budget import Breaker
@@ -191,9 +199,9 @@ def record_spend(
     )
     # One line: a name from the plan may hold a line break, which must not start another.
     return printable(words["recorded"].format(
-        amount=format_in(WAN, amount, 4), line=line.id, name=line.name, day=day,
-        names=_names(names, lang), spent=format_in(WAN, spent, 4),
-        budget=format_in(WAN, line.amount, 4), overridden=overridden, id=entry_id,
+        amount=_exactly(amount, lang), line=line.id, name=line.name, day=day,
+        names=_names(names, lang), spent=ledger(spent, lang), budget=ledger(line.amount, lang),
+        overridden=overridden, id=entry_id,
     ))  # fmt: skip
 
 
@@ -233,17 +241,34 @@ def reverse_spend(
             left = sum((e.amount for e in entries if e.line == entry.line), start=-entry.amount)
             if left < 0:
                 raise BadInput(refused["below_zero"].format(
-                    id=entry_id, line=entry.line, left=format_in(WAN, left, 4)
+                    id=entry_id, line=entry.line, left=_exactly(left, lang)
                 ))  # fmt: skip
 
         new_id = store.add_spend(original.line, day, -original.amount, names, reason.strip(),
                                  reverses=entry_id, guard=reversible)  # fmt: skip
         spent = sum(e.amount for e in store.spend(original.line))
     return printable(_WORDS[lang]["reversed"].format(
-        entry=entry_id, amount=format_in(WAN, original.amount, 4), line=line.id,
+        entry=entry_id, amount=_exactly(original.amount, lang), line=line.id,
         original=original.day, day=day, names=_names(names, lang),
-        spent=format_in(WAN, spent, 4), budget=format_in(WAN, line.amount, 4), id=new_id,
+        spent=ledger(spent, lang), budget=ledger(line.amount, lang), id=new_id,
     ))  # fmt: skip
+
+
+def _exactly(amount: Decimal, lang: str) -> str:
+    """An entry's amount exactly as it is kept: in 万 (thousands in English) where that
+    takes two decimals at most, else in yuan, to the fen where it has fen. (The spent
+    and the budget beside it are written as the budget table writes them, ``ledger``.)"""
+    size, sign = abs(amount), "-" if amount < 0 else ""
+    scale, mark = (Decimal(1000), "k") if lang == "en" else (Decimal(10_000), "万")
+    if size >= scale and size % (scale / 100) == 0:
+        scaled = size / scale
+        places = next(p for p in (0, 1, 2) if scaled == round(scaled, p))
+        shown = figure(scaled, places) + mark
+    else:
+        fen = 0 if size == size.to_integral_value() else 2
+        shown = figure(size, fen, keep=fen)
+        shown += "" if lang == "en" else "元"
+    return f"{sign}CNY {shown}" if lang == "en" else f"{sign}{shown}"
 
 
 _WORDS = {
@@ -262,13 +287,13 @@ _WORDS = {
     "zh": {
         "recorded": "已记录支出 {amount}：{line}（{name}），支出日期 {day}，签字人 {names}。"
                     "本项已支出 {spent}，预算 {budget}。{overridden}台账第 {id} 笔。",
-        "overridden": "已越权支出：{reason}。",
+        "overridden": "熔断后特批支出：{reason}。",
         "reversed": "已于 {day} 冲正台账第 {entry} 笔（{line}，{amount}，支出日期 {original}），"
                     "签字人 {names}。本项已支出 {spent}，预算 {budget}。台账第 {id} 笔。",
         "none": "尚无支出记录。",
         "columns": "编号|日期|预算项|金额（元）|签字人 / 说明",
         "reverses": "[冲正第 {id} 笔]", "reversed_by": "[已由第 {id} 笔冲正]",
-        "override": "[已越权支出：{reason}]",
+        "override": "[熔断后特批支出：{reason}]",
         "net": "合计 {n} 笔", "net_one": "合计 1 笔",
     },
 }  # fmt: skip
