@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from okrdesk.store import Store
 
 ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
@@ -51,7 +53,7 @@ def test_demo_check_ins_of_a_count_to_date_never_fall(tmp_path: Path) -> None:
     shutil.copytree(shipped("sample_targets"), root / "targets")
     plan = load_plan_or_fail(root)
     with Store.open(tmp_path / "okrdesk.db") as store:
-        write_history(plan, store, dt.date(2026, 11, 30))
+        write_history(plan, store, dt.date(2026, 11, 30), {})
         checkins = store.checkins()
     closing = {kr.id: closes_on(plan, kr) for kr in plan.key_results_by_id.values()}
     counted = {kr.id for kr in plan.key_results_by_id.values()
@@ -91,3 +93,30 @@ def test_a_file_every_metric_of_a_plugin_reads_is_one_error_naming_the_metrics(
     assert {"asset_attrition", "new_hnw_clients"} <= set(metrics.split("、"))
     assert missing.partition("：assets.csv")[2].startswith(": file not found")
     assert len(errors) == len(set(errors))
+
+
+def test_the_demo_ledger_keeps_to_its_breakers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each entry, judged as `okrdesk spend add` judges it on the ledger before it, went
+    under its line's breaker, but the one the README tells of: the events line's last,
+    recorded as an override with its reason."""
+    from okrdesk.app.session import open_session
+    from okrdesk.app.spend import breaker_after
+
+    root = tmp_path / "demo"
+    assert okrdesk("demo", str(root), "--as-of", "2026-11-20").returncode == 0
+    monkeypatch.delattr(sys, "_called_from_test")  # the installed brokerage plugin, as made
+    monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "brokerage")
+    session = open_session(root)
+    overrides = []
+    with Store.open(root / "okrdesk.db") as store:
+        ledger = sorted(store.spend(), key=lambda e: (e.day, e.id))
+        for at, entry in enumerate(ledger):
+            earlier = [e for e in ledger[:at] if e.line == entry.line]
+            breaker = breaker_after(session.plan, session.host.metrics, store, entry.line,
+                                    earlier, entry.amount, entry.day)  # fmt: skip
+            assert breaker.tripped == (entry.override_reason is not None), entry
+            if entry.override_reason is not None:
+                overrides.append((entry.line, entry.day))
+    assert overrides == [("events", dt.date(2026, 10, 31))]

@@ -26,6 +26,7 @@ from typing import Any
 
 from okrdesk.app.collect import run_collect, said_once
 from okrdesk.app.session import open_session, open_store
+from okrdesk.app.spend import breaker_after
 from okrdesk.app.validate import plan_summary
 from okrdesk.engine.cadence import who_owes
 from okrdesk.engine.pace import closes_on, due_fraction
@@ -34,7 +35,7 @@ from okrdesk.engine.tree_targets import owner_of
 from okrdesk.errors import BadInput, display_path
 from okrdesk.files import copy_file_atomically, write_text_atomically
 from okrdesk.messages import counted
-from okrdesk.model import BudgetLine, Direction, KeyResult, Plan
+from okrdesk.model import BudgetLine, Direction, KeyResult, MetricSpec, Plan
 from okrdesk.periods import Grain, periods_between
 from okrdesk.plugins.failures import describe_error
 from okrdesk.plugins.manager import PluginHost
@@ -94,8 +95,14 @@ def _signers(plan: Plan, line: BudgetLine) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))[:2]
 
 
-def write_history(plan: Plan, store: Store, through: dt.date) -> tuple[int, int]:
-    """Record the demo's check-ins and spending; return how many of each."""
+def write_history(
+    plan: Plan, store: Store, through: dt.date, metrics: Mapping[str, MetricSpec]
+) -> tuple[int, int]:
+    """Record the demo's check-ins and spending; return how many of each. Spending is
+    judged by each line's breaker as `okrdesk spend add` judges it: while an entry would
+    trip it, the branch spends nothing more on that line (the schedule catches up once
+    the results allow it), but for the line that runs ahead, whose last entry goes through
+    as an override, with its reason."""
     month_ends = _month_ends(plan, through)
     checkins = 0
     for kr in plan.key_results_by_id.values():
@@ -126,11 +133,13 @@ def write_history(plan: Plan, store: Store, through: dt.date) -> tuple[int, int]
             goal = (line.amount * due * pace).quantize(Decimal(100))
             if goal <= spent:
                 continue
-            reason = (
-                "demo: 峰会场地合同已签,违约成本更高"
-                if line.id == hurried and day == month_ends[-1]
-                else None
-            )
+            ledger = store.spend(line.id)
+            tripped = breaker_after(plan, metrics, store, line.id, ledger, goal - spent, day)
+            reason = None
+            if tripped.tripped:
+                if line.id != hurried or day != month_ends[-1]:
+                    continue
+                reason = "demo: 峰会场地合同已签,违约成本更高"
             store.add_spend(line.id, day, goal - spent, _signers(plan, line), "demo", reason)
             spent = goal
             entries += 1
@@ -197,7 +206,7 @@ def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
     )
     lines.extend(f"error: {error}" for error in said_once(summary.errors))
     with open_store(session.workspace) as store:
-        checkins, entries = write_history(session.plan, store, through)
+        checkins, entries = write_history(session.plan, store, through, session.host.metrics)
     lines.append(f"Recorded {checkins} demo check-ins and {entries} spend entries.")
     return lines
 

@@ -4,7 +4,7 @@ entry, and listing it."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -12,7 +12,7 @@ from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
 from okrdesk.messages import display_width, padded
-from okrdesk.model import BudgetLine, Plan, SpendEntry, person_key
+from okrdesk.model import BudgetLine, MetricSpec, Plan, SpendEntry, person_key
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such, suggest
 from okrdesk.units import (
@@ -170,19 +170,22 @@ def record_spend(
     _check_day(plan, day, lang)
     seen: list[SpendEntry] = []
 
+    def judged(entries: list[SpendEntry], day: dt.date, on: dt.date | None = None) -> Breaker:
+        return breaker_after(plan, session.host.metrics, store, line.id, entries, amount, day, on)
+
     def within_breaker(entries: list[SpendEntry]) -> str | None:
         seen[:] = entries
-        breaker = _breaker_after(session, store, line.id, entries, amount, day)
+        breaker = judged(entries, day)
         # Judged too on the ledger's latest day: an entry dated before entries already
         # recorded must not slip under the breaker by leaving them out of its view.
         latest = max((e.day for e in entries if e.line == line.id), default=day)
         if latest > day and not breaker.tripped:
-            breaker = _breaker_after(session, store, line.id, entries, amount, day, latest)
+            breaker = judged(entries, day, latest)
         # And one dated ahead is judged as if spent today: a line's pace allows more by
         # December than today, and the money is committed now.
         now = clamp_to_plan(plan, today)
         if day > now and not breaker.tripped:
-            breaker = _breaker_after(session, store, line.id, entries, amount, now)
+            breaker = judged(entries, now)
         if breaker.tripped and override_reason is None:
             raise BreakerTripped(refused["tripped"].format(message=breaker.text(lang)))
         if not breaker.tripped and override_reason is not None:
@@ -382,8 +385,9 @@ def _entry(entries: Sequence[SpendEntry], entry_id: int, lang: str) -> SpendEntr
     return found
 
 
-def _breaker_after(
-    session: Session,
+def breaker_after(
+    plan: Plan,
+    metrics: Mapping[str, MetricSpec],
     store: Store,
     line_id: str,
     entries: Sequence[SpendEntry],
@@ -397,8 +401,8 @@ def _breaker_after(
     from okrdesk.engine.progress import Engine
 
     pending = SpendEntry(0, line_id, day, amount, (), "", None, "")
-    as_of = clamp_to_plan(session.plan, judged_on or day)
-    engine = Engine(session.plan, store, as_of, session.host.metrics)
+    as_of = clamp_to_plan(plan, judged_on or day)
+    engine = Engine(plan, store, as_of, metrics)
     budget = budget_progress(engine, [*entries, pending])
     return next(lp.breaker for lp in budget.lines if lp.line.id == line_id)
 
