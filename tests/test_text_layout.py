@@ -63,12 +63,33 @@ def test_a_wide_character_is_never_cut_in_half() -> None:
 def test_a_column_that_keeps_figures_folds_a_long_word_before_a_figure() -> None:
     title = "C1.KR1 客户资产净增 ≥ 45亿元(也是“4×100”的新增 AUM 45.5亿)"
     assert chop("45亿元(也是“4×100”", 15) == ["45亿元(也是“4×1", "00”"]  # as rich folds
-    assert chop("45亿元(也是“4×100”", 15, whole_runs=True) == ["45亿元(也是“", "4×100”"]
+    # And never after an opening quote or before a closing one, as Chinese is set.
+    assert chop("45亿元(也是“4×100”", 15, whole_runs=True) == ["45亿元(也是", "“4×100”"]
+    pieces = chop("新增高净值客户（公司口径）", 24, whole_runs=True)
+    assert pieces == ["新增高净值客户（公司口", "径）"]
     assert chop("abcdefghij", 4, whole_runs=True) == ["abcd", "efgh", "ij"]  # wider than a line
     for width in range(8, 40):
         lines = plain(wrap(Text(title), width, overflow="fold_figures"))
         for figure in ("C1.KR1", "45", "4×100", "45.5"):
             assert any(figure in line for line in lines), (width, lines)
+
+
+def test_a_title_keeps_a_sign_with_its_figure_and_a_figure_with_its_measure_word() -> None:
+    def folded(text: str, width: int) -> list[str]:
+        return [line.rstrip() for line in plain(wrap(Text(text), width, overflow="fold_figures"))]
+
+    assert folded("C1.KR2 营业收入 ≥ 5.5亿元(2025 年 4.72亿)", 19) == [
+        "C1.KR2 营业收入", "≥ 5.5亿元(2025 年", "4.72亿)",
+    ]  # fmt: skip
+    assert folded("O1.KR3 家族信托 90 单", 18) == ["O1.KR3 家族信托", "90 单"]
+    assert folded("O1.KR1 新增高净值客户 1,000 户(公司口径)", 20) == [
+        "O1.KR1", "新增高净值客户", "1,000 户(公司口径)",
+    ]  # fmt: skip
+    # A key result's id is no figure: the title after it may go on the next line.
+    assert folded("C2.KR2 新增高净值客户", 16) == ["C2.KR2", "新增高净值客户"]
+    # Other columns wrap as rich does: at every space.
+    assert plain(wrap(Text("家族信托 90 单"), 10)) == ["家族信托 ", "90 单"]
+    assert plain(wrap(Text("家族信托 90 单"), 12)) == ["家族信托 90 ", "单"]
 
 
 # ------------------------------------------------------------------ wrapping

@@ -101,14 +101,23 @@ def chop(text: str, width: int, *, whole_runs: bool = False) -> list[str]:
     """``text`` in pieces of at most ``width`` cells (a wide character is never split).
     ``whole_runs``: each piece cut before a run of figures or Latin letters rather than
     inside it (a title's "4×100" or "45亿" is never cut into "4×1" and "00"), unless the
-    run is too wide for a line of its own."""
+    run is too wide for a line of its own, and no piece starts with a closing bracket,
+    quote or stop, nor ends with an opening one, as Chinese is set."""
     pieces: list[str] = []
     start = size = 0
     for index, char in enumerate(text):
         char_width = char_cells(char)
         if size + char_width > width:
             cut = index
-            while whole_runs and cut > start and _joined(text[cut - 1]) and _joined(text[cut]):
+            while (
+                whole_runs
+                and cut > start
+                and (
+                    (_joined(text[cut - 1]) and _joined(text[cut]))
+                    or text[cut] in _NO_LINE_START
+                    or text[cut - 1] in _NO_LINE_END
+                )
+            ):
                 cut -= 1
             if cut == start:
                 cut = index
@@ -118,6 +127,10 @@ def chop(text: str, width: int, *, whole_runs: bool = False) -> list[str]:
     if size:
         pieces.append(text[start:])
     return pieces
+
+
+_NO_LINE_START = frozenset("”’）)」』】》，。、：；！？")
+_NO_LINE_END = frozenset("“‘（(「『【《")
 
 
 def _joined(char: str) -> bool:
@@ -180,13 +193,40 @@ NO_BREAK = "\xa0"
 """A space that joins the words on either side: a line never breaks there."""
 
 _WORD = re.compile(rf"[^\S{NO_BREAK}]*[\S{NO_BREAK}]+[^\S{NO_BREAK}]*")
-_BARE_WORD = re.compile(rf"[\S{NO_BREAK}]+")
 _TRAILING_SPACE = re.compile(r"\s+$")
 
 
-def _words(text: str) -> list[str]:
+_SIGNS = frozenset("≥≤<>=≈±")
+
+
+def _words(text: str, whole_runs: bool = False) -> list[str]:
     """The words a line may break between, as ``wrap`` breaks it."""
-    return _BARE_WORD.findall(text)
+    return [word.strip() for _, word in _glued(text, whole_runs)]
+
+
+def _glued(text: str, whole_runs: bool) -> list[tuple[int, str]]:
+    """Where each word of ``text`` starts, and the word with the spaces around it. A
+    line breaks between two; where ``whole_runs`` keeps figures whole (a key result's
+    title), not after a comparison sign (``≥ 45亿元``) nor between a figure and the
+    measure word after it (``90 单``, ``1,000 户(公司口径)``)."""
+    words: list[tuple[int, str]] = []
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if whole_runs and words and _held_together(words[-1][1], word):
+            words[-1] = (words[-1][0], words[-1][1] + word)
+        else:
+            words.append((match.start(), word))
+    return words
+
+
+_NUMBER = re.compile(r"[-+]?\d[\d,.]*")
+
+
+def _held_together(before: str, after: str) -> bool:
+    last = before.rstrip()
+    if last in _SIGNS:
+        return True
+    return _NUMBER.fullmatch(last) is not None and char_cells(after.lstrip()[:1] or " ") == 2
 
 
 def _breaks(text: str, width: int, fold: bool, whole_runs: bool = False) -> list[int]:
@@ -195,8 +235,7 @@ def _breaks(text: str, width: int, fold: bool, whole_runs: bool = False) -> list
     ``chop`` says) or left whole."""
     breaks: list[int] = []
     offset = 0
-    for match in _WORD.finditer(text):
-        start, word = match.start(), match.group()
+    for start, word in _glued(text, whole_runs):
         length = cell_width(word.rstrip())
         if width - offset >= length:
             offset += cell_width(word)
@@ -556,7 +595,8 @@ class TextTable:
                 if self.show_footer:
                     body.append(column.footer)
                 lines = max(map(_widest_line, body), default=0)
-                words = max((cell_width(w) for text in body for w in _words(text)), default=0)
+                runs = column.overflow == "fold_figures"
+                words = max((cell_width(w) for text in body for w in _words(text, runs)), default=0)
                 head_words = max(map(cell_width, _words(column.header)), default=0)
                 measures.append(_Measure(
                     max(lines, _widest_line(column.header)), lines,
