@@ -105,7 +105,8 @@ def test_money_formats_show_wan_and_yi() -> None:
     assert number_format(UNITS["亿元"], "zh") == '0!.00,,"亿"'
     assert number_format(UNITS["万元"], "zh") == '0!.0,"万"'
     assert number_format(UNITS["%"], "zh") == "0.0%"
-    assert number_format(UNITS["百分点"], "zh") == "0.00%"
+    assert number_format(UNITS["百分点"], "zh") == '0.00"百分点"'
+    assert number_format(UNITS["pct"], "en") == '0.00" pp"'
     assert number_format(UNITS["‰"], "zh") == '0.00"‰"'
 
 
@@ -162,3 +163,53 @@ def test_csv_starts_with_a_bom_and_has_a_unit_column(workspace: Path, tmp_path: 
     spend = run("export", "--format", "csv", "--table", "spend", "-w", str(workspace)).stdout
     assert spend.startswith("\ufeffid,line,day,amount_yuan,unit,")
     assert "'=HYPERLINK" in spend
+
+
+# ---------------------------------------------------------------- the demo's workbooks
+# Each figure below is one the text, Markdown and HTML reports of the demo write too:
+# the cell holds a number, and its number format shows it as they write it.
+
+
+@pytest.fixture(scope="module")
+def demo_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from test_report import AS_OF as DEMO_DAY
+    from test_report import okrdesk
+
+    root = tmp_path_factory.mktemp("xlsx") / "demo"
+    assert okrdesk("demo", str(root), "--as-of", DEMO_DAY).returncode == 0
+    found: dict[str, Any] = {}
+    for lang in ("zh", "en"):
+        out = root / f"{lang}.xlsx"
+        done = okrdesk("report", "-w", str(root), "--as-of", DEMO_DAY, "--lang", lang, "-o",
+                       str(out))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        found[lang] = openpyxl.load_workbook(out)
+        md = okrdesk("report", "-w", str(root), "--as-of", DEMO_DAY, "--lang", lang,
+                     "--format", "md")  # fmt: skip
+        found[f"md-{lang}"] = md.stdout
+    return found
+
+
+def key_result_rows(book: Any) -> dict[str, Any]:
+    """Each key result's row by its id (a breakdown's rows, below it, left out)."""
+    rows: dict[str, Any] = {}
+    for row in book.worksheets[1].iter_rows(min_row=2):
+        rows.setdefault(row[1].value, row)
+    return rows
+
+
+def test_a_figure_in_points_reads_as_points(demo_books: dict[str, Any]) -> None:
+    """O2.KR1b (a swing of -0.58百分点) and P.COST (费用率下降 1.02 of 1.2 个百分点) are in
+    points, not percent: as a % they read -0.58% and 1.02%. A spreadsheet has no points
+    scale, so the cell holds the points themselves, a number to add up and chart."""
+    rows = key_result_rows(demo_books["zh"])
+    swing, cost = rows["O2.KR1b"], rows["P.COST"]
+    assert swing[4].value == pytest.approx(-0.5843541, abs=1e-6)
+    assert swing[4].number_format == '0.00"百分点"'
+    assert (cost[4].value, cost[5].value) == (pytest.approx(1.0183204, abs=1e-6), 1.2)
+    assert {cost[c].number_format for c in (4, 5, 7)} == {'0.00"百分点"'}
+    assert "| -0.58百分点 | ±1百分点 |" in demo_books["md-zh"]
+    assert "| 1.02百分点 | 1.2百分点 |" in demo_books["md-zh"]
+    english = key_result_rows(demo_books["en"])
+    assert english["P.COST"][4].number_format == '0.00" pp"'
+    assert english["O2.KR1b"][4].value == pytest.approx(-0.5843541, abs=1e-6)

@@ -7,8 +7,9 @@ Every figure is a number cell holding the value okrdesk computed, in its
 base unit (元, a count, a fraction), with a number format that shows it the
 way the report writes it: 亿 and 万 through Excel's scaling (``0!.00,,"亿"``
 shows 3,998,000,000 as 39.98亿), % and counts with their unit. A ‰ figure
-is the one exception: spreadsheets have no per-mille scale, so its cell holds
-the figure in ‰ (0.15 for 0.15‰) with the format ``0.00"‰"``. Header rows are
+and one in points of percent are the exceptions, scales spreadsheets have no
+format for: the cell holds the figure in ‰ (0.15 for 0.15‰, ``0.00"‰"``) or
+in points (-0.58 for -0.58百分点, ``0.00"百分点"``). Header rows are
 frozen and columns are as wide as their text, a Chinese character counting as
 two. Text is written as text, never as a formula.
 """
@@ -58,11 +59,21 @@ def number_format(unit: UnitOfMeasure, lang: str) -> str:
     if unit.dimension is Dimension.FRACTION:
         if unit.factor == Decimal("0.001"):
             return '0.00"‰"'
-        return "0.00%" if unit.symbol in ("百分点", "pct") else PERCENT
+        return points_format(lang) if in_points(unit) else PERCENT
     if unit.dimension is Dimension.COUNT and unit.factor == 10**4:
         return f'0!.0,"{unit.symbol}"'
     places = "#,##0" if unit.dimension is Dimension.COUNT else "#,##0.00"
     return f'{places}"{unit.symbol}"'
+
+
+def in_points(unit: UnitOfMeasure) -> bool:
+    return unit.symbol in ("百分点", "pct")
+
+
+def points_format(lang: str) -> str:
+    """Points of percent, on a cell holding them (0.58 for 0.58百分点): Excel's % would
+    write 0.0058 as 0.58%, which reads as a rate, not a difference of two."""
+    return '0.00"百分点"' if lang == "zh" else '0.00" pp"'
 
 
 def money_format(factor: Decimal, lang: str) -> str:
@@ -86,9 +97,15 @@ def _amount_format(amount: float, lang: str) -> str:
 def _figure(unit: UnitOfMeasure, value: float | None, lang: str) -> Cell:
     if value is None:
         return None, None
+    return held(unit, value), number_format(unit, lang)
+
+
+def held(unit: UnitOfMeasure, value: float) -> float:
+    """What a cell holds of a base value: the value itself, but a ‰ figure in ‰ and a
+    figure in points in points, scales a spreadsheet has no format for."""
     if unit.dimension is Dimension.FRACTION and unit.factor == Decimal("0.001"):
-        return value * 1000, number_format(unit, lang)
-    return value, number_format(unit, lang)
+        return value * 1000
+    return value * 100 if in_points(unit) else value
 
 
 def _target(kr: Any, lang: str) -> Cell:
