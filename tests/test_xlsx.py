@@ -213,3 +213,25 @@ def test_a_figure_in_points_reads_as_points(demo_books: dict[str, Any]) -> None:
     english = key_result_rows(demo_books["en"])
     assert english["P.COST"][4].number_format == '0.00" pp"'
     assert english["O2.KR1b"][4].value == pytest.approx(-0.5843541, abs=1e-6)
+
+
+def test_the_change_of_a_rate_is_in_points_and_signed(demo_books: dict[str, Any]) -> None:
+    """O2.KR1's week moved the rate by 0.0219 points: +0.02百分点 in every format, where
+    the workbook showed 0.0%. A change carries its sign and reads ±0 when it rounds to
+    nothing, as the other formats write it; the column is named after the plan's grain."""
+    sheet = demo_books["zh"].worksheets[1]
+    assert sheet.cell(1, 10).value == "周变化"
+    rows = key_result_rows(demo_books["zh"])
+    retention = rows["O2.KR1"][9]
+    assert retention.value == pytest.approx(0.0218653, abs=1e-6)
+    assert retention.number_format == '+0.00"百分点";-0.00"百分点";"±0"'
+    assert "| 达标 | +0.02百分点 |" in demo_books["md-zh"]
+    nps = rows["O2.NPS"][9]
+    assert nps.value == pytest.approx(-0.054705, abs=1e-6)
+    assert nps.number_format == '+#,##0.00"分";-#,##0.00"分";"±0"'
+    # No change that shows: the cell keeps its number, and reads ±0.
+    assert (rows["C2.KR3"][9].value, rows["C2.KR3"][9].number_format) == (0, '"±0"')
+    english = key_result_rows(demo_books["en"])
+    assert demo_books["en"].worksheets[1].cell(1, 10).value == "Week Δ"
+    assert english["O2.KR1"][9].number_format == '+0.00" pp";-0.00" pp";"±0"'
+    assert "| met | +0.02 pp |" in demo_books["md-en"]

@@ -24,6 +24,8 @@ from typing import Any, BinaryIO
 from okrdesk.messages import label, status
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
 from okrdesk.report.cells import (
+    change,
+    change_heading,
     compared_with,
     figures_through,
     phase_span,
@@ -31,7 +33,7 @@ from okrdesk.report.cells import (
     unit_named,
 )
 from okrdesk.report.notes import under_title
-from okrdesk.units import UNITS, Dimension, UnitOfMeasure, percentage
+from okrdesk.units import UNITS, Dimension, UnitOfMeasure, is_percent, percentage
 
 MAX_WIDTH = 60
 PERCENT = "0.0%"
@@ -108,6 +110,21 @@ def held(unit: UnitOfMeasure, value: float) -> float:
     return value * 100 if in_points(unit) else value
 
 
+def _change(kr: Any, lang: str) -> Cell:
+    """The change over the plan's last period, signed as the report writes it: a rate's
+    in points (+0.02百分点), a first figure 新增, one that rounds to nothing ±0."""
+    if kr.new:
+        return label(lang, "new"), None
+    if kr.change is None:
+        return None, None
+    unit = UNITS[kr.unit]
+    value: float = kr.change * 100 if is_percent(unit) else held(unit, kr.change)
+    fmt = points_format(lang) if is_percent(unit) else number_format(unit, lang)
+    if change(kr, lang) == "±0":
+        return value, '"±0"'
+    return value, f'+{fmt};-{fmt};"±0"'
+
+
 def _target(kr: Any, lang: str) -> Cell:
     """A number, but for a ``within`` key result the band as the report writes it
     (``±1百分点``): a target of 0 alone would read as a goal of nothing."""
@@ -154,7 +171,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
     words = _WORDS[lang]
     head = [label(lang, "objective"), words["id"], words["title"], words["unit"],
             label(lang, "actual"), label(lang, "target"), label(lang, "attainment"),
-            label(lang, "expected"), label(lang, "status"), label(lang, "change"),
+            label(lang, "expected"), label(lang, "status"), change_heading(report.grain, lang),
             label(lang, "forecast"), words["notes"]]  # fmt: skip
     rows = []
     for objective in report.objectives:
@@ -164,7 +181,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 (objective.id, None), (kr.id, None), (kr.title, None), (kr.unit, None),
                 _figure(unit, kr.actual, lang), _target(kr, lang),
                 _share(kr.attainment), _figure(unit, kr.expected, lang),
-                (status(lang, kr.status), None), _figure(unit, kr.change, lang),
+                (status(lang, kr.status), None), _change(kr, lang),
                 _figure(unit, kr.forecast, lang), ("\n".join(under_title(kr, lang)) or None, None),
             ])  # fmt: skip
             for row in kr.breakdown.rows if kr.breakdown is not None else ():
