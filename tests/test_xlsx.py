@@ -235,3 +235,12 @@ def test_the_change_of_a_rate_is_in_points_and_signed(demo_books: dict[str, Any]
     assert demo_books["en"].worksheets[1].cell(1, 10).value == "Week Δ"
     assert english["O2.KR1"][9].number_format == '+0.00" pp";-0.00" pp";"±0"'
     assert "| met | +0.02 pp |" in demo_books["md-en"]
+
+
+def test_an_alerts_kind_is_in_the_reports_language(demo_books: dict[str, Any]) -> None:
+    """The 类别 column named each alert by its JSON kind (breaker, off_track); it says it
+    as okrdesk check does (熔断, 落后; in English BREAKER, OFF TRACK)."""
+    for lang, breaker, off_track in (("zh", "熔断", "落后"), ("en", "BREAKER", "OFF TRACK")):
+        sheet = demo_books[lang].worksheets[-1]
+        kinds = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
+        assert kinds == [breaker] * 2 + [off_track] * 3

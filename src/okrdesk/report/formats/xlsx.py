@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-from okrdesk.messages import label, status
+from okrdesk.messages import kind_label, label, status
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
 from okrdesk.report.cells import (
     change,
@@ -263,7 +263,11 @@ def alerts(report: Any) -> tuple[list[str], list[list[Cell]]]:
     words = _WORDS[lang]
     head = [words["level"], words["kind"], words["message"]]
     rows: list[list[Cell]] = [
-        [(label(lang, f"level_{a.level}"), None), (a.kind, None), (a.message, None)]
+        [
+            (label(lang, f"level_{a.level}"), None),
+            (kind_label(a.kind, lang), None),
+            (a.message, None),
+        ]
         for a in report.alerts
     ]
     return head, rows
