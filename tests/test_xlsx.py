@@ -244,3 +244,32 @@ def test_an_alerts_kind_is_in_the_reports_language(demo_books: dict[str, Any]) -
         sheet = demo_books[lang].worksheets[-1]
         kinds = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
         assert kinds == [breaker] * 2 + [off_track] * 3
+
+
+def test_an_amount_under_1yi_of_a_key_result_in_yi_reads_in_wan(
+    demo_books: dict[str, Any],
+) -> None:
+    """C2.KR1 (新增收入 1亿元) stands at 8,470万 in every format: the workbook wrote
+    0.85亿. Each money cell is on the scale the report writes its figure in."""
+    rows = key_result_rows(demo_books["zh"])
+    revenue = rows["C2.KR1"]
+    assert revenue[4].value == pytest.approx(84_703_649.51)
+    assert revenue[4].number_format == '0!.0,"万"'
+    assert (revenue[5].value, revenue[5].number_format) == (100_000_000, '0!.00,,"亿"')
+    assert revenue[7].number_format == '0!.0,"万"'  # due now: 8,877万
+    assert "| 8,470万 | 1亿 | 84.7% | 8,877万 |" in demo_books["md-zh"]
+    growth = rows["C1.KR1"][9]  # a week's +1.96亿
+    assert growth.number_format == '+0!.00,,"亿";-0!.00,,"亿";"±0"'
+    assert "| +1.96亿 |" in demo_books["md-zh"]
+
+
+def test_money_formats_follow_the_figure() -> None:
+    from okrdesk.report.formats.xlsx import figure_format
+    from okrdesk.units import UNITS
+
+    yi, wan = UNITS["亿元"], UNITS["万元"]
+    assert figure_format(yi, 4.5e9, "zh") == '0!.00,,"亿"'
+    assert figure_format(yi, 8_359_000, "zh") == '0!.0,"万"'  # +835.9万, not +0.08亿
+    assert figure_format(wan, 40, "zh") == '#,##0"元"'  # 40元, not 0万
+    assert figure_format(yi, 4.5e9, "en") == '"CNY "#,##0.00,,"m"'
+    assert figure_format(wan, 4_000, "en") == '"CNY "#,##0.00,"k"'  # CNY 4k, not CNY 0m

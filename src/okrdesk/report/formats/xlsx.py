@@ -33,7 +33,7 @@ from okrdesk.report.cells import (
     unit_named,
 )
 from okrdesk.report.notes import under_title
-from okrdesk.units import UNITS, Dimension, UnitOfMeasure, is_percent, percentage
+from okrdesk.units import UNITS, Dimension, UnitOfMeasure, is_percent, percentage, written
 
 MAX_WIDTH = 60
 PERCENT = "0.0%"
@@ -79,8 +79,10 @@ def points_format(lang: str) -> str:
 
 
 def money_format(factor: Decimal, lang: str) -> str:
+    """Money in 亿, 万 or 元 (``factor`` 10**8, 10**4, 1); in English in CNY millions,
+    thousands or yuan (10**6, 10**3, 1), a key result's 亿元 or 万元 in millions."""
     if lang == "en":
-        return '"CNY "#,##0.00,,"m"' if factor > 1 else '"CNY "#,##0'
+        return _EN_MONEY.get(int(factor), _EN_MONEY[10**6])
     if factor == 10**8:
         return '0!.00,,"亿"'
     if factor == 10**4:
@@ -96,10 +98,25 @@ def _amount_format(amount: float, lang: str) -> str:
     return money_format(Decimal(scale), lang)
 
 
+def figure_format(unit: UnitOfMeasure, value: float, lang: str) -> str:
+    """The number format of one figure: ``number_format``, but money on the scale the
+    report writes that figure in (``units.written``): 8,470万 of a key result in 亿元,
+    under 1亿; 40元, too small for 0.00万."""
+    if unit.dimension is not Dimension.MONEY:
+        return number_format(unit, lang)
+    scale = _SCALES[lang].get(written(unit, value, lang)[-1], 1)
+    return money_format(Decimal(scale), lang)
+
+
+_SCALES = {"zh": {"亿": 10**8, "万": 10**4}, "en": {"m": 10**6, "k": 10**3}}
+"""The scale of an amount as written, by the character it ends with."""
+_EN_MONEY = {10**6: '"CNY "#,##0.00,,"m"', 10**3: '"CNY "#,##0.00,"k"', 1: '"CNY "#,##0'}
+
+
 def _figure(unit: UnitOfMeasure, value: float | None, lang: str) -> Cell:
     if value is None:
         return None, None
-    return held(unit, value), number_format(unit, lang)
+    return held(unit, value), figure_format(unit, value, lang)
 
 
 def held(unit: UnitOfMeasure, value: float) -> float:
@@ -119,7 +136,7 @@ def _change(kr: Any, lang: str) -> Cell:
         return None, None
     unit = UNITS[kr.unit]
     value: float = kr.change * 100 if is_percent(unit) else held(unit, kr.change)
-    fmt = points_format(lang) if is_percent(unit) else number_format(unit, lang)
+    fmt = points_format(lang) if is_percent(unit) else figure_format(unit, abs(kr.change), lang)
     if change(kr, lang) == "±0":
         return value, '"±0"'
     return value, f'+{fmt};-{fmt};"±0"'
