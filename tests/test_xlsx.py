@@ -273,3 +273,30 @@ def test_money_formats_follow_the_figure() -> None:
     assert figure_format(wan, 40, "zh") == '#,##0"元"'  # 40元, not 0万
     assert figure_format(yi, 4.5e9, "en") == '"CNY "#,##0.00,,"m"'
     assert figure_format(wan, 4_000, "en") == '"CNY "#,##0.00,"k"'  # CNY 4k, not CNY 0m
+
+
+def test_the_english_workbook_writes_english_units(demo_books: dict[str, Any]) -> None:
+    """Its cells carried 分 and 个/户; its budget mixed CNY 3.80m, CNY 600,000 and
+    -CNY 477,582 in one column. Units are the text report's (pts, per client, accts) and
+    a budget column is in whole CNY thousands, as the text report's budget table."""
+    book = demo_books["en"]
+    formats = {c.number_format for sheet in book.worksheets for row in sheet.iter_rows()
+               for c in row if c.data_type == "n" and c.value is not None}  # fmt: skip
+    assert not [f for f in formats if any("\u4e00" <= ch <= "\u9fff" for ch in f)], formats
+    rows = key_result_rows(book)
+    assert rows["O2.NPS"][4].number_format == '#,##0.00" pts"'
+    assert rows["O2.KR2"][4].number_format == '#,##0.00" per client"'
+    assert rows["O1.KR1"][4].number_format == '#,##0" accts"'
+    assert rows["O3.KR3b"][4].number_format == '#,##0" item"'  # 1 item
+    assert "| 60.49 pts | 62 pts |" in demo_books["md-en"]
+    assert "| 1.65 per client | 3.5 per client |" in demo_books["md-en"]
+    budget = book["Budget"]
+    events = next(r for r in budget.iter_rows(min_row=2) if r[0].value == "events")
+    assert [c.value for c in events[3:6]] == [3_800_000, 4_277_582, -477_582]
+    assert {c.number_format for c in events[3:6]} == {'"CNY "#,##0,"k"'}
+    assert "| CNY 3,800k | CNY 4,278k | -CNY 478k |" in demo_books["md-en"]
+    reserve = next(r for r in budget.iter_rows(min_row=2) if r[1].value == "Reserve")
+    assert (reserve[4].value, reserve[4].number_format) == (0, '"CNY "#,##0')  # CNY 0
+    chinese = next(r for r in demo_books["zh"]["预算"].iter_rows(min_row=2)
+                   if r[0].value == "events")  # fmt: skip
+    assert {c.number_format for c in chinese[3:6]} == {'0!.0,"万"'}

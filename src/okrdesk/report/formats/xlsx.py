@@ -33,7 +33,15 @@ from okrdesk.report.cells import (
     unit_named,
 )
 from okrdesk.report.notes import under_title
-from okrdesk.units import UNITS, Dimension, UnitOfMeasure, is_percent, percentage, written
+from okrdesk.units import (
+    UNITS,
+    Dimension,
+    UnitOfMeasure,
+    is_percent,
+    ledger_amount,
+    percentage,
+    written,
+)
 
 MAX_WIDTH = 60
 PERCENT = "0.0%"
@@ -62,10 +70,19 @@ def number_format(unit: UnitOfMeasure, lang: str) -> str:
         if unit.factor == Decimal("0.001"):
             return '0.00"‰"'
         return points_format(lang) if in_points(unit) else PERCENT
-    if unit.dimension is Dimension.COUNT and unit.factor == 10**4:
-        return f'0!.0,"{unit.symbol}"'
-    places = "#,##0" if unit.dimension is Dimension.COUNT else "#,##0.00"
-    return f'{places}"{unit.symbol}"'
+    return _with_words(unit, 2, lang)
+
+
+def _with_words(unit: UnitOfMeasure, value: float, lang: str) -> str:
+    """A count's, score's or multiple's format, with the words the report writes after
+    ``value`` (户, " accts", " acct" for one, " pts", " per client", "x"): taken from
+    ``units.written`` itself, so the two never differ."""
+    count = unit.dimension is Dimension.COUNT
+    words = written(unit, value, lang, whole=count).lstrip("+-0123456789,.")
+    suffix = f'"{words}"' if words else ""
+    if count and unit.factor == 10**4 and lang == "zh":
+        return f"0!.0,{suffix}"
+    return f"{'#,##0' if count else '#,##0.00'}{suffix}"
 
 
 def in_points(unit: UnitOfMeasure) -> bool:
@@ -90,18 +107,21 @@ def money_format(factor: Decimal, lang: str) -> str:
     return '#,##0"元"'
 
 
-def _amount_format(amount: float, lang: str) -> str:
-    """A budget amount's format, on the scale ``units.money`` picks for it."""
+def _ledger_format(amount: float, lang: str) -> str:
+    """A budget amount's format, on the scale ``units.ledger`` writes it in: 万 from 1万
+    up however large, in English whole CNY thousands from CNY 500 up; yuan below."""
+    shown = abs(ledger_amount(amount, lang))
     if lang == "en":
-        return money_format(Decimal(10**6) if abs(amount) >= 10**6 else Decimal(1), lang)
-    scale = 10**8 if abs(amount) >= 10**8 else 10**4 if abs(amount) >= 10**4 else 1
-    return money_format(Decimal(scale), lang)
+        return '"CNY "#,##0,"k"' if shown >= 1000 else _EN_MONEY[1]
+    return money_format(Decimal(10**4 if shown >= 10**4 else 1), lang)
 
 
 def figure_format(unit: UnitOfMeasure, value: float, lang: str) -> str:
     """The number format of one figure: ``number_format``, but money on the scale the
     report writes that figure in (``units.written``): 8,470万 of a key result in 亿元,
     under 1亿; 40元, too small for 0.00万."""
+    if unit.dimension in (Dimension.COUNT, Dimension.SCORE, Dimension.MULTIPLE):
+        return _with_words(unit, value, lang)
     if unit.dimension is not Dimension.MONEY:
         return number_format(unit, lang)
     scale = _SCALES[lang].get(written(unit, value, lang)[-1], 1)
@@ -151,7 +171,7 @@ def _target(kr: Any, lang: str) -> Cell:
 
 
 def _money(value: float | None, lang: str) -> Cell:
-    return (None, None) if value is None else (value, _amount_format(value, lang))
+    return (None, None) if value is None else (value, _ledger_format(value, lang))
 
 
 def _share(value: float | None) -> Cell:
