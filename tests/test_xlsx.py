@@ -300,3 +300,36 @@ def test_the_english_workbook_writes_english_units(demo_books: dict[str, Any]) -
     chinese = next(r for r in demo_books["zh"]["预算"].iter_rows(min_row=2)
                    if r[0].value == "events")  # fmt: skip
     assert {c.number_format for c in chinese[3:6]} == {'0!.0,"万"'}
+
+
+def test_the_scores_sheet_has_every_month_as_markdown_does(demo_books: dict[str, Any]) -> None:
+    """It held the last complete month and the current one under two columns both named
+    综合得分; Markdown shows every month, each named, a score the cap or floor held
+    marked ↓ or ↑ (and what the marks mean under the table), and the trend."""
+    sheet = demo_books["zh"]["月度考核"]
+    head = [c.value for c in sheet[1]]
+    months = [f"{m}月" for m in range(1, 11)]
+    assert head == ["编号", "成员", "考核方案", *months, "本期至今", "趋势"]
+    assert len(set(head)) == len(head)
+    assert (
+        "| 成员 | 考核方案 | " + " | ".join(months) + " | 本期至今 | 趋势 |"
+        in (demo_books["md-zh"])
+    )
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=2) if row[2].value}
+    gaopeng = rows["gaopeng"]
+    assert [c.value for c in gaopeng[:3]] == ["gaopeng", "高鹏", "trainee-monthly"]
+    assert gaopeng[3].value == pytest.approx(0.83629148)
+    assert gaopeng[3].number_format == "0.0%"
+    assert (gaopeng[4].value, gaopeng[4].number_format) == (0.5, '0.0%" ↑"')  # floor
+    assert (gaopeng[12].value, gaopeng[12].number_format) == (1.2, '0.0%" ↓"')  # cap
+    assert gaopeng[13].value == pytest.approx(0.8218532)  # 2026-11 to date
+    assert gaopeng[14].value == "→"
+    assert "| 高鹏 (gaopeng) | trainee-monthly | 83.6% | 50.0% ↑ |" in demo_books["md-zh"]
+    said = [row[0].value for row in sheet.iter_rows(min_row=len(rows) + 2) if row[0].value]
+    assert said == [
+        "本期至今：2026-11 已过 20/30 天，累计类指标的标准按已过天数折算",
+        "↓ 原始得分高于考核方案的上限，按上限计；↑ 原始得分低于考核方案的下限，按下限计",
+    ]
+    assert sheet.column_dimensions["A"].width < 20  # the lines under it widen no column
+    english = [c.value for c in demo_books["en"]["Monthly scores"][1]]
+    assert english[3:5] == ["Jan", "Feb"] and english[-2:] == ["This period to date", "Trend"]

@@ -32,7 +32,15 @@ from okrdesk.report.cells import (
     target,
     unit_named,
 )
-from okrdesk.report.notes import under_title
+from okrdesk.report.notes import (
+    held_mark,
+    period_heading,
+    score_periods,
+    score_trend,
+    scores_legend,
+    to_date_note,
+    under_title,
+)
 from okrdesk.units import (
     UNITS,
     Dimension,
@@ -256,16 +264,40 @@ def members(report: Any) -> tuple[list[str], list[list[Cell]]]:
 
 
 def scores(report: Any) -> tuple[list[str], list[list[Cell]]]:
+    """Every complete period as a column, as Markdown and HTML have them, then the
+    current one to date and the trend; each policy's people together."""
     lang = report.lang
     words = _WORDS[lang]
-    head = [words["id"], label(lang, "member"), label(lang, "policy"), label(lang, "period"),
-            label(lang, "score"), label(lang, "to_date"), label(lang, "score")]  # fmt: skip
-    rows = [
-        [(s.person, None), (s.name, None), (s.policy, None), (s.period, None),
-         _share(s.score), (s.current_period, None), _share(s.current_score)]
-        for s in report.scores
-    ]  # fmt: skip
+    periods = score_periods(report)
+    head = [words["id"], label(lang, "member"), label(lang, "policy"),
+            *(period_heading(p, lang) for p in periods), label(lang, "to_date"),
+            label(lang, "trend")]  # fmt: skip
+    order = {policy: n for n, policy in enumerate(dict.fromkeys(s.policy for s in report.scores))}
+    rows = []
+    for s in sorted(report.scores, key=lambda s: order[s.policy]):
+        history = {p.period: p for p in s.history}
+        cells: list[Cell] = [(s.person, None), (s.name, None), (s.policy, None)]
+        for period in periods:
+            point = history.get(period)
+            cells.append((None, None) if point is None else _score(point.score, point.raw))
+        cells += [_score(s.current_score, s.current_raw), (score_trend(s) or None, None)]
+        rows.append(cells)
     return head, rows
+
+
+def _score(score: float | None, raw: float | None) -> Cell:
+    """A policy score, its format marking where the cap (↓) or the floor (↑) held it."""
+    if score is None:
+        return None, None
+    mark = held_mark(score, raw)
+    return score, f'{PERCENT}" {mark}"' if mark else PERCENT
+
+
+def scores_notes(report: Any) -> list[str]:
+    """The lines under the scores table: what to date means, what the marks mean."""
+    lang = report.lang
+    lines = (to_date_note(report, lang), scores_legend(report, score_periods(report), lang))
+    return [line for line in lines if line]
 
 
 def budget(report: Any) -> tuple[list[str], list[list[Cell]]]:
@@ -316,6 +348,10 @@ SECTIONS: Sequence[tuple[str, Callable[[Any], tuple[list[str], list[list[Cell]]]
 )  # fmt: skip
 
 
+NOTES: dict[str, Callable[[Any], list[str]]] = {"scores": scores_notes}
+"""The lines under a sheet's table, as the other formats write them under theirs."""
+
+
 def width(text: str) -> int:
     """Columns ``text`` takes in a spreadsheet: East Asian wide characters count two; the
     widest line of a cell of several."""
@@ -355,6 +391,9 @@ def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
                     {"num_format": fmt or "General"}))  # fmt: skip
                 sheet.write_number(row, column, float(value), cell_format)  # type: ignore[arg-type]
                 widths[column] = max(widths[column], 14)
+        # A line under the table runs on over the empty cells beside it: no column widens.
+        for row, line in enumerate(NOTES.get(key, lambda _: [])(report), len(rows) + 2):
+            sheet.write_string(row, 0, line)
         for column, chars in enumerate(widths):
             sheet.set_column(column, column, min(chars + 2, MAX_WIDTH))
     book.close()
