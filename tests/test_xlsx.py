@@ -333,3 +333,22 @@ def test_the_scores_sheet_has_every_month_as_markdown_does(demo_books: dict[str,
     assert sheet.column_dimensions["A"].width < 20  # the lines under it widen no column
     english = [c.value for c in demo_books["en"]["Monthly scores"][1]]
     assert english[3:5] == ["Jan", "Feb"] and english[-2:] == ["This period to date", "Trend"]
+
+
+def test_the_budget_sheet_gives_overrides_and_costs_per_result(
+    demo_books: dict[str, Any],
+) -> None:
+    """events spent past its breaker on an override, whose reason the other formats give
+    on its line ([已越权支出: …]), with the cost per result; the workbook had neither."""
+    sheet = demo_books["zh"]["预算"]
+    head = [c.value for c in sheet[1]]
+    assert head[7:] == ["ROI", "单位成本", "熔断", "签字人", "已越权支出"]
+    events = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "events")
+    assert events[8] == "O1.KR1: 5,074元/户\nO1.KR2: 8.87万/亿元\nC1.KR1: 1.77万/亿元"
+    assert events[9:] == ("已熔断", "陈建国, 梁晨", "demo: 峰会场地合同已签,违约成本更高")
+    assert "[已越权支出: demo: 峰会场地合同已签,违约成本更高]" in demo_books["md-zh"]
+    assert "O1.KR1: 5,074元/户, O1.KR2: 8.87万/亿元" in demo_books["md-zh"]
+    content = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "content")
+    assert content[8] is None and content[11] is None
+    english = [c.value for c in demo_books["en"]["Budget"][1]]
+    assert english[8] == "Cost per result" and english[-1] == "Overridden"
