@@ -243,7 +243,7 @@ def test_an_alerts_kind_is_in_the_reports_language(demo_books: dict[str, Any]) -
     for lang, breaker, off_track in (("zh", "熔断", "落后"), ("en", "BREAKER", "OFF TRACK")):
         sheet = demo_books[lang].worksheets[-1]
         kinds = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-        assert kinds == [breaker] * 2 + [off_track] * 3
+        assert kinds == [breaker] + [off_track] * 3
 
 
 def test_an_amount_under_1yi_of_a_key_result_in_yi_reads_in_wan(
@@ -339,14 +339,14 @@ def test_the_budget_sheet_gives_overrides_and_costs_per_result(
     demo_books: dict[str, Any],
 ) -> None:
     """events spent past its breaker on an override, whose reason the other formats give
-    on its line ([已越权支出: …]), with the cost per result; the workbook had neither."""
+    on its line ([熔断后特批支出: …]), with the cost per result; the workbook had neither."""
     sheet = demo_books["zh"]["预算"]
     head = [c.value for c in sheet[1]]
-    assert head[7:] == ["ROI", "单位成本", "熔断", "签字人", "已越权支出"]
+    assert head[7:] == ["ROI", "单位成本", "熔断", "签字人", "熔断后特批支出"]
     events = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "events")
     assert events[8] == "O1.KR1: 5,074元/户\nO1.KR2: 8.87万/亿元\nC1.KR1: 1.77万/亿元"
     assert events[9:] == ("已熔断", "陈建国, 梁晨", "demo: 峰会场地合同已签,违约成本更高")
-    assert "[已越权支出: demo: 峰会场地合同已签,违约成本更高]" in demo_books["md-zh"]
+    assert "[熔断后特批支出: demo: 峰会场地合同已签,违约成本更高]" in demo_books["md-zh"]
     assert "O1.KR1: 5,074元/户, O1.KR2: 8.87万/亿元" in demo_books["md-zh"]
     content = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "content")
     assert content[8] is None and content[11] is None
