@@ -152,3 +152,23 @@ def test_settings_of_their_own_in_chinese(write_workspace: WriteWorkspace) -> No
     )
     assert problem.key == "send.channels[0].url"
     assert problem.zh == "密钥绝不能写进文件：请放进环境变量，再用 url_env 或 secret_env 写明变量名"
+
+
+def test_two_channels_of_one_name_are_a_problem_beside_another(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    (root / SETTINGS_FILE).write_text(
+        '[[send.channels]]\nkind = "wecom"\nname = "g"\nurl_env = "not a name"\n\n'
+        '[[send.channels]]\nkind = "wecom"\nname = "g"\nurl_env = "WECOM"\n',
+        encoding="utf-8",
+    )
+    findings = Findings()
+    read_settings(root, findings)
+    assert [(p.line, p.key) for p in findings.problems] == [
+        (4, "send.channels[0].url_env"),
+        (8, "send.channels[1].name"),
+    ]
+    duplicate = findings.problems[1]
+    assert duplicate.message == '"g" names two channels; the other is at okrdesk.toml:1'
+    assert duplicate.zh == '两个渠道都叫 "g"；另一个在 okrdesk.toml:1'

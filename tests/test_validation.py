@@ -520,3 +520,68 @@ def test_a_budget_line_named_like_an_objective_is_a_warning(
         "`okrdesk explain O1` explains the objective"
     )
     assert str(warning).startswith("targets/budget.toml:")
+
+
+# ------------------------------------------------------------ duplicates beside other mistakes
+
+DUPLICATES = {
+    "a key result whose first copy has a wrong weight": (
+        {
+            "okrs.toml": OKRS.replace("target = 360", 'target = 360\nweight = "2"').replace(
+                'id = "KR2"', 'id = "KR1"  # <-'
+            )
+        },
+        "okrs.toml",
+        "objectives[O1].key_results[KR1].id",
+        "O1.KR1",
+        "targets/okrs.toml:6",
+    ),
+    "a person whose first copy has no name": (
+        {
+            "org.toml": ORG.replace('name = "王芳"\n', ""),
+            "team-b.toml": '[[people]]\nid = "cm01"  # <-\nname = "又一个王芳"\nunit = "team-a"\n',
+        },
+        "team-b.toml",
+        "people[cm01].id",
+        "cm01",
+        "targets/org.toml:13",
+    ),
+    "an objective whose first copy has an unknown key": (
+        {
+            "okrs.toml": OKRS.replace('owner = "branch"', 'owner = "branch"\nowenr = "x"'),
+            "team-c.toml": '[[objectives]]\nid = "O1"  # <-\ntitle = "又一个"\nowner = "branch"\n',
+        },
+        "team-c.toml",
+        "objectives[O1].id",
+        "O1",
+        "targets/okrs.toml:1",
+    ),
+    "a budget line whose first copy has a zero amount": (
+        {
+            "budget.toml": BUDGET.replace("amount = 380", "amount = 0").replace(
+                'id = "training"', 'id = "salons"  # <-'
+            )
+        },
+        "budget.toml",
+        "budget.lines[salons].id",
+        "salons",
+        "targets/budget.toml:6",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", DUPLICATES, ids=list(DUPLICATES))
+def test_a_duplicate_id_is_reported_whatever_else_is_wrong_with_the_first(
+    write_workspace: WriteWorkspace, case: str
+) -> None:
+    files, file, key, ident, first = DUPLICATES[case]
+    found = problems(write_workspace(files))
+    assert len(found) == 2, "\n".join(map(str, found))
+    (duplicate,) = [p for p in found if "duplicate" in p.message]
+    assert (duplicate.file, duplicate.line, duplicate.key) == (
+        f"targets/{file}",
+        marked_line(files[file]),
+        key,
+    )
+    assert duplicate.message == f'duplicate id "{ident}"; already defined at {first}'
+    assert duplicate.zh == f'id "{ident}" 重复；已在 {first} 定义'

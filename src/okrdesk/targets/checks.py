@@ -4,7 +4,7 @@ phases, milestones, metrics and budget totals."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -89,41 +89,28 @@ def _first_seen(where: Where) -> str:
 
 
 def _check_ids(draft: Draft, findings: Findings) -> dict[str, dict[str, Where]]:
-    """Ids by kind; a second definition of an id is a problem at the second place."""
+    """Ids by kind, as written even where an entry has problems; a second definition
+    of an id is a problem at the second place, whatever else is wrong with either."""
     known: dict[str, dict[str, Where]] = {
         k: {} for k in ("unit", "person", "phase", "objective", "key_result", "line", "policy")
     }
     org: dict[str, Where] = {}
-
-    def claim(kind: str, ident: str, where: Where, namespace: dict[str, Where]) -> None:
-        at = where.key("id")
-        if ident in namespace:
-            findings.problems.append(
-                at.problem(
-                    f'duplicate id "{ident}"; already defined at {_first_seen(namespace[ident])}',
-                    f'id "{ident}" 重复；已在 {_first_seen(namespace[ident])} 定义',
+    for kind in known:
+        namespace = org if kind in ("unit", "person") else known[kind]
+        for written, ident, where in draft.written_ids:
+            if written != kind:
+                continue
+            if ident in namespace:
+                first = _first_seen(namespace[ident])
+                findings.problems.append(
+                    where.key("id").problem(
+                        f'duplicate id "{ident}"; already defined at {first}',
+                        f'id "{ident}" 重复；已在 {first} 定义',
+                    )
                 )
-            )
-            return
-        namespace[ident] = where
-        known[kind][ident] = where
-
-    for unit in draft.units:
-        claim("unit", unit.value.id, unit.where, org)
-    for person in draft.people:
-        claim("person", person.value.id, person.where, org)
-    groups: Iterable[tuple[str, list[Located[model.Phase]] | list[Located[model.Objective]]
-                           | list[Located[model.KeyResult]] | list[Located[model.BudgetLine]]
-                           | list[Located[model.ScoringPolicy]]]] = (
-        ("phase", draft.phases),
-        ("objective", draft.objectives),
-        ("key_result", draft.key_results),
-        ("line", draft.budget_lines),
-        ("policy", draft.scoring),
-    )  # fmt: skip
-    for kind, items in groups:
-        for item in items:
-            claim(kind, item.value.id, item.where, known[kind])
+                continue
+            namespace[ident] = where
+            known[kind][ident] = where
     for line in draft.budget_lines:
         ident = line.value.id
         if ident in known["objective"]:
@@ -155,7 +142,7 @@ _KIND_NAMES_ZH = {"unit": "单位", "person": "人员", "phase": "阶段", "key_
 
 def _check_references(draft: Draft, findings: Findings, known: dict[str, dict[str, Where]]) -> None:
     for ref in draft.references:
-        if any(ref.id in known[kind] or (kind, ref.id) in draft.written_ids for kind in ref.kinds):
+        if any(ref.id in known[kind] for kind in ref.kinds):
             continue
         names = " or ".join(_KIND_NAMES[k] for k in ref.kinds)
         names_zh = "或".join(_KIND_NAMES_ZH[k] for k in ref.kinds)

@@ -154,9 +154,10 @@ class Draft:
     """Units and people whose own entry has problems: what is below them is unknown."""
     written_parents: list[tuple[str, str | None]] = attrs.Factory(list)
     """(unit, parent) as written, even for units whose entry has problems."""
-    written_ids: set[tuple[str, str]] = attrs.Factory(set)
-    """(kind, id) of everything written, even where it had problems: a reference to
-    a broken key result is not also reported as a reference to a missing one."""
+    written_ids: list[tuple[str, str, Where]] = attrs.Factory(list)
+    """(kind, id, where its table is) of everything written, even where it had problems:
+    a duplicate is found whatever else is wrong with either copy, and a reference to a
+    broken key result is not also reported as a reference to a missing one."""
     incomplete: set[str] = attrs.Factory(set)
     """Sections where something could not be read, so totals over them mean nothing."""
     window_uses: list[WindowUse] = attrs.Factory(list)
@@ -323,7 +324,7 @@ def _read_phase(where: Where, data: dict[str, Any], draft: Draft, findings: Find
     t = Table(where, data, findings, PHASE_KEYS, required=PHASE_KEYS)
     phase_id, name, start, end = t.text("id"), t.text("name"), t.date("start"), t.date("end")
     if phase_id is not None:
-        draft.written_ids.add(("phase", phase_id))
+        draft.written_ids.append(("phase", phase_id, where))
     if not t.ok or None in (phase_id, name, start, end):
         draft.incomplete.add("phases")
     if phase_id is None or name is None or start is None or end is None or not t.ok:
@@ -341,7 +342,7 @@ def _read_unit(where: Where, data: dict[str, Any], draft: Draft, findings: Findi
     unit_id, name, level = t.text("id"), t.text("name"), t.text("level")
     parent, lead = t.text("parent"), t.text("lead")
     if unit_id is not None:
-        draft.written_ids.add(("unit", unit_id))
+        draft.written_ids.append(("unit", unit_id, where))
         draft.written_parents.append((unit_id, parent))
     if unit_id is None or name is None or level is None or not t.ok:
         if unit_id is not None:
@@ -358,7 +359,7 @@ def _read_person(where: Where, data: dict[str, Any], draft: Draft, findings: Fin
     t = Table(where, data, findings, PERSON_KEYS, required=("id", "name", "unit"))
     person_id, name, unit, role = t.text("id"), t.text("name"), t.text("unit"), t.text("role")
     if person_id is not None:
-        draft.written_ids.add(("person", person_id))
+        draft.written_ids.append(("person", person_id, where))
         if unit is not None:
             draft.written_people.append((person_id, unit))
     if person_id is None or name is None or unit is None or not t.ok:
@@ -411,6 +412,8 @@ def _read_objective(where: Where, data: dict[str, Any], draft: Draft, findings: 
     objective_id, title, owner = t.text("id"), t.text("title"), t.text("owner")
     weight = _positive_number(t, "weight", Decimal(1))
     cadence = t.choice("cadence", GRAINS)
+    if objective_id is not None:
+        draft.written_ids.append(("objective", objective_id, where))
     if objective_id is not None and "." in objective_id:
         t.fail(where.key("id"), "must not contain '.'; key results are named <objective>.<id>",
                "不能包含 '.'；关键结果的名字是 <objective>.<id>")  # fmt: skip
@@ -484,7 +487,7 @@ def _read_key_result(
         t.fail(where.key("scope"), 'is "owner", but a [members] table gives members\' targets',
                '是 "owner"，但 [members] 表给出了成员的目标值')  # fmt: skip
     if key is not None and objective is not None:
-        draft.written_ids.add(("key_result", f"{objective}.{key}"))
+        draft.written_ids.append(("key_result", f"{objective}.{key}", where))
     if milestones:
         draft.milestone_sets.append(Located(where.key("milestones"), milestones))
     if None in (key, title, unit, weight, objective) or not t.ok:
@@ -767,6 +770,8 @@ def _read_budget_line(
     t = Table(where, data, findings, LINE_KEYS, required=("id", "name", "owner", "amount"))
     line_id, name, owner, amount = t.text("id"), t.text("name"), t.text("owner"), t.number("amount")
     unit = _money_unit(t) if "unit" in data else file_unit
+    if line_id is not None:
+        draft.written_ids.append(("line", line_id, where))
     if amount is not None and amount <= 0:
         # A line of 0 has no pace to judge: its breaker could never trip.
         t.fail(
@@ -872,6 +877,8 @@ def _revenue_links(t: Table, links: dict[str, Decimal] | None, draft: Draft) -> 
 def _read_scoring(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
     t = Table(where, data, findings, SCORING_KEYS, required=("id", "name", "components"))
     policy_id, name = t.text("id"), t.text("name")
+    if policy_id is not None:
+        draft.written_ids.append(("policy", policy_id, where))
     roles, people = t.strings("roles") or [], t.strings("people") or []
     grain = t.choice("period", GRAINS) or Grain.MONTH.value
     cap, floor = _positive_number(t, "cap", None), t.number("floor")

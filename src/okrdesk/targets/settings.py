@@ -281,18 +281,22 @@ def _send_settings(where: Where, data: dict[str, Any], findings: Findings) -> Se
     table = Table(where, data, findings, _SEND_KEYS)
     reports = table.text("reports") or DEFAULT_REPORTS
     channels: list[Channel] = []
+    named: dict[str, Where] = {}
     for item_where, item in table.tables("channels"):
-        channel = _channel(item_where, item, findings)
-        if channel is None:
-            continue
-        if any(c.name == channel.name for c in channels):
+        name = item.get("name")
+        if isinstance(name, str) and name in named:
+            first = f"{named[name].file.display}:{named[name].line}"
             findings.problems.append(
                 item_where.key("name").problem(
-                    f'"{channel.name}" names two channels', f'两个渠道都叫 "{channel.name}"'
+                    f'"{name}" names two channels; the other is at {first}',
+                    f'两个渠道都叫 "{name}"；另一个在 {first}',
                 )
             )
-            continue
-        channels.append(channel)
+        elif isinstance(name, str):
+            named[name] = item_where
+        channel = _channel(item_where, item, findings)
+        if channel is not None and named.get(channel.name) is item_where:
+            channels.append(channel)
     return SendSettings(reports=reports, channels=tuple(channels))
 
 
