@@ -462,6 +462,61 @@ def test_a_ten_megabyte_file_is_refused_without_parsing(write_workspace: WriteWo
     assert "10.5 MB" in problem.message and "limited to 2 MB" in problem.message
 
 
+@pytest.mark.parametrize("target", ["/nonexistent/x.toml", "../gone.toml"])
+def test_a_link_to_a_missing_target_file_is_a_problem(
+    write_workspace: WriteWorkspace, target: str
+) -> None:
+    root = write_workspace()
+    (root / "targets" / "link.toml").symlink_to(target)
+    result = load_plan(root, CATALOG)
+    assert result.plan is None
+    (problem,) = result.problems
+    assert (problem.file, problem.line, problem.key) == ("targets/link.toml", 0, "")
+    assert problem.message == (
+        f"links to {target}, which does not exist; restore that file or remove the link"
+    )
+    assert problem.zh == f"链接到 {target}，但该文件不存在；请恢复该文件或删除此链接"
+    assert "targets/link.toml" in result.files
+
+
+def test_a_target_file_that_cannot_be_read_is_a_problem(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = write_workspace()
+    refused = root / "targets" / "org.toml"
+    read_bytes = Path.read_bytes
+
+    def read(path: Path) -> bytes:  # chmod 000 would not stop a test run as root
+        if path == refused:
+            raise PermissionError(13, "Permission denied")
+        return read_bytes(path)
+
+    monkeypatch.setattr(Path, "read_bytes", read)
+    (problem,) = load_plan(root, CATALOG).problems
+    assert str(problem) == "targets/org.toml: cannot be read: Permission denied"
+    assert problem.zh == "无法读取：Permission denied"
+
+
+def test_a_report_refuses_a_plan_whose_target_file_link_broke(
+    write_workspace: WriteWorkspace,
+) -> None:
+    from click.testing import CliRunner
+
+    from okrdesk.cli import cli
+
+    root = write_workspace()
+    collect = CliRunner().invoke(cli, ["collect", "-w", str(root), "--through", "2026-03-15"])
+    assert collect.exit_code == 0, collect.output
+    report = ["report", "-w", str(root), "--as-of", "2026-03-15", "--lang", "en"]
+    first = CliRunner().invoke(cli, report)
+    assert first.exit_code == 0, first.output  # the plan is kept in the cache
+    (root / "targets" / "team-b.toml").symlink_to(root / "gone.toml")
+    done = CliRunner().invoke(cli, report)
+    assert done.exit_code == 2, done.output
+    assert "targets/team-b.toml: links to" in done.output
+    assert "Traceback" not in done.output
+
+
 def test_no_target_files(tmp_path: Path) -> None:
     (tmp_path / "targets").mkdir()
     problem = only_problem(tmp_path)

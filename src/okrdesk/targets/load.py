@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from okrdesk import model
-from okrdesk.errors import Problem, ValidationFailed, display_path
+from okrdesk.errors import Problem, ValidationFailed, display_path, printable
 from okrdesk.records import shared_methods
 from okrdesk.targets import toml_cache
 from okrdesk.targets.locate import KeyLocator
@@ -52,7 +52,15 @@ def parse_toml_file(
     ``kept``: what the same text gave before is read from the user's cache, and what
     it gives now is kept there (targets/toml_cache.py; for okrdesk.toml, which every
     command reads)."""
-    shown = display_path(path, root)
+    shown = _shown(path, root)
+    if path.is_symlink() and not path.exists():
+        gone = printable(os.readlink(path))
+        findings.problems.append(
+            Problem(shown, 0, "", f"links to {gone}, which does not exist; restore that file "
+                    "or remove the link",
+                    f"链接到 {gone}，但该文件不存在；请恢复该文件或删除此链接")
+        )  # fmt: skip
+        return None
     if not path.resolve().is_relative_to(root.resolve()):
         # Never read: its first line would be quoted as a syntax error's context.
         findings.problems.append(
@@ -61,7 +69,15 @@ def parse_toml_file(
                     "链接到工作区之外的文件；目标文件必须是工作区自己的文件，此文件未读取")
         )  # fmt: skip
         return None
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+        raw = path.read_bytes() if size <= MAX_FILE_BYTES else b""
+    except OSError as error:  # gone or unreadable since the folder was listed
+        reason = error.strerror or str(error)
+        findings.problems.append(
+            Problem(shown, 0, "", f"cannot be read: {reason}", f"无法读取：{reason}")
+        )
+        return None
     if size > MAX_FILE_BYTES:
         findings.problems.append(
             Problem(shown, 0, "", f"the file is {size / 1024 / 1024:.1f} MB; target files are "
@@ -70,7 +86,6 @@ def parse_toml_file(
                     f"{MAX_FILE_BYTES // 1024 // 1024} MB。它真的是目标文件吗？")
         )  # fmt: skip
         return None
-    raw = path.read_bytes()
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
         findings.warnings.append(
@@ -192,10 +207,23 @@ def _in_chinese(detail: str) -> str:
 
 
 def target_files(targets: Path) -> list[Path]:
-    """The folder's ``*.toml`` files (links to files too), in order of name."""
+    """The folder's ``*.toml`` files (links to files too, and links to nothing, which
+    reading reports: a team's file missing from a checkout must not pass unseen), in
+    order of name."""
     with os.scandir(targets) as entries:
-        names = sorted(e.name for e in entries if e.name.endswith(".toml") and e.is_file())
+        names = sorted(e.name for e in entries if e.name.endswith(".toml") and _a_file(e))
     return [targets / name for name in names]
+
+
+def _shown(path: Path, root: Path) -> str:
+    """``display_path``, but a link to nothing is named by itself: it has no target."""
+    if path.is_symlink() and not path.exists():
+        return f"{display_path(path.parent, root)}/{path.name}"
+    return display_path(path, root)
+
+
+def _a_file(entry: os.DirEntry[str]) -> bool:
+    return entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path))
 
 
 def load_plan(
@@ -245,7 +273,7 @@ def load_plan(
         plan=plan,
         problems=tuple(sorted(set(findings.problems))),
         warnings=tuple(sorted(set(findings.warnings))),
-        files=tuple(display_path(p, root) for p in files),
+        files=tuple(_shown(p, root) for p in files),
         objective_files={o.value.id: o.where.file.path for o in draft.objectives},
     )
 
