@@ -640,3 +640,150 @@ def test_a_duplicate_id_is_reported_whatever_else_is_wrong_with_the_first(
     )
     assert duplicate.message == f'duplicate id "{ident}"; already defined at {first}'
     assert duplicate.zh == f'id "{ident}" 重复；已在 {first} 定义'
+
+
+# ------------------------------------------------------------ valid but surprising
+
+TEAM_KR = """
+[[objectives]]
+id = "A1"
+title = "一部"
+owner = "team-a"
+
+[[objectives.key_results]]
+id = "HNW"
+title = "新增高净值客户"
+metric = "new_hnw_clients"
+target = {target}  # <-
+unit = "户"
+[objectives.key_results.members]
+cm01 = 36
+cm02 = 24
+"""
+CONVERSION = """
+[[objectives.key_results]]
+id = "FUNNEL"
+title = "开户→首购转化率由 11% 提升到 16%"
+baseline = {baseline}
+target = {target}  # <-
+unit = "{unit}"
+"""
+
+SURPRISES = {
+    "a target ten times its members'": (
+        {"team-a.toml": TEAM_KR.format(target=600)},
+        "team-a.toml",
+        "objectives[A1].key_results[HNW].target",
+        "is 600 accts, 10 times what the members' targets add up to (60 accts); a digit too "
+        "many, or a member's target left out? The target written here counts, and reports "
+        "show the difference",
+        "为 600户，是成员目标合计 60户 的 10 倍；是否多写了一位数，或漏写了成员的目标？"
+        "以这里写的 target 为准，报告会显示差额",
+    ),
+    "a target a fifth of its members'": (
+        {"team-a.toml": TEAM_KR.format(target=12)},
+        "team-a.toml",
+        "objectives[A1].key_results[HNW].target",
+        "is 12 accts, but the members' targets add up to 5 times as much (60 accts); a digit "
+        "too few? The target written here counts, and reports show the difference",
+        "为 12户，而成员目标合计 60户，是它的 5 倍；是否少写了一位数？"
+        "以这里写的 target 为准，报告会显示差额",
+    ),
+    "a milestone curve that ends short of the target": (
+        {
+            "okrs.toml": OKRS.replace(
+                "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }",
+                "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 0.8 }  # <-",
+            )
+        },
+        "okrs.toml",
+        "objectives[O1].key_results[KR1].milestones.Q4",
+        "0.8 at Q4, the end of the plan: only 80% of the way to the target is ever due, so "
+        "O1.KR1 is on track at the plan's end while short of it; write Q4 = 1.0, and lower "
+        "the target if less is enough",
+        "计划结束时（Q4）只有 0.8：全年只要求完成到目标的 80%，O1.KR1 没达到目标也算按进度"
+        "完成；请写 Q4 = 1.0，若要求更低，请调低目标值",
+    ),
+    "a calendar that ends short of the target": (
+        {
+            "okrs.toml": OKRS.replace(
+                "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }",
+                "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }\n"
+                "calendar = { 2026-11 = 0.85, 2026-12 = 0.9 }  # <-",
+            )
+        },
+        "okrs.toml",
+        "objectives[O1].key_results[KR1].calendar.2026-12",
+        "0.9 at 2026-12, the end of the plan: only 90% of the way to the target is ever due, "
+        "so O1.KR1 is on track at the plan's end while short of it; write 2026-12 = 1.0, and "
+        "lower the target if less is enough",
+        "计划结束时（2026-12）只有 0.9：全年只要求完成到目标的 90%，O1.KR1 没达到目标也算"
+        "按进度完成；请写 2026-12 = 1.0，若要求更低，请调低目标值",
+    ),
+    "a rate in % written as fractions": (
+        {"okrs.toml": OKRS + CONVERSION.format(baseline=0.11, target=0.16, unit="%")},
+        "okrs.toml",
+        "objectives[O1].key_results[FUNNEL].target",
+        '0.16 with unit = "%" means 0.16%, from a baseline of 0.11%; for 16% and 11% write '
+        'target = 16 and baseline = 11 (or unit = "ratio" to write fractions)',
+        'unit = "%" 时，0.16 表示 0.16%，基线 0.11 表示 0.11%；若指 16% 和 11%，'
+        '请写 target = 16、baseline = 11（或写 unit = "ratio"，按小数填写）',
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SURPRISES, ids=list(SURPRISES))
+def test_a_valid_but_surprising_plan_is_warned_of(
+    write_workspace: WriteWorkspace, case: str
+) -> None:
+    files, file, key, english, chinese = SURPRISES[case]
+    result = load_plan(write_workspace(files), CATALOG)
+    assert result.problems == ()
+    assert result.plan is not None
+    found = [w for w in result.warnings if w.key == key]
+    assert len(found) == 1, "\n".join(map(str, result.warnings))
+    (warning,) = found
+    assert (warning.file, warning.line) == (f"targets/{file}", marked_line(files[file]))
+    assert (warning.message, warning.zh) == (english, chinese)
+
+
+NOT_SURPRISING = {
+    "a target a little above its members'": {"team-a.toml": TEAM_KR.format(target=200)},
+    "a milestone below 1.0 before the last phase": {
+        "okrs.toml": OKRS.replace("Q3 = 0.70, Q4 = 1.0", "Q3 = 0.70")
+    },
+    "a checkpoint held until the end of June": {
+        "okrs.toml": OKRS.replace("Q2 = 0.45, Q3 = 0.70, Q4 = 1.0", "Q2 = 1.0")
+    },
+    "a rate in % from 11 to 16": {
+        "okrs.toml": OKRS + CONVERSION.format(baseline=11, target=16, unit="%")
+    },
+    "a rate as a fraction from 0.11 to 0.16": {
+        "okrs.toml": OKRS + CONVERSION.format(baseline=0.11, target=0.16, unit="ratio")
+    },
+    "a complaint rate below one percent": {
+        "okrs.toml": OKRS.replace('target = 0.15\nunit = "‰"', 'target = 0.5\nunit = "%"')
+    },
+}
+
+
+@pytest.mark.parametrize("case", NOT_SURPRISING, ids=list(NOT_SURPRISING))
+def test_what_is_meant_is_not_warned_of(write_workspace: WriteWorkspace, case: str) -> None:
+    result = load_plan(write_workspace(NOT_SURPRISING[case]), CATALOG)
+    assert (result.problems, result.warnings) == ((), ())
+
+
+def test_validate_passes_a_surprising_plan_with_its_warning(
+    write_workspace: WriteWorkspace,
+) -> None:
+    from click.testing import CliRunner
+
+    from okrdesk.cli import cli
+
+    team = TEAM_KR.format(target=600)
+    root = write_workspace({"team-a.toml": team})
+    at = f"targets/team-a.toml:{marked_line(team)}: objectives[A1].key_results[HNW].target: "
+    for lang, said in (("en", f"warning: {at}is 600 accts"), ("zh", f"警告：{at}为 600户")):
+        done = CliRunner().invoke(cli, ["validate", "-w", str(root), "--lang", lang])
+        assert done.exit_code == 0, done.output
+        assert said in done.output

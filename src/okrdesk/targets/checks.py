@@ -15,6 +15,7 @@ from okrdesk.formula import is_fact, parse
 from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, Where, suggest
 from okrdesk.targets.schema import Draft, Located, PlanHeader
+from okrdesk.targets.surprises import check_surprises
 from okrdesk.targets.window_keys import window_use_problems
 from okrdesk.units import UNITS, Dimension
 
@@ -42,6 +43,7 @@ def check_all(
     _check_one_policy_each(draft, findings)
     _check_control_characters(draft, findings)
     _check_windows(draft, findings, metrics)
+    check_surprises(draft, findings)
 
 
 def _check_windows(

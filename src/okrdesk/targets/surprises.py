@@ -1,0 +1,131 @@
+"""Warnings for a plan that is valid but probably not what its writer meant: a target
+that is a multiple of its members' (or a fraction of it), a milestone curve that
+never asks for the whole target, a rate in % written as a fraction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from okrdesk import model
+from okrdesk.errors import Said
+from okrdesk.targets.reader import Findings
+from okrdesk.targets.schema import Draft, Located
+from okrdesk.units import Dimension, UnitOfMeasure, written
+
+FAR_APART = 5
+"""How many times one figure must be the other's before the gap looks like a slip (a
+digit too many or too few) rather than a manager's deliberate higher bar."""
+
+_ADDED_UP = (Dimension.MONEY, Dimension.COUNT)
+"""Where the members' targets add up to the owner's (a rate's do not)."""
+
+_PERCENT = ("%", "percent")
+
+
+def check_surprises(draft: Draft, findings: Findings) -> None:
+    last_day = draft.plans[0].value.end if draft.plans else None
+    ends = {p.value.id: p.value.end for p in draft.phases}
+    for located in draft.key_results:
+        _members_far_from_target(located, findings)
+        _percent_as_fraction(located, findings)
+        if last_day is not None and "phases" not in draft.incomplete:
+            _curve_short_of_target(located, ends, last_day, findings)
+
+
+def _members_far_from_target(located: Located[model.KeyResult], findings: Findings) -> None:
+    """A target written beside members' targets that add up to a fifth of it or less, or
+    five times it or more: the report shows the difference (engine.tree_targets), but a
+    slip of a digit should be caught before then."""
+    kr = located.value
+    if kr.target is None or not kr.member_targets or kr.unit.dimension not in _ADDED_UP:
+        return
+    members = sum(kr.member_targets.values(), Decimal(0))
+    if kr.target <= 0 or members <= 0:
+        return
+    declared, implied = _figure(kr.unit, kr.target), _figure(kr.unit, members)
+    if kr.target >= FAR_APART * members:
+        times = _times(kr.target / members)
+        findings.warnings.append(located.where.key("target").problem(
+            f"is {declared.en}, {times} times what the members' targets add up to "
+            f"({implied.en}); a digit too many, or a member's target left out? The target "
+            "written here counts, and reports show the difference",
+            f"为 {declared.zh}，是成员目标合计 {implied.zh} 的 {times} 倍；是否多写了一位数，"
+            "或漏写了成员的目标？以这里写的 target 为准，报告会显示差额",
+        ))  # fmt: skip
+    elif members >= FAR_APART * kr.target:
+        times = _times(members / kr.target)
+        findings.warnings.append(located.where.key("target").problem(
+            f"is {declared.en}, but the members' targets add up to {times} times as much "
+            f"({implied.en}); a digit too few? The target written here counts, and reports "
+            "show the difference",
+            f"为 {declared.zh}，而成员目标合计 {implied.zh}，是它的 {times} 倍；是否少写了一位数？"
+            "以这里写的 target 为准，报告会显示差额",
+        ))  # fmt: skip
+
+
+def _figure(unit: UnitOfMeasure, base: Decimal) -> Said:
+    """A figure in a key result's unit, as reports write it."""
+    return Said(written(unit, base, "en"), written(unit, base, "zh"))
+
+
+def _times(ratio: Decimal) -> str:
+    return format(round(ratio, 1).normalize(), "f")
+
+
+def _curve_short_of_target(
+    located: Located[model.KeyResult],
+    ends: dict[str, dt.date],
+    last_day: dt.date,
+    findings: Findings,
+) -> None:
+    """A curve whose point on the plan's last day is below 1.0: the whole target is
+    never due, so the key result is on track at the plan's end while short of it. (A curve
+    whose last point comes earlier rises to 1.0 at the plan's end: engine.pace.)"""
+    kr = located.value
+    if kr.guardrail:
+        return
+    last = None
+    for m in kr.milestones:
+        if ends.get(m.phase) == last_day:
+            last = (located.where.key("milestones").key(m.phase), m.phase, m.fraction)
+    for point in kr.calendar:
+        if point.end >= last_day:
+            last = (located.where.key("calendar").key(point.period), point.period, point.fraction)
+    if last is None or last[2] >= 1:
+        return
+    at, name, fraction = last
+    share = format((fraction * 100).normalize(), "f")
+    findings.warnings.append(at.problem(
+        f"{fraction} at {name}, the end of the plan: only {share}% of the way to the target is "
+        f"ever due, so {kr.id} is on track at the plan's end while short of it; write "
+        f"{name} = 1.0, and lower the target if less is enough",
+        f"计划结束时（{name}）只有 {fraction}：全年只要求完成到目标的 {share}%，{kr.id} "
+        f"没达到目标也算按进度完成；请写 {name} = 1.0，若要求更低，请调低目标值",
+    ))  # fmt: skip
+
+
+def _percent_as_fraction(located: Located[model.KeyResult], findings: Findings) -> None:
+    """A rate to raise, in %, from a baseline below 1% to a target below 1%: 0.11 → 0.16
+    is almost surely 11% → 16% written as fractions."""
+    kr = located.value
+    if kr.unit.symbol not in _PERCENT or kr.direction is not model.Direction.AT_LEAST:
+        return
+    if kr.target is None:
+        return
+    target, baseline = kr.unit.from_base(kr.target), kr.unit.from_base(kr.baseline)
+    if not (0 < baseline < 1 and 0 < target < 1):
+        return
+    t, b = _plain(target), _plain(baseline)
+    t100, b100 = _plain(target * 100), _plain(baseline * 100)
+    findings.warnings.append(located.where.key("target").problem(
+        f"{t} with unit = \"{kr.unit.symbol}\" means {t}%, from a baseline of {b}%; for "
+        f"{t100}% and {b100}% write target = {t100} and baseline = {b100} "
+        '(or unit = "ratio" to write fractions)',
+        f'unit = "{kr.unit.symbol}" 时，{t} 表示 {t}%，基线 {b} 表示 {b}%；若指 {t100}% 和 '
+        f'{b100}%，请写 target = {t100}、baseline = {b100}（或写 unit = "ratio"，按小数填写）',
+    ))  # fmt: skip
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
