@@ -133,6 +133,83 @@ CASES: dict[str, tuple[dict[str, str], str, str, str]] = {
         "'2025-13': there is no month 13",
         "'2025-13'：没有 13 月",
     ),
+    "key results in a file with no objective": (
+        {
+            "team-a.toml": '[[objectives.key_results]]\nid = "X"\ntitle = "t"\nunit = "户"\n'
+            "target = 1\n[objectives.key_results.members]\ncm01 = 1\n"
+        },
+        "objectives.key_results",
+        "[[objectives.key_results]] belongs to no objective: a key result belongs to the "
+        "[[objectives]] written last above it in the same file, and this file has none; "
+        "write the objective's [[objectives]] table above it",
+        "[[objectives.key_results]] 不属于任何目标：关键结果属于同一文件中写在它上面最近的 "
+        "[[objectives]]，而本文件没有；请在它上面写出目标的 [[objectives]] 表",
+    ),
+    "components in a file with no scoring policy": (
+        {
+            "scoring.toml": '[[scoring.components]]\nmetric = "aum"\nweight = 1\nstandard = 1\n'
+            'unit = "亿元"\n'
+        },
+        "scoring.components",
+        "[[scoring.components]] belongs to no scoring policy: a component belongs to the "
+        "[[scoring]] written last above it in the same file, and this file has none; "
+        "write the scoring policy's [[scoring]] table above it",
+        "[[scoring.components]] 不属于任何考核方案：考核项属于同一文件中写在它上面最近的 "
+        "[[scoring]]，而本文件没有；请在它上面写出考核方案的 [[scoring]] 表",
+    ),
+    "a key result's own key below its members header": (
+        {"okrs.toml": OKRS + "[objectives.key_results.members]\ncm01 = 0.1\nweight = 2\n"},
+        "objectives[O1].key_results[KR2].members.weight",
+        '"weight" is not a unit or person below "branch"; "weight" is a key of the key result '
+        "itself: write it above the [objectives.key_results.members] header (every key below "
+        "that header is a member's target)",
+        '"weight" 不是 "branch" 下属的单位或人员；"weight" 是关键结果本身的键：请写在 '
+        "[objectives.key_results.members] 表头之上（该表头之下的键都是成员的目标值）",
+    ),
+    "a key result's own text below its members header": (
+        {"okrs.toml": OKRS + '[objectives.key_results.members]\ncm01 = 0.1\ntitle = "t"\n'},
+        "objectives[O1].key_results[KR2].members.title",
+        "expected a number, got a string ('t') (the member's target); \"title\" is a key of "
+        "the key result itself: write it above the [objectives.key_results.members] header "
+        "(every key below that header is a member's target)",
+        "应为数，现为文本（'t'）（成员的目标值）；\"title\" 是关键结果本身的键：请写在 "
+        "[objectives.key_results.members] 表头之上（该表头之下的键都是成员的目标值）",
+    ),
+    "a person's name for a member": (
+        {"okrs.toml": OKRS + '[objectives.key_results.members]\n"王芳" = 0.1\n'},
+        "objectives[O1].key_results[KR2].members.王芳",
+        '"王芳" is not a unit or person below "branch"; "王芳" is the name of "cm01": '
+        'write its id, "cm01"',
+        '"王芳" 不是 "branch" 下属的单位或人员；"王芳" 是 "cm01" 的名字：请写它的 id "cm01"',
+    ),
+    "a person's name for a lead": (
+        {"org.toml": ORG.replace('lead = "cm01"', 'lead = "王芳"')},
+        "units[team-a].lead",
+        'no person "王芳"; "王芳" is the name of "cm01": write its id, "cm01"',
+        '没有人员 "王芳"；"王芳" 是 "cm01" 的名字：请写它的 id "cm01"',
+    ),
+    "a unit's name for an owner": (
+        {"okrs.toml": OKRS.replace('owner = "branch"', 'owner = "福田营业部"')},
+        "objectives[O1].owner",
+        'no unit or person "福田营业部"; "福田营业部" is the name of "branch": '
+        'write its id, "branch"',
+        '没有单位或人员 "福田营业部"；"福田营业部" 是 "branch" 的名字：请写它的 id "branch"',
+    ),
+    "a name two people share": (
+        {
+            "org.toml": ORG.replace('lead = "cm01"', 'lead = "王芳"')
+            + '\n[[people]]\nid = "cm03"\nname = "王芳"\nunit = "team-a"\n'
+        },
+        "units[team-a].lead",
+        'no person "王芳"; "王芳" is the name of "cm01", "cm03": write the id of the one you mean',
+        '没有人员 "王芳"；"王芳" 是 "cm01"、"cm03" 的名字：请写所指那一个的 id',
+    ),
+    "a phase's name in milestones": (
+        {"okrs.toml": OKRS.replace("Q2 = 0.45", '"深耕" = 0.45')},
+        "objectives[O1].key_results[KR1].milestones.深耕",
+        'no phase "深耕"; "深耕" is the name of "Q2": write its id, "Q2"',
+        '没有阶段 "深耕"；"深耕" 是 "Q2" 的名字：请写它的 id "Q2"',
+    ),
 }
 
 

@@ -357,6 +357,14 @@ CASES = {
         "plan",
         "a second [plan] table; the plan is at targets/plan.toml:1",
     ),
+    "key results in a team file with no objective above them": (
+        "team-a.toml",
+        '# 财富管理一部\n[[objectives.key_results]]  # <-\nid = "X"\ntitle = "t"\n'
+        'unit = "户"\ntarget = 1\n',
+        "objectives.key_results",
+        "[[objectives.key_results]] belongs to no objective: a key result belongs to the "
+        "[[objectives]] written last above it in the same file, and this file has none",
+    ),
     "scoring floor above cap": (
         "scoring.toml",
         '[[scoring]]\nid = "cm"\nname = "月度考核"\nroles = ["cm"]\ncap = 1.2\nfloor = 1.5  # <-\n'

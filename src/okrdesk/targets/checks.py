@@ -4,7 +4,7 @@ phases, milestones, metrics and budget totals."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -14,7 +14,7 @@ from okrdesk.errors import Said, printable
 from okrdesk.formula import is_fact, parse
 from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, Where, suggest
-from okrdesk.targets.schema import Draft, Located, PlanHeader
+from okrdesk.targets.schema import Draft, Located, PlanHeader, above_members
 from okrdesk.targets.surprises import check_surprises
 from okrdesk.targets.window_keys import window_use_problems
 from okrdesk.units import UNITS, Dimension
@@ -143,18 +143,44 @@ _KIND_NAMES_ZH = {"unit": "单位", "person": "人员", "phase": "阶段", "key_
 
 
 def _check_references(draft: Draft, findings: Findings, known: dict[str, dict[str, Where]]) -> None:
+    by_name = _by_name(draft)
     for ref in draft.references:
         if any(ref.id in known[kind] for kind in ref.kinds):
             continue
         names = " or ".join(_KIND_NAMES[k] for k in ref.kinds)
         names_zh = "或".join(_KIND_NAMES_ZH[k] for k in ref.kinds)
         choices = [ident for kind in ref.kinds for ident in known[kind]]
-        findings.problems.append(
-            ref.where.problem(
-                f'no {names} "{ref.id}"{suggest(ref.id, choices)}',
-                f'没有{names_zh} "{ref.id}"{suggest(ref.id, choices, "zh")}',
-            )
+        hint = _named_not_id(ref.id, ref.kinds, by_name) or Said(
+            suggest(ref.id, choices), suggest(ref.id, choices, "zh")
         )
+        findings.problems.append(
+            ref.where.problem(f'no {names} "{ref.id}"{hint.en}',
+                              f'没有{names_zh} "{ref.id}"{hint.zh}')
+        )  # fmt: skip
+
+
+def _by_name(draft: Draft) -> dict[str, list[tuple[str, str]]]:
+    """(kind, id) of each unit, person and phase, by its name."""
+    found: dict[str, list[tuple[str, str]]] = {}
+    for kind, items in (("unit", draft.units), ("person", draft.people), ("phase", draft.phases)):
+        for item in items:
+            found.setdefault(item.value.name.strip(), []).append((kind, item.value.id))
+    return found
+
+
+def _named_not_id(
+    word: str, kinds: Iterable[str], by_name: dict[str, list[tuple[str, str]]]
+) -> Said | None:
+    """For a name written where an id belongs (``lead = "李雷"``): the id to write."""
+    ids = [ident for kind, ident in by_name.get(word.strip(), ()) if kind in kinds]
+    if not ids:
+        return None
+    if len(ids) == 1:
+        return Said(f'; "{word}" is the name of "{ids[0]}": write its id, "{ids[0]}"',
+                    f'；"{word}" 是 "{ids[0]}" 的名字：请写它的 id "{ids[0]}"')  # fmt: skip
+    listed, listed_zh = ", ".join(f'"{i}"' for i in ids), "、".join(f'"{i}"' for i in ids)
+    return Said(f'; "{word}" is the name of {listed}: write the id of the one you mean',
+                f'；"{word}" 是 {listed_zh} 的名字：请写所指那一个的 id')  # fmt: skip
 
 
 def _check_org_tree(draft: Draft, findings: Findings) -> None:
@@ -203,6 +229,7 @@ def _below(children: dict[str, list[str]], owner: str) -> set[str]:
 
 def _check_members(draft: Draft, findings: Findings) -> None:
     people = {person for person, _ in draft.written_people}
+    by_name = _by_name(draft)
     children = _children(draft)
     below: dict[str, set[str]] = {}
     # A [members] table's keys are unique; a set of them is what each entry is held to.
@@ -236,12 +263,15 @@ def _check_members(draft: Draft, findings: Findings) -> None:
                 )
             )
         if entry.member not in members:
+            hint = (
+                _named_not_id(entry.member, ("unit", "person"), by_name)
+                or above_members(entry.member)
+                or Said(suggest(entry.member, members), suggest(entry.member, members, "zh"))
+            )
             findings.problems.append(
                 entry.where.problem(
-                    f'"{entry.member}" is not a unit or person below "{entry.owner}"'
-                    f"{suggest(entry.member, members)}",
-                    f'"{entry.member}" 不是 "{entry.owner}" 下属的单位或人员'
-                    f"{suggest(entry.member, members, 'zh')}",
+                    f'"{entry.member}" is not a unit or person below "{entry.owner}"{hint.en}',
+                    f'"{entry.member}" 不是 "{entry.owner}" 下属的单位或人员{hint.zh}',
                 )
             )
 

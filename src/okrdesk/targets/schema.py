@@ -21,6 +21,7 @@ from okrdesk.periods import _PERIOD_ID, Grain, parse_period
 from okrdesk.records import shared_methods
 from okrdesk.targets import window_keys
 from okrdesk.targets.reader import (
+    NOT_SAID,
     Findings,
     SourceFile,
     Table,
@@ -172,7 +173,7 @@ _ARRAY_SECTIONS = ("phases", "units", "people", "objectives", "scoring", "baseli
 
 def read_file(source: SourceFile, draft: Draft, findings: Findings) -> None:
     """Read every section of one parsed target file into ``draft``."""
-    data = _without_knock_on(source, findings)
+    data = _without_orphans(source, _without_knock_on(source, findings), findings)
     root = Table(Where(source), data, findings, SECTIONS)
     if (plan := root.table("plan")) is not None:
         _read_plan(*plan, draft, findings)
@@ -240,6 +241,40 @@ def _without_knock_on(source: SourceFile, findings: Findings) -> dict[str, Any]:
             )
         )
         del data[wrong], data[right]
+    return data
+
+
+_NESTED = {
+    "objectives": ("key_results", Said("objective", "目标"), Said("key result", "关键结果")),
+    "scoring": ("components", Said("scoring policy", "考核方案"), Said("component", "考核项")),
+}
+"""The sections whose items hold items of their own: the key they are under, what each
+item is called, and what each of its own is."""
+
+
+def _without_orphans(
+    source: SourceFile, data: dict[str, Any], findings: Findings
+) -> dict[str, Any]:
+    """The file's sections without ``[[objectives.key_results]]`` written where the file
+    has no ``[[objectives]]`` above it (TOML reads ``objectives`` as a table holding
+    only them): one problem at that header, not a wrongly typed ``objectives``."""
+    for section, (key, parent, child) in _NESTED.items():
+        value = data.get(section)
+        # [objectives] with keys of its own is a table for [[objectives]]: reported as such.
+        if not isinstance(value, dict) or set(value) != {key}:
+            continue
+        header = _header(f"{section}.{key}", value[key])
+        at = Where(source).key(section).key(key)
+        findings.problems.append(
+            at.problem(
+                f"{header} belongs to no {parent.en}: a {child.en} belongs to the "
+                f"[[{section}]] written last above it in the same file, and this file has "
+                f"none; write the {parent.en}'s [[{section}]] table above it",
+                f"{header} 不属于任何{parent.zh}：{child.zh}属于同一文件中写在它上面最近的 "
+                f"[[{section}]]，而本文件没有；请在它上面写出{parent.zh}的 [[{section}]] 表",
+            )
+        )
+        data = {k: v for k, v in data.items() if k != section}
     return data
 
 
@@ -661,6 +696,20 @@ def _shown(raw: object) -> Said:
     return Said(describe(raw), describe(raw, "zh"))
 
 
+def above_members(key: str) -> Said | None:
+    """For a key of the key result's own written below its ``members`` header, where
+    TOML makes it a member's target: where it belongs."""
+    if key not in KEY_RESULT_KEYS:
+        return None
+    return Said(
+        f'; "{key}" is a key of the key result itself: write it above the '
+        "[objectives.key_results.members] header (every key below that header is a "
+        "member's target)",
+        f'；"{key}" 是关键结果本身的键：请写在 [objectives.key_results.members] 表头之上'
+        "（该表头之下的键都是成员的目标值）",
+    )
+
+
 def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Decimal]:
     found = t.table("members")
     if found is None:
@@ -671,7 +720,9 @@ def _member_targets(t: Table, owner: str | None, draft: Draft) -> dict[str, Deci
         at = where.key(member)
         number, why = plain_number(raw)
         if number is None:
-            t.fail(at, f"{why.en} (the member's target)", f"{why.zh}（成员的目标值）")
+            above = above_members(member) or NOT_SAID
+            t.fail(at, f"{why.en} (the member's target){above.en}",
+                   f"{why.zh}（成员的目标值）{above.zh}")  # fmt: skip
             continue
         if number < 0:
             t.fail(at, f"must not be negative, got {number}", f"不能为负数，现为 {number}")
