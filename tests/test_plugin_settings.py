@@ -139,7 +139,7 @@ def test_an_untrusted_workspace_s_plugin_is_not_asked(
 
 BROKEN_SQL = """\
 [sources.sql]
-tables = { salons = "data/salons.csv" }
+tables = { salons = "data/salons.csv", order = "data/orders.csv" }
 
 [sources.sql.views]
 won = "DELETE FROM salons"
@@ -161,6 +161,18 @@ name = "c"
 kind = "flow"
 unit = "人"
 query = "DELETE FROM salons"
+
+[[sources.sql.metrics]]
+name = "d"
+kind = "flow"
+unit = "人"
+query = "SELECT cm AS subject, day, n AS value FROM order"
+
+[[sources.sql.metrics]]
+name = "e"
+kind = "flow"
+unit = "人"
+query = "SELECT cm AS subject, day, n AS value FROM salons WHERE"
 """
 
 
@@ -179,6 +191,12 @@ def test_every_broken_sql_metric_is_a_problem_at_its_line(write_workspace: Write
         "okrdesk.toml:16: sources.sql.metrics[1].unit: unknown unit 'people'",
         "okrdesk.toml:23: sources.sql.metrics[2].query: metric c: only a SELECT query is "
         "allowed, not DELETE",
+        # A query the SQLite-style check passed, which DuckDB cannot read as a collect would.
+        "okrdesk.toml:29: sources.sql.metrics[3].query: metric d: DuckDB cannot read it: "
+        'syntax error at or near "order"; order is a word of SQL: write it "order", in '
+        "double quotes",
+        "okrdesk.toml:35: sources.sql.metrics[4].query: metric e: DuckDB cannot read it: "
+        'syntax error at or near "WHERE"',
     ]
     assert "okrdesk_metrics failed" not in result.output
 

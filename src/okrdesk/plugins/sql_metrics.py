@@ -299,10 +299,49 @@ def okrdesk_check_settings(settings: Mapping[str, Any], workspace: Path) -> list
     be read, each at its key, for ``okrdesk validate`` (a table's file that is not on
     this machine a warning); the first problem of the table as a whole stops the rest."""
     try:
-        broken = _definitions(settings)[1]
+        found, broken = _definitions(settings)
     except SqlMetricError as error:
         return settings_problems("sql", [str(error)])
-    return settings_problems("sql", broken) + _table_problems(settings, workspace)
+    unread = _unparsed(settings, dict((spec.name, query) for spec, query in found))
+    return settings_problems("sql", broken + unread) + _table_problems(settings, workspace)
+
+
+def _unparsed(settings: Mapping[str, Any], queries: Mapping[str, str]) -> list[str]:
+    """Each sound definition's query (``queries``, by metric) and each view that DuckDB
+    cannot read as SQL, as a collect would find: at its key, in DuckDB's words, with a
+    word on a table named by an SQL keyword (``FROM order``). Only where DuckDB reads
+    the tables; a database's or a warehouse's queries are in their own dialect."""
+    if settings.get("database") is not None or has_connection(settings):
+        return []
+    import duckdb
+
+    sound_views = _views(settings)[0]
+    named = {str(name) for name in settings.get("tables", {})} | set(sound_views)
+    said: list[str] = []
+    with duckdb.connect() as connection:
+        keywords = {word for (word,) in connection.execute(
+            "SELECT keyword_name FROM duckdb_keywords() WHERE keyword_category <> 'unreserved'"
+        ).fetchall()}  # fmt: skip
+        quoted = sorted(name for name in named if name.lower() in keywords)
+
+        def unreadable(query: str) -> str | None:
+            try:
+                connection.extract_statements(to_duckdb(query))
+            except duckdb.Error as error:
+                words = str(error).removeprefix("Parser Error: ").split("\n", 1)[0]
+                hint = "".join(f'; {name} is a word of SQL: write it "{name}", in double quotes'
+                               for name in quoted if f'"{name}"' in words)  # fmt: skip
+                return f"DuckDB cannot read it: {words}{hint}"
+            return None
+
+        for index, item in enumerate(settings.get("metrics", [])):
+            name = _named(item)
+            if name is not None and name in queries and (why := unreadable(queries[name])):
+                said.append(f"sources.sql.metrics[{index}].query ({name}): {why}")
+        for view, query in sound_views.items():
+            if why := unreadable(query):
+                said.append(f"sources.sql.views.{view}: {why}")
+    return said
 
 
 def _table_problems(settings: Mapping[str, Any], workspace: Path) -> list[SettingsProblem]:
