@@ -173,6 +173,12 @@ name = "e"
 kind = "flow"
 unit = "人"
 query = "SELECT cm AS subject, day, n AS value FROM salons WHERE"
+
+[[sources.sql.metrics]]
+name = "f"
+kind = "flows"
+unit = "人"
+qurey = "SELECT 1"
 """
 
 
@@ -197,6 +203,11 @@ def test_every_broken_sql_metric_is_a_problem_at_its_line(write_workspace: Write
         "double quotes",
         "okrdesk.toml:35: sources.sql.metrics[4].query: metric e: DuckDB cannot read it: "
         'syntax error at or near "WHERE"',
+        # Every mistake of one definition at once.
+        'okrdesk.toml:37: sources.sql.metrics[5]: unknown keys qurey (did you mean "query" '
+        "for qurey?)",
+        "okrdesk.toml:37: sources.sql.metrics[5].query: missing; expected a string",
+        "okrdesk.toml:39: sources.sql.metrics[5].kind: 'flows' is not one of stock, flow, ratio",
     ]
     assert "okrdesk_metrics failed" not in result.output
 

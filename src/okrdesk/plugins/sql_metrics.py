@@ -50,6 +50,8 @@ the file reader, its cache and the warehouse code) is imported only by
 
 from __future__ import annotations
 
+import difflib
+import functools
 import re
 import sqlite3
 from collections.abc import Callable, Mapping
@@ -108,42 +110,76 @@ def check_query(query: str) -> None:
         raise SqlMetricError("the query is not a complete SQL statement")
 
 
+T = TypeVar("T")
+
+
+class _Mistakes(SqlMetricError):
+    """Every mistake of one definition, each a message at its key."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
 def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
+    """The metric ``raw`` defines; else ``_Mistakes``, with every mistake in it."""
     where = f"sources.sql.metrics[{index}]"
     if not isinstance(raw, Mapping):
         raise SqlMetricError(f"{where}: expected a table")
-    unknown = set(raw) - _METRIC_KEYS
+    problems: list[str] = []
+
+    def checked(check: Callable[[], T]) -> T | None:
+        try:
+            return check()
+        except SqlMetricError as error:
+            problems.append(str(error))
+            return None
+
+    unknown = sorted(set(raw) - _METRIC_KEYS)
     if unknown:
-        raise SqlMetricError(f"{where}: unknown keys {', '.join(sorted(unknown))}")
-    for key in ("name", "kind", "unit", "query"):
-        if not isinstance(raw.get(key), str) or not raw[key].strip():
-            raise SqlMetricError(f"{where}.{key}: missing; expected a string")
-    name = raw["name"]
-    kind = _choice(MetricKind, raw, "kind", None, where)
-    direction = _choice(Direction, raw, "direction", "at_least", where)
-    over = [_choice(OverTime, raw, f"{p}_over_time", "sum", where)
-            for p in ("numerator", "denominator")]  # fmt: skip
-    if raw["unit"] not in UNITS:
-        raise SqlMetricError(f"{where}.unit: unknown unit {raw['unit']!r}")
-    revenue, never_negative = (_flag(raw, where, key) for key in ("revenue", "never_negative"))
+        problems.append(f"{where}: unknown keys {', '.join(unknown)}{_closest(unknown)}")
+    missing = [key for key in ("name", "kind", "unit", "query")
+               if not isinstance(raw.get(key), str) or not raw[key].strip()]  # fmt: skip
+    problems += [f"{where}.{key}: missing; expected a string" for key in missing]
+    name = "" if "name" in missing else str(raw["name"])
+    kind = (
+        None
+        if "kind" in missing
+        else checked(lambda: _choice(MetricKind, raw, "kind", None, where))
+    )
+    direction = checked(lambda: _choice(Direction, raw, "direction", "at_least", where))
+    over = [checked(functools.partial(_choice, OverTime, raw, f"{part}_over_time", "sum", where))
+            for part in ("numerator", "denominator")]  # fmt: skip
+    if "unit" not in missing and raw["unit"] not in UNITS:
+        problems.append(f"{where}.unit: unknown unit {raw['unit']!r}")
+    revenue, never_negative = (
+        checked(functools.partial(_flag, raw, where, key)) for key in ("revenue", "never_negative")
+    )
     dimensions = raw.get("dimensions", [])
     if not isinstance(dimensions, list) or not all(
         isinstance(d, str) and DIMENSION_NAME.match(d) for d in dimensions
     ):
-        raise SqlMetricError(f"{where}.dimensions: expected an array of column names "
-                             "(lowercase letters, digits and _)")  # fmt: skip
-    labels = _labels(f"{where}.dimension_labels", raw.get("dimension_labels", {}), dimensions)
-    settles = _settles_after_days(raw.get("settles_after_days", 0), where)
-    try:
-        check_query(raw["query"])
-    except SqlMetricError as error:
-        raise SqlMetricError(f"{where}.query ({name}): {error}") from None
-    advice = sqlite_advice(raw["query"]) if duckdb_sql else []
-    if advice:
-        raise SqlMetricError(
-            f"{where}.query ({name}): written for SQLite; DuckDB, which reads the tables, "
-            f"cannot run it: {'; '.join(advice)}"
-        )
+        problems.append(f"{where}.dimensions: expected an array of column names "
+                        "(lowercase letters, digits and _)")  # fmt: skip
+        dimensions = []
+    labels = checked(
+        lambda: _labels(f"{where}.dimension_labels", raw.get("dimension_labels", {}), dimensions)
+    )
+    settles = checked(lambda: _settles_after_days(raw.get("settles_after_days", 0), where))
+    if "query" not in missing:
+        shown = f"{where}.query ({name})" if name else f"{where}.query"
+        try:
+            check_query(raw["query"])
+        except SqlMetricError as error:
+            problems.append(f"{shown}: {error}")
+        else:
+            advice = sqlite_advice(raw["query"]) if duckdb_sql else []
+            if advice:
+                problems.append(f"{shown}: written for SQLite; DuckDB, which reads the tables, "
+                                f"cannot run it: {'; '.join(advice)}")  # fmt: skip
+    if problems:
+        raise _Mistakes(problems)
+    assert kind and direction and over[0] and over[1] and labels is not None
     return MetricSpec(
         name=name,
         label_en=str(raw.get("label_en", name)),
@@ -154,12 +190,21 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         description=str(raw.get("description", "")) or f"SQL: {' '.join(raw['query'].split())}",
         numerator_over_time=over[0],
         denominator_over_time=over[1],
-        revenue=revenue,
+        revenue=bool(revenue),
         dimensions=dimensions,
         dimension_labels=labels,
-        never_negative=never_negative,
+        never_negative=bool(never_negative),
         settles_after_days=settles,
     )
+
+
+def _closest(unknown: list[str]) -> str:
+    """' (did you mean "query"?)' for the first misspelt key that is close to a known one."""
+    for key in unknown:
+        close = difflib.get_close_matches(key, sorted(_METRIC_KEYS), n=1, cutoff=0.75)
+        if close:
+            return f' (did you mean "{close[0]}" for {key}?)'
+    return ""
 
 
 def _settles_after_days(found: object, where: str) -> int | None:
@@ -261,6 +306,8 @@ def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, st
                 )
             first[spec.name] = index
             found.append((spec, item["query"]))
+        except _Mistakes as mistakes:
+            broken.extend(mistakes.messages)
         except SqlMetricError as error:
             broken.append(str(error))
     return found, broken
