@@ -585,7 +585,7 @@ def test_explain_writes_each_amount_in_the_scale_that_fits_it(
     root = write_workspace({"fees.toml": FEES})
     assert run(root, "collect", "--through", "2026-01-18").exit_code == 0
     for lang, first, second, total in (("zh", "1万", "2万", "= 9万"),
-                                       ("en", "CNY 10k", "CNY 20k", "= CNY 0.09m")):  # fmt: skip
+                                       ("en", "CNY 10k", "CNY 20k", "= CNY 90k")):  # fmt: skip
         done = run(root, "explain", "O7.FEES", "--as-of", "2026-01-18", "--lang", lang)
         assert done.exit_code == 0, done.output
         rows = [line.split() for line in done.output.splitlines() if "test fees" in line]

@@ -24,7 +24,7 @@ from okrdesk.report.document import ReportBreaker, ReportBudget, ReportBudgetTot
 from okrdesk.report.formats.json import dumps, number
 from okrdesk.report.notes import ledger_rounding_note
 from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
-from okrdesk.units import UNITS, Quantity, figure, ledger_amount, parse_money, written
+from okrdesk.units import UNITS, Quantity, figure, ledger_amount, money, parse_money, written
 from sample_workspace import PLAN, WriteWorkspace
 
 # ------------------------------------------------------------ digits and rounding
@@ -191,8 +191,13 @@ def test_an_amount_too_small_for_its_unit_is_not_written_as_zero() -> None:
     assert [written(yi, v, "zh") for v in (99_995_000, -99_999_999, 9_999.5, 9_999.4)] == [
         "1亿", "-1亿", "1万", "9,999元"
     ]  # fmt: skip
-    assert [written(yi, v, "en") for v in (4_000, -51_789, 0)] == [
-        "CNY 4k", "-CNY 0.05m", "CNY 0m"
+    # In English under CNY 1m as an amount on its own is written, as 万 under 1亿.
+    assert [written(yi, v, "en") for v in (4_000, -51_789, 0, 10_000, 999_999, 1.2e6)] == [
+        "CNY 4k", "-CNY 51.79k", "CNY 0m", "CNY 10k", "CNY 1m", "CNY 1.2m"
+    ]  # fmt: skip
+    # The scale as the figure is written: 999,999 is CNY 1m, not CNY 1,000k.
+    assert [money(v, "en") for v in (999_999, 999.6, 999.4, 709_900)] == [
+        "CNY 1m", "CNY 1k", "CNY 999", "CNY 709.9k"
     ]  # fmt: skip
     assert written(UNITS["万元"], 40, "zh") == "40元"
 

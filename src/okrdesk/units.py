@@ -441,8 +441,9 @@ def written(
 
     Money: in zh in the unit's own scale without 元 after 万/亿 (45亿, 2,018万, 5,914元),
     but an amount under 1亿 of a unit in 亿 in 万 (9,306万, not 0.93亿);
-    in en "CNY 784.6m" for a unit of 万元 or 亿元, as ``money`` for 元; as ``money`` too
-    an amount that would read 0 in the unit's scale (9万, not 0亿). Counts carry their
+    in en "CNY 784.6m" for a unit of 万元 or 亿元, but as ``money`` under CNY 1m (CNY
+    10k, not CNY 0.01m) and for 元; as ``money`` too an amount that would read 0 in the
+    unit's scale (9万, not 0亿). Counts carry their
     unit in both languages and, with ``whole``, are rounded half-up to whole ones.
     ``points``: the value is a difference of two rates, in 百分点 / pp.
     """
@@ -473,12 +474,10 @@ def written(
 
 def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
     if lang == "en":
-        if unit.factor == 1:
-            return en_money(value)
+        if unit.factor == 1 or (value and abs(value) < EN_MILLION):
+            return en_money(value)  # CNY 10k, not "CNY 0.01m", as 9,306万 in Chinese
         text = f"CNY {figure(abs(value) / EN_MILLION)}m"
-        if value and not _nonzero(text):
-            return en_money(value)  # CNY 40k, not "CNY 0m"
-        return f"-{text}" if value < 0 and _nonzero(text) else text
+        return f"-{text}" if value < 0 else text
     if unit.factor == ZH_YI and value and abs(value) < ZH_YI:
         # Under 1亿 a branch writes 万: 9,306万 beside 9,260万, not 0.93亿 twice.
         return money(value, lang)
@@ -562,18 +561,24 @@ def ledger_amount(base: float | Decimal, lang: str) -> Decimal:
 
 def _reaches_ten_thousand(written: str) -> bool:
     """Whether a figure as written (``10,000``) is 10,000 or more: the next scale's 1."""
-    return abs(Decimal(written.replace(",", ""))) >= 10_000
+    return _written_at_least(written, 10_000)
+
+
+def _written_at_least(written: str, bound: int) -> bool:
+    return abs(Decimal(written.replace(",", ""))) >= bound
 
 
 def en_money(value: Decimal) -> str:
     """CNY millions, thousands or yuan by size; a minus sign goes first: -CNY 709.9k."""
     size = abs(value)
-    if size >= EN_MILLION:
+    # The scale as the figure is written: 999,999 rounds to 1,000k, which is CNY 1m.
+    thousands, yuan = figure(size / EN_THOUSAND), figure(size, 0)
+    if size >= EN_MILLION or _written_at_least(thousands, 1000):
         text = f"CNY {figure(size / EN_MILLION)}m"
-    elif size >= EN_THOUSAND:
-        text = f"CNY {figure(size / EN_THOUSAND)}k"
+    elif size >= EN_THOUSAND or _written_at_least(yuan, 1000):
+        text = f"CNY {thousands}k"
     else:
-        text = f"CNY {figure(size, 0)}"
+        text = f"CNY {yuan}"
     return f"-{text}" if value < 0 and _nonzero(text) else text
 
 
