@@ -24,7 +24,7 @@ from okrdesk.report.document import ReportBreaker, ReportBudget, ReportBudgetTot
 from okrdesk.report.formats.json import dumps, number
 from okrdesk.report.notes import ledger_rounding_note
 from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
-from okrdesk.units import UNITS, Quantity, figure, ledger_amount, money, parse_money, written
+from okrdesk.units import UNITS, Quantity, figure, ledger_amount, parse_money, written
 from sample_workspace import PLAN, WriteWorkspace
 
 # ------------------------------------------------------------ digits and rounding
