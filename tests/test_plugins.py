@@ -12,6 +12,7 @@ import sys
 import textwrap
 import types
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -253,6 +254,8 @@ FAULTS = {
         REVENUE, {"numerator": 1, "denominator": 2}, "a flow metric takes value"
     ),
     "text for a number": (REVENUE, {"value": "12"}, "value must be a number, not str"),
+    "Decimal NaN": (REVENUE, {"value": Decimal("NaN")}, "value is nan"),
+    "signalling Decimal NaN": (REVENUE, {"value": Decimal("sNaN")}, "value is nan"),
     "unknown person": (
         ACCOUNTS, {"value": 1, "subject": "cm99"}, "no person or unit 'cm99' in the plan"
     ),
@@ -283,6 +286,25 @@ def test_an_invalid_observation_is_named_and_the_other_metrics_land(fault: str) 
     assert (error.plugin, error.metric) == ("faulty", spec.name)
     assert reason in error.message
     assert error.message.endswith("(a problem, none kept)")
+
+
+def test_a_decimal_is_taken_as_the_number_it_is() -> None:
+    """Settings arrive as Decimal, and docs/plugins.md says to take Decimal wherever a
+    float is taken: a figure computed from them is emitted as it is."""
+
+    def decimal_collect(request, emit):  # type: ignore[no-untyped-def]
+        emit(REVENUE.name, "cm01", WEEKS[0].id, value=Decimal("12.5"))
+        emit(CONVERSION.name, "cm01", WEEKS[0].id, numerator=Decimal(3), denominator=Decimal(8))
+
+    host = PluginHost(entry_points=False, builtins={}, registered=False)
+    plugin = _plugin(okrdesk_metrics=_declare(REVENUE, CONVERSION), okrdesk_collect=decimal_collect)
+    host.register(plugin, "decimals")
+    result = collect(host, load_plan_stub(), [REVENUE.name, CONVERSION.name], WEEKS, THROUGH,
+                     Path("."))  # fmt: skip
+    assert result.errors == []
+    stored = {o.metric: (o.value, o.numerator, o.denominator) for o in result.observations}
+    assert stored == {REVENUE.name: (12.5, None, None), CONVERSION.name: (None, 3.0, 8.0)}
+    assert all(type(o.value or o.numerator) is float for o in result.observations)
 
 
 def _valid_for(spec: MetricSpec) -> dict[str, float]:

@@ -1091,7 +1091,7 @@ class _Checker:
             ("denominator", denominator),
         ):
             if given is not None and (
-                isinstance(given, bool) or not isinstance(given, int | float)
+                isinstance(given, bool) or not isinstance(given, int | float | decimal.Decimal)
             ):
                 kind = given.type_name if isinstance(given, _Unsendable) else type(given).__name__
                 return Said(
@@ -1221,13 +1221,15 @@ _FINITE_LOW, _FINITE_HIGH = -sys.float_info.max, sys.float_info.max
 _SOURCE_LIMIT = 2000
 
 
-def _float(number: float | None) -> float | None:
+def _float(number: float | decimal.Decimal | None) -> float | None:
     if number is None:
         return None
     try:
         return float(number)
     except OverflowError:  # an int too large for a float is as unusable as infinity
         return math.inf
+    except ValueError:  # a signalling NaN Decimal: no number, refused as any NaN is
+        return math.nan
 
 
 def collect(
