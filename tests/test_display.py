@@ -352,3 +352,14 @@ def test_explain_writes_figures_as_the_report_does(checked_in: Path) -> None:
     assert done.exit_code == 0, done.output
     assert "= 4.72亿" in done.output
     assert not NOISE.search(done.output)
+
+
+def test_the_pace_an_alert_gives_reads_as_computed() -> None:
+    """Beside 74.3%, a pace of 0.69017 read "69%", as if typed; it is computed, and
+    keeps a decimal as the report's attainments do."""
+    about = {"kr": "O3.KR2b", "title": "新人 90 天首单率"}
+    said = [alert_text("kr.off_track", "zh", {**about, "pace": p}) for p in (0.69017, 0.7429)]
+    assert said[0].endswith("仅达应完成进度的 69.0%") and said[1].endswith("74.29%")
+    assert alert_text("kr.off_track", "en", {**about, "pace": 0.8}).endswith(
+        "at 80.0% of the pace due"
+    )

@@ -248,8 +248,8 @@ ALERTS: dict[str, dict[str, str]] = {
     "more": {"en": "more", "zh": "多"},
     "less": {"en": "less", "zh": "少"},
     "kr.off_track": {
-        "en": "{kr} {title}: off track, at {pace:%} of the pace due",
-        "zh": "{kr} {title}：落后，仅达应完成进度的 {pace:%}",
+        "en": "{kr} {title}: off track, at {pace:%.1} of the pace due",
+        "zh": "{kr} {title}：落后，仅达应完成进度的 {pace:%.1}",
     },
     "kr.below_baseline": {
         "en": "{kr} {title}: off track, below where it started",
@@ -337,7 +337,8 @@ _NESTED = {"bound": "bound.", "more_or_less": "", "grain": "grain.", "cadence": 
 class _Shown:
     """A parameter written by the display rule in the message's language.
 
-    ``{x:%}`` writes a fraction as a percentage (0.1 → 10%, 1.1923 → 119.2%),
+    ``{x:%}`` writes a fraction as a percentage (0.1 → 10%, 1.1923 → 119.2%), ``{x:%.1}``
+    one computed, with a decimal at least (0.69 → 69.0%, as the report's attainments),
     ``{x:pp}`` a difference of two fractions in points (百分点 / pp), a
     ``Quantity`` (an amount in a key result's unit) as the report writes it, and a
     tuple as a list (2026-W01、2026-W02 / 2026-W01, 2026-W02).
@@ -354,8 +355,8 @@ class _Shown:
         if isinstance(value, tuple):
             return ("、" if self.lang == "zh" else ", ").join(format(v, spec) for v in value)
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-            if spec == "%":
-                return percentage(value, keep=0)
+            if spec in ("%", "%.1"):  # %.1: a computed share, 69.0% as computed
+                return percentage(value, keep=1 if spec == "%.1" else 0)
             if spec == "pp":
                 points = in_percent(exact(value) * 100)
                 return f"{points}百分点" if self.lang == "zh" else f"{points} pp"
