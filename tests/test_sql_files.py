@@ -285,6 +285,21 @@ def test_text_in_a_sniffed_column_drops_only_its_row(tmp_path: Path) -> None:
     )
 
 
+def test_a_number_column_no_row_of_which_can_be_read_fails_its_metric(tmp_path: Path) -> None:
+    """Amounts written as ¥1,234.50 in every row: each row would be left out with a
+    warning and the metric land empty, a quiet "no data" on the report; it fails, named."""
+    yen = "day,cm,amount\n2026-01-06,cm01,¥1234.50\n2026-01-07,cm01,¥80.00\n"
+    path = write(tmp_path, "yen.csv", yen.encode())
+    query = "SELECT cm AS subject, day, amount AS value FROM yen"
+    check = run(tmp_path, {"yen": path}, metric("fees", "flow", query, "元"))
+    (problem,) = check.problems
+    assert problem == (
+        "plugin plugin-under-test metric fees: no row could be counted: 2 rows left out: "
+        "column value holds text, not a number (table yen: yen.csv:2, yen.csv:3) "
+        "(a problem, none kept)"
+    )
+
+
 def test_ids_with_leading_zeros_stay_text(tmp_path: Path) -> None:
     people = "day,cm,n\n2026-01-06,007,1\n2026-01-07,010,2\n"
     path = write(tmp_path, "p.csv", people.encode())

@@ -1091,8 +1091,11 @@ class _Tally:
 
     def emit_all(self, emit: Emit, note: str = "") -> None:
         """Every figure totalled, after the warnings (and ``note`` when there are
-        figures); a metric with rows only outside the plan is an error instead."""
+        figures); a metric whose rows all lie outside the plan, or were all left out
+        (a column of ``¥1,234.50`` that holds no number), is an error instead."""
         name = self.spec.name
+        if not self.totals and self.left_out:
+            raise SqlMetricError(f"no row could be counted: {'; '.join(self.warnings())}")
         for warning in self.warnings():
             _warn(emit, name, warning)
         if not self.totals and self.outside:
