@@ -539,6 +539,10 @@ def test_explain_lists_the_rows_of_each_slice(workspace: Path) -> None:
     slices = sum(1 for line in whole.output.splitlines() if "[product=" in line)
     assert wholes and slices
     assert told == f"{wholes} observations (and {slices} slices of them), from run 1:"
+    zh = CliRunner().invoke(cli, ["explain", "O1.NNA", "--as-of", AS_OF, "--lang", "zh",
+                                  "-w", str(workspace)])  # fmt: skip
+    # The count with its measure word, then the slices: not "52（另列…） 条观测值".
+    assert f"{wholes} 条观测值（另列其中的 {slices} 个切片），来自第 1 次采集：" in zh.output
 
 
 # ------------------------------------------------------------ target files

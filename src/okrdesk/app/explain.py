@@ -37,6 +37,7 @@ from okrdesk.model import (
     Objective,
     OverTime,
     Plan,
+    Run,
     StoredObservation,
 )
 from okrdesk.periods import local_time, period_holding
@@ -70,6 +71,9 @@ _SAID: dict[str, dict[str, str]] = {
         "parts": "numerator {numerator} ({numerator_over}) / "
                  "denominator {denominator} ({denominator_over})",
         "none_yet": "No observations yet: run `okrdesk collect`.",
+        "none_failed": "No observations: the last collect of it (run {run}, {day}) failed it: "
+                       "{error}",
+        "none_through": "No observation of it up to {through}.",
         "rows": "{observations}, from run {runs}:",
         "with_slices": "{observations} (and {slices} of them)",
         "partial": "  [partial: through {day}]",
@@ -111,7 +115,9 @@ _SAID: dict[str, dict[str, str]] = {
         "metric": "指标 {metric}（{rule}），来自插件 {plugins}",
         "parts": "分子 {numerator}（{numerator_over}）/ 分母 {denominator}（{denominator_over}）",
         "none_yet": "还没有数据：请先运行 `okrdesk collect`。",
-        "rows": "{observations} 条观测值，来自第 {runs} 次采集：",
+        "none_failed": "没有数据：最近一次采集它（第 {run} 次，{day}）失败：{error}",
+        "none_through": "截至 {through} 没有它的观测值。",
+        "rows": "{observations}，来自第 {runs} 次采集：",
         "with_slices": "{observations}（另列其中的 {slices} 个切片）",
         "partial": "  [未完结：数据截至 {day}]",
         "others": "（另有 {observations} 条其他周期的观测值不计入此处。）",
@@ -210,11 +216,27 @@ def explain_lines(
             )  # fmt: skip
             if kr.where:
                 rows = [r for r in rows if _in_slice(r, kr.where)]
-            lines += _explain_metric(kr, spec, figure, rows, lang)
+            owner = session.host.owners.get(spec.name, "-")
+            why = _why_none(store.runs(), spec.name, owner, engine.through, lang)
+            lines += _explain_metric(kr, spec, figure, rows, lang, (owner, why))
             basis = growth_basis(engine, kr, subject)
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
     return lines
+
+
+def _why_none(runs: Sequence[Run], metric: str, owner: str, through: object, lang: str) -> str:
+    """Why a metric has no observation to show: never collected, failed by the last
+    collect asked for it (its error), or none up to the date."""
+    said = _SAID[lang]
+    for run in reversed(runs):
+        if run.unfinished or not run.asked_for(metric):
+            continue
+        error = run.failed({metric: owner}).get(metric)
+        if error is not None:
+            return said["none_failed"].format(run=run.id, day=run.started[:10], error=error)
+        return said["none_through"].format(through=through)
+    return said["none_yet"]
 
 
 def nothing_stored(lang: str) -> str:
@@ -334,10 +356,16 @@ def _counted(rows: list[StoredObservation], over_time: OverTime) -> list[StoredO
 
 
 def _explain_metric(
-    kr: KeyResult, spec: MetricSpec, total: Figure, rows: list[StoredObservation], lang: str
+    kr: KeyResult,
+    spec: MetricSpec,
+    total: Figure,
+    rows: list[StoredObservation],
+    lang: str,
+    why_none: tuple[str, str],
 ) -> list[str]:
+    """``why_none``: the metric's plugin, and why it has no rows when it has none."""
     said, carried = _SAID[lang], _OVER[lang]
-    plugins = sorted({r.plugin for r in rows})
+    plugins = sorted({r.plugin for r in rows}) or [why_none[0]]
     lines = [
         f"= {_shown(kr.unit, spec, total.value, lang)}",
         said["metric"].format(metric=spec.name, rule=_RULES[lang][spec.kind],
@@ -356,7 +384,7 @@ def _explain_metric(
         over = OverTime.LAST if spec.kind is MetricKind.STOCK else OverTime.SUM
         shown = _counted(rows, over)
     if not shown:
-        return [*lines, said["none_yet"]]
+        return [*lines, why_none[1]]
     runs = ("、" if lang == "zh" else ", ").join(map(str, sorted({r.run_id for r in shown})))
     # A slice is a part of a whole listed above it, not an observation more.
     slices = sum(1 for r in shown if r.observation.slice)
@@ -389,7 +417,7 @@ def _explain_metric(
 
 
 def _observations(count: int, lang: str) -> str:
-    return f"{count:,}" if lang == "zh" else counted(count, "observation")
+    return f"{count:,} 条观测值" if lang == "zh" else counted(count, "observation")
 
 
 def figure_of(value: float | None) -> str:
