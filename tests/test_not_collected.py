@@ -92,6 +92,12 @@ def test_a_failure_stands_until_its_metric_is_collected_again_not_another(
     assert other.exit_code == 0, other.output
     assert marked(workspace) == {"O1.KR2": {"run": 1, "day": marked_day(workspace),
                                             "error": error}}  # fmt: skip
+    # Never collected at all: no earlier figures stand in for it.
+    text = run(workspace, "report", "--as-of", "2026-03-31", "--lang", "en").output
+    never = f"⚠ Not collected by run 1 ({marked_day(workspace)}), and no earlier run has figures"
+    assert never in " ".join(text.split()) and "from an earlier run" not in text
+    zh = run(workspace, "report", "--as-of", "2026-03-31").output
+    assert "未取得此指标，此前也没有它的数字" in "".join(zh.split())
     told = run(workspace, "check", "--as-of", "2026-03-31", "--lang", "en")
     assert f"collect run 1 ({marked_day(workspace)}): {error}" in told.output, told.output
     again = run(workspace, "collect", "--through", "2026-03-31", "--metric", "complaint_rate")

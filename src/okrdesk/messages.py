@@ -74,6 +74,7 @@ LABELS: dict[str, dict[str, str]] = {
         "list_sep": "、", "details": "详情", "period_to_date": "{period}至今",
         "sentence_sep": "；",
         "not_collected": "⚠ 第 {run} 次采集（{day}）未取得此指标：数字为此前采集所得",
+        "never_collected": "⚠ 第 {run} 次采集（{day}）未取得此指标，此前也没有它的数字",
         "held_down": "↓ 原始得分高于考核方案的上限，按上限计",
         "held_up": "↑ 原始得分低于考核方案的下限，按下限计",
     },
@@ -139,6 +140,8 @@ LABELS: dict[str, dict[str, str]] = {
         "list_sep": ", ", "details": "Details", "period_to_date": "{period} to date",
         "sentence_sep": "; ",
         "not_collected": "⚠ Not collected by run {run} ({day}): figures from an earlier run",
+        "never_collected": "⚠ Not collected by run {run} ({day}), and no earlier run has "
+                           "figures of it",
         "held_down": "↓ the policy's cap held the score down",
         "held_up": "↑ the policy's floor held the score up",
     },

@@ -387,7 +387,8 @@ def not_collected_story(kr: ReportKeyResult, lang: str) -> str:
     missed = kr.not_collected
     if missed is None:
         return ""
-    return label(lang, "not_collected", run=missed.run, day=missed.day)
+    key = "not_collected" if kr.actual is not None else "never_collected"
+    return label(lang, key, run=missed.run, day=missed.day)
 
 
 def closed_story(kr: ReportKeyResult, lang: str) -> str:
