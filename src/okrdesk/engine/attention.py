@@ -61,6 +61,7 @@ from okrdesk.model import (
     Plan,
     Run,
     kept_line,
+    plugin_error_text,
     settled_restatements,
     standing,
     told_once_as_kept,
@@ -131,12 +132,18 @@ def alerts(
     runs = engine.store.runs() if runs is None else runs
     used = set(metrics_needed(plan, engine.metrics))
     owned = {metric: plugin for metric, plugin in (owners or {}).items() if metric in used}
+    broken_plugins = list(broken_plugins)
+    # A plugin that cannot load now (an untrusted workspace's own) is told as it is now:
+    # what the last collect kept of the same failure is not told again.
+    told_now = {plugin_error_text(name, None, words)
+                for name, error in broken_plugins
+                for words in (getattr(error, "en", str(error)), getattr(error, "zh", ""))}  # fmt: skip
     for run, errors in standing(runs, owned, lambda run: run.errors):
         found += [
             Alert(Level.ERROR, "plugin", "collect", "plugin.run_error",
                   {"run": run.id, "day": run.started[:10], "error": error})
             # A source that failed several metrics in the same words, once.
-            for error in told_once_as_kept(errors)
+            for error in told_once_as_kept([e for e in errors if e not in told_now])
         ]  # fmt: skip
     for run, warnings in standing(runs, owned, lambda run: run.warnings):
         # Told, not alarmed: the figures stand, without what they name.
