@@ -135,9 +135,11 @@ def alerts(
     broken_plugins = list(broken_plugins)
     # A plugin that cannot load now (an untrusted workspace's own) is told as it is now:
     # what the last collect kept of the same failure is not told again.
-    told_now = {plugin_error_text(name, None, words)
-                for name, error in broken_plugins
-                for words in (getattr(error, "en", str(error)), getattr(error, "zh", ""))}  # fmt: skip
+    told_now = {
+        plugin_error_text(name, None, words)
+        for name, error in broken_plugins
+        for words in (getattr(error, "en", str(error)), getattr(error, "zh", ""))
+    }
     for run, errors in standing(runs, owned, lambda run: run.errors):
         found += [
             Alert(Level.ERROR, "plugin", "collect", "plugin.run_error",
