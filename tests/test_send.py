@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import json
+import re
 import socket
+import socketserver
 import threading
+import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from email import message_from_bytes, policy
 from email.message import Message as EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -259,6 +263,167 @@ def test_the_vendors_too_fast_code_is_retried(bot: Bot) -> None:
 def test_a_missing_variable_is_named() -> None:
     with pytest.raises(DeliveryFailed, match=r"HOOK \(webhook URL\) is not set"):
         channels.deliver(channel("wecom"), MESSAGE, {}, FakeClock())
+
+
+# ------------------------------------------------- answers that go wrong
+
+
+@attrs.define
+class RawServer:
+    """A local TCP server that reads a request and answers with whatever ``answer``
+    writes: a broken, slow or strange HTTP reply."""
+
+    url: str
+    answer: Callable[[socket.socket], None]
+    requests: list[bytes] = attrs.field(factory=list)
+    stop: threading.Event = attrs.field(factory=threading.Event)
+
+
+@pytest.fixture
+def raw() -> Iterator[RawServer]:
+    state = RawServer("", lambda connection: None)
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            state.requests.append(_read_request(self.request))
+            with contextlib.suppress(OSError):
+                state.answer(self.request)
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    server.block_on_close = False
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}/hook?key=k1"
+    try:
+        yield state
+    finally:
+        state.stop.set()
+        server.shutdown()
+        server.server_close()
+
+
+def _read_request(connection: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += connection.recv(65536) or b"\r\n\r\n"
+    head, _, body = data.partition(b"\r\n\r\n")
+    size = re.search(rb"(?i)content-length: *(\d+)", head)
+    while size and len(body) < int(size.group(1)):
+        body += connection.recv(65536)
+    return head + b"\r\n\r\n" + body
+
+
+@pytest.fixture
+def quick(monkeypatch: pytest.MonkeyPatch) -> float:
+    """A request's time limit short enough for a test."""
+    monkeypatch.setenv("OKRDESK_SEND_TIMEOUT", "0.5")
+    return 0.5
+
+
+def _failure(kind: str, server: RawServer) -> tuple[str, float]:
+    """What delivering to the server gives, and how long it took."""
+    started = time.monotonic()
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(channel(kind), MESSAGE, {"HOOK": server.url}, FakeClock())
+    return failed.value.message, time.monotonic() - started
+
+
+def test_an_answer_that_breaks_off_is_a_failure_of_the_channel(raw: RawServer) -> None:
+    raw.answer = lambda connection: connection.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b'{"errcode": 0'
+    )
+    said, _ = _failure("wecom", raw)
+    assert said == ("the webhook's answer broke off after 13 of 1000 bytes; the message may "
+                    "have arrived all the same")  # fmt: skip
+    assert len(raw.requests) == 1  # not sent again: it may have arrived
+
+
+def test_an_answer_that_is_not_http_is_a_failure_of_the_channel(raw: RawServer) -> None:
+    raw.answer = lambda connection: connection.sendall(b"SSH-2.0-OpenSSH_9.6\r\n")
+    said, _ = _failure("dingtalk", raw)
+    assert said.startswith("the webhook did not answer in HTTP: 'SSH-2.0-OpenSSH_9.6")
+
+
+def test_a_connection_closed_without_an_answer_is_a_failure(raw: RawServer) -> None:
+    said, _ = _failure("feishu", raw)
+    assert said.startswith("the webhook closed the connection without answering;")
+
+
+def test_an_answer_trickled_a_byte_at_a_time_is_cut_at_the_time_limit(
+    raw: RawServer, quick: float
+) -> None:
+    def trickle(connection: socket.socket) -> None:
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n")
+        while not raw.stop.wait(0.05):
+            connection.sendall(b" ")
+
+    raw.answer = trickle
+    said, took = _failure("wecom", raw)
+    assert said == "no answer within 0.5 s; the message may have arrived all the same"
+    assert quick <= took < quick + 1
+
+
+def test_headers_trickled_a_byte_at_a_time_are_cut_at_the_time_limit(
+    raw: RawServer, quick: float
+) -> None:
+    def trickle(connection: socket.socket) -> None:
+        connection.sendall(b"HTTP/1.1 200 OK\r\n")
+        while not raw.stop.wait(0.05):
+            connection.sendall(b"X")
+
+    raw.answer = trickle
+    said, took = _failure("dingtalk", raw)
+    assert said.startswith("no answer within 0.5 s") and took < quick + 1
+
+
+def test_a_server_that_never_answers_had_the_request_and_says_so(
+    raw: RawServer, quick: float
+) -> None:
+    raw.answer = lambda connection: raw.stop.wait(5) and None
+    said, took = _failure("feishu", raw)
+    assert said == "no answer within 0.5 s; the message may have arrived all the same"
+    assert "cannot reach" not in said and took < quick + 1
+
+
+def test_a_webhook_nobody_listens_on_cannot_be_reached() -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}/hook"
+    with pytest.raises(DeliveryFailed, match=r"cannot reach the webhook: .*refused"):
+        channels.deliver(channel("wecom"), MESSAGE, {"HOOK": url}, FakeClock())
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_a_failure_and_never_followed(raw: RawServer, status: int) -> None:
+    raw.answer = lambda connection: connection.sendall(
+        f"HTTP/1.1 {status} Moved\r\nLocation: /elsewhere?key=k1\r\n"
+        "Content-Length: 0\r\n\r\n".encode()
+    )
+    said, _ = _failure("wecom", raw)
+    port = raw.url.split(":")[2].split("/")[0]
+    assert said == (f"the webhook answered with a redirect (HTTP {status}) to "
+                    f"http://127.0.0.1:{port}/…; give the final URL")  # fmt: skip
+    assert [r.split(b" ", 1)[0] for r in raw.requests] == [b"POST"]  # no second request
+
+
+def test_a_broken_channel_leaves_the_others_to_be_tried(
+    workspace: Path, bot: Bot, raw: RawServer
+) -> None:
+    raw.answer = lambda connection: connection.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\n\r\n" + b"x" * 12
+    )
+    done = CliRunner().invoke(
+        cli, ["send", "--as-of", "2026-03-15", "-w", str(workspace)],
+        env={"TEST_WECOM_URL": raw.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"},
+    )  # fmt: skip
+    assert done.exit_code == 1, done.output
+    assert done.exception is None or isinstance(done.exception, SystemExit)
+    assert "Traceback" not in done.output
+    assert ("发送失败：branch-group（wecom）：the webhook's answer broke off after 12 of 1000 "
+            "bytes") in done.stderr  # fmt: skip
+    assert "已发送至 managers（dingtalk）：1 条消息" in done.stdout
+    assert len(bot.received) == 1
 
 
 # ------------------------------------------------------------------ email

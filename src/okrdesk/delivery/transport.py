@@ -3,12 +3,20 @@
 Every delivery over HTTP goes through ``post_json``: it retries a 429 or a
 5xx answer with exponential back-off (or the server's ``Retry-After``), a
 bounded number of times, and treats a 200 whose JSON body carries an error
-code as the failure it is. The clock is injected so tests need not wait.
+code as the failure it is. Each request has one time limit for all of it,
+connecting to the last byte of the answer; a redirect is never followed (it
+would repeat the request as a GET without its body). The clock that paces
+sends is injected so tests need not wait.
 """
 
 from __future__ import annotations
 
+import contextlib
+import http.client
 import json
+import os
+import socket
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -23,7 +31,8 @@ from okrdesk.errors import EXIT_FAILED, OkrdeskError
 ATTEMPTS = 4
 FIRST_DELAY = 1.0
 LONGEST_DELAY = 30.0
-TIMEOUT = 15.0
+DEFAULT_TIMEOUT = 30.0
+TIMEOUT_ENV = "OKRDESK_SEND_TIMEOUT"
 
 
 class DeliveryFailed(OkrdeskError):
@@ -88,9 +97,10 @@ def post_json(
     if scheme not in ("http", "https"):
         raise DeliveryFailed("the webhook URL must start with https:// (or http://)")
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+    seconds = request_timeout()
     problem = ""
     for attempt in range(ATTEMPTS):
-        status, text, retry_after = _post(url, data)
+        status, text, retry_after = _post(url, data, seconds)
         if status == 429 or status >= 500:
             problem = f"HTTP {status}"
         elif status >= 400:
@@ -109,19 +119,178 @@ def post_json(
     raise DeliveryFailed(f"{problem}, still after {ATTEMPTS} attempts")
 
 
-def _post(url: str, data: bytes) -> tuple[int, bytes, str | None]:
+def request_timeout() -> float:
+    """Seconds one request may take, from connecting to the last byte of the answer
+    (``$OKRDESK_SEND_TIMEOUT``, 30)."""
+    try:
+        return max(0.01, float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+class _Attempt:
+    """One request's time limit: when it is up, the connection is cut, whatever the
+    request was waiting for (a server can trickle its answer a byte at a time, each
+    read well within a socket's timeout)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.connected = False
+        self.over = False
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, connection: socket.socket) -> None:
+        with self._lock:
+            self.connected = True
+            self._sockets.append(connection)
+            if self.over:
+                _shut(connection)
+
+    def end(self) -> None:
+        self._timer.cancel()
+
+    def _cut(self) -> None:
+        with self._lock:
+            self.over = True
+            for connection in self._sockets:
+                _shut(connection)
+
+    def failure(self, error: Exception) -> str:
+        """What went wrong, as the channel's failure says it."""
+        if self.connected and (self.over or _timed_out(error)):
+            return self.no_answer()
+        if not self.connected:
+            reason = getattr(error, "reason", error)
+            return f"cannot reach the webhook: {reason}"
+        return f"{_broken(error)}; the message may have arrived all the same"
+
+    def no_answer(self) -> str:
+        return f"no answer within {self.seconds:g} s; the message may have arrived all the same"
+
+
+def _shut(connection: socket.socket) -> None:
+    # socket.socket's own shutdown, also for a TLS socket: its read is stopped by
+    # the end of the stream, where SSLSocket.shutdown would first drop its TLS state.
+    with contextlib.suppress(OSError):
+        socket.socket.shutdown(connection, socket.SHUT_RDWR)
+
+
+def _timed_out(error: Exception) -> bool:
+    return isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None),
+                                                         TimeoutError)  # fmt: skip
+
+
+def _broken(error: Exception) -> str:
+    if isinstance(error, http.client.IncompleteRead):
+        expected = f" of {len(error.partial) + error.expected}" if error.expected else ""
+        return f"the webhook's answer broke off after {len(error.partial)}{expected} bytes"
+    if isinstance(error, http.client.RemoteDisconnected):
+        return "the webhook closed the connection without answering"
+    if isinstance(error, http.client.BadStatusLine):
+        return f"the webhook did not answer in HTTP: {str(error)[:60]!r}"
+    return f"the connection to the webhook broke: {getattr(error, 'reason', error)}"
+
+
+class _WatchedConnection(http.client.HTTPConnection):
+    def __init__(self, host: str, attempt: _Attempt, **kwargs: Any) -> None:
+        super().__init__(host, **kwargs)
+        self.attempt = attempt
+
+    def connect(self) -> None:
+        super().connect()
+        assert self.sock is not None
+        self.attempt.watch(self.sock)
+
+
+class _WatchedTLSConnection(http.client.HTTPSConnection):
+    def __init__(self, host: str, attempt: _Attempt, **kwargs: Any) -> None:
+        super().__init__(host, **kwargs)
+        self.attempt = attempt
+
+    def connect(self) -> None:
+        super().connect()
+        assert self.sock is not None
+        self.attempt.watch(self.sock)
+
+
+class _WatchedHandler(urllib.request.HTTPHandler):
+    def __init__(self, attempt: _Attempt) -> None:
+        super().__init__()
+        self.attempt = attempt
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+    def _connection(self, host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
+        return _WatchedConnection(host, self.attempt, **kwargs)
+
+
+class _WatchedTLSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, attempt: _Attempt) -> None:
+        super().__init__()
+        self.attempt = attempt
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self._connection, req)
+
+    def _connection(self, host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
+        return _WatchedTLSConnection(host, self.attempt, **kwargs)
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _post(url: str, data: bytes, seconds: float) -> tuple[int, bytes, str | None]:
+    """One request within ``seconds``: the status, the answer and its Retry-After."""
+    attempt = _Attempt(seconds)
+    try:
+        answer = _exchange(url, data, attempt)
+    except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+        raise DeliveryFailed(attempt.failure(error)) from None
+    finally:
+        attempt.end()
+    if attempt.over:  # cut while an answer without a length was read: it may be short
+        raise DeliveryFailed(attempt.no_answer())
+    return answer
+
+
+def _exchange(url: str, data: bytes, attempt: _Attempt) -> tuple[int, bytes, str | None]:
     request = urllib.request.Request(
         url, data=data, method="POST",
         headers={"Content-Type": "application/json; charset=utf-8"},
     )  # fmt: skip
+    opener = urllib.request.build_opener(
+        _WatchedHandler(attempt), _WatchedTLSHandler(attempt), _NoRedirect()
+    )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
+        with opener.open(request, timeout=attempt.seconds) as response:
             return response.status, response.read(), None
     except urllib.error.HTTPError as error:
+        if 300 <= error.code < 400:
+            raise DeliveryFailed(_redirected(url, error)) from None
         return error.code, error.read(), error.headers.get("Retry-After")
-    except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise DeliveryFailed(f"cannot reach the webhook: {reason}") from None
+
+
+def _redirected(url: str, error: urllib.error.HTTPError) -> str:
+    """The failure a redirect is, naming where it leads without its path and query:
+    those can carry the webhook's key."""
+    location = error.headers.get("Location")
+    if not location:
+        return f"the webhook answered with a redirect (HTTP {error.code}); give the final URL"
+    target = urllib.parse.urlsplit(urllib.parse.urljoin(url, location))
+    host = target.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    port = f":{target.port}" if target.port else ""
+    rest = "/…" if target.path.strip("/") or target.query else ""
+    return (f"the webhook answered with a redirect (HTTP {error.code}) to "
+            f"{target.scheme}://{host}{port}{rest}; give the final URL")  # fmt: skip
 
 
 def _delay(attempt: int, retry_after: str | None) -> float:
