@@ -24,6 +24,7 @@ import attrs
 import pytest
 from click.testing import CliRunner
 
+from okrdesk.app.send import deliver_all
 from okrdesk.cli import cli
 from okrdesk.delivery import channels
 from okrdesk.delivery.message import MAX_PARTS, Message
@@ -258,6 +259,28 @@ def test_the_vendors_too_fast_code_is_retried(bot: Bot) -> None:
     bot.replies = [(200, {"errcode": 45009, "errmsg": "api freq out of limit"}, {})]
     assert channels.deliver(channel("wecom"), MESSAGE, env(bot), clock) == 1
     assert len(bot.received) == 2 and clock.slept == [1]
+
+
+def test_a_failure_part_way_says_how_many_parts_were_sent(bot: Bot) -> None:
+    ok = (200, {"errcode": 0}, {})
+    bot.replies = [ok, ok, (400, {"errmsg": "bad"}, {})]
+    [outcome] = deliver_all((channel("wecom"),), _long(150), env(bot), FakeClock())
+    parts = outcome.parts
+    assert len(bot.received) == 3 and parts > 3
+    assert outcome.text("en") == (
+        'error: my-wecom (wecom): HTTP 400: {"errmsg": "bad"}; '
+        f"2 of {parts} parts were sent before it failed"
+    )
+    assert outcome.text("zh") == (
+        '发送失败：my-wecom（wecom）：HTTP 400: {"errmsg": "bad"}'
+        f"；共 {parts} 条，失败前已发出 2 条"
+    )
+
+
+def test_a_failure_of_the_first_part_counts_no_parts(bot: Bot) -> None:
+    bot.replies = [(400, {"errmsg": "bad"}, {})]
+    [outcome] = deliver_all((channel("wecom"),), _long(150), env(bot), FakeClock())
+    assert outcome.text("en") == 'error: my-wecom (wecom): HTTP 400: {"errmsg": "bad"}'
 
 
 def test_a_missing_variable_is_named() -> None:

@@ -32,24 +32,33 @@ class Outcome:
     channel: Channel
     sent: int = 0
     error: str | None = None
+    parts: int = 1
+    """The messages a failed channel was to get, of which ``sent`` went before it failed."""
 
     def text(self, lang: str = "en") -> str:
         """What became of the channel, in ``lang`` (its error as the channel gave it)."""
         words = _SAID[lang]
-        said = words["error"] if self.error is not None else words["sent"]
-        return said.format(name=self.channel.name, kind=self.channel.kind, n=self.sent,
-                           error=self.error)  # fmt: skip
+        if self.error is None:
+            return words["sent"].format(name=self.channel.name, kind=self.channel.kind,
+                                        n=self.sent)  # fmt: skip
+        said = words["error"].format(name=self.channel.name, kind=self.channel.kind,
+                                     error=self.error)  # fmt: skip
+        if self.sent:
+            said += words["partly"].format(sent=self.sent, parts=self.parts)
+        return said
 
 
 _SAID = {
     "en": {
         "sent": "sent to {name} ({kind}): {n} message(s)",
         "error": "error: {name} ({kind}): {error}",
+        "partly": "; {sent} of {parts} parts were sent before it failed",
         "none_owed": "No check-ins owed on {day}: nothing sent.",
     },
     "zh": {
         "sent": "已发送至 {name}（{kind}）：{n} 条消息",
         "error": "发送失败：{name}（{kind}）：{error}",
+        "partly": "；共 {parts} 条，失败前已发出 {sent} 条",
         "none_owed": "{day} 无待打卡：未发送。",
     },
 }
@@ -143,7 +152,7 @@ def deliver_all(
         try:
             outcomes.append(Outcome(channel, channels.deliver(channel, message, env, timer)))
         except DeliveryFailed as error:
-            outcomes.append(Outcome(channel, error=error.message))
+            outcomes.append(Outcome(channel, error.sent, error.message, error.parts))
     return outcomes
 
 

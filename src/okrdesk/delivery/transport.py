@@ -36,9 +36,15 @@ TIMEOUT_ENV = "OKRDESK_SEND_TIMEOUT"
 
 
 class DeliveryFailed(OkrdeskError):
-    """A channel did not take the message; the message says why."""
+    """A channel did not take the message; the message says why, and ``sent`` how many
+    of its ``parts`` went before."""
 
     exit_code = EXIT_FAILED
+
+    def __init__(self, message: str, sent: int = 0, parts: int = 1) -> None:
+        super().__init__(message)
+        self.sent = sent
+        self.parts = parts
 
 
 class Clock(Protocol):

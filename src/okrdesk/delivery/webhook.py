@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from okrdesk.delivery.message import Message, fit
-from okrdesk.delivery.transport import Clock, RateLimiter, post_json
+from okrdesk.delivery.transport import Clock, DeliveryFailed, RateLimiter, post_json
 
 
 @attrs.frozen
@@ -52,10 +52,13 @@ class Bot:
         """Send the message within the bot's rate limits; the number of requests made."""
         limiter = RateLimiter(self.limits, clock)
         parts = self.requests(message, url, None, 0)
-        for part in parts:
+        for sent, part in enumerate(parts):
             limiter.wait()
             signed = part if secret is None else self.sign(url, part.body, secret, clock.time())
-            post_json(signed.url, signed.body, clock, self.error_of, self.retry_codes)
+            try:
+                post_json(signed.url, signed.body, clock, self.error_of, self.retry_codes)
+            except DeliveryFailed as error:
+                raise DeliveryFailed(error.message, sent, len(parts)) from None
         return len(parts)
 
 
