@@ -175,7 +175,8 @@ def test_feishu_without_a_secret_sends_no_signature(bot: Bot) -> None:
 
 def _long(lines: int) -> Message:
     text = "很长的提醒" * 40
-    return attrs.evolve(MESSAGE, lines=tuple(f"- 第 {n} 行 {text}" for n in range(lines)))
+    items = (f"- 第 {n} 行 {text}" for n in range(lines))
+    return attrs.evolve(MESSAGE, lines=("## 深圳福田营业部", "", *items))
 
 
 @pytest.mark.parametrize(("kind", "limit"), [("wecom", 4096), ("feishu", 20 * 1024),
@@ -187,18 +188,29 @@ def test_a_long_message_is_split_within_the_size_limit(bot: Bot, kind: str, limi
         body = got["body"]
         if kind == "feishu":
             size = len(json.dumps(body, ensure_ascii=False).encode())
-            first = body["content"]["post"]["zh_cn"]["content"][0][0]["text"]
+            lines = [
+                paragraph[0]["text"] for paragraph in body["content"]["post"]["zh_cn"]["content"]
+            ]
         else:
             text = body["markdown"]["content" if kind == "wecom" else "text"]
-            size, first = len(text.encode()), text
+            size, lines = len(text.encode()), text.split("\n")
         assert size <= limit
-        assert first.startswith(f"({n}/{sent}) ")
+        # The number never goes in front of a heading or a list item: they begin their line.
+        if n == 1:
+            heading = "深圳福田营业部" if kind == "feishu" else "## 深圳福田营业部"
+            assert lines[0] == f"{heading} (1/{sent})"
+        else:
+            assert lines[:2] == [f"({n}/{sent})", ""] and lines[2].startswith("- 第 ")
+        assert not any(re.match(r"\(\d+/\d+\) ", line) for line in lines)
 
 
 def test_beyond_the_most_parts_the_rest_is_cut_with_a_note(bot: Bot) -> None:
     channels.deliver(channel("wecom"), _long(2000), env(bot), FakeClock())
     assert len(bot.received) == MAX_PARTS
-    assert bot.received[-1]["body"]["markdown"]["content"].endswith(MESSAGE.cut_note)
+    contents = [got["body"]["markdown"]["content"] for got in bot.received]
+    assert contents[-1].startswith(f"({MAX_PARTS}/{MAX_PARTS})\n")
+    assert contents[-1].endswith(MESSAGE.cut_note)
+    assert all(len(content.encode()) <= 4096 for content in contents)
 
 
 def test_wecom_sends_at_most_20_messages_a_minute(bot: Bot) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import attrs
 
 MAX_PARTS = 10
 """Never more messages than this for one send to one channel; the rest is cut."""
+
+_HEADING = re.compile(r"#{1,6} ")
 
 
 @attrs.frozen
@@ -32,29 +35,51 @@ def fit(lines: tuple[str, ...], fits: Callable[[str], bool], cut_note: str) -> l
 
     Parts break between lines; a line too long for any part is cut short with
     "…". When more would be needed, the last part ends with ``cut_note``.
-    Each part of several begins "(k/n)".
+    Each part of several is numbered "(k/n)" where Markdown keeps its shape
+    (``marked``).
     """
-    room = _labelled(fits, "(10/10) ")
-    parts: list[list[str]] = [[]]
-    for line in lines:
-        line = _shortened(line, room)
-        if parts[-1] and not room("\n".join([*parts[-1], line])):
-            parts.append([])
-        parts[-1].append(line)
+    room = _with_room_for_marker(fits)
+    parts = _parts(lines, room)
     if len(parts) > MAX_PARTS:
         parts = parts[:MAX_PARTS]
         last = parts[-1]
         while last and not room("\n".join([*last, cut_note])):
             last.pop()
         last.append(cut_note)
-    texts = ["\n".join(part) for part in parts]
-    if len(texts) == 1:
-        return texts
-    return [f"({k}/{len(texts)}) {text}" for k, text in enumerate(texts, 1)]
+    if len(parts) == 1:
+        return ["\n".join(parts[0])]
+    return [marked(part, k, len(parts)) for k, part in enumerate(parts, 1)]
 
 
-def _labelled(fits: Callable[[str], bool], label: str) -> Callable[[str], bool]:
-    return lambda text: fits(label + text)
+def marked(part: list[str], k: int, n: int) -> str:
+    """A part numbered "(k/n)": at the end of the heading it begins with, else on a
+    line of its own above it. A heading or list item must begin its line, so the
+    number never goes in front of one."""
+    marker = f"({k}/{n})"
+    if part and _HEADING.match(part[0]):
+        return "\n".join([f"{part[0]} {marker}", *part[1:]])
+    return "\n".join([marker, "", *part])
+
+
+def _parts(lines: tuple[str, ...], fits: Callable[[str], bool]) -> list[list[str]]:
+    """The lines in parts that each fit, none beginning or ending with a blank line."""
+    parts: list[list[str]] = [[]]
+    for line in lines:
+        line = _shortened(line, fits)
+        if parts[-1] and not fits("\n".join([*parts[-1], line])):
+            parts.append([])
+        if parts[-1] or line.strip():
+            parts[-1].append(line)
+    for part in parts:
+        while part and not part[-1].strip():
+            part.pop()
+    return [part for part in parts if part] or [[]]
+
+
+def _with_room_for_marker(fits: Callable[[str], bool]) -> Callable[[str], bool]:
+    # The longest marker, on a line of its own: never shorter than at a heading's end.
+    widest = f"({MAX_PARTS}/{MAX_PARTS})\n\n"
+    return lambda text: fits(widest + text)
 
 
 def _shortened(line: str, fits: Callable[[str], bool]) -> str:
