@@ -213,6 +213,35 @@ def test_beyond_the_most_parts_the_rest_is_cut_with_a_note(bot: Bot) -> None:
     assert all(len(content.encode()) <= 4096 for content in contents)
 
 
+@pytest.mark.parametrize(("kind", "limit"), [("wecom", 4096), ("feishu", 20 * 1024)])
+def test_a_line_too_long_loses_its_title_not_its_score(bot: Bot, kind: str, limit: int) -> None:
+    line = f"- O1 {'很长的目标标题' * 1500} · 综合得分 96.8%"
+    message = attrs.evolve(
+        MESSAGE, lines=("## 深圳福田营业部", "", line, "- O2 短目标 · 综合得分 80.0%")
+    )
+    channels.deliver(channel(kind), message, env(bot), FakeClock())
+    texts = []
+    for got in bot.received:  # the long line fills a part of its own
+        body = got["body"]
+        if kind == "feishu":
+            post = body["content"]["post"]["zh_cn"]["content"]
+            texts += [paragraph[0]["text"] for paragraph in post]
+            assert len(json.dumps(body, ensure_ascii=False).encode()) <= limit
+        else:
+            texts += body["markdown"]["content"].split("\n")
+            assert len(body["markdown"]["content"].encode()) <= limit
+    [cut] = [text for text in texts if text.startswith("- O1 ")]
+    assert cut.startswith("- O1 很长的目标标题很长") and cut.endswith("… · 综合得分 96.8%")
+
+
+def test_a_line_too_long_without_a_figure_is_cut_at_its_end(bot: Bot) -> None:
+    message = attrs.evolve(MESSAGE, lines=("- " + "很长的提醒，" * 2000,))
+    channels.deliver(channel("wecom"), message, env(bot), FakeClock())
+    content = bot.received[0]["body"]["markdown"]["content"]
+    assert content.startswith("- 很长的提醒") and content.endswith("…")
+    assert len(content.encode()) <= 4096
+
+
 def test_wecom_sends_at_most_20_messages_a_minute(bot: Bot) -> None:
     clock = FakeClock()
     bot.clock = clock

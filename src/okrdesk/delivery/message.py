@@ -11,6 +11,10 @@ import attrs
 MAX_PARTS = 10
 """Never more messages than this for one send to one channel; the rest is cut."""
 
+FIGURES_MOST = 40
+"""Characters after a line's last " · " kept whole when the line is cut: a figure with
+its label, not a sentence."""
+
 _HEADING = re.compile(r"#{1,6} ")
 
 
@@ -83,13 +87,24 @@ def _with_room_for_marker(fits: Callable[[str], bool]) -> Callable[[str], bool]:
 
 
 def _shortened(line: str, fits: Callable[[str], bool]) -> str:
+    """The line, or as much of it as fits cut with "…": from its text, keeping a short
+    last " · " field whole (an objective's "· 综合得分 96.8%"), else from its end."""
     if fits(line):
         return line
-    low, high = 0, len(line)
+    text, separator, figures = line.rpartition(" · ")
+    kept = separator + figures
+    if separator and len(figures) <= FIGURES_MOST and fits("…" + kept):
+        return _cut(text, lambda head: fits(head + kept)) + kept
+    return _cut(line, fits)
+
+
+def _cut(text: str, fits: Callable[[str], bool]) -> str:
+    """The longest start of ``text`` that, with "…" after it, ``fits``."""
+    low, high = 0, len(text)
     while low < high:
         middle = (low + high + 1) // 2
-        if fits(line[:middle] + "…"):
+        if fits(text[:middle] + "…"):
             low = middle
         else:
             high = middle - 1
-    return line[:low] + "…"
+    return text[:low] + "…"
