@@ -668,6 +668,31 @@ def test_validate_refuses_a_secret_written_into_the_settings(
     assert "LEAKED" not in done.output
 
 
+def test_validate_warns_of_a_webhook_url_that_is_not_encrypted(workspace: Path) -> None:
+    # validate reads the variable, never the URL: nothing is sent anywhere.
+    plain = "http://webhook.example.com/cgi-bin/webhook/send?key=LEAKED"
+    done = CliRunner().invoke(
+        cli, ["validate", "--lang", "en", "-w", str(workspace)],
+        env={"TEST_WECOM_URL": plain, "TEST_DING_URL": "http://127.0.0.1:9/robot/send"},
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output  # a warning, not a problem
+    assert (
+        "warning: okrdesk.toml:8: send.channels[0].url_env: $TEST_WECOM_URL is an http:// URL "
+        "to webhook.example.com: the webhook's key and the report would cross the network "
+        "unencrypted; use the https:// URL"
+    ) in done.output
+    assert "TEST_DING_URL" not in done.output and "LEAKED" not in done.output
+    chinese = CliRunner().invoke(
+        cli, ["validate", "-w", str(workspace)], env={"TEST_WECOM_URL": plain}
+    )
+    assert "警告：okrdesk.toml:8" in chinese.output and "以明文经过网络" in chinese.output
+    secure = CliRunner().invoke(
+        cli, ["validate", "--lang", "en", "-w", str(workspace)],
+        env={"TEST_WECOM_URL": plain.replace("http:", "https:")},
+    )  # fmt: skip
+    assert secure.exit_code == 0 and "warning" not in secure.output
+
+
 def test_send_names_a_channel_s_mistakes_rather_than_finding_no_channel(
     write_workspace: WriteWorkspace,
 ) -> None:

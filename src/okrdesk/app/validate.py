@@ -4,8 +4,10 @@ and a one-line description of a clean plan (the demo prints it too)."""
 from __future__ import annotations
 
 import itertools
+import os
 import re
 import shlex
+import urllib.parse
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -14,7 +16,7 @@ from typing import Any
 import attrs
 
 from okrdesk.app.session import Session
-from okrdesk.errors import display_path
+from okrdesk.errors import Problem, display_path, printable
 from okrdesk.messages import counted
 from okrdesk.model import Plan
 from okrdesk.plugins.failures import describe_error
@@ -23,7 +25,7 @@ from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, quiet
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, where_for
-from okrdesk.targets.settings import SETTINGS_FILE
+from okrdesk.targets.settings import SETTINGS_FILE, is_loopback
 from okrdesk.targets.source_lines import SourceLines
 from okrdesk.units import en_money
 
@@ -116,7 +118,7 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     plugins, said = plugin_settings_findings(session)
     problems = sorted({*session.problems, *plugins.problems})
     lines = [text for p in problems for text in (p.text(lang), *sources.pointer(p))]
-    warnings = sorted({*session.warnings, *plugins.warnings})
+    warnings = sorted({*session.warnings, *plugins.warnings, *plain_http_webhooks(session)})
     lines += [words["warning"].format(text=warning.text(lang)) for warning in warnings]
     lines += [
         words["plugin"].format(name=name, error=error.text(lang))
@@ -192,6 +194,49 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
             kind.append(found_at.problem(message, ""))  # the plugin's words, one language
             said.add(name)
     return findings, said
+
+
+def plain_http_webhooks(
+    session: Session, environ: Mapping[str, str] | None = None
+) -> list[Problem]:
+    """A warning at each bot channel whose webhook URL, as this environment holds it, is
+    http:// to another machine: its key and the report would cross the network in the
+    clear. Only a warning: the variable ``send`` reads may be another one (cron's)."""
+    env = os.environ if environ is None else environ
+    found = [
+        (channel, host)
+        for channel in session.workspace.send.channels
+        if channel.url_env and (host := _plain_http_host(env.get(channel.url_env, "")))
+    ]
+    if not found:
+        return []
+    workspace = session.workspace
+    source = parse_toml_file(workspace.root / SETTINGS_FILE, workspace.root, Findings())
+    if source is None:
+        return []
+    listed = source.data.get("send", {}).get("channels", [])
+    names = [item.get("name") if isinstance(item, dict) else None for item in listed]
+    return [
+        where_for(source, ("send", "channels", names.index(channel.name), "url_env")).problem(
+            f"${channel.url_env} is an http:// URL to {host}: the webhook's key and the "
+            "report would cross the network unencrypted; use the https:// URL",
+            f"${channel.url_env} 是发往 {host} 的 http:// 地址：webhook 的 key 和报告会以明文"
+            "经过网络；请改用 https:// 地址",
+        )
+        for channel, host in found
+        if channel.name in names
+    ]
+
+
+def _plain_http_host(url: str) -> str | None:
+    """The host of an http:// URL to another machine, shown safely; None otherwise."""
+    try:
+        parts = urllib.parse.urlsplit(url.strip())
+    except ValueError:  # not a URL at all: send says so
+        return None
+    if parts.scheme.lower() != "http" or is_loopback(parts.hostname or ""):
+        return None
+    return printable(parts.hostname or "")
 
 
 MESSAGE_MOST = 1000

@@ -339,7 +339,7 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
                    f"应为 1 到 65535 之间的端口，现为 {port}")  # fmt: skip
     security = table.choice("security", SMTP_SECURITY) or "starttls"
     host = table.text("host") or ""
-    if security == "none" and table.text("user") is not None and not _loopback(host):
+    if security == "none" and table.text("user") is not None and not is_loopback(host):
         table.fail(
             where.key("security"),
             f"a login to {printable(host)} over a connection that is not encrypted would "
@@ -358,8 +358,8 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
     )  # fmt: skip
 
 
-def _loopback(host: str) -> bool:
-    """Whether ``host`` is this machine, where a password sent in the clear stays."""
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine, where a password or key sent in the clear stays."""
     return host.strip("[]").lower() in ("localhost", "127.0.0.1", "::1")
 
 
