@@ -471,6 +471,26 @@ def test_a_redirect_is_a_failure_and_never_followed(raw: RawServer, status: int)
     assert [r.split(b" ", 1)[0] for r in raw.requests] == [b"POST"]  # no second request
 
 
+def test_a_redirect_to_a_strange_location_is_still_a_plain_failure(raw: RawServer) -> None:
+    raw.answer = lambda connection: connection.sendall(
+        b"HTTP/1.1 302 Found\r\nLocation: http://[::1/x\r\nContent-Length: 0\r\n\r\n"
+    )
+    said, _ = _failure("wecom", raw)
+    assert said == "the webhook answered with a redirect (HTTP 302); give the final URL"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://127.0.0.1:9/hook?key=SEC RET", "http://127.0.0.1:9/hook?key=SEC\nRET",
+     f"http://{'a' * 70}.example/hook?key=SECRET", "http://[::1/hook?key=SECRET"],
+)  # fmt: skip
+def test_a_webhook_url_that_cannot_be_used_is_named_without_its_key(url: str) -> None:
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(channel("wecom"), MESSAGE, {"HOOK": url}, FakeClock())
+    assert failed.value.message.startswith("the webhook URL cannot be used: look for a space")
+    assert "SEC" not in failed.value.message
+
+
 def test_a_broken_channel_leaves_the_others_to_be_tried(
     workspace: Path, bot: Bot, raw: RawServer
 ) -> None:

@@ -22,7 +22,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Collection, Mapping
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import attrs
 
@@ -33,6 +33,9 @@ FIRST_DELAY = 1.0
 LONGEST_DELAY = 30.0
 DEFAULT_TIMEOUT = 30.0
 TIMEOUT_ENV = "OKRDESK_SEND_TIMEOUT"
+UNUSABLE_URL = (
+    "the webhook URL cannot be used: look for a space, a line break or a mistyped host in it"
+)
 
 
 class DeliveryFailed(OkrdeskError):
@@ -99,7 +102,10 @@ def post_json(
     is fine); ``retry_codes`` are the vendor's "too many requests" codes,
     retried like a 429.
     """
-    scheme = urllib.parse.urlsplit(url).scheme
+    try:
+        scheme = urllib.parse.urlsplit(url).scheme
+    except ValueError:
+        raise DeliveryFailed(UNUSABLE_URL) from None
     if scheme not in ("http", "https"):
         raise DeliveryFailed("the webhook URL must start with https:// (or http://)")
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
@@ -169,9 +175,11 @@ class _Attempt:
         """What went wrong, as the channel's failure says it."""
         if self.connected and (self.over or _timed_out(error)):
             return self.no_answer()
+        if not self.connected and isinstance(error, ValueError | http.client.InvalidURL):
+            # Never its own words: they quote the URL, key and all.
+            return UNUSABLE_URL
         if not self.connected:
-            reason = getattr(error, "reason", error)
-            return f"cannot reach the webhook: {reason}"
+            return f"cannot reach the webhook: {getattr(error, 'reason', error)}"
         return f"{_broken(error)}; the message may have arrived all the same"
 
     def no_answer(self) -> str:
@@ -186,8 +194,8 @@ def _shut(connection: socket.socket) -> None:
 
 
 def _timed_out(error: Exception) -> bool:
-    return isinstance(error, TimeoutError) or isinstance(getattr(error, "reason", None),
-                                                         TimeoutError)  # fmt: skip
+    reason = getattr(error, "reason", error)
+    return isinstance(error, TimeoutError) or isinstance(reason, TimeoutError)
 
 
 def _broken(error: Exception) -> str:
@@ -202,6 +210,8 @@ def _broken(error: Exception) -> str:
 
 
 class _WatchedConnection(http.client.HTTPConnection):
+    """A connection that gives its socket, once connected, to its attempt's time limit."""
+
     def __init__(self, host: str, attempt: _Attempt, **kwargs: Any) -> None:
         super().__init__(host, **kwargs)
         self.attempt = attempt
@@ -212,15 +222,8 @@ class _WatchedConnection(http.client.HTTPConnection):
         self.attempt.watch(self.sock)
 
 
-class _WatchedTLSConnection(http.client.HTTPSConnection):
-    def __init__(self, host: str, attempt: _Attempt, **kwargs: Any) -> None:
-        super().__init__(host, **kwargs)
-        self.attempt = attempt
-
-    def connect(self) -> None:
-        super().connect()
-        assert self.sock is not None
-        self.attempt.watch(self.sock)
+class _WatchedTLSConnection(_WatchedConnection, http.client.HTTPSConnection):
+    pass
 
 
 class _WatchedHandler(urllib.request.HTTPHandler):
@@ -248,8 +251,15 @@ class _WatchedTLSHandler(urllib.request.HTTPSHandler):
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+    """A redirect comes back as the HTTPError it is, where it leads unread."""
+
+    def http_error_302(
+        self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+        headers: http.client.HTTPMessage,
+    ) -> None:  # fmt: skip
         return None
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
 
 
 def _post(url: str, data: bytes, seconds: float) -> tuple[int, bytes, str | None]:
@@ -257,7 +267,7 @@ def _post(url: str, data: bytes, seconds: float) -> tuple[int, bytes, str | None
     attempt = _Attempt(seconds)
     try:
         answer = _exchange(url, data, attempt)
-    except (urllib.error.URLError, http.client.HTTPException, OSError) as error:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as error:
         raise DeliveryFailed(attempt.failure(error)) from None
     finally:
         attempt.end()
@@ -284,19 +294,22 @@ def _exchange(url: str, data: bytes, attempt: _Attempt) -> tuple[int, bytes, str
 
 
 def _redirected(url: str, error: urllib.error.HTTPError) -> str:
-    """The failure a redirect is, naming where it leads without its path and query:
-    those can carry the webhook's key."""
-    location = error.headers.get("Location")
+    where = _where_to(url, error.headers.get("Location"))
+    return f"the webhook answered with a redirect (HTTP {error.code}){where}; give the final URL"
+
+
+def _where_to(url: str, location: str | None) -> str:
+    """Where a redirect leads, as ' to https://host/…': without its path and query,
+    which can carry the webhook's key."""
     if not location:
-        return f"the webhook answered with a redirect (HTTP {error.code}); give the final URL"
-    target = urllib.parse.urlsplit(urllib.parse.urljoin(url, location))
-    host = target.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    port = f":{target.port}" if target.port else ""
+        return ""
+    try:
+        target = urllib.parse.urlsplit(urllib.parse.urljoin(url, location))
+    except ValueError:
+        return ""
+    host = target.netloc.rpartition("@")[2]
     rest = "/…" if target.path.strip("/") or target.query else ""
-    return (f"the webhook answered with a redirect (HTTP {error.code}) to "
-            f"{target.scheme}://{host}{port}{rest}; give the final URL")  # fmt: skip
+    return f" to {target.scheme}://{host}{rest}"
 
 
 def _delay(attempt: int, retry_after: str | None) -> float:
