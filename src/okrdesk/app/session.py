@@ -72,7 +72,10 @@ def open_session(
     root = locate(option)
     findings = Findings()
     workspace = read_settings(root, findings)
-    consented(workspace)
+    if checking:
+        _consented_to_check(workspace, findings)
+    else:
+        consented(workspace)
     probe: Prober | None = None
     cache: ProbeCache | None = None
     if isolated:
@@ -187,6 +190,36 @@ def consented(workspace: Workspace) -> Workspace:
 
         require_consent(workspace)
     return workspace
+
+
+_NOT_CHECKED = ("[workspace] database:", "[sources.sql] connection", "[send] ")
+"""What validate never opens of what a workspace reaches: its store, a warehouse, a mail
+server."""
+
+
+def _consented_to_check(workspace: Workspace, findings: Findings) -> None:
+    """As ``consented``, for ``validate``, which reads the target files and okrdesk.toml
+    and opens nothing they lead to: a store, a warehouse or a mail server elsewhere is a
+    warning until the user trusts the workspace (the other commands refuse it), so a
+    branch's repository whose store is the firm's server is checked in CI; a folder
+    outside it that a check would read still needs trust first."""
+    reach = workspace.reach
+    if not reach:
+        return
+    from okrdesk.app.trust import is_trusted
+
+    if is_trusted(workspace.root, reach):
+        return
+    if any(not line.startswith(_NOT_CHECKED) for line in reach):
+        consented(workspace)
+    listed = "; ".join(reach)
+    findings.warnings.append(Problem(
+        "okrdesk.toml", 0, "",
+        f"reaches outside the workspace ({listed}); validate opens none of it, and the "
+        f"other commands refuse it until you trust the workspace: okrdesk trust {workspace.root}",
+        f"指向工作区之外（{listed}）；validate 不会打开这些，其他命令在你信任此工作区之前"
+        f"会拒绝运行：okrdesk trust {workspace.root}",
+    ))  # fmt: skip
 
 
 def open_plugins(workspace: Workspace, probe: Prober | None = None) -> PluginHost:
