@@ -70,7 +70,9 @@ def agrees(lines: list[str], score: float) -> None:
     assert by_hand == result
     shown = score_text(score)
     rounded = f"{result.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"
-    assert rounded == shown or note == f"报告的 {shown} 由舍入前的数字算得"
+    exact = (Decimal(repr(score)) * 100).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+    # Where the figures as shown round otherwise, the score before rounding is given.
+    assert rounded == shown or note == f"报告的 {shown} 由舍入前的数字算得：{exact}%"
     assert abs(result - Decimal(repr(score * 100))) <= Decimal("0.01")
 
 

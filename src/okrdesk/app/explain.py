@@ -495,7 +495,8 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "left_out": "Not in the score: {items}",
         "no_data": "no data yet",
         "no_objective_score": "no score yet",
-        "rounded": "the report's {score} is the mean of the figures before they were rounded",
+        "rounded": "the report's {score} is the mean of the figures before they were "
+                   "rounded: {exact}",
         "more": "Each objective's score: {example}",
         "more_kr": "Each key result's figure: {example}",
         "not_here": "objective {objective} is not in the report of {subject}; "
@@ -511,7 +512,7 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "left_out": "未计入得分：{items}",
         "no_data": "尚无数据",
         "no_objective_score": "尚无得分",
-        "rounded": "报告的 {score} 由舍入前的数字算得",
+        "rounded": "报告的 {score} 由舍入前的数字算得：{exact}",
         "more": "每个目标的得分：{example}",
         "more_kr": "每项关键结果的数字：{example}",
         "not_here": "{subject} 的报告中没有目标 {objective}；"
@@ -652,7 +653,8 @@ def _formula(parts: Sequence[tuple[Decimal, Decimal]], score: float, lang: str) 
         terms[0], terms[-1] = f"({terms[0]}", f"{terms[-1]}) ÷ {_weight(weights)}"
     terms[-1] += f" = {by_hand}%"
     if f"{half_up(by_hand, 1)}%" != score_text(score):
-        rounded = _SAID_SCORE[lang]["rounded"].format(score=score_text(score))
+        exact = f"{half_up(Decimal(repr(score)) * 100, 3)}%"
+        rounded = _SAID_SCORE[lang]["rounded"].format(score=score_text(score), exact=exact)
         terms[-1] += label(lang, "in_brackets", text=rounded)
     lines, line = [], "  ="
     for index, term in enumerate(terms):
