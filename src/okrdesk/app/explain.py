@@ -496,7 +496,7 @@ _SAID_SCORE: dict[str, dict[str, str]] = {
         "no_data": "no data yet",
         "no_objective_score": "no score yet",
         "rounded": "the report's {score} is the mean of the figures before they were "
-                   "rounded: {exact}",
+        "rounded: {exact}",
         "more": "Each objective's score: {example}",
         "more_kr": "Each key result's figure: {example}",
         "not_here": "objective {objective} is not in the report of {subject}; "
