@@ -581,6 +581,40 @@ def test_a_refused_login_is_a_clear_failure(smtp: Any) -> None:
     assert received == []
 
 
+def test_a_mail_server_that_trickles_its_replies_is_cut_at_the_time_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each byte of its greeting well within a read's timeout, the whole never ending:
+    the conversation has one time limit, as a webhook's request has."""
+    monkeypatch.setenv("OKRDESK_SEND_TIMEOUT", "0.5")
+    stop = threading.Event()
+
+    class Trickle(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            with contextlib.suppress(OSError):
+                for byte in b"220 " + b"x" * 200 + b"\r\n":
+                    if stop.wait(0.05):
+                        return
+                    self.request.sendall(bytes([byte]))
+
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Trickle)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(DeliveryFailed) as failed:
+            channels.deliver(mailbox(server.server_address[1], user=None), MESSAGE, {},
+                             FakeClock())  # fmt: skip
+        assert time.monotonic() - started < 5
+        assert str(failed.value).startswith(
+            "no answer from the mail server 127.0.0.1:"
+        ) and "within 0.5 s; the message may have arrived all the same" in str(failed.value)
+    finally:
+        stop.set()
+        server.shutdown()
+        server.server_close()
+
+
 # ------------------------------------------------------------- the command
 
 SETTINGS = """
