@@ -223,6 +223,11 @@ def test_an_override_is_recorded_with_its_reason(write_workspace: WriteWorkspace
     with Store.open(root / "okrdesk.db") as store:
         (entry,) = store.spend()
     assert entry.override_reason == "春季峰会已签约,违约金更高"
+    # Past the line's amount, what it says back says by how much.
+    beyond = run(root, "spend", "add", "salons", "320万", *signed, "--override",
+                 "--reason", "峰会尾款")  # fmt: skip
+    assert beyond.exit_code == 0, beyond.output
+    assert "本项已支出 395万，预算 380万，已超支 15万。" in beyond.output
 
 
 def test_roi_and_cost_per_result_from_the_ledger(write_workspace: WriteWorkspace) -> None:

@@ -200,11 +200,14 @@ def record_spend(
     overridden = (
         words["overridden"].format(reason=entry.override_reason) if entry.override_reason else ""
     )
+    over = (
+        words["over"].format(over=ledger(spent - line.amount, lang)) if spent > line.amount else ""
+    )
     # One line: a name from the plan may hold a line break, which must not start another.
     return printable(words["recorded"].format(
         amount=_exactly(amount, lang), line=line.id, name=line.name, day=day,
         names=_names(names, lang), spent=ledger(spent, lang), budget=ledger(line.amount, lang),
-        overridden=overridden, id=entry_id,
+        over=over, overridden=overridden, id=entry_id,
     ))  # fmt: skip
 
 
@@ -277,7 +280,8 @@ def _exactly(amount: Decimal, lang: str) -> str:
 _WORDS = {
     "en": {
         "recorded": "Recorded {amount} on {line} ({name}) on {day}, signed by {names}. Spent "
-                    "so far {spent} of {budget}.{overridden} Ledger entry {id}.",
+                    "so far {spent} of {budget}{over}.{overridden} Ledger entry {id}.",
+        "over": ", {over} over",
         "overridden": " Breaker overridden: {reason}.",
         "reversed": "Reversed entry {entry} ({amount} on {line} on {original}) on {day}, "
                     "signed by {names}. Spent so far {spent} of {budget}. Ledger entry {id}.",
@@ -289,7 +293,8 @@ _WORDS = {
     },
     "zh": {
         "recorded": "已记录支出 {amount}：{line}（{name}），支出日期 {day}，签字人 {names}。"
-                    "本项已支出 {spent}，预算 {budget}。{overridden}台账第 {id} 笔。",
+                    "本项已支出 {spent}，预算 {budget}{over}。{overridden}台账第 {id} 笔。",
+        "over": "，已超支 {over}",
         "overridden": "熔断后特批支出：{reason}。",
         "reversed": "已于 {day} 冲正台账第 {entry} 笔（{line}，{amount}，支出日期 {original}），"
                     "签字人 {names}。本项已支出 {spent}，预算 {budget}。台账第 {id} 笔。",
