@@ -174,7 +174,7 @@ def test_the_worked_example_in_docs_budgets(tmp_path: Path) -> None:
     assert refused.tripped
     assert refused.message == (
         "events (客户沙龙、高峰论坛、路演) has spent 55.3% of its amount while its results allow "
-        "42.2%: 13 pp ahead, more than the 10 pp allowed"
+        "42.2%: 13.0 pp ahead, more than the 10 pp allowed"
     )
     overspent, _ = judge_line(events, Decimal(4_200_000), results, 0.0, plan.budget.threshold)
     assert overspent.reason == "overspend"

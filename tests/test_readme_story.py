@@ -17,9 +17,9 @@ README = " ".join((ROOT / "README.md").read_text(encoding="utf-8").split())
 STORY = [
     ("at about 40亿 with 39.95亿 due", "C1.KR1", "| 40.27亿 | 45亿 | 89.5% | 39.95亿 |"),
     ("Client NPS at 60.5 beats the company's 60", "C1.KR3", "| 60.49分 | 60分 |"),
-    ("open → first purchase at 21% against 16%", "P.FUNNEL", "| 21% | 16% |"),
+    ("open → first purchase at 21.0% against 16%", "P.FUNNEL", "| 21.0% | 16% |"),
     ("empty accounts at 17.7% against at most 20%", "P.EMPTY", "| 17.7% | 20% |"),
-    ("asset attrition at 5.1% stays inside its 8% limit", "O2.KR1", "| 5.1% | 8% |"),
+    ("asset attrition at 5.10% stays inside its 8% limit", "O2.KR1", "| 5.10% | 8% |"),
     ("The same NPS of 60.5 is short of the branch's own 62", "O2.NPS", "| 60.49分 | 62分 |"),
     ("281 against 316 due", "O1.KR1", "| 281户 | 360户 | 78.1% | 316户 |"),
     ("spent 113% of its 380万", "events", "已用预算 112.6%"),

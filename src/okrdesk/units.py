@@ -393,9 +393,12 @@ def percentage(fraction: float | Decimal, keep: int = 1, *, exact_share: bool = 
 
 @functools.lru_cache(maxsize=4096, typed=True)
 def in_percent(value: float | Decimal) -> str:
-    """A figure already in percent (or points of percent) by the percentage rule."""
+    """A figure already in percent (or points of percent) by the percentage rule. One
+    rounded keeps its last decimal, so it reads as computed (0.71014 → 71.0, not 71 as
+    if typed); one exact drops its zeros (71)."""
     shown = exact(value)
-    return figure(shown, _percent_places(shown))
+    places = _percent_places(shown)
+    return figure(shown, places, keep=places if half_up(shown, places) != shown else 0)
 
 
 def _percent_places(value: Decimal, *, exact_share: bool = True) -> int:
