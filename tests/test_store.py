@@ -696,8 +696,8 @@ def test_spend_on_a_market_activity_needs_two_different_names(
     done = run(root, "spend", "add", "salons", "12万", "--signed-by", "王芳", "--signed-by",
                "李强", "--note", "春季沙龙", "--date", "2026-03-02")  # fmt: skip
     assert done.exit_code == 0, done.output
-    assert "已记录支出 12 万元：salons（沙龙、峰会、路演），支出日期 2026-03-02" in done.output
-    assert "本项已支出 12 万元，预算 380 万元" in done.output
+    assert "已记录支出 12万：salons（沙龙、峰会、路演），支出日期 2026-03-02" in done.output
+    assert "本项已支出 12万，预算 380万" in done.output
     listed = run(root, "spend", "list")
     assert "2026-03-02  salons" in listed.output and "王芳、李强  春季沙龙" in listed.output
 
