@@ -194,6 +194,9 @@ def test_parse_quantity_scales_a_count_by_wan() -> None:
         (["checkin", "O1.NEW", "3", "--person", "cm1"], '没有人员 "cm1"（是不是“cm01”？）'),
         (["checkin", "O1.NEW", "3", "--unit", "Team-A", "--lang", "en"], 'no unit "Team-A" '
          '(did you mean "team-a"?)'),
+        (["explain", "--unit", "cm01", "--lang", "en"], 'no unit "cm01"; cm01 is a person: '
+         "--person cm01"),
+        (["explain", "--person", "team-a"], '没有人员 "team-a"；team-a 是单位：--unit team-a'),
         (["explain", "O1.nps", "--lang", "en"], 'no key result "O1.nps" (did you mean '
          '"O1.NPS"?); key results are named <objective>.<id>, for example O1.KR1'),
         (["explain", "O1.nps"], '没有关键结果 "O1.nps"（是不是“O1.NPS”？）；关键结果写作 '

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -326,10 +326,21 @@ def chosen_subject(
                        else "give --person or --unit, not both")  # fmt: skip
     if person is not None:
         if person not in plan.people_by_id:
-            raise BadInput(no_such("person", person, plan.people_by_id, lang=lang))
+            other = _the_other_flag("unit", person, plan.units_by_id, lang)
+            raise BadInput(no_such("person", person, plan.people_by_id, other, lang=lang))
         return person
     if unit is not None:
         if unit not in plan.units_by_id:
-            raise BadInput(no_such("unit", unit, plan.units_by_id, lang=lang))
+            other = _the_other_flag("person", unit, plan.people_by_id, lang)
+            raise BadInput(no_such("unit", unit, plan.units_by_id, other, lang=lang))
         return unit
     return default
+
+
+def _the_other_flag(kind: str, given: str, ids: Collection[str], lang: str) -> str:
+    """Where ``given`` is the id of a ``kind`` (a person given as --unit), how to ask."""
+    if given not in ids:
+        return ""
+    noun = {"unit": "单位", "person": "人员"}[kind] if lang == "zh" else f"a {kind}"
+    return (f"{given} 是{noun}：--{kind} {given}" if lang == "zh"
+            else f"{given} is {noun}: --{kind} {given}")  # fmt: skip
