@@ -685,6 +685,31 @@ def test_dry_run_prints_each_payload_with_secrets_masked(workspace: Path, bot: B
     assert '"msgtype": "markdown"' in done.stdout
 
 
+def test_a_chat_message_links_the_report_where_the_intranet_serves_it(
+    workspace: Path, bot: Bot
+) -> None:
+    """A path on the machine that sent it is no use to a group reading on its phones:
+    with [send] reports_url, the message links the report there."""
+    settings = workspace / "okrdesk.toml"
+    settings.write_text(SETTINGS.replace(
+        'reports = "out"', 'reports = "out"\nreports_url = "https://intranet.example.com/okr/"'
+    ), encoding="utf-8")  # fmt: skip
+    env = {"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"}
+    done = CliRunner().invoke(
+        cli, ["send", "--dry-run", "--as-of", "2026-03-15", "-w", str(workspace)], env=env
+    )
+    assert done.exit_code == 0, done.output
+    link = "完整报告（HTML）：https://intranet.example.com/okr/report-branch-2026-03-15.html"
+    assert link in done.stdout and str(workspace) not in done.stdout
+    settings.write_text(SETTINGS.replace('reports = "out"', 'reports_url = "intranet/okr"'),
+                        encoding="utf-8")  # fmt: skip
+    refused = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(workspace)])
+    assert refused.exit_code == 2
+    assert "okrdesk.toml:3: send.reports_url: expected the address the reports folder is " in (
+        refused.output
+    )
+
+
 def test_a_past_day_whose_week_is_stored_whole_says_so_in_the_message(
     workspace: Path, bot: Bot
 ) -> None:

@@ -120,7 +120,7 @@ def prepare(
     if write:
         path.parent.mkdir(parents=True, exist_ok=True)
         write_report(session, built, find_format(session, "html"), path, None)
-    return summary(printable_copy(built), path)
+    return summary(printable_copy(built), path, session.workspace.send.reports_url)
 
 
 def prepare_due(

@@ -9,6 +9,7 @@ what goes in, so a first screen built elsewhere can replace it.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from okrdesk.delivery.message import Message
 from okrdesk.messages import label
@@ -55,11 +56,17 @@ def summary_lines(report: Report) -> list[str]:
     return lines
 
 
-def summary(report: Report, full_report: Path) -> Message:
+def summary(report: Report, full_report: Path, reports_url: str | None = None) -> Message:
     """The message for every channel: for chat the last line says where the full
-    report was written; email carries it attached."""
+    report is (at ``reports_url``, where the intranet serves the reports folder, else
+    where it was written); email carries it attached."""
     words = _WORDS[report.lang]
-    where = words["file"].format(path=full_report)
+    found = (
+        full_report
+        if reports_url is None
+        else f"{reports_url.rstrip('/')}/{quote(full_report.name)}"
+    )
+    where = words["file"].format(path=found)
     title = f"{report.plan.name} · {report.unit.name} · {report.as_of} {words['report']}"
     return Message(
         title=title,
@@ -67,5 +74,5 @@ def summary(report: Report, full_report: Path) -> Message:
         attachment=full_report,
         where=where,
         attached=words["attached"].format(name=full_report.name),
-        cut_note=words["cut"].format(path=full_report),
+        cut_note=words["cut"].format(path=found),
     )

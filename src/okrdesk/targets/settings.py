@@ -35,7 +35,7 @@ _WORKSPACE_KEYS = ("name", "database", "plugin_timeout", "lang")
 LANGUAGES = ("zh", "en")
 """The languages reports and messages are written in."""
 _CHECKIN_KEYS = ("by",)
-_SEND_KEYS = ("reports", "channels")
+_SEND_KEYS = ("reports", "reports_url", "channels")
 CHANNEL_KINDS = ("wecom", "feishu", "dingtalk", "email")
 _WEBHOOK_KEYS = ("kind", "name", "url_env", "secret_env")
 _EMAIL_KEYS = (
@@ -77,6 +77,9 @@ class SendSettings:
     reports: str = DEFAULT_REPORTS
     """The folder, inside the workspace, where ``send`` writes the full HTML report."""
     channels: tuple[Channel, ...] = ()
+    reports_url: str | None = None
+    """Where the firm's intranet serves that folder: a chat message links the report
+    there rather than naming a path on the machine that sent it."""
 
 
 @attrs.frozen
@@ -280,6 +283,15 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
 def _send_settings(where: Where, data: dict[str, Any], findings: Findings) -> SendSettings:
     table = Table(where, data, findings, _SEND_KEYS)
     reports = table.text("reports") or DEFAULT_REPORTS
+    reports_url = table.text("reports_url")
+    if reports_url is not None and not reports_url.startswith(("https://", "http://")):
+        findings.problems.append(where.key("reports_url").problem(
+            f"expected the address the reports folder is served at, such as "
+            f"https://intranet.example.com/okrdesk/reports/, not {reports_url!r}",
+            f"应为 reports 文件夹的网址，例如 https://intranet.example.com/okrdesk/reports/，"
+            f"而不是 {reports_url!r}",
+        ))  # fmt: skip
+        reports_url = None
     channels: list[Channel] = []
     named: dict[str, Where] = {}
     for item_where, item in table.tables("channels"):
@@ -297,7 +309,7 @@ def _send_settings(where: Where, data: dict[str, Any], findings: Findings) -> Se
         channel = _channel(item_where, item, findings)
         if channel is not None and named.get(channel.name) is item_where:
             channels.append(channel)
-    return SendSettings(reports=reports, channels=tuple(channels))
+    return SendSettings(reports=reports, channels=tuple(channels), reports_url=reports_url)
 
 
 def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel | None:
