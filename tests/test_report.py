@@ -289,3 +289,25 @@ def test_the_budget_table_is_never_cropped_and_says_what_it_left_out(
         assert after.startswith("单位成本、签字人 因宽度省略")
     else:
         assert "签字人 因宽度省略" in after and "单位成本" in "".join(table)
+
+
+def test_a_team_report_names_the_people_whose_shares_are_off_track(demo: Path) -> None:
+    """财富管理二部's first screen said nothing needed attention while its ranking
+    flagged 朱强 and 孙浩: the shares of the team's own key results held by its people
+    that are off track are alerts, after the key results themselves; in every format."""
+    brief = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--unit", "wm2", "--brief")
+    assert brief.returncode == 0, brief.stderr
+    said = " ".join(brief.stdout.split())
+    assert "需要关注：共 3 项" in said
+    assert (
+        "WM2.HNW 新增高净值客户(单户资产 ≥ 800万)：朱强 的分解目标落后，仅达应完成进度的 60.8%"
+        in said
+    )
+    english = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--unit", "wm2",
+                      "--format", "json", "--lang", "en")  # fmt: skip
+    kinds = [(a["kind"], a["message"]) for a in json.loads(english.stdout)["alerts"]]
+    assert ("member_off_track", "WM2.FEE 净佣金收入: 孙浩's share off track, at 76.4% of the pace "
+            "due") in kinds  # fmt: skip
+    # The branch's own report is about its own key results and its teams' shares.
+    branch = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json")
+    assert not [a for a in json.loads(branch.stdout)["alerts"] if "朱强" in a["message"]]

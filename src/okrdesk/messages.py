@@ -163,7 +163,8 @@ LANGUAGES = tuple(LABELS)
 
 KINDS: dict[str, dict[str, str]] = {
     "zh": {"breaker": "熔断", "expenses": "费用率", "target_mismatch": "目标不符",
-           "off_track": "落后", "breached": "超限", "no_data": "无数据", "missing": "缺数据",
+           "off_track": "落后", "member_off_track": "成员落后", "breached": "超限",
+           "no_data": "无数据", "missing": "缺数据",
            "stale": "数据过期", "plugin": "插件", "revised": "修订"},
 }  # fmt: skip
 """What ``okrdesk check`` calls each kind of alert; in English, the kind itself in capitals."""
@@ -253,6 +254,10 @@ ALERTS: dict[str, dict[str, str]] = {
     "kr.off_track": {
         "en": "{kr} {title}: off track, at {pace:%.1} of the pace due",
         "zh": "{kr} {title}：落后，仅达应完成进度的 {pace:%.1}",
+    },
+    "kr.member_off_track": {
+        "en": "{kr} {title}: {member}'s share off track, at {pace:%.1} of the pace due",
+        "zh": "{kr} {title}：{member} 的分解目标落后，仅达应完成进度的 {pace:%.1}",
     },
     "kr.below_baseline": {
         "en": "{kr} {title}: off track, below where it started",

@@ -14,6 +14,8 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   targets add up to something else than its own target;
 - off_track / breached: every key result owned inside the scope, judged at
   its owner, and the scope's own shares of key results set above it;
+- member_off_track: the shares of the scope's own key results held one level
+  down that are off track;
 - no_data: such a key result with no figure although its source has data
   (a source with none is reported once, as missing);
 - missing / stale: every metric the plan uses with no numbers (or that no
@@ -270,7 +272,32 @@ def _key_result_alerts(
                 Alert(Level.WARNING, "no_data", kr.id, "kr.no_data",
                       {**about, "subject": p.subject, "metric": kr.metric})
             )  # fmt: skip
+    return found + _member_alerts(engine, scope)
+
+
+def _member_alerts(engine: Engine, scope: str) -> list[Alert]:
+    """The shares of the scope's own key results held one level down (a team's by its
+    people, a branch's by its teams) that are off track: whom a manager should talk to,
+    after the key results themselves."""
+    plan = engine.plan
+    found = []
+    for kr in plan.key_results_by_id.values():
+        if owner_of(plan, kr) != scope or not kr.member_targets:
+            continue
+        for p in engine.shares_below(kr, scope):
+            if p.status is not Status.OFF_TRACK or p.pace is None or p.pace < 0:
+                continue
+            found.append(Alert(Level.WARNING, "member_off_track", f"{kr.id} {p.subject}",
+                               "kr.member_off_track",
+                               {"kr": kr.id, "title": kr.title, "member": _name(plan, p.subject),
+                                "pace": p.pace}))  # fmt: skip
     return found
+
+
+def _name(plan: Plan, subject: str) -> str:
+    if subject in plan.people_by_id:
+        return plan.people_by_id[subject].name
+    return plan.units_by_id[subject].name if subject in plan.units_by_id else subject
 
 
 def latest_ends(

@@ -466,16 +466,21 @@ class Engine:
             self._judge_only = twin
         return self._judge_only
 
-    def members_met(self, kr: KeyResult, subject: str) -> MembersMet | None:
-        """Of the members below ``subject`` that ``kr`` sets a target for, how many
-        met it; None when it is not shared out below ``subject``."""
+    def shares_below(self, kr: KeyResult, subject: str) -> list[KeyResultProgress]:
+        """Each share of ``kr`` that a member below ``subject`` holds (a member target),
+        judged as of the engine's date without trends, which no judgement needs."""
         if subject not in self._below:
             self._below[subject] = frozenset(self.under(subject)) - {subject}
         below = self._below[subject]
-        judged = [
+        return [
             p for member in kr.member_targets
             if member in below and (p := self._without_trends().key_result(kr, member)) is not None
         ]  # fmt: skip
+
+    def members_met(self, kr: KeyResult, subject: str) -> MembersMet | None:
+        """Of the members below ``subject`` that ``kr`` sets a target for, how many
+        met it; None when it is not shared out below ``subject``."""
+        judged = self.shares_below(kr, subject)
         if not judged:
             return None
         met = sum(p.status is Status.MET or (p.attainment or 0.0) >= 1 for p in judged)
