@@ -55,6 +55,16 @@ def test_the_axes_are_labelled_in_the_key_results_unit_and_by_month() -> None:
     assert len(elements(svg, "line", "axis")) == 12  # a tick at each month's first day
 
 
+def test_a_zero_tick_is_written_in_the_scale_of_the_tick_above_it() -> None:
+    """A goal of 1亿 in a plan kept in 亿: the ticks under 1亿 read in 万 as the report
+    writes such figures, and the zero with them, not "0亿" under "2,000万"."""
+    small = key_result(target=1e8, actual=4.2e7, expected=5e7, forecast=9e7,
+                       trend=(TrendPoint(dt.date(2026, 6, 28), 4.2e7),),
+                       milestones=(TrendPoint(START, 0.0), TrendPoint(END, 1e8)))  # fmt: skip
+    ticks = texts(chart(small), "tick y")
+    assert ticks[0] == "0万" and ticks[1].endswith("万") and ticks[-1].endswith("亿"), ticks
+
+
 def test_the_target_the_due_curve_today_and_the_latest_value_are_drawn_and_labelled() -> None:
     svg = chart(key_result())
     assert texts(svg, "label goal") == ["目标值 45亿"]

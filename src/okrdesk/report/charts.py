@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 
 import attrs
@@ -163,11 +164,20 @@ def _nice_step(rough: float, whole: bool) -> float:
 def _ticks(
     result: ReportKeyResult, low: float, high: float, step: float, lang: str
 ) -> list[tuple[float, str]]:
-    """Each tick of the value axis with its label, written as the report writes figures."""
+    """Each tick of the value axis with its label, written as the report writes figures;
+    a zero in the scale of the tick after it (0万 under 2,000万, not 0亿)."""
     unit = UNITS[result.unit]
     whole = unit.dimension is Dimension.COUNT
     ticks = [round(low + i * step, 12) for i in range(round((high - low) / step) + 1)]
-    return [(tick, written(unit, tick, lang, whole=whole)) for tick in ticks]
+    labels = [written(unit, tick, lang, whole=whole) for tick in ticks]
+    for at, tick in enumerate(ticks[:-1]):
+        if tick == 0 and (scale := _FIGURE_IN.fullmatch(labels[at + 1])) is not None:
+            labels[at] = f"{scale[1]}0{scale[2]}"
+    return list(zip(ticks, labels, strict=True))
+
+
+_FIGURE_IN = re.compile(r"([^\d]*?)-?[\d,.]+(.*)")
+"""A written figure: what comes before its digits (CNY ), and after them (万, m)."""
 
 
 def _value_axis(frame: Frame, ticks: Sequence[tuple[float, str]]) -> list[str]:
