@@ -281,6 +281,13 @@ CASES = {
         "budget.unit",
         '"户" is not a money unit; use 元, 万元 or 亿元',
     ),
+    "budget unit that is no unit": (
+        "budget.toml",
+        '[budget]\nunit = "亿"  # <-\ntotal = 100\n',
+        "budget.unit",
+        '"亿" is not allowed (did you mean "亿元"?); expected one of: 元, yuan, CNY, 万元, '
+        "wan_yuan, 10k_CNY, 亿元, yi_yuan, 100m_CNY",
+    ),
     "key result listed twice on a budget line": (
         "budget.toml",
         '[[budget.lines]]\nid = "x"\nname = "x"\nowner = "branch"\namount = 5\n'

@@ -321,9 +321,14 @@ def _model_zh(message: str) -> str:
     return ""
 
 
-def _unit_of(table: Table, key: str = "unit") -> UnitOfMeasure | None:
-    symbol = table.choice(key, tuple(UNITS))
+def _unit_of(
+    table: Table, key: str = "unit", choices: tuple[str, ...] = tuple(UNITS)
+) -> UnitOfMeasure | None:
+    symbol = table.choice(key, choices)
     return None if symbol is None else UNITS[symbol]
+
+
+_MONEY_UNITS = tuple(name for name, unit in UNITS.items() if unit.dimension is Dimension.MONEY)
 
 
 def _read_plan(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
@@ -791,7 +796,12 @@ def _signers(t: Table) -> tuple[str, ...] | None:
 
 
 def _money_unit(t: Table) -> UnitOfMeasure | None:
-    unit = _unit_of(t)
+    """A budget's or a line's unit: 元, 万元 or 亿元; the choices offered are those."""
+    written = t.data.get("unit")
+    if isinstance(written, str) and written in UNITS:
+        unit = _unit_of(t)  # a unit, of another kind: said so below
+    else:
+        unit = _unit_of(t, choices=_MONEY_UNITS)
     if unit is not None and unit.dimension is not Dimension.MONEY:
         t.fail(t.where.key("unit"), f'"{unit.symbol}" is not a money unit; use 元, 万元 or 亿元',
                f'"{unit.symbol}" 不是金额单位；请用 元、万元 或 亿元')  # fmt: skip
