@@ -281,13 +281,6 @@ CASES = {
         "budget.unit",
         '"户" is not a money unit; use 元, 万元 or 亿元',
     ),
-    "budget unit that is no unit": (
-        "budget.toml",
-        '[budget]\nunit = "亿"  # <-\ntotal = 100\n',
-        "budget.unit",
-        '"亿" is not allowed (did you mean "亿元"?); expected one of: 元, yuan, CNY, 万元, '
-        "wan_yuan, 10k_CNY, 亿元, yi_yuan, 100m_CNY",
-    ),
     "key result listed twice on a budget line": (
         "budget.toml",
         '[[budget.lines]]\nid = "x"\nname = "x"\nowner = "branch"\namount = 5\n'
@@ -393,6 +386,18 @@ def test_each_rule_names_file_line_key_and_message(
     assert problem.line == marked_line(text)
     assert problem.key == key
     assert words in problem.message
+
+
+def test_a_budget_unit_that_is_no_unit_is_offered_the_money_units(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"budget.toml": '[budget]\nunit = "亿"\ntotal = 100\n'})
+    problem = only_problem(root)
+    assert problem.key == "budget.unit"
+    assert problem.message == (
+        '"亿" is not allowed (did you mean "亿元"?); expected one of: 元, yuan, CNY, 万元, '
+        "wan_yuan, 10k_CNY, 亿元, yi_yuan, 100m_CNY"
+    )
 
 
 def test_every_problem_is_reported_at_once(write_workspace: WriteWorkspace) -> None:
