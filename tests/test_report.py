@@ -308,6 +308,13 @@ def test_a_team_report_names_the_people_whose_shares_are_off_track(demo: Path) -
     kinds = [(a["kind"], a["message"]) for a in json.loads(english.stdout)["alerts"]]
     assert ("member_off_track", "WM2.FEE 净佣金收入: 孙浩's share off track, at 76.4% of the pace "
             "due") in kinds  # fmt: skip
+    # Several shares of one key result behind: one alert, the furthest behind named.
+    june = okrdesk("report", "-w", str(demo), "--as-of", "2026-06-30", "--unit", "wm1",
+                   "--format", "json", "--lang", "en")  # fmt: skip
+    (several,) = [a["message"] for a in json.loads(june.stdout)["alerts"]
+                  if a["kind"] == "member_off_track"]  # fmt: skip
+    assert several == ("WM1.FEE 净佣金收入: 3 shares off track, the furthest behind 周杰 (65.4%), "
+                       "刘洋 (65.9%), 黄婷 (76.8%)")  # fmt: skip
     # The branch's own report is about its own key results and its teams' shares.
     branch = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json")
     assert not [a for a in json.loads(branch.stdout)["alerts"] if "朱强" in a["message"]]

@@ -259,6 +259,11 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "{kr} {title}: {member}'s share off track, at {pace:%.1} of the pace due",
         "zh": "{kr} {title}：{member} 的分解目标落后，仅达应完成进度的 {pace:%.1}",
     },
+    "kr.members_off_track": {
+        "en": "{kr} {title}: {count} shares off track, the furthest behind {members}{more}",
+        "zh": "{kr} {title}：{count} 个分解目标落后，最落后的是 {members}{more}",
+    },
+    "kr.more_members": {"en": ", …", "zh": "等"},
     "kr.below_baseline": {
         "en": "{kr} {title}: off track, below where it started",
         "zh": "{kr} {title}：落后，低于起点（基线）",
@@ -361,7 +366,8 @@ class _Shown:
         if isinstance(value, Quantity | PluginLine | Said):
             return value.text(self.lang)
         if isinstance(value, tuple):
-            return ("、" if self.lang == "zh" else ", ").join(format(v, spec) for v in value)
+            joined = (format(_Shown(v, self.lang), spec) for v in value)
+            return ("、" if self.lang == "zh" else ", ").join(joined)
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             if spec in ("%", "%.1"):  # %.1: a computed share, 69.0% as computed
                 return percentage(value, keep=1 if spec == "%.1" else 0)

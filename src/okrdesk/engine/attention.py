@@ -55,7 +55,8 @@ from okrdesk.engine.plan_calendar import (
 from okrdesk.engine.progress import Engine, KeyResultProgress, key_results_for
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
-from okrdesk.messages import alert_text, named_periods
+from okrdesk.errors import Said
+from okrdesk.messages import ALERTS, alert_text, named_periods
 from okrdesk.model import (
     KeyResult,
     MetricKind,
@@ -70,7 +71,7 @@ from okrdesk.model import (
 )
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import StoreReader
-from okrdesk.units import Quantity
+from okrdesk.units import Quantity, percentage
 
 
 class Level(StrEnum):
@@ -284,14 +285,35 @@ def _member_alerts(engine: Engine, scope: str) -> list[Alert]:
     for kr in plan.key_results_by_id.values():
         if owner_of(plan, kr) != scope or not kr.member_targets:
             continue
-        for p in engine.shares_below(kr, scope):
-            if p.status is not Status.OFF_TRACK or p.pace is None or p.pace < 0:
-                continue
-            found.append(Alert(Level.WARNING, "member_off_track", f"{kr.id} {p.subject}",
-                               "kr.member_off_track",
-                               {"kr": kr.id, "title": kr.title, "member": _name(plan, p.subject),
-                                "pace": p.pace}))  # fmt: skip
+        behind = sorted(
+            ((p.pace, _name(plan, p.subject)) for p in engine.shares_below(kr, scope)
+             if p.status is Status.OFF_TRACK and p.pace is not None and p.pace >= 0),
+            key=lambda share: share[0],
+        )  # fmt: skip
+        about: dict[str, object] = {"kr": kr.id, "title": kr.title}
+        if len(behind) == 1:
+            ((pace, name),) = behind
+            params = {**about, "member": name, "pace": pace}
+            found.append(Alert(Level.WARNING, "member_off_track", kr.id, "kr.member_off_track",
+                               params))  # fmt: skip
+        elif behind:
+            shown = tuple(_share(name, pace) for pace, name in behind[:MEMBERS_NAMED])
+            more = ALERTS["kr.more_members"] if len(behind) > MEMBERS_NAMED else {}
+            params = {**about, "count": len(behind), "members": shown,
+                      "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
+            found.append(Alert(Level.WARNING, "member_off_track", kr.id, "kr.members_off_track",
+                               params))  # fmt: skip
     return found
+
+
+MEMBERS_NAMED = 3
+"""The shares named in one key result's alert, furthest behind first; the others counted."""
+
+
+def _share(name: str, pace: float) -> Said:
+    """A member and how far along the pace due its share is: 朱强（69.3%） / 朱强 (69.3%)."""
+    shown = percentage(pace, keep=1)
+    return Said(f"{name} ({shown})", f"{name}（{shown}）")
 
 
 def _name(plan: Plan, subject: str) -> str:
