@@ -65,6 +65,12 @@ SYNTAX = {
         "TOML 语法错误：15亿 不是 TOML 的数；请按所在关键结果或表的单位写纯数字："
         "亿元写 15，万元写 150000，元写 1500000000（第 12 列）",
     ),
+    "key written twice": (
+        OKRS.replace("target = 360\n", 'target = 360\nunit = "户"\ntarget = 400\n'),
+        12,
+        "TOML syntax: target is written twice in this table; the first is at line 10",
+        "TOML 语法错误：target 在这张表里写了两次；第一次在第 10 行",
+    ),
     "tomllib's own message": (
         OKRS.replace('id = "KR2"', 'id = "KR2" title = "x"'),
         15,

@@ -263,7 +263,33 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
             return line, Said(f"this {kind} is never closed (a '{closer}' is missing)",
                               f"此{kind_zh}没有闭合（缺少 '{closer}'）")  # fmt: skip
     if message.startswith("Cannot overwrite a value"):
-        return _misspelt_header(text, error_line)
+        return _written_twice(text, error_line) or _misspelt_header(text, error_line)
+    return None
+
+
+_KEY_AT_START = re.compile(r'\s*([A-Za-z0-9_-]+|"[^"]*")\s*=')
+_TABLE_HEADER = re.compile(r"\s*\[")
+
+
+def _written_twice(text: str, error_line: int) -> tuple[int, Said] | None:
+    """A key written a second time in the same table: where the first one is."""
+    from okrdesk.errors import Said
+
+    lines = text.splitlines()
+    found = _KEY_AT_START.match(lines[error_line - 1]) if error_line <= len(lines) else None
+    if found is None:
+        return None
+    key = found.group(1)
+    for index in range(error_line - 2, -1, -1):
+        line = lines[index]
+        if _TABLE_HEADER.match(line):
+            return None
+        other = _KEY_AT_START.match(line)
+        if other is not None and other.group(1) == key:
+            return error_line, Said(
+                f"{key} is written twice in this table; the first is at line {index + 1}",
+                f"{key} 在这张表里写了两次；第一次在第 {index + 1} 行",
+            )
     return None
 
 
