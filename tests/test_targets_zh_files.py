@@ -65,6 +65,12 @@ SYNTAX = {
         "TOML 语法错误：15亿 不是 TOML 的数；请按所在关键结果或表的单位写纯数字："
         "亿元写 15，万元写 150000，元写 1500000000（第 12 列）",
     ),
+    "string left open on its line": (
+        OKRS.replace('title = "投诉率"', 'title = "投诉率'),
+        16,
+        "TOML syntax: this string is never closed: its closing quote is missing on this line",
+        "TOML 语法错误：此文本的引号没有闭合：这一行缺少结尾的引号",
+    ),
     "key written twice": (
         OKRS.replace("target = 360\n", 'target = 360\nunit = "户"\ntarget = 400\n'),
         12,

@@ -264,7 +264,23 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
                               f"此{kind_zh}没有闭合（缺少 '{closer}'）")  # fmt: skip
     if message.startswith("Cannot overwrite a value"):
         return _written_twice(text, error_line) or _misspelt_header(text, error_line)
+    if message.startswith("Illegal character '\\n'") and _opens_a_string(
+        _line_text(text, error_line)
+    ):
+        return error_line, Said(
+            "this string is never closed: its closing quote is missing on this line",
+            "此文本的引号没有闭合：这一行缺少结尾的引号",
+        )
     return None
+
+
+_WHOLE_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
+
+
+def _opens_a_string(line: str) -> bool:
+    """Whether ``line`` opens a one-line string it does not close (before a comment)."""
+    rest = _WHOLE_STRINGS.sub("", line).split("#", 1)[0]
+    return '"' in rest or "'" in rest
 
 
 _KEY_AT_START = re.compile(r'\s*([A-Za-z0-9_-]+|"[^"]*")\s*=')
