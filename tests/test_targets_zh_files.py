@@ -113,8 +113,19 @@ def test_a_byte_order_mark_is_a_warning_in_chinese(write_workspace: WriteWorkspa
 def test_a_file_not_in_utf8_in_chinese(write_workspace: WriteWorkspace) -> None:
     problem = only_problem(write_workspace({"org.toml": ORG.encode("gbk")}))
     assert (problem.file, problem.line) == ("targets/org.toml", 3)
-    assert problem.message == "not UTF-8 text (byte 0xb8); save the file as UTF-8"
-    assert problem.zh == "不是 UTF-8 文本（字节 0xb8）；请把文件另存为 UTF-8"
+    # Saved as GBK, as Excel and Windows editors save Chinese: said so.
+    assert problem.message == (
+        "not UTF-8 text (byte 0xb8): it seems to be GBK (GB18030); save the file as UTF-8"
+    )
+    assert (
+        problem.zh == "不是 UTF-8 文本（字节 0xb8），像是 GBK（GB18030）编码；请把文件另存为 UTF-8"
+    )
+    utf16 = only_problem(write_workspace({"org.toml": ORG.encode("utf-16")}))
+    assert utf16.message == (
+        "not UTF-8 text (byte 0xff): it seems to be UTF-16; save the file as UTF-8"
+    )
+    latin = only_problem(write_workspace({"org.toml": b'[plan]\nname = "caf\xe9"\n'}))
+    assert latin.message == "not UTF-8 text (byte 0xe9); save the file as UTF-8"
 
 
 def test_a_file_too_large_in_chinese(write_workspace: WriteWorkspace) -> None:

@@ -96,10 +96,12 @@ def parse_toml_file(
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
+        seems, seems_zh = _encoding_of(raw)
         findings.problems.append(
-            Problem(shown, line, "", f"not UTF-8 text (byte 0x{raw[error.start]:02x}); "
+            Problem(shown, line, "", f"not UTF-8 text (byte 0x{raw[error.start]:02x}){seems}; "
                     "save the file as UTF-8",
-                    f"不是 UTF-8 文本（字节 0x{raw[error.start]:02x}）；请把文件另存为 UTF-8")
+                    f"不是 UTF-8 文本（字节 0x{raw[error.start]:02x}）{seems_zh}；"
+                    "请把文件另存为 UTF-8")
         )  # fmt: skip
         return None
     if not text.strip():
@@ -318,3 +320,18 @@ def _assemble(draft: Draft) -> model.Plan:
         scoring=tuple(s.value for s in draft.scoring),
         baselines=draft.baselines,
     )
+
+
+def _encoding_of(raw: bytes) -> tuple[str, str]:
+    """What a target file that is not UTF-8 seems to be saved as, as Windows editors and
+    Excel save Chinese: UTF-16, or GBK (GB18030); empty when it is neither."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return ": it seems to be UTF-16", "，像是 UTF-16"
+    try:
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return "", ""
+    if any("\u4e00" <= char <= "\u9fff" for char in text):
+        return ": it seems to be GBK (GB18030)", "，像是 GBK（GB18030）编码"
+    return "", ""
+
