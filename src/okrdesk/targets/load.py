@@ -334,4 +334,3 @@ def _encoding_of(raw: bytes) -> tuple[str, str]:
     if any("\u4e00" <= char <= "\u9fff" for char in text):
         return ": it seems to be GBK (GB18030)", "，像是 GBK（GB18030）编码"
     return "", ""
-
