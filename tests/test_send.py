@@ -799,6 +799,19 @@ def test_validate_names_a_misplaced_or_missing_setting(write_workspace: WriteWor
         done.output
     )
     assert "okrdesk.toml:12: send.channels[1].to: give at least one address" in done.output
+    # What people call a kind is taken for the kind it is.
+    (root / "okrdesk.toml").write_text(
+        '[[send.channels]]\nkind = "WeChat"\nname = "g"\nurl_env = "W"\n\n'
+        '[[send.channels]]\nkind = "钉钉"\nname = "d"\nurl_env = "D"\n',
+        encoding="utf-8",
+    )
+    kinds = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert (
+        'okrdesk.toml:2: send.channels[0].kind: "WeChat" is not allowed (did you mean '
+        in (kinds.output)
+        and '"wecom"?)' in kinds.output
+    )
+    assert '"钉钉" is not allowed (did you mean "dingtalk"?)' in kinds.output
 
 
 def test_validate_never_echoes_a_secret_in_the_source_line(

@@ -280,6 +280,14 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
     )
 
 
+_KIND_NAMES = {
+    "wechat": "wecom", "weixin": "wecom", "qywx": "wecom", "企业微信": "wecom", "企微": "wecom",
+    "lark": "feishu", "飞书": "feishu", "dingding": "dingtalk", "ding": "dingtalk",
+    "钉钉": "dingtalk", "mail": "email", "smtp": "email", "邮件": "email",
+}  # fmt: skip
+"""What people call a channel kind, and its kind: difflib finds no "wecom" in "wechat"."""
+
+
 def _send_settings(where: Where, data: dict[str, Any], findings: Findings) -> SendSettings:
     table = Table(where, data, findings, _SEND_KEYS)
     reports = table.text("reports") or DEFAULT_REPORTS
@@ -331,7 +339,15 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
         "kind", "name", "url_env",
     )  # fmt: skip
     table = Table(where, data, findings, known, required)
-    kind = table.choice("kind", CHANNEL_KINDS)
+    meant = _KIND_NAMES.get(str(kind).casefold())
+    if meant is not None:
+        kinds = ", ".join(CHANNEL_KINDS)
+        table.fail(where.key("kind"),
+                   f'"{kind}" is not allowed (did you mean "{meant}"?); expected one of: {kinds}',
+                   f'不能是 "{kind}"（是不是“{meant}”？）；可选：{kinds}')  # fmt: skip
+        kind = None
+    else:
+        kind = table.choice("kind", CHANNEL_KINDS)
     name = table.text("name")
     envs = {key: _env_name(table, key) for key in ("url_env", "secret_env", "password_env")}
     if kind is None or name is None or not table.ok:
