@@ -153,7 +153,7 @@ def test_a_linked_store_is_read_through_the_log_beside_what_it_links_to(
     (root / "okrdesk.db").symlink_to(elsewhere / "okrdesk.db")
     # A store outside the workspace is one it reaches out to: used once trusted.
     refused = run(root, "export", "--format", "csv")
-    assert refused.exit_code == 2 and "reaches outside its folder" in refused.output
+    assert refused.exit_code == 2 and "此工作区指向其文件夹之外" in refused.output
     assert run(root, "trust").exit_code == 0
     with read_only_mount(root):
         values = restated(root)

@@ -307,7 +307,8 @@ def test_settings_that_reach_outside_wait_for_trust(
     for args in (["collect", "--through", "2026-03-15"], ["report"], ["export"], ["plugins"]):
         done = run(*args, "-w", str(root))
         assert done.returncode == 2, (args, done.stdout, done.stderr)
-        assert "this workspace reaches outside its folder" in done.stderr
+        # In the workspace's language, Chinese here.
+        assert "：此工作区指向其文件夹之外：" in done.stderr
         assert f"okrdesk trust {root}" in done.stderr
     # validate opens no store, warehouse or mail server: it checks the target files and
     # says what waits for trust. Folders a check would read wait for trust.
@@ -323,7 +324,8 @@ def test_settings_that_reach_outside_wait_for_trust(
         assert f"you trust the workspace: okrdesk trust {root}" in said
     assert list(victim.iterdir()) == []
     granted = run("trust", str(root))
-    assert "reaches outside it" in granted.stdout
+    assert f"已信任 {root} 的当前状态" in granted.stdout
+    assert "以及其 okrdesk.toml 指向工作区之外的设置（有改动会再次询问）：" in granted.stdout
     allowed = run("validate", "--lang", "en", "-w", str(root))
     assert "reaches outside" not in allowed.stderr
     # Changed after trust (say, by a `git pull`): asked again.
@@ -341,7 +343,7 @@ def test_a_store_linked_from_outside_is_a_store_outside(
     elsewhere = tmp_path / "elsewhere.db"
     (root / "okrdesk.db").symlink_to(elsewhere)
     done = run("collect", "--through", "2026-03-15", "-w", str(root))
-    assert done.returncode == 2 and "reaches outside its folder" in done.stderr
+    assert done.returncode == 2 and "此工作区指向其文件夹之外" in done.stderr
     assert not elsewhere.exists()
 
 

@@ -17,7 +17,7 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from okrdesk.errors import BadInput, printable
+from okrdesk.errors import BadInput, Said, printable
 from okrdesk.files import write_text_atomically
 from okrdesk.targets.settings import Workspace
 
@@ -95,12 +95,47 @@ def require_consent(workspace: Workspace) -> None:
     reach = workspace.reach
     if reach and not is_trusted(workspace.root, reach):
         listed = "\n".join(f"  {printable(line)}" for line in reach)
-        raise BadInput(
-            f"{workspace.root / 'okrdesk.toml'}: this workspace reaches outside its folder:\n"
-            f"{listed}\n"
-            "okrdesk uses such settings only in a workspace you trust as it is now; if "
-            f"they are yours, or you trust who wrote them: okrdesk trust {workspace.root}"
-        )
+        said = {lang: WORDS[lang]["refused"].format(settings=workspace.root / "okrdesk.toml",
+                                                    listed=listed, root=workspace.root)
+                for lang in WORDS}  # fmt: skip
+        raise NotTrusted(Said(said["en"], said["zh"]))
+
+
+class NotTrusted(BadInput):
+    """A workspace whose settings reach outside it, not trusted as it is now: refused in
+    the command's language (``--lang``, else the workspace's)."""
+
+    def __init__(self, said: Said) -> None:
+        super().__init__(said.en)
+        self.said = said
+
+    def said_in(self, lang: str) -> str:
+        return self.said.text(lang)
+
+
+WORDS = {
+    "en": {
+        "refused": "{settings}: this workspace reaches outside its folder:\n{listed}\n"
+                   "okrdesk uses such settings only in a workspace you trust as it is now; "
+                   "if they are yours, or you trust who wrote them: okrdesk trust {root}",
+        "revoked": "{root}: no longer trusted.",
+        "never": "{root}: was not trusted.",
+        "trusted": "Trusted {root} as it is now ({count} under plugins/), in {listed}:",
+        "no_files": "  (no plugins/ files yet; adding one needs `okrdesk trust` again)",
+        "reach": "and what its okrdesk.toml reaches outside it (a change asks again):",
+    },
+    "zh": {
+        "refused": "{settings}：此工作区指向其文件夹之外：\n{listed}\n"
+                   "只有在你信任此工作区的当前状态时，okrdesk 才会使用这些设置；"
+                   "如果它们是你的，或你信任写下它们的人：okrdesk trust {root}",
+        "revoked": "{root}：已不再信任。",
+        "never": "{root}：本来就未受信任。",
+        "trusted": "已信任 {root} 的当前状态（plugins/ 下 {count}），记录在 {listed}：",
+        "no_files": "  （plugins/ 下还没有文件；添加后须再次运行 `okrdesk trust`）",
+        "reach": "以及其 okrdesk.toml 指向工作区之外的设置（有改动会再次询问）：",
+    },
+}  # fmt: skip
+"""What ``okrdesk trust`` says, and the refusal of a workspace not trusted, by language."""
 
 
 def grant(root: Path, reach: Sequence[str] = ()) -> Path:

@@ -174,29 +174,31 @@ def trust(directory: Path | None, revoke: bool) -> None:
     workspace. OKRDESK_ALLOW_WORKSPACE_CODE=1 allows it for one run instead.
     Installed plugin packages need no trust: installing one is the consent.
     """
-    from okrdesk.app.trust import grant, workspace_code
+    from okrdesk.app.trust import WORDS, grant, workspace_code
     from okrdesk.app.trust import revoke as forget
     from okrdesk.errors import display_path, printable
+    from okrdesk.messages import counted
     from okrdesk.targets.reader import Findings
     from okrdesk.targets.settings import locate, read_settings
 
     root = locate(directory if directory is not None else workspace_path()).resolve()
+    workspace = read_settings(root, Findings())
+    lang = workspace.language(None)
+    words = WORDS[lang]
     if revoke:
-        known = forget(root)
-        say(f"{root}: {'no longer trusted' if known else 'was not trusted'}.")
+        say(words["revoked" if forget(root) else "never"].format(root=root))
         return
-    reach = read_settings(root, Findings()).reach
     files = workspace_code(root)
-    listed = grant(root, reach)
-    count = f"{len(files)} file{'' if len(files) == 1 else 's'}"
-    say(f"Trusted {root} as it is now ({count} under plugins/), in {listed}:")
+    listed = grant(root, workspace.reach)
+    count = counted(len(files), "file") if lang == "en" else f"{len(files)} 个文件"
+    say(words["trusted"].format(root=root, count=count, listed=listed))
     for path in files:
         say(f"  {display_path(path, root)}")
     if not files:
-        say("  (no plugins/ files yet; adding one needs `okrdesk trust` again)")
-    if reach:
-        say("and what its okrdesk.toml reaches outside it (a change asks again):")
-        for line in reach:
+        say(words["no_files"])
+    if workspace.reach:
+        say(words["reach"])
+        for line in workspace.reach:
             say(f"  {printable(line)}")
 
 
