@@ -51,7 +51,11 @@ trades = "trade.csv"
 
 
 def validate(
-    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch, body: str, settings: str
+    write_workspace: WriteWorkspace,
+    monkeypatch: pytest.MonkeyPatch,
+    body: str,
+    settings: str,
+    lang: str = "en",
 ) -> Result:
     root = write_workspace()
     (root / "plugins" / "referrals.py").write_text(PLUGIN.format(body=body), encoding="utf-8")
@@ -59,7 +63,7 @@ def validate(
     (root / "data" / "referrals").mkdir(parents=True, exist_ok=True)
     trusted(root)
     monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics,referrals")
-    return CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    return CliRunner().invoke(cli, ["validate", "--lang", lang, "-w", str(root)])
 
 
 def test_each_problem_is_shown_at_its_key_s_line(
@@ -295,3 +299,25 @@ n = 0
         "warning: okrdesk.toml:4: sources.referrals: plugin referrals: more than 50 problems; "
         "the first 50 are shown" in lines
     )
+
+
+def test_a_problem_given_in_chinese_too_is_shown_in_the_workspace_s_language(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``SettingsProblem.zh`` is optional: given, validate shows it where the language is
+    Chinese; left out, the one message shows in both."""
+    body = """return [SettingsProblem("folder", "no such folder", zh="没有这个文件夹"),
+            SettingsProblem("rate", "must be a number")]"""
+
+    def problems(lang: str) -> list[str]:
+        done = validate(write_workspace, monkeypatch, body, SETTINGS, lang)
+        return [line for line in done.output.splitlines() if line.startswith("okrdesk.toml")]
+
+    assert problems("zh") == [
+        "okrdesk.toml:5: sources.referrals.folder: 没有这个文件夹",
+        "okrdesk.toml:6: sources.referrals.rate: must be a number",
+    ]
+    assert problems("en") == [
+        "okrdesk.toml:5: sources.referrals.folder: no such folder",
+        "okrdesk.toml:6: sources.referrals.rate: must be a number",
+    ]

@@ -188,10 +188,10 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
                 "are shown",
                 f"插件 {name}：问题超过 {PROBLEMS_MOST} 处；只列出前 {PROBLEMS_MOST} 处",
             ))  # fmt: skip
-        for key, message, here_only in answered:
+        for key, message, zh, here_only in answered:
             found_at = where_for(source, ("sources", name, *key_path(key, settings)))
             kind = findings.warnings if here_only else findings.problems
-            kind.append(found_at.problem(message, ""))  # the plugin's words, one language
+            kind.append(found_at.problem(message, zh))  # zh: "" where the plugin gave none
             said.add(name)
     return findings, said
 
@@ -246,9 +246,9 @@ PROBLEMS_MOST = 50
 reads no more of them: a check that yields without end does not hang validate)."""
 
 
-def _answers(found: object) -> list[tuple[str, str, bool]]:
-    """A check's answer as (key, message, about this machine): a TypeError for anything
-    but ``SettingsProblem``s with a text key and message."""
+def _answers(found: object) -> list[tuple[str, str, str, bool]]:
+    """A check's answer as (key, message, its Chinese, about this machine): a TypeError
+    for anything but ``SettingsProblem``s with a text key and messages."""
     if found is None:
         return []
     if isinstance(found, str | bytes | Mapping) or not isinstance(found, Iterable):
@@ -257,13 +257,15 @@ def _answers(found: object) -> list[tuple[str, str, bool]]:
     for problem in list(itertools.islice(found, PROBLEMS_MOST + 1)):
         if not isinstance(problem, SettingsProblem):
             raise TypeError(f"gave {type(problem).__name__}, not SettingsProblem")
-        key, message = problem.key, problem.message
-        if not isinstance(key, str) or not isinstance(message, str):
+        key, message, zh = problem.key, problem.message, problem.zh
+        if not all(isinstance(text, str) for text in (key, message, zh)):
             raise TypeError("gave a SettingsProblem whose key or message is not text")
-        if len(message) > MESSAGE_MOST:
-            message = message[:MESSAGE_MOST] + "…"
-        answered.append((key, message, problem.about_this_machine is True))
+        answered.append((key, _cut(message), _cut(zh), problem.about_this_machine is True))
     return answered
+
+
+def _cut(message: str) -> str:
+    return message[:MESSAGE_MOST] + "…" if len(message) > MESSAGE_MOST else message
 
 
 def key_path(key: str, settings: Mapping[str, Any] | None = None) -> KeyPath:

@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from okrdesk.errors import Said
+
 
 class DeclaredInPart(Exception):
     """Raised by an ``okrdesk_metrics`` that registered every metric it could and knows
@@ -29,9 +31,15 @@ WORKSPACE_MODULES = "okrdesk_local_plugins"
 
 
 def describe_error(
-    error: BaseException, plugin: object | None = None, how: tuple[str, str] | None = None
+    error: BaseException,
+    plugin: object | None = None,
+    how: tuple[str, str] | None = None,
+    *,
+    lang: str = "en",
 ) -> str:
-    """``Type: words (at file:line)``. The place is the innermost line of the plugin's
+    """``Type: words (at file:line)``, the words in ``lang`` where the error carries them
+    in both languages (``said``, an ``errors.Said``: okrdesk's SQL source's errors do).
+    The place is the innermost line of the plugin's
     own code the error passed through: its package is the one ``plugin`` (a module, or
     an object or function made by one) belongs to, and the one ``how`` loads (the
     plugin record's ``how``: ``("entry", "pkg.mod:obj")``, ``("module", "pkg.mod")`` or
@@ -39,7 +47,8 @@ def describe_error(
     that, the innermost line that is neither okrdesk's, pluggy's nor Python's. Never
     raises: it runs where a plugin's error is being told."""
     try:
-        text = str(error).strip()
+        said = getattr(error, "said", None)
+        text = (said.text(lang) if isinstance(said, Said) else str(error)).strip()
     except Exception:  # a plugin's exception whose words themselves fail
         text = "(its message could not be read)"
     try:

@@ -59,7 +59,9 @@ class Emit(Protocol):
     dimension the metric declares (``{"product": "equity"}``); okrdesk stores
     the sum of a subject's slices in a period as its whole figure.
     ``emit.warning(metric, message)`` reports something the user should know
-    that did not stop the metric (rows left out, say); the metric lands.
+    that did not stop the metric (rows left out, say); the metric lands. Either
+    takes ``zh=``, the message in Chinese (optional): shown where the command's
+    language is Chinese, ``message`` everywhere else.
     ``emit.many(metric, subjects, periods, values=..., sources=...)`` hands many
     observations of one metric at once, as columns (the i-th of each is one
     observation), for a plugin that computes set-wise: each is checked as ``emit``
@@ -97,9 +99,9 @@ class Emit(Protocol):
         dimensions: Iterable[Mapping[str, str] | None] | None = None,
     ) -> None: ...
 
-    def error(self, metric: str, message: str) -> None: ...
+    def error(self, metric: str, message: str, *, zh: str = "") -> None: ...
 
-    def warning(self, metric: str, message: str) -> None: ...
+    def warning(self, metric: str, message: str, *, zh: str = "") -> None: ...
 
     def finished(self, metric: str) -> None: ...
 
@@ -178,6 +180,9 @@ class SettingsProblem:
     """True where the table may be right on the machine that collects and only this one
     lacks what it names (a folder or file not found): ``validate`` shows it as a warning,
     so that target files can be checked where the data is not, in a review's CI job."""
+    zh: str = ""
+    """``message`` in Chinese, optional: ``validate`` shows it where the workspace's
+    language is Chinese; "" shows ``message`` in every language."""
 
 
 @hookspec

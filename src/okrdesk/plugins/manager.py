@@ -398,8 +398,9 @@ class PluginHost:
         except Exception as error:
             # What it declared before failing stands: one broken definition (an SQL
             # metric, say) must not take the plugin's other metrics with it.
-            told = describe_error(error, record.plugin, record.how)
-            said = (f"{DECLARING_FAILED}{told}", f"okrdesk_metrics 出错：{told}")
+            told, told_zh = (describe_error(error, record.plugin, record.how, lang=lang)
+                             for lang in ("en", "zh"))  # fmt: skip
+            said = (f"{DECLARING_FAILED}{told}", f"okrdesk_metrics 出错：{told_zh}")
             if isinstance(error, DeclaredInPart):
                 record.fail(*said)
                 record.undeclared = error.metrics

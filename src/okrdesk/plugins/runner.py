@@ -99,13 +99,16 @@ def _run_with_timeout(
     if outcome:
         if isinstance(outcome[0], KeyboardInterrupt):
             raise outcome[0]
-        return _failed(describe_error(outcome[0], call))
+        return _failed(outcome[0], call)
     return None
 
 
-def _failed(error: str) -> Said:
+def _failed(
+    error: BaseException, plugin: object | None, how: tuple[str, str] | None = None
+) -> Said:
     """A plugin's collect that raised: what it raised, as ``describe_error`` tells it."""
-    return Said(f"okrdesk_collect failed: {error}", f"okrdesk_collect 出错：{error}")
+    en, zh = (describe_error(error, plugin, how, lang=lang) for lang in ("en", "zh"))
+    return Said(f"okrdesk_collect failed: {en}", f"okrdesk_collect 出错：{zh}")
 
 
 # ----------------------------------------------------- a process per plugin
@@ -171,13 +174,13 @@ class _Relay:
             chunk = tuple(None if c is None else c[start:end] for c in columns)
             self._connection.send(("many", metric, chunk))
 
-    def error(self, metric: object, message: object) -> None:
+    def error(self, metric: object, message: object, *, zh: object = "") -> None:
         self.flush()
-        self._connection.send(("error", str(metric), str(message)[:500]))
+        self._connection.send(("error", str(metric), str(message)[:500], str(zh)[:500]))
 
-    def warning(self, metric: object, message: object) -> None:
+    def warning(self, metric: object, message: object, *, zh: object = "") -> None:
         self.flush()
-        self._connection.send(("warning", str(metric), str(message)[:500]))
+        self._connection.send(("warning", str(metric), str(message)[:500], str(zh)[:500]))
 
     def finished(self, metric: object) -> None:
         self.flush()
@@ -405,7 +408,7 @@ def _plugin_process(
         else:
             calls[name](request=request, emit=relay)
     except BaseException as error:
-        failure = _failed(describe_error(error, plugin, how))
+        failure = _failed(error, plugin, how)
     relay.flush()
     connection.send(("done", failure))
 
@@ -603,9 +606,9 @@ def _take_messages(
         elif kind == "many" and checker is not None:
             checker.take_columns(message[1], message[2])
         elif kind == "error" and checker is not None:
-            checker.error(message[1], message[2])
+            checker.error(message[1], message[2], zh=message[3])
         elif kind == "warning" and checker is not None:
-            checker.warning(message[1], message[2])
+            checker.warning(message[1], message[2], zh=message[3])
         elif kind == "finished" and checker is not None:
             checker.finished(message[1])
         elif kind == "declared":
@@ -807,7 +810,8 @@ class _Checker:
     periods: frozenset[str]
     problems: dict[str, list[Said]] = attrs.Factory(dict)
     refused: dict[str, int] = attrs.Factory(dict)
-    warned: list[tuple[str, str]] = attrs.Factory(list)
+    warned: list[tuple[str, Said]] = attrs.Factory(list)
+    """(metric, what was said: the plugin's words, and its Chinese where it gave one)."""
     closed: bool = False
     """Set when the plugin ran out of time: anything it emits after that is ignored."""
     keep: Keeper | None = None
@@ -1024,10 +1028,11 @@ class _Checker:
     def _emitted_twice(self, row: SpooledRow) -> None:
         self._refuse(row[0], f"{row[1]} {row[2]}: emitted twice")
 
-    def error(self, metric: str, message: str) -> None:
+    def error(self, metric: str, message: str, *, zh: str = "") -> None:
         metric = str(metric)
         after = f"emit.error {_AFTER_FINISHED}: " if metric in self.done else ""
-        self._refuse(metric, after + str(message)[:500])
+        en = after + str(message)[:500]
+        self._refuse(metric, Said(en, after + str(zh)[:500]) if zh else en)
 
     def finished(self, metric: str) -> None:
         """``emit.finished``: the plugin has handed over everything it will emit for
@@ -1059,9 +1064,9 @@ class _Checker:
         finally:
             self.storing += time.monotonic() - started
 
-    def warning(self, metric: str, message: str) -> None:
+    def warning(self, metric: str, message: str, *, zh: str = "") -> None:
         if not self.closed and sum(m == metric for m, _ in self.warned) < MAX_MESSAGES_PER_METRIC:
-            self.warned.append((str(metric), str(message)[:500]))
+            self.warned.append((str(metric), Said(str(message)[:500], str(zh)[:500])))
 
     def _check(
         self,
@@ -1422,7 +1427,7 @@ class _Part:
         result.errors.extend(errors)
         failed = {e.metric for e in errors}
         result.warnings.extend(
-            PluginError(self.plugin, m, text) for m, text in self.checker.warned if m not in failed
+            PluginError(self.plugin, m, *said) for m, said in self.checker.warned if m not in failed
         )
         sound = {s.name: self.plugin for s in self.specs if s.name not in failed | kept.keys()}
         result.plugin_of.update(sound)

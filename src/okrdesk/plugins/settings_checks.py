@@ -7,7 +7,9 @@
 ``SettingsProblem``s. The SQL and derived sources word each mistake in their table
 beginning with the key it is about (``sources.sql.metrics[2].unit: unknown unit``,
 ``sources.sql.metrics[0].query (aum): ...``), for ``collect`` and ``report``, which show
-the message whole. ``okrdesk validate`` shows it at that key's line instead.
+the message whole. ``okrdesk validate`` shows it at that key's line instead. A message
+okrdesk words in both languages (an ``errors.Said``, the SQL source's) begins with the
+key in both, and its ``SettingsProblem`` carries the Chinese.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal
 
+from okrdesk.errors import Said
 from okrdesk.plugins.hookspecs import SettingsProblem
 
 
@@ -33,20 +36,26 @@ def number_setting(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def settings_problems(plugin: str, messages: Iterable[str]) -> list[SettingsProblem]:
+def settings_problems(plugin: str, messages: Iterable[str | Said]) -> list[SettingsProblem]:
     """Each of ``messages`` at the key it begins with (under ``sources.<plugin>``), the
     metric it names (in parentheses after the key) put in front of what is wrong; a
-    message that names no key is about the table as a whole."""
+    message that names no key is about the table as a whole. A ``Said`` gives its
+    Chinese too, begun with the same key."""
     keyed = re.compile(
         rf"sources\.{re.escape(plugin)}((?:\.[\w-]+|\[\d+\])*)(?: \((.*?)\))?: (.*)", re.DOTALL
     )
     found = []
-    for text in messages:
+    for given in messages:
+        text, zh = given if isinstance(given, Said) else (given, "")
         match = keyed.fullmatch(text)
         if match is None:
-            found.append(SettingsProblem("", text))
+            found.append(SettingsProblem("", text, zh=zh))
             continue
         key, name, message = match.groups()
-        found.append(SettingsProblem(key.removeprefix("."), f"metric {name}: {message}"
-                                     if name else message))  # fmt: skip
+        said = zh.removeprefix(text[: match.start(3)])
+        found.append(SettingsProblem(
+            key.removeprefix("."),
+            f"metric {name}: {message}" if name else message,
+            zh=f"指标 {name}：{said}" if name and zh else said,
+        ))  # fmt: skip
     return found
