@@ -259,4 +259,4 @@ def test_a_wrong_settling_is_named_by_its_key(wrong: object) -> None:
     definition = {"name": "x", "kind": "ratio", "unit": "%", "settles_after_days": wrong,
                   "query": "SELECT 1"}  # fmt: skip
     _found, broken = sql_metrics._definitions({"tables": {}, "metrics": [definition]})
-    assert "sources.sql.metrics[0].settles_after_days: expected a whole number" in broken[0]
+    assert "sources.sql.metrics[0].settles_after_days: expected a whole number" in broken[0].en

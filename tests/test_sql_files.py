@@ -608,7 +608,7 @@ def test_validate_says_what_to_change_in_a_sqlite_query(write_workspace: Any) ->
 
     query = "SELECT cm_id AS subject, date(date, '+1 day') AS day, attendees AS value FROM salons"
     root = salons_workspace(write_workspace, query)
-    checked = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    checked = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert checked.exit_code == 2, checked.output
     line = next(n for n, text in enumerate((root / "okrdesk.toml").read_text().splitlines(), 1)
                 if text.startswith("query ="))  # fmt: skip

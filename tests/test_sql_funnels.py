@@ -104,7 +104,7 @@ def test_a_broken_funnel_is_named_by_its_key(
     settings = {"tables": csv_files(tmp_path), "metrics": [definition(**change)]}
     found, broken = sql_metrics._definitions(settings)
     assert found == [] and len(broken) == 1
-    assert broken[0].startswith("sources.sql.metrics[0].funnel") and message in broken[0]
+    assert broken[0].en.startswith("sources.sql.metrics[0].funnel") and message in broken[0].en
 
 
 def test_a_funnel_is_a_ratio_and_writes_its_own_query(tmp_path: Path) -> None:
@@ -112,8 +112,8 @@ def test_a_funnel_is_a_ratio_and_writes_its_own_query(tmp_path: Path) -> None:
                 "metrics": [{**definition(), "kind": "flow"},
                             {**definition(), "query": "SELECT 1"}]}  # fmt: skip
     _found, broken = sql_metrics._definitions(settings)
-    assert "metrics[0].kind: a funnel is a ratio" in broken[0]
-    assert "metrics[1]: give either query or funnel" in broken[1]
+    assert "metrics[0].kind: a funnel is a ratio" in broken[0].en
+    assert "metrics[1]: give either query or funnel" in broken[1].en
 
 
 TOML = """\

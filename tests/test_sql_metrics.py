@@ -524,7 +524,9 @@ def test_collect_names_the_row_and_stores_no_file_content(
             """),
         encoding="utf-8",
     )
-    done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    done = CliRunner().invoke(
+        cli, ["collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root)]
+    )
     assert done.exit_code == 1
     assert "table salons, salons.csv:3: column subject is not the id of a person" in done.output
     assert "SECRET" not in done.output
@@ -639,7 +641,9 @@ def test_explain_says_why_a_metric_has_no_figure(write_workspace: WriteWorkspace
         assert done.exit_code == 0, done.output
         return done.output.splitlines()
 
-    failed = CliRunner().invoke(cli, ["collect", "--through", "2026-01-31", "-w", str(root)])
+    failed = CliRunner().invoke(
+        cli, ["collect", "--through", "2026-01-31", "--lang", "en", "-w", str(root)]
+    )
     assert failed.exit_code == 1
     en, zh = explained("en"), explained("zh")
     assert en[-2].endswith("from plugin sql") and zh[-2].endswith("来自插件 sql")

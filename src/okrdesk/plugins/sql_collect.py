@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from okrdesk.errors import printable
+from okrdesk.errors import Said, printable
 from okrdesk.model import SLICE_SEPARATOR, MetricKind, MetricSpec
 from okrdesk.plugins import sql_warehouse
 from okrdesk.plugins.hookspecs import CollectRequest, Emit
@@ -33,6 +33,7 @@ from okrdesk.plugins.sql_dialect import (
     ROW_COUNT,
     ROW_FIRST,
     ROW_LAST,
+    division_said,
     sqlite_advice,
     tables_read,
     to_duckdb,
@@ -47,7 +48,13 @@ from okrdesk.plugins.sql_files import (
 )  # fmt: skip
 from okrdesk.plugins.sql_metrics import _definitions, _views
 from okrdesk.plugins.sql_query_cache import QueryCache
-from okrdesk.plugins.sql_settings import SqlMetricError, allowed_folders, has_connection
+from okrdesk.plugins.sql_settings import (
+    SqlMetricError,
+    allowed_folders,
+    has_connection,
+    keyed,
+    listed,
+)  # fmt: skip
 
 if TYPE_CHECKING:
     import duckdb
@@ -128,7 +135,7 @@ class _SqliteSource:
         self.authorizer = _Authorizer()
         self.connection.set_authorizer(self.authorizer)
         self.described = path.name
-        self.broken_tables: dict[str, str] = {}
+        self.broken_tables: dict[str, Said] = {}
 
     def run(self, query: str, params: Mapping[str, str]) -> _Result:
         tables = {r[0] for r in self.connection.execute(
@@ -148,8 +155,8 @@ class _SqliteSource:
         columns = [c[0].lower() for c in cursor.description or ()]
         return _Result(columns, iter(cursor), _Lazy(self.authorizer.read), self.described)
 
-    def failed(self, spec: MetricSpec, query: str, error: Exception) -> str:
-        return f"the query failed: {printable(str(error))[:300]}"
+    def failed(self, spec: MetricSpec, query: str, error: Exception) -> Said:
+        return _query_failed(Said(*[printable(str(error))[:300]] * 2))
 
     def close(self) -> None:
         self.connection.close()
@@ -175,7 +182,7 @@ class _DuckSource:
 
     def __init__(
         self, tables: Mapping[str, object], views: Mapping[str, str],
-        broken_views: Mapping[str, str], workspace: Path, allowed: Sequence[Path], scratch: Path,
+        broken_views: Mapping[str, Said], workspace: Path, allowed: Sequence[Path], scratch: Path,
         stop: Stop, queries: QueryCache,
     ) -> None:  # fmt: skip
         # here, not at the top: declaring metrics must not pay for it
@@ -197,7 +204,7 @@ class _DuckSource:
         self.connection.execute(NO_PROGRESS_BAR)
         stop.watch(self.connection.interrupt)
         self.tables: dict[str, TableFile] = {}
-        self.broken_tables: dict[str, str] = {}
+        self.broken_tables: dict[str, Said] = {}
         self.rows_said: RowsSaid = {}
         self.cursors: list[duckdb.DuckDBPyConnection] = []
         cache = TableCache(workspace)
@@ -209,14 +216,14 @@ class _DuckSource:
                 load_table(self.connection, table, scratch, cache)
                 self.tables[table.name] = table
             except SqlMetricError as error:
-                self.broken_tables[str(name)] = str(error)
+                self.broken_tables[str(name)] = error.said
         self.cached = tuple(cache.hits)
         # From here on no query, view or table function can open a file.
         self.connection.execute("SET enable_external_access = false")
         self.connection.execute("SET lock_configuration = true")
         self.views: dict[str, str] = {}
         self.broken_tables.update(
-            {name: f"sources.sql.views.{name}: {why}" for name, why in broken_views.items()}
+            {name: keyed(f"sources.sql.views.{name}", why) for name, why in broken_views.items()}
         )
         self._create_views(views)
 
@@ -226,27 +233,28 @@ class _DuckSource:
 
         waiting = dict(views)
         while waiting:
-            failed: dict[str, str] = {}
+            failed: dict[str, Said] = {}
             for name, query in waiting.items():
                 try:
                     statements = self.connection.extract_statements(query)
                     if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
                         # Appended to CREATE VIEW, a second statement would run on its own.
-                        failed[name] = "a view is one SELECT, and only one"
+                        failed[name] = Said("a view is one SELECT, and only one",
+                                            "视图只能是一条 SELECT")  # fmt: skip
                         continue
                     self.connection.execute(f'CREATE VIEW "{name}" AS {query}')
                     self.views[name] = query
                 except duckdb.Error as error:
-                    failed[name] = _first_line(error)
+                    failed[name] = Said(*[_first_line(error)] * 2)  # DuckDB's own words
             if len(failed) == len(waiting):
                 self.broken_tables.update(
-                    {n: f"sources.sql.views.{n}: {self._why_not(q, failed[n])}"
+                    {n: keyed(f"sources.sql.views.{n}", self._why_not(q, failed[n]))
                      for n, q in waiting.items()}
                 )  # fmt: skip
                 return
             waiting = {n: q for n, q in waiting.items() if n in failed}
 
-    def _why_not(self, query: str, error: str) -> str:
+    def _why_not(self, query: str, error: Said) -> Said:
         """Why a view could not be made: a table or view it reads that could not be (a
         file that could not be read, a view of its own mistake) rather than DuckDB's
         "does not exist" of it; else DuckDB's own words."""
@@ -255,7 +263,9 @@ class _DuckSource:
         except SqlMetricError:
             return error
         for name in sorted(reads & self.broken_tables.keys()):
-            return f"reads {name}, which could not be read: {self.broken_tables[name]}"
+            broken = self.broken_tables[name]
+            return Said(f"reads {name}, which could not be read: {broken.en}",
+                        f"它读的 {name} 读不出来：{broken.zh}")  # fmt: skip
         return error
 
     def run(self, query: str, params: Mapping[str, str]) -> _Result:
@@ -285,14 +295,12 @@ class _DuckSource:
         text = to_duckdb(query)
         statements = (connection or self.connection).extract_statements(text)
         if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-            raise SqlMetricError("the query failed: only one SELECT may run")
+            raise SqlMetricError(*_query_failed(Said("only one SELECT may run",
+                                                     "只能运行一条 SELECT")))  # fmt: skip
         named = set(statements[0].named_parameters)
         unknown = named - set(PARAMETERS)
         if unknown:
-            raise SqlMetricError(
-                f"the query uses :{', :'.join(sorted(unknown))}; the parameters are "
-                ":start, :end and :through"
-            )
+            raise SqlMetricError(*sql_warehouse.unknown_parameters(sorted(unknown)))
         values = {name: params[name] for name in named}
         facts = self.queries.facts(text, "duckdb")
         read = sorted(facts.tables & {*self.tables, *self.views})
@@ -374,7 +382,7 @@ class _DuckSource:
             single=table is not None and _single_rows(types),
         )  # fmt: skip
 
-    def failed(self, spec: MetricSpec, query: str, error: Exception) -> str:
+    def failed(self, spec: MetricSpec, query: str, error: Exception) -> Said:
         from okrdesk.plugins.sql_engine import duckdb
 
         text = str(error)
@@ -384,15 +392,21 @@ class _DuckSource:
         if isinstance(error, duckdb.ConversionException | duckdb.InvalidInputException
                       | duckdb.OutOfRangeException):  # fmt: skip
             # DuckDB's words would quote the cell.
-            said = (
-                f"a value in the data does not fit the query ({type(error).__name__}); "
-                "use TRY_CAST, or give the column a type in the table's types"
+            kind = type(error).__name__
+            said = Said(
+                f"a value in the data does not fit the query ({kind}); use TRY_CAST, or give "
+                "the column a type in the table's types",
+                f"数据里有值与查询对不上（{kind}）；请用 TRY_CAST，或在这张表的 types 里给"
+                "这一列定类型",
             )
         else:
-            said = printable(_first_line(error))[:300]
+            said = Said(*[printable(_first_line(error))[:300]] * 2)  # DuckDB's own words
         advice = sqlite_advice(query)
-        more = f"; written for SQLite? {'; '.join(advice)}" if advice else ""
-        return f"the query failed: {said}{more}"
+        if advice:
+            more = listed(advice)
+            said = Said(f"{said.en}; written for SQLite? {more.en}",
+                        f"{said.zh}；是不是按 SQLite 写的？{more.zh}")  # fmt: skip
+        return _query_failed(said)
 
     def cursor(self, stop: Stop) -> duckdb.DuckDBPyConnection:
         """A connection of its own to the same tables, with the same settings (no file
@@ -582,6 +596,10 @@ def _grouping_sql(
     )
 
 
+def _query_failed(why: Said) -> Said:
+    return Said(f"the query failed: {why.en}", f"查询出错：{why.zh}")
+
+
 def _first_line(error: Exception) -> str:
     return str(error).strip().split("\n", 1)[0]
 
@@ -603,9 +621,11 @@ def _connect(
 ) -> _Source:
     database, tables = settings.get("database"), settings.get("tables", {})
     if database is not None and tables:
-        raise SqlMetricError("sources.sql: give either database or tables, not both")
+        raise SqlMetricError("sources.sql: give either database or tables, not both",
+                             "sources.sql: database 和 tables 只能写一个")  # fmt: skip
     if not isinstance(tables, Mapping):
-        raise SqlMetricError("sources.sql.tables: expected a table of name = file")
+        raise SqlMetricError("sources.sql.tables: expected a table of name = file",
+                             "sources.sql.tables: 应为“名字 = 文件”的表")  # fmt: skip
     allowed = allowed_folders(settings, workspace)
     if database is not None:
         source = _SqliteSource(
@@ -679,9 +699,9 @@ def collect(request: CollectRequest, emit: Emit, stop: Stop | None = None) -> No
                     grouped = functools.partial(ahead.grouped, index) if ahead else None
                     _collect_one(source, spec, query, request, emit, grouped)
                 except SqlMetricError as error:
-                    emit.error(spec.name, str(error))
+                    _fail(emit, spec.name, error.said)
                 except source.errors as error:
-                    emit.error(spec.name, source.failed(spec, query, error))
+                    _fail(emit, spec.name, source.failed(spec, query, error))
         finally:
             if ahead is not None:
                 ahead.finish()
@@ -765,35 +785,40 @@ def _collect_one(
     if isinstance(source, _DuckSource):
         grouped = ahead() if ahead is not None else source.grouped(spec, query, request, parts)
         if grouped is not None:
-            note = source.queries.facts(to_duckdb(query), "duckdb").division
+            note = division_said(source.queries.facts(to_duckdb(query), "duckdb").division)
             _emit_grouped(grouped, spec, note, parts, emit, source.rows_said)
             return
     result = source.run(query, params)
     time = "period" if "period" in result.columns else "day"
     missing = [c for c in ("subject", time, *parts, *spec.dimensions) if c not in result.columns]
     if missing:
-        raise SqlMetricError(
-            f"the query must return columns subject, period or day, "
-            f"and {' and '.join(parts)}; missing {', '.join(missing)}"
-        )
+        raise _missing_columns(parts, missing)
     tally = _Tally(spec, request, result, time, parts)
     pick = tally.picker(result.columns)
     add = tally.add
     for number, row in enumerate(result.rows, start=1):
         add(number, pick(row))
-    note = (
-        source.queries.facts(to_duckdb(query), "duckdb").division
+    division = (
+        division_said(source.queries.facts(to_duckdb(query), "duckdb").division)
         if isinstance(source, _DuckSource)
-        else ""
+        else None
     )
-    tally.emit_all(emit, note)
+    tally.emit_all(emit, division)
+
+
+def _missing_columns(parts: list[str], missing: list[str]) -> SqlMetricError:
+    wanted, absent = " and ".join(parts), ", ".join(missing)
+    return SqlMetricError(
+        f"the query must return columns subject, period or day, and {wanted}; missing {absent}",
+        f"查询须返回 subject、period 或 day 列，以及 {' 和 '.join(parts)} 列；缺少 {absent}",
+    )
 
 
 def _emit_grouped(
-    grouped: _Grouped, spec: MetricSpec, note: str, parts: list[str], emit: Emit,
+    grouped: _Grouped, spec: MetricSpec, note: Said, parts: list[str], emit: Emit,
     said: RowsSaid | None = None,
 ) -> None:  # fmt: skip
-    if note and grouped.subjects:
+    if note.en and grouped.subjects:
         _warn(emit, spec.name, note)
     sources = grouped.sources(spec.name, said if said is not None else {})
     ratio = len(parts) == 2
@@ -826,7 +851,7 @@ def _collect_from_warehouse(
         warehouse = sql_warehouse.connect(request.settings, request.workspace, allowed)
     except SqlMetricError as error:
         for spec, _ in definitions:
-            emit.error(spec.name, str(error))
+            _fail(emit, spec.name, error.said)
         return
     try:
         for spec, query in definitions:
@@ -834,10 +859,10 @@ def _collect_from_warehouse(
                 _collect_aggregates(warehouse, spec, query, request, emit)
             except sql_warehouse.WarehouseUnreachable as error:
                 for other, _ in definitions[definitions.index((spec, query)) :]:
-                    emit.error(other.name, str(error))
+                    _fail(emit, other.name, error.said)
                 return
             except SqlMetricError as error:
-                emit.error(spec.name, str(error))
+                _fail(emit, spec.name, error.said)
     finally:
         warehouse.close()
 
@@ -848,7 +873,9 @@ def _collect_aggregates(
 ) -> None:  # fmt: skip
     if spec.dimensions:
         raise SqlMetricError("dimensions are read from files and SQLite/DuckDB databases; "
-                             "a warehouse connection does not split by them yet")  # fmt: skip
+                             "a warehouse connection does not split by them yet",
+                             "维度只能从文件和 SQLite、DuckDB 数据库读；连接数据仓库时"
+                             "还不能按维度拆分")  # fmt: skip
     parts = ["numerator", "denominator"] if spec.kind is MetricKind.RATIO else ["value"]
     columns = sql_warehouse.output_columns(query)
     if not columns:
@@ -857,10 +884,7 @@ def _collect_aggregates(
     time = "period" if "period" in columns else "day"
     missing = [c for c in ("subject", time, *parts) if c not in columns]
     if missing:
-        raise SqlMetricError(
-            f"the query must return columns subject, period or day, "
-            f"and {' and '.join(parts)}; missing {', '.join(missing)}"
-        )
+        raise _missing_columns(parts, missing)
     sql = sql_warehouse.pushed_down(
         query, warehouse.dialect, spec.kind, time == "day", request.periods, _params(request),
         request.through,
@@ -873,9 +897,10 @@ def _collect_aggregates(
         row = tally.layout(found)
         period, count = found["period"], int(found[sql_warehouse.ROWS])
         if period == sql_warehouse.NO_DAY:
+            subject = printable(str(found["subject"]))[:40]
             raise SqlMetricError(
-                f"table {read}: {_rows(count)} of subject {printable(str(found['subject']))[:40]} "
-                "have an empty (NULL) day"
+                f"table {read}: {_rows(count)} of subject {subject} have an empty (NULL) day",
+                f"表 {read}：subject 为 {subject} 的 {_rows_zh(count)}，day 为空（NULL）",
             )
         if period in (sql_warehouse.BEFORE, sql_warehouse.AFTER):
             side = "before" if period == sql_warehouse.BEFORE else "after"
@@ -899,10 +924,14 @@ def _params(request: CollectRequest) -> dict[str, str]:
     }
 
 
-def _warn(emit: Emit, metric: str, message: str) -> None:
+def _fail(emit: Emit, metric: str, said: Said) -> None:
+    emit.error(metric, said.en, zh=said.zh)
+
+
+def _warn(emit: Emit, metric: str, said: Said) -> None:
     warning = getattr(emit, "warning", None)
     if warning is not None:
-        warning(metric, message)  # the warning names its plugin and metric
+        warning(metric, said.en, zh=said.zh)  # the warning names its plugin and metric
 
 
 _INT64 = 2**63
@@ -938,7 +967,7 @@ class _Tally:
         """Each ``day`` value seen, placed: many rows share a day."""
         self.outside: dict[str, list[Any]] = {}
         """'before' or 'after' → [rows, first day, last day]."""
-        self.left_out: dict[str, list[Any]] = {}
+        self.left_out: dict[Said, list[Any]] = {}
         """why → [rows, where of the first few]."""
 
     def picker(self, columns: Sequence[str]) -> Callable[[Sequence[Any]], Sequence[Any]]:
@@ -963,22 +992,20 @@ class _Tally:
                   *self.spec.dimensions]  # fmt: skip
         return tuple(row.get(name) for name in wanted)
 
-    def _where(self, number: int, row: Sequence[Any]) -> str:
+    def _where(self, number: int, row: Sequence[Any]) -> Said:
         traced = self.result.traced
         at = 2 + len(self.parts)
         first, last, count = row[at], row[at + 1], row[at + 2]
         if traced is not None and first is not None:
             if (1 if count is None else count) == 1:
-                return traced.one(int(first))
-            return traced.many([[int(first), int(last), int(count)]])
-        return f"result row {number}"
+                return Said(*[traced.one(int(first))] * 2)
+            return Said(*[traced.many([[int(first), int(last), int(count)]])] * 2)
+        return Said(f"result row {number}", f"结果第 {number} 行")
 
-    def _fail(self, number: int, row: Sequence[Any], message: str) -> SqlMetricError:
-        return SqlMetricError(
-            f"table {self.result.reads}, {self._where(number, row)}: {message}"
-            if self.result.traced is not None
-            else f"table {self.result.reads}, result row {number}: {message}"
-        )
+    def _fail(self, number: int, row: Sequence[Any], message: Said) -> SqlMetricError:
+        where, reads = self._where(number, row), self.result.reads
+        return SqlMetricError(f"table {reads}, {where.en}: {message.en}",
+                              f"表 {reads}，{where.zh}：{message.zh}")  # fmt: skip
 
     def add(self, number: int, row: Sequence[Any]) -> None:
         """One result row, in the layout ``picker`` gives."""
@@ -986,14 +1013,18 @@ class _Tally:
         if subject not in self.subjects:
             subject = str(subject)
             if subject not in self.subjects:
-                raise self._fail(
-                    number, row, "column subject is not the id of a person or unit in the plan"
-                )
+                raise self._fail(number, row, Said(
+                    "column subject is not the id of a person or unit in the plan",
+                    "subject 列不是计划里人员或单位的 id",
+                ))  # fmt: skip
         day: dt.date | None = None
         if self.time == "period":
             period = str(row[1])
             if period not in self.asked:
-                raise self._fail(number, row, "column period is not a period id okrdesk asked for")
+                raise self._fail(number, row, Said(
+                    "column period is not a period id okrdesk asked for",
+                    "period 列不是 okrdesk 要的周期 id",
+                ))  # fmt: skip
         else:
             raw = row[1]
             placed = self.days.get(raw)
@@ -1017,7 +1048,9 @@ class _Tally:
             try:
                 numbers.append(_number(value))
             except _NotANumber as why:
-                self._leave_out(f"column {self.parts[i]} {why}", number, row)
+                part = self.parts[i]
+                self._leave_out(Said(f"column {part} {why.said.en}", f"{part} 列{why.said.zh}"),
+                                number, row)  # fmt: skip
                 return
         key = (subject, period, *self._slice(number, row))
         if self.spec.kind is MetricKind.STOCK and day is not None:
@@ -1033,9 +1066,11 @@ class _Tally:
         for i in range(width):
             total = totals[i] + numbers[i]
             if not math.isfinite(total):
-                raise self._fail(
-                    number, row, f"column {self.parts[i]} adds up beyond any finite number"
-                )
+                part = self.parts[i]
+                raise self._fail(number, row, Said(
+                    f"column {part} adds up beyond any finite number",
+                    f"{part} 列加起来超出了有限的数",
+                ))  # fmt: skip
             totals[i] = total
         first = row[2 + width]
         if first is not None and self.result.traced is not None:
@@ -1062,7 +1097,10 @@ class _Tally:
         for i, name in enumerate(self.spec.dimensions):
             value = row[at + i]
             if value is None or not str(value).strip() or SLICE_SEPARATOR in str(value):
-                why = f"column {name} is empty or holds '{SLICE_SEPARATOR}'; a dimension needs text"
+                why = Said(
+                    f"column {name} is empty or holds '{SLICE_SEPARATOR}'; a dimension needs text",
+                    f"{name} 列为空或含有 '{SLICE_SEPARATOR}'；维度须是文本",
+                )
                 raise self._fail(number, row, why)
             values.append(str(value))
         return values
@@ -1072,7 +1110,10 @@ class _Tally:
         try:
             day = dt.date.fromisoformat(str(row[1])[:10])
         except ValueError:
-            raise self._fail(number, row, "column day is not a date (YYYY-MM-DD)") from None
+            not_a_day = Said(
+                "column day is not a date (YYYY-MM-DD)", "day 列不是日期（YYYY-MM-DD）"
+            )
+            raise self._fail(number, row, not_a_day) from None
         index = bisect.bisect_right(self.starts, day) - 1
         if index < 0:
             return "before", day, ""
@@ -1089,21 +1130,21 @@ class _Tally:
         seen[0] += count
         seen[1], seen[2] = min(seen[1], first), max(seen[2], last)
 
-    def emit_all(self, emit: Emit, note: str = "") -> None:
+    def emit_all(self, emit: Emit, note: Said | None = None) -> None:
         """Every figure totalled, after the warnings (and ``note`` when there are
         figures); a metric whose rows all lie outside the plan, or were all left out
         (a column of ``¥1,234.50`` that holds no number), is an error instead."""
         name = self.spec.name
         if not self.totals and self.left_out:
-            raise SqlMetricError(f"no row could be counted: {'; '.join(self.warnings())}")
+            why = listed(self.warnings())
+            raise SqlMetricError(f"no row could be counted: {why.en}", f"没有一行能计入：{why.zh}")
         for warning in self.warnings():
             _warn(emit, name, warning)
         if not self.totals and self.outside:
-            raise SqlMetricError(
-                "no row lies inside the plan up to "
-                f"{self.request.through}: {'; '.join(self.outside_text())}"
-            )
-        if note and self.totals:
+            why, through = listed(self.outside_text()), self.request.through
+            raise SqlMetricError(f"no row lies inside the plan up to {through}: {why.en}",
+                                 f"截至 {through}，没有一行在计划之内：{why.zh}")  # fmt: skip
+        if note is not None and note.en and self.totals:
             _warn(emit, name, note)
         for key, numbers in self.totals.items():
             subject, period, *values = key
@@ -1111,32 +1152,45 @@ class _Tally:
             emit(name, subject, period, source=self.source(key), **_parts(self.parts, numbers),
                  dimensions=sliced or None)  # fmt: skip
 
-    def _leave_out(self, why: str, number: int, row: Sequence[Any]) -> None:
+    def _leave_out(self, why: Said, number: int, row: Sequence[Any]) -> None:
         seen = self.left_out.setdefault(why, [0, []])
         seen[0] += 1
         if len(seen[1]) < 3:
             seen[1].append(self._where(number, row))
 
-    def outside_text(self) -> list[str]:
+    def outside_text(self) -> list[Said]:
         texts = []
         plan_start = self.starts[0] if self.starts else self.request.through
         for side, (count, first, last) in sorted(self.outside.items(), reverse=True):
-            dates = f"dated {first}" if first == last else f"dated {first} to {last}"
-            edge = (
-                f"before the plan's first period ({plan_start})"
-                if side == "before"
-                else f"after {self.request.through}"
+            dates = (
+                Said(f"dated {first}", f"日期为 {first}")
+                if first == last
+                else Said(f"dated {first} to {last}", f"日期为 {first} 至 {last}")
             )
-            texts.append(f"{_rows(count)} {dates} {'lies' if count == 1 else 'lie'} {edge}")
+            edge = (
+                Said(f"before the plan's first period ({plan_start})",
+                     f"早于计划的第一个周期（{plan_start}）")
+                if side == "before"
+                else Said(f"after {self.request.through}", f"晚于 {self.request.through}")
+            )  # fmt: skip
+            lie = "lies" if count == 1 else "lie"
+            texts.append(Said(f"{_rows(count)} {dates.en} {lie} {edge.en}",
+                              f"{_rows_zh(count)}{dates.zh}，{edge.zh}"))  # fmt: skip
         return texts
 
-    def warnings(self) -> list[str]:
-        found = [f"{text}; not counted" for text in self.outside_text()]
+    def warnings(self) -> list[Said]:
+        found = [Said(f"{text.en}; not counted", f"{text.zh}；不计入")
+                 for text in self.outside_text()]  # fmt: skip
+        reads = self.result.reads
         for why, (count, where) in self.left_out.items():
-            more = ", …" if count > len(where) else ""
+            more = count > len(where)
+            shown = Said(", ".join(w.en for w in where) + (", …" if more else ""),
+                         "、".join(w.zh for w in where) + ("等" if more else ""))  # fmt: skip
             found.append(
-                f"{_rows(count)} left out: {why} (table {self.result.reads}: "
-                f"{', '.join(where)}{more})"
+                Said(
+                    f"{_rows(count)} left out: {why.en} (table {reads}: {shown.en})",
+                    f"{_rows_zh(count)}未计入：{why.zh}（表 {reads}：{shown.zh}）",
+                )
             )
         return found
 
@@ -1150,6 +1204,10 @@ class _Tally:
 
 def _rows(count: int) -> str:
     return "1 row" if count == 1 else f"{count:,} rows"
+
+
+def _rows_zh(count: int) -> str:
+    return f"{count:,} 行"
 
 
 _SHOWN_SPANS = 8
@@ -1215,7 +1273,15 @@ def _rows_text(rows: list[int], offset: int) -> str:
 
 
 class _NotANumber(ValueError):
-    """Why a cell is not a number, in words that do not quote it."""
+    """Why a cell is not a number, in words that do not quote it (``said``: in English
+    and in Chinese, each to follow "column value")."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.said = Said(en, zh)
+
+
+_NOT_FINITE = ("is not a finite number", "不是有限的数")
 
 
 def _number(value: object) -> float:
@@ -1224,16 +1290,16 @@ def _number(value: object) -> float:
     if type(value) is int and -(2**63) <= value < 2**63:
         return float(value)
     if value is None:
-        raise _NotANumber("is empty (NULL)")
+        raise _NotANumber("is empty (NULL)", "为空（NULL）")
     if isinstance(value, bytes):
-        raise _NotANumber("holds binary data, not a number")
+        raise _NotANumber("holds binary data, not a number", "是二进制数据，不是数")
     if isinstance(value, bool):
-        raise _NotANumber("holds true or false, not a number")
+        raise _NotANumber("holds true or false, not a number", "是 true 或 false，不是数")
     if isinstance(value, int | float | decimal.Decimal):
         try:
             number = float(value)
         except OverflowError:
-            raise _NotANumber("is not a finite number") from None
+            raise _NotANumber(*_NOT_FINITE) from None
     else:
         text = str(value).strip()
         try:
@@ -1242,8 +1308,8 @@ def _number(value: object) -> float:
             # A column the files made text (a cell such as "N/A" beside the figures) still
             # holds figures written the way Excel writes them: "1,234.5" is 1234.5.
             if not re.fullmatch(THOUSANDS, text):
-                raise _NotANumber("holds text, not a number") from None
+                raise _NotANumber("holds text, not a number", "是文本，不是数") from None
             number = float(text.replace(",", ""))
     if not math.isfinite(number):
-        raise _NotANumber("is not a finite number")
+        raise _NotANumber(*_NOT_FINITE)
     return number

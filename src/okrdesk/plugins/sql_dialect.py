@@ -15,6 +15,8 @@ from typing import Any
 
 import attrs
 
+from okrdesk.errors import Said
+
 ROW_FIRST, ROW_LAST, ROW_COUNT = "__okrdesk_first", "__okrdesk_last", "__okrdesk_rows"
 PARAMETERS = ("start", "end", "through")
 
@@ -55,9 +57,38 @@ def to_duckdb(query: str) -> str:
 
 
 _SQLITE_ONLY = {
-    "JULIANDAY": "julianday(x) is SQLite's: in DuckDB count days with date_diff('day', a, b)",
-    "UNIXEPOCH": "unixepoch(x) is SQLite's: in DuckDB write epoch(x)",
+    "JULIANDAY": Said(
+        "julianday(x) is SQLite's: in DuckDB count days with date_diff('day', a, b)",
+        "julianday(x) 是 SQLite 的写法：DuckDB 里数天数请用 date_diff('day', a, b)",
+    ),
+    "UNIXEPOCH": Said(
+        "unixepoch(x) is SQLite's: in DuckDB write epoch(x)",
+        "unixepoch(x) 是 SQLite 的写法：DuckDB 里请写 epoch(x)",
+    ),
 }
+_MODIFIERS = Said(
+    "{name}(x, 'modifier') is SQLite's: in DuckDB write date_trunc('month', x) for "
+    "'start of month' and x + INTERVAL 1 DAY for '+1 day'",
+    "{name}(x, 'modifier') 是 SQLite 的写法：DuckDB 里 'start of month' 请写 "
+    "date_trunc('month', x)，'+1 day' 请写 x + INTERVAL 1 DAY",
+)
+_STRFTIME = Said(
+    "strftime with modifiers is SQLite's: in DuckDB write strftime(x + INTERVAL 1 DAY, "
+    "'%Y-%m') (date first, then the format)",
+    "带 modifier 的 strftime 是 SQLite 的写法：DuckDB 里请写 strftime(x + INTERVAL 1 DAY, "
+    "'%Y-%m')（先日期，后格式）",
+)
+_NOW = Said(
+    "'now' is SQLite's: in DuckDB write current_date or :through",
+    "'now' 是 SQLite 的写法：DuckDB 里请写 current_date 或 :through",
+)
+DIVISION = Said(
+    "DuckDB divides whole numbers exactly (7 / 2 = 3.5) where SQLite gave 3; write 7 // 2 "
+    "where the query meant SQLite's whole-number division",
+    "DuckDB 做整数除法得的是精确值（7 / 2 = 3.5），SQLite 得的是 3；查询要的若是 SQLite "
+    "那样的整除，请写 7 // 2",
+)
+"""The word on ``/`` between whole numbers (``division_note``)."""
 _MODIFIED = {"DATE", "DATETIME", "TIME"}
 _SUSPECT = re.compile(r"\b(date|datetime|time|julianday|unixepoch|strftime)\s*\(|'now'", re.I)
 
@@ -75,7 +106,7 @@ def _parsed(query: str, dialect: str) -> Any:
         return None
 
 
-def sqlite_advice(query: str) -> list[str]:
+def sqlite_advice(query: str) -> list[Said]:
     """What to change in a query written for SQLite that DuckDB cannot run; empty when
     nothing is known to need a change (or the query cannot be read at all)."""
     if not _SUSPECT.search(query):
@@ -85,23 +116,20 @@ def sqlite_advice(query: str) -> list[str]:
     tree = _parsed(query, "sqlite")
     if tree is None:
         return []
-    advice: list[str] = []
+    advice: list[Said] = []
     for node in tree.walk():
         name = _function_name(node)
         if name in _MODIFIED and _argument_count(node) > 1:
+            written = name.lower()
             advice.append(
-                f"{name.lower()}(x, 'modifier') is SQLite's: in DuckDB write "
-                "date_trunc('month', x) for 'start of month' and x + INTERVAL 1 DAY for '+1 day'"
+                Said(_MODIFIERS.en.format(name=written), _MODIFIERS.zh.format(name=written))
             )
         elif name == "STRFTIME" and _argument_count(node) > 2:
-            advice.append(
-                "strftime with modifiers is SQLite's: in DuckDB write "
-                "strftime(x + INTERVAL 1 DAY, '%Y-%m') (date first, then the format)"
-            )
-        elif _SQLITE_ONLY.get(name):
+            advice.append(_STRFTIME)
+        elif name in _SQLITE_ONLY:
             advice.append(_SQLITE_ONLY[name])
         if isinstance(node, exp.Literal) and node.is_string and node.this.lower() == "now":
-            advice.append("'now' is SQLite's: in DuckDB write current_date or :through")
+            advice.append(_NOW)
     return list(dict.fromkeys(advice))
 
 
@@ -117,11 +145,14 @@ def division_note(query: str) -> str:
         return ""
     for node in tree.find_all(exp.Div):
         if not any(_fractional(side) for side in (node.left, node.right)):
-            return (
-                "DuckDB divides whole numbers exactly (7 / 2 = 3.5) where SQLite gave 3; "
-                "write 7 // 2 where the query meant SQLite's whole-number division"
-            )
+            return DIVISION.en
     return ""
+
+
+def division_said(note: str) -> Said:
+    """``division_note``'s word, as a collect kept it (``QueryFacts.division``), in both
+    languages."""
+    return DIVISION if note == DIVISION.en else Said(*[note] * 2)
 
 
 def _fractional(node: Any) -> bool:

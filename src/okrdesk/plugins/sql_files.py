@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import attrs
 
-from okrdesk.errors import printable
+from okrdesk.errors import Said, printable
 from okrdesk.files import user_cache_folder, write_text_atomically
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
 from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
@@ -64,13 +64,16 @@ def confined(workspace: Path, written: str, key: str, allowed: Sequence[Path]) -
     unless it lies inside the workspace or a folder of ``allow_outside_workspace``."""
     path = (workspace / written).expanduser().resolve()
     inside = [workspace.resolve(), *allowed]
+    shown = printable(written)[:200]
     if not any(path.is_relative_to(folder) for folder in inside):
         raise SqlMetricError(
-            f"{key}: {printable(written)[:200]} lies outside the workspace; okrdesk reads "
-            "files elsewhere only from folders listed in sources.sql.allow_outside_workspace"
+            f"{key}: {shown} lies outside the workspace; okrdesk reads files elsewhere only "
+            "from folders listed in sources.sql.allow_outside_workspace",
+            f"{key}: {shown} 在工作区之外；工作区以外的文件，okrdesk 只从 "
+            "sources.sql.allow_outside_workspace 列出的文件夹里读",
         )
     if not path.is_file():
-        raise NoSuchFile(f"{key}: no file {printable(written)[:200]}")
+        raise NoSuchFile(f"{key}: no file {shown}", f"{key}: 没有文件 {shown}")
     return path
 
 
@@ -111,16 +114,18 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
     """Read one entry of ``sources.sql.tables``: ``name = "path"`` or a table of options."""
     key = f"sources.sql.tables.{name}"
     if not TABLE_NAME.match(name):
-        raise SqlMetricError(
-            f"sources.sql.tables: {printable(name)[:80]!r} is not a usable table name"
-        )
+        shown = printable(name)[:80]
+        raise SqlMetricError(f"sources.sql.tables: {shown!r} is not a usable table name",
+                             f"sources.sql.tables: {shown!r} 不能用作表名")  # fmt: skip
     options: Mapping[str, Any] = {"path": raw} if isinstance(raw, str) else _mapping(raw, key)
     unknown = set(options) - TABLE_KEYS
     if unknown:
-        raise SqlMetricError(f"{key}: unknown keys {', '.join(sorted(unknown))}")
+        keys = ", ".join(sorted(unknown))
+        raise SqlMetricError(f"{key}: unknown keys {keys}", f"{key}: 未知的键 {keys}")
     written = _text(options, "path", key)
     if written is None:
-        raise SqlMetricError(f"{key}.path: missing; expected the file's path")
+        raise SqlMetricError(f"{key}.path: missing; expected the file's path",
+                             f"{key}.path: 缺少；应为文件的路径")  # fmt: skip
     path = confined(workspace, written, key, allowed)
     kind = _kind(path)
     encoding = _text(options, "encoding", key)
@@ -128,26 +133,33 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
         try:
             encoding = codecs.lookup(encoding).name
         except LookupError:
-            raise SqlMetricError(f"{key}.encoding: unknown encoding {encoding[:40]!r}") from None
+            raise SqlMetricError(
+                f"{key}.encoding: unknown encoding {encoding[:40]!r}",
+                f"{key}.encoding: 未知的编码 {encoding[:40]!r}",
+            ) from None
     delimiter = _text(options, "delimiter", key)
     if delimiter is None and path.name.lower().removesuffix(".gz").endswith(".tsv"):
         delimiter = "\t"
     header, skip = options.get("header", True), options.get("skip", 0)
     if not isinstance(header, bool):
-        raise SqlMetricError(f"{key}.header: expected true or false")
+        raise SqlMetricError(f"{key}.header: expected true or false",
+                             f"{key}.header: 应为 true 或 false")  # fmt: skip
     if isinstance(skip, bool) or not isinstance(skip, int) or skip < 0:
-        raise SqlMetricError(f"{key}.skip: expected a count of rows, 0 or more")
+        raise SqlMetricError(f"{key}.skip: expected a count of rows, 0 or more",
+                             f"{key}.skip: 应为行数，0 或更多")  # fmt: skip
     columns = _texts(options, "columns", key)
     raw_types = options.get("types", {})
     if not isinstance(raw_types, Mapping):
-        raise SqlMetricError(f"{key}.types: expected a table of column = type")
+        raise SqlMetricError(f"{key}.types: expected a table of column = type",
+                             f"{key}.types: 应为“列 = 类型”的表")  # fmt: skip
     types = []
     for column, written_type in raw_types.items():
         sql = _TYPES.get(str(written_type).lower())
         if sql is None:
+            shown, known = str(written_type)[:40], ", ".join(sorted(set(_TYPES)))
             raise SqlMetricError(
-                f"{key}.types.{column}: unknown type {str(written_type)[:40]!r}; "
-                f"use one of {', '.join(sorted(set(_TYPES)))}"
+                f"{key}.types.{column}: unknown type {shown!r}; use one of {known}",
+                f"{key}.types.{column}: 未知的类型 {shown!r}；可用的类型：{known}",
             )
         types.append((str(column), sql))
     return TableFile(
@@ -159,21 +171,23 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
 
 def _mapping(raw: object, key: str) -> Mapping[str, Any]:
     if not isinstance(raw, Mapping):
-        raise SqlMetricError(f"{key}: expected a file path or a table with path = …")
+        raise SqlMetricError(f"{key}: expected a file path or a table with path = …",
+                             f"{key}: 应为文件路径，或写有 path = … 的表")  # fmt: skip
     return raw
 
 
 def _text(options: Mapping[str, Any], name: str, key: str) -> str | None:
     value = options.get(name)
     if value is not None and (not isinstance(value, str) or not value):
-        raise SqlMetricError(f"{key}.{name}: expected a string")
+        raise SqlMetricError(f"{key}.{name}: expected a string", f"{key}.{name}: 应为文本")
     return value
 
 
 def _texts(options: Mapping[str, Any], name: str, key: str) -> tuple[str, ...]:
     value = options.get(name, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise SqlMetricError(f"{key}.{name}: expected an array of strings")
+        raise SqlMetricError(f"{key}.{name}: expected an array of strings",
+                             f"{key}.{name}: 应为文本的数组")  # fmt: skip
     return tuple(value)
 
 
@@ -213,9 +227,11 @@ def load_table(
     if table.path.stat().st_size == 0:
         # DuckDB reads it as a table of no columns, which every query then fails on
         # naming a column: say what is wrong with the file instead.
+        key, file = f"sources.sql.tables.{table.name}", table.path.name
         raise SqlMetricError(
-            f"sources.sql.tables.{table.name}: {table.path.name} is empty (0 bytes), without "
-            "even a header row; was the export cut short?"
+            f"{key}: {file} is empty (0 bytes), without even a header row; was the export "
+            "cut short?",
+            f"{key}: {file} 是空的（0 字节），连表头都没有；是不是导出时中断了？",
         )
     digest = _Digest(table.path) if cache is not None else None
     raw = f"__okrdesk_raw_{table.name}"
@@ -225,7 +241,7 @@ def load_table(
         )
         _typed(connection, table, raw)
     except duckdb.Error as error:
-        raise SqlMetricError(_unreadable(table, error)) from None
+        raise SqlMetricError(*_unreadable(table, error)) from None
     finally:
         connection.execute(f"DROP TABLE IF EXISTS {quoted(raw)}")
     if cache is not None and digest is not None:
@@ -287,9 +303,11 @@ def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
                 text = decoder.decode(chunk, final=not chunk)
             except UnicodeDecodeError as error:
                 before = chunk[: error.start].decode(encoding, errors="ignore").count("\n")
+                at = f"sources.sql.tables.{table.name}: {table.path.name}:{row + before}"
                 raise SqlMetricError(
-                    f"sources.sql.tables.{table.name}: {table.path.name}:{row + before}: "
-                    f"not {encoding} text; set encoding for this table to the file's encoding"
+                    f"{at}: not {encoding} text; set encoding for this table to the file's "
+                    "encoding",
+                    f"{at}: 不是 {encoding} 文本；请把这张表的 encoding 设为文件实际的编码",
                 ) from None
             out.write(text.removeprefix("\ufeff") if row == 1 else text)
             row += text.count("\n")
@@ -307,17 +325,16 @@ def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:
     try:
         book = load_workbook(table.path, read_only=True, data_only=True)
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, InvalidFileException) as error:
-        raise SqlMetricError(
-            f"sources.sql.tables.{table.name}: {table.path.name} is not a readable .xlsx "
-            f"file ({type(error).__name__})"
-        ) from None
+        at, kind = f"sources.sql.tables.{table.name}: {table.path.name}", type(error).__name__
+        raise SqlMetricError(f"{at} is not a readable .xlsx file ({kind})",
+                             f"{at} 不是能读的 .xlsx 文件（{kind}）") from None  # fmt: skip
     try:
         if table.sheet is not None and table.sheet not in book.sheetnames:
-            raise SqlMetricError(
-                f"sources.sql.tables.{table.name}.sheet: {table.path.name} has no sheet "
-                f"{printable(table.sheet)[:80]!r}; its sheets: "
-                f"{', '.join(printable(s)[:40] for s in book.sheetnames)}"
-            )
+            at = f"sources.sql.tables.{table.name}.sheet: {table.path.name}"
+            sheet, sheets = (printable(table.sheet)[:80],
+                             ", ".join(printable(s)[:40] for s in book.sheetnames))  # fmt: skip
+            raise SqlMetricError(f"{at} has no sheet {sheet!r}; its sheets: {sheets}",
+                                 f"{at} 里没有工作表 {sheet!r}；它的工作表：{sheets}")  # fmt: skip
         sheet = book[table.sheet] if table.sheet is not None else book.worksheets[0]
         target = scratch / f"{table.name}.csv"
         with _scratch_writer(target) as out:
@@ -345,10 +362,10 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
     declared = dict(table.types)
     unknown = set(declared) - {str(c[0]) for c in described}
     if unknown:
-        raise SqlMetricError(
-            f"sources.sql.tables.{table.name}.types: no column "
-            f"{', '.join(printable(c)[:40] for c in sorted(unknown))} in {table.path.name}"
-        )
+        key, file = f"sources.sql.tables.{table.name}.types", table.path.name
+        names = ", ".join(printable(c)[:40] for c in sorted(unknown))
+        raise SqlMetricError(f"{key}: no column {names} in {file}",
+                             f"{key}: {file} 里没有列 {names}")  # fmt: skip
     nulls = ", ".join(_literal(n) for n in ("", *table.null))
     cells, plain = {}, {}
     for name, kind, *_ in described:
@@ -599,26 +616,28 @@ def _check_cells(
         f"AND ({_unfit(cell, sql_type)}) ORDER BY rowid LIMIT 1"
     ).fetchone()
     if bad is not None:
-        raise SqlMetricError(
-            f"sources.sql.tables.{table.name}: {table.path.name}:{int(bad[0]) + table.first_row}: "
-            f"column {printable(column)[:80]} cannot be read as {sql_type.lower()}"
-        )
+        at = f"sources.sql.tables.{table.name}: {table.path.name}:{int(bad[0]) + table.first_row}"
+        name, kind = printable(column)[:80], sql_type.lower()
+        raise SqlMetricError(f"{at}: column {name} cannot be read as {kind}",
+                             f"{at}: {name} 列的值不能读作 {kind}")  # fmt: skip
 
 
-def _unreadable(table: TableFile, error: duckdb.Error) -> str:
+def _unreadable(table: TableFile, error: duckdb.Error) -> Said:
     """What went wrong reading a file, with its row when DuckDB says it, never the content."""
     text = str(error)
     line = re.search(r"\bline:? (\d+)", text, re.IGNORECASE)
     where = f"{table.path.name}:{line.group(1)}" if line else table.path.name
+    at = f"sources.sql.tables.{table.name}: {where}"
     if "unicode" in text.lower() or "utf" in text.lower():
-        return (
-            f"sources.sql.tables.{table.name}: {where}: not UTF-8 text; set encoding "
-            '(for example encoding = "gbk", "gb18030" or "utf-16") for this table'
+        return Said(
+            f'{at}: not UTF-8 text; set encoding (for example encoding = "gbk", "gb18030" or '
+            '"utf-16") for this table',
+            f'{at}: 不是 UTF-8 文本；请给这张表设 encoding（例如 encoding = "gbk"、"gb18030" '
+            '或 "utf-16"）',
         )
-    return (
-        f"sources.sql.tables.{table.name}: {where}: not a readable {table.kind} file "
-        f"({type(error).__name__})"
-    )
+    kind = type(error).__name__
+    return Said(f"{at}: not a readable {table.kind} file ({kind})",
+                f"{at}: 不是能读的 {table.kind} 文件（{kind}）")  # fmt: skip
 
 
 # -------------------------------------------------------------------- cache

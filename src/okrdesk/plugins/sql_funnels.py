@@ -26,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from okrdesk.plugins.sql_settings import SqlMetricError
+from okrdesk.plugins.sql_settings import SqlMetricError, keyed
 
 FUNNEL_KEYS = {"entered", "converted", "within_days", "entered_label", "converted_label"}
 MAX_DAYS = 3660
@@ -42,30 +42,38 @@ def expanded(index: int, raw: Mapping[str, Any], duckdb_sql: bool) -> dict[str, 
     where = f"sources.sql.metrics[{index}]"
     funnel = raw["funnel"]
     if not isinstance(funnel, Mapping):
-        raise SqlMetricError(f"{where}.funnel: expected a table")
+        raise SqlMetricError(f"{where}.funnel: expected a table", f"{where}.funnel: 应为表")
     if "query" in raw:
-        raise SqlMetricError(f"{where}: give either query or funnel; a funnel writes its query")
+        raise SqlMetricError(
+            f"{where}: give either query or funnel; a funnel writes its query",
+            f"{where}: query 和 funnel 只能写一个；漏斗会自己写出查询",
+        )
     unknown = set(funnel) - FUNNEL_KEYS
     if unknown:
-        raise SqlMetricError(f"{where}.funnel: unknown keys {', '.join(sorted(unknown))}")
+        keys = ", ".join(sorted(unknown))
+        raise SqlMetricError(f"{where}.funnel: unknown keys {keys}",
+                             f"{where}.funnel: 未知的键 {keys}")  # fmt: skip
     for key in ("entered", "converted"):
         if not isinstance(funnel.get(key), str) or not funnel[key].strip():
-            raise SqlMetricError(f"{where}.funnel.{key}: missing; expected a SELECT query")
+            raise SqlMetricError(f"{where}.funnel.{key}: missing; expected a SELECT query",
+                                 f"{where}.funnel.{key}: 缺少；应为一条 SELECT 查询")  # fmt: skip
     days = funnel.get("within_days")
     if isinstance(days, bool) or not isinstance(days, int) or not 0 <= days <= MAX_DAYS:
         raise SqlMetricError(
             f"{where}.funnel.within_days: expected a whole number of days from 0 to "
-            f"{MAX_DAYS}, got {days!r}"
+            f"{MAX_DAYS}, got {days!r}",
+            f"{where}.funnel.within_days: 应为 0 到 {MAX_DAYS} 之间的整天数，现为 {days!r}",
         )
     if raw.get("kind", "ratio") != "ratio":
-        raise SqlMetricError(f"{where}.kind: a funnel is a ratio (converted / entered)")
+        raise SqlMetricError(f"{where}.kind: a funnel is a ratio (converted / entered)",
+                             f"{where}.kind: 漏斗是比率（转化数 / 进入数）")  # fmt: skip
     from okrdesk.plugins.sql_metrics import check_query
 
     for key in ("entered", "converted"):
         try:
             check_query(funnel[key])
         except SqlMetricError as error:
-            raise SqlMetricError(f"{where}.funnel.{key}: {error}") from None
+            raise SqlMetricError(*keyed(f"{where}.funnel.{key}", error.said)) from None
     definition = {k: v for k, v in raw.items() if k != "funnel"}
     definition.setdefault("kind", "ratio")
     definition.setdefault("description", _description(funnel))

@@ -61,7 +61,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from okrdesk.errors import printable
+from okrdesk.errors import Said, printable
 from okrdesk.model import (
     DIMENSION_NAME,
     DimensionLabels,
@@ -82,6 +82,8 @@ from okrdesk.plugins.sql_settings import (
     allowed_folders,
     check_settings,
     has_connection,
+    keyed,
+    listed,
 )  # fmt: skip
 from okrdesk.units import UNITS
 
@@ -105,9 +107,14 @@ def check_query(query: str) -> None:
     body = _LEADING_COMMENTS.sub("", query, count=1)
     first = body.split(None, 1)[0].upper() if body.strip() else ""
     if first not in {"SELECT", "WITH"}:
-        raise SqlMetricError(f"only a SELECT query is allowed, not {first or 'an empty query'}")
+        raise SqlMetricError(
+            f"only a SELECT query is allowed, not {first or 'an empty query'}",
+            f"只能写 SELECT 查询，不能是{f' {first}' if first else '空查询'}",
+        )
     if not sqlite3.complete_statement(body.rstrip().rstrip(";") + ";"):
-        raise SqlMetricError("the query is not a complete SQL statement")
+        raise SqlMetricError(
+            "the query is not a complete SQL statement", "查询不是一条完整的 SQL 语句"
+        )
 
 
 T = TypeVar("T")
@@ -116,8 +123,8 @@ T = TypeVar("T")
 class _Mistakes(SqlMetricError):
     """Every mistake of one definition, each a message at its key."""
 
-    def __init__(self, messages: list[str]) -> None:
-        super().__init__("; ".join(messages))
+    def __init__(self, messages: list[Said]) -> None:
+        super().__init__(*listed(messages))
         self.messages = messages
 
 
@@ -125,22 +132,27 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
     """The metric ``raw`` defines; else ``_Mistakes``, with every mistake in it."""
     where = f"sources.sql.metrics[{index}]"
     if not isinstance(raw, Mapping):
-        raise SqlMetricError(f"{where}: expected a table")
-    problems: list[str] = []
+        raise SqlMetricError(f"{where}: expected a table", f"{where}: 应为表")
+    problems: list[Said] = []
 
     def checked(check: Callable[[], T]) -> T | None:
         try:
             return check()
         except SqlMetricError as error:
-            problems.append(str(error))
+            problems.append(error.said)
             return None
 
     unknown = sorted(set(raw) - _METRIC_KEYS)
     if unknown:
-        problems.append(f"{where}: unknown keys {', '.join(unknown)}{_closest(unknown)}")
+        keys, closest = ", ".join(unknown), _closest(unknown)
+        problems.append(Said(f"{where}: unknown keys {keys}{closest.en}",
+                             f"{where}: 未知的键 {keys}{closest.zh}"))  # fmt: skip
     missing = [key for key in ("name", "kind", "unit", "query")
                if not isinstance(raw.get(key), str) or not raw[key].strip()]  # fmt: skip
-    problems += [f"{where}.{key}: missing; expected a string" for key in missing]
+    problems += [
+        Said(f"{where}.{key}: missing; expected a string", f"{where}.{key}: 缺少；应为文本")
+        for key in missing
+    ]
     name = "" if "name" in missing else str(raw["name"])
     kind = (
         None
@@ -151,7 +163,8 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
     over = [checked(functools.partial(_choice, OverTime, raw, f"{part}_over_time", "sum", where))
             for part in ("numerator", "denominator")]  # fmt: skip
     if "unit" not in missing and raw["unit"] not in UNITS:
-        problems.append(f"{where}.unit: unknown unit {raw['unit']!r}")
+        problems.append(Said(f"{where}.unit: unknown unit {raw['unit']!r}",
+                             f"{where}.unit: 未知的计量单位 {raw['unit']!r}"))  # fmt: skip
     revenue, never_negative = (
         checked(functools.partial(_flag, raw, where, key)) for key in ("revenue", "never_negative")
     )
@@ -159,8 +172,11 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
     if not isinstance(dimensions, list) or not all(
         isinstance(d, str) and DIMENSION_NAME.match(d) for d in dimensions
     ):
-        problems.append(f"{where}.dimensions: expected an array of column names "
-                        "(lowercase letters, digits and _)")  # fmt: skip
+        problems.append(Said(
+            f"{where}.dimensions: expected an array of column names (lowercase letters, "
+            "digits and _)",
+            f"{where}.dimensions: 应为列名的数组（小写字母、数字和 _）",
+        ))  # fmt: skip
         dimensions = []
     labels = checked(
         lambda: _labels(f"{where}.dimension_labels", raw.get("dimension_labels", {}), dimensions)
@@ -171,12 +187,11 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         try:
             check_query(raw["query"])
         except SqlMetricError as error:
-            problems.append(f"{shown}: {error}")
+            problems.append(keyed(shown, error.said))
         else:
             advice = sqlite_advice(raw["query"]) if duckdb_sql else []
             if advice:
-                problems.append(f"{shown}: written for SQLite; DuckDB, which reads the tables, "
-                                f"cannot run it: {'; '.join(advice)}")  # fmt: skip
+                problems.append(keyed(shown, for_sqlite(advice)))
     if problems:
         raise _Mistakes(problems)
     assert kind and direction and over[0] and over[1] and labels is not None
@@ -198,13 +213,22 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
     )
 
 
-def _closest(unknown: list[str]) -> str:
+def for_sqlite(advice: list[Said]) -> Said:
+    """A query written in SQLite's SQL, which DuckDB cannot run: what to change."""
+    said = listed(advice)
+    return Said(f"written for SQLite; DuckDB, which reads the tables, cannot run it: {said.en}",
+                f"这是按 SQLite 写的；读这些表的 DuckDB 运行不了：{said.zh}")  # fmt: skip
+
+
+def _closest(unknown: list[str]) -> Said:
     """' (did you mean "query"?)' for the first misspelt key that is close to a known one."""
     for key in unknown:
         close = difflib.get_close_matches(key, sorted(_METRIC_KEYS), n=1, cutoff=0.75)
         if close:
-            return f' (did you mean "{close[0]}" for {key}?)'
-    return ""
+            return Said(
+                f' (did you mean "{close[0]}" for {key}?)', f"（{key} 是不是“{close[0]}”？）"
+            )
+    return Said("", "")
 
 
 def _settles_after_days(found: object, where: str) -> int | None:
@@ -213,7 +237,9 @@ def _settles_after_days(found: object, where: str) -> int | None:
         return None
     if isinstance(found, bool) or not isinstance(found, int) or found < 0:
         raise SqlMetricError(f"{where}.settles_after_days: expected a whole number of days "
-                             f'from 0, or "never", got {found!r}')  # fmt: skip
+                             f'from 0, or "never", got {found!r}',
+                             f'{where}.settles_after_days: 应为从 0 起的整天数，或 "never"，'
+                             f"现为 {found!r}")  # fmt: skip
     return found
 
 
@@ -226,15 +252,19 @@ def _choice(kind: type[E], raw: Mapping[str, Any], key: str, default: str | None
     try:
         return kind(found)
     except ValueError:
-        choices = ", ".join(member.value for member in kind)
-        raise SqlMetricError(f"{where}.{key}: {found!r} is not one of {choices}") from None
+        choices = [member.value for member in kind]
+        raise SqlMetricError(
+            f"{where}.{key}: {found!r} is not one of {', '.join(choices)}",
+            f"{where}.{key}: {found!r} 不是 {'、'.join(choices)} 之一",
+        ) from None
 
 
 def _flag(raw: Mapping[str, Any], where: str, key: str) -> bool:
     """A metric's ``true``/``false`` key, false when left out."""
     found = raw.get(key, False)
     if not isinstance(found, bool):
-        raise SqlMetricError(f"{where}.{key}: expected true or false, got {found!r}")
+        raise SqlMetricError(f"{where}.{key}: expected true or false, got {found!r}",
+                             f"{where}.{key}: 应为 true 或 false，现为 {found!r}")  # fmt: skip
     return found
 
 
@@ -242,50 +272,60 @@ def _labels(where: str, raw: object, dimensions: list[str]) -> dict[str, Dimensi
     """``dimension_labels``: for each dimension, its words in the report (``zh``, ``en``)
     and, optionally, words for its values (``values_zh``, ``values_en``)."""
     if not isinstance(raw, Mapping):
-        raise SqlMetricError(f"{where}: expected a table of dimension = {{ zh, en }}")
+        raise SqlMetricError(f"{where}: expected a table of dimension = {{ zh, en }}",
+                             f"{where}: 应为“维度 = {{ zh, en }}”的表")  # fmt: skip
     found = {}
     for name, words in raw.items():
         if name not in dimensions:
             raise SqlMetricError(f"{where}.{name}: not one of the metric's dimensions "
-                                 f"({', '.join(dimensions) or 'it has none'})")  # fmt: skip
+                                 f"({', '.join(dimensions) or 'it has none'})",
+                                 f"{where}.{name}: 不是这个指标的维度"
+                                 f"（{'、'.join(dimensions) or '它没有维度'}）")  # fmt: skip
         if not isinstance(words, Mapping):
             raise SqlMetricError(f'{where}.{name}: expected a table, e.g. {{ zh = "渠道", '
+                                 'en = "channel" }',
+                                 f'{where}.{name}: 应为表，例如 {{ zh = "渠道", '
                                  'en = "channel" }')  # fmt: skip
         unknown = set(words) - _LABEL_KEYS
         if unknown:
-            raise SqlMetricError(f"{where}.{name}: unknown keys {', '.join(sorted(unknown))}; "
-                                 f"expected {', '.join(sorted(_LABEL_KEYS))}")  # fmt: skip
+            keys, known = ", ".join(sorted(unknown)), ", ".join(sorted(_LABEL_KEYS))
+            raise SqlMetricError(f"{where}.{name}: unknown keys {keys}; expected {known}",
+                                 f"{where}.{name}: 未知的键 {keys}；可用的键：{known}")  # fmt: skip
         for key in ("zh", "en"):
             if not isinstance(words.get(key, name), str):
-                raise SqlMetricError(f"{where}.{name}.{key}: expected a string")
+                raise SqlMetricError(f"{where}.{name}.{key}: expected a string",
+                                     f"{where}.{name}.{key}: 应为文本")  # fmt: skip
         values = {key: words.get(key, {}) for key in ("values_zh", "values_en")}
         for key, table in values.items():
             if not isinstance(table, Mapping) or not all(
                 isinstance(v, str) for v in table.values()
             ):
-                raise SqlMetricError(f'{where}.{name}.{key}: expected a table of value = "word"')
+                raise SqlMetricError(f'{where}.{name}.{key}: expected a table of value = "word"',
+                                     f'{where}.{name}.{key}: 应为“值 = "文字"”的表')  # fmt: skip
         found[name] = DimensionLabels(words.get("zh", name), words.get("en", name),
                                       values_zh=values["values_zh"],
                                       values_en=values["values_en"])  # fmt: skip
     return found
 
 
-def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, str]], list[str]]:
+def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, str]], list[Said]]:
     """The sound metric definitions, and a message for each broken one: one broken
     definition never takes the others with it."""
     unknown = set(settings) - _SETTINGS_KEYS
     if unknown:
-        raise SqlMetricError(f"sources.sql: unknown keys {', '.join(sorted(unknown))}")
+        keys = ", ".join(sorted(unknown))
+        raise SqlMetricError(f"sources.sql: unknown keys {keys}", f"sources.sql: 未知的键 {keys}")
     raw = settings.get("metrics", [])
     if not isinstance(raw, list):
         raise SqlMetricError(
-            "sources.sql.metrics: expected an array of tables [[sources.sql.metrics]]"
+            "sources.sql.metrics: expected an array of tables [[sources.sql.metrics]]",
+            "sources.sql.metrics: 应为表数组 [[sources.sql.metrics]]",
         )
     if has_connection(settings):
         check_settings(settings)
     found: list[tuple[MetricSpec, str]] = []
-    broken: list[str] = [
-        f"sources.sql.views.{name}: {why}" for name, why in _views(settings)[1].items()
+    broken: list[Said] = [
+        keyed(f"sources.sql.views.{name}", why) for name, why in _views(settings)[1].items()
     ]
     duckdb_sql = settings.get("database") is None
     first: dict[str, int] = {}
@@ -300,16 +340,18 @@ def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, st
             else:
                 spec = _definition(index, item, duckdb_sql)
             if spec.name in first:
+                where, other = f"sources.sql.metrics[{index}].name ({spec.name})", first[spec.name]
                 raise SqlMetricError(
-                    f"sources.sql.metrics[{index}].name ({spec.name}): already the name of "
-                    f"sources.sql.metrics[{first[spec.name]}]; give each metric its own name"
+                    f"{where}: already the name of sources.sql.metrics[{other}]; give each "
+                    "metric its own name",
+                    f"{where}: sources.sql.metrics[{other}] 已用了这个名字；每个指标的名字不能相同",
                 )
             first[spec.name] = index
             found.append((spec, item["query"]))
         except _Mistakes as mistakes:
             broken.extend(mistakes.messages)
         except SqlMetricError as error:
-            broken.append(str(error))
+            broken.append(error.said)
     return found, broken
 
 
@@ -323,15 +365,16 @@ def okrdesk_metrics(register: Callable[[MetricSpec], None], settings: Mapping[st
     items = settings.get("metrics", [])
     if all(map(_named, items)):  # each definition names its metric: no other is ours
         named = {name for name in map(_named, items) if name}
-        raise BrokenDefinitions("; ".join(broken), frozenset(named - {s.name for s, _ in found}))
-    raise SqlMetricError("; ".join(broken))
+        raise BrokenDefinitions(listed(broken), frozenset(named - {s.name for s, _ in found}))
+    raise SqlMetricError(*listed(broken))
 
 
 class BrokenDefinitions(SqlMetricError, DeclaredInPart):
     """Some of ``[sources.sql]``'s definitions are broken; ``metrics`` are theirs."""
 
-    def __init__(self, message: str, metrics: frozenset[str]) -> None:
-        DeclaredInPart.__init__(self, message, metrics)
+    def __init__(self, said: Said, metrics: frozenset[str]) -> None:
+        DeclaredInPart.__init__(self, said.en, metrics)
+        self.said = said
 
 
 def _named(item: object) -> str | None:
@@ -348,12 +391,12 @@ def okrdesk_check_settings(settings: Mapping[str, Any], workspace: Path) -> list
     try:
         found, broken = _definitions(settings)
     except SqlMetricError as error:
-        return settings_problems("sql", [str(error)])
+        return settings_problems("sql", [error.said])
     unread = _unparsed(settings, dict((spec.name, query) for spec, query in found))
     return settings_problems("sql", broken + unread) + _table_problems(settings, workspace)
 
 
-def _unparsed(settings: Mapping[str, Any], queries: Mapping[str, str]) -> list[str]:
+def _unparsed(settings: Mapping[str, Any], queries: Mapping[str, str]) -> list[Said]:
     """Each sound definition's query (``queries``, by metric) and each view that DuckDB
     cannot read as SQL, as a collect would find: at its key, in DuckDB's words, with a
     word on a table named by an SQL keyword (``FROM order``). Only where DuckDB reads
@@ -364,30 +407,34 @@ def _unparsed(settings: Mapping[str, Any], queries: Mapping[str, str]) -> list[s
 
     sound_views = _views(settings)[0]
     named = {str(name) for name in settings.get("tables", {})} | set(sound_views)
-    said: list[str] = []
+    said: list[Said] = []
     with duckdb.connect() as connection:
         keywords = {word for (word,) in connection.execute(
             "SELECT keyword_name FROM duckdb_keywords() WHERE keyword_category <> 'unreserved'"
         ).fetchall()}  # fmt: skip
         quoted = sorted(name for name in named if name.lower() in keywords)
 
-        def unreadable(query: str) -> str | None:
+        def unreadable(query: str) -> Said | None:
             try:
                 connection.extract_statements(to_duckdb(query))
             except duckdb.Error as error:
                 words = str(error).removeprefix("Parser Error: ").split("\n", 1)[0]
+                keywords = [name for name in quoted if f'"{name}"' in words]
                 hint = "".join(f'; {name} is a word of SQL: write it "{name}", in double quotes'
-                               for name in quoted if f'"{name}"' in words)  # fmt: skip
-                return f"DuckDB cannot read it: {words}{hint}"
+                               for name in keywords)  # fmt: skip
+                hint_zh = "".join(f'；{name} 是 SQL 的保留字：要写成 "{name}"，加上双引号'
+                                  for name in keywords)  # fmt: skip
+                return Said(f"DuckDB cannot read it: {words}{hint}",
+                            f"DuckDB 读不懂这条查询：{words}{hint_zh}")  # fmt: skip
             return None
 
         for index, item in enumerate(settings.get("metrics", [])):
             name = _named(item)
             if name is not None and name in queries and (why := unreadable(queries[name])):
-                said.append(f"sources.sql.metrics[{index}].query ({name}): {why}")
+                said.append(keyed(f"sources.sql.metrics[{index}].query ({name})", why))
         for view, query in sound_views.items():
             if why := unreadable(query):
-                said.append(f"sources.sql.views.{view}: {why}")
+                said.append(keyed(f"sources.sql.views.{view}", why))
     return said
 
 
@@ -402,44 +449,50 @@ def _table_problems(settings: Mapping[str, Any], workspace: Path) -> list[Settin
     try:
         allowed = allowed_folders(settings, workspace)
     except SqlMetricError as error:
-        return settings_problems("sql", [str(error)])
-    broken: list[str] = []
+        return settings_problems("sql", [error.said])
+    broken: list[Said] = []
     missing: list[SettingsProblem] = []
     for name, raw in tables.items():
         try:
             table_file(str(name), raw, workspace, allowed)
         except NoSuchFile as error:
-            (found,) = settings_problems("sql", [str(error)])
+            (found,) = settings_problems("sql", [error.said])
             missing.append(attrs.evolve(found, about_this_machine=True))
         except SqlMetricError as error:
-            broken.append(str(error))
+            broken.append(error.said)
     return settings_problems("sql", broken) + missing
 
 
-def _views(settings: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+def _views(settings: Mapping[str, Any]) -> tuple[dict[str, str], dict[str, Said]]:
     """``[sources.sql.views]``: the sound views (name → SELECT) and why each other one
     cannot be used."""
     raw = settings.get("views", {})
     if not isinstance(raw, Mapping):
-        raise SqlMetricError('sources.sql.views: expected a table of name = "SELECT …"')
+        raise SqlMetricError('sources.sql.views: expected a table of name = "SELECT …"',
+                             'sources.sql.views: 应为“名字 = "SELECT …"”的表')  # fmt: skip
     sound: dict[str, str] = {}
-    broken: dict[str, str] = {}
+    broken: dict[str, Said] = {}
     for name, query in raw.items():
         try:
             if not TABLE_NAME.match(str(name)):
-                raise SqlMetricError(f"{printable(str(name))[:80]!r} is not a usable view name")
+                shown = printable(str(name))[:80]
+                raise SqlMetricError(f"{shown!r} is not a usable view name",
+                                     f"{shown!r} 不能用作视图的名字")  # fmt: skip
             if not isinstance(query, str):
-                raise SqlMetricError('expected a query: name = "SELECT …"')
+                raise SqlMetricError('expected a query: name = "SELECT …"',
+                                     '应为查询：名字 = "SELECT …"')  # fmt: skip
             check_query(query)
             if settings.get("database") is not None or has_connection(settings):
-                raise SqlMetricError("views are for tables read from files, not a database")
+                raise SqlMetricError("views are for tables read from files, not a database",
+                                     "视图只用于从文件读进来的表，不用于数据库")  # fmt: skip
             if to_duckdb(query) != query:
                 raise SqlMetricError(
-                    "a view cannot use :start, :end or :through; use them in the metric's query"
+                    "a view cannot use :start, :end or :through; use them in the metric's query",
+                    "视图里不能用 :start、:end 或 :through；请在指标的查询里用",
                 )
             sound[str(name)] = query
         except SqlMetricError as error:
-            broken[str(name)] = str(error)
+            broken[str(name)] = error.said
     return sound, broken
 
 

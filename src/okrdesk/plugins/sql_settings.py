@@ -8,12 +8,12 @@ the file reader and the warehouse code load when a collect or a validation runs.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from okrdesk.errors import printable
+from okrdesk.errors import Said, printable
 from okrdesk.plugins.settings_checks import number_setting
 
 TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -35,7 +35,25 @@ ALLOW_OUTSIDE = "allow_outside_workspace"
 
 
 class SqlMetricError(ValueError):
-    """A mistake in a SQL metric's definition, query or files."""
+    """A mistake in a SQL metric's definition, query or files, worded in English (its
+    ``str``, what a plugin's error always was) and in Chinese: ``said`` holds both, and
+    the command that shows it picks one."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.said = Said(en, zh)
+
+
+def keyed(key: str, said: Said) -> Said:
+    """``said`` about ``key``: ``sources.sql.x: …``, the key as written in either
+    language (validate finds the key in both)."""
+    return Said(f"{key}: {said.en}", f"{key}: {said.zh}")
+
+
+def listed(found: Iterable[Said]) -> Said:
+    """Several messages on one line."""
+    items = list(found)
+    return Said("; ".join(s.en for s in items), "；".join(s.zh for s in items))
 
 
 def has_connection(settings: Mapping[str, Any]) -> bool:
@@ -53,29 +71,39 @@ def check_settings(settings: Mapping[str, Any]) -> None:
     """Refuse a connection setting that cannot work, before anything connects."""
     written, env = settings.get("connection"), settings.get("connection_env")
     if written is not None and env is not None:
-        raise SqlMetricError("sources.sql: give either connection or connection_env, not both")
+        raise SqlMetricError(
+            "sources.sql: give either connection or connection_env, not both",
+            "sources.sql: connection 和 connection_env 只能写一个",
+        )
     if settings.get("database") is not None or settings.get("tables"):
         raise SqlMetricError(
-            "sources.sql: give either a connection or database and tables, not both"
+            "sources.sql: give either a connection or database and tables, not both",
+            "sources.sql: 连接数据仓库（connection）和读文件（database、tables）只能二选一",
         )
     if env is not None and (not isinstance(env, str) or not env.isidentifier()):
         raise SqlMetricError(
             "sources.sql.connection_env: expected the NAME of an environment variable "
-            "(such as WAREHOUSE_URL), not the URL itself"
+            "(such as WAREHOUSE_URL), not the URL itself",
+            "sources.sql.connection_env: 应写环境变量的名字（如 WAREHOUSE_URL），不是 URL 本身",
         )
     if written is not None:
         if not isinstance(written, str) or not written:
-            raise SqlMetricError("sources.sql.connection: expected a URL")
+            raise SqlMetricError(
+                "sources.sql.connection: expected a URL", "sources.sql.connection: 应为 URL"
+            )
         if _password_in(written):
             raise SqlMetricError(
                 "sources.sql.connection: must not hold a password (this file is shared); "
                 "set PGPASSWORD, use ~/.pgpass, or put the URL in the variable "
-                "connection_env names"
+                "connection_env names",
+                "sources.sql.connection: 不能含密码（这个文件是大家共用的）；请设置 "
+                "PGPASSWORD、使用 ~/.pgpass，或把 URL 放进 connection_env 指名的环境变量",
             )
         dialect_of(written, "sources.sql.connection")
     if seconds(settings.get("timeout", DEFAULT_TIMEOUT)) is None:
         raise SqlMetricError(
-            f"sources.sql.timeout: expected seconds, a number above 0 and at most {MOST_SECONDS}"
+            f"sources.sql.timeout: expected seconds, a number above 0 and at most {MOST_SECONDS}",
+            f"sources.sql.timeout: 应为秒数，大于 0，最多 {MOST_SECONDS}",
         )
 
 
@@ -97,13 +125,18 @@ def dialect_of(url: str, key: str, *, secret: bool = False) -> str:
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     scheme = scheme.split("+", 1)[0]  # postgresql+psycopg:// as SQLAlchemy writes it
     if scheme not in DIALECTS:
+        shown = printable(scheme or url)[:40]
         found = (
-            "the variable it names does not hold a URL of a warehouse okrdesk knows"
+            Said("the variable it names does not hold a URL of a warehouse okrdesk knows",
+                 "它指名的环境变量里不是 okrdesk 认识的数据仓库的 URL")
             if secret
-            else f"{printable(scheme or url)[:40]!r} is not a warehouse okrdesk knows"
-        )
+            else Said(f"{shown!r} is not a warehouse okrdesk knows",
+                      f"{shown!r} 不是 okrdesk 认识的数据仓库")
+        )  # fmt: skip
+        schemes = ", ".join(f"{s}:" for s in DIALECTS)
         raise SqlMetricError(
-            f"{key}: {found}; expected a URL starting with {', '.join(f'{s}:' for s in DIALECTS)}"
+            f"{key}: {found.en}; expected a URL starting with {schemes}",
+            f"{key}: {found.zh}；应为以 {schemes} 之一开头的 URL",
         )
     return DIALECTS[scheme]
 
@@ -112,5 +145,8 @@ def allowed_folders(settings: Mapping[str, Any], workspace: Path) -> list[Path]:
     """The folders outside the workspace its settings allow tables to be read from."""
     raw = settings.get(ALLOW_OUTSIDE, [])
     if not isinstance(raw, list) or not all(isinstance(f, str) and f for f in raw):
-        raise SqlMetricError(f"sources.sql.{ALLOW_OUTSIDE}: expected an array of folder paths")
+        raise SqlMetricError(
+            f"sources.sql.{ALLOW_OUTSIDE}: expected an array of folder paths",
+            f"sources.sql.{ALLOW_OUTSIDE}: 应为文件夹路径的数组",
+        )
     return [(workspace / f).expanduser().resolve() for f in raw]

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from okrdesk.errors import printable
+from okrdesk.errors import Said, printable
 from okrdesk.model import MetricKind
 from okrdesk.periods import Period
 from okrdesk.plugins.sql_files import confined
@@ -65,7 +65,8 @@ def connection_url(settings: Mapping[str, Any], environ: Mapping[str, str]) -> s
     url = environ.get(str(env), "")
     if not url:
         raise WarehouseUnreachable(
-            f"sources.sql.connection_env: the environment variable {env} is not set"
+            f"sources.sql.connection_env: the environment variable {env} is not set",
+            f"sources.sql.connection_env: 没有设置环境变量 {env}",
         )
     return url
 
@@ -98,15 +99,44 @@ def _parameters_as_literals(query: str, params: Mapping[str, str]) -> Any:
     try:
         tree = sqlglot.parse_one(query, read="duckdb")
     except sqlglot.errors.SqlglotError as error:
-        raise SqlMetricError(f"the query cannot be read as SQL: {_first(error)}") from None
+        why = _first(error)
+        raise SqlMetricError(f"the query cannot be read as SQL: {why}",
+                             f"查询读不成 SQL：{why}") from None  # fmt: skip
     for node in list(tree.find_all(exp.Placeholder)):
         name = str(node.name)
         if name not in params:
-            raise SqlMetricError(
-                f"the query uses :{name}; the parameters are :start, :end and :through"
-            )
+            raise SqlMetricError(*unknown_parameters([name]))
         node.replace(exp.Literal.string(params[name]))
     return tree
+
+
+def unknown_parameters(names: list[str]) -> Said:
+    """A query naming parameters okrdesk does not give."""
+    used = ":" + ", :".join(names)
+    return Said(f"the query uses {used}; the parameters are :start, :end and :through",
+                f"查询用了 {used}；可用的参数只有 :start、:end 和 :through")  # fmt: skip
+
+
+def cannot_connect(described: str, why: str) -> Said:
+    return Said(f"cannot connect to {described}: {why}", f"连不上 {described}：{why}")
+
+
+def lost(described: str, why: str) -> Said:
+    return Said(f"lost {described}: {why}", f"与 {described} 的连接断了：{why}")
+
+
+def failed_on(described: str, why: str) -> Said:
+    return Said(f"the query failed on {described}: {why}", f"查询在 {described} 上出错：{why}")
+
+
+def too_long(timeout: float, described: str, *, cancelled: bool) -> Said:
+    """A query that ran past ``timeout``: cancelled on the server, or given up by okrdesk."""
+    fate = Said("was cancelled", "已被取消") if cancelled else Said("was given up", "已放弃等待")
+    return Said(
+        f"the query ran longer than {timeout:g} s on {described} (sources.sql.timeout) and "
+        f"{fate.en}",
+        f"查询在 {described} 上运行超过 {timeout:g} 秒（sources.sql.timeout），{fate.zh}",
+    )
 
 
 def _date(day: Any) -> str:
@@ -159,7 +189,8 @@ def pushed_down(
         return sqlglot.transpile(text, read="duckdb", write=dialect)[0]
     except sqlglot.errors.SqlglotError as error:
         why = _first(error)
-        raise SqlMetricError(f"the query cannot be written for {dialect}: {why}") from None
+        raise SqlMetricError(f"the query cannot be written for {dialect}: {why}",
+                             f"查询无法写成 {dialect} 的 SQL：{why}") from None  # fmt: skip
 
 
 def _by_day(
@@ -233,9 +264,7 @@ class _Postgres(Warehouse):
                 connect_timeout=CONNECT_TIMEOUT, application_name="okrdesk-metrics",
             )  # fmt: skip
         except psycopg.Error as error:
-            raise WarehouseUnreachable(
-                f"cannot connect to {self.described}: {_first(error)}"
-            ) from None
+            raise WarehouseUnreachable(*cannot_connect(self.described, _first(error))) from None
         self.connection.read_only = True
         millis = max(1, round(timeout * 1000))
         self.connection.execute(f"SET statement_timeout = {millis:d}".encode())
@@ -254,15 +283,13 @@ class _Postgres(Warehouse):
         except psycopg.errors.QueryCanceled:
             self.connection.rollback()
             raise WarehouseTimeout(
-                f"the query ran longer than {self.timeout:g} s on {self.described} "
-                "(sources.sql.timeout) and was cancelled"
+                *too_long(self.timeout, self.described, cancelled=True)
             ) from None
         except psycopg.OperationalError as error:
-            raise WarehouseUnreachable(f"lost {self.described}: {_first(error)}") from None
+            raise WarehouseUnreachable(*lost(self.described, _first(error))) from None
         except psycopg.Error as error:
             self.connection.rollback()
-            why = _first(error)
-            raise SqlMetricError(f"the query failed on {self.described}: {why}") from None
+            raise SqlMetricError(*failed_on(self.described, _first(error))) from None
         return Answer(columns, rows)
 
     def close(self) -> None:
@@ -290,7 +317,9 @@ class _DuckFile(Warehouse):
             self.connection.execute(NO_PROGRESS_BAR)
             self.connection.execute("SET lock_configuration = true")
         except duckdb.Error as error:
-            raise WarehouseUnreachable(f"cannot open {path.name}: {_first(error)}") from None
+            why = _first(error)
+            raise WarehouseUnreachable(f"cannot open {path.name}: {why}",
+                                       f"打不开 {path.name}：{why}") from None  # fmt: skip
 
     def run(self, sql: str) -> Answer:
         from okrdesk.plugins.sql_engine import duckdb
@@ -303,12 +332,10 @@ class _DuckFile(Warehouse):
             rows = cursor.fetchall()
         except duckdb.InterruptException:
             raise WarehouseTimeout(
-                f"the query ran longer than {self.timeout:g} s on {self.described} "
-                "(sources.sql.timeout) and was cancelled"
+                *too_long(self.timeout, self.described, cancelled=True)
             ) from None
         except duckdb.Error as error:
-            why = _first(error)
-            raise SqlMetricError(f"the query failed on {self.described}: {why}") from None
+            raise SqlMetricError(*failed_on(self.described, _first(error))) from None
         finally:
             timer.cancel()
         return Answer(columns, rows)

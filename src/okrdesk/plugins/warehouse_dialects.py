@@ -40,7 +40,11 @@ from okrdesk.plugins.sql_warehouse import (
     Warehouse,
     WarehouseTimeout,
     WarehouseUnreachable,
+    cannot_connect,
     described,
+    failed_on,
+    lost,
+    too_long,
 )
 
 EXTRA = "pip install 'okrdesk[warehouses]'"
@@ -168,8 +172,10 @@ class DialectWarehouse(Warehouse):
         except (ImportError, NoSuchModuleError) as error:
             raise self._not_installed(engine, key, error) from None
         except Exception as error:  # the dialect refused the URL's form
+            why = self._reason(error)
             raise WarehouseUnreachable(
-                f"{key}: not a usable {engine.name} URL: {self._reason(error)}"
+                f"{key}: not a usable {engine.name} URL: {why}",
+                f"{key}: 不是能用的 {engine.name} URL：{why}",
             ) from None
         # The drivers log each failure they also raise; okrdesk names it once.
         logging.getLogger("clickhouse_connect").setLevel(logging.CRITICAL)
@@ -181,7 +187,7 @@ class DialectWarehouse(Warehouse):
             self.connection.exec_driver_sql("SELECT 1").fetchall()
         except Exception as error:
             raise WarehouseUnreachable(
-                f"cannot connect to {self.described}: {self._reason(error)}"
+                *cannot_connect(self.described, self._reason(error))
             ) from None
 
     def run(self, sql: str) -> Answer:
@@ -193,20 +199,22 @@ class DialectWarehouse(Warehouse):
         except Exception as error:
             if _timed_out(error):
                 raise WarehouseTimeout(
-                    f"the query ran longer than {self.timeout:g} s on {self.described} "
-                    "(sources.sql.timeout) and was given up"
+                    *too_long(self.timeout, self.described, cancelled=False)
                 ) from None
             why = self._reason(error)
             if _connection_lost(error):
-                raise WarehouseUnreachable(f"lost {self.described}: {why}") from None
-            raise SqlMetricError(f"the query failed on {self.described}: {why}") from None
+                raise WarehouseUnreachable(*lost(self.described, why)) from None
+            raise SqlMetricError(*failed_on(self.described, why)) from None
         return Answer(columns, rows)
 
     @staticmethod
     def _not_installed(engine: Access, key: str, error: BaseException) -> WarehouseUnreachable:
+        why = _first_line(error)
         return WarehouseUnreachable(
             f"{key}: okrdesk reaches {engine.name} through the {engine.package} package, "
-            f"which is not installed ({EXTRA}): {_first_line(error)}"
+            f"which is not installed ({EXTRA}): {why}",
+            f"{key}: okrdesk 要通过 {engine.package} 包连接 {engine.name}，这个包没有安装"
+            f"（{EXTRA}）：{why}",
         )
 
     def _reason(self, error: BaseException) -> str:

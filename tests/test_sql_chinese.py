@@ -1,0 +1,293 @@
+"""The SQL metric source speaks the workspace's language: every problem validate finds in
+``[sources.sql]`` and every error and warning of a collect, in Chinese when the command's
+language is zh (file names, keys, SQL, columns and rows as written), in English with
+``--lang en``. And no message of the source is raised without its Chinese."""
+
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.plugins import sql_metrics
+from sample_workspace import WriteWorkspace, trusted
+from test_sql_metrics import ATTENDEES_DEFINITION, SALONS_OKRS, sql_only_workspace
+
+TABLES = '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+
+
+def said(root: Path, *args: str) -> list[str]:
+    done = CliRunner().invoke(cli, [*args, "-w", str(root)], env={"COLUMNS": "200"})
+    assert "Traceback" not in done.output
+    return [line for line in done.output.splitlines() if not line.startswith(" ")]
+
+
+# ---------------------------------------------------------------------- validate
+
+
+BROKEN = """\
+[sources.sql.tables]
+salons = "data/salons.csv"
+gone = "data/gone.csv"
+trades = { path = "data/salons.csv", encoding = "gbkk" }
+typed = { path = "data/salons.csv", delimter = ";" }
+
+[[sources.sql.metrics]]
+name = "salon_attendees"
+kind = "flows"
+unit = "peeps"
+querry = "SELECT 1"
+query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"
+
+[[sources.sql.metrics]]
+name = "leads"
+kind = "flow"
+unit = "人"
+query = "SELECT cm_id AS subject, date AS day, leads AS value FROM salons WHERE"
+
+[[sources.sql.metrics]]
+name = "next_day"
+kind = "flow"
+unit = "人"
+query = "SELECT cm_id AS subject, date(date, '+1 day') AS day, leads AS value FROM salons"
+"""
+
+
+def test_validate_says_each_mistake_in_sources_sql_in_chinese(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A definition's keys, a table's options, a query DuckDB cannot read, one written for
+    SQLite, a file not on this machine: each at its line, in the workspace's language."""
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, BROKEN)
+    zh = said(root, "validate")
+    assert said(root, "validate", "--lang", "zh") == zh
+    assert zh[:7] == [
+        "okrdesk.toml:4: sources.sql.tables.trades.encoding: 未知的编码 'gbkk'",
+        "okrdesk.toml:5: sources.sql.tables.typed: 未知的键 delimter",
+        "okrdesk.toml:7: sources.sql.metrics[0]: 未知的键 querry（querry 是不是“query”？）",
+        "okrdesk.toml:9: sources.sql.metrics[0].kind: 'flows' 不是 stock、flow、ratio 之一",
+        "okrdesk.toml:10: sources.sql.metrics[0].unit: 未知的计量单位 'peeps'",
+        "okrdesk.toml:18: sources.sql.metrics[1].query: 指标 leads：DuckDB 读不懂这条查询："
+        'syntax error at or near "WHERE"',
+        "okrdesk.toml:24: sources.sql.metrics[2].query: 指标 next_day：这是按 SQLite 写的；"
+        "读这些表的 DuckDB 运行不了：date(x, 'modifier') 是 SQLite 的写法：DuckDB 里 "
+        "'start of month' 请写 date_trunc('month', x)，'+1 day' 请写 x + INTERVAL 1 DAY",
+    ]
+    assert "警告：okrdesk.toml:3: sources.sql.tables.gone: 没有文件 data/gone.csv" in zh
+    en = said(root, "validate", "--lang", "en")
+    assert "okrdesk.toml:9: sources.sql.metrics[0].kind: 'flows' is not one of stock, flow, " \
+        "ratio" in en  # fmt: skip
+    assert "warning: okrdesk.toml:3: sources.sql.tables.gone: no file data/gone.csv" in en
+
+
+def test_a_broken_definition_is_named_in_chinese_by_plugins_and_check(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Beside sound ones, a broken definition fails only its metric; okrdesk's words about
+    it (its declaring failed) are Chinese through and through."""
+    broken = (
+        '\n[[sources.sql.metrics]]\nname = "x"\nkind = "flows"\nunit = "人"\nquery = "SELECT 1"\n'
+    )
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, TABLES + ATTENDEES_DEFINITION + broken)
+    listed = CliRunner().invoke(cli, ["plugins", "-w", str(root)]).output
+    assert ("okrdesk_metrics 出错：BrokenDefinitions: sources.sql.metrics[1].kind: 'flows' "
+            "不是 stock、flow、ratio 之一") in listed  # fmt: skip
+
+
+# ----------------------------------------------------------------------- collect
+
+
+ROWS = """\
+date,cm_id,attendees,leads
+2026-01-06,cm01,30,4
+2026-01-07,cm01,,1
+2026-01-08,cm02,thirty,2
+2025-06-01,cm01,10,1
+"""
+
+
+def test_collect_warns_of_rows_left_out_and_outside_the_plan_in_chinese(
+    write_workspace: WriteWorkspace,
+) -> None:
+    settings = TABLES + ATTENDEES_DEFINITION
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, settings)
+    (root / "data" / "salons.csv").write_text(ROWS, encoding="utf-8")
+    zh = said(root, "collect", "--through", "2026-01-31")
+    assert zh[2:] == [
+        "警告：插件 sql 指标 salon_attendees：1 行日期为 2025-06-01，早于计划的第一个周期"
+        "（2026-01-01）；不计入",
+        "警告：插件 sql 指标 salon_attendees：1 行未计入：value 列为空（NULL）（表 salons："
+        "salons.csv:3）",
+        "警告：插件 sql 指标 salon_attendees：1 行未计入：value 列是文本，不是数（表 salons："
+        "salons.csv:4）",
+    ]
+    en = said(root, "collect", "--through", "2026-01-31", "--lang", "en")
+    assert en[-1] == (
+        "warning: plugin sql metric salon_attendees: 1 row left out: column value holds "
+        "text, not a number (table salons: salons.csv:4)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "query", "error"),
+    [
+        ('{ path = "data/salons.csv", types = { attendees = "integer" } }', "",
+         "sources.sql.tables.salons: salons.csv:4: attendees 列的值不能读作 bigint"),
+        ('"data/salons.gbk.csv"', "",
+         "sources.sql.tables.salons: salons.gbk.csv:4: 不是 UTF-8 文本；请给这张表设 "
+         'encoding（例如 encoding = "gbk"、"gb18030" 或 "utf-16"）'),
+        ('{ path = "data/salons.gbk.csv", encoding = "ascii" }', "",
+         "sources.sql.tables.salons: salons.gbk.csv:4: 不是 ascii 文本；请把这张表的 "
+         "encoding 设为文件实际的编码"),
+        ('"data/gone.csv"', "", "sources.sql.tables.salons: 没有文件 data/gone.csv"),
+        ('"data/salons.csv"', " WHERE date < '2026-01-01'",
+         "截至 2026-01-31，没有一行在计划之内：1 行日期为 2025-06-01，早于计划的第一个周期"
+         "（2026-01-01）"),
+        ('"data/salons.csv"', " WHERE leads = 2",
+         "没有一行能计入：1 行未计入：value 列是文本，不是数（表 salons：salons.csv:4）"),
+        ('"data/salons.csv"', " WHERE nothing = 1",
+         'Referenced column "nothing" not found in FROM clause!'),
+    ],
+)  # fmt: skip
+def test_collect_says_why_a_metric_failed_in_chinese(
+    write_workspace: WriteWorkspace, table: str, query: str, error: str
+) -> None:
+    """A cell not of its column's type, a file that is not UTF-8 or not the encoding
+    given, a file missing, no row inside the plan, none that could be counted, a query
+    DuckDB cannot run: each fails its metric, said in Chinese."""
+    settings = f"[sources.sql]\ntables = {{ salons = {table} }}\n\n" + ATTENDEES_DEFINITION
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, settings.replace(
+        "FROM salons", f"FROM salons{query}"))  # fmt: skip
+    (root / "data" / "salons.csv").write_text(ROWS, encoding="utf-8")
+    (root / "data" / "salons.gbk.csv").write_bytes(ROWS.replace("cm02", "王芳").encode("gbk"))
+    lines = said(root, "collect", "--through", "2026-01-31")
+    prefix = "错误：插件 sql 指标 salon_attendees："
+    if error.startswith("Referenced"):  # DuckDB's own words, in okrdesk's
+        error = f"查询出错：Binder Error: {error}"
+    assert f"{prefix}{error}（共 1 个问题，均未入库）" in lines, lines
+    problems = said(root, "check", "--lang", "zh")
+    assert any(error[:30] in line for line in problems), problems  # the run keeps it so
+
+
+def test_a_subject_not_in_the_plan_is_named_in_chinese(write_workspace: WriteWorkspace) -> None:
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, TABLES + ATTENDEES_DEFINITION)
+    (root / "data" / "salons.csv").write_text(ROWS.replace("cm02", "cm99"), encoding="utf-8")
+    lines = said(root, "collect", "--through", "2026-01-31", "--lang", "zh")
+    assert ("错误：插件 sql 指标 salon_attendees：表 salons，salons.csv:4：subject 列不是计划里"
+            "人员或单位的 id（共 1 个问题，均未入库）") in lines  # fmt: skip
+
+
+def test_a_warehouse_process_sends_its_chinese_home(write_workspace: WriteWorkspace) -> None:
+    """On a warehouse the source collects in a process of its own: its errors come back
+    through the pipe in both languages."""
+    settings = '[sources.sql]\nconnection = "duckdb:data/crm.duckdb"\n\n' + ATTENDEES_DEFINITION
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, settings)
+    with duckdb.connect(str(root / "data" / "crm.duckdb")) as connection:
+        connection.execute("CREATE TABLE salons (cm_id VARCHAR, date DATE)")
+    trusted(root)
+    zh = said(root, "collect", "--through", "2026-01-31")
+    assert any(line.startswith("错误：插件 sql 指标 salon_attendees：查询出错") or
+               line.startswith("错误：插件 sql 指标 salon_attendees：查询在 crm.duckdb 上出错：")
+               for line in zh), zh  # fmt: skip
+    en = said(root, "collect", "--through", "2026-01-31", "--lang", "en")
+    assert any("plugin sql metric salon_attendees: the query failed on crm.duckdb: " in line
+               for line in en), en  # fmt: skip
+
+
+# --------------------------------------------------- no message without Chinese
+
+
+PLUGINS = Path(sql_metrics.__file__).parent
+SOURCES = [*sorted(PLUGINS.glob("sql_*.py")), PLUGINS / "warehouse_dialects.py"]
+RAISED = {"SqlMetricError", "NoSuchFile", "WarehouseError", "WarehouseUnreachable",
+          "WarehouseTimeout", "_NotANumber"}  # fmt: skip
+"""The SQL source's errors: each made from its English and its Chinese."""
+CHINESE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _name(call: ast.Call) -> str:
+    return call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
+
+
+def _chinese(node: ast.expr) -> bool:
+    """Whether a message written in the code holds Chinese words (an f-string's text)."""
+    texts = [n.value for n in ast.walk(node) if isinstance(n, ast.Constant)]
+    return any(isinstance(t, str) and CHINESE.search(t) for t in texts)
+
+
+def _said_unworded(call: ast.Call) -> bool:
+    """A ``Said`` whose Chinese is the same words as its English on purpose (DuckDB's or
+    SQLite's own, a file's rows): written ``Said(*[text] * 2)``."""
+    (only,) = call.args if len(call.args) == 1 else (None,)
+    return (
+        isinstance(only, ast.Starred)
+        and isinstance(only.value, ast.BinOp)
+        and isinstance(only.value.op, ast.Mult)
+        and isinstance(only.value.left, ast.List)
+    )
+
+
+def _lacking(path: Path) -> list[str]:
+    """Each message of ``path`` made without Chinese: an error of the source given one
+    wording, or a ``Said`` whose Chinese holds no Chinese word."""
+    found = []
+    for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(call, ast.Call):
+            continue
+        name, where = _name(call), f"{path.name}:{call.lineno}"
+        starred = len(call.args) == 1 and isinstance(call.args[0], ast.Starred)
+        if name in RAISED and not starred and (len(call.args) != 2 or not _chinese(call.args[1])):
+            found.append(f"{where}: {name} without Chinese")
+        if name == "Said" and not starred and len(call.args) == 2:
+            en, zh = call.args
+            nothing = all(isinstance(a, ast.Constant) and a.value == "" for a in (en, zh))
+            if _chinese(en) or not (_chinese(zh) or _made(zh) or nothing):
+                found.append(f"{where}: Said without Chinese")
+        if name == "Said" and starred and not _said_unworded(call):
+            found.append(f"{where}: Said(*…) of no known form")
+    return found
+
+
+def _made(zh: ast.expr) -> bool:
+    """Chinese made of Chinese already made: a ``zh`` given (an exception's own), or parts'
+    ``.zh`` put together (``keyed``, ``listed``)."""
+    return any(
+        (isinstance(n, ast.Attribute) and n.attr == "zh")
+        or (isinstance(n, ast.Name) and n.id == "zh")
+        for n in ast.walk(zh)
+    )
+
+
+def test_every_message_of_the_sql_source_is_made_with_its_chinese() -> None:
+    """Every error the SQL source raises and every ``Said`` it writes: the Chinese beside
+    the English, where it is raised (or a ``Said``, its ``keyed`` or ``listed``, which is
+    made so). mypy holds ``SqlMetricError(en, zh)`` to two wordings; this holds the second
+    to Chinese words."""
+    assert {"sql_collect.py", "sql_files.py", "sql_metrics.py"} <= {p.name for p in SOURCES}
+    lacking = [problem for path in SOURCES for problem in _lacking(path)]
+    assert lacking == []
+
+
+def test_the_check_catches_a_message_without_chinese(tmp_path: Path) -> None:
+    written = tmp_path / "sql_x.py"
+    written.write_text(textwrap.dedent("""\
+        raise SqlMetricError("a message", "")
+        raise NoSuchFile(f"{key}: no file")
+        raise SqlMetricError("a message", "未知的键")
+        Said("english", "english too")
+        Said(f"{key}: {said.en}", f"{key}: {said.en}")
+        Said(*(text for text in pair))
+        """), encoding="utf-8")  # fmt: skip
+    assert _lacking(written) == [
+        "sql_x.py:1: SqlMetricError without Chinese",
+        "sql_x.py:2: NoSuchFile without Chinese",
+        "sql_x.py:4: Said without Chinese",
+        "sql_x.py:5: Said without Chinese",
+        "sql_x.py:6: Said(*…) of no known form",
+    ]
