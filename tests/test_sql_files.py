@@ -110,6 +110,18 @@ def test_a_utf16_file_with_a_bom_needs_no_setting(tmp_path: Path) -> None:
                      metric("conversion", "ratio", CHINESE_QUERY))) == (3, 15)  # fmt: skip
 
 
+def test_utf16_with_no_byte_order_mark_says_which_to_set(tmp_path: Path) -> None:
+    """encoding = "utf-16" on a file written without a BOM cannot tell its byte order:
+    that table's metrics fail, named, with what to write; not the whole plugin."""
+    path = write(tmp_path, "calls.csv", CHINESE.encode("utf-16-le"))
+    check = run(tmp_path, {"calls": {"path": path, "encoding": "utf-16"}},
+                metric("conversion", "ratio", CHINESE_QUERY))  # fmt: skip
+    (problem,) = check.problems
+    assert problem.startswith("plugin plugin-under-test metric conversion: sources.sql.tables."
+                              "calls: calls.csv: no byte-order mark says which UTF-16 it is; "
+                              'set encoding to "utf-16-le"')  # fmt: skip
+
+
 def test_a_utf8_bom_is_not_part_of_the_first_column(tmp_path: Path) -> None:
     path = write(tmp_path, "calls.csv", b"\xef\xbb\xbf" + CALLS.replace(";", ",").encode())
     assert ratio(run(tmp_path, {"calls": path}, metric("conversion", "ratio", CONVERSION))) == (

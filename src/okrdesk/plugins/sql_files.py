@@ -309,6 +309,14 @@ def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
                     "encoding",
                     f"{at}: 不是 {encoding} 文本；请把这张表的 encoding 设为文件实际的编码",
                 ) from None
+            except UnicodeError:  # "utf-16" of a file with no byte-order mark to say which
+                at = f"sources.sql.tables.{table.name}: {table.path.name}"
+                raise SqlMetricError(
+                    f"{at}: no byte-order mark says which UTF-16 it is; set encoding to "
+                    '"utf-16-le" (as Windows and Excel write it) or "utf-16-be"',
+                    f"{at}: 文件开头没有字节顺序标记，看不出是哪种 UTF-16；请把 encoding 设为 "
+                    '"utf-16-le"（Windows 和 Excel 的写法）或 "utf-16-be"',
+                ) from None
             out.write(text.removeprefix("\ufeff") if row == 1 else text)
             row += text.count("\n")
             if not chunk:
