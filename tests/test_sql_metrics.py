@@ -318,6 +318,15 @@ def test_validate_reads_the_tables_and_names_as_collect_would(
         "warning: okrdesk.toml:3: sources.sql.tables.deposits: no file data/deposits.csv.gz",
         "2 problems in 3 files.",
     ]
+    # A database beside tables, which collect refuses, is refused here first.
+    (root / "okrdesk.toml").write_text(
+        '[sources.sql]\ndatabase = "crm.db"\ntables = { salons = "data/salons.csv" }\n\n'
+        + ATTENDEES_DEFINITION, encoding="utf-8"
+    )  # fmt: skip
+    both = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert both.exit_code == 2
+    assert ("okrdesk.toml:2: sources.sql.database: give either database or tables, not both"
+            in both.output)  # fmt: skip
 
 
 def test_an_sql_metric_says_whether_it_is_revenue(write_workspace: WriteWorkspace) -> None:

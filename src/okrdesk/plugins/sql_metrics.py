@@ -446,6 +446,11 @@ def _table_problems(settings: Mapping[str, Any], workspace: Path) -> list[Settin
     tables = settings.get("tables", {})
     if not isinstance(tables, Mapping) or not tables:
         return []
+    if settings.get("database") is not None:  # as a collect refuses it
+        return settings_problems("sql", [Said(
+            "sources.sql.database: give either database or tables, not both",
+            "sources.sql.database: database 和 tables 只能写一个",
+        )])  # fmt: skip
     try:
         allowed = allowed_folders(settings, workspace)
     except SqlMetricError as error:
