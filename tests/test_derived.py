@@ -125,6 +125,9 @@ def test_a_formula_that_is_code_is_refused_by_name(write_workspace: WriteWorkspa
     said = [text for text in done.output.splitlines() if text.startswith(at)]
     assert len(said) == 1 and "a call" in said[0], done.output
     assert "okrdesk_metrics failed" not in done.output  # said once, at its line
+    # In a Chinese workspace, in Chinese.
+    zh = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert f"okrdesk.toml:{line}: sources.derived.metrics[0].formula: 公式有误：" in zh.output
 
 
 def test_explain_shows_the_formula_and_its_inputs(derived: Path) -> None:

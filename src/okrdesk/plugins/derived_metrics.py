@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from okrdesk.errors import Said
 from okrdesk.formula import FormulaError, parse
 from okrdesk.model import Direction, MetricKind, MetricSpec
 from okrdesk.plugins.hookspecs import SettingsProblem, hookimpl
@@ -27,51 +28,69 @@ KEYS = ("name", "formula", "unit", "label", "label_en", "direction", "descriptio
 
 
 class DerivedMetricError(ValueError):
-    """A derived metric that cannot be declared; the message names it and the key."""
+    """A derived metric that cannot be declared; the message names it and the key, in
+    English and Chinese (``said``)."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.said = Said(en, zh)
 
 
-def definitions(settings: Mapping[str, Any]) -> tuple[list[MetricSpec], list[str]]:
+def definitions(settings: Mapping[str, Any]) -> tuple[list[MetricSpec], list[Said]]:
     """The sound definitions of ``[[sources.derived.metrics]]``, and what is wrong
     with each other one."""
     raw = settings.get("metrics", [])
     if not isinstance(raw, list):
-        return [], ["sources.derived.metrics: expected [[sources.derived.metrics]] tables"]
+        return [], [
+            Said(
+                "sources.derived.metrics: expected [[sources.derived.metrics]] tables",
+                "sources.derived.metrics: 应为 [[sources.derived.metrics]] 表数组",
+            )
+        ]
     found: list[MetricSpec] = []
-    broken: list[str] = []
+    broken: list[Said] = []
     for index, item in enumerate(raw):
         where = f"sources.derived.metrics[{index}]"
         try:
             found.append(_definition(where, item))
         except DerivedMetricError as error:
-            broken.append(str(error))
+            broken.append(error.said)
     return found, broken
 
 
 def _definition(where: str, item: object) -> MetricSpec:
     if not isinstance(item, Mapping):
-        raise DerivedMetricError(f"{where}: expected a table with name, formula and unit")
+        raise DerivedMetricError(f"{where}: expected a table with name, formula and unit",
+                                 f"{where}: 应为含 name、formula 和 unit 的表")  # fmt: skip
     unknown = sorted(set(item) - set(KEYS))
     if unknown:
-        raise DerivedMetricError(f"{where}.{unknown[0]}: unknown key; expected one of "
-                                 f"{', '.join(KEYS)}")  # fmt: skip
+        at, keys = f"{where}.{unknown[0]}", ", ".join(KEYS)
+        raise DerivedMetricError(f"{at}: unknown key; expected one of {keys}",
+                                 f"{at}: 未知的键；可选：{keys}")  # fmt: skip
     texts = {}
     for key in ("name", "formula", "unit"):
         value = item.get(key)
         if not isinstance(value, str) or not value.strip():
-            raise DerivedMetricError(f"{where}.{key}: missing; a derived metric needs a {key}")
+            raise DerivedMetricError(f"{where}.{key}: missing; a derived metric needs a {key}",
+                                     f"{where}.{key}: 缺少；派生指标需要 {key}")  # fmt: skip
         texts[key] = value.strip()
     unit = UNITS.get(texts["unit"])
     if unit is None:
-        raise DerivedMetricError(f"{where}.unit: {texts['unit']!r} is not a unit okrdesk knows")
+        written = repr(texts["unit"])
+        raise DerivedMetricError(f"{where}.unit: {written} is not a unit okrdesk knows",
+                                 f"{where}.unit: {written} 不是 okrdesk 认识的单位")  # fmt: skip
     try:
         formula = parse(texts["formula"])
     except FormulaError as error:
-        raise DerivedMetricError(f"{where}.formula: {error}") from None
+        raise DerivedMetricError(f"{where}.formula: {error}",
+                                 f"{where}.formula: 公式有误：{error}") from None  # fmt: skip
     if texts["name"] in formula.inputs:
-        raise DerivedMetricError(f"{where}.formula: {texts['name']} cannot be made of itself")
+        raise DerivedMetricError(f"{where}.formula: {texts['name']} cannot be made of itself",
+                                 f"{where}.formula: {texts['name']} 不能由它自己算出")  # fmt: skip
     direction = item.get("direction", Direction.AT_LEAST.value)
     if direction not in {d.value for d in Direction}:
-        raise DerivedMetricError(f"{where}.direction: expected at_least or at_most")
+        raise DerivedMetricError(f"{where}.direction: expected at_least or at_most",
+                                 f"{where}.direction: 应为 at_least 或 at_most")  # fmt: skip
     label = str(item.get("label", texts["name"]))
     return MetricSpec(
         name=texts["name"],
@@ -97,4 +116,4 @@ def okrdesk_metrics(register: Callable[[MetricSpec], None], settings: Mapping[st
     for spec in found:
         register(spec)
     if broken:
-        raise DerivedMetricError("; ".join(broken))
+        raise DerivedMetricError("; ".join(b.en for b in broken), "；".join(b.zh for b in broken))
