@@ -345,8 +345,9 @@ def test_the_budget_sheet_gives_overrides_and_costs_per_result(
     assert head[7:] == ["ROI", "单位成本", "熔断", "签字人", "熔断后特批支出"]
     events = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "events")
     assert events[8] == "O1.KR1: 5,074元/户\nO1.KR2: 8.87万/亿元\nC1.KR1: 1.77万/亿元"
-    assert events[9:] == ("已熔断", "陈建国, 梁晨", "demo: 峰会场地合同已签,违约成本更高")
-    assert "[熔断后特批支出: demo: 峰会场地合同已签,违约成本更高]" in demo_books["md-zh"]
+    reasons = "demo: 五月峰会场地合同已签，违约成本更高\ndemo: 年末路演场地已签约，违约成本更高"
+    assert events[9:] == ("已熔断", "陈建国, 梁晨", reasons)
+    assert "[熔断后特批支出: demo: 五月峰会场地合同已签，违约成本更高]" in demo_books["md-zh"]
     assert "O1.KR1: 5,074元/户, O1.KR2: 8.87万/亿元" in demo_books["md-zh"]
     content = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "content")
     assert content[8] is None and content[11] is None

@@ -101,8 +101,9 @@ def write_history(
     """Record the demo's check-ins and spending; return how many of each. Spending is
     judged by each line's breaker as `okrdesk spend add` judges it: while an entry would
     trip it, the branch spends nothing more on that line (the schedule catches up once
-    the results allow it), but for the line that runs ahead, whose last entry goes through
-    as an override, with its reason."""
+    the results allow it), but for the line that runs ahead (the sample's events), whose
+    entries at the summit's month end and at the last month end go through as overrides,
+    each with its reason (``OVERRIDES``)."""
     month_ends = _month_ends(plan, through)
     checkins = 0
     for kr in plan.key_results_by_id.values():
@@ -137,13 +138,29 @@ def write_history(
             tripped = breaker_after(plan, metrics, store, line.id, ledger, goal - spent, day)
             reason = None
             if tripped.tripped:
-                if line.id != hurried or day != month_ends[-1]:
+                reason = _override_reason(day, month_ends) if line.id == hurried else None
+                if reason is None:
                     continue
-                reason = "demo: 峰会场地合同已签,违约成本更高"
             store.add_spend(line.id, day, goal - spent, _signers(plan, line), "demo", reason)
             spent = goal
             entries += 1
     return checkins, entries
+
+
+OVERRIDES = {
+    "summit": "demo: 五月峰会场地合同已签，违约成本更高",
+    "last": "demo: 年末路演场地已签约，违约成本更高",
+}
+SUMMIT_MONTH = 5
+"""The sample plan's events line holds one summit, in May (targets/budget.toml)."""
+
+
+def _override_reason(day: dt.date, month_ends: list[dt.date]) -> str | None:
+    """Why the events line's entry on ``day`` goes through a tripped breaker, where one
+    does: the summit's contract in May, and the year's last roadshows."""
+    if day.month == SUMMIT_MONTH:
+        return OVERRIDES["summit"]
+    return OVERRIDES["last"] if day == month_ends[-1] else None
 
 
 DEMO_MARKER = ".okrdesk-demo"
