@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -300,7 +302,7 @@ def test_a_team_report_names_the_people_whose_shares_are_off_track(demo: Path) -
     said = " ".join(brief.stdout.split())
     assert "需要关注：共 3 项" in said
     assert (
-        "WM2.HNW 新增高净值客户(单户资产 ≥ 800万)：朱强 的分解目标落后，仅达应完成进度的 60.8%"
+        "WM2.HNW 新增高净值客户(单户资产 ≥ 800万)：朱强的分解目标落后，仅达应完成进度的 60.8%"
         in said
     )
     english = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--unit", "wm2",
@@ -318,3 +320,40 @@ def test_a_team_report_names_the_people_whose_shares_are_off_track(demo: Path) -
     # The branch's own report is about its own key results and its teams' shares.
     branch = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json")
     assert not [a for a in json.loads(branch.stdout)["alerts"] if "朱强" in a["message"]]
+
+
+def test_a_share_gone_below_where_it_started_is_named_first(
+    demo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Net outflows put a CM's share of net new AUM below where it started: the furthest
+    behind of all, named first and said so, not left out for having no pace to give."""
+    import attrs
+
+    from okrdesk.app.session import open_session, stored
+    from okrdesk.engine import attention
+    from okrdesk.engine.pace import Status
+    from okrdesk.engine.progress import Engine
+
+    monkeypatch.delattr(sys, "_called_from_test")  # the installed brokerage plugin
+    monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "brokerage")
+    session = open_session(demo)
+    store = stored(session.workspace)
+    assert store is not None
+    with store, store.reading():
+        engine = Engine(session.plan, store, dt.date.fromisoformat(AS_OF), session.host.metrics,
+                        trends=False)  # fmt: skip
+        judged = engine.shares_below
+
+        def backwards(kr: Any, subject: str) -> list[Any]:
+            gone = {"WM2.NNA": {"zhuqiang"}, "WM2.FEE": {"zhuqiang", "sunhao"}}.get(kr.id, set())
+            fell = {"pace": -0.4, "status": Status.OFF_TRACK}
+            return [attrs.evolve(p, **fell) if p.subject in gone else p
+                    for p in judged(kr, subject)]  # fmt: skip
+
+        monkeypatch.setattr(engine, "shares_below", backwards)
+        said = {
+            a.subject: (a.text("zh"), a.text("en")) for a in attention._member_alerts(engine, "wm2")
+        }
+    assert said["WM2.NNA"][0].endswith("：朱强的分解目标落后，低于起点（基线）")
+    behind = "2 shares off track, the furthest behind 孙浩 (below where it started), 朱强 ("
+    assert said["WM2.FEE"][1].endswith(behind + "below where it started)")

@@ -257,7 +257,11 @@ ALERTS: dict[str, dict[str, str]] = {
     },
     "kr.member_off_track": {
         "en": "{kr} {title}: {member}'s share off track, at {pace:%.1} of the pace due",
-        "zh": "{kr} {title}：{member} 的分解目标落后，仅达应完成进度的 {pace:%.1}",
+        "zh": "{kr} {title}：{member}的分解目标落后，仅达应完成进度的 {pace:%.1}",
+    },
+    "kr.member_below_baseline": {
+        "en": "{kr} {title}: {member}'s share off track, below where it started",
+        "zh": "{kr} {title}：{member}的分解目标落后，低于起点（基线）",
     },
     "kr.members_off_track": {
         "en": "{kr} {title}: {count} shares off track, the furthest behind {members}{more}",

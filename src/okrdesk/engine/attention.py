@@ -14,8 +14,8 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   targets add up to something else than its own target;
 - off_track / breached: every key result owned inside the scope, judged at
   its owner, and the scope's own shares of key results set above it;
-- member_off_track: the shares of the scope's own key results held one level
-  down that are off track;
+- member_off_track: the shares of the scope's own key results held by the
+  members it sets targets for that are off track;
 - no_data: such a key result with no figure although its source has data
   (a source with none is reported once, as missing);
 - missing / stale: every metric the plan uses with no numbers (or that no
@@ -37,6 +37,7 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from enum import StrEnum
 
@@ -277,8 +278,9 @@ def _key_result_alerts(
 
 
 def _member_alerts(engine: Engine, scope: str) -> list[Alert]:
-    """The shares of the scope's own key results held one level down (a team's by its
-    people, a branch's by its teams) that are off track: whom a manager should talk to,
+    """The shares of the scope's own key results held by the members it sets targets for
+    (a team's people, a branch's teams) that are off track, furthest behind first (one
+    below where it started before any merely behind): whom a manager should talk to,
     after the key results themselves."""
     plan = engine.plan
     found = []
@@ -286,18 +288,20 @@ def _member_alerts(engine: Engine, scope: str) -> list[Alert]:
         if owner_of(plan, kr) != scope or not kr.member_targets:
             continue
         behind = sorted(
-            ((p.pace, _name(plan, p.subject)) for p in engine.shares_below(kr, scope)
-             if p.status is Status.OFF_TRACK and p.pace is not None and p.pace >= 0),
-            key=lambda share: share[0],
-        )  # fmt: skip
+            (p for p in engine.shares_below(kr, scope) if p.status is Status.OFF_TRACK),
+            key=lambda p: -math.inf if p.pace is None else p.pace,
+        )
         about: dict[str, object] = {"kr": kr.id, "title": kr.title}
         if len(behind) == 1:
-            ((pace, name),) = behind
-            params = {**about, "member": name, "pace": pace}
-            found.append(Alert(Level.WARNING, "member_off_track", kr.id, "kr.member_off_track",
-                               params))  # fmt: skip
+            (share,) = behind
+            named = {**about, "member": plan.name_of(share.subject)}
+            if share.pace is None or share.pace < 0:
+                key, params = "kr.member_below_baseline", named
+            else:
+                key, params = "kr.member_off_track", {**named, "pace": share.pace}
+            found.append(Alert(Level.WARNING, "member_off_track", kr.id, key, params))
         elif behind:
-            shown = tuple(_share(name, pace) for pace, name in behind[:MEMBERS_NAMED])
+            shown = tuple(_share(plan.name_of(p.subject), p.pace) for p in behind[:MEMBERS_NAMED])
             more = ALERTS["kr.more_members"] if len(behind) > MEMBERS_NAMED else {}
             params = {**about, "count": len(behind), "members": shown,
                       "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
@@ -310,16 +314,13 @@ MEMBERS_NAMED = 3
 """The shares named in one key result's alert, furthest behind first; the others counted."""
 
 
-def _share(name: str, pace: float) -> Said:
-    """A member and how far along the pace due its share is: 朱强（69.3%） / 朱强 (69.3%)."""
+def _share(name: str, pace: float | None) -> Said:
+    """A member and how far along the pace due its share is: 朱强（69.3%） / 朱强 (69.3%);
+    one below where it started (or with no pace to measure) says so."""
+    if pace is None or pace < 0:
+        return Said(f"{name} (below where it started)", f"{name}（低于起点）")
     shown = percentage(pace, keep=1)
     return Said(f"{name} ({shown})", f"{name}（{shown}）")
-
-
-def _name(plan: Plan, subject: str) -> str:
-    if subject in plan.people_by_id:
-        return plan.people_by_id[subject].name
-    return plan.units_by_id[subject].name if subject in plan.units_by_id else subject
 
 
 def latest_ends(
