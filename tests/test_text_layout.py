@@ -72,6 +72,7 @@ def test_a_column_that_keeps_figures_folds_a_long_word_before_a_figure() -> None
         lines = plain(wrap(Text(title), width, overflow="fold_figures"))
         for figure in ("C1.KR1", "45", "4×100", "45.5"):
             assert any(figure in line for line in lines), (width, lines)
+        assert not [line for line in lines if line.startswith(" ")], (width, lines)
 
 
 def test_a_title_keeps_a_sign_with_its_figure_and_a_figure_with_its_measure_word() -> None:

@@ -197,6 +197,7 @@ _TRAILING_SPACE = re.compile(r"\s+$")
 
 
 _SIGNS = frozenset("≥≤<>=≈±")
+_SPACES_AFTER = re.compile(rf"[^\S{NO_BREAK}]+$")
 
 
 def _words(text: str, whole_runs: bool = False) -> list[str]:
@@ -241,12 +242,15 @@ def _breaks(text: str, width: int, fold: bool, whole_runs: bool = False) -> list
             offset += cell_width(word)
         elif length > width:
             if fold:
-                pieces = chop(word, width, whole_runs=whole_runs)
+                # A title's word is folded without the spaces after it, which would
+                # otherwise start a line when its last piece fills one.
+                core = _SPACES_AFTER.sub("", word) if whole_runs else word
+                pieces = chop(core, width, whole_runs=whole_runs)
                 for number, piece in enumerate(pieces, 1):
                     if start:
                         breaks.append(start)
                     if number == len(pieces):
-                        offset = cell_width(piece)
+                        offset = cell_width(piece) + len(word) - len(core)
                     else:
                         start += len(piece)
             else:
