@@ -812,6 +812,16 @@ def test_validate_names_a_misplaced_or_missing_setting(write_workspace: WriteWor
         and '"wecom"?)' in kinds.output
     )
     assert '"钉钉" is not allowed (did you mean "dingtalk"?)' in kinds.output
+    # An email channel written "mail" is that slip alone, its email keys not unknown.
+    (root / "okrdesk.toml").write_text(
+        '[[send.channels]]\nkind = "mail"\nname = "m"\nhost = "smtp.example.com"\n'
+        'sender = "a@example.com"\nto = ["b@example.com"]\n',
+        encoding="utf-8",
+    )
+    mail = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    told = [line for line in mail.output.splitlines() if line.startswith("okrdesk.toml:")]
+    assert told == ['okrdesk.toml:2: send.channels[0].kind: "mail" is not allowed (did you '
+                    'mean "email"?); expected one of: wecom, feishu, dingtalk, email']  # fmt: skip
 
 
 def test_validate_never_echoes_a_secret_in_the_source_line(

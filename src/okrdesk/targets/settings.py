@@ -334,12 +334,14 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
         )
     data = {k: v for k, v in data.items() if k not in _SECRET_KEYS}
     kind = data.get("kind")
-    known = _EMAIL_KEYS if kind == "email" else _WEBHOOK_KEYS
-    required = ("kind", "name", "host", "sender", "to") if kind == "email" else (
+    meant = _KIND_NAMES.get(str(kind).casefold())
+    # Its keys are those of the kind meant: "mail" with host and sender is an email's.
+    email = (meant or kind) == "email"
+    known = _EMAIL_KEYS if email else _WEBHOOK_KEYS
+    required = ("kind", "name", "host", "sender", "to") if email else (
         "kind", "name", "url_env",
     )  # fmt: skip
     table = Table(where, data, findings, known, required)
-    meant = _KIND_NAMES.get(str(kind).casefold())
     if meant is not None:
         kinds = ", ".join(CHANNEL_KINDS)
         table.fail(where.key("kind"),
