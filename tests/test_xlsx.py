@@ -288,6 +288,12 @@ def test_the_english_workbook_writes_english_units(demo_books: dict[str, Any]) -
     assert rows["O2.KR2"][4].number_format == '#,##0.00" per client"'
     assert rows["O1.KR1"][4].number_format == '#,##0" accts"'
     assert rows["O3.KR3b"][4].number_format == '#,##0" item"'  # 1 item
+    # The unit column too: the word the figures carry, not the target file's 亿元 or 户.
+    units = {kr: row[3].value for kr, row in rows.items()}
+    assert (units["C1.KR1"], units["O1.KR1"], units["O2.NPS"], units["O2.KR1b"]) == (
+        "CNY", "accts", "pts", "pp",
+    )  # fmt: skip
+    assert not [u for u in units.values() if any("\u4e00" <= ch <= "\u9fff" for ch in str(u))]
     assert "| 60.49 pts | 62 pts |" in demo_books["md-en"]
     assert "| 1.65 per client | 3.5 per client |" in demo_books["md-en"]
     budget = book["Budget"]

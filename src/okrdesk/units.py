@@ -475,6 +475,21 @@ def written(
     return figure(shown) + unit.symbol
 
 
+def unit_word(unit: UnitOfMeasure, lang: str) -> str:
+    """The unit on its own, as a column of figures names it: in Chinese as the target
+    files write it (亿元, 户, 百分点); in English the word the figures carry (CNY, accts,
+    %, pp, pts, per client)."""
+    if lang == "zh":
+        return unit.symbol
+    if unit.dimension is Dimension.MONEY:
+        return "CNY"
+    if unit.dimension is Dimension.FRACTION:
+        return "pp" if unit.symbol in _POINTS else "‰" if _permille(unit) else "%"
+    if unit.dimension is Dimension.COUNT:
+        return _EN_COUNTS.get(unit.symbol, "") or "count"
+    return _EN_OTHER.get(unit.symbol, unit.symbol)
+
+
 def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
     if lang == "en":
         if unit.factor == 1 or (value and abs(value) < EN_MILLION):

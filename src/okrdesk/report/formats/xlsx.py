@@ -48,6 +48,7 @@ from okrdesk.units import (
     is_percent,
     ledger_amount,
     percentage,
+    unit_word,
     written,
 )
 
@@ -223,7 +224,8 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
         for kr in objective.key_results:
             unit = UNITS[kr.unit]
             rows.append([
-                (objective.id, None), (kr.id, None), (kr.title, None), (kr.unit, None),
+                (objective.id, None), (kr.id, None), (kr.title, None),
+                (unit_word(unit, lang), None),
                 _figure(unit, kr.actual, lang), _target(kr, lang),
                 _share(kr.attainment), _figure(unit, kr.expected, lang),
                 (status(lang, kr.status), None), _change(kr, lang),
@@ -236,14 +238,14 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                     (label(lang, "breakdown_row", share=share,
                            value=row.label),
                      None),
-                    (kr.unit, None), _figure(unit, row.actual, lang),
+                    (unit_word(unit, lang), None), _figure(unit, row.actual, lang),
                 ])  # fmt: skip
         for missing in objective.unmeasured:
             # No figure to give: the status and the reason, where its figures would be.
             why = label(lang, "unmeasured_why", metric=missing.metric)
             rows.append([
                 (objective.id, None), (missing.id, None), (missing.title, None),
-                (missing.unit, None), *[(None, None)] * 4,
+                (unit_word(UNITS[missing.unit], lang), None), *[(None, None)] * 4,
                 (label(lang, "unmeasured_status"), None), (None, None), (None, None),
                 (why, None),
             ])  # fmt: skip
