@@ -181,12 +181,11 @@ def test_emitting_for_a_finished_metric_is_its_problem_and_keeps_what_was_stored
     root = workspace(backend)
     code, stdout, stderr = finish(collect(root, OKRDESK_TEST_MODE="late", OKRDESK_TEST_FIGURE="4"))
     assert code == 1, stdout + stderr
-    # okrdesk's refusals as a plugin's author reads them, what became of them in Chinese.
+    # okrdesk's refusals in the workspace's language, the plugin's own words as it gave them.
     assert (
-        "插件 stepwise 指标 new_hnw_clients：cm01 2026-W01: emitted after emit.finished "
-        "for this metric, which a plugin must not do；emit.error after emit.finished for this "
-        "metric, which a plugin must not do: changed my mind（共 2 个问题，emit.finished "
-        "之前给出的已入库并保留）"
+        "插件 stepwise 指标 new_hnw_clients：cm01 2026-W01：在此指标的 emit.finished 之后"
+        "（插件不得如此）给出；在此指标的 emit.finished 之后（插件不得如此）调用 emit.error："
+        "changed my mind（共 2 个问题，emit.finished 之前给出的已入库并保留）"
     ) in stderr
     assert {v for s, _, v in figures(backend, root, "new_hnw_clients")} == {4.0}
     assert len(figures(backend, root, "complaint_rate")) == 3

@@ -993,11 +993,13 @@ class _Checker:
         dimensions: Any,
     ) -> None:
         if type(metric) is str and metric in self.done:
-            self._refuse(metric, f"{subject} {period}: emitted {_AFTER_FINISHED}")
+            self._refuse(metric, Said(f"{subject} {period}: emitted {_AFTER_FINISHED.en}",
+                                      f"{subject} {period}：{_AFTER_FINISHED.zh}给出"))  # fmt: skip
             return
         spec = self.specs.get(metric)
         if spec is None:
-            self._refuse(str(metric), "emitted, but this plugin was not asked for it")
+            self._refuse(str(metric), Said("emitted, but this plugin was not asked for it",
+                                           "给出了，但没有向此插件要这个指标"))  # fmt: skip
             return
         found = self._check(spec, subject, period, value, numerator, denominator)
         if found is not None:
@@ -1006,7 +1008,9 @@ class _Checker:
                                       f"{subject} {period}：{found.zh}{cited.zh}"))  # fmt: skip
             return
         if dimensions is not None and not isinstance(dimensions, Mapping):
-            self._refuse(metric, f"{subject} {period}: dimensions must be a mapping of text")
+            at = f"{subject} {period}"
+            self._refuse(metric, Said(f"{at}: dimensions must be a mapping of text",
+                                      f"{at}：dimensions 必须是文本的映射"))  # fmt: skip
             return
         observation = Observation(
             metric, subject, period, _float(value), _float(numerator), _float(denominator),
@@ -1026,13 +1030,16 @@ class _Checker:
         )  # fmt: skip
 
     def _emitted_twice(self, row: SpooledRow) -> None:
-        self._refuse(row[0], f"{row[1]} {row[2]}: emitted twice")
+        self._refuse(row[0], Said(f"{row[1]} {row[2]}: emitted twice",
+                                  f"{row[1]} {row[2]}：重复给出"))  # fmt: skip
 
     def error(self, metric: str, message: str, *, zh: str = "") -> None:
         metric = str(metric)
-        after = f"emit.error {_AFTER_FINISHED}: " if metric in self.done else ""
-        en = after + str(message)[:500]
-        self._refuse(metric, Said(en, after + str(zh)[:500]) if zh else en)
+        late = metric in self.done
+        after = f"emit.error {_AFTER_FINISHED.en}: " if late else ""
+        after_zh = f"{_AFTER_FINISHED.zh}调用 emit.error：" if late else ""
+        words = str(message)[:500]
+        self._refuse(metric, Said(after + words, after_zh + (str(zh)[:500] or words)))
 
     def finished(self, metric: str) -> None:
         """``emit.finished``: the plugin has handed over everything it will emit for
@@ -1042,7 +1049,8 @@ class _Checker:
         if self.closed or metric in self.done:
             return
         if metric not in self.specs:
-            self._refuse(metric, "emit.finished for a metric this plugin was not asked for")
+            self._refuse(metric, Said("emit.finished for a metric this plugin was not asked for",
+                                      "对没有向此插件要的指标调用了 emit.finished"))  # fmt: skip
             return
         self.done.add(metric)
         # Taken from the quick check, so that whatever comes for it next is refused.
@@ -1136,7 +1144,10 @@ class _Checker:
         return errors
 
 
-_AFTER_FINISHED = "after emit.finished for this metric, which a plugin must not do"
+_AFTER_FINISHED = Said(
+    "after emit.finished for this metric, which a plugin must not do",
+    "在此指标的 emit.finished 之后（插件不得如此）",
+)
 _KEPT_WHEN_FINISHED = "what it emitted before emit.finished was stored and is kept"
 
 
