@@ -129,8 +129,13 @@ def chop(text: str, width: int, *, whole_runs: bool = False) -> list[str]:
     return pieces
 
 
-_NO_LINE_START = frozenset("”’）)」』】》，。、：；！？")
-_NO_LINE_END = frozenset("“‘（(「『【《")
+_BRACKETS = {
+    "(": ")", "（": "）", "[": "]", "【": "】", "“": "”", "‘": "’", "《": "》", "「": "」",
+    "『": "』",
+}  # fmt: skip
+"""Each opening bracket or quote, and what closes it."""
+_NO_LINE_START = frozenset(_BRACKETS.values()) | frozenset("，。、：；！？")
+_NO_LINE_END = frozenset(_BRACKETS)
 
 
 def _joined(char: str) -> bool:
@@ -458,9 +463,6 @@ def _shortened(text: str, over: int) -> str:
     kept, _ = _cut(text, max(0, cell_width(text) - over - 1))
     kept = _before_open_bracket(text, _before_figure(text, kept))
     return text[:kept].rstrip() + ELLIPSIS
-
-
-_BRACKETS = {"(": ")", "（": "）", "[": "]", "【": "】", "“": "”", "《": "》", "「": "」"}
 
 
 def _before_open_bracket(plain: str, kept: int) -> int:
