@@ -357,3 +357,16 @@ def test_a_share_gone_below_where_it_started_is_named_first(
     assert said["WM2.NNA"][0].endswith("：朱强的分解目标落后，低于起点（基线）")
     behind = "2 shares off track, the furthest behind 孙浩 (below where it started), 朱强 ("
     assert said["WM2.FEE"][1].endswith(behind + "below where it started)")
+
+
+def test_a_goal_already_reached_reads_as_met_before_the_year_is_out(demo: Path) -> None:
+    """财富管理一部 has opened more accounts than its year's target by November: 达标,
+    not 正常 (on track), which says only that it keeps up with the pace."""
+    done = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--unit", "wm1",
+                   "--format", "json")  # fmt: skip
+    krs = {kr["id"]: kr for o in json.loads(done.stdout)["objectives"] for kr in o["key_results"]}
+    accounts = krs["WM1.NEWACC"]
+    assert accounts["actual"] >= accounts["target"] and accounts["status"] == "met"
+    assert all(kr["status"] != "met" for kr in krs.values()
+               if kr["actual"] is not None and kr["actual"] < kr["target"]
+               and kr["direction"] == "at_least" and not kr.get("closed"))  # fmt: skip

@@ -102,7 +102,9 @@ def judge(
     if due <= 0:
         return Judgement(Status.ON_TRACK, pace=None)
     pace = kr.sense * (actual - baseline) / due
-    if pace >= ON_TRACK_AT:
+    if kr.sense * (actual - target) >= 0 and kr.sense * (target - baseline) > 0:
+        status = Status.MET  # the whole target is reached already, as of this day
+    elif pace >= ON_TRACK_AT:
         status = Status.ON_TRACK
     elif pace >= AT_RISK_AT:
         status = Status.AT_RISK
