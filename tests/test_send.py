@@ -414,31 +414,26 @@ def test_a_connection_closed_without_an_answer_is_a_failure(raw: RawServer) -> N
     assert said.startswith("the webhook closed the connection without answering;")
 
 
+@pytest.mark.parametrize(
+    ("head", "byte", "channel_kind"),
+    [
+        (b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n", b" ", "wecom"),
+        (b"HTTP/1.1 200 OK\r\n", b"X", "dingtalk"),
+    ],
+    ids=["the-answer", "its-headers"],
+)
 def test_an_answer_trickled_a_byte_at_a_time_is_cut_at_the_time_limit(
-    raw: RawServer, quick: float
+    raw: RawServer, quick: float, head: bytes, byte: bytes, channel_kind: str
 ) -> None:
     def trickle(connection: socket.socket) -> None:
-        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n")
+        connection.sendall(head)
         while not raw.stop.wait(0.05):
-            connection.sendall(b" ")
+            connection.sendall(byte)
 
     raw.answer = trickle
-    said, took = _failure("wecom", raw)
+    said, took = _failure(channel_kind, raw)
     assert said == "no answer within 0.5 s; the message may have arrived all the same"
     assert quick <= took < quick + 1
-
-
-def test_headers_trickled_a_byte_at_a_time_are_cut_at_the_time_limit(
-    raw: RawServer, quick: float
-) -> None:
-    def trickle(connection: socket.socket) -> None:
-        connection.sendall(b"HTTP/1.1 200 OK\r\n")
-        while not raw.stop.wait(0.05):
-            connection.sendall(b"X")
-
-    raw.answer = trickle
-    said, took = _failure("dingtalk", raw)
-    assert said.startswith("no answer within 0.5 s") and took < quick + 1
 
 
 def test_a_server_that_never_answers_had_the_request_and_says_so(

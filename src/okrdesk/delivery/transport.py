@@ -12,6 +12,7 @@ sends is injected so tests need not wait.
 from __future__ import annotations
 
 import contextlib
+import functools
 import http.client
 import json
 import os
@@ -226,28 +227,18 @@ class _WatchedTLSConnection(_WatchedConnection, http.client.HTTPSConnection):
     pass
 
 
-class _WatchedHandler(urllib.request.HTTPHandler):
+class _WatchedHandler(urllib.request.HTTPHandler, urllib.request.HTTPSHandler):
+    """Opens http and https URLs on connections the attempt's time limit watches."""
+
     def __init__(self, attempt: _Attempt) -> None:
         super().__init__()
         self.attempt = attempt
 
     def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(self._connection, req)
-
-    def _connection(self, host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
-        return _WatchedConnection(host, self.attempt, **kwargs)
-
-
-class _WatchedTLSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, attempt: _Attempt) -> None:
-        super().__init__()
-        self.attempt = attempt
+        return self.do_open(functools.partial(_WatchedConnection, attempt=self.attempt), req)
 
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(self._connection, req)
-
-    def _connection(self, host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
-        return _WatchedTLSConnection(host, self.attempt, **kwargs)
+        return self.do_open(functools.partial(_WatchedTLSConnection, attempt=self.attempt), req)
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -281,9 +272,7 @@ def _exchange(url: str, data: bytes, attempt: _Attempt) -> tuple[int, bytes, str
         url, data=data, method="POST",
         headers={"Content-Type": "application/json; charset=utf-8"},
     )  # fmt: skip
-    opener = urllib.request.build_opener(
-        _WatchedHandler(attempt), _WatchedTLSHandler(attempt), _NoRedirect()
-    )
+    opener = urllib.request.build_opener(_WatchedHandler(attempt), _NoRedirect())
     try:
         with opener.open(request, timeout=attempt.seconds) as response:
             return response.status, response.read(), None

@@ -362,10 +362,11 @@ def okrdesk_metrics(register: Callable[[MetricSpec], None], settings: Mapping[st
         register(spec)
     if not broken:
         return
-    items = settings.get("metrics", [])
-    if all(map(_named, items)):  # each definition names its metric: no other is ours
-        named = {name for name in map(_named, items) if name}
-        raise BrokenDefinitions(listed(broken), frozenset(named - {s.name for s, _ in found}))
+    named = [_named(item) for item in settings.get("metrics", [])]
+    if None not in named:  # each definition names its metric: no other is ours
+        declared = {spec.name for spec, _ in found}
+        undeclared = frozenset(n for n in named if n is not None and n not in declared)
+        raise BrokenDefinitions(listed(broken), undeclared)
     raise SqlMetricError(*listed(broken))
 
 

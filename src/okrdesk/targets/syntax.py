@@ -291,11 +291,10 @@ def _written_twice(text: str, error_line: int) -> tuple[int, Said] | None:
     """A key written a second time in the same table: where the first one is."""
     from okrdesk.errors import Said
 
-    lines = text.splitlines()
-    found = _KEY_AT_START.match(lines[error_line - 1]) if error_line <= len(lines) else None
+    found = _KEY_AT_START.match(_line_text(text, error_line))
     if found is None:
         return None
-    key = found.group(1)
+    key, lines = found.group(1), text.splitlines()
     for index in range(error_line - 2, -1, -1):
         line = lines[index]
         if _TABLE_HEADER.match(line):
