@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from okrdesk.app.send import deliver_all
 from okrdesk.cli import cli
 from okrdesk.delivery import channels
-from okrdesk.delivery.message import MAX_PARTS, Message
+from okrdesk.delivery.message import MAX_PARTS, Message, fit
 from okrdesk.delivery.transport import DeliveryFailed
 from okrdesk.targets.settings import Channel
 from sample_workspace import WriteWorkspace
@@ -240,6 +240,18 @@ def test_a_line_too_long_without_a_figure_is_cut_at_its_end(bot: Bot) -> None:
     content = bot.received[0]["body"]["markdown"]["content"]
     assert content.startswith("- 很长的提醒") and content.endswith("…")
     assert len(content.encode()) <= 4096
+
+
+def test_a_cut_anywhere_leaves_the_markdown_as_it_was() -> None:
+    # The alert as summary_lines writes it: a bold level, then escaped user text.
+    line = r"- **严重** 客户\*资产 \[AUM\] 低于 **基线** 12.5亿"
+    bold = re.compile(r"(?<!\\)\*\*")
+    for room in range(8, len(line) + 1):
+        [cut] = fit((line,), lambda text, room=room: len(text) <= room + 9, "…")
+        if cut != line:
+            assert "…" in cut and len(bold.findall(cut)) % 2 == 0, cut
+            assert not re.search(r"(?<!\\)(?:\\\\)*\\…", cut), cut
+            assert not re.search(r"(?<![*\\])\*…", cut), cut
 
 
 def test_wecom_sends_at_most_20_messages_a_minute(bot: Bot) -> None:

@@ -99,12 +99,21 @@ def _shortened(line: str, fits: Callable[[str], bool]) -> str:
 
 
 def _cut(text: str, fits: Callable[[str], bool]) -> str:
-    """The longest start of ``text`` that, with "…" after it, ``fits``."""
+    """The longest start of ``text`` that, ended with "…", ``fits``."""
     low, high = 0, len(text)
     while low < high:
         middle = (low + high + 1) // 2
-        if fits(text[:middle] + "…"):
+        if fits(_ended(text[:middle])):
             low = middle
         else:
             high = middle - 1
-    return text[:low] + "…"
+    return _ended(text[:low])
+
+
+def _ended(head: str) -> str:
+    """``head`` and "…", still the Markdown it was: an escaping backslash cut from
+    what it escaped is dropped (it would show), and bold left open is closed."""
+    trailing = len(head) - len(head.rstrip("\\"))
+    if trailing % 2 or (head.endswith("*") and not head.endswith(("**", "\\*"))):
+        head = head[:-1]
+    return head + "…" + ("**" if head.count("**") % 2 else "")
