@@ -325,7 +325,7 @@ def test_a_failure_part_way_says_how_many_parts_were_sent(bot: Bot) -> None:
         f"2 of {parts} parts were sent before it failed"
     )
     assert outcome.text("zh") == (
-        '发送失败：my-wecom（wecom）：HTTP 400: {"errmsg": "bad"}'
+        '发送失败：my-wecom（wecom）：HTTP 400：{"errmsg": "bad"}'
         f"；共 {parts} 条，失败前已发出 2 条"
     )
 
@@ -511,8 +511,8 @@ def test_a_broken_channel_leaves_the_others_to_be_tried(
     assert done.exit_code == 1, done.output
     assert done.exception is None or isinstance(done.exception, SystemExit)
     assert "Traceback" not in done.output
-    assert ("发送失败：branch-group（wecom）：the webhook's answer broke off after 12 of 1000 "
-            "bytes") in done.stderr  # fmt: skip
+    assert ("发送失败：branch-group（wecom）：webhook 的应答在 12 字节处中断（应有 1000 字节）；"
+            "消息可能仍已送达") in done.stderr  # fmt: skip
     assert "已发送至 managers（dingtalk）：1 条消息" in done.stdout
     assert len(bot.received) == 1
 
@@ -661,9 +661,7 @@ def test_send_posts_to_every_channel_and_names_the_one_that_failed(
     assert done.exit_code == 1
     # In the workspace's language, Chinese: what each channel became.
     assert "已发送至 branch-group（wecom）：1 条消息" in done.stdout
-    assert "发送失败：managers（dingtalk）：the bot answered with an error: errcode 310000" in (
-        done.stderr
-    )
+    assert "发送失败：managers（dingtalk）：机器人返回错误：errcode 310000" in done.stderr
     report = workspace / "out" / "report-branch-2026-03-15.html"
     wecom = bot.received[0]["body"]["markdown"]["content"]
     assert f"完整报告（HTML）：{report.resolve()}" in wecom

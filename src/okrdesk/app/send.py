@@ -22,7 +22,7 @@ from okrdesk.delivery import channels
 from okrdesk.delivery.message import Message
 from okrdesk.delivery.summary import summary
 from okrdesk.delivery.transport import Clock, DeliveryFailed, SystemClock
-from okrdesk.errors import BadInput, ValidationFailed, printable
+from okrdesk.errors import BadInput, Said, ValidationFailed, printable
 from okrdesk.report.render import printable_copy
 from okrdesk.targets.settings import Channel
 
@@ -31,18 +31,19 @@ from okrdesk.targets.settings import Channel
 class Outcome:
     channel: Channel
     sent: int = 0
-    error: str | None = None
+    error: Said | None = None
     parts: int = 1
     """The messages a failed channel was to get, of which ``sent`` went before it failed."""
 
     def text(self, lang: str = "en") -> str:
-        """What became of the channel, in ``lang`` (its error as the channel gave it)."""
+        """What became of the channel, in ``lang`` (a bot's or mail server's own reply
+        as it gave it)."""
         words = _SAID[lang]
         if self.error is None:
             return words["sent"].format(name=self.channel.name, kind=self.channel.kind,
                                         n=self.sent)  # fmt: skip
         said = words["error"].format(name=self.channel.name, kind=self.channel.kind,
-                                     error=self.error)  # fmt: skip
+                                     error=self.error.text(lang))  # fmt: skip
         if self.sent:
             said += words["partly"].format(sent=self.sent, parts=self.parts)
         return said
@@ -152,7 +153,7 @@ def deliver_all(
         try:
             outcomes.append(Outcome(channel, channels.deliver(channel, message, env, timer)))
         except DeliveryFailed as error:
-            outcomes.append(Outcome(channel, error.sent, error.message, error.parts))
+            outcomes.append(Outcome(channel, error.sent, error.said, error.parts))
     return outcomes
 
 

@@ -10,6 +10,7 @@ from okrdesk.delivery import dingtalk, feishu, mail, wecom
 from okrdesk.delivery.message import Message
 from okrdesk.delivery.transport import Clock, DeliveryFailed
 from okrdesk.delivery.webhook import Bot
+from okrdesk.errors import Said
 from okrdesk.targets.settings import Channel
 
 BOTS: Mapping[str, Bot] = {"wecom": wecom.BOT, "feishu": feishu.BOT, "dingtalk": dingtalk.BOT}
@@ -17,22 +18,25 @@ MASK = "***"
 _SECRET_QUERY = re.compile(r"(sign=)[^&]*")
 
 
-def _secret(environ: Mapping[str, str], name: str | None, what: str) -> str | None:
+def _secret(environ: Mapping[str, str], name: str | None, what: Said) -> str | None:
     if name is None:
         return None
     value = environ.get(name, "").strip()
     if not value:
-        raise DeliveryFailed(f"the environment variable {name} ({what}) is not set")
+        raise DeliveryFailed(Said(f"the environment variable {name} ({what.en}) is not set",
+                                  f"环境变量 {name}（{what.zh}）未设置"))  # fmt: skip
     return value
 
 
 def deliver(channel: Channel, message: Message, environ: Mapping[str, str], clock: Clock) -> int:
     """Send ``message`` through ``channel``; the number of messages sent."""
     if channel.kind == "email":
-        return mail.deliver(channel, message, _secret(environ, channel.password_env, "password"))
+        password = _secret(environ, channel.password_env, Said("password", "邮箱密码"))
+        return mail.deliver(channel, message, password)
     bot = BOTS[channel.kind]
-    url = _secret(environ, channel.url_env, "webhook URL") or ""
-    return bot.deliver(message, url, _secret(environ, channel.secret_env, "secret"), clock)
+    url = _secret(environ, channel.url_env, Said("webhook URL", "webhook 地址")) or ""
+    secret = _secret(environ, channel.secret_env, Said("secret", "签名密钥"))
+    return bot.deliver(message, url, secret, clock)
 
 
 def dry_run(channel: Channel, message: Message, clock: Clock) -> list[str]:

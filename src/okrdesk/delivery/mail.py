@@ -16,7 +16,8 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from okrdesk.delivery.message import Message
-from okrdesk.delivery.transport import DeliveryFailed, request_timeout
+from okrdesk.delivery.transport import MAY_HAVE_ARRIVED, DeliveryFailed, request_timeout
+from okrdesk.errors import Said
 from okrdesk.targets.settings import Channel
 
 TIMEOUT = 30.0
@@ -73,10 +74,12 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
             server.send_message(mail)
     except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
         if over.is_set():
-            raise DeliveryFailed(
-                f"no answer from the mail server {channel.host}:{channel.port} within "
-                f"{seconds:g} s; the message may have arrived all the same"
-            ) from None
+            server_at = f"{channel.host}:{channel.port}"
+            raise DeliveryFailed(Said(
+                f"no answer from the mail server {server_at} within {seconds:g} s; "
+                f"{MAY_HAVE_ARRIVED.en}",
+                f"邮件服务器 {server_at} 在 {seconds:g} 秒内没有应答；{MAY_HAVE_ARRIVED.zh}",
+            )) from None  # fmt: skip
         raise _refused(error, channel) from None
     finally:
         watch.cancel()
@@ -86,10 +89,16 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
 def _refused(error: Exception, channel: Channel) -> DeliveryFailed:
     """What a failed conversation with the mail server says."""
     if isinstance(error, smtplib.SMTPAuthenticationError):
-        return DeliveryFailed(f"the mail server refused the login: {_reply(error)}")
+        reply = _reply(error)
+        return DeliveryFailed(Said(f"the mail server refused the login: {reply}",
+                                   f"邮件服务器拒绝登录：{reply}"))  # fmt: skip
     if isinstance(error, smtplib.SMTPException):
-        return DeliveryFailed(f"the mail server refused the message: {_reply(error)}")
-    return DeliveryFailed(f"cannot reach the mail server {channel.host}:{channel.port}: {error}")
+        reply = _reply(error)
+        return DeliveryFailed(Said(f"the mail server refused the message: {reply}",
+                                   f"邮件服务器拒收了邮件：{reply}"))  # fmt: skip
+    server_at = f"{channel.host}:{channel.port}"
+    return DeliveryFailed(Said(f"cannot reach the mail server {server_at}: {error}",
+                               f"无法连接邮件服务器 {server_at}：{error}"))  # fmt: skip
 
 
 def _reply(error: smtplib.SMTPException) -> str:

@@ -27,28 +27,34 @@ from typing import IO, Any, Protocol
 
 import attrs
 
-from okrdesk.errors import EXIT_FAILED, OkrdeskError
+from okrdesk.errors import EXIT_FAILED, OkrdeskError, Said
 
 ATTEMPTS = 4
 FIRST_DELAY = 1.0
 LONGEST_DELAY = 30.0
 DEFAULT_TIMEOUT = 30.0
 TIMEOUT_ENV = "OKRDESK_SEND_TIMEOUT"
-UNUSABLE_URL = (
-    "the webhook URL cannot be used: look for a space, a line break or a mistyped host in it"
+UNUSABLE_URL = Said(
+    "the webhook URL cannot be used: look for a space, a line break or a mistyped host in it",
+    "webhook 地址无法使用：请检查其中是否有空格、换行或拼错的主机名",
 )
+MAY_HAVE_ARRIVED = Said("the message may have arrived all the same", "消息可能仍已送达")
 
 
 class DeliveryFailed(OkrdeskError):
-    """A channel did not take the message; the message says why, and ``sent`` how many
-    of its ``parts`` went before."""
+    """A channel did not take the message; ``said`` says why in each language, and
+    ``sent`` how many of its ``parts`` went before."""
 
     exit_code = EXIT_FAILED
 
-    def __init__(self, message: str, sent: int = 0, parts: int = 1) -> None:
-        super().__init__(message)
+    def __init__(self, said: Said, sent: int = 0, parts: int = 1) -> None:
+        super().__init__(said.en)
+        self.said = said
         self.sent = sent
         self.parts = parts
+
+    def said_in(self, lang: str) -> str:
+        return self.said.text(lang)
 
 
 class Clock(Protocol):
@@ -108,28 +114,33 @@ def post_json(
     except ValueError:
         raise DeliveryFailed(UNUSABLE_URL) from None
     if scheme not in ("http", "https"):
-        raise DeliveryFailed("the webhook URL must start with https:// (or http://)")
+        raise DeliveryFailed(
+            Said("the webhook URL must start with https:// (or http://)",
+                 "webhook 地址须以 https://（或 http://）开头")
+        )  # fmt: skip
     data = json.dumps(body, ensure_ascii=False).encode("utf-8")
     seconds = request_timeout()
-    problem = ""
+    problem = Said("", "")
     for attempt in range(ATTEMPTS):
         status, text, retry_after = _post(url, data, seconds)
         if status == 429 or status >= 500:
-            problem = f"HTTP {status}"
+            problem = Said(f"HTTP {status}", f"HTTP {status}")
         elif status >= 400:
-            raise DeliveryFailed(f"HTTP {status}: {_short(text)}")
+            raise DeliveryFailed(Said(f"HTTP {status}: {_short(text)}",
+                                      f"HTTP {status}：{_short(text)}"))  # fmt: skip
         else:
             reply = _json(text)
             error = error_of(reply)
             if error is None:
                 return reply
-            code = reply.get("errcode", reply.get("code"))
-            if code not in retry_codes:
-                raise DeliveryFailed(f"the bot answered with an error: {error}")
-            problem = f"the bot answered with an error: {error}"
+            problem = Said(f"the bot answered with an error: {error}",
+                           f"机器人返回错误：{error}")  # fmt: skip
+            if reply.get("errcode", reply.get("code")) not in retry_codes:
+                raise DeliveryFailed(problem)
         if attempt + 1 < ATTEMPTS:
             clock.sleep(_delay(attempt, retry_after))
-    raise DeliveryFailed(f"{problem}, still after {ATTEMPTS} attempts")
+    raise DeliveryFailed(Said(f"{problem.en}, still after {ATTEMPTS} attempts",
+                              f"{problem.zh}，重试 {ATTEMPTS} 次仍失败"))  # fmt: skip
 
 
 def request_timeout() -> float:
@@ -172,7 +183,7 @@ class _Attempt:
             for connection in self._sockets:
                 _shut(connection)
 
-    def failure(self, error: Exception) -> str:
+    def failure(self, error: Exception) -> Said:
         """What went wrong, as the channel's failure says it."""
         if self.connected and (self.over or _timed_out(error)):
             return self.no_answer()
@@ -180,11 +191,14 @@ class _Attempt:
             # Never its own words: they quote the URL, key and all.
             return UNUSABLE_URL
         if not self.connected:
-            return f"cannot reach the webhook: {getattr(error, 'reason', error)}"
-        return f"{_broken(error)}; the message may have arrived all the same"
+            reason = getattr(error, "reason", error)
+            return Said(f"cannot reach the webhook: {reason}", f"无法连接 webhook：{reason}")
+        broken = _broken(error)
+        return Said(f"{broken.en}; {MAY_HAVE_ARRIVED.en}", f"{broken.zh}；{MAY_HAVE_ARRIVED.zh}")
 
-    def no_answer(self) -> str:
-        return f"no answer within {self.seconds:g} s; the message may have arrived all the same"
+    def no_answer(self) -> Said:
+        return Said(f"no answer within {self.seconds:g} s; {MAY_HAVE_ARRIVED.en}",
+                    f"{self.seconds:g} 秒内没有应答；{MAY_HAVE_ARRIVED.zh}")  # fmt: skip
 
 
 def _shut(connection: socket.socket) -> None:
@@ -199,15 +213,26 @@ def _timed_out(error: Exception) -> bool:
     return isinstance(error, TimeoutError) or isinstance(reason, TimeoutError)
 
 
-def _broken(error: Exception) -> str:
+def _broken(error: Exception) -> Said:
     if isinstance(error, http.client.IncompleteRead):
-        expected = f" of {len(error.partial) + error.expected}" if error.expected else ""
-        return f"the webhook's answer broke off after {len(error.partial)}{expected} bytes"
+        read = len(error.partial)
+        if error.expected:
+            whole = read + error.expected
+            return Said(f"the webhook's answer broke off after {read} of {whole} bytes",
+                        f"webhook 的应答在 {read} 字节处中断（应有 {whole} 字节）")  # fmt: skip
+        return Said(f"the webhook's answer broke off after {read} bytes",
+                    f"webhook 的应答在 {read} 字节处中断")  # fmt: skip
     if isinstance(error, http.client.RemoteDisconnected):
-        return "the webhook closed the connection without answering"
+        return Said("the webhook closed the connection without answering",
+                    "webhook 未应答即关闭了连接")  # fmt: skip
     if isinstance(error, http.client.BadStatusLine):
-        return f"the webhook did not answer in HTTP: {str(error)[:60]!r}"
-    return f"the connection to the webhook broke: {getattr(error, 'reason', error)}"
+        line = repr(str(error)[:60])
+        return Said(f"the webhook did not answer in HTTP: {line}",
+                    f"webhook 的应答不是 HTTP：{line}")  # fmt: skip
+    reason = getattr(error, "reason", error)
+    return Said(
+        f"the connection to the webhook broke: {reason}", f"与 webhook 的连接中断：{reason}"
+    )
 
 
 class _WatchedConnection(http.client.HTTPConnection):
@@ -282,23 +307,30 @@ def _exchange(url: str, data: bytes, attempt: _Attempt) -> tuple[int, bytes, str
         return error.code, error.read(), error.headers.get("Retry-After")
 
 
-def _redirected(url: str, error: urllib.error.HTTPError) -> str:
+def _redirected(url: str, error: urllib.error.HTTPError) -> Said:
     where = _where_to(url, error.headers.get("Location"))
-    return f"the webhook answered with a redirect (HTTP {error.code}){where}; give the final URL"
+    code = error.code
+    if where is None:
+        return Said(f"the webhook answered with a redirect (HTTP {code}); give the final URL",
+                    f"webhook 返回了重定向（HTTP {code}）；请填写最终地址")  # fmt: skip
+    return Said(
+        f"the webhook answered with a redirect (HTTP {code}) to {where}; give the final URL",
+        f"webhook 返回了重定向（HTTP {code}），指向 {where}；请填写最终地址",
+    )
 
 
-def _where_to(url: str, location: str | None) -> str:
-    """Where a redirect leads, as ' to https://host/…': without its path and query,
-    which can carry the webhook's key."""
+def _where_to(url: str, location: str | None) -> str | None:
+    """Where a redirect leads, as 'https://host/…': without its path and query, which
+    can carry the webhook's key."""
     if not location:
-        return ""
+        return None
     try:
         target = urllib.parse.urlsplit(urllib.parse.urljoin(url, location))
     except ValueError:
-        return ""
+        return None
     host = target.netloc.rpartition("@")[2]
     rest = "/…" if target.path.strip("/") or target.query else ""
-    return f" to {target.scheme}://{host}{rest}"
+    return f"{target.scheme}://{host}{rest}"
 
 
 def _delay(attempt: int, retry_after: str | None) -> float:
@@ -311,11 +343,14 @@ def _json(text: bytes) -> dict[str, Any]:
     try:
         reply = json.loads(text.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise DeliveryFailed(
-            f"the webhook answered with something not JSON: {_short(text)}"
-        ) from None
+        answer = _short(text)
+        raise DeliveryFailed(Said(f"the webhook answered with something not JSON: {answer}",
+                                  f"webhook 的应答不是 JSON：{answer}")) from None  # fmt: skip
     if not isinstance(reply, dict):
-        raise DeliveryFailed(f"the webhook answered with something unexpected: {_short(text)}")
+        raise DeliveryFailed(Said(
+            f"the webhook answered with something unexpected: {_short(text)}",
+            f"webhook 的应答无法识别：{_short(text)}",
+        ))  # fmt: skip
     return reply
 
 

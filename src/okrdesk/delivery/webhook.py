@@ -58,7 +58,7 @@ class Bot:
             try:
                 post_json(signed.url, signed.body, clock, self.error_of, self.retry_codes)
             except DeliveryFailed as error:
-                raise DeliveryFailed(error.message, sent, len(parts)) from None
+                raise DeliveryFailed(error.said, sent, len(parts)) from None
         return len(parts)
 
 
