@@ -450,6 +450,22 @@ def test_member_tables_in_different_files_do_not_mix(write_workspace: WriteWorks
     assert load_plan(write_workspace(files), CATALOG).problems == ()
 
 
+def test_an_owner_that_is_nobody_is_the_problem_not_each_member_below_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    members = "\n[objectives.key_results.members]\nteam-a = 200\ncm99 = 160\n"
+    okrs = OKRS.replace('owner = "branch"', 'owner = "brnch"').replace(
+        "Q4 = 1.0 }\n", "Q4 = 1.0 }\n" + members
+    )
+    found = problems(write_workspace({"okrs.toml": okrs}))
+    assert [(p.key, p.message) for p in found] == [
+        ("objectives[O1].owner", 'no unit or person "brnch" (did you mean "branch"?)'),
+        # A member that is nobody either is still its own problem.
+        ("objectives[O1].key_results[KR1].members.cm99", 'no unit or person "cm99"'),
+    ]  # fmt: skip
+    assert found[1].zh == '没有单位或人员 "cm99"'
+
+
 # ------------------------------------------------------------ unreadable files
 
 

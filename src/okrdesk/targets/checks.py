@@ -10,11 +10,11 @@ from itertools import pairwise
 from typing import Any
 
 from okrdesk import model
-from okrdesk.errors import Said, printable
+from okrdesk.errors import Problem, Said, printable
 from okrdesk.formula import is_fact, parse
 from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, Where, suggest
-from okrdesk.targets.schema import Draft, Located, PlanHeader, above_members
+from okrdesk.targets.schema import Draft, Located, MemberTarget, PlanHeader, above_members
 from okrdesk.targets.surprises import check_surprises
 from okrdesk.targets.window_keys import window_use_problems
 from okrdesk.units import UNITS, Dimension
@@ -229,6 +229,7 @@ def _below(children: dict[str, list[str]], owner: str) -> set[str]:
 
 def _check_members(draft: Draft, findings: Findings) -> None:
     people = {person for person, _ in draft.written_people}
+    written = people | {unit for unit, _ in draft.written_parents}
     by_name = _by_name(draft)
     children = _children(draft)
     below: dict[str, set[str]] = {}
@@ -238,6 +239,11 @@ def _check_members(draft: Draft, findings: Findings) -> None:
         tables.setdefault((id(entry.where.file), entry.where.path[:-1]), set()).add(entry.member)
     for entry in draft.member_targets:
         if {entry.owner, entry.member} & draft.broken_ids:
+            continue
+        if entry.owner not in written:
+            # The owner is reported as no unit or person: below it, nothing can be.
+            if entry.member not in written:
+                findings.problems.append(_nobody(entry, written, by_name))
             continue
         if entry.owner in people:
             findings.problems.append(
@@ -274,6 +280,16 @@ def _check_members(draft: Draft, findings: Findings) -> None:
                     f'"{entry.member}" 不是 "{entry.owner}" 下属的单位或人员{hint.zh}',
                 )
             )
+
+
+def _nobody(
+    entry: MemberTarget, written: set[str], by_name: dict[str, list[tuple[str, str]]]
+) -> Problem:
+    hint = _named_not_id(entry.member, ("unit", "person"), by_name) or Said(
+        suggest(entry.member, written), suggest(entry.member, written, "zh")
+    )
+    return entry.where.problem(f'no unit or person "{entry.member}"{hint.en}',
+                               f'没有单位或人员 "{entry.member}"{hint.zh}')  # fmt: skip
 
 
 def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], findings: Findings) -> None:
