@@ -127,7 +127,9 @@ def test_a_formula_that_is_code_is_refused_by_name(write_workspace: WriteWorkspa
     assert "okrdesk_metrics failed" not in done.output  # said once, at its line
     # In a Chinese workspace, in Chinese.
     zh = CliRunner().invoke(cli, ["validate", "-w", str(root)])
-    assert f"okrdesk.toml:{line}: sources.derived.metrics[0].formula: 公式有误：" in zh.output
+    assert (f"okrdesk.toml:{line}: sources.derived.metrics[0].formula: "
+            "\"__import__('os').getcwd()\"：公式里不能有函数调用；只能写名字、数字、"
+            "+ - * / 和括号") in zh.output  # fmt: skip
 
 
 def test_explain_shows_the_formula_and_its_inputs(derived: Path) -> None:

@@ -27,7 +27,7 @@ from okrdesk.plugins.runner import collect
 from okrdesk.plugins.testing import PluginCheck, check_plugin, registered_plugin
 from okrdesk.targets import load_plan
 from okrdesk.units import UNITS
-from sample_workspace import WriteWorkspace, trusted
+from sample_workspace import OKRS, WriteWorkspace, trusted
 
 EXAMPLE = Path(__file__).parent / "example_plugin"
 
@@ -107,6 +107,55 @@ def test_a_plugin_raising_while_declaring_is_named(write_workspace: WriteWorkspa
     assert found["raises"]["errors"] == [
         "okrdesk_metrics failed: RuntimeError: licence server unreachable (at plugins/raises.py:6)"
     ]
+
+
+def test_a_declared_formula_that_cannot_be_read_drops_that_metric_alone(
+    write_workspace: WriteWorkspace,
+) -> None:
+    okrs = OKRS + (
+        '\n[[objectives]]\nid = "O9"\ntitle = "人均"\nowner = "branch"\n'
+        '[[objectives.key_results]]\nid = "KR1"\ntitle = "人均客户"\n'
+        'metric = "clients_per_head"\ntarget = 50\nunit = "户"\n'
+    )
+    root = write_workspace({"okrs.toml": okrs})
+    write_plugin(
+        root,
+        "perhead",
+        """
+        from okrdesk.model import MetricKind, MetricSpec
+        from okrdesk.plugins import hookimpl
+        from okrdesk.units import UNITS
+
+        @hookimpl
+        def okrdesk_metrics(register):
+            register(MetricSpec("clients", "Clients", "客户数", MetricKind.STOCK, UNITS["户"]))
+            register(MetricSpec("clients_per_head", "Per head", "人均", MetricKind.RATIO,
+                                UNITS["户"], formula="clients.__class__ / headcount"))
+        """,
+    )
+    code, found = plugins_json(root)
+    assert code == 1
+    assert [m["name"] for m in found["perhead"]["metrics"]] == ["clients"]
+    assert found["perhead"]["errors"] == [
+        'okrdesk_metrics failed: metric "clients_per_head": formula '
+        "'clients.__class__ / headcount': an attribute (a.b) is not allowed in a formula; "
+        "write names, numbers, + - * / and brackets"
+    ]
+    # validate names the key result on it; the report runs, the plugin's error an alert.
+    checked = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert checked.exit_code == 2 and "Traceback" not in checked.output, checked.output
+    assert "指标“clients_per_head”的公式 'clients.__class__ / headcount'：公式里不能有属性" in (
+        checked.output
+    )
+    collected = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    # The plugin's error fails the collect (exit 1); its other metric and every other
+    # plugin's are stored. (The plugin is loaded in a process of its own here: what it
+    # could not declare comes back with what it declared.)
+    assert collected.exit_code == 1, collected.output
+    assert "新增或变动 44 条" in collected.output
+    shown = CliRunner().invoke(cli, ["report", "--as-of", "2026-03-15", "-w", str(root)])
+    assert shown.exit_code == 0, shown.output
+    assert "clients_per_head" in shown.output and "Traceback" not in shown.output
 
 
 def test_a_metric_declared_twice_is_an_error_for_both(write_workspace: WriteWorkspace) -> None:

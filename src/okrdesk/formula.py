@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import functools
 from collections.abc import Callable
+from typing import NamedTuple
 
 import attrs
 
@@ -32,7 +33,12 @@ _OPERATORS: dict[type[ast.operator], Callable[[float, float], float | None]] = {
 
 
 class FormulaError(ValueError):
-    """A formula that cannot be read; the message says what to write instead."""
+    """A formula that cannot be read; the message says what to write instead, in
+    English and in Chinese (``zh``)."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.zh = zh
 
 
 @attrs.frozen
@@ -72,9 +78,12 @@ def _parse(text: str) -> Formula:
     try:
         tree = ast.parse(text.strip(), mode="eval").body
     except SyntaxError as error:
+        column = error.offset or 1
         raise FormulaError(
-            f"{text!r} is not a formula (column {error.offset or 1}); write names, numbers, "
-            "+ - * / and brackets, as in aum / headcount_cm"
+            f"{text!r} is not a formula (column {column}); write names, numbers, "
+            "+ - * / and brackets, as in aum / headcount_cm",
+            f"{text!r} 不是公式（第 {column} 列）；只能写名字、数字、+ - * / 和括号，"
+            "如 aum / headcount_cm",
         ) from None
     names: list[tuple[int, str]] = []
     for node in ast.walk(tree):
@@ -83,14 +92,17 @@ def _parse(text: str) -> Formula:
         elif isinstance(node, ast.Constant) and (
             isinstance(node.value, bool) or not isinstance(node.value, int | float)
         ):
-            raise FormulaError(f"{text!r}: {node.value!r} is not a number")
+            raise FormulaError(f"{text!r}: {node.value!r} is not a number",
+                               f"{text!r}：{node.value!r} 不是数字")  # fmt: skip
         elif not isinstance(node, _ALLOWED):
+            what = _described(node)
             raise FormulaError(
-                f"{text!r}: {_described(node)} is not allowed in a formula; write names, "
-                "numbers, + - * / and brackets"
+                f"{text!r}: {what.en} is not allowed in a formula; write names, "
+                "numbers, + - * / and brackets",
+                f"{text!r}：公式里不能有{what.zh}；只能写名字、数字、+ - * / 和括号",
             )
     if isinstance(tree, ast.Constant) and not names:
-        raise FormulaError(f"{text!r} names no metric")
+        raise FormulaError(f"{text!r} names no metric", f"{text!r} 没有用到任何指标")
     return Formula(text.strip(), tree, tuple(dict.fromkeys(n for _, n in sorted(names))))
 
 
@@ -104,14 +116,24 @@ _ALLOWED = (
 )  # fmt: skip
 
 
-def _described(node: ast.AST) -> str:
+class _Words(NamedTuple):
+    en: str
+    zh: str
+
+
+def _described(node: ast.AST) -> _Words:
     if isinstance(node, ast.Call):
-        return "a call"
+        return _Words("a call", "函数调用")
     if isinstance(node, ast.Attribute):
-        return "an attribute (a.b)"
+        return _Words("an attribute (a.b)", "属性（a.b）")
     if isinstance(node, ast.Subscript):
-        return "a subscript (a[b])"
-    return f"'{type(node).__name__}'"
+        return _Words("a subscript (a[b])", "下标（a[b]）")
+    if isinstance(node, ast.Compare):
+        return _Words("a comparison", "比较")
+    if isinstance(node, ast.BoolOp):
+        return _Words("and/or", "and/or")
+    name = type(node).__name__
+    return _Words(f"'{name}'", f"“{name}”")
 
 
 def _value(node: ast.expr, value_of: Callable[[str], float | None]) -> float | None:
@@ -119,7 +141,7 @@ def _value(node: ast.expr, value_of: Callable[[str], float | None]) -> float | N
         return value_of(node.id)
     if isinstance(node, ast.Constant):
         if isinstance(node.value, bool) or not isinstance(node.value, int | float):
-            raise FormulaError(f"{node.value!r} is not a number")
+            raise FormulaError(f"{node.value!r} is not a number", f"{node.value!r} 不是数字")
         return float(node.value)
     if isinstance(node, ast.UnaryOp):
         inner = _value(node.operand, value_of)
@@ -131,4 +153,5 @@ def _value(node: ast.expr, value_of: Callable[[str], float | None]) -> float | N
         if left is None or right is None:
             return None
         return _OPERATORS[type(node.op)](left, right)
-    raise FormulaError(f"{_described(node)} is not allowed in a formula")
+    what = _described(node)
+    raise FormulaError(f"{what.en} is not allowed in a formula", f"公式里不能有{what.zh}")

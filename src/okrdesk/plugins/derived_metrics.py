@@ -83,7 +83,7 @@ def _definition(where: str, item: object) -> MetricSpec:
         formula = parse(texts["formula"])
     except FormulaError as error:
         raise DerivedMetricError(f"{where}.formula: {error}",
-                                 f"{where}.formula: 公式有误：{error}") from None  # fmt: skip
+                                 f"{where}.formula: {error.zh}") from None  # fmt: skip
     if texts["name"] in formula.inputs:
         raise DerivedMetricError(f"{where}.formula: {texts['name']} cannot be made of itself",
                                  f"{where}.formula: {texts['name']} 不能由它自己算出")  # fmt: skip

@@ -29,6 +29,7 @@ import pluggy
 
 from okrdesk import __version__
 from okrdesk.errors import Said
+from okrdesk.formula import FormulaError, parse
 from okrdesk.model import MetricSpec
 from okrdesk.plugins import hookspecs
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
@@ -126,6 +127,8 @@ class Probed:
     """An error okrdesk wrote (its process hung, ended, printed) → its Chinese."""
     unknown: bool = False
     """No clean answer came (``PluginRecord.unknown``)."""
+    undeclared: frozenset[str] = frozenset()
+    """The metrics it said it could not declare (``PluginRecord.undeclared``)."""
 
 
 class Prober(Protocol):
@@ -151,6 +154,22 @@ def _allowed() -> set[str] | None:
 
 DECLARING_FAILED = "okrdesk_metrics failed: "
 """How a plugin's error from declaring its metrics begins."""
+
+
+def _readable(record: PluginRecord, declared: list[MetricSpec]) -> list[MetricSpec]:
+    """The declared metrics whose formula, if any, can be read. One that cannot is not
+    declared, and is the plugin's error: the engine would stop at it in every report."""
+    readable = []
+    for spec in declared:
+        try:
+            parse(spec.formula or "0 + metric")
+        except FormulaError as error:
+            record.fail(f'{DECLARING_FAILED}metric "{spec.name}": formula {error}',
+                        f"okrdesk_metrics 出错：指标“{spec.name}”的公式 {error.zh}")  # fmt: skip
+            record.undeclared |= {spec.name}
+        else:
+            readable.append(spec)
+    return readable
 
 
 class PluginHost:
@@ -291,6 +310,7 @@ class PluginHost:
             errors_zh=dict(probed.errors_zh),
             declared=list(probed.declared), how=how, unknown=probed.unknown,
             cause=probed.errors[-1] if probed.unknown and probed.errors else "",
+            undeclared=probed.undeclared,
         )  # fmt: skip
 
     def _skip(self, path: Path) -> None:
@@ -348,6 +368,9 @@ class PluginHost:
                 settings = self.sources.get(name, {})
                 record.declared = self._declared_by(record, impl, settings,
                                                     self._limit_for(record))  # fmt: skip
+        for record in self.records.values():
+            if record.declared:
+                record.declared = _readable(record, record.declared)
         claims: dict[str, list[tuple[str, MetricSpec]]] = {}
         for record in self.records.values():
             for spec in record.declared or ():

@@ -395,7 +395,8 @@ def _plugin_process(
         changed = [] if request is None else _declared_otherwise(request, record.declared)
         if request is None:
             declared = Probed(record.errors, record.version, record.declared or [],
-                              record.errors_zh, unknown=record.unknown)  # fmt: skip
+                              record.errors_zh, unknown=record.unknown,
+                              undeclared=record.undeclared)  # fmt: skip
             connection.send(("declared", declared))
         elif record.unknown:  # why it declares nothing now, rather than that it changed
             failure = _errors_of(record)
