@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
-from okrdesk.model import MetricKind, MetricSpec, Person
+from okrdesk.model import Direction, MetricKind, MetricSpec, OverTime, Person
 from okrdesk.periods import Grain, periods_between
 from okrdesk.plugins import hookimpl
 from okrdesk.plugins.manager import PluginHost
@@ -156,6 +156,42 @@ def test_a_declared_formula_that_cannot_be_read_drops_that_metric_alone(
     shown = CliRunner().invoke(cli, ["report", "--as-of", "2026-03-15", "-w", str(root)])
     assert shown.exit_code == 0, shown.output
     assert "clients_per_head" in shown.output and "Traceback" not in shown.output
+
+
+def test_a_metric_spec_takes_its_kind_direction_and_unit_written_as_text() -> None:
+    written = MetricSpec("aum", "AUM", "资产", "stock", "万元", direction="at_most",  # type: ignore[arg-type]
+                         numerator_over_time="last", stages=["开户", "入金"])  # fmt: skip
+    typed = MetricSpec("aum", "AUM", "资产", MetricKind.STOCK, UNITS["万元"],
+                       direction=Direction.AT_MOST, numerator_over_time=OverTime.LAST,
+                       stages=("开户", "入金"))  # fmt: skip
+    assert written == typed
+
+
+@pytest.mark.parametrize(
+    ("wrong", "said"),
+    [
+        ({"name": 12}, "a metric's name must be one word (snake_case), not 12"),
+        ({"name": "new clients"}, "a metric's name must be one word"),
+        ({"label_zh": None}, "metric m: label_zh must be text, not NoneType"),
+        ({"kind": "flo"}, "metric m: kind must be one of MetricKind.STOCK, MetricKind.FLOW, "
+                          "MetricKind.RATIO, not 'flo'"),
+        ({"direction": "up"}, "metric m: direction must be one of Direction.AT_LEAST"),
+        ({"numerator_over_time": "avg"}, "metric m: numerator_over_time must be one of"),
+        ({"unit": "万"}, "metric m: unit '万' is not a unit okrdesk knows"),
+        ({"revenue": "yes"}, "metric m: revenue must be True or False, not 'yes'"),
+        ({"formula": 3}, "metric m: formula must be text"),
+        ({"stages": ("开户",)}, "metric m: stages must be two names"),
+        ({"stages": "ab"}, "metric m: stages must be two names"),
+    ],
+)  # fmt: skip
+def test_a_metric_spec_a_report_would_stop_at_is_refused_where_it_is_made(
+    wrong: dict[str, object], said: str
+) -> None:
+    given: dict[str, object] = {"name": "m", "label_en": "m", "label_zh": "m",
+                                "kind": MetricKind.FLOW, "unit": UNITS["元"], **wrong}  # fmt: skip
+    with pytest.raises(ValueError) as refused:
+        MetricSpec(**given)  # type: ignore[arg-type]
+    assert str(refused.value).startswith(said)
 
 
 def test_a_metric_declared_twice_is_an_error_for_both(write_workspace: WriteWorkspace) -> None:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from enum import StrEnum
 from functools import cached_property
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
@@ -354,6 +354,45 @@ def _labels(found: Mapping[str, DimensionLabels]) -> dict[str, DimensionLabels]:
     return dict(found)
 
 
+# A plugin may write an enum or a unit by its text ("flow", "万元"): each is read as
+# the value it names. Text that names none is kept, for __attrs_post_init__ to refuse
+# with the metric's name.
+
+
+def _as_kind(value: MetricKind | str) -> MetricKind:
+    return _member(MetricKind, value)
+
+
+def _as_direction(value: Direction | str) -> Direction:
+    return _member(Direction, value)
+
+
+def _as_over_time(value: OverTime | str) -> OverTime:
+    return _member(OverTime, value)
+
+
+_Enum = TypeVar("_Enum", bound=StrEnum)
+
+
+def _member(enum: type[_Enum], value: _Enum | str) -> _Enum:
+    try:
+        return enum(value)
+    except ValueError:
+        return value  # type: ignore[return-value]
+
+
+def _as_unit(value: UnitOfMeasure | str) -> UnitOfMeasure:
+    if isinstance(value, str):
+        return UNITS.get(value, value)  # type: ignore[arg-type]
+    return value
+
+
+def _as_stages(value: Iterable[str] | None) -> tuple[str, str] | None:
+    if value is None or isinstance(value, str):
+        return value  # type: ignore[return-value]
+    return tuple(value)  # type: ignore[return-value]
+
+
 @attrs.frozen
 @shared_methods
 class MetricSpec:
@@ -362,19 +401,19 @@ class MetricSpec:
     name: str
     label_en: str
     label_zh: str
-    kind: MetricKind
-    unit: UnitOfMeasure
-    direction: Direction = Direction.AT_LEAST
+    kind: MetricKind = attrs.field(converter=_as_kind)
+    unit: UnitOfMeasure = attrs.field(converter=_as_unit)
+    direction: Direction = attrs.field(default=Direction.AT_LEAST, converter=_as_direction)
     description: str = ""
-    numerator_over_time: OverTime = OverTime.SUM
-    denominator_over_time: OverTime = OverTime.SUM
+    numerator_over_time: OverTime = attrs.field(default=OverTime.SUM, converter=_as_over_time)
+    denominator_over_time: OverTime = attrs.field(default=OverTime.SUM, converter=_as_over_time)
     revenue: bool = False
     """Money earned (commission, trailing fees, interest), as opposed to volume
     (assets, sales): only revenue counts in a budget line's ROI."""
     formula: str | None = None
     """A derived metric: computed from other metrics at every level of the tree after
     they are rolled up (``aum / headcount_cm``), never collected; see okrdesk.formula."""
-    stages: tuple[str, str] | None = None
+    stages: tuple[str, str] | None = attrs.field(default=None, converter=_as_stages)
     """A funnel (a ratio of converted over entered): the names of its two stages, ""
     where unnamed; the report shows entered → converted (plugins/sql_funnels.py)."""
     dimensions: tuple[str, ...] = attrs.field(default=(), converter=_names)
@@ -424,6 +463,40 @@ class MetricSpec:
         ``settles_after_days`` after the end."""
         days = self.settles_after_days
         return days is not None and (days == 0 or (read_through - period_end).days >= days)
+
+    def __attrs_post_init__(self) -> None:
+        # What a plugin could get wrong that would otherwise stop a report far from here.
+        name = self.name
+        if not isinstance(name, str) or not name or not name.isprintable() or " " in name:
+            raise ValueError(f"a metric's name must be one word (snake_case), not {name!r}")
+        for key in ("label_en", "label_zh", "description"):
+            if not isinstance(getattr(self, key), str):
+                raise ValueError(f"metric {name}: {key} must be text, "
+                                 f"not {type(getattr(self, key)).__name__}")  # fmt: skip
+        for key, enum in (("kind", MetricKind), ("direction", Direction),
+                          ("numerator_over_time", OverTime),
+                          ("denominator_over_time", OverTime)):  # fmt: skip
+            if not isinstance(getattr(self, key), enum):
+                choices = ", ".join(f"{enum.__name__}.{m.name}" for m in enum)
+                raise ValueError(f"metric {name}: {key} must be one of {choices}, "
+                                 f"not {getattr(self, key)!r}")  # fmt: skip
+        if not isinstance(self.unit, UnitOfMeasure):
+            raise ValueError(f"metric {name}: unit {self.unit!r} is not a unit okrdesk knows; "
+                             'write one of okrdesk.units.UNITS, as UNITS["元"]')  # fmt: skip
+        for key in ("revenue", "never_negative"):
+            if not isinstance(getattr(self, key), bool):
+                raise ValueError(f"metric {name}: {key} must be True or False, "
+                                 f"not {getattr(self, key)!r}")  # fmt: skip
+        if self.formula is not None and not isinstance(self.formula, str):
+            raise ValueError(f'metric {name}: formula must be text, as "aum / headcount_cm"')
+        stages = self.stages
+        if stages is not None and (
+            not isinstance(stages, tuple)
+            or len(stages) != 2
+            or not all(isinstance(stage, str) for stage in stages)
+        ):
+            raise ValueError(f"metric {name}: stages must be two names, entered and converted, "
+                             f"not {stages!r}")  # fmt: skip
 
     @settles_after_days.validator
     def _settling(self, attribute: attrs.Attribute[Any], days: int | None) -> None:
