@@ -15,6 +15,7 @@ from click.testing import CliRunner
 
 from okrdesk.cli import cli
 from okrdesk.messages import label, status
+from okrdesk.plugins import ReportFormat
 from okrdesk.report import cells
 from okrdesk.report.document import ReportKeyResult
 from okrdesk.report.numbers import ledger, money, percent, ratio
@@ -204,6 +205,32 @@ def test_a_plugin_adds_a_report_format(write_workspace: WriteWorkspace) -> None:
     assert "报告格式 krcsv" in listed.output
     english = run(root, "plugins", "--lang", "en")
     assert "report format krcsv" in english.output
+
+
+def test_a_format_saved_with_one_suffix_may_write_it_alone(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = with_plugin(write_workspace, "kr_csv.py", CSV_FORMAT.replace('(".csv",)', '".csv"'))
+    assert run(root, "collect", "--through", "2026-03-15").exit_code == 0
+    out = root / "week.csv"
+    done = run(root, "report", "--as-of", "2026-03-15", "--out", str(out))
+    assert done.exit_code == 0, done.output
+    assert out.read_text(encoding="utf-8").startswith("key_result,actual,target,status")
+    # Not any file whose ending is a part of it (".c", ".cs").
+    assert ReportFormat("krcsv", "x", print, ".csv").suffixes == (".csv",)
+
+
+def test_a_format_that_cannot_be_used_is_its_plugins_error_not_the_reports(
+    write_workspace: WriteWorkspace,
+) -> None:
+    wrong = CSV_FORMAT.replace('ReportFormat("krcsv"', 'ReportFormat("KR CSV"')
+    root = with_plugin(write_workspace, "kr_csv.py", wrong)
+    listed = run(root, "plugins", "--lang", "en")
+    assert listed.exit_code == 1
+    assert ("okrdesk_report_formats failed: ValueError: a report format's name must be a "
+            "short lower-case word, not 'KR CSV'") in listed.output  # fmt: skip
+    run(root, "collect", "--through", "2026-03-15")
+    assert run(root, "report", "--as-of", "2026-03-15").exit_code == 0
 
 
 def test_an_unknown_format_is_named_with_the_ones_there_are(

@@ -8,6 +8,7 @@ workspace's ``plugins/`` folder, or is built in. See docs/plugins.md.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Protocol
@@ -121,6 +122,13 @@ class RenderContext:
     """Columns to lay text out in; None: the terminal's width, or 80."""
 
 
+_FORMAT_NAME = re.compile(r"[a-z][a-z0-9_-]*\Z")
+
+
+def _suffixes(value: Iterable[str] | str) -> tuple[str, ...]:
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
 @attrs.frozen
 @shared_methods
 class ReportFormat:
@@ -138,8 +146,9 @@ class ReportFormat:
     target files is already stripped of control characters; escape it for
     your format (HTML, Markdown, …). Raise ``okrdesk.errors.OkrdeskError``
     for a problem the user can fix."""
-    suffixes: tuple[str, ...] = ()
-    """File name endings this format is usually saved with, such as ``(".md",)``."""
+    suffixes: tuple[str, ...] = attrs.field(default=(), converter=_suffixes)
+    """File name endings this format is usually saved with, such as ``(".md",)`` (one
+    may be written alone, ``".md"``)."""
     human: bool = True
     """False for formats meant for programs (JSON): they need not show every figure
     the way a person reads it."""
@@ -147,6 +156,26 @@ class ReportFormat:
     """True for a format that writes bytes (xlsx): okrdesk hands it a binary stream,
     and writes it only to a file (``--out``) or to a standard output that is not a
     terminal."""
+
+    def __attrs_post_init__(self) -> None:
+        # What a plugin could get wrong that would otherwise surface as `--format` or
+        # `--out` quietly choosing the wrong format, or as a report that fails to render.
+        name = self.name
+        if not isinstance(name, str) or not _FORMAT_NAME.match(name):
+            raise ValueError(f"a report format's name must be a short lower-case word, not "
+                             f"{name!r}")  # fmt: skip
+        if not isinstance(self.description, str):
+            raise ValueError(f"report format {name}: description must be text")
+        if not callable(self.render):
+            raise ValueError(f"report format {name}: render must be a function "
+                             "render(report, out, context)")  # fmt: skip
+        for suffix in self.suffixes:
+            if not isinstance(suffix, str) or not suffix.startswith(".") or len(suffix) < 2:
+                raise ValueError(f"report format {name}: suffix {suffix!r} must be a file "
+                                 'name ending such as ".md"')  # fmt: skip
+        for key in ("human", "binary"):
+            if not isinstance(getattr(self, key), bool):
+                raise ValueError(f"report format {name}: {key} must be True or False")
 
 
 # -------------------------------------------------------------------- metrics
