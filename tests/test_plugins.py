@@ -19,7 +19,14 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
-from okrdesk.model import Direction, MetricKind, MetricSpec, OverTime, Person
+from okrdesk.model import (
+    DimensionLabels,
+    Direction,
+    MetricKind,
+    MetricSpec,
+    OverTime,
+    Person,
+)
 from okrdesk.periods import Grain, periods_between
 from okrdesk.plugins import hookimpl
 from okrdesk.plugins.manager import PluginHost
@@ -192,6 +199,14 @@ def test_a_metric_spec_a_report_would_stop_at_is_refused_where_it_is_made(
     with pytest.raises(ValueError) as refused:
         MetricSpec(**given)  # type: ignore[arg-type]
     assert str(refused.value).startswith(said)
+
+
+def test_dimension_labels_that_are_not_text_are_refused_where_they_are_made() -> None:
+    with pytest.raises(ValueError, match="DimensionLabels tier: each value and its word must be "
+                                         "text, not 'a': 1"):  # fmt: skip
+        DimensionLabels("档", "tier", values_zh={"a": 1})  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match="the dimension's words must be text"):
+        DimensionLabels(None, "tier")  # type: ignore[arg-type]
 
 
 def test_a_metric_declared_twice_is_an_error_for_both(write_workspace: WriteWorkspace) -> None:

@@ -343,6 +343,16 @@ class DimensionLabels:
     values_zh: Mapping[str, str] = attrs.field(factory=dict, converter=_words, hash=False)
     values_en: Mapping[str, str] = attrs.field(factory=dict, converter=_words, hash=False)
 
+    def __attrs_post_init__(self) -> None:
+        if not isinstance(self.zh, str) or not isinstance(self.en, str):
+            raise ValueError(f"DimensionLabels: the dimension's words must be text, not "
+                             f"{self.zh!r} and {self.en!r}")  # fmt: skip
+        for words in (self.values_zh, self.values_en):
+            for value, word in words.items():
+                if not isinstance(value, str) or not isinstance(word, str):
+                    raise ValueError(f"DimensionLabels {self.en}: each value and its word "
+                                     f"must be text, not {value!r}: {word!r}")  # fmt: skip
+
     def name_in(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
 
