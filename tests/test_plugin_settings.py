@@ -119,6 +119,18 @@ def test_a_check_that_fails_is_a_warning_naming_the_plugin(
     )
 
 
+def test_a_check_that_fails_is_told_in_chinese_in_a_chinese_workspace(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = validate(write_workspace, monkeypatch, "print('checked'); raise RuntimeError('boom')",
+                      SETTINGS, lang="zh")  # fmt: skip
+    lines = result.output.splitlines()
+    at = "警告：okrdesk.toml:4: sources.referrals: 插件 referrals："
+    assert f"{at}向标准输出写了内容，插件不得如此：checked" in lines, result.output
+    assert any(line.startswith(f"{at}okrdesk_check_settings 出错：RuntimeError: boom")
+               for line in lines), result.output  # fmt: skip
+
+
 def test_a_plugin_without_a_table_is_not_asked(
     write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:

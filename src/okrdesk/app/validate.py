@@ -167,19 +167,23 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
         table = where_for(source, ("sources", name))
         settings = workspace.sources[name]
         printed: list[str] = []
+        printed_zh: dict[str, str] = {}
+        failed: list[tuple[str, str]] = []
         try:
-            with quiet(printed):
+            with quiet(printed, printed_zh):
                 answered = _answers(check(settings=settings, workspace=workspace.root))
         except BaseException as error:  # sys.exit() too: validate goes on, and says so
             if isinstance(error, KeyboardInterrupt):
                 raise
             answered = []
             record = session.host.records[name]
-            told = describe_error(error, record.plugin, record.how)
-            printed.append(f"okrdesk_check_settings failed: {told}")
-        for trouble in printed:
+            told, told_zh = (describe_error(error, record.plugin, record.how, lang=lang)
+                             for lang in ("en", "zh"))  # fmt: skip
+            failed.append((f"okrdesk_check_settings failed: {told}",
+                           f"okrdesk_check_settings 出错：{told_zh}"))  # fmt: skip
+        for trouble, trouble_zh in [*((t, printed_zh.get(t, t)) for t in printed), *failed]:
             findings.warnings.append(
-                table.problem(f"plugin {name}: {trouble}", f"插件 {name}：{trouble}")
+                table.problem(f"plugin {name}: {trouble}", f"插件 {name}：{trouble_zh}")
             )
         if len(answered) > PROBLEMS_MOST:
             answered = answered[:PROBLEMS_MOST]
