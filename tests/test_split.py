@@ -6,6 +6,7 @@ import difflib
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -464,6 +465,70 @@ def test_by_last_period_on_a_count_tracked_by_checkins(write_workspace: WriteWor
                  "--as-of", "2026-04-01", "--dry-run")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "  team-a  75 户\n  team-b  25 户\n  team-c  0 户\n" in result.output
+
+
+def test_by_last_period_over_a_named_period_counts_each_of_its_weeks(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"okrs.toml": CHECKED_IN, "org.toml": THREE_TEAMS})
+    # In March (the weeks whose Thursday is in it: 2026-W10 to W13, 2 to 29 March) team-a
+    # grew from 2 to 10, team-b from nothing to 3; team-c checked in only in February.
+    for team, day, value in [
+        ("team-a", "2026-02-20", "2"),
+        ("team-a", "2026-03-25", "10"),
+        ("team-b", "2026-03-05", "3"),
+        ("team-c", "2026-02-10", "5"),
+        ("team-c", "2026-03-31", "9"),  # in 2026-W14, April's first week
+    ]:
+        done = run(root, "checkin", "O1.KR1", value, "--unit", team, "--date", day)
+        assert done.exit_code == 0, done.output  # fmt: skip
+    result = run(root, "split", "O1.KR1", "--unit", "branch", "--by", "last-period",
+                 "--period", "2026-03", "--as-of", "2026-04-10", "--dry-run")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == (
+        "O1.KR1 新增高净值客户: 100 户 for branch, split by what each achieved in 2026-03 "
+        "(2026-W10 – 2026-W13) over 3 members:"
+    )
+    assert lines[1:4] == ["  team-a  73 户", "  team-b  27 户", "  team-c  0 户"]
+    assert lines[5] == (
+        "team-c: nothing achieved in 2026-03 (2026-W10 – 2026-W13), so no share; a longer "
+        "--period (a quarter, last month) evens out a quiet stretch"
+    )
+    # A period none of whose weeks has ended by the day is refused, as --period with
+    # another --by is.
+    early = run(root, "split", "O1.KR1", "--unit", "branch", "--by", "last-period",
+                "--period", "2026-04", "--as-of", "2026-04-04")  # fmt: skip
+    assert (early.exit_code, early.output) == (2, (
+        "no week of the plan in 2026-04 has ended by 2026-04-04; name one that has, or use "
+        "--by equal\n"
+    ))  # fmt: skip
+    equal = run(root, "split", "O1.KR1", "--unit", "branch", "--period", "2026-03")
+    assert equal.exit_code == 2 and "--period goes with --by last-period" in equal.output
+
+
+def test_by_last_period_on_a_metric_shares_by_each_member_s_sum_over_the_period(
+    write_workspace: WriteWorkspace,
+) -> None:
+    team = (
+        '[[objectives]]\nid = "T1"\ntitle = "团队"\nowner = "team-a"\n'
+        '[[objectives.key_results]]\nid = "KR1"\ntitle = "新增高净值客户"\n'
+        'metric = "new_hnw_clients"\ntarget = 1000\nunit = "户"\n'
+    )
+    root = write_workspace({"team.toml": team})
+    assert run(root, "collect", "--through", "2026-04-05").exit_code == 0
+    with sqlite3.connect(root / "okrdesk.db") as db:
+        sums = dict(db.execute(
+            "SELECT subject, SUM(value) FROM observations WHERE metric = 'new_hnw_clients' "
+            "AND slice = '' AND period BETWEEN '2026-W01' AND '2026-W13' GROUP BY subject"
+        ).fetchall())  # fmt: skip
+    result = run(root, "split", "T1.KR1", "--unit", "team-a", "--by", "last-period",
+                 "--period", "2026Q1", "--as-of", "2026-04-05", "--dry-run")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "achieved in 2026-Q1 (2026-W01 – 2026-W13)" in result.output
+    shown = dict(re.findall(r"^  (cm0\d)\s+(\d+) 户$", result.output, re.MULTILINE))
+    cm01 = round(1000 * sums["cm01"] / (sums["cm01"] + sums["cm02"]))
+    assert shown == {"cm01": str(cm01), "cm02": str(1000 - cm01)}
 
 
 def test_by_last_period_on_a_rate_says_why_not(write_workspace: WriteWorkspace) -> None:

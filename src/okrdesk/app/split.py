@@ -7,6 +7,8 @@ import tomllib
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
+
 from okrdesk.app.session import (
     Session,
     find_key_result,
@@ -17,11 +19,13 @@ from okrdesk.engine.plan_calendar import plan_periods
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.shares import Split, default_members, split_target
 from okrdesk.engine.tree_targets import owner_of
+from okrdesk.engine.windows import PeriodRun, home_day, window_figure
 from okrdesk.errors import BadInput, OkrdeskError, display_path
 from okrdesk.messages import display_width, padded
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Grain, Period
 from okrdesk.store.reader import StoreReader
+from okrdesk.targets.period_words import period_named
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.write import CannotEdit, edit_key_result_tables, rewrite
 from okrdesk.units import UNITS, Dimension, UnreadableFigure, format_in, parse_quantity
@@ -38,6 +42,11 @@ _SAID = {
         "a_rate": "--by last-period shares a count or an amount; {kr} is a rate in {unit}, "
                   "which every member gets whole: use --by equal",
         "none_ended": "no period of the plan has ended by {day}; use --by equal",
+        "none_ended_in": "no {grain} of the plan in {period} has ended by {day}; name one that "
+                         "has, or use --by equal",
+        "period_flag": "--period goes with --by last-period: it names whose achievement counts",
+        "achieved_nothing": "{members}: nothing achieved in {period}, so no share; a longer "
+                            "--period (a quarter, last month) evens out a quiet stretch",
         "no_numbers": "no numbers yet: run `okrdesk collect` first, or use --by equal",
         "nothing_achieved": "the members achieved nothing in {period}; use --by equal",
         "none": "none",
@@ -58,7 +67,8 @@ _SAID = {
         "put_back": "the split would leave problems, so {path} was put back:\n{found}",
         "wrote": "Wrote {path}.",
         "split": "{kr} {title}: {target} for {owner}, split {how} over {n} members:",
-        "equal": "equally", "weight": "by weight", "last-period": "by last-period",
+        "equal": "equally", "weight": "by weight",
+        "last-period": "by what each achieved in {period}",
         "total": "total",
         "due": "Due by the end of each of the {over} (cumulative): {due}",
         "months": "months", "weeks": "weeks",
@@ -72,6 +82,11 @@ _SAID = {
         "a_rate": "--by last-period 只能按数量或金额拆分；{kr} 是以 {unit} 计的比率，"
                   "每个成员都承担整个目标：请用 --by equal",
         "none_ended": "到 {day} 为止计划中还没有结束的周期；请用 --by equal",
+        "none_ended_in": "到 {day} 为止，{period} 中还没有已结束的{grain}；请换一个已结束的时段，"
+                         "或用 --by equal",
+        "period_flag": "--period 与 --by last-period 一起用：它指定按哪段时间的完成量拆分",
+        "achieved_nothing": "{members}：在 {period} 没有完成量，因此分不到份额；用更长的 "
+                            "--period（如一个季度、上月）可以平滑偶然的空档",
         "no_numbers": "尚未采集任何数据：请运行 `okrdesk collect`，或用 --by equal",
         "nothing_achieved": "成员在 {period} 都没有完成量；请用 --by equal",
         "none": "无",
@@ -91,7 +106,7 @@ _SAID = {
         "put_back": "拆分后文件会有问题，{path} 已恢复原样：\n{found}",
         "wrote": "已写入 {path}。",
         "split": "{kr} {title}：{owner} 的 {target}，{how}拆给 {n} 个成员：",
-        "equal": "平均", "weight": "按权重", "last-period": "按上一周期的完成量",
+        "equal": "平均", "weight": "按权重", "last-period": "按 {period} 的完成量",
         "total": "合计",
         "due": "每个{over}末应累计完成：{due}",
         "months": "月", "weeks": "周",
@@ -137,9 +152,20 @@ def _weight(path: Path, member: str, weight: object, lang: str) -> float:
     return float(number)
 
 
-def _last_period_weights(
-    session: Session, kr: KeyResult, members: list[str], as_of: dt.date, lang: str
-) -> dict[str, float]:
+@attrs.frozen
+class Achieved:
+    """What each member achieved over the periods a split by last period counts."""
+
+    weights: dict[str, float]
+    """Each member's achievement; nothing, or less, is 0."""
+    label: str
+    """The periods counted, as the reader names them: 2026-W46, 2026-W27 – 2026-W39."""
+
+
+def _achieved(
+    session: Session, kr: KeyResult, members: list[str], as_of: dt.date, period: str | None,
+    lang: str,
+) -> Achieved:  # fmt: skip
     said = _SAID[lang]
     plan = session.plan
     spec = session.host.metrics.get(kr.metric or "")
@@ -147,22 +173,35 @@ def _last_period_weights(
     if rate or (spec is not None and spec.kind is MetricKind.RATIO):
         raise BadInput(said["a_rate"].format(kr=kr.id, unit=kr.unit.symbol))
     complete = [p for p in plan_periods(plan, as_of) if p.end < as_of]
-    if not complete:
+    if period is not None:
+        chosen = period_named(plan, period, as_of, lang)
+        complete = [p for p in complete if chosen.start <= home_day(p, plan.grain) <= chosen.end]
+        if not complete:
+            raise BadInput(said["none_ended_in"].format(
+                grain=plan.grain.value, period=chosen.id, day=as_of
+            ))  # fmt: skip
+    elif not complete:
         raise BadInput(said["none_ended"].format(day=as_of))
-    last = complete[-1]
+    else:
+        complete = complete[-1:]
+    counted = PeriodRun(tuple(complete), complete[0].start, complete[-1].end)
     store = stored(session.workspace)
     if store is None:
         raise BadInput(said["no_numbers"])
     with store, store.reading():
         if spec is None:
-            achieved = _checked_in(store, kr, last)
+            grew = _checked_in(store, kr, Period(counted.first, counted.last, ""))
+            weights = {m: sum(grew.get(s, 0.0) for s in subjects_under(plan, m)) for m in members}
         else:
-            values = store.values_in_period(spec.name, last.id)
-            achieved = {s: float(v[0] or 0.0) for s, v in values.items()}
-    weights = {m: sum(achieved.get(s, 0.0) for s in subjects_under(plan, m)) for m in members}
-    if not any(weights.values()):
-        raise BadInput(said["nothing_achieved"].format(period=last.id))
-    return weights
+            weights = {m: window_figure(plan, store, spec, m, counted).value or 0.0
+                       for m in members}  # fmt: skip
+    ids = counted.ids
+    label = ids[0] if len(ids) == 1 else f"{ids[0]} – {ids[-1]}"
+    if period is not None and label != chosen.id:
+        label = f"{chosen.id}（{label}）" if lang == "zh" else f"{chosen.id} ({label})"
+    if not any(w > 0 for w in weights.values()):
+        raise BadInput(said["nothing_achieved"].format(period=label))
+    return Achieved({m: max(w, 0.0) for m, w in weights.items()}, label)
 
 
 def _checked_in(store: StoreReader, kr: KeyResult, period: Period) -> dict[str, float]:
@@ -210,6 +249,7 @@ def run_split(
     as_of: dt.date | None = None,
     replace: bool = False,
     lang: str = "en",
+    period: str | None = None,
 ) -> list[str]:
     said = _SAID[lang]
     plan = session.plan
@@ -222,11 +262,15 @@ def run_split(
         raise BadInput(said["not_owner"].format(kr=kr.id, owner=owner, unit=unit))
     if (weights_file is not None) != (by == "weight"):
         raise BadInput(said["weights_flag"])
+    if period is not None and by != "last-period":
+        raise BadInput(said["period_flag"])
     members = default_members(plan, owner)
+    achieved: Achieved | None = None
     if by == "weight" and weights_file is not None:
         weights = _weights_from_file(weights_file, plan, owner, lang)
     elif by == "last-period":
-        weights = _last_period_weights(session, kr, members, as_of or dt.date.today(), lang)
+        achieved = _achieved(session, kr, members, as_of or dt.date.today(), period, lang)
+        weights = achieved.weights
     else:
         weights = dict.fromkeys(members, 1.0)
     if not weights:
@@ -239,7 +283,11 @@ def run_split(
     spec = session.host.metrics.get(kr.metric or "")
     periods = plan_periods(plan, plan.end, OVER[over]) if over else ()
     split = split_target(plan, kr, owner, weights, spec.kind if spec else None, periods)
-    lines = _describe(split, by, over, lang)
+    how = said[by].format(period=achieved.label if achieved else "")
+    lines = _describe(split, how, over, lang)
+    if achieved is not None and (left := [m for m, w in achieved.weights.items() if w == 0]):
+        lines.append(said["achieved_nothing"].format(members=", ".join(left),
+                                                     period=achieved.label))  # fmt: skip
     path = session.loaded.objective_files[kr.objective]
     shown = display_path(path, session.workspace.root)
     changed = [] if replace else _hand_set(kr, split, over, lang)
@@ -267,13 +315,13 @@ def run_split(
     return [*lines, said["wrote"].format(path=shown)]
 
 
-def _describe(split: Split, by: str, over: str | None, lang: str) -> list[str]:
+def _describe(split: Split, how: str, over: str | None, lang: str) -> list[str]:
     said = _SAID[lang]
     kr = split.key_result
     unit = kr.unit
     lines = [said["split"].format(
         kr=kr.id, title=kr.title, target=format_in(unit, unit.to_base(split.target)),
-        owner=split.owner, how=said[by], n=len(split.members),
+        owner=split.owner, how=how, n=len(split.members),
     )]  # fmt: skip
     total_word = said["total"]
     width = max(display_width(m) for m in [*split.members, total_word])

@@ -87,6 +87,12 @@ def init(directory: Path | None, lang: str | None) -> None:
     help="Replace member targets or a calendar already written that differ from the split.",
 )  # fmt: skip
 @click.option(
+    "--period", "-p", metavar="PERIOD",
+    help="With --by last-period: count what each member achieved over this period instead "
+    "of the plan's last complete period: 2026-10, 2026Q3, a phase id or name (Q3, 攻坚), "
+    "last month, 上季度 (counted from --as-of, else today); its periods complete by then.",
+)  # fmt: skip
+@click.option(
     "--as-of", "as_of", type=DATE,
     help="With --by last-period: the last period complete by this day counts (default: today).",
 )  # fmt: skip
@@ -100,6 +106,7 @@ def split(
     over: str | None,
     dry_run: bool,
     replace: bool,
+    period: str | None,
     as_of: dt.datetime | None,
     lang: str | None,
 ) -> None:
@@ -113,8 +120,9 @@ def split(
     Member targets or a calendar already written (by hand or by an earlier
     split) that the split would change are listed, and replaced only with
     --replace. --by last-period shares in proportion to what each member
-    achieved in the last complete period: from the metric, or for a key
-    result tracked by check-ins, from how much their check-ins grew.
+    achieved in the last complete period, or over --period (a quarter evens
+    out a quiet week): from the metric, or for a key result tracked by
+    check-ins, from how much their check-ins grew.
     """
     from okrdesk.app.session import open_session
     from okrdesk.app.split import run_split
@@ -123,7 +131,7 @@ def split(
     session = open_session(workspace_path())
     lines = run_split(
         session, key_result, unit, by, weights_file, over, dry_run, day_of(as_of), replace,
-        session.workspace.language(lang),
+        session.workspace.language(lang), period,
     )  # fmt: skip
     for line in lines:
         say(line)

@@ -6,7 +6,7 @@ units; a weights file names them explicitly instead. Shares are:
 - ``equal``: the same for everyone;
 - ``weight``: proportional to the weights given;
 - ``last-period``: proportional to what each member achieved in the last
-  complete period.
+  complete period, or over a longer one the user names (``app.split``).
 
 Counts are whole numbers and money is rounded to 0.01 of the key result's
 unit; either way the shares add up to the target exactly (largest

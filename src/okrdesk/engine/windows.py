@@ -57,7 +57,7 @@ def _period(grain: Grain, day: dt.date) -> Period:
     return {Grain.WEEK: iso_week_of, Grain.MONTH: month_of, Grain.QUARTER: quarter_of}[grain](day)
 
 
-def _home(period: Period, grain: Grain) -> dt.date:
+def home_day(period: Period, grain: Grain) -> dt.date:
     """The day that decides which month, quarter or year a period belongs to."""
     return period.start + dt.timedelta(days=3) if grain is Grain.WEEK else period.start
 
@@ -83,7 +83,7 @@ def _spans_back(span: Span, day: dt.date, count: int) -> tuple[dt.date, dt.date]
 def _periods_homed(first: dt.date, last: dt.date, grain: Grain) -> list[Period]:
     """The periods of ``grain`` whose home day lies between ``first`` and ``last``."""
     found = periods_between(first - dt.timedelta(days=6), last + dt.timedelta(days=6), grain)
-    return [p for p in found if first <= _home(p, grain) <= last]
+    return [p for p in found if first <= home_day(p, grain) <= last]
 
 
 @attrs.frozen
@@ -106,7 +106,7 @@ def window_run(
     ``through`` (the day the figures count through, ``figures_through``) through the last
     one started by then; the spans are the date's either way."""
     current = _period(grain, as_of)
-    first, last = _spans_back(window.span, _home(current, grain), window.count)
+    first, last = _spans_back(window.span, home_day(current, grain), window.count)
     day = as_of if through is None else min(as_of, through)
     periods = [p for p in _periods_homed(first, last, grain) if p.start <= day]
     return PeriodRun(tuple(periods), first, last)
@@ -116,7 +116,7 @@ def whole_run(window: Window, as_of: dt.date, grain: Grain) -> PeriodRun:
     """Every period of the spans ``window`` is in at ``as_of``, to their end: what a
     growth target is set on (the whole year for ``ytd``)."""
     current = _period(grain, as_of)
-    first, last = _spans_back(window.span, _home(current, grain), window.count)
+    first, last = _spans_back(window.span, home_day(current, grain), window.count)
     return PeriodRun(tuple(_periods_homed(first, last, grain)), first, last)
 
 
