@@ -120,7 +120,7 @@ _SAID: dict[str, dict[str, str]] = {
         "rows": "{observations}，来自第 {runs} 次采集：",
         "with_slices": "{observations}（另列其中的 {slices} 个切片）",
         "partial": "  [未完结：数据截至 {day}]",
-        "others": "（另有 {observations} 条其他周期的观测值不计入此处。）",
+        "others": "（另有其他周期的 {observations}，不计入此处。）",
         "derived": "指标 {metric} = {formula}，由汇总到 {subject} 的各项输入算出"
                    "（先各自相加再计算，不是比率相加）",
         "headcount": "{name} = {count}（计划中 {subject} 及其下属的{people}）",

@@ -1,0 +1,93 @@
+"""`okrdesk explain` writes its figures and counts as the report does, on real CSV files
+read by the SQL source: a stock's earlier periods, and a derived metric's money input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from sample_workspace import WriteWorkspace
+
+AS_OF = "2026-01-18"  # ISO weeks 1 to 3
+
+BALANCES = """\
+date,cm_id,assets
+2026-01-02,cm01,300000000
+2026-01-02,cm02,250000000
+2026-01-09,cm01,320000000
+2026-01-09,cm02,260000000
+2026-01-16,cm01,330000000.50
+2026-01-16,cm02,270000000.25
+"""
+"""Each customer manager's client assets, a snapshot a week: 6.0000000075亿 on the 16th."""
+
+SETTINGS = """\
+[sources.sql]
+tables = { balances = "data/balances.csv" }
+
+[[sources.sql.metrics]]
+name = "client_assets"
+label_zh = "客户资产"
+kind = "stock"
+unit = "元"
+query = "SELECT cm_id AS subject, date AS day, assets AS value FROM balances"
+
+[[sources.derived.metrics]]
+name = "assets_per_person"
+label = "人均客户资产"
+unit = "亿元"
+formula = "client_assets / headcount"
+"""
+
+OKRS = """\
+[[objectives]]
+id = "A"
+title = "客户资产"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "AUM"
+title = "客户资产 ≥ 80亿元"
+metric = "client_assets"
+target = 80
+unit = "亿元"
+
+[[objectives.key_results]]
+id = "PER"
+title = "人均客户资产 ≥ 4亿元"
+metric = "assets_per_person"
+target = 4
+unit = "亿元"
+"""
+
+
+@pytest.fixture
+def balances(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace(
+        {"assets.toml": OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False
+    )
+    (root / "data").mkdir()
+    (root / "data" / "balances.csv").write_text(BALANCES, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(SETTINGS, encoding="utf-8")
+    done = CliRunner().invoke(cli, ["collect", "--through", AS_OF, "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    return root
+
+
+def explained(root: Path, key_result: str, lang: str) -> list[str]:
+    done = CliRunner().invoke(
+        cli, ["explain", key_result, "--as-of", AS_OF, "--lang", lang, "-w", str(root)]
+    )
+    assert done.exit_code == 0, done.output
+    return done.output.splitlines()
+
+
+def test_the_periods_a_stock_leaves_out_are_counted_once(balances: Path) -> None:
+    """It read "另有 4 条观测值 条其他周期的观测值": the count said its noun twice."""
+    zh, en = explained(balances, "A.AUM", "zh"), explained(balances, "A.AUM", "en")
+    assert zh[2] == "= 6亿"
+    assert zh[-1] == "（另有其他周期的 4 条观测值，不计入此处。）"
+    assert en[-1] == "(4 observations of other periods do not count here.)"
