@@ -91,3 +91,16 @@ def test_the_periods_a_stock_leaves_out_are_counted_once(balances: Path) -> None
     assert zh[2] == "= 6亿"
     assert zh[-1] == "（另有其他周期的 4 条观测值，不计入此处。）"
     assert en[-1] == "(4 observations of other periods do not count here.)"
+
+
+def test_a_derived_metrics_money_input_is_written_as_the_report_writes_money(
+    balances: Path,
+) -> None:
+    """The input read "client_assets = 600,000,001元", nine digits a manager has to
+    count, where every other amount explain and the report write is 6亿."""
+    zh, en = explained(balances, "A.PER", "zh"), explained(balances, "A.PER", "en")
+    assert zh[2] == "= 3亿"
+    assert "  client_assets = 6亿  [指标 client_assets（存量：取最近一期的值，各人相加）]" in zh
+    assert "  client_assets = CNY 600m  [metric client_assets (stock: the latest period's " \
+           "values, summed over people)]" in en  # fmt: skip
+    assert "  headcount = 2（计划中 branch 及其下属的人数）" in zh

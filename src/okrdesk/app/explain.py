@@ -328,9 +328,7 @@ def _explain_derived(
             continue
         used = session.host.metrics.get(name)
         value = rollup.figure(name, subject).value if used is not None else None
-        shown = (
-            said["no_data"] if value is None or used is None else written(used.unit, value, lang)
-        )
+        shown = said["no_data"] if value is None or used is None else _input(used, value, lang)
         source = said["input"].format(metric=name)
         if used is not None:
             source += (
@@ -340,6 +338,14 @@ def _explain_derived(
             )
         lines.append(f"  {name} = {shown}  [{source}]")
     return lines
+
+
+def _input(spec: MetricSpec, value: float, lang: str) -> str:
+    """A derived metric's input as rolled up: an amount of money on its own, as the
+    report writes one (53.28亿, not 5,328,000,000元); anything else in its metric's unit."""
+    if spec.unit.dimension is Dimension.MONEY:
+        return money(value, lang)
+    return written(spec.unit, value, lang)
 
 
 def _in_slice(row: StoredObservation, where: Mapping[str, str]) -> bool:
