@@ -76,7 +76,8 @@ def test_the_report_has_a_sheet_per_section_with_true_figures(
             assert row[5].value == raw["target"]
             assert row[5].number_format == '#,##0"户"'
         assert row[6].value == pytest.approx(raw["attainment"])
-        assert row[6].number_format == "0.0%"
+        # With the digits the report writes: 9.17% of the way, 100.0%.
+        assert row[6].number_format == ("0.00%" if raw["attainment"] < 0.1 else "0.0%")
         assert isinstance(row[4].value, int | float)
     budget = book["预算"]
     line = next(r for r in budget.iter_rows(min_row=2) if r[0].value == "salons")
@@ -359,3 +360,44 @@ def test_the_budget_sheet_gives_overrides_and_costs_per_result(
     assert content[8] is None and content[11] is None
     english = [c.value for c in demo_books["en"]["Budget"][1]]
     assert english[8] == "Cost per result" and english[-1] == "Overridden"
+
+
+def shown_percent(value: float, number_format: str) -> str:
+    """What Excel shows of ``value`` under a percent format (0.0% or 0.00%), rounded
+    half-up as the report rounds."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    places = number_format.split("%")[0].count("0") - 1
+    step = Decimal(1).scaleb(-places)
+    shown = (Decimal(repr(value)) * 100).quantize(step, rounding=ROUND_HALF_UP)
+    return f"{shown}%"
+
+
+def test_a_rate_shows_the_digits_the_report_writes(demo_books: dict[str, Any]) -> None:
+    """O2.KR1's asset attrition reads 5.10% in the text and Markdown reports but showed
+    5.1% in the workbook, O3.KR3's staff turnover 6.87% showed 6.9% and
+    P.EQUITY_ATTRITION's 1.21% 1.2%: a fixed 0.0% dropped the second decimal the
+    percentage rule keeps under 10%. Each rate's cell now shows what the report writes."""
+    rows = key_result_rows(demo_books["zh"])
+    markdown = {
+        line.split(" ")[1]: [cell.strip() for cell in line.split("|")[2:]]
+        for line in demo_books["md-zh"].splitlines()
+        if line.startswith("| ") and line.split(" ")[1] in rows
+    }
+    compared = 0
+    for kr, row in rows.items():
+        if row[3].value != "%":
+            continue
+        # actual, expected and forecast: computed figures, each as the report rounds it
+        for column, written in ((4, markdown[kr][0]), (7, markdown[kr][3]),
+                                (10, markdown[kr][6])):  # fmt: skip
+            if row[column].value is None or "." not in written:
+                continue
+            assert shown_percent(row[column].value, row[column].number_format) == written, kr
+            compared += 1
+    assert compared >= 10
+    assert markdown["O2.KR1"][0] == "5.10%" and rows["O2.KR1"][4].number_format == "0.00%"
+    assert markdown["P.FUNNEL"][0] == "21.0%" and rows["P.FUNNEL"][4].number_format == "0.0%"
+    # A share of the score or attainment keeps the report's digits too.
+    about = {row[0].value: row[1] for row in demo_books["zh"]["概览"].iter_rows(min_row=2)}
+    assert about["综合得分"].number_format == "0.0%"

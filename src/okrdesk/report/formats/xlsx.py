@@ -41,6 +41,7 @@ from okrdesk.report.notes import (
     to_date_note,
     under_title,
 )
+from okrdesk.report.numbers import percent, score_text
 from okrdesk.units import (
     UNITS,
     Dimension,
@@ -128,13 +129,23 @@ def _ledger_format(amount: float, lang: str) -> str:
 def figure_format(unit: UnitOfMeasure, value: float, lang: str) -> str:
     """The number format of one figure: ``number_format``, but money on the scale the
     report writes that figure in (``units.written``): 8,470万 of a key result in 亿元,
-    under 1亿; 40元, too small for 0.00万."""
+    under 1亿; 40元, too small for 0.00万; and a rate with the decimals the report
+    writes it with (5.10%, not 5.1%)."""
     if unit.dimension in (Dimension.COUNT, Dimension.SCORE, Dimension.MULTIPLE):
         return _with_words(unit, value, lang)
     if unit.dimension is not Dimension.MONEY:
-        return number_format(unit, lang)
+        found = number_format(unit, lang)
+        return percent_format(written(unit, value, lang)) if found == PERCENT else found
     scale = _SCALES[lang].get(written(unit, value, lang)[-1], 1)
     return money_format(Decimal(scale), lang)
+
+
+def percent_format(shown: str) -> str:
+    """The format of a percentage the report writes as ``shown``: 0.0%, or 0.00% where
+    the percentage rule keeps a second decimal (5.10%, 6.87%, 56.25%), which 0.0% would
+    round away. A whole one typed (20%) keeps the one decimal computed ones show."""
+    decimals = shown.rstrip("%").partition(".")[2]
+    return "0.00%" if len(decimals) >= 2 else PERCENT
 
 
 _SCALES = {"zh": {"亿": 10**8, "万": 10**4}, "en": {"m": 10**6, "k": 10**3}}
@@ -183,8 +194,10 @@ def _money(value: float | None, lang: str) -> Cell:
     return (None, None) if value is None else (value, _ledger_format(value, lang))
 
 
-def _share(value: float | None) -> Cell:
-    return value, PERCENT if value is not None else None
+def _share(value: float | None, shown: str) -> Cell:
+    """A share (an attainment, a score), in the format of ``shown``, the way the
+    report writes it."""
+    return value, percent_format(shown) if value is not None else None
 
 
 def summary(report: Any) -> tuple[list[str], list[list[Cell]]]:
@@ -204,10 +217,11 @@ def summary(report: Any) -> tuple[list[str], list[list[Cell]]]:
         rows.append([(words["figures"], None), (through, None)])
     if (span := phase_span(report, lang)) is not None:
         rows.append([(label(lang, "phase"), None), (span, None)])
-    rows.append([(label(lang, "score"), None), _share(report.score)])
+    rows.append([(label(lang, "score"), None), _share(report.score, score_text(report.score))])
     if report.previous_score is not None:
         ago = f"{label(lang, 'score')} {compared_with(report, lang)}"
-        rows.append([(ago, None), _share(report.previous_score)])
+        previous = report.previous_score
+        rows.append([(ago, None), _share(previous, score_text(previous))])
     rows.append([(words["made_by"], None), (report.generated_by, None)])
     return [words["item"], words["value"]], rows
 
@@ -227,7 +241,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 (objective.id, None), (kr.id, None), (kr.title, None),
                 (unit_word(unit, lang), None),
                 _figure(unit, kr.actual, lang), _target(kr, lang),
-                _share(kr.attainment), _figure(unit, kr.expected, lang),
+                _share(kr.attainment, percent(kr.attainment)), _figure(unit, kr.expected, lang),
                 (status(lang, kr.status), None), _change(kr, lang),
                 _figure(unit, kr.forecast, lang), ("\n".join(under_title(kr, lang)) or None, None),
             ])  # fmt: skip
@@ -259,7 +273,7 @@ def members(report: Any) -> tuple[list[str], list[list[Cell]]]:
             label(lang, "score"), label(lang, "off_track"), label(lang, "key_result")]  # fmt: skip
     rows = [
         [(m.rank, "0"), (m.id, None), (m.name, None), (label(lang, f"unit_{m.kind}"), None),
-         _share(m.score), (m.off_track, "0"), (m.key_results, "0")]
+         _share(m.score, score_text(m.score)), (m.off_track, "0"), (m.key_results, "0")]
         for m in report.members
     ]  # fmt: skip
     return head, rows
@@ -292,7 +306,8 @@ def _score(score: float | None, raw: float | None) -> Cell:
     if score is None:
         return None, None
     mark = held_mark(score, raw)
-    return score, f'{PERCENT}" {mark}"' if mark else PERCENT
+    shown = percent_format(score_text(score))
+    return score, f'{shown}" {mark}"' if mark else shown
 
 
 def scores_notes(report: Any) -> list[str]:
