@@ -25,6 +25,7 @@ from okrdesk.engine.growth import GrowthBasis, growth_basis
 from okrdesk.engine.pace import closes_on
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine, ObjectiveProgress, counted_attainment, key_results_for
+from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.engine.windows import WindowFigure
 from okrdesk.errors import BadInput, display_path
@@ -62,6 +63,10 @@ _SAID: dict[str, dict[str, str]] = {
         "for": "for {subject} ({name}) as of {day}",
         "checkpoint": "a checkpoint, closed on {day}: the figure as it stood that day, which "
                       "the report shows; nothing after it counts",
+        "checkpoint_changed": "a checkpoint, closed on {day}: the figures of its periods up "
+                              "to that day, which the report shows; but they go on changing "
+                              "after their periods end, and count changes after {since} up "
+                              "to {through}",
         "through": "figures through {through}: {period} is stored with figures after {day}, "
                    "and a period's figure cannot be cut at a day",
         "no_data": "no data",
@@ -107,6 +112,8 @@ _SAID: dict[str, dict[str, str]] = {
     "zh": {
         "for": "{name} ({subject})  截至 {day}",
         "checkpoint": "检查点，{day} 截止：取当日的数字（报告显示的也是它），之后的数据不计入",
+        "checkpoint_changed": "检查点，{day} 截止：取截至当日各周期的数字（报告显示的也是它）；"
+                              "但这些周期的数字其后仍会变动，已含 {since} 之后至 {through} 的变动",
         "through": "数据截至 {through}：{period} 已存的数据含 {day} 之后的日子，"
                    "一个周期的数字无法按日切分",
         "no_data": "无数据",
@@ -187,8 +194,10 @@ def explain_lines(
     said = _SAID[lang]
     lines = [f"{kr.id} {kr.title}", subject_line(plan, subject, day, lang)]
     closing = closes_on(plan, kr)
+    checkpoint = None
     if closing is not None and closing < day:
         # The report judges a checkpoint as it stood on its day: explain that figure.
+        checkpoint = len(lines)
         lines.append(said["checkpoint"].format(day=closing))
         day = closing
     store = stored(session.workspace)
@@ -207,6 +216,12 @@ def explain_lines(
             spec = session.host.metrics.get(kr.metric)
             if spec is None:
                 raise BadInput(_unprovided(kr, session.host, session.workspace.root, lang))
+            if checkpoint is not None and goes_on_changing(spec):
+                past = counted_past(store.runs(), spec, engine.through, plan.grain.value)
+                if past is not None:
+                    lines[checkpoint] = said["checkpoint_changed"].format(
+                        day=closing, since=engine.through, through=past
+                    )
             figure = rollup.sliced(spec.name, subject, kr.where)
             if spec.formula is not None:
                 return lines + _explain_derived(kr, spec, figure, rollup, subject, session, lang)

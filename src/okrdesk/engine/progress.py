@@ -40,9 +40,10 @@ from okrdesk.engine.pace import (
     judge_closed,
 )
 from okrdesk.engine.plan_calendar import unprovided
+from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
-from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, OverTime, Plan
+from okrdesk.model import KeyResult, MetricKind, MetricSpec, Objective, OverTime, Plan, Run
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import SeriesOfMetrics, StoreReader
 from okrdesk.units import Dimension
@@ -75,6 +76,10 @@ class KeyResultProgress:
     figures_through: dt.date | None = None
     """For a checkpoint judged on stored figures that stop short of its date (its week
     is stored with later days, ``figures_through``): the day they run through."""
+    counted_past: dt.date | None = None
+    """For a checkpoint on a metric whose figures go on changing after their periods
+    end (a cohort), read by a collect after the day its figures run through: the last
+    day whose changes they count (``engine.restated.counted_past``)."""
 
 
 @attrs.frozen
@@ -197,6 +202,7 @@ class Engine:
         self._unprovided: dict[str, str | None] = {}
         self._earlier: dict[dt.date, Engine] = {}
         self._judge_only: Engine | None = None
+        self._collects: list[Run] | None = None
         self._series: dict[str, _Series] = {}
         self._series_coming: dict[str, Callable[[], _Series]] = {}
         self._under: dict[str, list[str]] = {}
@@ -302,6 +308,10 @@ class Engine:
         if then is None:
             return None
         cut = earlier.through if kr.metric and earlier.through < closing else None
+        spec = self.metrics.get(kr.metric or "")
+        past = None
+        if spec is not None and goes_on_changing(spec):
+            past = counted_past(self._runs(), spec, cut or closing, self.plan.grain.value)
         goal = then.target.value if then.target.value is not None else 0.0
         judgement = judge_closed(kr, then.actual.value, goal)
         forecast = Forecast(then.actual.value, note="closed") if self.trends else then.forecast
@@ -309,9 +319,15 @@ class Engine:
         due = 1.0 if kr.guardrail else due_fraction(self.plan, kr.milestones, closing, kr.calendar)
         return attrs.evolve(
             then, status=judgement.status, margin=judgement.margin, pace=None,
-            forecast=forecast, closed=closing, figures_through=cut, due=due,
+            forecast=forecast, closed=closing, figures_through=cut, counted_past=past, due=due,
             expected=goal if kr.guardrail else expected_value(then.baseline, goal, due),
         )  # fmt: skip
+
+    def _runs(self) -> list[Run]:
+        """The store's collect runs, read once an engine and only when a checkpoint asks."""
+        if self._collects is None:
+            self._collects = self.store.runs()
+        return self._collects
 
     def _denominator(self, kr: KeyResult):  # type: ignore[no-untyped-def]
         def denominator(member: str) -> float | None:

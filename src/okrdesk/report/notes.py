@@ -399,12 +399,22 @@ def closed_story(kr: ReportKeyResult, lang: str) -> str:
     return label(lang, "closed_through", day=kr.closed_through, closed=kr.closed)
 
 
+def counted_through_story(kr: ReportKeyResult, lang: str) -> str:
+    """For a checkpoint on a cohort metric read after its day: that its figure counts
+    the changes since, up to which day ("检查点的数字含 2026-06-28 之后至 2026-11-20 的变动")."""
+    if kr.closed_counted_through is None:
+        return ""
+    day = kr.closed_through or kr.closed
+    return label(lang, "closed_counted_through", day=day, through=kr.closed_counted_through)
+
+
 def under_title(kr: ReportKeyResult, lang: str) -> list[str]:
     """The lines a report writes under a key result's title: that the latest collect
     asked for its metric could not get it, members meeting their targets, the latest
     check-in, the
     window with 同比/环比, a funnel's stages."""
-    lines = (closed_story(kr, lang), not_collected_story(kr, lang), members_met(kr, lang),
+    lines = (closed_story(kr, lang), counted_through_story(kr, lang),
+             not_collected_story(kr, lang), members_met(kr, lang),
              unshared_story(kr, lang), checkin_story(kr, lang), window_story(kr, lang),
              funnel_story(kr, lang))  # fmt: skip
     return [line for line in lines if line]

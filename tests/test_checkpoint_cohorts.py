@@ -1,0 +1,144 @@
+"""A checkpoint on a cohort metric: the accounts opened by its date go on converting
+after it, and the stored figure is the one the latest collect read, later conversions
+included. The report and explain say so rather than call it the figure as it stood on
+the day (real CSV files, an SQL funnel, collect, report and explain)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from sample_workspace import WriteWorkspace
+
+AS_OF = "2026-04-15"
+
+ACCOUNTS = """\
+account_id,cm_id,open_date
+A1,cm01,2026-03-02
+A2,cm01,2026-03-09
+A3,cm02,2026-03-16
+A4,cm02,2026-03-23
+"""
+FUNDINGS = """\
+account_id,fund_date
+A1,2026-03-05
+A2,2026-04-02
+A3,2026-04-10
+"""
+"""By 31 March one of the four accounts was funded: 25%.
+Collected through 15 April, two more were: 75%."""
+
+SETTINGS = """\
+[sources.sql]
+tables = { accounts = "data/accounts.csv", fundings = "data/fundings.csv" }
+
+[[sources.sql.metrics]]
+name = "open_to_fund_30d"
+label_zh = "开户 30 日内入金率"
+unit = "%"
+
+[sources.sql.metrics.funnel]
+entered = "SELECT account_id AS entity, cm_id AS subject, open_date AS day FROM accounts"
+converted = "SELECT account_id AS entity, fund_date AS day FROM fundings"
+within_days = 30
+
+[[sources.sql.metrics]]
+name = "opened"
+kind = "flow"
+unit = "户"
+query = "SELECT cm_id AS subject, open_date AS day, 1 AS value FROM accounts"
+"""
+
+OKRS = """\
+[[objectives]]
+id = "Q1"
+title = "抢春播"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "FUND"
+title = "3 月底前开户 30 日内入金率 ≥ 50%"
+metric = "open_to_fund_30d"
+target = 50
+unit = "%"
+milestones = { Q1 = 1.0 }
+
+[[objectives.key_results]]
+id = "OPEN"
+title = "3 月底前开户 4 户"
+metric = "opened"
+target = 4
+unit = "户"
+milestones = { Q1 = 1.0 }
+"""
+
+
+def run(root: Path, *args: str) -> Result:
+    done = CliRunner().invoke(cli, [*args, "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    return done
+
+
+@pytest.fixture
+def cohorts(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace({"q1.toml": OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False)
+    (root / "data").mkdir()
+    (root / "data" / "accounts.csv").write_text(ACCOUNTS, encoding="utf-8")
+    (root / "data" / "fundings.csv").write_text(FUNDINGS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(SETTINGS, encoding="utf-8")
+    run(root, "collect", "--through", AS_OF)
+    return root
+
+
+def reported(root: Path, key_result: str, lang: str = "zh") -> dict[str, object]:
+    document = json.loads(
+        run(root, "report", "--as-of", AS_OF, "--format", "json", "--lang", lang).stdout
+    )
+    return next(
+        k for o in document["objectives"] for k in o["key_results"] if k["id"] == key_result
+    )
+
+
+def test_a_cohort_checkpoint_says_its_figure_counts_later_conversions(cohorts: Path) -> None:
+    funded = reported(cohorts, "Q1.FUND")
+    # No account opened in the week holding 31 March: the figures run through that day.
+    assert (funded["closed"], funded["closed_through"]) == ("2026-03-31", None)
+    # The figure the store holds: three of four, the April fundings counted.
+    assert (funded["numerator"], funded["denominator"]) == (3, 4)
+    assert funded["closed_counted_through"] == AS_OF
+    text = run(cohorts, "report", "--as-of", AS_OF, "--format", "md").output
+    assert (
+        "此指标的数字在周期结束后仍会变动：检查点的数字含 2026-03-31 之后"
+        "至 2026-04-15 的变动，并非当日的数字" in text
+    )
+    english = run(cohorts, "report", "--as-of", AS_OF, "--format", "md", "--lang", "en").output
+    assert (
+        "Its figures go on changing after their periods end: this checkpoint's figure "
+        "counts changes after 2026-03-31, up to 2026-04-15, not the figure as it stood "
+        "then" in english
+    )
+    # A flow is final when its period ends: its checkpoint is the figure as it stood.
+    assert reported(cohorts, "Q1.OPEN")["closed_counted_through"] is None
+
+
+def test_explain_does_not_say_later_figures_are_left_out(cohorts: Path) -> None:
+    """It said "之后的数据不计入" (nothing after it counts) over rows whose conversions
+    came after the checkpoint."""
+    zh = run(cohorts, "explain", "Q1.FUND", "--as-of", AS_OF).output.splitlines()
+    assert zh[2] == (
+        "检查点，2026-03-31 截止：取截至当日各周期的数字（报告显示的也是它）；"
+        "但这些周期的数字其后仍会变动，已含 2026-03-31 之后至 2026-04-15 的变动"
+    )
+    assert "之后的数据不计入" not in "\n".join(zh)
+    en = run(cohorts, "explain", "Q1.FUND", "--as-of", AS_OF, "--lang", "en").output
+    assert (
+        "a checkpoint, closed on 2026-03-31: the figures of its periods up to that day, "
+        "which the report shows; but they go on changing after their periods end, and "
+        "count changes after 2026-03-31 up to 2026-04-15" in en
+    )
+    settled = run(cohorts, "explain", "Q1.OPEN", "--as-of", AS_OF).output.splitlines()
+    assert settled[2].startswith("检查点，2026-03-31 截止：取当日的数字")
