@@ -545,6 +545,18 @@ def test_explain_lists_the_rows_of_each_slice(workspace: Path) -> None:
     assert f"{wholes} 条观测值（另列其中的 {slices} 个切片），来自第 1 次采集：" in zh.output
 
 
+def test_explain_counts_a_slices_rows_as_slices(workspace: Path) -> None:
+    """A key result on a slice lists that slice's rows alone, no whole figure: the
+    count read "0 observations (and 12 slices of them)", of none."""
+    for lang, told in (("en", "{n} slices, from run 1:"), ("zh", "{n} 个切片，来自第 1 次采集：")):
+        done = CliRunner().invoke(cli, ["explain", "O1.FEMALE", "--as-of", AS_OF, "--lang", lang,
+                                        "-w", str(workspace)])  # fmt: skip
+        assert done.exit_code == 0, done.output
+        slices = sum(1 for line in done.output.splitlines() if "[gender=female" in line)
+        assert slices and told.format(n=slices) in done.output.splitlines()
+        assert "0 observations" not in done.output and "0 条观测值" not in done.output
+
+
 # ------------------------------------------------------------ target files
 
 

@@ -81,6 +81,7 @@ _SAID: dict[str, dict[str, str]] = {
         "none_through": "No observation of it up to {through}.",
         "rows": "{observations}, from run {runs}:",
         "with_slices": "{observations} (and {slices} of them)",
+        "only_slices": "{slices}",
         "partial": "  [partial: through {day}]",
         "others": "({observations} of other periods do not count here.)",
         "derived": "metric {metric} = {formula}, computed from the inputs rolled up to "
@@ -126,6 +127,7 @@ _SAID: dict[str, dict[str, str]] = {
         "none_through": "截至 {through} 没有它的观测值。",
         "rows": "{observations}，来自第 {runs} 次采集：",
         "with_slices": "{observations}（另列其中的 {slices} 个切片）",
+        "only_slices": "{slices} 个切片",
         "partial": "  [未完结：数据截至 {day}]",
         "others": "（另有其他周期的 {observations}，不计入此处。）",
         "derived": "指标 {metric} = {formula}，由汇总到 {subject} 的各项输入算出"
@@ -409,9 +411,12 @@ def _explain_metric(
     runs = ("、" if lang == "zh" else ", ").join(map(str, sorted({r.run_id for r in shown})))
     # A slice is a part of a whole listed above it, not an observation more.
     slices = sum(1 for r in shown if r.observation.slice)
+    slices_said = f"{slices:,}" if lang == "zh" else counted(slices, "slice")
     counted_rows = _observations(len(shown) - slices, lang)
-    if slices:
-        slices_said = f"{slices:,}" if lang == "zh" else counted(slices, "slice")
+    if slices == len(shown):
+        # A key result on a slice: its rows alone, no whole figure to count them under.
+        counted_rows = said["only_slices"].format(slices=slices_said)
+    elif slices:
         counted_rows = said["with_slices"].format(observations=counted_rows, slices=slices_said)
     lines.append(said["rows"].format(observations=counted_rows, runs=runs))
     period, subject, value, run, source = _HEADING[lang]
