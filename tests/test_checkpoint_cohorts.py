@@ -1,7 +1,8 @@
-"""A checkpoint on a cohort metric: the accounts opened by its date go on converting
-after it, and the stored figure is the one the latest collect read, later conversions
-included. The report and explain say so rather than call it the figure as it stood on
-the day (real CSV files, an SQL funnel, collect, report and explain)."""
+"""A checkpoint, or a past day's report, on a cohort metric: the accounts opened by
+its day go on converting after it, and the stored figure is the one the latest collect
+read, later conversions included. The report and explain say so rather than call it the
+figure as it stood on the day (real CSV files, an SQL funnel, collect, report and
+explain)."""
 
 from __future__ import annotations
 
@@ -94,10 +95,8 @@ def cohorts(write_workspace: WriteWorkspace) -> Path:
     return root
 
 
-def reported(root: Path, key_result: str, lang: str = "zh") -> dict[str, object]:
-    document = json.loads(
-        run(root, "report", "--as-of", AS_OF, "--format", "json", "--lang", lang).stdout
-    )
+def reported(root: Path, key_result: str, as_of: str = AS_OF) -> dict[str, object]:
+    document = json.loads(run(root, "report", "--as-of", as_of, "--format", "json").stdout)
     return next(
         k for o in document["objectives"] for k in o["key_results"] if k["id"] == key_result
     )
@@ -109,20 +108,19 @@ def test_a_cohort_checkpoint_says_its_figure_counts_later_conversions(cohorts: P
     assert (funded["closed"], funded["closed_through"]) == ("2026-03-31", None)
     # The figure the store holds: three of four, the April fundings counted.
     assert (funded["numerator"], funded["denominator"]) == (3, 4)
-    assert funded["closed_counted_through"] == AS_OF
+    assert funded["counted_through"] == AS_OF
     text = run(cohorts, "report", "--as-of", AS_OF, "--format", "md").output
     assert (
-        "此指标的数字在周期结束后仍会变动：检查点的数字含 2026-03-31 之后"
-        "至 2026-04-15 的变动，并非当日的数字" in text
+        "此指标各周期的数字在周期结束后仍会变动：这里是截至 2026-04-15 采集到的数字，"
+        "并非当日的数字" in text
     )
     english = run(cohorts, "report", "--as-of", AS_OF, "--format", "md", "--lang", "en").output
     assert (
-        "Its figures go on changing after their periods end: this checkpoint's figure "
-        "counts changes after 2026-03-31, up to 2026-04-15, not the figure as it stood "
-        "then" in english
+        "Its figures go on changing after their periods end: this is the figure as "
+        "collected through 2026-04-15, not as it stood then" in english
     )
     # A flow is final when its period ends: its checkpoint is the figure as it stood.
-    assert reported(cohorts, "Q1.OPEN")["closed_counted_through"] is None
+    assert reported(cohorts, "Q1.OPEN")["counted_through"] is None
 
 
 def test_explain_does_not_say_later_figures_are_left_out(cohorts: Path) -> None:
@@ -142,3 +140,23 @@ def test_explain_does_not_say_later_figures_are_left_out(cohorts: Path) -> None:
     )
     settled = run(cohorts, "explain", "Q1.OPEN", "--as-of", AS_OF).output.splitlines()
     assert settled[2].startswith("检查点，2026-03-31 截止：取当日的数字")
+
+
+def test_a_past_days_report_on_a_cohort_metric_says_so_too(cohorts: Path) -> None:
+    """As of 20 March, before the checkpoint, the figures run through 15 March (the
+    week holding the 20th is stored whole): one of the two accounts opened by then was
+    funded that day, but the figure read on 15 April counts both."""
+    funded = reported(cohorts, "Q1.FUND", as_of="2026-03-20")
+    assert funded["closed"] is None
+    assert (funded["numerator"], funded["denominator"]) == (2, 2)
+    # Each account converts within 30 days: those opened by 15 March, by 14 April.
+    assert funded["counted_through"] == "2026-04-14"
+    text = run(cohorts, "report", "--as-of", "2026-03-20", "--format", "md").output
+    assert "这里是截至 2026-04-14 采集到的数字，并非当日的数字" in text
+    explained = run(cohorts, "explain", "Q1.FUND", "--as-of", "2026-03-20").output
+    assert (
+        "此指标各周期的数字在周期结束后仍会变动：下列数字是截至 2026-04-14 采集到的，"
+        "含 2026-03-15 之后的变动" in explained
+    )
+    # A flow is final when its period ends: a past day's figure is that day's.
+    assert reported(cohorts, "Q1.OPEN", as_of="2026-03-20")["counted_through"] is None

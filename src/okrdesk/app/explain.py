@@ -82,6 +82,8 @@ _SAID: dict[str, dict[str, str]] = {
         "rows": "{observations}, from run {runs}:",
         "with_slices": "{observations} (and {slices} of them)",
         "only_slices": "{slices}",
+        "counted": "its figures go on changing after their periods end: those below are as "
+                   "collected through {through}, changes after {since} included",
         "partial": "  [partial: through {day}]",
         "others": "({observations} of other periods do not count here.)",
         "derived": "metric {metric} = {formula}, computed from the inputs rolled up to "
@@ -128,6 +130,8 @@ _SAID: dict[str, dict[str, str]] = {
         "rows": "{observations}，来自第 {runs} 次采集：",
         "with_slices": "{observations}（另列其中的 {slices} 个切片）",
         "only_slices": "{slices} 个切片",
+        "counted": "此指标各周期的数字在周期结束后仍会变动：下列数字是截至 {through} 采集到的，"
+                   "含 {since} 之后的变动",
         "partial": "  [未完结：数据截至 {day}]",
         "others": "（另有其他周期的 {observations}，不计入此处。）",
         "derived": "指标 {metric} = {formula}，由汇总到 {subject} 的各项输入算出"
@@ -218,12 +222,7 @@ def explain_lines(
             spec = session.host.metrics.get(kr.metric)
             if spec is None:
                 raise BadInput(_unprovided(kr, session.host, session.workspace.root, lang))
-            if checkpoint is not None and goes_on_changing(spec):
-                past = counted_past(store.runs(), spec, engine.through, plan.grain.value)
-                if past is not None:
-                    lines[checkpoint] = said["checkpoint_changed"].format(
-                        day=closing, since=engine.through, through=past
-                    )
+            lines += _counted_past(lines, checkpoint, closing, spec, store, engine, lang)
             figure = rollup.sliced(spec.name, subject, kr.where)
             if spec.formula is not None:
                 return lines + _explain_derived(kr, spec, figure, rollup, subject, session, lang)
@@ -240,6 +239,33 @@ def explain_lines(
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
     return lines
+
+
+def _counted_past(
+    lines: list[str],
+    checkpoint: int | None,
+    closing: dt.date | None,
+    spec: MetricSpec,
+    store: Store,
+    engine: Engine,
+    lang: str,
+) -> list[str]:
+    """For a metric whose figures go on changing after their periods end, read after
+    the day the figures explained run through: a checkpoint's line says so in place of
+    "nothing after it counts" (in ``lines``, at ``checkpoint``); a past day's figure
+    gets a line of its own, returned."""
+    if not goes_on_changing(spec):
+        return []
+    past = counted_past(store.runs(), spec, engine.through, engine.plan.grain.value)
+    if past is None:
+        return []
+    said = _SAID[lang]
+    if checkpoint is not None:
+        lines[checkpoint] = said["checkpoint_changed"].format(
+            day=closing, since=engine.through, through=past
+        )
+        return []
+    return [said["counted"].format(since=engine.through, through=past)]
 
 
 def _why_none(runs: Sequence[Run], metric: str, owner: str, through: object, lang: str) -> str:

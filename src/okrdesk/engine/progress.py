@@ -77,9 +77,10 @@ class KeyResultProgress:
     """For a checkpoint judged on stored figures that stop short of its date (its week
     is stored with later days, ``figures_through``): the day they run through."""
     counted_past: dt.date | None = None
-    """For a checkpoint on a metric whose figures go on changing after their periods
-    end (a cohort), read by a collect after the day its figures run through: the last
-    day whose changes they count (``engine.restated.counted_past``)."""
+    """For a key result on a metric whose figures go on changing after their periods
+    end (a cohort), read by a collect after the day its figures run through (a report
+    as of a past day, a checkpoint after its day): the last day whose changes they
+    count (``engine.restated.counted_past``)."""
 
 
 @attrs.frozen
@@ -278,6 +279,9 @@ class Engine:
             )  # fmt: skip
         else:
             trend, forecast = (), Forecast(None, note="not computed")
+        past = None
+        if spec is not None and goes_on_changing(spec):
+            past = counted_past(self._runs(), spec, self.through, self.plan.grain.value)
         return KeyResultProgress(
             key_result=kr,
             subject=subject,
@@ -294,6 +298,7 @@ class Engine:
             margin=judgement.margin,
             pace=judgement.pace,
             trend=trend,
+            counted_past=past,
         )
 
     def _closed(self, kr: KeyResult, subject: str, closing: dt.date) -> KeyResultProgress | None:
@@ -308,10 +313,6 @@ class Engine:
         if then is None:
             return None
         cut = earlier.through if kr.metric and earlier.through < closing else None
-        spec = self.metrics.get(kr.metric or "")
-        past = None
-        if spec is not None and goes_on_changing(spec):
-            past = counted_past(self._runs(), spec, cut or closing, self.plan.grain.value)
         goal = then.target.value if then.target.value is not None else 0.0
         judgement = judge_closed(kr, then.actual.value, goal)
         forecast = Forecast(then.actual.value, note="closed") if self.trends else then.forecast
@@ -319,7 +320,7 @@ class Engine:
         due = 1.0 if kr.guardrail else due_fraction(self.plan, kr.milestones, closing, kr.calendar)
         return attrs.evolve(
             then, status=judgement.status, margin=judgement.margin, pace=None,
-            forecast=forecast, closed=closing, figures_through=cut, counted_past=past, due=due,
+            forecast=forecast, closed=closing, figures_through=cut, due=due,
             expected=goal if kr.guardrail else expected_value(then.baseline, goal, due),
         )  # fmt: skip
 

@@ -1,11 +1,12 @@
-"""Whether a checkpoint's stored figures are the ones it closed with.
+"""Whether stored figures are the ones of the day they are read for.
 
 A metric whose figure of a period goes on changing after the period ends (a cohort
 followed to the day collected: the accounts opened in a week, counted funded by the
 day of the collect; ``MetricSpec.settles_after_days``) is stored as the latest
-collect read it. A checkpoint judged on it after its date is judged on that figure,
-later conversions included: the store keeps no figure as it stood on the day, so the
-report says which days the figure counts past it rather than call it that day's.
+collect read it. A checkpoint judged on it after its date, or a report as of a past
+day, reads that figure, later conversions included: the store keeps no figure as it
+stood on the day, so the report says which day the figure counts through rather than
+call it that day's.
 """
 
 from __future__ import annotations

@@ -145,7 +145,7 @@ def _key_result(
         guardrail=kr.guardrail,
         closed=p.closed,
         closed_through=p.figures_through,
-        closed_counted_through=p.counted_past,
+        counted_through=p.counted_past,
         phase=next((ph.id for ph in plan.phases if ph.end == p.closed), None),
         members_met=members.met if members else None,
         members_on_pace=members.on_pace if members else None,

@@ -168,10 +168,11 @@ class ReportKeyResult:
     closed_through: dt.date | None = None
     """For a checkpoint whose period holding its date is stored with later days: the
     day the figures it was judged on run through (the day before that period)."""
-    closed_counted_through: dt.date | None = None
-    """For a checkpoint on a metric whose figures go on changing after their periods
-    end (a cohort followed to the day collected), read after its day: the last day
-    whose changes its figure counts, for the store keeps none as it stood then."""
+    counted_through: dt.date | None = None
+    """For a key result on a metric whose figures go on changing after their periods
+    end (a cohort followed to the day collected), read after the day its figures run
+    through (a past day's report, a checkpoint after its day): the last day whose
+    changes its figure counts, for the store keeps none as it stood then."""
     phase: str | None = None
     """The phase a checkpoint belongs to: the one that ends on its date."""
     members_met: int | None = None

@@ -400,12 +400,12 @@ def closed_story(kr: ReportKeyResult, lang: str) -> str:
 
 
 def counted_through_story(kr: ReportKeyResult, lang: str) -> str:
-    """For a checkpoint on a cohort metric read after its day: that its figure counts
-    the changes since, up to which day ("检查点的数字含 2026-06-28 之后至 2026-11-20 的变动")."""
-    if kr.closed_counted_through is None:
+    """For a key result on a cohort metric read after the day its figures run through
+    (a past day's report, a checkpoint after its day): that the figure counts the
+    changes since, up to which day ("这里是截至 2026-11-20 采集到的数字")."""
+    if kr.counted_through is None:
         return ""
-    day = kr.closed_through or kr.closed
-    return label(lang, "closed_counted_through", day=day, through=kr.closed_counted_through)
+    return label(lang, "counted_through", through=kr.counted_through)
 
 
 def under_title(kr: ReportKeyResult, lang: str) -> list[str]:
