@@ -5,6 +5,7 @@ every argument of `checkin` and `spend`. Real SQLite files, real processes."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import sqlite3
@@ -294,6 +295,32 @@ def test_a_reversal_on_a_market_activity_needs_two_signatures(money: Path) -> No
     result = run(money, "spend", "reverse", "1", "--signed-by", "王芳", "--reason", "x")
     refused(result, "都需要两位不同的人签字（双签字）")
     assert ledger(money) == before
+
+
+def test_spending_on_a_line_the_plan_no_longer_has_is_told_not_dropped(money: Path) -> None:
+    """A line renamed (or removed) in the target file after spending on it: the money
+    stays in the ledger, and the report and `check` say where it went, rather than
+    drop it from every total and give the renamed line a fresh breaker unsaid."""
+    assert spend(money, "experts", "30万").exit_code == 0
+    budget = money / "targets" / "budget.toml"
+    text = budget.read_text(encoding="utf-8")
+    budget.write_text(text.replace('id = "experts"', 'id = "experts-2026"'), encoding="utf-8")
+    checked = run(money, "check", "--as-of", "2026-03-02")
+    assert checked.exit_code == 1, checked.output
+    said = "台账中有 1 笔支出（30万）记在计划没有的预算项 experts 上"
+    assert said in checked.output
+    english = run(money, "check", "--as-of", "2026-03-02", "--lang", "en").output
+    assert "the ledger holds CNY 300k in 1 entry on experts, a budget line the plan" in english
+    report = run(money, "report", "--format", "json", "--as-of", "2026-03-02")
+    alerts = json.loads(report.output)["alerts"]
+    assert [a["kind"] for a in alerts if a["level"] == "error"] == ["ledger"]
+    # Entries that cancel out (an entry and its reversal) leave nothing to tell.
+    text = budget.read_text(encoding="utf-8")
+    budget.write_text(text.replace('id = "experts-2026"', 'id = "experts"'), encoding="utf-8")
+    assert run(money, "spend", "reverse", "1", "--signed-by", "王芳", "--reason", "录错",
+               "--date", "2026-03-02").exit_code == 0  # fmt: skip
+    budget.write_text(text, encoding="utf-8")
+    assert "台账中有" not in run(money, "check", "--as-of", "2026-03-02").output
 
 
 # ------------------------------------------------------------- 3. sign-offs

@@ -166,7 +166,7 @@ STATUS: dict[str, dict[str, str]] = {
 LANGUAGES = tuple(LABELS)
 
 KINDS: dict[str, dict[str, str]] = {
-    "zh": {"breaker": "熔断", "expenses": "费用率", "target_mismatch": "目标不符",
+    "zh": {"breaker": "熔断", "ledger": "台账", "expenses": "费用率", "target_mismatch": "目标不符",
            "off_track": "落后", "member_off_track": "成员落后", "breached": "超限",
            "no_data": "无数据", "missing": "缺数据",
            "stale": "数据过期", "plugin": "插件", "revised": "修订"},
@@ -244,6 +244,17 @@ ALERTS: dict[str, dict[str, str]] = {
     "bound.schedule": {"en": "its spending schedule allows", "zh": "支出计划"},
     "bound.due": {"en": "its results, with no figure yet, are due only",
                   "zh": "关联关键结果尚无数据，按应完成进度"},
+    "ledger.off_plan": {
+        "en": "the ledger holds {amount} in {count:,} {entries} on {line}, a budget line the "
+              "plan does not have: it counts towards no line, no total and no breaker. If the "
+              "line's id was changed in the target files, change it back; if the line was "
+              "removed, add it again",
+        "zh": "台账中有 {count:,} {entries}支出（{amount}）记在计划没有的预算项 {line} 上："
+              "不计入任何预算项、合计和熔断。若目标文件中改了此项的 id，请改回；若删除了此项，"
+              "请把它加回",
+    },
+    "entries.one": {"en": "entry", "zh": "笔"},
+    "entries.many": {"en": "entries", "zh": "笔"},
     "expenses.over": {
         "en": "{unit}: expense ratio {ratio:%}, above the {limit:%} limit",
         "zh": "{unit}：费用率 {ratio:%}，高于 {limit:%} 的上限",
@@ -351,7 +362,7 @@ ALERTS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 _NESTED = {"bound": "bound.", "more_or_less": "", "grain": "grain.", "cadence": "cadence.",
-           "noun": "figures."}  # fmt: skip
+           "noun": "figures.", "entries": "entries."}  # fmt: skip
 """Parameters whose value is itself a message key, spelt out in the same language."""
 
 

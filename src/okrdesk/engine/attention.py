@@ -72,7 +72,7 @@ from okrdesk.model import (
 )
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import StoreReader
-from okrdesk.units import Quantity, percentage
+from okrdesk.units import Quantity, ledger, percentage
 
 
 class Level(StrEnum):
@@ -89,7 +89,7 @@ _ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
 class Alert:
     level: Level
     kind: str
-    """breaker, expenses, target_mismatch, off_track, breached, no_data, missing,
+    """breaker, ledger, expenses, target_mismatch, off_track, breached, no_data, missing,
     stale, plugin or revised."""
     subject: str
     """What it is about: a budget line, unit, key result, metric or plugin id."""
@@ -130,6 +130,8 @@ def alerts(
     inside = set(subjects_under(plan, scope or plan.top))
     latest = latest_ends(plan, engine.store, engine.metrics)
     found = _budget_alerts(budget, inside)
+    if plan.top in inside:  # a line the plan does not have is owned by no one below it
+        found += _off_plan_alerts(budget)
     found += _key_result_alerts(engine, scope or plan.top, inside, latest)
     found += _source_alerts(plan, engine.store, engine.as_of, inside, latest, engine.metrics,
                             scope)  # fmt: skip
@@ -222,6 +224,16 @@ def _budget_alerts(budget: BudgetProgress, inside: set[str]) -> list[Alert]:
         if unit in inside and ratio.over
     ]  # fmt: skip
     return found
+
+
+def _off_plan_alerts(budget: BudgetProgress) -> list[Alert]:
+    """Spending on a line the plan no longer has, which no total or breaker counts."""
+    return [
+        Alert(Level.ERROR, "ledger", line, "ledger.off_plan",
+              {"line": line, "count": count, "entries": "one" if count == 1 else "many",
+               "amount": Said(ledger(net, "en"), ledger(net, "zh"))})
+        for line, (count, net) in budget.off_plan.items()
+    ]  # fmt: skip
 
 
 def _judged(engine: Engine, scope: str, inside: set[str]) -> list[KeyResultProgress]:

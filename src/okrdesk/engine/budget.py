@@ -180,6 +180,11 @@ class BudgetProgress:
     """Objective → (amount, spent), lines shared by their link weights."""
     expense_ratios: Mapping[str, ExpenseRatio] = attrs.field(factory=dict)
     """Unit → its spend over its revenue, where the plan names a revenue metric."""
+    off_plan: Mapping[str, tuple[int, Decimal]] = attrs.field(factory=dict)
+    """Spending the ledger holds up to the day on lines the plan does not have (one
+    renamed or removed in the target files after it was spent on): line id → (entries,
+    net amount in 元), where the net is not 0. It counts towards no line, no total and
+    no breaker, so it is told rather than left out unsaid."""
 
     @property
     def left(self) -> Decimal:
@@ -317,7 +322,22 @@ def budget_progress(engine: Engine, entries: Sequence[SpendEntry]) -> BudgetProg
         by_owner=_by_owner(lines),
         by_objective=_by_objective(lines, plan.key_results_by_id),
         expense_ratios=_expense_ratios(engine, lines),
+        off_plan=off_plan_spending(budget.lines, spent_entries),
     )
+
+
+def off_plan_spending(
+    lines: Sequence[BudgetLine], entries: Sequence[SpendEntry]
+) -> dict[str, tuple[int, Decimal]]:
+    """The ledger's entries on lines not among ``lines``, by line: how many, and their
+    net amount; a line whose entries cancel out (an entry and its reversal) is left out."""
+    planned = {line.id for line in lines}
+    found: dict[str, tuple[int, Decimal]] = {}
+    for entry in entries:
+        if entry.line not in planned:
+            count, net = found.get(entry.line, (0, Decimal(0)))
+            found[entry.line] = (count + 1, net + entry.amount)
+    return {line: counted for line, counted in sorted(found.items()) if counted[1] != 0}
 
 
 def _expense_ratios(engine: Engine, lines: Sequence[LineProgress]) -> dict[str, ExpenseRatio]:
