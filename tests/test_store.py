@@ -565,6 +565,47 @@ def test_a_database_okrdesk_cannot_use_is_refused_untouched(
     assert not (root / "okrdesk.db-wal").exists()
 
 
+def damage_table(path: Path, table: str) -> None:
+    """Overwrite the first page of ``table`` (a disk or a copy gone wrong): the file's
+    header, and so its opening, stay sound; reading the table finds it malformed."""
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = connection.execute("PRAGMA page_size").fetchone()[0]
+        (page,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
+        ).fetchone()
+    with path.open("r+b") as file:
+        file.seek((page - 1) * size)
+        file.write(b"\xff" * size)
+
+
+@pytest.mark.parametrize("table", ["observations", "spend"])
+def test_a_damaged_database_is_a_message_not_a_traceback(
+    write_workspace: WriteWorkspace, table: str
+) -> None:
+    root = write_workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    spent = run(root, "spend", "add", "training", "1", "--signed-by", "王芳", "--date",
+                "2026-03-02")  # fmt: skip
+    assert spent.exit_code == 0, spent.output
+    path = root / "okrdesk.db"
+    damage_table(path, table)
+    before = digest(path)
+    for command in (
+        ["report", "--as-of", THROUGH],
+        ["check", "--as-of", THROUGH],
+        ["spend", "add", "training", "1", "--signed-by", "王芳", "--date", "2026-03-02"],
+        ["export", "--format", "csv"],
+    ):
+        result = run(root, *command)
+        assert result.exit_code == 2, (command, result.output, result.exception)
+        assert isinstance(result.exception, SystemExit), (command, result.exception)
+        assert "Traceback" not in result.output
+        assert "okrdesk.db 已损坏" in result.output, (command, result.output)
+        assert "PRAGMA integrity_check" in result.output
+    assert digest(path) == before
+
+
 def test_a_database_locked_past_the_timeout_is_reported(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
     assert run(root, "collect", "--through", THROUGH).exit_code == 0

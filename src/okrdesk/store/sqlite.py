@@ -21,7 +21,7 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, printable
+from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, printable
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout
 from okrdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -207,6 +207,9 @@ class SqliteStore(Store):
         except sqlite3.OperationalError as error:
             self._rollback()
             raise _operational(self.path, error) from None
+        except sqlite3.DatabaseError as error:
+            self._rollback()
+            raise _damaged(self.path, error) or error from None
         except BaseException:
             self._rollback()
             raise
@@ -231,6 +234,8 @@ class SqliteStore(Store):
             self._rollback()
             if isinstance(error, sqlite3.OperationalError):
                 raise _operational(self.path, error) from None
+            if isinstance(error, sqlite3.DatabaseError) and (said := _damaged(self.path, error)):
+                raise said from None
             raise
         try:
             self._connection.execute("COMMIT")
@@ -364,6 +369,38 @@ def _check_header(path: Path) -> None:
         raise BadInput(f"{path}: cannot read the database: {error.strerror}") from None
     if header and header != SQLITE_HEADER:
         raise BadInput(f"{path} is not an SQLite database; nothing was changed")
+
+
+class DamagedStore(BadInput):
+    """A store whose pages SQLite finds malformed: said in the command's language."""
+
+    def __init__(self, said: Said) -> None:
+        super().__init__(said.en)
+        self.said = said
+
+    def said_in(self, lang: str) -> str:
+        return self.said.text(lang)
+
+
+_DAMAGED = {
+    "en": "{path} is damaged (SQLite: {error}); this command stopped and changed nothing in "
+          "it. Restore it from a backup: `sqlite3 {path} \"PRAGMA integrity_check\"` names "
+          "what is damaged, and `sqlite3 {path} .recover` saves what can still be read into "
+          "a new file",
+    "zh": "{path} 已损坏（SQLite：{error}）；本命令已停止，未改动其中任何内容。请从备份恢复："
+          "`sqlite3 {path} \"PRAGMA integrity_check\"` 可指出损坏之处，"
+          "`sqlite3 {path} .recover` 可把尚能读出的内容存入新文件",
+}  # fmt: skip
+
+
+def _damaged(path: Path, error: sqlite3.DatabaseError) -> DamagedStore | None:
+    """The message for a store SQLite finds malformed (a disk or a copy gone wrong), or
+    None for any other error, which stays as it is."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None or code & 0xFF not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+        return None
+    words = {lang: text.format(path=path, error=error) for lang, text in _DAMAGED.items()}
+    return DamagedStore(Said(words["en"], words["zh"]))
 
 
 def _operational(path: Path, error: sqlite3.OperationalError) -> OkrdeskError:
