@@ -501,6 +501,43 @@ def test_a_plugins_folder_linked_from_outside_waits_for_trust(
     assert done.returncode == 2 and f"[sources.brokerage] data: {written} ->" in done.stderr
 
 
+@pytest.mark.parametrize("linked", ["clients.csv", "2025/clients.csv", "2025"])
+def test_a_file_in_a_plugins_folder_linked_from_outside_waits_for_trust(
+    write_workspace: WriteWorkspace, tmp_path: Path, linked: str
+) -> None:
+    # The folder is the workspace's own; a file (or a folder) in it links to one of
+    # yours: a plugin reading the folder would read your file as the workspace's.
+    root = write_workspace(root=tmp_path / "sent", trusted=False)
+    yours = tmp_path / "your-exports"
+    yours.mkdir()
+    (yours / "clients.csv").write_text("client_id,cm_id\nC1,cm01\n", encoding="utf-8")
+    crm = root / "data" / "crm"
+    (crm / "2025").mkdir(parents=True)
+    (crm / "assets.csv").write_text("client_id,aum\n", encoding="utf-8")
+    (crm / "inside.csv").symlink_to(crm / "assets.csv")  # a link within is the workspace's
+    target = yours if linked == "2025" else yours / "clients.csv"
+    if linked == "2025":
+        (crm / "2025").rmdir()
+    (crm / linked).symlink_to(target)
+    (root / "okrdesk.toml").write_text('[sources.brokerage]\ndata = "data/crm"\n',
+                                       encoding="utf-8")  # fmt: skip
+    named = f"[sources.brokerage] data: data/crm/{linked} -> {target}"
+    for args in (["collect", "--through", "2026-03-15"], ["report"], ["validate"]):
+        done = run(*args, "--lang", "en", "-w", str(root))
+        assert done.returncode == 2, (args, done.stdout, done.stderr)
+        assert "this workspace reaches outside its folder" in done.stderr
+        assert named in done.stderr, done.stderr
+        assert "inside.csv" not in done.stderr
+    granted = run("trust", str(root))
+    assert named in granted.stdout
+    assert run("validate", "-w", str(root)).returncode == 0
+    # Pointed elsewhere after trust: asked again.
+    other = tmp_path / "other.csv"
+    other.write_text("client_id,cm_id\n", encoding="utf-8")
+    (crm / "elsewhere.csv").symlink_to(other)
+    assert run("validate", "-w", str(root)).returncode == 2
+
+
 def test_trust_covers_where_a_link_leads_and_holds_from_inside_the_folder(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

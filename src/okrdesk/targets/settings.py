@@ -140,6 +140,9 @@ class Workspace:
                 for key, value in _texts(settings):
                     if (leads := _outside(value, root)) is not None:
                         found.append(f"[sources.{plugin}] {key}: {value} -> {leads}")
+                    else:
+                        found += [f"[sources.{plugin}] {key}: {name} -> {leads}"
+                                  for name, leads in links_out_of(root / value, root)]  # fmt: skip
         for c in self.send.channels:
             if c.kind == "email":
                 login = f", logging in as {c.user} with ${c.password_env}" if c.user else ""
@@ -195,6 +198,43 @@ def _outside(text: str, root: Path, *, always: bool = False) -> str | None:
         if not leads.is_relative_to(root):
             return str(leads)
     return None
+
+
+LINKS_NAMED = 5
+"""How many links out of one folder ``links_out_of`` names; one is enough to ask."""
+
+
+def links_out_of(folder: Path, root: Path) -> list[tuple[str, str]]:
+    """The names under ``folder``, a folder of the workspace (``root``, resolved) that a
+    plugin's setting names, that lead outside it through a link, with where each leads:
+    a file of your exports linked into a sent workspace's ``data/crm`` would be read as
+    the workspace's own. Links that stay inside are followed and looked through too; at
+    most ``LINKS_NAMED`` are named. Nothing when ``folder`` is no folder."""
+    found: list[tuple[str, str]] = []
+    try:
+        if not folder.is_dir():
+            return found
+        waiting, seen = [folder], {folder.resolve()}
+    except OSError:
+        return found
+    while waiting and len(found) < LINKS_NAMED:
+        try:
+            entries = sorted(os.scandir(waiting.pop()), key=lambda e: e.name)
+        except OSError:
+            continue  # a folder you cannot read is no folder a plugin reads either
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                leads = path.resolve() if entry.is_symlink() else path
+                is_folder = leads.is_dir()
+            except (OSError, RuntimeError):  # a loop of links: it leads nowhere of ours
+                leads, is_folder = Path(entry.path), False
+            if not leads.is_relative_to(root):
+                found.append((path.relative_to(root).as_posix(), str(leads)))
+            elif is_folder and leads not in seen:
+                seen.add(leads)
+                waiting.append(path)
+    return found[:LINKS_NAMED]
 
 
 def _resolved(path: Path) -> Path:
