@@ -277,6 +277,28 @@ def test_a_wrong_entry_is_reversed_by_id_with_a_reason(money: Path) -> None:
     assert ledger(money) == before
 
 
+@pytest.mark.parametrize("invisible", ["\u200b", "\u2060\u200d", "\u00a0\u3000", "\x1b"])
+def test_a_reason_of_invisible_characters_only_is_no_reason(money: Path, invisible: str) -> None:
+    # An override, a reversal or a withdrawal kept with a reason nobody can read would
+    # say nothing in the ledger and the report: refused, as a blank one is.
+    assert spend(money, "experts", "30万").exit_code == 0
+    before = ledger(money)
+    overridden = spend(money, "experts", "30万", "--override", "--reason", invisible)
+    refused(overridden, "--override 需要用 --reason 说明为何越过熔断")
+    reversed_ = run(money, "spend", "reverse", "1", "--signed-by", "王芳", "--reason",
+                    invisible)  # fmt: skip
+    refused(reversed_, "冲正需要用 --reason 说明哪里有误")
+    assert ledger(money) == before
+    assert run(money, "checkin", "O1.REV", "1.1", "--date", "2026-03-31").exit_code == 0
+    withdrawn = run(money, "checkin", "--withdraw", "1", "--reason", invisible, "--by", "王芳")
+    refused(withdrawn, "--withdraw 需要用 --reason 说明哪里有误")
+    by_no_one = run(money, "checkin", "O1.REV", "1.2", "--date", "2026-03-31", "--by",
+                    invisible)  # fmt: skip
+    assert by_no_one.exit_code == 2, by_no_one.output
+    with sqlite3.connect(money / "okrdesk.db") as connection:  # one, not withdrawn
+        assert connection.execute("SELECT withdrawn FROM checkins").fetchall() == [(None,)]
+
+
 def test_a_reversal_never_takes_a_line_below_zero(money: Path) -> None:
     assert spend(money, "training", "12万").exit_code == 0
     with Store.open(money / "okrdesk.db") as store:  # a negative entry an older okrdesk took

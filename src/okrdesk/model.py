@@ -105,6 +105,13 @@ def person_key(name: str) -> str:
     return " ".join(visible.split()).casefold()
 
 
+def says_nothing(text: str) -> bool:
+    """Whether ``text`` (a reason, an author) is blank to a reader: empty, whitespace, or
+    invisible characters only (a zero-width space, a control character). A reason kept
+    in the ledger must say something."""
+    return not person_key(text)
+
+
 @attrs.frozen
 @shared_methods
 class Person:

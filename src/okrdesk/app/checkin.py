@@ -11,7 +11,7 @@ from decimal import Decimal
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
 from okrdesk.engine.pace import closes_on
 from okrdesk.errors import BadInput, printable
-from okrdesk.model import KeyResult
+from okrdesk.model import KeyResult, says_nothing
 from okrdesk.periods import local_time
 from okrdesk.units import UNITS, UnreadableFigure, format_in, parse_quantity
 
@@ -42,7 +42,7 @@ def record_checkin(
     if not plan.start <= day <= plan.end:
         raise BadInput(refused["outside"].format(day=day, start=plan.start, end=plan.end))
     author = author_default(session.workspace.checkin_by) if by is None else by.strip()
-    if not author:
+    if says_nothing(author):
         raise BadInput(refused["no_author"])
     with open_store(session.workspace) as store:
         checkin_id = store.add_checkin(kr.id, subject, day, float(base), sure, note, author)
@@ -165,10 +165,10 @@ def withdraw_checkin(
 ) -> str:
     """Mark one check-in withdrawn, by ``by`` (else ``author_default``); its row stays in
     the history. What to tell the user, in ``lang``."""
-    if not reason.strip():
+    if says_nothing(reason):
         raise BadInput(_REFUSED[lang]["withdraw_reason"])
     author = author_default(session.workspace.checkin_by) if by is None else by.strip()
-    if not author:
+    if says_nothing(author):
         raise BadInput(_REFUSED[lang]["no_author_withdraw"])
     with open_store(session.workspace, create=False) as store:
         # Asked first to refuse in the reader's words; the store refuses the same inside its

@@ -12,7 +12,7 @@ from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
 from okrdesk.messages import display_width, padded
-from okrdesk.model import BudgetLine, MetricSpec, Plan, SpendEntry, person_key
+from okrdesk.model import BudgetLine, MetricSpec, Plan, SpendEntry, person_key, says_nothing
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such, suggest
 from okrdesk.units import (
@@ -163,7 +163,7 @@ def record_spend(
     amount = parse_amount(amount_text, line.unit, lang)
     names = resolve_signers(plan, signers, lang)
     _check_signoff(line, names, lang)
-    if override_reason is not None and not override_reason.strip():
+    if override_reason is not None and says_nothing(override_reason):
         raise BadInput(refused["override_reason"])
     today = today or dt.date.today()
     day = day or today
@@ -227,7 +227,7 @@ def reverse_spend(
     """
     plan = session.plan
     refused = _REFUSED[lang]
-    if not reason.strip():
+    if says_nothing(reason):
         raise BadInput(refused["reversal_reason"])
     with open_store(session.workspace, create=False) as store:
         original = _entry(store.spend(), entry_id, lang)
