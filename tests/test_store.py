@@ -565,6 +565,23 @@ def test_a_database_okrdesk_cannot_use_is_refused_untouched(
     assert not (root / "okrdesk.db-wal").exists()
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_in_place_of_the_database_is_refused_at_once(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # A workspace someone sent (a tar archive keeps named pipes) with a pipe where the
+    # store should be: opening it to read its header would wait forever for a writer.
+    root = write_workspace()
+    os.mkfifo(root / "okrdesk.db")
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    for command in (["report"], ["check"], ["spend", "list"], ["collect", "--through", THROUGH]):
+        done = subprocess.run([sys.executable, "-m", "okrdesk", *command, "-w", str(root)],
+                              capture_output=True, text=True, timeout=20, env=env)  # fmt: skip
+        assert done.returncode == 2, (command, done.stderr)
+        assert "okrdesk.db is not a regular file" in done.stderr
+        assert "Traceback" not in done.stderr
+
+
 def damage_table(path: Path, table: str) -> None:
     """Overwrite the first page of ``table`` (a disk or a copy gone wrong): the file's
     header, and so its opening, stay sound; reading the table finds it malformed."""

@@ -15,6 +15,7 @@ import json
 import os
 import re
 import sqlite3
+import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
@@ -363,6 +364,12 @@ def _mounted_read_only(path: Path) -> bool:
 
 def _check_header(path: Path) -> None:
     try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            # A named pipe would hold the read below until something writes to it: forever.
+            raise BadInput(
+                f"{path} is not a regular file (a folder, a named pipe or a device), so not "
+                "a database; nothing was read or changed"
+            )
         with path.open("rb") as file:
             header = file.read(len(SQLITE_HEADER))
     except OSError as error:
