@@ -222,6 +222,16 @@ def test_thousands_separators_in_groups_of_three(money: Path) -> None:
         assert [e.amount for e in store.spend()] == [1_234_567]
 
 
+@pytest.mark.parametrize("written", ["1_5万", "1_000", "3_500元", "0.1_5"])
+def test_an_underscore_in_a_figure_is_refused_not_dropped(money: Path, written: str) -> None:
+    # Python reads 1_5 as 15; a person who typed it meant 1.5 or 15 or a slip: as with
+    # "1,5万", a figure that can be read two ways is refused, not guessed.
+    refused(spend(money, "training", written), "数字中不能有下划线")
+    refused(run(money, "checkin", "O1.NEW", written.rstrip("万元"), "--date", "2026-03-31",
+                "--lang", "en"), "underscores are not part of a number")  # fmt: skip
+    assert ledger(money) == [] and checkins(money) == []
+
+
 def test_the_ledger_lists_exact_yuan_and_its_net_total(money: Path) -> None:
     assert spend(money, "training", "2.33365万").exit_code == 0
     assert spend(money, "training", "1,234,567.5元").exit_code == 0

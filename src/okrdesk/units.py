@@ -110,6 +110,8 @@ _UNREADABLE = {
     "en": {
         "commas": "{name}: commas only separate thousands, in groups of three (1,234,567); "
                   "write the number without them",
+        "underscores": "{name}: underscores are not part of a number (1_5 could be 15 or "
+                       "1.5); write the number without them",
         "not_number": "{name} is not a number",
         "not_number_in": "{name}: {written} is not a number",
         "not_finite": "{name} is not a finite number",
@@ -126,6 +128,7 @@ _UNREADABLE = {
     },
     "zh": {
         "commas": "{name}：逗号只用来分隔千位，每三位一组（1,234,567）；请去掉逗号再写",
+        "underscores": "{name}：数字中不能有下划线（1_5 可读作 15，也可读作 1.5）；请去掉再写",
         "not_number": "{name} 不是数字",
         "not_number_in": "{name}：{written} 不是数字",
         "not_finite": "{name} 不是有限的数",
@@ -146,12 +149,15 @@ _UNREADABLE = {
 def parse_number(text: str, *, shown: str | None = None) -> Decimal:
     """A number as a person writes it: ``4.72``, ``1,234,567``, ``-3``. Commas only
     separate thousands (groups of three), so ``1,2,3`` or ``1,5`` is refused
-    rather than read as 123 or 15; NaN and infinities are refused too. Messages
+    rather than read as 123 or 15, and so is ``1_5`` (an underscore, which Python would
+    drop); NaN and infinities are refused too. Messages
     name ``shown`` (the whole argument as typed), or else ``text``."""
     from decimal import InvalidOperation
 
     name = _named(text if shown is None else shown)
     written = text.strip().replace("，", ",")
+    if "_" in written:  # Decimal would read 1_5 as 15
+        raise UnreadableFigure("underscores", name=name)
     if "," in written:
         if not re.fullmatch(_GROUPED, written):
             raise UnreadableFigure("commas", name=name)
