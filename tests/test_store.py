@@ -582,6 +582,26 @@ def test_a_named_pipe_in_place_of_the_database_is_refused_at_once(
         assert "Traceback" not in done.stderr
 
 
+@pytest.mark.parametrize("beside", ["wal", "shm", "journal"])
+def test_a_link_where_sqlite_keeps_its_log_is_named(
+    write_workspace: WriteWorkspace, tmp_path: Path, beside: str
+) -> None:
+    # A workspace someone sent with okrdesk.db-wal linked to a file of yours: SQLite
+    # writes nothing through it, and okrdesk says why rather than "unable to open".
+    root = write_workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    yours = tmp_path / "yours.txt"
+    yours.write_text("precious\n", encoding="utf-8")
+    for name in ("okrdesk.db-wal", "okrdesk.db-shm"):
+        (root / name).unlink(missing_ok=True)
+    (root / f"okrdesk.db-{beside}").symlink_to(yours)
+    result = run(root, "spend", "add", "training", "1", "--signed-by", "王芳", "--date",
+                 "2026-03-02", "--lang", "en")  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert f"okrdesk.db-{beside} is a link (to {yours})" in result.output, result.output
+    assert yours.read_text(encoding="utf-8") == "precious\n"
+
+
 def damage_table(path: Path, table: str) -> None:
     """Overwrite the first page of ``table`` (a disk or a copy gone wrong): the file's
     header, and so its opening, stay sound; reading the table finds it malformed."""

@@ -71,6 +71,7 @@ class SqliteStore(Store):
             raise NoStoreYet(f"{path}: no database yet; run `okrdesk collect` first")
         if exists:
             _check_header(path)
+        _refuse_linked_logs(path.resolve() if exists else path)
         timeout = busy_timeout() if timeout is None else timeout
         read_only = exists and not create and not _writable(path)
         # (A folder that is not there is SQLite's to name: "cannot open".)
@@ -378,8 +379,9 @@ def _check_header(path: Path) -> None:
         raise BadInput(f"{path} is not an SQLite database; nothing was changed")
 
 
-class DamagedStore(BadInput):
-    """A store whose pages SQLite finds malformed: said in the command's language."""
+class StoreRefused(BadInput):
+    """A store file okrdesk will not use as it is (damaged inside, a link where SQLite
+    keeps its log): said in the command's language."""
 
     def __init__(self, said: Said) -> None:
         super().__init__(said.en)
@@ -400,14 +402,37 @@ _DAMAGED = {
 }  # fmt: skip
 
 
-def _damaged(path: Path, error: sqlite3.DatabaseError) -> DamagedStore | None:
+_LINKED_LOG = {
+    "en": "{link} is a link (to {leads}): SQLite keeps the store's log and lock beside it "
+          "under that name and will write nothing through a link, so the store cannot be "
+          "opened. Remove the link (nothing of okrdesk's is in it); nothing was changed",
+    "zh": "{link} 是一个链接（指向 {leads}）：SQLite 以此名在数据库旁保存日志和锁，"
+          "不会经由链接写入，因此无法打开数据库。请删除该链接（其中没有 okrdesk 的数据）；"
+          "未改动任何内容",
+}  # fmt: skip
+
+
+def _refuse_linked_logs(path: Path) -> None:
+    """Refuse a link in the place of the store's write-ahead log, its index or its
+    rollback journal (a workspace someone sent can hold one pointing at a file of yours),
+    naming it; SQLite itself only says it is "unable to open database file"."""
+    for end in ("wal", "shm", "journal"):
+        link = path.with_name(f"{path.name}-{end}")
+        if link.is_symlink():
+            leads = os.path.realpath(link)
+            words = {lang: text.format(link=link, leads=leads)
+                     for lang, text in _LINKED_LOG.items()}  # fmt: skip
+            raise StoreRefused(Said(words["en"], words["zh"]))
+
+
+def _damaged(path: Path, error: sqlite3.DatabaseError) -> StoreRefused | None:
     """The message for a store SQLite finds malformed (a disk or a copy gone wrong), or
     None for any other error, which stays as it is."""
     code = getattr(error, "sqlite_errorcode", None)
     if code is None or code & 0xFF not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
         return None
     words = {lang: text.format(path=path, error=error) for lang, text in _DAMAGED.items()}
-    return DamagedStore(Said(words["en"], words["zh"]))
+    return StoreRefused(Said(words["en"], words["zh"]))
 
 
 def _operational(path: Path, error: sqlite3.OperationalError) -> OkrdeskError:
