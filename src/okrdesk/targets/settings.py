@@ -219,22 +219,26 @@ def links_out_of(folder: Path, root: Path) -> list[tuple[str, str]]:
         return found
     while waiting and len(found) < LINKS_NAMED:
         try:
-            entries = sorted(os.scandir(waiting.pop()), key=lambda e: e.name)
+            with os.scandir(waiting.pop()) as entries:
+                listed = list(entries)
         except OSError:
             continue  # a folder you cannot read is no folder a plugin reads either
-        for entry in entries:
-            path = Path(entry.path)
+        for entry in listed:
             try:
-                leads = path.resolve() if entry.is_symlink() else path
+                if not entry.is_symlink():  # from the folder's listing: no stat, no link
+                    if entry.is_dir(follow_symlinks=False):
+                        waiting.append(Path(entry.path))
+                    continue
+                leads = Path(entry.path).resolve()
                 is_folder = leads.is_dir()
             except (OSError, RuntimeError):  # a loop of links: it leads nowhere of ours
-                leads, is_folder = Path(entry.path), False
+                continue
             if not leads.is_relative_to(root):
-                found.append((path.relative_to(root).as_posix(), str(leads)))
-            elif is_folder and leads not in seen:
+                found.append((Path(entry.path).relative_to(root).as_posix(), str(leads)))
+            elif is_folder and leads not in seen:  # a link within: looked through once
                 seen.add(leads)
-                waiting.append(path)
-    return found[:LINKS_NAMED]
+                waiting.append(Path(entry.path))
+    return sorted(found)[:LINKS_NAMED]
 
 
 def _resolved(path: Path) -> Path:
