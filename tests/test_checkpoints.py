@@ -93,3 +93,27 @@ def test_a_checkin_after_a_checkpoint_closed_is_kept_but_said_not_to_count(
     before = run(workspace, "checkin", "O1.LEADS", "175", "--date", "2026-03-31").output
     assert "does not count" not in before
     assert reported(workspace, "O1.LEADS")["actual"] == 175
+
+
+def test_a_checkpoint_missed_on_its_date_needs_attention(workspace: Path) -> None:
+    # LEADS closed on 31 March at 170 of 180: from then on the report, `check` and what
+    # `send` posts say so, not only its status cell.
+    document = json.loads(run(workspace, "report", "--as-of", AS_OF, "--format", "json").stdout)
+    missed = [(a["level"], a["message"]) for a in document["alerts"] if a["kind"] == "missed"]
+    said = "O1.LEADS 3 月底前储备潜在客户 180 户：2026-03-31 截止未达成，差 10户"
+    assert missed == [("warning", said)]
+    checked = CliRunner().invoke(
+        cli, ["check", "--as-of", AS_OF, "--lang", "en", "-w", str(workspace)]
+    )
+    assert checked.exit_code == 1
+    assert (
+        "MISSED     O1.LEADS 3 月底前储备潜在客户 180 户: missed on 2026-03-31, 10 accts short"
+        in checked.output.splitlines()
+    )
+    # Met on its date (39 of 20), it is no matter for attention.
+    assert not any("O1.Q1HNW" in a["message"] for a in document["alerts"])
+    # On its own date it is not missed yet: the day's check-ins still count.
+    before = json.loads(
+        run(workspace, "report", "--as-of", "2026-03-31", "--format", "json").stdout
+    )
+    assert not [a for a in before["alerts"] if a["kind"] == "missed"]

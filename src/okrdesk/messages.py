@@ -167,7 +167,8 @@ LANGUAGES = tuple(LABELS)
 
 KINDS: dict[str, dict[str, str]] = {
     "zh": {"breaker": "熔断", "ledger": "台账", "expenses": "费用率", "target_mismatch": "目标不符",
-           "off_track": "落后", "member_off_track": "成员落后", "breached": "超限",
+           "off_track": "落后", "member_off_track": "成员落后", "missed": "未达成",
+           "breached": "超限",
            "no_data": "无数据", "missing": "缺数据",
            "stale": "数据过期", "plugin": "插件", "revised": "修订"},
 }  # fmt: skip
@@ -290,6 +291,10 @@ ALERTS: dict[str, dict[str, str]] = {
     "kr.off_track_no_pace": {
         "en": "{kr} {title}: off track",
         "zh": "{kr} {title}：落后",
+    },
+    "kr.missed": {
+        "en": "{kr} {title}: missed on {day}, {short} short",
+        "zh": "{kr} {title}：{day} 截止未达成，差 {short}",
     },
     "kr.breached": {
         "en": "{kr} {title}: the limit is breached",

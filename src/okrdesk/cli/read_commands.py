@@ -134,8 +134,8 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str | None, verbo
     """List everything that needs attention; exit 1 when any of it is a problem.
 
     The same rules as the report's "needs attention": tripped budget
-    breakers, expense ratios over the limit, key results off track or
-    breached, members' targets that do not add up, key results with no
+    breakers, expense ratios over the limit, key results off track,
+    breached or missed, members' targets that do not add up, key results with no
     data, missing or stale metrics and check-ins, and plugin errors; and,
     for a period after, figures of complete periods a collect restated,
     which are told but are no problem (exit 0 when they are all there is).

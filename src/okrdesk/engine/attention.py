@@ -12,8 +12,9 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   ratio limit;
 - target_mismatch: a key result owned inside the scope whose members'
   targets add up to something else than its own target;
-- off_track / breached: every key result owned inside the scope, judged at
-  its owner, and the scope's own shares of key results set above it;
+- off_track / missed / breached: every key result owned inside the scope, judged
+  at its owner, and the scope's own shares of key results set above it (missed: a
+  checkpoint past its date short of its target);
 - member_off_track: the shares of the scope's own key results held by the
   members it sets targets for that are off track;
 - no_data: such a key result with no figure although its source has data
@@ -89,8 +90,8 @@ _ORDER = {Level.ERROR: 0, Level.WARNING: 1, Level.INFO: 2}
 class Alert:
     level: Level
     kind: str
-    """breaker, ledger, expenses, target_mismatch, off_track, breached, no_data, missing,
-    stale, plugin or revised."""
+    """breaker, ledger, expenses, target_mismatch, off_track, missed, breached, no_data,
+    missing, stale, plugin or revised."""
     subject: str
     """What it is about: a budget line, unit, key result, metric or plugin id."""
     key: str
@@ -279,6 +280,14 @@ def _key_result_alerts(
             else:
                 key, params = "kr.off_track", {**about, "pace": p.pace}
             found.append(Alert(Level.WARNING, "off_track", kr.id, key, params))
+        elif p.status is Status.MISSED and p.margin is not None:
+            # A checkpoint past its date, short of its target: nothing is due any more,
+            # but its score keeps the shortfall, so the reader is told what it was.
+            found.append(
+                Alert(Level.WARNING, "missed", kr.id, "kr.missed",
+                      {**about, "day": p.closed or engine.plan.end,
+                       "short": Quantity(kr.unit, -p.margin, points=True)})
+            )  # fmt: skip
         elif p.status is Status.BREACHED:
             found.append(Alert(Level.ERROR, "breached", kr.id, "kr.breached", about))
         elif p.status is Status.NO_DATA and kr.metric is not None and kr.metric in sources:
