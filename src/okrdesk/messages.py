@@ -284,6 +284,14 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{kr} {title}：{count} 个分解目标落后，最落后的是 {members}{more}",
     },
     "kr.more_members": {"en": ", …", "zh": "等"},
+    "kr.member_missed": {
+        "en": "{kr} {title}: {member}'s share missed on {day}, {short} short",
+        "zh": "{kr} {title}：{member}的分解目标 {day} 截止未达成，差 {short}",
+    },
+    "kr.members_missed": {
+        "en": "{kr} {title}: {count} shares missed on {day}, the furthest short {members}{more}",
+        "zh": "{kr} {title}：{count} 个分解目标 {day} 截止未达成，差得最多的是 {members}{more}",
+    },
     "kr.below_baseline": {
         "en": "{kr} {title}: off track, below where it started",
         "zh": "{kr} {title}：落后，低于起点（基线）",

@@ -308,11 +308,13 @@ def _member_alerts(engine: Engine, scope: str) -> list[Alert]:
     for kr in plan.key_results_by_id.values():
         if owner_of(plan, kr) != scope or not kr.member_targets:
             continue
+        shares = engine.shares_below(kr, scope)
+        about: dict[str, object] = {"kr": kr.id, "title": kr.title}
+        found += _missed_shares(plan, [p for p in shares if p.status is Status.MISSED], about)
         behind = sorted(
-            (p for p in engine.shares_below(kr, scope) if p.status is Status.OFF_TRACK),
+            (p for p in shares if p.status is Status.OFF_TRACK),
             key=lambda p: -math.inf if p.pace is None else p.pace,
         )
-        about: dict[str, object] = {"kr": kr.id, "title": kr.title}
         if len(behind) == 1:
             (share,) = behind
             named = {**about, "member": plan.name_of(share.subject)}
@@ -333,6 +335,37 @@ def _member_alerts(engine: Engine, scope: str) -> list[Alert]:
 
 MEMBERS_NAMED = 3
 """The shares named in one key result's alert, furthest behind first; the others counted."""
+
+
+def _missed_shares(
+    plan: Plan, missed: Sequence[KeyResultProgress], about: Mapping[str, object]
+) -> list[Alert]:
+    """The alert for the members' shares of a key result that closed short of their
+    targets (a checkpoint after its date, any goal at the plan's end): with the
+    shortfall, the furthest short of its own target first."""
+    if not missed:
+        return []
+    kr = missed[0].key_result
+    day = missed[0].closed or plan.end
+    short = sorted(missed, key=lambda p: (p.attainment or 0.0, p.subject))
+
+    def shortfall(p: KeyResultProgress) -> Quantity:
+        return Quantity(kr.unit, -(p.margin or 0.0), points=True)
+
+    if len(short) == 1:
+        (share,) = short
+        params = {**about, "member": plan.name_of(share.subject), "day": day,
+                  "short": shortfall(share)}  # fmt: skip
+        return [Alert(Level.WARNING, "member_off_track", kr.id, "kr.member_missed", params)]
+    shown = tuple(
+        Said(f"{name} ({text('en')} short)", f"{name}（差 {text('zh')}）")
+        for p in short[:MEMBERS_NAMED]
+        for name, text in [(plan.name_of(p.subject), shortfall(p).text)]
+    )
+    more = ALERTS["kr.more_members"] if len(short) > MEMBERS_NAMED else {}
+    params = {**about, "count": len(short), "day": day, "members": shown,
+              "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
+    return [Alert(Level.WARNING, "member_off_track", kr.id, "kr.members_missed", params)]
 
 
 def _share(name: str, pace: float | None) -> Said:

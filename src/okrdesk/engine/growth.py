@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from okrdesk.engine.forecast import Forecast, linear_forecast
-from okrdesk.engine.pace import Status, attainment, judge
+from okrdesk.engine.pace import Status, attainment, judge_on
 from okrdesk.engine.rollup import Figure
 from okrdesk.engine.tree_targets import TargetAt, owner_of
 from okrdesk.engine.windows import (
@@ -94,7 +94,7 @@ def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultPro
         )  # fmt: skip
     goal = year.value * factor
     expected = (then.value or 0.0) * factor
-    judgement = judge(kr, actual.value, goal, expected, 0.0)
+    judgement = judge_on(engine.plan, engine.as_of, kr, actual.value, goal, expected, 0.0)
     trend = _trend(now, engine.as_of) if spec.kind is MetricKind.FLOW else ()
     forecast = (
         linear_forecast(list(trend), whole.first, whole.last, goal, True, engine.as_of)

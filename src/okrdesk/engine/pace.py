@@ -113,6 +113,23 @@ def judge(
     return Judgement(status, pace=pace)
 
 
+def judge_on(
+    plan: Plan,
+    day: dt.date,
+    kr: KeyResult,
+    actual: float | None,
+    target: float,
+    expected: float,
+    baseline: float,
+) -> Judgement:
+    """``judge`` at the end of ``day``. From the plan's last day on, every goal is due in
+    full with no time left to pace: it is met or missed, with the margin to its target,
+    as a checkpoint after its date (a report after the plan's end is one on that day)."""
+    if day >= plan.end:
+        return judge_closed(kr, actual, target)
+    return judge(kr, actual, target, expected, baseline)
+
+
 def judge_closed(kr: KeyResult, actual: float | None, target: float) -> Judgement:
     """A checkpoint after its date: met or missed, by how much."""
     if actual is None or kr.guardrail:

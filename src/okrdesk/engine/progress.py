@@ -36,8 +36,8 @@ from okrdesk.engine.pace import (
     closes_on,
     due_fraction,
     expected_value,
-    judge,
     judge_closed,
+    judge_on,
 )
 from okrdesk.engine.plan_calendar import unprovided
 from okrdesk.engine.restated import counted_past, goes_on_changing
@@ -95,6 +95,10 @@ class ObjectiveProgress:
     capped: tuple[str, ...] = ()
     """The ids of its key results attained beyond the plan's ``attainment_cap``, which
     ``score`` counts at the cap (``counted_attainment``)."""
+
+
+BEHIND = (Status.OFF_TRACK, Status.MISSED, Status.BREACHED)
+"""What a ranking counts against a member: off track, closed short, a limit breached."""
 
 
 @attrs.frozen
@@ -263,7 +267,7 @@ class Engine:
         else:
             due = due_fraction(self.plan, kr.milestones, day, kr.calendar)
             expected = expected_value(baseline, goal, due)
-        judgement = judge(kr, actual.value, goal, expected, baseline)
+        judgement = judge_on(self.plan, self.as_of, kr, actual.value, goal, expected, baseline)
         if self.trends and spec is not None and spec.kind is MetricKind.RATIO and not spec.formula:
             # A rate's trend, and its forecast from its parts (engine.forecast).
             parts = self._ratio_parts(kr, spec, subject)
@@ -557,7 +561,7 @@ class Engine:
         for member in ids:
             member_progress = judge_only.progress(member, members=False)
             results = [kr for o in member_progress.objectives for kr in o.key_results]
-            off = sum(kr.status in (Status.OFF_TRACK, Status.BREACHED) for kr in results)
+            off = sum(kr.status in BEHIND for kr in results)
             kind = "unit" if member in self.plan.units_by_id else "person"
             found.append(
                 MemberProgress(member, member_progress.name, kind, member_progress.score, off,

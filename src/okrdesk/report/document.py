@@ -464,7 +464,7 @@ class Report:
 
 
 def off_track(result: ReportKeyResult) -> bool:
-    return result.status in ("off_track", "breached")
+    return result.status in ("off_track", "missed", "breached")
 
 
 def all_results(report: Report) -> Sequence[ReportKeyResult]:
