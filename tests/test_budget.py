@@ -16,7 +16,7 @@ from okrdesk.app.session import open_session
 from okrdesk.cli import cli
 from okrdesk.engine.budget import BudgetProgress, budget_progress, judge_line
 from okrdesk.engine.progress import Engine
-from okrdesk.model import BudgetLine
+from okrdesk.model import BudgetLine, Milestone
 from okrdesk.plugins.hookspecs import RenderContext
 from okrdesk.report.build import build_report
 from okrdesk.report.document import Report, ReportReserve
@@ -79,6 +79,23 @@ def test_the_breaker_trips_on_overspending_the_amount(spent: Decimal, tripped: b
     breaker, _ = judge_line(line(), spent, {}, 0.0, Decimal("0.10"))
     assert breaker.tripped is tripped
     assert breaker.reason == ("overspend" if tripped else "")
+
+
+def test_the_breakers_shares_are_written_as_computed() -> None:
+    # Spent, allowed and over are computed shares: a decimal even when they come out
+    # whole (125.0%, as 80.0% of a key result's attainment); the threshold, typed, is not.
+    over, _ = judge_line(line(), Decimal(1_250_000), {}, 0.0, Decimal("0.10"))
+    assert over.text("zh") == "x（沙龙）已用预算 125.0%，超支 25.0%；超支超过 10% 即熔断"
+    assert over.text("en") == (
+        "x (沙龙) has spent 125.0% of its amount, 25.0% over; the breaker trips above 10% over"
+    )
+    scheduled = line(schedule=(Milestone("Q4", Decimal(1)),))
+    ahead, _ = judge_line(scheduled, Decimal(400_000), {}, 0.25, Decimal("0.1"))
+    assert ahead.text("zh") == (
+        "x（沙龙）已用预算 40.0%，而支出计划只允许 25.0%：超前 15百分点，超过允许的 10百分点"
+    )
+    calm, _ = judge_line(scheduled, Decimal(300_000), {}, 0.25, Decimal("0.1"))
+    assert calm.standing("zh").startswith("未触发：x 已用预算 30.0%，支出计划允许 25.0%；")
 
 
 def test_a_line_without_results_is_held_to_its_schedule() -> None:

@@ -219,27 +219,27 @@ def status(lang: str, value: str) -> str:
 
 ALERTS: dict[str, dict[str, str]] = {
     "breaker.pace": {
-        "en": "{line} ({name}) has spent {spent:%} of its amount while {bound} "
-              "{allowed:%}: {ahead:pp} ahead, more than the {threshold:pp} allowed",
-        "zh": "{line}（{name}）已用预算 {spent:%}，而{bound}只允许 {allowed:%}："
+        "en": "{line} ({name}) has spent {spent:%.1} of its amount while {bound} "
+              "{allowed:%.1}: {ahead:pp} ahead, more than the {threshold:pp} allowed",
+        "zh": "{line}（{name}）已用预算 {spent:%.1}，而{bound}只允许 {allowed:%.1}："
               "超前 {ahead:pp}，超过允许的 {threshold:pp}",
     },
     "breaker.overspend": {
-        "en": "{line} ({name}) has spent {spent:%} of its amount, {over:%} over; "
+        "en": "{line} ({name}) has spent {spent:%.1} of its amount, {over:%.1} over; "
               "the breaker trips above {threshold:%} over",
-        "zh": "{line}（{name}）已用预算 {spent:%}，超支 {over:%}；"
+        "zh": "{line}（{name}）已用预算 {spent:%.1}，超支 {over:%.1}；"
               "超支超过 {threshold:%} 即熔断",
     },
     "breaker.calm": {
-        "en": "not tripped: {line} has spent {spent:%} while {bound} {allowed:%}; "
+        "en": "not tripped: {line} has spent {spent:%.1} while {bound} {allowed:%.1}; "
               "it trips beyond {threshold:pp} ahead or {threshold:%} over",
-        "zh": "未触发：{line} 已用预算 {spent:%}，{bound}允许 {allowed:%}；"
+        "zh": "未触发：{line} 已用预算 {spent:%.1}，{bound}允许 {allowed:%.1}；"
               "超前超过 {threshold:pp}或超支超过 {threshold:%} 即熔断",
     },
     "breaker.calm_unbound": {
-        "en": "not tripped: {line} has spent {spent:%} of its amount; it trips beyond "
+        "en": "not tripped: {line} has spent {spent:%.1} of its amount; it trips beyond "
               "{threshold:%} over",
-        "zh": "未触发：{line} 已用预算 {spent:%}；超支超过 {threshold:%} 即熔断",
+        "zh": "未触发：{line} 已用预算 {spent:%.1}；超支超过 {threshold:%} 即熔断",
     },
     "bound.results": {"en": "its results allow", "zh": "关联关键结果的进度"},
     "bound.schedule": {"en": "its spending schedule allows", "zh": "支出计划"},
@@ -257,8 +257,8 @@ ALERTS: dict[str, dict[str, str]] = {
     "entries.one": {"en": "entry", "zh": "笔"},
     "entries.many": {"en": "entries", "zh": "笔"},
     "expenses.over": {
-        "en": "{unit}: expense ratio {ratio:%}, above the {limit:%} limit",
-        "zh": "{unit}：费用率 {ratio:%}，高于 {limit:%} 的上限",
+        "en": "{unit}: expense ratio {ratio:%.1}, above the {limit:%} limit",
+        "zh": "{unit}：费用率 {ratio:%.1}，高于 {limit:%} 的上限",
     },
     "target.members_differ": {
         "en": "{kr}: the members' targets add up to {implied}, {gap} {more_or_less} than the "
