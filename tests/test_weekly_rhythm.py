@@ -411,6 +411,26 @@ def test_the_first_screen_at_80_by_24_says_it_all(demo: Path, lang: str, words: 
     assert len(brief) <= 24
 
 
+def test_what_moved_most_leaves_out_a_change_written_as_none(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # eNPS moved by a thousandth of a point this week: the change column writes ±0, and a
+    # "moved most" line of ±0 would say it moved. Revenue moved by 3,000万.
+    root = rhythm(write_workspace)
+    for kr, value, day in [
+        ("O1.ENPS", "40", "2026-03-01"),
+        ("O1.ENPS", "40.001", "2026-03-03"),
+        ("O1.REV", "1.1", "2026-03-01"),
+        ("O1.REV", "1.4", "2026-03-03"),
+    ]:
+        assert run(root, "checkin", kr, value, "--date", day, "--by", "王芳").exit_code == 0
+    shown = run(root, "report", "--as-of", "2026-03-04", "--unit", "team-a", "--brief").output
+    shown = shown.splitlines()
+    heading = shown.index("变化最大（周变化）")
+    moved = shown[heading + 1 : next(i for i, line in enumerate(shown) if "需要关注" in line)]
+    assert moved == ["  +3,000万  O1.REV 营业收入"]
+
+
 def test_brief_is_for_text_only(demo: Path) -> None:
     done = okrdesk("report", "-w", str(demo), "--brief", "--format", "json", "--lang", "en")
     assert done.returncode == 2 and "--brief is the text report's first screen" in done.stderr

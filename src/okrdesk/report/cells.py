@@ -33,6 +33,10 @@ def target(result: ReportKeyResult, lang: str) -> str:
     return f"{value(result, result.target, lang)} ± {band}"
 
 
+NO_CHANGE = "±0"
+"""A change that rounds to nothing as written."""
+
+
 def change(result: ReportKeyResult, lang: str) -> str:
     """The change over the plan's last period: +1.2百分点 for a rate, 新增 for a first figure."""
     if result.new:
@@ -47,7 +51,7 @@ def change(result: ReportKeyResult, lang: str) -> str:
         difference = float(now - half_up(exact(result.actual) - exact(result.change), 0))
     text = in_unit(unit, abs(difference), lang, whole=_whole(result), points=is_percent(unit))
     if not any(c.isdigit() and c != "0" for c in text):
-        return "±0"
+        return NO_CHANGE
     return ("+" if difference > 0 else "-") + text
 
 

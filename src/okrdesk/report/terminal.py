@@ -16,6 +16,7 @@ from typing import TextIO
 
 from okrdesk.messages import label
 from okrdesk.report.cells import (
+    NO_CHANGE,
     change,
     change_heading,
     compared_with,
@@ -85,7 +86,7 @@ def _score_line(report: Report, lang: str) -> Text:
         now, then_shown = (_shown(score_text(s)) for s in (report.score, report.previous_score))
         then = f"{compared_with(report, lang)} {score_text(report.previous_score)}"
         if now == then_shown:  # as the change column writes no change
-            moved = "±0"
+            moved = NO_CHANGE
         else:
             sign = "+" if now > then_shown else ""
             # As many decimals as the scores have: 69.0% after 68.0% is +1.0, beside +0.8.
@@ -107,14 +108,20 @@ def _shown(percent: str) -> Decimal:
     return Decimal(percent.rstrip("%").replace(",", ""))
 
 
-def _moved(report: Report) -> list[ReportKeyResult]:
-    """The key results that moved most over the last period, as a share of their way."""
+def _moved(report: Report, lang: str) -> list[ReportKeyResult]:
+    """The key results that moved most over the last period, as a share of their way;
+    not one whose change is written ±0 (a thousandth of a point), which did not move as
+    the reader sees it."""
 
     def share(kr: ReportKeyResult) -> float:
         way = abs((kr.target or 0.0) - kr.baseline) or abs(kr.target or 0.0) or 1.0
         return abs(kr.change or 0.0) / way
 
-    moved = [kr for kr in all_results(report) if kr.change and kr.closed is None]
+    moved = [
+        kr
+        for kr in all_results(report)
+        if kr.change and kr.closed is None and change(kr, lang) != NO_CHANGE
+    ]
     return sorted(moved, key=lambda kr: (-share(kr), kr.id))[:MOVED_SHOWN]
 
 
@@ -128,7 +135,7 @@ def first_screen(report: Report, lang: str) -> list[Text]:
     if (span := phase_span(report, lang)) is not None:
         lines.append(_line(f"{label(lang, 'phase')} {span}"))
     lines.append(_score_line(report, lang))
-    if moved := _moved(report):
+    if moved := _moved(report, lang):
         heading = label(lang, "in_brackets", text=change_heading(report.grain, lang))
         lines.append(_line(f"{label(lang, 'moved')}{heading}", "bold"))
         lines += [_line(f"  {change(kr, lang)}  {kr.id} {kr.title}") for kr in moved]

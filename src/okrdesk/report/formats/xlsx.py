@@ -24,6 +24,7 @@ from typing import Any, BinaryIO
 from okrdesk.messages import kind_label, label, status
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat, hookimpl
 from okrdesk.report.cells import (
+    NO_CHANGE,
     change,
     change_heading,
     compared_with,
@@ -177,7 +178,7 @@ def _change(kr: Any, lang: str) -> Cell:
     unit = UNITS[kr.unit]
     value: float = kr.change * 100 if is_percent(unit) else held(unit, kr.change)
     fmt = points_format(lang) if is_percent(unit) else figure_format(unit, abs(kr.change), lang)
-    if change(kr, lang) == "±0":
+    if change(kr, lang) == NO_CHANGE:
         return value, '"±0"'
     return value, f'+{fmt};-{fmt};"±0"'
 
