@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -299,6 +300,20 @@ revenue = ["O2.REV"]
     # Line a gives half of its 10万 to the clients: 5万 for 33 clients.
     assert by_id["a"].cost_per_result["O1.KR1"] == pytest.approx(50_000 / 33)
     assert budget.expected_roi == pytest.approx(10.0)
+
+
+def test_a_line_that_has_spent_nothing_has_no_cost_per_result(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # In the first days of the plan the clients came in before any salon was paid for:
+    # 0元 a client would say they came free of the line's doing.
+    root = write_workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    done = run(root, "report", "--as-of", THROUGH, "--format", "json")
+    salons = next(line for line in json.loads(done.stdout)["budget"]["lines"]
+                  if line["id"] == "salons")  # fmt: skip
+    assert (salons["spent"], salons["cost_per_result"]) == (0, [])
+    assert "O1.KR1: 0元/户" not in run(root, "report", "--as-of", THROUGH).output
 
 
 def test_expense_ratio_per_unit_against_its_limit(write_workspace: WriteWorkspace) -> None:

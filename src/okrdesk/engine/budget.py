@@ -415,7 +415,9 @@ def _with_costs(
     results: Mapping[str, KeyResultProgress],
     revenue: frozenset[str],
 ) -> list[LineProgress]:
-    """Give each line the cost per result of the volume key results it is linked to."""
+    """Give each line the cost per result of the volume key results it is linked to,
+    once something is spent on them and they achieved something: before, a result that
+    came in free of any spending would read as costing 0元."""
     spend_on: dict[str, dict[str, float]] = {}
     for lp in lines:
         for kr, weight in lp.line.key_results.items():
@@ -424,7 +426,10 @@ def _with_costs(
     costs = {
         kr: CostShare(kr, spent, achieved)
         for kr, spent in spend_on.items()
-        if kr in results and (achieved := results[kr].actual.value) is not None and achieved > 0
+        if kr in results
+        and (achieved := results[kr].actual.value) is not None
+        and achieved > 0
+        and any(spent.values())
     }
     return [
         attrs.evolve(lp, costs=tuple(costs[k] for k in lp.line.key_results if k in costs))
