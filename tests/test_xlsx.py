@@ -240,11 +240,12 @@ def test_the_change_of_a_rate_is_in_points_and_signed(demo_books: dict[str, Any]
 
 def test_an_alerts_kind_is_in_the_reports_language(demo_books: dict[str, Any]) -> None:
     """The 类别 column named each alert by its JSON kind (breaker, off_track); it says it
-    as okrdesk check does (熔断, 落后; in English BREAKER, OFF TRACK)."""
-    for lang, breaker, off_track in (("zh", "熔断", "落后"), ("en", "BREAKER", "OFF TRACK")):
+    as okrdesk check does (熔断, 落后, 未达成; in English BREAKER, OFF TRACK, MISSED)."""
+    for lang, breaker, off_track, missed in (("zh", "熔断", "落后", "未达成"),
+                                             ("en", "BREAKER", "OFF TRACK", "MISSED")):  # fmt: skip
         sheet = demo_books[lang].worksheets[-1]
         kinds = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-        assert kinds == [breaker] + [off_track] * 3
+        assert kinds == [breaker] + [off_track] * 3 + [missed] * 2
 
 
 def test_an_amount_under_1yi_of_a_key_result_in_yi_reads_in_wan(
