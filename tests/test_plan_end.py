@@ -79,6 +79,25 @@ def test_a_goal_short_of_its_target_at_the_plan_end_is_missed(workspace: Path) -
     assert "O1.KR1 新增高净值客户: missed on 2026-12-31, 201 accts short" in text
 
 
+def test_a_report_asked_for_after_the_plan_says_the_plan_has_ended(workspace: Path) -> None:
+    # The report of 5 January is the one of 31 December: on that day itself the phase is
+    # in its last day; asked for after it, the plan has ended, in every format.
+    on_the_day = reported(workspace, "2026-12-31")
+    after = reported(workspace, "2027-01-05")
+    assert (on_the_day["plan_ended"], after["plan_ended"]) == (False, True)
+    assert (
+        "阶段 Q4 收官：2026-10-01 – 2026-12-31，最后一天"
+        in run(workspace, "report", "--as-of", "2026-12-31").output
+    )
+    ended = [("zh", "阶段 Q4 收官：2026-10-01 – 2026-12-31，计划已结束"),
+             ("en", "Phase Q4 收官: 2026-10-01 – 2026-12-31, the plan has ended")]  # fmt: skip
+    for lang, said in ended:
+        text = run(workspace, "report", "--as-of", "2027-01-05", "--lang", lang).output
+        assert said in text, text
+    markdown = run(workspace, "report", "--as-of", "2027-01-05", "--format", "md").output
+    assert "· 阶段 Q4 收官，计划已结束 ·" in markdown
+
+
 def test_a_members_share_missed_at_the_plan_end_is_told_as_missed(workspace: Path) -> None:
     # 王芳 brings 1 a week (53 of her 100), 李强 2 (106 of his 120): on 30 December
     # she is off track, he at risk; at the end of the plan both fell short.

@@ -24,7 +24,7 @@ LABELS: dict[str, dict[str, str]] = {
         "counted_through": "此指标各周期的数字在周期结束后仍会变动：这里是截至 {through} "
                            "采集到的数字，并非当日的数字",
         "as_of": "截至", "phase": "阶段", "days_left": "剩余 {n} 天", "score": "综合得分",
-        "last_day": "最后一天",
+        "last_day": "最后一天", "plan_ended": "计划已结束",
         "in_brackets": "（{text}）", "colon": "：", "then": "，",
         "objective": "目标", "key_result": "关键结果", "actual": "实际", "target": "目标值",
         "attainment": "完成率", "expected": "应完成", "status": "状态", "change": "变化",
@@ -86,7 +86,7 @@ LABELS: dict[str, dict[str, str]] = {
         "counted_through": "Its figures go on changing after their periods end: this is "
                            "the figure as collected through {through}, not as it stood then",
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
-        "last_day": "last day",
+        "last_day": "last day", "plan_ended": "the plan has ended",
         "in_brackets": " ({text})", "colon": ": ", "then": ", ",
         "objective": "Objective", "key_result": "Key result", "actual": "Actual",
         "target": "Target", "attainment": "Attained", "expected": "Due now", "status": "Status",

@@ -55,7 +55,7 @@ def report_date(
     day = as_of or dt.date.today()
     if day < plan.start:
         raise BadInput(words["before_plan"].format(day=day, start=plan.start))
-    return min(day, plan.end)
+    return day
 
 
 def _about(option: str, given: object, why: str, lang: str) -> str:
@@ -80,7 +80,8 @@ def make_report(
     if subject not in plan.units_by_id and subject not in plan.people_by_id:
         known = [*plan.units_by_id, *plan.people_by_id]
         raise BadInput(no_such("unit or person", subject, known, lang=lang))
-    day = report_date(session, as_of, week, period, lang)
+    asked_for = report_date(session, as_of, week, period, lang)
+    day = min(asked_for, plan.end)
     store = stored(session.workspace)
     if store is None:
         raise BadInput("尚未采集任何数据：请运行 `okrdesk collect`" if lang == "zh"
@@ -89,6 +90,8 @@ def make_report(
         built = build_report(plan, session.host.metrics, read_for_one_report(store), subject,
                              day, lang, session.host.broken_said(), asked, windows,
                              session.host.owners)  # fmt: skip
+    if asked_for > plan.end:
+        built = attrs.evolve(built, plan_ended=True)
     return built if depth is None else within_depth(plan, built, subject, depth, lang)
 
 

@@ -13,7 +13,7 @@ from urllib.parse import quote
 
 from okrdesk.delivery.message import Message
 from okrdesk.messages import label
-from okrdesk.report.cells import days_left, figures_through
+from okrdesk.report.cells import figures_through, time_left
 from okrdesk.report.document import Report
 from okrdesk.report.numbers import score_text
 from okrdesk.report.templates import markdown_text as md
@@ -36,7 +36,7 @@ def summary_lines(report: Report) -> list[str]:
     if report.phase is not None:
         phase = report.phase
         head += (f" · {label(lang, 'phase')} {md(phase.id)} {md(phase.name)}"
-                 f"{label(lang, 'then')}{days_left(phase.days_left, lang)}")  # fmt: skip
+                 f"{label(lang, 'then')}{time_left(report, lang)}")  # fmt: skip
     head += f" · {label(lang, 'score')} **{score_text(report.score)}**"
     lines = [f"## {md(report.plan.name)} · {md(report.unit.name)}", "", head]
     if (through := figures_through(report, lang)) is not None:

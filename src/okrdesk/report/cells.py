@@ -97,7 +97,15 @@ def phase_span(report: Report, lang: str) -> str | None:
     if p is None:
         return None
     return (f"{p.id} {p.name}{label(lang, 'colon')}{p.start} – {p.end}{label(lang, 'then')}"
-            + days_left(p.days_left, lang))  # fmt: skip
+            + time_left(report, lang))  # fmt: skip
+
+
+def time_left(report: Report, lang: str) -> str:
+    """ "剩余 41 天" of the report's phase; "计划已结束" once the day asked for is past the
+    plan, whose last day the report is then as of."""
+    if report.plan_ended:
+        return label(lang, "plan_ended")
+    return days_left(report.phase.days_left if report.phase else 0, lang)
 
 
 def days_left(days: int, lang: str) -> str:

@@ -456,6 +456,9 @@ class Report:
     scores_cut: str | None = None
     """The scoring period not scored to date though it would be (``2026-11``): it is
     stored with figures of days after ``as_of``."""
+    plan_ended: bool = False
+    """The day asked for is after the plan's last day: the report is as of that last day,
+    and says the plan is over rather than that the day is its phase's last."""
     change_from: dt.date | None = None
     """The day ``previous_score`` and every ``change`` are measured from: the end of the
     period before the one the figures run into; None before the plan had run one."""

@@ -94,6 +94,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
     env.globals.update(
         label=label, status=status, value=cells.value, target=cells.target, change=cells.change,
         change_heading=cells.change_heading, days_left=cells.days_left,
+        time_left=cells.time_left,
         sparkline=cells.sparkline, burnup=burnup_svg, off_track=off_track, escape=escape,
         Markup=Markup, status_text=notes.status_text, members_met=notes.members_met,
         to_date_note=notes.to_date_note, checkin_story=notes.checkin_story,
