@@ -172,7 +172,7 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
     assert lines[0] == "2026-03-20 待打卡：3 项，2 人。"
     assert "王芳（cm01）：2 项" in lines
     assert any(
-        line == "  O1.ENPS 员工 eNPS（team-a，每周一次，自 2026-03-09 起逾期，"
+        line == "  O1.ENPS 员工 eNPS（team-a，每周一次，自 2026-03-09 起未打卡，"
                 "上次 2026-03-04，已缺 1 期）"
         for line in lines
     ), lines  # fmt: skip
@@ -202,7 +202,7 @@ def test_the_first_screen_tells_this_periods_check_ins_from_late_ones(
     # 15 April: ENPS missed W15 whole; REV and ZERO are still this period's.
     later = run(root, "report", "--brief", "--as-of", "2026-04-15", "--lang", "zh").output
     assert "待打卡：3 项，其中逾期 1 项" in later
-    assert "王芳：2 项，逾期 1 项（自 2026-04-06 起）" in later
+    assert "王芳：2 项，逾期 1 项（自 2026-04-06 起未打卡）" in later
 
 
 def test_the_stale_alert_follows_the_cadence(write_workspace: WriteWorkspace) -> None:

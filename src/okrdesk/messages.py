@@ -67,7 +67,7 @@ LABELS: dict[str, dict[str, str]] = {
         "owed_late": "待打卡：{n} 项，其中逾期 {late} 项",
         "owed_on_time": "待打卡：{n} 项，均为本期，最早 {due} 截止",
         "owed_person": "{name}：{n} 项，{due} 前完成",
-        "owed_person_late": "{name}：{n} 项，逾期 {late} 项（自 {since} 起）",
+        "owed_person_late": "{name}：{n} 项，逾期 {late} 项（自 {since} 起未打卡）",
         "owed_more": "另有 {n} 人", "nothing_owed": "待打卡：无",
         "breakers_more": "另有 {n} 项熔断", "left_out": "{columns} 因宽度省略",
         "ledger_rounding": (
@@ -134,7 +134,7 @@ LABELS: dict[str, dict[str, str]] = {
         "owed_late": "Check-ins owed: {n}, {late} of them late",
         "owed_on_time": "Check-ins owed: {n}, all this period's, the first due {due}",
         "owed_person": "{name}: {n}, due by {due}",
-        "owed_person_late": "{name}: {n}, {late} late (since {since})",
+        "owed_person_late": "{name}: {n}, {late} late (owed since {since})",
         "owed_more": "and {n} more", "nothing_owed": "Check-ins owed: none",
         "breakers_more": "{n} more tripped", "left_out": "{columns} left out for width",
         "ledger_rounding": (

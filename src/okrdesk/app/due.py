@@ -54,7 +54,7 @@ _WORDS = {
         "heading": "{day} 待打卡：{n} 项，{people} 人。",
         "person": "{name}（{person}）：{n} 项", "no_lead": "{name}（未设负责人）：{n} 项",
         "item": "  {kr} {title}（{subject}，每{cadence}一次，{when}，{last}{late}）",
-        "since": "自 {day} 起逾期", "by": "{day} 前完成",
+        "since": "自 {day} 起未打卡", "by": "{day} 前完成",
         # As the reminder send --due posts words it: the periods gone by whole.
         "last": "上次 {day}", "never": "尚无打卡", "late": "，已缺 {missed} 期",
     },

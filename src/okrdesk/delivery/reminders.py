@@ -19,7 +19,7 @@ _WORDS = {
     "zh": {
         "title": "待打卡提醒", "heading": "{day} 待打卡：{n} 项，{people} 人",
         "person": "**{name}**：{n} 项，{due} 前完成",
-        "person_late": "**{name}**：{n} 项，逾期 {late} 项（自 {since} 起）",
+        "person_late": "**{name}**：{n} 项，逾期 {late} 项（自 {since} 起未打卡）",
         "no_lead": "（未设负责人）",
         "item": "- {kr} {title}（{subject}，每{cadence}一次，{last}）",
         "last": "上次 {day}", "never": "尚无打卡", "late": "，已缺 {n} 期",
@@ -29,7 +29,7 @@ _WORDS = {
     "en": {
         "title": "Check-ins owed", "heading": "Check-ins owed on {day}: {n}, by {people}",
         "person": "**{name}**: {n}, due by {due}",
-        "person_late": "**{name}**: {n}, {late} late (since {since})",
+        "person_late": "**{name}**: {n}, {late} late (owed since {since})",
         "no_lead": " (no lead in the plan)",
         "item": "- {kr} {title} ({subject}, every {cadence}, {last})",
         "last": "last {day}", "never": "none yet", "late": ", {n} missed",
