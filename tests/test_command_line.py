@@ -340,7 +340,7 @@ def test_a_period_that_is_none_is_named_in_the_workspace_language(collected: Pat
     )
     refused(
         run(collected, "check", "-p", "上阶段", "--as-of", "2026-01-05"),
-        "2025-12-31 不在计划的任何阶段内（计划 2026-01-01 至 2026-12-31）",
+        "--period '上阶段'：Q1 之前没有阶段（计划自 2026-01-01 开始）",
     )
 
 

@@ -42,7 +42,16 @@ def period_named(plan: Plan, text: str, today: dt.date, lang: str = "en") -> Per
         if which == "this":
             return current
         before = current.start - dt.timedelta(days=1)
-        return _phase_of(plan, before, lang) if grain == "phase" else _OF[grain](before)
+        if grain != "phase":
+            return _OF[grain](before)
+        if before < plan.start:
+            raise BadInput(
+                f"--period {text!r}：{current.id} 之前没有阶段（计划自 {plan.start} 开始）"
+                if lang == "zh"
+                else f"--period {text!r}: there is no phase before {current.id} (the plan "
+                f"starts on {plan.start})"
+            )
+        return _phase_of(plan, before, lang)
     quarter = re.match(_QUARTER, written)
     if quarter:
         written = f"{quarter.group(1)}-Q{quarter.group(2)}"
