@@ -79,6 +79,29 @@ def test_demo_never_touches_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
+def test_a_demo_rebuilt_after_you_changed_it_is_kept_not_deleted(tmp_path: Path) -> None:
+    root = tmp_path / "demo"
+    assert okrdesk("demo", str(root), "--as-of", "2026-06-30").returncode == 0
+    # Reading it changes nothing: rebuilt in place, nothing kept.
+    assert okrdesk("report", "-w", str(root), "--as-of", "2026-06-30").returncode == 0
+    rebuilt = okrdesk("demo", str(root), "--as-of", "2026-06-30")
+    assert rebuilt.returncode == 0 and "kept" not in rebuilt.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
+    # A check-in of yours is never deleted by a rebuild: the folder is kept beside it.
+    mine = okrdesk("checkin", "C1.KR2", "2.1亿", "--date", "2026-06-29", "-w", str(root))
+    assert mine.returncode == 0, mine.stderr
+    again = okrdesk("demo", str(root), "--as-of", "2026-06-30")
+    assert again.returncode == 0, again.stderr
+    [kept] = [p for p in tmp_path.iterdir() if p.name != "demo"]
+    assert kept.name.startswith("demo.kept-")
+    assert f"it was kept as {kept}" in again.stdout
+    with Store.open(kept / "okrdesk.db") as store:
+        assert any(c.value == 210_000_000 and c.day == dt.date(2026, 6, 29)
+                   for c in store.checkins("C1.KR2"))  # fmt: skip
+    with Store.open(root / "okrdesk.db") as store:
+        assert not any(c.day == dt.date(2026, 6, 29) for c in store.checkins("C1.KR2"))
+
+
 def test_a_file_every_metric_of_a_plugin_reads_is_one_error_naming_the_metrics(
     tmp_path: Path,
 ) -> None:

@@ -16,6 +16,7 @@ same history.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import shutil
 import zlib
@@ -164,22 +165,62 @@ def _override_reason(day: dt.date, month_ends: list[dt.date]) -> str | None:
 
 
 DEMO_MARKER = ".okrdesk-demo"
+_MARKED = "This folder was made by `okrdesk demo` and is rebuilt by it.\n"
 
 
-def _prepare_demo_folder(root: Path) -> None:
+def _prepare_demo_folder(root: Path) -> Path | None:
+    """An empty folder for the demo. A demo folder changed since it was built (a spend
+    entry, a check-in, an edited target file) is kept beside it, renamed, not deleted:
+    where it went, else None."""
     if root.exists() and not root.is_dir():
         raise BadInput(f"{root} is not a folder")
+    kept = None
     if root.is_dir() and any(root.iterdir()):
         if not (root / DEMO_MARKER).is_file():
             raise BadInput(
                 f"{root} already holds files that are not an okrdesk demo; "
                 "name another folder, nothing was changed"
             )
-        shutil.rmtree(root)
+        if _changed_since_built(root):
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            kept = root.with_name(f"{root.name}.kept-{stamp}")
+            again = 1
+            while kept.exists():
+                again += 1
+                kept = root.with_name(f"{root.name}.kept-{stamp}-{again}")
+            root.rename(kept)
+        else:
+            shutil.rmtree(root)
     root.mkdir(parents=True, exist_ok=True)
-    write_text_atomically(
-        root / DEMO_MARKER, "This folder was made by `okrdesk demo` and is rebuilt by it.\n"
-    )
+    write_text_atomically(root / DEMO_MARKER, _MARKED)
+    return kept
+
+
+def _files_as_built(root: Path) -> dict[str, list[int]]:
+    """Each file's size and modification time, by its path in the demo folder."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and path.name != DEMO_MARKER:
+            stat = path.stat()
+            found[path.relative_to(root).as_posix()] = [stat.st_size, stat.st_mtime_ns]
+    return found
+
+
+def _seal(root: Path) -> None:
+    """Note in the marker how the built demo's files stand, for a rebuild to tell whether
+    anyone changed it since."""
+    write_text_atomically(root / DEMO_MARKER, _MARKED + json.dumps(_files_as_built(root)) + "\n")
+
+
+def _changed_since_built(root: Path) -> bool:
+    """Whether the demo's files differ from how its build left them; not known (a build
+    that did not finish, or an okrdesk before this one built it) counts as unchanged."""
+    lines = (root / DEMO_MARKER).read_text(encoding="utf-8", errors="replace").splitlines()
+    try:
+        built = json.loads(lines[1])
+    except (IndexError, ValueError):
+        return False
+    return bool(built != _files_as_built(root))
 
 
 def _copy(source: str, target: str) -> None:
@@ -189,11 +230,14 @@ def _copy(source: str, target: str) -> None:
 def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
     """Build the demo workspace in ``root``; return what to tell the user."""
 
-    _prepare_demo_folder(root)
+    kept = _prepare_demo_folder(root)
     shutil.copytree(shipped("sample_targets"), root / "targets", copy_function=_copy)
     plan = load_plan_or_fail(root)
     through = clamp_to_plan(plan, as_of or dt.date.today())
     lines = [f"Demo workspace: {root}", f"As of {through.isoformat()}."]
+    if kept is not None:
+        lines.append(f"The demo there had changes of yours since it was built: it was kept "
+                     f"as {kept}.")  # fmt: skip
 
     host = PluginHost(root / "plugins").load()
     sources: dict[str, Any] = {}
@@ -225,6 +269,7 @@ def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
     with open_store(session.workspace) as store:
         checkins, entries = write_history(session.plan, store, through, session.host.metrics)
     lines.append(f"Recorded {checkins} demo check-ins and {entries} spend entries.")
+    _seal(root)
     return lines
 
 
