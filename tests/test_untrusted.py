@@ -47,6 +47,29 @@ def test_a_workspace_template_cannot_run_code(
     assert done.stdout == ""
 
 
+RUNAWAY = {
+    "time": "{% for i in range(100000) %}{% for j in range(100000) %}{% endfor %}{% endfor %}",
+    "size": "{% for i in range(100000) %}{{ 'x' * 10000000 }}{% endfor %}",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("runaway", ["time", "size"])
+def test_a_workspace_template_that_runs_away_is_stopped(
+    write_workspace: WriteWorkspace, tmp_path: Path, runaway: str
+) -> None:
+    root = write_workspace()
+    (root / "templates").mkdir()
+    (root / "templates" / "report.md.j2").write_text(RUNAWAY[runaway], encoding="utf-8")
+    assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
+    limit = {"OKRDESK_PLUGIN_TIMEOUT": "2" if runaway == "time" else "120"}
+    done = run("report", "--format", "md", "--as-of", "2026-03-15", "-w", str(root), env=limit)
+    assert done.returncode == 2, done.stdout + done.stderr
+    said = {"time": "the template did not finish within 2 s ($OKRDESK_PLUGIN_TIMEOUT)",
+            "size": "the template wrote more than 268,435,456 characters"}  # fmt: skip
+    assert f"report.md.j2: {said[runaway]}; does a loop run away?" in done.stderr
+    assert done.stdout == "" and "Traceback" not in done.stderr
+
+
 # ------------------------------------------------- the workspace's own code
 
 MARKER_PLUGIN = """\

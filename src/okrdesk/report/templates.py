@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 from okrdesk.errors import BadInput
 from okrdesk.messages import label, status
 from okrdesk.plugins.hookspecs import RenderContext
+from okrdesk.plugins.time_limit import TIMEOUT_ENV, OutOfTime, plugin_timeout, time_limit
 from okrdesk.report import cells, notes
 from okrdesk.report.charts import burnup_svg
 from okrdesk.report.document import Report, off_track
@@ -127,15 +128,38 @@ def template_folders(workspace: Path, extra: Path | None) -> list[Path]:
 
 
 def render_template(name: str, report: Report, out: TextIO, context: RenderContext) -> None:
-    """Render the template ``name`` for ``report`` into ``out``."""
+    """Render the template ``name`` for ``report`` into ``out``.
+
+    The sandbox lets a template run no code, but not stop: loops inside loops in a
+    template someone sent could go on for hours, or fill the memory. A template is
+    held to the plugins' time limit, and to ``MOST_WRITTEN`` characters."""
     env = environment(template_folders(context.workspace, context.templates))
+    seconds = plugin_timeout(None)
+    where = name
     try:
         template = env.get_template(name)
-        out.write(template.render(r=report, lang=report.lang, start=context.plan_start,
-                                  end=context.plan_end))  # fmt: skip
+        where = template.filename or name
+        pieces: list[str] = []
+        written = 0
+        with time_limit(seconds):
+            for piece in template.generate(r=report, lang=report.lang, start=context.plan_start,
+                                           end=context.plan_end):  # fmt: skip
+                written += len(piece)
+                if written > MOST_WRITTEN:
+                    raise BadInput(f"{where}: the template wrote more than {MOST_WRITTEN:,} "
+                                   "characters; does a loop run away?")  # fmt: skip
+                pieces.append(piece)
     except jinja2.TemplateError as error:
-        where, line = _template_position(error, name)
-        raise BadInput(f"{where}{f':{line}' if line else ''}: template error: {error}") from None
+        at, line = _template_position(error, name)
+        raise BadInput(f"{at}{f':{line}' if line else ''}: template error: {error}") from None
+    except OutOfTime:
+        raise BadInput(f"{where}: the template did not finish within {seconds:g} s "
+                       f"(${TIMEOUT_ENV}); does a loop run away?") from None  # fmt: skip
+    out.write("".join(pieces))
+
+
+MOST_WRITTEN = 256 * 1024 * 1024
+"""Characters a template may write: far beyond a firm-wide report."""
 
 
 def _template_position(error: jinja2.TemplateError, name: str) -> tuple[str, int | None]:
