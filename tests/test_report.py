@@ -370,3 +370,26 @@ def test_a_goal_already_reached_reads_as_met_before_the_year_is_out(demo: Path) 
     assert all(kr["status"] != "met" for kr in krs.values()
                if kr["actual"] is not None and kr["actual"] < kr["target"]
                and kr["direction"] == "at_least" and not kr.get("closed"))  # fmt: skip
+
+
+def test_a_change_with_no_figures_since_is_not_known_never_zero(demo: Path) -> None:
+    """Read on 4 December, the demo's figures end on 22 November: nothing is known of the
+    week the change column is about (23 to 29 November), so its change is —, not ±0,
+    while a key result tracked by check-ins still shows what its check-ins did."""
+
+    def key_results(day: str) -> dict[str, dict[str, object]]:
+        done = okrdesk("report", "-w", str(demo), "--as-of", day, "--format", "json")
+        document = json.loads(done.stdout)
+        return {kr["id"]: kr for o in document["objectives"] for kr in o["key_results"]}
+
+    on_the_day = key_results(AS_OF)
+    assert not any(kr["no_new_figures"] for kr in on_the_day.values())
+    assert on_the_day["C1.KR1"]["change"] > 0
+    later = key_results("2026-12-04")
+    collected = {i for i, kr in later.items() if kr["metric"] and not kr.get("closed")}
+    assert collected and {i for i, kr in later.items() if kr["no_new_figures"]} == collected
+    assert all(later[i]["change"] is None and not later[i]["new"] for i in collected)
+    assert later["C1.KR2"]["metric"] is None and later["C1.KR2"]["change"] == 0
+    text = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", env={"COLUMNS": "120"})
+    [row] = [line for line in text.stdout.splitlines() if line.startswith("│ C1.KR1 ")]
+    assert " — │" in row and "±0" not in row

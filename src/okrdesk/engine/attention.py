@@ -71,6 +71,7 @@ from okrdesk.model import (
     standing,
     told_once_as_kept,
 )
+from okrdesk.periods import Grain
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import Quantity, ledger, percentage
@@ -389,13 +390,21 @@ def latest_ends(
     found = {}
     for grain, metrics in metrics_by_grain(plan, specs).items():
         for metric in metrics:
-            end = store.latest_period_end(metric, grain)
             spec = specs.get(metric) if specs is not None else None
-            if end is not None and spec is not None and spec.kind is MetricKind.FLOW:
-                through = store.collected_through(metric, grain)
-                end = max(end, through) if through is not None else end
-            found[metric] = end
+            found[metric] = latest_end(store, metric, grain, spec)
     return found
+
+
+def latest_end(
+    store: StoreReader, metric: str, grain: Grain, spec: MetricSpec | None
+) -> dt.date | None:
+    """The end of ``metric``'s latest period of ``grain`` with data; for a flow, as far
+    as the collect that stored it read its sources, when that is later (``latest_ends``)."""
+    end = store.latest_period_end(metric, grain)
+    if end is not None and spec is not None and spec.kind is MetricKind.FLOW:
+        through = store.collected_through(metric, grain)
+        end = max(end, through) if through is not None else end
+    return end
 
 
 def _source_alerts(

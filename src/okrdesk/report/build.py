@@ -26,7 +26,7 @@ from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, subjects_under
 from okrdesk.engine.scoring import PersonScore, cut_short, scores
 from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan, Run, standing_failures
-from okrdesk.periods import Over, default_window, parse_window, period_holding, week_of
+from okrdesk.periods import Grain, Over, default_window, parse_window, period_holding, week_of
 from okrdesk.records import shared_methods
 from okrdesk.report.breakdown import breakdown_of
 from okrdesk.report.document import (
@@ -100,6 +100,28 @@ def _not_collected(
     return ReportNotCollected(run.id, run.started[:10], error)
 
 
+def _no_news(
+    metric: str | None,
+    specs: dict[str, MetricSpec],
+    store: StoreReader,
+    grain: Grain,
+    base: dt.date,
+    known: dict[str, dt.date | None],
+) -> bool:
+    """Whether the figures of ``metric`` (of each metric a derived one is made of) at
+    the plan's ``grain`` end on or before ``base``, the day the change column counts
+    from: nothing is known of the period the change is about. ``known`` keeps each
+    metric's end once read."""
+    if metric is None:
+        return False
+    ends = []
+    for name in collected_for(metric, specs):
+        if name not in known:
+            known[name] = attention.latest_end(store, name, grain, specs.get(name))
+        ends.append(known[name])
+    return bool(ends) and all(end is not None and end <= base for end in ends)
+
+
 def _key_result(
     engine: Engine,
     p: KeyResultProgress,
@@ -108,12 +130,15 @@ def _key_result(
     windows: WindowAsked | None = None,
     lang: str = "zh",
     not_collected: ReportNotCollected | None = None,
+    no_news: bool = False,
 ) -> ReportKeyResult:
+    """The key result as the report shows it; ``no_news``: its metric has no figures
+    since the change column's base, so its change is not known (never ±0)."""
     plan = engine.plan
     kr = p.key_result
     members = engine.members_met(kr, p.subject)
     outside = engine.unshared(kr, p.subject) if members and p.closed is None else None
-    earlier = before.actual.value if before is not None else None
+    earlier = before.actual.value if before is not None and not no_news else None
     now = p.actual.value
     change = now - earlier if now is not None and earlier is not None else None
     return ReportKeyResult(
@@ -135,7 +160,8 @@ def _key_result(
         status=p.status.value,
         margin=p.margin,
         change=change,
-        new=now is not None and earlier is None,
+        new=now is not None and earlier is None and not no_news,
+        no_new_figures=no_news,
         forecast=p.forecast.value,
         forecast_reach=p.forecast.reach,
         forecast_note=p.forecast.note,
@@ -392,14 +418,16 @@ def build_report(
     runs = store.runs()
     failed = standing_failures(runs, owners or {})
     objectives = []
+    known: dict[str, dt.date | None] = {}  # each metric's figures' end at the plan's grain
     for objective in progress.objectives:
         results = []
         for p in objective.key_results:
             before = earlier.key_result(p.key_result, unit) if period_ago >= plan.start else None
             missed = _not_collected(failed, p.key_result.metric, metrics)
-            results.append(
-                _key_result(engine, p, before, asked.get(p.key_result.id), windows, lang, missed)
-            )
+            no_news = p.closed is None and _no_news(p.key_result.metric, metrics, store,
+                                                    plan.grain, period_ago, known)  # fmt: skip
+            results.append(_key_result(engine, p, before, asked.get(p.key_result.id), windows,
+                                       lang, missed, no_news))  # fmt: skip
         unmeasured = tuple(
             ReportUnmeasured(kr.id, kr.title, kr.unit.symbol,
                              engine.unprovided(kr.metric or "") or kr.metric or "")

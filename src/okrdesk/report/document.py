@@ -148,7 +148,7 @@ class ReportKeyResult:
     margin: float | None
     change: float | None
     """Since the same day one period (the plan's grain) earlier; None when there is no
-    figure now or none then."""
+    figure now or none then, or no figures since (``no_new_figures``)."""
     new: bool
     """There is a figure now and there was none a period earlier: shown as new."""
     forecast: float | None
@@ -197,6 +197,9 @@ class ReportKeyResult:
     """The figure split by one dimension, when the target file or ``--breakdown`` asks."""
     not_collected: ReportNotCollected | None = None
     """When the latest collect asked for the key result's metric could not get it."""
+    no_new_figures: bool = False
+    """Its metric's figures end on or before ``Report.change_from``: nothing is known of
+    the period ``change`` is about, which is therefore None, not 0."""
 
 
 @attrs.frozen
