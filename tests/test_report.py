@@ -393,3 +393,21 @@ def test_a_change_with_no_figures_since_is_not_known_never_zero(demo: Path) -> N
     text = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", env={"COLUMNS": "120"})
     [row] = [line for line in text.stdout.splitlines() if line.startswith("│ C1.KR1 ")]
     assert " — │" in row and "±0" not in row
+
+
+def test_figures_left_behind_by_one_missed_collect_are_one_alert_not_one_each(
+    demo: Path,
+) -> None:
+    """On 4 December the demo's weekly metrics all end on 22 November, and its monthly
+    check-ins on 31 October: one line for each, naming them, not a line per metric and
+    per key result; at 80 columns no id is cut in two."""
+    done = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", "--format", "json")
+    stale = [a["message"] for a in json.loads(done.stdout)["alerts"] if a["kind"] == "stale"]
+    assert len(stale) == 2, stale
+    metrics, checkins = stale
+    assert metrics.startswith("8 项指标的最新数据截至 2026-11-22（按周）：asset_attrition、")
+    assert checkins.startswith("21 项关键结果最近一次打卡在 2026-10-31，已整月未打卡：C1.KR2、")
+    text = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", "--lang", "en",
+                   env={"COLUMNS": "80"}).stdout  # fmt: skip
+    words = {w.strip(",:") for line in text.splitlines() for w in line.split()}
+    assert {"new_accounts", "open_to_purchase_rate", "O3.PRODUCTIVITY", "O3.SUCCESSION"} <= words

@@ -328,6 +328,10 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "metric {metric}: latest numbers end {latest} ({grain})",
         "zh": "指标 {metric}：最新数据截至 {latest}（{grain}）",
     },
+    "metric.stale_many": {
+        "en": "{n} metrics: latest numbers end {latest} ({grain}): {metrics}",
+        "zh": "{n} 项指标的最新数据截至 {latest}（{grain}）：{metrics}",
+    },
     "metric.revised": {
         "en": "metric {metric}: {figures:,} {noun} of complete periods restated by the "
               "collect of {day} (run {run}): {periods}",
@@ -352,6 +356,10 @@ ALERTS: dict[str, dict[str, str]] = {
     "checkin.stale": {
         "en": "{kr} {title}: last check-in {day}, none since in a whole {cadence}",
         "zh": "{kr} {title}：最近一次打卡在 {day}，已整{cadence}未打卡",
+    },
+    "checkin.stale_many": {
+        "en": "{n} key results: last check-in {day}, none since in a whole {cadence}: {krs}",
+        "zh": "{n} 项关键结果最近一次打卡在 {day}，已整{cadence}未打卡：{krs}",
     },
     "cadence.week": {"en": "week", "zh": "周"},
     "cadence.month": {"en": "month", "zh": "月"},

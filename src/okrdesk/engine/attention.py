@@ -418,6 +418,7 @@ def _source_alerts(
 ) -> list[Alert]:
     """Metrics with no numbers or stale ones, and check-ins missing or old."""
     found = []
+    stale: dict[tuple[dt.date, str], list[str]] = {}  # (latest, grain) → its metrics
     shares: set[str] | None = None  # the scope's shares of key results, asked once
     for grain, metrics in metrics_by_grain(plan, specs).items():
         periods = plan_periods(plan, day, grain)
@@ -442,8 +443,15 @@ def _source_alerts(
                 found.append(Alert(Level.WARNING, "missing", metric, "metric.missing",
                                    {"metric": metric}))  # fmt: skip
             elif due is not None and latest < due:
-                params = {"metric": metric, "latest": latest, "grain": grain.value}
-                found.append(Alert(Level.WARNING, "stale", metric, "metric.stale", params))
+                stale.setdefault((latest, grain.value), []).append(metric)
+    for (ends, grain_name), left in stale.items():
+        if len(left) == 1:
+            params = {"metric": left[0], "latest": ends, "grain": grain_name}
+            found.append(Alert(Level.WARNING, "stale", left[0], "metric.stale", params))
+        else:  # one line for the metrics a collect that did not run left where they were
+            params = {"n": len(left), "metrics": tuple(left), "latest": ends,
+                      "grain": grain_name}  # fmt: skip
+            found.append(Alert(Level.WARNING, "stale", left[0], "metric.stale_many", params))
     late: dict[str, Owed] = {}
     # Only key results owned inside the scope are asked about below, and whoever owes
     # one of their check-ins is inside too (members are below the owner): owed within
@@ -451,13 +459,22 @@ def _source_alerts(
     for entry in owed(plan, store, day, scope):
         if entry.overdue:
             late.setdefault(entry.key_result, entry)
+    behind_since: dict[tuple[dt.date | None, str], list[KeyResult]] = {}
     for kr in _tracked_by_checkins(plan, inside):
         about = {"kr": kr.id, "title": kr.title}
         if not any(c.day <= day for c in store.checkins(kr.id)):
             found.append(Alert(Level.WARNING, "missing", kr.id, "checkin.missing", about))
         elif (behind := late.get(kr.id)) is not None:
-            params = {**about, "day": behind.last, "cadence": behind.cadence.value}
-            found.append(Alert(Level.WARNING, "stale", kr.id, "checkin.stale", params))
+            behind_since.setdefault((behind.last, behind.cadence.value), []).append(kr)
+    for (last, cadence), undone in behind_since.items():
+        first = undone[0]
+        if len(undone) == 1:
+            params = {"kr": first.id, "title": first.title, "day": last, "cadence": cadence}
+            found.append(Alert(Level.WARNING, "stale", first.id, "checkin.stale", params))
+        else:  # one line for the check-ins one month-end left undone, say
+            params = {"n": len(undone), "krs": tuple(kr.id for kr in undone), "day": last,
+                      "cadence": cadence}  # fmt: skip
+            found.append(Alert(Level.WARNING, "stale", first.id, "checkin.stale_many", params))
     return found
 
 

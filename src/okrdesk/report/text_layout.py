@@ -968,8 +968,9 @@ class Screen:
             self._emit(line)
 
     def text(self, text: Text) -> None:
-        """Text wrapped between words to the width."""
-        for line in wrap(text, self.width):
+        """Text wrapped between words to the width; a word wider than a line (Chinese
+        has no spaces) folded as a title is: never inside an id or a figure."""
+        for line in wrap(text, self.width, overflow="fold_figures"):
             self._emit(line)
 
     def rule(self, title: str, style: str = "") -> None:
