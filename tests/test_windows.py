@@ -569,3 +569,36 @@ def test_a_day_whose_period_is_stored_whole_keeps_its_windows_spans(tmp_path: Pa
         # On 30 April, April has ended: it counts, against April a year before.
         end = Engine(plan, store, dt.date(2026, 4, 30), SPECS).key_result(kr, "br")
         assert end is not None and end.actual.value == 410
+
+
+def test_a_to_date_window_at_a_span_s_edge_is_the_span_it_counts_and_says_which(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"okrs.toml": OKRS})
+    done = CliRunner().invoke(cli, ["collect", "--through", "2026-05-10", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+
+    def window(day: str, name: str) -> dict[str, object]:
+        shown = CliRunner().invoke(cli, ["report", "--as-of", day, "-w", str(root), "--window",
+                                         name, "--format", "json"])  # fmt: skip
+        assert shown.exit_code == 0, shown.output
+        results = {kr["id"]: kr for o in json.loads(shown.output)["objectives"]
+                   for kr in o["key_results"]}  # fmt: skip
+        found = results["O1.KR1"]["window"]
+        assert isinstance(found, dict)
+        return found
+
+    # Tuesday 31 March: its week (30 March to 5 April) belongs to April by its Thursday
+    # and counts not at all; the quarter to date is the first, whole: W01 to W13.
+    q1 = window("2026-03-31", "qtd")
+    assert q1["periods"] == [f"2026-W{w:02d}" for w in range(1, 14)] and q1["value"] == 39
+    assert q1["span"] is None
+    # Sunday 3 May ends a week whose Thursday is in April: the month to date is April's,
+    # and says so (本月至今（2026-04）).
+    april = window("2026-05-03", "mtd")
+    assert april["periods"] == [f"2026-W{w}" for w in range(14, 19)] and april["span"] == "2026-04"
+    text = CliRunner().invoke(cli, ["report", "--as-of", "2026-05-03", "-w", str(root),
+                                    "--window", "mtd"]).output  # fmt: skip
+    assert "本月至今（2026-04）" in text
+    # Wednesday 1 April counts March last: the quarter to date is the second's, empty yet.
+    assert window("2026-04-01", "qtd")["periods"] == []

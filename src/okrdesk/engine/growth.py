@@ -63,7 +63,7 @@ def growth_basis(engine: Engine, kr: KeyResult, subject: str) -> GrowthBasis | N
     window_name = kr.window or GROWTH_WINDOW
     window = parse_window(window_name)
     run = window_run(window, engine.as_of, plan.grain, engine.through)
-    whole = whole_run(window, engine.as_of, plan.grain)
+    whole = whole_run(window, engine.as_of, plan.grain, engine.through)
     before = earlier_run(window, run, Over.LAST_YEAR, plan.grain)
     year_before = earlier_run(window, whole, Over.LAST_YEAR, plan.grain)
     return GrowthBasis(

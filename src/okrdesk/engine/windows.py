@@ -104,20 +104,51 @@ def window_run(
 ) -> PeriodRun:
     """The periods of ``window`` at ``as_of``: through the one holding the date, or with
     ``through`` (the day the figures count through, ``figures_through``) through the last
-    one started by then; the spans are the date's either way."""
-    current = _period(grain, as_of)
-    first, last = _spans_back(window.span, home_day(current, grain), window.count)
+    one started by then; the spans are those ``_anchor`` gives."""
+    first, last = _spans_back(window.span, _anchor(window.span, as_of, grain, through),
+                              window.count)  # fmt: skip
     day = as_of if through is None else min(as_of, through)
     periods = [p for p in _periods_homed(first, last, grain) if p.start <= day]
     return PeriodRun(tuple(periods), first, last)
 
 
-def whole_run(window: Window, as_of: dt.date, grain: Grain) -> PeriodRun:
+def whole_run(
+    window: Window, as_of: dt.date, grain: Grain, through: dt.date | None = None
+) -> PeriodRun:
     """Every period of the spans ``window`` is in at ``as_of``, to their end: what a
-    growth target is set on (the whole year for ``ytd``)."""
-    current = _period(grain, as_of)
-    first, last = _spans_back(window.span, home_day(current, grain), window.count)
+    growth target is set on (the whole year for ``ytd``); the same spans as
+    ``window_run``'s."""
+    first, last = _spans_back(window.span, _anchor(window.span, as_of, grain, through),
+                              window.count)  # fmt: skip
     return PeriodRun(tuple(_periods_homed(first, last, grain)), first, last)
+
+
+def _anchor(span: Span, as_of: dt.date, grain: Grain, through: dt.date | None) -> dt.date:
+    """The day whose spans a window covers: that of the period holding ``as_of`` (its
+    home day), unless that period is not counted yet (``through`` ends before it) and
+    the last one counted lies in the date's own span. On Tuesday 31 March the week holding
+    it belongs to April (by its Thursday) and counts not at all: the quarter to date is
+    the first quarter, whole, not an empty second; on 15 April, March counted last, it
+    is the second quarter's, empty so far."""
+    current = _period(grain, as_of)
+    home = home_day(current, grain)
+    if through is not None and through < current.start:
+        counted = home_day(_period(grain, through), grain)
+        if _span_of(span, counted) == _span_of(span, as_of) != _span_of(span, home):
+            return counted
+    return home
+
+
+def span_named(window: Window, run: PeriodRun, as_of: dt.date) -> str | None:
+    """The span a to-date window covers, named (2026-Q1, 2026-03, 2026-W13, 2026), when
+    it is not the one holding ``as_of``: "本季至今" on 1 April is the first quarter's."""
+    if not window.to_date or run.first <= as_of <= run.last:
+        return None
+    if window.span is Span.YEAR:
+        return str(run.first.year)
+    if window.span is Span.QUARTER:
+        return quarter_of(run.first).id
+    return month_of(run.first).id if window.span is Span.MONTH else iso_week_of(run.first).id
 
 
 def _year_before(period_id: str) -> str | None:
@@ -272,6 +303,8 @@ class WindowView:
     window: Window
     now: WindowFigure
     comparisons: tuple[Comparison, ...]
+    span: str | None = None
+    """The span a to-date window covers when not the date's own (``span_named``)."""
 
 
 def window_view(
@@ -293,4 +326,4 @@ def window_view(
         before = earlier_run(window, run, over, plan.grain)
         earlier = window_figure(plan, store, spec, subject, before, baselines=True)
         comparisons.append(compare(spec, now, earlier, over))
-    return WindowView(window, now, tuple(comparisons))
+    return WindowView(window, now, tuple(comparisons), span_named(window, run, as_of))

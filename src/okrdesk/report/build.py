@@ -230,7 +230,7 @@ def _window(
         tuple(ReportComparison(c.over.value, c.earlier.value, c.earlier.periods, c.change,
                                c.points, c.why.value if c.why else None, c.difference,
                                c.earlier.from_baselines) for c in seen.comparisons),
-        growth, base,
+        growth, base, seen.span,
     )  # fmt: skip
 
 

@@ -86,6 +86,9 @@ class ReportWindow:
     """For a growth target: the growth asked for (0.18), on the figure a year before."""
     growth_base: float | None = None
     """For a growth target: the whole window's figure a year before; None when unknown."""
+    span: str | None = None
+    """The span a to-date window covers (2026-Q1) when it is not the report day's own:
+    on 1 April, with April's first week not yet counted, the quarter to date is Q1."""
 
 
 @attrs.frozen

@@ -333,6 +333,8 @@ def window_story(kr: ReportKeyResult, lang: str) -> str:
     trailing = w.name.removeprefix("last_").partition("_")
     name = (window_label(lang, f"last_{trailing[2]}", n=trailing[0])
             if w.name.startswith("last_") else window_label(lang, w.name))  # fmt: skip
+    if w.span is not None:
+        name += _bracketed(w.span, lang)
     parts = [f"{name} {value(kr, w.value, lang)}"]
     for c in w.comparisons:
         earlier = value(kr, c.earlier, lang)
