@@ -402,8 +402,12 @@ def test_figures_left_behind_by_one_missed_collect_are_one_alert_not_one_each(
     check-ins on 31 October: one line for each, naming them, not a line per metric and
     per key result; at 80 columns no id is cut in two."""
     done = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", "--format", "json")
-    stale = [a["message"] for a in json.loads(done.stdout)["alerts"] if a["kind"] == "stale"]
+    alerts = json.loads(done.stdout)["alerts"]
+    stale = [a["message"] for a in alerts if a["kind"] == "stale"]
     assert len(stale) == 2, stale
+    # Figures out of date come first of the warnings: every judgement of pace rests on them.
+    warnings = [a["message"] for a in alerts if a["level"] == "warning"]
+    assert warnings[0] == stale[0]
     metrics, checkins = stale
     assert metrics.startswith("8 项指标的最新数据截至 2026-11-22（按周）：asset_attrition、")
     assert checkins.startswith("21 项关键结果最近一次打卡在 2026-10-31，已整月未打卡：C1.KR2、")

@@ -167,7 +167,17 @@ def alerts(
         Alert(Level.ERROR, "plugin", name, "plugin.broken", {"plugin": name, "error": error})
         for name, error in broken_plugins
     ]
-    return sorted(found, key=lambda a: _ORDER[a.level])
+    return sorted(found, key=_severity)
+
+
+_DATA_FIRST = ("metric.unprovided", "metric.unprovided_elsewhere", "metric.missing",
+               "metric.stale", "metric.stale_many")  # fmt: skip
+
+
+def _severity(alert: Alert) -> tuple[int, int]:
+    """Errors first, then warnings: of these, figures missing or out of date first, as a
+    judgement of pace made on figures of two weeks ago is read in their light."""
+    return _ORDER[alert.level], 0 if alert.key in _DATA_FIRST else 1
 
 
 def revision_alerts(
