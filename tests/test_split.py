@@ -574,3 +574,63 @@ def test_split_speaks_the_workspace_s_language(write_workspace: WriteWorkspace) 
     assert refused.output.startswith(
         "O1.KR1 属于 branch，不属于 team-a；请在关键结果的所属单位拆分"
     )
+
+
+MEMBERS_ONLY = """\
+[[objectives]]
+id = "O1"
+title = "直营 AUM 净增"
+owner = "branch"
+
+  [[objectives.key_results]]
+  id = "KR1"
+  title = "新增高净值客户"
+  metric = "new_hnw_clients"
+  unit = "户"
+  milestones = { Q2 = 0.45, Q4 = 1.0 }
+  [objectives.key_results.members]
+  team-a = 60
+  team-b = 30
+  team-c = 30
+"""
+
+
+def test_a_target_that_is_the_sum_of_its_members_is_split_as_that_sum(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # targets.md: with no target of its own, a unit's target is the sum of its
+    # members'. That sum is what a split shares out again, and cuts over months.
+    root = write_workspace({"okrs.toml": MEMBERS_ONLY, "org.toml": THREE_TEAMS})
+    over = run(root, "split", "O1.KR1", "--unit", "branch", "--over", "months")
+    assert over.exit_code == 2, over.output  # equal shares would change the members'
+    assert "  team-a: 60 户 → 40 户\n" in over.output
+    result = run(root, "split", "O1.KR1", "--unit", "branch", "--over", "months", "--replace")
+    assert result.exit_code == 0, result.output
+    assert "O1.KR1 新增高净值客户: 120 户 for branch, split equally over 3 members:" in (
+        result.output
+    )
+    kr = open_session(root).plan.key_results_by_id["O1.KR1"]
+    assert kr.target is None  # still the sum of the members', now shared equally
+    assert dict(kr.member_targets) == {"team-a": 40, "team-b": 40, "team-c": 40}
+    assert len(kr.calendar) == 12
+
+
+GROWTH = COMMENTED.replace("  target = 100        # 户\n", '  growth = "18%"\n').replace(
+    "  milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }\n", ""
+)
+RATE_BY_MEMBERS = COMMENTED.replace(
+    '  target = 0.15\n  unit = "‰"\n',
+    '  unit = "‰"\n  [objectives.key_results.members]\n  team-a = 0.15\n',
+)
+
+
+@pytest.mark.parametrize(("okrs", "kr"), [(GROWTH, "O1.KR1"), (RATE_BY_MEMBERS, "O1.KR2")])
+def test_a_growth_target_or_a_rate_s_members_give_nothing_to_split(
+    write_workspace: WriteWorkspace, okrs: str, kr: str
+) -> None:
+    root = write_workspace({"okrs.toml": okrs})
+    assert not open_session(root).problems
+    result = run(root, "split", kr, "--unit", "branch")
+    assert (result.exit_code, result.output) == (
+        2, f"{kr} has no target of its own to split; give it one first\n"
+    )  # fmt: skip

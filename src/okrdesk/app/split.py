@@ -17,7 +17,7 @@ from okrdesk.app.session import (
 )
 from okrdesk.engine.plan_calendar import plan_periods
 from okrdesk.engine.rollup import subjects_under
-from okrdesk.engine.shares import Split, default_members, split_target
+from okrdesk.engine.shares import Split, default_members, split_target, splittable
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.engine.windows import PeriodRun, home_day, window_figure
 from okrdesk.errors import BadInput, OkrdeskError, display_path
@@ -276,11 +276,11 @@ def run_split(
     if not weights:
         raise BadInput(said["no_members"].format(owner=owner))
     # Said here in the reader's words; the share engine refuses the same in English.
-    if kr.target is None:
+    spec = session.host.metrics.get(kr.metric or "")
+    if not splittable(kr, spec.kind if spec else None):
         raise BadInput(said["no_target"].format(kr=kr.id))
     if sum(weights.values()) <= 0:
         raise BadInput(said["zero_weights"])
-    spec = session.host.metrics.get(kr.metric or "")
     periods = plan_periods(plan, plan.end, OVER[over]) if over else ()
     split = split_target(plan, kr, owner, weights, spec.kind if spec else None, periods)
     how = said[by].format(period=achieved.label if achieved else "")

@@ -25,6 +25,7 @@ from decimal import ROUND_FLOOR, Decimal
 import attrs
 
 from okrdesk.engine.pace import due_fraction
+from okrdesk.engine.tree_targets import ADDITIVE
 from okrdesk.errors import BadInput
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Period
@@ -64,6 +65,16 @@ def shares(target: Decimal, weights: Mapping[str, float], step: Decimal) -> dict
     return floored
 
 
+def splittable(kr: KeyResult, kind: MetricKind | None) -> bool:
+    """Whether ``kr`` has a target to share out: its own, or, for an amount or a count,
+    the sum of its members' (which is its target when it writes none). A growth target
+    has neither, and a rate's members' targets do not add up to one."""
+    if kr.target is not None:
+        return True
+    additive = kind is not MetricKind.RATIO and kr.unit.dimension in ADDITIVE
+    return additive and bool(kr.member_targets)
+
+
 def split_target(
     plan: Plan,
     kr: KeyResult,
@@ -72,9 +83,9 @@ def split_target(
     kind: MetricKind | None,
     periods: Sequence[Period] = (),
 ) -> Split:
-    if kr.target is None:
+    if not splittable(kr, kind):
         raise BadInput(f"{kr.id} has no target of its own to split; give it one first")
-    target = kr.unit.from_base(kr.target).normalize()
+    target = kr.unit.from_base(kr.effective_target).normalize()
     if kind is MetricKind.RATIO or kr.unit.dimension in (Dimension.FRACTION, Dimension.SCORE):
         members = {m: target for m in weights}
     else:
