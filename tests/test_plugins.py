@@ -229,11 +229,50 @@ def test_a_metric_declared_twice_is_an_error_for_both(write_workspace: WriteWork
     assert (
         'metric "new_hnw_clients" is also declared by test_metrics' in found["copycat"]["errors"][0]
     )
-    assert "also declared by copycat; neither is used" in found["test_metrics"]["errors"][0]
+    assert found["test_metrics"]["errors"][0].endswith(
+        "also declared by copycat; neither is used: give one of them another name, or "
+        "remove one of the plugins"
+    )
     # validate says it in the workspace's language, as collect and check do.
     validated = CliRunner().invoke(cli, ["validate", "-w", str(root)])
     assert "插件 copycat：指标“new_hnw_clients”也由 test_metrics 声明；两者都不采用" in (
         validated.output)  # fmt: skip
+
+
+def test_an_sql_metric_named_like_a_plugin_s_says_to_rename_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # The brokerage plugin's `aum` and a workspace's own SQL `aum` cancel out: both
+    # plugins are told so, and what to do about it, in okrdesk.toml's own words.
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text(
+        textwrap.dedent(
+            """\
+            [[sources.sql.metrics]]
+            name = "new_hnw_clients"
+            kind = "flow"
+            unit = "户"
+            query = "SELECT 'cm01' AS subject, DATE '2026-01-05' AS day, 1 AS value"
+            """
+        ),
+        encoding="utf-8",
+    )
+    code, found = plugins_json(root)
+    assert code == 1
+    assert found["sql"]["errors"] == [
+        'metric "new_hnw_clients" is also declared by test_metrics; neither is used: '
+        "rename this one in okrdesk.toml (its name in [[sources.sql.metrics]]), or remove "
+        "test_metrics"
+    ]
+    assert found["test_metrics"]["errors"] == [
+        'metric "new_hnw_clients" is also declared by sql; neither is used: rename the one '
+        "in okrdesk.toml (its name in [[sources.sql.metrics]])"
+    ]
+    validated = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert (
+        "插件 sql：指标“new_hnw_clients”也由 test_metrics 声明；两者都不采用：请在 okrdesk.toml "
+        "中给这一个改名（[[sources.sql.metrics]] 中的 name），或移除 test_metrics"
+    ) in validated.output
 
 
 def test_a_hook_with_a_wrong_signature_is_not_a_valid_plugin(

@@ -32,6 +32,7 @@ from okrdesk.errors import Said
 from okrdesk.formula import FormulaError, parse
 from okrdesk.model import MetricSpec
 from okrdesk.plugins import hookspecs
+from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.entry_points import load as load_entry_point
 from okrdesk.plugins.failures import DeclaredInPart, describe_error
@@ -381,13 +382,11 @@ class PluginHost:
             owners = sorted({owner for owner, _ in found})
             if len(owners) > 1:
                 for owner in owners:
-                    others = ", ".join(o for o in owners if o != owner)
-                    message = f'metric "{metric}" is also declared by {others}; neither is used'
+                    others = [o for o in owners if o != owner]
+                    message, zh = declared_twice(metric, owner, others)
                     if message not in self.records[owner].errors:
                         self.records[owner].errors.append(message)
-                        self.records[owner].errors_zh[message] = (
-                            f"指标“{metric}”也由 {others} 声明；两者都不采用"
-                        )
+                        self.records[owner].errors_zh[message] = zh
                 continue
             self.metrics[metric] = found[0][1]
             self.owners[metric] = owners[0]
