@@ -729,7 +729,9 @@ def test_a_past_day_whose_week_is_stored_whole_says_so_in_the_message(
 
 
 def test_an_unknown_channel_is_bad_input(workspace: Path) -> None:
-    done = CliRunner().invoke(cli, ["send", "--channel", "nope", "-w", str(workspace)])
+    done = CliRunner().invoke(
+        cli, ["send", "--channel", "nope", "--lang", "en", "-w", str(workspace)]
+    )
     assert done.exit_code == 2 and "--channel nope: no such channel" in done.output
 
 

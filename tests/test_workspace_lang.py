@@ -125,3 +125,63 @@ def test_init_writes_the_language_it_was_asked_for(tmp_path: Path, lang: str) ->
     validated = run(tmp_path / "ws", "validate").output
     budget = {"zh": "预算 30万元，共 1 项。", "en": "budget CNY 300k in 1 line."}[lang]
     assert validated.rstrip().endswith(budget), validated
+
+
+def test_what_send_and_export_refuse_and_write_is_in_the_workspace_s_language(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # The README's tour in a Chinese workspace: send before any [send] table, a report
+    # and an export written to files. Each said it in English.
+    root = in_language(write_workspace, "zh")
+    refused = run(root, "send", "--dry-run")
+    assert (refused.exit_code, refused.output) == (
+        2, "没有可发送的渠道：请在 okrdesk.toml 中添加 [[send.channels]]"
+           "（见 docs/delivery.md）\n",
+    )  # fmt: skip
+    assert "no channels to send to" in run(root, "send", "--lang", "en").output
+    out = tmp_path / "week.xlsx"
+    written = run(root, "report", "--as-of", "2026-06-30", "-o", str(out))
+    assert (written.exit_code, written.output) == (0, f"已写入 {out}。\n")
+    exported = run(root, "export", "--format", "csv", "--out", str(tmp_path / "out.csv"))
+    assert (exported.exit_code, exported.output) == (0, f"已写入 {tmp_path / 'out.csv'}。\n")
+    binary = run(root, "export", "--format", "xlsx")
+    assert (binary.exit_code, binary.output) == (
+        2, "--format xlsx 输出的是二进制文件：请用 --out 文件.xlsx 指定写到哪里\n"
+    )  # fmt: skip
+    assert "Wrote " in run(root, "export", "--lang", "en", "--out", str(out)).output
+
+
+def test_send_names_an_unknown_channel_in_the_workspace_s_language(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = in_language(write_workspace, "zh")
+    settings = (root / "okrdesk.toml").read_text(encoding="utf-8")
+    (root / "okrdesk.toml").write_text(
+        settings + '\n[[send.channels]]\nname = "team"\nkind = "wecom"\n'
+        'url_env = "OKRDESK_TEST_WEBHOOK"\n',
+        encoding="utf-8",
+    )
+    trusted(root)
+    refused = run(root, "send", "--channel", "taem", "--dry-run")
+    assert (refused.exit_code, refused.output) == (
+        2, "--channel taem：没有这个渠道；已有的渠道：team\n"
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh", "已创建工作区 {root}："), ("en", "Created a workspace in {root}:")]
+)
+def test_init_says_what_it_made_in_the_language_asked_for(
+    tmp_path: Path, lang: str, said: str
+) -> None:
+    root = tmp_path / "ws"
+    made = CliRunner().invoke(cli, ["init", str(root), "--lang", lang])
+    assert made.exit_code == 0, made.output
+    assert made.output.splitlines()[0] == said.format(root=root)
+    assert (
+        made.output.splitlines()[-1]
+        == {
+            "zh": "请编辑 targets/plan.toml，然后运行 `okrdesk validate`。",
+            "en": "Edit targets/plan.toml, then run `okrdesk validate`.",
+        }[lang]
+    )

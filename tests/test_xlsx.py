@@ -113,7 +113,9 @@ def test_money_formats_show_wan_and_yi() -> None:
 
 def test_xlsx_on_a_terminal_asks_for_a_file(workspace: Path) -> None:
     done = CliRunner().invoke(cli, ["export", "--format", "xlsx", "-w", str(workspace)])
-    assert done.exit_code == 2 and "give --out FILE.xlsx" in done.output
+    assert done.exit_code == 2 and "请用 --out 文件.xlsx" in done.output
+    english = ["export", "--format", "xlsx", "--lang", "en", "-w", str(workspace)]
+    assert "give --out FILE.xlsx" in CliRunner().invoke(cli, english).output
 
 
 def test_piped_report_xlsx_is_the_workbook(workspace: Path) -> None:

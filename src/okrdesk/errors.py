@@ -80,14 +80,18 @@ class OkrdeskError(Exception):
 
     exit_code = EXIT_FAILED
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str | Said) -> None:
+        """``message`` in English, or ``Said`` in both languages: the command that
+        reports the error says it in its own (``said_in``)."""
+        said = message if isinstance(message, Said) else Said(message, "")
+        super().__init__(said.en)
+        self.message = said.en
+        self.said = said
 
     def said_in(self, lang: str) -> str:
-        """The message in ``lang``: the one message there is, unless a kind of error
-        words itself in each language."""
-        return self.message
+        """The message in ``lang`` where it was given in both, else the one there is; a
+        kind of error may word itself otherwise."""
+        return self.said.text(lang)
 
 
 class BadInput(OkrdeskError):
@@ -98,6 +102,14 @@ class BadInput(OkrdeskError):
 
 class NoStoreYet(BadInput):
     """A store opened to read holds nothing yet: no SQLite file, no okrdesk tables."""
+
+
+def no_store_yet(location: object) -> Said:
+    """What a command that reads the store says when there is none yet at ``location``."""
+    return Said(
+        f"{location}: no database yet; run `okrdesk collect` first",
+        f"{location}：还没有数据库；请先运行 `okrdesk collect`",
+    )
 
 
 class ValidationFailed(BadInput):

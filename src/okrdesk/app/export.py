@@ -27,11 +27,15 @@ from pathlib import Path
 from typing import Any
 
 from okrdesk.app.session import Session
-from okrdesk.errors import ValidationFailed
+from okrdesk.errors import Said, ValidationFailed
 from okrdesk.store import Store
 from okrdesk.units import Dimension, UnitOfMeasure, base_unit
 
 SCHEMA = "okrdesk.export/1"
+BINARY_NEEDS_OUT = Said(
+    "--format xlsx writes a binary file: give --out FILE.xlsx",
+    "--format xlsx 输出的是二进制文件：请用 --out 文件.xlsx 指定写到哪里",
+)
 BOM = "\ufeff"
 UNIT_FIELD = {"observations": "value", "checkins": "value", "spend": "amount_yuan"}
 """The column each table's unit names, and after which it stands."""

@@ -49,3 +49,19 @@ def create_workspace(root: Path, lang: str = "en") -> list[str]:
             written.append(target.relative_to(root).as_posix())
     (root / "data").mkdir(exist_ok=True)
     return written
+
+
+_CREATED = {
+    "en": (
+        "Created a workspace in {root}:",
+        "Edit targets/plan.toml, then run `okrdesk validate`.",
+    ),
+    "zh": ("已创建工作区 {root}：", "请编辑 targets/plan.toml，然后运行 `okrdesk validate`。"),
+}
+"""What ``okrdesk init`` says it made, in the language of the plan it wrote."""
+
+
+def created(root: Path, written: list[str], lang: str) -> list[str]:
+    """The lines ``okrdesk init`` prints: where, each file written, what to do next."""
+    head, next_step = _CREATED[lang]
+    return [head.format(root=root), *(f"  {path}" for path in written), next_step]

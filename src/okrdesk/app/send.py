@@ -70,6 +70,16 @@ def nothing_owed(day: object, lang: str) -> str:
     return _SAID[lang]["none_owed"].format(day=day)
 
 
+NO_CHANNELS = Said(
+    "no channels to send to: add [[send.channels]] to okrdesk.toml (docs/delivery.md)",
+    "没有可发送的渠道：请在 okrdesk.toml 中添加 [[send.channels]]（见 docs/delivery.md）",
+)
+NO_SUCH_CHANNEL = Said(
+    "--channel {name}: no such channel; the channels are: {known}",
+    "--channel {name}：没有这个渠道；已有的渠道：{known}",
+)
+
+
 def chosen_channels(session: Session, names: tuple[str, ...]) -> tuple[Channel, ...]:
     if session.problems:
         # A channel okrdesk.toml gets wrong is left out of the settings: name its
@@ -77,14 +87,13 @@ def chosen_channels(session: Session, names: tuple[str, ...]) -> tuple[Channel, 
         raise ValidationFailed(session.problems)
     configured = session.workspace.send.channels
     if not configured:
-        raise BadInput(
-            "no channels to send to: add [[send.channels]] to okrdesk.toml (docs/delivery.md)"
-        )
+        raise BadInput(NO_CHANNELS)
     known = {c.name for c in configured}
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise BadInput(f"--channel {unknown[0]}: no such channel; the channels are: "
-                       f"{', '.join(sorted(known))}")  # fmt: skip
+        named = {"name": printable(unknown[0]), "known": ", ".join(sorted(known))}
+        raise BadInput(Said(NO_SUCH_CHANNEL.en.format(**named),
+                            NO_SUCH_CHANNEL.zh.format(**named)))  # fmt: skip
     return tuple(c for c in configured if not names or c.name in names)
 
 

@@ -105,13 +105,6 @@ class NotTrusted(BadInput):
     """A workspace whose settings reach outside it, not trusted as it is now: refused in
     the command's language (``--lang``, else the workspace's)."""
 
-    def __init__(self, said: Said) -> None:
-        super().__init__(said.en)
-        self.said = said
-
-    def said_in(self, lang: str) -> str:
-        return self.said.text(lang)
-
 
 WORDS = {
     "en": {

@@ -9,10 +9,13 @@ steer the terminal.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
-from okrdesk.errors import printable
+from okrdesk.errors import Said, printable
+
+WROTE = Said("Wrote {path}.", "已写入 {path}。")
 
 
 def say(text: str = "", *, err: bool = False) -> None:
@@ -26,3 +29,8 @@ def say_data(text: str) -> None:
     if sys.stdout.isatty():
         text = "\n".join(printable(line) for line in text.split("\n"))
     click.echo(text, nl=False)
+
+
+def say_wrote(path: Path, lang: str, *, err: bool = False) -> None:
+    """Say, in ``lang``, that the file ``path`` was written."""
+    say(WROTE.text(lang).format(path=path), err=err)

@@ -16,9 +16,9 @@ from okrdesk.cli.options import (
     workspace_option,
     workspace_path,
 )
-from okrdesk.cli.output import say, say_data
+from okrdesk.cli.output import say, say_data, say_wrote
 from okrdesk.cli.start_up import started
-from okrdesk.errors import EXIT_FAILED, BadInput
+from okrdesk.errors import EXIT_FAILED, BadInput, no_store_yet
 
 
 @click.command()
@@ -121,7 +121,7 @@ def report(
     else:
         write_report(session, built, chosen, out, templates, lang)
     if out is not None:
-        say(f"Wrote {out}.", err=True)
+        say_wrote(out, lang, err=True)
 
 
 @click.command()
@@ -266,8 +266,9 @@ def due(as_of: dt.datetime | None, unit: str | None, lang: str | None) -> None:
     help="Also each dimensioned figure's slices (gender=female;tier=600w), beside its whole: "
     "add up the rows with an empty slice or the others, never both.",
 )  # fmt: skip
+@lang_option("The language of what it says (not of the data).")
 @workspace_option
-def export(fmt: str, table: str, out: Path | None, slices: bool) -> None:
+def export(fmt: str, table: str, out: Path | None, slices: bool, lang: str | None) -> None:
     """Export the stored numbers, check-ins, spend and runs for other tools.
 
     In CSV, a text cell a spreadsheet would run as a formula (one starting
@@ -278,7 +279,7 @@ def export(fmt: str, table: str, out: Path | None, slices: bool) -> None:
     a byte order mark for Excel and has a unit column; xlsx (needs --out)
     has a sheet per table.
     """
-    from okrdesk.app.export import export_text, export_xlsx, units_of
+    from okrdesk.app.export import BINARY_NEEDS_OUT, export_text, export_xlsx, units_of
     from okrdesk.app.session import consented, open_session, store_exists
     from okrdesk.errors import OkrdeskError
     from okrdesk.files import write_bytes_atomically, write_text_atomically
@@ -286,10 +287,11 @@ def export(fmt: str, table: str, out: Path | None, slices: bool) -> None:
     from okrdesk.targets.workspace_files import check_out_path
 
     workspace = consented(open_workspace(workspace_path()))
+    lang = workspace.language(lang)
     if out is not None:
         check_out_path(out, workspace)
     if not store_exists(workspace):
-        raise BadInput(f"{workspace.store_location}: no database yet; run `okrdesk collect` first")
+        raise BadInput(no_store_yet(workspace.store_location))
     units: dict[str, str] = {}
     if fmt != "json":
         # Target files with problems: the stored numbers still export, their unit unknown.
@@ -297,13 +299,13 @@ def export(fmt: str, table: str, out: Path | None, slices: bool) -> None:
             units = units_of(open_session(workspace.root))
     if fmt == "xlsx":
         if out is None:
-            raise BadInput("--format xlsx writes a binary file: give --out FILE.xlsx")
+            raise BadInput(BINARY_NEEDS_OUT)
         write_bytes_atomically(out, export_xlsx(workspace.store_location, units, slices))
-        say(f"Wrote {out}.")
+        say_wrote(out, lang)
         return
     text = export_text(workspace.store_location, fmt, table, units, slices)
     if out is None:
         say_data(text)
     else:
         write_text_atomically(out, text)
-        say(f"Wrote {out}.")
+        say_wrote(out, lang)

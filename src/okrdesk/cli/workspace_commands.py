@@ -54,14 +54,13 @@ def init(directory: Path | None, lang: str | None) -> None:
     """
     import os
 
-    from okrdesk.app.init import create_workspace, default_language
+    from okrdesk.app.init import create_workspace, created, default_language
 
     root = directory or Path(".")
-    written = create_workspace(root, lang or default_language(os.environ))
-    say(f"Created a workspace in {root}:")
-    for path in written:
-        say(f"  {path}")
-    say("Edit targets/plan.toml, then run `okrdesk validate`.")
+    lang = lang or default_language(os.environ)
+    written = create_workspace(root, lang)
+    for line in created(root, written, lang):
+        say(line)
 
 
 @click.command()

@@ -48,13 +48,9 @@ class DeliveryFailed(OkrdeskError):
     exit_code = EXIT_FAILED
 
     def __init__(self, said: Said, sent: int = 0, parts: int = 1) -> None:
-        super().__init__(said.en)
-        self.said = said
+        super().__init__(said)
         self.sent = sent
         self.parts = parts
-
-    def said_in(self, lang: str) -> str:
-        return self.said.text(lang)
 
 
 class Clock(Protocol):

@@ -22,7 +22,7 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
-from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, printable
+from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said, no_store_yet, printable
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, Row, Store, busy_timeout
 from okrdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -68,7 +68,7 @@ class SqliteStore(Store):
         """
         exists = path.exists()
         if not exists and not create:
-            raise NoStoreYet(f"{path}: no database yet; run `okrdesk collect` first")
+            raise NoStoreYet(no_store_yet(path))
         if exists:
             _check_header(path)
         _refuse_linked_logs(path.resolve() if exists else path)
@@ -382,13 +382,6 @@ def _check_header(path: Path) -> None:
 class StoreRefused(BadInput):
     """A store file okrdesk will not use as it is (damaged inside, a link where SQLite
     keeps its log): said in the command's language."""
-
-    def __init__(self, said: Said) -> None:
-        super().__init__(said.en)
-        self.said = said
-
-    def said_in(self, lang: str) -> str:
-        return self.said.text(lang)
 
 
 _DAMAGED = {
