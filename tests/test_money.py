@@ -607,3 +607,21 @@ def test_a_budget_tables_amounts_add_up_as_written() -> None:
     assert in_budget_table(9_999.6, "zh") == "1万"  # written as 10,000元 it is 1万
     assert in_budget_table(4_277_612, "en") == "CNY 4,278k"
     assert (in_budget_table(-477_612, "en"), in_budget_table(40, "en")) == ("-CNY 478k", "CNY 40")
+
+
+def test_a_withdrawal_says_which_check_in_counts_now(money: Path) -> None:
+    # The README's tour withdraws the only check-in of O1.KR1: none is left to count,
+    # and it said "the latest check-in before it counts again" all the same.
+    assert run(money, "checkin", "O1.REV", "1.1", "--date", "2026-03-31").exit_code == 0
+    assert run(money, "checkin", "O1.REV", "110", "--date", "2026-04-30").exit_code == 0
+    done = run(money, "checkin", "--withdraw", "2", "--reason", "多打了两个零", "--by", "王芳")
+    assert done.output == (
+        "已撤回打卡 2：O1.REV 110 亿元（branch，截至 2026-04-30）。该条留在历史中，不再计入；"
+        "branch 现以打卡 1 为准：1.1 亿元（截至 2026-03-31）。\n"
+    )
+    last = run(money, "checkin", "--withdraw", "1", "--reason", "口径不对", "--lang", "en")
+    assert last.output == (
+        "Withdrew check-in 1: O1.REV 1.1 亿元 for branch as of 2026-03-31. It stays in the "
+        "history and counts for nothing; branch has no check-in of it left, so it shows no "
+        "figure until the next one.\n"
+    )

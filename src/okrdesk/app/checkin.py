@@ -66,8 +66,10 @@ _WORDS = {
                   "report keeps the figure it had then (record one with --date {closing} to "
                   "correct that figure).",
         "withdrew": "Withdrew check-in {id}: {kr} {value} for {subject} as of {day}. It stays "
-                    "in the history and counts for nothing; the latest check-in before it "
-                    "counts again.",
+                    "in the history and counts for nothing; ",
+        "counts_now": "for {subject}, check-in {id} counts now: {value} as of {day}.",
+        "none_left": "{subject} has no check-in of it left, so it shows no figure until the "
+                     "next one.",
     },
     "zh": {
         "recorded": "{kr} {title}：已记录 {value}（{subject}，截至 {day}，填报人 {author}；"
@@ -75,7 +77,9 @@ _WORDS = {
         "closed": "本次打卡不计入：{kr} 已于 {closing} 截止，报告保留截止时的数值（如需更正"
                   "该数值，请以 --date {closing} 打卡）。",
         "withdrew": "已撤回打卡 {id}：{kr} {value}（{subject}，截至 {day}）。该条留在历史中，"
-                    "不再计入；此前最近的一次打卡重新计入。",
+                    "不再计入；",
+        "counts_now": "{subject} 现以打卡 {id} 为准：{value}（截至 {day}）。",
+        "none_left": "{subject} 已没有该项的打卡，下次打卡前不显示数值。",
     },
 }  # fmt: skip
 """What ``okrdesk checkin`` says it stored or withdrew, in each language."""
@@ -180,12 +184,23 @@ def withdraw_checkin(
             when = local_time(found.withdrawn)
             raise BadInput(_REFUSED[lang]["withdrawn"].format(id=checkin_id, when=when))
         withdrawn = store.withdraw_checkin(checkin_id, author, reason.strip())
+        left = store.checkins(withdrawn.key_result, withdrawn.subject)
     kr = session.plan.key_results_by_id.get(withdrawn.key_result)
-    shown = format_in(kr.unit, withdrawn.value) if kr else f"{withdrawn.value:g}"
-    return _WORDS[lang]["withdrew"].format(
-        id=checkin_id, kr=withdrawn.key_result, value=shown, subject=withdrawn.subject,
-        day=withdrawn.day,
+
+    def shown(value: float) -> str:
+        return format_in(kr.unit, value) if kr else f"{value:g}"
+
+    words = _WORDS[lang]
+    said = words["withdrew"].format(
+        id=checkin_id, kr=withdrawn.key_result, value=shown(withdrawn.value),
+        subject=withdrawn.subject, day=withdrawn.day,
     )  # fmt: skip
+    if not left:
+        return said + words["none_left"].format(subject=withdrawn.subject)
+    now = left[-1]  # oldest first: the last one counts
+    return said + words["counts_now"].format(
+        subject=withdrawn.subject, id=now.id, value=shown(now.value), day=now.day
+    )
 
 
 def _who() -> str:
