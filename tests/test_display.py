@@ -338,11 +338,14 @@ def test_check_speaks_the_language_asked_for(checked_in: Path) -> None:
     zh = run(checked_in, "check", "--as-of", "2026-09-30")
     en = run(checked_in, "check", "--as-of", "2026-09-30", "--lang", "en")
     assert zh.exit_code == en.exit_code == 1
-    assert "数据过期   O1.REV 营业收入：最近一次打卡在 2026-06-30" in zh.output
-    assert zh.output.splitlines()[-1] == "3 项需要关注。"
+    # The three check-ins 30 June left undone are one line.
+    assert ("数据过期   3 项关键结果最近一次打卡在 2026-06-30，已整周未打卡："
+            "O1.REV、O1.CONV、O1.LEADS") in zh.output  # fmt: skip
+    assert zh.output.splitlines()[-1] == "1 项需要关注。"
     assert not re.search(r"STALE|ERROR|WARNING|need attention|last check-in", zh.output)
-    assert "STALE      O1.REV 营业收入: last check-in 2026-06-30" in en.output
-    assert en.output.splitlines()[-1] == "3 things need attention."
+    assert ("STALE      3 key results: last check-in 2026-06-30, none since in a whole week: "
+            "O1.REV, O1.CONV, O1.LEADS") in en.output  # fmt: skip
+    assert en.output.splitlines()[-1] == "1 thing needs attention."
     assert run(checked_in, "check", "--as-of", "2026-06-30").output == ""
     assert run(checked_in, "check", "--as-of", "2026-06-30", "-v").output == "一切正常。\n"
 
