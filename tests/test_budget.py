@@ -662,9 +662,9 @@ def test_the_plan_summary_states_the_budget_as_the_report_totals_it() -> None:
 
     plan = load_plan(ROOT, targets=ROOT / "targets").plan
     assert plan_summary(plan).endswith("；预算 899万元，共 10 项（已分配 895万，预留 4万）。")
-    # An English workspace's, in CNY as its report writes money.
+    # An English workspace's, in CNY thousands as its report's budget table writes them.
     assert plan_summary(plan, "en").endswith(
-        "budget CNY 8.99m in 10 lines (CNY 8.95m allocated, CNY 40k reserve)."
+        "budget CNY 8,990k in 10 lines (CNY 8,950k allocated, CNY 40k reserve)."
     )
     # A plan without a budget says so, not "budget 0万元 in 0 lines".
     unbudgeted = attrs.evolve(plan, budget=attrs.evolve(plan.budget, lines=(), total=None))

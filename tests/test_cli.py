@@ -87,7 +87,7 @@ def test_problems_then_count_and_exit_2(write_workspace: WriteWorkspace) -> None
     result = run("validate", "--lang", "en", "-w", str(root))
     assert result.exit_code == 2
     lines = result.output.splitlines()
-    assert lines[-1] == "3 problems in 4 files."
+    assert lines[-1] == "4 files checked, 3 problems."
     assert lines[0] == "targets/okrs.toml:1: objectives[O1].title: missing; this key is required"
     assert lines[1:3] == ["    [[objectives]]", "    ^"]
     assert lines[3].startswith("targets/okrs.toml:3: objectives[O1].titel: unknown key")

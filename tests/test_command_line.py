@@ -485,7 +485,7 @@ def test_validate_shows_the_line_and_a_caret_under_the_column(
             + " "
             * (4 + 23)
             + "^\n"
-            "1 problem in 4 files.\n"
+            "4 files checked, 1 problem.\n"
         )
     )
 
@@ -501,7 +501,7 @@ def test_validate_speaks_the_workspace_language(write_workspace: WriteWorkspace)
     assert result.output == (
         "targets/okrs.toml:3: TOML 语法错误：发现全角字符 ，；请改用半角的 ,（第 20 列）\n"
         '    title = "直营 AUM 净增"，\n' + " " * (4 + 23) + "^\n"
-        "共 1 处问题，涉及 4 个文件。\n"
+        "已检查 4 个文件，共 1 处问题。\n"
     )
     stopped = run(root, "report")
     assert stopped.exit_code == 2

@@ -21,7 +21,7 @@ def test_the_sample_plan_validates_clean_with_the_brokerage_metrics() -> None:
     result = load_plan(ROOT, host.metrics)
     assert result.problems == ()
     assert [w.message for w in result.warnings] == [
-        "4万元 of the 899万元 total is not allocated to any line"
+        "CNY 40k of the CNY 8,990k total is not allocated to any line"
     ]
     plan = result.plan
     assert plan is not None

@@ -97,7 +97,7 @@ CASES: dict[str, tuple[dict[str, str], str, str, str]] = {
     "budget lines above the total": (
         {"budget.toml": BUDGET.replace("total = 899", "total = 800")},
         "budget.total",
-        "the budget lines add up to 899万元, more than the total of 800万元",
+        "the budget lines add up to CNY 8,990k, more than the total of CNY 8,000k",
         "各预算项合计 899万元，超过预算总额 800万元",
     ),
     "unknown window": (
@@ -234,5 +234,5 @@ def test_a_warning_is_said_in_chinese_too(write_workspace: WriteWorkspace) -> No
     result = load_plan(write_workspace({"budget.toml": unallocated}), CATALOG)
     assert result.problems == ()
     warning = next(w for w in result.warnings if w.key == "budget.total")
-    assert warning.message == "100万元 of the 999万元 total is not allocated to any line"
+    assert warning.message == "CNY 1,000k of the CNY 9,990k total is not allocated to any line"
     assert warning.zh == "预算总额 999万元 中有 100万元 未分配到任何预算项"

@@ -27,7 +27,7 @@ from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, where_for
 from okrdesk.targets.settings import SETTINGS_FILE, is_loopback
 from okrdesk.targets.source_lines import SourceLines
-from okrdesk.units import en_money
+from okrdesk.units import ledger
 
 
 def plan_summary(plan: Plan, lang: str = "zh") -> str:
@@ -54,7 +54,7 @@ def plan_summary(plan: Plan, lang: str = "zh") -> str:
 def _budget(plan: Plan, lang: str) -> str:
     """The budget as the report's total row states it: the lines, and the reserve
     when the stated total is more than they add up to; in 万 for a Chinese workspace,
-    in CNY for an English one."""
+    in CNY thousands for an English one (``units.ledger``: CNY 8,990k, not CNY 8.99m)."""
     lines = plan.budget.amount
     total = plan.budget.total if plan.budget.total is not None else lines
     zh = lang == "zh"
@@ -62,7 +62,7 @@ def _budget(plan: Plan, lang: str) -> str:
         return "无预算" if zh else "no budget"
 
     def amount(value: Decimal, unit: str = "万") -> str:
-        return en_money(value) if lang == "en" else f"{_wan(value)}{unit}"
+        return ledger(value, lang) if lang == "en" else f"{_wan(value)}{unit}"
 
     count = len(plan.budget.lines)
     if zh:
@@ -90,7 +90,7 @@ _SAID = {
     "en": {
         "warning": "warning: {text}",
         "plugin": "warning: plugin {name}: {error}",
-        "problems": "{problems} in {files}.",
+        "problems": "{files} checked, {problems}.",
         "clean": "{files} checked, no problems. {summary}",
         "not_run": "warning: not run: {files}: this workspace's own code runs only once you "
                    "trust it.",
@@ -99,7 +99,7 @@ _SAID = {
     "zh": {
         "warning": "警告：{text}",
         "plugin": "警告：插件 {name}：{error}",
-        "problems": "共 {problems} 处问题，涉及 {files} 个文件。",
+        "problems": "已检查 {files} 个文件，共 {problems} 处问题。",
         "clean": "已检查 {files} 个文件，没有问题。{summary}",
         "not_run": "警告：未运行：{files}：本工作区自带的代码须经你信任后才会运行。",
         "to_allow": "警告：若信任其作者，可运行 okrdesk trust {root} 允许它运行",

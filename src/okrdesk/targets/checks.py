@@ -17,7 +17,7 @@ from okrdesk.targets.reader import Findings, Where, suggest
 from okrdesk.targets.schema import Draft, Located, MemberTarget, PlanHeader, above_members
 from okrdesk.targets.surprises import check_surprises
 from okrdesk.targets.window_keys import window_use_problems
-from okrdesk.units import UNITS, Dimension
+from okrdesk.units import UNITS, Dimension, ledger
 
 
 def check_all(
@@ -516,15 +516,15 @@ def _check_budget(draft: Draft, findings: Findings) -> None:
     if lines > total:
         findings.problems.append(
             where.problem(
-                f"the budget lines add up to {_wan(lines)}万元, "
-                f"more than the total of {_wan(total)}万元",
+                f"the budget lines add up to {ledger(lines, 'en')}, "
+                f"more than the total of {ledger(total, 'en')}",
                 f"各预算项合计 {_wan(lines)}万元，超过预算总额 {_wan(total)}万元",
             )
         )
     elif lines < total:
         findings.warnings.append(
             where.problem(
-                f"{_wan(total - lines)}万元 of the {_wan(total)}万元 total "
+                f"{ledger(total - lines, 'en')} of the {ledger(total, 'en')} total "
                 "is not allocated to any line",
                 f"预算总额 {_wan(total)}万元 中有 {_wan(total - lines)}万元 未分配到任何预算项",
             )
