@@ -673,8 +673,8 @@ def test_send_posts_to_every_channel_and_names_the_one_that_failed(
         env={"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"},
     )  # fmt: skip
     assert english.exit_code == 0, english.output
-    assert "sent to branch-group (wecom): 1 message(s)" in english.stdout
-    assert "sent to managers (dingtalk): 1 message(s)" in english.stdout
+    assert "sent to branch-group (wecom): 1 message\n" in english.stdout
+    assert "sent to managers (dingtalk): 1 message\n" in english.stdout
 
 
 def test_dry_run_prints_each_payload_with_secrets_masked(workspace: Path, bot: Bot) -> None:
@@ -881,6 +881,31 @@ def test_send_due_posts_who_owes_what_to_every_channel(owing: Path, bot: Bot) ->
     assert "- T1.VISITS 客户回访（team-a，每月一次，尚无打卡，已缺 2 期）" in wecom
     assert bot.received[1]["body"]["msgtype"] == "markdown"
     assert not (owing / "out").exists()  # a reminder writes no report
+
+
+def test_send_due_in_english_counts_people_and_missed_periods_as_due_does(
+    owing: Path, bot: Bot
+) -> None:
+    """The reminder's heading names what the 1 counts (not "21, by 1"), and its missed
+    check-ins are months, as `okrdesk due` says them."""
+    env = {"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"}
+    args = ["--as-of", "2026-03-15", "--lang", "en", "-w", str(owing)]
+    done = CliRunner().invoke(cli, ["send", "--due", *args], env=env)
+    assert done.exit_code == 0, done.output
+    wecom = bot.received[0]["body"]["markdown"]["content"]
+    assert "Check-ins owed on 2026-03-15: 1, by 1 person\n" in wecom
+    assert "- T1.VISITS 客户回访 (team-a, every month, none yet, 2 months missed)" in wecom
+    due = CliRunner().invoke(cli, ["due", *args])
+    assert "Check-ins owed on 2026-03-15: 1, by 1 person." in due.output
+    assert "(none yet, 2 months missed)" in due.output
+
+
+def test_a_dry_run_counts_its_messages_in_english(owing: Path, bot: Bot) -> None:
+    env = {"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"}
+    args = ["send", "--due", "--dry-run", "--as-of", "2026-03-15", "--lang", "en"]
+    done = CliRunner().invoke(cli, [*args, "-w", str(owing)], env=env)
+    assert done.exit_code == 0, done.output
+    assert "branch-group (wecom): 1 message\n" in done.stdout
 
 
 def test_send_due_sends_nothing_when_nothing_is_owed(owing: Path, bot: Bot) -> None:

@@ -23,6 +23,7 @@ from okrdesk.delivery.message import Message
 from okrdesk.delivery.summary import summary
 from okrdesk.delivery.transport import Clock, DeliveryFailed, SystemClock
 from okrdesk.errors import BadInput, Said, ValidationFailed, printable
+from okrdesk.messages import counted
 from okrdesk.report.render import printable_copy
 from okrdesk.targets.settings import Channel
 
@@ -40,8 +41,8 @@ class Outcome:
         as it gave it)."""
         words = _SAID[lang]
         if self.error is None:
-            return words["sent"].format(name=self.channel.name, kind=self.channel.kind,
-                                        n=self.sent)  # fmt: skip
+            n = counted(self.sent, "message") if lang == "en" else self.sent
+            return words["sent"].format(name=self.channel.name, kind=self.channel.kind, n=n)
         said = words["error"].format(name=self.channel.name, kind=self.channel.kind,
                                      error=self.error.text(lang))  # fmt: skip
         if self.sent:
@@ -51,7 +52,7 @@ class Outcome:
 
 _SAID = {
     "en": {
-        "sent": "sent to {name} ({kind}): {n} message(s)",
+        "sent": "sent to {name} ({kind}): {n}",  # 1 message, 2 messages
         "error": "error: {name} ({kind}): {error}",
         "partly": "; {sent} of {parts} parts were sent before it failed",
         "none_owed": "No check-ins owed on {day}: nothing sent.",

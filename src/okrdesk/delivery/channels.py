@@ -11,6 +11,7 @@ from okrdesk.delivery.message import Message
 from okrdesk.delivery.transport import Clock, DeliveryFailed
 from okrdesk.delivery.webhook import Bot
 from okrdesk.errors import Said
+from okrdesk.messages import counted
 from okrdesk.targets.settings import Channel
 
 BOTS: Mapping[str, Bot] = {"wecom": wecom.BOT, "feishu": feishu.BOT, "dingtalk": dingtalk.BOT}
@@ -54,7 +55,7 @@ def dry_run(channel: Channel, message: Message, clock: Clock) -> list[str]:
     bot = BOTS[channel.kind]
     secret = MASK if channel.secret_env is not None else None
     requests = bot.requests(message, f"${channel.url_env}", secret, clock.time())
-    lines = [f"{channel.name} ({channel.kind}): {len(requests)} message(s)"]
+    lines = [f"{channel.name} ({channel.kind}): {counted(len(requests), 'message')}"]
     for request in requests:
         payload = {k: (MASK if k == "sign" else v) for k, v in request.body.items()}
         shown_url = _SECRET_QUERY.sub(lambda m: m.group(1) + MASK, request.url)

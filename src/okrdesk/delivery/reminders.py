@@ -12,7 +12,7 @@ from itertools import groupby
 
 from okrdesk.delivery.message import Message
 from okrdesk.engine.cadence import Owed
-from okrdesk.messages import ALERTS
+from okrdesk.messages import ALERTS, counted
 from okrdesk.report.templates import markdown_text as md
 
 _WORDS = {
@@ -28,11 +28,12 @@ _WORDS = {
     },
     "en": {
         "title": "Check-ins owed", "heading": "Check-ins owed on {day}: {n}, by {people}",
+        # {people} and {late}'s {n} are counted with their nouns: 1 person, 2 months.
         "person": "**{name}**: {n}, due by {due}",
         "person_late": "**{name}**: {n}, {late} late (owed since {since})",
         "no_lead": " (no lead in the plan)",
         "item": "- {kr} {title} ({subject}, every {cadence}, {last})",
-        "last": "last {day}", "never": "none yet", "late": ", {n} missed",
+        "last": "last {day}", "never": "none yet", "late": ", {n} missed",  # 2 months
         "how": "To check in: `okrdesk checkin KEY_RESULT VALUE --note TEXT`",
         "cut": "… the rest was not sent; run `okrdesk due` for all of it",
     },
@@ -42,7 +43,7 @@ _WORDS = {
 def reminders(owed: Sequence[Owed], day: dt.date, unit_name: str, lang: str) -> Message:
     """The reminder for everything owed on ``day``, grouped by who owes it."""
     words = _WORDS[lang]
-    people = len({(o.person, o.name) for o in owed})
+    people = _counted(len({(o.person, o.name) for o in owed}), "person", lang, "people")
     lines = [
         f"## {md(unit_name)} · {words['title']}",
         "",
@@ -71,7 +72,13 @@ def reminders(owed: Sequence[Owed], day: dt.date, unit_name: str, lang: str) -> 
 def _item(o: Owed, words: dict[str, str], lang: str) -> str:
     last = words["last"].format(day=o.last.isoformat()) if o.last else words["never"]
     if o.periods > 1:
-        last += words["late"].format(n=o.periods - 1)
+        last += words["late"].format(n=_counted(o.periods - 1, o.cadence.value, lang))
     cadence = ALERTS[f"cadence.{o.cadence.value}"][lang]
     return words["item"].format(kr=md(o.key_result), title=md(o.title), subject=md(o.subject),
                                 cadence=cadence, last=last)  # fmt: skip
+
+
+def _counted(n: int, noun: str, lang: str, plural: str | None = None) -> str:
+    """``n`` as the reminder says it: with its English noun (1 person, 2 months), in
+    Chinese the number, the sentence having its own measure word (1 人, 已缺 2 期)."""
+    return counted(n, noun, plural) if lang == "en" else str(n)
