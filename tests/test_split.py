@@ -77,7 +77,7 @@ def test_split_round_trips_a_commented_file(write_workspace: WriteWorkspace) -> 
     result = run(root, "split", "O1.KR1", "--unit", "branch")
     assert result.exit_code == 0, result.output
     # 100 over three teams in whole clients: 34 + 33 + 33, largest remainder first.
-    assert "  team-a  34 户" in result.output and "  total   100 户" in result.output
+    assert "  team-a  34 accts" in result.output and "  total   100 accts" in result.output
     after = (root / "targets" / "okrs.toml").read_text(encoding="utf-8")
     added = [
         line[1:]
@@ -109,7 +109,8 @@ def test_split_again_replaces_the_shares_in_place(
     refused = run(root, *by_weight)
     assert (refused.exit_code, refused.output) == (2, (
         "O1.KR1 already has figures in targets/okrs.toml that this split would replace:\n"
-        "  team-a: 34 户 → 50 户\n  team-b: 33 户 → 25 户\n  team-c: 33 户 → 25 户\n"
+        "  team-a: 34 accts → 50 accts\n  team-b: 33 accts → 25 accts\n"
+        "  team-c: 33 accts → 25 accts\n"
         "Nothing was changed. Add --replace to replace them.\n"
     ))  # fmt: skip
     assert (root / "targets" / "okrs.toml").read_bytes() == before
@@ -357,7 +358,7 @@ def test_split_on_the_sample_changes_only_its_own_tables(tmp_path: Path) -> None
     assert refused.returncode == 2
     assert refused.stderr.startswith(
         "O1.KR1 already has figures in targets/branch.toml that this split would replace:\n"
-        "  wm1: 160 户 → 120 户\n  wm2: 140 户 → 120 户\n  inst: 60 户 → 120 户\n"
+        "  wm1: 160 accts → 120 accts\n  wm2: 140 accts → 120 accts\n  inst: 60 accts → 120 accts\n"
     ), refused.stderr
     assert (root / "targets" / "branch.toml").read_bytes() == branch
     replaced, _ = sample_split(tmp_path, "O1.KR1", "--unit", "szft", "--replace")
@@ -440,7 +441,7 @@ def test_split_keeps_an_unusual_layout_byte_for_byte(write_workspace: WriteWorks
     refused = run(root, "split", "O1.KR2", "--unit", "branch")
     assert refused.output == (
         "O1.KR2 already has figures in targets/okrs.toml that this split would replace:\n"
-        "  team-a: 0.9 亿元 → 0.75 亿元\n  team-b: 0.6 亿元 → 0.75 亿元\n"
+        "  team-a: CNY 90m → CNY 75m\n  team-b: CNY 60m → CNY 75m\n"
         "Nothing was changed. Add --replace to replace them.\n"
     )
     assert _okrs(root).read_bytes() == after
@@ -464,7 +465,7 @@ def test_by_last_period_on_a_count_tracked_by_checkins(write_workspace: WriteWor
     result = run(root, "split", "O1.KR1", "--unit", "branch", "--by", "last-period",
                  "--as-of", "2026-04-01", "--dry-run")  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "  team-a  75 户\n  team-b  25 户\n  team-c  0 户\n" in result.output
+    assert "  team-a  75 accts\n  team-b  25 accts\n  team-c  0 accts\n" in result.output
 
 
 def test_by_last_period_over_a_named_period_counts_each_of_its_weeks(
@@ -487,10 +488,10 @@ def test_by_last_period_over_a_named_period_counts_each_of_its_weeks(
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == (
-        "O1.KR1 新增高净值客户: 100 户 for branch, split by what each achieved in 2026-03 "
+        "O1.KR1 新增高净值客户: 100 accts for branch, split by what each achieved in 2026-03 "
         "(2026-W10 – 2026-W13) over 3 members:"
     )
-    assert lines[1:4] == ["  team-a  73 户", "  team-b  27 户", "  team-c  0 户"]
+    assert lines[1:4] == ["  team-a  73 accts", "  team-b  27 accts", "  team-c  0 accts"]
     assert lines[5] == (
         "team-c: nothing achieved in 2026-03 (2026-W10 – 2026-W13), so no share; a longer "
         "--period (a quarter, last month) evens out a quiet stretch"
@@ -526,7 +527,7 @@ def test_by_last_period_on_a_metric_shares_by_each_member_s_sum_over_the_period(
                  "--period", "2026Q1", "--as-of", "2026-04-05", "--dry-run")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "achieved in 2026-Q1 (2026-W01 – 2026-W13)" in result.output
-    shown = dict(re.findall(r"^  (cm0\d)\s+(\d+) 户$", result.output, re.MULTILINE))
+    shown = dict(re.findall(r"^  (cm0\d)\s+(\d+) accts?$", result.output, re.MULTILINE))
     cm01 = round(1000 * sums["cm01"] / (sums["cm01"] + sums["cm02"]))
     assert shown == {"cm01": str(cm01), "cm02": str(1000 - cm01)}
 
@@ -548,7 +549,7 @@ def test_weights_may_be_typed_as_people_write_them(
     weights = tmp_path / "weights.toml"
     result = run(root, *args, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "  team-a  0 户\n  team-b  100 户\n  team-c  0 户\n" in result.output
+    assert "  team-a  0 accts\n  team-b  100 accts\n  team-c  0 accts\n" in result.output
     weights.write_text('team-a = "1,5"\n', encoding="utf-8")
     refused = run(root, *args)
     assert refused.output == (

@@ -481,6 +481,15 @@ def written(
     return figure(shown) + unit.symbol
 
 
+def said_back(unit: UnitOfMeasure, base_value: float | Decimal, lang: str) -> str:
+    """A figure a command confirms (one just checked in, a share a split writes): in
+    Chinese in ``unit`` as the target file writes it (4.3 亿元, 34 户); in English in the
+    words the report gives figures (CNY 430m, 34 accts, 0.1 pp), not 亿元, 户 or 百分点."""
+    if lang == "zh":
+        return format_in(unit, base_value)
+    return written(unit, base_value, lang, whole=unit.dimension is Dimension.COUNT)
+
+
 def unit_word(unit: UnitOfMeasure, lang: str) -> str:
     """The unit on its own, as a column of figures names it: in Chinese as the target
     files write it (亿元, 户, 百分点); in English the word the figures carry (CNY, accts,

@@ -13,7 +13,7 @@ from okrdesk.engine.pace import closes_on
 from okrdesk.errors import BadInput, printable
 from okrdesk.model import KeyResult, says_nothing
 from okrdesk.periods import local_time
-from okrdesk.units import UNITS, UnreadableFigure, format_in, parse_quantity
+from okrdesk.units import UNITS, UnreadableFigure, parse_quantity, said_back
 
 
 def record_checkin(
@@ -49,7 +49,7 @@ def record_checkin(
         count = len(store.checkins(kr.id, subject))
     words = _WORDS[lang]
     said = words["recorded"].format(
-        kr=kr.id, title=kr.title, value=format_in(kr.unit, base), subject=subject, day=day,
+        kr=kr.id, title=kr.title, value=said_back(kr.unit, base, lang), subject=subject, day=day,
         author=printable(author), count=count, id=checkin_id,
     )  # fmt: skip
     closing = closes_on(plan, kr)
@@ -188,7 +188,7 @@ def withdraw_checkin(
     kr = session.plan.key_results_by_id.get(withdrawn.key_result)
 
     def shown(value: float) -> str:
-        return format_in(kr.unit, value) if kr else f"{value:g}"
+        return said_back(kr.unit, value, lang) if kr else f"{value:g}"
 
     words = _WORDS[lang]
     said = words["withdrew"].format(

@@ -21,14 +21,14 @@ from okrdesk.engine.shares import Split, default_members, split_target, splittab
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.engine.windows import PeriodRun, home_day, window_figure
 from okrdesk.errors import BadInput, OkrdeskError, display_path
-from okrdesk.messages import display_width, padded
+from okrdesk.messages import counted, display_width, padded
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Grain, Period
 from okrdesk.store.reader import StoreReader
 from okrdesk.targets.period_words import period_named
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.write import CannotEdit, edit_key_result_tables, rewrite
-from okrdesk.units import UNITS, Dimension, UnreadableFigure, format_in, parse_quantity
+from okrdesk.units import UNITS, Dimension, UnreadableFigure, parse_quantity, said_back
 
 OVER = {"months": Grain.MONTH, "weeks": Grain.WEEK}
 
@@ -66,7 +66,7 @@ _SAID = {
         "dry_run": "Dry run: {path} was not changed.",
         "put_back": "the split would leave problems, so {path} was put back:\n{found}",
         "wrote": "Wrote {path}.",
-        "split": "{kr} {title}: {target} for {owner}, split {how} over {n} members:",
+        "split": "{kr} {title}: {target} for {owner}, split {how} over {members}:",
         "equal": "equally", "weight": "by weight",
         "last-period": "by what each achieved in {period}",
         "total": "total",
@@ -226,8 +226,8 @@ def _hand_set(kr: KeyResult, split: Split, over: str | None, lang: str) -> list[
     if old and old != new:
         for member in [*old, *(m for m in new if m not in old)]:
             if old.get(member) != new.get(member):
-                before = format_in(unit, old[member]) if member in old else said["none"]
-                after = format_in(unit, new[member]) if member in new else said["none"]
+                before = said_back(unit, old[member], lang) if member in old else said["none"]
+                after = said_back(unit, new[member], lang) if member in new else said["none"]
                 changed.append(f"  {member}: {before} → {after}")
     written = {p.period: p.fraction for p in kr.calendar}
     if over and written and written != dict(split.calendar):
@@ -320,15 +320,16 @@ def _describe(split: Split, how: str, over: str | None, lang: str) -> list[str]:
     kr = split.key_result
     unit = kr.unit
     lines = [said["split"].format(
-        kr=kr.id, title=kr.title, target=format_in(unit, unit.to_base(split.target)),
+        kr=kr.id, title=kr.title, target=said_back(unit, unit.to_base(split.target), lang),
         owner=split.owner, how=how, n=len(split.members),
+        members=counted(len(split.members), "member"),
     )]  # fmt: skip
     total_word = said["total"]
     width = max(display_width(m) for m in [*split.members, total_word])
     for member, value in split.members.items():
-        lines.append(f"  {padded(member, width)}  {format_in(unit, unit.to_base(value))}")
+        lines.append(f"  {padded(member, width)}  {said_back(unit, unit.to_base(value), lang)}")
     total = sum(split.members.values(), Decimal(0))
-    lines.append(f"  {padded(total_word, width)}  {format_in(unit, unit.to_base(total))}")
+    lines.append(f"  {padded(total_word, width)}  {said_back(unit, unit.to_base(total), lang)}")
     if over:
         due = ", ".join(f"{p} {float(f):.1%}" for p, f in split.calendar.items())
         lines.append(said["due"].format(over=said[over], due=due))

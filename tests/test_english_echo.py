@@ -1,0 +1,64 @@
+"""What `checkin` and `split` say back about a figure, read in English: in the words the
+report gives figures (CNY 430m, 34 accts, 0.1 pp), not the target file's 亿元, 户 or
+百分点; in Chinese as the target file writes it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from sample_workspace import OKRS, WriteWorkspace
+
+CHECKED_IN = (
+    OKRS
+    + """
+[[objectives.key_results]]
+id = "REV"
+title = "营业收入"
+target = 5.5
+unit = "亿元"
+
+[[objectives.key_results]]
+id = "SPREAD"
+title = "留存率波动"
+direction = "within"
+target = 0
+band = 1
+unit = "百分点"
+"""
+)
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)], catch_exceptions=False)
+
+
+def test_a_checkin_is_confirmed_in_the_report_s_words_in_english(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"okrs.toml": CHECKED_IN})
+    day = ["--date", "2026-03-31", "--by", "王芳"]
+    money = run(root, "checkin", "O1.REV", "4.3", *day, "--lang", "en")
+    assert money.output.startswith("O1.REV 营业收入: CNY 430m for branch as of 2026-03-31 by 王芳")
+    points = run(root, "checkin", "O1.SPREAD", "0.1", *day, "--lang", "en")
+    assert points.output.startswith("O1.SPREAD 留存率波动: 0.1 pp for branch as of")
+    withdrawn = run(root, "checkin", "--withdraw", "1", "--reason", "typo", "--lang", "en")
+    assert withdrawn.output.startswith("Withdrew check-in 1: O1.REV CNY 430m for branch as of")
+    chinese = run(root, "checkin", "O1.REV", "4.4", *day)
+    assert "4.4 亿元" in chinese.output
+
+
+def test_a_split_is_said_in_the_report_s_words_in_english(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    english = run(root, "split", "O1.KR1", "--unit", "branch", "--dry-run", "--lang", "en")
+    assert english.output.splitlines()[:3] == [
+        "O1.KR1 新增高净值客户: 360 accts for branch, split equally over 1 member:",
+        "  team-a  360 accts",
+        "  total   360 accts",
+    ]
+    chinese = run(root, "split", "O1.KR1", "--unit", "branch", "--dry-run")
+    assert "  team-a  360 户" in chinese.output
