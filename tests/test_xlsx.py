@@ -180,7 +180,7 @@ def demo_books(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     root = tmp_path_factory.mktemp("xlsx") / "demo"
     assert okrdesk("demo", str(root), "--as-of", DEMO_DAY).returncode == 0
-    found: dict[str, Any] = {}
+    found: dict[str, Any] = {"root": root}
     for lang in ("zh", "en"):
         out = root / f"{lang}.xlsx"
         done = okrdesk("report", "-w", str(root), "--as-of", DEMO_DAY, "--lang", lang, "-o",
@@ -319,10 +319,10 @@ def test_the_scores_sheet_has_every_month_as_markdown_does(demo_books: dict[str,
     sheet = demo_books["zh"]["月度考核"]
     head = [c.value for c in sheet[1]]
     months = [f"{m}月" for m in range(1, 11)]
-    assert head == ["编号", "成员", "考核方案", *months, "本期至今", "趋势"]
+    assert head == ["编号", "成员", "考核方案", *months, "11月至今", "趋势"]
     assert len(set(head)) == len(head)
     assert (
-        "| 成员 | 考核方案 | " + " | ".join(months) + " | 本期至今 | 趋势 |"
+        "| 成员 | 考核方案 | " + " | ".join(months) + " | 11月至今 | 趋势 |"
         in (demo_books["md-zh"])
     )
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2) if row[2].value}
@@ -342,7 +342,22 @@ def test_the_scores_sheet_has_every_month_as_markdown_does(demo_books: dict[str,
     ]
     assert sheet.column_dimensions["A"].width < 20  # the lines under it widen no column
     english = [c.value for c in demo_books["en"]["Monthly scores"][1]]
-    assert english[3:5] == ["Jan", "Feb"] and english[-2:] == ["This period to date", "Trend"]
+    assert english[3:5] == ["Jan", "Feb"] and english[-2:] == ["Nov to date", "Trend"]
+
+
+def test_the_to_date_column_is_named_by_its_month_as_the_terminal_names_it(
+    demo_books: dict[str, Any],
+) -> None:
+    """The text report heads the running month's column "Nov to date"; Markdown, HTML and
+    the workbook headed the same column "This period to date", leaving the reader of one
+    to guess which period it was."""
+    from test_report import AS_OF as DEMO_DAY
+
+    assert "| Oct | Nov to date | Trend |" in demo_books["md-en"]
+    html = okrdesk_report(demo_books["root"], DEMO_DAY, "en", "html")
+    assert "<th>Nov to date</th><th>Trend</th>" in html
+    text = okrdesk_report(demo_books["root"], DEMO_DAY, "en", "text")
+    assert "Nov to date" in text and "This period to date" not in text
 
 
 def test_the_budget_sheet_gives_overrides_and_costs_per_result(
@@ -404,3 +419,12 @@ def test_a_rate_shows_the_digits_the_report_writes(demo_books: dict[str, Any]) -
     # A share of the score or attainment keeps the report's digits too.
     about = {row[0].value: row[1] for row in demo_books["zh"]["概览"].iter_rows(min_row=2)}
     assert about["综合得分"].number_format == "0.0%"
+
+
+def okrdesk_report(root: Path, day: str, lang: str, format_name: str) -> str:
+    from test_report import okrdesk
+
+    done = okrdesk("report", "-w", str(root), "--as-of", day, "--lang", lang,
+                   "--format", format_name)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return str(done.stdout)

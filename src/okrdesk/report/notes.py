@@ -207,6 +207,20 @@ def score_trend(score: ReportScore) -> str:
     return TREND_MARK[score.trend]
 
 
+def running_period(report: Report) -> str | None:
+    """The scoring period the report's date falls in, scored to date (``2026-11``)."""
+    return next((s.current_period for s in report.scores if s.current_period), None)
+
+
+def to_date_heading(report: Report, lang: str) -> str:
+    """The to-date column's heading in every format: the period it holds (11月至今, Nov
+    to date); 本期至今 / This period to date when none is running."""
+    running = running_period(report)
+    if running is None:
+        return label(lang, "to_date")
+    return label(lang, "period_to_date", period=period_heading(running, lang))
+
+
 def period_heading(period: str, lang: str) -> str:
     """A score column's heading, short: 10月 / Oct for a month, else the period id."""
     rest = period.partition("-")[2]

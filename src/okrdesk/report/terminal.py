@@ -38,10 +38,12 @@ from okrdesk.report.notes import (
     members_listed,
     owed_text,
     period_heading,
+    running_period,
     score_trend,
     scores_by_policy,
     scores_legend,
     status_text,
+    to_date_heading,
     to_date_note,
     under_title,
     unlisted_text,
@@ -366,10 +368,7 @@ def _scores(report: Report, lang: str, width: int) -> TextTable | None:
 
 def _current_heading(report: Report, lang: str) -> str:
     """ "11月至今": the period the to-date column holds; "" when none is running."""
-    running = next((s.current_period for s in report.scores if s.current_period), None)
-    if running is None:
-        return ""
-    return label(lang, "period_to_date", period=period_heading(running, lang))
+    return "" if running_period(report) is None else to_date_heading(report, lang)
 
 
 def _member_width(report: Report) -> int:

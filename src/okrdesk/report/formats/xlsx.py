@@ -39,6 +39,7 @@ from okrdesk.report.notes import (
     score_periods,
     score_trend,
     scores_legend,
+    to_date_heading,
     to_date_note,
     under_title,
 )
@@ -287,7 +288,7 @@ def scores(report: Any) -> tuple[list[str], list[list[Cell]]]:
     words = _WORDS[lang]
     periods = score_periods(report)
     head = [words["id"], label(lang, "member"), label(lang, "policy"),
-            *(period_heading(p, lang) for p in periods), label(lang, "to_date"),
+            *(period_heading(p, lang) for p in periods), to_date_heading(report, lang),
             label(lang, "trend")]  # fmt: skip
     order = {policy: n for n, policy in enumerate(dict.fromkeys(s.policy for s in report.scores))}
     rows = []
