@@ -70,6 +70,14 @@ _WORDS = {
            "key_result": "Key results"},
 }  # fmt: skip
 
+
+def _named(lang: str, key: str) -> str:
+    """A sheet's name, or a heading over a count of the things it lists: the workbook's
+    own word (Key results, for many), else the report's (``messages.label``)."""
+    words = _WORDS[lang]
+    return words[key] if key in words else label(lang, key)
+
+
 # A cell: its value (str, a number or None) and, for a number, its number format.
 Cell = tuple[object, str | None]
 
@@ -272,7 +280,7 @@ def members(report: Any) -> tuple[list[str], list[list[Cell]]]:
     lang = report.lang
     words = _WORDS[lang]
     head = [label(lang, "rank"), words["id"], label(lang, "member"), words["kind"],
-            label(lang, "score"), label(lang, "off_track"), label(lang, "key_result")]  # fmt: skip
+            label(lang, "score"), label(lang, "off_track"), _named(lang, "key_result")]  # fmt: skip
     rows = [
         [(m.rank, "0"), (m.id, None), (m.name, None), (label(lang, f"unit_{m.kind}"), None),
          _share(m.score, score_text(m.score)), (m.off_track, "0"), (m.key_results, "0")]
@@ -395,8 +403,7 @@ def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
     formats: dict[str, Any] = {}
     for key, section in SECTIONS:
         head, rows = section(report)
-        name = _WORDS[report.lang][key] if key in _WORDS[report.lang] else label(report.lang, key)
-        sheet = book.add_worksheet(name[:31])
+        sheet = book.add_worksheet(_named(report.lang, key)[:31])
         sheet.freeze_panes(1, 0)
         widths = [width(h) for h in head]
         for column, text in enumerate(head):
