@@ -65,6 +65,18 @@ def test_a_zero_tick_is_written_in_the_scale_of_the_tick_above_it() -> None:
     assert ticks[0] == "0万" and ticks[1].endswith("万") and ticks[-1].endswith("亿"), ticks
 
 
+def test_a_zero_tick_of_a_count_is_plural_in_english() -> None:
+    """Ticks 0, 1 of a count of 次 read "0 times", "1 time": the zero took the words of
+    the tick above it and read "0 time"."""
+    none = key_result(metric=None, unit="次", direction="at_most", target=0.0, actual=0.0,
+                      expected=0.0, forecast=None, baseline=None,
+                      trend=(TrendPoint(dt.date(2026, 3, 31), 0.0),),
+                      milestones=(TrendPoint(START, 0.0), TrendPoint(END, 0.0)))  # fmt: skip
+    ticks = texts(chart(none, lang="en"), "tick y")
+    assert ticks[:2] == ["0 times", "1 time"], ticks
+    assert texts(chart(none), "tick y")[:2] == ["0次", "1次"]
+
+
 def test_the_target_the_due_curve_today_and_the_latest_value_are_drawn_and_labelled() -> None:
     svg = chart(key_result())
     assert texts(svg, "label goal") == ["目标值 45亿"]

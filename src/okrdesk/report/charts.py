@@ -165,11 +165,15 @@ def _ticks(
     result: ReportKeyResult, low: float, high: float, step: float, lang: str
 ) -> list[tuple[float, str]]:
     """Each tick of the value axis with its label, written as the report writes figures;
-    a zero in the scale of the tick after it (0万 under 2,000万, not 0亿)."""
+    a zero of money in the scale of the tick after it (0万 under 2,000万, not 0亿). Only
+    money is written in scales: a count's zero keeps its own words (0 times, not the
+    1 time above it)."""
     unit = UNITS[result.unit]
     whole = unit.dimension is Dimension.COUNT
     ticks = [round(low + i * step, 12) for i in range(round((high - low) / step) + 1)]
     labels = [written(unit, tick, lang, whole=whole) for tick in ticks]
+    if unit.dimension is not Dimension.MONEY:
+        return list(zip(ticks, labels, strict=True))
     for at, tick in enumerate(ticks[:-1]):
         if tick == 0 and (scale := _FIGURE_IN.fullmatch(labels[at + 1])) is not None:
             labels[at] = f"{scale[1]}0{scale[2]}"
