@@ -380,6 +380,17 @@ def test_the_budget_sheet_gives_overrides_and_costs_per_result(
     assert english[8] == "Cost per result" and english[-1] == "Overridden"
 
 
+def test_an_english_cost_per_result_is_per_one_of_what_the_figures_count(
+    demo_books: dict[str, Any],
+) -> None:
+    """O1.KR1 achieved 281 accts; its cost was "CNY 5.07k per client", a word the English
+    report gives products per client (1.65 per client), not accounts."""
+    events = next(r for r in demo_books["en"]["Budget"].iter_rows(min_row=2, values_only=True)
+                  if r[0] == "events")  # fmt: skip
+    assert events[8].startswith("O1.KR1: CNY 5.07k per acct\nO1.KR2: CNY 88.67k per CNY 100m")
+    assert "O1.KR1: CNY 5.07k per acct, O1.KR2: CNY 88.67k per CNY 100m" in demo_books["md-en"]
+
+
 def shown_percent(value: float, number_format: str) -> str:
     """What Excel shows of ``value`` under a percent format (0.0% or 0.00%), rounded
     half-up as the report rounds."""

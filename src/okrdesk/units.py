@@ -490,6 +490,22 @@ def said_back(unit: UnitOfMeasure, base_value: float | Decimal, lang: str) -> st
     return written(unit, base_value, lang, whole=unit.dimension is Dimension.COUNT)
 
 
+def per_one(unit: UnitOfMeasure) -> str:
+    """One of ``unit`` in English, as a cost per result names it after "per": in the
+    words the unit's figures carry, in the singular (CNY 100m, acct, 10k accts, pp, pt),
+    never the target file's symbol (万户, 分)."""
+    if unit.dimension is Dimension.MONEY:
+        return {1: "CNY", 10**4: "CNY 10k", 10**8: "CNY 100m"}[int(unit.factor)]
+    if unit.dimension is Dimension.COUNT:
+        word = _EN_COUNTS.get(unit.symbol, "") or "items"
+        return f"10k {word}" if unit.factor == 10**4 else _EN_ONE.get(word, word)
+    if unit.dimension is Dimension.FRACTION:
+        return "‰" if _permille(unit) else "pp" if unit.factor == Decimal("0.01") else "100 pp"
+    if unit.dimension is Dimension.SCORE:
+        return "pt"
+    return f"1{written(unit, 1, 'en').removeprefix('1')}"  # 1x, 1 per client
+
+
 def unit_word(unit: UnitOfMeasure, lang: str) -> str:
     """The unit on its own, as a column of figures names it: in Chinese as the target
     files write it (亿元, 户, 百分点); in English the word the figures carry (CNY, accts,

@@ -59,6 +59,7 @@ from okrdesk.report.document import (
 )
 from okrdesk.report.numbers import money
 from okrdesk.store.reader import StoreReader
+from okrdesk.units import per_one
 
 
 def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | None:
@@ -260,12 +261,6 @@ def _due_curve(plan: Plan, p: KeyResultProgress) -> tuple[TrendPoint, ...]:
     )  # fmt: skip
 
 
-_EN_PER = {
-    "元": "CNY", "万元": "CNY 10k", "亿元": "CNY 100m", "户": "client", "人": "person",
-    "单": "deal", "场": "event", "次": "time", "笔": "transaction", "家": "firm", "个": "item",
-}  # fmt: skip
-
-
 def cost_per_unit(plan: Plan, kr_id: str, per_base: float) -> float:
     """元 per one unit of the key result as its target is written (per 亿元, per 户)."""
     return per_base * float(plan.key_results_by_id[kr_id].unit.factor)
@@ -273,10 +268,10 @@ def cost_per_unit(plan: Plan, kr_id: str, per_base: float) -> float:
 
 def cost_text(plan: Plan, kr_id: str, per_base: float, lang: str) -> str:
     """A cost per result as the budget table writes it: ``9.26万/亿元``, ``CNY 5.07k per
-    client``."""
-    symbol = plan.key_results_by_id[kr_id].unit.symbol
+    acct``."""
+    unit = plan.key_results_by_id[kr_id].unit
     shown = money(cost_per_unit(plan, kr_id, per_base), lang)
-    return f"{shown}/{symbol}" if lang == "zh" else f"{shown} per {_EN_PER.get(symbol, symbol)}"
+    return f"{shown}/{unit.symbol}" if lang == "zh" else f"{shown} per {per_one(unit)}"
 
 
 def _costs(plan: Plan, lp: LineProgress, lang: str) -> tuple[ReportCost, ...]:
