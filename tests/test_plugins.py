@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
+from okrdesk.messages import display_width
 from okrdesk.model import (
     DimensionLabels,
     Direction,
@@ -712,3 +713,33 @@ def test_load_plan_with_the_host_catalog(write_workspace: WriteWorkspace) -> Non
     root = write_workspace()
     host = PluginHost(root / "plugins", entry_points=False, workspace_code=True).load()
     assert load_plan(root, host.metrics).problems == ()
+
+
+LABELS = ("新增高净值客户", "投诉率", "佣金收入")
+"""The test plugin's metrics' Chinese labels, in the order it lists them."""
+
+
+def _label_columns(listing: str) -> tuple[list[str], set[int]]:
+    """The unit of each of the test plugin's metrics, and the terminal columns their
+    labels start at."""
+    lines = [next(line for line in listing.splitlines() if f" {label} / " in line)
+             for label in LABELS]  # fmt: skip
+    units = [line.split()[2] for line in lines]
+    starts = {display_width(line[: line.index(f" {label} / ")]) for line, label in
+              zip(lines, LABELS, strict=True)}  # fmt: skip
+    return units, starts
+
+
+def test_the_listing_names_units_in_the_reader_s_language_in_aligned_columns(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """In English a metric's unit is the word its figures carry (accts, ‰, CNY), not 户
+    or 元; in either language the labels start in one column, where a two-column 元
+    pushed its label one column right of the ‰ one's."""
+    root = write_workspace()
+    english = CliRunner().invoke(cli, ["plugins", "--lang", "en", "-w", str(root)]).output
+    units, starts = _label_columns(english)
+    assert units == ["accts", "‰", "CNY"] and len(starts) == 1, english
+    chinese = CliRunner().invoke(cli, ["plugins", "-w", str(root)]).output
+    units, starts = _label_columns(chinese)
+    assert units == ["户", "‰", "元"] and len(starts) == 1, chinese

@@ -7,10 +7,12 @@ from typing import Any
 
 from okrdesk.app.session import consented, open_plugins
 from okrdesk.errors import BadInput, Said
+from okrdesk.messages import display_width, padded
 from okrdesk.model import MetricSpec
 from okrdesk.plugins.manager import BUILTIN, ENTRY_POINT, LOCAL, PluginHost, PluginRecord
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.settings import open_workspace
+from okrdesk.units import unit_word
 
 
 def load_plugins(
@@ -47,7 +49,7 @@ _SAID = {
            BUILTIN: "内置", ENTRY_POINT: "已安装的包", LOCAL: "工作区文件"},
 }  # fmt: skip
 """The listing's own words in each language (metric kinds, names and labels are as
-plugins and okrdesk.toml spell them)."""
+plugins and okrdesk.toml spell them; a unit as the reports write it, ``units.unit_word``)."""
 
 
 def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list[str]:
@@ -55,6 +57,8 @@ def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list
     (the errors it wrote among them) in ``lang``, a plugin's own as it gave them."""
     words = _SAID[lang]
     lines = [] if host.records else [words["none"]]
+    unit_width = max((display_width(unit_word(s.unit, lang)) for s in host.metrics.values()),
+                     default=0)  # fmt: skip
     for r in chosen(host, name, lang):
         named = f"{r.name} {r.version}" if r.version else r.name
         origin = words.get(r.origin, r.origin)
@@ -62,7 +66,8 @@ def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list
         for metric in r.metrics:
             spec = host.metrics[metric]
             lines.append(
-                f"    {metric:<28} {spec.kind.value:<6} {spec.unit.symbol:<4} "
+                f"    {metric:<28} {spec.kind.value:<6} "
+                f"{padded(unit_word(spec.unit, lang), max(unit_width, 4))} "
                 f"{spec.label_zh} / {spec.label_en}"
             )
         for name in r.formats:
