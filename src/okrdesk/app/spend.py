@@ -288,7 +288,7 @@ _WORDS = {
         "none": "No spending recorded.",
         "columns": "id|date|line|amount (CNY)|signed by / note",
         "reverses": "[reverses {id}]", "reversed_by": "[reversed by {id}]",
-        "override": "[override: {reason}]",
+        "override": "[Overridden: {reason}]",  # as the report's budget table has it
         "net": "net, {n} entries", "net_one": "net, 1 entry",
     },
     "zh": {
