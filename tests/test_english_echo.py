@@ -62,3 +62,15 @@ def test_a_split_is_said_in_the_report_s_words_in_english(
     ]
     chinese = run(root, "split", "O1.KR1", "--unit", "branch", "--dry-run")
     assert "  team-a  360 户" in chinese.output
+
+
+def test_spend_add_s_help_says_the_amount_it_says_back_is_in_cny_in_english(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """It said the message was in 万元, while the English one is in CNY thousands."""
+    root = write_workspace()
+    said = run(root, "spend", "add", "training", "1.5", "--signed-by", "王芳", "--date",
+               "2026-03-02", "--lang", "en").output  # fmt: skip
+    assert said.startswith("Recorded CNY 15k on training")
+    usage = " ".join(run(root, "spend", "add", "--help").output.split())
+    assert "The message says what was recorded, in 万 (in CNY thousands in English)." in usage

@@ -206,7 +206,7 @@ def spend_add(
     AMOUNT is in the line's unit (万元 unless the target file says otherwise:
     12 is 12万), or carries its own: 1.2亿, 3,500元, 12.5万元; it is positive
     and at most 100亿元 (a correction is a reversal: `okrdesk spend reverse`).
-    The message says what was recorded, in 万元.
+    The message says what was recorded, in 万 (in CNY thousands in English).
     Every --signed-by is a person in the plan (by name or id) or in
     [budget] signers; names are compared ignoring case, width and invisible
     characters. Lines marked as market activities need two different
