@@ -53,7 +53,7 @@ SUBPROCESS = {
 }
 DEFAULT_TIMEOUT = 60.0
 
-SUMMARY = re.compile(r"(\d+) problems? in (\d+) files?\.")
+SUMMARY = re.compile(r"(?P<files>\d+) files? checked, (?P<problems>\d+) problems?\.")
 PROBLEM_LINE = re.compile(r"[^\s:][^:]*(?::\d+)?: \S")
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 KNOWN_BULLET = re.compile(r"- ([a-z0-9][a-z0-9-]*):")
@@ -207,9 +207,9 @@ def test_broken_workspace_is_rejected(name: str, tmp_path: Path) -> None:
     assert summary, f"the last line is not the count of problems\n{shown}"
     # A problem's source line and caret follow it, indented.
     problems = [line for line in lines[:-1] if not line.startswith(("warning: ", " "))]
-    assert len(problems) == int(summary.group(1)), f"one line per problem\n{shown}"
+    assert len(problems) == int(summary["problems"]), f"one line per problem\n{shown}"
     files = [p for p in (workspace / "targets").glob("*.toml") if p.is_file()]
-    assert int(summary.group(2)) == len(files), shown
+    assert int(summary["files"]) == len(files), shown
     for line in problems:
         assert PROBLEM_LINE.match(line), f"not a FILE:LINE: problem line: {line!r}\n{shown}"
     assert not CONTROL.search(run.stdout), f"raw control characters printed\n{shown}"

@@ -260,7 +260,7 @@ CASES = {
         '[budget]\ntotal = 100  # <-\n[[budget.lines]]\nid = "x"\nname = "x"\n'
         'owner = "branch"\namount = 120\n',
         "budget.total",
-        "the budget lines add up to 120万元, more than the total of 100万元",
+        "the budget lines add up to CNY 1,200k, more than the total of CNY 1,000k",
     ),
     "budget line linked to an unknown key result": (
         "budget.toml",
