@@ -621,7 +621,7 @@ def test_a_withdrawal_says_which_check_in_counts_now(money: Path) -> None:
     )
     last = run(money, "checkin", "--withdraw", "1", "--reason", "口径不对", "--lang", "en")
     assert last.output == (
-        "Withdrew check-in 1: O1.REV 1.1 亿元 for branch as of 2026-03-31. It stays in the "
+        "Withdrew check-in 1: O1.REV CNY 110m for branch as of 2026-03-31. It stays in the "
         "history and counts for nothing; branch has no check-in of it left, so it shows no "
         "figure until the next one.\n"
     )

@@ -604,10 +604,10 @@ def test_a_target_that_is_the_sum_of_its_members_is_split_as_that_sum(
     root = write_workspace({"okrs.toml": MEMBERS_ONLY, "org.toml": THREE_TEAMS})
     over = run(root, "split", "O1.KR1", "--unit", "branch", "--over", "months")
     assert over.exit_code == 2, over.output  # equal shares would change the members'
-    assert "  team-a: 60 户 → 40 户\n" in over.output
+    assert "  team-a: 60 accts → 40 accts\n" in over.output
     result = run(root, "split", "O1.KR1", "--unit", "branch", "--over", "months", "--replace")
     assert result.exit_code == 0, result.output
-    assert "O1.KR1 新增高净值客户: 120 户 for branch, split equally over 3 members:" in (
+    assert "O1.KR1 新增高净值客户: 120 accts for branch, split equally over 3 members:" in (
         result.output
     )
     kr = open_session(root).plan.key_results_by_id["O1.KR1"]
