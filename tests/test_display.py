@@ -366,3 +366,19 @@ def test_the_pace_an_alert_gives_reads_as_computed() -> None:
     assert alert_text("kr.off_track", "en", {**about, "pace": 0.8}).endswith(
         "at 80.0% of the pace due"
     )
+
+
+def test_a_breached_guardrail_says_its_figure_and_the_limit_it_went_past() -> None:
+    about = {"kr": "C1.KR3", "title": "客户 NPS"}
+    score, rate = UNITS["分"], UNITS["%"]
+    floor = {**about, "actual": Quantity(score, 58), "limit": Quantity(score, 60)}
+    assert alert_text("kr.breached_at_least", "zh", floor) == "C1.KR3 客户 NPS：58分，低于下限 60分"
+    assert alert_text("kr.breached_at_least", "en", floor).endswith(
+        ": 58 pts, below its floor of 60 pts"
+    )
+    band = {**about, "actual": Quantity(rate, 0.118), "limit": Quantity(rate, 0.10),
+            "band": Quantity(rate, 0.01, points=True)}  # fmt: skip
+    assert alert_text("kr.breached_within", "zh", band).endswith(
+        "：11.8%，超出 10% ± 1百分点 的范围"
+    )
+    assert alert_text("kr.breached_within", "en", band).endswith(": 11.8%, outside 10% ± 1 pp")

@@ -308,6 +308,18 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "{kr} {title}: the limit is breached",
         "zh": "{kr} {title}：已超限",
     },
+    "kr.breached_at_most": {
+        "en": "{kr} {title}: {actual}, above its limit of {limit}",
+        "zh": "{kr} {title}：{actual}，超过上限 {limit}",
+    },
+    "kr.breached_at_least": {
+        "en": "{kr} {title}: {actual}, below its floor of {limit}",
+        "zh": "{kr} {title}：{actual}，低于下限 {limit}",
+    },
+    "kr.breached_within": {
+        "en": "{kr} {title}: {actual}, outside {limit} ± {band}",
+        "zh": "{kr} {title}：{actual}，超出 {limit} ± {band} 的范围",
+    },
     "kr.no_data": {
         "en": "{kr} {title}: no data yet for {subject} (metric {metric})",
         "zh": "{kr} {title}：{subject} 暂无数据（指标 {metric}）",

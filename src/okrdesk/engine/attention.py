@@ -60,6 +60,7 @@ from okrdesk.engine.tree_targets import owner_of
 from okrdesk.errors import Said
 from okrdesk.messages import ALERTS, alert_text, named_periods
 from okrdesk.model import (
+    Direction,
     KeyResult,
     MetricKind,
     MetricSpec,
@@ -260,6 +261,18 @@ def _judged(engine: Engine, scope: str, inside: set[str]) -> list[KeyResultProgr
     return found
 
 
+def _breached(p: KeyResultProgress, about: dict[str, object]) -> Alert:
+    """A guardrail breached, with the figure and the limit it went past: ``0.21‰，超过上限
+    0.15‰``, not only that it did."""
+    kr, actual, limit = p.key_result, p.actual.value, p.target.value
+    if actual is None or limit is None:
+        return Alert(Level.ERROR, "breached", kr.id, "kr.breached", about)
+    params = {**about, "actual": Quantity(kr.unit, actual), "limit": Quantity(kr.unit, limit)}
+    if kr.direction is Direction.WITHIN:
+        params["band"] = Quantity(kr.unit, float(kr.band or 0), points=True)
+    return Alert(Level.ERROR, "breached", kr.id, f"kr.breached_{kr.direction.value}", params)
+
+
 def _key_result_alerts(
     engine: Engine, scope: str, inside: set[str], latest: Mapping[str, dt.date | None]
 ) -> list[Alert]:
@@ -300,7 +313,7 @@ def _key_result_alerts(
                        "short": Quantity(kr.unit, -p.margin, points=True)})
             )  # fmt: skip
         elif p.status is Status.BREACHED:
-            found.append(Alert(Level.ERROR, "breached", kr.id, "kr.breached", about))
+            found.append(_breached(p, about))
         elif p.status is Status.NO_DATA and kr.metric is not None and kr.metric in sources:
             found.append(
                 Alert(Level.WARNING, "no_data", kr.id, "kr.no_data",
