@@ -343,7 +343,7 @@ def test_check_speaks_the_language_asked_for(checked_in: Path) -> None:
             "O1.REV、O1.CONV、O1.LEADS") in zh.output  # fmt: skip
     assert zh.output.splitlines()[-1] == "1 项需要关注。"
     assert not re.search(r"STALE|ERROR|WARNING|need attention|last check-in", zh.output)
-    assert ("STALE      3 key results: last check-in 2026-06-30, none since in a whole week: "
+    assert ("STALE      3 key results: no check-in for a whole week since 2026-06-30: "
             "O1.REV, O1.CONV, O1.LEADS") in en.output  # fmt: skip
     assert en.output.splitlines()[-1] == "1 thing needs attention."
     assert run(checked_in, "check", "--as-of", "2026-06-30").output == ""

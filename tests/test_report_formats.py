@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from okrdesk.cli import cli
 from okrdesk.messages import label, status
 from okrdesk.plugins import ReportFormat
-from okrdesk.report import cells
+from okrdesk.report import cells, notes
 from okrdesk.report.document import ReportKeyResult
 from okrdesk.report.numbers import ledger, money, percent, ratio
 from okrdesk.units import parse_money
@@ -57,10 +57,7 @@ def figures(report: dict[str, Any]) -> list[str]:
     for objective in report["objectives"]:
         found.append(percent(objective["score"]))
         if objective.get("capped"):
-            capped = label(lang, "list_sep").join(objective["capped"])
-            found.append(
-                label(lang, "capped", krs=capped, cap=percent(report["attainment_cap"], 0))
-            )
+            found.append(notes.capped_line(objective["capped"], report["attainment_cap"], lang))
         for raw in objective["key_results"]:
             kr = _key_result(raw)
             found += [cells.value(kr, kr.actual, lang), cells.value(kr, kr.target, lang),

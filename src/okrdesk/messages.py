@@ -366,11 +366,11 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{kr} {title}：尚无打卡记录",
     },
     "checkin.stale": {
-        "en": "{kr} {title}: last check-in {day}, none since in a whole {cadence}",
+        "en": "{kr} {title}: no check-in for a whole {cadence} since {day}",
         "zh": "{kr} {title}：最近一次打卡在 {day}，已整{cadence}未打卡",
     },
     "checkin.stale_many": {
-        "en": "{n} key results: last check-in {day}, none since in a whole {cadence}: {krs}",
+        "en": "{n} key results: no check-in for a whole {cadence} since {day}: {krs}",
         "zh": "{n} 项关键结果最近一次打卡在 {day}，已整{cadence}未打卡：{krs}",
     },
     "cadence.week": {"en": "week", "zh": "周"},

@@ -5,7 +5,7 @@ what "to date" means in the scores table."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from decimal import Decimal
 from typing import TypeVar
 
@@ -65,9 +65,15 @@ def capped_story(objective: ReportObjective, cap: float, lang: str) -> str:
     """ "得分中 C1.KR3 按上限 120% 计": the key results the objective's score counts at
     the plan's ``attainment_cap`` rather than at the attainment their row shows, so that
     the score can be worked out from the rows."""
-    if not objective.capped:
-        return ""
-    krs = label(lang, "list_sep").join(objective.capped)
+    return capped_line(objective.capped, cap, lang) if objective.capped else ""
+
+
+def capped_line(capped: Sequence[str], cap: float, lang: str) -> str:
+    """``capped_story``'s line for the key results ``capped``."""
+    if lang == "en" and len(capped) > 1:  # "C1.KR3, O1.KR2 and P.EMPTY"
+        krs = f"{', '.join(capped[:-1])} and {capped[-1]}"
+    else:
+        krs = label(lang, "list_sep").join(capped)
     return label(lang, "capped", krs=krs, cap=percent(cap, 0))
 
 
