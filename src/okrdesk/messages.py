@@ -20,7 +20,7 @@ from okrdesk.units import Quantity, exact, in_percent, percentage
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "figures_through": "数据截至 {through}：{period} 含 {day} 之后的日子，不计入",
-        "closed_through": "检查点按截至 {day} 的数据判定（该周期含 {closed} 之后的日子）",
+        "closed_through": "检查点按截至 {day} 的数据判定（{closed} 所在的周期跨过该日，不计入）",
         "counted_through": "此指标各周期的数字在周期结束后仍会变动：这里是截至 {through} "
                            "采集到的数字，并非当日的数字",
         "as_of": "截至", "phase": "阶段", "days_left": "剩余 {n} 天", "score": "综合得分",
@@ -82,7 +82,8 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "en": {
         "figures_through": "Figures through {through}: {period} holds days after {day}",
-        "closed_through": "Judged on figures through {day} (its period runs past {closed})",
+        "closed_through": "Judged on figures through {day}, without the period holding "
+                          "{closed}, which runs past it",
         "counted_through": "Its figures go on changing after their periods end: this is "
                            "the figure as collected through {through}, not as it stood then",
         "as_of": "As of", "phase": "Phase", "days_left": "{n} days left", "score": "Score",
