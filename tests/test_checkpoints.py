@@ -63,7 +63,7 @@ def test_explain_shows_the_figure_a_closed_checkpoint_is_reported_with(workspace
     assert closed["closed_through"] == "2026-03-29"
     assert (closed["due"], closed["expected"]) == (1.0, 20)
     text = run(workspace, "report", "--as-of", AS_OF).output
-    assert "检查点按截至 2026-03-29 的数据判定（2026-03-31 所在的周期跨过该日，不计入）" in text
+    assert "检查点按截至 2026-03-29 的数据判定（2026-03-31 所在周期未完，不计入）" in text
     # A check-in, dated by its day, is not cut.
     assert reported(workspace, "O1.LEADS")["closed_through"] is None
     explained = run(workspace, "explain", "O1.Q1HNW", "--as-of", AS_OF).output.splitlines()

@@ -20,7 +20,7 @@ from okrdesk.units import Quantity, exact, in_percent, percentage
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
         "figures_through": "数据截至 {through}：{period} 含 {day} 之后的日子，不计入",
-        "closed_through": "检查点按截至 {day} 的数据判定（{closed} 所在的周期跨过该日，不计入）",
+        "closed_through": "检查点按截至 {day} 的数据判定（{closed} 所在周期未完，不计入）",
         "counted_through": "此指标各周期的数字在周期结束后仍会变动：这里是截至 {through} "
                            "采集到的数字，并非当日的数字",
         "as_of": "截至", "phase": "阶段", "days_left": "剩余 {n} 天", "score": "综合得分",
