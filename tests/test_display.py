@@ -342,7 +342,7 @@ def test_check_speaks_the_language_asked_for(checked_in: Path) -> None:
     assert ("数据过期   3 项关键结果最近一次打卡在 2026-06-30，已整周未打卡："
             "O1.REV、O1.CONV、O1.LEADS") in zh.output  # fmt: skip
     assert zh.output.splitlines()[-1] == "1 项需要关注。"
-    assert not re.search(r"STALE|ERROR|WARNING|need attention|last check-in", zh.output)
+    assert not re.search(r"STALE|ERROR|WARNING|need attention|no check-in", zh.output)
     assert ("STALE      3 key results: no check-in for a whole week since 2026-06-30: "
             "O1.REV, O1.CONV, O1.LEADS") in en.output  # fmt: skip
     assert en.output.splitlines()[-1] == "1 thing needs attention."
