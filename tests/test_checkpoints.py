@@ -117,3 +117,18 @@ def test_a_checkpoint_missed_on_its_date_needs_attention(workspace: Path) -> Non
         run(workspace, "report", "--as-of", "2026-03-31", "--format", "json").stdout
     )
     assert not [a for a in before["alerts"] if a["kind"] == "missed"]
+
+
+def test_a_checkpoint_missed_long_ago_is_told_not_alarmed(workspace: Path) -> None:
+    # Through the phase after its date (Q2, to 30 June) LEADS's shortfall needs
+    # attention; in Q3 it is told (its row and its score keep it): `check` still lists it.
+    def missed(day: str) -> list[str]:
+        shown = run(workspace, "report", "--as-of", day, "--format", "json").stdout
+        return [a["level"] for a in json.loads(shown)["alerts"] if a["kind"] == "missed"]
+
+    assert missed("2026-06-30") == ["warning"]
+    assert missed("2026-07-01") == ["info"]
+    checked = CliRunner().invoke(
+        cli, ["check", "--as-of", "2026-07-01", "--lang", "en", "-w", str(workspace)]
+    )
+    assert "MISSED     O1.LEADS" in checked.output

@@ -261,6 +261,18 @@ def _judged(engine: Engine, scope: str, inside: set[str]) -> list[KeyResultProgr
     return found
 
 
+def _missed_level(engine: Engine, closed: dt.date | None) -> Level:
+    """A checkpoint missed needs attention through the phase after its date; later it is
+    told (its row and its score keep it): Q1's shortfall does not head November's first
+    screen. The plan's own end, and a checkpoint with no phase after it, stay warnings."""
+    if closed is None:
+        return Level.WARNING
+    after = [phase for phase in engine.plan.phases if phase.start > closed]
+    if not after or engine.as_of <= min(after, key=lambda phase: phase.start).end:
+        return Level.WARNING
+    return Level.INFO
+
+
 def _breached(p: KeyResultProgress, about: dict[str, object]) -> Alert:
     """A guardrail breached, with the figure and the limit it went past: ``0.21‰，超过上限
     0.15‰``, not only that it did."""
@@ -308,7 +320,7 @@ def _key_result_alerts(
             # A checkpoint past its date, short of its target: nothing is due any more,
             # but its score keeps the shortfall, so the reader is told what it was.
             found.append(
-                Alert(Level.WARNING, "missed", kr.id, "kr.missed",
+                Alert(_missed_level(engine, p.closed), "missed", kr.id, "kr.missed",
                       {**about, "day": p.closed or engine.plan.end,
                        "short": Quantity(kr.unit, -p.margin, points=True)})
             )  # fmt: skip
