@@ -261,16 +261,15 @@ def _judged(engine: Engine, scope: str, inside: set[str]) -> list[KeyResultProgr
     return found
 
 
-def _missed_level(engine: Engine, closed: dt.date | None) -> Level:
-    """A checkpoint missed needs attention through the phase after its date; later it is
-    told (its row and its score keep it): Q1's shortfall does not head November's first
-    screen. The plan's own end, and a checkpoint with no phase after it, stay warnings."""
+def _still_pressing(engine: Engine, closed: dt.date | None) -> bool:
+    """Whether a checkpoint missed on ``closed`` still needs attention: through the phase
+    after its date; later it is told (its row and its score keep it), and Q1's shortfall
+    does not head November's first screen. The plan's own end, and a checkpoint with no
+    phase after it, always do."""
     if closed is None:
-        return Level.WARNING
+        return True
     after = [phase for phase in engine.plan.phases if phase.start > closed]
-    if not after or engine.as_of <= min(after, key=lambda phase: phase.start).end:
-        return Level.WARNING
-    return Level.INFO
+    return not after or engine.as_of <= min(after, key=lambda phase: phase.start).end
 
 
 def _breached(p: KeyResultProgress, about: dict[str, object]) -> Alert:
@@ -319,11 +318,13 @@ def _key_result_alerts(
         elif p.status is Status.MISSED and p.margin is not None:
             # A checkpoint past its date, short of its target: nothing is due any more,
             # but its score keeps the shortfall, so the reader is told what it was.
+            params = {**about, "day": p.closed or engine.plan.end,
+                      "short": Quantity(kr.unit, -p.margin, points=True)}  # fmt: skip
             found.append(
-                Alert(_missed_level(engine, p.closed), "missed", kr.id, "kr.missed",
-                      {**about, "day": p.closed or engine.plan.end,
-                       "short": Quantity(kr.unit, -p.margin, points=True)})
-            )  # fmt: skip
+                Alert(Level.WARNING, "missed", kr.id, "kr.missed", params)
+                if _still_pressing(engine, p.closed)
+                else Alert(Level.INFO, "missed", kr.id, "kr.missed", params)
+            )
         elif p.status is Status.BREACHED:
             found.append(_breached(p, about))
         elif p.status is Status.NO_DATA and kr.metric is not None and kr.metric in sources:
