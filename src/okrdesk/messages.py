@@ -293,6 +293,21 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "{kr} {title}: {count} shares missed on {day}, the furthest short {members}{more}",
         "zh": "{kr} {title}：{count} 个分解目标 {day} 截止未达成，差得最多的是 {members}{more}",
     },
+    "kr.member_breached": {
+        "en": "{kr} {title}: {member}'s share breached {figures}",
+        "zh": "{kr} {title}：{member}的分解目标超限{figures}",
+    },
+    "kr.members_breached": {
+        "en": "{kr} {title}: {count} shares breached, the furthest out {members}{more}",
+        "zh": "{kr} {title}：{count} 个分解目标超限，超得最多的是 {members}{more}",
+    },
+    # A member's share past its limit, after its name (kr.member(s)_breached).
+    "kr.past_limit_at_most": {"en": "({actual} against a limit of {limit})",
+                              "zh": "（{actual}，上限 {limit}）"},
+    "kr.past_limit_at_least": {"en": "({actual} against a floor of {limit})",
+                               "zh": "（{actual}，下限 {limit}）"},
+    "kr.past_limit_within": {"en": "({actual} outside {limit} ± {band})",
+                             "zh": "（{actual}，超出 {limit} ± {band} 的范围）"},
     "kr.below_baseline": {
         "en": "{kr} {title}: off track, below where it started",
         "zh": "{kr} {title}：落后，低于起点（基线）",

@@ -348,6 +348,7 @@ def _member_alerts(engine: Engine, scope: str) -> list[Alert]:
         shares = engine.shares_below(kr, scope)
         about: dict[str, object] = {"kr": kr.id, "title": kr.title}
         found += _missed_shares(plan, [p for p in shares if p.status is Status.MISSED], about)
+        found += _breached_shares(plan, [p for p in shares if p.status is Status.BREACHED], about)
         behind = sorted(
             (p for p in shares if p.status is Status.OFF_TRACK),
             key=lambda p: -math.inf if p.pace is None else p.pace,
@@ -403,6 +404,46 @@ def _missed_shares(
     params = {**about, "count": len(short), "day": day, "members": shown,
               "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
     return [Alert(Level.WARNING, "member_off_track", kr.id, "kr.members_missed", params)]
+
+
+def _breached_shares(
+    plan: Plan, breached: Sequence[KeyResultProgress], about: Mapping[str, object]
+) -> list[Alert]:
+    """The alert for the members' shares of a guardrail past their limits, the furthest
+    past its own limit first, each with its figure and limit: told whether or not the
+    unit's own figure keeps within its limit (a firm's complaint rate may, while one
+    branch's does not)."""
+    if not breached:
+        return []
+    kr = breached[0].key_result
+    furthest = sorted(breached, key=lambda p: (p.attainment or 0.0, p.subject))
+    if len(furthest) == 1:
+        (share,) = furthest
+        params = {**about, "member": plan.name_of(share.subject), "figures": _past_limit(share)}
+        return [Alert(Level.WARNING, "member_off_track", kr.id, "kr.member_breached", params)]
+    shown = tuple(
+        Said(f"{name} {figures.en}", f"{name}{figures.zh}")
+        for p in furthest[:MEMBERS_NAMED]
+        for name, figures in [(plan.name_of(p.subject), _past_limit(p))]
+    )
+    more = ALERTS["kr.more_members"] if len(furthest) > MEMBERS_NAMED else {}
+    params = {**about, "count": len(furthest), "members": shown,
+              "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
+    return [Alert(Level.WARNING, "member_off_track", kr.id, "kr.members_breached", params)]
+
+
+def _past_limit(share: KeyResultProgress) -> Said:
+    """A share's figure against its limit: （1‰，上限 0.8‰） / (1‰ against a limit of 0.8‰)."""
+    kr, actual, limit = share.key_result, share.actual.value, share.target.value
+    if actual is None or limit is None:
+        return Said("", "")
+    said = ALERTS[f"kr.past_limit_{kr.direction.value}"]
+    figures = {
+        "actual": Quantity(kr.unit, actual), "limit": Quantity(kr.unit, limit),
+        "band": Quantity(kr.unit, float(kr.band or 0), points=True),
+    }  # fmt: skip
+    return Said(*(said[lang].format(**{k: q.text(lang) for k, q in figures.items()})
+                  for lang in ("en", "zh")))  # fmt: skip
 
 
 def _share(name: str, pace: float | None) -> Said:
