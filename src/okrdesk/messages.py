@@ -459,6 +459,29 @@ def alert_text(key: str, lang: str, params: Mapping[str, object]) -> str:
 
 # Windows and period-over-period (engine/windows.py): the line the report shows
 # under a key result with ``window``, ``compare`` or ``growth``.
+EXPLAIN_MEMBERS: dict[str, dict[str, str]] = {
+    "en": {
+        "rows": "{observations}, from run {runs}, added up by member:",
+        "member": "member",
+        "value": "value",
+        "observations": "observations",
+        "itself": "{name} itself",
+        "one_member": "Each observation: okrdesk explain {kr} {option} {member} "
+        "(or another member)",
+    },
+    "zh": {
+        "rows": "{observations}，来自第 {runs} 次采集，按成员合计：",
+        "member": "成员",
+        "value": "数值",
+        "observations": "观测值",
+        "itself": "{name} 本身",
+        "one_member": "逐条观测值：okrdesk explain {kr} {option} {member}（或其他成员）",
+    },
+}
+"""`okrdesk explain` of a figure made of more observations than it lists, by member
+(``okrdesk.app.explain_members``)."""
+
+
 WINDOWS: dict[str, dict[str, str]] = {
     "zh": {
         "wtd": "本周至今", "mtd": "本月至今", "qtd": "本季至今", "ytd": "本年至今",

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import attrs
 
+from okrdesk.app.explain_members import MemberFigures
 from okrdesk.app.session import (
     Session,
     chosen_subject,
@@ -30,7 +31,7 @@ from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.engine.windows import WindowFigure
 from okrdesk.errors import BadInput, display_path
 from okrdesk.formula import is_fact, parse
-from okrdesk.messages import counted, display_width, label, padded
+from okrdesk.messages import EXPLAIN_MEMBERS, counted, display_width, label, padded
 from okrdesk.model import (
     KeyResult,
     MetricKind,
@@ -234,7 +235,8 @@ def explain_lines(
                 rows = [r for r in rows if _in_slice(r, kr.where)]
             owner = session.host.owners.get(spec.name, "-")
             why = _why_none(store.runs(), spec.name, owner, engine.through, lang)
-            lines += _explain_metric(kr, spec, figure, rows, lang, (owner, why))
+            members = MemberFigures(plan, rollup, kr, spec.name, subject)
+            lines += _explain_metric(kr, spec, figure, rows, lang, (owner, why), members)
             basis = growth_basis(engine, kr, subject)
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
@@ -411,8 +413,10 @@ def _explain_metric(
     rows: list[StoredObservation],
     lang: str,
     why_none: tuple[str, str],
+    members: MemberFigures,
 ) -> list[str]:
-    """``why_none``: the metric's plugin, and why it has no rows when it has none."""
+    """``why_none``: the metric's plugin, and why it has no rows when it has none;
+    ``members``: the observations added up by member, when too many to list."""
     said, carried = _SAID[lang], _OVER[lang]
     plugins = sorted({r.plugin for r in rows}) or [why_none[0]]
     lines = [
@@ -444,6 +448,10 @@ def _explain_metric(
         counted_rows = said["only_slices"].format(slices=slices_said)
     elif slices:
         counted_rows = said["with_slices"].format(observations=counted_rows, slices=slices_said)
+    if members.wanted(shown):
+        lines.append(EXPLAIN_MEMBERS[lang]["rows"].format(observations=counted_rows, runs=runs))
+        lines += members.lines(shown, lambda value: _shown(kr.unit, spec, value, lang), lang)
+        return lines + _others(rows, shown, lang)
     lines.append(said["rows"].format(observations=counted_rows, runs=runs))
     period, subject, value, run, source = _HEADING[lang]
     lines.append(f"  {padded(period, 9)} {padded(subject, 12)} {padded(value, 22, right=True)}  "
@@ -462,10 +470,17 @@ def _explain_metric(
         source = f"[{o.slice}] {o.source}".rstrip() if o.slice else o.source
         lines.append(f"  {o.period:<9} {o.subject:<12} {padded(value, 22, right=True)}  "
                      f"{r.run_id:>4}  {source}{part}")  # fmt: skip
-    if len(rows) > len(shown):
-        others = _observations(len(rows) - len(shown), lang)
-        lines.append(said["others"].format(observations=others))
-    return lines
+    return lines + _others(rows, shown, lang)
+
+
+def _others(
+    rows: Sequence[StoredObservation], shown: Sequence[StoredObservation], lang: str
+) -> list[str]:
+    """The observations of periods that do not count (a stock's earlier ones), counted."""
+    if len(rows) <= len(shown):
+        return []
+    others = _observations(len(rows) - len(shown), lang)
+    return [_SAID[lang]["others"].format(observations=others)]
 
 
 def _observations(count: int, lang: str) -> str:

@@ -1,0 +1,80 @@
+"""`okrdesk explain` of a unit's figure made of many observations adds them up by the
+unit's members, each with its figure and how many observations make it, and says how
+to see one member's; a person's, or a few observations, are listed one by one. A
+firm's figure of sixty thousand observations is forty lines, not sixty thousand (a
+real workspace, collect and commands)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from sample_workspace import ORG, WriteWorkspace
+
+# 王芳 brings 1 new HNW client a week, 李强 2, 张伟 3: over the plan's 53 weeks, team-a
+# 159 of 106 observations, team-b 159 of 53.
+TWO_TEAMS = (
+    ORG
+    + """
+[[units]]
+id = "team-b"
+name = "财富管理二部"
+level = "team"
+parent = "branch"
+
+[[people]]
+id = "cm03"
+name = "张伟"
+unit = "team-b"
+"""
+)
+
+
+def run(root: Path, *args: str) -> Result:
+    done = CliRunner().invoke(cli, [*args, "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    return done
+
+
+@pytest.fixture
+def workspace(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace({"org.toml": TWO_TEAMS})
+    run(root, "collect", "--through", "2026-12-31")
+    return root
+
+
+def test_a_units_many_observations_are_added_up_by_member(workspace: Path) -> None:
+    lines = run(workspace, "explain", "O1.KR1", "--as-of", "2026-12-31").output.splitlines()
+    assert lines[2] == "= 318户"
+    assert lines[4:] == [
+        "159 条观测值，来自第 1 次采集，按成员合计：",
+        "  成员                    数值  观测值",
+        "  财富管理一部 (team-a)  159户     106",
+        "  财富管理二部 (team-b)  159户      53",
+        "逐条观测值：okrdesk explain O1.KR1 --unit team-a（或其他成员）",
+    ]
+    english = run(workspace, "explain", "O1.KR1", "--as-of", "2026-12-31", "--lang", "en")
+    assert english.output.splitlines()[4:] == [
+        "159 observations, from run 1, added up by member:",
+        "  member                     value  observations",
+        "  财富管理一部 (team-a)  159 accts           106",
+        "  财富管理二部 (team-b)  159 accts            53",
+        "Each observation: okrdesk explain O1.KR1 --unit team-a (or another member)",
+    ]
+
+
+def test_a_members_people_are_named_with_person(workspace: Path) -> None:
+    lines = run(workspace, "explain", "O1.KR1", "--unit", "team-a", "--as-of", "2026-12-31")
+    said = lines.output.splitlines()
+    assert said[-3:-1] == ["  王芳 (cm01)   53户      53", "  李强 (cm02)  106户      53"]
+    assert said[-1] == "逐条观测值：okrdesk explain O1.KR1 --person cm01（或其他成员）"
+
+
+def test_a_persons_observations_and_a_few_are_listed(workspace: Path) -> None:
+    person = run(workspace, "explain", "O1.KR1", "--person", "cm03", "--as-of", "2026-12-31")
+    assert sum(line.startswith("  2026-W") for line in person.output.splitlines()) == 53
+    a_month = run(workspace, "explain", "O1.KR1", "--as-of", "2026-01-25").output
+    assert sum(line.startswith("  2026-W") for line in a_month.splitlines()) == 12
