@@ -479,7 +479,7 @@ EXPLAIN_MEMBERS: dict[str, dict[str, str]] = {
     },
 }
 """`okrdesk explain` of a figure made of more observations than it lists, by member
-(``okrdesk.app.explain_members``)."""
+(``okrdesk.report.explained_by_member``)."""
 
 
 WINDOWS: dict[str, dict[str, str]] = {

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import attrs
 
-from okrdesk.app.explain_members import MemberFigures
 from okrdesk.app.session import (
     Session,
     chosen_subject,
@@ -44,6 +43,7 @@ from okrdesk.model import (
 )
 from okrdesk.periods import local_time, period_holding
 from okrdesk.plugins.manager import PluginHost
+from okrdesk.report.explained_by_member import MemberFigures
 from okrdesk.report.numbers import percent, score_text
 from okrdesk.report.text_layout import Text, one_line, wrap
 from okrdesk.store import Store
