@@ -100,8 +100,13 @@ def open_session(
         warm_up_for(host, metrics_needed(loaded.plan, host.metrics))
     if loaded.problems and host.skipped:
         loaded = _without_unmeasured_metrics(root, host, loaded)
-    elif loaded.problems and ((unloaded := host.unloaded()) or _undeclared(host)) and not checking:
-        # A plugin that did not load could have declared any metric the plan names.
+    elif (
+        loaded.problems
+        and ((unloaded := host.unloaded()) or _undeclared(host) or host.clashes)
+        and not checking
+    ):
+        # A plugin that did not load could have declared any metric the plan names; a
+        # metric two plugins declare is neither's.
         names = None if unloaded else _undeclared_names(host)
         loaded = _without_unmeasured_metrics(root, host, loaded, names)
     return Session(workspace, host, loaded, findings)
@@ -118,7 +123,7 @@ def _undeclared_names(host: PluginHost) -> Callable[[str], bool]:
     """Whether a metric name is one a plugin said it could not declare (the SQL source
     names the metric of each broken definition): a misspelt metric is not."""
     said = frozenset().union(*(record.undeclared for record in host.records.values()))
-    return said.__contains__
+    return (said | set(host.clashes)).__contains__
 
 
 def _undeclared(host: PluginHost) -> list[tuple[str, str]]:
@@ -271,11 +276,27 @@ def _without_unmeasured_metrics(
         why, why_zh = _why_unmeasured(host)
     targets = display_path(root / "targets", root)
     missing = [
-        Problem(targets, 0, "", f'metric "{metric}" {why}', f'指标 "{metric}" {why_zh}')
+        Problem(targets, 0, "", *_not_measured(metric, host.clashes.get(metric), why, why_zh))
         for metric in metrics_needed(unchecked.plan)
         if metric not in host.metrics
     ]
     return attrs.evolve(unchecked, warnings=tuple(sorted({*unchecked.warnings, *missing})))
+
+
+def _not_measured(
+    metric: str, declared_by: list[str] | None, why: str, why_zh: str
+) -> tuple[str, str]:
+    """Why ``metric`` is not measured, in English and Chinese: the plugins that all
+    declare it (``declared_by``), where more than one does, else ``why``."""
+    if not declared_by:
+        return f'metric "{metric}" {why}', f'指标 "{metric}" {why_zh}'
+    named, named_zh = " and ".join(declared_by), "、".join(declared_by)
+    return (
+        f'metric "{metric}" is not measured: it is declared by both {named}, so neither\'s '
+        "is used; give one of them another name, or remove one of the plugins",
+        f'指标 "{metric}" 无人测量：{named_zh} 都声明了它，所以都不采用；'
+        "请给其中一个改名，或移除其中一个插件",
+    )
 
 
 def _why_unmeasured(host: PluginHost) -> tuple[str, str]:

@@ -194,6 +194,8 @@ class PluginHost:
         self.metrics: dict[str, MetricSpec] = {}
         self.owners: dict[str, str] = {}
         """Which plugin declared each metric."""
+        self.clashes: dict[str, list[str]] = {}
+        """The metrics two or more plugins declared, none of them used: their plugins."""
         self._formats: dict[str, ReportFormat] | None = None
         # The test suite must not pick up whatever plugins the machine has
         # installed; a test that wants entry points asks for them.
@@ -378,9 +380,11 @@ class PluginHost:
                 claims.setdefault(spec.name, []).append((record.name, spec))
         self.metrics.clear()
         self.owners.clear()
+        self.clashes.clear()
         for metric, found in claims.items():
             owners = sorted({owner for owner, _ in found})
             if len(owners) > 1:
+                self.clashes[metric] = owners
                 for owner in owners:
                     others = [o for o in owners if o != owner]
                     message, zh = declared_twice(metric, owner, others)

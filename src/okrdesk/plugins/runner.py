@@ -1249,6 +1249,19 @@ def _float(number: float | decimal.Decimal | None) -> float | None:
         return math.nan
 
 
+def _unprovided(metric: str, declared_by: list[str] | None) -> PluginError:
+    """The error of a metric the plan needs and no plugin provides: none declares it, or
+    several do (``declared_by``) and so none may."""
+    if not declared_by:
+        return PluginError("-", metric, "no loaded plugin provides it", "没有已加载的插件提供它")
+    return PluginError(
+        "-", metric,
+        f"not collected: it is declared by both {' and '.join(declared_by)}, so neither's "
+        "is used",
+        f"未采集：{'、'.join(declared_by)} 都声明了它，所以都不采用",
+    )  # fmt: skip
+
+
 def collect(
     host: PluginHost,
     plan: Plan,
@@ -1287,9 +1300,7 @@ def collect(
     for metric in sorted(set(metrics)):
         owner = host.owners.get(metric)
         if owner is None:
-            result.errors.append(
-                PluginError("-", metric, "no loaded plugin provides it", "没有已加载的插件提供它")
-            )
+            result.errors.append(_unprovided(metric, host.clashes.get(metric)))
         else:
             wanted.setdefault(owner, []).append(host.metrics[metric])
     implementations = dict(host.implementations("okrdesk_collect"))
