@@ -276,3 +276,22 @@ def test_a_format_name_taken_twice_is_an_error_for_the_second_plugin(
     assert done.output.startswith("## ") and "kr.status" not in done.output
     md = next(p for p in json.loads(listed.output)["plugins"] if p["name"] == "md")
     assert [f["name"] for f in md["formats"]] == ["md"]
+
+
+def test_a_built_in_suffix_stays_the_built_in_format_s_when_a_plugin_format_claims_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A plugin's format named before "text" and saved as .txt does not take over every
+    `report -o week.txt`: the suffix stays the built-in format's, and --format picks it."""
+    mine = CSV_FORMAT.replace('"krcsv"', '"aaa"').replace('(".csv",)', '(".txt", ".csv")')
+    root = with_plugin(write_workspace, "kr_csv.py", mine)
+    run(root, "collect", "--through", "2026-03-15")
+    out = root / "week.txt"
+    done = run(root, "report", "--as-of", "2026-03-15", "--out", str(out))
+    assert done.exit_code == 0, done.output
+    assert not out.read_text(encoding="utf-8").startswith("key_result,")
+    done = run(root, "report", "--as-of", "2026-03-15", "--format", "aaa", "--out", str(out))
+    assert out.read_text(encoding="utf-8").startswith("key_result,")
+    csv_out = root / "week.csv"
+    run(root, "report", "--as-of", "2026-03-15", "--out", str(csv_out))
+    assert csv_out.read_text(encoding="utf-8").startswith("key_result,")

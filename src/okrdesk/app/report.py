@@ -17,6 +17,7 @@ from okrdesk.messages import label
 from okrdesk.model import Plan
 from okrdesk.periods import COMPARISONS, Grain, parse_period, parse_window, readable_at
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
+from okrdesk.plugins.manager import FORMATS_ONLY
 from okrdesk.report.build import WindowAsked, build_report
 from okrdesk.report.document import Report
 from okrdesk.report.reads import read_for_one_report
@@ -243,7 +244,9 @@ def chosen_format(
         return find_format(session, "text")
     suffix = out.suffix.lower()
     formats = session.host.formats
-    for known in sorted(formats):
+    # okrdesk's own formats first: a plugin's format saved as .txt or .html is chosen by
+    # --format, and leaves `report -o week.txt` meaning what it always did.
+    for known in sorted(formats, key=lambda name: (name not in FORMATS_ONLY, name)):
         if suffix and suffix in (s.lower() for s in formats[known].suffixes):
             return formats[known]
     saved = sorted(s for f in formats.values() for s in f.suffixes)
