@@ -295,3 +295,22 @@ def test_a_built_in_suffix_stays_the_built_in_format_s_when_a_plugin_format_clai
     csv_out = root / "week.csv"
     run(root, "report", "--as-of", "2026-03-15", "--out", str(csv_out))
     assert csv_out.read_text(encoding="utf-8").startswith("key_result,")
+
+
+def test_what_a_plugin_format_prints_stays_out_of_the_report_and_is_its_error(
+    write_workspace: WriteWorkspace,
+) -> None:
+    talking = CSV_FORMAT.replace(
+        "writer = csv.writer", 'print("rendering", report.plan.id)\n        writer = csv.writer'
+    )
+    root = with_plugin(write_workspace, "kr_csv.py", talking)
+    run(root, "collect", "--through", "2026-03-15")
+    done = CliRunner().invoke(
+        cli, ["report", "--as-of", "2026-03-15", "--format", "krcsv", "-w", str(root)]
+    )
+    assert done.exit_code == 1
+    assert "rendering" not in done.stdout
+    assert done.stdout.startswith("key_result,actual,target,status")
+    assert (
+        "report format krcsv printed to standard output, which a plugin must not do: rendering"
+    ) in done.stderr

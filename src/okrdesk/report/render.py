@@ -17,18 +17,27 @@ from okrdesk.report.document import Report
 
 def render(report: Report, fmt: ReportFormat, out: IO[Any], context: RenderContext) -> None:
     """Write ``report`` in ``fmt``; formats for people get text safe to show. A plugin's
-    format that fails is told as one line naming its own line, never a traceback."""
+    format that fails is told as one line naming its own line, never a traceback; what it
+    prints never reaches the report, and is its error."""
+    shown = printable_copy(report) if fmt.human else report
+    if str(getattr(fmt.render, "__module__", "")).startswith("okrdesk."):
+        fmt.render(shown, out, context)  # okrdesk's own format: an error is a bug of okrdesk's
+        return
+    from okrdesk.plugins.manager import quiet
+
+    printed: list[str] = []
     try:
-        fmt.render(printable_copy(report) if fmt.human else report, out, context)
+        with quiet(printed):  # ``out`` is the standard output it held before
+            fmt.render(shown, out, context)
     except OkrdeskError:
         raise
     except Exception as error:
-        if str(getattr(fmt.render, "__module__", "")).startswith("okrdesk."):
-            raise  # okrdesk's own format: a bug, which okrdesk reports as one
         from okrdesk.plugins.failures import describe_error
 
         said = describe_error(error, fmt.render)
         raise OkrdeskError(f"report format {fmt.name} failed: {said}") from None
+    if printed:
+        raise OkrdeskError(f"report format {fmt.name} {printed[0]}")
 
 
 _PLAIN = (int, float, type(None), dt.date)
