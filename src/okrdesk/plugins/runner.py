@@ -268,11 +268,28 @@ def _sendable_dimensions(dimensions: object) -> dict[str, str] | _Unsendable | N
     return _Unsendable(type(dimensions).__name__)
 
 
+def _not_an_id(subject: object, period: object) -> Said | None:
+    """What is wrong with a ``subject`` or ``period`` that is not text: emit takes ids, and
+    a plugin handing over the ``Person`` or ``Period`` itself is told to give its id."""
+    for field, given, what, what_zh, written in (
+        ("subject", subject, "a person or unit", "人员或单位", "person.id"),
+        ("period", period, "a period asked for", "所要周期", "period.id"),
+    ):
+        if not isinstance(given, str):
+            kind = given.type_name if isinstance(given, _Unsendable) else type(given).__name__
+            return Said(f"{field} must be the id of {what} ({written}), not a {kind}",
+                        f"{field} 必须是{what_zh}的 id（{written}），不能是 {kind}")  # fmt: skip
+    return None
+
+
 @attrs.frozen
 class _Unsendable:
     """Stands for a value of a type that cannot cross to the host; the checker refuses it."""
 
     type_name: str
+
+    def __str__(self) -> str:
+        return f"<{self.type_name}>"
 
 
 _PRELOADED = ["okrdesk.plugins.fork_server_exit", "__main__", __name__, "okrdesk.cli"]
@@ -1086,6 +1103,8 @@ class _Checker:
         numerator: object,
         denominator: object,
     ) -> Said | None:
+        if (not_an_id := _not_an_id(subject, period)) is not None:
+            return not_an_id
         if subject not in self.subjects:
             return Said(f"no person or unit {subject!r} in the plan",
                         f"计划里没有人员或单位 {subject!r}")  # fmt: skip
