@@ -37,7 +37,7 @@ from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.entry_points import load as load_entry_point
 from okrdesk.plugins.failures import DeclaredInPart, describe_error
 from okrdesk.plugins.hookspecs import ReportFormat
-from okrdesk.plugins.time_limit import OutOfTime, interrupted, time_limit
+from okrdesk.plugins.time_limit import LONGER, OutOfTime, interrupted, time_limit
 from okrdesk.records import shared_methods
 
 ENTRY_POINT_GROUP = "okrdesk"
@@ -593,8 +593,8 @@ def _out_of_time(stop: OutOfTime, step: str, step_zh: str, limit: float | None) 
     (or SIGTERM) that came while it was being stopped is raised instead."""
     if (stopped := interrupted(stop)) is not None:
         raise stopped from None
-    return (f"{step} did not finish within {limit:g} s and was stopped",
-            f"{step_zh}在 {limit:g} 秒内未完成，已停止")  # fmt: skip
+    return (f"{step} did not finish within {limit:g} s and was stopped{LONGER[0]}",
+            f"{step_zh}在 {limit:g} 秒内未完成，已停止{LONGER[1]}")  # fmt: skip
 
 
 def _quiet(record: PluginRecord) -> contextlib.AbstractContextManager[None]:

@@ -54,7 +54,7 @@ from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.manager import PluginHost, PluginRecord, Probed, Prober, load_one
 from okrdesk.plugins.probe_cache import ProbeCache
 from okrdesk.plugins.spool import EmittedTwice, Spool, SpooledRow
-from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT
+from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT, LONGER
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -91,11 +91,14 @@ def _run_with_timeout(
                 stop()
                 worker.join(0.05)
             return Said(
-                f"okrdesk_collect did not finish within {timeout:g} s; its query was stopped",
-                f"okrdesk_collect 在 {timeout:g} 秒内未完成，其查询已停止",
+                f"okrdesk_collect did not finish within {timeout:g} s; its query was stopped"
+                + LONGER[0],
+                f"okrdesk_collect 在 {timeout:g} 秒内未完成，其查询已停止" + LONGER[1],
             )
-        return Said(f"okrdesk_collect did not finish within {timeout:g} s and was left behind",
-                    f"okrdesk_collect 在 {timeout:g} 秒内未完成，已不再等它")  # fmt: skip
+        return Said(
+            f"okrdesk_collect did not finish within {timeout:g} s and was left behind" + LONGER[0],
+            f"okrdesk_collect 在 {timeout:g} 秒内未完成，已不再等它" + LONGER[1],
+        )
     if outcome:
         if isinstance(outcome[0], KeyboardInterrupt):
             raise outcome[0]
@@ -538,8 +541,8 @@ def _run_in_process(
         )
     elif finished is None:
         outcome.failure = Said(
-            f"{step} did not finish within {timeout:g} s; its process was stopped",
-            f"{step_zh} 在 {timeout:g} 秒内未完成，其进程已停止",
+            f"{step} did not finish within {timeout:g} s; its process was stopped" + LONGER[0],
+            f"{step_zh} 在 {timeout:g} 秒内未完成，其进程已停止" + LONGER[1],
         )
     elif not finished:
         code, said = process.exitcode, _excerpt(printed)

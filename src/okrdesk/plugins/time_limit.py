@@ -34,6 +34,13 @@ def plugin_timeout(configured: float | None) -> float:
     return configured if configured is not None else DEFAULT_TIMEOUT
 
 
+LONGER = (
+    " (to allow longer: [workspace] plugin_timeout in okrdesk.toml, or $OKRDESK_PLUGIN_TIMEOUT)",
+    "（如需更长：okrdesk.toml 的 [workspace] plugin_timeout，或 $OKRDESK_PLUGIN_TIMEOUT）",
+)
+"""What a plugin stopped at the limit is told after it: how to give it longer."""
+
+
 AGAIN_AFTER = 0.5
 """Seconds between alarms once the limit is passed: a plugin that catches the first
 (``except BaseException``) and carries on is stopped by the next."""
