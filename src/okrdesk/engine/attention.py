@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 
 import attrs
@@ -60,7 +60,6 @@ from okrdesk.engine.tree_targets import owner_of
 from okrdesk.errors import Said
 from okrdesk.messages import ALERTS, alert_text, named_periods
 from okrdesk.model import (
-    Direction,
     KeyResult,
     MetricKind,
     MetricSpec,
@@ -275,13 +274,11 @@ def _still_pressing(engine: Engine, closed: dt.date | None) -> bool:
 def _breached(p: KeyResultProgress, about: dict[str, object]) -> Alert:
     """A guardrail breached, with the figure and the limit it went past: ``0.21‰，超过上限
     0.15‰``, not only that it did."""
-    kr, actual, limit = p.key_result, p.actual.value, p.target.value
-    if actual is None or limit is None:
+    kr, figures = p.key_result, _limit_figures(p)
+    if figures is None:
         return Alert(Level.ERROR, "breached", kr.id, "kr.breached", about)
-    params = {**about, "actual": Quantity(kr.unit, actual), "limit": Quantity(kr.unit, limit)}
-    if kr.direction is Direction.WITHIN:
-        params["band"] = Quantity(kr.unit, float(kr.band or 0), points=True)
-    return Alert(Level.ERROR, "breached", kr.id, f"kr.breached_{kr.direction.value}", params)
+    return Alert(Level.ERROR, "breached", kr.id, f"kr.breached_{kr.direction.value}",
+                 {**about, **figures})  # fmt: skip
 
 
 def _key_result_alerts(
@@ -353,26 +350,47 @@ def _member_alerts(engine: Engine, scope: str) -> list[Alert]:
             (p for p in shares if p.status is Status.OFF_TRACK),
             key=lambda p: -math.inf if p.pace is None else p.pace,
         )
-        if len(behind) == 1:
-            (share,) = behind
-            named = {**about, "member": plan.name_of(share.subject)}
+
+        def one_behind(share: KeyResultProgress) -> tuple[str, dict[str, object]]:
             if share.pace is None or share.pace < 0:
-                key, params = "kr.member_below_baseline", named
-            else:
-                key, params = "kr.member_off_track", {**named, "pace": share.pace}
-            found.append(Alert(Level.WARNING, "member_off_track", kr.id, key, params))
-        elif behind:
-            shown = tuple(_share(plan.name_of(p.subject), p.pace) for p in behind[:MEMBERS_NAMED])
-            more = ALERTS["kr.more_members"] if len(behind) > MEMBERS_NAMED else {}
-            params = {**about, "count": len(behind), "members": shown,
-                      "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
-            found.append(Alert(Level.WARNING, "member_off_track", kr.id, "kr.members_off_track",
-                               params))  # fmt: skip
+                return "kr.member_below_baseline", {}
+            return "kr.member_off_track", {"pace": share.pace}
+
+        found += _shares_alert(
+            plan, behind, about, one_behind, "kr.members_off_track",
+            lambda share, name: _share(name, share.pace),
+        )  # fmt: skip
     return found
 
 
 MEMBERS_NAMED = 3
 """The shares named in one key result's alert, furthest behind first; the others counted."""
+
+
+def _shares_alert(
+    plan: Plan,
+    shares: Sequence[KeyResultProgress],
+    about: Mapping[str, object],
+    one: Callable[[KeyResultProgress], tuple[str, dict[str, object]]],
+    several: str,
+    each: Callable[[KeyResultProgress, str], Said],
+    **common: object,
+) -> list[Alert]:
+    """The one alert for members' ``shares`` of a key result, furthest out first: a single
+    share named, with the message key and figures ``one`` gives it; several counted under
+    ``several``, the first ``MEMBERS_NAMED`` each written as ``each`` writes it."""
+    if not shares:
+        return []
+    kr_id = shares[0].key_result.id
+    if len(shares) == 1:
+        key, figures = one(shares[0])
+        params = {**about, **common, **figures, "member": plan.name_of(shares[0].subject)}
+        return [Alert(Level.WARNING, "member_off_track", kr_id, key, params)]
+    named = tuple(each(p, plan.name_of(p.subject)) for p in shares[:MEMBERS_NAMED])
+    more = ALERTS["kr.more_members"] if len(shares) > MEMBERS_NAMED else {}
+    params = {**about, **common, "count": len(shares), "members": named,
+              "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
+    return [Alert(Level.WARNING, "member_off_track", kr_id, several, params)]
 
 
 def _missed_shares(
@@ -383,27 +401,19 @@ def _missed_shares(
     shortfall, the furthest short of its own target first."""
     if not missed:
         return []
-    kr = missed[0].key_result
-    day = missed[0].closed or plan.end
-    short = sorted(missed, key=lambda p: (p.attainment or 0.0, p.subject))
 
     def shortfall(p: KeyResultProgress) -> Quantity:
-        return Quantity(kr.unit, -(p.margin or 0.0), points=True)
+        return Quantity(p.key_result.unit, -(p.margin or 0.0), points=True)
 
-    if len(short) == 1:
-        (share,) = short
-        params = {**about, "member": plan.name_of(share.subject), "day": day,
-                  "short": shortfall(share)}  # fmt: skip
-        return [Alert(Level.WARNING, "member_off_track", kr.id, "kr.member_missed", params)]
-    shown = tuple(
-        Said(f"{name} ({text('en')} short)", f"{name}（差 {text('zh')}）")
-        for p in short[:MEMBERS_NAMED]
-        for name, text in [(plan.name_of(p.subject), shortfall(p).text)]
-    )
-    more = ALERTS["kr.more_members"] if len(short) > MEMBERS_NAMED else {}
-    params = {**about, "count": len(short), "day": day, "members": shown,
-              "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
-    return [Alert(Level.WARNING, "member_off_track", kr.id, "kr.members_missed", params)]
+    def short_by(p: KeyResultProgress, name: str) -> Said:
+        return Said(f"{name} ({shortfall(p).text('en')} short)",
+                    f"{name}（差 {shortfall(p).text('zh')}）")  # fmt: skip
+
+    return _shares_alert(
+        plan, sorted(missed, key=lambda p: (p.attainment or 0.0, p.subject)), about,
+        lambda p: ("kr.member_missed", {"short": shortfall(p)}), "kr.members_missed", short_by,
+        day=missed[0].closed or plan.end,
+    )  # fmt: skip
 
 
 def _breached_shares(
@@ -413,35 +423,34 @@ def _breached_shares(
     past its own limit first, each with its figure and limit: told whether or not the
     unit's own figure keeps within its limit (a firm's complaint rate may, while one
     branch's does not)."""
-    if not breached:
-        return []
-    kr = breached[0].key_result
-    furthest = sorted(breached, key=lambda p: (p.attainment or 0.0, p.subject))
-    if len(furthest) == 1:
-        (share,) = furthest
-        params = {**about, "member": plan.name_of(share.subject), "figures": _past_limit(share)}
-        return [Alert(Level.WARNING, "member_off_track", kr.id, "kr.member_breached", params)]
-    shown = tuple(
-        Said(f"{name} {figures.en}", f"{name}{figures.zh}")
-        for p in furthest[:MEMBERS_NAMED]
-        for name, figures in [(plan.name_of(p.subject), _past_limit(p))]
-    )
-    more = ALERTS["kr.more_members"] if len(furthest) > MEMBERS_NAMED else {}
-    params = {**about, "count": len(furthest), "members": shown,
-              "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
-    return [Alert(Level.WARNING, "member_off_track", kr.id, "kr.members_breached", params)]
+
+    def past(p: KeyResultProgress, name: str) -> Said:
+        figures = _past_limit(p)
+        return Said(f"{name} {figures.en}", f"{name}{figures.zh}")
+
+    return _shares_alert(
+        plan, sorted(breached, key=lambda p: (p.attainment or 0.0, p.subject)), about,
+        lambda p: ("kr.member_breached", {"figures": _past_limit(p)}), "kr.members_breached",
+        past,
+    )  # fmt: skip
+
+
+def _limit_figures(p: KeyResultProgress) -> dict[str, Quantity] | None:
+    """A guardrail's figure, its limit and its band (for ``within``), as messages write
+    them; None when it has no figure or no limit."""
+    kr, actual, limit = p.key_result, p.actual.value, p.target.value
+    if actual is None or limit is None:
+        return None
+    return {"actual": Quantity(kr.unit, actual), "limit": Quantity(kr.unit, limit),
+            "band": Quantity(kr.unit, float(kr.band or 0), points=True)}  # fmt: skip
 
 
 def _past_limit(share: KeyResultProgress) -> Said:
     """A share's figure against its limit: （1‰，上限 0.8‰） / (1‰ against a limit of 0.8‰)."""
-    kr, actual, limit = share.key_result, share.actual.value, share.target.value
-    if actual is None or limit is None:
+    figures = _limit_figures(share)
+    if figures is None:
         return Said("", "")
-    said = ALERTS[f"kr.past_limit_{kr.direction.value}"]
-    figures = {
-        "actual": Quantity(kr.unit, actual), "limit": Quantity(kr.unit, limit),
-        "band": Quantity(kr.unit, float(kr.band or 0), points=True),
-    }  # fmt: skip
+    said = ALERTS[f"kr.past_limit_{share.key_result.direction.value}"]
     return Said(*(said[lang].format(**{k: q.text(lang) for k, q in figures.items()})
                   for lang in ("en", "zh")))  # fmt: skip
 
