@@ -505,9 +505,9 @@ def test_a_flow_with_no_events_lately_is_not_stale_a_stock_without_a_level_is(
     plan = make_plan(kr("NEW", "new_accounts", "50"), kr("AUM", "aum", "10", "亿元"))
     latest = attention.latest_ends(plan, store, METRICS)
     # Weeks with no account opened are zeros up to the day the collect read through.
-    assert latest["new_accounts"] == dt.date(2026, 1, 25)
+    assert latest[Grain.WEEK, "new_accounts"] == dt.date(2026, 1, 25)
     # A level nobody reported since the first week is old news.
-    assert latest["aum"] == WEEKS[0].end
+    assert latest[Grain.WEEK, "aum"] == WEEKS[0].end
     engine = Engine(plan, store, dt.date(2026, 1, 27), METRICS)
     found = attention.alerts(engine, budget_progress(engine, []))
     assert [a.subject for a in found if a.kind == "stale"] == ["aum"]

@@ -409,7 +409,10 @@ def test_figures_left_behind_by_one_missed_collect_are_one_alert_not_one_each(
     warnings = [a["message"] for a in alerts if a["level"] == "warning"]
     assert warnings[0] == stale[0]
     metrics, checkins = stale
-    assert metrics.startswith("8 项指标的最新数据截至 2026-11-22（按周）：asset_attrition、")
+    # Net new AUM and commission are read by month for the scores too: their November,
+    # stored through its first weeks, is no news of the weeks since.
+    assert metrics.startswith("10 项指标的最新数据截至 2026-11-22（按周）：asset_attrition、")
+    assert "、net_new_aum、" in metrics and "、commission_revenue、" in metrics
     assert checkins.startswith("21 项关键结果最近一次打卡在 2026-10-31，已整月未打卡：C1.KR2、")
     text = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", "--lang", "en",
                    env={"COLUMNS": "80"}).stdout  # fmt: skip

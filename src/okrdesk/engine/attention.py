@@ -121,16 +121,19 @@ def alerts(
     broken_plugins: Iterable[tuple[str, object]] = (),
     runs: Sequence[Run] | None = None,
     owners: Mapping[str, str] | None = None,
+    latest: Mapping[tuple[Grain, str], dt.date | None] | None = None,
 ) -> list[Alert]:
     """Everything inside ``scope`` that needs attention at the engine's date,
     errors first. ``broken_plugins`` are (plugin, error) pairs from loading (an error as
     text, or an ``errors.Said`` where okrdesk wrote it in both languages); ``runs``,
     the store's collect runs when the caller has read them already; ``owners``, the
     plugin of each metric (metric → plugin), by which a run's errors are told until the
-    metrics they are about are collected again."""
+    metrics they are about are collected again; ``latest``, ``latest_ends`` when the
+    caller has read it already."""
     plan = engine.plan
     inside = set(subjects_under(plan, scope or plan.top))
-    latest = latest_ends(plan, engine.store, engine.metrics)
+    if latest is None:
+        latest = latest_ends(plan, engine.store, engine.metrics)
     found = _budget_alerts(budget, inside)
     if plan.top in inside:  # a line the plan does not have is owned by no one below it
         found += _off_plan_alerts(budget)
@@ -282,12 +285,15 @@ def _breached(p: KeyResultProgress, about: dict[str, object]) -> Alert:
 
 
 def _key_result_alerts(
-    engine: Engine, scope: str, inside: set[str], latest: Mapping[str, dt.date | None]
+    engine: Engine,
+    scope: str,
+    inside: set[str],
+    latest: Mapping[tuple[Grain, str], dt.date | None],
 ) -> list[Alert]:
     # Figures stored but not counted yet (a past day in the plan's first period, which
     # is stored with later days) are no missing source.
     counted = engine.through >= engine.plan.start
-    sources = {metric for metric, end in latest.items() if end is not None and counted}
+    sources = {metric for (_, metric), end in latest.items() if end is not None and counted}
     found = []
     for p in _judged(engine, scope, inside):
         kr = p.key_result
@@ -466,9 +472,11 @@ def _share(name: str, pace: float | None) -> Said:
 
 def latest_ends(
     plan: Plan, store: StoreReader, specs: Mapping[str, MetricSpec] | None = None
-) -> dict[str, dt.date | None]:
-    """Each metric the plan uses (a derived one's inputs in its place) → the end of
-    its latest period with data, at the grain the plan needs it (None: no numbers yet).
+) -> dict[tuple[Grain, str], dt.date | None]:
+    """Each grain and metric the plan uses at it (a derived one's inputs in its place) →
+    the end of the metric's latest period of that grain with data (None: no numbers yet).
+    A metric a key result reads by week and a score by month is asked at both: a month
+    stored through its first weeks is no news of the weeks since.
 
     A flow counts events: a week in which no client crossed the HNW line has no
     row, and is a 0, not a gap. So a flow's numbers reach as far as the collect
@@ -477,7 +485,7 @@ def latest_ends(
     for grain, metrics in metrics_by_grain(plan, specs).items():
         for metric in metrics:
             spec = specs.get(metric) if specs is not None else None
-            found[metric] = latest_end(store, metric, grain, spec)
+            found[grain, metric] = latest_end(store, metric, grain, spec)
     return found
 
 
@@ -498,20 +506,23 @@ def _source_alerts(
     store: StoreReader,
     day: dt.date,
     inside: set[str],
-    latest_by_metric: Mapping[str, dt.date | None],
+    latest_by_metric: Mapping[tuple[Grain, str], dt.date | None],
     specs: Mapping[str, MetricSpec] | None = None,
     scope: str | None = None,
 ) -> list[Alert]:
     """Metrics with no numbers or stale ones, and check-ins missing or old."""
     found = []
     stale: dict[tuple[dt.date, str], list[str]] = {}  # (latest, grain) → its metrics
+    told_missing: set[str] = set()  # a metric read at two grains is missing once
     shares: set[str] | None = None  # the scope's shares of key results, asked once
     for grain, metrics in metrics_by_grain(plan, specs).items():
         periods = plan_periods(plan, day, grain)
         # Data is current when it reaches the period before the one holding `day`.
         due = periods[-2].end if len(periods) > 1 else None
         for metric in sorted(metrics):
-            latest = latest_by_metric[metric]
+            latest = latest_by_metric[grain, metric]
+            if metric in told_missing:
+                continue
             if specs is not None and metric not in specs:
                 # Its plugin did not load, or was not run: no collect could have any. Named:
                 # its key results owned inside the scope, and the scope's shares of others.
@@ -525,9 +536,11 @@ def _source_alerts(
                 key = "metric.unprovided" if krs else "metric.unprovided_elsewhere"
                 found.append(Alert(Level.WARNING, "missing", metric, key,
                                    {"metric": metric, "krs": krs}))  # fmt: skip
+                told_missing.add(metric)
             elif latest is None:
                 found.append(Alert(Level.WARNING, "missing", metric, "metric.missing",
                                    {"metric": metric}))  # fmt: skip
+                told_missing.add(metric)
             elif due is not None and latest < due:
                 stale.setdefault((latest, grain.value), []).append(metric)
     for (ends, grain_name), left in stale.items():

@@ -104,22 +104,17 @@ def _not_collected(
 def _no_news(
     metric: str | None,
     specs: dict[str, MetricSpec],
-    store: StoreReader,
+    latest: Mapping[tuple[Grain, str], dt.date | None],
     grain: Grain,
     base: dt.date,
-    known: dict[str, dt.date | None],
 ) -> bool:
     """Whether the figures of ``metric`` (of each metric a derived one is made of) at
     the plan's ``grain`` end on or before ``base``, the day the change column counts
-    from: nothing is known of the period the change is about. ``known`` keeps each
-    metric's end once read."""
+    from: nothing is known of the period the change is about (``latest``:
+    ``attention.latest_ends``)."""
     if metric is None:
         return False
-    ends = []
-    for name in collected_for(metric, specs):
-        if name not in known:
-            known[name] = attention.latest_end(store, name, grain, specs.get(name))
-        ends.append(known[name])
+    ends = [latest.get((grain, name)) for name in collected_for(metric, specs)]
     return bool(ends) and all(end is not None and end <= base for end in ends)
 
 
@@ -413,14 +408,14 @@ def build_report(
     runs = store.runs()
     failed = standing_failures(runs, owners or {})
     objectives = []
-    known: dict[str, dt.date | None] = {}  # each metric's figures' end at the plan's grain
+    latest = attention.latest_ends(plan, store, metrics)  # read once: the alerts' too
     for objective in progress.objectives:
         results = []
         for p in objective.key_results:
             before = earlier.key_result(p.key_result, unit) if period_ago >= plan.start else None
             missed = _not_collected(failed, p.key_result.metric, metrics)
-            no_news = p.closed is None and _no_news(p.key_result.metric, metrics, store,
-                                                    plan.grain, period_ago, known)  # fmt: skip
+            no_news = p.closed is None and _no_news(p.key_result.metric, metrics, latest,
+                                                    plan.grain, period_ago)  # fmt: skip
             results.append(_key_result(engine, p, before, asked.get(p.key_result.id), windows,
                                        lang, missed, no_news))  # fmt: skip
         unmeasured = tuple(
@@ -435,7 +430,7 @@ def build_report(
         )  # fmt: skip
     budget = budget_progress(engine, store.spend())
     found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins, runs=runs,
-                             owners=owners)  # fmt: skip
+                             owners=owners, latest=latest)  # fmt: skip
     previous = earlier.progress(unit, members=False).score if period_ago >= plan.start else None
     return Report(
         schema=SCHEMA,
