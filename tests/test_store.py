@@ -364,10 +364,20 @@ def test_a_failing_plugin_keeps_its_earlier_numbers(backend: Backend) -> None:
     with backend.open(root) as store:
         last = store.runs()[-1]
     assert last.status == "failed"
-    # The plugin's line that raised, as the workspace spells the file; okrdesk's words in
-    # the language the collect said them in, the plugin named as a run keeps it.
-    assert last.errors == ["plugin test_metrics: okrdesk_collect 出错：ZeroDivisionError: "
-                           "division by zero (at plugins/test_metrics.py:28)"]  # fmt: skip
+    # The plugin's line that raised, as the workspace spells the file; okrdesk's words
+    # kept in English, the plugin named as a run keeps it, and in Chinese beside them.
+    kept = ("plugin test_metrics: okrdesk_collect failed: ZeroDivisionError: division by zero "
+            "(at plugins/test_metrics.py:28)")  # fmt: skip
+    assert last.errors == [kept]
+    assert last.lines_zh == {kept: "okrdesk_collect 出错：ZeroDivisionError: division by zero "
+                                   "(at plugins/test_metrics.py:28)"}  # fmt: skip
+    # `check` (and the report) in either language tells it in its own words, whichever
+    # language the collect ran in.
+    english = run(root, "check", "--lang", "en").output
+    assert "plugin test_metrics: okrdesk_collect failed: ZeroDivisionError" in english
+    assert "出错" not in english
+    chinese = run(root, "check", "--lang", "zh").output
+    assert "插件 test_metrics：okrdesk_collect 出错：ZeroDivisionError" in chinese
 
 
 def test_two_collects_at_once_both_finish(backend: Backend) -> None:

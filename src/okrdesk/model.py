@@ -834,6 +834,14 @@ class Run:
     """The metrics whose figures the run stored, each with the grains it stored them
     under, noted as each was stored (a run killed later says them too); None for a run
     kept before okrdesk noted them."""
+    lines_zh: Mapping[str, str] = attrs.field(factory=dict)
+    """Each of its errors and warnings, as kept (in English), → its message as said in
+    Chinese, where it was said in both; empty for a run kept before okrdesk noted them,
+    whose lines are in the language of the collect that ran."""
+
+    def line(self, kept: str) -> PluginLine:
+        """One of its errors or warnings, to be written in a reader's language."""
+        return kept_line(kept, self.lines_zh)
 
     @property
     def unfinished(self) -> bool:
@@ -983,11 +991,12 @@ class PluginLine:
 
     plugin: str | None
     metrics: tuple[str, ...]
-    message: str
+    message: str | Said
 
     def text(self, lang: str = "en") -> str:
+        message = self.message.text(lang) if isinstance(self.message, Said) else self.message
         if self.plugin is None:
-            return self.message
+            return message
         # "-": no loaded plugin, for a metric none provides; the metrics are what it is about.
         zh = lang == "zh"
         who = "" if self.plugin == "-" else f"插件 {self.plugin}" if zh else f"plugin {self.plugin}"
@@ -995,18 +1004,20 @@ class PluginLine:
             word = "指标" if zh else "metric" if len(self.metrics) == 1 else "metrics"
             named = ("、" if zh else ", ").join(self.metrics)
             who = f"{who} {word} {named}".lstrip()
-        return f"{who}：{self.message}" if zh else f"{who}: {self.message}"
+        return f"{who}：{message}" if zh else f"{who}: {message}"
 
     def __str__(self) -> str:
         return self.text()
 
 
-def told_once(problems: Iterable[tuple[str | None, str | None, str]]) -> list[PluginLine]:
+def told_once(
+    problems: Iterable[tuple[str | None, str | None, str | Said]],
+) -> list[PluginLine]:
     """Each (plugin, metric, message) as a line (the message alone without a plugin),
     but those a plugin gave in the same words for several metrics (a file they all read
     is missing, a warehouse is down) on one line that names the metrics; in the order
     they first came. In English a line is what a run keeps (``plugin_error_text``)."""
-    grouped: dict[tuple[str | None, str], list[str | None]] = {}
+    grouped: dict[tuple[str | None, str | Said], list[str | None]] = {}
     for plugin, metric, message in problems:
         metrics = grouped.setdefault((plugin, message), [])
         if metric not in metrics:
@@ -1024,24 +1035,34 @@ def told_once(problems: Iterable[tuple[str | None, str | None, str]]) -> list[Pl
     return lines
 
 
-def told_once_as_kept(errors: Iterable[str]) -> list[PluginLine]:
+def told_once_as_kept(
+    errors: Iterable[str], zh: Mapping[str, str] | None = None
+) -> list[PluginLine]:
     """``told_once`` of errors as a run keeps them, one a metric (``plugin_error_text``,
-    which ``Run.failed`` reads); a line in other words stays as it is."""
-    parsed: list[tuple[str | None, str | None, str]] = []
+    which ``Run.failed`` reads), each with its Chinese message where ``zh`` (the run's
+    ``lines_zh``) has one; a line in other words stays as it is."""
+    parsed: list[tuple[str | None, str | None, str | Said]] = []
     for error in errors:
         found = re.fullmatch(_KEPT_ERROR, error)
-        parsed.append((found[1], found[2], found[3]) if found else (None, None, error))
+        said = _said(error, found[3] if found else error, zh)
+        parsed.append((found[1], found[2], said) if found else (None, None, said))
     return told_once(parsed)
 
 
-def kept_line(text: str) -> PluginLine:
-    """A line a run keeps (a plugin's warning, ``told_once`` in English) read back, to be
+def kept_line(text: str, zh: Mapping[str, str] | None = None) -> PluginLine:
+    """A line a run keeps (a plugin's error or warning, ``told_once`` in English) read
+    back, with its Chinese message where ``zh`` (the run's ``lines_zh``) has one, to be
     written in a reader's language; a line in other words, as it is."""
     found = re.fullmatch(_KEPT_LINE, text)
     if found is None:
-        return PluginLine(None, (), text)
+        return PluginLine(None, (), _said(text, text, zh))
     metrics = tuple(found[2].split(", ")) if found[2] else ()
-    return PluginLine(found[1], metrics, found[3])
+    return PluginLine(found[1], metrics, _said(text, found[3], zh))
+
+
+def _said(line: str, message: str, zh: Mapping[str, str] | None) -> str | Said:
+    said = (zh or {}).get(line)
+    return Said(message, said) if said else message
 
 
 @attrs.frozen

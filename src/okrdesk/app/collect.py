@@ -10,7 +10,7 @@ import attrs
 
 from okrdesk.app.session import Session, open_store
 from okrdesk.engine.plan_calendar import metrics_by_grain, metrics_needed, plan_periods
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, Said
 from okrdesk.messages import counted, named_periods
 from okrdesk.model import Plan, plugin_error_text, settled_restatements, told_once
 from okrdesk.periods import Period
@@ -99,6 +99,29 @@ def summary_lines(summary: CollectSummary, lang: str) -> list[str]:
         figures = counted(count, "figure") if english else count
         lines.append(words["revised"].format(metric=metric, figures=figures, span=span))
     return lines
+
+
+def kept_lines(
+    errors: Iterable[PluginError], warnings: Iterable[PluginError]
+) -> tuple[list[str], list[str], dict[str, str]]:
+    """A run's errors and warnings as it keeps them, whatever language the collect was
+    run in: each line in English (``plugin_error_text``, which ``Run.failed`` reads;
+    warnings ``told_once``), and each line whose message was said in Chinese too →
+    that message, for a reader of either language."""
+    zh: dict[str, str] = {}
+    kept_errors = []
+    for error in errors:
+        line = plugin_error_text(error.plugin, error.metric, error.said("en"))
+        kept_errors.append(line)
+        if error.said("zh") != error.said("en"):
+            zh[line] = error.said("zh")
+    kept_warnings = []
+    for told in told_once((w.plugin, w.metric, Said(w.said("en"), w.said("zh"))) for w in warnings):
+        line = told.text("en")
+        kept_warnings.append(line)
+        if isinstance(told.message, Said) and told.message.zh != told.message.en:
+            zh[line] = told.message.zh
+    return kept_errors, kept_warnings, zh
 
 
 def not_stored_line(lang: str) -> str:
@@ -208,12 +231,8 @@ def run_collect(
             errors.append(
                 PluginError(owner, metric, _UNANSWERED.format(rows=held, metric=metric), said)
             )
-        # Kept in the words the collect said them in, each line as a run keeps it (the
-        # plugin and metric in English, which Run.failed reads; the report words those).
         store.finish_run(run_id, "failed" if errors else "ok", versions,
-                         [plugin_error_text(e.plugin, e.metric, e.said(lang)) for e in errors],
-                         [str(line) for line in told_once((w.plugin, w.metric, w.said(lang))
-                                                          for w in warnings)])  # fmt: skip
+                         *kept_lines(errors, warnings))  # fmt: skip
         changes = store.changes
     return CollectSummary(
         run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),

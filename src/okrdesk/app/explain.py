@@ -279,7 +279,9 @@ def _why_none(runs: Sequence[Run], metric: str, owner: str, through: object, lan
             continue
         error = run.failed({metric: owner}).get(metric)
         if error is not None:
-            return said["none_failed"].format(run=run.id, day=run.started[:10], error=error)
+            return said["none_failed"].format(
+                run=run.id, day=run.started[:10], error=run.line(error).text(lang)
+            )
         return said["none_through"].format(through=through)
     return said["none_yet"]
 

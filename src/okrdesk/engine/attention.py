@@ -65,7 +65,6 @@ from okrdesk.model import (
     MetricSpec,
     Plan,
     Run,
-    kept_line,
     plugin_error_text,
     settled_restatements,
     standing,
@@ -156,13 +155,14 @@ def alerts(
             Alert(Level.ERROR, "plugin", "collect", "plugin.run_error",
                   {"run": run.id, "day": run.started[:10], "error": error})
             # A source that failed several metrics in the same words, once.
-            for error in told_once_as_kept([e for e in errors if e not in told_now])
+            for error in told_once_as_kept([e for e in errors if e not in told_now],
+                                           run.lines_zh)
         ]  # fmt: skip
     for run, warnings in standing(runs, owned, lambda run: run.warnings):
         # Told, not alarmed: the figures stand, without what they name.
         found += [
             Alert(Level.INFO, "plugin", "collect", "plugin.run_warning",
-                  {"run": run.id, "day": run.started[:10], "warning": kept_line(warning)})
+                  {"run": run.id, "day": run.started[:10], "warning": run.line(warning)})
             for warning in warnings
         ]  # fmt: skip
     found += revision_alerts(runs, engine.as_of, plan, engine.metrics, owners or {})

@@ -422,13 +422,18 @@ class Store(ABC):
         plugins: Mapping[str, str],
         errors: Sequence[str],
         warnings: Sequence[str] = (),
+        lines_zh: Mapping[str, str] | None = None,
     ) -> None:
+        """Note the run finished, with what its plugins' versions were, its errors and
+        warnings as kept (English, ``plugin_error_text``), and ``lines_zh``: each of those
+        lines → its message in Chinese, where it was said in both."""
         with self.transaction():
             self._rows(
                 "UPDATE runs SET finished = ?, status = ?, plugins = ?, errors = ?, "
-                "warnings = ? WHERE id = ?",
+                "warnings = ?, lines_zh = ? WHERE id = ?",
                 (now(), status, json.dumps(dict(plugins)), json.dumps(list(errors)),
-                 json.dumps(list(warnings)), run_id),
+                 json.dumps(list(warnings)),
+                 json.dumps(dict(lines_zh or {}), ensure_ascii=False, sort_keys=True), run_id),
             )  # fmt: skip
 
     def _note_revised(self, run_id: int, found: StoreChanges) -> None:
@@ -458,11 +463,12 @@ class Store(ABC):
     def runs(self) -> list[Run]:
         rows = self._rows(
             "SELECT id, started, finished, status, command, through, pid, plugins, errors, "
-            "revised, warnings, metrics, landed FROM runs ORDER BY id"
+            "revised, warnings, metrics, landed, lines_zh FROM runs ORDER BY id"
         )
         return [
             Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]),
-                json.loads(r[9]), json.loads(r[10]), _listed(r[11]), _landed(r[12]))
+                json.loads(r[9]), json.loads(r[10]), _listed(r[11]), _landed(r[12]),
+                json.loads(r[13]))
             for r in rows
         ]  # fmt: skip
 

@@ -337,10 +337,22 @@ def _v16_run_landed(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE runs ADD COLUMN landed TEXT")
 
 
+def _v17_run_lines_zh(db: sqlite_utils.Database) -> None:
+    # A run kept its errors and warnings in the language of the collect that ran, so a
+    # collect run from an English cron job put English into a Chinese report, and the
+    # other way about. Each line is now kept in English (which ``Run.failed`` reads) and
+    # beside it, as a JSON object of line → message, what was said in Chinese.
+    db.execute(f"ALTER TABLE runs ADD COLUMN lines_zh {LINES_ZH_COLUMN}")
+
+
+LINES_ZH_COLUMN = "TEXT NOT NULL DEFAULT '{}'"
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
     _v13_collected_fingerprints, _v14_run_warnings, _v15_run_metrics, _v16_run_landed,
+    _v17_run_lines_zh,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -512,5 +524,7 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"ALTER TABLE runs ADD COLUMN metrics {_PG_TEXT};",
     # 16
     f"ALTER TABLE runs ADD COLUMN landed {_PG_TEXT};",
+    # 17
+    f"ALTER TABLE runs ADD COLUMN lines_zh {LINES_ZH_COLUMN.replace('TEXT', _PG_TEXT)};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""
