@@ -10,6 +10,7 @@ import os
 import pty
 import re
 import select
+import shutil
 import sqlite3
 import struct
 import subprocess
@@ -597,3 +598,23 @@ def test_a_phases_last_day_is_called_so(demo: Path) -> None:
     assert "Phase Q3 攻坚: 2026-07-01 – 2026-09-30, last day" in en
     day_before = okrdesk("report", "-w", str(demo), "--as-of", "2026-09-29", "--brief").stdout
     assert "2026-07-01 – 2026-09-30，剩余 1 天" in day_before
+
+
+def test_a_chat_message_tells_a_tripped_breaker_once(demo: Path, tmp_path: Path) -> None:
+    """The events line's breaker is the message's callout; the list of what needs
+    attention below it does not say it again, as the report's first screen does not."""
+    root = tmp_path / "demo"
+    shutil.copytree(demo, root)
+    with (root / "okrdesk.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[send]\n[[send.channels]]\nname = "group"\nkind = "wecom"\n'
+                       'url_env = "W"\n')  # fmt: skip
+    for lang, tripped in (
+        ("zh", "已用预算 112.6%，超支 12.6%"),
+        ("en", "has spent 112.6% of its amount, 12.6% over"),
+    ):
+        done = okrdesk("send", "--dry-run", "-w", str(root), "--lang", lang, "--as-of", AS_OF,
+                       env={"W": "http://127.0.0.1:9/x"})  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        content = json.loads(done.stdout[done.stdout.index("{") :])["markdown"]["content"]
+        assert content.count(tripped) == 1, content
+        assert "O1.KR3" in content.split(tripped)[1]

@@ -49,9 +49,11 @@ def summary_lines(report: Report) -> list[str]:
         lines.append("")
         lines += [f"- {md(o.id)} {md(o.title)} · {label(lang, 'score')} {score_text(o.score)}"
                   for o in report.objectives]  # fmt: skip
+    # A tripped breaker is told once, above, as the report's first screen tells it.
+    rest = [a for a in report.alerts if a.kind != "breaker"]
     lines += ["", f"**{label(lang, 'alerts')}**"]
-    lines += [f"- **{label(lang, 'level_' + a.level)}** {md(a.message)}" for a in report.alerts]
-    if not report.alerts:
+    lines += [f"- **{label(lang, 'level_' + a.level)}** {md(a.message)}" for a in rest]
+    if not rest:
         lines.append(label(lang, "no_alerts"))
     return lines
 
