@@ -618,3 +618,10 @@ def test_a_chat_message_tells_a_tripped_breaker_once(demo: Path, tmp_path: Path)
         content = json.loads(done.stdout[done.stdout.index("{") :])["markdown"]["content"]
         assert content.count(tripped) == 1, content
         assert "O1.KR3" in content.split(tripped)[1]
+        # The plan's name says the branch already; a team's message names the team.
+        assert content.startswith("## 深圳福田营业部 2026 年度经营计划\n"), content
+    team = okrdesk("send", "--dry-run", "-w", str(root), "--unit", "wm1", "--as-of", AS_OF,
+                   env={"W": "http://127.0.0.1:9/x"})  # fmt: skip
+    assert "## 深圳福田营业部 2026 年度经营计划 · 财富管理一部\n" in team.stdout.replace(
+        "\\n", "\n"
+    )

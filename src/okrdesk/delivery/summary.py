@@ -28,6 +28,13 @@ _WORDS = {
 }  # fmt: skip
 
 
+def _whose(report: Report) -> str:
+    """The plan and the unit reported on, the unit left out where the plan's name says
+    it already ("深圳福田营业部 2026 年度经营计划", not "… · 深圳福田营业部")."""
+    plan, unit = report.plan.name, report.unit.name
+    return plan if unit in plan else f"{plan} · {unit}"
+
+
 def summary_lines(report: Report) -> list[str]:
     """The report's head as Markdown lines, without tables."""
     lang = report.lang
@@ -38,7 +45,7 @@ def summary_lines(report: Report) -> list[str]:
         head += (f" · {label(lang, 'phase')} {md(phase.id)} {md(phase.name)}"
                  f"{label(lang, 'then')}{time_left(report, lang)}")  # fmt: skip
     head += f" · {label(lang, 'score')} **{score_text(report.score)}**"
-    lines = [f"## {md(report.plan.name)} · {md(report.unit.name)}", "", head]
+    lines = [f"## {md(_whose(report))}", "", head]
     if (through := figures_through(report, lang)) is not None:
         lines += ["", f"> {md(through)}"]
     tripped = [line for line in report.budget.lines if line.breaker.tripped]
@@ -69,7 +76,7 @@ def summary(report: Report, full_report: Path, reports_url: str | None = None) -
         else f"{reports_url.rstrip('/')}/{quote(full_report.name)}"
     )
     where = words["file"].format(path=found)
-    title = f"{report.plan.name} · {report.unit.name} · {report.as_of} {words['report']}"
+    title = f"{_whose(report)} · {report.as_of} {words['report']}"
     return Message(
         title=title,
         lines=(*summary_lines(report), "", where),
