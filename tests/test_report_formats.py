@@ -314,3 +314,31 @@ def test_what_a_plugin_format_prints_stays_out_of_the_report_and_is_its_error(
     assert (
         "report format krcsv printed to standard output, which a plugin must not do: rendering"
     ) in done.stderr
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_markdown_and_html_open_with_the_first_screen(
+    demo_outputs: dict[str, Any], fmt: str, lang: str
+) -> None:
+    """The emailed HTML and the Markdown opened with the objectives' tables: what needs
+    attention and who owes check-ins were at the end, after every chart. They open as
+    the terminal's first screen does, in its order, before the first objective."""
+    text = shown(demo_outputs[f"{fmt}-{lang}"], fmt)
+    first_objective = text.index("C1 ")
+    heads = [
+        label(lang, "breaker_tripped"),
+        label(lang, "moved"),
+        label(lang, "attention_count", n=5),
+        label(lang, "owed_on_time", n=21, due="2026-11-30"),
+    ]
+    places = [text.find(head) for head in heads]
+    assert -1 not in places and places == sorted(places), (heads, places)
+    assert places[-1] < first_objective
+    first_screen = text[:first_objective]
+    # The score a week before, with the change as a reader subtracts the two shown.
+    assert ("（上周末 84.2%，+0.5百分点）" if lang == "zh"
+            else "(end of last week 84.2%, +0.5 pp)") in first_screen  # fmt: skip
+    # The breaker is told once on the first screen, and the whole list ends the report.
+    assert first_screen.count("112.6%") == 1
+    assert text.rindex(label(lang, "alerts")) > text.rindex(label(lang, "expected_roi"))

@@ -15,6 +15,7 @@ from okrdesk.delivery.message import Message
 from okrdesk.messages import label
 from okrdesk.report.cells import figures_through, time_left
 from okrdesk.report.document import Report
+from okrdesk.report.notes import attention, score_before, whose
 from okrdesk.report.numbers import score_text
 from okrdesk.report.templates import markdown_text as md
 
@@ -28,13 +29,6 @@ _WORDS = {
 }  # fmt: skip
 
 
-def _whose(report: Report) -> str:
-    """The plan and the unit reported on, the unit left out where the plan's name says
-    it already ("深圳福田营业部 2026 年度经营计划", not "… · 深圳福田营业部")."""
-    plan, unit = report.plan.name, report.unit.name
-    return plan if unit in plan else f"{plan} · {unit}"
-
-
 def summary_lines(report: Report) -> list[str]:
     """The report's head as Markdown lines, without tables."""
     lang = report.lang
@@ -44,8 +38,8 @@ def summary_lines(report: Report) -> list[str]:
         phase = report.phase
         head += (f" · {label(lang, 'phase')} {md(phase.id)} {md(phase.name)}"
                  f"{label(lang, 'then')}{time_left(report, lang)}")  # fmt: skip
-    head += f" · {label(lang, 'score')} **{score_text(report.score)}**"
-    lines = [f"## {md(_whose(report))}", "", head]
+    head += f" · {label(lang, 'score')} **{score_text(report.score)}**{score_before(report, lang)}"
+    lines = [f"## {md(whose(report))}", "", head]
     if (through := figures_through(report, lang)) is not None:
         lines += ["", f"> {md(through)}"]
     tripped = [line for line in report.budget.lines if line.breaker.tripped]
@@ -57,7 +51,7 @@ def summary_lines(report: Report) -> list[str]:
         lines += [f"- {md(o.id)} {md(o.title)} · {label(lang, 'score')} {score_text(o.score)}"
                   for o in report.objectives]  # fmt: skip
     # A tripped breaker is told once, above, as the report's first screen tells it.
-    rest = [a for a in report.alerts if a.kind != "breaker"]
+    rest = attention(report)
     lines += ["", f"**{label(lang, 'alerts')}**"]
     lines += [f"- **{label(lang, 'level_' + a.level)}** {md(a.message)}" for a in rest]
     if not rest:
@@ -76,7 +70,7 @@ def summary(report: Report, full_report: Path, reports_url: str | None = None) -
         else f"{reports_url.rstrip('/')}/{quote(full_report.name)}"
     )
     where = words["file"].format(path=found)
-    title = f"{_whose(report)} · {report.as_of} {words['report']}"
+    title = f"{whose(report)} · {report.as_of} {words['report']}"
     return Message(
         title=title,
         lines=(*summary_lines(report), "", where),

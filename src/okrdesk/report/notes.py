@@ -14,15 +14,17 @@ import attrs
 from okrdesk.messages import label, status, window_label
 from okrdesk.periods import parse_period
 from okrdesk.records import shared_methods
-from okrdesk.report.cells import value
+from okrdesk.report.cells import NO_CHANGE, change, compared_with, value
 from okrdesk.report.document import (
     Report,
+    ReportAlert,
     ReportBudget,
     ReportKeyResult,
     ReportMember,
     ReportObjective,
     ReportOwed,
     ReportScore,
+    all_results,
 )
 from okrdesk.report.numbers import percent, score_text
 from okrdesk.units import UNITS, Quantity, figure, ledger_amount, lookup, percentage
@@ -459,3 +461,83 @@ def ledger_rounding_note(budget: ReportBudget, lang: str) -> str:
     columns = any(sum((row[i] for row in parts), Decimal(0)) != total[i] for i in range(3))
     lines = any(amount - spent != left for amount, spent, left in [*parts, total])
     return label(lang, "ledger_rounding") if columns or lines else ""
+
+
+# ------------------------------------------------------------- the first screen
+
+MOVED_SHOWN = 3
+ALERTS_SHOWN = 5
+
+
+def whose(report: Report) -> str:
+    """The plan and the unit reported on, the unit left out where the plan's name says
+    it already ("深圳福田营业部 2026 年度经营计划", not "… · 深圳福田营业部")."""
+    plan, unit = report.plan.name, report.unit.name
+    return plan if unit in plan else f"{plan} · {unit}"
+
+
+def moved_most(report: Report, lang: str) -> list[ReportKeyResult]:
+    """The key results that moved most over the last period, as a share of their way;
+    not one whose change is written ±0 (a thousandth of a point), which did not move as
+    the reader sees it."""
+
+    def share(kr: ReportKeyResult) -> float:
+        way = abs((kr.target or 0.0) - kr.baseline) or abs(kr.target or 0.0) or 1.0
+        return abs(kr.change or 0.0) / way
+
+    moved = [
+        kr
+        for kr in all_results(report)
+        if kr.change and kr.closed is None and change(kr, lang) != NO_CHANGE
+    ]
+    return sorted(moved, key=lambda kr: (-share(kr), kr.id))[:MOVED_SHOWN]
+
+
+def attention(report: Report) -> list[ReportAlert]:
+    """What needs attention beside the tripped breakers, which every format tells first,
+    on their own: most severe first."""
+    return [a for a in report.alerts if a.kind != "breaker"]
+
+
+def attention_heading(report: Report, lang: str) -> str:
+    """ "需要关注：共 8 项，最重要的 5 项" over the first ``ALERTS_SHOWN`` of ``attention``."""
+    rest = attention(report)
+    if not rest:
+        return f"{label(lang, 'alerts')}{label(lang, 'colon')}{label(lang, 'no_alerts')}"
+    if len(rest) > ALERTS_SHOWN:
+        return label(lang, "attention_top", n=len(rest), shown=ALERTS_SHOWN)
+    return label(lang, "attention_count", n=len(rest))
+
+
+def attention_first(report: Report) -> list[ReportAlert]:
+    """The first ``ALERTS_SHOWN`` of ``attention``: what a report's first screen lists."""
+    return attention(report)[:ALERTS_SHOWN]
+
+
+def score_before(report: Report, lang: str) -> str:
+    """ "（上周末 84.2%，+0.5百分点）" after the score: the score a period before and the
+    change between the two as they are shown (88.7% and 84.5%: +4.2, not the +4.15 of
+    the unrounded ones), so that a reader's subtraction agrees; "" without one."""
+    if report.previous_score is None or report.score is None:
+        return ""
+    now, then_shown = (_written(score_text(s)) for s in (report.score, report.previous_score))
+    then = f"{compared_with(report, lang)} {score_text(report.previous_score)}"
+    if now == then_shown:  # as the change column writes no change
+        moved = NO_CHANGE
+    else:
+        sign = "+" if now > then_shown else ""
+        # As many decimals as the scores have: 69.0% after 68.0% is +1.0, beside +0.8.
+        places = max(_decimals(now), _decimals(then_shown))
+        moved = f"{sign}{now - then_shown:.{places}f}{'百分点' if lang == 'zh' else ' pp'}"
+    return label(lang, "in_brackets", text=f"{then}{label(lang, 'then')}{moved}")
+
+
+def _decimals(number: Decimal) -> int:
+    """How many decimals ``number`` is written with: 69.0 has 1, 100 has 0."""
+    exponent = number.as_tuple().exponent
+    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _written(percent: str) -> Decimal:
+    """The number a percentage is written as: "88.7%" is 88.7."""
+    return Decimal(percent.rstrip("%").replace(",", ""))

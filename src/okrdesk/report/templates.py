@@ -112,6 +112,9 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         breakdown_heading=notes.breakdown_heading, breakdown_rows=notes.breakdown_rows,
         members_listed=notes.members_listed, scores_listed=notes.scores_listed,
         is_unlisted=notes.is_unlisted, unlisted_text=notes.unlisted_text,
+        whose=notes.whose, moved_most=notes.moved_most, attention=notes.attention,
+        attention_first=notes.attention_first, attention_heading=notes.attention_heading,
+        owed_text=notes.owed_text, score_before=notes.score_before,
     )  # fmt: skip
     return env
 

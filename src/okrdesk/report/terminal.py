@@ -11,15 +11,12 @@ terminal and never with NO_COLOR set.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TextIO
 
 from okrdesk.messages import label
 from okrdesk.report.cells import (
-    NO_CHANGE,
     change,
     change_heading,
-    compared_with,
     figures_through,
     phase_span,
     sparkline,
@@ -27,18 +24,22 @@ from okrdesk.report.cells import (
     unit_named,
     value,
 )
-from okrdesk.report.document import Report, ReportKeyResult, ReportObjective, all_results
+from okrdesk.report.document import Report, ReportKeyResult, ReportObjective
 from okrdesk.report.notes import (
     Unlisted,
+    attention_first,
+    attention_heading,
     breakdown_heading,
     breakdown_rows,
     capped_story,
     held,
     ledger_rounding_note,
     members_listed,
+    moved_most,
     owed_text,
     period_heading,
     running_period,
+    score_before,
     score_trend,
     scores_by_policy,
     scores_legend,
@@ -58,8 +59,6 @@ STATUS_STYLE = {
 }  # fmt: skip
 
 
-MOVED_SHOWN = 3
-ALERTS_SHOWN = 5
 BREAKERS_SHOWN = 2
 
 
@@ -82,49 +81,8 @@ def _naming(line: Text, message: str, title: str, style: str = "") -> Text:
 def _score_line(report: Report, lang: str) -> Text:
     t = _line(f"{label(lang, 'score')} ")
     t.append(score_text(report.score), style="bold")
-    if report.previous_score is not None and report.score is not None:
-        # The change between the two scores as shown (88.7% and 84.5%: +4.2, not the
-        # +4.15 of the unrounded ones), so that a reader's subtraction agrees.
-        now, then_shown = (_shown(score_text(s)) for s in (report.score, report.previous_score))
-        then = f"{compared_with(report, lang)} {score_text(report.previous_score)}"
-        if now == then_shown:  # as the change column writes no change
-            moved = NO_CHANGE
-        else:
-            sign = "+" if now > then_shown else ""
-            # As many decimals as the scores have: 69.0% after 68.0% is +1.0, beside +0.8.
-            places = max(_decimals(now), _decimals(then_shown))
-            change = f"{now - then_shown:.{places}f}"
-            moved = f"{sign}{change}{'百分点' if lang == 'zh' else ' pp'}"
-        t.append(label(lang, "in_brackets", text=f"{then}{label(lang, 'then')}{moved}"))
+    t.append(score_before(report, lang))
     return t
-
-
-def _decimals(number: Decimal) -> int:
-    """How many decimals ``number`` is written with: 69.0 has 1, 100 has 0."""
-    exponent = number.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def _shown(percent: str) -> Decimal:
-    """The number a percentage is written as: "88.7%" is 88.7."""
-    return Decimal(percent.rstrip("%").replace(",", ""))
-
-
-def _moved(report: Report, lang: str) -> list[ReportKeyResult]:
-    """The key results that moved most over the last period, as a share of their way;
-    not one whose change is written ±0 (a thousandth of a point), which did not move as
-    the reader sees it."""
-
-    def share(kr: ReportKeyResult) -> float:
-        way = abs((kr.target or 0.0) - kr.baseline) or abs(kr.target or 0.0) or 1.0
-        return abs(kr.change or 0.0) / way
-
-    moved = [
-        kr
-        for kr in all_results(report)
-        if kr.change and kr.closed is None and change(kr, lang) != NO_CHANGE
-    ]
-    return sorted(moved, key=lambda kr: (-share(kr), kr.id))[:MOVED_SHOWN]
 
 
 def first_screen(report: Report, lang: str) -> list[Text]:
@@ -137,7 +95,7 @@ def first_screen(report: Report, lang: str) -> list[Text]:
     if (span := phase_span(report, lang)) is not None:
         lines.append(_line(f"{label(lang, 'phase')} {span}"))
     lines.append(_score_line(report, lang))
-    if moved := _moved(report, lang):
+    if moved := moved_most(report, lang):
         heading = label(lang, "in_brackets", text=change_heading(report.grain, lang))
         lines.append(_line(f"{label(lang, 'moved')}{heading}", "bold"))
         lines += [_line(f"  {change(kr, lang)}  {kr.id} {kr.title}") for kr in moved]
@@ -160,15 +118,9 @@ def first_screen(report: Report, lang: str) -> list[Text]:
 
 def _attention(report: Report, lang: str) -> list[Text]:
     # Breakers are on their own lines above; the rest, most severe first.
-    rest = [a for a in report.alerts if a.kind != "breaker"]
-    if not rest:
-        none = f"{label(lang, 'alerts')}{label(lang, 'colon')}{label(lang, 'no_alerts')}"
-        return [_line(none, "bold")]
-    shown = rest[:ALERTS_SHOWN]
-    heading = (label(lang, "attention_top", n=len(rest), shown=len(shown)) if len(rest) > len(shown)
-               else label(lang, "attention_count", n=len(rest)))  # fmt: skip
+    shown = attention_first(report)
     styles = {"error": "bold red", "warning": "yellow", "info": ""}
-    lines = [_line(heading, "bold")]
+    lines = [_line(attention_heading(report, lang), "bold")]
     for alert in shown:
         level = label(lang, f"level_{alert.level}")
         t = _line("  ")
