@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sqlite3
 import textwrap
 from pathlib import Path
 
@@ -15,7 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
+from okrdesk.errors import Said
 from okrdesk.plugins import sql_metrics
+from okrdesk.plugins.sql_errors import engine_said
 from sample_workspace import WriteWorkspace, trusted
 from test_sql_metrics import ATTENDEES_DEFINITION, SALONS_OKRS, sql_only_workspace
 
@@ -151,8 +154,16 @@ def test_collect_warns_of_rows_left_out_and_outside_the_plan_in_chinese(
          "（2026-01-01）"),
         ('"data/salons.csv"', " WHERE leads = 2",
          "没有一行能计入：1 行未计入：value 列是文本，不是数（表 salons：salons.csv:4）"),
+        # DuckDB's words of a query it cannot run, with its hint, in Chinese.
         ('"data/salons.csv"', " WHERE nothing = 1",
-         'Referenced column "nothing" not found in FROM clause!'),
+         '查询出错：没有列 "nothing"（相近的："attendees"）'),
+        ('"data/salons.csv"', "x", '查询出错：没有名为 "salonsx" 的表（是不是 "salons"？）'),
+        ('"data/salons.csv"', " GROUP BY cm_id",
+         '查询出错：列 "date" 须写进 GROUP BY，或放进 sum、max 等聚合函数'),
+        ('"data/salons.csv"', " WHERE", '查询出错：SQL 语法错误，在 "WHERE" 附近'),
+        ('"data/salons.csv"', " WHERE date > 1",
+         "查询出错：不能直接比较 DATE 与 INTEGER_LITERAL 类型的值，请用 CAST "
+         "把一方转换成另一方的类型"),
     ],
 )  # fmt: skip
 def test_collect_says_why_a_metric_failed_in_chinese(
@@ -168,8 +179,6 @@ def test_collect_says_why_a_metric_failed_in_chinese(
     (root / "data" / "salons.gbk.csv").write_bytes(ROWS.replace("cm02", "王芳").encode("gbk"))
     lines = said(root, "collect", "--through", "2026-01-31")
     prefix = "错误：插件 sql 指标 salon_attendees："
-    if error.startswith("Referenced"):  # DuckDB's own words, in okrdesk's
-        error = f"查询出错：Binder Error: {error}"
     assert f"{prefix}{error}（共 1 个问题，均未入库）" in lines, lines
     problems = said(root, "check", "--lang", "zh")
     assert any(error[:30] in line for line in problems), problems  # the run keeps it so
@@ -291,3 +300,50 @@ def test_the_check_catches_a_message_without_chinese(tmp_path: Path) -> None:
         "sql_x.py:5: Said without Chinese",
         "sql_x.py:6: Said(*…) of no known form",
     ]
+
+
+@pytest.mark.parametrize(
+    ("query", "en", "zh"),
+    [
+        ("SELECT client FROM crm",
+         'Binder Error: Referenced column "client" not found in FROM clause! Candidate '
+         'bindings: "clients", "cm"', '没有列 "client"（相近的："clients"、"cm"）'),
+        ("SELECT sumx(clients) FROM crm",
+         'Catalog Error: Scalar Function with name sumx does not exist! Did you mean "sum"?',
+         '没有名为 "sumx" 的函数（是不是 "sum"？）'),
+        ("SELECT c.cm FROM crm",
+         'Binder Error: Referenced table "c" not found! Candidate tables: "crm"',
+         '没有表或别名 "c"（相近的："crm"）'),
+        ("SELECT 1 FROM", 'Parser Error: syntax error at or near "FROM"',
+         'SQL 语法错误，在 "FROM" 附近'),
+        ("SELECT 'a'::INTEGER", None, None),
+    ],
+)  # fmt: skip
+def test_duckdbs_words_keep_its_hint_and_are_said_in_chinese(
+    query: str, en: str | None, zh: str | None
+) -> None:
+    connection = duckdb.connect()
+    connection.execute("CREATE TABLE crm (date DATE, cm VARCHAR, clients INTEGER)")
+    with pytest.raises(duckdb.Error) as raised:
+        connection.execute(query)
+    said = engine_said(raised.value)
+    first = str(raised.value).splitlines()[0]
+    # An error okrdesk has no words for: DuckDB's first line, in both languages.
+    assert said == (Said(en, zh) if en and zh else Said(first, first))
+
+
+@pytest.mark.parametrize(
+    ("query", "zh"),
+    [
+        ("SELECT client FROM crm", '没有列 "client"'),
+        ("SELECT 1 FROM crn", '没有名为 "crn" 的表'),
+        ("SELEC 1", 'SQL 语法错误，在 "SELEC" 附近'),
+        ("SELECT 1 FROM crm WHERE", "SQL 语法错误：语句没有写完"),
+    ],
+)
+def test_sqlites_words_are_said_in_chinese(query: str, zh: str) -> None:
+    connection = sqlite3.connect(":memory:")
+    connection.execute("CREATE TABLE crm (date TEXT, cm TEXT, clients INTEGER)")
+    with pytest.raises(sqlite3.Error) as raised:
+        connection.execute(query)
+    assert engine_said(raised.value) == Said(str(raised.value), zh)

@@ -38,6 +38,7 @@ from okrdesk.plugins.sql_dialect import (
     tables_read,
     to_duckdb,
 )  # fmt: skip
+from okrdesk.plugins.sql_errors import engine_said
 from okrdesk.plugins.sql_files import (
     THOUSANDS,
     TableCache,
@@ -156,7 +157,7 @@ class _SqliteSource:
         return _Result(columns, iter(cursor), _Lazy(self.authorizer.read), self.described)
 
     def failed(self, spec: MetricSpec, query: str, error: Exception) -> Said:
-        return _query_failed(Said(*[printable(str(error))[:300]] * 2))
+        return _query_failed(engine_said(error))
 
     def close(self) -> None:
         self.connection.close()
@@ -245,7 +246,7 @@ class _DuckSource:
                     self.connection.execute(f'CREATE VIEW "{name}" AS {query}')
                     self.views[name] = query
                 except duckdb.Error as error:
-                    failed[name] = Said(*[_first_line(error)] * 2)  # DuckDB's own words
+                    failed[name] = engine_said(error)
             if len(failed) == len(waiting):
                 self.broken_tables.update(
                     {n: keyed(f"sources.sql.views.{n}", self._why_not(q, failed[n]))
@@ -400,7 +401,7 @@ class _DuckSource:
                 "这一列定类型",
             )
         else:
-            said = Said(*[printable(_first_line(error))[:300]] * 2)  # DuckDB's own words
+            said = engine_said(error)
         advice = sqlite_advice(query)
         if advice:
             more = listed(advice)
@@ -598,10 +599,6 @@ def _grouping_sql(
 
 def _query_failed(why: Said) -> Said:
     return Said(f"the query failed: {why.en}", f"查询出错：{why.zh}")
-
-
-def _first_line(error: Exception) -> str:
-    return str(error).strip().split("\n", 1)[0]
 
 
 def _columns(cursor: duckdb.DuckDBPyConnection) -> list[str]:

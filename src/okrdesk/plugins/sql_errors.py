@@ -1,0 +1,68 @@
+"""What DuckDB or SQLite said of a metric's query that failed, in the reader's words.
+
+The engines speak English ("Binder Error: Referenced column "client" not found in FROM
+clause!"), which put English into the middle of a Chinese collect, and okrdesk kept
+only their first line, so DuckDB's own hint on the next ("Candidate bindings:
+"clients", "cm"") was lost. The mistakes an analyst makes most often writing a query
+(a column, table or function misspelt, a column left out of GROUP BY, text compared
+with a number, a syntax error) are told in Chinese too, with the names the engine gave
+and its hint; any other error in the engine's own words, in both languages.
+"""
+
+from __future__ import annotations
+
+import re
+
+from okrdesk.errors import Said, printable
+
+MOST_SAID = 300
+"""The longest an engine's words are kept, in characters: a query is not repeated whole."""
+
+_HINTS = (r"Candidate bindings: (.+)", r"Candidate tables: (.+)", r'Did you mean (".+")\?')
+
+_ZH: tuple[tuple[str, str], ...] = (
+    # DuckDB
+    (r'Binder Error: Referenced column "(.+?)" not found in FROM clause!', '没有列 "{0}"'),
+    (r'Binder Error: Referenced table "(.+?)" not found!', '没有表或别名 "{0}"'),
+    (r"Catalog Error: Table with name (\S+) does not exist!", '没有名为 "{0}" 的表'),
+    (r"Catalog Error: (?:Scalar|Aggregate|Table) Function with name (\S+) does not exist!",
+     '没有名为 "{0}" 的函数'),
+    (r'Binder Error: column "(.+?)" must appear in the GROUP BY clause or must be part of '
+     r"an aggregate function\.", '列 "{0}" 须写进 GROUP BY，或放进 sum、max 等聚合函数'),
+    (r"Binder Error: Cannot compare values of type (\S+) and type (\S+)",
+     "不能直接比较 {0} 与 {1} 类型的值，请用 CAST 把一方转换成另一方的类型"),
+    (r'Parser Error: syntax error at or near "(.+?)"', 'SQL 语法错误，在 "{0}" 附近'),
+    (r"Parser Error: syntax error at end of input", "SQL 语法错误：语句没有写完"),
+    # SQLite
+    (r"no such column: (\S+)", '没有列 "{0}"'),
+    (r"no such table: (\S+)", '没有名为 "{0}" 的表'),
+    (r"no such function: (\S+)", '没有名为 "{0}" 的函数'),
+    (r'near "(.+?)": syntax error', 'SQL 语法错误，在 "{0}" 附近'),
+    (r"incomplete input", "SQL 语法错误：语句没有写完"),
+)  # fmt: skip
+
+
+def engine_said(error: Exception) -> Said:
+    """``error`` of DuckDB or SQLite as okrdesk tells it: the engine's first line and its
+    hint in English, and in Chinese the same said in Chinese where okrdesk knows the
+    mistake (the engine's words otherwise)."""
+    lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+    first = lines[0] if lines else type(error).__name__
+    hint = next((found for line in lines[1:3] for pattern in _HINTS
+                 if (found := re.fullmatch(pattern, line))), None)  # fmt: skip
+    english = f"{first} {hint[0]}" if hint else first
+    zh = english
+    for pattern, words in _ZH:
+        if found := re.match(pattern, first):
+            zh = words.format(*found.groups())
+            if hint:
+                zh += f"（{_hint_zh(hint)}）"
+            break
+    return Said(printable(english)[:MOST_SAID], printable(zh)[:MOST_SAID])
+
+
+def _hint_zh(hint: re.Match[str]) -> str:
+    names = "、".join(name.strip() for name in hint[1].split(","))
+    if hint.re.pattern.startswith("Did you mean"):
+        return f"是不是 {names}？"
+    return f"相近的：{names}"
