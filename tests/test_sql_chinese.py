@@ -77,7 +77,7 @@ def test_validate_says_each_mistake_in_sources_sql_in_chinese(
         "okrdesk.toml:9: sources.sql.metrics[0].kind: 'flows' 不是 stock、flow、ratio 之一",
         "okrdesk.toml:10: sources.sql.metrics[0].unit: 未知的计量单位 'peeps'",
         "okrdesk.toml:18: sources.sql.metrics[1].query: 指标 leads：DuckDB 读不懂这条查询："
-        'syntax error at or near "WHERE"',
+        'SQL 语法错误，在 "WHERE" 附近',
         "okrdesk.toml:24: sources.sql.metrics[2].query: 指标 next_day：这是按 SQLite 写的；"
         "读这些表的 DuckDB 运行不了：date(x, 'modifier') 是 SQLite 的写法：DuckDB 里 "
         "'start of month' 请写 date_trunc('month', x)，'+1 day' 请写 x + INTERVAL 1 DAY",

@@ -75,6 +75,7 @@ from okrdesk.plugins.failures import DeclaredInPart
 from okrdesk.plugins.hookspecs import CollectRequest, Emit, SettingsProblem, hookimpl
 from okrdesk.plugins.settings_checks import settings_problems
 from okrdesk.plugins.sql_dialect import sqlite_advice, to_duckdb
+from okrdesk.plugins.sql_errors import engine_said
 from okrdesk.plugins.sql_settings import (
     ALLOW_OUTSIDE,
     TABLE_NAME,
@@ -419,14 +420,16 @@ def _unparsed(settings: Mapping[str, Any], queries: Mapping[str, str]) -> list[S
             try:
                 connection.extract_statements(to_duckdb(query))
             except duckdb.Error as error:
-                words = str(error).removeprefix("Parser Error: ").split("\n", 1)[0]
+                engine = engine_said(error)
+                words = engine.en.removeprefix("Parser Error: ")
+                words_zh = engine.zh.removeprefix("Parser Error: ")
                 keywords = [name for name in quoted if f'"{name}"' in words]
                 hint = "".join(f'; {name} is a word of SQL: write it "{name}", in double quotes'
                                for name in keywords)  # fmt: skip
                 hint_zh = "".join(f'；{name} 是 SQL 的保留字：要写成 "{name}"，加上双引号'
                                   for name in keywords)  # fmt: skip
                 return Said(f"DuckDB cannot read it: {words}{hint}",
-                            f"DuckDB 读不懂这条查询：{words}{hint_zh}")  # fmt: skip
+                            f"DuckDB 读不懂这条查询：{words_zh}{hint_zh}")  # fmt: skip
             return None
 
         for index, item in enumerate(settings.get("metrics", [])):
