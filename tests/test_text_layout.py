@@ -582,3 +582,28 @@ def test_a_breaker_named_as_its_id_keeps_its_id() -> None:
 
     line = _naming(Text("⚠ "), "salon (salon) has spent 112.6% of its amount", "salon")
     assert plain([one_line(line, 30)]) == ["⚠ salon (…) has spent 112.6%…"]
+
+
+def test_an_alert_goes_on_under_its_message_not_under_its_level() -> None:
+    """The report's last block read "ERROR   events … 12.6%" and then "over; the breaker
+    trips" from the margin, under the level, where a reader looks for the next alert."""
+    out = io.StringIO()
+    screen = Screen(out, 40)
+    message = "events 已用预算 112.6%，超支 12.6%；超支超过 10% 即熔断"
+    screen.beside(Text("严重    ", "bold red"), Text(message))
+    screen.beside(Text("提醒    "), Text("O1.KR3 落后"))
+    screen.flush()
+    lines = out.getvalue().splitlines()
+    assert lines[0].startswith("严重    events")
+    assert len(lines) == 3 and lines[1].startswith(" " * 8) and not lines[1][8].isspace()
+    # Every word kept, in order.
+    assert "".join(lines[:2]).replace(" ", "") == f"严重{message}".replace(" ", "")
+    assert lines[2] == "提醒    O1.KR3 落后"
+    assert all(cell_width(line) <= 40 for line in lines)
+    # Too narrow to keep a column beside the level: wrapped as one text from the margin.
+    narrow = io.StringIO()
+    screen = Screen(narrow, 24)
+    screen.beside(Text("严重    "), Text(message))
+    screen.flush()
+    assert all(cell_width(line) <= 24 for line in narrow.getvalue().splitlines())
+    assert not narrow.getvalue().splitlines()[1].startswith(" " * 8)

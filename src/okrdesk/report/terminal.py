@@ -431,17 +431,20 @@ def _budget_summary(report: Report, lang: str) -> Text | None:
     return Text("  ".join(parts)) if parts else None
 
 
-def _alerts(report: Report, lang: str) -> Text:
-    t = Text(f"{label(lang, 'alerts')}\n", style="bold")
+def _alerts(screen: Screen, report: Report, lang: str) -> None:
+    """Every alert, most severe first, its level in a column of its own and its message
+    wrapped beside it."""
     if not report.alerts:
-        t.append(label(lang, "no_alerts"))
-        return t
+        screen.text(
+            Text(f"{label(lang, 'alerts')}\n", style="bold").append(label(lang, "no_alerts"))
+        )
+        return
+    screen.text(Text(label(lang, "alerts"), style="bold"))
     styles = {"error": "bold red", "warning": "yellow", "info": ""}
     for alert in report.alerts:
         level = label(lang, f"level_{alert.level}")
-        t.append(level + " " * max(1, 8 - cell_width(level)), style=styles.get(alert.level, ""))
-        t.append(f"{alert.message}\n")
-    return t
+        head = Text(level + " " * max(1, 8 - cell_width(level)), styles.get(alert.level, ""))
+        screen.beside(head, Text(alert.message))
 
 
 def render_brief(report: Report, file: TextIO, width: int | None = None) -> None:
@@ -471,6 +474,6 @@ def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
     if (summary := _budget_summary(report, lang)) is not None:
         screen.text(summary)
         screen.blank()
-    screen.text(_alerts(report, lang))
+    _alerts(screen, report, lang)
     screen.blank()
     screen.flush()

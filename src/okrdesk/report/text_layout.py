@@ -194,6 +194,9 @@ def as_text(cell: str | Text) -> Text:
 
 # ------------------------------------------------------------------ wrapping
 
+BESIDE_ROOM = 20
+"""Cells ``Screen.beside`` needs beside its head to keep the body in a column of its own."""
+
 NO_BREAK = "\xa0"
 """A space that joins the words on either side: a line never breaks there."""
 
@@ -972,6 +975,18 @@ class Screen:
         has no spaces) folded as a title is: never inside an id or a figure."""
         for line in wrap(text, self.width, overflow="fold_figures"):
             self._emit(line)
+
+    def beside(self, head: Text, body: Text) -> None:
+        """``head`` (an alert's level), then ``body`` wrapped beside it as ``text`` wraps,
+        each further line starting under the first of ``body`` rather than at the margin."""
+        indent = cell_width(head.plain)
+        room = self.width - indent
+        if room < BESIDE_ROOM:  # too narrow to keep a column: wrapped as one text
+            self.text(Text().append(head.plain, head.runs[0][1] if head.runs else "")
+                      .append(body.plain))  # fmt: skip
+            return
+        for n, line in enumerate(wrap(body, room, overflow="fold_figures")):
+            self._emit([*(head.runs if n == 0 else [(" " * indent, "")]), *line])
 
     def rule(self, title: str, style: str = "") -> None:
         self._emit(rule(title, self.width, style))
