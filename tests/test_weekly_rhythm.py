@@ -625,3 +625,12 @@ def test_a_chat_message_tells_a_tripped_breaker_once(demo: Path, tmp_path: Path)
     assert "## 深圳福田营业部 2026 年度经营计划 · 财富管理一部\n" in team.stdout.replace(
         "\\n", "\n"
     )
+
+
+def test_a_check_in_takes_its_day_as_as_of_too(write_workspace: WriteWorkspace) -> None:
+    """Every command that reads takes the day as --as-of; a manager who typed it for a
+    check-in was told there is no such option and offered --reason."""
+    root = rhythm(write_workspace)
+    done = run(root, "checkin", "O1.ENPS", "40", "--as-of", "2026-03-02", "--lang", "en")
+    assert done.exit_code == 0, done.output
+    assert "as of 2026-03-02" in done.output

@@ -92,7 +92,9 @@ def collect(
 @click.option("--unit", help="The org unit the value is for (default: the objective's owner).")
 @click.option("--confidence", help="How sure you are: 0 to 1, or a percentage (80%).")
 @click.option("--note", default="", help="A short note kept with the value.")
-@click.option("--date", "day", type=DATE, help="The day the value is as of (default: today).")
+@click.option(
+    "--date", "--as-of", "day", type=DATE, help="The day the value is as of (default: today)."
+)
 @click.option(
     "--by", metavar="NAME",
     help="Who is checking in, or withdrawing one (default: okrdesk.toml's [checkin] by, "
