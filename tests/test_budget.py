@@ -17,6 +17,7 @@ from okrdesk.app.session import open_session
 from okrdesk.cli import cli
 from okrdesk.engine.budget import BudgetProgress, budget_progress, judge_line
 from okrdesk.engine.progress import Engine
+from okrdesk.messages import alert_text, past_limit
 from okrdesk.model import BudgetLine, Milestone
 from okrdesk.plugins.hookspecs import RenderContext
 from okrdesk.report.build import build_report
@@ -93,7 +94,7 @@ def test_the_breakers_shares_are_written_as_computed() -> None:
     scheduled = line(schedule=(Milestone("Q4", Decimal(1)),))
     ahead, _ = judge_line(scheduled, Decimal(400_000), {}, 0.25, Decimal("0.1"))
     assert ahead.text("zh") == (
-        "x（沙龙）已用预算 40.0%，而支出计划只允许 25.0%：超前 15百分点，超过允许的 10百分点"
+        "x（沙龙）已用预算 40.0%，而支出计划只允许 25.0%：超前 15.0百分点，超过允许的 10百分点"
     )
     calm, _ = judge_line(scheduled, Decimal(300_000), {}, 0.25, Decimal("0.1"))
     assert calm.standing("zh").startswith("未触发：x 已用预算 30.0%，支出计划允许 25.0%；")
@@ -192,7 +193,7 @@ def test_the_worked_example_in_docs_budgets(tmp_path: Path) -> None:
     assert refused.tripped
     assert refused.message == (
         "events (客户沙龙、高峰论坛、路演) has spent 55.3% of its amount while its results allow "
-        "42.2%: 13.0 pp ahead, more than the 10 pp allowed"
+        "42.2%: 13.1 pp ahead, more than the 10 pp allowed"
     )
     overspent, _ = judge_line(events, Decimal(4_200_000), results, 0.0, plan.budget.threshold)
     assert overspent.reason == "overspend"
@@ -215,10 +216,12 @@ def test_spend_that_would_trip_the_breaker_is_refused(write_workspace: WriteWork
     refused = run(root, "spend", "add", "salons", "5万", *signed)
     assert refused.exit_code == 1
     assert "已拒绝（熔断）：计入这笔支出后，salons（沙龙、峰会、路演）" in refused.output
-    assert "已用预算 19.7%，而关联关键结果的进度只允许 9.17%：超前 10.6百分点" in refused.output
+    # The shares with the same decimals, so that 19.74% less 9.17% is the 10.57 ahead: the
+    # report wrote 19.7% less 9.17% as "10.6", which no reader's subtraction gives.
+    assert "已用预算 19.74%，而关联关键结果的进度只允许 9.17%：超前 10.57百分点" in refused.output
     english = run(root, "spend", "add", "salons", "5万", *signed, "--lang", "en")
     assert english.exit_code == 1
-    assert "has spent 19.7% of its amount while its results allow 9.17%: 10.6 pp ahead" in (
+    assert "has spent 19.74% of its amount while its results allow 9.17%: 10.57 pp ahead" in (
         english.output
     )
     with Store.open(root / "okrdesk.db") as store:
@@ -695,3 +698,28 @@ def test_the_plan_summary_writes_each_level_in_english_plural_or_as_named() -> N
     assert "1 firm, 12 branches, 36 teams, 2 companies, 3 营业部, 0 people;" in summary
     summary = plan_summary(attrs.evolve(plan, units=tuple(units), people=()))
     assert "：1 个 firm、12 个 branch、36 个 team、2 个 company、3 个营业部、0 人；" in summary
+
+
+@pytest.mark.parametrize(
+    ("spent", "allowed", "written"),
+    [
+        # Rounded alike, 60.0% less 50.0% read 10.0 points ahead of the 10 allowed.
+        (0.600167, 0.500067, ("60.02%", "50.01%", "10.01百分点")),
+        (0.60012, 0.500067, ("60.012%", "50.007%", "10.005百分点")),
+        (0.6004, 0.5, ("60.04%", "50.00%", "10.04百分点")),
+        (0.553, 0.42222, ("55.3%", "42.2%", "13.1百分点")),
+        (0.40, 0.25, ("40.0%", "25.0%", "15.0百分点")),
+    ],
+)
+def test_a_breakers_shares_are_written_so_that_they_subtract_and_read_past_the_limit(
+    spent: float, allowed: float, written: tuple[str, str, str]
+) -> None:
+    shown = past_limit(spent, allowed, 0.10)
+    said = alert_text("breaker.pace", "zh", {"line": "x", "name": "y", "bound": "results",
+                                              "spent": shown[0], "allowed": shown[1],
+                                              "ahead": shown[2], "threshold": 0.10})  # fmt: skip
+    assert (
+        f"已用预算 {written[0]}，而关联关键结果的进度只允许 {written[1]}：超前 {written[2]}" in said
+    )
+    spent_shown, allowed_shown, ahead_shown = (Decimal(w.rstrip("%百分点")) for w in written)
+    assert spent_shown - allowed_shown == ahead_shown

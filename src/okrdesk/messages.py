@@ -15,7 +15,15 @@ from decimal import Decimal
 
 from okrdesk.errors import Said
 from okrdesk.model import PluginLine
-from okrdesk.units import Quantity, exact, in_percent, percentage
+from okrdesk.units import (
+    Quantity,
+    exact,
+    figure,
+    half_up,
+    in_percent,
+    percentage,
+    shown_places,
+)
 
 LABELS: dict[str, dict[str, str]] = {
     "zh": {
@@ -417,6 +425,38 @@ _NESTED = {"bound": "bound.", "more_or_less": "", "grain": "grain.", "cadence": 
 """Parameters whose value is itself a message key, spelt out in the same language."""
 
 
+class Fixed(float):
+    """A share, or a difference of shares, that ``{x:%}``, ``{x:%.1}`` and ``{x:pp}``
+    write with exactly ``places`` decimals: figures a reader subtracts, written alike
+    (``past_limit``)."""
+
+    places: int
+
+    def __new__(cls, value: float, places: int) -> Fixed:
+        made = super().__new__(cls, value)
+        made.places = places
+        return made
+
+
+def past_limit(value: float, base: float, limit: float) -> tuple[Fixed, Fixed, Fixed]:
+    """``value`` and ``base`` as shares, and how far ``value`` runs past ``base`` as the
+    difference of the two as written, so that a reader's subtraction agrees; with as many
+    decimals as it takes to read past ``limit`` where it is past it: a breaker's line at
+    60.02% against 50.01% runs 10.01 points ahead of the 10 allowed, never "60.0%
+    against 50.0%: 10.0 points ahead, more than the 10 allowed"."""
+    places = max(shown_places(value), shown_places(base))
+    while True:
+        ahead = half_up(exact(value) * 100, places) - half_up(exact(base) * 100, places)
+        if places >= MOST_PLACES or value - base <= limit or ahead > exact(limit) * 100:
+            break
+        places += 1
+    return Fixed(value, places), Fixed(base, places), Fixed(float(ahead) / 100, places)
+
+
+MOST_PLACES = 6
+"""The most decimals ``past_limit`` gives a share, in percent."""
+
+
 class _Shown:
     """A parameter written by the display rule in the message's language.
 
@@ -438,6 +478,11 @@ class _Shown:
         if isinstance(value, tuple):
             joined = (format(_Shown(v, self.lang), spec) for v in value)
             return ("、" if self.lang == "zh" else ", ").join(joined)
+        if isinstance(value, Fixed) and spec in ("%", "%.1", "pp"):
+            points = figure(exact(value) * 100, value.places, keep=value.places)
+            if spec != "pp":
+                return f"{points}%"
+            return f"{points}百分点" if self.lang == "zh" else f"{points} pp"
         if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
             if spec in ("%", "%.1"):  # %.1: a computed share, 69.0% as computed
                 return percentage(value, keep=1 if spec == "%.1" else 0)

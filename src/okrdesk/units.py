@@ -397,6 +397,11 @@ def percentage(fraction: float | Decimal, keep: int = 1, *, exact_share: bool = 
     return figure(value, max(keep, places), keep=keep) + "%"
 
 
+def shown_places(fraction: float | Decimal, keep: int = 1) -> int:
+    """The decimals ``percentage`` writes ``fraction`` with (0.72549 → 1, for 72.5%)."""
+    return max(keep, _percent_places(exact(fraction) * 100))
+
+
 @functools.lru_cache(maxsize=4096, typed=True)
 def in_percent(value: float | Decimal) -> str:
     """A figure already in percent (or points of percent) by the percentage rule. One

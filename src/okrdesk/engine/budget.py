@@ -35,7 +35,7 @@ from okrdesk.engine.pace import due_fraction
 from okrdesk.engine.progress import Engine, KeyResultProgress
 from okrdesk.engine.rollup import subjects_under
 from okrdesk.engine.tree_targets import owner_of
-from okrdesk.messages import alert_text
+from okrdesk.messages import alert_text, past_limit
 from okrdesk.model import BudgetLine, Direction, KeyResult, MetricSpec, SpendEntry
 from okrdesk.records import shared_methods
 from okrdesk.units import Dimension
@@ -269,13 +269,15 @@ def judge_line(
     params = {"line": line.id, "name": line.name, "spent": spend_progress,
               "threshold": threshold}  # fmt: skip
     if over > threshold + _TOLERANCE:
-        params["over"] = over
+        params["spent"], _, params["over"] = past_limit(spend_progress, 1.0, threshold)
         breaker = Breaker(True, "overspend", spend_progress, allowed, threshold, params)
         return breaker, results_progress
     if allowed is not None:
         params.update(bound=bound, allowed=allowed)
     if allowed is not None and spend_progress - allowed > threshold + _TOLERANCE:
-        params["ahead"] = spend_progress - allowed
+        params["spent"], params["allowed"], params["ahead"] = past_limit(
+            spend_progress, allowed, threshold
+        )
         return Breaker(True, "pace", spend_progress, allowed, threshold, params), results_progress
     return Breaker(False, "", spend_progress, allowed, threshold, params), results_progress
 
