@@ -634,3 +634,15 @@ def test_a_check_in_takes_its_day_as_as_of_too(write_workspace: WriteWorkspace) 
     done = run(root, "checkin", "O1.ENPS", "40", "--as-of", "2026-03-02", "--lang", "en")
     assert done.exit_code == 0, done.output
     assert "as of 2026-03-02" in done.output
+
+
+def test_the_readmes_content_line_trips_about_where_it_says(demo: Path, tmp_path: Path) -> None:
+    """README: the content line "may run 10 points ahead of them, so about 5.7万 more trips
+    its breaker". It used to say that any further entry would trip it."""
+    root = tmp_path / "demo"
+    shutil.copytree(demo, root)
+    signed = ["--signed-by", "陈建国", "--signed-by", "梁晨", "--date", AS_OF, "-w", str(root)]
+    refused = okrdesk("spend", "add", "content", "5.8万", *signed)
+    assert refused.returncode == 1 and "已拒绝（熔断）" in refused.stderr + refused.stdout
+    kept = okrdesk("spend", "add", "content", "5.7万", *signed)
+    assert kept.returncode == 0, kept.stderr
