@@ -513,6 +513,27 @@ def test_a_flow_with_no_events_lately_is_not_stale_a_stock_without_a_level_is(
     assert [a.subject for a in found if a.kind == "stale"] == ["aum"]
 
 
+def test_a_stale_alert_gives_the_day_a_week_stored_in_part_runs_through(store: Store) -> None:
+    # Collected on Wednesday 14 January: the week ending Sunday the 18th is stored in part.
+    wednesday = dt.date(2026, 1, 14)
+    put(store, "new_accounts", [("cm01", 0, 3), ("cm01", 2, 1)], through=wednesday)
+    put(store, "aum", [("cm01", 0, 5e8), ("cm01", 2, 6e8)], through=wednesday)
+    plan = make_plan(kr("NEW", "new_accounts", "50"), kr("AUM", "aum", "10", "亿元"))
+
+    def stale(day: dt.date, lang: str) -> list[str]:
+        engine = Engine(plan, store, day, METRICS)
+        found = attention.alerts(engine, budget_progress(engine, []))
+        return [a.text(lang) for a in found if a.kind == "stale"]
+
+    # On Tuesday the 20th its figures reach into the week before: not stale.
+    assert stale(dt.date(2026, 1, 20), "en") == []
+    # A week later they are, and the alert says the day they end, not the week's Sunday.
+    [zh] = stale(dt.date(2026, 1, 27), "zh")
+    assert zh.startswith("2 项指标的最新数据截至 2026-01-14（按周）"), zh
+    [en] = stale(dt.date(2026, 1, 27), "en")
+    assert "2026-01-14" in en and "2026-01-18" not in en, en
+
+
 # ---------------------------------------------- the seeds' own figures
 
 

@@ -398,7 +398,8 @@ def test_a_change_with_no_figures_since_is_not_known_never_zero(demo: Path) -> N
 def test_figures_left_behind_by_one_missed_collect_are_one_alert_not_one_each(
     demo: Path,
 ) -> None:
-    """On 4 December the demo's weekly metrics all end on 22 November, and its monthly
+    """On 4 December the demo's weekly metrics all end on 20 November (the day it was
+    collected through, in the week ending the 22nd), and its monthly
     check-ins on 31 October: one line for each, naming them, not a line per metric and
     per key result; at 80 columns no id is cut in two."""
     done = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", "--format", "json")
@@ -411,7 +412,7 @@ def test_figures_left_behind_by_one_missed_collect_are_one_alert_not_one_each(
     metrics, checkins = stale
     # Net new AUM and commission are read by month for the scores too: their November,
     # stored through its first weeks, is no news of the weeks since.
-    assert metrics.startswith("10 项指标的最新数据截至 2026-11-22（按周）：asset_attrition、")
+    assert metrics.startswith("10 项指标的最新数据截至 2026-11-20（按周）：asset_attrition、")
     assert "、net_new_aum、" in metrics and "、commission_revenue、" in metrics
     assert checkins.startswith("21 项关键结果最近一次打卡在 2026-10-31，已整月未打卡：C1.KR2、")
     text = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", "--lang", "en",

@@ -501,6 +501,16 @@ def latest_end(
     return end
 
 
+def figures_run_through(store: StoreReader, metric: str, grain: Grain, latest: dt.date) -> dt.date:
+    """The last day ``metric``'s figures at ``grain`` count, as a stale alert says it:
+    ``latest`` (``latest_end``), or the day the collect that stored its latest period read
+    its sources through when that is earlier. A collect through Friday 20 November stores
+    the week ending the 22nd in part: its figures end on the 20th, not the 22nd. Whether
+    they are stale is judged on the periods they reach, as before."""
+    through = store.collected_through(metric, grain)
+    return latest if through is None else min(latest, through)
+
+
 def _source_alerts(
     plan: Plan,
     store: StoreReader,
@@ -542,7 +552,8 @@ def _source_alerts(
                                    {"metric": metric}))  # fmt: skip
                 told_missing.add(metric)
             elif due is not None and latest < due:
-                stale.setdefault((latest, grain.value), []).append(metric)
+                shown = figures_run_through(store, metric, grain, latest)
+                stale.setdefault((shown, grain.value), []).append(metric)
     for (ends, grain_name), left in stale.items():
         if len(left) == 1:
             params = {"metric": left[0], "latest": ends, "grain": grain_name}
