@@ -62,6 +62,9 @@ LABELS: dict[str, dict[str, str]] = {
         "unmeasured_status": "无法测量",
         "to_date_note": "本期至今：{period} 已过 {gone}/{days} 天，累计类指标的标准按已过天数折算",
         "people_ranked": "人员排名",
+        "unranked_no_targets": "“—”：没有自己的目标，上级也未分解目标给它，"
+                               "因此没有综合得分，不参与排名",
+        "unranked_no_data": "“—”：目标尚无数据，没有综合得分，不参与排名",
         "unlisted": "⋮ 另有 {count} 人未列出（xlsx、JSON 格式列出全部）",
         "check_count": "{n} 项需要关注。", "all_clear": "一切正常。", "burnup": "完成进度图",
         "reserve": "预留",
@@ -129,6 +132,9 @@ LABELS: dict[str, dict[str, str]] = {
         "to_date_note": "To date: {gone} of {period}'s {days} days gone; standards of amounts "
                         "that build up are pro-rated to the days gone",
         "people_ranked": "People, ranked",
+        "unranked_no_targets": "—: no targets of its own and no share of one set above: "
+                               "no score, so no rank",
+        "unranked_no_data": "—: no figures yet for its targets: no score, so no rank",
         "unlisted": "⋮ {count} more people not listed (the xlsx and JSON formats list everyone)",
         "check_count": "{n} things need attention.", "all_clear": "All clear.",
         "burnup": "burn-up chart",

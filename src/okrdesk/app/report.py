@@ -219,15 +219,17 @@ def member_depth(plan: Plan, subject: str, member: str) -> int:
 
 def within_depth(plan: Plan, report: Report, subject: str, depth: int, lang: str = "en") -> Report:
     """The report with only the members ``depth`` steps or fewer below ``subject``,
-    ranked again among those shown."""
+    ranked again among those shown (one with no score stays unranked)."""
     if depth < 0:
         raise BadInput(_about("--depth", depth, _SAID[lang]["depth"], lang))
     ranks: dict[str, int] = {}
     kept = []
     for member in report.members:
         if member_depth(plan, subject, member.id) <= depth:
-            ranks[member.kind] = ranks.get(member.kind, 0) + 1
-            kept.append(attrs.evolve(member, rank=ranks[member.kind]))
+            rank = None
+            if member.score is not None:
+                rank = ranks[member.kind] = ranks.get(member.kind, 0) + 1
+            kept.append(attrs.evolve(member, rank=rank))
     return attrs.evolve(report, members=tuple(kept))
 
 

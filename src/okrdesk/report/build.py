@@ -231,13 +231,15 @@ def _window(
 
 
 def _ranked(members: Iterable[MemberProgress]) -> tuple[ReportMember, ...]:
+    """Members with a score ranked among their kind; those without one (no targets, or
+    none with figures yet) are listed last with no rank, never placed as if scored."""
     ranks: dict[str, int] = {}
     found = []
     for m in members:
-        ranks[m.kind] = ranks.get(m.kind, 0) + 1
-        found.append(
-            ReportMember(ranks[m.kind], m.id, m.name, m.kind, m.score, m.off_track, m.key_results)
-        )
+        rank = None
+        if m.score is not None:
+            rank = ranks[m.kind] = ranks.get(m.kind, 0) + 1
+        found.append(ReportMember(rank, m.id, m.name, m.kind, m.score, m.off_track, m.key_results))
     return tuple(found)
 
 

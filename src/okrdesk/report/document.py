@@ -236,8 +236,10 @@ class ReportObjective:
 @attrs.frozen
 @shared_methods
 class ReportMember:
-    rank: int
-    """Among members of the same kind: units are ranked among units, people among people."""
+    rank: int | None
+    """Among members of the same kind: units are ranked among units, people among people;
+    None for a member with no score (no targets, or none with figures yet), which is not
+    ranked."""
     id: str
     name: str
     kind: str

@@ -277,6 +277,36 @@ def _listed(ranked: list[Ranked]) -> list[Ranked | Unlisted]:
     return listed
 
 
+def rank_text(member: ReportMember) -> str:
+    """A member's rank, or — for one with no score, which is not ranked."""
+    return "—" if member.rank is None else str(member.rank)
+
+
+def off_track_text(member: ReportMember) -> str:
+    """How many of a member's key results are off track; — for one with none judged (no
+    targets), where 0 would read as all on track."""
+    return "—" if member.key_results == 0 else str(member.off_track)
+
+
+def opens_people(report: Report, member: ReportMember) -> bool:
+    """Whether ``member`` is the first person of a ranking that lists child units first:
+    where the people's ranking begins."""
+    people = [m for m in report.members if m.kind == "person"]
+    return bool(people) and member is people[0] and member is not report.members[0]
+
+
+def unranked_notes(report: Report, lang: str) -> list[str]:
+    """Why members are shown with no rank (—): no targets at all, or no figures yet for
+    the targets they have; one line for each reason found."""
+    unscored = [m for m in report.members if m.rank is None]
+    notes = []
+    if any(m.key_results == 0 for m in unscored):
+        notes.append(label(lang, "unranked_no_targets"))
+    if any(m.key_results > 0 for m in unscored):
+        notes.append(label(lang, "unranked_no_data"))
+    return notes
+
+
 def members_listed(report: Report) -> list[ReportMember | Unlisted]:
     """The child units, all of them, then the people ranked: the top and the bottom
     of a ranking longer than ``LISTED_PEOPLE``."""

@@ -36,8 +36,11 @@ from okrdesk.report.notes import (
     ledger_rounding_note,
     members_listed,
     moved_most,
+    off_track_text,
+    opens_people,
     owed_text,
     period_heading,
+    rank_text,
     running_period,
     score_before,
     score_trend,
@@ -49,6 +52,7 @@ from okrdesk.report.notes import (
     under_title,
     unlisted_text,
     unmeasured_story,
+    unranked_notes,
 )
 from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
 from okrdesk.report.text_layout import NO_BREAK, Screen, Text, TextTable, cell_width
@@ -259,13 +263,13 @@ def _members(report: Report, lang: str) -> TextTable | None:
         if isinstance(m, Unlisted):
             table.add_row("", Text(unlisted_text(m, lang), style="dim"), "", "")
             continue
-        if m.kind == "person" and m.rank == 1 and m is not report.members[0]:
+        if opens_people(report, m):
             table.add_section()
             table.add_row("", Text(label(lang, "people_ranked"), style="bold"), "", "")
         style = "bold red" if m.off_track else ""
         mark = " ⚑" if m.off_track else ""
-        table.add_row(str(m.rank), Text(f"{m.name} ({m.id}){mark}", style=style),
-                      score_text(m.score), str(m.off_track))  # fmt: skip
+        table.add_row(rank_text(m), Text(f"{m.name} ({m.id}){mark}", style=style),
+                      score_text(m.score), off_track_text(m))  # fmt: skip
     return table
 
 
@@ -466,10 +470,14 @@ def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
     for table in _objectives(report, lang, screen.width):
         screen.table(table)
         screen.blank()
-    for part in (_members(report, lang), _scores(report, lang, screen.width),
+    members = _members(report, lang)
+    for part in (members, _scores(report, lang, screen.width),
                  _budget(report, lang, screen.width)):  # fmt: skip
         if part is not None:
             screen.table(part)
+            if part is members and (unranked := unranked_notes(report, lang)):
+                # As wide as the screen: under the narrow ranking it would wrap word by word.
+                screen.text(Text("\n".join(unranked), "dim"))
             screen.blank()
     if (summary := _budget_summary(report, lang)) is not None:
         screen.text(summary)

@@ -282,7 +282,8 @@ def members(report: Any) -> tuple[list[str], list[list[Cell]]]:
     head = [label(lang, "rank"), words["id"], label(lang, "member"), words["kind"],
             label(lang, "score"), label(lang, "off_track"), _named(lang, "key_result")]  # fmt: skip
     rows = [
-        [(m.rank, "0"), (m.id, None), (m.name, None), (label(lang, f"unit_{m.kind}"), None),
+        [(m.rank, None if m.rank is None else "0"), (m.id, None), (m.name, None),
+         (label(lang, f"unit_{m.kind}"), None),
          _share(m.score, score_text(m.score)), (m.off_track, "0"), (m.key_results, "0")]
         for m in report.members
     ]  # fmt: skip
