@@ -83,3 +83,46 @@ def test_an_unranked_member_is_shown_with_a_dash_and_why(
     assert ("1 │ 财富管理一部" in shown) if fmt == "text" else ("财富管理一部" in shown)
     people = "人员排名" if lang == "zh" else "People, ranked"
     assert shown.index(people) > shown.index("零售业务部")
+
+
+def test_a_team_with_no_targets_says_so_rather_than_all_clear(workspace: Path) -> None:
+    """Its score is — because it has no targets, and the report says that, and what it
+    shows in their place; nothing needing attention is not told as if it were judged."""
+    zh = report(workspace, "--unit", "team-b")
+    lines = zh.splitlines()
+    assert "综合得分 —：没有自己的目标，上级也未分解目标给它" in lines
+    assert "需要关注：暂无需要关注的事项（没有自己的目标可判断）" in lines
+    assert "暂无需要关注的事项" not in lines
+    story = "".join(zh.split("详情")[1].split("成员排名")[0].split()).strip("─")
+    assert story == ("零售业务部没有自己的目标，上级也未分解目标给它，因此没有综合得分，"
+                     "也没有自己的进度可判断。本报告只列出：其成员的得分与排名、"
+                     "需要关注的事项")  # fmt: skip
+    en = report(workspace, "--unit", "team-b", "--lang", "en", "--format", "md")
+    assert ("零售业务部 has no targets of its own and no share of one set above: it has no "
+            "score, and no progress of its own to judge. Shown instead: its members ranked "
+            "by score and what needs attention") in en  # fmt: skip
+    assert "Nothing needs attention (no targets of its own to judge)" in en
+    html = report(workspace, "--unit", "team-b", "--format", "html")
+    assert '<p class="meta no-targets">零售业务部没有自己的目标' in html
+    # A team with targets says none of it.
+    assert "没有自己的目标" not in report(workspace, "--unit", "team-a")
+
+
+def test_a_team_with_no_targets_is_told_of_its_members_shares_falling_behind(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """赵六 carries 300 of the branch's HNW clients, far behind: the branch's report says
+    so, and so does the report on 零售业务部, his team, which sets no target of its own."""
+    behind = SHARED.replace("cm03 = 100", "cm03 = 300")
+    root = write_workspace({"org.toml": TWO_TEAMS, "okrs.toml": behind})
+    done = CliRunner().invoke(cli, ["collect", "--through", AS_OF, "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    told = "O1.KR1 新增高净值客户：赵六的分解目标落后，仅达应完成进度的 60.0%"
+    assert told in report(root)
+    team = report(root, "--unit", "team-b")
+    assert f"  提醒    {told}" in team.splitlines()
+    assert "需要关注：共 1 项" in team
+    english = report(root, "--unit", "team-b", "--lang", "en")
+    assert "赵六's share off track, at 60.0% of the pace due" in english
+    # 财富管理一部 holds a share of its own: its people's shares of the branch's are not its.
+    assert "赵六" not in report(root, "--unit", "team-a")

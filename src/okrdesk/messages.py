@@ -62,6 +62,14 @@ LABELS: dict[str, dict[str, str]] = {
         "unmeasured_status": "无法测量",
         "to_date_note": "本期至今：{period} 已过 {gone}/{days} 天，累计类指标的标准按已过天数折算",
         "people_ranked": "人员排名",
+        "no_targets_score": "没有自己的目标，上级也未分解目标给它",
+        "no_targets": "{name}没有自己的目标，上级也未分解目标给它，因此没有综合得分，"
+                      "也没有自己的进度可判断。本报告只列出：{parts}",
+        "no_targets_none": "{name}没有自己的目标，上级也未分解目标给它，因此没有综合得分，"
+                           "也没有自己的进度可判断；其成员也没有目标",
+        "instead_members": "其成员的得分与排名", "instead_scores": "月度考核",
+        "instead_budget": "其预算", "instead_alerts": "需要关注的事项",
+        "no_alerts_untargeted": "暂无需要关注的事项（没有自己的目标可判断）",
         "unranked_no_targets": "“—”：没有自己的目标，上级也未分解目标给它，"
                                "因此没有综合得分，不参与排名",
         "unranked_no_data": "“—”：目标尚无数据，没有综合得分，不参与排名",
@@ -132,6 +140,15 @@ LABELS: dict[str, dict[str, str]] = {
         "to_date_note": "To date: {gone} of {period}'s {days} days gone; standards of amounts "
                         "that build up are pro-rated to the days gone",
         "people_ranked": "People, ranked",
+        "no_targets_score": "no targets of its own, nor a share of one set above",
+        "no_targets": "{name} has no targets of its own and no share of one set above: it has "
+                      "no score, and no progress of its own to judge. Shown instead: {parts}",
+        "no_targets_none": "{name} has no targets of its own and no share of one set above: "
+                           "it has no score, and no progress of its own to judge; nor have "
+                           "its members any targets",
+        "instead_members": "its members ranked by score", "instead_scores": "monthly scores",
+        "instead_budget": "its budget lines", "instead_alerts": "what needs attention",
+        "no_alerts_untargeted": "Nothing needs attention (no targets of its own to judge)",
         "unranked_no_targets": "—: no targets of its own and no share of one set above: "
                                "no score, so no rank",
         "unranked_no_data": "—: no figures yet for its targets: no score, so no rank",

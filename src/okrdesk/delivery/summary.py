@@ -15,7 +15,13 @@ from okrdesk.delivery.message import Message
 from okrdesk.messages import label
 from okrdesk.report.cells import figures_through, time_left
 from okrdesk.report.document import Report
-from okrdesk.report.notes import attention, score_before, whose
+from okrdesk.report.notes import (
+    attention,
+    no_alerts_text,
+    no_targets_story,
+    score_before,
+    whose,
+)
 from okrdesk.report.numbers import score_text
 from okrdesk.report.templates import markdown_text as md
 
@@ -46,6 +52,8 @@ def summary_lines(report: Report) -> list[str]:
     if tripped:
         lines += ["", f"> **⚠ {label(lang, 'breaker_tripped')}**"]
         lines += [f"> - {md(line.breaker.message)}" for line in tripped]
+    if story := no_targets_story(report, lang):
+        lines += ["", md(story)]
     if report.objectives:
         lines.append("")
         lines += [f"- {md(o.id)} {md(o.title)} · {label(lang, 'score')} {score_text(o.score)}"
@@ -55,7 +63,7 @@ def summary_lines(report: Report) -> list[str]:
     lines += ["", f"**{label(lang, 'alerts')}**"]
     lines += [f"- **{label(lang, 'level_' + a.level)}** {md(a.message)}" for a in rest]
     if not rest:
-        lines.append(label(lang, "no_alerts"))
+        lines.append(no_alerts_text(report, lang))
     return lines
 
 

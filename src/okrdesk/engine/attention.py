@@ -16,7 +16,8 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   at its owner, and the scope's own shares of key results set above it (missed: a
   checkpoint past its date short of its target);
 - member_off_track: the shares of the scope's own key results held by the
-  members it sets targets for that are off track;
+  members it sets targets for that are off track (and of a key result set above it
+  that gives the scope no share of its own, those its members hold);
 - no_data: such a key result with no figure although its source has data
   (a source with none is reported once, as missing);
 - missing / stale: every metric the plan uses with no numbers (or that no
@@ -335,19 +336,25 @@ def _key_result_alerts(
                 Alert(Level.WARNING, "no_data", kr.id, "kr.no_data",
                       {**about, "subject": p.subject, "metric": kr.metric})
             )  # fmt: skip
-    return found + _member_alerts(engine, scope)
+    return found + _member_alerts(engine, scope, inside)
 
 
-def _member_alerts(engine: Engine, scope: str) -> list[Alert]:
+def _member_alerts(engine: Engine, scope: str, inside: set[str] | None = None) -> list[Alert]:
     """The shares of the scope's own key results held by the members it sets targets for
     (a team's people, a branch's teams) that are off track, furthest behind first (one
     below where it started before any merely behind): whom a manager should talk to,
-    after the key results themselves."""
+    after the key results themselves. So too the shares its members hold of a key result
+    set above it that gives the scope itself no share (a team with no targets of its own
+    whose people carry the branch's): told in the team's report as in the branch's."""
     plan = engine.plan
+    inside = set(subjects_under(plan, scope)) if inside is None else inside
     found = []
     for kr in plan.key_results_by_id.values():
-        if owner_of(plan, kr) != scope or not kr.member_targets:
+        if not kr.member_targets:
             continue
+        owner = owner_of(plan, kr)
+        if owner != scope and (owner in inside or scope in kr.member_targets):
+            continue  # judged at its owner inside the scope, or the scope's own share
         shares = engine.shares_below(kr, scope)
         about: dict[str, object] = {"kr": kr.id, "title": kr.title}
         found += _missed_shares(plan, [p for p in shares if p.status is Status.MISSED], about)

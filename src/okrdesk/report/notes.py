@@ -307,6 +307,35 @@ def unranked_notes(report: Report, lang: str) -> list[str]:
     return notes
 
 
+def has_no_targets(report: Report) -> bool:
+    """Whether the unit (or person) reported on has no objective: none of its own and no
+    share of a key result set above it, so no score."""
+    return not report.objectives
+
+
+def no_targets_story(report: Report, lang: str) -> str:
+    """What a report on a unit with no targets says in their place: that it has none,
+    so no score, and what the report shows instead ("" when it has targets)."""
+    if not has_no_targets(report):
+        return ""
+    name = report.unit.name
+    if not report.members and not report.scores:
+        return label(lang, "no_targets_none", name=name)
+    parts = [label(lang, "instead_members")] if report.members else []
+    parts += [label(lang, "instead_scores")] if report.scores else []
+    parts += [label(lang, "instead_budget")] if report.budget.lines else []
+    last = label(lang, "instead_alerts")
+    listed = label(lang, "list_sep").join(parts)
+    listed = f"{listed}{'、' if lang == 'zh' else ' and '}{last}" if parts else last
+    return label(lang, "no_targets", name=name, parts=listed)
+
+
+def no_alerts_text(report: Report, lang: str) -> str:
+    """What the report says when nothing needs attention: for a unit with no targets, that
+    there were none of its own to judge, so it does not read as all clear."""
+    return label(lang, "no_alerts_untargeted" if has_no_targets(report) else "no_alerts")
+
+
 def members_listed(report: Report) -> list[ReportMember | Unlisted]:
     """The child units, all of them, then the people ranked: the top and the bottom
     of a ranking longer than ``LISTED_PEOPLE``."""
@@ -533,7 +562,7 @@ def attention_heading(report: Report, lang: str) -> str:
     """ "需要关注：共 8 项，最重要的 5 项" over the first ``ALERTS_SHOWN`` of ``attention``."""
     rest = attention(report)
     if not rest:
-        return f"{label(lang, 'alerts')}{label(lang, 'colon')}{label(lang, 'no_alerts')}"
+        return f"{label(lang, 'alerts')}{label(lang, 'colon')}{no_alerts_text(report, lang)}"
     if len(rest) > ALERTS_SHOWN:
         return label(lang, "attention_top", n=len(rest), shown=ALERTS_SHOWN)
     return label(lang, "attention_count", n=len(rest))

@@ -32,10 +32,13 @@ from okrdesk.report.notes import (
     breakdown_heading,
     breakdown_rows,
     capped_story,
+    has_no_targets,
     held,
     ledger_rounding_note,
     members_listed,
     moved_most,
+    no_alerts_text,
+    no_targets_story,
     off_track_text,
     opens_people,
     owed_text,
@@ -85,6 +88,8 @@ def _naming(line: Text, message: str, title: str, style: str = "") -> Text:
 def _score_line(report: Report, lang: str) -> Text:
     t = _line(f"{label(lang, 'score')} ")
     t.append(score_text(report.score), style="bold")
+    if has_no_targets(report):
+        return t.append(label(lang, "colon") + label(lang, "no_targets_score"))
     t.append(score_before(report, lang))
     return t
 
@@ -440,7 +445,7 @@ def _alerts(screen: Screen, report: Report, lang: str) -> None:
     wrapped beside it."""
     if not report.alerts:
         screen.text(
-            Text(f"{label(lang, 'alerts')}\n", style="bold").append(label(lang, "no_alerts"))
+            Text(f"{label(lang, 'alerts')}\n", style="bold").append(no_alerts_text(report, lang))
         )
         return
     screen.text(Text(label(lang, "alerts"), style="bold"))
@@ -467,6 +472,9 @@ def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
         screen.line(line)
     screen.blank()
     screen.rule(label(lang, "details"), style="dim")
+    if story := no_targets_story(report, lang):
+        screen.text(Text(story))
+        screen.blank()
     for table in _objectives(report, lang, screen.width):
         screen.table(table)
         screen.blank()
