@@ -419,3 +419,26 @@ def test_figures_left_behind_by_one_missed_collect_are_one_alert_not_one_each(
                    env={"COLUMNS": "80"}).stdout  # fmt: skip
     words = {w.strip(",:") for line in text.splitlines() for w in line.split()}
     assert {"new_accounts", "open_to_purchase_rate", "O3.PRODUCTIVITY", "O3.SUCCESSION"} <= words
+
+
+def test_the_count_of_what_needs_attention_is_what_the_block_lists(demo: Path) -> None:
+    """On 4 December the first screen counts what the details list under 需要关注: the
+    tripped breaker above among them, said so, and not Q1's missed checkpoint, told for
+    information only under a heading of its own; ``check`` counts the same way."""
+    text = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04",
+                   env={"COLUMNS": "80"}).stdout.splitlines()  # fmt: skip
+    head = next(line for line in text if line.startswith("需要关注："))
+    assert head == "需要关注：共 11 项（其中熔断 1 项，见上），其余最重要的 5 项；另有 1 项仅供参考"
+    block = text[text.index("需要关注") : text.index("仅供参考")]
+    assert sum(line.startswith(("严重", "提醒")) for line in block) == 11
+    assert not any(line.startswith("信息") for line in block)
+    told = text[text.index("仅供参考") :]
+    assert [line[:2] for line in told if line.startswith(("严重", "提醒", "信息"))] == ["信息"]
+    en = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", "--lang", "en",
+                 env={"COLUMNS": "80"}).stdout.splitlines()  # fmt: skip
+    assert "Needs attention: 11 (1 breaker above), the 5 most severe others; +1 info" in en
+    checked = okrdesk("check", "-w", str(demo), "--as-of", "2026-12-04").stdout.splitlines()
+    assert checked[-1] == "11 项需要关注。另有 1 项仅供参考。"
+    checked = okrdesk("check", "-w", str(demo), "--as-of", "2026-12-04", "--lang", "en")
+    last = checked.stdout.splitlines()[-1]
+    assert last == "11 things need attention. 1 more for information only."

@@ -67,9 +67,14 @@ def tagged(alert: Alert, lang: str) -> str:
     return kind + " " * max(1, 11 - display_width(kind)) + alert.text(lang)
 
 
-def summary(count: int, lang: str) -> str:
+def summary(count: int, lang: str, info: int = 0) -> str:
+    """The last line: how many things need attention (``count``: errors and warnings),
+    and apart how many lines were told for information only (``info``)."""
+    told = label(lang, "check_info", n=info) if info else ""
     if not count:
-        return label(lang, "all_clear")
+        return f"{label(lang, 'all_clear')}{' ' if lang == 'en' and told else ''}{told}"
     if lang == "en" and count == 1:
-        return "1 thing needs attention."
-    return label(lang, "check_count", n=count)
+        said = "1 thing needs attention."
+    else:
+        said = label(lang, "check_count", n=count)
+    return f"{said}{' ' if lang == 'en' and told else ''}{told}"

@@ -158,7 +158,8 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str | None, verbo
     for alert in found:
         say(tagged(alert, lang))
     if found or verbose:
-        say(summary(len(found), lang))
+        info = sum(alert.level is Level.INFO for alert in found)
+        say(summary(len(found) - info, lang, info))
     if any(alert.level is not Level.INFO for alert in found):
         raise SystemExit(EXIT_FAILED)
 

@@ -17,6 +17,7 @@ from okrdesk.report.cells import figures_through, time_left
 from okrdesk.report.document import Report
 from okrdesk.report.notes import (
     attention,
+    for_information,
     no_alerts_text,
     no_targets_story,
     score_before,
@@ -59,11 +60,14 @@ def summary_lines(report: Report) -> list[str]:
         lines += [f"- {md(o.id)} {md(o.title)} · {label(lang, 'score')} {score_text(o.score)}"
                   for o in report.objectives]  # fmt: skip
     # A tripped breaker is told once, above, as the report's first screen tells it.
-    rest = attention(report)
+    needing, info = attention(report), for_information(report)
     lines += ["", f"**{label(lang, 'alerts')}**"]
-    lines += [f"- **{label(lang, 'level_' + a.level)}** {md(a.message)}" for a in rest]
-    if not rest:
+    lines += [f"- **{label(lang, 'level_' + a.level)}** {md(a.message)}" for a in needing]
+    if not needing:
         lines.append(no_alerts_text(report, lang))
+    if info:
+        lines += ["", f"**{label(lang, 'for_information')}**"]
+        lines += [f"- **{label(lang, 'level_' + a.level)}** {md(a.message)}" for a in info]
     return lines
 
 

@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import attrs
 
-from okrdesk.messages import label, status, window_label
+from okrdesk.messages import counted, label, status, window_label
 from okrdesk.periods import parse_period
 from okrdesk.records import shared_methods
 from okrdesk.report.cells import NO_CHANGE, change, compared_with, value
@@ -307,10 +307,22 @@ def unranked_notes(report: Report, lang: str) -> list[str]:
     return notes
 
 
+def needing_attention(report: Report) -> list[ReportAlert]:
+    """The alerts that need attention, errors and warnings (tripped breakers too): what
+    the report counts and lists under 需要关注 / Needs attention."""
+    return [a for a in report.alerts if a.level != "info"]
+
+
+def for_information(report: Report) -> list[ReportAlert]:
+    """The alerts told for information only (a checkpoint long past, a restated figure, a
+    plugin's warning): listed apart, never counted as needing attention."""
+    return [a for a in report.alerts if a.level == "info"]
+
+
 def has_no_targets(report: Report) -> bool:
     """Whether the unit (or person) reported on has no objective: none of its own and no
     share of a key result set above it, so no score."""
-    return not report.objectives
+    return not report.objectives and report.score is None
 
 
 def no_targets_story(report: Report, lang: str) -> str:
@@ -554,23 +566,32 @@ def moved_most(report: Report, lang: str) -> list[ReportKeyResult]:
 
 def attention(report: Report) -> list[ReportAlert]:
     """What needs attention beside the tripped breakers, which every format tells first,
-    on their own: most severe first."""
-    return [a for a in report.alerts if a.kind != "breaker"]
+    on their own: errors and warnings, most severe first (``needing_attention``)."""
+    return [a for a in needing_attention(report) if a.kind != "breaker"]
 
 
 def attention_heading(report: Report, lang: str) -> str:
-    """ "需要关注：共 8 项，最重要的 5 项" over the first ``ALERTS_SHOWN`` of ``attention``."""
+    """How many things need attention, as many as the details list under that heading
+    (tripped breakers too, told above), and how many of the rest the first screen lists
+    ("需要关注：共 11 项（其中熔断 1 项，见上），其余最重要的 5 项"); what is told for
+    information only is counted apart, never among them."""
+    needing = needing_attention(report)
+    breakers = sum(a.kind == "breaker" for a in needing)
     rest = attention(report)
-    if not rest:
-        return f"{label(lang, 'alerts')}{label(lang, 'colon')}{no_alerts_text(report, lang)}"
-    if len(rest) > ALERTS_SHOWN:
-        return label(lang, "attention_top", n=len(rest), shown=ALERTS_SHOWN)
-    return label(lang, "attention_count", n=len(rest))
-
-
-def attention_first(report: Report) -> list[ReportAlert]:
-    """The first ``ALERTS_SHOWN`` of ``attention``: what a report's first screen lists."""
-    return attention(report)[:ALERTS_SHOWN]
+    shown = min(len(rest), ALERTS_SHOWN)
+    more = len(rest) > shown
+    if not needing:
+        heading = label(lang, "attention_none", none=no_alerts_text(report, lang))
+    elif breakers:
+        heading = label(lang, "attention_breakers_top" if more else "attention_breakers",
+                        n=len(needing), b=breakers, breakers=counted(breakers, "breaker"),
+                        shown=shown)  # fmt: skip
+    else:
+        heading = (label(lang, "attention_top", n=len(needing), shown=shown) if more
+                   else label(lang, "attention_count", n=len(needing)))  # fmt: skip
+    if info := for_information(report):
+        heading += label(lang, "info_count", n=len(info))
+    return heading
 
 
 def score_before(report: Report, lang: str) -> str:
@@ -600,3 +621,8 @@ def _decimals(number: Decimal) -> int:
 def _written(percent: str) -> Decimal:
     """The number a percentage is written as: "88.7%" is 88.7."""
     return Decimal(percent.rstrip("%").replace(",", ""))
+
+
+def attention_first(report: Report) -> list[ReportAlert]:
+    """The first ``ALERTS_SHOWN`` of ``attention``: what a report's first screen lists."""
+    return attention(report)[:ALERTS_SHOWN]

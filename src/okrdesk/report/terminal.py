@@ -32,11 +32,13 @@ from okrdesk.report.notes import (
     breakdown_heading,
     breakdown_rows,
     capped_story,
+    for_information,
     has_no_targets,
     held,
     ledger_rounding_note,
     members_listed,
     moved_most,
+    needing_attention,
     no_alerts_text,
     no_targets_story,
     off_track_text,
@@ -441,19 +443,21 @@ def _budget_summary(report: Report, lang: str) -> Text | None:
 
 
 def _alerts(screen: Screen, report: Report, lang: str) -> None:
-    """Every alert, most severe first, its level in a column of its own and its message
-    wrapped beside it."""
-    if not report.alerts:
-        screen.text(
-            Text(f"{label(lang, 'alerts')}\n", style="bold").append(no_alerts_text(report, lang))
-        )
-        return
+    """What needs attention, most severe first, then apart what is told for information
+    only: each alert's level in a column of its own and its message wrapped beside it."""
     screen.text(Text(label(lang, "alerts"), style="bold"))
+    needing, info = needing_attention(report), for_information(report)
+    if not needing:
+        screen.text(Text(no_alerts_text(report, lang)))
     styles = {"error": "bold red", "warning": "yellow", "info": ""}
-    for alert in report.alerts:
-        level = label(lang, f"level_{alert.level}")
-        head = Text(level + " " * max(1, 8 - cell_width(level)), styles.get(alert.level, ""))
-        screen.beside(head, Text(alert.message))
+    for heading, alerts in ((None, needing), (label(lang, "for_information"), info)):
+        if heading is not None and alerts:
+            screen.blank()
+            screen.text(Text(heading, style="bold"))
+        for alert in alerts:
+            level = label(lang, f"level_{alert.level}")
+            head = Text(level + " " * max(1, 8 - cell_width(level)), styles.get(alert.level, ""))
+            screen.beside(head, Text(alert.message))
 
 
 def render_brief(report: Report, file: TextIO, width: int | None = None) -> None:
