@@ -442,3 +442,27 @@ def test_the_count_of_what_needs_attention_is_what_the_block_lists(demo: Path) -
     checked = okrdesk("check", "-w", str(demo), "--as-of", "2026-12-04", "--lang", "en")
     last = checked.stdout.splitlines()[-1]
     assert last == "11 things need attention. 1 more for information only."
+
+
+def test_a_month_stored_in_part_is_scored_to_its_last_day_not_as_a_whole_month(
+    demo: Path,
+) -> None:
+    """The demo is collected through 20 November. Read on 4 December, November is scored
+    as it was on the 20th, to date (20 of 30 days), not as a whole month of 20 days'
+    work, and December, of which nothing is stored, not at all; the note says so."""
+
+    def scores(day: str) -> dict[str, tuple[Any, ...]]:
+        done = okrdesk("report", "-w", str(demo), "--as-of", day, "--format", "json")
+        return {s["person"]: (s["period"], s["score"], s["current_period"], s["current_score"],
+                              s["elapsed"]) for s in json.loads(done.stdout)["scores"]}  # fmt: skip
+
+    later, then = scores("2026-12-04"), scores(AS_OF)
+    assert later == then
+    assert later["liuyang"][0] == "2026-10" and later["liuyang"][2] == "2026-11"
+    assert later["liuyang"][4] == pytest.approx(20 / 30)
+    text = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", env={"COLUMNS": "80"})
+    note = "2026-11 的数据只到 2026-11-20：按至今计分，累计类指标的标准按 20/30 天折算"
+    assert note in text.stdout
+    english = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", "--lang", "en",
+                      "--format", "md").stdout  # fmt: skip
+    assert "2026-11's figures run only through 2026-11-20 (20 of 30 days)" in english

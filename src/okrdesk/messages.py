@@ -61,6 +61,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unmeasured_why": "已加载的插件都不提供指标 {metric}",
         "unmeasured_status": "无法测量",
         "to_date_note": "本期至今：{period} 已过 {gone}/{days} 天，累计类指标的标准按已过天数折算",
+        "to_date_stored": "{period} 的数据只到 {through}：按至今计分，"
+                          "累计类指标的标准按 {gone}/{days} 天折算",
         "people_ranked": "人员排名",
         "no_targets_score": "没有自己的目标，上级也未分解目标给它",
         "no_targets": "{name}没有自己的目标，上级也未分解目标给它，因此没有综合得分，"
@@ -145,6 +147,9 @@ LABELS: dict[str, dict[str, str]] = {
         "unmeasured_status": "cannot be measured",
         "to_date_note": "To date: {gone} of {period}'s {days} days gone; standards of amounts "
                         "that build up are pro-rated to the days gone",
+        "to_date_stored": "{period}'s figures run only through {through} ({gone} of {days} "
+                          "days): scored to date, standards of amounts that build up "
+                          "pro-rated to those days",
         "people_ranked": "People, ranked",
         "no_targets_score": "no targets of its own, nor a share of one set above",
         "no_targets": "{name} has no targets of its own and no share of one set above: it has "

@@ -23,7 +23,7 @@ import attrs
 
 from okrdesk.engine.plan_calendar import figures_through
 from okrdesk.model import MetricKind, MetricSpec, Person, Plan, ScoringPolicy
-from okrdesk.periods import Period, period_holding, periods_between
+from okrdesk.periods import Grain, Period, period_holding, periods_between
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import StoreReader
 
@@ -176,6 +176,26 @@ def cut_short(plan: Plan, store: StoreReader, as_of: dt.date) -> str | None:
     return None
 
 
+def stored_through(
+    store: StoreReader, components: Sequence[str], grain: Grain, metrics: Mapping[str, MetricSpec]
+) -> dt.date | None:
+    """The last day the stored figures of ``components`` at ``grain`` count (the latest of
+    them): the end of a metric's latest period with figures, or the day the collect that
+    stored it read its sources through when that is earlier (the period stored in part);
+    for a flow, that day when later too (days with no events since are zeros). None when
+    none is stored."""
+    found = []
+    for metric in components:
+        end = store.latest_period_end(metric, grain)
+        if end is None:
+            continue
+        through = store.collected_through(metric, grain)
+        if through is not None and (through < end or _builds_up(metrics.get(metric))):
+            end = through if through < end else max(end, through)
+        found.append(end)
+    return max(found, default=None)
+
+
 def scores(
     plan: Plan, store: StoreReader, as_of: dt.date, metrics: Mapping[str, MetricSpec]
 ) -> list[PersonScore]:
@@ -188,6 +208,12 @@ def scores(
         people = policy_people(plan, policy)
         components = [c.metric for c in policy.components]
         day = figures_through(store, as_of, policy.grain, components)
+        reach = stored_through(store, components, policy.grain, metrics)
+        if reach is not None and reach < day:
+            # Figures collected through 20 November, read on 4 December: November is
+            # scored to its 20th, as a month to date, not as a whole month of 20 days'
+            # work, and December, of which nothing is stored, not at all.
+            day = reach
         for period in periods_between(plan.start, min(day, plan.end), policy.grain):
             elapsed = elapsed_share(period, day)
             if elapsed < 1 and (day - period.start).days + 1 < DAYS_BEFORE_TO_DATE:

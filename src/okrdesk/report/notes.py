@@ -129,6 +129,11 @@ def to_date_note(report: Report, lang: str) -> str:
     period = parse_period(current.current_period)
     days = (period.end - period.start).days + 1
     gone = round(current.elapsed * days)
+    if period.end < report.as_of:
+        # Over by the report's day, but stored only through one of its days: scored to that.
+        through = period.start + dt.timedelta(days=gone - 1)
+        return label(lang, "to_date_stored", period=current.current_period, gone=gone,
+                     days=days, through=through)  # fmt: skip
     return label(lang, "to_date_note", period=current.current_period, gone=gone, days=days)
 
 
