@@ -393,6 +393,11 @@ def test_a_change_with_no_figures_since_is_not_known_never_zero(demo: Path) -> N
     text = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", env={"COLUMNS": "120"})
     [row] = [line for line in text.stdout.splitlines() if line.startswith("│ C1.KR1 ")]
     assert " — │" in row and "±0" not in row
+    # Nor is the score's change ±0, as if the week had stood still: nothing came in.
+    [score] = [line for line in text.stdout.splitlines() if line.startswith("综合得分 ")]
+    assert score.endswith("，其后无新数据）") and "±0" not in score, score
+    on_the_day = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--lang", "en").stdout
+    assert "no new figures since" not in on_the_day
 
 
 def test_figures_left_behind_by_one_missed_collect_are_one_alert_not_one_each(

@@ -607,7 +607,10 @@ def score_before(report: Report, lang: str) -> str:
         return ""
     now, then_shown = (_written(score_text(s)) for s in (report.score, report.previous_score))
     then = f"{compared_with(report, lang)} {score_text(report.previous_score)}"
-    if now == then_shown:  # as the change column writes no change
+    if now == then_shown and _nothing_new(report):
+        # Not a still week: nothing was collected or checked in since to move it.
+        moved = label(lang, "no_news_since")
+    elif now == then_shown:  # as the change column writes no change
         moved = NO_CHANGE
     else:
         sign = "+" if now > then_shown else ""
@@ -615,6 +618,16 @@ def score_before(report: Report, lang: str) -> str:
         places = max(_decimals(now), _decimals(then_shown))
         moved = f"{sign}{now - then_shown:.{places}f}{'百分点' if lang == 'zh' else ' pp'}"
     return label(lang, "in_brackets", text=f"{then}{label(lang, 'then')}{moved}")
+
+
+def _nothing_new(report: Report) -> bool:
+    """Whether no figure behind the score could have moved since the period before: every
+    collected key result's metric has no figures since (``no_new_figures``) and no
+    check-in changed one tracked by check-ins."""
+    results = [kr for kr in all_results(report) if kr.closed is None]
+    collected = [kr for kr in results if kr.metric is not None]
+    return (bool(collected) and all(kr.no_new_figures for kr in collected)
+            and not any(kr.change for kr in results if kr.metric is None))  # fmt: skip
 
 
 def _decimals(number: Decimal) -> int:
