@@ -414,7 +414,8 @@ def test_depth_limits_the_members_shown(collected: Path) -> None:
 
     everyone = members()
     assert [m for m, _ in everyone][:1] == ["team-a"]
-    assert members("--depth", "1") == [("team-a", 1)]
+    # The sample's team has no target of its own nor a share of the branch's: no rank.
+    assert members("--depth", "1") == [("team-a", None)]
     assert members("--depth", "2") == everyone
     assert members("--depth", "0") == []
     refused(run(collected, "report", "--depth", "-1", "--lang", "en"), "--depth -1: give 0 or "
