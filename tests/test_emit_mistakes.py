@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import sqlite3
 import textwrap
+import types
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
+from installed_package import installed_package, okrdesk
 from okrdesk.cli import cli
+from okrdesk.model import MetricSpec
+from okrdesk.periods import Grain, periods_between
+from okrdesk.plugins import hookimpl
+from okrdesk.plugins.manager import PluginHost
+from okrdesk.plugins.runner import collect
+from okrdesk.targets import load_plan
+from okrdesk.units import UNITS
 from sample_workspace import WriteWorkspace, trusted
 
 OBJECTS_FOR_IDS = """\
@@ -44,3 +57,102 @@ def test_a_period_or_person_given_for_its_id_is_told_to_give_the_id(
     assert "_Unsendable" not in said, said
     assert "period must be the id of a period asked for (period.id), not a Period" in said
     assert "subject must be the id of a person or unit (person.id), not a Person" in said
+
+
+SALON_KR = """\
+[[objectives]]
+id = "O9"
+title = "沙龙"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "沙龙线索"
+metric = "salon_leads"
+target = 60
+unit = "户"
+"""
+
+TAKES = ("emit takes metric, subject, period by position, and the keywords value, numerator, "
+         "denominator, source, dimensions")  # fmt: skip
+TAKES_ZH = ("emit 按位置接受 metric、subject、period，"
+            "以及关键字参数 value、numerator、denominator、source、dimensions")  # fmt: skip
+
+MISSPELT = """\
+from okrdesk.model import MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", UNITS["户"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for person in request.people:
+        emit("salon_leads", person.id, request.periods[0].id, {call})
+"""
+
+
+@pytest.mark.parametrize(
+    ("call", "said", "zh"),
+    [
+        ("valeu=3",
+         'emit was given the keyword valeu, which it does not take (did you mean "value"?): '
+         + TAKES,
+         "emit 不接受关键字参数 valeu（是不是“value”？）：" + TAKES_ZH),
+        ("3", "emit was given more arguments by position than it takes: " + TAKES,
+         "emit 收到的位置参数多于它接受的：" + TAKES_ZH),
+    ],
+)  # fmt: skip
+def test_an_installed_plugin_calling_emit_wrongly_is_told_how_to_call_it(
+    write_workspace: WriteWorkspace, tmp_path: Path, call: str, said: str, zh: str
+) -> None:
+    root = write_workspace({"salons.toml": SALON_KR})
+    source = MISSPELT.format(call=call)
+    line = next(n for n, text in enumerate(source.splitlines(), 1) if "emit(" in text)
+    with installed_package(tmp_path, "misspelt", source) as env:
+        for lang, words in (("en", said), ("zh", zh)):
+            done = okrdesk(env, "collect", "--lang", lang, "--through", "2026-01-18",
+                           "-w", str(root))  # fmt: skip
+            told = done.stdout + done.stderr
+            assert done.returncode == 1, told
+            assert "Traceback" not in told and "_Relay" not in told, told
+            assert "plugin misspelt" in told or "插件 misspelt" in told, told
+            assert f"{words} (at okrdesk_misspelt/__init__.py:{line})" in told, told
+        # The plugin's failure costs its own metric; the other plugin's figures land.
+        with sqlite3.connect(root / "okrdesk.db") as connection:
+            plugins = {p for (p,) in connection.execute("SELECT DISTINCT plugin FROM observations")}
+        assert plugins == {"test_metrics"}
+
+
+def test_a_plugin_running_in_okrdesks_own_thread_is_told_the_same(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A plugin object registered in this process runs in a thread here, with the other
+    ``emit``: its misspelt keyword is told in the same words."""
+    spec = MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", UNITS["户"])
+
+    def okrdesk_metrics(register):  # type: ignore[no-untyped-def]
+        register(spec)
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        emit("salon_leads", "cm01", request.periods[0].id, dimension={"product": "fund"})
+
+    host = PluginHost(entry_points=False, builtins={}, registered=False)
+    plugin = types.SimpleNamespace(okrdesk_metrics=hookimpl(okrdesk_metrics),
+                                   okrdesk_collect=hookimpl(okrdesk_collect))  # fmt: skip
+    host.register(plugin, "here")
+    plan = load_plan(write_workspace(plugin=False), None).plan
+    assert plan is not None
+    weeks = periods_between(dt.date(2026, 1, 5), dt.date(2026, 1, 18), Grain.WEEK)
+    result = collect(host, plan, ["salon_leads"], weeks, dt.date(2026, 1, 18), Path("."))
+    (error,) = result.errors
+    assert error.plugin == "here"
+    assert error.message.startswith(
+        "okrdesk_collect failed: emit was given the keyword dimension, which it does not take "
+        '(did you mean "dimensions"?): emit takes metric'
+    ), error.message
+    assert "_Checker" not in error.zh and error.zh.startswith("okrdesk_collect 出错：emit 不接受")

@@ -49,7 +49,7 @@ from okrdesk.model import (
 from okrdesk.periods import Period
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
-from okrdesk.plugins.failures import describe_error
+from okrdesk.plugins.failures import describe_error, raised_at
 from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.manager import PluginHost, PluginRecord, Probed, Prober, load_one
 from okrdesk.plugins.probe_cache import ProbeCache
@@ -109,9 +109,71 @@ def _run_with_timeout(
 def _failed(
     error: BaseException, plugin: object | None, how: tuple[str, str] | None = None
 ) -> Said:
-    """A plugin's collect that raised: what it raised, as ``describe_error`` tells it."""
+    """A plugin's collect that raised: what it raised, as ``describe_error`` tells it, or
+    for a call of ``emit`` with arguments it does not take, how to call it."""
+    misused = _emit_misused(error) if isinstance(error, TypeError) else None
+    if misused is not None:
+        try:
+            place = raised_at(error, plugin, how)
+        except Exception:  # the place is a help; the error must still be told
+            place = None
+        at = f" (at {place})" if place else ""
+        return Said(f"okrdesk_collect failed: {misused.en}{at}",
+                    f"okrdesk_collect 出错：{misused.zh}{at}")  # fmt: skip
     en, zh = (describe_error(error, plugin, how, lang=lang) for lang in ("en", "zh"))
     return Said(f"okrdesk_collect failed: {en}", f"okrdesk_collect 出错：{zh}")
+
+
+_EMIT_METHODS = {"__call__": "emit", "many": "emit.many", "error": "emit.error",
+                 "warning": "emit.warning", "finished": "emit.finished"}  # fmt: skip
+
+
+def _emit_misused(error: TypeError) -> Said | None:
+    """What a plugin is told for ``emit`` (or ``emit.many``, ``emit.error``, ...) called
+    with arguments it does not take: Python names okrdesk's own class
+    (``_Relay.__call__() got an unexpected keyword argument 'metrc'``); the plugin's
+    author needs the call as written, and what it takes. None for any other TypeError.
+    Worked out here, once a call failed: ``emit`` itself checks nothing of the kind."""
+    import inspect
+    import re
+
+    text = str(error.args[0]) if error.args else ""
+    heads = {f"{cls.__qualname__}.{m}() ": m for cls in (_Relay, _Checker) for m in _EMIT_METHODS}
+    head = next((head for head in heads if text.startswith(head)), None)
+    if head is None:
+        return None
+    method = heads[head]
+    called = _EMIT_METHODS[method]
+    parameters = list(inspect.signature(getattr(_Checker, method)).parameters.values())[1:]
+    by_position = [p.name for p in parameters if p.kind is p.POSITIONAL_OR_KEYWORD]
+    keywords = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY]
+    wrong = text[len(head) :]
+    takes = f"{called} takes {', '.join(by_position)} by position"
+    takes_zh = f"{called} 按位置接受 {'、'.join(by_position)}"
+    if keywords:
+        takes += f", and the keywords {', '.join(keywords)}"
+        takes_zh += f"，以及关键字参数 {'、'.join(keywords)}"
+    unknown = re.fullmatch(r"got an unexpected keyword argument '(.+)'", wrong)
+    many = re.fullmatch(r"takes \d+ positional arguments? but \d+ (?:was|were) given", wrong)
+    missing = re.fullmatch(r"missing \d+ required positional arguments?: (.+)", wrong)
+    if unknown:
+        import difflib
+
+        close = difflib.get_close_matches(unknown[1], keywords + by_position, n=1, cutoff=0.6)
+        mean = (
+            (f' (did you mean "{close[0]}"?)', f"（是不是“{close[0]}”？）") if close else ("", "")
+        )
+        said = (f"{called} was given the keyword {unknown[1]}, which it does not take{mean[0]}",
+                f"{called} 不接受关键字参数 {unknown[1]}{mean[1]}")  # fmt: skip
+    elif many:
+        said = (f"{called} was given more arguments by position than it takes",
+                f"{called} 收到的位置参数多于它接受的")  # fmt: skip
+    elif missing:
+        named = missing[1].replace("'", "")
+        said = (f"{called} was not given {named}", f"{called} 缺少参数 {named}")
+    else:
+        said = (f"{called} {wrong}", f"{called} 调用有误：{wrong}")
+    return Said(f"{said[0]}: {takes}", f"{said[1]}：{takes_zh}")
 
 
 # ----------------------------------------------------- a process per plugin

@@ -1,0 +1,59 @@
+"""A plugin package written in a test, installed with pip into the environment the
+tests run in and found through its entry point, as a plugin author's package is; it is
+uninstalled when the test ends, whatever happened."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+_PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+
+
+@contextlib.contextmanager
+def installed_package(folder: Path, name: str, source: str) -> Iterator[dict[str, str]]:
+    """Install ``source`` as the module ``okrdesk_<name>`` of the package
+    ``okrdesk-<name>``, whose entry point in the ``okrdesk`` group is ``name``; yields an
+    environment for an okrdesk subprocess that loads only it and the sample workspace's
+    own plugin."""
+    module = f"okrdesk_{name}"
+    root = folder / f"okrdesk-{name}"
+    (root / "src" / module).mkdir(parents=True)
+    (root / "pyproject.toml").write_text(
+        textwrap.dedent(f"""\
+            [build-system]
+            requires = ["hatchling"]
+            build-backend = "hatchling.build"
+
+            [project]
+            name = "okrdesk-{name}"
+            version = "0.1.0"
+            dependencies = ["okrdesk"]
+
+            [project.entry-points.okrdesk]
+            {name} = "{module}"
+
+            [tool.hatch.build.targets.wheel]
+            packages = ["src/{module}"]
+        """),
+        encoding="utf-8",
+    )
+    (root / "src" / module / "__init__.py").write_text(textwrap.dedent(source), "utf-8")
+    subprocess.run([*_PIP, "install", "--no-deps", "--no-build-isolation", str(root)],
+                   check=True, capture_output=True)  # fmt: skip
+    try:
+        yield {**os.environ, "OKRDESK_LOAD_PLUGINS": f"{name},test_metrics"}
+    finally:
+        subprocess.run([*_PIP, "uninstall", "-y", f"okrdesk-{name}"], check=True,
+                       capture_output=True)  # fmt: skip
+
+
+def okrdesk(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``okrdesk ARGS`` run as a user runs it, in a process of its own."""
+    return subprocess.run([sys.executable, "-m", "okrdesk", *args], capture_output=True,
+                          text=True, env=env)  # fmt: skip
