@@ -410,6 +410,21 @@ def _as_stages(value: Iterable[str] | None) -> tuple[str, str] | None:
     return tuple(value)  # type: ignore[return-value]
 
 
+class MetricSpecError(ValueError):
+    """A metric a plugin declared that okrdesk refuses, said in English and Chinese
+    (``said``), which the plugin's error shows in the command's language."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.said = Said(en, zh)
+
+
+_ADDS_UP = {
+    "stock": ("across people and units", "按人员和单位相加"),
+    "flow": ("across people, units and periods", "按人员、单位和周期相加"),
+}
+
+
 @attrs.frozen
 @shared_methods
 class MetricSpec:
@@ -504,6 +519,17 @@ class MetricSpec:
             if not isinstance(getattr(self, key), bool):
                 raise ValueError(f"metric {name}: {key} must be True or False, "
                                  f"not {getattr(self, key)!r}")  # fmt: skip
+        if self.unit.dimension is Dimension.FRACTION and self.kind is not MetricKind.RATIO:
+            kind, unit = self.kind.value, self.unit.symbol
+            raise MetricSpecError(
+                f"metric {name}: a {kind} metric cannot be in {unit}: its figures add up "
+                f"{_ADDS_UP[kind][0]}, and a sum of rates means nothing; declare it a ratio "
+                "(kind=MetricKind.RATIO) and emit its parts, numerator=12, denominator=120, "
+                "not value=0.10",
+                f"指标 {name}：{kind} 指标的单位不能是 {unit}：其数值{_ADDS_UP[kind][1]}，"
+                "比率相加没有意义；请声明为比率（kind=MetricKind.RATIO），并发送分子和分母"
+                "（numerator=12, denominator=120），而不是 value=0.10",
+            )
         if self.formula is not None and not isinstance(self.formula, str):
             raise ValueError(f'metric {name}: formula must be text, as "aum / headcount_cm"')
         stages = self.stages

@@ -86,7 +86,7 @@ from okrdesk.plugins.sql_settings import (
     keyed,
     listed,
 )  # fmt: skip
-from okrdesk.units import UNITS
+from okrdesk.units import UNITS, Dimension
 
 __all__ = ["SqlMetricError", "check_query", "okrdesk_collect", "okrdesk_metrics"]
 
@@ -166,6 +166,19 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
     if "unit" not in missing and raw["unit"] not in UNITS:
         problems.append(Said(f"{where}.unit: unknown unit {raw['unit']!r}",
                              f"{where}.unit: 未知的计量单位 {raw['unit']!r}"))  # fmt: skip
+    elif (
+        "unit" not in missing
+        and kind not in (None, MetricKind.RATIO)
+        and UNITS[raw["unit"]].dimension is Dimension.FRACTION
+    ):
+        unit = raw["unit"]
+        problems.append(Said(
+            f"{where}.unit: a {kind} metric cannot be in {unit}: its figures add up across "
+            f'people, and a sum of rates means nothing; write kind = "ratio" and a query '
+            "returning numerator and denominator columns",
+            f"{where}.unit: {kind} 指标的单位不能是 {unit}：其数值按人员相加，比率相加没有意义；"
+            '请写 kind = "ratio"，并让查询返回 numerator 和 denominator 两列',
+        ))  # fmt: skip
     revenue, never_negative = (
         checked(functools.partial(_flag, raw, where, key)) for key in ("revenue", "never_negative")
     )
