@@ -7,8 +7,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from installed_package import installed_package, okrdesk
 from okrdesk.cli import cli
 from sample_workspace import WriteWorkspace, trusted
+from test_emit_mistakes import SALON_KR
 
 RIVAL = """\
 from okrdesk.model import MetricKind, MetricSpec
@@ -43,7 +45,16 @@ def test_a_metric_two_plugins_declare_leaves_the_report_running_and_says_why(
     assert done.exit_code == 0, done.output
     said = " ".join(done.output.split())
     assert "O1.KR1 新增高净值客户" in said
-    assert 'plugin rival: metric "complaint_rate" is also declared by test_metrics' in said
+    # One line says it, not one a plugin, nor the collect's again; nor that no plugin
+    # provides the metric, which two do.
+    assert (
+        "ERROR metric complaint_rate: declared by both rival and test_metrics, so neither's "
+        "is used, and O1.KR2 cannot be measured; give one of them another name, or remove "
+        "one of the plugins"
+    ) in said
+    assert "Not in the score: O1.KR2 投诉率 (metric complaint_rate declared by both" in said
+    assert "is also declared by" not in said and "no loaded plugin provides" not in said
+    assert "not collected" not in said
 
 
 def test_a_collect_beside_a_metric_two_plugins_declare_stores_the_others(
@@ -69,3 +80,64 @@ def test_validate_still_refuses_a_key_result_on_a_metric_two_plugins_declare(
     done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2
     assert "is also declared by rival" in done.output
+
+
+TWIN = """\
+from okrdesk.model import MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", UNITS["户"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for person in request.people:
+        emit("salon_leads", person.id, request.periods[0].id, value=1)
+"""
+
+
+def test_two_installed_packages_declaring_one_metric_are_told_once_in_each_command(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace({"salons.toml": SALON_KR})
+    with (
+        installed_package(tmp_path, "twina", TWIN) as env,
+        installed_package(tmp_path, "twinb", TWIN),
+    ):
+        env = {**env, "OKRDESK_LOAD_PLUGINS": "twina,twinb,test_metrics"}
+        collected = okrdesk(env, "collect", "--lang", "en", "--through", "2026-03-15",
+                            "-w", str(root))  # fmt: skip
+        reports = {lang: okrdesk(env, "report", "--lang", lang, "--as-of", "2026-03-15",
+                                 "-w", str(root)) for lang in ("en", "zh")}  # fmt: skip
+        checked = okrdesk(env, "check", "--lang", "en", "--as-of", "2026-03-15", "-w", str(root))
+        explained = okrdesk(env, "explain", "O9.KR1", "--lang", "en", "-w", str(root))
+    told = " ".join((collected.stdout + collected.stderr).split())
+    assert collected.returncode == 1, told
+    assert told.count("twina") == 1, told  # one line, not one a plugin too
+    assert (
+        "error: metric salon_leads: not collected: it is declared by both twina and twinb, so "
+        "neither's is used; give one of them another name, or remove one of the plugins"
+    ) in told
+    english = " ".join(reports["en"].stdout.split())
+    assert reports["en"].returncode == 0, reports["en"].stderr
+    assert (
+        "ERROR metric salon_leads: declared by both twina and twinb, so neither's is used, and "
+        "O9.KR1 cannot be measured; give one of them another name, or remove one of the plugins"
+    ) in english
+    assert "Not in the score: O9.KR1 沙龙线索 (metric salon_leads declared by both" in english
+    assert "no loaded plugin provides" not in english and "is also declared" not in english
+    chinese = " ".join(reports["zh"].stdout.split())
+    assert "指标 salon_leads：twina、twinb 都声明了它，所以都不采用，O9.KR1 无法测量" in chinese
+    assert "已加载的插件都不提供" not in chinese and "也由" not in chinese, chinese
+    lines = [line for line in checked.stdout.splitlines() if "salon_leads" in line]
+    assert checked.returncode != 0
+    assert len(lines) == 1, checked.stdout
+    assert explained.returncode != 0
+    assert (
+        "O9.KR1 cannot be measured: metric salon_leads declared by both twina and twinb, so "
+        "neither's is used; give one of them another name, or remove one of the plugins"
+    ) in " ".join((explained.stdout + explained.stderr).split())

@@ -59,6 +59,7 @@ LABELS: dict[str, dict[str, str]] = {
         "capped": "得分中 {krs} 按上限 {cap} 计",
         "unmeasured_group": "{krs}（{why}）", "unmeasured_sep": "；",
         "unmeasured_why": "已加载的插件都不提供指标 {metric}",
+        "unmeasured_clash": "指标 {metric}：{why}",
         "unmeasured_status": "无法测量",
         "to_date_note": "本期至今：{period} 已过 {gone}/{days} 天，累计类指标的标准按已过天数折算",
         "to_date_stored": "{period} 的数据只到 {through}：按至今计分，"
@@ -145,6 +146,7 @@ LABELS: dict[str, dict[str, str]] = {
         "capped": "The score counts {krs} at the cap of {cap}",
         "unmeasured_group": "{krs} ({why})", "unmeasured_sep": "; ",
         "unmeasured_why": "no loaded plugin provides metric {metric}",
+        "unmeasured_clash": "metric {metric} {why}",
         "unmeasured_status": "cannot be measured",
         "to_date_note": "To date: {gone} of {period}'s {days} days gone; standards of amounts "
                         "that build up are pro-rated to the days gone",
@@ -399,6 +401,14 @@ ALERTS: dict[str, dict[str, str]] = {
     "metric.unprovided": {
         "en": "metric {metric}: no loaded plugin provides it, so {krs} cannot be measured",
         "zh": "指标 {metric}：已加载的插件都不提供它，{krs} 无法测量",
+    },
+    "metric.declared_twice": {
+        "en": "metric {metric}: {clash}, and {krs} cannot be measured; {advice}",
+        "zh": "指标 {metric}：{clash}，{krs} 无法测量；{advice}",
+    },
+    "metric.declared_twice_elsewhere": {
+        "en": "metric {metric}: {clash}; {advice}",
+        "zh": "指标 {metric}：{clash}；{advice}",
     },
     "metric.unprovided_elsewhere": {
         "en": "metric {metric}: no loaded plugin provides it",

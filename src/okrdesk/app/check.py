@@ -49,7 +49,7 @@ def check(session: Session, as_of: dt.date | None) -> Checked:
         engine = Engine(plan, store, day, session.host.metrics, trends=False)
         budget = budget_progress(engine, store.spend())
         found = alerts(engine, budget, broken_plugins=session.host.broken_said(),
-                       owners=session.host.owners)  # fmt: skip
+                       owners=session.host.owners, clashes=session.host.clashes)  # fmt: skip
     if engine.through >= day:
         return Checked(found)
     cut = period_holding(day, plan.grain).id

@@ -14,6 +14,7 @@ from okrdesk.errors import BadInput, Said
 from okrdesk.messages import counted, named_periods
 from okrdesk.model import Plan, plugin_error_text, settled_restatements, told_once
 from okrdesk.periods import Period
+from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.collect_progress import PartsProgress
 from okrdesk.plugins.runner import PluginError, collect
 from okrdesk.plugins.spool import SpooledRow
@@ -257,8 +258,17 @@ def _loading_errors(session: Session, found: list[PluginError]) -> list[PluginEr
     """Plugins that failed to load (hung, exited, raised) or were skipped as untrusted:
     a failure of the run, named."""
     already = {e.plugin for e in found}
+    # A metric several plugins declare is told once, as not collected, where the plan
+    # needs it: not again as each plugin's error.
+    told = {e.metric for e in found if e.plugin == "-" and e.metric is not None}
+    clashes = session.host.clashes
+    clash_lines = {
+        declared_twice(metric, owner, [other for other in clashes[metric] if other != owner])[0]
+        for metric in told & set(clashes)
+        for owner in clashes[metric]
+    }
     return [
         PluginError(name, None, error.en, error.zh)
         for name, error in session.host.broken_said()
-        if name not in already
+        if name not in already and error.en not in clash_lines
     ]

@@ -42,6 +42,7 @@ from okrdesk.model import (
     StoredObservation,
 )
 from okrdesk.periods import local_time, period_holding
+from okrdesk.plugins.clashes import clash_advice, declared_by_several
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.report.explained_by_member import MemberFigures
 from okrdesk.report.numbers import percent, score_text
@@ -109,6 +110,7 @@ _SAID: dict[str, dict[str, str]] = {
         "confidence": ", confidence {confidence}",
         "recorded": "recorded {when}",
         "unprovided": "{kr} cannot be measured: no loaded plugin provides metric {metric}",
+        "declared_twice": "{kr} cannot be measured: {why}; {advice}",
         "unloaded": "; plugins that did not load or declare all their metrics: {plugins}",
         "not_run": "; the workspace's own plugins ({files}) were not run: `okrdesk trust` "
                    "allows them",
@@ -156,6 +158,7 @@ _SAID: dict[str, dict[str, str]] = {
         "confidence": " · 信心 {confidence}",
         "recorded": "记录于 {when}",
         "unprovided": "{kr} 无法测量：已加载的插件都不提供指标 {metric}",
+        "declared_twice": "{kr} 无法测量：{why}；{advice}",
         "unloaded": "；未能加载或未能声明全部指标的插件：{plugins}",
         "not_run": "；本工作区自带的插件（{files}）未运行：`okrdesk trust` 可允许它们运行",
     },
@@ -296,11 +299,26 @@ def subject_line(plan: Plan, subject: str, day: dt.date, lang: str) -> str:
     return _SAID[lang]["for"].format(subject=subject, name=plan.name_of(subject), day=day)
 
 
+def _unmeasured_why(metric: str, clashes: Mapping[str, Sequence[str]] | None, lang: str) -> str:
+    """Why a key result on ``metric`` has no figure: no loaded plugin provides it, or
+    several plugins declare it (``clashes``) and so none may."""
+    owners = (clashes or {}).get(metric)
+    if owners:
+        en, zh = declared_by_several(owners)
+        return label(lang, "unmeasured_clash", metric=metric, why=zh if lang == "zh" else en)
+    return label(lang, "unmeasured_why", metric=metric)
+
+
 def _unprovided(kr: KeyResult, host: PluginHost, root: Path, lang: str) -> str:
     """Why there is no figure to explain for ``kr``, whose metric no loaded plugin
     provides: the plugins that did not load, each with its first error, or the
     workspace's own left unrun."""
     said = _SAID[lang]
+    owners = host.clashes.get(kr.metric or "")
+    if owners:
+        advice = clash_advice(owners)[lang == "zh"]
+        reason = _unmeasured_why(kr.metric or "", host.clashes, lang)
+        return said["declared_twice"].format(kr=kr.id, why=reason, advice=advice)
     text = said["unprovided"].format(kr=kr.id, metric=kr.metric)
     if why := host.unknown_said():
         plugins = [name + label(lang, "in_brackets", text=error.text(lang)) for name, error in why]
@@ -663,7 +681,8 @@ def score_lines(
             return [header, *_subject_lines(progress.objectives, progress.score, hint, lang)]
         found = engine.objective(*shown[objective], subject)
         return [f"{found.objective.id} {found.objective.title}", header,
-                *_objective_lines(found, plan.attainment_cap, hint, lang)]  # fmt: skip
+                *_objective_lines(found, plan.attainment_cap, hint, lang,
+                                  session.host.clashes)]  # fmt: skip
 
 
 @attrs.frozen
@@ -772,12 +791,18 @@ def _subject_lines(
     return [*lines, said["more"].format(example=hint.command(first.id, first.owner))]
 
 
-def _objective_lines(found: ObjectiveProgress, cap: float, hint: _Hint, lang: str) -> list[str]:
+def _objective_lines(
+    found: ObjectiveProgress,
+    cap: float,
+    hint: _Hint,
+    lang: str,
+    clashes: Mapping[str, Sequence[str]] | None = None,
+) -> list[str]:
     said = _SAID_SCORE[lang]
     left_out = [_with_why(f"{p.key_result.id} {p.key_result.title}", said["no_data"], lang)
                 for p in found.key_results if p.attainment is None]  # fmt: skip
     left_out += [
-        _with_why(f"{kr.id} {kr.title}", label(lang, "unmeasured_why", metric=kr.metric), lang)
+        _with_why(f"{kr.id} {kr.title}", _unmeasured_why(kr.metric or "", clashes, lang), lang)
         for kr in found.unmeasured
     ]
     lines: list[str] = []

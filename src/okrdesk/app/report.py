@@ -90,7 +90,7 @@ def make_report(
     with store, store.reading():
         built = build_report(plan, session.host.metrics, read_for_one_report(store), subject,
                              day, lang, session.host.broken_said(), asked, windows,
-                             session.host.owners)  # fmt: skip
+                             session.host.owners, session.host.clashes)  # fmt: skip
     if asked_for > plan.end:
         built = attrs.evolve(built, plan_ended=True)
     return built if depth is None else within_depth(plan, built, subject, depth, lang)

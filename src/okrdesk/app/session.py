@@ -14,6 +14,7 @@ import attrs
 from okrdesk.engine.plan_calendar import metrics_needed
 from okrdesk.errors import BadInput, NoStoreYet, Problem, ValidationFailed, display_path
 from okrdesk.model import KeyResult, MetricSpec, Plan
+from okrdesk.plugins.clashes import clash_advice, declared_by_several
 from okrdesk.plugins.manager import DECLARING_FAILED, PluginHost, Prober
 from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.records import shared_methods
@@ -290,12 +291,13 @@ def _not_measured(
     declare it (``declared_by``), where more than one does, else ``why``."""
     if not declared_by:
         return f'metric "{metric}" {why}', f'指标 "{metric}" {why_zh}'
-    named, named_zh = " and ".join(declared_by), "、".join(declared_by)
+    (clash, clash_zh), (advice, advice_zh) = (
+        declared_by_several(declared_by),
+        clash_advice(declared_by),
+    )
     return (
-        f'metric "{metric}" is not measured: it is declared by both {named}, so neither\'s '
-        "is used; give one of them another name, or remove one of the plugins",
-        f'指标 "{metric}" 无人测量：{named_zh} 都声明了它，所以都不采用；'
-        "请给其中一个改名，或移除其中一个插件",
+        f'metric "{metric}" is not measured: it is {clash}; {advice}',
+        f'指标 "{metric}" 无人测量：{clash_zh}；{advice_zh}',
     )
 
 

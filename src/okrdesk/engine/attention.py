@@ -72,6 +72,7 @@ from okrdesk.model import (
     told_once_as_kept,
 )
 from okrdesk.periods import Grain
+from okrdesk.plugins.clashes import clash_advice, declared_by_several, declared_twice, not_collected
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import Quantity, ledger, percentage
@@ -122,6 +123,7 @@ def alerts(
     runs: Sequence[Run] | None = None,
     owners: Mapping[str, str] | None = None,
     latest: Mapping[tuple[Grain, str], dt.date | None] | None = None,
+    clashes: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Alert]:
     """Everything inside ``scope`` that needs attention at the engine's date,
     errors first. ``broken_plugins`` are (plugin, error) pairs from loading (an error as
@@ -129,7 +131,9 @@ def alerts(
     the store's collect runs when the caller has read them already; ``owners``, the
     plugin of each metric (metric → plugin), by which a run's errors are told until the
     metrics they are about are collected again; ``latest``, ``latest_ends`` when the
-    caller has read it already."""
+    caller has read it already; ``clashes``, each metric several plugins declare (and so
+    none provides) with those plugins: told once a metric, where each plugin's error and
+    the collect's would each say it again."""
     plan = engine.plan
     inside = set(subjects_under(plan, scope or plan.top))
     if latest is None:
@@ -138,8 +142,9 @@ def alerts(
     if plan.top in inside:  # a line the plan does not have is owned by no one below it
         found += _off_plan_alerts(budget)
     found += _key_result_alerts(engine, scope or plan.top, inside, latest)
+    clashes = clashes or {}
     found += _source_alerts(plan, engine.store, engine.as_of, inside, latest, engine.metrics,
-                            scope)  # fmt: skip
+                            scope, clashes)  # fmt: skip
     runs = engine.store.runs() if runs is None else runs
     used = set(metrics_needed(plan, engine.metrics))
     owned = {metric: plugin for metric, plugin in (owners or {}).items() if metric in used}
@@ -151,6 +156,20 @@ def alerts(
         for name, error in broken_plugins
         for words in (getattr(error, "en", str(error)), getattr(error, "zh", ""))
     }
+    # So is a metric several plugins declare: once, as the metric's, not as each plugin's
+    # error, nor as the last collect's "not collected".
+    for metric, owners_of in clashes.items():
+        told_now |= {plugin_error_text("-", metric, words)
+                     for words in not_collected(owners_of)}  # fmt: skip
+        if metric not in used:
+            found.append(_clash_alert(metric, owners_of, ()))
+    clash_lines = {
+        declared_twice(metric, owner, [other for other in owners_of if other != owner])[0]
+        for metric, owners_of in clashes.items()
+        for owner in owners_of
+    }
+    broken_plugins = [(name, error) for name, error in broken_plugins
+                      if getattr(error, "en", str(error)) not in clash_lines]  # fmt: skip
     for run, errors in standing(runs, owned, lambda run: run.errors):
         found += [
             Alert(Level.ERROR, "plugin", "collect", "plugin.run_error",
@@ -172,6 +191,15 @@ def alerts(
         for name, error in broken_plugins
     ]
     return sorted(found, key=_severity)
+
+
+def _clash_alert(metric: str, owners: Sequence[str], krs: tuple[str, ...]) -> Alert:
+    """The one alert of a metric the plugins ``owners`` all declare, so that none's is
+    used: with the key results ``krs`` it leaves unmeasured."""
+    params = {"metric": metric, "krs": krs, "clash": Said(*declared_by_several(owners)),
+              "advice": Said(*clash_advice(owners))}  # fmt: skip
+    key = "metric.declared_twice" if krs else "metric.declared_twice_elsewhere"
+    return Alert(Level.ERROR, "plugin", metric, key, params)
 
 
 _DATA_FIRST = ("metric.unprovided", "metric.unprovided_elsewhere", "metric.missing",
@@ -526,6 +554,7 @@ def _source_alerts(
     latest_by_metric: Mapping[tuple[Grain, str], dt.date | None],
     specs: Mapping[str, MetricSpec] | None = None,
     scope: str | None = None,
+    clashes: Mapping[str, Sequence[str]] | None = None,
 ) -> list[Alert]:
     """Metrics with no numbers or stale ones, and check-ins missing or old."""
     found = []
@@ -549,10 +578,14 @@ def _source_alerts(
                 krs = tuple(kr.id for kr in plan.key_results_by_id.values()
                             if kr.metric and unprovided(kr.metric, specs) == metric
                             and (owner_of(plan, kr) in inside or kr.id in shares))  # fmt: skip
-                # Used outside the scope only, or by a budget line, a score, a derived metric.
-                key = "metric.unprovided" if krs else "metric.unprovided_elsewhere"
-                found.append(Alert(Level.WARNING, "missing", metric, key,
-                                   {"metric": metric, "krs": krs}))  # fmt: skip
+                if clashes and metric in clashes:
+                    found.append(_clash_alert(metric, clashes[metric], krs))
+                else:
+                    # Used outside the scope only, or by a budget line, a score, a derived
+                    # metric.
+                    key = "metric.unprovided" if krs else "metric.unprovided_elsewhere"
+                    found.append(Alert(Level.WARNING, "missing", metric, key,
+                                       {"metric": metric, "krs": krs}))  # fmt: skip
                 told_missing.add(metric)
             elif latest is None:
                 found.append(Alert(Level.WARNING, "missing", metric, "metric.missing",

@@ -13,11 +13,42 @@ WRITTEN_IN_SETTINGS = ("sql", "derived")
 """The built-in plugins whose metrics are defined in okrdesk.toml, [[sources.NAME.metrics]]."""
 
 
+def declared_by_several(owners: Sequence[str]) -> tuple[str, str]:
+    """That the plugins ``owners`` all declare a metric and none's is used, in English
+    and Chinese: "declared by both rival and yours, so neither's is used"."""
+    if len(owners) == 2:
+        en = f"declared by both {owners[0]} and {owners[1]}, so neither's is used"
+    else:
+        en = f"declared by {', '.join(owners[:-1])} and {owners[-1]}, so none of theirs is used"
+    return en, f"{'、'.join(owners)} 都声明了它，所以都不采用"
+
+
+def not_collected(owners: Sequence[str]) -> tuple[str, str]:
+    """What ``collect`` says of a metric the plugins ``owners`` all declare, in English
+    and Chinese (and keeps with its run)."""
+    (en, zh), (advice, advice_zh) = declared_by_several(owners), clash_advice(owners)
+    return f"not collected: it is {en}; {advice}", f"未采集：{zh}；{advice_zh}"
+
+
+def clash_advice(owners: Sequence[str]) -> tuple[str, str]:
+    """What to do about a metric the plugins ``owners`` all declare, in English and
+    Chinese: rename the one written in okrdesk.toml, where one is."""
+    written = [o for o in owners if o in WRITTEN_IN_SETTINGS]
+    if written:
+        return (
+            f"rename the one in okrdesk.toml (its name in [[sources.{written[0]}.metrics]])",
+            f"请在 okrdesk.toml 中给那一个改名（[[sources.{written[0]}.metrics]] 中的 name）",
+        )
+    return (
+        "give one of them another name, or remove one of the plugins",
+        "请给其中一个改名，或移除其中一个插件",
+    )
+
+
 def declared_twice(metric: str, owner: str, others: Sequence[str]) -> tuple[str, str]:
     """What ``owner`` is told, in English and in Chinese, of ``metric`` being declared by
     ``others`` too."""
     named = ", ".join(others)
-    written = [o for o in others if o in WRITTEN_IN_SETTINGS]
     if owner in WRITTEN_IN_SETTINGS:
         advice = (
             f"rename this one in okrdesk.toml (its name in [[sources.{owner}.metrics]]), "
@@ -25,17 +56,10 @@ def declared_twice(metric: str, owner: str, others: Sequence[str]) -> tuple[str,
             f"请在 okrdesk.toml 中给这一个改名（[[sources.{owner}.metrics]] 中的 name），"
             f"或移除 {named}",
         )
-    elif written:
-        advice = (
-            f"rename the one in okrdesk.toml (its name in [[sources.{written[0]}.metrics]])",
-            f"请在 okrdesk.toml 中给那一个改名（[[sources.{written[0]}.metrics]] 中的 name）",
-        )
     else:
-        advice = (
-            "give one of them another name, or remove one of the plugins",
-            "请给其中一个改名，或移除其中一个插件",
-        )
+        advice = clash_advice(others)
+    neither, both = ("neither", "两者") if len(others) == 1 else ("none of them", "它们")
     return (
-        f'metric "{metric}" is also declared by {named}; neither is used: {advice[0]}',
-        f"指标“{metric}”也由 {named} 声明；两者都不采用：{advice[1]}",
+        f'metric "{metric}" is also declared by {named}; {neither} is used: {advice[0]}',
+        f"指标“{metric}”也由 {'、'.join(others)} 声明；{both}都不采用：{advice[1]}",
     )

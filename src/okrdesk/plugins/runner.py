@@ -47,6 +47,7 @@ from okrdesk.model import (
     plugin_error_text,
 )
 from okrdesk.periods import Period
+from okrdesk.plugins.clashes import not_collected
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.failures import describe_error, raised_at
@@ -1338,12 +1339,7 @@ def _unprovided(metric: str, declared_by: list[str] | None) -> PluginError:
     several do (``declared_by``) and so none may."""
     if not declared_by:
         return PluginError("-", metric, "no loaded plugin provides it", "没有已加载的插件提供它")
-    return PluginError(
-        "-", metric,
-        f"not collected: it is declared by both {' and '.join(declared_by)}, so neither's "
-        "is used",
-        f"未采集：{'、'.join(declared_by)} 都声明了它，所以都不采用",
-    )  # fmt: skip
+    return PluginError("-", metric, *not_collected(declared_by))
 
 
 def collect(

@@ -8,7 +8,7 @@ report's language.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
@@ -390,12 +390,15 @@ def build_report(
     breakdowns: Mapping[str, str] | None = None,
     windows: WindowAsked | None = None,
     owners: Mapping[str, str] | None = None,
+    clashes: Mapping[str, Sequence[str]] | None = None,
 ) -> Report:
     """The report on ``unit`` (a unit or person id) at the end of ``as_of``;
     ``breakdowns`` (key result id → dimension) adds to or overrides the target
     files' ``breakdown``; ``windows`` gives the key results on flows that ask for no
     window a window line; ``owners`` (metric → plugin) marks the key results whose
-    metric the latest collect asked for it could not get."""
+    metric the latest collect asked for it could not get; ``clashes`` (metric → the
+    plugins that all declare it, so none's is used) says why a key result on one has no
+    figure."""
     asked = {**{kr.id: kr.breakdown for kr in plan.key_results_by_id.values() if kr.breakdown},
              **(breakdowns or {})}  # fmt: skip
     day = clamp_to_plan(plan, as_of)
@@ -420,19 +423,22 @@ def build_report(
                                                     plan.grain, period_ago)  # fmt: skip
             results.append(_key_result(engine, p, before, asked.get(p.key_result.id), windows,
                                        lang, missed, no_news))  # fmt: skip
-        unmeasured = tuple(
-            ReportUnmeasured(kr.id, kr.title, kr.unit.symbol,
-                             engine.unprovided(kr.metric or "") or kr.metric or "")
-            for kr in objective.unmeasured
-        )  # fmt: skip
+        unmeasured = []
+        for kr in objective.unmeasured:
+            missing = engine.unprovided(kr.metric or "") or kr.metric or ""
+            declared_by = tuple((clashes or {}).get(missing, ()))
+            unmeasured.append(
+                ReportUnmeasured(kr.id, kr.title, kr.unit.symbol, missing, declared_by)
+            )
         objectives.append(
             ReportObjective(objective.objective.id, objective.objective.title,
                             objective.objective.owner, float(objective.objective.weight),
-                            objective.score, tuple(results), unmeasured, objective.capped)
+                            objective.score, tuple(results), tuple(unmeasured),
+                            objective.capped)
         )  # fmt: skip
     budget = budget_progress(engine, store.spend())
     found = attention.alerts(engine, budget, unit, broken_plugins=broken_plugins, runs=runs,
-                             owners=owners, latest=latest)  # fmt: skip
+                             owners=owners, latest=latest, clashes=clashes)  # fmt: skip
     previous = earlier.progress(unit, members=False).score if period_ago >= plan.start else None
     return Report(
         schema=SCHEMA,

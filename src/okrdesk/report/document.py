@@ -215,6 +215,9 @@ class ReportUnmeasured:
     title: str
     unit: str
     metric: str
+    declared_by: tuple[str, ...] = ()
+    """The plugins that all declare ``metric``, so that none's is used; empty where none
+    declares it."""
 
 
 @attrs.frozen

@@ -13,6 +13,7 @@ import attrs
 
 from okrdesk.messages import counted, label, status, window_label
 from okrdesk.periods import parse_period
+from okrdesk.plugins.clashes import declared_by_several
 from okrdesk.records import shared_methods
 from okrdesk.report.cells import NO_CHANGE, change, compared_with, value
 from okrdesk.report.document import (
@@ -24,6 +25,7 @@ from okrdesk.report.document import (
     ReportObjective,
     ReportOwed,
     ReportScore,
+    ReportUnmeasured,
     all_results,
 )
 from okrdesk.report.numbers import percent, score_text
@@ -53,14 +55,24 @@ def unmeasured_story(objective: ReportObjective, lang: str) -> str:
     if not objective.unmeasured:
         return ""
     by_metric: dict[str, list[str]] = {}
+    why: dict[str, str] = {}
     for kr in objective.unmeasured:
         by_metric.setdefault(kr.metric, []).append(f"{kr.id} {kr.title}")
+        why[kr.metric] = unmeasured_why(kr, lang)
     groups = [
-        label(lang, "unmeasured_group", krs=label(lang, "list_sep").join(krs),
-              why=label(lang, "unmeasured_why", metric=metric))
+        label(lang, "unmeasured_group", krs=label(lang, "list_sep").join(krs), why=why[metric])
         for metric, krs in by_metric.items()
-    ]  # fmt: skip
+    ]
     return label(lang, "unmeasured", groups=label(lang, "unmeasured_sep").join(groups))
+
+
+def unmeasured_why(kr: ReportUnmeasured, lang: str) -> str:
+    """Why ``kr`` has no figure: no loaded plugin provides its metric, or several declare
+    it ("declared by both rival and yours, so neither's is used")."""
+    if kr.declared_by:
+        en, zh = declared_by_several(kr.declared_by)
+        return label(lang, "unmeasured_clash", metric=kr.metric, why=zh if lang == "zh" else en)
+    return label(lang, "unmeasured_why", metric=kr.metric)
 
 
 def capped_story(objective: ReportObjective, cap: float, lang: str) -> str:

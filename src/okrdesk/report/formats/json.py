@@ -56,7 +56,7 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     import cattrs
     from cattrs.gen import make_dict_unstructure_fn, override
 
-    from okrdesk.report.document import ReportKeyResult, ReportObjective
+    from okrdesk.report.document import ReportKeyResult, ReportObjective, ReportUnmeasured
 
     converter = cattrs.Converter()
     converter.register_unstructure_hook(dt.date, lambda day: day.isoformat())
@@ -71,6 +71,10 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     converter.register_unstructure_hook(ReportObjective, make_dict_unstructure_fn(
         ReportObjective, converter, unmeasured=override(omit_if_default=True),
         capped=override(omit_if_default=True),
+    ))  # fmt: skip
+    # A key result on a metric no plugin declares is written as before clashes were told.
+    converter.register_unstructure_hook(ReportUnmeasured, make_dict_unstructure_fn(
+        ReportUnmeasured, converter, declared_by=override(omit_if_default=True),
     ))  # fmt: skip
     out.write(dumps(converter.unstructure(report)) + "\n")
 

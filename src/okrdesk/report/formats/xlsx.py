@@ -42,6 +42,7 @@ from okrdesk.report.notes import (
     to_date_heading,
     to_date_note,
     under_title,
+    unmeasured_why,
 )
 from okrdesk.report.numbers import percent, score_text
 from okrdesk.units import (
@@ -266,7 +267,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 ])  # fmt: skip
         for missing in objective.unmeasured:
             # No figure to give: the status and the reason, where its figures would be.
-            why = label(lang, "unmeasured_why", metric=missing.metric)
+            why = unmeasured_why(missing, lang)
             rows.append([
                 (objective.id, None), (missing.id, None), (missing.title, None),
                 (unit_word(UNITS[missing.unit], lang), None), *[(None, None)] * 4,
