@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from installed_package import installed_package, okrdesk
 from okrdesk.cli import cli
 from okrdesk.model import MetricKind, MetricSpec, PluginLine, kept_line
 from okrdesk.plugins.failures import describe_error, raised_at
@@ -291,3 +292,48 @@ def test_a_plugins_line_is_worded_in_the_readers_language() -> None:
     none = PluginLine("-", ("leads",), "no loaded plugin provides it")
     assert none.text() == "metric leads: no loaded plugin provides it"
     assert kept_line("okrdesk said this") == PluginLine(None, (), "okrdesk said this")
+
+
+MISNAMED = """\
+from okrdesk.model import MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", UNITS["户"]))
+
+
+@hookimpl
+def {hook}({arguments}):
+    pass
+"""
+
+
+@pytest.mark.parametrize(
+    ("hook", "arguments", "said"),
+    [
+        ("okrdesk_colect", "request, emit",
+         "not a valid plugin: okrdesk_colect is no hook of okrdesk (did you mean "
+         "okrdesk_collect?); its hooks are okrdesk_check_settings, okrdesk_collect, "
+         "okrdesk_demo_data, okrdesk_metrics, okrdesk_report_formats"),
+        ("okrdesk_collect", "req, emit",
+         "not a valid plugin: okrdesk_collect takes no argument req: its arguments are "
+         "request, emit (by these names; take only those you need)"),
+    ],
+)  # fmt: skip
+def test_a_misspelt_hook_or_hook_argument_is_named_with_what_there_is(
+    write_workspace: WriteWorkspace, tmp_path: Path, hook: str, arguments: str, said: str
+) -> None:
+    """pluggy's words name the module by its repr and span lines; the author is told the
+    hook or argument misspelt, what there is, and the function's line, on one line."""
+    root = write_workspace()
+    source = MISNAMED.format(hook=hook, arguments=arguments)
+    line = source.splitlines().index("@hookimpl", 8) + 1
+    with installed_package(tmp_path, "misnamed", source) as env:
+        listed = okrdesk(env, "plugins", "--lang", "en", "-w", str(root))
+        chinese = okrdesk(env, "plugins", "--lang", "zh", "-w", str(root))
+    told = [text for text in listed.stdout.splitlines() if "not a valid plugin" in text]
+    assert told == [f"    error: {said} (at okrdesk_misnamed/__init__.py:{line})"], listed.stdout
+    assert "错误：不是有效的插件：" in chinese.stdout and "<module" not in chinese.stdout

@@ -85,6 +85,23 @@ def raised_at(
     return None if other is None else f"{_shown(other[0])}:{other[1]}"
 
 
+def defined_at(
+    function: object, plugin: object | None = None, how: tuple[str, str] | None = None
+) -> str | None:
+    """Where a plugin's ``function`` is defined, as ``raised_at`` names a place
+    (``okrdesk_salons/__init__.py:40``); None where that cannot be told."""
+    code = getattr(function, "__code__", None)
+    if code is None:
+        return None
+    file = os.path.abspath(code.co_filename)
+    for home in [*_homes_of_object(plugin), *_homes_of_how(how)]:
+        if _in(file, home.folder):
+            return (
+                f"{Path(os.path.relpath(file, home.named_from)).as_posix()}:{code.co_firstlineno}"
+            )
+    return None
+
+
 class _Home:
     """A folder (or the file) of a plugin's own code, and the folder its files are named
     from: ``okrdesk_salons/engine.py``, ``salons.py``, ``plugins/salons.py``."""

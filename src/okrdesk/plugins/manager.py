@@ -35,7 +35,7 @@ from okrdesk.plugins import hookspecs
 from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.entry_points import load as load_entry_point
-from okrdesk.plugins.failures import DeclaredInPart, describe_error
+from okrdesk.plugins.failures import DeclaredInPart, defined_at, describe_error
 from okrdesk.plugins.hookspecs import ReportFormat
 from okrdesk.plugins.time_limit import LONGER, OutOfTime, interrupted, time_limit
 from okrdesk.records import shared_methods
@@ -356,8 +356,7 @@ class PluginHost:
             self.pm.register(plugin, name=name)
             self.pm.check_pending()
         except Exception as error:
-            told = describe_error(error, plugin, how)
-            record.give_up(f"not a valid plugin: {told}", f"不是有效的插件：{told}")
+            record.give_up(*_not_valid(error, plugin, how))
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
             return record
@@ -549,6 +548,49 @@ class PluginHost:
 
     def metric_catalog(self) -> Mapping[str, MetricSpec]:
         return self.load().metrics
+
+
+def _not_valid(error: Exception, plugin: object, how: tuple[str, str] | None) -> tuple[str, str]:
+    """Why pluggy refused ``plugin``, in English and Chinese: for a hook name or a hook
+    argument misspelt, the hooks or the arguments there are, and the function's line,
+    where pluggy's own words name the module's repr and span lines."""
+    import re
+
+    told = describe_error(error, plugin, how)
+    said = (f"not a valid plugin: {told}", f"不是有效的插件：{told}")
+    if not isinstance(error, pluggy.PluginValidationError):
+        return said
+    text = str(error)
+    hooks = sorted(name for name in vars(hookspecs) if name.startswith("okrdesk_"))
+    if unknown := re.match(r"unknown hook '([^']+)'", text):
+        import difflib
+
+        name = unknown[1]
+        at = defined_at(getattr(plugin, name, None), plugin, how)
+        place = f" (at {at})" if at else ""
+        close = difflib.get_close_matches(name, hooks, n=1, cutoff=0.6)
+        mean = (f" (did you mean {close[0]}?)", f"（是不是 {close[0]}？）") if close else ("", "")
+        return (
+            f"not a valid plugin: {name} is no hook of okrdesk{mean[0]}; its hooks are "
+            f"{', '.join(hooks)}{place}",
+            f"不是有效的插件：{name} 不是 okrdesk 的钩子{mean[1]}；"
+            f"钩子有 {'、'.join(hooks)}{place}",
+        )
+    wrong = re.search(r"for hook '([^']+)'.*Argument\(s\) \{(.*)\} are declared", text, re.S)
+    if wrong and wrong[1] in hooks:
+        import inspect
+
+        hook, names = wrong[1], ", ".join(sorted(re.findall(r"'([^']+)'", wrong[2])))
+        takes = list(inspect.signature(getattr(hookspecs, hook)).parameters)
+        at = defined_at(getattr(plugin, hook, None), plugin, how)
+        place = f" (at {at})" if at else ""
+        return (
+            f"not a valid plugin: {hook} takes no argument {names}: its arguments are "
+            f"{', '.join(takes)} (by these names; take only those you need){place}",
+            f"不是有效的插件：{hook} 没有参数 {names}：它的参数是 {'、'.join(takes)}"
+            f"（须用这些名字，可只取所需的）{place}",
+        )
+    return said
 
 
 def load_one(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> PluginHost:
