@@ -92,19 +92,25 @@ def okrdesk_metrics(register):
 @hookimpl
 def okrdesk_collect(request, emit):
     for person in request.people:
-        emit("salon_leads", person.id, request.periods[0].id, {call})
+        emit{call}
 """
 
 
 @pytest.mark.parametrize(
     ("call", "said", "zh"),
     [
-        ("valeu=3",
+        ('("salon_leads", person.id, request.periods[0].id, valeu=3)',
          'emit was given the keyword valeu, which it does not take (did you mean "value"?): '
          + TAKES,
          "emit 不接受关键字参数 valeu（是不是“value”？）：" + TAKES_ZH),
-        ("3", "emit was given more arguments by position than it takes: " + TAKES,
+        ('("salon_leads", person.id, request.periods[0].id, 3)',
+         "emit was given more arguments by position than it takes: " + TAKES,
          "emit 收到的位置参数多于它接受的：" + TAKES_ZH),
+        ('.warn("salon_leads", "rows left out")',
+         'emit has no warn (did you mean "warning"?): it has emit.many, emit.error, '
+         "emit.warning, emit.finished",
+         "emit 没有 warn（是不是“warning”？）：它有 emit.many、emit.error、emit.warning、"
+         "emit.finished"),
     ],
 )  # fmt: skip
 def test_an_installed_plugin_calling_emit_wrongly_is_told_how_to_call_it(
@@ -112,7 +118,7 @@ def test_an_installed_plugin_calling_emit_wrongly_is_told_how_to_call_it(
 ) -> None:
     root = write_workspace({"salons.toml": SALON_KR})
     source = MISSPELT.format(call=call)
-    line = next(n for n, text in enumerate(source.splitlines(), 1) if "emit(" in text)
+    line = next(n for n, text in enumerate(source.splitlines(), 1) if "        emit" in text)
     with installed_package(tmp_path, "misspelt", source) as env:
         for lang, words in (("en", said), ("zh", zh)):
             done = okrdesk(env, "collect", "--lang", lang, "--through", "2026-01-18",

@@ -112,7 +112,13 @@ def _failed(
 ) -> Said:
     """A plugin's collect that raised: what it raised, as ``describe_error`` tells it, or
     for a call of ``emit`` with arguments it does not take, how to call it."""
-    misused = _emit_misused(error) if isinstance(error, TypeError) else None
+    misused = (
+        _emit_misused(error)
+        if isinstance(error, TypeError)
+        else _emit_lacks(error)
+        if isinstance(error, AttributeError)
+        else None
+    )
     if misused is not None:
         try:
             place = raised_at(error, plugin, how)
@@ -127,6 +133,21 @@ def _failed(
 
 _EMIT_METHODS = {"__call__": "emit", "many": "emit.many", "error": "emit.error",
                  "warning": "emit.warning", "finished": "emit.finished"}  # fmt: skip
+
+
+def _emit_lacks(error: AttributeError) -> Said | None:
+    """What a plugin is told for ``emit.NAME`` where ``emit`` has no NAME (``emit.warn``):
+    Python names okrdesk's own class (``'_Relay' object has no attribute 'warn'``)."""
+    if not isinstance(getattr(error, "obj", None), _Relay | _Checker) or not error.name:
+        return None
+    import difflib
+
+    methods = [called.partition(".")[2] for called in _EMIT_METHODS.values() if "." in called]
+    close = difflib.get_close_matches(error.name, methods, n=1, cutoff=0.6)
+    mean = (f' (did you mean "{close[0]}"?)', f"（是不是“{close[0]}”？）") if close else ("", "")
+    listed = ", ".join(f"emit.{m}" for m in methods)
+    return Said(f"emit has no {error.name}{mean[0]}: it has {listed}",
+                f"emit 没有 {error.name}{mean[1]}：它有 {listed.replace(', ', '、')}")  # fmt: skip
 
 
 def _emit_misused(error: TypeError) -> Said | None:
