@@ -256,7 +256,15 @@ def test_the_documented_check_finds_what_it_says(
     missing = validate('fil = "data/salons.csv"\n')
     assert missing.exit_code == 2, missing.output
     assert "okrdesk.toml:2: sources.salons.fil: is not a setting of salons" in missing.output
-    assert "okrdesk.toml:1: sources.salons.file: missing: the path of" in missing.output
+    # Without file, the file okrdesk_collect reads by default is looked for.
+    assert "warning: okrdesk.toml:1: sources.salons.file: no such file data/salons.csv" in (
+        missing.output
+    )
+    wrong = validate("file = 3\n")
+    assert wrong.exit_code == 2, wrong.output
+    assert "okrdesk.toml:2: sources.salons.file: expected the path of the salons CSV" in (
+        wrong.output
+    )
     elsewhere = validate('file = "data/salons.csv"\n')
     assert elsewhere.exit_code == 0, elsewhere.output
     assert "warning: okrdesk.toml:2: sources.salons.file: no such file data/salons.csv" in (
