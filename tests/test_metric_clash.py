@@ -3,6 +3,7 @@ and still runs for every other key result."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -115,6 +116,13 @@ def test_two_installed_packages_declaring_one_metric_are_told_once_in_each_comma
                                  "-w", str(root)) for lang in ("en", "zh")}  # fmt: skip
         checked = okrdesk(env, "check", "--lang", "en", "--as-of", "2026-03-15", "-w", str(root))
         explained = okrdesk(env, "explain", "O9.KR1", "--lang", "en", "-w", str(root))
+        as_json = okrdesk(env, "report", "--format", "json", "--as-of", "2026-03-15",
+                          "-w", str(root))  # fmt: skip
+    (o9,) = [o for o in json.loads(as_json.stdout)["objectives"] if o["id"] == "O9"]
+    assert o9["unmeasured"] == [
+        {"id": "O9.KR1", "title": "沙龙线索", "unit": "户", "metric": "salon_leads",
+         "declared_by": ["twina", "twinb"]}
+    ]  # fmt: skip
     told = " ".join((collected.stdout + collected.stderr).split())
     assert collected.returncode == 1, told
     assert told.count("twina") == 1, told  # one line, not one a plugin too

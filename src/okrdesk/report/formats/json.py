@@ -67,14 +67,15 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
         breakdown=override(omit_if_default=True), band=override(omit_if_default=True),
         not_collected=override(omit_if_default=True),
     ))  # fmt: skip
+    # A key result on a metric no plugin declares is written as before clashes were told
+    # (registered before ReportObjective's, which takes the hook of its fields when made).
+    converter.register_unstructure_hook(ReportUnmeasured, make_dict_unstructure_fn(
+        ReportUnmeasured, converter, declared_by=override(omit_if_default=True),
+    ))  # fmt: skip
     # An objective whose every key result has a figure is written as before that was told.
     converter.register_unstructure_hook(ReportObjective, make_dict_unstructure_fn(
         ReportObjective, converter, unmeasured=override(omit_if_default=True),
         capped=override(omit_if_default=True),
-    ))  # fmt: skip
-    # A key result on a metric no plugin declares is written as before clashes were told.
-    converter.register_unstructure_hook(ReportUnmeasured, make_dict_unstructure_fn(
-        ReportUnmeasured, converter, declared_by=override(omit_if_default=True),
     ))  # fmt: skip
     out.write(dumps(converter.unstructure(report)) + "\n")
 
