@@ -430,14 +430,14 @@ def test_depth_limits_the_members_shown(collected: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("lang", "header", "objective"),
+    ("lang", "header", "objective", "lead"),
     [
-        ("zh", "示例营业部（branch，营业部）", "做大高净值客户业务"),
-        ("en", "Downtown branch (downtown, branch)", "Grow high-net-worth business"),
+        ("zh", "示例营业部（branch，营业部）", "做大高净值客户业务", "张伟"),
+        ("en", "Downtown branch (downtown, branch)", "Grow high-net-worth business", "Zhang Wei"),
     ],
 )
 def test_init_writes_a_plan_in_the_users_language(
-    tmp_path: Path, lang: str, header: str, objective: str
+    tmp_path: Path, lang: str, header: str, objective: str, lead: str
 ) -> None:
     root = tmp_path / "new"
     assert CliRunner().invoke(cli, ["init", str(root), "--lang", lang]).exit_code == 0
@@ -448,6 +448,14 @@ def test_init_writes_a_plan_in_the_users_language(
     shown = run(root, "report", "--as-of", "2026-03-02", "--lang", lang)
     assert shown.exit_code == 0, shown.output
     assert header in shown.output
+    # The starter branch has a lead, so a new user's first report names who owes the
+    # complaint rate's check-in, where it said the unit had no lead.
+    owed = {
+        "zh": f"  {lead}：1 项，逾期 1 项（自 2026-01-01 起未打卡）",
+        "en": f"  {lead}: 1, 1 late (owed since 2026-01-01)",
+    }[lang]
+    assert owed in shown.output.splitlines(), shown.output
+    assert "未设负责人" not in shown.output and "no lead" not in shown.output
 
 
 @pytest.mark.parametrize(
