@@ -81,10 +81,11 @@ def test_the_report_has_a_sheet_per_section_with_true_figures(
         assert isinstance(row[4].value, int | float)
     budget = book["预算"]
     line = next(r for r in budget.iter_rows(min_row=2) if r[0].value == "salons")
-    assert line[3].value == 3_800_000 and line[3].number_format == '0!.0,"万"'
-    assert line[4].value == 120_000
+    # In 万, the scale the budget table writes it in: a format divides by thousands only.
+    assert line[3].value == 380 and line[3].number_format == '#,##0"万"'
+    assert line[4].value == 12
     total = next(r for r in budget.iter_rows(min_row=2) if r[1].value == "合计")
-    assert total[3].value == 8_990_000
+    assert total[3].value == 899
 
 
 def test_columns_are_wide_enough_for_chinese_text(workspace: Path, tmp_path: Path) -> None:
@@ -97,14 +98,17 @@ def test_columns_are_wide_enough_for_chinese_text(workspace: Path, tmp_path: Pat
 
 
 def test_money_formats_show_wan_and_yi() -> None:
-    from decimal import Decimal
-
-    from okrdesk.report.formats.xlsx import money_format, number_format
+    from okrdesk.report.formats.xlsx import money_cell, number_format
     from okrdesk.units import UNITS
 
-    assert money_format(Decimal(10**8), "zh") == '0!.00,,"亿"'
-    assert number_format(UNITS["亿元"], "zh") == '0!.00,,"亿"'
-    assert number_format(UNITS["万元"], "zh") == '0!.0,"万"'
+    assert money_cell("39.98亿", 3_998_000_000, "zh") == (39.98, '#,##0.00"亿"')
+    assert money_cell("8,470万", 84_703_649.51, "zh") == (
+        pytest.approx(8470.364951), '#,##0"万"'
+    )  # fmt: skip
+    assert money_cell("CNY 784.6m", 784_550_000, "en") == (784_550_000, '"CNY "#,##0.0,,"m"')
+    assert money_cell("5,914元", 5914, "zh") == (5914, '#,##0"元"')
+    assert number_format(UNITS["亿元"], "zh") == '#,##0"亿"'
+    assert number_format(UNITS["万元"], "zh") == '#,##0"万"'
     assert number_format(UNITS["%"], "zh") == "0.0%"
     assert number_format(UNITS["百分点"], "zh") == '0.00"百分点"'
     assert number_format(UNITS["pct"], "en") == '0.00" pp"'
@@ -257,13 +261,13 @@ def test_an_amount_under_1yi_of_a_key_result_in_yi_reads_in_wan(
     0.85亿. Each money cell is on the scale the report writes its figure in."""
     rows = key_result_rows(demo_books["zh"])
     revenue = rows["C2.KR1"]
-    assert revenue[4].value == pytest.approx(84_703_649.51)
-    assert revenue[4].number_format == '0!.0,"万"'
-    assert (revenue[5].value, revenue[5].number_format) == (100_000_000, '0!.00,,"亿"')
-    assert revenue[7].number_format == '0!.0,"万"'  # due now: 8,877万
+    assert revenue[4].value == pytest.approx(8_470.364951)
+    assert revenue[4].number_format == '#,##0"万"'
+    assert (revenue[5].value, revenue[5].number_format) == (1, '#,##0"亿"')
+    assert revenue[7].number_format == '#,##0"万"'  # due now: 8,877万
     assert "| 8,470万 | 1亿 | 84.7% | 8,877万 |" in demo_books["md-zh"]
     growth = rows["C1.KR1"][9]  # a week's +1.96亿
-    assert growth.number_format == '+0!.00,,"亿";-0!.00,,"亿";"±0"'
+    assert growth.number_format == '+#,##0.00"亿";-#,##0.00"亿";"±0"'
     assert "| +1.96亿 |" in demo_books["md-zh"]
 
 
@@ -272,11 +276,89 @@ def test_money_formats_follow_the_figure() -> None:
     from okrdesk.units import UNITS
 
     yi, wan = UNITS["亿元"], UNITS["万元"]
-    assert figure_format(yi, 4.5e9, "zh") == '0!.00,,"亿"'
-    assert figure_format(yi, 8_359_000, "zh") == '0!.0,"万"'  # +835.9万, not +0.08亿
+    assert figure_format(yi, 4.5e9, "zh") == '#,##0"亿"'  # 45亿, not 45.00亿
+    assert figure_format(yi, 3.998e9, "zh") == '#,##0.00"亿"'  # 39.98亿
+    assert figure_format(yi, 1.0868e10, "zh") == '#,##0.0"亿"'  # 108.7亿, not 108.68亿
+    assert figure_format(yi, 8_359_000, "zh") == '#,##0.0"万"'  # 835.9万, not 0.08亿
     assert figure_format(wan, 40, "zh") == '#,##0"元"'  # 40元, not 0万
-    assert figure_format(yi, 4.5e9, "en") == '"CNY "#,##0.00,,"m"'
-    assert figure_format(wan, 4_000, "en") == '"CNY "#,##0.00,"k"'  # CNY 4k, not CNY 0m
+    assert figure_format(yi, 4.5e9, "en") == '"CNY "#,##0,,"m"'  # CNY 4,500m
+    assert figure_format(yi, 7.8455e8, "en") == '"CNY "#,##0.0,,"m"'  # CNY 784.6m
+    assert figure_format(wan, 4_000, "en") == '"CNY "#,##0,"k"'  # CNY 4k, not CNY 0m
+
+
+def test_counts_and_scores_show_the_decimals_the_report_writes() -> None:
+    """A score due of 61.7分 showed 61.70分, and 1.84万户 showed 1.8万户 (a format divides
+    by thousands only): the decimals are the figure's own, and a count in 万 is held in
+    万."""
+    from okrdesk.report.formats.xlsx import figure_format, held
+    from okrdesk.units import UNITS
+
+    points, wan = UNITS["分"], UNITS["万户"]
+    assert figure_format(points, 61.7, "zh") == '#,##0.0"分"'
+    assert figure_format(points, 60.49, "en") == '#,##0.00" pts"'
+    assert (held(wan, 18_400, "zh"), figure_format(wan, 18_400, "zh")) == (1.84, '#,##0.00"万户"')
+    assert (held(wan, 18_400, "en"), figure_format(wan, 18_400, "en")) == (
+        18_400, '#,##0" accts"'
+    )  # fmt: skip
+
+
+def shown_money(value: float, number_format: str) -> str:
+    """What Excel shows of ``value`` under one of the workbook's money formats: "CNY "
+    or nothing before, ``#,##0`` and its decimals, a comma for each thousand it divides
+    by, the scale's word after; a change's by the section for its sign. Rounded half-up,
+    as the report rounds."""
+    import re
+    from decimal import ROUND_HALF_UP, Decimal
+
+    sections = number_format.split(";")
+    if number_format == '"±0"' or (len(sections) == 3 and value == 0):
+        return "±0"
+    section = sections[0] if value >= 0 or len(sections) == 1 else sections[1]
+    found = re.fullmatch(
+        r'(?P<sign>[+-]?)(?:"(?P<before>[^"]*)")?#,##0(?:\.(?P<places>0+))?(?P<commas>,*)'
+        r'(?:"(?P<after>[^"]*)")?',
+        section,
+    )
+    assert found, number_format
+    size = Decimal(repr(abs(value))) / 1000 ** len(found["commas"])
+    step = Decimal(1).scaleb(-len(found["places"] or ""))
+    text = f"{size.quantize(step, rounding=ROUND_HALF_UP):,f}"
+    minus = "-" if value < 0 and len(sections) == 1 else ""
+    return f"{minus}{found['sign']}{found['before'] or ''}{text}{found['after'] or ''}"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_money_shows_the_figures_the_report_writes(demo_books: dict[str, Any], lang: str) -> None:
+    """The workbook wrote money with two decimals (45.00亿, 8470.4万, CNY 4,500.00m) or
+    one (427.8万 of a budget the table writes as 427.76万) where the report writes four
+    significant digits (45亿, 8,470万, CNY 4,500m) and the budget to the hundred yuan.
+    Every money cell of the key results and the budget now shows what Markdown writes."""
+    markdown = [
+        [cell.strip().strip("*") for cell in line.split("|")[1:-1]]
+        for line in demo_books[f"md-{lang}"].splitlines()
+        if line.startswith("| ")
+    ]
+    by_id = {row[0].split(" ")[0]: row[1:] for row in markdown if row[0]}
+    money = {"zh": ("亿元", "万元", "元"), "en": ("CNY",)}[lang]
+    compared = 0
+    for kr, row in key_result_rows(demo_books[lang]).items():
+        if row[3].value not in money:
+            continue
+        # actual, target, due now, the change and the forecast, as Markdown has them
+        figures = [by_id[kr][i] for i in (0, 1, 3, 5, 6)]
+        for column, written in zip((4, 5, 7, 9, 10), figures, strict=True):
+            if row[column].value is None or isinstance(row[column].value, str):
+                continue
+            assert shown_money(row[column].value, row[column].number_format) == written, kr
+            compared += 1
+    budget = demo_books[lang].worksheets[4]
+    for line in budget.iter_rows(min_row=2):
+        name = line[0].value or line[1].value
+        written_row = next(r for r in markdown if name in r[0].split(" ")[:2] or r[0] == name)
+        for column, written in zip((3, 4, 5), written_row[1:4], strict=True):
+            assert shown_money(line[column].value, line[column].number_format) == written, name
+            compared += 1
+    assert compared >= 60
 
 
 def test_the_english_workbook_writes_english_units(demo_books: dict[str, Any]) -> None:
@@ -309,7 +391,8 @@ def test_the_english_workbook_writes_english_units(demo_books: dict[str, Any]) -
     assert (reserve[4].value, reserve[4].number_format) == (0, '"CNY "#,##0')  # CNY 0
     chinese = next(r for r in demo_books["zh"]["预算"].iter_rows(min_row=2)
                    if r[0].value == "events")  # fmt: skip
-    assert {c.number_format for c in chinese[3:6]} == {'0!.0,"万"'}
+    assert [c.value for c in chinese[3:6]] == [380, 427.7582, -47.7582]
+    assert [c.number_format for c in chinese[3:6]] == ['#,##0"万"', *['#,##0.00"万"'] * 2]
 
 
 def test_the_scores_sheet_has_every_month_as_markdown_does(demo_books: dict[str, Any]) -> None:

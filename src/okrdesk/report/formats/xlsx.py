@@ -3,15 +3,17 @@
 The first sheet says what the workbook is about (plan, unit, day, score), so a
 copy passed on keeps its date.
 
-Every figure is a number cell holding the value okrdesk computed, in its
-base unit (元, a count, a fraction), with a number format that shows it the
-way the report writes it: 亿 and 万 through Excel's scaling (``0!.00,,"亿"``
-shows 3,998,000,000 as 39.98亿), % and counts with their unit. A ‰ figure
-and one in points of percent are the exceptions, scales spreadsheets have no
-format for: the cell holds the figure in ‰ (0.15 for 0.15‰, ``0.00"‰"``) or
-in points (-0.58 for -0.58百分点, ``0.00"百分点"``). Header rows are
-frozen and columns are as wide as their text, a Chinese character counting as
-two. Text is written as text, never as a formula.
+Every figure is a number cell holding the value okrdesk computed, unrounded,
+with a number format that shows it as the report writes it, digit for digit:
+in its base unit (元, a count, a fraction, CNY through Excel's scaling by
+thousands, ``"CNY "#,##0.0,,"m"``), % and counts with their unit. Amounts in
+亿 and 万, a ‰ figure and one in points of percent are the exceptions, scales
+a format cannot divide by (it divides by thousands only): the cell holds the
+amount in 亿 or 万 (39.98 for 39.98亿, ``#,##0.00"亿"``), the figure in ‰
+(0.15 for 0.15‰, ``0.00"‰"``) or in points (-0.58 for -0.58百分点,
+``0.00"百分点"``). Header rows are frozen and columns are as wide as their
+text, a Chinese character counting as two. Text is written as text, never as a
+formula.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ from okrdesk.units import (
     Dimension,
     UnitOfMeasure,
     is_percent,
-    ledger_amount,
+    ledger,
     percentage,
     unit_word,
     written,
@@ -84,9 +86,10 @@ Cell = tuple[object, str | None]
 
 
 def number_format(unit: UnitOfMeasure, lang: str) -> str:
-    """The Excel number format that writes a base value as ``unit`` reads."""
+    """The Excel number format that writes a base value as ``unit`` reads; for money,
+    whose format follows each figure (``figure_format``), that of one of the unit."""
     if unit.dimension is Dimension.MONEY:
-        return money_format(unit.factor, lang)
+        return figure_format(unit, float(unit.factor), lang)
     if unit.dimension is Dimension.FRACTION:
         if unit.factor == Decimal("0.001"):
             return '0.00"‰"'
@@ -95,15 +98,27 @@ def number_format(unit: UnitOfMeasure, lang: str) -> str:
 
 
 def _with_words(unit: UnitOfMeasure, value: float, lang: str) -> str:
-    """A count's, score's or multiple's format, with the words the report writes after
-    ``value`` (户, " accts", " acct" for one, " pts", " per client", "x"): taken from
-    ``units.written`` itself, so the two never differ."""
-    count = unit.dimension is Dimension.COUNT
-    words = written(unit, value, lang, whole=count).lstrip("+-0123456789,.")
-    suffix = f'"{words}"' if words else ""
-    if count and unit.factor == 10**4 and lang == "zh":
-        return f"0!.0,{suffix}"
-    return f"{'#,##0' if count else '#,##0.00'}{suffix}"
+    """A count's, score's or multiple's format, with the decimals and the words the
+    report writes ``value`` with (户, " accts", " acct" for one, " pts", " per client",
+    "x"; 61.7分, 60.49分, 1.84万户): taken from ``units.written`` itself, so the two never
+    differ."""
+    shown = written(unit, value, lang, whole=unit.dimension is Dimension.COUNT)
+    words = shown.lstrip("+-0123456789,.")
+    return f'{_digits(shown)}"{words}"' if words else _digits(shown)
+
+
+def _digits(shown: str) -> str:
+    """The digits of a number format showing the decimals ``shown`` has: ``#,##0.00``
+    for 39.98亿, ``#,##0`` for 8,470万."""
+    fraction = shown.partition(".")[2]
+    places = len(fraction) - len(fraction.lstrip("0123456789"))
+    return "#,##0" + ("." + "0" * places if places else "")
+
+
+def _in_wan(unit: UnitOfMeasure, lang: str) -> bool:
+    """A count in 万 (万户) in Chinese: its cell holds it in 万, as a format cannot
+    divide by 10,000."""
+    return unit.dimension is Dimension.COUNT and unit.factor == 10**4 and lang == "zh"
 
 
 def in_points(unit: UnitOfMeasure) -> bool:
@@ -116,25 +131,23 @@ def points_format(lang: str) -> str:
     return '0.00"百分点"' if lang == "zh" else '0.00" pp"'
 
 
-def money_format(factor: Decimal, lang: str) -> str:
-    """Money in 亿, 万 or 元 (``factor`` 10**8, 10**4, 1); in English in CNY millions,
-    thousands or yuan (10**6, 10**3, 1), a key result's 亿元 or 万元 in millions."""
+def money_cell(shown: str, value: float, lang: str) -> tuple[float, str]:
+    """The cell of an amount (``value``, in 元) the report writes as ``shown``, showing
+    the same digits: in English the amount itself, Excel's scaling giving CNY millions
+    and thousands (``"CNY "#,##0.0,,"m"`` for CNY 784.6m); in Chinese the amount in 亿
+    or 万 (39.98 for 39.98亿, ``#,##0.00"亿"``), as no format divides by 10,000, and 元
+    as it is (``#,##0"元"``). The decimals are those ``shown`` has, cell by cell (45亿,
+    108.7亿, 8,470万, 450.99万)."""
+    digits = _digits(shown)
+    suffix = shown[-1]
     if lang == "en":
-        return _EN_MONEY.get(int(factor), _EN_MONEY[10**6])
-    if factor == 10**8:
-        return '0!.00,,"亿"'
-    if factor == 10**4:
-        return '0!.0,"万"'
-    return '#,##0"元"'
+        scaled = {"m": ',,"m"', "k": ',"k"'}.get(suffix, "")
+        return value, f'"CNY "{digits}{scaled}'
+    return value / _SCALES[lang].get(suffix, 1), f'{digits}"{suffix}"'
 
 
-def _ledger_format(amount: float, lang: str) -> str:
-    """A budget amount's format, on the scale ``units.ledger`` writes it in: 万 from 1万
-    up however large, in English whole CNY thousands from CNY 500 up; yuan below."""
-    shown = abs(ledger_amount(amount, lang))
-    if lang == "en":
-        return '"CNY "#,##0,"k"' if shown >= 1000 else _EN_MONEY[1]
-    return money_format(Decimal(10**4 if shown >= 10**4 else 1), lang)
+def _money_cell(unit: UnitOfMeasure, value: float, lang: str) -> tuple[float, str]:
+    return money_cell(written(unit, value, lang), value, lang)
 
 
 def figure_format(unit: UnitOfMeasure, value: float, lang: str) -> str:
@@ -147,8 +160,7 @@ def figure_format(unit: UnitOfMeasure, value: float, lang: str) -> str:
     if unit.dimension is not Dimension.MONEY:
         found = number_format(unit, lang)
         return percent_format(written(unit, value, lang)) if found == PERCENT else found
-    scale = _SCALES[lang].get(written(unit, value, lang)[-1], 1)
-    return money_format(Decimal(scale), lang)
+    return _money_cell(unit, value, lang)[1]
 
 
 def percent_format(shown: str) -> str:
@@ -159,20 +171,24 @@ def percent_format(shown: str) -> str:
     return "0.00%" if len(decimals) >= 2 else PERCENT
 
 
-_SCALES = {"zh": {"亿": 10**8, "万": 10**4}, "en": {"m": 10**6, "k": 10**3}}
-"""The scale of an amount as written, by the character it ends with."""
-_EN_MONEY = {10**6: '"CNY "#,##0.00,,"m"', 10**3: '"CNY "#,##0.00,"k"', 1: '"CNY "#,##0'}
+_SCALES = {"zh": {"亿": 10**8, "万": 10**4}}
+"""What a Chinese amount's cell holds it in, by the character it is written with."""
 
 
 def _figure(unit: UnitOfMeasure, value: float | None, lang: str) -> Cell:
     if value is None:
         return None, None
-    return held(unit, value), figure_format(unit, value, lang)
+    return held(unit, value, lang), figure_format(unit, value, lang)
 
 
-def held(unit: UnitOfMeasure, value: float) -> float:
-    """What a cell holds of a base value: the value itself, but a ‰ figure in ‰ and a
-    figure in points in points, scales a spreadsheet has no format for."""
+def held(unit: UnitOfMeasure, value: float, lang: str) -> float:
+    """What a cell holds of a base value: the value itself, but a ‰ figure in ‰, a
+    figure in points in points and a Chinese amount or count in 亿 or 万, scales a
+    spreadsheet has no format for."""
+    if unit.dimension is Dimension.MONEY:
+        return _money_cell(unit, value, lang)[0]
+    if _in_wan(unit, lang):
+        return value / 10**4
     if unit.dimension is Dimension.FRACTION and unit.factor == Decimal("0.001"):
         return value * 1000
     return value * 100 if in_points(unit) else value
@@ -186,7 +202,7 @@ def _change(kr: Any, lang: str) -> Cell:
     if kr.change is None:
         return None, None
     unit = UNITS[kr.unit]
-    value: float = kr.change * 100 if is_percent(unit) else held(unit, kr.change)
+    value: float = kr.change * 100 if is_percent(unit) else held(unit, kr.change, lang)
     fmt = points_format(lang) if is_percent(unit) else figure_format(unit, abs(kr.change), lang)
     if change(kr, lang) == NO_CHANGE:
         return value, '"±0"'
@@ -202,7 +218,9 @@ def _target(kr: Any, lang: str) -> Cell:
 
 
 def _money(value: float | None, lang: str) -> Cell:
-    return (None, None) if value is None else (value, _ledger_format(value, lang))
+    """A budget amount, as the budget table writes it (``units.ledger``): in Chinese in
+    万 to the hundred yuan from 1万 up, in English in whole CNY thousands; 元 below."""
+    return (None, None) if value is None else money_cell(ledger(value, lang), value, lang)
 
 
 def _share(value: float | None, shown: str) -> Cell:
