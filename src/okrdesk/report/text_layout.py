@@ -7,8 +7,10 @@ text. Widths are terminal cells: a Chinese character takes two.
 
 A column gets the width its longest line needs. When the table is wider than
 the terminal, the widest columns that may wrap give way first, down to the
-next widest, in turn. Text wraps at spaces, and a word longer than its
-column is folded (``fold``) or cut with … (``ellipsis``). Where rich would
+next widest, in turn. Text wraps at spaces, and Chinese, which has none, also
+between two of its characters to fill a line (where rich would move the
+whole of it to the next); a word longer than its column is folded (``fold``)
+or cut with … (``ellipsis``). Where rich would
 then cut a figure (a column that may not wrap) or push the table past the
 right edge, the table is squeezed instead: text columns narrower still, then
 headings wrapped over their figures; and when even that does not fit, each
@@ -136,6 +138,10 @@ _BRACKETS = {
 """Each opening bracket or quote, and what closes it."""
 _NO_LINE_START = frozenset(_BRACKETS.values()) | frozenset("，。、：；！？")
 _NO_LINE_END = frozenset(_BRACKETS)
+_PUNCTUATION = _NO_LINE_START | _NO_LINE_END
+_NO_FILLED_LINE_START = _NO_LINE_START | frozenset(",.:;!?")
+"""What a line broken inside a word does not start with: a Chinese title's stops may be
+ASCII ones (攻坚:权益类)."""
 
 
 def _joined(char: str) -> bool:
@@ -240,35 +246,82 @@ def _held_together(before: str, after: str) -> bool:
 
 def _breaks(text: str, width: int, fold: bool, whole_runs: bool = False) -> list[int]:
     """Where to break ``text`` so each line fits ``width`` cells: at the start of a
-    word that does not fit; a word wider than a line is folded (``whole_runs``: as
-    ``chop`` says) or left whole."""
+    word that does not fit, or inside one with Chinese in it where its start fills
+    the rest of a line other words began (``_fill``); a word wider than a line is
+    folded (``whole_runs``: as ``chop`` says) or left whole."""
     breaks: list[int] = []
     offset = 0
     for start, word in _glued(text, whole_runs):
-        length = cell_width(word.rstrip())
-        if width - offset >= length:
-            offset += cell_width(word)
-        elif length > width:
-            if fold:
+        while True:
+            length = cell_width(word.rstrip())
+            if width - offset >= length:
+                offset += cell_width(word)
+                break
+            cut = _fill(word, width - offset) if offset else 0
+            if cut:
+                breaks.append(start + cut)
+                start, word, offset = start + cut, word[cut:], 0
+                continue
+            if offset:  # the word starts the next line
+                breaks.append(start)
+                offset = 0
+                continue
+            if length > width and fold:
                 # A title's word is folded without the spaces after it, which would
                 # otherwise start a line when its last piece fills one.
                 core = _SPACES_AFTER.sub("", word) if whole_runs else word
                 pieces = chop(core, width, whole_runs=whole_runs)
                 for number, piece in enumerate(pieces, 1):
-                    if start:
+                    if number > 1:
                         breaks.append(start)
                     if number == len(pieces):
                         offset = cell_width(piece) + len(word) - len(core)
                     else:
                         start += len(piece)
             else:
-                if start:
-                    breaks.append(start)
                 offset = cell_width(word)
-        elif offset and start:
-            breaks.append(start)
-            offset = cell_width(word)
+            break
     return breaks
+
+
+def _fill(word: str, room: int) -> int:
+    """Where ``word``, too long for the ``room`` left on its line, may break so that its
+    start fills that room, as Chinese is set (it has no spaces; a line may break
+    between any two of its characters): the last place between two characters, one
+    of them wide, whose start fits; never inside a figure and its unit (45亿, 12.5百分点),
+    beside a slash (万/亿元, 个/户), before a closing bracket, quote or stop, nor after an
+    opening one, nor where a single character (孤字) would be left on either side. 0
+    where there is none: the word moves to the next line whole."""
+    kept = _cut(word, room)[0]
+    if kept < 2 or not any(char_cells(char) == 2 for char in word):
+        return 0
+    held = {i for m in _WITH_UNIT.finditer(word) for i in range(m.start() + 1, m.end())}
+    for cut in range(min(kept, len(word.rstrip()) - 1), 0, -1):
+        before, after = word[cut - 1], word[cut]
+        if (
+            (char_cells(before) == 2 or char_cells(after) == 2)
+            and not before.isspace()
+            and not after.isspace()
+            and after not in _NO_FILLED_LINE_START
+            and before not in _NO_LINE_END
+            and cut not in held
+            and "/" not in (before, after)
+            and _letters(word[:cut]) > 1
+            and _letters(word[cut:]) > 1
+        ):
+            return cut
+    return 0
+
+
+def _letters(text: str) -> int:
+    """Characters of ``text`` other than spaces, brackets, quotes and stops."""
+    return sum(1 for c in text if not c.isspace() and c not in _PUNCTUATION)
+
+
+_WITH_UNIT = re.compile(
+    r"[-+]?\d[\d,.]*(?:百分点|[万亿][元户人]?|[元户人个笔次家单场倍分年月日周天季%‰])?"
+)
+"""A figure and the unit written after it, which a line does not break between."""
 
 
 class _Piece:
@@ -365,10 +418,9 @@ def fitted(text: Text, width: int) -> list[Line]:
     one line would cut more than its title, all of it, the title whole, broken between
     words onto lines of at most ``width`` cells, those after the first indented (where
     ``HANGING_ROOM`` cells are left beside the indent; else cut as one line)."""
-    line = one_line(text, width)
     hanging = text.hanging
-    if hanging is None or width - hanging < HANGING_ROOM or not _end_is_cut(text, line):
-        return [line]
+    if hanging is None or width - hanging < HANGING_ROOM or _cells(_spaced(text)) <= width:
+        return [one_line(text, width)]
     whole = Text()
     whole.runs = _spaced(text)
     plain = whole.plain
@@ -386,11 +438,6 @@ def fitted(text: Text, width: int) -> list[Line]:
 
 HANGING_ROOM = 8
 """Cells a hanging line needs beside its indent to go on over further lines."""
-
-
-def _end_is_cut(text: Text, line: Line) -> bool:
-    """Whether ``one_line`` left out more of ``text`` than part of its title."""
-    return bool(line) and line[-1] == (ELLIPSIS, "") and line != text.runs
 
 
 def _trimmed(line: Line) -> Line:
