@@ -79,6 +79,38 @@ def test_demo_never_touches_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
+def test_a_day_before_the_plan_is_refused_before_anything_is_built(tmp_path: Path) -> None:
+    """okrdesk demo --as-of 2025-12-31 built a demo as of 1 January 2026, then its own
+    report refused 2025-12-31 as before the plan. The day is refused up front, in the
+    user's language, and a demo already there is left as it was."""
+    from okrdesk.app.demo import _MARKED, DEMO_MARKER
+
+    root = tmp_path / "demo"
+    (root / "targets").mkdir(parents=True)
+    (root / DEMO_MARKER).write_text(_MARKED, encoding="utf-8")
+    (root / "targets" / "plan.toml").write_text("# the demo before\n", encoding="utf-8")
+    done = okrdesk("demo", str(root), "--as-of", "2025-12-31")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "--as-of 2025-12-31：早于示例计划开始日（2026-01-01），还没有可演示的内容；"
+        "请给 2026-01-01 至 2026-12-31 之间的日期。未做任何改动\n"
+    )
+    assert sorted(p.name for p in root.rglob("*")) == [DEMO_MARKER, "plan.toml", "targets"]
+    assert (root / "targets" / "plan.toml").read_text(encoding="utf-8") == "# the demo before\n"
+    english = tmp_path / "english"
+    assert okrdesk("init", str(english), "--lang", "en").returncode == 0
+    said = subprocess.run(
+        [sys.executable, "-m", "okrdesk", "demo", str(root), "--as-of", "2025-12-31"],
+        capture_output=True, text=True, env=ENV, cwd=english,
+    )  # fmt: skip
+    assert said.returncode == 2
+    assert said.stderr.startswith("--as-of 2025-12-31: before the sample plan starts")
+    # The plan's first day is a demo as of that day, its report as of it too.
+    first = okrdesk("demo", str(tmp_path / "first"), "--as-of", "2026-01-01")
+    assert first.returncode == 0, first.stderr
+    assert "As of 2026-01-01." in first.stdout and "截至 2026-01-01" in first.stdout
+
+
 def test_a_demo_rebuilt_after_you_changed_it_is_kept_not_deleted(tmp_path: Path) -> None:
     root = tmp_path / "demo"
     assert okrdesk("demo", str(root), "--as-of", "2026-06-30").returncode == 0

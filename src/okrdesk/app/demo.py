@@ -33,7 +33,7 @@ from okrdesk.engine.cadence import who_owes
 from okrdesk.engine.pace import closes_on, due_fraction
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.tree_targets import owner_of
-from okrdesk.errors import BadInput, display_path
+from okrdesk.errors import BadInput, Said, ValidationFailed, display_path
 from okrdesk.files import copy_file_atomically, write_text_atomically
 from okrdesk.messages import counted
 from okrdesk.model import BudgetLine, Direction, KeyResult, MetricSpec, Plan
@@ -42,7 +42,7 @@ from okrdesk.plugins.failures import describe_error
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.resources import shipped
 from okrdesk.store import Store
-from okrdesk.targets.load import load_plan_or_fail
+from okrdesk.targets.load import load_plan, load_plan_or_fail
 from okrdesk.targets.settings import SETTINGS_FILE
 from okrdesk.units import Dimension
 
@@ -225,6 +225,29 @@ def _changed_since_built(root: Path) -> bool:
 
 def _copy(source: str, target: str) -> None:
     copy_file_atomically(Path(source), Path(target))
+
+
+def demo_day(as_of: dt.date | None) -> dt.date:
+    """The day a demo is built and reported as of: ``as_of``, else today moved inside the
+    sample plan's year. A day before the plan starts is refused before anything is
+    written: the demo would be built as of the plan's first day, and its own report
+    refuse the day it was asked for."""
+    sample = shipped("sample_targets")
+    loaded = load_plan(sample.parent, targets=sample)
+    if loaded.plan is None:
+        raise ValidationFailed(loaded.problems)
+    plan = loaded.plan
+    if as_of is None:
+        return clamp_to_plan(plan, dt.date.today())
+    if as_of < plan.start:
+        span = (plan.start.isoformat(), plan.end.isoformat())
+        raise BadInput(Said(
+            f"--as-of {as_of}: before the sample plan starts ({span[0]}), there is "
+            f"nothing to show; give a day from {span[0]} to {span[1]}. Nothing was changed",
+            f"--as-of {as_of}：早于示例计划开始日（{span[0]}），还没有可演示的内容；"
+            f"请给 {span[0]} 至 {span[1]} 之间的日期。未做任何改动",
+        ))  # fmt: skip
+    return as_of
 
 
 def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:

@@ -219,7 +219,8 @@ def trust(directory: Path | None, revoke: bool) -> None:
 @click.option(
     "--as-of",
     type=DATE,
-    help="The day the demo pretends it is (default: today, within the plan's year).",
+    help="The day the demo pretends it is (default: today, within the plan's year); a "
+    "day before the plan starts is refused.",
 )
 def demo(directory: Path, as_of: dt.datetime | None) -> None:
     """Build a demo workspace from the sample targets and show what okrdesk knows.
@@ -232,12 +233,12 @@ def demo(directory: Path, as_of: dt.datetime | None) -> None:
     as DIRECTORY.kept-<time>. A folder that is not an okrdesk demo is never
     touched.
     """
-    from okrdesk.app.demo import build_demo
+    from okrdesk.app.demo import build_demo, demo_day
     from okrdesk.app.report import find_format, make_report, write_report
     from okrdesk.app.session import open_session
 
     started()
-    day = day_of(as_of)
+    day = demo_day(day_of(as_of))
     for line in build_demo(directory, day):
         say(line)
     say(f"\nThe weekly report (`okrdesk report -w {directory}`):\n")
