@@ -164,6 +164,50 @@ def test_week_one_against_week_one(tmp_path: Path) -> None:
         assert trailing.comparisons[0].earlier.found == 1
 
 
+def test_a_partial_week_53_is_not_compared_with_a_whole_week_52_unsaid(tmp_path: Path) -> None:
+    """On Thursday 31 December the week to date is 2026-W53, 28 to 31 December (the plan
+    ends with it, and a collect asks for it cut there), and its 环比 was worked out
+    against 2026-W52's whole seven days, -42.9% for the same pace. The comparison now
+    carries both counts of days, so the report says it is not like for like; whole
+    weeks compared with whole weeks carry none."""
+    plan = plan_of(Grain.WEEK)
+    weeks = [parse_period(w) for w in ("2026-W51", "2026-W52", "2026-W53")]
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        run = store.start_run("collect", dt.date(2026, 12, 31))
+        values = {"2026-W51": 70.0, "2026-W52": 70.0, "2026-W53": 40.0}
+        store.replace_observations(
+            run, {"fees": "t"}, weeks, [Observation("fees", "p1", w, v) for w, v in values.items()]
+        )
+        both = (Over.LAST_YEAR, Over.PREVIOUS)
+        last = view(store, plan, "fees", "wtd", dt.date(2026, 12, 31), both)
+        assert last.now.periods == ("2026-W53",)
+        a_year_before, previous = last.comparisons
+        assert a_year_before.why is NoChange.NO_EARLIER  # 2025 had no week 53
+        assert previous.earlier.periods == ("2026-W52",)
+        assert previous.change == pytest.approx(40 / 70 - 1)
+        assert previous.days == (4, 7)
+        # Monday 28 December: one day of the week so far.
+        assert view(store, plan, "fees", "wtd", dt.date(2026, 12, 28), both).comparisons[
+            1].days == (1, 7)  # fmt: skip
+        whole = view(store, plan, "fees", "wtd", dt.date(2026, 12, 27), both)
+        assert whole.comparisons[1].earlier.periods == ("2026-W51",)
+        assert whole.comparisons[1].days is None
+        # A stock's level or a rate is no sum of days: nothing to say.
+        aum = view(store, plan, "aum", "wtd", dt.date(2026, 12, 31), both)
+        assert [c.days for c in aum.comparisons] == [None, None]
+    story = ReportWindow("wtd", 40.0, ("2026-W53",), (
+        ReportComparison("previous", 70.0, ("2026-W52",), 40 / 70 - 1, False,
+                         difference=-30.0, days=(4, 7)),
+    ))  # fmt: skip
+    assert window_story(report_kr("元", story), "zh") == (
+        "本周至今 40元 · 环比 -42.9%（上期 70元，本期 4 天、上期 7 天，并非同口径）"
+    )
+    assert window_story(report_kr("元", story), "en") == (
+        "Week to date CNY 40 · PoP -42.9% (period before CNY 70, 4 days against 7 the "
+        "period before, not like for like)"
+    )
+
+
 def test_a_week_counts_in_the_month_holding_its_thursday(tmp_path: Path) -> None:
     plan = plan_of(Grain.WEEK)
     with Store.open(tmp_path / "okrdesk.db") as store:
@@ -299,7 +343,10 @@ def test_the_report_shows_windows_comparisons_and_a_growth_target(
     assert hnw["comparisons"][1]["earlier_periods"] == ["2026-W06", "2026-W07"]
     assert hnw["comparisons"][1]["change"] == 0
     text = runner.invoke(cli, [*args[:-2], "--format", "md"]).output
-    assert "本年至今 330,000元 · 同比 +50.0%（上年同期 220,000元，含基数表）" in text
+    # 2026-W01 is collected from 1 January, a Thursday: 74 days against 2025's 77.
+    assert fees["window"]["comparisons"][0]["days"] == [74, 77]
+    assert ("本年至今 330,000元 · 同比 +50.0%（上年同期 220,000元，含基数表，"
+            "本期 74 天、上年同期 77 天，并非同口径）") in text  # fmt: skip
     assert "目标 = 上年 1,040,000元 × (1 + 18%)" in text
     terminal = runner.invoke(cli, args[:-2]).output
     assert "同比 +50.0%" in terminal

@@ -17,7 +17,14 @@ Comparisons read the same metric over an earlier run of periods:
   2026-12, 2025-W01 for 2026-W01);
 - ``previous`` (环比): the window one step earlier: the month before for
   ``mtd``, the N weeks before for ``last_N_weeks``; a to-date window takes as
-  many of the earlier periods as it has so far, so like is compared with like.
+  many of the earlier periods as it has so far, so like is compared with like
+  but for the days of a period in progress (below).
+
+A flow's figure adds up days: one over fewer days than the figure it is compared
+with (a week in progress; the plan's first or last week, which a collect asks
+for cut at the plan's first and last day: 2026-W53 is 28 to 31 December;
+a week 53 a year before had none) is no like-for-like comparison, and the
+comparison carries both counts of days for the report to say so.
 
 Earlier figures come from the store, else from the plan's ``[[baselines]]``
 (last year's figures typed in), period by period. A change is relative for
@@ -175,6 +182,22 @@ def earlier_run(window: Window, run: PeriodRun, over: Over, grain: Grain) -> Per
     return PeriodRun(tuple(periods), first, last)
 
 
+def run_days(run: PeriodRun, plan: Plan, through: dt.date | None = None) -> int:
+    """The days the periods of ``run`` hold as stored: each one that overlaps the plan
+    cut to the plan's days (a collect asks for the plan's first and last weeks so),
+    and none after ``through``, the day the figures run through (a period in progress
+    holds its days so far)."""
+    days = 0
+    for period in run.periods:
+        first, last = period.start, period.end
+        if last >= plan.start and first <= plan.end:
+            first, last = max(first, plan.start), min(last, plan.end)
+        if through is not None:
+            last = min(last, through)
+        days += max(0, (last - first).days + 1)
+    return days
+
+
 def _years_back(day: dt.date) -> dt.date:
     return day.replace(year=day.year - 1, day=min(day.day, 28 if day.month == 2 else day.day))
 
@@ -278,6 +301,8 @@ class Comparison:
     why: NoChange | None = None
     difference: float | None = None
     """Now minus then, in base units, wherever both exist."""
+    days: tuple[int, int] | None = None
+    """A flow's days now and then, where they differ: no like-for-like comparison."""
 
 
 def compare(spec: MetricSpec, now: WindowFigure, earlier: WindowFigure, over: Over) -> Comparison:
@@ -321,9 +346,14 @@ def window_view(
     the day the figures count through, where it is before ``as_of``."""
     run = window_run(window, as_of, plan.grain, through)
     now = window_figure(plan, store, spec, subject, run)
+    days = run_days(run, plan, as_of if through is None else min(as_of, through))
     comparisons = []
     for over in overs:
         before = earlier_run(window, run, over, plan.grain)
         earlier = window_figure(plan, store, spec, subject, before, baselines=True)
-        comparisons.append(compare(spec, now, earlier, over))
+        comparison = compare(spec, now, earlier, over)
+        then = run_days(before, plan)
+        if spec.kind is MetricKind.FLOW and comparison.difference is not None and then != days:
+            comparison = attrs.evolve(comparison, days=(days, then))
+        comparisons.append(comparison)
     return WindowView(window, now, tuple(comparisons), span_named(window, run, as_of))

@@ -225,7 +225,7 @@ def _window(
         seen.window.name, seen.now.value, seen.now.periods,
         tuple(ReportComparison(c.over.value, c.earlier.value, c.earlier.periods, c.change,
                                c.points, c.why.value if c.why else None, c.difference,
-                               c.earlier.from_baselines) for c in seen.comparisons),
+                               c.earlier.from_baselines, c.days) for c in seen.comparisons),
         growth, base, seen.span,
     )  # fmt: skip
 

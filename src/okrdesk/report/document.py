@@ -70,6 +70,10 @@ class ReportComparison:
     difference: float | None = None
     from_baselines: int = 0
     """How many earlier periods came from the plan's [[baselines]]."""
+    days: tuple[int, int] | None = None
+    """For a flow, the days its figure adds up now and the days of the earlier one,
+    where they differ (a week in progress, the plan's last week cut at its last day
+    against a whole one): the comparison is not like for like, and says so."""
 
 
 @attrs.frozen

@@ -452,6 +452,8 @@ def window_story(kr: ReportKeyResult, lang: str) -> str:
         if c.change is not None:
             text = f"{window_label(lang, c.over)} {_signed_change(kr, c.change, c.points, lang)}"
             said = [window_label(lang, f"earlier_{c.over}", value=earlier), *typed]
+            if c.days is not None:  # not like for like: over fewer (or more) days
+                said.append(window_label(lang, f"days_{c.over}", now=c.days[0], then=c.days[1]))
             text += _bracketed(("，" if lang == "zh" else ", ").join(said), lang)
         elif c.why == "no_data":
             text = f"{window_label(lang, c.over)} {window_label(lang, 'no_data')}"
