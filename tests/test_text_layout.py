@@ -651,3 +651,16 @@ def test_an_alert_goes_on_under_its_message_not_under_its_level() -> None:
     screen.flush()
     assert all(cell_width(line) <= 24 for line in narrow.getvalue().splitlines())
     assert not narrow.getvalue().splitlines()[1].startswith(" " * 8)
+
+
+def test_a_label_glued_to_its_figure_is_never_split_to_fill_a_line() -> None:
+    """Filling lines with Chinese split an objective's "综合得分 96.8%" as "综合得" at the end
+    of one line and "分 96.8%" on the next; glued with a no-break space, it moves whole."""
+    title = Text(f"C1 公司下达目标:客户资产增量 ≥ 45亿、收入 ≥ 5.5亿、NPS ≥ 60、合规零事故  "
+                 f"综合得分{NO_BREAK}96.8%")  # fmt: skip
+    out = io.StringIO()
+    screen = Screen(out, 80)
+    screen.text(title)
+    screen.flush()
+    lines = [line.rstrip() for line in out.getvalue().splitlines()]
+    assert lines[-1] == f"综合得分{NO_BREAK}96.8%", lines
