@@ -48,6 +48,7 @@ def okrdesk_collect(request, emit):
     people = {person.id for person in request.people}
     totals = {}  # (cm, period id) -> [attendees, leads, [lines]]
     unread = []  # lines that are not a date and two whole numbers
+    period_of = {}  # day -> its period (None: outside the plan), looked up once a day
     for line, row in _rows(path):
         try:
             day = dt.date.fromisoformat(row["date"])
@@ -55,7 +56,9 @@ def okrdesk_collect(request, emit):
         except (TypeError, ValueError):  # a bad row costs that row, not the metrics
             unread.append(line)
             continue
-        period = next((p for p in request.periods if p.start <= day <= p.end), None)
+        if day not in period_of:
+            period_of[day] = next((p for p in request.periods if p.start <= day <= p.end), None)
+        period = period_of[day]
         if period is None or day > request.through or row["cm_id"] not in people:
             continue
         entry = totals.setdefault((row["cm_id"], period.id), [0, 0, []])
