@@ -330,7 +330,8 @@ def test_a_misspelt_hook_or_hook_argument_is_named_with_what_there_is(
     hook or argument misspelt, what there is, and the function's line, on one line."""
     root = write_workspace()
     source = MISNAMED.format(hook=hook, arguments=arguments)
-    line = source.splitlines().index("@hookimpl", 8) + 1
+    # The line of its def, not of the decorator above it, where its code object starts.
+    line = source.splitlines().index(f"def {hook}({arguments}):", 8) + 1
     with installed_package(tmp_path, "misnamed", source) as env:
         listed = okrdesk(env, "plugins", "--lang", "en", "-w", str(root))
         chinese = okrdesk(env, "plugins", "--lang", "zh", "-w", str(root))

@@ -7,6 +7,7 @@ that failed in someone's cron job has only ``KeyError: 'date'`` to go on.
 
 from __future__ import annotations
 
+import linecache
 import os
 import sys
 from pathlib import Path
@@ -96,10 +97,23 @@ def defined_at(
     file = os.path.abspath(code.co_filename)
     for home in [*_homes_of_object(plugin), *_homes_of_how(how)]:
         if _in(file, home.folder):
-            return (
-                f"{Path(os.path.relpath(file, home.named_from)).as_posix()}:{code.co_firstlineno}"
-            )
+            line = _def_line(file, code.co_firstlineno)
+            return f"{Path(os.path.relpath(file, home.named_from)).as_posix()}:{line}"
     return None
+
+
+def _def_line(file: str, first: int) -> int:
+    """The line of a function's ``def``: its code starts at the first of its decorators
+    (``@hookimpl``), which is not the line an author looks for."""
+    for number in range(first, first + _MOST_DECORATOR_LINES):
+        text = linecache.getline(file, number).lstrip()
+        if text.startswith(("def ", "async def ")):
+            return number
+    return first
+
+
+_MOST_DECORATOR_LINES = 20
+"""How far below its first decorator a function's ``def`` is looked for."""
 
 
 class _Home:
