@@ -157,10 +157,13 @@ def test_an_unreachable_server_is_a_message_not_a_traceback(
     url = f"postgresql://okrdesk@/nothing?host={tmp_path}"
     (root / "okrdesk.toml").write_text(f'[workspace]\ndatabase = "{url}"\n', encoding="utf-8")
     trusted(root)
-    result = CliRunner().invoke(cli, ["spend", "list", "-w", str(root)])
+    result = CliRunner().invoke(cli, ["spend", "list", "--lang", "en", "-w", str(root)])
     assert result.exit_code != 0
-    assert "cannot use the PostgreSQL database" in result.output
+    assert f"{url}: cannot use the PostgreSQL database: " in result.output
     assert "Traceback" not in result.output
+    chinese = CliRunner().invoke(cli, ["spend", "list", "--lang", "zh", "-w", str(root)])
+    assert chinese.exit_code == result.exit_code
+    assert f"{url}：无法使用该 PostgreSQL 数据库：" in chinese.output
 
 
 # ------------------------------------------------------ same answers
@@ -607,7 +610,7 @@ def test_a_lock_held_past_the_timeout_is_reported(
     holder.execute(b"SELECT pg_advisory_lock(%s)", (lock_key("observations"),))
     try:
         result = CliRunner().invoke(
-            cli, ["collect", "--through", "2026-03-15", "-w", str(root)],
+            cli, ["collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root)],
             env={"OKRDESK_BUSY_TIMEOUT": "0.2"},
         )  # fmt: skip
     finally:

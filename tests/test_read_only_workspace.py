@@ -86,12 +86,18 @@ def test_the_storing_commands_refuse_a_read_only_workspace_plainly(
     reverse = ["spend", "reverse", "1", "--reason", "录错", "--signed-by", "cm01"]
     with read_only_mount(root):
         for command in (["collect", "--through", THROUGH], spend, reverse):
-            done = run(root, *command)
+            done = run(root, *command, "--lang", "en")
             assert done.exit_code == 2, (command, done.output)
             assert done.output == (
                 f"{root / 'okrdesk.db'} is read-only here, and this command stores to the "
                 "workspace's database: run it where the workspace can be written\n"
             )
+        chinese = run(root, *spend, "--lang", "zh")
+        assert chinese.exit_code == 2
+        assert chinese.output == (
+            f"{root / 'okrdesk.db'} 在此处只读，而本命令要写入工作区的数据库："
+            "请在工作区可写的地方运行\n"
+        )
 
 
 def test_a_store_of_an_older_schema_is_named_not_upgraded(
@@ -106,7 +112,7 @@ def test_a_store_of_an_older_schema_is_named_not_upgraded(
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
         connection.commit()
     with read_only_mount(root):
-        done = run(root, "report", "--as-of", AS_OF)
+        done = run(root, "report", "--as-of", AS_OF, "--lang", "en")
     assert done.exit_code == 2
     assert done.output == (
         f"{root / 'okrdesk.db'} was written by an older okrdesk (schema {SCHEMA_VERSION - 1}) "
@@ -129,7 +135,7 @@ def test_a_store_is_read_through_its_write_ahead_log_and_refused_without_its_ind
     assert values and all(v > 1000 for v in values)
     (copy / "okrdesk.db-shm").unlink()
     with read_only_mount(copy):
-        done = run(copy, "report", "--as-of", AS_OF)
+        done = run(copy, "report", "--as-of", AS_OF, "--lang", "en")
     assert done.exit_code == 2
     assert done.output == (
         f"{copy / 'okrdesk.db'} is read-only here and has a write-ahead log (okrdesk.db-wal) "

@@ -125,14 +125,14 @@ def test_a_full_disk_loses_nothing_stored_before(
     assert okrdesk("collect", "--through", "2026-01-20", "-w", str(root)).returncode == 0
     before = rows(database)
     filler = fill(tiny_disk)
-    done = okrdesk("collect", "--through", "2026-12-31", "-w", str(root),
+    done = okrdesk("collect", "--through", "2026-12-31", "--lang", "en", "-w", str(root),
                    env={"OKRDESK_TEST_BONUS": "7"})  # fmt: skip
     assert done.returncode == 1, done.stdout + done.stderr
     # SQLite says "full", or "disk I/O error" when it cannot even map its WAL index.
     assert "everything stored before is intact" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
     spend = okrdesk("spend", "add", "training", "1万", "--signed-by", "王芳", "-w", str(root))
-    assert spend.returncode == 1 and "everything stored before is intact" in spend.stderr
+    assert spend.returncode == 1 and "此前保存的一切完好无损" in spend.stderr  # zh by default
     filler.unlink()
     assert rows(database) == before
     with Store.open(database) as store:
@@ -168,7 +168,7 @@ def test_a_read_only_database_is_refused_clearly(write_workspace: WriteWorkspace
     database = root / "okrdesk.db"
     before = database.read_bytes()
     with read_only_mount(database):
-        done = okrdesk("collect", "--through", "2026-03-15", "-w", str(root))
+        done = okrdesk("collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root))
     assert done.returncode == 2, done.stdout + done.stderr
     assert "is read-only here, and this command stores to the workspace's database" in done.stderr
     assert "Traceback" not in done.stderr

@@ -568,7 +568,7 @@ def test_a_database_okrdesk_cannot_use_is_refused_untouched(
             if content == "newer":
                 connection.execute("PRAGMA user_version = 99")
     before = digest(path)
-    result = run(root, "collect", "--through", THROUGH)
+    result = run(root, "collect", "--through", THROUGH, "--lang", "en")
     assert result.exit_code == 2
     assert message in result.output and "Traceback" not in result.output
     assert digest(path) == before
@@ -585,11 +585,20 @@ def test_a_named_pipe_in_place_of_the_database_is_refused_at_once(
     os.mkfifo(root / "okrdesk.db")
     env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"}
     for command in (["report"], ["check"], ["spend", "list"], ["collect", "--through", THROUGH]):
-        done = subprocess.run([sys.executable, "-m", "okrdesk", *command, "-w", str(root)],
-                              capture_output=True, text=True, timeout=20, env=env)  # fmt: skip
-        assert done.returncode == 2, (command, done.stderr)
-        assert "okrdesk.db is not a regular file" in done.stderr
-        assert "Traceback" not in done.stderr
+        for lang, said in (
+            ("en", "okrdesk.db is not a regular file"),
+            ("zh", "okrdesk.db 不是普通文件（而是文件夹、命名管道或设备）"),
+        ):
+            done = subprocess.run(
+                [sys.executable, "-m", "okrdesk", *command, "--lang", lang, "-w", str(root)],
+                capture_output=True,
+                text=True,
+                timeout=20,
+                env=env,
+            )
+            assert done.returncode == 2, (command, done.stderr)
+            assert said in done.stderr
+            assert "Traceback" not in done.stderr
 
 
 @pytest.mark.parametrize("beside", ["wal", "shm", "journal"])
@@ -659,12 +668,15 @@ def test_a_database_locked_past_the_timeout_is_reported(write_workspace: WriteWo
     holder = sqlite3.connect(root / "okrdesk.db", isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        result = run(root, "collect", "--through", THROUGH, env={"OKRDESK_BUSY_TIMEOUT": "0.2"})
+        waited = {"OKRDESK_BUSY_TIMEOUT": "0.2"}
+        result = run(root, "collect", "--through", THROUGH, "--lang", "en", env=waited)
+        chinese = run(root, "collect", "--through", THROUGH, "--lang", "zh", env=waited)
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert result.exit_code == 2
+    assert result.exit_code == chinese.exit_code == 2
     assert "is locked by another okrdesk or SQLite program" in result.output
+    assert "被另一个 okrdesk 或 SQLite 程序锁定，0.2 秒内未解锁" in chinese.output
 
 
 # ----------------------------------------------------------- check-ins

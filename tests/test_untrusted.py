@@ -412,9 +412,12 @@ def test_a_store_with_sql_of_its_own_is_refused(write_workspace: WriteWorkspace,
     before = (root / "okrdesk.db").read_bytes()
     for args in (["spend", "add", "training", "2", "--signed-by", "cm01"],
                  ["collect", "--through", "2026-03-15"], ["report"], ["export"]):  # fmt: skip
-        done = run(*args, "-w", str(root))
+        done = run(*args, "--lang", "en", "-w", str(root))
         assert done.returncode == 2, (args, done.stderr)
         assert "holds what okrdesk never makes" in done.stderr
+    chinese = run("report", "--lang", "zh", "-w", str(root))
+    assert chinese.returncode == 2
+    assert "含有 okrdesk 从不创建的对象" in chinese.stderr
     assert (root / "okrdesk.db").read_bytes() == before
 
 

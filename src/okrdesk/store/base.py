@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, Said
 from okrdesk.model import (
     Checkin,
     Observation,
@@ -1444,7 +1444,10 @@ class Store(ABC):
         author: str = "",
     ) -> int:
         if not math.isfinite(value):
-            raise BadInput(f"{value} is not a finite number; nothing was stored")
+            raise BadInput(
+                Said(f"{value} is not a finite number; nothing was stored",
+                     f"{value} 不是有限的数值；未保存任何内容")
+            )  # fmt: skip
         with self._one_statement():
             return self._insert(
                 "INSERT INTO checkins (key_result, subject, day, value, confidence, note, recorded,"
@@ -1497,9 +1500,13 @@ class Store(ABC):
             self._lock(f"checkin {checkin_id}")
             row = self._one("SELECT withdrawn FROM checkins WHERE id = ?", (checkin_id,))
             if row is None:
-                raise BadInput(f"no check-in {checkin_id}; `okrdesk checkin --list KR` shows ids")
+                raise BadInput(Said(
+                    f"no check-in {checkin_id}; `okrdesk checkin --list KR` shows ids",
+                    f"没有编号为 {checkin_id} 的打卡；`okrdesk checkin --list 关键结果` 可查看编号",
+                ))  # fmt: skip
             if row[0] is not None:
-                raise BadInput(f"check-in {checkin_id} was already withdrawn on {row[0]}")
+                raise BadInput(Said(f"check-in {checkin_id} was already withdrawn on {row[0]}",
+                                    f"编号 {checkin_id} 的打卡已于 {row[0]} 撤回"))  # fmt: skip
             self._rows(
                 "UPDATE checkins SET withdrawn = ?, withdrawn_by = ?, withdraw_reason = ? "
                 "WHERE id = ?",
@@ -1536,7 +1543,8 @@ class Store(ABC):
         """
         fen = amount * 100
         if fen != fen.to_integral_value():
-            raise BadInput(f"{amount}元 is not a whole number of fen (0.01元)")
+            raise BadInput(Said(f"{amount}元 is not a whole number of fen (0.01元)",
+                                f"金额须精确到分（0.01元），{amount}元 不符合"))  # fmt: skip
         with self.transaction():
             self._lock(f"spend {line}")
             if guard is not None:

@@ -32,7 +32,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
-from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError
+from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said
 from okrdesk.periods import Grain
 from okrdesk.store.base import BUSY_TIMEOUT_ENV, TABLES, Row, Store, SumRows, busy_timeout
 from okrdesk.store.migrations import POSTGRES_MIGRATIONS, SCHEMA_VERSION
@@ -163,12 +163,17 @@ class PostgresStore(Store):
     def _prepare(self, create: bool) -> None:
         version = self._version_at_opening()
         if version is not None and version > SCHEMA_VERSION:
-            raise BadInput(
+            raise BadInput(Said(
                 f"{self.location} was written by a newer okrdesk (schema {version}; this one "
-                f"knows up to {SCHEMA_VERSION}); upgrade okrdesk. Nothing was changed."
-            )
+                f"knows up to {SCHEMA_VERSION}); upgrade okrdesk. Nothing was changed.",
+                f"{self.location} 由更新版本的 okrdesk 写入（结构版本 {version}；"
+                f"本版本最高只认 {SCHEMA_VERSION}）；请升级 okrdesk。未改动任何内容。",
+            ))  # fmt: skip
         if version is None and not create:
-            raise NoStoreYet(f"{self.location}: no okrdesk tables yet; run `okrdesk collect` first")
+            raise NoStoreYet(Said(
+                f"{self.location}: no okrdesk tables yet; run `okrdesk collect` first",
+                f"{self.location}：还没有 okrdesk 的数据表；请先运行 `okrdesk collect`",
+            ))  # fmt: skip
         if version is None or version < SCHEMA_VERSION:
             self._migrate()
 
@@ -218,11 +223,13 @@ class PostgresStore(Store):
             # Asked under the lock: another okrdesk may have created every table
             # between this one's first look and now, which is not someone else's.
             if self._stored_version() is None and self._has_foreign_tables():
-                raise BadInput(
+                raise BadInput(Said(
                     f"{self.location} holds tables that are not okrdesk's; give okrdesk a "
                     "database (or a schema, with ?options=-csearch_path%3DNAME) of its own. "
-                    "Nothing was changed."
-                )
+                    "Nothing was changed.",
+                    f"{self.location} 中有不属于 okrdesk 的数据表；请给 okrdesk 一个专用的数据库"
+                    "（或用 ?options=-csearch_path%3DNAME 指定专用的 schema）。未改动任何内容。",
+                ))  # fmt: skip
             self._rows(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (version INTEGER NOT NULL)")
             version = self._stored_version() or 0
             if version > SCHEMA_VERSION:
@@ -285,10 +292,12 @@ class PostgresStore(Store):
         try:
             yield None
         except psycopg.errors.LockNotAvailable:
-            raise BadInput(
+            raise BadInput(Said(
                 f"{self.location} is locked by another okrdesk and stayed locked for "
-                f"{busy_timeout():g} s ({BUSY_TIMEOUT_ENV}); try again when it has finished"
-            ) from None
+                f"{busy_timeout():g} s ({BUSY_TIMEOUT_ENV}); try again when it has finished",
+                f"{self.location} 被另一个 okrdesk 锁定，{busy_timeout():g} 秒内未解锁"
+                f"（{BUSY_TIMEOUT_ENV}）；请待其完成后再试",
+            )) from None  # fmt: skip
         except psycopg.OperationalError as error:
             raise _unreachable(self.location, error) from None
 
@@ -519,10 +528,11 @@ class PostgresStore(Store):
 
 def _connect(url: str, timeout: float | None) -> psycopg.Connection[Any]:
     if password_in(url):
-        raise BadInput(
+        raise BadInput(Said(
             "the database URL holds a password; take it out and set PGPASSWORD or "
-            "~/.pgpass instead. Nothing was opened."
-        )
+            "~/.pgpass instead. Nothing was opened.",
+            "数据库地址中含有密码；请将其删去，改用 PGPASSWORD 或 ~/.pgpass。未打开任何数据库。",
+        ))  # fmt: skip
     seconds = busy_timeout() if timeout is None else timeout
     # Whole milliseconds; 0 would mean "wait for ever".
     settings = {
@@ -554,4 +564,5 @@ def _options(url: str, settings: Mapping[str, object]) -> str:
 
 def _unreachable(url: str, error: psycopg.Error) -> OkrdeskError:
     reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return OkrdeskError(f"{url}: cannot use the PostgreSQL database: {reason}")
+    return OkrdeskError(Said(f"{url}: cannot use the PostgreSQL database: {reason}",
+                             f"{url}：无法使用该 PostgreSQL 数据库：{reason}"))  # fmt: skip

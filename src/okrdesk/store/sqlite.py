@@ -86,7 +86,11 @@ class SqliteStore(Store):
             else:
                 connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as error:
-            raise BadInput(f"{path}: cannot open the database: {error}") from None
+            raise BadInput(
+                Said(
+                    f"{path}: cannot open the database: {error}", f"{path}：无法打开数据库：{error}"
+                )
+            ) from None
         store = cls(connection, path, timeout)
         try:
             store._prepare(read_only)
@@ -100,21 +104,34 @@ class SqliteStore(Store):
             version = self._connection.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
                 raise BadInput(
-                    f"{self.path} was written by a newer okrdesk (schema {version}; this one "
-                    f"knows up to {SCHEMA_VERSION}); upgrade okrdesk. Nothing was changed."
+                    Said(
+                        f"{self.path} was written by a newer okrdesk (schema {version}; this one "
+                        f"knows up to {SCHEMA_VERSION}); upgrade okrdesk. Nothing was changed.",
+                        f"{self.path} 由更新版本的 okrdesk 写入（结构版本 {version}；"
+                        f"本版本最高只认 {SCHEMA_VERSION}）；请升级 okrdesk。未改动任何内容。",
+                    )
                 )
             if version == 0 and self._has_foreign_tables():
                 raise BadInput(
-                    f"{self.path} is an SQLite database, but not okrdesk's; "
-                    "choose another file. Nothing was changed."
+                    Said(
+                        f"{self.path} is an SQLite database, but not okrdesk's; "
+                        "choose another file. Nothing was changed.",
+                        f"{self.path} 是 SQLite 数据库，但不是 okrdesk 的；请另选一个文件。"
+                        "未改动任何内容。",
+                    )
                 )
             self._refuse_code_in_the_schema()
             if read_only:
                 if version < SCHEMA_VERSION:
                     raise BadInput(
-                        f"{self.path} was written by an older okrdesk (schema {version}) and "
-                        "cannot be upgraded here, where it is read-only: run any okrdesk "
-                        "command on it once where it can be written, or copy the workspace"
+                        Said(
+                            f"{self.path} was written by an older okrdesk (schema {version}) and "
+                            "cannot be upgraded here, where it is read-only: run any okrdesk "
+                            "command on it once where it can be written, or copy the workspace",
+                            f"{self.path} 由较早版本的 okrdesk 写入（结构版本 {version}），"
+                            "此处只读，无法升级：请在可写的地方对它运行一次任一 okrdesk 命令，"
+                            "或复制整个工作区",
+                        )
                     )
                 return
             self._switch_to_wal()
@@ -124,7 +141,12 @@ class SqliteStore(Store):
         except sqlite3.OperationalError as error:
             raise _operational(self.path, error) from None
         except sqlite3.DatabaseError as error:
-            raise BadInput(f"{self.path} is not a usable SQLite database: {error}") from None
+            raise BadInput(
+                Said(
+                    f"{self.path} is not a usable SQLite database: {error}",
+                    f"{self.path} 不是可用的 SQLite 数据库：{error}",
+                )
+            ) from None
 
     def _switch_to_wal(self) -> None:
         """Put the file in WAL mode (kept in the file, so this is once per file).
@@ -164,12 +186,18 @@ class SqliteStore(Store):
                 found.append((kind, name))
         if found:
             named = ", ".join(f"{kind} {printable(str(name))}" for kind, name in found[:5])
-            more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+            extra = len(found) - 5
+            more = (f" and {extra} more", f"，另有 {extra} 项") if extra > 0 else ("", "")
             raise BadInput(
-                f"{self.path} holds what okrdesk never makes ({named}{more}): SQL that would "
-                "run inside okrdesk's own reads and writes, changing or deleting what it "
-                "stores. Nothing was read or changed; use a store okrdesk wrote, or drop "
-                "them if they are yours."
+                Said(
+                    f"{self.path} holds what okrdesk never makes ({named}{more[0]}): SQL that "
+                    "would run inside okrdesk's own reads and writes, changing or deleting what "
+                    "it stores. Nothing was read or changed; use a store okrdesk wrote, or drop "
+                    "them if they are yours.",
+                    f"{self.path} 含有 okrdesk 从不创建的对象（{named}{more[1]}）：这些 SQL 会在 "
+                    "okrdesk 自身的读写中运行，改动或删除它存的数据。未读取、未改动任何内容；"
+                    "请使用 okrdesk 写入的数据库，若这些对象是您自己建的，请删除它们。",
+                )
             )
 
     def _has_foreign_tables(self) -> bool:
@@ -319,10 +347,11 @@ def _writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK | os.X_OK)
 
 
-def _read_only_message(path: Path) -> str:
-    return (
+def _read_only_message(path: Path) -> Said:
+    return Said(
         f"{path} is read-only here, and this command stores to the workspace's database: "
-        "run it where the workspace can be written"
+        "run it where the workspace can be written",
+        f"{path} 在此处只读，而本命令要写入工作区的数据库：请在工作区可写的地方运行",
     )
 
 
@@ -341,18 +370,26 @@ def _read_only_uri(path: Path) -> str:
         return uri
     if log.exists() and log.stat().st_size > 0:
         raise BadInput(
-            f"{path} is read-only here and has a write-ahead log ({log.name}) without "
-            f"its index ({index.name}), which SQLite would have to create: copy the "
-            "workspace to a folder you can write, or open it once where it can be"
+            Said(
+                f"{path} is read-only here and has a write-ahead log ({log.name}) without "
+                f"its index ({index.name}), which SQLite would have to create: copy the "
+                "workspace to a folder you can write, or open it once where it can be",
+                f"{path} 在此处只读，且有预写日志（{log.name}）而没有其索引（{index.name}），"
+                "SQLite 须创建该索引：请把工作区复制到您可写的文件夹，或在可写的地方打开它一次",
+            )
         )
     if _mounted_read_only(real):
         return uri + "&immutable=1"
     if index.exists():
         return uri
     raise BadInput(
-        f"{path} can be read but not written by you, and SQLite must write its lock file "
-        f"({index.name}) beside it to read it while its owner may write it: ask for "
-        "write access to the folder, or copy the workspace"
+        Said(
+            f"{path} can be read but not written by you, and SQLite must write its lock file "
+            f"({index.name}) beside it to read it while its owner may write it: ask for "
+            "write access to the folder, or copy the workspace",
+            f"{path} 您可以读但不能写，而其所有者可能正在写入它，SQLite 读取时须在旁边写入锁文件"
+            f"（{index.name}）：请申请该文件夹的写权限，或复制整个工作区",
+        )
     )
 
 
@@ -368,15 +405,29 @@ def _check_header(path: Path) -> None:
         if not stat.S_ISREG(path.stat().st_mode):
             # A named pipe would hold the read below until something writes to it: forever.
             raise BadInput(
-                f"{path} is not a regular file (a folder, a named pipe or a device), so not "
-                "a database; nothing was read or changed"
+                Said(
+                    f"{path} is not a regular file (a folder, a named pipe or a device), so not "
+                    "a database; nothing was read or changed",
+                    f"{path} 不是普通文件（而是文件夹、命名管道或设备），因此不是数据库；"
+                    "未读取、未改动任何内容",
+                )
             )
         with path.open("rb") as file:
             header = file.read(len(SQLITE_HEADER))
     except OSError as error:
-        raise BadInput(f"{path}: cannot read the database: {error.strerror}") from None
+        raise BadInput(
+            Said(
+                f"{path}: cannot read the database: {error.strerror}",
+                f"{path}：无法读取数据库：{error.strerror}",
+            )
+        ) from None
     if header and header != SQLITE_HEADER:
-        raise BadInput(f"{path} is not an SQLite database; nothing was changed")
+        raise BadInput(
+            Said(
+                f"{path} is not an SQLite database; nothing was changed",
+                f"{path} 不是 SQLite 数据库；未改动任何内容",
+            )
+        )
 
 
 class StoreRefused(BadInput):
@@ -432,19 +483,30 @@ def _operational(path: Path, error: sqlite3.OperationalError) -> OkrdeskError:
     text = str(error)
     if "locked" in text or "busy" in text:
         return BadInput(
-            f"{path} is locked by another okrdesk or SQLite program and stayed locked for "
-            f"{busy_timeout():g} s ({BUSY_TIMEOUT_ENV}); try again when it has finished"
+            Said(
+                f"{path} is locked by another okrdesk or SQLite program and stayed locked for "
+                f"{busy_timeout():g} s ({BUSY_TIMEOUT_ENV}); try again when it has finished",
+                f"{path} 被另一个 okrdesk 或 SQLite 程序锁定，{busy_timeout():g} 秒内未解锁"
+                f"（{BUSY_TIMEOUT_ENV}）；请待其完成后再试",
+            )
         )
     if "readonly" in text or "read-only" in text:
         return BadInput(_read_only_message(path))
     if "disk I/O error" in text:
         return OkrdeskError(
-            f"{path}: the disk refused a write (disk I/O error: full, or failing); what this "
-            "command was writing was not stored, and everything stored before is intact"
+            Said(
+                f"{path}: the disk refused a write (disk I/O error: full, or failing); what this "
+                "command was writing was not stored, and everything stored before is intact",
+                f"{path}：磁盘拒绝写入（磁盘 I/O 错误：已满或出现故障）；"
+                "本命令正在写入的内容未保存，此前保存的一切完好无损",
+            )
         )
     if "disk is full" in text or "full" in text:
         return OkrdeskError(
-            f"{path}: the disk is full; what this command was writing was not stored, "
-            "and everything stored before is intact"
+            Said(
+                f"{path}: the disk is full; what this command was writing was not stored, "
+                "and everything stored before is intact",
+                f"{path}：磁盘已满；本命令正在写入的内容未保存，此前保存的一切完好无损",
+            )
         )
-    return BadInput(f"{path}: {text}")
+    return BadInput(Said(f"{path}: {text}", f"{path}：{text}"))
