@@ -631,13 +631,16 @@ def test_store_copy_both_ways_keeps_every_row(tmp_path: Path, postgres_url: str)
     source = tmp_path / "okrdesk.db"
     with Store.open(source) as store:
         _fill(store)
-    there = run("store", "copy", str(source), postgres_url)
+    there = run("store", "copy", str(source), postgres_url, "--lang", "en")
     assert there.exit_code == 0, there.output
+    assert f"Copied {source} to {postgres_url}:\n" in there.output
     assert "observations: 132 rows, sum of value 9311.25" in there.output
     assert "spend: 6 rows, sum of amount_fen 1100, as in the source" in there.output
     back = tmp_path / "back.db"
-    again = run("store", "copy", postgres_url, str(back))
+    again = run("store", "copy", postgres_url, str(back), "--lang", "zh")
     assert again.exit_code == 0, again.output
+    assert f"已将 {postgres_url} 复制到 {back}：\n" in again.output
+    assert "  spend：6 行，amount_fen 合计 1100，与源一致\n" in again.output
     assert _counts(source) == _counts(postgres_url) == _counts(back)
     with Store.open(source) as a, Store.open(postgres_url) as b, Store.open(back) as c:
         assert a.observations() == b.observations() == c.observations()
@@ -659,9 +662,12 @@ def test_store_copy_refuses_a_target_with_rows_unless_replace(
         _fill(store)
     with Store.open(postgres_url) as target:
         target.add_checkin("O9.KR9", "x", dt.date(2026, 1, 1), 9.0)
-    refused = run("store", "copy", str(source), postgres_url)
+    refused = run("store", "copy", str(source), postgres_url, "--lang", "en")
     assert refused.exit_code == 2
     assert "already holds 1 rows; add --replace" in refused.output
+    chinese = run("store", "copy", str(source), postgres_url, "--lang", "zh")
+    assert chinese.exit_code == 2
+    assert f"{postgres_url} 中已有 1 行数据；如要覆盖，请加 --replace。" in chinese.output
     assert _counts(postgres_url)[2] == (1, (9.0,))
     replaced = run("store", "copy", str(source), postgres_url, "--replace")
     assert replaced.exit_code == 0, replaced.output
@@ -669,12 +675,17 @@ def test_store_copy_refuses_a_target_with_rows_unless_replace(
 
 
 def test_store_copy_of_a_missing_source_or_onto_itself_is_refused(tmp_path: Path) -> None:
-    missing = run("store", "copy", str(tmp_path / "none.db"), str(tmp_path / "t.db"))
-    assert missing.exit_code == 2 and "no such database" in missing.output
+    nowhere = (str(tmp_path / "none.db"), str(tmp_path / "t.db"))
+    missing = run("store", "copy", *nowhere, "--lang", "en")
+    assert missing.exit_code == 2 and "none.db: no such database" in missing.output
+    missing = run("store", "copy", *nowhere, "--lang", "zh")
+    assert missing.exit_code == 2 and "none.db：没有这个数据库；未复制任何内容" in missing.output
     path = tmp_path / "a.db"
     Store.open(path).close()
-    itself = run("store", "copy", str(path), str(path))
+    itself = run("store", "copy", str(path), str(path), "--lang", "en")
     assert itself.exit_code == 2 and "are the same store" in itself.output
+    itself = run("store", "copy", str(path), str(path), "--lang", "zh")
+    assert itself.exit_code == 2 and "是同一个数据库" in itself.output
     assert not (tmp_path / "t.db").exists()
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 

@@ -14,11 +14,15 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from okrdesk.errors import BadInput, OkrdeskError
+from okrdesk.errors import BadInput, OkrdeskError, Said
 from okrdesk.store import Store, is_postgres_url
 from okrdesk.store.base import SUMMED, TABLES
 
 Check = tuple[int, tuple[float, ...]]
+
+
+COPIED = Said("Copied {source} to {target}:", "已将 {source} 复制到 {target}：")
+"""What ``okrdesk store copy`` says before its line for each table."""
 
 
 def location(argument: str) -> Path | str:
@@ -26,12 +30,14 @@ def location(argument: str) -> Path | str:
     return argument if is_postgres_url(argument) else Path(argument).expanduser()
 
 
-def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list[str]:
+def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list[Said]:
     """Copy ``source`` into ``target``; one line per table saying what was checked."""
     if _same(source, target):
-        raise BadInput(f"{source} and {target} are the same store; nothing was copied")
+        raise BadInput(Said(f"{source} and {target} are the same store; nothing was copied",
+                            f"{source} 与 {target} 是同一个数据库；未复制任何内容"))  # fmt: skip
     if isinstance(source, Path) and not source.exists():
-        raise BadInput(f"{source}: no such database; nothing was copied")
+        raise BadInput(Said(f"{source}: no such database; nothing was copied",
+                            f"{source}：没有这个数据库；未复制任何内容"))  # fmt: skip
     with (
         Store.open(source, create=False) as origin,
         Store.open(target) as destination,
@@ -39,20 +45,24 @@ def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list
     ):
         held = sum(destination.table_check(table)[0] for table in TABLES)
         if held and not replace:
-            raise BadInput(
+            raise BadInput(Said(
                 f"{destination.location} already holds {held} rows; add --replace to overwrite "
-                "them. Nothing was copied."
-            )
+                "them. Nothing was copied.",
+                f"{destination.location} 中已有 {held} 行数据；如要覆盖，请加 --replace。"
+                "未复制任何内容。",
+            ))  # fmt: skip
         with destination.transaction():
             if held:
                 destination.empty_tables()
             for table in TABLES:
                 columns = origin.columns(table)
                 if columns != destination.columns(table):
-                    raise OkrdeskError(
+                    raise OkrdeskError(Said(
                         f"the {table} table has different columns in {origin.location} and "
-                        f"{destination.location}; nothing was copied"
-                    )
+                        f"{destination.location}; nothing was copied",
+                        f"{table} 表在 {origin.location} 与 {destination.location} 中的列不同；"
+                        "未复制任何内容",
+                    ))  # fmt: skip
                 destination.load_rows(table, columns, origin.table_rows(table, columns))
             destination.total_every_period()
             destination.after_load()
@@ -60,15 +70,18 @@ def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list
             return [_checked(table, origin, destination) for table in TABLES]
 
 
-def _checked(table: str, origin: Store, destination: Store) -> str:
+def _checked(table: str, origin: Store, destination: Store) -> Said:
     expected, found = origin.table_check(table), destination.table_check(table)
     if not _agree(expected, found):
-        raise OkrdeskError(
-            f"the copy of {table} does not add up ({_describe(table, expected)} in "
-            f"{origin.location}, {_describe(table, found)} in {destination.location}); "
-            "nothing was copied"
-        )
-    return f"{table}: {_describe(table, found)}, as in the source"
+        raise OkrdeskError(Said(
+            f"the copy of {table} does not add up ({_describe(table, expected, 'en')} in "
+            f"{origin.location}, {_describe(table, found, 'en')} in {destination.location}); "
+            "nothing was copied",
+            f"{table} 的副本核对不上（{origin.location} 中{_describe(table, expected, 'zh')}，"
+            f"{destination.location} 中{_describe(table, found, 'zh')}）；未复制任何内容",
+        ))  # fmt: skip
+    return Said(f"{table}: {_describe(table, found, 'en')}, as in the source",
+                f"{table}：{_describe(table, found, 'zh')}，与源一致")  # fmt: skip
 
 
 def _agree(expected: Check, found: Check) -> bool:
@@ -79,12 +92,13 @@ def _agree(expected: Check, found: Check) -> bool:
     )
 
 
-def _describe(table: str, check: Check) -> str:
+def _describe(table: str, check: Check, lang: str) -> str:
     count, sums = check
-    shown = ", ".join(
-        f"sum of {column} {_number(total)}"
-        for column, total in zip(SUMMED[table], sums, strict=True)
-    )
+    columns = zip(SUMMED[table], sums, strict=True)
+    if lang == "zh":
+        summed = "，".join(f"{column} 合计 {_number(total)}" for column, total in columns)
+        return f"{count} 行，{summed}"
+    shown = ", ".join(f"sum of {column} {_number(total)}" for column, total in columns)
     return f"{count} rows, {shown}"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from okrdesk.cli.options import lang_option, workspace_language
 from okrdesk.cli.output import say
 from okrdesk.cli.start_up import started
 
@@ -17,7 +18,8 @@ def store() -> None:
 @click.argument("source", metavar="FROM")
 @click.argument("target", metavar="TO")
 @click.option("--replace", is_flag=True, help="Overwrite a target that already holds rows.")
-def store_copy(source: str, target: str, replace: bool) -> None:
+@lang_option("The language of what it says.")
+def store_copy(source: str, target: str, replace: bool, lang: str | None) -> None:
     """Copy every run, observation, check-in and spend entry from FROM to TO.
 
     FROM and TO are each an SQLite file (okrdesk.db) or a postgresql:// URL
@@ -26,10 +28,11 @@ def store_copy(source: str, target: str, replace: bool) -> None:
     it is committed, and printed. A target that already holds rows is left
     alone unless --replace is given.
     """
-    from okrdesk.app.store import copy_store, location
+    from okrdesk.app.store import COPIED, copy_store, location
 
     started()
     checks = copy_store(location(source), location(target), replace=replace)
-    say(f"Copied {source} to {target}:")
+    lang = workspace_language(lang)
+    say(COPIED.text(lang).format(source=source, target=target))
     for line in checks:
-        say(f"  {line}")
+        say(f"  {line.text(lang)}")
