@@ -30,7 +30,7 @@ from okrdesk.delivery import channels
 from okrdesk.delivery.message import MAX_PARTS, Message, fit
 from okrdesk.delivery.transport import DeliveryFailed
 from okrdesk.targets.settings import Channel
-from sample_workspace import WriteWorkspace
+from sample_workspace import WriteWorkspace, trusted
 
 
 class FakeClock:
@@ -688,6 +688,34 @@ def test_dry_run_prints_each_payload_with_secrets_masked(workspace: Path, bot: B
     assert "POST $TEST_DING_URL?timestamp=" in done.stdout and "&sign=***" in done.stdout
     assert bot.url not in done.stdout and "s3cret" not in done.stdout
     assert '"msgtype": "markdown"' in done.stdout
+
+
+def test_a_dry_run_heads_each_channel_in_the_command_s_language(workspace: Path) -> None:
+    """A branch manager reading Chinese is told in Chinese which channel each payload is
+    for, how many messages, the mail server and login, and the attachment."""
+    settings = workspace / "okrdesk.toml"
+    settings.write_text(SETTINGS + (
+        '\n[[send.channels]]\nkind = "email"\nname = "boss"\nhost = "smtp.example.com"\n'
+        'port = 465\nsecurity = "ssl"\nsender = "okr@example.com"\nto = ["boss@example.com"]\n'
+        'user = "okr"\npassword_env = "TEST_MAIL_PASSWORD"\n'
+    ), encoding="utf-8")  # fmt: skip
+    trusted(workspace)  # the mail server is outside the workspace
+    env = {"TEST_WECOM_URL": "https://x.example.com/w", "TEST_DING_URL": "https://x.example.com/d",
+           "TEST_DING_SECRET": "s3", "TEST_MAIL_PASSWORD": "pw"}  # fmt: skip
+    args = ["send", "--dry-run", "--as-of", "2026-03-15", "-w", str(workspace)]
+    english = CliRunner().invoke(cli, [*args, "--lang", "en"], env=env)
+    chinese = CliRunner().invoke(cli, [*args, "--lang", "zh"], env=env)
+    assert english.exit_code == chinese.exit_code == 0, (english.output, chinese.output)
+    assert "branch-group (wecom): 1 message\n" in english.stdout
+    assert ("boss (email) via smtp.example.com:465 [ssl], login as okr ($TEST_MAIL_PASSWORD)\n"
+            in english.stdout)  # fmt: skip
+    assert "\nattached: " in english.stdout
+    assert "branch-group（wecom）：1 条消息\n" in chinese.stdout
+    assert "managers（dingtalk）：1 条消息\n" in chinese.stdout
+    assert ("boss（email）经 smtp.example.com:465 [ssl]，登录账号 okr（$TEST_MAIL_PASSWORD）\n"
+            in chinese.stdout)  # fmt: skip
+    assert "\n附件：" in chinese.stdout and "attached" not in chinese.stdout
+    assert "pw" not in chinese.stdout.split() and "s3" not in chinese.stdout.split()
 
 
 def test_a_chat_message_links_the_report_where_the_intranet_serves_it(

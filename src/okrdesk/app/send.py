@@ -167,8 +167,8 @@ def deliver_all(
     return outcomes
 
 
-def dry_run(targets: tuple[Channel, ...], message: Message) -> list[str]:
+def dry_run(targets: tuple[Channel, ...], message: Message, lang: str) -> list[str]:
     lines: list[str] = []
     for channel in targets:
-        lines += [*channels.dry_run(channel, message, SystemClock()), ""]
+        lines += [*channels.dry_run(channel, message, SystemClock(), lang), ""]
     return lines

@@ -68,7 +68,7 @@ def send(
     else:
         message = prepare(session, unit, day_of(as_of), week, lang, write=not dry_run)
     if dry_run:
-        for line in show(targets, message):
+        for line in show(targets, message, lang):
             say(line)
         return
     outcomes = deliver_all(targets, message)

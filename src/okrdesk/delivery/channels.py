@@ -40,22 +40,44 @@ def deliver(channel: Channel, message: Message, environ: Mapping[str, str], cloc
     return bot.deliver(message, url, secret, clock)
 
 
-def dry_run(channel: Channel, message: Message, clock: Clock) -> list[str]:
-    """What ``deliver`` would send, secrets masked: the URL by its variable's name."""
+_DRY_RUN = {
+    "en": {
+        "email": "{name} (email) via {host}:{port} [{security}]{login}",
+        "login": ", login as {user} (${env})",
+        "attached": "attached: {path}",
+        "chat": "{name} ({kind}): {count}",
+    },
+    "zh": {
+        "email": "{name}（email）经 {host}:{port} [{security}]{login}",
+        "login": "，登录账号 {user}（${env}）",
+        "attached": "附件：{path}",
+        "chat": "{name}（{kind}）：{count}",
+    },
+}
+"""The heading ``send --dry-run`` gives each channel's payload; the payload itself (a
+mail's headers, a webhook's JSON) is shown as it would be sent."""
+
+
+def dry_run(channel: Channel, message: Message, clock: Clock, lang: str) -> list[str]:
+    """What ``deliver`` would send, secrets masked: the URL by its variable's name; its
+    headings in ``lang``."""
+    words = _DRY_RUN[lang]
     if channel.kind == "email":
         shown = mail.email(channel, message, attach=False)
-        login = f", login as {channel.user} (${channel.password_env})" if channel.user else ""
-        head = [f"{channel.name} (email) via {channel.host}:{channel.port} "
-                f"[{channel.security}]{login}"]  # fmt: skip
+        login = (words["login"].format(user=channel.user, env=channel.password_env)
+                 if channel.user else "")  # fmt: skip
+        head = [words["email"].format(name=channel.name, host=channel.host, port=channel.port,
+                                      security=channel.security, login=login)]  # fmt: skip
         body = shown.get_body(("plain",))
         text = body.get_content() if body is not None else ""
-        attached = [f"attached: {message.attachment}"] if message.attachment else []
+        attached = [words["attached"].format(path=message.attachment)] if message.attachment else []
         headers = [f"{k}: {v}" for k, v in shown.items() if k.lower().startswith(("s", "f", "t"))]
         return [*head, *headers, "", text.rstrip(), *attached]
     bot = BOTS[channel.kind]
     secret = MASK if channel.secret_env is not None else None
     requests = bot.requests(message, f"${channel.url_env}", secret, clock.time())
-    lines = [f"{channel.name} ({channel.kind}): {counted(len(requests), 'message')}"]
+    count = counted(len(requests), "message") if lang == "en" else f"{len(requests)} 条消息"
+    lines = [words["chat"].format(name=channel.name, kind=channel.kind, count=count)]
     for request in requests:
         payload = {k: (MASK if k == "sign" else v) for k, v in request.body.items()}
         shown_url = _SECRET_QUERY.sub(lambda m: m.group(1) + MASK, request.url)
