@@ -227,10 +227,16 @@ def test_a_broken_template_is_a_clear_error(
     CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
     result = CliRunner().invoke(
         cli, ["report", "--format", "html", "--templates", str(extra), "--as-of", "2026-03-15",
-              "-w", str(root)],
+              "--lang", "en", "-w", str(root)],
     )  # fmt: skip
     assert result.exit_code == 2
     assert "report.html.j2:1: template error" in result.output
+    chinese = CliRunner().invoke(
+        cli, ["report", "--format", "html", "--templates", str(extra), "--as-of", "2026-03-15",
+              "--lang", "zh", "-w", str(root)],
+    )  # fmt: skip
+    assert chinese.exit_code == 2
+    assert "report.html.j2:1：模板错误：" in chinese.output
 
 
 HOSTILE = "<script>alert(1)</script>"

@@ -249,7 +249,12 @@ def test_a_plugin_format_that_fails_is_one_line_naming_its_own_line(
     broken = CSV_FORMAT.replace("kr.status])", "kr.status, report.nothing_of_the_kind])")
     root = with_plugin(write_workspace, "kr_csv.py", broken)
     run(root, "collect", "--through", "2026-03-15")
-    done = run(root, "report", "--as-of", "2026-03-15", "--format", "krcsv")
+    chinese = run(root, "report", "--as-of", "2026-03-15", "--format", "krcsv", "--lang", "zh")
+    assert chinese.exit_code == 1
+    assert "报告格式 krcsv 出错：AttributeError: 'Report' object has no attribute " in (
+        chinese.output
+    )
+    done = run(root, "report", "--as-of", "2026-03-15", "--format", "krcsv", "--lang", "en")
     assert done.exit_code == 1
     assert (
         "report format krcsv failed: AttributeError: 'Report' object has no attribute "
@@ -305,15 +310,17 @@ def test_what_a_plugin_format_prints_stays_out_of_the_report_and_is_its_error(
     )
     root = with_plugin(write_workspace, "kr_csv.py", talking)
     run(root, "collect", "--through", "2026-03-15")
-    done = CliRunner().invoke(
-        cli, ["report", "--as-of", "2026-03-15", "--format", "krcsv", "-w", str(root)]
-    )
+    args = ["report", "--as-of", "2026-03-15", "--format", "krcsv", "-w", str(root)]
+    done = CliRunner().invoke(cli, [*args, "--lang", "en"])
     assert done.exit_code == 1
     assert "rendering" not in done.stdout
     assert done.stdout.startswith("key_result,actual,target,status")
     assert (
         "report format krcsv printed to standard output, which a plugin must not do: rendering"
     ) in done.stderr
+    chinese = CliRunner().invoke(cli, [*args, "--lang", "zh"])
+    assert chinese.exit_code == 1
+    assert "报告格式 krcsv 向标准输出写了内容，插件不得如此：rendering" in chinese.stderr
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -39,12 +39,15 @@ def test_a_workspace_template_cannot_run_code(
     (root / "templates" / name).write_text(f"Hello\n{ESCAPE}", encoding="utf-8")
     assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
     fmt = "md" if name.endswith("md.j2") else "html"
-    done = run("report", "--format", fmt, "--as-of", "2026-03-15", "-w", str(root), cwd=tmp_path)
+    args = ["report", "--format", fmt, "--as-of", "2026-03-15", "-w", str(root)]
+    done = run(*args, "--lang", "en", cwd=tmp_path)
     assert not (tmp_path / "PWNED").exists()
     assert done.returncode == 2, done.stdout + done.stderr
     assert f"{name}:2: template error" in done.stderr
     assert "Traceback" not in done.stderr
     assert done.stdout == ""
+    chinese = run(*args, "--lang", "zh", cwd=tmp_path)
+    assert chinese.returncode == 2 and f"{name}:2：模板错误：" in chinese.stderr
 
 
 RUNAWAY = {
@@ -62,12 +65,18 @@ def test_a_workspace_template_that_runs_away_is_stopped(
     (root / "templates" / "report.md.j2").write_text(RUNAWAY[runaway], encoding="utf-8")
     assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
     limit = {"OKRDESK_PLUGIN_TIMEOUT": "2" if runaway == "time" else "120"}
-    done = run("report", "--format", "md", "--as-of", "2026-03-15", "-w", str(root), env=limit)
+    args = ["report", "--format", "md", "--as-of", "2026-03-15", "-w", str(root)]
+    done = run(*args, "--lang", "en", env=limit)
     assert done.returncode == 2, done.stdout + done.stderr
     said = {"time": "the template did not finish within 2 s ($OKRDESK_PLUGIN_TIMEOUT)",
             "size": "the template wrote more than 268,435,456 characters"}  # fmt: skip
     assert f"report.md.j2: {said[runaway]}; does a loop run away?" in done.stderr
     assert done.stdout == "" and "Traceback" not in done.stderr
+    if runaway == "time":  # the other takes a minute to write its 256 MB
+        chinese = run(*args, "--lang", "zh", env=limit)
+        assert chinese.returncode == 2
+        assert ("report.md.j2：模板在 2 秒内未完成（$OKRDESK_PLUGIN_TIMEOUT）；是否有循环失控？"
+                in chinese.stderr)  # fmt: skip
 
 
 # ------------------------------------------------- the workspace's own code
@@ -610,9 +619,14 @@ def test_a_templates_folder_that_leads_outside_is_not_read(
     (repository / "report.md.j2").write_text('{% include ".git/config" %}\n', encoding="utf-8")
     (root / "templates").symlink_to("..", target_is_directory=True)
     assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
-    done = run("report", "--format", "md", "--as-of", "2026-03-15", "-w", str(root))
+    args = ["report", "--format", "md", "--as-of", "2026-03-15", "-w", str(root)]
+    done = run(*args, "--lang", "en")
     assert done.returncode == 2 and "leads outside the workspace" in done.stderr
     assert "ghp_TOKEN" not in done.stdout + done.stderr
+    chinese = run(*args, "--lang", "zh")
+    assert chinese.returncode == 2 and "templates：指向工作区之外；其中的模板不会读取" in (
+        chinese.stderr
+    )
 
 
 def test_bytecode_planted_beside_a_trusted_plugin_asks_again(

@@ -10,7 +10,7 @@ from typing import IO, Any
 
 import attrs
 
-from okrdesk.errors import OkrdeskError, printable
+from okrdesk.errors import OkrdeskError, Said, printable
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
 from okrdesk.report.document import Report
 
@@ -26,18 +26,21 @@ def render(report: Report, fmt: ReportFormat, out: IO[Any], context: RenderConte
     from okrdesk.plugins.manager import quiet
 
     printed: list[str] = []
+    printed_zh: dict[str, str] = {}
     try:
-        with quiet(printed):  # ``out`` is the standard output it held before
+        with quiet(printed, printed_zh):  # ``out`` is the standard output it held before
             fmt.render(shown, out, context)
     except OkrdeskError:
         raise
     except Exception as error:
         from okrdesk.plugins.failures import describe_error
 
-        said = describe_error(error, fmt.render)
-        raise OkrdeskError(f"report format {fmt.name} failed: {said}") from None
+        said = Said(describe_error(error, fmt.render), describe_error(error, fmt.render, lang="zh"))
+        raise OkrdeskError(Said(f"report format {fmt.name} failed: {said.en}",
+                                f"报告格式 {fmt.name} 出错：{said.zh}")) from None  # fmt: skip
     if printed:
-        raise OkrdeskError(f"report format {fmt.name} {printed[0]}")
+        raise OkrdeskError(Said(f"report format {fmt.name} {printed[0]}",
+                                f"报告格式 {fmt.name} {printed_zh[printed[0]]}"))  # fmt: skip
 
 
 _PLAIN = (int, float, type(None), dt.date)

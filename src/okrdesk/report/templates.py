@@ -18,7 +18,7 @@ import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, Said
 from okrdesk.messages import label, status
 from okrdesk.plugins.hookspecs import RenderContext
 from okrdesk.plugins.time_limit import TIMEOUT_ENV, OutOfTime, plugin_timeout, time_limit
@@ -126,12 +126,14 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
 def template_folders(workspace: Path, extra: Path | None) -> list[Path]:
     folders = [extra] if extra is not None else []
     if extra is not None and not extra.is_dir():
-        raise BadInput(f"--templates {extra}: no such folder")
+        raise BadInput(Said(f"--templates {extra}: no such folder",
+                            f"--templates {extra}：没有这个文件夹"))  # fmt: skip
     own = workspace / "templates"
     if own.exists() and not own.resolve().is_relative_to(workspace.resolve()):
         # templates -> .. in a repository whose subfolder is the workspace would let a
         # template include the repository's .git/config, a token and all.
-        raise BadInput(f"{own}: leads outside the workspace; its templates are not read")
+        raise BadInput(Said(f"{own}: leads outside the workspace; its templates are not read",
+                            f"{own}：指向工作区之外；其中的模板不会读取"))  # fmt: skip
     return [*folders, own, shipped("templates")]
 
 
@@ -154,15 +156,23 @@ def render_template(name: str, report: Report, out: TextIO, context: RenderConte
                                            end=context.plan_end):  # fmt: skip
                 written += len(piece)
                 if written > MOST_WRITTEN:
-                    raise BadInput(f"{where}: the template wrote more than {MOST_WRITTEN:,} "
-                                   "characters; does a loop run away?")  # fmt: skip
+                    raise BadInput(Said(
+                        f"{where}: the template wrote more than {MOST_WRITTEN:,} characters; "
+                        "does a loop run away?",
+                        f"{where}：模板写出的内容超过 {MOST_WRITTEN:,} 个字符；是否有循环失控？",
+                    ))  # fmt: skip
                 pieces.append(piece)
     except jinja2.TemplateError as error:
         at, line = _template_position(error, name)
-        raise BadInput(f"{at}{f':{line}' if line else ''}: template error: {error}") from None
+        at = f"{at}:{line}" if line else at
+        raise BadInput(Said(f"{at}: template error: {error}",
+                            f"{at}：模板错误：{error}")) from None  # fmt: skip
     except OutOfTime:
-        raise BadInput(f"{where}: the template did not finish within {seconds:g} s "
-                       f"(${TIMEOUT_ENV}); does a loop run away?") from None  # fmt: skip
+        raise BadInput(Said(
+            f"{where}: the template did not finish within {seconds:g} s (${TIMEOUT_ENV}); "
+            "does a loop run away?",
+            f"{where}：模板在 {seconds:g} 秒内未完成（${TIMEOUT_ENV}）；是否有循环失控？",
+        )) from None  # fmt: skip
     out.write("".join(pieces))
 
 
