@@ -42,22 +42,28 @@ def collected(write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch) 
 
 
 @pytest.mark.parametrize(
-    ("out", "said"),
+    ("out", "said", "said_zh"),
     [
-        ("okrdesk.db", "that is the workspace's database"),
-        ("targets/../okrdesk.db", "that is the workspace's database"),
-        ("okrdesk.db-wal", "that is a file of the workspace's database"),
-        ("targets/plan.toml", "that is a target file"),
-        ("targets/new-report.toml", "that is a target file"),
-        ("okrdesk.toml", "that is the workspace's settings (okrdesk.toml)"),
-        ("link-to-db", "that is the workspace's database"),
-        ("link-to-plan", "that is a target file"),
-        ("plugins/test_metrics.py", "that is a plugin of the workspace"),
+        ("okrdesk.db", "that is the workspace's database", "这是工作区的数据库"),
+        ("targets/../okrdesk.db", "that is the workspace's database", "这是工作区的数据库"),
+        ("okrdesk.db-wal", "that is a file of the workspace's database", "这是工作区数据库的文件"),
+        ("targets/plan.toml", "that is a target file", "这是目标文件"),
+        ("targets/new-report.toml", "that is a target file", "这是目标文件"),
+        ("okrdesk.toml", "that is the workspace's settings (okrdesk.toml)",
+         "这是工作区的设置（okrdesk.toml）"),
+        ("link-to-db", "that is the workspace's database", "这是工作区的数据库"),
+        ("link-to-plan", "that is a target file", "这是目标文件"),
+        ("plugins/test_metrics.py", "that is a plugin of the workspace", "这是工作区的插件"),
     ],
-)
+)  # fmt: skip
 @pytest.mark.parametrize("command", [["export"], ["export", "--format", "csv"], ["report"]])
 def test_out_refuses_the_workspace_s_own_files(
-    collected: Path, monkeypatch: pytest.MonkeyPatch, out: str, said: str, command: list[str]
+    collected: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    out: str,
+    said: str,
+    said_zh: str,
+    command: list[str],
 ) -> None:
     root = collected
     (root / "link-to-db").symlink_to(root / "okrdesk.db")
@@ -65,9 +71,12 @@ def test_out_refuses_the_workspace_s_own_files(
     monkeypatch.chdir(root)
     before = fingerprint(root)
     args = [*command, "--as-of", "2026-01-20"] if command == ["report"] else command
-    result = run(root, *args, "--out", out)
+    result = run(root, *args, "--out", out, "--lang", "en")
     assert result.exit_code == 2, result.output
     assert f"--out {out}: {said}; choose another file. Nothing was written." in result.output
+    chinese = run(root, *args, "--out", out, "--lang", "zh")
+    assert chinese.exit_code == 2, chinese.output
+    assert f"--out {out}：{said_zh}；请另选一个文件。未写入任何内容。" in chinese.output
     assert fingerprint(root) == before
     assert run(root, "validate").exit_code == 0
 

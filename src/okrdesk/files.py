@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
-from okrdesk.errors import OkrdeskError
+from okrdesk.errors import OkrdeskError, Said
 
 # The disk, not the program: these become a message about the file.
 _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
@@ -23,7 +23,8 @@ _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}
 
 def _failed(path: Path, error: OSError) -> OkrdeskError:
     reason = error.strerror or str(error)
-    return OkrdeskError(f"{path}: could not write the file ({reason}); it was left as it was")
+    return OkrdeskError(Said(f"{path}: could not write the file ({reason}); it was left as it was",
+                             f"{path}：无法写入该文件（{reason}）；文件保持原样"))  # fmt: skip
 
 
 @contextlib.contextmanager

@@ -141,7 +141,8 @@ def said_once(problems: Iterable[PluginError], lang: str = "en") -> list[str]:
 def clamp_through(plan: Plan, through: dt.date | None) -> dt.date:
     day = through or dt.date.today()
     if day < plan.start:
-        raise BadInput(f"{day} is before the plan starts ({plan.start}); nothing to collect")
+        raise BadInput(Said(f"{day} is before the plan starts ({plan.start}); nothing to collect",
+                            f"{day} 早于计划开始日（{plan.start}）；没有可采集的数据"))  # fmt: skip
     return min(day, plan.end)
 
 

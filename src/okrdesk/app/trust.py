@@ -67,10 +67,13 @@ def _read(path: Path) -> dict[str, str]:
     except FileNotFoundError:
         return {}
     except (OSError, ValueError) as error:
-        raise BadInput(f"{path}: cannot read the list of trusted workspaces ({error})") from None
+        said = Said(f"{path}: cannot read the list of trusted workspaces ({error})",
+                    f"{path}：无法读取受信任工作区的列表（{error}）")  # fmt: skip
+        raise BadInput(said) from None
     entries = raw.get("workspaces") if isinstance(raw, dict) else None
     if not isinstance(entries, dict):
-        raise BadInput(f'{path}: expected a JSON object with a "workspaces" table')
+        raise BadInput(Said(f'{path}: expected a JSON object with a "workspaces" table',
+                            f'{path}：应为含 "workspaces" 表的 JSON 对象'))  # fmt: skip
     return {str(k): str(v) for k, v in entries.items()}
 
 

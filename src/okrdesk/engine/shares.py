@@ -26,7 +26,7 @@ import attrs
 
 from okrdesk.engine.pace import due_fraction
 from okrdesk.engine.tree_targets import ADDITIVE
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, Said
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Period
 from okrdesk.units import Dimension
@@ -55,7 +55,8 @@ def shares(target: Decimal, weights: Mapping[str, float], step: Decimal) -> dict
     """``target`` cut in proportion to ``weights`` into multiples of ``step``, summing exactly."""
     total_weight = sum(weights.values())
     if total_weight <= 0:
-        raise BadInput("the weights add up to 0; nothing to split by")
+        raise BadInput(Said("the weights add up to 0; nothing to split by",
+                            "权重合计为 0；无从分解"))  # fmt: skip
     exact = {m: target * Decimal(str(w)) / Decimal(str(total_weight)) for m, w in weights.items()}
     floored = {m: (v / step).to_integral_value(ROUND_FLOOR) * step for m, v in exact.items()}
     left = int(((target - sum(floored.values())) / step).to_integral_value())
@@ -84,7 +85,8 @@ def split_target(
     periods: Sequence[Period] = (),
 ) -> Split:
     if not splittable(kr, kind):
-        raise BadInput(f"{kr.id} has no target of its own to split; give it one first")
+        raise BadInput(Said(f"{kr.id} has no target of its own to split; give it one first",
+                            f"{kr.id} 没有自己的目标值可分解；请先给它目标值"))  # fmt: skip
     target = kr.unit.from_base(kr.effective_target).normalize()
     if kind is MetricKind.RATIO or kr.unit.dimension in (Dimension.FRACTION, Dimension.SCORE):
         members = {m: target for m in weights}

@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from okrdesk.errors import BadInput, ValidationFailed, printable
+from okrdesk.errors import BadInput, Said, ValidationFailed, printable
 from okrdesk.records import shared_methods
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.reader import Findings, Table, Where
@@ -258,7 +258,7 @@ def locate(option: str | os.PathLike[str] | None) -> Path:
     chosen = option or os.environ.get(ENV_VAR) or "."
     root = Path(chosen).expanduser()
     if not root.is_dir():
-        raise BadInput(f"workspace {root}: no such folder")
+        raise BadInput(Said(f"workspace {root}: no such folder", f"工作区 {root}：没有这个文件夹"))
     return root
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, Said
 from okrdesk.targets.settings import SETTINGS_FILE, Workspace
 
 _DATABASE_COMPANIONS = ("-wal", "-shm", "-journal")
@@ -30,23 +30,24 @@ def _same_file(one: Path, other: Path) -> bool:
         return False
 
 
-def _what_it_is(out: Path, workspace: Workspace) -> str | None:
+def _what_it_is(out: Path, workspace: Workspace) -> Said | None:
     database = workspace.database
     if _same_file(out, database):
-        return "the workspace's database"
+        return Said("the workspace's database", "工作区的数据库")
     for suffix in _DATABASE_COMPANIONS:
         if _same_file(out, database.with_name(database.name + suffix)):
-            return "a file of the workspace's database"
+            return Said("a file of the workspace's database", "工作区数据库的文件")
     if _same_file(out, workspace.root / SETTINGS_FILE):
-        return f"the workspace's settings ({SETTINGS_FILE})"
+        return Said(f"the workspace's settings ({SETTINGS_FILE})",
+                    f"工作区的设置（{SETTINGS_FILE}）")  # fmt: skip
     real = _real(out)
     # A new targets/*.toml is a target file too: the plan would read it.
     if (real.parent == _real(workspace.targets) and real.suffix == ".toml") or any(
         _same_file(out, p) for p in workspace.targets.glob("*.toml")
     ):
-        return "a target file"
+        return Said("a target file", "目标文件")
     if real.parent == _real(workspace.plugins) and real.suffix == ".py":
-        return "a plugin of the workspace"
+        return Said("a plugin of the workspace", "工作区的插件")
     return None
 
 
@@ -54,4 +55,7 @@ def check_out_path(out: Path, workspace: Workspace) -> None:
     """Refuse an ``--out`` that is one of the workspace's own files."""
     found = _what_it_is(out, workspace)
     if found is not None:
-        raise BadInput(f"--out {out}: that is {found}; choose another file. Nothing was written.")
+        raise BadInput(Said(
+            f"--out {out}: that is {found.en}; choose another file. Nothing was written.",
+            f"--out {out}：这是{found.zh}；请另选一个文件。未写入任何内容。",
+        ))  # fmt: skip
