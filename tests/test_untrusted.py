@@ -471,12 +471,14 @@ def test_send_writes_its_report_into_the_workspace_never_through_a_link(
     assert victim.read_text(encoding="utf-8") == "a file of yours"
     assert not planted.is_symlink() and "<html" in planted.read_text(encoding="utf-8")
     # A unit id that would name a file elsewhere is refused.
-    with pytest.raises(BadInput, match="its id cannot name the report's file"):
+    with pytest.raises(BadInput, match="its id cannot name the report's file") as refused:
         report_file(session, "x/../../../../yours", day)
+    assert "其编号不能用作报告的文件名" in refused.value.said_in("zh")
     # A reports folder that leads outside the workspace is refused.
     (root / "okrdesk.toml").write_text('[send]\nreports = "../elsewhere"\n', encoding="utf-8")
-    with pytest.raises(BadInput, match="outside the workspace"):
+    with pytest.raises(BadInput, match="outside the workspace") as refused:
         report_file(open_session(root), "branch", day)
+    assert "在工作区之外；完整报告只写入工作区内的文件夹" in refused.value.said_in("zh")
 
 
 @pytest.mark.parametrize("linked", ["included", "the template itself"])

@@ -106,18 +106,22 @@ def report_file(session: Session, unit: str, as_of: dt.date) -> Path:
     root = session.workspace.root
     folder = root / session.workspace.send.reports
     if not folder.resolve().is_relative_to(root.resolve()):
-        raise BadInput(
-            f"{root / 'okrdesk.toml'}: [send] reports: {printable(str(folder))} is outside "
-            "the workspace; the full report is written only into a folder of the workspace"
-        )
+        settings, shown = root / "okrdesk.toml", printable(str(folder))
+        raise BadInput(Said(
+            f"{settings}: [send] reports: {shown} is outside the workspace; the full report "
+            "is written only into a folder of the workspace",
+            f"{settings}：[send] reports：{shown} 在工作区之外；完整报告只写入工作区内的文件夹",
+        ))  # fmt: skip
     path = folder.absolute() / f"report-{unit}-{as_of.isoformat()}.html"
     if path.parent != folder.absolute() or path.name.startswith("."):
         # A unit id with a slash or dots in it (x/../../../home/you/index) would name
         # a file elsewhere.
-        raise BadInput(
+        raise BadInput(Said(
             f"unit {printable(unit)!r}: its id cannot name the report's file; give the unit "
-            "an id of letters, digits, '-', '_' and '.'"
-        )
+            "an id of letters, digits, '-', '_' and '.'",
+            f"单位 {printable(unit)!r}：其编号不能用作报告的文件名；请给该单位一个由字母、数字、"
+            "“-”“_”和“.”组成的编号",
+        ))  # fmt: skip
     return path
 
 
