@@ -119,9 +119,15 @@ def test_init_makes_a_workspace_that_validates_clean(tmp_path: Path) -> None:
 def test_init_never_overwrites(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
     before = (root / "targets" / "okrs.toml").read_bytes()
-    result = run("init", str(root))
+    result = run("init", str(root), "--lang", "en")
     assert result.exit_code == 2
     assert "already a workspace" in result.output and "nothing was changed" in result.output
+    chinese = run("init", str(root), "--lang", "zh")
+    assert chinese.exit_code == 2
+    assert f"{root} 已经是工作区（已有 {root / 'targets'}）；未改动任何内容" in chinese.output
+    # Without --lang, in the locale's language, as the plan it would write.
+    assert "已经是工作区" in run("init", str(root), env={"LC_ALL": "zh_CN.UTF-8"}).output
+    assert "already a workspace" in run("init", str(root), env={"LC_ALL": "en_US.UTF-8"}).output
     assert (root / "targets" / "okrs.toml").read_bytes() == before
     assert not (root / "targets" / "plan.toml").read_text().startswith("# An okrdesk plan")
 

@@ -5,18 +5,32 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, Said
 from okrdesk.files import copy_file_atomically
 from okrdesk.targets.settings import SETTINGS_FILE
 
 _SKELETON = Path(__file__).resolve().parents[1] / "skeleton"
 
 
-def _refuse_existing(root: Path) -> None:
+_REFUSED = {
+    "en": {
+        "exists": "{root} is already a workspace ({shown} exists); nothing was changed",
+        "not_folder": "{root} is not a folder",
+    },
+    "zh": {
+        "exists": "{root} 已经是工作区（已有 {shown}）；未改动任何内容",
+        "not_folder": "{root} 不是文件夹",
+    },
+}
+"""What ``okrdesk init`` refuses, in the language of the plan it would write (the
+locale's without --lang, as the plan's is)."""
+
+
+def _refuse_existing(root: Path, lang: str) -> None:
     existing = [p for p in (root / SETTINGS_FILE, root / "targets") if p.exists()]
     if existing:
-        shown = ", ".join(str(p) for p in existing)
-        raise BadInput(f"{root} is already a workspace ({shown} exists); nothing was changed")
+        shown = ("、" if lang == "zh" else ", ").join(str(p) for p in existing)
+        raise BadInput(_REFUSED[lang]["exists"].format(root=root, shown=shown))
 
 
 LANGUAGES = ("zh", "en")
@@ -35,10 +49,10 @@ def create_workspace(root: Path, lang: str = "en") -> list[str]:
     """Write the commented example workspace in ``lang`` into ``root``; return what was
     written."""
     if lang not in LANGUAGES:
-        raise BadInput(f"--lang {lang}: write zh or en")
+        raise BadInput(Said(f"--lang {lang}: write zh or en", f"--lang {lang}：请写 zh 或 en"))
     if root.exists() and not root.is_dir():
-        raise BadInput(f"{root} is not a folder")
-    _refuse_existing(root)
+        raise BadInput(_REFUSED[lang]["not_folder"].format(root=root))
+    _refuse_existing(root, lang)
     written = []
     skeleton = _SKELETON / lang
     for source in sorted(skeleton.rglob("*")):
