@@ -24,12 +24,15 @@ def okrdesk(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_demo_builds_a_workspace_that_validates_and_has_numbers(tmp_path: Path) -> None:
     root = tmp_path / "demo"
-    done = okrdesk("demo", str(root), "--as-of", "2026-06-30")
+    done = okrdesk("demo", str(root), "--as-of", "2026-06-30", "--lang", "en")
     assert done.returncode == 0, done.stderr
     assert "plugin brokerage generated demo data" in done.stdout
     # 30 June 2026 is in ISO week 27.
     assert "Collected " in done.stdout and "over 27 periods" in done.stdout
+    assert f"The weekly report (`okrdesk report -w {root}`):" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+    # An English demo is an English workspace: its report needs no --lang.
+    assert "As of 2026-06-30" in okrdesk("report", "-w", str(root), "--as-of", "2026-06-30").stdout
     validated = okrdesk("validate", "-w", str(root))
     assert validated.returncode == 0, validated.stdout
     with Store.open(root / "okrdesk.db") as store:
@@ -37,6 +40,11 @@ def test_demo_builds_a_workspace_that_validates_and_has_numbers(tmp_path: Path) 
         assert [r.status for r in store.runs()] == ["ok"]
     again = okrdesk("demo", str(root), "--as-of", "2026-06-30")
     assert again.returncode == 0, again.stderr
+    # Chinese by default, as every command: what it built, and the report.
+    assert "插件 brokerage 已生成演示数据" in again.stdout
+    assert "个周期），存入 okrdesk.db。" in again.stdout and "已记录 " in again.stdout
+    assert f"周报（`okrdesk report -w {root}`）：" in again.stdout
+    assert "Collected" not in again.stdout and "As of" not in again.stdout
 
 
 def test_demo_check_ins_of_a_count_to_date_never_fall(tmp_path: Path) -> None:
@@ -73,9 +81,12 @@ def test_demo_check_ins_of_a_count_to_date_never_fall(tmp_path: Path) -> None:
 
 def test_demo_never_touches_a_folder_that_is_not_a_demo(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
-    done = okrdesk("demo", str(tmp_path))
+    done = okrdesk("demo", str(tmp_path), "--lang", "en")
     assert done.returncode == 2
     assert "not an okrdesk demo" in done.stderr
+    chinese = okrdesk("demo", str(tmp_path), "--lang", "zh")
+    assert chinese.returncode == 2
+    assert f"{tmp_path} 中已有不属于 okrdesk 演示的文件；请另选一个文件夹" in chinese.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
 
 
@@ -108,7 +119,7 @@ def test_a_day_before_the_plan_is_refused_before_anything_is_built(tmp_path: Pat
     # The plan's first day is a demo as of that day, its report as of it too.
     first = okrdesk("demo", str(tmp_path / "first"), "--as-of", "2026-01-01")
     assert first.returncode == 0, first.stderr
-    assert "As of 2026-01-01." in first.stdout and "截至 2026-01-01" in first.stdout
+    assert "截至 2026-01-01。" in first.stdout and "截至 2026-01-01（2026-W01）" in first.stdout
 
 
 def test_a_demo_rebuilt_after_you_changed_it_is_kept_not_deleted(tmp_path: Path) -> None:
@@ -126,7 +137,7 @@ def test_a_demo_rebuilt_after_you_changed_it_is_kept_not_deleted(tmp_path: Path)
     assert again.returncode == 0, again.stderr
     [kept] = [p for p in tmp_path.iterdir() if p.name != "demo"]
     assert kept.name.startswith("demo.kept-")
-    assert f"it was kept as {kept}" in again.stdout
+    assert f"该处的演示工作区在生成后被您改动过：已保留为 {kept}。" in again.stdout
     with Store.open(kept / "okrdesk.db") as store:
         assert any(c.value == 210_000_000 and c.day == dt.date(2026, 6, 29)
                    for c in store.checkins("C1.KR2"))  # fmt: skip

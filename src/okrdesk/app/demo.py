@@ -168,19 +168,50 @@ DEMO_MARKER = ".okrdesk-demo"
 _MARKED = "This folder was made by `okrdesk demo` and is rebuilt by it.\n"
 
 
-def _prepare_demo_folder(root: Path) -> Path | None:
+_SAID = {
+    "en": {
+        "not_folder": "{root} is not a folder",
+        "not_demo": "{root} already holds files that are not an okrdesk demo; name another "
+                    "folder, nothing was changed",
+        "built": "Demo workspace: {root}",
+        "as_of": "As of {day}.",
+        "kept": "The demo there had changes of yours since it was built: it was kept as "
+                "{kept}.",
+        "no_data": "plugin {name} could not make demo data: {said}",
+        "data": "plugin {name} generated demo data ({settings}).",
+        "loaded": "{plugins} loaded, {metrics} available.",
+        "collected": "Collected {stored} of {metrics} over {periods} into {database}.",
+        "error": "error: {error}",
+        "history": "Recorded {checkins} demo check-ins and {entries} spend entries.",
+    },
+    "zh": {
+        "not_folder": "{root} 不是文件夹",
+        "not_demo": "{root} 中已有不属于 okrdesk 演示的文件；请另选一个文件夹，未改动任何内容",
+        "built": "演示工作区：{root}",
+        "as_of": "截至 {day}。",
+        "kept": "该处的演示工作区在生成后被您改动过：已保留为 {kept}。",
+        "no_data": "插件 {name} 未能生成演示数据：{said}",
+        "data": "插件 {name} 已生成演示数据（{settings}）。",
+        "loaded": "已加载 {plugins} 个插件，可用指标 {metrics} 个。",
+        "collected": "已采集 {stored} 条观测值（{metrics} 个指标，{periods} 个周期），"
+                     "存入 {database}。",
+        "error": "错误：{error}",
+        "history": "已记录 {checkins} 条演示打卡和 {entries} 笔支出。",
+    },
+}  # fmt: skip
+"""What ``okrdesk demo`` says as it builds, in ``--lang``."""
+
+
+def _prepare_demo_folder(root: Path, lang: str) -> Path | None:
     """An empty folder for the demo. A demo folder changed since it was built (a spend
     entry, a check-in, an edited target file) is kept beside it, renamed, not deleted:
     where it went, else None."""
     if root.exists() and not root.is_dir():
-        raise BadInput(f"{root} is not a folder")
+        raise BadInput(_SAID[lang]["not_folder"].format(root=root))
     kept = None
     if root.is_dir() and any(root.iterdir()):
         if not (root / DEMO_MARKER).is_file():
-            raise BadInput(
-                f"{root} already holds files that are not an okrdesk demo; "
-                "name another folder, nothing was changed"
-            )
+            raise BadInput(_SAID[lang]["not_demo"].format(root=root))
         if _changed_since_built(root):
             stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
             kept = root.with_name(f"{root.name}.kept-{stamp}")
@@ -250,17 +281,17 @@ def demo_day(as_of: dt.date | None) -> dt.date:
     return as_of
 
 
-def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
-    """Build the demo workspace in ``root``; return what to tell the user."""
-
-    kept = _prepare_demo_folder(root)
+def build_demo(root: Path, as_of: dt.date | None = None, lang: str = "en") -> list[str]:
+    """Build the demo workspace in ``root``; return what to tell the user, in ``lang``.
+    The workspace reports in ``lang`` too."""
+    said = _SAID[lang]
+    kept = _prepare_demo_folder(root, lang)
     shutil.copytree(shipped("sample_targets"), root / "targets", copy_function=_copy)
     plan = load_plan_or_fail(root)
     through = clamp_to_plan(plan, as_of or dt.date.today())
-    lines = [f"Demo workspace: {root}", f"As of {through.isoformat()}."]
+    lines = [said["built"].format(root=root), said["as_of"].format(day=through.isoformat())]
     if kept is not None:
-        lines.append(f"The demo there had changes of yours since it was built: it was kept "
-                     f"as {kept}.")  # fmt: skip
+        lines.append(said["kept"].format(kept=kept))
 
     host = PluginHost(root / "plugins").load()
     sources: dict[str, Any] = {}
@@ -269,29 +300,33 @@ def build_demo(root: Path, as_of: dt.date | None = None) -> list[str]:
             settings = generate(plan=plan, workspace=root.resolve(), through=through)
         except Exception as error:
             record = host.records[name]
-            said = describe_error(error, record.plugin, record.how)
-            lines.append(f"plugin {name} could not make demo data: {said}")
+            why = describe_error(error, record.plugin, record.how, lang=lang)
+            lines.append(said["no_data"].format(name=name, said=why))
             continue
         if settings:
             sources[name] = dict(settings)
-            lines.append(f"plugin {name} generated demo data ({_describe(settings)}).")
-    _write_settings(root, "okrdesk demo", sources)
+            lines.append(said["data"].format(name=name, settings=_describe(settings)))
+    _write_settings(root, "okrdesk demo", sources, lang)
 
     session = open_session(root)
-    lines.append(plan_summary(session.plan, "en"))
-    metrics = len(session.host.metrics)
-    lines.append(f"{len(session.host.records)} plugins loaded, {metrics} metrics available.")
+    lines.append(plan_summary(session.plan, lang))
+    plugins, metrics = len(session.host.records), len(session.host.metrics)
+    lines.append(said["loaded"].format(
+        plugins=counted(plugins, "plugin") if lang == "en" else plugins,
+        metrics=counted(metrics, "metric") if lang == "en" else metrics,
+    ))  # fmt: skip
     summary = run_collect(session, through)
-    lines.append(
-        f"Collected {counted(summary.stored, 'observation')} of "
-        f"{counted(len(summary.metrics), 'metric')} over "
-        f"{counted(len(summary.periods), 'period')} into "
-        f"{display_path(session.workspace.database, root)}."
-    )
-    lines.extend(f"error: {error}" for error in said_once(summary.errors))
+    stored, measured, periods = summary.stored, len(summary.metrics), len(summary.periods)
+    lines.append(said["collected"].format(
+        stored=counted(stored, "observation") if lang == "en" else f"{stored:,}",
+        metrics=counted(measured, "metric") if lang == "en" else measured,
+        periods=counted(periods, "period") if lang == "en" else periods,
+        database=display_path(session.workspace.database, root),
+    ))  # fmt: skip
+    lines.extend(said["error"].format(error=error) for error in said_once(summary.errors, lang))
     with open_store(session.workspace) as store:
         checkins, entries = write_history(session.plan, store, through, session.host.metrics)
-    lines.append(f"Recorded {checkins} demo check-ins and {entries} spend entries.")
+    lines.append(said["history"].format(checkins=checkins, entries=entries))
     _seal(root)
     return lines
 
@@ -300,12 +335,15 @@ def _describe(settings: Mapping[str, Any]) -> str:
     return ", ".join(f"{k} = {v}" for k, v in settings.items())
 
 
-def _write_settings(root: Path, name: str, sources: Mapping[str, Mapping[str, Any]]) -> None:
+def _write_settings(
+    root: Path, name: str, sources: Mapping[str, Mapping[str, Any]], lang: str
+) -> None:
     import tomlkit
 
     document = tomlkit.document()
     document.add(tomlkit.comment("Written by `okrdesk demo`."))
-    document["workspace"] = {"name": name}
+    # Chinese is every workspace's default: an English demo says it is English.
+    document["workspace"] = {"name": name, "lang": "en"} if lang == "en" else {"name": name}
     if sources:
         table = tomlkit.table(is_super_table=True)
         for plugin, settings in sources.items():

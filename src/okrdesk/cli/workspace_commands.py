@@ -222,7 +222,11 @@ def trust(directory: Path | None, revoke: bool) -> None:
     help="The day the demo pretends it is (default: today, within the plan's year); a "
     "day before the plan starts is refused.",
 )
-def demo(directory: Path, as_of: dt.datetime | None) -> None:
+@click.option(
+    "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+    help="The language of what it says, and of the demo workspace and its report.",
+)  # fmt: skip
+def demo(directory: Path, as_of: dt.datetime | None, lang: str) -> None:
     """Build a demo workspace from the sample targets and show what okrdesk knows.
 
     DIRECTORY (default ./okrdesk-demo) gets the sample 2026 branch plan and
@@ -239,9 +243,12 @@ def demo(directory: Path, as_of: dt.datetime | None) -> None:
 
     started()
     day = demo_day(day_of(as_of))
-    for line in build_demo(directory, day):
+    for line in build_demo(directory, day, lang):
         say(line)
-    say(f"\nThe weekly report (`okrdesk report -w {directory}`):\n")
+    said = "\n周报（`okrdesk report -w {directory}`）：\n" if lang == "zh" else (
+        "\nThe weekly report (`okrdesk report -w {directory}`):\n"
+    )  # fmt: skip
+    say(said.format(directory=directory))
     session = open_session(directory)
-    report = make_report(session, None, day, None, "zh")
+    report = make_report(session, None, day, None, lang)
     write_report(session, report, find_format(session, "text"), None, None)
