@@ -144,3 +144,35 @@ def test_the_installed_command_runs_without_a_traceback(write_workspace: WriteWo
     assert done.returncode == 2
     assert "targets/okrs.toml:1: not UTF-8 text" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(
+    ("raised", "en", "zh"),
+    [
+        (PermissionError(13, "Permission denied", "/srv/okr/okrdesk.db"),
+         "error: permission denied: /srv/okr/okrdesk.db", "错误：没有权限：/srv/okr/okrdesk.db"),
+        (IsADirectoryError(21, "Is a directory", "/srv/okr/out"),
+         "error: Is a directory: /srv/okr/out", "错误：Is a directory：/srv/okr/out"),
+        (KeyboardInterrupt(), "Aborted!", "已中止！"),
+    ],
+)  # fmt: skip
+def test_a_command_stopped_by_the_file_system_or_ctrl_c_says_so_in_its_language(
+    raised: BaseException, en: str, zh: str
+) -> None:
+    """What okrdesk says around any command (a file it may not open, Ctrl-C), for a
+    command that raises it: a throwaway one, registered and removed again."""
+
+    @click.command()
+    @click.option("--lang", type=click.Choice(["zh", "en"]))
+    def stopped(lang: str | None) -> None:
+        raise raised
+
+    cli.add_command(stopped, "stopped-for-test")
+    try:
+        english = CliRunner().invoke(cli, ["stopped-for-test", "--lang", "en"])
+        chinese = CliRunner().invoke(cli, ["stopped-for-test", "--lang", "zh"])
+    finally:
+        del cli.commands["stopped-for-test"]
+    assert english.exit_code == chinese.exit_code == (1 if en.startswith("error") else 130)
+    assert english.output.strip() == en  # after click's blank line, at Ctrl-C
+    assert chinese.output.strip() == zh

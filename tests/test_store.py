@@ -498,7 +498,8 @@ def test_a_collect_stopped_with_a_signal_ends_cleanly(
             os.kill(process.pid, sent)
         _, stderr = process.communicate(timeout=30)
         assert process.returncode == status, stderr
-        assert stderr.strip().splitlines()[-1] == "Aborted!" and "Traceback" not in stderr
+        # click's "Aborted!", in the workspace's language (Chinese).
+        assert stderr.strip().splitlines()[-1] == "已中止！" and "Traceback" not in stderr
         # Its plugin process and the fork server are gone, and nothing of theirs is left.
         all_gone(setting, scratch)
     assert snapshot(backend, root) == before

@@ -113,18 +113,24 @@ class OkrdeskGroup(click.Group):
         try:
             return super().invoke(ctx)
         except OkrdeskError as error:
-            from okrdesk.cli.options import command_line_language
-
-            _say_error(error.said_in(command_line_language(self.command_line)))
+            _say_error(error.said_in(self.language()))
             ctx.exit(error.exit_code)
         except PermissionError as error:
-            _say_error(f"error: permission denied: {error.filename}")
+            _say_error(_SAID[self.language()]["denied"].format(path=error.filename))
             ctx.exit(EXIT_FAILED)
         except OSError as error:
             if error.filename is None:
                 raise
-            _say_error(f"error: {error.strerror}: {error.filename}")
+            said = _SAID[self.language()]["os_error"]
+            _say_error(said.format(reason=error.strerror, path=error.filename))
             ctx.exit(EXIT_FAILED)
+
+    def language(self) -> str:
+        """The language of the command line being run (its --lang, else its workspace's),
+        for what okrdesk says of it outside the command itself."""
+        from okrdesk.cli.options import command_line_language
+
+        return command_line_language(self.command_line)
 
     def main(
         self,
@@ -145,9 +151,19 @@ class OkrdeskGroup(click.Group):
             _say_error(_shown(error, self.command_line))
             sys.exit(error.exit_code)
         except click.Abort as error:
-            click.echo("Aborted!", err=True)
+            click.echo(_SAID[self.language()]["aborted"], err=True)
             sys.exit(_aborted_status(error))
         sys.exit(result if isinstance(result, int) else 0)
+
+
+_SAID = {
+    "en": {"denied": "error: permission denied: {path}", "os_error": "error: {reason}: {path}",
+           "aborted": "Aborted!", "interrupted": "interrupted"},
+    "zh": {"denied": "错误：没有权限：{path}", "os_error": "错误：{reason}：{path}",
+           "aborted": "已中止！", "interrupted": "已中断"},
+}  # fmt: skip
+"""What okrdesk says when a command stops on the file system or at Ctrl-C, outside
+anything the command says itself."""
 
 
 INTERRUPTED = 130
@@ -230,7 +246,7 @@ def main() -> None:
     try:
         cli.main(prog_name="okrdesk")
     except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
+        click.echo(_SAID[cli.language()]["interrupted"], err=True)
         sys.exit(128 + _terminated[0] if _terminated else INTERRUPTED)
     except SystemExit:
         if _terminated:  # click said "Aborted!", as it does for Ctrl-C (130)
