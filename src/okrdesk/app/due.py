@@ -8,7 +8,7 @@ from itertools import groupby
 from okrdesk.app.session import Session, stored
 from okrdesk.engine.cadence import Owed, owed
 from okrdesk.engine.plan_calendar import clamp_to_plan
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, Said
 from okrdesk.messages import ALERTS, label
 from okrdesk.model import Checkin
 from okrdesk.targets.reader import no_such
@@ -22,15 +22,17 @@ class _NoCheckins:
 
 
 def owed_on(
-    session: Session, as_of: dt.date | None, unit: str | None, lang: str = "en"
+    session: Session, as_of: dt.date | None, unit: str | None
 ) -> tuple[dt.date, list[Owed]]:
     """The date read (inside the plan) and every check-in owed on it, inside ``unit``
-    (refused in ``lang`` when there is no such unit or person)."""
+    (refused, in both languages, when there is no such unit or person)."""
     plan = session.plan
     if unit is not None and unit not in plan.units_by_id and unit not in plan.people_by_id:
         known = [*plan.units_by_id, *plan.people_by_id]
-        raise BadInput(f"--unit{label(lang, 'colon')}"
-                       f"{no_such('unit or person', unit, known, lang=lang)}")  # fmt: skip
+        raise BadInput(Said(
+            *(f"--unit{label(said, 'colon')}{no_such('unit or person', unit, known, lang=said)}"
+              for said in ("en", "zh"))
+        ))  # fmt: skip
     day = clamp_to_plan(plan, as_of or dt.date.today())
     store = stored(session.workspace)
     if store is None:
@@ -69,7 +71,7 @@ def due_lines(session: Session, as_of: dt.date | None, unit: str | None, lang: s
     """What is owed, grouped by who owes it, the longest owed first within each, in
     ``lang``."""
     words = _WORDS[lang]
-    day, found = owed_on(session, as_of, unit, lang)
+    day, found = owed_on(session, as_of, unit)
     if not found:
         return [words["none"].format(day=day)]
     people = len({(o.person, o.name) for o in found})

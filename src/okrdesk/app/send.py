@@ -147,7 +147,7 @@ def prepare_due(
     from okrdesk.delivery.reminders import reminders
 
     plan = session.plan
-    day, found = owed_on(session, as_of, unit, lang)
+    day, found = owed_on(session, as_of, unit)
     if not found:
         return day, None
     return day, reminders(found, day, plan.name_of(unit or plan.top), lang)

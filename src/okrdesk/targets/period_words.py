@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from okrdesk.errors import BadInput
+from okrdesk.errors import BadInput, Said
 from okrdesk.model import Plan
 from okrdesk.periods import Period, month_of, parse_period, quarter_of, week_of
 from okrdesk.targets.reader import suggest
@@ -99,12 +99,12 @@ def as_of_period(
     today = as_of or dt.date.today()
     period = period_named(plan, text, today, lang)
     if period.start > today:
-        if lang == "zh":
-            since = f"{'--as-of ' if as_of else '今天 '}{today}"
-            raise BadInput(f"--period {text}：{period.id} 自 {period.start} 开始，晚于 {since}；"
-                           "尚无可显示的内容")  # fmt: skip
-        raise BadInput(
-            f"--period {text}: {period.id} starts on {period.start}, after "
-            f"{'--as-of ' if as_of else 'today, '}{today}; there is nothing to show yet"
-        )
+        since = Said(f"{'--as-of ' if as_of else 'today, '}{today}",
+                     f"{'--as-of ' if as_of else '今天 '}{today}")  # fmt: skip
+        raise BadInput(Said(
+            f"--period {text}: {period.id} starts on {period.start}, after {since.en}; "
+            "there is nothing to show yet",
+            f"--period {text}：{period.id} 自 {period.start} 开始，晚于 {since.zh}；"
+            "尚无可显示的内容",
+        ))  # fmt: skip
     return min(period.end, today)

@@ -1,0 +1,164 @@
+"""Every refusal okrdesk words itself is said in Chinese and in English.
+
+A scan of the source: an ``OkrdeskError`` (or any error built on it) is never given a
+bare string or f-string, which would be one language whatever ``--lang`` says; it gets
+a ``Said`` (both languages), or a message the code chose by ``lang`` from a table that
+holds both. Every such table (``{"en": {...}, "zh": {...}}``) has the same keys in
+each language, so none of its messages is missing in one of them. The refusals
+themselves are run through the command line in the tests of each command.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "src" / "okrdesk"
+SOURCES = sorted(PACKAGE.rglob("*.py"))
+
+ROOT_ERROR = "OkrdeskError"
+
+
+def _name(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return None
+
+
+def error_classes(trees: list[ast.Module]) -> set[str]:
+    """``OkrdeskError`` and every class built on it, by name, across ``trees``."""
+    bases: dict[str, set[str]] = {}
+    for tree in trees:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ClassDef):
+                found = {n for n in map(_name, node.bases) if n is not None}
+                bases.setdefault(node.name, set()).update(found)
+    errors = {ROOT_ERROR}
+    grown = True
+    while grown:
+        more = {name for name, of in bases.items() if of & errors} - errors
+        errors |= more
+        grown = bool(more)
+    return errors
+
+
+def _one_language(node: ast.expr) -> bool:
+    """A message written out in one language: a string, an f-string, or those joined."""
+    if isinstance(node, ast.Constant):
+        return isinstance(node.value, str)
+    if isinstance(node, ast.JoinedStr):
+        return True
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+        return _one_language(node.left) or _one_language(node.right)
+    return (
+        isinstance(node, ast.Call)
+        and _name(node.func) == "format"
+        and (isinstance(node.func, ast.Attribute) and _one_language(node.func.value))
+    )
+
+
+def one_language_refusals(source: str, errors: set[str]) -> list[str]:
+    """``line: error(message)`` for each error in ``source`` given a message in one
+    language only."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, ast.Call)
+            and _name(node.func) in errors
+            and node.args
+            and _one_language(node.args[0])
+        ):
+            found.append(f"{node.lineno}: {ast.unparse(node)[:120]}")
+    return found
+
+
+def _text(table: ast.Dict) -> bool:
+    """Whether a table's values are all text (messages), not numbers or settings."""
+    return all(
+        isinstance(v, ast.JoinedStr) or (isinstance(v, ast.Constant) and isinstance(v.value, str))
+        for v in table.values
+    )
+
+
+ONE_SIDED = {
+    # In English the window's or the week's own words (ValueError's), in Chinese these.
+    ("app/report.py", "no_window"),
+    ("app/report.py", "window"),
+    # The workbook's own plural in English; in Chinese the report's word (messages.label).
+    ("report/formats/xlsx.py", "key_result"),
+}
+"""Messages a table holds in one language on purpose: the other language words them
+elsewhere."""
+
+
+def uneven_tables(source: str, where: str = "") -> list[str]:
+    """``line: what differs`` for each table of messages by language (a dict literal
+    keyed "en" and "zh") whose languages do not hold the same messages, but for those
+    ``ONE_SIDED`` names in the file ``where``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Dict):
+            continue
+        keys = [k.value if isinstance(k, ast.Constant) else None for k in node.keys]
+        if sorted(k for k in keys if isinstance(k, str)) != ["en", "zh"] or len(keys) != 2:
+            continue
+        by_lang = dict(zip(keys, node.values, strict=True))
+        en, zh = by_lang["en"], by_lang["zh"]
+        if isinstance(en, ast.Dict) and isinstance(zh, ast.Dict) and _text(en) and _text(zh):
+            names = [
+                {k.value for k in side.keys if isinstance(k, ast.Constant)} for side in (en, zh)
+            ]
+            only = sorted(k for k in names[0] ^ names[1] if (where, k) not in ONE_SIDED)
+            if only:
+                found.append(f"{node.lineno}: in one language only: {', '.join(only)}")
+        elif (
+            isinstance(en, ast.Tuple) and isinstance(zh, ast.Tuple) and len(en.elts) != len(zh.elts)
+        ):
+            found.append(f"{node.lineno}: {len(en.elts)} in English, {len(zh.elts)} in Chinese")
+    return found
+
+
+@pytest.fixture(scope="module")
+def errors() -> set[str]:
+    return error_classes([ast.parse(p.read_text(encoding="utf-8")) for p in SOURCES])
+
+
+def test_the_errors_are_found_by_what_they_are_built_on(errors: set[str]) -> None:
+    assert {"OkrdeskError", "BadInput", "NoStoreYet", "StoreRefused", "DeliveryFailed"} <= errors
+    assert "ValueError" not in errors
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(PACKAGE).as_posix())
+def test_no_refusal_is_in_one_language_only(path: Path, errors: set[str]) -> None:
+    source = path.read_text(encoding="utf-8")
+    assert one_language_refusals(source, errors) == []
+    assert uneven_tables(source, path.relative_to(PACKAGE).as_posix()) == []
+
+
+def test_the_scan_catches_a_refusal_in_one_language(errors: set[str]) -> None:
+    source = """
+raise BadInput(f"{path}: no such folder")
+raise StoreRefused("damaged")
+raise OkrdeskError("the copy of " + table + " does not add up")
+raise BadInput("{day} is before the plan".format(day=day))
+raise BadInput(Said(f"{path}: no such folder", f"{path}：没有这个文件夹"))
+raise BadInput(_SAID[lang]["no_folder"])
+raise BadInput("没有" if lang == "zh" else "none")
+raise ValueError(f"{path}: not ours to word")
+"""
+    assert [line.split(":")[0] for line in one_language_refusals(source, errors)] == [
+        "2", "3", "4", "5"
+    ]  # fmt: skip
+
+
+def test_the_scan_catches_a_message_table_missing_a_language() -> None:
+    source = """
+_SAID = {"en": {"a": "A", "b": "B"}, "zh": {"a": "甲"}}
+_CREATED = {"en": ("Created", "Edit"), "zh": ("已创建",)}
+_FINE = {"en": {"a": "A"}, "zh": {"a": "甲"}}
+"""
+    assert uneven_tables(source) == ["2: in one language only: b", "3: 2 in English, 1 in Chinese"]
