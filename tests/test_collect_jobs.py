@@ -396,3 +396,18 @@ def test_the_progress_bar_shows_what_runs_and_counts_what_is_done(
         assert "quick" in recorded.shown[2] and "slow" in recorded.shown[2]
         assert done[-1][1] == "slow"
         assert recorded.shown[-2].startswith("collecting from slow (1 metric); 1 failed 2/3")
+
+
+def test_the_progress_bar_speaks_collect_s_language() -> None:
+    bars = {lang: BarProgress(Console(file=io.StringIO()), lang) for lang in ("en", "zh")}
+    for bar in bars.values():
+        bar.start(3)
+        bar.running("slow", 1)
+        bar.running("crm", 4)
+        bar.finished("crm", 4, failed=True)
+    assert bars["en"].text == "collecting from slow (1 metric); 1 failed 1/3"
+    assert bars["zh"].text == "正在采集：slow（1 个指标）；1 个失败 1/3"
+    for bar in bars.values():
+        bar.finished("slow", 1, failed=False)
+    assert bars["en"].text == "collected; 1 failed 2/3"
+    assert bars["zh"].text == "采集完毕；1 个失败 2/3"

@@ -11,12 +11,23 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from okrdesk.errors import printable
 from okrdesk.messages import counted
 
+_SAID = {
+    "en": {"collecting": "collecting", "from": "collecting from {now}", "done": "collected",
+           "failed": "; {n} failed", "plugin": "{plugin} ({metrics})", "sep": ", "},
+    "zh": {"collecting": "采集中", "from": "正在采集：{now}", "done": "采集完毕",
+           "failed": "；{n} 个失败", "plugin": "{plugin}（{metrics} 个指标）", "sep": "、"},
+}  # fmt: skip
+"""What the bar says, in collect's language."""
+
 
 class BarProgress:
     """One step per plugin call, counted when the call is done; the text names the
-    plugins running now (several at once with --jobs). Disappears when collect is done."""
+    plugins running now (several at once with --jobs), in ``lang``. Disappears when
+    collect is done."""
 
-    def __init__(self, console: Console | None = None) -> None:
+    def __init__(self, console: Console | None = None, lang: str = "en") -> None:
+        self._said = _SAID[lang]
+        self._lang = lang
         self._progress = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -25,7 +36,7 @@ class BarProgress:
             console=console or Console(stderr=True),
             transient=True,
         )
-        self._task = self._progress.add_task("collecting", total=None)
+        self._task = self._progress.add_task(self._said["collecting"], total=None)
         self._lock = threading.Lock()
         self._running: dict[str, int] = {}
         self._failed = 0
@@ -59,11 +70,14 @@ class BarProgress:
         return f"{task.description} {int(task.completed)}/{task.total}"
 
     def _show(self) -> None:
-        now = ", ".join(
-            f"{escape(printable(plugin))} ({counted(metrics, 'metric')})"
+        said = self._said
+        now = said["sep"].join(
+            said["plugin"].format(
+                plugin=escape(printable(plugin)),
+                metrics=counted(metrics, "metric") if self._lang == "en" else metrics,
+            )
             for plugin, metrics in self._running.items()
         )
-        failed = f"; {self._failed} failed" if self._failed else ""
-        self._progress.update(
-            self._task, description=(f"collecting from {now}" if now else "collected") + failed
-        )
+        failed = said["failed"].format(n=self._failed) if self._failed else ""
+        shown = said["from"].format(now=now) if now else said["done"]
+        self._progress.update(self._task, description=shown + failed)

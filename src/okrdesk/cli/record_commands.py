@@ -68,7 +68,7 @@ def collect(
     if sys.stderr.isatty():
         from okrdesk.cli.progress_bar import BarProgress
 
-        with BarProgress() as bar:
+        with BarProgress(lang=lang) as bar:
             summary = run_collect(session, day_of(through), metrics, bar, jobs, lang, emptied)
     else:
         summary = run_collect(session, day_of(through), metrics, jobs=jobs, lang=lang,
