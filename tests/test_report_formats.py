@@ -200,8 +200,12 @@ def test_a_plugin_adds_a_report_format(write_workspace: WriteWorkspace) -> None:
     assert rows[1].startswith("O1.KR1,")
     listed = run(root, "plugins")
     assert "报告格式 krcsv" in listed.output
+    # Given no description_zh, its own words in Chinese too; the built-in ones have theirs.
+    assert "one row per key result" in listed.output
+    assert "报告格式 html           带完成进度图的网页" in listed.output
     english = run(root, "plugins", "--lang", "en")
     assert "report format krcsv" in english.output
+    assert "report format html           a web page with burn-up charts" in english.output
 
 
 def test_a_format_saved_with_one_suffix_may_write_it_alone(

@@ -71,7 +71,11 @@ def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list
                 f"{spec.label_zh} / {spec.label_en}"
             )
         for name in r.formats:
-            lines.append(f"    {words['format']}{name:<14} {host.formats[name].description}")
+            fmt = host.formats[name]
+            described = fmt.description_zh if lang == "zh" and fmt.description_zh else (
+                fmt.description
+            )  # fmt: skip
+            lines.append(f"    {words['format']}{name:<14} {described}")
         lines += [
             f"    {words['error']}{Said(error, r.errors_zh.get(error, '')).text(lang)}"
             for error in r.errors

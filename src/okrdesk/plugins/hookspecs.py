@@ -156,6 +156,9 @@ class ReportFormat:
     """True for a format that writes bytes (xlsx): okrdesk hands it a binary stream,
     and writes it only to a file (``--out``) or to a standard output that is not a
     terminal."""
+    description_zh: str = ""
+    """``description`` in Chinese, for ``okrdesk plugins`` in Chinese; empty, the English
+    one is shown there too."""
 
     def __attrs_post_init__(self) -> None:
         # What a plugin could get wrong that would otherwise surface as `--format` or
@@ -164,8 +167,9 @@ class ReportFormat:
         if not isinstance(name, str) or not _FORMAT_NAME.match(name):
             raise ValueError(f"a report format's name must be a short lower-case word, not "
                              f"{name!r}")  # fmt: skip
-        if not isinstance(self.description, str):
-            raise ValueError(f"report format {name}: description must be text")
+        for key in ("description", "description_zh"):
+            if not isinstance(getattr(self, key), str):
+                raise ValueError(f"report format {name}: {key} must be text")
         if not callable(self.render):
             raise ValueError(f"report format {name}: render must be a function "
                              "render(report, out, context)")  # fmt: skip

@@ -46,4 +46,5 @@ def with_policy(html: str) -> str:
 
 @hookimpl
 def okrdesk_report_formats(register: Callable[[ReportFormat], None]) -> None:
-    register(ReportFormat("html", "a web page with burn-up charts", render, (".html", ".htm")))
+    register(ReportFormat("html", "a web page with burn-up charts", render, (".html", ".htm"),
+                          description_zh="带完成进度图的网页"))  # fmt: skip

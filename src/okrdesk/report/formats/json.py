@@ -83,5 +83,6 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
 @hookimpl
 def okrdesk_report_formats(register: Callable[[ReportFormat], None]) -> None:
     register(
-        ReportFormat("json", "okrdesk.report/1 for other programs", render, (".json",), human=False)
-    )
+        ReportFormat("json", "okrdesk.report/1 for other programs", render, (".json",),
+                     human=False, description_zh="okrdesk.report/1，供其他程序读取")
+    )  # fmt: skip

@@ -16,4 +16,5 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
 
 @hookimpl
 def okrdesk_report_formats(register: Callable[[ReportFormat], None]) -> None:
-    register(ReportFormat("md", "Markdown to paste into chat or email", render, (".md",)))
+    register(ReportFormat("md", "Markdown to paste into chat or email", render, (".md",),
+                          description_zh="Markdown，可贴到群聊或邮件里"))  # fmt: skip

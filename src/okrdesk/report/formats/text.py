@@ -16,4 +16,5 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
 
 @hookimpl
 def okrdesk_report_formats(register: Callable[[ReportFormat], None]) -> None:
-    register(ReportFormat("text", "for the terminal, fitted to its width", render, (".txt",)))
+    register(ReportFormat("text", "for the terminal, fitted to its width", render, (".txt",),
+                          description_zh="在终端显示，按其宽度排版"))  # fmt: skip

@@ -451,4 +451,5 @@ def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
 @hookimpl
 def okrdesk_report_formats(register: Callable[[ReportFormat], None]) -> None:
     register(ReportFormat("xlsx", "an Excel workbook, a sheet per section", render, (".xlsx",),
-                          binary=True))  # fmt: skip
+                          binary=True,
+                          description_zh="Excel 工作簿，每部分一个工作表"))  # fmt: skip
