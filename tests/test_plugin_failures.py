@@ -266,8 +266,12 @@ def test_a_collect_that_fails_in_a_library_names_the_plugin_s_line(
     line = source.splitlines().index("    tomlkit.parse('= nothing')") + 1
     done = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
     assert done.exit_code == 1
-    assert f"(at plugins/test_metrics.py:{line})" in done.output, done.output
+    assert f"（位于 plugins/test_metrics.py:{line}）" in done.output, done.output
     assert "tomlkit/" not in done.output
+    english = CliRunner().invoke(
+        cli, ["collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root)]
+    )
+    assert f"(at plugins/test_metrics.py:{line})" in english.output, english.output
 
 
 def test_a_syntax_error_named_at_no_place_keeps_the_place_in_its_words() -> None:

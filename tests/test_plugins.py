@@ -662,7 +662,7 @@ def test_an_installed_package_is_found_through_its_entry_point(
     # In the workspace's language, Chinese here: okrdesk's words, the package's error as
     # Python gave it.
     assert "错误：插件 salons：okrdesk_collect 出错：FileNotFoundError: " in said
-    assert f"(at okrdesk_salons/__init__.py:{opened})" in said, said
+    assert f"（位于 okrdesk_salons/__init__.py:{opened}）" in said, said
     # collect runs the installed package in a process of its own, found by its entry point
     (root / "data").mkdir()
     (root / "data" / "salons.csv").write_text(

@@ -369,8 +369,8 @@ def test_a_failing_plugin_keeps_its_earlier_numbers(backend: Backend) -> None:
     kept = ("plugin test_metrics: okrdesk_collect failed: ZeroDivisionError: division by zero "
             "(at plugins/test_metrics.py:28)")  # fmt: skip
     assert last.errors == [kept]
-    assert last.lines_zh == {kept: "okrdesk_collect 出错：ZeroDivisionError: division by zero "
-                                   "(at plugins/test_metrics.py:28)"}  # fmt: skip
+    assert last.lines_zh == {kept: "okrdesk_collect 出错：ZeroDivisionError: division by zero"
+                                   "（位于 plugins/test_metrics.py:28）"}  # fmt: skip
     # `check` (and the report) in either language tells it in its own words, whichever
     # language the collect ran in.
     english = run(root, "check", "--lang", "en").output

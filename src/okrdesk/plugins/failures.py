@@ -38,15 +38,15 @@ def describe_error(
     *,
     lang: str = "en",
 ) -> str:
-    """``Type: words (at file:line)``, the words in ``lang`` where the error carries them
-    in both languages (``said``, an ``errors.Said``: okrdesk's SQL source's errors do).
-    The place is the innermost line of the plugin's
-    own code the error passed through: its package is the one ``plugin`` (a module, or
-    an object or function made by one) belongs to, and the one ``how`` loads (the
-    plugin record's ``how``: ``("entry", "pkg.mod:obj")``, ``("module", "pkg.mod")`` or
-    ``("file", path)``), either known before the other once an import failed. Failing
-    that, the innermost line that is neither okrdesk's, pluggy's nor Python's. Never
-    raises: it runs where a plugin's error is being told."""
+    """``Type: words (at file:line)`` (in Chinese ``（位于 file:line）``), the words in
+    ``lang`` where the error carries them in both languages (``said``, an
+    ``errors.Said``: okrdesk's SQL source's errors do). The place is the innermost line
+    of the plugin's own code the error passed through: its package is the one
+    ``plugin`` (a module, or an object or function made by one) belongs to, and the one
+    ``how`` loads (the plugin record's ``how``: ``("entry", "pkg.mod:obj")``,
+    ``("module", "pkg.mod")`` or ``("file", path)``), either known before the other once
+    an import failed. Failing that, the innermost line that is neither okrdesk's,
+    pluggy's nor Python's. Never raises: it runs where a plugin's error is being told."""
     try:
         said = getattr(error, "said", None)
         text = (said.text(lang) if isinstance(said, Said) else str(error)).strip()
@@ -60,7 +60,9 @@ def describe_error(
         # Its words name its file by base name alone, which the place says in full.
         text = str(error.msg)
     said = f"{type(error).__name__}: {text}" if text else type(error).__name__
-    return f"{said} (at {place})" if place else said
+    if not place:
+        return said
+    return f"{said}（位于 {place}）" if lang == "zh" else f"{said} (at {place})"
 
 
 def raised_at(
