@@ -84,8 +84,8 @@ def test_a_plugin_that_fails_to_import_is_named_and_the_rest_still_load(
     listed = CliRunner().invoke(cli, ["plugins", "-w", str(root)]).output.splitlines()
     assert f"broken  （工作区文件：{root / 'plugins' / 'broken.py'}）" in listed
     assert (
-        "    错误：导入失败：ModuleNotFoundError: No module named 'no_such_module_anywhere' "
-        "(at plugins/broken.py:1)"
+        "    错误：导入失败：ModuleNotFoundError: No module named 'no_such_module_anywhere'"
+        "（位于 plugins/broken.py:1）"
     ) in listed
     english = CliRunner().invoke(cli, ["plugins", "--lang", "en", "-w", str(root)]).output
     assert f"broken  (local file: {root / 'plugins' / 'broken.py'})" in english.splitlines()

@@ -278,6 +278,11 @@ def test_a_format_name_taken_twice_is_an_error_for_the_second_plugin(
         'okrdesk_report_formats failed: ValueError: report format "md" is already registered '
         "(at plugins/my_md.py:15)"
     ]
+    chinese = run(root, "plugins", "--lang", "zh")
+    assert (
+        '错误：okrdesk_report_formats 出错：ValueError: 报告格式 "md" 已被注册'
+        "（位于 plugins/my_md.py:15）"
+    ) in chinese.output, chinese.output
     # The built-in format keeps its name: the report is okrdesk's Markdown, declared once.
     run(root, "collect", "--through", "2026-03-15")
     done = run(root, "report", "--as-of", "2026-03-15", "--format", "md")

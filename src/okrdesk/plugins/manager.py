@@ -348,8 +348,8 @@ class PluginHost:
             if isinstance(error, OutOfTime):
                 record.give_up(*_out_of_time(error, "loading", "加载", self._limit))
                 return record
-            told = describe_error(error, how=how)
-            record.give_up(f"failed to import: {told}", f"导入失败：{told}")
+            told, told_zh = (describe_error(error, how=how, lang=lang) for lang in ("en", "zh"))
+            record.give_up(f"failed to import: {told}", f"导入失败：{told_zh}")
             return record
         record.version = record.version or str(getattr(plugin, "__version__", ""))
         try:
@@ -411,7 +411,7 @@ class PluginHost:
 
         def register(spec: MetricSpec) -> None:
             if not isinstance(spec, MetricSpec):
-                raise TypeError(f"register() takes a MetricSpec, not {type(spec).__name__}")
+                raise _not_a("MetricSpec", spec)
             found.append(spec)
 
         try:
@@ -498,9 +498,10 @@ class PluginHost:
     ) -> None:
         def register(fmt: ReportFormat) -> None:
             if not isinstance(fmt, ReportFormat):
-                raise TypeError(f"register() takes a ReportFormat, not {type(fmt).__name__}")
+                raise _not_a("ReportFormat", fmt)
             if fmt.name in into:
-                raise ValueError(f'report format "{fmt.name}" is already registered')
+                raise _worded(ValueError, f'report format "{fmt.name}" is already registered',
+                              f'报告格式 "{fmt.name}" 已被注册')  # fmt: skip
             into[fmt.name] = fmt
             record.formats.append(fmt.name)
 
@@ -512,9 +513,10 @@ class PluginHost:
                 *_out_of_time(error, "okrdesk_report_formats", "okrdesk_report_formats ", limit)
             )
         except Exception as error:
-            told = describe_error(error, record.plugin, record.how)
+            told, told_zh = (describe_error(error, record.plugin, record.how, lang=lang)
+                             for lang in ("en", "zh"))  # fmt: skip
             record.fail(f"okrdesk_report_formats failed: {told}",
-                        f"okrdesk_report_formats 出错：{told}")  # fmt: skip
+                        f"okrdesk_report_formats 出错：{told_zh}")  # fmt: skip
 
     @property
     def broken(self) -> list[PluginRecord]:
@@ -556,8 +558,8 @@ def _not_valid(error: Exception, plugin: object, how: tuple[str, str] | None) ->
     where pluggy's own words name the module's repr and span lines."""
     import re
 
-    told = describe_error(error, plugin, how)
-    said = (f"not a valid plugin: {told}", f"不是有效的插件：{told}")
+    told, told_zh = (describe_error(error, plugin, how, lang=lang) for lang in ("en", "zh"))
+    said = (f"not a valid plugin: {told}", f"不是有效的插件：{told_zh}")
     if not isinstance(error, pluggy.PluginValidationError):
         return said
     text = str(error)
@@ -567,14 +569,14 @@ def _not_valid(error: Exception, plugin: object, how: tuple[str, str] | None) ->
 
         name = unknown[1]
         at = defined_at(getattr(plugin, name, None), plugin, how)
-        place = f" (at {at})" if at else ""
+        place, place_zh = (f" (at {at})", f"（位于 {at}）") if at else ("", "")
         close = difflib.get_close_matches(name, hooks, n=1, cutoff=0.6)
         mean = (f" (did you mean {close[0]}?)", f"（是不是 {close[0]}？）") if close else ("", "")
         return (
             f"not a valid plugin: {name} is no hook of okrdesk{mean[0]}; its hooks are "
             f"{', '.join(hooks)}{place}",
             f"不是有效的插件：{name} 不是 okrdesk 的钩子{mean[1]}；"
-            f"钩子有 {'、'.join(hooks)}{place}",
+            f"钩子有 {'、'.join(hooks)}{place_zh}",
         )
     wrong = re.search(r"for hook '([^']+)'.*Argument\(s\) \{(.*)\} are declared", text, re.S)
     if wrong and wrong[1] in hooks:
@@ -583,12 +585,12 @@ def _not_valid(error: Exception, plugin: object, how: tuple[str, str] | None) ->
         hook, names = wrong[1], ", ".join(sorted(re.findall(r"'([^']+)'", wrong[2])))
         takes = list(inspect.signature(getattr(hookspecs, hook)).parameters)
         at = defined_at(getattr(plugin, hook, None), plugin, how)
-        place = f" (at {at})" if at else ""
+        place, place_zh = (f" (at {at})", f"（位于 {at}）") if at else ("", "")
         return (
             f"not a valid plugin: {hook} takes no argument {names}: its arguments are "
             f"{', '.join(takes)} (by these names; take only those you need){place}",
             f"不是有效的插件：{hook} 没有参数 {names}：它的参数是 {'、'.join(takes)}"
-            f"（须用这些名字，可只取所需的）{place}",
+            f"（须用这些名字，可只取所需的）{place_zh}",
         )
     return said
 
@@ -637,6 +639,21 @@ def _out_of_time(stop: OutOfTime, step: str, step_zh: str, limit: float | None) 
         raise stopped from None
     return (f"{step} did not finish within {limit:g} s and was stopped{LONGER[0]}",
             f"{step_zh}在 {limit:g} 秒内未完成，已停止{LONGER[1]}")  # fmt: skip
+
+
+def _worded(kind: type[Exception], en: str, zh: str) -> Exception:
+    """An error of ``kind`` that a plugin's call caused, in both languages (its
+    ``said``, which ``describe_error`` words in the command's)."""
+    error = kind(en)
+    error.said = Said(en, zh)  # type: ignore[attr-defined]
+    return error
+
+
+def _not_a(wanted: str, given: object) -> Exception:
+    """What ``register`` says of anything but the ``wanted`` class."""
+    given_name = type(given).__name__
+    return _worded(TypeError, f"register() takes a {wanted}, not {given_name}",
+                   f"register() 只接受 {wanted}，而不是 {given_name}")  # fmt: skip
 
 
 def _quiet(record: PluginRecord) -> contextlib.AbstractContextManager[None]:
