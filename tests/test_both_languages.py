@@ -4,8 +4,9 @@ A scan of the source: an ``OkrdeskError`` (or any error built on it) is never gi
 bare string or f-string, which would be one language whatever ``--lang`` says; it gets
 a ``Said`` (both languages), or a message the code chose by ``lang`` from a table that
 holds both. Every such table (``{"en": {...}, "zh": {...}}``) has the same keys in
-each language, so none of its messages is missing in one of them. The refusals
-themselves are run through the command line in the tests of each command.
+each language, so none of its messages is missing in one of them. A few refusals are
+run through the command line here in both languages; the rest are in the tests of
+their commands.
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ import ast
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from sample_workspace import WriteWorkspace
 
 PACKAGE = Path(__file__).resolve().parents[1] / "src" / "okrdesk"
 SOURCES = sorted(PACKAGE.rglob("*.py"))
@@ -162,3 +167,56 @@ _CREATED = {"en": ("Created", "Edit"), "zh": ("已创建",)}
 _FINE = {"en": {"a": "A"}, "zh": {"a": "甲"}}
 """
     assert uneven_tables(source) == ["2: in one language only: b", "3: 2 in English, 1 in Chinese"]
+
+
+# ------------------------------------------------- through the command line
+
+
+def _refused(root: Path, args: list[str], lang: str) -> str:
+    done = CliRunner().invoke(cli, [*args, "--lang", lang, "-w", str(root)])
+    assert done.exit_code in (1, 2), done.output
+    assert "Traceback" not in done.output
+    return done.output
+
+
+@pytest.mark.parametrize(
+    ("args", "en", "zh"),
+    [
+        (["collect", "--through", "2025-12-31"],
+         "2025-12-31 is before the plan starts (2026-01-01); nothing to collect",
+         "2025-12-31 早于计划开始日（2026-01-01）；没有可采集的数据"),
+        (["export", "--out", "{root}/no-such-folder/spend.csv"],
+         "{root}/no-such-folder/spend.csv: could not write the file (No such file or directory); "
+         "it was left as it was",
+         "{root}/no-such-folder/spend.csv：无法写入该文件（No such file or directory）；"
+         "文件保持原样"),
+        (["report", "--out", "okrdesk.toml"],
+         "--out okrdesk.toml: that is the workspace's settings (okrdesk.toml); choose another "
+         "file. Nothing was written.",
+         "--out okrdesk.toml：这是工作区的设置（okrdesk.toml）；请另选一个文件。未写入任何内容。"),
+    ],
+    ids=["before-the-plan", "unwritable-out", "out-onto-settings"],
+)  # fmt: skip
+def test_a_refusal_is_said_in_the_language_asked_for(
+    write_workspace: WriteWorkspace,
+    monkeypatch: pytest.MonkeyPatch,
+    args: list[str],
+    en: str,
+    zh: str,
+) -> None:
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text('[workspace]\nname = "福田"\n', encoding="utf-8")
+    collected = CliRunner().invoke(cli, ["collect", "--through", "2026-01-20", "-w", str(root)])
+    assert collected.exit_code == 0, collected.output
+    monkeypatch.chdir(root)
+    args = [a.format(root=root) for a in args]
+    assert _refused(root, args, "en").strip() == en.format(root=root)
+    assert _refused(root, args, "zh").strip() == zh.format(root=root)
+
+
+def test_a_workspace_that_is_not_there_is_named_in_either_language(tmp_path: Path) -> None:
+    missing = tmp_path / "gone"
+    for lang, said in (("en", f"workspace {missing}: no such folder"),
+                       ("zh", f"工作区 {missing}：没有这个文件夹")):  # fmt: skip
+        done = CliRunner().invoke(cli, ["report", "--lang", lang, "-w", str(missing)])
+        assert done.exit_code == 2 and done.output.strip() == said
