@@ -92,7 +92,7 @@ LABELS: dict[str, dict[str, str]] = {
         "attention_breakers": "需要关注：共 {n} 项（其中熔断 {b} 项，见上）",
         "attention_breakers_top": "需要关注：共 {n} 项（其中熔断 {b} 项，见上），"
                                   "其余最重要的 {shown} 项",
-        "attention_none": "需要关注：{none}",
+        "attention_none": "{none}",
         "for_information": "仅供参考", "info_count": "；另有 {n} 项仅供参考",
         "owed_late": "待打卡：{n} 项，其中逾期 {late} 项",
         "owed_on_time": "待打卡：{n} 项，均为本期，最早 {due} 截止",
@@ -184,7 +184,7 @@ LABELS: dict[str, dict[str, str]] = {
         "attention_breakers": "Needs attention: {n} ({breakers} above)",
         "attention_breakers_top": "Needs attention: {n} ({breakers} above), "
                                   "the {shown} most severe others",
-        "attention_none": "Needs attention: {none}",
+        "attention_none": "{none}",
         "for_information": "For information only", "info_count": "; +{n} info",
         "owed_late": "Check-ins owed: {n}, {late} of them late",
         "owed_on_time": "Check-ins owed: {n}, all this period's, the first due {due}",
