@@ -162,6 +162,12 @@ def test_trust_allows_the_code_until_a_plugin_file_changes(
     assert not (root / "RAN").exists()
     assert "not run: plugins/evil.py" in again.stdout
     assert run("trust", "--revoke", "-w", str(root)).returncode == 0
+    # In the workspace's language (Chinese here) unless --lang says otherwise.
+    assert run("trust", str(root)).stdout.startswith(f"已信任 {root.resolve()} 的当前状态")
+    english = run("trust", str(root), "--lang", "en")
+    assert english.stdout.startswith(f"Trusted {root.resolve()} as it is now"), english.stdout
+    revoked = run("trust", "--revoke", "--lang", "en", "-w", str(root))
+    assert revoked.stdout == f"{root.resolve()}: no longer trusted.\n", revoked.stdout
 
 
 def test_a_trusted_plugin_runs_from_its_source_never_from_bytecode_beside_it(

@@ -166,8 +166,9 @@ def plugins(name: str | None, as_json: bool, lang: str | None) -> None:
 @click.command()
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--revoke", is_flag=True, help="Stop trusting the workspace.")
+@lang_option("The language of what it says.")
 @workspace_option
-def trust(directory: Path | None, revoke: bool) -> None:
+def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
     """Allow a workspace's own plugins/ code to run, as its files are now.
 
     DIRECTORY defaults to --workspace, else the current folder. The *.py
@@ -190,7 +191,7 @@ def trust(directory: Path | None, revoke: bool) -> None:
 
     root = locate(directory if directory is not None else workspace_path()).resolve()
     workspace = read_settings(root, Findings())
-    lang = workspace.language(None)
+    lang = workspace.language(lang)
     words = WORDS[lang]
     if revoke:
         say(words["revoked" if forget(root) else "never"].format(root=root))
