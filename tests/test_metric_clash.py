@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from installed_package import installed_package, okrdesk
 from okrdesk.cli import cli
 from sample_workspace import WriteWorkspace, trusted
-from test_emit_mistakes import SALON_KR
+from test_emit_mistakes import MISSPELT, SALON_KR
 
 RIVAL = """\
 from okrdesk.model import MetricKind, MetricSpec
@@ -83,22 +83,8 @@ def test_validate_still_refuses_a_key_result_on_a_metric_two_plugins_declare(
     assert "is also declared by rival" in done.output
 
 
-TWIN = """\
-from okrdesk.model import MetricSpec
-from okrdesk.plugins import hookimpl
-from okrdesk.units import UNITS
-
-
-@hookimpl
-def okrdesk_metrics(register):
-    register(MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", UNITS["户"]))
-
-
-@hookimpl
-def okrdesk_collect(request, emit):
-    for person in request.people:
-        emit("salon_leads", person.id, request.periods[0].id, value=1)
-"""
+TWIN = MISSPELT.format(call='("salon_leads", person.id, request.periods[0].id, value=1)')
+"""A second plugin declaring the first one's metric, salon_leads, and collecting it."""
 
 
 def test_two_installed_packages_declaring_one_metric_are_told_once_in_each_command(
@@ -109,7 +95,8 @@ def test_two_installed_packages_declaring_one_metric_are_told_once_in_each_comma
         installed_package(tmp_path, "twina", TWIN) as env,
         installed_package(tmp_path, "twinb", TWIN),
     ):
-        env = {**env, "OKRDESK_LOAD_PLUGINS": "twina,twinb,test_metrics"}
+        # Wide enough that no message is wrapped (Chinese wraps between any two characters).
+        env = {**env, "OKRDESK_LOAD_PLUGINS": "twina,twinb,test_metrics", "COLUMNS": "300"}
         collected = okrdesk(env, "collect", "--lang", "en", "--through", "2026-03-15",
                             "-w", str(root))  # fmt: skip
         reports = {lang: okrdesk(env, "report", "--lang", lang, "--as-of", "2026-03-15",
