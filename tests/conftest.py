@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import textwrap
 from collections.abc import Iterator, Mapping
@@ -11,6 +12,12 @@ import pytest
 from backends import Backend
 from okrdesk.app.trust import grant
 from postgres_server import OPT_OUT_ENV, PostgresServer, ServerMissing
+
+# A suite started in the background of a script (`make test &`) inherits SIGINT ignored,
+# and so would every okrdesk the tests start: the tests that stop a collect with Ctrl-C
+# then waited for it in vain. The commands are tested as a terminal runs them.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 from sample_workspace import BASE_FILES, LOCAL_PLUGIN, WriteWorkspace
 
 # okrdesk loads no entry-point plugins under the test suite unless a test asks,
