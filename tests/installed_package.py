@@ -9,21 +9,27 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 _PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
 
 
 @contextlib.contextmanager
-def installed_package(folder: Path, name: str, source: str) -> Iterator[dict[str, str]]:
+def installed_package(
+    folder: Path, name: str, source: str, more: Mapping[str, str] | None = None
+) -> Iterator[dict[str, str]]:
     """Install ``source`` as the module ``okrdesk_<name>`` of the package
     ``okrdesk-<name>``, whose entry point in the ``okrdesk`` group is ``name``; yields an
     environment for an okrdesk subprocess that loads only it and the sample workspace's
-    own plugin."""
-    module = f"okrdesk_{name}"
+    own plugin. ``more`` (plugin name → source) are further plugins of the same package,
+    each a module ``okrdesk_<plugin name>`` and an entry point of its own: one install for
+    many plugins."""
+    plugins = {name: source, **(more or {})}
     root = folder / f"okrdesk-{name}"
-    (root / "src" / module).mkdir(parents=True)
+    points = "\n".join(f'{plugin} = "okrdesk_{plugin}"' for plugin in plugins)
+    packages = ", ".join(f'"src/okrdesk_{plugin}"' for plugin in plugins)
+    root.mkdir(parents=True)
     (root / "pyproject.toml").write_text(
         textwrap.dedent(f"""\
             [build-system]
@@ -36,18 +42,22 @@ def installed_package(folder: Path, name: str, source: str) -> Iterator[dict[str
             dependencies = ["okrdesk"]
 
             [project.entry-points.okrdesk]
-            {name} = "{module}"
+            {{points}}
 
             [tool.hatch.build.targets.wheel]
-            packages = ["src/{module}"]
-        """),
+            packages = [{{packages}}]
+        """).format(points=points, packages=packages),
         encoding="utf-8",
     )
-    (root / "src" / module / "__init__.py").write_text(textwrap.dedent(source), "utf-8")
+    for plugin, text in plugins.items():
+        (root / "src" / f"okrdesk_{plugin}").mkdir(parents=True)
+        (root / "src" / f"okrdesk_{plugin}" / "__init__.py").write_text(
+            textwrap.dedent(text), "utf-8"
+        )
     subprocess.run([*_PIP, "install", "--no-deps", "--no-build-isolation", str(root)],
                    check=True, capture_output=True)  # fmt: skip
     try:
-        yield {**os.environ, "OKRDESK_LOAD_PLUGINS": f"{name},test_metrics"}
+        yield {**os.environ, "OKRDESK_LOAD_PLUGINS": ",".join([*plugins, "test_metrics"])}
     finally:
         subprocess.run([*_PIP, "uninstall", "-y", f"okrdesk-{name}"], check=True,
                        capture_output=True)  # fmt: skip

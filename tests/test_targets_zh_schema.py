@@ -179,3 +179,36 @@ def test_every_schema_problem_in_the_corpus_has_chinese(tmp_path: Path) -> None:
                 checked += 1
                 assert problem.zh, f"{case.name}: {problem}"
     assert checked >= 50
+
+
+def test_a_value_the_model_refuses_is_a_problem_at_its_key_in_both_languages(
+    tmp_path: Path,
+) -> None:
+    """What the model refuses as a value is made (``model.InvalidValue``) becomes a
+    problem at the file, line and key it was read from, in the words it was refused in:
+    no table of its messages is kept beside it."""
+    from okrdesk import model
+    from okrdesk.targets.reader import where_for
+    from okrdesk.targets.schema import _safely
+    from okrdesk.units import UNITS
+
+    path = tmp_path / "targets" / "okrs.toml"
+    path.parent.mkdir()
+    path.write_text('[[objectives]]\nid = "O1"\n\n[[objectives.key_results]]\nid = "KR1"\n',
+                    encoding="utf-8")  # fmt: skip
+    source = parse_toml_file(path, tmp_path, Findings())
+    assert source is not None
+    where = where_for(source, ("objectives", 0, "key_results", 0))
+    findings = Findings()
+    built = _safely(where, findings, lambda: model.KeyResult("O1.KR1", "O1", "开户",
+                                                             UNITS["户"], None))  # fmt: skip
+    assert built is None
+    [problem] = findings.problems
+    assert problem.text("en") == (
+        "targets/okrs.toml:4: objectives[O1].key_results[KR1]: key result O1.KR1: needs a "
+        "target or members' targets"
+    )
+    assert problem.text("zh") == (
+        "targets/okrs.toml:4: objectives[O1].key_results[KR1]: 关键结果 O1.KR1：需要 target "
+        "或成员的目标值"
+    )

@@ -65,14 +65,36 @@ def _names(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
 
 
+class InvalidValue(ValueError):
+    """A value okrdesk refuses as it is made, said in English and in Chinese (``said``):
+    a plugin's error shows it in the command's language (``plugins.failures``), a target
+    file's problem at its line (``targets.schema``). ``str()`` is the English."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.said = Said(en, zh)
+
+    def __reduce__(self) -> tuple[type[InvalidValue], tuple[str, str]]:
+        # Both languages across a process boundary: pickle would give __init__ one.
+        return type(self), tuple(self.said)  # type: ignore[return-value]
+
+
+class MetricSpecError(InvalidValue):
+    """A metric a plugin declared that okrdesk refuses (its ``MetricSpec``, or the
+    ``DimensionLabels`` it holds), which the plugin's error shows in the command's
+    language."""
+
+
 def _positive(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
     if not value > 0:
-        raise ValueError(f"{attribute.name} must be greater than 0, not {value}")
+        raise InvalidValue(f"{attribute.name} must be greater than 0, not {value}",
+                           f"{attribute.name} 必须大于 0，现为 {value}")  # fmt: skip
 
 
 def _fraction(instance: object, attribute: attrs.Attribute[Any], value: Decimal) -> None:
     if not 0 <= value <= 1:
-        raise ValueError(f"{attribute.name} must be between 0 and 1, not {value}")
+        raise InvalidValue(f"{attribute.name} must be between 0 and 1, not {value}",
+                           f"{attribute.name} 必须在 0 到 1 之间，现为 {value}")  # fmt: skip
 
 
 # ---------------------------------------------------------------- organisation
@@ -134,7 +156,8 @@ class Phase:
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
-            raise ValueError(f"phase {self.id} ends before it starts")
+            raise InvalidValue(f"phase {self.id} ends before it starts",
+                               f"阶段 {self.id} 的结束日期早于开始日期")  # fmt: skip
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, dt.date) and self.start <= day <= self.end
@@ -205,9 +228,11 @@ class KeyResult:
     def __attrs_post_init__(self) -> None:
         # Milestone order is checked against the plan's phases, which only the plan knows.
         if self.direction is Direction.WITHIN and self.band is None:
-            raise ValueError(f"key result {self.id}: a 'within' key result needs a band")
+            raise InvalidValue(f"key result {self.id}: a 'within' key result needs a band",
+                               f"关键结果 {self.id}：'within' 关键结果需要 band")  # fmt: skip
         if self.target is None and not self.member_targets and self.growth is None:
-            raise ValueError(f"key result {self.id}: needs a target or members' targets")
+            raise InvalidValue(f"key result {self.id}: needs a target or members' targets",
+                               f"关键结果 {self.id}：需要 target 或成员的目标值")  # fmt: skip
 
     @property
     def key(self) -> str:
@@ -275,7 +300,8 @@ class BudgetLine:
 
     def __attrs_post_init__(self) -> None:
         if self.amount < 0:
-            raise ValueError(f"budget line {self.id}: amount must not be negative")
+            raise InvalidValue(f"budget line {self.id}: amount must not be negative",
+                               f"预算项 {self.id}：amount 不能为负")  # fmt: skip
 
 
 @attrs.frozen
@@ -326,7 +352,8 @@ class ScoringPolicy:
 
     def __attrs_post_init__(self) -> None:
         if self.cap is not None and self.floor is not None and self.floor > self.cap:
-            raise ValueError(f"scoring policy {self.id}: floor is above cap")
+            raise InvalidValue(f"scoring policy {self.id}: floor is above cap",
+                               f"评分规则 {self.id}：floor 高于 cap")  # fmt: skip
 
 
 # --------------------------------------------------------------------- metrics
@@ -352,13 +379,19 @@ class DimensionLabels:
 
     def __attrs_post_init__(self) -> None:
         if not isinstance(self.zh, str) or not isinstance(self.en, str):
-            raise ValueError(f"DimensionLabels: the dimension's words must be text, not "
-                             f"{self.zh!r} and {self.en!r}")  # fmt: skip
+            raise MetricSpecError(f"DimensionLabels: the dimension's words must be text, "
+                                  f"not {self.zh!r} and {self.en!r}",
+                                  f"DimensionLabels：维度的名称应为文本，现为 {self.zh!r} 和 "
+                                  f"{self.en!r}")  # fmt: skip
         for words in (self.values_zh, self.values_en):
             for value, word in words.items():
                 if not isinstance(value, str) or not isinstance(word, str):
-                    raise ValueError(f"DimensionLabels {self.en}: each value and its word "
-                                     f"must be text, not {value!r}: {word!r}")  # fmt: skip
+                    raise MetricSpecError(
+                        f"DimensionLabels {self.en}: each value and its word must be text, "
+                        f"not {value!r}: {word!r}",
+                        f"DimensionLabels {self.en}：每个值及其名称都应为文本，现为 "
+                        f"{value!r}: {word!r}",
+                    )
 
     def name_in(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
@@ -408,15 +441,6 @@ def _as_stages(value: Iterable[str] | None) -> tuple[str, str] | None:
     if value is None or isinstance(value, str):
         return value  # type: ignore[return-value]
     return tuple(value)  # type: ignore[return-value]
-
-
-class MetricSpecError(ValueError):
-    """A metric a plugin declared that okrdesk refuses, said in English and Chinese
-    (``said``), which the plugin's error shows in the command's language."""
-
-    def __init__(self, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.said = Said(en, zh)
 
 
 _ADDS_UP = {
@@ -500,25 +524,39 @@ class MetricSpec:
         # What a plugin could get wrong that would otherwise stop a report far from here.
         name = self.name
         if not isinstance(name, str) or not name or not name.isprintable() or " " in name:
-            raise ValueError(f"a metric's name must be one word (snake_case), not {name!r}")
+            raise MetricSpecError(f"a metric's name must be one word (snake_case), not {name!r}",
+                                  f"指标的名称应为一个词（snake_case），现为 {name!r}")  # fmt: skip
         for key in ("label_en", "label_zh", "description"):
             if not isinstance(getattr(self, key), str):
-                raise ValueError(f"metric {name}: {key} must be text, "
-                                 f"not {type(getattr(self, key)).__name__}")  # fmt: skip
+                given = type(getattr(self, key)).__name__
+                raise MetricSpecError(
+                    f"metric {name}: {key} must be text, not {given}",
+                    f"指标 {name}：{key} 应为文本，现为 {given}",
+                )
         for key, enum in (("kind", MetricKind), ("direction", Direction),
                           ("numerator_over_time", OverTime),
                           ("denominator_over_time", OverTime)):  # fmt: skip
             if not isinstance(getattr(self, key), enum):
-                choices = ", ".join(f"{enum.__name__}.{m.name}" for m in enum)
-                raise ValueError(f"metric {name}: {key} must be one of {choices}, "
-                                 f"not {getattr(self, key)!r}")  # fmt: skip
+                choices = [f"{enum.__name__}.{m.name}" for m in enum]
+                given = repr(getattr(self, key))
+                raise MetricSpecError(
+                    f"metric {name}: {key} must be one of {', '.join(choices)}, not {given}",
+                    f"指标 {name}：{key} 应为 {'、'.join(choices)} 之一，现为 {given}",
+                )
         if not isinstance(self.unit, UnitOfMeasure):
-            raise ValueError(f"metric {name}: unit {self.unit!r} is not a unit okrdesk knows; "
-                             'write one of okrdesk.units.UNITS, as UNITS["元"]')  # fmt: skip
+            raise MetricSpecError(
+                f"metric {name}: unit {self.unit!r} is not a unit okrdesk knows; "
+                'write one of okrdesk.units.UNITS, as UNITS["元"]',
+                f"指标 {name}：单位 {self.unit!r} 不是 okrdesk 认识的计量单位；"
+                '请写 okrdesk.units.UNITS 中的一个，如 UNITS["元"]',
+            )
         for key in ("revenue", "never_negative"):
             if not isinstance(getattr(self, key), bool):
-                raise ValueError(f"metric {name}: {key} must be True or False, "
-                                 f"not {getattr(self, key)!r}")  # fmt: skip
+                given = repr(getattr(self, key))
+                raise MetricSpecError(
+                    f"metric {name}: {key} must be True or False, not {given}",
+                    f"指标 {name}：{key} 应为 True 或 False，现为 {given}",
+                )
         if self.unit.dimension is Dimension.FRACTION and self.kind is not MetricKind.RATIO:
             kind, unit = self.kind.value, self.unit.symbol
             raise MetricSpecError(
@@ -531,30 +569,40 @@ class MetricSpec:
                 "（numerator=12, denominator=120），而不是 value=0.10",
             )
         if self.formula is not None and not isinstance(self.formula, str):
-            raise ValueError(f'metric {name}: formula must be text, as "aum / headcount_cm"')
+            raise MetricSpecError(
+                f'metric {name}: formula must be text, as "aum / headcount_cm"',
+                f'指标 {name}：formula 应为文本，如 "aum / headcount_cm"',
+            )
         stages = self.stages
         if stages is not None and (
             not isinstance(stages, tuple)
             or len(stages) != 2
             or not all(isinstance(stage, str) for stage in stages)
         ):
-            raise ValueError(f"metric {name}: stages must be two names, entered and converted, "
-                             f"not {stages!r}")  # fmt: skip
+            raise MetricSpecError(f"metric {name}: stages must be two names, entered and "
+                                  f"converted, not {stages!r}",
+                                  f"指标 {name}：stages 应为两个名称（进入的阶段和转化的阶段），"
+                                  f"现为 {stages!r}")  # fmt: skip
 
     @settles_after_days.validator
     def _settling(self, attribute: attrs.Attribute[Any], days: int | None) -> None:
         if days is not None and (type(days) is not int or days < 0):
-            raise ValueError(f"metric {self.name}: settles_after_days must be a whole number "
-                             f"of days from 0, or None for never, not {days!r}")  # fmt: skip
+            raise MetricSpecError(f"metric {self.name}: settles_after_days must be a whole "
+                                  f"number of days from 0, or None for never, not {days!r}",
+                                  f"指标 {self.name}：settles_after_days 应为从 0 起的整天数，"
+                                  f"或 None（永不定型），现为 {days!r}")  # fmt: skip
 
     @dimensions.validator
     def _dimension_names(self, attribute: attrs.Attribute[Any], names: tuple[str, ...]) -> None:
         for name in names:
             if not isinstance(name, str) or not DIMENSION_NAME.match(name):
-                raise ValueError(f"metric {self.name}: dimension {name!r} is not a name "
-                                 "(lowercase letters, digits and _)")  # fmt: skip
+                raise MetricSpecError(f"metric {self.name}: dimension {name!r} is not a name "
+                                      "(lowercase letters, digits and _)",
+                                      f"指标 {self.name}：维度 {name!r} 不是有效的名称"
+                                      "（小写字母、数字和 _）")  # fmt: skip
         if len(set(names)) != len(names):
-            raise ValueError(f"metric {self.name}: a dimension is declared twice")
+            raise MetricSpecError(f"metric {self.name}: a dimension is declared twice",
+                                  f"指标 {self.name}：有维度声明了两次")  # fmt: skip
 
     @dimension_labels.validator
     def _labelled_dimensions(
@@ -562,11 +610,15 @@ class MetricSpec:
     ) -> None:
         for name, found in labels.items():
             if name not in self.dimensions:
-                raise ValueError(f"metric {self.name}: labels for {name!r}, which is not one "
-                                 f"of its dimensions {list(self.dimensions)}")  # fmt: skip
+                raise MetricSpecError(f"metric {self.name}: labels for {name!r}, which is not "
+                                      f"one of its dimensions {list(self.dimensions)}",
+                                      f"指标 {self.name}：给了 {name!r} 的标签，但它不是该指标的"
+                                      f"维度 {list(self.dimensions)} 之一")  # fmt: skip
             if not isinstance(found, DimensionLabels):
-                raise ValueError(f"metric {self.name}: the labels for {name!r} are not "
-                                 "DimensionLabels")  # fmt: skip
+                raise MetricSpecError(
+                    f"metric {self.name}: the labels for {name!r} are not DimensionLabels",
+                    f"指标 {self.name}：{name!r} 的标签不是 DimensionLabels",
+                )
 
 
 def settled_restatements(

@@ -293,32 +293,14 @@ def _below_it(section: str, value: object) -> Said:
 
 
 def _safely(where: Where, findings: Findings, build: Any) -> Any:
-    """Build a model value; its own invariant checks become located problems."""
+    """Build a model value; its own invariant checks (``model.InvalidValue``, which says
+    each in both languages) become located problems."""
     try:
         return build()
     except ValueError as error:
-        findings.problems.append(where.problem(str(error), _model_zh(str(error))))
+        said = error.said if isinstance(error, model.InvalidValue) else Said(str(error), "")
+        findings.problems.append(where.said(said))
         return None
-
-
-_MODEL_ZH = (
-    (r"key result (.+): a 'within' key result needs a band",
-     r"关键结果 \1：'within' 关键结果需要 band"),
-    (r"key result (.+): needs a target or members' targets",
-     r"关键结果 \1：需要 target 或成员的目标值"),
-    (r"(\w+) must be greater than 0, not (.+)", r"\1 必须大于 0，现为 \2"),
-    (r"(\w+) must be between 0 and 1, not (.+)", r"\1 必须在 0 到 1 之间，现为 \2"),
-)  # fmt: skip
-"""model.py's invariant messages (English pattern, Chinese template): ``_safely``."""
-
-
-def _model_zh(message: str) -> str:
-    """A model invariant's message in Chinese; empty for one not known here."""
-    for pattern, zh in _MODEL_ZH:
-        match = re.fullmatch(pattern, message, re.DOTALL)
-        if match is not None:
-            return match.expand(zh)
-    return ""
 
 
 def _unit_of(

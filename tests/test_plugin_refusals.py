@@ -1,0 +1,234 @@
+"""What an installed plugin made wrong (a ``MetricSpec``, the ``DimensionLabels`` it
+holds) is refused as that plugin's error, in the language of the command: ``okrdesk
+plugins``, ``validate`` and ``collect`` say it in English with ``--lang en`` and in
+Chinese with ``--lang zh``.
+
+One package holds a plugin for each mistake, each its own entry point; it is installed
+with pip once, and every command is run once in each language."""
+
+from __future__ import annotations
+
+import subprocess
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from installed_package import installed_package, okrdesk
+from okrdesk.model import (
+    DimensionLabels,
+    InvalidValue,
+    KeyResult,
+    MetricKind,
+    MetricSpec,
+    MetricSpecError,
+    Milestone,
+)
+from okrdesk.units import UNITS
+from sample_workspace import BASE_FILES, LOCAL_PLUGIN
+
+HEAD = """\
+from okrdesk.model import DimensionLabels, MetricKind, MetricSpec
+from okrdesk.plugins import ReportFormat, SettingsProblem, hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+"""
+LINE = 8
+"""The line of each plugin's source that makes the wrong value (``HEAD`` is 6 lines)."""
+
+
+def _metric(call: str) -> str:
+    return f"{HEAD}def okrdesk_metrics(register):\n    register({call})\n"
+
+
+SPEC = 'MetricSpec("m", "M", "指标", "flow", "户"{more})'
+
+METRICS = {
+    "mname": (
+        'MetricSpec("new clients", "New clients", "新客户", MetricKind.FLOW, UNITS["户"])',
+        "a metric's name must be one word (snake_case), not 'new clients'",
+        "指标的名称应为一个词（snake_case），现为 'new clients'",
+    ),
+    "mlabel": (
+        'MetricSpec("m", "M", None, "flow", "户")',
+        "metric m: label_zh must be text, not NoneType",
+        "指标 m：label_zh 应为文本，现为 NoneType",
+    ),
+    "mkind": (
+        'MetricSpec("m", "M", "指标", "flo", "户")',
+        "metric m: kind must be one of MetricKind.STOCK, MetricKind.FLOW, MetricKind.RATIO, "
+        "not 'flo'",
+        "指标 m：kind 应为 MetricKind.STOCK、MetricKind.FLOW、MetricKind.RATIO 之一，现为 'flo'",
+    ),
+    "mdirection": (
+        SPEC.format(more=', direction="up"'),
+        "metric m: direction must be one of Direction.AT_LEAST, Direction.AT_MOST, "
+        "Direction.WITHIN, not 'up'",
+        "指标 m：direction 应为 Direction.AT_LEAST、Direction.AT_MOST、Direction.WITHIN 之一，"
+        "现为 'up'",
+    ),
+    "munit": (
+        'MetricSpec("m", "M", "指标", "flow", "万")',
+        "metric m: unit '万' is not a unit okrdesk knows; write one of okrdesk.units.UNITS, "
+        'as UNITS["元"]',
+        "指标 m：单位 '万' 不是 okrdesk 认识的计量单位；请写 okrdesk.units.UNITS 中的一个，"
+        '如 UNITS["元"]',
+    ),
+    "mrevenue": (
+        SPEC.format(more=', revenue="yes"'),
+        "metric m: revenue must be True or False, not 'yes'",
+        "指标 m：revenue 应为 True 或 False，现为 'yes'",
+    ),
+    "mformula": (
+        SPEC.format(more=", formula=3"),
+        'metric m: formula must be text, as "aum / headcount_cm"',
+        '指标 m：formula 应为文本，如 "aum / headcount_cm"',
+    ),
+    "mstages": (
+        SPEC.format(more=', stages=("开户",)'),
+        "metric m: stages must be two names, entered and converted, not ('开户',)",
+        "指标 m：stages 应为两个名称（进入的阶段和转化的阶段），现为 ('开户',)",
+    ),
+    "msettles": (
+        SPEC.format(more=", settles_after_days=-1"),
+        "metric m: settles_after_days must be a whole number of days from 0, or None for "
+        "never, not -1",
+        "指标 m：settles_after_days 应为从 0 起的整天数，或 None（永不定型），现为 -1",
+    ),
+    "mdimension": (
+        SPEC.format(more=', dimensions=("Tier",)'),
+        "metric m: dimension 'Tier' is not a name (lowercase letters, digits and _)",
+        "指标 m：维度 'Tier' 不是有效的名称（小写字母、数字和 _）",
+    ),
+    "mtwice": (
+        SPEC.format(more=', dimensions=("tier", "tier")'),
+        "metric m: a dimension is declared twice",
+        "指标 m：有维度声明了两次",
+    ),
+    "mlabelled": (
+        SPEC.format(more=', dimensions=("tier",), '
+                         'dimension_labels={"gender": DimensionLabels("性别", "gender")}'),
+        "metric m: labels for 'gender', which is not one of its dimensions ['tier']",
+        "指标 m：给了 'gender' 的标签，但它不是该指标的维度 ['tier'] 之一",
+    ),
+    "mnotlabels": (
+        SPEC.format(more=', dimensions=("tier",), dimension_labels={"tier": "档"}'),
+        "metric m: the labels for 'tier' are not DimensionLabels",
+        "指标 m：'tier' 的标签不是 DimensionLabels",
+    ),
+    "mwords": (
+        SPEC.format(more=', dimensions=("tier",), '
+                         'dimension_labels={"tier": DimensionLabels(None, "tier")}'),
+        "DimensionLabels: the dimension's words must be text, not None and 'tier'",
+        "DimensionLabels：维度的名称应为文本，现为 None 和 'tier'",
+    ),
+    "mvalues": (
+        SPEC.format(more=', dimensions=("tier",), dimension_labels='
+                         '{"tier": DimensionLabels("档", "tier", values_zh={"a": 1})}'),
+        "DimensionLabels tier: each value and its word must be text, not 'a': 1",
+        "DimensionLabels tier：每个值及其名称都应为文本，现为 'a': 1",
+    ),
+    "mrate": (
+        'MetricSpec("m", "M", "指标", "stock", "%")',
+        "metric m: a stock metric cannot be in %: its figures add up across people and units, "
+        "and a sum of rates means nothing; declare it a ratio (kind=MetricKind.RATIO) and emit "
+        "its parts, numerator=12, denominator=120, not value=0.10",
+        "指标 m：stock 指标的单位不能是 %：其数值按人员和单位相加，比率相加没有意义；请声明为比率"
+        "（kind=MetricKind.RATIO），并发送分子和分母（numerator=12, denominator=120），而不是 "
+        "value=0.10",
+    ),
+}  # fmt: skip
+"""Plugin → (what its okrdesk_metrics registers, the refusal in English, in Chinese)."""
+
+
+@pytest.fixture(scope="module")
+def told(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, str], str]]:
+    """(command, language) → what okrdesk printed, out and err, for a workspace with every
+    broken plugin installed."""
+    folder = tmp_path_factory.mktemp("refusals")
+    root = folder / "ws"
+    (root / "targets").mkdir(parents=True)
+    for name, content in BASE_FILES.items():
+        (root / "targets" / name).write_text(textwrap.dedent(content), encoding="utf-8")
+    (root / "plugins").mkdir()
+    (root / "plugins" / "test_metrics.py").write_text(LOCAL_PLUGIN, encoding="utf-8")
+    sources = {name: _metric(call) for name, (call, _, _) in METRICS.items()}
+    first, *others = sources
+    found: dict[tuple[str, str], str] = {}
+    with installed_package(folder, first, sources[first], {n: sources[n] for n in others}) as env:
+        env = {**env, "OKRDESK_ALLOW_WORKSPACE_CODE": "1"}
+        for lang in ("en", "zh"):
+            for command in (["plugins"], ["validate"], ["collect", "--through", "2026-01-20"]):
+                done: subprocess.CompletedProcess[str] = okrdesk(
+                    env, *command, "--lang", lang, "-w", str(root)
+                )
+                assert "Traceback" not in done.stdout + done.stderr, done.stderr
+                assert done.returncode == (0 if command == ["validate"] else 1), done.stderr
+                found[command[0], lang] = done.stdout + done.stderr
+    yield found
+
+
+@pytest.mark.parametrize("plugin", METRICS)
+def test_a_metric_spec_refused_is_told_in_the_command_s_language(
+    told: dict[tuple[str, str], str], plugin: str
+) -> None:
+    _, en, zh = METRICS[plugin]
+    at = f"okrdesk_{plugin}/__init__.py:{LINE}"
+    english = f"okrdesk_metrics failed: MetricSpecError: {en} (at {at})"
+    chinese = f"okrdesk_metrics 出错：MetricSpecError: {zh}（位于 {at}）"
+    assert f"    error: {english}" in told["plugins", "en"].splitlines()
+    assert f"    错误：{chinese}" in told["plugins", "zh"].splitlines()
+    assert f"warning: plugin {plugin}: {english}" in told["validate", "en"].splitlines()
+    assert f"警告：插件 {plugin}：{chinese}" in told["validate", "zh"].splitlines()
+    assert f"error: plugin {plugin}: {english}" in told["collect", "en"].splitlines()
+    assert f"错误：插件 {plugin}：{chinese}" in told["collect", "zh"].splitlines()
+
+
+def test_no_line_of_a_chinese_command_is_the_english_refusal(
+    told: dict[tuple[str, str], str],
+) -> None:
+    english = [en for _, en, _ in METRICS.values()]
+    for command in ("plugins", "validate", "collect"):
+        said = told[command, "zh"]
+        assert [en for en in english if en in said] == [], said
+
+
+# ------------------------------------------------------------- made in Python
+
+
+def test_every_refusal_of_a_value_carries_both_languages() -> None:
+    refused: list[InvalidValue] = []
+    for make in (
+        lambda: MetricSpec("m", "M", "指标", "flow", "户", revenue="yes"),  # type: ignore[arg-type]
+        lambda: DimensionLabels("档", "tier", values_en={"a": 2}),  # type: ignore[dict-item]
+        lambda: Milestone("Q1", 2),  # type: ignore[arg-type]
+        lambda: KeyResult("O1.KR1", "O1", "开户", UNITS["户"], None),
+    ):
+        with pytest.raises(InvalidValue) as error:
+            make()
+        refused.append(error.value)
+    assert [type(e) for e in refused] == [MetricSpecError, MetricSpecError, InvalidValue,
+                                          InvalidValue]  # fmt: skip
+    assert [tuple(e.said) for e in refused] == [
+        ("metric m: revenue must be True or False, not 'yes'",
+         "指标 m：revenue 应为 True 或 False，现为 'yes'"),
+        ("DimensionLabels tier: each value and its word must be text, not 'a': 2",
+         "DimensionLabels tier：每个值及其名称都应为文本，现为 'a': 2"),
+        ("fraction must be between 0 and 1, not 2", "fraction 必须在 0 到 1 之间，现为 2"),
+        ("key result O1.KR1: needs a target or members' targets",
+         "关键结果 O1.KR1：需要 target 或成员的目标值"),
+    ]  # fmt: skip
+    assert [str(e) for e in refused] == [e.said.en for e in refused]
+
+
+def test_a_refusal_keeps_both_languages_across_a_process(tmp_path: Path) -> None:
+    import pickle
+
+    with pytest.raises(MetricSpecError) as error:
+        MetricSpec("m", "M", "指标", MetricKind.FLOW, UNITS["户"], dimensions=("a", "a"))
+    again = pickle.loads(pickle.dumps(error.value))
+    assert type(again) is MetricSpecError
+    assert again.said == ("metric m: a dimension is declared twice", "指标 m：有维度声明了两次")
