@@ -133,6 +133,10 @@ def test_emit_many_with_columns_of_different_lengths_fails_the_plugin(
         f"plugin figures: okrdesk_collect failed: ValueError: emit.many: {column} holds "
         "1 items, subjects 2 (at plugins/figures.py:32)"
     ]
+    assert [e.said("zh") for e in found.errors] == [
+        f"okrdesk_collect 出错：ValueError: emit.many：{column} 有 1 项，而 subjects 有 2 项"
+        "（位于 plugins/figures.py:32）"
+    ]
 
 
 class _ManyPlugin:

@@ -27,6 +27,14 @@ class DeclaredInPart(Exception):
         self.metrics = metrics
 
 
+def worded(kind: type[Exception], en: str, zh: str) -> Exception:
+    """An error of ``kind`` that a plugin's call caused, in both languages (its ``said``,
+    which ``describe_error`` words in the command's)."""
+    error = kind(en)
+    error.said = Said(en, zh)  # type: ignore[attr-defined]
+    return error
+
+
 WORKSPACE_MODULES = "okrdesk_local_plugins"
 """The package a workspace's ``plugins/NAME.py`` is run as (never imported itself)."""
 

@@ -35,7 +35,7 @@ from okrdesk.plugins import hookspecs
 from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.entry_points import load as load_entry_point
-from okrdesk.plugins.failures import DeclaredInPart, defined_at, describe_error
+from okrdesk.plugins.failures import DeclaredInPart, defined_at, describe_error, worded
 from okrdesk.plugins.hookspecs import ReportFormat
 from okrdesk.plugins.time_limit import LONGER, OutOfTime, interrupted, time_limit
 from okrdesk.records import shared_methods
@@ -500,7 +500,7 @@ class PluginHost:
             if not isinstance(fmt, ReportFormat):
                 raise _not_a("ReportFormat", fmt)
             if fmt.name in into:
-                raise _worded(ValueError, f'report format "{fmt.name}" is already registered',
+                raise worded(ValueError, f'report format "{fmt.name}" is already registered',
                               f'报告格式 "{fmt.name}" 已被注册')  # fmt: skip
             into[fmt.name] = fmt
             record.formats.append(fmt.name)
@@ -641,18 +641,10 @@ def _out_of_time(stop: OutOfTime, step: str, step_zh: str, limit: float | None) 
             f"{step_zh}在 {limit:g} 秒内未完成，已停止{LONGER[1]}")  # fmt: skip
 
 
-def _worded(kind: type[Exception], en: str, zh: str) -> Exception:
-    """An error of ``kind`` that a plugin's call caused, in both languages (its
-    ``said``, which ``describe_error`` words in the command's)."""
-    error = kind(en)
-    error.said = Said(en, zh)  # type: ignore[attr-defined]
-    return error
-
-
 def _not_a(wanted: str, given: object) -> Exception:
     """What ``register`` says of anything but the ``wanted`` class."""
     given_name = type(given).__name__
-    return _worded(TypeError, f"register() takes a {wanted}, not {given_name}",
+    return worded(TypeError, f"register() takes a {wanted}, not {given_name}",
                    f"register() 只接受 {wanted}，而不是 {given_name}")  # fmt: skip
 
 

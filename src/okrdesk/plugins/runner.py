@@ -50,7 +50,7 @@ from okrdesk.periods import Period
 from okrdesk.plugins.clashes import not_collected
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
-from okrdesk.plugins.failures import describe_error, raised_at
+from okrdesk.plugins.failures import describe_error, raised_at, worded
 from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.manager import PluginHost, PluginRecord, Probed, Prober, load_one
 from okrdesk.plugins.probe_cache import ProbeCache
@@ -300,13 +300,18 @@ def many_columns(
     dimensions: Iterable[Any] | None = None,
 ) -> Columns:
     """The columns of one ``emit.many`` call as lists, all as long as ``subjects``; a
-    ValueError (the plugin's call fails) when one is not."""
+    ValueError (the plugin's call fails, in either language) when one is not."""
     given = (subjects, periods, values, numerators, denominators, sources, dimensions)
     lists = [None if column is None else list(column) for column in given]
     length = len(lists[0] or ())
     for name, column in zip(_NAMES, lists, strict=True):
         if column is not None and len(column) != length:
-            raise ValueError(f"emit.many: {name} holds {len(column):,} items, subjects {length:,}")
+            held, subjects = f"{len(column):,}", f"{length:,}"
+            raise worded(
+                ValueError,
+                f"emit.many: {name} holds {held} items, subjects {subjects}",
+                f"emit.many：{name} 有 {held} 项，而 subjects 有 {subjects} 项",
+            )
     subjects_, periods_, *rest = lists
     assert subjects_ is not None and periods_ is not None
     return (subjects_, periods_, *rest)  # type: ignore[return-value]
