@@ -1,7 +1,7 @@
 """What an installed plugin made wrong (a ``MetricSpec``, the ``DimensionLabels`` it
-holds) is refused as that plugin's error, in the language of the command: ``okrdesk
-plugins``, ``validate`` and ``collect`` say it in English with ``--lang en`` and in
-Chinese with ``--lang zh``.
+holds, a ``ReportFormat``, an ``okrdesk_check_settings`` answer) is refused as that
+plugin's error, in the language of the command: ``okrdesk plugins``, ``validate`` and
+``collect`` say it in English with ``--lang en`` and in Chinese with ``--lang zh``.
 
 One package holds a plugin for each mistake, each its own entry point; it is installed
 with pip once, and every command is run once in each language."""
@@ -25,6 +25,8 @@ from okrdesk.model import (
     MetricSpecError,
     Milestone,
 )
+from okrdesk.plugins import ReportFormat
+from okrdesk.plugins.hookspecs import ReportFormatError
 from okrdesk.units import UNITS
 from sample_workspace import BASE_FILES, LOCAL_PLUGIN
 
@@ -42,6 +44,14 @@ LINE = 8
 
 def _metric(call: str) -> str:
     return f"{HEAD}def okrdesk_metrics(register):\n    register({call})\n"
+
+
+def _format(call: str) -> str:
+    return f"{HEAD}def okrdesk_report_formats(register):\n    register({call})\n"
+
+
+def _check(answer: str) -> str:
+    return f"{HEAD}def okrdesk_check_settings(settings):\n    return {answer}\n"
 
 
 SPEC = 'MetricSpec("m", "M", "指标", "flow", "户"{more})'
@@ -143,6 +153,54 @@ METRICS = {
 }  # fmt: skip
 """Plugin → (what its okrdesk_metrics registers, the refusal in English, in Chinese)."""
 
+FORMATS = {
+    "fname": (
+        'ReportFormat("KR CSV", "x", print)',
+        "a report format's name must be a short lower-case word, not 'KR CSV'",
+        "报告格式的名称应为一个简短的小写单词，现为 'KR CSV'",
+    ),
+    "fdescription": (
+        'ReportFormat("krx", 3, print)',
+        "report format krx: description must be text",
+        "报告格式 krx：description 应为文本",
+    ),
+    "frender": (
+        'ReportFormat("krx", "x", "print")',
+        "report format krx: render must be a function render(report, out, context)",
+        "报告格式 krx：render 应为函数 render(report, out, context)",
+    ),
+    "fsuffix": (
+        'ReportFormat("krx", "x", print, suffixes=("csv",))',
+        "report format krx: suffix 'csv' must be a file name ending such as \".md\"",
+        "报告格式 krx：后缀 'csv' 应为文件名的结尾，如 \".md\"",
+    ),
+    "fbinary": (
+        'ReportFormat("krx", "x", print, binary="yes")',
+        "report format krx: binary must be True or False",
+        "报告格式 krx：binary 应为 True 或 False",
+    ),
+}
+"""Plugin → (what its okrdesk_report_formats registers, the refusal in English, Chinese)."""
+
+CHECKS = {
+    "cstr": (
+        '"all fine"',
+        "gave str, not a list of SettingsProblem",
+        "返回了 str，而不是 SettingsProblem 的列表",
+    ),
+    "cint": ("[1]", "gave int, not SettingsProblem", "返回了 int，而不是 SettingsProblem"),
+    "ctext": (
+        '[SettingsProblem("file", 3)]',
+        "gave a SettingsProblem whose key or message is not text",
+        "返回的 SettingsProblem 中，key 或消息不是文本",
+    ),
+}
+"""Plugin → (what its okrdesk_check_settings returns, the refusal in English, Chinese)."""
+
+SETTINGS = "".join(f"[sources.{name}]\nfile = 1\n\n" for name in CHECKS)
+"""okrdesk.toml: a table for each plugin that checks its settings; [sources.cstr] is on
+line 1, each next one three lines down."""
+
 
 @pytest.fixture(scope="module")
 def told(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, str], str]]:
@@ -155,7 +213,12 @@ def told(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, s
         (root / "targets" / name).write_text(textwrap.dedent(content), encoding="utf-8")
     (root / "plugins").mkdir()
     (root / "plugins" / "test_metrics.py").write_text(LOCAL_PLUGIN, encoding="utf-8")
-    sources = {name: _metric(call) for name, (call, _, _) in METRICS.items()}
+    (root / "okrdesk.toml").write_text(SETTINGS, encoding="utf-8")
+    sources = {
+        **{name: _metric(call) for name, (call, _, _) in METRICS.items()},
+        **{name: _format(call) for name, (call, _, _) in FORMATS.items()},
+        **{name: _check(answer) for name, (answer, _, _) in CHECKS.items()},
+    }
     first, *others = sources
     found: dict[tuple[str, str], str] = {}
     with installed_package(folder, first, sources[first], {n: sources[n] for n in others}) as env:
@@ -187,10 +250,35 @@ def test_a_metric_spec_refused_is_told_in_the_command_s_language(
     assert f"错误：插件 {plugin}：{chinese}" in told["collect", "zh"].splitlines()
 
 
+@pytest.mark.parametrize("plugin", FORMATS)
+def test_a_report_format_refused_is_told_in_the_command_s_language(
+    told: dict[tuple[str, str], str], plugin: str
+) -> None:
+    _, en, zh = FORMATS[plugin]
+    at = f"okrdesk_{plugin}/__init__.py:{LINE}"
+    assert (f"    error: okrdesk_report_formats failed: ReportFormatError: {en} (at {at})"
+            in told["plugins", "en"].splitlines())  # fmt: skip
+    assert (f"    错误：okrdesk_report_formats 出错：ReportFormatError: {zh}（位于 {at}）"
+            in told["plugins", "zh"].splitlines())  # fmt: skip
+
+
+@pytest.mark.parametrize("plugin", CHECKS)
+def test_a_settings_check_s_wrong_answer_is_told_in_the_command_s_language(
+    told: dict[tuple[str, str], str], plugin: str
+) -> None:
+    _, en, zh = CHECKS[plugin]
+    line = 1 + 3 * list(CHECKS).index(plugin)
+    at = f"okrdesk.toml:{line}: sources.{plugin}"
+    assert (f"warning: {at}: plugin {plugin}: okrdesk_check_settings failed: TypeError: {en}"
+            in told["validate", "en"].splitlines())  # fmt: skip
+    assert (f"警告：{at}: 插件 {plugin}：okrdesk_check_settings 出错：TypeError: {zh}"
+            in told["validate", "zh"].splitlines())  # fmt: skip
+
+
 def test_no_line_of_a_chinese_command_is_the_english_refusal(
     told: dict[tuple[str, str], str],
 ) -> None:
-    english = [en for _, en, _ in METRICS.values()]
+    english = [en for table in (METRICS, FORMATS, CHECKS) for _, en, _ in table.values()]
     for command in ("plugins", "validate", "collect"):
         said = told[command, "zh"]
         assert [en for en in english if en in said] == [], said
@@ -204,19 +292,22 @@ def test_every_refusal_of_a_value_carries_both_languages() -> None:
     for make in (
         lambda: MetricSpec("m", "M", "指标", "flow", "户", revenue="yes"),  # type: ignore[arg-type]
         lambda: DimensionLabels("档", "tier", values_en={"a": 2}),  # type: ignore[dict-item]
+        lambda: ReportFormat("krx", "x", print, human=None),  # type: ignore[arg-type]
         lambda: Milestone("Q1", 2),  # type: ignore[arg-type]
         lambda: KeyResult("O1.KR1", "O1", "开户", UNITS["户"], None),
     ):
         with pytest.raises(InvalidValue) as error:
             make()
         refused.append(error.value)
-    assert [type(e) for e in refused] == [MetricSpecError, MetricSpecError, InvalidValue,
-                                          InvalidValue]  # fmt: skip
+    assert [type(e) for e in refused] == [MetricSpecError, MetricSpecError, ReportFormatError,
+                                          InvalidValue, InvalidValue]  # fmt: skip
     assert [tuple(e.said) for e in refused] == [
         ("metric m: revenue must be True or False, not 'yes'",
          "指标 m：revenue 应为 True 或 False，现为 'yes'"),
         ("DimensionLabels tier: each value and its word must be text, not 'a': 2",
          "DimensionLabels tier：每个值及其名称都应为文本，现为 'a': 2"),
+        ("report format krx: human must be True or False",
+         "报告格式 krx：human 应为 True 或 False"),
         ("fraction must be between 0 and 1, not 2", "fraction 必须在 0 到 1 之间，现为 2"),
         ("key result O1.KR1: needs a target or members' targets",
          "关键结果 O1.KR1：需要 target 或成员的目标值"),

@@ -228,8 +228,8 @@ def test_a_format_that_cannot_be_used_is_its_plugins_error_not_the_reports(
     root = with_plugin(write_workspace, "kr_csv.py", wrong)
     listed = run(root, "plugins", "--lang", "en")
     assert listed.exit_code == 1
-    assert ("okrdesk_report_formats failed: ValueError: a report format's name must be a "
-            "short lower-case word, not 'KR CSV'") in listed.output  # fmt: skip
+    assert ("okrdesk_report_formats failed: ReportFormatError: a report format's name must "
+            "be a short lower-case word, not 'KR CSV'") in listed.output  # fmt: skip
     run(root, "collect", "--through", "2026-03-15")
     assert run(root, "report", "--as-of", "2026-03-15").exit_code == 0
 

@@ -19,7 +19,7 @@ from okrdesk.app.session import Session
 from okrdesk.errors import Problem, display_path, printable
 from okrdesk.messages import counted
 from okrdesk.model import Plan
-from okrdesk.plugins.failures import describe_error
+from okrdesk.plugins.failures import describe_error, worded
 from okrdesk.plugins.hookspecs import SettingsProblem
 from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, quiet
 from okrdesk.targets.load import parse_toml_file
@@ -252,18 +252,24 @@ reads no more of them: a check that yields without end does not hang validate)."
 
 def _answers(found: object) -> list[tuple[str, str, str, bool]]:
     """A check's answer as (key, message, its Chinese, about this machine): a TypeError
-    for anything but ``SettingsProblem``s with a text key and messages."""
+    (said in both languages) for anything but ``SettingsProblem``s with a text key and
+    messages."""
     if found is None:
         return []
     if isinstance(found, str | bytes | Mapping) or not isinstance(found, Iterable):
-        raise TypeError(f"gave {type(found).__name__}, not a list of SettingsProblem")
+        given = type(found).__name__
+        raise worded(TypeError, f"gave {given}, not a list of SettingsProblem",
+                     f"返回了 {given}，而不是 SettingsProblem 的列表")  # fmt: skip
     answered = []
     for problem in list(itertools.islice(found, PROBLEMS_MOST + 1)):
         if not isinstance(problem, SettingsProblem):
-            raise TypeError(f"gave {type(problem).__name__}, not SettingsProblem")
+            given = type(problem).__name__
+            raise worded(TypeError, f"gave {given}, not SettingsProblem",
+                         f"返回了 {given}，而不是 SettingsProblem")  # fmt: skip
         key, message, zh = problem.key, problem.message, problem.zh
         if not all(isinstance(text, str) for text in (key, message, zh)):
-            raise TypeError("gave a SettingsProblem whose key or message is not text")
+            raise worded(TypeError, "gave a SettingsProblem whose key or message is not text",
+                         "返回的 SettingsProblem 中，key 或消息不是文本")  # fmt: skip
         answered.append((key, _cut(message), _cut(zh), problem.about_this_machine is True))
     return answered
 

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import attrs
 import pluggy
 
-from okrdesk.model import MetricSpec, OrgUnit, Person, Plan
+from okrdesk.model import InvalidValue, MetricSpec, OrgUnit, Person, Plan
 from okrdesk.periods import Period
 from okrdesk.records import shared_methods
 
@@ -125,6 +125,11 @@ class RenderContext:
 _FORMAT_NAME = re.compile(r"[a-z][a-z0-9_-]*\Z")
 
 
+class ReportFormatError(InvalidValue):
+    """A ``ReportFormat`` a plugin made that okrdesk refuses, in English and Chinese
+    (``said``), which the plugin's error shows in the command's language."""
+
+
 def _suffixes(value: Iterable[str] | str) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
@@ -165,21 +170,30 @@ class ReportFormat:
         # `--out` quietly choosing the wrong format, or as a report that fails to render.
         name = self.name
         if not isinstance(name, str) or not _FORMAT_NAME.match(name):
-            raise ValueError(f"a report format's name must be a short lower-case word, not "
-                             f"{name!r}")  # fmt: skip
+            raise ReportFormatError(
+                f"a report format's name must be a short lower-case word, not {name!r}",
+                f"报告格式的名称应为一个简短的小写单词，现为 {name!r}",
+            )
         for key in ("description", "description_zh"):
             if not isinstance(getattr(self, key), str):
-                raise ValueError(f"report format {name}: {key} must be text")
+                raise ReportFormatError(f"report format {name}: {key} must be text",
+                                        f"报告格式 {name}：{key} 应为文本")  # fmt: skip
         if not callable(self.render):
-            raise ValueError(f"report format {name}: render must be a function "
-                             "render(report, out, context)")  # fmt: skip
+            raise ReportFormatError(
+                f"report format {name}: render must be a function render(report, out, context)",
+                f"报告格式 {name}：render 应为函数 render(report, out, context)",
+            )
         for suffix in self.suffixes:
             if not isinstance(suffix, str) or not suffix.startswith(".") or len(suffix) < 2:
-                raise ValueError(f"report format {name}: suffix {suffix!r} must be a file "
-                                 'name ending such as ".md"')  # fmt: skip
+                raise ReportFormatError(
+                    f"report format {name}: suffix {suffix!r} must be a file name ending "
+                    'such as ".md"',
+                    f'报告格式 {name}：后缀 {suffix!r} 应为文件名的结尾，如 ".md"',
+                )
         for key in ("human", "binary"):
             if not isinstance(getattr(self, key), bool):
-                raise ValueError(f"report format {name}: {key} must be True or False")
+                raise ReportFormatError(f"report format {name}: {key} must be True or False",
+                                        f"报告格式 {name}：{key} 应为 True 或 False")  # fmt: skip
 
 
 # -------------------------------------------------------------------- metrics
