@@ -323,3 +323,27 @@ def test_a_refusal_keeps_both_languages_across_a_process(tmp_path: Path) -> None
     again = pickle.loads(pickle.dumps(error.value))
     assert type(again) is MetricSpecError
     assert again.said == ("metric m: a dimension is declared twice", "指标 m：有维度声明了两次")
+
+
+def test_an_entry_point_that_names_no_module_is_told_in_either_language() -> None:
+    from okrdesk.plugins.entry_points import load
+    from okrdesk.plugins.failures import describe_error
+
+    with pytest.raises(ValueError) as error:
+        load("okrdesk salons")
+    told = [describe_error(error.value, lang=lang).split(" (at ")[0].split("（位于 ")[0]
+            for lang in ("en", "zh")]  # fmt: skip
+    assert told == ["ValueError: not an entry point: okrdesk salons",
+                    "ValueError: 不是有效的入口点：okrdesk salons"]  # fmt: skip
+
+
+def test_the_host_s_own_refusals_of_a_plugin_s_values_are_all_invalid_values() -> None:
+    """One kind of error says a value in both languages: the SQL and derived sources'
+    definitions are refused as the model's and a plugin's values are."""
+    from okrdesk.plugins.derived_metrics import DerivedMetricError
+    from okrdesk.plugins.sql_settings import SqlMetricError
+
+    for kind in (MetricSpecError, ReportFormatError, DerivedMetricError, SqlMetricError):
+        assert issubclass(kind, InvalidValue)
+        made = kind("wrong", "错")
+        assert (str(made), made.said) == ("wrong", ("wrong", "错"))

@@ -19,7 +19,7 @@ from typing import Any
 
 from okrdesk.errors import Said
 from okrdesk.formula import FormulaError, parse
-from okrdesk.model import Direction, MetricKind, MetricSpec
+from okrdesk.model import Direction, InvalidValue, MetricKind, MetricSpec
 from okrdesk.plugins.hookspecs import SettingsProblem, hookimpl
 from okrdesk.plugins.settings_checks import settings_problems
 from okrdesk.units import UNITS
@@ -27,13 +27,9 @@ from okrdesk.units import UNITS
 KEYS = ("name", "formula", "unit", "label", "label_en", "direction", "description")
 
 
-class DerivedMetricError(ValueError):
+class DerivedMetricError(InvalidValue):
     """A derived metric that cannot be declared; the message names it and the key, in
     English and Chinese (``said``)."""
-
-    def __init__(self, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.said = Said(en, zh)
 
 
 def definitions(settings: Mapping[str, Any]) -> tuple[list[MetricSpec], list[Said]]:

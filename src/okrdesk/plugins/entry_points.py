@@ -19,6 +19,8 @@ import sys
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from okrdesk.plugins.failures import worded
+
 _SUFFIXES = (".dist-info", ".egg-info")
 _VALUE = re.compile(r"(?P<module>[\w.]+)\s*(:\s*(?P<attr>[\w.]+)\s*)?((?P<extras>\[.*\])\s*)?$")
 
@@ -124,7 +126,7 @@ def load(value: str) -> Any:
     """Import what an entry point names: ``module`` or ``module:attribute.path``."""
     match = _VALUE.match(value)
     if match is None:
-        raise ValueError(f"not an entry point: {value}")
+        raise worded(ValueError, f"not an entry point: {value}", f"不是有效的入口点：{value}")
     target: Any = importlib.import_module(match.group("module"))
     for attribute in (match.group("attr") or "").split("."):
         if attribute:

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from okrdesk.errors import Said, printable
+from okrdesk.model import InvalidValue
 from okrdesk.plugins.settings_checks import number_setting
 
 TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -34,14 +35,10 @@ ALLOW_OUTSIDE = "allow_outside_workspace"
 """The key of ``[sources.sql]`` naming folders outside the workspace tables may be in."""
 
 
-class SqlMetricError(ValueError):
+class SqlMetricError(InvalidValue):
     """A mistake in a SQL metric's definition, query or files, worded in English (its
     ``str``, what a plugin's error always was) and in Chinese: ``said`` holds both, and
     the command that shows it picks one."""
-
-    def __init__(self, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.said = Said(en, zh)
 
 
 def keyed(key: str, said: Said) -> Said:
