@@ -3,10 +3,15 @@
 A scan of the source: an ``OkrdeskError`` (or any error built on it) is never given a
 bare string or f-string, which would be one language whatever ``--lang`` says; it gets
 a ``Said`` (both languages), or a message the code chose by ``lang`` from a table that
-holds both. Every such table (``{"en": {...}, "zh": {...}}``) has the same keys in
-each language, so none of its messages is missing in one of them. A few refusals are
-run through the command line here in both languages; the rest are in the tests of
-their commands.
+holds both. Every table of messages by language (``{"en": {...}, "zh": {...}}``) has
+the same keys in each language, so none of its messages is missing in one of them. A
+value refused as it is made (``model.InvalidValue``, and every error built on it: a
+plugin's ``MetricSpec``, a ``ReportFormat``, a key result read from a target file) is
+given its English and its Chinese; and where a plugin's values are made and checked
+(model.py, plugins/, app/validate.py), no Python error a plugin's author reads
+(``ValueError``, ``TypeError``…) is raised with a message in one language. A few
+refusals are run through the command line here in both languages; the rest are in the
+tests of their commands.
 """
 
 from __future__ import annotations
@@ -24,6 +29,22 @@ PACKAGE = Path(__file__).resolve().parents[1] / "src" / "okrdesk"
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 ROOT_ERROR = "OkrdeskError"
+VALUE_ERROR = "InvalidValue"
+
+PLUGIN_FACING = ("model.py", "plugins/", "app/validate.py")
+"""Where a plugin's values are made and checked: what is raised there is told to the
+plugin's author, as its error, in the language of the command."""
+NOT_PLUGIN_FACING = {
+    # pytest helpers for a plugin author's own tests, in Python's words like any library.
+    "plugins/testing.py",
+}
+MADE_OF_SAID = {
+    # sql_metrics.py: every mistake of one SQL metric's definition, each a Said.
+    "_Mistakes",
+}
+"""Errors built on ``InvalidValue`` that are given messages in both languages whole, not
+their English and their Chinese."""
+BUILT_IN_ERRORS = {"ValueError", "TypeError", "KeyError", "RuntimeError", "AttributeError"}
 
 
 def _name(node: ast.expr) -> str | None:
@@ -34,15 +55,16 @@ def _name(node: ast.expr) -> str | None:
     return None
 
 
-def error_classes(trees: list[ast.Module]) -> set[str]:
-    """``OkrdeskError`` and every class built on it, by name, across ``trees``."""
+def error_classes(trees: list[ast.Module], root: str = ROOT_ERROR) -> set[str]:
+    """``root`` (``OkrdeskError``) and every class built on it, by name, across
+    ``trees``."""
     bases: dict[str, set[str]] = {}
     for tree in trees:
         for node in ast.walk(tree):
             if isinstance(node, ast.ClassDef):
                 found = {n for n in map(_name, node.bases) if n is not None}
                 bases.setdefault(node.name, set()).update(found)
-    errors = {ROOT_ERROR}
+    errors = {root}
     grown = True
     while grown:
         more = {name for name, of in bases.items() if of & errors} - errors
@@ -79,6 +101,44 @@ def one_language_refusals(source: str, errors: set[str]) -> list[str]:
         ):
             found.append(f"{node.lineno}: {ast.unparse(node)[:120]}")
     return found
+
+
+def _blank(node: ast.expr) -> bool:
+    return isinstance(node, ast.Constant) and node.value == ""
+
+
+def values_refused_in_one_language(source: str, kinds: set[str]) -> list[str]:
+    """``line: call`` for each value refused (an error of ``kinds``, built on
+    ``InvalidValue``) without both its English and its Chinese."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Call) and _name(node.func) in kinds - MADE_OF_SAID:
+            given = [*node.args, *(k.value for k in node.keywords if k.arg in ("en", "zh"))]
+            if any(isinstance(message, ast.Starred) for message in given):
+                continue  # a Said unpacked: both
+            if len(given) < 2 or any(_blank(message) for message in given[:2]):
+                found.append(f"{node.lineno}: {ast.unparse(node)[:120]}")
+    return found
+
+
+def built_in_errors_in_one_language(source: str) -> list[str]:
+    """``line: raise`` for each Python error (``ValueError``…) raised with a message in
+    one language."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        raised = node.exc if isinstance(node, ast.Raise) else None
+        if (
+            isinstance(raised, ast.Call)
+            and _name(raised.func) in BUILT_IN_ERRORS
+            and raised.args
+            and _one_language(raised.args[0])
+        ):
+            found.append(f"{node.lineno}: {ast.unparse(node)[:120]}")
+    return found
+
+
+def _plugin_facing(where: str) -> bool:
+    return where.startswith(PLUGIN_FACING) and where not in NOT_PLUGIN_FACING
 
 
 def _text(table: ast.Dict) -> bool:
@@ -128,20 +188,69 @@ def uneven_tables(source: str, where: str = "") -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def errors() -> set[str]:
-    return error_classes([ast.parse(p.read_text(encoding="utf-8")) for p in SOURCES])
+def trees() -> list[ast.Module]:
+    return [ast.parse(p.read_text(encoding="utf-8")) for p in SOURCES]
 
 
-def test_the_errors_are_found_by_what_they_are_built_on(errors: set[str]) -> None:
+@pytest.fixture(scope="module")
+def errors(trees: list[ast.Module]) -> set[str]:
+    return error_classes(trees)
+
+
+@pytest.fixture(scope="module")
+def refusals(trees: list[ast.Module]) -> set[str]:
+    return error_classes(trees, VALUE_ERROR)
+
+
+def test_the_errors_are_found_by_what_they_are_built_on(
+    errors: set[str], refusals: set[str]
+) -> None:
     assert {"OkrdeskError", "BadInput", "NoStoreYet", "StoreRefused", "DeliveryFailed"} <= errors
     assert "ValueError" not in errors
+    assert {"InvalidValue", "MetricSpecError", "ReportFormatError", "SqlMetricError",
+            "DerivedMetricError"} <= refusals  # fmt: skip
+    assert "ValueError" not in refusals
 
 
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: p.relative_to(PACKAGE).as_posix())
-def test_no_refusal_is_in_one_language_only(path: Path, errors: set[str]) -> None:
+def test_no_refusal_is_in_one_language_only(
+    path: Path, errors: set[str], refusals: set[str]
+) -> None:
     source = path.read_text(encoding="utf-8")
+    where = path.relative_to(PACKAGE).as_posix()
     assert one_language_refusals(source, errors) == []
-    assert uneven_tables(source, path.relative_to(PACKAGE).as_posix()) == []
+    assert uneven_tables(source, where) == []
+    assert values_refused_in_one_language(source, refusals) == []
+    if _plugin_facing(where):
+        assert built_in_errors_in_one_language(source) == []
+
+
+def test_the_scan_catches_a_value_refused_in_one_language(refusals: set[str]) -> None:
+    source = """
+raise MetricSpecError(f"metric {name}: unit {unit!r} is unknown")
+raise InvalidValue(f"phase {id} ends before it starts", "")
+raise ReportFormatError(en="report format x: render must be a function")
+raise MetricSpecError(f"metric {name}: unknown", f"指标 {name}：未知")
+raise SqlMetricError(en=f"{where}: missing", zh=f"{where}：缺少")
+raise SqlMetricError(*said)
+raise ValueError(f"{path}: not ours to word")
+"""
+    assert [line.split(":")[0] for line in values_refused_in_one_language(source, refusals)] == [
+        "2", "3", "4"
+    ]  # fmt: skip
+
+
+def test_the_scan_catches_a_plugin_s_author_told_in_one_language() -> None:
+    source = """
+raise ValueError(f"emit.many: {name} holds {held} items")
+raise TypeError("gave a SettingsProblem whose key is not text")
+raise worded(TypeError, "gave str", "返回了 str")
+raise ValueError
+raise KeyError(metric)
+"""
+    assert [line.split(":")[0] for line in built_in_errors_in_one_language(source)] == ["2", "3"]
+    assert _plugin_facing("model.py") and _plugin_facing("plugins/runner.py")
+    assert not _plugin_facing("plugins/testing.py") and not _plugin_facing("engine/pace.py")
 
 
 def test_the_scan_catches_a_refusal_in_one_language(errors: set[str]) -> None:
