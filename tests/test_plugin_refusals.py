@@ -197,6 +197,42 @@ CHECKS = {
 }
 """Plugin → (what its okrdesk_check_settings returns, the refusal in English, Chinese)."""
 
+SLICES = f"""{HEAD}def okrdesk_metrics(register):
+    register(MetricSpec("tiered_sales", "Tiered sales", "分档销售额", "flow", "元",
+                        dimensions=("tier",)))
+    register(MetricSpec("plain_sales", "Plain sales", "销售额", "flow", "元"))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    week = request.periods[0].id
+    emit("tiered_sales", "cm01", week, value=1.0, dimensions={{"tierr": "hnw"}})
+    emit("plain_sales", "cm01", week, value=1.0, dimensions={{"tier": "hnw"}})
+"""
+"""A plugin that emits figures sliced by dimensions their metrics do not declare."""
+
+SALES = """\
+[[objectives]]
+id = "S1"
+title = "销售"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "TIERED"
+title = "分档销售额"
+metric = "tiered_sales"
+target = 100
+unit = "万元"
+
+[[objectives.key_results]]
+id = "PLAIN"
+title = "销售额"
+metric = "plain_sales"
+target = 100
+unit = "万元"
+"""
+"""A target file whose key results ask for the slicing plugin's metrics."""
+
 SETTINGS = "".join(f"[sources.{name}]\nfile = 1\n\n" for name in CHECKS)
 """okrdesk.toml: a table for each plugin that checks its settings; [sources.cstr] is on
 line 1, each next one three lines down."""
@@ -209,7 +245,7 @@ def told(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, s
     folder = tmp_path_factory.mktemp("refusals")
     root = folder / "ws"
     (root / "targets").mkdir(parents=True)
-    for name, content in BASE_FILES.items():
+    for name, content in {**BASE_FILES, "sales.toml": SALES}.items():
         (root / "targets" / name).write_text(textwrap.dedent(content), encoding="utf-8")
     (root / "plugins").mkdir()
     (root / "plugins" / "test_metrics.py").write_text(LOCAL_PLUGIN, encoding="utf-8")
@@ -218,19 +254,26 @@ def told(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, s
         **{name: _metric(call) for name, (call, _, _) in METRICS.items()},
         **{name: _format(call) for name, (call, _, _) in FORMATS.items()},
         **{name: _check(answer) for name, (answer, _, _) in CHECKS.items()},
+        "slices": SLICES,
     }
     first, *others = sources
     found: dict[tuple[str, str], str] = {}
     with installed_package(folder, first, sources[first], {n: sources[n] for n in others}) as env:
         env = {**env, "OKRDESK_ALLOW_WORKSPACE_CODE": "1"}
         for lang in ("en", "zh"):
-            for command in (["plugins"], ["validate"], ["collect", "--through", "2026-01-20"]):
+            for command in (
+                ["plugins"],
+                ["validate"],
+                ["collect", "--through", "2026-01-20"],
+                ["collect", "--through", "2026-01-20", "--metric", "tiered_sales",
+                 "--metric", "plain_sales"],
+            ):  # fmt: skip
                 done: subprocess.CompletedProcess[str] = okrdesk(
                     env, *command, "--lang", lang, "-w", str(root)
                 )
                 assert "Traceback" not in done.stdout + done.stderr, done.stderr
                 assert done.returncode == (0 if command == ["validate"] else 1), done.stderr
-                found[command[0], lang] = done.stdout + done.stderr
+                found[" ".join(command[:1] + command[3:4]), lang] = done.stdout + done.stderr
     yield found
 
 
@@ -347,3 +390,22 @@ def test_the_host_s_own_refusals_of_a_plugin_s_values_are_all_invalid_values() -
         assert issubclass(kind, InvalidValue)
         made = kind("wrong", "错")
         assert (str(made), made.said) == ("wrong", ("wrong", "错"))
+
+
+def test_figures_sliced_wrong_are_refused_in_the_collect_s_language(
+    told: dict[tuple[str, str], str],
+) -> None:
+    english = [line for line in told["collect --metric", "en"].splitlines() if "slices" in line]
+    assert english == [
+        "error: plugin slices metric tiered_sales: cm01 2026-W01: unknown dimension 'tierr' "
+        "(the metric declares tier); no value for dimension tier (a problem, none kept)",
+        "error: plugin slices metric plain_sales: cm01 2026-W01: the metric declares no "
+        "dimensions (a problem, none kept)",
+    ]
+    chinese = [line for line in told["collect --metric", "zh"].splitlines() if "slices" in line]
+    assert chinese == [
+        "错误：插件 slices 指标 tiered_sales：cm01 2026-W01：未知的维度 'tierr'（该指标声明的"
+        "维度：tier）；维度 tier 没有值（共 1 个问题，均未入库）",
+        "错误：插件 slices 指标 plain_sales：cm01 2026-W01：该指标没有声明维度（共 1 个问题，"
+        "均未入库）",
+    ]

@@ -707,12 +707,12 @@ class Observation:
         return slice_of(self.dimensions)
 
     def problems(self, spec: MetricSpec) -> list[Said]:
-        """What is wrong with this observation for ``spec``, in English and in Chinese
-        (a rule for plugin authors in English only); empty when it is sound."""
+        """What is wrong with this observation for ``spec``, in English and in Chinese;
+        empty when it is sound."""
         if self.dimensions:
             wrong = dimension_problems(self.dimensions, spec.dimensions)
             if wrong:
-                return [Said(problem, problem) for problem in wrong]
+                return wrong
         if spec.kind is MetricKind.RATIO:
             if self.numerator is None or self.denominator is None:
                 return [Said("a ratio metric needs numerator and denominator",
@@ -771,26 +771,33 @@ def slice_matches(text: str, where: Mapping[str, str] | None) -> bool:
     return all(values.get(name) == value for name, value in where.items())
 
 
-def dimension_problems(values: Mapping[str, str], declared: Sequence[str]) -> list[str]:
+def dimension_problems(values: Mapping[str, str], declared: Sequence[str]) -> list[Said]:
     """What is wrong with one observation's dimension values for a metric declaring
-    ``declared``: every declared dimension needs a value, and no other is allowed."""
+    ``declared``, in English and in Chinese: every declared dimension needs a value, and
+    no other is allowed."""
     if not declared:
-        return ["the metric declares no dimensions"]
+        return [Said("the metric declares no dimensions", "该指标没有声明维度")]
     if not all(isinstance(name, str) for name in values):
-        return ["dimension names must be text"]
+        return [Said("dimension names must be text", "维度的名称应为文本")]
     found = []
     unknown = sorted(set(values) - set(declared))
     if unknown:
-        found.append(f"unknown dimension {', '.join(map(repr, unknown))} "
-                     f"(the metric declares {', '.join(declared)})")  # fmt: skip
+        named = [repr(name) for name in unknown]
+        found.append(Said(
+            f"unknown dimension {', '.join(named)} (the metric declares {', '.join(declared)})",
+            f"未知的维度 {'、'.join(named)}（该指标声明的维度：{'、'.join(declared)}）",
+        ))  # fmt: skip
     missing = [name for name in declared if name not in values]
     if missing:
-        found.append(f"no value for dimension {', '.join(missing)}")
+        found.append(Said(f"no value for dimension {', '.join(missing)}",
+                          f"维度 {'、'.join(missing)} 没有值"))  # fmt: skip
     for name, value in values.items():
         if not isinstance(value, str) or not value.strip():
-            found.append(f"dimension {name}: the value must be non-empty text")
+            found.append(Said(f"dimension {name}: the value must be non-empty text",
+                              f"维度 {name}：值应为非空文本"))  # fmt: skip
         elif SLICE_SEPARATOR in value or not value.isprintable():
-            found.append(f"dimension {name}: {value!r} holds ';' or a control character")
+            found.append(Said(f"dimension {name}: {value!r} holds ';' or a control character",
+                              f"维度 {name}：{value!r} 含有 ';' 或控制字符"))  # fmt: skip
     return found
 
 
