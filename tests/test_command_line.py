@@ -673,6 +673,11 @@ def test_click_speaks_english_in_an_english_workspace(typed: Path) -> None:
 
 
 def test_a_group_without_its_command_shows_its_help(typed: Path) -> None:
+    """In the workspace's language, as its refusals are."""
     result = typed_line(typed, "spend")
     assert result.exit_code == 2
-    assert result.output.startswith("Usage: okrdesk spend [OPTIONS] COMMAND [ARGS]...")
+    assert result.output.startswith("用法：okrdesk spend [OPTIONS] COMMAND [ARGS]...\n\n  记录")
+    (typed / "okrdesk.toml").write_text('[workspace]\nlang = "en"\n', encoding="utf-8")
+    result = typed_line(typed, "spend")
+    assert result.exit_code == 2
+    assert result.output.startswith("Usage: okrdesk spend [OPTIONS] COMMAND [ARGS]...\n\n  Record")

@@ -49,10 +49,11 @@ def command_tree(group: click.Group = cli, path: CommandPath = ()) -> list[Comma
 
 
 def help_text(path: CommandPath, env: dict[str, str] | None = None) -> str:
-    """What ``okrdesk PATH --help`` prints, at ``WIDTH`` columns whatever the terminal."""
+    """What ``okrdesk PATH --help --lang en`` prints, at ``WIDTH`` columns whatever the
+    terminal: the reference is English whatever the workspace or the locale."""
     result = CliRunner().invoke(
         cli,
-        [*path, "--help"],
+        [*path, "--help", "--lang", "en"],
         prog_name="okrdesk",
         terminal_width=WIDTH,
         env=env,
@@ -71,9 +72,13 @@ def cli_reference(env: dict[str, str] | None = None) -> str:
         "",
         "<!-- Generated from `okrdesk --help` by tests/test_docs_cli.py; do not edit by hand. -->",
         "",
-        "Every command's `--help`, exactly as okrdesk prints it (at 100 columns). To",
-        "write this page again after changing a command, run",
-        f"`{REGENERATE}`.",
+        "Every command's `--help`, exactly as okrdesk prints it in English (at 100 columns).",
+        "okrdesk prints its help in Chinese or English: as `--lang zh|en` says, wherever it is",
+        "on the command line (`okrdesk report --help --lang zh`); else in the workspace's",
+        "language (its `lang` in okrdesk.toml, else Chinese); outside a workspace, in the",
+        "locale's, as `okrdesk init` chooses (Chinese for `LANG=zh_CN.UTF-8`). The Chinese",
+        "texts are in src/okrdesk/cli/help_zh.py. To write this page again after changing a",
+        f"command, run `{REGENERATE}`.",
         "",
     ]
     lines += [f"- [`{title}`](#{title.replace(' ', '-')})" for title in titles]

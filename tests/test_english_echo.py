@@ -72,5 +72,7 @@ def test_spend_add_s_help_says_the_amount_it_says_back_is_in_cny_in_english(
     said = run(root, "spend", "add", "training", "1.5", "--signed-by", "王芳", "--date",
                "2026-03-02", "--lang", "en").output  # fmt: skip
     assert said.startswith("Recorded CNY 15k on training")
-    usage = " ".join(run(root, "spend", "add", "--help").output.split())
+    usage = " ".join(run(root, "spend", "add", "--help", "--lang", "en").output.split())
     assert "The message says what was recorded, in 万 (in CNY thousands in English)." in usage
+    chinese = "".join(run(root, "spend", "add", "--help").output.split())  # the workspace's
+    assert "回复会说明记录了什么，以万为单位（英文中为CNYthousands）。" in chinese

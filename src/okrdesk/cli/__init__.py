@@ -13,7 +13,8 @@ from typing import Any
 import click
 
 from okrdesk import __version__
-from okrdesk.cli.options import workspace_option
+from okrdesk.cli.help import HelpedGroup
+from okrdesk.cli.options import group_lang_option, workspace_option
 
 # A command's module, its name there, and the first line of its help (a test
 # keeps that equal to the docstring). Plain tuples: a class costs start-up time.
@@ -67,7 +68,7 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
 }  # fmt: skip
 
 
-class OkrdeskGroup(click.Group):
+class OkrdeskGroup(HelpedGroup):
     """Loads each command only when it runs, and turns errors a user can fix into a
     message and an exit code, never a traceback."""
 
@@ -211,6 +212,11 @@ def _say_error(text: str) -> None:
 )
 @click.version_option(__version__, prog_name="okrdesk")
 @workspace_option
+@group_lang_option(
+    "The language of the help, and of what the command says where it is not given its own "
+    "--lang. Help without it is in the workspace's language (its lang, else zh); outside a "
+    "workspace, in the locale's (zh for LANG=zh_CN.UTF-8)."
+)
 def cli() -> None:
     """Track objectives, key results and budgets for a sales organisation.
 

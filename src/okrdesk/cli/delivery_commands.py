@@ -6,13 +6,14 @@ import datetime as dt
 
 import click
 
+from okrdesk.cli.help import HelpedCommand
 from okrdesk.cli.options import DATE, day_of, lang_option, workspace_option, workspace_path
 from okrdesk.cli.output import say
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
 @click.option("--week", help="An ISO week such as 2026-W47: the report as of its Sunday.")
 @click.option("--unit", help="The unit or person to report on (default: the plan's unit).")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
+
+from okrdesk.cli.help import HelpedCommand
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -70,11 +73,36 @@ period_option = click.option(
 _Command = TypeVar("_Command", bound=Callable[..., Any])
 
 
+_LANG_KEY = "okrdesk.lang"
+
+
+def _remember_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta[_LANG_KEY] = value
+
+
+def group_lang_option(what: str) -> Callable[[_Command], _Command]:
+    """``--lang zh|en`` before a command's name (``okrdesk --lang en report``), for
+    the command to take when it is not given its own, and for the help."""
+    return click.option(
+        "--lang", type=click.Choice(["zh", "en"]), expose_value=False, callback=_remember_lang,
+        help=what,
+    )  # fmt: skip
+
+
+def given_lang(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A command's ``--lang``; where it was not given, the one given before the command's
+    name, else its default."""
+    if value is None or ctx.get_parameter_source(param.name or "") is ParameterSource.DEFAULT:
+        return ctx.meta.get(_LANG_KEY, value)
+    return value
+
+
 def lang_option(what: str) -> Callable[[_Command], _Command]:
     """``--lang zh|en``, saying ``what`` it sets; None when not given, for the
     workspace's ``[workspace] lang`` to choose (``Workspace.language``)."""
     return click.option(
-        "--lang", type=click.Choice(["zh", "en"]),
+        "--lang", type=click.Choice(["zh", "en"]), callback=given_lang,
         help=f"{what} Default: lang in okrdesk.toml's [workspace], else zh.",
     )  # fmt: skip
 
@@ -109,20 +137,78 @@ def _language_of(folder: str | os.PathLike[str] | None) -> str:
         return "zh"
 
 
-def command_line_language(args: Sequence[str]) -> str:
-    """The language of a command line click refused before running it: its ``--lang``,
-    else that of the workspace its ``--workspace`` (or the environment, or the current
-    folder) names."""
+def asked_in(args: Sequence[str]) -> tuple[str | None, str | None]:
+    """The ``--lang`` a command line gives anywhere in it (None when none), and the
+    workspace folder its ``--workspace`` names (None when none)."""
     folder: str | None = None
     for index, arg in enumerate(args):
         name, equals, value = arg.partition("=")
         if not equals:
             value = args[index + 1] if index + 1 < len(args) else ""
         if name == "--lang" and value in ("zh", "en"):
-            return value
+            return value, folder
         if name in ("--workspace", "-w") and value:
             folder = value
-    return _language_of(folder)
+    return None, folder
+
+
+def command_line_language(args: Sequence[str]) -> str:
+    """The language of a command line click refused before running it: its ``--lang``,
+    else that of the workspace its ``--workspace`` (or the environment, or the current
+    folder) names."""
+    asked, folder = asked_in(args)
+    return asked or _language_of(folder)
+
+
+SETTINGS_MOST_BYTES = 1024 * 1024
+"""An okrdesk.toml larger than this is not read for its language alone."""
+
+
+def stated_language(folder: str | None) -> str | None:
+    """The language of the workspace at ``folder`` (else the environment's, else the
+    current folder's): its okrdesk.toml's ``[workspace] lang``, else Chinese, as for
+    its reports; None where the folder is no workspace (neither okrdesk.toml nor
+    targets/). Only ``tomllib`` is loaded, and no plan: this is what ``--help`` can
+    afford, where ``_language_of`` loads the settings reader."""
+    root = os.path.expanduser(folder or os.environ.get("OKRDESK_WORKSPACE") or ".")
+    path = os.path.join(root, "okrdesk.toml")
+    if not os.path.isfile(path):
+        return "zh" if os.path.isdir(os.path.join(root, "targets")) else None
+    try:
+        inside = os.path.realpath(path).startswith(os.path.join(os.path.realpath(root), ""))
+        if not inside or os.path.getsize(path) > SETTINGS_MOST_BYTES:
+            return "zh"  # a link out of the workspace is never read, as for the settings
+        with open(path, "rb") as file:
+            text = file.read().decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return "zh"
+    import tomllib
+
+    try:
+        table = tomllib.loads(text).get("workspace")
+    except (tomllib.TOMLDecodeError, ValueError, RecursionError):
+        return "zh"
+    lang = table.get("lang") if isinstance(table, dict) else None
+    return lang if lang in ("zh", "en") else "zh"
+
+
+def locale_language(environ: Mapping[str, str]) -> str:
+    """zh where the locale says Chinese (LC_ALL, else LC_MESSAGES, else LANG), else en:
+    what ``okrdesk init`` chooses (``app.init.default_language``, which a test keeps this
+    equal to; importing it would load the settings reader)."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def help_language(args: Sequence[str]) -> str:
+    """The language of the help for a command line: its ``--lang`` wherever it is (after
+    ``--help`` too), else its workspace's (``stated_language``), else, outside any
+    workspace, the locale's."""
+    asked, folder = asked_in(args)
+    return asked or stated_language(folder) or locale_language(os.environ)
 
 
 def day_of(value: dt.datetime | None) -> dt.date | None:
@@ -134,7 +220,7 @@ _NEGATIVE_NUMBER = r"-[0-9.,]"
 """Compiled by ``re`` at its first use: only commands taking numbers need it."""
 
 
-class TakesNegativeNumbers(click.Command):
+class TakesNegativeNumbers(HelpedCommand):
     """A command whose arguments may be negative numbers, typed without ``--``.
 
     click reads ``-3`` as an option. Here a word that starts like a negative

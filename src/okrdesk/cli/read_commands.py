@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from okrdesk.cli.help import HelpedCommand
 from okrdesk.cli.options import (
     DATE,
     day_of,
@@ -21,7 +22,7 @@ from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput, no_store_yet
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
 @period_option
 @click.option("--week", help="An ISO week such as 2026-W47: the report as of its Sunday.")
@@ -124,7 +125,7 @@ def report(
         say_wrote(out, lang, err=True)
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @click.option("--as-of", "as_of", type=DATE, help="The day to check (default: today).")
 @period_option
 @lang_option("The language of the messages, as for `okrdesk report`.")
@@ -164,7 +165,7 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str | None, verbo
         raise SystemExit(EXIT_FAILED)
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @click.argument("item", required=False, metavar="[KEY_RESULT | OBJECTIVE | BUDGET_LINE]")
 @click.option("--person", help="Explain the figure or score for this person.")
 @click.option(
@@ -212,7 +213,7 @@ def explain(
         say(text)
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @click.argument("key_result")
 @lang_option("The list's language and how values are written, as for `okrdesk report`.")
 @workspace_option
@@ -231,7 +232,7 @@ def history(key_result: str, lang: str | None) -> None:
         say(text)
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @click.option("--as-of", "as_of", type=DATE, help="The day to look at (default: today).")
 @click.option("--unit", help="Only check-ins owed inside this unit, or by this person.")
 @lang_option("The language of the list, as for `okrdesk report`.")
@@ -253,7 +254,7 @@ def due(as_of: dt.datetime | None, unit: str | None, lang: str | None) -> None:
         say(text)
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json",
     show_default=True,

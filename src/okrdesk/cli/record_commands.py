@@ -7,10 +7,12 @@ import sys
 
 import click
 
+from okrdesk.cli.help import HelpedCommand, HelpedGroup
 from okrdesk.cli.options import (
     DATE,
     TakesNegativeNumbers,
     day_of,
+    group_lang_option,
     lang_option,
     workspace_language,
     workspace_option,
@@ -21,7 +23,7 @@ from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @click.option("--through", type=DATE, help="Collect up to this day (default: today).")
 @click.option("--metric", "metrics", multiple=True, help="Only this metric (repeat for several).")
 @click.option(
@@ -175,7 +177,11 @@ def checkin(
     say(line)
 
 
-@click.group()
+@click.group(cls=HelpedGroup)
+@group_lang_option(
+    "The language of the help, and of what its commands say where they are not given "
+    "their own --lang."
+)
 def spend() -> None:
     """Record and list spending against the budget lines."""
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import click
 
-from okrdesk.cli.options import lang_option, workspace_language
+from okrdesk.cli.help import HelpedGroup
+from okrdesk.cli.options import group_lang_option, lang_option, workspace_language
 from okrdesk.cli.output import say
 from okrdesk.cli.start_up import started
 
 
-@click.group()
+@click.group(cls=HelpedGroup)
+@group_lang_option(
+    "The language of the help, and of what its commands say where they are not given "
+    "their own --lang."
+)
 def store() -> None:
     """Copy the store between an SQLite file and a PostgreSQL server."""
 

@@ -8,13 +8,21 @@ from pathlib import Path
 
 import click
 
-from okrdesk.cli.options import DATE, day_of, lang_option, workspace_option, workspace_path
+from okrdesk.cli.help import HelpedCommand
+from okrdesk.cli.options import (
+    DATE,
+    day_of,
+    given_lang,
+    lang_option,
+    workspace_option,
+    workspace_path,
+)
 from okrdesk.cli.output import say
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_BAD_INPUT, EXIT_FAILED
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @lang_option("The language of the messages (a plugin's own as it gave them).")
 @workspace_option
 def validate(lang: str | None) -> None:
@@ -39,10 +47,10 @@ def validate(lang: str | None) -> None:
         raise SystemExit(EXIT_BAD_INPUT)
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option(
-    "--lang", type=click.Choice(["zh", "en"]),
+    "--lang", type=click.Choice(["zh", "en"]), callback=given_lang,
     help="The language of the example plan (default: zh when the locale is Chinese, "
     "LANG=zh_CN.UTF-8 for one, else en).",
 )  # fmt: skip
@@ -63,7 +71,7 @@ def init(directory: Path | None, lang: str | None) -> None:
         say(line)
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @click.argument("key_result")
 @click.option(
     "--unit", required=True, help="The unit that owns KEY_RESULT; its members get shares."
@@ -136,7 +144,7 @@ def split(
         say(line)
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @click.argument("name", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for other programs.")
 @lang_option("Language of the listing and of okrdesk's errors in it (JSON stays English).")
@@ -163,7 +171,7 @@ def plugins(name: str | None, as_json: bool, lang: str | None) -> None:
         raise SystemExit(EXIT_FAILED)
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @click.argument("directory", required=False, type=click.Path(file_okay=False, path_type=Path))
 @click.option("--revoke", is_flag=True, help="Stop trusting the workspace.")
 @lang_option("The language of what it says.")
@@ -210,7 +218,7 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
             say(f"  {printable(line)}")
 
 
-@click.command()
+@click.command(cls=HelpedCommand)
 @click.argument(
     "directory",
     required=False,
@@ -225,6 +233,7 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
 )
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+    callback=given_lang,
     help="The language of what it says, and of the demo workspace and its report.",
 )  # fmt: skip
 def demo(directory: Path, as_of: dt.datetime | None, lang: str) -> None:
