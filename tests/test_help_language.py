@@ -18,8 +18,8 @@ import click
 import pytest
 from click.testing import CliRunner, Result
 
-from okrdesk.cli import LAZY_COMMANDS, cli
-from okrdesk.cli.help import columns, long_name, summary
+from okrdesk.cli import cli
+from okrdesk.cli.help import columns, long_name
 from okrdesk.cli.help_zh import COMMANDS, EVERY_COMMAND
 from sample_workspace import WriteWorkspace
 
@@ -99,22 +99,6 @@ def test_the_chinese_keeps_the_options_metavars_and_examples_the_english_names(
     ]
     for english, chinese in pairs:
         assert set(_KEPT.findall(english)) == set(_KEPT.findall(chinese)), (english, chinese)
-
-
-def test_the_help_summaries_are_the_commands_own_first_lines_in_both_languages() -> None:
-    """The top-level help lists each command without importing it: in English from
-    LAZY_COMMANDS (kept equal to the docstrings), in Chinese from the first paragraph
-    of its Chinese help."""
-    context = click.Context(cli)
-    english = run("--help", "--lang", "en").output
-    chinese = run("--help", "--lang", "zh").output
-    for name, (_, _, said) in LAZY_COMMANDS.items():
-        command = cli.get_command(context, name)
-        assert command is not None and command.help
-        assert said == " ".join(command.help.split("\n\n")[0].split()), name
-        assert f"  {name}" in english
-        row = f"  {name}" + " " * (10 - len(name)) + summary(COMMANDS[name][0])
-        assert row in chinese.splitlines(), name
 
 
 # ------------------------------------------------------ which language, really
