@@ -315,3 +315,27 @@ def test_lang_before_the_command_s_name_is_the_command_s_when_it_has_none(
                                      "net,", "1", "entry", "15,000.00"]  # fmt: skip
     own = CliRunner().invoke(cli, ["-w", root, "spend", "--lang", "en", "list", "--lang", "zh"])
     assert own.output.split()[0] == "编号"
+
+
+def test_chinese_breaks_between_characters_but_not_inside_a_figure_or_before_punctuation() -> None:
+    from okrdesk.cli.help import wrapped
+
+    text = "语言及数值的写法，与 `okrdesk report` 相同（2.54亿 或 CNY 254m）。"
+    assert wrapped(text, 37) == [
+        "语言及数值的写法，与 `okrdesk report`",
+        "相同（2.54亿 或 CNY 254m）。",
+    ]
+    assert wrapped(text, 46) == [
+        "语言及数值的写法，与 `okrdesk report` 相同",
+        "（2.54亿 或 CNY 254m）。",
+    ]
+    assert wrapped("目标写在工作区文件夹里；指标插件", 24) == [
+        "目标写在工作区文件夹里；",
+        "指标插件",
+    ]
+    assert wrapped("目标写在工作区文件夹里；指标插件", 22) == [
+        "目标写在工作区文件夹",
+        "里；指标插件",
+    ]
+    assert wrapped(text, 50)[0].endswith("相同（2.54亿")
+    assert all(columns(line) <= 30 for line in wrapped("采集" * 40 + " 2.2亿、3,500万", 30))

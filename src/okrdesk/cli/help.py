@@ -173,7 +173,7 @@ def joined(paragraph: str) -> str:
 def _pieces(text: str) -> list[str]:
     """``text`` cut where a line may break: at spaces (each kept as a piece), and
     between two Chinese characters, but not before closing or after opening
-    punctuation."""
+    punctuation, nor between a number and the Chinese unit after it."""
     pieces: list[str] = []
     for char in text:
         if not pieces:
@@ -183,6 +183,7 @@ def _pieces(text: str) -> list[str]:
         joins = (
             char in _CLOSING
             or last[-1] in _OPENING
+            or (last[-1] in "0123456789" and _wide(char))  # 2.54亿, 12万: one word
             or (not char.isspace() and not last[-1].isspace() and not _wide(char)
                 and not _wide(last[-1]))
             or (char.isspace() and last[-1].isspace())
