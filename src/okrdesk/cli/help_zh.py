@@ -24,7 +24,7 @@ EVERY_COMMAND = {
 }
 """Options every command that has them says the same of: click's own and ``-w``."""
 
-_LANG = "默认：okrdesk.toml 中 [workspace] 的 lang，否则 zh。"
+_LANG = "默认：命令名前的 okrdesk --lang，否则 okrdesk.toml 中 [workspace] 的 lang，否则 zh。"
 _GROUP_LANG = "帮助的语言；也是其下命令未给出自己的 --lang 时所用的语言。"
 _PERIOD = (
     "截至某个周期末：2026-W14、2026-03、2026Q2，阶段的 id 或名称（Q1、抢春播），"

@@ -103,7 +103,8 @@ def lang_option(what: str) -> Callable[[_Command], _Command]:
     workspace's ``[workspace] lang`` to choose (``Workspace.language``)."""
     return click.option(
         "--lang", type=click.Choice(["zh", "en"]), callback=given_lang,
-        help=f"{what} Default: lang in okrdesk.toml's [workspace], else zh.",
+        help=f"{what} Default: okrdesk --lang before the command, else lang in okrdesk.toml's "
+        "[workspace], else zh.",
     )  # fmt: skip
 
 
