@@ -145,15 +145,15 @@ _OPENING = set("（《「『“‘([{")
 
 def columns(text: str) -> int:
     """The columns ``text`` takes on a terminal: two for a wide (Chinese) character."""
-    return sum(2 if _wide(char) else 1 for char in text)
+    from okrdesk.report.text_layout import cell_width
+
+    return cell_width(text)
 
 
 def _wide(char: str) -> bool:
-    if char.isascii():
-        return False
-    import unicodedata
+    from okrdesk.report.text_layout import char_cells
 
-    return unicodedata.east_asian_width(char) in ("W", "F")
+    return char_cells(char) == 2
 
 
 def joined(paragraph: str) -> str:
@@ -170,44 +170,12 @@ def joined(paragraph: str) -> str:
     return text
 
 
-def _pieces(text: str) -> list[str]:
-    """``text`` cut where a line may break: at spaces (each kept as a piece), and
-    between two Chinese characters, but not before closing or after opening
-    punctuation, nor between a number and the Chinese unit after it."""
-    pieces: list[str] = []
-    for char in text:
-        if not pieces:
-            pieces.append(char)
-            continue
-        last = pieces[-1]
-        joins = (
-            char in _CLOSING
-            or last[-1] in _OPENING
-            or (last[-1] in "0123456789" and _wide(char))  # 2.54亿, 12万: one word
-            or (not char.isspace() and not last[-1].isspace() and not _wide(char)
-                and not _wide(last[-1]))
-            or (char.isspace() and last[-1].isspace())
-        )  # fmt: skip
-        if joins:
-            pieces[-1] += char
-        else:
-            pieces.append(char)
-    return pieces
-
-
 def wrapped(text: str, width: int) -> list[str]:
-    """``text`` in lines of at most ``width`` columns (a longer word alone on its line)."""
-    lines: list[str] = []
-    line = ""
-    for piece in _pieces(text):
-        if piece.isspace():
-            if line:
-                line += " "
-            continue
-        if line and columns(line + piece) > width:
-            lines.append(line.rstrip())
-            line = ""
-        line += piece
-    if line.strip() or not lines:
-        lines.append(line.rstrip())
-    return lines
+    """``text`` in lines of at most ``width`` columns, broken as the report breaks its
+    wrapped text: between words, and between two Chinese characters but never inside a
+    figure and its unit nor before closing or after opening punctuation (a longer word
+    folded)."""
+    from okrdesk.report.text_layout import Text, wrap
+
+    lines = wrap(Text(text), width, overflow="fold_figures")
+    return ["".join(part for part, _ in line).rstrip() for line in lines] or [""]
