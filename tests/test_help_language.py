@@ -191,14 +191,17 @@ def test_outside_a_workspace_the_help_is_in_the_locale_s_language(
     assert said_in(run(*path, "--help", env=locale), path) == expected
 
 
-def test_the_locale_is_read_as_okrdesk_init_reads_it() -> None:
-    from okrdesk.app.init import default_language
+def test_the_locale_is_read_as_okrdesk_init_reads_it(tmp_path: Path) -> None:
     from okrdesk.cli.options import locale_language
 
     for value in ("zh_CN.UTF-8", "zh_HK", "ZH_cn", "en_US.UTF-8", "C", "POSIX", "", "fr_FR"):
         for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
             environ = {name: value, "LANG": "zh_CN.UTF-8" if name != "LANG" else value}
-            assert locale_language(environ) == default_language(environ), environ
+            root = tmp_path / f"{name}-{value or 'unset'}"
+            done = CliRunner().invoke(cli, ["init", str(root)], env=environ)
+            plan = (root / "targets" / "plan.toml").read_text(encoding="utf-8")
+            written = "zh" if plan.startswith("# 一份 okrdesk 计划") else "en"
+            assert locale_language(environ) == written, (environ, done.output)
 
 
 @pytest.mark.parametrize("content", [b"[workspace\nlang = 'en'", b"\xff\xfe", b"lang = 3"])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
 
 from okrdesk.errors import BadInput, Said
@@ -34,15 +33,6 @@ def _refuse_existing(root: Path, lang: str) -> None:
 
 
 LANGUAGES = ("zh", "en")
-
-
-def default_language(environ: Mapping[str, str]) -> str:
-    """zh where the locale says Chinese (LC_ALL, else LC_MESSAGES, else LANG), else en."""
-    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = environ.get(name, "")
-        if value:
-            return "zh" if value.lower().startswith("zh") else "en"
-    return "en"
 
 
 def create_workspace(root: Path, lang: str = "en") -> list[str]:

@@ -195,8 +195,7 @@ def stated_language(folder: str | None) -> str | None:
 
 def locale_language(environ: Mapping[str, str]) -> str:
     """zh where the locale says Chinese (LC_ALL, else LC_MESSAGES, else LANG), else en:
-    what ``okrdesk init`` chooses (``app.init.default_language``, which a test keeps this
-    equal to; importing it would load the settings reader)."""
+    the language of help outside a workspace, and of the plan ``okrdesk init`` writes."""
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(name, "")
         if value:

@@ -14,6 +14,7 @@ from okrdesk.cli.options import (
     day_of,
     given_lang,
     lang_option,
+    locale_language,
     workspace_option,
     workspace_path,
 )
@@ -62,10 +63,10 @@ def init(directory: Path | None, lang: str | None) -> None:
     """
     import os
 
-    from okrdesk.app.init import create_workspace, created, default_language
+    from okrdesk.app.init import create_workspace, created
 
     root = directory or Path(".")
-    lang = lang or default_language(os.environ)
+    lang = lang or locale_language(os.environ)
     written = create_workspace(root, lang)
     for line in created(root, written, lang):
         say(line)
