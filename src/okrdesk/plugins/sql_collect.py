@@ -157,7 +157,10 @@ class _SqliteSource:
         return _Result(columns, iter(cursor), _Lazy(self.authorizer.read), self.described)
 
     def failed(self, spec: MetricSpec, query: str, error: Exception) -> Said:
-        return _query_failed(engine_said(error))
+        return _query_failed(self.why(query, error))
+
+    def why(self, query: str, error: Exception) -> Said:
+        return engine_said(error)
 
     def close(self) -> None:
         self.connection.close()
@@ -223,6 +226,8 @@ class _DuckSource:
         self.connection.execute("SET enable_external_access = false")
         self.connection.execute("SET lock_configuration = true")
         self.views: dict[str, str] = {}
+        self.blocked: set[str] = set()
+        """Views not made because a table or view they read could not be."""
         self.broken_tables.update(
             {name: keyed(f"sources.sql.views.{name}", why) for name, why in broken_views.items()}
         )
@@ -249,22 +254,24 @@ class _DuckSource:
                     failed[name] = engine_said(error)
             if len(failed) == len(waiting):
                 self.broken_tables.update(
-                    {n: keyed(f"sources.sql.views.{n}", self._why_not(q, failed[n]))
+                    {n: keyed(f"sources.sql.views.{n}", self._why_not(n, q, failed[n]))
                      for n, q in waiting.items()}
                 )  # fmt: skip
                 return
             waiting = {n: q for n, q in waiting.items() if n in failed}
 
-    def _why_not(self, query: str, error: Said) -> Said:
-        """Why a view could not be made: a table or view it reads that could not be (a
+    def _why_not(self, view: str, query: str, error: Said) -> Said:
+        """Why ``view`` could not be made: a table or view it reads that could not be (a
         file that could not be read, a view of its own mistake) rather than DuckDB's
-        "does not exist" of it; else DuckDB's own words."""
+        "does not exist" of it (the view is then kept in ``blocked``); else DuckDB's own
+        words."""
         try:
             reads = self.queries.facts(query, "duckdb").tables
         except SqlMetricError:
             return error
         for name in sorted(reads & self.broken_tables.keys()):
             broken = self.broken_tables[name]
+            self.blocked.add(view)
             return Said(f"reads {name}, which could not be read: {broken.en}",
                         f"它读的 {name} 读不出来：{broken.zh}")  # fmt: skip
         return error
@@ -384,12 +391,20 @@ class _DuckSource:
         )  # fmt: skip
 
     def failed(self, spec: MetricSpec, query: str, error: Exception) -> Said:
-        from okrdesk.plugins.sql_engine import duckdb
+        return self.unread(error) or _query_failed(self.why(query, error))
 
-        text = str(error)
-        missing = re.search(r"Table with name (\w+) does not exist", text)
+    def unread(self, error: Exception) -> Said | None:
+        """What is wrong with a table or view a query that failed with ``error`` reads,
+        when that is why it failed."""
+        missing = re.search(r"Table with name (\w+) does not exist", str(error))
         if missing and missing.group(1) in self.broken_tables:
             return self.broken_tables[missing.group(1)]
+        return None
+
+    def why(self, query: str, error: Exception) -> Said:
+        """Why ``query`` failed with ``error``, in DuckDB's words or okrdesk's own."""
+        from okrdesk.plugins.sql_engine import duckdb
+
         if isinstance(error, duckdb.ConversionException | duckdb.InvalidInputException
                       | duckdb.OutOfRangeException):  # fmt: skip
             # DuckDB's words would quote the cell.
@@ -407,7 +422,7 @@ class _DuckSource:
             more = listed(advice)
             said = Said(f"{said.en}; written for SQLite? {more.en}",
                         f"{said.zh}；是不是按 SQLite 写的？{more.zh}")  # fmt: skip
-        return _query_failed(said)
+        return said
 
     def cursor(self, stop: Stop) -> duckdb.DuckDBPyConnection:
         """A connection of its own to the same tables, with the same settings (no file

@@ -402,13 +402,21 @@ def _named(item: object) -> str | None:
 def okrdesk_check_settings(settings: Mapping[str, Any], workspace: Path) -> list[SettingsProblem]:
     """Every broken definition of ``[sources.sql]`` and every table whose options cannot
     be read, each at its key, for ``okrdesk validate`` (a table's file that is not on
-    this machine a warning); the first problem of the table as a whole stops the rest."""
+    this machine a warning); the first problem of the table as a whole stops the rest.
+    Then each sound query is run against the workspace's tables without reading their
+    rows (sql_validate.py)."""
     try:
         found, broken = _definitions(settings)
     except SqlMetricError as error:
         return settings_problems("sql", [error.said])
     unread = _unparsed(settings, dict((spec.name, query) for spec, query in found))
-    return settings_problems("sql", broken + unread) + _table_problems(settings, workspace)
+    tables = _table_problems(settings, workspace)
+    if any(not problem.about_this_machine for problem in tables):
+        return settings_problems("sql", broken + unread) + tables
+    from okrdesk.plugins.sql_validate import query_problems
+
+    unrun = query_problems(settings, workspace)
+    return settings_problems("sql", broken + unread + unrun) + tables
 
 
 def _unparsed(settings: Mapping[str, Any], queries: Mapping[str, str]) -> list[Said]:

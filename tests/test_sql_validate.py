@@ -1,0 +1,203 @@
+"""``okrdesk validate`` runs each SQL metric's query against the workspace's tables, as a
+collect would, without reading their rows: a misspelt column, a column left out of GROUP
+BY, a date compared with a number, a file that cannot be read or a missing output column
+is found when okrdesk.toml is written, not by the next night's collect."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import textwrap
+from pathlib import Path
+
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from okrdesk.plugins.sql_files import TableCache
+from sample_workspace import WriteWorkspace
+from test_sql_metrics import SALONS, SALONS_OKRS, sql_only_workspace
+
+MISTAKES = textwrap.dedent("""\
+    [sources.sql]
+    tables = { salons = "data/salons.csv", deposits = "data/deposits.csv" }
+
+    [sources.sql.views]
+    crowded = "SELECT * FROM salons WHERE atendees > 20"
+    everyone = "SELECT * FROM salons"
+
+    [[sources.sql.metrics]]
+    name = "salon_attendees"
+    kind = "flow"
+    unit = "人"
+    query = "SELECT cm_id AS subject, date AS day, atendees AS value FROM salons"
+
+    [[sources.sql.metrics]]
+    name = "salon_leads"
+    kind = "flow"
+    unit = "人"
+    query = "SELECT cm_id AS subject, date AS day, sum(leads) AS value FROM everyone"
+
+    [[sources.sql.metrics]]
+    name = "early_leads"
+    kind = "flow"
+    unit = "人"
+    query = "SELECT cm_id AS subject, date AS day, leads AS value FROM salons WHERE date > 5"
+
+    [[sources.sql.metrics]]
+    name = "lead_rate"
+    kind = "ratio"
+    unit = "%"
+    query = "SELECT cm_id AS subject, date AS day, leads AS numerator FROM salons"
+
+    [[sources.sql.metrics]]
+    name = "crowded_salons"
+    kind = "flow"
+    unit = "人"
+    query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM crowded"
+
+    [[sources.sql.metrics]]
+    name = "deposits"
+    kind = "flow"
+    unit = "元"
+    query = "SELECT cm_id AS subject, date AS day, amount AS value FROM deposits"
+
+    [[sources.sql.metrics]]
+    name = "this_year"
+    kind = "flow"
+    unit = "人"
+    query = '''SELECT cm_id AS subject, date AS day, leads AS value FROM salons
+               WHERE date BETWEEN :start AND :end'''
+    """)  # fmt: skip
+
+
+def validate(root: Path, lang: str = "en") -> Result:
+    return CliRunner().invoke(cli, ["validate", "--lang", lang, "-w", str(root)])
+
+
+def said(result: Result) -> list[str]:
+    return [line for line in result.output.splitlines() if not line.startswith(" ")]
+
+
+def test_each_query_that_cannot_run_is_said_at_its_line(write_workspace: WriteWorkspace) -> None:
+    """Each mistake once: a view's at the view, not again at the metric reading it; a
+    table whose file is not here is the file's warning, not a problem of its query."""
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, MISTAKES)
+    done = validate(root)
+    assert done.exit_code == 2, done.output
+    assert said(done) == [
+        'okrdesk.toml:5: sources.sql.views.crowded: Binder Error: Referenced column "atendees" '
+        'not found in FROM clause! Candidate bindings: "attendees", "date", "leads"',
+        "okrdesk.toml:12: sources.sql.metrics[0].query: metric salon_attendees: DuckDB cannot "
+        'run it on the tables as they are: Binder Error: Referenced column "atendees" not found '
+        'in FROM clause! Candidate bindings: "attendees", "date", "leads"',
+        "okrdesk.toml:18: sources.sql.metrics[1].query: metric salon_leads: DuckDB cannot run it "
+        'on the tables as they are: Binder Error: column "cm_id" must appear in the GROUP BY '
+        "clause or must be part of an aggregate function.",
+        "okrdesk.toml:24: sources.sql.metrics[2].query: metric early_leads: DuckDB cannot run "
+        "it on the tables as they are: Binder Error: Cannot compare values of type DATE and "
+        "type INTEGER_LITERAL - an explicit cast is required",
+        "okrdesk.toml:30: sources.sql.metrics[3].query: metric lead_rate: the query must return "
+        "columns subject, period or day, and numerator and denominator; missing denominator",
+        "warning: okrdesk.toml:2: sources.sql.tables.deposits: no file data/deposits.csv",
+        "3 files checked, 5 problems.",
+    ]
+    chinese = said(validate(root, "zh"))
+    assert chinese[:5] == [
+        'okrdesk.toml:5: sources.sql.views.crowded: 没有列 "atendees"（相近的："attendees"、'
+        '"date"、"leads"）',
+        "okrdesk.toml:12: sources.sql.metrics[0].query: 指标 salon_attendees：DuckDB 在现有的表上"
+        '运行不了这条查询：没有列 "atendees"（相近的："attendees"、"date"、"leads"）',
+        "okrdesk.toml:18: sources.sql.metrics[1].query: 指标 salon_leads：DuckDB 在现有的表上运行"
+        '不了这条查询：列 "cm_id" 须写进 GROUP BY，或放进 sum、max 等聚合函数',
+        "okrdesk.toml:24: sources.sql.metrics[2].query: 指标 early_leads：DuckDB 在现有的表上运行"
+        "不了这条查询：不能直接比较 DATE 与 INTEGER_LITERAL 类型的值，请用 CAST 把一方转换成"
+        "另一方的类型",
+        "okrdesk.toml:30: sources.sql.metrics[3].query: 指标 lead_rate：查询须返回 subject、period "
+        "或 day 列，以及 numerator 和 denominator 列；缺少 denominator",
+    ]
+
+
+def test_sound_queries_pass_and_their_tables_wait_in_the_cache(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A file validate reads is kept in the table cache: the next collect does not read
+    it again."""
+    settings = textwrap.dedent("""\
+        [sources.sql]
+        tables = { salons = "data/salons.csv" }
+
+        [[sources.sql.metrics]]
+        name = "salon_attendees"
+        kind = "flow"
+        unit = "人"
+        query = '''SELECT cm_id AS subject, date AS day, attendees AS value FROM salons
+                   WHERE date <= :through'''
+        """)  # fmt: skip
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, settings)
+    cache = TableCache(root)
+    assert "salons" not in cache.entries
+    done = validate(root)
+    assert done.exit_code == 0, done.output
+    entry = json.loads(cache.manifest.read_text(encoding="utf-8"))["salons"]
+    assert entry["size"] == (root / "data" / "salons.csv").stat().st_size
+    assert (cache.folder / entry["parquet"]).is_file()
+
+
+def test_a_file_that_cannot_be_read_is_said_at_its_table(write_workspace: WriteWorkspace) -> None:
+    root = sql_only_workspace(
+        write_workspace, SALONS_OKRS,
+        '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+        '[[sources.sql.metrics]]\nname = "salon_attendees"\nkind = "flow"\nunit = "人"\n'
+        'query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM salons"\n',
+    )  # fmt: skip
+    exported = SALONS.replace("cm01,30", "王芳,30")
+    (root / "data" / "salons.csv").write_bytes(exported.encode("gbk"))
+    done = validate(root)
+    assert done.exit_code == 2, done.output
+    problems = [line for line in said(done) if line.startswith("okrdesk.toml:")]
+    assert len(problems) == 1, done.output  # the file's, not again its query's
+    assert problems[0].startswith("okrdesk.toml:2: sources.sql.tables.salons: salons.csv")
+    assert "not UTF-8 text; set encoding" in problems[0]
+
+
+def test_a_table_outside_the_workspace_is_not_opened(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A folder outside the workspace is read only once the workspace is trusted, and
+    validate reads none: its table's queries are left to the collect."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "salons.csv").write_text(SALONS, encoding="utf-8")
+    root = sql_only_workspace(
+        write_workspace, SALONS_OKRS,
+        f'[sources.sql]\nallow_outside_workspace = ["{elsewhere}"]\n'
+        f'tables = {{ salons = "{elsewhere / "salons.csv"}" }}\n\n'
+        '[[sources.sql.metrics]]\nname = "salon_attendees"\nkind = "flow"\nunit = "人"\n'
+        'query = "SELECT cm_id AS subject, date AS day, atendees AS value FROM salons"\n',
+    )  # fmt: skip
+    done = validate(root)
+    assert "atendees" not in done.output
+    assert "salons" not in TableCache(root).entries
+
+
+def test_an_sqlite_database_s_queries_are_prepared(write_workspace: WriteWorkspace) -> None:
+    root = sql_only_workspace(
+        write_workspace, SALONS_OKRS,
+        '[sources.sql]\ndatabase = "crm.db"\n\n'
+        '[[sources.sql.metrics]]\nname = "salon_attendees"\nkind = "flow"\nunit = "人"\n'
+        'query = "SELECT cm_id AS subject, date AS day, atendees AS value FROM salons '
+        'WHERE date <= :through"\n\n'
+        '[[sources.sql.metrics]]\nname = "salon_leads"\nkind = "flow"\nunit = "人"\n'
+        'query = "SELECT cm_id AS subject, leads AS value FROM salons;"\n',
+    )  # fmt: skip
+    with sqlite3.connect(root / "crm.db") as db:
+        db.execute("CREATE TABLE salons (date TEXT, cm_id TEXT, attendees INTEGER, leads INTEGER)")
+    done = validate(root)
+    assert done.exit_code == 2, done.output
+    assert [line for line in said(done) if line.startswith("okrdesk.toml:")] == [
+        "okrdesk.toml:8: sources.sql.metrics[0].query: metric salon_attendees: SQLite cannot "
+        "run it on crm.db: no such column: atendees",
+        "okrdesk.toml:14: sources.sql.metrics[1].query: metric salon_leads: the query must "
+        "return columns subject, period or day, and value; missing day",
+    ]
+    assert 'SQLite 在 crm.db 上运行不了这条查询：没有列 "atendees"' in validate(root, "zh").output
