@@ -34,8 +34,10 @@ def validate(lang: str | None) -> None:
     under the column, then a count. A mistake that causes others is
     reported once, at its cause. Each plugin with a [sources.NAME] table
     that can check it says what is wrong there too; a folder or file it
-    names that is not on this machine is a warning. Exits 0 when the files
-    are clean (warnings allowed), 2 when anything is wrong.
+    names that is not on this machine is a warning. SQL metrics' queries
+    are bound to the workspace's own data files, so a misspelt column is
+    found here. Exits 0 when the files are clean (warnings allowed), 2 when
+    anything is wrong.
     """
     from okrdesk.app.session import open_session
     from okrdesk.app.validate import validate as validate_session
