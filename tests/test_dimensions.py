@@ -466,6 +466,18 @@ def test_the_workbook_has_the_breakdown_rows(workspace: Path, tmp_path: Path) ->
         ("↳ 私募固收 (42.1%)", pytest.approx(17.4 * YI)),
         ("↳ 权益基金 (22.3%)", pytest.approx(9.2 * YI)),
     ]
+    # In Chinese the rows are in the sheet's one scale, as their key result's figure is,
+    # so they add up to it in Excel: 17.4亿 was 17.4 under a 1,000万 row's 1,000.
+    done = CliRunner().invoke(cli, ["report", "--as-of", AS_OF, "-o", str(out), "-w",
+                                    str(workspace)])  # fmt: skip
+    assert done.exit_code == 0, done.output
+    sheet = openpyxl.load_workbook(io.BytesIO(out.read_bytes())).worksheets[1]
+    head = [c.value for c in sheet[1]]
+    assert head[4].startswith("实际（金额单位：")
+    rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=2)]
+    whole = next(r for r in rows if str(r[2]).startswith("净新增"))
+    parts = [r[4] for r in rows if r[1] == whole[1] and str(r[2]).startswith("↳")]
+    assert len(parts) >= 2 and sum(parts) == pytest.approx(whole[4])
 
 
 def test_breakdown_on_the_command_line(workspace: Path) -> None:

@@ -80,9 +80,11 @@ def test_the_report_has_a_sheet_per_section_with_true_figures(
         assert row[6].number_format == ("0.00%" if raw["attainment"] < 0.1 else "0.0%")
         assert isinstance(row[4].value, int | float)
     budget = book["预算"]
+    # In 万, the scale the budget table writes it in, named once in the header.
+    assert [c.value for c in budget[1]][3:7] == ["预算（万元）", "已用（万元）", "剩余（万元）",
+                                                "计划已用（万元）"]  # fmt: skip
     line = next(r for r in budget.iter_rows(min_row=2) if r[0].value == "salons")
-    # In 万, the scale the budget table writes it in: a format divides by thousands only.
-    assert line[3].value == 380 and line[3].number_format == '#,##0"万"'
+    assert line[3].value == 380 and line[3].number_format == "#,##0"
     assert line[4].value == 12
     total = next(r for r in budget.iter_rows(min_row=2) if r[1].value == "合计")
     assert total[3].value == 899
@@ -97,18 +99,24 @@ def test_columns_are_wide_enough_for_chinese_text(workspace: Path, tmp_path: Pat
     assert width("新增高净值客户") == 14 and width("AUM") == 3
 
 
-def test_money_formats_show_wan_and_yi() -> None:
-    from okrdesk.report.formats.xlsx import money_cell, number_format
+def test_a_chinese_money_column_takes_one_scale() -> None:
+    """亿 when every amount is 1亿 or more, 元 when every one is under 1万, else 万; a
+    cell then holds the amount in it, with the digits the report's rule writes there and
+    no unit (the header names it)."""
+    from okrdesk.report.formats.xlsx import column_scale, in_scale, money_cell, number_format
     from okrdesk.units import UNITS
 
-    assert money_cell("39.98亿", 3_998_000_000, "zh") == (39.98, '#,##0.00"亿"')
-    assert money_cell("8,470万", 84_703_649.51, "zh") == (
-        pytest.approx(8470.364951), '#,##0"万"'
-    )  # fmt: skip
-    assert money_cell("CNY 784.6m", 784_550_000, "en") == (784_550_000, '"CNY "#,##0.0,,"m"')
-    assert money_cell("5,914元", 5914, "zh") == (5914, '#,##0"元"')
-    assert number_format(UNITS["亿元"], "zh") == '#,##0"亿"'
-    assert number_format(UNITS["万元"], "zh") == '#,##0"万"'
+    assert column_scale([4.5e9, 1.2e8, -3e8, None, 0]) == 10**8
+    assert column_scale([4.5e9, 84_703_649.51]) == 10**4  # 45亿 beside 8,470万: 万
+    assert column_scale([5_914, -40]) == 1
+    assert column_scale([4.5e9, 5_914]) == 10**4
+    assert column_scale([None, 0]) == 10**4
+    assert in_scale(3_998_000_000, 10**8) == (39.98, "#,##0.00")
+    assert in_scale(3_998_000_000, 10**4) == (399_800, "#,##0")
+    assert in_scale(84_703_649.51, 10**4) == (pytest.approx(8470.364951), "#,##0")
+    assert in_scale(4_277_582, 10**4, places=2) == (427.7582, "#,##0.00")  # 427.76
+    assert in_scale(5_914.4, 1) == (5_914.4, "#,##0")
+    assert money_cell("CNY 784.6m", 784_550_000) == (784_550_000, '"CNY "#,##0.0,,"m"')
     assert number_format(UNITS["%"], "zh") == "0.0%"
     assert number_format(UNITS["百分点"], "zh") == '0.00"百分点"'
     assert number_format(UNITS["pct"], "en") == '0.00" pp"'
@@ -227,7 +235,7 @@ def test_the_change_of_a_rate_is_in_points_and_signed(demo_books: dict[str, Any]
     the workbook showed 0.0%. A change carries its sign and reads ±0 when it rounds to
     nothing, as the other formats write it; the column is named after the plan's grain."""
     sheet = demo_books["zh"].worksheets[1]
-    assert sheet.cell(1, 10).value == "周变化"
+    assert sheet.cell(1, 10).value.startswith("周变化（")  # and the scale of its money
     rows = key_result_rows(demo_books["zh"])
     retention = rows["O2.KR1"][9]
     assert retention.value == pytest.approx(0.0218653, abs=1e-6)
@@ -254,20 +262,28 @@ def test_an_alerts_kind_is_in_the_reports_language(demo_books: dict[str, Any]) -
         assert kinds == [breaker] + [off_track] * 3 + [missed] * 2
 
 
-def test_an_amount_under_1yi_of_a_key_result_in_yi_reads_in_wan(
+def test_a_key_results_money_is_in_one_scale_named_in_the_header(
     demo_books: dict[str, Any],
 ) -> None:
-    """C2.KR1 (新增收入 1亿元) stands at 8,470万 in every format: the workbook wrote
-    0.85亿. Each money cell is on the scale the report writes its figure in."""
+    """C1.KR1's 40.27亿 was held as 40.27 and C2.KR1's 8,470万 as 8,470 in one 实际
+    column, C2.KR1's target as 1 (亿) beside its actual 8,470 (万): a SUM, a ratio or a
+    glance across them was wrong. The demo's money is under 1亿 in places, so every money
+    cell of the sheet is in 万, named once in each header and in the row's 计量单位."""
+    sheet = demo_books["zh"].worksheets[1]
+    head = [c.value for c in sheet[1]]
+    assert head[4:11] == ["实际（金额单位：万元）", "目标值（金额单位：万元）", "完成率",
+                          "应完成（金额单位：万元）", "状态", "周变化（金额单位：万元）",
+                          "年末预测（金额单位：万元）"]  # fmt: skip
     rows = key_result_rows(demo_books["zh"])
-    revenue = rows["C2.KR1"]
+    revenue, aum = rows["C2.KR1"], rows["C1.KR1"]
+    assert revenue[3].value == aum[3].value == "万元"  # set in 亿元, held in 万
     assert revenue[4].value == pytest.approx(8_470.364951)
-    assert revenue[4].number_format == '#,##0"万"'
-    assert (revenue[5].value, revenue[5].number_format) == (1, '#,##0"亿"')
-    assert revenue[7].number_format == '#,##0"万"'  # due now: 8,877万
+    assert (revenue[5].value, revenue[5].number_format) == (10_000, "#,##0")
+    assert revenue[4].value / revenue[5].value == pytest.approx(revenue[6].value)
     assert "| 8,470万 | 1亿 | 84.7% | 8,877万 |" in demo_books["md-zh"]
-    growth = rows["C1.KR1"][9]  # a week's +1.96亿
-    assert growth.number_format == '+#,##0.00"亿";-#,##0.00"亿";"±0"'
+    growth = aum[9]  # a week's +1.96亿, 19,6xx万
+    assert 19_550 <= growth.value < 19_650
+    assert growth.number_format == '+#,##0;-#,##0;"±0"'
     assert "| +1.96亿 |" in demo_books["md-zh"]
 
 
@@ -276,11 +292,13 @@ def test_money_formats_follow_the_figure() -> None:
     from okrdesk.units import UNITS
 
     yi, wan = UNITS["亿元"], UNITS["万元"]
-    assert figure_format(yi, 4.5e9, "zh") == '#,##0"亿"'  # 45亿, not 45.00亿
-    assert figure_format(yi, 3.998e9, "zh") == '#,##0.00"亿"'  # 39.98亿
-    assert figure_format(yi, 1.0868e10, "zh") == '#,##0.0"亿"'  # 108.7亿, not 108.68亿
-    assert figure_format(yi, 8_359_000, "zh") == '#,##0.0"万"'  # 835.9万, not 0.08亿
-    assert figure_format(wan, 40, "zh") == '#,##0"元"'  # 40元, not 0万
+    # Chinese, in a column of 亿 or of 万, or alone (in its own scale): no unit in the cell.
+    assert figure_format(yi, 4.5e9, "zh", 10**8) == "#,##0"  # 45, not 45.00
+    assert figure_format(yi, 3.998e9, "zh", 10**8) == "#,##0.00"  # 39.98
+    assert figure_format(yi, 1.0868e10, "zh", 10**8) == "#,##0.0"  # 108.7, not 108.68
+    assert figure_format(yi, 8_359_000, "zh", 10**4) == "#,##0.0"  # 835.9 (万)
+    assert figure_format(yi, 3.998e9, "zh", 10**4) == "#,##0"  # 399,800 (万)
+    assert figure_format(wan, 40, "zh") == "#,##0"  # alone: 40 (元), not 0万
     assert figure_format(yi, 4.5e9, "en") == '"CNY "#,##0,,"m"'  # CNY 4,500m
     assert figure_format(yi, 7.8455e8, "en") == '"CNY "#,##0.0,,"m"'  # CNY 784.6m
     assert figure_format(wan, 4_000, "en") == '"CNY "#,##0,"k"'  # CNY 4k, not CNY 0m
@@ -327,36 +345,65 @@ def shown_money(value: float, number_format: str) -> str:
     return f"{minus}{found['sign']}{found['before'] or ''}{text}{found['after'] or ''}"
 
 
+def read_back(written: str) -> tuple[float, float]:
+    """A Chinese amount as Markdown writes it (40.27亿, +1.96亿, 427.76万, 0元), in yuan,
+    and how far from the amount computed it can be: half its last digit."""
+    from okrdesk.units import parse_money
+
+    scale = {"亿": 10**8, "万": 10**4}.get(written[-1], 1)
+    places = len(written[:-1].partition(".")[2])
+    return float(parse_money(written)), scale * 10**-places / 2
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_money_shows_the_figures_the_report_writes(demo_books: dict[str, Any], lang: str) -> None:
     """The workbook wrote money with two decimals (45.00亿, 8470.4万, CNY 4,500.00m) or
     one (427.8万 of a budget the table writes as 427.76万) where the report writes four
     significant digits (45亿, 8,470万, CNY 4,500m) and the budget to the hundred yuan.
-    Every money cell of the key results and the budget now shows what Markdown writes."""
+    Every money cell of the key results and the budget now shows what Markdown writes: in
+    English as it writes it; in Chinese in the column's scale (402,737 万 for 40.27亿), with
+    the digits the report's rule writes there, and the amount Markdown writes."""
+    from okrdesk.units import figure
+
     markdown = [
         [cell.strip().strip("*") for cell in line.split("|")[1:-1]]
         for line in demo_books[f"md-{lang}"].splitlines()
         if line.startswith("| ")
     ]
     by_id = {row[0].split(" ")[0]: row[1:] for row in markdown if row[0]}
-    money = {"zh": ("亿元", "万元", "元"), "en": ("CNY",)}[lang]
     compared = 0
+
+    def agrees(cell: Any, written: str, scale: int, places: int | None = None) -> None:
+        shown = shown_money(cell.value, cell.number_format)
+        if lang == "en":
+            assert shown == written
+            return
+        if written == "±0":  # a change that rounds to nothing in the report
+            assert shown == "±0"
+            return
+        amount, within = read_back(written)
+        assert cell.value * scale == pytest.approx(amount, abs=within)
+        if shown != "±0":
+            digits = figure(abs(cell.value), 0 if scale == 1 else places)
+            assert shown.lstrip("+-") == digits
+        assert not set("亿万元") & set(cell.number_format)  # the header names the scale
+
     for kr, row in key_result_rows(demo_books[lang]).items():
-        if row[3].value not in money:
+        if row[3].value not in ("万元", "CNY"):
             continue
         # actual, target, due now, the change and the forecast, as Markdown has them
         figures = [by_id[kr][i] for i in (0, 1, 3, 5, 6)]
         for column, written in zip((4, 5, 7, 9, 10), figures, strict=True):
             if row[column].value is None or isinstance(row[column].value, str):
                 continue
-            assert shown_money(row[column].value, row[column].number_format) == written, kr
+            agrees(row[column], written, 10**4)
             compared += 1
     budget = demo_books[lang].worksheets[4]
     for line in budget.iter_rows(min_row=2):
         name = line[0].value or line[1].value
         written_row = next(r for r in markdown if name in r[0].split(" ")[:2] or r[0] == name)
         for column, written in zip((3, 4, 5), written_row[1:4], strict=True):
-            assert shown_money(line[column].value, line[column].number_format) == written, name
+            agrees(line[column], written, 10**4, places=2)
             compared += 1
     assert compared >= 60
 
@@ -392,7 +439,7 @@ def test_the_english_workbook_writes_english_units(demo_books: dict[str, Any]) -
     chinese = next(r for r in demo_books["zh"]["预算"].iter_rows(min_row=2)
                    if r[0].value == "events")  # fmt: skip
     assert [c.value for c in chinese[3:6]] == [380, 427.7582, -47.7582]
-    assert [c.number_format for c in chinese[3:6]] == ['#,##0"万"', *['#,##0.00"万"'] * 2]
+    assert [c.number_format for c in chinese[3:6]] == ["#,##0", *["#,##0.00"] * 2]
 
 
 def test_the_scores_sheet_has_every_month_as_markdown_does(demo_books: dict[str, Any]) -> None:

@@ -4,22 +4,25 @@ The first sheet says what the workbook is about (plan, unit, day, score), so a
 copy passed on keeps its date.
 
 Every figure is a number cell holding the value okrdesk computed, unrounded,
-with a number format that shows it as the report writes it, digit for digit:
-in its base unit (元, a count, a fraction, CNY through Excel's scaling by
-thousands, ``"CNY "#,##0.0,,"m"``), % and counts with their unit. Amounts in
-亿 and 万, a ‰ figure and one in points of percent are the exceptions, scales
-a format cannot divide by (it divides by thousands only): the cell holds the
-amount in 亿 or 万 (39.98 for 39.98亿, ``#,##0.00"亿"``), the figure in ‰
-(0.15 for 0.15‰, ``0.00"‰"``) or in points (-0.58 for -0.58百分点,
-``0.00"百分点"``). Header rows are frozen and columns are as wide as their
-text, a Chinese character counting as two. Text is written as text, never as a
-formula.
+with a number format that shows it with the digits the report writes: in its
+base unit (a count, a fraction; in English every amount in yuan, Excel's
+scaling by thousands giving CNY millions and thousands, ``"CNY "#,##0.0,,"m"``),
+% and counts with their unit. A Chinese amount is held in the one scale of its
+column (``column_scale``: 亿, 万 or 元), named in the column's header
+(``实际（金额单位：万元）``, ``已用（万元）``) and on its row (计量单位 万元), so a
+SUM, a ratio or a chart over a column is right: a format cannot divide by
+10,000, and a column holding 39.98 for 39.98亿 beside 8,470 for 8,470万 added
+up to nonsense. A ‰ figure and one in points of percent are held in ‰ (0.15 for
+0.15‰, ``0.00"‰"``) and in points (-0.58 for -0.58百分点, ``0.00"百分点"``), scales
+a format cannot divide by either. Header rows are frozen and columns are as wide
+as their text, a Chinese character counting as two. Text is written as text,
+never as a formula.
 """
 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from typing import Any, BinaryIO
 
@@ -51,6 +54,7 @@ from okrdesk.units import (
     UNITS,
     Dimension,
     UnitOfMeasure,
+    figure,
     is_percent,
     ledger,
     percentage,
@@ -131,36 +135,61 @@ def points_format(lang: str) -> str:
     return '0.00"百分点"' if lang == "zh" else '0.00" pp"'
 
 
-def money_cell(shown: str, value: float, lang: str) -> tuple[float, str]:
-    """The cell of an amount (``value``, in 元) the report writes as ``shown``, showing
-    the same digits: in English the amount itself, Excel's scaling giving CNY millions
-    and thousands (``"CNY "#,##0.0,,"m"`` for CNY 784.6m); in Chinese the amount in 亿
-    or 万 (39.98 for 39.98亿, ``#,##0.00"亿"``), as no format divides by 10,000, and 元
-    as it is (``#,##0"元"``). The decimals are those ``shown`` has, cell by cell (45亿,
-    108.7亿, 8,470万, 450.99万)."""
-    digits = _digits(shown)
-    suffix = shown[-1]
-    if lang == "en":
-        scaled = {"m": ',,"m"', "k": ',"k"'}.get(suffix, "")
-        return value, f'"CNY "{digits}{scaled}'
-    return value / _SCALES[lang].get(suffix, 1), f'{digits}"{suffix}"'
+def money_cell(shown: str, value: float) -> tuple[float, str]:
+    """The cell of an English amount (``value``, in yuan) the report writes as
+    ``shown``: the amount itself, Excel's scaling giving CNY millions and thousands
+    (``"CNY "#,##0.0,,"m"`` for CNY 784.6m, ``"CNY "#,##0,"k"`` for CNY 4k), with the
+    decimals ``shown`` has. Every English money cell holds yuan, so a column of them
+    adds up whatever each cell shows."""
+    scaled = {"m": ',,"m"', "k": ',"k"'}.get(shown[-1], "")
+    return value, f'"CNY "{_digits(shown)}{scaled}'
 
 
-def _money_cell(unit: UnitOfMeasure, value: float, lang: str) -> tuple[float, str]:
-    return money_cell(written(unit, value, lang), value, lang)
+YI, WAN = 10**8, 10**4
+SCALE_NAMES = {YI: "亿元", WAN: "万元", 1: "元"}
+"""A Chinese money column's scale as its header and its rows' 计量单位 name it."""
 
 
-def figure_format(unit: UnitOfMeasure, value: float, lang: str) -> str:
-    """The number format of one figure: ``number_format``, but money on the scale the
-    report writes that figure in (``units.written``): 8,470万 of a key result in 亿元,
-    under 1亿; 40元, too small for 0.00万; and a rate with the decimals the report
-    writes it with (5.10%, not 5.1%)."""
+def column_scale(amounts: Iterable[float | None]) -> int:
+    """The one scale a Chinese column of amounts is held in: 亿 when every amount in it
+    is 1亿 or more (a column of AUM and sales), 元 when every one is under 1万, else 万.
+    万 is where a branch writes most figures (9,306万, 2,250万), and a figure in 亿 keeps
+    every whole digit in it (402,737 for 40.27亿); only a figure under 1万 beside larger
+    ones loses digits (0.59 for 5,914元), and only in what it shows. A zero or an empty
+    cell reads alike in every scale and does not choose."""
+    sizes = [abs(a) for a in amounts if a]
+    if sizes and min(sizes) >= YI:
+        return YI
+    if sizes and max(sizes) < WAN:
+        return 1
+    return WAN
+
+
+def in_scale(value: float, scale: int, places: int | None = None) -> tuple[float, str]:
+    """A Chinese amount's cell in its column's ``scale``: the amount in it (8470.36 for
+    84,703,650 in 万) and a format showing the digits the report's rule writes it with in
+    that scale (``#,##0`` for 8,470; ``#,##0.00`` for 45.67; whole yuan in 元), with no
+    unit: the column's header names it once. ``places`` fixes the decimals, as the budget
+    table's two in 万 (to the hundred yuan: 427.76, 380)."""
+    amount = value / scale
+    shown = figure(amount, 0 if scale == 1 else places)
+    return amount, _digits(shown)
+
+
+def figure_format(unit: UnitOfMeasure, value: float, lang: str, scale: int | None = None) -> str:
+    """The number format of one figure: ``number_format``, but a count's, score's or
+    rate's with the decimals the report writes ``value`` with (5.10%, not 5.1%; 61.7分);
+    money in English on the scale the report writes it in (CNY 784.6m; CNY 4k, not
+    CNY 0m), in Chinese in its column's ``scale`` (``in_scale``; a figure alone, in its
+    own: ``column_scale``)."""
     if unit.dimension in (Dimension.COUNT, Dimension.SCORE, Dimension.MULTIPLE):
         return _with_words(unit, value, lang)
     if unit.dimension is not Dimension.MONEY:
         found = number_format(unit, lang)
         return percent_format(written(unit, value, lang)) if found == PERCENT else found
-    return _money_cell(unit, value, lang)[1]
+    if lang == "en":
+        return money_cell(written(unit, value, lang), value)[1]
+    return in_scale(value, scale or column_scale([value]))[1]
 
 
 def percent_format(shown: str) -> str:
@@ -171,22 +200,18 @@ def percent_format(shown: str) -> str:
     return "0.00%" if len(decimals) >= 2 else PERCENT
 
 
-_SCALES = {"zh": {"亿": 10**8, "万": 10**4}}
-"""What a Chinese amount's cell holds it in, by the character it is written with."""
-
-
-def _figure(unit: UnitOfMeasure, value: float | None, lang: str) -> Cell:
+def _figure(unit: UnitOfMeasure, value: float | None, lang: str, scale: int | None) -> Cell:
     if value is None:
         return None, None
-    return held(unit, value, lang), figure_format(unit, value, lang)
+    return held(unit, value, lang, scale), figure_format(unit, value, lang, scale)
 
 
-def held(unit: UnitOfMeasure, value: float, lang: str) -> float:
-    """What a cell holds of a base value: the value itself, but a ‰ figure in ‰, a
-    figure in points in points and a Chinese amount or count in 亿 or 万, scales a
-    spreadsheet has no format for."""
+def held(unit: UnitOfMeasure, value: float, lang: str, scale: int | None = None) -> float:
+    """What a cell holds of a base value: the value itself (an English amount in yuan),
+    but a ‰ figure in ‰, a figure in points in points, a Chinese count in 万户 in 万 and
+    a Chinese amount in its column's ``scale``: scales a spreadsheet has no format for."""
     if unit.dimension is Dimension.MONEY:
-        return _money_cell(unit, value, lang)[0]
+        return value if lang == "en" else value / (scale or column_scale([value]))
     if _in_wan(unit, lang):
         return value / 10**4
     if unit.dimension is Dimension.FRACTION and unit.factor == Decimal("0.001"):
@@ -194,7 +219,7 @@ def held(unit: UnitOfMeasure, value: float, lang: str) -> float:
     return value * 100 if in_points(unit) else value
 
 
-def _change(kr: Any, lang: str) -> Cell:
+def _change(kr: Any, lang: str, scale: int | None) -> Cell:
     """The change over the plan's last period, signed as the report writes it: a rate's
     in points (+0.02百分点), a first figure 新增, one that rounds to nothing ±0."""
     if kr.new:
@@ -202,25 +227,34 @@ def _change(kr: Any, lang: str) -> Cell:
     if kr.change is None:
         return None, None
     unit = UNITS[kr.unit]
-    value: float = kr.change * 100 if is_percent(unit) else held(unit, kr.change, lang)
-    fmt = points_format(lang) if is_percent(unit) else figure_format(unit, abs(kr.change), lang)
+    if is_percent(unit):
+        value, fmt = kr.change * 100, points_format(lang)
+    else:
+        value = held(unit, kr.change, lang, scale)
+        fmt = figure_format(unit, abs(kr.change), lang, scale)
     if change(kr, lang) == NO_CHANGE:
         return value, '"±0"'
     return value, f'+{fmt};-{fmt};"±0"'
 
 
-def _target(kr: Any, lang: str) -> Cell:
+def _target(kr: Any, lang: str, scale: int | None) -> Cell:
     """A number, but for a ``within`` key result the band as the report writes it
     (``±1百分点``): a target of 0 alone would read as a goal of nothing."""
     if kr.band is None:
-        return _figure(UNITS[kr.unit], kr.target, lang)
+        return _figure(UNITS[kr.unit], kr.target, lang, scale)
     return target(kr, lang), None
 
 
 def _money(value: float | None, lang: str) -> Cell:
     """A budget amount, as the budget table writes it (``units.ledger``): in Chinese in
-    万 to the hundred yuan from 1万 up, in English in whole CNY thousands; 元 below."""
-    return (None, None) if value is None else money_cell(ledger(value, lang), value, lang)
+    万 to the hundred yuan, in every cell of the column (427.76, 380; 0.4 for 4,000元,
+    which the table writes in 元), so the column adds up; in English in whole CNY
+    thousands (CNY yuan below), every cell holding yuan."""
+    if value is None:
+        return None, None
+    if lang == "en":
+        return money_cell(ledger(value, lang), value)
+    return in_scale(value, WAN, places=2)
 
 
 def _share(value: float | None, shown: str) -> Cell:
@@ -255,24 +289,67 @@ def summary(report: Any) -> tuple[list[str], list[list[Cell]]]:
     return [words["item"], words["value"]], rows
 
 
+def _money_scale(report: Any) -> int | None:
+    """The scale the key results sheet holds its Chinese money in (``column_scale``),
+    one for every money figure on it: actual, target, due, change and forecast, and a
+    breakdown's rows. One for the sheet, not one per column, so a row's ratios (actual
+    over target, a change over its actual) and a breakdown's sum are right as well as
+    a column's, and the row's 计量单位 names it once. None in English, whose cells
+    hold yuan, and on a sheet without money."""
+    money = [kr for objective in report.objectives for kr in objective.key_results
+             if UNITS[kr.unit].dimension is Dimension.MONEY]  # fmt: skip
+    if report.lang != "zh" or not money:
+        return None
+    amounts: list[float | None] = []
+    for kr in money:
+        amounts += [kr.actual, kr.target if kr.band is None else None, kr.expected, kr.change,
+                    kr.forecast]  # fmt: skip
+        amounts += [row.actual for row in kr.breakdown.rows] if kr.breakdown else []
+    return column_scale(amounts)
+
+
+def _row_unit(unit: UnitOfMeasure, lang: str, scale: int | None) -> str:
+    """A row's 计量单位: a Chinese amount's is the scale its cells hold (万元 for a key
+    result set in 亿元 on a sheet in 万), so the row never says 亿元 beside 8,470."""
+    if scale is not None and unit.dimension is Dimension.MONEY:
+        return SCALE_NAMES[scale]
+    return unit_word(unit, lang)
+
+
+def in_header(head: str, scale: int | None, *, mixed: bool = False) -> str:
+    """A Chinese money column's header with its scale, named once for its cells:
+    ``已用（万元）``; ``实际（金额单位：万元）`` for a column whose other rows hold counts
+    or rates, each in its own unit."""
+    if scale is None:
+        return head
+    return (
+        f"{head}（金额单位：{SCALE_NAMES[scale]}）" if mixed else f"{head}（{SCALE_NAMES[scale]}）"
+    )
+
+
 def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
     lang = report.lang
     words = _WORDS[lang]
-    head = [label(lang, "objective"), words["id"], words["title"], words["unit"],
-            label(lang, "actual"), label(lang, "target"), label(lang, "attainment"),
-            label(lang, "expected"), label(lang, "status"), change_heading(report.grain, lang),
-            label(lang, "forecast"), words["notes"]]  # fmt: skip
+    scale = _money_scale(report)
+    figures = [in_header(text, scale, mixed=True) for text in (
+        label(lang, "actual"), label(lang, "target"), label(lang, "expected"),
+        change_heading(report.grain, lang), label(lang, "forecast"))]  # fmt: skip
+    head = [label(lang, "objective"), words["id"], words["title"], words["unit"], *figures[:2],
+            label(lang, "attainment"), figures[2], label(lang, "status"), *figures[3:],
+            words["notes"]]  # fmt: skip
     rows = []
     for objective in report.objectives:
         for kr in objective.key_results:
             unit = UNITS[kr.unit]
             rows.append([
                 (objective.id, None), (kr.id, None), (kr.title, None),
-                (unit_word(unit, lang), None),
-                _figure(unit, kr.actual, lang), _target(kr, lang),
-                _share(kr.attainment, percent(kr.attainment)), _figure(unit, kr.expected, lang),
-                (status(lang, kr.status), None), _change(kr, lang),
-                _figure(unit, kr.forecast, lang), ("\n".join(under_title(kr, lang)) or None, None),
+                (_row_unit(unit, lang, scale), None),
+                _figure(unit, kr.actual, lang, scale), _target(kr, lang, scale),
+                _share(kr.attainment, percent(kr.attainment)),
+                _figure(unit, kr.expected, lang, scale),
+                (status(lang, kr.status), None), _change(kr, lang, scale),
+                _figure(unit, kr.forecast, lang, scale),
+                ("\n".join(under_title(kr, lang)) or None, None),
             ])  # fmt: skip
             for row in kr.breakdown.rows if kr.breakdown is not None else ():
                 share = "—" if row.share is None else percentage(row.share, keep=1)
@@ -281,14 +358,15 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                     (label(lang, "breakdown_row", share=share,
                            value=row.label),
                      None),
-                    (unit_word(unit, lang), None), _figure(unit, row.actual, lang),
+                    (_row_unit(unit, lang, scale), None),
+                    _figure(unit, row.actual, lang, scale),
                 ])  # fmt: skip
         for missing in objective.unmeasured:
             # No figure to give: the status and the reason, where its figures would be.
             why = unmeasured_why(missing, lang)
             rows.append([
                 (objective.id, None), (missing.id, None), (missing.title, None),
-                (unit_word(UNITS[missing.unit], lang), None), *[(None, None)] * 4,
+                (_row_unit(UNITS[missing.unit], lang, scale), None), *[(None, None)] * 4,
                 (label(lang, "unmeasured_status"), None), (None, None), (None, None),
                 (why, None),
             ])  # fmt: skip
@@ -350,8 +428,11 @@ def scores_notes(report: Any) -> list[str]:
 def budget(report: Any) -> tuple[list[str], list[list[Cell]]]:
     lang = report.lang
     words = _WORDS[lang]
-    head = [words["id"], label(lang, "line"), words["owner"], label(lang, "amount"),
-            label(lang, "spent"), label(lang, "left"), label(lang, "planned"), label(lang, "roi"),
+    # Chinese amounts in 万 in every cell, the budget table's unit however large.
+    wan = WAN if lang == "zh" else None
+    head = [words["id"], label(lang, "line"), words["owner"], in_header(label(lang, "amount"), wan),
+            in_header(label(lang, "spent"), wan), in_header(label(lang, "left"), wan),
+            in_header(label(lang, "planned"), wan), label(lang, "roi"),
             label(lang, "cost_per_result"), label(lang, "breaker"), label(lang, "signed_by"),
             label(lang, "override")]  # fmt: skip
     rows = [
