@@ -116,6 +116,9 @@ def test_a_chinese_money_column_takes_one_scale() -> None:
     assert in_scale(84_703_649.51, 10**4) == (pytest.approx(8470.364951), "#,##0")
     assert in_scale(4_277_582, 10**4, places=2) == (427.7582, "#,##0.00")  # 427.76
     assert in_scale(5_914.4, 1) == (5_914.4, "#,##0")
+    # No 0 it is not: 40元 in a column of 万 shows 0.004, as the report writes 40元.
+    assert in_scale(40, 10**4, places=2) == (0.004, "#,##0.000")
+    assert in_scale(-40, 10**4) == (-0.004, "#,##0.000")
     assert money_cell("CNY 784.6m", 784_550_000) == (784_550_000, '"CNY "#,##0.0,,"m"')
     assert number_format(UNITS["%"], "zh") == "0.0%"
     assert number_format(UNITS["百分点"], "zh") == '0.00"百分点"'

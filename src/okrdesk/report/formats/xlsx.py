@@ -170,9 +170,15 @@ def in_scale(value: float, scale: int, places: int | None = None) -> tuple[float
     84,703,650 in 万) and a format showing the digits the report's rule writes it with in
     that scale (``#,##0`` for 8,470; ``#,##0.00`` for 45.67; whole yuan in 元), with no
     unit: the column's header names it once. ``places`` fixes the decimals, as the budget
-    table's two in 万 (to the hundred yuan: 427.76, 380)."""
+    table's two in 万 (to the hundred yuan: 427.76, 380). An amount that would read 0 in
+    the scale is no 0, as the report writes it in 元 (40元): it gets the decimals that
+    show its first digit (0.004 in 万)."""
     amount = value / scale
     shown = figure(amount, 0 if scale == 1 else places)
+    more = len(shown.partition(".")[2])
+    while amount and not any(c in "123456789" for c in shown) and more < 8:
+        more += 1
+        shown = figure(amount, more)
     return amount, _digits(shown)
 
 
