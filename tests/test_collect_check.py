@@ -261,7 +261,7 @@ def test_a_refused_figure_is_told_in_the_readers_language() -> None:
         "person or unit 'cm99' in the plan (2 problems, none kept)"
     )
     assert error.said("zh") == (
-        "cm99 W0：计划里没有人员或单位 'cm99'（来自 crm.csv row 7）；cm99 W1：计划里没有人员或"
+        "cm99 W0：计划里没有人员或单位 'cm99'（来自 crm.csv 第 7 行）；cm99 W1：计划里没有人员或"
         "单位 'cm99'（共 2 个问题，均未入库）"
     )
 
@@ -275,5 +275,5 @@ def test_a_negative_count_is_refused_in_the_readers_language() -> None:
     )
     assert (
         error.said("zh")
-        == "cm1 W0：计数不能为负（-3）（来自 crm.csv row 9）（共 1 个问题，均未入库）"
+        == "cm1 W0：计数不能为负（-3）（来自 crm.csv 第 9 行）（共 1 个问题，均未入库）"
     )

@@ -606,11 +606,13 @@ def test_collect_warns_and_explain_shows_the_file_rows(write_workspace: Any) -> 
         "warning: plugin sql metric salon_attendees: 1 row left out: column "
         "value is empty (NULL) (table salons: salons.csv:5)"
     ) in done.output
-    explained = CliRunner().invoke(
-        cli, ["explain", "O9.KR1", "--person", "cm01", "--as-of", "2026-01-18", "-w", str(root)]
-    )
+    args = ["explain", "O9.KR1", "--person", "cm01", "--as-of", "2026-01-18", "-w", str(root)]
+    explained = CliRunner().invoke(cli, args)
     assert explained.exit_code == 0, explained.output
-    assert "SQL metric salon_attendees: salons.csv rows 3-4" in explained.output
+    assert "50人     1  SQL 指标 salon_attendees：salons.csv 第 3–4 行\n" in explained.output
+    english = CliRunner().invoke(cli, [*args, "--lang", "en"])
+    assert english.exit_code == 0, english.output
+    assert "1  SQL metric salon_attendees: salons.csv rows 3-4\n" in english.output
 
 
 def test_validate_says_what_to_change_in_a_sqlite_query(write_workspace: Any) -> None:

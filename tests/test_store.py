@@ -856,7 +856,8 @@ def test_explain_shows_plugin_run_and_source(backend: Backend) -> None:
     # A Chinese workspace is told in Chinese, an English reader in English.
     assert "指标 new_hnw_clients（流量：各周期、各人相加），来自插件 test_metrics" in result.output
     assert "8 条观测值，来自第 1 次采集：" in result.output
-    assert "  2026-W03  cm02" in result.output and "test rows 2-2" in result.output
+    # The test plugin cites its rows in the form okrdesk reads: said in the reader's language.
+    assert "  2026-W03  cm02" in result.output and "test 第 2 行" in result.output
     english = run(root, "explain", "O1.KR1", "--as-of", "2026-01-25", "--lang", "en")
     assert (
         "metric new_hnw_clients (flow: summed over periods and people) from plugin test_metrics"
@@ -864,7 +865,7 @@ def test_explain_shows_plugin_run_and_source(backend: Backend) -> None:
     )
     assert "8 observations, from run 1:" in english.output
     assert "  2026-W03  cm02" in english.output and "2 accts     1  test rows 2-2" in english.output
-    assert "2户     1  test rows 2-2" in result.output
+    assert "2户     1  test 第 2 行" in result.output
     ratio = run(root, "explain", "O1.KR2", "--as-of", "2026-01-25", "--person", "cm02")
     # cm02 has 1 complaint per 1000 clients each week: 4 / 4000 = 1‰.
     assert "= 1‰" in ratio.output

@@ -42,6 +42,7 @@ from okrdesk.model import (
     StoredObservation,
 )
 from okrdesk.periods import local_time, period_holding
+from okrdesk.plugins.citations import source_text
 from okrdesk.plugins.clashes import clash_advice, declared_by_several
 from okrdesk.plugins.manager import PluginHost
 from okrdesk.report.explained_by_member import MemberFigures
@@ -487,7 +488,8 @@ def _explain_metric(
         else:
             value = written(kr.unit, o.value, lang)
         part = said["partial"].format(day=r.partial_through) if r.partial_through else ""
-        source = f"[{o.slice}] {o.source}".rstrip() if o.slice else o.source
+        source = source_text(o.source, lang)
+        source = f"[{o.slice}] {source}".rstrip() if o.slice else source
         lines.append(f"  {o.period:<9} {o.subject:<12} {padded(value, 22, right=True)}  "
                      f"{r.run_id:>4}  {source}{part}")  # fmt: skip
     return lines + _others(rows, shown, lang)

@@ -51,7 +51,9 @@ class Emit(Protocol):
     Give ``value`` for stock and flow metrics, ``numerator`` and ``denominator``
     for ratio metrics, all in the base unit of the metric (元, plain counts,
     fractions). ``source`` says where the figure came from precisely enough to
-    find the rows again, for example ``"trades.csv rows 18-240"``.
+    find the rows again, for example ``"trades.csv rows 18-240"``: rows cited in
+    the form docs/plugins.md describes ("Citing the rows behind a figure") are said
+    in the reader's language (``trades.csv 第 18–240 行``), any other text as written.
 
     ``emit.error(metric, message)`` reports that one metric could not be
     computed; whatever was emitted for it is dropped and the message is shown

@@ -47,6 +47,7 @@ from okrdesk.model import (
     plugin_error_text,
 )
 from okrdesk.periods import Period
+from okrdesk.plugins.citations import source_text
 from okrdesk.plugins.clashes import not_collected
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
@@ -1265,11 +1266,13 @@ _KEPT_WHEN_FINISHED = "what it emitted before emit.finished was stored and is ke
 
 def _cited(source: object) -> Said:
     """A refused figure's source, as its plugin gave it (the file and rows behind it), to
-    find the row that is wrong: " (from SQL metric nps: nps.csv row 3)"."""
+    find the row that is wrong: " (from SQL metric nps: nps.csv row 3)", in Chinese
+    "（来自 SQL 指标 nps：nps.csv 第 3 行）" (``source_text``)."""
     if not isinstance(source, str) or not source.strip():
         return Said("", "")
-    shown = printable(source)[:_SHOWN_SOURCE]
-    return Said(f" (from {shown})", f"（来自 {shown}）")
+    shown = printable(source)
+    zh = source_text(shown, "zh")[:_SHOWN_SOURCE]
+    return Said(f" (from {shown[:_SHOWN_SOURCE]})", f"（来自 {zh}）")
 
 
 _SHOWN_SOURCE = 200

@@ -27,6 +27,7 @@ import attrs
 from okrdesk.errors import Said, printable
 from okrdesk.model import SLICE_SEPARATOR, MetricKind, MetricSpec
 from okrdesk.plugins import sql_warehouse
+from okrdesk.plugins.citations import source_text
 from okrdesk.plugins.hookspecs import CollectRequest, Emit
 from okrdesk.plugins.sql_dialect import (
     PARAMETERS,
@@ -1011,7 +1012,9 @@ class _Tally:
         if traced is not None and first is not None:
             if (1 if count is None else count) == 1:
                 return Said(*[traced.one(int(first))] * 2)
-            return Said(*[traced.many([[int(first), int(last), int(count)]])] * 2)
+            rows = traced.many([[int(first), int(last), int(count)]])
+            zh = source_text(rows, "zh")  # 第 2–40 行中的 12 行
+            return Said(rows, zh)
         return Said(f"result row {number}", f"结果第 {number} 行")
 
     def _fail(self, number: int, row: Sequence[Any], message: Said) -> SqlMetricError:

@@ -1,0 +1,273 @@
+"""`okrdesk explain` cites the rows behind each figure in the reader's language: a source
+in the form docs/plugins.md describes reads ``assets.csv 第 818–821 行`` in Chinese, and
+any other text a plugin gives is shown as it wrote it. On the demo workspace (the
+reference brokerage plugin), the built-in SQL source, and a plugin of the workspace's own.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.plugins.citations import source_text
+from sample_workspace import WriteWorkspace
+from test_docs import DOCS, md_tables
+from test_report import AS_OF, okrdesk
+
+ZH_ROWS = re.compile(r"^[\w.]+ 第 [0-9–、]+ 行$")
+"""One file's rows, as a Chinese explain cites them."""
+
+
+def table_sources(lines: list[str]) -> list[str]:
+    """The source column of explain's table of observations: what follows the run."""
+    fields = [re.split(r" {2,}", line.strip(), maxsplit=4) for line in lines
+              if re.match(r"  \d{4}-", line)]  # fmt: skip
+    # A period not yet over is marked after its source: "  [未完结：数据截至 …]".
+    return [re.sub(r"  \[[^]]*\]$", "", row[4]) if len(row) > 4 else "" for row in fields]
+
+
+# ------------------------------------------------------------ the demo workspace
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("explain-sources") / "demo"
+    done = okrdesk("demo", str(root), "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+def demo_explained(demo: Path, *args: str) -> list[str]:
+    done = okrdesk("explain", *args, "-w", str(demo), "--as-of", AS_OF)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def test_the_demo_rows_are_cited_in_the_workspaces_language(demo: Path) -> None:
+    """They read "assets.csv rows 818-821,823-834" in a Chinese explain: the brokerage
+    plugin's words. The demo workspace names no language, so it is Chinese."""
+    zh = table_sources(demo_explained(demo, "O1.KR1", "--unit", "wm1"))
+    also = table_sources(demo_explained(demo, "O1.KR1", "--unit", "wm1", "--lang", "zh"))
+    en = table_sources(demo_explained(demo, "O1.KR1", "--unit", "wm1", "--lang", "en"))
+    assert zh == also
+    assert len(zh) == len(en) > 10
+    for chinese, english in zip(zh, en, strict=True):
+        # A slice's own label ([gender=female]) is the plugin's data: kept as it is.
+        label = re.match(r"(\[[^]]+\] )?", english)
+        assert label is not None and chinese.startswith(label[0])
+        assert re.fullmatch(r"assets\.csv rows [0-9,-]+", english[label.end() :]), english
+        assert ZH_ROWS.fullmatch(chinese[label.end() :]), chinese
+        # The same rows, each range a dash, each list a 、.
+        assert chinese[label.end() :] == (
+            english[label.end() :].replace(" rows ", " 第 ").replace("-", "–").replace(",", "、")
+            + " 行"
+        )
+
+
+def test_a_figure_from_two_files_cites_each_in_chinese(demo: Path) -> None:
+    """Attrition rests on funding.csv's outflows and assets.csv's balances."""
+    zh = table_sources(demo_explained(demo, "O2.KR1", "--person", "liuyang"))
+    en = table_sources(demo_explained(demo, "O2.KR1", "--person", "liuyang", "--lang", "en"))
+    both = [(z, e) for z, e in zip(zh, en, strict=True) if "; " in e]
+    assert both
+    for chinese, english in both:
+        assert [f.split(" ", 1)[0] for f in chinese.split("；")] == [
+            f.split(" ", 1)[0] for f in english.split("; ")
+        ]
+        assert all(ZH_ROWS.fullmatch(part) for part in chinese.split("；")), chinese
+        assert re.findall(r"\d+", chinese) == re.findall(r"\d+", english)
+
+
+# ------------------------------------------------------------ the SQL source
+
+VISITS = """\
+date,cm_id,visits
+2026-01-06,cm01,3
+2026-01-06,cm02,1
+2026-01-06,cm01,2
+2026-01-07,cm01,4
+2026-01-07,cm02,
+2026-01-07,cm02,
+"""
+"""cm01 visits on the 6th in rows 2 and 4 (a group of two rows spread over three), on the
+7th in row 5; cm02's visits of the 7th are blank."""
+
+VISITS_OKRS = """\
+[[objectives]]
+id = "V"
+title = "客户拜访"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "客户拜访 ≥ 100 户"
+metric = "visits"
+target = 100
+unit = "户"
+"""
+
+
+def run(root: Path, *args: str) -> str:
+    done = CliRunner().invoke(cli, [*args, "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    return done.output
+
+
+def sql_workspace(write_workspace: WriteWorkspace, settings: str) -> Path:
+    root = write_workspace(
+        {"visits.toml": VISITS_OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False
+    )
+    (root / "data").mkdir()
+    (root / "data" / "visits.csv").write_text(VISITS, encoding="utf-8")
+    (root / "okrdesk.toml").write_text(settings, encoding="utf-8")
+    return root
+
+
+GROUPED = """\
+[sources.sql]
+tables = { visits = "data/visits.csv" }
+
+[[sources.sql.metrics]]
+name = "visits"
+kind = "flow"
+unit = "户"
+query = "SELECT cm_id AS subject, date AS day, sum(visits) AS value FROM visits GROUP BY 1, 2"
+"""
+
+
+def test_the_sql_sources_rows_are_cited_in_chinese(write_workspace: WriteWorkspace) -> None:
+    root = sql_workspace(write_workspace, GROUPED)
+    warned = run(root, "collect", "--through", "2026-01-18")
+    # A group of blank rows, said where collect warns in Chinese.
+    assert "（表 visits：visits.csv 第 6–7 行）" in warned
+    english = run(root, "collect", "--through", "2026-01-18", "--lang", "en")
+    assert "(table visits: visits.csv rows 6-7)" in english
+    explain = ["explain", "V.KR1", "--person", "cm01", "--as-of", "2026-01-18"]
+    zh = run(root, *explain).splitlines()
+    en = run(root, *explain, "--lang", "en").splitlines()
+    assert zh[-1].endswith("  SQL 指标 visits：visits.csv 第 2–4 行中的 2 行、第 5 行")
+    assert en[-1].endswith("  SQL metric visits: visits.csv rows 2-4 (2 rows), 5")
+
+
+def test_an_sqlite_tables_rowids_are_cited_in_chinese(write_workspace: WriteWorkspace) -> None:
+    import sqlite3
+
+    root = sql_workspace(write_workspace, GROUPED.replace(
+        'tables = { visits = "data/visits.csv" }', 'database = "data/crm.sqlite"'
+    ))  # fmt: skip
+    with sqlite3.connect(root / "data" / "crm.sqlite") as connection:
+        connection.execute("CREATE TABLE visits (date TEXT, cm_id TEXT, visits INTEGER)")
+        connection.executemany(
+            "INSERT INTO visits VALUES (?, ?, ?)",
+            [("2026-01-06", "cm01", 3), ("2026-01-06", "cm02", 1), ("2026-01-07", "cm01", 4)],
+        )
+    connection.close()
+    run(root, "collect", "--through", "2026-01-18")
+    explain = ["explain", "V.KR1", "--person", "cm01", "--as-of", "2026-01-18"]
+    zh = run(root, *explain).splitlines()
+    en = run(root, *explain, "--lang", "en").splitlines()
+    assert zh[-1].endswith("  SQL 指标 visits：crm.sqlite 表 visits 的 rowid 1、3")
+    assert en[-1].endswith("  SQL metric visits: crm.sqlite table visits rowids 1, 3")
+
+
+# ------------------------------------------------------------ a plugin's own words
+
+CITING_PLUGIN = """\
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+CITED = {
+    ("cm01", 0): "visits.csv rows 2-4, 9",
+    ("cm02", 0): "CRM export of 5 January",
+    ("cm01", 1): "visits.csv rows 12-30 (7 rows); calls.csv row 5",
+    ("cm02", 1): "visits.csv rows 31-33; checked by hand",
+    ("cm02", 2): "",
+}
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("visits", "Client visits", "客户拜访", MetricKind.FLOW, UNITS["户"],
+                        dimensions=("channel",)))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for index, period in enumerate(request.periods[:3]):
+        for person in ("cm01", "cm02"):
+            if (person, index) in CITED:
+                emit("visits", person, period.id, value=1, source=CITED[person, index])
+    # Slices alone: okrdesk adds up the whole, and cites them.
+    for channel, rows in (("phone", "visits.csv rows 40"), ("branch", "visits.csv rows 41-42")):
+        emit("visits", "cm01", request.periods[2].id, value=1, source=rows,
+             dimensions={"channel": channel})
+"""
+
+
+@pytest.fixture
+def citing(write_workspace: WriteWorkspace) -> Path:
+    root = write_workspace(
+        {"visits.toml": VISITS_OKRS, "okrs.toml": None, "budget.toml": None}, plugin=False
+    )
+    (root / "plugins").mkdir()
+    (root / "plugins" / "citing.py").write_text(CITING_PLUGIN, encoding="utf-8")
+    from sample_workspace import trusted
+
+    trusted(root)
+    run(root, "collect", "--through", "2026-01-18")
+    return root
+
+
+def observations(root: Path, person: str, lang: str) -> list[str]:
+    lines = run(root, "explain", "V.KR1", "--person", person, "--as-of", "2026-01-18",
+                "--lang", lang).splitlines()  # fmt: skip
+    return table_sources(lines)
+
+
+def test_a_plugins_own_words_are_shown_as_it_wrote_them(citing: Path) -> None:
+    assert observations(citing, "cm01", "zh") == [
+        "visits.csv 第 2–4、9 行",
+        "visits.csv 第 12–30 行中的 7 行；calls.csv 第 5 行",
+        "2 个切片之和",
+        "[channel=branch] visits.csv 第 41–42 行",
+        "[channel=phone] visits.csv 第 40 行",
+    ]
+    assert observations(citing, "cm01", "en") == [
+        "visits.csv rows 2-4, 9",
+        "visits.csv rows 12-30 (7 rows); calls.csv row 5",
+        "sum of 2 slices",
+        "[channel=branch] visits.csv rows 41-42",
+        "[channel=phone] visits.csv rows 40",
+    ]
+    # Prose, and a citation with a note after it, are not in the form: as written.
+    expected = ["CRM export of 5 January", "visits.csv rows 31-33; checked by hand", ""]
+    assert observations(citing, "cm02", "zh") == expected
+    assert observations(citing, "cm02", "en") == expected
+
+
+# ------------------------------------------------------------ the documented form
+
+
+def test_the_guides_examples_read_as_it_says() -> None:
+    """docs/plugins.md shows each citation beside what a Chinese explain shows."""
+    guide = (DOCS / "plugins.md").read_text(encoding="utf-8")
+    (table,) = [t for t in md_tables(guide) if t.heading == "Citing the rows behind a figure"]
+    assert len(table.rows) >= 6
+    for written, shown in table.rows:
+        source, chinese = written.strip("`"), shown.split("` (", 1)[0].strip("`")
+        assert source_text(source, "zh") == chinese, written
+        assert source_text(source, "en") == source
+
+
+def test_text_that_only_looks_like_a_citation_is_left_alone() -> None:
+    for text in ["rows 3", "a.csv rows 3-", "a.csv rows", "a.csv rows 3;b.csv rows 4",
+                 "a.csv rows 3 to 9", "a.csv rows 1,,2", "a.csv: 3 rows between 2 and 9",
+                 "SQL metric x: a note", "a.csv rows 2\nb.csv rows 3"]:  # fmt: skip
+        assert source_text(text, "zh") == text, text
+    # A file whose name holds " rows " is still one file.
+    assert source_text("daily rows.csv rows 3", "zh") == "daily rows.csv 第 3 行"
