@@ -75,9 +75,8 @@ def _rows_in_chinese(text: str) -> str | None:
 
 def _citation_in_chinese(cited: re.Match[str]) -> str:
     runs = []
-    for text in re.split(r", ?", cited["runs"]):
-        run = _ONE_RUN.fullmatch(text)
-        assert run is not None  # _CITATION read each as a run
+    # Each run in turn (a count's own comma, "(1,333 rows)", is inside its run).
+    for run in _ONE_RUN.finditer(cited["runs"]):
         first, last = run["first"], run["last"]
         runs.append((first if last is None or last == first else f"{first}–{last}", run["count"]))
     if cited["word"].startswith("rowid"):
