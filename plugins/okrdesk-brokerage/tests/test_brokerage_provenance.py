@@ -6,8 +6,9 @@ import itertools
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from okrdesk.plugins.citations import source_text
 
-from okrdesk_brokerage.provenance import MAX_SOURCE, RowSpans, Source
+from okrdesk_brokerage.provenance import MAX_SOURCE, RowSpans, Source, cited
 
 
 def test_consecutive_rows_become_ranges() -> None:
@@ -68,17 +69,34 @@ def test_update_is_a_union(first: list[int], second: list[int]) -> None:
 def test_a_source_too_long_to_list_gives_counts_and_bounds() -> None:
     scattered = RowSpans(range(2, 4000, 3))  # 1,333 separate rows
     source = Source().cite("trades.csv", scattered).cite("products.csv", RowSpans([7, 8]))
-    assert str(source) == "trades.csv: 1333 rows between 2 and 3998; products.csv rows 7-8"
+    assert str(source) == "trades.csv rows 2-3998 (1,333 rows); products.csv rows 7-8"
+    # In the form okrdesk reads, so a Chinese explain says it in Chinese; it read
+    # "trades.csv: 1333 rows between 2 and 3998", English in either language.
+    assert source_text(str(source), "zh") == (
+        "trades.csv 第 2–3998 行中的 1,333 行；products.csv 第 7–8 行"
+    )
     assert len(str(Source().cite("trades.csv", RowSpans(range(2, 600, 2))))) <= MAX_SOURCE
 
 
 def test_runs_from_a_query_are_kept_as_they_are_and_still_merge() -> None:
     spans = RowSpans.of_text("2-5,9-14,20")
     assert str(spans) == "2-5,9-14,20"
-    assert spans.summary() == "11 rows between 2 and 20"
+    assert spans.summary() == "2-20 (11 rows)"
     spans.update(RowSpans([6, 7, 8, 15]))
     assert str(spans) == "2-15,20"
     merged = RowSpans([1])
     merged.update(RowSpans.of_text("3,5-6"))
     assert str(merged) == "1,3,5-6"
     assert str(RowSpans.of_text("7").copy()) == "7" and bool(RowSpans.of_text("7"))
+
+
+@settings(database=None)
+@given(st.lists(st.integers(min_value=2, max_value=100_000), min_size=1, max_size=2_000))
+def test_every_source_is_in_the_form_okrdesk_reads(rows: list[int]) -> None:
+    """Listed or summarised, the rows are said in Chinese, never left in English."""
+    for source in (
+        cited("trades.csv", RowSpans(rows)),
+        str(Source().cite("a.csv", RowSpans(rows)).cite("b.csv", RowSpans(rows))),
+    ):
+        chinese = source_text(source, "zh")
+        assert " rows " not in chinese and chinese.endswith("行"), source

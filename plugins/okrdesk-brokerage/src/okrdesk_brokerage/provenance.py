@@ -122,10 +122,12 @@ class RowSpans:
         return self._text
 
     def summary(self) -> str:
-        """How many rows and between which, for when the list itself is too long to show."""
+        """The first and last row and how many rows between them count, for when the list
+        itself is too long to show: ``2-3998 (1,333 rows)``, as okrdesk reads a citation
+        (docs/plugins.md, "Citing the rows behind a figure")."""
         spans = self.spans()
         count = sum(last - first + 1 for first, last in spans)
-        return f"{count} rows between {spans[0][0]} and {spans[-1][1]}"
+        return f"{spans[0][0]}-{spans[-1][1]} ({count:,} {'row' if count == 1 else 'rows'})"
 
 
 Rows = RowSpans | str
@@ -146,8 +148,10 @@ class Source:
     """The files and rows behind one observation, in the order they were named.
 
     A figure over a long period can rest on thousands of scattered rows; past
-    ``MAX_SOURCE`` characters the longest lists are replaced by a count and the
-    first and last row, which is honest where a truncated list would not be.
+    ``MAX_SOURCE`` characters the longest lists are replaced by their first and last
+    row and a count (``trades.csv rows 2-3998 (1,333 rows)``), which is honest where a
+    truncated list would not be. Every source is in the form okrdesk reads, so a
+    Chinese ``okrdesk explain`` says it in Chinese.
     """
 
     def __init__(self) -> None:
@@ -182,7 +186,7 @@ class Source:
         for file in sorted(parts, key=lambda name: -len(parts[name])):
             if sum(map(len, parts.values())) + 2 * (len(parts) - 1) <= MAX_SOURCE:
                 break
-            parts[file] = f"{file}: {self._files[file].summary()}"
+            parts[file] = f"{file} rows {self._files[file].summary()}"
         return "; ".join(parts.values())
 
 
@@ -199,4 +203,4 @@ def cited(file: str, rows: Rows | None) -> str:
     elif not runs:
         return ""
     text = f"{file} rows {runs}"
-    return text if len(text) <= MAX_SOURCE else f"{file}: {spans_of(rows).summary()}"
+    return text if len(text) <= MAX_SOURCE else f"{file} rows {spans_of(rows).summary()}"
