@@ -250,6 +250,16 @@ def test_a_plugins_own_words_are_shown_as_it_wrote_them(citing: Path) -> None:
     assert observations(citing, "cm02", "en") == expected
 
 
+def test_an_english_workspace_cites_as_written(citing: Path) -> None:
+    """The reader's language is the workspace's where --lang is not given."""
+    (citing / "okrdesk.toml").write_text('[workspace]\nlang = "en"\n', encoding="utf-8")
+    lines = run(citing, "explain", "V.KR1", "--person", "cm01", "--as-of", "2026-01-18")
+    assert table_sources(lines.splitlines())[0] == "visits.csv rows 2-4, 9"
+    chinese = run(citing, "explain", "V.KR1", "--person", "cm01", "--as-of", "2026-01-18",
+                  "--lang", "zh")  # fmt: skip
+    assert table_sources(chinese.splitlines())[0] == "visits.csv 第 2–4、9 行"
+
+
 # ------------------------------------------------------------ the documented form
 
 
