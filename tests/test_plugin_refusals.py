@@ -303,6 +303,11 @@ def test_a_report_format_refused_is_told_in_the_command_s_language(
             in told["plugins", "en"].splitlines())  # fmt: skip
     assert (f"    错误：okrdesk_report_formats 出错：ReportFormatError: {zh}（位于 {at}）"
             in told["plugins", "zh"].splitlines())  # fmt: skip
+    # validate declares the formats as the report would, and names the plugin
+    assert (f"warning: plugin {plugin}: okrdesk_report_formats failed: ReportFormatError: "
+            f"{en} (at {at})" in told["validate", "en"].splitlines())  # fmt: skip
+    assert (f"警告：插件 {plugin}：okrdesk_report_formats 出错：ReportFormatError: {zh}"
+            f"（位于 {at}）" in told["validate", "zh"].splitlines())  # fmt: skip
 
 
 @pytest.mark.parametrize("plugin", CHECKS)

@@ -111,7 +111,8 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     """Each problem as FILE:LINE: key.path: message with the source line and a caret
     under the column, warnings, then a count, in ``lang`` (else the workspace's
     language). Each plugin with a table in okrdesk.toml checks it too
-    (``okrdesk_check_settings``; its own words as it gave them)."""
+    (``okrdesk_check_settings``; its own words as it gave them), and each loaded plugin
+    declares its report formats, so a ``ReportFormat`` refused is named at its plugin."""
     lang = session.workspace.language(lang)
     words = _SAID[lang]
     sources = SourceLines(session.workspace.root)
@@ -120,6 +121,9 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     lines = [text for p in problems for text in (p.text(lang), *sources.pointer(p))]
     warnings = sorted({*session.warnings, *plugins.warnings, *plain_http_webhooks(session)})
     lines += [words["warning"].format(text=warning.text(lang)) for warning in warnings]
+    # Declaring the report formats of the plugins already loaded records their errors,
+    # as `plugins` and `report` would: it runs no plugin that was not imported already.
+    session.host.formats  # noqa: B018
     lines += [
         words["plugin"].format(name=name, error=error.text(lang))
         for name, error in session.host.broken_said()
