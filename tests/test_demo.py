@@ -122,6 +122,35 @@ def test_a_day_before_the_plan_is_refused_before_anything_is_built(tmp_path: Pat
     assert "截至 2026-01-01。" in first.stdout and "截至 2026-01-01（2026-W01）" in first.stdout
 
 
+def test_a_day_after_the_plan_is_refused_before_anything_is_built(tmp_path: Path) -> None:
+    """okrdesk demo --as-of 2027-03-01 built a demo as of 31 December 2026 and said so, a
+    day the user did not ask for, and its report said the plan had ended. The day is
+    refused up front, as a day before the plan is, in the user's language, and a demo
+    already there is left as it was."""
+    from okrdesk.app.demo import _MARKED, DEMO_MARKER
+
+    root = tmp_path / "demo"
+    (root / "targets").mkdir(parents=True)
+    (root / DEMO_MARKER).write_text(_MARKED, encoding="utf-8")
+    (root / "targets" / "plan.toml").write_text("# the demo before\n", encoding="utf-8")
+    done = okrdesk("demo", str(root), "--as-of", "2027-03-01")
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        "--as-of 2027-03-01：晚于示例计划结束日（2026-12-31），演示只能展示到那一天；"
+        "请给 2026-01-01 至 2026-12-31 之间的日期。未做任何改动\n"
+    )
+    assert sorted(p.name for p in root.rglob("*")) == [DEMO_MARKER, "plan.toml", "targets"]
+    assert (root / "targets" / "plan.toml").read_text(encoding="utf-8") == "# the demo before\n"
+    english = okrdesk("demo", str(tmp_path / "new"), "--as-of", "2027-01-01", "--lang", "en")
+    assert (english.returncode, english.stdout) == (2, "")
+    assert english.stderr == (
+        "--as-of 2027-01-01: after the sample plan ends (2026-12-31), the demo would show "
+        "that day, not this one; give a day from 2026-01-01 to 2026-12-31. Nothing was "
+        "changed\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo"]
+
+
 def test_a_demo_rebuilt_after_you_changed_it_is_kept_not_deleted(tmp_path: Path) -> None:
     root = tmp_path / "demo"
     assert okrdesk("demo", str(root), "--as-of", "2026-06-30").returncode == 0

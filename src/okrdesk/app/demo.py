@@ -260,9 +260,10 @@ def _copy(source: str, target: str) -> None:
 
 def demo_day(as_of: dt.date | None) -> dt.date:
     """The day a demo is built and reported as of: ``as_of``, else today moved inside the
-    sample plan's year. A day before the plan starts is refused before anything is
-    written: the demo would be built as of the plan's first day, and its own report
-    refuse the day it was asked for."""
+    sample plan's year. A day outside the plan is refused before anything is written:
+    one before it, the demo would be built as of the plan's first day and its own report
+    refuse the day asked for; one after it, the demo would say it was built as of the
+    plan's last day, not the day asked for, and its report that the plan has ended."""
     sample = shipped("sample_targets")
     loaded = load_plan(sample.parent, targets=sample)
     if loaded.plan is None:
@@ -276,6 +277,15 @@ def demo_day(as_of: dt.date | None) -> dt.date:
             f"--as-of {as_of}: before the sample plan starts ({span[0]}), there is "
             f"nothing to show; give a day from {span[0]} to {span[1]}. Nothing was changed",
             f"--as-of {as_of}：早于示例计划开始日（{span[0]}），还没有可演示的内容；"
+            f"请给 {span[0]} 至 {span[1]} 之间的日期。未做任何改动",
+        ))  # fmt: skip
+    if as_of > plan.end:
+        span = (plan.start.isoformat(), plan.end.isoformat())
+        raise BadInput(Said(
+            f"--as-of {as_of}: after the sample plan ends ({span[1]}), the demo would show "
+            f"that day, not this one; give a day from {span[0]} to {span[1]}. Nothing was "
+            "changed",
+            f"--as-of {as_of}：晚于示例计划结束日（{span[1]}），演示只能展示到那一天；"
             f"请给 {span[0]} 至 {span[1]} 之间的日期。未做任何改动",
         ))  # fmt: skip
     return as_of

@@ -232,7 +232,7 @@ def trust(directory: Path | None, revoke: bool, lang: str | None) -> None:
     "--as-of",
     type=DATE,
     help="The day the demo pretends it is (default: today, within the plan's year); a "
-    "day before the plan starts is refused.",
+    "day before the plan starts or after it ends is refused.",
 )
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
