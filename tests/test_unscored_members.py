@@ -4,6 +4,7 @@ among the units that were scored."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -91,9 +92,9 @@ def test_a_team_with_no_targets_says_so_rather_than_all_clear(workspace: Path) -
     zh = report(workspace, "--unit", "team-b")
     lines = zh.splitlines()
     assert "综合得分 —：没有自己的目标，上级也未分解目标给它" in lines
-    # Said once: "需要关注：暂无需要关注的事项" said it twice.
-    assert "暂无需要关注的事项（没有自己的目标可判断）" in lines
-    assert "暂无需要关注的事项" not in lines
+    # Said once, on the first screen and under the heading at the end.
+    assert "需要关注：暂无（没有自己的目标可判断）" in lines
+    assert lines[lines.index("需要关注") + 1] == "暂无（没有自己的目标可判断）"
     story = "".join(zh.split("详情")[1].split("成员排名")[0].split()).strip("─")
     assert story == ("零售业务部没有自己的目标，上级也未分解目标给它，因此没有综合得分，"
                      "也没有自己的进度可判断。本报告只列出：其成员的得分与排名、"
@@ -102,11 +103,48 @@ def test_a_team_with_no_targets_says_so_rather_than_all_clear(workspace: Path) -
     assert ("零售业务部 has no targets of its own and no share of one set above: it has no "
             "score, and no progress of its own to judge. Shown instead: its members ranked "
             "by score and what needs attention") in en  # fmt: skip
-    assert "Nothing needs attention (no targets of its own to judge)" in en
+    assert "**Needs attention: none (no targets of its own to judge)**" in en
+    assert "### Needs attention\n\nNone (no targets of its own to judge)\n" in en
     html = report(workspace, "--unit", "team-b", "--format", "html")
     assert '<p class="meta no-targets">零售业务部没有自己的目标' in html
     # A team with targets says none of it.
     assert "没有自己的目标" not in report(workspace, "--unit", "team-a")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "lang", "first", "last"),
+    [("text", "zh", "需要关注：暂无\n", "\n需要关注\n暂无\n"),
+     ("text", "en", "Needs attention: none\n", "\nNeeds attention\nNone\n"),
+     ("md", "zh", "**需要关注：暂无**", "### 需要关注\n\n暂无\n"),
+     ("md", "en", "**Needs attention: none**", "### Needs attention\n\nNone\n"),
+     ("html", "zh", "<h3>需要关注：暂无</h3>", "<h2>需要关注</h2>\n<p>暂无</p>"),
+     ("html", "en", "<h3>Needs attention: none</h3>", "<h2>Needs attention</h2>\n<p>None</p>")],
+    ids=["text-zh", "text-en", "md-zh", "md-en", "html-zh", "html-en"],
+)  # fmt: skip
+def test_nothing_needing_attention_is_said_once(
+    workspace: Path, fmt: str, lang: str, first: str, last: str
+) -> None:
+    """财富管理一部 has targets and nothing needing attention: the first screen says so in
+    one line, and the section at the end says it under its heading without repeating it
+    ("需要关注" over "暂无需要关注的事项" said it twice)."""
+    shown = report(workspace, "--unit", "team-a", "--format", fmt, "--lang", lang)
+    assert first in shown and last in shown
+    assert "需要关注的事项" not in shown and "Nothing needs attention" not in shown
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_chat_message_with_nothing_needing_attention_says_it_once(
+    workspace: Path, lang: str
+) -> None:
+    from okrdesk.app.report import make_report
+    from okrdesk.app.session import open_session
+    from okrdesk.delivery.summary import summary_lines
+
+    built = make_report(open_session(workspace), "team-a", dt.date(2026, 6, 30), None, lang)
+    lines = summary_lines(built)
+    heading = "**需要关注**" if lang == "zh" else "**Needs attention**"
+    assert lines[lines.index(heading) + 1] == ("暂无" if lang == "zh" else "None")
+    assert "需要关注的事项" not in "\n".join(lines)
 
 
 def test_a_team_with_no_targets_is_told_of_its_members_shares_falling_behind(

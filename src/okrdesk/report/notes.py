@@ -360,8 +360,9 @@ def no_targets_story(report: Report, lang: str) -> str:
 
 
 def no_alerts_text(report: Report, lang: str) -> str:
-    """What the report says when nothing needs attention: for a unit with no targets, that
-    there were none of its own to judge, so it does not read as all clear."""
+    """What the report says under its "needs attention" heading when nothing does ("暂无",
+    not the heading again): for a unit with no targets, that there were none of its own
+    to judge, so it does not read as all clear."""
     return label(lang, "no_alerts_untargeted" if has_no_targets(report) else "no_alerts")
 
 
@@ -600,7 +601,8 @@ def attention_heading(report: Report, lang: str) -> str:
     shown = min(len(rest), ALERTS_SHOWN)
     more = len(rest) > shown
     if not needing:
-        heading = label(lang, "attention_none", none=no_alerts_text(report, lang))
+        untargeted = has_no_targets(report)
+        heading = label(lang, "attention_none_untargeted" if untargeted else "attention_none")
     elif breakers:
         heading = label(lang, "attention_breakers_top" if more else "attention_breakers",
                         n=len(needing), b=breakers, breakers=counted(breakers, "breaker"),
