@@ -27,6 +27,7 @@ from click.testing import CliRunner, Result
 from okrdesk.cli import cli
 from okrdesk.engine.cadence import owed
 from okrdesk.model import Checkin
+from okrdesk.report.text_layout import cell_width
 from okrdesk.store import MIGRATIONS, Store
 from okrdesk.targets.load import load_plan
 from sample_workspace import WriteWorkspace
@@ -411,6 +412,104 @@ def test_the_first_screen_at_80_by_24_says_it_all(demo: Path, lang: str, words: 
         line for line in shown[: len(brief)] if line.strip()
     ]
     assert len(brief) <= 24
+
+
+OWING = (
+    "liangchen",
+    "songya",
+    "liming",
+    "liuyang",
+    "huangting",
+    "zhoujie",
+    "wumin",
+    "gaopeng",
+    "wangfang",
+    "xujing",
+    "sunhao",
+    "mali",
+    "zhuqiang",
+    "luolin",
+    "zhaolei",
+)
+"""Fifteen of the sample plan's people, each given a share of a key result tracked by
+weekly check-ins that nobody has made."""
+
+
+@pytest.fixture(scope="module")
+def crowded(demo: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo on 20 November with a second tripped breaker (experts, overspent with an
+    override) and 15 people owing a check-in beside 陈建国: the busiest first screen."""
+    root = tmp_path_factory.mktemp("crowded") / "demo"
+    shutil.copytree(demo, root)
+    members = ", ".join(f"{person} = 4" for person in OWING)
+    (root / "targets" / "visits.toml").write_text(
+        f'[[objectives]]\nid = "V"\ntitle = "客户拜访"\nowner = "szft"\n\n'
+        f'[[objectives.key_results]]\nid = "VISITS"\ntitle = "每周客户拜访"\ntarget = 60\n'
+        f'unit = "次"\nmembers = {{ {members} }}\n',
+        encoding="utf-8",
+    )
+    spent = okrdesk("spend", "add", "experts", "80万", "--signed-by", "陈建国", "--signed-by",
+                    "梁晨", "--date", "2026-11-19", "--override", "--reason", "专家年费",
+                    "-w", str(root))  # fmt: skip
+    assert spent.returncode == 0, spent.stderr
+    return root
+
+
+@pytest.mark.parametrize(
+    ("lang", "attention", "owing", "rule", "more"),
+    [("zh", "需要关注：共 7 项（其中熔断 2 项，见上）", "待打卡：36 项，其中逾期 15 项", "详情",
+      re.compile(r"^  (\S+(?:、\S+)*)，另有 (\d+) 人$")),
+     ("en", "Needs attention: 7 (2 breakers above)", "Check-ins owed: 36, 15 of them late",
+      "Details", re.compile(r"^  (\S+(?:, \S+)*), and (\d+) more$"))],
+)  # fmt: skip
+def test_two_breakers_and_many_people_owing_still_fit_one_screen(
+    crowded: Path, lang: str, attention: str, owing: str, rule: str, more: re.Pattern[str]
+) -> None:
+    """With two breakers tripped and 16 people owing check-ins, the first screen ran to 23
+    rows and the details' rule to the 25th: past a terminal of 24. Who owes is named in
+    one line where a line each does not fit; nothing a manager must see is left out."""
+    shown = in_a_terminal("report", "-w", str(crowded), "--as-of", AS_OF, "--lang", lang)
+    ruled = next(n for n, line in enumerate(shown) if rule in line and "─" in line)
+    assert ruled < 24, "\n".join(shown[: ruled + 1])  # the first table starts below it
+    screen = shown[:ruled]
+    assert all(cell_width(line) <= 80 for line in screen)
+    full = okrdesk("report", "-w", str(crowded), "--as-of", AS_OF, "--format", "json",
+                   "--lang", lang).stdout  # fmt: skip
+    alerts = json.loads(full)["alerts"]
+    breakers = [a["message"] for a in alerts if a["kind"] == "breaker"]
+    assert len(breakers) == 2
+    joined = "".join("".join(screen).split())
+    assert all("".join(message.split()) in joined for message in breakers)
+    assert any(line.startswith(attention) for line in screen)
+    # Every alert the heading promises, and every figure of each.
+    listed = [a for a in alerts if a["kind"] != "breaker" and a["level"] != "info"][:5]
+    assert len(listed) == 5
+    for alert in listed:
+        assert alert["message"].split(alert["title"], 1)[1] in "\n".join(screen)
+    names = more.match(screen[screen.index(owing) + 1])
+    assert names is not None, screen
+    people = re.split("、" if lang == "zh" else ", ", names[1])
+    assert len(people) >= 3 and len(people) + int(names[2]) == len(OWING) + 1
+    brief = in_a_terminal("report", "-w", str(crowded), "--as-of", AS_OF, "--lang", lang,
+                          "--brief")  # fmt: skip
+    assert [line for line in brief if line] == [line for line in screen if line]
+
+
+@pytest.mark.parametrize(
+    ("lang", "columns", "moved", "alerts"), [("zh", 32, 1, 5), ("en", 40, 1, 5), ("en", 32, 1, 3)]
+)
+def test_on_a_narrow_terminal_what_moved_gives_way_before_the_alerts(
+    crowded: Path, lang: str, columns: int, moved: int, alerts: int
+) -> None:
+    """Narrower, each breaker takes three rows or more: fewer of what moved most are
+    listed, then, only when that is not enough, fewer alerts."""
+    shown = okrdesk("report", "-w", str(crowded), "--as-of", AS_OF, "--lang", lang, "--brief",
+                    env={"COLUMNS": str(columns)}).stdout.splitlines()  # fmt: skip
+    assert len(shown) <= 22, "\n".join(shown)
+    level = "  提醒    " if lang == "zh" else "  WARNING "
+    assert len([line for line in shown if line.startswith(level)]) == alerts
+    assert len([line for line in shown if line.startswith(("  +", "  -"))]) == moved
+    assert sum(line.startswith("⚠") for line in shown) == 2
 
 
 def test_what_moved_most_leaves_out_a_change_written_as_none(

@@ -223,6 +223,17 @@ def owed_text(report: Report, lang: str, people: int = 3) -> list[str]:
     return lines
 
 
+def owed_names(report: Report, lang: str, names: int) -> str:
+    """Who owes check-ins in one line, for a first screen short of rows: the first
+    ``names`` people of ``owed_by_person`` and how many more ("刘洋、吴敏、周杰，另有
+    13 人"); the heading above still counts what is owed and how much of it is late."""
+    found = owed_by_person(report)
+    listed = label(lang, "list_sep").join(p.name for p in found[:names])
+    if len(found) <= names:
+        return listed
+    return f"{listed}{label(lang, 'then')}{label(lang, 'owed_more', n=len(found) - names)}"
+
+
 TREND_MARK = {"up": "↗", "down": "↘", "flat": "→", "": ""}
 """Not ↑ / ↓: those mark a score the floor or the cap held."""
 
@@ -567,10 +578,10 @@ def whose(report: Report) -> str:
     return plan if unit in plan else f"{plan} · {unit}"
 
 
-def moved_most(report: Report, lang: str) -> list[ReportKeyResult]:
-    """The key results that moved most over the last period, as a share of their way;
-    not one whose change is written ±0 (a thousandth of a point), which did not move as
-    the reader sees it."""
+def moved_most(report: Report, lang: str, most: int = MOVED_SHOWN) -> list[ReportKeyResult]:
+    """The ``most`` key results that moved most over the last period, as a share of their
+    way; not one whose change is written ±0 (a thousandth of a point), which did not move
+    as the reader sees it."""
 
     def share(kr: ReportKeyResult) -> float:
         way = abs((kr.target or 0.0) - kr.baseline) or abs(kr.target or 0.0) or 1.0
@@ -581,7 +592,7 @@ def moved_most(report: Report, lang: str) -> list[ReportKeyResult]:
         for kr in all_results(report)
         if kr.change and kr.closed is None and change(kr, lang) != NO_CHANGE
     ]
-    return sorted(moved, key=lambda kr: (-share(kr), kr.id))[:MOVED_SHOWN]
+    return sorted(moved, key=lambda kr: (-share(kr), kr.id))[:most]
 
 
 def attention(report: Report) -> list[ReportAlert]:
@@ -590,15 +601,15 @@ def attention(report: Report) -> list[ReportAlert]:
     return [a for a in needing_attention(report) if a.kind != "breaker"]
 
 
-def attention_heading(report: Report, lang: str) -> str:
+def attention_heading(report: Report, lang: str, most: int = ALERTS_SHOWN) -> str:
     """How many things need attention, as many as the details list under that heading
-    (tripped breakers too, told above), and how many of the rest the first screen lists
-    ("需要关注：共 11 项（其中熔断 1 项，见上），其余最重要的 5 项"); what is told for
-    information only is counted apart, never among them."""
+    (tripped breakers too, told above), and how many of the rest the first screen lists,
+    at ``most`` ("需要关注：共 11 项（其中熔断 1 项，见上），其余最重要的 5 项"); what is
+    told for information only is counted apart, never among them."""
     needing = needing_attention(report)
     breakers = sum(a.kind == "breaker" for a in needing)
     rest = attention(report)
-    shown = min(len(rest), ALERTS_SHOWN)
+    shown = min(len(rest), most)
     more = len(rest) > shown
     if not needing:
         untargeted = has_no_targets(report)
@@ -657,6 +668,6 @@ def _written(percent: str) -> Decimal:
     return Decimal(percent.rstrip("%").replace(",", ""))
 
 
-def attention_first(report: Report) -> list[ReportAlert]:
-    """The first ``ALERTS_SHOWN`` of ``attention``: what a report's first screen lists."""
-    return attention(report)[:ALERTS_SHOWN]
+def attention_first(report: Report, most: int = ALERTS_SHOWN) -> list[ReportAlert]:
+    """The first ``most`` of ``attention``: what a report's first screen lists."""
+    return attention(report)[:most]

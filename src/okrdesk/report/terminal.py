@@ -2,8 +2,11 @@
 
 It opens with one screen (80×24) that says it all: the score then and now,
 the phase, what moved most, tripped breakers, the most severe alerts and who
-owes check-ins, each a line of its own (cut short with … rather than wrapped,
-so the screen always fits); ``--brief`` prints that screen alone. The details
+owes check-ins, each a line of its own (cut short with … rather than wrapped;
+a tripped breaker alone goes on, whole, over further lines). Where that takes
+more rows than a terminal has (two breakers and many people owing), who owes
+is named in one line, then fewer of what moved and of the alerts are listed,
+until it fits; ``--brief`` prints that screen alone. The details
 follow. The tables (report/text_layout.py) measure Chinese characters by
 display width and wrap to the terminal's width; colour is used only on a
 terminal and never with NO_COLOR set.
@@ -26,6 +29,8 @@ from okrdesk.report.cells import (
 )
 from okrdesk.report.document import Report, ReportKeyResult, ReportObjective
 from okrdesk.report.notes import (
+    ALERTS_SHOWN,
+    MOVED_SHOWN,
     Unlisted,
     attention_first,
     attention_heading,
@@ -43,6 +48,8 @@ from okrdesk.report.notes import (
     no_targets_story,
     off_track_text,
     opens_people,
+    owed_by_person,
+    owed_names,
     owed_text,
     period_heading,
     rank_text,
@@ -60,7 +67,7 @@ from okrdesk.report.notes import (
     unranked_notes,
 )
 from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
-from okrdesk.report.text_layout import NO_BREAK, Screen, Text, TextTable, cell_width
+from okrdesk.report.text_layout import NO_BREAK, Screen, Text, TextTable, cell_width, fitted
 
 STATUS_STYLE = {
     "on_track": "green", "met": "green", "at_risk": "yellow", "off_track": "bold red",
@@ -96,8 +103,40 @@ def _score_line(report: Report, lang: str) -> Text:
     return t
 
 
-def first_screen(report: Report, lang: str) -> list[Text]:
-    """The lines that open the report: everything a manager needs on one screen."""
+FIRST_SCREEN_ROWS = 22
+"""The rows the first screen may fill: with the blank line and the details' rule under it,
+the 24 of a terminal."""
+
+_TIGHTER = (
+    (False, MOVED_SHOWN, ALERTS_SHOWN),
+    (True, MOVED_SHOWN, ALERTS_SHOWN),
+    (True, 2, ALERTS_SHOWN),
+    (True, 1, ALERTS_SHOWN),
+    (True, 1, 4),
+    (True, 1, 3),
+)
+"""The first screen's layouts, each shorter than the one before, as (who owes check-ins
+named in one line, key results that moved most, alerts listed): what gives way first is
+a line a person, then what moved, then the alerts listed (their heading still counts
+them all, and the details list every one). A tripped breaker is never cut."""
+
+
+def first_screen(report: Report, lang: str, width: int | None = None) -> list[Text]:
+    """The lines that open the report: everything a manager needs on one screen. At
+    ``width`` columns, the first layout of ``_TIGHTER`` that fills at most
+    ``FIRST_SCREEN_ROWS`` rows (else the tightest); None, the fullest."""
+    for one_line_owed, moved, alerts in _TIGHTER:
+        lines = _first_screen(report, lang, width if one_line_owed else None, moved, alerts)
+        if width is None or sum(len(fitted(line, width)) for line in lines) <= FIRST_SCREEN_ROWS:
+            break
+    return lines
+
+
+def _first_screen(
+    report: Report, lang: str, names_within: int | None, moved_shown: int, alerts_shown: int
+) -> list[Text]:
+    """The first screen: with ``names_within`` columns, who owes check-ins named in one
+    line of that width, not a line each."""
     week = label(lang, "in_brackets", text=report.week)
     day = f"{label(lang, 'as_of')} {report.as_of}{week}"
     lines = [_line(report.plan.name, "bold"), _line(f"{unit_named(report, lang)}  {day}")]
@@ -106,7 +145,7 @@ def first_screen(report: Report, lang: str) -> list[Text]:
     if (span := phase_span(report, lang)) is not None:
         lines.append(_line(f"{label(lang, 'phase')} {span}"))
     lines.append(_score_line(report, lang))
-    if moved := moved_most(report, lang):
+    if moved := moved_most(report, lang, moved_shown):
         heading = label(lang, "in_brackets", text=change_heading(report.grain, lang))
         lines.append(_line(f"{label(lang, 'moved')}{heading}", "bold"))
         lines += [_line(f"  {change(kr, lang)}  {kr.id} {kr.title}") for kr in moved]
@@ -120,18 +159,30 @@ def first_screen(report: Report, lang: str) -> list[Text]:
     if len(tripped) > BREAKERS_SHOWN:
         lines.append(_line(f"⚠ {label(lang, 'breakers_more', n=len(tripped) - BREAKERS_SHOWN)}",
                            "bold red"))  # fmt: skip
-    lines += _attention(report, lang)
+    lines += _attention(report, lang, alerts_shown)
     owed = owed_text(report, lang)
     lines.append(_line(owed[0], "bold"))
-    lines += [_line(f"  {text}") for text in owed[1:]]
+    if names_within is not None and len(owed) > 2:
+        lines.append(_line(f"  {_owed_names(report, lang, names_within - 2)}"))
+    else:
+        lines += [_line(f"  {text}") for text in owed[1:]]
     return lines
 
 
-def _attention(report: Report, lang: str) -> list[Text]:
+def _owed_names(report: Report, lang: str, width: int) -> str:
+    """Who owes check-ins in one line of ``width`` cells: as many names as fit, and how
+    many more (at least the first name)."""
+    names = len(owed_by_person(report))
+    while names > 1 and cell_width(owed_names(report, lang, names)) > width:
+        names -= 1
+    return owed_names(report, lang, names)
+
+
+def _attention(report: Report, lang: str, most: int) -> list[Text]:
     # Breakers are on their own lines above; the rest, most severe first.
-    shown = attention_first(report)
+    shown = attention_first(report, most)
     styles = {"error": "bold red", "warning": "yellow", "info": ""}
-    lines = [_line(attention_heading(report, lang), "bold")]
+    lines = [_line(attention_heading(report, lang, most), "bold")]
     for alert in shown:
         level = label(lang, f"level_{alert.level}")
         t = _line("  ")
@@ -463,7 +514,7 @@ def _alerts(screen: Screen, report: Report, lang: str) -> None:
 def render_brief(report: Report, file: TextIO, width: int | None = None) -> None:
     """Print only the report's first screen (``okrdesk report --brief``)."""
     screen = Screen(file, width)
-    for line in first_screen(report, report.lang):
+    for line in first_screen(report, report.lang, screen.width):
         screen.line(line)
     screen.flush()
 
@@ -472,7 +523,7 @@ def render_text(report: Report, file: TextIO, width: int | None = None) -> None:
     """Print the report to ``file``, a terminal or not: the first screen, then the details."""
     screen = Screen(file, width)
     lang = report.lang
-    for line in first_screen(report, lang):
+    for line in first_screen(report, lang, screen.width):
         screen.line(line)
     screen.blank()
     screen.rule(label(lang, "details"), style="dim")
