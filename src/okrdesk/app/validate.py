@@ -122,8 +122,10 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     warnings = sorted({*session.warnings, *plugins.warnings, *plain_http_webhooks(session)})
     lines += [words["warning"].format(text=warning.text(lang)) for warning in warnings]
     # Declaring the report formats of the plugins already loaded records their errors,
-    # as `plugins` and `report` would: it runs no plugin that was not imported already.
-    session.host.formats  # noqa: B018
+    # as `plugins` and `report` would: it runs no plugin that was not imported already,
+    # and imports okrdesk's own formats only where a plugin has some to check beside them.
+    if session.host.implementations("okrdesk_report_formats"):
+        session.host.formats  # noqa: B018
     lines += [
         words["plugin"].format(name=name, error=error.text(lang))
         for name, error in session.host.broken_said()
