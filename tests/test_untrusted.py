@@ -110,6 +110,44 @@ def test_validate_runs_none_of_an_untrusted_workspaces_code(
     assert not private_config.exists()  # asking wrote nothing
 
 
+FORMAT_PLUGIN = """\
+import pathlib
+
+from okrdesk.plugins import ReportFormat, hookimpl
+
+
+@hookimpl
+def okrdesk_report_formats(register):
+    pathlib.Path(__file__).parent.parent.joinpath("ASKED").write_text("formats")
+    register(ReportFormat("KR X", "x", print))
+"""
+
+
+def test_validate_asks_a_workspace_plugin_for_its_formats_only_once_trusted(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """validate names a report format a plugin makes wrong, as `plugins` does, and asks
+    only a plugin it loads anyway: a workspace's own, once the workspace is trusted."""
+    root = write_workspace(trusted=False)
+    (root / "plugins" / "krx.py").write_text(FORMAT_PLUGIN, encoding="utf-8")
+    only = {"OKRDESK_LOAD_PLUGINS": "krx,test_metrics"}
+    done = run("validate", "--lang", "en", "-w", str(root), env=only)
+    assert not (root / "ASKED").exists()
+    assert done.returncode == 0 and "okrdesk_report_formats" not in done.stdout, done.stdout
+    assert "not run: plugins/krx.py, plugins/test_metrics.py" in done.stdout
+    allowed = {**only, "OKRDESK_ALLOW_WORKSPACE_CODE": "1"}
+    said = {lang: run("validate", "--lang", lang, "-w", str(root), env=allowed)
+            for lang in ("en", "zh")}  # fmt: skip
+    assert (root / "ASKED").exists()
+    assert said["en"].returncode == 0, said["en"].stdout + said["en"].stderr
+    assert ("warning: plugin krx: okrdesk_report_formats failed: ReportFormatError: a report "
+            "format's name must be a short lower-case word, not 'KR X' (at plugins/krx.py:9)"
+            in said["en"].stdout.splitlines())  # fmt: skip
+    assert ("警告：插件 krx：okrdesk_report_formats 出错：ReportFormatError: 报告格式的名称应为"
+            "一个简短的小写单词，现为 'KR X'（位于 plugins/krx.py:9）"
+            in said["zh"].stdout.splitlines())  # fmt: skip
+
+
 def test_report_and_check_say_the_plugin_was_skipped_and_still_work(
     write_workspace: WriteWorkspace,
 ) -> None:
