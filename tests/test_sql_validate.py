@@ -15,6 +15,7 @@ from click.testing import CliRunner, Result
 from okrdesk.cli import cli
 from okrdesk.plugins.sql_files import TableCache
 from sample_workspace import WriteWorkspace
+from test_sql_metrics import ATTENDEES_DEFINITION as ATTENDEES
 from test_sql_metrics import SALONS, SALONS_OKRS, sql_only_workspace
 
 MISTAKES = textwrap.dedent("""\
@@ -201,3 +202,24 @@ def test_an_sqlite_database_s_queries_are_prepared(write_workspace: WriteWorkspa
         "return columns subject, period or day, and value; missing day",
     ]
     assert 'SQLite 在 crm.db 上运行不了这条查询：没有列 "atendees"' in validate(root, "zh").output
+
+
+def test_a_funnel_s_query_is_said_at_its_funnel(write_workspace: WriteWorkspace) -> None:
+    """A funnel's two queries are joined into one by okrdesk: a mistake in either is said
+    at the funnel's table."""
+    root = sql_only_workspace(
+        write_workspace, SALONS_OKRS,
+        '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+        '[[sources.sql.metrics]]\nname = "salon_to_lead"\nunit = "%"\n\n'
+        "[sources.sql.metrics.funnel]\n"
+        'entered = "SELECT cm_id AS entity, cm_id AS subject, dat AS day FROM salons"\n'
+        'converted = "SELECT cm_id AS entity, date AS day FROM salons"\nwithin_days = 7\n\n'
+        + "[[sources.sql.metrics]]\n" + ATTENDEES.split("[[sources.sql.metrics]]\n")[1],
+    )  # fmt: skip
+    done = validate(root)
+    assert done.exit_code == 2, done.output
+    assert [line for line in said(done) if line.startswith("okrdesk.toml:")] == [
+        "okrdesk.toml:8: sources.sql.metrics[0].funnel: metric salon_to_lead: DuckDB cannot run "
+        'it on the tables as they are: Binder Error: Referenced column "dat" not found in FROM '
+        'clause! Candidate bindings: "date", "attendees", "leads"',
+    ]

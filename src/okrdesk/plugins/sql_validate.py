@@ -64,11 +64,11 @@ def query_problems(settings: Mapping[str, Any], workspace: Path) -> list[Said]:
 
 def _query_keys(settings: Mapping[str, Any]) -> Iterator[tuple[str, str]]:
     """Each named definition's key for its query: ``sources.sql.metrics[2].query
-    (name)``, or the definition's own key for a funnel, whose query okrdesk writes."""
+    (name)``, or its ``funnel`` table's, whose two queries okrdesk joins into one."""
     for index, item in enumerate(settings.get("metrics", [])):
         if isinstance(item, Mapping) and isinstance(name := item.get("name"), str):
-            where = f"sources.sql.metrics[{index}]" + (".query" if "query" in item else "")
-            yield name, f"{where} ({name})"
+            part = "funnel" if "funnel" in item else "query"
+            yield name, f"sources.sql.metrics[{index}].{part} ({name})"
 
 
 def _duckdb_problems(
