@@ -35,6 +35,11 @@ PEOPLE = (
 SETTINGS = {"data": "tiny", "hnw_threshold": 1_000_000}
 
 
+def has_chinese(text: str) -> bool:
+    """Whether ``text`` holds a Chinese character: a message said in Chinese does."""
+    return any("\u4e00" <= character <= "\u9fff" for character in text)
+
+
 def declared() -> dict[str, MetricSpec]:
     specs: list[MetricSpec] = []
     plugin.okrdesk_metrics(register=specs.append)
@@ -48,6 +53,9 @@ class Collector:
         self.observations: dict[tuple[str, str, str], Observation] = {}
         self.errors: list[tuple[str, str]] = []
         self.warnings: list[tuple[str, str]] = []
+        self.errors_zh: list[tuple[str, str]] = []
+        """Each error's message in Chinese, as ``errors`` holds its English."""
+        self.warnings_zh: list[tuple[str, str]] = []
         self.slices: dict[tuple[str, str, str, str], Observation] = {}
         self.finished_metrics: list[str] = []
 
@@ -99,13 +107,17 @@ class Collector:
                 dimensions=dimensions[k] if dimensions is not None else None,
             )  # fmt: skip
 
-    def error(self, metric: str, message: str) -> None:
+    def error(self, metric: str, message: str, *, zh: str = "") -> None:
         assert metric not in self.finished_metrics, f"error after finished: {metric}"
+        assert has_chinese(zh), f"an error without its Chinese: {message}"
         self.errors.append((metric, message))
+        self.errors_zh.append((metric, zh))
 
-    def warning(self, metric: str, message: str) -> None:
+    def warning(self, metric: str, message: str, *, zh: str = "") -> None:
         assert metric not in self.finished_metrics, f"warning after finished: {metric}"
+        assert has_chinese(zh), f"a warning without its Chinese: {message}"
         self.warnings.append((metric, message))
+        self.warnings_zh.append((metric, zh))
 
     def finished(self, metric: str) -> None:
         assert metric not in self.finished_metrics, f"finished twice: {metric}"

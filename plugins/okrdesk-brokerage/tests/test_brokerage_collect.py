@@ -206,7 +206,14 @@ def test_a_file_duckdb_has_too_little_memory_for_is_read_row_by_row_with_a_warni
     assert short.slices == tiny.slices
     warned = dict(short.warnings)
     assert set(warned) == set(short.finished_metrics)
-    assert warned["nps"].startswith("clients.csv: DuckDB's 3MB of memory was not enough")
+    assert warned["nps"] == (
+        "clients.csv: DuckDB's 3MB of memory was not enough to total it set-wise, so it was "
+        "read row by row (the same figures, more slowly and in more memory)"
+    )
+    assert dict(short.warnings_zh)["nps"] == (
+        "clients.csv：DuckDB 的 3MB 内存不够按集合汇总它，所以改为逐行读取"
+        "（数字相同，但更慢、占用内存更多）"
+    )
     assert not tiny.warnings
 
 

@@ -74,6 +74,50 @@ def test_bad_settings(settings: dict[str, Any], message: str) -> None:
         collect(["new_accounts"], settings=settings)
 
 
+@pytest.mark.parametrize(
+    ("settings", "zh"),
+    [
+        (
+            {"data": "tiny", "hnw_treshold": 1},
+            "[sources.brokerage]：设置 'hnw_treshold' 不是本插件认识的设置（认识的设置：data、"
+            "hnw_threshold、effective_assets_min、institutional_weight、client_tiers）",
+        ),
+        (
+            {"data": "tiny", "client_tiers": [3_000_000, 500_000]},
+            "[sources.brokerage]：设置 'client_tiers' 应为各客户层级起点的金额（元）的列表，"
+            "逐个递增且大于 0（如 [500000, 3000000, 8000000]），不能是 [3000000, 500000]",
+        ),
+        ({}, "[sources.brokerage]：设置 'data' 必须填写：存放 CSV 导出文件的文件夹"),
+        ({"data": 3}, "[sources.brokerage]：设置 'data' 应为文件夹路径，不能是 3"),
+        (
+            {"data": "tiny/clients.csv"},
+            f"[sources.brokerage]：设置 'data' 指向的 '{FIXTURES / 'tiny/clients.csv'}' 是文件，"
+            "不是文件夹",
+        ),
+        (
+            {"data": "nowhere"},
+            f"[sources.brokerage]：设置 'data' 指向的文件夹 '{FIXTURES / 'nowhere'}' 不存在",
+        ),
+        (
+            {"data": "tiny", "hnw_threshold": "8M"},
+            "[sources.brokerage]：设置 'hnw_threshold' 应为数字，不能是 '8M'",
+        ),
+        (
+            {"data": "tiny", "institutional_weight": Decimal("-2.5")},
+            "[sources.brokerage]：设置 'institutional_weight' 应大于 0，不能是 -2.5",
+        ),
+        (
+            {"data": "tiny", "effective_assets_min": -1},
+            "[sources.brokerage]：设置 'effective_assets_min' 应不小于 0，不能是 -1",
+        ),
+    ],
+)
+def test_bad_settings_are_said_in_chinese_too(settings: dict[str, Any], zh: str) -> None:
+    with pytest.raises(BrokerageError) as raised:
+        collect(["new_accounts"], settings=settings)
+    assert raised.value.said == (str(raised.value), zh)
+
+
 def test_a_missing_data_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(BrokerageError, match=re.escape(str(tmp_path / "tiny"))):
         collect(["new_accounts"], workspace=tmp_path)
@@ -85,53 +129,61 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
     found = collect(["nps", "aum"], workspace=tmp_path)
     [(metric, message)] = found.errors
     assert metric == "nps"
-    assert message.startswith("surveys.csv: file not found in ")
+    assert message == f"surveys.csv: file not found in '{tmp_path / 'tiny'}'"
+    assert found.errors_zh == [("nps", f"surveys.csv：文件夹 '{tmp_path / 'tiny'}' 里没有这个文件")]
     assert found.values("aum")
 
 
 BROKEN = [
-    # (file, line, replacement, expected message)
+    # (file, line, replacement, expected message, in Chinese)
     (
         "trades.csv",
         3,
         "2026-01-06,A1,50000.00,abc",
         "trades.csv:3: column 'commission': 'abc' is not a number",
+        "trades.csv:3：commission 列：'abc' 不是数字",
     ),
     (
         "trades.csv",
         4,
         "2026-01-20,B1",
         "trades.csv:4: column 'volume': missing (the row has 2 fields, the header 4)",
+        "trades.csv:4：volume 列：缺失（这一行有 2 个字段，表头有 4 个）",
     ),
     (
         "trades.csv",
         2,
         "2026-01-05,A1,-1,25.00",
         "trades.csv:2: column 'volume': '-1' is negative",
+        "trades.csv:2：volume 列：'-1' 是负数",
     ),
     (
         "funding.csv",
         5,
         "2026-02-05,Z9,30000.00",
         "funding.csv:5: column 'client_id': unknown client 'Z9' (not in clients.csv)",
+        "funding.csv:5：client_id 列：未知的客户 'Z9'（clients.csv 里没有）",
     ),
     (
         "funding.csv",
         2,
         "2026/01/13,A3,20000.00",
         "funding.csv:2: column 'date': '2026/01/13' is not a date (expected YYYY-MM-DD)",
+        "funding.csv:2：date 列：'2026/01/13' 不是日期（应为 YYYY-MM-DD）",
     ),
     (
         "funding.csv",
         3,
         "2026-01-25,A1,nan",
         "funding.csv:3: column 'amount': 'nan' is not a number",
+        "funding.csv:3：amount 列：'nan' 不是数字",
     ),
     (
         "assets.csv",
         9,
         "2026-01-31,B1,-5,0",
         "assets.csv:9: column 'total_assets': '-5' is negative",
+        "assets.csv:9：total_assets 列：'-5' 是负数",
     ),
     (
         "assets.csv",
@@ -139,54 +191,64 @@ BROKEN = [
         "2026-01-01,A1,1.00,1.00",
         "assets.csv:13: column 'date': 2026-01-01 comes before this client's snapshot of "
         "2026-02-28 (line 12)",
+        "assets.csv:13：date 列：2026-01-01 早于这位客户 2026-02-28 的快照（第 12 行）；"
+        "每位客户的快照须按日期先后排列",
     ),
     (
         "surveys.csv",
         4,
         "2026-01-28,B1,11",
         "surveys.csv:4: column 'score': '11' is not a whole number from 0 to 10",
+        "surveys.csv:4：score 列：'11' 不是 0 到 10 的整数",
     ),
     (
         "products.csv",
         7,
         "2026-02-12,A4,P01,sell,300000.00,2100.00",
         "products.csv:7: column 'action': 'sell' is not one of 'buy', 'redeem'",
+        "products.csv:7：action 列：'sell' 不是 'buy'、'redeem' 之一",
     ),
     (
         "products.csv",
         7,
         "2026-02-12,A4,,buy,300000.00,2100.00",
         "products.csv:7: column 'product_id': value is empty",
+        "products.csv:7：product_id 列：值为空",
     ),
     (
         "complaints.csv",
         2,
         "2026-02-16,A3,",
         "complaints.csv:2: column 'category': value is empty",
+        "complaints.csv:2：category 列：值为空",
     ),
     (
         "clients.csv",
         3,
         "A2,cm1,institutional,,2025-02-30,",
         "clients.csv:3: column 'open_date': '2025-02-30' is not a date (expected YYYY-MM-DD)",
+        "clients.csv:3：open_date 列：'2025-02-30' 不是日期（应为 YYYY-MM-DD）",
     ),
     (
         "clients.csv",
         3,
         "A2,cm1,bank,,2025-03-01,",
         "clients.csv:3: column 'type': 'bank' is not one of 'individual', 'institutional'",
+        "clients.csv:3：type 列：'bank' 不是 'individual'、'institutional' 之一",
     ),
     (
         "clients.csv",
         4,
         "A1,cm1,individual,M,2026-01-12,",
         "clients.csv:4: column 'client_id': duplicate client 'A1' (see line 2)",
+        "clients.csv:4：client_id 列：客户 'A1' 重复（见第 2 行）",
     ),
     (
         "clients.csv",
         4,
         "A3,cm1,individual,M,2026-01-12,2026-01-01",
         "clients.csv:4: column 'close_date': 2026-01-01 is before open_date 2026-01-12",
+        "clients.csv:4：close_date 列：2026-01-01 早于 open_date 2026-01-12",
     ),
     (
         "trades.csv",
@@ -194,6 +256,7 @@ BROKEN = [
         "date,client_id,volume,fee",
         "trades.csv:1: column 'commission': missing from the header "
         "(date,client_id,volume,commission)",
+        "trades.csv:1：commission 列：表头里没有（应为 date,client_id,volume,commission）",
     ),
 ]
 
@@ -207,20 +270,22 @@ def _broken(tmp_path: Path, file: str, line: int, text: str) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize(("file", "line", "text", "message"), BROKEN)
+@pytest.mark.parametrize(("file", "line", "text", "message", "zh"), BROKEN)
 def test_a_malformed_row_names_file_line_and_column(
-    tmp_path: Path, file: str, line: int, text: str, message: str
+    tmp_path: Path, file: str, line: int, text: str, message: str, zh: str
 ) -> None:
     workspace = _broken(tmp_path, file, line, text)
     if file == "clients.csv":
         # Every metric rests on the client book: the whole collection fails.
-        with pytest.raises(BrokerageError, match="^" + re.escape(message)):
+        with pytest.raises(BrokerageError, match="^" + re.escape(message)) as raised:
             collect(workspace=workspace)
+        assert raised.value.said == (str(raised.value), zh)
         return
     found = collect(workspace=workspace)
     needing = {metric for metric, files in NEEDS.items() if file in files}
     assert {metric for metric, _ in found.errors} == needing
     assert all(error.startswith(message) for _, error in found.errors)
+    assert {error for _, error in found.errors_zh} == {zh}
     landed = {metric for (metric, _, _) in found.observations}
     assert landed.isdisjoint(needing)
     assert {"new_accounts", "client_attrition"} <= landed
@@ -246,7 +311,10 @@ def test_an_empty_file_has_no_header(tmp_path: Path) -> None:
     found = collect(["complaint_rate", "new_accounts"], workspace=tmp_path)
     [(metric, message)] = found.errors
     assert metric == "complaint_rate"
-    assert message.startswith("complaints.csv:1: no header; expected date,")
+    assert message == "complaints.csv:1: no header; expected date,client_id,category"
+    assert found.errors_zh == [
+        ("complaint_rate", "complaints.csv:1：没有表头；应为 date,client_id,category")
+    ]
     assert found.values("new_accounts")
 
 

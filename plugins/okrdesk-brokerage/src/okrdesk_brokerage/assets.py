@@ -176,11 +176,14 @@ def read_assets(
             if previous is None:
                 last.first_slot[client] = slot_from(day)
             elif day < previous:
+                before = last.row[client]
                 raise rows.error(
                     line,
                     "date",
                     f"{day} comes before this client's snapshot of {previous} "
-                    f"(line {last.row[client]}); each client's snapshots must be in date order",
+                    f"(line {before}); each client's snapshots must be in date order",
+                    zh=f"{day} 早于这位客户 {previous} 的快照（第 {before} 行）；"
+                    "每位客户的快照须按日期先后排列",
                 )
             else:
                 settler.settle(last, client, day)

@@ -148,10 +148,12 @@ def read_book(folder: Path, cms: Sequence[str], windows: Windows) -> Book:
             if client in book.ids:
                 first = book.row[book.ids[client]]
                 raise rows.error(
-                    line, "client_id", f"duplicate client {client!r} (see line {first})"
-                )
+                    line, "client_id", f"duplicate client {client!r} (see line {first})",
+                    zh=f"客户 {client!r} 重复（见第 {first} 行）",
+                )  # fmt: skip
             if closed is not None and closed < opened:
-                raise rows.error(line, "close_date", f"{closed} is before open_date {opened}")
+                raise rows.error(line, "close_date", f"{closed} is before open_date {opened}",
+                                 zh=f"{closed} 早于 open_date {opened}")  # fmt: skip
             cm = cm_index.get(fields[at_cm], UNTRACKED)
             book.ids[client] = len(book.cm)
             book.cm.append(cm)

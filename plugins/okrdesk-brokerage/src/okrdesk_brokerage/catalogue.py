@@ -33,9 +33,11 @@ def read_catalogue(folder: Path) -> Catalogue:
             except (LookupError, ValueError):
                 raise rows.malformed(line, fields, ()) from None
             if product in catalogue:
+                first = lines[product]
                 raise rows.error(
-                    line, "product_id", f"duplicate product {product!r} (see line {lines[product]})"
-                )
+                    line, "product_id", f"duplicate product {product!r} (see line {first})",
+                    zh=f"产品 {product!r} 重复（见第 {first} 行）",
+                )  # fmt: skip
             catalogue[product], lines[product] = kind, line
     return catalogue
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import attrs
+from okrdesk.errors import Said
 from okrdesk.plugins import CollectRequest, Emit
 
 from okrdesk_brokerage import engine
@@ -321,10 +322,14 @@ def _release_assets(assets: Assets, waiting: set[str]) -> None:
         assets.new_hnw_by_gender = {gender: Tallies(ASSETS.name) for gender in GENDERS}
 
 
-SHORT_OF_MEMORY_WARNING = (
+SHORT_OF_MEMORY_WARNING = Said(
     "{file}: DuckDB's {limit} of memory was not enough to total it set-wise, so it was "
-    "read row by row (the same figures, more slowly and in more memory)"
+    "read row by row (the same figures, more slowly and in more memory)",
+    "{file}：DuckDB 的 {limit} 内存不够按集合汇总它，所以改为逐行读取"
+    "（数字相同，但更慢、占用内存更多）",
 )
+"""The warning of a file read row by row, in English and in Chinese (``str.format`` each
+with ``file`` and ``limit``)."""
 
 
 def read_row_by_row(metric: str, figures: Figures) -> list[str]:
@@ -419,10 +424,11 @@ def _emit_all(
         if error is None:
             _emit(metric, figures, cms, emit)
             for file in read_row_by_row(metric, figures):
-                emit.warning(metric, SHORT_OF_MEMORY_WARNING.format(
-                    file=file, limit=engine.MEMORY_LIMIT))  # fmt: skip
+                en, zh = (text.format(file=file, limit=engine.MEMORY_LIMIT)
+                          for text in SHORT_OF_MEMORY_WARNING)  # fmt: skip
+                emit.warning(metric, en, zh=zh)
         else:
-            emit.error(metric, str(error))
+            emit.error(metric, error.said.en, zh=error.said.zh)
         # okrdesk stores it now, while the next metric is computed.
         emit.finished(metric)
 

@@ -11,6 +11,8 @@ import datetime as dt
 import math
 from collections.abc import Container
 
+from okrdesk.errors import Said
+
 from okrdesk_brokerage.layout import ACTIONS, CLIENT_TYPES, GENDERS, Kind
 
 
@@ -43,8 +45,9 @@ def _number(text: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def problem(kind: Kind, text: str, clients: Container[str]) -> str | None:
-    """What is wrong with ``text`` as a value of ``kind``; None when nothing is."""
+def problem(kind: Kind, text: str, clients: Container[str]) -> Said | None:
+    """What is wrong with ``text`` as a value of ``kind``, in English and in Chinese; None
+    when nothing is."""
     if kind is Kind.OPTIONAL_TEXT:
         return None
     if kind is Kind.OPTIONAL_DATE and text == "":
@@ -53,30 +56,33 @@ def problem(kind: Kind, text: str, clients: Container[str]) -> str | None:
         try:
             parse_date(text)
         except ValueError:
-            return f"{text!r} is not a date (expected YYYY-MM-DD)"
+            return Said(f"{text!r} is not a date (expected YYYY-MM-DD)",
+                        f"{text!r} 不是日期（应为 YYYY-MM-DD）")  # fmt: skip
         return None
     if kind in (Kind.MONEY, Kind.AMOUNT):
         number = _number(text)
         if number is None:
-            return f"{text!r} is not a number"
+            return Said(f"{text!r} is not a number", f"{text!r} 不是数字")
         if kind is Kind.AMOUNT and number < 0:
-            return f"{text!r} is negative"
+            return Said(f"{text!r} is negative", f"{text!r} 是负数")
         return None
     if kind is Kind.SCORE:
         if not (text.isascii() and text.isdigit() and int(text) <= 10):
-            return f"{text!r} is not a whole number from 0 to 10"
+            return Said(f"{text!r} is not a whole number from 0 to 10",
+                        f"{text!r} 不是 0 到 10 的整数")  # fmt: skip
         return None
     choices = {Kind.CLIENT_TYPE: CLIENT_TYPES, Kind.GENDER: GENDERS, Kind.ACTION: ACTIONS}
     if kind in choices:
-        allowed = choices[kind]
-        if text not in allowed:
-            shown = ", ".join(repr(choice) for choice in allowed)
-            return f"{text!r} is not one of {shown}"
+        allowed = [repr(choice) for choice in choices[kind]]
+        if text not in choices[kind]:
+            return Said(f"{text!r} is not one of {', '.join(allowed)}",
+                        f"{text!r} 不是 {'、'.join(allowed)} 之一")  # fmt: skip
         return None
     if not text.strip():
-        return "value is empty"
+        return Said("value is empty", "值为空")
     if kind is Kind.CLIENT and text not in clients:
-        return f"unknown client {text!r} (not in clients.csv)"
+        return Said(f"unknown client {text!r} (not in clients.csv)",
+                    f"未知的客户 {text!r}（clients.csv 里没有）")  # fmt: skip
     return None
 
 

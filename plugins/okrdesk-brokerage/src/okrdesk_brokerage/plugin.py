@@ -41,7 +41,9 @@ def okrdesk_check_settings(settings: Mapping[str, Any], workspace: Path) -> list
     from okrdesk_brokerage.settings import settings_errors
 
     return [
-        SettingsProblem(error.key, error.detail, about_this_machine=error.missing)
+        SettingsProblem(
+            error.key, error.detail, about_this_machine=error.missing, zh=error.detail_zh
+        )
         for error in settings_errors(settings, workspace)
     ]
 

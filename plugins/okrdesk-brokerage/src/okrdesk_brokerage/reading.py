@@ -26,7 +26,8 @@ class CsvRows:
         self.name = spec.name
         path = folder / spec.name
         if not path.is_file():
-            raise ExportError(spec.name, f"file not found in {str(folder)!r}")
+            raise ExportError(spec.name, f"file not found in {str(folder)!r}",
+                              zh=f"文件夹 {str(folder)!r} 里没有这个文件")  # fmt: skip
         self._file: IO[str] = path.open(encoding="utf-8-sig", newline="")
         try:
             self._reader = csv.reader(self._file)
@@ -40,15 +41,17 @@ class CsvRows:
         try:
             header = next(self._reader, None)
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise ExportError(self.name, f"cannot read the header: {exc}", line=1) from None
+            raise ExportError(self.name, f"cannot read the header: {exc}",
+                              zh=f"读不出表头：{exc}", line=1) from None  # fmt: skip
         if not header:
-            raise ExportError(self.name, f"no header; expected {expected}", line=1)
+            raise ExportError(self.name, f"no header; expected {expected}",
+                              zh=f"没有表头；应为 {expected}", line=1)  # fmt: skip
         index = {name.strip(): position for position, name in enumerate(header)}
         for column in self.spec.columns:
             if column.name not in index:
-                raise ExportError(
-                    self.name, f"missing from the header ({expected})", line=1, column=column.name
-                )
+                raise ExportError(self.name, f"missing from the header ({expected})",
+                                  zh=f"表头里没有（应为 {expected}）", line=1,
+                                  column=column.name)  # fmt: skip
         return index
 
     def positions(self) -> tuple[int, ...]:
@@ -62,22 +65,28 @@ class CsvRows:
                 if fields:
                     yield reader.line_num, fields
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise ExportError(self.name, f"cannot read: {exc}", line=reader.line_num + 1) from None
+            raise ExportError(self.name, f"cannot read: {exc}", zh=f"读不出：{exc}",
+                              line=reader.line_num + 1) from None  # fmt: skip
 
     def malformed(self, line: int, fields: list[str], clients: Container[str]) -> ExportError:
         """The error for a row the fast path could not read, naming its first bad column."""
         for column in self.spec.columns:
             position = self.index[column.name]
             if position >= len(fields):
-                found = f"the row has {len(fields)} fields, the header {len(self.index)}"
-                return ExportError(self.name, f"missing ({found})", line=line, column=column.name)
-            message = problem(column.kind, fields[position], clients)
-            if message is not None:
-                return ExportError(self.name, message, line=line, column=column.name)
-        return ExportError(self.name, "malformed row", line=line)
+                row, header = len(fields), len(self.index)
+                return ExportError(
+                    self.name, f"missing (the row has {row} fields, the header {header})",
+                    zh=f"缺失（这一行有 {row} 个字段，表头有 {header} 个）",
+                    line=line, column=column.name,
+                )  # fmt: skip
+            said = problem(column.kind, fields[position], clients)
+            if said is not None:
+                return self.error(line, column.name, said.en, zh=said.zh)
+        return ExportError(self.name, "malformed row", zh="这一行格式不对", line=line)
 
-    def error(self, line: int, column: str, message: str) -> ExportError:
-        return ExportError(self.name, message, line=line, column=column)
+    def error(self, line: int, column: str, message: str, *, zh: str) -> ExportError:
+        """The error of ``column`` at ``line``: ``message``, ``zh`` in Chinese."""
+        return ExportError(self.name, message, zh=zh, line=line, column=column)
 
     def close(self) -> None:
         self._file.close()

@@ -72,10 +72,13 @@ def _written_as(value: object) -> str:
 
 def _tiers(table: Mapping[str, Any]) -> tuple[float, ...]:
     value = table.get("client_tiers", list(DEFAULT_CLIENT_TIERS))
+    written = _written_as(value)
     wrong = SettingsError(
         "client_tiers",
         "must be a list of amounts in 元 where each tier begins, rising and greater than 0 "
-        f"(e.g. [500000, 3000000, 8000000]), not {_written_as(value)}",
+        f"(e.g. [500000, 3000000, 8000000]), not {written}",
+        zh="应为各客户层级起点的金额（元）的列表，逐个递增且大于 0"
+        f"（如 [500000, 3000000, 8000000]），不能是 {written}",
     )
     if not isinstance(value, list | tuple) or not value:
         raise wrong
@@ -91,18 +94,26 @@ def _tiers(table: Mapping[str, Any]) -> tuple[float, ...]:
 def _number(table: Mapping[str, Any], key: str, default: float, *, positive: bool) -> float:
     value = table.get(key, default)
     number = number_setting(value)
+    written = _written_as(value)
     if number is None:
-        raise SettingsError(key, f"must be a number, not {_written_as(value)}")
+        raise SettingsError(
+            key, f"must be a number, not {written}", zh=f"应为数字，不能是 {written}"
+        )
     if number < 0 or (positive and number == 0):
-        bound = "greater than 0" if positive else "0 or more"
-        raise SettingsError(key, f"must be {bound}, not {_written_as(value)}")
+        bound, bound_zh = ("greater than 0", "大于 0") if positive else ("0 or more", "不小于 0")
+        raise SettingsError(key, f"must be {bound}, not {written}",
+                            zh=f"应{bound_zh}，不能是 {written}")  # fmt: skip
     return number
 
 
 def _unknown(table: Mapping[str, Any]) -> list[SettingsError]:
-    known = ", ".join(KNOWN_KEYS)
+    known, known_zh = ", ".join(KNOWN_KEYS), "、".join(KNOWN_KEYS)
     return [
-        SettingsError(key, f"is not one this plugin knows (known settings: {known})")
+        SettingsError(
+            key,
+            f"is not one this plugin knows (known settings: {known})",
+            zh=f"不是本插件认识的设置（认识的设置：{known_zh}）",
+        )
         for key in sorted(set(table) - set(KNOWN_KEYS))
     ]
 
@@ -110,15 +121,19 @@ def _unknown(table: Mapping[str, Any]) -> list[SettingsError]:
 def _data(table: Mapping[str, Any], workspace: Path) -> Path:
     data = table.get("data")
     if data is None:
-        raise SettingsError("data", "is required: the folder holding the CSV export")
+        raise SettingsError("data", "is required: the folder holding the CSV export",
+                            zh="必须填写：存放 CSV 导出文件的文件夹")  # fmt: skip
     if not isinstance(data, str | Path) or not str(data).strip():
-        raise SettingsError("data", f"must be a folder path, not {data!r}")
+        raise SettingsError("data", f"must be a folder path, not {data!r}",
+                            zh=f"应为文件夹路径，不能是 {data!r}")  # fmt: skip
     folder = Path(workspace) / data
+    shown = repr(str(folder))
     if folder.exists() and not folder.is_dir():
-        raise SettingsError("data", f"names {str(folder)!r}, which is a file, not a folder")
+        raise SettingsError("data", f"names {shown}, which is a file, not a folder",
+                            zh=f"指向的 {shown} 是文件，不是文件夹")  # fmt: skip
     if not folder.is_dir():
-        raise SettingsError("data", f"names folder {str(folder)!r}, which does not exist",
-                            missing=True)  # fmt: skip
+        raise SettingsError("data", f"names folder {shown}, which does not exist",
+                            zh=f"指向的文件夹 {shown} 不存在", missing=True)  # fmt: skip
     return folder
 
 
@@ -157,11 +172,11 @@ def settings_errors(table: Mapping[str, Any], workspace: Path) -> list[SettingsE
         found.append(error)
     else:
         if not (folder / CLIENTS.name).is_file():
-            detail = (
-                f"names folder {str(folder)!r}, which holds no {CLIENTS.name}: every metric "
-                "reads it"
-            )
-            found.append(SettingsError("data", detail, missing=True))
+            shown, name = repr(str(folder)), CLIENTS.name
+            found.append(SettingsError(
+                "data", f"names folder {shown}, which holds no {name}: every metric reads it",
+                zh=f"指向的文件夹 {shown} 里没有 {name}：每个指标都要读它", missing=True,
+            ))  # fmt: skip
     for check in checks:
         try:
             check()
