@@ -254,9 +254,10 @@ BROKEN = [
         "trades.csv",
         1,
         "date,client_id,volume,fee",
-        "trades.csv:1: column 'commission': missing from the header "
-        "(date,client_id,volume,commission)",
-        "trades.csv:1：commission 列：表头里没有（应为 date,client_id,volume,commission）",
+        "trades.csv:1: column 'commission' is not in the header; expected "
+        "date,client_id,volume,commission, found date,client_id,volume,fee",
+        "trades.csv:1：表头里没有 commission 列；应为 date,client_id,volume,commission，"
+        "实为 date,client_id,volume,fee",
     ),
 ]
 
@@ -316,6 +317,35 @@ def test_an_empty_file_has_no_header(tmp_path: Path) -> None:
         ("complaint_rate", "complaints.csv:1：没有表头；应为 date,client_id,category")
     ]
     assert found.values("new_accounts")
+
+
+def test_a_header_is_quoted_as_found_and_cut_when_long(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    path = tmp_path / "tiny" / "complaints.csv"
+    rows = path.read_text(encoding="utf-8").splitlines()
+    path.write_text("\n".join(["date;client_id;category", *rows[1:]]) + "\n", encoding="utf-8")
+    found = collect(["complaint_rate"], workspace=tmp_path)
+    assert found.errors == [
+        (
+            "complaint_rate",
+            "complaints.csv:1: column 'date' is not in the header; expected "
+            "date,client_id,category, found date;client_id;category",
+        )
+    ]
+    assert found.errors_zh == [
+        (
+            "complaint_rate",
+            "complaints.csv:1：表头里没有 date 列；应为 date,client_id,category，"
+            "实为 date;client_id;category",
+        )
+    ]
+    header = "date," + ",".join(f"note{k}" for k in range(100)) + ",category"
+    path.write_text("\n".join([header, *rows[1:]]) + "\n", encoding="utf-8")
+    [(_, message)] = collect(["complaint_rate"], workspace=tmp_path).errors
+    assert message == (
+        "complaints.csv:1: column 'client_id' is not in the header; expected "
+        f"date,client_id,category, found {header[:200]}…"
+    )
 
 
 def test_a_byte_order_mark_and_extra_columns_are_accepted(tmp_path: Path) -> None:

@@ -17,6 +17,38 @@ from okrdesk_brokerage.errors import ExportError
 from okrdesk_brokerage.fields import problem
 from okrdesk_brokerage.layout import ExportFile
 
+FOUND_MOST = 200
+"""Characters of a file's header a message quotes, past which it is cut."""
+
+
+def header_index(spec: ExportFile, header: list[str] | None) -> dict[str, int]:
+    """Where each column of ``header`` (line 1 of ``spec``'s file, as read) sits, by name.
+    Raises the ExportError that says what is wrong when there is no header, or it lacks a
+    column of ``spec``: the header expected and the one found, each as written, so that
+    neither is taken for the other."""
+    expected = ",".join(spec.header)
+    if not header:
+        raise ExportError(spec.name, f"no header; expected {expected}",
+                          zh=f"没有表头；应为 {expected}", line=1)  # fmt: skip
+    index = {name.strip(): position for position, name in enumerate(header)}
+    for column in spec.columns:
+        if column.name not in index:
+            found = ",".join(header)
+            if len(found) > FOUND_MOST:
+                found = found[:FOUND_MOST] + "…"
+            name = column.name
+            raise ExportError(
+                spec.name,
+                f"column {name!r} is not in the header; expected {expected}, found {found}",
+                zh=f"表头里没有 {name} 列；应为 {expected}，实为 {found}",
+                line=1,
+            )
+    return index
+
+
+def _unreadable_header(name: str, exc: Exception) -> ExportError:
+    return ExportError(name, f"cannot read the header: {exc}", zh=f"读不出表头：{exc}", line=1)
+
 
 class CsvRows:
     """The data rows of one export file, as ``(line, fields)``; use it as a context manager."""
@@ -37,22 +69,11 @@ class CsvRows:
             raise
 
     def _read_header(self) -> dict[str, int]:
-        expected = ",".join(self.spec.header)
         try:
             header = next(self._reader, None)
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise ExportError(self.name, f"cannot read the header: {exc}",
-                              zh=f"读不出表头：{exc}", line=1) from None  # fmt: skip
-        if not header:
-            raise ExportError(self.name, f"no header; expected {expected}",
-                              zh=f"没有表头；应为 {expected}", line=1)  # fmt: skip
-        index = {name.strip(): position for position, name in enumerate(header)}
-        for column in self.spec.columns:
-            if column.name not in index:
-                raise ExportError(self.name, f"missing from the header ({expected})",
-                                  zh=f"表头里没有（应为 {expected}）", line=1,
-                                  column=column.name)  # fmt: skip
-        return index
+            raise _unreadable_header(self.name, exc) from None
+        return header_index(self.spec, header)
 
     def positions(self) -> tuple[int, ...]:
         """Where each of the spec's columns sits in a row, in the spec's order."""
