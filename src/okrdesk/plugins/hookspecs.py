@@ -245,7 +245,8 @@ def okrdesk_check_settings(
     shows each ``SettingsProblem`` returned at the line of its key in okrdesk.toml: a
     misspelt key or a folder that is not there is found when the file is written, not
     at the next collect. Check what the table says (unknown keys, types, ranges) and,
-    cheaply, whether the folders and files it names are there; read no data. Relative
+    cheaply, whether the folders and files it names are there; read no data beyond a
+    file's first line (its header). Relative
     paths are relative to ``workspace``. Return nothing, or an empty list, when nothing
     is wrong. An exception is shown as a warning naming the plugin.
     """

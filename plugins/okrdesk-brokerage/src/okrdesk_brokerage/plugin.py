@@ -37,7 +37,8 @@ def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
 @hookimpl
 def okrdesk_check_settings(settings: Mapping[str, Any], workspace: Path) -> list[SettingsProblem]:
     """Every problem of ``[sources.brokerage]`` at once, for ``okrdesk validate``: unknown
-    keys, values of the wrong kind, and a data folder (or its clients.csv) not found here."""
+    keys, values of the wrong kind, a data folder (or its clients.csv) not found here, and
+    a file of the export whose header (its first line, all that is read) lacks a column."""
     from okrdesk_brokerage.settings import settings_errors
 
     return [

@@ -8,6 +8,7 @@ so a user can open the file at the line an observation or an error names.
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Container, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -19,6 +20,8 @@ from okrdesk_brokerage.layout import ExportFile
 
 FOUND_MOST = 200
 """Characters of a file's header a message quotes, past which it is cut."""
+HEADER_MOST = 1 << 20
+"""Bytes of a file's first line ``header_problem`` reads, at most."""
 
 
 def header_index(spec: ExportFile, header: list[str] | None) -> dict[str, int]:
@@ -48,6 +51,27 @@ def header_index(spec: ExportFile, header: list[str] | None) -> dict[str, int]:
 
 def _unreadable_header(name: str, exc: Exception) -> ExportError:
     return ExportError(name, f"cannot read the header: {exc}", zh=f"读不出表头：{exc}", line=1)
+
+
+def header_problem(folder: Path, spec: ExportFile) -> ExportError | None:
+    """What the collect would say of the header of ``spec``'s file in ``folder``, read
+    from its first line alone (an export can be gigabytes); None when the header is sound
+    or the file is not there (a plan may not need it; the collect says so when it does)."""
+    path = folder / spec.name
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as file:
+            first = file.readline(HEADER_MOST)
+        # As the collect's reader takes it: a lone \r ends a line too.
+        lines = io.StringIO(first.decode("utf-8-sig"), newline="")
+        header = next(csv.reader(lines), None)
+        header_index(spec, header)
+    except (OSError, csv.Error, UnicodeDecodeError) as exc:
+        return _unreadable_header(spec.name, exc)
+    except ExportError as error:
+        return error
+    return None
 
 
 class CsvRows:

@@ -16,7 +16,8 @@ import attrs
 from okrdesk.plugins import number_setting
 
 from okrdesk_brokerage.errors import SettingsError
-from okrdesk_brokerage.layout import CLIENTS
+from okrdesk_brokerage.layout import CLIENTS, FILES
+from okrdesk_brokerage.reading import header_problem
 
 DEFAULT_HNW_THRESHOLD = 8_000_000.0
 DEFAULT_EFFECTIVE_ASSETS_MIN = 5_000.0
@@ -155,8 +156,10 @@ def read_settings(table: Mapping[str, Any], workspace: Path) -> Settings:
 
 
 def settings_errors(table: Mapping[str, Any], workspace: Path) -> list[SettingsError]:
-    """Every error ``read_settings`` would raise one at a time, at once, and a data folder
-    without the client book every metric reads: for ``okrdesk validate``."""
+    """Every error ``read_settings`` would raise one at a time, at once, a data folder
+    without the client book every metric reads, and each file of the export there whose
+    header the collect would refuse (read from its first line alone): for ``okrdesk
+    validate``."""
     found = _unknown(table)
     checks: list[Callable[[], object]] = [
         lambda: _number(table, "hnw_threshold", DEFAULT_HNW_THRESHOLD, positive=True),
@@ -177,6 +180,10 @@ def settings_errors(table: Mapping[str, Any], workspace: Path) -> list[SettingsE
                 "data", f"names folder {shown}, which holds no {name}: every metric reads it",
                 zh=f"指向的文件夹 {shown} 里没有 {name}：每个指标都要读它", missing=True,
             ))  # fmt: skip
+        for spec in FILES:
+            wrong = header_problem(folder, spec)
+            if wrong is not None:
+                found.append(SettingsError("data", wrong.said.en, zh=wrong.said.zh))
     for check in checks:
         try:
             check()

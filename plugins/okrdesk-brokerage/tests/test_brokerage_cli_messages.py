@@ -1,0 +1,232 @@
+"""The real okrdesk commands on a real demo workspace whose export is damaged.
+
+``okrdesk validate`` finds a column missing from a file's header, as the collect
+would, before any collect; a file that is absent is no problem of validate's (a plan
+may not need it), and the collect names it when it is needed. Each line is checked
+word for word in Chinese and in English (``--lang``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from okrdesk_brokerage.layout import FUNDING, SURVEYS
+from okrdesk_brokerage.reading import header_problem
+
+OKRDESK = str(Path(sys.executable).parent / "okrdesk")
+AS_OF = "2026-11-20"
+FUNDING_METRICS = {
+    "zh": "empty_account_rate、net_new_aum、asset_attrition",
+    "en": "empty_account_rate, net_new_aum, asset_attrition",
+}
+"""The metrics of the demo's plan that read funding.csv, as collect names them."""
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OKRDESK_")}
+    return subprocess.run([OKRDESK, *args], env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("demo") / "ws"
+    done = _run("demo", str(root), "--as-of", AS_OF)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return root
+
+
+@pytest.fixture
+def workspace(demo: Path, tmp_path: Path) -> Path:
+    """A copy of the demo workspace, its export and store, for one test to damage."""
+    copy = tmp_path / "ws"
+    shutil.copytree(demo, copy)
+    return copy
+
+
+def _validate(root: Path, lang: str) -> subprocess.CompletedProcess[str]:
+    return _run("validate", "--lang", lang, "-w", str(root))
+
+
+def _collect(root: Path, lang: str) -> subprocess.CompletedProcess[str]:
+    return _run("collect", "--through", AS_OF, "--lang", lang, "-w", str(root))
+
+
+def _rename_in_header(root: Path, file: str, old: str, new: str) -> None:
+    path = root / "data" / "crm" / file
+    header, rest = path.read_text(encoding="utf-8").split("\n", 1)
+    path.write_text(header.replace(old, new) + "\n" + rest, encoding="utf-8")
+
+
+HEADER = {
+    "zh": "funding.csv:1：表头里没有 amount 列；应为 date,client_id,amount，"
+    "实为 date,client_id,amt",
+    "en": "funding.csv:1: column 'amount' is not in the header; expected "
+    "date,client_id,amount, found date,client_id,amt",
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_validate_finds_a_column_missing_from_a_header_in_the_collect_s_words(
+    workspace: Path, lang: str
+) -> None:
+    _rename_in_header(workspace, FUNDING.name, "amount", "amt")
+    # Absent, and not needed by the demo's plan: no problem of validate's, nor the collect's.
+    (workspace / "data" / "crm" / "product_types.csv").unlink()
+
+    checked = _validate(workspace, lang)
+
+    assert checked.returncode == 2, checked.stdout + checked.stderr
+    lines = checked.stdout.splitlines()
+    assert lines[:3] == [
+        f"okrdesk.toml:7: sources.brokerage.data: {HEADER[lang]}",
+        '    data = "data/crm"',
+        "    ^",
+    ]
+    assert lines[-1] == ("已检查 8 个文件，共 1 处问题。" if lang == "zh" else
+                         "8 files checked, 1 problem.")  # fmt: skip
+    assert "product_types" not in checked.stdout + checked.stderr
+
+    collected = _collect(workspace, lang)
+
+    assert collected.returncode == 1, collected.stdout + collected.stderr
+    assert collected.stderr.splitlines() == (
+        [
+            f"错误：插件 brokerage 指标 {FUNDING_METRICS['zh']}：{HEADER['zh']}"
+            "（共 1 个问题，均未入库）",
+            "未入库的指标保留原有数字。",
+        ]
+        if lang == "zh"
+        else [
+            f"error: plugin brokerage metrics {FUNDING_METRICS['en']}: {HEADER['en']} "
+            "(a problem, none kept)",
+            "The metrics not stored kept their earlier numbers.",
+        ]
+    )
+
+
+def test_a_sound_header_is_no_problem_and_an_absent_file_is_named_by_the_collect_alone(
+    workspace: Path,
+) -> None:
+    # Extra columns, in another order, with a byte order mark: the collect takes them.
+    path = workspace / "data" / "crm" / FUNDING.name
+    rows = path.read_text(encoding="utf-8").splitlines()
+    swapped = [",".join([*reversed(row.split(",")), "note"]) for row in rows]
+    path.write_text("\ufeff" + "\n".join(swapped) + "\n", encoding="utf-8")
+    (workspace / "data" / "crm" / SURVEYS.name).unlink()
+    folder = workspace / "data" / "crm"
+
+    for lang in ("zh", "en"):
+        checked = _validate(workspace, lang)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "surveys.csv" not in checked.stdout + checked.stderr
+
+    collected = _collect(workspace, "zh")
+    assert collected.returncode == 1, collected.stdout + collected.stderr
+    assert collected.stderr.splitlines()[0] == (
+        f"错误：插件 brokerage 指标 nps：surveys.csv：文件夹 '{folder}' 里没有这个文件"
+        "（共 1 个问题，均未入库）"
+    )
+    collected = _collect(workspace, "en")
+    assert collected.stderr.splitlines()[0] == (
+        f"error: plugin brokerage metric nps: surveys.csv: file not found in '{folder}' "
+        "(a problem, none kept)"
+    )
+
+
+def test_a_bad_row_is_said_in_the_language_of_the_collect(workspace: Path) -> None:
+    path = workspace / "data" / "crm" / SURVEYS.name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    day, client, _ = lines[4].split(",")
+    lines[4] = f"{day},{client},ten"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    assert _validate(workspace, "zh").returncode == 0  # validate reads no row
+    said = {lang: _collect(workspace, lang).stderr.splitlines()[0] for lang in ("zh", "en")}
+
+    assert said == {
+        "zh": "错误：插件 brokerage 指标 nps：surveys.csv:5：score 列：'ten' 不是 0 到 10 的整数"
+        "（共 1 个问题，均未入库）",
+        "en": "error: plugin brokerage metric nps: surveys.csv:5: column 'score': 'ten' is not "
+        "a whole number from 0 to 10 (a problem, none kept)",
+    }
+
+
+def test_a_bad_setting_is_said_in_the_language_of_validate_and_of_the_collect(
+    workspace: Path,
+) -> None:
+    settings = workspace / "okrdesk.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "hnw_treshold = 1\n",
+                        encoding="utf-8")  # fmt: skip
+    known = ["data", "hnw_threshold", "effective_assets_min", "institutional_weight",
+             "client_tiers"]  # fmt: skip
+
+    assert _validate(workspace, "zh").stdout.splitlines()[0] == (
+        "okrdesk.toml:8: sources.brokerage.hnw_treshold: 不是本插件认识的设置（认识的设置："
+        f"{'、'.join(known)}）"
+    )
+    assert _validate(workspace, "en").stdout.splitlines()[0] == (
+        "okrdesk.toml:8: sources.brokerage.hnw_treshold: is not one this plugin knows "
+        f"(known settings: {', '.join(known)})"
+    )
+    # The collect fails as a whole, the error raised and told in the collect's language.
+    zh = _collect(workspace, "zh").stderr.splitlines()[0]
+    assert zh.startswith(
+        "错误：插件 brokerage：okrdesk_collect 出错：SettingsError: [sources.brokerage]：设置 "
+        f"'hnw_treshold' 不是本插件认识的设置（认识的设置：{'、'.join(known)}）（位于 "
+        "okrdesk_brokerage/settings.py:"
+    )
+    en = _collect(workspace, "en").stderr.splitlines()[0]
+    assert en.startswith(
+        "error: plugin brokerage: okrdesk_collect failed: SettingsError: [sources.brokerage]: "
+        f"setting 'hnw_treshold' is not one this plugin knows (known settings: "
+        f"{', '.join(known)}) (at okrdesk_brokerage/settings.py:"
+    )
+
+
+def test_a_header_that_cannot_be_read_is_a_problem_in_either_language(
+    workspace: Path,
+) -> None:
+    path = workspace / "data" / "crm" / FUNDING.name
+    path.write_bytes(b"\xffdate,client_id,amount\n" + path.read_bytes().split(b"\n", 1)[1])
+    why = "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"
+
+    assert _validate(workspace, "zh").stdout.splitlines()[0] == (
+        f"okrdesk.toml:7: sources.brokerage.data: funding.csv:1：读不出表头：{why}"
+    )
+    assert _validate(workspace, "en").stdout.splitlines()[0] == (
+        f"okrdesk.toml:7: sources.brokerage.data: funding.csv:1: cannot read the header: {why}"
+    )
+
+
+def test_only_the_first_line_is_read(tmp_path: Path) -> None:
+    # A sound header, then what the collect could not read; then 64 GiB (sparse: no disk).
+    path = tmp_path / FUNDING.name
+    with path.open("wb") as file:
+        file.write(b"date,client_id,amount\n\xff\xfe,C1,1\n")
+        file.truncate(64 << 30)
+    started = time.monotonic()
+    assert header_problem(tmp_path, FUNDING) is None
+    assert time.monotonic() - started < 5
+    path.write_bytes(b"date,client_id\n2026-01-05,C1,3\n")
+    wrong = header_problem(tmp_path, FUNDING)
+    assert wrong is not None and str(wrong) == (
+        "funding.csv:1: column 'amount' is not in the header; expected date,client_id,amount, "
+        "found date,client_id"
+    )
+    # Lines ended by a lone carriage return, which the collect's reader takes.
+    path.write_bytes(b"date,client_id,amount\r2026-01-05,C1,3\r")
+    assert header_problem(tmp_path, FUNDING) is None
+    path.write_bytes(b"")
+    empty = header_problem(tmp_path, FUNDING)
+    assert empty is not None and empty.said == (
+        "funding.csv:1: no header; expected date,client_id,amount",
+        "funding.csv:1：没有表头；应为 date,client_id,amount",
+    )
+    assert header_problem(tmp_path, SURVEYS) is None  # absent
