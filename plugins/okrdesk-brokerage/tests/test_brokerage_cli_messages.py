@@ -198,7 +198,7 @@ def test_a_header_that_cannot_be_read_is_a_problem_in_either_language(
     why = "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"
 
     assert _validate(workspace, "zh").stdout.splitlines()[0] == (
-        f"okrdesk.toml:7: sources.brokerage.data: funding.csv:1：读不出表头：{why}"
+        f"okrdesk.toml:7: sources.brokerage.data: funding.csv:1：无法读取表头：{why}"
     )
     assert _validate(workspace, "en").stdout.splitlines()[0] == (
         f"okrdesk.toml:7: sources.brokerage.data: funding.csv:1: cannot read the header: {why}"

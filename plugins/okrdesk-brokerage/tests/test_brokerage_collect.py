@@ -211,8 +211,8 @@ def test_a_file_duckdb_has_too_little_memory_for_is_read_row_by_row_with_a_warni
         "read row by row (the same figures, more slowly and in more memory)"
     )
     assert dict(short.warnings_zh)["nps"] == (
-        "clients.csv：DuckDB 的 3MB 内存不够按集合汇总它，所以改为逐行读取"
-        "（数字相同，但更慢、占用内存更多）"
+        "clients.csv：DuckDB 的 3MB 内存不够整批汇总它，因此改为逐行读取"
+        "（数字相同，只是更慢、更占内存）"
     )
     assert not tiny.warnings
 

@@ -87,7 +87,7 @@ def test_bad_settings(settings: dict[str, Any], message: str) -> None:
             "[sources.brokerage]：设置 'client_tiers' 应为各客户层级起点的金额（元）的列表，"
             "逐个递增且大于 0（如 [500000, 3000000, 8000000]），不能是 [3000000, 500000]",
         ),
-        ({}, "[sources.brokerage]：设置 'data' 必须填写：存放 CSV 导出文件的文件夹"),
+        ({}, "[sources.brokerage]：设置 'data' 必须填写（存放 CSV 导出文件的文件夹）"),
         ({"data": 3}, "[sources.brokerage]：设置 'data' 应为文件夹路径，不能是 3"),
         (
             {"data": "tiny/clients.csv"},

@@ -325,8 +325,8 @@ def _release_assets(assets: Assets, waiting: set[str]) -> None:
 SHORT_OF_MEMORY_WARNING = Said(
     "{file}: DuckDB's {limit} of memory was not enough to total it set-wise, so it was "
     "read row by row (the same figures, more slowly and in more memory)",
-    "{file}：DuckDB 的 {limit} 内存不够按集合汇总它，所以改为逐行读取"
-    "（数字相同，但更慢、占用内存更多）",
+    "{file}：DuckDB 的 {limit} 内存不够整批汇总它，因此改为逐行读取"
+    "（数字相同，只是更慢、更占内存）",
 )
 """The warning of a file read row by row, in English and in Chinese (``str.format`` each
 with ``file`` and ``limit``)."""

@@ -50,7 +50,7 @@ def header_index(spec: ExportFile, header: list[str] | None) -> dict[str, int]:
 
 
 def _unreadable_header(name: str, exc: Exception) -> ExportError:
-    return ExportError(name, f"cannot read the header: {exc}", zh=f"读不出表头：{exc}", line=1)
+    return ExportError(name, f"cannot read the header: {exc}", zh=f"无法读取表头：{exc}", line=1)
 
 
 def header_problem(folder: Path, spec: ExportFile) -> ExportError | None:
@@ -110,7 +110,7 @@ class CsvRows:
                 if fields:
                     yield reader.line_num, fields
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise ExportError(self.name, f"cannot read: {exc}", zh=f"读不出：{exc}",
+            raise ExportError(self.name, f"cannot read: {exc}", zh=f"无法读取：{exc}",
                               line=reader.line_num + 1) from None  # fmt: skip
 
     def malformed(self, line: int, fields: list[str], clients: Container[str]) -> ExportError:

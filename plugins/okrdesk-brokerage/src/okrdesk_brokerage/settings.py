@@ -123,7 +123,7 @@ def _data(table: Mapping[str, Any], workspace: Path) -> Path:
     data = table.get("data")
     if data is None:
         raise SettingsError("data", "is required: the folder holding the CSV export",
-                            zh="必须填写：存放 CSV 导出文件的文件夹")  # fmt: skip
+                            zh="必须填写（存放 CSV 导出文件的文件夹）")  # fmt: skip
     if not isinstance(data, str | Path) or not str(data).strip():
         raise SettingsError("data", f"must be a folder path, not {data!r}",
                             zh=f"应为文件夹路径，不能是 {data!r}")  # fmt: skip
