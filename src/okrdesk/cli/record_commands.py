@@ -37,7 +37,10 @@ from okrdesk.errors import EXIT_FAILED, BadInput
     "only one of the year): what is stored of it goes. Without this, a metric given "
     "no figure where figures are stored fails and keeps them. Repeat for several.",
 )  # fmt: skip
-@lang_option("Language of the summary (a plugin's own warnings and errors are as it gave them).")
+@lang_option(
+    "Language of the summary, and of a plugin's warnings and errors where the plugin words "
+    "them in both languages (else as it gave them)."
+)
 @workspace_option
 def collect(
     through: dt.datetime | None,

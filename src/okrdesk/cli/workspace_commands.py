@@ -24,7 +24,10 @@ from okrdesk.errors import EXIT_BAD_INPUT, EXIT_FAILED
 
 
 @click.command(cls=HelpedCommand)
-@lang_option("The language of the messages (a plugin's own as it gave them).")
+@lang_option(
+    "The language of the messages, a plugin's own too where the plugin words them in both "
+    "languages (else as it gave them)."
+)
 @workspace_option
 def validate(lang: str | None) -> None:
     """Check every target file and report every problem at once.
