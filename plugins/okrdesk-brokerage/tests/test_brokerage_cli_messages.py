@@ -195,14 +195,31 @@ def test_a_header_that_cannot_be_read_is_a_problem_in_either_language(
 ) -> None:
     path = workspace / "data" / "crm" / FUNDING.name
     path.write_bytes(b"\xffdate,client_id,amount\n" + path.read_bytes().split(b"\n", 1)[1])
-    why = "'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"
 
     assert _validate(workspace, "zh").stdout.splitlines()[0] == (
-        f"okrdesk.toml:7: sources.brokerage.data: funding.csv:1：无法读取表头：{why}"
+        "okrdesk.toml:7: sources.brokerage.data: funding.csv:1：不是 UTF-8 文本（字节 0xff）；"
+        "请把导出文件存为 UTF-8（Excel 和不少国内 CRM 系统默认存为 GBK 或 GB18030）"
     )
     assert _validate(workspace, "en").stdout.splitlines()[0] == (
-        f"okrdesk.toml:7: sources.brokerage.data: funding.csv:1: cannot read the header: {why}"
+        "okrdesk.toml:7: sources.brokerage.data: funding.csv:1: not UTF-8 text (byte 0xff); save "
+        "the export as UTF-8 (GBK or GB18030 is what Excel and many Chinese CRM systems write)"
     )
+
+
+def test_a_byte_that_is_not_utf8_is_named_at_its_own_line(workspace: Path) -> None:
+    """The reader decodes 8 KB at a time, so a GBK name on line 40 was told as the header
+    (line 1) not being readable; it is told at line 40, in either language."""
+    path = workspace / "data" / "crm" / FUNDING.name
+    lines = path.read_bytes().split(b"\n")
+    assert len(lines) > 60
+    lines[39] = lines[39].replace(b",", "，王芳,".encode("gbk"), 1)
+    path.write_bytes(b"\n".join(lines))
+    zh = _collect(workspace, "zh").stderr
+    assert "funding.csv:40：不是 UTF-8 文本（字节 0xa3）" in zh, zh
+    en = _collect(workspace, "en").stderr
+    assert "funding.csv:40: not UTF-8 text (byte 0xa3); save the export as UTF-8" in en, en
+    assert "header" not in en
+    assert _validate(workspace, "en").returncode == 0  # its header is sound
 
 
 def test_only_the_first_line_is_read(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ so a user can open the file at the line an observation or an error names.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 from collections.abc import Container, Iterator
@@ -53,6 +54,51 @@ def _unreadable_header(name: str, exc: Exception) -> ExportError:
     return ExportError(name, f"cannot read the header: {exc}", zh=f"无法读取表头：{exc}", line=1)
 
 
+def not_utf8(path: Path, name: str) -> ExportError:
+    """The error of a file that is not UTF-8 text, at the line of its first byte that is
+    not: the reader decodes a block at a time, so the line it was at when it failed can be
+    lines before that byte, the header's when it is in the first block."""
+    line, byte = _first_bad_byte(path)
+    return ExportError(
+        name,
+        f"not UTF-8 text (byte 0x{byte:02x}); save the export as UTF-8 (GBK or GB18030 is "
+        "what Excel and many Chinese CRM systems write)",
+        zh=f"不是 UTF-8 文本（字节 0x{byte:02x}）；请把导出文件存为 UTF-8（Excel 和不少国内 "
+        "CRM 系统默认存为 GBK 或 GB18030）",
+        line=line,
+    )
+
+
+def _first_bad_byte(path: Path) -> tuple[int, int]:
+    """The line (the first is 1, as the reader counts: a \\n, \\r\\n or lone \\r ends one)
+    and the value of the first byte of ``path`` that is not UTF-8; (1, 0) if none is."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    line, after_cr = 1, False
+    with path.open("rb") as file:
+        while block := file.read(1 << 20):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as error:
+                # The decoder's bytes held back from the last block end no line.
+                held = len(error.object) - len(block)
+                start = max(error.start - held, 0)
+                return line + _line_ends(block[:start], after_cr), error.object[error.start]
+            line += _line_ends(block, after_cr)
+            after_cr = block.endswith(b"\r")
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError as error:  # cut short inside a character
+        return line, error.object[error.start]
+    return 1, 0
+
+
+def _line_ends(data: bytes, after_cr: bool) -> int:
+    """The lines ``data`` ends; ``after_cr``: the bytes before it ended with \\r (so a
+    \\n first completes that line's \\r\\n)."""
+    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    return ends - (after_cr and data.startswith(b"\n"))
+
+
 def header_problem(folder: Path, spec: ExportFile) -> ExportError | None:
     """What the collect would say of the header of ``spec``'s file in ``folder``, read
     from its first line alone (an export can be gigabytes); None when the header is sound
@@ -67,7 +113,9 @@ def header_problem(folder: Path, spec: ExportFile) -> ExportError | None:
         lines = io.StringIO(first.decode("utf-8-sig"), newline="")
         header = next(csv.reader(lines), None)
         header_index(spec, header)
-    except (OSError, csv.Error, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError:
+        return not_utf8(path, spec.name)
+    except (OSError, csv.Error) as exc:
         return _unreadable_header(spec.name, exc)
     except ExportError as error:
         return error
@@ -80,7 +128,7 @@ class CsvRows:
     def __init__(self, folder: Path, spec: ExportFile) -> None:
         self.spec = spec
         self.name = spec.name
-        path = folder / spec.name
+        self.path = path = folder / spec.name
         if not path.is_file():
             raise ExportError(spec.name, f"file not found in {str(folder)!r}",
                               zh=f"文件夹 {str(folder)!r} 里没有这个文件")  # fmt: skip
@@ -95,7 +143,9 @@ class CsvRows:
     def _read_header(self) -> dict[str, int]:
         try:
             header = next(self._reader, None)
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError:
+            raise not_utf8(self.path, self.name) from None
+        except csv.Error as exc:
             raise _unreadable_header(self.name, exc) from None
         return header_index(self.spec, header)
 
@@ -109,7 +159,9 @@ class CsvRows:
             for fields in reader:
                 if fields:
                     yield reader.line_num, fields
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError:
+            raise not_utf8(self.path, self.name) from None
+        except csv.Error as exc:
             raise ExportError(self.name, f"cannot read: {exc}", zh=f"无法读取：{exc}",
                               line=reader.line_num + 1) from None  # fmt: skip
 
