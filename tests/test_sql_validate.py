@@ -223,3 +223,22 @@ def test_a_funnel_s_query_is_said_at_its_funnel(write_workspace: WriteWorkspace)
         'it on the tables as they are: Binder Error: Referenced column "dat" not found in FROM '
         'clause! Candidate bindings: "date", "attendees", "leads"',
     ]
+
+
+def test_an_sqlite_query_ending_in_a_semicolon_and_a_comment_passes(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """SQLite runs ``SELECT …; -- note`` as written, so validate must not call it a syntax
+    error: only the statement is put under LIMIT 0, not what follows its semicolon."""
+    root = sql_only_workspace(
+        write_workspace, SALONS_OKRS,
+        '[sources.sql]\ndatabase = "crm.db"\n\n'
+        '[[sources.sql.metrics]]\nname = "salon_attendees"\nkind = "flow"\nunit = "人"\n'
+        "query = '''SELECT cm_id AS subject, date AS day, attendees AS value FROM salons\n"
+        "WHERE note <> ';' ; -- the salons of 2026; spring too\n'''\n",
+    )  # fmt: skip
+    with sqlite3.connect(root / "crm.db") as db:
+        db.execute("CREATE TABLE salons (date TEXT, cm_id TEXT, attendees INTEGER, note TEXT)")
+    done = validate(root)
+    assert done.exit_code == 0, done.output
+    assert "okrdesk.toml:" not in done.output

@@ -17,6 +17,7 @@ warning validate gives for the file.
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -127,7 +128,7 @@ def _sqlite_problems(
     said = []
     try:
         for spec, query, key in metrics:
-            body = query.strip().rstrip(";")
+            body = _statement(query)
             try:
                 # A query under LIMIT 0 is prepared and its columns known, no row read.
                 cursor = source.connection.execute(
@@ -142,6 +143,16 @@ def _sqlite_problems(
     finally:
         source.close()
     return said
+
+
+def _statement(query: str) -> str:
+    """``query`` up to the semicolon that ends it, which SQLite runs with a comment after
+    it but not inside the parentheses it is put in here; a semicolon in a string or a
+    comment does not end it."""
+    for end, char in enumerate(query):
+        if char == ";" and sqlite3.complete_statement(query[: end + 1]):
+            return query[:end]
+    return query
 
 
 def _in_workspace(name: str, raw: object, workspace: Path) -> bool:
