@@ -242,3 +242,28 @@ def test_an_sqlite_query_ending_in_a_semicolon_and_a_comment_passes(
     done = validate(root)
     assert done.exit_code == 0, done.output
     assert "okrdesk.toml:" not in done.output
+
+
+def test_a_view_reading_a_broken_view_is_not_said_again(write_workspace: WriteWorkspace) -> None:
+    """A view that reads a view DuckDB could not make is not a mistake of its own: the
+    broken one is said once, at its key, and a collect of a metric reading the other says
+    which view it reads could not be made, not DuckDB's "Table with name … does not
+    exist"."""
+    root = sql_only_workspace(
+        write_workspace, SALONS_OKRS,
+        '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+        "[sources.sql.views]\n"
+        'crowded = "SELECT * FROM salons WHERE atendees > 20"\n'
+        'late = "SELECT * FROM crowded"\n\n'
+        '[[sources.sql.metrics]]\nname = "salon_attendees"\nkind = "flow"\nunit = "人"\n'
+        'query = "SELECT cm_id AS subject, date AS day, attendees AS value FROM late"\n',
+    )  # fmt: skip
+    done = validate(root)
+    assert done.exit_code == 2, done.output
+    assert [line for line in said(done) if line.startswith("okrdesk.toml:")] == [
+        'okrdesk.toml:5: sources.sql.views.crowded: Binder Error: Referenced column "atendees" '
+        'not found in FROM clause! Candidate bindings: "attendees", "date", "leads"',
+    ]
+    collected = CliRunner().invoke(cli, ["collect", "--lang", "en", "-w", str(root)])
+    assert "does not exist" not in collected.output
+    assert "reads crowded, which could not be read" in collected.output

@@ -254,23 +254,36 @@ class _DuckSource:
                 except duckdb.Error as error:
                     failed[name] = engine_said(error)
             if len(failed) == len(waiting):
-                self.broken_tables.update(
-                    {n: keyed(f"sources.sql.views.{n}", self._why_not(n, q, failed[n]))
-                     for n, q in waiting.items()}
-                )  # fmt: skip
+                self._give_up(waiting, failed)
                 return
             waiting = {n: q for n, q in waiting.items() if n in failed}
+
+    def _give_up(self, waiting: Mapping[str, str], failed: Mapping[str, Said]) -> None:
+        """Say why each view left could not be made, a view before those that read it, so
+        that one reading a broken view says so rather than DuckDB's "does not exist" of
+        it; views that read each other are said in DuckDB's words."""
+        reads = {name: self._reads(query) for name, query in waiting.items()}
+        left = dict(waiting)
+        while left:
+            ready = [n for n in left if not reads[n] & (left.keys() - {n})] or list(left)
+            said = {n: self._why_not(n, left[n], failed[n]) for n in ready}
+            self.broken_tables.update(
+                {n: keyed(f"sources.sql.views.{n}", why) for n, why in said.items()}
+            )
+            left = {n: q for n, q in left.items() if n not in said}
+
+    def _reads(self, query: str) -> set[str]:
+        try:
+            return set(self.queries.facts(query, "duckdb").tables)
+        except SqlMetricError:
+            return set()
 
     def _why_not(self, view: str, query: str, error: Said) -> Said:
         """Why ``view`` could not be made: a table or view it reads that could not be (a
         file that could not be read, a view of its own mistake) rather than DuckDB's
         "does not exist" of it (the view is then kept in ``blocked``); else DuckDB's own
         words."""
-        try:
-            reads = self.queries.facts(query, "duckdb").tables
-        except SqlMetricError:
-            return error
-        for name in sorted(reads & self.broken_tables.keys()):
+        for name in sorted(self._reads(query) & self.broken_tables.keys()):
             broken = self.broken_tables[name]
             self.blocked.add(view)
             return Said(f"reads {name}, which could not be read: {broken.en}",
