@@ -267,3 +267,28 @@ def test_a_view_reading_a_broken_view_is_not_said_again(write_workspace: WriteWo
     collected = CliRunner().invoke(cli, ["collect", "--lang", "en", "-w", str(root)])
     assert "does not exist" not in collected.output
     assert "reads crowded, which could not be read" in collected.output
+
+
+def test_a_database_that_is_not_sqlite_is_said_once_at_its_key(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A ``database`` that is no SQLite file (a CSV saved under the name) is one mistake,
+    at ``sources.sql.database``, in the language asked for, not SQLite's English at every
+    query."""
+    root = sql_only_workspace(
+        write_workspace, SALONS_OKRS,
+        '[sources.sql]\ndatabase = "crm.db"\n\n' + ATTENDEES
+        + ATTENDEES.replace("salon_attendees", "salon_people"),
+    )  # fmt: skip
+    (root / "crm.db").write_text(SALONS, encoding="utf-8")
+    done = validate(root)
+    assert done.exit_code == 2, done.output
+    assert [line for line in said(done) if line.startswith("okrdesk.toml:")] == [
+        "okrdesk.toml:2: sources.sql.database: crm.db is not an SQLite database (SQLite: "
+        "file is not a database)",
+    ]
+    chinese = [line for line in said(validate(root, "zh")) if line.startswith("okrdesk.toml:")]
+    assert chinese == [
+        "okrdesk.toml:2: sources.sql.database: crm.db 不是 SQLite 数据库（SQLite：file is not "
+        "a database）",
+    ]

@@ -127,6 +127,11 @@ def _sqlite_problems(
     source = _SqliteSource(path, QueryCache())
     said = []
     try:
+        try:
+            source.connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+        except source.errors as error:
+            # Not a database at all: one mistake, the file's, not one at every query.
+            return [keyed("sources.sql.database", _not_sqlite(path.name, error))]
         for spec, query, key in metrics:
             body = _statement(query)
             try:
@@ -181,6 +186,11 @@ def _missing(spec: MetricSpec, columns: list[str]) -> Said | None:
     time = "period" if "period" in columns else "day"
     missing = [c for c in ("subject", time, *parts, *spec.dimensions) if c not in columns]
     return _missing_columns(parts, missing).said if missing else None
+
+
+def _not_sqlite(name: str, error: Exception) -> Said:
+    return Said(f"{name} is not an SQLite database (SQLite: {error})",
+                f"{name} 不是 SQLite 数据库（SQLite：{error}）")  # fmt: skip
 
 
 def _cannot_run(why: Said, engine: str, on: str | None = None) -> Said:
