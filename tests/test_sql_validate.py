@@ -292,3 +292,22 @@ def test_a_database_that_is_not_sqlite_is_said_once_at_its_key(
         "okrdesk.toml:2: sources.sql.database: crm.db 不是 SQLite 数据库（SQLite：file is not "
         "a database）",
     ]
+
+
+def test_a_query_ending_in_a_comment_passes(write_workspace: WriteWorkspace) -> None:
+    """A last line ``-- the spring salons`` is a comment DuckDB and SQLite read past: the
+    query is complete, not refused as 'not a complete SQL statement', and a funnel's
+    query so written (or with a note after its semicolon) is joined with the other."""
+    root = sql_only_workspace(
+        write_workspace, SALONS_OKRS,
+        '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+        + ATTENDEES.replace('FROM salons"', 'FROM salons -- the spring salons"')
+        + '\n[[sources.sql.metrics]]\nname = "salon_to_lead"\nunit = "%"\n\n'
+        "[sources.sql.metrics.funnel]\n"
+        'entered = "SELECT cm_id AS entity, cm_id AS subject, date AS day FROM salons -- in"\n'
+        'converted = "SELECT cm_id AS entity, date AS day FROM salons; -- won"\n'
+        "within_days = 7\n",
+    )  # fmt: skip
+    done = validate(root)
+    assert done.exit_code == 0, done.output
+    assert "okrdesk.toml:" not in done.output

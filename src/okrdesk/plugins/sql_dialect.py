@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sqlite3
 from typing import Any
 
 import attrs
@@ -19,6 +20,16 @@ from okrdesk.errors import Said
 
 ROW_FIRST, ROW_LAST, ROW_COUNT = "__okrdesk_first", "__okrdesk_last", "__okrdesk_rows"
 PARAMETERS = ("start", "end", "through")
+
+
+def statement_body(query: str) -> str:
+    """``query`` up to the semicolon that ends it and without it, so that it can be put
+    inside parentheses: SQLite and DuckDB run ``SELECT …; -- a note`` as written, but not
+    in ``( … )``. A semicolon in a string or a comment does not end it."""
+    for end, char in enumerate(query):
+        if char == ";" and sqlite3.complete_statement(query[: end + 1]):
+            return query[:end]
+    return query
 
 
 def to_duckdb(query: str) -> str:

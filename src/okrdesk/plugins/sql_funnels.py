@@ -96,7 +96,9 @@ def _description(funnel: Mapping[str, Any]) -> str:
 
 
 def _body(query: str) -> str:
-    return query.strip().rstrip(";").strip()
+    from okrdesk.plugins.sql_dialect import statement_body
+
+    return statement_body(query).strip()
 
 
 def funnel_query(entered: str, converted: str, within_days: int, duckdb_sql: bool) -> str:
@@ -108,8 +110,8 @@ def funnel_query(entered: str, converted: str, within_days: int, duckdb_sql: boo
         gap = "julianday(date(c.day)) - julianday(date(e.day))"
         by_through = "date(c.day) <= date(:through)"
     return (
-        f"WITH entered AS ({_body(entered)}),\n"
-        f"converted AS ({_body(converted)})\n"
+        f"WITH entered AS ({_body(entered)}\n),\n"  # a last -- note ends at its line
+        f"converted AS ({_body(converted)}\n)\n"
         "SELECT e.subject AS subject, e.day AS day, 1 AS denominator,\n"
         "  CASE WHEN EXISTS (SELECT 1 FROM converted AS c WHERE c.entity = e.entity\n"
         f"    AND {gap} BETWEEN 0 AND {int(within_days)} AND {by_through})\n"

@@ -112,7 +112,7 @@ def check_query(query: str) -> None:
             f"only a SELECT query is allowed, not {first or 'an empty query'}",
             f"只能写 SELECT 查询，不能是{f' {first}' if first else '空查询'}",
         )
-    if not sqlite3.complete_statement(body.rstrip().rstrip(";") + ";"):
+    if not sqlite3.complete_statement(body.rstrip().rstrip(";") + "\n;"):  # after a -- note
         raise SqlMetricError(
             "the query is not a complete SQL statement", "查询不是一条完整的 SQL 语句"
         )

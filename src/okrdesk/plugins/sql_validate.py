@@ -17,7 +17,6 @@ warning validate gives for the file.
 
 from __future__ import annotations
 
-import sqlite3
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -32,7 +31,7 @@ from okrdesk.plugins.sql_collect import (
     _parts_of,
     _SqliteSource,
 )  # fmt: skip
-from okrdesk.plugins.sql_dialect import to_duckdb
+from okrdesk.plugins.sql_dialect import statement_body, to_duckdb
 from okrdesk.plugins.sql_files import confined, table_file
 from okrdesk.plugins.sql_metrics import _definitions, _views
 from okrdesk.plugins.sql_query_cache import QueryCache
@@ -133,7 +132,7 @@ def _sqlite_problems(
             # Not a database at all: one mistake, the file's, not one at every query.
             return [keyed("sources.sql.database", _not_sqlite(path.name, error))]
         for spec, query, key in metrics:
-            body = _statement(query)
+            body = statement_body(query)
             try:
                 # A query under LIMIT 0 is prepared and its columns known, no row read.
                 cursor = source.connection.execute(
@@ -148,16 +147,6 @@ def _sqlite_problems(
     finally:
         source.close()
     return said
-
-
-def _statement(query: str) -> str:
-    """``query`` up to the semicolon that ends it, which SQLite runs with a comment after
-    it but not inside the parentheses it is put in here; a semicolon in a string or a
-    comment does not end it."""
-    for end, char in enumerate(query):
-        if char == ";" and sqlite3.complete_statement(query[: end + 1]):
-            return query[:end]
-    return query
 
 
 def _in_workspace(name: str, raw: object, workspace: Path) -> bool:
