@@ -311,3 +311,20 @@ def test_a_query_ending_in_a_comment_passes(write_workspace: WriteWorkspace) -> 
     done = validate(root)
     assert done.exit_code == 0, done.output
     assert "okrdesk.toml:" not in done.output
+
+
+def test_output_columns_are_matched_as_a_collect_matches_them(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A collect reads ``AS Subject``, ``AS DAY`` as subject and day, whatever their case:
+    validate must not say they are missing."""
+    root = sql_only_workspace(
+        write_workspace, SALONS_OKRS,
+        '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+        + ATTENDEES.replace("AS subject, date AS day, attendees AS value",
+                            "AS Subject, date AS DAY, attendees AS Value"),
+    )  # fmt: skip
+    done = validate(root)
+    assert done.exit_code == 0, done.output
+    collected = CliRunner().invoke(cli, ["collect", "--lang", "en", "-w", str(root)])
+    assert collected.exit_code == 0, collected.output

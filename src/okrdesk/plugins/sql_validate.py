@@ -107,7 +107,7 @@ def _duckdb_problems(
                     if source.unread(error) is None:
                         said.append(keyed(key, _cannot_run(source.why(query, error), "DuckDB")))
                     continue
-                if missing := _missing(spec, [str(row[0]) for row in described]):
+                if missing := _missing(spec, [str(row[0]).lower() for row in described]):
                     said.append(keyed(key, missing))
             return said
         finally:
