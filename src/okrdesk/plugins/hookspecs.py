@@ -246,7 +246,8 @@ def okrdesk_check_settings(
     misspelt key or a folder that is not there is found when the file is written, not
     at the next collect. Check what the table says (unknown keys, types, ranges) and,
     cheaply, whether the folders and files it names are there; read no data beyond a
-    file's first line (its header). Relative
+    file's first line (its header). okrdesk's own SQL source alone loads its tables,
+    through the cache a collect reads them from, to bind each query. Relative
     paths are relative to ``workspace``. Return nothing, or an empty list, when nothing
     is wrong. An exception is shown as a warning naming the plugin.
     """
