@@ -328,3 +328,20 @@ def test_output_columns_are_matched_as_a_collect_matches_them(
     assert done.exit_code == 0, done.output
     collected = CliRunner().invoke(cli, ["collect", "--lang", "en", "-w", str(root)])
     assert collected.exit_code == 0, collected.output
+
+
+def test_a_parameter_okrdesk_does_not_give_is_said(write_workspace: WriteWorkspace) -> None:
+    """``:thru`` for ``:through`` fails the collect, which gives only :start, :end and
+    :through; validate bound it to nothing and passed it."""
+    root = sql_only_workspace(
+        write_workspace, SALONS_OKRS,
+        '[sources.sql]\ntables = { salons = "data/salons.csv" }\n\n'
+        + ATTENDEES.replace('FROM salons"', 'FROM salons WHERE date <= :thru"'),
+    )  # fmt: skip
+    done = validate(root)
+    assert done.exit_code == 2, done.output
+    assert [line for line in said(done) if line.startswith("okrdesk.toml:")] == [
+        "okrdesk.toml:8: sources.sql.metrics[0].query: metric salon_attendees: the query uses "
+        ":thru; the parameters are :start, :end and :through",
+    ]
+    assert "查询用了 :thru；可用的参数只有 :start、:end 和 :through" in validate(root, "zh").output

@@ -304,6 +304,22 @@ class _DuckSource:
         cursor = self.connection.execute(text, values)
         return _Result(_columns(cursor), _fetched(cursor), reads, described)
 
+    def statement(
+        self, text: str, connection: duckdb.DuckDBPyConnection | None = None
+    ) -> duckdb.Statement:
+        """The one SELECT of ``text``, a query in DuckDB's SQL; a second statement, or a
+        parameter other than :start, :end and :through, is refused."""
+        from okrdesk.plugins.sql_engine import duckdb
+
+        statements = (connection or self.connection).extract_statements(text)
+        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+            raise SqlMetricError(*_query_failed(Said("only one SELECT may run",
+                                                     "只能运行一条 SELECT")))  # fmt: skip
+        unknown = set(statements[0].named_parameters) - set(PARAMETERS)
+        if unknown:
+            raise SqlMetricError(*sql_warehouse.unknown_parameters(sorted(unknown)))
+        return statements[0]
+
     def _prepare(
         self,
         query: str,
@@ -312,17 +328,8 @@ class _DuckSource:
     ) -> tuple[str, dict[str, str], str, str, tuple[str, str] | None]:
         """The query in DuckDB's SQL, its parameters, the tables and files it reads, and
         the query with its rows' numbers added (and the table they number), if it can."""
-        from okrdesk.plugins.sql_engine import duckdb
-
         text = to_duckdb(query)
-        statements = (connection or self.connection).extract_statements(text)
-        if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
-            raise SqlMetricError(*_query_failed(Said("only one SELECT may run",
-                                                     "只能运行一条 SELECT")))  # fmt: skip
-        named = set(statements[0].named_parameters)
-        unknown = named - set(PARAMETERS)
-        if unknown:
-            raise SqlMetricError(*sql_warehouse.unknown_parameters(sorted(unknown)))
+        named = set(self.statement(text, connection).named_parameters)
         values = {name: params[name] for name in named}
         facts = self.queries.facts(text, "duckdb")
         read = sorted(facts.tables & {*self.tables, *self.views})

@@ -100,8 +100,12 @@ def _duckdb_problems(
                 if not _parses(source, text):
                     continue  # said by the definitions' check, as DuckDB read it
                 try:
-                    statement = source.connection.extract_statements(text)[0]
-                    values = {p: PARAMETER_VALUES.get(p, "") for p in statement.named_parameters}
+                    statement = source.statement(text)
+                except SqlMetricError as refused:
+                    said.append(keyed(key, refused.said))
+                    continue
+                try:
+                    values = {p: PARAMETER_VALUES[p] for p in statement.named_parameters}
                     described = source.connection.execute(f"DESCRIBE {text}", values).fetchall()
                 except duckdb.Error as error:
                     if source.unread(error) is None:
