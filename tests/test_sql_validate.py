@@ -345,3 +345,22 @@ def test_a_parameter_okrdesk_does_not_give_is_said(write_workspace: WriteWorkspa
         ":thru; the parameters are :start, :end and :through",
     ]
     assert "查询用了 :thru；可用的参数只有 :start、:end 和 :through" in validate(root, "zh").output
+
+
+def test_an_sqlite_query_s_unknown_parameter_is_said_in_chinese(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """SQLite's 'You did not supply a value for binding parameter :thru.' was shown as it
+    is in a Chinese validate (and collect)."""
+    root = sql_only_workspace(
+        write_workspace, SALONS_OKRS,
+        '[sources.sql]\ndatabase = "crm.db"\n\n'
+        + ATTENDEES.replace('FROM salons"', 'FROM salons WHERE date <= :thru"'),
+    )  # fmt: skip
+    with sqlite3.connect(root / "crm.db") as db:
+        db.execute("CREATE TABLE salons (date TEXT, cm_id TEXT, attendees INTEGER)")
+    chinese = [line for line in said(validate(root, "zh")) if line.startswith("okrdesk.toml:")]
+    assert chinese == [
+        "okrdesk.toml:8: sources.sql.metrics[0].query: 指标 salon_attendees：SQLite 在 crm.db "
+        "上运行不了这条查询：查询用了 :thru；可用的参数只有 :start、:end 和 :through",
+    ]
