@@ -364,3 +364,16 @@ def test_an_sqlite_query_s_unknown_parameter_is_said_in_chinese(
         "okrdesk.toml:8: sources.sql.metrics[0].query: 指标 salon_attendees：SQLite 在 crm.db "
         "上运行不了这条查询：查询用了 :thru；可用的参数只有 :start、:end 和 :through",
     ]
+
+
+def test_a_collect_from_a_database_that_is_not_sqlite_says_so_in_chinese(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """SQLite's 'file is not a database' stood in English in a Chinese collect."""
+    root = sql_only_workspace(
+        write_workspace, SALONS_OKRS, '[sources.sql]\ndatabase = "crm.db"\n\n' + ATTENDEES
+    )
+    (root / "crm.db").write_text(SALONS, encoding="utf-8")
+    collected = CliRunner().invoke(cli, ["collect", "--lang", "zh", "-w", str(root)])
+    assert "file is not a database" not in collected.output
+    assert "查询出错：不是 SQLite 数据库文件" in collected.output, collected.output

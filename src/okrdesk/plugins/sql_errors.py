@@ -39,6 +39,7 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"no such function: (\S+)", '没有名为 "{0}" 的函数'),
     (r'near "(.+?)": syntax error', 'SQL 语法错误，在 "{0}" 附近'),
     (r"incomplete input", "SQL 语法错误：语句没有写完"),
+    (r"file is not a database", "不是 SQLite 数据库文件"),
     (r"You did not supply a value for binding parameter :(\w+)\.",
      "查询用了 :{0}；可用的参数只有 :start、:end 和 :through"),
 )  # fmt: skip
