@@ -822,10 +822,9 @@ def _collect_one(
             _emit_grouped(grouped, spec, note, parts, emit, source.rows_said)
             return
     result = source.run(query, params)
+    if (missing := missing_output(spec, result.columns)) is not None:
+        raise missing
     time = "period" if "period" in result.columns else "day"
-    missing = [c for c in ("subject", time, *parts, *spec.dimensions) if c not in result.columns]
-    if missing:
-        raise _missing_columns(parts, missing)
     tally = _Tally(spec, request, result, time, parts)
     pick = tally.picker(result.columns)
     add = tally.add
@@ -837,6 +836,16 @@ def _collect_one(
         else None
     )
     tally.emit_all(emit, division)
+
+
+def missing_output(spec: MetricSpec, columns: Sequence[str]) -> SqlMetricError | None:
+    """The error of a query for ``spec`` returning ``columns`` (lower-case, as a collect
+    reads them) without a column the metric needs; None when it has them all. The one
+    rule for the collect and for ``okrdesk validate``."""
+    parts = _parts_of(spec)
+    time = "period" if "period" in columns else "day"
+    missing = [c for c in ("subject", time, *parts, *spec.dimensions) if c not in columns]
+    return _missing_columns(parts, missing) if missing else None
 
 
 def _missing_columns(parts: list[str], missing: list[str]) -> SqlMetricError:

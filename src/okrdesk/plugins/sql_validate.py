@@ -27,9 +27,8 @@ from okrdesk.model import MetricSpec
 from okrdesk.plugins.sql_collect import (
     Stop,
     _DuckSource,
-    _missing_columns,
-    _parts_of,
     _SqliteSource,
+    missing_output,
 )  # fmt: skip
 from okrdesk.plugins.sql_dialect import statement_body, to_duckdb
 from okrdesk.plugins.sql_files import confined, table_file
@@ -111,8 +110,8 @@ def _duckdb_problems(
                     if source.unread(error) is None:
                         said.append(keyed(key, _cannot_run(source.why(query, error), "DuckDB")))
                     continue
-                if missing := _missing(spec, [str(row[0]).lower() for row in described]):
-                    said.append(keyed(key, missing))
+                if missing := missing_output(spec, [str(row[0]).lower() for row in described]):
+                    said.append(keyed(key, missing.said))
             return said
         finally:
             source.close()
@@ -146,8 +145,8 @@ def _sqlite_problems(
                 said.append(keyed(key, _cannot_run(source.why(query, error), "SQLite", path.name)))
                 continue
             columns = [c[0].lower() for c in cursor.description or ()]
-            if missing := _missing(spec, columns):
-                said.append(keyed(key, missing))
+            if missing := missing_output(spec, columns):
+                said.append(keyed(key, missing.said))
     finally:
         source.close()
     return said
@@ -170,15 +169,6 @@ def _parses(source: _DuckSource, query: str) -> bool:
     except duckdb.Error:
         return False
     return True
-
-
-def _missing(spec: MetricSpec, columns: list[str]) -> Said | None:
-    """What a collect would say of a query returning ``columns``: the columns its metric
-    needs that are not among them."""
-    parts = _parts_of(spec)
-    time = "period" if "period" in columns else "day"
-    missing = [c for c in ("subject", time, *parts, *spec.dimensions) if c not in columns]
-    return _missing_columns(parts, missing).said if missing else None
 
 
 def _not_sqlite(name: str, error: Exception) -> Said:
