@@ -130,7 +130,7 @@ def _sqlite_problems(
     said = []
     try:
         try:
-            source.connection.execute("SELECT count(*) FROM sqlite_schema").fetchone()
+            source.connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except source.errors as error:
             # Not a database at all: one mistake, the file's, not one at every query.
             return [keyed("sources.sql.database", _not_sqlite(path.name, error))]
