@@ -281,3 +281,11 @@ def test_text_that_only_looks_like_a_citation_is_left_alone() -> None:
         assert source_text(text, "zh") == text, text
     # A file whose name holds " rows " is still one file.
     assert source_text("daily rows.csv rows 3", "zh") == "daily rows.csv 第 3 行"
+
+
+def test_a_sql_query_that_reads_no_file_says_so_in_chinese() -> None:
+    """``SELECT 1``-like queries read no file: the SQL source writes "on no file"."""
+    assert source_text("SQL metric x on no file", "zh") == "SQL 指标 x，未读任何文件"
+    assert source_text("SQL metric x on no table", "zh") == "SQL 指标 x，未读任何表"
+    assert source_text("SQL metric x on a.csv, b.csv", "zh") == "SQL 指标 x，读自 a.csv, b.csv"
+    assert source_text("SQL metric x on no file", "en") == "SQL metric x on no file"

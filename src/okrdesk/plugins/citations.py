@@ -34,6 +34,8 @@ _TABLE = re.compile(r"(?P<database>.+?) table (?P<table>.+)")
 # The built-in sources' own words around their citations (sql_collect.py, store/base.py).
 _SQL_ROWS = re.compile(r"SQL metric (?P<metric>\S+): (?P<rows>.+)")
 _SQL_FILES = re.compile(r"SQL metric (?P<metric>\S+) on (?P<files>.+)")
+_NOTHING_READ = {"no file": "未读任何文件", "no table": "未读任何表"}
+"""What the SQL source writes for a query that reads no file (``SELECT 1``), or no table."""
 _SLICES = re.compile(r"sum of (?P<count>[0-9]+) slices?")
 
 
@@ -53,7 +55,8 @@ def _in_chinese(source: str) -> str:
         return source if rows is None else f"SQL 指标 {sql['metric']}：{rows}"
     sql = _SQL_FILES.fullmatch(source)
     if sql is not None:
-        return f"SQL 指标 {sql['metric']}，读自 {sql['files']}"
+        files = _NOTHING_READ.get(sql["files"])
+        return f"SQL 指标 {sql['metric']}，{files or '读自 ' + sql['files']}"
     slices = _SLICES.fullmatch(source)
     if slices is not None:
         return f"{slices['count']} 个切片之和"
