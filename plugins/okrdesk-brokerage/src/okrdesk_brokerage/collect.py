@@ -5,7 +5,7 @@ tracks no NPS does not need surveys.csv, and one that only tracks NPS never
 touches the large assets.csv. A file that is missing or holds a bad row fails
 only the metrics that read it, each reported with the file and line through
 ``emit.error``; the others land. clients.csv is read by every metric, so a bad
-row there still fails the whole collection.
+row there fails every metric, each with the same row.
 """
 
 from __future__ import annotations
@@ -352,6 +352,22 @@ def collect(request: CollectRequest, emit: Emit) -> None:
     settings = read_settings(request.settings, request.workspace)
     windows = Windows(request.periods, request.through)
     cms = list(dict.fromkeys(person.id for person in request.people))
+    try:
+        _collect(wanted, settings, windows, cms, emit)
+    except ExportError as error:
+        if error.file != CLIENTS.name:
+            raise
+        # Every metric reads the client book, first: none was emitted. Each fails with the
+        # file's row, as a metric fails on any other file, not as the plugin's crash.
+        for metric in wanted:
+            emit.error(metric, error.said.en, zh=error.said.zh)
+            emit.finished(metric)
+
+
+def _collect(
+    wanted: list[str], settings: Settings, windows: Windows, cms: list[str], emit: Emit
+) -> None:
+    """``collect``'s work, once the request is read."""
     pending = wanted
     with (
         tempfile.TemporaryDirectory(prefix="okrdesk-brokerage-") as spill,
