@@ -4,6 +4,11 @@ Everything a format shows is here, already computed (``okrdesk.report.build``
 makes it); formats only lay it out. Figures are in base units (元, plain
 counts, fractions for rates), as in the JSON schema ``okrdesk.report/1``
 (see docs/report.md).
+
+Its classes are declared without ``__slots__`` (``slots=False``): a report makes a few
+of each and a format reads them once, and attrs builds a slotted class twice over (the
+class, then a copy with slots), which for these thirty classes cost every report's
+start more than slots save it.
 """
 
 from __future__ import annotations
@@ -19,14 +24,14 @@ from okrdesk.records import shared_methods
 SCHEMA = "okrdesk.report/1"
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class TrendPoint:
     date: dt.date
     value: float
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportCheckin:
     """The latest check-in behind a key result tracked by check-ins: its story."""
@@ -39,7 +44,7 @@ class ReportCheckin:
     note: str
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportNotCollected:
     """The latest collect asked for a key result's metric could not get it: its figures
@@ -51,7 +56,7 @@ class ReportNotCollected:
     error: str
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportComparison:
     """One period-over-period figure of a key result's window (engine/windows.py)."""
@@ -76,7 +81,7 @@ class ReportComparison:
     against a whole one): the comparison is not like for like, and says so."""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportWindow:
     """A key result's figure over a to-date or trailing window, and its comparisons."""
@@ -95,7 +100,7 @@ class ReportWindow:
     on 1 April, with April's first week not yet counted, the quarter to date is Q1."""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportStages:
     """A funnel's stages: how many entered, how many of them converted in the window."""
@@ -107,7 +112,7 @@ class ReportStages:
     converted: float | None
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportSlice:
     """One row of a breakdown: the figure for one value of the dimension."""
@@ -124,7 +129,7 @@ class ReportSlice:
     percentage rule, each on its own; None when the whole is 0."""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportBreakdown:
     dimension: str
@@ -134,7 +139,7 @@ class ReportBreakdown:
     """The largest first; their actuals add up to the key result's (Σ/Σ for a ratio)."""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportKeyResult:
     id: str
@@ -209,7 +214,7 @@ class ReportKeyResult:
     the period ``change`` is about, which is therefore None, not 0."""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportUnmeasured:
     """A key result on a metric no loaded plugin provides: it has no figure, and its
@@ -224,7 +229,7 @@ class ReportUnmeasured:
     declares it."""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportObjective:
     id: str
@@ -240,7 +245,7 @@ class ReportObjective:
     ``score`` counts at the cap."""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportMember:
     rank: int | None
@@ -255,7 +260,7 @@ class ReportMember:
     key_results: int
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ScorePoint:
     """One complete period's score."""
@@ -265,7 +270,7 @@ class ScorePoint:
     raw: float
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportScore:
     person: str
@@ -294,7 +299,7 @@ class ReportScore:
         return "up" if last > before + 1e-9 else ("down" if last < before - 1e-9 else "flat")
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportBreaker:
     tripped: bool
@@ -305,7 +310,7 @@ class ReportBreaker:
     threshold: float
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportOverride:
     date: dt.date
@@ -314,7 +319,7 @@ class ReportOverride:
     signed_by: tuple[str, ...]
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportCost:
     """What one result of a volume key result cost: 元 per one ``per``."""
@@ -327,7 +332,7 @@ class ReportCost:
     """The cost written for the report's language: ``1.2万/户``."""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportLine:
     id: str
@@ -346,7 +351,7 @@ class ReportLine:
     overrides: tuple[ReportOverride, ...]
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportReserve:
     """The part of the declared total in no line (预留): its own row, so the rows add up."""
@@ -356,7 +361,7 @@ class ReportReserve:
     left: float
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportBudgetTotal:
     amount: float
@@ -372,7 +377,7 @@ class ReportBudgetTotal:
     expense_ratio_max: float | None
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportBudget:
     lines: tuple[ReportLine, ...]
@@ -381,7 +386,7 @@ class ReportBudget:
     total: ReportBudgetTotal
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportAlert:
     level: str
@@ -391,7 +396,7 @@ class ReportAlert:
     """The key result's title or budget line's name in ``message``, "" for none."""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportPhase:
     id: str
@@ -401,7 +406,7 @@ class ReportPhase:
     days_left: int
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportOwed:
     """A check-in owed on the report's date (``okrdesk.engine.cadence.Owed``)."""
@@ -425,14 +430,14 @@ class ReportOwed:
         return self.periods >= 2
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class Named:
     id: str
     name: str
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportUnit:
     id: str
@@ -440,7 +445,7 @@ class ReportUnit:
     level: str
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class Report:
     schema: str
