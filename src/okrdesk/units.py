@@ -225,7 +225,7 @@ def _suffix_of(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-TOML_NUMBER = re.compile(
+TOML_NUMBER = (  # compiled by re when first used: only mistaken target files need it
     r"[+-]?(?:0|[1-9](?:_?[0-9])*)(?:\.[0-9](?:_?[0-9])*)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?"
 )
 """A decimal number as TOML writes one (no leading zeros, an underscore only between
@@ -237,7 +237,7 @@ def without_separators(text: str) -> str | None:
     None for anything else."""
     written = text.strip()
     plain = written.replace(",", "")
-    grouped = re.fullmatch(_GROUPED, written) and TOML_NUMBER.fullmatch(plain)
+    grouped = re.fullmatch(_GROUPED, written) and re.fullmatch(TOML_NUMBER, plain)
     return plain if grouped else None
 
 
@@ -250,7 +250,7 @@ def plain_figures(text: str) -> list[tuple[str, str]] | None:
     Thousands separators are taken (``1,500万``). None when ``text`` is anything else."""
     symbol, number = _suffix_of(text.strip())
     number = without_separators(number) or number
-    if symbol is None or not TOML_NUMBER.fullmatch(number):
+    if symbol is None or not re.fullmatch(TOML_NUMBER, number):
         return None
     own = _SCALES.get(symbol) or UNITS[symbol].factor
     base = Decimal(number.replace("_", "")) * own

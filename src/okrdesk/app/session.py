@@ -113,7 +113,7 @@ def open_session(
     return Session(workspace, host, loaded, findings)
 
 
-_UNPROVIDED = re.compile(
+_UNPROVIDED = (  # compiled by re when first used: only a plan with problems needs it
     r'no loaded plugin provides metric "([^"]+)"|uses "([^"]+)", which no loaded plugin provides'
 )
 """The problem of a key result on a metric no plugin declared, or on a derived metric one
@@ -257,7 +257,7 @@ def _without_unmeasured_metrics(
     problems, so the report and a collect of every other metric still run (``validate``
     still names the declaration's own mistake, at its line). Any other problem, a
     misspelt metric among them while every plugin loaded, leaves the plan refused."""
-    unprovided = [_UNPROVIDED.search(problem.message) for problem in loaded.problems]
+    unprovided = [re.search(_UNPROVIDED, problem.message) for problem in loaded.problems]
     if not all(unprovided) or (
         undeclared is not None and not all(undeclared(m[1] or m[2]) for m in unprovided if m)
     ):

@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
-import importlib.util
 import io
 import os
 import sys
@@ -675,6 +674,8 @@ def _import_file(path: Path) -> ModuleType:
     # Nor is any written beside a module it imports from its own folder: the trust
     # fingerprint covers plugins/__pycache__, so bytecode planted there asks again.
     sys.dont_write_bytecode = True
+    import importlib.util  # here: only a workspace's own plugin is loaded from a file
+
     code = compile(path.read_bytes(), str(path), "exec", dont_inherit=True)
     module = ModuleType(module_name)
     module.__file__ = str(path)

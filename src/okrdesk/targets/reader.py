@@ -135,6 +135,8 @@ def plain_number(raw: object) -> tuple[Decimal | None, Said]:
 def _how_to_write(raw: object) -> Said:
     """For a figure quoted as text, how to write it as a number: ``"15亿"`` as 15 for
     亿元, 150000 for 万元, ...; ``"45"`` as 45 (``syntax.plain_advice``)."""
+    import re
+
     from okrdesk.targets.syntax import plain_advice
     from okrdesk.units import TOML_NUMBER, without_separators
 
@@ -143,7 +145,7 @@ def _how_to_write(raw: object) -> Said:
     said = plain_advice(raw, quoted=True)
     if said is not None:
         return Said(f"; {said.en}", f"；{said.zh}")
-    if TOML_NUMBER.fullmatch(raw.strip()):
+    if re.fullmatch(TOML_NUMBER, raw.strip()):
         return Said(f"; write {raw.strip()} without quotes", f"；写作 {raw.strip()}，不加引号")
     plain = without_separators(raw)
     if not plain:
