@@ -29,7 +29,9 @@ if TYPE_CHECKING:
     from okrdesk.plugins.probe_cache import ProbeCache
 
 
-@attrs.frozen
+# A command makes only a few of each class here: declared without __slots__, which attrs
+# adds by building the class a second time (as report/document.py explains).
+@attrs.frozen(slots=False)
 @shared_methods
 class Session:
     workspace: Workspace

@@ -44,7 +44,9 @@ from okrdesk.units import Dimension
 _TOLERANCE = 1e-9
 
 
-@attrs.frozen
+# A command makes only a few of each class here: declared without __slots__, which attrs
+# adds by building the class a second time (as report/document.py explains).
+@attrs.frozen(slots=False)
 @shared_methods
 class Breaker:
     tripped: bool
@@ -73,7 +75,7 @@ class Breaker:
         return alert_text(calm, lang, self.params)
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class RevenueShare:
     """How a revenue key result's achieved revenue is shared among its lines."""
@@ -88,7 +90,7 @@ class RevenueShare:
         return self.stakes[line] / total if total else 1.0 / len(self.stakes)
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class CostShare:
     """What the lines spent on a volume key result, and what it achieved."""
@@ -104,7 +106,7 @@ class CostShare:
         return sum(self.spent.values()) / self.achieved
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class LineProgress:
     line: BudgetLine
@@ -147,7 +149,7 @@ class LineProgress:
         return tuple(e for e in self.entries if e.override_reason)
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ExpenseRatio:
     spent: Decimal
@@ -164,7 +166,7 @@ class ExpenseRatio:
         return ratio is not None and self.limit is not None and ratio > self.limit
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class BudgetProgress:
     lines: tuple[LineProgress, ...]

@@ -24,7 +24,9 @@ hookspec = pluggy.HookspecMarker("okrdesk")
 hookimpl = pluggy.HookimplMarker("okrdesk")
 
 
-@attrs.frozen
+# A command makes only a few of each class here: declared without __slots__, which attrs
+# adds by building the class a second time (as report/document.py explains).
+@attrs.frozen(slots=False)
 @shared_methods
 class CollectRequest:
     """What the host asks one plugin to collect."""
@@ -109,7 +111,7 @@ class Emit(Protocol):
     def finished(self, metric: str) -> None: ...
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class RenderContext:
     """What a report format may need beside the report itself."""
@@ -136,7 +138,7 @@ def _suffixes(value: Iterable[str] | str) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class ReportFormat:
     """One way to write the weekly report, registered by ``okrdesk_report_formats``."""
@@ -213,7 +215,7 @@ def okrdesk_metrics(register: Callable[[MetricSpec], None], settings: Mapping[st
     """
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class SettingsProblem:
     """One thing wrong in a plugin's ``[sources.<plugin name>]`` table, found by

@@ -115,7 +115,9 @@ class PluginRecord:
         self.unknown, self.cause = True, en
 
 
-@attrs.frozen
+# A command makes only a few of each class here: declared without __slots__, which attrs
+# adds by building the class a second time (as report/document.py explains).
+@attrs.frozen(slots=False)
 @shared_methods
 class Probed:
     """What a plugin declared when loaded in a process of its own."""

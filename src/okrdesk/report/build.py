@@ -77,7 +77,9 @@ def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | Non
     return ReportCheckin(c.day, c.value, c.author, c.confidence, c.note)
 
 
-@attrs.frozen
+# A command makes only a few of each class here: declared without __slots__, which attrs
+# adds by building the class a second time (as report/document.py explains).
+@attrs.frozen(slots=False)
 @shared_methods
 class WindowAsked:
     """``report --window NAME --compare last_year,previous``: the window line for every key

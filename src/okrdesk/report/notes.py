@@ -167,7 +167,9 @@ def checkin_story(kr: ReportKeyResult, lang: str) -> str:
     return " · ".join(parts)
 
 
-@attrs.frozen
+# A command makes only a few of each class here: declared without __slots__, which attrs
+# adds by building the class a second time (as report/document.py explains).
+@attrs.frozen(slots=False)
 @shared_methods
 class OwedByPerson:
     """What one person owes on the report's date."""
@@ -278,7 +280,7 @@ last ``LISTED_AT_EACH_END``; the workbook and JSON list everyone."""
 LISTED_AT_EACH_END = 20
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class Unlisted:
     """The people a long ranking leaves out between its top and its bottom."""

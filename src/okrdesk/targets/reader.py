@@ -34,7 +34,9 @@ class Findings:
     warnings: list[Problem] = attrs.Factory(list)
 
 
-@attrs.frozen
+# A command makes only a few of each class here: declared without __slots__, which attrs
+# adds by building the class a second time (as report/document.py explains).
+@attrs.frozen(slots=False)
 @shared_methods
 class SourceFile:
     path: Path
@@ -43,7 +45,7 @@ class SourceFile:
     data: dict[str, Any]
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class Where:
     """A key path inside one file, and how to show it to a person."""

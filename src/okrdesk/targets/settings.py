@@ -48,7 +48,9 @@ _SECRET_KEYS = ("url", "webhook", "secret", "password", "token", "key", "access_
 _ENV_NAME = r"[A-Za-z_][A-Za-z0-9_]*"  # compiled by re when first used
 
 
-@attrs.frozen
+# A command makes only a few of each class here: declared without __slots__, which attrs
+# adds by building the class a second time (as report/document.py explains).
+@attrs.frozen(slots=False)
 @shared_methods
 class Channel:
     """One place ``okrdesk send`` delivers to: a chat group's bot or a mailbox.
@@ -71,7 +73,7 @@ class Channel:
     password_env: str | None = None
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class SendSettings:
     reports: str = DEFAULT_REPORTS
@@ -82,7 +84,7 @@ class SendSettings:
     there rather than naming a path on the machine that sent it."""
 
 
-@attrs.frozen
+@attrs.frozen(slots=False)
 @shared_methods
 class Workspace:
     root: Path
