@@ -854,6 +854,10 @@ class Plan:
         return unit.name if unit is not None else self.people_by_id[subject].name
 
     @cached_property
+    def objectives_by_id(self) -> Mapping[str, Objective]:
+        return {o.id: o for o in self.objectives}
+
+    @cached_property
     def key_results_by_id(self) -> Mapping[str, KeyResult]:
         return {kr.id: kr for o in self.objectives for kr in o.key_results}
 

@@ -337,7 +337,7 @@ def find_subject(
     plan: Plan, kr: KeyResult, person: str | None, unit: str | None, lang: str = "en"
 ) -> str:
     """The person or unit a command is about; the key result's owner by default."""
-    owner = next(o.owner for o in plan.objectives if o.id == kr.objective)
+    owner = plan.objectives_by_id[kr.objective].owner
     return chosen_subject(plan, person, unit, owner, lang)
 
 

@@ -40,7 +40,7 @@ class TargetAt:
 
 
 def owner_of(plan: Plan, kr: KeyResult) -> str:
-    return next(o.owner for o in plan.objectives if o.id == kr.objective)
+    return plan.objectives_by_id[kr.objective].owner
 
 
 def target_at(
