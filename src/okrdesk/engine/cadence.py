@@ -105,6 +105,7 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
         return known and within in plan.people_by_id and who_owes(plan, subject)[0] == within
 
     found = []
+    under: dict[str, list[str]] = {}  # each subject's, listed once: most key results share them
     for kr in plan.key_results_by_id.values():
         closing = closes_on(plan, kr)
         if kr.metric is not None or (closing is not None and closing < day):
@@ -114,7 +115,9 @@ def owed(plan: Plan, store: CheckinReader, as_of: dt.date, within: str | None = 
         for subject in checked_in_by(plan, kr):
             if inside is not None and subject not in inside and not owes(subject):
                 continue
-            counted = {*subjects_under(plan, subject), owner}
+            if subject not in under:
+                under[subject] = subjects_under(plan, subject)
+            counted = {*under[subject], owner}
             days = [d for s in counted for d in days_by_subject.get(s, ())]
             entry = _owed(plan, kr, subject, max(days, default=None), day)
             if entry is not None:

@@ -66,7 +66,7 @@ def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | Non
     """The latest check-in for the subject or anyone under it, on or before the date."""
     if p.key_result.metric is not None:
         return None
-    under = set(subjects_under(engine.plan, p.subject))
+    under = set(engine.under(p.subject))
     day = p.closed or engine.as_of
     found: list[Checkin] = [
         c for c in engine.store.checkins(p.key_result.id) if c.subject in under and c.day <= day
