@@ -854,6 +854,11 @@ class Plan:
         return unit.name if unit is not None else self.people_by_id[subject].name
 
     @cached_property
+    def phase_ends(self) -> Mapping[str, dt.date]:
+        """Each phase's last day, by its id."""
+        return {p.id: p.end for p in self.phases}
+
+    @cached_property
     def objectives_by_id(self) -> Mapping[str, Objective]:
         return {o.id: o for o in self.objectives}
 

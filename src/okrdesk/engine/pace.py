@@ -63,7 +63,7 @@ def due_fraction(
     ``calendar`` points (fractions due at the end of months or weeks) add to
     the phase milestones; together they are the curve.
     """
-    ends = {p.id: p.end for p in plan.phases}
+    ends = plan.phase_ends
     dated = {ends[m.phase]: float(m.fraction) for m in milestones if m.phase in ends}
     dated.update((min(c.end, plan.end), float(c.fraction)) for c in calendar)
     points = [(0, 0.0)]
@@ -184,7 +184,7 @@ def closes_on(plan: Plan, kr: KeyResult) -> dt.date | None:
     guardrail held for one phase ("Q3: equity client attrition ≤ 1.5%", a
     milestone of 1.0 at Q3): held or breached as it stood on 30 September.
     """
-    ends = {p.id: p.end for p in plan.phases}
+    ends = plan.phase_ends
     days = [ends[m.phase] for m in kr.milestones if m.phase in ends and m.fraction >= 1]
     days += [c.end for c in kr.calendar if c.fraction >= 1]
     closing = min(days, default=None)
