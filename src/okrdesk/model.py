@@ -36,6 +36,10 @@ class Direction(StrEnum):
     WITHIN = "within"
 
 
+_SENSE = {Direction.AT_LEAST: 1, Direction.AT_MOST: -1, Direction.WITHIN: 0}
+"""``KeyResult.sense`` of each direction."""
+
+
 class Scope(StrEnum):
     OWNER = "owner"
     """The key result is the owner's alone."""
@@ -251,7 +255,7 @@ class KeyResult:
     @property
     def sense(self) -> int:
         """+1 when higher is better, −1 when lower is better, 0 for a band."""
-        return {Direction.AT_LEAST: 1, Direction.AT_MOST: -1, Direction.WITHIN: 0}[self.direction]
+        return _SENSE[self.direction]
 
     @property
     def effective_target(self) -> Decimal:
