@@ -538,10 +538,10 @@ def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
     suffix = {Decimal(1): "元", Decimal(10**4): "万", Decimal(10**8): "亿"}[unit.factor]
     text = figure(value / unit.factor) + suffix
     # An amount too small for the unit's two decimals is no 0: 40万, not "0亿".
-    return money(value, lang) if value and not _nonzero(text) else text
+    return money(value, lang) if value and not shows_a_digit(text) else text
 
 
-def _nonzero(text: str) -> bool:
+def shows_a_digit(text: str) -> bool:
     """Whether a written figure shows a digit other than 0."""
     return any(c in "123456789" for c in text)
 
@@ -633,7 +633,7 @@ def en_money(value: Decimal) -> str:
         text = f"CNY {thousands}k"
     else:
         text = f"CNY {yuan}"
-    return f"-{text}" if value < 0 and _nonzero(text) else text
+    return f"-{text}" if value < 0 and shows_a_digit(text) else text
 
 
 @attrs.frozen

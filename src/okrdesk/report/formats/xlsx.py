@@ -52,12 +52,15 @@ from okrdesk.report.notes import (
 from okrdesk.report.numbers import percent, score_text
 from okrdesk.units import (
     UNITS,
+    ZH_WAN,
+    ZH_YI,
     Dimension,
     UnitOfMeasure,
     figure,
     is_percent,
     ledger,
     percentage,
+    shows_a_digit,
     unit_word,
     written,
 )
@@ -145,7 +148,7 @@ def money_cell(shown: str, value: float) -> tuple[float, str]:
     return value, f'"CNY "{_digits(shown)}{scaled}'
 
 
-YI, WAN = 10**8, 10**4
+YI, WAN = int(ZH_YI), int(ZH_WAN)
 SCALE_NAMES = {YI: "亿元", WAN: "万元", 1: "元"}
 """A Chinese money column's scale as its header and its rows' 计量单位 name it."""
 
@@ -176,7 +179,7 @@ def in_scale(value: float, scale: int, places: int | None = None) -> tuple[float
     amount = value / scale
     shown = figure(amount, 0 if scale == 1 else places)
     more = len(shown.partition(".")[2])
-    while amount and not any(c in "123456789" for c in shown) and more < 8:
+    while amount and not shows_a_digit(shown) and more < 8:
         more += 1
         shown = figure(amount, more)
     return amount, _digits(shown)
