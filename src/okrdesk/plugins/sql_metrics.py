@@ -415,7 +415,7 @@ def okrdesk_check_settings(settings: Mapping[str, Any], workspace: Path) -> list
         return settings_problems("sql", broken + unread) + tables
     from okrdesk.plugins.sql_validate import query_problems
 
-    unrun = query_problems(settings, workspace)
+    unrun = query_problems(settings, workspace, found)
     return settings_problems("sql", broken + unread + unrun) + tables
 
 

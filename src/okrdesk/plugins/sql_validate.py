@@ -32,7 +32,7 @@ from okrdesk.plugins.sql_collect import (
 )  # fmt: skip
 from okrdesk.plugins.sql_dialect import statement_body, to_duckdb
 from okrdesk.plugins.sql_files import confined, table_file
-from okrdesk.plugins.sql_metrics import _definitions, _views
+from okrdesk.plugins.sql_metrics import _views
 from okrdesk.plugins.sql_query_cache import QueryCache
 from okrdesk.plugins.sql_settings import SqlMetricError, has_connection, keyed
 
@@ -41,16 +41,14 @@ PARAMETER_VALUES = {"start": "2026-01-01", "end": "2026-12-31", "through": "2026
 query's shape is looked at."""
 
 
-def query_problems(settings: Mapping[str, Any], workspace: Path) -> list[Said]:
-    """Every sound metric definition's query, and every view, that cannot run on the
-    workspace's own tables, and every table file inside it that cannot be read; each
-    keyed as validate shows it."""
+def query_problems(
+    settings: Mapping[str, Any], workspace: Path, found: list[tuple[MetricSpec, str]]
+) -> list[Said]:
+    """Every sound metric definition's query (``found``: each one's spec and query), and
+    every view, that cannot run on the workspace's own tables, and every table file
+    inside it that cannot be read; each keyed as validate shows it."""
     if has_connection(settings):
         return []
-    try:
-        found, _ = _definitions(settings)
-    except SqlMetricError:
-        return []  # said already, by the definitions' check
     keys = dict(_query_keys(settings))
     metrics = [(spec, query, keys[spec.name]) for spec, query in found if spec.name in keys]
     if settings.get("database") is not None:
@@ -96,13 +94,13 @@ def _duckdb_problems(
             ]
             for spec, query, key in metrics:
                 text = to_duckdb(query)
-                if not _parses(source, text):
-                    continue  # said by the definitions' check, as DuckDB read it
                 try:
                     statement = source.statement(text)
                 except SqlMetricError as refused:
                     said.append(keyed(key, refused.said))
                     continue
+                except duckdb.Error:
+                    continue  # DuckDB cannot read it: said by the definitions' check
                 try:
                     values = {p: PARAMETER_VALUES[p] for p in statement.named_parameters}
                     described = source.connection.execute(f"DESCRIBE {text}", values).fetchall()
