@@ -225,11 +225,11 @@ def owed_text(report: Report, lang: str, people: int = 3) -> list[str]:
     return lines
 
 
-def owed_names(report: Report, lang: str, names: int) -> str:
+def owed_names(found: Sequence[OwedByPerson], lang: str, names: int) -> str:
     """Who owes check-ins in one line, for a first screen short of rows: the first
-    ``names`` people of ``owed_by_person`` and how many more ("刘洋、吴敏、周杰，另有
-    13 人"); the heading above still counts what is owed and how much of it is late."""
-    found = owed_by_person(report)
+    ``names`` people of ``found`` (``owed_by_person``) and how many more ("刘洋、吴敏、
+    周杰，另有 13 人"); the heading above still counts what is owed and how much of it is
+    late."""
     listed = label(lang, "list_sep").join(p.name for p in found[:names])
     if len(found) <= names:
         return listed

@@ -172,10 +172,20 @@ def _first_screen(
 def _owed_names(report: Report, lang: str, width: int) -> str:
     """Who owes check-ins in one line of ``width`` cells: as many names as fit, and how
     many more (at least the first name)."""
-    names = len(owed_by_person(report))
-    while names > 1 and cell_width(owed_names(report, lang, names)) > width:
+    found = owed_by_person(report)
+    # No more names than fit without the "and N more" after them (a firm's report can
+    # have thousands owing): then fewer, until that fits too.
+    separator = cell_width(label(lang, "list_sep"))
+    names, used = 0, -separator
+    for person in found:
+        used += separator + cell_width(person.name)
+        if used > width:
+            break
+        names += 1
+    names = max(names, 1)
+    while names > 1 and cell_width(owed_names(found, lang, names)) > width:
         names -= 1
-    return owed_names(report, lang, names)
+    return owed_names(found, lang, names)
 
 
 def _attention(report: Report, lang: str, most: int) -> list[Text]:
