@@ -1114,9 +1114,7 @@ class _Checker:
             return
         found = self._check(spec, subject, period, value, numerator, denominator)
         if found is not None:
-            cited = _cited(source)
-            self._refuse(metric, Said(f"{subject} {period}: {found.en}{cited.en}",
-                                      f"{subject} {period}：{found.zh}{cited.zh}"))  # fmt: skip
+            self._refuse(metric, lambda: _at(subject, period, found, source))
             return
         if dimensions is not None and not isinstance(dimensions, Mapping):
             at = f"{subject} {period}"
@@ -1129,10 +1127,8 @@ class _Checker:
         )  # fmt: skip
         problems = observation.problems(spec)
         if problems:
-            cited = _cited(source)
             listed = Said("; ".join(p.en for p in problems), "；".join(p.zh for p in problems))
-            self._refuse(metric, Said(f"{subject} {period}: {listed.en}{cited.en}",
-                                      f"{subject} {period}：{listed.zh}{cited.zh}"))  # fmt: skip
+            self._refuse(metric, lambda: _at(subject, period, listed, source))
             return
         o = observation
         self.spool.add(
@@ -1225,12 +1221,15 @@ class _Checker:
                 )
         return None
 
-    def _refuse(self, metric: str, message: str | Said) -> None:
+    def _refuse(self, metric: str, message: str | Said | Callable[[], Said]) -> None:
         """Refuse one of ``metric``'s figures: ``message`` in English (a plugin's own words,
-        or okrdesk's for its authors) or in both languages."""
+        or okrdesk's for its authors) or in both languages, or what words it when asked
+        (a message citing the figure's source, worded only when it is kept)."""
         # A plugin may emit millions of bad figures: keep a few to show, count the rest.
         shown = self.problems.setdefault(metric, [])
         if len(shown) < MAX_MESSAGES_PER_METRIC:
+            if callable(message):
+                message = message()
             shown.append(message if isinstance(message, Said) else Said(message, message))
         self.refused[metric] = self.refused.get(metric, 0) + 1
 
@@ -1262,6 +1261,14 @@ _AFTER_FINISHED = Said(
     "在此指标的 emit.finished 之后（插件不得如此）",
 )
 _KEPT_WHEN_FINISHED = "what it emitted before emit.finished was stored and is kept"
+
+
+def _at(subject: object, period: object, why: Said, source: object) -> Said:
+    """A refused figure's message: its subject and period, ``why``, and its source."""
+    cited = _cited(source)
+    return Said(
+        f"{subject} {period}: {why.en}{cited.en}", f"{subject} {period}：{why.zh}{cited.zh}"
+    )
 
 
 def _cited(source: object) -> Said:
