@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from okrdesk_brokerage.layout import FUNDING, SURVEYS
+from okrdesk_brokerage.layout import FUNDING, PRODUCT_TYPES, SURVEYS
 from okrdesk_brokerage.reading import header_problem
+from okrdesk_brokerage.settings import settings_errors
 
 OKRDESK = str(Path(sys.executable).parent / "okrdesk")
 AS_OF = "2026-11-20"
@@ -138,6 +139,29 @@ def test_a_sound_header_is_no_problem_and_an_absent_file_is_named_by_the_collect
         f"error: plugin brokerage metric nps: surveys.csv: file not found in '{folder}' "
         "(a problem, none kept)"
     )
+
+
+def test_validate_leaves_alone_a_file_no_metric_of_the_plan_reads(workspace: Path) -> None:
+    # The demo's plan has no product_sales key result: no collect of it opens the file.
+    _rename_in_header(workspace, PRODUCT_TYPES.name, "product_type", "kind")
+
+    for lang in ("zh", "en"):
+        checked = _validate(workspace, lang)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        assert "product_types" not in checked.stdout + checked.stderr
+    collected = _collect(workspace, "en")
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+
+    # Where the plan cannot be read, validate cannot tell what a collect reads: every file.
+    folder = workspace / "data" / "crm"
+    table = {"data": str(folder)}
+    assert [e.detail for e in settings_errors(table, workspace, None)] == [
+        header_problem(folder, PRODUCT_TYPES).said.en  # type: ignore[union-attr]
+    ]
+    assert settings_errors(table, workspace, {"aum", "nps"}) == []
+    assert [e.detail for e in settings_errors(table, workspace, {"product_sales"})] == [
+        header_problem(folder, PRODUCT_TYPES).said.en  # type: ignore[union-attr]
+    ]
 
 
 def test_a_bad_row_is_said_in_the_language_of_the_collect(workspace: Path) -> None:

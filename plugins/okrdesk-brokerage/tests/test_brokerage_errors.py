@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from brokerage_helpers import FIXTURES, Collector, collect
-from okrdesk_brokerage.collect import NEEDS
 from okrdesk_brokerage.errors import BrokerageError
+from okrdesk_brokerage.layout import NEEDS
 
 
 @pytest.mark.parametrize(

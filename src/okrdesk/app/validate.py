@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from okrdesk.app.session import Session
+from okrdesk.engine.plan_calendar import metrics_needed
 from okrdesk.errors import Problem, display_path, printable
 from okrdesk.messages import counted
 from okrdesk.model import Plan
@@ -166,6 +167,7 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
     ]
     if not checks:
         return findings, said
+    wanted = _metrics_by_plugin(session)
     source = parse_toml_file(workspace.root / SETTINGS_FILE, workspace.root, Findings())
     if source is None:  # unreadable: said already, by the settings' own problems
         return findings, said
@@ -177,7 +179,10 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
         failed: list[tuple[str, str]] = []
         try:
             with quiet(printed, printed_zh):
-                answered = _answers(check(settings=settings, workspace=workspace.root))
+                metrics = None if wanted is None else wanted.get(name, frozenset())
+                answered = _answers(
+                    check(settings=settings, workspace=workspace.root, metrics=metrics)
+                )
         except BaseException as error:  # sys.exit() too: validate goes on, and says so
             if isinstance(error, KeyboardInterrupt):
                 raise
@@ -204,6 +209,20 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
             kind.append(found_at.problem(message, zh))  # zh: "" where the plugin gave none
             said.add(name)
     return findings, said
+
+
+def _metrics_by_plugin(session: Session) -> dict[str, frozenset[str]] | None:
+    """The metrics the next collect of the plan will ask each plugin for; None when the
+    plan could not be read (each plugin then checks all of its settings)."""
+    plan = session.loaded.plan
+    if plan is None or session.problems:
+        return None
+    owners = session.host.owners
+    found: dict[str, set[str]] = {}
+    for metric in metrics_needed(plan, session.host.metrics):
+        if metric in owners:
+            found.setdefault(owners[metric], set()).add(metric)
+    return {name: frozenset(metrics) for name, metrics in found.items()}
 
 
 def plain_http_webhooks(

@@ -238,7 +238,7 @@ class SettingsProblem:
 
 @hookspec
 def okrdesk_check_settings(
-    settings: Mapping[str, Any], workspace: Path
+    settings: Mapping[str, Any], workspace: Path, metrics: frozenset[str] | None
 ) -> Iterable[SettingsProblem] | None:
     """Say what is wrong with this plugin's ``[sources.<plugin name>]`` table, without
     collecting anything.
@@ -252,6 +252,12 @@ def okrdesk_check_settings(
     through the cache a collect reads them from, to bind each query. Relative
     paths are relative to ``workspace``. Return nothing, or an empty list, when nothing
     is wrong. An exception is shown as a warning naming the plugin.
+
+    ``metrics`` (take it only if you need it) names this plugin's metrics that the
+    plan's key results, budget and scoring use, derived metrics standing for their
+    inputs: what the next collect will ask for. A source file that only other metrics
+    read need not be checked, since no collect of this plan reads it. None when the
+    plan could not be read: check everything.
     """
 
 

@@ -44,6 +44,7 @@ from okrdesk_brokerage.layout import (
     COMPLAINTS,
     FUNDING,
     GENDERS,
+    NEEDS,
     PRODUCT_TYPES,
     PRODUCTS,
     SURVEYS,
@@ -59,26 +60,6 @@ from okrdesk_brokerage.windows import Windows
 T = TypeVar("T")
 Steps = Generator[tuple["Figures", dict[str, ExportError], set[str]], None, None]
 """The figures so far, the files that failed and the files done, after each file."""
-
-NEEDS: dict[str, tuple[str, ...]] = {
-    "aum": (ASSETS.name,),
-    "net_new_aum": (FUNDING.name,),
-    "new_accounts": (),
-    "effective_accounts": (ASSETS.name, TRADES.name),
-    "new_hnw_clients": (ASSETS.name,),
-    "open_to_fund_rate": (FUNDING.name,),
-    "open_to_purchase_rate": (PRODUCTS.name,),
-    "empty_account_rate": (FUNDING.name,),
-    "asset_attrition": (ASSETS.name, FUNDING.name),
-    "client_attrition": (),
-    "commission_revenue": (TRADES.name,),
-    "product_commission_share": (PRODUCTS.name, TRADES.name),
-    "product_sales": (PRODUCTS.name, PRODUCT_TYPES.name),
-    "products_per_client": (PRODUCTS.name,),
-    "nps": (SURVEYS.name,),
-    "complaint_rate": (COMPLAINTS.name,),
-}
-"""The files each metric reads besides clients.csv."""
 
 
 def gather(

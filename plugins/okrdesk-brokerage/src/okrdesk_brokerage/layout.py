@@ -7,6 +7,7 @@ README's description of the format in step.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 import attrs
@@ -138,3 +139,29 @@ FILES: tuple[ExportFile, ...] = (
     SURVEYS,
     COMPLAINTS,
 )
+
+NEEDS: dict[str, tuple[str, ...]] = {
+    "aum": (ASSETS.name,),
+    "net_new_aum": (FUNDING.name,),
+    "new_accounts": (),
+    "effective_accounts": (ASSETS.name, TRADES.name),
+    "new_hnw_clients": (ASSETS.name,),
+    "open_to_fund_rate": (FUNDING.name,),
+    "open_to_purchase_rate": (PRODUCTS.name,),
+    "empty_account_rate": (FUNDING.name,),
+    "asset_attrition": (ASSETS.name, FUNDING.name),
+    "client_attrition": (),
+    "commission_revenue": (TRADES.name,),
+    "product_commission_share": (PRODUCTS.name, TRADES.name),
+    "product_sales": (PRODUCTS.name, PRODUCT_TYPES.name),
+    "products_per_client": (PRODUCTS.name,),
+    "nps": (SURVEYS.name,),
+    "complaint_rate": (COMPLAINTS.name,),
+}
+"""The files each metric reads besides clients.csv."""
+
+
+def files_read_by(metrics: Iterable[str]) -> set[str]:
+    """The files of the export a collect of ``metrics`` reads besides clients.csv (a
+    name this plugin does not declare reads none)."""
+    return {file for metric in metrics for file in NEEDS.get(metric, ())}

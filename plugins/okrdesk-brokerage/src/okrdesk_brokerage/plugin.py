@@ -35,17 +35,20 @@ def okrdesk_collect(request: CollectRequest, emit: Emit) -> None:
 
 
 @hookimpl
-def okrdesk_check_settings(settings: Mapping[str, Any], workspace: Path) -> list[SettingsProblem]:
+def okrdesk_check_settings(
+    settings: Mapping[str, Any], workspace: Path, metrics: frozenset[str] | None
+) -> list[SettingsProblem]:
     """Every problem of ``[sources.brokerage]`` at once, for ``okrdesk validate``: unknown
     keys, values of the wrong kind, a data folder (or its clients.csv) not found here, and
-    a file of the export whose header (its first line, all that is read) lacks a column."""
+    a file of the export that the plan's ``metrics`` read whose header (its first line,
+    all that is read) lacks a column."""
     from okrdesk_brokerage.settings import settings_errors
 
     return [
         SettingsProblem(
             error.key, error.detail, about_this_machine=error.missing, zh=error.detail_zh
         )
-        for error in settings_errors(settings, workspace)
+        for error in settings_errors(settings, workspace, metrics)
     ]
 
 

@@ -7,7 +7,7 @@ Unknown keys are refused rather than ignored, because a misspelt
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ import attrs
 from okrdesk.plugins import number_setting
 
 from okrdesk_brokerage.errors import SettingsError
-from okrdesk_brokerage.layout import CLIENTS, FILES
+from okrdesk_brokerage.layout import CLIENTS, FILES, files_read_by
 from okrdesk_brokerage.reading import header_problem
 
 DEFAULT_HNW_THRESHOLD = 8_000_000.0
@@ -155,11 +155,14 @@ def read_settings(table: Mapping[str, Any], workspace: Path) -> Settings:
     )
 
 
-def settings_errors(table: Mapping[str, Any], workspace: Path) -> list[SettingsError]:
+def settings_errors(
+    table: Mapping[str, Any], workspace: Path, metrics: Collection[str] | None = None
+) -> list[SettingsError]:
     """Every error ``read_settings`` would raise one at a time, at once, a data folder
     without the client book every metric reads, and each file of the export there whose
     header the collect would refuse (read from its first line alone): for ``okrdesk
-    validate``."""
+    validate``. Given the ``metrics`` a collect will ask for, only the files those read
+    (and the client book) are checked: the collect opens no other."""
     found = _unknown(table)
     checks: list[Callable[[], object]] = [
         lambda: _number(table, "hnw_threshold", DEFAULT_HNW_THRESHOLD, positive=True),
@@ -180,7 +183,10 @@ def settings_errors(table: Mapping[str, Any], workspace: Path) -> list[SettingsE
                 "data", f"names folder {shown}, which holds no {name}: every metric reads it",
                 zh=f"指向的文件夹 {shown} 里没有 {name}：每个指标都要读它", missing=True,
             ))  # fmt: skip
+        read = None if metrics is None else {CLIENTS.name, *files_read_by(metrics)}
         for spec in FILES:
+            if read is not None and spec.name not in read:
+                continue
             wrong = header_problem(folder, spec)
             if wrong is not None:
                 found.append(SettingsError("data", wrong.said.en, zh=wrong.said.zh))
