@@ -541,14 +541,19 @@ def test_explain_lists_the_rows_of_each_slice(workspace: Path) -> None:
     done = CliRunner().invoke(cli, ["explain", "O1.FEMALE", "--as-of", AS_OF, "-w", str(workspace)])
     assert done.exit_code == 0, done.output
     rows = [line.split() for line in done.output.splitlines()]
-    assert ["2026-W01", "cm01", "20户", "1", "[gender=female;tier=600w]"] in rows
-    assert "gender=male" not in done.output
+    # Each slice named as a breakdown names it: gender by the plugin's words, tier (which
+    # it gave none) by its stored key.
+    assert ["2026-W01", "cm01", "20户", "1", "[性别：女，tier=600w]"] in rows
+    assert "男" not in done.output and "gender=" not in done.output
+    english = CliRunner().invoke(cli, ["explain", "O1.FEMALE", "--as-of", AS_OF, "--lang", "en",
+                                       "-w", str(workspace)])  # fmt: skip
+    assert "1  [gender: female, tier=600w]" in english.output
     # A whole's slices are listed under it, and counted apart: they are parts of it.
     whole = CliRunner().invoke(cli, ["explain", "O1.NNA", "--as-of", AS_OF, "--lang", "en",
                                      "-w", str(workspace)])  # fmt: skip
     told = next(line for line in whole.output.splitlines() if "from run" in line)
     wholes = sum(1 for line in whole.output.splitlines() if "sum of " in line)
-    slices = sum(1 for line in whole.output.splitlines() if "[product=" in line)
+    slices = sum(1 for line in whole.output.splitlines() if "[product type: " in line)
     assert wholes and slices
     assert told == f"{wholes} observations (and {slices} slices of them), from run 1:"
     zh = CliRunner().invoke(cli, ["explain", "O1.NNA", "--as-of", AS_OF, "--lang", "zh",
@@ -560,11 +565,12 @@ def test_explain_lists_the_rows_of_each_slice(workspace: Path) -> None:
 def test_explain_counts_a_slices_rows_as_slices(workspace: Path) -> None:
     """A key result on a slice lists that slice's rows alone, no whole figure: the
     count read "0 observations (and 12 slices of them)", of none."""
-    for lang, told in (("en", "{n} slices, from run 1:"), ("zh", "{n} 个切片，来自第 1 次采集：")):
+    for lang, told, female in (("en", "{n} slices, from run 1:", "[gender: female"),
+                               ("zh", "{n} 个切片，来自第 1 次采集：", "[性别：女")):  # fmt: skip
         done = CliRunner().invoke(cli, ["explain", "O1.FEMALE", "--as-of", AS_OF, "--lang", lang,
                                         "-w", str(workspace)])  # fmt: skip
         assert done.exit_code == 0, done.output
-        slices = sum(1 for line in done.output.splitlines() if "[gender=female" in line)
+        slices = sum(1 for line in done.output.splitlines() if female in line)
         assert slices and told.format(n=slices) in done.output.splitlines()
         assert "0 observations" not in done.output and "0 条观测值" not in done.output
 

@@ -6,6 +6,7 @@ reference brokerage plugin), the built-in SQL source, and a plugin of the worksp
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -18,6 +19,8 @@ from sample_workspace import WriteWorkspace
 from test_docs import DOCS, md_tables
 from test_report import AS_OF, okrdesk
 
+GENDER_ZH = {"female": "女", "male": "男", "institution": "机构"}
+"""The brokerage plugin's Chinese words for its gender values."""
 ZH_ROWS = re.compile(r"^[\w.]+ 第 [0-9–、]+ 行$")
 """One file's rows, as a Chinese explain cites them."""
 
@@ -55,17 +58,38 @@ def test_the_demo_rows_are_cited_in_the_workspaces_language(demo: Path) -> None:
     en = table_sources(demo_explained(demo, "O1.KR1", "--unit", "wm1", "--lang", "en"))
     assert zh == also
     assert len(zh) == len(en) > 10
+    sliced = 0
     for chinese, english in zip(zh, en, strict=True):
-        # A slice's own label ([gender=female]) is the plugin's data: kept as it is.
-        label = re.match(r"(\[[^]]+\] )?", english)
-        assert label is not None and chinese.startswith(label[0])
-        assert re.fullmatch(r"assets\.csv rows [0-9,-]+", english[label.end() :]), english
-        assert ZH_ROWS.fullmatch(chinese[label.end() :]), chinese
+        # A slice is named as the report's breakdown names it, by the plugin's words in
+        # each language ([性别：女], [gender: female]), never by its stored key.
+        label = re.match(r"(\[gender: (\w+)\] )?", english)
+        assert label is not None
+        said = f"[性别：{GENDER_ZH[label[2]]}] " if label[2] else ""
+        sliced += bool(said)
+        assert chinese.startswith(said), chinese
+        rows_zh, rows_en = chinese[len(said) :], english[label.end() :]
+        assert re.fullmatch(r"assets\.csv rows [0-9,-]+", rows_en), english
+        assert ZH_ROWS.fullmatch(rows_zh), chinese
         # The same rows, each range a dash, each list a 、.
-        assert chinese[label.end() :] == (
-            english[label.end() :].replace(" rows ", " 第 ").replace("-", "–").replace(",", "、")
-            + " 行"
+        assert rows_zh == (
+            rows_en.replace(" rows ", " 第 ").replace("-", "–").replace(",", "、") + " 行"
         )
+    assert sliced > 3
+
+
+def test_the_demo_names_a_key_results_slice_as_its_breakdown_does(demo: Path) -> None:
+    """P.FEMALE counts the women among new HNW clients: each of its rows is the slice the
+    report's breakdown of O1.KR1 writes "↳ 女" under "按性别拆分"."""
+    for lang, said in (("zh", "[性别：女] "), ("en", "[gender: female] ")):
+        lines = demo_explained(demo, "P.FEMALE", "--lang", lang)
+        sources = table_sources(lines)
+        assert len(sources) > 10 and all(s.startswith(said) for s in sources), sources
+        assert not any("gender=" in line for line in lines)
+    report = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json")
+    assert report.returncode == 0, report.stderr
+    (breakdown,) = [kr["breakdown"] for o in json.loads(report.stdout)["objectives"]
+                    for kr in o["key_results"] if kr["id"] == "O1.KR1"]  # fmt: skip
+    assert breakdown["label"] == "性别" and "女" in {row["label"] for row in breakdown["rows"]}
 
 
 def test_a_figure_from_two_files_cites_each_in_chinese(demo: Path) -> None:
@@ -172,6 +196,80 @@ def test_an_sqlite_tables_rowids_are_cited_in_chinese(write_workspace: WriteWork
     en = run(root, *explain, "--lang", "en").splitlines()
     assert zh[-1].endswith("  SQL 指标 visits：crm.sqlite 表 visits 的 rowid 1、3")
     assert en[-1].endswith("  SQL metric visits: crm.sqlite table visits rowids 1, 3")
+
+
+CHANNELS = """\
+date,cm_id,channel,visits
+2026-01-06,cm01,phone,3
+2026-01-07,cm01,outlet,2
+2026-01-08,cm01,phone,4
+"""
+"""cm01's visits of week 2: by phone in rows 2 and 4, at the outlet in row 3."""
+
+SLICED = """\
+[sources.sql]
+tables = { visits = "data/visits.csv" }
+
+[[sources.sql.metrics]]
+name = "visits"
+kind = "flow"
+unit = "户"
+dimensions = ["channel"]
+query = "SELECT cm_id AS subject, date AS day, channel, visits AS value FROM visits"
+"""
+LABELLED = f"""{SLICED}
+[sources.sql.metrics.dimension_labels.channel]
+zh = "渠道"
+en = "contact channel"
+
+[sources.sql.metrics.dimension_labels.channel.values_zh]
+phone = "电话"
+"""
+"""The outlet has no Chinese word: a breakdown writes it as stored, and so does explain."""
+
+
+@pytest.mark.parametrize(
+    ("settings", "zh", "en"),
+    [
+        (LABELLED, ["[渠道：outlet]", "[渠道：电话]"],
+         ["[contact channel: outlet]", "[contact channel: phone]"]),
+        (SLICED, ["[channel=outlet]", "[channel=phone]"],
+         ["[channel=outlet]", "[channel=phone]"]),
+    ],
+    ids=["labels", "no-labels"],
+)  # fmt: skip
+def test_a_sql_metrics_slices_are_named_as_its_breakdown_names_them(
+    write_workspace: WriteWorkspace, settings: str, zh: list[str], en: list[str]
+) -> None:
+    """Each slice in the words the report's breakdown uses, in the reader's language; its
+    stored key only where the metric declares no words for the dimension."""
+    root = sql_workspace(write_workspace, settings)
+    (root / "data" / "visits.csv").write_text(CHANNELS, encoding="utf-8")
+    (root / "targets" / "visits.toml").write_text(
+        VISITS_OKRS + 'breakdown = "channel"\n', encoding="utf-8"
+    )
+    run(root, "collect", "--through", "2026-01-18")
+    explain = ["explain", "V.KR1", "--person", "cm01", "--as-of", "2026-01-18"]
+    assert table_sources(run(root, *explain).splitlines()) == [
+        "2 个切片之和",
+        f"{zh[0]} SQL 指标 visits：visits.csv 第 3 行",
+        f"{zh[1]} SQL 指标 visits：visits.csv 第 2、4 行",
+    ]
+    assert table_sources(run(root, *explain, "--lang", "en").splitlines()) == [
+        "sum of 2 slices",
+        f"{en[0]} SQL metric visits: visits.csv row 3",
+        f"{en[1]} SQL metric visits: visits.csv rows 2, 4",
+    ]
+    # The words are the report's breakdown's own, for the whole and each row.
+    for lang, colon, slices in (("zh", "：", zh), ("en", ": ", en)):
+        done = run(root, "report", "--as-of", "2026-01-18", "--format", "json", "--lang", lang)
+        (found,) = [kr["breakdown"] for o in json.loads(done)["objectives"]
+                    for kr in o["key_results"]]  # fmt: skip
+        words = sorted(f"[{found['label']}{colon}{row['label']}]" for row in found["rows"])
+        if settings is LABELLED:
+            assert words == slices
+        else:  # the report writes the dimension by its name; explain, by its stored key
+            assert words == [f"[channel{colon}outlet]", f"[channel{colon}phone]"]
 
 
 # ------------------------------------------------------------ a plugin's own words

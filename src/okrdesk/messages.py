@@ -211,6 +211,9 @@ LABELS: dict[str, dict[str, str]] = {
 # Dimensions: the rows of a key result's breakdown (issue 19).
 LABELS["zh"].update({"breakdown": "按{dimension}拆分", "breakdown_row": "↳ {value}（占 {share}）"})
 LABELS["en"].update({"breakdown": "By {dimension}", "breakdown_row": "↳ {value} ({share})"})
+# A slice named by those words, as explain lists its rows: 性别：女，客户层级：300万以上.
+LABELS["zh"].update({"slice_part": "{dimension}：{value}", "slice_sep": "，"})
+LABELS["en"].update({"slice_part": "{dimension}: {value}", "slice_sep": ", "})
 
 
 STATUS: dict[str, dict[str, str]] = {

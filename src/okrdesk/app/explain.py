@@ -45,6 +45,7 @@ from okrdesk.periods import local_time, period_holding
 from okrdesk.plugins.citations import source_text
 from okrdesk.plugins.clashes import clash_advice, declared_by_several
 from okrdesk.plugins.manager import PluginHost
+from okrdesk.report.breakdown import slice_label
 from okrdesk.report.explained_by_member import MemberFigures
 from okrdesk.report.numbers import percent, score_text
 from okrdesk.report.text_layout import Text, one_line, wrap
@@ -489,7 +490,8 @@ def _explain_metric(
             value = written(kr.unit, o.value, lang)
         part = said["partial"].format(day=r.partial_through) if r.partial_through else ""
         source = source_text(o.source, lang)
-        source = f"[{o.slice}] {source}".rstrip() if o.slice else source
+        if o.slice:
+            source = f"[{slice_label(spec, o.slice, lang)}] {source}".rstrip()
         lines.append(f"  {o.period:<9} {o.subject:<12} {padded(value, 22, right=True)}  "
                      f"{r.run_id:>4}  {source}{part}")  # fmt: skip
     return lines + _others(rows, shown, lang)

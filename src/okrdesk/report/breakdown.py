@@ -12,7 +12,8 @@ import math
 from collections.abc import Sequence
 
 from okrdesk.engine.progress import Engine, KeyResultProgress
-from okrdesk.model import MetricKind
+from okrdesk.messages import label
+from okrdesk.model import MetricKind, MetricSpec, slice_values
 from okrdesk.report.document import ReportBreakdown, ReportSlice
 
 
@@ -49,3 +50,18 @@ def breakdown_of(
                           f.numerator, f.denominator, share)
               for (value, f), share in zip(parts, found, strict=True)),
     )  # fmt: skip
+
+
+def slice_label(spec: MetricSpec, text: str, lang: str) -> str:
+    """A stored slice (``gender=female;tier=600w``) in the words a breakdown of it uses:
+    each dimension its plugin declared words for as "性别：女" ("gender: female"), the
+    value as stored where no word is given for it; a dimension declared without words
+    as its stored key (``tier=600w``), the one name a reader can then look up."""
+    parts = []
+    for name, value in slice_values(text).items():
+        if name in spec.dimension_labels:
+            parts.append(label(lang, "slice_part", dimension=spec.dimension_name(name, lang),
+                               value=spec.dimension_value(name, value, lang)))  # fmt: skip
+        else:
+            parts.append(f"{name}={value}")
+    return label(lang, "slice_sep").join(parts)
