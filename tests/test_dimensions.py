@@ -695,7 +695,8 @@ def test_an_sql_metric_splits_by_its_dimension_columns(tmp_path: Path) -> None:
 
 def test_an_sql_metric_row_without_its_dimension_is_named(tmp_path: Path) -> None:
     check = sales_check(tmp_path, SALES + "2026-01-14,cm02,,100\n")
-    assert any("sales.csv:6: column product is empty" in p for p in check.problems), check.problems
+    problems = check.problems
+    assert any("sales.csv row 6: column product is empty" in p for p in problems), problems
 
 
 def test_words_for_a_dimension_the_metric_lacks_are_refused_when_the_plugin_loads(

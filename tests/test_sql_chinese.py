@@ -126,15 +126,50 @@ def test_collect_warns_of_rows_left_out_and_outside_the_plan_in_chinese(
         "警告：插件 sql 指标 salon_attendees：1 行日期为 2025-06-01，早于计划的第一个周期"
         "（2026-01-01）；不计入",
         "警告：插件 sql 指标 salon_attendees：1 行未计入：value 列为空（NULL）（表 salons："
-        "salons.csv:3）",
+        "salons.csv 第 3 行）",
         "警告：插件 sql 指标 salon_attendees：1 行未计入：value 列是文本，不是数（表 salons："
-        "salons.csv:4）",
+        "salons.csv 第 4 行）",
     ]
     en = said(root, "collect", "--through", "2026-01-31", "--lang", "en")
     assert en[-1] == (
         "warning: plugin sql metric salon_attendees: 1 row left out: column value holds "
-        "text, not a number (table salons: salons.csv:4)"
+        "text, not a number (table salons: salons.csv row 4)"
     )
+
+
+DAYS = [("2026-01-06", "cm01"), ("2026-01-07", "cm01"), ("2026-01-08", "cm01"),
+        ("2026-01-09", "cm02"), ("2026-01-12", "cm02"), ("2026-01-13", "cm02")]  # fmt: skip
+"""The data rows (2 to 7) of a salons.csv whose attendees are left blank in a few."""
+
+
+@pytest.mark.parametrize(
+    ("blank", "zh", "en"),
+    [
+        ((3,), "salons.csv 第 3 行", "salons.csv row 3"),
+        ((3, 4, 6), "salons.csv 第 3–4、6 行", "salons.csv rows 3-4, 6"),
+        ((3, 4, 6, 7), "salons.csv 第 3–4、6 行等", "salons.csv rows 3-4, 6, …"),
+    ],
+)  # fmt: skip
+def test_rows_left_out_are_cited_as_a_figures_rows_are(
+    write_workspace: WriteWorkspace, blank: tuple[int, ...], zh: str, en: str
+) -> None:
+    """One row or several (the first three), in the form docs/plugins.md gives a figure's
+    source, as a Chinese explain says it ("salons.csv 第 3–4、6 行"); never "salons.csv:3",
+    an editor's line, which read so beside "第 2–40 行中的 12 行" for a group's rows."""
+    root = sql_only_workspace(write_workspace, SALONS_OKRS, TABLES + ATTENDEES_DEFINITION)
+    rows = [f"{day},{cm},{'' if number in blank else 20},1"
+            for number, (day, cm) in enumerate(DAYS, 2)]  # fmt: skip
+    (root / "data" / "salons.csv").write_text(
+        "date,cm_id,attendees,leads\n" + "\n".join(rows) + "\n", encoding="utf-8"
+    )
+    count = len(blank)
+    assert (f"警告：插件 sql 指标 salon_attendees：{count} 行未计入：value 列为空（NULL）"
+            f"（表 salons：{zh}）") in said(root, "collect", "--through", "2026-01-31")  # fmt: skip
+    noun = "row" if count == 1 else "rows"
+    assert (f"warning: plugin sql metric salon_attendees: {count} {noun} left out: column value "
+            f"is empty (NULL) (table salons: {en})") in said(
+        root, "collect", "--through", "2026-01-31", "--lang", "en"
+    )  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -153,7 +188,7 @@ def test_collect_warns_of_rows_left_out_and_outside_the_plan_in_chinese(
          "截至 2026-01-31，没有一行在计划之内：1 行日期为 2025-06-01，早于计划的第一个周期"
          "（2026-01-01）"),
         ('"data/salons.csv"', " WHERE leads = 2",
-         "没有一行能计入：1 行未计入：value 列是文本，不是数（表 salons：salons.csv:4）"),
+         "没有一行能计入：1 行未计入：value 列是文本，不是数（表 salons：salons.csv 第 4 行）"),
         # DuckDB's words of a query it cannot run, with its hint, in Chinese.
         ('"data/salons.csv"', " WHERE nothing = 1",
          '查询出错：没有列 "nothing"（相近的："attendees"）'),
@@ -188,8 +223,8 @@ def test_a_subject_not_in_the_plan_is_named_in_chinese(write_workspace: WriteWor
     root = sql_only_workspace(write_workspace, SALONS_OKRS, TABLES + ATTENDEES_DEFINITION)
     (root / "data" / "salons.csv").write_text(ROWS.replace("cm02", "cm99"), encoding="utf-8")
     lines = said(root, "collect", "--through", "2026-01-31", "--lang", "zh")
-    assert ("错误：插件 sql 指标 salon_attendees：表 salons，salons.csv:4：subject 列不是计划里"
-            "人员或单位的 id（共 1 个问题，均未入库）") in lines  # fmt: skip
+    assert ("错误：插件 sql 指标 salon_attendees：表 salons，salons.csv 第 4 行：subject 列"
+            "不是计划里人员或单位的 id（共 1 个问题，均未入库）") in lines  # fmt: skip
 
 
 def test_a_warehouse_process_sends_its_chinese_home(write_workspace: WriteWorkspace) -> None:
@@ -232,7 +267,7 @@ def _chinese(node: ast.expr) -> bool:
 
 def _said_unworded(call: ast.Call) -> bool:
     """A ``Said`` whose Chinese is the same words as its English on purpose (DuckDB's or
-    SQLite's own, a file's rows): written ``Said(*[text] * 2)``."""
+    SQLite's own): written ``Said(*[text] * 2)``."""
     (only,) = call.args if len(call.args) == 1 else (None,)
     return (
         isinstance(only, ast.Starred)

@@ -196,7 +196,7 @@ def test_an_xlsx_sheet(tmp_path: Path) -> None:
     assert ratio(check) == (3, 1244)
     (warning,) = check.warnings
     assert warning.endswith(
-        "1 row left out: column numerator is empty (NULL) (table calls: calls.xlsx:3)"
+        "1 row left out: column numerator is empty (NULL) (table calls: calls.xlsx row 3)"
     )
     missing = run(tmp_path, {"calls": {"path": "data/calls.xlsx", "sheet": "Sheet9"}},
                   metric("conversion", "ratio", CHINESE_QUERY))  # fmt: skip
@@ -214,7 +214,7 @@ def test_options_header_skip_columns_and_null(tmp_path: Path) -> None:
     check = run(tmp_path, {"calls": table}, metric("made", "flow", CALLS_MADE))
     assert check.value("made", "cm01", "2026-W02").value == 15  # N/A is no call, not 0
     (warning,) = check.warnings
-    assert warning.endswith("column value is empty (NULL) (table calls: calls.csv:6)")
+    assert warning.endswith("column value is empty (NULL) (table calls: calls.csv row 6)")
 
 
 # ------------------------------------------------ blanks, text and separators
@@ -253,7 +253,7 @@ def test_blank_cells_are_null_and_the_column_stays_numeric(tmp_path: Path) -> No
     )
     assert check.warnings == [
         "plugin plugin-under-test metric charges: 1 row left out: column value is "
-        "empty (NULL) (table telco: telco.csv:6)"
+        "empty (NULL) (table telco: telco.csv row 6)"
     ]
 
 
@@ -268,7 +268,7 @@ def test_a_blank_value_drops_its_row_with_a_counted_warning(tmp_path: Path) -> N
     )
     assert check.warnings == [
         "plugin plugin-under-test metric charges: 2 rows left out: column value is "
-        "empty (NULL) (table telco: telco.csv:3, telco.csv:6)"
+        "empty (NULL) (table telco: telco.csv rows 3, 6)"
     ]
 
 
@@ -293,7 +293,7 @@ def test_text_in_a_sniffed_column_drops_only_its_row(tmp_path: Path) -> None:
     assert ratio(check) == (1, 10)
     (warning,) = check.warnings
     assert warning.endswith(
-        "1 row left out: column denominator holds text, not a number (table calls: calls.csv:3)"
+        "1 row left out: column denominator holds text, not a number (table calls: calls.csv row 3)"
     )
 
 
@@ -307,7 +307,7 @@ def test_a_number_column_no_row_of_which_can_be_read_fails_its_metric(tmp_path: 
     (problem,) = check.problems
     assert problem == (
         "plugin plugin-under-test metric fees: no row could be counted: 2 rows left out: "
-        "column value holds text, not a number (table yen: yen.csv:2, yen.csv:3) "
+        "column value holds text, not a number (table yen: yen.csv rows 2-3) "
         "(a problem, none kept)"
     )
 
@@ -604,7 +604,7 @@ def test_collect_warns_and_explain_shows_the_file_rows(write_workspace: Any) -> 
     ) in done.output
     assert (
         "warning: plugin sql metric salon_attendees: 1 row left out: column "
-        "value is empty (NULL) (table salons: salons.csv:5)"
+        "value is empty (NULL) (table salons: salons.csv row 5)"
     ) in done.output
     args = ["explain", "O9.KR1", "--person", "cm01", "--as-of", "2026-01-18", "-w", str(root)]
     explained = CliRunner().invoke(cli, args)
@@ -682,7 +682,9 @@ def test_a_text_cell_far_down_a_number_column_is_seen(tmp_path: Path) -> None:
     # 0+1+…+6 is 21 for each 7 rows: 714 whole sevens and 0+1 left over.
     assert check.value("made", "cm01", "2026-W02").value == 714 * 21 + 1
     (warning,) = check.warnings
-    assert warning.endswith("column value holds text, not a number (table calls: calls.csv:5002)")
+    assert warning.endswith(
+        "column value holds text, not a number (table calls: calls.csv row 5002)"
+    )
 
 
 def test_an_sqlite_figure_names_the_rowids_behind_it(tmp_path: Path) -> None:
@@ -768,7 +770,7 @@ def test_excel_thousands_in_a_column_a_text_cell_made_text_are_still_figures(
     assert check.value("made", "cm01", "2026-W02").value == 1534.5
     assert check.value("made", "cm01", "2026-W02").source.endswith("calls.csv rows 2-3")
     (warning,) = check.warnings
-    assert warning.endswith("column value holds text, not a number (table calls: calls.csv:4)")
+    assert warning.endswith("column value holds text, not a number (table calls: calls.csv row 4)")
 
 
 def test_a_figure_refused_names_the_rows_it_came_from(tmp_path: Path) -> None:

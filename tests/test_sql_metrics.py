@@ -480,7 +480,7 @@ def test_a_text_value_names_the_metric_table_row_and_column(csv_workspace: Path)
     (warning,) = [w for w in check.warnings if "metric broken" in w]
     assert warning == (
         "plugin plugin-under-test metric broken: 1 row left out: column value holds "
-        "text, not a number (table bad: bad.csv:3)"
+        "text, not a number (table bad: bad.csv row 3)"
     )
     assert "twenty" not in warning
 
@@ -537,11 +537,11 @@ def test_collect_names_the_row_and_stores_no_file_content(
         cli, ["collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root)]
     )
     assert done.exit_code == 1
-    assert "table salons, salons.csv:3: column subject is not the id of a person" in done.output
+    assert "table salons, salons.csv row 3: column subject is not the id of a person" in done.output
     assert "SECRET" not in done.output
     with sqlite3.connect(root / "okrdesk.db") as connection:
         stored = connection.execute("SELECT errors FROM runs").fetchall()
-    assert "salons.csv:3" in str(stored) and "SECRET" not in str(stored)
+    assert "salons.csv row 3" in str(stored) and "SECRET" not in str(stored)
 
 
 CHANNELS = """\

@@ -107,9 +107,6 @@ class _Traced:
     offset: int
     file: bool = True
 
-    def one(self, row: int) -> str:
-        return f"{self.label}:{row + self.offset}" if self.file else f"{self.label} rowid {row}"
-
     def many(self, spans: list[Span]) -> str:
         rows = _spans_text(spans, self.offset)
         return f"{self.label} {rows if self.file else rows.replace('row', 'rowid', 1)}"
@@ -1010,7 +1007,7 @@ class _Tally:
         self.outside: dict[str, list[Any]] = {}
         """'before' or 'after' → [rows, first day, last day]."""
         self.left_out: dict[Said, list[Any]] = {}
-        """why → [rows, where of the first few]."""
+        """why → [rows, the number and file rows (``_span``) of the first few]."""
 
     def picker(self, columns: Sequence[str]) -> Callable[[Sequence[Any]], Sequence[Any]]:
         """Takes a result row to the tally's layout: subject, day or period, the parts,
@@ -1034,20 +1031,33 @@ class _Tally:
                   *self.spec.dimensions]  # fmt: skip
         return tuple(row.get(name) for name in wanted)
 
-    def _where(self, number: int, row: Sequence[Any]) -> Said:
-        traced = self.result.traced
+    def _span(self, row: Sequence[Any]) -> Span | None:
+        """The file rows behind a result row (first, last, how many); None untraced."""
         at = 2 + len(self.parts)
         first, last, count = row[at], row[at + 1], row[at + 2]
-        if traced is not None and first is not None:
-            if (1 if count is None else count) == 1:
-                return Said(*[traced.one(int(first))] * 2)
-            rows = traced.many([[int(first), int(last), int(count)]])
-            zh = source_text(rows, "zh")  # 第 2–40 行中的 12 行
-            return Said(rows, zh)
-        return Said(f"result row {number}", f"结果第 {number} 行")
+        if self.result.traced is None or first is None:
+            return None
+        if (1 if count is None else count) == 1:
+            return [int(first), int(first), 1]
+        return [int(first), int(last), int(count)]
+
+    def _where(self, found: Sequence[tuple[int, Span | None]]) -> Said:
+        """Where result rows (each its number and file rows) came from: their file rows
+        cited as a figure's source cites them (docs/plugins.md, "Citing the rows behind a
+        figure"), "salons.csv rows 5, 9" (第 5、9 行), "rows 2-40 (12 rows)" (第 2–40 行中的
+        12 行): rows of a spreadsheet, not an editor's "salons.csv:5". Untraced, the
+        query's result rows by number."""
+        traced = self.result.traced
+        spans = [span for _, span in found if span is not None]
+        if traced is None or len(spans) < len(found):
+            return Said(", ".join(f"result row {number}" for number, _ in found),
+                        "、".join(f"结果第 {number} 行" for number, _ in found))  # fmt: skip
+        rows = traced.many(spans)
+        zh = source_text(rows, "zh")
+        return Said(rows, zh)
 
     def _fail(self, number: int, row: Sequence[Any], message: Said) -> SqlMetricError:
-        where, reads = self._where(number, row), self.result.reads
+        where, reads = self._where([(number, self._span(row))]), self.result.reads
         return SqlMetricError(f"table {reads}, {where.en}: {message.en}",
                               f"表 {reads}，{where.zh}：{message.zh}")  # fmt: skip
 
@@ -1200,7 +1210,7 @@ class _Tally:
         seen = self.left_out.setdefault(why, [0, []])
         seen[0] += 1
         if len(seen[1]) < 3:
-            seen[1].append(self._where(number, row))
+            seen[1].append((number, self._span(row)))
 
     def outside_text(self) -> list[Said]:
         texts = []
@@ -1228,8 +1238,8 @@ class _Tally:
         reads = self.result.reads
         for why, (count, where) in self.left_out.items():
             more = count > len(where)
-            shown = Said(", ".join(w.en for w in where) + (", …" if more else ""),
-                         "、".join(w.zh for w in where) + ("等" if more else ""))  # fmt: skip
+            cited = self._where(where)
+            shown = Said(cited.en + (", …" if more else ""), cited.zh + ("等" if more else ""))
             found.append(
                 Said(
                     f"{_rows(count)} left out: {why.en} (table {reads}: {shown.en})",
