@@ -15,7 +15,6 @@ A table's ``rowid`` is its row's place in the file: ``row = rowid + first_row``.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import csv
 import datetime as dt
@@ -35,6 +34,13 @@ from okrdesk.errors import Said, printable
 from okrdesk.files import user_cache_folder, write_text_atomically
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
 from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
+from okrdesk.plugins.text_encoding import (
+    NoByteOrderMark,
+    NotEncoded,
+    byte_order_mark,
+    decoded,
+    text_encoding,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -130,13 +136,13 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
     kind = _kind(path)
     encoding = _text(options, "encoding", key)
     if encoding is not None:
-        try:
-            encoding = codecs.lookup(encoding).name
-        except LookupError:
+        named = text_encoding(encoding)
+        if named is None:
             raise SqlMetricError(
                 f"{key}.encoding: unknown encoding {encoding[:40]!r}",
                 f"{key}.encoding: 未知的编码 {encoding[:40]!r}",
-            ) from None
+            )
+        encoding = named
     delimiter = _text(options, "delimiter", key)
     if delimiter is None and path.name.lower().removesuffix(".gz").endswith(".tsv"):
         delimiter = "\t"
@@ -284,43 +290,32 @@ def _opened(path: Path) -> Any:
 
 def _bom_encoding(path: Path) -> str | None:
     with _opened(path) as file:
-        start = file.read(4)
-    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    return None
+        return byte_order_mark(file.read(4))
 
 
 def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
     """The file as UTF-8, written a megabyte at a time; a byte that is not ``encoding``
     text fails with its row named."""
     target = scratch / f"{table.name}.csv"
-    decoder = codecs.getincrementaldecoder(encoding)("strict")
-    row = 1
     with _opened(table.path) as source, _scratch_writer(target) as out:
-        while True:
-            chunk = source.read(_CHUNK)
-            try:
-                text = decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as error:
-                before = chunk[: error.start].decode(encoding, errors="ignore").count("\n")
-                at = f"sources.sql.tables.{table.name}: {table.path.name}:{row + before}"
-                raise SqlMetricError(
-                    f"{at}: not {encoding} text; set encoding for this table to the file's "
-                    "encoding",
-                    f"{at}: 不是 {encoding} 文本；请把这张表的 encoding 设为文件实际的编码",
-                ) from None
-            except UnicodeError:  # "utf-16" of a file with no byte-order mark to say which
-                at = f"sources.sql.tables.{table.name}: {table.path.name}"
-                raise SqlMetricError(
-                    f"{at}: no byte-order mark says which UTF-16 it is; set encoding to "
-                    '"utf-16-le" (as Windows and Excel write it) or "utf-16-be"',
-                    f"{at}: 文件开头没有字节顺序标记，看不出是哪种 UTF-16；请把 encoding 设为 "
-                    '"utf-16-le"（Windows 和 Excel 的写法）或 "utf-16-be"',
-                ) from None
-            out.write(text.removeprefix("\ufeff") if row == 1 else text)
-            row += text.count("\n")
-            if not chunk:
-                return target
+        try:
+            for text in decoded(source, encoding, _CHUNK):
+                out.write(text)
+        except NotEncoded as error:
+            at = f"sources.sql.tables.{table.name}: {table.path.name}:{error.line}"
+            raise SqlMetricError(
+                f"{at}: not {encoding} text; set encoding for this table to the file's encoding",
+                f"{at}: 不是 {encoding} 文本；请把这张表的 encoding 设为文件实际的编码",
+            ) from None
+        except NoByteOrderMark:
+            at = f"sources.sql.tables.{table.name}: {table.path.name}"
+            raise SqlMetricError(
+                f"{at}: no byte-order mark says which UTF-16 it is; set encoding to "
+                '"utf-16-le" (as Windows and Excel write it) or "utf-16-be"',
+                f"{at}: 文件开头没有字节顺序标记，看不出是哪种 UTF-16；请把 encoding 设为 "
+                '"utf-16-le"（Windows 和 Excel 的写法）或 "utf-16-be"',
+            ) from None
+    return target
 
 
 def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:

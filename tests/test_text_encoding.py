@@ -1,0 +1,83 @@
+"""The one reader of exports in another encoding than UTF-8 that the SQL source and the
+brokerage plugin share: real files on disk, in the encodings Chinese CRM systems write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from okrdesk.plugins import (
+    NoByteOrderMark,
+    NotEncoded,
+    byte_order_mark,
+    decoded,
+    text_encoding,
+)
+from okrdesk.plugins.sql_files import table_file
+from okrdesk.plugins.sql_settings import SqlMetricError
+
+TEXT = "客户,经理\r\n王芳,cm01\n李强,cm02\r张伟,cm03\n"
+
+
+def _read(path: Path, encoding: str, block: int = 1 << 20) -> str:
+    with path.open("rb") as file:
+        return "".join(decoded(file, encoding, block))
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16", "utf-16-le", "utf-8"])
+@pytest.mark.parametrize("block", [1, 3, 1 << 20])
+def test_a_file_reads_as_the_text_written_whatever_the_blocks(
+    tmp_path: Path, encoding: str, block: int
+) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_bytes(TEXT.encode(encoding))
+    assert _read(path, encoding, block) == TEXT
+
+
+@pytest.mark.parametrize("block", [1, 2, 5, 7, 1 << 20])
+def test_a_byte_not_in_the_encoding_is_named_at_its_line(tmp_path: Path, block: int) -> None:
+    # Lines end with \r\n, \n and a lone \r, as the csv module counts them: the bad byte
+    # (0xff, never a GBK byte, after 刘) is on line 5.
+    path = tmp_path / "clients.csv"
+    path.write_bytes(TEXT.encode("gbk") + b"\xc1\xf5\xff,cm04\n")
+    with pytest.raises(NotEncoded) as caught:
+        _read(path, "gbk", block)
+    assert (caught.value.encoding, caught.value.line, caught.value.byte) == ("gbk", 5, 0xFF)
+    # A file cut short inside a character: its last line.
+    path.write_bytes(TEXT.encode("gbk") + "刘".encode("gbk")[:1])
+    with pytest.raises(NotEncoded) as caught:
+        _read(path, "gbk", block)
+    assert caught.value.line == 5
+
+
+def test_utf16_without_a_byte_order_mark_cannot_tell_its_byte_order(tmp_path: Path) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_bytes(TEXT.encode("utf-16-le"))
+    with pytest.raises(NoByteOrderMark):
+        _read(path, "utf-16")
+    assert _read(path, "utf-16-le") == TEXT
+
+
+def test_a_mark_is_left_out_even_read_by_an_encoding_that_does_not_expect_it(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_bytes(TEXT.encode("utf-16"))  # Python writes the mark
+    assert byte_order_mark(path.read_bytes()[:4]) == "utf-16"
+    assert _read(path, "utf-16-le") == TEXT
+    assert byte_order_mark("\ufeff客户".encode()) == "utf-8-sig"
+    assert byte_order_mark(TEXT.encode("gb18030")) is None
+
+
+def test_only_text_encodings_are_known_by_python_s_own_names(tmp_path: Path) -> None:
+    assert [text_encoding(name) for name in ("GBK", "cp936", "GB18030", "utf8", "UTF-16")] == [
+        "gbk", "gbk", "gb18030", "utf-8", "utf-16",
+    ]  # fmt: skip
+    assert [text_encoding(name) for name in ("gbkk", "base64", "rot13", "zlib")] == [None] * 4
+    # The SQL source refuses a codec that is not a text encoding at its key, as it does a
+    # name it does not know, rather than failing on it when a collect reads the file.
+    (tmp_path / "calls.csv").write_text("a\n1\n", encoding="utf-8")
+    with pytest.raises(SqlMetricError) as caught:
+        table_file("calls", {"path": "calls.csv", "encoding": "base64"}, tmp_path, [])
+    assert str(caught.value) == "sources.sql.tables.calls.encoding: unknown encoding 'base64'"
