@@ -41,9 +41,11 @@ def test_a_byte_not_in_the_encoding_is_named_at_its_line(tmp_path: Path, block: 
     # (0xff, never a GBK byte, after 刘) is on line 5.
     path = tmp_path / "clients.csv"
     path.write_bytes(TEXT.encode("gbk") + b"\xc1\xf5\xff,cm04\n")
-    with pytest.raises(NotEncoded) as caught:
-        _read(path, "gbk", block)
+    before: list[str] = []
+    with path.open("rb") as file, pytest.raises(NotEncoded) as caught:
+        before.extend(decoded(file, "gbk", block))
     assert (caught.value.encoding, caught.value.line, caught.value.byte) == ("gbk", 5, 0xFF)
+    assert "".join(before) == TEXT + "刘"  # the text up to the byte, and none after
     # A file cut short inside a character: its last line.
     path.write_bytes(TEXT.encode("gbk") + "刘".encode("gbk")[:1])
     with pytest.raises(NotEncoded) as caught:

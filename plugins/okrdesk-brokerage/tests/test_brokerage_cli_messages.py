@@ -189,7 +189,7 @@ def test_a_bad_setting_is_said_in_the_language_of_validate_and_of_the_collect(
     settings.write_text(settings.read_text(encoding="utf-8") + "hnw_treshold = 1\n",
                         encoding="utf-8")  # fmt: skip
     known = ["data", "hnw_threshold", "effective_assets_min", "institutional_weight",
-             "client_tiers"]  # fmt: skip
+             "client_tiers", "encoding"]  # fmt: skip
 
     assert _validate(workspace, "zh").stdout.splitlines()[0] == (
         "okrdesk.toml:8: sources.brokerage.hnw_treshold: 不是本插件认识的设置（认识的设置："
@@ -222,11 +222,13 @@ def test_a_header_that_cannot_be_read_is_a_problem_in_either_language(
 
     assert _validate(workspace, "zh").stdout.splitlines()[0] == (
         "okrdesk.toml:7: sources.brokerage.data: funding.csv:1：不是 UTF-8 文本（字节 0xff）；"
-        "请把导出文件存为 UTF-8（Excel 和不少国内 CRM 系统默认存为 GBK 或 GB18030）"
+        '请把导出文件存为 UTF-8，或在 [sources.brokerage] 里设 encoding = "gb18030"'
+        "（Excel 和不少国内 CRM 系统默认存为 GBK 或 GB18030）"
     )
     assert _validate(workspace, "en").stdout.splitlines()[0] == (
         "okrdesk.toml:7: sources.brokerage.data: funding.csv:1: not UTF-8 text (byte 0xff); save "
-        "the export as UTF-8 (GBK or GB18030 is what Excel and many Chinese CRM systems write)"
+        'the export as UTF-8, or set encoding = "gb18030" under [sources.brokerage] (GBK or '
+        "GB18030 is what Excel and many Chinese CRM systems write)"
     )
 
 

@@ -22,7 +22,7 @@ from okrdesk_brokerage.layout import NEEDS
             {"data": "tiny", "hnw_treshold": 1},
             "[sources.brokerage]: setting 'hnw_treshold' is not one this plugin knows (known "
             "settings: data, hnw_threshold, effective_assets_min, institutional_weight, "
-            "client_tiers)",
+            "client_tiers, encoding)",
         ),
         (
             {"data": "tiny", "client_tiers": [3_000_000, 500_000]},
@@ -67,6 +67,16 @@ from okrdesk_brokerage.layout import NEEDS
             {"data": "tiny", "effective_assets_min": -1},
             "[sources.brokerage]: setting 'effective_assets_min' must be 0 or more, not -1",
         ),
+        (
+            {"data": "tiny", "encoding": "gbkk"},
+            "[sources.brokerage]: setting 'encoding' must name the encoding the export is "
+            'saved in, such as "gb18030" (GBK too), "utf-16" or "utf-8", not \'gbkk\'',
+        ),
+        (
+            {"data": "tiny", "encoding": "base64"},  # Python's, but no text encoding
+            "[sources.brokerage]: setting 'encoding' must name the encoding the export is "
+            'saved in, such as "gb18030" (GBK too), "utf-16" or "utf-8", not \'base64\'',
+        ),
     ],
 )
 def test_bad_settings(settings: dict[str, Any], message: str) -> None:
@@ -80,7 +90,7 @@ def test_bad_settings(settings: dict[str, Any], message: str) -> None:
         (
             {"data": "tiny", "hnw_treshold": 1},
             "[sources.brokerage]：设置 'hnw_treshold' 不是本插件认识的设置（认识的设置：data、"
-            "hnw_threshold、effective_assets_min、institutional_weight、client_tiers）",
+            "hnw_threshold、effective_assets_min、institutional_weight、client_tiers、encoding）",
         ),
         (
             {"data": "tiny", "client_tiers": [3_000_000, 500_000]},
@@ -109,6 +119,11 @@ def test_bad_settings(settings: dict[str, Any], message: str) -> None:
         (
             {"data": "tiny", "effective_assets_min": -1},
             "[sources.brokerage]：设置 'effective_assets_min' 应不小于 0，不能是 -1",
+        ),
+        (
+            {"data": "tiny", "encoding": 936},
+            "[sources.brokerage]：设置 'encoding' 应为导出文件的编码，如 \"gb18030\"（也能读 "
+            'GBK）、"utf-16" 或 "utf-8"，不能是 936',
         ),
     ],
 )

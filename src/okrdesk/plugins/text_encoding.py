@@ -58,20 +58,21 @@ def byte_order_mark(start: bytes) -> str | None:
 
 def decoded(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterator[str]:
     """The text of ``binary`` in ``encoding``, ``block`` bytes at a time (a byte-order mark
-    is left out). Raises ``NotEncoded`` at the first byte that is not text in it, having
-    given the text of the blocks before; ``NoByteOrderMark`` for ``utf-16`` without one."""
+    is left out). At the first byte that is not text in it, gives the text before that
+    byte and raises ``NotEncoded``; ``NoByteOrderMark`` for ``utf-16`` without one."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     line, after_cr, first = 1, False, True
     while True:
         data = binary.read(block)
         state = decoder.getstate()
+        bad: int | None = None
         try:
             text = decoder.decode(data, final=not data)
         except UnicodeDecodeError:
             # Again a byte at a time from where the block began: the one that fails is the
             # first that is not text, and the text before it gives its line.
             decoder.setstate(state)
-            raise _first_bad(decoder, data, encoding, line, after_cr) from None
+            text, bad = _up_to_bad(decoder, data)
         except UnicodeError:  # "utf-16" of a file with no byte-order mark to say which
             raise NoByteOrderMark(encoding) from None
         if text:
@@ -80,6 +81,8 @@ def decoded(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterator[str
             line += line_ends(text, after_cr)
             after_cr = text.endswith("\r")
             yield text
+        if bad is not None:
+            raise NotEncoded(encoding, line, bad)
         if not data:
             return
 
@@ -91,14 +94,13 @@ def line_ends(text: str, after_cr: bool = False) -> int:
     return ends - (after_cr and text.startswith("\n"))
 
 
-def _first_bad(
-    decoder: codecs.IncrementalDecoder, data: bytes, encoding: str, line: int, after_cr: bool
-) -> NotEncoded:
+def _up_to_bad(decoder: codecs.IncrementalDecoder, data: bytes) -> tuple[str, int]:
+    """The text of ``data`` before its first byte that ``decoder`` fails on, and that byte
+    (the first of a sequence it began)."""
+    pieces = []
     for at in range(len(data) + 1):
         try:
-            text = decoder.decode(data[at : at + 1], final=at == len(data))
+            pieces.append(decoder.decode(data[at : at + 1], final=at == len(data)))
         except UnicodeDecodeError as error:
-            return NotEncoded(encoding, line, error.object[error.start])
-        line += line_ends(text, after_cr)
-        after_cr = text.endswith("\r") if text else after_cr
+            return "".join(pieces), error.object[error.start]
     raise AssertionError("a block that failed to decode decoded a byte at a time")

@@ -16,14 +16,13 @@ import bisect
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
-from pathlib import Path
 
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache
 from okrdesk_brokerage.layout import ASSETS, GENDERS, TRADES
-from okrdesk_brokerage.reading import CsvRows
+from okrdesk_brokerage.reading import CsvRows, Folder
 from okrdesk_brokerage.settings import Settings
 from okrdesk_brokerage.tally import Tallies, Tally
 from okrdesk_brokerage.trading import TradeMonths
@@ -133,7 +132,7 @@ class _Settler:
 
 
 def read_assets(
-    folder: Path,
+    folder: Folder,
     book: Book,
     windows: Windows,
     settings: Settings,
@@ -228,7 +227,7 @@ rest of asset attrition, effective accounts and new HNW clients."""
 
 def asset_parts(
     con: Connection,
-    folder: Path,
+    folder: Folder,
     book: Book,
     windows: Windows,
     settings: Settings,

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from okrdesk_brokerage import engine
@@ -18,7 +17,7 @@ from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache
 from okrdesk_brokerage.layout import CLIENT_TYPES, CLIENTS, GENDERS
 from okrdesk_brokerage.provenance import Rows, RowSpans, spans_of
-from okrdesk_brokerage.reading import CsvRows
+from okrdesk_brokerage.reading import CsvRows, Folder
 from okrdesk_brokerage.tally import Key, Tallies
 from okrdesk_brokerage.windows import Windows
 
@@ -123,7 +122,7 @@ class Book:
         return first is not None and first <= day
 
 
-def read_book(folder: Path, cms: Sequence[str], windows: Windows) -> Book:
+def read_book(folder: Folder, cms: Sequence[str], windows: Windows) -> Book:
     """Read clients.csv in one pass and total what depends on it alone."""
     book = Book(cms)
     cm_index = {cm: k for k, cm in enumerate(cms)}
@@ -197,7 +196,9 @@ def _running(changes: list[int]) -> list[int]:
     return out
 
 
-def total_book(con: Connection, folder: Path, cms: Sequence[str], windows: Windows) -> Book | None:
+def total_book(
+    con: Connection, folder: Folder, cms: Sequence[str], windows: Windows
+) -> Book | None:
     """The book ``read_book`` gives, set-wise in DuckDB (which then holds it as the table
     ``clients``); None when the file needs the streaming reader: a row that fails a
     check, a client twice, or lines that are not one row each. ``windows`` must be

@@ -7,10 +7,8 @@ types still add up to the whole.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from okrdesk_brokerage.layout import PRODUCT_TYPES
-from okrdesk_brokerage.reading import CsvRows
+from okrdesk_brokerage.reading import CsvRows, Folder
 
 UNLISTED = "未分类"
 
@@ -18,7 +16,7 @@ Catalogue = dict[str, str]
 """product_id → product type."""
 
 
-def read_catalogue(folder: Path) -> Catalogue:
+def read_catalogue(folder: Folder) -> Catalogue:
     """Read product_types.csv; a row with an empty id or type, or a product listed twice,
     raises the ExportError that names its line."""
     catalogue: Catalogue = {}

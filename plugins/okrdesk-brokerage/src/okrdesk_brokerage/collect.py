@@ -52,6 +52,7 @@ from okrdesk_brokerage.layout import (
     ExportFile,
 )
 from okrdesk_brokerage.products import Products, read_products, total_products
+from okrdesk_brokerage.reading import Export
 from okrdesk_brokerage.settings import Settings, read_settings
 from okrdesk_brokerage.tally import Tallies
 from okrdesk_brokerage.trading import Trading, read_trades, total_trades
@@ -69,11 +70,13 @@ def gather(
     book and after each file give the figures so far, the files that failed (each with
     its error) and the files done (read or failed): the metrics whose files are all done
     can be emitted, and the parts of the figures no metric still needs let go. DuckDB
-    spills into the folder ``spill`` what does not fit in its memory limit, and works on
-    more than one thread where the files are large (``engine.threads_for``)."""
+    spills into the folder ``spill`` what does not fit in its memory limit (and reads
+    there the UTF-8 copy of a file in another encoding), and works on more than one
+    thread where the files are large (``engine.threads_for``)."""
     needs = {file for metric in wanted for file in NEEDS[metric]}
-    folder = settings.data
-    threads = engine.threads_for(folder / name for name in (CLIENTS.name, *needs))
+    # DuckDB reads a UTF-8 copy of a file in another encoding, made in ``spill`` too.
+    folder = attrs.evolve(settings.export, copies=spill / "utf-8")
+    threads = engine.threads_for(settings.data / name for name in (CLIENTS.name, *needs))
     connected = engine.connect(spill, threads)
     con: Connection | None = connected
     short: set[str] = set()
@@ -97,8 +100,9 @@ def gather(
         raise
     try:
         yield from _files(
-            con, settings, windows, Figures(book, windows, read_row_by_row=short), wanted, needs
-        )
+            con, folder, settings, windows, Figures(book, windows, read_row_by_row=short),
+            wanted, needs,
+        )  # fmt: skip
     finally:
         if con is not None:
             con.close()
@@ -106,14 +110,14 @@ def gather(
 
 def _files(
     con: Connection | None,
+    folder: Export,
     settings: Settings,
     windows: Windows,
     figures: Figures,
     wanted: Collection[str],
     needs: set[str],
 ) -> Steps:
-    """The files after the client book, one at a time (see ``gather``)."""
-    folder = settings.data
+    """The files after the client book, one at a time (see ``gather``), in ``folder``."""
     book = figures.book
     failed: dict[str, ExportError] = {}
     done: set[str] = set()

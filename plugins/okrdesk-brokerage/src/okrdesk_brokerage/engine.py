@@ -25,8 +25,10 @@ try:
 except ImportError:  # pragma: no cover - DuckDB before 1.4
     import duckdb  # type: ignore[no-redef]
 
+from okrdesk.plugins.text_encoding import UTF8
+
 from okrdesk_brokerage.layout import CLIENTS, ExportFile, Kind
-from okrdesk_brokerage.reading import CsvRows
+from okrdesk_brokerage.reading import CsvRows, Folder, export_of
 from okrdesk_brokerage.tally import Tallies, Tally
 from okrdesk_brokerage.windows import Windows
 
@@ -153,14 +155,21 @@ class Reader(NamedTuple):
     parameters: list[object]
 
 
-def reader(folder: Path, spec: ExportFile) -> Reader:
+def reader(folder: Folder, spec: ExportFile) -> Reader | None:
     """The reader of ``spec``'s file (whose header names its columns: an ``ExportError``
-    if the file or a column is missing)."""
+    if the file or a column is missing); of its UTF-8 copy when it is in another encoding
+    (``Export.utf8_copy``), which has its lines, so a line is the file's; None when no copy
+    was made and the streaming reader must read it."""
     with CsvRows(folder, spec) as rows:
         # A repeated name leaves fewer positions than fields: DuckDB then refuses every
         # row, and the streaming reader takes the file.
         width = len(rows.index)
-    path = folder / spec.name
+    path = rows.path
+    if rows.encoding not in UTF8:
+        copy = export_of(folder).utf8_copy(spec, rows.encoding)
+        if copy is None:
+            return None
+        path = copy
     # Money is read as numbers by the reader itself, which takes what TRY_CAST takes (and
     # fails the load, leaving the file to the streaming reader, on anything else).
     numbers = {rows.index[column.name] for column in spec.columns if column.kind in NUMBERS}
@@ -176,11 +185,13 @@ def reader(folder: Path, spec: ExportFile) -> Reader:
     return Reader(path, select, [str(path), columns])
 
 
-def load(con: Connection, folder: Path, spec: ExportFile, table: str) -> bool:
+def load(con: Connection, folder: Folder, spec: ExportFile, table: str) -> bool:
     """Load ``spec``'s file as the view ``table`` (``line`` and the columns of ``reader``);
     False when the file's lines cannot be trusted to be its rows, or a money column holds
     something that is not a number, and the streaming reader must read it."""
     read = reader(folder, spec)
+    if read is None:
+        return False
     try:
         # A table keeps the order rows were read in, so its rowid is the data row's index.
         con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_csv AS {read.select}", read.parameters)
@@ -204,7 +215,7 @@ def drop(con: Connection, table: str) -> None:
     con.execute(f"DROP TABLE IF EXISTS {table}_csv")
 
 
-def load_clients(con: Connection, folder: Path, book: Book) -> bool:
+def load_clients(con: Connection, folder: Folder, book: Book) -> bool:
     """The client book as ``clients(id, idx, cm)``: ``idx`` the book's index, ``cm`` the
     request's CM index or -1; False when the file's rows cannot be matched to the book."""
     if not load(con, folder, CLIENTS, "clients_raw"):
@@ -288,7 +299,7 @@ def valid_date(column: str, day: str | None = None) -> str:
 
 def checked_rows(
     con: Connection,
-    folder: Path,
+    folder: Folder,
     spec: ExportFile,
     checks: Sequence[str],
     through: object,
@@ -317,6 +328,8 @@ def checked_rows(
     ``MEMORY_LIMIT`` and spills, and still a firm's trades.csv was checked in half the
     time."""
     read = reader(folder, spec)
+    if read is None:
+        return None
     # The line of the last row, if every line after the header is a row.
     last = _lines(read.path)
     every = (valid_date("date", "day"), "client IS NOT NULL", *checks)

@@ -6,14 +6,12 @@ that a team's score is its members' parts added up, not an average of scores.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache
 from okrdesk_brokerage.layout import COMPLAINTS, SURVEYS
-from okrdesk_brokerage.reading import CsvRows
+from okrdesk_brokerage.reading import CsvRows, Folder
 from okrdesk_brokerage.tally import Tallies
 from okrdesk_brokerage.windows import Windows
 
@@ -34,7 +32,7 @@ def _verdict(score: int) -> int:
     return -100 if score <= DETRACTOR_UP_TO else 0
 
 
-def read_surveys(folder: Path, book: Book, windows: Windows) -> Surveys:
+def read_surveys(folder: Folder, book: Book, windows: Windows) -> Surveys:
     """One pass over surveys.csv."""
     surveys = Surveys()
     ids, cms, through, containing = book.ids, book.cm, windows.through, windows.containing
@@ -60,7 +58,7 @@ def read_surveys(folder: Path, book: Book, windows: Windows) -> Surveys:
     return surveys
 
 
-def read_complaints(folder: Path, book: Book, windows: Windows) -> Tallies:
+def read_complaints(folder: Folder, book: Book, windows: Windows) -> Tallies:
     """One pass over complaints.csv: complaints per CM and window."""
     complaints = Tallies(COMPLAINTS.name)
     ids, cms, through, containing = book.ids, book.cm, windows.through, windows.containing
@@ -83,7 +81,7 @@ def read_complaints(folder: Path, book: Book, windows: Windows) -> Tallies:
     return complaints
 
 
-def total_surveys(con: Connection, folder: Path, windows: Windows) -> Surveys | None:
+def total_surveys(con: Connection, folder: Folder, windows: Windows) -> Surveys | None:
     """The same totals as ``read_surveys``, set-wise in DuckDB; None when the file needs
     the streaming reader (a row that fails a check, or lines that are not one row each)."""
     checks = ("regexp_full_match(score, '[0-9]+') AND TRY_CAST(score AS INTEGER) <= 10",)
@@ -104,7 +102,7 @@ def total_surveys(con: Connection, folder: Path, windows: Windows) -> Surveys | 
     return surveys
 
 
-def total_complaints(con: Connection, folder: Path, windows: Windows) -> Tallies | None:
+def total_complaints(con: Connection, folder: Folder, windows: Windows) -> Tallies | None:
     """The same totals as ``read_complaints``, set-wise in DuckDB; None when the file needs
     the streaming reader (a row that fails a check, or lines that are not one row each)."""
     checks = (engine.not_blank("category"),)

@@ -7,14 +7,13 @@ transfers out negative.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache, cents
 from okrdesk_brokerage.layout import FUNDING
-from okrdesk_brokerage.reading import CsvRows
+from okrdesk_brokerage.reading import CsvRows, Folder
 from okrdesk_brokerage.tally import Tallies
 from okrdesk_brokerage.windows import Windows
 
@@ -30,7 +29,7 @@ class Funding:
         self.first_inflows: FirstEvents = {}
 
 
-def read_funding(folder: Path, book: Book, windows: Windows) -> Funding:
+def read_funding(folder: Folder, book: Book, windows: Windows) -> Funding:
     """One pass over funding.csv."""
     funding = Funding()
     net, outflows, first = funding.net, funding.outflows, funding.first_inflows
@@ -61,7 +60,7 @@ def read_funding(folder: Path, book: Book, windows: Windows) -> Funding:
 
 def total_funding(
     con: Connection,
-    folder: Path,
+    folder: Folder,
     windows: Windows,
     *,
     net: bool = True,

@@ -11,7 +11,6 @@ when a product catalogue is given, which is when product sales are wanted.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
@@ -20,7 +19,7 @@ from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache, amount_cents, cents
 from okrdesk_brokerage.funding import FirstEvents
 from okrdesk_brokerage.layout import ACTIONS, PRODUCTS
-from okrdesk_brokerage.reading import CsvRows
+from okrdesk_brokerage.reading import CsvRows, Folder
 from okrdesk_brokerage.tally import Tallies, Tally
 from okrdesk_brokerage.windows import Windows
 
@@ -47,7 +46,7 @@ class Products:
 
 
 def read_products(
-    folder: Path,
+    folder: Folder,
     book: Book,
     windows: Windows,
     *,
@@ -126,7 +125,7 @@ def _count_holding(
 
 def total_products(
     con: Connection,
-    folder: Path,
+    folder: Folder,
     windows: Windows,
     *,
     holdings: bool = False,

@@ -3,17 +3,25 @@
 Each file is read exactly once, row by row, whatever its size; nothing here
 keeps rows. Line numbers are the file's physical lines, the header being line 1,
 so a user can open the file at the line an observation or an error names.
+
+A file is read in the encoding its byte-order mark says (UTF-8 or UTF-16, as Excel
+writes them), else in the ``encoding`` setting (GBK or GB18030, as Chinese CRM
+systems write), else as UTF-8.
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
+import os
 from collections.abc import Container, Iterator
 from pathlib import Path
 from types import TracebackType
-from typing import IO
+from typing import IO, BinaryIO, TypeAlias
+
+import attrs
+from okrdesk.plugins import NoByteOrderMark, NotEncoded, byte_order_mark, decoded
+from okrdesk.plugins.text_encoding import UTF8
 
 from okrdesk_brokerage.errors import ExportError
 from okrdesk_brokerage.fields import problem
@@ -23,6 +31,60 @@ FOUND_MOST = 200
 """Characters of a file's header a message quotes, past which it is cut."""
 HEADER_MOST = 1 << 20
 """Bytes of a file's first line ``header_problem`` reads, at most."""
+HEADER_BLOCK = 512
+"""Bytes ``header_problem`` decodes at a time, to find the end of a file's first line."""
+
+
+@attrs.frozen
+class Export:
+    """The export's folder and how its files are read."""
+
+    folder: Path
+    encoding: str | None = None
+    """Python's name for what the files are saved in (the ``encoding`` setting); None
+    for UTF-8. A file's byte-order mark goes before it."""
+    copies: Path | None = None
+    """A folder, gone when the collect ends, for the UTF-8 copies DuckDB reads of files in
+    another encoding (it reads UTF-8 alone, no extension being fetched); None: none is
+    made, and the streaming reader reads such a file."""
+
+    def encoding_of(self, start: bytes) -> str:
+        """The encoding of a file that begins with the bytes ``start``."""
+        return byte_order_mark(start) or self.encoding or "utf-8-sig"
+
+    def utf8_copy(self, spec: ExportFile, encoding: str) -> Path | None:
+        """``spec``'s file as UTF-8, written a megabyte at a time into ``copies`` once a
+        collect (line for line the file: every line number is the file's); None when there
+        is no ``copies`` folder or a byte is not ``encoding`` text (the streaming reader
+        says where, and reads a file there is no room to copy)."""
+        if self.copies is None:
+            return None
+        copy = self.copies / spec.name
+        if copy.is_file():
+            return copy
+        self.copies.mkdir(parents=True, exist_ok=True)
+        part = copy.with_name(f".{spec.name}.part")
+        try:
+            with (
+                (self.folder / spec.name).open("rb") as source,
+                part.open("w", encoding="utf-8", newline="") as out,
+            ):
+                for text in decoded(source, encoding):
+                    out.write(text)
+        except (NotEncoded, NoByteOrderMark, OSError):  # OSError: no room for the copy
+            part.unlink(missing_ok=True)
+            return None
+        os.replace(part, copy)
+        return copy
+
+
+Folder: TypeAlias = Path | Export
+"""Where the export is: its folder (a file read as UTF-8 unless its byte-order mark says
+otherwise), or an ``Export`` whose encoding is set."""
+
+
+def export_of(folder: Folder) -> Export:
+    return folder if isinstance(folder, Export) else Export(folder)
 
 
 def header_index(spec: ExportFile, header: list[str] | None) -> dict[str, int]:
@@ -54,67 +116,82 @@ def _unreadable_header(name: str, exc: Exception) -> ExportError:
     return ExportError(name, f"cannot read the header: {exc}", zh=f"无法读取表头：{exc}", line=1)
 
 
-def not_utf8(path: Path, name: str) -> ExportError:
-    """The error of a file that is not UTF-8 text, at the line of its first byte that is
-    not: the reader decodes a block at a time, so the line it was at when it failed can be
-    lines before that byte, the header's when it is in the first block."""
-    line, byte = _first_bad_byte(path)
+def not_text(path: Path, name: str, encoding: str) -> ExportError:
+    """The error of a file that is not text in ``encoding`` (Python's name for it), at the
+    line of its first byte that is not: the reader decodes a block at a time, so the line
+    it was at when it failed can be lines before that byte, the header's when it is in
+    the first block."""
+    try:
+        with path.open("rb") as file:
+            for _ in decoded(file, encoding):
+                pass
+        line, byte = 1, 0
+    except NotEncoded as error:
+        line, byte = error.line, error.byte
+    except NoByteOrderMark:
+        return ExportError(
+            name,
+            'no byte-order mark says which UTF-16 it is; set encoding = "utf-16-le" (as '
+            'Windows and Excel write it) or "utf-16-be" under [sources.brokerage]',
+            zh="文件开头没有字节顺序标记，看不出是哪种 UTF-16；请在 [sources.brokerage] 里设 "
+            'encoding = "utf-16-le"（Windows 和 Excel 的写法）或 "utf-16-be"',
+            line=1,
+        )
+    if encoding in UTF8:
+        return ExportError(
+            name,
+            f"not UTF-8 text (byte 0x{byte:02x}); save the export as UTF-8, or set "
+            'encoding = "gb18030" under [sources.brokerage] (GBK or GB18030 is what Excel '
+            "and many Chinese CRM systems write)",
+            zh=f"不是 UTF-8 文本（字节 0x{byte:02x}）；请把导出文件存为 UTF-8，或在 "
+            '[sources.brokerage] 里设 encoding = "gb18030"（Excel 和不少国内 CRM 系统默认'
+            "存为 GBK 或 GB18030）",
+            line=line,
+        )
     return ExportError(
         name,
-        f"not UTF-8 text (byte 0x{byte:02x}); save the export as UTF-8 (GBK or GB18030 is "
-        "what Excel and many Chinese CRM systems write)",
-        zh=f"不是 UTF-8 文本（字节 0x{byte:02x}）；请把导出文件存为 UTF-8（Excel 和不少国内 "
-        "CRM 系统默认存为 GBK 或 GB18030）",
+        f"not {encoding} text (byte 0x{byte:02x}); set encoding under [sources.brokerage] "
+        "to the encoding the export is saved in",
+        zh=f"不是 {encoding} 文本（字节 0x{byte:02x}）；请把 [sources.brokerage] 的 encoding "
+        "设为导出文件实际的编码",
         line=line,
     )
 
 
-def _first_bad_byte(path: Path) -> tuple[int, int]:
-    """The line (the first is 1, as the reader counts: a \\n, \\r\\n or lone \\r ends one)
-    and the value of the first byte of ``path`` that is not UTF-8; (1, 0) if none is."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    line, after_cr = 1, False
-    with path.open("rb") as file:
-        while block := file.read(1 << 20):
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError as error:
-                # The decoder's bytes held back from the last block end no line.
-                held = len(error.object) - len(block)
-                start = max(error.start - held, 0)
-                return line + _line_ends(block[:start], after_cr), error.object[error.start]
-            line += _line_ends(block, after_cr)
-            after_cr = block.endswith(b"\r")
+def _first_line(file: BinaryIO, encoding: str) -> str:
+    """The text of the first line of ``file`` (at most ``HEADER_MOST`` bytes of it),
+    decoded no further than the block it ends in; ``NotEncoded`` when a byte before its
+    end is not ``encoding`` text."""
+    text = ""
     try:
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError as error:  # cut short inside a character
-        return line, error.object[error.start]
-    return 1, 0
+        for piece in decoded(file, encoding, HEADER_BLOCK):
+            text += piece
+            if "\n" in text or "\r" in text or file.tell() >= HEADER_MOST:
+                break
+    except NotEncoded:
+        if "\n" not in text and "\r" not in text:
+            raise
+    return text
 
 
-def _line_ends(data: bytes, after_cr: bool) -> int:
-    """The lines ``data`` ends; ``after_cr``: the bytes before it ended with \\r (so a
-    \\n first completes that line's \\r\\n)."""
-    ends = data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
-    return ends - (after_cr and data.startswith(b"\n"))
-
-
-def header_problem(folder: Path, spec: ExportFile) -> ExportError | None:
+def header_problem(folder: Folder, spec: ExportFile) -> ExportError | None:
     """What the collect would say of the header of ``spec``'s file in ``folder``, read
     from its first line alone (an export can be gigabytes); None when the header is sound
     or the file is not there (a plan may not need it; the collect says so when it does)."""
-    path = folder / spec.name
+    export = export_of(folder)
+    path = export.folder / spec.name
     if not path.is_file():
         return None
+    encoding = "utf-8-sig"
     try:
         with path.open("rb") as file:
-            first = file.readline(HEADER_MOST)
+            encoding = export.encoding_of(file.peek(4)[:4])
+            first = _first_line(file, encoding)
         # As the collect's reader takes it: a lone \r ends a line too.
-        lines = io.StringIO(first.decode("utf-8-sig"), newline="")
-        header = next(csv.reader(lines), None)
+        header = next(csv.reader(io.StringIO(first, newline="")), None)
         header_index(spec, header)
-    except UnicodeDecodeError:
-        return not_utf8(path, spec.name)
+    except (NotEncoded, NoByteOrderMark):
+        return not_text(path, spec.name, encoding)
     except (OSError, csv.Error) as exc:
         return _unreadable_header(spec.name, exc)
     except ExportError as error:
@@ -125,14 +202,23 @@ def header_problem(folder: Path, spec: ExportFile) -> ExportError | None:
 class CsvRows:
     """The data rows of one export file, as ``(line, fields)``; use it as a context manager."""
 
-    def __init__(self, folder: Path, spec: ExportFile) -> None:
+    def __init__(self, folder: Folder, spec: ExportFile) -> None:
+        export = export_of(folder)
         self.spec = spec
         self.name = spec.name
-        self.path = path = folder / spec.name
+        self.path = path = export.folder / spec.name
         if not path.is_file():
-            raise ExportError(spec.name, f"file not found in {str(folder)!r}",
-                              zh=f"文件夹 {str(folder)!r} 里没有这个文件")  # fmt: skip
-        self._file: IO[str] = path.open(encoding="utf-8-sig", newline="")
+            shown = str(export.folder)
+            raise ExportError(spec.name, f"file not found in {shown!r}",
+                              zh=f"文件夹 {shown!r} 里没有这个文件")  # fmt: skip
+        binary = path.open("rb")
+        try:
+            # What the file is read as, which a message of a byte that is not text names.
+            self.encoding = export.encoding_of(binary.peek(4)[:4])
+            self._file: IO[str] = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
+        except BaseException:
+            binary.close()
+            raise
         try:
             self._reader = csv.reader(self._file)
             self.index = self._read_header()
@@ -143,8 +229,8 @@ class CsvRows:
     def _read_header(self) -> dict[str, int]:
         try:
             header = next(self._reader, None)
-        except UnicodeDecodeError:
-            raise not_utf8(self.path, self.name) from None
+        except UnicodeError:  # not text in its encoding, or UTF-16 without a mark
+            raise not_text(self.path, self.name, self.encoding) from None
         except csv.Error as exc:
             raise _unreadable_header(self.name, exc) from None
         return header_index(self.spec, header)
@@ -159,8 +245,8 @@ class CsvRows:
             for fields in reader:
                 if fields:
                     yield reader.line_num, fields
-        except UnicodeDecodeError:
-            raise not_utf8(self.path, self.name) from None
+        except UnicodeError:
+            raise not_text(self.path, self.name, self.encoding) from None
         except csv.Error as exc:
             raise ExportError(self.name, f"cannot read: {exc}", zh=f"无法读取：{exc}",
                               line=reader.line_num + 1) from None  # fmt: skip

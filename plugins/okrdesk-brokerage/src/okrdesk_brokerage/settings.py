@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import attrs
-from okrdesk.plugins import number_setting
+from okrdesk.plugins import number_setting, text_encoding
+from okrdesk.plugins.text_encoding import UTF8
 
 from okrdesk_brokerage.errors import SettingsError
 from okrdesk_brokerage.layout import CLIENTS, FILES, files_read_by
-from okrdesk_brokerage.reading import header_problem
+from okrdesk_brokerage.reading import Export, header_problem
 
 DEFAULT_HNW_THRESHOLD = 8_000_000.0
 DEFAULT_EFFECTIVE_ASSETS_MIN = 5_000.0
@@ -31,6 +32,7 @@ KNOWN_KEYS = (
     "effective_assets_min",
     "institutional_weight",
     "client_tiers",
+    "encoding",
 )
 
 
@@ -47,6 +49,14 @@ class Settings:
     client_tiers: tuple[float, ...] = DEFAULT_CLIENT_TIERS
     """元 of total assets at which each client tier after the first begins (the ``tier``
     dimension of AUM)."""
+    encoding: str | None = None
+    """Python's name for the encoding the CRM saves the export in (``gb18030``, ``gbk``,
+    ``utf-16``); None for UTF-8, the default. A file's byte-order mark goes before it."""
+
+    @property
+    def export(self) -> Export:
+        """The export, read in ``encoding``."""
+        return Export(self.data, self.encoding)
 
     @property
     def tier_names(self) -> tuple[str, ...]:
@@ -107,6 +117,24 @@ def _number(table: Mapping[str, Any], key: str, default: float, *, positive: boo
     return number
 
 
+def _encoding(table: Mapping[str, Any]) -> str | None:
+    """Python's name for the ``encoding`` setting's; None for UTF-8 (or none given)."""
+    value = table.get("encoding")
+    if value is None:
+        return None
+    found = text_encoding(value) if isinstance(value, str) else None
+    if found is None:
+        written = _written_as(value)
+        raise SettingsError(
+            "encoding",
+            f'must name the encoding the export is saved in, such as "gb18030" (GBK '
+            f'too), "utf-16" or "utf-8", not {written}',
+            zh=f'应为导出文件的编码，如 "gb18030"（也能读 GBK）、"utf-16" 或 "utf-8"，'
+            f"不能是 {written}",
+        )
+    return None if found in UTF8 else found
+
+
 def _unknown(table: Mapping[str, Any]) -> list[SettingsError]:
     known, known_zh = ", ".join(KNOWN_KEYS), "、".join(KNOWN_KEYS)
     return [
@@ -152,6 +180,7 @@ def read_settings(table: Mapping[str, Any], workspace: Path) -> Settings:
             table, "institutional_weight", DEFAULT_INSTITUTIONAL_WEIGHT, positive=True
         ),
         client_tiers=_tiers(table),
+        encoding=_encoding(table),
     )
 
 
@@ -160,9 +189,9 @@ def settings_errors(
 ) -> list[SettingsError]:
     """Every error ``read_settings`` would raise one at a time, at once, a data folder
     without the client book every metric reads, and each file of the export there whose
-    header the collect would refuse (read from its first line alone): for ``okrdesk
-    validate``. Given the ``metrics`` a collect will ask for, only the files those read
-    (and the client book) are checked: the collect opens no other."""
+    header the collect would refuse (read from its first line alone, in ``encoding``):
+    for ``okrdesk validate``. Given the ``metrics`` a collect will ask for, only the
+    files those read (and the client book) are checked: the collect opens no other."""
     found = _unknown(table)
     checks: list[Callable[[], object]] = [
         lambda: _number(table, "hnw_threshold", DEFAULT_HNW_THRESHOLD, positive=True),
@@ -172,6 +201,11 @@ def settings_errors(
         lambda: _number(table, "institutional_weight", DEFAULT_INSTITUTIONAL_WEIGHT, positive=True),
         lambda: _tiers(table),
     ]
+    try:
+        encoding = _encoding(table)
+    except SettingsError as error:
+        found.append(error)
+        encoding = None  # the headers read as UTF-8, where a byte-order mark says not
     try:
         folder = _data(table, workspace)
     except SettingsError as error:
@@ -187,7 +221,7 @@ def settings_errors(
         for spec in FILES:
             if read is not None and spec.name not in read:
                 continue
-            wrong = header_problem(folder, spec)
+            wrong = header_problem(Export(folder, encoding), spec)
             if wrong is not None:
                 found.append(SettingsError("data", wrong.said.en, zh=wrong.said.zh))
     for check in checks:

@@ -8,14 +8,13 @@ if they traded in its month on or before it.
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
 from okrdesk_brokerage.engine import Connection
 from okrdesk_brokerage.fields import DateCache, amount_cents, cents
 from okrdesk_brokerage.layout import TRADES
-from okrdesk_brokerage.reading import CsvRows
+from okrdesk_brokerage.reading import CsvRows, Folder
 from okrdesk_brokerage.tally import Tallies
 from okrdesk_brokerage.windows import Windows, month_key
 
@@ -50,7 +49,7 @@ class Trading:
         return self._first_trades
 
 
-def read_trades(folder: Path, book: Book, windows: Windows, *, months: bool) -> Trading:
+def read_trades(folder: Folder, book: Book, windows: Windows, *, months: bool) -> Trading:
     """One pass over trades.csv; ``months`` keeps each client's first trade per month."""
     trading = Trading()
     commission, first_trades = trading.commission, trading.first_trades
@@ -82,7 +81,7 @@ def read_trades(folder: Path, book: Book, windows: Windows, *, months: bool) -> 
 
 def total_trades(
     con: Connection,
-    folder: Path,
+    folder: Folder,
     book: Book,
     windows: Windows,
     *,

@@ -1,0 +1,245 @@
+"""An export saved in GBK, GB18030 or UTF-16, as Chinese CRM systems and Excel save it,
+gives the UTF-8 export's figures, row citations and messages, through DuckDB and through
+the streaming reader alike.
+
+Each test writes the tiny export (tests/fixtures/tiny) again in an encoding, as real
+files on disk, and compares with the same export in UTF-8.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from brokerage_helpers import FIXTURES, MONTHS, PEOPLE, SETTINGS, THROUGH, Collector, collect
+from okrdesk_brokerage import engine
+from okrdesk_brokerage.book import PER_CLIENT, Book, read_book, total_book
+from okrdesk_brokerage.feedback import read_complaints, read_surveys
+from okrdesk_brokerage.funding import read_funding, total_funding
+from okrdesk_brokerage.layout import FILES, FUNDING, PRODUCT_TYPES, TRADES
+from okrdesk_brokerage.products import read_products
+from okrdesk_brokerage.reading import CsvRows, Export, header_problem
+from okrdesk_brokerage.settings import settings_errors
+from okrdesk_brokerage.tally import Tallies
+from okrdesk_brokerage.trading import read_trades, total_trades
+from okrdesk_brokerage.windows import Windows
+
+TINY = FIXTURES / "tiny"
+CMS = [person.id for person in PEOPLE]
+ENCODINGS = {
+    "gbk": {"encoding": "gbk"},
+    "gb18030": {"encoding": "gb18030"},
+    "GB18030 read as gb18030": {"encoding": "GB18030"},
+    "utf-16": {},  # Python writes the byte-order mark, which says so without a setting
+    "utf-16-le": {"encoding": "utf-16-le"},
+}
+"""Each encoding written, and the settings that read it."""
+
+
+def _written(workspace: Path, encoding: str, damage: dict[str, tuple[int, str]] = {}) -> Path:  # noqa: B006
+    """The tiny export in ``encoding``, in ``workspace``/tiny; ``damage``: a line of a file
+    (the first is 1) replaced, before it is encoded."""
+    folder = workspace / "tiny"
+    folder.mkdir(parents=True)
+    for spec in FILES:
+        text = (TINY / spec.name).read_text(encoding="utf-8")
+        if spec.name in damage:
+            line, written = damage[spec.name]
+            lines = text.split("\n")
+            lines[line - 1] = written
+            text = "\n".join(lines)
+        (folder / spec.name).write_bytes(text.encode(encoding.split(" ")[0]))
+    return folder
+
+
+def _everything(found: Collector) -> tuple[object, ...]:
+    return (found.observations, found.slices, found.errors, found.errors_zh, found.warnings)
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_every_figure_is_the_utf8_export_s(tmp_path: Path, encoding: str, tiny: Collector) -> None:
+    _written(tmp_path, encoding)
+    found = collect(workspace=tmp_path, settings={**SETTINGS, **ENCODINGS[encoding]})
+    assert found.observations and found.slices  # product types in Chinese among them
+    assert _everything(found) == _everything(tiny)
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16"])
+def test_duckdb_reads_a_utf8_copy_line_for_line_and_totals_as_from_utf8(
+    tmp_path: Path, encoding: str
+) -> None:
+    folder = _written(tmp_path / "ws", encoding)
+    export = Export(folder, "gbk" if encoding == "gbk" else None, copies=tmp_path / "copies")
+    read = engine.reader(export, TRADES)
+    assert read is not None and read.path == tmp_path / "copies" / TRADES.name
+    assert read.path.read_bytes() == (TINY / TRADES.name).read_bytes()
+    # A UTF-8 export is read where it is: no copy.
+    utf8 = engine.reader(Export(TINY, None, copies=tmp_path / "none"), TRADES)
+    assert utf8 is not None and utf8.path == TINY / TRADES.name
+    assert not (tmp_path / "none").exists()
+
+    windows = Windows(MONTHS, THROUGH)
+    expected, got = engine.connect(), engine.connect()
+    for con in (expected, got):
+        engine.load_windows(con, windows)
+    book, same = total_book(got, export, CMS, windows), total_book(expected, TINY, CMS, windows)
+    assert book is not None and same is not None
+    assert _clients(book) == _clients(same)
+    trading = total_trades(got, export, book, windows, months=True)
+    funding = total_funding(got, export, windows)
+    same_trading = total_trades(expected, TINY, book, windows, months=True)
+    same_funding = total_funding(expected, TINY, windows)
+    assert trading is not None and funding is not None
+    assert same_trading is not None and same_funding is not None
+    assert _cells(trading.commission) == _cells(same_trading.commission)
+    assert _cells(funding.net) == _cells(same_funding.net)
+
+
+def _cells(tallies: Tallies) -> dict[tuple[int, int], tuple[float, str]]:
+    return {key: (cell.amount, str(cell.rows)) for key, cell in tallies.cells.items()}
+
+
+def _clients(book: Book) -> list[object]:
+    return [getattr(book, name) for name in PER_CLIENT]
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_the_streaming_reader_reads_it_as_it_reads_utf8(tmp_path: Path, encoding: str) -> None:
+    folder = _written(tmp_path, encoding)
+    export = Export(folder, ENCODINGS[encoding].get("encoding", "").lower() or None)
+    windows = Windows(MONTHS, THROUGH)
+    book, same = read_book(export, CMS, windows), read_book(TINY, CMS, windows)
+    assert _clients(book) == _clients(same)
+    trades = read_trades(export, book, windows, months=True)
+    same_trades = read_trades(TINY, same, windows, months=True)
+    assert trades.commission.cells
+    assert _cells(trades.commission) == _cells(same_trades.commission)
+    assert trades.first_trades == same_trades.first_trades
+    funding, same_funding = read_funding(export, book, windows), read_funding(TINY, same, windows)
+    assert _cells(funding.net) == _cells(same_funding.net)
+    complaints = read_complaints(export, book, windows)
+    assert _cells(complaints) == _cells(read_complaints(TINY, same, windows))
+    surveys, same_surveys = read_surveys(export, book, windows), read_surveys(TINY, same, windows)
+    assert _cells(surveys.net_promoters) == _cells(same_surveys.net_promoters)
+    products = read_products(export, book, windows, holdings=True)
+    same_products = read_products(TINY, same, windows, holdings=True)
+    assert _cells(products.commission) == _cells(same_products.commission)
+    assert _cells(products.held) == _cells(same_products.held)
+    with CsvRows(export, PRODUCT_TYPES) as rows:
+        assert next(iter(rows)) == (2, ["P01", "公募基金"])
+
+
+DAMAGE = {FUNDING.name: (4, "2026-02-04,A4,lots")}
+FUNDING_METRICS = ("net_new_aum", "open_to_fund_rate", "empty_account_rate", "asset_attrition")
+
+
+def _funding_errors(found: Collector, zh: bool = False) -> set[str]:
+    return {message for metric, message in (found.errors_zh if zh else found.errors)
+            if metric in FUNDING_METRICS}  # fmt: skip
+
+
+@pytest.mark.parametrize("encoding", ["gb18030", "utf-16"])
+def test_a_bad_row_is_named_at_the_line_of_the_user_s_file(tmp_path: Path, encoding: str) -> None:
+    _written(tmp_path / "utf-8", "utf-8", DAMAGE)
+    _written(tmp_path / encoding, encoding, DAMAGE)
+    settings = {**SETTINGS, **ENCODINGS[encoding]}
+    as_utf8 = collect(FUNDING_METRICS, workspace=tmp_path / "utf-8")
+    found = collect(FUNDING_METRICS, workspace=tmp_path / encoding, settings=settings)
+    assert (
+        _funding_errors(found)
+        == _funding_errors(as_utf8)
+        == {"funding.csv:4: column 'amount': 'lots' is not a number"}
+    )
+    assert _funding_errors(found, zh=True) == _funding_errors(as_utf8, zh=True)
+
+
+def test_a_byte_not_in_the_encoding_set_is_named_at_its_line(tmp_path: Path) -> None:
+    folder = _written(tmp_path, "gb18030")
+    path = folder / FUNDING.name
+    lines = path.read_bytes().split(b"\n")
+    lines[5] = lines[5].replace(b",", b",\xff", 1)  # line 6: 0xff is no GB18030 byte
+    path.write_bytes(b"\n".join(lines))
+    wanted = (*FUNDING_METRICS, "new_accounts")
+    found = collect(wanted, workspace=tmp_path, settings={**SETTINGS, "encoding": "gb18030"})
+    assert _funding_errors(found) == {
+        "funding.csv:6: not gb18030 text (byte 0xff); set encoding under [sources.brokerage] "
+        "to the encoding the export is saved in"
+    }
+    assert _funding_errors(found, zh=True) == {
+        "funding.csv:6：不是 gb18030 文本（字节 0xff）；请把 [sources.brokerage] 的 encoding "
+        "设为导出文件实际的编码"
+    }
+    assert found.of("new_accounts")  # the files that are sound give their metrics
+
+
+def test_a_gbk_export_without_the_setting_is_told_to_set_it(tmp_path: Path) -> None:
+    _written(tmp_path, "gbk")
+    found = collect(["product_sales"], workspace=tmp_path)
+    assert found.errors == [(
+        "product_sales",
+        "product_types.csv:2: not UTF-8 text (byte 0xb9); save the export as UTF-8, or set "
+        'encoding = "gb18030" under [sources.brokerage] (GBK or GB18030 is what Excel and '
+        "many Chinese CRM systems write)",
+    )]  # fmt: skip
+    assert found.errors_zh == [(
+        "product_sales",
+        "product_types.csv:2：不是 UTF-8 文本（字节 0xb9）；请把导出文件存为 UTF-8，或在 "
+        '[sources.brokerage] 里设 encoding = "gb18030"（Excel 和不少国内 CRM 系统默认存为 GBK '
+        "或 GB18030）",
+    )]  # fmt: skip
+
+
+def test_utf16_without_its_mark_is_told_which_to_set(tmp_path: Path) -> None:
+    _written(tmp_path, "utf-16-le")
+    found = collect(
+        ["new_accounts"], workspace=tmp_path, settings={**SETTINGS, "encoding": "utf-16"}
+    )
+    assert found.errors == [(
+        "new_accounts",
+        'clients.csv:1: no byte-order mark says which UTF-16 it is; set encoding = "utf-16-le" '
+        '(as Windows and Excel write it) or "utf-16-be" under [sources.brokerage]',
+    )]  # fmt: skip
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_validate_reads_headers_in_the_encoding(tmp_path: Path, encoding: str) -> None:
+    folder = _written(tmp_path, encoding, {FUNDING.name: (1, "date,客户,amount")})
+    settings = {**SETTINGS, **ENCODINGS[encoding]}
+    problems = [(error.key, error.detail) for error in settings_errors(settings, tmp_path)]
+    assert problems == [(
+        "data",
+        "funding.csv:1: column 'client_id' is not in the header; expected "
+        "date,client_id,amount, found date,客户,amount",
+    )]  # fmt: skip
+    read_as = Export(folder, ENCODINGS[encoding].get("encoding"))
+    assert header_problem(read_as, PRODUCT_TYPES) is None
+
+
+def test_validate_says_what_the_collect_says_of_a_header_not_in_the_encoding(
+    tmp_path: Path,
+) -> None:
+    _written(tmp_path, "gbk", {FUNDING.name: (1, "date,client_id,amount,备注")})
+    problems = [(error.key, error.detail) for error in settings_errors(SETTINGS, tmp_path)]
+    assert problems == [(
+        "data",
+        "funding.csv:1: not UTF-8 text (byte 0xb1); save the export as UTF-8, or set "
+        'encoding = "gb18030" under [sources.brokerage] (GBK or GB18030 is what Excel and '
+        "many Chinese CRM systems write)",
+    )]  # fmt: skip
+    settings = {**SETTINGS, "encoding": "gbk"}
+    assert settings_errors(settings, tmp_path) == []
+
+
+def test_an_unknown_encoding_is_a_problem_at_its_key_and_the_headers_still_checked(
+    tmp_path: Path,
+) -> None:
+    _written(tmp_path, "utf-8", {FUNDING.name: (1, "date,client,amount")})
+    settings = {**SETTINGS, "encoding": "gbkk"}
+    problems = [(error.key, error.detail_zh) for error in settings_errors(settings, tmp_path)]
+    assert problems == [
+        ("encoding", '应为导出文件的编码，如 "gb18030"（也能读 GBK）、"utf-16" 或 "utf-8"，'
+                     "不能是 'gbkk'"),
+        ("data", "funding.csv:1：表头里没有 client_id 列；应为 date,client_id,amount，"
+                 "实为 date,client,amount"),
+    ]  # fmt: skip
