@@ -8,8 +8,10 @@ word for word in Chinese and in English (``--lang``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import time
@@ -273,3 +275,71 @@ def test_only_the_first_line_is_read(tmp_path: Path) -> None:
         "funding.csv:1：没有表头；应为 date,client_id,amount",
     )
     assert header_problem(tmp_path, SURVEYS) is None  # absent
+
+
+def _encode_export(root: Path, encoding: str) -> None:
+    for path in (root / "data" / "crm").glob("*.csv"):
+        path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+
+
+def _set(root: Path, line: str) -> None:
+    settings = root / "okrdesk.toml"
+    settings.write_text(settings.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")
+
+
+def _observations(root: Path) -> list[tuple[object, ...]]:
+    with contextlib.closing(sqlite3.connect(root / "okrdesk.db")) as db:
+        return db.execute(
+            "SELECT metric, period, subject, slice, value, numerator, denominator, source "
+            "FROM observations ORDER BY metric, period, subject, slice"
+        ).fetchall()
+
+
+@pytest.mark.parametrize(("encoding", "setting"), [("gb18030", 'encoding = "gb18030"'),
+                                                   ("utf-16", "")])  # fmt: skip
+def test_an_export_in_another_encoding_stores_the_utf8_export_s_figures(
+    demo: Path, workspace: Path, encoding: str, setting: str
+) -> None:
+    """The demo's export, megabytes of it, saved as a Chinese CRM (GB18030, with the
+    setting) or Excel's Unicode text (UTF-16 with its byte-order mark, without) saves it:
+    every observation, its row citations too, is the one the UTF-8 export stored."""
+    _encode_export(workspace, encoding)
+    _set(workspace, setting)
+    (workspace / "okrdesk.db").unlink()  # nothing stored from the UTF-8 export
+    done = _collect(workspace, "en")
+    assert done.returncode == 0, done.stdout + done.stderr
+    stored = _observations(workspace)
+    assert len(stored) > 1000 and stored == _observations(demo)
+    assert _validate(workspace, "en").returncode == 0
+
+
+def test_a_byte_not_in_the_encoding_set_is_named_at_its_line_with_the_encoding(
+    workspace: Path,
+) -> None:
+    _encode_export(workspace, "gb18030")
+    _set(workspace, 'encoding = "gb18030"')
+    path = workspace / "data" / "crm" / FUNDING.name
+    lines = path.read_bytes().split(b"\n")
+    lines[39] = lines[39].replace(b",", b",\xff", 1)  # never a GB18030 byte
+    path.write_bytes(b"\n".join(lines))
+    zh = _collect(workspace, "zh").stderr
+    assert (
+        "funding.csv:40：不是 gb18030 文本（字节 0xff）；请把 [sources.brokerage] 的 encoding "
+        in zh
+    )
+    en = _collect(workspace, "en").stderr
+    assert "funding.csv:40: not gb18030 text (byte 0xff); set encoding under " in en, en
+    assert _validate(workspace, "en").returncode == 0  # its header is sound
+
+
+def test_an_unknown_encoding_is_a_problem_at_its_line_of_okrdesk_toml(workspace: Path) -> None:
+    _set(workspace, 'encoding = "gbkk"')
+    assert _validate(workspace, "zh").stdout.splitlines()[0] == (
+        'okrdesk.toml:8: sources.brokerage.encoding: 应为导出文件的编码，如 "gb18030"（也能读 '
+        'GBK）、"utf-16" 或 "utf-8"，不能是 \'gbkk\''
+    )
+    assert _validate(workspace, "en").stdout.splitlines()[0] == (
+        "okrdesk.toml:8: sources.brokerage.encoding: must name the encoding the export is "
+        'saved in, such as "gb18030" (GBK too), "utf-16" or "utf-8", not \'gbkk\''
+    )
+    assert _collect(workspace, "en").returncode != 0
