@@ -243,3 +243,15 @@ def test_an_unknown_encoding_is_a_problem_at_its_key_and_the_headers_still_check
         ("data", "funding.csv:1：表头里没有 client_id 列；应为 date,client_id,amount，"
                  "实为 date,client,amount"),
     ]  # fmt: skip
+
+
+def test_a_file_there_is_no_room_to_copy_is_left_to_the_streaming_reader(
+    tmp_path: Path,
+) -> None:
+    folder = _written(tmp_path / "ws", "gbk")
+    blocked = tmp_path / "copies"
+    blocked.write_text("a file where the folder of copies would be", encoding="utf-8")
+    export = Export(folder, "gbk", copies=blocked)
+    assert engine.reader(export, TRADES) is None
+    assert not engine.load(engine.connect(), export, TRADES, "trades_raw")
+    assert engine.reader(Export(folder, "gbk", copies=tmp_path / "room"), TRADES) is not None

@@ -11,6 +11,7 @@ systems write), else as UTF-8.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -62,19 +63,20 @@ class Export:
         copy = self.copies / spec.name
         if copy.is_file():
             return copy
-        self.copies.mkdir(parents=True, exist_ok=True)
         part = copy.with_name(f".{spec.name}.part")
         try:
+            self.copies.mkdir(parents=True, exist_ok=True)
             with (
                 (self.folder / spec.name).open("rb") as source,
                 part.open("w", encoding="utf-8", newline="") as out,
             ):
                 for text in decoded(source, encoding):
                     out.write(text)
+            os.replace(part, copy)
         except (NotEncoded, NoByteOrderMark, OSError):  # OSError: no room for the copy
-            part.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
             return None
-        os.replace(part, copy)
         return copy
 
 
@@ -84,6 +86,7 @@ otherwise), or an ``Export`` whose encoding is set."""
 
 
 def export_of(folder: Folder) -> Export:
+    """``folder`` as an ``Export``: a bare folder's files are UTF-8 unless marked."""
     return folder if isinstance(folder, Export) else Export(folder)
 
 
