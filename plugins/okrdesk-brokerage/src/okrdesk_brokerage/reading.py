@@ -66,10 +66,7 @@ class Export:
         part = copy.with_name(f".{spec.name}.part")
         try:
             self.copies.mkdir(parents=True, exist_ok=True)
-            with (
-                (self.folder / spec.name).open("rb") as source,
-                part.open("w", encoding="utf-8", newline="") as out,
-            ):
+            with (self.folder / spec.name).open("rb") as source, _scratch(part) as out:
                 for text in decoded(source, encoding):
                     out.write(text)
             os.replace(part, copy)
@@ -78,6 +75,11 @@ class Export:
                 part.unlink(missing_ok=True)
             return None
         return copy
+
+
+def _scratch(path: Path) -> IO[str]:
+    """A UTF-8 copy's file, in a collect's temporary folder (nothing a user keeps)."""
+    return path.open("w", encoding="utf-8", newline="")  # scratch: a temporary folder
 
 
 Folder: TypeAlias = Path | Export
