@@ -25,9 +25,9 @@ def test_asset_attrition(tiny: Collector) -> None:
         ("cm2", "2026-03"): (75_000, 101_000),
     }
     sources = tiny.sources("asset_attrition")
-    assert sources[("cm1", "2026-01")] == "funding.csv rows 3; assets.csv rows 2-3"
+    assert sources[("cm1", "2026-01")] == "funding.csv row 3; assets.csv rows 2-3"
     assert sources[("cm1", "2026-02")] == "assets.csv rows 6-8"
-    assert sources[("cm2", "2026-03")] == "funding.csv rows 7; assets.csv rows 15-17"
+    assert sources[("cm2", "2026-03")] == "funding.csv row 7; assets.csv rows 15-17"
 
 
 def test_asset_attrition_falls_back_to_the_first_snapshot_in_the_window() -> None:

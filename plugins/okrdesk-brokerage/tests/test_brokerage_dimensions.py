@@ -22,7 +22,7 @@ def test_the_tiny_exports_new_hnw_clients_are_women(tiny: Collector) -> None:
     assert found == {("cm1", "2026-01", "gender=female"): 1.0,
                      ("cm1", "2026-02", "gender=female"): 1.0}  # fmt: skip
     assert tiny.slices[("new_hnw_clients", "cm1", "2026-01", "gender=female")].source == (
-        "assets.csv rows 6"
+        "assets.csv row 6"
     )
 
 

@@ -16,9 +16,9 @@ def test_net_new_aum_adds_signed_funding(tiny: Collector) -> None:
     assert tiny.sources("net_new_aum") == {
         ("cm1", "2026-01"): "funding.csv rows 2-3",
         ("cm1", "2026-02"): "funding.csv rows 4-5",
-        ("cm1", "2026-03"): "funding.csv rows 8",
-        ("cm2", "2026-02"): "funding.csv rows 6",
-        ("cm2", "2026-03"): "funding.csv rows 7",
+        ("cm1", "2026-03"): "funding.csv row 8",
+        ("cm2", "2026-02"): "funding.csv row 6",
+        ("cm2", "2026-03"): "funding.csv row 7",
     }
 
 
@@ -30,8 +30,8 @@ def test_new_accounts_counts_open_dates_in_the_window(tiny: Collector) -> None:
     }
     assert tiny.sources("new_accounts") == {
         ("cm1", "2026-01"): "clients.csv rows 4,6",
-        ("cm1", "2026-02"): "clients.csv rows 5",
-        ("cm2", "2026-01"): "clients.csv rows 8",
+        ("cm1", "2026-02"): "clients.csv row 5",
+        ("cm2", "2026-01"): "clients.csv row 8",
     }
 
 
@@ -43,8 +43,8 @@ def test_new_hnw_clients_counts_the_first_snapshot_at_the_threshold_once(
     # snapshot is 1,500,000 (14), with none before it -> February.
     assert tiny.values("new_hnw_clients") == {("cm1", "2026-01"): 1.0, ("cm1", "2026-02"): 1.0}
     assert tiny.sources("new_hnw_clients") == {
-        ("cm1", "2026-01"): "assets.csv rows 6",
-        ("cm1", "2026-02"): "assets.csv rows 14",
+        ("cm1", "2026-01"): "assets.csv row 6",
+        ("cm1", "2026-02"): "assets.csv row 14",
     }
 
 
@@ -57,7 +57,7 @@ def test_commission_revenue_adds_net_commission(tiny: Collector) -> None:
     }
     assert tiny.sources("commission_revenue") == {
         ("cm1", "2026-01"): "trades.csv rows 2-3,5",
-        ("cm1", "2026-02"): "trades.csv rows 7",
-        ("cm1", "2026-03"): "trades.csv rows 9",
+        ("cm1", "2026-02"): "trades.csv row 7",
+        ("cm1", "2026-03"): "trades.csv row 9",
         ("cm2", "2026-01"): "trades.csv rows 4,6",
     }

@@ -21,9 +21,9 @@ def test_open_to_fund_rate(tiny: Collector) -> None:
         ("cm2", "2026-01"): (1, 1),  # B2, funded in February: still counts for January
     }
     assert tiny.sources("open_to_fund_rate") == {
-        ("cm1", "2026-01"): "clients.csv rows 4,6; funding.csv rows 2",
-        ("cm1", "2026-02"): "clients.csv rows 5; funding.csv rows 4",
-        ("cm2", "2026-01"): "clients.csv rows 8; funding.csv rows 6",
+        ("cm1", "2026-01"): "clients.csv rows 4,6; funding.csv row 2",
+        ("cm1", "2026-02"): "clients.csv row 5; funding.csv row 4",
+        ("cm2", "2026-01"): "clients.csv row 8; funding.csv row 6",
     }
 
 
@@ -35,8 +35,8 @@ def test_open_to_purchase_rate(tiny: Collector) -> None:
     }
     assert tiny.sources("open_to_purchase_rate") == {
         ("cm1", "2026-01"): "clients.csv rows 4,6",
-        ("cm1", "2026-02"): "clients.csv rows 5; products.csv rows 7",
-        ("cm2", "2026-01"): "clients.csv rows 8; products.csv rows 8",
+        ("cm1", "2026-02"): "clients.csv row 5; products.csv row 7",
+        ("cm2", "2026-01"): "clients.csv row 8; products.csv row 8",
     }
 
 

@@ -19,9 +19,9 @@ def test_product_commission_share(tiny: Collector) -> None:
         ("cm2", "2026-03"): (35.0, 35.0),
     }
     assert tiny.sources("product_commission_share") == {
-        ("cm1", "2026-01"): "products.csv rows 5; trades.csv rows 2-3,5",
-        ("cm1", "2026-02"): "products.csv rows 6-7; trades.csv rows 7",
-        ("cm1", "2026-03"): "products.csv rows 10; trades.csv rows 9",
+        ("cm1", "2026-01"): "products.csv row 5; trades.csv rows 2-3,5",
+        ("cm1", "2026-02"): "products.csv rows 6-7; trades.csv row 7",
+        ("cm1", "2026-03"): "products.csv row 10; trades.csv row 9",
         ("cm2", "2026-01"): "trades.csv rows 4,6",
         ("cm2", "2026-03"): "products.csv rows 8-9",
     }
@@ -45,7 +45,7 @@ def test_products_per_client(tiny: Collector) -> None:
         ("cm1", "2026-01"): "products.csv rows 2-5; clients.csv rows 2-6",
         ("cm1", "2026-02"): "products.csv rows 2-7; clients.csv rows 2-6",
         ("cm1", "2026-03"): "products.csv rows 2-7; clients.csv rows 2-6",
-        ("cm2", "2026-01"): "products.csv rows 4; clients.csv rows 7-10",
-        ("cm2", "2026-02"): "products.csv rows 4; clients.csv rows 7-10",
-        ("cm2", "2026-03"): "products.csv rows 8; clients.csv rows 7-10",
+        ("cm2", "2026-01"): "products.csv row 4; clients.csv rows 7-10",
+        ("cm2", "2026-02"): "products.csv row 4; clients.csv rows 7-10",
+        ("cm2", "2026-03"): "products.csv row 8; clients.csv rows 7-10",
     }

@@ -35,9 +35,9 @@ def test_the_tiny_exports_sales_split_by_type_and_add_up(tiny: Collector) -> Non
         ("cm2", "2026-03", "product=未分类"): 5_000.0,
     }
     assert tiny.slices[("product_sales", "cm1", "2026-03", "product=公募基金")].source == (
-        "products.csv rows 10"
+        "products.csv row 10"
     )
-    assert tiny.sources("product_sales")[("cm1", "2026-01")] == "products.csv rows 5"
+    assert tiny.sources("product_sales")[("cm1", "2026-01")] == "products.csv row 5"
 
 
 def _with_master(tmp_path: Path, text: str | None) -> Path:

@@ -25,7 +25,7 @@ def test_rows_in_any_order_and_repeated_give_the_same_ranges() -> None:
 def test_a_source_names_each_file_with_its_rows() -> None:
     source = Source().cite("trades.csv", RowSpans([*range(2, 10), 14]))
     source.cite("products.csv", RowSpans([3])).cite("funding.csv", RowSpans())
-    assert str(source) == "trades.csv rows 2-9,14; products.csv rows 3"
+    assert str(source) == "trades.csv rows 2-9,14; products.csv row 3"
 
 
 def test_cover_keeps_one_range_from_the_first_to_the_last_row() -> None:

@@ -14,9 +14,9 @@ def test_nps(tiny: Collector) -> None:
     }
     assert tiny.sources("nps") == {
         ("cm1", "2026-01"): "surveys.csv rows 2-3",
-        ("cm1", "2026-02"): "surveys.csv rows 5",
+        ("cm1", "2026-02"): "surveys.csv row 5",
         ("cm1", "2026-03"): "surveys.csv rows 6-8",
-        ("cm2", "2026-01"): "surveys.csv rows 4",
+        ("cm2", "2026-01"): "surveys.csv row 4",
     }
 
 

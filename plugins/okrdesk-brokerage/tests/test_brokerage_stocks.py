@@ -58,10 +58,10 @@ def test_effective_accounts_by_holdings_or_trading_with_institutional_weight(
         ("cm2", "2026-03"): 2.0,
     }
     assert tiny.sources("effective_accounts") == {
-        ("cm1", "2026-01"): "assets.csv rows 6,8; trades.csv rows 5",
+        ("cm1", "2026-01"): "assets.csv rows 6,8; trades.csv row 5",
         ("cm1", "2026-02"): "assets.csv rows 12,14",
-        ("cm1", "2026-03"): "assets.csv rows 18,20; trades.csv rows 9",
-        ("cm2", "2026-01"): "assets.csv rows 10; trades.csv rows 4,6",
+        ("cm1", "2026-03"): "assets.csv rows 18,20; trades.csv row 9",
+        ("cm2", "2026-01"): "assets.csv row 10; trades.csv rows 4,6",
         ("cm2", "2026-02"): "assets.csv rows 16-17",
         ("cm2", "2026-03"): "assets.csv rows 16,21",
     }

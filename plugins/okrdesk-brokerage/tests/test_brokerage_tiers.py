@@ -27,11 +27,11 @@ def test_the_tiny_exports_aum_by_tier_by_hand() -> None:
     sliced = {key[1:]: (o.value, o.source) for key, o in found.slices.items()}
     # 31 January (rows 6-8): A1 1,200,000 is ≥100万, A2 310,000 is 10万–100万, A3 20,000 <10万.
     # 20 March: A1 1,100,000 (row 18) and A4 1,600,000 (row 20) ≥100万, A3 at 0 (row 19).
-    assert sliced[("cm1", "2026-01", "tier=≥100万")] == (1_200_000.0, "assets.csv rows 6")
-    assert sliced[("cm1", "2026-01", "tier=10万–100万")] == (310_000.0, "assets.csv rows 7")
-    assert sliced[("cm1", "2026-01", "tier=<10万")] == (20_000.0, "assets.csv rows 8")
+    assert sliced[("cm1", "2026-01", "tier=≥100万")] == (1_200_000.0, "assets.csv row 6")
+    assert sliced[("cm1", "2026-01", "tier=10万–100万")] == (310_000.0, "assets.csv row 7")
+    assert sliced[("cm1", "2026-01", "tier=<10万")] == (20_000.0, "assets.csv row 8")
     assert sliced[("cm1", "2026-03", "tier=≥100万")] == (2_700_000.0, "assets.csv rows 18,20")
-    assert sliced[("cm1", "2026-03", "tier=<10万")] == (0.0, "assets.csv rows 19")
+    assert sliced[("cm1", "2026-03", "tier=<10万")] == (0.0, "assets.csv row 19")
     assert ("cm1", "2026-03", "tier=10万–100万") not in sliced
     for (cm, period), whole in found.values("aum").items():
         parts = [v for (c, p, _), (v, _) in sliced.items() if (c, p) == (cm, period)]

@@ -179,14 +179,14 @@ class Source:
     def __str__(self) -> str:
         if len(self._files) == 1:
             return cited(*next(iter(self._files.items())))
-        text = "; ".join([f"{file} rows {rows}" for file, rows in self._files.items()])
+        text = "; ".join([_rows_of(file, str(rows)) for file, rows in self._files.items()])
         if len(text) <= MAX_SOURCE:
             return text
-        parts = {file: f"{file} rows {rows}" for file, rows in self._files.items()}
+        parts = {file: _rows_of(file, str(rows)) for file, rows in self._files.items()}
         for file in sorted(parts, key=lambda name: -len(parts[name])):
             if sum(map(len, parts.values())) + 2 * (len(parts) - 1) <= MAX_SOURCE:
                 break
-            parts[file] = f"{file} rows {self._files[file].summary()}"
+            parts[file] = _rows_of(file, self._files[file].summary())
         return "; ".join(parts.values())
 
 
@@ -202,5 +202,10 @@ def cited(file: str, rows: Rows | None) -> str:
         runs = str(rows)
     elif not runs:
         return ""
-    text = f"{file} rows {runs}"
-    return text if len(text) <= MAX_SOURCE else f"{file} rows {spans_of(rows).summary()}"
+    text = _rows_of(file, runs)
+    return text if len(text) <= MAX_SOURCE else _rows_of(file, spans_of(rows).summary())
+
+
+def _rows_of(file: str, runs: str) -> str:
+    """``file`` and its rows in the cited form: "assets.csv rows 2-9, 14", one "row 7"."""
+    return f"{file} {'row' if runs.isdigit() else 'rows'} {runs}"
