@@ -65,6 +65,35 @@ def test_every_figure_is_the_utf8_export_s(tmp_path: Path, encoding: str, tiny: 
     assert _everything(found) == _everything(tiny)
 
 
+def test_a_file_saved_as_utf8_beside_a_gbk_export_is_read_as_utf8(
+    tmp_path: Path, tiny: Collector
+) -> None:
+    # The CRM's files in GB18030; the product list, kept by hand, saved as UTF-8 by
+    # another program: read as GB18030 its product types would be other characters.
+    folder = _written(tmp_path, "gb18030")
+    (folder / PRODUCT_TYPES.name).write_bytes((TINY / PRODUCT_TYPES.name).read_bytes())
+    found = collect(workspace=tmp_path, settings={**SETTINGS, "encoding": "gb18030"})
+    assert _everything(found) == _everything(tiny)
+    assert any("公募基金" in key[3] for key in found.slices)
+    # DuckDB reads such a file where it is, as any UTF-8 export: no copy is made.
+    lines = (TINY / TRADES.name).read_text(encoding="utf-8").splitlines()
+    noted = [f"{lines[0]},备注", *(f"{line},客户经理代客下单" for line in lines[1:])]
+    (folder / TRADES.name).write_text("\n".join(noted) + "\n", encoding="utf-8")
+    read = engine.reader(Export(folder, "gb18030", copies=tmp_path / "copies"), TRADES)
+    assert read is not None and read.path == folder / TRADES.name
+    assert not (tmp_path / "copies").exists()
+
+
+def test_a_gbk_file_is_not_taken_for_utf8() -> None:
+    export = Export(TINY, "gbk")
+    words = "公募基金、权益类、私募固收、家族信托".encode("gbk")
+    assert export.encoding_of(b"product_id,product_type\nP01," + words) == "gbk"
+    assert export.encoding_of("P01,公募基金".encode()) == "utf-8-sig"
+    # Too little beyond ASCII to tell: the setting.
+    assert export.encoding_of("P01,男".encode()) == "gbk"
+    assert export.encoding_of(b"date,client_id,amount\n") == "gbk"
+
+
 @pytest.mark.parametrize("encoding", ["gbk", "utf-16"])
 def test_duckdb_reads_a_utf8_copy_line_for_line_and_totals_as_from_utf8(
     tmp_path: Path, encoding: str

@@ -11,6 +11,7 @@ systems write), else as UTF-8.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -50,8 +51,17 @@ class Export:
     made, and the streaming reader reads such a file."""
 
     def encoding_of(self, start: bytes) -> str:
-        """The encoding of a file that begins with the bytes ``start``."""
-        return byte_order_mark(start) or self.encoding or "utf-8-sig"
+        """The encoding of a file that begins with the bytes ``start``: its byte-order
+        mark's, else UTF-8 where ``start`` is UTF-8 text with Chinese (or other non-ASCII)
+        in it, whatever ``encoding`` says (a product list kept by hand beside a GBK
+        export, saved by another program; read as GBK, its names would turn into other
+        characters without an error), else ``encoding``."""
+        marked = byte_order_mark(start)
+        if marked is not None:
+            return marked
+        if self.encoding is None or self.encoding in UTF8 or _utf8_text(start):
+            return "utf-8-sig"
+        return self.encoding
 
     def utf8_copy(self, spec: ExportFile, encoding: str) -> Path | None:
         """``spec``'s file as UTF-8, written a megabyte at a time into ``copies`` once a
@@ -75,6 +85,25 @@ class Export:
                 part.unlink(missing_ok=True)
             return None
         return copy
+
+
+SNIFF = 8192
+"""Bytes of a file's start that say whether it is UTF-8 text (a buffer's worth)."""
+UTF8_AT_LEAST = 4
+"""Characters beyond ASCII that must read as UTF-8 for a file to be taken for UTF-8 text:
+one GBK character in nine or so is also a UTF-8 one, four in a row one in ten thousand."""
+
+
+def _utf8_text(start: bytes) -> bool:
+    """Whether ``start`` (a file's first bytes, perhaps ending inside a character) is
+    UTF-8 text with at least ``UTF8_AT_LEAST`` characters beyond ASCII."""
+    if start.isascii():
+        return False
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+    except UnicodeDecodeError:
+        return False
+    return sum(not character.isascii() for character in text) >= UTF8_AT_LEAST
 
 
 def _scratch(path: Path) -> IO[str]:
@@ -190,7 +219,7 @@ def header_problem(folder: Folder, spec: ExportFile) -> ExportError | None:
     encoding = "utf-8-sig"
     try:
         with path.open("rb") as file:
-            encoding = export.encoding_of(file.peek(4)[:4])
+            encoding = export.encoding_of(file.peek(SNIFF)[:SNIFF])
             first = _first_line(file, encoding)
         # As the collect's reader takes it: a lone \r ends a line too.
         header = next(csv.reader(io.StringIO(first, newline="")), None)
@@ -219,7 +248,7 @@ class CsvRows:
         binary = path.open("rb")
         try:
             # What the file is read as, which a message of a byte that is not text names.
-            self.encoding = export.encoding_of(binary.peek(4)[:4])
+            self.encoding = export.encoding_of(binary.peek(SNIFF)[:SNIFF])
             self._file: IO[str] = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
         except BaseException:
             binary.close()
