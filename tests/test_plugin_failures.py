@@ -342,3 +342,33 @@ def test_a_misspelt_hook_or_hook_argument_is_named_with_what_there_is(
     told = [text for text in listed.stdout.splitlines() if "not a valid plugin" in text]
     assert told == [f"    error: {said} (at okrdesk_misnamed/__init__.py:{line})"], listed.stdout
     assert "错误：不是有效的插件：" in chinese.stdout and "<module" not in chinese.stdout
+
+
+def test_the_metrics_declared_before_okrdesk_metrics_failed_are_collected(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """docs/plugins.md: a plugin that raises in okrdesk_metrics keeps the metrics it
+    registered before. In the collect's own process of the plugin they were refused too:
+    the plugin's other key results went unmeasured with no word of why. Now they land,
+    and the run still fails, naming the error."""
+    import contextlib
+    import sqlite3
+
+    root = write_workspace()
+    plugin = root / "plugins" / "test_metrics.py"
+    source = plugin.read_text(encoding="utf-8").replace(
+        'MetricKind.FLOW, UNITS["元"],\n                        revenue=True))',
+        'MetricKind.FLOW, "万",\n                        revenue=True))',
+    )
+    assert '"万"' in source
+    plugin.write_text(source, encoding="utf-8")
+    trusted(root)
+    done = CliRunner().invoke(
+        cli, ["collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root)]
+    )
+    assert done.exit_code == 1, done.output
+    assert "okrdesk_metrics failed: MetricSpecError: metric fee_revenue" in done.output
+    assert "of 2 metrics" in done.output, done.output
+    with contextlib.closing(sqlite3.connect(root / "okrdesk.db")) as db:
+        stored = {metric for (metric,) in db.execute("SELECT DISTINCT metric FROM observations")}
+    assert stored == {"new_hnw_clients", "complaint_rate"}

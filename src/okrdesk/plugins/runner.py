@@ -508,7 +508,9 @@ def _plugin_process(
                               record.errors_zh, unknown=record.unknown,
                               undeclared=record.undeclared)  # fmt: skip
             connection.send(("declared", declared))
-        elif record.unknown:  # why it declares nothing now, rather than that it changed
+        elif record.unknown and changed:
+            # Why it does not declare what was asked, rather than that it changed. What it
+            # did declare before failing is collected: the failure is told as the plugin's.
             failure = _errors_of(record)
         elif changed:
             connection.send(("changed", changed))
