@@ -740,3 +740,26 @@ def test_export_writes_wholes_unless_slices_are_asked_for(workspace: Path) -> No
         CliRunner().invoke(cli, ["export", "--slices", "-w", str(workspace)]).output
     )
     assert {o["slice"] for o in document["observations"]} >= {"", "gender=female;tier=600w"}
+
+
+def test_check_plugin_s_value_is_the_whole_a_collect_stores_or_the_slice_asked() -> None:
+    """``PluginCheck.value`` gave the first slice it met for a metric emitted in slices,
+    where a collect stores their sum as the figure: a plugin author's test of the whole
+    passed or failed by the order of the emits. Now it is the whole, or one slice."""
+    import types
+
+    module = types.ModuleType("dim_metrics")
+    exec(compile(DIM_PLUGIN, "dim_metrics.py", "exec"), module.__dict__)
+    people = [Person(cm, cm, "team-a") for cm in ("cm01", "cm02", "cm03")]
+    check = check_plugin(module, people=people, start=dt.date(2026, 1, 1),
+                         through=dt.date(2026, 1, 11))  # fmt: skip
+    check.assert_valid()
+    rate = check.value("conversion", "cm01", "2026-W01")
+    assert (rate.numerator, rate.denominator, dict(rate.dimensions)) == (5, 40, {})
+    app = check.value("conversion", "cm01", "2026-W01", dimensions={"channel": "app"})
+    assert (app.numerator, app.denominator) == (3, 30)
+    assert check.value("net_new_aum", "cm02", "2026-W01").value == pytest.approx(17.7e8)
+    hnw = check.value("new_hnw_clients", "cm01", "2026-W01", {"gender": "male", "tier": "300w"})
+    assert hnw.value == 25
+    with pytest.raises(KeyError):
+        check.value("conversion", "cm02", "2026-W01", dimensions={"channel": "outlet"})

@@ -47,14 +47,22 @@ class PluginCheck:
         """Fail with every problem listed when the plugin broke any rule."""
         assert not self.problems, "plugin problems:\n" + "\n".join(self.problems)
 
-    def value(self, metric: str, subject: str, period: str) -> Observation:
-        """The one observation for ``metric``, ``subject`` and ``period``."""
-        for observation in self.observations:
-            if (observation.metric, observation.subject, observation.period) == (
-                metric, subject, period,
-            ):  # fmt: skip
+    def value(
+        self, metric: str, subject: str, period: str, dimensions: Mapping[str, str] | None = None
+    ) -> Observation:
+        """The figure for ``metric``, ``subject`` and ``period`` as ``okrdesk collect``
+        stores it: the whole, which for a metric emitted in slices is their sum (value,
+        numerator and denominator each added), or with ``dimensions`` that one slice."""
+        from okrdesk.store.base import with_wholes
+
+        wanted = dict(dimensions or {})
+        key = (metric, subject, period)
+        found = (o for o in self.observations if (o.metric, o.subject, o.period) == key)
+        for observation in with_wholes(found):
+            if dict(observation.dimensions) == wanted:
                 return observation
-        raise KeyError(f"no observation for {metric} {subject} {period}")
+        raise KeyError(f"no observation for {metric} {subject} {period}"
+                       + (f" {wanted}" if wanted else ""))  # fmt: skip
 
 
 def check_plugin(
