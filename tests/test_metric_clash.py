@@ -81,6 +81,20 @@ def test_validate_still_refuses_a_key_result_on_a_metric_two_plugins_declare(
     done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 2
     assert "is also declared by rival" in done.output
+    # At the key result, why it is not measured: two plugins declare it, not that no
+    # plugin provides it and another metric is meant (it said "did you mean ...?").
+    said = " ".join(done.output.split())
+    assert (
+        'key_results[KR2].metric: metric "complaint_rate" is declared by both rival and '
+        "test_metrics, so neither's is used; give one of them another name, or remove one "
+        "of the plugins"
+    ) in said, said
+    assert "no loaded plugin provides" not in said and "did you mean" not in said
+    zh = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert (
+        'key_results[KR2].metric: 指标 "complaint_rate"：rival、test_metrics 都声明了它，'
+        "所以都不采用；请给其中一个改名，或移除其中一个插件"
+    ) in zh.output, zh.output
 
 
 TWIN = MISSPELT.format(call='("salon_leads", person.id, request.periods[0].id, value=1)')

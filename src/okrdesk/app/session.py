@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -87,14 +87,14 @@ def open_session(
         cache = ProbeCache()
         probe = _prober(root, workspace, cache)
     host = open_plugins(workspace, probe)
-    loaded = _read_plan(root, host.metrics, cut_to)
+    loaded = _read_plan(root, host.metrics, cut_to, host.clashes)
     if cache is not None and cache.given and loaded.problems:
         # A kept answer may be out of date (a plugin whose metrics come from more than
         # its code and settings): every plugin is asked afresh before the plan's
         # problems are believed.
         probe = _prober(root, workspace, type(cache)(ask_again=True))
         host = open_plugins(workspace, probe)
-        loaded = _read_plan(root, host.metrics, cut_to)
+        loaded = _read_plan(root, host.metrics, cut_to, host.clashes)
     if isolated and loaded.plan is not None:
         from okrdesk.plugins.runner import warm_up_for
 
@@ -117,9 +117,11 @@ def open_session(
 
 _UNPROVIDED = (  # compiled by re when first used: only a plan with problems needs it
     r'no loaded plugin provides metric "([^"]+)"|uses "([^"]+)", which no loaded plugin provides'
+    r'|metric "([^"]+)" is declared by '
 )
 """The problem of a key result on a metric no plugin declared, or on a derived metric one
-of whose inputs none declared (``targets.checks``): the missing metric, group 1 or 2."""
+of whose inputs none declared, or on a metric several declared (``targets.checks``): the
+missing metric, group 1, 2 or 3."""
 
 
 def _undeclared_names(host: PluginHost) -> Callable[[str], bool]:
@@ -162,12 +164,21 @@ def _targets_name(root: Path, metrics: set[str]) -> bool:
     return False
 
 
-def _read_plan(root: Path, metrics: Mapping[str, MetricSpec], cut_to: str | None) -> LoadResult:
+def _read_plan(
+    root: Path,
+    metrics: Mapping[str, MetricSpec],
+    cut_to: str | None,
+    clashes: Mapping[str, Sequence[str]] | None = None,
+) -> LoadResult:
     """The plan, from the user's cache when its files did not change (only ``cut_to``'s
     part of it, where a report on that unit needs no more). Even a small plan reads
     faster from there: no TOML is parsed, and the modules that check a plan are never
     imported."""
-    return load_plan_cached(root, metrics, lambda: load_plan(root, metrics), cut_to=cut_to)
+    # A plan is kept only without problems, and one that names a metric several plugins
+    # declare has one: ``clashes`` changes only the words of a plan never kept.
+    return load_plan_cached(
+        root, metrics, lambda: load_plan(root, metrics, clashes=clashes), cut_to=cut_to
+    )
 
 
 def open_store(workspace: Workspace, *, create: bool = True) -> Store:
@@ -261,7 +272,8 @@ def _without_unmeasured_metrics(
     misspelt metric among them while every plugin loaded, leaves the plan refused."""
     unprovided = [re.search(_UNPROVIDED, problem.message) for problem in loaded.problems]
     if not all(unprovided) or (
-        undeclared is not None and not all(undeclared(m[1] or m[2]) for m in unprovided if m)
+        undeclared is not None
+        and not all(undeclared(m[1] or m[2] or m[3]) for m in unprovided if m)
     ):
         return loaded
     unchecked = load_plan(root, None)

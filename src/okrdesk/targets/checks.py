@@ -4,7 +4,7 @@ phases, milestones, metrics and budget totals."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
@@ -21,7 +21,10 @@ from okrdesk.units import UNITS, Dimension, ledger
 
 
 def check_all(
-    draft: Draft, findings: Findings, metrics: Mapping[str, model.MetricSpec] | None
+    draft: Draft,
+    findings: Findings,
+    metrics: Mapping[str, model.MetricSpec] | None,
+    clashes: Mapping[str, Sequence[str]] | None = None,
 ) -> None:
     known = _check_ids(draft, findings)
     # An unreadable file may define what the others refer to: until it reads,
@@ -37,7 +40,7 @@ def check_all(
     _check_milestones(draft, findings)
     _check_guardrail_milestones(draft, findings)
     if metrics is not None:
-        _check_metrics(draft, findings, metrics)
+        _check_metrics(draft, findings, metrics, clashes or {})
     _check_budget(draft, findings)
     _check_revenue_links(draft, findings, metrics)
     _check_one_policy_each(draft, findings)
@@ -404,10 +407,28 @@ def _check_guardrail_milestones(draft: Draft, findings: Findings) -> None:
 
 
 def _check_metrics(
-    draft: Draft, findings: Findings, metrics: Mapping[str, model.MetricSpec]
+    draft: Draft,
+    findings: Findings,
+    metrics: Mapping[str, model.MetricSpec],
+    clashes: Mapping[str, Sequence[str]],
 ) -> None:
     for use in draft.metric_uses:
         spec = metrics.get(use.metric)
+        if spec is None and use.metric in clashes:
+            # Provided twice, not misspelt: no "did you mean" another metric.
+            from okrdesk.plugins.clashes import clash_advice, declared_by_several
+
+            owners = clashes[use.metric]
+            (clash, clash_zh), (advice, advice_zh) = (
+                declared_by_several(owners), clash_advice(owners)
+            )  # fmt: skip
+            findings.problems.append(
+                use.where.problem(
+                    f'metric "{use.metric}" is {clash}; {advice}',
+                    f'指标 "{use.metric}"：{clash_zh}；{advice_zh}',
+                )
+            )
+            continue
         if spec is None:
             offered = ", ".join(sorted(metrics))
             findings.problems.append(

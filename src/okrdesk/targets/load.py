@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -234,11 +234,13 @@ def load_plan(
     root: Path,
     metrics: Mapping[str, model.MetricSpec] | None = None,
     targets: Path | None = None,
+    clashes: Mapping[str, Sequence[str]] | None = None,
 ) -> LoadResult:
     """Read every ``targets/*.toml`` of the workspace at ``root``.
 
     ``metrics`` is the catalog of metrics the loaded plugins provide; with
-    None, metric names are not checked.
+    None, metric names are not checked. ``clashes``: the metrics several plugins
+    declare (so none provides), with those plugins, for a key result naming one.
     """
     # Imported here: a plan kept in the user's cache (plan_cache) is read without them,
     # and okrdesk.toml (settings) needs only parse_toml_file.
@@ -271,7 +273,7 @@ def load_plan(
             Problem(shown, 0, "plan", "missing; one target file needs a [plan] table",
                     "缺少；须有一个目标文件写 [plan] 表")
         )  # fmt: skip
-    check_all(draft, findings, metrics)
+    check_all(draft, findings, metrics, clashes)
     plan = _assemble(draft) if not findings.problems else None
     return LoadResult(
         plan=plan,
