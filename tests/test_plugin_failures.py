@@ -372,3 +372,39 @@ def test_the_metrics_declared_before_okrdesk_metrics_failed_are_collected(
     with contextlib.closing(sqlite3.connect(root / "okrdesk.db")) as db:
         stored = {metric for (metric,) in db.execute("SELECT DISTINCT metric FROM observations")}
     assert stored == {"new_hnw_clients", "complaint_rate"}
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "print('rows read:', 3)",
+        "import warnings; warnings.warn('column date is deprecated', FutureWarning)",
+        "import logging; logging.getLogger('crm').warning('slow export')",
+    ],
+    ids=["print", "warning", "logging"],
+)
+def test_what_a_plugin_prints_while_collecting_is_told_at_its_line(
+    write_workspace: WriteWorkspace, call: str
+) -> None:
+    """A print, a Python warning or a logging record in okrdesk_collect fails the
+    plugin's run (docs/plugins.md): it was told with what was printed but not where, and
+    a warning from deep in a library left the author searching. Now the line of the
+    plugin's code that printed, or called what did, is named."""
+    root = write_workspace()
+    plugin = root / "plugins" / "test_metrics.py"
+    source = plugin.read_text(encoding="utf-8").replace(
+        "def okrdesk_collect(request, emit):\n",
+        f"def okrdesk_collect(request, emit):\n    {call}\n",
+    )
+    plugin.write_text(source, encoding="utf-8")
+    trusted(root)
+    line = source.splitlines().index(f"    {call}") + 1
+    done = CliRunner().invoke(
+        cli, ["collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root)]
+    )
+    assert done.exit_code == 1, done.output
+    said = " ".join(done.output.split())
+    assert "printed to standard output or error" in said, said
+    assert f"(at plugins/test_metrics.py:{line})" in said, said
+    zh = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
+    assert f"（位于 plugins/test_metrics.py:{line}）" in zh.output, zh.output

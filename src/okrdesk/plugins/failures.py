@@ -10,8 +10,10 @@ from __future__ import annotations
 import linecache
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from okrdesk.errors import Said
 
@@ -87,6 +89,29 @@ def raised_at(
     ]
     if isinstance(error, SyntaxError) and error.filename and error.lineno:
         lines.append((os.path.abspath(error.filename), error.lineno))
+    return _innermost(lines, plugin, how)
+
+
+def called_from(plugin: object | None = None, how: tuple[str, str] | None = None) -> str | None:
+    """Where the plugin's own code is in the stack that calls this, as ``raised_at``
+    names a place: the line that printed, or that called the library that did (a
+    ``warnings.warn`` deep in pandas names the plugin's call to pandas)."""
+    import traceback
+
+    lines = [
+        (os.path.abspath(frame.f_code.co_filename), line)
+        for frame, line in traceback.walk_stack(sys._getframe(1))
+        if not frame.f_code.co_filename.startswith("<")
+    ]
+    lines.reverse()  # outermost first, as a traceback's
+    return _innermost(lines, plugin, how)
+
+
+def _innermost(
+    lines: list[tuple[str, int]], plugin: object | None, how: tuple[str, str] | None
+) -> str | None:
+    """The innermost of ``lines`` (file, line; outermost first) in the plugin's own code,
+    else in code that is neither okrdesk's, pluggy's nor Python's."""
     homes = [*_homes_of_object(plugin), *_homes_of_how(how)]
     for file, line in reversed(lines):
         home = next((home for home in homes if _in(file, home.folder)), None)
@@ -225,3 +250,27 @@ def _shown(file: str) -> str:
         if file != root and _in(file, root):
             return Path(os.path.relpath(file, root)).as_posix()
     return Path(*Path(file).parts[-2:]).as_posix()
+
+
+class NotedStream:
+    """A text stream that notes where the plugin's code was (``called_from``) when it was
+    first written to: what a plugin prints is told with the line that printed it."""
+
+    def __init__(
+        self, stream: Any, plugin: Callable[[], object | None], how: tuple[str, str] | None
+    ) -> None:
+        self._stream, self._plugin, self._how = stream, plugin, how
+        self.place: str | None = None
+        self._written = False
+
+    def write(self, text: str) -> int:
+        if text and not self._written:
+            self._written = True
+            try:
+                self.place = called_from(self._plugin(), self._how)
+            except Exception:  # the place is a help; what was printed must still be
+                self.place = None
+        return int(self._stream.write(text))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

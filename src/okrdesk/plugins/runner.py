@@ -33,7 +33,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 import attrs
 
@@ -51,7 +51,7 @@ from okrdesk.plugins.citations import source_text
 from okrdesk.plugins.clashes import not_collected
 from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
-from okrdesk.plugins.failures import describe_error, raised_at, worded
+from okrdesk.plugins.failures import NotedStream, describe_error, raised_at, worded
 from okrdesk.plugins.hookspecs import CollectRequest
 from okrdesk.plugins.manager import PluginHost, PluginRecord, Probed, Prober, load_one
 from okrdesk.plugins.probe_cache import ProbeCache
@@ -491,12 +491,18 @@ def _plugin_process(
 
     os.dup2(stream, 1)
     os.dup2(stream, 2)
-    sys.stdout = sys.stderr = open(  # noqa: SIM115 - lives as long as the process
-        stream, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False
+    plugin: object | None = None
+    # What Python code prints (print, a warning, logging) is noted with the plugin's line.
+    printing = NotedStream(
+        open(  # noqa: SIM115 - lives as long as the process
+            stream, "w", buffering=1, encoding="utf-8", errors="backslashreplace", closefd=False
+        ),
+        lambda: plugin,
+        how,
     )
+    sys.stdout = sys.stderr = cast(TextIO, printing)
     relay = _Relay(connection)
     failure: Said | None = None
-    plugin: object | None = None
     try:
         host = load_one(name, how, settings)
         record = host.records[name]
@@ -523,7 +529,15 @@ def _plugin_process(
     except BaseException as error:
         failure = _failed(error, plugin, how)
     relay.flush()
+    if printing.place is not None:
+        with contextlib.suppress(OSError):
+            note = Path(folder, PRINTED_AT)
+            note.write_text(printing.place, encoding="utf-8")  # scratch: a temporary note
     connection.send(("done", failure))
+
+
+PRINTED_AT = "printed-at"
+"""The file in a plugin process's folder naming the plugin's line that first printed."""
 
 
 HOST_WATCH_SECONDS = 1.0
@@ -620,6 +634,8 @@ def _run_in_process(
             sending.close()
             receiving.close()
         printed = output.read_bytes()
+        place = Path(folder, PRINTED_AT)
+        printed_at = place.read_text(encoding="utf-8") if place.exists() else None
     step, step_zh = ("okrdesk_collect",) * 2 if request is not None else ("loading", "加载")
     if outcome.changed:
         # Every kept answer goes: the next collect probes each plugin afresh.
@@ -648,9 +664,10 @@ def _run_in_process(
         shown = _excerpt(printed)
         outcome.failure = Said(
             f"printed to standard output or error ({len(printed):,} bytes), which a plugin "
-            f"must not do; its numbers were not kept: {shown}",
+            f"must not do; its numbers were not kept: {shown}"
+            + (f" (at {printed_at})" if printed_at else ""),
             f"向标准输出或标准错误写了内容（{len(printed):,} 字节），插件不得如此；"
-            f"其数字未入库：{shown}",
+            f"其数字未入库：{shown}" + (f"（位于 {printed_at}）" if printed_at else ""),
         )
     return outcome
 
