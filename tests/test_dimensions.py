@@ -763,3 +763,19 @@ def test_check_plugin_s_value_is_the_whole_a_collect_stores_or_the_slice_asked()
     assert hnw.value == 25
     with pytest.raises(KeyError):
         check.value("conversion", "cm02", "2026-W01", dimensions={"channel": "outlet"})
+
+
+def test_okrdesk_plugins_names_the_dimensions_a_breakdown_may_use(workspace: Path) -> None:
+    """A plan's author writes ``breakdown = "channel"`` by the dimension's name, which
+    ``okrdesk plugins`` did not show: only the plugin's source said it."""
+    listed = CliRunner().invoke(cli, ["plugins", "--lang", "en", "-w", str(workspace)])
+    line = next(x for x in listed.output.splitlines() if x.strip().startswith("new_hnw_clients"))
+    assert line.endswith("新增高净值客户 / New HNW clients  (by gender, tier)"), line
+    flows = next(x for x in listed.output.splitlines() if "net_new_aum" in x)
+    assert flows.endswith("(by product)"), flows
+    zh = CliRunner().invoke(cli, ["plugins", "--lang", "zh", "-w", str(workspace)])
+    assert "新增高净值客户 / New HNW clients（可按 gender、tier 拆分）" in zh.output, zh.output
+    told = json.loads(CliRunner().invoke(cli, ["plugins", "--json", "-w", str(workspace)]).output)
+    metrics = {m["name"]: m for p in told["plugins"] for m in p["metrics"]}
+    assert metrics["new_hnw_clients"]["dimensions"] == ["gender", "tier"]
+    assert metrics["aum"]["dimensions"] == ["product"]

@@ -43,9 +43,11 @@ def chosen(host: PluginHost, name: str | None, lang: str = "en") -> list[PluginR
 _SAID = {
     "en": {"none": "No plugins loaded.", "plugin": "{name}  ({origin}: {location})",
            "format": "report format ", "error": "error: ", "warning": "warning: ",
+           "by": "  (by {names})", "and": ", ",
            BUILTIN: BUILTIN, ENTRY_POINT: ENTRY_POINT, LOCAL: LOCAL},
     "zh": {"none": "没有加载任何插件。", "plugin": "{name}  （{origin}：{location}）",
            "format": "报告格式 ", "error": "错误：", "warning": "警告：",
+           "by": "（可按 {names} 拆分）", "and": "、",
            BUILTIN: "内置", ENTRY_POINT: "已安装的包", LOCAL: "工作区文件"},
 }  # fmt: skip
 """The listing's own words in each language (metric kinds, names and labels are as
@@ -69,7 +71,10 @@ def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list
                 f"    {metric:<28} {spec.kind.value:<6} "
                 f"{padded(unit_word(spec.unit, lang), max(unit_width, 4))} "
                 f"{spec.label_zh} / {spec.label_en}"
-            )
+                # What a key result's breakdown and where may name: its dimensions.
+                + (words["by"].format(names=words["and"].join(spec.dimensions))
+                   if spec.dimensions else "")
+            )  # fmt: skip
         for name in r.formats:
             fmt = host.formats[name]
             described = fmt.description_zh if lang == "zh" and fmt.description_zh else (
@@ -103,7 +108,7 @@ def as_json(host: PluginHost, name: str | None = None, lang: str = "en") -> dict
     }
 
 
-def _metric_json(spec: MetricSpec) -> dict[str, str]:
+def _metric_json(spec: MetricSpec) -> dict[str, Any]:
     return {
         "name": spec.name,
         "kind": spec.kind.value,
@@ -111,4 +116,5 @@ def _metric_json(spec: MetricSpec) -> dict[str, str]:
         "label_en": spec.label_en,
         "label_zh": spec.label_zh,
         "description": spec.description,
+        "dimensions": list(spec.dimensions),
     }
