@@ -408,3 +408,25 @@ def test_what_a_plugin_prints_while_collecting_is_told_at_its_line(
     assert f"(at plugins/test_metrics.py:{line})" in said, said
     zh = CliRunner().invoke(cli, ["collect", "--through", "2026-03-15", "-w", str(root)])
     assert f"（位于 plugins/test_metrics.py:{line}）" in zh.output, zh.output
+
+
+def test_validate_says_at_a_key_result_that_a_plugin_which_did_not_load_may_provide_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A plugin that fails to import leaves each key result on its metrics with "no loaded
+    plugin provides metric", and a "did you mean" another: the plugin's error, the cause,
+    came only after them all. Each now says which plugin did not load."""
+    root = write_workspace()
+    plugin = root / "plugins" / "test_metrics.py"
+    plugin.write_text("import no_such_module\n" + plugin.read_text(encoding="utf-8"), "utf-8")
+    trusted(root)
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert done.exit_code == 2, done.output
+    said = " ".join(done.output.split())
+    assert (
+        'key_results[KR1].metric: no loaded plugin provides metric "new_hnw_clients"; plugin '
+        "test_metrics did not load and may provide it (see its error); available:"
+    ) in said, said
+    assert "ModuleNotFoundError: No module named 'no_such_module'" in said
+    zh = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert "插件 test_metrics 未能加载，可能正是提供它的插件（见其错误）" in zh.output, zh.output

@@ -87,14 +87,14 @@ def open_session(
         cache = ProbeCache()
         probe = _prober(root, workspace, cache)
     host = open_plugins(workspace, probe)
-    loaded = _read_plan(root, host.metrics, cut_to, host.clashes)
+    loaded = _read_plan(root, host.metrics, cut_to, host.clashes, host.unloaded())
     if cache is not None and cache.given and loaded.problems:
         # A kept answer may be out of date (a plugin whose metrics come from more than
         # its code and settings): every plugin is asked afresh before the plan's
         # problems are believed.
         probe = _prober(root, workspace, type(cache)(ask_again=True))
         host = open_plugins(workspace, probe)
-        loaded = _read_plan(root, host.metrics, cut_to, host.clashes)
+        loaded = _read_plan(root, host.metrics, cut_to, host.clashes, host.unloaded())
     if isolated and loaded.plan is not None:
         from okrdesk.plugins.runner import warm_up_for
 
@@ -169,15 +169,20 @@ def _read_plan(
     metrics: Mapping[str, MetricSpec],
     cut_to: str | None,
     clashes: Mapping[str, Sequence[str]] | None = None,
+    unloaded: Sequence[str] = (),
 ) -> LoadResult:
     """The plan, from the user's cache when its files did not change (only ``cut_to``'s
     part of it, where a report on that unit needs no more). Even a small plan reads
     faster from there: no TOML is parsed, and the modules that check a plan are never
     imported."""
     # A plan is kept only without problems, and one that names a metric several plugins
-    # declare has one: ``clashes`` changes only the words of a plan never kept.
+    # declare, or none, has one: ``clashes`` and ``unloaded`` change only the words of a
+    # plan never kept.
     return load_plan_cached(
-        root, metrics, lambda: load_plan(root, metrics, clashes=clashes), cut_to=cut_to
+        root,
+        metrics,
+        lambda: load_plan(root, metrics, clashes=clashes, unloaded=unloaded),
+        cut_to=cut_to,
     )
 
 

@@ -25,6 +25,7 @@ def check_all(
     findings: Findings,
     metrics: Mapping[str, model.MetricSpec] | None,
     clashes: Mapping[str, Sequence[str]] | None = None,
+    unloaded: Sequence[str] = (),
 ) -> None:
     known = _check_ids(draft, findings)
     # An unreadable file may define what the others refer to: until it reads,
@@ -40,7 +41,7 @@ def check_all(
     _check_milestones(draft, findings)
     _check_guardrail_milestones(draft, findings)
     if metrics is not None:
-        _check_metrics(draft, findings, metrics, clashes or {})
+        _check_metrics(draft, findings, metrics, clashes or {}, unloaded)
     _check_budget(draft, findings)
     _check_revenue_links(draft, findings, metrics)
     _check_one_policy_each(draft, findings)
@@ -411,7 +412,14 @@ def _check_metrics(
     findings: Findings,
     metrics: Mapping[str, model.MetricSpec],
     clashes: Mapping[str, Sequence[str]],
+    unloaded: Sequence[str],
 ) -> None:
+    # A plugin that did not load may be the one that provides a metric: its error says why.
+    maybe, maybe_zh = (
+        (f"; plugin {', '.join(unloaded)} did not load and may provide it (see its error)",
+         f"；插件 {'、'.join(unloaded)} 未能加载，可能正是提供它的插件（见其错误）")
+        if unloaded else ("", "")
+    )  # fmt: skip
     for use in draft.metric_uses:
         spec = metrics.get(use.metric)
         if spec is None and use.metric in clashes:
@@ -434,9 +442,10 @@ def _check_metrics(
             findings.problems.append(
                 use.where.problem(
                     f'no loaded plugin provides metric "{use.metric}"'
-                    f"{suggest(use.metric, metrics)}; available: {offered or 'none'}",
+                    f"{suggest(use.metric, metrics)}{maybe}; available: {offered or 'none'}",
                     f'已加载的插件都不提供指标 "{use.metric}"'
-                    f"{suggest(use.metric, metrics, 'zh')}；可用的指标：{offered or '无'}",
+                    f"{suggest(use.metric, metrics, 'zh')}{maybe_zh}；"
+                    f"可用的指标：{offered or '无'}",
                 )
             )
             continue

@@ -235,12 +235,15 @@ def load_plan(
     metrics: Mapping[str, model.MetricSpec] | None = None,
     targets: Path | None = None,
     clashes: Mapping[str, Sequence[str]] | None = None,
+    unloaded: Sequence[str] = (),
 ) -> LoadResult:
     """Read every ``targets/*.toml`` of the workspace at ``root``.
 
     ``metrics`` is the catalog of metrics the loaded plugins provide; with
     None, metric names are not checked. ``clashes``: the metrics several plugins
-    declare (so none provides), with those plugins, for a key result naming one.
+    declare (so none provides), with those plugins, for a key result naming one;
+    ``unloaded``: the plugins that did not load, any of which may declare a metric
+    no loaded plugin provides.
     """
     # Imported here: a plan kept in the user's cache (plan_cache) is read without them,
     # and okrdesk.toml (settings) needs only parse_toml_file.
@@ -273,7 +276,7 @@ def load_plan(
             Problem(shown, 0, "plan", "missing; one target file needs a [plan] table",
                     "缺少；须有一个目标文件写 [plan] 表")
         )  # fmt: skip
-    check_all(draft, findings, metrics, clashes)
+    check_all(draft, findings, metrics, clashes, unloaded)
     plan = _assemble(draft) if not findings.problems else None
     return LoadResult(
         plan=plan,
