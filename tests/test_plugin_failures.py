@@ -430,3 +430,36 @@ def test_validate_says_at_a_key_result_that_a_plugin_which_did_not_load_may_prov
     assert "ModuleNotFoundError: No module named 'no_such_module'" in said
     zh = CliRunner().invoke(cli, ["validate", "-w", str(root)])
     assert "插件 test_metrics 未能加载，可能正是提供它的插件（见其错误）" in zh.output, zh.output
+
+
+@pytest.mark.parametrize("where", ["import", "okrdesk_metrics"])
+def test_what_a_plugin_prints_while_loading_is_told_at_its_line(
+    write_workspace: WriteWorkspace, where: str
+) -> None:
+    """What a plugin prints as it is imported or declares its metrics is its error, and
+    now says the line that printed, as its exceptions do."""
+    root = write_workspace()
+    plugin = root / "plugins" / "test_metrics.py"
+    source = plugin.read_text(encoding="utf-8")
+    if where == "import":
+        source = "print('loading salons')\n" + source
+    else:
+        source = source.replace(
+            "def okrdesk_metrics(register):\n",
+            "def okrdesk_metrics(register):\n    print('loading salons')\n",
+        )
+    plugin.write_text(source, encoding="utf-8")
+    trusted(root)
+    line = (
+        source.splitlines().index(
+            "print('loading salons')" if where == "import" else "    print('loading salons')"
+        )
+        + 1
+    )
+    listed = CliRunner().invoke(cli, ["plugins", "--lang", "en", "-w", str(root)])
+    assert (
+        "error: printed to standard output, which a plugin must not do: loading salons "
+        f"(at plugins/test_metrics.py:{line})"
+    ) in listed.output, listed.output
+    zh = CliRunner().invoke(cli, ["plugins", "--lang", "zh", "-w", str(root)])
+    assert f"loading salons（位于 plugins/test_metrics.py:{line}）" in zh.output, zh.output

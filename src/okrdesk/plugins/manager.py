@@ -21,7 +21,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO, cast
 
 import attrs
 import pluggy
@@ -34,7 +34,13 @@ from okrdesk.plugins import hookspecs
 from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.entry_points import load as load_entry_point
-from okrdesk.plugins.failures import DeclaredInPart, defined_at, describe_error, worded
+from okrdesk.plugins.failures import (
+    DeclaredInPart,
+    NotedStream,
+    defined_at,
+    describe_error,
+    worded,
+)
 from okrdesk.plugins.hookspecs import ReportFormat
 from okrdesk.plugins.time_limit import LONGER, OutOfTime, interrupted, time_limit
 from okrdesk.records import shared_methods
@@ -615,22 +621,33 @@ def load_one(name: str, how: tuple[str, str], settings: Mapping[str, Any]) -> Pl
 
 
 @contextlib.contextmanager
-def quiet(errors: list[str], errors_zh: dict[str, str] | None = None) -> Iterator[None]:
+def quiet(
+    errors: list[str],
+    errors_zh: dict[str, str] | None = None,
+    record: PluginRecord | None = None,
+) -> Iterator[None]:
     """Keep what a plugin prints off standard output, where it would corrupt a report
     meant for another program, and add it to ``errors`` (and its Chinese to
-    ``errors_zh``)."""
+    ``errors_zh``), with the line of the plugin's code (``record``'s) that printed."""
     caught = io.StringIO()
+    noted = NotedStream(caught, lambda: record.plugin if record else None,
+                        record.how if record else None)  # fmt: skip
     try:
-        with contextlib.redirect_stdout(caught):
+        with contextlib.redirect_stdout(cast(TextIO, noted)):
             yield
     finally:
         printed = caught.getvalue().strip()
         if printed:
             shown = printed if len(printed) <= 200 else printed[:200] + "…"
-            said = f"printed to standard output, which a plugin must not do: {shown}"
+            place = noted.place if record is not None else None
+            said = f"printed to standard output, which a plugin must not do: {shown}" + (
+                f" (at {place})" if place else ""
+            )
             errors.append(said)
             if errors_zh is not None:
-                errors_zh[said] = f"向标准输出写了内容，插件不得如此：{shown}"
+                errors_zh[said] = f"向标准输出写了内容，插件不得如此：{shown}" + (
+                    f"（位于 {place}）" if place else ""
+                )
 
 
 def _out_of_time(stop: OutOfTime, step: str, step_zh: str, limit: float | None) -> tuple[str, str]:
@@ -651,7 +668,7 @@ def _not_a(wanted: str, given: object) -> Exception:
 
 def _quiet(record: PluginRecord) -> contextlib.AbstractContextManager[None]:
     """``quiet`` while a plugin loads: what it prints is its error."""
-    return quiet(record.errors, record.errors_zh)
+    return quiet(record.errors, record.errors_zh, record)
 
 
 def _importer(module_name: str) -> Callable[[], ModuleType]:
