@@ -203,7 +203,9 @@ def test_emit_many_refuses_a_figure_given_twice_across_calls() -> None:
     checker.many("flow", ["cm1", "cm2"], ["W1", "W1"], values=[1.0, 2.0])
     checker.many("flow", ["cm2"], ["W1"], values=[3.0])
     errors = [str(e) for e in checker.results()]
-    assert errors == ["plugin p metric flow: cm2 W1: emitted twice (a problem, none kept)"]
+    assert errors == [
+        "plugin p metric flow: cm2 W1: emitted twice (1 problem; none of its figures stored)"
+    ]
 
 
 def test_emit_many_with_columns_of_different_lengths_is_the_plugins_error() -> None:
@@ -246,7 +248,10 @@ def test_a_finished_metric_with_a_figure_emitted_twice_keeps_nothing_of_it(
         stored = store.query("SELECT metric, count(*) FROM observations GROUP BY metric")
     assert stored == [("clients", 12)]
     assert checker.kept == {"clients": "p"} and checker.stored == 12
-    assert errors == [f"plugin p metric flow: cm2 {weeks[2]}: emitted twice (a problem, none kept)"]
+    assert errors == [
+        f"plugin p metric flow: cm2 {weeks[2]}: emitted twice "
+        "(1 problem; none of its figures stored)"
+    ]
 
 
 def test_a_refused_figure_is_told_in_the_readers_language() -> None:
@@ -258,7 +263,7 @@ def test_a_refused_figure_is_told_in_the_readers_language() -> None:
     (error,) = checker.results()
     assert error.said("en") == (
         "cm99 W0: no person or unit 'cm99' in the plan (from crm.csv row 7); cm99 W1: no "
-        "person or unit 'cm99' in the plan (2 problems, none kept)"
+        "person or unit 'cm99' in the plan (2 problems; none of its figures stored)"
     )
     assert error.said("zh") == (
         "cm99 W0：计划里没有人员或单位 'cm99'（来自 crm.csv 第 7 行）；cm99 W1：计划里没有人员或"
@@ -271,7 +276,8 @@ def test_a_negative_count_is_refused_in_the_readers_language() -> None:
     checker("clients", "cm1", "W0", value=-3.0, source="crm.csv row 9")
     (error,) = checker.results()
     assert error.said("en") == (
-        "cm1 W0: a count cannot be negative (-3) (from crm.csv row 9) (a problem, none kept)"
+        "cm1 W0: a count cannot be negative (-3) (from crm.csv row 9) "
+        "(1 problem; none of its figures stored)"
     )
     assert (
         error.said("zh")

@@ -221,7 +221,8 @@ def test_check_plugin_names_figures_emitted_after_finished() -> None:
     )
     assert check.problems == [
         "plugin plugin-under-test metric salon_visits: cm02 2026-W02: emitted after "
-        "emit.finished for this metric, which a plugin must not do (a problem, none kept)"
+        "emit.finished for this metric, which a plugin must not do "
+        "(1 problem; none of its figures stored)"
     ]
 
 

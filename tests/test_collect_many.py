@@ -110,9 +110,9 @@ def test_emit_many_in_a_plugin_process_lands_and_fails_as_single_emits(tmp_path:
     assert [row[7] for row in kept if row[0] == "long"] == ["z" * 2000]
     assert errors == [
         "plugin figures metric odd: cm02 2026-W02: value must be a number, not Odd (from y) "
-        "(a problem, none kept)",
+        "(1 problem; none of its figures stored)",
         "plugin figures metric stranger: nobody 2026-W02: no person or unit 'nobody' in the "
-        "plan (a problem, none kept)",
+        "plan (1 problem; none of its figures stored)",
     ]
 
 
@@ -165,5 +165,5 @@ def test_check_plugin_runs_emit_many_through_the_same_checks() -> None:
     ]
     assert check.problems == [
         "plugin plugin-under-test metric rate: nobody 2026-W02: no person or unit 'nobody' "
-        "in the plan (a problem, none kept)"
+        "in the plan (1 problem; none of its figures stored)"
     ]

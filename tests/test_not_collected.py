@@ -61,7 +61,7 @@ def test_the_metric_the_latest_collect_failed_is_marked_until_it_is_collected(
     assert marked(workspace) == {"O1.KR2": {
         "run": 2, "day": marked_day(workspace),
         "error": "plugin test_metrics metric complaint_rate: complaints.csv:3: not a number "
-                 "(a problem, none kept)",
+                 "(1 problem; none of its figures stored)",
     }}  # fmt: skip
     text = run(workspace, "report", "--as-of", "2026-03-31", "--lang", "en").output
     line = f"⚠ Not collected by run 2 ({marked_day(workspace)}): figures from an earlier run"
@@ -86,7 +86,7 @@ def test_a_failure_stands_until_its_metric_is_collected_again_not_another(
     error, by the run that failed, until a collect asked for complaint_rate gets it."""
     collect(workspace, "complaint_rate")
     error = ("plugin test_metrics metric complaint_rate: complaints.csv:3: not a number "
-             "(a problem, none kept)")  # fmt: skip
+             "(1 problem; none of its figures stored)")  # fmt: skip
     (workspace / "fail").write_text("", encoding="utf-8")
     other = run(workspace, "collect", "--through", "2026-03-31", "--metric", "new_hnw_clients")
     assert other.exit_code == 0, other.output

@@ -403,9 +403,10 @@ def test_figures_sliced_wrong_are_refused_in_the_collect_s_language(
     english = [line for line in told["collect --metric", "en"].splitlines() if "slices" in line]
     assert english == [
         "error: plugin slices metric tiered_sales: cm01 2026-W01: unknown dimension 'tierr' "
-        "(the metric declares tier); no value for dimension tier (a problem, none kept)",
+        "(the metric declares tier); no value for dimension tier "
+        "(1 problem; none of its figures stored)",
         "error: plugin slices metric plain_sales: cm01 2026-W01: the metric declares no "
-        "dimensions (a problem, none kept)",
+        "dimensions (1 problem; none of its figures stored)",
     ]
     chinese = [line for line in told["collect --metric", "zh"].splitlines() if "slices" in line]
     assert chinese == [

@@ -425,7 +425,7 @@ def test_an_invalid_observation_is_named_and_the_other_metrics_land(fault: str) 
     (error,) = result.errors
     assert (error.plugin, error.metric) == ("faulty", spec.name)
     assert reason in error.message
-    assert error.message.endswith("(a problem, none kept)")
+    assert error.message.endswith("(1 problem; none of its figures stored)")
 
 
 def test_a_decimal_is_taken_as_the_number_it_is() -> None:
@@ -504,7 +504,8 @@ def test_a_plugin_can_report_one_metric_it_could_not_compute() -> None:
     result = collect(host, load_plan_stub(), ["clients", "revenue"], WEEKS, THROUGH, Path("."))
     assert [o.metric for o in result.observations] == ["clients"]
     assert [str(e) for e in result.errors] == [
-        "plugin partly metric revenue: trades.csv is from last month (a problem, none kept)"
+        "plugin partly metric revenue: trades.csv is from last month "
+        "(1 problem; none of its figures stored)"
     ]
 
 
@@ -518,7 +519,7 @@ def test_a_flood_of_bad_figures_is_counted_not_kept() -> None:
     result = collect(host, load_plan_stub(), ["revenue"], WEEKS, THROUGH, Path("."))
     (error,) = result.errors
     assert error.message.count("no person or unit") == 5
-    assert error.message.endswith("and 199,995 more (200,000 problems, none kept)")
+    assert error.message.endswith("and 199,995 more (200,000 problems; none of its figures stored)")
 
 
 def test_a_flow_may_be_negative_unless_declared_never_so() -> None:

@@ -209,7 +209,7 @@ def test_a_failed_probe_is_not_kept(write_workspace: WriteWorkspace, site: Path)
     # The plugin and its error are named, its metrics are not collected; the rest runs.
     assert failed.returncode == 1
     assert "插件 probe_demo：okrdesk_metrics 出错：RuntimeError: no metrics today" in failed.stderr
-    assert "指标 complaint_rate、new_hnw_clients：没有已加载的插件提供它" in failed.stderr
+    assert "指标 complaint_rate、new_hnw_clients：没有任何已加载的插件提供" in failed.stderr
     assert _probes(root) == 1
     assert not _cache_file().exists()
     for probes in (1, 0):  # asked again, as the failure was never kept; then kept

@@ -293,7 +293,8 @@ CATASTROPHIC = 're.match(r"(a+)+$", "a" * 60 + "b")'
          "(exit code 0; a plugin must not call sys.exit or os._exit)"),
         ("", "sys.exit(3)", "plugin misbehaves: okrdesk_collect failed: SystemExit: 3"),
         ("", "print('{\"not\": \"json\"}')", "plugin misbehaves: printed to standard output "
-         "or error (16 bytes), which a plugin must not do; its numbers were not kept: "
+         "or error (16 bytes), which a plugin must not do; what it had not finished was "
+         "not kept: "
          '{"not": "json"}'),
         ("", "print('oops', file=sys.stderr)", "plugin misbehaves: printed to standard output"),
         ("while True:\n    pass", "", "plugin misbehaves: loading did not finish within 2 s"),

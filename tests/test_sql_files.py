@@ -145,7 +145,7 @@ def test_a_wrong_encoding_names_the_row(tmp_path: Path) -> None:
     (problem,) = check.problems
     assert problem.endswith(
         "conversion: sources.sql.tables.calls: calls.csv:6: not gb18030 text; set encoding "
-        "for this table to the file's encoding (a problem, none kept)"
+        "for this table to the file's encoding (1 problem; none of its figures stored)"
     )
 
 
@@ -282,7 +282,7 @@ def test_text_in_a_typed_column_names_file_row_and_column(tmp_path: Path) -> Non
     (problem,) = check.problems
     assert problem == (
         "plugin plugin-under-test metric conversion: sources.sql.tables.calls: "
-        "calls.csv:3: column calls cannot be read as bigint (a problem, none kept)"
+        "calls.csv:3: column calls cannot be read as bigint (1 problem; none of its figures stored)"
     )
     assert "ten" not in problem
 
@@ -308,7 +308,7 @@ def test_a_number_column_no_row_of_which_can_be_read_fails_its_metric(tmp_path: 
     assert problem == (
         "plugin plugin-under-test metric fees: no row could be counted: 2 rows left out: "
         "column value holds text, not a number (table yen: yen.csv rows 2-3) "
-        "(a problem, none kept)"
+        "(1 problem; none of its figures stored)"
     )
 
 
@@ -360,7 +360,7 @@ def test_a_metric_with_nothing_inside_the_plan_fails(tmp_path: Path) -> None:
         "plugin plugin-under-test metric conversion: no row lies inside the plan "
         "up to 2026-01-18: 2 rows dated 2025-12-29 to 2025-12-30 lie before the plan's first "
         "period (2026-01-05); 2 rows dated 2026-01-19 to 2026-02-02 lie after 2026-01-18 "
-        "(a problem, none kept)"
+        "(1 problem; none of its figures stored)"
     ]
 
 

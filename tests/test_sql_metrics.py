@@ -129,7 +129,7 @@ def test_an_sqlite_file_is_read_only(tmp_path: Path) -> None:
     assert check.value("fees", "cm01", "2026-W03").value == 12.5
     assert check.problems == [
         "plugin plugin-under-test metric sneaky: the query failed: not authorized "
-        "(a problem, none kept)"
+        "(1 problem; none of its figures stored)"
     ]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before
 
@@ -271,7 +271,7 @@ def test_a_broken_definition_fails_only_its_own_key_result(
         cli, ["collect", "--through", "2026-01-31", "--lang", "en", "-w", str(root)]
     )
     assert done.exit_code == 1
-    assert "error: metric salon_leads: no loaded plugin provides it" in done.output
+    assert "error: metric salon_leads: not provided by any loaded plugin" in done.output
     with Store.open(root / "okrdesk.db") as store:
         assert {row[0] for row in store.query("SELECT metric FROM observations")} == {
             "salon_attendees"

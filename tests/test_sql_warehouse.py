@@ -114,7 +114,7 @@ def test_a_slow_query_times_out_alone_and_a_lost_server_fails_its_metrics_named(
     assert check.problems == [
         "plugin plugin-under-test metric slow: the query ran longer than 0.3 s on "
         f"postgresql://localhost/{postgres_url.split('?')[0].rsplit('/', 1)[1]} "
-        "(sources.sql.timeout) and was cancelled (a problem, none kept)"
+        "(sources.sql.timeout) and was cancelled (1 problem; none of its figures stored)"
     ]
     assert check.value("attendees", "cm01", "2026-W02").value == 50
 
@@ -378,7 +378,7 @@ def test_a_closed_port_is_one_named_error_for_the_source(dialect: str, tmp_path:
     shown = url.replace("okr@", "")
     assert check.problems == [
         f"plugin plugin-under-test metric {name}: cannot connect to {shown}: "
-        "connection refused (a problem, none kept)"
+        "connection refused (1 problem; none of its figures stored)"
         for name in ("attendees", "lead_rate")
     ]
     assert not check.observations
@@ -451,7 +451,7 @@ def test_a_trino_query_that_never_answers_times_out_alone(
     assert check.problems == [
         f"plugin plugin-under-test metric assets: the query ran longer than 0.5 s on "
         f"trino://127.0.0.1:{trino.port}/hive/dw (sources.sql.timeout) and was given up "
-        "(a problem, none kept)"
+        "(1 problem; none of its figures stored)"
     ]
     assert check.value("attendees", "cm01", "2026-W02").value == 50
 

@@ -155,11 +155,13 @@ def test_report_and_check_say_the_plugin_was_skipped_and_still_work(
     collected = run("collect", "--through", "2026-03-15", "-w", str(root))
     assert collected.returncode == 1
     # In the workspace's language, Chinese here; in English when asked.
-    assert "错误：指标 complaint_rate、new_hnw_clients：没有已加载的插件提供它" in collected.stderr
+    assert (
+        "错误：指标 complaint_rate、new_hnw_clients：没有任何已加载的插件提供" in collected.stderr
+    )
     assert "错误：插件 test_metrics：未运行：此工作区未受信任" in collected.stderr
     assert "Traceback" not in collected.stderr
     english = run("collect", "--through", "2026-03-15", "--lang", "en", "-w", str(root))
-    assert "error: metrics complaint_rate, new_hnw_clients: no loaded plugin provides it" in (
+    assert "error: metrics complaint_rate, new_hnw_clients: not provided by any loaded plugin" in (
         english.stderr)  # fmt: skip
     assert "plugin test_metrics: not run: this workspace is not trusted" in english.stderr
     report = run("report", "--as-of", "2026-03-15", "--format", "json", "-w", str(root))

@@ -108,7 +108,7 @@ def test_validate_finds_a_column_missing_from_a_header_in_the_collect_s_words(
         if lang == "zh"
         else [
             f"error: plugin brokerage metrics {FUNDING_METRICS['en']}: {HEADER['en']} "
-            "(a problem, none kept)",
+            "(1 problem; none of its figures stored)",
             "The metrics not stored kept their earlier numbers.",
         ]
     )
@@ -139,7 +139,7 @@ def test_a_sound_header_is_no_problem_and_an_absent_file_is_named_by_the_collect
     collected = _collect(workspace, "en")
     assert collected.stderr.splitlines()[0] == (
         f"error: plugin brokerage metric nps: surveys.csv: file not found in '{folder}' "
-        "(a problem, none kept)"
+        "(1 problem; none of its figures stored)"
     )
 
 
@@ -180,7 +180,7 @@ def test_a_bad_row_is_said_in_the_language_of_the_collect(workspace: Path) -> No
         "zh": "错误：插件 brokerage 指标 nps：surveys.csv:5：score 列：'ten' 不是 0 到 10 的整数"
         "（共 1 个问题，均未入库）",
         "en": "error: plugin brokerage metric nps: surveys.csv:5: column 'score': 'ten' is not "
-        "a whole number from 0 to 10 (a problem, none kept)",
+        "a whole number from 0 to 10 (1 problem; none of its figures stored)",
     }
 
 

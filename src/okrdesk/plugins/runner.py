@@ -664,10 +664,10 @@ def _run_in_process(
         shown = _excerpt(printed)
         outcome.failure = Said(
             f"printed to standard output or error ({len(printed):,} bytes), which a plugin "
-            f"must not do; its numbers were not kept: {shown}"
+            f"must not do; what it had not finished was not kept: {shown}"
             + (f" (at {printed_at})" if printed_at else ""),
             f"向标准输出或标准错误写了内容（{len(printed):,} 字节），插件不得如此；"
-            f"其数字未入库：{shown}" + (f"（位于 {printed_at}）" if printed_at else ""),
+            f"其尚未完成的数字未入库：{shown}" + (f"（位于 {printed_at}）" if printed_at else ""),
         )
     return outcome
 
@@ -1261,11 +1261,11 @@ class _Checker:
             total = self.refused[metric]
             more = total - len(shown)
             text = "; ".join(said.en for said in shown)
-            count = f"{total:,} problems" if total > 1 else "a problem"
+            count = f"{total:,} problems" if total > 1 else "1 problem"
             kept = metric in self.kept
-            fate = _KEPT_WHEN_FINISHED if kept else "none kept"
+            fate = _KEPT_WHEN_FINISHED if kept else "none of its figures stored"
             fate_zh = "emit.finished 之前给出的已入库并保留" if kept else "均未入库"
-            en = text + (f"; and {more:,} more" if more else "") + f" ({count}, {fate})"
+            en = text + (f"; and {more:,} more" if more else "") + f" ({count}; {fate})"
             zh = (
                 "；".join(said.zh for said in shown)
                 + (f"；另有 {more:,} 个" if more else "")
@@ -1279,7 +1279,7 @@ _AFTER_FINISHED = Said(
     "after emit.finished for this metric, which a plugin must not do",
     "在此指标的 emit.finished 之后（插件不得如此）",
 )
-_KEPT_WHEN_FINISHED = "what it emitted before emit.finished was stored and is kept"
+_KEPT_WHEN_FINISHED = "what it emitted before emit.finished is stored"
 
 
 def _at(subject: object, period: object, why: Said, source: object) -> Said:
@@ -1393,7 +1393,9 @@ def _unprovided(metric: str, declared_by: list[str] | None) -> PluginError:
     """The error of a metric the plan needs and no plugin provides: none declares it, or
     several do (``declared_by``) and so none may."""
     if not declared_by:
-        return PluginError("-", metric, "no loaded plugin provides it", "没有已加载的插件提供它")
+        return PluginError(
+            "-", metric, "not provided by any loaded plugin", "没有任何已加载的插件提供"
+        )
     return PluginError("-", metric, *not_collected(declared_by))
 
 
