@@ -174,6 +174,19 @@ def test_a_key_results_money_is_in_its_targets_unit() -> None:
     assert written(yi, -77_330_000, "en") == "-CNY 77.33m"
 
 
+def test_a_key_result_set_in_yuan_is_written_in_wan_and_yi_from_1wan_up() -> None:
+    """A head office's branch figures on a target set in 元 read 2.17亿 and 166万, as a
+    branch writes them, not 217,262,978元; under 1万 they stay in 元, as in English."""
+    yuan = UNITS["元"]
+    assert [written(yuan, v, "zh") for v in (217_262_978, 1_659_757, -709_900, 23_290)] == [
+        "2.17亿", "166万", "-70.99万", "2.33万"
+    ]  # fmt: skip
+    assert [written(yuan, v, "zh") for v in (5_914, 887.7, 12.5, 9_999.5, 0)] == [
+        "5,914元", "887.7元", "12.5元", "1万", "0元"
+    ]  # fmt: skip
+    assert written(yuan, 217_262_978, "en") == "CNY 217.3m"
+
+
 def test_an_amount_too_small_for_its_unit_is_not_written_as_zero() -> None:
     """Two decimals of 亿 are 100万: below half of that, a figure in 亿 would read 0亿
     (or CNY 0m) though it is not. It is written in the scale that fits it; a true 0

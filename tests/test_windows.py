@@ -345,9 +345,9 @@ def test_the_report_shows_windows_comparisons_and_a_growth_target(
     text = runner.invoke(cli, [*args[:-2], "--format", "md"]).output
     # 2026-W01 is collected from 1 January, a Thursday: 74 days against 2025's 77.
     assert fees["window"]["comparisons"][0]["days"] == [74, 77]
-    assert ("本年至今 330,000元 · 同比 +50.0%（上年同期 220,000元，含基数表，"
+    assert ("本年至今 33万 · 同比 +50.0%（上年同期 22万，含基数表，"
             "本期 74 天、上年同期 77 天，并非同口径）") in text  # fmt: skip
-    assert "目标 = 上年 1,040,000元 × (1 + 18%)" in text
+    assert "目标 = 上年 104万 × (1 + 18%)" in text
     terminal = runner.invoke(cli, args[:-2]).output
     assert "同比 +50.0%" in terminal
     english = runner.invoke(cli, [*args[:-2], "--lang", "en", "--format", "md"]).output
@@ -412,10 +412,10 @@ def test_explain_check_and_split_take_a_growth_target(write_workspace: WriteWork
     explained = runner.invoke(cli, ["explain", "O1.FEES", "--as-of", "2026-03-15",
                                     "-w", str(root)]).output  # fmt: skip
     assert "增长目标，窗口 ytd，与报告的算法相同：" in explained
-    assert "实际 330,000元，2026-W01 … 2026-W11：11 个周期中 11 个有数字" in explained
-    assert ("目标 1,227,200元 = 去年 1,040,000元 × (1 + 18%)；2025-W01 … 2025-W52："
+    assert "实际 33万，2026-W01 … 2026-W11：11 个周期中 11 个有数字" in explained
+    assert ("目标 122.7万 = 去年 104万 × (1 + 18%)；2025-W01 … 2025-W52："
             "52 个周期中 52 个有数字，其中 52 个来自 [[baselines]]") in explained  # fmt: skip
-    assert ("应完成 259,600元 = 去年同期 220,000元 × (1 + 18%)；"
+    assert ("应完成 25.96万 = 去年同期 22万 × (1 + 18%)；"
             "2025-W01 … 2025-W11：11 个周期中 11 个有数字") in explained  # fmt: skip
     english = runner.invoke(cli, ["explain", "O1.FEES", "--as-of", "2026-03-15", "--lang", "en",
                                   "-w", str(root)]).output  # fmt: skip

@@ -454,7 +454,8 @@ def written(
     """A base value (元, count, fraction) as a manager writes it in ``unit`` for ``lang``.
 
     Money: in zh in the unit's own scale without 元 after 万/亿 (45亿, 2,018万, 5,914元),
-    but an amount under 1亿 of a unit in 亿 in 万 (9,306万, not 0.93亿);
+    but an amount under 1亿 of a unit in 亿 in 万 (9,306万, not 0.93亿), and one of 1万
+    or more of a unit in 元 in 万 or 亿 (2.17亿, not 217,262,978元);
     in en "CNY 784.6m" for a unit of 万元 or 亿元, but as ``money`` under CNY 1m (CNY
     10k, not CNY 0.01m) and for 元; as ``money`` too an amount that would read 0 in the
     unit's scale (9万, not 0亿). Counts carry their
@@ -534,6 +535,10 @@ def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
         return f"-{text}" if value < 0 else text
     if unit.factor == ZH_YI and value and abs(value) < ZH_YI:
         # Under 1亿 a branch writes 万: 9,306万 beside 9,260万, not 0.93亿 twice.
+        return money(value, lang)
+    if unit.factor == 1 and (abs(value) >= ZH_WAN or _reaches_ten_thousand(figure(value))):
+        # A target set in 元 does not make 2.17亿 read as 217,262,978元: from 1万 up a
+        # branch writes 万 and 亿, as English writes CNY 217.3m for the same row.
         return money(value, lang)
     suffix = {Decimal(1): "元", Decimal(10**4): "万", Decimal(10**8): "亿"}[unit.factor]
     text = figure(value / unit.factor) + suffix
