@@ -219,6 +219,9 @@ def test_parse_quantity_scales_a_count_by_wan() -> None:
         (["due", "--unit", "team_a"], '--unit：没有单位或人员 "team_a"（是不是“team-a”？）'),
         (["due", "--unit", "team_a", "--lang", "en"], '--unit: no unit or person "team_a" (did '
          'you mean "team-a"?)'),
+        (["check", "--unit", "team_a"], '--unit：没有单位或人员 "team_a"（是不是“team-a”？）'),
+        (["check", "--unit", "team_a", "--lang", "en"], '--unit: no unit or person "team_a" '
+         '(did you mean "team-a"?)'),
         (["plugins", "test_metric"], '没有插件 "test_metric"（是不是“test_metrics”？）；'
          "`okrdesk plugins` 列出全部插件"),
         (["collect", "--metric", "new_hnw_client", "--lang", "en"], 'no metric "new_hnw_client" '

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from okrdesk.cli import cli
+from okrdesk.messages import display_width
 from sample_workspace import OKRS, WriteWorkspace
 
 # 王芳 has no complaints (0‰), 李强 one in a thousand (1‰): the team's 0.5‰ keeps within
@@ -78,3 +79,36 @@ def test_members_past_their_limits_make_one_alert(
     }
     kinds = [(a["kind"], a["message"]) for a in member_alerts(root, lang)]
     assert kinds[-1] == ("member_off_track", said[lang])
+
+
+def test_check_keeps_its_messages_in_one_column_past_a_long_kind(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """MEMBER OFF TRACK is wider than check's first column: every message of the run starts
+    where that one's does, so a cron mail reads as a table in English as in Chinese."""
+    # The team's 0.5‰ past a limit of 0.4‰ too: a short kind (BREACHED) above the long one.
+    tighter = GUARDRAIL.replace("0.8", "0.4")
+    root = write_workspace({"okrs.toml": OKRS + tighter})
+    assert run(root, "collect", "--through", "2026-06-17").exit_code == 0
+    for lang, kind in (("en", "MEMBER OFF TRACK"), ("zh", "成员落后")):
+        done = run(root, "check", "--as-of", "2026-06-17", "--unit", "team-a", "--lang", lang)
+        assert done.exit_code == 1, done.stdout
+        lines = done.stdout.splitlines()[:-1]  # the last line counts them
+        assert len(lines) == 2 and lines[1].startswith(kind), lines
+        # Where each message starts, in the columns a terminal shows (成 takes two).
+        starts = {display_width(line[: line.index("T1.CPL")]) for line in lines}
+        assert starts == {max(11, display_width(kind) + 1)}, lines
+
+
+def test_check_for_one_unit_lists_what_its_report_lists(write_workspace: WriteWorkspace) -> None:
+    """A head office's cron runs one check a branch: --unit lists what that unit's report
+    needs attention for, such as a share the team set (told at the team, not the top)."""
+    root = write_workspace({"okrs.toml": OKRS + GUARDRAIL})
+    assert run(root, "collect", "--through", "2026-06-17").exit_code == 0
+    whole = run(root, "check", "--as-of", "2026-06-17", "--lang", "en")
+    team = run(root, "check", "--as-of", "2026-06-17", "--unit", "team-a", "--lang", "en")
+    share = "T1.CPL 团队投诉率: 李强's share breached (1‰ against a limit of 0.8‰)"
+    assert share not in whole.stdout
+    assert team.exit_code == 1 and share in team.stdout, team.stdout
+    assert "O1.KR2" in whole.stdout and "O1.KR2" not in team.stdout  # the branch's own
+    assert [a["message"] for a in member_alerts(root, "en")] == [share]

@@ -15,8 +15,10 @@ from okrdesk.engine.attention import Alert, alerts, nothing_collected
 from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
+from okrdesk.errors import BadInput, Said
 from okrdesk.messages import display_width, kind_label, label
 from okrdesk.periods import period_holding
+from okrdesk.targets.reader import no_such
 
 
 @attrs.frozen
@@ -38,8 +40,17 @@ class Checked:
         return cut_line(self.figures_through, self.cut_period, self.day, lang)
 
 
-def check(session: Session, as_of: dt.date | None) -> Checked:
+def check(session: Session, as_of: dt.date | None, unit: str | None = None) -> Checked:
+    """What needs attention on ``as_of`` inside ``unit`` (the plan's, by default): what
+    that unit's report lists, so a head office can run one check a branch (refused, in
+    both languages, when there is no such unit or person)."""
     plan = session.plan
+    if unit is not None and unit not in plan.units_by_id and unit not in plan.people_by_id:
+        known = [*plan.units_by_id, *plan.people_by_id]
+        raise BadInput(Said(
+            *(f"--unit{label(said, 'colon')}{no_such('unit or person', unit, known, lang=said)}"
+              for said in ("en", "zh"))
+        ))  # fmt: skip
     day = clamp_to_plan(plan, as_of or dt.date.today())
     store = stored(session.workspace)
     if store is None:
@@ -48,7 +59,7 @@ def check(session: Session, as_of: dt.date | None) -> Checked:
         # Alerts judge figures at the date; no trend or forecast enters them.
         engine = Engine(plan, store, day, session.host.metrics, trends=False)
         budget = budget_progress(engine, store.spend())
-        found = alerts(engine, budget, broken_plugins=session.host.broken_said(),
+        found = alerts(engine, budget, unit, broken_plugins=session.host.broken_said(),
                        owners=session.host.owners, clashes=session.host.clashes)  # fmt: skip
     if engine.through >= day:
         return Checked(found)
@@ -61,10 +72,20 @@ def tag(alert: Alert, lang: str = "en") -> str:
     return kind_label(alert.kind, lang)
 
 
-def tagged(alert: Alert, lang: str) -> str:
-    """One line of ``check``: the kind, padded to a column by display width, then the message."""
+KIND_COLUMN = 11
+"""The width of check's first column, wider when a kind printed is longer (MEMBER OFF TRACK)."""
+
+
+def kind_column(found: list[Alert], lang: str) -> int:
+    """The width that keeps every message of ``found`` starting in one column."""
+    return max([KIND_COLUMN, *(display_width(tag(a, lang)) + 1 for a in found)])
+
+
+def tagged(alert: Alert, lang: str, column: int = KIND_COLUMN) -> str:
+    """One line of ``check``: the kind, padded to ``column`` by display width, then the
+    message."""
     kind = tag(alert, lang)
-    return kind + " " * max(1, 11 - display_width(kind)) + alert.text(lang)
+    return kind + " " * max(1, column - display_width(kind)) + alert.text(lang)
 
 
 def summary(count: int, lang: str, info: int = 0) -> str:

@@ -304,6 +304,8 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         {
             "--as-of": "检查哪一天（默认：今天）。",
             "--period": _PERIOD,
+            "--unit": "只列这个单位内、或这个人需要关注的事项，与它的报告所列相同"
+            "（默认：计划的单位）。",
             "--lang": f"消息的语言，与 `okrdesk report` 相同。{_LANG}",
             "--verbose": "一切正常时也说一声。",
         },

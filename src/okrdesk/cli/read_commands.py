@@ -128,10 +128,21 @@ def report(
 @click.command(cls=HelpedCommand)
 @click.option("--as-of", "as_of", type=DATE, help="The day to check (default: today).")
 @period_option
+@click.option(
+    "--unit",
+    help="Only what needs attention inside this unit, or for this person, as its report "
+    "lists it (default: the plan's unit).",
+)
 @lang_option("The language of the messages, as for `okrdesk report`.")
 @click.option("--verbose", "-v", is_flag=True, help="Say so when all is clear, too.")
 @workspace_option
-def check(as_of: dt.datetime | None, period: str | None, lang: str | None, verbose: bool) -> None:
+def check(
+    as_of: dt.datetime | None,
+    period: str | None,
+    unit: str | None,
+    lang: str | None,
+    verbose: bool,
+) -> None:
     """List everything that needs attention; exit 1 when any of it is a problem.
 
     The same rules as the report's "needs attention": tripped budget
@@ -144,7 +155,7 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str | None, verbo
     and exits 0.
     """
     from okrdesk.app.check import check as check_workspace
-    from okrdesk.app.check import summary, tagged
+    from okrdesk.app.check import kind_column, summary, tagged
     from okrdesk.app.session import open_session
     from okrdesk.engine.attention import Level
     from okrdesk.targets.period_words import as_of_period
@@ -152,12 +163,14 @@ def check(as_of: dt.datetime | None, period: str | None, lang: str | None, verbo
     started()
     session = open_session(workspace_path())
     lang = session.workspace.language(lang)
-    checked = check_workspace(session, as_of_period(session.plan, period, day_of(as_of), lang))
+    day = as_of_period(session.plan, period, day_of(as_of), lang)
+    checked = check_workspace(session, day, unit)
     found = checked.alerts
     if found and checked.figures_through is not None:
         say(checked.through_line(lang))  # what the lines below were judged on
+    column = kind_column(found, lang)
     for alert in found:
-        say(tagged(alert, lang))
+        say(tagged(alert, lang, column))
     if found or verbose:
         info = sum(alert.level is Level.INFO for alert in found)
         say(summary(len(found) - info, lang, info))
