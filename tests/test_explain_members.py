@@ -78,3 +78,32 @@ def test_a_persons_observations_and_a_few_are_listed(workspace: Path) -> None:
     assert sum(line.startswith("  2026-W") for line in person.output.splitlines()) == 53
     a_month = run(workspace, "explain", "O1.KR1", "--as-of", "2026-01-25").output
     assert sum(line.startswith("  2026-W") for line in a_month.splitlines()) == 12
+
+
+def test_each_members_figure_stands_beside_its_share(write_workspace: WriteWorkspace) -> None:
+    """A head office comparing its branches on one key result reads each one's figure
+    beside the share the key result set it; a member the shares leave out reads —."""
+    from sample_workspace import OKRS
+
+    shares = OKRS.replace(
+        "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }\n",
+        "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }\nmembers = { team-a = 240 }\n",
+        1,
+    )
+    assert shares != OKRS
+    root = write_workspace({"org.toml": TWO_TEAMS, "okrs.toml": shares})
+    run(root, "collect", "--through", "2026-12-31")
+    lines = run(root, "explain", "O1.KR1", "--as-of", "2026-12-31").output.splitlines()
+    assert lines[5:8] == [
+        "  成员                    数值  分解目标  观测值",
+        "  财富管理一部 (team-a)  159户     240户     106",
+        "  财富管理二部 (team-b)  159户         —      53",
+    ]
+    english = run(root, "explain", "O1.KR1", "--as-of", "2026-12-31", "--lang", "en")
+    assert english.output.splitlines()[5:7] == [
+        "  member                     value     target  observations",
+        "  财富管理一部 (team-a)  159 accts  240 accts           106",
+    ]
+    # A team's people have no shares of the branch's key result: no column for them.
+    team = run(root, "explain", "O1.KR1", "--unit", "team-a", "--as-of", "2026-12-31").output
+    assert "分解目标" not in team

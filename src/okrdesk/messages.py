@@ -568,6 +568,7 @@ EXPLAIN_MEMBERS: dict[str, dict[str, str]] = {
         "rows": "{observations}, from run {runs}, added up by member:",
         "member": "member",
         "value": "value",
+        "target": "target",
         "observations": "observations",
         "itself": "{name} itself",
         "one_member": "Each observation: okrdesk explain {kr} {option} {member} "
@@ -577,6 +578,7 @@ EXPLAIN_MEMBERS: dict[str, dict[str, str]] = {
         "rows": "{observations}，来自第 {runs} 次采集，按成员合计：",
         "member": "成员",
         "value": "数值",
+        "target": "分解目标",
         "observations": "观测值",
         "itself": "{name} 本身",
         "one_member": "逐条观测值：okrdesk explain {kr} {option} {member}（或其他成员）",

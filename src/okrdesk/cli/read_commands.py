@@ -205,8 +205,9 @@ def explain(
     For a key result (O1.KR1): each observation (period, person, value,
     plugin, run and source rows) or check-in that makes up the figure, and
     how they add up; a unit's figure of more than 60 observations, added up
-    by its members (each one's figure and observations; --unit or --person
-    lists one's). For an objective (O1): its score from its key results'
+    by its members (each one's figure, the share the key result set it, and
+    its observations; --unit or --person lists one's). For an objective (O1):
+    its score from its key results'
     attainment, each with its weight and what it counts for up to the cap.
     For a budget line (events): its spend, the revenue attributed to it and
     its ROI, its cost per result and where it stands against its breaker.

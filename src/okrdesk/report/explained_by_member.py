@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from okrdesk.engine.rollup import Rollup, subjects_under
+from okrdesk.engine.tree_targets import owner_of
 from okrdesk.messages import EXPLAIN_MEMBERS, display_width, padded
 from okrdesk.model import KeyResult, Plan, StoredObservation
 
@@ -51,16 +52,23 @@ class MemberFigures:
         member_of = {s: m for m in members for s in subjects_under(self.plan, m)}
         counts = Counter(member_of.get(r.observation.subject, self.subject)
                          for r in shown if not r.observation.slice)  # fmt: skip
+        # A head office comparing its branches on one key result reads each one's figure
+        # beside the share it was set, where the key result sets the members shares.
+        shares = self.kr.member_targets if self.subject == owner_of(self.plan, self.kr) else {}
+        targeted = any(m in shares for m in members)
         rows = [
             (self._named(m), written(self.rollup.sliced(self.metric, m, self.kr.where).value),
+             *([written(float(shares[m])) if m in shares else "—"] if targeted else []),
              f"{counts[m]:,}")
             for m in members
         ]  # fmt: skip
         if counts[self.subject]:
             rows.append((said["itself"].format(name=self._named(self.subject)), "",
-                         f"{counts[self.subject]:,}"))  # fmt: skip
-        heading = (said["member"], said["value"], said["observations"])
-        widths = [max(display_width(row[i]) for row in [heading, *rows]) for i in range(3)]
+                         *([""] if targeted else []), f"{counts[self.subject]:,}"))  # fmt: skip
+        heading = (said["member"], said["value"], *([said["target"]] if targeted else []),
+                   said["observations"])  # fmt: skip
+        widths = [max(display_width(row[i]) for row in [heading, *rows])
+                  for i in range(len(heading))]  # fmt: skip
         lines = [_row(heading, widths)] + [_row(row, widths) for row in rows]
         first = next((m for m in members if counts[m]), None)
         if first is not None:
@@ -78,6 +86,8 @@ def _members(plan: Plan, unit: str) -> list[str]:
 
 
 def _row(cells: Sequence[str], widths: Sequence[int]) -> str:
-    name, value, count = cells
-    return (f"  {padded(name, widths[0])}  {padded(value, widths[1], right=True)}  "
-            f"{padded(count, widths[2], right=True)}").rstrip()  # fmt: skip
+    """The name left-aligned, then the figures (value, a share's target, count) right."""
+    figures = "  ".join(
+        padded(c, w, right=True) for c, w in zip(cells[1:], widths[1:], strict=True)
+    )
+    return f"  {padded(cells[0], widths[0])}  {figures}".rstrip()
