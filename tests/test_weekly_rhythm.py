@@ -745,3 +745,32 @@ def test_the_readmes_content_line_trips_about_where_it_says(demo: Path, tmp_path
     assert refused.returncode == 1 and "已拒绝（熔断）" in refused.stderr + refused.stdout
     kept = okrdesk("spend", "add", "content", "5.7万", *signed)
     assert kept.returncode == 0, kept.stderr
+
+
+def test_a_channel_with_a_unit_gets_that_units_message(demo: Path, tmp_path: Path) -> None:
+    """A head office sends each branch's (here each team's) report to that branch's own
+    group in one run: a channel's `unit` picks its report; the others get --unit's."""
+    root = tmp_path / "demo"
+    shutil.copytree(demo, root)
+    with (root / "okrdesk.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[send]\n[[send.channels]]\nname = "group"\nkind = "wecom"\n'
+                       'url_env = "W"\n\n[[send.channels]]\nname = "wm1-group"\n'
+                       'kind = "wecom"\nurl_env = "W"\nunit = "wm1"\n')  # fmt: skip
+    done = okrdesk("send", "--dry-run", "-w", str(root), "--as-of", AS_OF,
+                   env={"W": "http://127.0.0.1:9/x"})  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    headings = [line for line in done.stdout.replace("\\n", "\n").splitlines()
+                if "## 深圳福田营业部" in line]  # fmt: skip
+    assert [h.split('"content": "')[-1] for h in headings] == [
+        "## 深圳福田营业部 2026 年度经营计划",
+        "## 深圳福田营业部 2026 年度经营计划 · 财富管理一部",
+    ]
+    assert done.stdout.index("group（wecom）") < done.stdout.index("wm1-group（wecom）")
+    with (root / "okrdesk.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[[send.channels]]\nname = "typo"\nkind = "wecom"\nurl_env = "W"\n'
+                       'unit = "wm-1"\n')  # fmt: skip
+    wrong = okrdesk("send", "--dry-run", "-w", str(root), "--as-of", AS_OF, "--lang", "en",
+                    env={"W": "http://127.0.0.1:9/x"})  # fmt: skip
+    assert wrong.returncode == 2, wrong.stdout
+    assert 'okrdesk.toml: [[send.channels]] typo: unit: no unit or person "wm-1"' in wrong.stderr
+    assert "Traceback" not in wrong.stderr

@@ -23,8 +23,9 @@ from okrdesk.delivery.message import Message
 from okrdesk.delivery.summary import summary
 from okrdesk.delivery.transport import Clock, DeliveryFailed, SystemClock
 from okrdesk.errors import BadInput, Said, ValidationFailed, printable
-from okrdesk.messages import counted
+from okrdesk.messages import counted, label
 from okrdesk.report.render import printable_copy
+from okrdesk.targets.reader import no_such
 from okrdesk.targets.settings import Channel
 
 
@@ -95,7 +96,32 @@ def chosen_channels(session: Session, names: tuple[str, ...]) -> tuple[Channel, 
         named = {"name": printable(unknown[0]), "known": ", ".join(sorted(known))}
         raise BadInput(Said(NO_SUCH_CHANNEL.en.format(**named),
                             NO_SUCH_CHANNEL.zh.format(**named)))  # fmt: skip
-    return tuple(c for c in configured if not names or c.name in names)
+    chosen = tuple(c for c in configured if not names or c.name in names)
+    plan = session.plan
+    for c in chosen:
+        if (
+            c.unit is not None
+            and c.unit not in plan.units_by_id
+            and (c.unit not in plan.people_by_id)
+        ):
+            ids = [*plan.units_by_id, *plan.people_by_id]
+            raise BadInput(Said(*(
+                f"okrdesk.toml: [[send.channels]] {printable(c.name)}: unit"
+                f"{label(lang, 'colon')}{no_such('unit or person', c.unit, ids, lang=lang)}"
+                for lang in ("en", "zh")
+            )))  # fmt: skip
+    return chosen
+
+
+def by_unit(
+    targets: tuple[Channel, ...], unit: str | None
+) -> list[tuple[str | None, tuple[Channel, ...]]]:
+    """The channels grouped by the unit whose report each gets, in the order first named:
+    a channel's own ``unit``, else ``unit`` (``--unit``, None for the plan's)."""
+    groups: dict[str | None, list[Channel]] = {}
+    for channel in targets:
+        groups.setdefault(channel.unit or unit, []).append(channel)
+    return [(u, tuple(group)) for u, group in groups.items()]
 
 
 def report_file(session: Session, unit: str, as_of: dt.date) -> Path:

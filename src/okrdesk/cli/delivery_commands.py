@@ -16,7 +16,11 @@ from okrdesk.errors import EXIT_FAILED
 @click.command(cls=HelpedCommand)
 @click.option("--as-of", "as_of", type=DATE, help="The day of the report (default: today).")
 @click.option("--week", help="An ISO week such as 2026-W47: the report as of its Sunday.")
-@click.option("--unit", help="The unit or person to report on (default: the plan's unit).")
+@click.option(
+    "--unit",
+    help="The unit or person to report on (default: the plan's unit); a channel with a "
+    "unit of its own in okrdesk.toml gets that unit's.",
+)
 @lang_option("The language of the message and the report.")
 @click.option(
     "--channel", "names", multiple=True, metavar="NAME",
@@ -50,9 +54,18 @@ def send(
     Webhook URLs, secrets and passwords are read from the environment
     variables the settings name. Every channel is tried; exit 1 when any
     failed. With --due it sends the reminders of who owes a check-in
-    instead (nothing when nobody does). See docs/delivery.md.
+    instead (nothing when nobody does). A channel that names a unit gets
+    that unit's message: one group a branch, in one run. See
+    docs/delivery.md.
     """
-    from okrdesk.app.send import chosen_channels, deliver_all, nothing_owed, prepare, prepare_due
+    from okrdesk.app.send import (
+        by_unit,
+        chosen_channels,
+        deliver_all,
+        nothing_owed,
+        prepare,
+        prepare_due,
+    )
     from okrdesk.app.send import dry_run as show
     from okrdesk.app.session import open_session
 
@@ -60,20 +73,25 @@ def send(
     session = open_session(workspace_path())
     targets = chosen_channels(session, names)
     lang = session.workspace.language(lang)
-    if due:
-        day, reminder = prepare_due(session, unit, day_of(as_of), lang)
-        if reminder is None:
-            say(nothing_owed(day, lang))
-            return
-        message = reminder
-    else:
-        message = prepare(session, unit, day_of(as_of), week, lang, write=not dry_run)
-    if dry_run:
-        for line in show(targets, message, lang):
-            say(line)
-        return
-    outcomes = deliver_all(targets, message)
-    for outcome in outcomes:
-        say(outcome.text(lang), err=outcome.error is not None)
-    if any(o.error is not None for o in outcomes):
+    failed, told = False, set()
+    for its_unit, channels in by_unit(targets, unit):
+        if due:
+            day, reminder = prepare_due(session, its_unit, day_of(as_of), lang)
+            if reminder is None:
+                if nothing_owed(day, lang) not in told:  # once, not once a branch
+                    say(nothing_owed(day, lang))
+                    told.add(nothing_owed(day, lang))
+                continue
+            message = reminder
+        else:
+            message = prepare(session, its_unit, day_of(as_of), week, lang, write=not dry_run)
+        if dry_run:
+            for line in show(channels, message, lang):
+                say(line)
+            continue
+        outcomes = deliver_all(channels, message)
+        for outcome in outcomes:
+            say(outcome.text(lang), err=outcome.error is not None)
+        failed = failed or any(o.error is not None for o in outcomes)
+    if failed:
         raise SystemExit(EXIT_FAILED)

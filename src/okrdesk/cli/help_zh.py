@@ -356,12 +356,14 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         在哪里）。这会把你的数据发到这些 webhook 和邮件服务器。Webhook 地址、
         密钥和密码从设置中指定的环境变量读取。每个渠道都会尝试；有任何渠道失败时
         退出码为 1。加 --due 时改为发送谁待打卡的提醒（没有人待打卡时什么也不发）。
+        写了 unit 的渠道收到那个单位的消息：一次运行，每个营业部发到自己的群。
         见 docs/delivery.md。
         """,
         {
             "--as-of": _AS_OF_REPORT,
             "--week": _WEEK,
-            "--unit": _UNIT_REPORT,
+            "--unit": "报告哪个单位或人员（默认：计划的单位）；okrdesk.toml 中写了自己的 unit"
+            " 的渠道收到那个单位的。",
             "--lang": f"消息和报告的语言。{_LANG}",
             "--channel": "只发到 [[send.channels]] 中的这个渠道（可重复；默认：全部）。",
             "--due": "改为发送谁待打卡的提醒（与 `okrdesk due` 所列相同），而不是报告；"

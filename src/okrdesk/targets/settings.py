@@ -37,9 +37,9 @@ LANGUAGES = ("zh", "en")
 _CHECKIN_KEYS = ("by",)
 _SEND_KEYS = ("reports", "reports_url", "channels")
 CHANNEL_KINDS = ("wecom", "feishu", "dingtalk", "email")
-_WEBHOOK_KEYS = ("kind", "name", "url_env", "secret_env")
+_WEBHOOK_KEYS = ("kind", "name", "url_env", "secret_env", "unit")
 _EMAIL_KEYS = (
-    "kind", "name", "host", "port", "security", "sender", "to", "user", "password_env",
+    "kind", "name", "host", "port", "security", "sender", "to", "user", "password_env", "unit",
 )  # fmt: skip
 SMTP_SECURITY = ("starttls", "ssl", "none")
 DEFAULT_REPORTS = "reports"
@@ -71,6 +71,9 @@ class Channel:
     to: tuple[str, ...] = ()
     user: str | None = None
     password_env: str | None = None
+    unit: str | None = None
+    """The unit (or person) whose report this channel always gets: a head office's one
+    group a branch; None, the unit ``send`` is asked for."""
 
 
 @attrs.frozen(slots=False)
@@ -397,6 +400,7 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
     else:
         kind = table.choice("kind", CHANNEL_KINDS)
     name = table.text("name")
+    unit = table.text("unit")
     envs = {key: _env_name(table, key) for key in ("url_env", "secret_env", "password_env")}
     if kind is None or name is None or not table.ok:
         return None
@@ -407,7 +411,8 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
                    "它的 key 就在 webhook URL（url_env）里")  # fmt: skip
         return None
     if kind != "email":
-        return Channel(kind, name, url_env=envs["url_env"], secret_env=envs["secret_env"])
+        return Channel(kind, name, url_env=envs["url_env"], secret_env=envs["secret_env"],
+                       unit=unit)  # fmt: skip
     found_before = len(findings.problems)
     port = table.integer("port")
     if port is not None and not 0 < port < 65536:
@@ -430,7 +435,7 @@ def _channel(where: Where, data: dict[str, Any], findings: Findings) -> Channel 
     return Channel(
         kind, name, host=host, sender=table.text("sender") or "",
         port=port or (465 if security == "ssl" else 587), security=security, to=to,
-        user=table.text("user"), password_env=envs["password_env"],
+        user=table.text("user"), password_env=envs["password_env"], unit=unit,
     )  # fmt: skip
 
 
