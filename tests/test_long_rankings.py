@@ -62,7 +62,9 @@ def test_a_long_ranking_lists_its_top_and_bottom(workspace: Path, fmt: str) -> N
     assert len(set(people[: 2 * LISTED_AT_EACH_END])) == 2 * LISTED_AT_EACH_END
     if fmt == "text":
         ranks = [int(r) for r in re.findall(r"│ +(\d+) │ 客户经理", shown)]
-        assert ranks == [*range(1, 21), *range(41, 61)]
+        # 59 people capped at 120.0% share the first rank, not 1st to 59th by their ids;
+        # the one below them is 60th, after all 59.
+        assert ranks == [1] * (2 * LISTED_AT_EACH_END - 1) + [PEOPLE]
     english = report(workspace, "--format", fmt, "--lang", "en")
     assert f"⋮ {left_out} more people not listed (the xlsx and JSON formats list everyone)" in (
         english
@@ -86,3 +88,18 @@ def test_a_short_ranking_lists_everyone(write_workspace: WriteWorkspace) -> None
     done = CliRunner().invoke(cli, ["collect", "--through", AS_OF, "-w", str(root)])
     assert done.exit_code == 0, done.output
     assert "未列出" not in report(root)
+
+
+def test_members_whose_scores_read_the_same_share_a_rank() -> None:
+    """Branches at 106.1% each, by decimals the report does not show, are not 2nd and 3rd:
+    they share the rank, and the next counts them all; people rank apart from units."""
+    from okrdesk.engine.progress import MemberProgress
+    from okrdesk.report.build import _ranked
+
+    # 106.1%, 106.1%, 106.0%, 105.9%, no score; a person at 106.1%.
+    scores = [("b1", "unit", 1.06144), ("b2", "unit", 1.0614), ("b3", "unit", 1.0604),
+              ("b4", "unit", 1.0594), ("b5", "unit", None), ("p1", "person", 1.06144)]  # fmt: skip
+    ranked = _ranked(MemberProgress(i, i, kind, s, 0, 1) for i, kind, s in scores)
+    assert [(m.id, m.rank) for m in ranked] == [
+        ("b1", 1), ("b2", 1), ("b3", 3), ("b4", 4), ("b5", None), ("p1", 1)
+    ]  # fmt: skip

@@ -57,7 +57,7 @@ from okrdesk.report.document import (
     ScorePoint,
     TrendPoint,
 )
-from okrdesk.report.numbers import money
+from okrdesk.report.numbers import money, score_text
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import per_one
 
@@ -234,13 +234,21 @@ def _window(
 
 def _ranked(members: Iterable[MemberProgress]) -> tuple[ReportMember, ...]:
     """Members with a score ranked among their kind; those without one (no targets, or
-    none with figures yet) are listed last with no rank, never placed as if scored."""
-    ranks: dict[str, int] = {}
+    none with figures yet) are listed last with no rank, never placed as if scored.
+    Members whose scores read the same as written share a rank, and the next rank
+    counts them all (1, 2, 2, 4): branches at 106.1% each are not 2nd and 15th by
+    decimals the report does not show."""
+    counted: dict[str, int] = {}
+    last: dict[str, tuple[str, int]] = {}
     found = []
     for m in members:
         rank = None
         if m.score is not None:
-            rank = ranks[m.kind] = ranks.get(m.kind, 0) + 1
+            counted[m.kind] = counted.get(m.kind, 0) + 1
+            shown = score_text(m.score)
+            before = last.get(m.kind)
+            rank = before[1] if before is not None and before[0] == shown else counted[m.kind]
+            last[m.kind] = (shown, rank)
         found.append(ReportMember(rank, m.id, m.name, m.kind, m.score, m.off_track, m.key_results))
     return tuple(found)
 
