@@ -227,17 +227,24 @@ LANGUAGES = tuple(LABELS)
 
 KINDS: dict[str, dict[str, str]] = {
     "zh": {"breaker": "熔断", "ledger": "台账", "expenses": "费用率", "target_mismatch": "目标不符",
-           "off_track": "落后", "member_off_track": "成员落后", "missed": "未达成",
+           "off_track": "落后", "member_off_track": "分解目标", "missed": "未达成",
            "breached": "超限",
            "no_data": "无数据", "missing": "缺数据",
            "stale": "数据过期", "plugin": "插件", "revised": "修订"},
 }  # fmt: skip
-"""What ``okrdesk check`` calls each kind of alert; in English, the kind itself in capitals."""
+"""What ``okrdesk check`` calls each kind of alert; in English, the kind itself in capitals
+but for ``EN_KINDS``."""
+
+EN_KINDS = {"member_off_track": "MEMBER TARGETS"}
+"""Kinds whose name would mislead as a label: member_off_track is also a member's share
+past its limit, or closed short of it (``30 shares breached``), not only one behind."""
 
 
 def kind_label(kind: str, lang: str) -> str:
     words = KINDS.get(lang, {})
-    return words.get(kind, kind) if words else kind.upper().replace("_", " ")
+    if words:
+        return words.get(kind, kind)
+    return EN_KINDS.get(kind) or kind.upper().replace("_", " ")
 
 
 def display_width(text: str) -> int:

@@ -73,7 +73,7 @@ def tag(alert: Alert, lang: str = "en") -> str:
 
 
 KIND_COLUMN = 11
-"""The width of check's first column, wider when a kind printed is longer (MEMBER OFF TRACK)."""
+"""The width of check's first column, wider when a kind printed is longer (MEMBER TARGETS)."""
 
 
 def kind_column(found: list[Alert], lang: str) -> int:
