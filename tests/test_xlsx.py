@@ -168,6 +168,19 @@ def test_export_xlsx_has_a_sheet_per_table_and_text_stays_text(
     }
 
 
+def test_export_takes_its_format_from_the_files_extension(workspace: Path, tmp_path: Path) -> None:
+    """okrdesk export -o firm.xlsx wrote JSON into a file Excel could not open; as for the
+    report, -o names the file and its extension the format unless --format says."""
+    run("export", "-o", str(tmp_path / "all.xlsx"), "-w", str(workspace))
+    assert openpyxl.load_workbook(tmp_path / "all.xlsx").sheetnames[0] == "observations"
+    run("export", "-o", str(tmp_path / "obs.CSV"), "-w", str(workspace))
+    assert (tmp_path / "obs.CSV").read_bytes().startswith(b"\xef\xbb\xbfmetric,")
+    run("export", "-o", str(tmp_path / "all.txt"), "-w", str(workspace))
+    assert json.loads((tmp_path / "all.txt").read_text("utf-8"))["observations"]
+    run("export", "--format", "json", "-o", str(tmp_path / "x.csv"), "-w", str(workspace))
+    assert json.loads((tmp_path / "x.csv").read_text("utf-8"))["observations"]
+
+
 def test_csv_starts_with_a_bom_and_has_a_unit_column(workspace: Path, tmp_path: Path) -> None:
     out = tmp_path / "obs.csv"
     run("export", "--format", "csv", "--out", str(out), "-w", str(workspace))

@@ -270,15 +270,18 @@ def due(as_of: dt.datetime | None, unit: str | None, lang: str | None) -> None:
 
 @click.command(cls=HelpedCommand)
 @click.option(
-    "--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json",
-    show_default=True,
-    help="JSON and xlsx hold every table; CSV holds the one named by --table.",
+    "--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]),
+    help="JSON and xlsx hold every table; CSV holds the one named by --table. Default: "
+    "from --out's extension (.json, .csv, .xlsx), else json.",
 )  # fmt: skip
 @click.option(
     "--table", type=click.Choice(["observations", "checkins", "spend", "runs"]),
     default="observations", show_default=True, help="The table to export as CSV.",
 )  # fmt: skip
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
+@click.option(
+    "--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE; its extension picks the format unless --format is given.",
+)  # fmt: skip
 @click.option(
     "--slices", is_flag=True,
     help="Also each dimensioned figure's slices (gender=female;tier=600w), beside its whole: "
@@ -286,7 +289,7 @@ def due(as_of: dt.datetime | None, unit: str | None, lang: str | None) -> None:
 )  # fmt: skip
 @lang_option("The language of what it says (not of the data).")
 @workspace_option
-def export(fmt: str, table: str, out: Path | None, slices: bool, lang: str | None) -> None:
+def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: str | None) -> None:
     """Export the stored numbers, check-ins, spend and runs for other tools.
 
     In CSV, a text cell a spreadsheet would run as a formula (one starting
@@ -306,6 +309,10 @@ def export(fmt: str, table: str, out: Path | None, slices: bool, lang: str | Non
 
     workspace = consented(open_workspace(workspace_path()))
     lang = workspace.language(lang)
+    if fmt is None:
+        # export -o firm.xlsx wrote JSON into a file Excel then could not open.
+        suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+        fmt = suffix if suffix in ("json", "csv", "xlsx") else "json"
     if out is not None:
         check_out_path(out, workspace)
     if not store_exists(workspace):
