@@ -774,3 +774,27 @@ def test_a_channel_with_a_unit_gets_that_units_message(demo: Path, tmp_path: Pat
     assert wrong.returncode == 2, wrong.stdout
     assert 'okrdesk.toml: [[send.channels]] typo: unit: no unit or person "wm-1"' in wrong.stderr
     assert "Traceback" not in wrong.stderr
+
+
+@pytest.mark.parametrize(
+    ("grain", "zh", "en"),
+    [("week", "周报", "weekly report"), ("month", "月报", "monthly report"),
+     ("quarter", "季报", "quarterly report")],
+)  # fmt: skip
+def test_a_messages_title_names_the_plans_grain(
+    write_workspace: WriteWorkspace, grain: str, zh: str, en: str
+) -> None:
+    """A branch that reviews by the month got "2026-06-30 周报" in its group's title."""
+    from sample_workspace import PLAN
+
+    plan = PLAN.replace('unit = "branch"\n', f'unit = "branch"\ngrain = "{grain}"\n', 1)
+    root = write_workspace({"plan.toml": plan})
+    with (root / "okrdesk.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[send]\n[[send.channels]]\nname = "g"\nkind = "feishu"\n'
+                       'url_env = "W"\n')  # fmt: skip
+    assert run(root, "collect", "--through", "2026-06-30").exit_code == 0
+    for lang, word in (("zh", zh), ("en", en)):
+        done = run(root, "send", "--dry-run", "--as-of", "2026-06-30", "--lang", lang,
+                   env={"W": "http://127.0.0.1:9/x"})  # fmt: skip
+        assert done.exit_code == 0, done.output
+        assert f'"title": "福田营业部 2026 · 2026-06-30 {word}"' in done.output, done.output

@@ -27,10 +27,11 @@ from okrdesk.report.numbers import score_text
 from okrdesk.report.templates import markdown_text as md
 
 _WORDS = {
-    "zh": {"report": "周报", "file": "完整报告（HTML）：{path}",
+    "zh": {"week": "周报", "month": "月报", "quarter": "季报", "file": "完整报告（HTML）：{path}",
            "attached": "完整报告见附件 {name}。",
            "cut": "……后面还有内容，未发送；请看完整报告：{path}"},
-    "en": {"report": "weekly report", "file": "Full report (HTML): {path}",
+    "en": {"week": "weekly report", "month": "monthly report", "quarter": "quarterly report",
+           "file": "Full report (HTML): {path}",
            "attached": "The full report is attached: {name}.",
            "cut": "… the rest was not sent; see the full report: {path}"},
 }  # fmt: skip
@@ -82,7 +83,8 @@ def summary(report: Report, full_report: Path, reports_url: str | None = None) -
         else f"{reports_url.rstrip('/')}/{quote(full_report.name)}"
     )
     where = words["file"].format(path=found)
-    title = f"{whose(report)} · {report.as_of} {words['report']}"
+    # A plan reviewed by the month sends its 月报, not a 周报 (the plan's grain).
+    title = f"{whose(report)} · {report.as_of} {words.get(report.grain, words['week'])}"
     return Message(
         title=title,
         lines=(*summary_lines(report), "", where),
