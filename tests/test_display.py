@@ -41,6 +41,12 @@ from sample_workspace import PLAN, WriteWorkspace
         (18 / 32, "56.25%"),
         (60 / 1020, "5.88%"),
         (1.0, "100.0%"),
+        # From 1,000% up an exact share is not six digits: 697,587 of a 30,000 target
+        # reads 2,325.3% beside 698,276's 2,327.6% in a firm's column, not 2,325.29%.
+        (Decimal(697_587) / 30_000, "2,325.3%"),
+        (Decimal(698_276) / 30_000, "2,327.6%"),
+        (Decimal(29_979) / 30_000, "99.93%"),
+        (Decimal(12), "1,200.0%"),
     ],
 )
 def test_shares_keep_the_digits_that_tell_them_apart(fraction: Any, shown: str) -> None:

@@ -417,7 +417,9 @@ def _percent_places(value: Decimal, *, exact_share: bool = True) -> int:
     two decimals or fewer (18 of 32 is 56.25%) is shown exactly."""
     settled = half_up(value, 9).normalize()
     decimals = max(0, -int(settled.as_tuple().exponent))
-    if decimals <= MAX_PLACES and (exact_share or decimals <= 1):
+    # Not from 1,000% up, where two decimals would make six digits: 2,325.29% beside
+    # 2,327.6% in one column; a manager writes 2,325.3%.
+    if decimals <= MAX_PLACES and (exact_share or decimals <= 1) and abs(value) < 1000:
         return decimals
     return 1 if abs(value) >= 10 else MAX_PLACES
 
