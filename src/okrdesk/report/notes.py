@@ -326,10 +326,12 @@ def opens_people(report: Report, member: ReportMember) -> bool:
 
 
 def unranked_notes(report: Report, lang: str) -> list[str]:
-    """Why members are shown with no rank (—): no targets at all, or no figures yet for
-    the targets they have; one line for each reason found."""
+    """The notes under the members' ranking: what ⚑ marks, when a member is marked (a
+    firm's ranking of thirty flagged branches said nowhere what the flag meant); why
+    members are shown with no rank (—): no targets at all, or no figures yet for the
+    targets they have; one line for each reason found."""
     unscored = [m for m in report.members if m.rank is None]
-    notes = []
+    notes = [label(lang, "flagged")] if any(m.off_track for m in report.members) else []
     if any(m.key_results == 0 for m in unscored):
         notes.append(label(lang, "unranked_no_targets"))
     if any(m.key_results > 0 for m in unscored):
