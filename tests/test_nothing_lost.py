@@ -232,6 +232,22 @@ def test_a_spreadsheet_cell_for_every_kind_of_value() -> None:
     assert spreadsheet_cell("=1;=2") == "'=1;'=2"
 
 
+def test_a_repeated_text_cell_is_made_safe_every_time() -> None:
+    """A firm's export writes each id a hundred thousand times, each made safe once and
+    remembered: the same text, a str subclass and the number are still told apart."""
+    from enum import StrEnum
+
+    from okrdesk.app.export import spreadsheet_cell
+
+    class Kind(StrEnum):
+        FORMULA = "=1+2"
+
+    assert [spreadsheet_cell("=1+2") for _ in range(3)] == ["'=1+2"] * 3
+    assert spreadsheet_cell(Kind.FORMULA) == "'=1+2"
+    assert [spreadsheet_cell(v) for v in ("-12.5", -12.5, "-12.5")] == ["'-12.5", "-12.5",
+                                                                        "'-12.5"]  # fmt: skip
+
+
 # ------------------------------------------------------- partial periods
 
 DAILY_PLUGIN = """\

@@ -17,6 +17,7 @@ as text (never a formula), the header row frozen.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 import math
@@ -225,10 +226,19 @@ def spreadsheet_cell(value: object) -> str:
     """
     if value is None:
         return ""
+    if type(value) is str:
+        return _text_cell(value)
     numeral = _numeral(value)
     if numeral is not None:
         return numeral
-    text = _FIELD_INSIDE.sub(r"\1'", str(value))
+    return _text_cell(str(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _text_cell(value: str) -> str:
+    """A text cell, made safe once: a firm's export repeats each metric, person and
+    period id hundreds of thousands of times."""
+    text = _FIELD_INSIDE.sub(r"\1'", value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
