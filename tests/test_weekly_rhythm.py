@@ -774,6 +774,11 @@ def test_a_channel_with_a_unit_gets_that_units_message(demo: Path, tmp_path: Pat
     assert wrong.returncode == 2, wrong.stdout
     assert 'okrdesk.toml: [[send.channels]] typo: unit: no unit or person "wm-1"' in wrong.stderr
     assert "Traceback" not in wrong.stderr
+    # okrdesk validate finds it first, at its line, before a Monday's send would.
+    checked = okrdesk("validate", "-w", str(root), "--lang", "en")
+    assert checked.returncode == 2, checked.stdout
+    assert re.search(r'okrdesk.toml:\d+: send.channels\[2\].unit: no unit or person "wm-1"',
+                     checked.stdout), checked.stdout  # fmt: skip
 
 
 @pytest.mark.parametrize(

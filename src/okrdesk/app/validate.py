@@ -25,7 +25,7 @@ from okrdesk.plugins.hookspecs import SettingsProblem
 from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, quiet
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.locate import KeyPath
-from okrdesk.targets.reader import Findings, where_for
+from okrdesk.targets.reader import Findings, no_such, where_for
 from okrdesk.targets.settings import SETTINGS_FILE, is_loopback
 from okrdesk.targets.source_lines import SourceLines
 from okrdesk.units import ledger
@@ -118,7 +118,7 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     words = _SAID[lang]
     sources = SourceLines(session.workspace.root)
     plugins, said = plugin_settings_findings(session)
-    problems = sorted({*session.problems, *plugins.problems})
+    problems = sorted({*session.problems, *plugins.problems, *channel_units(session)})
     lines = [text for p in problems for text in (p.text(lang), *sources.pointer(p))]
     warnings = sorted({*session.warnings, *plugins.warnings, *plain_http_webhooks(session)})
     lines += [words["warning"].format(text=warning.text(lang)) for warning in warnings]
@@ -223,6 +223,34 @@ def _metrics_by_plugin(session: Session) -> dict[str, frozenset[str]] | None:
         if metric in owners:
             found.setdefault(owners[metric], set()).add(metric)
     return {name: frozenset(metrics) for name, metrics in found.items()}
+
+
+def channel_units(session: Session) -> list[Problem]:
+    """A problem at each channel's ``unit`` the target files do not have: found now, not
+    on the Monday its branch's message is not sent."""
+    plan = session.loaded.plan
+    wrong = [
+        c for c in session.workspace.send.channels
+        if plan is not None and c.unit is not None
+        and c.unit not in plan.units_by_id and c.unit not in plan.people_by_id
+    ]  # fmt: skip
+    if plan is None or not wrong:
+        return []
+    workspace = session.workspace
+    source = parse_toml_file(workspace.root / SETTINGS_FILE, workspace.root, Findings())
+    if source is None:
+        return []
+    listed = source.data.get("send", {}).get("channels", [])
+    names = [item.get("name") if isinstance(item, dict) else None for item in listed]
+    known = [*plan.units_by_id, *plan.people_by_id]
+    return [
+        where_for(source, ("send", "channels", names.index(c.name), "unit")).problem(
+            no_such("unit or person", c.unit or "", known, lang="en"),
+            no_such("unit or person", c.unit or "", known, lang="zh"),
+        )
+        for c in wrong
+        if c.name in names
+    ]
 
 
 def plain_http_webhooks(
