@@ -77,6 +77,8 @@ def test_only_text_encodings_are_known_by_python_s_own_names(tmp_path: Path) -> 
         "gbk", "gbk", "gb18030", "utf-8", "utf-16",
     ]  # fmt: skip
     assert [text_encoding(name) for name in ("gbkk", "base64", "rot13", "zlib")] == [None] * 4
+    # Names whose lookup raises ValueError rather than LookupError: no encoding either.
+    assert [text_encoding(name) for name in ("undefined", "utf-8\x00")] == [None] * 2
     # The SQL source refuses a codec that is not a text encoding at its key, as it does a
     # name it does not know, rather than failing on it when a collect reads the file.
     (tmp_path / "calls.csv").write_text("a\n1\n", encoding="utf-8")

@@ -15,12 +15,13 @@ import pytest
 from brokerage_helpers import FIXTURES, MONTHS, PEOPLE, SETTINGS, THROUGH, Collector, collect
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import PER_CLIENT, Book, read_book, total_book
+from okrdesk_brokerage.errors import SettingsError
 from okrdesk_brokerage.feedback import read_complaints, read_surveys
 from okrdesk_brokerage.funding import read_funding, total_funding
 from okrdesk_brokerage.layout import FILES, FUNDING, PRODUCT_TYPES, TRADES
 from okrdesk_brokerage.products import read_products
 from okrdesk_brokerage.reading import CsvRows, Export, header_problem
-from okrdesk_brokerage.settings import settings_errors
+from okrdesk_brokerage.settings import read_settings, settings_errors
 from okrdesk_brokerage.tally import Tallies
 from okrdesk_brokerage.trading import read_trades, total_trades
 from okrdesk_brokerage.windows import Windows
@@ -272,6 +273,20 @@ def test_an_unknown_encoding_is_a_problem_at_its_key_and_the_headers_still_check
         ("data", "funding.csv:1：表头里没有 client_id 列；应为 date,client_id,amount，"
                  "实为 date,client,amount"),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["undefined", "gbk\x00"])
+def test_a_name_python_refuses_with_a_value_error_is_a_problem_at_its_key(
+    tmp_path: Path, name: str
+) -> None:
+    # codecs.lookup raises ValueError for these, which validate showed as the check's
+    # crash (a warning, exit 0) and the collect as a traceback's last line.
+    _written(tmp_path, "utf-8")
+    settings = {**SETTINGS, "encoding": name}
+    assert [error.key for error in settings_errors(settings, tmp_path)] == ["encoding"]
+    with pytest.raises(SettingsError) as caught:
+        read_settings(settings, tmp_path)
+    assert caught.value.key == "encoding"
 
 
 def test_a_file_there_is_no_room_to_copy_is_left_to_the_streaming_reader(

@@ -37,11 +37,12 @@ class NoByteOrderMark(ValueError):
 def text_encoding(name: str) -> str | None:
     """Python's own name for the text encoding ``name`` (``"GBK"`` and ``"cp936"`` are
     ``"gbk"``, ``"utf8"`` is ``"utf-8"``); None for a name Python does not know, or one of
-    a codec that does not turn bytes into text (``base64``, ``rot13``)."""
+    a codec that does not turn bytes into text (``base64``, ``rot13``) or turns none
+    (``undefined``)."""
     try:
         found = codecs.lookup(name).name
         "a".encode(found)  # a codec that is not a text encoding raises LookupError here
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL in the name, or "undefined"
         return None
     return found
 
