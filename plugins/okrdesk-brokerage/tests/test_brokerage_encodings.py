@@ -203,6 +203,31 @@ def test_a_byte_not_in_the_encoding_set_is_named_at_its_line(tmp_path: Path) -> 
     assert found.of("new_accounts")  # the files that are sound give their metrics
 
 
+def test_a_file_begun_in_utf8_and_gone_on_in_gbk_is_not_told_to_set_what_is_set(
+    tmp_path: Path,
+) -> None:
+    # Rows in GBK added to a product list begun in UTF-8: its start reads as UTF-8, so
+    # encoding = "gbk" does not apply to it, and the message must not ask for it.
+    folder = _written(tmp_path, "gbk")
+    types = (TINY / PRODUCT_TYPES.name).read_text(encoding="utf-8")
+    types += "".join(f"X{n:04},家族信托\n" for n in range(1000))  # more than 8 KB in UTF-8
+    added = "P99,私募固收\n".encode("gbk")
+    (folder / PRODUCT_TYPES.name).write_bytes(types.encode() + added)
+    line = types.count("\n") + 1
+    settings = {**SETTINGS, "encoding": "gbk"}
+    found = collect(["product_sales"], workspace=tmp_path, settings=settings)
+    assert found.errors == [(
+        "product_sales",
+        f"product_types.csv:{line}: not UTF-8 text (byte 0xb9), though it begins as UTF-8 "
+        "and so was not read as gbk; save the whole file in one encoding",
+    )]  # fmt: skip
+    assert found.errors_zh == [(
+        "product_sales",
+        f"product_types.csv:{line}：不是 UTF-8 文本（字节 0xb9），但文件开头是 UTF-8，所以没有"
+        "按 gbk 读取；请把整个文件存为同一种编码",
+    )]  # fmt: skip
+
+
 def test_a_gbk_export_without_the_setting_is_told_to_set_it(tmp_path: Path) -> None:
     _written(tmp_path, "gbk")
     found = collect(["product_sales"], workspace=tmp_path)

@@ -150,11 +150,12 @@ def _unreadable_header(name: str, exc: Exception) -> ExportError:
     return ExportError(name, f"cannot read the header: {exc}", zh=f"无法读取表头：{exc}", line=1)
 
 
-def not_text(path: Path, name: str, encoding: str) -> ExportError:
+def not_text(path: Path, name: str, encoding: str, setting: str | None = None) -> ExportError:
     """The error of a file that is not text in ``encoding`` (Python's name for it), at the
     line of its first byte that is not: the reader decodes a block at a time, so the line
     it was at when it failed can be lines before that byte, the header's when it is in
-    the first block."""
+    the first block. ``setting``: the ``encoding`` set, which a file read as UTF-8 despite
+    it (its mark, or its first 8 KB, said UTF-8) was not read in."""
     try:
         with path.open("rb") as file:
             for _ in decoded(file, encoding):
@@ -170,6 +171,16 @@ def not_text(path: Path, name: str, encoding: str) -> ExportError:
             zh="文件开头没有字节顺序标记，看不出是哪种 UTF-16；请在 [sources.brokerage] 里设 "
             'encoding = "utf-16-le"（Windows 和 Excel 的写法）或 "utf-16-be"',
             line=1,
+        )
+    if encoding in UTF8 and setting is not None and setting not in UTF8:
+        # Setting the encoding again would not help: the file's start said UTF-8.
+        return ExportError(
+            name,
+            f"not UTF-8 text (byte 0x{byte:02x}), though it begins as UTF-8 and so was not "
+            f"read as {setting}; save the whole file in one encoding",
+            zh=f"不是 UTF-8 文本（字节 0x{byte:02x}），但文件开头是 UTF-8，所以没有按 "
+            f"{setting} 读取；请把整个文件存为同一种编码",
+            line=line,
         )
     if encoding in UTF8:
         return ExportError(
@@ -225,7 +236,7 @@ def header_problem(folder: Folder, spec: ExportFile) -> ExportError | None:
         header = next(csv.reader(io.StringIO(first, newline="")), None)
         header_index(spec, header)
     except (NotEncoded, NoByteOrderMark):
-        return not_text(path, spec.name, encoding)
+        return not_text(path, spec.name, encoding, export.encoding)
     except (OSError, csv.Error) as exc:
         return _unreadable_header(spec.name, exc)
     except ExportError as error:
@@ -249,6 +260,7 @@ class CsvRows:
         try:
             # What the file is read as, which a message of a byte that is not text names.
             self.encoding = export.encoding_of(binary.peek(SNIFF)[:SNIFF])
+            self._setting = export.encoding
             self._file: IO[str] = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
         except BaseException:
             binary.close()
@@ -264,7 +276,7 @@ class CsvRows:
         try:
             header = next(self._reader, None)
         except UnicodeError:  # not text in its encoding, or UTF-16 without a mark
-            raise not_text(self.path, self.name, self.encoding) from None
+            raise not_text(self.path, self.name, self.encoding, self._setting) from None
         except csv.Error as exc:
             raise _unreadable_header(self.name, exc) from None
         return header_index(self.spec, header)
@@ -280,7 +292,7 @@ class CsvRows:
                 if fields:
                     yield reader.line_num, fields
         except UnicodeError:
-            raise not_text(self.path, self.name, self.encoding) from None
+            raise not_text(self.path, self.name, self.encoding, self._setting) from None
         except csv.Error as exc:
             raise ExportError(self.name, f"cannot read: {exc}", zh=f"无法读取：{exc}",
                               line=reader.line_num + 1) from None  # fmt: skip
