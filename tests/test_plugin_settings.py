@@ -105,7 +105,8 @@ def test_what_only_this_machine_lacks_does_not_fail_validate(
                   "SettingsProblem"),
      ("import sys; sys.exit(0)", "okrdesk_check_settings failed: SystemExit: 0 "
                                  "(at plugins/referrals.py:9)"),
-     ("print('checked')", "printed to standard output, which a plugin must not do: checked"),
+     ("print('checked')", "printed to standard output, which a plugin must not do: checked "
+                          "(at plugins/referrals.py:9)"),
      ("return [SettingsProblem(None, 'x')]", "okrdesk_check_settings failed: TypeError: gave "
                                              "a SettingsProblem whose key or message is not text")],
 )  # fmt: skip
@@ -126,7 +127,9 @@ def test_a_check_that_fails_is_told_in_chinese_in_a_chinese_workspace(
                       SETTINGS, lang="zh")  # fmt: skip
     lines = result.output.splitlines()
     at = "警告：okrdesk.toml:4: sources.referrals: 插件 referrals："
-    assert f"{at}向标准输出写了内容，插件不得如此：checked" in lines, result.output
+    assert (
+        f"{at}向标准输出写了内容，插件不得如此：checked（位于 plugins/referrals.py:9）" in lines
+    ), result.output
     assert any(line.startswith(f"{at}okrdesk_check_settings 出错：RuntimeError: boom")
                for line in lines), result.output  # fmt: skip
 

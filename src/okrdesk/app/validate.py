@@ -178,7 +178,8 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
         printed_zh: dict[str, str] = {}
         failed: list[tuple[str, str]] = []
         try:
-            with quiet(printed, printed_zh):
+            # What it prints is told with the line that printed, as when it loads.
+            with quiet(printed, printed_zh, session.host.records.get(name)):
                 metrics = None if wanted is None else wanted.get(name, frozenset())
                 answered = _answers(
                     check(settings=settings, workspace=workspace.root, metrics=metrics)
