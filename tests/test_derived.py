@@ -143,3 +143,58 @@ def test_explain_shows_the_formula_and_its_inputs(derived: Path) -> None:
     assert "metric hnw_per_person = new_hnw_clients / headcount" in done.output
     assert "  headcount = 2 (people at or under branch in the plan)" in done.output
     assert "[metric new_hnw_clients (flow:" in done.output
+
+
+def test_validate_says_an_input_two_plugins_declare_is_declared_twice(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A derived metric's input that two plugins declare: validate said "no loaded plugin
+    provides" it, where at a key result on the input itself it said two plugins declare
+    it and neither is used."""
+    from sample_workspace import trusted
+    from test_metric_clash import RIVAL
+
+    root = write_workspace({"okrs.toml": PER_PERSON})
+    (root / "okrdesk.toml").write_text(DERIVED, encoding="utf-8")
+    rival = RIVAL.replace("complaint_rate", "new_hnw_clients")
+    (root / "plugins" / "rival.py").write_text(rival, encoding="utf-8")
+    trusted(root)
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert done.exit_code == 2, done.output
+    said = " ".join(done.output.split())
+    assert (
+        'metric "hnw_per_person" (new_hnw_clients / headcount) uses "new_hnw_clients", which '
+        "is declared by both rival and test_metrics, so neither's is used; give one of them "
+        "another name, or remove one of the plugins"
+    ) in said, said
+    assert "no loaded plugin provides" not in said
+    zh = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert (
+        '指标 "hnw_per_person"（new_hnw_clients / headcount）用到的 "new_hnw_clients"：'
+        "rival、test_metrics 都声明了它，所以都不采用；"
+    ) in zh.output, zh.output
+    # The report still runs for every other key result, as when the metric is named alone.
+    CliRunner().invoke(cli, ["collect", "--through", AS_OF, "-w", str(root)])
+    report = CliRunner().invoke(cli, ["report", "--as-of", AS_OF, "-w", str(root)])
+    assert report.exit_code == 0, report.output
+
+
+def test_validate_says_a_plugin_that_did_not_load_may_provide_an_input(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """As at a key result on the metric itself: the input's plugin failed to import."""
+    from sample_workspace import trusted
+
+    root = write_workspace({"okrs.toml": PER_PERSON})
+    (root / "okrdesk.toml").write_text(DERIVED, encoding="utf-8")
+    plugin = root / "plugins" / "test_metrics.py"
+    plugin.write_text("import no_such_module\n" + plugin.read_text(encoding="utf-8"), "utf-8")
+    trusted(root)
+    done = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    said = " ".join(done.output.split())
+    assert (
+        'uses "new_hnw_clients", which no loaded plugin provides; plugin test_metrics did not '
+        "load and may provide it (see its error)"
+    ) in said, said
+    zh = CliRunner().invoke(cli, ["validate", "-w", str(root)])
+    assert "已加载的插件都不提供；插件 test_metrics 未能加载" in zh.output, zh.output

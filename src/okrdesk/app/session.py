@@ -116,12 +116,13 @@ def open_session(
 
 
 _UNPROVIDED = (  # compiled by re when first used: only a plan with problems needs it
-    r'no loaded plugin provides metric "([^"]+)"|uses "([^"]+)", which no loaded plugin provides'
+    r'no loaded plugin provides metric "([^"]+)"'
+    r'|uses "([^"]+)", which (?:no loaded plugin provides|is declared by )'
     r'|metric "([^"]+)" is declared by '
 )
 """The problem of a key result on a metric no plugin declared, or on a derived metric one
-of whose inputs none declared, or on a metric several declared (``targets.checks``): the
-missing metric, group 1, 2 or 3."""
+of whose inputs none or several declared, or on a metric several declared
+(``targets.checks``): the missing metric, group 1, 2 or 3."""
 
 
 def _undeclared_names(host: PluginHost) -> Callable[[str], bool]:

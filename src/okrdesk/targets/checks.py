@@ -469,7 +469,7 @@ def _check_metrics(
                     '（确实要越高越好，才写 "at_least"）',
                 )
             )
-        if spec.formula is not None and (why := _unmade(spec, metrics)) is not None:
+        if (why := _unmade(spec, metrics, clashes, (maybe, maybe_zh))) is not None:
             findings.problems.append(use.where.said(why))
     for sliced in draft.slice_uses:
         spec = metrics.get(sliced.metric)
@@ -497,9 +497,17 @@ _DIMENSIONS_ZH = {
 """A metric's dimension in a Chinese sentence: 该指标以金额计量."""
 
 
-def _unmade(spec: model.MetricSpec, metrics: Mapping[str, model.MetricSpec]) -> Said | None:
-    """Why a derived metric cannot be computed (an input no plugin provides, or a
-    formula that leads back to itself); None when it can."""
+def _unmade(
+    spec: model.MetricSpec,
+    metrics: Mapping[str, model.MetricSpec],
+    clashes: Mapping[str, Sequence[str]] | None = None,
+    maybe: tuple[str, str] = ("", ""),
+) -> Said | None:
+    """Why a derived metric cannot be computed (an input no plugin provides, or several
+    declare (``clashes``), or a formula that leads back to itself); None when it can.
+    ``maybe``: what to add of plugins that did not load, in English and Chinese."""
+    if spec.formula is None:
+        return None
     path, waiting = [spec.name], [(spec, [spec.name])]
     while waiting:
         current, path = waiting.pop()
@@ -507,12 +515,24 @@ def _unmade(spec: model.MetricSpec, metrics: Mapping[str, model.MetricSpec]) -> 
             if is_fact(name):
                 continue
             found = metrics.get(name)
+            if found is None and clashes and name in clashes:
+                # Provided twice, not misspelt: no "did you mean" another metric.
+                from okrdesk.plugins.clashes import clash_advice, declared_by_several
+
+                (clash, clash_zh), (advice, advice_zh) = (
+                    declared_by_several(clashes[name]), clash_advice(clashes[name])
+                )  # fmt: skip
+                return Said(
+                    f'metric "{spec.name}" ({spec.formula}) uses "{name}", which is {clash}; '
+                    f"{advice}",
+                    f'指标 "{spec.name}"（{spec.formula}）用到的 "{name}"：{clash_zh}；{advice_zh}',
+                )
             if found is None:
                 return Said(
                     f'metric "{spec.name}" ({spec.formula}) uses "{name}", which no loaded '
-                    f"plugin provides{suggest(name, metrics)}",
+                    f"plugin provides{suggest(name, metrics)}{maybe[0]}",
                     f'指标 "{spec.name}"（{spec.formula}）用到的 "{name}"'
-                    f"{suggest(name, metrics, 'zh')}，已加载的插件都不提供",
+                    f"{suggest(name, metrics, 'zh')}，已加载的插件都不提供{maybe[1]}",
                 )
             if name in path:
                 loop = " → ".join([*path, name])
