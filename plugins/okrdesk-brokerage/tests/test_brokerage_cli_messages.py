@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from okrdesk_brokerage.layout import FUNDING, PRODUCT_TYPES, SURVEYS
+from okrdesk_brokerage.layout import CLIENTS, FUNDING, PRODUCT_TYPES, SURVEYS
 from okrdesk_brokerage.reading import header_problem
 from okrdesk_brokerage.settings import settings_errors
 
@@ -164,6 +164,13 @@ def test_validate_leaves_alone_a_file_no_metric_of_the_plan_reads(workspace: Pat
     assert [e.detail for e in settings_errors(table, workspace, {"product_sales"})] == [
         header_problem(folder, PRODUCT_TYPES).said.en  # type: ignore[union-attr]
     ]
+    # A plan that uses none of the plugin's metrics: no collect asks it for any, so no file
+    # of the export is read, not even the client book (its header was a problem, exit 2).
+    _rename_in_header(workspace, CLIENTS.name, "client_id", "id")
+    assert [e.key for e in settings_errors(table, workspace, {"aum"})] == ["data"]
+    assert settings_errors(table, workspace, frozenset()) == []
+    (folder / CLIENTS.name).unlink()
+    assert settings_errors(table, workspace, frozenset()) == []
 
 
 def test_a_bad_row_is_said_in_the_language_of_the_collect(workspace: Path) -> None:

@@ -191,7 +191,8 @@ def settings_errors(
     without the client book every metric reads, and each file of the export there whose
     header the collect would refuse (read from its first line alone, in ``encoding``):
     for ``okrdesk validate``. Given the ``metrics`` a collect will ask for, only the
-    files those read (and the client book) are checked: the collect opens no other."""
+    files those read (and the client book) are checked, and none when there are none:
+    the collect opens no other (and no collect asks this plugin for nothing)."""
     found = _unknown(table)
     checks: list[Callable[[], object]] = [
         lambda: _number(table, "hnw_threshold", DEFAULT_HNW_THRESHOLD, positive=True),
@@ -211,13 +212,15 @@ def settings_errors(
     except SettingsError as error:
         found.append(error)
     else:
-        if not (folder / CLIENTS.name).is_file():
+        read = None if metrics is None else {CLIENTS.name, *files_read_by(metrics)}
+        if not metrics and metrics is not None:
+            read = set()  # the plan uses none of these metrics: nothing is read
+        if read != set() and not (folder / CLIENTS.name).is_file():
             shown, name = repr(str(folder)), CLIENTS.name
             found.append(SettingsError(
                 "data", f"names folder {shown}, which holds no {name}: every metric reads it",
                 zh=f"指向的文件夹 {shown} 里没有 {name}：每个指标都要读它", missing=True,
             ))  # fmt: skip
-        read = None if metrics is None else {CLIENTS.name, *files_read_by(metrics)}
         for spec in FILES:
             if read is not None and spec.name not in read:
                 continue
