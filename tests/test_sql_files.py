@@ -110,6 +110,17 @@ def test_a_utf16_file_with_a_bom_needs_no_setting(tmp_path: Path) -> None:
                      metric("conversion", "ratio", CHINESE_QUERY))) == (3, 15)  # fmt: skip
 
 
+@pytest.mark.parametrize("marked", ["utf-8-sig", "utf-16"])
+def test_a_byte_order_mark_goes_before_the_encoding_set(tmp_path: Path, marked: str) -> None:
+    """A table set to GBK whose file was saved with a mark (Excel's "CSV UTF-8", or
+    "Unicode text"): read as GBK, its first column was "锘縺日期" and the query failed."""
+    path = write(tmp_path, "calls.csv", CHINESE.encode(marked))
+    check = run(tmp_path, {"calls": {"path": path, "encoding": "gbk"}},
+                metric("conversion", "ratio", CHINESE_QUERY))  # fmt: skip
+    check.assert_valid()
+    assert ratio(check) == (3, 15)
+
+
 def test_utf16_with_no_byte_order_mark_says_which_to_set(tmp_path: Path) -> None:
     """encoding = "utf-16" on a file written without a BOM cannot tell its byte order:
     that table's metrics fail, named, with what to write; not the whole plugin."""

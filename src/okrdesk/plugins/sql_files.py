@@ -267,7 +267,10 @@ def _reader(table: TableFile, scratch: Path) -> str:
             ", delim = ',', quote = '\"', null_padding = true",
         )
     else:
-        encoding = table.encoding or _bom_encoding(table.path)
+        # A byte-order mark says what the file is, whatever the setting (as the brokerage
+        # plugin reads one): Excel's "CSV UTF-8" beside a GBK export, read as GBK, would
+        # begin its first column's name with "锘".
+        encoding = _bom_encoding(table.path) or table.encoding
         if encoding not in {None, "utf-8", "utf-8-sig"}:
             path = _transcoded(table, encoding, scratch)
     options = [f"header = {'true' if table.header else 'false'}", f"skip = {table.skip}",
