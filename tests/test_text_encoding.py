@@ -3,6 +3,7 @@ brokerage plugin share: real files on disk, in the encodings Chinese CRM systems
 
 from __future__ import annotations
 
+import codecs
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,12 @@ def test_a_mark_is_left_out_even_read_by_an_encoding_that_does_not_expect_it(
     assert _read(path, "utf-16-le") == TEXT
     assert byte_order_mark("\ufeff客户".encode()) == "utf-8-sig"
     assert byte_order_mark(TEXT.encode("gb18030")) is None
+    # UTF-32's little-endian mark begins with UTF-16's: read as UTF-16, every other
+    # character was a NUL.
+    path.write_bytes(TEXT.encode("utf-32"))
+    assert byte_order_mark(path.read_bytes()[:4]) == "utf-32"
+    assert _read(path, "utf-32") == TEXT
+    assert byte_order_mark(codecs.BOM_UTF32_BE + "客户".encode("utf-32-be")) == "utf-32"
 
 
 def test_only_text_encodings_are_known_by_python_s_own_names(tmp_path: Path) -> None:

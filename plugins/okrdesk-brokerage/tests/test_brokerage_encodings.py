@@ -34,6 +34,7 @@ ENCODINGS = {
     "GB18030 read as gb18030": {"encoding": "GB18030"},
     "utf-16": {},  # Python writes the byte-order mark, which says so without a setting
     "utf-16-le": {"encoding": "utf-16-le"},
+    "utf-32": {},  # its mark begins as UTF-16's, and was read as UTF-16
 }
 """Each encoding written, and the settings that read it."""
 

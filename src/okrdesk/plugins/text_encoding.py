@@ -48,10 +48,13 @@ def text_encoding(name: str) -> str | None:
 
 
 def byte_order_mark(start: bytes) -> str | None:
-    """The encoding a file's first bytes say it is in: ``utf-8-sig`` or ``utf-16`` for a
-    UTF-8 or UTF-16 byte-order mark (Excel's "Unicode text" writes one), else None."""
+    """The encoding a file's first bytes (four at least) say it is in: ``utf-8-sig`` or
+    ``utf-16`` for a UTF-8 or UTF-16 byte-order mark (Excel's "Unicode text" writes one),
+    ``utf-32`` for a UTF-32 one (whose little-endian mark begins as UTF-16's), else None."""
     if start.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
+    if start.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32"
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     return None
