@@ -153,6 +153,14 @@ def test_validate_leaves_alone_a_file_no_metric_of_the_plan_reads(workspace: Pat
         assert "product_types" not in checked.stdout + checked.stderr
     collected = _collect(workspace, "en")
     assert collected.returncode == 0, collected.stdout + collected.stderr
+    # A mistake in okrdesk.toml's own keys leaves the plan, and what it reads, as it was.
+    settings = workspace / "okrdesk.toml"
+    kept = settings.read_text(encoding="utf-8")
+    settings.write_text(kept.replace("[workspace]\n", "[workspace]\nnmae = 3\n"), "utf-8")
+    checked = _validate(workspace, "en")
+    assert "workspace.nmae: unknown key" in checked.stdout, checked.stdout
+    assert "product_types" not in checked.stdout + checked.stderr
+    settings.write_text(kept, encoding="utf-8")
 
     # Where the plan cannot be read, validate cannot tell what a collect reads: every file.
     folder = workspace / "data" / "crm"

@@ -214,9 +214,10 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
 
 def _metrics_by_plugin(session: Session) -> dict[str, frozenset[str]] | None:
     """The metrics the next collect of the plan will ask each plugin for; None when the
-    plan could not be read (each plugin then checks all of its settings)."""
+    plan could not be read (each plugin then checks all of its settings). A problem of
+    okrdesk.toml's own keys does not change what the plan reads."""
     plan = session.loaded.plan
-    if plan is None or session.problems:
+    if plan is None or session.loaded.problems:
         return None
     owners = session.host.owners
     found: dict[str, set[str]] = {}
