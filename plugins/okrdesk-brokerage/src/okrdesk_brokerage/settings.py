@@ -192,7 +192,8 @@ def settings_errors(
     header the collect would refuse (read from its first line alone, in ``encoding``):
     for ``okrdesk validate``. Given the ``metrics`` a collect will ask for, only the
     files those read (and the client book) are checked, and none when there are none:
-    the collect opens no other (and no collect asks this plugin for nothing)."""
+    the collect opens no other (and no collect asks this plugin for nothing). A missing
+    client book is said whatever the metrics (a warning: the source being set up)."""
     found = _unknown(table)
     checks: list[Callable[[], object]] = [
         lambda: _number(table, "hnw_threshold", DEFAULT_HNW_THRESHOLD, positive=True),
@@ -215,7 +216,9 @@ def settings_errors(
         read = None if metrics is None else {CLIENTS.name, *files_read_by(metrics)}
         if not metrics and metrics is not None:
             read = set()  # the plan uses none of these metrics: nothing is read
-        if read != set() and not (folder / CLIENTS.name).is_file():
+        # A warning, kept while the plan uses none of these metrics yet (a branch setting
+        # the source up before its key results): it fails nothing.
+        if not (folder / CLIENTS.name).is_file():
             shown, name = repr(str(folder)), CLIENTS.name
             found.append(SettingsError(
                 "data", f"names folder {shown}, which holds no {name}: every metric reads it",
