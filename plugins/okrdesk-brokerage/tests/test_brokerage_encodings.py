@@ -15,7 +15,7 @@ import pytest
 from brokerage_helpers import FIXTURES, MONTHS, PEOPLE, SETTINGS, THROUGH, Collector, collect
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import PER_CLIENT, Book, read_book, total_book
-from okrdesk_brokerage.errors import SettingsError
+from okrdesk_brokerage.errors import ExportError, SettingsError
 from okrdesk_brokerage.feedback import read_complaints, read_surveys
 from okrdesk_brokerage.funding import read_funding, total_funding
 from okrdesk_brokerage.layout import FILES, FUNDING, PRODUCT_TYPES, TRADES
@@ -227,6 +227,31 @@ def test_a_file_begun_in_utf8_and_gone_on_in_gbk_is_not_told_to_set_what_is_set(
         f"product_types.csv:{line}：不是 UTF-8 文本（字节 0xb9），但文件开头是 UTF-8，所以没有"
         "按 gbk 读取；请把整个文件存为同一种编码",
     )]  # fmt: skip
+
+
+def test_a_byte_found_while_copying_is_the_error_the_streaming_reader_gives(
+    tmp_path: Path,
+) -> None:
+    # The copy for DuckDB decodes the file up to that byte: it says where, rather than
+    # leaving the streaming reader to read the file again, and the error's line again.
+    folder = _written(tmp_path / "ws", "gb18030")
+    path = folder / TRADES.name
+    header, *rows = path.read_bytes().rstrip(b"\n").split(b"\n")
+    lines = [header, *rows * (1 + 40_000 // len(b"\n".join(rows)))]  # past the header's block
+    lines[-2] = lines[-2].replace(b",", b",\xff", 1)
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    with pytest.raises(ExportError) as copying:
+        engine.reader(Export(folder, "gb18030", copies=tmp_path / "copies"), TRADES)
+    with (
+        pytest.raises(ExportError) as streaming,
+        CsvRows(Export(folder, "gb18030"), TRADES) as rows,
+    ):
+        list(rows)
+    assert str(copying.value) == str(streaming.value)
+    assert copying.value.said == streaming.value.said
+    at = f"trades.csv:{len(lines) - 1}: not gb18030 text (byte 0xff)"
+    assert str(copying.value).startswith(at), copying.value
+    assert list((tmp_path / "copies").iterdir()) == []  # no part copy left behind
 
 
 def test_a_gbk_export_without_the_setting_is_told_to_set_it(tmp_path: Path) -> None:

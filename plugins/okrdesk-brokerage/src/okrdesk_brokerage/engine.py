@@ -157,9 +157,10 @@ class Reader(NamedTuple):
 
 def reader(folder: Folder, spec: ExportFile) -> Reader | None:
     """The reader of ``spec``'s file (whose header names its columns: an ``ExportError``
-    if the file or a column is missing); of its UTF-8 copy when it is in another encoding
-    (``Export.utf8_copy``), which has its lines, so a line is the file's; None when no copy
-    was made and the streaming reader must read it."""
+    if the file or a column is missing, or a byte is not text in its encoding); of its
+    UTF-8 copy when it is in another encoding (``Export.utf8_copy``), which has its lines,
+    so a line is the file's; None when no copy was made and the streaming reader must
+    read it."""
     with CsvRows(folder, spec) as rows:
         # A repeated name leaves fewer positions than fields: DuckDB then refuses every
         # row, and the streaming reader takes the file.

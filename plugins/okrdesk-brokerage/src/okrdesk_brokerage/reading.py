@@ -66,8 +66,9 @@ class Export:
     def utf8_copy(self, spec: ExportFile, encoding: str) -> Path | None:
         """``spec``'s file as UTF-8, written a megabyte at a time into ``copies`` once a
         collect (line for line the file: every line number is the file's); None when there
-        is no ``copies`` folder or a byte is not ``encoding`` text (the streaming reader
-        says where, and reads a file there is no room to copy)."""
+        is no ``copies`` folder or no room for the copy (the streaming reader reads it).
+        A byte that is not ``encoding`` text is an ``ExportError`` at its line, as the
+        streaming reader says it: the file is not read again to find it."""
         if self.copies is None:
             return None
         copy = self.copies / spec.name
@@ -80,9 +81,11 @@ class Export:
                 for text in decoded(source, encoding):
                     out.write(text)
             os.replace(part, copy)
-        except (NotEncoded, NoByteOrderMark, OSError):  # OSError: no room for the copy
+        except (NotEncoded, NoByteOrderMark, OSError) as error:  # OSError: no room for it
             with contextlib.suppress(OSError):
                 part.unlink(missing_ok=True)
+            if isinstance(error, NotEncoded):
+                raise _not_text_at(spec.name, encoding, self.encoding, error) from None
             return None
         return copy
 
@@ -160,9 +163,9 @@ def not_text(path: Path, name: str, encoding: str, setting: str | None = None) -
         with path.open("rb") as file:
             for _ in decoded(file, encoding):
                 pass
-        line, byte = 1, 0
+        found = NotEncoded(encoding, 1, 0)
     except NotEncoded as error:
-        line, byte = error.line, error.byte
+        found = error
     except NoByteOrderMark:
         return ExportError(
             name,
@@ -172,6 +175,12 @@ def not_text(path: Path, name: str, encoding: str, setting: str | None = None) -
             'encoding = "utf-16-le"（Windows 和 Excel 的写法）或 "utf-16-be"',
             line=1,
         )
+    return _not_text_at(name, encoding, setting, found)
+
+
+def _not_text_at(name: str, encoding: str, setting: str | None, found: NotEncoded) -> ExportError:
+    """``not_text``'s error, of the first byte that is not ``encoding`` text (``found``)."""
+    line, byte = found.line, found.byte
     if encoding in UTF8 and setting is not None and setting not in UTF8:
         # Setting the encoding again would not help: the file's start said UTF-8.
         return ExportError(
