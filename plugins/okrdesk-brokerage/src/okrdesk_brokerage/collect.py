@@ -50,6 +50,7 @@ from okrdesk_brokerage.layout import (
     SURVEYS,
     TRADES,
     ExportFile,
+    files_read_by,
 )
 from okrdesk_brokerage.products import Products, read_products, total_products
 from okrdesk_brokerage.reading import Export
@@ -73,7 +74,7 @@ def gather(
     spills into the folder ``spill`` what does not fit in its memory limit (and reads
     there the UTF-8 copy of a file in another encoding), and works on more than one
     thread where the files are large (``engine.threads_for``)."""
-    needs = {file for metric in wanted for file in NEEDS[metric]}
+    needs = files_read_by(wanted)
     # DuckDB reads a UTF-8 copy of a file in another encoding, made in ``spill`` too.
     folder = attrs.evolve(settings.export, copies=spill / "utf-8")
     threads = engine.threads_for(settings.data / name for name in (CLIENTS.name, *needs))
@@ -273,7 +274,7 @@ def release(figures: Figures, pending: Collection[str]) -> None:
     the totals within a part kept for another metric (trades' commission, kept while
     effective accounts wait for assets.csv; funding's net flows, kept while asset
     attrition waits)."""
-    still = {file for metric in pending for file in NEEDS[metric]}
+    still = files_read_by(pending)
     for part, file in PARTS.items():
         if file not in still:
             setattr(figures, part, None)
