@@ -168,6 +168,36 @@ def test_export_xlsx_has_a_sheet_per_table_and_text_stays_text(
     }
 
 
+def test_a_table_longer_than_an_excel_sheet_goes_on_in_numbered_sheets(
+    workspace: Path,
+) -> None:
+    """Excel keeps 1,048,576 rows a sheet and drops the rest without a word; a firm's
+    observations run to millions, so they go on in 'observations 2', 3, …"""
+    import xlsxwriter.worksheet
+
+    from okrdesk.app.export import SHEET_ROWS, export_xlsx
+
+    assert xlsxwriter.worksheet.Worksheet().xls_rowmax - 1 == SHEET_ROWS
+    database = workspace / "okrdesk.db"
+
+    def rows(book: Any, name: str) -> list[tuple[Any, ...]]:
+        return list(book[name].iter_rows(values_only=True))
+
+    whole = openpyxl.load_workbook(io.BytesIO(export_xlsx(database)))
+    header, *observations = rows(whole, "observations")
+    assert len(observations) > 20
+    size = len(observations) // 3 + 1  # three sheets, the last one shorter
+    split = openpyxl.load_workbook(io.BytesIO(export_xlsx(database, sheet_rows=size)))
+    assert split.sheetnames == ["observations", "observations 2", "observations 3",
+                                "checkins", "spend", "runs"]  # fmt: skip
+    parts = [rows(split, name) for name in split.sheetnames[:3]]
+    assert all(part[0] == header for part in parts)
+    assert all(split[name].freeze_panes == "A2" for name in split.sheetnames[:3])
+    assert [len(part) - 1 for part in parts] == [size, size, len(observations) - 2 * size]
+    assert [row for part in parts for row in part[1:]] == observations
+    assert rows(split, "spend") == rows(whole, "spend")
+
+
 def test_export_takes_its_format_from_the_files_extension(workspace: Path, tmp_path: Path) -> None:
     """okrdesk export -o firm.xlsx wrote JSON into a file Excel could not open; as for the
     report, -o names the file and its extension the format unless --format says."""

@@ -157,13 +157,21 @@ def export_text(
     return "".join(lines)
 
 
-def export_xlsx(
-    database: Path | str, units: Mapping[str, str] | None = None, slices: bool = False
-) -> bytes:
-    """Every table as a sheet of an Excel workbook (slices as in ``export_text``)."""
-    import xlsxwriter
+SHEET_ROWS = 1_048_575
+"""Rows of data an Excel sheet holds under its header (Excel's 1,048,576 rows in all)."""
 
-    from okrdesk.report.formats.xlsx import width
+
+def export_xlsx(
+    database: Path | str,
+    units: Mapping[str, str] | None = None,
+    slices: bool = False,
+    sheet_rows: int = SHEET_ROWS,
+) -> bytes:
+    """Every table as a sheet of an Excel workbook (slices as in ``export_text``); a table
+    longer than a sheet holds (``sheet_rows``) goes on in sheets of the same name numbered
+    from 2 (``observations 2``), each with the header, since Excel drops rows past its
+    last without a word (a firm's observations run to millions)."""
+    import xlsxwriter
 
     with Store.open(database, create=False) as store, store.reading():
         tables = _tables(store, slices)
@@ -172,29 +180,38 @@ def export_xlsx(
     book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
                                      "strings_to_urls": False})  # fmt: skip
     bold = book.add_format({"bold": True, "bottom": 1})
-    for name, rows in tables.items():
-        sheet = book.add_worksheet(name)
-        sheet.freeze_panes(1, 0)
-        columns = fields(name)
-        widths = [width(c) for c in columns]
-        for column, field in enumerate(columns):
-            sheet.write_string(0, column, field, bold)
-        for row_number, row in enumerate(rows, 1):
-            for column, field in enumerate(columns):
-                value = row[field]
-                if value is None:
-                    continue
-                if _numeral(value) is not None:
-                    sheet.write_number(row_number, column, float(value))
-                    shown = 12
-                else:
-                    sheet.write_string(row_number, column, str(value))
-                    shown = width(str(value))
-                widths[column] = max(widths[column], shown)
-        for column, chars in enumerate(widths):
-            sheet.set_column(column, column, min(chars + 2, 60))
+    for name, all_rows in tables.items():
+        parts = range(0, max(len(all_rows), 1), sheet_rows)
+        for part, start in enumerate(parts, 1):
+            rows = all_rows[start : start + sheet_rows]
+            _sheet(book, name if part == 1 else f"{name} {part}", fields(name), rows, bold)
     book.close()
     return out.getvalue()
+
+
+def _sheet(book: Any, name: str, columns: list[str], rows: list[dict[str, Any]], bold: Any) -> None:
+    """One sheet of ``export_xlsx``: the header, frozen, then ``rows``."""
+    from okrdesk.report.formats.xlsx import width
+
+    sheet = book.add_worksheet(name)
+    sheet.freeze_panes(1, 0)
+    widths = [width(c) for c in columns]
+    for column, field in enumerate(columns):
+        sheet.write_string(0, column, field, bold)
+    for row_number, row in enumerate(rows, 1):
+        for column, field in enumerate(columns):
+            value = row[field]
+            if value is None:
+                continue
+            if _numeral(value) is not None:
+                sheet.write_number(row_number, column, float(value))
+                shown = 12
+            else:
+                sheet.write_string(row_number, column, str(value))
+                shown = width(str(value))
+            widths[column] = max(widths[column], shown)
+    for column, chars in enumerate(widths):
+        sheet.set_column(column, column, min(chars + 2, 60))
 
 
 def _csv_line(cells: list[str]) -> str:
