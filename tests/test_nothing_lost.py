@@ -199,7 +199,7 @@ def test_csv_cells_never_run_as_formulas(
     # Numbers stay numbers a spreadsheet can add up: no apostrophe on -12.5.
     flows = [r for r in cells["observations"] if r["metric"] == "net_flow"]
     assert {r["value"] for r in flows} == {"-12.5"}
-    assert {r["value"] for r in cells["checkins"]} == {"-12.5", "58.0"}
+    assert {r["value"] for r in cells["checkins"]} == {"-12.5", "58"}
     assert texts("spend", "amount_yuan") == {"10000"}
     for table in cells.values():
         for row in table:
@@ -218,6 +218,8 @@ def test_a_spreadsheet_cell_for_every_kind_of_value() -> None:
 
     assert spreadsheet_cell(-12.5) == "-12.5"
     assert spreadsheet_cell(-3) == "-3"
+    assert spreadsheet_cell(16.0) == "16"  # a count stored as a float: 16 clients
+    assert spreadsheet_cell(-0.0) == "0"
     assert spreadsheet_cell(-1e20) == "-1e+20"
     assert spreadsheet_cell(Decimal("-300000.00")) == "-300000.00"
     assert spreadsheet_cell(Decimal("1E+4")) == "10000"

@@ -268,6 +268,8 @@ def _numeral(value: object) -> str | None:
         if not value.is_finite():
             return None
         text = format(value, "f")
+    elif isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
+        text = str(int(value))  # a count of 16 clients is 16, as a branch writes it, not 16.0
     else:
         text = str(value)
     return text if _NUMERAL.fullmatch(text) else None
