@@ -238,6 +238,20 @@ def test_every_id_gets_a_suggestion(typed: Path, args: list[str], message: str) 
     assert result.output.endswith(message + "\n"), result.output
 
 
+def test_a_number_with_its_zeros_left_out_suggests_the_padded_id() -> None:
+    """A head office's branches are b001 to b030: b07 means b007, though b027 is as many
+    letters away."""
+    from okrdesk.targets.reader import closest
+
+    branches = [f"b{n:03d}" for n in range(1, 31)]
+    assert closest("b07", branches) == "b007"
+    assert closest("B7", branches) == "b007"
+    assert closest("b0007", branches) == "b007"
+    assert closest("b100", branches) != "b010"  # a zero inside a number counts
+    # Two ids that differ only in zeros: neither is meant more than the other.
+    assert closest("b7", ["b07", "b007", "c9"]) in {"b07", "b007"}
+
+
 # ------------------------------------------------------------------ override
 
 

@@ -8,6 +8,7 @@ pass over a file finds every mistake in it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from collections.abc import Collection, Iterator
 from decimal import Decimal
@@ -167,18 +168,29 @@ def suggest(word: str, choices: Collection[str], lang: str = "en") -> str:
 
 
 def closest(word: str, choices: Collection[str]) -> str | None:
-    """The choice nearest ``word``, ignoring case and width, where one is near enough."""
+    """The choice nearest ``word``, ignoring case and width, where one is near enough; a
+    choice that differs only in a number's leading zeros first (``b07`` is ``b007``, not
+    ``b027``, which is as many letters away)."""
     import difflib  # only for a word that was not found
 
     folded: dict[str, str] = {}
     for choice in choices:
         folded.setdefault(_folded(choice), choice)
+    unpadded = _unpadded(_folded(word))
+    padded = {folded[f] for f in folded if _unpadded(f) == unpadded}
+    if len(padded) == 1:
+        return padded.pop()
     close = difflib.get_close_matches(_folded(word), list(folded), n=1, cutoff=0.6)
     return folded[close[0]] if close else None
 
 
 def _folded(word: str) -> str:
     return unicodedata.normalize("NFKC", word).casefold()
+
+
+def _unpadded(word: str) -> str:
+    """``word`` with each number's leading zeros left out: ``b007`` and ``b07`` are ``b7``."""
+    return re.sub(r"(?<![0-9])0+(?=[0-9])", "", word)
 
 
 def no_such(
