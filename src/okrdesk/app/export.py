@@ -196,6 +196,7 @@ def _sheet(book: Any, name: str, columns: list[str], rows: list[dict[str, Any]],
     sheet = book.add_worksheet(name)
     sheet.freeze_panes(1, 0)
     widths = [width(c) for c in columns]
+    measured: dict[str, int] = {}  # ids, periods and units repeat on every other row
     for column, field in enumerate(columns):
         sheet.write_string(0, column, field, bold)
     for row_number, row in enumerate(rows, 1):
@@ -207,8 +208,9 @@ def _sheet(book: Any, name: str, columns: list[str], rows: list[dict[str, Any]],
                 sheet.write_number(row_number, column, float(value))
                 shown = 12
             else:
-                sheet.write_string(row_number, column, str(value))
-                shown = width(str(value))
+                text = str(value)
+                sheet.write_string(row_number, column, text)
+                shown = measured.get(text) or measured.setdefault(text, width(text))
             widths[column] = max(widths[column], shown)
     for column, chars in enumerate(widths):
         sheet.set_column(column, column, min(chars + 2, 60))
