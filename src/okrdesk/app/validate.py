@@ -9,7 +9,7 @@ import re
 import shlex
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -25,8 +25,8 @@ from okrdesk.plugins.hookspecs import SettingsProblem
 from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, quiet
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.locate import KeyPath
-from okrdesk.targets.reader import Findings, no_such, where_for
-from okrdesk.targets.settings import SETTINGS_FILE, is_loopback
+from okrdesk.targets.reader import Findings, Where, no_such, where_for
+from okrdesk.targets.settings import SETTINGS_FILE, Channel, is_loopback
 from okrdesk.targets.source_lines import SourceLines
 from okrdesk.units import ledger
 
@@ -238,19 +238,30 @@ def channel_units(session: Session) -> list[Problem]:
     ]  # fmt: skip
     if plan is None or not wrong:
         return []
+    known = [*plan.units_by_id, *plan.people_by_id]
+    return [
+        where.problem(
+            no_such("unit or person", c.unit or "", known, lang="en"),
+            no_such("unit or person", c.unit or "", known, lang="zh"),
+        )
+        for c, where in _channel_keys(session, wrong, "unit")
+    ]
+
+
+def _channel_keys(
+    session: Session, channels: Sequence[Channel], key: str
+) -> list[tuple[Channel, Where]]:
+    """Each of ``channels`` with where its ``key`` is in okrdesk.toml, read for them; a
+    channel not found in the file (it cannot be read) is left out."""
     workspace = session.workspace
     source = parse_toml_file(workspace.root / SETTINGS_FILE, workspace.root, Findings())
     if source is None:
         return []
     listed = source.data.get("send", {}).get("channels", [])
     names = [item.get("name") if isinstance(item, dict) else None for item in listed]
-    known = [*plan.units_by_id, *plan.people_by_id]
     return [
-        where_for(source, ("send", "channels", names.index(c.name), "unit")).problem(
-            no_such("unit or person", c.unit or "", known, lang="en"),
-            no_such("unit or person", c.unit or "", known, lang="zh"),
-        )
-        for c in wrong
+        (c, where_for(source, ("send", "channels", names.index(c.name), key)))
+        for c in channels
         if c.name in names
     ]
 
@@ -262,28 +273,22 @@ def plain_http_webhooks(
     http:// to another machine: its key and the report would cross the network in the
     clear. Only a warning: the variable ``send`` reads may be another one (cron's)."""
     env = os.environ if environ is None else environ
-    found = [
-        (channel, host)
+    hosts = {
+        channel.name: host
         for channel in session.workspace.send.channels
         if channel.url_env and (host := _plain_http_host(env.get(channel.url_env, "")))
-    ]
-    if not found:
+    }
+    if not hosts:
         return []
-    workspace = session.workspace
-    source = parse_toml_file(workspace.root / SETTINGS_FILE, workspace.root, Findings())
-    if source is None:
-        return []
-    listed = source.data.get("send", {}).get("channels", [])
-    names = [item.get("name") if isinstance(item, dict) else None for item in listed]
+    found = [c for c in session.workspace.send.channels if c.name in hosts]
     return [
-        where_for(source, ("send", "channels", names.index(channel.name), "url_env")).problem(
-            f"${channel.url_env} is an http:// URL to {host}: the webhook's key and the "
-            "report would cross the network unencrypted; use the https:// URL",
-            f"${channel.url_env} 是发往 {host} 的 http:// 地址：webhook 的 key 和报告会以明文"
-            "经过网络；请改用 https:// 地址",
+        where.problem(
+            f"${channel.url_env} is an http:// URL to {hosts[channel.name]}: the webhook's "
+            "key and the report would cross the network unencrypted; use the https:// URL",
+            f"${channel.url_env} 是发往 {hosts[channel.name]} 的 http:// 地址：webhook 的 "
+            "key 和报告会以明文经过网络；请改用 https:// 地址",
         )
-        for channel, host in found
-        if channel.name in names
+        for channel, where in _channel_keys(session, found, "url_env")
     ]
 
 
