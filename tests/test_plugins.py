@@ -712,6 +712,53 @@ def test_registered_plugin_reaches_the_cli(write_workspace: WriteWorkspace) -> N
     assert "extra" not in outside
 
 
+def test_a_registered_plugin_is_listed_and_timed_as_an_installed_one_not_as_okrdesk_s(
+    write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch, salons_stand_in: None
+) -> None:
+    """A plugin under test was listed as built-in, and nothing stopped its import or its
+    declaration however long it took: a test of a plugin that hangs hung with it."""
+    root = write_workspace()
+    monkeypatch.setenv("OKRDESK_PLUGIN_TIMEOUT", "0.5")
+    import okrdesk_salons_stand_in as salons  # written by the fixture below
+
+    with registered_plugin(salons, "salons"):
+        _, found = plugins_json(root)
+        english = CliRunner().invoke(cli, ["plugins", "salons", "--lang", "en", "-w", str(root)])
+    assert (found["salons"]["origin"], found["salons"]["location"]) == (
+        "registered", "okrdesk_salons_stand_in"
+    )  # fmt: skip
+    listed = "salons  (registered in this process: okrdesk_salons_stand_in)"
+    assert english.output.startswith(listed)
+
+    def hangs(register):  # type: ignore[no-untyped-def]
+        while True:
+            pass
+
+    with registered_plugin(_plugin(okrdesk_metrics=hangs), "slow"):
+        code, found = plugins_json(root)
+    assert code == 1
+    assert found["slow"]["errors"][0].startswith(
+        "okrdesk_metrics did not finish within 0.5 s and was stopped"
+    )
+    check = check_plugin(_plugin(okrdesk_metrics=hangs), people=[], start=dt.date(2026, 1, 5),
+                         through=dt.date(2026, 1, 11))  # fmt: skip
+    assert check.problems[0].startswith("okrdesk_metrics did not finish within 0.5 s")
+
+
+@pytest.fixture
+def salons_stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module to register, importable by its name."""
+    (tmp_path / "okrdesk_salons_stand_in.py").write_text(
+        "from okrdesk.model import MetricSpec\n"
+        "from okrdesk.plugins import hookimpl\n"
+        "@hookimpl\n"
+        "def okrdesk_metrics(register):\n"
+        "    register(MetricSpec('salon_visits', 'Salon visits', '沙龙到访', 'flow', '人'))\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+
 def test_load_plan_with_the_host_catalog(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
     host = PluginHost(root / "plugins", entry_points=False, workspace_code=True).load()

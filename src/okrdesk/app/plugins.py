@@ -9,7 +9,14 @@ from okrdesk.app.session import consented, open_plugins
 from okrdesk.errors import BadInput, Said
 from okrdesk.messages import display_width, padded
 from okrdesk.model import MetricSpec
-from okrdesk.plugins.manager import BUILTIN, ENTRY_POINT, LOCAL, PluginHost, PluginRecord
+from okrdesk.plugins.manager import (
+    BUILTIN,
+    ENTRY_POINT,
+    LOCAL,
+    REGISTERED,
+    PluginHost,
+    PluginRecord,
+)
 from okrdesk.targets.reader import no_such
 from okrdesk.targets.settings import open_workspace
 from okrdesk.units import unit_word
@@ -44,11 +51,13 @@ _SAID = {
     "en": {"none": "No plugins loaded.", "plugin": "{name}  ({origin}: {location})",
            "format": "report format ", "error": "error: ", "warning": "warning: ",
            "by": "  (by {names})", "and": ", ",
-           BUILTIN: BUILTIN, ENTRY_POINT: ENTRY_POINT, LOCAL: LOCAL},
+           BUILTIN: BUILTIN, ENTRY_POINT: ENTRY_POINT, LOCAL: LOCAL,
+           REGISTERED: "registered in this process"},
     "zh": {"none": "没有加载任何插件。", "plugin": "{name}  （{origin}：{location}）",
            "format": "报告格式 ", "error": "错误：", "warning": "警告：",
            "by": "（可按 {names} 拆分）", "and": "、",
-           BUILTIN: "内置", ENTRY_POINT: "已安装的包", LOCAL: "工作区文件"},
+           BUILTIN: "内置", ENTRY_POINT: "已安装的包", LOCAL: "工作区文件",
+           REGISTERED: "本进程中注册"},
 }  # fmt: skip
 """The listing's own words in each language (metric kinds, names and labels are as
 plugins and okrdesk.toml spell them; a unit as the reports write it, ``units.unit_word``)."""

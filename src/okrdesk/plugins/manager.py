@@ -73,6 +73,9 @@ EXTRA_PLUGINS: dict[str, object] = {}
 BUILTIN = "built-in"
 ENTRY_POINT = "entry point"
 LOCAL = "local file"
+REGISTERED = "registered"
+"""A plugin object registered in this process (``okrdesk.plugins.testing``): loaded, timed
+and listed as an installed package is, never as part of okrdesk."""
 UNTRUSTED = (
     "not run: this workspace is not trusted, and its own code runs only with your consent; "
     "`okrdesk trust` allows it"
@@ -255,7 +258,8 @@ class PluginHost:
                     self._add_external(ep.name, ENTRY_POINT, ep.version, ("entry", ep.value),
                                        importer, ep)  # fmt: skip
         for name, plugin in EXTRA_PLUGINS.items() if self._registered else ():
-            self._add(name, BUILTIN, repr(plugin), "", functools.partial(lambda p: p, plugin))
+            self._add(name, REGISTERED, registered_location(plugin), "",
+                      functools.partial(lambda p: p, plugin))  # fmt: skip
         if self._local_folder is not None and self._local_folder.is_dir():
             for path in sorted(self._local_folder.glob("*.py")):
                 offered.add(path.stem)
@@ -287,9 +291,10 @@ class PluginHost:
             for name in self.unknown_allowed
         ]
 
-    def register(self, plugin: object, name: str, origin: str = BUILTIN) -> PluginRecord:
-        """Add an already imported plugin object (used by ``okrdesk.plugins.testing``)."""
-        record = self._add(name, origin, repr(plugin), "", lambda: plugin)
+    def register(self, plugin: object, name: str, origin: str = REGISTERED) -> PluginRecord:
+        """Add an already imported plugin object (used by ``okrdesk.plugins.testing``): under
+        the time limit, as an installed plugin loads."""
+        record = self._add(name, origin, registered_location(plugin), "", lambda: plugin)
         self._declare_metrics()
         return record
 
@@ -557,6 +562,14 @@ class PluginHost:
 
     def metric_catalog(self) -> Mapping[str, MetricSpec]:
         return self.load().metrics
+
+
+def registered_location(plugin: object) -> str:
+    """Where a plugin registered in this process comes from, as ``okrdesk plugins`` lists
+    it: a module's name (as an entry point names it), else what the object is."""
+    if isinstance(plugin, ModuleType):
+        return plugin.__name__
+    return repr(plugin)
 
 
 def _not_valid(error: Exception, plugin: object, how: tuple[str, str] | None) -> tuple[str, str]:

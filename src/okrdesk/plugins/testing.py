@@ -22,6 +22,7 @@ from okrdesk.model import MetricSpec, Observation, OrgUnit, Person, Plan
 from okrdesk.periods import Grain, periods_within
 from okrdesk.plugins.manager import EXTRA_PLUGINS, PluginHost
 from okrdesk.plugins.runner import collect
+from okrdesk.plugins.time_limit import plugin_timeout
 
 
 @contextmanager
@@ -78,8 +79,15 @@ def check_plugin(
     name: str = "plugin-under-test",
 ) -> PluginCheck:
     """Declare and collect every metric of ``plugin`` from ``start`` to ``through``."""
+    # The time limit of a collect ($OKRDESK_PLUGIN_TIMEOUT, else 300 s), for loading and
+    # declaring as for collecting: a plugin that hangs fails the check, named.
+    limit = plugin_timeout(None)
     host = PluginHost(
-        entry_points=False, builtins={}, registered=False, sources={name: settings or {}}
+        entry_points=False,
+        builtins={},
+        registered=False,
+        sources={name: settings or {}},
+        limit=limit,
     )
     record = host.register(plugin, name)
     problems = list(record.errors)
@@ -98,7 +106,9 @@ def check_plugin(
     # As a collect asks: the plan's periods clipped to its days (its first week
     # starts on the plan's first day).
     periods = list(periods_within(start, through, through, grain))
-    collected = collect(host, plan, metrics, periods, through, workspace or Path("."))
+    collected = collect(
+        host, plan, metrics, periods, through, workspace or Path("."), timeout=limit
+    )
     problems.extend(str(e) for e in collected.errors)
     warnings = [str(w) for w in collected.warnings]
     return PluginCheck(metrics, collected.observations, problems, warnings)
