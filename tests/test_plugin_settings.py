@@ -1,7 +1,8 @@
-"""``okrdesk validate`` asks each plugin with a ``[sources.<name>]`` table what is
-wrong with it (``okrdesk_check_settings``), and shows every answer at its line of
-okrdesk.toml: a misspelt key or a folder that is not there is found when the file is
-written, not at the next collect."""
+"""``okrdesk validate`` asks each plugin with a ``[sources.<name>]`` table, and each the
+plan uses on its defaults, what is wrong with it (``okrdesk_check_settings``), and shows
+every answer at its line of okrdesk.toml: a misspelt key or a folder that is not there
+is found when the file is written, not at the next collect, which refuses to run a
+plugin whose settings validate refuses."""
 
 from __future__ import annotations
 
@@ -134,7 +135,7 @@ def test_a_check_that_fails_is_told_in_chinese_in_a_chinese_workspace(
                for line in lines), result.output  # fmt: skip
 
 
-def test_a_plugin_without_a_table_is_not_asked(
+def test_a_plugin_the_plan_does_not_use_without_a_table_is_not_asked(
     write_workspace: WriteWorkspace, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     result = validate(write_workspace, monkeypatch, "raise RuntimeError('asked')", "")
@@ -232,7 +233,7 @@ def test_every_broken_sql_metric_is_a_problem_at_its_line(write_workspace: Write
 
 
 def test_a_key_names_items_of_arrays_by_index() -> None:
-    from okrdesk.app.validate import key_path
+    from okrdesk.plugins.settings_checks import key_path
 
     assert key_path("metrics[2].unit") == ("metrics", 2, "unit")
     assert key_path("files.trades") == ("files", "trades")
@@ -344,3 +345,111 @@ def test_a_problem_given_in_chinese_too_is_shown_in_the_workspace_s_language(
         "okrdesk.toml:5: sources.referrals.folder: no such folder",
         "okrdesk.toml:6: sources.referrals.rate: must be a number",
     ]
+
+
+VISITS = """\
+from okrdesk.model import MetricSpec
+from okrdesk.plugins import SettingsProblem, hookimpl
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", "户"))
+
+
+@hookimpl
+def okrdesk_check_settings(settings, workspace):
+    found = [SettingsProblem(key, "is not a setting of visits", zh="不是 visits 的设置")
+             for key in settings if key != "folder"]
+    folder = settings.get("folder", "exports/visits")  # the default okrdesk_collect reads
+    if not (workspace / folder).is_dir():
+        found.append(SettingsProblem("folder", f"no folder {folder} in the workspace"))
+    return found
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for period in request.periods:
+        emit("salon_leads", "cm01", period.id, value=len(request.settings) + 1)
+"""
+"""An installed plugin whose settings have a default (its export folder) that need not
+fit the workspace, and which collects whatever its table says."""
+
+
+def test_a_plugin_on_its_defaults_is_checked_with_them_by_validate_and_by_collect(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A plugin the plan uses, with no table in okrdesk.toml, was never asked to check its
+    settings: its default folder, missing here, was found only by what collect gave."""
+    from installed_package import installed_package, okrdesk
+    from test_emit_mistakes import SALON_KR
+
+    root = write_workspace({"salons.toml": SALON_KR})
+    with installed_package(tmp_path, "visits", VISITS) as env:
+        env = {**env, "COLUMNS": "300"}
+        validated = okrdesk(env, "validate", "--lang", "en", "-w", str(root))
+        chinese = okrdesk(env, "validate", "--lang", "zh", "-w", str(root))
+        collected = okrdesk(env, "collect", "--lang", "en", "--through", "2026-01-11",
+                            "-w", str(root))  # fmt: skip
+    said = ("okrdesk.toml: sources.visits.folder: no folder exports/visits in the workspace "
+            "(in the plugin's default settings: okrdesk.toml has no [sources.visits] table; "
+            "add one to set them)")  # fmt: skip
+    assert validated.returncode == 2, validated.stdout + validated.stderr
+    assert said in validated.stdout.splitlines()
+    assert ("okrdesk.toml: sources.visits.folder: no folder exports/visits in the workspace"
+            "（插件的默认设置：okrdesk.toml 中没有 [sources.visits] 表；可添加此表来设置）"
+            ) in chinese.stdout.splitlines(), chinese.stdout  # fmt: skip
+    told = " ".join((collected.stdout + collected.stderr).split())
+    assert collected.returncode == 1, told
+    assert f"error: plugin visits: its settings are refused, as `okrdesk validate` refuses " \
+           f"them, so nothing was collected from it: {said}" in told  # fmt: skip
+
+
+def test_collect_refuses_a_plugin_whose_settings_validate_refuses_and_keeps_its_figures(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """collect ran a plugin whatever validate said of its table (a misspelt key, which the
+    plugin then ignored): figures from settings nobody meant replaced the stored ones."""
+    import sqlite3
+
+    from installed_package import installed_package, okrdesk
+    from test_emit_mistakes import SALON_KR
+
+    root = write_workspace({"salons.toml": SALON_KR})
+    (root / "data").mkdir(exist_ok=True)
+    stored = "SELECT value FROM observations WHERE metric = 'salon_leads' ORDER BY period"
+    with installed_package(tmp_path, "visits", VISITS) as env:
+        (root / "okrdesk.toml").write_text('[sources.visits]\nfolder = "data"\n', "utf-8")
+        first = okrdesk(env, "collect", "--lang", "en", "--through", "2026-01-11", "-w", str(root))
+        assert first.returncode == 0, first.stdout + first.stderr
+        with sqlite3.connect(root / "okrdesk.db") as db:
+            before = db.execute(stored).fetchall()
+        assert before == [(2.0,), (2.0,)]
+        (root / "okrdesk.toml").write_text(
+            '[sources.visits]\nfolder = "data"\nfolders = "data/2026"\n', "utf-8"
+        )
+        validated = okrdesk(env, "validate", "--lang", "en", "-w", str(root))
+        collected = {
+            lang: okrdesk(env, "collect", "--lang", lang, "--through", "2026-01-18",
+                          "-w", str(root))
+            for lang in ("en", "zh")
+        }  # fmt: skip
+    assert validated.returncode == 2
+    assert "okrdesk.toml:3: sources.visits.folders: is not a setting of visits" in (
+        validated.stdout.splitlines()
+    )
+    told = " ".join((collected["en"].stdout + collected["en"].stderr).split())
+    assert collected["en"].returncode == 1, told
+    assert ("error: plugin visits: its settings are refused, as `okrdesk validate` refuses them, "
+            "so nothing was collected from it: okrdesk.toml:3: sources.visits.folders: is not a "
+            "setting of visits") in told  # fmt: skip
+    zh = " ".join((collected["zh"].stdout + collected["zh"].stderr).split())
+    assert collected["zh"].returncode == 1, zh
+    assert ("其设置有误，`okrdesk validate` 同样不予通过，因此未从它采集任何数据："
+            "okrdesk.toml:3: sources.visits.folders: 不是 visits 的设置") in zh  # fmt: skip
+    with sqlite3.connect(root / "okrdesk.db") as db:
+        assert db.execute(stored).fetchall() == before  # as stored, not 3s
+        # The other plugins' metrics were collected through the new week.
+        weeks = db.execute("SELECT DISTINCT period FROM observations WHERE metric = "
+                           "'new_hnw_clients' ORDER BY period").fetchall()  # fmt: skip
+    assert weeks[-1] == ("2026-W03",)

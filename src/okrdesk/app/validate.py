@@ -3,28 +3,29 @@ and a one-line description of a clean plan (the demo prints it too)."""
 
 from __future__ import annotations
 
-import itertools
 import os
-import re
 import shlex
 import urllib.parse
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
 
 import attrs
 
 from okrdesk.app.session import Session
 from okrdesk.engine.plan_calendar import metrics_needed
-from okrdesk.errors import Problem, display_path, printable
+from okrdesk.errors import Problem, Said, display_path, printable
 from okrdesk.messages import counted
 from okrdesk.model import Plan
-from okrdesk.plugins.failures import describe_error, worded
-from okrdesk.plugins.hookspecs import SettingsProblem
+from okrdesk.plugins.failures import describe_error
 from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, quiet
+from okrdesk.plugins.settings_checks import (
+    PROBLEMS_MOST,
+    checked,
+    defaults_note,
+    located,
+)
 from okrdesk.targets.load import parse_toml_file
-from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, Where, no_such, where_for
 from okrdesk.targets.settings import SETTINGS_FILE, Channel, is_loopback
 from okrdesk.targets.source_lines import SourceLines
@@ -153,27 +154,31 @@ def _counted(count: int, noun: str, lang: str) -> str:
 
 
 def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
-    """What each plugin with a ``[sources.<name>]`` table says is wrong with it, at the
-    lines of okrdesk.toml it is about: problems, and warnings for what only this machine
-    lacks (``SettingsProblem.about_this_machine``) or for a check that failed; and the
-    plugins that found something."""
+    """What each plugin's ``okrdesk_check_settings`` says is wrong with its
+    ``[sources.<name>]`` table, at the lines of okrdesk.toml it is about: problems, and
+    warnings for what only this machine lacks (``SettingsProblem.about_this_machine``)
+    or for a check that failed; and the plugins that found something. A plugin the plan
+    uses with no table there is checked with its defaults (an empty table), which may
+    not fit this workspace: what it finds says the settings are its defaults."""
     findings = Findings()
     said: set[str] = set()
     workspace = session.workspace
+    wanted = _metrics_by_plugin(session)
     checks = [
         (name, check)
         for name, check in session.host.implementations("okrdesk_check_settings")
-        if name in workspace.sources
+        if name in workspace.sources or (wanted is not None and name in wanted)
     ]
     if not checks:
         return findings, said
-    wanted = _metrics_by_plugin(session)
-    source = parse_toml_file(workspace.root / SETTINGS_FILE, workspace.root, Findings())
-    if source is None:  # unreadable: said already, by the settings' own problems
+    path = workspace.root / SETTINGS_FILE
+    source = parse_toml_file(path, workspace.root, Findings()) if path.exists() else None
+    if source is None and path.exists():  # unreadable: said already, by its own problems
         return findings, said
     for name, check in checks:
-        table = where_for(source, ("sources", name))
-        settings = workspace.sources[name]
+        given = workspace.sources.get(name)
+        table = where_for(source, ("sources", name)) if source and given is not None else None
+        note = defaults_note(name) if given is None else Said("", "")
         printed: list[str] = []
         printed_zh: dict[str, str] = {}
         failed: list[tuple[str, str]] = []
@@ -181,8 +186,8 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
             # What it prints is told with the line that printed, as when it loads.
             with quiet(printed, printed_zh, session.host.records.get(name)):
                 metrics = None if wanted is None else wanted.get(name, frozenset())
-                answered = _answers(
-                    check(settings=settings, workspace=workspace.root, metrics=metrics)
+                answered = checked(
+                    check(settings=given or {}, workspace=workspace.root, metrics=metrics)
                 )
         except BaseException as error:  # sys.exit() too: validate goes on, and says so
             if isinstance(error, KeyboardInterrupt):
@@ -193,21 +198,20 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
                              for lang in ("en", "zh"))  # fmt: skip
             failed.append((f"okrdesk_check_settings failed: {told}",
                            f"okrdesk_check_settings 出错：{told_zh}"))  # fmt: skip
-        for trouble, trouble_zh in [*((t, printed_zh.get(t, t)) for t in printed), *failed]:
-            findings.warnings.append(
-                table.problem(f"plugin {name}: {trouble}", f"插件 {name}：{trouble_zh}")
-            )
+        troubles = [*((t, printed_zh.get(t, t)) for t in printed), *failed]
         if len(answered) > PROBLEMS_MOST:
             answered = answered[:PROBLEMS_MOST]
-            findings.warnings.append(table.problem(
-                f"plugin {name}: more than {PROBLEMS_MOST} problems; the first {PROBLEMS_MOST} "
-                "are shown",
-                f"插件 {name}：问题超过 {PROBLEMS_MOST} 处；只列出前 {PROBLEMS_MOST} 处",
+            troubles.append((
+                f"more than {PROBLEMS_MOST} problems; the first {PROBLEMS_MOST} are shown",
+                f"问题超过 {PROBLEMS_MOST} 处；只列出前 {PROBLEMS_MOST} 处",
             ))  # fmt: skip
-        for key, message, zh, here_only in answered:
-            found_at = where_for(source, ("sources", name, *key_path(key, settings)))
-            kind = findings.warnings if here_only else findings.problems
-            kind.append(found_at.problem(message, zh))  # zh: "" where the plugin gave none
+        for trouble, trouble_zh in troubles:
+            en, zh = f"plugin {name}: {trouble}{note.en}", f"插件 {name}：{trouble_zh}{note.zh}"
+            findings.warnings.append(
+                Problem(SETTINGS_FILE, 0, "", en, zh) if table is None else table.problem(en, zh)
+            )
+        for problem, here_only in located(workspace.root, name, answered):
+            (findings.warnings if here_only else findings.problems).append(problem)
             said.add(name)
     return findings, said
 
@@ -301,53 +305,6 @@ def _plain_http_host(url: str) -> str | None:
     if parts.scheme.lower() != "http" or is_loopback(parts.hostname or ""):
         return None
     return printable(parts.hostname or "")
-
-
-MESSAGE_MOST = 1000
-"""Characters of a plugin's message shown, past which it is cut."""
-PROBLEMS_MOST = 50
-"""Problems of one plugin's settings shown; past them validate says there were more (and
-reads no more of them: a check that yields without end does not hang validate)."""
-
-
-def _answers(found: object) -> list[tuple[str, str, str, bool]]:
-    """A check's answer as (key, message, its Chinese, about this machine): a TypeError
-    (said in both languages) for anything but ``SettingsProblem``s with a text key and
-    messages."""
-    if found is None:
-        return []
-    if isinstance(found, str | bytes | Mapping) or not isinstance(found, Iterable):
-        given = type(found).__name__
-        raise worded(TypeError, f"gave {given}, not a list of SettingsProblem",
-                     f"返回了 {given}，而不是 SettingsProblem 的列表")  # fmt: skip
-    answered = []
-    for problem in list(itertools.islice(found, PROBLEMS_MOST + 1)):
-        if not isinstance(problem, SettingsProblem):
-            given = type(problem).__name__
-            raise worded(TypeError, f"gave {given}, not SettingsProblem",
-                         f"返回了 {given}，而不是 SettingsProblem")  # fmt: skip
-        key, message, zh = problem.key, problem.message, problem.zh
-        if not all(isinstance(text, str) for text in (key, message, zh)):
-            raise worded(TypeError, "gave a SettingsProblem whose key or message is not text",
-                         "返回的 SettingsProblem 中，key 或消息不是文本")  # fmt: skip
-        answered.append((key, _cut(message), _cut(zh), problem.about_this_machine is True))
-    return answered
-
-
-def _cut(message: str) -> str:
-    return message[:MESSAGE_MOST] + "…" if len(message) > MESSAGE_MOST else message
-
-
-def key_path(key: str, settings: Mapping[str, Any] | None = None) -> KeyPath:
-    """``metrics[2].unit`` as the path ``("metrics", 2, "unit")``; a key of ``settings``
-    written with a dot in it (``"hnw.threshold" = 1``) whole."""
-    if settings is not None and key in settings:
-        return (key,)
-    return tuple(int(part[1:-1]) if part.startswith("[") else part
-                 for part in _KEY_PART.findall(key))  # fmt: skip
-
-
-_KEY_PART = re.compile(r"\[\d+\]|[^.\[\]]+")
 
 
 def _skipped(session: Session, words: Mapping[str, str]) -> list[str]:

@@ -244,9 +244,13 @@ def okrdesk_check_settings(
     collecting anything.
 
     ``okrdesk validate`` calls it for each plugin whose table okrdesk.toml has, and
+    for each plugin the plan uses without one (``settings`` empty: its defaults), and
     shows each ``SettingsProblem`` returned at the line of its key in okrdesk.toml: a
     misspelt key or a folder that is not there is found when the file is written, not
-    at the next collect. Check what the table says (unknown keys, types, ranges) and,
+    at the next collect. ``okrdesk collect`` calls it too, before ``okrdesk_collect``,
+    and collects nothing from a plugin with a problem validate refuses.
+
+    Check what the table says (unknown keys, types, ranges) and,
     cheaply, whether the folders and files it names are there; read no data beyond a
     file's first line (its header). okrdesk's own SQL source alone loads its tables,
     through the cache a collect reads them from, to bind each query. Relative

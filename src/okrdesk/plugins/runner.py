@@ -524,6 +524,10 @@ def _plugin_process(
             failure = _errors_of(record)
         elif name not in calls:
             failure = _NO_HOOK
+        elif how[0] != "module" and (
+            refused := refusal(host.implementations("okrdesk_check_settings"), name, request)
+        ):
+            failure = refused  # okrdesk's own sources check their settings as they collect
         else:
             calls[name](request=request, emit=relay)
     except BaseException as error:
@@ -565,6 +569,27 @@ def _end_without(host_pid: int, folder: str) -> None:
                 continue  # there, and another user's: its number was given again
 
     threading.Thread(target=watch, name="okrdesk-host-watch", daemon=True).start()
+
+
+def refusal(
+    checks: Iterable[tuple[str, Callable[..., Any]]], name: str, request: CollectRequest
+) -> Said | None:
+    """Why ``name`` must not collect: what its ``okrdesk_check_settings`` finds wrong with
+    its settings (its defaults, with no table in okrdesk.toml) that ``validate`` refuses,
+    in validate's words and at its lines; None when validate would let it be. A check that
+    fails is validate's warning, not a refusal."""
+    from okrdesk.plugins.settings_checks import checked, settings_refused
+
+    check = dict(checks).get(name)
+    if check is None:
+        return None
+    wanted = frozenset(spec.name for spec in request.metrics)
+    try:
+        answered = checked(check(settings=request.settings, workspace=request.workspace,
+                                 metrics=wanted))  # fmt: skip
+    except Exception:
+        return None
+    return settings_refused(request.workspace, name, answered)
 
 
 def _errors_of(record: PluginRecord) -> Said:
@@ -1441,6 +1466,7 @@ def collect(
         else:
             wanted.setdefault(owner, []).append(host.metrics[metric])
     implementations = dict(host.implementations("okrdesk_collect"))
+    checks = host.implementations("okrdesk_check_settings")
     subjects = frozenset(p.id for p in plan.people) | frozenset(u.id for u in plan.units)
     home = threading.get_ident()  # the thread ``keep`` may be called in
     parts: list[_Part] = []
@@ -1462,7 +1488,9 @@ def collect(
                 plugin, {s.name: s for s in share}, subjects, frozenset(p.id for p in periods),
                 keep=keep, home=home,
             )  # fmt: skip
-            parts.append(_Part(plugin, share, request, checker, how, call))
+            refused = refusal(checks, plugin, request) if how is None and call is not None and (
+                not isinstance(call, _SqlHere)) else None  # fmt: skip
+            parts.append(_Part(plugin, share, request, checker, how, call, refused))
     try:
         _run_parts(parts, timeout, jobs, Tracker(parts, progress) if progress else None)
         for part in parts:

@@ -3,6 +3,13 @@
 ``number_setting`` reads a number as okrdesk.toml gives it (an int, or a
 ``Decimal`` for one written with a fraction), for any plugin.
 
+``checked``, ``located`` and ``settings_refused`` are how ``okrdesk validate`` and
+``okrdesk collect`` read a plugin's ``okrdesk_check_settings`` alike: what validate
+refuses (a problem not ``about_this_machine``), collect refuses in the same words, at
+the same line of okrdesk.toml, and collects nothing from that plugin. A plugin with no
+table in okrdesk.toml is checked with its defaults (an empty table), and each thing it
+finds says so.
+
 ``settings_problems`` turns the built-in sources' messages into
 ``SettingsProblem``s. The SQL and derived sources word each mistake in their table
 beginning with the key it is about (``sources.sql.metrics[2].unit: unknown unit``,
@@ -14,13 +21,122 @@ key in both, and its ``SettingsProblem`` carries the Chinese.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
+from typing import Any, NamedTuple
 
-from okrdesk.errors import Said
+from okrdesk.errors import Problem, Said
 from okrdesk.plugins.hookspecs import SettingsProblem
+
+SETTINGS_FILE = "okrdesk.toml"
+MESSAGE_MOST = 1000
+"""Characters of a plugin's message shown, past which it is cut."""
+PROBLEMS_MOST = 50
+"""Problems of one plugin's settings shown; past them validate says there were more (and
+reads no more of them: a check that yields without end does not hang validate)."""
+
+
+class Answer(NamedTuple):
+    """One ``SettingsProblem`` of a check's answer, checked to be text."""
+
+    key: str
+    message: str
+    zh: str
+    about_this_machine: bool
+
+
+def checked(found: object) -> list[Answer]:
+    """A check's answer, its first ``PROBLEMS_MOST`` + 1 problems: a TypeError (said in
+    both languages) for anything but ``SettingsProblem``s with a text key and
+    messages."""
+    from okrdesk.plugins.failures import worded
+
+    if found is None:
+        return []
+    if isinstance(found, str | bytes | Mapping) or not isinstance(found, Iterable):
+        given = type(found).__name__
+        raise worded(TypeError, f"gave {given}, not a list of SettingsProblem",
+                     f"返回了 {given}，而不是 SettingsProblem 的列表")  # fmt: skip
+    answered = []
+    for problem in list(itertools.islice(found, PROBLEMS_MOST + 1)):
+        if not isinstance(problem, SettingsProblem):
+            given = type(problem).__name__
+            raise worded(TypeError, f"gave {given}, not SettingsProblem",
+                         f"返回了 {given}，而不是 SettingsProblem")  # fmt: skip
+        key, message, zh = problem.key, problem.message, problem.zh
+        if not all(isinstance(text, str) for text in (key, message, zh)):
+            raise worded(TypeError, "gave a SettingsProblem whose key or message is not text",
+                         "返回的 SettingsProblem 中，key 或消息不是文本")  # fmt: skip
+        answered.append(Answer(key, _cut(message), _cut(zh), problem.about_this_machine is True))
+    return answered
+
+
+def _cut(message: str) -> str:
+    return message[:MESSAGE_MOST] + "…" if len(message) > MESSAGE_MOST else message
+
+
+def defaults_note(plugin: str) -> Said:
+    """What a problem found in a plugin's default settings says after it."""
+    return Said(
+        f" (in the plugin's default settings: {SETTINGS_FILE} has no [sources.{plugin}] "
+        "table; add one to set them)",
+        f"（插件的默认设置：{SETTINGS_FILE} 中没有 [sources.{plugin}] 表；可添加此表来设置）",
+    )
+
+
+def located(root: Path, plugin: str, answered: Sequence[Answer]) -> list[tuple[Problem, bool]]:
+    """Each answer as a problem at its key's line of okrdesk.toml, with whether it is
+    about this machine only. Where okrdesk.toml has no ``[sources.<plugin>]`` table the
+    plugin was checked with its defaults, and each problem says so, at no line."""
+    from okrdesk.targets.load import parse_toml_file
+    from okrdesk.targets.reader import Findings, where_for
+
+    source = parse_toml_file(root / SETTINGS_FILE, root, Findings())
+    sources = source.data.get("sources") if source is not None else None
+    settings = sources.get(plugin) if isinstance(sources, dict) else None
+    if source is None or not isinstance(settings, dict):
+        note = defaults_note(plugin)
+        return [
+            (Problem(SETTINGS_FILE, 0, ".".join(filter(None, ("sources", plugin, a.key))),
+                     a.message + note.en, (a.zh or a.message) + note.zh), a.about_this_machine)
+            for a in answered
+        ]  # fmt: skip
+    return [
+        (where_for(source, ("sources", plugin, *key_path(a.key, settings))).problem(a.message,
+                                                                                    a.zh),
+         a.about_this_machine)
+        for a in answered
+    ]  # fmt: skip
+
+
+def settings_refused(root: Path, plugin: str, answered: Sequence[Answer]) -> Said | None:
+    """Why ``collect`` collects nothing from ``plugin``: the problems validate refuses its
+    settings for, at their lines, in both languages; None when there is none."""
+    if all(a.about_this_machine for a in answered):
+        return None
+    refused = [p for p, here_only in located(root, plugin, answered) if not here_only]
+    return Said(
+        "its settings are refused, as `okrdesk validate` refuses them, so nothing was "
+        "collected from it: " + "; ".join(p.text("en") for p in refused),
+        "其设置有误，`okrdesk validate` 同样不予通过，因此未从它采集任何数据："
+        + "；".join(p.text("zh") for p in refused),
+    )
+
+
+def key_path(key: str, settings: Mapping[str, Any] | None = None) -> tuple[str | int, ...]:
+    """``metrics[2].unit`` as the path ``("metrics", 2, "unit")``; a key of ``settings``
+    written with a dot in it (``"hnw.threshold" = 1``) whole."""
+    if settings is not None and key in settings:
+        return (key,)
+    return tuple(int(part[1:-1]) if part.startswith("[") else part
+                 for part in _KEY_PART.findall(key))  # fmt: skip
+
+
+_KEY_PART = re.compile(r"\[\d+\]|[^.\[\]]+")
 
 
 def number_setting(value: object) -> float | None:
