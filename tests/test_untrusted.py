@@ -346,7 +346,13 @@ def test_python_files_beside_the_targets_are_never_imported(
                               env={**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"},
                               timeout=120)  # fmt: skip
         assert sorted(p.name for p in root.glob("SHADOWED-*")) == [], (args, done.stderr)
-        assert done.returncode in (0, 1), (args, done.stderr)
+        assert done.returncode in (0, 1) or (
+            # The plan reads the brokerage plugin's metrics, which has no table here: its
+            # defaults name no export folder, which validate refuses.
+            args[0] == "validate"
+            and "sources.brokerage.data: is required" in done.stdout
+            and done.returncode == 2
+        ), (args, done.stderr)
 
 
 # ------------------------------------------ settings that reach outside the workspace
