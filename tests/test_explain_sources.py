@@ -387,3 +387,69 @@ def test_a_sql_query_that_reads_no_file_says_so_in_chinese() -> None:
     assert source_text("SQL metric x on no table", "zh") == "SQL 指标 x，未读任何表"
     assert source_text("SQL metric x on a.csv, b.csv", "zh") == "SQL 指标 x，读自 a.csv, b.csv"
     assert source_text("SQL metric x on no file", "en") == "SQL metric x on no file"
+
+
+# ------------------------------------------------- a plugin that no longer loads
+
+LEADS = """\
+import os
+
+from okrdesk.model import MetricSpec
+from okrdesk.plugins import hookimpl
+
+if os.environ.get("LEADS_LICENCE") == "expired":
+    raise RuntimeError("no licence server")
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", "户"))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for n, period in enumerate(request.periods):
+        emit("salon_leads", "cm01", period.id, value=n + 4, source=f"leads.csv row {n + 2}")
+"""
+
+
+def test_explain_shows_what_is_stored_of_a_metric_whose_plugin_did_not_load(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """explain refused such a key result outright, as if the user had mistyped it (exit 2),
+    though its figures were stored with their rows: now it shows them, says why the plugin
+    is not loaded, in the words of `okrdesk plugins`, and fails (exit 1), since the
+    figure itself cannot be added up without the plugin."""
+    from installed_package import installed_package
+    from installed_package import okrdesk as run
+    from test_emit_mistakes import SALON_KR
+
+    root = write_workspace({"salons.toml": SALON_KR})
+    with installed_package(tmp_path, "leads", LEADS) as env:
+        collected = run(env, "collect", "--through", "2026-01-11", "-w", str(root))
+        assert collected.returncode == 0, collected.stdout + collected.stderr
+        broken = {**env, "LEADS_LICENCE": "expired"}
+        explained = {lang: run(broken, "explain", "O9.KR1", "--as-of", "2026-01-11", "--lang",
+                               lang, "-w", str(root)) for lang in ("en", "zh")}  # fmt: skip
+        listed = run(broken, "plugins", "leads", "--lang", "en", "-w", str(root))
+    (error,) = [line.strip() for line in listed.stdout.splitlines() if "error:" in line]
+    why = error.removeprefix("error: ")
+    assert why.startswith("failed to import: RuntimeError: no licence server (at okrdesk_leads")
+    en = explained["en"]
+    assert en.returncode == 1, en.stdout + en.stderr
+    assert "Traceback" not in en.stderr
+    lines = en.stderr.splitlines()
+    assert lines[0].startswith("O9.KR1 cannot be measured: no loaded plugin provides metric "
+                               "salon_leads; plugins that did not load or declare all their "
+                               "metrics: leads (failed to import")  # fmt: skip
+    assert f"plugin leads, which stored it, is not loaded: {why}" in lines
+    assert ("Stored of it: 2 observations, from run 1, as collected; not added up, since how "
+            "salon_leads adds up is its plugin's to say:") in lines  # fmt: skip
+    assert table_sources(lines) == ["leads.csv row 2", "leads.csv row 3"]
+    assert [line.split()[:3] for line in lines if re.match(r"  \d{4}-", line)] == [
+        ["2026-W01", "cm01", "4"], ["2026-W02", "cm01", "5"]
+    ]  # fmt: skip
+    zh = explained["zh"]
+    assert zh.returncode == 1
+    assert table_sources(zh.stderr.splitlines()) == ["leads.csv 第 2 行", "leads.csv 第 3 行"]
+    assert "存入它的插件 leads 未加载：导入失败：RuntimeError: no licence server" in zh.stderr

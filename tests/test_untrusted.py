@@ -177,7 +177,7 @@ def test_report_and_check_say_the_plugin_was_skipped_and_still_work(
         == 1
     )
     explained = run("explain", "O1.KR1", "--as-of", "2026-03-15", "-w", str(root))
-    assert explained.returncode == 2
+    assert explained.returncode == 1
     assert explained.stderr.startswith(
         "O1.KR1 无法测量：已加载的插件都不提供指标 new_hnw_clients；"
         "本工作区自带的插件（plugins/test_metrics.py）未运行"

@@ -28,7 +28,7 @@ from okrdesk.engine.progress import Engine, ObjectiveProgress, counted_attainmen
 from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, subjects_under
 from okrdesk.engine.windows import WindowFigure
-from okrdesk.errors import BadInput, display_path
+from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, Said, display_path
 from okrdesk.formula import is_fact, parse
 from okrdesk.messages import EXPLAIN_MEMBERS, counted, display_width, label, padded
 from okrdesk.model import (
@@ -116,6 +116,13 @@ _SAID: dict[str, dict[str, str]] = {
         "unloaded": "; plugins that did not load or declare all their metrics: {plugins}",
         "not_run": "; the workspace's own plugins ({files}) were not run: `okrdesk trust` "
                    "allows them",
+        "stored_none": "Nothing is stored of metric {metric}.",
+        "plugin_gone": "plugin {plugin}, which stored it, is not loaded: {why}",
+        "not_installed": "no plugin named {plugin} is installed (or OKRDESK_LOAD_PLUGINS "
+                         "leaves it out); `okrdesk plugins` lists those there are",
+        "no_longer": "it loaded, but declares no metric {metric} now",
+        "stored_rows": "Stored of it: {observations}, from run {runs}, as collected; not added "
+                       "up, since how {metric} adds up is its plugin's to say:",
     },
     "zh": {
         "for": "{name} ({subject})  截至 {day}",
@@ -163,6 +170,13 @@ _SAID: dict[str, dict[str, str]] = {
         "declared_twice": "{kr} 无法测量：{why}；{advice}",
         "unloaded": "；未能加载或未能声明全部指标的插件：{plugins}",
         "not_run": "；本工作区自带的插件（{files}）未运行：`okrdesk trust` 可允许它们运行",
+        "stored_none": "指标 {metric} 没有任何已存的数据。",
+        "plugin_gone": "存入它的插件 {plugin} 未加载：{why}",
+        "not_installed": "没有安装名为 {plugin} 的插件（或 OKRDESK_LOAD_PLUGINS 未列出它）；"
+                         "`okrdesk plugins` 列出已有的插件",
+        "no_longer": "它已加载，但现在不再声明指标 {metric}",
+        "stored_rows": "已存的数据：{observations}，来自第 {runs} 次采集，按采集时的原样列出；"
+                       "未加总，因为 {metric} 如何加总要由其插件决定：",
     },
 }  # fmt: skip
 """What ``explain`` says, in each report language; its figures follow the same one."""
@@ -227,7 +241,10 @@ def explain_lines(
         else:
             spec = session.host.metrics.get(kr.metric)
             if spec is None:
-                raise BadInput(_unprovided(kr, session.host, session.workspace.root, lang))
+                why = _unprovided(kr, session.host, session.workspace.root, lang)
+                rows = store.observations(metric=kr.metric, subjects=subjects,
+                                          through=engine.through, grain=plan.grain)  # fmt: skip
+                raise NotMeasured([why, *lines, *_stored_only(kr, rows, session.host, lang)])
             lines += _counted_past(lines, checkpoint, closing, spec, store, engine, lang)
             figure = rollup.sliced(spec.name, subject, kr.where)
             if spec.formula is not None:
@@ -245,6 +262,60 @@ def explain_lines(
             basis = growth_basis(engine, kr, subject)
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
+    return lines
+
+
+class NotMeasured(OkrdeskError):
+    """A key result whose metric no loaded plugin provides: what is stored of it is shown
+    (``lines``), and the command fails, since its figure cannot be computed."""
+
+    exit_code = EXIT_FAILED
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__("\n".join(lines))
+
+
+def _stored_only(
+    kr: KeyResult, rows: Sequence[StoredObservation], host: PluginHost, lang: str
+) -> list[str]:
+    """What is stored of a metric no loaded plugin provides, each figure as collected with
+    its provenance, not added up (whether it sums, takes the last or divides is its
+    plugin's to say), and why each plugin that stored it is not loaded, as ``okrdesk
+    plugins`` says."""
+    said = _SAID[lang]
+    if not rows:
+        return [said["stored_none"].format(metric=kr.metric)]
+    lines = []
+    for plugin in sorted({r.plugin for r in rows}):
+        record = host.records.get(plugin)
+        if record is None:
+            why = said["not_installed"].format(plugin=plugin)
+        elif record.errors:
+            why = label(lang, "list_sep").join(
+                Said(e, record.errors_zh.get(e, "")).text(lang) for e in record.errors
+            )
+        else:
+            why = said["no_longer"].format(plugin=plugin, metric=kr.metric)
+        lines.append(said["plugin_gone"].format(plugin=plugin, why=why))
+    runs = label(lang, "list_sep").join(map(str, sorted({r.run_id for r in rows})))
+    lines.append(said["stored_rows"].format(observations=_observations(len(rows), lang),
+                                            metric=kr.metric, runs=runs))  # fmt: skip
+    period, subject, value, run, source = _HEADING[lang]
+    lines.append(f"  {padded(period, 9)} {padded(subject, 12)} {padded(value, 22, right=True)}  "
+                 f"{padded(run, 4, right=True)}  {source}")  # fmt: skip
+    for r in rows:
+        o = r.observation
+        if o.value is None:
+            shown = f"{figure_of(o.numerator)} / {figure_of(o.denominator)}"
+        elif kr.unit.dimension is Dimension.MONEY:
+            shown = money(o.value, lang)
+        elif kr.unit.dimension is Dimension.COUNT:
+            shown = written(kr.unit, o.value, lang)
+        else:  # a fraction or score as the plugin gave it: its unit is the plugin's to say
+            shown = figure_of(o.value)
+        part = said["partial"].format(day=r.partial_through) if r.partial_through else ""
+        lines.append(f"  {o.period:<9} {o.subject:<12} {padded(shown, 22, right=True)}  "
+                     f"{r.run_id:>4}  {source_text(o.source, lang)}{part}")  # fmt: skip
     return lines
 
 
