@@ -745,6 +745,31 @@ def test_a_registered_plugin_is_listed_and_timed_as_an_installed_one_not_as_okrd
     assert check.problems[0].startswith("okrdesk_metrics did not finish within 0.5 s")
 
 
+def test_check_plugin_refuses_settings_as_collect_does(tmp_path: Path) -> None:
+    """check_plugin collected from settings the plugin's own check refuses, where collect
+    refuses them; and said they were its defaults when the test gave them."""
+    from okrdesk.plugins import SettingsProblem
+
+    def okrdesk_check_settings(settings):  # type: ignore[no-untyped-def]
+        return [SettingsProblem(key, "is not a setting") for key in settings]
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        emit("accounts", "cm01", request.periods[0].id, value=1)
+
+    plugin = _plugin(okrdesk_metrics=_declare(ACCOUNTS), okrdesk_collect=okrdesk_collect,
+                     okrdesk_check_settings=okrdesk_check_settings)  # fmt: skip
+    people = [Person("cm01", "王芳", "branch")]
+    week = {"start": dt.date(2026, 1, 5), "through": dt.date(2026, 1, 11)}
+    refused = check_plugin(plugin, people=people, settings={"fiel": 1}, workspace=tmp_path,
+                           name="salons", **week)  # fmt: skip
+    assert refused.problems == [
+        "plugin salons: its settings are refused, as `okrdesk validate` refuses them, so "
+        "nothing was collected from it: okrdesk.toml: sources.salons.fiel: is not a setting"
+    ]
+    assert refused.observations == []
+    check_plugin(plugin, people=people, workspace=tmp_path, **week).assert_valid()
+
+
 @pytest.fixture
 def salons_stand_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A module to register, importable by its name."""

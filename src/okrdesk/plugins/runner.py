@@ -589,7 +589,7 @@ def refusal(
                                  metrics=wanted))  # fmt: skip
     except Exception:
         return None
-    return settings_refused(request.workspace, name, answered)
+    return settings_refused(request.workspace, name, answered, request.settings)
 
 
 def _errors_of(record: PluginRecord) -> Said:

@@ -88,10 +88,13 @@ def defaults_note(plugin: str) -> Said:
     )
 
 
-def located(root: Path, plugin: str, answered: Sequence[Answer]) -> list[tuple[Problem, bool]]:
+def located(
+    root: Path, plugin: str, answered: Sequence[Answer], given: Mapping[str, Any] | None = None
+) -> list[tuple[Problem, bool]]:
     """Each answer as a problem at its key's line of okrdesk.toml, with whether it is
     about this machine only. Where okrdesk.toml has no ``[sources.<plugin>]`` table the
-    plugin was checked with its defaults, and each problem says so, at no line."""
+    plugin was checked with its defaults, and each problem says so, at no line; unless
+    it was ``given`` settings that are not in the file (``check_plugin``'s)."""
     from okrdesk.targets.load import parse_toml_file
     from okrdesk.targets.reader import Findings, where_for
 
@@ -99,7 +102,7 @@ def located(root: Path, plugin: str, answered: Sequence[Answer]) -> list[tuple[P
     sources = source.data.get("sources") if source is not None else None
     settings = sources.get(plugin) if isinstance(sources, dict) else None
     if source is None or not isinstance(settings, dict):
-        note = defaults_note(plugin)
+        note = Said("", "") if given else defaults_note(plugin)
         return [
             (Problem(SETTINGS_FILE, 0, ".".join(filter(None, ("sources", plugin, a.key))),
                      a.message + note.en, (a.zh or a.message) + note.zh), a.about_this_machine)
@@ -113,12 +116,14 @@ def located(root: Path, plugin: str, answered: Sequence[Answer]) -> list[tuple[P
     ]  # fmt: skip
 
 
-def settings_refused(root: Path, plugin: str, answered: Sequence[Answer]) -> Said | None:
+def settings_refused(
+    root: Path, plugin: str, answered: Sequence[Answer], given: Mapping[str, Any] | None = None
+) -> Said | None:
     """Why ``collect`` collects nothing from ``plugin``: the problems validate refuses its
     settings for, at their lines, in both languages; None when there is none."""
     if all(a.about_this_machine for a in answered):
         return None
-    refused = [p for p, here_only in located(root, plugin, answered) if not here_only]
+    refused = [p for p, here_only in located(root, plugin, answered, given) if not here_only]
     return Said(
         "its settings are refused, as `okrdesk validate` refuses them, so nothing was "
         "collected from it: " + "; ".join(p.text("en") for p in refused),
