@@ -53,7 +53,14 @@ from okrdesk.plugins.collect_progress import PartsProgress, Tracker
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.failures import NotedStream, describe_error, raised_at, worded
 from okrdesk.plugins.hookspecs import CollectRequest
-from okrdesk.plugins.manager import PluginHost, PluginRecord, Probed, Prober, load_one
+from okrdesk.plugins.manager import (
+    BUILTIN_PLUGINS,
+    PluginHost,
+    PluginRecord,
+    Probed,
+    Prober,
+    load_one,
+)
 from okrdesk.plugins.probe_cache import ProbeCache
 from okrdesk.plugins.spool import EmittedTwice, Spool, SpooledRow
 from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT, LONGER
@@ -1488,8 +1495,10 @@ def collect(
                 plugin, {s.name: s for s in share}, subjects, frozenset(p.id for p in periods),
                 keep=keep, home=home,
             )  # fmt: skip
-            refused = refusal(checks, plugin, request) if how is None and call is not None and (
-                not isinstance(call, _SqlHere)) else None  # fmt: skip
+            # okrdesk's own sources check their settings as they collect, each metric alone.
+            own = host.records[plugin].location in BUILTIN_PLUGINS.values()
+            refused = None if how is not None or own or isinstance(call, _SqlHere) else (
+                refusal(checks, plugin, request))  # fmt: skip
             parts.append(_Part(plugin, share, request, checker, how, call, refused))
     try:
         _run_parts(parts, timeout, jobs, Tracker(parts, progress) if progress else None)

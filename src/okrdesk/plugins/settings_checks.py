@@ -40,7 +40,7 @@ PROBLEMS_MOST = 50
 reads no more of them: a check that yields without end does not hang validate)."""
 
 
-class Answer(NamedTuple):
+class SettingsAnswer(NamedTuple):
     """One ``SettingsProblem`` of a check's answer, checked to be text."""
 
     key: str
@@ -49,7 +49,7 @@ class Answer(NamedTuple):
     about_this_machine: bool
 
 
-def checked(found: object) -> list[Answer]:
+def checked(found: object) -> list[SettingsAnswer]:
     """A check's answer, its first ``PROBLEMS_MOST`` + 1 problems: a TypeError (said in
     both languages) for anything but ``SettingsProblem``s with a text key and
     messages."""
@@ -71,7 +71,9 @@ def checked(found: object) -> list[Answer]:
         if not all(isinstance(text, str) for text in (key, message, zh)):
             raise worded(TypeError, "gave a SettingsProblem whose key or message is not text",
                          "返回的 SettingsProblem 中，key 或消息不是文本")  # fmt: skip
-        answered.append(Answer(key, _cut(message), _cut(zh), problem.about_this_machine is True))
+        answered.append(
+            SettingsAnswer(key, _cut(message), _cut(zh), problem.about_this_machine is True)
+        )
     return answered
 
 
@@ -89,7 +91,10 @@ def defaults_note(plugin: str) -> Said:
 
 
 def located(
-    root: Path, plugin: str, answered: Sequence[Answer], given: Mapping[str, Any] | None = None
+    root: Path,
+    plugin: str,
+    answered: Sequence[SettingsAnswer],
+    given: Mapping[str, Any] | None = None,
 ) -> list[tuple[Problem, bool]]:
     """Each answer as a problem at its key's line of okrdesk.toml, with whether it is
     about this machine only. Where okrdesk.toml has no ``[sources.<plugin>]`` table the
@@ -117,7 +122,10 @@ def located(
 
 
 def settings_refused(
-    root: Path, plugin: str, answered: Sequence[Answer], given: Mapping[str, Any] | None = None
+    root: Path,
+    plugin: str,
+    answered: Sequence[SettingsAnswer],
+    given: Mapping[str, Any] | None = None,
 ) -> Said | None:
     """Why ``collect`` collects nothing from ``plugin``: the problems validate refuses its
     settings for, at their lines, in both languages; None when there is none."""
