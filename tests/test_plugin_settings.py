@@ -453,3 +453,83 @@ def test_collect_refuses_a_plugin_whose_settings_validate_refuses_and_keeps_its_
         weeks = db.execute("SELECT DISTINCT period FROM observations WHERE metric = "
                            "'new_hnw_clients' ORDER BY period").fetchall()  # fmt: skip
     assert weeks[-1] == ("2026-W03",)
+
+
+TWO_FILES = """\
+from okrdesk.model import MetricSpec
+from okrdesk.plugins import SettingsProblem, hookimpl
+
+FILES = {"salon_leads": "leads.csv", "salon_visits": "visits.csv"}
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", "户"))
+    register(MetricSpec("salon_visits", "Salon visits", "沙龙到访", "flow", "人"))
+
+
+@hookimpl
+def okrdesk_check_settings(settings, workspace, metrics):
+    found = []
+    for metric in sorted(FILES if metrics is None else metrics):
+        header = (workspace / "data" / FILES[metric]).read_text("utf-8").split("\\n")[0]
+        if header != "cm,n":
+            found.append(SettingsProblem("", f"{FILES[metric]}: header {header}, not cm,n"))
+    return found
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    for spec in request.metrics:
+        emit(spec.name, "cm01", request.periods[0].id, value=7)
+"""
+"""An installed plugin whose check reads the header of only the files the metrics it is
+asked about read, as docs/plugins.md asks."""
+
+VISITS_KR = """\
+[[objectives]]
+id = "O8"
+title = "到访"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "沙龙到访"
+metric = "salon_visits"
+target = 60
+unit = "人"
+"""
+
+
+def test_collect_refuses_only_the_metrics_that_read_what_validate_refuses(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """One export's header wrong: the metrics reading it are refused, the plugin's others
+    land, where refusing the plugin would have stopped them all."""
+    from installed_package import installed_package, okrdesk
+    from test_emit_mistakes import SALON_KR
+
+    root = write_workspace({"salons.toml": SALON_KR, "visits.toml": VISITS_KR})
+    (root / "data").mkdir(exist_ok=True)
+    (root / "data" / "leads.csv").write_text("cm,n\n", "utf-8")
+    (root / "data" / "visits.csv").write_text("cm,count\n", "utf-8")
+    (root / "okrdesk.toml").write_text("[sources.exports]\n", "utf-8")
+    with installed_package(tmp_path, "exports", TWO_FILES) as env:
+        validated = okrdesk(env, "validate", "--lang", "en", "-w", str(root))
+        collected = okrdesk(env, "collect", "--lang", "en", "--through", "2026-01-11",
+                            "-w", str(root))  # fmt: skip
+    assert validated.returncode == 2
+    assert "okrdesk.toml:1: sources.exports: visits.csv: header cm,count, not cm,n" in (
+        validated.stdout.splitlines()
+    )
+    told = " ".join((collected.stdout + collected.stderr).split())
+    assert collected.returncode == 1, told
+    assert ("error: plugin exports metric salon_visits: not collected: the settings it reads "
+            "are refused, as `okrdesk validate` refuses them: okrdesk.toml:1: sources.exports: "
+            "visits.csv: header cm,count, not cm,n") in told  # fmt: skip
+    assert "salon_leads" not in told
+    import sqlite3
+
+    with sqlite3.connect(root / "okrdesk.db") as db:
+        kept = db.execute("SELECT DISTINCT metric FROM observations WHERE metric LIKE 'salon%'")
+        assert kept.fetchall() == [("salon_leads",)]

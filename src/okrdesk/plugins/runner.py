@@ -531,12 +531,19 @@ def _plugin_process(
             failure = _errors_of(record)
         elif name not in calls:
             failure = _NO_HOOK
-        elif how[0] != "module" and (
-            refused := refusal(host.implementations("okrdesk_check_settings"), name, request)
-        ):
-            failure = refused  # okrdesk's own sources check their settings as they collect
         else:
-            calls[name](request=request, emit=relay)
+            # okrdesk's own sources check their settings as they collect, each metric alone.
+            refused = (
+                refusal(host.implementations("okrdesk_check_settings"), name, request)
+                if how[0] != "module"
+                else Refusal()
+            )
+            for metric, said in refused.metrics.items():
+                relay.error(metric, said.en, zh=said.zh)
+            if refused.whole is not None:
+                failure = refused.whole
+            else:
+                calls[name](request=refused.request or request, emit=relay)
     except BaseException as error:
         failure = _failed(error, plugin, how)
     relay.flush()
@@ -578,25 +585,50 @@ def _end_without(host_pid: int, folder: str) -> None:
     threading.Thread(target=watch, name="okrdesk-host-watch", daemon=True).start()
 
 
+@attrs.frozen
+class Refusal:
+    """What validate would refuse of a plugin's settings, for the metrics a collect asks:
+    ``whole``, the plugin is refused; else ``metrics``, each metric refused (its check,
+    asked of that metric alone, names a file that only some of them read), and
+    ``request`` without them."""
+
+    whole: Said | None = None
+    metrics: Mapping[str, Said] = attrs.Factory(dict)
+    request: CollectRequest | None = None
+
+
 def refusal(
     checks: Iterable[tuple[str, Callable[..., Any]]], name: str, request: CollectRequest
-) -> Said | None:
-    """Why ``name`` must not collect: what its ``okrdesk_check_settings`` finds wrong with
-    its settings (its defaults, with no table in okrdesk.toml) that ``validate`` refuses,
-    in validate's words and at its lines; None when validate would let it be. A check that
-    fails is validate's warning, not a refusal."""
+) -> Refusal:
+    """What ``name``'s ``okrdesk_check_settings`` finds wrong with its settings (its
+    defaults, with no table in okrdesk.toml) that ``validate`` refuses, in validate's words
+    and at its lines. Asked once for every metric wanted; only when that finds something,
+    again for each metric alone (the check leaves unread what the metrics it is given do
+    not read), so that one export's header does not stop the metrics that never read it.
+    A check that fails is validate's warning, not a refusal."""
     from okrdesk.plugins.settings_checks import checked, settings_refused
 
     check = dict(checks).get(name)
     if check is None:
-        return None
-    wanted = frozenset(spec.name for spec in request.metrics)
-    try:
-        answered = checked(check(settings=request.settings, workspace=request.workspace,
-                                 metrics=wanted))  # fmt: skip
-    except Exception:
-        return None
-    return settings_refused(request.workspace, name, answered, request.settings)
+        return Refusal()
+
+    def refused(metrics: Iterable[str], *, one: bool = False) -> Said | None:
+        try:
+            answered = checked(check(settings=request.settings, workspace=request.workspace,
+                                     metrics=frozenset(metrics)))  # fmt: skip
+        except Exception:
+            return None
+        return settings_refused(request.workspace, name, answered, request.settings, one=one)
+
+    wanted = [spec.name for spec in request.metrics]
+    whole = refused(wanted)
+    if whole is None or len(wanted) < 2:
+        return Refusal(whole)
+    alone = {metric: said for metric in wanted if (said := refused([metric], one=True))}
+    if len(alone) == len(wanted):
+        return Refusal(whole)
+    rest = tuple(spec for spec in request.metrics if spec.name not in alone)
+    return Refusal(None, alone, attrs.evolve(request, metrics=rest))
 
 
 def _errors_of(record: PluginRecord) -> Said:
@@ -1497,9 +1529,12 @@ def collect(
             )  # fmt: skip
             # okrdesk's own sources check their settings as they collect, each metric alone.
             own = host.records[plugin].location in BUILTIN_PLUGINS.values()
-            refused = None if how is not None or own or isinstance(call, _SqlHere) else (
+            refused = Refusal() if how is not None or own or isinstance(call, _SqlHere) else (
                 refusal(checks, plugin, request))  # fmt: skip
-            parts.append(_Part(plugin, share, request, checker, how, call, refused))
+            for metric, said in refused.metrics.items():
+                checker.error(metric, said.en, zh=said.zh)
+            parts.append(_Part(plugin, share, refused.request or request, checker, how, call,
+                               refused.whole))  # fmt: skip
     try:
         _run_parts(parts, timeout, jobs, Tracker(parts, progress) if progress else None)
         for part in parts:

@@ -126,17 +126,26 @@ def settings_refused(
     plugin: str,
     answered: Sequence[SettingsAnswer],
     given: Mapping[str, Any] | None = None,
+    *,
+    one: bool = False,
 ) -> Said | None:
-    """Why ``collect`` collects nothing from ``plugin``: the problems validate refuses its
-    settings for, at their lines, in both languages; None when there is none."""
+    """Why ``collect`` collects nothing from ``plugin`` (with ``one``, nothing of one of
+    its metrics): the problems validate refuses its settings for, at their lines, in both
+    languages; None when there is none."""
     if all(a.about_this_machine for a in answered):
         return None
     refused = [p for p, here_only in located(root, plugin, answered, given) if not here_only]
+    en, zh = "; ".join(p.text("en") for p in refused), "；".join(p.text("zh") for p in refused)
+    if one:
+        return Said(
+            f"not collected: the settings it reads are refused, as `okrdesk validate` "
+            f"refuses them: {en}",
+            f"未采集：它所用的设置有误，`okrdesk validate` 同样不予通过：{zh}",
+        )
     return Said(
         "its settings are refused, as `okrdesk validate` refuses them, so nothing was "
-        "collected from it: " + "; ".join(p.text("en") for p in refused),
-        "其设置有误，`okrdesk validate` 同样不予通过，因此未从它采集任何数据："
-        + "；".join(p.text("zh") for p in refused),
+        f"collected from it: {en}",
+        f"其设置有误，`okrdesk validate` 同样不予通过，因此未从它采集任何数据：{zh}",
     )
 
 
