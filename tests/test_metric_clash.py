@@ -150,3 +150,26 @@ def test_two_installed_packages_declaring_one_metric_are_told_once_in_each_comma
         "O9.KR1 cannot be measured: metric salon_leads declared by both twina and twinb, so "
         "neither's is used; give one of them another name, or remove one of the plugins"
     ) in " ".join((explained.stdout + explained.stderr).split())
+
+
+def test_explain_shows_what_one_of_two_plugins_declaring_a_metric_stored(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """Stored by one plugin, then declared by a second too: explain shows the stored
+    figures under the clash, and does not call the loaded plugin not loaded."""
+    root = write_workspace({"salons.toml": SALON_KR})
+    with (
+        installed_package(tmp_path, "twina", TWIN) as env,
+        installed_package(tmp_path, "twinb", TWIN),
+    ):
+        alone = {**env, "OKRDESK_LOAD_PLUGINS": "twina,test_metrics"}
+        first = okrdesk(alone, "collect", "--through", "2026-01-11", "-w", str(root))
+        assert first.returncode == 0, first.stdout + first.stderr
+        both = {**env, "OKRDESK_LOAD_PLUGINS": "twina,twinb,test_metrics", "COLUMNS": "300"}
+        explained = okrdesk(both, "explain", "O9.KR1", "--as-of", "2026-01-11", "--lang", "en",
+                            "-w", str(root))  # fmt: skip
+    assert explained.returncode == 1, explained.stdout + explained.stderr
+    lines = explained.stderr.splitlines()
+    assert lines[0].startswith("O9.KR1 cannot be measured: metric salon_leads declared by both")
+    assert any(line.startswith("Stored of it: ") for line in lines), explained.stderr
+    assert "is not loaded" not in explained.stderr, explained.stderr

@@ -286,7 +286,8 @@ def _stored_only(
     if not rows:
         return [said["stored_none"].format(metric=kr.metric)]
     lines = []
-    for plugin in sorted({r.plugin for r in rows}):
+    # Several plugins declaring it are loaded, and the first line says why none is used.
+    for plugin in sorted({r.plugin for r in rows} - set(host.clashes.get(kr.metric or "", ()))):
         record = host.records.get(plugin)
         if record is None:
             why = said["not_installed"].format(plugin=plugin)
