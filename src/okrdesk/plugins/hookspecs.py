@@ -248,7 +248,8 @@ def okrdesk_check_settings(
     shows each ``SettingsProblem`` returned at the line of its key in okrdesk.toml: a
     misspelt key or a folder that is not there is found when the file is written, not
     at the next collect. ``okrdesk collect`` calls it too, before ``okrdesk_collect``,
-    and collects nothing from a plugin with a problem validate refuses.
+    and collects nothing from a plugin with a problem validate refuses; where asking it
+    of each metric alone finds the problem for some metrics only, those alone.
 
     Check what the table says (unknown keys, types, ranges) and,
     cheaply, whether the folders and files it names are there; read no data beyond a
