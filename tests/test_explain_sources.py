@@ -438,10 +438,10 @@ def test_explain_shows_what_is_stored_of_a_metric_whose_plugin_did_not_load(
     en = explained["en"]
     assert en.returncode == 1, en.stdout + en.stderr
     assert "Traceback" not in en.stderr
-    lines = en.stderr.splitlines()
-    assert lines[0].startswith("O9.KR1 cannot be measured: no loaded plugin provides metric "
-                               "salon_leads; plugins that did not load or declare all their "
-                               "metrics: leads (failed to import")  # fmt: skip
+    assert en.stderr.startswith("O9.KR1 cannot be measured: no loaded plugin provides metric "
+                                "salon_leads; plugins that did not load or declare all their "
+                                "metrics: leads (failed to import")  # fmt: skip
+    lines = en.stdout.splitlines()  # what is stored is the command's output, to read or pipe
     assert f"plugin leads, which stored it, is not loaded: {why}" in lines
     assert ("Stored of it: 2 observations, from run 1, as collected; not added up, since how "
             "salon_leads adds up is its plugin's to say:") in lines  # fmt: skip
@@ -451,5 +451,5 @@ def test_explain_shows_what_is_stored_of_a_metric_whose_plugin_did_not_load(
     ]  # fmt: skip
     zh = explained["zh"]
     assert zh.returncode == 1
-    assert table_sources(zh.stderr.splitlines()) == ["leads.csv 第 2 行", "leads.csv 第 3 行"]
-    assert "存入它的插件 leads 未加载：导入失败：RuntimeError: no licence server" in zh.stderr
+    assert table_sources(zh.stdout.splitlines()) == ["leads.csv 第 2 行", "leads.csv 第 3 行"]
+    assert "存入它的插件 leads 未加载：导入失败：RuntimeError: no licence server" in zh.stdout

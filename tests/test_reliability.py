@@ -429,7 +429,7 @@ def test_a_plugin_that_does_not_load_leaves_the_report_and_check_working(
     # figure cannot be computed (not a mistake in what was asked, which would be 2).
     explained = okrdesk("explain", "O1.KR3", "--as-of", "2026-03-15", "-w", str(root), env=env)
     assert explained.returncode == 1
-    assert "指标 salon_visits 没有任何已存的数据。" in explained.stderr.splitlines()
+    assert "指标 salon_visits 没有任何已存的数据。" in explained.stdout.splitlines()
     assert explained.stderr.startswith(
         "O1.KR3 无法测量：已加载的插件都不提供指标 salon_visits；"
         "未能加载或未能声明全部指标的插件：misbehaves（"

@@ -244,7 +244,7 @@ def explain_lines(
                 why = _unprovided(kr, session.host, session.workspace.root, lang)
                 rows = store.observations(metric=kr.metric, subjects=subjects,
                                           through=engine.through, grain=plan.grain)  # fmt: skip
-                raise NotMeasured([why, *lines, *_stored_only(kr, rows, session.host, lang)])
+                raise NotMeasured(why, [*lines, *_stored_only(kr, rows, session.host, lang)])
             lines += _counted_past(lines, checkpoint, closing, spec, store, engine, lang)
             figure = rollup.sliced(spec.name, subject, kr.where)
             if spec.formula is not None:
@@ -266,13 +266,14 @@ def explain_lines(
 
 
 class NotMeasured(OkrdeskError):
-    """A key result whose metric no loaded plugin provides: what is stored of it is shown
-    (``lines``), and the command fails, since its figure cannot be computed."""
+    """A key result whose metric no loaded plugin provides: the command fails, since its
+    figure cannot be computed, after showing what is stored of it (``listing``)."""
 
     exit_code = EXIT_FAILED
 
-    def __init__(self, lines: Sequence[str]) -> None:
-        super().__init__("\n".join(lines))
+    def __init__(self, why: str, listing: Sequence[str]) -> None:
+        super().__init__(why)
+        self.listing = list(listing)
 
 
 def _stored_only(

@@ -214,7 +214,7 @@ def explain(
     With none: the unit's or person's score from its objectives' scores.
     Words and values in the language of --lang, as the report writes them.
     """
-    from okrdesk.app.explain import explain_any
+    from okrdesk.app.explain import NotMeasured, explain_any
     from okrdesk.app.session import open_session
     from okrdesk.targets.period_words import as_of_period
 
@@ -222,7 +222,12 @@ def explain(
     session = open_session(workspace_path())
     chosen = session.workspace.language(lang)
     day = as_of_period(session.plan, period, day_of(as_of), chosen)
-    lines = explain_any(session, item, person, unit, day, chosen)
+    try:
+        lines = explain_any(session, item, person, unit, day, chosen)
+    except NotMeasured as unmeasured:  # what is stored is shown, then why it is not added up
+        for text in unmeasured.listing:
+            say(text)
+        raise
     for text in lines:
         say(text)
 
