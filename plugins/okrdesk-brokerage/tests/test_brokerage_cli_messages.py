@@ -26,8 +26,8 @@ from okrdesk_brokerage.settings import settings_errors
 OKRDESK = str(Path(sys.executable).parent / "okrdesk")
 AS_OF = "2026-11-20"
 FUNDING_METRICS = {
-    "zh": "empty_account_rate、net_new_aum、asset_attrition",
-    "en": "empty_account_rate, net_new_aum, asset_attrition",
+    "zh": "asset_attrition、empty_account_rate、net_new_aum",
+    "en": "asset_attrition, empty_account_rate, net_new_aum",
 }
 """The metrics of the demo's plan that read funding.csv, as collect names them."""
 
@@ -101,13 +101,16 @@ def test_validate_finds_a_column_missing_from_a_header_in_the_collect_s_words(
     assert collected.returncode == 1, collected.stdout + collected.stderr
     assert collected.stderr.splitlines() == (
         [
-            f"错误：插件 brokerage 指标 {FUNDING_METRICS['zh']}：{HEADER['zh']}"
-            "（共 1 个问题，均未入库）",
+            f"错误：插件 brokerage 指标 {FUNDING_METRICS['zh']}：未采集：它所用的设置有误，"
+            f"`okrdesk validate` 同样不予通过：okrdesk.toml:7: sources.brokerage.data: "
+            f"{HEADER['zh']}（共 1 个问题，均未入库）",
             "未入库的指标保留原有数字。",
         ]
         if lang == "zh"
         else [
-            f"error: plugin brokerage metrics {FUNDING_METRICS['en']}: {HEADER['en']} "
+            f"error: plugin brokerage metrics {FUNDING_METRICS['en']}: not collected: the "
+            "settings it reads are refused, as `okrdesk validate` refuses them: "
+            f"okrdesk.toml:7: sources.brokerage.data: {HEADER['en']} "
             "(1 problem; none of its figures stored)",
             "The metrics not stored kept their earlier numbers.",
         ]
@@ -218,18 +221,21 @@ def test_a_bad_setting_is_said_in_the_language_of_validate_and_of_the_collect(
         "okrdesk.toml:8: sources.brokerage.hnw_treshold: is not one this plugin knows "
         f"(known settings: {', '.join(known)})"
     )
-    # The collect fails as a whole, the error raised and told in the collect's language.
-    zh = _collect(workspace, "zh").stderr.splitlines()[0]
-    assert zh.startswith(
-        "错误：插件 brokerage：okrdesk_collect 出错：SettingsError: [sources.brokerage]：设置 "
-        f"'hnw_treshold' 不是本插件认识的设置（认识的设置：{'、'.join(known)}）（位于 "
-        "okrdesk_brokerage/settings.py:"
+    # The collect refuses the plugin before it runs, in validate's words and the
+    # collect's language, at the line of okrdesk.toml to mend.
+    zh = _collect(workspace, "zh")
+    assert zh.returncode == 1
+    assert zh.stderr.splitlines()[0] == (
+        "错误：插件 brokerage：其设置有误，`okrdesk validate` 同样不予通过，因此未从它采集任何"
+        "数据：okrdesk.toml:8: sources.brokerage.hnw_treshold: 不是本插件认识的设置（认识的设置："
+        f"{'、'.join(known)}）"
     )
-    en = _collect(workspace, "en").stderr.splitlines()[0]
-    assert en.startswith(
-        "error: plugin brokerage: okrdesk_collect failed: SettingsError: [sources.brokerage]: "
-        f"setting 'hnw_treshold' is not one this plugin knows (known settings: "
-        f"{', '.join(known)}) (at okrdesk_brokerage/settings.py:"
+    en = _collect(workspace, "en")
+    assert en.returncode == 1
+    assert en.stderr.splitlines()[0] == (
+        "error: plugin brokerage: its settings are refused, as `okrdesk validate` refuses "
+        "them, so nothing was collected from it: okrdesk.toml:8: sources.brokerage.hnw_treshold: "
+        f"is not one this plugin knows (known settings: {', '.join(known)})"
     )
 
 
