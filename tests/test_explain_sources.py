@@ -7,6 +7,7 @@ reference brokerage plugin), the built-in SQL source, and a plugin of the worksp
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -453,3 +454,55 @@ def test_explain_shows_what_is_stored_of_a_metric_whose_plugin_did_not_load(
     assert zh.returncode == 1
     assert table_sources(zh.stdout.splitlines()) == ["leads.csv 第 2 行", "leads.csv 第 3 行"]
     assert "存入它的插件 leads 未加载：导入失败：RuntimeError: no licence server" in zh.stdout
+
+
+def test_a_plugin_uninstalled_after_it_collected_leaves_the_report_running(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """Its metric looked misspelt once the plugin was gone, and every command but validate
+    refused the whole plan (exit 2): the report of every other key result was lost. The
+    store says the metric is no misspelling: the plugin that stored its figures is not
+    installed now; report, explain and collect run and say so; validate still refuses the
+    plan."""
+    from installed_package import installed_package
+    from installed_package import okrdesk as run
+    from test_emit_mistakes import SALON_KR
+
+    root = write_workspace({"salons.toml": SALON_KR})
+    with installed_package(tmp_path, "leads", LEADS) as env:
+        collected = run(env, "collect", "--through", "2026-01-11", "-w", str(root))
+        assert collected.returncode == 0, collected.stdout + collected.stderr
+    day = ("--as-of", "2026-01-11", "-w", str(root))  # the package is uninstalled now
+    reported = run(env, "report", "--lang", "en", *day)
+    assert reported.returncode == 0, reported.stdout + reported.stderr
+    assert "O1.KR1" in reported.stdout  # the rest of the plan
+    assert "WARNING metric salon_leads: no loaded plugin provides it" in reported.stdout
+    explained = run(env, "explain", "O9.KR1", "--lang", "en", *day)
+    assert explained.returncode == 1, explained.stdout + explained.stderr
+    assert ("plugin leads, which stored it, is not loaded: no plugin named leads is installed "
+            "(or OKRDESK_LOAD_PLUGINS leaves it out)") in explained.stdout  # fmt: skip
+    assert table_sources(explained.stdout.splitlines()) == ["leads.csv row 2", "leads.csv row 3"]
+    checked = run(env, "validate", "--lang", "en", "-w", str(root))
+    assert checked.returncode == 2
+    # The weekly collect goes on for the other metrics, and keeps the absent plugin's.
+    again = run(env, "collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root))
+    assert again.returncode == 1
+    assert again.stdout.startswith("Run 2: 12 observations of 2 metrics")
+    assert "error: metric salon_leads: not provided by any loaded plugin" in again.stderr
+    assert 'no loaded plugin provides metric "salon_leads"' in checked.stdout
+
+
+def test_a_misspelt_metric_with_nothing_stored_still_refuses_the_plan(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """Only a metric whose figures are stored is taken for an absent plugin's."""
+    from installed_package import okrdesk as run
+    from test_emit_mistakes import SALON_KR
+
+    root = write_workspace({"salons.toml": SALON_KR})
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics"}
+    collected = run(env, "collect", "--through", "2026-01-11", "-w", str(root))
+    assert collected.returncode == 2
+    reported = run(env, "report", "--as-of", "2026-01-11", "-w", str(root))
+    assert reported.returncode == 2
+    assert "salon_leads" in reported.stderr

@@ -112,7 +112,42 @@ def open_session(
         # metric two plugins declare is neither's.
         names = None if unloaded else _undeclared_names(host)
         loaded = _without_unmeasured_metrics(root, host, loaded, names)
+    elif loaded.problems and not checking and (absent := _stored_by_absent(workspace, loaded)):
+        # A plugin uninstalled (or left out by OKRDESK_LOAD_PLUGINS) whose figures are
+        # stored: its metrics are no misspelling, and the rest of the plan still runs.
+        loaded = _without_unmeasured_metrics(root, host, loaded, absent.__contains__,
+                                             reason=_why_absent(absent))  # fmt: skip
     return Session(workspace, host, loaded, findings)
+
+
+def _stored_by_absent(workspace: Workspace, loaded: LoadResult) -> dict[str, list[str]]:
+    """metric → the plugins that stored its figures, for each metric the plan's problems
+    say no loaded plugin provides and whose figures are stored (a plugin that collected
+    them is not installed now); empty when there is no store."""
+    missing = {
+        m[1] or m[2] or m[3]
+        for problem in loaded.problems
+        if (m := re.search(_UNPROVIDED, problem.message))
+    }
+    if not missing or (store := stored(workspace)) is None:
+        return {}
+    try:
+        return {m: by for m in sorted(missing) if (by := store.plugins_that_stored(m))}
+    finally:
+        store.close()
+
+
+def _why_absent(absent: Mapping[str, list[str]]) -> tuple[str, str]:
+    """Why the metrics of plugins no longer loaded are not measured, in English and Chinese."""
+    plugins = sorted({plugin for by in absent.values() for plugin in by})
+    which, were = ("plugin", "is") if len(plugins) == 1 else ("plugins", "are")
+    return (
+        f"is not measured: no loaded plugin provides it; {which} {', '.join(plugins)}, "
+        f"whose figures of it are stored, {were} not installed now (or OKRDESK_LOAD_PLUGINS "
+        "leaves them out); `okrdesk plugins` lists those loaded",
+        f"无人测量：已加载的插件都不提供它；存有其数据的插件 {'、'.join(plugins)} 现未安装"
+        "（或 OKRDESK_LOAD_PLUGINS 未列出）；`okrdesk plugins` 列出已加载的插件",
+    )
 
 
 _UNPROVIDED = (  # compiled by re when first used: only a plan with problems needs it
@@ -268,6 +303,8 @@ def _without_unmeasured_metrics(
     host: PluginHost,
     loaded: LoadResult,
     undeclared: Callable[[str], bool] | None = None,
+    *,
+    reason: tuple[str, str] | None = None,
 ) -> LoadResult:
     """The plan read again without checking metric names, when all that was wrong with it
     is key results on metrics no plugin provides, because a plugin was not run (the
@@ -285,7 +322,9 @@ def _without_unmeasured_metrics(
     unchecked = load_plan(root, None)
     if unchecked.plan is None or unchecked.problems:
         return loaded
-    if host.skipped:
+    if reason is not None:
+        why, why_zh = reason
+    elif host.skipped:
         files = ", ".join(display_path(p, root) for p in host.skipped)
         why = (
             "is not measured: no trusted plugin provides it, and the workspace's own plugins "

@@ -1368,6 +1368,13 @@ class Store(ABC):
         )
         return None if row is None or row[0] is None else dt.date.fromisoformat(str(row[0]))
 
+    def plugins_that_stored(self, metric: str) -> list[str]:
+        """The plugins whose figures of ``metric`` are stored, by name."""
+        rows = self._rows(
+            "SELECT DISTINCT plugin FROM observations WHERE metric = ? ORDER BY plugin", (metric,)
+        )
+        return [str(row[0]) for row in rows]
+
     def figures_end(
         self, period: str, grain: Grain, metrics: Collection[str]
     ) -> dict[str, dt.date]:
