@@ -219,6 +219,7 @@ def test_every_query_answers_the_same_on_both(tmp_path: Path, postgres_url: str)
                 for m in ("flow", "ratio", "none")
                 for g in (Grain.WEEK, Grain.MONTH)
             ],
+            lambda s: [s.plugins_that_stored(m) for m in ("flow", "ratio", "none")],
             lambda s: s.values_in_period("ratio", "2026-W03"),
             lambda s: s.values_in_period("ratio", "2026-W03", some),
             lambda s: s.values_in_periods("ratio", ["2026-W03", "2026-W04", "2026-W60"], some),
