@@ -133,6 +133,42 @@ def test_utf16_with_no_byte_order_mark_says_which_to_set(tmp_path: Path) -> None
                               'set encoding to "utf-16-le"')  # fmt: skip
 
 
+def test_utf32_with_no_byte_order_mark_is_told_utf32(tmp_path: Path) -> None:
+    path = write(tmp_path, "calls.csv", CHINESE.encode("utf-32-le"))
+    check = run(tmp_path, {"calls": {"path": path, "encoding": "utf-32"}},
+                metric("conversion", "ratio", CHINESE_QUERY))  # fmt: skip
+    (problem,) = check.problems
+    assert problem.startswith("plugin plugin-under-test metric conversion: sources.sql.tables."
+                              "calls: calls.csv: no byte-order mark says which UTF-32 it is; "
+                              'set encoding to "utf-32-le" or "utf-32-be" (1 problem')  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("written", "after"),
+    [
+        (CALLS.encode(), "reads as UTF-8: leave this table's encoding out (UTF-8 is the default)"),
+        (CHINESE.encode("gbk"), "is not UTF-8 either: set this table's encoding to the one it "
+         'is saved in ("gb18030" for the GBK or GB18030 that Excel and many Chinese CRM systems '
+         "write)"),
+    ],
+    ids=["ascii", "gbk"],
+)  # fmt: skip
+def test_a_file_set_to_utf16_that_is_not_says_so(
+    tmp_path: Path, written: bytes, after: str
+) -> None:
+    """Read as UTF-16, ASCII is other characters two bytes each and no error: the query
+    failed on a column the table did not have, named in those characters."""
+    path = write(tmp_path, "calls.csv", written)
+    check = run(tmp_path, {"calls": {"path": path, "encoding": "UTF-16LE"}},
+                metric("conversion", "ratio", CONVERSION))  # fmt: skip
+    (problem,) = check.problems
+    assert problem == (
+        "plugin plugin-under-test metric conversion: sources.sql.tables.calls: calls.csv: not "
+        'UTF-16 text, though encoding = "utf-16-le" says so: it has none of the zero bytes '
+        f"UTF-16 writes, and {after} (1 problem; none of its figures stored)"
+    )
+
+
 def test_a_utf8_bom_is_not_part_of_the_first_column(tmp_path: Path) -> None:
     path = write(tmp_path, "calls.csv", b"\xef\xbb\xbf" + CALLS.replace(";", ",").encode())
     assert ratio(run(tmp_path, {"calls": path}, metric("conversion", "ratio", CONVERSION))) == (

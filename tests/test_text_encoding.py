@@ -17,6 +17,7 @@ from okrdesk.plugins import (
 )
 from okrdesk.plugins.sql_files import table_file
 from okrdesk.plugins.sql_settings import SqlMetricError
+from okrdesk.plugins.text_encoding import NotWide
 
 TEXT = "客户,经理\r\n王芳,cm01\n李强,cm02\r张伟,cm03\n"
 
@@ -60,6 +61,62 @@ def test_utf16_without_a_byte_order_mark_cannot_tell_its_byte_order(tmp_path: Pa
     with pytest.raises(NoByteOrderMark):
         _read(path, "utf-16")
     assert _read(path, "utf-16-le") == TEXT
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-32-le"])
+def test_utf32_without_a_byte_order_mark_is_named_utf32(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_bytes(TEXT.encode("utf-32-le"))
+    if encoding == "utf-32":
+        with pytest.raises(NoByteOrderMark) as caught:
+            _read(path, encoding)
+        assert (caught.value.family, caught.value.choices) == ("UTF-32", ("utf-32-le", "utf-32-be"))
+    else:
+        assert _read(path, encoding) == TEXT
+    path.write_bytes(TEXT.encode("utf-16-be"))
+    with pytest.raises(NoByteOrderMark) as utf16:
+        _read(path, "utf-16")
+    assert (utf16.value.family, utf16.value.choices) == ("UTF-16", ("utf-16-le", "utf-16-be"))
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16", "utf-16-be", "utf-32", "utf-32-le"])
+@pytest.mark.parametrize("block", [1, 3, 1 << 20])
+def test_a_file_with_no_zero_byte_is_not_utf16_nor_utf32(
+    tmp_path: Path, encoding: str, block: int
+) -> None:
+    # Read as UTF-16, ASCII was a line of other characters (b"da" one), and no error.
+    path = tmp_path / "clients.csv"
+    path.write_bytes(b"date,client_id,amount\r\n2026-01-05,C001,100\r\n")
+    given: list[str] = []
+    with path.open("rb") as file, pytest.raises(NotWide) as caught:
+        given.extend(decoded(file, encoding, block))
+    assert given == []  # not a character of the other characters
+    assert caught.value.encoding == encoding and caught.value.utf8
+    assert caught.value.family == ("UTF-16" if "16" in encoding else "UTF-32")
+    path.write_bytes(TEXT.encode("gbk"))
+    with pytest.raises(NotWide) as gbk:
+        _read(path, encoding, block)
+    assert not gbk.value.utf8
+    # A UTF-8 mark is no UTF-16 one: still not UTF-16.
+    path.write_bytes(TEXT.encode("utf-8-sig"))
+    with pytest.raises(NotWide):
+        _read(path, encoding, block)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le"])
+def test_real_utf16_reads_a_byte_at_a_time_and_an_empty_file_is_no_text(
+    tmp_path: Path, encoding: str
+) -> None:
+    path = tmp_path / "clients.csv"
+    path.write_bytes("客户,经理\n".encode(encoding))  # a zero byte in the comma
+    assert _read(path, encoding, 1) == "客户,经理\n"
+    path.write_bytes(b"")
+    assert _read(path, encoding, 1) == ""
+    # A first line of Chinese alone, a thousand characters of it, has its zero byte in
+    # the line's end.
+    text = "客户经理" * 250 + "\n"
+    path.write_bytes(text.encode(encoding))
+    assert _read(path, encoding) == text
 
 
 def test_a_mark_is_left_out_even_read_by_an_encoding_that_does_not_expect_it(

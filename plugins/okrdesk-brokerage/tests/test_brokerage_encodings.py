@@ -283,6 +283,75 @@ def test_utf16_without_its_mark_is_told_which_to_set(tmp_path: Path) -> None:
     )]  # fmt: skip
 
 
+def test_utf32_without_its_mark_is_told_utf32_not_utf16(tmp_path: Path) -> None:
+    _written(tmp_path, "utf-32-le")
+    found = collect(
+        ["new_accounts"], workspace=tmp_path, settings={**SETTINGS, "encoding": "utf-32"}
+    )
+    assert found.errors == [(
+        "new_accounts",
+        'clients.csv:1: no byte-order mark says which UTF-32 it is; set encoding = "utf-32-le" '
+        'or "utf-32-be" under [sources.brokerage]',
+    )]  # fmt: skip
+    assert found.errors_zh == [(
+        "new_accounts",
+        "clients.csv:1：文件开头没有字节顺序标记，看不出是哪种 UTF-32；请在 [sources.brokerage] "
+        '里设 encoding = "utf-32-le" 或 "utf-32-be"',
+    )]  # fmt: skip
+
+
+NOT_UTF16 = (
+    'clients.csv:1: not UTF-16 text, though encoding = "utf-16-le" under [sources.brokerage] '
+    "says so: it has none of the zero bytes UTF-16 writes, and "
+)
+
+
+@pytest.mark.parametrize(
+    ("setting", "named"),
+    [("utf-16-le", "utf-16-le"), ("UTF-16LE", "utf-16-le"), ("utf-16", "utf-16")],
+)
+def test_a_plain_export_set_to_utf16_is_told_it_is_not_utf16(
+    tmp_path: Path, setting: str, named: str
+) -> None:
+    # ASCII read as UTF-16 is a line of other characters, two bytes each, and no error:
+    # the header was "not in the header" with that line quoted, or "field larger than
+    # field limit"; with "utf-16", which byte order to set, which would not help.
+    _written(tmp_path, "utf-8")
+    settings = {**SETTINGS, "encoding": setting}
+    found = collect(["new_accounts"], workspace=tmp_path, settings=settings)
+    told = NOT_UTF16.replace('"utf-16-le"', f'"{named}"')
+    assert found.errors == [
+        ("new_accounts", told + "reads as UTF-8: leave encoding out (UTF-8 is the default)")
+    ]
+    assert found.errors_zh == [(
+        "new_accounts",
+        "clients.csv:1：不是 UTF-16 文本，尽管 [sources.brokerage] 里设了 encoding = "
+        f'"{named}"：文件里没有 UTF-16 必有的零字节；它能按 '
+        "UTF-8 读：请删掉 encoding 这一项（默认就是 UTF-8）",
+    )]  # fmt: skip
+    # validate says it of every file, from the first line alone.
+    problems = [error.detail for error in settings_errors(settings, tmp_path)]
+    assert len(problems) == len(FILES) - 1  # product_types.csv begins as UTF-8 Chinese
+    assert told + "reads as UTF-8: leave encoding out (UTF-8 is the default)" in problems
+
+
+def test_a_gbk_export_set_to_utf16_is_told_to_set_its_encoding(tmp_path: Path) -> None:
+    _written(tmp_path, "gbk")
+    settings = {**SETTINGS, "encoding": "utf-16-le"}
+    found = collect(["new_accounts", "product_sales"], workspace=tmp_path, settings=settings)
+    told = dict(found.errors)
+    assert told["new_accounts"] == NOT_UTF16 + (
+        "reads as UTF-8: leave encoding out (UTF-8 is the default)"  # its ASCII
+    )
+    assert told["product_sales"] == told["new_accounts"]  # every metric reads clients.csv
+    with pytest.raises(ExportError) as caught:
+        CsvRows(Export(tmp_path / "tiny", "utf-16-le"), PRODUCT_TYPES)
+    assert str(caught.value) == NOT_UTF16.replace("clients.csv", "product_types.csv") + (
+        'is not UTF-8 either: set encoding to the one it is saved in ("gb18030" for the GBK '
+        "or GB18030 that Excel and many Chinese CRM systems write)"
+    )
+
+
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_validate_reads_headers_in_the_encoding(tmp_path: Path, encoding: str) -> None:
     folder = _written(tmp_path, encoding, {FUNDING.name: (1, "date,客户,amount")})

@@ -37,6 +37,7 @@ from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
 from okrdesk.plugins.text_encoding import (
     NoByteOrderMark,
     NotEncoded,
+    NotWide,
     byte_order_mark,
     decoded,
     text_encoding,
@@ -300,25 +301,54 @@ def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
     """The file as UTF-8, written a megabyte at a time; a byte that is not ``encoding``
     text fails with its row named."""
     target = scratch / f"{table.name}.csv"
-    with _opened(table.path) as source, _scratch_writer(target) as out:
-        try:
+    at = f"sources.sql.tables.{table.name}: {table.path.name}"
+    try:
+        with _opened(table.path) as source, _scratch_writer(target) as out:
             for text in decoded(source, encoding, _CHUNK):
                 out.write(text)
-        except NotEncoded as error:
-            at = f"sources.sql.tables.{table.name}: {table.path.name}:{error.line}"
-            raise SqlMetricError(
-                f"{at}: not {encoding} text; set encoding for this table to the file's encoding",
-                f"{at}: 不是 {encoding} 文本；请把这张表的 encoding 设为文件实际的编码",
-            ) from None
-        except NoByteOrderMark:
-            at = f"sources.sql.tables.{table.name}: {table.path.name}"
-            raise SqlMetricError(
-                f"{at}: no byte-order mark says which UTF-16 it is; set encoding to "
-                '"utf-16-le" (as Windows and Excel write it) or "utf-16-be"',
-                f"{at}: 文件开头没有字节顺序标记，看不出是哪种 UTF-16；请把 encoding 设为 "
-                '"utf-16-le"（Windows 和 Excel 的写法）或 "utf-16-be"',
-            ) from None
+    except NotEncoded as error:
+        raise SqlMetricError(
+            f"{at}:{error.line}: not {encoding} text; set encoding for this table to the "
+            "file's encoding",
+            f"{at}:{error.line}: 不是 {encoding} 文本；请把这张表的 encoding 设为文件实际的编码",
+        ) from None
+    except NoByteOrderMark as error:
+        family, (little, big) = error.family, error.choices
+        usual, usual_zh = ((" (as Windows and Excel write it)", "（Windows 和 Excel 的写法）")
+                           if family == "UTF-16" else ("", " "))  # fmt: skip
+        raise SqlMetricError(
+            f'{at}: no byte-order mark says which {family} it is; set encoding to "{little}"'
+            f'{usual} or "{big}"',
+            f"{at}: 文件开头没有字节顺序标记，看不出是哪种 {family}；请把 encoding 设为 "
+            f'"{little}"{usual_zh}或 "{big}"',
+        ) from None
+    except NotWide as error:
+        raise SqlMetricError(*_not_wide(at, error)) from None
     return target
+
+
+def _not_wide(at: str, error: NotWide) -> tuple[str, str]:
+    """What a table's file set to UTF-16 or UTF-32 that is neither is told, in both
+    languages; ``at``: its key and file."""
+    family, setting = error.family, error.encoding
+    if error.utf8:
+        what = "reads as UTF-8: leave this table's encoding out (UTF-8 is the default)"
+        what_zh = "它能按 UTF-8 读：请删掉这张表的 encoding（默认就是 UTF-8）"
+    else:
+        what = (
+            "is not UTF-8 either: set this table's encoding to the one it is saved in "
+            '("gb18030" for the GBK or GB18030 that Excel and many Chinese CRM systems write)'
+        )
+        what_zh = (
+            "也不是 UTF-8：请把这张表的 encoding 设为它实际的编码（Excel 和不少国内 CRM 系统存的 "
+            'GBK 或 GB18030 设 "gb18030"）'
+        )
+    return (
+        f'{at}: not {family} text, though encoding = "{setting}" says so: it has none of the '
+        f"zero bytes {family} writes, and {what}",
+        f'{at}: 不是 {family} 文本，尽管设了 encoding = "{setting}"：文件里没有 {family} 必有的'
+        f"零字节；{what_zh}",
+    )
 
 
 def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:

@@ -30,8 +30,39 @@ class NotEncoded(ValueError):
         super().__init__(f"line {line}: not {encoding} text (byte 0x{byte:02x})")
 
 
+WIDE_MARKS = frozenset({"utf-16", "utf-32"})
+"""What ``byte_order_mark`` says of a UTF-16 or UTF-32 file's mark."""
+
+WIDE_SNIFF = 4096
+"""Bytes of a file's start in which UTF-16 or UTF-32 text has a zero byte (``NotWide``)."""
+
+
 class NoByteOrderMark(ValueError):
-    """``utf-16`` (or ``utf-32``) of a file with no byte-order mark to say its byte order."""
+    """``utf-16`` (or ``utf-32``) of a file with no byte-order mark to say its byte order:
+    ``family`` is ``"UTF-16"`` or ``"UTF-32"``, the name a message gives it, and ``choices``
+    the two encodings a setting can name instead (little-endian first: Windows and Excel
+    write it)."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoding = encoding
+        self.family = wide_family(encoding) or encoding
+        stem = self.family.lower()
+        self.choices = (f"{stem}-le", f"{stem}-be")
+        super().__init__(f"no byte-order mark says which {self.family} it is")
+
+
+class NotWide(ValueError):
+    """A file read as UTF-16 or UTF-32 (``encoding``, of the ``family`` ``"UTF-16"`` or
+    ``"UTF-32"``) that is not: neither a byte-order mark nor one zero byte in its first
+    ``WIDE_SNIFF`` bytes, where UTF-16 writes one for every ASCII character (each comma,
+    digit and line end) and UTF-32 one for every character. ``utf8``: those bytes are
+    UTF-8 text (ASCII alone too), which a reader takes as the file's encoding instead.
+    Read as UTF-16 regardless, ASCII gives a line of other characters and no error."""
+
+    def __init__(self, encoding: str, utf8: bool) -> None:
+        self.encoding, self.utf8 = encoding, utf8
+        self.family = wide_family(encoding) or encoding
+        super().__init__(f"not {self.family} text (no zero byte)")
 
 
 def text_encoding(name: str) -> str | None:
@@ -60,14 +91,48 @@ def byte_order_mark(start: bytes) -> str | None:
     return None
 
 
+def wide_family(encoding: str) -> str | None:
+    """``"UTF-16"`` or ``"UTF-32"`` for an encoding of either (``utf-16``, ``utf_16le``,
+    ``UTF-32BE``), else None."""
+    try:
+        name = codecs.lookup(encoding).name
+    except (LookupError, ValueError):
+        return None
+    for family in ("UTF-16", "UTF-32"):
+        if name == family.lower() or name.startswith(f"{family.lower()}-"):
+            return family
+    return None
+
+
+def check_wide(start: bytes, encoding: str) -> None:
+    """Raise ``NotWide`` when ``encoding`` is a UTF-16 or UTF-32 one and ``start``, a file's
+    first ``WIDE_SNIFF`` bytes (or all of it, when shorter), says the file is not."""
+    if not start or wide_family(encoding) is None or byte_order_mark(start) in WIDE_MARKS:
+        return
+    start = start[:WIDE_SNIFF]
+    if 0 in start:
+        return
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
+    except UnicodeDecodeError:
+        raise NotWide(encoding, utf8=False) from None
+    raise NotWide(encoding, utf8=True)
+
+
 def decoded(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterator[str]:
     """The text of ``binary`` in ``encoding``, ``block`` bytes at a time (a byte-order mark
     is left out). At the first byte that is not text in it, gives the text before that
-    byte and raises ``NotEncoded``; ``NoByteOrderMark`` for ``utf-16`` without one."""
+    byte and raises ``NotEncoded``; ``NoByteOrderMark`` for ``utf-16`` without one, and
+    ``NotWide``, before any text, for a file UTF-16 or UTF-32 is set for that is neither
+    (its first read is then ``WIDE_SNIFF`` bytes at least)."""
     decoder = codecs.getincrementaldecoder(encoding)("strict")
     line, after_cr, first = 1, False, True
-    while True:
+    if wide_family(encoding) is not None:
+        data = binary.read(max(block, WIDE_SNIFF))
+        check_wide(data, encoding)
+    else:
         data = binary.read(block)
+    while True:
         state = decoder.getstate()
         bad: int | None = None
         try:
@@ -89,6 +154,7 @@ def decoded(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterator[str
             raise NotEncoded(encoding, line, bad)
         if not data:
             return
+        data = binary.read(block)
 
 
 def line_ends(text: str, after_cr: bool = False) -> int:

@@ -23,7 +23,7 @@ from typing import IO, BinaryIO, TypeAlias
 
 import attrs
 from okrdesk.plugins import NoByteOrderMark, NotEncoded, byte_order_mark, decoded
-from okrdesk.plugins.text_encoding import UTF8
+from okrdesk.plugins.text_encoding import UTF8, NotWide, check_wide
 
 from okrdesk_brokerage.errors import ExportError
 from okrdesk_brokerage.fields import problem
@@ -81,7 +81,7 @@ class Export:
                 for text in decoded(source, encoding):
                     out.write(text)
             os.replace(part, copy)
-        except (NotEncoded, NoByteOrderMark, OSError) as error:  # OSError: no room for it
+        except (NotEncoded, NoByteOrderMark, NotWide, OSError) as error:  # OSError: no room for it
             with contextlib.suppress(OSError):
                 part.unlink(missing_ok=True)
             if isinstance(error, NotEncoded):
@@ -166,16 +166,52 @@ def not_text(path: Path, name: str, encoding: str, setting: str | None = None) -
         found = NotEncoded(encoding, 1, 0)
     except NotEncoded as error:
         found = error
-    except NoByteOrderMark:
-        return ExportError(
-            name,
-            'no byte-order mark says which UTF-16 it is; set encoding = "utf-16-le" (as '
-            'Windows and Excel write it) or "utf-16-be" under [sources.brokerage]',
-            zh="文件开头没有字节顺序标记，看不出是哪种 UTF-16；请在 [sources.brokerage] 里设 "
-            'encoding = "utf-16-le"（Windows 和 Excel 的写法）或 "utf-16-be"',
-            line=1,
-        )
+    except NoByteOrderMark as error:
+        return _no_mark(name, error)
+    except NotWide as error:
+        return _not_wide(name, error)
     return _not_text_at(name, encoding, setting, found)
+
+
+def _no_mark(name: str, error: NoByteOrderMark) -> ExportError:
+    """The error of a file read as ``utf-16`` (or ``utf-32``) with no byte-order mark."""
+    family, (little, big) = error.family, error.choices
+    # Excel's "Unicode text" is UTF-16; nothing a branch uses writes UTF-32 but by choice.
+    usual, usual_zh = ((" (as Windows and Excel write it)", "（Windows 和 Excel 的写法）")
+                       if family == "UTF-16" else ("", " "))  # fmt: skip
+    return ExportError(
+        name,
+        f'no byte-order mark says which {family} it is; set encoding = "{little}"{usual} '
+        f'or "{big}" under [sources.brokerage]',
+        zh=f"文件开头没有字节顺序标记，看不出是哪种 {family}；请在 [sources.brokerage] 里设 "
+        f'encoding = "{little}"{usual_zh}或 "{big}"',
+        line=1,
+    )
+
+
+def _not_wide(name: str, error: NotWide) -> ExportError:
+    """The error of a file read as UTF-16 or UTF-32, as set, that is neither."""
+    family, setting = error.family, error.encoding
+    if error.utf8:
+        what = "reads as UTF-8: leave encoding out (UTF-8 is the default)"
+        what_zh = "它能按 UTF-8 读：请删掉 encoding 这一项（默认就是 UTF-8）"
+    else:
+        what = (
+            'is not UTF-8 either: set encoding to the one it is saved in ("gb18030" for the '
+            "GBK or GB18030 that Excel and many Chinese CRM systems write)"
+        )
+        what_zh = (
+            "也不是 UTF-8：请把 encoding 设为它实际的编码（Excel 和不少国内 CRM 系统存的 GBK 或 "
+            'GB18030 设 "gb18030"）'
+        )
+    return ExportError(
+        name,
+        f'not {family} text, though encoding = "{setting}" under [sources.brokerage] says '
+        f"so: it has none of the zero bytes {family} writes, and {what}",
+        zh=f'不是 {family} 文本，尽管 [sources.brokerage] 里设了 encoding = "{setting}"：文件里'
+        f"没有 {family} 必有的零字节；{what_zh}",
+        line=1,
+    )
 
 
 def _not_text_at(name: str, encoding: str, setting: str | None, found: NotEncoded) -> ExportError:
@@ -244,7 +280,7 @@ def header_problem(folder: Folder, spec: ExportFile) -> ExportError | None:
         # As the collect's reader takes it: a lone \r ends a line too.
         header = next(csv.reader(io.StringIO(first, newline="")), None)
         header_index(spec, header)
-    except (NotEncoded, NoByteOrderMark):
+    except (NotEncoded, NoByteOrderMark, NotWide):
         return not_text(path, spec.name, encoding, export.encoding)
     except (OSError, csv.Error) as exc:
         return _unreadable_header(spec.name, exc)
@@ -268,8 +304,15 @@ class CsvRows:
         binary = path.open("rb")
         try:
             # What the file is read as, which a message of a byte that is not text names.
-            self.encoding = export.encoding_of(binary.peek(SNIFF)[:SNIFF])
+            start = binary.peek(SNIFF)[:SNIFF]
+            self.encoding = export.encoding_of(start)
             self._setting = export.encoding
+            try:
+                # UTF-16 set for a file that is not: read so, its header would be other
+                # characters, and no error said why.
+                check_wide(start, self.encoding)
+            except NotWide as error:
+                raise _not_wide(spec.name, error) from None
             self._file: IO[str] = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
         except BaseException:
             binary.close()
