@@ -19,7 +19,8 @@ from okrdesk.files import user_cache_folder
 from okrdesk.model import Person
 from okrdesk.plugins import sql_metrics
 from okrdesk.plugins.sql_dialect import to_duckdb
-from okrdesk.plugins.sql_files import TableCache
+from okrdesk.plugins.sql_files import TableCache, load_table, table_file
+from okrdesk.plugins.sql_settings import SqlMetricError
 from okrdesk.plugins.testing import PluginCheck, check_plugin
 from test_sql_metrics import SALONS_OKRS
 
@@ -194,6 +195,20 @@ def test_a_wrong_encoding_names_the_row(tmp_path: Path) -> None:
         "conversion: sources.sql.tables.calls: calls.csv:6: not gb18030 text; set encoding "
         "for this table to the file's encoding (1 problem; none of its figures stored)"
     )
+
+
+def test_a_table_that_is_not_its_encoding_leaves_no_part_of_a_copy(tmp_path: Path) -> None:
+    # The rows before the bad byte were left in the collect's temporary folder, as much of
+    # a large file as came before it, until the collect ended.
+    good = (CALLS + "2026-01-08;cm01;3;1\n" * 5000).encode()
+    write(tmp_path, "calls.csv", good + b"2026-01-09;\xff\xfe\xff;1;1\n")
+    table = table_file("calls", {"path": "data/calls.csv", "encoding": "gb18030"}, tmp_path, [])
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    with duckdb.connect() as connection, pytest.raises(SqlMetricError) as caught:
+        load_table(connection, table, scratch, None)
+    assert str(caught.value).startswith("sources.sql.tables.calls: calls.csv:5005: not gb18030")
+    assert list(scratch.iterdir()) == []
 
 
 def test_gzip_parquet_and_json_lines(tmp_path: Path) -> None:

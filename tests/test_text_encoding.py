@@ -4,6 +4,7 @@ brokerage plugin share: real files on disk, in the encodings Chinese CRM systems
 from __future__ import annotations
 
 import codecs
+import gzip
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,7 @@ from okrdesk.plugins import (
 )
 from okrdesk.plugins.sql_files import table_file
 from okrdesk.plugins.sql_settings import SqlMetricError
-from okrdesk.plugins.text_encoding import NotWide
+from okrdesk.plugins.text_encoding import NotWide, utf8_copy
 
 TEXT = "客户,经理\r\n王芳,cm01\n李强,cm02\r张伟,cm03\n"
 
@@ -149,3 +150,24 @@ def test_only_text_encodings_are_known_by_python_s_own_names(tmp_path: Path) -> 
     with pytest.raises(SqlMetricError) as caught:
         table_file("calls", {"path": "calls.csv", "encoding": "base64"}, tmp_path, [])
     assert str(caught.value) == "sources.sql.tables.calls.encoding: unknown encoding 'base64'"
+
+
+@pytest.mark.parametrize("block", [1, 5, 1 << 20])
+def test_a_utf8_copy_is_the_file_line_for_line_or_nothing(tmp_path: Path, block: int) -> None:
+    # The one copy both readers give DuckDB: the SQL source's of a gzipped table too.
+    source, copies = tmp_path / "clients.csv.gz", tmp_path / "copies"
+    copies.mkdir()
+    source.write_bytes(gzip.compress(TEXT.encode("gb18030")))
+    with gzip.open(source, "rb") as file:
+        utf8_copy(file, "gb18030", copies / "clients.csv", block)
+    assert (copies / "clients.csv").read_bytes() == TEXT.encode()  # its \r\n and \r kept
+    # A byte that is not text: raised with its line, and no part of a copy left behind
+    # (the SQL source left one, which the collect's temporary folder kept until its end).
+    source.write_bytes(TEXT.encode("gbk") + b"\xc1\xf5\xff,cm04\n")
+    with source.open("rb") as file, pytest.raises(NotEncoded) as caught:
+        utf8_copy(file, "gbk", copies / "bad.csv", block)
+    assert caught.value.line == 5
+    assert sorted(path.name for path in copies.iterdir()) == ["clients.csv"]
+    # No room for the copy: the OSError is raised, and nothing left either.
+    with source.open("rb") as file, pytest.raises(OSError):
+        utf8_copy(file, "gbk", tmp_path / "no-such-folder" / "bad.csv", block)

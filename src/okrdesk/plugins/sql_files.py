@@ -39,8 +39,8 @@ from okrdesk.plugins.text_encoding import (
     NotEncoded,
     NotWide,
     byte_order_mark,
-    decoded,
     text_encoding,
+    utf8_copy,
 )
 
 if TYPE_CHECKING:
@@ -303,9 +303,8 @@ def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
     target = scratch / f"{table.name}.csv"
     at = f"sources.sql.tables.{table.name}: {table.path.name}"
     try:
-        with _opened(table.path) as source, _scratch_writer(target) as out:
-            for text in decoded(source, encoding, _CHUNK):
-                out.write(text)
+        with _opened(table.path) as source:
+            utf8_copy(source, encoding, target, _CHUNK)
     except NotEncoded as error:
         raise SqlMetricError(
             f"{at}:{error.line}: not {encoding} text; set encoding for this table to the "

@@ -2,17 +2,21 @@
 
 One piece for every reader of a user's export: the SQL source's tables and the
 reference brokerage plugin's files. ``text_encoding`` checks the name a setting
-gives, ``byte_order_mark`` reads what a file's first bytes say, and ``decoded``
-gives a file's text a block at a time (a UTF-8 copy for DuckDB, which reads UTF-8
-alone offline, is written from it), or names the line of the first byte that is
-not text in the encoding. A line ends at ``\\n``, ``\\r\\n`` or a lone ``\\r``, the
-first line being 1, as Python's ``csv`` module counts them.
+gives, ``byte_order_mark`` reads what a file's first bytes say, ``decoded`` gives a
+file's text a block at a time, or names the line of the first byte that is not text
+in the encoding, and ``utf8_copy`` writes the UTF-8 copy DuckDB (which reads UTF-8
+alone offline) reads of a file in another encoding. A line ends at ``\\n``,
+``\\r\\n`` or a lone ``\\r``, the first line being 1, as Python's ``csv`` module
+counts them.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import BinaryIO
 
 BLOCK = 1 << 20
@@ -155,6 +159,24 @@ def decoded(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterator[str
         if not data:
             return
         data = binary.read(block)
+
+
+def utf8_copy(source: BinaryIO, encoding: str, copy: Path, block: int = BLOCK) -> None:
+    """Write the text of ``source`` in ``encoding`` to ``copy`` as UTF-8, ``block`` bytes at
+    a time and line for line (a line of the copy is the same line of the file), through a
+    ``.part`` file beside it: a file at ``copy`` is a whole copy. Raises what ``decoded``
+    raises, or ``OSError`` (no room for it), leaving no part behind. For a scratch folder:
+    the copy is no file a user keeps."""
+    part = copy.with_name(f".{copy.name}.part")
+    try:
+        with part.open("w", encoding="utf-8", newline="") as out:  # scratch: a copy to read
+            for text in decoded(source, encoding, block):
+                out.write(text)
+        os.replace(part, copy)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            part.unlink(missing_ok=True)
+        raise
 
 
 def line_ends(text: str, after_cr: bool = False) -> int:

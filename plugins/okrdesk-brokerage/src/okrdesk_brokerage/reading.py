@@ -12,10 +12,8 @@ systems write), else as UTF-8.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import io
-import os
 from collections.abc import Container, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -23,7 +21,7 @@ from typing import IO, BinaryIO, TypeAlias
 
 import attrs
 from okrdesk.plugins import NoByteOrderMark, NotEncoded, byte_order_mark, decoded
-from okrdesk.plugins.text_encoding import UTF8, NotWide, check_wide
+from okrdesk.plugins.text_encoding import UTF8, NotWide, check_wide, utf8_copy
 
 from okrdesk_brokerage.errors import ExportError
 from okrdesk_brokerage.fields import problem
@@ -74,19 +72,14 @@ class Export:
         copy = self.copies / spec.name
         if copy.is_file():
             return copy
-        part = copy.with_name(f".{spec.name}.part")
         try:
             self.copies.mkdir(parents=True, exist_ok=True)
-            with (self.folder / spec.name).open("rb") as source, _scratch(part) as out:
-                for text in decoded(source, encoding):
-                    out.write(text)
-            os.replace(part, copy)
-        except (NotEncoded, NoByteOrderMark, NotWide, OSError) as error:  # OSError: no room for it
-            with contextlib.suppress(OSError):
-                part.unlink(missing_ok=True)
-            if isinstance(error, NotEncoded):
-                raise _not_text_at(spec.name, encoding, self.encoding, error) from None
-            return None
+            with (self.folder / spec.name).open("rb") as source:
+                utf8_copy(source, encoding, copy)
+        except NotEncoded as error:
+            raise _not_text_at(spec.name, encoding, self.encoding, error) from None
+        except (NoByteOrderMark, NotWide, OSError):  # OSError: no room for it
+            return None  # the streaming reader reads the file, and says what is wrong
         return copy
 
 
@@ -107,11 +100,6 @@ def _utf8_text(start: bytes) -> bool:
     except UnicodeDecodeError:
         return False
     return sum(not character.isascii() for character in text) >= UTF8_AT_LEAST
-
-
-def _scratch(path: Path) -> IO[str]:
-    """A UTF-8 copy's file, in a collect's temporary folder (nothing a user keeps)."""
-    return path.open("w", encoding="utf-8", newline="")  # scratch: a temporary folder
 
 
 Folder: TypeAlias = Path | Export
