@@ -211,6 +211,23 @@ def test_a_table_that_is_not_its_encoding_leaves_no_part_of_a_copy(tmp_path: Pat
     assert list(scratch.iterdir()) == []
 
 
+def test_a_copy_is_dropped_once_its_table_is_read(tmp_path: Path) -> None:
+    # The copies of a GBK table and of a sheet stayed in the temporary folder until the
+    # collect ended: room for every one at once.
+    write(tmp_path, "calls.csv", CHINESE.encode("gbk"))
+    write_xlsx(tmp_path / "data" / "book.xlsx", {"明细": [["外呼", "成交"], [10, 1], [5, 2]]})
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    with duckdb.connect() as connection:
+        for name, options in (("calls", {"path": "data/calls.csv", "encoding": "gbk"}),
+                              ("book", {"path": "data/book.xlsx"})):  # fmt: skip
+            load_table(connection, table_file(name, options, tmp_path, []), scratch, None)
+            assert list(scratch.iterdir()) == []
+        found = connection.execute("SELECT sum(外呼), sum(成交) FROM calls").fetchone()
+        assert found == connection.execute("SELECT sum(外呼), sum(成交) FROM book").fetchone()
+        assert found == (15, 3)
+
+
 def test_gzip_parquet_and_json_lines(tmp_path: Path) -> None:
     gz = write(tmp_path, "calls.csv.gz", gzip.compress(CALLS.encode()))
     gbk_gz = write(tmp_path, "cn.csv.gz", gzip.compress(CHINESE.encode("gbk")))

@@ -14,7 +14,9 @@ import pytest
 
 from brokerage_helpers import FIXTURES, MONTHS, PEOPLE, SETTINGS, THROUGH, Collector, collect
 from okrdesk_brokerage import engine
+from okrdesk_brokerage.assemble import ASSEMBLERS
 from okrdesk_brokerage.book import PER_CLIENT, Book, read_book, total_book
+from okrdesk_brokerage.collect import gather
 from okrdesk_brokerage.errors import ExportError, SettingsError
 from okrdesk_brokerage.feedback import read_complaints, read_surveys
 from okrdesk_brokerage.funding import read_funding, total_funding
@@ -419,3 +421,29 @@ def test_a_file_there_is_no_room_to_copy_is_left_to_the_streaming_reader(
     assert engine.reader(export, TRADES) is None
     assert not engine.load(engine.connect(), export, TRADES, "trades_raw")
     assert engine.reader(Export(folder, "gbk", copies=tmp_path / "room"), TRADES) is not None
+
+
+def test_each_copy_is_dropped_once_duckdb_has_read_it(tmp_path: Path, tiny: Collector) -> None:
+    # A collect needed room for the copy of every file in another encoding at once, kept
+    # until it ended: a firm's GBK trades.csv and assets.csv, gigabytes each, side by side.
+    folder = _written(tmp_path / "ws", "gbk")
+    settings = read_settings({**SETTINGS, "encoding": "gbk"}, tmp_path / "ws")
+    spill = tmp_path / "spill"
+    spill.mkdir()
+    left: list[list[str]] = []
+    steps = gather(settings, Windows(MONTHS, THROUGH), CMS, ASSEMBLERS, spill)
+    for figures, failed, _ in steps:
+        assert not failed and figures.book is not None
+        left.append(sorted(path.name for path in (spill / "utf-8").iterdir()))
+    assert len(left) > 5 and left == [[]] * len(left)
+    # Loaded, and read: the table is there, the copy is not.
+    copies = tmp_path / "copies"
+    con = engine.connect()
+    assert engine.load(con, Export(folder, "gbk", copies=copies), TRADES, "trades_raw")
+    assert con.execute("SELECT count(*) FROM trades_raw").fetchone() == (
+        len((TINY / TRADES.name).read_text(encoding="utf-8").splitlines()) - 1,
+    )
+    assert list(copies.iterdir()) == []
+    # The figures are the UTF-8 export's still.
+    found = collect(workspace=tmp_path / "ws", settings={**SETTINGS, "encoding": "gbk"})
+    assert _everything(found) == _everything(tiny)

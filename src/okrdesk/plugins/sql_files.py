@@ -3,12 +3,12 @@
 CSV (any delimiter, gzip), Parquet, JSON lines and ``.xlsx`` each become a
 table. Text in another encoding than UTF-8 (GBK, GB18030, UTF-16, …) and
 ``.xlsx`` sheets are first written, a megabyte at a time, to a UTF-8 file in
-a scratch folder; DuckDB reads that. Every cell is read as text first, then
-each column gets the narrowest type all its filled cells fit (whole number,
-number, date, timestamp, else text): a blank cell is NULL and never makes a
-column text, and "1,234.5" is a number. A column given a type in ``types``
-that a cell does not fit fails with the file, row and column named, never
-the cell.
+a scratch folder; DuckDB reads that, and it is dropped once read. Every cell
+is read as text first, then each column gets the narrowest type all its
+filled cells fit (whole number, number, date, timestamp, else text): a blank
+cell is NULL and never makes a column text, and "1,234.5" is a number. A
+column given a type in ``types`` that a cell does not fit fails with the
+file, row and column named, never the cell.
 
 A table's ``rowid`` is its row's place in the file: ``row = rowid + first_row``.
 """
@@ -243,9 +243,15 @@ def load_table(
     digest = _Digest(table.path) if cache is not None else None
     raw = f"__okrdesk_raw_{table.name}"
     try:
-        connection.execute(
-            f"CREATE TEMP TABLE {quoted(raw)} AS SELECT * FROM {_reader(table, scratch)}"
-        )
+        reader, copy = _reader(table, scratch)
+        try:
+            connection.execute(f"CREATE TEMP TABLE {quoted(raw)} AS SELECT * FROM {reader}")
+        finally:
+            # Read into the table: a copy need not take room until the collect ends, beside
+            # the copies of the tables after it.
+            if copy is not None:
+                with contextlib.suppress(OSError):
+                    copy.unlink(missing_ok=True)
         _typed(connection, table, raw)
     except duckdb.Error as error:
         raise SqlMetricError(*_unreadable(table, error)) from None
@@ -255,12 +261,13 @@ def load_table(
         cache.store(connection, table, digest.result())
 
 
-def _reader(table: TableFile, scratch: Path) -> str:
-    """The DuckDB table function that reads ``table``'s file (or its UTF-8 copy)."""
+def _reader(table: TableFile, scratch: Path) -> tuple[str, Path | None]:
+    """The DuckDB table function that reads ``table``'s file, and the UTF-8 copy in
+    ``scratch`` it reads instead (of a sheet, or of text in another encoding), if any."""
     if table.kind == "parquet":
-        return f"read_parquet({_literal(str(table.path))})"
+        return f"read_parquet({_literal(str(table.path))})", None
     if table.kind == "json":
-        return f"read_json({_literal(str(table.path))}, format = 'newline_delimited')"
+        return f"read_json({_literal(str(table.path))}, format = 'newline_delimited')", None
     path, extra = table.path, ""
     if table.kind == "xlsx":
         path, extra = (
@@ -280,7 +287,8 @@ def _reader(table: TableFile, scratch: Path) -> str:
         options.append(f"delim = {_literal(table.delimiter)}")
     if table.columns:
         options.append(f"names = [{', '.join(_literal(c) for c in table.columns)}]")
-    return f"read_csv({_literal(str(path))}, {', '.join(options)}{extra})"
+    copy = None if path == table.path else path
+    return f"read_csv({_literal(str(path))}, {', '.join(options)}{extra})", copy
 
 
 def _scratch_writer(path: Path) -> TextIO:

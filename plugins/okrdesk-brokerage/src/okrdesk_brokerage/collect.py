@@ -72,7 +72,8 @@ def gather(
     its error) and the files done (read or failed): the metrics whose files are all done
     can be emitted, and the parts of the figures no metric still needs let go. DuckDB
     spills into the folder ``spill`` what does not fit in its memory limit (and reads
-    there the UTF-8 copy of a file in another encoding), and works on more than one
+    there the UTF-8 copy of a file in another encoding, one at a time: each is dropped
+    once read), and works on more than one
     thread where the files are large (``engine.threads_for``)."""
     needs = files_read_by(wanted)
     # DuckDB reads a UTF-8 copy of a file in another encoding, made in ``spill`` too.

@@ -148,11 +148,13 @@ def _lines(path: Path) -> int:
 
 class Reader(NamedTuple):
     """DuckDB's reader of one export file: ``select`` gives its columns by name, money and
-    amounts as DOUBLE, the others as text, from the parameters ``parameters``."""
+    amounts as DOUBLE, the others as text, from the parameters ``parameters``; ``path``
+    is the file read, the UTF-8 copy of the user's file when ``copy``."""
 
     path: Path
     select: str
     parameters: list[object]
+    copy: bool = False
 
 
 def reader(folder: Folder, spec: ExportFile) -> Reader | None:
@@ -165,8 +167,8 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
         # A repeated name leaves fewer positions than fields: DuckDB then refuses every
         # row, and the streaming reader takes the file.
         width = len(rows.index)
-    path = rows.path
-    if rows.encoding not in UTF8:
+    path, copied = rows.path, rows.encoding not in UTF8
+    if copied:
         copy = export_of(folder).utf8_copy(spec, rows.encoding)
         if copy is None:
             return None
@@ -183,30 +185,48 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
         "escape = '\"', auto_detect = false, columns = ?, null_padding = false, "
         f"strict_mode = true, buffer_size = {CSV_BUFFER})"
     )
-    return Reader(path, select, [str(path), columns])
+    return Reader(path, select, [str(path), columns], copied)
+
+
+@contextlib.contextmanager
+def reading(folder: Folder, spec: ExportFile) -> Iterator[Reader | None]:
+    """``reader(folder, spec)`` while the block runs, which reads the file into a table;
+    its UTF-8 copy, if one was made, is dropped when the block ends: a collect need not
+    have room for the copy of every file in another encoding at once."""
+    read = reader(folder, spec)
+    try:
+        yield read
+    finally:
+        if read is not None and read.copy:
+            with contextlib.suppress(OSError):
+                read.path.unlink(missing_ok=True)
 
 
 def load(con: Connection, folder: Folder, spec: ExportFile, table: str) -> bool:
     """Load ``spec``'s file as the view ``table`` (``line`` and the columns of ``reader``);
     False when the file's lines cannot be trusted to be its rows, or a money column holds
     something that is not a number, and the streaming reader must read it."""
-    read = reader(folder, spec)
-    if read is None:
-        return False
-    try:
-        # A table keeps the order rows were read in, so its rowid is the data row's index.
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {table}_csv AS {read.select}", read.parameters)
-        con.execute(
-            f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + 2 AS line, * FROM {table}_csv"
-        )
-    except duckdb.OutOfMemoryException:
-        raise  # not the file's fault: ``unless_short_of_memory`` says so
-    except duckdb.Error:
-        return False
+    with reading(folder, spec) as read:
+        if read is None:
+            return False
+        try:
+            # A table keeps the order rows were read in, so its rowid is the data row's index.
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {table}_csv AS {read.select}", read.parameters
+            )
+            con.execute(
+                f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + 2 AS line, * "
+                f"FROM {table}_csv"
+            )
+        except duckdb.OutOfMemoryException:
+            raise  # not the file's fault: ``unless_short_of_memory`` says so
+        except duckdb.Error:
+            return False
+        lines = _lines(read.path)
     found = con.execute(f"SELECT count(*), max(line) FROM {table}").fetchone()
     assert found is not None
     count, last = found
-    return bool(count + 1 == _lines(read.path) and (count == 0 or last == count + 1))
+    return bool(count + 1 == lines and (count == 0 or last == count + 1))
 
 
 def drop(con: Connection, table: str) -> None:
@@ -328,17 +348,26 @@ def checked_rows(
     (``row_number() OVER ()``) runs on one. At firm scale the table is more than
     ``MEMORY_LIMIT`` and spills, and still a firm's trades.csv was checked in half the
     time."""
-    read = reader(folder, spec)
-    if read is None:
-        return None
-    # The line of the last row, if every line after the header is a row.
-    last = _lines(read.path)
     every = (valid_date("date", "day"), "client IS NOT NULL", *checks)
     # A NULL check fails the row: NULL AND true is NULL, and NULL AND false is false.
     sound = f"coalesce({' AND '.join(f'({check})' for check in every)}, false)"
     extra = "".join(f", {column}" for column in columns)
     rows = table or f"{spec.name.removesuffix('.csv')}_rows"
     read_into = f"{rows}_read"
+    with reading(folder, spec) as read:
+        if read is None:
+            return None
+        # The line of the last row, if every line after the header is a row.
+        last = _lines(read.path)
+        try:
+            # A table keeps the order rows were read in (``preserve_insertion_order``,
+            # DuckDB's default), on any number of threads: its rowid is the data row's index.
+            con.execute(
+                f"CREATE OR REPLACE TEMP TABLE {read_into} AS {read.select}", read.parameters
+            )
+        except duckdb.Error as error:
+            _dropped_after(con, error, read_into)
+            return None
     # Each row's day is read once, for its check and its place alike.
     # Only the client's columns asked for: the join holds every client's in memory, at
     # firm scale tens of megabytes that DuckDB cannot spill.
@@ -354,9 +383,6 @@ def checked_rows(
     window = "".join(f", {expression}" for expression in ordered)
     clause = " WINDOW by_client AS (PARTITION BY client, kept ORDER BY line)" if window else ""
     try:
-        # A table keeps the order rows were read in (``preserve_insertion_order``, DuckDB's
-        # default), on any number of threads: its rowid is the data row's index.
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {read_into} AS {read.select}", read.parameters)
         con.execute(
             f"CREATE OR REPLACE TEMP TABLE {rows} AS SELECT *{window} FROM (SELECT line, "
             f"day, client, cm, {sound} AS sound, (cm >= 0 AND day <= ? AND {keep}) AS kept"
@@ -364,12 +390,7 @@ def checked_rows(
             [through, last],
         )
     except duckdb.Error as error:
-        # Dropping must not hide what went wrong: running out of memory is told apart.
-        with contextlib.suppress(duckdb.Error):
-            con.execute(f"DROP TABLE IF EXISTS {read_into}")
-            con.execute(f"DROP TABLE IF EXISTS {rows}")
-        if isinstance(error, duckdb.OutOfMemoryException):
-            raise  # not the file's fault: ``unless_short_of_memory`` says so
+        _dropped_after(con, error, read_into, rows)
         return None
     con.execute(f"DROP TABLE {read_into}")
     found = con.execute(f"SELECT bool_and(sound), max(line) FROM {rows}").fetchone()
@@ -381,6 +402,17 @@ def checked_rows(
         return None
     con.execute(f"DELETE FROM {rows} WHERE line >= ? AND NOT kept", [last])
     return rows
+
+
+def _dropped_after(con: Connection, error: duckdb.Error, *tables: str) -> None:
+    """Drop ``tables`` after a query that failed with ``error``, which is raised again when
+    DuckDB ran out of memory (not the file's fault: ``unless_short_of_memory`` says so)."""
+    # Dropping must not hide what went wrong: running out of memory is told apart.
+    with contextlib.suppress(duckdb.Error):
+        for name in tables:
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+    if isinstance(error, duckdb.OutOfMemoryException):
+        raise error
 
 
 # Each line of a total's sorted ``lines`` beside the one before and the one after it: a

@@ -45,8 +45,9 @@ class Export:
     for UTF-8. A file's byte-order mark goes before it."""
     copies: Path | None = None
     """A folder, gone when the collect ends, for the UTF-8 copies DuckDB reads of files in
-    another encoding (it reads UTF-8 alone, no extension being fetched); None: none is
-    made, and the streaming reader reads such a file."""
+    another encoding (it reads UTF-8 alone, no extension being fetched), each dropped once
+    DuckDB has read it into a table (``engine.reading``); None: none is made, and the
+    streaming reader reads such a file."""
 
     def encoding_of(self, start: bytes) -> str:
         """The encoding of a file that begins with the bytes ``start``: its byte-order
@@ -62,8 +63,8 @@ class Export:
         return self.encoding
 
     def utf8_copy(self, spec: ExportFile, encoding: str) -> Path | None:
-        """``spec``'s file as UTF-8, written a megabyte at a time into ``copies`` once a
-        collect (line for line the file: every line number is the file's); None when there
+        """``spec``'s file as UTF-8, written a megabyte at a time into ``copies`` (line for
+        line the file: every line number is the file's), or the copy there; None when there
         is no ``copies`` folder or no room for the copy (the streaming reader reads it).
         A byte that is not ``encoding`` text is an ``ExportError`` at its line, as the
         streaming reader says it: the file is not read again to find it."""
