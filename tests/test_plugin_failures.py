@@ -15,8 +15,9 @@ from click.testing import CliRunner
 
 from installed_package import installed_package, okrdesk
 from okrdesk.cli import cli
+from okrdesk.errors import Said
 from okrdesk.model import MetricKind, MetricSpec, PluginLine, kept_line
-from okrdesk.plugins.failures import describe_error, raised_at
+from okrdesk.plugins.failures import SettingsMistake, describe_error, raised_at
 from okrdesk.units import UNITS
 from sample_workspace import WriteWorkspace, trusted
 
@@ -49,6 +50,31 @@ def test_an_error_okrdesk_raised_for_a_plugin_names_the_plugin_s_call() -> None:
 
     error = caught(plugin_code)
     assert raised_at(error) == f"{HERE}:{plugin_code.__code__.co_firstlineno + 1}"
+
+
+def test_a_mistake_in_the_user_s_settings_is_told_without_the_plugin_s_line() -> None:
+    # The user's okrdesk.toml is wrong: the line of the plugin that found it is noise to a
+    # branch manager. The same words raised as a plain ValueError are the plugin's bug.
+    class SalonsSettingsError(SettingsMistake):
+        pass
+
+    def plugin_code(kind: type[ValueError]) -> None:
+        error = kind("sources.salons.file: no such file data/salons.csv")
+        error.said = Said(str(error), "sources.salons.file：没有文件 data/salons.csv")  # type: ignore[attr-defined]
+        raise error
+
+    line = plugin_code.__code__.co_firstlineno + 3
+    mistake = caught(lambda: plugin_code(SalonsSettingsError))
+    assert describe_error(mistake) == (
+        "SalonsSettingsError: sources.salons.file: no such file data/salons.csv"
+    )
+    assert describe_error(mistake, lang="zh") == (
+        "SalonsSettingsError: sources.salons.file：没有文件 data/salons.csv"
+    )
+    bug = caught(lambda: plugin_code(ValueError))
+    assert describe_error(bug, lang="zh") == (
+        f"ValueError: sources.salons.file：没有文件 data/salons.csv（位于 {HERE}:{line}）"
+    )
 
 
 def test_an_error_that_never_passed_through_a_plugin_names_no_place() -> None:

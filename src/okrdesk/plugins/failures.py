@@ -29,6 +29,16 @@ class DeclaredInPart(Exception):
         self.metrics = metrics
 
 
+class SettingsMistake(ValueError):
+    """Raise it (or a subclass) for a mistake in the user's settings, the plugin's table
+    in okrdesk.toml (``sources.salons.file: no such file data/salons.csv``): what the
+    user fixes, not the plugin's author. Its words are told as they are, without the
+    line of the plugin's code it was raised at (``describe_error``), which is noise to a
+    branch manager whose okrdesk.toml is wrong; any other exception keeps that line, for
+    the plugin's own bug. Give it a ``said`` (an ``errors.Said``) to word it in Chinese
+    too."""
+
+
 def worded(kind: type[Exception], en: str, zh: str) -> Exception:
     """An error of ``kind`` that a plugin's call caused, in both languages (its ``said``,
     which ``describe_error`` words in the command's)."""
@@ -56,14 +66,15 @@ def describe_error(
     ``how`` loads (the plugin record's ``how``: ``("entry", "pkg.mod:obj")``,
     ``("module", "pkg.mod")`` or ``("file", path)``), either known before the other once
     an import failed. Failing that, the innermost line that is neither okrdesk's,
-    pluggy's nor Python's. Never raises: it runs where a plugin's error is being told."""
+    pluggy's nor Python's. A ``SettingsMistake`` has no place: it is the user's to fix.
+    Never raises: it runs where a plugin's error is being told."""
     try:
         said = getattr(error, "said", None)
         text = (said.text(lang) if isinstance(said, Said) else str(error)).strip()
     except Exception:  # a plugin's exception whose words themselves fail
         text = "(its message could not be read)"
     try:
-        place = raised_at(error, plugin, how)
+        place = None if isinstance(error, SettingsMistake) else raised_at(error, plugin, how)
     except Exception:  # the place is a help; the error must still be told
         place = None
     if place and isinstance(error, SyntaxError) and error.msg:

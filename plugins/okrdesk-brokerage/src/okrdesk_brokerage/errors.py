@@ -10,6 +10,7 @@ both, which the host shows in the command's language.
 from __future__ import annotations
 
 from okrdesk.errors import Said
+from okrdesk.plugins.failures import SettingsMistake
 
 
 class BrokerageError(ValueError):
@@ -19,10 +20,12 @@ class BrokerageError(ValueError):
     """The message in English and in Chinese (the host's ``describe_error`` reads it)."""
 
 
-class SettingsError(BrokerageError):
+class SettingsError(BrokerageError, SettingsMistake):
     """The ``[sources.brokerage]`` table is wrong: its ``key`` (the setting, "" for the
     table) and ``detail`` (what is wrong with it; ``detail_zh`` in Chinese); ``missing``
-    when what it names is not on this machine."""
+    when what it names is not on this machine. Raised from the collect, it is told
+    without the line of this plugin it was raised at (a ``SettingsMistake``): the user's
+    okrdesk.toml is what is wrong."""
 
     def __init__(self, key: str, detail: str, *, zh: str, missing: bool = False) -> None:
         self.key, self.detail, self.detail_zh, self.missing = key, detail, zh, missing
