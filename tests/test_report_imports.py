@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from okrdesk import __version__
 from okrdesk.plugins.manager import BUILTIN_PLUGINS, FROM_SETTINGS_ONLY, PluginHost
 
 ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
@@ -104,7 +105,7 @@ def test_the_sql_source_is_listed_but_imported_only_with_its_settings(demo: Path
         [sys.executable, "-m", "okrdesk", "plugins", "-w", str(demo)],
         capture_output=True, text=True, env=ENV, check=True,
     ).stdout  # fmt: skip
-    assert "sql 0.1.0  （内置：okrdesk.plugins.sql_metrics）" in shown.splitlines()
+    assert f"sql {__version__}  （内置：okrdesk.plugins.sql_metrics）" in shown.splitlines()
 
 
 def test_a_plan_read_afresh_is_kept_and_the_next_report_reads_it_kept(
