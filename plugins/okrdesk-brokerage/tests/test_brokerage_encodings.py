@@ -447,3 +447,34 @@ def test_each_copy_is_dropped_once_duckdb_has_read_it(tmp_path: Path, tiny: Coll
     # The figures are the UTF-8 export's still.
     found = collect(workspace=tmp_path / "ws", settings={**SETTINGS, "encoding": "gbk"})
     assert _everything(found) == _everything(tiny)
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "encoding"),
+    [("\t", "utf-16"), (";", "utf-8"), (";", "gb18030")],
+    ids=["Excel's Unicode text", "semicolons", "semicolons in GB18030"],
+)
+def test_tabs_or_semicolons_give_the_comma_export_s_figures(
+    tmp_path: Path, tiny: Collector, delimiter: str, encoding: str
+) -> None:
+    # Excel's "Unicode text" is UTF-16 with its mark, tab-separated, lines ending \r\n:
+    # the mark was read, and every header refused ("found date<TAB>client_id<TAB>...").
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    for spec in FILES:
+        text = (TINY / spec.name).read_text(encoding="utf-8")
+        written = text.replace(",", delimiter).replace("\n", "\r\n")
+        (folder / spec.name).write_bytes(written.encode(encoding))
+    setting = {} if encoding == "utf-16" else {"encoding": encoding}
+    found = collect(workspace=tmp_path, settings={**SETTINGS, **setting})
+    assert _everything(found) == _everything(tiny)
+    assert settings_errors({**SETTINGS, **setting}, tmp_path) == []
+    # DuckDB read it, not only the streaming reader once DuckDB gave up; and that reader
+    # reads it too.
+    export = Export(folder, setting.get("encoding"), copies=tmp_path / "copies")
+    assert engine.load(engine.connect(), export, TRADES, "trades_raw")
+    windows = Windows(MONTHS, THROUGH)
+    book = read_book(export, CMS, windows)
+    trades = read_trades(export, book, windows, months=True)
+    same = read_trades(TINY, read_book(TINY, CMS, windows), windows, months=True)
+    assert trades.commission.cells and _cells(trades.commission) == _cells(same.commission)

@@ -340,20 +340,21 @@ def test_a_header_is_quoted_as_found_and_cut_when_long(tmp_path: Path) -> None:
     shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
     path = tmp_path / "tiny" / "complaints.csv"
     rows = path.read_text(encoding="utf-8").splitlines()
-    path.write_text("\n".join(["date;client_id;category", *rows[1:]]) + "\n", encoding="utf-8")
+    # Pipes: no delimiter a header is read by (semicolons and tabs are).
+    path.write_text("\n".join(["date|client_id|category", *rows[1:]]) + "\n", encoding="utf-8")
     found = collect(["complaint_rate"], workspace=tmp_path)
     assert found.errors == [
         (
             "complaint_rate",
             "complaints.csv:1: column 'date' is not in the header; expected "
-            "date,client_id,category, found date;client_id;category",
+            "date,client_id,category, found date|client_id|category",
         )
     ]
     assert found.errors_zh == [
         (
             "complaint_rate",
             "complaints.csv:1：表头里没有 date 列；应为 date,client_id,category，"
-            "实为 date;client_id;category",
+            "实为 date|client_id|category",
         )
     ]
     header = "date," + ",".join(f"note{k}" for k in range(100)) + ",category"

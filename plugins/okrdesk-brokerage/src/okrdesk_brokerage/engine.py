@@ -181,11 +181,11 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
     }
     wanted = ", ".join(f"c{rows.index[column.name]} AS {column.name}" for column in spec.columns)
     select = (
-        f"SELECT {wanted} FROM read_csv(?, header = true, delim = ',', quote = '\"', "
+        f"SELECT {wanted} FROM read_csv(?, header = true, delim = ?, quote = '\"', "
         "escape = '\"', auto_detect = false, columns = ?, null_padding = false, "
         f"strict_mode = true, buffer_size = {CSV_BUFFER})"
     )
-    return Reader(path, select, [str(path), columns], copied)
+    return Reader(path, select, [str(path), rows.delimiter, columns], copied)
 
 
 @contextlib.contextmanager

@@ -84,6 +84,27 @@ class Export:
         return copy
 
 
+DELIMITERS = (",", "\t", ";")
+"""What a file's columns may be separated by, the first its header holds: commas; tabs, as
+Excel's "Unicode text" saves (UTF-16, with its byte-order mark); semicolons, as Excel saves
+CSV where a comma is the decimal mark."""
+
+
+def delimiter_of(header: str) -> str:
+    """The delimiter of a file whose first line is ``header`` (see ``DELIMITERS``)."""
+    return next((delimiter for delimiter in DELIMITERS if delimiter in header), ",")
+
+
+def _header_line(start: bytes, encoding: str) -> str:
+    """The first line of a file that begins with the bytes ``start``, read as ``encoding``
+    (a byte that is not text in it replaced: the reader says so, at its line)."""
+    try:
+        text = codecs.getincrementaldecoder(encoding)("replace").decode(start)
+    except UnicodeError:  # UTF-16 with no byte-order mark: the reader says so
+        return ""
+    return text.splitlines()[0] if text else ""
+
+
 SNIFF = 8192
 """Bytes of a file's start that say whether it is UTF-8 text (a buffer's worth)."""
 UTF8_AT_LEAST = 4
@@ -267,7 +288,8 @@ def header_problem(folder: Folder, spec: ExportFile) -> ExportError | None:
             encoding = export.encoding_of(file.peek(SNIFF)[:SNIFF])
             first = _first_line(file, encoding)
         # As the collect's reader takes it: a lone \r ends a line too.
-        header = next(csv.reader(io.StringIO(first, newline="")), None)
+        lines = csv.reader(io.StringIO(first, newline=""), delimiter=delimiter_of(first))
+        header = next(lines, None)
         header_index(spec, header)
     except (NotEncoded, NoByteOrderMark, NotWide):
         return not_text(path, spec.name, encoding, export.encoding)
@@ -307,7 +329,8 @@ class CsvRows:
             binary.close()
             raise
         try:
-            self._reader = csv.reader(self._file)
+            self.delimiter = delimiter_of(_header_line(start, self.encoding))
+            self._reader = csv.reader(self._file, delimiter=self.delimiter)
             self.index = self._read_header()
         except BaseException:
             self._file.close()
