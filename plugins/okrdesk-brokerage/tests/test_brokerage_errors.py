@@ -13,6 +13,7 @@ import pytest
 from brokerage_helpers import FIXTURES, Collector, collect
 from okrdesk_brokerage.errors import BrokerageError
 from okrdesk_brokerage.layout import NEEDS
+from okrdesk_brokerage.settings import settings_errors
 
 
 @pytest.mark.parametrize(
@@ -182,9 +183,34 @@ BROKEN = [
     (
         "funding.csv",
         2,
-        "2026/01/13,A3,20000.00",
-        "funding.csv:2: column 'date': '2026/01/13' is not a date (expected YYYY-MM-DD)",
-        "funding.csv:2：date 列：'2026/01/13' 不是日期（应为 YYYY-MM-DD）",
+        "2026/1/13,A3,20000.00",  # as Excel saves a date
+        "funding.csv:2: column 'date': '2026/1/13' is not a date (expected YYYY-MM-DD, "
+        "2026-01-13): Excel saves dates so unless the column is formatted yyyy-mm-dd",
+        "funding.csv:2：date 列：'2026/1/13' 不是日期（应为 YYYY-MM-DD，即 2026-01-13）：Excel 的"
+        "日期列若未设成 yyyy-mm-dd 格式，就会这样保存",
+    ),
+    (
+        "funding.csv",
+        2,
+        "2026/02/30,A3,20000.00",
+        "funding.csv:2: column 'date': '2026/02/30' is not a date (expected YYYY-MM-DD)",
+        "funding.csv:2：date 列：'2026/02/30' 不是日期（应为 YYYY-MM-DD）",
+    ),
+    (
+        "trades.csv",
+        3,
+        '2026-01-06,A1,"50,000.00",12.50',  # as Excel saves a column with thousands marks
+        "trades.csv:3: column 'volume': '50,000.00' is not a number: write it without "
+        "thousands separators (50000.00), as Excel saves a column formatted with them",
+        "trades.csv:3：volume 列：'50,000.00' 不是数字：请去掉千位分隔符写成 50000.00（Excel 里"
+        "设了千位分隔符的列会这样保存）",
+    ),
+    (
+        "trades.csv",
+        3,
+        "2026-01-06,A1,50000.00,",
+        "trades.csv:3: column 'commission': empty; expected a number (0 for none)",
+        "trades.csv:3：commission 列：为空；应为数字（没有就写 0）",
     ),
     (
         "funding.csv",
@@ -307,6 +333,45 @@ def test_a_malformed_row_names_file_line_and_column(
     landed = {metric for (metric, _, _) in found.observations}
     assert landed.isdisjoint(needing)
     assert {"new_accounts", "client_attrition"} <= landed
+
+
+def test_a_decimal_comma_in_a_file_of_semicolons_is_told_as_one(tmp_path: Path) -> None:
+    # Excel where the decimal mark is a comma saves CSV with semicolons: "1,5" is 1.5
+    # there, not the thousands of a comma export.
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    path = tmp_path / "tiny" / "funding.csv"
+    lines = path.read_text(encoding="utf-8").replace(",", ";").splitlines()
+    lines[2] = lines[2].rsplit(";", 1)[0] + ";20000,50"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    found = collect(["net_new_aum"], workspace=tmp_path)
+    assert found.errors == [("net_new_aum", "funding.csv:3: column 'amount': '20000,50' is not "
+                             "a number: write its decimal mark as a point (20000.50)")]  # fmt: skip
+    assert found.errors_zh == [("net_new_aum", "funding.csv:3：amount 列：'20000,50' 不是数字："
+                                "小数点请写成英文句点（20000.50）")]  # fmt: skip
+
+
+@pytest.mark.parametrize("saved_as", ["surveys.xlsx", "Surveys.CSV"])
+def test_a_missing_file_saved_under_another_name_is_named(tmp_path: Path, saved_as: str) -> None:
+    # From Excel, or from Windows, where a name's case does not matter.
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    (tmp_path / "tiny" / "surveys.csv").rename(tmp_path / "tiny" / saved_as)
+    found = collect(["nps"], workspace=tmp_path)
+    assert found.errors == [("nps", f"surveys.csv: file not found in '{tmp_path / 'tiny'}'; "
+                             f"there is {saved_as}, but only surveys.csv is read: a CSV file, "
+                             "its name in lower case")]  # fmt: skip
+    assert found.errors_zh == [("nps", f"surveys.csv：文件夹 '{tmp_path / 'tiny'}' 里没有这个"
+                                f"文件；里面有 {saved_as}，但只读取 surveys.csv：CSV 文件，"
+                                "文件名小写")]  # fmt: skip
+
+
+def test_validate_names_the_client_book_saved_from_excel(tmp_path: Path) -> None:
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    (tmp_path / "tiny" / "clients.csv").rename(tmp_path / "tiny" / "clients.xlsx")
+    (missing,) = settings_errors({"data": "tiny"}, tmp_path, {"new_accounts"})
+    assert missing.detail.endswith(
+        "which holds no clients.csv: every metric reads it; there is clients.xlsx, but only "
+        "clients.csv is read: a CSV file, its name in lower case"
+    )
 
 
 def test_a_bad_survey_row_fails_only_nps_and_the_rest_keeps_its_figures(

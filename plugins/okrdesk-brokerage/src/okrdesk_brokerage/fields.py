@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Container
 
 from okrdesk.errors import Said
@@ -45,9 +46,39 @@ def _number(text: str) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def problem(kind: Kind, text: str, clients: Container[str]) -> Said | None:
+THOUSANDS = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
+"""A number written with thousands separators, as Excel saves it: 1,234.5."""
+
+DECIMAL_COMMA = r"[+-]?[0-9]+,[0-9]+"
+"""A number written with a decimal comma: 1234,5."""
+
+EXCEL_DATE = r"([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})"
+"""A day written year first with slashes, as Excel saves a date: 2026/1/5."""
+
+
+def _not_a_date(text: str) -> Said:
+    """What is wrong with ``text`` as a date, naming the date it is written as ``YYYY-MM-DD``
+    where it is one written as Excel writes it (``2026/1/5``)."""
+    found = re.fullmatch(EXCEL_DATE, text.strip())
+    try:
+        day = dt.date(*(int(part) for part in found.groups())) if found else None
+    except ValueError:
+        day = None
+    if day is None:
+        return Said(f"{text!r} is not a date (expected YYYY-MM-DD)",
+                    f"{text!r} 不是日期（应为 YYYY-MM-DD）")  # fmt: skip
+    return Said(
+        f"{text!r} is not a date (expected YYYY-MM-DD, {day.isoformat()}): Excel saves dates "
+        "so unless the column is formatted yyyy-mm-dd",
+        f"{text!r} 不是日期（应为 YYYY-MM-DD，即 {day.isoformat()}）：Excel 的日期列若未设成 "
+        "yyyy-mm-dd 格式，就会这样保存",
+    )
+
+
+def problem(kind: Kind, text: str, clients: Container[str], delimiter: str = ",") -> Said | None:
     """What is wrong with ``text`` as a value of ``kind``, in English and in Chinese; None
-    when nothing is."""
+    when nothing is. ``delimiter``: the file's; in a file of semicolons a comma in a
+    number is a decimal mark, as Excel saves it where the decimal mark is a comma."""
     if kind is Kind.OPTIONAL_TEXT:
         return None
     if kind is Kind.OPTIONAL_DATE and text == "":
@@ -56,11 +87,26 @@ def problem(kind: Kind, text: str, clients: Container[str]) -> Said | None:
         try:
             parse_date(text)
         except ValueError:
-            return Said(f"{text!r} is not a date (expected YYYY-MM-DD)",
-                        f"{text!r} 不是日期（应为 YYYY-MM-DD）")  # fmt: skip
+            return _not_a_date(text)
         return None
     if kind in (Kind.MONEY, Kind.AMOUNT):
         number = _number(text)
+        if number is None and not text.strip():
+            return Said("empty; expected a number (0 for none)", "为空；应为数字（没有就写 0）")
+        if number is None and delimiter == ";" and re.fullmatch(DECIMAL_COMMA, text):
+            point = text.replace(",", ".")
+            return Said(
+                f"{text!r} is not a number: write its decimal mark as a point ({point})",
+                f"{text!r} 不是数字：小数点请写成英文句点（{point}）",
+            )
+        if number is None and re.fullmatch(THOUSANDS, text):
+            plain = text.replace(",", "")
+            return Said(
+                f"{text!r} is not a number: write it without thousands separators ({plain}), "
+                "as Excel saves a column formatted with them",
+                f"{text!r} 不是数字：请去掉千位分隔符写成 {plain}（Excel 里设了千位分隔符的列"
+                "会这样保存）",
+            )
         if number is None:
             return Said(f"{text!r} is not a number", f"{text!r} 不是数字")
         if kind is Kind.AMOUNT and number < 0:

@@ -300,6 +300,30 @@ def header_problem(folder: Folder, spec: ExportFile) -> ExportError | None:
     return None
 
 
+LOOK_ALIKES_MOST = 3
+"""Files a message of a missing file names, that may be it under another name."""
+
+
+def look_alikes(folder: Path, name: str) -> tuple[str, str]:
+    """What a message of the missing file ``name`` adds, in English and in Chinese: the
+    files of ``folder`` that may be it, saved another way (``clients.xlsx``, from Excel;
+    ``Clients.CSV``, from Windows, where a name's case does not matter, as it does here);
+    ``("", "")`` for none."""
+    stem = name.lower().removesuffix(".csv")
+    try:
+        names = sorted(entry.name for entry in folder.iterdir() if entry.is_file())
+    except OSError:
+        return "", ""
+    alike = [other for other in names if other.lower().split(".")[0] == stem]
+    if not alike:
+        return "", ""
+    shown = ", ".join(alike[:LOOK_ALIKES_MOST]) + (", …" if len(alike) > LOOK_ALIKES_MOST else "")
+    return (
+        f"; there is {shown}, but only {name} is read: a CSV file, its name in lower case",
+        f"；里面有 {shown}，但只读取 {name}：CSV 文件，文件名小写",
+    )
+
+
 class CsvRows:
     """The data rows of one export file, as ``(line, fields)``; use it as a context manager."""
 
@@ -310,8 +334,9 @@ class CsvRows:
         self.path = path = export.folder / spec.name
         if not path.is_file():
             shown = str(export.folder)
-            raise ExportError(spec.name, f"file not found in {shown!r}",
-                              zh=f"文件夹 {shown!r} 里没有这个文件")  # fmt: skip
+            there, there_zh = look_alikes(export.folder, spec.name)
+            raise ExportError(spec.name, f"file not found in {shown!r}{there}",
+                              zh=f"文件夹 {shown!r} 里没有这个文件{there_zh}")  # fmt: skip
         binary = path.open("rb")
         try:
             # What the file is read as, which a message of a byte that is not text names.
@@ -372,7 +397,7 @@ class CsvRows:
                     zh=f"缺失（这一行有 {row} 个字段，表头有 {header} 个）",
                     line=line, column=column.name,
                 )  # fmt: skip
-            said = problem(column.kind, fields[position], clients)
+            said = problem(column.kind, fields[position], clients, self.delimiter)
             if said is not None:
                 return self.error(line, column.name, said.en, zh=said.zh)
         return ExportError(self.name, "malformed row", zh="这一行格式不对", line=line)

@@ -18,7 +18,7 @@ from okrdesk.plugins.text_encoding import UTF8
 
 from okrdesk_brokerage.errors import SettingsError
 from okrdesk_brokerage.layout import CLIENTS, FILES, files_read_by
-from okrdesk_brokerage.reading import Export, header_problem
+from okrdesk_brokerage.reading import Export, header_problem, look_alikes
 
 DEFAULT_HNW_THRESHOLD = 8_000_000.0
 DEFAULT_EFFECTIVE_ASSETS_MIN = 5_000.0
@@ -220,9 +220,11 @@ def settings_errors(
         # the source up before its key results): it fails nothing.
         if not (folder / CLIENTS.name).is_file():
             shown, name = repr(str(folder)), CLIENTS.name
+            there, there_zh = look_alikes(folder, name)
             found.append(SettingsError(
-                "data", f"names folder {shown}, which holds no {name}: every metric reads it",
-                zh=f"指向的文件夹 {shown} 里没有 {name}：每个指标都要读它", missing=True,
+                "data", f"names folder {shown}, which holds no {name}: every metric reads it"
+                f"{there}",
+                zh=f"指向的文件夹 {shown} 里没有 {name}：每个指标都要读它{there_zh}", missing=True,
             ))  # fmt: skip
         for spec in FILES:
             if read is not None and spec.name not in read:
