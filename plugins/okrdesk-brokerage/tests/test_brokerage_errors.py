@@ -374,6 +374,25 @@ def test_validate_names_the_client_book_saved_from_excel(tmp_path: Path) -> None
     )
 
 
+def test_rows_of_delimiters_alone_are_blank_lines(tmp_path: Path, tiny: Collector) -> None:
+    # Excel saves ",,," for rows below the data that were once formatted: blank, as a
+    # blank line is; each failed every metric of its file at its "'' is not a date".
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    for path in (tmp_path / "tiny").glob("*.csv"):
+        text = path.read_text(encoding="utf-8")
+        commas = "," * text.splitlines()[0].count(",")
+        lines = text.splitlines()
+        lines.insert(2, commas)
+        path.write_text("\r\n".join([*lines, commas, commas]) + "\r\n", encoding="utf-8")
+    found = collect(workspace=tmp_path)
+    assert not found.errors
+    # Each figure as the export's without them, but for the lines it cites: one more,
+    # past the row of commas after the first row.
+    assert found.observations.keys() == tiny.observations.keys()
+    for key, observation in found.observations.items():
+        assert observation.value == tiny.observations[key].value, key
+
+
 def test_a_bad_survey_row_fails_only_nps_and_the_rest_keeps_its_figures(
     tmp_path: Path, tiny: Collector
 ) -> None:

@@ -378,7 +378,9 @@ class CsvRows:
         reader = self._reader
         try:
             for fields in reader:
-                if fields:
+                # A row of delimiters alone (",,,", as Excel saves a row below the data
+                # that was once formatted) is blank, as a blank line is.
+                if fields and (fields[0] or any(fields)):
                     yield reader.line_num, fields
         except UnicodeError:
             raise not_text(self.path, self.name, self.encoding, self._setting) from None
