@@ -8,6 +8,7 @@ files on disk, and compares with the same export in UTF-8.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -478,3 +479,35 @@ def test_tabs_or_semicolons_give_the_comma_export_s_figures(
     trades = read_trades(export, book, windows, months=True)
     same = read_trades(TINY, read_book(TINY, CMS, windows), windows, months=True)
     assert trades.commission.cells and _cells(trades.commission) == _cells(same.commission)
+
+
+def test_dates_as_excel_saves_them_give_the_iso_export_s_figures(
+    tmp_path: Path, tiny: Collector
+) -> None:
+    # A CRM's export opened in Excel on a Chinese Windows and saved again: each date as
+    # 2026/1/5. Every file was refused at its first row ("'2024/5/10' is not a date").
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    for spec in FILES:
+        text = (TINY / spec.name).read_text(encoding="utf-8")
+        excel = re.sub(
+            r"\b([0-9]{4})-([0-9]{2})-([0-9]{2})\b",
+            lambda day: f"{day[1]}/{int(day[2])}/{int(day[3])}",
+            text,
+        )
+        assert excel != text or spec is PRODUCT_TYPES
+        (folder / spec.name).write_text(excel, encoding="gb18030")
+    settings = {**SETTINGS, "encoding": "gb18030"}
+    found = collect(workspace=tmp_path, settings=settings)
+    assert _everything(found) == _everything(tiny)
+    # DuckDB totals it (the streaming reader is not left to), as it does ISO dates.
+    windows = Windows(MONTHS, THROUGH)
+    con = engine.connect()
+    engine.load_windows(con, windows)
+    export = Export(folder, "gb18030", copies=tmp_path / "copies")
+    book = total_book(con, export, CMS, windows)
+    assert book is not None
+    trading = total_trades(con, export, book, windows, months=True)
+    assert trading is not None
+    same = read_trades(TINY, read_book(TINY, CMS, windows), windows, months=True)
+    assert _cells(trading.commission) == _cells(same.commission)

@@ -183,11 +183,9 @@ BROKEN = [
     (
         "funding.csv",
         2,
-        "2026/1/13,A3,20000.00",  # as Excel saves a date
-        "funding.csv:2: column 'date': '2026/1/13' is not a date (expected YYYY-MM-DD, "
-        "2026-01-13): Excel saves dates so unless the column is formatted yyyy-mm-dd",
-        "funding.csv:2：date 列：'2026/1/13' 不是日期（应为 YYYY-MM-DD，即 2026-01-13）：Excel 的"
-        "日期列若未设成 yyyy-mm-dd 格式，就会这样保存",
+        "2026/1/13 9:30,A3,20000.00",  # a time too: no day
+        "funding.csv:2: column 'date': '2026/1/13 9:30' is not a date (expected YYYY-MM-DD)",
+        "funding.csv:2：date 列：'2026/1/13 9:30' 不是日期（应为 YYYY-MM-DD）",
     ),
     (
         "funding.csv",

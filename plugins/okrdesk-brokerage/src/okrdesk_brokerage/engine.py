@@ -27,6 +27,7 @@ except ImportError:  # pragma: no cover - DuckDB before 1.4
 
 from okrdesk.plugins.text_encoding import UTF8
 
+from okrdesk_brokerage import fields
 from okrdesk_brokerage.layout import CLIENTS, ExportFile, Kind
 from okrdesk_brokerage.reading import CsvRows, Folder, export_of
 from okrdesk_brokerage.tally import Tallies, Tally
@@ -313,9 +314,15 @@ def not_blank(column: str) -> str:
 def valid_date(column: str, day: str | None = None) -> str:
     """SQL true for ``YYYY-MM-DD`` text naming a real day, what ``fields.parse_date`` takes:
     the day DuckDB reads written back the way DuckDB writes a day (four-digit year, "(BC)"
-    after a year before 1) is the text itself. ``day``: that day, already read."""
+    after a year before 1) is the text itself; or for such a day written as Excel saves it
+    (``2026/1/5``: ``fields.EXCEL_DATE``), which DuckDB reads as that day. ``day``: that
+    day, already read."""
     read = f"TRY_CAST({column} AS DATE)" if day is None else day
-    return f"(length({column}) = 10 AND {read}::VARCHAR = {column})"
+    excel = fields.EXCEL_DATE.pattern
+    return (
+        f"((length({column}) = 10 AND {read}::VARCHAR = {column}) OR ({read} IS NOT NULL "
+        f"AND year({read}) >= 1 AND regexp_full_match({column}, '{excel}')))"
+    )
 
 
 def checked_rows(

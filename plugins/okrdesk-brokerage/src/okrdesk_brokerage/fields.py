@@ -16,12 +16,20 @@ from okrdesk.errors import Said
 
 from okrdesk_brokerage.layout import ACTIONS, CLIENT_TYPES, GENDERS, Kind
 
+EXCEL_DATE = re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})")
+"""A day written year first with slashes, as Excel saves a date in a Chinese Windows
+(``2026/1/5``): what its CSV of a CRM export opened and saved again holds."""
+
 
 def parse_date(text: str) -> dt.date:
-    """A strict ``YYYY-MM-DD`` date; ``fromisoformat`` alone would take ``20260105`` too."""
-    if len(text) != 10 or text[4] != "-" or text[7] != "-":
+    """A strict ``YYYY-MM-DD`` date (``fromisoformat`` alone would take ``20260105`` too),
+    or one written as Excel saves it (``2026/1/5``, ``2026/01/05``)."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        return dt.date.fromisoformat(text)
+    found = EXCEL_DATE.fullmatch(text)
+    if found is None:
         raise ValueError(f"not a date: {text!r}")
-    return dt.date.fromisoformat(text)
+    return dt.date(int(found[1]), int(found[2]), int(found[3]))
 
 
 class DateCache(dict[str, dt.date]):
@@ -52,28 +60,6 @@ THOUSANDS = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
 DECIMAL_COMMA = r"[+-]?[0-9]+,[0-9]+"
 """A number written with a decimal comma: 1234,5."""
 
-EXCEL_DATE = r"([0-9]{4})[/.]([0-9]{1,2})[/.]([0-9]{1,2})"
-"""A day written year first with slashes, as Excel saves a date: 2026/1/5."""
-
-
-def _not_a_date(text: str) -> Said:
-    """What is wrong with ``text`` as a date, naming the date it is written as ``YYYY-MM-DD``
-    where it is one written as Excel writes it (``2026/1/5``)."""
-    found = re.fullmatch(EXCEL_DATE, text.strip())
-    try:
-        day = dt.date(*(int(part) for part in found.groups())) if found else None
-    except ValueError:
-        day = None
-    if day is None:
-        return Said(f"{text!r} is not a date (expected YYYY-MM-DD)",
-                    f"{text!r} 不是日期（应为 YYYY-MM-DD）")  # fmt: skip
-    return Said(
-        f"{text!r} is not a date (expected YYYY-MM-DD, {day.isoformat()}): Excel saves dates "
-        "so unless the column is formatted yyyy-mm-dd",
-        f"{text!r} 不是日期（应为 YYYY-MM-DD，即 {day.isoformat()}）：Excel 的日期列若未设成 "
-        "yyyy-mm-dd 格式，就会这样保存",
-    )
-
 
 def problem(kind: Kind, text: str, clients: Container[str], delimiter: str = ",") -> Said | None:
     """What is wrong with ``text`` as a value of ``kind``, in English and in Chinese; None
@@ -87,7 +73,8 @@ def problem(kind: Kind, text: str, clients: Container[str], delimiter: str = ","
         try:
             parse_date(text)
         except ValueError:
-            return _not_a_date(text)
+            return Said(f"{text!r} is not a date (expected YYYY-MM-DD)",
+                        f"{text!r} 不是日期（应为 YYYY-MM-DD）")  # fmt: skip
         return None
     if kind in (Kind.MONEY, Kind.AMOUNT):
         number = _number(text)
