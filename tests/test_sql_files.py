@@ -211,6 +211,27 @@ def test_a_table_that_is_not_its_encoding_leaves_no_part_of_a_copy(tmp_path: Pat
     assert list(scratch.iterdir()) == []
 
 
+def test_no_room_for_a_copy_fails_that_table_alone(tmp_path: Path) -> None:
+    # An OSError (a full disk) writing the copy failed the whole collect, every table's
+    # metrics with it, as "okrdesk_collect failed: OSError".
+    write(tmp_path, "calls.csv", CHINESE.encode("gbk"))
+    table = table_file("calls", {"path": "data/calls.csv", "encoding": "gbk"}, tmp_path, [])
+    scratch = tmp_path / "scratch"
+    scratch.write_text("a file where the scratch folder would be", encoding="utf-8")
+    with duckdb.connect() as connection, pytest.raises(SqlMetricError) as caught:
+        load_table(connection, table, scratch, None)
+    assert str(caught.value).startswith(
+        "sources.sql.tables.calls: calls.csv: its UTF-8 copy could not be written in the "
+        "temporary folder ("
+    )
+    # A sheet of a workbook likewise.
+    write_xlsx(tmp_path / "data" / "book.xlsx", {"明细": [["外呼", "成交"], [10, 1]]})
+    book = table_file("book", {"path": "data/book.xlsx"}, tmp_path, [])
+    with duckdb.connect() as connection, pytest.raises(SqlMetricError) as sheet:
+        load_table(connection, book, scratch, None)
+    assert str(sheet.value).startswith("sources.sql.tables.book: book.xlsx: its UTF-8 copy")
+
+
 def test_a_copy_is_dropped_once_its_table_is_read(tmp_path: Path) -> None:
     # The copies of a GBK table and of a sheet stayed in the temporary folder until the
     # collect ended: room for every one at once.

@@ -331,7 +331,20 @@ def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
         ) from None
     except NotWide as error:
         raise SqlMetricError(*_not_wide(at, error)) from None
+    except OSError as error:  # no room for the copy: this table's metrics fail, not all
+        raise _no_room(at, error) from None
     return target
+
+
+def _no_room(at: str, error: OSError) -> SqlMetricError:
+    """The error of a table whose UTF-8 copy (of text in another encoding, or of a sheet)
+    could not be written; ``at``: its key and file."""
+    why = error.strerror or type(error).__name__
+    return SqlMetricError(
+        f"{at}: its UTF-8 copy could not be written in the temporary folder ({why}); it "
+        "needs room for the file's text",
+        f"{at}: 无法在临时文件夹里写出它的 UTF-8 副本（{why}）；需要能放下这个文件文本的空间",
+    )
 
 
 def _not_wide(at: str, error: NotWide) -> tuple[str, str]:
@@ -380,10 +393,15 @@ def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:
                                  f"{at} 里没有工作表 {sheet!r}；它的工作表：{sheets}")  # fmt: skip
         sheet = book[table.sheet] if table.sheet is not None else book.worksheets[0]
         target = scratch / f"{table.name}.csv"
-        with _scratch_writer(target) as out:
-            writer = csv.writer(out)
-            for values in sheet.iter_rows(values_only=True):
-                writer.writerow([_cell(v) for v in values])
+        try:
+            with _scratch_writer(target) as out:
+                writer = csv.writer(out)
+                for values in sheet.iter_rows(values_only=True):
+                    writer.writerow([_cell(v) for v in values])
+        except OSError as error:
+            with contextlib.suppress(OSError):
+                target.unlink(missing_ok=True)  # the part of it written
+            raise _no_room(f"sources.sql.tables.{table.name}: {table.path.name}", error) from None
         return target
     finally:
         book.close()
