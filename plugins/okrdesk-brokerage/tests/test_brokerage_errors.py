@@ -348,18 +348,25 @@ def test_a_decimal_comma_in_a_file_of_semicolons_is_told_as_one(tmp_path: Path) 
                                 "小数点请写成英文句点（20000.50）")]  # fmt: skip
 
 
-@pytest.mark.parametrize("saved_as", ["surveys.xlsx", "Surveys.CSV"])
-def test_a_missing_file_saved_under_another_name_is_named(tmp_path: Path, saved_as: str) -> None:
-    # From Excel, or from Windows, where a name's case does not matter.
+@pytest.mark.parametrize(
+    ("saved_as", "then", "then_zh"),
+    [
+        ("surveys.xlsx", "save it from Excel as CSV", "请在 Excel 里另存为 CSV"),
+        ("Surveys.CSV", "rename it so", "请把它改名为 surveys.csv"),  # from Windows
+        ("surveys.txt", "rename it so", "请把它改名为 surveys.csv"),  # Excel's Unicode text
+    ],
+)
+def test_a_missing_file_saved_under_another_name_is_named(
+    tmp_path: Path, saved_as: str, then: str, then_zh: str
+) -> None:
     shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
     (tmp_path / "tiny" / "surveys.csv").rename(tmp_path / "tiny" / saved_as)
     found = collect(["nps"], workspace=tmp_path)
-    assert found.errors == [("nps", f"surveys.csv: file not found in '{tmp_path / 'tiny'}'; "
-                             f"there is {saved_as}, but only surveys.csv is read: a CSV file, "
-                             "its name in lower case")]  # fmt: skip
-    assert found.errors_zh == [("nps", f"surveys.csv：文件夹 '{tmp_path / 'tiny'}' 里没有这个"
-                                f"文件；里面有 {saved_as}，但只读取 surveys.csv：CSV 文件，"
-                                "文件名小写")]  # fmt: skip
+    folder = tmp_path / "tiny"
+    assert found.errors == [("nps", f"surveys.csv: file not found in '{folder}'; there is "
+                             f"{saved_as}, but only surveys.csv is read: {then}")]  # fmt: skip
+    assert found.errors_zh == [("nps", f"surveys.csv：文件夹 '{folder}' 里没有这个文件；里面有 "
+                                f"{saved_as}，但只读取 surveys.csv：{then_zh}")]  # fmt: skip
 
 
 def test_validate_names_the_client_book_saved_from_excel(tmp_path: Path) -> None:
@@ -368,7 +375,7 @@ def test_validate_names_the_client_book_saved_from_excel(tmp_path: Path) -> None
     (missing,) = settings_errors({"data": "tiny"}, tmp_path, {"new_accounts"})
     assert missing.detail.endswith(
         "which holds no clients.csv: every metric reads it; there is clients.xlsx, but only "
-        "clients.csv is read: a CSV file, its name in lower case"
+        "clients.csv is read: save it from Excel as CSV"
     )
 
 

@@ -302,6 +302,8 @@ def header_problem(folder: Folder, spec: ExportFile) -> ExportError | None:
 
 LOOK_ALIKES_MOST = 3
 """Files a message of a missing file names, that may be it under another name."""
+WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".et")
+"""Ends of the names of spreadsheets, which must be saved as CSV to be read (.et: WPS)."""
 
 
 def look_alikes(folder: Path, name: str) -> tuple[str, str]:
@@ -318,9 +320,15 @@ def look_alikes(folder: Path, name: str) -> tuple[str, str]:
     if not alike:
         return "", ""
     shown = ", ".join(alike[:LOOK_ALIKES_MOST]) + (", …" if len(alike) > LOOK_ALIKES_MOST else "")
+    if all(other.lower().endswith(WORKBOOKS) for other in alike):
+        return (
+            f"; there is {shown}, but only {name} is read: save it from Excel as CSV",
+            f"；里面有 {shown}，但只读取 {name}：请在 Excel 里另存为 CSV",
+        )
+    # Text under another name (Excel saves its "Unicode text" as .txt): renamed, it is read.
     return (
-        f"; there is {shown}, but only {name} is read: a CSV file, its name in lower case",
-        f"；里面有 {shown}，但只读取 {name}：CSV 文件，文件名小写",
+        f"; there is {shown}, but only {name} is read: rename it so",
+        f"；里面有 {shown}，但只读取 {name}：请把它改名为 {name}",
     )
 
 
