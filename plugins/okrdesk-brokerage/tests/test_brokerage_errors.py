@@ -198,10 +198,11 @@ BROKEN = [
         "trades.csv",
         3,
         '2026-01-06,A1,"50,000.00",12.50',  # as Excel saves a column with thousands marks
-        "trades.csv:3: column 'volume': '50,000.00' is not a number: write it without "
-        "thousands separators (50000.00), as Excel saves a column formatted with them",
-        "trades.csv:3：volume 列：'50,000.00' 不是数字：请去掉千位分隔符写成 50000.00（Excel 里"
-        "设了千位分隔符的列会这样保存）",
+        "trades.csv:3: column 'volume': '50,000.00' is not a number: thousands separators "
+        "are not read (50000.00 is); in Excel, format the column as numbers without them and "
+        "save again",
+        "trades.csv:3：volume 列：'50,000.00' 不是数字：千位分隔符不能读（50000.00 可以）；请在 "
+        "Excel 里把这一列设为不带千位分隔符的数值，再保存",
     ),
     (
         "trades.csv",

@@ -89,10 +89,10 @@ def problem(kind: Kind, text: str, clients: Container[str], delimiter: str = ","
         if number is None and re.fullmatch(THOUSANDS, text):
             plain = text.replace(",", "")
             return Said(
-                f"{text!r} is not a number: write it without thousands separators ({plain}), "
-                "as Excel saves a column formatted with them",
-                f"{text!r} 不是数字：请去掉千位分隔符写成 {plain}（Excel 里设了千位分隔符的列"
-                "会这样保存）",
+                f"{text!r} is not a number: thousands separators are not read ({plain} is); "
+                "in Excel, format the column as numbers without them and save again",
+                f"{text!r} 不是数字：千位分隔符不能读（{plain} 可以）；请在 Excel 里把这一列设为"
+                "不带千位分隔符的数值，再保存",
             )
         if number is None:
             return Said(f"{text!r} is not a number", f"{text!r} 不是数字")
