@@ -319,9 +319,12 @@ def valid_date(column: str, day: str | None = None) -> str:
     day, already read."""
     read = f"TRY_CAST({column} AS DATE)" if day is None else day
     excel = fields.EXCEL_DATE.pattern
+    # CASE, not OR: DuckDB then tries the pattern only on the rows that are not ISO, where
+    # with OR it tried it on every row (twice the time of the check over ISO dates).
     return (
-        f"((length({column}) = 10 AND {read}::VARCHAR = {column}) OR ({read} IS NOT NULL "
-        f"AND year({read}) >= 1 AND regexp_full_match({column}, '{excel}')))"
+        f"(CASE WHEN length({column}) = 10 AND {read}::VARCHAR = {column} THEN true "
+        f"ELSE {read} IS NOT NULL AND year({read}) >= 1 "
+        f"AND regexp_full_match({column}, '{excel}') END)"
     )
 
 
