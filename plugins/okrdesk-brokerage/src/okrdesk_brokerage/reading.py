@@ -6,7 +6,8 @@ so a user can open the file at the line an observation or an error names.
 
 A file is read in the encoding its byte-order mark says (UTF-8 or UTF-16, as Excel
 writes them), else in the ``encoding`` setting (GBK or GB18030, as Chinese CRM
-systems write), else as UTF-8.
+systems write), else as UTF-8; its columns are separated by commas, tabs or
+semicolons, whichever its header holds first (``DELIMITERS``).
 """
 
 from __future__ import annotations
