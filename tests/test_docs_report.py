@@ -166,13 +166,21 @@ def test_the_documented_values_are_the_codes() -> None:
 def alert_kinds_in_code() -> dict[str, set[str]]:
     """kind → the levels ``okrdesk.engine.attention`` raises it at, read from its source.
 
-    Every alert is built as ``Alert(Level.X, "kind", ...)``; written another
-    way, an alert would be missed here and this test would say so.
+    Every alert is built as ``Alert(Level.X, "kind", ...)``, or with its level chosen
+    as ``Alert(Level.X if ... else Level.Y, "kind", ...)``; an alert written another
+    way is not read here, and the count of ``Alert(`` says so.
     """
     source = (ENGINE / "attention.py").read_text(encoding="utf-8")
     kinds: dict[str, set[str]] = {}
-    for level, kind in re.findall(r'Alert\(\s*Level\.(\w+),\s*"(\w+)"', source):
-        kinds.setdefault(kind, set()).add(attention.Level[level].value)
+    built = re.findall(r'\bAlert\(\s*(Level\.\w+(?:\s+if\s[^,]*?\selse\s+Level\.\w+)?),'
+                       r'\s*"(\w+)"', source)  # fmt: skip
+    assert len(built) == len(re.findall(r"\bAlert\(", source)), (
+        "attention.py builds an alert in a form this reader does not know: "
+        'write it Alert(Level.X, "kind", ...)'
+    )
+    for levels, kind in built:
+        for level in re.findall(r"Level\.(\w+)", levels):
+            kinds.setdefault(kind, set()).add(attention.Level[level].value)
     return kinds
 
 
@@ -186,3 +194,19 @@ def test_every_alert_kind_is_listed_with_its_level() -> None:
         assert kind.strip("`") not in listed, f"report.md alerts: {kind} listed twice"
         listed[kind.strip("`")] = set(level.split(", "))
     assert listed == kinds, "report.md's alert kinds and levels should be attention's"
+
+
+def test_each_alert_is_written_out_once() -> None:
+    """An alert whose level depends on something (a checkpoint missed a phase ago is
+    information only) is one ``Alert(Level.X if ... else Level.Y, ...)``, not the same
+    alert written out once per level: two copies drift apart, one changed without the
+    other."""
+    source = (ENGINE / "attention.py").read_text(encoding="utf-8")
+    built = re.findall(
+        r'\bAlert\(\s*Level\.\w+(?:\s+if\s[^,]*?\selse\s+Level\.\w+)?,\s*"(\w+)",\s*[^,]+,'
+        r'\s*"([\w.]+)"',
+        source,
+    )
+    assert len(built) > 10, "the source reader found too little"
+    twice = sorted({pair for pair in built if built.count(pair) > 1})
+    assert not twice, f"attention.py writes these alerts (kind, message) out twice: {twice}"

@@ -352,11 +352,9 @@ def _key_result_alerts(
             # but its score keeps the shortfall, so the reader is told what it was.
             params = {**about, "day": p.closed or engine.plan.end,
                       "short": Quantity(kr.unit, -p.margin, points=True)}  # fmt: skip
-            found.append(
-                Alert(Level.WARNING, "missed", kr.id, "kr.missed", params)
-                if _still_pressing(engine, p.closed)
-                else Alert(Level.INFO, "missed", kr.id, "kr.missed", params)
-            )
+            pressing = _still_pressing(engine, p.closed)
+            found.append(Alert(Level.WARNING if pressing else Level.INFO, "missed", kr.id,
+                               "kr.missed", params))  # fmt: skip
         elif p.status is Status.BREACHED:
             found.append(_breached(p, about))
         elif p.status is Status.NO_DATA and kr.metric is not None and kr.metric in sources:
