@@ -103,13 +103,14 @@ def test_check_keeps_its_messages_in_one_column_past_a_long_kind(
 
 def test_check_for_one_unit_lists_what_its_report_lists(write_workspace: WriteWorkspace) -> None:
     """A head office's cron runs one check a branch: --unit lists what that unit's report
-    needs attention for, such as a share the team set (told at the team, not the top)."""
+    needs attention for, such as a share the team set; the whole plan's check says it too
+    (it said nothing of it, and exited 0 where the team's check exited 1)."""
     root = write_workspace({"okrs.toml": OKRS + GUARDRAIL})
     assert run(root, "collect", "--through", "2026-06-17").exit_code == 0
     whole = run(root, "check", "--as-of", "2026-06-17", "--lang", "en")
     team = run(root, "check", "--as-of", "2026-06-17", "--unit", "team-a", "--lang", "en")
     share = "T1.CPL 团队投诉率: 李强's share breached (1‰ against a limit of 0.8‰)"
-    assert share not in whole.stdout
     assert team.exit_code == 1 and share in team.stdout, team.stdout
+    assert whole.exit_code == 1 and share in whole.stdout, whole.stdout
     assert "O1.KR2" in whole.stdout and "O1.KR2" not in team.stdout  # the branch's own
     assert [a["message"] for a in member_alerts(root, "en")] == [share]

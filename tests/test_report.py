@@ -302,7 +302,8 @@ def test_the_budget_table_is_never_cropped_and_says_what_it_left_out(
 def test_a_team_report_names_the_people_whose_shares_are_off_track(demo: Path) -> None:
     """财富管理二部's first screen said nothing needed attention while its ranking
     flagged 朱强 and 孙浩: the shares of the team's own key results held by its people
-    that are off track are alerts, after the key results themselves; in every format."""
+    that are off track are alerts, after the key results themselves; in every format,
+    and in the branch's report too."""
     brief = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--unit", "wm2", "--brief")
     assert brief.returncode == 0, brief.stderr
     said = " ".join(brief.stdout.split())
@@ -323,9 +324,15 @@ def test_a_team_report_names_the_people_whose_shares_are_off_track(demo: Path) -
                   if a["kind"] == "member_off_track"]  # fmt: skip
     assert several == ("WM1.FEE 净佣金收入: 3 shares off track, the furthest behind 周杰 (65.4%), "
                        "刘洋 (65.9%), 黄婷 (76.8%)")  # fmt: skip
-    # The branch's own report is about its own key results and its teams' shares.
+    # The branch's report tells them too, in one line for the team, its furthest behind
+    # share of each key result named: what the team's own report says, without a line for
+    # each of its key results.
     branch = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json")
-    assert not [a for a in json.loads(branch.stdout)["alerts"] if "朱强" in a["message"]]
+    told = [a["message"] for a in json.loads(branch.stdout)["alerts"] if "朱强" in a["message"]]
+    assert told == [
+        "财富管理二部：3 个分解目标需要关注（3 项关键结果）：WM2.HNW 朱强（60.8%）、"
+        "WM2.NNA 朱强（69.3%）、WM2.FEE 孙浩（76.4%）；--unit wm2 逐个列出"
+    ]
 
 
 def test_a_share_gone_below_where_it_started_is_named_first(
@@ -439,20 +446,20 @@ def test_the_count_of_what_needs_attention_is_what_the_block_lists(demo: Path) -
     text = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04",
                    env={"COLUMNS": "80"}).stdout.splitlines()  # fmt: skip
     head = next(line for line in text if line.startswith("需要关注："))
-    assert head == "需要关注：共 11 项（其中熔断 1 项，见上），其余最重要的 5 项；另有 1 项仅供参考"
+    assert head == "需要关注：共 14 项（其中熔断 1 项，见上），其余最重要的 5 项；另有 1 项仅供参考"
     block = text[text.index("需要关注") : text.index("仅供参考")]
-    assert sum(line.startswith(("严重", "提醒")) for line in block) == 11
+    assert sum(line.startswith(("严重", "提醒")) for line in block) == 14
     assert not any(line.startswith("信息") for line in block)
     told = text[text.index("仅供参考") :]
     assert [line[:2] for line in told if line.startswith(("严重", "提醒", "信息"))] == ["信息"]
     en = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", "--lang", "en",
                  env={"COLUMNS": "80"}).stdout.splitlines()  # fmt: skip
-    assert "Needs attention: 11 (1 breaker above), the 5 most severe others; +1 info" in en
+    assert "Needs attention: 14 (1 breaker above), the 5 most severe others; +1 info" in en
     checked = okrdesk("check", "-w", str(demo), "--as-of", "2026-12-04").stdout.splitlines()
-    assert checked[-1] == "11 项需要关注。另有 1 项仅供参考。"
+    assert checked[-1] == "14 项需要关注。另有 1 项仅供参考。"
     checked = okrdesk("check", "-w", str(demo), "--as-of", "2026-12-04", "--lang", "en")
     last = checked.stdout.splitlines()[-1]
-    assert last == "11 things need attention. 1 more for information only."
+    assert last == "14 things need attention. 1 more for information only."
 
 
 def test_a_month_stored_in_part_is_scored_to_its_last_day_not_as_a_whole_month(

@@ -353,6 +353,12 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{kr} {title}：{count} 个分解目标落后，最落后的是 {members}{more}",
     },
     "kr.more_members": {"en": ", …", "zh": "等"},
+    "kr.members_below": {
+        "en": "{member}: {count} shares of {n} key results need attention: {krs}{more}; "
+              "--unit {unit} lists them",
+        "zh": "{member}：{count} 个分解目标需要关注（{n} 项关键结果）：{krs}{more}；"
+              "--unit {unit} 逐个列出",
+    },
     "kr.member_missed": {
         "en": "{kr} {title}: {member}'s share missed on {day}, {short} short",
         "zh": "{kr} {title}：{member}的分解目标 {day} 截止未达成，差 {short}",

@@ -371,35 +371,111 @@ def _member_alerts(engine: Engine, scope: str, inside: set[str] | None = None) -
     below where it started before any merely behind): whom a manager should talk to,
     after the key results themselves. So too the shares its members hold of a key result
     set above it that gives the scope itself no share (a team with no targets of its own
-    whose people carry the branch's): told in the team's report as in the branch's."""
+    whose people carry the branch's): told in the team's report as in the branch's. And
+    the shares of key results owned further down (a branch's, split among its people),
+    which those owners' own checks tell: gathered by the member of the scope they are in
+    (``_below_alerts``), so that a firm's check says what each branch's says without a
+    line for every key result of every branch."""
     plan = engine.plan
     inside = set(subjects_under(plan, scope)) if inside is None else inside
     found = []
+    below: dict[str, list[Alert]] = {}  # the scope's member → what its owners' checks say
     for kr in plan.key_results_by_id.values():
         if not kr.member_targets:
             continue
         owner = owner_of(plan, kr)
-        if owner != scope and (owner in inside or scope in kr.member_targets):
-            continue  # judged at its owner inside the scope, or the scope's own share
-        shares = engine.shares_below(kr, scope)
-        about: dict[str, object] = {"kr": kr.id, "title": kr.title}
-        found += _missed_shares(plan, [p for p in shares if p.status is Status.MISSED], about)
-        found += _breached_shares(plan, [p for p in shares if p.status is Status.BREACHED], about)
-        behind = sorted(
-            (p for p in shares if p.status is Status.OFF_TRACK),
-            key=lambda p: -math.inf if p.pace is None else p.pace,
-        )
+        if owner != scope and owner in inside:
+            told = _shares_alerts(engine, kr, owner)
+            if told:
+                below.setdefault(_member_towards(plan, scope, owner), []).extend(told)
+            continue
+        if owner != scope and scope in kr.member_targets:
+            continue  # the scope's own share, judged with the key results
+        found += _shares_alerts(engine, kr, scope)
+    return found + _below_alerts(plan, below)
 
-        def one_behind(share: KeyResultProgress) -> tuple[str, dict[str, object]]:
-            if share.pace is None or share.pace < 0:
-                return "kr.member_below_baseline", {}
-            return "kr.member_off_track", {"pace": share.pace}
 
-        found += _shares_alert(
-            plan, behind, about, one_behind, "kr.members_off_track",
-            lambda share, name: _share(name, share.pace),
-        )  # fmt: skip
+def _shares_alerts(engine: Engine, kr: KeyResult, at: str) -> list[Alert]:
+    """The alerts for the shares of ``kr`` that members below ``at`` hold: missed,
+    breached, then off track."""
+    plan = engine.plan
+    shares = engine.shares_below(kr, at)
+    about: dict[str, object] = {"kr": kr.id, "title": kr.title}
+    found = _missed_shares(plan, [p for p in shares if p.status is Status.MISSED], about)
+    found += _breached_shares(plan, [p for p in shares if p.status is Status.BREACHED], about)
+    behind = sorted(
+        (p for p in shares if p.status is Status.OFF_TRACK),
+        key=lambda p: -math.inf if p.pace is None else p.pace,
+    )
+
+    def one_behind(share: KeyResultProgress) -> tuple[str, dict[str, object]]:
+        if share.pace is None or share.pace < 0:
+            return "kr.member_below_baseline", {}
+        return "kr.member_off_track", {"pace": share.pace}
+
+    found += _shares_alert(
+        plan, behind, about, one_behind, "kr.members_off_track",
+        lambda share, name: _share(name, share.pace),
+    )  # fmt: skip
     return found
+
+
+def _member_towards(plan: Plan, scope: str, subject: str) -> str:
+    """The member of ``scope`` (a unit directly below it, or a person in it) that
+    ``subject``, somewhere below it, is in or is."""
+    person = plan.people_by_id.get(subject)
+    at = person.unit if person is not None else subject
+    if at == scope:
+        return subject
+    while (parent := plan.units_by_id[at].parent) is not None and parent != scope:
+        at = parent
+    return at
+
+
+def _below_alerts(plan: Plan, below: Mapping[str, Sequence[Alert]]) -> list[Alert]:
+    """What the checks of the owners below a scope say of their members' shares, one
+    alert for each member of the scope they are in: a single alert as its owner's check
+    says it; several in one line, a key result each, its furthest out share named and how
+    many there are, with the ``--unit`` that lists them all. The members with the most
+    shares that need attention first."""
+    found = []
+    for member, told in below.items():
+        if len(told) == 1:
+            found.append((_count(told[0]), told[0]))
+            continue
+        by_kr: dict[str, list[Alert]] = {}
+        for alert in told:
+            by_kr.setdefault(alert.subject, []).append(alert)
+        ranked = sorted(by_kr.items(), key=lambda item: -sum(map(_count, item[1])))
+        named = tuple(_worst_of(kr, alerts) for kr, alerts in ranked[:MEMBERS_NAMED])
+        more = ALERTS["kr.more_members"] if len(ranked) > MEMBERS_NAMED else {}
+        count = sum(map(_count, told))
+        # Not "name": a line too narrow keeps the member's name whole, as it is short and
+        # says where to look, and cuts the list after it.
+        params = {"member": plan.name_of(member), "unit": member, "count": count,
+                  "n": len(ranked), "krs": named,
+                  "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
+        found.append(
+            (count, Alert(Level.WARNING, "member_off_track", member, "kr.members_below", params))
+        )
+    return [alert for _, alert in sorted(found, key=lambda item: -item[0])]
+
+
+def _count(alert: Alert) -> int:
+    """How many members' shares a ``member_off_track`` alert is about."""
+    count = alert.params.get("count", 1)
+    return count if isinstance(count, int) else 1
+
+
+def _worst_of(kr: str, alerts: Sequence[Alert]) -> Said:
+    """A key result's shares that need attention in a few words: the furthest out named
+    (missed first, then breached, then behind: its alerts' order) and how many there are.
+    ``B001.ACC 客户经理1-2-3（67.5%）等 4 个`` / ``B001.ACC 客户经理1-2-3 (67.5%) and 3 more``."""
+    worst = alerts[0].params.get("worst")
+    shown = worst if isinstance(worst, Said) else Said("", "")
+    n = sum(map(_count, alerts))
+    return Said(f"{kr} {shown.en}" + (f" and {n - 1} more" if n > 1 else ""),
+                f"{kr} {shown.zh}" + (f"等 {n} 个" if n > 1 else ""))  # fmt: skip
 
 
 MEMBERS_NAMED = 3
@@ -421,13 +497,14 @@ def _shares_alert(
     if not shares:
         return []
     kr_id = shares[0].key_result.id
+    named = tuple(each(p, plan.name_of(p.subject)) for p in shares[:MEMBERS_NAMED])
     if len(shares) == 1:
         key, figures = one(shares[0])
-        params = {**about, **common, **figures, "member": plan.name_of(shares[0].subject)}
+        params = {**about, **common, **figures, "member": plan.name_of(shares[0].subject),
+                  "count": 1, "worst": named[0]}  # fmt: skip
         return [Alert(Level.WARNING, "member_off_track", kr_id, key, params)]
-    named = tuple(each(p, plan.name_of(p.subject)) for p in shares[:MEMBERS_NAMED])
     more = ALERTS["kr.more_members"] if len(shares) > MEMBERS_NAMED else {}
-    params = {**about, **common, "count": len(shares), "members": named,
+    params = {**about, **common, "count": len(shares), "members": named, "worst": named[0],
               "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
     return [Alert(Level.WARNING, "member_off_track", kr_id, several, params)]
 

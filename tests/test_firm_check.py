@@ -1,0 +1,115 @@
+"""A head office's check says what each branch's says: the shares of a branch's own key
+results that its people hold and are behind on were told by ``check --unit BRANCH`` and
+not by the firm's ``check``, which printed nothing and exited 0. Now each branch with
+such shares is one line of the firm's check (a single share as the branch's check says
+it), so thirty branches are thirty lines and the report's first screen still fits a
+terminal of 80 × 24. A real workspace: target files, a SQLite store, the commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from okrdesk.messages import display_width
+from okrdesk.store import Store
+from sample_workspace import PLAN, WriteWorkspace
+
+BRANCHES = 30
+DAY = "2026-06-17"
+PLAN_TEXT = PLAN.replace('unit = "branch"', 'unit = "firm"').replace("福田营业部", "示例证券")
+
+
+def firm_files() -> dict[str, str | None]:
+    """A firm of ``BRANCHES`` branches of two people each; every branch owns two key
+    results tracked by check-ins, split between its people (the last branch one only)."""
+    org = ['[[units]]\nid = "firm"\nname = "示例证券"\nlevel = "firm"\n']
+    okrs = []
+    for b in range(1, BRANCHES + 1):
+        branch = f"b{b:02d}"
+        org.append(f'[[units]]\nid = "{branch}"\nname = "第{b}营业部"\nlevel = "branch"\n'
+                   f'parent = "firm"\n')  # fmt: skip
+        org += [f'[[people]]\nid = "{branch}p{p}"\nname = "经理{b}-{p}"\nunit = "{branch}"\n'
+                for p in (1, 2)]  # fmt: skip
+        okrs.append(f'[[objectives]]\nid = "B{b:02d}"\ntitle = "第{b}营业部目标"\n'
+                    f'owner = "{branch}"\n')  # fmt: skip
+        for key in ("VISITS", "CALLS")[: 1 if b == BRANCHES else 2]:
+            shares = f"{{ {branch}p1 = 100, {branch}p2 = 100 }}"
+            okrs.append(f'[[objectives.key_results]]\nid = "{key}"\ntitle = "客户{key}"\n'
+                        f'unit = "次"\nmembers = {shares}\n')  # fmt: skip
+    return {"org.toml": "\n".join(org), "plan.toml": PLAN_TEXT, "okrs.toml": "\n".join(okrs),
+            "budget.toml": None}  # fmt: skip
+
+
+@pytest.fixture
+def firm(write_workspace: WriteWorkspace) -> Path:
+    """The firm, with this week's check-ins: on every key result the first person far
+    behind on their share (10 of 100 by mid-June), the second ahead (90), so the branch's
+    own figure is on pace."""
+    root = write_workspace(firm_files(), plugin=False)
+    day = dt.date.fromisoformat(DAY) - dt.timedelta(days=2)
+    with Store.open(root / "okrdesk.db") as store:
+        for b in range(1, BRANCHES + 1):
+            for key in ("VISITS", "CALLS")[: 1 if b == BRANCHES else 2]:
+                for p in (1, 2):
+                    value = 10.0 if p == 1 else 90.0
+                    store.add_checkin(f"B{b:02d}.{key}", f"b{b:02d}p{p}", day, value,
+                                      author=f"经理{b}-{p}")  # fmt: skip
+    return root
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "--as-of", DAY, "-w", str(root)])
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_firms_check_says_what_each_branchs_says(firm: Path, lang: str) -> None:
+    whole = run(firm, "check", "--lang", lang)
+    assert whole.exit_code == 1, whole.output
+    lines = whole.stdout.splitlines()[:-1]  # the last counts them
+    members = [line for line in lines if line.startswith(("分解目标", "MEMBER TARGETS"))]
+    # One line a branch, not one a key result: 30, where the branches' checks say 59.
+    assert not [line for line in lines if line.startswith(("落后", "OFF TRACK"))]
+    assert len(members) == BRANCHES, lines
+    said = 0
+    for b in range(1, BRANCHES + 1):
+        branch = run(firm, "check", "--unit", f"b{b:02d}", "--lang", lang)
+        assert branch.exit_code == 1, branch.output
+        told = [line for line in branch.stdout.splitlines()[:-1]
+                if line.startswith(("分解目标", "MEMBER TARGETS"))]  # fmt: skip
+        said += len(told)
+        if len(told) == 1:  # a single share's line, as the branch says it
+            assert told[0] in lines
+            continue
+        (line,) = [line for line in members if f"--unit b{b:02d} " in line]
+        # Its key results, each with its furthest behind share, as the branch's lines.
+        for key in ("VISITS", "CALLS"):
+            furthest = f"B{b:02d}.{key} 经理{b}-1" + (" (21.7%)" if lang == "en" else "（21.7%）")
+            assert furthest in line, line
+        assert (f"第{b}营业部：2 个分解目标需要关注（2 项关键结果）" if lang == "zh"
+                else f"第{b}营业部: 2 shares of 2 key results need attention") in line  # fmt: skip
+    assert said == 2 * BRANCHES - 1
+
+
+def test_thirty_branches_leave_the_firms_first_screen_readable(firm: Path) -> None:
+    """The first screen counts the branches' lines, lists the five with the most shares
+    behind, and fits 80 × 24, each line cut at its end and never before the branch, how
+    many shares and of how many key results."""
+    brief = CliRunner().invoke(cli, ["report", "--brief", "--as-of", DAY, "-w", str(firm)],
+                               env={"COLUMNS": "80"})  # fmt: skip
+    assert brief.exit_code == 0, brief.output
+    screen = brief.stdout.splitlines()
+    assert len(screen) <= 22 and all(display_width(line) <= 80 for line in screen), screen
+    assert "需要关注：共 30 项，最重要的 5 项" in screen
+    listed = [line for line in screen if line.startswith("  提醒")]
+    assert len(listed) == 5
+    assert all(re.match(r"  提醒    第\d+营业部：2 个分解目标需要关注（2 项关键结果）：B", line)
+               for line in listed), listed  # fmt: skip
+    report = run(firm, "report", "--format", "json")
+    kinds = [a["kind"] for a in json.loads(report.stdout)["alerts"]]
+    assert kinds.count("member_off_track") == BRANCHES
