@@ -446,20 +446,20 @@ def test_the_count_of_what_needs_attention_is_what_the_block_lists(demo: Path) -
     text = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04",
                    env={"COLUMNS": "80"}).stdout.splitlines()  # fmt: skip
     head = next(line for line in text if line.startswith("需要关注："))
-    assert head == "需要关注：共 14 项（其中熔断 1 项，见上），其余最重要的 5 项；另有 1 项仅供参考"
+    assert head == "需要关注：共 9 项（其中熔断 1 项，见上），其余最重要的 5 项；另有 1 项仅供参考"
     block = text[text.index("需要关注") : text.index("仅供参考")]
-    assert sum(line.startswith(("严重", "提醒")) for line in block) == 14
+    assert sum(line.startswith(("严重", "提醒")) for line in block) == 9
     assert not any(line.startswith("信息") for line in block)
     told = text[text.index("仅供参考") :]
     assert [line[:2] for line in told if line.startswith(("严重", "提醒", "信息"))] == ["信息"]
     en = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", "--lang", "en",
                  env={"COLUMNS": "80"}).stdout.splitlines()  # fmt: skip
-    assert "Needs attention: 14 (1 breaker above), the 5 most severe others; +1 info" in en
+    assert "Needs attention: 9 (1 breaker above), the 5 most severe others; +1 info" in en
     checked = okrdesk("check", "-w", str(demo), "--as-of", "2026-12-04").stdout.splitlines()
-    assert checked[-1] == "14 项需要关注。另有 1 项仅供参考。"
+    assert checked[-1] == "9 项需要关注。另有 1 项仅供参考。"
     checked = okrdesk("check", "-w", str(demo), "--as-of", "2026-12-04", "--lang", "en")
     last = checked.stdout.splitlines()[-1]
-    assert last == "14 things need attention. 1 more for information only."
+    assert last == "9 things need attention. 1 more for information only."
 
 
 def test_a_month_stored_in_part_is_scored_to_its_last_day_not_as_a_whole_month(

@@ -109,6 +109,8 @@ LABELS: dict[str, dict[str, str]] = {
         "sentence_sep": "；",
         "not_collected": "⚠ 第 {run} 次采集（{day}）未取得此指标：数字为此前采集所得",
         "never_collected": "⚠ 第 {run} 次采集（{day}）未取得此指标，此前也没有它的数字",
+        "old_figure": "⚠ 数字截至 {day}，已过期：按当日应完成的进度判定",
+        "old_figure_limit": "⚠ 数字截至 {day}，已过期",
         "held_down": "↓ 原始得分高于考核方案的上限，按上限计",
         "held_up": "↑ 原始得分低于考核方案的下限，按下限计",
     },
@@ -205,6 +207,9 @@ LABELS: dict[str, dict[str, str]] = {
         "not_collected": "⚠ Not collected by run {run} ({day}): figures from an earlier run",
         "never_collected": "⚠ Not collected by run {run} ({day}), and no earlier run has "
                            "figures of it",
+        "old_figure": "⚠ Figures as of {day}, out of date: judged against what was due "
+                      "that day",
+        "old_figure_limit": "⚠ Figures as of {day}, out of date",
         "held_down": "↓ the policy's cap held the score down",
         "held_up": "↑ the policy's floor held the score up",
     },
@@ -389,6 +394,20 @@ ALERTS: dict[str, dict[str, str]] = {
     "kr.off_track_no_pace": {
         "en": "{kr} {title}: off track",
         "zh": "{kr} {title}：落后",
+    },
+    # The same, judged on an out-of-date figure against what was due on its day.
+    "kr.off_track_old": {
+        "en": "{kr} {title}: off track on its figures as of {day}, at {pace:%.1} of the "
+              "pace due that day",
+        "zh": "{kr} {title}：按截至 {day} 的数字落后，仅达当日应完成进度的 {pace:%.1}",
+    },
+    "kr.below_baseline_old": {
+        "en": "{kr} {title}: off track on its figures as of {day}, below where it started",
+        "zh": "{kr} {title}：按截至 {day} 的数字落后，低于起点（基线）",
+    },
+    "kr.off_track_no_pace_old": {
+        "en": "{kr} {title}: off track on its figures as of {day}",
+        "zh": "{kr} {title}：按截至 {day} 的数字落后",
     },
     "kr.missed": {
         "en": "{kr} {title}: missed on {day}, {short} short",

@@ -49,10 +49,12 @@ from okrdesk.engine.budget import BudgetProgress
 from okrdesk.engine.cadence import Owed, owed
 from okrdesk.engine.pace import Status
 from okrdesk.engine.plan_calendar import (
+    current_from,
+    figures_run_through,
+    latest_end,
     metrics_by_grain,
     metrics_needed,
     one_period_before,
-    plan_periods,
     unprovided,
 )
 from okrdesk.engine.progress import Engine, KeyResultProgress, key_results_for
@@ -62,7 +64,6 @@ from okrdesk.errors import Said
 from okrdesk.messages import ALERTS, alert_text, named_periods
 from okrdesk.model import (
     KeyResult,
-    MetricKind,
     MetricSpec,
     Plan,
     Run,
@@ -346,6 +347,10 @@ def _key_result_alerts(
                 key = "kr.below_baseline"
             else:
                 key, params = "kr.off_track", {**about, "pace": p.pace}
+            if p.old_figure is not None:
+                # Judged on an old figure against what was due on its day: said so, never
+                # read as today's figure against today's due.
+                key, params = f"{key}_old", {**params, "day": p.old_figure}
             found.append(Alert(Level.WARNING, "off_track", kr.id, key, params))
         elif p.status is Status.MISSED and p.margin is not None:
             # A checkpoint past its date, short of its target: nothing is due any more,
@@ -599,28 +604,6 @@ def latest_ends(
     return found
 
 
-def latest_end(
-    store: StoreReader, metric: str, grain: Grain, spec: MetricSpec | None
-) -> dt.date | None:
-    """The end of ``metric``'s latest period of ``grain`` with data; for a flow, as far
-    as the collect that stored it read its sources, when that is later (``latest_ends``)."""
-    end = store.latest_period_end(metric, grain)
-    if end is not None and spec is not None and spec.kind is MetricKind.FLOW:
-        through = store.collected_through(metric, grain)
-        end = max(end, through) if through is not None else end
-    return end
-
-
-def figures_run_through(store: StoreReader, metric: str, grain: Grain, latest: dt.date) -> dt.date:
-    """The last day ``metric``'s figures at ``grain`` count, as a stale alert says it:
-    ``latest`` (``latest_end``), or the day the collect that stored its latest period read
-    its sources through when that is earlier. A collect through Friday 20 November stores
-    the week ending the 22nd in part: its figures end on the 20th, not the 22nd. Whether
-    they are stale is judged on the periods they reach, as before."""
-    through = store.collected_through(metric, grain)
-    return latest if through is None else min(latest, through)
-
-
 def _source_alerts(
     plan: Plan,
     store: StoreReader,
@@ -637,9 +620,7 @@ def _source_alerts(
     told_missing: set[str] = set()  # a metric read at two grains is missing once
     shares: set[str] | None = None  # the scope's shares of key results, asked once
     for grain, metrics in metrics_by_grain(plan, specs).items():
-        periods = plan_periods(plan, day, grain)
-        # Data is current when it reaches the period before the one holding `day`.
-        due = periods[-2].end if len(periods) > 1 else None
+        due = current_from(plan, day, grain)
         for metric in sorted(metrics):
             latest = latest_by_metric[grain, metric]
             if metric in told_missing:

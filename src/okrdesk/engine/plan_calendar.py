@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from okrdesk.formula import is_fact, parse
-from okrdesk.model import MetricSpec, Plan
+from okrdesk.model import MetricKind, MetricSpec, Plan
 from okrdesk.periods import Grain, Period, month_of, period_holding, periods_within
 
 if TYPE_CHECKING:
@@ -119,3 +119,34 @@ def change_base(through: dt.date, grain: Grain) -> dt.date:
     the week's figures so far, whichever of its days the report is on; a day a week
     back would fall inside a period stored whole, which counts all or nothing."""
     return period_holding(through, grain).start - dt.timedelta(days=1)
+
+
+def current_from(plan: Plan, day: dt.date, grain: Grain) -> dt.date | None:
+    """The day figures of ``grain`` must reach to be current on ``day``: the end of the
+    period before the one holding it (None in the plan's first period, when none is due
+    yet). Figures ending before it are stale: the stale alert tells them, and a key
+    result's pace is judged on the day they run through (``engine.progress``)."""
+    periods = plan_periods(plan, day, grain)
+    return periods[-2].end if len(periods) > 1 else None
+
+
+def latest_end(
+    store: StoreReader, metric: str, grain: Grain, spec: MetricSpec | None
+) -> dt.date | None:
+    """The end of ``metric``'s latest period of ``grain`` with data; for a flow, as far
+    as the collect that stored it read its sources, when that is later (``latest_ends``)."""
+    end = store.latest_period_end(metric, grain)
+    if end is not None and spec is not None and spec.kind is MetricKind.FLOW:
+        through = store.collected_through(metric, grain)
+        end = max(end, through) if through is not None else end
+    return end
+
+
+def figures_run_through(store: StoreReader, metric: str, grain: Grain, latest: dt.date) -> dt.date:
+    """The last day ``metric``'s figures at ``grain`` count, as a stale alert says it:
+    ``latest`` (``latest_end``), or the day the collect that stored its latest period read
+    its sources through when that is earlier. A collect through Friday 20 November stores
+    the week ending the 22nd in part: its figures end on the 20th, not the 22nd. Whether
+    they are stale is judged on the periods they reach, as before."""
+    through = store.collected_through(metric, grain)
+    return latest if through is None else min(latest, through)

@@ -29,6 +29,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 
+from okrdesk.engine.cadence import period_of
 from okrdesk.engine.forecast import Forecast, linear_forecast, ratio_forecast
 from okrdesk.engine.pace import (
     Status,
@@ -39,7 +40,13 @@ from okrdesk.engine.pace import (
     judge_closed,
     judge_on,
 )
-from okrdesk.engine.plan_calendar import unprovided
+from okrdesk.engine.plan_calendar import (
+    collected_for,
+    current_from,
+    figures_run_through,
+    latest_end,
+    unprovided,
+)
 from okrdesk.engine.restated import counted_past, goes_on_changing
 from okrdesk.engine.rollup import Figure, Rollup, SharedReads, subjects_under
 from okrdesk.engine.tree_targets import TargetAt, baseline_at, target_at
@@ -81,6 +88,12 @@ class KeyResultProgress:
     end (a cohort), read by a collect after the day its figures run through (a report
     as of a past day, a checkpoint after its day): the last day whose changes they
     count (``engine.restated.counted_past``)."""
+    old_figure: dt.date | None = None
+    """For a figure out of date, by the rule of the stale alert (a metric's figures end
+    before the last complete period, a collect of it failing or not run; the latest
+    check-in is older than the last period of its cadence): the day it speaks for, and
+    so the day whose due its pace is judged against (``due``, ``expected``), never the
+    date's, as though it were today's. None for a figure that is current."""
 
 
 @attrs.frozen
@@ -212,6 +225,7 @@ class Engine:
         self._series_coming: dict[str, Callable[[], _Series]] = {}
         self._under: dict[str, list[str]] = {}
         self._below: dict[str, frozenset[str]] = {}
+        self._latest: dict[str, dt.date | None] = {}
 
     def under(self, subject: str) -> list[str]:
         """``subjects_under`` the subject, listed once per engine (a firm's top is asked
@@ -260,12 +274,13 @@ class Engine:
         goal = target.value if target.value is not None else 0.0
         baseline = baseline_at(self.plan, kr, subject, kind)
         # A stored figure is held to what was due by the day it runs through; a check-in,
-        # dated by its day, to the date.
+        # dated by its day, to the date. An old figure (``old_figure``) to its own day.
         day = self.through if spec is not None else self.as_of
+        old = self._old_figure(kr, spec, subject) if actual.value is not None else None
         if kr.guardrail:
             due, expected = 1.0, goal
         else:
-            due = due_fraction(self.plan, kr.milestones, day, kr.calendar)
+            due = due_fraction(self.plan, kr.milestones, old or day, kr.calendar)
             expected = expected_value(baseline, goal, due)
         judgement = judge_on(self.plan, self.as_of, kr, actual.value, goal, expected, baseline)
         if self.trends and spec is not None and spec.kind is MetricKind.RATIO and not spec.formula:
@@ -303,7 +318,36 @@ class Engine:
             pace=judgement.pace,
             trend=trend,
             counted_past=past,
+            old_figure=old,
         )
+
+    def _old_figure(self, kr: KeyResult, spec: MetricSpec | None, subject: str) -> dt.date | None:
+        """The day an out-of-date figure of ``kr`` at ``subject`` speaks for; None when it
+        is current (``KeyResultProgress.old_figure``)."""
+        if spec is None:
+            last = self.rollup.checkin_day(kr, subject)
+            if last is None:
+                return None
+            now = period_of(self.as_of, kr.cadence)
+            before = period_of(now.start - dt.timedelta(days=1), kr.cadence)
+            return last if last < before.start else None
+        current = current_from(self.plan, self.as_of, self.plan.grain)
+        if current is None:
+            return None
+        days = []
+        for metric in collected_for(spec.name, self.metrics):
+            latest = self._latest_end(metric)
+            if latest is not None and latest < current:
+                ran = figures_run_through(self.store, metric, self.plan.grain, latest)
+                days.append(min(ran, self.through))
+        return min(days, default=None)
+
+    def _latest_end(self, metric: str) -> dt.date | None:
+        """``latest_end`` of ``metric`` at the plan's grain, read once an engine."""
+        if metric not in self._latest:
+            grain = self.plan.grain
+            self._latest[metric] = latest_end(self.store, metric, grain, self.metrics.get(metric))
+        return self._latest[metric]
 
     def _closed(self, kr: KeyResult, subject: str, closing: dt.date) -> KeyResultProgress | None:
         """A checkpoint after its date: everything as it stood then, judged met or missed."""

@@ -184,6 +184,7 @@ class Rollup:
         self._figures: dict[tuple[str, bool], _Figures] = {}
         self._within = within
         self._checkins: dict[str, dict[str, Figure]] = {}
+        self._checkin_days: dict[str, dict[str, dt.date]] = {}
         self._slices: dict[tuple[str, bool, str], _Figures] = {}
         self._slice_rows: dict[tuple[str, bool], list[list[SliceRow]]] = {}
         self._summed: dict[bool, SumRows] = {}
@@ -348,13 +349,27 @@ class Rollup:
 
     def checkin(self, kr: KeyResult, subject: str) -> Figure:
         """The latest check-in: the subject's own, else the sum of its members'."""
-        if kr.id not in self._checkins:
-            latest: dict[str, float] = {}
-            for checkin in self.store.checkins(kr.id):
-                if checkin.day <= self.as_of:
-                    latest[checkin.subject] = checkin.value
-            self._checkins[kr.id] = _checkins_up_the_tree(self.plan, latest)
+        self._read_checkins(kr)
         return self._checkins[kr.id].get(subject, Figure(None))
+
+    def checkin_day(self, kr: KeyResult, subject: str) -> dt.date | None:
+        """The day the subject's figure from check-ins (``checkin``) speaks for: its own
+        latest check-in's, else the earliest of the latest ones its sum adds up, which
+        it is no fresher than; None without one."""
+        self._read_checkins(kr)
+        return self._checkin_days[kr.id].get(subject)
+
+    def _read_checkins(self, kr: KeyResult) -> None:
+        if kr.id in self._checkins:
+            return
+        latest: dict[str, float] = {}
+        days: dict[str, dt.date] = {}
+        for checkin in self.store.checkins(kr.id):
+            if checkin.day <= self.as_of:
+                latest[checkin.subject] = checkin.value
+                days[checkin.subject] = checkin.day
+        self._checkins[kr.id] = _checkins_up_the_tree(self.plan, latest)
+        self._checkin_days[kr.id] = _checkin_days_up_the_tree(self.plan, days)
 
 
 @attrs.frozen
@@ -526,6 +541,19 @@ def _bottom_up(plan: Plan) -> list[OrgUnit]:
     for root in roots:
         order.extend(plan.subtree(root.id))
     return list(reversed(order))
+
+
+def _checkin_days_up_the_tree(plan: Plan, latest: Mapping[str, dt.date]) -> dict[str, dt.date]:
+    """Each subject's latest check-in day, and for a unit without one of its own the
+    earliest of its members' (the sum ``_checkins_up_the_tree`` adds up)."""
+    days = dict(latest)
+    for unit in _bottom_up(plan):
+        if unit.id in days:
+            continue
+        found = [days[m] for m in _members(plan, unit.id) if m in days]
+        if found:
+            days[unit.id] = min(found)
+    return days
 
 
 def _checkins_up_the_tree(plan: Plan, latest: Mapping[str, float]) -> dict[str, Figure]:

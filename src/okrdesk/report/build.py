@@ -182,6 +182,7 @@ def _key_result(
         where=dict(kr.where),
         breakdown=breakdown_of(engine, p, breakdown, lang) if breakdown else None,
         not_collected=not_collected,
+        old_figure=p.old_figure,
     )
 
 

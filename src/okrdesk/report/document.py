@@ -212,6 +212,9 @@ class ReportKeyResult:
     no_new_figures: bool = False
     """Its metric's figures end on or before ``Report.change_from``: nothing is known of
     the period ``change`` is about, which is therefore None, not 0."""
+    old_figure: dt.date | None = None
+    """For a figure out of date (the stale alert's rule): the day it speaks for, whose
+    due ``due`` and ``expected`` are, and on which ``status`` judges it."""
 
 
 @attrs.frozen(slots=False)

@@ -521,6 +521,15 @@ def not_collected_story(kr: ReportKeyResult, lang: str) -> str:
     return label(lang, key, run=missed.run, day=missed.day)
 
 
+def old_figure_story(kr: ReportKeyResult, lang: str) -> str:
+    """ "⚠ 数字截至 2026-10-31，已过期：按当日应完成的进度判定": a figure out of date is
+    judged on its own day, and its row's status and due are that day's, said so (of a
+    limit, only that the figure is old)."""
+    if kr.old_figure is None:
+        return ""
+    return label(lang, "old_figure_limit" if kr.guardrail else "old_figure", day=kr.old_figure)
+
+
 def closed_story(kr: ReportKeyResult, lang: str) -> str:
     """For a checkpoint judged on figures that stop short of its date: the day they run
     through ("检查点按截至 2026-06-28 的数据判定")."""
@@ -544,7 +553,7 @@ def under_title(kr: ReportKeyResult, lang: str) -> list[str]:
     check-in, the
     window with 同比/环比, a funnel's stages."""
     lines = (closed_story(kr, lang), counted_through_story(kr, lang),
-             not_collected_story(kr, lang), members_met(kr, lang),
+             not_collected_story(kr, lang), old_figure_story(kr, lang), members_met(kr, lang),
              unshared_story(kr, lang), checkin_story(kr, lang), window_story(kr, lang),
              funnel_story(kr, lang))  # fmt: skip
     return [line for line in lines if line]

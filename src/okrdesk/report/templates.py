@@ -101,6 +101,7 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
         to_date_note=notes.to_date_note, checkin_story=notes.checkin_story,
         window_story=notes.window_story, funnel_story=notes.funnel_story,
         not_collected_story=notes.not_collected_story, closed_story=notes.closed_story,
+        old_figure_story=notes.old_figure_story,
         counted_through_story=notes.counted_through_story,
         unshared_story=notes.unshared_story,
         unmeasured_story=notes.unmeasured_story, capped_story=notes.capped_story,

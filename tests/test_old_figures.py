@@ -1,0 +1,115 @@
+"""A key result's figure that is out of date (its metric not collected for weeks, its
+latest check-in a quarter old) was judged against what was due on the report's day, as
+though it were that day's figure: a key result on pace when last measured read as far
+behind, in the report and in ``check``, only for being old. Such a figure is judged
+against what was due on its own day, the report says so under the key result, and
+``check`` says of one behind that it is behind on figures of that day; the stale alert
+tells that they are old, as before. A real workspace: collect, check-ins, commands."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from sample_workspace import WriteWorkspace
+
+# Three new clients a week, as the test plugin gives for the two CMs: 75 in the 25 weeks
+# to 17 June, where 150 a year is due by then in proportion (69): on pace that day. By
+# 30 September 112 are due, and 75 is two thirds of that.
+OKRS = """\
+[[objectives]]
+id = "O1"
+title = "客户"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "HNW"
+title = "新增高净值客户"
+metric = "new_hnw_clients"
+target = 150
+unit = "户"
+
+[[objectives.key_results]]
+id = "TRUSTS"
+title = "家族信托"
+target = 100
+unit = "单"
+
+[[objectives.key_results]]
+id = "VISITS"
+title = "客户拜访"
+target = 100
+unit = "次"
+"""
+
+COLLECTED, CHECKED_IN, LATER = "2026-06-17", "2026-06-30", "2026-09-30"
+
+
+@pytest.fixture
+def workspace(write_workspace: WriteWorkspace) -> Path:
+    """Collected through 17 June; on 30 June 50 trusts (on pace: 49.6 due) and 20 visits
+    (behind); nothing since."""
+    root = write_workspace({"okrs.toml": OKRS, "budget.toml": None})
+    assert run(root, "collect", "--through", COLLECTED).exit_code == 0
+    for kr, value in (("O1.TRUSTS", "50"), ("O1.VISITS", "20")):
+        done = run(root, "checkin", kr, value, "--date", CHECKED_IN, "--by", "王芳")
+        assert done.exit_code == 0, done.output
+    return root
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)])
+
+
+def key_results(root: Path, day: str, lang: str = "zh") -> dict[str, dict[str, object]]:
+    done = run(root, "report", "--as-of", day, "--format", "json", "--lang", lang)
+    assert done.exit_code == 0, done.output
+    report = json.loads(done.stdout)
+    return {kr["id"]: kr for o in report["objectives"] for kr in o["key_results"]}
+
+
+def test_an_old_figure_is_judged_on_its_own_day(workspace: Path) -> None:
+    collected, then = key_results(workspace, COLLECTED), key_results(workspace, CHECKED_IN)
+    later = key_results(workspace, LATER)
+    assert collected["O1.HNW"]["status"] == "on_track" and collected["O1.HNW"]["old_figure"] is None
+    assert then["O1.TRUSTS"]["status"] == "on_track" and then["O1.TRUSTS"]["old_figure"] is None
+    # Three months on, nothing new: the same figures, judged as they were, not behind.
+    assert later["O1.HNW"]["status"] == "on_track", later["O1.HNW"]
+    assert later["O1.HNW"]["old_figure"] == COLLECTED
+    assert later["O1.HNW"]["expected"] == pytest.approx(150 * 168 / 365)
+    assert later["O1.TRUSTS"]["status"] == "on_track", later["O1.TRUSTS"]
+    assert later["O1.TRUSTS"]["old_figure"] == CHECKED_IN
+    assert later["O1.VISITS"]["status"] == "off_track"
+    # Figures of the week before are current: judged on the day's due, as before; two
+    # weeks old, they are the stale alert's, and judged on their own day.
+    assert then["O1.HNW"]["old_figure"] == COLLECTED
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_check_and_the_report_say_the_figure_is_old(workspace: Path, lang: str) -> None:
+    done = run(workspace, "check", "--as-of", LATER, "--lang", lang)
+    assert done.exit_code == 1, done.output
+    said = done.stdout
+    # Not behind for being old; what is behind is said to be behind on its day's figures.
+    assert "O1.HNW" not in said and "O1.TRUSTS 家族信托：落后" not in said
+    behind = {
+        "zh": "O1.VISITS 客户拜访：按截至 2026-06-30 的数字落后，仅达当日应完成进度的 40.3%",
+        "en": "O1.VISITS 客户拜访: off track on its figures as of 2026-06-30, at 40.3% of the "
+        "pace due that day",
+    }
+    assert behind[lang] in said, said
+    # That the figures are old, as the stale alerts said before.
+    old = {"zh": ("指标 new_hnw_clients：最新数据截至 2026-06-17", "已整周未打卡"),
+           "en": ("metric new_hnw_clients: latest numbers end 2026-06-17",
+                  "no check-in for a whole week")}  # fmt: skip
+    assert all(words in said for words in old[lang]), said
+    text = run(workspace, "report", "--as-of", LATER, "--lang", lang).stdout
+    note = {
+        "zh": "⚠ 数字截至 2026-06-17，已过期：按当日应完成的进度判定",
+        "en": "⚠ Figures as of 2026-06-17, out of date: judged against what was due that day",
+    }
+    assert note[lang] in " ".join(text.split()).replace("│ ", "").replace(" │", ""), text
