@@ -225,7 +225,7 @@ class Engine:
         self._series_coming: dict[str, Callable[[], _Series]] = {}
         self._under: dict[str, list[str]] = {}
         self._below: dict[str, frozenset[str]] = {}
-        self._latest: dict[str, dt.date | None] = {}
+        self._stale: dict[str, dt.date | None] = {}
 
     def under(self, subject: str) -> list[str]:
         """``subjects_under`` the subject, listed once per engine (a firm's top is asked
@@ -331,23 +331,22 @@ class Engine:
             now = period_of(self.as_of, kr.cadence)
             before = period_of(now.start - dt.timedelta(days=1), kr.cadence)
             return last if last < before.start else None
-        current = current_from(self.plan, self.as_of, self.plan.grain)
-        if current is None:
-            return None
-        days = []
-        for metric in collected_for(spec.name, self.metrics):
-            latest = self._latest_end(metric)
-            if latest is not None and latest < current:
-                ran = figures_run_through(self.store, metric, self.plan.grain, latest)
-                days.append(min(ran, self.through))
+        days = [day for m in collected_for(spec.name, self.metrics) if (day := self._old(m))]
         return min(days, default=None)
 
-    def _latest_end(self, metric: str) -> dt.date | None:
-        """``latest_end`` of ``metric`` at the plan's grain, read once an engine."""
-        if metric not in self._latest:
+    def _old(self, metric: str) -> dt.date | None:
+        """The day a stored ``metric``'s figures at the plan's grain run through when they
+        are stale (the stale alert's rule), else None; read once an engine, as every
+        subject of a firm asks."""
+        if metric not in self._stale:
             grain = self.plan.grain
-            self._latest[metric] = latest_end(self.store, metric, grain, self.metrics.get(metric))
-        return self._latest[metric]
+            current = current_from(self.plan, self.as_of, grain)
+            latest = latest_end(self.store, metric, grain, self.metrics.get(metric))
+            old = None
+            if current is not None and latest is not None and latest < current:
+                old = min(figures_run_through(self.store, metric, grain, latest), self.through)
+            self._stale[metric] = old
+        return self._stale[metric]
 
     def _closed(self, kr: KeyResult, subject: str, closing: dt.date) -> KeyResultProgress | None:
         """A checkpoint after its date: everything as it stood then, judged met or missed."""
