@@ -44,6 +44,12 @@ id = "VISITS"
 title = "客户拜访"
 target = 100
 unit = "次"
+
+[[objectives.key_results]]
+id = "CALLS"
+title = "客户电话"
+unit = "次"
+members = { cm01 = 50, cm02 = 50 }
 """
 
 COLLECTED, CHECKED_IN, LATER = "2026-06-17", "2026-06-30", "2026-09-30"
@@ -51,12 +57,14 @@ COLLECTED, CHECKED_IN, LATER = "2026-06-17", "2026-06-30", "2026-09-30"
 
 @pytest.fixture
 def workspace(write_workspace: WriteWorkspace) -> Path:
-    """Collected through 17 June; on 30 June 50 trusts (on pace: 49.6 due) and 20 visits
-    (behind); nothing since."""
+    """Collected through 17 June; on 30 June 50 trusts (on pace: 49.6 due), 20 visits
+    (behind), and calls: 王芳 5 of her 50 (behind), 李强 25; nothing since."""
     root = write_workspace({"okrs.toml": OKRS, "budget.toml": None})
     assert run(root, "collect", "--through", COLLECTED).exit_code == 0
-    for kr, value in (("O1.TRUSTS", "50"), ("O1.VISITS", "20")):
-        done = run(root, "checkin", kr, value, "--date", CHECKED_IN, "--by", "王芳")
+    for kr, value, *member in (("O1.TRUSTS", "50"), ("O1.VISITS", "20"),
+                               ("O1.CALLS", "5", "--person", "cm01"),
+                               ("O1.CALLS", "25", "--person", "cm02")):  # fmt: skip
+        done = run(root, "checkin", kr, value, *member, "--date", CHECKED_IN, "--by", "王芳")
         assert done.exit_code == 0, done.output
     return root
 
@@ -102,6 +110,12 @@ def test_check_and_the_report_say_the_figure_is_old(workspace: Path, lang: str) 
         "pace due that day",
     }
     assert behind[lang] in said, said
+    # A member's share behind on a check-in of that day: behind on its day's due, said so.
+    share = {
+        "zh": "王芳的分解目标落后，仅达应完成进度的 20.2%（按截至 2026-06-30 的数字）",
+        "en": "王芳's share off track, at 20.2% of the pace due (on figures as of 2026-06-30)",
+    }
+    assert share[lang] in said, said
     # That the figures are old, as the stale alerts said before.
     old = {"zh": ("指标 new_hnw_clients：最新数据截至 2026-06-17", "已整周未打卡"),
            "en": ("metric new_hnw_clients: latest numbers end 2026-06-17",

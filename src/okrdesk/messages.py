@@ -346,17 +346,19 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{kr} {title}：落后，仅达应完成进度的 {pace:%.1}",
     },
     "kr.member_off_track": {
-        "en": "{kr} {title}: {member}'s share off track, at {pace:%.1} of the pace due",
-        "zh": "{kr} {title}：{member}的分解目标落后，仅达应完成进度的 {pace:%.1}",
+        "en": "{kr} {title}: {member}'s share off track, at {pace:%.1} of the pace due{old}",
+        "zh": "{kr} {title}：{member}的分解目标落后，仅达应完成进度的 {pace:%.1}{old}",
     },
     "kr.member_below_baseline": {
-        "en": "{kr} {title}: {member}'s share off track, below where it started",
-        "zh": "{kr} {title}：{member}的分解目标落后，低于起点（基线）",
+        "en": "{kr} {title}: {member}'s share off track, below where it started{old}",
+        "zh": "{kr} {title}：{member}的分解目标落后，低于起点（基线）{old}",
     },
     "kr.members_off_track": {
-        "en": "{kr} {title}: {count} shares off track, the furthest behind {members}{more}",
-        "zh": "{kr} {title}：{count} 个分解目标落后，最落后的是 {members}{more}",
+        "en": "{kr} {title}: {count} shares off track, the furthest behind {members}{more}{old}",
+        "zh": "{kr} {title}：{count} 个分解目标落后，最落后的是 {members}{more}{old}",
     },
+    # After members' shares off track judged on figures out of date (old_figure).
+    "kr.shares_old": {"en": " (on figures as of {day})", "zh": "（按截至 {day} 的数字）"},
     "kr.more_members": {"en": ", …", "zh": "等"},
     "kr.members_below": {
         "en": "{member}: {count} shares of {n} key results need attention: {krs}{more}; "

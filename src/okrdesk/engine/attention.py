@@ -420,9 +420,20 @@ def _shares_alerts(engine: Engine, kr: KeyResult, at: str) -> list[Alert]:
 
     found += _shares_alert(
         plan, behind, about, one_behind, "kr.members_off_track",
-        lambda share, name: _share(name, share.pace),
+        lambda share, name: _share(name, share.pace), old=_shares_old(behind),
     )  # fmt: skip
     return found
+
+
+def _shares_old(shares: Sequence[KeyResultProgress]) -> Said:
+    """After shares off track: that they were judged on figures out of date, of the day
+    the oldest speaks for (``KeyResultProgress.old_figure``), when all of them were."""
+    days = [p.old_figure for p in shares]
+    if not days or any(day is None for day in days):
+        return Said("", "")
+    day = min(d for d in days if d is not None)
+    said = ALERTS["kr.shares_old"]
+    return Said(said["en"].format(day=day), said["zh"].format(day=day))
 
 
 def _member_towards(plan: Plan, scope: str, subject: str) -> str:
