@@ -564,6 +564,13 @@ def test_the_first_screen_at_80_columns_cuts_no_figure(demo: Path, lang: str) ->
     assert "…" not in wide and set(FIGURE.findall(narrow)) <= set(FIGURE.findall(wide))
     assert "…" in narrow  # the demo's lines are cut
     for alert in alerts:
+        if alert["kind"] == "member_off_track" and not alert["title"]:
+            # A team's shares, one line for several key results: cut in the list of
+            # them, never before the team, how many shares and of how many key results.
+            colon = "：" if lang == "zh" else ": "
+            head = colon.join(alert["message"].split(colon, 2)[:2])
+            assert head + colon in narrow, head
+            continue
         assert alert["title"] and alert["title"] in alert["message"]
         finding = alert["message"].split(alert["title"], 1)[1]
         assert finding in narrow, finding

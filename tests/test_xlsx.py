@@ -301,11 +301,14 @@ def test_the_change_of_a_rate_is_in_points_and_signed(demo_books: dict[str, Any]
 def test_an_alerts_kind_is_in_the_reports_language(demo_books: dict[str, Any]) -> None:
     """The 类别 column named each alert by its JSON kind (breaker, off_track); it says it
     as okrdesk check does (熔断, 落后, 未达成; in English BREAKER, OFF TRACK, MISSED)."""
-    for lang, breaker, off_track, missed in (("zh", "熔断", "落后", "未达成"),
-                                             ("en", "BREAKER", "OFF TRACK", "MISSED")):  # fmt: skip
+    for lang, breaker, off_track, missed, shares in (
+        ("zh", "熔断", "落后", "未达成", "分解目标"),
+        ("en", "BREAKER", "OFF TRACK", "MISSED", "MEMBER TARGETS"),
+    ):
         sheet = demo_books[lang].worksheets[-1]
         kinds = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
-        assert kinds == [breaker] + [off_track] * 3 + [missed] * 2
+        # The teams' shares (a line a team) before Q1's checkpoint, told for information.
+        assert kinds == [breaker] + [off_track] * 3 + [missed] + [shares] * 3 + [missed]
 
 
 def test_a_key_results_money_is_in_one_scale_named_in_the_header(
