@@ -14,10 +14,13 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   targets add up to something else than its own target;
 - off_track / missed / breached: every key result owned inside the scope, judged
   at its owner, and the scope's own shares of key results set above it (missed: a
-  checkpoint past its date short of its target);
+  checkpoint past its date short of its target); a figure out of date is judged on
+  its own day, and an off-track one says so (``KeyResultProgress.old_figure``);
 - member_off_track: the shares of the scope's own key results held by the
   members it sets targets for that are off track (and of a key result set above it
-  that gives the scope no share of its own, those its members hold);
+  that gives the scope no share of its own, those its members hold); and those of
+  key results owned further inside the scope, one alert for each member of the scope
+  they are in (a firm's check: a line a branch);
 - no_data: such a key result with no figure although its source has data
   (a source with none is reported once, as missing);
 - missing / stale: every metric the plan uses with no numbers (or that no

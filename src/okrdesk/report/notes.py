@@ -524,10 +524,11 @@ def not_collected_story(kr: ReportKeyResult, lang: str) -> str:
 def old_figure_story(kr: ReportKeyResult, lang: str) -> str:
     """ "⚠ 数字截至 2026-10-31，已过期：按当日应完成的进度判定": a figure out of date is
     judged on its own day, and its row's status and due are that day's, said so (of a
-    limit, only that the figure is old)."""
+    limit, or a figure judged met or missed, where no pace is due, only that it is old)."""
     if kr.old_figure is None:
         return ""
-    return label(lang, "old_figure_limit" if kr.guardrail else "old_figure", day=kr.old_figure)
+    paced = not kr.guardrail and kr.status not in ("met", "missed", "breached")
+    return label(lang, "old_figure" if paced else "old_figure_limit", day=kr.old_figure)
 
 
 def closed_story(kr: ReportKeyResult, lang: str) -> str:
