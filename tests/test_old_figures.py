@@ -145,3 +145,36 @@ def test_check_and_the_report_say_the_figure_is_old(workspace: Path, lang: str) 
     # limit held, where no pace is due: only said to be old.
     assert text.count(stale[lang]) == 3, text
     assert text.count(stale[lang] + paced[lang]) == 1, text
+
+
+def test_a_growth_target_on_old_figures_is_paced_on_the_months_they_reach(
+    tmp_path: Path,
+) -> None:
+    """Fees collected through October, read on 20 December: this year's ten months were
+    held to last year's twelve × 1.18, and a key result 5% ahead read as a quarter
+    behind. Held to last year's same ten months, it is on track, and said to be old."""
+    import datetime as dt
+
+    from okrdesk.engine.pace import Status
+    from okrdesk.engine.progress import Engine
+    from okrdesk.model import Observation
+    from okrdesk.periods import Grain, periods_between
+    from okrdesk.store import Store
+    from test_windows import SPECS, growth_kr, plan_of
+
+    october = dt.date(2026, 10, 31)
+    months = [*periods_between(dt.date(2025, 1, 1), dt.date(2025, 12, 31), Grain.MONTH),
+              *periods_between(dt.date(2026, 1, 1), october, Grain.MONTH)]  # fmt: skip
+    kr = growth_kr("0.18")
+    plan = plan_of(Grain.MONTH, kr)
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        rows = [Observation("fees", "p1", p.id, (100.0 if p.start.year == 2026 else 80.0)
+                            * p.start.month) for p in months]  # fmt: skip
+        rows += [Observation("fees", "p2", p.id, 10.0) for p in months]
+        run = store.start_run("collect", october)
+        store.replace_observations(run, {"fees": "t"}, months, rows, october)
+        p = Engine(plan, store, dt.date(2026, 12, 20), SPECS).key_result(kr, "br")
+    assert p is not None and p.actual.value == 5600  # 100 × 55 + 10 × 10
+    # January to October 2025: 80 × 55 + 10 × 10 = 4,500, × 1.18 due.
+    assert p.expected == pytest.approx(4500 * 1.18)
+    assert p.status is Status.ON_TRACK and p.old_figure == october

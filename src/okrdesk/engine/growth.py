@@ -62,8 +62,11 @@ def growth_basis(engine: Engine, kr: KeyResult, subject: str) -> GrowthBasis | N
         return None
     window_name = kr.window or GROWTH_WINDOW
     window = parse_window(window_name)
-    run = window_run(window, engine.as_of, plan.grain, engine.through)
-    whole = whole_run(window, engine.as_of, plan.grain, engine.through)
+    # Figures out of date are paced on the periods they reach, not on last year's since.
+    old = engine.old_figure(kr, spec, subject)
+    through = engine.through if old is None else min(engine.through, old)
+    run = window_run(window, engine.as_of, plan.grain, through)
+    whole = whole_run(window, engine.as_of, plan.grain, through)
     before = earlier_run(window, run, Over.LAST_YEAR, plan.grain)
     year_before = earlier_run(window, whole, Over.LAST_YEAR, plan.grain)
     return GrowthBasis(
@@ -114,6 +117,7 @@ def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultPro
         margin=judgement.margin,
         pace=judgement.pace,
         trend=trend,
+        old_figure=engine.old_figure(kr, spec, subject) if actual.value is not None else None,
     )
 
 

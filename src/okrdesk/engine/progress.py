@@ -276,7 +276,7 @@ class Engine:
         # A stored figure is held to what was due by the day it runs through; a check-in,
         # dated by its day, to the date. An old figure (``old_figure``) to its own day.
         day = self.through if spec is not None else self.as_of
-        old = self._old_figure(kr, spec, subject) if actual.value is not None else None
+        old = self.old_figure(kr, spec, subject) if actual.value is not None else None
         if kr.guardrail:
             due, expected = 1.0, goal
         else:
@@ -321,7 +321,7 @@ class Engine:
             old_figure=old,
         )
 
-    def _old_figure(self, kr: KeyResult, spec: MetricSpec | None, subject: str) -> dt.date | None:
+    def old_figure(self, kr: KeyResult, spec: MetricSpec | None, subject: str) -> dt.date | None:
         """The day an out-of-date figure of ``kr`` at ``subject`` speaks for; None when it
         is current (``KeyResultProgress.old_figure``)."""
         if spec is None:
