@@ -46,21 +46,25 @@ def firm_files() -> dict[str, str | None]:
             "budget.toml": None}  # fmt: skip
 
 
+def checked_in(root: Path, second: float) -> Path:
+    """This week's check-ins: on every key result the first person 10 of 100 by
+    mid-June, far behind, the second ``second``."""
+    day = dt.date.fromisoformat(DAY) - dt.timedelta(days=2)
+    with Store.open(root / "okrdesk.db") as store:
+        for b in range(1, BRANCHES + 1):
+            for key in ("VISITS", "CALLS")[: 1 if b == BRANCHES else 2]:
+                for p, value in ((1, 10.0), (2, second)):
+                    store.add_checkin(f"B{b:02d}.{key}", f"b{b:02d}p{p}", day, value,
+                                      author=f"经理{b}-{p}")  # fmt: skip
+    return root
+
+
 @pytest.fixture
 def firm(write_workspace: WriteWorkspace) -> Path:
     """The firm, with this week's check-ins: on every key result the first person far
     behind on their share (10 of 100 by mid-June), the second ahead (90), so the branch's
     own figure is on pace."""
-    root = write_workspace(firm_files(), plugin=False)
-    day = dt.date.fromisoformat(DAY) - dt.timedelta(days=2)
-    with Store.open(root / "okrdesk.db") as store:
-        for b in range(1, BRANCHES + 1):
-            for key in ("VISITS", "CALLS")[: 1 if b == BRANCHES else 2]:
-                for p in (1, 2):
-                    value = 10.0 if p == 1 else 90.0
-                    store.add_checkin(f"B{b:02d}.{key}", f"b{b:02d}p{p}", day, value,
-                                      author=f"经理{b}-{p}")  # fmt: skip
-    return root
+    return checked_in(write_workspace(firm_files(), plugin=False), 90.0)
 
 
 def run(root: Path, *args: str) -> Result:
@@ -113,3 +117,28 @@ def test_thirty_branches_leave_the_firms_first_screen_readable(firm: Path) -> No
     report = run(firm, "report", "--format", "json")
     kinds = [a["kind"] for a in json.loads(report.stdout)["alerts"]]
     assert kinds.count("member_off_track") == BRANCHES
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_branchs_key_results_behind_are_one_line_of_the_firms_check(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """Both people behind, so each branch's own key results are behind too: the firm's
+    check listed every one of them, two lines a branch (ten for a branch with ten); they
+    are one line a branch, the furthest behind named, as its shares are."""
+    root = checked_in(write_workspace(firm_files(), plugin=False), 10.0)
+    whole = run(root, "check", "--lang", lang)
+    assert whole.exit_code == 1, whole.output
+    lines = whole.stdout.splitlines()[:-1]
+    behind = [line for line in lines if line.startswith(("落后", "OFF TRACK"))]
+    shares = [line for line in lines if line.startswith(("分解目标", "MEMBER TARGETS"))]
+    assert len(behind) == len(shares) == BRANCHES, lines
+    first = {"zh": "落后       第1营业部：2 项关键结果落后，最落后的是 B01.VISITS（21.7%）、"
+                   "B01.CALLS（21.7%）；--unit b01 逐个列出",
+             "en": "OFF TRACK      第1营业部: 2 key results off track, the furthest behind "
+                   "B01.VISITS (21.7%), B01.CALLS (21.7%); --unit b01 lists them"}  # fmt: skip
+    assert first[lang] in behind, behind
+    # The last branch's one key result, as its own check says it.
+    (last,) = [line for line in behind if "B30." in line]
+    own = run(root, "check", "--unit", "b30", "--lang", lang).stdout.splitlines()
+    assert last in own, own

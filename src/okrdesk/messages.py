@@ -360,6 +360,11 @@ ALERTS: dict[str, dict[str, str]] = {
     # After members' shares off track judged on figures out of date (old_figure).
     "kr.shares_old": {"en": " (on figures as of {day})", "zh": "（按截至 {day} 的数字）"},
     "kr.more_members": {"en": ", …", "zh": "等"},
+    "kr.behind_below": {
+        "en": "{member}: {n} key results off track, the furthest behind {krs}{more}; "
+              "--unit {unit} lists them",
+        "zh": "{member}：{n} 项关键结果落后，最落后的是 {krs}{more}；--unit {unit} 逐个列出",
+    },
     "kr.members_below": {
         "en": "{member}: {count} shares of {n} key results need attention: {krs}{more}; "
               "--unit {unit} lists them",

@@ -15,7 +15,8 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
 - off_track / missed / breached: every key result owned inside the scope, judged
   at its owner, and the scope's own shares of key results set above it (missed: a
   checkpoint past its date short of its target); a figure out of date is judged on
-  its own day, and an off-track one says so (``KeyResultProgress.old_figure``);
+  its own day, and an off-track one says so (``KeyResultProgress.old_figure``); those
+  off track owned further inside, one alert for each member of the scope they are in;
 - member_off_track: the shares of the scope's own key results held by the
   members it sets targets for that are off track (and of a key result set above it
   that gives the scope no share of its own, those its members hold); and those of
@@ -328,6 +329,9 @@ def _key_result_alerts(
     counted = engine.through >= engine.plan.start
     sources = {metric for (_, metric), end in latest.items() if end is not None and counted}
     found = []
+    # The key results off track owned further inside (a branch's, in a firm's check), by
+    # the member of the scope they are in: one line each member (``_behind_below``).
+    below: dict[str, list[tuple[KeyResultProgress, Alert]]] = {}
     for p in _judged(engine, scope, inside):
         kr = p.key_result
         about: dict[str, object] = {"kr": kr.id, "title": kr.title}
@@ -354,7 +358,12 @@ def _key_result_alerts(
                 # Judged on an old figure against what was due on its day: said so, never
                 # read as today's figure against today's due.
                 key, params = f"{key}_old", {**params, "day": p.old_figure}
-            found.append(Alert(Level.WARNING, "off_track", kr.id, key, params))
+            alert = Alert(Level.WARNING, "off_track", kr.id, key, params)
+            if p.subject != scope and p.subject in inside and scope in engine.plan.units_by_id:
+                member = _member_towards(engine.plan, scope, p.subject)
+                below.setdefault(member, []).append((p, alert))
+            else:
+                found.append(alert)
         elif p.status is Status.MISSED and p.margin is not None:
             # A checkpoint past its date, short of its target: nothing is due any more,
             # but its score keeps the shortfall, so the reader is told what it was.
@@ -370,7 +379,30 @@ def _key_result_alerts(
                 Alert(Level.WARNING, "no_data", kr.id, "kr.no_data",
                       {**about, "subject": p.subject, "metric": kr.metric})
             )  # fmt: skip
-    return found + _member_alerts(engine, scope, inside)
+    return found + _behind_below(engine.plan, below) + _member_alerts(engine, scope, inside)
+
+
+def _behind_below(
+    plan: Plan, below: Mapping[str, Sequence[tuple[KeyResultProgress, Alert]]]
+) -> list[Alert]:
+    """The key results off track owned inside each member of a scope, one alert for each
+    member: a single one as its owner's check says it; several in one line, the furthest
+    behind named with its pace, with the ``--unit`` that lists them. The members with the
+    most first. Thirty branches with ten key results behind each are thirty lines."""
+    found = []
+    for member, behind in below.items():
+        if len(behind) == 1:
+            found.append((1, behind[0][1]))
+            continue
+        ranked = sorted(behind, key=lambda item: -math.inf if item[0].pace is None
+                        else item[0].pace)  # fmt: skip
+        named = tuple(_share(p.key_result.id, p.pace) for p, _ in ranked[:MEMBERS_NAMED])
+        more = ALERTS["kr.more_members"] if len(ranked) > MEMBERS_NAMED else {}
+        params = {"member": plan.name_of(member), "unit": member, "n": len(ranked),
+                  "krs": named, "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
+        alert = Alert(Level.WARNING, "off_track", member, "kr.behind_below", params)
+        found.append((len(ranked), alert))
+    return [alert for _, alert in sorted(found, key=lambda item: -item[0])]
 
 
 def _member_alerts(engine: Engine, scope: str, inside: set[str] | None = None) -> list[Alert]:
