@@ -127,6 +127,8 @@ def test_a_branchs_key_results_behind_are_one_line_of_the_firms_check(
     check listed every one of them, two lines a branch (ten for a branch with ten); they
     are one line a branch, the furthest behind named, as its shares are."""
     root = checked_in(write_workspace(firm_files(), plugin=False), 10.0)
+    with Store.open(root / "okrdesk.db") as store:  # the 7th the furthest behind
+        store.add_checkin("B07.CALLS", "b07p2", dt.date.fromisoformat(DAY), 0.0)
     whole = run(root, "check", "--lang", lang)
     assert whole.exit_code == 1, whole.output
     lines = whole.stdout.splitlines()[:-1]
@@ -138,6 +140,8 @@ def test_a_branchs_key_results_behind_are_one_line_of_the_firms_check(
              "en": "OFF TRACK      第1营业部: 2 key results off track, the furthest behind "
                    "B01.VISITS (21.7%), B01.CALLS (21.7%); --unit b01 lists them"}  # fmt: skip
     assert first[lang] in behind, behind
+    # Of branches with as many behind, the one furthest behind first.
+    assert "第7营业部" in behind[0] and "B07.CALLS" in behind[0], behind
     # The last branch's one key result, as its own check says it.
     (last,) = [line for line in behind if "B30." in line]
     own = run(root, "check", "--unit", "b30", "--lang", lang).stdout.splitlines()

@@ -388,21 +388,25 @@ def _behind_below(
     """The key results off track owned inside each member of a scope, one alert for each
     member: a single one as its owner's check says it; several in one line, the furthest
     behind named with its pace, with the ``--unit`` that lists them. The members with the
-    most first. Thirty branches with ten key results behind each are thirty lines."""
+    most first, and of as many, the one furthest behind. Thirty branches with ten key
+    results behind each are thirty lines."""
+
+    def pace(item: tuple[KeyResultProgress, Alert]) -> float:
+        return -math.inf if item[0].pace is None else item[0].pace
+
     found = []
     for member, behind in below.items():
-        if len(behind) == 1:
-            found.append((1, behind[0][1]))
+        ranked = sorted(behind, key=pace)
+        if len(ranked) == 1:
+            found.append((1, pace(ranked[0]), ranked[0][1]))
             continue
-        ranked = sorted(behind, key=lambda item: -math.inf if item[0].pace is None
-                        else item[0].pace)  # fmt: skip
         named = tuple(_share(p.key_result.id, p.pace) for p, _ in ranked[:MEMBERS_NAMED])
         more = ALERTS["kr.more_members"] if len(ranked) > MEMBERS_NAMED else {}
         params = {"member": plan.name_of(member), "unit": member, "n": len(ranked),
                   "krs": named, "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
         alert = Alert(Level.WARNING, "off_track", member, "kr.behind_below", params)
-        found.append((len(ranked), alert))
-    return [alert for _, alert in sorted(found, key=lambda item: -item[0])]
+        found.append((len(ranked), pace(ranked[0]), alert))
+    return [alert for *_, alert in sorted(found, key=lambda item: (-item[0], item[1]))]
 
 
 def _member_alerts(engine: Engine, scope: str, inside: set[str] | None = None) -> list[Alert]:
