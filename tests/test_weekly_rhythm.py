@@ -363,8 +363,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def in_a_terminal(*args: str, columns: int = 80, lines: int = 24) -> list[str]:
-    """What `okrdesk ARGS` shows in a real pseudo-terminal of ``columns`` × ``lines``."""
+def in_a_terminal(*args: str, columns: int = 80, lines: int = 24, status: int = 0) -> list[str]:
+    """What `okrdesk ARGS` shows in a real pseudo-terminal of ``columns`` × ``lines``,
+    exiting with ``status``."""
     controller, terminal = pty.openpty()
     fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", lines, columns, 0, 0))
     env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage", "COLUMNS": str(columns),
@@ -387,7 +388,7 @@ def in_a_terminal(*args: str, columns: int = 80, lines: int = 24) -> list[str]:
         output += chunk
     process.wait(timeout=60)
     os.close(controller)
-    assert process.returncode == 0, output.decode(errors="replace")
+    assert process.returncode == status, output.decode(errors="replace")
     plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07", "", output.decode())
     return plain.replace("\r\n", "\n").split("\n")
 
@@ -535,6 +536,36 @@ def test_what_moved_most_leaves_out_a_change_written_as_none(
     heading = shown.index("变化最大（周变化）")
     moved = shown[heading + 1 : next(i for i, line in enumerate(shown) if "需要关注" in line)]
     assert moved == ["  +3,000万  O1.REV 营业收入"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_check_on_a_terminal_keeps_its_messages_in_their_column(demo: Path, lang: str) -> None:
+    """A terminal wrapped each long line of check back to its margin, under the kinds;
+    now the rest of a message goes on under the message. Piped (cron), an alert stays
+    one line."""
+    shown = in_a_terminal("check", "-w", str(demo), "--as-of", AS_OF, "--lang", lang,
+                          status=1)  # fmt: skip
+    piped = okrdesk("check", "-w", str(demo), "--as-of", AS_OF, "--lang", lang)
+    assert piped.returncode == 1
+    alerts = piped.stdout.splitlines()[:-1]
+    starts = [{cell_width(a[:n]) for n in range(1, len(a)) if a[n - 1] == " " != a[n]}
+              for a in alerts]  # fmt: skip
+    column = min(set.intersection(*starts))  # where every message begins
+    assert any(cell_width(line) > 80 for line in alerts)
+    lines = [line.rstrip() for line in shown if line.strip()]
+    assert all(cell_width(line) <= 80 for line in lines)
+    # Each alert's lines, joined again, are that alert; its lines after the first start
+    # at the messages' column.
+    told: list[str] = []
+    for line in lines[:-1]:
+        if line.startswith(" "):
+            assert len(line) - len(line.lstrip()) == column, line
+            told[-1] += line
+        else:
+            told.append(line)
+    assert len(told) == len(alerts)
+    assert ["".join(a.split()) for a in told] == ["".join(a.split()) for a in alerts]
+    assert lines[-1] == piped.stdout.splitlines()[-1]
 
 
 def test_brief_is_for_text_only(demo: Path) -> None:

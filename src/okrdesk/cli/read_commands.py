@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import sys
 from pathlib import Path
 
 import click
@@ -155,9 +156,10 @@ def check(
     and exits 0.
     """
     from okrdesk.app.check import check as check_workspace
-    from okrdesk.app.check import kind_column, summary, tagged
+    from okrdesk.app.check import folded, kind_column, summary, tagged
     from okrdesk.app.session import open_session
     from okrdesk.engine.attention import Level
+    from okrdesk.report.text_layout import terminal_width
     from okrdesk.targets.period_words import as_of_period
 
     started()
@@ -169,8 +171,11 @@ def check(
     if found and checked.figures_through is not None:
         say(checked.through_line(lang))  # what the lines below were judged on
     column = kind_column(found, lang)
+    # Cron's mail and a log keep an alert a line; a terminal folds it under its message.
+    width = terminal_width() if sys.stdout.isatty() else None
     for alert in found:
-        say(tagged(alert, lang, column))
+        line = tagged(alert, lang, column)
+        say(line if width is None else "\n".join(folded(line, column, width)))
     if found or verbose:
         info = sum(alert.level is Level.INFO for alert in found)
         say(summary(len(found) - info, lang, info))
