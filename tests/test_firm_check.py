@@ -146,3 +146,36 @@ def test_a_branchs_key_results_behind_are_one_line_of_the_firms_check(
     (last,) = [line for line in behind if "B30." in line]
     own = run(root, "check", "--unit", "b30", "--lang", lang).stdout.splitlines()
     assert last in own, own
+
+
+def test_check_as_json_lists_what_the_text_does_for_a_monitoring_system(firm: Path) -> None:
+    """A head office's monitoring reads check's alerts with their level and kind, in the
+    language asked, with the counts the exit status follows; all clear is JSON too."""
+    text = run(firm, "check", "--lang", "en")
+    found = run(firm, "check", "--lang", "en", "--format", "json")
+    assert found.exit_code == text.exit_code == 1
+    shown = json.loads(found.output)
+    assert shown["schema"] == "okrdesk.check/1"
+    assert (shown["as_of"], shown["unit"], shown["lang"]) == (DAY, "firm", "en")
+    assert shown["figures_through"] is None
+    lines = text.output.splitlines()
+    assert shown["needs_attention"] + shown["info"] == len(shown["alerts"]) == len(lines) - 1
+    assert [a["message"] for a in shown["alerts"]] == [
+        line.split(None, 2)[-1] if line.startswith("MEMBER TARGETS") else line.split(None, 1)[1]
+        for line in lines[:-1]
+    ]  # fmt: skip
+    assert {a["kind"] for a in shown["alerts"]} == {"member_off_track"}
+    assert {a["level"] for a in shown["alerts"]} == {"warning"}
+    assert shown["alerts"][0]["title"] == ""
+    branch = json.loads(run(firm, "check", "--unit", "b01", "--format", "json").output)
+    assert branch["unit"] == "b01" and branch["lang"] == "zh"
+    assert all("经理1-1" in a["message"] for a in branch["alerts"])
+
+    clear = checked_in(firm, 90.0)  # the first people catch up: nothing needs attention
+    with Store.open(clear / "okrdesk.db") as store:
+        for checkin in store.checkins():
+            if checkin.value == 10.0:
+                store.withdraw_checkin(checkin.id, "test", "caught up")
+    calm = run(clear, "check", "--format", "json")
+    assert calm.exit_code == 0, calm.output
+    assert json.loads(calm.output)["alerts"] == []

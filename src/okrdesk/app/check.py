@@ -11,7 +11,7 @@ import datetime as dt
 import attrs
 
 from okrdesk.app.session import Session, stored
-from okrdesk.engine.attention import Alert, alerts, nothing_collected
+from okrdesk.engine.attention import Alert, Level, alerts, nothing_collected
 from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
@@ -65,6 +65,34 @@ def check(session: Session, as_of: dt.date | None, unit: str | None = None) -> C
         return Checked(found)
     cut = period_holding(day, plan.grain).id
     return Checked(found, engine.through, cut, day)
+
+
+CHECK_SCHEMA = "okrdesk.check/1"
+
+
+def as_json(checked: Checked, day: dt.date, unit: str, lang: str) -> str:
+    """What ``check`` found on ``day`` for ``unit``, for a monitoring system
+    (``--format json``; docs/report.md): each alert as the report's JSON writes it (its
+    level, kind, message in ``lang`` and the title it names), and the counts the exit
+    status follows."""
+    import json
+
+    info = sum(alert.level is Level.INFO for alert in checked.alerts)
+    through = checked.figures_through
+    found = {
+        "schema": CHECK_SCHEMA,
+        "as_of": day.isoformat(),
+        "unit": unit,
+        "lang": lang,
+        "figures_through": None if through is None else through.isoformat(),
+        "needs_attention": len(checked.alerts) - info,
+        "info": info,
+        "alerts": [
+            {"level": a.level.value, "kind": a.kind, "message": a.text(lang), "title": a.title}
+            for a in checked.alerts
+        ],
+    }  # fmt: skip
+    return json.dumps(found, ensure_ascii=False, indent=2) + "\n"
 
 
 def tag(alert: Alert, lang: str = "en") -> str:

@@ -309,6 +309,8 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
             "--unit": "只列这个单位内、或这个人需要关注的事项，与它的报告所列相同"
             "（默认：计划的单位）。",
             "--lang": f"消息的语言，与 `okrdesk report` 相同。{_LANG}",
+            "--format": "text：每项一行；json：各项的级别和类别，供监控系统读取"
+            "（一切正常时也输出；退出码相同）。",
             "--verbose": "一切正常时也说一声。",
         },
     ),

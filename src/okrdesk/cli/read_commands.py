@@ -135,6 +135,15 @@ def report(
     "lists it (default: the plan's unit).",
 )
 @lang_option("The language of the messages, as for `okrdesk report`.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a line an alert; json: the alerts with their level and kind, for a "
+    "monitoring system (printed when all is clear too; the exit status is the same).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Say so when all is clear, too.")
 @workspace_option
 def check(
@@ -142,6 +151,7 @@ def check(
     period: str | None,
     unit: str | None,
     lang: str | None,
+    output_format: str,
     verbose: bool,
 ) -> None:
     """List everything that needs attention; exit 1 when any of it is a problem.
@@ -155,10 +165,11 @@ def check(
     Meant for cron: when all is clear it prints nothing (with -v: says so)
     and exits 0.
     """
+    from okrdesk.app.check import as_json, folded, kind_column, summary, tagged
     from okrdesk.app.check import check as check_workspace
-    from okrdesk.app.check import folded, kind_column, summary, tagged
     from okrdesk.app.session import open_session
     from okrdesk.engine.attention import Level
+    from okrdesk.engine.plan_calendar import clamp_to_plan
     from okrdesk.report.text_layout import terminal_width
     from okrdesk.targets.period_words import as_of_period
 
@@ -168,6 +179,14 @@ def check(
     day = as_of_period(session.plan, period, day_of(as_of), lang)
     checked = check_workspace(session, day, unit)
     found = checked.alerts
+    failed = any(alert.level is not Level.INFO for alert in found)
+    if output_format == "json":
+        plan = session.plan
+        judged = clamp_to_plan(plan, day or dt.date.today())
+        say_data(as_json(checked, judged, unit or plan.top, lang))
+        if failed:
+            raise SystemExit(EXIT_FAILED)
+        return
     if found and checked.figures_through is not None:
         say(checked.through_line(lang))  # what the lines below were judged on
     column = kind_column(found, lang)
@@ -179,7 +198,7 @@ def check(
     if found or verbose:
         info = sum(alert.level is Level.INFO for alert in found)
         say(summary(len(found) - info, lang, info))
-    if any(alert.level is not Level.INFO for alert in found):
+    if failed:
         raise SystemExit(EXIT_FAILED)
 
 
