@@ -652,7 +652,8 @@ def test_a_damaged_database_is_a_message_not_a_traceback(
         ["report", "--as-of", THROUGH],
         ["check", "--as-of", THROUGH],
         ["spend", "add", "training", "1", "--signed-by", "王芳", "--date", "2026-03-02"],
-        ["export", "--format", "csv"],
+        ["export", "--format", "csv", "--table", table],  # read as it is written out
+        ["export", "--format", "xlsx", "--out", str(root / "all.xlsx")],
     ):
         result = run(root, *command)
         assert result.exit_code == 2, (command, result.output, result.exception)
@@ -661,6 +662,11 @@ def test_a_damaged_database_is_a_message_not_a_traceback(
         assert "okrdesk.db 已损坏" in result.output, (command, result.output)
         assert "PRAGMA integrity_check" in result.output
     assert digest(path) == before
+    assert not (root / "all.xlsx").exists()
+    # The tables a damaged page is not in still export: what can be saved of the store.
+    others = ["observations", "spend"]
+    others.remove(table)
+    assert run(root, "export", "--format", "csv", "--table", others[0]).exit_code == 0
 
 
 def test_a_database_locked_past_the_timeout_is_reported(write_workspace: WriteWorkspace) -> None:

@@ -183,11 +183,13 @@ def test_a_table_longer_than_an_excel_sheet_goes_on_in_numbered_sheets(
     def rows(book: Any, name: str) -> list[tuple[Any, ...]]:
         return list(book[name].iter_rows(values_only=True))
 
-    whole = openpyxl.load_workbook(io.BytesIO(export_xlsx(database)))
+    export_xlsx(database, workspace / "whole.xlsx")
+    whole = openpyxl.load_workbook(workspace / "whole.xlsx")
     header, *observations = rows(whole, "observations")
     assert len(observations) > 20
     size = len(observations) // 3 + 1  # three sheets, the last one shorter
-    split = openpyxl.load_workbook(io.BytesIO(export_xlsx(database, sheet_rows=size)))
+    export_xlsx(database, workspace / "split.xlsx", sheet_rows=size)
+    split = openpyxl.load_workbook(workspace / "split.xlsx")
     assert split.sheetnames == ["observations", "observations 2", "observations 3",
                                 "checkins", "spend", "runs"]  # fmt: skip
     parts = [rows(split, name) for name in split.sheetnames[:3]]
@@ -196,6 +198,11 @@ def test_a_table_longer_than_an_excel_sheet_goes_on_in_numbered_sheets(
     assert [len(part) - 1 for part in parts] == [size, size, len(observations) - 2 * size]
     assert [row for part in parts for row in part[1:]] == observations
     assert rows(split, "spend") == rows(whole, "spend")
+    # A table of just as many rows as a sheet holds fills one sheet, with no empty second.
+    export_xlsx(database, workspace / "full.xlsx", sheet_rows=len(observations))
+    full = openpyxl.load_workbook(workspace / "full.xlsx")
+    assert full.sheetnames == whole.sheetnames
+    assert rows(full, "observations") == rows(whole, "observations")
 
 
 def test_export_takes_its_format_from_the_files_extension(workspace: Path, tmp_path: Path) -> None:

@@ -19,16 +19,21 @@ from __future__ import annotations
 
 import functools
 import io
+import itertools
 import json
 import math
 import re
-from collections.abc import Mapping
+import shutil
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from okrdesk.app.session import Session
 from okrdesk.errors import Said, ValidationFailed
+from okrdesk.files import atomic_writer
+from okrdesk.model import slice_of, slice_values
 from okrdesk.store import Store
 from okrdesk.units import Dimension, UnitOfMeasure, base_unit
 
@@ -56,44 +61,57 @@ FIELDS = {
 }  # fmt: skip
 
 
-def _tables(store: Store, slices: bool) -> dict[str, list[dict[str, Any]]]:
-    observations = [
-        {
-            "metric": r.observation.metric, "subject": r.observation.subject,
-            "period": r.observation.period, "period_start": r.period_start.isoformat(),
-            "period_end": r.period_end.isoformat(), "value": r.observation.value,
-            "numerator": r.observation.numerator, "denominator": r.observation.denominator,
-            "source": r.observation.source, "plugin": r.plugin, "run": r.run_id,
-            "partial_through": r.partial_through.isoformat() if r.partial_through else None,
-            "slice": r.observation.slice,
-        }
-        for r in store.observations(sliced=slices)
-    ]  # fmt: skip
-    checkins = [
-        {"id": c.id, "key_result": c.key_result, "subject": c.subject, "day": c.day.isoformat(),
-         "value": c.value, "confidence": c.confidence, "note": c.note, "recorded": c.recorded}
-        for c in store.checkins()
-    ]  # fmt: skip
-    spend = [
-        {"id": e.id, "line": e.line, "day": e.day.isoformat(), "amount_yuan": e.amount,
-         "signed_by": "; ".join(e.signed_by), "note": e.note,
-         "override_reason": e.override_reason, "recorded": e.recorded}
-        for e in store.spend()
-    ]  # fmt: skip
-    runs = [
-        {"id": r.id, "started": r.started, "finished": r.finished, "status": r.status,
-         "command": r.command, "through": r.through,
-         "plugins": "; ".join(f"{k} {v}".strip() for k, v in r.plugins.items()),
-         "errors": "; ".join(r.errors),
-         "revised": "; ".join(
-             f"{metric} " + ", ".join(f"{period} ({n})" for period, n in sorted(periods.items()))
-             for metric, periods in sorted(r.revised.items())
-         ),
-         "warnings": "; ".join(r.warnings),
-         "metrics": None if r.metrics is None else "; ".join(r.metrics)}
-        for r in store.runs()
-    ]  # fmt: skip
-    return {"observations": observations, "checkins": checkins, "spend": spend, "runs": runs}
+Row = tuple[Any, ...]
+
+LINES_AT_ONCE = 4096
+"""CSV and JSON lines handed on to the file or the terminal at a time."""
+
+
+def _rows(store: Store, table: str, slices: bool) -> Iterator[Row]:
+    """The rows of ``table`` with the columns of ``FIELDS``, in order, as the store reads
+    them: one at a time, never the whole table."""
+    if table == "observations":
+        for o in store.observation_rows(sliced=slices):
+            # period_start, period_end and partial_through are stored as ISO dates already;
+            # a slice's text is written as the store keys it (slice_of), names sorted.
+            yield o if not o[12] else (*o[:12], slice_of(slice_values(o[12])))
+    elif table == "checkins":
+        for c in store.each_checkin():
+            yield (c.id, c.key_result, c.subject, c.day.isoformat(), c.value, c.confidence,
+                   c.note, c.recorded)  # fmt: skip
+    elif table == "spend":
+        for e in store.each_spend():
+            yield (e.id, e.line, e.day.isoformat(), e.amount, "; ".join(e.signed_by), e.note,
+                   e.override_reason, e.recorded)  # fmt: skip
+    else:
+        for r in store.each_run():
+            yield (
+                r.id, r.started, r.finished, r.status, r.command, r.through,
+                "; ".join(f"{k} {v}".strip() for k, v in r.plugins.items()),
+                "; ".join(r.errors),
+                "; ".join(
+                    f"{metric} " + ", ".join(f"{p} ({n})" for p, n in sorted(periods.items()))
+                    for metric, periods in sorted(r.revised.items())
+                ),
+                "; ".join(r.warnings),
+                None if r.metrics is None else "; ".join(r.metrics),
+            )  # fmt: skip
+
+
+def _rows_with_unit(
+    store: Store, table: str, slices: bool, units: Mapping[str, str]
+) -> Iterator[Row]:
+    """``_rows`` with the unit column of ``fields(table)``: a metric's or key result's
+    stored unit ('' when unknown), 元 for spend."""
+    rows = _rows(store, table, slices)
+    if table not in UNIT_FIELD:
+        return rows
+    at = FIELDS[table].index(UNIT_FIELD[table]) + 1
+    if table == "spend":
+        return ((*row[:at], "元", *row[at:]) for row in rows)
+    named_by = 0 if table == "observations" else FIELDS[table].index("key_result")
+    get = units.get
+    return ((*row[:at], get(row[named_by], ""), *row[at:]) for row in rows)
 
 
 def stored_unit(unit: UnitOfMeasure) -> str:
@@ -125,15 +143,6 @@ def fields(table: str) -> list[str]:
     return names
 
 
-def _with_units(tables: dict[str, list[dict[str, Any]]], units: Mapping[str, str]) -> None:
-    for row in tables["observations"]:
-        row["unit"] = units.get(row["metric"], "")
-    for row in tables["checkins"]:
-        row["unit"] = units.get(row["key_result"], "")
-    for row in tables["spend"]:
-        row["unit"] = "元"
-
-
 def export_text(
     database: Path | str,
     fmt: str,
@@ -141,20 +150,123 @@ def export_text(
     units: Mapping[str, str] | None = None,
     slices: bool = False,
 ) -> str:
-    """The tables as JSON, or ``table`` as CSV; whole figures only, unless ``slices``
-    adds each dimensioned figure's slices (``slice`` names them, '' for the whole)."""
+    """What ``write_text`` writes, as one text (a small store's, for a test or a program)."""
+    parts: list[str] = []
+    write_text(database, fmt, table, parts.append, units, slices)
+    return "".join(parts)
+
+
+def write_text(
+    database: Path | str,
+    fmt: str,
+    table: str,
+    write: Callable[[str], object],
+    units: Mapping[str, str] | None = None,
+    slices: bool = False,
+) -> None:
+    """The tables as JSON, or ``table`` as CSV, handed to ``write`` a few thousand lines at
+    a time as they are read from the store (each piece ends a line), so a firm's export
+    takes as much memory as a branch's; whole figures only, unless ``slices`` adds each
+    dimensioned figure's slices (``slice`` names them, '' for the whole)."""
     with Store.open(database, create=False) as store, store.reading():
-        tables = _tables(store, slices)
-    if fmt == "json":
-        document = {"schema": SCHEMA, **tables}
-        return json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
-    _with_units(tables, units or {})
-    lines = [BOM + _csv_line(fields(table))]
-    lines.extend(
-        _csv_line([spreadsheet_cell(row[field]) for field in fields(table)])
-        for row in tables[table]
-    )
-    return "".join(lines)
+        if fmt == "json":
+            _write_json(store, slices, write)
+        else:
+            _write_csv(_rows_with_unit(store, table, slices, units or {}), fields(table), write)
+
+
+def write_file(
+    database: Path | str,
+    fmt: str,
+    table: str,
+    out: Path,
+    units: Mapping[str, str] | None = None,
+    slices: bool = False,
+) -> None:
+    """``write_text``, or ``export_xlsx`` for xlsx, into the file ``out``: all or nothing
+    (a temporary file beside it replaces it at the end), so an export that fails half-way,
+    or is stopped, leaves ``out`` as it was."""
+    if fmt == "xlsx":
+        export_xlsx(database, out, units, slices)
+        return
+    with atomic_writer(out) as file:
+        write_text(database, fmt, table, file.write, units, slices)
+
+
+def _write_csv(rows: Iterable[Row], columns: list[str], write: Callable[[str], object]) -> None:
+    lines = [BOM + _csv_line(columns)]
+    for row in rows:
+        lines.append(",".join([_csv_cell(value) for value in row]) + "\n")
+        if len(lines) == LINES_AT_ONCE:
+            write("".join(lines))
+            lines.clear()
+    write("".join(lines))
+
+
+def _write_json(store: Store, slices: bool, write: Callable[[str], object]) -> None:
+    """The document ``json.dumps(..., ensure_ascii=False, indent=2, default=str)`` writes
+    of {"schema": ..., table: [row, ...], ...}, character for character, written a row at
+    a time."""
+    write('{\n  "schema": ' + _json_value(SCHEMA))
+    for table, names in FIELDS.items():
+        keys = [f'      "{name}": ' for name in names]
+        write(f',\n  "{table}": [')
+        lines: list[str] = []
+        before = "\n"
+        for row in _rows(store, table, slices):
+            body = ",\n".join(
+                [key + _json_value(value) for key, value in zip(keys, row, strict=True)]
+            )
+            lines.append(before + "    {\n" + body + "\n    }")
+            before = ",\n"
+            if len(lines) == LINES_AT_ONCE:
+                write("".join(lines))
+                lines.clear()
+        write("".join(lines) + ("]" if before == "\n" else "\n  ]"))
+    write("\n}\n")
+
+
+_JSON_ENCODER = json.JSONEncoder(ensure_ascii=False, default=str)
+
+
+def _json_value(value: object) -> str:
+    """``value`` as ``json.dumps(value, ensure_ascii=False, default=str)`` writes it."""
+    kind = type(value)
+    if kind is str:
+        return _json_text(value)
+    if kind is float and value - value == 0:  # type: ignore[operator]
+        return float.__repr__(value)
+    if value is None:
+        return "null"
+    return _JSON_ENCODER.encode(value)
+
+
+@functools.lru_cache(maxsize=65536)
+def _json_text(value: str) -> str:
+    return _JSON_ENCODER.encode(value)
+
+
+def _csv_cell(value: object) -> str:
+    """``spreadsheet_cell(value)``, quoted as a CSV field where it needs to be; a float (most
+    cells of a firm's observations) the short way."""
+    if type(value) is float:
+        if value - value != 0:  # inf or nan: text
+            return _csv_text(str(value))
+        if value.is_integer() and abs(value) < 2**53:
+            return str(int(value))
+        return float.__repr__(value)
+    if type(value) is str:
+        return _csv_text(value)
+    return _quoted(spreadsheet_cell(value))
+
+
+@functools.lru_cache(maxsize=65536)
+def _csv_text(value: str) -> str:
+    return _quoted(_text_cell(value))
+
+
+def _quoted(cell: str) -> str:
+    return '"' + cell.replace('"', '""') + '"' if any(c in cell for c in ',"\r\n') else cell
 
 
 SHEET_ROWS = 1_048_575
@@ -163,69 +275,175 @@ SHEET_ROWS = 1_048_575
 
 def export_xlsx(
     database: Path | str,
+    out: Path,
     units: Mapping[str, str] | None = None,
     slices: bool = False,
     sheet_rows: int = SHEET_ROWS,
-) -> bytes:
-    """Every table as a sheet of an Excel workbook (slices as in ``export_text``); a table
-    longer than a sheet holds (``sheet_rows``) goes on in sheets of the same name numbered
-    from 2 (``observations 2``), each with the header, since Excel drops rows past its
-    last without a word (a firm's observations run to millions)."""
-    import xlsxwriter
+) -> None:
+    """Every table as a sheet of an Excel workbook written to ``out`` (slices as in
+    ``write_text``); a table longer than a sheet holds (``sheet_rows``) goes on in sheets
+    of the same name numbered from 2 (``observations 2``), each with the header, since
+    Excel drops rows past its last without a word (a firm's observations run to millions).
 
-    with Store.open(database, create=False) as store, store.reading():
-        tables = _tables(store, slices)
-    _with_units(tables, units or {})
-    out = io.BytesIO()
-    book = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False,
-                                     "strings_to_urls": False})  # fmt: skip
-    bold = book.add_format({"bold": True, "bottom": 1})
-    for name, all_rows in tables.items():
-        parts = range(0, max(len(all_rows), 1), sheet_rows)
-        for part, start in enumerate(parts, 1):
-            rows = all_rows[start : start + sheet_rows]
-            _sheet(book, name if part == 1 else f"{name} {part}", fields(name), rows, bold)
-    book.close()
-    return out.getvalue()
+    Rows go from the store to the file as they are read: each sheet's rows are written
+    as the sheet's XML to a temporary file (in a hidden folder beside ``out``, removed
+    when done), then zipped into the workbook XlsxWriter makes of the headers, widths and
+    frozen panes; the workbook replaces ``out`` only once it is whole."""
+    import tempfile
+
+    out = Path(out)
+    with (
+        atomic_writer(out) as file,
+        tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as scratch,
+    ):
+        sheets: list[_Sheet] = []
+        with Store.open(database, create=False) as store, store.reading():
+            for name in FIELDS:
+                rows = iter(_rows_with_unit(store, name, slices, units or {}))
+                while True:
+                    title = name if not sheets or sheets[-1].table != name else (
+                        f"{name} {sum(s.table == name for s in sheets) + 1}"
+                    )  # fmt: skip
+                    sheet = _Sheet(name, title, fields(name), Path(scratch) / f"{len(sheets)}")
+                    sheet.write(itertools.islice(rows, sheet_rows))
+                    sheets.append(sheet)
+                    following = next(rows, None) if sheet.rows == sheet_rows else None
+                    if following is None:
+                        break
+                    rows = itertools.chain((following,), rows)
+        # The text stream is left unused: a zip is bytes, written to the file beneath it.
+        _zip_workbook(file.buffer, sheets, scratch)
 
 
-def _sheet(book: Any, name: str, columns: list[str], rows: list[dict[str, Any]], bold: Any) -> None:
-    """One sheet of ``export_xlsx``: the header, frozen, then ``rows``."""
+class _Sheet:
+    """One sheet of ``export_xlsx``: its rows below the header, as the XML of a sheet's
+    ``<sheetData>`` in a file of their own, and how wide they make each column."""
+
+    def __init__(self, table: str, title: str, columns: list[str], path: Path) -> None:
+        self.table, self.title, self.columns, self.path = table, title, columns, path
+        self.widths = [_width(c) for c in columns]
+        self.rows = 0
+
+    def write(self, rows: Iterable[Row]) -> None:
+        widths = self.widths
+        letters = [_column_letter(k) for k in range(len(self.columns))]
+        lines: list[str] = []
+        with self.path.open("w", encoding="utf-8", newline="") as file:  # scratch: zipped later
+            for number, row in enumerate(rows, 2):
+                at = f'{number}"'
+                cells = []
+                for column, value in enumerate(row):
+                    if value is None:
+                        continue
+                    kind = type(value)
+                    if (
+                        (kind is float and value - value == 0)
+                        or kind is int
+                        or (kind is not str and _numeral(value) is not None)
+                    ):
+                        cells.append(f'<c r="{letters[column]}{at}><v>{float(value):.16G}</v></c>')
+                        if widths[column] < 12:
+                            widths[column] = 12
+                        continue
+                    text = value if kind is str else str(value)
+                    cells.append(f'<c r="{letters[column]}{at} t="inlineStr">{_inline(text)}')
+                    # Only a text longer than the column so far can widen it: an ASCII
+                    # one is as wide as it is long, at most (a line break makes it
+                    # narrower), and no character is wider than two.
+                    n, widest = len(text), widths[column]
+                    if n > widest or (2 * n > widest and not text.isascii()):
+                        widths[column] = max(widest, _width(text))
+                lines.append(f'<row r="{at}>{"".join(cells)}</row>')
+                if len(lines) == LINES_AT_ONCE:
+                    file.write("".join(lines))
+                    lines.clear()
+                self.rows = number - 1
+            file.write("".join(lines))
+
+
+@functools.lru_cache(maxsize=65536)
+def _width(text: str) -> int:
     from okrdesk.report.formats.xlsx import width
 
-    sheet = book.add_worksheet(name)
-    sheet.freeze_panes(1, 0)
-    widths = [width(c) for c in columns]
-    measured: dict[str, int] = {}  # ids, periods and units repeat on every other row
-    for column, field in enumerate(columns):
-        sheet.write_string(0, column, field, bold)
-    for row_number, row in enumerate(rows, 1):
-        for column, field in enumerate(columns):
-            value = row[field]
-            if value is None:
+    return width(text)
+
+
+def _column_letter(index: int) -> str:
+    """A column's letters (0: A, 25: Z, 26: AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+_EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
+_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
+_EDGE_SPACE = re.compile(r"^\s|\s$")
+CELL_TEXT = 32767
+"""The most UTF-16 units Excel keeps in a cell (and XlsxWriter writes)."""
+
+
+@functools.lru_cache(maxsize=65536)
+def _inline(text: str) -> str:
+    """The rest of an inline text cell holding ``text``, as XlsxWriter writes one: cut to
+    what a cell holds, a control character as Excel's ``_xHHHH_`` (and a literal
+    ``_xHHHH_`` kept literal), spaces at either end kept, XML's characters escaped. Never
+    read as markup: XlsxWriter writes a text that begins ``<r>`` and ends ``</r>`` as the
+    rich text it looks like, unescaped, and ``<r>a & b</r>`` in a note made the whole
+    workbook one Excel could not open."""
+    if len(text) > CELL_TEXT // 2 and len(text.encode("utf-16-le")) > 2 * CELL_TEXT:
+        text = text.encode("utf-16-le")[: 2 * CELL_TEXT].decode("utf-16-le", "ignore")
+    text = _EXCEL_ESCAPE.sub(r"_x005F\1", text)
+    text = _CONTROL.sub(lambda found: f"_x{ord(found.group(1)):04X}_", text)
+    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+    space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"<is><t{space}>{text}</t></is></c>"
+
+
+def _zip_workbook(out: BinaryIO, sheets: list[_Sheet], scratch: str) -> None:
+    """The workbook: XlsxWriter's of the sheets' headers (bold, frozen) and column widths,
+    each sheet's rows written in after its header as the zip is written."""
+    import xlsxwriter
+
+    skeleton = io.BytesIO()
+    book = xlsxwriter.Workbook(skeleton, {"constant_memory": True, "tmpdir": scratch})
+    bold = book.add_format({"bold": True, "bottom": 1})
+    for sheet in sheets:
+        made = book.add_worksheet(sheet.title)
+        made.freeze_panes(1, 0)
+        for column, field in enumerate(sheet.columns):
+            made.write_string(0, column, field, bold)
+        for column, chars in enumerate(sheet.widths):
+            made.set_column(column, column, min(chars + 2, 60))
+    book.close()
+    with zipfile.ZipFile(skeleton) as parts, zipfile.ZipFile(out, "w") as whole:
+        for info in parts.infolist():
+            found = re.fullmatch(r"xl/worksheets/sheet([0-9]+)\.xml", info.filename)
+            if found is None:
+                whole.writestr(info, parts.read(info))
                 continue
-            if _numeral(value) is not None:
-                sheet.write_number(row_number, column, float(value))
-                shown = 12
-            else:
-                text = str(value)
-                sheet.write_string(row_number, column, text)
-                shown = measured.get(text) or measured.setdefault(text, width(text))
-            widths[column] = max(widths[column], shown)
-    for column, chars in enumerate(widths):
-        sheet.set_column(column, column, min(chars + 2, 60))
+            sheet = sheets[int(found.group(1)) - 1]
+            xml = parts.read(info)
+            if sheet.rows:
+                last = f"{_column_letter(len(sheet.columns) - 1)}{sheet.rows + 1}"
+                xml = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>'.encode(),
+                             xml, count=1)  # fmt: skip
+            head, tail = xml.split(b"</sheetData>", 1)
+            big = len(xml) + sheet.path.stat().st_size >= zipfile.ZIP64_LIMIT
+            with whole.open(info, "w", force_zip64=big) as entry:  # scratch: in atomic_writer's
+                entry.write(head)
+                with sheet.path.open("rb") as rows:
+                    shutil.copyfileobj(rows, entry, 1 << 20)
+                entry.write(b"</sheetData>" + tail)
 
 
 def _csv_line(cells: list[str]) -> str:
     # The csv module leaves a lone CR unquoted when lines end in LF; a reader
     # would take it for the end of a row.
-    return (
-        ",".join(
-            '"' + cell.replace('"', '""') + '"' if any(c in cell for c in ',"\r\n') else cell
-            for cell in cells
-        )
-        + "\n"
-    )
+    return ",".join([_quoted(cell) for cell in cells]) + "\n"
 
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

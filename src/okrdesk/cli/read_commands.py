@@ -329,10 +329,9 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
     a byte order mark for Excel and has a unit column; xlsx (needs --out)
     has a sheet per table.
     """
-    from okrdesk.app.export import BINARY_NEEDS_OUT, export_text, export_xlsx, units_of
+    from okrdesk.app.export import BINARY_NEEDS_OUT, units_of, write_file, write_text
     from okrdesk.app.session import consented, open_session, store_exists
     from okrdesk.errors import OkrdeskError
-    from okrdesk.files import write_bytes_atomically, write_text_atomically
     from okrdesk.targets.settings import open_workspace
     from okrdesk.targets.workspace_files import check_out_path
 
@@ -351,15 +350,10 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
         # Target files with problems: the stored numbers still export, their unit unknown.
         with contextlib.suppress(OkrdeskError):
             units = units_of(open_session(workspace.root))
-    if fmt == "xlsx":
-        if out is None:
-            raise BadInput(BINARY_NEEDS_OUT)
-        write_bytes_atomically(out, export_xlsx(workspace.store_location, units, slices))
-        say_wrote(out, lang)
-        return
-    text = export_text(workspace.store_location, fmt, table, units, slices)
+    if fmt == "xlsx" and out is None:
+        raise BadInput(BINARY_NEEDS_OUT)
     if out is None:
-        say_data(text)
-    else:
-        write_text_atomically(out, text)
-        say_wrote(out, lang)
+        write_text(workspace.store_location, fmt, table, say_data, units, slices)
+        return
+    write_file(workspace.store_location, fmt, table, out, units, slices)
+    say_wrote(out, lang)

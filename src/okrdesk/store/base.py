@@ -258,6 +258,38 @@ def _landed(text: str | None) -> dict[str, tuple[str, ...]] | None:
     return {metric: tuple(grains) for metric, grains in json.loads(text).items()}
 
 
+_RUNS = (
+    "SELECT id, started, finished, status, command, through, pid, plugins, errors, revised, "
+    "warnings, metrics, landed, lines_zh FROM runs ORDER BY id"
+)
+_CHECKINS = (
+    "SELECT id, key_result, subject, day, value, confidence, note, recorded, withdrawn, "
+    "withdrawn_by, withdraw_reason, author FROM checkins"
+)
+_STANDING = "withdrawn IS NULL AND abs(value) <= 1e308"
+"""The check-ins that count: not withdrawn, and a finite number."""
+_SPEND = (
+    "SELECT id, line, day, amount_fen, signed_by, note, override_reason, recorded, reverses "
+    "FROM spend"
+)
+
+
+def _run_of(r: Row) -> Run:
+    return Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]),
+               json.loads(r[9]), json.loads(r[10]), _listed(r[11]), _landed(r[12]),
+               json.loads(r[13]))  # fmt: skip
+
+
+def _checkin_of(r: Row) -> Checkin:
+    return Checkin(r[0], r[1], r[2], dt.date.fromisoformat(r[3]), r[4], r[5], r[6], r[7], r[8],
+                   r[9], r[10], r[11])  # fmt: skip
+
+
+def _spend_of(r: Row) -> SpendEntry:
+    return SpendEntry(r[0], r[1], dt.date.fromisoformat(r[2]), Decimal(r[3]) / 100,
+                      tuple(json.loads(r[4])), r[5], r[6], r[7], r[8])  # fmt: skip
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -461,16 +493,11 @@ class Store(ABC):
                        (json.dumps({**noted, **merged}, sort_keys=True), run_id))  # fmt: skip
 
     def runs(self) -> list[Run]:
-        rows = self._rows(
-            "SELECT id, started, finished, status, command, through, pid, plugins, errors, "
-            "revised, warnings, metrics, landed, lines_zh FROM runs ORDER BY id"
-        )
-        return [
-            Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]),
-                json.loads(r[9]), json.loads(r[10]), _listed(r[11]), _landed(r[12]),
-                json.loads(r[13]))
-            for r in rows
-        ]  # fmt: skip
+        return [_run_of(r) for r in self._rows(_RUNS)]
+
+    def each_run(self) -> Iterator[Run]:
+        """``runs``, read a few at a time as they are taken (``streamed``)."""
+        return map(_run_of, self.streamed(_RUNS))
 
     # --------------------------------------------------------- observations
 
@@ -825,6 +852,19 @@ class Store(ABC):
             )
             for r in rows
         ]
+
+    def observation_rows(self, *, sliced: bool = False) -> Iterator[Row]:
+        """Every stored observation as its row (metric, subject, period, period_start,
+        period_end, value, numerator, denominator, source, plugin, run_id, partial_through,
+        slice), in ``observations``' order, read a few at a time as they are taken
+        (``streamed``): a firm's ten million are never all in memory at once. Whole
+        figures only, unless ``sliced`` asks for the slices beside them."""
+        clause = "" if sliced else "WHERE slice = '' "
+        return self.streamed(
+            "SELECT metric, subject, period, period_start, period_end, value, numerator, "
+            "denominator, source, plugin, run_id, partial_through, slice FROM observations "
+            f"{clause}ORDER BY metric, period_start, subject, slice"
+        )
 
     def _edge_period(self, over_time: str) -> str:
         """A subquery for the one period a ``last`` or ``first`` read takes, with four
@@ -1483,18 +1523,15 @@ class Store(ABC):
             where.append("subject = ?")
             params.append(subject)
         if not withdrawn:
-            where.append("withdrawn IS NULL AND abs(value) <= 1e308")
+            where.append(_STANDING)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        rows = self._rows(
-            "SELECT id, key_result, subject, day, value, confidence, note, recorded, withdrawn, "
-            f"withdrawn_by, withdraw_reason, author FROM checkins {clause} ORDER BY day, id",
-            params,
-        )
         return [
-            Checkin(r[0], r[1], r[2], dt.date.fromisoformat(r[3]), r[4], r[5], r[6], r[7], r[8],
-                    r[9], r[10], r[11])
-            for r in rows
-        ]  # fmt: skip
+            _checkin_of(r) for r in self._rows(f"{_CHECKINS} {clause} ORDER BY day, id", params)
+        ]
+
+    def each_checkin(self) -> Iterator[Checkin]:
+        """``checkins()``, read a few at a time as they are taken (``streamed``)."""
+        return map(_checkin_of, self.streamed(f"{_CHECKINS} WHERE {_STANDING} ORDER BY day, id"))
 
     def checkin(self, checkin_id: int) -> Checkin | None:
         """One check-in by id, withdrawn or not."""
@@ -1565,21 +1602,23 @@ class Store(ABC):
 
     def spend(self, line: str | None = None) -> list[SpendEntry]:
         clause, params = ("WHERE line = ?", [line]) if line is not None else ("", [])
-        rows = self._rows(
-            "SELECT id, line, day, amount_fen, signed_by, note, override_reason, recorded, "
-            f"reverses FROM spend {clause} ORDER BY day, id",
-            params,
-        )
-        return [
-            SpendEntry(r[0], r[1], dt.date.fromisoformat(r[2]), Decimal(r[3]) / 100,
-                       tuple(json.loads(r[4])), r[5], r[6], r[7], r[8])
-            for r in rows
-        ]  # fmt: skip
+        return [_spend_of(r) for r in self._rows(f"{_SPEND} {clause} ORDER BY day, id", params)]
+
+    def each_spend(self) -> Iterator[SpendEntry]:
+        """``spend()``, read a few at a time as they are taken (``streamed``)."""
+        return map(_spend_of, self.streamed(f"{_SPEND} ORDER BY day, id"))
 
     # ------------------------------------------------------------- checks
 
     @abstractmethod
     def integrity_ok(self) -> bool: ...
+
+    def streamed(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
+        """The rows of one read, taken from the database a batch at a time as the caller
+        takes them, not all at once (SQLite's cursor steps through them; a backend that
+        reads whole results overrides this). Nothing else may run on the store until
+        the last row has been taken."""
+        yield from self._rows(sql, params)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run a read query in the backend's own SQL; for checks and tests."""

@@ -1,0 +1,359 @@
+"""`okrdesk export` streams: rows go from the store to the file as they are read, in
+memory that does not grow with the store, and the file is whole or not there at all."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+
+from backends import Backend
+from okrdesk.app.export import FIELDS, export_text, export_xlsx, fields, write_file
+from okrdesk.cli import cli
+from okrdesk.model import Observation
+from okrdesk.periods import Grain, periods_between
+from okrdesk.report.formats.xlsx import width
+from okrdesk.store import Store
+
+HOSTILE = [
+    "=HYPERLINK(\"http://x\")", "  leading and trailing  ", "二\n行", "tab\tin", "a\x01b",
+    "<&>\"'", "<r>a & b</r>", "_x0041_", "营业部客户经理" * 3, "-12.5", "",
+]  # fmt: skip
+"""Texts a sheet writer must keep as they are: a formula, spaces Excel would trim, a line
+break, a control character, XML's own characters, what XlsxWriter takes for rich text (and
+wrote unescaped: a workbook Excel could not open), an escape Excel reads, Chinese wider
+than it is long, a number's look."""
+
+
+def _weeks(count: int) -> list[Any]:
+    start = dt.date(2026, 1, 5)
+    return list(periods_between(start, start + dt.timedelta(weeks=count) - dt.timedelta(1),
+                                Grain.WEEK))  # fmt: skip
+
+
+def fill(store: Store, subjects: int, weeks: int = 20) -> None:
+    """``subjects`` × ``weeks`` × 2 metrics of figures (one with a numerator and a
+    denominator), a check-in and a spend entry each with text from ``HOSTILE``."""
+    periods = _weeks(weeks)
+
+    def figures() -> Iterator[Observation]:
+        for metric in ("aum", "conversion"):
+            for period in periods:
+                for s in range(subjects):
+                    text = HOSTILE[s % len(HOSTILE)]
+                    if metric == "aum":
+                        yield Observation(metric, f"cm{s:05d}", period.id, s * 1234.5 + 0.25,
+                                          source=f"CRM {text}")  # fmt: skip
+                    else:
+                        yield Observation(metric, f"cm{s:05d}", period.id, None, float(s % 7),
+                                          10.0, source="CRM")  # fmt: skip
+
+    run = store.start_run("collect", dt.date(2026, 6, 1))
+    store.replace_observations(run, {"aum": "crm", "conversion": "crm"}, periods, figures())
+    store.finish_run(run, "ok", {"crm": "1.0"}, [])
+    for k, text in enumerate(HOSTILE):
+        store.add_checkin("O1.KR1", f"cm{k:05d}", dt.date(2026, 3, 1 + k), k + 0.5, note=text)
+    store.add_spend("salons", dt.date(2026, 3, 2), Decimal("1234.56"), ["王芳", "李强"],
+                    note=HOSTILE[0])  # fmt: skip
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Path:
+    path = tmp_path / "okrdesk.db"
+    with Store.open(path) as store:
+        fill(store, 60)
+    return path
+
+
+def as_excel_reads(text: str) -> str:
+    """A text cell as Excel reads it: ``_x0001_`` is the character U+0001, and ``_x005F_``
+    an underscore (so a text ``_x0041_`` is kept as ``_x005F_x0041_``); openpyxl leaves
+    them as they are written."""
+    return re.sub("_x([0-9A-F]{4})_", lambda found: chr(int(found.group(1), 16)), text)
+
+
+def column_widths(sheet: Any) -> list[int]:
+    """Each column's width in characters, as Excel shows it (a <col> may span several)."""
+    widths = {}
+    for dimension in sheet.column_dimensions.values():
+        for column in range(dimension.min, dimension.max + 1):
+            widths[column] = int(dimension.width)
+    return [widths[column] for column in range(1, sheet.max_column + 1)]
+
+
+UNITS = {"aum": "元", "conversion": "ratio", "O1.KR1": "户"}
+
+
+def test_xlsx_holds_every_row_cell_for_cell_with_its_widths(database: Path, tmp_path: Path) -> None:
+    """Opened as Excel opens it: the header (bold, frozen), each number a number cell in the
+    General format, each text the text stored, and each column as wide as its widest cell
+    (Chinese counting two), at most 60."""
+    out = tmp_path / "all.xlsx"
+    export_xlsx(database, out, UNITS)
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == list(FIELDS)
+    document = json.loads(export_text(database, "json", "observations"))
+    for table in FIELDS:
+        sheet = book[table]
+        assert sheet.freeze_panes == "A2"
+        header = [c.value for c in sheet[1]]
+        assert header == fields(table)
+        assert all(c.font.b and c.border.bottom.style == "thin" for c in sheet[1])
+        body = list(sheet.iter_rows(min_row=2))
+        assert len(body) == len(document[table]) > 0
+        widest = [width(name) for name in header]
+        for cells, stored in zip(body, document[table], strict=True):
+            for k, cell in enumerate(cells):
+                name = header[k]
+                if name == "unit":
+                    named = stored.get("metric") or stored.get("key_result")
+                    value = "元" if table == "spend" else UNITS.get(named, "")
+                else:
+                    value = stored[name]
+                if value is None:
+                    assert cell.value is None
+                elif isinstance(value, int | float) or name == "amount_yuan":
+                    assert cell.data_type == "n" and cell.number_format == "General"
+                    assert cell.value == float(value)
+                else:
+                    assert cell.data_type == "s" and as_excel_reads(cell.value) == value
+                if cell.value is not None:
+                    shown = 12 if cell.data_type == "n" else width(as_excel_reads(cell.value))
+                    widest[k] = max(widest[k], shown)
+        assert column_widths(sheet) == [min(w + 2, 60) for w in widest]
+    notes = [as_excel_reads(row[7].value) for row in book["checkins"].iter_rows(min_row=2)]
+    assert notes == HOSTILE
+
+
+def test_a_long_table_goes_on_in_numbered_sheets_each_with_its_own_widths(
+    database: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "split.xlsx"
+    with Store.open(database) as store:
+        total = len(store.observations())
+    export_xlsx(database, out, UNITS, sheet_rows=total // 2)  # two full sheets, no third
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["observations", "observations 2", "checkins", "spend", "runs"]
+    first, second = book["observations"], book["observations 2"]
+    assert [c.value for c in first[1]] == [c.value for c in second[1]] == fields("observations")
+    assert second.freeze_panes == "A2"
+    assert first.max_row == second.max_row == total // 2 + 1
+    # The first half is the aum figures, the second the conversion: value is empty there.
+    assert {r[0].value for r in second.iter_rows(min_row=2)} == {"conversion"}
+    assert {r[5].value for r in second.iter_rows(min_row=2)} == {None}
+    assert column_widths(first)[5] == 14  # "value" and numbers: 12 + 2
+    assert column_widths(second)[5] == 7  # the header alone
+
+
+def test_an_empty_table_is_its_header_alone(tmp_path: Path) -> None:
+    database = tmp_path / "okrdesk.db"
+    with Store.open(database):
+        pass
+    export_xlsx(database, tmp_path / "empty.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "empty.xlsx")
+    assert book.sheetnames == list(FIELDS)
+    assert [[c.value for c in row] for row in book["observations"].iter_rows()] == [
+        fields("observations")
+    ]
+    assert export_text(database, "csv", "spend") == "\ufeff" + ",".join(fields("spend")) + "\n"
+    assert json.loads(export_text(database, "json", "spend")) == {
+        "schema": "okrdesk.export/1",
+        **{table: [] for table in FIELDS},
+    }
+
+
+def test_json_is_the_document_json_dumps_writes(database: Path) -> None:
+    """Written a row at a time, the JSON is still character for character what one
+    ``json.dumps`` of the whole document writes."""
+    text = export_text(database, "json", "observations", slices=True)
+    document = json.loads(text)
+    assert len(document["observations"]) == 2 * 60 * 20
+    assert document["spend"][0]["amount_yuan"] == "1234.56"
+    assert text == json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
+
+
+def test_csv_rows_follow_the_store(database: Path) -> None:
+    text = export_text(database, "csv", "observations", UNITS)
+    assert text.startswith("\ufeff" + ",".join(fields("observations")) + "\n")
+    _, *rows = list(csv.reader(io.StringIO(text[1:], newline="")))
+    assert len(rows) == 2 * 60 * 20
+    assert rows[0][:7] == ["aum", "cm00000", "2026-W02", "2026-01-05", "2026-01-11", "0.25", "元"]
+    assert rows[0][9] == 'CRM =HYPERLINK("http://x")'  # not a formula: only its start counts
+    notes = export_text(database, "csv", "checkins", UNITS)
+    assert '\n1,O1.KR1,cm00000,2026-03-01,0.5,户,,"\'=HYPERLINK(""http://x"")",' in notes
+    assert rows[2][9] == "CRM 二\n行"
+    assert rows[-1][:9] == ["conversion", "cm00059", "2026-W21", "2026-05-18", "2026-05-24", "",
+                            "ratio", "3", "10"]  # fmt: skip
+
+
+def test_export_reads_the_same_rows_from_postgresql(
+    backend: Backend, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a server the rows come through a cursor there, a few at a time (three here, so
+    that every table takes several fetches); the files are the same as from SQLite."""
+    import okrdesk.store.postgres
+
+    monkeypatch.setattr(okrdesk.store.postgres, "STREAMED_BATCH", 3)
+    root = backend.workspace()
+    local = tmp_path / "local.db"
+    for location in (backend.location(root), local):
+        with Store.open(location) as store:
+            fill(store, 12, weeks=3)
+    for fmt in ("json", "csv"):
+        for table in FIELDS:
+            made = export_text(backend.location(root), fmt, table, UNITS, slices=True)
+            assert made == export_text(local, fmt, table, UNITS, slices=True), (fmt, table)
+            if fmt == "json":
+                break
+    export_xlsx(backend.location(root), tmp_path / "there.xlsx", UNITS)
+    export_xlsx(local, tmp_path / "here.xlsx", UNITS)
+    there, here = (openpyxl.load_workbook(tmp_path / n) for n in ("there.xlsx", "here.xlsx"))
+    for name in FIELDS:
+        if name == "runs":  # started and finished differ: two runs at two moments
+            assert there[name].max_row == here[name].max_row == 2
+            continue
+        assert list(there[name].values) == list(here[name].values)
+    with Store.open(backend.location(root)) as store:  # outside a reading: read at once
+        assert len(list(store.observation_rows())) == 2 * 12 * 3
+
+
+def test_postgresql_streams_through_a_cursor_on_the_server(postgres_url: str) -> None:
+    """Within a reading, the server hands over STREAMED_BATCH rows at a time: a cursor of
+    okrdesk's is open there while the rows are taken, and closed after the last."""
+    with Store.open(postgres_url) as store:
+        fill(store, 10, weeks=2)
+        with store.reading():
+            rows = store.observation_rows()
+            first = next(rows)
+            open_cursors = store.query("SELECT name FROM pg_cursors")
+            rest = list(rows)
+            assert store.query("SELECT name FROM pg_cursors") == []
+    assert open_cursors == [("okrdesk_streamed",)]
+    assert first[:3] == ("aum", "cm00000", "2026-W02") and len(rest) == 2 * 10 * 2 - 1
+
+
+PEAK = """
+import resource, sys
+from pathlib import Path
+from okrdesk.app.export import write_file
+database, fmt, out = sys.argv[1:4]
+write_file(Path(database), fmt, "observations", Path(out), {"aum": "元"})
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def _peak_kilobytes(database: Path, fmt: str, out: Path) -> int:
+    done = subprocess.run(
+        [sys.executable, "-c", PEAK, str(database), fmt, str(out)],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(done.stdout.split()[-1])
+
+
+def test_an_exports_peak_memory_does_not_grow_with_the_store(tmp_path: Path) -> None:
+    """A store fifty times larger takes no more memory to export, in any format: rows are
+    written as they are read (the whole tables read into lists first took some 3 GB for a
+    30-branch firm). Each export runs in a process of its own, measured by its peak."""
+    small, large = tmp_path / "small.db", tmp_path / "large.db"
+    with Store.open(small) as store:
+        fill(store, 40)  # 1,600 figures
+    with Store.open(large) as store:
+        fill(store, 2000)  # 80,000 figures: some 60 MB of Python objects, read whole
+    for fmt in ("csv", "json", "xlsx"):
+        peaks = [_peak_kilobytes(db, fmt, tmp_path / f"{db.stem}.{fmt}") for db in (small, large)]
+        assert (tmp_path / f"large.{fmt}").stat().st_size > 40 * (
+            tmp_path / f"small.{fmt}"
+        ).stat().st_size
+        assert peaks[1] < peaks[0] * 1.15, (fmt, peaks)
+
+
+FAILING = """
+import resource, sys
+limit = int(sys.argv.pop())
+resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+from okrdesk.cli import cli
+cli()
+"""
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_an_export_that_fails_half_way_leaves_the_file_as_it_was(
+    write_workspace: Any, fmt: str, tmp_path: Path
+) -> None:
+    """A disk that fills up mid-export (here: a limit on the size of a file) stops it with
+    a message naming the file, not a traceback; the file there before is unchanged, and
+    nothing the export wrote is left beside it."""
+    root = write_workspace()
+    with Store.open(root / "okrdesk.db") as store:
+        fill(store, 100)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / f"firm.{fmt}"
+    out.write_bytes(b"last week's export")
+    env = {**os.environ, "OKRDESK_LANG": "en"}
+    done = subprocess.run(
+        [sys.executable, "-c", FAILING, "export", "--out", str(out), "--lang", "en", "-w",
+         str(root), str(200_000)],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert f"{out}: could not write the file" in done.stderr
+    assert out.read_bytes() == b"last week's export"
+    assert sorted(p.name for p in folder.iterdir()) == [out.name]
+    # Without the limit it is written whole.
+    assert CliRunner().invoke(cli, ["export", "--out", str(out), "-w", str(root)]).exit_code == 0
+    assert out.read_bytes() != b"last week's export" and out.stat().st_size > 0
+
+
+def test_an_export_stopped_by_ctrl_c_leaves_the_file_as_it_was(
+    write_workspace: Any, tmp_path: Path
+) -> None:
+    root = write_workspace()
+    with Store.open(root / "okrdesk.db") as store:
+        fill(store, 2000)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "firm.xlsx"
+    out.write_bytes(b"last week's export")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "okrdesk", "export", "--out", str(out), "-w", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    try:
+        # Stopped once the sheets' rows have begun to be written beside the file.
+        deadline = time.monotonic() + 60
+        while not any(p.is_dir() for p in folder.iterdir()):
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.01)
+        process.send_signal(signal.SIGINT)
+        process.wait(60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode != 0
+    assert b"Traceback" not in process.stderr.read()  # type: ignore[union-attr]
+    assert out.read_bytes() == b"last week's export"
+    assert sorted(p.name for p in folder.iterdir()) == [out.name]
+
+
+def test_write_file_writes_each_format_whole(database: Path, tmp_path: Path) -> None:
+    for fmt in ("csv", "json"):
+        write_file(database, fmt, "checkins", tmp_path / f"x.{fmt}", UNITS)
+        expected = export_text(database, fmt, "checkins", UNITS)
+        assert (tmp_path / f"x.{fmt}").read_text("utf-8") == expected
