@@ -357,3 +357,23 @@ def test_write_file_writes_each_format_whole(database: Path, tmp_path: Path) -> 
         write_file(database, fmt, "checkins", tmp_path / f"x.{fmt}", UNITS)
         expected = export_text(database, fmt, "checkins", UNITS)
         assert (tmp_path / f"x.{fmt}").read_text("utf-8") == expected
+
+
+def test_a_reader_that_stops_early_stops_the_export_without_a_traceback(
+    write_workspace: Any,
+) -> None:
+    """`okrdesk export --format csv | head -1`: the rows stop where the reader stopped,
+    and nothing the store was reading complains after it is closed."""
+    root = write_workspace()
+    with Store.open(root / "okrdesk.db") as store:
+        fill(store, 2000)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "okrdesk", "export", "--format", "csv", "-w", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith("\ufeffmetric,".encode())
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    process.wait(60)
+    assert "Traceback" not in errors and "Exception ignored" not in errors, errors

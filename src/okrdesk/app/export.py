@@ -13,6 +13,10 @@ names as UTF-8 rather than GBK; observations, check-ins and spend carry a
 ``unit`` column naming the unit their value is stored in (元, 户, ratio: 0.05
 is 5%). ``xlsx`` writes every table as a sheet: numbers as number cells, text
 as text (never a formula), the header row frozen.
+
+Every format streams: rows go from the store to the file (or the terminal) as
+they are read, never a whole table in memory, so a firm's export takes as much
+memory as a branch's.
 """
 
 from __future__ import annotations
@@ -236,6 +240,8 @@ def _json_value(value: object) -> str:
         return _json_text(value)
     if kind is float and value - value == 0:  # type: ignore[operator]
         return float.__repr__(value)
+    if kind is int:
+        return int.__repr__(value)
     if value is None:
         return "null"
     return _JSON_ENCODER.encode(value)
@@ -300,13 +306,12 @@ def export_xlsx(
         with Store.open(database, create=False) as store, store.reading():
             for name in FIELDS:
                 rows = iter(_rows_with_unit(store, name, slices, units or {}))
-                while True:
-                    title = name if not sheets or sheets[-1].table != name else (
-                        f"{name} {sum(s.table == name for s in sheets) + 1}"
-                    )  # fmt: skip
-                    sheet = _Sheet(name, title, fields(name), Path(scratch) / f"{len(sheets)}")
+                for part in itertools.count(1):
+                    title = name if part == 1 else f"{name} {part}"
+                    sheet = _Sheet(title, fields(name), Path(scratch) / f"{len(sheets)}")
                     sheet.write(itertools.islice(rows, sheet_rows))
                     sheets.append(sheet)
+                    # A full sheet goes on in another only if a row is left for it.
                     following = next(rows, None) if sheet.rows == sheet_rows else None
                     if following is None:
                         break
@@ -319,8 +324,8 @@ class _Sheet:
     """One sheet of ``export_xlsx``: its rows below the header, as the XML of a sheet's
     ``<sheetData>`` in a file of their own, and how wide they make each column."""
 
-    def __init__(self, table: str, title: str, columns: list[str], path: Path) -> None:
-        self.table, self.title, self.columns, self.path = table, title, columns, path
+    def __init__(self, title: str, columns: list[str], path: Path) -> None:
+        self.title, self.columns, self.path = title, columns, path
         self.widths = [_width(c) for c in columns]
         self.rows = 0
 

@@ -1618,7 +1618,10 @@ class Store(ABC):
         takes them, not all at once (SQLite's cursor steps through them; a backend that
         reads whole results overrides this). Nothing else may run on the store until
         the last row has been taken."""
-        yield from self._rows(sql, params)
+        # The cursor itself, not a generator over it: a generator left unfinished (a reader
+        # that stopped, a closed pipe) closes the cursor when it is collected, after the
+        # store itself, and fails there.
+        return iter(self._rows(sql, params))
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         """Run a read query in the backend's own SQL; for checks and tests."""
