@@ -331,42 +331,38 @@ class _Sheet:
 
     def write(self, rows: Iterable[Row]) -> None:
         widths = self.widths
-        letters = [_column_letter(k) for k in range(len(self.columns))]
+        starts = [f'<c r="{_column_letter(k)}' for k in range(len(self.columns))]
         lines: list[str] = []
+        number = 1
         with self.path.open("w", encoding="utf-8", newline="") as file:  # scratch: zipped later
             for number, row in enumerate(rows, 2):
                 at = f'{number}"'
                 cells = []
                 for column, value in enumerate(row):
-                    if value is None:
-                        continue
                     kind = type(value)
-                    if (
+                    if kind is str:
+                        cell, shown = _text_xml(value)
+                    elif value is None:
+                        continue
+                    elif (
                         (kind is float and value - value == 0)
                         or kind is int
-                        or (kind is not str and _numeral(value) is not None)
+                        or _numeral(value) is not None
                     ):
-                        cells.append(f'<c r="{letters[column]}{at}><v>{float(value):.16G}</v></c>')
-                        if widths[column] < 12:
-                            widths[column] = 12
-                        continue
-                    text = value if kind is str else str(value)
-                    cells.append(f'<c r="{letters[column]}{at} t="inlineStr">{_inline(text)}')
-                    # Only a text longer than the column so far can widen it: an ASCII
-                    # one is as wide as it is long, at most (a line break makes it
-                    # narrower), and no character is wider than two.
-                    n, widest = len(text), widths[column]
-                    if n > widest or (2 * n > widest and not text.isascii()):
-                        widths[column] = max(widest, _width(text))
+                        cell, shown = f"><v>{float(value):.16G}</v></c>", 12
+                    else:
+                        cell, shown = _text_xml(str(value))
+                    cells.append(starts[column] + at + cell)
+                    if shown > widths[column]:
+                        widths[column] = shown
                 lines.append(f'<row r="{at}>{"".join(cells)}</row>')
                 if len(lines) == LINES_AT_ONCE:
                     file.write("".join(lines))
                     lines.clear()
-                self.rows = number - 1
             file.write("".join(lines))
+        self.rows = number - 1
 
 
-@functools.lru_cache(maxsize=65536)
 def _width(text: str) -> int:
     from okrdesk.report.formats.xlsx import width
 
@@ -391,13 +387,15 @@ CELL_TEXT = 32767
 
 
 @functools.lru_cache(maxsize=65536)
-def _inline(text: str) -> str:
-    """The rest of an inline text cell holding ``text``, as XlsxWriter writes one: cut to
+def _text_xml(text: str) -> tuple[str, int]:
+    """The rest of an inline text cell holding ``text`` after its reference, as XlsxWriter
+    writes one, and how wide the text is (each text is made and measured once): cut to
     what a cell holds, a control character as Excel's ``_xHHHH_`` (and a literal
     ``_xHHHH_`` kept literal), spaces at either end kept, XML's characters escaped. Never
     read as markup: XlsxWriter writes a text that begins ``<r>`` and ends ``</r>`` as the
     rich text it looks like, unescaped, and ``<r>a & b</r>`` in a note made the whole
     workbook one Excel could not open."""
+    shown = _width(text)
     if len(text) > CELL_TEXT // 2 and len(text.encode("utf-16-le")) > 2 * CELL_TEXT:
         text = text.encode("utf-16-le")[: 2 * CELL_TEXT].decode("utf-16-le", "ignore")
     text = _EXCEL_ESCAPE.sub(r"_x005F\1", text)
@@ -405,7 +403,7 @@ def _inline(text: str) -> str:
     text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
     space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f"<is><t{space}>{text}</t></is></c>"
+    return f' t="inlineStr"><is><t{space}>{text}</t></is></c>', shown
 
 
 def _zip_workbook(out: BinaryIO, sheets: list[_Sheet], scratch: str) -> None:
