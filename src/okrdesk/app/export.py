@@ -27,8 +27,8 @@ import itertools
 import json
 import math
 import re
-import shutil
 import zipfile
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -292,8 +292,8 @@ def export_xlsx(
     Excel drops rows past its last without a word (a firm's observations run to millions).
 
     Rows go from the store to the file as they are read: each sheet's rows are written
-    as the sheet's XML to a temporary file (in a hidden folder beside ``out``, removed
-    when done), then zipped into the workbook XlsxWriter makes of the headers, widths and
+    as the sheet's XML, deflated, to a temporary file (in a hidden folder beside ``out``,
+    removed when done), then zipped into the workbook XlsxWriter makes of the headers, widths and
     frozen panes; the workbook replaces ``out`` only once it is whole."""
     import tempfile
 
@@ -328,13 +328,23 @@ class _Sheet:
         self.title, self.columns, self.path = title, columns, path
         self.widths = [_width(c) for c in columns]
         self.rows = 0
+        self.size = 0
+        """Bytes of the rows' XML (the file holds them deflated)."""
 
     def write(self, rows: Iterable[Row]) -> None:
         widths = self.widths
         starts = [f'<c r="{_column_letter(k)}' for k in range(len(self.columns))]
         lines: list[str] = []
         number = 1
-        with self.path.open("w", encoding="utf-8", newline="") as file:  # scratch: zipped later
+        # Deflated at once, lightly: as XML, a sheet of a million rows is half a gigabyte.
+        packer = zlib.compressobj(1)
+        with self.path.open("wb") as file:  # scratch: zipped into the workbook at the end
+
+            def flush(text: str) -> None:
+                data = text.encode("utf-8")
+                self.size += len(data)
+                file.write(packer.compress(data))
+
             for number, row in enumerate(rows, 2):
                 at = f'{number}"'
                 cells = []
@@ -357,9 +367,10 @@ class _Sheet:
                         widths[column] = shown
                 lines.append(f'<row r="{at}>{"".join(cells)}</row>')
                 if len(lines) == LINES_AT_ONCE:
-                    file.write("".join(lines))
+                    flush("".join(lines))
                     lines.clear()
-            file.write("".join(lines))
+            flush("".join(lines))
+            file.write(packer.flush())
         self.rows = number - 1
 
 
@@ -435,12 +446,14 @@ def _zip_workbook(out: BinaryIO, sheets: list[_Sheet], scratch: str) -> None:
                 xml = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>'.encode(),
                              xml, count=1)  # fmt: skip
             head, tail = xml.split(b"</sheetData>", 1)
-            big = len(xml) + sheet.path.stat().st_size >= zipfile.ZIP64_LIMIT
+            big = len(xml) + sheet.size >= zipfile.ZIP64_LIMIT
             with whole.open(info, "w", force_zip64=big) as entry:  # scratch: in atomic_writer's
                 entry.write(head)
+                unpacker = zlib.decompressobj()
                 with sheet.path.open("rb") as rows:
-                    shutil.copyfileobj(rows, entry, 1 << 20)
-                entry.write(b"</sheetData>" + tail)
+                    while chunk := rows.read(1 << 20):
+                        entry.write(unpacker.decompress(chunk))
+                entry.write(unpacker.flush() + b"</sheetData>" + tail)
 
 
 def _csv_line(cells: list[str]) -> str:
