@@ -200,7 +200,7 @@ def write_file(
 def _write_csv(rows: Iterable[Row], columns: list[str], write: Callable[[str], object]) -> None:
     lines = [BOM + _csv_line(columns)]
     for row in rows:
-        lines.append(",".join([_csv_cell(value) for value in row]) + "\n")
+        lines.append(",".join(map(_csv_cell, row)) + "\n")
         if len(lines) == LINES_AT_ONCE:
             write("".join(lines))
             lines.clear()
@@ -263,6 +263,10 @@ def _csv_cell(value: object) -> str:
         return float.__repr__(value)
     if type(value) is str:
         return _csv_text(value)
+    if value is None:
+        return ""
+    if type(value) is int:  # an id: a numeral, never quoted
+        return int.__repr__(value)
     return _quoted(spreadsheet_cell(value))
 
 
