@@ -297,8 +297,8 @@ def export_xlsx(
 
     Rows go from the store to the file as they are read: each sheet's rows are written
     as the sheet's XML, deflated, to a temporary file (in a hidden folder beside ``out``,
-    removed when done), then zipped into the workbook XlsxWriter makes of the headers, widths and
-    frozen panes; the workbook replaces ``out`` only once it is whole."""
+    removed when done), then zipped into the workbook XlsxWriter makes of the headers,
+    widths and frozen panes; the workbook replaces ``out`` only once it is whole."""
     import tempfile
 
     out = Path(out)
@@ -326,7 +326,7 @@ def export_xlsx(
 
 class _Sheet:
     """One sheet of ``export_xlsx``: its rows below the header, as the XML of a sheet's
-    ``<sheetData>`` in a file of their own, and how wide they make each column."""
+    ``<sheetData>`` deflated in a file of their own, and how wide they make each column."""
 
     def __init__(self, title: str, columns: list[str], path: Path) -> None:
         self.title, self.columns, self.path = title, columns, path
