@@ -380,10 +380,11 @@ def test_a_reader_that_stops_early_stops_the_export_without_a_traceback(
 
 
 def test_each_sheet_is_what_xlsxwriter_writes_of_the_same_cells(tmp_path: Path) -> None:
-    """okrdesk writes the sheets' rows itself (XlsxWriter took three quarters of a firm's
-    export); they are byte for byte what XlsxWriter's constant_memory mode writes of the
-    same cells: the same escapes, spaces kept, numbers, widths and dimensions. (Except
-    for a text like ``<r>a & b</r>``, which XlsxWriter writes unescaped.)"""
+    """Each sheet is byte for byte the workbook XlsxWriter's constant_memory mode makes of
+    the cells the JSON export holds: every stored number a number cell, every text a text
+    cell (escaped, its spaces kept), the columns as wide as their widest text. (But for a
+    text like ``<r>a & b</r>``, which XlsxWriter writes as markup unless told otherwise:
+    it is withdrawn here and tested on its own.)"""
     import zipfile
 
     import xlsxwriter

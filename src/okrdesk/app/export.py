@@ -22,17 +22,14 @@ memory as a branch's.
 from __future__ import annotations
 
 import functools
-import io
 import itertools
 import json
 import math
 import re
-import zipfile
-import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from okrdesk.app.session import Session
 from okrdesk.errors import Said, ValidationFailed
@@ -295,169 +292,80 @@ def export_xlsx(
     of the same name numbered from 2 (``observations 2``), each with the header, since
     Excel drops rows past its last without a word (a firm's observations run to millions).
 
-    Rows go from the store to the file as they are read: each sheet's rows are written
-    as the sheet's XML, deflated, to a temporary file (in a hidden folder beside ``out``,
-    removed when done), then zipped into the workbook XlsxWriter makes of the headers,
-    widths and frozen panes; the workbook replaces ``out`` only once it is whole."""
+    Rows go from the store to the file as they are read: XlsxWriter's constant_memory
+    mode keeps each sheet's rows in a temporary file (in a hidden folder beside ``out``,
+    removed when done) rather than in memory; the workbook replaces ``out`` only once it
+    is whole."""
     import tempfile
+
+    import xlsxwriter
 
     out = Path(out)
     with (
         atomic_writer(out) as file,
         tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as scratch,
     ):
-        sheets: list[_Sheet] = []
+        # The text stream is left unused: a workbook is bytes, written to the file beneath it.
+        book = xlsxwriter.Workbook(file.buffer, {
+            "constant_memory": True, "tmpdir": scratch, "strings_to_formulas": False,
+            "strings_to_urls": False,
+        })  # fmt: skip
+        bold = book.add_format({"bold": True, "bottom": 1})
         with Store.open(database, create=False) as store, store.reading():
             for name in FIELDS:
                 rows = iter(_rows_with_unit(store, name, slices, units or {}))
                 for part in itertools.count(1):
                     title = name if part == 1 else f"{name} {part}"
-                    sheet = _Sheet(title, fields(name), Path(scratch) / f"{len(sheets)}")
-                    sheet.write(itertools.islice(rows, sheet_rows))
-                    sheets.append(sheet)
+                    sheet = book.add_worksheet(title)
+                    written = _sheet(sheet, fields(name), itertools.islice(rows, sheet_rows), bold)
                     # A full sheet goes on in another only if a row is left for it.
-                    following = next(rows, None) if sheet.rows == sheet_rows else None
+                    following = next(rows, None) if written == sheet_rows else None
                     if following is None:
                         break
                     rows = itertools.chain((following,), rows)
-        # The text stream is left unused: a zip is bytes, written to the file beneath it.
-        _zip_workbook(file.buffer, sheets, scratch)
+        book.close()
 
 
-class _Sheet:
-    """One sheet of ``export_xlsx``: its rows below the header, as the XML of a sheet's
-    ``<sheetData>`` deflated in a file of their own, and how wide they make each column."""
-
-    def __init__(self, title: str, columns: list[str], path: Path) -> None:
-        self.title, self.columns, self.path = title, columns, path
-        self.widths = [_width(c) for c in columns]
-        self.rows = 0
-        self.size = 0
-        """Bytes of the rows' XML (the file holds them deflated)."""
-
-    def write(self, rows: Iterable[Row]) -> None:
-        widths = self.widths
-        starts = [f'<c r="{_column_letter(k)}' for k in range(len(self.columns))]
-        lines: list[str] = []
-        number = 1
-        # Deflated at once, lightly: as XML, a sheet of a million rows is half a gigabyte.
-        packer = zlib.compressobj(1)
-        with self.path.open("wb") as file:  # scratch: zipped into the workbook at the end
-
-            def flush(text: str) -> None:
-                data = text.encode("utf-8")
-                self.size += len(data)
-                file.write(packer.compress(data))
-
-            for number, row in enumerate(rows, 2):
-                at = f'{number}"'
-                cells = []
-                for column, value in enumerate(row):
-                    kind = type(value)
-                    if kind is str:
-                        cell, shown = _text_xml(value)
-                    elif value is None:
-                        continue
-                    elif (
-                        (kind is float and value - value == 0)
-                        or kind is int
-                        or _numeral(value) is not None
-                    ):
-                        cell, shown = f"><v>{float(value):.16G}</v></c>", 12
-                    else:
-                        cell, shown = _text_xml(str(value))
-                    cells.append(starts[column] + at + cell)
-                    if shown > widths[column]:
-                        widths[column] = shown
-                lines.append(f'<row r="{at}>{"".join(cells)}</row>')
-                if len(lines) == LINES_AT_ONCE:
-                    flush("".join(lines))
-                    lines.clear()
-            flush("".join(lines))
-            file.write(packer.flush())
-        self.rows = number - 1
-
-
-def _width(text: str) -> int:
-    from okrdesk.report.formats.xlsx import width
-
-    return width(text)
-
-
-def _column_letter(index: int) -> str:
-    """A column's letters (0: A, 25: Z, 26: AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-_EXCEL_ESCAPE = re.compile("(_x[0-9a-fA-F]{4}_)")
-_CONTROL = re.compile(r"([\x00-\x08\x0b-\x1f])")
-_EDGE_SPACE = re.compile(r"^\s|\s$")
-CELL_TEXT = 32767
-"""The most UTF-16 units Excel keeps in a cell (and XlsxWriter writes)."""
+def _sheet(sheet: Any, columns: list[str], rows: Iterable[Row], bold: Any) -> int:
+    """One sheet of ``export_xlsx``: the header, frozen, then ``rows``, a row at a time
+    (constant_memory writes each row out as the next begins); its columns as wide as
+    their widest text. How many rows it holds."""
+    sheet.freeze_panes(1, 0)
+    widths = [_width(c) for c in columns]
+    for column, field in enumerate(columns):
+        sheet.write_string(0, column, field, bold)
+    number = 0
+    for number, row in enumerate(rows, 1):
+        for column, value in enumerate(row):
+            if value is None:
+                continue
+            if type(value) is not str and _numeral(value) is not None:
+                sheet.write_number(number, column, float(value))
+                shown = 12
+            else:
+                text = value if type(value) is str else str(value)
+                shown = _width(text)
+                if text.startswith("<r>") and text.endswith("</r>"):
+                    # XlsxWriter writes such text as the rich-text XML it looks like,
+                    # unescaped: "<r>a & b</r>" made a workbook Excel could not open.
+                    # As three plain runs it is escaped, and reads as it was written.
+                    sheet.write_rich_string(number, column, text[:1], text[1:2], text[2:])
+                else:
+                    sheet.write_string(number, column, text)
+            if shown > widths[column]:
+                widths[column] = shown
+    for column, chars in enumerate(widths):
+        sheet.set_column(column, column, min(chars + 2, 60))
+    return number
 
 
 @functools.lru_cache(maxsize=65536)
-def _text_xml(text: str) -> tuple[str, int]:
-    """The rest of an inline text cell holding ``text`` after its reference, as XlsxWriter
-    writes one, and how wide the text is (each text is made and measured once): cut to
-    what a cell holds, a control character as Excel's ``_xHHHH_`` (and a literal
-    ``_xHHHH_`` kept literal), spaces at either end kept, XML's characters escaped. Never
-    read as markup: XlsxWriter writes a text that begins ``<r>`` and ends ``</r>`` as the
-    rich text it looks like, unescaped, and ``<r>a & b</r>`` in a note made the whole
-    workbook one Excel could not open."""
-    shown = _width(text)
-    if len(text) > CELL_TEXT // 2 and len(text.encode("utf-16-le")) > 2 * CELL_TEXT:
-        text = text.encode("utf-16-le")[: 2 * CELL_TEXT].decode("utf-16-le", "ignore")
-    text = _EXCEL_ESCAPE.sub(r"_x005F\1", text)
-    text = _CONTROL.sub(lambda found: f"_x{ord(found.group(1)):04X}_", text)
-    text = text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-    space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return f' t="inlineStr"><is><t{space}>{text}</t></is></c>', shown
+def _width(text: str) -> int:
+    """How wide ``text`` is in a sheet's column, measured once: ids, periods and units
+    repeat on every row."""
+    from okrdesk.report.formats.xlsx import width
 
-
-def _zip_workbook(out: BinaryIO, sheets: list[_Sheet], scratch: str) -> None:
-    """The workbook: XlsxWriter's of the sheets' headers (bold, frozen) and column widths,
-    each sheet's rows written in after its header as the zip is written."""
-    import xlsxwriter
-
-    skeleton = io.BytesIO()
-    book = xlsxwriter.Workbook(skeleton, {"constant_memory": True, "tmpdir": scratch})
-    bold = book.add_format({"bold": True, "bottom": 1})
-    for sheet in sheets:
-        made = book.add_worksheet(sheet.title)
-        made.freeze_panes(1, 0)
-        for column, field in enumerate(sheet.columns):
-            made.write_string(0, column, field, bold)
-        for column, chars in enumerate(sheet.widths):
-            made.set_column(column, column, min(chars + 2, 60))
-    book.close()
-    with zipfile.ZipFile(skeleton) as parts, zipfile.ZipFile(out, "w") as whole:
-        for info in parts.infolist():
-            found = re.fullmatch(r"xl/worksheets/sheet([0-9]+)\.xml", info.filename)
-            if found is None:
-                whole.writestr(info, parts.read(info))
-                continue
-            sheet = sheets[int(found.group(1)) - 1]
-            xml = parts.read(info)
-            if sheet.rows:
-                last = f"{_column_letter(len(sheet.columns) - 1)}{sheet.rows + 1}"
-                xml = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="A1:{last}"/>'.encode(),
-                             xml, count=1)  # fmt: skip
-            head, tail = xml.split(b"</sheetData>", 1)
-            big = len(xml) + sheet.size >= zipfile.ZIP64_LIMIT
-            with whole.open(info, "w", force_zip64=big) as entry:  # scratch: in atomic_writer's
-                entry.write(head)
-                unpacker = zlib.decompressobj()
-                with sheet.path.open("rb") as rows:
-                    while chunk := rows.read(1 << 20):
-                        entry.write(unpacker.decompress(chunk))
-                entry.write(unpacker.flush() + b"</sheetData>" + tail)
+    return width(text)
 
 
 def _csv_line(cells: list[str]) -> str:
