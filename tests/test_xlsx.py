@@ -635,3 +635,21 @@ def test_the_members_sheet_heads_its_count_of_key_results_in_the_plural(
     head = [c.value for c in demo_books["en"]["Members, ranked"][1]]
     assert head == ["#", "ID", "Member", "Kind", "Score", "Off track", "Key results"]
     assert [c.value for c in demo_books["zh"]["成员排名"][1]][-1] == "关键结果"
+
+
+def test_a_title_that_looks_like_rich_text_is_written_as_it_reads(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """XlsxWriter writes a text that begins <r> and ends </r> as markup, unescaped: a key
+    result titled so made a report workbook Excel could not open (openpyxl neither)."""
+    from sample_workspace import OKRS
+
+    title = "<r>AUM & 客户</r>"
+    named = OKRS.replace('title = "新增高净值客户"', f'title = "{title}"', 1)
+    root = write_workspace({"okrs.toml": named})
+    run("collect", "--through", AS_OF, "-w", str(root))
+    out = tmp_path / "report.xlsx"
+    run("report", "--as-of", AS_OF, "--format", "xlsx", "--out", str(out), "-w", str(root))
+    book = openpyxl.load_workbook(out)
+    cells = [c.value for row in book["关键结果"].iter_rows() for c in row]
+    assert title in cells, cells

@@ -35,6 +35,8 @@ from okrdesk.app.session import Session
 from okrdesk.errors import Said, ValidationFailed
 from okrdesk.files import atomic_writer
 from okrdesk.model import slice_of, slice_values
+from okrdesk.report.formats.xlsx import width
+from okrdesk.report.formats.xlsx import write_text as write_cell_text
 from okrdesk.store import Store
 from okrdesk.units import Dimension, UnitOfMeasure, base_unit
 
@@ -345,13 +347,7 @@ def _sheet(sheet: Any, columns: list[str], rows: Iterable[Row], bold: Any) -> in
             else:
                 text = value if type(value) is str else str(value)
                 shown = _width(text)
-                if text.startswith("<r>") and text.endswith("</r>"):
-                    # XlsxWriter writes such text as the rich-text XML it looks like,
-                    # unescaped: "<r>a & b</r>" made a workbook Excel could not open.
-                    # As three plain runs it is escaped, and reads as it was written.
-                    sheet.write_rich_string(number, column, text[:1], text[1:2], text[2:])
-                else:
-                    sheet.write_string(number, column, text)
+                write_cell_text(sheet, number, column, text)
             if shown > widths[column]:
                 widths[column] = shown
     for column, chars in enumerate(widths):
@@ -363,8 +359,6 @@ def _sheet(sheet: Any, columns: list[str], rows: Iterable[Row], bold: Any) -> in
 def _width(text: str) -> int:
     """How wide ``text`` is in a sheet's column, measured once: ids, periods and units
     repeat on every row."""
-    from okrdesk.report.formats.xlsx import width
-
     return width(text)
 
 

@@ -501,6 +501,18 @@ def width(text: str) -> int:
     )
 
 
+def write_text(sheet: Any, row: int, column: int, text: str, cell_format: Any = None) -> None:
+    """``text`` in a cell, as it is written. XlsxWriter writes a text that begins ``<r>``
+    and ends ``</r>`` as the rich-text XML it looks like, unescaped: a title or a note
+    ``<r>a & b</r>`` made a workbook Excel could not open. As three plain runs it is
+    escaped, and reads as it was written."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        runs = (text[:1], text[1:2], text[2:])
+        sheet.write_rich_string(row, column, *runs, *([cell_format] if cell_format else []))
+    else:
+        sheet.write_string(row, column, text, cell_format)
+
+
 def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
     import xlsxwriter
 
@@ -517,13 +529,13 @@ def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
         sheet.freeze_panes(1, 0)
         widths = [width(h) for h in head]
         for column, text in enumerate(head):
-            sheet.write_string(0, column, text, bold)
+            write_text(sheet, 0, column, text, bold)
         for row, cells in enumerate(rows, 1):
             for column, (value, fmt) in enumerate(cells):
                 if value is None:
                     continue
                 if isinstance(value, str):
-                    sheet.write_string(row, column, value, wrapped if "\n" in value else None)
+                    write_text(sheet, row, column, value, wrapped if "\n" in value else None)
                     widths[column] = max(widths[column], width(value))
                     continue
                 cell_format = formats.setdefault(fmt or "General", book.add_format(
@@ -532,7 +544,7 @@ def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
                 widths[column] = max(widths[column], 14)
         # A line under the table runs on over the empty cells beside it: no column widens.
         for row, line in enumerate(NOTES.get(key, lambda _: [])(report), len(rows) + 2):
-            sheet.write_string(row, 0, line)
+            write_text(sheet, row, 0, line)
         for column, chars in enumerate(widths):
             sheet.set_column(column, column, min(chars + 2, MAX_WIDTH))
     book.close()
