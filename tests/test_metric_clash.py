@@ -169,7 +169,9 @@ def test_explain_shows_what_one_of_two_plugins_declaring_a_metric_stored(
         explained = okrdesk(both, "explain", "O9.KR1", "--as-of", "2026-01-11", "--lang", "en",
                             "-w", str(root))  # fmt: skip
     assert explained.returncode == 1, explained.stdout + explained.stderr
-    lines = explained.stderr.splitlines()
-    assert lines[0].startswith("O9.KR1 cannot be measured: metric salon_leads declared by both")
-    assert any(line.startswith("Stored of it: ") for line in lines), explained.stderr
-    assert "is not loaded" not in explained.stderr, explained.stderr
+    assert explained.stderr.startswith(
+        "O9.KR1 cannot be measured: metric salon_leads declared by both"
+    )
+    lines = explained.stdout.splitlines()  # what is stored: the command's output
+    assert any(line.startswith("Stored of it: ") for line in lines), explained.stdout
+    assert "is not loaded" not in explained.stdout + explained.stderr, explained.stdout

@@ -12,7 +12,14 @@ from typing import TYPE_CHECKING
 import attrs
 
 from okrdesk.engine.plan_calendar import metrics_needed
-from okrdesk.errors import BadInput, NoStoreYet, Problem, ValidationFailed, display_path
+from okrdesk.errors import (
+    BadInput,
+    NoStoreYet,
+    OkrdeskError,
+    Problem,
+    ValidationFailed,
+    display_path,
+)
 from okrdesk.model import KeyResult, MetricSpec, Plan
 from okrdesk.plugins.clashes import clash_advice, declared_by_several
 from okrdesk.plugins.manager import DECLARING_FAILED, PluginHost, Prober
@@ -129,7 +136,13 @@ def _stored_by_absent(workspace: Workspace, loaded: LoadResult) -> dict[str, lis
         for problem in loaded.problems
         if (m := re.search(_UNPROVIDED, problem.message))
     }
-    if not missing or (store := stored(workspace)) is None:
+    if not missing:
+        return {}
+    try:
+        store = stored(workspace)
+    except OkrdeskError:  # a store that cannot be read tells no plugin apart from a typo
+        return {}
+    if store is None:
         return {}
     try:
         return {m: by for m in sorted(missing) if (by := store.plugins_that_stored(m))}
