@@ -350,25 +350,8 @@ def _no_room(at: str, error: OSError) -> SqlMetricError:
 def _not_wide(at: str, error: NotWide) -> tuple[str, str]:
     """What a table's file set to UTF-16 or UTF-32 that is neither is told, in both
     languages; ``at``: its key and file."""
-    family, setting = error.family, error.encoding
-    if error.utf8:
-        what = "reads as UTF-8: leave this table's encoding out (UTF-8 is the default)"
-        what_zh = "它能按 UTF-8 读：请删掉这张表的 encoding（默认就是 UTF-8）"
-    else:
-        what = (
-            "is not UTF-8 either: set this table's encoding to the one it is saved in "
-            '("gb18030" for the GBK or GB18030 that Excel and many Chinese CRM systems write)'
-        )
-        what_zh = (
-            "也不是 UTF-8：请把这张表的 encoding 设为它实际的编码（Excel 和不少国内 CRM 系统存的 "
-            'GBK 或 GB18030 设 "gb18030"）'
-        )
-    return (
-        f'{at}: not {family} text, though encoding = "{setting}" says so: it has none of the '
-        f"zero bytes {family} writes, and {what}",
-        f'{at}: 不是 {family} 文本，尽管设了 encoding = "{setting}"：文件里没有 {family} 必有的'
-        f"零字节；{what_zh}",
-    )
+    en, zh = error.told("this table's encoding", "这张表的 encoding")
+    return f"{at}: {en}", f"{at}: {zh}"
 
 
 def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:

@@ -68,6 +68,40 @@ class NotWide(ValueError):
         self.family = wide_family(encoding) or encoding
         super().__init__(f"not {self.family} text (no zero byte)")
 
+    def told(self, key: str, key_zh: str, where: str = "", where_zh: str = "") -> tuple[str, str]:
+        """What a reader says of such a file, in English and Chinese, and what to set:
+        ``key`` names the setting as the reader's user knows it ("encoding", "this table's
+        encoding"), ``where`` the table it is in ("under [sources.brokerage]")."""
+        family, setting = self.family, self.encoding
+        key_zh, where_zh = _amid_chinese(key_zh), _amid_chinese(where_zh).rstrip()
+        if self.utf8:
+            what = f"reads as UTF-8: leave {key} out (UTF-8 is the default)"
+            what_zh = f"它能按 UTF-8 读：请删掉{key_zh.rstrip()}（默认就是 UTF-8）"
+        else:
+            what = (
+                f'is not UTF-8 either: set {key} to the one it is saved in ("gb18030" for the '
+                "GBK or GB18030 that Excel and many Chinese CRM systems write)"
+            )
+            what_zh = (
+                f"也不是 UTF-8：请把{key_zh}设为它实际的编码（Excel 和不少国内 CRM 系统存的 GBK 或 "
+                'GB18030 设 "gb18030"）'
+            )
+        return (
+            f'not {family} text, though encoding = "{setting}"{where and " " + where} says so: '
+            f"it has none of the zero bytes {family} writes, and {what}",
+            f'不是 {family} 文本，尽管{where_zh}设了 encoding = "{setting}"：文件里没有 {family} '
+            f"必有的零字节；{what_zh}",
+        )
+
+
+def _amid_chinese(words: str) -> str:
+    """``words`` set amid Chinese text: a space on a side where it begins or ends with a
+    Latin letter or a sign (Chinese puts one between its characters and a Latin word,
+    none elsewhere)."""
+    if not words:
+        return words
+    return f"{' ' * words[0].isascii()}{words}{' ' * words[-1].isascii()}"
+
 
 def text_encoding(name: str) -> str | None:
     """Python's own name for the text encoding ``name`` (``"GBK"`` and ``"cp936"`` are

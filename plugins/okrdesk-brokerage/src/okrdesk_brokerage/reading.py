@@ -202,27 +202,9 @@ def _no_mark(name: str, error: NoByteOrderMark) -> ExportError:
 
 def _not_wide(name: str, error: NotWide) -> ExportError:
     """The error of a file read as UTF-16 or UTF-32, as set, that is neither."""
-    family, setting = error.family, error.encoding
-    if error.utf8:
-        what = "reads as UTF-8: leave encoding out (UTF-8 is the default)"
-        what_zh = "它能按 UTF-8 读：请删掉 encoding 这一项（默认就是 UTF-8）"
-    else:
-        what = (
-            'is not UTF-8 either: set encoding to the one it is saved in ("gb18030" for the '
-            "GBK or GB18030 that Excel and many Chinese CRM systems write)"
-        )
-        what_zh = (
-            "也不是 UTF-8：请把 encoding 设为它实际的编码（Excel 和不少国内 CRM 系统存的 GBK 或 "
-            'GB18030 设 "gb18030"）'
-        )
-    return ExportError(
-        name,
-        f'not {family} text, though encoding = "{setting}" under [sources.brokerage] says '
-        f"so: it has none of the zero bytes {family} writes, and {what}",
-        zh=f'不是 {family} 文本，尽管 [sources.brokerage] 里设了 encoding = "{setting}"：文件里'
-        f"没有 {family} 必有的零字节；{what_zh}",
-        line=1,
-    )
+    en, zh = error.told("encoding", "encoding 这一项", "under [sources.brokerage]",
+                        "[sources.brokerage] 里")  # fmt: skip
+    return ExportError(name, en, zh=zh, line=1)
 
 
 def _not_text_at(name: str, encoding: str, setting: str | None, found: NotEncoded) -> ExportError:
