@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from enum import StrEnum
@@ -88,12 +89,14 @@ def periods_between(first: dt.date, last: dt.date, grain: Grain) -> Iterator[Per
         day = period.end + dt.timedelta(days=1)
 
 
+@functools.lru_cache(maxsize=64)
 def periods_within(
     start: dt.date, end: dt.date, through: dt.date, grain: Grain
 ) -> tuple[Period, ...]:
     """The periods of ``grain`` from ``start`` up to ``through``, each clipped to the
     days from ``start`` to ``end``: a year's periods as a collect asks for them (its
-    first week starting on the year's first day)."""
+    first week starting on the year's first day). Listed once a process for the same
+    days: each engine of a report asks for the plan's."""
     return tuple(
         Period(max(p.start, start), min(p.end, end), p.id)
         for p in periods_between(start, min(through, end), grain)

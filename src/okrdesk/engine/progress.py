@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 from collections.abc import Callable, Mapping, Sequence
 
 import attrs
@@ -334,13 +335,19 @@ class Engine:
         days = [day for m in collected_for(spec.name, self.metrics) if (day := self._old(m))]
         return min(days, default=None)
 
+    @functools.cached_property
+    def _current_from(self) -> dt.date | None:
+        """The day figures at the plan's grain must reach to be current (``current_from``),
+        worked out once an engine: it lists the plan's periods."""
+        return current_from(self.plan, self.as_of, self.plan.grain)
+
     def _old(self, metric: str) -> dt.date | None:
         """The day a stored ``metric``'s figures at the plan's grain run through when they
         are stale (the stale alert's rule), else None; read once an engine, as every
         subject of a firm asks."""
         if metric not in self._stale:
             grain = self.plan.grain
-            current = current_from(self.plan, self.as_of, grain)
+            current = self._current_from
             latest = latest_end(self.store, metric, grain, self.metrics.get(metric))
             old = None
             if current is not None and latest is not None and latest < current:

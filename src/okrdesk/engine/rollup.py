@@ -362,14 +362,11 @@ class Rollup:
     def _read_checkins(self, kr: KeyResult) -> None:
         if kr.id in self._checkins:
             return
-        latest: dict[str, float] = {}
-        days: dict[str, dt.date] = {}
+        latest: dict[str, tuple[float, dt.date]] = {}
         for checkin in self.store.checkins(kr.id):
             if checkin.day <= self.as_of:
-                latest[checkin.subject] = checkin.value
-                days[checkin.subject] = checkin.day
-        self._checkins[kr.id] = _checkins_up_the_tree(self.plan, latest)
-        self._checkin_days[kr.id] = _checkin_days_up_the_tree(self.plan, days)
+                latest[checkin.subject] = (checkin.value, checkin.day)
+        self._checkins[kr.id], self._checkin_days[kr.id] = _checkins_up_the_tree(self.plan, latest)
 
 
 @attrs.frozen
@@ -543,31 +540,23 @@ def _bottom_up(plan: Plan) -> list[OrgUnit]:
     return list(reversed(order))
 
 
-def _checkin_days_up_the_tree(plan: Plan, latest: Mapping[str, dt.date]) -> dict[str, dt.date]:
-    """Each subject's latest check-in day, and for a unit without one of its own the
-    earliest of its members' (the sum ``_checkins_up_the_tree`` adds up)."""
-    days = dict(latest)
+def _checkins_up_the_tree(
+    plan: Plan, latest: Mapping[str, tuple[float, dt.date]]
+) -> tuple[dict[str, Figure], dict[str, dt.date]]:
+    """Each subject's latest check-in (value, day) as its figure and the day that speaks
+    for; a unit without one of its own adds up its members' figures, and is no fresher
+    than the earliest of their days."""
+    figures = {s: Figure(value, observations=1) for s, (value, _) in latest.items()}
+    days = {s: day for s, (_, day) in latest.items()}
     for unit in _bottom_up(plan):
         if unit.id in days:
             continue
-        found = [days[m] for m in _members(plan, unit.id) if m in days]
-        if found:
-            days[unit.id] = min(found)
-    return days
-
-
-def _checkins_up_the_tree(plan: Plan, latest: Mapping[str, float]) -> dict[str, Figure]:
-    figures = {s: Figure(v, observations=1) for s, v in latest.items()}
-    for unit in _bottom_up(plan):
-        if unit.id in figures:
-            continue
-        found = [
-            figures[m]
-            for m in _members(plan, unit.id)
-            if m in figures and figures[m].value is not None
-        ]
+        members = [m for m in _members(plan, unit.id) if m in days]
+        found = [figures[m] for m in members if m in figures and figures[m].value is not None]
         if found:
             figures[unit.id] = Figure(
                 sum(f.value or 0.0 for f in found), observations=sum(f.observations for f in found)
             )
-    return figures
+        if members:
+            days[unit.id] = min(days[m] for m in members)
+    return figures, days
