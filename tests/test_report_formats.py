@@ -327,9 +327,13 @@ def test_what_a_plugin_format_prints_stays_out_of_the_report_and_is_its_error(
     assert (
         "report format krcsv printed to standard output, which a plugin must not do: rendering"
     ) in done.stderr
+    # At the line of the format's own code that printed, as for a plugin's collect.
+    line = talking.splitlines().index('        print("rendering", report.plan.id)') + 1
+    assert f"(at plugins/kr_csv.py:{line})" in done.stderr, done.stderr
     chinese = CliRunner().invoke(cli, [*args, "--lang", "zh"])
     assert chinese.exit_code == 1
     assert "报告格式 krcsv 向标准输出写了内容，插件不得如此：rendering" in chinese.stderr
+    assert f"（位于 plugins/kr_csv.py:{line}）" in chinese.stderr
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

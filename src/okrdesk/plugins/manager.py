@@ -638,12 +638,15 @@ def quiet(
     errors: list[str],
     errors_zh: dict[str, str] | None = None,
     record: PluginRecord | None = None,
+    *,
+    owner: object | None = None,
 ) -> Iterator[None]:
     """Keep what a plugin prints off standard output, where it would corrupt a report
     meant for another program, and add it to ``errors`` (and its Chinese to
-    ``errors_zh``), with the line of the plugin's code (``record``'s) that printed."""
+    ``errors_zh``), with the line of the plugin's code (``record``'s, or that of the
+    package ``owner`` comes from: a report format's ``render``) that printed."""
     caught = io.StringIO()
-    noted = NotedStream(caught, lambda: record.plugin if record else None,
+    noted = NotedStream(caught, lambda: record.plugin if record else owner,
                         record.how if record else None)  # fmt: skip
     try:
         with contextlib.redirect_stdout(cast(TextIO, noted)):
@@ -652,7 +655,7 @@ def quiet(
         printed = caught.getvalue().strip()
         if printed:
             shown = printed if len(printed) <= 200 else printed[:200] + "…"
-            place = noted.place if record is not None else None
+            place = noted.place if record is not None or owner is not None else None
             said = f"printed to standard output, which a plugin must not do: {shown}" + (
                 f" (at {place})" if place else ""
             )

@@ -28,7 +28,7 @@ def render(report: Report, fmt: ReportFormat, out: IO[Any], context: RenderConte
     printed: list[str] = []
     printed_zh: dict[str, str] = {}
     try:
-        with quiet(printed, printed_zh):  # ``out`` is the standard output it held before
+        with quiet(printed, printed_zh, owner=fmt.render):  # ``out``: the stdout it held before
             fmt.render(shown, out, context)
     except OkrdeskError:
         raise
