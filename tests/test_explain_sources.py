@@ -506,3 +506,21 @@ def test_a_misspelt_metric_with_nothing_stored_still_refuses_the_plan(
     reported = run(env, "report", "--as-of", "2026-01-11", "-w", str(root))
     assert reported.returncode == 2
     assert "salon_leads" in reported.stderr
+
+
+def test_a_metric_renamed_in_a_loaded_plugin_still_refuses_the_plan(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A key result left on a metric's old name, after the SQL source's metric was
+    renamed, names a metric no plugin provides while the plugin that stored it (sql) is
+    loaded: a mistake in the targets, as before, not an uninstalled plugin's metric (the
+    report ran, calling sql 'not installed now', and the key result went unmeasured)."""
+    root = sql_workspace(write_workspace, GROUPED)
+    run(root, "collect", "--through", "2026-01-18")
+    renamed = GROUPED.replace('name = "visits"', 'name = "calls"')
+    (root / "okrdesk.toml").write_text(renamed, encoding="utf-8")
+    done = CliRunner().invoke(cli, ["report", "--as-of", "2026-01-18", "--lang", "en",
+                                    "-w", str(root)])  # fmt: skip
+    assert done.exit_code == 2, done.output
+    assert 'no loaded plugin provides metric "visits"' in done.output
+    assert "not installed now" not in done.output

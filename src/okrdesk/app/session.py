@@ -119,7 +119,9 @@ def open_session(
         # metric two plugins declare is neither's.
         names = None if unloaded else _undeclared_names(host)
         loaded = _without_unmeasured_metrics(root, host, loaded, names)
-    elif loaded.problems and not checking and (absent := _stored_by_absent(workspace, loaded)):
+    elif (
+        loaded.problems and not checking and (absent := _stored_by_absent(workspace, host, loaded))
+    ):
         # A plugin uninstalled (or left out by OKRDESK_LOAD_PLUGINS) whose figures are
         # stored: its metrics are no misspelling, and the rest of the plan still runs.
         loaded = _without_unmeasured_metrics(root, host, loaded, absent.__contains__,
@@ -127,10 +129,14 @@ def open_session(
     return Session(workspace, host, loaded, findings)
 
 
-def _stored_by_absent(workspace: Workspace, loaded: LoadResult) -> dict[str, list[str]]:
+def _stored_by_absent(
+    workspace: Workspace, host: PluginHost, loaded: LoadResult
+) -> dict[str, list[str]]:
     """metric → the plugins that stored its figures, for each metric the plan's problems
-    say no loaded plugin provides and whose figures are stored (a plugin that collected
-    them is not installed now); empty when there is no store."""
+    say no loaded plugin provides and whose figures a plugin not loaded now stored (a
+    plugin that collected them is not installed now); empty when there is no store. A
+    plugin loaded now that stored it (an SQL metric since renamed, a plugin's metric
+    it no longer declares) leaves the plan's mistake a mistake."""
     missing = {
         m[1] or m[2] or m[3]
         for problem in loaded.problems
@@ -145,7 +151,11 @@ def _stored_by_absent(workspace: Workspace, loaded: LoadResult) -> dict[str, lis
     if store is None:
         return {}
     try:
-        return {m: by for m in sorted(missing) if (by := store.plugins_that_stored(m))}
+        return {
+            m: by
+            for m in sorted(missing)
+            if (by := [p for p in store.plugins_that_stored(m) if p not in host.records])
+        }
     finally:
         store.close()
 
