@@ -178,3 +178,20 @@ def test_a_growth_target_on_old_figures_is_paced_on_the_months_they_reach(
     # January to October 2025: 80 × 55 + 10 × 10 = 4,500, × 1.18 due.
     assert p.expected == pytest.approx(4500 * 1.18)
     assert p.status is Status.ON_TRACK and p.old_figure == october
+
+
+def test_a_sum_of_check_ins_with_a_fresh_one_is_not_paced_on_the_oldest(
+    workspace: Path,
+) -> None:
+    """The branch's calls add up 王芳's 5 of 30 June and 李强's 60 of 25 September: on 30
+    September they were judged against what was due on 30 June (49.6) and read on track,
+    under 'figures as of 2026-06-30', where 李强's are a week old and 74.8 is due. A sum
+    with a current check-in in it is current; 王芳's old one is owed, and says so."""
+    done = run(workspace, "checkin", "O1.CALLS", "60", "--person", "cm02",
+               "--date", "2026-09-25", "--by", "李强")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    calls = key_results(workspace, LATER)["O1.CALLS"]
+    assert calls["actual"] == 65
+    assert calls["old_figure"] is None, calls
+    assert calls["expected"] == pytest.approx(100 * 273 / 365)
+    assert calls["status"] != "on_track", calls

@@ -354,8 +354,8 @@ class Rollup:
 
     def checkin_day(self, kr: KeyResult, subject: str) -> dt.date | None:
         """The day the subject's figure from check-ins (``checkin``) speaks for: its own
-        latest check-in's, else the earliest of the latest ones its sum adds up, which
-        it is no fresher than; None without one."""
+        latest check-in's, else the latest of the latest ones its sum adds up; None
+        without one."""
         self._read_checkins(kr)
         return self._checkin_days[kr.id].get(subject)
 
@@ -544,8 +544,10 @@ def _checkins_up_the_tree(
     plan: Plan, latest: Mapping[str, tuple[float, dt.date]]
 ) -> tuple[dict[str, Figure], dict[str, dt.date]]:
     """Each subject's latest check-in (value, day) as its figure and the day that speaks
-    for; a unit without one of its own adds up its members' figures, and is no fresher
-    than the earliest of their days."""
+    for; a unit without one of its own adds up its members' figures, and speaks for the
+    latest of their days: a sum holding a current check-in is current (held to the
+    earliest day, the current ones in it were paced on a day long gone, and a unit
+    behind read on track); its members' late check-ins are owed, and said so."""
     figures = {s: Figure(value, observations=1) for s, (value, _) in latest.items()}
     days = {s: day for s, (_, day) in latest.items()}
     for unit in _bottom_up(plan):
@@ -558,5 +560,5 @@ def _checkins_up_the_tree(
                 sum(f.value or 0.0 for f in found), observations=sum(f.observations for f in found)
             )
         if members:
-            days[unit.id] = min(days[m] for m in members)
+            days[unit.id] = max(days[m] for m in members)
     return figures, days
