@@ -533,3 +533,35 @@ def test_collect_refuses_only_the_metrics_that_read_what_validate_refuses(
     with sqlite3.connect(root / "okrdesk.db") as db:
         kept = db.execute("SELECT DISTINCT metric FROM observations WHERE metric LIKE 'salon%'")
         assert kept.fetchall() == [("salon_leads",)]
+
+
+NOISY_CHECK = VISITS.replace(
+    "    found = [SettingsProblem(",
+    "    import warnings\n\n"
+    "    warnings.warn('folder will be called exports in visits 2.0', FutureWarning)\n"
+    "    found = [SettingsProblem(",
+)
+"""VISITS, whose check warns of a setting to be renamed, as Python's warnings print it."""
+
+
+def test_a_check_that_prints_does_not_stop_a_plugin_that_collects_cleanly(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """validate shows what a check prints as a warning; collect, which now asks the check
+    before collecting, refused the whole plugin for it ('printed to standard output or
+    error'), though its settings are sound and its collect prints nothing."""
+    from installed_package import installed_package, okrdesk
+    from test_emit_mistakes import SALON_KR
+
+    root = write_workspace({"salons.toml": SALON_KR})
+    (root / "data").mkdir(exist_ok=True)
+    (root / "okrdesk.toml").write_text('[sources.visits]\nfolder = "data"\n', "utf-8")
+    with installed_package(tmp_path, "visits", NOISY_CHECK) as env:
+        validated = okrdesk(env, "validate", "--lang", "en", "-w", str(root))
+        collected = okrdesk(env, "collect", "--lang", "en", "--through", "2026-01-11",
+                            "-w", str(root))  # fmt: skip
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "folder will be called exports" in validated.stdout + validated.stderr
+    told = collected.stdout + collected.stderr
+    assert collected.returncode == 0, told
+    assert "printed" not in told

@@ -605,7 +605,11 @@ def refusal(
     and at its lines. Asked once for every metric wanted; only when that finds something,
     again for each metric alone (the check leaves unread what the metrics it is given do
     not read), so that one export's header does not stop the metrics that never read it.
-    A check that fails is validate's warning, not a refusal."""
+    A check that fails is validate's warning, not a refusal; so is what it prints (a
+    Python warning of a setting to be renamed), which would otherwise count as the
+    plugin printing, and lose all it collects."""
+    import io
+
     from okrdesk.plugins.settings_checks import checked, settings_refused
 
     check = dict(checks).get(name)
@@ -613,9 +617,11 @@ def refusal(
         return Refusal()
 
     def refused(metrics: Iterable[str], *, one: bool = False) -> Said | None:
+        printed = io.StringIO()  # validate shows it; collect leaves it unsaid
         try:
-            answered = checked(check(settings=request.settings, workspace=request.workspace,
-                                     metrics=frozenset(metrics)))  # fmt: skip
+            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
+                answered = checked(check(settings=request.settings, workspace=request.workspace,
+                                         metrics=frozenset(metrics)))  # fmt: skip
         except Exception:
             return None
         return settings_refused(request.workspace, name, answered, request.settings, one=one)
