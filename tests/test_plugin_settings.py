@@ -565,3 +565,30 @@ def test_a_check_that_prints_does_not_stop_a_plugin_that_collects_cleanly(
     told = collected.stdout + collected.stderr
     assert collected.returncode == 0, told
     assert "printed" not in told
+
+
+def test_a_check_that_exits_does_not_stop_a_plugin_that_collects_cleanly(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A check that fails is validate's warning, sys.exit() too, and collect goes on to
+    collect; a check ending in sys.exit() had collect refuse the plugin, saying its
+    okrdesk_collect failed ('SystemExit'), which never ran."""
+    from installed_package import installed_package, okrdesk
+    from test_emit_mistakes import SALON_KR
+
+    exits = VISITS.replace(
+        "    found = [SettingsProblem(",
+        "    raise SystemExit('no licence')\n    found = [SettingsProblem(",
+    )
+    root = write_workspace({"salons.toml": SALON_KR})
+    (root / "data").mkdir(exist_ok=True)
+    (root / "okrdesk.toml").write_text('[sources.visits]\nfolder = "data"\n', "utf-8")
+    with installed_package(tmp_path, "visits", exits) as env:
+        validated = okrdesk(env, "validate", "--lang", "en", "-w", str(root))
+        collected = okrdesk(env, "collect", "--lang", "en", "--through", "2026-01-11",
+                            "-w", str(root))  # fmt: skip
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert "okrdesk_check_settings failed" in validated.stdout
+    told = collected.stdout + collected.stderr
+    assert collected.returncode == 0, told
+    assert "SystemExit" not in told

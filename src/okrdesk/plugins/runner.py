@@ -622,7 +622,9 @@ def refusal(
             with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
                 answered = checked(check(settings=request.settings, workspace=request.workspace,
                                          metrics=frozenset(metrics)))  # fmt: skip
-        except Exception:
+        except KeyboardInterrupt:
+            raise
+        except BaseException:  # sys.exit() too, as validate takes it
             return None
         return settings_refused(request.workspace, name, answered, request.settings, one=one)
 
