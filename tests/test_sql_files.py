@@ -896,3 +896,39 @@ def test_an_empty_file_is_named_as_empty(tmp_path: Path) -> None:
     assert "sources.sql.tables.calls: calls.csv is empty (0 bytes), without even a header row" in (
         problem
     )
+
+
+def _bad_crc(data: bytes) -> bytes:
+    """``data`` gzipped, its checksum spoilt: read whole before gzip finds it wrong."""
+    import gzip
+
+    packed = bytearray(gzip.compress(data))
+    packed[-8] ^= 0xFF
+    return bytes(packed)
+
+
+@pytest.mark.parametrize(
+    "written",
+    [CHINESE.encode("gbk"), _bad_crc(CHINESE.encode("gbk"))],
+    ids=["not-gzip", "bad-checksum"],
+)
+def test_a_gzip_file_that_cannot_be_read_fails_its_table_as_unreadable(
+    tmp_path: Path, written: bytes
+) -> None:
+    # A .csv.gz that is no gzip file (a plain export renamed) or is damaged (a download
+    # spoilt), in GBK: the first failed every table, the collect ending in "okrdesk_collect
+    # failed: BadGzipFile"; the second was refused as though the temporary folder had no
+    # room for its UTF-8 copy (gzip's error is an OSError), and its user sent to free disk.
+    write(tmp_path, "calls.csv.gz", written)
+    table = table_file("calls", {"path": "data/calls.csv.gz", "encoding": "gbk"}, tmp_path, [])
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    with duckdb.connect() as connection, pytest.raises(SqlMetricError) as caught:
+        load_table(connection, table, scratch, None)
+    assert str(caught.value) == (
+        "sources.sql.tables.calls: calls.csv.gz: not a readable csv file (BadGzipFile)"
+    )
+    assert caught.value.said.zh == (
+        "sources.sql.tables.calls: calls.csv.gz: 不是能读的 csv 文件（BadGzipFile）"
+    )
+    assert list(scratch.iterdir()) == []

@@ -26,7 +26,7 @@ import re
 import threading
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 
 import attrs
 
@@ -278,7 +278,10 @@ def _reader(table: TableFile, scratch: Path) -> tuple[str, Path | None]:
         # A byte-order mark says what the file is, whatever the setting (as the brokerage
         # plugin reads one): Excel's "CSV UTF-8" beside a GBK export, read as GBK, would
         # begin its first column's name with "锘".
-        encoding = _bom_encoding(table.path) or table.encoding
+        try:
+            encoding = _bom_encoding(table.path) or table.encoding
+        except OSError as error:  # a .gz that is no gzip file: this table fails, not all
+            raise SqlMetricError(*_not_readable(table, error)) from None
         if encoding not in {None, "utf-8", "utf-8-sig"}:
             path = _transcoded(table, encoding, scratch)
     options = [f"header = {'true' if table.header else 'false'}", f"skip = {table.skip}",
@@ -312,7 +315,9 @@ def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
     at = f"sources.sql.tables.{table.name}: {table.path.name}"
     try:
         with _opened(table.path) as source:
-            utf8_copy(source, encoding, target, _CHUNK)
+            utf8_copy(cast(BinaryIO, _Read(source)), encoding, target, _CHUNK)
+    except _ReadFailed as failed:  # the file's fault (a damaged .gz), not the copy's
+        raise SqlMetricError(*_not_readable(table, failed.error)) from None
     except NotEncoded as error:
         raise SqlMetricError(
             f"{at}:{error.line}: not {encoding} text; set encoding for this table to the "
@@ -334,6 +339,36 @@ def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
     except OSError as error:  # no room for the copy: this table's metrics fail, not all
         raise _no_room(at, error) from None
     return target
+
+
+class _ReadFailed(Exception):
+    """An ``OSError`` reading a table's file, told apart from one writing its copy."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _Read:
+    """A table's file read for its copy, whose read errors are ``_ReadFailed``: gzip's
+    error of a damaged file is an ``OSError``, as no room for the copy is."""
+
+    def __init__(self, file: BinaryIO) -> None:
+        self._file = file
+
+    def read(self, size: int = -1) -> bytes:
+        try:
+            return self._file.read(size)
+        except OSError as error:
+            raise _ReadFailed(error) from error
+
+
+def _not_readable(table: TableFile, error: OSError) -> Said:
+    """What a table's file that could not be read is told (a .gz file that is no gzip,
+    or damaged), as DuckDB's failures to read one are (``_unreadable``)."""
+    at, kind = f"sources.sql.tables.{table.name}: {table.path.name}", type(error).__name__
+    return Said(f"{at}: not a readable {table.kind} file ({kind})",
+                f"{at}: 不是能读的 {table.kind} 文件（{kind}）")  # fmt: skip
 
 
 def _no_room(at: str, error: OSError) -> SqlMetricError:
