@@ -195,3 +195,27 @@ def test_a_sum_of_check_ins_with_a_fresh_one_is_not_paced_on_the_oldest(
     assert calls["old_figure"] is None, calls
     assert calls["expected"] == pytest.approx(100 * 273 / 365)
     assert calls["status"] != "on_track", calls
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_limit_breached_on_an_old_figure_names_its_day(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """A guardrail past its limit on figures weeks old said only that it was past it, as
+    though the figure were today's: now it names the day its figures run through, as an
+    off-track alert does. On current figures, nothing is added."""
+    tight = OKRS.replace('target = 1\nunit = "‰"', 'target = 0.1\nunit = "‰"')
+    root = write_workspace({"okrs.toml": tight, "budget.toml": None})
+    assert run(root, "collect", "--through", COLLECTED).exit_code == 0
+    line = {"zh": "O1.CPL 投诉率：", "en": "O1.CPL 投诉率: "}[lang]
+    limit = {"zh": "，超过上限 0.1‰", "en": ", above its limit of 0.1‰"}[lang]
+    day = {"zh": "（按截至 2026-06-17 的数字）", "en": " (on figures as of 2026-06-17)"}[lang]
+
+    def breached(on: str) -> str:
+        done = run(root, "check", "--as-of", on, "--lang", lang)
+        assert done.exit_code == 1, done.output
+        (found,) = [s for s in done.stdout.splitlines() if line in s]
+        return found
+
+    assert breached(COLLECTED).endswith(limit), breached(COLLECTED)
+    assert breached(LATER).endswith(limit + day), breached(LATER)

@@ -357,7 +357,8 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "{kr} {title}: {count} shares off track, the furthest behind {members}{more}{old}",
         "zh": "{kr} {title}：{count} 个分解目标落后，最落后的是 {members}{more}{old}",
     },
-    # After members' shares off track judged on figures out of date (old_figure).
+    # After members' shares off track, or a figure past its limit, judged on figures out
+    # of date (old_figure).
     "kr.shares_old": {"en": " (on figures as of {day})", "zh": "（按截至 {day} 的数字）"},
     "kr.more_members": {"en": ", …", "zh": "等"},
     "kr.behind_below": {
@@ -425,16 +426,16 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{kr} {title}：已超限",
     },
     "kr.breached_at_most": {
-        "en": "{kr} {title}: {actual}, above its limit of {limit}",
-        "zh": "{kr} {title}：{actual}，超过上限 {limit}",
+        "en": "{kr} {title}: {actual}, above its limit of {limit}{old}",
+        "zh": "{kr} {title}：{actual}，超过上限 {limit}{old}",
     },
     "kr.breached_at_least": {
-        "en": "{kr} {title}: {actual}, below its floor of {limit}",
-        "zh": "{kr} {title}：{actual}，低于下限 {limit}",
+        "en": "{kr} {title}: {actual}, below its floor of {limit}{old}",
+        "zh": "{kr} {title}：{actual}，低于下限 {limit}{old}",
     },
     "kr.breached_within": {
-        "en": "{kr} {title}: {actual}, outside {limit} ± {band}",
-        "zh": "{kr} {title}：{actual}，超出 {limit} ± {band} 的范围",
+        "en": "{kr} {title}: {actual}, outside {limit} ± {band}{old}",
+        "zh": "{kr} {title}：{actual}，超出 {limit} ± {band} 的范围{old}",
     },
     "kr.no_data": {
         "en": "{kr} {title}: no data yet for {subject} (metric {metric})",

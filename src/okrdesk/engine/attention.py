@@ -314,8 +314,10 @@ def _breached(p: KeyResultProgress, about: dict[str, object]) -> Alert:
     kr, figures = p.key_result, _limit_figures(p)
     if figures is None:
         return Alert(Level.ERROR, "breached", kr.id, "kr.breached", about)
+    # A figure out of date is past its limit as of its own day: said so, with the day.
+    old = _shares_old([p])
     return Alert(Level.ERROR, "breached", kr.id, f"kr.breached_{kr.direction.value}",
-                 {**about, **figures})  # fmt: skip
+                 {**about, **figures, "old": old})  # fmt: skip
 
 
 def _key_result_alerts(
@@ -465,8 +467,9 @@ def _shares_alerts(engine: Engine, kr: KeyResult, at: str) -> list[Alert]:
 
 
 def _shares_old(shares: Sequence[KeyResultProgress]) -> Said:
-    """After shares off track: that they were judged on figures out of date, of the day
-    the oldest speaks for (``KeyResultProgress.old_figure``), when all of them were."""
+    """After shares off track (or one figure past its limit): that they were judged on
+    figures out of date, of the day the oldest speaks for
+    (``KeyResultProgress.old_figure``), when all of them were; nothing when not."""
     days = [p.old_figure for p in shares]
     if not days or any(day is None for day in days):
         return Said("", "")
