@@ -394,10 +394,12 @@ def test_check_lists_what_needs_attention_and_exits_1(write_workspace: WriteWork
     result = run(root, "check", "--as-of", THROUGH, "--lang", "en")
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    # A guardrail breached says by how much: 0.5‰ of complaints against at most 0.15‰.
-    assert "BREACHED   O1.KR2 投诉率: 0.5‰, above its limit of 0.15‰" in lines, lines
+    # A guardrail breached says by how much: 0.5‰ of complaints against at most 0.15‰,
+    # on figures collected through 1 February, weeks before the day checked.
+    assert ("BREACHED   O1.KR2 投诉率: 0.5‰, above its limit of 0.15‰ "
+            "(on figures as of 2026-02-01)") in lines, lines  # fmt: skip
     zh = run(root, "check", "--as-of", THROUGH).output
-    assert "超限       O1.KR2 投诉率：0.5‰，超过上限 0.15‰" in zh, zh
+    assert "超限       O1.KR2 投诉率：0.5‰，超过上限 0.15‰（按截至 2026-02-01 的数字）" in zh, zh
     # One line for the metrics the collect of 1 February left behind.
     assert ("STALE      2 metrics: latest numbers end 2026-02-01 (weekly): complaint_rate, "
             "new_hnw_clients") in lines  # fmt: skip

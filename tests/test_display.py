@@ -18,6 +18,7 @@ from click.testing import CliRunner, Result
 
 from okrdesk.cli import cli
 from okrdesk.engine.plan_calendar import one_period_before
+from okrdesk.errors import Said
 from okrdesk.messages import alert_text, label
 from okrdesk.periods import Grain
 from okrdesk.report.document import ReportBreaker, ReportBudget, ReportBudgetTotal, ReportLine
@@ -388,7 +389,7 @@ def test_the_pace_an_alert_gives_reads_as_computed() -> None:
 
 
 def test_a_breached_guardrail_says_its_figure_and_the_limit_it_went_past() -> None:
-    about = {"kr": "C1.KR3", "title": "客户 NPS"}
+    about = {"kr": "C1.KR3", "title": "客户 NPS", "old": Said("", "")}
     score, rate = UNITS["分"], UNITS["%"]
     floor = {**about, "actual": Quantity(score, 58), "limit": Quantity(score, 60)}
     assert alert_text("kr.breached_at_least", "zh", floor) == "C1.KR3 客户 NPS：58分，低于下限 60分"
@@ -401,3 +402,7 @@ def test_a_breached_guardrail_says_its_figure_and_the_limit_it_went_past() -> No
         "：11.8%，超出 10% ± 1百分点 的范围"
     )
     assert alert_text("kr.breached_within", "en", band).endswith(": 11.8%, outside 10% ± 1 pp")
+    old = {**floor, "old": Said(" (on figures as of 2026-11-20)", "（按截至 2026-11-20 的数字）")}
+    assert alert_text("kr.breached_at_least", "zh", old) == (
+        "C1.KR3 客户 NPS：58分，低于下限 60分（按截至 2026-11-20 的数字）"
+    )
