@@ -406,3 +406,20 @@ def test_a_breached_guardrail_says_its_figure_and_the_limit_it_went_past() -> No
     assert alert_text("kr.breached_at_least", "zh", old) == (
         "C1.KR3 客户 NPS：58分，低于下限 60分（按截至 2026-11-20 的数字）"
     )
+
+
+@pytest.mark.parametrize(
+    ("unit", "base", "zh", "en"),
+    [
+        ("‰", Decimal("0.000001"), "0.001‰", "0.001‰"),  # a limit of 0.001‰ read 0.00‰
+        ("%", Decimal("0.0000421"), "0.0042%", "0.0042%"),  # 0.00%
+        ("百分点", Decimal("-0.00003"), "-0.003百分点", "-0.003 pp"),
+        ("‰", Decimal("0.00015"), "0.15‰", "0.15‰"),  # as before
+        ("%", Decimal("0.0001234"), "0.01%", "0.01%"),  # a digit shows: two decimals
+        ("‰", Decimal(0), "0‰", "0‰"),
+    ],
+)
+def test_a_rate_too_small_for_two_decimals_is_no_zero(
+    unit: str, base: Decimal, zh: str, en: str
+) -> None:
+    assert (written(UNITS[unit], base, "zh"), written(UNITS[unit], base, "en")) == (zh, en)

@@ -421,7 +421,17 @@ def _percent_places(value: Decimal, *, exact_share: bool = True) -> int:
     # 2,327.6% in one column; a manager writes 2,325.3%.
     if decimals <= MAX_PLACES and (exact_share or decimals <= 1) and abs(value) < 1000:
         return decimals
-    return 1 if abs(value) >= 10 else MAX_PLACES
+    if abs(value) >= 10:
+        return 1
+    if half_up(value, MAX_PLACES) or not value:
+        return MAX_PLACES
+    # A rate too small for two decimals is no 0: a limit of 0.001‰ reads 0.001‰, not
+    # 0.00‰, with the two digits that tell it apart (as money falls back to 元).
+    return min(SMALLEST_PLACES, 1 - settled.adjusted())
+
+
+SMALLEST_PLACES = 6
+"""The most decimals a percentage (or ‰) takes, for a rate too small for two."""
 
 
 _EN_COUNTS = {
