@@ -77,6 +77,8 @@ def as_json(checked: Checked, day: dt.date, unit: str, lang: str) -> str:
     status follows."""
     import json
 
+    from okrdesk.report.document import ReportAlert
+
     info = sum(alert.level is Level.INFO for alert in checked.alerts)
     through = checked.figures_through
     found = {
@@ -87,10 +89,7 @@ def as_json(checked: Checked, day: dt.date, unit: str, lang: str) -> str:
         "figures_through": None if through is None else through.isoformat(),
         "needs_attention": len(checked.alerts) - info,
         "info": info,
-        "alerts": [
-            {"level": a.level.value, "kind": a.kind, "message": a.text(lang), "title": a.title}
-            for a in checked.alerts
-        ],
+        "alerts": [attrs.asdict(ReportAlert.of(a, lang)) for a in checked.alerts],
     }  # fmt: skip
     return json.dumps(found, ensure_ascii=False, indent=2) + "\n"
 

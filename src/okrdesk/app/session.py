@@ -137,11 +137,7 @@ def _stored_by_absent(
     plugin that collected them is not installed now); empty when there is no store. A
     plugin loaded now that stored it (an SQL metric since renamed, a plugin's metric
     it no longer declares) leaves the plan's mistake a mistake."""
-    missing = {
-        m[1] or m[2] or m[3]
-        for problem in loaded.problems
-        if (m := re.search(_UNPROVIDED, problem.message))
-    }
+    missing = {m for problem in loaded.problems if (m := _unprovided_metric(problem))}
     if not missing:
         return {}
     try:
@@ -181,6 +177,13 @@ _UNPROVIDED = (  # compiled by re when first used: only a plan with problems nee
 """The problem of a key result on a metric no plugin declared, or on a derived metric one
 of whose inputs none or several declared, or on a metric several declared
 (``targets.checks``): the missing metric, group 1, 2 or 3."""
+
+
+def _unprovided_metric(problem: Problem) -> str | None:
+    """The metric a problem of the plan says no plugin provides (``_UNPROVIDED``); None
+    for any other problem."""
+    found = re.search(_UNPROVIDED, problem.message)
+    return None if found is None else found[1] or found[2] or found[3]
 
 
 def _undeclared_names(host: PluginHost) -> Callable[[str], bool]:
@@ -336,10 +339,9 @@ def _without_unmeasured_metrics(
     problems, so the report and a collect of every other metric still run (``validate``
     still names the declaration's own mistake, at its line). Any other problem, a
     misspelt metric among them while every plugin loaded, leaves the plan refused."""
-    unprovided = [re.search(_UNPROVIDED, problem.message) for problem in loaded.problems]
+    unprovided = [_unprovided_metric(problem) for problem in loaded.problems]
     if not all(unprovided) or (
-        undeclared is not None
-        and not all(undeclared(m[1] or m[2] or m[3]) for m in unprovided if m)
+        undeclared is not None and not all(undeclared(m) for m in unprovided if m)
     ):
         return loaded
     unchecked = load_plan(root, None)

@@ -466,7 +466,7 @@ def build_report(
         members=_ranked(progress.members),
         scores=_latest_scores(plan, store, metrics, day, unit),
         budget=_budget(plan, budget, unit, lang),
-        alerts=tuple(ReportAlert(a.level.value, a.kind, a.text(lang), a.title) for a in found),
+        alerts=tuple(ReportAlert.of(a, lang) for a in found),
         previous_score=previous,
         owed=tuple(
             ReportOwed(o.key_result, o.title, o.subject, o.person, o.name, o.cadence.value,

@@ -15,11 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import attrs
 
 from okrdesk.model import DEFAULT_ATTAINMENT_CAP
 from okrdesk.records import shared_methods
+
+if TYPE_CHECKING:
+    from okrdesk.engine.attention import Alert
 
 SCHEMA = "okrdesk.report/1"
 
@@ -397,6 +401,11 @@ class ReportAlert:
     message: str
     title: str = ""
     """The key result's title or budget line's name in ``message``, "" for none."""
+
+    @classmethod
+    def of(cls, alert: Alert, lang: str) -> ReportAlert:
+        """``alert`` as the report (and ``check --format json``) writes it in ``lang``."""
+        return cls(alert.level.value, alert.kind, alert.text(lang), alert.title)
 
 
 @attrs.frozen(slots=False)
