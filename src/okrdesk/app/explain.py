@@ -6,7 +6,7 @@ shows, so that a manager can add them up by hand."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
@@ -36,6 +36,7 @@ from okrdesk.model import (
     MetricKind,
     MetricSpec,
     Objective,
+    Observation,
     OverTime,
     Plan,
     Run,
@@ -302,23 +303,17 @@ def _stored_only(
     runs = label(lang, "list_sep").join(map(str, sorted({r.run_id for r in rows})))
     lines.append(said["stored_rows"].format(observations=_observations(len(rows), lang),
                                             metric=kr.metric, runs=runs))  # fmt: skip
-    period, subject, value, run, source = _HEADING[lang]
-    lines.append(f"  {padded(period, 9)} {padded(subject, 12)} {padded(value, 22, right=True)}  "
-                 f"{padded(run, 4, right=True)}  {source}")  # fmt: skip
-    for r in rows:
-        o = r.observation
+
+    def shown(o: Observation) -> str:
         if o.value is None:
-            shown = f"{figure_of(o.numerator)} / {figure_of(o.denominator)}"
-        elif kr.unit.dimension is Dimension.MONEY:
-            shown = money(o.value, lang)
-        elif kr.unit.dimension is Dimension.COUNT:
-            shown = written(kr.unit, o.value, lang)
-        else:  # a fraction or score as the plugin gave it: its unit is the plugin's to say
-            shown = figure_of(o.value)
-        part = said["partial"].format(day=r.partial_through) if r.partial_through else ""
-        lines.append(f"  {o.period:<9} {o.subject:<12} {padded(shown, 22, right=True)}  "
-                     f"{r.run_id:>4}  {source_text(o.source, lang)}{part}")  # fmt: skip
-    return lines
+            return f"{figure_of(o.numerator)} / {figure_of(o.denominator)}"
+        if kr.unit.dimension is Dimension.MONEY:
+            return money(o.value, lang)
+        if kr.unit.dimension is Dimension.COUNT:
+            return written(kr.unit, o.value, lang)
+        return figure_of(o.value)  # a fraction or score as given: its unit is the plugin's
+
+    return lines + _observation_table(rows, shown, lang)
 
 
 def _counted_past(
@@ -548,26 +543,41 @@ def _explain_metric(
         lines += members.lines(shown, lambda value: _shown(kr.unit, spec, value, lang), lang)
         return lines + _others(rows, shown, lang)
     lines.append(said["rows"].format(observations=counted_rows, runs=runs))
-    period, subject, value, run, source = _HEADING[lang]
-    lines.append(f"  {padded(period, 9)} {padded(subject, 12)} {padded(value, 22, right=True)}  "
-                 f"{padded(run, 4, right=True)}  {source}")  # fmt: skip
-    for r in shown:
-        o = r.observation
+
+    def value(o: Observation) -> str:
         if spec.kind is MetricKind.RATIO:
-            value = f"{figure_of(o.numerator)} / {figure_of(o.denominator)}"
-        elif kr.unit.dimension is Dimension.MONEY:
+            return f"{figure_of(o.numerator)} / {figure_of(o.denominator)}"
+        if kr.unit.dimension is Dimension.MONEY:
             # Each amount in the scale that fits it, as a branch writes one on its own: a
             # week's 5万 in a plan kept in 亿 is not "0亿".
-            value = money(o.value, lang)
-        else:
-            value = written(kr.unit, o.value, lang)
+            return money(o.value, lang)
+        return written(kr.unit, o.value, lang)
+
+    return lines + _observation_table(shown, value, lang, spec) + _others(rows, shown, lang)
+
+
+def _observation_table(
+    rows: Sequence[StoredObservation],
+    value: Callable[[Observation], str],
+    lang: str,
+    spec: MetricSpec | None = None,
+) -> list[str]:
+    """The heading, and a line for each stored observation: its period, person, value as
+    ``value`` writes it, run, source rows (a slice named, with its metric's ``spec``) and
+    the day a partial period ran to."""
+    said = _SAID[lang]
+    period, subject, heading, run, source = _HEADING[lang]
+    lines = [f"  {padded(period, 9)} {padded(subject, 12)} {padded(heading, 22, right=True)}  "
+             f"{padded(run, 4, right=True)}  {source}"]  # fmt: skip
+    for r in rows:
+        o = r.observation
         part = said["partial"].format(day=r.partial_through) if r.partial_through else ""
-        source = source_text(o.source, lang)
-        if o.slice:
-            source = f"[{slice_label(spec, o.slice, lang)}] {source}".rstrip()
-        lines.append(f"  {o.period:<9} {o.subject:<12} {padded(value, 22, right=True)}  "
-                     f"{r.run_id:>4}  {source}{part}")  # fmt: skip
-    return lines + _others(rows, shown, lang)
+        cited = source_text(o.source, lang)
+        if o.slice and spec is not None:
+            cited = f"[{slice_label(spec, o.slice, lang)}] {cited}".rstrip()
+        lines.append(f"  {o.period:<9} {o.subject:<12} {padded(value(o), 22, right=True)}  "
+                     f"{r.run_id:>4}  {cited}{part}")  # fmt: skip
+    return lines
 
 
 def _others(
