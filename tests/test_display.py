@@ -97,6 +97,21 @@ def test_counts_are_whole_when_asked_and_money_keeps_its_unit() -> None:
     assert written(UNITS["个"], 0.81, "zh", whole=True) == "1个"
     assert written(UNITS["个"], 0.81, "en", whole=True) == "1 item"
     assert written(UNITS["人"], 1, "en", whole=True) == "1 person"
+    assert written(UNITS["count"], 12, "zh", whole=True) == "12"
+
+
+def test_a_count_of_a_million_or_more_is_written_in_wan_or_yi() -> None:
+    """A head office writes a firm's clients as 1,638万户, not 16,375,452户; a branch's
+    counts stay whole and in full up to 999,999."""
+    hu = UNITS["户"]
+    cases = (999_999, 1_000_000, 16_375_452, -2_500_000, 99_995_000, 163_754_524)
+    assert [written(hu, v, "zh", whole=True) for v in cases] == [
+        "999,999户", "100万户", "1,638万户", "-250万户", "1亿户", "1.64亿户"
+    ]  # fmt: skip
+    assert [written(hu, v, "en", whole=True) for v in cases] == [
+        "999,999 accts", "1m accts", "16.38m accts", "-2.5m accts", "100m accts", "163.8m accts"
+    ]  # fmt: skip
+    assert written(UNITS["count"], 1_234_567, "zh") == "123.5万"
 
 
 # ----------------------------------------------------------------------- money
@@ -189,8 +204,9 @@ def test_a_key_result_set_in_yuan_is_written_in_wan_and_yi_from_1wan_up() -> Non
         "2.17亿", "166万", "-70.99万", "2.33万"
     ]  # fmt: skip
     assert [written(yuan, v, "zh") for v in (5_914, 887.7, 12.5, 9_999.5, 0)] == [
-        "5,914元", "887.7元", "12.5元", "1万", "0元"
+        "5,914元", "888元", "12.5元", "1万", "0元"
     ]  # fmt: skip
+    assert written(yuan, 887.7, "en") == "CNY 888"
     assert written(yuan, 217_262_978, "en") == "CNY 217.3m"
 
 

@@ -487,16 +487,38 @@ def written(
             return f"{in_percent(shown)}百分点" if lang == "zh" else f"{in_percent(shown)} pp"
         return f"{in_percent(shown)}{'‰' if _permille(unit) else '%'}"
     if unit.dimension is Dimension.COUNT:
+        if unit.factor == 1 and abs(value) >= COUNT_IN_FULL_BELOW:
+            return _large_count(unit, value, lang)
         if lang == "en":
             text = figure(value, 0 if whole else None)
             label = _EN_COUNTS.get(unit.symbol, "")
             label = _EN_ONE.get(label, label) if text in ("1", "-1") else label
             return f"{text} {label}".strip()
-        return figure(shown, 0 if whole and unit.factor == 1 else None) + unit.symbol
+        return figure(shown, 0 if whole and unit.factor == 1 else None) + _zh_count_word(unit)
     if lang == "en":
         label = _EN_OTHER.get(unit.symbol, unit.symbol)
         return f"{figure(shown)}{label}" if label == "x" else f"{figure(shown)} {label}"
     return figure(shown) + unit.symbol
+
+
+COUNT_IN_FULL_BELOW = Decimal(10**6)
+"""From a million up a count is written as a head office writes it, in 万 or 亿 (1,638万户,
+1.64亿户; 16.38m accts), not 16,375,452户: a branch's counts stay whole and in full."""
+
+
+def _large_count(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
+    if lang == "en":
+        label = _EN_COUNTS.get(unit.symbol, "")
+        return f"{figure(value / EN_MILLION)}m {label}".strip()
+    wan = figure(value / ZH_WAN)
+    if abs(value) >= ZH_YI or _reaches_ten_thousand(wan):
+        return f"{figure(value / ZH_YI)}亿{_zh_count_word(unit)}"
+    return f"{wan}万{_zh_count_word(unit)}"
+
+
+def _zh_count_word(unit: UnitOfMeasure) -> str:
+    """户, 人, 单 after a count in Chinese; nothing for a plain ``count`` (12, not 12count)."""
+    return "" if unit.symbol == "count" else unit.symbol
 
 
 def said_back(unit: UnitOfMeasure, base_value: float | Decimal, lang: str) -> str:
@@ -553,7 +575,10 @@ def _money_in(unit: UnitOfMeasure, value: Decimal, lang: str) -> str:
         # branch writes 万 and 亿, as English writes CNY 217.3m for the same row.
         return money(value, lang)
     suffix = {Decimal(1): "元", Decimal(10**4): "万", Decimal(10**8): "亿"}[unit.factor]
-    text = figure(value / unit.factor) + suffix
+    shown = value / unit.factor
+    # From 100元 up a branch writes whole yuan (888元, as CNY 888), not 887.7元.
+    whole = unit.factor == 1 and abs(shown) >= 100
+    text = figure(shown, 0 if whole else None) + suffix
     # An amount too small for the unit's two decimals is no 0: 40万, not "0亿".
     return money(value, lang) if value and not shows_a_digit(text) else text
 
