@@ -588,38 +588,133 @@ def test_a_refused_login_is_a_clear_failure(smtp: Any) -> None:
     assert received == []
 
 
-def test_a_mail_server_that_trickles_its_replies_is_cut_at_the_time_limit(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Each byte of its greeting well within a read's timeout, the whole never ending:
-    the conversation has one time limit, as a webhook's request has."""
-    monkeypatch.setenv("OKRDESK_SEND_TIMEOUT", "0.5")
-    stop = threading.Event()
+@attrs.define
+class SlowServer:
+    """A local TCP server that talks as ``talk`` does from the moment a client
+    connects: a greeting trickled a byte at a time, a TLS handshake that never ends."""
 
-    class Trickle(socketserver.BaseRequestHandler):
+    port: int
+    talk: Callable[[socket.socket, threading.Event], None]
+    stop: threading.Event = attrs.field(factory=threading.Event)
+
+
+@pytest.fixture
+def slow(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowServer]:
+    monkeypatch.setenv("OKRDESK_SEND_TIMEOUT", "0.5")
+    state = SlowServer(0, lambda connection, stop: None)
+
+    class Handler(socketserver.BaseRequestHandler):
         def handle(self) -> None:
             with contextlib.suppress(OSError):
-                for byte in b"220 " + b"x" * 200 + b"\r\n":
-                    if stop.wait(0.05):
-                        return
-                    self.request.sendall(bytes([byte]))
+                state.talk(self.request, state.stop)
 
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Trickle)
+    server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    server.block_on_close = False
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    state.port = server.server_address[1]
     try:
-        started = time.monotonic()
-        with pytest.raises(DeliveryFailed) as failed:
-            channels.deliver(mailbox(server.server_address[1], user=None), MESSAGE, {},
-                             FakeClock())  # fmt: skip
-        assert time.monotonic() - started < 5
-        assert str(failed.value).startswith(
-            "no answer from the mail server 127.0.0.1:"
-        ) and "within 0.5 s; the message may have arrived all the same" in str(failed.value)
+        yield state
     finally:
-        stop.set()
+        state.stop.set()
         server.shutdown()
         server.server_close()
+
+
+def _trickle(connection: socket.socket, stop: threading.Event, data: bytes) -> None:
+    for byte in data:
+        if stop.wait(0.05):
+            return
+        connection.sendall(bytes([byte]))
+
+
+# The start of a TLS record of 16 KB, then its bytes one by one: a handshake that each
+# read finds moving, and that would take 14 minutes to end.
+ENDLESS_HANDSHAKE = b"\x16\x03\x03\x40\x00" + b"\x02" * 16_384
+
+
+def _mail_failure(server: SlowServer, security: str = "none") -> tuple[str, float]:
+    box = attrs.evolve(mailbox(server.port, user=None), security=security)
+    started = time.monotonic()
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(box, MESSAGE, {}, FakeClock())
+    return str(failed.value), time.monotonic() - started
+
+
+def test_a_mail_server_that_trickles_its_replies_is_cut_at_the_time_limit(
+    slow: SlowServer,
+) -> None:
+    """Each byte of its greeting well within a read's timeout, the whole never ending:
+    the conversation has one time limit, as a webhook's request has. Cut before the
+    message went, it says the message was not sent."""
+    slow.talk = lambda connection, stop: _trickle(connection, stop, b"220 " + b"x" * 200)
+    said, took = _mail_failure(slow)
+    assert said == (f"no answer from the mail server 127.0.0.1:{slow.port} within 0.5 s; "
+                    "the message was not sent")  # fmt: skip
+    assert took < 2
+
+
+def test_a_mail_server_whose_tls_handshake_never_ends_is_cut_at_the_time_limit(
+    slow: SlowServer,
+) -> None:
+    """Port 465: the handshake is the conversation's first step, and within its limit."""
+    slow.talk = lambda connection, stop: _trickle(connection, stop, ENDLESS_HANDSHAKE)
+    said, took = _mail_failure(slow, security="ssl")
+    assert said.endswith("within 0.5 s; the message was not sent") and took < 2
+
+
+def test_a_starttls_handshake_that_never_ends_is_cut_at_the_time_limit(
+    slow: SlowServer,
+) -> None:
+    def talk(connection: socket.socket, stop: threading.Event) -> None:
+        lines = connection.makefile("rb")
+        connection.sendall(b"220 mail.branch.example ESMTP\r\n")
+        lines.readline()  # EHLO
+        connection.sendall(b"250-mail.branch.example\r\n250 STARTTLS\r\n")
+        lines.readline()  # STARTTLS
+        connection.sendall(b"220 go ahead\r\n")
+        _trickle(connection, stop, ENDLESS_HANDSHAKE)
+
+    slow.talk = talk
+    said, took = _mail_failure(slow, security="starttls")
+    assert said.endswith("within 0.5 s; the message was not sent") and took < 2
+
+
+def test_a_webhook_whose_tls_handshake_never_ends_is_cut_at_the_time_limit(
+    slow: SlowServer,
+) -> None:
+    slow.talk = lambda connection, stop: _trickle(connection, stop, ENDLESS_HANDSHAKE)
+    url = f"https://127.0.0.1:{slow.port}/hook?key=k1"
+    started = time.monotonic()
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(channel("wecom"), MESSAGE, {"HOOK": url}, FakeClock())
+    assert failed.value.message == (
+        "the webhook did not finish connecting within 0.5 s; the message was not sent"
+    )
+    assert time.monotonic() - started < 2
+
+
+def test_a_proxy_that_never_finishes_its_tunnel_is_cut_at_the_time_limit(
+    slow: SlowServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A firm's proxy (HTTPS_PROXY) that answers CONNECT a byte at a time: the request's
+    one time limit covers the tunnel too."""
+
+    def talk(connection: socket.socket, stop: threading.Event) -> None:
+        _read_request(connection)  # CONNECT 127.0.0.1:9 HTTP/1.1
+        _trickle(connection, stop, b"HTTP/1.1 200 Connection established\r\n" + b"X" * 400)
+
+    slow.talk = talk
+    monkeypatch.setenv("https_proxy", f"http://127.0.0.1:{slow.port}")
+    monkeypatch.setenv("no_proxy", "")
+    started = time.monotonic()
+    with pytest.raises(DeliveryFailed) as failed:
+        channels.deliver(channel("feishu"), MESSAGE, {"HOOK": "https://127.0.0.1:9/hook"},
+                         FakeClock())  # fmt: skip
+    assert failed.value.message == (
+        "the webhook did not finish connecting within 0.5 s; the message was not sent"
+    )
+    assert time.monotonic() - started < 2
 
 
 # ------------------------------------------------------------- the command

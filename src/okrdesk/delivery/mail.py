@@ -7,16 +7,20 @@ with the password from the variable ``password_env`` names.
 
 from __future__ import annotations
 
-import contextlib
 import smtplib
 import socket
 import ssl
-import threading
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 
 from okrdesk.delivery.message import Message
-from okrdesk.delivery.transport import MAY_HAVE_ARRIVED, DeliveryFailed, request_timeout
+from okrdesk.delivery.transport import (
+    MAY_HAVE_ARRIVED,
+    DeliveryFailed,
+    TimeLimit,
+    request_timeout,
+)
 from okrdesk.errors import Said
 from okrdesk.targets.settings import Channel
 
@@ -43,27 +47,18 @@ def email(channel: Channel, message: Message, attach: bool = True) -> EmailMessa
 
 def deliver(channel: Channel, message: Message, password: str | None) -> int:
     """Send the email; 1, the number of messages sent. The whole conversation with the
-    server, from connecting to its last reply, has ``request_timeout`` seconds: a server
-    that trickles its replies is cut off, as a webhook is."""
+    server, from opening its connection (before any TLS handshake) to its last reply,
+    has ``request_timeout`` seconds: a server that trickles its replies, or its side of
+    the handshake, is cut off, as a webhook is."""
     mail = email(channel, message)
-    seconds = request_timeout()
-    reads = min(TIMEOUT, seconds)
+    limit = TimeLimit(request_timeout())
+    reads = min(TIMEOUT, limit.seconds)
+    server: smtplib.SMTP
     if channel.security == "ssl":
-        server: smtplib.SMTP = smtplib.SMTP_SSL(timeout=reads, context=ssl.create_default_context())
+        server = _WatchedSSL(limit, timeout=reads, context=ssl.create_default_context())
     else:
-        server = smtplib.SMTP(timeout=reads)
-    over = threading.Event()
-
-    def cut() -> None:
-        over.set()
-        connection = getattr(server, "sock", None)
-        if connection is not None:
-            with contextlib.suppress(OSError):
-                socket.socket.shutdown(connection, socket.SHUT_RDWR)
-
-    watch = threading.Timer(seconds, cut)
-    watch.daemon = True
-    watch.start()
+        server = _Watched(limit, timeout=reads)
+    sending = False
     try:
         server.connect(channel.host, channel.port)
         with server:
@@ -71,19 +66,54 @@ def deliver(channel: Channel, message: Message, password: str | None) -> int:
                 server.starttls(context=ssl.create_default_context())
             if channel.user is not None:
                 server.login(channel.user, password or "")
+            # smtplib takes a reply cut off at the time limit for a whole one: a
+            # conversation already cut sends nothing.
+            sending = not limit.over
             server.send_message(mail)
     except (smtplib.SMTPException, OSError, ssl.SSLError) as error:
-        if over.is_set():
-            server_at = f"{channel.host}:{channel.port}"
-            raise DeliveryFailed(Said(
-                f"no answer from the mail server {server_at} within {seconds:g} s; "
-                f"{MAY_HAVE_ARRIVED.en}",
-                f"邮件服务器 {server_at} 在 {seconds:g} 秒内没有应答；{MAY_HAVE_ARRIVED.zh}",
-            )) from None  # fmt: skip
+        if limit.over:
+            raise DeliveryFailed(_no_answer(channel, limit.seconds, sending)) from None
         raise _refused(error, channel) from None
     finally:
-        watch.cancel()
+        limit.end()
     return 1
+
+
+class _Watched(smtplib.SMTP):
+    """A conversation whose socket its time limit watches from the moment it is open."""
+
+    def __init__(self, limit: TimeLimit, **kwargs: Any) -> None:
+        self.limit = limit
+        super().__init__(**kwargs)
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        connection = socket.create_connection((host, port), timeout, self.source_address)
+        self.limit.watch(connection)
+        return connection
+
+
+class _WatchedSSL(_Watched, smtplib.SMTP_SSL):
+    """The same, for a server that speaks TLS from the start (port 465): watched
+    before its handshake."""
+
+    def _get_socket(self, host: str, port: int, timeout: float) -> socket.socket:
+        connection = super()._get_socket(host, port, timeout)
+        return self.context.wrap_socket(connection, server_hostname=host)
+
+
+def _no_answer(channel: Channel, seconds: float, sending: bool) -> Said:
+    """A conversation cut at its time limit: before the message was sent, nothing
+    arrived; once it was being sent, it may have."""
+    at = f"{channel.host}:{channel.port}"
+    if sending:
+        return Said(
+            f"no answer from the mail server {at} within {seconds:g} s; {MAY_HAVE_ARRIVED.en}",
+            f"邮件服务器 {at} 在 {seconds:g} 秒内没有应答；{MAY_HAVE_ARRIVED.zh}",
+        )
+    return Said(
+        f"no answer from the mail server {at} within {seconds:g} s; the message was not sent",
+        f"邮件服务器 {at} 在 {seconds:g} 秒内没有应答；邮件未发出",
+    )
 
 
 def _refused(error: Exception, channel: Channel) -> DeliveryFailed:

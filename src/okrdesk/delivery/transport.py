@@ -148,39 +148,62 @@ def request_timeout() -> float:
         return DEFAULT_TIMEOUT
 
 
-class _Attempt:
-    """One request's time limit: when it is up, the connection is cut, whatever the
-    request was waiting for (a server can trickle its answer a byte at a time, each
-    read well within a socket's timeout)."""
+class TimeLimit:
+    """One conversation's time limit: when it is up, its connections are cut, whatever
+    they were waiting for: a server can trickle its answer (or a TLS handshake, or a
+    proxy's reply to CONNECT) a byte at a time, each read well within a socket's
+    timeout. A connection is watched from the moment its socket exists, before any
+    TLS or tunnel is set up on it."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.connected = False
         self.over = False
-        self._sockets: list[socket.socket] = []
+        self._copies: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(seconds, self._cut)
         self._timer.daemon = True
         self._timer.start()
 
     def watch(self, connection: socket.socket) -> None:
+        # A copy of its descriptor: wrapping a socket in TLS detaches it, which would
+        # leave nothing to cut during the handshake; the copy reaches the connection
+        # whatever wraps it by then, and closing the copy leaves the connection open.
+        copy = connection.dup()
         with self._lock:
             self.connected = True
-            self._sockets.append(connection)
+            self._copies.append(copy)
             if self.over:
-                _shut(connection)
+                _shut(copy)
 
     def end(self) -> None:
         self._timer.cancel()
+        with self._lock:
+            for copy in self._copies:
+                copy.close()
+            self._copies.clear()
 
     def _cut(self) -> None:
         with self._lock:
             self.over = True
-            for connection in self._sockets:
-                _shut(connection)
+            for copy in self._copies:
+                _shut(copy)
+
+
+class _Attempt(TimeLimit):
+    """One request to a webhook within its time limit; ``ready`` once its connection is
+    set up (TLS, a proxy's tunnel) and the request can go."""
+
+    ready = False
 
     def failure(self, error: Exception) -> Said:
         """What went wrong, as the channel's failure says it."""
+        if self.connected and not self.ready and (self.over or _timed_out(error)):
+            return Said(
+                f"the webhook did not finish connecting within {self.seconds:g} s; "
+                "the message was not sent",
+                f"webhook 在 {self.seconds:g} 秒内未完成连接；消息未发出",
+            )
         if self.connected and (self.over or _timed_out(error)):
             return self.no_answer()
         if not self.connected and isinstance(error, ValueError | http.client.InvalidURL):
@@ -232,16 +255,23 @@ def _broken(error: Exception) -> Said:
 
 
 class _WatchedConnection(http.client.HTTPConnection):
-    """A connection that gives its socket, once connected, to its attempt's time limit."""
+    """A connection whose socket its attempt's time limit watches from the moment it is
+    opened: through a proxy's tunnel and a TLS handshake, not only once they are done."""
 
     def __init__(self, host: str, attempt: _Attempt, **kwargs: Any) -> None:
         super().__init__(host, **kwargs)
         self.attempt = attempt
+        # http.client opens every socket through this attribute, the proxy's too.
+        self._create_connection = self._watched_socket
+
+    def _watched_socket(self, *args: Any, **kwargs: Any) -> socket.socket:
+        connection = socket.create_connection(*args, **kwargs)
+        self.attempt.watch(connection)
+        return connection
 
     def connect(self) -> None:
         super().connect()
-        assert self.sock is not None
-        self.attempt.watch(self.sock)
+        self.attempt.ready = True
 
 
 class _WatchedTLSConnection(_WatchedConnection, http.client.HTTPSConnection):
