@@ -77,7 +77,8 @@ def test_split_round_trips_a_commented_file(write_workspace: WriteWorkspace) -> 
     result = run(root, "split", "O1.KR1", "--unit", "branch")
     assert result.exit_code == 0, result.output
     # 100 over three teams in whole clients: 34 + 33 + 33, largest remainder first.
-    assert "  team-a  34 accts" in result.output and "  total   100 accts" in result.output
+    assert "  team-a  财富管理一部   34 accts" in result.output
+    assert "  total                 100 accts" in result.output
     after = (root / "targets" / "okrs.toml").read_text(encoding="utf-8")
     added = [
         line[1:]
@@ -109,8 +110,8 @@ def test_split_again_replaces_the_shares_in_place(
     refused = run(root, *by_weight)
     assert (refused.exit_code, refused.output) == (2, (
         "O1.KR1 already has figures in targets/okrs.toml that this split would replace:\n"
-        "  team-a: 34 accts → 50 accts\n  team-b: 33 accts → 25 accts\n"
-        "  team-c: 33 accts → 25 accts\n"
+        "  team-a 财富管理一部: 34 accts → 50 accts\n  team-b 财富管理二部: 33 accts → 25 accts\n"
+        "  team-c 机构业务部: 33 accts → 25 accts\n"
         "Nothing was changed. Add --replace to replace them.\n"
     ))  # fmt: skip
     assert (root / "targets" / "okrs.toml").read_bytes() == before
@@ -358,7 +359,8 @@ def test_split_on_the_sample_changes_only_its_own_tables(tmp_path: Path) -> None
     assert refused.returncode == 2
     assert refused.stderr.startswith(
         "O1.KR1 already has figures in targets/branch.toml that this split would replace:\n"
-        "  wm1: 160 accts → 120 accts\n  wm2: 140 accts → 120 accts\n  inst: 60 accts → 120 accts\n"
+        "  wm1 财富管理一部: 160 accts → 120 accts\n  wm2 财富管理二部: 140 accts → 120 accts\n"
+        "  inst 机构业务部: 60 accts → 120 accts\n"
     ), refused.stderr
     assert (root / "targets" / "branch.toml").read_bytes() == branch
     replaced, _ = sample_split(tmp_path, "O1.KR1", "--unit", "szft", "--replace")
@@ -441,7 +443,7 @@ def test_split_keeps_an_unusual_layout_byte_for_byte(write_workspace: WriteWorks
     refused = run(root, "split", "O1.KR2", "--unit", "branch")
     assert refused.output == (
         "O1.KR2 already has figures in targets/okrs.toml that this split would replace:\n"
-        "  team-a: CNY 90m → CNY 75m\n  team-b: CNY 60m → CNY 75m\n"
+        "  team-a 一部: CNY 90m → CNY 75m\n  team-b 二部: CNY 60m → CNY 75m\n"
         "Nothing was changed. Add --replace to replace them.\n"
     )
     assert _okrs(root).read_bytes() == after
@@ -465,7 +467,10 @@ def test_by_last_period_on_a_count_tracked_by_checkins(write_workspace: WriteWor
     result = run(root, "split", "O1.KR1", "--unit", "branch", "--by", "last-period",
                  "--as-of", "2026-04-01", "--dry-run")  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert "  team-a  75 accts\n  team-b  25 accts\n  team-c  0 accts\n" in result.output
+    assert (
+        "  team-a  财富管理一部   75 accts\n  team-b  财富管理二部   25 accts\n"
+        "  team-c  机构业务部      0 accts\n"
+    ) in result.output
 
 
 def test_by_last_period_over_a_named_period_counts_each_of_its_weeks(
@@ -488,10 +493,14 @@ def test_by_last_period_over_a_named_period_counts_each_of_its_weeks(
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == (
-        "O1.KR1 新增高净值客户: 100 accts for branch, split by what each achieved in 2026-03 "
+        "O1.KR1 新增高净值客户: 100 accts for 福田营业部 (branch), split by what each achieved in "
+        "2026-03 "
         "(2026-W10 – 2026-W13) over 3 members:"
     )
-    assert lines[1:4] == ["  team-a  73 accts", "  team-b  27 accts", "  team-c  0 accts"]
+    assert lines[1:4] == [
+        "  team-a  财富管理一部   73 accts", "  team-b  财富管理二部   27 accts",
+        "  team-c  机构业务部      0 accts",
+    ]  # fmt: skip
     assert lines[5] == (
         "team-c: nothing achieved in 2026-03 (2026-W10 – 2026-W13), so no share; a longer "
         "--period (a quarter, last month) evens out a quiet stretch"
@@ -527,7 +536,7 @@ def test_by_last_period_on_a_metric_shares_by_each_member_s_sum_over_the_period(
                  "--period", "2026Q1", "--as-of", "2026-04-05", "--dry-run")  # fmt: skip
     assert result.exit_code == 0, result.output
     assert "achieved in 2026-Q1 (2026-W01 – 2026-W13)" in result.output
-    shown = dict(re.findall(r"^  (cm0\d)\s+(\d+) accts?$", result.output, re.MULTILINE))
+    shown = dict(re.findall(r"^  (cm0\d)\s+\S+\s+(\d+) accts?$", result.output, re.MULTILINE))
     cm01 = round(1000 * sums["cm01"] / (sums["cm01"] + sums["cm02"]))
     assert shown == {"cm01": str(cm01), "cm02": str(1000 - cm01)}
 
@@ -549,7 +558,10 @@ def test_weights_may_be_typed_as_people_write_them(
     weights = tmp_path / "weights.toml"
     result = run(root, *args, "--dry-run")
     assert result.exit_code == 0, result.output
-    assert "  team-a  0 accts\n  team-b  100 accts\n  team-c  0 accts\n" in result.output
+    assert (
+        "  team-a  财富管理一部    0 accts\n  team-b  财富管理二部  100 accts\n"
+        "  team-c  机构业务部      0 accts\n"
+    ) in result.output
     weights.write_text('team-a = "1,5"\n', encoding="utf-8")
     refused = run(root, *args)
     assert refused.output == (
@@ -566,8 +578,8 @@ def test_split_speaks_the_workspace_s_language(write_workspace: WriteWorkspace) 
                                     "--dry-run", "-w", str(root)])  # fmt: skip
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
-    assert lines[0].endswith("branch 的 360 户，平均拆给 1 个成员："), lines[0]
-    assert lines[1:3] == ["  team-a  360 户", "  合计    360 户"]
+    assert lines[0].endswith("福田营业部（branch）的 360 户，平均拆给 1 个成员："), lines[0]
+    assert lines[1:3] == ["  team-a  财富管理一部  360 户", "  合计                  360 户"]
     assert lines[3].startswith("每个月末应累计完成：2026-01 ")
     assert lines[-1] == "试运行：targets/okrs.toml 未改动。"
     refused = CliRunner().invoke(cli, ["split", "O1.KR1", "--unit", "team-a", "-w", str(root)])
@@ -604,12 +616,12 @@ def test_a_target_that_is_the_sum_of_its_members_is_split_as_that_sum(
     root = write_workspace({"okrs.toml": MEMBERS_ONLY, "org.toml": THREE_TEAMS})
     over = run(root, "split", "O1.KR1", "--unit", "branch", "--over", "months")
     assert over.exit_code == 2, over.output  # equal shares would change the members'
-    assert "  team-a: 60 accts → 40 accts\n" in over.output
+    assert "  team-a 财富管理一部: 60 accts → 40 accts\n" in over.output
     result = run(root, "split", "O1.KR1", "--unit", "branch", "--over", "months", "--replace")
     assert result.exit_code == 0, result.output
-    assert "O1.KR1 新增高净值客户: 120 accts for branch, split equally over 3 members:" in (
-        result.output
-    )
+    assert (
+        "O1.KR1 新增高净值客户: 120 accts for 福田营业部 (branch), split equally over 3 members:"
+    ) in result.output
     kr = open_session(root).plan.key_results_by_id["O1.KR1"]
     assert kr.target is None  # still the sum of the members', now shared equally
     assert dict(kr.member_targets) == {"team-a": 40, "team-b": 40, "team-c": 40}

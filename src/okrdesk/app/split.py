@@ -105,7 +105,7 @@ _SAID = {
         "dry_run": "试运行：{path} 未改动。",
         "put_back": "拆分后文件会有问题，{path} 已恢复原样：\n{found}",
         "wrote": "已写入 {path}。",
-        "split": "{kr} {title}：{owner} 的 {target}，{how}拆给 {n} 个成员：",
+        "split": "{kr} {title}：{owner}的 {target}，{how}拆给 {n} 个成员：",
         "equal": "平均", "weight": "按权重", "last-period": "按 {period} 的完成量",
         "total": "合计",
         "due": "每个{over}末应累计完成：{due}",
@@ -216,7 +216,7 @@ def _checked_in(store: StoreReader, kr: KeyResult, period: Period) -> dict[str, 
     }
 
 
-def _hand_set(kr: KeyResult, split: Split, over: str | None, lang: str) -> list[str]:
+def _hand_set(plan: Plan, kr: KeyResult, split: Split, over: str | None, lang: str) -> list[str]:
     """The figures already in the file that this split would change, one line each."""
     said = _SAID[lang]
     unit = kr.unit
@@ -228,7 +228,7 @@ def _hand_set(kr: KeyResult, split: Split, over: str | None, lang: str) -> list[
             if old.get(member) != new.get(member):
                 before = said_back(unit, old[member], lang) if member in old else said["none"]
                 after = said_back(unit, new[member], lang) if member in new else said["none"]
-                changed.append(f"  {member}: {before} → {after}")
+                changed.append(f"  {member} {plan.name_of(member)}: {before} → {after}")
     written = {p.period: p.fraction for p in kr.calendar}
     if over and written and written != dict(split.calendar):
         changed.append(said["calendar"].format(
@@ -284,13 +284,13 @@ def run_split(
     periods = plan_periods(plan, plan.end, OVER[over]) if over else ()
     split = split_target(plan, kr, owner, weights, spec.kind if spec else None, periods)
     how = said[by].format(period=achieved.label if achieved else "")
-    lines = _describe(split, how, over, lang)
+    lines = _describe(plan, split, how, over, lang)
     if achieved is not None and (left := [m for m, w in achieved.weights.items() if w == 0]):
         lines.append(said["achieved_nothing"].format(members=", ".join(left),
                                                      period=achieved.label))  # fmt: skip
     path = session.loaded.objective_files[kr.objective]
     shown = display_path(path, session.workspace.root)
-    changed = [] if replace else _hand_set(kr, split, over, lang)
+    changed = [] if replace else _hand_set(plan, kr, split, over, lang)
     if changed and not dry_run:
         raise BadInput("\n".join(
             [said["would_replace"].format(kr=kr.id, path=shown), *changed, said["unchanged"]]
@@ -315,21 +315,30 @@ def run_split(
     return [*lines, said["wrote"].format(path=shown)]
 
 
-def _describe(split: Split, how: str, over: str | None, lang: str) -> list[str]:
+def _describe(plan: Plan, split: Split, how: str, over: str | None, lang: str) -> list[str]:
     said = _SAID[lang]
     kr = split.key_result
     unit = kr.unit
     lines = [said["split"].format(
         kr=kr.id, title=kr.title, target=said_back(unit, unit.to_base(split.target), lang),
-        owner=split.owner, how=how, n=len(split.members),
+        owner=f"{plan.name_of(split.owner)} ({split.owner})" if lang == "en"
+        else f"{plan.name_of(split.owner)}（{split.owner}）", how=how, n=len(split.members),
         members=counted(len(split.members), "member"),
     )]  # fmt: skip
     total_word = said["total"]
-    width = max(display_width(m) for m in [*split.members, total_word])
-    for member, value in split.members.items():
-        lines.append(f"  {padded(member, width)}  {said_back(unit, unit.to_base(value), lang)}")
+    # The id the file keeps, then the name a manager knows the member by.
     total = sum(split.members.values(), Decimal(0))
-    lines.append(f"  {padded(total_word, width)}  {said_back(unit, unit.to_base(total), lang)}")
+    rows = [
+        (member, plan.name_of(member), said_back(unit, unit.to_base(value), lang))
+        for member, value in split.members.items()
+    ]
+    rows.append((total_word, "", said_back(unit, unit.to_base(total), lang)))
+    width = max(display_width(m) for m, _, _ in rows)
+    named = max(display_width(name) for _, name, _ in rows)
+    figures = max(len(figure) for _, _, figure in rows)
+    for member, name, figure in rows:
+        # Figures right-aligned, so their digits stand under one another.
+        lines.append(f"  {padded(member, width)}  {padded(name, named)}  {figure:>{figures}}")
     if over:
         due = ", ".join(f"{p} {float(f):.1%}" for p, f in split.calendar.items())
         lines.append(said["due"].format(over=said[over], due=due))
