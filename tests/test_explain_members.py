@@ -107,3 +107,45 @@ def test_each_members_figure_stands_beside_its_share(write_workspace: WriteWorks
     # A team's people have no shares of the branch's key result: no column for them.
     team = run(root, "explain", "O1.KR1", "--unit", "team-a", "--as-of", "2026-12-31").output
     assert "分解目标" not in team
+
+
+def test_what_is_stored_on_the_unit_itself_is_its_own_row_and_listed(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A branch's own forum, booked to the branch rather than to a team: its row says
+    how much (it said nothing), and its few observations are listed, since no member's
+    ``--unit`` shows them."""
+    from sample_workspace import LOCAL_PLUGIN, trusted
+
+    root = write_workspace({"org.toml": TWO_TEAMS})
+    forum = LOCAL_PLUGIN.replace(
+        "    for index, period in enumerate(request.periods):\n",
+        "    for index, period in enumerate(request.periods):\n"
+        "        if 'new_hnw_clients' in wanted and period.id == '2026-W20':\n"
+        "            emit('new_hnw_clients', 'branch', period.id, value=31,\n"
+        "                 source='forum row 84')\n",
+        1,
+    )
+    assert forum != LOCAL_PLUGIN
+    (root / "plugins" / "test_metrics.py").write_text(forum, encoding="utf-8")
+    trusted(root)
+    run(root, "collect", "--through", "2026-06-30")
+    run(root, "collect", "--through", "2026-12-31")
+    lines = run(root, "explain", "O1.KR1", "--as-of", "2026-12-31").output.splitlines()
+    assert lines[2] == "= 349户"
+    assert lines[4:] == [
+        "160 条观测值，来自第 1、2 次采集，按成员合计：",
+        "  成员                       数值  观测值",
+        "  财富管理一部 (team-a)     159户     106",
+        "  财富管理二部 (team-b)     159户      53",
+        "  福田营业部 (branch) 本身   31户       1",
+        "逐条观测值：okrdesk explain O1.KR1 --unit team-a（或其他成员）",
+        "福田营业部 (branch) 本身的观测值：",
+        "  周期      对象                           数值  采集  来源",
+        "  2026-W20  branch                         31户     1  forum 第 84 行",
+    ]
+    english = run(root, "explain", "O1.KR1", "--as-of", "2026-12-31", "--lang", "en")
+    assert english.output.splitlines()[4] == (
+        "160 observations, from runs 1, 2, added up by member:"
+    )
+    assert english.output.splitlines()[8] == "  福田营业部 (branch) itself   31 accts             1"

@@ -607,12 +607,13 @@ def alert_text(key: str, lang: str, params: Mapping[str, object]) -> str:
 # under a key result with ``window``, ``compare`` or ``growth``.
 EXPLAIN_MEMBERS: dict[str, dict[str, str]] = {
     "en": {
-        "rows": "{observations}, from run {runs}, added up by member:",
+        "rows": "{observations}, from {runs}, added up by member:",
         "member": "member",
         "value": "value",
         "target": "target",
         "observations": "observations",
         "itself": "{name} itself",
+        "own_rows": "Stored on {name} itself:",
         "one_member": "Each observation: okrdesk explain {kr} {option} {member} "
         "(or another member)",
     },
@@ -623,6 +624,7 @@ EXPLAIN_MEMBERS: dict[str, dict[str, str]] = {
         "target": "分解目标",
         "observations": "观测值",
         "itself": "{name} 本身",
+        "own_rows": "{name} 本身的观测值：",
         "one_member": "逐条观测值：okrdesk explain {kr} {option} {member}（或其他成员）",
     },
 }

@@ -84,7 +84,7 @@ _SAID: dict[str, dict[str, str]] = {
         "none_failed": "No observations: the last collect of it (run {run}, {day}) failed it: "
                        "{error}",
         "none_through": "No observation of it up to {through}.",
-        "rows": "{observations}, from run {runs}:",
+        "rows": "{observations}, from {runs}:",
         "with_slices": "{observations} (and {slices} of them)",
         "only_slices": "{slices}",
         "counted": "its figures go on changing after their periods end: those below are as "
@@ -122,7 +122,7 @@ _SAID: dict[str, dict[str, str]] = {
         "not_installed": "no plugin named {plugin} is installed (or OKRDESK_LOAD_PLUGINS "
                          "leaves it out); `okrdesk plugins` lists those there are",
         "no_longer": "it loaded, but declares no metric {metric} now",
-        "stored_rows": "Stored of it: {observations}, from run {runs}, as collected; not added "
+        "stored_rows": "Stored of it: {observations}, from {runs}, as collected; not added "
                        "up, since how {metric} adds up is its plugin's to say:",
     },
     "zh": {
@@ -300,7 +300,7 @@ def _stored_only(
         else:
             why = said["no_longer"].format(plugin=plugin, metric=kr.metric)
         lines.append(said["plugin_gone"].format(plugin=plugin, why=why))
-    runs = label(lang, "list_sep").join(map(str, sorted({r.run_id for r in rows})))
+    runs = _runs({r.run_id for r in rows}, lang)
     lines.append(said["stored_rows"].format(observations=_observations(len(rows), lang),
                                             metric=kr.metric, runs=runs))  # fmt: skip
 
@@ -528,7 +528,7 @@ def _explain_metric(
         shown = _counted(rows, over)
     if not shown:
         return [*lines, why_none[1]]
-    runs = ("、" if lang == "zh" else ", ").join(map(str, sorted({r.run_id for r in shown})))
+    runs = _runs({r.run_id for r in shown}, lang)
     # A slice is a part of a whole listed above it, not an observation more.
     slices = sum(1 for r in shown if r.observation.slice)
     slices_said = f"{slices:,}" if lang == "zh" else counted(slices, "slice")
@@ -538,11 +538,6 @@ def _explain_metric(
         counted_rows = said["only_slices"].format(slices=slices_said)
     elif slices:
         counted_rows = said["with_slices"].format(observations=counted_rows, slices=slices_said)
-    if members.wanted(shown):
-        lines.append(EXPLAIN_MEMBERS[lang]["rows"].format(observations=counted_rows, runs=runs))
-        lines += members.lines(shown, lambda value: _shown(kr.unit, spec, value, lang), lang)
-        return lines + _others(rows, shown, lang)
-    lines.append(said["rows"].format(observations=counted_rows, runs=runs))
 
     def value(o: Observation) -> str:
         if spec.kind is MetricKind.RATIO:
@@ -553,6 +548,13 @@ def _explain_metric(
             return money(o.value, lang)
         return written(kr.unit, o.value, lang)
 
+    if members.wanted(shown):
+        lines.append(EXPLAIN_MEMBERS[lang]["rows"].format(observations=counted_rows, runs=runs))
+        lines += members.lines(shown, lambda value: _shown(kr.unit, spec, value, lang), lang)
+        if own := members.own_rows(shown):
+            lines += [members.own_heading(lang), *_observation_table(own, value, lang, spec)]
+        return lines + _others(rows, shown, lang)
+    lines.append(said["rows"].format(observations=counted_rows, runs=runs))
     return lines + _observation_table(shown, value, lang, spec) + _others(rows, shown, lang)
 
 
@@ -588,6 +590,15 @@ def _others(
         return []
     others = _observations(len(rows) - len(shown), lang)
     return [_SAID[lang]["others"].format(observations=others)]
+
+
+def _runs(ids: set[int], lang: str) -> str:
+    """The runs observations came from: 1、23 (the Chinese says 第…次采集 around it);
+    run 1, runs 1, 23."""
+    listed = label(lang, "list_sep").join(map(str, sorted(ids)))
+    if lang == "zh":
+        return listed
+    return f"{'run' if len(ids) == 1 else 'runs'} {listed}"
 
 
 def _observations(count: int, lang: str) -> str:

@@ -211,6 +211,22 @@ class Rollup:
         matches), added up the tree by the metric's kind like the whole figure."""
         if not where:
             return self.figure(metric, subject)
+        return self._sliced_figures(metric, subject, where).of(subject)
+
+    def own(self, metric: str, subject: str, where: Mapping[str, str]) -> Figure:
+        """The figure of what is stored on a unit itself, not below it (a branch's own
+        forum, booked to the branch rather than to a team or a person), by the metric's
+        kind as the whole figure; none for a metric computed from others."""
+        spec = self.specs[metric]
+        if spec.formula is not None:
+            return Figure(None)
+        if where:
+            return self._sliced_figures(metric, subject, where).own_of(subject)
+        self.figure(metric, subject)
+        scoped = self._scope is not None and subject in self._scope
+        return self._figures[(metric, scoped)].own_of(subject)
+
+    def _sliced_figures(self, metric: str, subject: str, where: Mapping[str, str]) -> _Figures:
         spec = self.specs[metric]
         scoped = self._scope is not None and subject in self._scope
         key = (metric, scoped, slice_of(where))
@@ -224,7 +240,7 @@ class Rollup:
                         found[row.subject] = (_plus(number, row.number), count + row.count)
                 own.append((found, 0, 1))
             self._slices[key] = self._figures_from(spec, own, scoped)
-        return self._slices[key].of(subject)
+        return self._slices[key]
 
     def breakdown(
         self, metric: str, subject: str, dimension: str, where: Mapping[str, str] | None = None
@@ -434,6 +450,10 @@ class _Figures:
             self.made[subject] = self._make(subject)
         return self.made[subject]
 
+    def own_of(self, subject: str) -> Figure:
+        """The subject's own rows alone, not what is below it."""
+        return self._figure(*_own(subject, self.own))
+
     def _make(self, subject: str) -> Figure:
         if subject in self.totals:
             numbers, count = self.totals[subject]
@@ -441,6 +461,9 @@ class _Figures:
             numbers, count = _own(subject, self.own)
         else:
             return Figure(None)
+        return self._figure(numbers, count)
+
+    def _figure(self, numbers: tuple[float | None, ...], count: int) -> Figure:
         if self.ratio:
             numerator, denominator = numbers
             value = None if not denominator else (numerator or 0.0) / denominator

@@ -63,7 +63,8 @@ class MemberFigures:
             for m in members
         ]  # fmt: skip
         if counts[self.subject]:
-            rows.append((said["itself"].format(name=self._named(self.subject)), "",
+            itself = self.rollup.own(self.metric, self.subject, self.kr.where).value
+            rows.append((said["itself"].format(name=self._named(self.subject)), written(itself),
                          *([""] if targeted else []), f"{counts[self.subject]:,}"))  # fmt: skip
         heading = (said["member"], said["value"], *([said["target"]] if targeted else []),
                    said["observations"])  # fmt: skip
@@ -75,6 +76,15 @@ class MemberFigures:
             option = "--person" if first in self.plan.people_by_id else "--unit"
             lines.append(said["one_member"].format(kr=self.kr.id, option=option, member=first))
         return lines
+
+    def own_rows(self, shown: Sequence[StoredObservation]) -> list[StoredObservation]:
+        """The observations stored on the subject itself, not below it: too few to be
+        added up, and found under no member's ``--unit``, they are listed."""
+        own = [r for r in shown if r.observation.subject == self.subject]
+        return own if len(own) <= LISTED_AT_MOST else []
+
+    def own_heading(self, lang: str) -> str:
+        return EXPLAIN_MEMBERS[lang]["own_rows"].format(name=self._named(self.subject))
 
     def _named(self, subject: str) -> str:
         return f"{self.plan.name_of(subject)} ({subject})"
