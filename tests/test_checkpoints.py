@@ -70,8 +70,8 @@ def test_explain_shows_the_figure_a_closed_checkpoint_is_reported_with(workspace
     assert explained[2].startswith("检查点，2026-03-31 截止：取当日的数字")
     # 2026-W14 (30 March to 5 April) was collected whole: none of it counts on 31 March.
     assert explained[3] == (
-        "数据截至 2026-03-29：2026-W14 已存的数据含 2026-03-31 之后的日子，"
-        "一个周期的数字无法按日切分"
+        "数据截至 2026-03-29：2026-W14 至 2026-04-05 才结束，晚于 2026-03-31，"
+        "按整个周期存储，无法按日切分"
     )
     assert explained[4] == f"= {closed['actual']:g}户"
     # Its rows end with March's last whole week: no April or May week is listed.

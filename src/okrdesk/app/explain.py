@@ -72,8 +72,8 @@ _SAID: dict[str, dict[str, str]] = {
                               "to that day, which the report shows; but they go on changing "
                               "after their periods end, and count changes after {since} up "
                               "to {through}",
-        "through": "figures through {through}: {period} is stored with figures after {day}, "
-                   "and a period's figure cannot be cut at a day",
+        "through": "figures through {through}: {period} runs to {end}, past {day}, and is "
+                   "stored whole; a period's figure cannot be cut at a day",
         "no_data": "no data",
         "no_ratio": "no data (0 / 0)",
         "nothing_stored": "no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first",
@@ -130,8 +130,8 @@ _SAID: dict[str, dict[str, str]] = {
         "checkpoint": "检查点，{day} 截止：取当日的数字（报告显示的也是它），之后的数据不计入",
         "checkpoint_changed": "检查点，{day} 截止：取截至当日各周期的数字（报告显示的也是它）；"
                               "但这些周期的数字其后仍会变动，已含 {since} 之后至 {through} 的变动",
-        "through": "数据截至 {through}：{period} 已存的数据含 {day} 之后的日子，"
-                   "一个周期的数字无法按日切分",
+        "through": "数据截至 {through}：{period} 至 {end} 才结束，晚于 {day}，"
+                   "按整个周期存储，无法按日切分",
         "no_data": "无数据",
         "no_ratio": "无数据（0 / 0）",
         "nothing_stored": "尚未采集任何数据：请运行 `okrdesk collect`（或 `okrdesk checkin`）",
@@ -235,8 +235,9 @@ def explain_lines(
         engine = Engine(plan, store, day, session.host.metrics, trends=False, within=subject)
         rollup = engine.rollup
         if kr.metric is not None and engine.through != day:
-            cut = period_holding(day, plan.grain).id
-            lines.append(said["through"].format(through=engine.through, period=cut, day=day))
+            cut = period_holding(day, plan.grain)
+            lines.append(said["through"].format(through=engine.through, period=cut.id,
+                                                end=cut.end, day=day))  # fmt: skip
         if kr.metric is None:
             lines += _explain_checkins(store, rollup, kr, subject, day, lang)
         else:
