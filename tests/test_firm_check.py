@@ -135,10 +135,11 @@ def test_a_branchs_key_results_behind_are_one_line_of_the_firms_check(
     behind = [line for line in lines if line.startswith(("落后", "OFF TRACK"))]
     shares = [line for line in lines if line.startswith(("分解目标", "MEMBER TARGETS"))]
     assert len(behind) == len(shares) == BRANCHES, lines
-    first = {"zh": "落后       第1营业部：2 项关键结果落后，最落后的是 B01.VISITS（21.7%）、"
-                   "B01.CALLS（21.7%）；--unit b01 逐个列出",
+    # As far behind as each other: by id.
+    first = {"zh": "落后       第1营业部：2 项关键结果落后，最落后的是 B01.CALLS（21.7%）、"
+                   "B01.VISITS（21.7%）；--unit b01 逐个列出",
              "en": "OFF TRACK      第1营业部: 2 key results off track, the furthest behind "
-                   "B01.VISITS (21.7%), B01.CALLS (21.7%); --unit b01 lists them"}  # fmt: skip
+                   "B01.CALLS (21.7%), B01.VISITS (21.7%); --unit b01 lists them"}  # fmt: skip
     assert first[lang] in behind, behind
     # Of branches with as many behind, the one furthest behind first.
     assert "第7营业部" in behind[0] and "B07.CALLS" in behind[0], behind
@@ -179,3 +180,102 @@ def test_check_as_json_lists_what_the_text_does_for_a_monitoring_system(firm: Pa
     calm = run(clear, "check", "--format", "json")
     assert calm.exit_code == 0, calm.output
     assert json.loads(calm.output)["alerts"] == []
+
+
+def test_shares_judged_on_old_figures_say_their_day_in_the_firms_check(firm: Path) -> None:
+    """A fortnight on, no check-in since the 15th: each branch's line of shares says they
+    were judged on figures of that day, as the branch's own check says of each share; the
+    firm's monitoring reads which key results each line is about."""
+    late = "2026-06-30"
+    said = {"zh": "（按截至 2026-06-15 的数字）", "en": " (on figures as of 2026-06-15)"}
+    for lang, old in said.items():
+        whole = CliRunner().invoke(cli, ["check", "--as-of", late, "--lang", lang, "-w", str(firm)])
+        lines = [line for line in whole.stdout.splitlines()
+                 if line.startswith(("分解目标", "MEMBER TARGETS"))]  # fmt: skip
+        assert len(lines) == BRANCHES, whole.output
+        assert all(old in line for line in lines), lines
+        # Once a line when all its key results were, not after each of them.
+        assert all(line.count(old) == 1 for line in lines), lines
+    shown = json.loads(CliRunner().invoke(
+        cli, ["check", "--as-of", late, "--format", "json", "-w", str(firm)]).stdout)  # fmt: skip
+    grouped = [a for a in shown["alerts"] if a["subject"] == "b01"]
+    assert [(a["kind"], a["subjects"]) for a in grouped] == [
+        ("member_off_track", ["B01.CALLS", "B01.VISITS"])
+    ]
+
+
+def below_files() -> dict[str, str | None]:
+    """The firm, every branch also with two checkpoints of Q1 of its own (the last branch
+    one only) and targets for its key results its people's shares do not add up to."""
+    files = firm_files()
+    okrs = str(files["okrs.toml"]).replace('"次"\nmembers', '"次"\ntarget = 250\nmembers')
+    for b in range(1, BRANCHES + 1):
+        checkpoints = "".join(
+            f'[[objectives.key_results]]\nid = "{key}"\ntitle = "一季度{key}"\n'
+            f'unit = "次"\ntarget = 100\nmilestones = {{ Q1 = 1.0 }}\n\n'
+            for key in ("LEADS", "SIGNUPS")[: 1 if b == BRANCHES else 2]
+        )  # fmt: skip
+        head = f'id = "B{b:02d}"\ntitle = "第{b}营业部目标"\nowner = "b{b:02d}"\n'
+        okrs = okrs.replace(head, head + "\n" + checkpoints)
+    return {**files, "okrs.toml": okrs}
+
+
+def short_of_checkpoints(root: Path) -> Path:
+    """Each branch 80 of 100 on LEADS and 60 of 100 on SIGNUPS by the end of March."""
+    with Store.open(root / "okrdesk.db") as store:
+        for b in range(1, BRANCHES + 1):
+            for key, value in (("LEADS", 80.0), ("SIGNUPS", 60.0))[: 1 if b == BRANCHES else 2]:
+                store.add_checkin(f"B{b:02d}.{key}", f"b{b:02d}", dt.date(2026, 3, 30), value)
+    return root
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_branchs_checkpoints_missed_are_one_line_of_the_firms_check(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """Thirty branches with two checkpoints missed each were fifty-nine lines of the firm's
+    check, and as many of members' targets not adding up: they are one line a branch and
+    kind, the furthest short named, with the --unit that lists them; a branch with one
+    says it as its own check does. The first screen at 80 columns stays readable."""
+    root = short_of_checkpoints(checked_in(write_workspace(below_files(), plugin=False), 90.0))
+    whole = run(root, "check", "--lang", lang)
+    assert whole.exit_code == 1, whole.output
+    lines = whole.stdout.splitlines()[:-1]
+    missed = [line for line in lines if line.startswith(("未达成", "MISSED"))]
+    differ = [line for line in lines if line.startswith(("目标不符", "TARGET"))]
+    assert len(missed) == BRANCHES, lines
+    first = {"zh": "第1营业部：2 项关键结果截止未达成，差得最多的是 B01.SIGNUPS（差 40次）、"
+                   "B01.LEADS（差 20次）；--unit b01 逐个列出",
+             "en": "第1营业部: 2 key results missed a checkpoint, the furthest short "
+                   "B01.SIGNUPS (40 times short), B01.LEADS (20 times short); --unit b01 "
+                   "lists them"}  # fmt: skip
+    assert any(line.endswith(first[lang]) for line in missed), missed
+    (last,) = [line for line in missed if "B30." in line]
+    assert last in run(root, "check", "--unit", "b30", "--lang", lang).stdout.splitlines()
+    kinds = [a["kind"] for a in json.loads(run(root, "check", "--format", "json").stdout)["alerts"]]
+    assert kinds.count("target_mismatch") == BRANCHES, kinds
+    assert kinds.count("missed") == BRANCHES
+    assert len(differ) == BRANCHES, differ
+    assert any(
+        line.endswith(
+            (
+                "第2营业部：2 项关键结果的成员目标合计与其目标不符，差得最多的是 "
+                "B02.CALLS（少 50次）、B02.VISITS（少 50次）；--unit b02 逐个列出",
+                "第2营业部: 2 key results whose members' targets add up to something "
+                "else, the furthest off B02.CALLS (50 times less), B02.VISITS (50 "
+                "times less); --unit b02 lists them",
+            )
+        )
+        for line in differ
+    ), differ
+    # Q3: the checkpoints no longer press, and are told for information, a line a branch.
+    later = CliRunner().invoke(cli, ["check", "--as-of", "2026-08-05", "--format", "json",
+                                     "-w", str(root)])  # fmt: skip
+    told = [a for a in json.loads(later.stdout)["alerts"] if a["kind"] == "missed"]
+    assert len(told) == BRANCHES and {a["level"] for a in told} == {"info"}, told
+    assert told[0]["subjects"] == ["B01.SIGNUPS", "B01.LEADS"]
+    brief = CliRunner().invoke(cli, ["report", "--brief", "--as-of", DAY, "-w", str(root)],
+                               env={"COLUMNS": "80"})  # fmt: skip
+    assert brief.exit_code == 0, brief.output
+    screen = brief.stdout.splitlines()
+    assert len(screen) <= 22 and all(display_width(line) <= 80 for line in screen), screen

@@ -361,15 +361,40 @@ ALERTS: dict[str, dict[str, str]] = {
     # of date (old_figure).
     "kr.shares_old": {"en": " (on figures as of {day})", "zh": "（按截至 {day} 的数字）"},
     "kr.more_members": {"en": ", …", "zh": "等"},
+    # Several key results owned inside a member of the unit (a branch's, in a firm's
+    # check), one line of each kind a member; {old}: kr.shares_old or nothing.
     "kr.behind_below": {
-        "en": "{member}: {n} key results off track, the furthest behind {krs}{more}; "
+        "en": "{member}: {n} key results off track, the furthest behind {krs}{more}{old}; "
               "--unit {unit} lists them",
-        "zh": "{member}：{n} 项关键结果落后，最落后的是 {krs}{more}；--unit {unit} 逐个列出",
+        "zh": "{member}：{n} 项关键结果落后，最落后的是 {krs}{more}{old}；--unit {unit} 逐个列出",
+    },
+    "kr.missed_below": {
+        "en": "{member}: {n} key results missed a checkpoint, the furthest short {krs}{more}; "
+              "--unit {unit} lists them",
+        "zh": "{member}：{n} 项关键结果截止未达成，差得最多的是 {krs}{more}；"
+              "--unit {unit} 逐个列出",
+    },
+    "kr.breached_below": {
+        "en": "{member}: {n} key results past their limits, the furthest out {krs}{more}{old}; "
+              "--unit {unit} lists them",
+        "zh": "{member}：{n} 项关键结果超限，超得最多的是 {krs}{more}{old}；--unit {unit} 逐个列出",
+    },
+    "kr.no_data_below": {
+        "en": "{member}: {n} key results have no data yet although their metrics have "
+              "numbers: {krs}{more}; --unit {unit} lists them",
+        "zh": "{member}：{n} 项关键结果暂无数据（其指标已有数据）：{krs}{more}；"
+              "--unit {unit} 逐个列出",
+    },
+    "target.differ_below": {
+        "en": "{member}: {n} key results whose members' targets add up to something else, "
+              "the furthest off {krs}{more}; --unit {unit} lists them",
+        "zh": "{member}：{n} 项关键结果的成员目标合计与其目标不符，差得最多的是 {krs}{more}；"
+              "--unit {unit} 逐个列出",
     },
     "kr.members_below": {
-        "en": "{member}: {count} shares of {n} key results need attention: {krs}{more}; "
+        "en": "{member}: {count} shares of {n} key results need attention: {krs}{more}{old}; "
               "--unit {unit} lists them",
-        "zh": "{member}：{count} 个分解目标需要关注（{n} 项关键结果）：{krs}{more}；"
+        "zh": "{member}：{count} 个分解目标需要关注（{n} 项关键结果）：{krs}{more}{old}；"
               "--unit {unit} 逐个列出",
     },
     "kr.member_missed": {
@@ -381,12 +406,12 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{kr} {title}：{count} 个分解目标 {day} 截止未达成，差得最多的是 {members}{more}",
     },
     "kr.member_breached": {
-        "en": "{kr} {title}: {member}'s share breached {figures}",
-        "zh": "{kr} {title}：{member}的分解目标超限{figures}",
+        "en": "{kr} {title}: {member}'s share breached {figures}{old}",
+        "zh": "{kr} {title}：{member}的分解目标超限{figures}{old}",
     },
     "kr.members_breached": {
-        "en": "{kr} {title}: {count} shares breached, the furthest out {members}{more}",
-        "zh": "{kr} {title}：{count} 个分解目标超限，超得最多的是 {members}{more}",
+        "en": "{kr} {title}: {count} shares breached, the furthest out {members}{more}{old}",
+        "zh": "{kr} {title}：{count} 个分解目标超限，超得最多的是 {members}{more}{old}",
     },
     # A member's share past its limit, after its name (kr.member(s)_breached).
     "kr.past_limit_at_most": {"en": "({actual} against a limit of {limit})",

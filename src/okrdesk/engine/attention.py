@@ -16,7 +16,8 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   at its owner, and the scope's own shares of key results set above it (missed: a
   checkpoint past its date short of its target); a figure out of date is judged on
   its own day, and an off-track one says so (``KeyResultProgress.old_figure``); those
-  off track owned further inside, one alert for each member of the scope they are in;
+  owned further inside, one alert for each member of the scope they are in, kind and
+  level (``_told_below``; target_mismatch and no_data too);
 - member_off_track: the shares of the scope's own key results held by the
   members it sets targets for that are off track (and of a key result set above it
   that gives the scope no share of its own, those its members hold); and those of
@@ -43,6 +44,7 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
@@ -104,6 +106,15 @@ class Alert:
     key: str
     """The message in ``okrdesk.messages.ALERTS``."""
     params: Mapping[str, object] = attrs.field(factory=dict)
+    about: tuple[str, ...] = ()
+    """What a line that gathers several things is about, each by its id (the key results,
+    members' shares or metrics it counts, named or not); empty for one about ``subject``
+    alone (``subjects``)."""
+
+    @property
+    def subjects(self) -> tuple[str, ...]:
+        """The ids of everything the alert is about: ``about``, else its ``subject``."""
+        return self.about or (self.subject,)
 
     def text(self, lang: str = "en") -> str:
         return alert_text(self.key, lang, self.params)
@@ -331,14 +342,15 @@ def _key_result_alerts(
     counted = engine.through >= engine.plan.start
     sources = {metric for (_, metric), end in latest.items() if end is not None and counted}
     found = []
-    # The key results off track owned further inside (a branch's, in a firm's check), by
-    # the member of the scope they are in: one line each member (``_behind_below``).
+    # What the key results owned further inside say (a branch's, in a firm's check), by
+    # the member of the scope they are in: one line each member and kind (``_told_below``).
     below: dict[str, list[tuple[KeyResultProgress, Alert]]] = {}
     for p in _judged(engine, scope, inside):
         kr = p.key_result
         about: dict[str, object] = {"kr": kr.id, "title": kr.title}
+        told = []
         if (gap := p.target.mismatch) is not None and p.target.members is not None:
-            found.append(
+            told.append(
                 Alert(Level.WARNING, "target_mismatch", kr.id, "target.members_differ", {
                     "kr": kr.id, "subject": p.subject,
                     "implied": Quantity(kr.unit, p.target.members),
@@ -360,55 +372,108 @@ def _key_result_alerts(
                 # Judged on an old figure against what was due on its day: said so, never
                 # read as today's figure against today's due.
                 key, params = f"{key}_old", {**params, "day": p.old_figure}
-            alert = Alert(Level.WARNING, "off_track", kr.id, key, params)
-            if p.subject != scope and p.subject in inside and scope in engine.plan.units_by_id:
-                member = _member_towards(engine.plan, scope, p.subject)
-                below.setdefault(member, []).append((p, alert))
-            else:
-                found.append(alert)
+            told.append(Alert(Level.WARNING, "off_track", kr.id, key, params))
         elif p.status is Status.MISSED and p.margin is not None:
             # A checkpoint past its date, short of its target: nothing is due any more,
             # but its score keeps the shortfall, so the reader is told what it was.
             params = {**about, "day": p.closed or engine.plan.end,
                       "short": Quantity(kr.unit, -p.margin, points=True)}  # fmt: skip
             pressing = _still_pressing(engine, p.closed)
-            found.append(Alert(Level.WARNING if pressing else Level.INFO, "missed", kr.id,
-                               "kr.missed", params))  # fmt: skip
+            told.append(Alert(Level.WARNING if pressing else Level.INFO, "missed", kr.id,
+                              "kr.missed", params))  # fmt: skip
         elif p.status is Status.BREACHED:
-            found.append(_breached(p, about))
+            told.append(_breached(p, about))
         elif p.status is Status.NO_DATA and kr.metric is not None and kr.metric in sources:
-            found.append(
+            told.append(
                 Alert(Level.WARNING, "no_data", kr.id, "kr.no_data",
                       {**about, "subject": p.subject, "metric": kr.metric})
             )  # fmt: skip
-    return found + _behind_below(engine.plan, below) + _member_alerts(engine, scope, inside)
+        if p.subject != scope and p.subject in inside and scope in engine.plan.units_by_id:
+            member = _member_towards(engine.plan, scope, p.subject)
+            below.setdefault(member, []).extend((p, alert) for alert in told)
+        else:
+            found += told
+    return found + _told_below(engine.plan, below) + _member_alerts(engine, scope, inside)
 
 
-def _behind_below(
+_BELOW = {
+    "off_track": "kr.behind_below",
+    "missed": "kr.missed_below",
+    "breached": "kr.breached_below",
+    "no_data": "kr.no_data_below",
+    "target_mismatch": "target.differ_below",
+}
+"""Each kind of alert about a key result owned inside a member of the scope → the message
+of several of them in one line (``_told_below``), in the order the lines come."""
+
+
+def _furthest(p: KeyResultProgress, alert: Alert) -> float:
+    """How far out a key result is, lowest first: its pace behind, its attainment short of
+    a checkpoint or past a limit, its members' targets' gap off its own."""
+    if alert.kind == "off_track":
+        return -math.inf if p.pace is None else p.pace
+    if alert.kind == "target_mismatch":
+        gap, declared = p.target.mismatch or 0.0, p.target.value or 0.0
+        return -abs(gap / declared) if declared else -math.inf
+    if alert.kind in ("missed", "breached"):
+        return p.attainment if p.attainment is not None else -math.inf
+    return 0.0
+
+
+def _named_below(p: KeyResultProgress, alert: Alert) -> Said:
+    """A key result in the line of its member's: its id and, in a few words, how far out
+    it is: ``B01.VISITS（21.7%）``, ``B01.LEADS（差 2户）``, ``B01.CPL（0.5‰，上限 0.1‰）``."""
+    kr = p.key_result.id
+    if alert.kind == "off_track":
+        return _share(kr, p.pace)
+    if alert.kind == "missed":
+        short = alert.params["short"]
+        assert isinstance(short, Quantity)
+        return Said(f"{kr} ({short.text('en')} short)", f"{kr}（差 {short.text('zh')}）")
+    if alert.kind == "breached":
+        past = _past_limit(p)
+        return Said(f"{kr} {past.en}".rstrip(), f"{kr}{past.zh}")
+    if alert.kind == "target_mismatch":
+        gap, more = alert.params["gap"], str(alert.params["more_or_less"])
+        assert isinstance(gap, Quantity)
+        zh = ALERTS[more]["zh"]
+        return Said(f"{kr} ({gap.text('en')} {more})", f"{kr}（{zh} {gap.text('zh')}）")
+    return Said(kr, kr)
+
+
+def _told_below(
     plan: Plan, below: Mapping[str, Sequence[tuple[KeyResultProgress, Alert]]]
 ) -> list[Alert]:
-    """The key results off track owned inside each member of a scope, one alert for each
-    member: a single one as its owner's check says it; several in one line, the furthest
-    behind named with its pace, with the ``--unit`` that lists them. The members with the
-    most first, and of as many, the one furthest behind. Thirty branches with ten key
-    results behind each are thirty lines."""
-
-    def pace(item: tuple[KeyResultProgress, Alert]) -> float:
-        return -math.inf if item[0].pace is None else item[0].pace
-
+    """What the checks of the owners inside each member of a scope say of their own key
+    results, one alert for each member, kind and level: a single one as its owner's check
+    says it; several in one line, the furthest out named (off track with its pace, short
+    of a checkpoint with its shortfall, past a limit with figure and limit), with the
+    ``--unit`` that lists them; judged on figures out of date, said so with their day. Of
+    a kind, the members with the most first, and of as many, the one furthest out. Thirty
+    branches with a checkpoint missed in each are thirty lines, not three hundred."""
+    groups: dict[tuple[str, Level, str], list[tuple[KeyResultProgress, Alert]]] = {}
+    for member, told in below.items():
+        for p, alert in told:
+            groups.setdefault((alert.kind, alert.level, member), []).append((p, alert))
     found = []
-    for member, behind in below.items():
-        ranked = sorted(behind, key=pace)
+    for (kind, level, member), items in groups.items():
+        ranked = sorted(items, key=lambda item: (_furthest(*item), item[0].key_result.id))
+        worst = _furthest(*ranked[0])
+        order = (list(_BELOW).index(kind), _ORDER[level], -len(ranked), worst)
         if len(ranked) == 1:
-            found.append((1, pace(ranked[0]), ranked[0][1]))
+            found.append((order, member, ranked[0][1]))
             continue
-        named = tuple(_share(p.key_result.id, p.pace) for p, _ in ranked[:MEMBERS_NAMED])
+        named = tuple(_named_below(p, alert) for p, alert in ranked[:MEMBERS_NAMED])
         more = ALERTS["kr.more_members"] if len(ranked) > MEMBERS_NAMED else {}
+        judged = [p for p, _ in ranked] if kind in ("off_track", "breached") else []
         params = {"member": plan.name_of(member), "unit": member, "n": len(ranked),
-                  "krs": named, "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
-        alert = Alert(Level.WARNING, "off_track", member, "kr.behind_below", params)
-        found.append((len(ranked), pace(ranked[0]), alert))
-    return [alert for *_, alert in sorted(found, key=lambda item: (-item[0], item[1]))]
+                  "krs": named, "more": Said(more.get("en", ""), more.get("zh", "")),
+                  "old": _shares_old(judged)}  # fmt: skip
+        # Of the kind and level of the alerts it gathers, as their owners' checks say them.
+        alert = attrs.evolve(ranked[0][1], subject=member, key=_BELOW[kind], params=params,
+                             about=tuple(p.key_result.id for p, _ in ranked))  # fmt: skip
+        found.append((order, member, alert))
+    return [alert for *_, alert in sorted(found, key=lambda item: item[:2])]
 
 
 def _member_alerts(engine: Engine, scope: str, inside: set[str] | None = None) -> list[Alert]:
@@ -425,7 +490,7 @@ def _member_alerts(engine: Engine, scope: str, inside: set[str] | None = None) -
     plan = engine.plan
     inside = set(subjects_under(plan, scope)) if inside is None else inside
     found = []
-    below: dict[str, list[Alert]] = {}  # the scope's member → what its owners' checks say
+    below: dict[str, list[_Told]] = {}  # the scope's member → what its owners' checks say
     for kr in plan.key_results_by_id.values():
         if not kr.member_targets:
             continue
@@ -437,11 +502,22 @@ def _member_alerts(engine: Engine, scope: str, inside: set[str] | None = None) -
             continue
         if owner != scope and scope in kr.member_targets:
             continue  # the scope's own share, judged with the key results
-        found += _shares_alerts(engine, kr, scope)
+        found += [told.alert for told in _shares_alerts(engine, kr, scope)]
     return found + _below_alerts(plan, below)
 
 
-def _shares_alerts(engine: Engine, kr: KeyResult, at: str) -> list[Alert]:
+@attrs.frozen
+class _Told:
+    """An alert about members' shares of a key result, with how far out its furthest share
+    is (its pace behind, or its attainment short or past a limit: lowest first) and the
+    day of the figures out of date it was judged on, when all of its shares were."""
+
+    alert: Alert
+    furthest: float
+    old: dt.date | None
+
+
+def _shares_alerts(engine: Engine, kr: KeyResult, at: str) -> list[_Told]:
     """The alerts for the shares of ``kr`` that members below ``at`` hold: missed,
     breached, then off track."""
     plan = engine.plan
@@ -450,8 +526,7 @@ def _shares_alerts(engine: Engine, kr: KeyResult, at: str) -> list[Alert]:
     found = _missed_shares(plan, [p for p in shares if p.status is Status.MISSED], about)
     found += _breached_shares(plan, [p for p in shares if p.status is Status.BREACHED], about)
     behind = sorted(
-        (p for p in shares if p.status is Status.OFF_TRACK),
-        key=lambda p: -math.inf if p.pace is None else p.pace,
+        (p for p in shares if p.status is Status.OFF_TRACK), key=lambda p: (_paced(p), p.subject)
     )
 
     def one_behind(share: KeyResultProgress) -> tuple[str, dict[str, object]]:
@@ -461,19 +536,36 @@ def _shares_alerts(engine: Engine, kr: KeyResult, at: str) -> list[Alert]:
 
     found += _shares_alert(
         plan, behind, about, one_behind, "kr.members_off_track",
-        lambda share, name: _share(name, share.pace), old=_shares_old(behind),
+        lambda share, name: _share(name, share.pace), _paced, old=_shares_old(behind),
     )  # fmt: skip
     return found
+
+
+def _paced(p: KeyResultProgress) -> float:
+    return -math.inf if p.pace is None else p.pace
 
 
 def _shares_old(shares: Sequence[KeyResultProgress]) -> Said:
     """After shares off track (or one figure past its limit): that they were judged on
     figures out of date, of the day the oldest speaks for
     (``KeyResultProgress.old_figure``), when all of them were; nothing when not."""
+    return _old_said(_old_day(shares))
+
+
+def _old_day(shares: Sequence[KeyResultProgress]) -> dt.date | None:
+    """The day the oldest of ``shares`` speaks for when all were judged on figures out of
+    date; None when any was current."""
     days = [p.old_figure for p in shares]
     if not days or any(day is None for day in days):
+        return None
+    return min(d for d in days if d is not None)
+
+
+def _old_said(day: dt.date | None) -> Said:
+    """`` (on figures as of 2026-11-20)`` / ``（按截至 2026-11-20 的数字）``; nothing for
+    None."""
+    if day is None:
         return Said("", "")
-    day = min(d for d in days if d is not None)
     said = ALERTS["kr.shares_old"]
     return Said(said["en"].format(day=day), said["zh"].format(day=day))
 
@@ -490,33 +582,42 @@ def _member_towards(plan: Plan, scope: str, subject: str) -> str:
     return at
 
 
-def _below_alerts(plan: Plan, below: Mapping[str, Sequence[Alert]]) -> list[Alert]:
+def _below_alerts(plan: Plan, below: Mapping[str, Sequence[_Told]]) -> list[Alert]:
     """What the checks of the owners below a scope say of their members' shares, one
     alert for each member of the scope they are in: a single alert as its owner's check
     says it; several in one line, a key result each, its furthest out share named and how
-    many there are, with the ``--unit`` that lists them all. The members with the most
-    shares that need attention first."""
+    many there are, with the ``--unit`` that lists them all. Of a member's key results,
+    those with the most shares that need attention first, then the one whose named share
+    is furthest out, then by id; the members with the most shares first, then the one
+    whose first named share is furthest out. Judged on figures out of date, the line says
+    of which day: once at its end when all were, else after each key result that was."""
     found = []
     for member, told in below.items():
         if len(told) == 1:
-            found.append((_count(told[0]), told[0]))
+            alert = told[0].alert
+            found.append(((-_count(alert), told[0].furthest, member), alert))
             continue
-        by_kr: dict[str, list[Alert]] = {}
-        for alert in told:
-            by_kr.setdefault(alert.subject, []).append(alert)
-        ranked = sorted(by_kr.items(), key=lambda item: -sum(map(_count, item[1])))
-        named = tuple(_worst_of(kr, alerts) for kr, alerts in ranked[:MEMBERS_NAMED])
+        by_kr: dict[str, list[_Told]] = {}
+        for each in told:
+            by_kr.setdefault(each.alert.subject, []).append(each)
+        ranked = sorted(by_kr.items(), key=lambda item: (
+            -sum(_count(t.alert) for t in item[1]), item[1][0].furthest, item[0]))  # fmt: skip
+        days = [each.old for each in told]
+        everywhere = min(d for d in days if d is not None) if None not in days else None
+        named = tuple(_worst_of(kr, krs, each_old=everywhere is None)
+                      for kr, krs in ranked[:MEMBERS_NAMED])  # fmt: skip
         more = ALERTS["kr.more_members"] if len(ranked) > MEMBERS_NAMED else {}
-        count = sum(map(_count, told))
+        count = sum(_count(each.alert) for each in told)
         # Not "name": a line too narrow keeps the member's name whole, as it is short and
         # says where to look, and cuts the list after it.
         params = {"member": plan.name_of(member), "unit": member, "count": count,
                   "n": len(ranked), "krs": named,
-                  "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
-        found.append(
-            (count, Alert(Level.WARNING, "member_off_track", member, "kr.members_below", params))
-        )
-    return [alert for _, alert in sorted(found, key=lambda item: -item[0])]
+                  "more": Said(more.get("en", ""), more.get("zh", "")),
+                  "old": _old_said(everywhere)}  # fmt: skip
+        alert = Alert(Level.WARNING, "member_off_track", member, "kr.members_below", params,
+                      tuple(kr for kr, _ in ranked))  # fmt: skip
+        found.append(((-count, ranked[0][1][0].furthest, member), alert))
+    return [alert for _, alert in sorted(found, key=lambda item: item[0])]
 
 
 def _count(alert: Alert) -> int:
@@ -525,15 +626,17 @@ def _count(alert: Alert) -> int:
     return count if isinstance(count, int) else 1
 
 
-def _worst_of(kr: str, alerts: Sequence[Alert]) -> Said:
+def _worst_of(kr: str, told: Sequence[_Told], *, each_old: bool = False) -> Said:
     """A key result's shares that need attention in a few words: the furthest out named
-    (missed first, then breached, then behind: its alerts' order) and how many there are.
+    (missed first, then breached, then behind: its alerts' order) and how many there are;
+    with ``each_old``, the day of the figures out of date it was judged on, if it was.
     ``B001.ACC 客户经理1-2-3（67.5%）等 4 个`` / ``B001.ACC 客户经理1-2-3 (67.5%) and 3 more``."""
-    worst = alerts[0].params.get("worst")
+    worst = told[0].alert.params.get("worst")
     shown = worst if isinstance(worst, Said) else Said("", "")
-    n = sum(map(_count, alerts))
-    return Said(f"{kr} {shown.en}" + (f" and {n - 1} more" if n > 1 else ""),
-                f"{kr} {shown.zh}" + (f"等 {n} 个" if n > 1 else ""))  # fmt: skip
+    old = _old_said(told[0].old if each_old else None)
+    n = sum(_count(each.alert) for each in told)
+    return Said(f"{kr} {shown.en}{old.en}" + (f" and {n - 1} more" if n > 1 else ""),
+                f"{kr} {shown.zh}{old.zh}" + (f"等 {n} 个" if n > 1 else ""))  # fmt: skip
 
 
 MEMBERS_NAMED = 3
@@ -547,29 +650,33 @@ def _shares_alert(
     one: Callable[[KeyResultProgress], tuple[str, dict[str, object]]],
     several: str,
     each: Callable[[KeyResultProgress, str], Said],
+    furthest: Callable[[KeyResultProgress], float],
     **common: object,
-) -> list[Alert]:
+) -> list[_Told]:
     """The one alert for members' ``shares`` of a key result, furthest out first: a single
     share named, with the message key and figures ``one`` gives it; several counted under
-    ``several``, the first ``MEMBERS_NAMED`` each written as ``each`` writes it."""
+    ``several``, the first ``MEMBERS_NAMED`` each written as ``each`` writes it, and all
+    of them in its ``about``. ``furthest`` says how far out a share is, lowest first."""
     if not shares:
         return []
+    told = functools.partial(_Told, furthest=furthest(shares[0]), old=_old_day(shares))
     kr_id = shares[0].key_result.id
     named = tuple(each(p, plan.name_of(p.subject)) for p in shares[:MEMBERS_NAMED])
     if len(shares) == 1:
         key, figures = one(shares[0])
         params = {**about, **common, **figures, "member": plan.name_of(shares[0].subject),
                   "count": 1, "worst": named[0]}  # fmt: skip
-        return [Alert(Level.WARNING, "member_off_track", kr_id, key, params)]
+        return [told(Alert(Level.WARNING, "member_off_track", kr_id, key, params))]
     more = ALERTS["kr.more_members"] if len(shares) > MEMBERS_NAMED else {}
     params = {**about, **common, "count": len(shares), "members": named, "worst": named[0],
               "more": Said(more.get("en", ""), more.get("zh", ""))}  # fmt: skip
-    return [Alert(Level.WARNING, "member_off_track", kr_id, several, params)]
+    members = tuple(p.subject for p in shares)
+    return [told(Alert(Level.WARNING, "member_off_track", kr_id, several, params, members))]
 
 
 def _missed_shares(
     plan: Plan, missed: Sequence[KeyResultProgress], about: Mapping[str, object]
-) -> list[Alert]:
+) -> list[_Told]:
     """The alert for the members' shares of a key result that closed short of their
     targets (a checkpoint after its date, any goal at the plan's end): with the
     shortfall, the furthest short of its own target first."""
@@ -586,17 +693,17 @@ def _missed_shares(
     return _shares_alert(
         plan, sorted(missed, key=lambda p: (p.attainment or 0.0, p.subject)), about,
         lambda p: ("kr.member_missed", {"short": shortfall(p)}), "kr.members_missed", short_by,
-        day=missed[0].closed or plan.end,
+        _attained, day=missed[0].closed or plan.end,
     )  # fmt: skip
 
 
 def _breached_shares(
     plan: Plan, breached: Sequence[KeyResultProgress], about: Mapping[str, object]
-) -> list[Alert]:
+) -> list[_Told]:
     """The alert for the members' shares of a guardrail past their limits, the furthest
     past its own limit first, each with its figure and limit: told whether or not the
     unit's own figure keeps within its limit (a firm's complaint rate may, while one
-    branch's does not)."""
+    branch's does not); on figures out of date, with the day they speak for."""
 
     def past(p: KeyResultProgress, name: str) -> Said:
         figures = _past_limit(p)
@@ -605,8 +712,12 @@ def _breached_shares(
     return _shares_alert(
         plan, sorted(breached, key=lambda p: (p.attainment or 0.0, p.subject)), about,
         lambda p: ("kr.member_breached", {"figures": _past_limit(p)}), "kr.members_breached",
-        past,
+        past, _attained, old=_shares_old(breached),
     )  # fmt: skip
+
+
+def _attained(p: KeyResultProgress) -> float:
+    return p.attainment if p.attainment is not None else -math.inf
 
 
 def _limit_figures(p: KeyResultProgress) -> dict[str, Quantity] | None:
