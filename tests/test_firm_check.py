@@ -279,3 +279,31 @@ def test_a_branchs_checkpoints_missed_are_one_line_of_the_firms_check(
     assert brief.exit_code == 0, brief.output
     screen = brief.stdout.splitlines()
     assert len(screen) <= 22 and all(display_width(line) <= 80 for line in screen), screen
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_check_as_json_answers_a_refusal_in_json(
+    write_workspace: WriteWorkspace, firm: Path, lang: str
+) -> None:
+    """A monitoring job that reads check's JSON got text on stderr and nothing on stdout
+    for a --unit the plan does not have or target files it refuses: it gets an error
+    object of the same schema, with the same exit status (2), and no alerts to be taken
+    for all clear; the text is still said on stderr."""
+    wrong = run(firm, "check", "--unit", "b99", "--format", "json", "--lang", lang)
+    assert wrong.exit_code == 2, wrong.output
+    shown = json.loads(wrong.stdout)
+    assert (shown["schema"], shown["unit"], shown["lang"], shown["as_of"]) == (
+        "okrdesk.check/1", "b99", lang, DAY)  # fmt: skip
+    assert "alerts" not in shown and shown["error"]["exit_code"] == 2
+    assert shown["error"]["message"].startswith("--unit") and "b99" in shown["error"]["message"]
+    assert shown["error"]["message"] in wrong.stderr
+    broken = write_workspace({"okrs.toml": 'objectives = "not a table"\n', "budget.toml": None},
+                             root=firm.parent / "broken", plugin=False)  # fmt: skip
+    refused = run(broken, "check", "--format", "json", "--lang", lang)
+    assert refused.exit_code == 2, refused.output
+    error = json.loads(refused.stdout)["error"]
+    (problem,) = error["problems"]
+    assert problem["file"].endswith("okrs.toml") and problem["line"] == 1
+    assert problem["key"] == "objectives"
+    assert ("共 1 处问题。" if lang == "zh" else "1 problem found.") in error["message"]
+    assert problem["message"] in refused.stderr

@@ -15,7 +15,7 @@ from okrdesk.engine.attention import Alert, Level, alerts, nothing_collected
 from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.engine.progress import Engine
-from okrdesk.errors import BadInput, Said
+from okrdesk.errors import BadInput, OkrdeskError, Said
 from okrdesk.messages import display_width, kind_label, label
 from okrdesk.periods import period_holding
 from okrdesk.targets.reader import no_such
@@ -94,6 +94,31 @@ def as_json(checked: Checked, day: dt.date, unit: str, lang: str) -> str:
                     "subjects": list(a.subjects)} for a in checked.alerts],
     }  # fmt: skip
     return json.dumps(found, ensure_ascii=False, indent=2) + "\n"
+
+
+def error_json(error: OkrdeskError, day: dt.date | None, unit: str | None, lang: str) -> str:
+    """Why ``check --format json`` found nothing to list (a ``--unit`` the plan does not
+    have, target files refused, no such period), for a monitoring system that reads its
+    standard output (docs/report.md): the schema, the day and unit asked (None when not
+    given), and ``error``, with the exit status, the message in ``lang`` and, for target
+    files refused, each problem with its file, line and key. It has no ``alerts``: a job
+    that reads them cannot take an error for all clear."""
+    import json
+
+    problems = [
+        {"file": p.file, "line": p.line or None, "key": p.key,
+         "message": p.zh if lang == "zh" and p.zh else p.message}
+        for p in getattr(error, "problems", ())
+    ]  # fmt: skip
+    shown = {
+        "schema": CHECK_SCHEMA,
+        "as_of": None if day is None else day.isoformat(),
+        "unit": unit,
+        "lang": lang,
+        "error": {"exit_code": error.exit_code, "message": error.said_in(lang),
+                  "problems": problems},
+    }  # fmt: skip
+    return json.dumps(shown, ensure_ascii=False, indent=2) + "\n"
 
 
 def tag(alert: Alert, lang: str = "en") -> str:

@@ -20,7 +20,7 @@ from okrdesk.cli.options import (
 )
 from okrdesk.cli.output import say, say_data, say_wrote
 from okrdesk.cli.start_up import started
-from okrdesk.errors import EXIT_FAILED, BadInput, no_store_yet
+from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, no_store_yet
 
 
 @click.command(cls=HelpedCommand)
@@ -174,10 +174,19 @@ def check(
     from okrdesk.targets.period_words import as_of_period
 
     started()
-    session = open_session(workspace_path())
-    lang = session.workspace.language(lang)
-    day = as_of_period(session.plan, period, day_of(as_of), lang)
-    checked = check_workspace(session, day, unit)
+    try:
+        session = open_session(workspace_path())
+        lang = session.workspace.language(lang)
+        day = as_of_period(session.plan, period, day_of(as_of), lang)
+        checked = check_workspace(session, day, unit)
+    except OkrdeskError as error:
+        if output_format == "json":  # a monitoring job reads why there are no alerts
+            from okrdesk.app.check import error_json
+
+            root = click.get_current_context().find_root().command
+            told = lang or getattr(root, "language", lambda: "en")()
+            say_data(error_json(error, day_of(as_of), unit, told))
+        raise  # said on stderr too, with its exit status
     found = checked.alerts
     failed = any(alert.level is not Level.INFO for alert in found)
     if output_format == "json":
