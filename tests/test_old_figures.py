@@ -219,3 +219,20 @@ def test_a_limit_breached_on_an_old_figure_names_its_day(
 
     assert breached(COLLECTED).endswith(limit), breached(COLLECTED)
     assert breached(LATER).endswith(limit + day), breached(LATER)
+
+
+def test_an_old_figures_forecast_runs_from_its_own_day(workspace: Path) -> None:
+    """New clients collected through Wednesday 17 June: read three months on, the trend's
+    last point was dated at its week's end (the 21st, days after the figures stop) and
+    the year-end forecast moved with it; on the plan's last day the 75 of June was
+    given as the year's final figure. The trend ends on the figure's day, and the
+    forecast is the one the report of that day made, whenever it is read."""
+    then = key_results(workspace, COLLECTED)["O1.HNW"]
+    for day in (LATER, "2026-12-31"):
+        later = key_results(workspace, day)["O1.HNW"]
+        assert later["old_figure"] == COLLECTED
+        assert later["trend"][-1] == then["trend"][-1], later["trend"]
+        assert later["trend"][-1]["date"] == COLLECTED
+        assert (later["forecast"], later["forecast_reach"]) == (
+            then["forecast"], then["forecast_reach"]), day  # fmt: skip
+    assert then["forecast"] > then["actual"]

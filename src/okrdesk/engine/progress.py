@@ -284,18 +284,24 @@ class Engine:
             due = due_fraction(self.plan, kr.milestones, old or day, kr.calendar)
             expected = expected_value(baseline, goal, due)
         judgement = judge_on(self.plan, self.as_of, kr, actual.value, goal, expected, baseline)
+        # An old figure's trend ends on its own day (its week's point was dated at the week's
+        # end, days after the figures stop), and its forecast runs from that day, as the
+        # report of that day made it: the days since are days without figures, not days
+        # of the trend (a forecast re-made as of the report's day moved with each day
+        # passed, and after the plan's end took the old figure for the final one).
+        seen = old or day
         if self.trends and spec is not None and spec.kind is MetricKind.RATIO and not spec.formula:
             # A rate's trend, and its forecast from its parts (engine.forecast).
-            parts = self._ratio_parts(kr, spec, subject)
-            trend = tuple((day, n / d) for day, n, d in parts if d)
+            parts = [(min(at, seen), n, d) for at, n, d in self._ratio_parts(kr, spec, subject)]
+            trend = tuple((at, n / d) for at, n, d in parts if d)
             forecast = ratio_forecast(
-                parts, self.plan.start, self.plan.end, goal, kr.sense >= 0, day
+                parts, self.plan.start, self.plan.end, goal, kr.sense >= 0, seen
             )
         elif self.trends:
-            trend = tuple(self._trend(kr, spec, subject))
+            trend = tuple((min(at, seen), v) for at, v in self._trend(kr, spec, subject))
             forecast = linear_forecast(
                 trend, self.plan.start, self.plan.end, goal, kr.sense >= 0,
-                day, never_below=_only_grows(kr, spec),
+                seen, never_below=_only_grows(kr, spec),
             )  # fmt: skip
         else:
             trend, forecast = (), Forecast(None, note="not computed")
