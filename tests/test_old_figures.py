@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from okrdesk.cli import cli
+from okrdesk.messages import display_width
 from sample_workspace import WriteWorkspace
 
 # Three new clients a week, as the test plugin gives for the two CMs: 75 in the 25 weeks
@@ -236,3 +237,30 @@ def test_an_old_figures_forecast_runs_from_its_own_day(workspace: Path) -> None:
         assert (later["forecast"], later["forecast_reach"]) == (
             then["forecast"], then["forecast_reach"]), day  # fmt: skip
     assert then["forecast"] > then["actual"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_due_column_of_an_old_figure_says_its_day(workspace: Path, lang: str) -> None:
+    """Three months on, the table's 'Due now' column held what was due on 17 June for new
+    clients, under a heading that says now; the note below said which day, the table did
+    not. The figure due says its day under it, at 80 columns, and the heading no longer
+    says now; a limit, due whole whatever the day, says none."""
+
+    def table(day: str) -> list[str]:
+        done = CliRunner().invoke(cli, ["report", "--as-of", day, "--lang", lang,
+                                        "-w", str(workspace)], env={"COLUMNS": "80"})  # fmt: skip
+        assert done.exit_code == 0, done.output
+        lines = done.stdout.splitlines()
+        assert all(display_width(line) <= 80 for line in lines), lines
+        return lines
+
+    later = table(LATER)
+    heading = next(line for line in later if line.startswith(("┃ Key result", "┃ 关键结果")))
+    due, on = {"zh": ("应完成", "截至06-17"), "en": ("Due", "by 06-17")}[lang]
+    assert f" {due} ┃" in heading and "Due now" not in heading, heading
+    (hnw,) = [n for n, line in enumerate(later) if line.startswith("│ O1.HNW")]
+    assert f"{on} │" in later[hnw + 1], later[hnw : hnw + 2]
+    (cpl,) = [n for n, line in enumerate(later) if line.startswith("│ O1.CPL")]
+    assert "截至" not in later[cpl + 1] and " by " not in later[cpl + 1], later[cpl : cpl + 2]
+    now = "\n".join(table(COLLECTED))
+    assert on not in now and ("Due now" in now if lang == "en" else "应完成" in now)

@@ -111,6 +111,9 @@ LABELS: dict[str, dict[str, str]] = {
         "never_collected": "⚠ 第 {run} 次采集（{day}）未取得此指标，此前也没有它的数字",
         "old_figure": "⚠ 数字截至 {day}，已过期：按当日应完成的进度判定",
         "old_figure_limit": "⚠ 数字截至 {day}，已过期",
+        # Under the figure due of a figure out of date: the day it was due on (MM-DD).
+        "due_by": "截至{day}",
+        "due_then": "应完成",
         "held_down": "↓ 原始得分高于考核方案的上限，按上限计",
         "held_up": "↑ 原始得分低于考核方案的下限，按下限计",
     },
@@ -210,6 +213,8 @@ LABELS: dict[str, dict[str, str]] = {
         "old_figure": "⚠ Figures as of {day}, out of date: judged against what was due "
                       "that day",
         "old_figure_limit": "⚠ Figures as of {day}, out of date",
+        "due_by": "by {day}",
+        "due_then": "Due",
         "held_down": "↓ the policy's cap held the score down",
         "held_up": "↑ the policy's floor held the score up",
     },

@@ -22,6 +22,16 @@ def value(result: ReportKeyResult, base: float | None, lang: str) -> str:
     return in_unit(UNITS[result.unit], base, lang, whole=_whole(result))
 
 
+def due_on(result: ReportKeyResult, lang: str) -> str:
+    """Under the figure due of a figure out of date, judged against what was due on its
+    own day: that day, so that the column does not read as due now (``截至11-20`` /
+    ``by 11-20``); "" for a current figure, and a limit, due whole whatever the day."""
+    day = result.old_figure
+    if day is None or result.guardrail or result.expected is None:
+        return ""
+    return label(lang, "due_by", day=f"{day.month:02d}-{day.day:02d}")
+
+
 def target(result: ReportKeyResult, lang: str) -> str:
     """The target column: the figure, and for a ``within`` key result the band around
     it (``±1百分点`` about 0, ``23% ± 1%`` about anything else)."""

@@ -20,6 +20,7 @@ from okrdesk.messages import label
 from okrdesk.report.cells import (
     change,
     change_heading,
+    due_on,
     figures_through,
     phase_span,
     sparkline,
@@ -229,7 +230,9 @@ def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
     if column == "attainment":
         return percent(kr.attainment)
     if column == "expected":
-        return value(kr, kr.expected, lang)
+        # Of a figure out of date, the day it was due on, under it: no wider a column.
+        day = due_on(kr, lang)
+        return value(kr, kr.expected, lang) + (f"\n{day}" if day else "")
     if column == "status":
         return Text(status_text(kr, lang), style=STATUS_STYLE.get(kr.status, ""))
     if column == "change":
@@ -273,10 +276,13 @@ def _kr_table(
     table.add_column(
         label(lang, "key_result"), overflow="fold_figures", min_width=_title_width(objective)
     )
+    # Over figures due on days of their own (out of date), not "Due now".
+    then = any(due_on(kr, lang) for kr in objective.key_results)
     for column in columns:
         right = column not in ("status", "trend")
-        table.add_column(_heading(column, grain, lang), justify="right" if right else "left",
-                         no_wrap=True)  # fmt: skip
+        heading = label(lang, "due_then") if column == "expected" and then else None
+        table.add_column(heading or _heading(column, grain, lang),
+                         justify="right" if right else "left", no_wrap=True)  # fmt: skip
     for row, kr in enumerate(objective.key_results):
         table.add_row(f"{kr.id} {kr.title}", *(cells[c][row] for c in columns))
         # Members met, the latest check-in, the window: across the table, not folded
@@ -292,9 +298,9 @@ def _kr_table(
 def _widths(cells: dict[str, list[str | Text]], grain: str, lang: str) -> dict[str, int]:
     """Each column's narrowest width with every number in it whole."""
     return {
-        column: max(cell_width(t) for t in [
+        column: max(cell_width(line) for t in [
             _heading(column, grain, lang), *(c.plain if isinstance(c, Text) else c for c in shown)
-        ])
+        ] for line in t.split("\n"))
         for column, shown in cells.items()
     }  # fmt: skip
 
