@@ -198,6 +198,9 @@ def test_shares_judged_on_old_figures_say_their_day_in_the_firms_check(firm: Pat
         assert all(line.count(old) == 1 for line in lines), lines
     shown = json.loads(CliRunner().invoke(
         cli, ["check", "--as-of", late, "--format", "json", "-w", str(firm)]).stdout)  # fmt: skip
+    # The check-ins owed since the 15th, one line naming all fifty-nine key results.
+    (owed,) = [a for a in shown["alerts"] if a["kind"] == "stale"]
+    assert len(owed["subjects"]) == 2 * BRANCHES - 1 and owed["subject"] == owed["subjects"][0]
     grouped = [a for a in shown["alerts"] if a["subject"] == "b01"]
     assert [(a["kind"], a["subjects"]) for a in grouped] == [
         ("member_off_track", ["B01.CALLS", "B01.VISITS"])

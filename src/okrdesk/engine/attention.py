@@ -821,7 +821,8 @@ def _source_alerts(
         else:  # one line for the metrics a collect that did not run left where they were
             params = {"n": len(left), "metrics": tuple(left), "latest": ends,
                       "grain": grain_name}  # fmt: skip
-            found.append(Alert(Level.WARNING, "stale", left[0], "metric.stale_many", params))
+            found.append(Alert(Level.WARNING, "stale", left[0], "metric.stale_many", params,
+                               tuple(left)))  # fmt: skip
     late: dict[str, Owed] = {}
     # Only key results owned inside the scope are asked about below, and whoever owes
     # one of their check-ins is inside too (members are below the owner): owed within
@@ -844,7 +845,8 @@ def _source_alerts(
         else:  # one line for the check-ins one month-end left undone, say
             params = {"n": len(undone), "krs": tuple(kr.id for kr in undone), "day": last,
                       "cadence": cadence}  # fmt: skip
-            found.append(Alert(Level.WARNING, "stale", first.id, "checkin.stale_many", params))
+            found.append(Alert(Level.WARNING, "stale", first.id, "checkin.stale_many", params,
+                               tuple(kr.id for kr in undone)))  # fmt: skip
     return found
 
 
