@@ -264,3 +264,21 @@ def test_the_due_column_of_an_old_figure_says_its_day(workspace: Path, lang: str
     assert "截至" not in later[cpl + 1] and " by " not in later[cpl + 1], later[cpl : cpl + 2]
     now = "\n".join(table(COLLECTED))
     assert on not in now and ("Due now" in now if lang == "en" else "应完成" in now)
+
+
+def test_the_workbooks_due_column_says_due_not_due_now_for_old_figures(
+    workspace: Path, tmp_path: Path
+) -> None:
+    """The workbook's key results sheet headed 'Due now' figures due on 17 and 30 June,
+    read in September; its notes say which day, and the heading no longer says now."""
+    import openpyxl
+
+    def heading(day: str) -> tuple[object, ...]:
+        out = tmp_path / f"{day}.xlsx"
+        done = run(workspace, "report", "--as-of", day, "--lang", "en", "-o", str(out))
+        assert done.exit_code == 0, done.output
+        sheet = openpyxl.load_workbook(out)["Key results"]
+        return next(sheet.iter_rows(max_row=1, values_only=True))
+
+    assert "Due" in heading(LATER) and "Due now" not in heading(LATER)
+    assert "Due now" in heading(COLLECTED)

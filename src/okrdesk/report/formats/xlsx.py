@@ -33,6 +33,7 @@ from okrdesk.report.cells import (
     change,
     change_heading,
     compared_with,
+    due_on,
     figures_through,
     phase_span,
     target,
@@ -340,8 +341,11 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
     lang = report.lang
     words = _WORDS[lang]
     scale = _money_scale(report)
+    # Over figures due on days of their own (out of date, said in the notes), not "Due now".
+    then = any(due_on(kr, lang) for o in report.objectives for kr in o.key_results)
+    due = label(lang, "due_then" if then else "expected")
     figures = [in_header(text, scale, mixed=True) for text in (
-        label(lang, "actual"), label(lang, "target"), label(lang, "expected"),
+        label(lang, "actual"), label(lang, "target"), due,
         change_heading(report.grain, lang), label(lang, "forecast"))]  # fmt: skip
     head = [label(lang, "objective"), words["id"], words["title"], words["unit"], *figures[:2],
             label(lang, "attainment"), figures[2], label(lang, "status"), *figures[3:],
