@@ -249,7 +249,7 @@ def test_a_branchs_checkpoints_missed_are_one_line_of_the_firms_check(
     assert len(missed) == BRANCHES, lines
     first = {"zh": "第1营业部：2 项关键结果截止未达成，差得最多的是 B01.SIGNUPS（差 40次）、"
                    "B01.LEADS（差 20次）；--unit b01 逐个列出",
-             "en": "第1营业部: 2 key results missed a checkpoint, the furthest short "
+             "en": "第1营业部: 2 key results closed short of their targets, the furthest short "
                    "B01.SIGNUPS (40 times short), B01.LEADS (20 times short); --unit b01 "
                    "lists them"}  # fmt: skip
     assert any(line.endswith(first[lang]) for line in missed), missed

@@ -374,8 +374,8 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{member}：{n} 项关键结果落后，最落后的是 {krs}{more}{old}；--unit {unit} 逐个列出",
     },
     "kr.missed_below": {
-        "en": "{member}: {n} key results missed a checkpoint, the furthest short {krs}{more}; "
-              "--unit {unit} lists them",
+        "en": "{member}: {n} key results closed short of their targets, the furthest short "
+              "{krs}{more}; --unit {unit} lists them",
         "zh": "{member}：{n} 项关键结果截止未达成，差得最多的是 {krs}{more}；"
               "--unit {unit} 逐个列出",
     },
