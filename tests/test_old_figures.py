@@ -261,7 +261,7 @@ def test_the_due_column_of_an_old_figure_says_its_day(workspace: Path, lang: str
     (hnw,) = [n for n, line in enumerate(later) if line.startswith("│ O1.HNW")]
     assert f"{on} │" in later[hnw + 1], later[hnw : hnw + 2]
     (cpl,) = [n for n, line in enumerate(later) if line.startswith("│ O1.CPL")]
-    assert "截至" not in later[cpl + 1] and " by " not in later[cpl + 1], later[cpl : cpl + 2]
+    assert on not in later[cpl + 1], later[cpl : cpl + 2]
     now = "\n".join(table(COLLECTED))
     assert on not in now and ("Due now" in now if lang == "en" else "应完成" in now)
 
@@ -282,3 +282,21 @@ def test_the_workbooks_due_column_says_due_not_due_now_for_old_figures(
 
     assert "Due" in heading(LATER) and "Due now" not in heading(LATER)
     assert "Due now" in heading(COLLECTED)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_old_figures_forecast_says_the_day_it_is_made_from(workspace: Path, lang: str) -> None:
+    """On a terminal wide enough for the forecast, an old figure's forecast says under it
+    the day it runs from; a current figure's says nothing more."""
+
+    def rows(day: str) -> list[str]:
+        done = CliRunner().invoke(cli, ["report", "--as-of", day, "--lang", lang,
+                                        "-w", str(workspace)], env={"COLUMNS": "200"})  # fmt: skip
+        assert done.exit_code == 0, done.output
+        return done.stdout.splitlines()
+
+    since = {"zh": "自06-17起", "en": "from 06-17"}[lang]
+    later = rows(LATER)
+    (hnw,) = [n for n, line in enumerate(later) if line.startswith("│ O1.HNW")]
+    assert since in later[hnw + 1], later[hnw : hnw + 2]
+    assert not any(since in line for line in rows(COLLECTED))

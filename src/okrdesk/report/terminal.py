@@ -239,7 +239,10 @@ def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
         return change(kr, lang)
     if column == "forecast":
         if kr.forecast is not None:
-            return value(kr, kr.forecast, lang)
+            # Of a figure out of date, made from its day (engine.progress): said under it.
+            old = kr.old_figure
+            since = "" if old is None else label(lang, "forecast_from", day=f"{old:%m-%d}")
+            return value(kr, kr.forecast, lang) + (f"\n{since}" if since else "")
         return label(lang, "not_enough") if kr.forecast_note else "—"
     return sparkline(kr)
 
