@@ -310,3 +310,24 @@ def test_check_as_json_answers_a_refusal_in_json(
     assert problem["key"] == "objectives"
     assert ("共 1 处问题。" if lang == "zh" else "1 problem found.") in error["message"]
     assert problem["message"] in refused.stderr
+
+
+def test_a_branchs_line_says_which_of_its_key_results_were_judged_on_old_figures(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Both of a branch's key results behind, one checked in again this week, the other
+    not since the 15th: its line says the day of the old one after it, and of none other;
+    another branch, with both old, says the day once, at the end of its list."""
+    root = checked_in(write_workspace(firm_files(), plugin=False), 10.0)
+    with Store.open(root / "okrdesk.db") as store:
+        for p in (1, 2):
+            store.add_checkin("B01.VISITS", f"b01p{p}", dt.date(2026, 6, 29), 12.0)
+    done = CliRunner().invoke(cli, ["check", "--as-of", "2026-06-30", "--lang", "zh",
+                                    "-w", str(root)])  # fmt: skip
+    behind = [line for line in done.stdout.splitlines() if line.startswith("落后")]
+    (first,) = [line for line in behind if "第1营业部" in line]
+    old = "（按截至 2026-06-15 的数字）"
+    assert first.count(old) == 1 and f"B01.CALLS（22.0%）{old}、" in first, first
+    assert "B01.VISITS（" in first and not first.endswith(f"{old}；--unit b01 逐个列出"), first
+    (second,) = [line for line in behind if "第2营业部" in line]
+    assert second.endswith(f"B02.VISITS（22.0%）{old}；--unit b02 逐个列出"), second

@@ -48,6 +48,7 @@ import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
+from typing import NamedTuple
 
 import attrs
 
@@ -420,9 +421,15 @@ def _furthest(p: KeyResultProgress, alert: Alert) -> float:
     return 0.0
 
 
-def _named_below(p: KeyResultProgress, alert: Alert) -> Said:
+def _named_below(p: KeyResultProgress, alert: Alert, old: Said) -> Said:
     """A key result in the line of its member's: its id and, in a few words, how far out
-    it is: ``B01.VISITS（21.7%）``, ``B01.LEADS（差 2户）``, ``B01.CPL（0.5‰，上限 0.1‰）``."""
+    it is: ``B01.VISITS（21.7%）``, ``B01.LEADS（差 2户）``, ``B01.CPL（0.5‰，上限 0.1‰）``;
+    then ``old``, the day of the figure out of date it was judged on, if it is to be said."""
+    said = _how_far_below(p, alert)
+    return Said(said.en + old.en, said.zh + old.zh)
+
+
+def _how_far_below(p: KeyResultProgress, alert: Alert) -> Said:
     kr = p.key_result.id
     if alert.kind == "off_track":
         return _share(kr, p.pace)
@@ -463,12 +470,18 @@ def _told_below(
         if len(ranked) == 1:
             found.append((order, member, ranked[0][1]))
             continue
-        named = tuple(_named_below(p, alert) for p, alert in ranked[:MEMBERS_NAMED])
+        # Judged on figures out of date: the day once at the end when all were, else after
+        # each named key result that was (a missed checkpoint is judged as it closed).
+        judged = kind in ("off_track", "breached")
+        everywhere = _old_day([p for p, _ in ranked]) if judged else None
+        named = tuple(
+            _named_below(p, alert, _old_said(None if everywhere or not judged else p.old_figure))
+            for p, alert in ranked[:MEMBERS_NAMED]
+        )
         more = ALERTS["kr.more_members"] if len(ranked) > MEMBERS_NAMED else {}
-        judged = [p for p, _ in ranked] if kind in ("off_track", "breached") else []
         params = {"member": plan.name_of(member), "unit": member, "n": len(ranked),
                   "krs": named, "more": Said(more.get("en", ""), more.get("zh", "")),
-                  "old": _shares_old(judged)}  # fmt: skip
+                  "old": _old_said(everywhere)}  # fmt: skip
         # Of the kind and level of the alerts it gathers, as their owners' checks say them.
         alert = attrs.evolve(ranked[0][1], subject=member, key=_BELOW[kind], params=params,
                              about=tuple(p.key_result.id for p, _ in ranked))  # fmt: skip
@@ -506,8 +519,7 @@ def _member_alerts(engine: Engine, scope: str, inside: set[str] | None = None) -
     return found + _below_alerts(plan, below)
 
 
-@attrs.frozen
-class _Told:
+class _Told(NamedTuple):
     """An alert about members' shares of a key result, with how far out its furthest share
     is (its pace behind, or its attainment short or past a limit: lowest first) and the
     day of the figures out of date it was judged on, when all of its shares were."""
