@@ -197,12 +197,10 @@ BROKEN = [
     (
         "trades.csv",
         3,
-        '2026-01-06,A1,"50,000.00",12.50',  # as Excel saves a column with thousands marks
-        "trades.csv:3: column 'volume': '50,000.00' is not a number: thousands separators "
-        "are not read (50000.00 is); in Excel, format the column as numbers without them and "
-        "save again",
-        "trades.csv:3：volume 列：'50,000.00' 不是数字：千位分隔符不能读（50000.00 可以）；请在 "
-        "Excel 里把这一列设为不带千位分隔符的数值，再保存",
+        '2026-01-06,A1,"50.000,00",12.50',  # as Excel saves it where a comma is the decimal
+        "trades.csv:3: column 'volume': '50.000,00' is not a number: write its decimal mark "
+        "as a point (50000.00)",
+        "trades.csv:3：volume 列：'50.000,00' 不是数字：小数点请写成英文句点（50000.00）",
     ),
     (
         "trades.csv",

@@ -41,7 +41,6 @@ from okrdesk.plugins.sql_dialect import (
 )  # fmt: skip
 from okrdesk.plugins.sql_errors import engine_said
 from okrdesk.plugins.sql_files import (
-    THOUSANDS,
     TableCache,
     TableFile,
     confined,
@@ -57,6 +56,7 @@ from okrdesk.plugins.sql_settings import (
     keyed,
     listed,
 )  # fmt: skip
+from okrdesk.plugins.written_numbers import ungrouped
 
 if TYPE_CHECKING:
     import duckdb
@@ -1361,9 +1361,10 @@ def _number(value: object) -> float:
         except ValueError:
             # A column the files made text (a cell such as "N/A" beside the figures) still
             # holds figures written the way Excel writes them: "1,234.5" is 1234.5.
-            if not re.fullmatch(THOUSANDS, text):
+            plain = ungrouped(text)
+            if plain is None:
                 raise _NotANumber("holds text, not a number", "是文本，不是数") from None
-            number = float(text.replace(",", ""))
+            number = float(plain)
     if not math.isfinite(number):
         raise _NotANumber(*_NOT_FINITE)
     return number

@@ -42,6 +42,7 @@ from okrdesk.plugins.text_encoding import (
     text_encoding,
     utf8_copy,
 )
+from okrdesk.plugins.written_numbers import ungrouped_sql
 
 if TYPE_CHECKING:
     import duckdb
@@ -56,8 +57,6 @@ _TYPES = {
     "date": "DATE", "timestamp": "TIMESTAMP", "datetime": "TIMESTAMP",
 }  # fmt: skip
 _SNIFFED = ("BIGINT", "DOUBLE", "DATE", "TIMESTAMP")
-THOUSANDS = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
-"""A number written with thousands separators, as Excel writes it: 1,234.5."""
 _LEADING_ZERO = r"[+-]?0[0-9].*"
 _SAMPLE = 256
 """The first rows a column's types are tried on before the whole file: a type a row
@@ -549,11 +548,7 @@ def _ready(number: int) -> str:
 def _as_typed(cell: str, sql_type: str) -> str:
     """The cell ready to cast: thousands separators taken out of numbers."""
     if sql_type in {"BIGINT", "DOUBLE"}:
-        return (
-            f"CASE WHEN contains({cell}, ',') "
-            f"AND regexp_full_match({cell}, {_literal(THOUSANDS)}) "
-            f"THEN replace({cell}, ',', '') ELSE {cell} END"
-        )
+        return ungrouped_sql(cell)
     return cell
 
 

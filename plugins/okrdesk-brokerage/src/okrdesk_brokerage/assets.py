@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from okrdesk_brokerage import engine
 from okrdesk_brokerage.book import Book
 from okrdesk_brokerage.engine import Connection
-from okrdesk_brokerage.fields import DateCache
+from okrdesk_brokerage.fields import DateCache, cents
 from okrdesk_brokerage.layout import ASSETS, GENDERS, TRADES
 from okrdesk_brokerage.reading import CsvRows, Folder
 from okrdesk_brokerage.settings import Settings
@@ -156,8 +156,8 @@ def read_assets(
             try:
                 day = dates[fields[at_date]]
                 client = ids[fields[at_client]]
-                total = round(float(fields[at_total]) * 100)
-                securities = round(float(fields[at_securities]) * 100)
+                total = cents(fields[at_total])
+                securities = cents(fields[at_securities])
                 if total < 0 or securities < 0:
                     raise ValueError("negative")
             except (LookupError, ValueError, OverflowError):

@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - DuckDB before 1.4
     import duckdb  # type: ignore[no-redef]
 
 from okrdesk.plugins.text_encoding import UTF8
+from okrdesk.plugins.written_numbers import ungrouped_sql
 
 from okrdesk_brokerage import fields
 from okrdesk_brokerage.layout import CLIENTS, ExportFile, Kind
@@ -150,12 +151,30 @@ def _lines(path: Path) -> int:
 class Reader(NamedTuple):
     """DuckDB's reader of one export file: ``select`` gives its columns by name, money and
     amounts as DOUBLE, the others as text, from the parameters ``parameters``; ``path``
-    is the file read, the UTF-8 copy of the user's file when ``copy``."""
+    is the file read, the UTF-8 copy of the user's file when ``copy``. ``grouped``: the
+    same, a query and its parameters, with the money read as text first, which takes a
+    number written with thousands separators as Excel saves it (``1,234.50``) too: tried
+    where ``select``, the fast way, fails (None for a file with no money)."""
 
     path: Path
     select: str
     parameters: list[object]
     copy: bool = False
+    grouped: tuple[str, list[object]] | None = None
+
+    def into(self, con: Connection, table: str) -> None:
+        """Read the file into the new table ``table``, by ``select``, else by ``grouped``;
+        raises DuckDB's error where neither reads it."""
+        create = f"CREATE OR REPLACE TEMP TABLE {table} AS "
+        try:
+            con.execute(create + self.select, self.parameters)
+        except duckdb.OutOfMemoryException:
+            raise
+        except duckdb.Error:
+            if self.grouped is None:
+                raise
+            select, parameters = self.grouped
+            con.execute(create + select, parameters)
 
 
 def reader(folder: Folder, spec: ExportFile) -> Reader | None:
@@ -174,19 +193,32 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
         if copy is None:
             return None
         path = copy
-    # Money is read as numbers by the reader itself, which takes what TRY_CAST takes (and
-    # fails the load, leaving the file to the streaming reader, on anything else).
+    # Money is read as numbers by the reader itself, which takes what TRY_CAST takes;
+    # where that fails, as text made ready to cast (thousands separators taken out), and
+    # where that fails too, the load fails, leaving the file to the streaming reader.
     numbers = {rows.index[column.name] for column in spec.columns if column.kind in NUMBERS}
     columns = {
         f"c{position}": "DOUBLE" if position in numbers else "VARCHAR" for position in range(width)
     }
     wanted = ", ".join(f"c{rows.index[column.name]} AS {column.name}" for column in spec.columns)
-    select = (
-        f"SELECT {wanted} FROM read_csv(?, header = true, delim = ?, quote = '\"', "
-        "escape = '\"', auto_detect = false, columns = ?, null_padding = false, "
-        f"strict_mode = true, buffer_size = {CSV_BUFFER})"
+    csv = (
+        "read_csv(?, header = true, delim = ?, quote = '\"', escape = '\"', "
+        "auto_detect = false, columns = ?, null_padding = false, strict_mode = true, "
+        f"buffer_size = {CSV_BUFFER})"
     )
-    return Reader(path, select, [str(path), rows.delimiter, columns], copied)
+    parameters: list[object] = [str(path), rows.delimiter, columns]
+    grouped = None
+    if numbers:
+        # The money read as text, then as what the SQL source reads a number as.
+        read = [
+            f"CAST({ungrouped_sql(f'c{rows.index[column.name]}')} AS DOUBLE) AS {column.name}"
+            if column.kind in NUMBERS
+            else f"c{rows.index[column.name]} AS {column.name}"
+            for column in spec.columns
+        ]
+        as_text = dict.fromkeys(columns, "VARCHAR")
+        grouped = (f"SELECT {', '.join(read)} FROM {csv}", [*parameters[:2], as_text])
+    return Reader(path, f"SELECT {wanted} FROM {csv}", parameters, copied, grouped)
 
 
 @contextlib.contextmanager
@@ -212,9 +244,7 @@ def load(con: Connection, folder: Folder, spec: ExportFile, table: str) -> bool:
             return False
         try:
             # A table keeps the order rows were read in, so its rowid is the data row's index.
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {table}_csv AS {read.select}", read.parameters
-            )
+            read.into(con, f"{table}_csv")
             con.execute(
                 f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + 2 AS line, * "
                 f"FROM {table}_csv"
@@ -372,9 +402,7 @@ def checked_rows(
         try:
             # A table keeps the order rows were read in (``preserve_insertion_order``,
             # DuckDB's default), on any number of threads: its rowid is the data row's index.
-            con.execute(
-                f"CREATE OR REPLACE TEMP TABLE {read_into} AS {read.select}", read.parameters
-            )
+            read.into(con, read_into)
         except duckdb.Error as error:
             _dropped_after(con, error, read_into)
             return None

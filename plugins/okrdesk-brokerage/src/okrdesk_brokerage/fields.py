@@ -13,6 +13,7 @@ import re
 from collections.abc import Container
 
 from okrdesk.errors import Said
+from okrdesk.plugins.written_numbers import decimal_comma, ungrouped
 
 from okrdesk_brokerage.layout import ACTIONS, CLIENT_TYPES, GENDERS, Kind
 
@@ -41,30 +42,36 @@ class DateCache(dict[str, dt.date]):
         return day
 
 
+def number(text: str) -> float:
+    """The number ``text`` is, written plain (``1234.5``) or with thousands separators as
+    Excel saves it (``1,234.5``: ``written_numbers.ungrouped``); ValueError otherwise."""
+    try:
+        return float(text)
+    except ValueError:
+        plain = ungrouped(text)
+        if plain is None:
+            raise
+        return float(plain)
+
+
 def cents(text: str) -> int:
     """Money in whole fen (0.01元), so that sums over millions of rows stay exact."""
-    return round(float(text) * 100)
+    return round(number(text) * 100)
 
 
 def _number(text: str) -> float | None:
     try:
-        number = float(text)
+        found = number(text)
     except ValueError:
         return None
-    return number if math.isfinite(number) else None
-
-
-THOUSANDS = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
-"""A number written with thousands separators, as Excel saves it: 1,234.5."""
-
-DECIMAL_COMMA = r"[+-]?[0-9]+,[0-9]+"
-"""A number written with a decimal comma: 1234,5."""
+    return found if math.isfinite(found) else None
 
 
 def problem(kind: Kind, text: str, clients: Container[str], delimiter: str = ",") -> Said | None:
     """What is wrong with ``text`` as a value of ``kind``, in English and in Chinese; None
-    when nothing is. ``delimiter``: the file's; in a file of semicolons a comma in a
-    number is a decimal mark, as Excel saves it where the decimal mark is a comma."""
+    when nothing is. ``delimiter``: the file's; in a file of semicolons, as Excel saves
+    CSV where the decimal mark is a comma, a comma that is no thousands separator is told
+    as a decimal mark."""
     if kind is Kind.OPTIONAL_TEXT:
         return None
     if kind is Kind.OPTIONAL_DATE and text == "":
@@ -77,26 +84,25 @@ def problem(kind: Kind, text: str, clients: Container[str], delimiter: str = ","
                         f"{text!r} 不是日期（应为 YYYY-MM-DD）")  # fmt: skip
         return None
     if kind in (Kind.MONEY, Kind.AMOUNT):
-        number = _number(text)
-        if number is None and not text.strip():
+        value = _number(text)
+        if value is None and not text.strip():
             return Said("empty; expected a number (0 for none)", "为空；应为数字（没有就写 0）")
-        if number is None and delimiter == ";" and re.fullmatch(DECIMAL_COMMA, text):
-            point = text.replace(",", ".")
+        point = decimal_comma(text) if value is None else None
+        if point is not None and (delimiter == ";" or "." in text):
             return Said(
                 f"{text!r} is not a number: write its decimal mark as a point ({point})",
                 f"{text!r} 不是数字：小数点请写成英文句点（{point}）",
             )
-        if number is None and re.fullmatch(THOUSANDS, text):
-            plain = text.replace(",", "")
+        if point is not None:
             return Said(
-                f"{text!r} is not a number: thousands separators are not read ({plain} is); "
-                "in Excel, format the column as numbers without them and save again",
-                f"{text!r} 不是数字：千位分隔符不能读（{plain} 可以）；请在 Excel 里把这一列设为"
-                "不带千位分隔符的数值，再保存",
+                f"{text!r} is not a number: its comma is no thousands separator (one before "
+                f"each group of three digits); if it is a decimal mark, write a point ({point})",
+                f"{text!r} 不是数字：其中的逗号不是千位分隔符（每三位数字前一个）；如果它是小数点，"
+                f"请写成英文句点（{point}）",
             )
-        if number is None:
+        if value is None:
             return Said(f"{text!r} is not a number", f"{text!r} 不是数字")
-        if kind is Kind.AMOUNT and number < 0:
+        if kind is Kind.AMOUNT and value < 0:
             return Said(f"{text!r} is negative", f"{text!r} 是负数")
         return None
     if kind is Kind.SCORE:
@@ -121,7 +127,7 @@ def problem(kind: Kind, text: str, clients: Container[str], delimiter: str = ","
 
 def amount_cents(text: str) -> int:
     """Like ``cents``, for columns that cannot be negative (assets, volumes, amounts)."""
-    value = round(float(text) * 100)
+    value = round(number(text) * 100)
     if value < 0:
         raise ValueError(f"negative: {text!r}")
     return value
