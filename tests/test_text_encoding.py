@@ -120,6 +120,40 @@ def test_real_utf16_reads_a_byte_at_a_time_and_an_empty_file_is_no_text(
     assert _read(path, encoding) == text
 
 
+# A CRM's report title above the table: "客户资产明细表（营业部：…）", long enough that its
+# first 4 KB hold no comma and no line end, so no zero byte either.
+TITLE = "客户资产明细表（二〇二六年元月，单位：元）“高净值”客户经理" * 80 + "\n客户号,资产\n"
+TITLE_BIG5 = "客戶資產明細表（二零二六年元月，單位：元）「高淨值」客戶經理" * 80 + "\n客戶號,資產\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("block", [1, 1 << 20])
+def test_utf16_whose_first_4kb_are_chinese_alone_is_read_as_utf16(
+    tmp_path: Path, encoding: str, block: int
+) -> None:
+    path = tmp_path / "assets.csv"
+    written = TITLE.encode(encoding)
+    assert 0 not in written[:4096]
+    path.write_bytes(written)
+    assert _read(path, encoding, block) == TITLE
+    # "utf-16" cannot say the byte order of a file without a mark: asked for it, not told
+    # that the file is no UTF-16.
+    with pytest.raises(NoByteOrderMark):
+        _read(path, "utf-16")
+
+
+@pytest.mark.parametrize("saved", ["gbk", "gb18030", "big5", "utf-8"])
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-16"])
+def test_the_same_chinese_in_another_encoding_is_still_no_utf16(
+    tmp_path: Path, saved: str, encoding: str
+) -> None:
+    path = tmp_path / "assets.csv"
+    path.write_bytes((TITLE_BIG5 if saved == "big5" else TITLE).encode(saved))
+    with pytest.raises(NotWide) as caught:
+        _read(path, encoding)
+    assert caught.value.utf8 == (saved == "utf-8")
+
+
 def test_a_mark_is_left_out_even_read_by_an_encoding_that_does_not_expect_it(
     tmp_path: Path,
 ) -> None:

@@ -188,20 +188,22 @@ def test_a_bad_row_is_named_at_the_line_of_the_user_s_file(tmp_path: Path, encod
     assert _funding_errors(found, zh=True) == _funding_errors(as_utf8, zh=True)
 
 
-def test_a_byte_not_in_the_encoding_set_is_named_at_its_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize("setting", ["gb18030", "GB18030", "gb18030-2000"])
+def test_a_byte_not_in_the_encoding_set_is_named_at_its_line(tmp_path: Path, setting: str) -> None:
+    # The setting as the user wrote it: Python calls "gb18030-2000" "gb18030".
     folder = _written(tmp_path, "gb18030")
     path = folder / FUNDING.name
     lines = path.read_bytes().split(b"\n")
     lines[5] = lines[5].replace(b",", b",\xff", 1)  # line 6: 0xff is no GB18030 byte
     path.write_bytes(b"\n".join(lines))
     wanted = (*FUNDING_METRICS, "new_accounts")
-    found = collect(wanted, workspace=tmp_path, settings={**SETTINGS, "encoding": "gb18030"})
+    found = collect(wanted, workspace=tmp_path, settings={**SETTINGS, "encoding": setting})
     assert _funding_errors(found) == {
-        "funding.csv:6: not gb18030 text (byte 0xff); set encoding under [sources.brokerage] "
+        f"funding.csv:6: not {setting} text (byte 0xff); set encoding under [sources.brokerage] "
         "to the encoding the export is saved in"
     }
     assert _funding_errors(found, zh=True) == {
-        "funding.csv:6：不是 gb18030 文本（字节 0xff）；请把 [sources.brokerage] 的 encoding "
+        f"funding.csv:6：不是 {setting} 文本（字节 0xff）；请把 [sources.brokerage] 的 encoding "
         "设为导出文件实际的编码"
     }
     assert found.of("new_accounts")  # the files that are sound give their metrics
@@ -218,17 +220,17 @@ def test_a_file_begun_in_utf8_and_gone_on_in_gbk_is_not_told_to_set_what_is_set(
     added = "P99,私募固收\n".encode("gbk")
     (folder / PRODUCT_TYPES.name).write_bytes(types.encode() + added)
     line = types.count("\n") + 1
-    settings = {**SETTINGS, "encoding": "gbk"}
+    settings = {**SETTINGS, "encoding": "GBK"}
     found = collect(["product_sales"], workspace=tmp_path, settings=settings)
     assert found.errors == [(
         "product_sales",
         f"product_types.csv:{line}: not UTF-8 text (byte 0xb9), though it begins as UTF-8 "
-        "and so was not read as gbk; save the whole file in one encoding",
+        "and so was not read as GBK; save the whole file in one encoding",
     )]  # fmt: skip
     assert found.errors_zh == [(
         "product_sales",
         f"product_types.csv:{line}：不是 UTF-8 文本（字节 0xb9），但文件开头是 UTF-8，所以没有"
-        "按 gbk 读取；请把整个文件存为同一种编码",
+        "按 GBK 读取；请把整个文件存为同一种编码",
     )]  # fmt: skip
 
 
@@ -309,16 +311,13 @@ NOT_UTF16 = (
 )
 
 
-@pytest.mark.parametrize(
-    ("setting", "named"),
-    [("utf-16-le", "utf-16-le"), ("UTF-16LE", "utf-16-le"), ("utf-16", "utf-16")],
-)
-def test_a_plain_export_set_to_utf16_is_told_it_is_not_utf16(
-    tmp_path: Path, setting: str, named: str
-) -> None:
+@pytest.mark.parametrize("setting", ["utf-16-le", "UTF-16LE", "utf-16le", "utf-16"])
+def test_a_plain_export_set_to_utf16_is_told_it_is_not_utf16(tmp_path: Path, setting: str) -> None:
     # ASCII read as UTF-16 is a line of other characters, two bytes each, and no error:
     # the header was "not in the header" with that line quoted, or "field larger than
-    # field limit"; with "utf-16", which byte order to set, which would not help.
+    # field limit"; with "utf-16", which byte order to set, which would not help. The
+    # setting is quoted as written, not as Python names it ("utf-16le" is "utf-16-le").
+    named = setting
     _written(tmp_path, "utf-8")
     settings = {**SETTINGS, "encoding": setting}
     found = collect(["new_accounts"], workspace=tmp_path, settings=settings)

@@ -38,7 +38,26 @@ WIDE_MARKS = frozenset({"utf-16", "utf-32"})
 """What ``byte_order_mark`` says of a UTF-16 or UTF-32 file's mark."""
 
 WIDE_SNIFF = 4096
-"""Bytes of a file's start in which UTF-16 or UTF-32 text has a zero byte (``NotWide``)."""
+"""Bytes of a file's start in which UTF-16 or UTF-32 text has a zero byte, or UTF-16 text
+reads as Chinese (``NotWide``)."""
+
+WIDE_HAN = 0.9
+"""The share of a UTF-16 file's first characters, read in its byte order, that must be
+Chinese (ideographs and Chinese punctuation) for a file with no zero byte among its first
+``WIDE_SNIFF`` bytes to be taken for UTF-16: a header of Chinese column names with no
+comma or line end in them. GBK or Big5 read as UTF-16 (each pair of bytes one character)
+is mostly Korean, private-use and unpaired halves of characters, and at most half
+Chinese; UTF-8 Chinese almost none."""
+
+_HAN = (
+    (0x2000, 0x206F),  # general punctuation: “ ” … —
+    (0x3000, 0x303F),  # CJK punctuation: 、 。 「 」
+    (0x3400, 0x4DBF),  # extension A
+    (0x4E00, 0x9FFF),  # the unified ideographs
+    (0xF900, 0xFAFF),  # compatibility ideographs
+    (0xFF00, 0xFFEF),  # full-width forms: ， ： （ ）
+    (0x20000, 0x3FFFF),  # extensions B on (a pair of halves each)
+)
 
 
 class NoByteOrderMark(ValueError):
@@ -59,20 +78,24 @@ class NotWide(ValueError):
     """A file read as UTF-16 or UTF-32 (``encoding``, of the ``family`` ``"UTF-16"`` or
     ``"UTF-32"``) that is not: neither a byte-order mark nor one zero byte in its first
     ``WIDE_SNIFF`` bytes, where UTF-16 writes one for every ASCII character (each comma,
-    digit and line end) and UTF-32 one for every character. ``utf8``: those bytes are
-    UTF-8 text (ASCII alone too), which a reader takes as the file's encoding instead.
-    Read as UTF-16 regardless, ASCII gives a line of other characters and no error."""
+    digit and line end) and UTF-32 one for every character; and, for UTF-16, those bytes
+    are not Chinese text in it (``WIDE_HAN``). ``utf8``: those bytes are UTF-8 text (ASCII
+    alone too), which a reader takes as the file's encoding instead. Read as UTF-16
+    regardless, ASCII gives a line of other characters and no error."""
 
     def __init__(self, encoding: str, utf8: bool) -> None:
         self.encoding, self.utf8 = encoding, utf8
         self.family = wide_family(encoding) or encoding
         super().__init__(f"not {self.family} text (no zero byte)")
 
-    def told(self, key: str, key_zh: str, where: str = "", where_zh: str = "") -> tuple[str, str]:
+    def told(
+        self, key: str, key_zh: str, where: str = "", where_zh: str = "", written: str = ""
+    ) -> tuple[str, str]:
         """What a reader says of such a file, in English and Chinese, and what to set:
         ``key`` names the setting as the reader's user knows it ("encoding", "this table's
-        encoding"), ``where`` the table it is in ("under [sources.brokerage]")."""
-        family, setting = self.family, self.encoding
+        encoding"), ``where`` the table it is in ("under [sources.brokerage]"), ``written``
+        the setting as the user wrote it ("utf-16le", which Python calls "utf-16-le")."""
+        family, setting = self.family, written or self.encoding
         key_zh, where_zh = _amid_chinese(key_zh), _amid_chinese(where_zh).rstrip()
         if self.utf8:
             what = f"reads as UTF-8: leave {key} out (UTF-8 is the default)"
@@ -144,7 +167,8 @@ def wide_family(encoding: str) -> str | None:
 
 def check_wide(start: bytes, encoding: str) -> None:
     """Raise ``NotWide`` when ``encoding`` is a UTF-16 or UTF-32 one and ``start``, a file's
-    first ``WIDE_SNIFF`` bytes (or all of it, when shorter), says the file is not."""
+    first ``WIDE_SNIFF`` bytes (or all of it, when shorter), says the file is not: no zero
+    byte, and for UTF-16 no Chinese text read so either."""
     if not start or wide_family(encoding) is None or byte_order_mark(start) in WIDE_MARKS:
         return
     start = start[:WIDE_SNIFF]
@@ -153,8 +177,27 @@ def check_wide(start: bytes, encoding: str) -> None:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(start, final=False)
     except UnicodeDecodeError:
+        if _chinese_utf16(start, encoding):
+            return
         raise NotWide(encoding, utf8=False) from None
     raise NotWide(encoding, utf8=True)
+
+
+def _chinese_utf16(start: bytes, encoding: str) -> bool:
+    """Whether ``start`` is Chinese text (``WIDE_HAN``) in ``encoding``, a UTF-16 one, in
+    either byte order for ``utf-16`` itself (a file without the mark that says which)."""
+    name = codecs.lookup(encoding).name
+    if wide_family(name) != "UTF-16":
+        return False
+    for order in ("utf-16-le", "utf-16-be") if name == "utf-16" else (name,):
+        try:
+            text = codecs.getincrementaldecoder(order)().decode(start, final=False)
+        except UnicodeDecodeError:  # half a character alone: not UTF-16 in this order
+            continue
+        han = sum(any(low <= ord(c) <= high for low, high in _HAN) for c in text)
+        if text and han >= WIDE_HAN * len(text):
+            return True
+    return False
 
 
 def decoded(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterator[str]:
@@ -168,6 +211,10 @@ def decoded(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterator[str
     if wide_family(encoding) is not None:
         data = binary.read(max(block, WIDE_SNIFF))
         check_wide(data, encoding)
+        # Not left to the decoder, which can fail on half a character first.
+        unmarked = data and byte_order_mark(data) not in WIDE_MARKS
+        if unmarked and codecs.lookup(encoding).name in {"utf-16", "utf-32"}:
+            raise NoByteOrderMark(encoding)
     else:
         data = binary.read(block)
     while True:

@@ -49,6 +49,9 @@ class Export:
     another encoding (it reads UTF-8 alone, no extension being fetched), each dropped once
     DuckDB has read it into a table (``engine.reading``); None: none is made, and the
     streaming reader reads such a file."""
+    written: str | None = None
+    """The ``encoding`` setting as the user wrote it (``utf-16le``, ``GBK``), which messages
+    quote; Python's name is ``encoding`` (``utf-16-le``, ``gbk``)."""
 
     def encoding_of(self, start: bytes) -> str:
         """The encoding of a file that begins with the bytes ``start``: its byte-order
@@ -79,7 +82,7 @@ class Export:
             with (self.folder / spec.name).open("rb") as source:
                 utf8_copy(source, encoding, copy)
         except NotEncoded as error:
-            raise _not_text_at(spec.name, encoding, self.encoding, error) from None
+            raise _not_text_at(spec.name, encoding, self.encoding, error, self.written) from None
         except (NoByteOrderMark, NotWide, OSError):  # OSError: no room for it
             return None  # the streaming reader reads the file, and says what is wrong
         return copy
@@ -164,12 +167,15 @@ def _unreadable_header(name: str, exc: Exception) -> ExportError:
     return ExportError(name, f"cannot read the header: {exc}", zh=f"无法读取表头：{exc}", line=1)
 
 
-def not_text(path: Path, name: str, encoding: str, setting: str | None = None) -> ExportError:
+def not_text(
+    path: Path, name: str, encoding: str, setting: str | None = None, written: str | None = None
+) -> ExportError:
     """The error of a file that is not text in ``encoding`` (Python's name for it), at the
     line of its first byte that is not: the reader decodes a block at a time, so the line
     it was at when it failed can be lines before that byte, the header's when it is in
     the first block. ``setting``: the ``encoding`` set, which a file read as UTF-8 despite
-    it (its mark, or its first 8 KB, said UTF-8) was not read in."""
+    it (its mark, or its first 8 KB, said UTF-8) was not read in; ``written``: that setting
+    as the user wrote it, which the message quotes."""
     try:
         with path.open("rb") as file:
             for _ in decoded(file, encoding):
@@ -180,8 +186,8 @@ def not_text(path: Path, name: str, encoding: str, setting: str | None = None) -
     except NoByteOrderMark as error:
         return _no_mark(name, error)
     except NotWide as error:
-        return _not_wide(name, error)
-    return _not_text_at(name, encoding, setting, found)
+        return _not_wide(name, error, written)
+    return _not_text_at(name, encoding, setting, found, written)
 
 
 def _no_mark(name: str, error: NoByteOrderMark) -> ExportError:
@@ -200,16 +206,22 @@ def _no_mark(name: str, error: NoByteOrderMark) -> ExportError:
     )
 
 
-def _not_wide(name: str, error: NotWide) -> ExportError:
-    """The error of a file read as UTF-16 or UTF-32, as set, that is neither."""
+def _not_wide(name: str, error: NotWide, written: str | None) -> ExportError:
+    """The error of a file read as UTF-16 or UTF-32, as set (``written``), that is neither."""
     en, zh = error.told("encoding", "encoding 这一项", "under [sources.brokerage]",
-                        "[sources.brokerage] 里")  # fmt: skip
+                        "[sources.brokerage] 里", written or "")  # fmt: skip
     return ExportError(name, en, zh=zh, line=1)
 
 
-def _not_text_at(name: str, encoding: str, setting: str | None, found: NotEncoded) -> ExportError:
-    """``not_text``'s error, of the first byte that is not ``encoding`` text (``found``)."""
+def _not_text_at(
+    name: str, encoding: str, setting: str | None, found: NotEncoded, written: str | None = None
+) -> ExportError:
+    """``not_text``'s error, of the first byte that is not ``encoding`` text (``found``);
+    the setting quoted as the user wrote it (``written``), where one is given."""
     line, byte = found.line, found.byte
+    if written and setting is not None:
+        encoding = written if encoding == setting else encoding
+        setting = written
     if encoding in UTF8 and setting is not None and setting not in UTF8:
         # Setting the encoding again would not help: the file's start said UTF-8.
         return ExportError(
@@ -275,7 +287,7 @@ def header_problem(folder: Folder, spec: ExportFile) -> ExportError | None:
         header = next(lines, None)
         header_index(spec, header)
     except (NotEncoded, NoByteOrderMark, NotWide):
-        return not_text(path, spec.name, encoding, export.encoding)
+        return not_text(path, spec.name, encoding, export.encoding, export.written)
     except (OSError, csv.Error) as exc:
         return _unreadable_header(spec.name, exc)
     except ExportError as error:
@@ -333,13 +345,13 @@ class CsvRows:
             # What the file is read as, which a message of a byte that is not text names.
             start = binary.peek(SNIFF)[:SNIFF]
             self.encoding = export.encoding_of(start)
-            self._setting = export.encoding
+            self._setting, self._written = export.encoding, export.written
             try:
                 # UTF-16 set for a file that is not: read so, its header would be other
                 # characters, and no error said why.
                 check_wide(start, self.encoding)
             except NotWide as error:
-                raise _not_wide(spec.name, error) from None
+                raise _not_wide(spec.name, error, export.written) from None
             self._file: IO[str] = io.TextIOWrapper(binary, encoding=self.encoding, newline="")
         except BaseException:
             binary.close()
@@ -356,7 +368,9 @@ class CsvRows:
         try:
             header = next(self._reader, None)
         except UnicodeError:  # not text in its encoding, or UTF-16 without a mark
-            raise not_text(self.path, self.name, self.encoding, self._setting) from None
+            raise not_text(
+                self.path, self.name, self.encoding, self._setting, self._written
+            ) from None
         except csv.Error as exc:
             raise _unreadable_header(self.name, exc) from None
         return header_index(self.spec, header)
@@ -374,7 +388,9 @@ class CsvRows:
                 if fields and (fields[0] or any(fields)):
                     yield reader.line_num, fields
         except UnicodeError:
-            raise not_text(self.path, self.name, self.encoding, self._setting) from None
+            raise not_text(
+                self.path, self.name, self.encoding, self._setting, self._written
+            ) from None
         except csv.Error as exc:
             raise ExportError(self.name, f"cannot read: {exc}", zh=f"无法读取：{exc}",
                               line=reader.line_num + 1) from None  # fmt: skip

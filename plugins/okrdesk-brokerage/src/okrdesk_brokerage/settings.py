@@ -52,11 +52,13 @@ class Settings:
     encoding: str | None = None
     """Python's name for the encoding the CRM saves the export in (``gb18030``, ``gbk``,
     ``utf-16``); None for UTF-8, the default. A file's byte-order mark goes before it."""
+    encoding_written: str | None = None
+    """The ``encoding`` setting as the user wrote it (``utf-16le``), which messages quote."""
 
     @property
     def export(self) -> Export:
         """The export, read in ``encoding``."""
-        return Export(self.data, self.encoding)
+        return Export(self.data, self.encoding, written=self.encoding_written)
 
     @property
     def tier_names(self) -> tuple[str, ...]:
@@ -135,6 +137,12 @@ def _encoding(table: Mapping[str, Any]) -> str | None:
     return None if found in UTF8 else found
 
 
+def _written_encoding(table: Mapping[str, Any]) -> str | None:
+    """The ``encoding`` setting as written, for messages to quote; None where not a text."""
+    value = table.get("encoding")
+    return value if isinstance(value, str) else None
+
+
 def _unknown(table: Mapping[str, Any]) -> list[SettingsError]:
     known, known_zh = ", ".join(KNOWN_KEYS), "、".join(KNOWN_KEYS)
     return [
@@ -181,6 +189,7 @@ def read_settings(table: Mapping[str, Any], workspace: Path) -> Settings:
         ),
         client_tiers=_tiers(table),
         encoding=_encoding(table),
+        encoding_written=_written_encoding(table),
     )
 
 
@@ -229,7 +238,8 @@ def settings_errors(
         for spec in FILES:
             if read is not None and spec.name not in read:
                 continue
-            wrong = header_problem(Export(folder, encoding), spec)
+            export = Export(folder, encoding, written=_written_encoding(table))
+            wrong = header_problem(export, spec)
             if wrong is not None:
                 found.append(SettingsError("data", wrong.said.en, zh=wrong.said.zh))
     for check in checks:
