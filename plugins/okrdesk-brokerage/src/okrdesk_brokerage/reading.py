@@ -15,7 +15,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from collections.abc import Container, Iterator
+from collections.abc import Container, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import IO, BinaryIO, TypeAlias
@@ -52,6 +52,14 @@ class Export:
     written: str | None = None
     """The ``encoding`` setting as the user wrote it (``utf-16le``, ``GBK``), which messages
     quote; Python's name is ``encoding`` (``utf-16-le``, ``gbk``)."""
+    renamed: tuple[tuple[str, str, str], ...] = ()
+    """``(file, header, column)``: the file's column headed ``header`` (``客户号``) is the
+    plugin's ``column`` (``client_id``): the ``columns`` setting."""
+
+    def renames(self, spec: ExportFile) -> dict[str, str]:
+        """The header names of ``spec``'s file that stand for the plugin's columns, each
+        with the column it stands for."""
+        return {header: column for file, header, column in self.renamed if file == spec.name}
 
     def encoding_of(self, start: bytes) -> str:
         """The encoding of a file that begins with the bytes ``start``: its byte-order
@@ -138,22 +146,30 @@ def export_of(folder: Folder) -> Export:
     return folder if isinstance(folder, Export) else Export(folder)
 
 
-def header_index(spec: ExportFile, header: list[str] | None) -> dict[str, int]:
-    """Where each column of ``header`` (line 1 of ``spec``'s file, as read) sits, by name.
-    Raises the ExportError that says what is wrong when there is no header, or it lacks a
-    column of ``spec``: the header expected and the one found, each as written, so that
-    neither is taken for the other."""
-    expected = ",".join(spec.header)
+def header_index(
+    spec: ExportFile, header: list[str] | None, renames: Mapping[str, str] | None = None
+) -> dict[str, int]:
+    """Where each column of ``header`` (line 1 of ``spec``'s file, as read) sits, by name;
+    a name of ``renames`` (the ``columns`` setting: ``客户号``) as the column it stands for
+    (``client_id``). Raises the ExportError that says what is wrong when there is no
+    header, or it lacks a column of ``spec``: the header expected and the one found, each
+    as written, so that neither is taken for the other."""
+    renames = renames or {}
+    called = {column: name for name, column in renames.items()}
+    expected = ",".join(called.get(name, name) for name in spec.header)
     if not header:
         raise ExportError(spec.name, f"no header; expected {expected}",
                           zh=f"没有表头；应为 {expected}", line=1)  # fmt: skip
-    index = {name.strip(): position for position, name in enumerate(header)}
+    index = {}
+    for position, written in enumerate(header):
+        name = written.strip()
+        index[renames.get(name, name)] = position
     for column in spec.columns:
         if column.name not in index:
             found = ",".join(header)
             if len(found) > FOUND_MOST:
                 found = found[:FOUND_MOST] + "…"
-            name = column.name
+            name = called.get(column.name, column.name)
             raise ExportError(
                 spec.name,
                 f"column {name!r} is not in the header; expected {expected}, found {found}",
@@ -269,6 +285,37 @@ def _first_line(file: BinaryIO, encoding: str) -> str:
     return text
 
 
+def _encoding_at(export: Export, path: Path) -> str:
+    """The encoding the file at ``path`` is read in (``Export.encoding_of``)."""
+    with path.open("rb") as file:
+        return export.encoding_of(file.peek(SNIFF)[:SNIFF])
+
+
+def _first_row(path: Path, encoding: str) -> list[str] | None:
+    """The fields of the first line of the file at ``path``, read in ``encoding``, as the
+    collect's reader takes them; raises what reading it raises."""
+    with path.open("rb") as file:
+        first = _first_line(file, encoding)
+    # As the collect's reader takes it: a lone \r ends a line too.
+    lines = csv.reader(io.StringIO(first, newline=""), delimiter=delimiter_of(first))
+    return next(lines, None)
+
+
+def header_names(folder: Folder, spec: ExportFile) -> list[str] | None:
+    """The names in the header of ``spec``'s file (its first line alone), each stripped;
+    None when the file is not there or its header cannot be read (``header_problem``
+    says why)."""
+    export = export_of(folder)
+    path = export.folder / spec.name
+    if not path.is_file():
+        return None
+    try:
+        header = _first_row(path, _encoding_at(export, path))
+    except (NotEncoded, NoByteOrderMark, NotWide, OSError, csv.Error):
+        return None
+    return None if header is None else [name.strip() for name in header]
+
+
 def header_problem(folder: Folder, spec: ExportFile) -> ExportError | None:
     """What the collect would say of the header of ``spec``'s file in ``folder``, read
     from its first line alone (an export can be gigabytes); None when the header is sound
@@ -279,13 +326,8 @@ def header_problem(folder: Folder, spec: ExportFile) -> ExportError | None:
         return None
     encoding = "utf-8-sig"
     try:
-        with path.open("rb") as file:
-            encoding = export.encoding_of(file.peek(SNIFF)[:SNIFF])
-            first = _first_line(file, encoding)
-        # As the collect's reader takes it: a lone \r ends a line too.
-        lines = csv.reader(io.StringIO(first, newline=""), delimiter=delimiter_of(first))
-        header = next(lines, None)
-        header_index(spec, header)
+        encoding = _encoding_at(export, path)
+        header_index(spec, _first_row(path, encoding), export.renames(spec))
     except (NotEncoded, NoByteOrderMark, NotWide):
         return not_text(path, spec.name, encoding, export.encoding, export.written)
     except (OSError, csv.Error) as exc:
@@ -346,6 +388,7 @@ class CsvRows:
             start = binary.peek(SNIFF)[:SNIFF]
             self.encoding = export.encoding_of(start)
             self._setting, self._written = export.encoding, export.written
+            self._renames = export.renames(spec)
             try:
                 # UTF-16 set for a file that is not: read so, its header would be other
                 # characters, and no error said why.
@@ -373,7 +416,7 @@ class CsvRows:
             ) from None
         except csv.Error as exc:
             raise _unreadable_header(self.name, exc) from None
-        return header_index(self.spec, header)
+        return header_index(self.spec, header, self._renames)
 
     def positions(self) -> tuple[int, ...]:
         """Where each of the spec's columns sits in a row, in the spec's order."""

@@ -10,15 +10,21 @@ import itertools
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 from okrdesk.plugins import number_setting, text_encoding
 from okrdesk.plugins.text_encoding import UTF8
 
 from okrdesk_brokerage.errors import SettingsError
-from okrdesk_brokerage.layout import CLIENTS, FILES, files_read_by
-from okrdesk_brokerage.reading import Export, header_problem, look_alikes
+from okrdesk_brokerage.layout import CLIENTS, FILES, ExportFile, files_read_by
+from okrdesk_brokerage.reading import (
+    FOUND_MOST,
+    Export,
+    header_names,
+    header_problem,
+    look_alikes,
+)
 
 DEFAULT_HNW_THRESHOLD = 8_000_000.0
 DEFAULT_EFFECTIVE_ASSETS_MIN = 5_000.0
@@ -33,6 +39,7 @@ KNOWN_KEYS = (
     "institutional_weight",
     "client_tiers",
     "encoding",
+    "columns",
 )
 
 
@@ -54,11 +61,14 @@ class Settings:
     ``utf-16``); None for UTF-8, the default. A file's byte-order mark goes before it."""
     encoding_written: str | None = None
     """The ``encoding`` setting as the user wrote it (``utf-16le``), which messages quote."""
+    renamed: tuple[tuple[str, str, str], ...] = ()
+    """The ``columns`` setting: ``(file, header, column)``, the file's column headed
+    ``header`` (``客户号``) being the plugin's ``column`` (``client_id``)."""
 
     @property
     def export(self) -> Export:
         """The export, read in ``encoding``."""
-        return Export(self.data, self.encoding, written=self.encoding_written)
+        return Export(self.data, self.encoding, written=self.encoding_written, renamed=self.renamed)
 
     @property
     def tier_names(self) -> tuple[str, ...]:
@@ -143,6 +153,88 @@ def _written_encoding(table: Mapping[str, Any]) -> str | None:
     return value if isinstance(value, str) else None
 
 
+FILE_NAMES = {spec.name.removesuffix(".csv"): spec for spec in FILES}
+"""The export's files by the name the ``columns`` setting gives them: ``assets`` for
+assets.csv (a key with no dot in it, whose line okrdesk finds)."""
+
+
+class Columns(NamedTuple):
+    """The ``columns`` setting read: ``renamed``, ``(file, header, column)`` for each header
+    it renames; ``errors``, what is wrong with it, each at its key; ``unsure``, the files
+    whose renames are refused in part (all of them, with None), whose headers are then
+    not checked for the columns those would give."""
+
+    renamed: tuple[tuple[str, str, str], ...]
+    errors: list[SettingsError]
+    unsure: set[str] | None
+
+
+def _columns(table: Mapping[str, Any]) -> Columns:
+    """The ``columns`` setting, ``{file: {header: column}}``, read."""
+    value = table.get("columns", {})
+    files = ", ".join(FILE_NAMES)
+    if not isinstance(value, Mapping):
+        written = _written_as(value)
+        return Columns((), [SettingsError(
+            "columns",
+            f"must be a table of the export's files ({files}), each a table of the "
+            f'file\'s header names and the columns they are, such as "客户号" = "client_id", '
+            f"not {written}",
+            zh=f"应为以导出文件（{files}）为键的表，每个文件下写表头名和它对应的列，如 "
+            f'"客户号" = "client_id"，不能是 {written}',
+        )], None)  # fmt: skip
+    renamed: list[tuple[str, str, str]] = []
+    errors: list[SettingsError] = []
+    unsure: set[str] = set()
+    for name, headers in value.items():
+        spec = FILE_NAMES.get(str(name).removesuffix(".csv"))
+        key = f"columns.{name}"
+        if spec is None:
+            errors.append(SettingsError(
+                key, f"names no file of the export (the files: {files})",
+                zh=f"不是导出文件之一（文件有：{'、'.join(FILE_NAMES)}）",
+            ))  # fmt: skip
+            continue
+        count = len(errors)
+        if not isinstance(headers, Mapping):
+            written = _written_as(headers)
+            errors.append(SettingsError(
+                key, f'must be a table of header names and columns, such as "客户号" = '
+                f'"client_id", not {written}',
+                zh=f'应为表头名和列的表，如 "客户号" = "client_id"，不能是 {written}',
+            ))  # fmt: skip
+            unsure.add(spec.name)
+            continue
+        known = ", ".join(spec.header)
+        taken: dict[str, str] = {}
+        for header, column in headers.items():
+            at = f"{key}.{header}"
+            if column not in spec.header:
+                written = _written_as(column)
+                errors.append(SettingsError(
+                    at, f"must name a column of {spec.name} ({known}), not {written}",
+                    zh=f"应为 {spec.name} 的列之一（{'、'.join(spec.header)}），不能是 {written}",
+                ))  # fmt: skip
+            elif column in taken:
+                errors.append(SettingsError(
+                    at, f"names {column!r}, which {taken[column]!r} names already: a column "
+                    "is read from one header",
+                    zh=f"指向 {column!r}，但 {taken[column]!r} 已经指向它：一列只能从一个表头读取",
+                ))  # fmt: skip
+            else:
+                taken[column] = header
+                renamed.append((spec.name, header, column))
+        if len(errors) > count:
+            unsure.add(spec.name)
+    return Columns(tuple(renamed), errors, unsure)
+
+
+def _raise_first(found: Columns) -> tuple[tuple[str, str, str], ...]:
+    for error in found.errors:
+        raise error
+    return found.renamed
+
+
 def _unknown(table: Mapping[str, Any]) -> list[SettingsError]:
     known, known_zh = ", ".join(KNOWN_KEYS), "、".join(KNOWN_KEYS)
     return [
@@ -190,7 +282,31 @@ def read_settings(table: Mapping[str, Any], workspace: Path) -> Settings:
         client_tiers=_tiers(table),
         encoding=_encoding(table),
         encoding_written=_written_encoding(table),
+        renamed=_raise_first(_columns(table)),
     )
+
+
+def _headers_absent(export: Export, spec: ExportFile) -> list[SettingsError]:
+    """An error at its key of each header the ``columns`` setting names for ``spec``'s
+    file that the file's header lacks (none when the file is not there, or its header
+    cannot be read: ``header_problem`` says why)."""
+    renames = export.renames(spec)
+    header = header_names(export, spec) if renames else None
+    if header is None:
+        return []
+    found = ",".join(header)
+    if len(found) > FOUND_MOST:
+        found = found[:FOUND_MOST] + "…"
+    stem = spec.name.removesuffix(".csv")
+    return [
+        SettingsError(
+            f"columns.{stem}.{name}",
+            f"names a header {spec.name} does not have (its header: {found})",
+            zh=f"指向的表头 {spec.name} 里没有（它的表头：{found}）",
+        )
+        for name in renames
+        if name not in header
+    ]
 
 
 def settings_errors(
@@ -217,6 +333,8 @@ def settings_errors(
     except SettingsError as error:
         found.append(error)
         encoding = None  # the headers read as UTF-8, where a byte-order mark says not
+    renamed, wrong_columns, unsure = _columns(table)
+    found.extend(wrong_columns)
     try:
         folder = _data(table, workspace)
     except SettingsError as error:
@@ -238,7 +356,11 @@ def settings_errors(
         for spec in FILES:
             if read is not None and spec.name not in read:
                 continue
-            export = Export(folder, encoding, written=_written_encoding(table))
+            export = Export(folder, encoding, written=_written_encoding(table), renamed=renamed)
+            absent = _headers_absent(export, spec)
+            found.extend(absent)
+            if absent or unsure is None or spec.name in unsure:
+                continue  # the columns setting's errors say what is wrong
             wrong = header_problem(export, spec)
             if wrong is not None:
                 found.append(SettingsError("data", wrong.said.en, zh=wrong.said.zh))

@@ -1,0 +1,142 @@
+"""A CRM export whose headers are Chinese (客户号, 资产, 日期), read through the ``columns``
+setting rather than renamed by hand: the same figures, and the setting checked at its key."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from brokerage_helpers import FIXTURES, SETTINGS, collect
+from okrdesk_brokerage.settings import settings_errors
+
+HEADERS = {
+    "clients.csv": {"客户号": "client_id", "客户经理": "cm_id", "客户类型": "type",
+                    "性别": "gender", "开户日期": "open_date", "销户日期": "close_date"},
+    "assets.csv": {"日期": "date", "客户号": "client_id", "资产": "total_assets",
+                   "证券资产": "securities_assets"},
+    "trades.csv": {"成交日期": "date", "客户号": "client_id", "成交金额": "volume",
+                   "净佣金": "commission"},
+    "funding.csv": {"日期": "date", "客户号": "client_id", "金额": "amount"},
+}  # fmt: skip
+"""The headers a Chinese CRM writes, for the plugin's columns."""
+
+COLUMNS = {name.removesuffix(".csv"): headers for name, headers in HEADERS.items()}
+"""The ``columns`` setting that reads them."""
+
+
+def _chinese_export(workspace: Path) -> Path:
+    """The tiny export with Chinese headers, saved in GBK as Excel saves it in China."""
+    folder = workspace / "tiny"
+    shutil.copytree(FIXTURES / "tiny", folder)
+    for path in folder.iterdir():
+        text = path.read_text(encoding="utf-8")
+        header, rest = text.split("\n", 1)
+        names = {column: header for header, column in HEADERS.get(path.name, {}).items()}
+        header = ",".join(names.get(name, name) for name in header.split(","))
+        path.write_bytes(f"{header}\r\n{rest}".replace("\n", "\r\n").encode("gbk"))
+    return folder
+
+
+def test_chinese_headers_in_gbk_give_the_figures_of_the_plain_export(tmp_path: Path) -> None:
+    folder = _chinese_export(tmp_path)
+    assert (folder / "assets.csv").read_bytes().startswith("日期,客户号,资产".encode("gbk"))
+    settings = {**SETTINGS, "encoding": "gb18030", "columns": COLUMNS}
+    plain = collect()
+    # Without the setting, the export is refused at its header, as before.
+    refused = collect(["net_new_aum"], workspace=tmp_path, settings={**settings, "columns": {}})
+    assert refused.errors and "column 'client_id' is not in the header" in refused.errors[0][1]
+
+    found = collect(workspace=tmp_path, settings=settings)
+
+    assert found.errors == []
+    assert found.observations == plain.observations  # values and the lines they cite
+    assert found.slices == plain.slices
+    assert settings_errors(settings, tmp_path) == []
+
+
+def test_a_header_renamed_and_missing_is_named_in_the_user_s_words(tmp_path: Path) -> None:
+    folder = _chinese_export(tmp_path)
+    path = folder / "funding.csv"
+    path.write_bytes(path.read_bytes().replace("金额".encode("gbk"), "发生金额".encode("gbk")))
+    settings = {**SETTINGS, "encoding": "gb18030", "columns": COLUMNS}
+    found = collect(["net_new_aum"], workspace=tmp_path, settings=settings)
+    assert found.errors == [("net_new_aum", "funding.csv:1: column '金额' is not in the header; "
+                             "expected 日期,客户号,金额, found 日期,客户号,发生金额")]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("columns", "key", "detail"),
+    [
+        ({"assets": {"资产": "total"}}, "columns.assets.资产",
+         "must name a column of assets.csv (date, client_id, total_assets, securities_assets), "
+         "not 'total'"),
+        ({"assets": {"总资产": "total_assets"}}, "columns.assets.总资产",
+         "names a header assets.csv does not have (its header: 日期,客户号,资产,证券资产)"),
+        ({"asset": {"资产": "total_assets"}}, "columns.asset",
+         "names no file of the export (the files: clients, assets, trades, funding, products, "
+         "product_types, surveys, complaints)"),
+        ({"assets": {"资产": "total_assets", "证券资产": "total_assets"}},
+         "columns.assets.证券资产",
+         "names 'total_assets', which '资产' names already: a column is read from one header"),
+        ({"assets": ["资产"]}, "columns.assets",
+         "must be a table of header names and columns, such as \"客户号\" = \"client_id\", "
+         "not ['资产']"),
+    ],
+)  # fmt: skip
+def test_the_setting_is_checked_at_its_key(
+    tmp_path: Path, columns: dict[str, Any], key: str, detail: str
+) -> None:
+    _chinese_export(tmp_path)
+    settings = {**SETTINGS, "encoding": "gb18030", "columns": {**COLUMNS, **columns}}
+    found = [(e.key, e.detail) for e in settings_errors(settings, tmp_path)]
+    assert (key, detail) in found
+    assert all(found_key.startswith("columns.") for found_key, _ in found)
+
+
+def test_validate_shows_a_wrong_column_at_its_line_in_okrdesk_toml(tmp_path: Path) -> None:
+    okrdesk = str(Path(sys.executable).parent / "okrdesk")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OKRDESK_")}
+    root = tmp_path / "ws"
+    made = subprocess.run([okrdesk, "demo", str(root), "--as-of", "2026-03-20"], env=env,
+                          capture_output=True, text=True)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    crm = root / "data" / "crm"
+    for name in ("clients.csv", "funding.csv"):
+        text = (crm / name).read_text(encoding="utf-8")
+        header, rest = text.split("\n", 1)
+        names = {column: header for header, column in HEADERS[name].items()}
+        header = ",".join(names.get(n, n) for n in header.split(","))
+        (crm / name).write_bytes(f"{header}\n{rest}".encode("gbk"))
+    toml = root / "okrdesk.toml"
+    toml.write_text(
+        toml.read_text(encoding="utf-8")
+        + 'encoding = "GBK"\n\n[sources.brokerage.columns.clients]\n'
+        + "".join(f'"{h}" = "{c}"\n' for h, c in HEADERS["clients.csv"].items())
+        + "\n[sources.brokerage.columns.funding]\n"
+        + '"日期" = "date"\n"客户号" = "client_id"\n"金额" = "amt"\n',
+        encoding="utf-8",
+    )
+    lines = toml.read_text(encoding="utf-8").splitlines()
+    at = lines.index('"金额" = "amt"') + 1
+    checked = subprocess.run([okrdesk, "validate", "--lang", "en", "-w", str(root)], env=env,
+                             capture_output=True, text=True)  # fmt: skip
+    assert checked.returncode == 2, checked.stdout + checked.stderr
+    assert checked.stdout.splitlines()[:2] == [
+        f"okrdesk.toml:{at}: sources.brokerage.columns.funding.金额: must name a column of "
+        "funding.csv (date, client_id, amount), not 'amt'",
+        '    "金额" = "amt"',
+    ]
+    # Told right, the export is collected as it is.
+    toml.write_text(toml.read_text(encoding="utf-8").replace('"amt"', '"amount"'), "utf-8")
+    checked = subprocess.run([okrdesk, "validate", "-w", str(root)], env=env,
+                             capture_output=True, text=True)  # fmt: skip
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    collected = subprocess.run([okrdesk, "collect", "--through", "2026-03-20", "-w", str(root)],
+                               env=env, capture_output=True, text=True)  # fmt: skip
+    assert collected.returncode == 0, collected.stdout + collected.stderr
