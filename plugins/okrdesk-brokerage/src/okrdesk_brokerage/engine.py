@@ -29,7 +29,7 @@ from okrdesk.plugins.text_encoding import UTF8
 from okrdesk.plugins.written_numbers import ungrouped_sql
 
 from okrdesk_brokerage import fields
-from okrdesk_brokerage.layout import CLIENTS, ExportFile, Kind
+from okrdesk_brokerage.layout import CLIENTS, NUMBERS, ExportFile
 from okrdesk_brokerage.reading import CsvRows, Folder, export_of
 from okrdesk_brokerage.tally import Tallies, Tally
 from okrdesk_brokerage.windows import Windows
@@ -40,9 +40,6 @@ if TYPE_CHECKING:
 Connection = duckdb.DuckDBPyConnection
 Error = duckdb.Error
 T = TypeVar("T")
-
-NUMBERS = (Kind.MONEY, Kind.AMOUNT)
-"""The kinds of column ``load`` reads as numbers."""
 
 MEMORY_LIMIT = "80MB"
 """What DuckDB may hold in memory before it spills to ``spill``: a firm's export is
@@ -219,6 +216,32 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
         as_text = dict.fromkeys(columns, "VARCHAR")
         grouped = (f"SELECT {', '.join(read)} FROM {csv}", [*parameters[:2], as_text])
     return Reader(path, f"SELECT {wanted} FROM {csv}", parameters, copied, grouped)
+
+
+def blank_money(con: Connection, folder: Folder, spec: ExportFile) -> int | None:
+    """How many rows of ``spec``'s file have a blank money cell (the collect refuses each),
+    in one pass of DuckDB's over the file's money columns alone; a row of delimiters alone
+    (``,,,``), which the collect skips, is not counted. None when DuckDB cannot read the
+    file as the collect's reader would (the collect says why) or it has no money."""
+    with reading(folder, spec) as read:
+        if read is None or read.grouped is None:
+            return None
+        _, (path, delimiter, columns) = read.grouped
+        assert isinstance(columns, dict)
+        with CsvRows(folder, spec) as rows:
+            money = [rows.index[c.name] for c in spec.columns if c.kind in NUMBERS]
+        blank = " OR ".join(f"coalesce(trim(c{n}), '') = ''" for n in money)
+        filled = " OR ".join(f"coalesce({c}, '') <> ''" for c in columns)
+        try:
+            found = con.execute(
+                f"SELECT count(*) FROM read_csv(?, header = true, delim = ?, quote = '\"', "
+                "escape = '\"', auto_detect = false, columns = ?, null_padding = false, "
+                f"strict_mode = true, buffer_size = {CSV_BUFFER}) WHERE ({blank}) AND ({filled})",
+                [path, delimiter, columns],
+            ).fetchone()
+        except duckdb.Error:
+            return None
+    return None if found is None else int(found[0])
 
 
 @contextlib.contextmanager

@@ -35,6 +35,9 @@ class Kind(StrEnum):
     ACTION = "action"
 
 
+NUMBERS = (Kind.MONEY, Kind.AMOUNT)
+"""The kinds of column that hold money, read as numbers."""
+
 CLIENT_TYPES = ("individual", "institutional")
 GENDERS = ("F", "M", "")
 ACTIONS = ("buy", "redeem")

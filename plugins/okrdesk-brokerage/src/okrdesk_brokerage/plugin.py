@@ -39,9 +39,10 @@ def okrdesk_check_settings(
     settings: Mapping[str, Any], workspace: Path, metrics: frozenset[str] | None
 ) -> list[SettingsProblem]:
     """Every problem of ``[sources.brokerage]`` at once, for ``okrdesk validate``: unknown
-    keys, values of the wrong kind, a data folder (or its clients.csv) not found here, and
-    a file of the export that the plan's ``metrics`` read whose header (its first line,
-    all that is read) lacks a column."""
+    keys, values of the wrong kind, a data folder (or its clients.csv) not found here, a
+    file of the export that the plan's ``metrics`` read whose header (its first line)
+    lacks a column, and one whose money is left blank in a row (its money columns, read
+    by DuckDB in one pass)."""
     from okrdesk_brokerage.settings import settings_errors
 
     return [

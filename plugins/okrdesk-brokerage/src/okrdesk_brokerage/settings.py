@@ -6,7 +6,9 @@ Unknown keys are refused rather than ignored, because a misspelt
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import tempfile
 from collections.abc import Callable, Collection, Mapping
 from decimal import Decimal
 from pathlib import Path
@@ -16,10 +18,11 @@ import attrs
 from okrdesk.plugins import number_setting, text_encoding
 from okrdesk.plugins.text_encoding import UTF8
 
-from okrdesk_brokerage.errors import SettingsError
-from okrdesk_brokerage.layout import CLIENTS, FILES, ExportFile, files_read_by
+from okrdesk_brokerage.errors import BrokerageError, SettingsError
+from okrdesk_brokerage.layout import CLIENTS, FILES, NUMBERS, ExportFile, files_read_by
 from okrdesk_brokerage.reading import (
     FOUND_MOST,
+    CsvRows,
     Export,
     header_names,
     header_problem,
@@ -309,13 +312,64 @@ def _headers_absent(export: Export, spec: ExportFile) -> list[SettingsError]:
     ]
 
 
+BLANKS_SHOWN = 3
+"""Blank money cells of a file that ``okrdesk validate`` names, past which it counts them."""
+
+
+def _blank_money(export: Export, specs: Collection[ExportFile]) -> list[SettingsError]:
+    """An error for each file of ``specs`` (whose headers are sound) with a blank money
+    cell, which the collect refuses, naming the first ``BLANKS_SHOWN`` at their line and
+    column. DuckDB counts them over the money columns alone (a firm's export of 65 MB in
+    about 0.3 s on a busy two-core machine; a branch's in milliseconds); only a file with
+    one is read again, row by row, to the last one named."""
+    if not specs:
+        return []
+    from okrdesk_brokerage import engine
+
+    found: list[SettingsError] = []
+    with tempfile.TemporaryDirectory(prefix="okrdesk-brokerage-") as scratch:
+        # Files in another encoding are read through the UTF-8 copy the collect makes.
+        copied = attrs.evolve(export, copies=Path(scratch) / "utf-8")
+        with contextlib.closing(engine.connect(Path(scratch) / "spill")) as con:
+            for spec in specs:
+                try:
+                    count = engine.blank_money(con, copied, spec)
+                except BrokerageError:
+                    continue  # not text in its encoding: the collect says so, at its line
+                if count:
+                    found.append(_blank_cells(export, spec, count))
+    return found
+
+
+def _blank_cells(export: Export, spec: ExportFile, count: int) -> SettingsError:
+    """The error of ``spec``'s file, ``count`` of whose rows have a blank money cell."""
+    cells: list[str] = []
+    with CsvRows(export, spec) as rows:
+        money = [(rows.index[c.name], c.name) for c in spec.columns if c.kind in NUMBERS]
+        for line, fields in rows:
+            blank = [name for at, name in money if at < len(fields) and not fields[at].strip()]
+            cells.extend(f"{spec.name}:{line}:{name}" for name in blank)
+            if len(cells) >= BLANKS_SHOWN:
+                break
+    shown, more = "、".join(cells[:BLANKS_SHOWN]), count - min(count, BLANKS_SHOWN)
+    shown_en = ", ".join(cells[:BLANKS_SHOWN])
+    rows_en = f"{count} row" + "s" * (count != 1)
+    return SettingsError(
+        "data",
+        f"{spec.name} has money left blank in {rows_en} (write 0 for none): {shown_en}"
+        + (", …" if more > 0 else ""),
+        zh=f"{spec.name} 有 {count} 行金额为空（没有就写 0）：{shown}" + ("等" if more > 0 else ""),
+    )
+
+
 def settings_errors(
     table: Mapping[str, Any], workspace: Path, metrics: Collection[str] | None = None
 ) -> list[SettingsError]:
     """Every error ``read_settings`` would raise one at a time, at once, a data folder
-    without the client book every metric reads, and each file of the export there whose
-    header the collect would refuse (read from its first line alone, in ``encoding``):
-    for ``okrdesk validate``. Given the ``metrics`` a collect will ask for, only the
+    without the client book every metric reads, each file of the export there whose
+    header the collect would refuse (read from its first line alone, in ``encoding``),
+    and each whose money is left blank in a row (``_blank_money``): for ``okrdesk
+    validate``. Given the ``metrics`` a collect will ask for, only the
     files those read (and the client book) are checked, and none when there are none:
     the collect opens no other (and no collect asks this plugin for nothing). A missing
     client book is said whatever the metrics (a warning: the source being set up)."""
@@ -353,10 +407,11 @@ def settings_errors(
                 f"{there}",
                 zh=f"指向的文件夹 {shown} 里没有 {name}：每个指标都要读它{there_zh}", missing=True,
             ))  # fmt: skip
+        export = Export(folder, encoding, written=_written_encoding(table), renamed=renamed)
+        with_money: list[ExportFile] = []
         for spec in FILES:
             if read is not None and spec.name not in read:
                 continue
-            export = Export(folder, encoding, written=_written_encoding(table), renamed=renamed)
             absent = _headers_absent(export, spec)
             found.extend(absent)
             if absent or unsure is None or spec.name in unsure:
@@ -364,6 +419,9 @@ def settings_errors(
             wrong = header_problem(export, spec)
             if wrong is not None:
                 found.append(SettingsError("data", wrong.said.en, zh=wrong.said.zh))
+            elif any(column.kind in NUMBERS for column in spec.columns):
+                with_money.append(spec)
+        found.extend(_blank_money(export, with_money))
     for check in checks:
         try:
             check()

@@ -1,0 +1,73 @@
+"""``okrdesk validate`` finds money left blank, which the collect refuses, before any collect:
+at the file, line and column, in any encoding, and no row of delimiters alone."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from brokerage_helpers import FIXTURES, SETTINGS, collect
+from okrdesk_brokerage.settings import settings_errors
+
+
+def _blanked(workspace: Path, name: str, blanks: dict[int, int]) -> Path:
+    """The tiny export with the cell at ``{line: field}`` of ``name`` left blank."""
+    folder = workspace / "tiny"
+    shutil.copytree(FIXTURES / "tiny", folder, dirs_exist_ok=True)
+    path = folder / name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for line, field in blanks.items():
+        cells = lines[line - 1].split(",")
+        cells[field] = ""
+        lines[line - 1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_blank_money_cell_is_found_by_validate_where_the_collect_finds_it(
+    tmp_path: Path,
+) -> None:
+    _blanked(tmp_path, "trades.csv", {3: 3, 5: 2})
+    found = settings_errors(SETTINGS, tmp_path)
+    assert [(e.key, e.detail) for e in found] == [(
+        "data",
+        "trades.csv has money left blank in 2 rows (write 0 for none): trades.csv:3:commission, "
+        "trades.csv:5:volume",
+    )]  # fmt: skip
+    assert found[0].detail_zh == (
+        "trades.csv 有 2 行金额为空（没有就写 0）：trades.csv:3:commission、trades.csv:5:volume"
+    )
+    # The collect refuses the first of them, in its words.
+    collected = collect(["commission_revenue"], workspace=tmp_path)
+    assert collected.errors == [("commission_revenue", "trades.csv:3: column 'commission': "
+                                 "empty; expected a number (0 for none)")]  # fmt: skip
+    # Not asked of a file the plan's metrics do not read.
+    assert settings_errors(SETTINGS, tmp_path, {"nps", "net_new_aum"}) == []
+    asked = settings_errors(SETTINGS, tmp_path, {"commission_revenue"})
+    assert [e.detail for e in asked] == [e.detail for e in found]
+
+
+def test_more_blank_cells_than_are_named_are_counted(tmp_path: Path) -> None:
+    path = _blanked(tmp_path, "funding.csv", {2: 2, 3: 2, 4: 2, 6: 2})
+    # A row of delimiters alone, as Excel saves below the data, is skipped, as is a blank
+    # line: no money left blank.
+    path.write_text(path.read_text(encoding="utf-8") + ",,\n\n", encoding="utf-8")
+    found = settings_errors(SETTINGS, tmp_path)
+    assert [e.detail for e in found] == [
+        "funding.csv has money left blank in 4 rows (write 0 for none): funding.csv:2:amount, "
+        "funding.csv:3:amount, funding.csv:4:amount, …"
+    ]
+    assert found[0].detail_zh.endswith("funding.csv:4:amount等")
+
+
+def test_blank_money_is_found_in_gbk_too_and_sound_money_is_no_problem(tmp_path: Path) -> None:
+    path = _blanked(tmp_path, "products.csv", {4: 4})
+    for other in path.parent.iterdir():
+        other.write_bytes(other.read_text(encoding="utf-8").encode("gbk"))
+    settings = {**SETTINGS, "encoding": "gb18030"}
+    assert [e.detail for e in settings_errors(settings, tmp_path)] == [
+        "products.csv has money left blank in 1 row (write 0 for none): products.csv:4:amount"
+    ]
+    shutil.copy(FIXTURES / "tiny" / "products.csv", path)
+    assert settings_errors(settings, tmp_path) == []
+    assert settings_errors(SETTINGS, FIXTURES) == []
