@@ -288,8 +288,8 @@ def test_the_last_line_is_counted_set_wise_as_the_streaming_reader_counts_it(
     tmp_path: Path, ending: str
 ) -> None:
     """The rows read are counted from the last row kept (rows are read straight into
-    the rows kept, never held whole): a last row without a line break is a row, a blank
-    line after it leaves the file to the streaming reader."""
+    the rows kept, never held whole): a last row without a line break is a row, and a
+    blank line after it none (Excel leaves blank rows below the data)."""
     shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
     folder = tmp_path / "tiny"
     path = folder / "trades.csv"
@@ -299,9 +299,6 @@ def test_the_last_line_is_counted_set_wise_as_the_streaming_reader_counts_it(
     con = setwise_connection(folder, book, windows)
     assert con is not None
     found = total_trades(con, folder, book, windows, months=False)
-    if ending:
-        assert found is None
-        return
     assert found is not None
     streamed = read_trades(folder, book, windows, months=False)
     assert _cells(found.commission) == _cells(streamed.commission)

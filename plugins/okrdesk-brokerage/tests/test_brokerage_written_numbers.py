@@ -33,6 +33,8 @@ def _cells(tallies: Tallies) -> dict[tuple[int, int], tuple[float, str]]:
 
 def _grouped(text: str) -> str:
     """``text``, a plain amount, as Excel writes it with thousands separators."""
+    if not text:
+        return text
     whole, point, fraction = text.partition(".")
     sign = "-" if whole.startswith("-") else ""
     return f"{sign}{int(whole.lstrip('-')):,}{point}{fraction}"
@@ -128,3 +130,32 @@ def test_a_comma_that_may_be_a_decimal_mark_is_refused_at_its_cell(
         ("net_new_aum", f"funding.csv:4: column 'amount': {shown} is not a number{en}")
     ]
     assert found.errors_zh == [("net_new_aum", f"funding.csv:4：amount 列：{shown} 不是数字{zh}")]
+
+
+def test_rows_excel_leaves_below_the_data_keep_the_set_wise_reader(tmp_path: Path) -> None:
+    # Excel saves ",," for each row below the data that was once formatted, and a blank
+    # line or two: the files a CRM export opened and saved in Excel end so. Each such file
+    # was read row by row in Python, at a firm's size many times slower.
+    shutil.copytree(FIXTURES / "tiny", tmp_path / "tiny")
+    folder, fixture = tmp_path / "tiny", FIXTURES / "tiny"
+    _excel(folder, "funding.csv", ",")  # and grouped amounts, quoted: the two together
+    for path in folder.glob("*.csv"):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        commas = "," * lines[0].count(",")
+        lines += [commas, commas, "", commas]
+        path.write_bytes("".join(f"{line}\r\n" for line in lines).encode())
+    windows = Windows(MONTHS, THROUGH)
+    book = read_book(folder, ["cm1", "cm2"], windows)
+    con = setwise_connection(folder, book, windows)
+    assert con is not None  # the client book, set-wise
+    funding = total_funding(con, folder, windows)
+    trades = total_trades(con, folder, book, windows, months=True)
+    assert funding is not None and trades is not None
+    plain_con = setwise_connection(fixture, book, windows)
+    assert plain_con is not None
+    plain_funding = total_funding(plain_con, fixture, windows)
+    plain_trades = total_trades(plain_con, fixture, book, windows, months=True)
+    assert plain_funding is not None and plain_trades is not None
+    assert _cells(funding.net) == _cells(plain_funding.net)
+    assert _cells(trades.commission) == _cells(plain_trades.commission)
+    assert collect(workspace=tmp_path).observations == collect().observations

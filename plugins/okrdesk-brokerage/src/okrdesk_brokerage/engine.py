@@ -145,22 +145,55 @@ def _lines(path: Path) -> int:
     return count + (last != b"\n")
 
 
+TAIL = 64 << 10
+"""Bytes of a file's end in which ``_blank_tail`` looks for the rows Excel leaves below
+the data."""
+
+
+def _blank_tail(path: Path, delimiter: str) -> int:
+    """The lines at the end of the file that are blank or hold delimiters alone (``,,,``,
+    as Excel saves rows below the data that were once formatted), which the streaming
+    reader skips: DuckDB reads each of delimiters as a row, which ``Reader.into`` drops."""
+    with path.open("rb") as file:
+        size = file.seek(0, os.SEEK_END)
+        file.seek(max(0, size - TAIL))
+        lines = file.read().split(b"\n")
+    if lines[-1] == b"":  # the file ends with a line break
+        lines.pop()
+    if size > TAIL:
+        lines = lines[1:]  # the first may be the end of a longer line
+    mark = delimiter.encode()
+    blank = 0
+    for line in reversed(lines):
+        if line.rstrip(b"\r").strip(mark):
+            break
+        blank += 1
+    return blank
+
+
 class Reader(NamedTuple):
     """DuckDB's reader of one export file: ``select`` gives its columns by name, money and
     amounts as DOUBLE, the others as text, from the parameters ``parameters``; ``path``
     is the file read, the UTF-8 copy of the user's file when ``copy``. ``grouped``: the
     same, a query and its parameters, with the money read as text first, which takes a
     number written with thousands separators as Excel saves it (``1,234.50``) too: tried
-    where ``select``, the fast way, fails (None for a file with no money)."""
+    where ``select``, the fast way, fails (None for a file with no money). ``tail``: the
+    lines at the file's end that are blank or of delimiters alone (``_blank_tail``)."""
 
     path: Path
     select: str
     parameters: list[object]
     copy: bool = False
     grouped: tuple[str, list[object]] | None = None
+    tail: int = 0
 
-    def into(self, con: Connection, table: str) -> None:
-        """Read the file into the new table ``table``, by ``select``, else by ``grouped``;
+    def lines(self) -> int:
+        """The file's lines, header included, up to the last that is not in ``tail``."""
+        return _lines(self.path) - self.tail
+
+    def into(self, con: Connection, table: str, lines: int) -> None:
+        """Read the file, of ``lines`` lines before its ``tail``, into the new table
+        ``table``, by ``select``, else by ``grouped``, leaving out the rows of its tail;
         raises DuckDB's error where neither reads it."""
         create = f"CREATE OR REPLACE TEMP TABLE {table} AS "
         try:
@@ -172,6 +205,10 @@ class Reader(NamedTuple):
                 raise
             select, parameters = self.grouped
             con.execute(create + select, parameters)
+        if self.tail:
+            # DuckDB reads a line of delimiters as a row, and skips a blank one: the rows
+            # past the data are the tail's. (A table's rowid stays with its row.)
+            con.execute(f"DELETE FROM {table} WHERE rowid >= ?", [lines - 1])
 
 
 def reader(folder: Folder, spec: ExportFile) -> Reader | None:
@@ -215,7 +252,9 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
         ]
         as_text = dict.fromkeys(columns, "VARCHAR")
         grouped = (f"SELECT {', '.join(read)} FROM {csv}", [*parameters[:2], as_text])
-    return Reader(path, f"SELECT {wanted} FROM {csv}", parameters, copied, grouped)
+    select = f"SELECT {wanted} FROM {csv}"
+    tail = _blank_tail(path, rows.delimiter)
+    return Reader(path, select, parameters, copied, grouped, tail)
 
 
 def blank_money(con: Connection, folder: Folder, spec: ExportFile) -> int | None:
@@ -267,7 +306,8 @@ def load(con: Connection, folder: Folder, spec: ExportFile, table: str) -> bool:
             return False
         try:
             # A table keeps the order rows were read in, so its rowid is the data row's index.
-            read.into(con, f"{table}_csv")
+            lines = read.lines()
+            read.into(con, f"{table}_csv", lines)
             con.execute(
                 f"CREATE OR REPLACE TEMP VIEW {table} AS SELECT rowid + 2 AS line, * "
                 f"FROM {table}_csv"
@@ -276,7 +316,6 @@ def load(con: Connection, folder: Folder, spec: ExportFile, table: str) -> bool:
             raise  # not the file's fault: ``unless_short_of_memory`` says so
         except duckdb.Error:
             return False
-        lines = _lines(read.path)
     found = con.execute(f"SELECT count(*), max(line) FROM {table}").fetchone()
     assert found is not None
     count, last = found
@@ -421,11 +460,11 @@ def checked_rows(
         if read is None:
             return None
         # The line of the last row, if every line after the header is a row.
-        last = _lines(read.path)
+        last = read.lines()
         try:
             # A table keeps the order rows were read in (``preserve_insertion_order``,
             # DuckDB's default), on any number of threads: its rowid is the data row's index.
-            read.into(con, read_into)
+            read.into(con, read_into, last)
         except duckdb.Error as error:
             _dropped_after(con, error, read_into)
             return None
