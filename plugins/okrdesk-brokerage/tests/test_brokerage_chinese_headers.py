@@ -30,12 +30,19 @@ COLUMNS = {name.removesuffix(".csv"): headers for name, headers in HEADERS.items
 """The ``columns`` setting that reads them."""
 
 
+WORDS = {",individual,F,": ",个人,女,", ",individual,M,": ",个人,男,",
+         ",institutional,,": ",机构,,", ",buy,": ",申购,", ",redeem,": ",赎回,"}  # fmt: skip
+"""The words a Chinese CRM writes for a client's type and gender and a product order."""
+
+
 def _chinese_export(workspace: Path) -> Path:
-    """The tiny export with Chinese headers, saved in GBK as Excel saves it in China."""
+    """The tiny export with Chinese headers and words, saved in GBK as Excel saves it."""
     folder = workspace / "tiny"
     shutil.copytree(FIXTURES / "tiny", folder)
     for path in folder.iterdir():
         text = path.read_text(encoding="utf-8")
+        for word, chinese in WORDS.items():
+            text = text.replace(word, chinese)
         header, rest = text.split("\n", 1)
         names = {column: header for header, column in HEADERS.get(path.name, {}).items()}
         header = ",".join(names.get(name, name) for name in header.split(","))
@@ -43,9 +50,17 @@ def _chinese_export(workspace: Path) -> Path:
     return folder
 
 
-def test_chinese_headers_in_gbk_give_the_figures_of_the_plain_export(tmp_path: Path) -> None:
+@pytest.mark.parametrize("streamed", [False, True], ids=["set-wise", "streamed"])
+def test_chinese_headers_in_gbk_give_the_figures_of_the_plain_export(
+    tmp_path: Path, streamed: bool
+) -> None:
     folder = _chinese_export(tmp_path)
+    if streamed:  # a blank line after the header: each file is read row by row
+        for path in folder.iterdir():
+            path.write_bytes(path.read_bytes().replace(b"\r\n", b"\r\n\r\n", 1))
     assert (folder / "assets.csv").read_bytes().startswith("日期,客户号,资产".encode("gbk"))
+    clients = (folder / "clients.csv").read_bytes().decode("gbk")
+    assert "个人,女" in clients and "机构" in clients and "individual" not in clients
     settings = {**SETTINGS, "encoding": "gb18030", "columns": COLUMNS}
     plain = collect()
     # Without the setting, the export is refused at its header, as before.
@@ -55,6 +70,12 @@ def test_chinese_headers_in_gbk_give_the_figures_of_the_plain_export(tmp_path: P
     found = collect(workspace=tmp_path, settings=settings)
 
     assert found.errors == []
+    if streamed:  # each line after the header one further on
+        assert {k: o.value for k, o in found.observations.items()} == {
+            k: o.value for k, o in plain.observations.items()
+        }
+        assert found.slices.keys() == plain.slices.keys()
+        return
     assert found.observations == plain.observations  # values and the lines they cite
     assert found.slices == plain.slices
     assert settings_errors(settings, tmp_path) == []

@@ -243,8 +243,10 @@ BROKEN = [
         "products.csv",
         7,
         "2026-02-12,A4,P01,sell,300000.00,2100.00",
-        "products.csv:7: column 'action': 'sell' is not one of 'buy', 'redeem'",
-        "products.csv:7：action 列：'sell' 不是 'buy'、'redeem' 之一",
+        "products.csv:7: column 'action': 'sell' is not one of 'buy', 'redeem' (or 买入、申购、"
+        "认购、赎回、卖出)",
+        "products.csv:7：action 列：'sell' 不是 'buy'、'redeem'（或 买入、申购、认购、赎回、"
+        "卖出）之一",
     ),
     (
         "products.csv",
@@ -271,8 +273,9 @@ BROKEN = [
         "clients.csv",
         3,
         "A2,cm1,bank,,2025-03-01,",
-        "clients.csv:3: column 'type': 'bank' is not one of 'individual', 'institutional'",
-        "clients.csv:3：type 列：'bank' 不是 'individual'、'institutional' 之一",
+        "clients.csv:3: column 'type': 'bank' is not one of 'individual', 'institutional' (or "
+        "个人、机构)",
+        "clients.csv:3：type 列：'bank' 不是 'individual'、'institutional'（或 个人、机构）之一",
     ),
     (
         "clients.csv",

@@ -29,7 +29,7 @@ from okrdesk.plugins.text_encoding import UTF8
 from okrdesk.plugins.written_numbers import ungrouped_sql
 
 from okrdesk_brokerage import fields
-from okrdesk_brokerage.layout import CLIENTS, NUMBERS, ExportFile
+from okrdesk_brokerage.layout import CLIENTS, NUMBERS, WORDS, Column, ExportFile
 from okrdesk_brokerage.reading import CsvRows, Folder, export_of
 from okrdesk_brokerage.tally import Tallies, Tally
 from okrdesk_brokerage.windows import Windows
@@ -234,7 +234,7 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
     columns = {
         f"c{position}": "DOUBLE" if position in numbers else "VARCHAR" for position in range(width)
     }
-    wanted = ", ".join(f"c{rows.index[column.name]} AS {column.name}" for column in spec.columns)
+    wanted = ", ".join(_text(column, rows.index[column.name]) for column in spec.columns)
     csv = (
         "read_csv(?, header = true, delim = ?, quote = '\"', escape = '\"', "
         "auto_detect = false, columns = ?, null_padding = false, strict_mode = true, "
@@ -247,7 +247,7 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
         read = [
             f"CAST({ungrouped_sql(f'c{rows.index[column.name]}')} AS DOUBLE) AS {column.name}"
             if column.kind in NUMBERS
-            else f"c{rows.index[column.name]} AS {column.name}"
+            else _text(column, rows.index[column.name])
             for column in spec.columns
         ]
         as_text = dict.fromkeys(columns, "VARCHAR")
@@ -255,6 +255,16 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
     select = f"SELECT {wanted} FROM {csv}"
     tail = _blank_tail(path, rows.delimiter)
     return Reader(path, select, parameters, copied, grouped, tail)
+
+
+def _text(column: Column, position: int) -> str:
+    """SQL for the text column ``column``, the file's ``position``-th: a Chinese CRM's word
+    for a value (``个人``) as the value it stands for (``layout.WORDS``)."""
+    words = WORDS.get(column.kind)
+    if not words:
+        return f"c{position} AS {column.name}"
+    cases = " ".join(f"WHEN '{word}' THEN '{value}'" for word, value in words.items())
+    return f"CASE c{position} {cases} ELSE c{position} END AS {column.name}"
 
 
 def blank_money(con: Connection, folder: Folder, spec: ExportFile) -> int | None:

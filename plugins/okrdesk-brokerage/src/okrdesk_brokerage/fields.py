@@ -15,7 +15,7 @@ from collections.abc import Container
 from okrdesk.errors import Said
 from okrdesk.plugins.written_numbers import decimal_comma, ungrouped
 
-from okrdesk_brokerage.layout import ACTIONS, CLIENT_TYPES, GENDERS, Kind
+from okrdesk_brokerage.layout import ACTIONS, CLIENT_TYPES, GENDERS, WORDS, Kind
 
 EXCEL_DATE = re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})")
 """A day written year first with slashes, as Excel saves a date in a Chinese Windows
@@ -113,9 +113,10 @@ def problem(kind: Kind, text: str, clients: Container[str], delimiter: str = ","
     choices = {Kind.CLIENT_TYPE: CLIENT_TYPES, Kind.GENDER: GENDERS, Kind.ACTION: ACTIONS}
     if kind in choices:
         allowed = [repr(choice) for choice in choices[kind]]
-        if text not in choices[kind]:
-            return Said(f"{text!r} is not one of {', '.join(allowed)}",
-                        f"{text!r} 不是 {'、'.join(allowed)} 之一")  # fmt: skip
+        if text not in choices[kind] and text not in WORDS[kind]:
+            words = "、".join(WORDS[kind])
+            return Said(f"{text!r} is not one of {', '.join(allowed)} (or {words})",
+                        f"{text!r} 不是 {'、'.join(allowed)}（或 {words}）之一")  # fmt: skip
         return None
     if not text.strip():
         return Said("value is empty", "值为空")

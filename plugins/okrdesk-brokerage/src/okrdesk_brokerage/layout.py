@@ -42,6 +42,15 @@ CLIENT_TYPES = ("individual", "institutional")
 GENDERS = ("F", "M", "")
 ACTIONS = ("buy", "redeem")
 
+WORDS: dict[Kind, dict[str, str]] = {
+    Kind.CLIENT_TYPE: {"个人": "individual", "机构": "institutional"},
+    Kind.GENDER: {"女": "F", "男": "M"},
+    Kind.ACTION: {"买入": "buy", "申购": "buy", "认购": "buy", "赎回": "redeem", "卖出": "redeem"},
+}
+"""The words a Chinese CRM writes for a client's type, gender and a product order, each
+read as the value it stands for: ``个人`` is ``individual``, ``女`` is ``F`` (the ``gender``
+dimension says ``F``, whichever the file wrote)."""
+
 
 @attrs.frozen
 class Column:

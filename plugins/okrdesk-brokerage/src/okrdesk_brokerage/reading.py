@@ -26,7 +26,7 @@ from okrdesk.plugins.text_encoding import UTF8, NotWide, check_wide, utf8_copy
 
 from okrdesk_brokerage.errors import ExportError
 from okrdesk_brokerage.fields import problem
-from okrdesk_brokerage.layout import ExportFile
+from okrdesk_brokerage.layout import WORDS, ExportFile
 
 FOUND_MOST = 200
 """Characters of a file's header a message quotes, past which it is cut."""
@@ -424,11 +424,16 @@ class CsvRows:
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
         reader = self._reader
+        # A Chinese CRM's words for values (个人, 女, 申购), as the values they stand for.
+        words = [(self.index[c.name], WORDS[c.kind]) for c in self.spec.columns if c.kind in WORDS]
         try:
             for fields in reader:
                 # A row of delimiters alone (",,,", as Excel saves a row below the data
                 # that was once formatted) is blank, as a blank line is.
                 if fields and (fields[0] or any(fields)):
+                    for at, said in words:
+                        if at < len(fields) and fields[at] in said:
+                            fields[at] = said[fields[at]]
                     yield reader.line_num, fields
         except UnicodeError:
             raise not_text(
