@@ -4,16 +4,21 @@ setting rather than renamed by hand: the same figures, and the setting checked a
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
-from brokerage_helpers import FIXTURES, SETTINGS, collect
-from okrdesk_brokerage.settings import settings_errors
+from brokerage_helpers import FIXTURES, MONTHS, SETTINGS, THROUGH, collect, setwise_connection
+from okrdesk_brokerage.book import read_book
+from okrdesk_brokerage.funding import total_funding
+from okrdesk_brokerage.settings import read_settings, settings_errors
+from okrdesk_brokerage.windows import Windows
 
 HEADERS = {
     "clients.csv": {"客户号": "client_id", "客户经理": "cm_id", "客户类型": "type",
@@ -46,7 +51,7 @@ def _chinese_export(workspace: Path) -> Path:
         header, rest = text.split("\n", 1)
         names = {column: header for header, column in HEADERS.get(path.name, {}).items()}
         header = ",".join(names.get(name, name) for name in header.split(","))
-        path.write_bytes(f"{header}\r\n{rest}".replace("\n", "\r\n").encode("gbk"))
+        path.write_bytes(f"{header}\n{rest}".replace("\n", "\r\n").encode("gbk"))
     return folder
 
 
@@ -161,3 +166,37 @@ def test_validate_shows_a_wrong_column_at_its_line_in_okrdesk_toml(tmp_path: Pat
     collected = subprocess.run([okrdesk, "collect", "--through", "2026-03-20", "-w", str(root)],
                                env=env, capture_output=True, text=True)  # fmt: skip
     assert collected.returncode == 0, collected.stdout + collected.stderr
+
+
+def test_excel_unicode_text_with_thousands_separators_passes_validate(tmp_path: Path) -> None:
+    # Excel's "Unicode text": UTF-16 with its mark, tabs, and money as formatted
+    # ("1,500,000.00" bare). validate took the delimiter of the header's first block, whose
+    # next lines hold commas: every renamed header was "not in the file".
+    folder = _chinese_export(tmp_path)
+    for path in folder.iterdir():
+        rows = path.read_bytes().decode("gbk").replace(",", "\t").split("\r\n")
+        grouped = [re.sub(r"(?<=\t)(-?\d+)(\.\d\d)(?=\t|$)", _thousands, row) for row in rows]
+        path.write_bytes("\r\n".join(grouped).encode("utf-16"))
+    funding = (folder / "funding.csv").read_bytes().decode("utf-16")
+    assert "\t1,500,000.00\r\n" in funding[:200]
+    settings = {**SETTINGS, "columns": COLUMNS}
+    assert settings_errors(settings, tmp_path) == []
+    found = collect(workspace=tmp_path, settings=settings)
+    assert found.errors == []
+    assert found.observations == collect().observations
+
+
+def _thousands(found: re.Match[str]) -> str:
+    return f"{int(found[1]):,}{found[2]}"
+
+
+def test_the_chinese_export_is_totalled_set_wise(tmp_path: Path) -> None:
+    folder = _chinese_export(tmp_path)
+    settings = read_settings({**SETTINGS, "encoding": "gbk", "columns": COLUMNS}, tmp_path)
+    windows = Windows(MONTHS, THROUGH)
+    export = attrs.evolve(settings.export, copies=tmp_path / "copies")
+    book = read_book(export, ["cm1", "cm2"], windows)
+    con = setwise_connection(export, book, windows)
+    assert con is not None
+    assert total_funding(con, export, windows) is not None
+    assert (folder / "funding.csv").read_bytes().count(b"\r\n") == 9  # a line each

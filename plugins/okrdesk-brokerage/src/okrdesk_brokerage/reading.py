@@ -296,8 +296,10 @@ def _first_row(path: Path, encoding: str) -> list[str] | None:
     collect's reader takes them; raises what reading it raises."""
     with path.open("rb") as file:
         first = _first_line(file, encoding)
-    # As the collect's reader takes it: a lone \r ends a line too.
-    lines = csv.reader(io.StringIO(first, newline=""), delimiter=delimiter_of(first))
+    # As the collect's reader takes it: a lone \r ends a line too, and the delimiter is
+    # the first line's (the lines after it, in the same block, may hold "1,234.50").
+    header = first.splitlines()[0] if first else ""
+    lines = csv.reader(io.StringIO(first, newline=""), delimiter=delimiter_of(header))
     return next(lines, None)
 
 
