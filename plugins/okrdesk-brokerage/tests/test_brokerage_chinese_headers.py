@@ -14,7 +14,15 @@ from typing import Any
 import attrs
 import pytest
 
-from brokerage_helpers import FIXTURES, MONTHS, SETTINGS, THROUGH, collect, setwise_connection
+from brokerage_helpers import (
+    FIXTURES,
+    MONTHS,
+    SETTINGS,
+    THROUGH,
+    collect,
+    has_chinese,
+    setwise_connection,
+)
 from okrdesk_brokerage.book import read_book
 from okrdesk_brokerage.funding import total_funding
 from okrdesk_brokerage.settings import read_settings, settings_errors
@@ -120,8 +128,10 @@ def test_the_setting_is_checked_at_its_key(
 ) -> None:
     _chinese_export(tmp_path)
     settings = {**SETTINGS, "encoding": "gb18030", "columns": {**COLUMNS, **columns}}
-    found = [(e.key, e.detail) for e in settings_errors(settings, tmp_path)]
+    errors = settings_errors(settings, tmp_path)
+    found = [(e.key, e.detail) for e in errors]
     assert (key, detail) in found
+    assert all(has_chinese(e.detail_zh) for e in errors)
     assert all(found_key.startswith("columns.") for found_key, _ in found)
 
 

@@ -305,7 +305,7 @@ def _headers_absent(export: Export, spec: ExportFile) -> list[SettingsError]:
         SettingsError(
             f"columns.{stem}.{name}",
             f"names a header {spec.name} does not have (its header: {found})",
-            zh=f"指向的表头 {spec.name} 里没有（它的表头：{found}）",
+            zh=f"{spec.name} 的表头里没有这一列（它的表头：{found}）",
         )
         for name in renames
         if name not in header
