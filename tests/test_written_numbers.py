@@ -1,0 +1,49 @@
+"""The one reading of numbers written the way Excel writes them that the SQL source and the
+brokerage plugin share: in Python and in DuckDB alike, and the same in either reader."""
+
+from __future__ import annotations
+
+import pytest
+
+from okrdesk.plugins.sql_engine import duckdb
+from okrdesk.plugins.written_numbers import decimal_comma, ungrouped, ungrouped_sql
+
+CELLS = {
+    "1,234.50": "1234.50",
+    "-12,345": "-12345",
+    "+1,234,567.00": "+1234567.00",
+    "1,234.": "1234.",
+    "999": None,  # no separator: the number as it is
+    "1234.5": None,
+    "1,5": None,  # a decimal comma, perhaps
+    "1.234,50": None,
+    "1,2345": None,
+    "12,34,567": None,  # grouped in twos, as in India
+    "1,234,56": None,
+    ",123": None,
+    "1,234.5.6": None,
+    "N/A": None,
+    "": None,
+}
+
+
+@pytest.mark.parametrize(("cell", "plain"), CELLS.items())
+def test_python_and_duckdb_read_a_cell_alike(cell: str, plain: str | None) -> None:
+    assert ungrouped(cell) == plain
+    connection = duckdb.connect()
+    try:
+        found = connection.execute(f"SELECT {ungrouped_sql('?')}", [cell] * 4).fetchone()
+    finally:
+        connection.close()
+    assert found == (plain if plain is not None else cell,)
+
+
+@pytest.mark.parametrize(
+    ("cell", "meant"),
+    [("1,5", "1.5"), ("1234,5", "1234.5"), ("1.234,50", "1234.50"), ("-1.234.567,8", "-1234567.8"),
+     ("1,234.50", None), ("12,345", None), ("1234", None), ("1.5", None), ("1.23,4", None)],
+)  # fmt: skip
+def test_a_comma_that_may_be_a_decimal_mark_is_told_what_it_may_mean(
+    cell: str, meant: str | None
+) -> None:
+    assert decimal_comma(cell) == meant
