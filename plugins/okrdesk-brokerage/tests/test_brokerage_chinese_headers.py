@@ -104,6 +104,23 @@ def test_a_header_renamed_and_missing_is_named_in_the_user_s_words(tmp_path: Pat
                              "expected 日期,客户号,金额, found 日期,客户号,发生金额")]  # fmt: skip
 
 
+@pytest.mark.parametrize("streamed", [False, True], ids=["set-wise", "streamed"])
+def test_a_bad_cell_is_named_by_the_file_s_header(tmp_path: Path, streamed: bool) -> None:
+    folder = _chinese_export(tmp_path)
+    path = folder / "trades.csv"
+    text = path.read_bytes().decode("gbk").replace(",25.00\r\n", ",二十五\r\n")
+    if streamed:
+        text = text.replace("\r\n", "\r\n\r\n", 1)
+    path.write_bytes(text.encode("gbk"))
+    settings = {**SETTINGS, "encoding": "gb18030", "columns": COLUMNS}
+    found = collect(["commission_revenue"], workspace=tmp_path, settings=settings)
+    line = 3 if streamed else 2
+    assert found.errors == [("commission_revenue", f"trades.csv:{line}: column '净佣金': "
+                             "'二十五' is not a number")]  # fmt: skip
+    assert found.errors_zh == [("commission_revenue", f"trades.csv:{line}：净佣金 列："
+                                "'二十五' 不是数字")]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("columns", "key", "detail"),
     [

@@ -391,6 +391,7 @@ class CsvRows:
             self.encoding = export.encoding_of(start)
             self._setting, self._written = export.encoding, export.written
             self._renames = export.renames(spec)
+            self._called = {column: header for header, column in self._renames.items()}
             try:
                 # UTF-16 set for a file that is not: read so, its header would be other
                 # characters, and no error said why.
@@ -454,7 +455,7 @@ class CsvRows:
                 return ExportError(
                     self.name, f"missing (the row has {row} fields, the header {header})",
                     zh=f"缺失（这一行有 {row} 个字段，表头有 {header} 个）",
-                    line=line, column=column.name,
+                    line=line, column=self._called.get(column.name, column.name),
                 )  # fmt: skip
             said = problem(column.kind, fields[position], clients, self.delimiter)
             if said is not None:
@@ -462,8 +463,10 @@ class CsvRows:
         return ExportError(self.name, "malformed row", zh="这一行格式不对", line=line)
 
     def error(self, line: int, column: str, message: str, *, zh: str) -> ExportError:
-        """The error of ``column`` at ``line``: ``message``, ``zh`` in Chinese."""
-        return ExportError(self.name, message, zh=zh, line=line, column=column)
+        """The error of ``column`` at ``line``: ``message``, ``zh`` in Chinese; the column
+        named by the file's header where the ``columns`` setting renames it (``净佣金``)."""
+        shown = self._called.get(column, column)
+        return ExportError(self.name, message, zh=zh, line=line, column=shown)
 
     def close(self) -> None:
         self._file.close()
