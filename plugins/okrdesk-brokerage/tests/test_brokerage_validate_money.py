@@ -71,3 +71,12 @@ def test_blank_money_is_found_in_gbk_too_and_sound_money_is_no_problem(tmp_path:
     shutil.copy(FIXTURES / "tiny" / "products.csv", path)
     assert settings_errors(settings, tmp_path) == []
     assert settings_errors(SETTINGS, FIXTURES) == []
+
+
+def test_a_renamed_money_column_is_named_by_its_header(tmp_path: Path) -> None:
+    path = _blanked(tmp_path, "funding.csv", {3: 2})
+    path.write_text(path.read_text(encoding="utf-8").replace("amount", "发生金额", 1), "utf-8")
+    settings = {**SETTINGS, "columns": {"funding": {"发生金额": "amount"}}}
+    assert [e.detail for e in settings_errors(settings, tmp_path)] == [
+        "funding.csv has money left blank in 1 row (write 0 for none): funding.csv:3:发生金额"
+    ]

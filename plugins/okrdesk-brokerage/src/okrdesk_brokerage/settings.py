@@ -344,8 +344,13 @@ def _blank_money(export: Export, specs: Collection[ExportFile]) -> list[Settings
 def _blank_cells(export: Export, spec: ExportFile, count: int) -> SettingsError:
     """The error of ``spec``'s file, ``count`` of whose rows have a blank money cell."""
     cells: list[str] = []
+    called = {column: header for header, column in export.renames(spec).items()}
     with CsvRows(export, spec) as rows:
-        money = [(rows.index[c.name], c.name) for c in spec.columns if c.kind in NUMBERS]
+        money = [
+            (rows.index[c.name], called.get(c.name, c.name))
+            for c in spec.columns
+            if c.kind in NUMBERS
+        ]
         for line, fields in rows:
             blank = [name for at, name in money if at < len(fields) and not fields[at].strip()]
             cells.extend(f"{spec.name}:{line}:{name}" for name in blank)
