@@ -6,6 +6,7 @@ plugin whose settings validate refuses."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -592,3 +593,81 @@ def test_a_check_that_exits_does_not_stop_a_plugin_that_collects_cleanly(
     told = collected.stdout + collected.stderr
     assert collected.returncode == 0, told
     assert "SystemExit" not in told
+
+
+def _together_plugin(refuses: Callable[[frozenset[str]], list[str]]) -> object:
+    """A plugin of three metrics whose check refuses, for the metrics it is asked about,
+    what ``refuses`` names (each a message of the table as a whole)."""
+    import types
+
+    from okrdesk.model import MetricSpec
+    from okrdesk.plugins import SettingsProblem, hookimpl
+
+    names = ("leads", "visits", "calls")
+
+    def okrdesk_metrics(register):  # type: ignore[no-untyped-def]
+        for name in names:
+            register(MetricSpec(name, name.title(), name, "flow", "户"))
+
+    def okrdesk_check_settings(settings, metrics):  # type: ignore[no-untyped-def]
+        return [SettingsProblem("", said) for said in refuses(metrics)]
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        for spec in request.metrics:
+            emit(spec.name, "cm01", request.periods[0].id, value=1)
+
+    hooks = {"okrdesk_metrics": okrdesk_metrics, "okrdesk_collect": okrdesk_collect,
+             "okrdesk_check_settings": okrdesk_check_settings}  # fmt: skip
+    return types.SimpleNamespace(**{k: hookimpl(v) for k, v in hooks.items()})
+
+
+def _collected_with(plugin: object, tmp_path: Path) -> tuple[set[str], list[str]]:
+    import datetime as dt
+
+    from okrdesk.model import Person
+    from okrdesk.plugins.testing import check_plugin
+
+    week = {"start": dt.date(2026, 1, 5), "through": dt.date(2026, 1, 11)}
+    done = check_plugin(plugin, people=[Person("cm01", "王芳", "branch")], workspace=tmp_path,
+                        name="crm", **week)  # fmt: skip
+    return {o.metric for o in done.observations}, list(done.problems)
+
+
+def test_a_check_that_refuses_metrics_only_together_refuses_them_all(tmp_path: Path) -> None:
+    """A check that refused the metrics asked together and none of them asked alone let
+    every one of them collect, as though it had found nothing."""
+
+    def together(metrics: frozenset[str]) -> list[str]:
+        return ["leads and visits cannot share one folder"] if len(metrics) > 1 else []
+
+    landed, problems = _collected_with(_together_plugin(together), tmp_path)
+    assert landed == set()
+    assert problems == [
+        "plugin crm: its settings are refused, as `okrdesk validate` refuses them, so nothing "
+        "was collected from it: okrdesk.toml: sources.crm: leads and visits cannot share one "
+        "folder (in the plugin's default settings: okrdesk.toml has no [sources.crm] table; "
+        "add one to set them)"
+    ]
+
+
+def test_the_metrics_left_after_those_refused_alone_are_collected_only_if_let_through(
+    tmp_path: Path,
+) -> None:
+    """calls is refused alone; leads and visits only together: none is collected. Where
+    leads and visits pass together too, they are collected and calls alone is refused."""
+
+    def calls_and_pair(metrics: frozenset[str]) -> list[str]:
+        found = ["calls.csv: no header"] if "calls" in metrics else []
+        return found + (["one folder for two"] if {"leads", "visits"} <= metrics else [])
+
+    landed, problems = _collected_with(_together_plugin(calls_and_pair), tmp_path)
+    assert landed == set()
+    assert [p.split(": its settings")[0] for p in problems] == ["plugin crm"]
+    assert "calls.csv: no header" in problems[0] and "one folder for two" in problems[0]
+
+    def calls_only(metrics: frozenset[str]) -> list[str]:
+        return ["calls.csv: no header"] if "calls" in metrics else []
+
+    landed, problems = _collected_with(_together_plugin(calls_only), tmp_path)
+    assert landed == {"leads", "visits"}
+    assert [p.split(": not collected")[0] for p in problems] == ["plugin crm metric calls"]

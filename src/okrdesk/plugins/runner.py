@@ -605,9 +605,12 @@ def refusal(
     and at its lines. Asked once for every metric wanted; only when that finds something,
     again for each metric alone (the check leaves unread what the metrics it is given do
     not read), so that one export's header does not stop the metrics that never read it.
-    A check that fails is validate's warning, not a refusal; so is what it prints (a
-    Python warning of a setting to be renamed), which would otherwise count as the
-    plugin printing, and lose all it collects."""
+    The plugin is refused whole, in that first answer's words, unless some metrics are
+    refused alone and the check, asked again of the others together, lets them through:
+    what it refuses only together (two exports that must not be the same folder) is
+    refused all the same. A check that fails is validate's warning, not a refusal; so is
+    what it prints (a Python warning of a setting to be renamed), which would otherwise
+    count as the plugin printing, and lose all it collects."""
     import io
 
     from okrdesk.plugins.settings_checks import checked, settings_refused
@@ -633,7 +636,10 @@ def refusal(
     if whole is None or len(wanted) < 2:
         return Refusal(whole)
     alone = {metric: said for metric in wanted if (said := refused([metric], one=True))}
-    if len(alone) == len(wanted):
+    left = [metric for metric in wanted if metric not in alone]
+    # Only what the check lets through together is collected: a check that refuses the
+    # metrics together and none alone (or the rest together) refused them all the same.
+    if not alone or not left or (len(left) > 1 and refused(left) is not None):
         return Refusal(whole)
     rest = tuple(spec for spec in request.metrics if spec.name not in alone)
     return Refusal(None, alone, attrs.evolve(request, metrics=rest))
