@@ -671,3 +671,96 @@ def test_the_metrics_left_after_those_refused_alone_are_collected_only_if_let_th
     landed, problems = _collected_with(_together_plugin(calls_only), tmp_path)
     assert landed == {"leads", "visits"}
     assert [p.split(": not collected")[0] for p in problems] == ["plugin crm metric calls"]
+
+
+MISTAKEN = """\
+from okrdesk.errors import Said
+from okrdesk.model import MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.plugins.failures import SettingsMistake
+
+
+class FolderMistake(SettingsMistake):
+    def __init__(self, key, detail, zh):
+        self.key, self.detail, self.detail_zh = key, detail, zh
+        self.said = Said(f"[sources.keyed]: setting {key!r} {detail}",
+                         f"[sources.keyed]：设置 {key!r} {zh}")
+        super().__init__(self.said.en)
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", "户"))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    folder = request.settings.get("folder", "exports")
+    raise FolderMistake("folder", f"names folder {folder!r}, which does not exist",
+                        f"指向的文件夹 {folder!r} 不存在")
+"""
+"""An installed plugin whose collect finds its data folder missing, a mistake in its
+settings its own check does not look for (it has none), and raises a SettingsMistake
+with the key and what is wrong with it, as the reference plugin's SettingsError does."""
+
+
+def test_a_settings_mistake_found_by_the_collect_is_told_at_its_line_as_validate_tells_it(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A SettingsMistake raised in okrdesk_collect named the key but not okrdesk.toml's
+    line, after "okrdesk_collect failed: FolderMistake:", which a manager has no use
+    for."""
+    from installed_package import installed_package, okrdesk
+    from test_emit_mistakes import SALON_KR
+
+    root = write_workspace({"salons.toml": SALON_KR})
+    (root / "okrdesk.toml").write_text(
+        '[workspace]\nname = "x"\n\n[sources.keyed]\nfolder = "data/crn"\n', "utf-8"
+    )
+    with installed_package(tmp_path, "keyed", MISTAKEN) as env:
+        told = {
+            lang: okrdesk(env, "collect", "--lang", lang, "--through", "2026-01-11",
+                          "-w", str(root))
+            for lang in ("en", "zh")
+        }  # fmt: skip
+    for done in told.values():
+        assert done.returncode == 1, done.stderr
+        assert "FolderMistake" not in done.stderr and "okrdesk_collect" not in done.stderr
+    assert ("error: plugin keyed: stopped at a mistake in its settings: okrdesk.toml:5: "
+            "sources.keyed.folder: names folder 'data/crn', which does not exist"
+            in told["en"].stderr.splitlines()), told["en"].stderr  # fmt: skip
+    chinese = told["zh"].stderr
+    assert ("错误：插件 keyed：因设置有误而停止：okrdesk.toml:5: sources.keyed.folder: "
+            "指向的文件夹 'data/crn' 不存在" in chinese.splitlines()), chinese  # fmt: skip
+
+
+def test_a_settings_mistake_of_a_registered_plugin_is_told_at_its_line_too(
+    tmp_path: Path,
+) -> None:
+    """The same, for a plugin collecting in okrdesk's own process (registered by a test),
+    whose mistake names its key as docs/plugins.md asks, by words that begin with it."""
+    import datetime as dt
+    import types
+
+    from okrdesk.model import Person
+    from okrdesk.plugins import hookimpl
+    from okrdesk.plugins.failures import SettingsMistake
+    from okrdesk.plugins.testing import check_plugin
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        raise SettingsMistake("sources.worded.files.trades: no such file trades.csv")
+
+    declared = _together_plugin(lambda metrics: [])
+    plugin = types.SimpleNamespace(okrdesk_metrics=declared.okrdesk_metrics,  # type: ignore[attr-defined]
+                                   okrdesk_collect=hookimpl(okrdesk_collect))  # fmt: skip
+    (tmp_path / "okrdesk.toml").write_text(
+        '[sources.worded]\n[sources.worded.files]\ntrades = "trade.csv"\n', "utf-8"
+    )
+    week = {"start": dt.date(2026, 1, 5), "through": dt.date(2026, 1, 11)}
+    given = {"files": {"trades": "trade.csv"}}
+    done = check_plugin(plugin, people=[Person("cm01", "王芳", "branch")], workspace=tmp_path,
+                        name="worded", settings=given, **week)  # fmt: skip
+    assert done.problems == [
+        "plugin worded: stopped at a mistake in its settings: okrdesk.toml:3: "
+        "sources.worded.files.trades: no such file trades.csv"
+    ]

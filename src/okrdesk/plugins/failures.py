@@ -36,7 +36,15 @@ class SettingsMistake(ValueError):
     line of the plugin's code it was raised at (``describe_error``), which is noise to a
     branch manager whose okrdesk.toml is wrong; any other exception keeps that line, for
     the plugin's own bug. Give it a ``said`` (an ``errors.Said``) to word it in Chinese
-    too."""
+    too.
+
+    Raised from ``okrdesk_collect``, it is told as ``okrdesk validate`` tells a setting's
+    problem, at its key's line of okrdesk.toml (``okrdesk.toml:3: sources.salons.file: no
+    such file data/salons.csv``), without its type: where its words begin with the key, as
+    above, or where it has the attributes ``key`` (a ``SettingsProblem``'s key: ``file``,
+    ``files.trades``, ``""`` for the table) and ``detail`` (what is wrong, without the key;
+    ``detail_zh`` in Chinese), as the reference plugin's ``SettingsError`` has. Otherwise
+    it is told at the table's line."""
 
 
 def worded(kind: type[Exception], en: str, zh: str) -> Exception:

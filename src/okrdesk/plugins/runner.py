@@ -111,15 +111,28 @@ def _run_with_timeout(
     if outcome:
         if isinstance(outcome[0], KeyboardInterrupt):
             raise outcome[0]
-        return _failed(outcome[0], call)
+        return _failed(outcome[0], call, mistaken=(checker.plugin, request))
     return None
 
 
 def _failed(
-    error: BaseException, plugin: object | None, how: tuple[str, str] | None = None
+    error: BaseException,
+    plugin: object | None,
+    how: tuple[str, str] | None = None,
+    *,
+    mistaken: tuple[str, CollectRequest] | None = None,
 ) -> Said:
     """A plugin's collect that raised: what it raised, as ``describe_error`` tells it, or
-    for a call of ``emit`` with arguments it does not take, how to call it."""
+    for a call of ``emit`` with arguments it does not take, how to call it. Given the
+    plugin's name and request (``mistaken``), a ``SettingsMistake`` is told as validate
+    tells a setting's problem, at its key's line of okrdesk.toml (``mistake_told``)."""
+    if mistaken is not None:
+        from okrdesk.plugins.settings_checks import mistake_told
+
+        name, request = mistaken
+        told = mistake_told(error, request.workspace, name, request.settings)
+        if told is not None:
+            return told
     misused = (
         _emit_misused(error)
         if isinstance(error, TypeError)
@@ -545,7 +558,7 @@ def _plugin_process(
             else:
                 calls[name](request=refused.request or request, emit=relay)
     except BaseException as error:
-        failure = _failed(error, plugin, how)
+        failure = _failed(error, plugin, how, mistaken=None if request is None else (name, request))
     relay.flush()
     if printing.place is not None:
         with contextlib.suppress(OSError):

@@ -149,6 +149,44 @@ def settings_refused(
     )
 
 
+def mistake_told(
+    error: BaseException, root: Path, plugin: str, given: Mapping[str, Any] | None = None
+) -> Said | None:
+    """What ``collect`` says of a ``SettingsMistake`` that ``plugin``'s collect raised
+    (a mistake its check did not find, as a data folder missing on the machine that
+    collects): validate's words for it, at its key's line of okrdesk.toml, in both
+    languages, without the exception's type, which a branch manager has no use for. None
+    for any other error, or where the mistake cannot be read (the caller then tells it as
+    it tells any error)."""
+    from okrdesk.plugins.failures import SettingsMistake
+
+    if not isinstance(error, SettingsMistake):
+        return None
+    try:
+        answered = checked([_mistake_problem(error, plugin)])
+        ((problem, _),) = located(root, plugin, answered, given)
+    except Exception:  # told as any other error, rather than not at all
+        return None
+    return Said(f"stopped at a mistake in its settings: {problem.text('en')}",
+                f"因设置有误而停止：{problem.text('zh')}")  # fmt: skip
+
+
+def _mistake_problem(error: BaseException, plugin: str) -> SettingsProblem:
+    """A ``SettingsMistake`` as the ``SettingsProblem`` a check would have given: its
+    ``key`` and ``detail`` (``detail_zh``) where it has them, else its words at the key
+    they begin with (``sources.salons.file: no such file``), else about the table."""
+    key, detail = getattr(error, "key", None), getattr(error, "detail", None)
+    if isinstance(key, str) and isinstance(detail, str):
+        zh = getattr(error, "detail_zh", "")
+        return SettingsProblem(key, detail, zh=zh if isinstance(zh, str) else "")
+    said = getattr(error, "said", None)
+    words = said if isinstance(said, Said) else str(error)
+    (problem,) = settings_problems(plugin, [words])
+    if isinstance(key, str) and not problem.key:
+        return SettingsProblem(key, problem.message, zh=problem.zh)
+    return problem
+
+
 def key_path(key: str, settings: Mapping[str, Any] | None = None) -> tuple[str | int, ...]:
     """``metrics[2].unit`` as the path ``("metrics", 2, "unit")``; a key of ``settings``
     written with a dot in it (``"hnw.threshold" = 1``) whole."""
