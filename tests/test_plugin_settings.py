@@ -6,6 +6,10 @@ plugin whose settings validate refuses."""
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -764,3 +768,97 @@ def test_a_settings_mistake_of_a_registered_plugin_is_told_at_its_line_too(
         "plugin worded: stopped at a mistake in its settings: okrdesk.toml:3: "
         "sources.worded.files.trades: no such file trades.csv"
     ]
+
+
+HANGS = VISITS.replace(
+    "    found = [SettingsProblem(", "    while True:\n        pass\n    found = [SettingsProblem("
+)
+"""VISITS, whose settings check never returns."""
+
+REGISTERED_HANGS = """\
+import datetime as dt
+import json
+import types
+
+from okrdesk.model import MetricSpec, Person
+from okrdesk.plugins import hookimpl
+from okrdesk.plugins.testing import check_plugin
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", "户"))
+
+
+@hookimpl
+def okrdesk_check_settings(settings):
+    while True:
+        pass
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    emit("salon_leads", "cm01", request.periods[0].id, value=1)
+
+
+plugin = types.SimpleNamespace(okrdesk_metrics=okrdesk_metrics, okrdesk_collect=okrdesk_collect,
+                               okrdesk_check_settings=okrdesk_check_settings)
+done = check_plugin(plugin, people=[Person("cm01", "王芳", "branch")], name="visits",
+                    start=dt.date(2026, 1, 5), through=dt.date(2026, 1, 11))
+print(json.dumps([done.problems, len(done.observations)]))
+"""
+"""A test of a plugin registered in its own process (``check_plugin``), whose settings
+check never returns: run as a script, so that a check left unstopped fails the test
+rather than hanging it."""
+
+CHECK_STOPPED = (
+    "okrdesk_check_settings did not finish within 1 s and was stopped, so nothing was "
+    "collected from it (to allow longer: [workspace] plugin_timeout in okrdesk.toml, or "
+    "$OKRDESK_PLUGIN_TIMEOUT)"
+)
+
+
+def _within_a_minute(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """``python ARGS``, failed rather than waited for when it hangs."""
+    try:
+        return subprocess.run([sys.executable, *args], capture_output=True, text=True,
+                              env=env, timeout=60)  # fmt: skip
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"python {' '.join(args[:3])} hung")
+
+
+def test_a_check_that_hangs_is_stopped_at_the_plugin_timeout_whichever_way_it_runs(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A registered plugin's check had no limit (collect hung with it), and so had every
+    plugin's in validate; an installed plugin's, run in its process, was stopped as
+    'okrdesk_collect did not finish', which never ran. Each is stopped at the plugin
+    timeout, collect's two in the same words."""
+    from installed_package import installed_package
+    from test_emit_mistakes import SALON_KR
+
+    root = write_workspace({"salons.toml": SALON_KR})
+    (root / "data").mkdir(exist_ok=True)
+    (root / "okrdesk.toml").write_text('[sources.visits]\nfolder = "data"\n', "utf-8")
+    with installed_package(tmp_path, "visits", HANGS) as env:
+        env = {**env, "OKRDESK_PLUGIN_TIMEOUT": "1"}
+        collected = {lang: _within_a_minute(env, "-m", "okrdesk", "collect", "--lang", lang,
+                                            "--through", "2026-01-11", "-w", str(root))
+                     for lang in ("en", "zh")}  # fmt: skip
+        validated = _within_a_minute(env, "-m", "okrdesk", "validate", "--lang", "en",
+                                     "-w", str(root))  # fmt: skip
+    assert collected["en"].returncode == 1, collected["en"].stderr
+    assert f"error: plugin visits: {CHECK_STOPPED}" in collected["en"].stderr.splitlines()
+    assert ("错误：插件 visits：okrdesk_check_settings 在 1 秒内未完成，已停止，因此未从它采集任何"
+            "数据（如需更长：okrdesk.toml 的 [workspace] plugin_timeout，或 "
+            "$OKRDESK_PLUGIN_TIMEOUT）") in collected["zh"].stderr.splitlines()  # fmt: skip
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    assert ("warning: okrdesk.toml:1: sources.visits: plugin visits: okrdesk_check_settings "
+            "did not finish within 1 s and was stopped (to allow longer: [workspace] "
+            "plugin_timeout in okrdesk.toml, or $OKRDESK_PLUGIN_TIMEOUT)"
+            in validated.stdout.splitlines()), validated.stdout  # fmt: skip
+    script = tmp_path / "registered.py"
+    script.write_text(REGISTERED_HANGS, encoding="utf-8")
+    registered = _within_a_minute({**os.environ, "OKRDESK_PLUGIN_TIMEOUT": "1"}, str(script))
+    assert registered.returncode == 0, registered.stderr
+    assert json.loads(registered.stdout) == [[f"plugin visits: {CHECK_STOPPED}"], 0]

@@ -18,13 +18,14 @@ from okrdesk.errors import Problem, Said, display_path, printable
 from okrdesk.messages import counted
 from okrdesk.model import Plan
 from okrdesk.plugins.failures import describe_error
-from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, quiet
+from okrdesk.plugins.manager import BUILTIN, DECLARING_FAILED, UNTRUSTED, quiet
 from okrdesk.plugins.settings_checks import (
     PROBLEMS_MOST,
     checked,
     defaults_note,
     located,
 )
+from okrdesk.plugins.time_limit import LONGER, OutOfTime, interrupted, plugin_timeout, time_limit
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.reader import Findings, Where, no_such, where_for
 from okrdesk.targets.settings import SETTINGS_FILE, Channel, is_loopback
@@ -182,22 +183,31 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
         printed: list[str] = []
         printed_zh: dict[str, str] = {}
         failed: list[tuple[str, str]] = []
+        record = session.host.records[name]
+        # As long as a collect gives it; okrdesk's own SQL source, as long as it takes.
+        limit = None if record.origin == BUILTIN else plugin_timeout(workspace.plugin_timeout)
         try:
             # What it prints is told with the line that printed, as when it loads.
-            with quiet(printed, printed_zh, session.host.records.get(name)):
+            with quiet(printed, printed_zh, record), time_limit(limit):
                 metrics = None if wanted is None else wanted.get(name, frozenset())
                 answered = checked(
                     check(settings=given or {}, workspace=workspace.root, metrics=metrics)
                 )
         except BaseException as error:  # sys.exit() too: validate goes on, and says so
-            if isinstance(error, KeyboardInterrupt):
-                raise
+            if (stopped := interrupted(error)) is not None:
+                raise stopped from None
             answered = []
-            record = session.host.records[name]
-            told, told_zh = (describe_error(error, record.plugin, record.how, lang=lang)
-                             for lang in ("en", "zh"))  # fmt: skip
-            failed.append((f"okrdesk_check_settings failed: {told}",
-                           f"okrdesk_check_settings 出错：{told_zh}"))  # fmt: skip
+            if isinstance(error, OutOfTime) and limit is not None:
+                failed.append((
+                    f"okrdesk_check_settings did not finish within {limit:g} s and was "
+                    f"stopped{LONGER[0]}",
+                    f"okrdesk_check_settings 在 {limit:g} 秒内未完成，已停止{LONGER[1]}",
+                ))  # fmt: skip
+            else:
+                told, told_zh = (describe_error(error, record.plugin, record.how, lang=lang)
+                                 for lang in ("en", "zh"))  # fmt: skip
+                failed.append((f"okrdesk_check_settings failed: {told}",
+                               f"okrdesk_check_settings 出错：{told_zh}"))  # fmt: skip
         troubles = [*((t, printed_zh.get(t, t)) for t in printed), *failed]
         if len(answered) > PROBLEMS_MOST:
             answered = answered[:PROBLEMS_MOST]

@@ -546,11 +546,12 @@ def _plugin_process(
             failure = _NO_HOOK
         else:
             # okrdesk's own sources check their settings as they collect, each metric alone.
-            refused = (
-                refusal(host.implementations("okrdesk_check_settings"), name, request)
-                if how[0] != "module"
-                else Refusal()
-            )
+            refused = Refusal()
+            if how[0] != "module":
+                # Stopped meanwhile, it is told as the check that did not finish.
+                connection.send(("checking", True))
+                refused = refusal(host.implementations("okrdesk_check_settings"), name, request)
+                connection.send(("checking", False))
             for metric, said in refused.metrics.items():
                 relay.error(metric, said.en, zh=said.zh)
             if refused.whole is not None:
@@ -610,8 +611,22 @@ class Refusal:
     request: CollectRequest | None = None
 
 
+def check_stopped(limit: float) -> Said:
+    """What a plugin whose settings check did not finish within ``limit`` is told, alike
+    whether it ran in its own process (killed) or in this one (stopped by an alarm)."""
+    return Said(
+        f"okrdesk_check_settings did not finish within {limit:g} s and was stopped, so "
+        "nothing was collected from it" + LONGER[0],
+        f"okrdesk_check_settings 在 {limit:g} 秒内未完成，已停止，因此未从它采集任何数据"
+        + LONGER[1],
+    )
+
+
 def refusal(
-    checks: Iterable[tuple[str, Callable[..., Any]]], name: str, request: CollectRequest
+    checks: Iterable[tuple[str, Callable[..., Any]]],
+    name: str,
+    request: CollectRequest,
+    limit: float | None = None,
 ) -> Refusal:
     """What ``name``'s ``okrdesk_check_settings`` finds wrong with its settings (its
     defaults, with no table in okrdesk.toml) that ``validate`` refuses, in validate's words
@@ -623,10 +638,16 @@ def refusal(
     what it refuses only together (two exports that must not be the same folder) is
     refused all the same. A check that fails is validate's warning, not a refusal; so is
     what it prints (a Python warning of a setting to be renamed), which would otherwise
-    count as the plugin printing, and lose all it collects."""
+    count as the plugin printing, and lose all it collects.
+
+    With a ``limit``, the check (every time it is asked) is stopped after that many
+    seconds, as ``time_limit`` stops a plugin loaded in this process, and the plugin is
+    refused whole (``check_stopped``): a plugin run in its own process has its check
+    stopped with it, at the same limit, in the same words."""
     import io
 
     from okrdesk.plugins.settings_checks import checked, settings_refused
+    from okrdesk.plugins.time_limit import OutOfTime, interrupted, time_limit
 
     check = dict(checks).get(name)
     if check is None:
@@ -638,12 +659,24 @@ def refusal(
             with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
                 answered = checked(check(settings=request.settings, workspace=request.workspace,
                                          metrics=frozenset(metrics)))  # fmt: skip
-        except KeyboardInterrupt:
+        except (KeyboardInterrupt, OutOfTime):
             raise
-        except BaseException:  # sys.exit() too, as validate takes it
+        except BaseException as error:  # sys.exit() too, as validate takes it
+            if (stopped := interrupted(error)) is not None:
+                raise stopped from None
             return None
         return settings_refused(request.workspace, name, answered, request.settings, one=one)
 
+    try:
+        with time_limit(limit):
+            return _refusal(refused, request)
+    except OutOfTime:
+        assert limit is not None
+        return Refusal(check_stopped(limit))
+
+
+def _refusal(refused: Callable[..., Said | None], request: CollectRequest) -> Refusal:
+    """``refusal``'s answer, from ``refused``: the check's refusal of some metrics."""
     wanted = [spec.name for spec in request.metrics]
     whole = refused(wanted)
     if whole is None or len(wanted) < 2:
@@ -677,6 +710,8 @@ class _Outcome:
     failure: Said | None = None
     declared: Probed | None = None
     changed: list[str] | None = None
+    checking: bool = False
+    """Whether the plugin's ``okrdesk_check_settings`` was running when last heard."""
 
 
 def _run_in_process(
@@ -738,6 +773,8 @@ def _run_in_process(
             f"对 {changed} 的声明与 okrdesk 上次探查时不同（上次的记录已作废）；"
             "本次未从它采集：请再运行一次 collect",
         )
+    elif finished is None and outcome.checking:
+        outcome.failure = check_stopped(timeout)
     elif finished is None:
         outcome.failure = Said(
             f"{step} did not finish within {timeout:g} s; its process was stopped" + LONGER[0],
@@ -836,6 +873,8 @@ def _take_messages(
             outcome.declared = message[1]
         elif kind == "changed":
             outcome.changed = message[1]
+        elif kind == "checking":
+            outcome.checking = message[1]
         elif kind == "done":
             outcome.failure = message[1]
             return True
@@ -1557,7 +1596,7 @@ def collect(
             # okrdesk's own sources check their settings as they collect, each metric alone.
             own = host.records[plugin].location in BUILTIN_PLUGINS.values()
             refused = Refusal() if how is not None or own or isinstance(call, _SqlHere) else (
-                refusal(checks, plugin, request))  # fmt: skip
+                refusal(checks, plugin, request, timeout))  # fmt: skip
             for metric, said in refused.metrics.items():
                 checker.error(metric, said.en, zh=said.zh)
             parts.append(_Part(plugin, share, refused.request or request, checker, how, call,
