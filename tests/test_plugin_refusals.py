@@ -267,12 +267,15 @@ def told(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, s
                 ["collect", "--through", "2026-01-20"],
                 ["collect", "--through", "2026-01-20", "--metric", "tiered_sales",
                  "--metric", "plain_sales"],
+                ["report"],
+                ["check"],
             ):  # fmt: skip
                 done: subprocess.CompletedProcess[str] = okrdesk(
-                    env, *command, "--lang", lang, "-w", str(root)
+                    {**env, "COLUMNS": "1000"}, *command, "--lang", lang, "-w", str(root)
                 )
                 assert "Traceback" not in done.stdout + done.stderr, done.stderr
-                assert done.returncode == (0 if command == ["validate"] else 1), done.stderr
+                passes = command in (["validate"], ["report"])
+                assert done.returncode == (0 if passes else 1), done.stderr
                 found[" ".join(command[:1] + command[3:4]), lang] = done.stdout + done.stderr
     yield found
 
@@ -310,6 +313,27 @@ def test_a_report_format_refused_is_told_in_the_command_s_language(
             f"（位于 {at}）" in told["validate", "zh"].splitlines())  # fmt: skip
 
 
+@pytest.mark.parametrize("plugin", FORMATS)
+def test_a_report_format_refused_is_named_once_by_a_plain_report_and_check(
+    told: dict[tuple[str, str], str], plugin: str
+) -> None:
+    """A text report declares no plugin's formats, so a plugin whose ReportFormat is
+    wrong went unnamed by the report and by check: only plugins and validate said so."""
+    _, en, zh = FORMATS[plugin]
+    at = f"okrdesk_{plugin}/__init__.py:{LINE}"
+    english = f"plugin {plugin}: okrdesk_report_formats failed: ReportFormatError: {en} (at {at})"
+    chinese = (f"插件 {plugin}：okrdesk_report_formats 出错：ReportFormatError: {zh}"
+               f"（位于 {at}）")  # fmt: skip
+    assert f"ERROR   {english}" in told["report", "en"].splitlines()
+    assert f"严重    {chinese}" in told["report", "zh"].splitlines()
+    assert [line for line in told["check", "en"].splitlines() if english in line] == [
+        f"PLUGIN     {english}"
+    ]
+    assert [line for line in told["check", "zh"].splitlines() if chinese in line] == [
+        f"插件       {chinese}"
+    ]
+
+
 @pytest.mark.parametrize("plugin", CHECKS)
 def test_a_settings_check_s_wrong_answer_is_told_in_the_command_s_language(
     told: dict[tuple[str, str], str], plugin: str
@@ -327,7 +351,7 @@ def test_no_line_of_a_chinese_command_is_the_english_refusal(
     told: dict[tuple[str, str], str],
 ) -> None:
     english = [en for table in (METRICS, FORMATS, CHECKS) for _, en, _ in table.values()]
-    for command in ("plugins", "validate", "collect"):
+    for command in ("plugins", "validate", "collect", "report", "check"):
         said = told[command, "zh"]
         assert [en for en in english if en in said] == [], said
 

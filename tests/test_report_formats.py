@@ -234,6 +234,30 @@ def test_a_format_that_cannot_be_used_is_its_plugins_error_not_the_reports(
     assert run(root, "report", "--as-of", "2026-03-15").exit_code == 0
 
 
+def test_a_format_that_cannot_be_used_fails_no_collect(write_workspace: WriteWorkspace) -> None:
+    """A collect writes no report: a plugin's broken ReportFormat, which the report and
+    check name as its plugin's error, is no error of the collect, even for a plugin
+    loaded in its process (registered by a test)."""
+    import types
+
+    from okrdesk.plugins import hookimpl
+    from okrdesk.plugins.testing import registered_plugin
+
+    def okrdesk_report_formats(register):  # type: ignore[no-untyped-def]
+        register(ReportFormat("KR CSV", "x", print))
+
+    root = write_workspace()
+    plugin = types.SimpleNamespace(okrdesk_report_formats=hookimpl(okrdesk_report_formats))
+    with registered_plugin(plugin, "krcsv"):
+        collected = run(root, "collect", "--through", "2026-03-15", "--lang", "en")
+        checked = run(root, "check", "--as-of", "2026-03-15", "--lang", "en")
+    assert collected.exit_code == 0, collected.output
+    assert "krcsv" not in collected.output
+    assert "PLUGIN     plugin krcsv: okrdesk_report_formats failed: ReportFormatError: a " in (
+        checked.output
+    )
+
+
 def test_an_unknown_format_is_named_with_the_ones_there_are(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -124,11 +124,10 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     lines = [text for p in problems for text in (p.text(lang), *sources.pointer(p))]
     warnings = sorted({*session.warnings, *plugins.warnings, *plain_http_webhooks(session)})
     lines += [words["warning"].format(text=warning.text(lang)) for warning in warnings]
-    # Declaring the report formats of the plugins already loaded records their errors,
-    # as `plugins` and `report` would: it runs no plugin that was not imported already,
-    # and imports okrdesk's own formats only where a plugin has some to check beside them.
-    if session.host.implementations("okrdesk_report_formats"):
-        session.host.formats  # noqa: B018
+    # broken_said declares the report formats of the plugins already loaded, which
+    # records their errors, as `plugins` and `report` do: it runs no plugin that was not
+    # imported already, and imports okrdesk's own formats only where a plugin has some to
+    # check beside them.
     lines += [
         words["plugin"].format(name=name, error=error.text(lang))
         for name, error in session.host.broken_said()

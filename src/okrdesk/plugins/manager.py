@@ -556,8 +556,23 @@ class PluginHost:
             if error == record.cause or error.startswith(DECLARING_FAILED)
         ]
 
-    def broken_said(self) -> list[tuple[str, Said]]:
-        """``broken_errors``, each in Chinese too where okrdesk wrote it."""
+    def broken_said(self, *, formats: bool = True) -> list[tuple[str, Said]]:
+        """``broken_errors``, each in Chinese too where okrdesk wrote it. With ``formats``,
+        the report formats are declared first where a loaded plugin other than okrdesk's
+        own has some: a ``ReportFormat`` a plugin makes wrong (or a format hook that
+        raises) is then its error here, named once, for the report and ``check`` as for
+        ``plugins`` and ``validate``, whichever format the report is written in (a text
+        report declares none otherwise). ``collect``, which writes no report, leaves them
+        undeclared."""
+        if (
+            formats
+            and self._formats is None
+            and any(
+                self.records[name].origin != BUILTIN
+                for name, _ in self.implementations("okrdesk_report_formats")
+            )
+        ):
+            self.formats  # noqa: B018 - declaring them records their errors
         return [(r.name, Said(e, r.errors_zh.get(e, ""))) for r in self.broken for e in r.errors]
 
     def metric_catalog(self) -> Mapping[str, MetricSpec]:
