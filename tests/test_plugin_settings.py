@@ -862,3 +862,89 @@ def test_a_check_that_hangs_is_stopped_at_the_plugin_timeout_whichever_way_it_ru
     registered = _within_a_minute({**os.environ, "OKRDESK_PLUGIN_TIMEOUT": "1"}, str(script))
     assert registered.returncode == 0, registered.stderr
     assert json.loads(registered.stdout) == [[f"plugin visits: {CHECK_STOPPED}"], 0]
+
+
+def _visits_registered() -> object:
+    """A plugin like VISITS, registered in this process, whose check says what is wrong
+    with ``folder`` before the keys it does not know."""
+    import types
+
+    from okrdesk.model import MetricSpec
+    from okrdesk.plugins import SettingsProblem, hookimpl
+
+    def okrdesk_metrics(register):  # type: ignore[no-untyped-def]
+        register(MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", "户"))
+
+    def okrdesk_check_settings(settings, workspace):  # type: ignore[no-untyped-def]
+        folder = settings.get("folder", "exports/visits")
+        found = []
+        if not isinstance(folder, str):
+            found.append(SettingsProblem("folder", "must be a folder's path", zh="应为文件夹路径"))
+        elif not (workspace / folder).is_dir():
+            found.append(
+                SettingsProblem("folder", f"no folder {folder}", zh=f"没有文件夹 {folder}")
+            )
+        return found + [SettingsProblem(key, "is not a setting of visits",
+                                        zh="不是 visits 的设置")
+                        for key in settings if key != "folder"]  # fmt: skip
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        emit("salon_leads", "cm01", request.periods[0].id, value=1)
+
+    hooks = {"okrdesk_metrics": okrdesk_metrics, "okrdesk_collect": okrdesk_collect,
+             "okrdesk_check_settings": okrdesk_check_settings}  # fmt: skip
+    return types.SimpleNamespace(**{k: hookimpl(v) for k, v in hooks.items()})
+
+
+def test_a_plugin_s_table_misspelt_is_named_by_validate_and_by_collect(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """[sources.vists] for the visits plugin: validate and collect said visits had no
+    table and ran on its defaults, and nothing named the table the user had written, which
+    no plugin reads."""
+    from okrdesk.plugins.testing import registered_plugin
+    from test_emit_mistakes import SALON_KR
+
+    root = write_workspace({"salons.toml": SALON_KR})
+    (root / "okrdesk.toml").write_text('[sources.vists]\nfolder = "data"\n', "utf-8")
+    with registered_plugin(_visits_registered(), "visits"):
+        told = {
+            (command, lang): CliRunner().invoke(cli, [command, "--lang", lang, "-w", str(root),
+                                                      *(["--through", "2026-01-11"]
+                                                        if command == "collect" else [])])
+            for command in ("validate", "collect")
+            for lang in ("en", "zh")
+        }  # fmt: skip
+    assert [told[c, "en"].exit_code for c in ("validate", "collect")] == [2, 1]
+    validated = told["validate", "en"].output.splitlines()
+    refused = ("okrdesk.toml: sources.visits.folder: no folder exports/visits (in the plugin's "
+               "default settings: okrdesk.toml has no [sources.visits] table; is "
+               "[sources.vists], at line 1, meant to be it?)")  # fmt: skip
+    assert refused in validated
+    assert ('warning: okrdesk.toml:1: sources.vists: no plugin is named vists (did you mean '
+            '"visits"?), so no plugin reads this table') in validated  # fmt: skip
+    assert ("警告：okrdesk.toml:1: sources.vists: 没有名为 vists 的插件（是不是“visits”？），"
+            "因此没有插件读取此表") in told["validate", "zh"].output.splitlines()  # fmt: skip
+    assert f"nothing was collected from it: {refused}" in told["collect", "en"].output
+    assert ("okrdesk.toml: sources.visits.folder: 没有文件夹 exports/visits（插件的默认设置："
+            "okrdesk.toml 中没有 [sources.visits] 表；第 1 行的 [sources.vists] 是不是要写成它？）"
+            ) in told["collect", "zh"].output  # fmt: skip
+
+
+def test_collect_tells_a_refusal_s_problems_in_validate_s_order(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """validate lists a table's problems by line; collect listed them in the order the
+    check gave them."""
+    from okrdesk.plugins.testing import registered_plugin
+    from test_emit_mistakes import SALON_KR
+
+    root = write_workspace({"salons.toml": SALON_KR})
+    (root / "okrdesk.toml").write_text('[sources.visits]\nfolders = "x"\nfolder = 3\n', "utf-8")
+    with registered_plugin(_visits_registered(), "visits"):
+        collected = CliRunner().invoke(cli, ["collect", "--lang", "en", "--through",
+                                             "2026-01-11", "-w", str(root)])  # fmt: skip
+    assert collected.exit_code == 1, collected.output
+    assert ("nothing was collected from it: okrdesk.toml:2: sources.visits.folders: is not a "
+            "setting of visits; okrdesk.toml:3: sources.visits.folder: must be a folder's path"
+            ) in collected.output  # fmt: skip

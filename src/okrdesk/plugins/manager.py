@@ -277,6 +277,13 @@ class PluginHost:
         self._declare_metrics()
         return self
 
+    @property
+    def offered(self) -> list[str]:
+        """The names of every plugin there is to load, once loaded: okrdesk's own, the
+        installed ones (where entry points are read) and the workspace's files, whether
+        or not ``OKRDESK_LOAD_PLUGINS`` or trust let them load."""
+        return list(self._offered)
+
     def allow_list_warnings(self) -> list[Said]:
         """What to tell of ``OKRDESK_LOAD_PLUGINS`` naming a plugin there is not."""
         from okrdesk.targets.reader import suggest

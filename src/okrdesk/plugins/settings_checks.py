@@ -27,10 +27,13 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from okrdesk.errors import Problem, Said
 from okrdesk.plugins.hookspecs import SettingsProblem
+
+if TYPE_CHECKING:
+    from okrdesk.targets.reader import SourceFile
 
 SETTINGS_FILE = "okrdesk.toml"
 MESSAGE_MOST = 1000
@@ -81,13 +84,37 @@ def _cut(message: str) -> str:
     return message[:MESSAGE_MOST] + "…" if len(message) > MESSAGE_MOST else message
 
 
-def defaults_note(plugin: str) -> Said:
-    """What a problem found in a plugin's default settings says after it."""
+def defaults_note(plugin: str, near: tuple[str, int] | None = None) -> Said:
+    """What a problem found in a plugin's default settings says after it; ``near``, the
+    table of okrdesk.toml (its name and line) whose name is close to the plugin's, which
+    may be its table misspelt."""
+    if near is not None:
+        table, line = near
+        at, at_zh = (f", at line {line},", f"第 {line} 行的") if line else ("", "")
+        return Said(
+            f" (in the plugin's default settings: {SETTINGS_FILE} has no [sources.{plugin}] "
+            f"table; is [sources.{table}]{at} meant to be it?)",
+            f"（插件的默认设置：{SETTINGS_FILE} 中没有 [sources.{plugin}] 表；"
+            f"{at_zh} [sources.{table}] 是不是要写成它？）",
+        )
     return Said(
         f" (in the plugin's default settings: {SETTINGS_FILE} has no [sources.{plugin}] "
         "table; add one to set them)",
         f"（插件的默认设置：{SETTINGS_FILE} 中没有 [sources.{plugin}] 表；可添加此表来设置）",
     )
+
+
+def near_table(source: SourceFile | None, plugin: str) -> tuple[str, int] | None:
+    """The ``[sources.NAME]`` table of okrdesk.toml (``source``) whose name is close to
+    ``plugin``'s, which has none, with its line: ``brokrage`` for ``brokerage``."""
+    from okrdesk.targets.reader import closest, where_for
+
+    sources = source.data.get("sources") if source is not None else None
+    if source is None or not isinstance(sources, dict) or plugin in sources:
+        return None
+    tables = [name for name, table in sources.items() if isinstance(table, dict)]
+    found = closest(plugin, tables)
+    return None if found is None else (found, where_for(source, ("sources", found)).line)
 
 
 def located(
@@ -107,7 +134,7 @@ def located(
     sources = source.data.get("sources") if source is not None else None
     settings = sources.get(plugin) if isinstance(sources, dict) else None
     if source is None or not isinstance(settings, dict):
-        note = Said("", "") if given else defaults_note(plugin)
+        note = Said("", "") if given else defaults_note(plugin, near_table(source, plugin))
         return [
             (Problem(SETTINGS_FILE, 0, ".".join(filter(None, ("sources", plugin, a.key))),
                      a.message + note.en, (a.zh or a.message) + note.zh), a.about_this_machine)
@@ -134,7 +161,8 @@ def settings_refused(
     languages; None when there is none."""
     if all(a.about_this_machine for a in answered):
         return None
-    refused = [p for p, here_only in located(root, plugin, answered, given) if not here_only]
+    # In validate's order: by line, then key.
+    refused = sorted(p for p, here_only in located(root, plugin, answered, given) if not here_only)
     en, zh = "; ".join(p.text("en") for p in refused), "；".join(p.text("zh") for p in refused)
     if one:
         return Said(
