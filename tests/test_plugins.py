@@ -314,7 +314,7 @@ def test_a_name_in_the_allow_list_that_no_plugin_has_is_warned_of(
     write_workspace: WriteWorkspace,
 ) -> None:
     """In a process of its own, where installed packages are looked at too: a misspelt
-    name loads nothing, which validate and plugins say, with the name meant."""
+    name loads nothing, which validate, plugins and collect say, with the name meant."""
     root = write_workspace()
 
     def run(*args: str, allow: str) -> subprocess.CompletedProcess[str]:
@@ -337,6 +337,12 @@ def test_a_name_in_the_allow_list_that_no_plugin_has_is_warned_of(
     ) in run("plugins", allow="test_metric").stdout.splitlines()
     right = run("validate", "--lang", "en", allow="test_metrics")
     assert right.returncode == 0 and "OKRDESK_LOAD_PLUGINS" not in right.stdout, right.stdout
+    collected = run("collect", "--lang", "en", "--through", "2026-01-11", allow="test_metrics")
+    assert collected.returncode == 0 and "OKRDESK_LOAD_PLUGINS" not in collected.stderr
+    # Once it has stored figures, collect said only that no loaded plugin provides them.
+    collected = run("collect", "--lang", "en", "--through", "2026-01-11", allow="test_metric")
+    assert collected.returncode == 1
+    assert warned in collected.stderr.splitlines(), collected.stderr
 
 
 # ------------------------------------------------------------------ isolation

@@ -83,6 +83,9 @@ def collect(
     warned, failed = ("警告：", "错误：") if lang == "zh" else ("warning: ", "error: ")
     for warning in said_once(summary.warnings, lang):
         say(f"{warned}{warning}", err=True)
+    # A plugin's name misspelt there: why its metrics were provided by none.
+    for allowed in session.host.allow_list_warnings():
+        say(f"{warned}{allowed.text(lang)}", err=True)
     for error in said_once(summary.errors, lang):
         say(f"{failed}{error}", err=True)
     if summary.errors:
