@@ -14,6 +14,7 @@ import types
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -343,6 +344,34 @@ def test_a_name_in_the_allow_list_that_no_plugin_has_is_warned_of(
     collected = run("collect", "--lang", "en", "--through", "2026-01-11", allow="test_metric")
     assert collected.returncode == 1
     assert warned in collected.stderr.splitlines(), collected.stderr
+
+
+def test_a_table_of_okrdesk_toml_that_names_no_plugin_is_warned_of(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """[sources.test_metric] for the test_metrics plugin: `plugins` listed the plugin as
+    sound, and nothing said that the table the user wrote is read by no plugin."""
+    root = write_workspace()
+    (root / "okrdesk.toml").write_text('[sources.test_metric]\nfile = "x"\n', "utf-8")
+    (root / "plugins" / "salons.py").write_text("", "utf-8")  # a plugin, if not loaded
+    with (root / "okrdesk.toml").open("a", encoding="utf-8") as settings:
+        settings.write('[sources.salons]\nfile = "x"\n[sources.sql]\n')
+    trusted(root)
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["plugins", *args, "-w", str(root)],
+                                  env={"OKRDESK_LOAD_PLUGINS": "test_metrics"})  # fmt: skip
+
+    warned = ("okrdesk.toml: sources.test_metric: no plugin is named test_metric (did you "
+              'mean "test_metrics"?), so no plugin reads this table')  # fmt: skip
+    english = run("--lang", "en")
+    assert english.exit_code == 0, english.output
+    assert [line for line in english.output.splitlines() if "no plugin" in line] == [
+        f"warning: {warned}"
+    ]
+    assert ("警告：okrdesk.toml: sources.test_metric: 没有名为 test_metric 的插件（是不是"
+            "“test_metrics”？），因此没有插件读取此表") in run("--lang", "zh").output  # fmt: skip
+    assert json.loads(run("--json").output)["warnings"] == [warned]
 
 
 # ------------------------------------------------------------------ isolation

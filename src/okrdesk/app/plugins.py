@@ -18,7 +18,7 @@ from okrdesk.plugins.manager import (
     PluginRecord,
 )
 from okrdesk.targets.reader import no_such
-from okrdesk.targets.settings import open_workspace
+from okrdesk.targets.settings import SETTINGS_FILE, open_workspace
 from okrdesk.units import unit_word
 
 
@@ -94,7 +94,20 @@ def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list
             f"    {words['error']}{Said(error, r.errors_zh.get(error, '')).text(lang)}"
             for error in r.errors
         ]
-    return lines + [f"{words['warning']}{w.text(lang)}" for w in host.allow_list_warnings()]
+    return lines + [f"{words['warning']}{w.text(lang)}" for w in _warnings(host)]
+
+
+def _warnings(host: PluginHost) -> list[Said]:
+    """What the listing warns of: a name in ``OKRDESK_LOAD_PLUGINS``, or a table of
+    okrdesk.toml, that names no plugin there is (each a plugin's name misspelt, maybe)."""
+    tables = [
+        Said(
+            f"{SETTINGS_FILE}: sources.{name}: {said.en}",
+            f"{SETTINGS_FILE}: sources.{name}: {said.zh}",
+        )
+        for name, said in host.tables_of_no_plugin()
+    ]
+    return [*host.allow_list_warnings(), *tables]
 
 
 def as_json(host: PluginHost, name: str | None = None, lang: str = "en") -> dict[str, Any]:
@@ -113,7 +126,7 @@ def as_json(host: PluginHost, name: str | None = None, lang: str = "en") -> dict
             }
             for r in chosen(host, name, lang)
         ],
-        "warnings": [warning.en for warning in host.allow_list_warnings()],
+        "warnings": [warning.en for warning in _warnings(host)],
     }
 
 

@@ -27,7 +27,7 @@ from okrdesk.plugins.settings_checks import (
 )
 from okrdesk.plugins.time_limit import LONGER, OutOfTime, interrupted, plugin_timeout, time_limit
 from okrdesk.targets.load import parse_toml_file
-from okrdesk.targets.reader import Findings, Where, no_such, suggest, where_for
+from okrdesk.targets.reader import Findings, Where, no_such, where_for
 from okrdesk.targets.settings import SETTINGS_FILE, Channel, is_loopback
 from okrdesk.targets.source_lines import SourceLines
 from okrdesk.units import ledger
@@ -228,22 +228,14 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
 
 def tables_of_no_plugin(session: Session) -> list[Problem]:
     """A warning at each ``[sources.NAME]`` table of okrdesk.toml that names no plugin
-    there is (loaded or not): a plugin's name misspelt there leaves the plugin on its
-    defaults, and its settings read by none. A warning: the plugin may be installed only
-    where the collect runs."""
-    offered = session.host.offered
-    unknown = [name for name in session.workspace.sources if name not in offered]
+    there is (``PluginHost.tables_of_no_plugin``). A warning: the plugin may be installed
+    only where the collect runs."""
+    unknown = session.host.tables_of_no_plugin()
     root = session.workspace.root
     source = parse_toml_file(root / SETTINGS_FILE, root, Findings()) if unknown else None
     if source is None:
         return []
-    return [
-        where_for(source, ("sources", name)).problem(
-            f"no plugin is named {name}{suggest(name, offered)}, so no plugin reads this table",
-            f"没有名为 {name} 的插件{suggest(name, offered, 'zh')}，因此没有插件读取此表",
-        )
-        for name in unknown
-    ]
+    return [where_for(source, ("sources", name)).problem(*said) for name, said in unknown]
 
 
 def _metrics_by_plugin(session: Session) -> dict[str, frozenset[str]] | None:

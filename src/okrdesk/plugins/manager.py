@@ -284,6 +284,23 @@ class PluginHost:
         or not ``OKRDESK_LOAD_PLUGINS`` or trust let them load."""
         return list(self._offered)
 
+    def tables_of_no_plugin(self) -> list[tuple[str, Said]]:
+        """Each ``[sources.NAME]`` table of okrdesk.toml that names no plugin there is
+        (loaded or not), with what to tell of it: a plugin's name misspelt there leaves
+        the plugin on its defaults, and the table read by none."""
+        from okrdesk.targets.reader import suggest
+
+        offered = self._offered
+        return [
+            (name, Said(
+                f"no plugin is named {name}{suggest(name, offered)}, so no plugin reads this "
+                "table",
+                f"没有名为 {name} 的插件{suggest(name, offered, 'zh')}，因此没有插件读取此表",
+            ))
+            for name in self.sources
+            if name not in offered
+        ]  # fmt: skip
+
     def allow_list_warnings(self) -> list[Said]:
         """What to tell of ``OKRDESK_LOAD_PLUGINS`` naming a plugin there is not."""
         from okrdesk.targets.reader import suggest
