@@ -291,13 +291,18 @@ cli()
 """
 
 
-@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+@pytest.mark.parametrize(
+    ("fmt", "limit", "said"),
+    [("csv", 200_000, "could not keep the rows read for the export beside it"),
+     ("json", 600_000, "could not write the file"), ("xlsx", 200_000, "could not")],
+)  # fmt: skip
 def test_an_export_that_fails_half_way_leaves_the_file_as_it_was(
-    write_workspace: Any, fmt: str, tmp_path: Path
+    write_workspace: Any, fmt: str, limit: int, said: str, tmp_path: Path
 ) -> None:
-    """A disk that fills up mid-export (here: a limit on the size of a file) stops it with
-    a message naming the file, not a traceback; the file there before is unchanged, and
-    nothing the export wrote is left beside it."""
+    """A disk that fills up mid-export (here: a limit on the size of a file), while the
+    rows read are kept beside the file (csv) or while the file is written (json), stops it
+    with a message naming the file, not a traceback; the file there before is unchanged,
+    and nothing the export wrote is left beside it."""
     root = write_workspace()
     with Store.open(root / "okrdesk.db") as store:
         fill(store, 100)
@@ -308,12 +313,12 @@ def test_an_export_that_fails_half_way_leaves_the_file_as_it_was(
     env = {**os.environ, "OKRDESK_LANG": "en"}
     done = subprocess.run(
         [sys.executable, "-c", FAILING, "export", "--out", str(out), "--lang", "en", "-w",
-         str(root), str(200_000)],
+         str(root), str(limit)],
         capture_output=True, text=True, env=env,
     )  # fmt: skip
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
-    assert f"{out}: could not write the file" in done.stderr
+    assert f"{out}: {said}" in done.stderr
     assert out.read_bytes() == b"last week's export"
     assert sorted(p.name for p in folder.iterdir()) == [out.name]
     # Without the limit it is written whole.
@@ -434,3 +439,126 @@ def test_each_sheet_is_what_xlsxwriter_writes_of_the_same_cells(tmp_path: Path) 
         if name != "docProps/core.xml":  # the time it was made
             assert ours.read(name) == theirs.read(name), name
     assert b"_x001F_" in ours.read("xl/worksheets/sheet2.xml")
+
+
+# ------------------------------------------- a head office's export of a live store
+
+HELD = (
+    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+    "AND pid <> pg_backend_pid() AND (xact_start IS NOT NULL OR backend_xmin IS NOT NULL)"
+)
+"""Other sessions of the database in a transaction or holding a snapshot back: what keeps
+VACUUM from the rows a collect replaced."""
+
+
+def _recollect(location: Path | str, value: float) -> None:
+    """A collect that restates every aum figure of the first two weeks as ``value``."""
+    periods = _weeks(2)
+    figures = [
+        Observation("aum", f"cm{s:05d}", period.id, value, source="CRM again")
+        for period in periods
+        for s in range(12)
+    ]  # fmt: skip
+    with Store.open(location) as store:
+        run = store.start_run("collect", dt.date(2026, 6, 2))
+        store.replace_observations(run, {"aum": "crm"}, periods, figures)
+        store.finish_run(run, "ok", {"crm": "1.1"}, [])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "xlsx"])
+def test_a_postgresql_export_holds_no_transaction_while_it_writes(
+    postgres_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """While the rows are written (to a slow pipe, into a workbook) the export has no
+    transaction open on the server, so VACUUM and a collect's writes wait for nothing of
+    its; and a collect that lands meanwhile is not in it, in part or at all: the file is
+    the store as it was when the export began."""
+    import psycopg
+
+    import okrdesk.app.export
+    import okrdesk.store.postgres
+
+    monkeypatch.setattr(okrdesk.store.postgres, "STREAMED_BATCH", 3)
+    with Store.open(postgres_url) as store:
+        fill(store, 12, weeks=3)
+    before = export_text(postgres_url, fmt if fmt != "xlsx" else "json", "observations")
+    held: list[int] = []
+
+    def meanwhile() -> None:
+        with psycopg.connect(postgres_url, autocommit=True) as other:
+            row = other.execute(HELD.encode()).fetchone()
+            held.append(row[0] if row else -1)
+        if len(held) == 1:
+            _recollect(postgres_url, 7.5)
+
+    pieces: list[str] = []
+    if fmt == "xlsx":
+        sheet = okrdesk.app.export._sheet
+
+        def watched_sheet(*args: Any) -> int:
+            meanwhile()
+            return sheet(*args)
+
+        monkeypatch.setattr(okrdesk.app.export, "_sheet", watched_sheet)
+        export_xlsx(postgres_url, tmp_path / "firm.xlsx")
+        book = openpyxl.load_workbook(tmp_path / "firm.xlsx")
+        values = [row[5] for row in book["observations"].iter_rows(min_row=2, values_only=True)]
+        assert 7.5 not in values and len(values) == 2 * 12 * 3
+        assert book["runs"].max_row == 2  # the header and the one run there was
+    else:
+        from okrdesk.app.export import write_text
+
+        def write(piece: str) -> None:
+            meanwhile()
+            pieces.append(piece)
+
+        write_text(postgres_url, fmt, "observations", write)
+        assert "".join(pieces) == before
+    assert held and set(held) == {0}, held
+    after = export_text(postgres_url, fmt if fmt != "xlsx" else "json", "observations")
+    assert after != before and "CRM again" in after
+
+
+def _damage_table(path: Path, table: str) -> None:
+    """Overwrite the first page of ``table``: reading it finds the file malformed."""
+    import contextlib
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        size = connection.execute("PRAGMA page_size").fetchone()[0]
+        (page,) = connection.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
+        ).fetchone()
+    with path.open("r+b") as file:
+        file.seek((page - 1) * size)
+        file.write(b"\xff" * size)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_damaged_store_writes_nothing_to_the_pipe(
+    write_workspace: Any, tmp_path: Path, lang: str
+) -> None:
+    """The spend table's page is damaged, past the observations a JSON export writes
+    first: the reader of the pipe gets not one byte (which a script or a parser could take
+    for an export), the exit status is 2 and the message says why; a file of the same
+    name written before is left as it was, with nothing beside it."""
+    root = write_workspace()
+    with Store.open(root / "okrdesk.db") as store:
+        fill(store, 200)
+    _damage_table(root / "okrdesk.db", "spend")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    (folder / "firm.json").write_text("last week's export", encoding="utf-8")
+    said = {"zh": "okrdesk.db 已损坏", "en": "okrdesk.db is damaged"}[lang]
+    for args in (["export"], ["export", "--out", str(folder / "firm.json")],
+                 ["export", "--format", "csv", "--table", "spend"]):  # fmt: skip
+        done = subprocess.run(
+            [sys.executable, "-m", "okrdesk", *args, "--lang", lang, "-w", str(root)],
+            capture_output=True,
+        )  # fmt: skip
+        assert done.returncode == 2, (args, done.stderr.decode())
+        assert done.stdout == b"", args
+        assert said in done.stderr.decode() and b"Traceback" not in done.stderr
+    assert (folder / "firm.json").read_text(encoding="utf-8") == "last week's export"
+    assert sorted(p.name for p in folder.iterdir()) == ["firm.json"]

@@ -14,25 +14,33 @@ names as UTF-8 rather than GBK; observations, check-ins and spend carry a
 is 5%). ``xlsx`` writes every table as a sheet: numbers as number cells, text
 as text (never a formula), the header row frozen.
 
-Every format streams: rows go from the store to the file (or the terminal) as
-they are read, never a whole table in memory, so a firm's export takes as much
-memory as a branch's.
+Every format streams, never a whole table in memory, so a firm's export takes
+as much memory as a branch's. The rows are first read from the store, in one
+read (one snapshot), into temporary files (``_read``), and written out from
+there once the store is closed: a PostgreSQL server keeps the export's
+snapshot for as long as reading takes, not for as long as a slow pipe or a
+workbook takes to write, so VACUUM and a collect's writes never wait on it;
+and a store damaged anywhere in what is exported fails the export before its
+first byte, so the reader of a pipe never takes a cut export for a whole one.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import functools
 import itertools
 import json
 import math
+import pickle
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from okrdesk.app.session import Session
-from okrdesk.errors import Said, ValidationFailed
+from okrdesk.errors import OkrdeskError, Said, ValidationFailed
 from okrdesk.files import atomic_writer
 from okrdesk.model import slice_of, slice_values
 from okrdesk.report.formats.xlsx import width
@@ -68,6 +76,8 @@ Row = tuple[Any, ...]
 
 LINES_AT_ONCE = 4096
 """CSV and JSON lines handed on to the file or the terminal at a time."""
+ROWS_KEPT_AT_ONCE = 4096
+"""Rows put into (and taken from) the temporary files of ``_read`` at a time."""
 
 
 def _rows(store: Store, table: str, slices: bool) -> Iterator[Row]:
@@ -101,12 +111,11 @@ def _rows(store: Store, table: str, slices: bool) -> Iterator[Row]:
             )  # fmt: skip
 
 
-def _rows_with_unit(
-    store: Store, table: str, slices: bool, units: Mapping[str, str]
-) -> Iterator[Row]:
-    """``_rows`` with the unit column of ``fields(table)``: a metric's or key result's
-    stored unit ('' when unknown), 元 for spend."""
-    rows = _rows(store, table, slices)
+def _with_unit(table: str, rows: Iterable[Row], units: Mapping[str, str]) -> Iterator[Row]:
+    """The rows of ``table`` (as ``_rows`` gives them) with the unit column of
+    ``fields(table)``: a metric's or key result's stored unit ('' when unknown), 元 for
+    spend."""
+    rows = iter(rows)
     if table not in UNIT_FIELD:
         return rows
     at = FIELDS[table].index(UNIT_FIELD[table]) + 1
@@ -168,14 +177,12 @@ def write_text(
     slices: bool = False,
 ) -> None:
     """The tables as JSON, or ``table`` as CSV, handed to ``write`` a few thousand lines at
-    a time as they are read from the store (each piece ends a line), so a firm's export
-    takes as much memory as a branch's; whole figures only, unless ``slices`` adds each
-    dimensioned figure's slices (``slice`` names them, '' for the whole)."""
-    with Store.open(database, create=False) as store, store.reading():
-        if fmt == "json":
-            _write_json(store, slices, write)
-        else:
-            _write_csv(_rows_with_unit(store, table, slices, units or {}), fields(table), write)
+    a time (each piece ends a line), so a firm's export takes as much memory as a branch's;
+    whole figures only, unless ``slices`` adds each dimensioned figure's slices (``slice``
+    names them, '' for the whole). Every row is read (``_read``) before the first piece
+    is handed on: a store that cannot be read fails it before ``write`` is called."""
+    with _read(database, _tables(fmt, table), slices) as read:
+        _write(fmt, table, read, write, units or {})
 
 
 def write_file(
@@ -192,8 +199,124 @@ def write_file(
     if fmt == "xlsx":
         export_xlsx(database, out, units, slices)
         return
-    with atomic_writer(out) as file:
-        write_text(database, fmt, table, file.write, units, slices)
+    out = Path(out)
+    with (
+        atomic_writer(out) as file,  # first: a folder that is not there is said of ``out``
+        _read(database, _tables(fmt, table), slices, out) as read,
+    ):
+        _write(fmt, table, read, file.write, units or {})
+
+
+def _tables(fmt: str, table: str) -> list[str]:
+    """The tables an export in ``fmt`` holds: every one, but for CSV's one."""
+    return [table] if fmt == "csv" else list(FIELDS)
+
+
+def _write(
+    fmt: str,
+    table: str,
+    read: Mapping[str, Iterable[Row]],
+    write: Callable[[str], object],
+    units: Mapping[str, str],
+) -> None:
+    if fmt == "json":
+        _write_json(read, write)
+    else:
+        _write_csv(_with_unit(table, read[table], units), fields(table), write)
+
+
+# ------------------------------------------------------ reading first
+
+
+@contextlib.contextmanager
+def _read(
+    database: Path | str, tables: Sequence[str], slices: bool, out: Path | None = None
+) -> Iterator[dict[str, Iterable[Row]]]:
+    """Every row of ``tables`` (as ``_rows`` gives them), read from the store in one
+    reading, so one snapshot of it, into temporary files beside ``out`` (in the system's
+    folder, ``$TMPDIR``, for standard output), and the store closed again before the rows
+    are written out.
+
+    So the store's transaction (on PostgreSQL, a snapshot that keeps VACUUM from what a
+    collect replaces) lasts as long as reading the rows takes, not as long as a slow pipe
+    or a workbook takes to write them; and a store damaged anywhere in what is exported
+    fails the export before its first byte, never part-way through it. The files have no
+    name in the folder (removed as they are made) and go when the block ends."""
+    with contextlib.ExitStack() as kept:
+        read: dict[str, Iterable[Row]] = {}
+        with Store.open(database, create=False) as store, store.reading():
+            for table in tables:
+                read[table] = kept.enter_context(_kept(_rows(store, table, slices), out))
+        yield read
+
+
+@contextlib.contextmanager
+def _kept(rows: Iterable[Row], out: Path | None) -> Iterator[Iterable[Row]]:
+    """``rows`` put into a temporary file a few thousand at a time, and the means to take
+    them from it again, in the same order, once."""
+    import tempfile  # here: most commands never need it
+
+    folder = None if out is None else out.parent
+    try:
+        file = tempfile.TemporaryFile(prefix=".okrdesk-export-", dir=folder)  # noqa: SIM115 - closed below
+    except OSError as error:
+        raise _not_kept(out, error) from None
+    with file:
+        try:
+            for batch in _batches(rows):
+                pickle.dump(batch, file, pickle.HIGHEST_PROTOCOL)
+            file.flush()
+        except OSError as error:
+            if error.errno not in _FULL:
+                raise
+            raise _not_kept(out, error) from None
+        file.seek(0)
+        yield _taken(file)
+
+
+_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+
+
+def _batches(rows: Iterable[Row]) -> Iterator[list[Row]]:
+    rows = iter(rows)
+    while batch := list(itertools.islice(rows, ROWS_KEPT_AT_ONCE)):
+        yield batch
+
+
+def _taken(file: Any) -> Iterator[Row]:
+    # Only okrdesk's own rows are read back: the file has no name anyone else could open.
+    while True:
+        try:
+            batch = pickle.load(file)
+        except EOFError:
+            return
+        yield from batch
+
+
+def _not_kept(out: Path | None, error: OSError) -> OkrdeskError:
+    """A disk too full (or failing) for the rows ``_read`` keeps: where, why, what to do."""
+    import tempfile
+
+    reason = error.strerror or str(error)
+    if out is None:
+        folder = tempfile.gettempdir()
+        return OkrdeskError(Said(
+            f"could not keep the rows read for the export in {folder} ({reason}); nothing "
+            "was written. The export needs about as much free room there as it takes: free "
+            "some, or set TMPDIR to a folder with room",
+            f"无法把导出读出的数据暂存到 {folder}（{reason}）；未输出任何内容。导出需要在那里"
+            "有与导出结果大小相当的空闲空间：请腾出空间，或用 TMPDIR 指定一个空间足够的文件夹",
+        ))  # fmt: skip
+    return OkrdeskError(Said(
+        f"{out}: could not keep the rows read for the export beside it ({reason}); it was "
+        "left as it was. The export needs about as much free room there as it takes: free "
+        "some, or write to a folder with room",
+        f"{out}：无法把导出读出的数据暂存在它旁边（{reason}）；文件保持原样。导出需要在那里"
+        "有与导出结果大小相当的空闲空间：请腾出空间，或写到空间足够的文件夹",
+    ))  # fmt: skip
+
+
+# ------------------------------------------------------ writing out
 
 
 def _write_csv(rows: Iterable[Row], columns: list[str], write: Callable[[str], object]) -> None:
@@ -206,17 +329,18 @@ def _write_csv(rows: Iterable[Row], columns: list[str], write: Callable[[str], o
     write("".join(lines))
 
 
-def _write_json(store: Store, slices: bool, write: Callable[[str], object]) -> None:
+def _write_json(read: Mapping[str, Iterable[Row]], write: Callable[[str], object]) -> None:
     """The document ``json.dumps(..., ensure_ascii=False, indent=2, default=str)`` writes
     of {"schema": ..., table: [row, ...], ...}, character for character, written a row at
-    a time."""
+    a time. Its closing brace comes last: a document cut short (the export stopped) is
+    one no JSON parser reads."""
     write('{\n  "schema": ' + _json_value(SCHEMA))
     for table, names in FIELDS.items():
         keys = [f'      "{name}": ' for name in names]
         write(f',\n  "{table}": [')
         lines: list[str] = []
         before = "\n"
-        for row in _rows(store, table, slices):
+        for row in read[table]:
             body = ",\n".join(
                 [key + _json_value(value) for key, value in zip(keys, row, strict=True)]
             )
@@ -305,6 +429,7 @@ def export_xlsx(
     out = Path(out)
     with (
         atomic_writer(out) as file,
+        _read(database, list(FIELDS), slices, out) as read,
         tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as scratch,
     ):
         # The text stream is left unused: a workbook is bytes, written to the file beneath it.
@@ -313,18 +438,17 @@ def export_xlsx(
             "strings_to_urls": False,
         })  # fmt: skip
         bold = book.add_format({"bold": True, "bottom": 1})
-        with Store.open(database, create=False) as store, store.reading():
-            for name in FIELDS:
-                rows = iter(_rows_with_unit(store, name, slices, units or {}))
-                for part in itertools.count(1):
-                    title = name if part == 1 else f"{name} {part}"
-                    sheet = book.add_worksheet(title)
-                    written = _sheet(sheet, fields(name), itertools.islice(rows, sheet_rows), bold)
-                    # A full sheet goes on in another only if a row is left for it.
-                    following = next(rows, None) if written == sheet_rows else None
-                    if following is None:
-                        break
-                    rows = itertools.chain((following,), rows)
+        for name in FIELDS:
+            rows = _with_unit(name, read[name], units or {})
+            for part in itertools.count(1):
+                title = name if part == 1 else f"{name} {part}"
+                sheet = book.add_worksheet(title)
+                written = _sheet(sheet, fields(name), itertools.islice(rows, sheet_rows), bold)
+                # A full sheet goes on in another only if a row is left for it.
+                following = next(rows, None) if written == sheet_rows else None
+                if following is None:
+                    break
+                rows = itertools.chain((following,), rows)
         book.close()
 
 
