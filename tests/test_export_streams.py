@@ -562,3 +562,25 @@ def test_a_damaged_store_writes_nothing_to_the_pipe(
         assert said in done.stderr.decode() and b"Traceback" not in done.stderr
     assert (folder / "firm.json").read_text(encoding="utf-8") == "last week's export"
     assert sorted(p.name for p in folder.iterdir()) == ["firm.json"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_a_reader_that_closes_the_pipe_ends_the_export_quietly_with_141(
+    write_workspace: Any, fmt: str
+) -> None:
+    """`okrdesk export | head`: the reader chose to stop. Nothing is said, and the status
+    is 141 (128 + SIGPIPE), as a shell gives for a command a closed pipe stopped: not 0,
+    for the export was not written whole, and not 1, which says something went wrong."""
+    root = write_workspace()
+    with Store.open(root / "okrdesk.db") as store:
+        fill(store, 2000)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "okrdesk", "export", "--format", fmt, "-w", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline()
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait(60) == 141
+    assert errors == ""
