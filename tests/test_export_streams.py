@@ -584,3 +584,43 @@ def test_a_reader_that_closes_the_pipe_ends_the_export_quietly_with_141(
     errors = process.stderr.read().decode()
     assert process.wait(60) == 141
     assert errors == ""
+
+
+def test_empty_unit_cells_are_said_on_stderr(write_workspace: Any, tmp_path: Path) -> None:
+    """Figures of metrics no plugin here declares (a plugin not trusted, one uninstalled):
+    their unit cells stay empty, and the export says so on stderr, never in the data;
+    where every unit is known it says nothing of units."""
+    root = write_workspace()
+    with Store.open(root / "okrdesk.db") as store:
+        fill(store, 3, weeks=1)
+    said = {
+        "en": "warning: the unit column is empty for aum, conversion: no unit is known",
+        "zh": "警告：以下各项的单位一栏为空：aum、conversion；此处不知道它们的单位",
+    }
+    for lang, words in said.items():
+        done = CliRunner().invoke(
+            cli, ["export", "--format", "csv", "--lang", lang, "-w", str(root)]
+        )
+        assert done.exit_code == 0, done.output
+        assert words in done.stderr and words not in done.stdout
+        assert done.stdout.startswith("\ufeffmetric,")
+    out = tmp_path / "firm.xlsx"
+    done = CliRunner().invoke(cli, ["export", "--out", str(out), "--lang", "en", "-w", str(root)])
+    assert "for aum, conversion: no unit is known" in done.stderr
+    assert out.exists()
+    # JSON has no unit column: nothing to say.
+    assert "unit" not in CliRunner().invoke(cli, ["export", "-w", str(root)]).stderr
+
+
+def test_nothing_is_said_of_units_when_each_is_known(
+    write_workspace: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("OKRDESK_LOAD_PLUGINS", "test_metrics")
+    root = write_workspace()
+    assert (
+        CliRunner().invoke(cli, ["collect", "--through", "2026-01-20", "-w", str(root)]).exit_code
+        == 0
+    )
+    done = CliRunner().invoke(cli, ["export", "--format", "csv", "--lang", "en", "-w", str(root)])
+    assert done.exit_code == 0 and done.stderr == "", done.stderr
+    assert ",户," in done.stdout

@@ -111,10 +111,25 @@ def _rows(store: Store, table: str, slices: bool) -> Iterator[Row]:
             )  # fmt: skip
 
 
+class Units(dict[str, str]):
+    """Each metric's and key result's stored unit by name (``units_of``), noting the names
+    an export looked up and found no unit for (``unknown``): their unit cells are empty,
+    which the command says rather than leave a reader to wonder."""
+
+    def __init__(self, known: Mapping[str, str] | None = None) -> None:
+        super().__init__(known or {})
+        self.unknown: set[str] = set()
+
+    def __missing__(self, name: str) -> str:
+        self.unknown.add(name)
+        self[name] = ""
+        return ""
+
+
 def _with_unit(table: str, rows: Iterable[Row], units: Mapping[str, str]) -> Iterator[Row]:
     """The rows of ``table`` (as ``_rows`` gives them) with the unit column of
-    ``fields(table)``: a metric's or key result's stored unit ('' when unknown), 元 for
-    spend."""
+    ``fields(table)``: a metric's or key result's stored unit ('' when unknown, noted in
+    ``units.unknown`` when ``units`` is ``Units``), 元 for spend."""
     rows = iter(rows)
     if table not in UNIT_FIELD:
         return rows
@@ -122,8 +137,22 @@ def _with_unit(table: str, rows: Iterable[Row], units: Mapping[str, str]) -> Ite
     if table == "spend":
         return ((*row[:at], "元", *row[at:]) for row in rows)
     named_by = 0 if table == "observations" else FIELDS[table].index("key_result")
-    get = units.get
-    return ((*row[:at], get(row[named_by], ""), *row[at:]) for row in rows)
+    get = (units if isinstance(units, Units) else Units(units)).__getitem__
+    return ((*row[:at], get(row[named_by]), *row[at:]) for row in rows)
+
+
+def unknown_units(names: Sequence[str]) -> Said:
+    """What the export says of ``names`` (metrics, key results) whose unit cells it left
+    empty: the first few by name, and why that happens."""
+    shown = ", ".join(names[:5]) + (f" (+{len(names) - 5})" if len(names) > 5 else "")
+    shown_zh = "、".join(names[:5]) + (f" 等 {len(names)} 项" if len(names) > 5 else "")
+    return Said(
+        f"warning: the unit column is empty for {shown}: no unit is known for them here "
+        "(no plugin loaded here declares the metric, or the target files, as they are, "
+        "have no such key result); `okrdesk validate` says why",
+        f"警告：以下各项的单位一栏为空：{shown_zh}；此处不知道它们的单位（此处加载的插件"
+        "都不提供该指标，或目标文件按现状没有该关键结果）；`okrdesk validate` 可查明原因",
+    )
 
 
 def stored_unit(unit: UnitOfMeasure) -> str:

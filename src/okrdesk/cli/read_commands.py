@@ -355,7 +355,14 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
     a byte order mark for Excel and has a unit column; xlsx (needs --out)
     has a sheet per table.
     """
-    from okrdesk.app.export import BINARY_NEEDS_OUT, units_of, write_file, write_text
+    from okrdesk.app.export import (
+        BINARY_NEEDS_OUT,
+        Units,
+        units_of,
+        unknown_units,
+        write_file,
+        write_text,
+    )
     from okrdesk.app.session import consented, open_session, store_exists
     from okrdesk.errors import OkrdeskError
     from okrdesk.targets.settings import open_workspace
@@ -371,11 +378,11 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
         check_out_path(out, workspace)
     if not store_exists(workspace):
         raise BadInput(no_store_yet(workspace.store_location))
-    units: dict[str, str] = {}
+    units = Units()
     if fmt != "json":
         # Target files with problems: the stored numbers still export, their unit unknown.
         with contextlib.suppress(OkrdeskError):
-            units = units_of(open_session(workspace.root))
+            units = Units(units_of(open_session(workspace.root)))
     if fmt == "xlsx" and out is None:
         raise BadInput(BINARY_NEEDS_OUT)
     if out is None:
@@ -385,6 +392,8 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
             # `okrdesk export | head`: the reader chose to stop, which is not a failure.
             _nothing_more_to_stdout()
             raise click.exceptions.Exit(PIPE_CLOSED) from None
-        return
-    write_file(workspace.store_location, fmt, table, out, units, slices)
-    say_wrote(out, lang)
+    else:
+        write_file(workspace.store_location, fmt, table, out, units, slices)
+        say_wrote(out, lang)
+    if units.unknown:
+        say(unknown_units(sorted(units.unknown)).text(lang), err=True)
