@@ -624,3 +624,28 @@ def test_nothing_is_said_of_units_when_each_is_known(
     done = CliRunner().invoke(cli, ["export", "--format", "csv", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 0 and done.stderr == "", done.stderr
     assert ",户," in done.stdout
+
+
+def test_table_is_refused_where_every_table_is_written(
+    write_workspace: Any, tmp_path: Path
+) -> None:
+    """`export --table spend > spend.json` wrote every table without a word: --table is
+    CSV's, and JSON or xlsx with it is refused, naming what to do, with nothing written."""
+    root = write_workspace()
+    with Store.open(root / "okrdesk.db") as store:
+        fill(store, 3, weeks=1)
+    out = tmp_path / "spend.xlsx"
+    for args, lang, said in [
+        (["--table", "spend"], "en", "--table chooses the one table of a CSV export; JSON holds "
+                                     "every table. Add --format csv for that table alone"),
+        (["--table", "spend", "--out", str(out)], "zh",
+         "--table 用于选择 CSV 导出的那一张表；XLSX 包含全部表。只要这一张表请加 --format csv"),
+    ]:  # fmt: skip
+        done = CliRunner().invoke(cli, ["export", *args, "--lang", lang, "-w", str(root)])
+        assert done.exit_code == 2, done.output
+        assert said in done.stderr and done.stdout == ""
+    assert not out.exists()
+    done = CliRunner().invoke(
+        cli, ["export", "--table", "spend", "--format", "csv", "-w", str(root)]
+    )
+    assert done.exit_code == 0 and done.stdout.startswith("\ufeffid,line,")

@@ -53,6 +53,12 @@ BINARY_NEEDS_OUT = Said(
     "--format xlsx writes a binary file: give --out FILE.xlsx",
     "--format xlsx 输出的是二进制文件：请用 --out 文件.xlsx 指定写到哪里",
 )
+TABLE_IS_FOR_CSV = Said(
+    "--table chooses the one table of a CSV export; {fmt} holds every table. Add "
+    "--format csv for that table alone, or leave --table out",
+    "--table 用于选择 CSV 导出的那一张表；{fmt} 包含全部表。只要这一张表请加 --format csv，"
+    "否则请去掉 --table",
+)
 BOM = "\ufeff"
 UNIT_FIELD = {"observations": "value", "checkins": "value", "spend": "amount_yuan"}
 """The column each table's unit names, and after which it stands."""

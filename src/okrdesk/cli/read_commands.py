@@ -331,7 +331,8 @@ def _nothing_more_to_stdout() -> None:
 )  # fmt: skip
 @click.option(
     "--table", type=click.Choice(["observations", "checkins", "spend", "runs"]),
-    default="observations", show_default=True, help="The table to export as CSV.",
+    default="observations", show_default=True,
+    help="The table a CSV export holds (JSON and xlsx hold every table, and refuse it).",
 )  # fmt: skip
 @click.option(
     "--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
@@ -354,9 +355,16 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
     numbers, so -12.5 stays a number. CSV starts with
     a byte order mark for Excel and has a unit column; xlsx (needs --out)
     has a sheet per table.
+
+    The export is the store at one moment: every row is read first, then
+    written. Only exit status 0 means it was written whole; a store that
+    cannot be read writes nothing (exit 2, or 1 for a server out of reach),
+    --out FILE is replaced only by a whole export, and a reader that closes
+    the pipe (| head) ends it quietly with 141. See docs/export.md.
     """
     from okrdesk.app.export import (
         BINARY_NEEDS_OUT,
+        TABLE_IS_FOR_CSV,
         Units,
         units_of,
         unknown_units,
@@ -364,7 +372,7 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
         write_text,
     )
     from okrdesk.app.session import consented, open_session, store_exists
-    from okrdesk.errors import OkrdeskError
+    from okrdesk.errors import OkrdeskError, Said
     from okrdesk.targets.settings import open_workspace
     from okrdesk.targets.workspace_files import check_out_path
 
@@ -374,6 +382,13 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
         # export -o firm.xlsx wrote JSON into a file Excel then could not open.
         suffix = out.suffix.lower().lstrip(".") if out is not None else ""
         fmt = suffix if suffix in ("json", "csv", "xlsx") else "json"
+    if fmt == "xlsx" and out is None:
+        raise BadInput(BINARY_NEEDS_OUT)
+    source = click.get_current_context().get_parameter_source("table")
+    if fmt != "csv" and source is click.core.ParameterSource.COMMANDLINE:
+        # `export --table spend > spend.json` wrote every table, and said nothing.
+        said = TABLE_IS_FOR_CSV
+        raise BadInput(Said(said.en.format(fmt=fmt.upper()), said.zh.format(fmt=fmt.upper())))
     if out is not None:
         check_out_path(out, workspace)
     if not store_exists(workspace):
@@ -383,8 +398,6 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
         # Target files with problems: the stored numbers still export, their unit unknown.
         with contextlib.suppress(OkrdeskError):
             units = Units(units_of(open_session(workspace.root)))
-    if fmt == "xlsx" and out is None:
-        raise BadInput(BINARY_NEEDS_OUT)
     if out is None:
         try:
             write_text(workspace.store_location, fmt, table, say_data, units, slices)
