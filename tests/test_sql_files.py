@@ -398,18 +398,33 @@ def test_text_in_a_sniffed_column_drops_only_its_row(tmp_path: Path) -> None:
 
 
 def test_a_number_column_no_row_of_which_can_be_read_fails_its_metric(tmp_path: Path) -> None:
-    """Amounts written as ¥1,234.50 in every row: each row would be left out with a
-    warning and the metric land empty, a quiet "no data" on the report; it fails, named."""
-    yen = "day,cm,amount\n2026-01-06,cm01,¥1234.50\n2026-01-07,cm01,¥80.00\n"
-    path = write(tmp_path, "yen.csv", yen.encode())
-    query = "SELECT cm AS subject, day, amount AS value FROM yen"
-    check = run(tmp_path, {"yen": path}, metric("fees", "flow", query, "元"))
+    """Amounts written with a decimal comma in every row: each row would be left out with
+    a warning and the metric land empty, a quiet "no data" on the report; it fails, named."""
+    comma = 'day,cm,amount\n2026-01-06,cm01,"1.234,50"\n2026-01-07,cm01,"80,00"\n'
+    path = write(tmp_path, "comma.csv", comma.encode())
+    query = "SELECT cm AS subject, day, amount AS value FROM comma"
+    check = run(tmp_path, {"comma": path}, metric("fees", "flow", query, "元"))
     (problem,) = check.problems
     assert problem == (
         "plugin plugin-under-test metric fees: no row could be counted: 2 rows left out: "
-        "column value holds text, not a number (table yen: yen.csv rows 2-3) "
+        "column value holds text, not a number (table comma: comma.csv rows 2-3) "
         "(1 problem; none of its figures stored)"
     )
+
+
+def test_amounts_in_excel_s_currency_and_accounting_formats_are_numbers(tmp_path: Path) -> None:
+    """A column Chinese Excel formatted as currency saves ¥1,234.50 and ¥-80.00, one in
+    accounting format (80.00) for a negative amount: all are read as the amounts they are."""
+    yen = (
+        'day,cm,amount\n2026-01-06,cm01,"¥1,234.50"\n2026-01-07,cm01,¥-80.00\n'
+        "2026-01-08,cm01,(20.50)\n2026-01-13,cm01,￥500\n"
+    )
+    path = write(tmp_path, "yen.csv", yen.encode())
+    query = "SELECT cm AS subject, day, amount AS value FROM yen"
+    check = run(tmp_path, {"yen": path}, metric("fees", "flow", query, "元"))
+    check.assert_valid()
+    assert check.value("fees", "cm01", "2026-W02").value == 1134
+    assert check.value("fees", "cm01", "2026-W03").value == 500
 
 
 def test_ids_with_leading_zeros_stay_text(tmp_path: Path) -> None:

@@ -24,6 +24,20 @@ CELLS = {
     "1,234.5.6": None,
     "N/A": None,
     "": None,
+    # Currency and accounting formats, as Chinese Excel saves them.
+    "¥1,234.50": "1234.50",
+    "¥-1,234.50": "-1234.50",
+    "-¥1,234.50": "-1234.50",
+    "￥500": "500",
+    "(1,234.50)": "-1234.50",
+    "(¥1,234.50)": "-1234.50",
+    "¥(500)": "-500",
+    "-¥-5": None,
+    "(-5)": None,
+    "(5": None,
+    "¥": None,
+    "¥1,5": None,
+    "¥1.234,50": None,
 }
 
 
@@ -32,7 +46,7 @@ def test_python_and_duckdb_read_a_cell_alike(cell: str, plain: str | None) -> No
     assert ungrouped(cell) == plain
     connection = duckdb.connect()
     try:
-        found = connection.execute(f"SELECT {ungrouped_sql('?')}", [cell] * 4).fetchone()
+        found = connection.execute(f"SELECT {ungrouped_sql('$cell')}", {"cell": cell}).fetchone()
     finally:
         connection.close()
     assert found == (plain if plain is not None else cell,)
@@ -41,7 +55,8 @@ def test_python_and_duckdb_read_a_cell_alike(cell: str, plain: str | None) -> No
 @pytest.mark.parametrize(
     ("cell", "meant"),
     [("1,5", "1.5"), ("1234,5", "1234.5"), ("1.234,50", "1234.50"), ("-1.234.567,8", "-1234567.8"),
-     ("1,234.50", None), ("12,345", None), ("1234", None), ("1.5", None), ("1.23,4", None)],
+     ("1,234.50", None), ("12,345", None), ("¥1,234", None), ("1234", None), ("1.5", None),
+     ("1.23,4", None)],
 )  # fmt: skip
 def test_a_comma_that_may_be_a_decimal_mark_is_told_what_it_may_mean(
     cell: str, meant: str | None

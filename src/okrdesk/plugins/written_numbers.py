@@ -19,26 +19,42 @@ GROUPED = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
 """A number written with thousands separators, as Excel writes it: ``1,234.5``,
 ``-12,345``, ``1,234,567.00``."""
 
-_GROUPED = re.compile(GROUPED)
+_AMOUNT = r"([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]*)?"
+_YUAN = "[¥￥]"
+WRITTEN = (
+    rf"{GROUPED}"  # 1,234.50, -12,345
+    rf"|[+-]?{_YUAN}{_AMOUNT}|{_YUAN}[+-]{_AMOUNT}"  # ¥1,234.50, -¥1,234.50, ¥-1,234.50
+    rf"|{_YUAN}?\({_YUAN}?{_AMOUNT}\)"  # (1,234.50), (¥1,234.50), ¥(1,234.50): negative
+)
+"""A number Excel writes with thousands separators (``GROUPED``), in a currency format
+(``¥1,234.50``, ``¥-1,234.50`` as Chinese Excel writes a negative one, ``-¥1,234.50``,
+``￥500``) or an accounting one, whose negatives are in brackets (``(1,234.50)``,
+``(¥1,234.50)``)."""
+
+_WRITTEN = re.compile(WRITTEN)
 _DECIMAL_COMMA = re.compile(r"[+-]?[0-9]{1,3}(\.[0-9]{3})*,[0-9]+|[+-]?[0-9]+,[0-9]+")
+_MARKS = re.compile(r"[,()¥￥]")
 
 
 def ungrouped(text: str) -> str | None:
-    """``text``, a number written with thousands separators (``GROUPED``), without them
-    (``"1,234.50"`` is ``"1234.50"``); None for any other text."""
-    if "," not in text or _GROUPED.fullmatch(text) is None:
+    """``text``, a number written as ``WRITTEN`` says, as a plain number (``"1,234.50"`` is
+    ``"1234.50"``, ``"¥-1,234.50"`` and ``"(¥1,234.50)"`` are ``"-1234.50"``); None for any
+    other text."""
+    if not any(mark in text for mark in ",(¥￥") or _WRITTEN.fullmatch(text) is None:
         return None
-    return text.replace(",", "")
+    plain = _MARKS.sub("", text)
+    return f"-{plain}" if text.startswith(("(", "¥(", "￥(")) else plain
 
 
 def ungrouped_sql(cell: str) -> str:
-    """SQL for the text ``cell`` (an SQL expression) ready to cast to a number: without
-    its thousands separators where it is a number written with them (``GROUPED``), as it
-    is otherwise."""
-    pattern = GROUPED.replace("'", "''")
+    """SQL for the text ``cell`` (an SQL expression) ready to cast to a number: as a plain
+    number where it is one written as ``WRITTEN`` says, as it is otherwise."""
+    pattern = WRITTEN.replace("'", "''")
     return (
-        f"CASE WHEN contains({cell}, ',') AND regexp_full_match({cell}, '{pattern}') "
-        f"THEN replace({cell}, ',', '') ELSE {cell} END"
+        f"CASE WHEN (contains({cell}, ',') OR contains({cell}, '(') OR contains({cell}, '¥') "
+        f"OR contains({cell}, '￥')) AND regexp_full_match({cell}, '{pattern}') "
+        f"THEN (CASE WHEN regexp_matches({cell}, '^[¥￥]?\\(') THEN '-' ELSE '' END) "
+        f"|| regexp_replace({cell}, '[,()¥￥]', '', 'g') ELSE {cell} END"
     )
 
 
@@ -47,7 +63,7 @@ def decimal_comma(text: str) -> str | None:
     number with thousands separators: ``"1,5"`` and ``"1234,5"`` give ``"1.5"`` and
     ``"1234.5"``, ``"1.234,50"`` gives ``"1234.50"`` (its points taken for thousands
     separators); None for any other text."""
-    if _DECIMAL_COMMA.fullmatch(text) is None or _GROUPED.fullmatch(text) is not None:
+    if _DECIMAL_COMMA.fullmatch(text) is None or _WRITTEN.fullmatch(text) is not None:
         return None
     whole, _, fraction = text.partition(",")
     return f"{whole.replace('.', '')}.{fraction}"
