@@ -56,12 +56,12 @@ def test_a_split_is_said_in_the_report_s_words_in_english(
     root = write_workspace()
     english = run(root, "split", "O1.KR1", "--unit", "branch", "--dry-run", "--lang", "en")
     assert english.output.splitlines()[:3] == [
-        "O1.KR1 新增高净值客户: 360 accts for branch, split equally over 1 member:",
-        "  team-a  360 accts",
-        "  total   360 accts",
+        "O1.KR1 新增高净值客户: 360 accts for 福田营业部 (branch), split equally over 1 member:",
+        "  team-a  财富管理一部  360 accts",
+        "  total                 360 accts",
     ]
     chinese = run(root, "split", "O1.KR1", "--unit", "branch", "--dry-run")
-    assert "  team-a  360 户" in chinese.output
+    assert "  team-a  财富管理一部  360 户" in chinese.output
 
 
 def test_spend_add_s_help_says_the_amount_it_says_back_is_in_cny_in_english(
