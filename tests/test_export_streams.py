@@ -29,6 +29,7 @@ from okrdesk.model import Observation
 from okrdesk.periods import Grain, periods_between
 from okrdesk.report.formats.xlsx import width
 from okrdesk.store import Store
+from test_store import damage_table
 
 HOSTILE = [
     "=HYPERLINK(\"http://x\")", "  leading and trailing  ", "二\n行", "tab\tin", "a\x01b",
@@ -520,22 +521,6 @@ def test_a_postgresql_export_holds_no_transaction_while_it_writes(
     assert after != before and "CRM again" in after
 
 
-def _damage_table(path: Path, table: str) -> None:
-    """Overwrite the first page of ``table``: reading it finds the file malformed."""
-    import contextlib
-    import sqlite3
-
-    with contextlib.closing(sqlite3.connect(path)) as connection:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        size = connection.execute("PRAGMA page_size").fetchone()[0]
-        (page,) = connection.execute(
-            "SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)
-        ).fetchone()
-    with path.open("r+b") as file:
-        file.seek((page - 1) * size)
-        file.write(b"\xff" * size)
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_damaged_store_writes_nothing_to_the_pipe(
     write_workspace: Any, tmp_path: Path, lang: str
@@ -547,7 +532,7 @@ def test_a_damaged_store_writes_nothing_to_the_pipe(
     root = write_workspace()
     with Store.open(root / "okrdesk.db") as store:
         fill(store, 200)
-    _damage_table(root / "okrdesk.db", "spend")
+    damage_table(root / "okrdesk.db", "spend")
     folder = tmp_path / "out"
     folder.mkdir()
     (folder / "firm.json").write_text("last week's export", encoding="utf-8")

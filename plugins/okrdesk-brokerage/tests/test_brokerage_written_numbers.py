@@ -7,6 +7,7 @@ import csv
 import io
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,6 +30,16 @@ MONEY = {
 
 def _cells(tallies: Tallies) -> dict[tuple[int, int], tuple[float, str]]:
     return {key: (cell.amount, str(cell.rows)) for key, cell in tallies.cells.items()}
+
+
+def _set_wise(folder: Path, book: Any, windows: Windows) -> tuple[Any, Any]:
+    """The funding and trade totals DuckDB reads from ``folder``'s files, set-wise."""
+    con = setwise_connection(folder, book, windows)
+    assert con is not None
+    funding = total_funding(con, folder, windows)
+    trades = total_trades(con, folder, book, windows, months=True)
+    assert funding is not None and trades is not None
+    return funding, trades
 
 
 def _grouped(text: str) -> str:
@@ -80,17 +91,11 @@ def test_the_set_wise_and_the_streaming_reader_both_read_them(tmp_path: Path) ->
     folder, fixture = tmp_path / "tiny", FIXTURES / "tiny"
     windows = Windows(MONTHS, THROUGH)
     book = read_book(folder, ["cm1", "cm2"], windows)
-    con = setwise_connection(folder, book, windows)
-    assert con is not None
     # Set-wise: the file is not left to the streaming reader.
-    funding = total_funding(con, folder, windows)
-    trades = total_trades(con, folder, book, windows, months=True)
-    assert funding is not None and trades is not None
-    plain_con = setwise_connection(fixture, book, windows)
-    assert plain_con is not None
-    plain_funding = total_funding(plain_con, fixture, windows)
-    assert plain_funding is not None
+    funding, trades = _set_wise(folder, book, windows)
+    plain_funding, plain_trades = _set_wise(fixture, book, windows)
     assert funding.net.cells and _cells(funding.net) == _cells(plain_funding.net)
+    assert _cells(trades.commission) == _cells(plain_trades.commission)
     # Streaming: the same.
     streamed = read_trades(folder, book, windows, months=True)
     plain_streamed = read_trades(fixture, book, windows, months=True)
@@ -146,16 +151,8 @@ def test_rows_excel_leaves_below_the_data_keep_the_set_wise_reader(tmp_path: Pat
         path.write_bytes("".join(f"{line}\r\n" for line in lines).encode())
     windows = Windows(MONTHS, THROUGH)
     book = read_book(folder, ["cm1", "cm2"], windows)
-    con = setwise_connection(folder, book, windows)
-    assert con is not None  # the client book, set-wise
-    funding = total_funding(con, folder, windows)
-    trades = total_trades(con, folder, book, windows, months=True)
-    assert funding is not None and trades is not None
-    plain_con = setwise_connection(fixture, book, windows)
-    assert plain_con is not None
-    plain_funding = total_funding(plain_con, fixture, windows)
-    plain_trades = total_trades(plain_con, fixture, book, windows, months=True)
-    assert plain_funding is not None and plain_trades is not None
+    funding, trades = _set_wise(folder, book, windows)  # the client book, set-wise
+    plain_funding, plain_trades = _set_wise(fixture, book, windows)
     assert _cells(funding.net) == _cells(plain_funding.net)
     assert _cells(trades.commission) == _cells(plain_trades.commission)
     assert collect(workspace=tmp_path).observations == collect().observations
