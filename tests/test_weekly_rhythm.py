@@ -245,6 +245,26 @@ def test_checkin_by_and_its_defaults(write_workspace: WriteWorkspace) -> None:
     assert bad.exit_code == 2 and "okrdesk.toml:2: checkin.by" in bad.output, bad.output
 
 
+def test_a_person_s_id_given_as_who_checks_in_is_kept_as_their_name(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """``--by cm02`` (or a login name that is a person's id) is 李强 in the plan: kept and
+    shown as the name, as the report and history show a check-in's author."""
+    root = rhythm(write_workspace)
+    given = run(root, "checkin", "O1.ENPS", "40", "--date", "2026-03-02", "--by", "cm02",
+                "--lang", "en")  # fmt: skip
+    from_env = run(root, "checkin", "O1.ENPS", "41", "--date", "2026-03-03",
+                   env={"OKRDESK_USER": "cm01"})  # fmt: skip
+    assert [r.exit_code for r in (given, from_env)] == [0, 0]
+    assert "by 李强 (check-in 1" in given.output
+    withdrawn = run(root, "checkin", "--withdraw", "1", "--reason", "typo", "--by", "cm01")
+    assert withdrawn.exit_code == 0, withdrawn.output
+    with Store.open(root / "okrdesk.db") as store:
+        kept = store.checkins("O1.ENPS", withdrawn=True)
+    assert [(c.author, c.withdrawn_by) for c in kept] == [("李强", "王芳"), ("王芳", "")]
+    assert "cm0" not in run(root, "history", "O1.ENPS").output
+
+
 def test_history_of_a_measured_result_with_no_checkins_points_to_explain(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -41,7 +41,7 @@ def record_checkin(
     day = day or dt.date.today()
     if not plan.start <= day <= plan.end:
         raise BadInput(refused["outside"].format(day=day, start=plan.start, end=plan.end))
-    author = author_default(session.workspace.checkin_by) if by is None else by.strip()
+    author = _author(session, by)
     if says_nothing(author):
         raise BadInput(refused["no_author"])
     with open_store(session.workspace) as store:
@@ -139,6 +139,15 @@ def misused(key: str, lang: str) -> str:
 AUTHOR_ENV = "OKRDESK_USER"
 
 
+def _author(session: Session, by: str | None) -> str:
+    """Who a check-in (or its withdrawal) is from: ``by``, else ``author_default``; a
+    person's id of the plan (``--by zhang-wei``) is kept as their name (Zhang Wei), as
+    the report and history then show it."""
+    author = author_default(session.workspace.checkin_by) if by is None else by.strip()
+    person = session.plan.people_by_id.get(author)
+    return author if person is None else person.name
+
+
 def author_default(setting: str) -> str:
     """Who a check-in is from when ``--by`` is not given: okrdesk.toml's ``[checkin] by``,
     else $OKRDESK_USER, else the user logged in to the machine ("" when none is known)."""
@@ -171,7 +180,7 @@ def withdraw_checkin(
     the history. What to tell the user, in ``lang``."""
     if says_nothing(reason):
         raise BadInput(_REFUSED[lang]["withdraw_reason"])
-    author = author_default(session.workspace.checkin_by) if by is None else by.strip()
+    author = _author(session, by)
     if says_nothing(author):
         raise BadInput(_REFUSED[lang]["no_author_withdraw"])
     with open_store(session.workspace, create=False) as store:

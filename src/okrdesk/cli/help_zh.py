@@ -166,8 +166,8 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
             "--confidence": "你的把握：0 到 1，或百分比（80%）。",
             "--note": "随数值保存的简短说明。",
             "--date": "数值所对应的日期（默认：今天）。",
-            "--by": "谁在打卡或撤回（默认：okrdesk.toml 中 [checkin] 的 by，否则为 "
-            "$OKRDESK_USER，否则为登录名）。",
+            "--by": "谁在打卡或撤回：名字，或计划中某人的 id（记为其名字）（默认：okrdesk.toml 中 "
+            "[checkin] 的 by，否则为 $OKRDESK_USER，否则为登录名）。",
             "--list": "列出某个关键结果的打卡及编号，包括已撤回的（与 "
             "`okrdesk history KR` 所列相同）。",
             "--withdraw": "撤回一条打错的卡（需加 --reason）；它仍留在历史中。",

@@ -105,8 +105,9 @@ def collect(
 )
 @click.option(
     "--by", metavar="NAME",
-    help="Who is checking in, or withdrawing one (default: okrdesk.toml's [checkin] by, "
-    "else $OKRDESK_USER, else the login name).",
+    help="Who is checking in, or withdrawing one: a name, or a person's id in the plan, "
+    "kept as their name (default: okrdesk.toml's [checkin] by, else $OKRDESK_USER, else the "
+    "login name).",
 )  # fmt: skip
 @click.option(
     "--list", "list_for", metavar="KR",
