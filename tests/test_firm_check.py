@@ -331,3 +331,35 @@ def test_a_branchs_line_says_which_of_its_key_results_were_judged_on_old_figures
     assert "B01.VISITS（" in first and not first.endswith(f"{old}；--unit b01 逐个列出"), first
     (second,) = [line for line in behind if "第2营业部" in line]
     assert second.endswith(f"B02.VISITS（22.0%）{old}；--unit b02 逐个列出"), second
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_branchs_line_of_shares_of_one_key_result_is_worded_for_one(
+    firm: Path, lang: str
+) -> None:
+    """Two of a branch's alerts about the same key result's shares (one share behind, one
+    missed, as two kinds are) make the firm's one line of that branch: it counts one key
+    result, and in English says so as one ("of 1 key result"), never "1 key results"."""
+    from okrdesk.app.session import open_session
+    from okrdesk.engine.attention import Alert, Level, _below_alerts, _Told
+    from okrdesk.errors import Said
+
+    plan = open_session(firm).plan
+    worst = Said("经理30-1 (21.7%)", "经理30-1（21.7%）")
+    told = [
+        _Told(Alert(Level.WARNING, "member_off_track", "B30.VISITS", "kr.member_off_track",
+                    {"kr": "B30.VISITS", "title": "客户VISITS", "member": "经理30-1",
+                     "pace": 0.217, "count": 1, "worst": worst, "old": Said("", "")}),
+              0.217, None),
+        _Told(Alert(Level.WARNING, "member_off_track", "B30.VISITS", "kr.member_off_track",
+                    {"kr": "B30.VISITS", "title": "客户VISITS", "member": "经理30-2",
+                     "pace": 0.5, "count": 1, "worst": worst, "old": Said("", "")}),
+              0.5, None),
+    ]  # fmt: skip
+    (line,) = _below_alerts(plan, {"b30": told})
+    said = line.text(lang)
+    assert said.startswith("第30营业部：2 个分解目标需要关注（1 项关键结果）：B30.VISITS"
+                           if lang == "zh"
+                           else "第30营业部: 2 shares of 1 key result need attention: B30.VISITS"
+                           ), said  # fmt: skip
+    assert "1 key results" not in said

@@ -405,6 +405,13 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{member}：{count} 个分解目标需要关注（{n} 项关键结果）：{krs}{more}{old}；"
               "--unit {unit} 逐个列出",
     },
+    # The same, all of the shares of one key result (never "1 key results").
+    "kr.members_below_one": {
+        "en": "{member}: {count} shares of 1 key result need attention: {krs}{more}{old}; "
+              "--unit {unit} lists them",
+        "zh": "{member}：{count} 个分解目标需要关注（{n} 项关键结果）：{krs}{more}{old}；"
+              "--unit {unit} 逐个列出",
+    },
     "kr.member_missed": {
         "en": "{kr} {title}: {member}'s share missed on {day}, {short} short",
         "zh": "{kr} {title}：{member}的分解目标 {day} 截止未达成，差 {short}",

@@ -626,7 +626,8 @@ def _below_alerts(plan: Plan, below: Mapping[str, Sequence[_Told]]) -> list[Aler
                   "n": len(ranked), "krs": named,
                   "more": Said(more.get("en", ""), more.get("zh", "")),
                   "old": _old_said(everywhere)}  # fmt: skip
-        alert = Alert(Level.WARNING, "member_off_track", member, "kr.members_below", params,
+        key = "kr.members_below" if len(ranked) > 1 else "kr.members_below_one"
+        alert = Alert(Level.WARNING, "member_off_track", member, key, params,
                       tuple(kr for kr, _ in ranked))  # fmt: skip
         found.append(((-count, ranked[0][1][0].furthest, member), alert))
     return [alert for _, alert in sorted(found, key=lambda item: item[0])]
