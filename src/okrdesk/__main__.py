@@ -11,7 +11,8 @@ waits for its threads and runs every exit handler as usual; then, instead of
 taking every module apart object by object, a sixth of a report's time, the
 process flushes its output and leaves with the command's status. Where an
 error escapes the command (a traceback, a bug), or the output cannot be
-flushed, Python ends the process its own way.
+flushed, Python ends the process its own way; where the output's reader has
+closed the pipe, with 141, as a command that meets it while printing does.
 """
 
 from __future__ import annotations
@@ -73,7 +74,14 @@ def _leave_without_teardown() -> None:
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
                 stream.flush()
-    except (OSError, ValueError):  # a closed pipe: Python says so and exits 120
+    except BrokenPipeError:
+        # What was left to print found its reader gone (`| head`): ended as a command
+        # that meets a closed pipe while it prints is (okrdesk.cli.PIPE_CLOSED), not 120.
+        from okrdesk.cli import PIPE_CLOSED, reader_gone
+
+        reader_gone()
+        os._exit(PIPE_CLOSED)
+    except (OSError, ValueError):  # the output cannot be written: Python says so, exits 120
         return
     os._exit(_status[0] & 0xFF)
 

@@ -116,6 +116,10 @@ class OkrdeskGroup(HelpedGroup):
         except OkrdeskError as error:
             _say_error(error.said_in(self.language()))
             ctx.exit(error.exit_code)
+        except BrokenPipeError:
+            # `okrdesk report | head`: the reader chose to stop, which is no failure.
+            reader_gone()
+            ctx.exit(PIPE_CLOSED)
         except PermissionError as error:
             _say_error(_SAID[self.language()]["denied"].format(path=error.filename))
             ctx.exit(EXIT_FAILED)
@@ -169,6 +173,25 @@ anything the command says itself."""
 
 INTERRUPTED = 130
 """The status of a command stopped by Ctrl-C: 128 + SIGINT."""
+
+PIPE_CLOSED = 141
+"""The status of a command whose reader closed the pipe (``okrdesk report | head``): 128 +
+SIGPIPE, what a shell gives for ``cat`` or ``git log`` stopped so. Not 0, since not all
+was written; not 1, since nothing went wrong."""
+
+
+def reader_gone() -> None:
+    """Standard output, whose reader is gone, led to nowhere: what is left in its buffer
+    goes there at exit, not into a second broken pipe Python would print about (and end
+    with 120 for). Every command that meets a closed pipe, wherever it meets it, ends
+    through this, with ``PIPE_CLOSED``."""
+    import contextlib
+    import os
+
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        nowhere = os.open(os.devnull, os.O_WRONLY)  # scratch: the null device
+        os.dup2(nowhere, sys.stdout.fileno())
+        os.close(nowhere)
 
 
 def _aborted_status(error: click.Abort) -> int:

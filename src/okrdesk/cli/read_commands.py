@@ -306,23 +306,6 @@ def due(as_of: dt.datetime | None, unit: str | None, lang: str | None) -> None:
         say(text)
 
 
-PIPE_CLOSED = 141
-"""The status of an export whose reader closed the pipe (``| head``): 128 + SIGPIPE, what a
-shell gives for ``cat`` or ``git log`` stopped so. Not 0, since not all was written; not 1,
-since nothing went wrong."""
-
-
-def _nothing_more_to_stdout() -> None:
-    """Standard output, whose reader is gone, led to nowhere: what is left in its buffer
-    goes there at exit, not into a second broken pipe Python would print about."""
-    import os
-
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        nowhere = os.open(os.devnull, os.O_WRONLY)  # scratch: the null device
-        os.dup2(nowhere, sys.stdout.fileno())
-        os.close(nowhere)
-
-
 @click.command(cls=HelpedCommand)
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]),
@@ -399,12 +382,8 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
         with contextlib.suppress(OkrdeskError):
             units = Units(units_of(open_session(workspace.root)))
     if out is None:
-        try:
-            write_text(workspace.store_location, fmt, table, say_data, units, slices)
-        except BrokenPipeError:
-            # `okrdesk export | head`: the reader chose to stop, which is not a failure.
-            _nothing_more_to_stdout()
-            raise click.exceptions.Exit(PIPE_CLOSED) from None
+        # A reader that closes the pipe (`| head`) ends it as any command (cli.PIPE_CLOSED).
+        write_text(workspace.store_location, fmt, table, say_data, units, slices)
     else:
         write_file(workspace.store_location, fmt, table, out, units, slices)
         say_wrote(out, lang)

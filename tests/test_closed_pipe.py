@@ -1,0 +1,55 @@
+"""`okrdesk report | head`, `check | head`, `explain … | head`: a reader that closes the
+pipe chose to stop. Every command ends the same way then, through one piece of code
+(``okrdesk.cli.reader_gone``): nothing said, status 141 (128 + SIGPIPE), as a shell gives
+for ``cat`` stopped so; never 1 (a failure) or Python's 120. The real command, on the
+demo workspace, its output's reader gone before it writes a byte."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ENV = {**os.environ, "OKRDESK_LOAD_PLUGINS": "brokerage"}
+DAY = "2026-11-20"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("pipe") / "demo"
+    done = subprocess.run([sys.executable, "-m", "okrdesk", "demo", str(root), "--as-of", DAY],
+                          capture_output=True, env=ENV)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return root
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report"],
+        ["report", "--lang", "en", "--format", "md"],
+        ["report", "--format", "json"],
+        ["report", "--brief"],
+        ["check"],
+        ["check", "--format", "json"],
+        ["explain", "C1.KR1"],
+        ["due"],
+        ["export", "--format", "csv"],
+    ],
+)
+def test_a_reader_that_closes_the_pipe_ends_every_command_quietly_with_141(
+    demo: Path, args: list[str]
+) -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "okrdesk", *args, "-w", str(demo)]
+        + (["--as-of", DAY] if args[0] in ("report", "check", "explain", "due") else []),
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV,
+    )  # fmt: skip
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.close()  # gone before the command prints a byte
+    errors = process.stderr.read().decode()
+    assert process.wait(120) == 141, errors
+    assert errors == ""
