@@ -363,3 +363,16 @@ def test_a_branchs_line_of_shares_of_one_key_result_is_worded_for_one(
                            else "第30营业部: 2 shares of 1 key result need attention: B30.VISITS"
                            ), said  # fmt: skip
     assert "1 key results" not in said
+
+
+def test_the_reports_json_says_what_each_alert_is_about_as_check_does(firm: Path) -> None:
+    """A firm's program that reads the report's JSON (okrdesk.report/1) is told what each
+    alert is about, as one that reads ``check --format json`` is: its ``subject`` (the
+    branch a line gathers) and the ``subjects`` it counts; the same alerts, field by
+    field."""
+    report = json.loads(run(firm, "report", "--format", "json", "--lang", "en").stdout)
+    checked = json.loads(run(firm, "check", "--format", "json", "--lang", "en").stdout)
+    assert report["alerts"] == checked["alerts"]
+    first = report["alerts"][0]
+    assert first["subject"] == "b01"
+    assert first["subjects"] == ["B01.CALLS", "B01.VISITS"]

@@ -73,9 +73,9 @@ CHECK_SCHEMA = "okrdesk.check/1"
 def as_json(checked: Checked, day: dt.date, unit: str, lang: str) -> str:
     """What ``check`` found on ``day`` for ``unit``, for a monitoring system
     (``--format json``; docs/report.md): each alert as the report's JSON writes it (its
-    level, kind, message in ``lang`` and the title it names) with what it is about (its
-    ``subject``, and the ids a line that gathers several counts: ``Alert.subjects``), and
-    the counts the exit status follows."""
+    level, kind, message in ``lang``, the title it names, and what it is about: its
+    ``subject``, and the ids a line that gathers several counts), and the counts the exit
+    status follows."""
     import json
 
     from okrdesk.report.document import ReportAlert
@@ -90,8 +90,7 @@ def as_json(checked: Checked, day: dt.date, unit: str, lang: str) -> str:
         "figures_through": None if through is None else through.isoformat(),
         "needs_attention": len(checked.alerts) - info,
         "info": info,
-        "alerts": [{**attrs.asdict(ReportAlert.of(a, lang)), "subject": a.subject,
-                    "subjects": list(a.subjects)} for a in checked.alerts],
+        "alerts": [attrs.asdict(ReportAlert.of(a, lang)) for a in checked.alerts],
     }  # fmt: skip
     return json.dumps(found, ensure_ascii=False, indent=2) + "\n"
 

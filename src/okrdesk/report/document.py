@@ -401,11 +401,17 @@ class ReportAlert:
     message: str
     title: str = ""
     """The key result's title or budget line's name in ``message``, "" for none."""
+    subject: str = ""
+    """The id it is about: a key result, metric, budget line, plugin, or the member of
+    the unit a line that gathers several is for (``Alert.subject``)."""
+    subjects: tuple[str, ...] = ()
+    """The ids of everything it counts, named in ``message`` or not (``Alert.subjects``)."""
 
     @classmethod
     def of(cls, alert: Alert, lang: str) -> ReportAlert:
         """``alert`` as the report (and ``check --format json``) writes it in ``lang``."""
-        return cls(alert.level.value, alert.kind, alert.text(lang), alert.title)
+        return cls(alert.level.value, alert.kind, alert.text(lang), alert.title,
+                   alert.subject, alert.subjects)  # fmt: skip
 
 
 @attrs.frozen(slots=False)
