@@ -300,3 +300,42 @@ def test_an_old_figures_forecast_says_the_day_it_is_made_from(workspace: Path, l
     (hnw,) = [n for n, line in enumerate(later) if line.startswith("│ O1.HNW")]
     assert since in later[hnw + 1], later[hnw : hnw + 2]
     assert not any(since in line for line in rows(COLLECTED))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("fmt", ["md", "html"])
+def test_markdown_and_html_say_the_day_of_an_old_figures_due_and_forecast(
+    workspace: Path, lang: str, fmt: str
+) -> None:
+    """The Markdown and HTML reports headed 'Due now' figures due on 17 June, read in
+    September, and gave no day for them or for a forecast made from that day; they now say
+    what the text report says: 'Due', the day beside the figure due and the forecast, and
+    a limit, due whole whatever the day, with none."""
+    import re
+
+    def said(day: str) -> str:
+        done = run(workspace, "report", "--as-of", day, "--lang", lang, "--format", fmt)
+        assert done.exit_code == 0, done.output
+        return done.stdout
+
+    due, on, since = {"zh": ("应完成", "截至06-17", "自06-17起"),
+                      "en": ("Due", "by 06-17", "from 06-17")}[lang]  # fmt: skip
+    later = said(LATER)
+    if fmt == "md":
+        heading = next(line for line in later.splitlines() if line.startswith("| 关键结果")
+                       or line.startswith("| Key result"))  # fmt: skip
+        assert f"| {due} |" in heading and "Due now" not in heading, heading
+        (hnw,) = [line for line in later.splitlines() if line.startswith("| O1.HNW")]
+        cells = [cell.strip() for cell in hnw.split(" | ")]
+        assert cells[4].endswith(f" {on}") and cells[7].endswith(f" {since} |"), cells
+        (cpl,) = [line for line in later.splitlines() if line.startswith("| O1.CPL")]
+        assert on not in cpl
+    else:
+        assert f"<th>{due}</th>" in later and "Due now" not in later
+        row = later[later.index("O1.HNW") :]
+        row = row[: row.index("</tr>")]
+        assert re.search(rf'<td class="n">[^<]+<br><small class="stale">{on}</small></td>', row)
+        assert f'<br><small class="stale">{since}</small></td>' in row
+    now = said(COLLECTED)
+    assert on not in now and since not in now
+    assert "Due now" in now if lang == "en" else "应完成" in now

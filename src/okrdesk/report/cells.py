@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from okrdesk.messages import label
 from okrdesk.report.document import Report, ReportKeyResult
@@ -30,6 +31,24 @@ def due_on(result: ReportKeyResult, lang: str) -> str:
     if day is None or result.guardrail or result.expected is None:
         return ""
     return label(lang, "due_by", day=f"{day.month:02d}-{day.day:02d}")
+
+
+def due_heading(results: Iterable[ReportKeyResult], lang: str) -> str:
+    """The due column's heading over ``results``: "应完成" / "Due" where one of them is due
+    on a day of its own (``due_on``), so that no figure reads as due now; else
+    "应完成" / "Due now"."""
+    then = any(due_on(result, lang) for result in results)
+    return label(lang, "due_then" if then else "expected")
+
+
+def forecast_from(result: ReportKeyResult, lang: str) -> str:
+    """Under the forecast of a figure out of date, made from its own day
+    (engine.progress): that day (``自11-20起`` / ``from 11-20``); "" for a current
+    figure or no forecast."""
+    day = result.old_figure
+    if day is None or result.forecast is None:
+        return ""
+    return label(lang, "forecast_from", day=f"{day:%m-%d}")
 
 
 def target(result: ReportKeyResult, lang: str) -> str:

@@ -293,7 +293,8 @@ def _legend(result: ReportKeyResult, frame: Frame, lang: str) -> str:
     y = HEIGHT - 8
     items = [("done", label(lang, "actual"))]
     if not result.guardrail:
-        items.append(("due", label(lang, "expected")))
+        # The curve of what is due on each day, not only now.
+        items.append(("due", label(lang, "due_then")))
     parts, x = [], frame.left
     for kind, word in items:
         parts.append(f'<line x1="{x}" y1="{y - 4}" x2="{x + 16}" y2="{y - 4}" '

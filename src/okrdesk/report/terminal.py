@@ -20,8 +20,10 @@ from okrdesk.messages import label
 from okrdesk.report.cells import (
     change,
     change_heading,
+    due_heading,
     due_on,
     figures_through,
+    forecast_from,
     phase_span,
     sparkline,
     target,
@@ -240,8 +242,7 @@ def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
     if column == "forecast":
         if kr.forecast is not None:
             # Of a figure out of date, made from its day (engine.progress): said under it.
-            old = kr.old_figure
-            since = "" if old is None else label(lang, "forecast_from", day=f"{old:%m-%d}")
+            since = forecast_from(kr, lang)
             return value(kr, kr.forecast, lang) + (f"\n{since}" if since else "")
         return label(lang, "not_enough") if kr.forecast_note else "—"
     return sparkline(kr)
@@ -280,10 +281,10 @@ def _kr_table(
         label(lang, "key_result"), overflow="fold_figures", min_width=_title_width(objective)
     )
     # Over figures due on days of their own (out of date), not "Due now".
-    then = any(due_on(kr, lang) for kr in objective.key_results)
+    due = due_heading(objective.key_results, lang)
     for column in columns:
         right = column not in ("status", "trend")
-        heading = label(lang, "due_then") if column == "expected" and then else None
+        heading = due if column == "expected" else None
         table.add_column(heading or _heading(column, grain, lang),
                          justify="right" if right else "left", no_wrap=True)  # fmt: skip
     for row, kr in enumerate(objective.key_results):
