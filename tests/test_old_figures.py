@@ -339,3 +339,32 @@ def test_markdown_and_html_say_the_day_of_an_old_figures_due_and_forecast(
     now = said(COLLECTED)
     assert on not in now and since not in now
     assert "Due now" in now if lang == "en" else "应完成" in now
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_first_screen_keeps_the_day_of_old_figures_at_80_columns(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """At 80 columns the first screen cut a limit breached and a member's share behind
+    at their ends, where they say the day of the figures they were judged on: a breach
+    of June read as today's. The day now stays whole, what is before it cut instead."""
+    tight = OKRS.replace('target = 1\nunit = "‰"', 'target = 0.1\nunit = "‰"').replace(
+        'id = "CPL"', 'id = "COMPLAINTS_OF_OWN_CLIENTS"')  # fmt: skip
+    root = write_workspace({"okrs.toml": tight, "budget.toml": None})
+    assert run(root, "collect", "--through", COLLECTED).exit_code == 0
+    for value, person in (("5", "cm01"), ("25", "cm02")):
+        done = run(root, "checkin", "O1.CALLS", value, "--person", person,
+                   "--date", CHECKED_IN, "--by", "王芳")  # fmt: skip
+        assert done.exit_code == 0, done.output
+    brief = CliRunner().invoke(cli, ["report", "--brief", "--as-of", LATER, "--lang", lang,
+                                     "-w", str(root)], env={"COLUMNS": "80"})  # fmt: skip
+    assert brief.exit_code == 0, brief.output
+    screen = brief.stdout.splitlines()
+    assert all(display_width(line) <= 80 for line in screen), screen
+    said = {"zh": "（按截至 {day} 的数字）", "en": " (on figures as of {day})"}[lang]
+    (breach,) = [line for line in screen if "O1.COMPLAINTS_OF_OWN_CLIENTS" in line]
+    assert breach.endswith(said.format(day=COLLECTED)), breach
+    assert "0.5‰" in breach, breach
+    lead = {"zh": "  提醒    O1.CALLS 客户电话", "en": "  WARNING O1.CALLS 客户电话"}[lang]
+    (share,) = [line for line in screen if line.startswith(lead)]
+    assert share.endswith(said.format(day=CHECKED_IN)), share

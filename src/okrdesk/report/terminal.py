@@ -14,9 +14,11 @@ terminal and never with NO_COLOR set.
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import TextIO
 
-from okrdesk.messages import label
+from okrdesk.messages import ALERTS, label
 from okrdesk.report.cells import (
     change,
     change_heading,
@@ -86,15 +88,31 @@ def _line(text: str, style: str = "") -> Text:
     return Text(text, style)
 
 
-def _naming(line: Text, message: str, title: str, style: str = "") -> Text:
+def _naming(line: Text, message: str, title: str, style: str = "", lang: str = "") -> Text:
     """``message`` appended to ``line``, the ``title`` in it shortened first when
     the line is too long, so the figures after it stay. (Its last occurrence: a
-    breaker's line id may be its name too, "salon (salon)", and the id stays.)"""
+    breaker's line id may be its name too, "salon (salon)", and the id stays.) Where
+    it says, after the title, that it was judged on figures out of date (`` (on figures
+    as of 2026-11-20)``, in ``lang``), that is never cut: old figures must not read as
+    current."""
     at = message.rfind(title) if title else -1
-    if at < 0:
+    if at >= 0:
+        line.append(message[:at], style).append(title, style, yields=True)
+        message = message[at + len(title) :]
+    old = _old_days(lang).search(message) if lang else None
+    if old is None:
         return line.append(message, style)
-    line.append(message[:at], style).append(title, style, yields=True)
-    return line.append(message[at + len(title) :], style)
+    line.append(message[: old.start()], style).append(old.group(), style, kept=True)
+    return line.append(message[old.end() :], style)
+
+
+@functools.cache
+def _old_days(lang: str) -> re.Pattern[str]:
+    """What an alert judged on figures out of date says of their day, after what it is
+    about (engine.attention's ``kr.shares_old``): its last occurrence."""
+    before, after = ALERTS["kr.shares_old"][lang].split("{day}")
+    return re.compile(rf"{re.escape(before)}\d{{4}}-\d{{2}}-\d{{2}}{re.escape(after)}(?!.*"
+                      rf"{re.escape(before)}\d{{4}})")  # fmt: skip
 
 
 def _score_line(report: Report, lang: str) -> Text:
@@ -200,7 +218,7 @@ def _attention(report: Report, lang: str, most: int) -> list[Text]:
         level = label(lang, f"level_{alert.level}")
         t = _line("  ")
         t.append(level + " " * max(1, 8 - cell_width(level)), style=styles.get(alert.level, ""))
-        lines.append(_naming(t, alert.message, alert.title))
+        lines.append(_naming(t, alert.message, alert.title, lang=lang))
     return lines
 
 

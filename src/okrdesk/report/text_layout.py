@@ -155,21 +155,28 @@ def _joined(char: str) -> bool:
 
 class Text:
     """Text in runs of one style each; on a line of its own that is too long,
-    the run appended with ``yields`` (a title, a name) is shortened first. With
-    ``hanging`` set, what one line cannot hold even so goes on to further lines,
-    each indented by that many cells, rather than being cut (``fitted``)."""
+    the run appended with ``yields`` (a title, a name) is shortened first, and the
+    run appended with ``kept`` (the day old figures are of) is never cut: what is
+    before it is, and what is after it goes first. With ``hanging`` set, what one
+    line cannot hold even so goes on to further lines, each indented by that many
+    cells, rather than being cut (``fitted``)."""
 
-    __slots__ = ("hanging", "runs", "yielding")
+    __slots__ = ("hanging", "kept", "runs", "yielding")
 
     def __init__(self, text: str = "", style: str = "") -> None:
         self.runs: list[Run] = [(text, style)] if text else []
         self.yielding: int | None = None
+        self.kept: int | None = None
         self.hanging: int | None = None
 
-    def append(self, text: str, style: str = "", *, yields: bool = False) -> Text:
+    def append(
+        self, text: str, style: str = "", *, yields: bool = False, kept: bool = False
+    ) -> Text:
         if text:
             if yields:
                 self.yielding = len(self.runs)
+            if kept:
+                self.kept = len(self.runs)
             self.runs.append((text, style))
         return self
 
@@ -464,6 +471,8 @@ def one_line(text: Text, width: int) -> Line:
     runs = _spaced(text)
     if _cells(runs) <= width:
         return runs
+    if text.kept is not None:
+        return _keeping(text, runs, width)
     cut = _end_cut(runs, width)
     if text.yielding is None:
         return cut
@@ -479,6 +488,28 @@ def one_line(text: Text, width: int) -> Line:
     if _length(cut) - 1 <= after or _figures(shorter, after_shortened) > _figures(cut, after):
         return shorter
     return cut
+
+
+def _keeping(text: Text, runs: Line, width: int) -> Line:
+    """``runs``, too long for ``width``, cut so that the kept run shows whole: what is
+    before it cut as a line of its own (``one_line``, its title shortened first); what is
+    after it kept too where what is before it then needs no more than its title
+    shortened, else left out, with … for it. Where even the kept run does not fit, the
+    line is cut as any other."""
+    at = text.kept
+    assert at is not None
+    kept, after = runs[at], runs[at + 1 :]
+    head = Text()
+    head.runs = runs[:at]
+    yielding = text.yielding if text.yielding is not None and text.yielding < at else None
+    head.yielding = yielding
+    # The head's cells with its title (if any) shortened to … alone.
+    least = _cells(head.runs) - (cell_width(runs[yielding][0]) - 1 if yielding is not None else 0)
+    tail = after if width - _cells([kept, *after]) >= least else [(ELLIPSIS, "")] if after else []
+    room = width - _cells([kept, *tail])
+    if room < 1:
+        return _end_cut(runs, width)
+    return [*one_line(head, room), kept, *tail]
 
 
 def _spaced(text: Text) -> Line:
