@@ -165,3 +165,35 @@ def test_a_team_with_no_targets_is_told_of_its_members_shares_falling_behind(
     assert "赵六's share off track, at 60.0% of the pace due" in english
     # 财富管理一部 holds a share of its own: its people's shares of the branch's are not its.
     assert "赵六" not in report(root, "--unit", "team-a")
+
+
+@pytest.mark.parametrize(
+    ("fmt", "lang", "why"),
+    [("text", "zh", "“—”：其关键结果目前无法测量（已加载的插件都不提供指标 new_hnw_clients），"
+                    "没有综合得分，不参与排名"),
+     ("md", "en", "—: its key results cannot be measured now (no loaded plugin provides "
+                  "new_hnw_clients): no score, so no rank"),
+     ("html", "zh", "“—”：其关键结果目前无法测量（已加载的插件都不提供指标 new_hnw_clients），"
+                    "没有综合得分，不参与排名")],
+)  # fmt: skip
+def test_a_member_whose_targets_cannot_be_measured_now_is_not_said_to_have_none(
+    workspace: Path, fmt: str, lang: str, why: str
+) -> None:
+    """The plugin that provides new_hnw_clients left out (OKRDESK_LOAD_PLUGINS): 财富管理一部
+    and 赵六 hold shares of the branch's HNW clients, and the ranking's note said they had
+    no targets of their own and no share of one set above, which would send a manager to
+    the target files for nothing. It says the true reason, and the metric; 零售业务部,
+    which has no targets, is still told so."""
+    done = CliRunner().invoke(
+        cli, ["report", "--as-of", AS_OF, "-w", str(workspace), "--format", fmt, "--lang", lang],
+        env={"COLUMNS": "200", "OKRDESK_LOAD_PLUGINS": "no_such_plugin"},
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    shown = "".join(done.stdout.split()) if fmt == "text" else done.stdout
+    assert ("".join(why.split()) if fmt == "text" else why) in shown
+    members = {m["id"]: m for m in json.loads(CliRunner().invoke(
+        cli, ["report", "--as-of", AS_OF, "-w", str(workspace), "--format", "json"],
+        env={"OKRDESK_LOAD_PLUGINS": "no_such_plugin"}).stdout)["members"]}  # fmt: skip
+    assert members["team-a"]["unmeasured"] == ["new_hnw_clients"]
+    assert members["cm03"]["unmeasured"] == ["new_hnw_clients"]
+    assert "unmeasured" not in members["team-b"]

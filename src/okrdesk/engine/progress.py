@@ -125,6 +125,9 @@ class MemberProgress:
     score: float | None
     off_track: int
     key_results: int
+    unmeasured: tuple[str, ...] = ()
+    """The metrics no loaded plugin provides that its key results left out need (for a
+    derived metric, the input it lacks), sorted: why a member with targets has no score."""
 
 
 @attrs.frozen
@@ -619,9 +622,12 @@ class Engine:
             results = [kr for o in member_progress.objectives for kr in o.key_results]
             off = sum(kr.status in BEHIND for kr in results)
             kind = "unit" if member in self.plan.units_by_id else "person"
+            lacking = sorted({self.unprovided(kr.metric or "") or kr.metric or ""
+                              for o in member_progress.objectives
+                              for kr in o.unmeasured})  # fmt: skip
             found.append(
                 MemberProgress(member, member_progress.name, kind, member_progress.score, off,
-                               len(results))
+                               len(results), tuple(lacking))
             )  # fmt: skip
         return sorted(found, key=lambda m: (m.score is None, -(m.score or 0.0), m.id))
 

@@ -250,7 +250,8 @@ def _ranked(members: Iterable[MemberProgress]) -> tuple[ReportMember, ...]:
             before = last.get(m.kind)
             rank = before[1] if before is not None and before[0] == shown else counted[m.kind]
             last[m.kind] = (shown, rank)
-        found.append(ReportMember(rank, m.id, m.name, m.kind, m.score, m.off_track, m.key_results))
+        found.append(ReportMember(rank, m.id, m.name, m.kind, m.score, m.off_track, m.key_results,
+                                  m.unmeasured))  # fmt: skip
     return tuple(found)
 
 

@@ -265,6 +265,9 @@ class ReportMember:
     score: float | None
     off_track: int
     key_results: int
+    unmeasured: tuple[str, ...] = ()
+    """The metrics no loaded plugin provides that its other key results need: why a
+    member with targets, none measured now, has no score."""
 
 
 @attrs.frozen(slots=False)

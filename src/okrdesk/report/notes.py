@@ -332,8 +332,14 @@ def unranked_notes(report: Report, lang: str) -> list[str]:
     targets they have; one line for each reason found."""
     unscored = [m for m in report.members if m.rank is None]
     notes = [label(lang, "flagged")] if any(m.off_track for m in report.members) else []
-    if any(m.key_results == 0 for m in unscored):
+    if any(m.key_results == 0 and not m.unmeasured for m in unscored):
         notes.append(label(lang, "unranked_no_targets"))
+    # Targets whose metrics no loaded plugin provides (one broken, or left out): not
+    # "no targets", which would send a manager to the target files for nothing.
+    lacking = sorted({metric for m in unscored if m.key_results == 0 for metric in m.unmeasured})
+    if lacking:
+        metrics = label(lang, "list_sep").join(lacking)
+        notes.append(label(lang, "unranked_unmeasured", metrics=metrics))
     if any(m.key_results > 0 for m in unscored):
         notes.append(label(lang, "unranked_no_data"))
     return notes

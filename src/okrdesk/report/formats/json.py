@@ -56,7 +56,12 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     import cattrs
     from cattrs.gen import make_dict_unstructure_fn, override
 
-    from okrdesk.report.document import ReportKeyResult, ReportObjective, ReportUnmeasured
+    from okrdesk.report.document import (
+        ReportKeyResult,
+        ReportMember,
+        ReportObjective,
+        ReportUnmeasured,
+    )
 
     converter = cattrs.Converter()
     converter.register_unstructure_hook(dt.date, lambda day: day.isoformat())
@@ -71,6 +76,10 @@ def render(report: Any, out: TextIO, context: RenderContext) -> None:
     # (registered before ReportObjective's, which takes the hook of its fields when made).
     converter.register_unstructure_hook(ReportUnmeasured, make_dict_unstructure_fn(
         ReportUnmeasured, converter, declared_by=override(omit_if_default=True),
+    ))  # fmt: skip
+    # A member whose key results can all be measured is written as before that was told.
+    converter.register_unstructure_hook(ReportMember, make_dict_unstructure_fn(
+        ReportMember, converter, unmeasured=override(omit_if_default=True),
     ))  # fmt: skip
     # An objective whose every key result has a figure is written as before that was told.
     converter.register_unstructure_hook(ReportObjective, make_dict_unstructure_fn(
