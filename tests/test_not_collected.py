@@ -211,3 +211,32 @@ def test_a_derived_metric_is_marked_when_a_metric_it_is_made_of_was_not_collecte
     found = marked(root)
     assert set(found) == {"O1.KR1", "O1.KR3"}  # KR3 is new_hnw_clients / headcount
     assert found["O1.KR3"] == found["O1.KR1"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_first_screen_does_not_show_as_moved_a_figure_the_latest_collect_did_not_get(
+    workspace: Path, lang: str
+) -> None:
+    """new_hnw_clients moved in the week to 31 March; the next collect failed it. The
+    details mark its figure (⚠ 未取得此指标：数字为此前采集所得), but the first screen's
+    变化最大 / Moved most still listed it as this week's move. Left out there now; the
+    key results that were collected are listed as before."""
+
+    def moved(*args: str) -> list[str]:
+        done = run(workspace, "report", "--as-of", "2026-03-31", "--brief", "--lang", lang,
+                   *args)  # fmt: skip
+        assert done.exit_code == 0, done.output
+        lines = done.stdout.splitlines()
+        headed = [n for n, line in enumerate(lines) if line.startswith(("变化最大", "Moved"))]
+        listed: list[str] = []
+        for line in lines[headed[0] + 1 :] if headed else []:
+            if not line.startswith("  "):
+                break
+            listed.append(line)
+        return listed
+
+    collect(workspace)
+    assert any("O1.KR1" in line for line in moved()), moved()
+    collect(workspace, "new_hnw_clients")
+    assert marked(workspace).keys() == {"O1.KR1"}
+    assert not any("O1.KR1" in line for line in moved()), moved()

@@ -601,7 +601,9 @@ def whose(report: Report) -> str:
 def moved_most(report: Report, lang: str, most: int = MOVED_SHOWN) -> list[ReportKeyResult]:
     """The ``most`` key results that moved most over the last period, as a share of their
     way; not one whose change is written ±0 (a thousandth of a point), which did not move
-    as the reader sees it."""
+    as the reader sees it, nor one whose figure was not refreshed: its metric not got by
+    the latest collect (a plugin failed), or its figures out of date. The details mark
+    those; a line of the first screen has no room to, and would read as this week's."""
 
     def share(kr: ReportKeyResult) -> float:
         way = abs((kr.target or 0.0) - kr.baseline) or abs(kr.target or 0.0) or 1.0
@@ -610,7 +612,11 @@ def moved_most(report: Report, lang: str, most: int = MOVED_SHOWN) -> list[Repor
     moved = [
         kr
         for kr in all_results(report)
-        if kr.change and kr.closed is None and change(kr, lang) != NO_CHANGE
+        if kr.change
+        and kr.closed is None
+        and change(kr, lang) != NO_CHANGE
+        and kr.not_collected is None
+        and kr.old_figure is None
     ]
     return sorted(moved, key=lambda kr: (-share(kr), kr.id))[:most]
 
