@@ -853,3 +853,26 @@ def test_the_listing_names_units_in_the_reader_s_language_in_aligned_columns(
     chinese = CliRunner().invoke(cli, ["plugins", "-w", str(root)]).output
     units, starts = _label_columns(chinese)
     assert units == ["户", "‰", "元"] and len(starts) == 1, chinese
+
+
+def test_a_plugins_funnel_names_its_stages_in_each_language() -> None:
+    """``stages=FunnelStages(("参会", "签约"), ("attended", "signed"))`` names the stages in
+    each language, as DimensionLabels does a dimension; a plain pair, as before, is the
+    same in both; a name left "" is the other language's; anything but two names is
+    refused by name."""
+    from okrdesk.model import FunnelStages, MetricSpecError
+
+    spec = MetricSpec("m", "Signed", "签约率", "ratio", "%",
+                      stages=FunnelStages(("参会", "签约"), ("attended", "signed")))  # fmt: skip
+    assert spec.stages is not None
+    assert spec.stages.names("en") == ("attended", "signed")
+    assert spec.stages.names("zh") == ("参会", "签约")
+    plain = MetricSpec("m", "Signed", "签约率", "ratio", "%", stages=("参会", "签约"))
+    assert plain.stages == FunnelStages(("参会", "签约"))
+    assert plain.stages.names("en") == ("参会", "签约")
+    entered, converted = plain.stages  # as plugins read it before
+    assert (entered, converted) == ("参会", "签约")
+    half = FunnelStages(("参会", "签约"), ("", "signed"))
+    assert half.names("en") == ("参会", "signed")
+    with pytest.raises(MetricSpecError, match="FunnelStages: en must be two names"):
+        FunnelStages(("参会", "签约"), ("attended",))  # type: ignore[arg-type]

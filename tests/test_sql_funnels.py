@@ -158,3 +158,47 @@ def test_the_report_shows_the_stages_rolled_up_as_a_ratio_of_sums(
     # The branch: 4 of 6 accounts funded within 7 days, 66.7%; not the mean of
     # the four people-weeks' rates (50%, 100%, 100%, 50%: 75%).
     assert "开户 6 → 7 日内入金 4（66.7%）" in report.output, report.output
+
+
+@pytest.mark.parametrize(
+    ("english", "en_said"),
+    [('entered_label_en = "opened"\nconverted_label_en = "funded within 7 days"\n',
+      "opened 6 → funded within 7 days 4 (66.7%)"),
+     ("", "开户 6 → 7 日内入金 4 (66.7%)")],
+    ids=["english", "chinese-only"],
+)  # fmt: skip
+def test_a_funnels_stages_are_named_in_the_reports_language(
+    write_workspace: WriteWorkspace, english: str, en_said: str
+) -> None:
+    """A funnel gave its stages one name each, Chinese: `report --lang en` printed 开户 and
+    7 日内入金, and the JSON only those. With entered_label_en and converted_label_en, an
+    English report (text, Markdown, JSON) names them in English; the Chinese one as before;
+    a funnel that gives no English names is shown as it was."""
+    root = write_workspace({"okrs.toml": OKRS + FUNNEL_KR})
+    csv_files(root)
+    (root / "okrdesk.toml").write_text(TOML + english, encoding="utf-8")
+    runner = CliRunner()
+    done = runner.invoke(cli, ["collect", "--through", "2026-01-18", "-w", str(root)])
+    assert done.exit_code == 0, done.output
+
+    def report(lang: str, fmt: str) -> str:
+        shown = runner.invoke(
+            cli,
+            ["report", "--as-of", "2026-01-18", "-w", str(root), "--format", fmt, "--lang", lang],
+            env={"COLUMNS": "200"},
+        )
+        assert shown.exit_code == 0, shown.output
+        return shown.output  # fmt: skip
+
+    for fmt in ("text", "md"):
+        assert en_said in report("en", fmt), fmt
+        assert "开户 6 → 7 日内入金 4（66.7%）" in report("zh", fmt), fmt
+    import json
+
+    def stages(lang: str) -> dict[str, object]:
+        data = json.loads(report(lang, "json"))
+        (kr,) = [k for o in data["objectives"] for k in o["key_results"] if k["id"] == "O1.FUND"]
+        return kr["stages"]
+
+    assert stages("en")["entered_label"] == ("opened" if english else "开户")
+    assert stages("zh")["converted_label"] == "7 日内入金"

@@ -441,10 +441,56 @@ def _as_unit(value: UnitOfMeasure | str) -> UnitOfMeasure:
     return value
 
 
-def _as_stages(value: Iterable[str] | None) -> tuple[str, str] | None:
-    if value is None or isinstance(value, str):
-        return value  # type: ignore[return-value]
-    return tuple(value)  # type: ignore[return-value]
+def _stage_pair(value: object) -> object:
+    if isinstance(value, str) or not isinstance(value, Iterable):
+        return value
+    return tuple(value)
+
+
+def _is_pair(value: object) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2
+            and all(isinstance(name, str) for name in value))  # fmt: skip
+
+
+@attrs.frozen
+@shared_methods
+class FunnelStages:
+    """The names of a funnel's two stages, entered and converted, in each language, as
+    ``DimensionLabels`` pairs a dimension's: ``FunnelStages(("参会", "签约"), ("attended",
+    "signed"))``. ``en`` None (a plain pair given as ``stages``, as before): the same
+    names in both. A name "" in one language is written as the other's, and "" in both
+    by the report's word for the stage."""
+
+    zh: tuple[str, str] = attrs.field(converter=_stage_pair)
+    en: tuple[str, str] | None = attrs.field(default=None, converter=_stage_pair)
+
+    def __attrs_post_init__(self) -> None:
+        for key in ("zh", "en"):
+            names = getattr(self, key)
+            if not (_is_pair(names) or (key == "en" and names is None)):
+                raise MetricSpecError(f"FunnelStages: {key} must be two names, entered and "
+                                      f"converted, not {names!r}",
+                                      f"FunnelStages：{key} 应为两个名称（进入的阶段和转化的"
+                                      f"阶段），现为 {names!r}")  # fmt: skip
+
+    def names(self, lang: str) -> tuple[str, str]:
+        """The stages' names in ``lang``, each "" where neither language names it."""
+        own, other = (self.zh, self.en or self.zh) if lang == "zh" else (self.en or self.zh,
+                                                                          self.zh)  # fmt: skip
+        return own[0] or other[0], own[1] or other[1]
+
+    def __iter__(self) -> Iterator[str]:
+        """The names as given first (``zh``): ``entered, converted = spec.stages``."""
+        return iter(self.zh)
+
+
+def _as_stages(value: FunnelStages | Iterable[str] | None) -> FunnelStages | None:
+    """A plain pair of names, as plugins gave before ``FunnelStages``: the same in both
+    languages. Anything else is kept as it is, for ``MetricSpec`` to refuse by name."""
+    if value is None or isinstance(value, FunnelStages):
+        return value
+    pair = _stage_pair(value)
+    return FunnelStages(pair) if _is_pair(pair) else pair  # type: ignore[return-value]
 
 
 _ADDS_UP = {
@@ -473,9 +519,11 @@ class MetricSpec:
     formula: str | None = None
     """A derived metric: computed from other metrics at every level of the tree after
     they are rolled up (``aum / headcount_cm``), never collected; see okrdesk.formula."""
-    stages: tuple[str, str] | None = attrs.field(default=None, converter=_as_stages)
+    stages: FunnelStages | None = attrs.field(default=None, converter=_as_stages)
     """A funnel (a ratio of converted over entered): the names of its two stages, ""
-    where unnamed; the report shows entered → converted (plugins/sql_funnels.py)."""
+    where unnamed, a plain pair (the same in both languages) or a ``FunnelStages`` with
+    English names too; the report shows entered → converted in its language
+    (plugins/sql_funnels.py)."""
     dimensions: tuple[str, ...] = attrs.field(default=(), converter=_names)
     """What its figures can be split by (``("product",)``): a dimensioned observation
     carries a value for each of them; see ``slice_of``."""
@@ -578,11 +626,7 @@ class MetricSpec:
                 f'指标 {name}：formula 应为文本，如 "aum / headcount_cm"',
             )
         stages = self.stages
-        if stages is not None and (
-            not isinstance(stages, tuple)
-            or len(stages) != 2
-            or not all(isinstance(stage, str) for stage in stages)
-        ):
+        if stages is not None and not isinstance(stages, FunnelStages):
             raise MetricSpecError(f"metric {name}: stages must be two names, entered and "
                                   f"converted, not {stages!r}",
                                   f"指标 {name}：stages 应为两个名称（进入的阶段和转化的阶段），"

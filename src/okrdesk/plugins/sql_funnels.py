@@ -10,6 +10,8 @@
     within_days = 7
     entered_label = "开户"           # optional: the stages' names in the report
     converted_label = "7 日内入金"
+    entered_label_en = "opened"     # optional: in an English report (else the above)
+    converted_label_en = "funded within 7 days"
 
 Each row of ``entered`` is one entity entering (an account opened), credited
 to its ``subject`` (the customer manager who opened it) in the period of its
@@ -26,9 +28,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from okrdesk.model import FunnelStages
 from okrdesk.plugins.sql_settings import SqlMetricError, keyed
 
-FUNNEL_KEYS = {"entered", "converted", "within_days", "entered_label", "converted_label"}
+LABELS = ("entered_label", "converted_label", "entered_label_en", "converted_label_en")
+FUNNEL_KEYS = {"entered", "converted", "within_days", *LABELS}
 MAX_DAYS = 3660
 
 
@@ -82,12 +86,15 @@ def expanded(index: int, raw: Mapping[str, Any], duckdb_sql: bool) -> dict[str, 
     return definition
 
 
-def stages(raw: Mapping[str, Any]) -> tuple[str, str]:
-    """The stages' names a funnel gives, else "" for each."""
+def stages(raw: Mapping[str, Any]) -> FunnelStages:
+    """The stages' names a funnel gives, else "" for each; English ones where it gives
+    any (``entered_label_en``, ``converted_label_en``), else the same in both."""
     funnel = raw.get("funnel")
     if not isinstance(funnel, Mapping):
-        return "", ""
-    return str(funnel.get("entered_label", "")), str(funnel.get("converted_label", ""))
+        return FunnelStages(("", ""))
+    entered, converted, entered_en, converted_en = (str(funnel.get(key, "")) for key in LABELS)
+    english = (entered_en, converted_en) if entered_en or converted_en else None
+    return FunnelStages((entered, converted), english)
 
 
 def _description(funnel: Mapping[str, Any]) -> str:

@@ -178,7 +178,7 @@ def _key_result(
         unshared_people=tuple(plan.name_of(s) for s in outside.people) if outside else (),
         latest_checkin=_latest_checkin(engine, p),
         window=_window(engine, p, windows),
-        stages=_stages(engine, p),
+        stages=_stages(engine, p, lang),
         where=dict(kr.where),
         breakdown=breakdown_of(engine, p, breakdown, lang) if breakdown else None,
         not_collected=not_collected,
@@ -186,11 +186,11 @@ def _key_result(
     )
 
 
-def _stages(engine: Engine, p: KeyResultProgress) -> ReportStages | None:
+def _stages(engine: Engine, p: KeyResultProgress, lang: str) -> ReportStages | None:
     spec = engine.metrics.get(p.key_result.metric or "")
     if spec is None or spec.stages is None:
         return None
-    entered, converted = spec.stages
+    entered, converted = spec.stages.names(lang)
     return ReportStages(entered, converted, p.actual.denominator, p.actual.numerator)
 
 
