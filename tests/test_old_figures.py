@@ -368,3 +368,17 @@ def test_the_first_screen_keeps_the_day_of_old_figures_at_80_columns(
     lead = {"zh": "  提醒    O1.CALLS 客户电话", "en": "  WARNING O1.CALLS 客户电话"}[lang]
     (share,) = [line for line in screen if line.startswith(lead)]
     assert share.endswith(said.format(day=CHECKED_IN)), share
+
+
+def test_a_due_column_left_out_for_width_is_named_as_it_would_be_headed(
+    workspace: Path,
+) -> None:
+    """At a width that leaves the due column out, the note under the table named it 'Due
+    now', though over figures out of date it is headed 'Due': a manager looking for a
+    column of what is due now is told of one that is not there."""
+    done = CliRunner().invoke(cli, ["report", "--as-of", LATER, "--lang", "en",
+                                    "-w", str(workspace)], env={"COLUMNS": "70"})  # fmt: skip
+    assert done.exit_code == 0, done.output
+    notes = [line.strip() for line in done.stdout.splitlines() if "left out for width" in line]
+    assert any(note.startswith("Due,") for note in notes), notes
+    assert not any("Due now" in note for note in notes), notes

@@ -285,7 +285,10 @@ def _kr_table(
     title = f"{objective.id} {objective.title}  {label(lang, 'score')}{NO_BREAK}{scored}"
     # With no key result to show, the table is not drawn: no column is left out of it.
     shown = objective.key_results
-    note = _left_out_note([_heading(c, grain, lang) for c in left_out], lang) if shown else ""
+    # Over figures due on days of their own (out of date), not "Due now": left out too.
+    due = due_heading(objective.key_results, lang)
+    headings = [due if c == "expected" else _heading(c, grain, lang) for c in left_out]
+    note = _left_out_note(headings, lang) if shown else ""
     # What the score leaves out first: it is about the figure above, the rest about layout.
     caption = "\n".join(
         text
@@ -298,8 +301,6 @@ def _kr_table(
     table.add_column(
         label(lang, "key_result"), overflow="fold_figures", min_width=_title_width(objective)
     )
-    # Over figures due on days of their own (out of date), not "Due now".
-    due = due_heading(objective.key_results, lang)
     for column in columns:
         right = column not in ("status", "trend")
         heading = due if column == "expected" else None
