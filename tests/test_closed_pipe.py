@@ -1,7 +1,8 @@
 """`okrdesk report | head`, `check | head`, `explain … | head`: a reader that closes the
 pipe chose to stop. Every command ends the same way then, through one piece of code
 (``okrdesk.cli.reader_gone``): nothing said, status 141 (128 + SIGPIPE), as a shell gives
-for ``cat`` stopped so; never 1 (a failure) or Python's 120. The real command, on the
+for ``cat`` stopped so; never 1 (a failure) or Python's 120. Help and the version too,
+printed while the command line is read. The real command, on the
 demo workspace, its output's reader gone before it writes a byte."""
 
 from __future__ import annotations
@@ -38,6 +39,9 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["explain", "C1.KR1"],
         ["due"],
         ["export", "--format", "csv"],
+        ["--help"],
+        ["--version"],
+        ["report", "--help"],
     ],
 )
 def test_a_reader_that_closes_the_pipe_ends_every_command_quietly_with_141(

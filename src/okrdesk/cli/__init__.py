@@ -107,6 +107,21 @@ class OkrdeskGroup(HelpedGroup):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        # `okrdesk --help | head`, `okrdesk --version | head`: printed while the command
+        # line is read, before any command runs; ended as a command's output is.
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except BrokenPipeError:
+            reader_gone()
+            raise click.exceptions.Exit(PIPE_CLOSED) from None
+
     def invoke(self, ctx: click.Context) -> Any:
         # Imported here, not at the top: `okrdesk --help` never gets this far.
         from okrdesk.errors import EXIT_FAILED, OkrdeskError
