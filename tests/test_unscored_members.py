@@ -197,3 +197,27 @@ def test_a_member_whose_targets_cannot_be_measured_now_is_not_said_to_have_none(
     assert members["team-a"]["unmeasured"] == ["new_hnw_clients"]
     assert members["cm03"]["unmeasured"] == ["new_hnw_clients"]
     assert "unmeasured" not in members["team-b"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_metrics_no_loaded_plugin_provides_are_one_line_of_the_first_screen(
+    workspace: Path, lang: str
+) -> None:
+    """The plugin left out, each of its metrics was a line of its own at the top of what
+    needs attention (a real plugin's ten filled the first screen's five before anything
+    behind); they are one line naming them all, and check's JSON counts them in its
+    subjects. A single metric is told as before, with the key results it leaves out."""
+    env = {"COLUMNS": "200", "OKRDESK_LOAD_PLUGINS": "no_such_plugin"}
+    done = CliRunner().invoke(cli, ["check", "--as-of", AS_OF, "--lang", lang,
+                                    "-w", str(workspace)], env=env)  # fmt: skip
+    lines = done.stdout.splitlines()
+    said = {"zh": "2 项指标：已加载的插件都不提供：complaint_rate、new_hnw_clients；"
+                  "用到它们的关键结果无法测量",
+            "en": "2 metrics: no loaded plugin provides them: complaint_rate, new_hnw_clients; "
+                  "the key results on them cannot be measured"}[lang]  # fmt: skip
+    assert [line for line in lines if said in line], lines
+    assert not [line for line in lines if line.split()[1:2] in (["指标"], ["metric"])], lines
+    asked = ["check", "--as-of", AS_OF, "--format", "json", "-w", str(workspace)]
+    found = json.loads(CliRunner().invoke(cli, asked, env=env).stdout)
+    (alert,) = [a for a in found["alerts"] if a["kind"] == "missing"]
+    assert alert["subjects"] == ["complaint_rate", "new_hnw_clients"]

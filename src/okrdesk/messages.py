@@ -493,6 +493,12 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "metric {metric}: no loaded plugin provides it, so {krs} cannot be measured",
         "zh": "指标 {metric}：已加载的插件都不提供它，{krs} 无法测量",
     },
+    # Several such metrics (a plugin broken or left out), in one line.
+    "metric.unprovided_many": {
+        "en": "{n} metrics: no loaded plugin provides them: {metrics}; the key results on "
+              "them cannot be measured",
+        "zh": "{n} 项指标：已加载的插件都不提供：{metrics}；用到它们的关键结果无法测量",
+    },
     "metric.declared_twice": {
         "en": "metric {metric}: {clash}, and {krs} cannot be measured; {advice}",
         "zh": "指标 {metric}：{clash}，{krs} 无法测量；{advice}",

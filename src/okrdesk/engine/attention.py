@@ -219,7 +219,8 @@ def _clash_alert(metric: str, owners: Sequence[str], krs: tuple[str, ...]) -> Al
     return Alert(Level.ERROR, "plugin", metric, key, params)
 
 
-_DATA_FIRST = ("metric.unprovided", "metric.unprovided_elsewhere", "metric.missing",
+_DATA_FIRST = ("metric.unprovided", "metric.unprovided_many", "metric.unprovided_elsewhere",
+               "metric.missing",
                "metric.stale", "metric.stale_many")  # fmt: skip
 
 
@@ -794,6 +795,7 @@ def _source_alerts(
     """Metrics with no numbers or stale ones, and check-ins missing or old."""
     found = []
     stale: dict[tuple[dt.date, str], list[str]] = {}  # (latest, grain) → its metrics
+    unmeasured: list[tuple[str, tuple[str, ...]]] = []  # metric no plugin provides, its krs
     told_missing: set[str] = set()  # a metric read at two grains is missing once
     shares: set[str] | None = None  # the scope's shares of key results, asked once
     for grain, metrics in metrics_by_grain(plan, specs).items():
@@ -813,11 +815,11 @@ def _source_alerts(
                             and (owner_of(plan, kr) in inside or kr.id in shares))  # fmt: skip
                 if clashes and metric in clashes:
                     found.append(_clash_alert(metric, clashes[metric], krs))
-                else:
-                    # Used outside the scope only, or by a budget line, a score, a derived
-                    # metric.
-                    key = "metric.unprovided" if krs else "metric.unprovided_elsewhere"
-                    found.append(Alert(Level.WARNING, "missing", metric, key,
+                elif krs:
+                    unmeasured.append((metric, krs))
+                else:  # used outside the scope only, or by a budget line, a score, a formula
+                    found.append(Alert(Level.WARNING, "missing", metric,
+                                       "metric.unprovided_elsewhere",
                                        {"metric": metric, "krs": krs}))  # fmt: skip
                 told_missing.add(metric)
             elif latest is None:
@@ -827,6 +829,7 @@ def _source_alerts(
             elif due is not None and latest < due:
                 shown = figures_run_through(store, metric, grain, latest)
                 stale.setdefault((shown, grain.value), []).append(metric)
+    found += _unprovided(unmeasured)
     for (ends, grain_name), left in stale.items():
         if len(left) == 1:
             params = {"metric": left[0], "latest": ends, "grain": grain_name}
@@ -861,6 +864,23 @@ def _source_alerts(
             found.append(Alert(Level.WARNING, "stale", first.id, "checkin.stale_many", params,
                                tuple(kr.id for kr in undone)))  # fmt: skip
     return found
+
+
+def _unprovided(unmeasured: Sequence[tuple[str, tuple[str, ...]]]) -> list[Alert]:
+    """The metrics no loaded plugin provides that key results need, with those key
+    results: one alongside what it leaves unmeasured; several (a plugin broken, or left
+    out by OKRDESK_LOAD_PLUGINS) in one line naming them, about them all, so that the
+    first screen is not five lines of one cause before anything that is behind."""
+    if len(unmeasured) == 1:
+        metric, krs = unmeasured[0]
+        return [Alert(Level.WARNING, "missing", metric, "metric.unprovided",
+                      {"metric": metric, "krs": krs})]  # fmt: skip
+    if not unmeasured:
+        return []
+    metrics = tuple(metric for metric, _ in unmeasured)
+    krs = tuple(dict.fromkeys(kr for _, each in unmeasured for kr in each))
+    return [Alert(Level.WARNING, "missing", metrics[0], "metric.unprovided_many",
+                  {"n": len(metrics), "metrics": metrics, "krs": krs}, metrics)]  # fmt: skip
 
 
 def _tracked_by_checkins(plan: Plan, inside: set[str]) -> Sequence[KeyResult]:
