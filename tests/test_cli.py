@@ -73,6 +73,19 @@ def test_validate_clean_workspace_exits_0(write_workspace: WriteWorkspace) -> No
     assert "4 files checked, no problems." in result.output
 
 
+def test_validate_counts_its_warnings_in_its_last_line(write_workspace: WriteWorkspace) -> None:
+    """A warning, then "no problems.": the summary read as if nothing was said above it."""
+    root = write_workspace()
+    with (root / "okrdesk.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[sources.nothing_of_that_name]\nfile = "x"\n')
+    english = run("validate", "--lang", "en", "--workspace", str(root))
+    assert english.exit_code == 0, english.output
+    assert english.output.count("warning: ") == 1, english.output
+    assert "4 files checked, no problems, 1 warning." in english.output
+    chinese = run("validate", "--lang", "zh", "--workspace", str(root))
+    assert "已检查 4 个文件，没有问题，1 个警告。" in chinese.output
+
+
 @pytest.mark.parametrize("where", ["before", "after", "env"])
 def test_workspace_option_before_or_after_the_command_or_from_env(
     write_workspace: WriteWorkspace, where: str

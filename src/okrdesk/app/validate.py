@@ -93,8 +93,9 @@ _SAID = {
     "en": {
         "warning": "warning: {text}",
         "plugin": "warning: plugin {name}: {error}",
-        "problems": "{files} checked, {problems}.",
-        "clean": "{files} checked, no problems. {summary}",
+        "problems": "{files} checked, {problems}{warned}.",
+        "clean": "{files} checked, no problems{warned}. {summary}",
+        "warned": ", {count} warning{s}",
         "not_run": "warning: not run: {files}: this workspace's own code runs only once you "
                    "trust it.",
         "to_allow": "warning: to allow it, if you trust who wrote it: okrdesk trust {root}",
@@ -102,8 +103,9 @@ _SAID = {
     "zh": {
         "warning": "警告：{text}",
         "plugin": "警告：插件 {name}：{error}",
-        "problems": "已检查 {files} 个文件，共 {problems} 处问题。",
-        "clean": "已检查 {files} 个文件，没有问题。{summary}",
+        "problems": "已检查 {files} 个文件，共 {problems} 处问题{warned}。",
+        "clean": "已检查 {files} 个文件，没有问题{warned}。{summary}",
+        "warned": "，{count} 个警告",
         "not_run": "警告：未运行：{files}：本工作区自带的代码须经你信任后才会运行。",
         "to_allow": "警告：若信任其作者，可运行 okrdesk trust {root} 允许它运行",
     },
@@ -121,7 +123,8 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     sources = SourceLines(session.workspace.root)
     plugins, said = plugin_settings_findings(session)
     problems = sorted({*session.problems, *plugins.problems, *channel_units(session)})
-    lines = [text for p in problems for text in (p.text(lang), *sources.pointer(p))]
+    problem_lines = [text for p in problems for text in (p.text(lang), *sources.pointer(p))]
+    lines = list(problem_lines)
     warnings = sorted({*session.warnings, *plugins.warnings, *plain_http_webhooks(session),
                        *tables_of_no_plugin(session)})  # fmt: skip
     lines += [words["warning"].format(text=warning.text(lang)) for warning in warnings]
@@ -137,16 +140,27 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     ]
     lines += [words["warning"].format(text=w.text(lang))
               for w in session.host.allow_list_warnings()]  # fmt: skip
-    lines += _skipped(session, words)
+    skipped = _skipped(session, words)
+    lines += skipped
+    # Every line above the problems' is a warning but the one that says how to trust
+    # the code that was not run, which goes with its warning.
+    warned = _warned(len(lines) - len(problem_lines) - (len(skipped) > 0), words)
     files = len(session.loaded.files)
     if problems:
         count = len(problems)
         lines.append(words["problems"].format(problems=_counted(count, "problem", lang),
-                                              files=_counted(files, "file", lang)))  # fmt: skip
+                                              files=_counted(files, "file", lang),
+                                              warned=warned))  # fmt: skip
         return Validation(tuple(lines), ok=False)
     summary = plan_summary(session.plan, lang)
-    lines.append(words["clean"].format(files=_counted(files, "file", lang), summary=summary))
+    lines.append(words["clean"].format(files=_counted(files, "file", lang), summary=summary,
+                                       warned=warned))  # fmt: skip
     return Validation(tuple(lines), ok=True)
+
+
+def _warned(count: int, words: Mapping[str, str]) -> str:
+    """The warnings validate printed, for its last line: ", 1 warning" (none: empty)."""
+    return words["warned"].format(count=count, s="" if count == 1 else "s") if count else ""
 
 
 def _counted(count: int, noun: str, lang: str) -> str:
