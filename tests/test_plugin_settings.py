@@ -948,3 +948,78 @@ def test_collect_tells_a_refusal_s_problems_in_validate_s_order(
     assert ("nothing was collected from it: okrdesk.toml:2: sources.visits.folders: is not a "
             "setting of visits; okrdesk.toml:3: sources.visits.folder: must be a folder's path"
             ) in collected.output  # fmt: skip
+
+
+def test_a_settings_mistake_is_worded_in_chinese_with_zh(tmp_path: Path) -> None:
+    """``SettingsMistake("…", zh="…")`` was a TypeError: the docs asked for an
+    ``errors.Said`` a plugin author had to find first. ``said=`` still works."""
+    from okrdesk.errors import Said
+    from okrdesk.plugins.failures import SettingsMistake, describe_error
+    from okrdesk.plugins.settings_checks import mistake_told
+
+    (tmp_path / "okrdesk.toml").write_text('[sources.worded]\nfile = "x.csv"\n', "utf-8")
+    for mistake in (
+        SettingsMistake("sources.worded.file: no such file x.csv",
+                        zh="sources.worded.file：没有文件 x.csv"),
+        SettingsMistake("sources.worded.file: no such file x.csv",
+                        said=Said("sources.worded.file: no such file x.csv",
+                                  "sources.worded.file: 没有文件 x.csv")),
+    ):  # fmt: skip
+        told = mistake_told(mistake, tmp_path, "worded")
+        assert told is not None
+        assert told.en == (
+            "stopped at a mistake in its settings: okrdesk.toml:2: sources.worded.file: "
+            "no such file x.csv"
+        )
+        assert told.zh == "因设置有误而停止：okrdesk.toml:2: sources.worded.file: 没有文件 x.csv"
+        assert describe_error(mistake, lang="zh").endswith("没有文件 x.csv")
+
+
+def test_a_problem_about_the_data_is_told_as_the_data_s_not_the_settings_(
+    tmp_path: Path,
+) -> None:
+    """A CRM export whose header lost a column was told as "its settings are refused",
+    though the table was right and the export had changed."""
+    import datetime as dt
+    import types
+
+    from okrdesk.model import MetricSpec, Person
+    from okrdesk.plugins import SettingsProblem, hookimpl
+    from okrdesk.plugins.settings_checks import checked, settings_refused
+    from okrdesk.plugins.testing import check_plugin
+
+    header = SettingsProblem("file", "events.csv has no column cm_id in its header line",
+                             zh="events.csv 的表头没有列 cm_id", about_the_data=True)  # fmt: skip
+
+    def okrdesk_metrics(register):  # type: ignore[no-untyped-def]
+        register(MetricSpec("leads", "Leads", "线索", "flow", "户"))
+
+    def okrdesk_check_settings(settings):  # type: ignore[no-untyped-def]
+        return [header]
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        emit("leads", "cm01", request.periods[0].id, value=1)
+
+    hooks = {"okrdesk_metrics": okrdesk_metrics, "okrdesk_collect": okrdesk_collect,
+             "okrdesk_check_settings": okrdesk_check_settings}  # fmt: skip
+    plugin = types.SimpleNamespace(**{k: hookimpl(v) for k, v in hooks.items()})
+    (tmp_path / "okrdesk.toml").write_text('[sources.crm]\nfile = "events.csv"\n', "utf-8")
+    week = {"start": dt.date(2026, 1, 5), "through": dt.date(2026, 1, 11)}
+    done = check_plugin(plugin, people=[Person("cm01", "王芳", "branch")], workspace=tmp_path,
+                        name="crm", settings={"file": "events.csv"}, **week)  # fmt: skip
+    assert done.observations == []
+    assert done.problems == [
+        "plugin crm: the data it reads does not fit, as `okrdesk validate` says, so nothing "
+        "was collected from it: okrdesk.toml:2: sources.crm.file: events.csv has no column "
+        "cm_id in its header line"
+    ]
+    told = settings_refused(tmp_path, "crm", checked([header]))
+    assert told is not None
+    assert told.zh == (
+        "其读取的数据不符合要求，`okrdesk validate` 同样指出，因此未从它采集任何数据："
+        "okrdesk.toml:2: sources.crm.file: events.csv 的表头没有列 cm_id"
+    )
+    # A table that is wrong beside it is still the settings'.
+    wrong = SettingsProblem("fiel", "is not a setting of crm")
+    told = settings_refused(tmp_path, "crm", checked([header, wrong]))
+    assert told is not None and told.en.startswith("its settings are refused")

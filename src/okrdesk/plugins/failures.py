@@ -44,7 +44,19 @@ class SettingsMistake(ValueError):
     above, or where it has the attributes ``key`` (a ``SettingsProblem``'s key: ``file``,
     ``files.trades``, ``""`` for the table) and ``detail`` (what is wrong, without the key;
     ``detail_zh`` in Chinese), as the reference plugin's ``SettingsError`` has. Otherwise
-    it is told at the table's line."""
+    it is told at the table's line.
+
+    ``zh``: the words in Chinese, beginning with the key as the English does
+    (``SettingsMistake("sources.salons.file: no such file x.csv", zh="sources.salons.file：
+    没有文件 x.csv")``); ``said``: both at once, an ``errors.Said``. A subclass that sets
+    ``said`` itself before calling this keeps it."""
+
+    def __init__(self, *args: object, zh: str = "", said: Said | None = None) -> None:
+        super().__init__(*args)
+        if said is None and zh:
+            said = Said(str(args[0]) if args else "", zh)
+        if said is not None:
+            self.said = said
 
 
 def worded(kind: type[Exception], en: str, zh: str) -> Exception:

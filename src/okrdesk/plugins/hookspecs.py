@@ -234,6 +234,11 @@ class SettingsProblem:
     zh: str = ""
     """``message`` in Chinese, optional: ``validate`` shows it where the workspace's
     language is Chinese; "" shows ``message`` in every language."""
+    about_the_data: bool = False
+    """True where the table is right and what it names is not what the plugin reads (an
+    export whose header lost a column, a CRM that renamed one): ``collect`` then says the
+    data does not fit, not that the settings are wrong. Still a problem ``validate``
+    refuses."""
 
 
 @hookspec

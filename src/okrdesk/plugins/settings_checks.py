@@ -50,6 +50,7 @@ class SettingsAnswer(NamedTuple):
     message: str
     zh: str
     about_this_machine: bool
+    about_the_data: bool = False
 
 
 def checked(found: object) -> list[SettingsAnswer]:
@@ -75,7 +76,13 @@ def checked(found: object) -> list[SettingsAnswer]:
             raise worded(TypeError, "gave a SettingsProblem whose key or message is not text",
                          "返回的 SettingsProblem 中，key 或消息不是文本")  # fmt: skip
         answered.append(
-            SettingsAnswer(key, _cut(message), _cut(zh), problem.about_this_machine is True)
+            SettingsAnswer(
+                key,
+                _cut(message),
+                _cut(zh),
+                problem.about_this_machine is True,
+                problem.about_the_data is True,
+            )
         )
     return answered
 
@@ -162,8 +169,21 @@ def settings_refused(
     if all(a.about_this_machine for a in answered):
         return None
     # In validate's order: by line, then key.
-    refused = sorted(p for p, here_only in located(root, plugin, answered, given) if not here_only)
+    found = zip(located(root, plugin, answered, given), answered, strict=True)
+    refused_answers = [(p, a) for (p, here_only), a in found if not here_only]
+    refused = sorted(p for p, _ in refused_answers)
     en, zh = "; ".join(p.text("en") for p in refused), "；".join(p.text("zh") for p in refused)
+    if all(a.about_the_data for _, a in refused_answers):  # the export changed, not the table
+        if one:
+            return Said(
+                f"not collected: the data it reads does not fit, as `okrdesk validate` says: {en}",
+                f"未采集：它读取的数据不符合要求，`okrdesk validate` 同样指出：{zh}",
+            )
+        return Said(
+            "the data it reads does not fit, as `okrdesk validate` says, so nothing was "
+            f"collected from it: {en}",
+            f"其读取的数据不符合要求，`okrdesk validate` 同样指出，因此未从它采集任何数据：{zh}",
+        )
     if one:
         return Said(
             f"not collected: the settings it reads are refused, as `okrdesk validate` "
@@ -256,7 +276,13 @@ def settings_problems(plugin: str, messages: Iterable[str | Said]) -> list[Setti
             found.append(SettingsProblem("", text, zh=zh))
             continue
         key, name, message = match.groups()
-        said = zh.removeprefix(text[: match.start(3)])
+        # The Chinese begins with the same key, then ": " or a full-width "："
+        prefix = text[: match.start(3)].removesuffix(": ")
+        said = (
+            zh.removeprefix(prefix).removeprefix(": ").removeprefix("：")
+            if zh.startswith(prefix)
+            else zh
+        )
         found.append(SettingsProblem(
             key.removeprefix("."),
             f"metric {name}: {message}" if name else message,
