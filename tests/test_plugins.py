@@ -876,3 +876,36 @@ def test_a_plugins_funnel_names_its_stages_in_each_language() -> None:
     assert half.names("en") == ("参会", "signed")
     with pytest.raises(MetricSpecError, match="FunnelStages: en must be two names"):
         FunnelStages(("参会", "签约"), ("attended",))  # type: ignore[arg-type]
+
+
+def test_the_example_plugin_reads_its_file_in_the_encoding_its_settings_give(
+    tmp_path: Path,
+) -> None:
+    """The guide's complete example read UTF-8 alone, though a Chinese CRM's export is
+    GB18030 as often as not, and targets.md shows `encoding = "gb18030"` as typical."""
+    from okrdesk.plugins.testing import check_plugin
+
+    sys.path.insert(0, str(EXAMPLE / "src"))
+    try:
+        import okrdesk_salons
+    finally:
+        sys.path.remove(str(EXAMPLE / "src"))
+    (tmp_path / "data").mkdir()
+    rows = "date,cm_id,attendees,leads\r\n2026-01-06,cm01,30,4\r\n2026-01-08,cm01,20,1\r\n"
+    (tmp_path / "data" / "salons.csv").write_bytes(rows.encode("gb18030"))
+    week = {"people": PEOPLE, "start": START, "through": THROUGH, "workspace": tmp_path}
+    check = check_plugin(okrdesk_salons, settings={"encoding": "GB18030"}, **week)
+    check.assert_valid()
+    assert check.value("salon_attendees", "cm01", "2026-W02").value == 50
+    # A byte that is not GB18030 text costs the metrics, at its line.
+    (tmp_path / "data" / "salons.csv").write_bytes(rows.encode("gb18030") + b"\x80,x\r\n")
+    check = check_plugin(okrdesk_salons, settings={"encoding": "GB18030"}, **week)
+    assert check.observations == []
+    assert any(
+        "salons.csv line 4: not GB18030 text (byte 0x80); set sources.salons.encoding" in problem
+        for problem in check.problems
+    ), check.problems
+    check = check_plugin(okrdesk_salons, settings={"encoding": "gb-18030x"}, **week)
+    assert any(
+        "sources.salons.encoding: 'gb-18030x' is not a text encoding" in p for p in check.problems
+    ), check.problems

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import gzip
+import io
 from pathlib import Path
 
 import pytest
@@ -178,6 +179,8 @@ def test_only_text_encodings_are_known_by_python_s_own_names(tmp_path: Path) -> 
     assert [text_encoding(name) for name in ("gbkk", "base64", "rot13", "zlib")] == [None] * 4
     # Names whose lookup raises ValueError rather than LookupError: no encoding either.
     assert [text_encoding(name) for name in ("undefined", "utf-8\x00")] == [None] * 2
+    # A setting written as a number or a list is no name: None, not a TypeError.
+    assert [text_encoding(name) for name in (936, ["gbk"], None)] == [None] * 3
     # The SQL source refuses a codec that is not a text encoding at its key, as it does a
     # name it does not know, rather than failing on it when a collect reads the file.
     (tmp_path / "calls.csv").write_text("a\n1\n", encoding="utf-8")
@@ -205,3 +208,42 @@ def test_a_utf8_copy_is_the_file_line_for_line_or_nothing(tmp_path: Path, block:
     # No room for the copy: the OSError is raised, and nothing left either.
     with source.open("rb") as file, pytest.raises(OSError):
         utf8_copy(file, "gbk", tmp_path / "no-such-folder" / "bad.csv", block)
+
+
+def test_every_name_the_docs_give_is_importable_from_okrdesk_plugins() -> None:
+    """docs/plugins.md named ``okrdesk.plugins.text_encoding.NotWide``, an AttributeError:
+    ``okrdesk.plugins.text_encoding`` is the function. Every helper is exported beside it."""
+    import okrdesk.plugins as plugins
+    from okrdesk.plugins import text_encoding as module
+
+    for name in ("text_encoding", "byte_order_mark", "decoded", "decoded_lines", "utf8_copy",
+                 "NotEncoded", "NoByteOrderMark", "NotWide", "SettingsMistake",
+                 "SettingsProblem", "number_setting", "hookimpl"):  # fmt: skip
+        assert name in plugins.__all__, name
+        assert getattr(plugins, name) is not None
+    assert module("GBK") == "gbk"
+
+
+def test_decoded_lines_feed_csv_with_the_file_s_lines_and_stop_at_the_bad_byte() -> None:
+    """``decoded`` gave a megabyte at a time, cutting lines, so it could not feed ``csv``."""
+    import csv
+
+    from okrdesk.plugins import NotEncoded, decoded_lines
+
+    text = 'date,name\n2026-01-05,"王\r\n芳"\r\n2026-01-06,李\r2026-01-07,张\n'
+    data = text.encode("gb18030") + b"\x81\x20,x\n"
+    for block in (1, 2, 3, 7, 1 << 20):
+        reader = csv.reader(decoded_lines(io.BytesIO(data), "gb18030", block))
+        rows = []
+        with pytest.raises(NotEncoded) as raised:
+            for row in reader:
+                rows.append((reader.line_num, row))
+        assert rows == [(1, ["date", "name"]), (3, ["2026-01-05", "王\r\n芳"]),
+                        (4, ["2026-01-06", "李"]), (5, ["2026-01-07", "张"])]  # fmt: skip
+        assert (raised.value.line, raised.value.byte) == (6, 0x81)
+    # A byte-order mark wins over the encoding set, and is left out.
+    marked = codecs.BOM_UTF8 + "客户,金额\r\n张三,1".encode()
+    assert list(decoded_lines(io.BytesIO(marked), "gb18030")) == ["客户,金额\r\n", "张三,1"]
+    wide = "a\r\nb\rc\n".encode("utf-16")
+    assert list(decoded_lines(io.BytesIO(wide), "utf-8", 1)) == ["a\r\n", "b\r", "c\n"]
+    assert list(decoded_lines(io.BytesIO(b""), "utf-8")) == []

@@ -15,6 +15,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -126,11 +127,13 @@ def _amid_chinese(words: str) -> str:
     return f"{' ' * words[0].isascii()}{words}{' ' * words[-1].isascii()}"
 
 
-def text_encoding(name: str) -> str | None:
+def text_encoding(name: object) -> str | None:
     """Python's own name for the text encoding ``name`` (``"GBK"`` and ``"cp936"`` are
     ``"gbk"``, ``"utf8"`` is ``"utf-8"``); None for a name Python does not know, or one of
     a codec that does not turn bytes into text (``base64``, ``rot13``) or turns none
-    (``undefined``)."""
+    (``undefined``), and for what is not text (a setting written ``encoding = 936``)."""
+    if not isinstance(name, str):  # a setting written as a number or a list
+        return None
     try:
         found = codecs.lookup(name).name
         "a".encode(found)  # a codec that is not a text encoding raises LookupError here
@@ -200,7 +203,7 @@ def _chinese_utf16(start: bytes, encoding: str) -> bool:
     return False
 
 
-def decoded(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterator[str]:
+def decoded(binary: BinaryIO | _Prefixed, encoding: str, block: int = BLOCK) -> Iterator[str]:
     """The text of ``binary`` in ``encoding``, ``block`` bytes at a time (a byte-order mark
     is left out). At the first byte that is not text in it, gives the text before that
     byte and raises ``NotEncoded``; ``NoByteOrderMark`` for ``utf-16`` without one, and
@@ -240,6 +243,54 @@ def decoded(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterator[str
         if not data:
             return
         data = binary.read(block)
+
+
+def decoded_lines(binary: BinaryIO, encoding: str, block: int = BLOCK) -> Iterator[str]:
+    """The lines of ``binary`` in ``encoding``, each with its line end (``\\n``, ``\\r\\n``
+    or a lone ``\\r``; the last may have none), as ``csv.reader`` takes them: a quoted
+    field that holds a line end goes on into the next line, and ``reader.line_num`` is
+    the file's line. A byte-order mark at the start wins over ``encoding`` (Excel's
+    "UTF-8" and "Unicode text" write one) and is left out. Raises what ``decoded`` raises,
+    ``NotEncoded`` after the lines before the one holding its bad byte (``line``,
+    ``byte``); a file of any size is read ``block`` bytes at a time."""
+    start = binary.read(4)
+    marked = byte_order_mark(start)
+    rest = ""
+    try:
+        for text in decoded(_Prefixed(start, binary), marked or encoding, block):
+            text = rest + text
+            ends = [match.end() for match in _LINE_END.finditer(text)]
+            # A "\r" at the end may be the first half of a "\r\n" in the next block.
+            if ends and ends[-1] == len(text) and text.endswith("\r"):
+                ends.pop()
+            begin = 0
+            for end in ends:
+                yield text[begin:end]
+                begin = end
+            rest = text[begin:]
+    except NotEncoded:
+        if rest.endswith("\r"):  # a whole line: the bad byte begins the next
+            yield rest
+        raise
+    if rest:
+        yield rest
+
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+class _Prefixed:
+    """``binary`` read after the bytes ``start`` already read from it."""
+
+    def __init__(self, start: bytes, binary: BinaryIO) -> None:
+        self._start, self._binary = start, binary
+
+    def read(self, size: int = -1) -> bytes:
+        if not self._start:
+            return self._binary.read(size)
+        start, self._start = self._start, b""
+        wanted = -1 if size < 0 else max(size - len(start), 0)
+        return start + (self._binary.read(wanted) if wanted else b"")
 
 
 def utf8_copy(source: BinaryIO, encoding: str, copy: Path, block: int = BLOCK) -> None:

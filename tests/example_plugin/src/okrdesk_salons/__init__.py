@@ -1,7 +1,11 @@
 """Salon attendance and lead rate per customer manager, from salons.csv.
 
 salons.csv has one row per salon a customer manager ran:
-date (YYYY-MM-DD), cm_id, attendees, leads.
+date (YYYY-MM-DD), cm_id, attendees, leads. Settings, in okrdesk.toml:
+
+    [sources.salons]
+    file = "data/salons.csv"    # the default
+    encoding = "gb18030"        # as the CRM saved it; the default is utf-8
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import datetime as dt
 from pathlib import Path
 
 from okrdesk.model import MetricKind, MetricSpec
-from okrdesk.plugins import hookimpl
+from okrdesk.plugins import NotEncoded, SettingsMistake, decoded_lines, hookimpl, text_encoding
 from okrdesk.units import UNITS
 
 __version__ = "1.2.0"
@@ -44,27 +48,46 @@ def okrdesk_metrics(register):
 @hookimpl
 def okrdesk_collect(request, emit):
     path = request.workspace / request.settings.get("file", "data/salons.csv")
+    written = request.settings.get("encoding", "utf-8")  # quoted as the user wrote it
+    encoding = text_encoding(written)
+    if encoding is None:  # the user's okrdesk.toml to fix: told at that key's line
+        raise SettingsMistake(
+            f"sources.salons.encoding: {written!r} is not a text encoding; write utf-8 or gb18030",
+            zh=f"sources.salons.encoding：{written!r} 不是文本编码；请写 utf-8 或 gb18030",
+        )
     wanted = {spec.name for spec in request.metrics}
     people = {person.id for person in request.people}
     totals = {}  # (cm, period id) -> [attendees, leads, [lines]]
     unread = []  # lines that are not a date and two whole numbers
     period_of = {}  # day -> its period (None: outside the plan), looked up once a day
-    for line, row in _rows(path):
-        try:
-            day = dt.date.fromisoformat(row["date"])
-            attendees, leads = int(row["attendees"]), int(row["leads"])
-        except (TypeError, ValueError):  # a bad row costs that row, not the metrics
-            unread.append(line)
-            continue
-        if day not in period_of:
-            period_of[day] = next((p for p in request.periods if p.start <= day <= p.end), None)
-        period = period_of[day]
-        if period is None or day > request.through or row["cm_id"] not in people:
-            continue
-        entry = totals.setdefault((row["cm_id"], period.id), [0, 0, []])
-        entry[0] += attendees
-        entry[1] += leads
-        entry[2].append(line)
+    try:
+        for line, row in _rows(path, encoding):
+            try:
+                day = dt.date.fromisoformat(row["date"])
+                attendees, leads = int(row["attendees"]), int(row["leads"])
+            except (TypeError, ValueError):  # a bad row costs that row, not the metrics
+                unread.append(line)
+                continue
+            if day not in period_of:
+                period_of[day] = next((p for p in request.periods if p.start <= day <= p.end), None)
+            period = period_of[day]
+            if period is None or day > request.through or row["cm_id"] not in people:
+                continue
+            entry = totals.setdefault((row["cm_id"], period.id), [0, 0, []])
+            entry[0] += attendees
+            entry[1] += leads
+            entry[2].append(line)
+    except NotEncoded as error:  # the file is not in that encoding: no figure is sound
+        at, byte = error.line, f"0x{error.byte:02x}"
+        for metric in wanted:
+            emit.error(
+                metric,
+                f"{path.name} line {at}: not {written} text (byte {byte}); "
+                "set sources.salons.encoding to the file's encoding",
+                zh=f"{path.name} 第 {at} 行：不是 {written} 文本（字节 {byte}）；"
+                "请把 sources.salons.encoding 设为文件实际的编码",
+            )
+        return
     if unread:
         for metric in wanted:
             emit.warning(metric, f"{path.name} rows {_runs(unread)} left out: not a date "
@@ -90,6 +113,8 @@ def _runs(lines):
     return ",".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
 
 
-def _rows(path: Path):
-    with path.open(newline="", encoding="utf-8") as file:
-        yield from enumerate(csv.DictReader(file), start=2)
+def _rows(path: Path, encoding: str):
+    """(row number, row) of a CSV file in ``encoding``: decoded_lines gives csv the
+    file's lines, and raises NotEncoded with the line of a byte that is not text in it."""
+    with path.open("rb") as file:
+        yield from enumerate(csv.DictReader(decoded_lines(file, encoding)), start=2)
