@@ -909,3 +909,22 @@ def test_the_example_plugin_reads_its_file_in_the_encoding_its_settings_give(
     assert any(
         "sources.salons.encoding: 'gb-18030x' is not a text encoding" in p for p in check.problems
     ), check.problems
+
+
+def test_check_plugin_names_the_grains_and_checks_the_people_s_units() -> None:
+    """`grain="MONTH"` was a bare KeyError: 'MONTH'; a person of a unit not among `units=`
+    was let through, as no plan is."""
+    from okrdesk.model import OrgUnit
+    from okrdesk.periods import Grain
+    from okrdesk.plugins.testing import check_plugin
+
+    week = {"people": PEOPLE, "start": START, "through": THROUGH}
+    with pytest.raises(ValueError, match=r"grain='fortnight' is not a grain: give Grain.WEEK, "
+                                         r"Grain.MONTH, Grain.QUARTER \(from okrdesk.periods\), "
+                                         r'or "week", "month", "quarter"'):  # fmt: skip
+        check_plugin(object(), grain="fortnight", **week)
+    for grain in ("MONTH", "month", Grain.MONTH):
+        assert check_plugin(object(), grain=grain, **week).problems == []
+    with pytest.raises(ValueError, match=r"person cm01's unit 'team-a' is not among units= "
+                                         r"\(branch\): add an OrgUnit\('team-a', …\)"):  # fmt: skip
+        check_plugin(object(), units=[OrgUnit("branch", "B", "branch")], **week)

@@ -70,15 +70,22 @@ def check_plugin(
     plugin: object,
     *,
     people: Sequence[Person],
-    units: Sequence[OrgUnit] = (OrgUnit("branch", "Branch", "branch"),),
+    units: Sequence[OrgUnit] | None = None,
     start: dt.date,
     through: dt.date,
-    grain: Grain = Grain.WEEK,
+    grain: Grain | str = Grain.WEEK,
     settings: Mapping[str, Any] | None = None,
     workspace: Path | None = None,
     name: str = "plugin-under-test",
 ) -> PluginCheck:
-    """Declare and collect every metric of ``plugin`` from ``start`` to ``through``."""
+    """Declare and collect every metric of ``plugin`` from ``start`` to ``through``.
+
+    ``grain``: ``Grain.WEEK`` (the default), ``Grain.MONTH`` or ``Grain.QUARTER``, or their
+    names (``"month"``). ``units``: the plan's units, the first its top; left out, a
+    ``branch`` and a team under it for each unit ``people`` name. A person whose unit is
+    not among ``units`` given is a ``ValueError``, as a plan with one is refused."""
+    grain = _grain(grain)
+    units = _units(people, units)
     # The time limit of a collect ($OKRDESK_PLUGIN_TIMEOUT, else 300 s), for loading and
     # declaring as for collecting: a plugin that hangs fails the check, named.
     limit = plugin_timeout(None)
@@ -112,6 +119,36 @@ def check_plugin(
     problems.extend(str(e) for e in collected.errors)
     warnings = [str(w) for w in collected.warnings]
     return PluginCheck(metrics, collected.observations, problems, warnings)
+
+
+def _grain(grain: object) -> Grain:
+    if isinstance(grain, Grain):
+        return grain
+    if isinstance(grain, str) and grain.lower() in {g.value for g in Grain}:
+        return Grain(grain.lower())
+    allowed = ", ".join(f"Grain.{g.name}" for g in Grain)
+    names = ", ".join(f'"{g.value}"' for g in Grain)
+    raise ValueError(f"check_plugin: grain={grain!r} is not a grain: give {allowed} "
+                     f"(from okrdesk.periods), or {names}")  # fmt: skip
+
+
+def _units(people: Sequence[Person], units: Sequence[OrgUnit] | None) -> tuple[OrgUnit, ...]:
+    if units is None:
+        teams = dict.fromkeys(p.unit for p in people if p.unit != "branch")
+        return (OrgUnit("branch", "Branch", "branch"),
+                *(OrgUnit(team, team, "team", parent="branch") for team in teams))  # fmt: skip
+    units = tuple(units)
+    if not units:
+        raise ValueError("check_plugin: units= is empty: give the plan's units, its top first")
+    known = {unit.id for unit in units}
+    for person in people:
+        if person.unit not in known:
+            raise ValueError(
+                f"check_plugin: person {person.id}'s unit {person.unit!r} is not among "
+                f"units= ({', '.join(sorted(known))}): add an OrgUnit({person.unit!r}, …) "
+                "to units=, or leave units= out to have one made for each person's unit"
+            )
+    return units
 
 
 __all__ = ["PluginCheck", "check_plugin", "registered_plugin"]
