@@ -772,9 +772,12 @@ def test_okrdesk_plugins_names_the_dimensions_a_breakdown_may_use(workspace: Pat
     line = next(x for x in listed.output.splitlines() if x.strip().startswith("new_hnw_clients"))
     assert line.endswith("新增高净值客户 / New HNW clients  (by gender, tier)"), line
     flows = next(x for x in listed.output.splitlines() if "net_new_aum" in x)
-    assert flows.endswith("(by product)"), flows
+    # The words its DimensionLabels give, by language, with the name to write after them.
+    assert flows.endswith("(by product type [product])"), flows
     zh = CliRunner().invoke(cli, ["plugins", "--lang", "zh", "-w", str(workspace)])
-    assert "新增高净值客户 / New HNW clients（可按 gender、tier 拆分）" in zh.output, zh.output
+    hnw = "新增高净值客户 / New HNW clients（可按 性别 [gender]、tier 拆分）"
+    assert hnw in zh.output, zh.output
+    assert "（可按 产品类型 [product] 拆分）" in zh.output, zh.output
     told = json.loads(CliRunner().invoke(cli, ["plugins", "--json", "-w", str(workspace)]).output)
     metrics = {m["name"]: m for p in told["plugins"] for m in p["metrics"]}
     assert metrics["new_hnw_clients"]["dimensions"] == ["gender", "tier"]

@@ -81,7 +81,7 @@ def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list
                 f"{padded(unit_word(spec.unit, lang), max(unit_width, 4))} "
                 f"{spec.label_zh} / {spec.label_en}"
                 # What a key result's breakdown and where may name: its dimensions.
-                + (words["by"].format(names=words["and"].join(spec.dimensions))
+                + (words["by"].format(names=words["and"].join(_dimensions(spec, lang)))
                    if spec.dimensions else "")
             )  # fmt: skip
         for name in r.formats:
@@ -95,6 +95,19 @@ def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list
             for error in r.errors
         ]
     return lines + [f"{words['warning']}{w.text(lang)}" for w in _warnings(host)]
+
+
+def _dimensions(spec: MetricSpec, lang: str) -> list[str]:
+    """Each dimension of ``spec`` in the words its ``DimensionLabels`` give in ``lang``,
+    with the name a key result's ``breakdown`` and ``where`` take after it where the
+    words are not that name (``product type [product]``); else by its name."""
+    named = []
+    for dimension in spec.dimensions:
+        labels = spec.dimension_labels.get(dimension)
+        word = (labels.zh if lang == "zh" else labels.en) if labels is not None else ""
+        word = word.strip()
+        named.append(f"{word} [{dimension}]" if word and word != dimension else dimension)
+    return named
 
 
 def _warnings(host: PluginHost) -> list[Said]:
