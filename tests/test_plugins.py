@@ -928,3 +928,46 @@ def test_check_plugin_names_the_grains_and_checks_the_people_s_units() -> None:
     with pytest.raises(ValueError, match=r"person cm01's unit 'team-a' is not among units= "
                                          r"\(branch\): add an OrgUnit\('team-a', …\)"):  # fmt: skip
         check_plugin(object(), units=[OrgUnit("branch", "B", "branch")], **week)
+
+
+def test_a_plugin_name_twice_says_which_copy_runs_and_what_to_do(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A package and a workspace's plugins/salons.py both named salons: `plugins` said only
+    `a plugin named "salons" is already loaded from okrdesk_salons`, and `plugins salons`
+    listed the one that runs and exited 1 with no error shown."""
+    from okrdesk.plugins.manager import ENTRY_POINT, LOCAL, PluginRecord, _loaded_twice
+
+    root = write_workspace()
+    (root / "plugins" / "salons.py").write_text("", "utf-8")
+    trusted(root)
+    spec = MetricSpec("salon_leads", "Salon leads", "沙龙线索", MetricKind.FLOW, UNITS["户"])
+    twin = types.ModuleType("salons_twin")
+    twin.okrdesk_metrics = hookimpl(_declare(spec))  # type: ignore[attr-defined]
+    with registered_plugin(twin, "salons"):
+        env = {"OKRDESK_LOAD_PLUGINS": "test_metrics,salons"}
+        english = CliRunner().invoke(cli, ["plugins", "salons", "--lang", "en", "-w", str(root)],
+                                     env=env)  # fmt: skip
+    assert english.exit_code == 1
+    lines = english.output.splitlines()
+    assert lines[0].startswith("salons  (registered in this process")
+    assert "salon_leads" in lines[1]
+    assert lines[2:] == [
+        f"salons  (local file: {root / 'plugins' / 'salons.py'})",
+        '    error: not loaded: a plugin named "salons" is already loaded from salons_twin '
+        f"(registered in this process), which is the one that runs; this copy, "
+        f"{root / 'plugins' / 'salons.py'}, is ignored: rename {root / 'plugins' / 'salons.py'} "
+        "to run both (a workspace's plugin is named after its file)",
+    ], lines  # the ignored copy lists none of the metrics of the one that runs
+    installed = PluginRecord("salons", ENTRY_POINT, "okrdesk_salons")
+    local = PluginRecord("salons", LOCAL, "plugins/salons.py")
+    assert _loaded_twice(installed, local) == (
+        'not loaded: a plugin named "salons" is already loaded from okrdesk_salons (an installed '
+        "package), which is the one that runs; this copy, plugins/salons.py, is ignored: rename "
+        "plugins/salons.py to run both (a workspace's plugin is named after its file), or "
+        "uninstall the installed package (pip uninstall) to run plugins/salons.py alone",
+        "未加载：已从 okrdesk_salons（已安装的包）加载了名为“salons”的插件，运行的是那一个；"
+        "这一份（plugins/salons.py）被忽略：若要两者都运行，请给 plugins/salons.py 改名"
+        "（工作区插件以文件名为插件名）；若只运行 plugins/salons.py，请卸载那个已安装的包"
+        "（pip uninstall）",
+    )

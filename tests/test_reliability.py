@@ -472,7 +472,8 @@ def test_a_misspelt_metric_is_refused_even_beside_plugins_that_loaded_with_error
     env = {"OKRDESK_LOAD_PLUGINS": "test_metrics,loud,json"}
     listed = okrdesk("plugins", "--lang", "en", "-w", str(root), env=env)
     assert "error: printed to standard output" in listed.stdout
-    assert 'error: a plugin named "json" is already loaded' in listed.stdout
+    assert 'error: not loaded: a plugin named "json" is already loaded' in listed.stdout
+    assert "rename " in listed.stdout and "okrdesk's own plugins keep their names" in listed.stdout
     report = okrdesk("report", "--as-of", "2026-03-15", "-w", str(root), env=env)
     assert report.returncode == 2
     assert '已加载的插件都不提供指标 "complaint_rat"' in report.stderr

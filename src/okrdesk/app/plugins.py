@@ -44,7 +44,9 @@ def chosen(host: PluginHost, name: str | None, lang: str = "en") -> list[PluginR
     if name not in host.records:
         hint = "`okrdesk plugins` 列出全部插件" if lang == "zh" else "`okrdesk plugins` lists them"
         raise BadInput(no_such("plugin", name, host.records, hint, lang))
-    return [host.records[name]]
+    # Every copy of that name: the one that runs, then those ignored, which say why.
+    return [host.records[name], *(r for key, r in host.records.items()
+                                  if r.name == name and key != name)]  # fmt: skip
 
 
 _SAID = {

@@ -369,9 +369,7 @@ class PluginHost:
     ) -> PluginRecord:
         record = PluginRecord(name, origin, location, version, how=how)
         if name in self.records:
-            where = self.records[name].location
-            record.fail(f'a plugin named "{name}" is already loaded from {where}',
-                        f"已从 {where} 加载了名为“{name}”的插件")  # fmt: skip
+            record.fail(*_loaded_twice(self.records[name], record))
             self.records[f"{name} ({origin})"] = record
             return record
         self.records[name] = record
@@ -429,8 +427,14 @@ class PluginHost:
                 continue
             self.metrics[metric] = found[0][1]
             self.owners[metric] = owners[0]
-        for record in self.records.values():
-            record.metrics = sorted(m for m, owner in self.owners.items() if owner == record.name)
+        for key, record in self.records.items():
+            # A second plugin of a name (``salons (local file)``) is not loaded: the
+            # metrics of that name are the first's.
+            record.metrics = (
+                sorted(m for m, owner in self.owners.items() if owner == record.name)
+                if key == record.name
+                else []
+            )
 
     def _limit_for(self, record: PluginRecord) -> float | None:
         """The time ``record`` may take to load: okrdesk's own plugins have no limit."""
@@ -609,6 +613,46 @@ def registered_location(plugin: object) -> str:
     if isinstance(plugin, ModuleType):
         return plugin.__name__
     return repr(plugin)
+
+
+_ORIGIN_WORDS = {
+    BUILTIN: ("okrdesk's own", "okrdesk 自带"),
+    ENTRY_POINT: ("an installed package", "已安装的包"),
+    LOCAL: ("this workspace's file", "本工作区的文件"),
+    REGISTERED: ("registered in this process", "本进程中注册"),
+}
+
+
+def _loaded_twice(first: PluginRecord, second: PluginRecord) -> tuple[str, str]:
+    """What the second plugin of a name says: which copy runs (the first found), that
+    this one is ignored, and what to do about it, in English and Chinese."""
+    name, where = first.name, first.location
+    what, what_zh = _ORIGIN_WORDS.get(first.origin, (first.origin, first.origin))
+    local = next((r.location for r in (second, first) if r.origin == LOCAL), None)
+    if first.origin == BUILTIN:
+        advice = f"rename {second.location}: okrdesk's own plugins keep their names"
+        advice_zh = f"请给 {second.location} 改名：okrdesk 自带插件的名称不能占用"
+    elif local is not None and REGISTERED in (first.origin, second.origin):
+        advice = f"rename {local} to run both (a workspace's plugin is named after its file)"
+        advice_zh = f"若要两者都运行，请给 {local} 改名（工作区插件以文件名为插件名）"
+    elif local is not None:
+        advice = (
+            f"rename {local} to run both (a workspace's plugin is named after its file), "
+            f"or uninstall the installed package (pip uninstall) to run {local} alone"
+        )
+        advice_zh = (
+            f"若要两者都运行，请给 {local} 改名（工作区插件以文件名为插件名）；"
+            f"若只运行 {local}，请卸载那个已安装的包（pip uninstall）"
+        )
+    else:
+        advice = "uninstall one of them, or leave one out with OKRDESK_LOAD_PLUGINS"
+        advice_zh = "请卸载其中一个，或用 OKRDESK_LOAD_PLUGINS 只加载其中一个"
+    return (
+        f'not loaded: a plugin named "{name}" is already loaded from {where} ({what}), '
+        f"which is the one that runs; this copy, {second.location}, is ignored: {advice}",
+        f"未加载：已从 {where}（{what_zh}）加载了名为“{name}”的插件，运行的是那一个；"
+        f"这一份（{second.location}）被忽略：{advice_zh}",
+    )
 
 
 def _not_valid(error: Exception, plugin: object, how: tuple[str, str] | None) -> tuple[str, str]:
