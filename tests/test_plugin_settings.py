@@ -85,7 +85,7 @@ def test_each_problem_is_shown_at_its_key_s_line(
     # data is not.
     assert "warning: okrdesk.toml:5: sources.referrals.folder: no such folder" in lines
     assert '    rate = "high"' in lines  # the line itself, as for a target file's problem
-    assert lines[-1].endswith(" checked, 3 problems, 1 warning.")
+    assert lines[-1].endswith(" checked, 3 problems.")
 
 
 def test_what_only_this_machine_lacks_does_not_fail_validate(

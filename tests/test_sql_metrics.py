@@ -318,7 +318,7 @@ def test_validate_reads_the_tables_and_names_as_collect_would(
         "okrdesk.toml:12: sources.sql.metrics[1].name: metric salon_attendees: already the "
         "name of sources.sql.metrics[0]; give each metric its own name",
         "warning: okrdesk.toml:3: sources.sql.tables.deposits: no file data/deposits.csv.gz",
-        "3 files checked, 2 problems, 1 warning.",
+        "3 files checked, 2 problems.",
     ]
     # A database beside tables, which collect refuses, is refused here first.
     (root / "okrdesk.toml").write_text(

@@ -93,7 +93,7 @@ _SAID = {
     "en": {
         "warning": "warning: {text}",
         "plugin": "warning: plugin {name}: {error}",
-        "problems": "{files} checked, {problems}{warned}.",
+        "problems": "{files} checked, {problems}.",
         "clean": "{files} checked, no problems{warned}. {summary}",
         "warned": ", {count} warning{s}",
         "not_run": "warning: not run: {files}: this workspace's own code runs only once you "
@@ -103,7 +103,7 @@ _SAID = {
     "zh": {
         "warning": "警告：{text}",
         "plugin": "警告：插件 {name}：{error}",
-        "problems": "已检查 {files} 个文件，共 {problems} 处问题{warned}。",
+        "problems": "已检查 {files} 个文件，共 {problems} 处问题。",
         "clean": "已检查 {files} 个文件，没有问题{warned}。{summary}",
         "warned": "，{count} 个警告",
         "not_run": "警告：未运行：{files}：本工作区自带的代码须经你信任后才会运行。",
@@ -148,9 +148,10 @@ def validate(session: Session, lang: str | None = None) -> Validation:
     files = len(session.loaded.files)
     if problems:
         count = len(problems)
+        # The warnings are counted where there is no problem to say: "no problems" under
+        # a warning would read as though nothing had been said.
         lines.append(words["problems"].format(problems=_counted(count, "problem", lang),
-                                              files=_counted(files, "file", lang),
-                                              warned=warned))  # fmt: skip
+                                              files=_counted(files, "file", lang)))  # fmt: skip
         return Validation(tuple(lines), ok=False)
     summary = plan_summary(session.plan, lang)
     lines.append(words["clean"].format(files=_counted(files, "file", lang), summary=summary,
