@@ -74,6 +74,8 @@ def okrdesk_collect(request, emit):
         if mode == "exits":
             os._exit(3)
     emit.finished("complaint_rate")
+    if mode == "after":
+        raise RuntimeError("the log could not be written")
 """
 
 OKRDESK = [sys.executable, "-m", "okrdesk"]
@@ -168,7 +170,8 @@ def test_a_plugin_that_fails_after_finishing_a_metric_keeps_that_metric_stored(
     assert f"错误：插件 stepwise：{named}" in stderr
     assert "（结束前已入库：new_hnw_clients）" in stderr
     assert " 条数据，1 个指标，" in stdout
-    assert "未入库的指标保留原有数字。" in stderr
+    # The plugin failed as a whole: its error names no metric, so this line names them.
+    assert "未入库的指标保留原有数字：complaint_rate。" in stderr
     assert "Traceback" not in stderr
     assert {v for _, _, v in figures(backend, root, "new_hnw_clients")} == {2.0}
     assert figures(backend, root, "complaint_rate") == before
@@ -282,3 +285,17 @@ def test_check_plugin_asks_for_the_periods_a_collect_asks_for() -> None:
                          start=dt.date(2026, 1, 1), through=dt.date(2026, 1, 11))  # fmt: skip
     assert check.problems == []
     assert [(o.period, o.value) for o in check.observations] == [("2026-W01", 1.0)]
+
+
+def test_a_collect_that_stored_every_metric_does_not_say_some_kept_their_numbers(
+    backend: Backend,
+) -> None:
+    """A plugin that failed after finishing every metric: each was stored, and the collect
+    still ended "The metrics not stored kept their earlier numbers."."""
+    root = workspace(backend)
+    code, stdout, stderr = finish(collect(root, OKRDESK_TEST_MODE="after"))
+    assert code == 1, stdout + stderr
+    assert "the log could not be written" in stderr
+    assert "（结束前已入库：complaint_rate、new_hnw_clients）" in stderr, stderr
+    assert "kept their earlier numbers" not in stderr
+    assert "保留原有数字" not in stderr

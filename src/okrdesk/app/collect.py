@@ -55,6 +55,7 @@ _SAID = {
         "revised": "Revised: {metric}, {figures} of complete periods ({span}) changed.",
         "more": " and {n} more", "and": ", ",
         "kept": "The metrics not stored kept their earlier numbers.",
+        "kept_named": "The metrics not stored kept their earlier numbers: {metrics}.",
         "unused": "no key result or scoring policy uses it; the plan's metrics are: {metrics}",
         "none": "none",
     },
@@ -67,6 +68,7 @@ _SAID = {
         "revised": "已修订：{metric}，已结束周期的 {figures:,} 个数字有变动（{span}）。",
         "more": " 等另 {n} 个", "and": "、",
         "kept": "未入库的指标保留原有数字。",
+        "kept_named": "未入库的指标保留原有数字：{metrics}。",
         "unused": "没有关键结果或计分方案用到它；计划用到的指标：{metrics}",
         "none": "无",
     },
@@ -125,9 +127,20 @@ def kept_lines(
     return kept_errors, kept_warnings, zh
 
 
-def not_stored_line(lang: str) -> str:
-    """Under a collect's errors: what became of the metrics they name."""
-    return _SAID[lang]["kept"]
+def not_stored_line(summary: CollectSummary, lang: str) -> str | None:
+    """Under a collect's errors: what became of the metrics the plan uses that were not
+    stored; None when every one was (an error about no metric of the plan's, or about a
+    metric finished before its plugin failed). The metrics are named where an error
+    above does not name each of them already (a plugin that failed as a whole)."""
+    words = _SAID[lang]
+    landed = set(summary.landed)
+    kept = [metric for metric in summary.metrics if metric not in landed]
+    if not kept:
+        return None
+    named = {error.metric for error in summary.errors if error.metric is not None}
+    if named >= set(kept):
+        return words["kept"]
+    return words["kept_named"].format(metrics=words["and"].join(kept))
 
 
 def said_once(problems: Iterable[PluginError], lang: str = "en") -> list[str]:

@@ -89,7 +89,9 @@ def collect(
     for error in said_once(summary.errors, lang):
         say(f"{failed}{error}", err=True)
     if summary.errors:
-        say(not_stored_line(lang), err=True)
+        kept = not_stored_line(summary, lang)
+        if kept is not None:
+            say(kept, err=True)
         raise SystemExit(EXIT_FAILED)
 
 

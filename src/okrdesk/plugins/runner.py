@@ -1711,8 +1711,8 @@ class _Part:
         result.plugin_of.update(kept)
         if self.failure is not None:
             # What it finished was complete and sound, and stays stored.
-            done = ", ".join(sorted(kept))
-            also = Said(f" (stored before it ended: {done})", f"（结束前已入库：{done}）")
+            done, done_zh = ", ".join(sorted(kept)), "、".join(sorted(kept))
+            also = Said(f" (stored before it ended: {done})", f"（结束前已入库：{done_zh}）")
             en, zh = self.failure
             if kept:
                 en, zh = en + also.en, zh + also.zh if zh else ""
