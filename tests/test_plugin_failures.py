@@ -489,3 +489,31 @@ def test_what_a_plugin_prints_while_loading_is_told_at_its_line(
     ) in listed.output, listed.output
     zh = CliRunner().invoke(cli, ["plugins", "--lang", "zh", "-w", str(root)])
     assert f"loading salons（位于 plugins/test_metrics.py:{line}）" in zh.output, zh.output
+
+
+def test_every_misspelt_hook_and_argument_is_told_at_once(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A misspelt hook and a wrong argument: pluggy stopped at the argument, and the hook
+    was told only once the author had fixed it and tried again."""
+    root = write_workspace()
+    source = MISNAMED.format(hook="okrdesk_collect", arguments="req, emit") + (
+        "\n\n@hookimpl\ndef okrdesk_check_setting(settings):\n    return []\n"
+    )
+    lines = source.splitlines()
+    collect_at = lines.index("def okrdesk_collect(req, emit):") + 1
+    check_at = lines.index("def okrdesk_check_setting(settings):") + 1
+    with installed_package(tmp_path, "misnamed", source) as env:
+        listed = okrdesk(env, "plugins", "--lang", "en", "-w", str(root))
+        chinese = okrdesk(env, "plugins", "--lang", "zh", "-w", str(root))
+    told = [text for text in listed.stdout.splitlines() if "not a valid plugin" in text]
+    assert told == [
+        "    error: not a valid plugin: okrdesk_collect takes no argument req: its arguments "
+        "are request, emit (by these names; take only those you need) (at "
+        f"okrdesk_misnamed/__init__.py:{collect_at}); okrdesk_check_setting is no hook of "
+        "okrdesk (did you mean okrdesk_check_settings?); its hooks are okrdesk_check_settings, "
+        "okrdesk_collect, okrdesk_demo_data, okrdesk_metrics, okrdesk_report_formats (at "
+        f"okrdesk_misnamed/__init__.py:{check_at})"
+    ], listed.stdout
+    assert "okrdesk_check_setting 不是 okrdesk 的钩子" in chinese.stdout
+    assert "okrdesk_collect 没有参数 req" in chinese.stdout

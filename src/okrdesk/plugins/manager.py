@@ -386,6 +386,13 @@ class PluginHost:
             record.give_up(f"failed to import: {told}", f"导入失败：{told_zh}")
             return record
         record.version = record.version or str(getattr(plugin, "__version__", ""))
+        if mistakes := _hook_mistakes(self.pm, plugin, how):
+            # Every misspelt hook and argument at once: pluggy stops at the first.
+            record.give_up(
+                "not a valid plugin: " + "; ".join(en for en, _ in mistakes),
+                "不是有效的插件：" + "；".join(zh for _, zh in mistakes),
+            )
+            return record
         try:
             self.pm.register(plugin, name=name)
             self.pm.check_pending()
@@ -655,6 +662,89 @@ def _loaded_twice(first: PluginRecord, second: PluginRecord) -> tuple[str, str]:
     )
 
 
+def _hook_functions() -> dict[str, list[str]]:
+    """Each hook of okrdesk's, with the names of its arguments."""
+    import inspect
+
+    return {
+        name: list(inspect.signature(value).parameters)
+        for name, value in vars(hookspecs).items()
+        if name.startswith("okrdesk_") and callable(value) and hasattr(value, "okrdesk_spec")
+    }
+
+
+def _hook_mistakes(
+    pm: pluggy.PluginManager, plugin: object, how: tuple[str, str] | None
+) -> list[tuple[str, str]]:
+    """Each function of ``plugin`` marked ``@hookimpl`` that names no hook, or takes an
+    argument its hook does not give, in English and Chinese, in the order of their
+    lines: all of them, where pluggy refuses the first alone."""
+    import inspect
+
+    hooks = _hook_functions()
+    found: list[tuple[int, str, str]] = []
+    for attribute in dir(plugin):
+        try:
+            options = pm.parse_hookimpl_opts(plugin, attribute)
+        except Exception:  # an attribute that cannot be read: pluggy says what it says
+            continue
+        if options is None:
+            continue
+        function = getattr(plugin, attribute, None)
+        code = getattr(function, "__code__", None)
+        line = code.co_firstlineno if code is not None else 0
+        hook = options.get("specname") or attribute
+        if hook not in hooks:
+            found.append((line, *_unknown_hook(hook, function, plugin, how, sorted(hooks))))
+            continue
+        try:
+            parameters = inspect.signature(function).parameters.values()  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            continue
+        wanted = [
+            p.name
+            for p in parameters
+            if p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        if wrong := sorted(set(wanted) - set(hooks[hook])):
+            found.append((line, *_wrong_arguments(hook, wrong, hooks[hook], function, plugin, how)))
+    return [(en, zh) for _, en, zh in sorted(found)]
+
+
+def _unknown_hook(
+    name: str, function: object, plugin: object, how: tuple[str, str] | None, hooks: list[str]
+) -> tuple[str, str]:
+    import difflib
+
+    at = defined_at(function, plugin, how)
+    place, place_zh = (f" (at {at})", f"（位于 {at}）") if at else ("", "")
+    close = difflib.get_close_matches(name, hooks, n=1, cutoff=0.6)
+    mean = (f" (did you mean {close[0]}?)", f"（是不是 {close[0]}？）") if close else ("", "")
+    return (
+        f"{name} is no hook of okrdesk{mean[0]}; its hooks are {', '.join(hooks)}{place}",
+        f"{name} 不是 okrdesk 的钩子{mean[1]}；钩子有 {'、'.join(hooks)}{place_zh}",
+    )
+
+
+def _wrong_arguments(
+    hook: str,
+    wrong: list[str],
+    takes: list[str],
+    function: object,
+    plugin: object,
+    how: tuple[str, str] | None,
+) -> tuple[str, str]:
+    at = defined_at(function, plugin, how)
+    place, place_zh = (f" (at {at})", f"（位于 {at}）") if at else ("", "")
+    names = ", ".join(wrong)
+    return (
+        f"{hook} takes no argument {names}: its arguments are {', '.join(takes)} (by these "
+        f"names; take only those you need){place}",
+        f"{hook} 没有参数 {names}：它的参数是 {'、'.join(takes)}（须用这些名字，可只取所需的）"
+        f"{place_zh}",
+    )
+
+
 def _not_valid(error: Exception, plugin: object, how: tuple[str, str] | None) -> tuple[str, str]:
     """Why pluggy refused ``plugin``, in English and Chinese: for a hook name or a hook
     argument misspelt, the hooks or the arguments there are, and the function's line,
@@ -666,35 +756,17 @@ def _not_valid(error: Exception, plugin: object, how: tuple[str, str] | None) ->
     if not isinstance(error, pluggy.PluginValidationError):
         return said
     text = str(error)
-    hooks = sorted(name for name in vars(hookspecs) if name.startswith("okrdesk_"))
+    hooks = _hook_functions()
     if unknown := re.match(r"unknown hook '([^']+)'", text):
-        import difflib
-
         name = unknown[1]
-        at = defined_at(getattr(plugin, name, None), plugin, how)
-        place, place_zh = (f" (at {at})", f"（位于 {at}）") if at else ("", "")
-        close = difflib.get_close_matches(name, hooks, n=1, cutoff=0.6)
-        mean = (f" (did you mean {close[0]}?)", f"（是不是 {close[0]}？）") if close else ("", "")
-        return (
-            f"not a valid plugin: {name} is no hook of okrdesk{mean[0]}; its hooks are "
-            f"{', '.join(hooks)}{place}",
-            f"不是有效的插件：{name} 不是 okrdesk 的钩子{mean[1]}；"
-            f"钩子有 {'、'.join(hooks)}{place_zh}",
-        )
+        en, zh = _unknown_hook(name, getattr(plugin, name, None), plugin, how, sorted(hooks))
+        return f"not a valid plugin: {en}", f"不是有效的插件：{zh}"
     wrong = re.search(r"for hook '([^']+)'.*Argument\(s\) \{(.*)\} are declared", text, re.S)
     if wrong and wrong[1] in hooks:
-        import inspect
-
-        hook, names = wrong[1], ", ".join(sorted(re.findall(r"'([^']+)'", wrong[2])))
-        takes = list(inspect.signature(getattr(hookspecs, hook)).parameters)
-        at = defined_at(getattr(plugin, hook, None), plugin, how)
-        place, place_zh = (f" (at {at})", f"（位于 {at}）") if at else ("", "")
-        return (
-            f"not a valid plugin: {hook} takes no argument {names}: its arguments are "
-            f"{', '.join(takes)} (by these names; take only those you need){place}",
-            f"不是有效的插件：{hook} 没有参数 {names}：它的参数是 {'、'.join(takes)}"
-            f"（须用这些名字，可只取所需的）{place_zh}",
-        )
+        hook, names = wrong[1], sorted(re.findall(r"'([^']+)'", wrong[2]))
+        function = getattr(plugin, hook, None)
+        en, zh = _wrong_arguments(hook, names, hooks[hook], function, plugin, how)
+        return f"not a valid plugin: {en}", f"不是有效的插件：{zh}"
     return said
 
 
