@@ -258,6 +258,32 @@ def test_a_format_that_cannot_be_used_fails_no_collect(write_workspace: WriteWor
     )
 
 
+def test_a_format_whose_plugin_is_broken_names_the_plugin_and_why(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """`report --format krcsv` with the plugin providing krcsv broken said only "no report
+    format krcsv; the formats are: …", as though it had never been installed."""
+    wrong = CSV_FORMAT.replace('(".csv",)', '("csv",)')
+    root = with_plugin(write_workspace, "krcsv.py", wrong)
+    run(root, "collect", "--through", "2026-03-15")
+    done = run(root, "report", "--as-of", "2026-03-15", "--format", "krcsv", "--lang", "en")
+    assert done.exit_code == 2
+    assert (
+        "the formats are: html, json, md, text, xlsx; plugin krcsv, which may provide it, is "
+        "broken: okrdesk_report_formats failed: ReportFormatError: report format krcsv: "
+        "suffix 'csv' must be a file name ending such as \".md\""
+    ) in done.output, done.output
+    zh = run(root, "report", "--as-of", "2026-03-15", "--format", "krcsv", "--lang", "zh")
+    said = "；插件 krcsv 可能提供它，但它有错误：okrdesk_report_formats 出错："
+    assert said in zh.output, zh.output
+    # A plugin that did not even import may have provided it too, whatever its name.
+    (root / "plugins" / "krcsv.py").unlink()
+    (root / "plugins" / "formats.py").write_text("import nothing_of_that_name\n", "utf-8")
+    trusted(root)
+    done = run(root, "report", "--as-of", "2026-03-15", "--format", "krcsv", "--lang", "en")
+    assert "; plugin formats, which may provide it, is broken: failed to import: " in done.output
+
+
 def test_an_unknown_format_is_named_with_the_ones_there_are(
     write_workspace: WriteWorkspace,
 ) -> None:
