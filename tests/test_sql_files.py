@@ -165,7 +165,7 @@ def test_a_file_set_to_utf16_that_is_not_says_so(
     (problem,) = check.problems
     assert problem == (
         "plugin plugin-under-test metric conversion: sources.sql.tables.calls: calls.csv: not "
-        'UTF-16 text, though encoding = "utf-16-le" says so: it has none of the zero bytes '
+        'UTF-16 text, though encoding = "UTF-16LE" says so: it has none of the zero bytes '
         f"UTF-16 writes, and {after} (1 problem; none of its figures stored)"
     )
 
@@ -195,6 +195,17 @@ def test_a_wrong_encoding_names_the_row(tmp_path: Path) -> None:
         "conversion: sources.sql.tables.calls: calls.csv:6: not gb18030 text; set encoding "
         "for this table to the file's encoding (1 problem; none of its figures stored)"
     )
+
+
+def test_an_encoding_is_quoted_as_the_setting_writes_it(tmp_path: Path) -> None:
+    """`encoding = "GB18030"` was quoted back as Python spells it ("gb18030"): the user
+    looked for a setting they had not written."""
+    data = CALLS.encode() + b"2026-01-09;\xff\xfe\xff;1;1\n"
+    path = write(tmp_path, "calls.csv", data)
+    check = run(tmp_path, {"calls": {"path": path, "encoding": "GB18030"}},
+                metric("conversion", "ratio", CONVERSION))  # fmt: skip
+    (problem,) = check.problems
+    assert "calls.csv:5: not GB18030 text; set encoding for this table" in problem, problem
 
 
 def test_a_table_that_is_not_its_encoding_leaves_no_part_of_a_copy(tmp_path: Path) -> None:

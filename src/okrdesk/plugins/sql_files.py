@@ -103,6 +103,9 @@ class TableFile:
     types: tuple[tuple[str, str], ...] = ()
     null: tuple[str, ...] = ()
     sheet: str | None = None
+    encoding_written: str | None = None
+    """``encoding`` as the table's setting spells it (``"UTF-16LE"``, which Python calls
+    ``utf-16-le``): what a message quotes."""
 
     @property
     def first_row(self) -> int:
@@ -112,7 +115,9 @@ class TableFile:
         return 1
 
     def fingerprint(self) -> str:
-        fields = attrs.asdict(self, recurse=False, filter=lambda a, _: a.name != "path")
+        # How the encoding is spelt reads the file no otherwise: its copy is still good.
+        unread = {"path", "encoding_written"}
+        fields = attrs.asdict(self, recurse=False, filter=lambda a, _: a.name not in unread)
         return json.dumps(fields, sort_keys=True, default=str)
 
 
@@ -134,7 +139,7 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
                              f"{key}.path: 缺少；应为文件的路径")  # fmt: skip
     path = confined(workspace, written, key, allowed)
     kind = _kind(path)
-    encoding = _text(options, "encoding", key)
+    encoding = written_encoding = _text(options, "encoding", key)
     if encoding is not None:
         named = text_encoding(encoding)
         if named is None:
@@ -172,6 +177,7 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
         name=name, path=path, kind=kind, delimiter=delimiter, encoding=encoding,
         header=header, skip=skip, columns=columns, types=tuple(types),
         null=_texts(options, "null", key), sheet=_text(options, "sheet", key),
+        encoding_written=written_encoding,
     )  # fmt: skip
 
 
@@ -312,6 +318,9 @@ def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
     text fails with its row named."""
     target = scratch / f"{table.name}.csv"
     at = f"sources.sql.tables.{table.name}: {table.path.name}"
+    # The setting as the user wrote it, unless a byte-order mark chose the encoding.
+    shown = table.encoding_written if encoding == table.encoding else None
+    shown = shown or encoding
     try:
         with _opened(table.path) as source:
             utf8_copy(cast(BinaryIO, _Read(source)), encoding, target, _CHUNK)
@@ -319,9 +328,9 @@ def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
         raise SqlMetricError(*_not_readable(table, failed.error)) from None
     except NotEncoded as error:
         raise SqlMetricError(
-            f"{at}:{error.line}: not {encoding} text; set encoding for this table to the "
+            f"{at}:{error.line}: not {shown} text; set encoding for this table to the "
             "file's encoding",
-            f"{at}:{error.line}: 不是 {encoding} 文本；请把这张表的 encoding 设为文件实际的编码",
+            f"{at}:{error.line}: 不是 {shown} 文本；请把这张表的 encoding 设为文件实际的编码",
         ) from None
     except NoByteOrderMark as error:
         family, (little, big) = error.family, error.choices
@@ -334,7 +343,7 @@ def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
             f'"{little}"{usual_zh}或 "{big}"',
         ) from None
     except NotWide as error:
-        raise SqlMetricError(*_not_wide(at, error)) from None
+        raise SqlMetricError(*_not_wide(at, error, shown)) from None
     except OSError as error:  # no room for the copy: this table's metrics fail, not all
         raise _no_room(at, error) from None
     return target
@@ -381,10 +390,10 @@ def _no_room(at: str, error: OSError) -> SqlMetricError:
     )
 
 
-def _not_wide(at: str, error: NotWide) -> tuple[str, str]:
+def _not_wide(at: str, error: NotWide, written: str = "") -> tuple[str, str]:
     """What a table's file set to UTF-16 or UTF-32 that is neither is told, in both
-    languages; ``at``: its key and file."""
-    en, zh = error.told("this table's encoding", "这张表的 encoding")
+    languages; ``at``: its key and file; ``written``: the setting as the user wrote it."""
+    en, zh = error.told("this table's encoding", "这张表的 encoding", written=written)
     return f"{at}: {en}", f"{at}: {zh}"
 
 
