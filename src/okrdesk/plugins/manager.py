@@ -108,6 +108,10 @@ class PluginRecord:
     """The error that made what it declares unknown (one of ``errors``)."""
     undeclared: frozenset[str] = frozenset()
     """The metrics it said it could not declare (``DeclaredInPart``)."""
+    mistakes: tuple[Said, ...] = ()
+    """Why it could not declare them, each beginning with the key of its settings it is
+    about (``DeclaredInPart.keyed``: a broken ``[[sources.sql.metrics]]`` definition),
+    for a collect to tell at its line of okrdesk.toml."""
 
     @property
     def ok(self) -> bool:
@@ -476,6 +480,8 @@ class PluginHost:
             if isinstance(error, DeclaredInPart):
                 record.fail(*said)
                 record.undeclared = error.metrics
+                keyed = getattr(error, "keyed", ())
+                record.mistakes = tuple(k for k in keyed if isinstance(k, Said))
             else:  # any metric may be one it would have declared
                 record.give_up(*said)
         return found

@@ -1564,9 +1564,14 @@ def collect(
     periods = tuple(periods)
     wanted: dict[str, list[MetricSpec]] = {}
     result = Collected()
+    # A metric a plugin said it could not declare (a broken SQL definition) is told as
+    # that plugin's error, at its line, not again as provided by none.
+    undeclared = frozenset().union(*(r.undeclared for r in host.records.values()))
     for metric in sorted(set(metrics)):
         owner = host.owners.get(metric)
         if owner is None:
+            if metric in undeclared and metric not in host.clashes:
+                continue
             result.errors.append(_unprovided(metric, host.clashes.get(metric)))
         else:
             wanted.setdefault(owner, []).append(host.metrics[metric])

@@ -54,7 +54,7 @@ import difflib
 import functools
 import re
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
@@ -380,16 +380,20 @@ def okrdesk_metrics(register: Callable[[MetricSpec], None], settings: Mapping[st
     if None not in named:  # each definition names its metric: no other is ours
         declared = {spec.name for spec, _ in found}
         undeclared = frozenset(n for n in named if n is not None and n not in declared)
-        raise BrokenDefinitions(listed(broken), undeclared)
+        raise BrokenDefinitions(listed(broken), undeclared, broken)
     raise SqlMetricError(*listed(broken))
 
 
 class BrokenDefinitions(SqlMetricError, DeclaredInPart):
-    """Some of ``[sources.sql]``'s definitions are broken; ``metrics`` are theirs."""
+    """Some of ``[sources.sql]``'s definitions are broken; ``metrics`` are theirs, and
+    ``keyed`` what is wrong with each, its words beginning with its key
+    (``sources.sql.metrics[1].query (salon_leads): …``), which a collect tells at its
+    line of okrdesk.toml."""
 
-    def __init__(self, said: Said, metrics: frozenset[str]) -> None:
+    def __init__(self, said: Said, metrics: frozenset[str], keyed: Sequence[Said] = ()) -> None:
         DeclaredInPart.__init__(self, said.en, metrics)
         self.said = said
+        self.keyed = tuple(keyed)
 
 
 def _named(item: object) -> str | None:
