@@ -115,9 +115,11 @@ def test_the_guide_names_no_hook_that_does_not_exist() -> None:
     """Anywhere in the text, not only in headings: a sentence may still say an old name.
 
     ``okrdesk_salons`` is the example package's import name, which the guide
-    quotes; every other ``okrdesk_*`` word must be a hook.
+    quotes; every other ``okrdesk_*`` word must be a hook. A link's anchor
+    (``#okrdesk_collectrequest-emit``, a hook's heading) is no name: the link
+    checker below checks that it leads somewhere.
     """
-    guide = PLUGIN_GUIDE.read_text(encoding="utf-8")
+    guide = re.sub(r"\]\(#[^)\s]+\)", "]()", PLUGIN_GUIDE.read_text(encoding="utf-8"))
     packages = {p.name for p in (ROOT / "tests" / "example_plugin" / "src").iterdir()}
     named = set(re.findall(r"\bokrdesk_\w+", guide)) - packages
     unknown = named - set(hookspec_functions())
