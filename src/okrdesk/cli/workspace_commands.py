@@ -162,8 +162,9 @@ def plugins(name: str | None, as_json: bool, lang: str | None) -> None:
     *.py files in the workspace's plugins/ folder (run only once you trust
     the workspace: `okrdesk trust`), and okrdesk itself. Set
     OKRDESK_LOAD_PLUGINS to a comma-separated allow-list to load only some.
-    NAME shows one plugin only. Exits 1 when any plugin is broken or
-    skipped.
+    NAME shows one plugin only (each copy of it, where a package and a
+    workspace file share the name: the one that runs, then the one ignored,
+    with what to do). Exits 1 when any plugin is broken or skipped.
     """
     from okrdesk.app import plugins as listing
 
