@@ -21,7 +21,14 @@ from pathlib import Path
 
 import pytest
 
-from okrdesk.model import DimensionLabels, Direction, MetricKind, MetricSpec, OverTime
+from okrdesk.model import (
+    DimensionLabels,
+    Direction,
+    FunnelStages,
+    MetricKind,
+    MetricSpec,
+    OverTime,
+)
 from okrdesk.plugins.entry_points import EntryPoint, entry_points
 from okrdesk.plugins.manager import Probed
 from okrdesk.plugins.probe_cache import ProbeCache, _spec_data
@@ -316,12 +323,21 @@ def test_what_is_kept_reads_back_the_same(site: Path, tmp_path: Path) -> None:
             dimension_labels={"product": DimensionLabels("产品", "product",
                                                          values_zh={"fund": "基金"})},
         )  # fmt: skip
-        probed = Probed([], "2.1", [spec, MetricSpec("aum", "AUM", "资产", MetricKind.STOCK,
-                                                    UNITS["亿元"], formula="a / b")])  # fmt: skip
+        stages = FunnelStages(("开户", "入金"), ("opened", "funded"))
+        funnel = MetricSpec("funded", "Funded", "入金率", MetricKind.RATIO, UNITS["%"],
+                            stages=stages)  # fmt: skip
+        aum = MetricSpec("aum", "AUM", "资产", MetricKind.STOCK, UNITS["亿元"], formula="a / b")
+        probed = Probed([], "2.1", [spec, aum, funnel])
         cache = ProbeCache(tmp_path / "kept.json")
         key = cache.key(entry, {"day": dt.date(2026, 1, 1), "n": [1, 2.5]})
         assert key is not None
         cache.put(key, probed)
+        # A funnel's stage names in both languages too: kept, never probed again each time.
+        assert ProbeCache(tmp_path / "kept.json").get(key) == probed
+        # An answer kept before stages had two languages (a plain pair) still reads.
+        data = json.loads((tmp_path / "kept.json").read_text(encoding="utf-8"))
+        data[key]["declared"][0]["stages"] = ["开户", "入金"]
+        (tmp_path / "kept.json").write_text(json.dumps(data), encoding="utf-8")
         assert ProbeCache(tmp_path / "kept.json").get(key) == probed
         # The same entry with a field of the wrong kind is no answer.
         data = json.loads((tmp_path / "kept.json").read_text(encoding="utf-8"))

@@ -34,7 +34,14 @@ import attrs
 
 from okrdesk import __version__, model
 from okrdesk.files import user_cache_folder, write_text_atomically
-from okrdesk.model import DimensionLabels, Direction, MetricKind, MetricSpec, OverTime
+from okrdesk.model import (
+    DimensionLabels,
+    Direction,
+    FunnelStages,
+    MetricKind,
+    MetricSpec,
+    OverTime,
+)
 from okrdesk.plugins.entry_points import EntryPoint
 from okrdesk.plugins.manager import Probed
 from okrdesk.targets.toml_cache import json_data
@@ -231,8 +238,10 @@ def _spec_data(spec: MetricSpec) -> dict[str, Any]:
             value = value.value
         elif name == "unit":
             value = value.symbol
-        elif name in ("stages", "dimensions"):
-            value = None if value is None else list(value)
+        elif name == "stages" and value is not None:
+            value = {"zh": list(value.zh), "en": None if value.en is None else list(value.en)}
+        elif name == "dimensions":
+            value = list(value)
         elif name == "dimension_labels":
             value = {d: [w.zh, w.en, dict(w.values_zh), dict(w.values_en)]
                      for d, w in value.items()}  # fmt: skip
@@ -258,8 +267,12 @@ def _spec(data: dict[str, Any]) -> MetricSpec:
     for name, enum in _ENUMS.items():
         fields[name] = enum(fields[name])
     fields["unit"] = UNITS[fields["unit"]]
-    if fields["stages"] is not None:
-        first, second = fields["stages"]
+    stages = fields["stages"]
+    if isinstance(stages, dict):  # each language's names
+        en = stages["en"]
+        fields["stages"] = FunnelStages(tuple(stages["zh"]), None if en is None else tuple(en))
+    elif stages is not None:  # a plain pair, as an answer kept before FunnelStages
+        first, second = stages
         fields["stages"] = (first, second)
     fields["dimensions"] = tuple(fields["dimensions"])
     fields["dimension_labels"] = {
