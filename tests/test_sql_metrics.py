@@ -287,6 +287,14 @@ def test_a_broken_definition_fails_only_its_own_key_result(
         }
     report = CliRunner().invoke(cli, ["report", "--format", "json", "-w", str(root)])
     assert report.exit_code == 0, report.output
+    # The report and check tell it at its line too, not as "BrokenDefinitions: …".
+    told = [a["message"] for a in json.loads(report.output)["alerts"] if a["kind"] == "plugin"]
+    assert told and all("BrokenDefinitions" not in said for said in told), told
+    assert any(said.startswith("插件 sql：okrdesk.toml:14: sources.sql.metrics[1].query:")
+               for said in told), told  # fmt: skip
+    checked = CliRunner().invoke(cli, ["check", "--lang", "en", "-w", str(root)])
+    assert "okrdesk.toml:14: sources.sql.metrics[1].query: metric salon_leads" in checked.output
+    assert "BrokenDefinitions" not in checked.output
     # A misspelt metric is no broken definition: it stops the plan as before.
     salons = root / "targets" / "salons.toml"
     salons.write_text(

@@ -59,7 +59,7 @@ def check(session: Session, as_of: dt.date | None, unit: str | None = None) -> C
         # Alerts judge figures at the date; no trend or forecast enters them.
         engine = Engine(plan, store, day, session.host.metrics, trends=False)
         budget = budget_progress(engine, store.spend())
-        found = alerts(engine, budget, unit, broken_plugins=session.host.broken_said(),
+        found = alerts(engine, budget, unit, broken_plugins=session.plugin_errors(),
                        owners=session.host.owners, clashes=session.host.clashes)  # fmt: skip
     if engine.through >= day:
         return Checked(found)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Protocol
 
 import attrs
@@ -16,9 +16,7 @@ from okrdesk.model import Plan, plugin_error_text, settled_restatements, told_on
 from okrdesk.periods import Period
 from okrdesk.plugins.clashes import declared_twice
 from okrdesk.plugins.collect_progress import PartsProgress
-from okrdesk.plugins.manager import DECLARING_FAILED
 from okrdesk.plugins.runner import PluginError, collect
-from okrdesk.plugins.settings_checks import checked, located, settings_problems
 from okrdesk.plugins.spool import SpooledRow
 from okrdesk.plugins.time_limit import plugin_timeout
 from okrdesk.targets.reader import no_such
@@ -285,24 +283,8 @@ def _loading_errors(session: Session, found: list[PluginError]) -> list[PluginEr
     }
     found_now: list[PluginError] = []
     # A report format a plugin makes wrong fails the report's plugin, not the collect.
-    for name, error in session.host.broken_said(formats=False):
+    for name, error in session.plugin_errors(formats=False):
         if name in already or error.en in clash_lines:
-            continue
-        record = session.host.records[name]
-        if record.mistakes and error.en.startswith(DECLARING_FAILED):
-            # Its broken definitions, each at its line of okrdesk.toml as validate says it.
-            found_now += [PluginError(name, None, en, zh)
-                          for en, zh in _at_lines(session, name, record.mistakes)]  # fmt: skip
             continue
         found_now.append(PluginError(name, None, error.en, error.zh))
     return found_now
-
-
-def _at_lines(session: Session, plugin: str, mistakes: Sequence[Said]) -> list[tuple[str, str]]:
-    """Each of ``mistakes`` (words that begin with their key) at its key's line of
-    okrdesk.toml, in English and Chinese, as ``validate`` tells a setting's problem."""
-    answered = checked(settings_problems(plugin, mistakes))
-    return [
-        (problem.text("en"), problem.text("zh"))
-        for problem, _ in located(session.workspace.root, plugin, answered)
-    ]

@@ -89,7 +89,7 @@ def make_report(
                        else "no numbers yet: run `okrdesk collect` first")  # fmt: skip
     with store, store.reading():
         built = build_report(plan, session.host.metrics, read_for_one_report(store), subject,
-                             day, lang, session.host.broken_said(), asked, windows,
+                             day, lang, session.plugin_errors(), asked, windows,
                              session.host.owners, session.host.clashes)  # fmt: skip
     if asked_for > plan.end:
         built = attrs.evolve(built, plan_ended=True)

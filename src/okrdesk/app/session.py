@@ -17,6 +17,7 @@ from okrdesk.errors import (
     NoStoreYet,
     OkrdeskError,
     Problem,
+    Said,
     ValidationFailed,
     display_path,
 )
@@ -60,6 +61,25 @@ class Session:
         if self.loaded.plan is None or self.problems:
             raise ValidationFailed(self.problems)
         return self.loaded.plan
+
+    def plugin_errors(self, *, formats: bool = True) -> list[tuple[str, Said]]:
+        """Each loaded plugin's errors (``PluginHost.broken_said``), in both languages; a
+        plugin whose ``okrdesk_metrics`` told which of its definitions in okrdesk.toml are
+        broken (the SQL source's) has each of them at its line, as ``validate`` says it,
+        rather than "okrdesk_metrics failed: BrokenDefinitions: …" with no line."""
+        found: list[tuple[str, Said]] = []
+        for name, error in self.host.broken_said(formats=formats):
+            mistakes = self.host.records[name].mistakes
+            if mistakes and error.en.startswith(DECLARING_FAILED):
+                from okrdesk.plugins.settings_checks import checked, located, settings_problems
+
+                answered = checked(settings_problems(name, mistakes))
+                at_lines = located(self.workspace.root, name, answered)
+                found += [(name, Said(problem.text("en"), problem.text("zh")))
+                          for problem, _ in at_lines]  # fmt: skip
+                continue
+            found.append((name, error))
+        return found
 
 
 def open_session(
