@@ -114,6 +114,17 @@ def test_a_count_of_a_million_or_more_is_written_in_wan_or_yi() -> None:
     assert written(UNITS["count"], 1_234_567, "zh") == "123.5万"
 
 
+def test_a_target_in_wan_hu_reads_in_millions_in_english_as_one_in_hu_does() -> None:
+    """English has no 万户: a firm's 1,638万户 is 16.38m accts whichever unit the target
+    file wrote, not 16,375,452 accts beside another key result's 16.38m."""
+    wan_hu, hu = UNITS["万户"], UNITS["户"]
+    for value in (999_999, 16_375_452, 163_754_524):
+        assert written(wan_hu, value, "en", whole=True) == written(hu, value, "en", whole=True)
+    assert written(wan_hu, 16_375_452, "en") == "16.38m accts"
+    assert written(UNITS["万人"], 2_500_000, "en") == "2.5m people"
+    assert written(wan_hu, 163_754_524, "zh") == "16,375万户"  # its own scale in Chinese
+
+
 # ----------------------------------------------------------------------- money
 
 

@@ -487,7 +487,8 @@ def written(
             return f"{in_percent(shown)}百分点" if lang == "zh" else f"{in_percent(shown)} pp"
         return f"{in_percent(shown)}{'‰' if _permille(unit) else '%'}"
     if unit.dimension is Dimension.COUNT:
-        if unit.factor == 1 and abs(value) >= COUNT_IN_FULL_BELOW:
+        # A target in 万户 keeps its own scale in Chinese; English has no such unit.
+        if abs(value) >= COUNT_IN_FULL_BELOW and (unit.factor == 1 or lang == "en"):
             return _large_count(unit, value, lang)
         if lang == "en":
             text = figure(value, 0 if whole else None)
