@@ -125,6 +125,16 @@ def test_a_target_in_wan_hu_reads_in_millions_in_english_as_one_in_hu_does() -> 
     assert written(wan_hu, 163_754_524, "zh") == "16,375万户"  # its own scale in Chinese
 
 
+def test_a_count_too_small_for_wan_hu_is_written_in_hu_not_as_0() -> None:
+    """A team's 45 new clients of a target in 万户 read 45户, not 0万户 (a week's +45
+    as +0万户 reads as no change at all); 0 is still 0万户."""
+    assert written(UNITS["万户"], 45, "zh") == "45户"
+    assert written(UNITS["万户"], -45, "zh", whole=True) == "-45户"
+    assert written(UNITS["万人"], 12.4, "zh", whole=True) == "12人"
+    assert written(UNITS["万户"], 0, "zh") == "0万户"
+    assert written(UNITS["万户"], 887.7, "zh") == "0.09万户"
+
+
 # ----------------------------------------------------------------------- money
 
 

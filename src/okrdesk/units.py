@@ -495,7 +495,10 @@ def written(
             label = _EN_COUNTS.get(unit.symbol, "")
             label = _EN_ONE.get(label, label) if text in ("1", "-1") else label
             return f"{text} {label}".strip()
-        return figure(shown, 0 if whole and unit.factor == 1 else None) + _zh_count_word(unit)
+        text = figure(shown, 0 if whole and unit.factor == 1 else None) + _zh_count_word(unit)
+        if value and not shows_a_digit(text):  # 45 户 of a target in 万户: 45户, not 0万户
+            return written(UNITS[unit.symbol.removeprefix("万")], value, lang, whole=whole)
+        return text
     if lang == "en":
         label = _EN_OTHER.get(unit.symbol, unit.symbol)
         return f"{figure(shown)}{label}" if label == "x" else f"{figure(shown)} {label}"
