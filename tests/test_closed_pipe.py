@@ -57,3 +57,28 @@ def test_a_reader_that_closes_the_pipe_ends_every_command_quietly_with_141(
     errors = process.stderr.read().decode()
     assert process.wait(120) == 141, errors
     assert errors == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["report"], "错误：No space left on device：输出未能完整写出\n"),
+        (["check", "--lang", "en"], "error: No space left on device: the output could not "
+                                    "be written whole\n"),
+        (["export", "--format", "csv"], "错误：No space left on device：输出未能完整写出\n"),
+    ],
+)  # fmt: skip
+def test_output_to_a_full_disk_is_said_in_a_line_not_a_traceback(
+    demo: Path, args: list[str], said: str
+) -> None:
+    """`okrdesk report > /mnt/share/report.txt` with the share full: one line, in the
+    command's language, status 1 (the output is not whole), where it was a traceback."""
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "okrdesk", *args, "-w", str(demo)]
+            + (["--as-of", DAY] if args[0] in ("report", "check") else []),
+            stdout=full, stderr=subprocess.PIPE, env=ENV, text=True,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr == said

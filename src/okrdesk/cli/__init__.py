@@ -7,6 +7,7 @@ only commands that need plugins load them.
 
 from __future__ import annotations
 
+import errno
 import sys
 from typing import Any
 
@@ -139,6 +140,13 @@ class OkrdeskGroup(HelpedGroup):
             _say_error(_SAID[self.language()]["denied"].format(path=error.filename))
             ctx.exit(EXIT_FAILED)
         except OSError as error:
+            if error.filename is None and error.errno in _CANNOT_WRITE:
+                # `okrdesk report > /mnt/share/report.txt` on a full disk: said, not a
+                # traceback, and not said again by Python at exit for the buffer left.
+                reader_gone()
+                said = _SAID[self.language()]["not_written"]
+                _say_error(said.format(reason=error.strerror))
+                ctx.exit(EXIT_FAILED)
             if error.filename is None:
                 raise
             said = _SAID[self.language()]["os_error"]
@@ -178,13 +186,19 @@ class OkrdeskGroup(HelpedGroup):
 
 _SAID = {
     "en": {"denied": "error: permission denied: {path}", "os_error": "error: {reason}: {path}",
+           "not_written": "error: {reason}: the output could not be written whole",
            "aborted": "Aborted!", "interrupted": "interrupted"},
     "zh": {"denied": "错误：没有权限：{path}", "os_error": "错误：{reason}：{path}",
+           "not_written": "错误：{reason}：输出未能完整写出",
            "aborted": "已中止！", "interrupted": "已中断"},
 }  # fmt: skip
 """What okrdesk says when a command stops on the file system or at Ctrl-C, outside
 anything the command says itself."""
 
+
+_CANNOT_WRITE = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO}
+"""Why output (standard output, a file written) could not be written: a full disk, a
+quota, a file too large, a failing device."""
 
 INTERRUPTED = 130
 """The status of a command stopped by Ctrl-C: 128 + SIGINT."""
