@@ -60,6 +60,32 @@ def test_more_blank_cells_than_are_named_are_counted(tmp_path: Path) -> None:
     assert found[0].detail_zh.endswith("funding.csv:4:amount等")
 
 
+def test_blank_cells_past_those_named_are_marked_though_the_rows_are_few(
+    tmp_path: Path,
+) -> None:
+    """Two rows with both their money cells blank are four cells: three are named and the
+    list says there is more, where it read as complete and the fourth came to light only
+    after the first three were fixed."""
+    path = _blanked(tmp_path, "trades.csv", {3: 3, 5: 3})
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for line in (3, 5):
+        cells = lines[line - 1].split(",")
+        cells[2] = ""
+        lines[line - 1] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (found,) = settings_errors(SETTINGS, tmp_path)
+    assert found.detail == (
+        "trades.csv has money left blank in 2 rows (write 0 for none): trades.csv:3:volume, "
+        "trades.csv:3:commission, trades.csv:5:volume, …"
+    )
+    assert found.detail_zh.endswith("trades.csv:5:volume等")
+    # Three cells in all are named as they are, with nothing after them.
+    lines[4] = lines[4].replace(",,", ",1.00,")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (found,) = settings_errors(SETTINGS, tmp_path)
+    assert found.detail.endswith("trades.csv:3:commission, trades.csv:5:commission")
+
+
 def test_blank_money_is_found_in_gbk_too_and_sound_money_is_no_problem(tmp_path: Path) -> None:
     path = _blanked(tmp_path, "products.csv", {4: 4})
     for other in path.parent.iterdir():

@@ -344,6 +344,7 @@ def _blank_money(export: Export, specs: Collection[ExportFile]) -> list[Settings
 def _blank_cells(export: Export, spec: ExportFile, count: int) -> SettingsError:
     """The error of ``spec``'s file, ``count`` of whose rows have a blank money cell."""
     cells: list[str] = []
+    rows_blank = 0
     called = {column: header for header, column in export.renames(spec).items()}
     with CsvRows(export, spec) as rows:
         money = [
@@ -353,17 +354,20 @@ def _blank_cells(export: Export, spec: ExportFile, count: int) -> SettingsError:
         ]
         for line, fields in rows:
             blank = [name for at, name in money if at < len(fields) and not fields[at].strip()]
+            rows_blank += bool(blank)
             cells.extend(f"{spec.name}:{line}:{name}" for name in blank)
-            if len(cells) >= BLANKS_SHOWN:
+            # Past the cells named, or every row with one found: what is left is known.
+            if len(cells) > BLANKS_SHOWN or rows_blank >= count:
                 break
-    shown, more = "、".join(cells[:BLANKS_SHOWN]), count - min(count, BLANKS_SHOWN)
-    shown_en = ", ".join(cells[:BLANKS_SHOWN])
+    # Cells, not rows: two rows with two blank cells each are four, one of them not named.
+    more = len(cells) > BLANKS_SHOWN or rows_blank < count
+    shown, shown_en = "、".join(cells[:BLANKS_SHOWN]), ", ".join(cells[:BLANKS_SHOWN])
     rows_en = f"{count} row" + "s" * (count != 1)
     return SettingsError(
         "data",
         f"{spec.name} has money left blank in {rows_en} (write 0 for none): {shown_en}"
-        + (", …" if more > 0 else ""),
-        zh=f"{spec.name} 有 {count} 行金额为空（没有就写 0）：{shown}" + ("等" if more > 0 else ""),
+        + (", …" if more else ""),
+        zh=f"{spec.name} 有 {count} 行金额为空（没有就写 0）：{shown}" + ("等" if more else ""),
     )
 
 
