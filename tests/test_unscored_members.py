@@ -221,3 +221,26 @@ def test_metrics_no_loaded_plugin_provides_are_one_line_of_the_first_screen(
     found = json.loads(CliRunner().invoke(cli, asked, env=env).stdout)
     (alert,) = [a for a in found["alerts"] if a["kind"] == "missing"]
     assert alert["subjects"] == ["complaint_rate", "new_hnw_clients"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_in_a_teams_check_metrics_used_outside_it_join_the_one_line(
+    workspace: Path, lang: str
+) -> None:
+    """A team's check, the plugin left out: a metric only the branch's key results use
+    (complaint_rate) was a line of its own ("metric complaint_rate: no loaded plugin
+    provides it") beside the line of the team's own, so a real plugin's seven such
+    metrics filled a team's first screen with one cause; they are one line, as in the
+    branch's check. One alone is told as before."""
+    env = {"COLUMNS": "200", "OKRDESK_LOAD_PLUGINS": "no_such_plugin"}
+    asked = ["check", "--as-of", AS_OF, "--unit", "team-b", "--lang", lang, "-w", str(workspace)]
+    lines = CliRunner().invoke(cli, asked, env=env).stdout.splitlines()
+    said = {
+        "zh": "2 项指标：已加载的插件都不提供：complaint_rate、new_hnw_clients",
+        "en": "2 metrics: no loaded plugin provides them: complaint_rate, new_hnw_clients",
+    }
+    assert [line for line in lines if said[lang] in line], lines
+    assert not [line for line in lines if line.split()[1:2] in (["指标"], ["metric"])], lines
+    found = json.loads(CliRunner().invoke(cli, [*asked, "--format", "json"], env=env).stdout)
+    (alert,) = [a for a in found["alerts"] if a["kind"] == "missing"]
+    assert alert["subjects"] == ["complaint_rate", "new_hnw_clients"]

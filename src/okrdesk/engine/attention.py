@@ -815,12 +815,8 @@ def _source_alerts(
                             and (owner_of(plan, kr) in inside or kr.id in shares))  # fmt: skip
                 if clashes and metric in clashes:
                     found.append(_clash_alert(metric, clashes[metric], krs))
-                elif krs:
+                else:  # no krs: used outside the scope only, or by a budget line, a score
                     unmeasured.append((metric, krs))
-                else:  # used outside the scope only, or by a budget line, a score, a formula
-                    found.append(Alert(Level.WARNING, "missing", metric,
-                                       "metric.unprovided_elsewhere",
-                                       {"metric": metric, "krs": krs}))  # fmt: skip
                 told_missing.add(metric)
             elif latest is None:
                 found.append(Alert(Level.WARNING, "missing", metric, "metric.missing",
@@ -867,14 +863,16 @@ def _source_alerts(
 
 
 def _unprovided(unmeasured: Sequence[tuple[str, tuple[str, ...]]]) -> list[Alert]:
-    """The metrics no loaded plugin provides that key results need, with those key
-    results: one alongside what it leaves unmeasured; several (a plugin broken, or left
+    """The metrics no loaded plugin provides, with the key results inside the scope they
+    leave unmeasured (none for one used only outside it, or by a budget line, a score, a
+    formula): one alongside what it leaves unmeasured; several (a plugin broken, or left
     out by OKRDESK_LOAD_PLUGINS) in one line naming them, about them all, so that the
-    first screen is not five lines of one cause before anything that is behind."""
+    first screen is not five lines of one cause before anything that is behind, in a
+    team's report, where most are used outside it, as in the branch's."""
     if len(unmeasured) == 1:
         metric, krs = unmeasured[0]
-        return [Alert(Level.WARNING, "missing", metric, "metric.unprovided",
-                      {"metric": metric, "krs": krs})]  # fmt: skip
+        key = "metric.unprovided" if krs else "metric.unprovided_elsewhere"
+        return [Alert(Level.WARNING, "missing", metric, key, {"metric": metric, "krs": krs})]
     if not unmeasured:
         return []
     metrics = tuple(metric for metric, _ in unmeasured)
