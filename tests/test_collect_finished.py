@@ -299,3 +299,22 @@ def test_a_collect_that_stored_every_metric_does_not_say_some_kept_their_numbers
     assert "（结束前已入库：complaint_rate、new_hnw_clients）" in stderr, stderr
     assert "kept their earlier numbers" not in stderr
     assert "保留原有数字" not in stderr
+
+
+def test_a_first_collect_that_failed_says_its_metrics_have_no_numbers_yet(
+    backend: Backend,
+) -> None:
+    """The first collect of a store, its plugin failing before it finished complaint_rate:
+    it said "未入库的指标保留原有数字" of a metric that had none, and "与上次采集相比，无新增
+    或变动" with no collect before it. A later failure keeps what the first stored."""
+    root = workspace(backend)
+    code, stdout, stderr = finish(collect(root, OKRDESK_TEST_MODE="raises"))
+    assert code == 1, stdout + stderr
+    assert "未入库的指标尚无数字：complaint_rate。" in stderr, stderr
+    assert "保留原有数字" not in stderr
+    assert "条：这是此数据库的第一次采集。" in stdout, stdout
+    assert finish(collect(root))[0] == 0
+    code, stdout, stderr = finish(collect(root, OKRDESK_TEST_MODE="raises"))
+    assert code == 1, stdout + stderr
+    assert "未入库的指标保留原有数字：complaint_rate。" in stderr, stderr
+    assert "这是此数据库的第一次采集" not in stdout, stdout

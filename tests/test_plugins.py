@@ -161,7 +161,7 @@ def test_a_declared_formula_that_cannot_be_read_drops_that_metric_alone(
     # plugin's are stored. (The plugin is loaded in a process of its own here: what it
     # could not declare comes back with what it declared.)
     assert collected.exit_code == 1, collected.output
-    assert "新增或变动 44 条" in collected.output
+    assert "新增 44 条：这是此数据库的第一次采集。" in collected.output
     shown = CliRunner().invoke(cli, ["report", "--as-of", "2026-03-15", "-w", str(root)])
     assert shown.exit_code == 0, shown.output
     assert "clients_per_head" in shown.output and "Traceback" not in shown.output

@@ -90,7 +90,7 @@ def test_collect_twice_stores_everything_once(backend: Backend) -> None:
     assert first.exit_code == 0, first.output
     # 2 metrics x 2 people x 11 weeks
     assert "Run 1: 44 observations of 2 metrics, 11 periods (2026-W01 to 2026-W11)" in first.output
-    assert "\n44 new or changed since the last collect.\n" in first.output
+    assert "\n44 new: the first collect of this store.\n" in first.output
     once = snapshot(backend, root)
     for _ in range(3):
         again = run(root, "collect", "--through", THROUGH)

@@ -42,6 +42,11 @@ class CollectSummary:
     """metric → period → how many figures of that period, stored as complete, now read
     otherwise or are gone: a source restated after the period was over (and after the
     figure had settled, for a metric whose figures go on converting a while)."""
+    first: bool = False
+    """No collect had run before this one: there is no last collect to compare with."""
+    never_held: tuple[str, ...] = ()
+    """Of the metrics not stored, those the store holds no figure of (a first collect, a
+    metric new to the plan): they have no earlier numbers to keep."""
 
 
 _SAID = {
@@ -56,6 +61,12 @@ _SAID = {
         "more": " and {n} more", "and": ", ",
         "kept": "The metrics not stored kept their earlier numbers.",
         "kept_named": "The metrics not stored kept their earlier numbers: {metrics}.",
+        "first": "The first collect of this store.",
+        "first_new": "{n:,} new: the first collect of this store.",
+        "none_yet": "The metrics not stored have no numbers yet.",
+        "none_yet_named": "The metrics not stored have no numbers yet: {metrics}.",
+        "kept_some": "Of the metrics not stored, {kept} kept their earlier numbers; {none} "
+                     "have none yet.",
         "unused": "no key result or scoring policy uses it; the plan's metrics are: {metrics}",
         "none": "none",
     },
@@ -69,6 +80,11 @@ _SAID = {
         "more": " 等另 {n} 个", "and": "、",
         "kept": "未入库的指标保留原有数字。",
         "kept_named": "未入库的指标保留原有数字：{metrics}。",
+        "first": "这是此数据库的第一次采集。",
+        "first_new": "新增 {n:,} 条：这是此数据库的第一次采集。",
+        "none_yet": "未入库的指标尚无数字。",
+        "none_yet_named": "未入库的指标尚无数字：{metrics}。",
+        "kept_some": "未入库的指标中，{kept} 保留原有数字；{none} 尚无数字。",
         "unused": "没有关键结果或计分方案用到它；计划用到的指标：{metrics}",
         "none": "无",
     },
@@ -90,7 +106,9 @@ def summary_lines(summary: CollectSummary, lang: str) -> list[str]:
         periods=counted(periods, "period") if english else periods,
         first=summary.periods[0].id, last=summary.periods[-1].id, through=summary.through,
     )]  # fmt: skip
-    if not summary.changed and not summary.gone:
+    if summary.first:  # not "since the last collect": there was none
+        lines.append(words["first_new" if summary.changed else "first"].format(n=summary.changed))
+    elif not summary.changed and not summary.gone:
         lines.append(words["unchanged"])
     else:
         said = words["changed_gone"] if summary.gone else words["changed"]
@@ -134,13 +152,21 @@ def not_stored_line(summary: CollectSummary, lang: str) -> str | None:
     above does not name each of them already (a plugin that failed as a whole)."""
     words = _SAID[lang]
     landed = set(summary.landed)
-    kept = [metric for metric in summary.metrics if metric not in landed]
-    if not kept:
+    not_stored = [metric for metric in summary.metrics if metric not in landed]
+    if not not_stored:
         return None
+    # Those with no figure stored ever kept nothing: "kept their earlier numbers" of a
+    # first collect, or of a metric new to the plan, would send a manager looking for them.
+    none = [metric for metric in not_stored if metric in summary.never_held]
+    kept = [metric for metric in not_stored if metric not in summary.never_held]
+    if kept and none:
+        return words["kept_some"].format(kept=words["and"].join(kept),
+                                         none=words["and"].join(none))  # fmt: skip
     named = {error.metric for error in summary.errors if error.metric is not None}
-    if named >= set(kept):
-        return words["kept"]
-    return words["kept_named"].format(metrics=words["and"].join(kept))
+    if named >= set(not_stored):
+        return words["kept"] if kept else words["none_yet"]
+    said = words["kept_named"] if kept else words["none_yet_named"]
+    return said.format(metrics=words["and"].join(not_stored))
 
 
 def said_once(problems: Iterable[PluginError], lang: str = "en") -> list[str]:
@@ -249,11 +275,16 @@ def run_collect(
         store.finish_run(run_id, "failed" if errors else "ok", versions,
                          *kept_lines(errors, warnings))  # fmt: skip
         changes = store.changes
+        never_held = tuple(
+            metric for grain, metrics in by_grain.items() for metric in metrics
+            if metric not in landed and store.latest_period_end(metric, grain) is None
+        )  # fmt: skip
     return CollectSummary(
         run_id, day, periods, tuple(wanted), stored, tuple(errors), tuple(warnings),
         tuple(sorted(landed)), changes.changed, changes.gone,
         settled_restatements(changes.revised_by_metric(), run_id, runs, session.host.metrics,
                              session.host.owners, plan.end),
+        first=not runs, never_held=never_held,
     )  # fmt: skip
 
 
