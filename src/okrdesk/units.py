@@ -496,8 +496,9 @@ def written(
             label = _EN_ONE.get(label, label) if text in ("1", "-1") else label
             return f"{text} {label}".strip()
         text = figure(shown, 0 if whole and unit.factor == 1 else None) + _zh_count_word(unit)
-        if value and not shows_a_digit(text):  # 45 户 of a target in 万户: 45户, not 0万户
-            return written(UNITS[unit.symbol.removeprefix("万")], value, lang, whole=whole)
+        single = UNITS.get(unit.symbol.removeprefix("万"))
+        if value and not shows_a_digit(text) and single is not None and single.factor == 1:
+            return written(single, value, lang, whole=whole)  # 45户 of 万户, not 0万户
         return text
     if lang == "en":
         label = _EN_OTHER.get(unit.symbol, unit.symbol)
