@@ -98,6 +98,10 @@ def test_counts_are_whole_when_asked_and_money_keeps_its_unit() -> None:
     assert written(UNITS["个"], 0.81, "en", whole=True) == "1 item"
     assert written(UNITS["人"], 1, "en", whole=True) == "1 person"
     assert written(UNITS["count"], 12, "zh", whole=True) == "12"
+    # A fraction of one too small to show stays in its unit (a due figure on the plan's
+    # first day): 0户, never a search for a smaller unit than 户.
+    assert written(hu, 0.001, "zh", whole=True) == "0户"
+    assert written(hu, 0.001, "zh") == "0户"
 
 
 def test_a_count_of_a_million_or_more_is_written_in_wan_or_yi() -> None:

@@ -497,7 +497,13 @@ def written(
             return f"{text} {label}".strip()
         text = figure(shown, 0 if whole and unit.factor == 1 else None) + _zh_count_word(unit)
         single = UNITS.get(unit.symbol.removeprefix("万"))
-        if value and not shows_a_digit(text) and single is not None and single.factor == 1:
+        if (
+            unit.factor != 1
+            and value
+            and not shows_a_digit(text)
+            and single is not None
+            and single.factor == 1
+        ):
             return written(single, value, lang, whole=whole)  # 45户 of 万户, not 0万户
         return text
     if lang == "en":
