@@ -1,4 +1,5 @@
-"""Copy okrdesk's store between SQLite and PostgreSQL, in either direction.
+"""Copy okrdesk's store between SQLite and PostgreSQL, in either direction; create or
+upgrade a store's tables (``okrdesk store upgrade``).
 
 Every row of every table is copied as it is, ids included, in one
 transaction on the target, which then adds up its own totals of each period and
@@ -12,6 +13,8 @@ A target that already holds rows is only overwritten when asked.
 from __future__ import annotations
 
 import math
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from okrdesk.errors import BadInput, OkrdeskError, Said
@@ -68,6 +71,38 @@ def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list
             destination.after_load()
             # Read back inside the transaction: a mismatch rolls the copy back.
             return [_checked(table, origin, destination) for table in TABLES]
+
+
+def upgrade_store(target: Path | str) -> Said:
+    """Create okrdesk's tables at ``target``, or upgrade them to this okrdesk's schema;
+    what it found and left. On a server, the role that runs it owns what it creates."""
+    if isinstance(target, Path) and not target.exists():
+        raise BadInput(Said(f"{target}: no such database; nothing was changed",
+                            f"{target}：没有这个数据库；未改动任何内容"))  # fmt: skip
+    before = _version_of(target)
+    with Store.open(target) as store:
+        version = store.schema_version
+        where = store.location
+    if before is None:
+        return Said(f"{where}: created okrdesk's tables (schema {version}).",
+                    f"{where}：已建好 okrdesk 的数据表（结构版本 {version}）。")  # fmt: skip
+    if before < version:
+        return Said(
+            f"{where}: upgraded okrdesk's tables from schema {before} to {version}.",
+            f"{where}：已把 okrdesk 的数据表从结构版本 {before} 升级到 {version}。",
+        )
+    return Said(f"{where}: okrdesk's tables are at schema {version}, this okrdesk's.",
+                f"{where}：okrdesk 的数据表已是本版本的结构（版本 {version}）。")  # fmt: skip
+
+
+def _version_of(target: Path | str) -> int | None:
+    """The schema version at ``target`` before it is opened: None where it has no tables."""
+    if isinstance(target, str):
+        from okrdesk.store.postgres import PostgresStore
+
+        return PostgresStore.version_of(target)
+    with closing(sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)) as file:
+        return int(file.execute("PRAGMA user_version").fetchone()[0]) or None
 
 
 def _checked(table: str, origin: Store, destination: Store) -> Said:

@@ -62,7 +62,8 @@ LAZY_COMMANDS: dict[str, LazyCommand] = {
     "trust": ("okrdesk.cli.workspace_commands", "trust",
                          "Allow a workspace's own plugins/ code to run, as its files are now."),
     "store": ("okrdesk.cli.store_commands", "store",
-                         "Copy the store between an SQLite file and a PostgreSQL server."),
+                         "Copy the store between an SQLite file and a PostgreSQL server; "
+                         "create or upgrade its tables."),
     "demo": ("okrdesk.cli.workspace_commands", "demo",
                         "Build a demo workspace from the sample targets and show what okrdesk "
                         "knows."),

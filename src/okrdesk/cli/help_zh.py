@@ -400,7 +400,7 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
     ),
     "store": (
         """
-        在 SQLite 文件和 PostgreSQL 服务器之间复制存储。
+        在 SQLite 文件和 PostgreSQL 服务器之间复制存储；建好或升级其数据表。
         """,
         {"--lang": _GROUP_LANG},
     ),
@@ -417,6 +417,17 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
             "--replace": "覆盖已有数据的目标。",
             "--lang": f"输出的语言。{_LANG}",
         },
+    ),
+    "store upgrade": (
+        """
+        在 DATABASE 建好 okrdesk 的数据表，或把它们升级到本版本 okrdesk 的结构。
+
+        DATABASE 是一个 SQLite 文件（okrdesk.db），或不含密码的 postgresql:// URL。
+        在服务器上，请以将拥有 okrdesk 数据表的角色运行（PGUSER=…）：它建的表归该
+        角色所有，也只有表的所有者能升级它们。其他命令在其角色有权时也会升级旧的
+        结构；本命令不改动其他任何内容。
+        """,
+        {"--lang": f"输出的语言。{_LANG}"},
     ),
     "demo": (
         """

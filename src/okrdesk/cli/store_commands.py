@@ -1,4 +1,4 @@
-"""Commands on the store as a whole: store copy."""
+"""Commands on the store as a whole: store copy, store upgrade."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from okrdesk.cli.start_up import started
     "their own --lang."
 )
 def store() -> None:
-    """Copy the store between an SQLite file and a PostgreSQL server."""
+    """Copy the store between an SQLite file and a PostgreSQL server; create or upgrade
+    its tables."""
 
 
 @store.command("copy")
@@ -41,3 +42,22 @@ def store_copy(source: str, target: str, replace: bool, lang: str | None) -> Non
     say(COPIED.text(lang).format(source=source, target=target))
     for line in checks:
         say(f"  {line.text(lang)}")
+
+
+@store.command("upgrade")
+@click.argument("database", metavar="DATABASE")
+@lang_option("The language of what it says.")
+def store_upgrade(database: str, lang: str | None) -> None:
+    """Create okrdesk's tables at DATABASE, or upgrade them to this okrdesk's schema.
+
+    DATABASE is an SQLite file (okrdesk.db) or a postgresql:// URL without a
+    password. On a server, run it as the role that is to own okrdesk's tables
+    (PGUSER=…): the tables it creates are that role's, and only their owner may
+    upgrade them. Every other command upgrades an older schema too, when its
+    role may; this one changes nothing else.
+    """
+    from okrdesk.app.store import location, upgrade_store
+
+    started()
+    said = upgrade_store(location(database))
+    say(said.text(workspace_language(lang)))

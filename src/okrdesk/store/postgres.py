@@ -27,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import hashlib
+import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -57,6 +58,10 @@ finally:
     gc.freeze()
     if _collecting:
         gc.enable()
+# psycopg logs what it could not do while leaving a pipeline or a COPY on a connection
+# already lost ("error ignored terminating <psycopg.Pipeline [BAD]>…"); Python would print
+# that to stderr above okrdesk's own message about the lost connection, which says it all.
+logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 VERSION_TABLE = "okrdesk_schema"
 VACUUM_LOADED = tuple(
@@ -161,8 +166,16 @@ class PostgresStore(Store):
 
     @classmethod
     def has_schema(cls, url: str) -> bool:
+        return cls.version_of(url) is not None
+
+    @classmethod
+    def version_of(cls, url: str) -> int | None:
+        """The schema version of okrdesk's tables at ``url``, None where there are none;
+        nothing changed."""
         with _connect(url, None) as connection:
-            return cls(connection, url)._stored_version() is not None
+            store = cls(connection, url)
+            with store._named_errors():
+                return store._stored_version()
 
     def _prepare(self, create: bool) -> None:
         version = self._version_at_opening()
@@ -179,7 +192,40 @@ class PostgresStore(Store):
                 f"{self.location}：还没有 okrdesk 的数据表；请先运行 `okrdesk collect`",
             ))  # fmt: skip
         if version is None or version < SCHEMA_VERSION:
-            self._migrate()
+            try:
+                self._migrate()
+            except OkrdeskError as error:
+                if not isinstance(error.__cause__ or error.__context__,
+                                  psycopg.errors.InsufficientPrivilege):  # fmt: skip
+                    raise
+                raise self._not_owner(version) from None
+
+    def _not_owner(self, version: int | None) -> OkrdeskError:
+        """The role may not create or upgrade okrdesk's tables: only their owner may."""
+        role, schema = self._connection.info.user, _schema_of(self.location)
+        if version is None:
+            return OkrdeskError(Said(
+                f"{self.location}: no okrdesk tables yet, and the role {role} may not create "
+                f"them in the schema {schema}. Nothing was changed. The role that is to own "
+                "them creates them once: `okrdesk store upgrade` as that role (PGUSER=…), "
+                "then grant the others their rows (docs/deployment.md, \"Roles\").",
+                f"{self.location}：还没有 okrdesk 的数据表，角色 {role} 也无权在 schema {schema} "
+                "中建表。未改动任何内容。请由将拥有这些表的角色建一次：以该角色（PGUSER=…）"
+                "运行 `okrdesk store upgrade`，再授予其他角色读写数据行的权限"
+                "（见 docs/deployment.md“Roles”一节）。",
+            ))  # fmt: skip
+        return OkrdeskError(Said(
+            f"{self.location} holds okrdesk's tables of schema {version}; this okrdesk needs "
+            f"schema {SCHEMA_VERSION}, and the role {role} may not upgrade them (only the role "
+            "that owns them may). Nothing was changed. Ask whoever runs the database to run "
+            "`okrdesk store upgrade` with this okrdesk as the owning role "
+            "(docs/deployment.md, \"Upgrades\"); until then use the okrdesk that wrote them.",
+            f"{self.location} 中 okrdesk 数据表的结构版本是 {version}；本版本 okrdesk 需要 "
+            f"{SCHEMA_VERSION}，而角色 {role} 无权升级（只有拥有这些表的角色可以）。"
+            "未改动任何内容。"
+            "请数据库管理员用本版本 okrdesk、以拥有这些表的角色运行 `okrdesk store upgrade`"
+            "（见 docs/deployment.md“Upgrades”一节）；在此之前请继续用写入它们的那个版本。",
+        ))  # fmt: skip
 
     def _version_at_opening(self) -> int | None:
         """``_stored_version`` in one statement where the version table is there (every
@@ -302,8 +348,56 @@ class PostgresStore(Store):
                 f"{self.location} 被另一个 okrdesk 锁定，{busy_timeout():g} 秒内未解锁"
                 f"（{BUSY_TIMEOUT_ENV}）；请待其完成后再试",
             )) from None  # fmt: skip
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise self._refused(error, "") from None
         except psycopg.OperationalError as error:
-            raise _unreachable(self.location, error) from None
+            raise self._lost(error) from None
+
+    def _refused(self, error: psycopg.Error, sql: str) -> OkrdeskError:
+        """A statement the connection's role may not run: which role, what it was refused,
+        and what to ask whoever runs the database for (or which commands it can run)."""
+        role, schema, reason = self._connection.info.user, _schema_of(self.location), _first(error)
+        reads = sql.lstrip()[:6].upper() in ("SELECT", "WITH") and "sequence" not in reason
+        if reads:
+            return OkrdeskError(Said(
+                f"{self.location}: the role {role} may not read okrdesk's tables ({reason}). "
+                "Nothing was changed. Ask whoever runs the database for `GRANT SELECT ON ALL "
+                f"TABLES IN SCHEMA {schema} TO {role}` (docs/deployment.md, \"Roles\").",
+                f"{self.location}：角色 {role} 无权读取 okrdesk 的数据表（{reason}）。"
+                f"未改动任何内容。请向数据库管理员申请 `GRANT SELECT ON ALL TABLES IN SCHEMA "
+                f"{schema} TO {role}`（见 docs/deployment.md“Roles”一节）。",
+            ))  # fmt: skip
+        return OkrdeskError(Said(
+            f"{self.location}: the role {role} may not write okrdesk's tables ({reason}); "
+            "what this command was writing was not stored, and nothing stored before is "
+            "changed. A read-only role runs the commands that read (report, check, explain, "
+            "history, export, due, spend list); to store, run this command as a role that "
+            "may write, or ask whoever runs the database for `GRANT SELECT, INSERT, UPDATE, "
+            f"DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}` and `GRANT USAGE ON ALL "
+            f"SEQUENCES IN SCHEMA {schema} TO {role}` (docs/deployment.md, \"Roles\").",
+            f"{self.location}：角色 {role} 无权写入 okrdesk 的数据表（{reason}）；"
+            "本命令要写入的内容未存入，之前存入的内容没有改动。只读角色只能运行读取的命令"
+            "（report、check、explain、history、export、due、spend list）；要存入数据，"
+            "请用有写入权限的角色运行本命令，或向数据库管理员申请 `GRANT SELECT, INSERT, "
+            f"UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}` 和 `GRANT USAGE ON "
+            f"ALL SEQUENCES IN SCHEMA {schema} TO {role}`（见 docs/deployment.md“Roles”一节）。",
+        ))  # fmt: skip
+
+    def _lost(self, error: psycopg.Error) -> OkrdeskError:
+        """An error of the server or the connection after opening: a connection lost
+        mid-command says what became of what the command was writing."""
+        if not self._connection.closed and not self._connection.broken:
+            return _unreachable(self.location, error)
+        reason = _first(error)
+        return OkrdeskError(Said(
+            f"{self.location}: the connection to the server was lost ({reason}). What this "
+            "command had not yet committed was rolled back by the server; everything stored "
+            "before it stays. Run the command again once the server answers (a collect "
+            "stores the same figures again).",
+            f"{self.location}：与服务器的连接中断了（{reason}）。本命令尚未提交的内容已由服务器"
+            "撤销；之前存入的内容都还在。请在服务器恢复后重新运行本命令（collect 会再次存入"
+            "同样的数字）。",
+        ))  # fmt: skip
 
     def _tidy(self, statements: Sequence[str]) -> None:
         """Outside any transaction: fresh planner statistics (and visibility map)."""
@@ -347,8 +441,10 @@ class PostgresStore(Store):
             return cursor.fetchall() if cursor.description is not None else ()
         except psycopg.errors.LockNotAvailable:
             raise
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise self._refused(error, sql) from None
         except psycopg.OperationalError as error:
-            raise _unreachable(self.location, error) from None
+            raise self._lost(error) from None
 
     def streamed(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
         """``Store.streamed`` through a cursor on the server, fetched ``STREAMED_BATCH``
@@ -365,14 +461,21 @@ class PostgresStore(Store):
                 yield from cursor
         except psycopg.errors.LockNotAvailable:
             raise
+        except psycopg.errors.InsufficientPrivilege as error:
+            raise self._refused(error, sql) from None
         except psycopg.OperationalError as error:
-            raise _unreachable(self.location, error) from None
+            raise self._lost(error) from None
 
     def _write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
         listed = list(rows)
         if listed:
-            with self._connection.cursor() as cursor:
-                cursor.executemany(sql.replace("?", "%s").encode(), listed)
+            try:
+                with self._connection.cursor() as cursor:
+                    cursor.executemany(sql.replace("?", "%s").encode(), listed)
+            except psycopg.errors.InsufficientPrivilege as error:
+                raise self._refused(error, sql) from None
+            except psycopg.OperationalError as error:
+                raise self._lost(error) from None
         return len(listed)
 
     def _insert(self, sql: str, params: Sequence[Any]) -> int:
@@ -584,7 +687,21 @@ def _options(url: str, settings: Mapping[str, object]) -> str:
     return " ".join([*given, *ours])
 
 
+def _first(error: psycopg.Error) -> str:
+    """The first line of what the server or libpq said."""
+    return str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+
+
+def _schema_of(url: str) -> str:
+    """The schema okrdesk's tables are in: the URL's ``search_path``, else ``public``."""
+    for key, value in parse_qsl(urlsplit(url).query):
+        if key == "options" and "search_path" in value:
+            path = value.split("search_path", 1)[1].lstrip(" =")
+            return path.split()[0].split(",")[0].strip("\"'") or "public"
+    return "public"
+
+
 def _unreachable(url: str, error: psycopg.Error) -> OkrdeskError:
-    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    reason = _first(error)
     return OkrdeskError(Said(f"{url}: cannot use the PostgreSQL database: {reason}",
                              f"{url}：无法使用该 PostgreSQL 数据库：{reason}"))  # fmt: skip

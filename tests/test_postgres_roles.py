@@ -1,0 +1,257 @@
+"""A firm's server with a role for each kind of user (docs/deployment.md, "Roles"): the
+owner creates and upgrades okrdesk's tables, a writer collects and stores, a read-only
+role reads. What a role may not do is said (the role, what to ask for), never a
+traceback, and changes nothing; a connection lost mid-write loses nothing stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from click.testing import CliRunner, Result
+
+from backends import Backend
+from okrdesk.cli import cli
+from okrdesk.errors import OkrdeskError
+from okrdesk.model import Observation
+from okrdesk.periods import Grain, periods_between
+from okrdesk.store import POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
+from sample_workspace import WriteWorkspace, trusted
+
+_names = itertools.count(1)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args))
+
+
+def said_plainly(result: Result, code: int, *words: str) -> None:
+    """Exit ``code``, every word in the output, and no traceback."""
+    assert result.exit_code == code, result.output
+    assert isinstance(result.exception, SystemExit | None), result.exception
+    assert "Traceback" not in result.output
+    for word in words:
+        assert word in result.output, result.output
+
+
+class Roles:
+    """A writer and a read-only role on the test database, as deployment.md grants them;
+    ``url(role)``: the database's URL as that role."""
+
+    def __init__(self, owner_url: str) -> None:
+        self.owner_url = owner_url
+        suffix = f"{os.getpid()}_{next(_names)}"
+        self.writer, self.reader = f"writer_{suffix}", f"reader_{suffix}"
+        with psycopg.connect(owner_url, autocommit=True) as connection:
+            for role in (self.writer, self.reader):
+                connection.execute(f"CREATE ROLE {role} LOGIN".encode())
+            # PostgreSQL 15's default; said here so that the test holds on any server.
+            connection.execute(b"REVOKE CREATE ON SCHEMA public FROM PUBLIC")
+
+    def grant(self) -> None:
+        """The grants deployment.md lists, on the tables the owner has created."""
+        with psycopg.connect(self.owner_url, autocommit=True) as connection:
+            for sql in (
+                f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                f"TO {self.writer}",
+                f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {self.writer}",
+                f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {self.reader}",
+            ):
+                connection.execute(sql.encode())
+
+    def url(self, role: str) -> str:
+        _, rest = self.owner_url.split("://", 1)[1].split("@", 1)
+        return f"postgresql://{role}@{rest}"
+
+    def drop(self) -> None:
+        with psycopg.connect(self.owner_url, autocommit=True) as connection:
+            for role in (self.writer, self.reader):
+                connection.execute(f"DROP OWNED BY {role}".encode())
+                connection.execute(f"DROP ROLE {role}".encode())
+
+
+@pytest.fixture
+def roles(postgres_url: str) -> Iterator[Roles]:
+    made = Roles(postgres_url)
+    try:
+        yield made
+    finally:
+        made.drop()
+
+
+def workspace(write_workspace: WriteWorkspace, url: str) -> Path:
+    from test_money import CHECKIN_OKRS, MONEY_BUDGET
+
+    root = Backend("postgresql", url, write_workspace).workspace(
+        {"budget.toml": MONEY_BUDGET, "okrs.toml": CHECKIN_OKRS}
+    )
+    return trusted(root)
+
+
+def test_a_read_only_role_reads_everything_and_is_told_what_to_ask_for_to_write(
+    roles: Roles, write_workspace: WriteWorkspace
+) -> None:
+    owner = workspace(write_workspace, roles.owner_url)
+    said_plainly(run("collect", "--through", "2026-03-01", "-w", str(owner)), 0)
+    said_plainly(run("checkin", "O1.REV", "1.5", "--date", "2026-02-20", "-w", str(owner)), 0)
+    roles.grant()
+    root = workspace(write_workspace, roles.url(roles.reader))
+    for command in (
+        ["report", "--as-of", "2026-03-01"],
+        ["report", "--as-of", "2026-03-01", "--format", "json"],
+        ["explain", "O1.KR1", "--as-of", "2026-03-01"],
+        ["history", "O1.REV"],
+        ["due", "--as-of", "2026-03-01"],
+        ["spend", "list"],
+        ["export", "--format", "json"],
+    ):
+        said_plainly(run(*command, "-w", str(root)), 0)
+    for command in (["check", "--as-of", "2026-03-01"], ["check", "--format", "json"]):
+        done = run(*command, "-w", str(root))
+        said_plainly(done, done.exit_code)
+        assert done.exit_code in (0, 1)
+
+    for command in (
+        ["checkin", "O1.REV", "2", "--date", "2026-02-27"],
+        ["spend", "add", "experts", "1万", "--signed-by", "王芳", "--date", "2026-03-02"],
+        ["collect", "--through", "2026-03-01"],
+    ):
+        done = run(*command, "--lang", "en", "-w", str(root))
+        said_plainly(
+            done, 1, f"the role {roles.reader} may not write okrdesk's tables",
+            "was not stored", "A read-only role runs the commands that read",
+            "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO "
+            f"{roles.reader}",
+        )  # fmt: skip
+    chinese = run("checkin", "O1.REV", "2", "--lang", "zh", "-w", str(root))
+    said_plainly(chinese, 1, f"角色 {roles.reader} 无权写入 okrdesk 的数据表", "只读角色只能运行")
+    with Store.open(roles.owner_url) as store:
+        assert len(store.checkins("O1.REV")) == 1
+        assert store.spend("experts") == []
+        assert len(store.runs()) == 1
+
+    writer = workspace(write_workspace, roles.url(roles.writer))
+    said_plainly(run("checkin", "O1.REV", "2", "--date", "2026-02-27", "-w", str(writer)), 0)
+    said_plainly(run("collect", "--through", "2026-03-01", "-w", str(writer)), 0)
+
+
+def test_a_role_without_select_is_told_which_grant_to_ask_for(
+    roles: Roles, write_workspace: WriteWorkspace
+) -> None:
+    with Store.open(roles.owner_url):
+        pass
+    root = workspace(write_workspace, roles.url(roles.reader))
+    done = run("spend", "list", "--lang", "en", "-w", str(root))
+    said_plainly(
+        done, 1, f"the role {roles.reader} may not read okrdesk's tables",
+        f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {roles.reader}", "Nothing was changed",
+    )  # fmt: skip
+
+
+def test_only_the_owner_creates_the_tables_and_store_upgrade_does(
+    roles: Roles, write_workspace: WriteWorkspace
+) -> None:
+    root = workspace(write_workspace, roles.url(roles.writer))
+    done = run("collect", "--through", "2026-03-01", "--lang", "en", "-w", str(root))
+    said_plainly(
+        done, 1, "no okrdesk tables yet", f"the role {roles.writer} may not create them",
+        "`okrdesk store upgrade` as that role", "Nothing was changed",
+    )  # fmt: skip
+    assert not Store.exists(roles.owner_url)
+    said_plainly(
+        run("store", "upgrade", roles.owner_url, "--lang", "en"), 0,
+        f"{roles.owner_url}: created okrdesk's tables (schema {SCHEMA_VERSION}).",
+    )  # fmt: skip
+    said_plainly(
+        run("store", "upgrade", roles.owner_url, "--lang", "zh"), 0,
+        f"okrdesk 的数据表已是本版本的结构（版本 {SCHEMA_VERSION}）",
+    )  # fmt: skip
+    roles.grant()
+    said_plainly(run("collect", "--through", "2026-03-01", "-w", str(root)), 0)
+
+
+def test_an_older_schema_is_upgraded_by_its_owner_alone(
+    roles: Roles, write_workspace: WriteWorkspace
+) -> None:
+    older = SCHEMA_VERSION - 2
+    with psycopg.connect(roles.owner_url, autocommit=True) as connection:
+        connection.execute(b"CREATE TABLE okrdesk_schema (version INTEGER NOT NULL)")
+        for ddl in POSTGRES_MIGRATIONS[:older]:
+            connection.execute(ddl.encode())
+        connection.execute(f"INSERT INTO okrdesk_schema VALUES ({older})".encode())
+    roles.grant()
+    for role in (roles.reader, roles.writer):
+        root = workspace(write_workspace, roles.url(role))
+        done = run("report", "--as-of", "2026-03-01", "--lang", "en", "-w", str(root))
+        said_plainly(
+            done, 1, f"holds okrdesk's tables of schema {older}",
+            f"this okrdesk needs schema {SCHEMA_VERSION}", f"the role {role} may not upgrade",
+            "`okrdesk store upgrade`", "Nothing was changed",
+        )  # fmt: skip
+    with psycopg.connect(roles.owner_url) as connection:
+        assert connection.execute(b"SELECT version FROM okrdesk_schema").fetchall() == [(older,)]
+    said_plainly(
+        run("store", "upgrade", roles.owner_url, "--lang", "en"), 0,
+        f"upgraded okrdesk's tables from schema {older} to {SCHEMA_VERSION}",
+    )  # fmt: skip
+    roles.grant()  # the tables an upgrade adds, where no default privileges give them
+    reader = workspace(write_workspace, roles.url(roles.reader))
+    said_plainly(run("spend", "list", "-w", str(reader)), 0)
+
+
+def test_store_upgrade_of_a_file(tmp_path: Path) -> None:
+    missing = tmp_path / "nothing.db"
+    said_plainly(run("store", "upgrade", str(missing), "--lang", "en"), 2, "no such database")
+    assert not missing.exists()
+    with Store.open(tmp_path / "okrdesk.db"):
+        pass
+    said_plainly(
+        run("store", "upgrade", str(tmp_path / "okrdesk.db"), "--lang", "en"), 0,
+        f"okrdesk's tables are at schema {SCHEMA_VERSION}, this okrdesk's.",
+    )  # fmt: skip
+
+
+def test_a_connection_lost_mid_write_says_so_and_loses_nothing_stored(
+    postgres_url: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    weeks = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 3, 31), Grain.WEEK))
+    with Store.open(postgres_url) as store:
+        run_id = store.start_run("collect", dt.date(2026, 3, 31))
+        first = [Observation("flow", f"cm{n:03d}", p.id, 1.0) for n in range(50) for p in weeks]
+        store.replace_observations(run_id, {"flow": "p"}, weeks, first, dt.date(2026, 3, 31))
+        store.finish_run(run_id, "ok", {"p": "1"}, [])
+    capfd.readouterr()
+
+    def severed() -> Iterator[Observation]:
+        """Rows of a second collect; half-way the server ends this writer's connection."""
+        for n in range(50):
+            if n == 25:
+                with psycopg.connect(postgres_url, autocommit=True) as admin:
+                    admin.execute(
+                        b"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        b"WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                    )
+            for p in weeks:
+                yield Observation("flow", f"cm{n:03d}", p.id, 2.0)
+
+    store = Store.open(postgres_url)
+    try:
+        run_id = store.start_run("collect", dt.date(2026, 3, 31))
+        with pytest.raises(OkrdeskError) as raised:
+            store.replace_observations(
+                run_id, {"flow": "p"}, weeks, severed(), dt.date(2026, 3, 31)
+            )
+    finally:
+        store.close()
+    assert "the connection to the server was lost" in raised.value.said.en
+    assert "everything stored before it stays" in raised.value.said.en
+    assert "与服务器的连接中断了" in raised.value.said.zh
+    assert "error ignored" not in capfd.readouterr().err
+    with Store.open(postgres_url) as store:
+        values = store.query("SELECT count(*), sum(value) FROM observations")
+    assert values == [(50 * len(weeks), 50.0 * len(weeks))]
