@@ -255,3 +255,30 @@ def test_a_connection_lost_mid_write_says_so_and_loses_nothing_stored(
     with Store.open(postgres_url) as store:
         values = store.query("SELECT count(*), sum(value) FROM observations")
     assert values == [(50 * len(weeks), 50.0 * len(weeks))]
+
+
+def test_a_copy_onto_the_server_is_the_owners_and_a_reader_copies_it_into_a_file(
+    roles: Roles, write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    owner = workspace(write_workspace, roles.owner_url)
+    said_plainly(run("collect", "--through", "2026-03-01", "-w", str(owner)), 0)
+    roles.grant()
+    snapshot = tmp_path / "snapshot.db"
+    said_plainly(
+        run("store", "copy", roles.url(roles.reader), str(snapshot), "--lang", "en"), 0,
+        "observations: ", "as in the source",
+    )  # fmt: skip
+    with Store.open(roles.owner_url) as store:
+        before = store.table_check("observations")
+    for role in (roles.writer, roles.reader):
+        done = run("store", "copy", str(snapshot), roles.url(role), "--replace", "--lang", "en")
+        said_plainly(
+            done, 1, f"the role {role} may not load a copy into okrdesk's tables",
+            "Nothing was copied", "Run `okrdesk store copy` as okrdesk",
+        )  # fmt: skip
+    with Store.open(roles.owner_url) as store:
+        assert store.table_check("observations") == before
+    said_plainly(
+        run("store", "copy", str(snapshot), roles.owner_url, "--replace", "--lang", "en"), 0,
+        "as in the source",
+    )  # fmt: skip

@@ -46,6 +46,9 @@ def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list
         Store.open(target) as destination,
         origin.reading(),  # one state of the source, whatever commits to it meanwhile
     ):
+        refused = destination.refuses_load()
+        if refused is not None:
+            raise OkrdeskError(refused)
         held = sum(destination.table_check(table)[0] for table in TABLES)
         if held and not replace:
             raise BadInput(Said(

@@ -1662,6 +1662,11 @@ class Store(ABC):
     def after_load(self) -> None:
         """Inside the loading transaction: let new ids follow the loaded ones."""
 
+    def refuses_load(self) -> Said | None:
+        """Why this store's connection cannot take a copy (``load_rows`` … ``after_load``),
+        asked before anything is read or written; None when it can."""
+        return None
+
     def table_check(self, table: str) -> tuple[int, tuple[float, ...]]:
         """(rows, sums of the table's ``SUMMED`` columns) of one table."""
         sums = ", ".join(f"sum({column})" for column in SUMMED[table])

@@ -635,6 +635,30 @@ class PostgresStore(Store):
         )
         return [str(r[0]) for r in rows]
 
+    def refuses_load(self) -> Said | None:
+        # A copy sets the tables' id sequences past the copied ids and vacuums the tables:
+        # PostgreSQL lets only their owner do both. Asked first, not found at the end of
+        # a copy that has read and sent every row.
+        found = self._one(
+            "SELECT string_agg(DISTINCT pg_get_userbyid(c.relowner), ', '), current_user "
+            "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+            "ON n.oid = c.relnamespace WHERE n.nspname = current_schema() "
+            "AND c.relname = ANY(?) AND NOT pg_has_role(c.relowner, 'USAGE')",
+            (list(TABLES),),
+        )
+        if found is None or found[0] is None:
+            return None
+        owner, role = found
+        return Said(
+            f"{self.location}: the role {role} may not load a copy into okrdesk's tables, "
+            f"which are {owner}'s (a copy resets their id sequences and vacuums them, as only "
+            f"their owner may). Nothing was copied. Run `okrdesk store copy` as {owner} "
+            "(PGUSER=…).",
+            f"{self.location}：角色 {role} 无权把副本载入 okrdesk 的数据表，这些表归 {owner} "
+            "所有（复制要重设表的 id 序列并清理这些表，只有表的所有者可以）。未复制任何内容。"
+            f"请以 {owner} 运行 `okrdesk store copy`（PGUSER=…）。",
+        )
+
     def after_load(self) -> None:
         self._loaded = True
         # The VACUUM after the load marks a page all-visible (so the subject index
