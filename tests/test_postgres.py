@@ -665,7 +665,7 @@ def test_store_copy_refuses_a_target_with_rows_unless_replace(
         target.add_checkin("O9.KR9", "x", dt.date(2026, 1, 1), 9.0)
     refused = run("store", "copy", str(source), postgres_url, "--lang", "en")
     assert refused.exit_code == 2
-    assert "already holds 1 rows; add --replace" in refused.output
+    assert "already holds 1 row; add --replace to overwrite it." in refused.output
     chinese = run("store", "copy", str(source), postgres_url, "--lang", "zh")
     assert chinese.exit_code == 2
     assert f"{postgres_url} 中已有 1 行数据；如要覆盖，请加 --replace。" in chinese.output
@@ -673,6 +673,12 @@ def test_store_copy_refuses_a_target_with_rows_unless_replace(
     replaced = run("store", "copy", str(source), postgres_url, "--replace")
     assert replaced.exit_code == 0, replaced.output
     assert _counts(postgres_url) == _counts(source)
+    with Store.open(postgres_url) as target:
+        target.empty_tables()
+        target.add_checkin("O9.KR9", "x", dt.date(2026, 1, 1), 9.0)
+    single = run("store", "copy", postgres_url, str(tmp_path / "one.db"), "--lang", "en")
+    assert single.exit_code == 0, single.output
+    assert "  checkins: 1 row, sum of value 9, as in the source\n" in single.output
 
 
 def test_store_copy_of_a_missing_source_or_onto_itself_is_refused(tmp_path: Path) -> None:

@@ -52,8 +52,8 @@ def copy_store(source: Path | str, target: Path | str, *, replace: bool) -> list
         held = sum(destination.table_check(table)[0] for table in TABLES)
         if held and not replace:
             raise BadInput(Said(
-                f"{destination.location} already holds {held} rows; add --replace to overwrite "
-                "them. Nothing was copied.",
+                f"{destination.location} already holds {held} {'row' if held == 1 else 'rows'}; "
+                f"add --replace to overwrite {'it' if held == 1 else 'them'}. Nothing was copied.",
                 f"{destination.location} 中已有 {held} 行数据；如要覆盖，请加 --replace。"
                 "未复制任何内容。",
             ))  # fmt: skip
@@ -137,7 +137,7 @@ def _describe(table: str, check: Check, lang: str) -> str:
         summed = "，".join(f"{column} 合计 {_number(total)}" for column, total in columns)
         return f"{count} 行，{summed}"
     shown = ", ".join(f"sum of {column} {_number(total)}" for column, total in columns)
-    return f"{count} rows, {shown}"
+    return f"{count} {'row' if count == 1 else 'rows'}, {shown}"
 
 
 def _number(value: float) -> str:
