@@ -160,10 +160,13 @@ def test_an_unreachable_server_is_a_message_not_a_traceback(
     result = CliRunner().invoke(cli, ["spend", "list", "--lang", "en", "-w", str(root)])
     assert result.exit_code != 0
     assert f"{url}: cannot use the PostgreSQL database: " in result.output
+    assert "Nothing was read or changed. Check that the server runs" in result.output
+    assert "(PGPASSWORD or ~/.pgpass)" in result.output
     assert "Traceback" not in result.output
     chinese = CliRunner().invoke(cli, ["spend", "list", "--lang", "zh", "-w", str(root)])
     assert chinese.exit_code == result.exit_code
     assert f"{url}：无法使用该 PostgreSQL 数据库：" in chinese.output
+    assert "未读取也未改动任何内容。请确认服务器在运行" in chinese.output
 
 
 # ------------------------------------------------------ same answers

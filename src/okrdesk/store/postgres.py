@@ -701,7 +701,17 @@ def _connect(url: str, timeout: float | None) -> psycopg.Connection[Any]:
             options=_options(url, settings),
         )
     except psycopg.Error as error:
-        raise _unreachable(url, error) from None
+        found = _unreachable(url, error)
+        raise OkrdeskError(Said(
+            f"{found.said.en}. Nothing was read or changed. Check that the server runs and is "
+            "reached at the URL's host and port, that the database is there, and that your "
+            "role (the URL's user, else PGUSER, else your login name) and its password "
+            "(PGPASSWORD or ~/.pgpass) are those its administrator gave you "
+            "(docs/deployment.md).",
+            f"{found.said.zh}。未读取也未改动任何内容。请确认服务器在运行、URL 中的主机和端口"
+            "可以连上、数据库存在，且你的角色（URL 中的用户，否则 PGUSER，否则你的登录名）及其"
+            "密码（PGPASSWORD 或 ~/.pgpass）与数据库管理员给你的一致（见 docs/deployment.md）。",
+        )) from None  # fmt: skip
 
 
 def _options(url: str, settings: Mapping[str, object]) -> str:
