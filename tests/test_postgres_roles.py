@@ -282,3 +282,31 @@ def test_a_copy_onto_the_server_is_the_owners_and_a_reader_copies_it_into_a_file
         run("store", "copy", str(snapshot), roles.owner_url, "--replace", "--lang", "en"), 0,
         "as in the source",
     )  # fmt: skip
+
+
+def test_a_role_whose_transactions_are_read_only_reads_and_is_told_where_to_write(
+    roles: Roles, write_workspace: WriteWorkspace
+) -> None:
+    """As on a read replica: the server refuses every write, whatever the grants."""
+    owner = workspace(write_workspace, roles.owner_url)
+    said_plainly(run("collect", "--through", "2026-03-01", "-w", str(owner)), 0)
+    roles.grant()
+    with psycopg.connect(roles.owner_url, autocommit=True) as connection:
+        connection.execute(
+            f"ALTER ROLE {roles.writer} SET default_transaction_read_only = on".encode()
+        )
+    root = workspace(write_workspace, roles.url(roles.writer))
+    said_plainly(run("report", "--as-of", "2026-03-01", "-w", str(root)), 0)
+    for command in (["checkin", "O1.REV", "2"], ["collect", "--through", "2026-03-01"]):
+        said_plainly(
+            run(*command, "--lang", "en", "-w", str(root)), 1,
+            f"the server takes no writes from the role {roles.writer}",
+            "a read-only replica", "was not stored", "against the primary server",
+        )  # fmt: skip
+    said_plainly(
+        run("checkin", "O1.REV", "2", "--lang", "zh", "-w", str(root)), 1,
+        f"服务器不接受角色 {roles.writer} 的写入",
+    )  # fmt: skip
+    with Store.open(roles.owner_url) as store:
+        assert store.checkins("O1.REV") == []
+        assert len(store.runs()) == 1

@@ -91,6 +91,10 @@ def lock_key(name: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+_REFUSALS = (psycopg.errors.InsufficientPrivilege, psycopg.errors.ReadOnlySqlTransaction)
+"""What the server refuses a role (its grants), or any role here (a read-only server, a
+role whose transactions are read-only): said as such, never a traceback."""
+
 _READING = b"SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
 """What a ``reading`` transaction is, said before its first read."""
 
@@ -195,8 +199,7 @@ class PostgresStore(Store):
             try:
                 self._migrate()
             except OkrdeskError as error:
-                if not isinstance(error.__cause__ or error.__context__,
-                                  psycopg.errors.InsufficientPrivilege):  # fmt: skip
+                if not isinstance(error.__cause__ or error.__context__, _REFUSALS):
                     raise
                 raise self._not_owner(version) from None
 
@@ -348,7 +351,7 @@ class PostgresStore(Store):
                 f"{self.location} 被另一个 okrdesk 锁定，{busy_timeout():g} 秒内未解锁"
                 f"（{BUSY_TIMEOUT_ENV}）；请待其完成后再试",
             )) from None  # fmt: skip
-        except psycopg.errors.InsufficientPrivilege as error:
+        except _REFUSALS as error:
             raise self._refused(error, "") from None
         except psycopg.OperationalError as error:
             raise self._lost(error) from None
@@ -357,6 +360,18 @@ class PostgresStore(Store):
         """A statement the connection's role may not run: which role, what it was refused,
         and what to ask whoever runs the database for (or which commands it can run)."""
         role, schema, reason = self._connection.info.user, _schema_of(self.location), _first(error)
+        if isinstance(error, psycopg.errors.ReadOnlySqlTransaction):
+            return OkrdeskError(Said(
+                f"{self.location}: the server takes no writes from the role {role} "
+                f"({reason}): a read-only replica, or a role whose transactions are read-only "
+                "(default_transaction_read_only). What this command was writing was not "
+                "stored. Run the commands that store (collect, checkin, spend add) against the "
+                "primary server, as a role that may write (docs/deployment.md, \"Roles\").",
+                f"{self.location}：服务器不接受角色 {role} 的写入（{reason}）：这是只读副本，"
+                "或该角色的事务默认只读（default_transaction_read_only）。本命令要写入的内容"
+                "未存入。请对主服务器、以有写入权限的角色运行存入数据的命令（collect、checkin、"
+                "spend add）（见 docs/deployment.md“Roles”一节）。",
+            ))  # fmt: skip
         reads = sql.lstrip()[:6].upper() in ("SELECT", "WITH") and "sequence" not in reason
         if reads:
             return OkrdeskError(Said(
@@ -441,7 +456,7 @@ class PostgresStore(Store):
             return cursor.fetchall() if cursor.description is not None else ()
         except psycopg.errors.LockNotAvailable:
             raise
-        except psycopg.errors.InsufficientPrivilege as error:
+        except _REFUSALS as error:
             raise self._refused(error, sql) from None
         except psycopg.OperationalError as error:
             raise self._lost(error) from None
@@ -461,7 +476,7 @@ class PostgresStore(Store):
                 yield from cursor
         except psycopg.errors.LockNotAvailable:
             raise
-        except psycopg.errors.InsufficientPrivilege as error:
+        except _REFUSALS as error:
             raise self._refused(error, sql) from None
         except psycopg.OperationalError as error:
             raise self._lost(error) from None
@@ -472,7 +487,7 @@ class PostgresStore(Store):
             try:
                 with self._connection.cursor() as cursor:
                     cursor.executemany(sql.replace("?", "%s").encode(), listed)
-            except psycopg.errors.InsufficientPrivilege as error:
+            except _REFUSALS as error:
                 raise self._refused(error, sql) from None
             except psycopg.OperationalError as error:
                 raise self._lost(error) from None
