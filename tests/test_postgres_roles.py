@@ -310,3 +310,24 @@ def test_a_role_whose_transactions_are_read_only_reads_and_is_told_where_to_writ
     with Store.open(roles.owner_url) as store:
         assert store.checkins("O1.REV") == []
         assert len(store.runs()) == 1
+
+
+def test_a_statement_timeout_shorter_than_a_read_is_told_with_what_to_ask_for(
+    roles: Roles, write_workspace: WriteWorkspace
+) -> None:
+    owner = workspace(write_workspace, roles.owner_url)
+    said_plainly(run("collect", "--through", "2026-03-01", "-w", str(owner)), 0)
+    roles.grant()
+    with psycopg.connect(roles.owner_url, autocommit=True) as connection:
+        # pg_sleep stands for a read longer than the role's limit: every statement is
+        # cancelled after 1 ms of it.
+        connection.execute(f"ALTER ROLE {roles.reader} SET statement_timeout = 1".encode())
+    reader = Store.open(roles.url(roles.reader), create=False)
+    try:
+        with pytest.raises(OkrdeskError) as raised:
+            reader.query("SELECT pg_sleep(1)")
+    finally:
+        reader.close()
+    assert "the server cancelled a statement of this command" in raised.value.said.en
+    assert f"ALTER ROLE {roles.reader} SET statement_timeout" in raised.value.said.en
+    assert "服务器取消了本命令的一条语句" in raised.value.said.zh

@@ -401,6 +401,22 @@ class PostgresStore(Store):
     def _lost(self, error: psycopg.Error) -> OkrdeskError:
         """An error of the server or the connection after opening: a connection lost
         mid-command says what became of what the command was writing."""
+        if isinstance(error, psycopg.errors.QueryCanceled) and not self._connection.closed:
+            role, reason = self._connection.info.user, _first(error)
+            return OkrdeskError(Said(
+                f"{self.location}: the server cancelled a statement of this command ({reason}); "
+                "what it was writing was not stored, and nothing stored before is changed. A "
+                f"statement_timeout set for the role {role} or the database is shorter than "
+                "this command's reads take (a firm's export or report reads many rows): ask "
+                "whoever runs the database for a longer one for this role (`ALTER ROLE "
+                f"{role} SET statement_timeout = '5min'`), or run it again when the server is "
+                "less busy.",
+                f"{self.location}：服务器取消了本命令的一条语句（{reason}）；本命令要写入的内容"
+                f"未存入，之前存入的内容没有改动。为角色 {role} 或该数据库设置的 statement_timeout "
+                "短于本命令读取所需的时间（全公司的导出或报告要读很多行）：请向数据库管理员为该角色"
+                f"申请更长的时限（`ALTER ROLE {role} SET statement_timeout = '5min'`），"
+                "或在服务器不忙时再运行。",
+            ))  # fmt: skip
         if not self._connection.closed and not self._connection.broken:
             return _unreachable(self.location, error)
         reason = _first(error)
