@@ -162,7 +162,8 @@ def test_only_the_owner_creates_the_tables_and_store_upgrade_does(
     done = run("collect", "--through", "2026-03-01", "--lang", "en", "-w", str(root))
     said_plainly(
         done, 1, "no okrdesk tables yet", f"the role {roles.writer} may not create them",
-        "`okrdesk store upgrade` as that role", "Nothing was changed",
+        "(the database's owner, okrdesk)", "`okrdesk store upgrade` as okrdesk (PGUSER=okrdesk)",
+        "Nothing was changed",
     )  # fmt: skip
     assert not Store.exists(roles.owner_url)
     said_plainly(
@@ -193,6 +194,7 @@ def test_an_older_schema_is_upgraded_by_its_owner_alone(
         said_plainly(
             done, 1, f"holds okrdesk's tables of schema {older}",
             f"this okrdesk needs schema {SCHEMA_VERSION}", f"the role {role} may not upgrade",
+            "(only their owner, okrdesk, may)", "as okrdesk (PGUSER=okrdesk",
             "`okrdesk store upgrade`", "Nothing was changed",
         )  # fmt: skip
     with psycopg.connect(roles.owner_url) as connection:

@@ -204,31 +204,54 @@ class PostgresStore(Store):
                 raise self._not_owner(version) from None
 
     def _not_owner(self, version: int | None) -> OkrdeskError:
-        """The role may not create or upgrade okrdesk's tables: only their owner may."""
+        """The role may not create or upgrade okrdesk's tables: only their owner may (named,
+        asked once the migration's transaction has rolled back)."""
         role, schema = self._connection.info.user, _schema_of(self.location)
+        owner = self._owner(version is None) or "?"
         if version is None:
             return OkrdeskError(Said(
                 f"{self.location}: no okrdesk tables yet, and the role {role} may not create "
                 f"them in the schema {schema}. Nothing was changed. The role that is to own "
-                "them creates them once: `okrdesk store upgrade` as that role (PGUSER=…), "
-                "then grant the others their rows (docs/deployment.md, \"Roles\").",
+                f"them (the database's owner, {owner}) creates them once: `okrdesk store "
+                f"upgrade` as {owner} (PGUSER={owner}), then grants the others their rows "
+                "(docs/deployment.md, \"Roles\").",
                 f"{self.location}：还没有 okrdesk 的数据表，角色 {role} 也无权在 schema {schema} "
-                "中建表。未改动任何内容。请由将拥有这些表的角色建一次：以该角色（PGUSER=…）"
-                "运行 `okrdesk store upgrade`，再授予其他角色读写数据行的权限"
-                "（见 docs/deployment.md“Roles”一节）。",
+                f"中建表。未改动任何内容。请由将拥有这些表的角色（数据库的所有者 {owner}）建一次："
+                f"以 {owner}（PGUSER={owner}）运行 `okrdesk store upgrade`，再授予其他角色读写"
+                "数据行的权限（见 docs/deployment.md“Roles”一节）。",
             ))  # fmt: skip
         return OkrdeskError(Said(
             f"{self.location} holds okrdesk's tables of schema {version}; this okrdesk needs "
-            f"schema {SCHEMA_VERSION}, and the role {role} may not upgrade them (only the role "
-            "that owns them may). Nothing was changed. Ask whoever runs the database to run "
-            "`okrdesk store upgrade` with this okrdesk as the owning role "
-            "(docs/deployment.md, \"Upgrades\"); until then use the okrdesk that wrote them.",
+            f"schema {SCHEMA_VERSION}, and the role {role} may not upgrade them (only their "
+            f"owner, {owner}, may). Nothing was changed. Ask whoever runs the database to run "
+            f"`okrdesk store upgrade` with this okrdesk as {owner} (PGUSER={owner}; "
+            "docs/deployment.md, \"Upgrades\"); until then use the okrdesk that wrote them.",
             f"{self.location} 中 okrdesk 数据表的结构版本是 {version}；本版本 okrdesk 需要 "
-            f"{SCHEMA_VERSION}，而角色 {role} 无权升级（只有拥有这些表的角色可以）。"
+            f"{SCHEMA_VERSION}，而角色 {role} 无权升级（只有表的所有者 {owner} 可以）。"
             "未改动任何内容。"
-            "请数据库管理员用本版本 okrdesk、以拥有这些表的角色运行 `okrdesk store upgrade`"
-            "（见 docs/deployment.md“Upgrades”一节）；在此之前请继续用写入它们的那个版本。",
+            f"请数据库管理员用本版本 okrdesk、以 {owner}（PGUSER={owner}）运行 "
+            "`okrdesk store upgrade`（见 docs/deployment.md“Upgrades”一节）；"
+            "在此之前请继续用写入它们的那个版本。",
         ))  # fmt: skip
+
+    def _owner(self, of_database: bool) -> str | None:
+        """The owner of okrdesk's version table, or (``of_database``) of the database."""
+        try:
+            if of_database:
+                row = self._one(
+                    "SELECT pg_get_userbyid(datdba) FROM pg_catalog.pg_database "
+                    "WHERE datname = current_database()"
+                )
+            else:
+                row = self._one(
+                    "SELECT pg_get_userbyid(c.relowner) FROM pg_catalog.pg_class c "
+                    "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = current_schema() AND c.relname = ?",
+                    (VERSION_TABLE,),
+                )
+        except OkrdeskError:
+            return None
+        return str(row[0]) if row is not None and row[0] is not None else None
 
     def _version_at_opening(self) -> int | None:
         """``_stored_version`` in one statement where the version table is there (every
