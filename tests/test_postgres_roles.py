@@ -353,3 +353,18 @@ def test_a_statement_timeout_shorter_than_a_read_is_told_with_what_to_ask_for(
     assert "the server cancelled a statement of this command" in raised.value.said.en
     assert f"ALTER ROLE {roles.reader} SET statement_timeout" in raised.value.said.en
     assert "服务器取消了本命令的一条语句" in raised.value.said.zh
+
+
+def test_a_schema_the_url_names_that_is_not_there_is_said(postgres_url: str) -> None:
+    url = f"{postgres_url}&options=-csearch_path%3Dokr_missing"
+    done = run("store", "upgrade", url, "--lang", "en")
+    said_plainly(
+        done, 2, "the schema okr_missing that the URL's search_path names does not exist",
+        "CREATE SCHEMA okr_missing AUTHORIZATION okrdesk", "Nothing was changed",
+    )  # fmt: skip
+    said_plainly(
+        run("store", "upgrade", url, "--lang", "zh"), 2, "schema okr_missing 在该数据库中不存在"
+    )
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute(b"CREATE SCHEMA okr_missing")
+    said_plainly(run("store", "upgrade", url, "--lang", "en"), 0, "created okrdesk's tables")

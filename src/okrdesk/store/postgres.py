@@ -198,6 +198,18 @@ class PostgresStore(Store):
         if version is None or version < SCHEMA_VERSION:
             try:
                 self._migrate()
+            except psycopg.errors.InvalidSchemaName:
+                schema, role = _schema_of(self.location), self._connection.info.user
+                raise BadInput(Said(
+                    f"{self.location}: the schema {schema} that the URL's search_path names does "
+                    "not exist in this database. Nothing was changed. Have the database's owner "
+                    f"create it for the role that is to own okrdesk's tables (`CREATE SCHEMA "
+                    f"{schema} AUTHORIZATION {role}`), or correct the URL's options.",
+                    f"{self.location}：URL 的 search_path 所指的 schema {schema} "
+                    "在该数据库中不存在。未改动任何内容。请数据库的所有者为将拥有 okrdesk 数据表"
+                    f"的角色建好它（`CREATE SCHEMA {schema} AUTHORIZATION {role}`），"
+                    "或改正 URL 中的 options。",
+                )) from None  # fmt: skip
             except OkrdeskError as error:
                 if not isinstance(error.__cause__ or error.__context__, _REFUSALS):
                     raise
