@@ -368,3 +368,20 @@ def test_a_schema_the_url_names_that_is_not_there_is_said(postgres_url: str) -> 
     with psycopg.connect(postgres_url, autocommit=True) as connection:
         connection.execute(b"CREATE SCHEMA okr_missing")
     said_plainly(run("store", "upgrade", url, "--lang", "en"), 0, "created okrdesk's tables")
+
+
+def test_a_statement_the_server_fails_mid_command_says_to_run_it_again(
+    postgres_url: str,
+) -> None:
+    """A deadlock, a full disk, a server shutting down: the server's reason, what was kept,
+    and what to do."""
+    with Store.open(postgres_url) as store, pytest.raises(OkrdeskError) as raised:
+        # What a server out of room says, on demand.
+        store.query(
+            "DO $$ BEGIN RAISE EXCEPTION 'could not extend file' USING ERRCODE = '53100'; END $$"
+        )
+    said = raised.value.said
+    assert "cannot use the PostgreSQL database: could not extend file" in said.en
+    assert "What this command was writing was not stored" in said.en
+    assert "Run it again; if the server says the same" in said.en
+    assert "请再运行一次" in said.zh

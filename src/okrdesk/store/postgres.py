@@ -453,7 +453,14 @@ class PostgresStore(Store):
                 "或在服务器不忙时再运行。",
             ))  # fmt: skip
         if not self._connection.closed and not self._connection.broken:
-            return _unreachable(self.location, error)
+            found = _unreachable(self.location, error)
+            return OkrdeskError(Said(
+                f"{found.said.en}. What this command was writing was not stored, and nothing "
+                "stored before is changed. Run it again; if the server says the same, show "
+                "this message to whoever runs the database.",
+                f"{found.said.zh}。本命令要写入的内容未存入，之前存入的内容没有改动。请再运行一次；"
+                "如果服务器仍这样说，请把这条消息给数据库管理员看。",
+            ))  # fmt: skip
         reason = _first(error)
         return OkrdeskError(Said(
             f"{self.location}: the connection to the server was lost ({reason}). What this "
