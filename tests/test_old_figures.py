@@ -186,15 +186,16 @@ def test_a_sum_of_check_ins_with_a_fresh_one_is_not_paced_on_the_oldest(
 ) -> None:
     """The branch's calls add up 王芳's 5 of 30 June and 李强's 60 of 25 September: on 30
     September they were judged against what was due on 30 June (49.6) and read on track,
-    under 'figures as of 2026-06-30', where 李强's are a week old and 74.8 is due. A sum
-    with a current check-in in it is current; 王芳's old one is owed, and says so."""
+    under 'figures as of 2026-06-30', where 李强's are a week old and 73.4 was due on
+    their day. A sum with a current check-in in it is current, and speaks for the day of
+    its latest check-in; 王芳's old one is owed, and says so."""
     done = run(workspace, "checkin", "O1.CALLS", "60", "--person", "cm02",
                "--date", "2026-09-25", "--by", "李强")  # fmt: skip
     assert done.exit_code == 0, done.output
     calls = key_results(workspace, LATER)["O1.CALLS"]
     assert calls["actual"] == 65
     assert calls["old_figure"] is None, calls
-    assert calls["expected"] == pytest.approx(100 * 273 / 365)
+    assert calls["expected"] == pytest.approx(100 * 268 / 365)
     assert calls["status"] != "on_track", calls
 
 
@@ -382,3 +383,23 @@ def test_a_due_column_left_out_for_width_is_named_as_it_would_be_headed(
     notes = [line.strip() for line in done.stdout.splitlines() if "left out for width" in line]
     assert any(note.startswith("Due,") for note in notes), notes
     assert not any("Due now" in note for note in notes), notes
+
+
+def test_no_day_passing_without_a_new_figure_moves_a_status(workspace: Path) -> None:
+    """A check-in was judged against the report's day's due while it was this period's or
+    the last's, then against its own day's once it aged out: 45 trusts of 30 June read off
+    track at the end of July and at risk a week later, better with nobody checking in;
+    a stored figure the same, the day its metric went stale. Every figure is judged
+    against what was due on its own day, current or old, and the due column says that day."""
+    done = run(workspace, "checkin", "O1.TRUSTS", "45", "--date", CHECKED_IN, "--by", "王芳")
+    assert done.exit_code == 0, done.output
+    days = ["2026-06-30", "2026-07-10", "2026-07-31", "2026-08-05", "2026-09-30"]
+    trusts = [key_results(workspace, day)["O1.TRUSTS"] for day in days]
+    assert [kr["expected"] for kr in trusts] == [pytest.approx(100 * 181 / 365)] * 5, trusts
+    assert {kr["status"] for kr in trusts} == {"at_risk"}, trusts
+    assert [kr["due_on"] for kr in trusts] == [None, *[CHECKED_IN] * 4], trusts
+    clients = [key_results(workspace, day)["O1.HNW"] for day in ("2026-06-19", "2026-07-15")]
+    assert [kr["expected"] for kr in clients] == [pytest.approx(150 * 168 / 365)] * 2, clients
+    assert [kr["due_on"] for kr in clients] == [COLLECTED, COLLECTED], clients
+    text = run(workspace, "report", "--as-of", "2026-07-10", "--lang", "en").stdout
+    assert "by 06-30" in text and "Due now" not in text, text

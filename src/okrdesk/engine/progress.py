@@ -95,6 +95,11 @@ class KeyResultProgress:
     check-in is older than the last period of its cadence): the day it speaks for, and
     so the day whose due its pace is judged against (``due``, ``expected``), never the
     date's, as though it were today's. None for a figure that is current."""
+    due_on: dt.date | None = None
+    """The day ``due`` and ``expected`` are taken on where it is not the day the report's
+    figures run through: the day the figure speaks for (a check-in's; a stored metric's
+    figures ending earlier), current or out of date. A figure is held to what was due on
+    its own day, so that no day passing without a new figure moves its status."""
 
 
 @attrs.frozen
@@ -230,6 +235,8 @@ class Engine:
         self._under: dict[str, list[str]] = {}
         self._below: dict[str, frozenset[str]] = {}
         self._stale: dict[str, dt.date | None] = {}
+        self._latests: dict[str, dt.date | None] = {}
+        self._owns: dict[str, dt.date] = {}
 
     def under(self, subject: str) -> list[str]:
         """``subjects_under`` the subject, listed once per engine (a firm's top is asked
@@ -277,14 +284,19 @@ class Engine:
         actual = self._actual(kr, spec, subject)
         goal = target.value if target.value is not None else 0.0
         baseline = baseline_at(self.plan, kr, subject, kind)
-        # A stored figure is held to what was due by the day it runs through; a check-in,
-        # dated by its day, to the date. An old figure (``old_figure``) to its own day.
+        # Every figure is held to what was due on the day it speaks for (``figure_day``),
+        # current or old: no day passing without a new figure moves its status, either way
+        # (a check-in judged against the report's day while current, then against its own
+        # once old, read better the day it aged out). An old one (``old_figure``) is said so.
         day = self.through if spec is not None else self.as_of
         old = self.old_figure(kr, spec, subject) if actual.value is not None else None
+        due_on = None
         if kr.guardrail:
             due, expected = 1.0, goal
         else:
-            due = due_fraction(self.plan, kr.milestones, old or day, kr.calendar)
+            judged_on = self.figure_day(kr, spec, subject) if actual.value is not None else day
+            due = due_fraction(self.plan, kr.milestones, judged_on, kr.calendar)
+            due_on = judged_on if judged_on != day else None
             expected = expected_value(baseline, goal, due)
         judgement = judge_on(self.plan, self.as_of, kr, actual.value, goal, expected, baseline)
         # An old figure's trend ends on its own day (its week's point was dated at the week's
@@ -329,6 +341,7 @@ class Engine:
             trend=trend,
             counted_past=past,
             old_figure=old,
+            due_on=due_on,
         )
 
     def old_figure(self, kr: KeyResult, spec: MetricSpec | None, subject: str) -> dt.date | None:
@@ -344,6 +357,16 @@ class Engine:
         days = [day for m in collected_for(spec.name, self.metrics) if (day := self._old(m))]
         return min(days, default=None)
 
+    def figure_day(self, kr: KeyResult, spec: MetricSpec | None, subject: str) -> dt.date:
+        """The day the figure of ``kr`` at ``subject`` speaks for, current or old, which it
+        is judged on: a check-in's day (for a sum of check-ins, the latest of them); the
+        day a stored figure's metrics run through, the earliest of them, and no later
+        than the report's figures do (``through``)."""
+        if spec is None:
+            return min(self.rollup.checkin_day(kr, subject) or self.as_of, self.as_of)
+        days = [self._own(m) for m in collected_for(spec.name, self.metrics)]
+        return min(days, default=self.through)
+
     @functools.cached_property
     def _current_from(self) -> dt.date | None:
         """The day figures at the plan's grain must reach to be current (``current_from``),
@@ -355,14 +378,28 @@ class Engine:
         are stale (the stale alert's rule), else None; read once an engine, as every
         subject of a firm asks."""
         if metric not in self._stale:
-            grain = self.plan.grain
             current = self._current_from
-            latest = latest_end(self.store, metric, grain, self.metrics.get(metric))
-            old = None
-            if current is not None and latest is not None and latest < current:
-                old = min(figures_run_through(self.store, metric, grain, latest), self.through)
-            self._stale[metric] = old
+            latest = self._latest(metric)
+            stale = current is not None and latest is not None and latest < current
+            self._stale[metric] = self._own(metric) if stale else None
         return self._stale[metric]
+
+    def _latest(self, metric: str) -> dt.date | None:
+        if metric not in self._latests:
+            grain = self.plan.grain
+            self._latests[metric] = latest_end(self.store, metric, grain, self.metrics.get(metric))
+        return self._latests[metric]
+
+    def _own(self, metric: str) -> dt.date:
+        """The day a stored ``metric``'s figures at the plan's grain run through, no later
+        than the report's (``through``)."""
+        if metric not in self._owns:
+            latest = self._latest(metric)
+            own = self.through
+            if latest is not None:
+                own = figures_run_through(self.store, metric, self.plan.grain, latest)
+            self._owns[metric] = min(own, self.through)
+        return self._owns[metric]
 
     def _closed(self, kr: KeyResult, subject: str, closing: dt.date) -> KeyResultProgress | None:
         """A checkpoint after its date: everything as it stood then, judged met or missed."""
@@ -383,7 +420,7 @@ class Engine:
         due = 1.0 if kr.guardrail else due_fraction(self.plan, kr.milestones, closing, kr.calendar)
         return attrs.evolve(
             then, status=judgement.status, margin=judgement.margin, pace=None,
-            forecast=forecast, closed=closing, figures_through=cut, due=due,
+            forecast=forecast, closed=closing, figures_through=cut, due=due, due_on=None,
             expected=goal if kr.guardrail else expected_value(then.baseline, goal, due),
         )  # fmt: skip
 

@@ -183,6 +183,7 @@ def _key_result(
         breakdown=breakdown_of(engine, p, breakdown, lang) if breakdown else None,
         not_collected=not_collected,
         old_figure=p.old_figure,
+        due_on=p.due_on,
     )
 
 

@@ -24,10 +24,11 @@ def value(result: ReportKeyResult, base: float | None, lang: str) -> str:
 
 
 def due_on(result: ReportKeyResult, lang: str) -> str:
-    """Under the figure due of a figure out of date, judged against what was due on its
-    own day: that day, so that the column does not read as due now (``截至11-20`` /
-    ``by 11-20``); "" for a current figure, and a limit, due whole whatever the day."""
-    day = result.old_figure
+    """Under the figure due of a figure judged against what was due on its own day (one
+    out of date, or a check-in of an earlier day: ``due_on``): that day, so that the
+    column does not read as due now (``截至11-20`` / ``by 11-20``); "" for a figure of the
+    report's day, and a limit, due whole whatever the day."""
+    day = result.due_on or result.old_figure
     if day is None or result.guardrail or result.expected is None:
         return ""
     return label(lang, "due_by", day=f"{day.month:02d}-{day.day:02d}")

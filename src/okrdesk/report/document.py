@@ -219,6 +219,9 @@ class ReportKeyResult:
     old_figure: dt.date | None = None
     """For a figure out of date (the stale alert's rule): the day it speaks for, whose
     due ``due`` and ``expected`` are, and on which ``status`` judges it."""
+    due_on: dt.date | None = None
+    """The day ``due`` and ``expected`` are taken on, the day the figure speaks for, where
+    it is not the report's (a check-in of an earlier day, current or not)."""
 
 
 @attrs.frozen(slots=False)
