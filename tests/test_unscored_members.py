@@ -244,3 +244,34 @@ def test_in_a_teams_check_metrics_used_outside_it_join_the_one_line(
     found = json.loads(CliRunner().invoke(cli, [*asked, "--format", "json"], env=env).stdout)
     (alert,) = [a for a in found["alerts"] if a["kind"] == "missing"]
     assert alert["subjects"] == ["complaint_rate", "new_hnw_clients"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_workbooks_members_sheet_says_why_a_member_has_no_rank(
+    workspace: Path, tmp_path: Path, lang: str
+) -> None:
+    """The text and JSON reports say why a member has no rank (no targets; key results
+    that cannot be measured now); the workbook's members sheet showed an empty rank and
+    nothing else. Each unranked member's row says why, in the report's language."""
+    import openpyxl
+
+    out = tmp_path / f"report.{lang}.xlsx"
+    done = CliRunner().invoke(
+        cli, ["report", "--as-of", AS_OF, "-w", str(workspace), "--format", "xlsx",
+              "--lang", lang, "-o", str(out)],
+        env={"OKRDESK_LOAD_PLUGINS": "no_such_plugin"},
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    sheet = openpyxl.load_workbook(out).worksheets[2]
+    head = [cell.value for cell in sheet[1]]
+    assert head[-1] == {"zh": "未排名原因", "en": "Why no rank"}[lang]
+    why = {row[1]: row[-1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    said = {
+        "zh": ("没有自己的目标，上级也未分解目标给它，因此没有综合得分",
+               "其关键结果目前无法测量（已加载的插件都不提供指标 new_hnw_clients），没有综合得分"),
+        "en": ("no targets of its own and no share of one set above: no score",
+               "its key results cannot be measured now (no loaded plugin provides "
+               "new_hnw_clients): no score"),
+    }[lang]  # fmt: skip
+    assert why["team-b"] == said[0], why
+    assert why["team-a"] == why["cm03"] == said[1], why

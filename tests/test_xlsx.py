@@ -637,11 +637,13 @@ def okrdesk_report(root: Path, day: str, lang: str, format_name: str) -> str:
 def test_the_members_sheet_heads_its_count_of_key_results_in_the_plural(
     demo_books: dict[str, Any],
 ) -> None:
-    """Its last column counts each member's key results (6, 4, 1): "Key results", as the
-    key results sheet is named, not the "Key result" heading a column of titles."""
+    """Its column counting each member's key results (6, 4, 1) is "Key results", as the
+    key results sheet is named, not the "Key result" heading a column of titles; the
+    last says why a member has no rank."""
     head = [c.value for c in demo_books["en"]["Members, ranked"][1]]
-    assert head == ["#", "ID", "Member", "Kind", "Score", "Off track", "Key results"]
-    assert [c.value for c in demo_books["zh"]["成员排名"][1]][-1] == "关键结果"
+    assert head == ["#", "ID", "Member", "Kind", "Score", "Off track", "Key results",
+                    "Why no rank"]  # fmt: skip
+    assert [c.value for c in demo_books["zh"]["成员排名"][1]][-2:] == ["关键结果", "未排名原因"]
 
 
 def test_a_title_that_looks_like_rich_text_is_written_as_it_reads(

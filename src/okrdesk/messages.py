@@ -78,6 +78,11 @@ LABELS: dict[str, dict[str, str]] = {
         "unranked_no_data": "“—”：目标尚无数据，没有综合得分，不参与排名",
         "unranked_unmeasured": "“—”：其关键结果目前无法测量（已加载的插件都不提供指标 "
                                "{metrics}），没有综合得分，不参与排名",
+        "unranked_why": "未排名原因",
+        "unranked_why_no_targets": "没有自己的目标，上级也未分解目标给它，因此没有综合得分",
+        "unranked_why_no_data": "目标尚无数据，没有综合得分",
+        "unranked_why_unmeasured": "其关键结果目前无法测量（已加载的插件都不提供指标 "
+                                   "{metrics}），没有综合得分",
         "flagged": "⚑：有关键结果落后、未达成或超限；落后项为其个数",
         "unlisted": "⋮ 另有 {count} 人未列出（xlsx、JSON 格式列出全部）",
         "check_count": "{n} 项需要关注。", "check_info": "另有 {n} 项仅供参考。",
@@ -179,6 +184,12 @@ LABELS: dict[str, dict[str, str]] = {
         "unranked_no_data": "—: no figures yet for its targets: no score, so no rank",
         "unranked_unmeasured": "—: its key results cannot be measured now (no loaded plugin "
                                "provides {metrics}): no score, so no rank",
+        "unranked_why": "Why no rank",
+        "unranked_why_no_targets": "no targets of its own and no share of one set above: "
+                                   "no score",
+        "unranked_why_no_data": "no figures yet for its targets: no score",
+        "unranked_why_unmeasured": "its key results cannot be measured now (no loaded plugin "
+                                   "provides {metrics}): no score",
         "flagged": "⚑: a key result off track, missed or breached; Off track counts them",
         "unlisted": "⋮ {count} more people not listed (the xlsx and JSON formats list everyone)",
         "check_count": "{n} things need attention.",

@@ -345,6 +345,19 @@ def unranked_notes(report: Report, lang: str) -> list[str]:
     return notes
 
 
+def unranked_why(member: ReportMember, lang: str) -> str:
+    """Why ``member`` has no rank, as ``unranked_notes`` says it under the ranking, for a
+    format that gives it on the member's own row (the workbook); "" for one ranked."""
+    if member.rank is not None:
+        return ""
+    if member.key_results > 0:
+        return label(lang, "unranked_why_no_data")
+    if member.unmeasured:
+        metrics = label(lang, "list_sep").join(sorted(member.unmeasured))
+        return label(lang, "unranked_why_unmeasured", metrics=metrics)
+    return label(lang, "unranked_why_no_targets")
+
+
 def needing_attention(report: Report) -> list[ReportAlert]:
     """The alerts that need attention, errors and warnings (tripped breakers too): what
     the report counts and lists under 需要关注 / Needs attention."""

@@ -49,6 +49,7 @@ from okrdesk.report.notes import (
     to_date_note,
     under_title,
     unmeasured_why,
+    unranked_why,
 )
 from okrdesk.report.numbers import percent, score_text
 from okrdesk.units import (
@@ -390,11 +391,14 @@ def members(report: Any) -> tuple[list[str], list[list[Cell]]]:
     lang = report.lang
     words = _WORDS[lang]
     head = [label(lang, "rank"), words["id"], label(lang, "member"), words["kind"],
-            label(lang, "score"), label(lang, "off_track"), _named(lang, "key_result")]  # fmt: skip
+            label(lang, "score"), label(lang, "off_track"), _named(lang, "key_result"),
+            label(lang, "unranked_why")]  # fmt: skip
+    # A member with no rank says why on its row, as the text report's notes do.
     rows = [
         [(m.rank, None if m.rank is None else "0"), (m.id, None), (m.name, None),
          (label(lang, f"unit_{m.kind}"), None),
-         _share(m.score, score_text(m.score)), (m.off_track, "0"), (m.key_results, "0")]
+         _share(m.score, score_text(m.score)), (m.off_track, "0"), (m.key_results, "0"),
+         (unranked_why(m, lang) or None, None)]
         for m in report.members
     ]  # fmt: skip
     return head, rows
