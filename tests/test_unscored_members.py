@@ -275,3 +275,43 @@ def test_the_workbooks_members_sheet_says_why_a_member_has_no_rank(
     }[lang]  # fmt: skip
     assert why["team-b"] == said[0], why
     assert why["team-a"] == why["cm03"] == said[1], why
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_missing_metric_no_key_result_of_the_unit_reads_is_in_the_same_line(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """The plugin left out, 财富管理一部's check told its share's new_hnw_clients in a line,
+    and the branch's complaint_rate and 零售业务部's fee_revenue, which no key result of
+    财富管理一部 reads, in a line each beside it: three lines of one cause. They are named
+    in the same line, after the one that leaves the unit's key results unmeasured."""
+    extra = """
+[[objectives]]
+id = "T"
+title = "零售"
+owner = "team-b"
+
+[[objectives.key_results]]
+id = "EFF"
+title = "佣金收入"
+metric = "fee_revenue"
+target = 100
+unit = "万元"
+"""
+    root = write_workspace({"org.toml": TWO_TEAMS, "okrs.toml": SHARED + extra})
+    done = CliRunner().invoke(cli, ["collect", "--through", AS_OF, "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    env = {"COLUMNS": "200", "OKRDESK_LOAD_PLUGINS": "no_such_plugin"}
+    asked = ["check", "--as-of", AS_OF, "--unit", "team-a", "-w", str(root)]
+    done = CliRunner().invoke(cli, [*asked, "--lang", lang], env=env)
+    assert done.exit_code == 1, done.output
+    lines = [line for line in done.stdout.splitlines() if "fee_revenue" in line]
+    said = {"zh": "3 项指标：已加载的插件都不提供：new_hnw_clients、complaint_rate、"
+                  "fee_revenue；用到它们的关键结果无法测量",
+            "en": "3 metrics: no loaded plugin provides them: new_hnw_clients, "
+                  "complaint_rate, fee_revenue; the key results on them cannot be "
+                  "measured"}[lang]  # fmt: skip
+    assert len(lines) == 1 and said in lines[0], done.stdout
+    found = json.loads(CliRunner().invoke(cli, [*asked, "--format", "json"], env=env).stdout)
+    (alert,) = [a for a in found["alerts"] if a["kind"] == "missing"]
+    assert alert["subjects"][-1] == "fee_revenue", alert

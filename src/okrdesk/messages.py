@@ -510,6 +510,10 @@ ALERTS: dict[str, dict[str, str]] = {
               "them cannot be measured",
         "zh": "{n} 项指标：已加载的插件都不提供：{metrics}；用到它们的关键结果无法测量",
     },
+    "metric.unprovided_many_elsewhere": {
+        "en": "{n} metrics: no loaded plugin provides them: {metrics}",
+        "zh": "{n} 项指标：已加载的插件都不提供：{metrics}",
+    },
     "metric.declared_twice": {
         "en": "metric {metric}: {clash}, and {krs} cannot be measured; {advice}",
         "zh": "指标 {metric}：{clash}，{krs} 无法测量；{advice}",

@@ -815,7 +815,7 @@ def _source_alerts(
                             and (owner_of(plan, kr) in inside or kr.id in shares))  # fmt: skip
                 if clashes and metric in clashes:
                     found.append(_clash_alert(metric, clashes[metric], krs))
-                else:  # no krs: used outside the scope only, or by a budget line, a score
+                else:  # none: used outside the scope only, or by a budget line, a score
                     unmeasured.append((metric, krs))
                 told_missing.add(metric)
             elif latest is None:
@@ -863,21 +863,27 @@ def _source_alerts(
 
 
 def _unprovided(unmeasured: Sequence[tuple[str, tuple[str, ...]]]) -> list[Alert]:
-    """The metrics no loaded plugin provides, with the key results inside the scope they
-    leave unmeasured (none for one used only outside it, or by a budget line, a score, a
-    formula): one alongside what it leaves unmeasured; several (a plugin broken, or left
-    out by OKRDESK_LOAD_PLUGINS) in one line naming them, about them all, so that the
-    first screen is not five lines of one cause before anything that is behind, in a
-    team's report, where most are used outside it, as in the branch's."""
-    if len(unmeasured) == 1:
-        metric, krs = unmeasured[0]
-        key = "metric.unprovided" if krs else "metric.unprovided_elsewhere"
-        return [Alert(Level.WARNING, "missing", metric, key, {"metric": metric, "krs": krs})]
+    """The metrics no loaded plugin provides, each with the key results in the scope it
+    leaves unmeasured (none for one only a budget line, a score or another unit's key
+    results read): one alone is told with them; several (a plugin broken, or left out by
+    OKRDESK_LOAD_PLUGINS) in one line naming them all, those that leave key results
+    unmeasured first, so that the first screen is not a line a metric of one cause
+    before anything that is behind (a metric no key result of the scope reads was a
+    line of its own beside the others')."""
     if not unmeasured:
         return []
-    metrics = tuple(metric for metric, _ in unmeasured)
-    krs = tuple(dict.fromkeys(kr for _, each in unmeasured for kr in each))
-    return [Alert(Level.WARNING, "missing", metrics[0], "metric.unprovided_many",
+    if len(unmeasured) == 1:
+        metric, krs = unmeasured[0]
+        if not krs:
+            return [Alert(Level.WARNING, "missing", metric, "metric.unprovided_elsewhere",
+                          {"metric": metric, "krs": krs})]  # fmt: skip
+        return [Alert(Level.WARNING, "missing", metric, "metric.unprovided",
+                      {"metric": metric, "krs": krs})]  # fmt: skip
+    ordered = sorted(unmeasured, key=lambda each: not each[1])  # stable: by name within
+    metrics = tuple(metric for metric, _ in ordered)
+    krs = tuple(dict.fromkeys(kr for _, each in ordered for kr in each))
+    said = "metric.unprovided_many" if krs else "metric.unprovided_many_elsewhere"
+    return [Alert(Level.WARNING, "missing", metrics[0], said,
                   {"n": len(metrics), "metrics": metrics, "krs": krs}, metrics)]  # fmt: skip
 
 
