@@ -348,7 +348,8 @@ def test_the_first_screen_keeps_the_day_of_old_figures_at_80_columns(
 ) -> None:
     """At 80 columns the first screen cut a limit breached and a member's share behind
     at their ends, where they say the day of the figures they were judged on: a breach
-    of June read as today's. The day now stays whole, what is before it cut instead."""
+    of June read as today's. The day now stays whole, what is before it cut instead:
+    the title first, then the words around the figure, which stays."""
     tight = OKRS.replace('target = 1\nunit = "‰"', 'target = 0.1\nunit = "‰"').replace(
         'id = "CPL"', 'id = "COMPLAINTS_OF_OWN_CLIENTS"')  # fmt: skip
     root = write_workspace({"okrs.toml": tight, "budget.toml": None})
@@ -366,9 +367,11 @@ def test_the_first_screen_keeps_the_day_of_old_figures_at_80_columns(
     (breach,) = [line for line in screen if "O1.COMPLAINTS_OF_OWN_CLIENTS" in line]
     assert breach.endswith(said.format(day=COLLECTED)), breach
     assert "0.5‰" in breach, breach
-    lead = {"zh": "  提醒    O1.CALLS 客户电话", "en": "  WARNING O1.CALLS 客户电话"}[lang]
+    # The share's pace stays too (it was cut to "王芳's share off tra… (on figures…"),
+    # the title giving way first, in Chinese as in English.
+    lead = {"zh": "  提醒    O1.CALLS …：王芳", "en": "  WARNING O1.CALLS …: 王芳"}[lang]
     (share,) = [line for line in screen if line.startswith(lead)]
-    assert share.endswith(said.format(day=CHECKED_IN)), share
+    assert share.endswith("20.2%" + ("…" if lang == "en" else "") + said.format(day=CHECKED_IN))
 
 
 def test_a_due_column_left_out_for_width_is_named_as_it_would_be_headed(

@@ -419,6 +419,8 @@ _FIGURE_PARTS = frozenset(
 """What a figure, a date or a period is written with, beside its digits: 46.9%,
 +3.2万, 12.5百分点, 2026-W11, 2026-03-01, O1.KR3."""
 _FIGURE = re.compile(r"\d[\d.,]*(?![\d.,]|…)")
+_FIGURE_RUN = re.compile("[" + re.escape("".join(sorted(_FIGURE_PARTS))) + "]+")
+"""A run of what figures are written with: a figure where it holds a digit."""
 
 
 def fitted(text: Text, width: int) -> list[Line]:
@@ -492,24 +494,78 @@ def one_line(text: Text, width: int) -> Line:
 
 def _keeping(text: Text, runs: Line, width: int) -> Line:
     """``runs``, too long for ``width``, cut so that the kept run shows whole: what is
-    before it cut as a line of its own (``one_line``, its title shortened first); what is
     after it kept too where what is before it then needs no more than its title
-    shortened, else left out, with … for it. Where even the kept run does not fit, the
-    line is cut as any other."""
+    shortened, else left out, with … for it. What is before it gives way in turn: its
+    title shortened, down to … alone (a Chinese title of four characters too); then the
+    words between its last figure and the kept run, for …; then the words before that
+    figure: the figure (a pace, a breach) and the day it is of both stay. Where even the
+    kept run does not fit, the line is cut as any other."""
     at = text.kept
     assert at is not None
     kept, after = runs[at], runs[at + 1 :]
-    head = Text()
-    head.runs = runs[:at]
     yielding = text.yielding if text.yielding is not None and text.yielding < at else None
-    head.yielding = yielding
-    # The head's cells with its title (if any) shortened to … alone.
-    least = _cells(head.runs) - (cell_width(runs[yielding][0]) - 1 if yielding is not None else 0)
-    tail = after if width - _cells([kept, *after]) >= least else [(ELLIPSIS, "")] if after else []
+    head = runs[:at]
+    if yielding is not None:  # the title shortened as far as the line needs, to … alone
+        over = _cells([*head, kept, *after]) - width
+        title, style = head[yielding]
+        head = head.copy()
+        head[yielding] = (_shortened(title, over) if over > 0 else title, style)
+    tail = after if _cells([*head, kept, *after]) <= width else [(ELLIPSIS, "")] if after else []
     room = width - _cells([kept, *tail])
     if room < 1:
         return _end_cut(runs, width)
-    return [*one_line(head, room), kept, *tail]
+    if _cells(head) <= room:
+        return [*head, kept, *tail]
+    kept_figure = _keeping_figure(head, yielding, room)
+    if kept_figure is not None:
+        return [*kept_figure, kept, *tail]
+    whole = Text()
+    whole.runs = runs[:at]
+    whole.yielding = yielding
+    return [*one_line(whole, room), kept, *tail]
+
+
+def _keeping_figure(head: Line, yielding: int | None, room: int) -> Line | None:
+    """``head`` in ``room`` cells with its first figure after its title whole (a breach's
+    figure before its limit, a pace), the words after that figure, then those before
+    it, cut for …; None where it has no such figure (``_measured``), or the cut would
+    reach into the title."""
+    plain = "".join(part for part, _ in head)
+    start = _length(head[: yielding + 1]) if yielding is not None else 0
+    figures = [m for m in _FIGURE_RUN.finditer(plain, start) if _measured(plain, m)]
+    if not figures:
+        return None
+    whole = Text()
+    whole.runs = head
+    begin, end = figures[0].start(), figures[0].end()
+    while end > begin and plain[end - 1] in ".,:-":
+        end -= 1
+    before, figure = whole.between(0, begin), whole.between(begin, end)
+    rest = whole.between(end, len(plain))
+    if _cells([*before, *figure]) + 1 <= room:  # the words after the figure give way
+        return [*before, *figure, (ELLIPSIS, "")] if rest else [*before, *figure]
+    left = room - _cells(figure) - (1 if rest else 0)
+    spaced = plain[begin - 1 : begin] == " "
+    if spaced:
+        left -= 1
+    if left - 1 <= start:  # nothing of the words before it would show
+        return None
+    cut = _end_cut(before, left)
+    return [*cut, *([(" ", "")] if spaced else []), *figure, *([(ELLIPSIS, "")] if rest else [])]
+
+
+def _measured(plain: str, found: re.Match[str]) -> bool:
+    """Whether ``found`` in ``plain`` is a figure with its unit (20.2%, 0.5‰, 6户, CNY
+    4,027m) said in a sentence: not a count (3 shares), an id (WM1.HNW), a date, nor one
+    of a list in brackets (吴敏 (52.1%)), which the list's own cut tells."""
+    written = found[0].rstrip(".,:-")
+    if not any(c.isdigit() for c in written) or written[:1] in "-−":
+        return False
+    if sum(c.isascii() and c.isalpha() for c in written) > 2 or written.count("-") > 1:
+        return False
+    if plain[found.start() - 1 : found.start()] in ("(", "（"):
+        return False
+    return not written.replace(",", "").replace(".", "").isdigit()
 
 
 def _spaced(text: Text) -> Line:
