@@ -481,6 +481,9 @@ def test_a_month_stored_in_part_is_scored_to_its_last_day_not_as_a_whole_month(
     text = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", env={"COLUMNS": "80"})
     note = "2026-11 的数据只到 2026-11-20：按至今计分，累计类指标的标准按 20/30 天折算"
     assert note in text.stdout
+    # Read on 27 November, within the month, the note said "20/30 days gone": 27 were.
+    inside = okrdesk("report", "-w", str(demo), "--as-of", "2026-11-27", env={"COLUMNS": "80"})
+    assert note in inside.stdout and "已过 20/30 天" not in inside.stdout
     english = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", "--lang", "en",
                       "--format", "md").stdout  # fmt: skip
     assert "2026-11's figures run only through 2026-11-20 (20 of 30 days)" in english

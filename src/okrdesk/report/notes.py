@@ -141,9 +141,10 @@ def to_date_note(report: Report, lang: str) -> str:
     period = parse_period(current.current_period)
     days = (period.end - period.start).days + 1
     gone = round(current.elapsed * days)
-    if period.end < report.as_of:
-        # Over by the report's day, but stored only through one of its days: scored to that.
-        through = period.start + dt.timedelta(days=gone - 1)
+    through = period.start + dt.timedelta(days=gone - 1)
+    if through < report.as_of:
+        # Stored only through a day before the report's (read on 27 November, figures
+        # through the 20th): scored to that day, which is said, not "20 days gone".
         return label(lang, "to_date_stored", period=current.current_period, gone=gone,
                      days=days, through=through)  # fmt: skip
     return label(lang, "to_date_note", period=current.current_period, gone=gone, days=days)
