@@ -399,7 +399,7 @@ def test_markdown_and_html_open_with_the_first_screen(
     heads = [
         label(lang, "breaker_tripped"),
         label(lang, "moved"),
-        label(lang, "attention_count", n=8),
+        label(lang, "attention_count", n=7),
         label(lang, "owed_on_time", n=21, due="2026-11-30"),
     ]
     places = [text.find(head) for head in heads]

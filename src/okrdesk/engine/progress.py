@@ -290,21 +290,22 @@ class Engine:
         # once old, read better the day it aged out). An old one (``old_figure``) is said so.
         day = self.through if spec is not None else self.as_of
         old = self.old_figure(kr, spec, subject) if actual.value is not None else None
+        judged_on = self.figure_day(kr, spec, subject) if actual.value is not None else day
         due_on = None
         if kr.guardrail:
             due, expected = 1.0, goal
         else:
-            judged_on = self.figure_day(kr, spec, subject) if actual.value is not None else day
             due = due_fraction(self.plan, kr.milestones, judged_on, kr.calendar)
             due_on = judged_on if judged_on != day else None
             expected = expected_value(baseline, goal, due)
         judgement = judge_on(self.plan, self.as_of, kr, actual.value, goal, expected, baseline)
-        # An old figure's trend ends on its own day (its week's point was dated at the week's
-        # end, days after the figures stop), and its forecast runs from that day, as the
-        # report of that day made it: the days since are days without figures, not days
-        # of the trend (a forecast re-made as of the report's day moved with each day
-        # passed, and after the plan's end took the old figure for the final one).
-        seen = old or day
+        # A figure's trend ends on its own day, current or old (its week's point was dated at
+        # the week's end, days after the figures stop), and its forecast runs from that day,
+        # as the report of that day made it: the days since are days without figures, not
+        # days of the trend (a forecast re-made as of the report's day moved with each day
+        # passed, on 27 November from figures of the 20th dated the 22nd, and after the
+        # plan's end took the old figure for the final one).
+        seen = judged_on
         if self.trends and spec is not None and spec.kind is MetricKind.RATIO and not spec.formula:
             # A rate's trend, and its forecast from its parts (engine.forecast).
             parts = [(min(at, seen), n, d) for at, n, d in self._ratio_parts(kr, spec, subject)]
