@@ -372,6 +372,7 @@ def test_the_first_screen_keeps_the_day_of_old_figures_at_80_columns(
     lead = {"zh": "  提醒    O1.CALLS …：王芳", "en": "  WARNING O1.CALLS …: 王芳"}[lang]
     (share,) = [line for line in screen if line.startswith(lead)]
     assert share.endswith("20.2%" + ("…" if lang == "en" else "") + said.format(day=CHECKED_IN))
+    assert "tra…" not in share, share  # an English word is cut whole: "off…", not "off tra…"
 
 
 def test_a_due_column_left_out_for_width_is_named_as_it_would_be_headed(

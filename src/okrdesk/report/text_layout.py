@@ -551,7 +551,16 @@ def _keeping_figure(head: Line, yielding: int | None, room: int) -> Line | None:
     if left - 1 <= start:  # nothing of the words before it would show
         return None
     cut = _end_cut(before, left)
+    said = "".join(part for part, _ in before)
+    while left - 1 > start and _inside_word(said, _length(cut) - 1):
+        left -= 1  # "王芳's share off…", not "off tra…"
+        cut = _end_cut(before, left)
     return [*cut, *([(" ", "")] if spaced else []), *figure, *([(ELLIPSIS, "")] if rest else [])]
+
+
+def _inside_word(plain: str, at: int) -> bool:
+    """Whether a cut of ``plain`` before character ``at`` falls inside a Latin word."""
+    return 0 < at < len(plain) and all(c.isascii() and c.isalpha() for c in plain[at - 1 : at + 1])
 
 
 def _measured(plain: str, found: re.Match[str]) -> bool:
