@@ -407,3 +407,34 @@ def test_no_day_passing_without_a_new_figure_moves_a_status(workspace: Path) -> 
     assert [kr["due_on"] for kr in clients] == [COLLECTED, COLLECTED], clients
     text = run(workspace, "report", "--as-of", "2026-07-10", "--lang", "en").stdout
     assert "by 06-30" in text and "Due now" not in text, text
+
+
+def test_a_growth_targets_pace_does_not_move_on_days_without_new_figures(
+    tmp_path: Path,
+) -> None:
+    """Weekly fees collected through Friday 20 November: read on the 27th, still current,
+    they were held to last year's weeks to the 29th, the week of the 27th too, and read
+    on 5 December, out of date, to last year's to the 22nd: the pace got better with no
+    new figure. They are held to the weeks their figures reach on both days."""
+    import datetime as dt
+
+    from okrdesk.engine.progress import Engine
+    from okrdesk.model import Observation
+    from okrdesk.periods import Grain, periods_between
+    from okrdesk.store import Store
+    from test_windows import SPECS, growth_kr, plan_of
+
+    friday = dt.date(2026, 11, 20)
+    weeks = list({p.id: p for p in periods_between(dt.date(2025, 1, 1), friday,
+                                                   Grain.WEEK)}.values())  # fmt: skip
+    kr = growth_kr("0.18")
+    plan = plan_of(Grain.WEEK, kr)
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        rows = [Observation("fees", "p1", p.id, 100.0 if p.start.year == 2026 else 80.0)
+                for p in weeks]  # fmt: skip
+        run = store.start_run("collect", friday)
+        store.replace_observations(run, {"fees": "t"}, weeks, rows, friday)
+        read = {day: Engine(plan, store, dt.date.fromisoformat(day), SPECS).key_result(kr, "br")
+                for day in ("2026-11-20", "2026-11-27", "2026-12-05")}  # fmt: skip
+    judged = {day: (p.expected, p.status, p.forecast.value) for day, p in read.items() if p}
+    assert len(judged) == 3 and len(set(judged.values())) == 1, judged

@@ -62,9 +62,10 @@ def growth_basis(engine: Engine, kr: KeyResult, subject: str) -> GrowthBasis | N
         return None
     window_name = kr.window or GROWTH_WINDOW
     window = parse_window(window_name)
-    # Figures out of date are paced on the periods they reach, not on last year's since.
-    old = engine.old_figure(kr, spec, subject)
-    through = engine.through if old is None else min(engine.through, old)
+    # Figures are paced on the periods they reach, not on last year's since: out of date,
+    # or current but ending before the report's day (read on 27 November, figures through
+    # the 20th were paced on last year's week to the 29th, then on the 20th's once old).
+    through = engine.figure_day(kr, spec, subject)
     run = window_run(window, engine.as_of, plan.grain, through)
     whole = whole_run(window, engine.as_of, plan.grain, through)
     before = earlier_run(window, run, Over.LAST_YEAR, plan.grain)
@@ -98,9 +99,10 @@ def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultPro
     goal = year.value * factor
     expected = (then.value or 0.0) * factor
     judgement = judge_on(engine.plan, engine.as_of, kr, actual.value, goal, expected, 0.0)
-    trend = _trend(now, engine.as_of) if spec.kind is MetricKind.FLOW else ()
+    day = engine.figure_day(kr, spec, subject)  # what its figures speak for, as its due
+    trend = _trend(now, day) if spec.kind is MetricKind.FLOW else ()
     forecast = (
-        linear_forecast(list(trend), whole.first, whole.last, goal, True, engine.as_of)
+        linear_forecast(list(trend), whole.first, whole.last, goal, True, day)
         if engine.trends
         else Forecast(None, note="not computed")
     )
@@ -118,6 +120,7 @@ def growth_progress(engine: Engine, kr: KeyResult, subject: str) -> KeyResultPro
         pace=judgement.pace,
         trend=trend,
         old_figure=engine.old_figure(kr, spec, subject) if actual.value is not None else None,
+        due_on=day if day != engine.through else None,
     )
 
 
