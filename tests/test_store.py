@@ -468,8 +468,15 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
         runs = store.runs()
         assert store.integrity_ok()
     assert (runs[-1].status, runs[-1].unfinished) == ("running", True)
-    # The next collect runs normally.
+    # Killed, it could not say so: check and the report do, until a collect finishes.
+    checked = run(root, "check", "--lang", "en", "--as-of", THROUGH)
+    told = [line for line in checked.output.splitlines() if "has not finished" in line]
+    assert len(told) == 1 and f"collect run {runs[-1].id} (started " in told[0], checked.output
+    chinese = run(root, "check", "--as-of", THROUGH).output
+    assert f"第 {runs[-1].id} 次采集（" in chinese and "没有结束" in chinese, chinese
+    # The next collect runs normally, and the unfinished one is no longer told.
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    assert "has not finished" not in run(root, "check", "--lang", "en", "--as-of", THROUGH).output
 
 
 @pytest.mark.parametrize(

@@ -574,6 +574,15 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "collect run {run} ({day}) warned: {warning}",
         "zh": "第 {run} 次采集（{day}）提示：{warning}",
     },
+    "collect.unfinished": {
+        "en": "collect run {run} (started {when}) has not finished: it is still running, or "
+              "it was stopped (killed, or its connection to the store lost); the figures it "
+              "stored stand, the others keep their earlier numbers; once it is not running, "
+              "run `okrdesk collect` again",
+        "zh": "第 {run} 次采集（{when} 开始）没有结束：仍在运行，或已中断（进程被终止，或与数据库的"
+              "连接断开）；它已入库的数字保留，其余指标保留此前的数字；确认它已不在运行后，请重新"
+              "运行 `okrdesk collect`",
+    },
     "plugin.broken": {
         "en": "plugin {plugin}: {error}",
         "zh": "插件 {plugin}：{error}",

@@ -79,7 +79,7 @@ from okrdesk.model import (
     standing,
     told_once_as_kept,
 )
-from okrdesk.periods import Grain
+from okrdesk.periods import Grain, local_time
 from okrdesk.plugins.clashes import clash_advice, declared_by_several, declared_twice, not_collected
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import StoreReader
@@ -202,12 +202,24 @@ def alerts(
                   {"run": run.id, "day": run.started[:10], "warning": run.line(warning)})
             for warning in warnings
         ]  # fmt: skip
+    found += _unfinished(runs)
     found += revision_alerts(runs, engine.as_of, plan, engine.metrics, owners or {})
     found += [
         Alert(Level.ERROR, "plugin", name, "plugin.broken", {"plugin": name, "error": error})
         for name, error in broken_plugins
     ]
     return sorted(found, key=_severity)
+
+
+def _unfinished(runs: Sequence[Run]) -> list[Alert]:
+    """The latest collect, if it started and never finished (killed, or its connection to
+    the store lost, so it could not say so; or still running): it printed its error to a
+    cron job's log, if anywhere, and its figures read as the latest collect's."""
+    if not runs or not runs[-1].unfinished:
+        return []
+    run = runs[-1]
+    return [Alert(Level.WARNING, "plugin", "collect", "collect.unfinished",
+                  {"run": run.id, "when": local_time(run.started)})]  # fmt: skip
 
 
 def _clash_alert(metric: str, owners: Sequence[str], krs: tuple[str, ...]) -> Alert:
