@@ -438,3 +438,19 @@ def test_a_growth_targets_pace_does_not_move_on_days_without_new_figures(
                 for day in ("2026-11-20", "2026-11-27", "2026-12-05")}  # fmt: skip
     judged = {day: (p.expected, p.status, p.forecast.value) for day, p in read.items() if p}
     assert len(judged) == 3 and len(set(judged.values())) == 1, judged
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_goal_missed_on_figures_that_stop_before_its_date_says_their_day(
+    workspace: Path, lang: str
+) -> None:
+    """On the plan's last day, new clients collected through 17 June are 75 of 150: short,
+    but of figures that stop half a year before the date, so it says whose figures the
+    shortfall is of; a checkpoint judged on figures that reach its date says no day."""
+    said = run(workspace, "check", "--as-of", "2026-12-31", "--lang", lang).stdout
+    missed = {
+        "zh": "O1.HNW 新增高净值客户：2026-12-31 截止未达成，差 75户（按截至 2026-06-17 的数字）",
+        "en": "O1.HNW 新增高净值客户: missed on 2026-12-31, 75 accts short (on figures as of "
+        "2026-06-17)",
+    }
+    assert missed[lang] in " ".join(said.split()), said

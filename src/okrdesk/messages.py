@@ -476,6 +476,10 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "{kr} {title}: missed on {day}, {short} short",
         "zh": "{kr} {title}：{day} 截止未达成，差 {short}",
     },
+    "kr.missed_old": {
+        "en": "{kr} {title}: missed on {day}, {short} short (on figures as of {old})",
+        "zh": "{kr} {title}：{day} 截止未达成，差 {short}（按截至 {old} 的数字）",
+    },
     "kr.breached": {
         "en": "{kr} {title}: the limit is breached",
         "zh": "{kr} {title}：已超限",

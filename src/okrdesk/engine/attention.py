@@ -390,11 +390,17 @@ def _key_result_alerts(
         elif p.status is Status.MISSED and p.margin is not None:
             # A checkpoint past its date, short of its target: nothing is due any more,
             # but its score keeps the shortfall, so the reader is told what it was.
-            params = {**about, "day": p.closed or engine.plan.end,
+            closed = p.closed or engine.plan.end
+            params = {**about, "day": closed,
                       "short": Quantity(kr.unit, -p.margin, points=True)}  # fmt: skip
+            key = "kr.missed"
+            if p.old_figure is not None and p.old_figure < closed:
+                # Short on figures that stop before its date: what came after is unknown,
+                # so it is said whose figures the shortfall is of.
+                key, params = "kr.missed_old", {**params, "old": p.old_figure}
             pressing = _still_pressing(engine, p.closed)
             told.append(Alert(Level.WARNING if pressing else Level.INFO, "missed", kr.id,
-                              "kr.missed", params))  # fmt: skip
+                              key, params))  # fmt: skip
         elif p.status is Status.BREACHED:
             told.append(_breached(p, about))
         elif p.status is Status.NO_DATA and kr.metric is not None and kr.metric in sources:
