@@ -65,7 +65,7 @@ from okrdesk.engine.plan_calendar import (
     unprovided,
 )
 from okrdesk.engine.progress import Engine, KeyResultProgress, key_results_for
-from okrdesk.engine.rollup import subjects_under
+from okrdesk.engine.rollup import SharedReads, subjects_under
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.errors import Said
 from okrdesk.messages import ALERTS, alert_text, named_periods
@@ -154,7 +154,7 @@ def alerts(
     plan = engine.plan
     inside = set(subjects_under(plan, scope or plan.top))
     if latest is None:
-        latest = latest_ends(plan, engine.store, engine.metrics)
+        latest = latest_ends(plan, engine.store, engine.metrics, engine.rollup.shared)
     found = _budget_alerts(budget, inside)
     if plan.top in inside:  # a line the plan does not have is owned by no one below it
         found += _off_plan_alerts(budget)
@@ -782,7 +782,10 @@ def _share(name: str, pace: float | None) -> Said:
 
 
 def latest_ends(
-    plan: Plan, store: StoreReader, specs: Mapping[str, MetricSpec] | None = None
+    plan: Plan,
+    store: StoreReader,
+    specs: Mapping[str, MetricSpec] | None = None,
+    shared: SharedReads | None = None,
 ) -> dict[tuple[Grain, str], dt.date | None]:
     """Each grain and metric the plan uses at it (a derived one's inputs in its place) →
     the end of the metric's latest period of that grain with data (None: no numbers yet).
@@ -791,12 +794,15 @@ def latest_ends(
 
     A flow counts events: a week in which no client crossed the HNW line has no
     row, and is a 0, not a gap. So a flow's numbers reach as far as the collect
-    that stored them read its sources, when that is later than its last row."""
+    that stored them read its sources, when that is later than its last row.
+
+    ``shared``: a report's reads, where its engines read the same ends (read once)."""
+    read = shared.latest_end if shared is not None else functools.partial(latest_end, store)
     found = {}
     for grain, metrics in metrics_by_grain(plan, specs).items():
         for metric in metrics:
             spec = specs.get(metric) if specs is not None else None
-            found[grain, metric] = latest_end(store, metric, grain, spec)
+            found[grain, metric] = read(metric, grain, spec)
     return found
 
 

@@ -45,7 +45,6 @@ from okrdesk.engine.plan_calendar import (
     collected_for,
     current_from,
     figures_run_through,
-    latest_end,
     unprovided,
 )
 from okrdesk.engine.restated import counted_past, goes_on_changing
@@ -235,7 +234,6 @@ class Engine:
         self._under: dict[str, list[str]] = {}
         self._below: dict[str, frozenset[str]] = {}
         self._stale: dict[str, dt.date | None] = {}
-        self._latests: dict[str, dt.date | None] = {}
         self._owns: dict[str, dt.date] = {}
 
     def under(self, subject: str) -> list[str]:
@@ -386,10 +384,7 @@ class Engine:
         return self._stale[metric]
 
     def _latest(self, metric: str) -> dt.date | None:
-        if metric not in self._latests:
-            grain = self.plan.grain
-            self._latests[metric] = latest_end(self.store, metric, grain, self.metrics.get(metric))
-        return self._latests[metric]
+        return self.rollup.shared.latest_end(metric, self.plan.grain, self.metrics.get(metric))
 
     def _own(self, metric: str) -> dt.date:
         """The day a stored ``metric``'s figures at the plan's grain run through, no later

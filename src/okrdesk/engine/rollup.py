@@ -17,7 +17,7 @@ from typing import Any
 
 import attrs
 
-from okrdesk.engine.plan_calendar import figures_through, metrics_by_grain
+from okrdesk.engine.plan_calendar import figures_through, latest_end, metrics_by_grain
 from okrdesk.formula import is_fact, parse
 from okrdesk.model import (
     KeyResult,
@@ -29,6 +29,7 @@ from okrdesk.model import (
     slice_of,
     slice_values,
 )
+from okrdesk.periods import Grain
 from okrdesk.records import shared_methods
 from okrdesk.store.reader import StoreReader
 
@@ -91,7 +92,16 @@ class SharedReads:
         self._through: dict[dt.date, dt.date] = {}
         self._sums: dict[tuple[dt.date, str | None, frozenset[str] | None], SumRows] = {}
         self._trees: dict[str | None, _Tree] = {}
+        self._latest: dict[tuple[Grain, str], dt.date | None] = {}
         self.read_together(days)
+
+    def latest_end(self, metric: str, grain: Grain, spec: MetricSpec | None) -> dt.date | None:
+        """The end of ``metric``'s latest period of ``grain`` with data (``latest_end``):
+        read once for a report's engines and its alerts alike."""
+        key = (grain, metric)
+        if key not in self._latest:
+            self._latest[key] = latest_end(self.store, metric, grain, spec)
+        return self._latest[key]
 
     def read_together(self, days: Iterable[dt.date]) -> None:
         """Sum through each of ``days`` (as asked, each read through its ``through``

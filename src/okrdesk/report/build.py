@@ -426,7 +426,7 @@ def build_report(
     runs = store.runs()
     failed = standing_failures(runs, owners or {})
     objectives = []
-    latest = attention.latest_ends(plan, store, metrics)  # read once: the alerts' too
+    latest = attention.latest_ends(plan, store, metrics, shared)  # the alerts' too
     for objective in progress.objectives:
         results = []
         for p in objective.key_results:
