@@ -100,6 +100,15 @@ def column_widths(sheet: Any) -> list[int]:
 UNITS = {"aum": "元", "conversion": "ratio", "O1.KR1": "户"}
 
 
+def _expected(table: str, stored: dict[str, Any], name: str) -> Any:
+    """The cell ``name`` of a row the JSON export stored: its value, or the unit the
+    export gives its metric or key result (元 for spend)."""
+    if name != "unit":
+        return stored[name]
+    named = stored.get("metric") or stored.get("key_result")
+    return "元" if table == "spend" else UNITS.get(named, "")
+
+
 def test_xlsx_holds_every_row_cell_for_cell_with_its_widths(database: Path, tmp_path: Path) -> None:
     """Opened as Excel opens it: the header (bold, frozen), each number a number cell in the
     General format, each text the text stored, and each column as wide as its widest cell
@@ -121,11 +130,7 @@ def test_xlsx_holds_every_row_cell_for_cell_with_its_widths(database: Path, tmp_
         for cells, stored in zip(body, document[table], strict=True):
             for k, cell in enumerate(cells):
                 name = header[k]
-                if name == "unit":
-                    named = stored.get("metric") or stored.get("key_result")
-                    value = "元" if table == "spend" else UNITS.get(named, "")
-                else:
-                    value = stored[name]
+                value = _expected(table, stored, name)
                 if value is None:
                     assert cell.value is None
                 elif isinstance(value, int | float) or name == "amount_yuan":
@@ -415,11 +420,7 @@ def test_each_sheet_is_what_xlsxwriter_writes_of_the_same_cells(tmp_path: Path) 
             sheet.write_string(0, k, name, bold)
         for number, stored in enumerate(document[table], 1):
             for k, name in enumerate(header):
-                if name == "unit":
-                    named = stored.get("metric") or stored.get("key_result")
-                    value = "元" if table == "spend" else UNITS.get(named, "")
-                else:
-                    value = stored[name]
+                value = _expected(table, stored, name)
                 if value is None:
                     continue
                 if isinstance(value, int | float) or name == "amount_yuan":
