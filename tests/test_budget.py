@@ -228,6 +228,23 @@ def test_spend_that_would_trip_the_breaker_is_refused(write_workspace: WriteWork
         assert [e.amount for e in store.spend()] == [Decimal(699_667), Decimal(333)]
 
 
+def test_spend_and_its_reversal_take_the_day_as_checkin_does(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # `checkin --as-of` is what a manager types first; spend takes the same words.
+    root = write_workspace()
+    signed = ["--signed-by", "王芳", "--signed-by", "李强"]
+    assert (
+        run(root, "spend", "add", "salons", "5万", *signed, "--as-of", "2026-02-10").exit_code == 0
+    )
+    reversed_ = run(
+        root, "spend", "reverse", "1", "--reason", "记错了", *signed, "--as-of", "2026-02-12"
+    )
+    assert reversed_.exit_code == 0, reversed_.output
+    with Store.open(root / "okrdesk.db") as store:
+        assert [e.day for e in store.spend()] == [dt.date(2026, 2, 10), dt.date(2026, 2, 12)]
+
+
 def test_an_override_is_recorded_with_its_reason(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
     run(root, "collect", "--through", THROUGH)

@@ -203,7 +203,7 @@ def spend() -> None:
     help="Who signed off the spend; repeat for a second signature.",
 )  # fmt: skip
 @click.option("--note", default="", help="What the money was for.")
-@click.option("--date", "day", type=DATE, help="The day it was spent (default: today).")
+@click.option("--date", "--as-of", "day", type=DATE, help="The day it was spent (default: today).")
 @click.option("--override", is_flag=True, help="Spend although the line's breaker is tripped.")
 @click.option("--reason", help="With --override: why; kept in the ledger and shown in reports.")
 @lang_option("Language of what is said.")
@@ -250,7 +250,9 @@ def spend_add(
     "--signed-by", "signers", multiple=True, required=True,
     help="Who signed off the correction; the line's sign-off rules apply.",
 )  # fmt: skip
-@click.option("--date", "day", type=DATE, help="The day of the correction (default: today).")
+@click.option(
+    "--date", "--as-of", "day", type=DATE, help="The day of the correction (default: today)."
+)
 @lang_option("Language of what is said.")
 @workspace_option
 def spend_reverse(
