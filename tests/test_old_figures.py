@@ -134,8 +134,11 @@ def test_check_and_the_report_say_the_figure_is_old(workspace: Path, lang: str) 
     assert share[lang] in said, said
     # That the figures are old, as the stale alerts said before.
     old = {
-        "zh": ("2 项指标的最新数据截至 2026-06-17", "已整周未打卡"),
-        "en": ("2 metrics: latest numbers end 2026-06-17", "no check-in for a whole week"),
+        "zh": ("2 项指标的最新数据截至 2026-06-17", "最近一次打卡在 2026-06-30，已 12 周未打卡"),
+        "en": (
+            "2 metrics: latest numbers end 2026-06-17",
+            "no check-in since 2026-06-30, 12 weeks missed",
+        ),
     }
     assert all(words in said for words in old[lang]), said
     text = run(workspace, "report", "--as-of", LATER, "--lang", lang).stdout

@@ -216,11 +216,13 @@ def test_the_stale_alert_follows_the_cadence(write_workspace: WriteWorkspace) ->
     done = run(root, "check", "--as-of", "2026-04-15", "--lang", "en")
     stale = [line for line in done.output.splitlines() if "no check-in for a whole" in line]
     assert len(stale) == 1 and "O1.ENPS" in stale[0] and "a whole week" in stale[0], stale
-    # 2 May: REV missed April whole; ZERO (quarterly) still only owes Q2.
+    # 2 May: REV missed April whole; ENPS W15 to W17, counted; ZERO (quarterly) still
+    # only owes Q2.
     done = run(root, "check", "--as-of", "2026-05-02", "--lang", "en")
-    stale = {line.split()[1] for line in done.output.splitlines()
-             if "no check-in for a whole" in line}  # fmt: skip
-    assert stale == {"O1.ENPS", "O1.REV"}
+    stale = {line.split()[1]: line for line in done.output.splitlines() if "no check-in" in line}
+    assert stale.keys() == {"O1.ENPS", "O1.REV"}
+    assert "no check-in since 2026-03-31, 3 weeks missed" in stale["O1.ENPS"]
+    assert "no check-in for a whole month since 2026-03-31" in stale["O1.REV"]
 
 
 # ------------------------------------------------------- check-ins' story

@@ -567,6 +567,17 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "{n} key results: no check-in for a whole {cadence} since {day}: {krs}",
         "zh": "{n} 项关键结果最近一次打卡在 {day}，已整{cadence}未打卡：{krs}",
     },
+    "checkin.stale_for": {
+        "en": "{kr} {title}: no check-in since {day}, {missed} {cadences} missed",
+        "zh": "{kr} {title}：最近一次打卡在 {day}，已 {missed} {cadences}未打卡",
+    },
+    "checkin.stale_many_for": {
+        "en": "{n} key results: no check-in since {day}, {missed} {cadences} missed: {krs}",
+        "zh": "{n} 项关键结果最近一次打卡在 {day}，已 {missed} {cadences}未打卡：{krs}",
+    },
+    "cadences.week": {"en": "weeks", "zh": "周"},
+    "cadences.month": {"en": "months", "zh": "个月"},
+    "cadences.quarter": {"en": "quarters", "zh": "个季度"},
     "cadence.week": {"en": "week", "zh": "周"},
     "cadence.month": {"en": "month", "zh": "月"},
     "cadence.quarter": {"en": "quarter", "zh": "季"},
@@ -598,6 +609,7 @@ ALERTS: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 _NESTED = {"bound": "bound.", "more_or_less": "", "grain": "grain.", "cadence": "cadence.",
+           "cadences": "cadences.",
            "noun": "figures.", "entries": "entries."}  # fmt: skip
 """Parameters whose value is itself a message key, spelt out in the same language."""
 

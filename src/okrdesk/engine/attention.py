@@ -866,22 +866,32 @@ def _source_alerts(
     for entry in owed(plan, store, day, scope):
         if entry.overdue:
             late.setdefault(entry.key_result, entry)
+    # Grouped by the latest check-in and cadence, which also fix how many periods went by.
     behind_since: dict[tuple[dt.date | None, str], list[KeyResult]] = {}
+    missed: dict[tuple[dt.date | None, str], int] = {}
     for kr in _tracked_by_checkins(plan, inside):
         about = {"kr": kr.id, "title": kr.title}
         if not any(c.day <= day for c in store.checkins(kr.id)):
             found.append(Alert(Level.WARNING, "missing", kr.id, "checkin.missing", about))
         elif (behind := late.get(kr.id)) is not None:
-            behind_since.setdefault((behind.last, behind.cadence.value), []).append(kr)
+            since = (behind.last, behind.cadence.value)
+            behind_since.setdefault(since, []).append(kr)
+            missed[since] = behind.periods - 1  # the period holding the day is not over
     for (last, cadence), undone in behind_since.items():
         first = undone[0]
+        # One period is "a whole week"; more are counted, as `okrdesk due` counts them.
+        many = missed[(last, cadence)] > 1
+        span = {"missed": missed[(last, cadence)], "cadences": cadence} if many else {}
         if len(undone) == 1:
-            params = {"kr": first.id, "title": first.title, "day": last, "cadence": cadence}
-            found.append(Alert(Level.WARNING, "stale", first.id, "checkin.stale", params))
+            params = {"kr": first.id, "title": first.title, "day": last, "cadence": cadence,
+                      **span}  # fmt: skip
+            said = "checkin.stale_for" if many else "checkin.stale"
+            found.append(Alert(Level.WARNING, "stale", first.id, said, params))
         else:  # one line for the check-ins one month-end left undone, say
             params = {"n": len(undone), "krs": tuple(kr.id for kr in undone), "day": last,
-                      "cadence": cadence}  # fmt: skip
-            found.append(Alert(Level.WARNING, "stale", first.id, "checkin.stale_many", params,
+                      "cadence": cadence, **span}  # fmt: skip
+            said = "checkin.stale_many_for" if many else "checkin.stale_many"
+            found.append(Alert(Level.WARNING, "stale", first.id, said, params,
                                tuple(kr.id for kr in undone)))  # fmt: skip
     return found
 
