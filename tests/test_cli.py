@@ -137,6 +137,38 @@ def test_init_makes_a_workspace_that_validates_clean(tmp_path: Path) -> None:
     assert "1 file checked, no problems." in checked.output
 
 
+def test_a_new_workspace_reports_before_anything_is_stored(tmp_path: Path) -> None:
+    # init's plan is checked in, not collected: its first report says whose check-ins
+    # are owed, where it used to send the manager to a collect with nothing to collect.
+    root = tmp_path / "new"
+    assert run("init", str(root), "--lang", "en").exit_code == 0
+    day = ["-w", str(root), "--as-of", "2026-05-10", "--lang", "en"]
+    brief = run("report", "--brief", *day)
+    assert brief.exit_code == 0, brief.output
+    assert "O1.KR1 New high-net-worth clients: no check-in yet" in brief.output
+    assert "Check-ins owed: 2, 2 of them late" in brief.output
+    checked = run("check", *day)
+    assert checked.exit_code == 1, checked.output
+    assert "O1.KR2 Complaint rate: no check-in yet" in checked.output
+    assert "collect" not in checked.output
+    explained = run("explain", "O1.KR1", *day)
+    assert explained.exit_code == 0, explained.output
+    assert "No check-ins yet" in explained.output or "no check-in" in explained.output.lower()
+    assert not (root / "okrdesk.db").exists()  # reading made no database
+
+
+def test_a_plan_that_collects_is_collected_before_its_report(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace()
+    refused = run("report", "-w", str(root), "--lang", "en")
+    assert refused.exit_code == 2
+    assert "no numbers yet: run `okrdesk collect` first" in refused.output
+    checked = run("check", "-w", str(root), "--lang", "en")
+    assert "no numbers collected yet: run `okrdesk collect`" in checked.output
+    assert not (root / "okrdesk.db").exists()
+
+
 def test_init_never_overwrites(write_workspace: WriteWorkspace) -> None:
     root = write_workspace()
     before = (root / "targets" / "okrs.toml").read_bytes()

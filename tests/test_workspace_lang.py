@@ -120,7 +120,8 @@ def test_init_writes_the_language_it_was_asked_for(tmp_path: Path, lang: str) ->
     made = CliRunner().invoke(cli, ["init", str(tmp_path / "ws"), "--lang", lang])
     assert made.exit_code == 0, made.output
     checked = run(tmp_path / "ws", "check", "-v")
-    said = {"zh": "尚未采集任何数据", "en": "no numbers collected yet"}[lang]
+    said = {"zh": "O1.KR1 新增高净值客户：尚无打卡记录",
+            "en": "O1.KR1 New high-net-worth clients: no check-in yet"}[lang]  # fmt: skip
     assert said in checked.output, checked.output
     validated = run(tmp_path / "ws", "validate").output
     budget = {"zh": "预算 30万元，共 1 项。", "en": "budget CNY 300k in 1 line."}[lang]

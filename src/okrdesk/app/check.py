@@ -10,7 +10,7 @@ import datetime as dt
 
 import attrs
 
-from okrdesk.app.session import Session, stored
+from okrdesk.app.session import Session, store_to_read
 from okrdesk.engine.attention import Alert, Level, alerts, nothing_collected
 from okrdesk.engine.budget import budget_progress
 from okrdesk.engine.plan_calendar import clamp_to_plan
@@ -52,7 +52,7 @@ def check(session: Session, as_of: dt.date | None, unit: str | None = None) -> C
               for said in ("en", "zh"))
         ))  # fmt: skip
     day = clamp_to_plan(plan, as_of or dt.date.today())
-    store = stored(session.workspace)
+    store = store_to_read(session)
     if store is None:
         return Checked(nothing_collected())
     with store, store.reading():

@@ -18,7 +18,7 @@ from okrdesk.app.session import (
     chosen_subject,
     find_key_result,
     find_subject,
-    stored,
+    store_to_read,
 )
 from okrdesk.engine.budget import LineProgress, budget_progress, revenue_key_results
 from okrdesk.engine.growth import GrowthBasis, growth_basis
@@ -227,7 +227,7 @@ def explain_lines(
         checkpoint = len(lines)
         lines.append(said["checkpoint"].format(day=closing))
         day = closing
-    store = stored(session.workspace)
+    store = store_to_read(session)
     if store is None:
         raise BadInput(nothing_stored(lang))
     with store, store.reading():
@@ -769,7 +769,7 @@ def score_lines(
     shown = {o.id: (o, krs) for o, krs in key_results_for(plan, subject)}
     if objective is not None:
         _check_objective(plan, find_objective(plan, objective, lang), subject, shown, lang)
-    store = stored(session.workspace)
+    store = store_to_read(session)
     if store is None:
         raise BadInput(nothing_stored(lang))
     header = subject_line(plan, subject, day, lang)
@@ -991,7 +991,7 @@ def budget_line_lines(
 
     plan, said = session.plan, _SAID_LINE[lang]
     day = clamp_to_plan(plan, as_of or dt.date.today())
-    store = stored(session.workspace)
+    store = store_to_read(session)
     if store is None:
         raise BadInput(nothing_stored(lang))
     with store, store.reading():

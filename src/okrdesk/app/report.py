@@ -11,7 +11,7 @@ from pathlib import Path
 
 import attrs
 
-from okrdesk.app.session import Session, stored
+from okrdesk.app.session import Session, store_to_read
 from okrdesk.errors import BadInput, Said
 from okrdesk.messages import label
 from okrdesk.model import Plan
@@ -83,7 +83,7 @@ def make_report(
         raise BadInput(no_such("unit or person", subject, known, lang=lang))
     asked_for = report_date(session, as_of, week, period, lang)
     day = min(asked_for, plan.end)
-    store = stored(session.workspace)
+    store = store_to_read(session)
     if store is None:
         raise BadInput("尚未采集任何数据：请运行 `okrdesk collect`" if lang == "zh"
                        else "no numbers yet: run `okrdesk collect` first")  # fmt: skip

@@ -288,6 +288,17 @@ def stored(workspace: Workspace) -> Store | None:
         return None
 
 
+def store_to_read(session: Session) -> Store | None:
+    """The store a report reads: the workspace's; where nothing was stored yet, an empty
+    one when the plan collects nothing (every key result is checked in, as in a workspace
+    fresh from ``okrdesk init``: its report says whose check-ins are owed before the
+    first one), else None (collect first)."""
+    store = stored(session.workspace)
+    if store is not None or metrics_needed(session.plan):
+        return store
+    return Store.open(Path(":memory:"))
+
+
 def consented(workspace: Workspace) -> Workspace:
     """``workspace``, refused unless the user trusts what in its settings reaches outside
     it (``Workspace.reach``; most workspaces reach nowhere, and import nothing here)."""
