@@ -155,6 +155,12 @@ def test_a_new_workspace_reports_before_anything_is_stored(tmp_path: Path) -> No
     assert explained.exit_code == 0, explained.output
     assert "No check-ins yet" in explained.output or "no check-in" in explained.output.lower()
     assert not (root / "okrdesk.db").exists()  # reading made no database
+    # Nothing to export yet, and the way to something is either command.
+    exported = run("export", "--format", "csv", "-w", str(root), "--lang", "en")
+    assert exported.exit_code == 2
+    assert "no database yet: nothing was collected or checked in; run `okrdesk collect` (or " in (
+        exported.output
+    )
 
 
 def test_a_plan_that_collects_is_collected_before_its_report(

@@ -107,8 +107,10 @@ class NoStoreYet(BadInput):
 def no_store_yet(location: object) -> Said:
     """What a command that reads the store says when there is none yet at ``location``."""
     return Said(
-        f"{location}: no database yet; run `okrdesk collect` first",
-        f"{location}：还没有数据库；请先运行 `okrdesk collect`",
+        f"{location}: no database yet: nothing was collected or checked in; run `okrdesk "
+        "collect` (or `okrdesk checkin`) first",
+        f"{location}：还没有数据库：尚未采集或打卡；"
+        "请先运行 `okrdesk collect`（或 `okrdesk checkin`）",
     )
 
 
