@@ -270,6 +270,22 @@ def test_the_due_column_of_an_old_figure_says_its_day(workspace: Path, lang: str
     assert on not in now and ("Due now" in now if lang == "en" else "应完成" in now)
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_explain_says_the_day_an_old_figure_speaks_for(workspace: Path, lang: str) -> None:
+    # The report's due column says 截至06-17; explain said the same figure "as of 30
+    # September" and nothing of its day.
+    later = run(workspace, "explain", "O1.HNW", "--as-of", LATER, "--lang", lang)
+    assert later.exit_code == 0, later.output
+    said = {
+        "zh": "= 75户（数据截至 2026-06-17：库中最新的数字，按这一天判断）",
+        "en": "= 75 accts (figures as of 2026-06-17: the latest stored; judged on that day)",
+    }
+    assert said[lang] in later.output.splitlines(), later.output
+    current = run(workspace, "explain", "O1.HNW", "--as-of", COLLECTED, "--lang", lang)
+    assert "= 75" in current.output and "2026-06-17：" not in current.output
+    assert "figures as of" not in current.output
+
+
 def test_the_workbooks_due_column_says_due_not_due_now_for_old_figures(
     workspace: Path, tmp_path: Path
 ) -> None:

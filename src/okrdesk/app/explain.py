@@ -75,6 +75,7 @@ _SAID: dict[str, dict[str, str]] = {
         "through": "figures through {through}: {period} runs to {end}, past {day}, and is "
                    "stored whole; a period's figure cannot be cut at a day",
         "no_data": "no data",
+        "ends_early": " (figures as of {day}: the latest stored; judged on that day)",
         "no_ratio": "no data (0 / 0)",
         "nothing_stored": "no numbers yet: run `okrdesk collect` (or `okrdesk checkin`) first",
         "metric": "metric {metric} ({rule}) from plugin {plugins}",
@@ -133,6 +134,7 @@ _SAID: dict[str, dict[str, str]] = {
         "through": "数据截至 {through}：{period} 至 {end} 才结束，晚于 {day}，"
                    "按整个周期存储，无法按日切分",
         "no_data": "无数据",
+        "ends_early": "（数据截至 {day}：库中最新的数字，按这一天判断）",
         "no_ratio": "无数据（0 / 0）",
         "nothing_stored": "尚未采集任何数据：请运行 `okrdesk collect`（或 `okrdesk checkin`）",
         "metric": "指标 {metric}（{rule}），来自插件 {plugins}",
@@ -260,7 +262,11 @@ def explain_lines(
             owner = session.host.owners.get(spec.name, "-")
             why = _why_none(store.runs(), spec.name, owner, engine.through, lang)
             members = MemberFigures(plan, rollup, kr, spec.name, subject)
-            lines += _explain_metric(kr, spec, figure, rows, lang, (owner, why), members)
+            # Figures ending before the report's say their day, as the report's due column.
+            ends = engine.figure_day(kr, spec, subject)
+            ends_early = ends if ends < engine.through and figure.value is not None else None
+            lines += _explain_metric(kr, spec, figure, rows, lang, (owner, why), members,
+                                     ends_early)  # fmt: skip
             basis = growth_basis(engine, kr, subject)
             if basis is not None:
                 lines += _explain_growth(kr, basis, lang)
@@ -505,13 +511,16 @@ def _explain_metric(
     lang: str,
     why_none: tuple[str, str],
     members: MemberFigures,
+    ends_early: dt.date | None = None,
 ) -> list[str]:
     """``why_none``: the metric's plugin, and why it has no rows when it has none;
-    ``members``: the observations added up by member, when too many to list."""
+    ``members``: the observations added up by member, when too many to list;
+    ``ends_early``: the day the figure's metrics run through, where before the date's."""
     said, carried = _SAID[lang], _OVER[lang]
     plugins = sorted({r.plugin for r in rows}) or [why_none[0]]
+    ends = "" if ends_early is None else said["ends_early"].format(day=ends_early)
     lines = [
-        f"= {_shown(kr.unit, spec, total.value, lang)}",
+        f"= {_shown(kr.unit, spec, total.value, lang)}{ends}",
         said["metric"].format(metric=spec.name, rule=_RULES[lang][spec.kind],
                               plugins=", ".join(plugins) or "-"),
     ]  # fmt: skip
