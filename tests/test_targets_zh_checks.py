@@ -236,3 +236,50 @@ def test_a_warning_is_said_in_chinese_too(write_workspace: WriteWorkspace) -> No
     warning = next(w for w in result.warnings if w.key == "budget.total")
     assert warning.message == "CNY 1,000k of the CNY 9,990k total is not allocated to any line"
     assert warning.zh == "预算总额 999万元 中有 100万元 未分配到任何预算项"
+
+
+CONVERSION = MetricSpec(
+    "conversion", "Open-to-purchase rate", "开户首购转化率", MetricKind.RATIO, UNITS["%"]
+)
+RATE_GOAL = """
+[[objectives]]
+id = "F"
+title = "转化"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "FUNNEL"
+title = "开户→首购转化率提升到 16%"
+metric = "conversion"
+target = 16
+unit = "%"
+"""
+
+
+@pytest.mark.parametrize(
+    ("written", "warned"),
+    [("", True), ("baseline = 0\n", False), ("baseline = 11\n", False),
+     ("guardrail = true\n", False)],
+)  # fmt: skip
+def test_a_rate_to_raise_with_no_baseline_is_warned_of(
+    write_workspace: WriteWorkspace, written: str, warned: bool
+) -> None:
+    # Paced from 0, a conversion rate of 16% had 8% due halfway through the year: a
+    # branch at 9% read on track. A baseline written, even 0, or a guardrail, is meant.
+    rate = RATE_GOAL.replace('unit = "%"\n', f'unit = "%"\n{written}')
+    root = write_workspace({"rates.toml": rate})
+    result = load_plan(root, {**CATALOG, "conversion": CONVERSION})
+    assert result.problems == ()
+    found = [w for w in result.warnings if w.key == "objectives[F].key_results[FUNNEL].target"]
+    if not warned:
+        assert found == []
+        return
+    (warning,) = found
+    assert warning.message.startswith(
+        "a rate paced up from 0 (no baseline): what is due climbs from 0 to 16% over the plan"
+    )
+    assert "or `guardrail = true` to hold 16% all year" in warning.message
+    assert warning.zh.startswith(
+        "比率从 0 起按进度推进（未写 baseline）：应完成值随时间从 0 涨到 16%"
+    )
+    assert warning.line == rate.splitlines().index("target = 16") + 1

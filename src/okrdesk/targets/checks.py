@@ -17,7 +17,7 @@ from okrdesk.targets.reader import Findings, Where, suggest
 from okrdesk.targets.schema import Draft, Located, MemberTarget, PlanHeader, above_members
 from okrdesk.targets.surprises import check_surprises
 from okrdesk.targets.window_keys import window_use_problems
-from okrdesk.units import UNITS, Dimension, ledger
+from okrdesk.units import UNITS, Dimension, ledger, said_back
 
 
 def check_all(
@@ -43,6 +43,8 @@ def check_all(
     if metrics is not None:
         _check_metrics(draft, findings, metrics, clashes or {}, unloaded)
     _check_budget(draft, findings)
+    if metrics is not None:
+        _check_rates_from_zero(draft, findings, metrics)
     _check_revenue_links(draft, findings, metrics)
     _check_one_policy_each(draft, findings)
     _check_control_characters(draft, findings)
@@ -577,6 +579,39 @@ def _check_budget(draft: Draft, findings: Findings) -> None:
                 f"{ledger(total - lines, 'en')} of the {ledger(total, 'en')} total "
                 "is not allocated to any line",
                 f"预算总额 {_wan(total)}万元 中有 {_wan(total - lines)}万元 未分配到任何预算项",
+            )
+        )
+
+
+def _check_rates_from_zero(
+    draft: Draft, findings: Findings, metrics: Mapping[str, model.MetricSpec]
+) -> None:
+    """A warning at a goal to raise a rate (a ratio metric: conversion, penetration) that
+    writes no baseline: paced up from 0, its due builds up over the year as a sum's,
+    where a rate is a level to reach. Not a problem: a new product's rate may well start
+    at 0, and writing ``baseline = 0`` says so."""
+    for located in draft.key_results:
+        kr = located.value
+        spec = metrics.get(kr.metric) if kr.metric else None
+        if (
+            spec is None
+            or spec.kind is not model.MetricKind.RATIO
+            or kr.guardrail
+            or kr.direction is not model.Direction.AT_LEAST
+            or kr.target is None
+            or kr.id not in draft.unstated_baselines
+        ):
+            continue
+        en, zh = said_back(kr.unit, kr.target, "en"), said_back(kr.unit, kr.target, "zh")
+        findings.warnings.append(
+            located.where.key("target").problem(
+                f"a rate paced up from 0 (no baseline): what is due climbs from 0 to {en} over "
+                f"the plan, as a sum's would, so a rate well below {en} reads on track early "
+                "on; write `baseline` as where the rate stands at the plan's start (last "
+                f"year's), or `guardrail = true` to hold {en} all year",
+                f"比率从 0 起按进度推进（未写 baseline）：应完成值随时间从 0 涨到 {zh}，像累计数"
+                f"一样，年初远低于 {zh} 的比率也会显示为正常；请把 baseline 写成计划开始时的"
+                f"比率（如去年的），或写 guardrail = true，全年按 {zh} 考核",
             )
         )
 

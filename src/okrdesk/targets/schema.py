@@ -166,6 +166,8 @@ class Draft:
     baselines: dict[tuple[str, str], dict[str, Decimal]] = attrs.Factory(dict)
     """[[baselines]]: (metric, subject) → period → value in base units."""
     baseline_places: dict[tuple[str, str, str], Where] = attrs.Factory(dict)
+    unstated_baselines: set[str] = attrs.Factory(set)
+    """Key results (full ids) whose ``baseline`` is not written: 0 by default."""
 
 
 _ARRAY_SECTIONS = ("phases", "units", "people", "objectives", "scoring", "baselines")
@@ -545,6 +547,8 @@ def _read_key_result(
     )
     if kr is not None:
         draft.key_results.append(Located(where, kr))
+        if numbers["baseline"] is None and "baseline" not in data:
+            draft.unstated_baselines.add(kr.id)
     return kr  # type: ignore[no-any-return]
 
 
