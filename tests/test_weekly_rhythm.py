@@ -267,6 +267,28 @@ def test_a_person_s_id_given_as_who_checks_in_is_kept_as_their_name(
     assert "cm0" not in run(root, "history", "O1.ENPS").output
 
 
+def test_a_checkin_ten_times_its_target_says_how_to_withdraw_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # 55 for 5.5亿 (a digit too many) was stored and said back as any other figure.
+    root = rhythm(write_workspace)
+    slip = run(root, "checkin", "O1.REV", "55", "--date", "2026-03-02", "--lang", "en")
+    assert slip.exit_code == 0, slip.output
+    assert slip.output.rstrip().endswith(
+        "That is 10 times the target of CNY 550m: if it is a slip (a unit, a digit), withdraw "
+        "it: okrdesk checkin --withdraw 1 --reason TEXT."
+    ), slip.output
+    chinese = run(root, "checkin", "O1.ENPS", "5000", "--date", "2026-03-02", "--lang", "zh")
+    assert "该数值是目标 50 分 的 100 倍：如果录错了（单位或位数），请撤回：okrdesk checkin " in (
+        chinese.output
+    )
+    assert "--withdraw 2 --reason 理由。" in chinese.output
+    # Ahead of the target, or a target of zero, is nothing to ask about.
+    for kr, value in (("O1.REV", "6.1"), ("O2.ZERO", "3")):
+        done = run(root, "checkin", kr, value, "--date", "2026-03-03", "--lang", "en")
+        assert done.exit_code == 0 and "times the target" not in done.output, done.output
+
+
 def test_history_of_a_measured_result_with_no_checkins_points_to_explain(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
 from okrdesk.engine.pace import closes_on
 from okrdesk.errors import BadInput, printable
-from okrdesk.model import KeyResult, says_nothing
+from okrdesk.model import KeyResult, Plan, says_nothing
 from okrdesk.periods import local_time
 from okrdesk.units import UNITS, UnreadableFigure, parse_quantity, said_back
 
@@ -55,7 +55,28 @@ def record_checkin(
     closing = closes_on(plan, kr)
     if closing is not None and closing < day:
         said += words["closed"].format(kr=kr.id, closing=closing)
+    target = _target_of(plan, kr, subject)
+    if target and abs(base) >= FAR_OFF * abs(target):
+        said += words["far_off"].format(
+            times=f"{abs(base / target):,.0f}", target=said_back(kr.unit, target, lang),
+            id=checkin_id,
+        )  # fmt: skip
     return said
+
+
+FAR_OFF = 10
+"""A check-in this many times its target or more is told to the person who made it, with
+how to withdraw it: ``15%`` for a complaint rate of 0.15‰, a digit too many."""
+
+
+def _target_of(plan: Plan, kr: KeyResult, subject: str) -> Decimal | None:
+    """The target ``subject`` holds of ``kr``: its share, else the key result's own for its
+    owner; None where it holds none."""
+    if subject in kr.member_targets:
+        return kr.member_targets[subject]
+    if subject == plan.objectives_by_id[kr.objective].owner:
+        return kr.target
+    return None
 
 
 _WORDS = {
@@ -65,6 +86,8 @@ _WORDS = {
         "closed": " It does not count: {kr} is a checkpoint that closed on {closing}, and the "
                   "report keeps the figure it had then (record one with --date {closing} to "
                   "correct that figure).",
+        "far_off": " That is {times} times the target of {target}: if it is a slip (a unit, a "
+                   "digit), withdraw it: okrdesk checkin --withdraw {id} --reason TEXT.",
         "withdrew": "Withdrew check-in {id}: {kr} {value} for {subject} as of {day}. It stays "
                     "in the history and counts for nothing; ",
         "counts_now": "for {subject}, check-in {id} counts now: {value} as of {day}.",
@@ -76,6 +99,8 @@ _WORDS = {
                     "{subject} 第 {count} 次打卡，编号 {id}）。",
         "closed": "本次打卡不计入：{kr} 已于 {closing} 截止，报告保留截止时的数值（如需更正"
                   "该数值，请以 --date {closing} 打卡）。",
+        "far_off": "该数值是目标 {target} 的 {times} 倍：如果录错了（单位或位数），请撤回："
+                   "okrdesk checkin --withdraw {id} --reason 理由。",
         "withdrew": "已撤回打卡 {id}：{kr} {value}（{subject}，截至 {day}）。该条留在历史中，"
                     "不再计入；",
         "counts_now": "{subject} 现以打卡 {id} 为准：{value}（截至 {day}）。",
