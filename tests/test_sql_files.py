@@ -864,7 +864,8 @@ def test_a_cell_past_the_first_rows_still_decides_its_columns_type(tmp_path: Pat
 def test_whole_numbers_past_the_first_rows_written_otherwise_stay_whole(tmp_path: Path) -> None:
     """A guessed whole-number column is checked on the rest of the file as DuckDB writes
     a whole number; a cell written otherwise but still whole ("+5", "-0", "1,234") sends
-    the file to the whole check, which keeps the column whole, with the same numbers."""
+    the file to the whole check, which keeps the column whole, with the same numbers. (A
+    file of semicolons whose "1,234" is 1234 says so: ``decimal = "."``.)"""
     from okrdesk.plugins.sql_files import _SAMPLE, load_table, table_file
 
     rows = ["day;count;id"]
@@ -872,7 +873,8 @@ def test_whole_numbers_past_the_first_rows_written_otherwise_stay_whole(tmp_path
     rows += ["2026-02-01;+5;7", "2026-02-02;-0;8", '2026-02-03;"1,234";9', "2026-02-04;;10"]
     (tmp_path / "signs.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
     connection = duckdb.connect(":memory:", config={"preserve_insertion_order": True})
-    load_table(connection, table_file("signs", "signs.csv", tmp_path, []), tmp_path, None)
+    signs = {"path": "signs.csv", "decimal": "."}
+    load_table(connection, table_file("signs", signs, tmp_path, []), tmp_path, None)
     types = {str(c[0]): str(c[1]) for c in connection.execute("DESCRIBE signs").fetchall()}
     assert types == {"day": "DATE", "count": "BIGINT", "id": "BIGINT"}
     last = connection.execute('SELECT "count" FROM signs ORDER BY rowid DESC LIMIT 4').fetchall()
@@ -880,7 +882,8 @@ def test_whole_numbers_past_the_first_rows_written_otherwise_stay_whole(tmp_path
     # and an id written with a leading zero past the first rows makes its column text
     rows[-1] = "2026-02-04;3;010"
     (tmp_path / "ids.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    load_table(connection, table_file("ids", "ids.csv", tmp_path, []), tmp_path, None)
+    ids = {"path": "ids.csv", "decimal": "."}
+    load_table(connection, table_file("ids", ids, tmp_path, []), tmp_path, None)
     types = {str(c[0]): str(c[1]) for c in connection.execute("DESCRIBE ids").fetchall()}
     assert types == {"day": "DATE", "count": "BIGINT", "id": "VARCHAR"}
 

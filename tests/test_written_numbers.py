@@ -6,7 +6,13 @@ from __future__ import annotations
 import pytest
 
 from okrdesk.plugins.sql_engine import duckdb
-from okrdesk.plugins.written_numbers import decimal_comma, ungrouped, ungrouped_sql
+from okrdesk.plugins.written_numbers import (
+    ambiguous,
+    ambiguous_sql,
+    decimal_comma,
+    ungrouped,
+    ungrouped_sql,
+)
 
 CELLS = {
     "1,234.50": "1234.50",
@@ -62,3 +68,54 @@ def test_a_comma_that_may_be_a_decimal_mark_is_told_what_it_may_mean(
     cell: str, meant: str | None
 ) -> None:
     assert decimal_comma(cell) == meant
+
+
+COMMA_CELLS = {
+    "1,234": "1.234",  # where the decimal mark is a comma, a comma is one
+    "1,5": "1.5",
+    "1.234,50": "1234.50",
+    "-1.234.567,8": "-1234567.8",
+    "12.345": "12345",
+    "1,": "1.",
+    "¥1.234,50": "1234.50",
+    "¥-1.234,50": "-1234.50",
+    "(1.234,50)": "-1234.50",
+    "999": None,  # no mark: the number as it is
+    "1.5": None,  # a point not before three digits is no thousands separator
+    "1,234.50": None,
+    "12,345,678": None,
+    "1.23,4": None,
+    "N/A": None,
+}
+
+
+@pytest.mark.parametrize(("cell", "plain"), COMMA_CELLS.items())
+def test_a_file_that_writes_a_decimal_comma_is_read_alike_in_python_and_duckdb(
+    cell: str, plain: str | None
+) -> None:
+    assert ungrouped(cell, ",") == plain
+    connection = duckdb.connect()
+    try:
+        query = f"SELECT {ungrouped_sql('$cell', ',')}"
+        found = connection.execute(query, {"cell": cell}).fetchone()
+    finally:
+        connection.close()
+    assert found == (plain if plain is not None else cell,)
+
+
+@pytest.mark.parametrize(
+    ("cell", "either"),
+    [("1,234", True), ("-12,345", True), ("¥1,234", True), ("(1,234)", True), ("+1,000", True),
+     ("1,234.50", False), ("1,234,567", False), ("1,5", False), ("1234", False),
+     ("1.234,50", False), ("N/A", False), ("", False)],
+)  # fmt: skip
+def test_one_comma_before_three_digits_is_told_apart_in_python_and_duckdb(
+    cell: str, either: bool
+) -> None:
+    assert ambiguous(cell) is either
+    connection = duckdb.connect()
+    try:
+        found = connection.execute(f"SELECT {ambiguous_sql('$cell')}", {"cell": cell}).fetchone()
+    finally:
+        connection.close()
+    assert found == (either,)

@@ -42,13 +42,13 @@ from okrdesk.plugins.text_encoding import (
     text_encoding,
     utf8_copy,
 )
-from okrdesk.plugins.written_numbers import ungrouped_sql
+from okrdesk.plugins.written_numbers import DECIMAL_MARKS, ambiguous_sql, ungrouped_sql
 
 if TYPE_CHECKING:
     import duckdb
 
 TABLE_KEYS = {"path", "delimiter", "encoding", "header", "skip", "columns", "types", "null",
-              "sheet"}  # fmt: skip
+              "sheet", "decimal"}  # fmt: skip
 _CHUNK = 1 << 20
 _TYPES = {
     "integer": "BIGINT", "int": "BIGINT", "bigint": "BIGINT",
@@ -106,6 +106,10 @@ class TableFile:
     encoding_written: str | None = None
     """``encoding`` as the table's setting spells it (``"UTF-16LE"``, which Python calls
     ``utf-16-le``): what a message quotes."""
+    decimal: str | None = None
+    """The file's decimal mark, as the ``decimal`` setting says it (``","``: ``1.234,50``
+    is 1234.50 and ``1,234`` is 1.234; ``"."``: ``1,234`` is 1234); None where it is not
+    said, and a file of semicolons with ``1,234`` in it is refused (``_ambiguous``)."""
 
     @property
     def first_row(self) -> int:
@@ -163,6 +167,14 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
     if not isinstance(raw_types, Mapping):
         raise SqlMetricError(f"{key}.types: expected a table of column = type",
                              f"{key}.types: 应为“列 = 类型”的表")  # fmt: skip
+    decimal = _text(options, "decimal", key)
+    if decimal is not None and decimal not in DECIMAL_MARKS:
+        raise SqlMetricError(
+            f'{key}.decimal: expected "," (1.234,50 is 1234.50) or "." (1,234.50 is 1234.50), '
+            f"the file's decimal mark",
+            f'{key}.decimal: 应为文件的小数点："," （1.234,50 即 1234.50）或 "." '
+            "（1,234.50 即 1234.50）",
+        )
     types = []
     for column, written_type in raw_types.items():
         sql = _TYPES.get(str(written_type).lower())
@@ -177,7 +189,7 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
         name=name, path=path, kind=kind, delimiter=delimiter, encoding=encoding,
         header=header, skip=skip, columns=columns, types=tuple(types),
         null=_texts(options, "null", key), sheet=_text(options, "sheet", key),
-        encoding_written=written_encoding,
+        encoding_written=written_encoding, decimal=decimal,
     )  # fmt: skip
 
 
@@ -251,6 +263,7 @@ def load_table(
         reader, copy = _reader(table, scratch)
         try:
             connection.execute(f"CREATE TEMP TABLE {quoted(raw)} AS SELECT * FROM {reader}")
+            _ambiguous(connection, table, raw, copy)
         finally:
             # Read into the table: a copy need not take room until the collect ends, beside
             # the copies of the tables after it.
@@ -297,6 +310,29 @@ def _reader(table: TableFile, scratch: Path) -> tuple[str, Path | None]:
         options.append(f"names = [{', '.join(_literal(c) for c in table.columns)}]")
     copy = None if path == table.path else path
     return f"read_csv({_literal(str(path))}, {', '.join(options)}{extra})", copy
+
+
+_SNIFFED_BYTES = 64 << 10
+"""Bytes of a text file's start in which a semicolon sends it to DuckDB's sniffer, for its
+delimiter: a file with none there is read as ever."""
+
+
+def _delimiter(table: TableFile, copy: Path | None, connection: duckdb.DuckDBPyConnection) -> str:
+    """The delimiter of ``table``'s text file (read from ``copy``, its UTF-8 copy, if any) as
+    set, else as DuckDB sniffs it reading the file; "," where the file's first
+    ``_SNIFFED_BYTES`` hold no semicolon (a file of commas or tabs: no need to ask)."""
+    if table.delimiter is not None:
+        return table.delimiter
+    path = copy or table.path
+    with _opened(path) as file:
+        if b";" not in file.read(_SNIFFED_BYTES):
+            return ","  # no semicolon to sniff: DuckDB's sniffing again would cost a tenth
+    header = "true" if table.header else "false"
+    found = connection.execute(
+        f"SELECT Delimiter FROM sniff_csv({_literal(str(path))}, header = {header}, "
+        f"skip = {table.skip}, all_varchar = true)"
+    ).fetchone()
+    return "," if found is None else str(found[0])
 
 
 def _scratch_writer(path: Path) -> TextIO:
@@ -461,6 +497,7 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
         cells[name] = f"CASE WHEN trim({text}) IN ({nulls}) THEN NULL ELSE trim({text}) END"
         plain[name] = cells[name] if kind == "VARCHAR" else column
     texts = [str(n) for n, k, *_ in described if k == "VARCHAR" and n not in declared]
+    decimal = table.decimal or "."
     for column, sql_type in declared.items():
         _check_cells(connection, table, raw, column, cells[column], sql_type)
     # The types the first rows leave are tried on the whole file while the table is
@@ -468,14 +505,14 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
     # as it always does, a pass at a time. Most files are typed by their first rows.
     from okrdesk.plugins.sql_engine import duckdb
 
-    sniffed, guessed = _sniffed(connection, raw, texts, cells, sample_only=True)
+    sniffed, guessed = _sniffed(connection, raw, texts, cells, decimal, sample_only=True)
     if guessed:
         try:
             _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain,
                     guessed)  # fmt: skip
             return
         except duckdb.Error:
-            sniffed, _ = _sniffed(connection, raw, texts, cells)
+            sniffed, _ = _sniffed(connection, raw, texts, cells, decimal)
     _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain, ())
 
 
@@ -503,7 +540,7 @@ def _create(
         ready = cleaned
         if wanted in {"BIGINT", "DOUBLE"}:
             ready = _ready(number)
-            middle.append(f"{_as_typed(cleaned, str(wanted))} AS {ready}")
+            middle.append(f"{_as_typed(cleaned, str(wanted), table.decimal)} AS {ready}")
             tried.append(ready)
         middle.append(cleaned)
         tried.append(cleaned)
@@ -554,19 +591,21 @@ def _ready(number: int) -> str:
     return f"__okrdesk_ready_{number}"
 
 
-def _as_typed(cell: str, sql_type: str) -> str:
-    """The cell ready to cast: thousands separators taken out of numbers."""
+def _as_typed(cell: str, sql_type: str, decimal: str | None = None) -> str:
+    """The cell ready to cast: thousands separators taken out of numbers, and a decimal
+    comma made a point where ``decimal`` (the table's setting) is ``","``."""
     if sql_type in {"BIGINT", "DOUBLE"}:
-        return ungrouped_sql(cell)
+        return ungrouped_sql(cell, decimal or ".")
     return cell
 
 
-def _unfit(cell: str, sql_type: str, ready: str | None = None) -> str:
+def _unfit(cell: str, sql_type: str, ready: str | None = None, decimal: str | None = None) -> str:
     """True for a cell that is not of ``sql_type``; DuckDB would round "1.5" to a whole
     number, so a whole number must be written as one. ``ready``: the cell as
-    ``_as_typed`` gives it for a number, where a subquery has it already."""
+    ``_as_typed`` gives it for a number, where a subquery has it already; ``decimal``:
+    the table's setting."""
     if ready is None or sql_type not in {"BIGINT", "DOUBLE"}:
-        ready = _as_typed(cell, sql_type)
+        ready = _as_typed(cell, sql_type, decimal)
     unfit = f"TRY_CAST({ready} AS {sql_type}) IS NULL"
     if sql_type == "BIGINT":
         unfit += f" OR NOT regexp_full_match({ready}, '[+-]?[0-9]+')"
@@ -578,6 +617,7 @@ def _sniffed(
     raw: str,
     texts: list[str],
     cells: Mapping[str, str],
+    decimal: str,
     sample_only: bool = False,
 ) -> tuple[dict[str, str], list[str]]:
     """For each text column, the first of whole number, number, date and timestamp that
@@ -588,10 +628,11 @@ def _sniffed(
 
     The types a column's first rows rule out are not tried on the rest, so a text
     column costs one look at a sample and a number column one scan. Each cell is
-    cleaned, and readied for a number, once in subqueries that the checks read."""
+    cleaned, and readied for a number, once in subqueries that the checks read.
+    ``decimal``: the file's decimal mark (``_as_typed``)."""
     clean = ", ".join(f"{cells[name]} AS {_cleaned(n)}" for n, name in enumerate(texts))
     readied = ", ".join(
-        f"{_cleaned(n)}, {_as_typed(_cleaned(n), 'DOUBLE')} AS {_ready(n)}"
+        f"{_cleaned(n)}, {_as_typed(_cleaned(n), 'DOUBLE', decimal)} AS {_ready(n)}"
         for n in range(len(texts))
     )
 
@@ -608,7 +649,7 @@ def _sniffed(
             guessed = {name: candidates[0] for name, candidates in left.items()}
             return {**chosen, **guessed}, list(guessed)
         if first:  # every type tried on every column: ``left`` is ``texts``, in order
-            found: tuple[Any, ...] | None = _sample_counts(connection, raw, texts, cells)
+            found: tuple[Any, ...] | None = _sample_counts(connection, raw, texts, cells, decimal)
         else:
             counts = []
             for name, candidates in left.items():
@@ -639,7 +680,11 @@ def _sniffed(
 
 
 def _sample_counts(
-    connection: duckdb.DuckDBPyConnection, raw: str, texts: list[str], cells: Mapping[str, str]
+    connection: duckdb.DuckDBPyConnection,
+    raw: str,
+    texts: list[str],
+    cells: Mapping[str, str],
+    decimal: str,
 ) -> tuple[int, ...]:
     """For each text column in turn, on the first rows: its filled cells, then the cells
     that rule out each of ``_SNIFFED``. The cells of every column are stacked into one
@@ -649,7 +694,7 @@ def _sample_counts(
         f"SELECT {n} AS okrdesk_column, {cells[name]} AS okrdesk_cell FROM okrdesk_sample"
         for n, name in enumerate(texts)
     )
-    ready = _as_typed("okrdesk_cell", "DOUBLE")
+    ready = _as_typed("okrdesk_cell", "DOUBLE", decimal)
     checks = ", ".join(_unfit_count("okrdesk_cell", t, "okrdesk_ready") for t in _SNIFFED)
     found = connection.execute(
         f"WITH okrdesk_sample AS (SELECT * FROM {quoted(raw)} LIMIT {_SAMPLE}) "
@@ -696,13 +741,72 @@ def _check_cells(
 ) -> None:
     bad = connection.execute(
         f"SELECT rowid FROM {quoted(raw)} WHERE {cell} IS NOT NULL "
-        f"AND ({_unfit(cell, sql_type)}) ORDER BY rowid LIMIT 1"
+        f"AND ({_unfit(cell, sql_type, decimal=table.decimal)}) ORDER BY rowid LIMIT 1"
     ).fetchone()
     if bad is not None:
         at = f"sources.sql.tables.{table.name}: {table.path.name}:{int(bad[0]) + table.first_row}"
         name, kind = printable(column)[:80], sql_type.lower()
         raise SqlMetricError(f"{at}: column {name} cannot be read as {kind}",
                              f"{at}: {name} 列的值不能读作 {kind}")  # fmt: skip
+
+
+AMBIGUOUS_SHOWN = 3
+"""Cells of a file a message of numbers that may be read two ways names, past which it
+counts them."""
+
+
+def _ambiguous(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, copy: Path | None
+) -> None:
+    """Refuse ``table``, a file of semicolons whose ``decimal`` is not set, where a cell of
+    the text table ``raw`` read from it (from ``copy``, its UTF-8 copy, if any) is a number
+    with one comma before three digits (``1,234``): Excel saves CSV with semicolons where
+    the decimal mark is a comma, and there it is 1.234, not 1234. The first
+    ``AMBIGUOUS_SHOWN`` such cells are named (file:row:column, never the cell) and all of
+    them counted. The delimiter is asked (``_delimiter``) only of a file with a comma in
+    a cell: most files cost one look for a comma."""
+    if table.kind != "csv" or table.decimal is not None or table.delimiter not in {None, ";"}:
+        return
+    columns = [str(c[0]) for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()]
+    comma = " OR ".join(f"contains({quoted(name)}, ',')" for name in columns)
+    any_comma = connection.execute(f"SELECT bool_or({comma}) FROM {quoted(raw)}").fetchone()
+    if not columns or any_comma is None or not any_comma[0]:
+        return
+    if _delimiter(table, copy, connection) != ";":
+        return
+    found = [f"coalesce({ambiguous_sql(f'trim({quoted(name)})')}, false)" for name in columns]
+    counted = connection.execute(
+        f"SELECT {' + '.join(f'count(*) FILTER (WHERE {f})' for f in found)} FROM {quoted(raw)}"
+    ).fetchone()
+    count = 0 if counted is None else int(counted[0] or 0)
+    if not count:
+        return
+    flags = ", ".join(f"{f} AS f{n}" for n, f in enumerate(found))
+    names = [f"f{n}" for n in range(len(found))]
+    first = connection.execute(
+        f"SELECT rowid, [{', '.join(names)}] FROM (SELECT rowid, {flags} FROM {quoted(raw)}) "
+        f"WHERE {' OR '.join(names)} ORDER BY rowid LIMIT {AMBIGUOUS_SHOWN}"
+    ).fetchall()
+    named = [
+        f"{table.path.name}:{int(rowid) + table.first_row}:{printable(column)[:80]}"
+        for rowid, flagged in first
+        for column, flag in zip(columns, flagged, strict=True)
+        if flag
+    ][:AMBIGUOUS_SHOWN]
+    more = count > len(named)
+    at, setting = f"sources.sql.tables.{table.name}", f"[sources.sql.tables.{table.name}]"
+    cells_en = ", ".join(named) + (f", … ({count} cells in all)" if more else "")
+    cells_zh = "、".join(named) + (f" 等，共 {count} 格" if more else "")
+    raise SqlMetricError(
+        f"{at}: {cells_en}: in a file of semicolons, as Excel saves CSV where the decimal "
+        "mark is a comma, a number with one comma before three digits (1,234) may be 1.234 "
+        f'as well as 1234; say which this file writes under {setting}: decimal = "," '
+        '(1,234 is 1.234, 1.234,50 is 1234.50) or decimal = "." (1,234 is 1234)',
+        f"{at}: {cells_zh}：分号分隔的文件（小数点是逗号的地区，Excel 这样保存 CSV）里，逗号后恰"
+        "有三位数字的数（如 1,234）可能是 1.234，也可能是 1234；请在 "
+        f'{setting} 里写明这个文件的写法：decimal = ","（1,234 即 1.234，1.234,50 即 '
+        '1234.50）或 decimal = "."（1,234 即 1234）',
+    )
 
 
 def _unreadable(table: TableFile, error: duckdb.Error) -> Said:
