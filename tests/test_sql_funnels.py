@@ -202,3 +202,36 @@ def test_a_funnels_stages_are_named_in_the_reports_language(
 
     assert stages("en")["entered_label"] == ("opened" if english else "开户")
     assert stages("zh")["converted_label"] == "7 日内入金"
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("7", "7"), ("true", "true"), ('{ zh = "开户" }', "a table"), ('["开户"]', "an array")],
+)
+def test_a_stage_named_by_anything_but_text_is_refused_at_its_line(
+    write_workspace: WriteWorkspace, written: str, shown: str
+) -> None:
+    """`entered_label = 7` (or a table, as a user might write both languages) was made
+    text silently, and the report showed "7" or "{'zh': '开户'}" as the stage's name:
+    validate refuses it at the line of its key, in either language, and the collect
+    stores nothing of the metric."""
+    root = write_workspace({"okrs.toml": OKRS + FUNNEL_KR})
+    csv_files(root)
+    toml = TOML.replace('entered_label = "开户"', f"entered_label = {written}")
+    (root / "okrdesk.toml").write_text(toml, encoding="utf-8")
+    line = toml.splitlines().index(f"entered_label = {written}") + 1
+    runner = CliRunner()
+    english = runner.invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert english.exit_code == 2, english.output
+    assert (
+        f"okrdesk.toml:{line}: sources.sql.metrics[0].funnel.entered_label: expected the "
+        f'stage\'s name as text, in quotes (entered_label = "开户"), not {shown}'
+    ) in english.output, english.output
+    chinese = runner.invoke(cli, ["validate", "--lang", "zh", "-w", str(root)])
+    assert (
+        f"okrdesk.toml:{line}: sources.sql.metrics[0].funnel.entered_label: 应为阶段的名称，"
+        f'写成带引号的文本（entered_label = "开户"），不能是 {shown}'
+    ) in chinese.output, chinese.output
+    done = runner.invoke(cli, ["collect", "--through", "2026-01-18", "-w", str(root)])
+    assert done.exit_code != 0
+    assert "Traceback" not in done.output

@@ -86,15 +86,39 @@ def expanded(index: int, raw: Mapping[str, Any], duckdb_sql: bool) -> dict[str, 
     return definition
 
 
-def stages(raw: Mapping[str, Any]) -> FunnelStages:
+def stages(index: int, raw: Mapping[str, Any]) -> FunnelStages:
     """The stages' names a funnel gives, else "" for each; English ones where it gives
-    any (``entered_label_en``, ``converted_label_en``), else the same in both."""
+    any (``entered_label_en``, ``converted_label_en``), else the same in both. A name that
+    is not text (``entered_label = 7``, a table, an array) is a SqlMetricError at its key,
+    ``sources.sql.metrics[N].funnel.entered_label``: written into the report as Python
+    writes it (``{'zh': '开户'}``), it was shown as the stage's name, and nothing said."""
     funnel = raw.get("funnel")
     if not isinstance(funnel, Mapping):
         return FunnelStages(("", ""))
+    for key in LABELS:
+        label = funnel.get(key, "")
+        if not isinstance(label, str):
+            where, shown = f"sources.sql.metrics[{index}].funnel.{key}", _shown(label)
+            raise SqlMetricError(
+                f'{where}: expected the stage\'s name as text, in quotes ({key} = "开户"), '
+                f"not {shown}",
+                f'{where}: 应为阶段的名称，写成带引号的文本（{key} = "开户"），不能是 {shown}',
+            )
     entered, converted, entered_en, converted_en = (str(funnel.get(key, "")) for key in LABELS)
     english = (entered_en, converted_en) if entered_en or converted_en else None
     return FunnelStages((entered, converted), english)
+
+
+def _shown(value: object) -> str:
+    """A setting's value as okrdesk.toml writes it, for a message: 7, true, 2026-01-05,
+    an array or a table (named so, not written out)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Mapping):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    return str(value)[:40]
 
 
 def _description(funnel: Mapping[str, Any]) -> str:

@@ -347,7 +347,7 @@ def _definitions(settings: Mapping[str, Any]) -> tuple[list[tuple[MetricSpec, st
         try:
             if sql_funnels.is_funnel(item):  # a funnel writes its own ratio query
                 stages, item = (
-                    sql_funnels.stages(item),
+                    sql_funnels.stages(index, item),
                     sql_funnels.expanded(index, item, duckdb_sql),
                 )
                 spec = attrs.evolve(_definition(index, item, duckdb_sql), stages=stages)
