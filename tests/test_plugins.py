@@ -874,8 +874,18 @@ def test_a_plugins_funnel_names_its_stages_in_each_language() -> None:
     assert (entered, converted) == ("参会", "签约")
     half = FunnelStages(("参会", "签约"), ("", "signed"))
     assert half.names("en") == ("参会", "signed")
-    with pytest.raises(MetricSpecError, match="FunnelStages: en must be two names"):
-        FunnelStages(("参会", "签约"), ("attended",))  # type: ignore[arg-type]
+    # Refused by the metric it is given to, which it names: a plugin declaring twenty
+    # funnels is told which one is wrong.
+    wrong = FunnelStages(("参会", "签约"), ("attended",))  # type: ignore[arg-type]
+    with pytest.raises(MetricSpecError) as raised:
+        MetricSpec("signed", "Signed", "签约率", "ratio", "%", stages=wrong)
+    assert raised.value.said == (
+        "metric signed: FunnelStages: en must be two names, entered and converted, not "
+        "('attended',)",
+        "指标 signed：FunnelStages：en 应为两个名称（进入的阶段和转化的阶段），现为 ('attended',)",
+    )
+    with pytest.raises(MetricSpecError, match=r"^metric m: FunnelStages: zh must be two names"):
+        MetricSpec("m", "M", "M", "ratio", "%", stages=FunnelStages((1, 2)))  # type: ignore[arg-type]
 
 
 def test_the_example_plugin_reads_its_file_in_the_encoding_its_settings_give(

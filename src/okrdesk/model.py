@@ -459,19 +459,26 @@ class FunnelStages:
     ``DimensionLabels`` pairs a dimension's: ``FunnelStages(("参会", "签约"), ("attended",
     "signed"))``. ``en`` None (a plain pair given as ``stages``, as before): the same
     names in both. A name "" in one language is written as the other's, and "" in both
-    by the report's word for the stage."""
+    by the report's word for the stage.
+
+    Names that are not two texts are refused by the ``MetricSpec`` they are given to,
+    which names its metric (``metric signed: FunnelStages: en must be two names …``):
+    a plugin declaring twenty funnels learns which one is wrong (``problem``)."""
 
     zh: tuple[str, str] = attrs.field(converter=_stage_pair)
     en: tuple[str, str] | None = attrs.field(default=None, converter=_stage_pair)
 
-    def __attrs_post_init__(self) -> None:
+    def problem(self, metric: str) -> MetricSpecError | None:
+        """The error of names that are not two texts, naming ``metric``, the metric they
+        are the stages of; None when they are sound."""
         for key in ("zh", "en"):
             names = getattr(self, key)
             if not (_is_pair(names) or (key == "en" and names is None)):
-                raise MetricSpecError(f"FunnelStages: {key} must be two names, entered and "
-                                      f"converted, not {names!r}",
-                                      f"FunnelStages：{key} 应为两个名称（进入的阶段和转化的"
-                                      f"阶段），现为 {names!r}")  # fmt: skip
+                return MetricSpecError(f"metric {metric}: FunnelStages: {key} must be two "
+                                       f"names, entered and converted, not {names!r}",
+                                       f"指标 {metric}：FunnelStages：{key} 应为两个名称（进入的"
+                                       f"阶段和转化的阶段），现为 {names!r}")  # fmt: skip
+        return None
 
     def names(self, lang: str) -> tuple[str, str]:
         """The stages' names in ``lang``, each "" where neither language names it."""
@@ -631,6 +638,8 @@ class MetricSpec:
                                   f"converted, not {stages!r}",
                                   f"指标 {name}：stages 应为两个名称（进入的阶段和转化的阶段），"
                                   f"现为 {stages!r}")  # fmt: skip
+        if stages is not None and (wrong := stages.problem(name)) is not None:
+            raise wrong
 
     @settles_after_days.validator
     def _settling(self, attribute: attrs.Attribute[Any], days: int | None) -> None:
