@@ -211,7 +211,7 @@ def test_a_bad_setting_is_said_in_the_language_of_validate_and_of_the_collect(
     settings.write_text(settings.read_text(encoding="utf-8") + "hnw_treshold = 1\n",
                         encoding="utf-8")  # fmt: skip
     known = ["data", "hnw_threshold", "effective_assets_min", "institutional_weight",
-             "client_tiers", "encoding", "columns"]  # fmt: skip
+             "client_tiers", "encoding", "columns", "decimal"]  # fmt: skip
 
     assert _validate(workspace, "zh").stdout.splitlines()[0] == (
         "okrdesk.toml:8: sources.brokerage.hnw_treshold: 不是本插件认识的设置（认识的设置："

@@ -23,7 +23,7 @@ from okrdesk_brokerage.settings import settings_errors
             {"data": "tiny", "hnw_treshold": 1},
             "[sources.brokerage]: setting 'hnw_treshold' is not one this plugin knows (known "
             "settings: data, hnw_threshold, effective_assets_min, institutional_weight, "
-            "client_tiers, encoding, columns)",
+            "client_tiers, encoding, columns, decimal)",
         ),
         (
             {"data": "tiny", "client_tiers": [3_000_000, 500_000]},
@@ -91,7 +91,7 @@ def test_bad_settings(settings: dict[str, Any], message: str) -> None:
         (
             {"data": "tiny", "hnw_treshold": 1},
             "[sources.brokerage]：设置 'hnw_treshold' 不是本插件认识的设置（认识的设置：data、"
-            "hnw_threshold、effective_assets_min、institutional_weight、client_tiers、encoding、columns）",
+            "hnw_threshold、effective_assets_min、institutional_weight、client_tiers、encoding、columns、decimal）",
         ),
         (
             {"data": "tiny", "client_tiers": [3_000_000, 500_000]},

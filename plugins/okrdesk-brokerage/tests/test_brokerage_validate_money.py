@@ -1,13 +1,27 @@
 """``okrdesk validate`` finds money left blank, which the collect refuses, before any collect:
-at the file, line and column, in any encoding, and no row of delimiters alone."""
+at the file, line and column, in any encoding, and no row of delimiters alone; and money
+that may be read two ways (``1,234`` in a file of semicolons). Each test runs twice: the
+csv module reading a branch's export, and DuckDB counting a firm's (``STREAMED_MOST``)."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
+import pytest
+
 from brokerage_helpers import FIXTURES, SETTINGS, collect
+from okrdesk_brokerage import settings
 from okrdesk_brokerage.settings import settings_errors
+
+
+@pytest.fixture(autouse=True, params=["streamed", "counted by DuckDB"])
+def counted(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each test with the money read by the csv module, then with DuckDB counting it as
+    for an export of ``STREAMED_MOST`` bytes or more."""
+    if request.param != "streamed":
+        monkeypatch.setattr(settings, "STREAMED_MOST", 0)
+    return str(request.param)
 
 
 def _blanked(workspace: Path, name: str, blanks: dict[int, int]) -> Path:
@@ -106,3 +120,34 @@ def test_a_renamed_money_column_is_named_by_its_header(tmp_path: Path) -> None:
     assert [e.detail for e in settings_errors(settings, tmp_path)] == [
         "funding.csv has money left blank in 1 row (write 0 for none): funding.csv:3:发生金额"
     ]
+
+
+def test_money_that_may_be_read_two_ways_is_found_and_counted(tmp_path: Path) -> None:
+    """In a file of semicolons with no decimal set, 1,234 may be 1.234 or 1234: validate
+    names the first three such cells, counts them all, and says what to set."""
+    folder = tmp_path / "tiny"
+    shutil.copytree(FIXTURES / "tiny", folder)
+    path = folder / "trades.csv"
+    lines = path.read_text(encoding="utf-8").replace(",", ";").splitlines()
+    for line in (2, 3, 5):
+        day, client, volume, commission = lines[line - 1].split(";")
+        lines[line - 1] = f"{day};{client};{float(volume):,.0f};{commission}"
+    lines[5] = lines[5].rsplit(";", 1)[0] + ";1,500"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (found,) = settings_errors(SETTINGS, tmp_path)
+    assert found.key == "data"
+    assert found.detail.startswith(
+        "trades.csv has 4 cells of money with one comma before three digits (1,234), which in "
+        "a file of semicolons, as Excel saves CSV where the decimal mark is a comma, may be "
+        "1.234 as well as 1234: trades.csv:2:volume, trades.csv:3:volume, trades.csv:5:volume, "
+        "…; say which"
+    ), found.detail
+    assert found.detail_zh.startswith(
+        "trades.csv 有 4 个金额是逗号后恰有三位数字的数（如 1,234）：trades.csv:2:volume、"
+        "trades.csv:3:volume、trades.csv:5:volume等；"
+    ), found.detail_zh
+    assert settings_errors({**SETTINGS, "decimal": {"trades": "."}}, tmp_path) == []
+    # Refused by the plugin's collect too, with the same cells, set-wise or streamed.
+    collected = collect(["commission_revenue"], workspace=tmp_path)
+    told = "trades.csv: " + found.detail.removeprefix("trades.csv has ")
+    assert collected.errors == [("commission_revenue", told)]

@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover - DuckDB before 1.4
     import duckdb  # type: ignore[no-redef]
 
 from okrdesk.plugins.text_encoding import UTF8
-from okrdesk.plugins.written_numbers import ungrouped_sql
+from okrdesk.plugins.written_numbers import ambiguous_sql, ungrouped_sql
 
 from okrdesk_brokerage import fields
 from okrdesk_brokerage.layout import CLIENTS, NUMBERS, WORDS, Column, ExportFile
@@ -221,6 +221,7 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
         # A repeated name leaves fewer positions than fields: DuckDB then refuses every
         # row, and the streaming reader takes the file.
         width = len(rows.index)
+        decimal, undecided = rows.decimal or ".", rows.undecided
     path, copied = rows.path, rows.encoding not in UTF8
     if copied:
         copy = export_of(folder).utf8_copy(spec, rows.encoding)
@@ -243,9 +244,11 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
     parameters: list[object] = [str(path), rows.delimiter, columns]
     grouped = None
     if numbers:
-        # The money read as text, then as what the SQL source reads a number as.
+        # The money read as text, then as what the SQL source reads a number as (in a
+        # file of semicolons with no decimal set, 1,234 as no number: the streaming
+        # reader then says it may be read two ways).
         read = [
-            f"CAST({ungrouped_sql(f'c{rows.index[column.name]}')} AS DOUBLE) AS {column.name}"
+            _money(f"c{rows.index[column.name]}", decimal, undecided, column.name)
             if column.kind in NUMBERS
             else _text(column, rows.index[column.name])
             for column in spec.columns
@@ -254,7 +257,20 @@ def reader(folder: Folder, spec: ExportFile) -> Reader | None:
         grouped = (f"SELECT {', '.join(read)} FROM {csv}", [*parameters[:2], as_text])
     select = f"SELECT {wanted} FROM {csv}"
     tail = _blank_tail(path, rows.delimiter)
+    if grouped is not None and decimal == ",":
+        # DuckDB's own reading of a number takes 1.234 for 1.234: money is read as text.
+        return Reader(path, grouped[0], grouped[1], copied, None, tail)
     return Reader(path, select, parameters, copied, grouped, tail)
+
+
+def _money(cell: str, decimal: str, undecided: bool, name: str) -> str:
+    """SQL for the money column ``name``, the text column ``cell`` of the file, as a DOUBLE:
+    written as the file's ``decimal`` mark says; with ``undecided``, a number with one comma
+    before three digits fails the cast."""
+    ready = ungrouped_sql(cell, decimal)
+    if undecided:
+        ready = f"CASE WHEN {ambiguous_sql(cell)} THEN 'either' ELSE {ready} END"
+    return f"CAST({ready} AS DOUBLE) AS {name}"
 
 
 def _text(column: Column, position: int) -> str:
@@ -267,30 +283,37 @@ def _text(column: Column, position: int) -> str:
     return f"CASE c{position} {cases} ELSE c{position} END AS {column.name}"
 
 
-def blank_money(con: Connection, folder: Folder, spec: ExportFile) -> int | None:
-    """How many rows of ``spec``'s file have a blank money cell (the collect refuses each),
-    in one pass of DuckDB's over the file's money columns alone; a row of delimiters alone
-    (``,,,``), which the collect skips, is not counted. None when DuckDB cannot read the
-    file as the collect's reader would (the collect says why) or it has no money."""
+def money_counts(con: Connection, folder: Folder, spec: ExportFile) -> tuple[int, int] | None:
+    """How many rows of ``spec``'s file have a blank money cell, and how many money cells
+    may be read two ways (``CsvRows.undecided``: ``1,234`` in a file of semicolons with
+    no ``decimal`` set), both of which the collect refuses, in one pass of DuckDB's over
+    the file's columns as text; a row of delimiters alone (``,,,``), which the collect
+    skips, is not counted. None when DuckDB cannot read the file as the collect's reader
+    would (the collect says why) or it has no money."""
     with reading(folder, spec) as read:
-        if read is None or read.grouped is None:
+        if read is None:
             return None
-        _, (path, delimiter, columns) = read.grouped
-        assert isinstance(columns, dict)
         with CsvRows(folder, spec) as rows:
             money = [rows.index[c.name] for c in spec.columns if c.kind in NUMBERS]
+            width, delimiter, undecided = len(rows.index), rows.delimiter, rows.undecided
+        if not money:
+            return None
+        columns = {f"c{position}": "VARCHAR" for position in range(width)}
         blank = " OR ".join(f"coalesce(trim(c{n}), '') = ''" for n in money)
         filled = " OR ".join(f"coalesce({c}, '') <> ''" for c in columns)
+        either = " + ".join(f"coalesce({ambiguous_sql(f'c{n}')}, false)::INTEGER" for n in money)
         try:
             found = con.execute(
-                f"SELECT count(*) FROM read_csv(?, header = true, delim = ?, quote = '\"', "
-                "escape = '\"', auto_detect = false, columns = ?, null_padding = false, "
-                f"strict_mode = true, buffer_size = {CSV_BUFFER}) WHERE ({blank}) AND ({filled})",
-                [path, delimiter, columns],
+                f"SELECT count(*) FILTER (WHERE ({blank}) AND ({filled})), "
+                f"coalesce(sum({either if undecided else '0'}), 0) FROM read_csv(?, "
+                "header = true, delim = ?, quote = '\"', escape = '\"', auto_detect = false, "
+                "columns = ?, null_padding = false, strict_mode = true, "
+                f"buffer_size = {CSV_BUFFER})",
+                [str(read.path), delimiter, columns],
             ).fetchone()
         except duckdb.Error:
             return None
-    return None if found is None else int(found[0])
+    return None if found is None else (int(found[0]), int(found[1]))
 
 
 @contextlib.contextmanager

@@ -67,11 +67,19 @@ def _number(text: str) -> float | None:
     return found if math.isfinite(found) else None
 
 
-def problem(kind: Kind, text: str, clients: Container[str], delimiter: str = ",") -> Said | None:
+def problem(
+    kind: Kind,
+    text: str,
+    clients: Container[str],
+    delimiter: str = ",",
+    decimal: str | None = None,
+) -> Said | None:
     """What is wrong with ``text`` as a value of ``kind``, in English and in Chinese; None
     when nothing is. ``delimiter``: the file's; in a file of semicolons, as Excel saves
     CSV where the decimal mark is a comma, a comma that is no thousands separator is told
-    as a decimal mark."""
+    as a decimal mark. ``decimal``: the file's decimal mark as the ``decimal`` setting
+    gives it (``","``: ``text`` is a money cell as ``CsvRows`` yields it, already read
+    so where it could be)."""
     if kind is Kind.OPTIONAL_TEXT:
         return None
     if kind is Kind.OPTIONAL_DATE and text == "":
@@ -84,9 +92,17 @@ def problem(kind: Kind, text: str, clients: Container[str], delimiter: str = ","
                         f"{text!r} 不是日期（应为 YYYY-MM-DD）")  # fmt: skip
         return None
     if kind in (Kind.MONEY, Kind.AMOUNT):
-        value = _number(text)
+        value = _number(text) if decimal != "," or "," not in text else None
         if value is None and not text.strip():
             return Said("empty; expected a number (0 for none)", "为空；应为数字（没有就写 0）")
+        if value is None and decimal == "," and ("," in text or "." in text):
+            return Said(
+                f"{text!r} is not a number as the decimal setting says the file writes one "
+                "(a comma for the decimal mark, a point before each group of three digits: "
+                "1.234,50)",
+                f"{text!r} 不是按 decimal 设置所说的写法写的数（逗号作小数点，每三位数字前"
+                "一个句点：1.234,50）",
+            )
         point = decimal_comma(text) if value is None else None
         if point is not None and (delimiter == ";" or "." in text):
             return Said(

@@ -41,8 +41,9 @@ def okrdesk_check_settings(
     """Every problem of ``[sources.brokerage]`` at once, for ``okrdesk validate``: unknown
     keys, values of the wrong kind, a data folder (or its clients.csv) not found here, a
     file of the export that the plan's ``metrics`` read whose header (its first line)
-    lacks a column, and one whose money is left blank in a row (its money columns, read
-    by DuckDB in one pass)."""
+    lacks a column, one whose money is left blank in a row, and one of semicolons whose
+    money may be read two ways (``1,234``) with no ``decimal`` set (its money columns,
+    read by the csv module, or counted by DuckDB in a large export)."""
     from okrdesk_brokerage.settings import settings_errors
 
     return [

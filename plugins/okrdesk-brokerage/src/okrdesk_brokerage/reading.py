@@ -18,15 +18,16 @@ import io
 from collections.abc import Container, Iterator, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import IO, BinaryIO, TypeAlias
+from typing import IO, BinaryIO, NamedTuple, TypeAlias
 
 import attrs
 from okrdesk.plugins import NoByteOrderMark, NotEncoded, byte_order_mark, decoded
 from okrdesk.plugins.text_encoding import UTF8, NotWide, check_wide, utf8_copy
+from okrdesk.plugins.written_numbers import ambiguous, ungrouped
 
 from okrdesk_brokerage.errors import ExportError
 from okrdesk_brokerage.fields import problem
-from okrdesk_brokerage.layout import WORDS, ExportFile
+from okrdesk_brokerage.layout import NUMBERS, WORDS, ExportFile
 
 FOUND_MOST = 200
 """Characters of a file's header a message quotes, past which it is cut."""
@@ -55,6 +56,14 @@ class Export:
     renamed: tuple[tuple[str, str, str], ...] = ()
     """``(file, header, column)``: the file's column headed ``header`` (``客户号``) is the
     plugin's ``column`` (``client_id``): the ``columns`` setting."""
+    decimals: tuple[tuple[str, str], ...] = ()
+    """``(file, mark)``: the decimal mark a file's numbers are written with, ``","`` or
+    ``"."``; ``("", mark)`` for every file: the ``decimal`` setting."""
+
+    def decimal_of(self, spec: ExportFile) -> str | None:
+        """The decimal mark the ``decimal`` setting gives ``spec``'s file; None for none."""
+        found = dict(self.decimals)
+        return found.get(spec.name, found.get(""))
 
     def renames(self, spec: ExportFile) -> dict[str, str]:
         """The header names of ``spec``'s file that stand for the plugin's columns, each
@@ -339,6 +348,68 @@ def header_problem(folder: Folder, spec: ExportFile) -> ExportError | None:
     return None
 
 
+def money_cells(
+    folder: Folder, spec: ExportFile, counted: tuple[int, int] | None = None
+) -> MoneyCells:
+    """``spec``'s money read from its first row by the csv module alone, for its blank
+    cells and those that may be read two ways (``MoneyCells``). ``counted``: the rows with
+    a blank money cell and the cells that may be read two ways, counted already (by
+    DuckDB, ``engine.money_counts``): the file is then read only as far as the last cell
+    named."""
+    blank_rows, blank_cells, either = 0, 0, 0
+    blank: list[str] = []
+    either_cells: list[str] = []
+    with CsvRows(folder, spec) as rows:
+        money = [(rows.index[c.name], rows.shown(c.name)) for c in spec.columns
+                 if c.kind in NUMBERS]  # fmt: skip
+        undecided = rows.undecided
+        for line, fields in rows.raw():
+            left = [name for at, name in money if at < len(fields) and not fields[at].strip()]
+            if left:
+                blank_rows += 1
+                blank_cells += len(left)
+                blank.extend(f"{spec.name}:{line}:{name}" for name in left)
+                del blank[CELLS_SHOWN:]
+            if undecided:
+                for at, name in money:
+                    if at < len(fields) and ambiguous(fields[at]):
+                        either += 1
+                        if len(either_cells) < CELLS_SHOWN:
+                            either_cells.append(f"{spec.name}:{line}:{name}")
+            if counted is not None and (
+                (blank_cells > CELLS_SHOWN or blank_rows >= counted[0])
+                and (either >= CELLS_SHOWN or either >= counted[1])
+            ):
+                break
+    if counted is not None:
+        # Past the cells named, what is left is known only by DuckDB's count: a row not
+        # reached has one more blank cell at least.
+        blank_cells += blank_rows < counted[0]
+        blank_rows, either = counted
+    return MoneyCells(blank_rows, blank_cells, blank, either, either_cells)
+
+
+def either_said(name: str, found: MoneyCells) -> tuple[str, str]:
+    """What is said of ``found.either`` numbers in file ``name``'s money that may be read two
+    ways, in English and in Chinese: where the first are, how many, and what to set."""
+    more = found.either > len(found.either_cells)
+    cells = ", ".join(found.either_cells) + (", …" if more else "")
+    cells_zh = "、".join(found.either_cells) + ("等" if more else "")
+    stem = name.removesuffix(".csv")
+    counted = f"{found.either} cell" + "s" * (found.either != 1)
+    return (
+        f"{counted} of money with one comma before three digits (1,234), which in a file of "
+        "semicolons, as Excel saves CSV where the decimal mark is a comma, may be 1.234 as "
+        f"well as 1234: {cells}; say which the export writes under [sources.brokerage]: "
+        f'decimal = "," (1,234 is 1.234, 1.234,50 is 1234.50) or decimal = "." (1,234 is '
+        f'1234); for this file alone, decimal = {{ {stem} = "," }}',
+        f"有 {found.either} 个金额是逗号后恰有三位数字的数（如 1,234）：{cells_zh}；分号分隔的"
+        "文件（小数点是逗号的地区，Excel 这样保存 CSV）里，它可能是 1.234，也可能是 1234；请在 "
+        '[sources.brokerage] 里写明导出文件的写法：decimal = ","（1,234 即 1.234，1.234,50 即 '
+        f'1234.50）或 decimal = "."（1,234 即 1234）；只对这个文件：decimal = {{ {stem} = "," }}',
+    )
+
+
 LOOK_ALIKES_MOST = 3
 """Files a message of a missing file names, that may be it under another name."""
 WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".et")
@@ -371,11 +442,37 @@ def look_alikes(folder: Path, name: str) -> tuple[str, str]:
     )
 
 
+CELLS_SHOWN = 3
+"""Cells of a file that a message of cells of one kind (money left blank, a number that
+may be read two ways) names, past which it counts them."""
+
+
+class MoneyCells(NamedTuple):
+    """What one pass over a file's money columns finds: the rows with a blank money cell,
+    the cells, and the first ``CELLS_SHOWN`` of those (``file:line:column``); the cells
+    that may be read two ways (``ambiguous``: ``1,234`` in a file of semicolons whose
+    ``decimal`` is not set) and the first ``CELLS_SHOWN`` of them."""
+
+    blank_rows: int
+    blank_cells: int
+    blank: list[str]
+    either: int
+    either_cells: list[str]
+
+
 class CsvRows:
-    """The data rows of one export file, as ``(line, fields)``; use it as a context manager."""
+    """The data rows of one export file, as ``(line, fields)``; use it as a context manager.
+
+    A money column's cells are read as the ``decimal`` setting says the file writes
+    numbers: with ``","``, each is yielded as a plain number where it is one written so
+    (``1.234,50`` as ``1234.50``, ``1,234`` as ``1.234``); with none set, in a file of
+    semicolons (as Excel saves CSV where the decimal mark is a comma), a number with one
+    comma before three digits (``1,234``) stops the reading with an ``ExportError`` that
+    names the first such cells and counts them (``undecided``)."""
 
     def __init__(self, folder: Folder, spec: ExportFile) -> None:
         export = export_of(folder)
+        self._export = export
         self.spec = spec
         self.name = spec.name
         self.path = path = export.folder / spec.name
@@ -409,6 +506,15 @@ class CsvRows:
         except BaseException:
             self._file.close()
             raise
+        self.decimal = export.decimal_of(spec)
+        """The file's decimal mark as the ``decimal`` setting gives it; None for none."""
+        self._money = [self.index[c.name] for c in spec.columns if c.kind in NUMBERS]
+
+    @property
+    def undecided(self) -> bool:
+        """Whether a number with one comma before three digits (``1,234``) in the file's
+        money says no one number: a file of semicolons with no ``decimal`` set."""
+        return bool(self._money) and self.decimal is None and self.delimiter == ";"
 
     def _read_header(self) -> dict[str, int]:
         try:
@@ -426,6 +532,31 @@ class CsvRows:
         return tuple(self.index[column.name] for column in self.spec.columns)
 
     def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        if self.decimal == "," or self.undecided:
+            return self._as_written()
+        return self.raw()  # most files: nothing between the csv module and the reader
+
+    def _as_written(self) -> Iterator[tuple[int, list[str]]]:
+        """``raw``, with money read as the ``decimal`` setting says (``CsvRows``)."""
+        comma = self._money if self.decimal == "," else []
+        undecided = self._money if self.undecided else []
+        for line, fields in self.raw():
+            for at in comma:
+                if at < len(fields) and (plain := ungrouped(fields[at], ",")) is not None:
+                    fields[at] = plain
+                elif at < len(fields) and "," in fields[at]:
+                    # 1,234.50: no number as this file writes them, though the reading of
+                    # a file of commas would take it.
+                    raise self._not_as_written(line, at, fields[at])
+            for at in undecided:
+                if at < len(fields) and ambiguous(fields[at]):
+                    en, zh = either_said(self.name, money_cells(self._export, self.spec))
+                    raise ExportError(self.name, en, zh=zh)
+            yield line, fields
+
+    def raw(self) -> Iterator[tuple[int, list[str]]]:
+        """The rows as the file writes them, money and all (``__iter__`` reads money as
+        the ``decimal`` setting says)."""
         reader = self._reader
         # A Chinese CRM's words for values (个人, 女, 申购), as the values they stand for.
         words = [(self.index[c.name], WORDS[c.kind]) for c in self.spec.columns if c.kind in WORDS]
@@ -457,10 +588,23 @@ class CsvRows:
                     zh=f"缺失（这一行有 {row} 个字段，表头有 {header} 个）",
                     line=line, column=self._called.get(column.name, column.name),
                 )  # fmt: skip
-            said = problem(column.kind, fields[position], clients, self.delimiter)
+            said = problem(column.kind, fields[position], clients, self.delimiter, self.decimal)
             if said is not None:
                 return self.error(line, column.name, said.en, zh=said.zh)
         return ExportError(self.name, "malformed row", zh="这一行格式不对", line=line)
+
+    def _not_as_written(self, line: int, at: int, text: str) -> ExportError:
+        """The error of the money cell ``text`` at ``line``, position ``at``, with a comma in
+        it that is not the file's decimal mark as the ``decimal`` setting says."""
+        column = next(c for c in self.spec.columns if self.index[c.name] == at)
+        said = problem(column.kind, text, (), self.delimiter, self.decimal)
+        assert said is not None
+        return self.error(line, column.name, said.en, zh=said.zh)
+
+    def shown(self, column: str) -> str:
+        """The name ``column`` has in the file: its header where the ``columns`` setting
+        renames it (``净佣金``)."""
+        return self._called.get(column, column)
 
     def error(self, line: int, column: str, message: str, *, zh: str) -> ExportError:
         """The error of ``column`` at ``line``: ``message``, ``zh`` in Chinese; the column
