@@ -366,3 +366,26 @@ def test_an_unknown_encoding_is_a_problem_at_its_line_of_okrdesk_toml(workspace:
         'saved in, such as "gb18030" (GBK too), "utf-16" or "utf-8", not \'gbkk\''
     )
     assert _collect(workspace, "en").returncode != 0
+
+
+VALIDATE_MOST_MB = 50
+"""Peak memory of `okrdesk validate` on the demo, every process of it: 25 MB with the csv
+module reading the money for blank cells, 85 MB when DuckDB counted them."""
+
+
+def test_validate_reads_a_branch_s_money_without_loading_duckdb(demo: Path) -> None:
+    """hookspecs' advice: a settings' check reads little more than a header. Validate still
+    finds a blank money cell (test_brokerage_validate_money.py), in the memory of one."""
+    measure = (
+        "import resource, subprocess, sys\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
+        "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OKRDESK_")}
+    found = subprocess.run(
+        [sys.executable, "-c", measure, OKRDESK, "validate", "-w", str(demo)],
+        env=env, capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    code, peak_kb = (int(part) for part in found.stdout.split())
+    assert code == 0
+    assert peak_kb < VALIDATE_MOST_MB * 1024, f"validate peaked at {peak_kb // 1024} MB"
