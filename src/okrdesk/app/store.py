@@ -86,6 +86,17 @@ def upgrade_store(target: Path | str) -> Said:
     with Store.open(target) as store:
         version = store.schema_version
         where = store.location
+        differs = store.unlike_made()
+    if differs:
+        raise OkrdeskError(Said(
+            f"{where}: okrdesk's tables are at schema {version}, but not as okrdesk made them: "
+            f"{'; '.join(d.en for d in differs)}. Someone changed them by hand; okrdesk cannot "
+            "put back what was dropped: rename back what was renamed, or restore the database "
+            "from a backup. Nothing was changed.",
+            f"{where}：okrdesk 的数据表结构版本为 {version}，但已不是 okrdesk 建的样子："
+            f"{'；'.join(d.zh for d in differs)}。有人手工改动过它们；okrdesk 无法找回被删掉的"
+            "部分：请把改了名的改回来，或从备份恢复数据库。未改动任何内容。",
+        ))  # fmt: skip
     if before is None:
         return Said(f"{where}: created okrdesk's tables (schema {version}).",
                     f"{where}：已建好 okrdesk 的数据表（结构版本 {version}）。")  # fmt: skip

@@ -40,6 +40,7 @@ from okrdesk.store.migrations import (
     PERIOD_TOTALS_SELECT,
     RUNNING_TOTALS_INSERT,
     RUNNING_TOTALS_WINDOWS,
+    tables_as_made,
 )
 from okrdesk.store.reader import SeriesOfMetrics
 
@@ -1632,6 +1633,21 @@ class Store(ABC):
     @abstractmethod
     def columns(self, table: str) -> list[str]:
         """The columns of one of okrdesk's tables, in order."""
+
+    def unlike_made(self) -> list[Said]:
+        """What okrdesk's tables lack of what this okrdesk's migrations made them with (a
+        table or column dropped or renamed by hand), each said; empty where they are whole."""
+        found: list[Said] = []
+        for table, made in tables_as_made().items():
+            there = set(self.columns(table))
+            if not there:
+                found.append(Said(f"no table {table}", f"没有 {table} 表"))
+                continue
+            found += [
+                Said(f"no column {table}.{column}", f"{table} 表没有 {column} 列")
+                for column in sorted(made - there)
+            ]
+        return found
 
     def table_rows(self, table: str, columns: Sequence[str]) -> Iterator[Row]:
         """Every row of ``table``, in primary-key order (for copying a store)."""

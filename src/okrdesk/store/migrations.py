@@ -13,6 +13,7 @@ compares by code point, as SQLite's does, so both stores answer alike.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -355,6 +356,24 @@ MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v17_run_lines_zh,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+@functools.cache
+def tables_as_made() -> dict[str, frozenset[str]]:
+    """Each table this okrdesk's migrations make → its columns (as SQLite makes them;
+    a test holds PostgreSQL's the same): what a store's tables are checked against
+    when one was changed by hand."""
+    import sqlite3
+
+    import sqlite_utils
+
+    db = sqlite_utils.Database(sqlite3.connect(":memory:"))
+    try:
+        for migration in MIGRATIONS:
+            migration(db)
+        return {table.name: frozenset(table.columns_dict) for table in db.tables}
+    finally:
+        db.close()
 
 
 _PG_TEXT = 'TEXT COLLATE "C"'

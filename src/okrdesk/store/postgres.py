@@ -28,6 +28,7 @@ import datetime as dt
 import gc
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -198,7 +199,9 @@ class PostgresStore(Store):
         if version is None or version < SCHEMA_VERSION:
             try:
                 self._migrate()
-            except psycopg.errors.InvalidSchemaName:
+            except _ServerFailed as failed:
+                if not isinstance(failed.error, psycopg.errors.InvalidSchemaName):
+                    raise
                 schema, role = _schema_of(self.location), self._connection.info.user
                 raise BadInput(Said(
                     f"{self.location}: the schema {schema} that the URL's search_path names does "
@@ -271,10 +274,13 @@ class PostgresStore(Store):
         only when it is missing. Outside a transaction each statement sees what is
         committed, so a missing table is missing; under the schema lock, inside one,
         ``_stored_version`` asks the catalog."""
+        sql = f"SELECT max(version) FROM {VERSION_TABLE}"
         try:
-            row = self._one(f"SELECT max(version) FROM {VERSION_TABLE}")
+            row = self._connection.execute(sql.encode()).fetchone()
         except psycopg.errors.UndefinedTable:
             return self._stored_version()
+        except psycopg.Error as error:
+            raise self._failed(error, sql) from None
         return int(row[0]) if row is not None and row[0] is not None else 0
 
     def _stored_version(self) -> int | None:
@@ -386,10 +392,89 @@ class PostgresStore(Store):
                 f"{self.location} 被另一个 okrdesk 锁定，{busy_timeout():g} 秒内未解锁"
                 f"（{BUSY_TIMEOUT_ENV}）；请待其完成后再试",
             )) from None  # fmt: skip
-        except _REFUSALS as error:
-            raise self._refused(error, "") from None
-        except psycopg.OperationalError as error:
-            raise self._lost(error) from None
+        except _ServerFailed as failed:
+            # Said again once the transaction has rolled back: the catalog can then be
+            # asked what differs from the tables okrdesk made, and whose they are.
+            if failed.whole or self._connection.info.transaction_status != TransactionStatus.IDLE:
+                raise
+            raise self._failed(failed.error, failed.sql) from None
+        except psycopg.Error as error:
+            raise self._failed(error, "") from None
+
+    def _failed(self, error: psycopg.Error, sql: str) -> OkrdeskError:
+        """Any error the server or the connection gave a statement (``sql``; "" where it
+        came at a commit): what the server said, what okrdesk was doing, what became of
+        what it was writing, and what to do, never a traceback."""
+        if isinstance(error, _REFUSALS):
+            return self._refused(error, sql)
+        # A serialization failure or a deadlock (class 40) is an OperationalError to
+        # psycopg, but no fault of the connection's.
+        rolled_back = (error.sqlstate or "").startswith("40")
+        if isinstance(error, psycopg.OperationalError) and not rolled_back:
+            return self._lost(error, sql)
+        return self._server_refused(error, sql)
+
+    def _server_refused(self, error: psycopg.Error, sql: str) -> _ServerFailed:
+        """A statement the server refused for what is in the database, not for the role's
+        rights or the connection: okrdesk's tables changed by hand (a table or column
+        dropped or renamed, a column's type or a constraint that okrdesk did not make),
+        or another writer of the same rows at the same moment."""
+        reason, doing = _first(error), _doing(sql)
+        idle = self._connection.info.transaction_status == TransactionStatus.IDLE
+        kept = _kept(sql)
+        head = Said(
+            f"{self.location}: the server refused what okrdesk was doing ({doing.en}): "
+            f"{reason}. {kept.en}",
+            f"{self.location}：服务器拒绝了 okrdesk 正在做的事（{doing.zh}）：{reason}。{kept.zh}",
+        )
+        state = error.sqlstate or ""
+        if state.startswith("40"):
+            said = Said(
+                f"{head.en} Another program changed the same rows at the same moment; run "
+                "the command again.",
+                f"{head.zh}另一个程序同时改动了同样的数据行；请再运行一次本命令。",
+            )
+            return _ServerFailed(said, error, sql, whole=True)
+        if not state.startswith(("42", "22", "23")):
+            said = Said(
+                f"{head.en} Run it again; if the server says the same, show this message to "
+                "whoever runs the database.",
+                f"{head.zh}请再运行一次；如果服务器仍这样说，请把这条消息给数据库管理员看。",
+            )
+            return _ServerFailed(said, error, sql, whole=True)
+        if not idle:
+            return _ServerFailed(head, error, sql, whole=False)
+        owner = self._owner(False) or "?"
+        differs = _unlike_made(self)
+        found = Said("", "")
+        if differs:
+            found = Said(
+                f" okrdesk's tables are not as okrdesk made them (schema {SCHEMA_VERSION}): "
+                f"{'; '.join(d.en for d in differs)}. Someone changed them by hand: ask their "
+                f"owner ({owner}) to put back what was dropped or renamed, or to restore the "
+                "database from a backup; `okrdesk store upgrade` as the owner "
+                f"(PGUSER={owner}) then says whether they are whole again "
+                '(docs/deployment.md, "Roles").',
+                f"okrdesk 的数据表已不是 okrdesk 建的样子（结构版本 {SCHEMA_VERSION}）："
+                f"{'；'.join(d.zh for d in differs)}。有人手工改动过它们：请表的所有者（{owner}）"
+                "把删掉或改名的部分改回来，或从备份恢复数据库；然后以所有者"
+                f"（PGUSER={owner}）运行 `okrdesk store upgrade`，它会说明表是否已复原"
+                "（见 docs/deployment.md“Roles”一节）。",
+            )
+        if not differs or not state.startswith("42"):
+            found = Said(
+                f"{found.en} Something in okrdesk's tables that okrdesk did not make refuses "
+                "it (a column's type, a constraint or a trigger changed or added by hand): ask "
+                f"their owner ({owner}) to undo that change; `okrdesk store upgrade` as the "
+                f"owner (PGUSER={owner}) checks that every table and column okrdesk made is "
+                'there (docs/deployment.md, "Roles").',
+                f"{found.zh}okrdesk 的数据表中有并非 okrdesk 所建的东西拒绝了它（手工改动或添加的"
+                f"列类型、约束或触发器）：请表的所有者（{owner}）撤销该改动；以所有者"
+                f"（PGUSER={owner}）运行 `okrdesk store upgrade` 可检查 okrdesk 建的表和列是否"
+                "都在（见 docs/deployment.md“Roles”一节）。",
+            )
+        said = Said(head.en + found.en, head.zh + found.zh)
+        return _ServerFailed(said, error, sql, whole=True)
 
     def _refused(self, error: psycopg.Error, sql: str) -> OkrdeskError:
         """A statement the connection's role may not run: which role, what it was refused,
@@ -433,20 +518,22 @@ class PostgresStore(Store):
             f"ALL SEQUENCES IN SCHEMA {schema} TO {role}`（见 docs/deployment.md“Roles”一节）。",
         ))  # fmt: skip
 
-    def _lost(self, error: psycopg.Error) -> OkrdeskError:
+    def _lost(self, error: psycopg.Error, sql: str = "") -> OkrdeskError:
         """An error of the server or the connection after opening: a connection lost
         mid-command says what became of what the command was writing."""
+        doing = _doing(sql)
         if isinstance(error, psycopg.errors.QueryCanceled) and not self._connection.closed:
             role, reason = self._connection.info.user, _first(error)
             return OkrdeskError(Said(
-                f"{self.location}: the server cancelled a statement of this command ({reason}); "
+                f"{self.location}: the server cancelled a statement of this command ({reason}; "
+                f"while {doing.en}); "
                 "what it was writing was not stored, and nothing stored before is changed. A "
                 f"statement_timeout set for the role {role} or the database is shorter than "
                 "this command's reads take (a firm's export or report reads many rows): ask "
                 "whoever runs the database for a longer one for this role (`ALTER ROLE "
                 f"{role} SET statement_timeout = '5min'`), or run it again when the server is "
                 "less busy.",
-                f"{self.location}：服务器取消了本命令的一条语句（{reason}）；本命令要写入的内容"
+                f"{self.location}：服务器取消了本命令的一条语句（{reason}；当时在{doing.zh}）；本命令要写入的内容"
                 f"未存入，之前存入的内容没有改动。为角色 {role} 或该数据库设置的 statement_timeout "
                 "短于本命令读取所需的时间（全公司的导出或报告要读很多行）：请向数据库管理员为该角色"
                 f"申请更长的时限（`ALTER ROLE {role} SET statement_timeout = '5min'`），"
@@ -455,19 +542,19 @@ class PostgresStore(Store):
         if not self._connection.closed and not self._connection.broken:
             found = _unreachable(self.location, error)
             return OkrdeskError(Said(
-                f"{found.said.en}. What this command was writing was not stored, and nothing "
-                "stored before is changed. Run it again; if the server says the same, show "
-                "this message to whoever runs the database.",
-                f"{found.said.zh}。本命令要写入的内容未存入，之前存入的内容没有改动。请再运行一次；"
+                f"{found.said.en} (while {doing.en}). What this command was writing was not "
+                "stored, and nothing stored before is changed. Run it again; if the server "
+                "says the same, show this message to whoever runs the database.",
+                f"{found.said.zh}（当时在{doing.zh}）。本命令要写入的内容未存入，之前存入的内容没有改动。请再运行一次；"
                 "如果服务器仍这样说，请把这条消息给数据库管理员看。",
             ))  # fmt: skip
         reason = _first(error)
         return OkrdeskError(Said(
-            f"{self.location}: the connection to the server was lost ({reason}). What this "
-            "command had not yet committed was rolled back by the server; everything stored "
-            "before it stays. Run the command again once the server answers (a collect "
-            "stores the same figures again).",
-            f"{self.location}：与服务器的连接中断了（{reason}）。本命令尚未提交的内容已由服务器"
+            f"{self.location}: the connection to the server was lost ({reason}; while "
+            f"{doing.en}). What this command had not yet committed was rolled back by the "
+            "server; everything stored before it stays. Run the command again once the "
+            "server answers (a collect stores the same figures again).",
+            f"{self.location}：与服务器的连接中断了（{reason}；当时在{doing.zh}）。本命令尚未提交的内容已由服务器"
             "撤销；之前存入的内容都还在。请在服务器恢复后重新运行本命令（collect 会再次存入"
             "同样的数字）。",
         ))  # fmt: skip
@@ -514,10 +601,8 @@ class PostgresStore(Store):
             return cursor.fetchall() if cursor.description is not None else ()
         except psycopg.errors.LockNotAvailable:
             raise
-        except _REFUSALS as error:
-            raise self._refused(error, sql) from None
-        except psycopg.OperationalError as error:
-            raise self._lost(error) from None
+        except psycopg.Error as error:
+            raise self._failed(error, sql) from None
 
     def streamed(self, sql: str, params: Sequence[Any] = ()) -> Iterator[Row]:
         """``Store.streamed`` through a cursor on the server, fetched ``STREAMED_BATCH``
@@ -534,10 +619,8 @@ class PostgresStore(Store):
                 yield from cursor
         except psycopg.errors.LockNotAvailable:
             raise
-        except _REFUSALS as error:
-            raise self._refused(error, sql) from None
-        except psycopg.OperationalError as error:
-            raise self._lost(error) from None
+        except psycopg.Error as error:
+            raise self._failed(error, sql) from None
 
     def _write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
         listed = list(rows)
@@ -545,10 +628,8 @@ class PostgresStore(Store):
             try:
                 with self._connection.cursor() as cursor:
                     cursor.executemany(sql.replace("?", "%s").encode(), listed)
-            except _REFUSALS as error:
-                raise self._refused(error, sql) from None
-            except psycopg.OperationalError as error:
-                raise self._lost(error) from None
+            except psycopg.Error as error:
+                raise self._failed(error, sql) from None
         return len(listed)
 
     def _insert(self, sql: str, params: Sequence[Any]) -> int:
@@ -812,3 +893,63 @@ def _unreachable(url: str, error: psycopg.Error) -> OkrdeskError:
     reason = _first(error)
     return OkrdeskError(Said(f"{url}: cannot use the PostgreSQL database: {reason}",
                              f"{url}：无法使用该 PostgreSQL 数据库：{reason}"))  # fmt: skip
+
+
+class _ServerFailed(OkrdeskError):
+    """A statement the server refused, said; ``whole``: said with all there is to say
+    (else said again once its transaction has rolled back and the catalog can be asked)."""
+
+    def __init__(self, said: Said, error: psycopg.Error, sql: str, *, whole: bool) -> None:
+        super().__init__(said)
+        self.error, self.sql, self.whole = error, sql, whole
+
+
+def _unlike_made(store: PostgresStore) -> list[Said]:
+    """``Store.unlike_made``, or nothing where the catalog cannot be read either."""
+    try:
+        return store.unlike_made()
+    except OkrdeskError:
+        return []
+
+
+_TABLE_WORDS = {
+    "runs": ("the collect runs", "采集记录"),
+    "observations": ("the collected figures", "采集到的数字"),
+    "checkins": ("the check-ins", "打卡记录"),
+    "spend": ("the spend ledger", "支出台账"),
+    "period_totals": ("the figures' totals", "数字的汇总"),
+    "running_totals": ("the figures' running totals", "数字的累计"),
+    "collected_fingerprints": ("the fingerprints of collected periods", "已采集周期的指纹"),
+    VERSION_TABLE: ("the schema version", "结构版本"),
+}
+_TABLE_IN = re.compile(r"\b(?:FROM|INTO|UPDATE|TABLE|JOIN)\s+([a-z_]+)", re.IGNORECASE)
+
+
+def _doing(sql: str) -> Said:
+    """What okrdesk was doing with ``sql``, in a few words: a reader knows reading the
+    check-ins from storing them."""
+    verb = sql.lstrip()[:8].upper()
+    named = next(
+        (_TABLE_WORDS[t] for t in _TABLE_IN.findall(sql) if t.lower() in _TABLE_WORDS), None
+    )
+    en, zh = named or ("okrdesk's tables", "okrdesk 的数据表")
+    if verb.startswith(("SELECT", "WITH")):
+        return Said(f"reading {en}", f"读取{zh}")
+    if verb.startswith(("INSERT", "UPDATE", "DELETE", "COPY")):
+        return Said(f"storing {en}", f"写入{zh}")
+    if verb.startswith(("CREATE", "ALTER", "DROP")):
+        return Said("creating or upgrading okrdesk's tables", "建立或升级 okrdesk 的数据表")
+    if verb.startswith(("ANALYZE", "VACUUM")):
+        return Said(f"refreshing the server's statistics of {en}", f"更新服务器对{zh}的统计")
+    return Said("committing what this command wrote", "提交本命令写入的内容")
+
+
+def _kept(sql: str) -> Said:
+    """What became of what was stored, for a statement of ``sql`` refused (rolled back)."""
+    if sql.lstrip()[:6].upper() in ("SELECT", "WITH") or sql.lstrip()[:7].upper() == "ANALYZE":
+        return Said("Nothing stored was changed or lost.", "已存入的内容没有任何改动或丢失。")
+    return Said(
+        "What this command was writing was rolled back, not stored; nothing stored before "
+        "is changed or lost.",
+        "本命令要写入的内容已撤销、未存入；之前存入的内容没有任何改动或丢失。",
+    )
