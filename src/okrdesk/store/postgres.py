@@ -329,7 +329,7 @@ class PostgresStore(Store):
             if version > SCHEMA_VERSION:
                 return
             for number, ddl in enumerate(POSTGRES_MIGRATIONS[version:], start=version + 1):
-                self._connection.execute(ddl.encode())
+                self._rows(ddl)
                 self._rows(f"DELETE FROM {VERSION_TABLE}")
                 self._rows(f"INSERT INTO {VERSION_TABLE} (version) VALUES (?)", (number,))
 

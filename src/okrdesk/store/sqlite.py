@@ -304,7 +304,12 @@ class SqliteStore(Store):
     # ------------------------------------------------------------ dialect
 
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> Iterable[Row]:
-        return self._connection.execute(sql, params)
+        try:
+            return self._connection.execute(sql, params)
+        except sqlite3.OperationalError as error:
+            if self._connection.in_transaction:
+                raise  # said by the transaction, once it has rolled back
+            raise _operational(self.path, error) from None
 
     def _write_many(self, sql: str, rows: Iterable[Sequence[Any]]) -> int:
         return self._connection.executemany(sql, rows).rowcount
@@ -509,4 +514,16 @@ def _operational(path: Path, error: sqlite3.OperationalError) -> OkrdeskError:
                 f"{path}：磁盘已满；本命令正在写入的内容未保存，此前保存的一切完好无损",
             )
         )
+    if text.startswith(("no such table", "no such column")) or "has no column named" in text:
+        return OkrdeskError(Said(
+            f"{path}: {text}: okrdesk's tables are not as okrdesk made them (changed by hand "
+            "with an SQLite tool?). Nothing stored is lost; what this command was writing, if "
+            "anything, was rolled back. `okrdesk store upgrade "
+            f"{path}` names every table and column that is missing: put back what was renamed, "
+            "or restore the file from a backup.",
+            f"{path}：{text}：okrdesk 的数据表已不是 okrdesk 建的样子"
+            "（有人用 SQLite 工具手工改动过？）。已存入的内容没有丢失；"
+            f"本命令要写入的内容（如有）已撤销。`okrdesk store upgrade {path}` "
+            "会列出缺少的每个表和列：请把改了名的改回来，或从备份恢复该文件。",
+        ))  # fmt: skip
     return BadInput(Said(f"{path}: {text}", f"{path}：{text}"))

@@ -1,12 +1,15 @@
-"""okrdesk's tables on a firm's server, changed under it by hand (a column dropped, a table
-renamed, a column's type or a constraint changed), or refusing it for what the server is
-going through (a serialization failure, a full disk, rights revoked mid-collect): every
-command says what the server said, what okrdesk was doing, that nothing stored was lost,
-and what to do, in both languages, and exits non-zero; never a traceback."""
+"""okrdesk's tables changed under it by hand (a column dropped, a table renamed, a column's
+type or a constraint changed; on a firm's server or in an SQLite file), or a server refusing
+it for what it is going through (a serialization failure, a full disk, rights revoked
+mid-collect): every command says what the server said, what okrdesk was doing, that
+nothing stored was lost, and what to do, in both languages, and exits non-zero; never a
+traceback."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -194,3 +197,37 @@ def revoked_mid_collect(roles: Roles, write_workspace: WriteWorkspace, okrdesk: 
     assert after[1:] == before[1:]
     with Store.open(roles.owner_url) as store:
         assert store.runs()[-1].status != "ok"
+
+
+def test_an_sqlite_file_changed_by_hand_is_said_by_every_command(
+    write_workspace: WriteWorkspace,
+) -> None:
+    from test_money import CHECKIN_OKRS, MONEY_BUDGET
+
+    root = write_workspace({"budget.toml": MONEY_BUDGET, "okrs.toml": CHECKIN_OKRS})
+    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+        connection.execute("ALTER TABLE spend RENAME TO spend_2026")
+        connection.execute("ALTER TABLE observations DROP COLUMN source")
+        connection.commit()
+    for command, said in (
+        (["report", "--as-of", THROUGH], "no such table: spend"),
+        (["check", "--as-of", THROUGH], "no such table: spend"),
+        (["spend", "list"], "no such table: spend"),
+        (SPEND_ADD, "no such table: spend"),
+        (["export", "--format", "json"], "no such column: source"),
+        (["collect", "--through", "2026-03-15"], "no such column: source"),
+    ):
+        done = cli(*command, "--lang", "en", "-w", str(root))
+        said_plainly(
+            done, 1, said, "okrdesk's tables are not as okrdesk made them",
+            "Nothing stored is lost", "`okrdesk store upgrade",
+        )  # fmt: skip
+    said_plainly(
+        cli("spend", "list", "--lang", "zh", "-w", str(root)), 1,
+        "okrdesk 的数据表已不是 okrdesk 建的样子", "已存入的内容没有丢失",
+    )  # fmt: skip
+    said_plainly(
+        cli("store", "upgrade", str(root / "okrdesk.db"), "--lang", "en"), 1,
+        "not as okrdesk made them: no table spend; no column observations.source",
+    )  # fmt: skip
