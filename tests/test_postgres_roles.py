@@ -385,3 +385,41 @@ def test_a_statement_the_server_fails_mid_command_says_to_run_it_again(
     assert "What this command was writing was not stored" in said.en
     assert "Run it again; if the server says the same" in said.en
     assert "请再运行一次" in said.zh
+
+
+def test_a_writers_large_collect_sends_no_maintenance_it_may_not_do(roles: Roles) -> None:
+    """PostgreSQL skips ANALYZE and VACUUM of a table the role does not own, with a warning
+    each time: a writer's collect sends none; the owner's is analysed and vacuumed."""
+    from okrdesk.store.postgres import ANALYZE_AFTER_ROWS
+
+    with Store.open(roles.owner_url):
+        pass
+    roles.grant()
+    weeks = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 3, 31), Grain.WEEK))
+    subjects = [f"p{n:05d}" for n in range(ANALYZE_AFTER_ROWS // len(weeks) + 1)]
+
+    def large_collect(url: str, value: float) -> tuple[list[str], tuple[int, int]]:
+        """The server's warnings to the collect, and how often observations has been
+        analysed and vacuumed, as its own connection reads it."""
+        rows = [Observation("flow", s, w.id, value) for s in subjects for w in weeks]
+        warned: list[str] = []
+        with Store.open(url) as store:
+            connection = store._connection  # type: ignore[attr-defined]
+            connection.add_notice_handler(lambda notice: warned.append(notice.message_primary))
+            run_id = store.start_run("collect", None)
+            store.replace_observations(run_id, {"flow": "p"}, weeks, rows)
+            store.finish_run(run_id, "ok", {}, [])
+            counts = store.query(
+                "SELECT analyze_count, vacuum_count FROM pg_stat_user_tables "
+                "WHERE relname = 'observations'"
+            )[0]
+        return warned, (int(counts[0]), int(counts[1]))
+
+    # Where each was "skipping "observations" --- only table or database owner can
+    # analyze it" (PostgreSQL 15), for ANALYZE and VACUUM of both tables.
+    assert large_collect(roles.url(roles.writer), 1.0) == ([], (0, 0))
+    with Store.open(roles.url(roles.writer)) as store:
+        assert store._maintained() == frozenset()  # type: ignore[attr-defined]
+    with Store.open(roles.owner_url) as store:
+        assert "observations" in store._maintained()  # type: ignore[attr-defined]
+    assert large_collect(roles.owner_url, 2.0) == ([], (2, 1))

@@ -65,9 +65,8 @@ finally:
 logging.getLogger("psycopg").addHandler(logging.NullHandler())
 
 VERSION_TABLE = "okrdesk_schema"
-VACUUM_LOADED = tuple(
-    f"VACUUM (ANALYZE) {table}" for table in (*TABLES, "period_totals", "running_totals")
-)
+VACUUM_LOADED = (*TABLES, "period_totals", "running_totals")
+"""The tables ``store copy`` vacuums and analyses once it has loaded them."""
 CONNECT_TIMEOUT = 10
 ANALYZE_AFTER_ROWS = 10_000
 """A collect that stores this many observations or more is followed by ``ANALYZE``, and
@@ -142,6 +141,8 @@ class PostgresStore(Store):
         self._connection = connection
         self._loaded = False
         self._vacuum_due = False
+        self._may_maintain: frozenset[str] | None = None
+        """The tables this role may ANALYZE and VACUUM (``_maintained``), once asked."""
         self._written = 0
         self._latest: dict[str, tuple[str, dt.date, dt.date | None]] | None = None
         self._trends: dict[TrendsAsked, list[Row]] = {}
@@ -352,7 +353,7 @@ class PostgresStore(Store):
         idle = self._connection.info.transaction_status == TransactionStatus.IDLE
         if self._loaded and idle:
             self._loaded = False
-            self._tidy(VACUUM_LOADED)
+            self._tidy("VACUUM (ANALYZE)", VACUUM_LOADED)
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -559,22 +560,50 @@ class PostgresStore(Store):
             "同样的数字）。",
         ))  # fmt: skip
 
-    def _tidy(self, statements: Sequence[str]) -> None:
-        """Outside any transaction: fresh planner statistics (and visibility map)."""
+    def _tidy(self, command: str, tables: Sequence[str]) -> None:
+        """Outside any transaction: fresh planner statistics (and visibility map), by
+        ``command`` (ANALYZE, or VACUUM (ANALYZE)) of those of ``tables`` this role may
+        maintain. PostgreSQL skips, with a warning, a table the role may not, and a
+        collect run as a writer role may maintain none: it sends nothing."""
         with self._named_errors():
+            mine = [table for table in tables if table in self._maintained()]
+            if not mine:
+                return
             # Each ANALYZE commits; committed asynchronously, it would hold up the
             # VACUUM that follows it as the load's own commit would (after_load).
             self._rows("SET synchronous_commit = on")
-            for statement in statements:
-                self._rows(statement)
+            self._rows(f"{command} {', '.join(mine)}")
             self._rows("RESET synchronous_commit")
+
+    def _maintained(self) -> frozenset[str]:
+        """okrdesk's tables this connection's role may ANALYZE and VACUUM: up to
+        PostgreSQL 16 those it owns (or is a member of the owner of), all of them for the
+        database's owner or a superuser; from 17 also those it was granted MAINTAIN on.
+        Asked once per connection, by the first large collect or copy."""
+        if self._may_maintain is None:
+            granted = (
+                " OR has_table_privilege(c.oid, 'MAINTAIN')"
+                if self._connection.info.server_version >= 170000
+                else ""
+            )
+            rows = self._rows(
+                "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n "
+                "ON n.oid = c.relnamespace JOIN pg_catalog.pg_database d "
+                "ON d.datname = current_database() WHERE n.nspname = current_schema() "
+                "AND c.relname = ANY(?) AND (pg_has_role(c.relowner, 'USAGE') "
+                "OR pg_has_role(d.datdba, 'USAGE') OR (SELECT rolsuper FROM "
+                f"pg_catalog.pg_roles WHERE rolname = current_user){granted})",
+                (list(VACUUM_LOADED),),
+            )
+            self._may_maintain = frozenset(str(row[0]) for row in rows)
+        return self._may_maintain
 
     def _wrote(self, rows: int) -> None:
         # Counted over the run: a collect may store metric by metric (emit.finished).
         # Only rows written or deleted leave anything for ANALYZE and VACUUM to do.
         self._written += rows
         if self._written >= ANALYZE_AFTER_ROWS and not self._vacuum_due:
-            self._tidy(("ANALYZE observations, running_totals",))
+            self._tidy("ANALYZE", ("observations", "running_totals"))
             self._vacuum_due = True
 
     def finish_run(self, *args: Any, **kwargs: Any) -> None:
@@ -585,7 +614,7 @@ class PostgresStore(Store):
             # marked all-visible: a branch's reads would go to the table beside the
             # covering index until autovacuum came round. Once per large collect.
             self._vacuum_due = False
-            self._tidy(("VACUUM (ANALYZE) observations, running_totals",))
+            self._tidy("VACUUM (ANALYZE)", ("observations", "running_totals"))
 
     # ------------------------------------------------------------ dialect
 
