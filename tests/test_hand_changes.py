@@ -231,3 +231,30 @@ def test_an_sqlite_file_changed_by_hand_is_said_by_every_command(
         cli("store", "upgrade", str(root / "okrdesk.db"), "--lang", "en"), 1,
         "not as okrdesk made them: no table spend; no column observations.source",
     )  # fmt: skip
+
+
+def test_a_row_added_by_hand_with_the_next_id_is_said_with_the_sequence_to_reset(
+    collected: Path, postgres_url: str
+) -> None:
+    by_hand(
+        postgres_url,
+        # The ids the next two check-ins take (a failed insert uses its id up too).
+        "INSERT INTO checkins (id, key_result, subject, day, value, recorded) VALUES "
+        "(2, 'O1.REV', 'branch', '2026-02-21', 1, 'by hand'), "
+        "(3, 'O1.REV', 'branch', '2026-02-22', 1, 'by hand')",
+    )
+    done = cli("checkin", "O1.REV", "2", "--date", "2026-02-27", "--lang", "en",
+               "-w", str(collected))  # fmt: skip
+    reset = (
+        "SELECT setval(pg_get_serial_sequence('checkins', 'id'), (SELECT max(id) FROM checkins))"
+    )
+    said_plainly(
+        done, 1, "(storing the check-ins)", 'duplicate key value violates unique constraint',
+        "rows added by hand with ids of their own", f"(`{reset}`)", "not stored",
+    )  # fmt: skip
+    said_plainly(
+        cli("checkin", "O1.REV", "2", "--lang", "zh", "-w", str(collected)), 1,
+        "okrdesk 新行分到的 id 已被另一行占用",
+    )  # fmt: skip
+    by_hand(postgres_url, reset)
+    said_plainly(cli("checkin", "O1.REV", "2", "--date", "2026-02-27", "-w", str(collected)), 0)

@@ -446,6 +446,24 @@ class PostgresStore(Store):
         if not idle:
             return _ServerFailed(head, error, sql, whole=False)
         owner = self._owner(False) or "?"
+        table = error.diag.table_name
+        if isinstance(error, psycopg.errors.UniqueViolation) and table in _NUMBERED:
+            # okrdesk gives each new row the next id of the table's sequence: one already
+            # taken was put there by hand, or the sequence was set back.
+            reset = (
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
+            said = Said(
+                f"{head.en} A row with the id okrdesk's new row was given is there already: "
+                "rows added by hand with ids of their own, or the table's id sequence set "
+                f"back. Ask the tables' owner ({owner}) to set it past the largest id "
+                f"(`{reset}`), then run the command again.",
+                f"{head.zh}okrdesk 新行分到的 id 已被另一行占用：有人手工加了自带 id 的行，"
+                f"或把该表的 id 序列调回了。请表的所有者（{owner}）把序列调到最大 id 之后"
+                f"（`{reset}`），再运行一次本命令。",
+            )  # fmt: skip
+            return _ServerFailed(said, error, sql, whole=True)
         differs = _unlike_made(self)
         found = Said("", "")
         if differs:
@@ -940,6 +958,9 @@ def _unlike_made(store: PostgresStore) -> list[Said]:
     except OkrdeskError:
         return []
 
+
+_NUMBERED = ("runs", "checkins", "spend")
+"""okrdesk's tables whose rows take their ids from a sequence."""
 
 _TABLE_WORDS = {
     "runs": ("the collect runs", "采集记录"),
