@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -19,16 +20,18 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any, cast
 
+import psycopg
 import pytest
 from click.testing import CliRunner, Result
 
 from backends import Backend
 from okrdesk.cli import cli
 from okrdesk.periods import Period
-from okrdesk.store import MIGRATIONS, SCHEMA_VERSION, Store
+from okrdesk.store import MIGRATIONS, POSTGRES_MIGRATIONS, SCHEMA_VERSION, Store
 from sample_workspace import WriteWorkspace, trusted
 
 THROUGH = "2026-03-15"  # 11 ISO weeks of 2026: W01 to W11
@@ -458,6 +461,13 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
         assert left == ["okrdesk", "pymp"]  # the plugin's folder, the fork server's socket's
         made = list(scratch.glob("okrdesk-*/t/*"))
         assert [path.name for path in made] == ["made-by-the-plugin"]
+        # While it runs, check and the report say so, as information.
+        checked = run(root, "check", "--lang", "en", "--as-of", THROUGH)
+        told = [line for line in checked.output.splitlines() if "is still running" in line]
+        assert len(told) == 1 and f"process {process.pid} on this machine" in told[0], told
+        assert "(started " in told[0] and "1 more for information only" in checked.output
+        report = run(root, "report", "--as-of", THROUGH).output
+        assert f"本机进程 {process.pid}）仍在运行" in report, report
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
         # Its plugin process, blocked in its work, sees its host gone and ends; it and
@@ -468,15 +478,51 @@ def test_a_killed_collect_leaves_the_store_as_it_was(backend: Backend, tmp_path:
         runs = store.runs()
         assert store.integrity_ok()
     assert (runs[-1].status, runs[-1].unfinished) == ("running", True)
+    assert (runs[-1].pid, runs[-1].host) == (process.pid, socket.gethostname())
     # Killed, it could not say so: check and the report do, until a collect finishes.
     checked = run(root, "check", "--lang", "en", "--as-of", THROUGH)
-    told = [line for line in checked.output.splitlines() if "has not finished" in line]
+    told = [line for line in checked.output.splitlines() if "died before it finished" in line]
     assert len(told) == 1 and f"collect run {runs[-1].id} (started " in told[0], checked.output
-    chinese = run(root, "check", "--as-of", THROUGH).output
-    assert f"第 {runs[-1].id} 次采集（" in chinese and "没有结束" in chinese, chinese
+    assert f"process {process.pid} on this machine) died before it finished" in told[0]
+    assert "nothing stored is lost" in told[0] and "run `okrdesk collect` again" in told[0]
+    assert "3 things need attention." in checked.output  # this one a warning now
+    chinese = run(root, "report", "--as-of", THROUGH).output
+    assert f"第 {runs[-1].id} 次采集（" in chinese and "未完成就中断了" in chinese, chinese
+    assert "已存入的内容没有丢失" in chinese and "请重新运行 `okrdesk collect`" in chinese
     # The next collect runs normally, and the unfinished one is no longer told.
     assert run(root, "collect", "--through", THROUGH).exit_code == 0
-    assert "has not finished" not in run(root, "check", "--lang", "en", "--as-of", THROUGH).output
+    assert "died before" not in run(root, "check", "--lang", "en", "--as-of", THROUGH).output
+
+
+def test_a_collect_never_finished_is_told_as_its_machine_and_process_say(
+    backend: Backend,
+) -> None:
+    """A run keeps its host, process id and process start: a process of that id started
+    later (the id used again) is not the collect; a run of another machine names it; a
+    run kept before okrdesk noted its host is told as it was."""
+    root = backend.workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    with backend.open(root) as store:
+        run_id = store.start_run("collect", None)  # this process's: running
+    told = run(root, "check", "--lang", "en", "--as-of", THROUGH).output
+    assert f"collect run {run_id} (started " in told, told
+    assert f"process {os.getpid()} on this machine) is still running" in told
+
+    def kept(sql: str) -> str:
+        with backend.open(root) as store:
+            store.query(sql + " WHERE id = ?", (run_id,))
+        return run(root, "check", "--lang", "en", "--as-of", THROUGH).output
+
+    told = kept("UPDATE runs SET process_start = 'another boot:1'")
+    assert f"process {os.getpid()} on this machine) died before it finished" in told, told
+    told = kept("UPDATE runs SET host = 'collect-7.firm.internal'")
+    assert f"collect run {run_id} (started " in told, told
+    assert "on collect-7.firm.internal, process " in told
+    assert "look on collect-7.firm.internal; if it is not running there" in told
+    chinese = run(root, "check", "--lang", "zh", "--as-of", THROUGH).output
+    assert "在 collect-7.firm.internal 上开始" in chinese and "从本机无法看出" in chinese
+    told = kept("UPDATE runs SET host = NULL, process_start = NULL")
+    assert "has not finished: it is still running, or it was stopped" in told, told
 
 
 @pytest.mark.parametrize(
@@ -553,6 +599,43 @@ def test_a_file_of_an_earlier_schema_is_upgraded_in_place(tmp_path: Path) -> Non
         # No period fingerprinted: the next collect compares what is stored.
         assert store.query("SELECT * FROM collected_fingerprints") == []
         assert store.integrity_ok()
+
+
+def test_schema_17_is_upgraded_and_its_unfinished_run_told_as_before(backend: Backend) -> None:
+    """Before runs kept their host and process start (18): a run that never finished is
+    told as running or stopped, as okrdesk told it then; the next runs keep both."""
+    root = backend.workspace()
+    location = backend.location(root)
+    insert = "INSERT INTO runs (started, status, command, pid) VALUES ('t', 'running', "
+    if isinstance(location, str):
+        with psycopg.connect(location, autocommit=True) as server:
+            server.execute(b"CREATE TABLE okrdesk_schema (version INTEGER NOT NULL)")
+            for ddl in POSTGRES_MIGRATIONS[:17]:
+                server.execute(ddl.encode())
+            server.execute(b"INSERT INTO okrdesk_schema VALUES (17)")
+            server.execute(f"{insert}'collect', {os.getpid()})".encode())
+    else:
+        import sqlite_utils
+
+        with closing(sqlite3.connect(location)) as connection:
+            for migration in MIGRATIONS[:17]:
+                migration(sqlite_utils.Database(connection))
+            connection.execute("PRAGMA user_version = 17")
+            connection.execute(f"{insert}'collect', {os.getpid()})")
+            connection.commit()
+    with backend.open(root) as store:
+        assert store.schema_version == SCHEMA_VERSION == 18
+        (kept,) = store.runs()
+    assert (kept.pid, kept.host, kept.process_start) == (os.getpid(), None, None)
+    told = run(root, "check", "--lang", "en", "--as-of", THROUGH).output
+    assert "collect run 1 (started t) has not finished: it is still running, or it was" in told
+    with backend.open(root) as store:
+        run_id = store.start_run("collect", None)
+        (_, new) = store.runs()
+    assert (new.id, new.host) == (run_id, socket.gethostname())
+    assert new.process_start is not None and new.process_start.endswith(
+        ":" + Path(f"/proc/{os.getpid()}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    )
 
 
 @pytest.mark.parametrize(

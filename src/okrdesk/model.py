@@ -989,6 +989,12 @@ class Run:
     """Each of its errors and warnings, as kept (in English), → its message as said in
     Chinese, where it was said in both; empty for a run kept before okrdesk noted them,
     whose lines are in the language of the collect that ran."""
+    host: str | None = None
+    """The machine it ran on; None for a run kept before okrdesk noted it."""
+    process_start: str | None = None
+    """Its process's start as the kernel counts it (``okrdesk.store.liveness``), so the
+    process id used again by another process is not taken for it; None where the system
+    does not say, and for a run kept before okrdesk noted it."""
 
     def line(self, kept: str) -> PluginLine:
         """One of its errors or warnings, to be written in a reader's language."""

@@ -82,6 +82,7 @@ from okrdesk.model import (
 from okrdesk.periods import Grain, local_time
 from okrdesk.plugins.clashes import clash_advice, declared_by_several, declared_twice, not_collected
 from okrdesk.records import shared_methods
+from okrdesk.store.liveness import Liveness, liveness
 from okrdesk.store.reader import StoreReader
 from okrdesk.units import Quantity, ledger, percentage
 
@@ -212,14 +213,26 @@ def alerts(
 
 
 def _unfinished(runs: Sequence[Run]) -> list[Alert]:
-    """The latest collect, if it started and never finished (killed, or its connection to
-    the store lost, so it could not say so; or still running): it printed its error to a
-    cron job's log, if anywhere, and its figures read as the latest collect's."""
+    """The latest collect, if it started and never finished: still running (information:
+    its figures are coming in), or dead (killed, or its connection to the store lost, so
+    it could not say so), told apart on the machine it ran on; on another machine, that
+    machine named. A dead one printed its error to a cron job's log, if anywhere, and its
+    figures read as the latest collect's."""
     if not runs or not runs[-1].unfinished:
         return []
     run = runs[-1]
-    return [Alert(Level.WARNING, "plugin", "collect", "collect.unfinished",
-                  {"run": run.id, "when": local_time(run.started)})]  # fmt: skip
+    state = liveness(run)
+    params = {"run": run.id, "when": local_time(run.started), "pid": run.pid, "host": run.host}
+    return [Alert(Level.INFO if state == Liveness.RUNNING else Level.WARNING, "plugin",
+                  "collect", _UNFINISHED[state], params)]  # fmt: skip
+
+
+_UNFINISHED = {
+    Liveness.RUNNING: "collect.running",
+    Liveness.DIED: "collect.died",
+    Liveness.ELSEWHERE: "collect.elsewhere",
+    Liveness.UNKNOWN: "collect.unfinished",
+}
 
 
 def _clash_alert(metric: str, owners: Sequence[str], krs: tuple[str, ...]) -> Alert:

@@ -35,6 +35,7 @@ from okrdesk.model import (
     slice_values,
 )
 from okrdesk.periods import Grain, Period, period_holding
+from okrdesk.store.liveness import process_start, this_host
 from okrdesk.store.migrations import (
     PERIOD_TOTALS_GROUP,
     PERIOD_TOTALS_SELECT,
@@ -261,7 +262,7 @@ def _landed(text: str | None) -> dict[str, tuple[str, ...]] | None:
 
 _RUNS = (
     "SELECT id, started, finished, status, command, through, pid, plugins, errors, revised, "
-    "warnings, metrics, landed, lines_zh FROM runs ORDER BY id"
+    "warnings, metrics, landed, lines_zh, host, process_start FROM runs ORDER BY id"
 )
 _CHECKINS = (
     "SELECT id, key_result, subject, day, value, confidence, note, recorded, withdrawn, "
@@ -278,7 +279,7 @@ _SPEND = (
 def _run_of(r: Row) -> Run:
     return Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]),
                json.loads(r[9]), json.loads(r[10]), _listed(r[11]), _landed(r[12]),
-               json.loads(r[13]))  # fmt: skip
+               json.loads(r[13]), r[14], r[15])  # fmt: skip
 
 
 def _checkin_of(r: Row) -> Checkin:
@@ -439,13 +440,17 @@ class Store(ABC):
         self, command: str, through: dt.date | None, metrics: Sequence[str] | None = None
     ) -> int:
         """A new run, running; ``metrics``: those it is asked to collect (None: every one).
-        The metrics it stores are noted as it stores them (``replace_rows``)."""
+        The metrics it stores are noted as it stores them (``replace_rows``); its host,
+        process id and process start, so that a run never finished is told as running or
+        dead (``okrdesk.store.liveness``)."""
+        pid = os.getpid()
         with self.transaction():
             return self._insert(
-                "INSERT INTO runs (started, status, command, through, pid, metrics, landed) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO runs (started, status, command, through, pid, metrics, landed, "
+                "host, process_start) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (now(), "running", command, through.isoformat() if through else None,
-                 os.getpid(), None if metrics is None else json.dumps(list(metrics)), "{}"),
+                 pid, None if metrics is None else json.dumps(list(metrics)), "{}",
+                 this_host(), process_start(pid)),
             )  # fmt: skip
 
     def finish_run(

@@ -349,11 +349,21 @@ def _v17_run_lines_zh(db: sqlite_utils.Database) -> None:
 LINES_ZH_COLUMN = "TEXT NOT NULL DEFAULT '{}'"
 
 
+def _v18_run_process(db: sqlite_utils.Database) -> None:
+    # A run kept its process id alone, so a collect that started and never finished was
+    # told as "still running, or stopped": a pid cannot say which, nor on what machine.
+    # Each run now keeps the host it ran on and its process's start as the kernel counts
+    # it (``store.liveness``), so one that died is told from one still running, and one
+    # on another machine is named; NULL for the runs before.
+    db.execute("ALTER TABLE runs ADD COLUMN host TEXT")
+    db.execute("ALTER TABLE runs ADD COLUMN process_start TEXT")
+
+
 MIGRATIONS: tuple[Callable[[sqlite_utils.Database], None], ...] = (
     _v1, _v2, _v3, _v4, _v5, _v6_partial_periods, _v7_checkin_author, _v8_dimensions,
     _v9_whole_figures_apart, _v10_period_totals, _v11_running_totals, _v12_revisions_kept,
     _v13_collected_fingerprints, _v14_run_warnings, _v15_run_metrics, _v16_run_landed,
-    _v17_run_lines_zh,
+    _v17_run_lines_zh, _v18_run_process,
 )  # fmt: skip
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -545,5 +555,8 @@ POSTGRES_MIGRATIONS: tuple[str, ...] = (
     f"ALTER TABLE runs ADD COLUMN landed {_PG_TEXT};",
     # 17
     f"ALTER TABLE runs ADD COLUMN lines_zh {LINES_ZH_COLUMN.replace('TEXT', _PG_TEXT)};",
+    # 18
+    f"ALTER TABLE runs ADD COLUMN host {_PG_TEXT}; "
+    f"ALTER TABLE runs ADD COLUMN process_start {_PG_TEXT};",
 )
 """PostgreSQL's DDL for each version, in the order of ``MIGRATIONS``."""

@@ -1,0 +1,69 @@
+"""Whether the process of a run that never finished is still running.
+
+A run keeps the host it ran on, its process id and its process's start as the kernel
+counts it (on Linux the boot's id and the clock ticks from boot to the process's start,
+from ``/proc``), so a process id used again by another process, or after a reboot, is
+not taken for the collect. Elsewhere a run keeps no start, and a process of its id
+still there is taken for it. A run on another machine (a firm's PostgreSQL store
+shared by the collect job's server and the laptops) cannot be looked at from here.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from enum import StrEnum
+from pathlib import Path
+
+from okrdesk.model import Run
+
+_PROC = Path("/proc")
+
+
+class Liveness(StrEnum):
+    RUNNING = "running"
+    """Its process runs on this machine."""
+    DIED = "died"
+    """Its process, on this machine, is gone (killed, or it lost its store and could not
+    say so)."""
+    ELSEWHERE = "elsewhere"
+    """It ran on another machine, whose processes cannot be seen from here."""
+    UNKNOWN = "unknown"
+    """A run kept before okrdesk noted its host."""
+
+
+def this_host() -> str:
+    return socket.gethostname()
+
+
+def process_start(pid: int) -> str | None:
+    """The start of process ``pid`` as the kernel counts it, None where it is gone (or a
+    zombie), or where the system does not say (no ``/proc``)."""
+    try:
+        boot = (_PROC / "sys" / "kernel" / "random" / "boot_id").read_text().strip()
+        stat = (_PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    # The command's name, in parentheses, may hold spaces and parentheses itself.
+    fields = stat.rsplit(")", 1)[-1].split()
+    if len(fields) < 20 or fields[0] in ("Z", "X"):
+        return None
+    return f"{boot}:{fields[19]}"
+
+
+def liveness(run: Run) -> Liveness:
+    """Whether the process of ``run``, which never finished, still runs."""
+    if run.host is None or run.pid is None:
+        return Liveness.UNKNOWN
+    if run.host != this_host():
+        return Liveness.ELSEWHERE
+    if run.process_start is not None and _PROC.is_dir():
+        same = process_start(run.pid) == run.process_start
+        return Liveness.RUNNING if same else Liveness.DIED
+    try:
+        os.kill(run.pid, 0)
+    except ProcessLookupError:
+        return Liveness.DIED
+    except PermissionError:
+        return Liveness.RUNNING  # a process of another user's, of that id
+    return Liveness.RUNNING
