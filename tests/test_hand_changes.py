@@ -258,3 +258,42 @@ def test_a_row_added_by_hand_with_the_next_id_is_said_with_the_sequence_to_reset
     )  # fmt: skip
     by_hand(postgres_url, reset)
     said_plainly(cli("checkin", "O1.REV", "2", "--date", "2026-02-27", "-w", str(collected)), 0)
+
+
+def test_a_type_changed_by_hand_that_reads_back_otherwise_is_said_with_its_way_back(
+    collected: Path, postgres_url: str
+) -> None:
+    """The server takes the change and answers every read; what it answers (a date where
+    okrdesk stored text, a Decimal where it stored a float) is not what okrdesk stored."""
+    by_hand(postgres_url, "ALTER TABLE checkins ALTER COLUMN day TYPE date USING day::date")
+    before = counts(postgres_url)
+    back = "ALTER TABLE checkins ALTER COLUMN day TYPE text"
+    for command in (
+        ["report", "--as-of", THROUGH],
+        ["check", "--as-of", THROUGH],
+        ["history", "O1.REV"],
+        ["export", "--format", "json"],
+        ["checkin", "O1.REV", "2", "--date", "2026-02-27"],
+    ):
+        done = cli(*command, "--lang", "en", "-w", str(collected))
+        said_plainly(
+            done, 1, f"okrdesk {command[0]} could not use what it read from okrdesk's tables",
+            "TypeError: ", f"checkins.day is of type date, not text (`{back}`)",
+            "Nothing stored is lost", "what it had stored before it stopped stays",
+        )  # fmt: skip
+    chinese = cli("report", "--as-of", THROUGH, "--lang", "zh", "-w", str(collected))
+    said_plainly(
+        chinese,
+        1,
+        "okrdesk report 无法使用从 okrdesk 数据表读到的内容",
+        "checkins 表的 day 列类型为 date",
+    )
+    said_plainly(
+        cli("store", "upgrade", postgres_url, "--lang", "en"), 1,
+        f"checkins.day is of type date, not text (`{back}`)",
+    )  # fmt: skip
+    # The check-in was stored; reading the check-ins back to say so failed.
+    assert counts(postgres_url) == (*before[:2], before[2] + 1, before[3])
+    by_hand(postgres_url, back)
+    said_plainly(cli("report", "--as-of", THROUGH, "-w", str(collected)), 0)
+    said_plainly(cli("store", "upgrade", postgres_url, "--lang", "en"), 0, "this okrdesk's")

@@ -128,6 +128,10 @@ class OkrdeskGroup(HelpedGroup):
         # Imported here, not at the top: `okrdesk --help` never gets this far.
         from okrdesk.errors import EXIT_FAILED, OkrdeskError
 
+        # Only the stores this command opens are looked at again if it fails (a process
+        # that runs several commands, as the tests do, opened others before).
+        if (opened := sys.modules.get("okrdesk.store.base")) is not None:
+            opened.forget_opened()
         try:
             return super().invoke(ctx)
         except OkrdeskError as error:
@@ -153,6 +157,19 @@ class OkrdeskGroup(HelpedGroup):
             said = _SAID[self.language()]["os_error"]
             _say_error(said.format(reason=error.strerror, path=error.filename))
             ctx.exit(EXIT_FAILED)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as error:
+            # What okrdesk read from its store was not what it stored (a column's type
+            # changed by hand): said, with the statement that puts it back. Anything else
+            # is okrdesk's own fault, and its traceback is what a maintainer needs.
+            from okrdesk.store.base import changed_by_hand
+
+            found = changed_by_hand(error, ctx.invoked_subcommand or "")
+            if found is None:
+                raise
+            _say_error(found.said_in(self.language()))
+            ctx.exit(found.exit_code)
 
     def language(self) -> str:
         """The language of the command line being run (its --lang, else its workspace's),

@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
 
-from okrdesk.errors import BadInput, Said
+from okrdesk.errors import BadInput, OkrdeskError, Said
 from okrdesk.model import (
     Checkin,
     Observation,
@@ -292,6 +292,51 @@ def _spend_of(r: Row) -> SpendEntry:
                       tuple(json.loads(r[4])), r[5], r[6], r[7], r[8])  # fmt: skip
 
 
+_OPENED: dict[str, Path | str] = {}
+"""Every store this process has opened (``Store.open``), for ``changed_by_hand``."""
+
+
+def forget_opened() -> None:
+    """A new command starts: the stores opened before are not its own."""
+    _OPENED.clear()
+
+
+def changed_by_hand(error: BaseException, command: str) -> OkrdeskError | None:
+    """For an error okrdesk did not expect of ``command`` (a TypeError where it read a
+    value of a type it did not store, say): where a store this process opened has tables
+    that are not as okrdesk made them, the message that says so; else None, and the
+    error is a fault of okrdesk's own."""
+    for location in list(_OPENED.values()):
+        try:
+            with Store.open(location, create=False) as store:
+                differs = store.unlike_made()
+                where = store.location
+        except Exception:  # a second look: the first error is the one to say
+            continue
+        if differs:
+            reason = f"{type(error).__name__}: {error}"
+            return OkrdeskError(Said(
+                f"{where}: okrdesk {command} could not use what it read from okrdesk's tables "
+                f"({reason}): they are not as okrdesk made them: "
+                f"{'; '.join(d.en for d in differs)}. Nothing stored is lost: what it was in "
+                "the middle of writing was rolled back, and what it had stored before it "
+                "stopped stays (see `okrdesk history` or `okrdesk spend list` once the tables "
+                "are put back, before running a checkin or spend add again). Someone "
+                "changed them by hand: have the tables' owner put back what was changed (the "
+                "statement given), or restore the database from a backup; `okrdesk store "
+                "upgrade` then says whether they are whole again.",
+                f"{where}：okrdesk {command} 无法使用从 okrdesk 数据表读到的内容（{reason}）："
+                f"这些表已不是 okrdesk 建的样子：{'；'.join(d.zh for d in differs)}。已存入的内容"
+                "没有丢失：它正写到一半的内容已撤销，中断前已存入的保留（表复原后，"
+                "再次运行 checkin 或 spend add 之前，请先用 `okrdesk history` 或 "
+                "`okrdesk spend list` 查看）。"
+                "有人手工改动过它们："
+                "请表的所有者把改动的部分改回来（见所给语句），或从备份恢复数据库；然后运行 "
+                "`okrdesk store upgrade`，它会说明表是否已复原。",
+            ))  # fmt: skip
+    return None
+
+
 def now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -312,6 +357,7 @@ class Store(ABC):
         database that is not okrdesk's, or comes from a newer okrdesk, is
         refused before anything in it is changed.
         """
+        _OPENED[str(location)] = location
         if is_postgres_url(str(location)) and isinstance(location, str):
             from okrdesk.store.postgres import PostgresStore
 
@@ -1641,18 +1687,38 @@ class Store(ABC):
 
     def unlike_made(self) -> list[Said]:
         """What okrdesk's tables lack of what this okrdesk's migrations made them with (a
-        table or column dropped or renamed by hand), each said; empty where they are whole."""
+        table or column dropped or renamed by hand), and the columns whose type was
+        changed, each said; empty where they are whole."""
         found: list[Said] = []
         for table, made in tables_as_made().items():
-            there = set(self.columns(table))
+            there = self._column_types(table)
             if not there:
                 found.append(Said(f"no table {table}", f"没有 {table} 表"))
                 continue
-            found += [
-                Said(f"no column {table}.{column}", f"{table} 表没有 {column} 列")
-                for column in sorted(made - there)
-            ]
+            for column, kind in made.items():
+                if column not in there:
+                    found.append(Said(f"no column {table}.{column}", f"{table} 表没有 {column} 列"))
+                    continue
+                meant = self._types_of(kind)
+                if there[column] not in meant:
+                    back = f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {meant[0]}"
+                    found.append(Said(
+                        f"{table}.{column} is of type {there[column]}, not {meant[0]} "
+                        f"(`{back}`)",
+                        f"{table} 表的 {column} 列类型为 {there[column]}，而非 {meant[0]}"
+                        f"（`{back}`）",
+                    ))  # fmt: skip
         return found
+
+    def _column_types(self, table: str) -> dict[str, str]:
+        """The columns of ``table`` → their types as the database names them; empty where
+        there is no such table."""
+        return dict.fromkeys(self.columns(table), "")
+
+    def _types_of(self, made: str) -> tuple[str, ...]:
+        """The types a column made as ``made`` (TEXT, REAL, INTEGER) may have here, the
+        one okrdesk makes first."""
+        return (made,)
 
     def table_rows(self, table: str, columns: Sequence[str]) -> Iterator[Row]:
         """Every row of ``table``, in primary-key order (for copying a store)."""

@@ -369,10 +369,10 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 @functools.cache
-def tables_as_made() -> dict[str, frozenset[str]]:
-    """Each table this okrdesk's migrations make → its columns (as SQLite makes them;
-    a test holds PostgreSQL's the same): what a store's tables are checked against
-    when one was changed by hand."""
+def tables_as_made() -> dict[str, dict[str, str]]:
+    """Each table this okrdesk's migrations make → its columns → their types (TEXT, REAL
+    or INTEGER, as SQLite makes them; a test holds PostgreSQL's the same): what a store's
+    tables are checked against when one was changed by hand."""
     import sqlite3
 
     import sqlite_utils
@@ -381,7 +381,10 @@ def tables_as_made() -> dict[str, frozenset[str]]:
     try:
         for migration in MIGRATIONS:
             migration(db)
-        return {table.name: frozenset(table.columns_dict) for table in db.tables}
+        return {
+            table.name: {column.name: column.type.upper() for column in table.columns}
+            for table in db.tables
+        }
     finally:
         db.close()
 

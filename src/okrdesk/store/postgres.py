@@ -828,6 +828,17 @@ class PostgresStore(Store):
         )
         return row is not None and int(row[0]) == 0
 
+    def _column_types(self, table: str) -> dict[str, str]:
+        rows = self._rows(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_schema = current_schema() AND table_name = ?",
+            (table,),
+        )
+        return {str(name): str(kind) for name, kind in rows}
+
+    def _types_of(self, made: str) -> tuple[str, ...]:
+        return _MADE_TYPES.get(made, (made.lower(),))
+
     def columns(self, table: str) -> list[str]:
         rows = self._rows(
             "SELECT column_name FROM information_schema.columns "
@@ -958,6 +969,13 @@ def _unlike_made(store: PostgresStore) -> list[Said]:
     except OkrdeskError:
         return []
 
+
+_MADE_TYPES = {
+    "TEXT": ("text",),
+    "REAL": ("double precision",),
+    "INTEGER": ("bigint", "integer"),
+}
+"""The PostgreSQL types of a column made as TEXT, REAL or INTEGER on SQLite."""
 
 _NUMBERED = ("runs", "checkins", "spend")
 """okrdesk's tables whose rows take their ids from a sequence."""

@@ -340,6 +340,10 @@ class SqliteStore(Store):
     def columns(self, table: str) -> list[str]:
         return [str(r[1]) for r in self._connection.execute(f"PRAGMA table_info({table})")]
 
+    def _column_types(self, table: str) -> dict[str, str]:
+        rows = self._connection.execute(f"PRAGMA table_info({table})")
+        return {str(r[1]): str(r[2]).upper() for r in rows}
+
 
 __all__ = ["BUSY_TIMEOUT_ENV", "SQLITE_HEADER", "SqliteStore", "busy_timeout"]
 
