@@ -78,6 +78,14 @@ def test_a_table_renamed_by_hand_is_said_by_every_command(
     )  # fmt: skip
     upgrade = cli("store", "upgrade", postgres_url, "--lang", "en")
     said_plainly(upgrade, 1, "at schema", "but not as okrdesk made them: no table spend")
+    copied = collected / "copy.db"
+    for source, target in ((postgres_url, str(copied)), (str(copied), postgres_url)):
+        if source == str(copied):
+            with Store.open(copied):
+                pass
+        done = cli("store", "copy", source, target, "--replace", "--lang", "en")
+        said_plainly(done, 1, "spend")
+        assert "nothing was copied" in done.output or "Nothing stored was changed" in done.output
     by_hand(postgres_url, "ALTER TABLE spend_2026 RENAME TO spend")
     assert counts(postgres_url) == before
     said_plainly(cli("store", "upgrade", postgres_url, "--lang", "en"), 0, "this okrdesk's")
