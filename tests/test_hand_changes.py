@@ -305,3 +305,17 @@ def test_a_type_changed_by_hand_that_reads_back_otherwise_is_said_with_its_way_b
     by_hand(postgres_url, back)
     said_plainly(cli("report", "--as-of", THROUGH, "-w", str(collected)), 0)
     said_plainly(cli("store", "upgrade", postgres_url, "--lang", "en"), 0, "this okrdesk's")
+
+
+def test_a_statement_wrong_on_whole_tables_is_said_as_maybe_okrdesks_own_fault(
+    postgres_url: str,
+) -> None:
+    from okrdesk.errors import OkrdeskError
+
+    with Store.open(postgres_url) as store, pytest.raises(OkrdeskError) as raised:
+        store.query("SELECT okrdesk_no_such_function(value) FROM observations")
+    said = raised.value.said
+    assert "(reading the collected figures): function okrdesk_no_such_function" in said.en
+    assert "tables are as okrdesk made them (SQLSTATE 42883)" in said.en
+    assert "show this message to whoever maintains okrdesk" in said.en
+    assert "请把这条消息给维护 okrdesk 的人看" in said.zh

@@ -480,7 +480,19 @@ class PostgresStore(Store):
                 f"（PGUSER={owner}）运行 `okrdesk store upgrade`，它会说明表是否已复原"
                 "（见 docs/deployment.md“Roles”一节）。",
             )
-        if not differs or not state.startswith("42"):
+        if not differs and state.startswith("42"):
+            # Every table and column as okrdesk made them, and the statement still wrong:
+            # okrdesk's own fault (or something its check does not see, as a view or a
+            # function of the same name earlier on the search_path).
+            found = Said(
+                f" okrdesk's tables are as okrdesk made them (SQLSTATE {state}), so this may be "
+                "a fault of okrdesk's own, or of something of the same name earlier on the "
+                "search_path: show this message to whoever maintains okrdesk.",
+                f"okrdesk 的数据表与 okrdesk 所建的一致（SQLSTATE {state}），这可能是 okrdesk "
+                "自身的问题，或 search_path 中较前的同名对象所致："
+                "请把这条消息给维护 okrdesk 的人看。",
+            )
+        elif not differs or not state.startswith("42"):
             found = Said(
                 f"{found.en} Something in okrdesk's tables that okrdesk did not make refuses "
                 "it (a column's type, a constraint or a trigger changed or added by hand): ask "
