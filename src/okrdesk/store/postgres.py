@@ -473,12 +473,12 @@ class PostgresStore(Store):
                 f"owner ({owner}) to put back what was dropped or renamed, or to restore the "
                 "database from a backup; `okrdesk store upgrade` as the owner "
                 f"(PGUSER={owner}) then says whether they are whole again "
-                '(docs/deployment.md, "Roles").',
+                '(docs/deployment.md, "Upgrades").',
                 f"okrdesk 的数据表已不是 okrdesk 建的样子（结构版本 {SCHEMA_VERSION}）："
                 f"{'；'.join(d.zh for d in differs)}。有人手工改动过它们：请表的所有者（{owner}）"
                 "把删掉或改名的部分改回来，或从备份恢复数据库；然后以所有者"
                 f"（PGUSER={owner}）运行 `okrdesk store upgrade`，它会说明表是否已复原"
-                "（见 docs/deployment.md“Roles”一节）。",
+                "（见 docs/deployment.md“Upgrades”一节）。",
             )
         if not differs and state.startswith("42"):
             # Every table and column as okrdesk made them, and the statement still wrong:
@@ -498,11 +498,11 @@ class PostgresStore(Store):
                 "it (a column's type, a constraint or a trigger changed or added by hand): ask "
                 f"their owner ({owner}) to undo that change; `okrdesk store upgrade` as the "
                 f"owner (PGUSER={owner}) checks that every table and column okrdesk made is "
-                'there (docs/deployment.md, "Roles").',
+                'there (docs/deployment.md, "Upgrades").',
                 f"{found.zh}okrdesk 的数据表中有并非 okrdesk 所建的东西拒绝了它（手工改动或添加的"
                 f"列类型、约束或触发器）：请表的所有者（{owner}）撤销该改动；以所有者"
                 f"（PGUSER={owner}）运行 `okrdesk store upgrade` 可检查 okrdesk 建的表和列是否"
-                "都在（见 docs/deployment.md“Roles”一节）。",
+                "都在（见 docs/deployment.md“Upgrades”一节）。",
             )
         said = Said(head.en + found.en, head.zh + found.zh)
         return _ServerFailed(said, error, sql, whole=True)
