@@ -193,6 +193,70 @@ def test_json_is_the_document_json_dumps_writes(database: Path) -> None:
     assert text == json.dumps(document, ensure_ascii=False, indent=2, default=str) + "\n"
 
 
+OLD_FIELDS = {
+    "observations": [
+        "metric", "subject", "period", "period_start", "period_end", "value", "numerator",
+        "denominator", "source", "plugin", "run", "partial_through", "slice",
+    ],
+    "checkins": ["id", "key_result", "subject", "day", "value", "confidence", "note", "recorded"],
+    "spend": [
+        "id", "line", "day", "amount_yuan", "signed_by", "note", "override_reason", "recorded",
+    ],
+    "runs": [
+        "id", "started", "finished", "status", "command", "through", "plugins", "errors", "revised",
+        "warnings", "metrics",
+    ],
+}  # fmt: skip
+"""The fields of ``okrdesk.export/1`` before each row had its unit, as a reader of it
+wrote them down."""
+
+
+def test_json_gives_each_value_its_unit_and_keeps_every_field_an_old_reader_took(
+    database: Path,
+) -> None:
+    """A program reading ``"value": 1234.75`` can tell 元 from a count or a rate: each
+    observation, check-in and spend entry says the unit its value is stored in, after the
+    value, as CSV's unit column does. Added within ``okrdesk.export/1``: a reader of the
+    format as it was finds the same schema, the same tables and every field it read, with
+    the same values, in the same order."""
+    document = json.loads(export_text(database, "json", "observations", UNITS))
+    assert document["schema"] == "okrdesk.export/1"
+    assert list(document) == ["schema", *OLD_FIELDS]
+    units = {table: [row.get("unit") for row in document[table]] for table in FIELDS}
+    metrics = [o["metric"] for o in document["observations"]]
+    assert units["observations"] == [UNITS[m] for m in metrics]
+    assert set(units["checkins"]) == {"户"} and set(units["spend"]) == {"元"}
+    assert "unit" not in document["runs"][0]
+    aum = document["observations"][1]
+    assert list(aum)[5:7] == ["value", "unit"] and (aum["value"], aum["unit"]) == (1234.75, "元")
+    with Store.open(database) as store:
+        stored = {"observations": list(store.observation_rows())}
+    for table, names in OLD_FIELDS.items():
+        for row in document[table]:
+            old = [name for name in row if name != "unit"]
+            assert old == names, table  # every old field, in its old order
+        if table in stored:
+            assert [tuple(row[n] for n in names) for row in document[table]] == stored[table]
+    # CSV's unit column is the same as JSON's field, row for row.
+    text = export_text(database, "csv", "observations", UNITS)
+    rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
+    assert [row["unit"] for row in rows] == units["observations"]
+
+
+def test_a_value_is_said_in_the_unit_it_is_stored_in() -> None:
+    """What the unit column says of each unit a declaration can name: money in 元, a rate
+    as a ratio, a count of 万人 in 人 (it said 户), 个/户 as it is (it said 倍)."""
+    from okrdesk.app.export import stored_unit
+    from okrdesk.units import UNITS as DECLARED
+
+    said = {symbol: stored_unit(unit) for symbol, unit in DECLARED.items()}
+    assert said["万元"] == said["亿元"] == said["CNY"] == "元"
+    assert said["%"] == said["‰"] == said["百分点"] == "ratio"
+    assert said["万人"] == said["人"] == "人" and said["万户"] == said["户"] == "户"
+    assert said["个/户"] == "个/户" and said["倍"] == "倍"
+    assert said["points"] == said["分"] == "分"
+
+
 def test_csv_rows_follow_the_store(database: Path) -> None:
     text = export_text(database, "csv", "observations", UNITS)
     assert text.startswith("\ufeff" + ",".join(fields("observations")) + "\n")
@@ -595,8 +659,16 @@ def test_empty_unit_cells_are_said_on_stderr(write_workspace: Any, tmp_path: Pat
     done = CliRunner().invoke(cli, ["export", "--out", str(out), "--lang", "en", "-w", str(root)])
     assert "for aum, conversion: no unit is known" in done.stderr
     assert out.exists()
-    # JSON has no unit column: nothing to say.
-    assert "unit" not in CliRunner().invoke(cli, ["export", "-w", str(root)]).stderr
+    # JSON writes null where the unit is not known, and says so.
+    said = {
+        "en": "warning: the unit is null for aum, conversion: no unit is known",
+        "zh": '警告：以下各项的单位（"unit"）为 null：aum、conversion；此处不知道它们的单位',
+    }
+    for lang, words in said.items():
+        done = CliRunner().invoke(cli, ["export", "--lang", lang, "-w", str(root)])
+        assert done.exit_code == 0 and words in done.stderr, done.stderr
+        document = json.loads(done.stdout)
+        assert {o["unit"] for o in document["observations"]} == {None}
 
 
 def test_nothing_is_said_of_units_when_each_is_known(

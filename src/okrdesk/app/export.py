@@ -9,10 +9,12 @@ reads as a number and never as a formula, so ``-12.5`` stays a number. JSON
 is data for programs and is written as stored.
 
 CSV starts with a UTF-8 byte order mark, so Excel on a Chinese Windows reads
-names as UTF-8 rather than GBK; observations, check-ins and spend carry a
-``unit`` column naming the unit their value is stored in (元, 户, ratio: 0.05
-is 5%). ``xlsx`` writes every table as a sheet: numbers as number cells, text
-as text (never a formula), the header row frozen.
+names as UTF-8 rather than GBK. In every format, observations, check-ins and
+spend carry a ``unit`` naming the unit their value is stored in (元, 户, ratio:
+0.05 is 5%), after the value: a column in CSV and xlsx, a field in JSON (added
+within ``okrdesk.export/1``: every field a reader took before is there as it
+was). ``xlsx`` writes every table as a sheet: numbers as number cells, text as
+text (never a formula), the header row frozen.
 
 Every format streams, never a whole table in memory, so a firm's export takes
 as much memory as a branch's. The rows are first read from the store, in one
@@ -46,7 +48,7 @@ from okrdesk.model import slice_of, slice_values
 from okrdesk.report.formats.xlsx import width
 from okrdesk.report.formats.xlsx import write_text as write_cell_text
 from okrdesk.store import Store
-from okrdesk.units import Dimension, UnitOfMeasure, base_unit
+from okrdesk.units import Dimension, UnitOfMeasure, base_unit, lookup
 
 SCHEMA = "okrdesk.export/1"
 BINARY_NEEDS_OUT = Said(
@@ -132,10 +134,12 @@ class Units(dict[str, str]):
         return ""
 
 
-def _with_unit(table: str, rows: Iterable[Row], units: Mapping[str, str]) -> Iterator[Row]:
+def _with_unit(
+    table: str, rows: Iterable[Row], units: Mapping[str, str], unknown: str | None = ""
+) -> Iterator[Row]:
     """The rows of ``table`` (as ``_rows`` gives them) with the unit column of
-    ``fields(table)``: a metric's or key result's stored unit ('' when unknown, noted in
-    ``units.unknown`` when ``units`` is ``Units``), 元 for spend."""
+    ``fields(table)``: a metric's or key result's stored unit (``unknown`` when there is
+    none, noted in ``units.unknown`` when ``units`` is ``Units``), 元 for spend."""
     rows = iter(rows)
     if table not in UNIT_FIELD:
         return rows
@@ -144,29 +148,39 @@ def _with_unit(table: str, rows: Iterable[Row], units: Mapping[str, str]) -> Ite
         return ((*row[:at], "元", *row[at:]) for row in rows)
     named_by = 0 if table == "observations" else FIELDS[table].index("key_result")
     get = (units if isinstance(units, Units) else Units(units)).__getitem__
-    return ((*row[:at], get(row[named_by]), *row[at:]) for row in rows)
+    return ((*row[:at], get(row[named_by]) or unknown, *row[at:]) for row in rows)
 
 
-def unknown_units(names: Sequence[str]) -> Said:
+def unknown_units(names: Sequence[str], fmt: str = "csv") -> Said:
     """What the export says of ``names`` (metrics, key results) whose unit cells it left
-    empty: the first few by name, and why that happens."""
+    empty (in JSON: ``null``): the first few by name, and why that happens."""
     shown = ", ".join(names[:5]) + (f" (+{len(names) - 5})" if len(names) > 5 else "")
     shown_zh = "、".join(names[:5]) + (f" 等 {len(names)} 项" if len(names) > 5 else "")
+    empty, empty_zh = (
+        ("the unit is null for", '以下各项的单位（"unit"）为 null')
+        if fmt == "json"
+        else ("the unit column is empty for", "以下各项的单位一栏为空")
+    )
     return Said(
-        f"warning: the unit column is empty for {shown}: no unit is known for them here "
+        f"warning: {empty} {shown}: no unit is known for them here "
         "(no plugin loaded here declares the metric, or the target files, as they are, "
         "have no such key result); `okrdesk validate` says why",
-        f"警告：以下各项的单位一栏为空：{shown_zh}；此处不知道它们的单位（此处加载的插件"
+        f"警告：{empty_zh}：{shown_zh}；此处不知道它们的单位（此处加载的插件"
         "都不提供该指标，或目标文件按现状没有该关键结果）；`okrdesk validate` 可查明原因",
     )
 
 
 def stored_unit(unit: UnitOfMeasure) -> str:
-    """The unit a value in ``unit`` is stored in: 元 for money, ratio for a rate."""
+    """The unit a value in ``unit`` is stored in: 元 for money (万元 and 亿元 too), ratio for
+    a rate (0.05 is 5%), 人 for 万人; a count or a multiple as it is declared (户, 个/户)."""
     if unit.dimension is Dimension.FRACTION:
         return "ratio"
-    if unit.dimension is Dimension.COUNT and unit.factor == 1:
+    if unit.dimension in (Dimension.COUNT, Dimension.MULTIPLE) and unit.factor == 1:
         return unit.symbol
+    if unit.dimension is Dimension.COUNT:  # 万户, 万人: stored as a count of 户, of 人
+        one = lookup(unit.symbol.removeprefix("万"))
+        if one is not None and one.dimension is Dimension.COUNT and one.factor == 1:
+            return one.symbol
     return base_unit(unit.dimension).symbol
 
 
@@ -183,7 +197,8 @@ def units_of(session: Session) -> dict[str, str]:
 
 
 def fields(table: str) -> list[str]:
-    """The columns of ``table`` in CSV and xlsx: the stored ones and the unit."""
+    """The columns of ``table`` (the fields of its JSON objects): the stored ones and the
+    unit."""
     names = list(FIELDS[table])
     if table in UNIT_FIELD:
         names.insert(names.index(UNIT_FIELD[table]) + 1, "unit")
@@ -255,7 +270,7 @@ def _write(
     units: Mapping[str, str],
 ) -> None:
     if fmt == "json":
-        _write_json(read, write)
+        _write_json(read, write, units)
     else:
         _write_csv(_with_unit(table, read[table], units), fields(table), write)
 
@@ -364,18 +379,21 @@ def _write_csv(rows: Iterable[Row], columns: list[str], write: Callable[[str], o
     write("".join(lines))
 
 
-def _write_json(read: Mapping[str, Iterable[Row]], write: Callable[[str], object]) -> None:
+def _write_json(
+    read: Mapping[str, Iterable[Row]], write: Callable[[str], object], units: Mapping[str, str]
+) -> None:
     """The document ``json.dumps(..., ensure_ascii=False, indent=2, default=str)`` writes
     of {"schema": ..., table: [row, ...], ...}, character for character, written a row at
-    a time. Its closing brace comes last: a document cut short (the export stopped) is
+    a time; each row an object of ``fields(table)``, its unit ``null`` where none is
+    known. Its closing brace comes last: a document cut short (the export stopped) is
     one no JSON parser reads."""
     write('{\n  "schema": ' + _json_value(SCHEMA))
-    for table, names in FIELDS.items():
-        keys = [f'      "{name}": ' for name in names]
+    for table in FIELDS:
+        keys = [f'      "{name}": ' for name in fields(table)]
         write(f',\n  "{table}": [')
         lines: list[str] = []
         before = "\n"
-        for row in read[table]:
+        for row in _with_unit(table, read[table], units, unknown=None):
             body = ",\n".join(
                 [key + _json_value(value) for key, value in zip(keys, row, strict=True)]
             )

@@ -336,8 +336,8 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
     and so does a formula after a semicolon, tab or line break inside a cell
     (a field of its own where Excel splits at semicolons); numbers are written as
     numbers, so -12.5 stays a number. CSV starts with
-    a byte order mark for Excel and has a unit column; xlsx (needs --out)
-    has a sheet per table.
+    a byte order mark for Excel; every format gives each value its unit
+    (元, 户, ratio); xlsx (needs --out) has a sheet per table.
 
     The export is the store at one moment: every row is read first, then
     written. Only exit status 0 means it was written whole; a store that
@@ -377,10 +377,9 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
     if not store_exists(workspace):
         raise BadInput(no_store_yet(workspace.store_location))
     units = Units()
-    if fmt != "json":
-        # Target files with problems: the stored numbers still export, their unit unknown.
-        with contextlib.suppress(OkrdeskError):
-            units = Units(units_of(open_session(workspace.root)))
+    # Target files with problems: the stored numbers still export, their unit unknown.
+    with contextlib.suppress(OkrdeskError):
+        units = Units(units_of(open_session(workspace.root)))
     if out is None:
         # A reader that closes the pipe (`| head`) ends it as any command (cli.PIPE_CLOSED).
         write_text(workspace.store_location, fmt, table, say_data, units, slices)
@@ -388,4 +387,4 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
         write_file(workspace.store_location, fmt, table, out, units, slices)
         say_wrote(out, lang)
     if units.unknown:
-        say(unknown_units(sorted(units.unknown)).text(lang), err=True)
+        say(unknown_units(sorted(units.unknown), fmt).text(lang), err=True)
