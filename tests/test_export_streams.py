@@ -427,6 +427,88 @@ def test_an_export_stopped_by_ctrl_c_leaves_the_file_as_it_was(
     assert sorted(p.name for p in folder.iterdir()) == [out.name]
 
 
+STOPPED_AT = """
+import os, signal, sys
+stop_at, number = int(sys.argv.pop()), int(sys.argv.pop())
+done = [0]
+real = {name: getattr(os, name) for name in ("open", "mkdir", "unlink", "rmdir")}
+
+
+def after(name):
+    def made(*args, **kwargs):
+        result = real[name](*args, **kwargs)
+        if name != "open" or args[1] & os.O_CREAT:
+            done[0] += 1
+            if done[0] == stop_at:
+                os.kill(os.getpid(), number)
+        return result
+    return made
+
+
+for name in real:
+    setattr(os, name, after(name))
+from okrdesk.cli import main
+main()
+"""
+"""okrdesk, sent ``signal`` by itself right after the ``stop_at``-th file or folder it
+makes or removes (os.open with O_CREAT, mkdir, unlink, rmdir: the export's file beside
+``--out``, the workbook's scratch folder and XlsxWriter's files in it, their removal): a
+Ctrl-C at each such moment in turn, the signal taken at the very next step."""
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "json"])
+def test_a_ctrl_c_at_any_step_that_makes_or_removes_a_file_leaves_nothing(
+    write_workspace: Any, tmp_path: Path, fmt: str
+) -> None:
+    """A Ctrl-C that came right after the workbook's scratch folder was made, before
+    anything was set to remove it, left the folder beside the file (the test above, under
+    load, stopped the export there); one right after the file beside ``--out`` was made
+    left that; one while XlsxWriter zipped the sheets printed a traceback. At every step
+    in turn now: exit 130, 'Aborted!' and no traceback, last week's export as it was and
+    nothing beside it; until the export runs past the last step and writes it whole."""
+    root = write_workspace()
+    with Store.open(root / "okrdesk.db") as store:
+        fill(store, 3, weeks=1)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / f"firm.{fmt}"
+    for stop_at in range(1, 100):
+        out.write_bytes(b"last week's export")
+        done = subprocess.run(
+            [sys.executable, "-c", STOPPED_AT, "export", "--out", str(out), "--lang", "en",
+             "-w", str(root), str(int(signal.SIGINT)), str(stop_at)],
+            capture_output=True, text=True,
+        )  # fmt: skip
+        assert sorted(p.name for p in folder.iterdir()) == [out.name], stop_at
+        assert "Traceback" not in done.stderr and "Exception" not in done.stderr, done.stderr
+        if done.returncode == 0:
+            break
+        assert (done.returncode, done.stderr.strip()) == (130, "Aborted!"), stop_at
+        assert out.read_bytes() == b"last week's export", stop_at
+    assert out.read_bytes() != b"last week's export"
+    assert stop_at > (6 if fmt == "xlsx" else 1)  # the steps were there to stop at
+
+
+def test_a_sigterm_as_the_scratch_folder_is_made_leaves_nothing(
+    write_workspace: Any, tmp_path: Path
+) -> None:
+    """SIGTERM (``timeout``, a scheduler) is put off as Ctrl-C is, and ends with 143."""
+    root = write_workspace()
+    with Store.open(root / "okrdesk.db") as store:
+        fill(store, 3, weeks=1)
+    (tmp_path / "out").mkdir()
+    out = tmp_path / "out" / "firm.xlsx"
+    out.write_bytes(b"last week's export")
+    done = subprocess.run(
+        [sys.executable, "-c", STOPPED_AT, "export", "--out", str(out), "-w", str(root),
+         str(int(signal.SIGTERM)), "2"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 143 and "Traceback" not in done.stderr, done.stderr
+    assert out.read_bytes() == b"last week's export"
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]
+
+
 def test_write_file_writes_each_format_whole(database: Path, tmp_path: Path) -> None:
     for fmt in ("csv", "json"):
         write_file(database, fmt, "checkins", tmp_path / f"x.{fmt}", UNITS)

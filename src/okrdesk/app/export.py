@@ -250,10 +250,10 @@ def write_file(
         export_xlsx(database, out, units, slices)
         return
     out = Path(out)
-    with (
-        atomic_writer(out) as file,  # first: a folder that is not there is said of ``out``
-        _read(database, _tables(fmt, table), slices, out) as read,
-    ):
+    with contextlib.ExitStack() as stack:
+        with _held():  # first: a folder that is not there is said of ``out``
+            file = stack.enter_context(atomic_writer(out))
+        read = stack.enter_context(_read(database, _tables(fmt, table), slices, out))
         _write(fmt, table, read, file.write, units or {})
 
 
@@ -308,7 +308,8 @@ def _kept(rows: Iterable[Row], out: Path | None) -> Iterator[Iterable[Row]]:
 
     folder = None if out is None else out.parent
     try:
-        file = tempfile.TemporaryFile(prefix=".okrdesk-export-", dir=folder)  # noqa: SIM115 - closed below
+        with _held():  # where a file system cannot make it nameless: made, then unlinked
+            file = tempfile.TemporaryFile(prefix=".okrdesk-export-", dir=folder)  # noqa: SIM115 - closed below
     except OSError as error:
         raise _not_kept(out, error) from None
     with file:
@@ -475,18 +476,24 @@ def export_xlsx(
     mode keeps each sheet's rows in a temporary file (in a hidden folder beside ``out``,
     removed when done) rather than in memory; the workbook replaces ``out`` only once it
     is whole."""
-    import tempfile
+    import os
 
     import xlsxwriter
 
     out = Path(out)
-    with (
-        atomic_writer(out) as file,
-        _read(database, list(FIELDS), slices, out) as read,
-        tempfile.TemporaryDirectory(prefix=f".{out.name}.", dir=out.parent) as scratch,
-    ):
-        # The text stream is left unused: a workbook is bytes, written to the file beneath it.
-        book = xlsxwriter.Workbook(file.buffer, {
+    with contextlib.ExitStack() as stack:
+        with _held():
+            file = stack.enter_context(atomic_writer(out))
+        read = stack.enter_context(_read(database, list(FIELDS), slices, out))
+        with _held():
+            scratch = stack.enter_context(_scratch(out))
+        # The workbook is bytes, written through a stream of its own onto the file beneath
+        # the text one, which is left unused. Its own: a workbook stopped part-way (Ctrl-C)
+        # leaves XlsxWriter's zip file to be closed once the error is done with, after
+        # the file is: through a stream closed with it, that printed "Exception ignored
+        # ... seek of closed file" and a traceback.
+        stream = open(os.dup(file.fileno()), "wb")  # noqa: SIM115 - closed below, or by the zip file
+        book = xlsxwriter.Workbook(stream, {
             "constant_memory": True, "tmpdir": scratch, "strings_to_formulas": False,
             "strings_to_urls": False,
         })  # fmt: skip
@@ -503,6 +510,56 @@ def export_xlsx(
                     break
                 rows = itertools.chain((following,), rows)
         book.close()
+        stream.close()  # flushed: the file beneath is synced as it replaces ``out``
+
+
+@contextlib.contextmanager
+def _scratch(out: Path) -> Iterator[str]:
+    """A hidden folder beside ``out`` for the rows of the sheets (XlsxWriter's
+    constant_memory files), removed with what is in it when the block ends, however it
+    ends. Entered within ``_held``, as its removal is: a Ctrl-C that came as it was made,
+    or while it was removed, left it there."""
+    import shutil
+    import tempfile
+
+    folder = tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent)
+    try:
+        yield folder
+    finally:
+        with _held():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM put off until the block ends, and taken then as they would have
+    been: for the few steps that make a file or folder and hand it to what removes it,
+    or remove it. A Ctrl-C between the two (a folder made, its removal not yet in hand)
+    left it behind. Outside the main thread, which no signal interrupts, nothing is put
+    off."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    came: list[tuple[Any, Any]] = []
+    before: dict[signal.Signals, Any] = {}
+    try:
+        for held in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(held) is not None:  # None: set outside Python, not put back
+                before[held] = signal.signal(held, lambda *arrived: came.append(arrived))
+        yield
+    finally:
+        for held, handler in before.items():
+            signal.signal(held, handler)
+        if came:
+            number, frame = came[0]
+            handler = before[number]
+            if callable(handler):  # Python's own for Ctrl-C raises KeyboardInterrupt
+                handler(number, frame)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(number)
 
 
 def _sheet(sheet: Any, columns: list[str], rows: Iterable[Row], bold: Any) -> int:
