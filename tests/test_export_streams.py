@@ -816,3 +816,30 @@ def test_table_is_refused_where_every_table_is_written(
         cli, ["export", "--table", "spend", "--format", "csv", "-w", str(root)]
     )
     assert done.exit_code == 0 and done.stdout.startswith("\ufeffid,line,")
+
+
+def test_an_out_named_as_a_spreadsheet_okrdesk_does_not_write_is_refused(
+    write_workspace: Any, tmp_path: Path
+) -> None:
+    """`export --out firm.xls` wrote JSON (the default where the name does not say) into
+    a file Excel then would not open: refused, naming what to do, nothing written; with
+    --format it writes what was asked."""
+    root = write_workspace()
+    with Store.open(root / "okrdesk.db") as store:
+        fill(store, 3, weeks=1)
+    for name, lang, said in [
+        ("firm.xls", "en", "okrdesk does not write .xls files, and JSON (what it writes when "
+                           "the name does not say) would not open in a spreadsheet. Name it "
+                           ".xlsx for a workbook"),
+        ("firm.ODS", "zh", "okrdesk 不写 .ods 文件；文件名看不出格式时写的是 JSON"),
+    ]:  # fmt: skip
+        out = tmp_path / name
+        done = CliRunner().invoke(
+            cli, ["export", "--out", str(out), "--lang", lang, "-w", str(root)]
+        )
+        assert done.exit_code == 2, done.output
+        assert f"--out {out}" in done.stderr and said in done.stderr and not out.exists()
+    out = tmp_path / "firm.tsv"
+    args = ["export", "--out", str(out), "--format", "csv", "-w", str(root)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("\ufeffmetric,")

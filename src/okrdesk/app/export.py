@@ -62,6 +62,17 @@ TABLE_IS_FOR_CSV = Said(
     "--table 用于选择 CSV 导出的那一张表；{fmt} 包含全部表。只要这一张表请加 --format csv，"
     "否则请去掉 --table",
 )
+SPREADSHEET_NAMES = ("xls", "xlsm", "xlsb", "xltx", "ods", "et", "tsv")
+"""Extensions of workbooks and tables okrdesk does not write: ``--out firm.xls`` wrote
+JSON there (the default), which the spreadsheet then would not open."""
+NOT_A_FORMAT = Said(
+    "--out {out}: okrdesk does not write .{suffix} files, and JSON (what it writes when "
+    "the name does not say) would not open in a spreadsheet. Name it .xlsx for a workbook "
+    "(Excel, WPS) or .csv, or give --format json, csv or xlsx. Nothing was written",
+    "--out {out}：okrdesk 不写 .{suffix} 文件；文件名看不出格式时写的是 JSON，电子表格打不开。"
+    "要工作簿（Excel、WPS）请用 .xlsx，或用 .csv，或用 --format json、csv 或 xlsx 指定格式。"
+    "未写入任何内容",
+)
 BOM = "\ufeff"
 UNIT_FIELD = {"observations": "value", "checkins": "value", "spend": "amount_yuan"}
 """The column each table's unit names, and after which it stands."""

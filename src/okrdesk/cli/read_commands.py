@@ -310,7 +310,8 @@ def due(as_of: dt.datetime | None, unit: str | None, lang: str | None) -> None:
 @click.option(
     "--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]),
     help="JSON and xlsx hold every table; CSV holds the one named by --table. Default: "
-    "from --out's extension (.json, .csv, .xlsx), else json.",
+    "from --out's extension (.json, .csv, .xlsx), else json; an --out named .xls, .ods, "
+    ".tsv or the like needs it.",
 )  # fmt: skip
 @click.option(
     "--table", type=click.Choice(["observations", "checkins", "spend", "runs"]),
@@ -347,6 +348,8 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
     """
     from okrdesk.app.export import (
         BINARY_NEEDS_OUT,
+        NOT_A_FORMAT,
+        SPREADSHEET_NAMES,
         TABLE_IS_FOR_CSV,
         Units,
         units_of,
@@ -364,6 +367,10 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
     if fmt is None:
         # export -o firm.xlsx wrote JSON into a file Excel then could not open.
         suffix = out.suffix.lower().lstrip(".") if out is not None else ""
+        if suffix in SPREADSHEET_NAMES:  # -o firm.xls did, until now
+            said = NOT_A_FORMAT
+            raise BadInput(Said(said.en.format(out=out, suffix=suffix),
+                                said.zh.format(out=out, suffix=suffix)))  # fmt: skip
         fmt = suffix if suffix in ("json", "csv", "xlsx") else "json"
     if fmt == "xlsx" and out is None:
         raise BadInput(BINARY_NEEDS_OUT)
