@@ -843,3 +843,17 @@ def test_an_out_named_as_a_spreadsheet_okrdesk_does_not_write_is_refused(
     args = ["export", "--out", str(out), "--format", "csv", "-w", str(root)]
     assert CliRunner().invoke(cli, args).exit_code == 0
     assert out.read_text(encoding="utf-8").startswith("\ufeffmetric,")
+
+
+def test_out_dash_is_standard_output(write_workspace: Any) -> None:
+    """`export --out - | load` wrote a file named - in the folder, and nothing to the
+    pipe; - is standard output, as to curl, tar and jq (xlsx still needs a file)."""
+    root = write_workspace()
+    with Store.open(root / "okrdesk.db") as store:
+        fill(store, 3, weeks=1)
+    done = CliRunner().invoke(cli, ["export", "--out", "-", "--format", "csv", "-w", str(root)])
+    assert done.exit_code == 0 and done.stdout.startswith("\ufeffmetric,"), done.output
+    assert json.loads(CliRunner().invoke(cli, ["export", "-o", "-", "-w", str(root)]).stdout)
+    binary = CliRunner().invoke(cli, ["export", "-o", "-", "--format", "xlsx", "-w", str(root)])
+    assert binary.exit_code == 2 and "--format xlsx 输出的是二进制文件" in binary.stderr
+    assert not (root / "-").exists() and not Path("-").exists()

@@ -294,7 +294,7 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
             "--format": "JSON 和 xlsx 包含全部表；CSV 只含 --table 指定的那张。默认：按 --out"
             " 的扩展名（.json、.csv、.xlsx），否则为 json；--out 为 .xls、.ods、.tsv 等时须指定。",
             "--table": "CSV 导出包含的那张表（JSON 和 xlsx 包含全部表，不接受此选项）。",
-            "--out": "写入 FILE；除非给出 --format，按其扩展名选择格式。",
+            "--out": "写入 FILE；除非给出 --format，按其扩展名选择格式。- 表示标准输出。",
             "--slices": "同时导出带维度数字的各个切片（gender=female;tier=600w），与整体"
             "并列：合计时要么只加切片为空的行，要么只加其他行，不能两者都加。",
             "--lang": f"输出信息的语言（不影响数据）。{_LANG}",

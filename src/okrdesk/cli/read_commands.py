@@ -320,7 +320,8 @@ def due(as_of: dt.datetime | None, unit: str | None, lang: str | None) -> None:
 )  # fmt: skip
 @click.option(
     "--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE; its extension picks the format unless --format is given.",
+    help="Write to FILE; its extension picks the format unless --format is given. - is "
+    "standard output.",
 )  # fmt: skip
 @click.option(
     "--slices", is_flag=True,
@@ -364,6 +365,8 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
 
     workspace = consented(open_workspace(workspace_path()))
     lang = workspace.language(lang)
+    if out is not None and str(out) == "-":
+        out = None  # standard output, as `-` is to curl, tar and jq: it wrote a file named -
     if fmt is None:
         # export -o firm.xlsx wrote JSON into a file Excel then could not open.
         suffix = out.suffix.lower().lstrip(".") if out is not None else ""
