@@ -628,10 +628,10 @@ def _row_sheet() -> type | None:
     Why: a firm's export is millions of cells, and XlsxWriter in constant_memory mode
     builds each one's XML on its own: checks, a tuple, a dict, escapes by regular
     expression, whitespace tests, attribute lists (some 4 µs a cell; a 30-branch
-    firm's workbook took 50.6 s of CPU where its CSV took 6.7). Here a text is escaped
-    once, by XlsxWriter itself (``_write_cell``, into a buffer), and that XML kept for
-    the next cell with the same text (the ids, periods, units, sources repeat); a number
-    is written as XlsxWriter writes it (``<v>`` with ``.16G``). The dimension and row
+    firm's workbook took 44 s where its CSV took 5). Here a text is escaped once, by
+    XlsxWriter itself (``_write_cell``, into a buffer), and that XML kept for the next
+    cell with the same text (the ids, periods, units, sources repeat); a number is
+    written as XlsxWriter writes it (``<v>`` with ``.16G``). The dimension and row
     bookkeeping goes through XlsxWriter's own methods. What this leans on is
     XlsxWriter's inside, not its documented interface: a test compares every sheet
     byte for byte with what ``write_string`` and ``write_number`` make of the same
