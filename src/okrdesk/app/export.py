@@ -595,8 +595,6 @@ def _sheet(sheet: Any, columns: list[str], rows: Iterable[Row], bold: Any) -> in
     for number, row in enumerate(rows, 1):
         if plain_row is None or not plain_row(number, row, letters, widths):
             _cells(sheet, number, row, widths)
-    if plain_row is not None:  # kept till the workbook is closed: ten such for 10 million rows
-        sheet.let_go()
     for column, chars in enumerate(widths):
         sheet.set_column(column, column, min(chars + 2, 60))
     return number
@@ -649,8 +647,7 @@ def _row_sheet() -> type | None:
 
         def __init__(self) -> None:
             super().__init__()
-            # Enough for a firm's people, periods and metrics; a sheet done lets go of it.
-            self._texts = functools.lru_cache(maxsize=16384)(self._text_xml)
+            self._texts = functools.lru_cache(maxsize=65536)(self._text_xml)
             self._works: bool | None = None
 
         def _text_xml(self, text: str) -> str | None:
@@ -666,10 +663,6 @@ def _row_sheet() -> type | None:
                 self.fh = kept
             xml = written.getvalue()
             return xml[9:] if xml.startswith('<c r="A1"') else None
-
-        def let_go(self) -> None:
-            """The texts' XML kept no longer: the sheet is written."""
-            self._texts.cache_clear()
 
         def plain_row(self, number: int, row: Row, letters: list[str], widths: list[int]) -> bool:
             """Row ``number`` written whole, ``widths`` widened to fit; False, with
