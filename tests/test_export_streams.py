@@ -589,32 +589,6 @@ def test_each_sheet_is_what_xlsxwriter_writes_of_the_same_cells(tmp_path: Path) 
     assert b"_x001F_" in ours.read("xl/worksheets/sheet2.xml")
 
 
-def test_plain_rows_go_in_whole_and_the_rest_cell_by_cell(tmp_path: Path) -> None:
-    """The sheets above are byte for byte XlsxWriter's through the quick way, not around
-    it: on the XlsxWriter installed, a row of texts, floats, ids and empties is written
-    whole (``plain_row``), one with rich text, a Decimal or an infinity is refused, with
-    nothing written, and goes cell by cell."""
-    from decimal import Decimal
-
-    import xlsxwriter
-
-    from okrdesk.app.export import _row_sheet
-
-    row_sheet = _row_sheet()
-    assert row_sheet is not None
-    book = xlsxwriter.Workbook(tmp_path / "b.xlsx", {"constant_memory": True})
-    sheet = book.add_worksheet("s", row_sheet)
-    widths = [0, 0, 0]
-    letters = ["A", "B", "C"]
-    assert sheet.plain_row(1, ("王芳", 1.5, None), letters, widths)
-    assert widths == [4, 12, 0]
-    for odd in ("<r>a</r>", Decimal("1.5"), float("inf"), True):
-        assert not sheet.plain_row(2, ("x", odd, 7), letters, widths), odd
-    book.close()
-    cells = list(openpyxl.load_workbook(tmp_path / "b.xlsx")["s"].values)
-    assert cells == [(None, None), ("王芳", 1.5)]  # no header here; C empty
-
-
 # ------------------------------------------- a head office's export of a live store
 
 HELD = (

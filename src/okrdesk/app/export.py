@@ -31,7 +31,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import functools
-import io
 import itertools
 import json
 import math
@@ -514,7 +513,7 @@ def export_xlsx(
             rows = _with_unit(name, read[name], units or {})
             for part in itertools.count(1):
                 title = name if part == 1 else f"{name} {part}"
-                sheet = book.add_worksheet(title, _row_sheet())
+                sheet = book.add_worksheet(title)
                 written = _sheet(sheet, fields(name), itertools.islice(rows, sheet_rows), bold)
                 # A full sheet goes on in another only if a row is left for it.
                 following = next(rows, None) if written == sheet_rows else None
@@ -577,133 +576,28 @@ def _held() -> Iterator[None]:
 def _sheet(sheet: Any, columns: list[str], rows: Iterable[Row], bold: Any) -> int:
     """One sheet of ``export_xlsx``: the header, frozen, then ``rows``, a row at a time
     (constant_memory writes each row out as the next begins); its columns as wide as
-    their widest text. How many rows it holds.
-
-    A row of plain cells (texts, finite floats, ids, empties) goes in whole through
-    ``plain_row`` where the sheet has it (``_row_sheet``); any other row, and every row
-    where it has not, cell by cell through XlsxWriter's own ``write_string`` and
-    ``write_number``. The cells are the same either way."""
-    from xlsxwriter.utility import xl_col_to_name
-
+    their widest text. How many rows it holds."""
     sheet.freeze_panes(1, 0)
     widths = [_width(c) for c in columns]
     for column, field in enumerate(columns):
         sheet.write_string(0, column, field, bold)
-    plain_row = getattr(sheet, "plain_row", None)
-    letters = [xl_col_to_name(column) for column in range(len(columns))]
     number = 0
     for number, row in enumerate(rows, 1):
-        if plain_row is None or not plain_row(number, row, letters, widths):
-            _cells(sheet, number, row, widths)
+        for column, value in enumerate(row):
+            if value is None:
+                continue
+            if type(value) is not str and _numeral(value) is not None:
+                sheet.write_number(number, column, float(value))
+                shown = 12
+            else:
+                text = value if type(value) is str else str(value)
+                shown = _width(text)
+                write_cell_text(sheet, number, column, text)
+            if shown > widths[column]:
+                widths[column] = shown
     for column, chars in enumerate(widths):
         sheet.set_column(column, column, min(chars + 2, 60))
     return number
-
-
-def _cells(sheet: Any, number: int, row: Row, widths: list[int]) -> None:
-    """Row ``number`` of ``sheet``, cell by cell: a number (finite) as a number, anything
-    else as its text; ``widths`` widened to fit."""
-    for column, value in enumerate(row):
-        if value is None:
-            continue
-        if type(value) is not str and _numeral(value) is not None:
-            sheet.write_number(number, column, float(value))
-            shown = 12
-        else:
-            text = value if type(value) is str else str(value)
-            shown = _width(text)
-            write_cell_text(sheet, number, column, text)
-        if shown > widths[column]:
-            widths[column] = shown
-
-
-@functools.cache
-def _row_sheet() -> type | None:
-    """XlsxWriter's worksheet with ``plain_row``, which writes a row of plain cells at once
-    as the very XML ``write_string`` and ``write_number`` make of them; None where this
-    XlsxWriter lacks what it uses (the sheets are then written cell by cell).
-
-    Why: a firm's export is millions of cells, and XlsxWriter in constant_memory mode
-    builds each one's XML on its own: checks, a tuple, a dict, escapes by regular
-    expression, whitespace tests, attribute lists (some 4 µs a cell; a 30-branch
-    firm's workbook took 44 s where its CSV took 5). Here a text is escaped once, by
-    XlsxWriter itself (``_write_cell``, into a buffer), and that XML kept for the next
-    cell with the same text (the ids, periods, units, sources repeat); a number is
-    written as XlsxWriter writes it (``<v>`` with ``.16G``). The dimension and row
-    bookkeeping goes through XlsxWriter's own methods. What this leans on is
-    XlsxWriter's inside, not its documented interface: a test compares every sheet
-    byte for byte with what ``write_string`` and ``write_number`` make of the same
-    cells, on the XlsxWriter installed."""
-    try:
-        from xlsxwriter.worksheet import CellStringTuple, Worksheet
-    except ImportError:
-        return None
-    needed = ("_write_cell", "_write_single_row", "_check_dimensions")
-    if not all(callable(getattr(Worksheet, name, None)) for name in needed):
-        return None
-
-    class RowSheet(Worksheet):  # type: ignore[misc]  # XlsxWriter has no types
-        fh: Any  # where the rows go: constant_memory's file of them
-
-        def __init__(self) -> None:
-            super().__init__()
-            self._texts = functools.lru_cache(maxsize=65536)(self._text_xml)
-            self._works: bool | None = None
-
-        def _text_xml(self, text: str) -> str | None:
-            """What follows ``<c r="A1"`` in the XML XlsxWriter writes of the text cell
-            ``text``; None for a text it writes otherwise (rich text, or too long)."""
-            if len(text) > 16_000 or (text.startswith("<r>") and text.endswith("</r>")):
-                return None
-            kept: Any = self.fh
-            self.fh = written = io.StringIO()
-            try:
-                self._write_cell(0, 0, CellStringTuple(text, None))
-            finally:
-                self.fh = kept
-            xml = written.getvalue()
-            return xml[9:] if xml.startswith('<c r="A1"') else None
-
-        def plain_row(self, number: int, row: Row, letters: list[str], widths: list[int]) -> bool:
-            """Row ``number`` written whole, ``widths`` widened to fit; False, with
-            nothing written, for a row with a cell not plain, or if the XML is not what
-            XlsxWriter's is."""
-            if self._works is None:
-                self._works = self._text_xml("a") == ' t="inlineStr"><is><t>a</t></is></c>'
-            if not self._works:
-                return False
-            at = str(number + 1)
-            cells = []
-            texts = self._texts
-            first = last = -1
-            for column, value in enumerate(row):
-                kind = type(value)
-                if kind is str:
-                    xml = texts(value)
-                    if xml is None:
-                        return False
-                    cells.append('<c r="' + letters[column] + at + '"' + xml)
-                    shown = _width(value)
-                elif (kind is float and value - value == 0) or kind is int:
-                    cells.append(f'<c r="{letters[column]}{at}"><v>{float(value):.16G}</v></c>')
-                    shown = 12
-                elif value is None:
-                    continue
-                else:
-                    return False
-                if shown > widths[column]:
-                    widths[column] = shown
-                if first < 0:
-                    first = column
-                last = column
-            self._write_single_row(number)  # the row before, if written cell by cell
-            if first >= 0:
-                self._check_dimensions(number, first)
-                self._check_dimensions(number, last)
-                self.fh.write('<row r="' + at + '">' + "".join(cells) + "</row>")
-            return True
-
-    return RowSheet
 
 
 @functools.lru_cache(maxsize=65536)
