@@ -380,6 +380,17 @@ def test_the_out_file_extension_picks_the_format(collected: Path, name: str, sta
         json.loads(out.read_text(encoding="utf-8"))
 
 
+def test_out_dash_is_standard_output(
+    collected: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `report -o -` wrote a file named - into the folder, as export did.
+    monkeypatch.chdir(tmp_path)
+    result = run(collected, "report", "--as-of", "2026-03-15", "--format", "json", "-o", "-")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["as_of"] == "2026-03-15"
+    assert not (tmp_path / "-").exists() and not (collected / "-").exists()
+
+
 def test_format_wins_over_the_extension_and_unknown_extensions_are_named(
     collected: Path,
 ) -> None:

@@ -344,7 +344,7 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
             "用于 Excel（需要 --out），或插件新增的格式（`okrdesk plugins` 会列出）。"
             "默认：按 --out 的扩展名（.txt、.md、.html、.json、.xlsx……），否则为 text。",
             "--lang": "报告的语言和数字写法（万/亿，或千位分隔）。" + _LANG,
-            "--out": "写入 FILE；除非给出 --format，按其扩展名选择格式。",
+            "--out": "写入 FILE；除非给出 --format，按其扩展名选择格式。- 表示标准输出。",
             "--templates": "一个模板文件夹，按名称覆盖 report.md.j2 / report.html.j2。",
             "--brief": "只输出开头一屏：得分、阶段、变化、熔断、最严重的提醒、谁待打卡"
             "（仅限文本格式）。",

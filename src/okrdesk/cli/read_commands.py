@@ -42,7 +42,8 @@ from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, no_store_yet
 @lang_option("The report's language and number style (万/亿 or thousands separators).")
 @click.option(
     "--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE; its extension picks the format unless --format is given.",
+    help="Write to FILE; its extension picks the format unless --format is given. - is "
+    "standard output.",
 )  # fmt: skip
 @click.option(
     "--templates", type=click.Path(file_okay=False, path_type=Path),
@@ -109,6 +110,8 @@ def report(
     from okrdesk.app.session import open_session
 
     started()
+    if out is not None and str(out) == "-":
+        out = None  # standard output, as for export: it wrote a file named -
     session = open_session(workspace_path(), cut_to=unit)
     lang = session.workspace.language(lang)
     chosen = chosen_format(session, fmt, out, lang)
