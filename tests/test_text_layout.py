@@ -566,14 +566,42 @@ def test_the_first_screen_at_80_columns_cuts_no_figure(demo: Path, lang: str) ->
     for alert in alerts:
         if alert["kind"] == "member_off_track" and not alert["title"]:
             # A team's shares, one line for several key results: cut in the list of
-            # them, never before the team, how many shares and of how many key results.
-            colon = "：" if lang == "zh" else ": "
-            head = colon.join(alert["message"].split(colon, 2)[:2])
-            assert head + colon in narrow, head
+            # them, never before the team, how many shares and of how many key results,
+            # and the first one's figure kept (it was cut, "…WM1.HNW 吴敏…"), the name
+            # before it given way.
+            message = alert["message"]
+            counted = "项关键结果）" if lang == "zh" else "key results"
+            head = message[: message.index(counted) + len(counted)]
+            (line,) = [line for line in narrow.splitlines() if head in line]
+            first = re.search(r"[（(][^（()）]*[）)]", message[len(head) :])
+            assert first is not None and first.group() in line, line
             continue
         assert alert["title"] and alert["title"] in alert["message"]
         finding = alert["message"].split(alert["title"], 1)[1]
         assert finding in narrow, finding
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_teams_line_on_old_figures_keeps_its_figure_and_day_at_80_columns(
+    demo: Path, lang: str
+) -> None:
+    """On 5 December, the demo's figures a fortnight old, a team's line of shares behind
+    was cut inside its words' bracket, before any key result ("需要关注…（按截至…", "3
+    shares of 3 key result… (on figures…"): no figure left to say how far behind. It
+    keeps the team, how many shares, the first key result with its share's pace and
+    the day, the name and the words between giving way."""
+    from test_report import okrdesk
+
+    brief = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-05", "--brief", "--lang",
+                    lang, env={"COLUMNS": "80"}).stdout  # fmt: skip
+    (line,) = [line for line in brief.splitlines() if "财富管理一部" in line]
+    assert cell_width(line) <= 80, line
+    said = {
+        "zh": ("财富管理一部：3 ", "WM1.HNW…（52.1%）…（按截至 2026-11-20 的数字）"),
+        "en": ("财富管理一部: 3", " WM1.HNW… (52.1%)… (on figures as of 2026-11-20)"),
+    }
+    head, tail = said[lang]
+    assert head in line and line.endswith(tail), line
 
 
 def test_a_hanging_line_goes_on_indented_where_one_line_would_cut_more_than_its_title() -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from typing import TextIO
 
 from okrdesk.messages import ALERTS, label
@@ -88,13 +89,25 @@ def _line(text: str, style: str = "") -> Text:
     return Text(text, style)
 
 
-def _naming(line: Text, message: str, title: str, style: str = "", lang: str = "") -> Text:
+def _naming(
+    line: Text,
+    message: str,
+    title: str,
+    style: str = "",
+    lang: str = "",
+    listed: Sequence[str] = (),
+) -> Text:
     """``message`` appended to ``line``, the ``title`` in it shortened first when
     the line is too long, so the figures after it stay. (Its last occurrence: a
     breaker's line id may be its name too, "salon (salon)", and the id stays.) Where
     it says, after the title, that it was judged on figures out of date (`` (on figures
     as of 2026-11-20)``, in ``lang``), that is never cut: old figures must not read as
-    current."""
+    current. A line with no title that lists what it is about (``listed``, a team's
+    key results, each with a figure), too long, is cut to its first item (``_first_of``)."""
+    if not title and listed and lang:
+        copy = Text()
+        copy.runs = list(line.runs)
+        line.shorter = _first_of(line, copy, message, listed[0], style, lang)
     at = message.rfind(title) if title else -1
     if at >= 0:
         line.append(message[:at], style).append(title, style, yields=True)
@@ -104,6 +117,48 @@ def _naming(line: Text, message: str, title: str, style: str = "", lang: str = "
         return line.append(message, style)
     line.append(message[: old.start()], style).append(old.group(), style, kept=True)
     return line.append(message[old.end() :], style)
+
+
+def _first_of(
+    whole: Text, line: Text, message: str, first: str, style: str, lang: str
+) -> Text | None:
+    """``whole``, a line that lists key results each with its figure (a team's shares
+    behind: ``…：WM1.HNW 吴敏（52.1%）、WM1.NNA …``), in a shorter form (``line`` with
+    ``message``'s words) where its cut would lose the first item's figure or its day:
+    what is before the list, then the first item's id and figure, and the day of the
+    figures it was judged on, if not the report's, kept whole; the name between the id
+    and its figure cut to … (``WM1.HNW…（52.1%）…``), and the words before the list
+    shortened as far as the line needs. The figure is what the line is for: cut at the
+    end, it was the first to go, and with an old figure's day kept the words before it
+    were cut inside a bracket. None where ``first`` is not followed by a figure in
+    brackets."""
+    item = re.compile(
+        rf"{re.escape(first)}(?P<name>[^（(、，,;；：:]*?)(?P<figure> ?[（(][^（()）]*[）)])"
+    )
+    found = item.search(message)
+    if found is None:
+        return None
+    days = list(_every_old_day(lang).finditer(message))
+    own = next((day for day in days if day.start() == found.end()), None)
+    kept = first + ("…" if found.group("name").strip() else "") + found.group("figure")
+    if own is not None:  # this item's own day, after its figure
+        kept += own.group() + "…"
+    elif len(days) == 1 and days[0].start() > found.end():  # the list's, all of it old
+        kept += "…" + days[0].group()
+    else:
+        kept += "…"
+    whole.holds = (found.group(), own.group()) if own is not None else (found.group(),)
+    head = message[: found.start()]
+    if head.endswith(" "):  # a space kept before the id where the words before it are cut
+        head, kept = head.rstrip(" "), " " + kept
+    return line.append(head, style, yields=True).append(kept, style, kept=True)
+
+
+@functools.cache
+def _every_old_day(lang: str) -> re.Pattern[str]:
+    """Any day an alert says figures were judged on (``kr.shares_old``)."""
+    before, after = ALERTS["kr.shares_old"][lang].split("{day}")
+    return re.compile(rf"{re.escape(before)}\d{{4}}-\d{{2}}-\d{{2}}{re.escape(after)}")
 
 
 @functools.cache
@@ -218,7 +273,7 @@ def _attention(report: Report, lang: str, most: int) -> list[Text]:
         level = label(lang, f"level_{alert.level}")
         t = _line("  ")
         t.append(level + " " * max(1, 8 - cell_width(level)), style=styles.get(alert.level, ""))
-        lines.append(_naming(t, alert.message, alert.title, lang=lang))
+        lines.append(_naming(t, alert.message, alert.title, lang=lang, listed=alert.subjects))
     return lines
 
 

@@ -159,15 +159,20 @@ class Text:
     run appended with ``kept`` (the day old figures are of) is never cut: what is
     before it is, and what is after it goes first. With ``hanging`` set, what one
     line cannot hold even so goes on to further lines, each indented by that many
-    cells, rather than being cut (``fitted``)."""
+    cells, rather than being cut (``fitted``). With ``shorter`` set, a line too long
+    whose cut loses any of the words in ``holds`` is that text instead, laid out the
+    same way: a shorter form of it, said by whoever knows which of its words matter (a
+    list cut to its first item, its figure kept)."""
 
-    __slots__ = ("hanging", "kept", "runs", "yielding")
+    __slots__ = ("hanging", "holds", "kept", "runs", "shorter", "yielding")
 
     def __init__(self, text: str = "", style: str = "") -> None:
         self.runs: list[Run] = [(text, style)] if text else []
         self.yielding: int | None = None
         self.kept: int | None = None
         self.hanging: int | None = None
+        self.shorter: Text | None = None
+        self.holds: tuple[str, ...] = ()
 
     def append(
         self, text: str, style: str = "", *, yields: bool = False, kept: bool = False
@@ -473,6 +478,16 @@ def one_line(text: Text, width: int) -> Line:
     runs = _spaced(text)
     if _cells(runs) <= width:
         return runs
+    cut = _one_line_cut(text, runs, width)
+    if text.shorter is not None:
+        plain = "".join(part for part, _ in cut)
+        if not all(words in plain for words in text.holds):
+            return one_line(text.shorter, width)
+    return cut
+
+
+def _one_line_cut(text: Text, runs: Line, width: int) -> Line:
+    """``one_line`` of ``runs`` (``text``'s), too long for ``width``."""
     if text.kept is not None:
         return _keeping(text, runs, width)
     cut = _end_cut(runs, width)
@@ -509,7 +524,7 @@ def _keeping(text: Text, runs: Line, width: int) -> Line:
         over = _cells([*head, kept, *after]) - width
         title, style = head[yielding]
         head = head.copy()
-        head[yielding] = (_shortened(title, over) if over > 0 else title, style)
+        head[yielding] = (_shortened_whole(title, over) if over > 0 else title, style)
     tail = after if _cells([*head, kept, *after]) <= width else [(ELLIPSIS, "")] if after else []
     room = width - _cells([kept, *tail])
     if room < 1:
@@ -610,6 +625,16 @@ def _shortened(text: str, over: int) -> str:
     kept, _ = _cut(text, max(0, cell_width(text) - over - 1))
     kept = _before_open_bracket(text, _before_figure(text, kept))
     return text[:kept].rstrip() + ELLIPSIS
+
+
+def _shortened_whole(text: str, over: int) -> str:
+    """``text`` ``_shortened``, and further where that would cut a Latin word: "3 shares
+    of 3 key results need…", not "need attent…"."""
+    cut = _shortened(text, over)
+    while len(cut) > 1 and _inside_word(text, len(cut) - 1):
+        over += 1
+        cut = _shortened(text, over)
+    return cut
 
 
 def _before_open_bracket(plain: str, kept: int) -> int:
