@@ -102,8 +102,10 @@ def test_the_firms_check_says_what_each_branchs_says(firm: Path, lang: str) -> N
 
 def test_thirty_branches_leave_the_firms_first_screen_readable(firm: Path) -> None:
     """The first screen counts the branches' lines, lists the five with the most shares
-    behind, and fits 80 × 24, each line cut at its end and never before the branch, how
-    many shares and of how many key results."""
+    behind, and fits 80 × 24. Each line, judged on check-ins of two days before, keeps
+    the branch, how many shares, the first key result with the pace of its share
+    furthest behind, and the day: the person's name and the words between give way (it
+    was cut inside its words' bracket, "需要关注…1-1…", a name's digits left for a figure)."""
     brief = CliRunner().invoke(cli, ["report", "--brief", "--as-of", DAY, "-w", str(firm)],
                                env={"COLUMNS": "80"})  # fmt: skip
     assert brief.exit_code == 0, brief.output
@@ -112,8 +114,9 @@ def test_thirty_branches_leave_the_firms_first_screen_readable(firm: Path) -> No
     assert "需要关注：共 30 项，最重要的 5 项" in screen
     listed = [line for line in screen if line.startswith("  提醒")]
     assert len(listed) == 5
-    assert all(re.match(r"  提醒    第\d+营业部：2 个分解目标需要关注（2 项关键结果）：B", line)
-               for line in listed), listed  # fmt: skip
+    kept = r"  提醒    第\d+营业部：2 个分解目…B\d\d\.CALLS…（22\.0%）…（按截至 2026-06-15 的数字）"
+    kept += "$"
+    assert all(re.match(kept, line) for line in listed), listed
     report = run(firm, "report", "--format", "json")
     kinds = [a["kind"] for a in json.loads(report.stdout)["alerts"]]
     assert kinds.count("member_off_track") == BRANCHES
@@ -135,11 +138,13 @@ def test_a_branchs_key_results_behind_are_one_line_of_the_firms_check(
     behind = [line for line in lines if line.startswith(("落后", "OFF TRACK"))]
     shares = [line for line in lines if line.startswith(("分解目标", "MEMBER TARGETS"))]
     assert len(behind) == len(shares) == BRANCHES, lines
-    # As far behind as each other: by id.
+    # As far behind as each other: by id. Judged on check-ins of the 15th, as the due
+    # column says: that day, once.
     first = {"zh": "落后       第1营业部：2 项关键结果落后，最落后的是 B01.CALLS（22.0%）、"
-                   "B01.VISITS（22.0%）；--unit b01 逐个列出",
+                   "B01.VISITS（22.0%）（按截至 2026-06-15 的数字）；--unit b01 逐个列出",
              "en": "OFF TRACK      第1营业部: 2 key results off track, the furthest behind "
-                   "B01.CALLS (22.0%), B01.VISITS (22.0%); --unit b01 lists them"}  # fmt: skip
+                   "B01.CALLS (22.0%), B01.VISITS (22.0%) (on figures as of 2026-06-15); "
+                   "--unit b01 lists them"}  # fmt: skip
     assert first[lang] in behind, behind
     # Of branches with as many behind, the one furthest behind first.
     assert "第7营业部" in behind[0] and "B07.CALLS" in behind[0], behind
@@ -316,8 +321,10 @@ def test_a_branchs_line_says_which_of_its_key_results_were_judged_on_old_figures
     write_workspace: WriteWorkspace,
 ) -> None:
     """Both of a branch's key results behind, one checked in again this week, the other
-    not since the 15th: its line says the day of the old one after it, and of none other;
-    another branch, with both old, says the day once, at the end of its list."""
+    not since the 15th: its line says the day of each after it (the 29th's is not the
+    report's day either, and its due column says so); another branch, with both old,
+    says the day once, at the end of its list. Never the earlier day for both (both
+    read as of the 15th)."""
     root = checked_in(write_workspace(firm_files(), plugin=False), 10.0)
     with Store.open(root / "okrdesk.db") as store:
         for p in (1, 2):
@@ -328,7 +335,7 @@ def test_a_branchs_line_says_which_of_its_key_results_were_judged_on_old_figures
     (first,) = [line for line in behind if "第1营业部" in line]
     old = "（按截至 2026-06-15 的数字）"
     assert first.count(old) == 1 and f"B01.CALLS（22.0%）{old}、" in first, first
-    assert "B01.VISITS（" in first and not first.endswith(f"{old}；--unit b01 逐个列出"), first
+    assert "B01.VISITS（24.3%）（按截至 2026-06-29 的数字）；" in first, first
     (second,) = [line for line in behind if "第2营业部" in line]
     assert second.endswith(f"B02.VISITS（22.0%）{old}；--unit b02 逐个列出"), second
 
@@ -376,3 +383,29 @@ def test_the_reports_json_says_what_each_alert_is_about_as_check_does(firm: Path
     first = report["alerts"][0]
     assert first["subject"] == "b01"
     assert first["subjects"] == ["B01.CALLS", "B01.VISITS"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_branchs_checkpoints_missed_on_old_figures_say_their_day_in_the_firms_line(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """A branch's checkpoint missed on check-ins of mid-January, two months before its
+    date, says whose figures its shortfall is of, in the branch's own check; several of
+    them in the firm's one line of that branch said no day, and read as the final
+    shortfalls. Each says its day there too."""
+    root = checked_in(write_workspace(below_files(), plugin=False), 90.0)
+    with Store.open(root / "okrdesk.db") as store:
+        for b in range(1, BRANCHES + 1):
+            for key, value in (("LEADS", 80.0), ("SIGNUPS", 60.0))[: 1 if b == BRANCHES else 2]:
+                store.add_checkin(f"B{b:02d}.{key}", f"b{b:02d}", dt.date(2026, 1, 15), value)
+    lines = run(root, "check", "--lang", lang).stdout.splitlines()
+    (own,) = [line for line in run(root, "check", "--unit", "b30", "--lang", lang).stdout
+              .splitlines() if "B30.LEADS" in line]  # fmt: skip
+    old = {"zh": "（按截至 2026-01-15 的数字）", "en": " (on figures as of 2026-01-15)"}[lang]
+    assert own.endswith(old), own
+    (first,) = [line for line in lines if "第1营业部" in line and "B01.LEADS" in line]
+    said = {
+        "zh": f"B01.SIGNUPS（差 40次）{old}、B01.LEADS（差 20次）{old}；",
+        "en": f"B01.SIGNUPS (40 times short){old}, B01.LEADS (20 times short){old};",
+    }
+    assert said[lang] in first, first

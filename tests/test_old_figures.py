@@ -473,3 +473,27 @@ def test_a_goal_missed_on_figures_that_stop_before_its_date_says_their_day(
         "2026-06-17)",
     }
     assert missed[lang] in " ".join(said.split()), said
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_behind_on_a_current_check_in_of_an_earlier_day_says_that_day(
+    workspace: Path, lang: str
+) -> None:
+    """On 10 July the check-ins of 30 June are current (last month's), and are held to
+    what was due on the 30th, as the due column says (``截至06-30``); the alert that they
+    are behind said so only once they were out of date, and read as behind the pace due
+    on the 10th. It says the day whenever it is not the report's, as the column does."""
+    said = " ".join(run(workspace, "check", "--as-of", "2026-07-10", "--lang", lang).stdout.split())
+    behind = {
+        "zh": "O1.VISITS 客户拜访：按截至 2026-06-30 的数字落后，仅达当日应完成进度的 40.3%",
+        "en": "O1.VISITS 客户拜访: off track on its figures as of 2026-06-30, at 40.3% of the "
+        "pace due that day",
+    }
+    assert behind[lang] in said, said
+    share = {
+        "zh": "王芳的分解目标落后，仅达应完成进度的 20.2%（按截至 2026-06-30 的数字）",
+        "en": "王芳's share off track, at 20.2% of the pace due (on figures as of 2026-06-30)",
+    }
+    assert share[lang] in said, said
+    visits = key_results(workspace, "2026-07-10", lang)["O1.VISITS"]
+    assert visits["due_on"] == CHECKED_IN and visits["old_figure"] is None, visits

@@ -14,8 +14,9 @@ The rules, for a scope (a unit or person; the plan's unit for everything):
   targets add up to something else than its own target;
 - off_track / missed / breached: every key result owned inside the scope, judged
   at its owner, and the scope's own shares of key results set above it (missed: a
-  checkpoint past its date short of its target); a figure out of date is judged on
-  its own day, and an off-track one says so (``KeyResultProgress.old_figure``); those
+  checkpoint past its date short of its target); a figure is judged on its own day,
+  and an off-track one held to a day not the report's says which, as the due column
+  does (``KeyResultProgress.due_on``, ``old_figure``); those
   owned further inside, one alert for each member of the scope they are in, kind and
   level (``_told_below``; target_mismatch and no_data too);
 - member_off_track: the shares of the scope's own key results held by the
@@ -395,10 +396,11 @@ def _key_result_alerts(
                 key = "kr.below_baseline"
             else:
                 key, params = "kr.off_track", {**about, "pace": p.pace}
-            if p.old_figure is not None:
-                # Judged on an old figure against what was due on its day: said so, never
-                # read as today's figure against today's due.
-                key, params = f"{key}_old", {**params, "day": p.old_figure}
+            if (day := _paced_on(p)) is not None:
+                # Judged against what was due on a day not the report's (an old figure's, a
+                # check-in's of an earlier day): that day said, as the due column says it,
+                # never read as today's figure against today's due.
+                key, params = f"{key}_old", {**params, "day": day}
             told.append(Alert(Level.WARNING, "off_track", kr.id, key, params))
         elif p.status is Status.MISSED and p.margin is not None:
             # A checkpoint past its date, short of its target: nothing is due any more,
@@ -453,6 +455,27 @@ def _furthest(p: KeyResultProgress, alert: Alert) -> float:
     return 0.0
 
 
+def _said_day(p: KeyResultProgress, alert: Alert) -> dt.date | None:
+    """The day a key result's own alert says it was judged on, when not the report's:
+    behind on its figures of a day (``_paced_on``), short of a checkpoint on figures that
+    stop before its date, past a limit on figures out of date; None for none."""
+    if alert.kind == "off_track":
+        return _paced_on(p)
+    if alert.kind == "missed":
+        old = alert.params.get("old")
+        return old if isinstance(old, dt.date) else None
+    if alert.kind == "breached":
+        return p.old_figure
+    return None
+
+
+def _paced_on(p: KeyResultProgress) -> dt.date | None:
+    """The day whose due a figure's pace is held to where it is not the report's (the
+    day an old figure speaks for, a check-in's of an earlier day): as the due column
+    names it (``report.cells.due_on``); None for the report's day."""
+    return p.due_on or p.old_figure
+
+
 def _named_below(p: KeyResultProgress, alert: Alert, old: Said) -> Said:
     """A key result in the line of its member's: its id and, in a few words, how far out
     it is: ``B01.VISITS（21.7%）``, ``B01.LEADS（差 2户）``, ``B01.CPL（0.5‰，上限 0.1‰）``;
@@ -502,13 +525,16 @@ def _told_below(
         if len(ranked) == 1:
             found.append((order, member, ranked[0][1]))
             continue
-        # Judged on figures out of date: the day once at the end when all were, else after
-        # each named key result that was (a missed checkpoint is judged as it closed).
-        judged = kind in ("off_track", "breached")
-        everywhere = _old_day([p for p, _ in ranked]) if judged else None
+        # Judged on a day not the report's (figures out of date, a check-in of an earlier
+        # day; a checkpoint missed on figures that stop before its date): that day once at
+        # the end when all were on the same day and the line has room for it there, else
+        # after each named key result that was, as each one's own line says it.
+        days = [_said_day(p, alert) for p, alert in ranked]
+        once = "{old}" in ALERTS[_BELOW[kind]]["en"] and len(set(days)) == 1
+        everywhere = days[0] if once else None
         named = tuple(
-            _named_below(p, alert, _old_said(None if everywhere or not judged else p.old_figure))
-            for p, alert in ranked[:MEMBERS_NAMED]
+            _named_below(p, alert, _old_said(None if everywhere else day))
+            for (p, alert), day in zip(ranked[:MEMBERS_NAMED], days, strict=False)
         )
         more = ALERTS["kr.more_members"] if len(ranked) > MEMBERS_NAMED else {}
         params = {"member": plan.name_of(member), "unit": member, "n": len(ranked),
@@ -580,7 +606,8 @@ def _shares_alerts(engine: Engine, kr: KeyResult, at: str) -> list[_Told]:
 
     found += _shares_alert(
         plan, behind, about, one_behind, "kr.members_off_track",
-        lambda share, name: _share(name, share.pace), _paced, old=_shares_old(behind),
+        lambda share, name: _share(name, share.pace), _paced,
+        old=_shares_old(behind, _paced_on), day_of=_paced_on,
     )  # fmt: skip
     return found
 
@@ -589,17 +616,28 @@ def _paced(p: KeyResultProgress) -> float:
     return -math.inf if p.pace is None else p.pace
 
 
-def _shares_old(shares: Sequence[KeyResultProgress]) -> Said:
-    """After shares off track (or one figure past its limit): that they were judged on
-    figures out of date, of the day the oldest speaks for
-    (``KeyResultProgress.old_figure``), when all of them were; nothing when not."""
-    return _old_said(_old_day(shares))
+def _old_figure(p: KeyResultProgress) -> dt.date | None:
+    return p.old_figure
 
 
-def _old_day(shares: Sequence[KeyResultProgress]) -> dt.date | None:
-    """The day the oldest of ``shares`` speaks for when all were judged on figures out of
-    date; None when any was current."""
-    days = [p.old_figure for p in shares]
+def _shares_old(
+    shares: Sequence[KeyResultProgress],
+    day_of: Callable[[KeyResultProgress], dt.date | None] = _old_figure,
+) -> Said:
+    """After shares off track (or one figure past its limit): that they were judged on a
+    day not the report's, the earliest, when all of them were; nothing when not. Of a
+    pace, the day its due was taken on (``_paced_on``); of a limit, the day a figure out
+    of date speaks for (``KeyResultProgress.old_figure``)."""
+    return _old_said(_old_day(shares, day_of))
+
+
+def _old_day(
+    shares: Sequence[KeyResultProgress],
+    day_of: Callable[[KeyResultProgress], dt.date | None] = _old_figure,
+) -> dt.date | None:
+    """The earliest day of ``shares`` (``day_of`` each) when each has one; None when
+    any has none."""
+    days = [day_of(p) for p in shares]
     if not days or any(day is None for day in days):
         return None
     return min(d for d in days if d is not None)
@@ -633,8 +671,9 @@ def _below_alerts(plan: Plan, below: Mapping[str, Sequence[_Told]]) -> list[Aler
     many there are, with the ``--unit`` that lists them all. Of a member's key results,
     those with the most shares that need attention first, then the one whose named share
     is furthest out, then by id; the members with the most shares first, then the one
-    whose first named share is furthest out. Judged on figures out of date, the line says
-    of which day: once at its end when all were, else after each key result that was."""
+    whose first named share is furthest out. Judged on a day not the report's (figures
+    out of date, check-ins of an earlier day), the line says of which day: once at its end
+    when all were of one day, else after each key result that was."""
     found = []
     for member, told in below.items():
         if len(told) == 1:
@@ -646,8 +685,8 @@ def _below_alerts(plan: Plan, below: Mapping[str, Sequence[_Told]]) -> list[Aler
             by_kr.setdefault(each.alert.subject, []).append(each)
         ranked = sorted(by_kr.items(), key=lambda item: (
             -sum(_count(t.alert) for t in item[1]), item[1][0].furthest, item[0]))  # fmt: skip
-        days = [each.old for each in told]
-        everywhere = min(d for d in days if d is not None) if None not in days else None
+        days = {each.old for each in told}
+        everywhere = days.pop() if len(days) == 1 else None  # all of one day, said once
         named = tuple(_worst_of(kr, krs, each_old=everywhere is None)
                       for kr, krs in ranked[:MEMBERS_NAMED])  # fmt: skip
         more = ALERTS["kr.more_members"] if len(ranked) > MEMBERS_NAMED else {}
@@ -696,15 +735,17 @@ def _shares_alert(
     several: str,
     each: Callable[[KeyResultProgress, str], Said],
     furthest: Callable[[KeyResultProgress], float],
+    day_of: Callable[[KeyResultProgress], dt.date | None] = _old_figure,
     **common: object,
 ) -> list[_Told]:
     """The one alert for members' ``shares`` of a key result, furthest out first: a single
     share named, with the message key and figures ``one`` gives it; several counted under
     ``several``, the first ``MEMBERS_NAMED`` each written as ``each`` writes it, and all
-    of them in its ``about``. ``furthest`` says how far out a share is, lowest first."""
+    of them in its ``about``. ``furthest`` says how far out a share is, lowest first;
+    ``day_of``, the day not the report's it was judged on, if any (``_Told.old``)."""
     if not shares:
         return []
-    told = functools.partial(_Told, furthest=furthest(shares[0]), old=_old_day(shares))
+    told = functools.partial(_Told, furthest=furthest(shares[0]), old=_old_day(shares, day_of))
     kr_id = shares[0].key_result.id
     named = tuple(each(p, plan.name_of(p.subject)) for p in shares[:MEMBERS_NAMED])
     if len(shares) == 1:
