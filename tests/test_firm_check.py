@@ -409,3 +409,21 @@ def test_a_branchs_checkpoints_missed_on_old_figures_say_their_day_in_the_firms_
         "en": f"B01.SIGNUPS (40 times short){old}, B01.LEADS (20 times short){old};",
     }
     assert said[lang] in first, first
+
+
+def test_a_branchs_line_of_checkpoints_missed_names_the_largest_shortfall_first(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """220 leads of 300 (80 short, 73%) and 60 sign-ups of 100 (40 short, 60%), both in
+    次: the line named the sign-ups first under "差得最多的是", the smaller shortfall
+    before the larger. In one unit, by the shortfall it names."""
+    files = below_files()
+    lead = 'id = "LEADS"\ntitle = "一季度LEADS"\nunit = "次"\ntarget = '
+    okrs = str(files["okrs.toml"]).replace(lead + "100", lead + "300")
+    root = checked_in(write_workspace({**files, "okrs.toml": okrs}, plugin=False), 90.0)
+    with Store.open(root / "okrdesk.db") as store:
+        for key, value in (("LEADS", 220.0), ("SIGNUPS", 60.0)):
+            store.add_checkin(f"B01.{key}", "b01", dt.date(2026, 3, 30), value)
+    lines = run(root, "check", "--lang", "zh").stdout.splitlines()
+    (first,) = [line for line in lines if "第1营业部" in line and "截止未达成" in line]
+    assert "差得最多的是 B01.LEADS（差 80次）、B01.SIGNUPS（差 40次）；" in first, first

@@ -124,3 +124,23 @@ def test_a_members_share_missed_at_the_plan_end_is_told_as_missed(workspace: Pat
 
     assert flagged("2026-12-30") == {"cm01": 1, "cm02": 0}
     assert flagged("2026-12-31") == {"cm01": 1, "cm02": 1}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_share_short_by_the_most_is_named_first(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """王芳 53 of her 100 (47 short, 53%), 李强 106 of his 170 (64 short, 62%): the line
+    said "差得最多的是 王芳（差 47户）、李强（差 64户）", the larger shortfall after the
+    smaller under words that say "most" (it ordered by the share of each one's target).
+    By the shortfall it names, as a manager reads it: 64 of the team's 111 are his."""
+    team = TEAM.replace("target = 220", "target = 270").replace("cm02 = 120", "cm02 = 170")
+    root = write_workspace({"okrs.toml": team})
+    assert run(root, "collect", "--through", "2026-12-31").exit_code == 0
+    done = run(root, "check", "--as-of", "2026-12-31", "--unit", "team-a", "--lang", lang)
+    said = {
+        "zh": "2 个分解目标 2026-12-31 截止未达成，差得最多的是 李强（差 64户）、王芳（差 47户）",
+        "en": "2 shares missed on 2026-12-31, the furthest short 李强 (64 accts short), "
+        "王芳 (47 accts short)",
+    }
+    assert said[lang] in " ".join(done.stdout.split()), done.stdout

@@ -455,6 +455,24 @@ def _furthest(p: KeyResultProgress, alert: Alert) -> float:
     return 0.0
 
 
+def _further(
+    items: Sequence[tuple[KeyResultProgress, Alert]], p: KeyResultProgress, alert: Alert
+) -> tuple[float, float]:
+    """Where a key result comes in its member's line, first first. Short of a checkpoint or
+    its members' targets off its own (``差得最多的是``, the furthest short, off): by how
+    much, as the line says it (``差 1.51亿`` before ``差 1.34亿``), where all of the line's
+    are in one unit; in different units (户 and 亿) amounts do not compare, and the share of
+    its target decides. Else how far out it is (``_furthest``)."""
+    relative = _furthest(p, alert)
+    if alert.kind not in ("missed", "target_mismatch"):
+        return relative, 0.0
+    if any(other.key_result.unit != p.key_result.unit for other, _ in items):
+        return relative, 0.0
+    if alert.kind == "missed":
+        return p.margin or 0.0, relative
+    return -abs(p.target.mismatch or 0.0), relative
+
+
 def _said_day(p: KeyResultProgress, alert: Alert) -> dt.date | None:
     """The day a key result's own alert says it was judged on, when not the report's:
     behind on its figures of a day (``_paced_on``), short of a checkpoint on figures that
@@ -519,8 +537,8 @@ def _told_below(
             groups.setdefault((alert.kind, alert.level, member), []).append((p, alert))
     found = []
     for (kind, level, member), items in groups.items():
-        ranked = sorted(items, key=lambda item: (_furthest(*item), item[0].key_result.id))
-        worst = _furthest(*ranked[0])
+        ranked = sorted(items, key=lambda item: (_further(items, *item), item[0].key_result.id))
+        worst = min(_furthest(*item) for item in items)
         order = (list(_BELOW).index(kind), _ORDER[level], -len(ranked), worst)
         if len(ranked) == 1:
             found.append((order, member, ranked[0][1]))
@@ -745,7 +763,9 @@ def _shares_alert(
     ``day_of``, the day not the report's it was judged on, if any (``_Told.old``)."""
     if not shares:
         return []
-    told = functools.partial(_Told, furthest=furthest(shares[0]), old=_old_day(shares, day_of))
+    told = functools.partial(
+        _Told, furthest=min(map(furthest, shares)), old=_old_day(shares, day_of)
+    )
     kr_id = shares[0].key_result.id
     named = tuple(each(p, plan.name_of(p.subject)) for p in shares[:MEMBERS_NAMED])
     if len(shares) == 1:
@@ -765,7 +785,7 @@ def _missed_shares(
 ) -> list[_Told]:
     """The alert for the members' shares of a key result that closed short of their
     targets (a checkpoint after its date, any goal at the plan's end): with the
-    shortfall, the furthest short of its own target first."""
+    shortfall, the largest shortfall first (see below)."""
     if not missed:
         return []
 
@@ -776,8 +796,12 @@ def _missed_shares(
         return Said(f"{name} ({shortfall(p).text('en')} short)",
                     f"{name}（差 {shortfall(p).text('zh')}）")  # fmt: skip
 
+    # The furthest short by the amount each line says (``差 1.51亿`` before ``差 1.34亿``),
+    # as "差得最多的是" reads: what most of the unit's own shortfall is; of as much, the
+    # one furthest short of its own target.
     return _shares_alert(
-        plan, sorted(missed, key=lambda p: (p.attainment or 0.0, p.subject)), about,
+        plan, sorted(missed, key=lambda p: (p.margin or 0.0, p.attainment or 0.0, p.subject)),
+        about,
         lambda p: ("kr.member_missed", {"short": shortfall(p)}), "kr.members_missed", short_by,
         _attained, day=missed[0].closed or plan.end,
     )  # fmt: skip
