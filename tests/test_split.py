@@ -647,3 +647,33 @@ def test_a_growth_target_or_a_rate_s_members_give_nothing_to_split(
     assert (result.exit_code, result.output) == (
         2, f"{kr} has no target of its own to split; give it one first\n"
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_split_lines_up_by_terminal_cells_and_speaks_chinese_punctuation(
+    write_workspace: WriteWorkspace, tmp_path: Path, lang: str
+) -> None:
+    """A team named with an accent typed as its own mark (``Cafe\\u0301``, as a Mac
+    writes it) took a column more than a terminal gives it, so its figure stood one cell
+    left of the others'; and a Chinese split's lines of figures it would replace read
+    ``财富管理一部: 34 户``, an English colon. Figures end in one column; Chinese lines
+    have Chinese punctuation."""
+    from okrdesk.report.text_layout import cell_width
+
+    org = THREE_TEAMS.replace('name = "机构业务部"', 'name = "Cafe\u0301 机构"')
+    root = write_workspace({"okrs.toml": COMMENTED, "org.toml": org})
+    assert run(root, "split", "O1.KR1", "--unit", "branch").exit_code == 0
+    (tmp_path / "weights.toml").write_text("team-a = 2\nteam-b = 1\nteam-c = 1\n", "utf-8")
+    weights = ["--by", "weight", "--weights", str(tmp_path / "weights.toml")]
+    args = ["split", "O1.KR1", "--unit", "branch", *weights, "--over", "months", "--lang", lang]
+    args += ["-w", str(root)]
+    done = CliRunner().invoke(cli, [*args, "--dry-run"])
+    assert done.exit_code == 0, done.output
+    rows = [line for line in done.output.splitlines() if line.startswith("  ") and "→" not in line]
+    assert len(rows) == 4, rows  # three teams and the total
+    assert len({cell_width(row) for row in rows}) == 1, rows
+    if lang == "zh":
+        replaced = [line for line in done.output.splitlines() if "→" in line]
+        assert replaced and all("：" in line and ": " not in line for line in replaced), replaced
+        (due,) = [line for line in done.output.splitlines() if line.startswith("每个月末")]
+        assert "、2026-02 " in due and ", " not in due, due

@@ -21,9 +21,10 @@ from okrdesk.engine.shares import Split, default_members, split_target, splittab
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.engine.windows import PeriodRun, home_day, window_figure
 from okrdesk.errors import BadInput, OkrdeskError, display_path
-from okrdesk.messages import counted, display_width, padded
+from okrdesk.messages import counted
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Grain, Period
+from okrdesk.report.text_layout import cell_width
 from okrdesk.store.reader import StoreReader
 from okrdesk.targets.period_words import period_named
 from okrdesk.targets.reader import no_such
@@ -72,6 +73,7 @@ _SAID = {
         "total": "total",
         "due": "Due by the end of each of the {over} (cumulative): {due}",
         "months": "months", "weeks": "weeks",
+        "colon": ": ", "sep": ", ",
     },
     "zh": {
         "unreadable_weights": "{path}：无法读取权重：{error}",
@@ -110,6 +112,7 @@ _SAID = {
         "total": "合计",
         "due": "每个{over}末应累计完成：{due}",
         "months": "月", "weeks": "周",
+        "colon": "：", "sep": "、",
     },
 }  # fmt: skip
 """What ``okrdesk split`` says, in each language."""
@@ -228,11 +231,12 @@ def _hand_set(plan: Plan, kr: KeyResult, split: Split, over: str | None, lang: s
             if old.get(member) != new.get(member):
                 before = said_back(unit, old[member], lang) if member in old else said["none"]
                 after = said_back(unit, new[member], lang) if member in new else said["none"]
-                changed.append(f"  {member} {plan.name_of(member)}: {before} → {after}")
+                name = f"  {member} {plan.name_of(member)}{said['colon']}"
+                changed.append(f"{name}{before} → {after}")
     written = {p.period: p.fraction for p in kr.calendar}
     if over and written and written != dict(split.calendar):
         changed.append(said["calendar"].format(
-            n=len(written), periods=", ".join(written), count=len(split.calendar),
+            n=len(written), periods=said["sep"].join(written), count=len(split.calendar),
             over=said[over],
         ))  # fmt: skip
     return changed
@@ -286,7 +290,7 @@ def run_split(
     how = said[by].format(period=achieved.label if achieved else "")
     lines = _describe(plan, split, how, over, lang)
     if achieved is not None and (left := [m for m, w in achieved.weights.items() if w == 0]):
-        lines.append(said["achieved_nothing"].format(members=", ".join(left),
+        lines.append(said["achieved_nothing"].format(members=said["sep"].join(left),
                                                      period=achieved.label))  # fmt: skip
     path = session.loaded.objective_files[kr.objective]
     shown = display_path(path, session.workspace.root)
@@ -333,13 +337,22 @@ def _describe(plan: Plan, split: Split, how: str, over: str | None, lang: str) -
         for member, value in split.members.items()
     ]
     rows.append((total_word, "", said_back(unit, unit.to_base(total), lang)))
-    width = max(display_width(m) for m, _, _ in rows)
-    named = max(display_width(name) for _, name, _ in rows)
-    figures = max(len(figure) for _, _, figure in rows)
+    # Each column by the cells a terminal gives it (a Chinese character two, an accent
+    # written as its own mark none), the figures right-aligned, so that their digits
+    # stand under one another.
+    width = max(cell_width(m) for m, _, _ in rows)
+    named = max(cell_width(name) for _, name, _ in rows)
+    figures = max(cell_width(figure) for _, _, figure in rows)
     for member, name, figure in rows:
-        # Figures right-aligned, so their digits stand under one another.
-        lines.append(f"  {padded(member, width)}  {padded(name, named)}  {figure:>{figures}}")
+        lines.append(f"  {_padded(member, width)}  {_padded(name, named)}  "
+                     f"{_padded(figure, figures, right=True)}")  # fmt: skip
     if over:
-        due = ", ".join(f"{p} {float(f):.1%}" for p, f in split.calendar.items())
+        due = said["sep"].join(f"{p} {float(f):.1%}" for p, f in split.calendar.items())
         lines.append(said["due"].format(over=said[over], due=due))
     return lines
+
+
+def _padded(text: str, width: int, *, right: bool = False) -> str:
+    """``text`` filled out to ``width`` terminal cells, on its left when ``right``."""
+    gap = " " * max(0, width - cell_width(text))
+    return gap + text if right else text + gap
