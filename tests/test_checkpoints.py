@@ -132,3 +132,25 @@ def test_a_checkpoint_missed_long_ago_is_told_not_alarmed(workspace: Path) -> No
         cli, ["check", "--as-of", "2026-07-01", "--lang", "en", "-w", str(workspace)]
     )
     assert "MISSED     O1.LEADS" in checked.output
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_checkpoint_missed_on_figures_cut_before_its_date_says_their_day(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """The week of 31 March is stored whole, so the checkpoint is judged on figures
+    through the 29th, as its row says; its alert said "2026-03-31 截止未达成，差 21户",
+    read as the final shortfall, though two days of figures were not in it. It says
+    whose figures the shortfall is of, as one on figures out of date does; a check-in
+    of the 31st, not cut, says no day."""
+    root = write_workspace({"okrs.toml": CHECKPOINTS.replace("target = 20\n", "target = 60\n")})
+    run(root, "collect", "--through", AS_OF)
+    run(root, "checkin", "O1.LEADS", "170", "--date", "2026-03-31")
+    done = CliRunner().invoke(cli, ["check", "--as-of", AS_OF, "--lang", lang, "-w", str(root)])
+    said = " ".join(done.stdout.split())
+    cut = {"zh": "2026-03-31 截止未达成，差 21户（按截至 2026-03-29 的数字）",
+           "en": "missed on 2026-03-31, 21 accts short (on figures as of 2026-03-29)"}  # fmt: skip
+    whole = {"zh": "2026-03-31 截止未达成，差 10户", "en": "missed on 2026-03-31, 10 accts short"}
+    assert cut[lang] in said, said
+    (leads,) = [line for line in done.stdout.splitlines() if "O1.LEADS" in line]
+    assert leads.endswith(whole[lang]), leads

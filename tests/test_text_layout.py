@@ -578,7 +578,13 @@ def test_the_first_screen_at_80_columns_cuts_no_figure(demo: Path, lang: str) ->
             continue
         assert alert["title"] and alert["title"] in alert["message"]
         finding = alert["message"].split(alert["title"], 1)[1]
-        assert finding in narrow, finding
+        if finding in narrow:
+            continue
+        # Too long even with its title cut (a checkpoint missed on figures that stop
+        # before its date, in English): its words give way, never a figure nor the day.
+        (line,) = [line for line in narrow.splitlines() if line.startswith(("  提醒", "  WARNING"))
+                   and f" {alert['subject']} " in line]  # fmt: skip
+        assert set(FIGURE.findall(finding)) <= set(FIGURE.findall(line)), (finding, line)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -409,10 +409,12 @@ def _key_result_alerts(
             params = {**about, "day": closed,
                       "short": Quantity(kr.unit, -p.margin, points=True)}  # fmt: skip
             key = "kr.missed"
-            if p.old_figure is not None and p.old_figure < closed:
-                # Short on figures that stop before its date: what came after is unknown,
-                # so it is said whose figures the shortfall is of.
-                key, params = "kr.missed_old", {**params, "old": p.old_figure}
+            stops = p.old_figure or p.figures_through
+            if stops is not None and stops < closed:
+                # Short on figures that stop before its date (out of date, or cut at the
+                # last whole period before it, as its row says): what came after is not
+                # in it, so it is said whose figures the shortfall is of.
+                key, params = "kr.missed_old", {**params, "old": stops}
             pressing = _still_pressing(engine, p.closed)
             told.append(Alert(Level.WARNING if pressing else Level.INFO, "missed", kr.id,
                               key, params))  # fmt: skip
