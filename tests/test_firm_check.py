@@ -321,10 +321,11 @@ def test_a_branchs_line_says_which_of_its_key_results_were_judged_on_old_figures
     write_workspace: WriteWorkspace,
 ) -> None:
     """Both of a branch's key results behind, one checked in again this week, the other
-    not since the 15th: its line says the day of each after it (the 29th's is not the
-    report's day either, and its due column says so); another branch, with both old,
-    says the day once, at the end of its list. Never the earlier day for both (both
-    read as of the 15th)."""
+    not since the 15th: its line says the day of each in its brackets (the 29th's is not
+    the report's day either, and its due column says so), where a day after the last
+    one's brackets read as the whole list's; another branch, with both old, says the day
+    once, at the end of its list. Never the earlier day for both (both read as of the
+    15th)."""
     root = checked_in(write_workspace(firm_files(), plugin=False), 10.0)
     with Store.open(root / "okrdesk.db") as store:
         for p in (1, 2):
@@ -334,8 +335,9 @@ def test_a_branchs_line_says_which_of_its_key_results_were_judged_on_old_figures
     behind = [line for line in done.stdout.splitlines() if line.startswith("落后")]
     (first,) = [line for line in behind if "第1营业部" in line]
     old = "（按截至 2026-06-15 的数字）"
-    assert first.count(old) == 1 and f"B01.CALLS（22.0%）{old}、" in first, first
-    assert "B01.VISITS（24.3%）（按截至 2026-06-29 的数字）；" in first, first
+    each = "B01.CALLS（22.0%，按截至 2026-06-15 的数字）、"
+    each += "B01.VISITS（24.3%，按截至 2026-06-29 的数字）；"
+    assert each in first and old not in first, first
     (second,) = [line for line in behind if "第2营业部" in line]
     assert second.endswith(f"B02.VISITS（22.0%）{old}；--unit b02 逐个列出"), second
 
@@ -405,8 +407,10 @@ def test_a_branchs_checkpoints_missed_on_old_figures_say_their_day_in_the_firms_
     assert own.endswith(old), own
     (first,) = [line for line in lines if "第1营业部" in line and "B01.LEADS" in line]
     said = {
-        "zh": f"B01.SIGNUPS（差 40次）{old}、B01.LEADS（差 20次）{old}；",
-        "en": f"B01.SIGNUPS (40 times short){old}, B01.LEADS (20 times short){old};",
+        "zh": "B01.SIGNUPS（差 40次，按截至 2026-01-15 的数字）、"
+        "B01.LEADS（差 20次，按截至 2026-01-15 的数字）；",
+        "en": "B01.SIGNUPS (40 times short, on figures as of 2026-01-15), "
+        "B01.LEADS (20 times short, on figures as of 2026-01-15);",
     }
     assert said[lang] in first, first
 

@@ -496,12 +496,30 @@ def _paced_on(p: KeyResultProgress) -> dt.date | None:
     return p.due_on or p.old_figure
 
 
-def _named_below(p: KeyResultProgress, alert: Alert, old: Said) -> Said:
+def _named_below(p: KeyResultProgress, alert: Alert, day: dt.date | None) -> Said:
     """A key result in the line of its member's: its id and, in a few words, how far out
     it is: ``B01.VISITS（21.7%）``, ``B01.LEADS（差 2户）``, ``B01.CPL（0.5‰，上限 0.1‰）``;
-    then ``old``, the day of the figure out of date it was judged on, if it is to be said."""
-    said = _how_far_below(p, alert)
-    return Said(said.en + old.en, said.zh + old.zh)
+    with ``day``, the day not the report's it was judged on, inside its brackets
+    (``_dated``)."""
+    return _dated(_how_far_below(p, alert), day)
+
+
+def _dated(said: Said, day: dt.date | None) -> Said:
+    """``said``, an item of a list ending in its brackets (``B01.CALLS（22.0%）``), with the
+    day it was judged on inside them: ``B01.CALLS（22.0%，按截至 2026-06-15 的数字）`` /
+    ``B01.CALLS (22.0%, on figures as of 2026-06-15)``. After the brackets, the day read as
+    that of the whole list where it came after its last item (the form that says so, once
+    at the end, when all of it was). Unchanged for None; after it where it has none."""
+    if day is None:
+        return said
+    words = _old_said(day)
+    within = []
+    for lang, text, old in (("en", said.en, words.en), ("zh", said.zh, words.zh)):
+        inner = old.strip().strip("（()）")
+        close = "）" if lang == "zh" else ")"
+        between = "，" if lang == "zh" else ", "
+        within.append(f"{text[:-1]}{between}{inner}{close}" if text.endswith(close) else text + old)
+    return Said(*within)
 
 
 def _how_far_below(p: KeyResultProgress, alert: Alert) -> Said:
@@ -553,7 +571,7 @@ def _told_below(
         once = "{old}" in ALERTS[_BELOW[kind]]["en"] and len(set(days)) == 1
         everywhere = days[0] if once else None
         named = tuple(
-            _named_below(p, alert, _old_said(None if everywhere else day))
+            _named_below(p, alert, None if everywhere else day)
             for (p, alert), day in zip(ranked[:MEMBERS_NAMED], days, strict=False)
         )
         more = ALERTS["kr.more_members"] if len(ranked) > MEMBERS_NAMED else {}
@@ -733,14 +751,15 @@ def _count(alert: Alert) -> int:
 def _worst_of(kr: str, told: Sequence[_Told], *, each_old: bool = False) -> Said:
     """A key result's shares that need attention in a few words: the furthest out named
     (missed first, then breached, then behind: its alerts' order) and how many there are;
-    with ``each_old``, the day of the figures out of date it was judged on, if it was.
+    with ``each_old``, the day not the report's it was judged on, if it was, in its
+    brackets (``_dated``).
     ``B001.ACC 客户经理1-2-3（67.5%）等 4 个`` / ``B001.ACC 客户经理1-2-3 (67.5%) and 3 more``."""
     worst = told[0].alert.params.get("worst")
-    shown = worst if isinstance(worst, Said) else Said("", "")
-    old = _old_said(told[0].old if each_old else None)
+    shown = _dated(worst if isinstance(worst, Said) else Said("", ""),
+                   told[0].old if each_old else None)  # fmt: skip
     n = sum(_count(each.alert) for each in told)
-    return Said(f"{kr} {shown.en}{old.en}" + (f" and {n - 1} more" if n > 1 else ""),
-                f"{kr} {shown.zh}{old.zh}" + (f"等 {n} 个" if n > 1 else ""))  # fmt: skip
+    return Said(f"{kr} {shown.en}" + (f" and {n - 1} more" if n > 1 else ""),
+                f"{kr} {shown.zh}" + (f"等 {n} 个" if n > 1 else ""))  # fmt: skip
 
 
 MEMBERS_NAMED = 3
