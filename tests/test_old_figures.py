@@ -497,3 +497,16 @@ def test_behind_on_a_current_check_in_of_an_earlier_day_says_that_day(
     assert share[lang] in said, said
     visits = key_results(workspace, "2026-07-10", lang)["O1.VISITS"]
     assert visits["due_on"] == CHECKED_IN and visits["old_figure"] is None, visits
+
+
+def test_shares_behind_on_check_ins_of_different_days_say_each_ones_day(workspace: Path) -> None:
+    """王芳's calls checked in on 30 June, 李强's on 5 July, both behind on 10 July: the
+    line said the earlier day once at its end, as though both were of 30 June. Each says
+    its own day, in its brackets; one day for all is said once, at the end."""
+    done = run(workspace, "checkin", "O1.CALLS", "10", "--person", "cm02", "--date",
+               "2026-07-05", "--by", "李强")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    said = " ".join(run(workspace, "check", "--as-of", "2026-07-10").stdout.split())
+    (line,) = [part for part in said.split("分解目标 ") if "个分解目标落后" in part]
+    assert "王芳（20.2%，按截至 2026-06-30 的数字）、李强（" in line, line
+    assert "，按截至 2026-07-05 的数字）" in line and "）（按截至" not in line, line

@@ -618,7 +618,7 @@ def _member_alerts(engine: Engine, scope: str, inside: set[str] | None = None) -
 class _Told(NamedTuple):
     """An alert about members' shares of a key result, with how far out its furthest share
     is (its pace behind, or its attainment short or past a limit: lowest first) and the
-    day of the figures out of date it was judged on, when all of its shares were."""
+    day not the report's that the share it names first was judged on, if any."""
 
     alert: Alert
     furthest: float
@@ -642,10 +642,18 @@ def _shares_alerts(engine: Engine, kr: KeyResult, at: str) -> list[_Told]:
             return "kr.member_below_baseline", {}
         return "kr.member_off_track", {"pace": share.pace}
 
+    # Judged on a day not the report's: said once at the end where all of them were on
+    # the same day, else in the brackets of each share named that was.
+    days = {_paced_on(p) for p in behind}
+    once = len(days) == 1
+
+    def named(share: KeyResultProgress, name: str) -> Said:
+        said = _share(name, share.pace)
+        return said if once else _dated(said, _paced_on(share))
+
     found += _shares_alert(
-        plan, behind, about, one_behind, "kr.members_off_track",
-        lambda share, name: _share(name, share.pace), _paced,
-        old=_shares_old(behind, _paced_on), day_of=_paced_on,
+        plan, behind, about, one_behind, "kr.members_off_track", named, _paced,
+        old=_old_said(next(iter(days)) if once else None), day_of=_paced_on,
     )  # fmt: skip
     return found
 
@@ -781,12 +789,11 @@ def _shares_alert(
     share named, with the message key and figures ``one`` gives it; several counted under
     ``several``, the first ``MEMBERS_NAMED`` each written as ``each`` writes it, and all
     of them in its ``about``. ``furthest`` says how far out a share is, lowest first;
-    ``day_of``, the day not the report's it was judged on, if any (``_Told.old``)."""
+    ``day_of``, the day not the report's the first named was judged on, if any
+    (``_Told.old``: said beside it where a line names it alone)."""
     if not shares:
         return []
-    told = functools.partial(
-        _Told, furthest=min(map(furthest, shares)), old=_old_day(shares, day_of)
-    )
+    told = functools.partial(_Told, furthest=min(map(furthest, shares)), old=day_of(shares[0]))
     kr_id = shares[0].key_result.id
     named = tuple(each(p, plan.name_of(p.subject)) for p in shares[:MEMBERS_NAMED])
     if len(shares) == 1:
