@@ -103,11 +103,15 @@ def _naming(
     it says, after the title, that it was judged on figures out of date (`` (on figures
     as of 2026-11-20)``, in ``lang``), that is never cut: old figures must not read as
     current. A line with no title that lists what it is about (``listed``, a team's
-    key results, each with a figure), too long, is cut to its first item (``_first_of``)."""
-    if not title and listed and lang:
+    key results, each with a figure), too long, is cut to its first item (``_first_of``);
+    one with a title, to the first figure in brackets after it (``_first_after``)."""
+    if lang and (listed or title):
         copy = Text()
         copy.runs = list(line.runs)
-        line.shorter = _first_of(line, copy, message, listed[0], style, lang)
+        if not title:
+            line.shorter = _first_of(line, copy, message, listed[0], style, lang)
+        else:
+            line.shorter = _first_after(line, copy, message, title, style, lang)
     at = message.rfind(title) if title else -1
     if at >= 0:
         line.append(message[:at], style).append(title, style, yields=True)
@@ -152,6 +156,38 @@ def _first_of(
     if head.endswith(" "):  # a space kept before the id where the words before it are cut
         head, kept = head.rstrip(" "), " " + kept
     return line.append(head, style, yields=True).append(kept, style, kept=True)
+
+
+def _first_after(
+    whole: Text, line: Text, message: str, title: str, style: str, lang: str
+) -> Text | None:
+    """``whole``, a line that names a key result by its ``title`` and then lists what
+    needs attention with a figure in brackets each (its members' shares behind:
+    ``…：2 个分解目标落后，最落后的是 王芳（20.2%，按截至 2026-06-30 的数字）、…``), in a
+    shorter form (``line`` with ``message``'s words) where its cut would lose the first
+    of those figures, or the day in them: the title shortened first, then the words
+    before that figure, the name beside it among them, cut for …; the figure, and the
+    day of the figures it was judged on, kept whole (``…：2 个分解目标落后…（20.2%，按截至
+    2026-06-30 的数字）…``). None where no figure in brackets follows the title, or the
+    first is the day the whole line is of (kept as it is, ``_old_days``)."""
+    at = message.rfind(title)
+    after = at + len(title)
+    found = re.compile(r" ?[（(][^（()）]*\d[^（()）]*[）)]").search(message, after)
+    if at < 0 or found is None:
+        return None
+    days = list(_every_old_day(lang).finditer(message))
+    if any(day.start() <= found.start() < day.end() for day in days):
+        return None
+    own = next((day for day in days if day.start() == found.end()), None)
+    kept = found.group() + (own.group() if own else "")
+    end = own.end() if own else found.end()
+    if own is None and len(days) == 1 and days[0].start() > found.end():
+        kept += "…" + days[0].group()
+    elif message[end:].strip():
+        kept += "…"
+    whole.holds = (kept.split("…")[0],)
+    line.append(message[:at], style).append(title, style, yields=True)
+    return line.append(message[after : found.start()], style).append(kept, style, kept=True)
 
 
 @functools.cache
