@@ -488,8 +488,8 @@ def one_line(text: Text, width: int) -> Line:
 
 def _one_line_cut(text: Text, runs: Line, width: int) -> Line:
     """``one_line`` of ``runs`` (``text``'s), too long for ``width``."""
-    if text.kept is not None:
-        return _keeping(text, runs, width)
+    if text.kept is not None and (keeping := _keeping(text, runs, width)) is not None:
+        return keeping
     cut = _end_cut(runs, width)
     if text.yielding is None:
         return cut
@@ -507,14 +507,15 @@ def _one_line_cut(text: Text, runs: Line, width: int) -> Line:
     return cut
 
 
-def _keeping(text: Text, runs: Line, width: int) -> Line:
+def _keeping(text: Text, runs: Line, width: int) -> Line | None:
     """``runs``, too long for ``width``, cut so that the kept run shows whole: what is
     after it kept too where what is before it then needs no more than its title
     shortened, else left out, with … for it. What is before it gives way in turn: its
     title shortened, down to … alone (a Chinese title of four characters too); then the
     words between its last figure and the kept run, for …; then the words before that
-    figure: the figure (a pace, a breach) and the day it is of both stay. Where even the
-    kept run does not fit, the line is cut as any other."""
+    figure: the figure (a pace, a breach) and the day it is of both stay. None where even
+    the kept run does not fit beside what comes before the title (the level, the id):
+    the line is then cut as any other."""
     at = text.kept
     assert at is not None
     kept, after = runs[at], runs[at + 1 :]
@@ -527,8 +528,10 @@ def _keeping(text: Text, runs: Line, width: int) -> Line:
         head[yielding] = (_shortened_whole(title, over) if over > 0 else title, style)
     tail = after if _cells([*head, kept, *after]) <= width else [(ELLIPSIS, "")] if after else []
     room = width - _cells([kept, *tail])
-    if room < 1:
-        return _end_cut(runs, width)
+    if room < 1 or (yielding is not None and room <= _cells(runs[:yielding])):
+        # Not even what comes before the title (the level, the id) would show beside the
+        # kept run: a line that says only a day says nothing; cut it as any other.
+        return None
     if _cells(head) <= room:
         return [*head, kept, *tail]
     kept_figure = _keeping_figure(head, yielding, room)
