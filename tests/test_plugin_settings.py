@@ -864,6 +864,106 @@ def test_a_check_that_hangs_is_stopped_at_the_plugin_timeout_whichever_way_it_ru
     assert json.loads(registered.stdout) == [[f"plugin visits: {CHECK_STOPPED}"], 0]
 
 
+SLOW_CHECK_THEN_HANGS = """\
+import datetime as dt
+import json
+import sys
+import threading
+import time
+import types
+
+from okrdesk.model import MetricSpec, Person
+from okrdesk.plugins import hookimpl
+from okrdesk.plugins.testing import check_plugin
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", "户"))
+
+
+def _spin(count):
+    return count + 1
+
+
+@hookimpl
+def okrdesk_check_settings(settings):
+    if sys.argv[1] == "hangs":
+        count = 0
+        while True:
+            count = _spin(count)
+    end = time.monotonic() + 1.5
+    while time.monotonic() < end:
+        time.sleep(0.01)
+    return []
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    count = 0
+    while True:
+        count = _spin(count)
+
+
+plugin = types.SimpleNamespace(okrdesk_metrics=okrdesk_metrics, okrdesk_collect=okrdesk_collect,
+                               okrdesk_check_settings=okrdesk_check_settings)
+found = []
+
+
+def run():
+    start = time.monotonic()
+    done = check_plugin(plugin, people=[Person("cm01", "王芳", "branch")], name="visits",
+                        start=dt.date(2026, 1, 5), through=dt.date(2026, 1, 11))
+    found.append([done.problems, time.monotonic() - start])
+
+
+if sys.argv[2] == "thread":
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(30)
+else:
+    run()
+print(json.dumps(found[0] if found else None))
+"""
+"""A plugin registered in its own process (``check_plugin``) whose settings check takes
+1.5 s and whose collect never returns (argv[1] ``slow``), or whose check never returns
+(``hangs``); run in the main thread or in another (argv[2]); prints its problems and how
+long the check took, or null when it did not end within 30 s."""
+
+
+@pytest.mark.parametrize("thread", ["main", "thread"])
+def test_a_registered_plugin_s_check_and_collect_share_one_time_limit(
+    tmp_path: Path, thread: str
+) -> None:
+    """The check had the whole plugin timeout and the collect the whole of it again, so a
+    plugin that hung held a collect twice as long as the documented limit; off the main
+    thread (a program that runs collect in a thread of its own) neither had any limit,
+    and a plugin that hung held it for ever."""
+    script = tmp_path / "slow.py"
+    script.write_text(SLOW_CHECK_THEN_HANGS, encoding="utf-8")
+    env = {**os.environ, "OKRDESK_PLUGIN_TIMEOUT": "2.5"}
+    slow = _within_a_minute(env, str(script), "slow", thread)
+    assert slow.returncode == 0, slow.stderr
+    found = json.loads(slow.stdout)
+    assert found is not None, "the collect was never stopped"
+    (problem,), took = found
+    # 2.5 s in all, not 1.5 s and then 2.5 s more.
+    assert 2.4 < took < 3.6, took
+    assert problem.startswith(
+        "plugin visits: okrdesk_collect did not finish within 2.5 s (its time for the whole "
+        "command, 1.5"
+    ), problem
+    assert "s of which went to its earlier calls) and was left behind" in problem
+    hangs = _within_a_minute(env, str(script), "hangs", thread)
+    found = json.loads(hangs.stdout)
+    assert found is not None, "the check was never stopped"
+    assert found[0] == [
+        "plugin visits: okrdesk_check_settings did not finish within 2.5 s and was stopped, so "
+        "nothing was collected from it (to allow longer: [workspace] plugin_timeout in "
+        "okrdesk.toml, or $OKRDESK_PLUGIN_TIMEOUT)"
+    ]
+
+
 def _visits_registered() -> object:
     """A plugin like VISITS, registered in this process, whose check says what is wrong
     with ``folder`` before the keys it does not know."""

@@ -1,17 +1,19 @@
-"""The alarm that stops a plugin loading in okrdesk's own process (plugins/time_limit.py),
-on this process's real SIGALRM and timer."""
+"""The limit that stops a plugin in okrdesk's own process (plugins/time_limit.py): on this
+process's real SIGALRM and timer in the main thread, by a real thread of its own for the
+call elsewhere; and the time each plugin has for a command (``TimeBudget``)."""
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import FrameType
 
 import pytest
 
-from okrdesk.plugins.time_limit import OutOfTime, interrupted, time_limit
+from okrdesk.plugins.time_limit import OutOfTime, TimeBudget, interrupted, limited, time_limit
 
 
 @pytest.fixture(autouse=True)
@@ -70,7 +72,7 @@ def test_someone_elses_alarm_is_neither_put_off_nor_lost() -> None:
         signal.signal(signal.SIGALRM, before)
 
 
-def test_off_the_main_thread_there_is_no_limit() -> None:
+def test_off_the_main_thread_an_alarm_sets_no_limit() -> None:
     finished: list[bool] = []
 
     def work() -> None:
@@ -82,6 +84,149 @@ def test_off_the_main_thread_there_is_no_limit() -> None:
     worker.start()
     worker.join()
     assert finished == [True]
+
+
+def _spin(count: int) -> int:
+    return count + 1
+
+
+def _forever() -> None:
+    """Python code that never returns: a loop of calls, as a plugin's work is."""
+    count = 0
+    while True:
+        count = _spin(count)
+
+
+def _in_a_thread(work: Callable[[], object]) -> list[object]:
+    """What ``work`` returned or raised, run in a thread of its own."""
+    found: list[object] = []
+
+    def run() -> None:
+        try:
+            found.append(work())
+        except BaseException as error:
+            found.append(error)
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive()
+    return found
+
+
+def test_a_limited_call_is_stopped_by_the_alarm_in_the_main_thread() -> None:
+    start = time.monotonic()
+    with pytest.raises(OutOfTime):
+        limited(0.05, lambda: time.sleep(10))
+    assert time.monotonic() - start < 5
+    assert limited(1, lambda: "answer") == "answer"
+    with pytest.raises(ZeroDivisionError):
+        limited(1, lambda: 1 / 0)
+
+
+def test_off_the_main_thread_a_call_that_runs_too_long_is_stopped() -> None:
+    """Off the main thread (a program running okrdesk's commands in a thread of its own)
+    there was no limit at all: a plugin that never returned held the command for ever."""
+    stopped_after: list[float] = []
+
+    def spins() -> None:
+        start = time.monotonic()
+        try:
+            limited(0.1, _forever)
+        finally:
+            stopped_after.append(time.monotonic() - start)
+
+    (stopped,) = _in_a_thread(spins)
+    assert isinstance(stopped, OutOfTime) and stopped_after[0] < 2
+    # A call that sleeps is given up at the limit, as one that spins.
+    start = time.monotonic()
+    (stopped,) = _in_a_thread(lambda: limited(0.1, lambda: time.sleep(3)))
+    assert isinstance(stopped, OutOfTime) and time.monotonic() - start < 2
+
+
+def test_a_call_given_up_is_stopped_in_its_own_thread_again_and_again() -> None:
+    """The call's own thread is sent the stop too, and again when it catches it, so a
+    plugin's loop left behind does not spin for ever; the caller has none of it."""
+    caught: list[str] = []
+    ended = threading.Event()
+
+    def catches_once() -> None:
+        try:
+            try:
+                _forever()
+            except BaseException:
+                caught.append("first")
+                _forever()
+        except OutOfTime:
+            caught.append("second")
+        finally:
+            ended.set()
+
+    def caller() -> str:
+        with contextlib.suppress(OutOfTime):
+            limited(0.05, catches_once)
+        time.sleep(1.5)  # past every stop sent: none lands here
+        return "caller carried on"
+
+    assert _in_a_thread(caller) == ["caller carried on"]
+    assert ended.wait(5) and caught == ["first", "second"]
+
+
+def test_a_call_done_in_time_leaves_no_stop_behind() -> None:
+    def in_time() -> str:
+        for _ in range(200):
+            # Ends about when the limit comes: a stop of the call is its due.
+            with contextlib.suppress(OutOfTime):
+                limited(0.002, lambda: time.sleep(0.002))
+        time.sleep(0.7)  # past the limit, and past the first repeat had one been left
+        return "done"
+
+    assert _in_a_thread(in_time) == ["done"]
+
+
+def test_in_the_main_thread_someone_else_s_alarm_stands_and_the_limit_holds() -> None:
+    """With an alarm of someone else's set, the block had no limit at all."""
+    rang: list[int] = []
+
+    def ring(signum: int, frame: FrameType | None) -> None:
+        rang.append(signum)
+
+    before = signal.signal(signal.SIGALRM, ring)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 1.0)
+        start = time.monotonic()
+        with pytest.raises(OutOfTime):
+            limited(0.05, _forever)
+        assert time.monotonic() - start < 0.9
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 0
+        time.sleep(1.2)
+        assert rang == [signal.SIGALRM]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+
+
+def test_a_budget_is_shared_by_a_plugin_s_calls_and_by_no_other_plugin() -> None:
+    budget = TimeBudget(1.0)
+    with budget.spending("salons") as left:
+        assert left == 1.0
+        time.sleep(0.2)
+    left_after = budget.left("salons")
+    assert left_after is not None and 0.7 < left_after <= 0.8
+    assert budget.left("brokerage") == 1.0
+    # Another limit for the same command counts what each plugin spent.
+    longer = budget.limited(2.0).left("salons")
+    assert longer is not None and 1.7 < longer <= 1.8
+    budget.charge("salons", 5)
+    assert budget.left("salons") == 0.0
+    assert TimeBudget(None).left("salons") is None
+
+
+def test_a_call_given_no_time_is_stopped_at_once() -> None:
+    start = time.monotonic()
+    with pytest.raises(OutOfTime):
+        limited(0.0, _forever)
+    assert time.monotonic() - start < 1
 
 
 def test_a_stop_during_a_ctrl_c_gives_the_ctrl_c_back() -> None:

@@ -18,6 +18,7 @@ import importlib
 import io
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from types import ModuleType
@@ -42,7 +43,7 @@ from okrdesk.plugins.failures import (
     worded,
 )
 from okrdesk.plugins.hookspecs import ReportFormat
-from okrdesk.plugins.time_limit import LONGER, OutOfTime, interrupted, time_limit
+from okrdesk.plugins.time_limit import LONGER, OutOfTime, TimeBudget, earlier, interrupted, limited
 from okrdesk.records import shared_methods
 
 ENTRY_POINT_GROUP = "okrdesk"
@@ -225,8 +226,11 @@ class PluginHost:
         self._registered = registered
         self._prober = prober
         self._limit = limit
-        """Seconds an installed or workspace plugin loaded in this process may take to
-        import, and again to declare its metrics (``time_limit``); None: no limit."""
+        self.budget = TimeBudget(limit)
+        """The seconds each installed, workspace or registered plugin has in this command,
+        for its import, its declarations (metrics, report formats) and, in ``collect``, its
+        settings check and its collect together (``limited``); a probe in a process of
+        its own is charged too. No limit with None; okrdesk's own plugins have none."""
         self._loaded = False
         self._offered: list[str] = []
         self.unknown_allowed: list[str] = []
@@ -347,7 +351,11 @@ class PluginHost:
         if self._prober is None or name in self.records:
             self._add(name, origin, how[1], version, importer, how)
             return
+        # Its own process's time is the plugin's: a collect has only what is left of it.
+        start = time.monotonic()
         probed = self._prober(name, how, self.sources.get(name, {}), installed)
+        if self._limit is not None:
+            self.budget.charge(name, time.monotonic() - start)
         self.records[name] = PluginRecord(
             name, origin, how[1], version or probed.version, errors=list(probed.errors),
             errors_zh=dict(probed.errors_zh),
@@ -377,9 +385,10 @@ class PluginHost:
             self.records[f"{name} ({origin})"] = record
             return record
         self.records[name] = record
+        spending = self._spending(record)
         try:
-            with _quiet(record), time_limit(self._limit_for(record)):
-                plugin = importer()
+            with spending as left, _quiet(record):
+                plugin = limited(left, importer)
         except BaseException as error:
             if (stopped := interrupted(error)) is not None:
                 raise stopped from None
@@ -413,8 +422,10 @@ class PluginHost:
             record = self.records[name]
             if record.declared is None:
                 settings = self.sources.get(name, {})
-                record.declared = self._declared_by(record, impl, settings,
-                                                    self._limit_for(record))  # fmt: skip
+                with self._spending(record) as left:
+                    record.declared = self._declared_by(
+                        record, impl, settings, left, self._limit, self.budget.spent(name)
+                    )
         for record in self.records.values():
             if record.declared:
                 record.declared = _readable(record, record.declared)
@@ -447,16 +458,21 @@ class PluginHost:
                 else []
             )
 
-    def _limit_for(self, record: PluginRecord) -> float | None:
-        """The time ``record`` may take to load: okrdesk's own plugins have no limit."""
-        return None if record.origin == BUILTIN else self._limit
+    def _spending(self, record: PluginRecord) -> contextlib.AbstractContextManager[float | None]:
+        """The seconds ``record`` has left of its budget, charged with the block's time;
+        okrdesk's own plugins have no limit."""
+        if record.origin == BUILTIN or self._limit is None:
+            return contextlib.nullcontext(None)
+        return self.budget.spending(record.name)
 
     @staticmethod
     def _declared_by(
         record: PluginRecord,
         impl: Callable[..., Any],
         record_settings: Mapping[str, Any],
+        left: float | None = None,
         limit: float | None = None,
+        spent: float = 0.0,
     ) -> list[MetricSpec]:
         found: list[MetricSpec] = []
 
@@ -466,11 +482,13 @@ class PluginHost:
             found.append(spec)
 
         try:
-            with _quiet(record), time_limit(limit):
-                impl(register=register, settings=record_settings)
+            with _quiet(record):
+                limited(left, lambda: impl(register=register, settings=record_settings))
         except OutOfTime as error:
             # What it declared before it was stopped stands; what it would have is unknown.
-            record.give_up(*_out_of_time(error, "okrdesk_metrics", "okrdesk_metrics ", limit))
+            record.give_up(
+                *_out_of_time(error, "okrdesk_metrics", "okrdesk_metrics ", limit, spent)
+            )
         except Exception as error:
             # What it declared before failing stands: one broken definition (an SQL
             # metric, say) must not take the plugin's other metrics with it.
@@ -511,7 +529,9 @@ class PluginHost:
                            key=lambda item: item[0] not in built_in)  # fmt: skip
             for name, impl in found:
                 record = self.records[name]
-                self._declare_formats(record, impl, self._formats, self._limit_for(record))
+                spent = self.budget.spent(name)
+                with self._spending(record) as left:
+                    self._declare_formats(record, impl, self._formats, left, self._limit, spent)
         return self._formats
 
     def format(self, name: str) -> ReportFormat | None:
@@ -547,7 +567,9 @@ class PluginHost:
         record: PluginRecord,
         impl: Callable[..., Any],
         into: dict[str, ReportFormat],
+        left: float | None = None,
         limit: float | None = None,
+        spent: float = 0.0,
     ) -> None:
         def register(fmt: ReportFormat) -> None:
             if not isinstance(fmt, ReportFormat):
@@ -559,12 +581,11 @@ class PluginHost:
             record.formats.append(fmt.name)
 
         try:
-            with _quiet(record), time_limit(limit):
-                impl(register=register)
+            with _quiet(record):
+                limited(left, lambda: impl(register=register))
         except OutOfTime as error:
-            record.fail(
-                *_out_of_time(error, "okrdesk_report_formats", "okrdesk_report_formats ", limit)
-            )
+            record.fail(*_out_of_time(error, "okrdesk_report_formats",
+                                      "okrdesk_report_formats ", limit, spent))  # fmt: skip
         except Exception as error:
             told, told_zh = (describe_error(error, record.plugin, record.how, lang=lang)
                              for lang in ("en", "zh"))  # fmt: skip
@@ -827,13 +848,17 @@ def quiet(
                 )
 
 
-def _out_of_time(stop: OutOfTime, step: str, step_zh: str, limit: float | None) -> tuple[str, str]:
-    """A plugin stopped at ``limit`` during ``step``, in English and Chinese; a Ctrl-C
-    (or SIGTERM) that came while it was being stopped is raised instead."""
+def _out_of_time(
+    stop: OutOfTime, step: str, step_zh: str, limit: float | None, spent: float = 0.0
+) -> tuple[str, str]:
+    """A plugin stopped at ``limit`` during ``step``, having ``spent`` seconds of it on its
+    earlier calls, in English and Chinese; a Ctrl-C (or SIGTERM) that came while it was
+    being stopped is raised instead."""
     if (stopped := interrupted(stop)) is not None:
         raise stopped from None
-    return (f"{step} did not finish within {limit:g} s and was stopped{LONGER[0]}",
-            f"{step_zh}在 {limit:g} 秒内未完成，已停止{LONGER[1]}")  # fmt: skip
+    before = earlier(spent)
+    return (f"{step} did not finish within {limit:g} s{before[0]} and was stopped{LONGER[0]}",
+            f"{step_zh}在 {limit:g} 秒内{before[1]}未完成，已停止{LONGER[1]}")  # fmt: skip
 
 
 def _not_a(wanted: str, given: object) -> Exception:

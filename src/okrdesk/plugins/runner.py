@@ -63,7 +63,7 @@ from okrdesk.plugins.manager import (
 )
 from okrdesk.plugins.probe_cache import ProbeCache
 from okrdesk.plugins.spool import EmittedTwice, Spool, SpooledRow
-from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT, LONGER
+from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT, LONGER, TimeBudget, earlier
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -77,10 +77,16 @@ def _run_with_timeout(
     checker: _Checker,
     timeout: float,
     stop: Callable[[], None] | None = None,
+    limit: float | None = None,
+    spent: float = 0.0,
 ) -> Said | None:
     """Run one plugin call in a worker thread; a message when it failed or hung. A call
-    that can be stopped is stopped at the timeout; any other is left behind."""
+    that can be stopped is stopped at the timeout; any other is left behind. ``limit``:
+    the plugin's time for the whole command, of which the timeout is what is left after
+    the ``spent`` seconds of its earlier calls (the words name it)."""
     outcome: list[BaseException] = []
+    shown = timeout if limit is None else limit
+    before = earlier(spent)
 
     def work() -> None:
         try:
@@ -100,13 +106,14 @@ def _run_with_timeout(
                 stop()
                 worker.join(0.05)
             return Said(
-                f"okrdesk_collect did not finish within {timeout:g} s; its query was stopped"
-                + LONGER[0],
-                f"okrdesk_collect 在 {timeout:g} 秒内未完成，其查询已停止" + LONGER[1],
+                f"okrdesk_collect did not finish within {shown:g} s{before[0]}; its query was "
+                "stopped" + LONGER[0],
+                f"okrdesk_collect 在 {shown:g} 秒内{before[1]}未完成，其查询已停止" + LONGER[1],
             )
         return Said(
-            f"okrdesk_collect did not finish within {timeout:g} s and was left behind" + LONGER[0],
-            f"okrdesk_collect 在 {timeout:g} 秒内未完成，已不再等它" + LONGER[1],
+            f"okrdesk_collect did not finish within {shown:g} s{before[0]} and was left behind"
+            + LONGER[0],
+            f"okrdesk_collect 在 {shown:g} 秒内{before[1]}未完成，已不再等它" + LONGER[1],
         )
     if outcome:
         if isinstance(outcome[0], KeyboardInterrupt):
@@ -611,14 +618,16 @@ class Refusal:
     request: CollectRequest | None = None
 
 
-def check_stopped(limit: float) -> Said:
-    """What a plugin whose settings check did not finish within ``limit`` is told, alike
-    whether it ran in its own process (killed) or in this one (stopped by an alarm)."""
+def check_stopped(limit: float, spent: float = 0.0) -> Said:
+    """What a plugin whose settings check did not finish within ``limit`` (``spent`` of it
+    gone to its earlier calls) is told, alike whether it ran in its own process (killed)
+    or in this one (stopped)."""
+    before = earlier(spent)
     return Said(
-        f"okrdesk_check_settings did not finish within {limit:g} s and was stopped, so "
-        "nothing was collected from it" + LONGER[0],
-        f"okrdesk_check_settings 在 {limit:g} 秒内未完成，已停止，因此未从它采集任何数据"
-        + LONGER[1],
+        f"okrdesk_check_settings did not finish within {limit:g} s{before[0]} and was "
+        "stopped, so nothing was collected from it" + LONGER[0],
+        f"okrdesk_check_settings 在 {limit:g} 秒内{before[1]}未完成，已停止，因此未从它采集"
+        "任何数据" + LONGER[1],
     )
 
 
@@ -627,6 +636,7 @@ def refusal(
     name: str,
     request: CollectRequest,
     limit: float | None = None,
+    budget: TimeBudget | None = None,
 ) -> Refusal:
     """What ``name``'s ``okrdesk_check_settings`` finds wrong with its settings (its
     defaults, with no table in okrdesk.toml) that ``validate`` refuses, in validate's words
@@ -640,14 +650,16 @@ def refusal(
     what it prints (a Python warning of a setting to be renamed), which would otherwise
     count as the plugin printing, and lose all it collects.
 
-    With a ``limit``, the check (every time it is asked) is stopped after that many
-    seconds, as ``time_limit`` stops a plugin loaded in this process, and the plugin is
-    refused whole (``check_stopped``): a plugin run in its own process has its check
-    stopped with it, at the same limit, in the same words."""
+    With a ``limit``, the check (every time it is asked, all together) is stopped after
+    that many seconds, as ``limited`` stops a plugin loaded in this process, and the
+    plugin is refused whole (``check_stopped``): a plugin run in its own process has its
+    check stopped with it, at the same limit, in the same words. With a ``budget``, the
+    check has what is left of the plugin's (``limit`` its whole), and its time is charged
+    to it, so that its collect has only the rest."""
     import io
 
     from okrdesk.plugins.settings_checks import checked, settings_refused
-    from okrdesk.plugins.time_limit import OutOfTime, interrupted, time_limit
+    from okrdesk.plugins.time_limit import OutOfTime, interrupted, limited
 
     check = dict(checks).get(name)
     if check is None:
@@ -667,12 +679,14 @@ def refusal(
             return None
         return settings_refused(request.workspace, name, answered, request.settings, one=one)
 
+    spent = 0.0 if budget is None else budget.spent(name)
+    spending = contextlib.nullcontext(limit) if budget is None else budget.spending(name)
     try:
-        with time_limit(limit):
-            return _refusal(refused, request)
+        with spending as left:
+            return limited(left, lambda: _refusal(refused, request))
     except OutOfTime:
         assert limit is not None
-        return Refusal(check_stopped(limit))
+        return Refusal(check_stopped(limit, spent))
 
 
 def _refusal(refused: Callable[..., Said | None], request: CollectRequest) -> Refusal:
@@ -721,9 +735,12 @@ def _run_in_process(
     request: CollectRequest | None,
     checker: _Checker | None,
     timeout: float,
+    limit: float | None = None,
+    spent: float = 0.0,
 ) -> _Outcome:
     """Run one plugin in a process of its own, stopped at ``timeout``; a failure when it
-    failed, hung, exited or printed."""
+    failed, hung, exited or printed. ``limit`` and ``spent``: as ``_run_with_timeout``
+    words them."""
     warm_up()
     context = _context()
     import tempfile
@@ -763,6 +780,7 @@ def _run_in_process(
         place = Path(folder, PRINTED_AT)
         printed_at = place.read_text(encoding="utf-8") if place.exists() else None
     step, step_zh = ("okrdesk_collect",) * 2 if request is not None else ("loading", "加载")
+    whole = timeout if limit is None else limit
     if outcome.changed:
         # Every kept answer goes: the next collect probes each plugin afresh.
         ProbeCache().forget()
@@ -774,11 +792,13 @@ def _run_in_process(
             "本次未从它采集：请再运行一次 collect",
         )
     elif finished is None and outcome.checking:
-        outcome.failure = check_stopped(timeout)
+        outcome.failure = check_stopped(whole, spent)
     elif finished is None:
+        before = earlier(spent)
         outcome.failure = Said(
-            f"{step} did not finish within {timeout:g} s; its process was stopped" + LONGER[0],
-            f"{step_zh} 在 {timeout:g} 秒内未完成，其进程已停止" + LONGER[1],
+            f"{step} did not finish within {whole:g} s{before[0]}; its process was stopped"
+            + LONGER[0],
+            f"{step_zh} 在 {whole:g} 秒内{before[1]}未完成，其进程已停止" + LONGER[1],
         )
     elif not finished:
         code, said = process.exitcode, _excerpt(printed)
@@ -1545,7 +1565,10 @@ def collect(
 
     ``progress`` hears when each plugin starts and when it is done. A
     plugin that has not returned after ``timeout`` seconds is reported and
-    left behind; whatever it emits later is ignored. With ``jobs`` above 1, up
+    left behind; whatever it emits later is ignored. The ``timeout`` is the plugin's
+    for the whole command (``host.budget``): what it spent loading (in this process,
+    or probed in its own), on its settings check, and on an earlier collect of the
+    command (another grain) is not given again. With ``jobs`` above 1, up
     to that many plugin processes run at once (the SQL source on a warehouse
     is split by metric too); the result is the same as one at a time.
 
@@ -1579,6 +1602,7 @@ def collect(
     checks = host.implementations("okrdesk_check_settings")
     subjects = frozenset(p.id for p in plan.people) | frozenset(u.id for u in plan.units)
     home = threading.get_ident()  # the thread ``keep`` may be called in
+    budget = host.budget.limited(timeout)
     parts: list[_Part] = []
     for plugin, specs in wanted.items():
         how = host.records[plugin].how
@@ -1601,13 +1625,13 @@ def collect(
             # okrdesk's own sources check their settings as they collect, each metric alone.
             own = host.records[plugin].location in BUILTIN_PLUGINS.values()
             refused = Refusal() if how is not None or own or isinstance(call, _SqlHere) else (
-                refusal(checks, plugin, request, timeout))  # fmt: skip
+                refusal(checks, plugin, request, timeout, budget))  # fmt: skip
             for metric, said in refused.metrics.items():
                 checker.error(metric, said.en, zh=said.zh)
             parts.append(_Part(plugin, share, refused.request or request, checker, how, call,
                                refused.whole))  # fmt: skip
     try:
-        _run_parts(parts, timeout, jobs, Tracker(parts, progress) if progress else None)
+        _run_parts(parts, budget, jobs, Tracker(parts, progress) if progress else None)
         for part in parts:
             part.merge_into(result, keep)
             if part.checker is not None:
@@ -1698,17 +1722,30 @@ class _Part:
     how: tuple[str, str] | None = None
     call: Callable[..., Any] | None = None
     failure: Said | None = None
+    left: float | None = None
+    """The seconds the plugin has left of its time for the command; None: the whole."""
+    spent: float = 0.0
+    """The seconds of it its earlier calls took."""
+    took: float = 0.0
 
     def run(self, timeout: float) -> None:
+        """Run the call, stopped at what is left of the plugin's ``timeout``."""
         assert self.request is not None and self.checker is not None
-        if self.how is None and self.call is not None:
-            stop = self.call.stop if isinstance(self.call, _SqlHere) else None
-            self.failure = _run_with_timeout(self.call, self.request, self.checker, timeout, stop)
-        else:
-            assert self.how is not None
-            self.failure = _run_in_process(
-                self.plugin, self.how, self.request.settings, self.request, self.checker, timeout
-            ).failure
+        seconds = timeout if self.left is None else self.left
+        start = time.monotonic()
+        try:
+            if self.how is None and self.call is not None:
+                stop = self.call.stop if isinstance(self.call, _SqlHere) else None
+                self.failure = _run_with_timeout(self.call, self.request, self.checker,
+                                                 seconds, stop, timeout, self.spent)  # fmt: skip
+            else:
+                assert self.how is not None
+                self.failure = _run_in_process(
+                    self.plugin, self.how, self.request.settings, self.request, self.checker,
+                    seconds, timeout, self.spent,
+                ).failure  # fmt: skip
+        finally:
+            self.took = time.monotonic() - start
 
     def merge_into(self, result: Collected, keep: Keeper | None = None) -> None:
         kept = self.checker.kept if self.checker is not None else {}
@@ -1741,11 +1778,27 @@ class _Part:
 
 
 def _run_parts(
-    parts: list[_Part], timeout: float, jobs: int, tracker: Tracker | None = None
+    parts: list[_Part], budget: TimeBudget, jobs: int, tracker: Tracker | None = None
 ) -> None:
     """Run every part: those in a process of their own (and the built-in SQL source,
     whose engine works outside the GIL) up to ``jobs`` at once, those registered in this
-    process one after another here."""
+    process one after another here. Each has what is left of its plugin's ``budget``;
+    the shares of one plugin that run side by side are charged the longest's time."""
+    assert budget.limit is not None
+    timeout = budget.limit
+    for part in parts:
+        part.left, part.spent = budget.left(part.plugin), budget.spent(part.plugin)
+    try:
+        _run_all(parts, timeout, jobs, tracker)
+    finally:
+        took: dict[str, float] = {}
+        for part in parts:
+            took[part.plugin] = max(took.get(part.plugin, 0.0), part.took)
+        for plugin, seconds in took.items():
+            budget.charge(plugin, seconds)
+
+
+def _run_all(parts: list[_Part], timeout: float, jobs: int, tracker: Tracker | None) -> None:
     if tracker is not None:
         for part in parts:
             if part.failure is not None:  # nothing to run: done at once
