@@ -336,6 +336,14 @@ def test_a_name_in_the_allow_list_that_no_plugin_has_is_warned_of(
         "警告：OKRDESK_LOAD_PLUGINS 列出的“test_metric”不是已安装的插件，也不是工作区的插件"
         "（是不是“test_metrics”？）；只加载它列出的插件"
     ) in run("plugins", allow="test_metric").stdout.splitlines()
+    # With nothing stored yet the plan is refused, its metrics provided by none: it was
+    # refused without a word of the name that matched no plugin.
+    for command in (["collect", "--through", "2026-01-11"], ["report"], ["check"]):
+        refused = run(*command, "--lang", "en", allow="test_metric")
+        assert refused.returncode == 2, refused.stdout + refused.stderr
+        assert warned in refused.stderr.splitlines(), refused.stderr
+    refused = run("report", "--lang", "zh", allow="test_metric")
+    assert "警告：OKRDESK_LOAD_PLUGINS 列出的“test_metric”不是已安装的插件" in refused.stderr
     right = run("validate", "--lang", "en", allow="test_metrics")
     assert right.returncode == 0 and "OKRDESK_LOAD_PLUGINS" not in right.stdout, right.stdout
     collected = run("collect", "--lang", "en", "--through", "2026-01-11", allow="test_metrics")

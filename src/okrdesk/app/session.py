@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +37,19 @@ if TYPE_CHECKING:
     from okrdesk.plugins.probe_cache import ProbeCache
 
 
+class PlanRefused(ValidationFailed):
+    """The plan's problems, and after them what the user should know of the plugins that
+    were asked to load (``notes``), each as a warning."""
+
+    def __init__(self, problems: Iterable[Problem], notes: Iterable[Said] = ()) -> None:
+        self.notes = list(notes)
+        super().__init__(problems)
+
+    def said_in(self, lang: str) -> str:
+        warned = "警告：" if lang == "zh" else "warning: "
+        return "\n".join([super().said_in(lang), *(warned + n.text(lang) for n in self.notes)])
+
+
 # A command makes only a few of each class here: declared without __slots__, which attrs
 # adds by building the class a second time (as report/document.py explains).
 @attrs.frozen(slots=False)
@@ -57,9 +70,12 @@ class Session:
 
     @property
     def plan(self) -> Plan:
-        """The plan; raises ValidationFailed, listing every problem, when there is none."""
+        """The plan; raises ValidationFailed, listing every problem, when there is none:
+        with a name in ``OKRDESK_LOAD_PLUGINS`` that no plugin has told after them (a
+        misspelt name there loads nothing, and the plan's metrics are then provided by
+        none: that is why)."""
         if self.loaded.plan is None or self.problems:
-            raise ValidationFailed(self.problems)
+            raise PlanRefused(self.problems, self.host.allow_list_warnings())
         return self.loaded.plan
 
     def plugin_errors(self, *, formats: bool = True) -> list[tuple[str, Said]]:
