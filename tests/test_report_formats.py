@@ -281,7 +281,53 @@ def test_a_format_whose_plugin_is_broken_names_the_plugin_and_why(
     (root / "plugins" / "formats.py").write_text("import nothing_of_that_name\n", "utf-8")
     trusted(root)
     done = run(root, "report", "--as-of", "2026-03-15", "--format", "krcsv", "--lang", "en")
-    assert "; plugin formats, which may provide it, is broken: failed to import: " in done.output
+    assert (
+        "; plugin formats did not load, so whether it provides it is unknown: failed to import: "
+    ) in done.output, done.output
+
+
+def test_only_the_broken_plugins_that_could_provide_a_format_are_named(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """`report --format sheet` named every broken plugin as one that may provide it: one
+    whose report formats were declared without fault (it has none of that name) among
+    them, with its metrics' error; one that did not import as though it might, when it
+    is unknown what it has."""
+    root = with_plugin(write_workspace, "formats_fail.py", """\
+        from okrdesk.plugins import hookimpl
+
+        @hookimpl
+        def okrdesk_report_formats(register):
+            raise RuntimeError("no formats today")
+        """)  # fmt: skip
+    (root / "plugins" / "metrics_fail.py").write_text(textwrap.dedent("""\
+        from okrdesk.plugins import hookimpl
+
+        @hookimpl
+        def okrdesk_metrics(register):
+            raise RuntimeError("no metrics today")
+
+        @hookimpl
+        def okrdesk_report_formats(register):
+            pass
+        """), encoding="utf-8")  # fmt: skip
+    (root / "plugins" / "no_import.py").write_text("import nothing_of_that_name\n", "utf-8")
+    trusted(root)
+    run(root, "collect", "--through", "2026-03-15")
+    done = run(root, "report", "--as-of", "2026-03-15", "--format", "sheet", "--lang", "en")
+    assert done.exit_code == 2
+    assert (
+        "; plugin formats_fail, which may provide it, is broken: okrdesk_report_formats "
+        "failed: RuntimeError: no formats today" in done.output
+    ), done.output
+    assert (
+        "; plugin no_import did not load, so whether it provides it is unknown: failed to "
+        "import: ModuleNotFoundError" in done.output
+    ), done.output
+    assert "metrics_fail" not in done.output, done.output
+    zh = run(root, "report", "--as-of", "2026-03-15", "--format", "sheet", "--lang", "zh")
+    assert "；插件 no_import 未加载，无从得知它是否提供：导入失败：" in zh.output, zh.output
+    assert "metrics_fail" not in zh.output
 
 
 def test_an_unknown_format_is_named_with_the_ones_there_are(

@@ -12,12 +12,12 @@ from pathlib import Path
 import attrs
 
 from okrdesk.app.session import Session, store_to_read
-from okrdesk.errors import BadInput, Said
+from okrdesk.errors import BadInput
 from okrdesk.messages import label
 from okrdesk.model import Plan
 from okrdesk.periods import COMPARISONS, Grain, parse_period, parse_window, readable_at
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
-from okrdesk.plugins.manager import BUILTIN, FORMATS_ONLY
+from okrdesk.plugins.manager import FORMATS_ONLY
 from okrdesk.report.build import WindowAsked, build_report
 from okrdesk.report.document import Report
 from okrdesk.report.reads import read_for_one_report
@@ -146,6 +146,8 @@ _SAID = {
         "none": "none",
         "formats": "the formats are: {formats}",
         "broken": "; plugin {name}, which may provide it, is broken: {error}",
+        "unknown": "; plugin {name} did not load, so whether it provides it is unknown: "
+                   "{error}",
         "no_suffix": "no report format is saved as {suffix}; name one with --format (the "
                      "extensions known are {known})",
         "no_extension": "a file without an extension",
@@ -173,6 +175,7 @@ _SAID = {
         "none": "无",
         "formats": "可用的格式：{formats}",
         "broken": "；插件 {name} 可能提供它，但它有错误：{error}",
+        "unknown": "；插件 {name} 未加载，无从得知它是否提供：{error}",
         "no_suffix": "没有以 {suffix} 保存的报告格式；请用 --format 指定（已知的扩展名："
                      "{known}）",
         "no_extension": "无扩展名的文件",
@@ -266,28 +269,12 @@ def find_format(session: Session, name: str, lang: str = "en") -> ReportFormat:
         formats = session.host.formats
         listed = _SAID[lang]["formats"].format(formats=", ".join(sorted(formats)))
         listed += "".join(
-            _SAID[lang]["broken"].format(name=plugin, error=error.text(lang))
-            for plugin, error in _broken_format_plugins(session, name)
-        )
+            _SAID[lang]["broken" if could else "unknown"].format(name=plugin,
+                                                                error=error.text(lang))
+            for plugin, error, could in session.host.format_suspects(name)
+        )  # fmt: skip
         raise BadInput(no_such("report format", name, formats, listed, lang))
     return found
-
-
-def _broken_format_plugins(session: Session, name: str) -> list[tuple[str, Said]]:
-    """The broken plugins that may have made the format ``name``, each with its error:
-    one of that very name, else each that did not load (so its formats are unknown) or
-    whose report formats failed; none of okrdesk's own."""
-    host = session.host
-    makes_formats = {plugin for plugin, _ in host.implementations("okrdesk_report_formats")}
-    broken = [
-        (plugin, error)
-        for plugin, error in host.broken_said()
-        if host.records[plugin].origin != BUILTIN
-        and (host.records[plugin].plugin is None or plugin in makes_formats)
-        and not host.records[plugin].formats
-    ]
-    named = [(plugin, error) for plugin, error in broken if plugin == name]
-    return named or broken
 
 
 def write_report(

@@ -170,6 +170,9 @@ def _allowed() -> set[str] | None:
 
 DECLARING_FAILED = "okrdesk_metrics failed: "
 """How a plugin's error from declaring its metrics begins."""
+FORMATS_FAILED = "okrdesk_report_formats "
+"""How a plugin's error from declaring its report formats begins (it failed, or was
+stopped)."""
 
 
 def _readable(record: PluginRecord, declared: list[MetricSpec]) -> list[MetricSpec]:
@@ -636,6 +639,32 @@ class PluginHost:
         ):
             self.formats  # noqa: B018 - declaring them records their errors
         return [(r.name, Said(e, r.errors_zh.get(e, ""))) for r in self.broken for e in r.errors]
+
+    def format_suspects(self, name: str) -> list[tuple[str, Said, bool]]:
+        """The plugins that may have made the report format ``name`` that no plugin has:
+        (plugin, its error, True) for each loaded plugin whose ``okrdesk_report_formats``
+        failed or was stopped, and (plugin, why, False) for each that did not load (failed
+        to import, not valid, not run), whose formats are unknown. Only one of that very
+        name where there is one; none of okrdesk's own, and none whose formats were
+        declared without a fault (it has not got it)."""
+        formats = self.formats
+        if name in formats:
+            return []
+        found: list[tuple[str, Said, bool]] = []
+        for key, record in sorted(self.records.items()):
+            if key != record.name or record.origin == BUILTIN:
+                continue  # a second copy of a name is ignored; okrdesk's own are known
+            if record.plugin is None and record.errors:
+                cause = record.cause or record.errors[-1]
+                found.append((record.name, Said(cause, record.errors_zh.get(cause, "")), False))
+                continue
+            found += [
+                (record.name, Said(error, record.errors_zh.get(error, "")), True)
+                for error in record.errors
+                if error.startswith(FORMATS_FAILED)
+            ]
+        named = [suspect for suspect in found if suspect[0] == name]
+        return named or found
 
     def metric_catalog(self) -> Mapping[str, MetricSpec]:
         return self.load().metrics
