@@ -238,6 +238,22 @@ SETTINGS = "".join(f"[sources.{name}]\nfile = 1\n\n" for name in CHECKS)
 line 1, each next one three lines down."""
 
 
+SPREAD = f"""{HEAD}def okrdesk_metrics(register):
+    register(
+        MetricSpec(
+            "spread_sales",
+            "Spread sales",
+            "分行销售",
+            kind=MetricKind.FLOW,
+            unit="万",
+            revenue=True,
+        )
+    )
+"""
+"""A metric declared over several lines, one argument a line, its unit refused."""
+SPREAD_UNIT_LINE = 14
+
+
 @pytest.fixture(scope="module")
 def told(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, str], str]]:
     """(command, language) → what okrdesk printed, out and err, for a workspace with every
@@ -255,6 +271,7 @@ def told(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[tuple[str, s
         **{name: _format(call) for name, (call, _, _) in FORMATS.items()},
         **{name: _check(answer) for name, (answer, _, _) in CHECKS.items()},
         "slices": SLICES,
+        "spread": SPREAD,
     }
     first, *others = sources
     found: dict[tuple[str, str], str] = {}
@@ -294,6 +311,22 @@ def test_a_metric_spec_refused_is_told_in_the_command_s_language(
     assert f"警告：插件 {plugin}：{chinese}" in told["validate", "zh"].splitlines()
     assert f"error: plugin {plugin}: {english}" in told["collect", "en"].splitlines()
     assert f"错误：插件 {plugin}：{chinese}" in told["collect", "zh"].splitlines()
+
+
+def test_a_metric_spec_refused_is_told_at_the_line_of_the_argument_refused(
+    told: dict[tuple[str, str], str],
+) -> None:
+    """It was told at the line the call to MetricSpec began, four lines above the unit
+    an author had to find."""
+    assert SPREAD.splitlines()[SPREAD_UNIT_LINE - 1].strip() == 'unit="万",'
+    at = f"okrdesk_spread/__init__.py:{SPREAD_UNIT_LINE}"
+    english = (
+        "okrdesk_metrics failed: MetricSpecError: metric spread_sales: unit '万' is not a "
+        f'unit okrdesk knows; write one of okrdesk.units.UNITS, as UNITS["元"] (at {at})'
+    )
+    assert f"    error: {english}" in told["plugins", "en"].splitlines()
+    assert f"error: plugin spread: {english}" in told["collect", "en"].splitlines()
+    assert f"（位于 {at}）" in told["plugins", "zh"]
 
 
 @pytest.mark.parametrize("plugin", FORMATS)

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import linecache
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
+from types import FrameType, ModuleType
 from typing import Any
 
 from okrdesk.errors import Said
@@ -111,16 +112,78 @@ def raised_at(
 ) -> str | None:
     """Where ``error`` was raised in a plugin's code, as ``file:line`` (see
     ``describe_error``); None when it never passed through a plugin's code."""
-    import traceback  # only once a plugin failed: every report imports this module
+    from okrdesk.model import MetricSpecError
 
-    lines = [
-        (os.path.abspath(frame.f_code.co_filename), line)
-        for frame, line in traceback.walk_tb(error.__traceback__)
-        if not frame.f_code.co_filename.startswith("<")
-    ]
+    key = _refused_key(str(error)) if isinstance(error, MetricSpecError) else None
+    lines = []
+    step = error.__traceback__
+    while step is not None:
+        frame, line = step.tb_frame, step.tb_lineno
+        if not frame.f_code.co_filename.startswith("<"):
+            if key is not None:
+                line = _argument_line(frame, step.tb_lasti, *key) or line
+            lines.append((os.path.abspath(frame.f_code.co_filename), line))
+        step = step.tb_next
     if isinstance(error, SyntaxError) and error.filename and error.lineno:
         lines.append((os.path.abspath(error.filename), error.lineno))
     return _innermost(lines, plugin, how)
+
+
+def _refused_key(words: str) -> tuple[str, str] | None:
+    """The class (``MetricSpec``, ``FunnelStages``) and argument a ``MetricSpecError``'s
+    words are about (``metric m: unit '万' is not a unit okrdesk knows`` → unit); None
+    where they name none (a dimension's words, which could be either)."""
+    if words.startswith("a metric's name"):
+        return "MetricSpec", "name"
+    found = re.match(r"(metric \S+|FunnelStages): (\w+)", words)
+    if found is None:
+        return None
+    owner = "FunnelStages" if found[1] == "FunnelStages" else "MetricSpec"
+    word = found[2]
+    if owner == "MetricSpec" and word in ("a", "the", "labels", "dimension"):
+        if "cannot be in" in words:  # a rate in a metric that adds up: its kind is wrong
+            return owner, "kind"
+        word = "dimension_labels" if "labels for" in words else "dimensions"
+    return owner, word
+
+
+def _argument_line(frame: FrameType, last: int, owner: str, key: str) -> int | None:
+    """The line of the argument ``key`` in the call to ``owner`` that ``frame`` was making
+    at instruction ``last`` (``MetricSpec(...)`` written over several lines, its unit on
+    the fourth): the line an editor shows for it, where an error names the call's first.
+    None where that cannot be told (the argument given as ``**settings``)."""
+    import ast
+
+    import attrs
+
+    from okrdesk import model
+
+    try:
+        positions = list(frame.f_code.co_positions())
+        start, end, first_col, end_col = positions[last // 2]
+        if None in (start, end, first_col, end_col):
+            return None
+        assert start is not None and end is not None
+        source = linecache.getlines(frame.f_code.co_filename, frame.f_globals)[start - 1 : end]
+        if not source:
+            return None
+        # Columns count bytes of UTF-8, which a line of Chinese labels makes differ.
+        pieces = [line.encode("utf-8") for line in source]
+        pieces[-1] = pieces[-1][:end_col]
+        pieces[0] = pieces[0][first_col:]
+        call = ast.parse(b"".join(pieces).decode("utf-8"), mode="eval").body
+        if not isinstance(call, ast.Call):
+            return None
+        for keyword in call.keywords:
+            if keyword.arg == key:
+                return start + keyword.value.lineno - 1
+        fields = [f.name for f in attrs.fields(getattr(model, owner)) if f.init and not f.kw_only]
+        index = fields.index(key) if key in fields else len(call.args)
+        if index < len(call.args) and not any(isinstance(a, ast.Starred) for a in call.args):
+            return start + call.args[index].lineno - 1
+    except (SyntaxError, ValueError, IndexError, AttributeError, TypeError, UnicodeError):
+        pass
+    return None
 
 
 def called_from(plugin: object | None = None, how: tuple[str, str] | None = None) -> str | None:
