@@ -12,6 +12,8 @@ import textwrap
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
+import pytest
+
 _PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
 
 
@@ -25,6 +27,11 @@ def installed_package(
     own plugin. ``more`` (plugin name → source) are further plugins of the same package,
     each a module ``okrdesk_<plugin name>`` and an entry point of its own: one install for
     many plugins."""
+    theirs = _installed_not_by_a_test(f"okrdesk-{name}")
+    if theirs is not None:
+        # Installing over it and uninstalling it at the end would take it away.
+        pytest.skip(f"okrdesk-{name} is installed here, not by a test ({theirs}): this test "
+                    "installs and removes a package of that name")  # fmt: skip
     plugins = {name: source, **(more or {})}
     root = folder / f"okrdesk-{name}"
     points = "\n".join(f'{plugin} = "okrdesk_{plugin}"' for plugin in plugins)
@@ -61,6 +68,25 @@ def installed_package(
     finally:
         subprocess.run([*_PIP, "uninstall", "-y", f"okrdesk-{name}"], check=True,
                        capture_output=True)  # fmt: skip
+
+
+def _installed_not_by_a_test(distribution: str) -> str | None:
+    """Where ``distribution`` comes from when it is installed and was not installed from
+    pytest's temporary folders, as a test installs its packages (one a test run left
+    behind when it was killed is a test's); None when it is not installed or is a
+    test's."""
+    import importlib.metadata
+    import json
+    import tempfile
+
+    try:
+        found = importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return None
+    url = str(json.loads(found.read_text("direct_url.json") or "{}").get("url", ""))
+    if url.startswith(Path(tempfile.gettempdir(), "pytest-of-").resolve().as_uri()):
+        return None
+    return url or str(found.locate_file(""))
 
 
 def okrdesk(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:

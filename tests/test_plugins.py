@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import importlib.metadata
 import json
 import math
 import os
@@ -11,7 +13,6 @@ import subprocess
 import sys
 import textwrap
 import types
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -659,27 +660,36 @@ def test_the_example_plugin_leaves_out_a_row_it_cannot_read_and_says_which(
 
 
 @pytest.fixture
-def installed_example(tmp_path: Path) -> Iterator[None]:
+def installed_example(tmp_path: Path) -> dict[str, str]:
+    """An environment for an okrdesk process that finds the example package through its
+    entry point: installed into a folder of the test's own (``pip --target``) on that
+    process's path, never into the environment the tests run in, where it replaced, and
+    on removal took away, a developer's own package named okrdesk-salons."""
+    target = tmp_path / "site-packages"
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
     subprocess.run(
-        [*pip, "install", "--no-deps", "--no-build-isolation", str(EXAMPLE)],
+        [*pip, "install", "--no-deps", "--no-build-isolation", "--target", str(target),
+         str(EXAMPLE)],
         check=True, capture_output=True,
     )  # fmt: skip
-    try:
-        yield
-    finally:
-        subprocess.run([*pip, "uninstall", "-y", "okrdesk-salons"], check=True, capture_output=True)
+    path = [str(target), *filter(None, [os.environ.get("PYTHONPATH")])]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(path)}
 
 
 def test_an_installed_package_is_found_through_its_entry_point(
-    installed_example: None, write_workspace: WriteWorkspace
+    installed_example: dict[str, str], write_workspace: WriteWorkspace
 ) -> None:
+    # Not installed where the tests run, where it would replace a developer's own
+    # okrdesk-salons (and the test's end remove it): only on the okrdesk process's path.
+    with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+        found = importlib.metadata.distribution("okrdesk-salons")
+        assert EXAMPLE.resolve().as_uri() not in (found.read_text("direct_url.json") or "")
     root = write_workspace(
         {"salons.toml": '[[objectives]]\nid = "O9"\ntitle = "沙龙"\nowner = "branch"\n'
          '[[objectives.key_results]]\nid = "KR1"\ntitle = "参会"\nmetric = "salon_attendees"\n'
          'target = 600\nunit = "人"\n'}
     )  # fmt: skip
-    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "salons,test_metrics"}
+    env = {**installed_example, "OKRDESK_LOAD_PLUGINS": "salons,test_metrics"}
     listed = subprocess.run(
         [sys.executable, "-m", "okrdesk", "plugins", "--json", "-w", str(root)],
         capture_output=True, text=True, env=env,
@@ -723,6 +733,16 @@ def test_an_installed_package_is_found_through_its_entry_point(
             "AND subject = 'cm01' AND period = '2026-W02'"
         ).fetchall()
     assert stored == [("salons", 30.0)]
+
+
+def test_a_test_installs_no_package_over_one_it_did_not_install() -> None:
+    """installed_package installed okrdesk-NAME into the environment the tests run in and
+    uninstalled it at the end, whoever had installed it first: it now skips the test
+    when a package of that name is there that no test installed."""
+    from installed_package import _installed_not_by_a_test
+
+    assert _installed_not_by_a_test("okrdesk") is not None  # this clone's own install
+    assert _installed_not_by_a_test("okrdesk-never-installed-here") is None
 
 
 def test_help_imports_no_plugin() -> None:
