@@ -27,6 +27,7 @@ from okrdesk.model import (
     Direction,
     MetricKind,
     MetricSpec,
+    OrgUnit,
     OverTime,
     Person,
 )
@@ -297,6 +298,29 @@ def test_a_hook_with_a_wrong_signature_is_not_a_valid_plugin(
     assert code == 1
     assert found["misspelt"]["errors"][0].startswith("not a valid plugin:")
     assert "colour" in found["misspelt"]["errors"][0]
+
+
+def test_plugins_json_gives_each_error_and_warning_in_chinese_beside_english(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """`okrdesk plugins --json` gave its errors and warnings in English only, whatever
+    the workspace's language, to a program that shows them to a branch manager."""
+    root = write_workspace()
+    write_plugin(root, "missing", "import nothing_of_that_name\n")
+    with (root / "okrdesk.toml").open("a", encoding="utf-8") as settings:
+        settings.write('\n[sources.salon]\nfile = "x.csv"\n')
+    result = CliRunner().invoke(cli, ["plugins", "--json", "-w", str(root)])
+    payload = json.loads(result.output)
+    missing = next(p for p in payload["plugins"] if p["name"] == "missing")
+    assert missing["errors"][0].startswith("failed to import: ModuleNotFoundError")
+    assert missing["errors_zh"][0].startswith("导入失败：ModuleNotFoundError")
+    assert len(payload["warnings_zh"]) == len(payload["warnings"]) == 1
+    assert payload["warnings_zh"][0].startswith(
+        "okrdesk.toml: sources.salon: 没有名为 salon 的插件"
+    )
+    html = next(p for p in payload["plugins"] if p["name"] == "html")
+    assert html["formats"][0]["description"] == "a web page with burn-up charts"
+    assert html["formats"][0]["description_zh"] not in ("", html["formats"][0]["description"])
 
 
 @pytest.mark.parametrize(
@@ -606,19 +630,49 @@ def test_zero_over_zero_is_no_data_not_an_error() -> None:
 # --------------------------------------------------- the example package
 
 
-def checked_example(workspace: Path, salons_csv: str) -> PluginCheck:
-    """The example package's plugin (not installed) run by ``check_plugin`` over
-    ``salons_csv`` as the workspace's data/salons.csv."""
+def _example() -> types.ModuleType:
+    """The example package's plugin module, imported from its source (not installed)."""
     sys.path.insert(0, str(EXAMPLE / "src"))
     try:
         import okrdesk_salons
     finally:
         sys.path.remove(str(EXAMPLE / "src"))
-    (workspace / "data").mkdir()
-    (workspace / "data" / "salons.csv").write_text(salons_csv, encoding="utf-8")
+    return okrdesk_salons
+
+
+def checked_example(workspace: Path, salons_csv: str | None, lang: str = "en") -> PluginCheck:
+    """The example package's plugin run by ``check_plugin`` over ``salons_csv`` as the
+    workspace's data/salons.csv (None: no such file), its problems told in ``lang``."""
+    if salons_csv is not None:
+        (workspace / "data").mkdir()
+        (workspace / "data" / "salons.csv").write_text(salons_csv, encoding="utf-8")
     return check_plugin(
-        okrdesk_salons, people=PEOPLE, start=START, through=THROUGH, workspace=workspace
+        _example(), people=PEOPLE, start=START, through=THROUGH, workspace=workspace, lang=lang
     )
+
+
+def test_check_plugin_tells_its_author_in_chinese_when_asked(tmp_path: Path) -> None:
+    """check_plugin's problems, its failed assertion, its refusals of its own arguments
+    and a figure it has not were in English only."""
+    told = checked_example(tmp_path, None, lang="zh")
+    (problem,) = told.problems
+    assert problem.startswith("插件 plugin-under-test：okrdesk_collect 出错：FileNotFoundError"), (
+        problem
+    )
+    assert "（位于 okrdesk_salons/__init__.py:" in problem
+    with pytest.raises(AssertionError, match=r"^插件有问题：\n插件 plugin-under-test："):
+        told.assert_valid()
+    with pytest.raises(KeyError, match=r"没有 salon_attendees cm01 2026-W02 的数字"):
+        told.value("salon_attendees", "cm01", "2026-W02")
+    with pytest.raises(ValueError, match=r"grain='fortnight' 不是时间粒度：请给 Grain\.WEEK、"):
+        check_plugin(_example(), people=PEOPLE, start=START, through=THROUGH, grain="fortnight",
+                     lang="zh")  # fmt: skip
+    with pytest.raises(ValueError, match="人员 cm01 的单位 'team-a' 不在 units= "):
+        check_plugin(_example(), people=PEOPLE, start=START, through=THROUGH,
+                     units=[OrgUnit("hq", "HQ", "branch")], lang="zh")  # fmt: skip
+    # In English as ever, by default.
+    (problem,) = checked_example(tmp_path, None).problems
+    assert problem.startswith("plugin plugin-under-test: okrdesk_collect failed: FileNotFound")
 
 
 def test_the_example_plugin_passes_the_plugin_checks(tmp_path: Path) -> None:

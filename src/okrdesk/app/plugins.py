@@ -126,6 +126,10 @@ def _warnings(host: PluginHost) -> list[Said]:
 
 
 def as_json(host: PluginHost, name: str | None = None, lang: str = "en") -> dict[str, Any]:
+    """The listing for other programs: its keys and its ``errors``, ``description`` and
+    ``warnings`` in English as ever, each beside its Chinese (``errors_zh``,
+    ``description_zh``, ``warnings_zh``), okrdesk's words in Chinese and a plugin's own
+    as it gave them where it gave no Chinese, for a program to show its reader either."""
     return {
         "plugins": [
             {
@@ -135,13 +139,21 @@ def as_json(host: PluginHost, name: str | None = None, lang: str = "en") -> dict
                 "location": r.location,
                 "metrics": [_metric_json(host.metrics[m]) for m in r.metrics],
                 "formats": [
-                    {"name": f, "description": host.formats[f].description} for f in r.formats
+                    {
+                        "name": f,
+                        "description": host.formats[f].description,
+                        "description_zh": host.formats[f].description_zh
+                        or host.formats[f].description,
+                    }
+                    for f in r.formats
                 ],
                 "errors": r.errors,
+                "errors_zh": [Said(e, r.errors_zh.get(e, "")).text("zh") for e in r.errors],
             }
             for r in chosen(host, name, lang)
         ],
         "warnings": [warning.en for warning in _warnings(host)],
+        "warnings_zh": [warning.text("zh") for warning in _warnings(host)],
     }
 
 

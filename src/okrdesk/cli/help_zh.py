@@ -119,7 +119,8 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
         """,
         {
             "--json": "输出 JSON，供其他程序使用。",
-            "--lang": f"列表及其中 okrdesk 错误信息的语言（JSON 保持英文）。{_LANG}",
+            "--lang": f"列表及其中 okrdesk 错误信息的语言（JSON 中每条错误和警告都有英文，"
+            f"旁边另附中文：errors_zh、warnings_zh）。{_LANG}",
         },
     ),
     "collect": (

@@ -153,7 +153,10 @@ def split(
 @click.command(cls=HelpedCommand)
 @click.argument("name", required=False)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON for other programs.")
-@lang_option("Language of the listing and of okrdesk's errors in it (JSON stays English).")
+@lang_option(
+    "Language of the listing and of okrdesk's errors in it (JSON gives each error and warning "
+    "in English and, beside it, in Chinese: errors_zh, warnings_zh)."
+)
 @workspace_option
 def plugins(name: str | None, as_json: bool, lang: str | None) -> None:
     """List plugins, where each came from, and the metrics and report formats it provides.

@@ -18,10 +18,12 @@ from typing import Any
 
 import attrs
 
-from okrdesk.model import MetricSpec, Observation, OrgUnit, Person, Plan
+from okrdesk.errors import Said
+from okrdesk.model import MetricSpec, Observation, OrgUnit, Person, Plan, PluginLine
 from okrdesk.periods import Grain, periods_within
+from okrdesk.plugins.failures import worded
 from okrdesk.plugins.manager import EXTRA_PLUGINS, PluginHost
-from okrdesk.plugins.runner import collect
+from okrdesk.plugins.runner import PluginError, collect
 from okrdesk.plugins.time_limit import plugin_timeout
 
 
@@ -29,7 +31,8 @@ from okrdesk.plugins.time_limit import plugin_timeout
 def registered_plugin(plugin: object, name: str = "test-plugin") -> Iterator[None]:
     """Load ``plugin`` (a module or any object with hook functions) inside the block."""
     if name in EXTRA_PLUGINS:
-        raise ValueError(f"a plugin named {name!r} is already registered")
+        raise worded(ValueError, f"a plugin named {name!r} is already registered",
+                     f"已注册了名为 {name!r} 的插件")  # fmt: skip
     EXTRA_PLUGINS[name] = plugin
     try:
         yield
@@ -39,14 +42,18 @@ def registered_plugin(plugin: object, name: str = "test-plugin") -> Iterator[Non
 
 @attrs.frozen
 class PluginCheck:
+    """What ``check_plugin`` found, its ``problems`` and ``warnings`` in its ``lang``."""
+
     metrics: Mapping[str, MetricSpec]
     observations: Sequence[Observation]
     problems: Sequence[str]
     warnings: Sequence[str] = ()
+    lang: str = "en"
 
     def assert_valid(self) -> None:
         """Fail with every problem listed when the plugin broke any rule."""
-        assert not self.problems, "plugin problems:\n" + "\n".join(self.problems)
+        header = "插件有问题：\n" if self.lang == "zh" else "plugin problems:\n"
+        assert not self.problems, header + "\n".join(self.problems)
 
     def value(
         self, metric: str, subject: str, period: str, dimensions: Mapping[str, str] | None = None
@@ -62,8 +69,10 @@ class PluginCheck:
         for observation in with_wholes(found):
             if dict(observation.dimensions) == wanted:
                 return observation
-        raise KeyError(f"no observation for {metric} {subject} {period}"
-                       + (f" {wanted}" if wanted else ""))  # fmt: skip
+        about = f"{metric} {subject} {period}" + (f" {wanted}" if wanted else "")
+        raise KeyError(
+            f"没有 {about} 的数字" if self.lang == "zh" else f"no observation for {about}"
+        )
 
 
 def check_plugin(
@@ -77,15 +86,25 @@ def check_plugin(
     settings: Mapping[str, Any] | None = None,
     workspace: Path | None = None,
     name: str = "plugin-under-test",
+    lang: str = "en",
 ) -> PluginCheck:
     """Declare and collect every metric of ``plugin`` from ``start`` to ``through``.
 
     ``grain``: ``Grain.WEEK`` (the default), ``Grain.MONTH`` or ``Grain.QUARTER``, or their
     names (``"month"``). ``units``: the plan's units, the first its top; left out, a
     ``branch`` and a team under it for each unit ``people`` name. A person whose unit is
-    not among ``units`` given is a ``ValueError``, as a plan with one is refused."""
-    grain = _grain(grain)
-    units = _units(people, units)
+    not among ``units`` given is a ``ValueError``, as a plan with one is refused.
+
+    ``lang``: ``"en"`` (the default) or ``"zh"``, the language of the problems, warnings
+    and ``ValueError``s, as ``okrdesk collect --lang`` words them (okrdesk's words in it,
+    a plugin's own as it gave them, or in it where it gave both)."""
+    if lang not in ("en", "zh"):
+        raise ValueError(
+            f'check_plugin: lang={lang!r} is no language: give "en" or "zh" '
+            '（check_plugin：请给 lang="en" 或 "zh"）'
+        )
+    grain = _grain(grain, lang)
+    units = _units(people, units, lang)
     # The time limit of a collect ($OKRDESK_PLUGIN_TIMEOUT, else 300 s), for loading and
     # declaring as for collecting: a plugin that hangs fails the check, named.
     limit = plugin_timeout(None)
@@ -97,7 +116,7 @@ def check_plugin(
         limit=limit,
     )
     record = host.register(plugin, name)
-    problems = list(record.errors)
+    problems = [Said(error, record.errors_zh.get(error, "")).text(lang) for error in record.errors]
     metrics = {m: host.metrics[m] for m in record.metrics}
     plan = Plan(
         id="check",
@@ -116,37 +135,59 @@ def check_plugin(
     collected = collect(
         host, plan, metrics, periods, through, workspace or Path("."), timeout=limit
     )
-    problems.extend(str(e) for e in collected.errors)
-    warnings = [str(w) for w in collected.warnings]
-    return PluginCheck(metrics, collected.observations, problems, warnings)
+    problems.extend(_told(e, lang) for e in collected.errors)
+    warnings = [_told(w, lang) for w in collected.warnings]
+    return PluginCheck(metrics, collected.observations, problems, warnings, lang)
 
 
-def _grain(grain: object) -> Grain:
+def _told(error: PluginError, lang: str) -> str:
+    """A collect's error or warning as ``okrdesk collect`` prints it in ``lang``."""
+    return PluginLine(error.plugin, (error.metric,) if error.metric else (),
+                      error.said(lang)).text(lang)  # fmt: skip
+
+
+def _said(lang: str, en: str, zh: str) -> ValueError:
+    """A ``ValueError`` of ``check_plugin``'s, in ``lang``, with both (``said``)."""
+    error = ValueError(zh if lang == "zh" else en)
+    error.said = Said(en, zh)  # type: ignore[attr-defined]
+    return error
+
+
+def _grain(grain: object, lang: str = "en") -> Grain:
     if isinstance(grain, Grain):
         return grain
     if isinstance(grain, str) and grain.lower() in {g.value for g in Grain}:
         return Grain(grain.lower())
     allowed = ", ".join(f"Grain.{g.name}" for g in Grain)
     names = ", ".join(f'"{g.value}"' for g in Grain)
-    raise ValueError(f"check_plugin: grain={grain!r} is not a grain: give {allowed} "
-                     f"(from okrdesk.periods), or {names}")  # fmt: skip
+    raise _said(lang, f"check_plugin: grain={grain!r} is not a grain: give {allowed} "
+                      f"(from okrdesk.periods), or {names}",
+                f"check_plugin：grain={grain!r} 不是时间粒度：请给 {'、'.join(allowed.split(', '))}"
+                f"（来自 okrdesk.periods），或 {'、'.join(names.split(', '))}")  # fmt: skip
 
 
-def _units(people: Sequence[Person], units: Sequence[OrgUnit] | None) -> tuple[OrgUnit, ...]:
+def _units(
+    people: Sequence[Person], units: Sequence[OrgUnit] | None, lang: str = "en"
+) -> tuple[OrgUnit, ...]:
     if units is None:
         teams = dict.fromkeys(p.unit for p in people if p.unit != "branch")
         return (OrgUnit("branch", "Branch", "branch"),
                 *(OrgUnit(team, team, "team", parent="branch") for team in teams))  # fmt: skip
     units = tuple(units)
     if not units:
-        raise ValueError("check_plugin: units= is empty: give the plan's units, its top first")
+        raise _said(lang, "check_plugin: units= is empty: give the plan's units, its top first",
+                    "check_plugin：units= 为空：请给出计划的组织单位，最上级的在前")  # fmt: skip
     known = {unit.id for unit in units}
     for person in people:
         if person.unit not in known:
-            raise ValueError(
+            raise _said(
+                lang,
                 f"check_plugin: person {person.id}'s unit {person.unit!r} is not among "
                 f"units= ({', '.join(sorted(known))}): add an OrgUnit({person.unit!r}, …) "
-                "to units=, or leave units= out to have one made for each person's unit"
+                "to units=, or leave units= out to have one made for each person's unit",
+                f"check_plugin：人员 {person.id} 的单位 {person.unit!r} 不在 units= "
+                f"（{'、'.join(sorted(known))}）之中：请在 units= 中加上 "
+                f"OrgUnit({person.unit!r}, …)，或不给 units=，由它为每人的单位各建一个",
             )
     return units
 
