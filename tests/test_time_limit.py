@@ -212,11 +212,12 @@ def test_a_budget_is_shared_by_a_plugin_s_calls_and_by_no_other_plugin() -> None
         assert left == 1.0
         time.sleep(0.2)
     left_after = budget.left("salons")
-    assert left_after is not None and 0.7 < left_after <= 0.8
+    # At least the 0.2 s slept is spent (more on a busy machine: no upper bound on it).
+    assert left_after is not None and 0 < left_after <= 0.8
     assert budget.left("brokerage") == 1.0
     # Another limit for the same command counts what each plugin spent.
     longer = budget.limited(2.0).left("salons")
-    assert longer is not None and 1.7 < longer <= 1.8
+    assert longer == pytest.approx(left_after + 1.0)
     budget.charge("salons", 5)
     assert budget.left("salons") == 0.0
     assert TimeBudget(None).left("salons") is None
