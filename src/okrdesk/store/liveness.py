@@ -61,6 +61,10 @@ def liveness(run: Run) -> Liveness:
     if run.process_start is not None and _PROC.is_dir():
         same = process_start(run.pid) == run.process_start
         return Liveness.RUNNING if same else Liveness.DIED
+    if os.name == "nt":
+        # There os.kill with 0 does not ask, it ends the process: say what a run kept
+        # before okrdesk noted its host says (still running, or stopped).
+        return Liveness.UNKNOWN
     try:
         os.kill(run.pid, 0)
     except ProcessLookupError:
