@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -952,8 +953,11 @@ def test_a_registered_plugin_s_check_and_collect_share_one_time_limit(
     assert took > 2.4, took
     assert problem.startswith(
         "plugin visits: okrdesk_collect did not finish within 2.5 s (its time for the whole "
-        "command, 1.5"
+        "command, "
     ), problem
+    # The check's 1.5 s at least, said to 3 figures: "1.62" on a machine that overslept.
+    earlier = re.search(r"its time for the whole command, ([0-9.]+) s of which", problem)
+    assert earlier is not None and float(earlier[1]) >= 1.5, problem
     assert "s of which went to its earlier calls) and was left behind" in problem
     hangs = _within_a_minute(env, str(script), "hangs", thread)
     found = json.loads(hangs.stdout)

@@ -25,10 +25,9 @@ def no_alarm_left() -> Iterator[None]:
 
 
 def test_a_block_that_runs_too_long_is_stopped() -> None:
-    start = time.monotonic()
+    # Not stopped, the sleep ends and nothing is raised: no clock needs reading.
     with pytest.raises(OutOfTime), time_limit(0.05):
         time.sleep(10)
-    assert time.monotonic() - start < 5
 
 
 def test_a_block_that_catches_the_stop_is_stopped_again() -> None:
@@ -97,6 +96,16 @@ def _forever() -> None:
         count = _spin(count)
 
 
+def _for_long() -> None:
+    """Python code that runs for half a minute, as ``_forever`` but with an end: a limit
+    that does not hold fails the test rather than hangs it (the end is no bound on the
+    test, which a busy machine could pass: a call stopped in time never reaches it)."""
+    end = time.monotonic() + 30
+    count = 0
+    while time.monotonic() < end:
+        count = _spin(count)
+
+
 def _in_a_thread(work: Callable[[], object]) -> list[object]:
     """What ``work`` returned or raised, run in a thread of its own."""
     found: list[object] = []
@@ -115,10 +124,8 @@ def _in_a_thread(work: Callable[[], object]) -> list[object]:
 
 
 def test_a_limited_call_is_stopped_by_the_alarm_in_the_main_thread() -> None:
-    start = time.monotonic()
     with pytest.raises(OutOfTime):
         limited(0.05, lambda: time.sleep(10))
-    assert time.monotonic() - start < 5
     assert limited(1, lambda: "answer") == "answer"
     with pytest.raises(ZeroDivisionError):
         limited(1, lambda: 1 / 0)
@@ -127,21 +134,13 @@ def test_a_limited_call_is_stopped_by_the_alarm_in_the_main_thread() -> None:
 def test_off_the_main_thread_a_call_that_runs_too_long_is_stopped() -> None:
     """Off the main thread (a program running okrdesk's commands in a thread of its own)
     there was no limit at all: a plugin that never returned held the command for ever."""
-    stopped_after: list[float] = []
-
-    def spins() -> None:
-        start = time.monotonic()
-        try:
-            limited(0.1, _forever)
-        finally:
-            stopped_after.append(time.monotonic() - start)
-
-    (stopped,) = _in_a_thread(spins)
-    assert isinstance(stopped, OutOfTime) and stopped_after[0] < 2
+    # Not stopped, the spin never ends (``_in_a_thread`` fails at its join) and the sleep
+    # returns None: what the call did tells, not how long a busy machine took.
+    (stopped,) = _in_a_thread(lambda: limited(0.1, _for_long))
+    assert isinstance(stopped, OutOfTime), stopped
     # A call that sleeps is given up at the limit, as one that spins.
-    start = time.monotonic()
     (stopped,) = _in_a_thread(lambda: limited(0.1, lambda: time.sleep(3)))
-    assert isinstance(stopped, OutOfTime) and time.monotonic() - start < 2
+    assert isinstance(stopped, OutOfTime), stopped
 
 
 def test_a_call_given_up_is_stopped_in_its_own_thread_again_and_again() -> None:
@@ -194,11 +193,11 @@ def test_in_the_main_thread_someone_else_s_alarm_stands_and_the_limit_holds() ->
     before = signal.signal(signal.SIGALRM, ring)
     try:
         signal.setitimer(signal.ITIMER_REAL, 1.0)
-        start = time.monotonic()
+        # The other alarm's handler raises nothing: OutOfTime is the limit's alone.
         with pytest.raises(OutOfTime):
-            limited(0.05, _forever)
-        assert time.monotonic() - start < 0.9
+            limited(0.05, _for_long)
         assert signal.getitimer(signal.ITIMER_REAL)[0] > 0
+        assert signal.getsignal(signal.SIGALRM) is ring
         time.sleep(1.2)
         assert rang == [signal.SIGALRM]
     finally:
@@ -207,27 +206,27 @@ def test_in_the_main_thread_someone_else_s_alarm_stands_and_the_limit_holds() ->
 
 
 def test_a_budget_is_shared_by_a_plugin_s_calls_and_by_no_other_plugin() -> None:
-    budget = TimeBudget(1.0)
+    # A minute: a busy machine's 0.2 s sleep may take a second, and none of it all.
+    budget = TimeBudget(60.0)
     with budget.spending("salons") as left:
-        assert left == 1.0
+        assert left == 60.0
         time.sleep(0.2)
     left_after = budget.left("salons")
     # At least the 0.2 s slept is spent (more on a busy machine: no upper bound on it).
-    assert left_after is not None and 0 < left_after <= 0.8
-    assert budget.left("brokerage") == 1.0
+    assert left_after is not None and 0 < left_after <= 59.8
+    assert budget.left("brokerage") == 60.0
     # Another limit for the same command counts what each plugin spent.
-    longer = budget.limited(2.0).left("salons")
+    longer = budget.limited(61.0).left("salons")
     assert longer == pytest.approx(left_after + 1.0)
-    budget.charge("salons", 5)
+    budget.charge("salons", 60)
     assert budget.left("salons") == 0.0
     assert TimeBudget(None).left("salons") is None
 
 
 def test_a_call_given_no_time_is_stopped_at_once() -> None:
-    start = time.monotonic()
+    # An alarm of 0 s is no alarm: the spin would run its half minute and return.
     with pytest.raises(OutOfTime):
-        limited(0.0, _forever)
-    assert time.monotonic() - start < 1
+        limited(0.0, _for_long)
 
 
 def test_a_stop_during_a_ctrl_c_gives_the_ctrl_c_back() -> None:
