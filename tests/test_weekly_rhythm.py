@@ -283,6 +283,17 @@ def test_a_checkin_ten_times_its_target_says_how_to_withdraw_it(
         chinese.output
     )
     assert "--withdraw 2 --reason 理由。" in chinese.output
+    # -55 is not "10 times" 5.5亿: it is as far off in size, of the other sign.
+    sign = run(root, "checkin", "O1.REV", "-55", "--date", "2026-03-02", "--lang", "en")
+    assert sign.output.rstrip().endswith(
+        "That is of the other sign from the target of CNY 550m, and 10 times it in size: if it "
+        "is a slip (a sign, a unit, a digit), withdraw it: okrdesk checkin --withdraw 3 "
+        "--reason TEXT."
+    ), sign.output
+    sign = run(root, "checkin", "O1.REV", "-55", "--date", "2026-03-02", "--lang", "zh")
+    assert (
+        "该数值与目标 5.5 亿元 正负号相反，绝对值是它的 10 倍：如果录错了（正负号、" in sign.output
+    ), sign.output
     # Ahead of the target, or a target of zero, is nothing to ask about.
     for kr, value in (("O1.REV", "6.1"), ("O2.ZERO", "3")):
         done = run(root, "checkin", kr, value, "--date", "2026-03-03", "--lang", "en")

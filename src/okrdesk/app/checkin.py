@@ -57,7 +57,9 @@ def record_checkin(
         said += words["closed"].format(kr=kr.id, closing=closing)
     target = _target_of(plan, kr, subject)
     if target and abs(base) >= FAR_OFF * abs(target):
-        said += words["far_off"].format(
+        # -400 for a target of 40 is not "10 times" it: its size is, its sign the other.
+        far = "far_off" if (base < 0) == (target < 0) else "far_off_sign"
+        said += words[far].format(
             times=f"{abs(base / target):,.0f}", target=said_back(kr.unit, target, lang),
             id=checkin_id,
         )  # fmt: skip
@@ -88,6 +90,9 @@ _WORDS = {
                   "correct that figure).",
         "far_off": " That is {times} times the target of {target}: if it is a slip (a unit, a "
                    "digit), withdraw it: okrdesk checkin --withdraw {id} --reason TEXT.",
+        "far_off_sign": " That is of the other sign from the target of {target}, and {times} "
+                        "times it in size: if it is a slip (a sign, a unit, a digit), withdraw "
+                        "it: okrdesk checkin --withdraw {id} --reason TEXT.",
         "withdrew": "Withdrew check-in {id}: {kr} {value} for {subject} as of {day}. It stays "
                     "in the history and counts for nothing; ",
         "counts_now": "for {subject}, check-in {id} counts now: {value} as of {day}.",
@@ -101,6 +106,9 @@ _WORDS = {
                   "该数值，请以 --date {closing} 打卡）。",
         "far_off": "该数值是目标 {target} 的 {times} 倍：如果录错了（单位或位数），请撤回："
                    "okrdesk checkin --withdraw {id} --reason 理由。",
+        "far_off_sign": "该数值与目标 {target} 正负号相反，绝对值是它的 {times} 倍：如果录错了"
+                        "（正负号、单位或位数），请撤回：okrdesk checkin --withdraw {id} "
+                        "--reason 理由。",
         "withdrew": "已撤回打卡 {id}：{kr} {value}（{subject}，截至 {day}）。该条留在历史中，"
                     "不再计入；",
         "counts_now": "{subject} 现以打卡 {id} 为准：{value}（截至 {day}）。",
