@@ -241,6 +241,37 @@ def test_an_sqlite_file_changed_by_hand_is_said_by_every_command(
     )  # fmt: skip
 
 
+def test_store_upgrade_of_an_older_file_changed_by_hand_says_it_upgraded_it(
+    tmp_path: Path,
+) -> None:
+    """An SQLite file of schema 17 with a table renamed by hand: opening it upgraded it to
+    18 before its tables were looked at, and `store upgrade` then said "Nothing was
+    changed"."""
+    import sqlite_utils
+
+    from okrdesk.store.migrations import MIGRATIONS, SCHEMA_VERSION
+
+    database = tmp_path / "okrdesk.db"
+    with closing(sqlite3.connect(database)) as connection:
+        for migration in MIGRATIONS[:17]:
+            migration(sqlite_utils.Database(connection))
+        connection.execute("PRAGMA user_version = 17")
+        connection.execute("ALTER TABLE spend RENAME TO spend_2026")
+        connection.commit()
+    done = cli("store", "upgrade", str(database), "--lang", "en")
+    said_plainly(done, 1, "no table spend. Someone changed them by hand")
+    assert done.output.rstrip().endswith(
+        "It upgraded them from schema 17 first; nothing else was changed."
+    ), done.output
+    # Run again, at 18 now: nothing is changed, and it says so.
+    again = cli("store", "upgrade", str(database), "--lang", "zh")
+    said_plainly(again, 1, "没有 spend 表。有人手工改动过它们")
+    assert again.output.rstrip().endswith("未改动任何内容。"), again.output
+    with closing(sqlite3.connect(database)) as connection:
+        (version,) = connection.execute("PRAGMA user_version").fetchone()
+    assert version == SCHEMA_VERSION == 18
+
+
 def test_a_row_added_by_hand_with_the_next_id_is_said_with_the_sequence_to_reset(
     collected: Path, postgres_url: str
 ) -> None:

@@ -88,14 +88,21 @@ def upgrade_store(target: Path | str) -> Said:
         where = store.location
         differs = store.unlike_made()
     if differs:
+        # Opening it upgraded an older schema before its tables could be looked at.
+        done = (
+            Said(f"It upgraded them from schema {before} first; nothing else was changed.",
+                 f"已先把它们从结构版本 {before} 升级，其他未作改动。")
+            if before is not None and before < version
+            else Said("Nothing was changed.", "未改动任何内容。")
+        )  # fmt: skip
         raise OkrdeskError(Said(
             f"{where}: okrdesk's tables are at schema {version}, but not as okrdesk made them: "
             f"{'; '.join(d.en for d in differs)}. Someone changed them by hand; okrdesk cannot "
             "put back what was dropped: rename back what was renamed, or restore the database "
-            "from a backup. Nothing was changed.",
+            f"from a backup. {done.en}",
             f"{where}：okrdesk 的数据表结构版本为 {version}，但已不是 okrdesk 建的样子："
             f"{'；'.join(d.zh for d in differs)}。有人手工改动过它们；okrdesk 无法找回被删掉的"
-            "部分：请把改了名的改回来，或从备份恢复数据库。未改动任何内容。",
+            f"部分：请把改了名的改回来，或从备份恢复数据库。{done.zh}",
         ))  # fmt: skip
     if before is None:
         return Said(f"{where}: created okrdesk's tables (schema {version}).",
