@@ -155,6 +155,11 @@ def test_a_new_workspace_reports_before_anything_is_stored(tmp_path: Path) -> No
     assert explained.exit_code == 0, explained.output
     assert "No check-ins yet" in explained.output or "no check-in" in explained.output.lower()
     assert not (root / "okrdesk.db").exists()  # reading made no database
+    # No spending yet, which is no reason to collect or check in: it said to do either.
+    for lang, none in (("en", "No spending recorded."), ("zh", "尚无支出记录。")):
+        listed = run("spend", "list", "-w", str(root), "--lang", lang)
+        assert (listed.exit_code, listed.output) == (0, none + "\n"), listed.output
+    assert not (root / "okrdesk.db").exists()
     # Nothing to export yet, and the way to something is either command.
     exported = run("export", "--format", "csv", "-w", str(root), "--lang", "en")
     assert exported.exit_code == 2

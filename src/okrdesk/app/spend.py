@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from okrdesk.app.session import Session, open_store
+from okrdesk.app.session import Session, open_store, stored
 from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
 from okrdesk.messages import display_width, padded
@@ -419,7 +419,10 @@ def spend_lines(session: Session, line_id: str | None, lang: str = "en") -> list
     words = _WORDS[lang]
     if line_id is not None:
         find_line(plan, line_id, lang)
-    with open_store(session.workspace, create=False) as store:
+    store = stored(session.workspace)
+    if store is None:  # nothing stored yet (a workspace fresh from init): no spending either
+        return [words["none"]]
+    with store:
         entries = store.spend(line_id)
     if not entries:
         return [words["none"]]
