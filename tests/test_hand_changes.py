@@ -272,6 +272,32 @@ def test_store_upgrade_of_an_older_file_changed_by_hand_says_it_upgraded_it(
     assert version == SCHEMA_VERSION == 18
 
 
+def test_an_sqlite_column_retyped_by_hand_is_not_told_a_statement_sqlite_refuses(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A column rebuilt with another type in an SQLite file: `store upgrade` gave the
+    server's ALTER COLUMN … TYPE, which SQLite refuses as a syntax error."""
+    from test_money import CHECKIN_OKRS, MONEY_BUDGET
+
+    root = write_workspace({"budget.toml": MONEY_BUDGET, "okrs.toml": CHECKIN_OKRS})
+    said_plainly(cli("collect", "--through", THROUGH, "-w", str(root)), 0)
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection:
+        made = connection.execute("PRAGMA table_info(spend)").fetchall()
+        columns = ", ".join(f"{r[1]} {'TEXT' if r[1] == 'amount_fen' else r[2]}" for r in made)
+        connection.execute("ALTER TABLE spend RENAME TO spend_made")
+        connection.execute(f"CREATE TABLE spend ({columns})")
+        connection.execute("DROP TABLE spend_made")
+        connection.commit()
+    done = cli("store", "upgrade", str(root / "okrdesk.db"), "--lang", "en")
+    said_plainly(
+        done, 1, "spend.amount_fen is of type TEXT, not INTEGER (SQLite cannot change a "
+        "column's type in place: restore the file from a backup)",
+    )  # fmt: skip
+    assert "ALTER COLUMN" not in done.output, done.output
+    chinese = cli("store", "upgrade", str(root / "okrdesk.db"), "--lang", "zh")
+    said_plainly(chinese, 1, "SQLite 无法就地修改列的类型：请从备份恢复该文件")
+
+
 def test_a_row_added_by_hand_with_the_next_id_is_said_with_the_sequence_to_reset(
     collected: Path, postgres_url: str
 ) -> None:
@@ -306,7 +332,8 @@ def test_a_type_changed_by_hand_that_reads_back_otherwise_is_said_with_its_way_b
     okrdesk stored text, a Decimal where it stored a float) is not what okrdesk stored."""
     by_hand(postgres_url, "ALTER TABLE checkins ALTER COLUMN day TYPE date USING day::date")
     before = counts(postgres_url)
-    back = "ALTER TABLE checkins ALTER COLUMN day TYPE text"
+    # COLLATE "C", as okrdesk made it: plain text takes the database's collation.
+    back = 'ALTER TABLE checkins ALTER COLUMN day TYPE text COLLATE "C"'
     for command in (
         ["report", "--as-of", THROUGH],
         ["check", "--as-of", THROUGH],
@@ -334,6 +361,12 @@ def test_a_type_changed_by_hand_that_reads_back_otherwise_is_said_with_its_way_b
     # The check-in was stored; reading the check-ins back to say so failed.
     assert counts(postgres_url) == (*before[:2], before[2] + 1, before[3])
     by_hand(postgres_url, back)
+    with psycopg.connect(postgres_url) as connection:
+        collation = connection.execute(
+            b"SELECT collation_name FROM information_schema.columns WHERE table_schema = "
+            b"current_schema() AND table_name = 'checkins' AND column_name = 'day'"
+        ).fetchone()
+    assert collation == ("C",)
     said_plainly(cli("report", "--as-of", THROUGH, "-w", str(collected)), 0)
     said_plainly(cli("store", "upgrade", postgres_url, "--lang", "en"), 0, "this okrdesk's")
 

@@ -1701,12 +1701,12 @@ class Store(ABC):
                     continue
                 meant = self._types_of(kind)
                 if there[column] not in meant:
-                    back = f"ALTER TABLE {table} ALTER COLUMN {column} TYPE {meant[0]}"
+                    back = self._type_back(table, column, kind)
                     found.append(Said(
                         f"{table}.{column} is of type {there[column]}, not {meant[0]} "
-                        f"(`{back}`)",
+                        f"({back.en})",
                         f"{table} 表的 {column} 列类型为 {there[column]}，而非 {meant[0]}"
-                        f"（`{back}`）",
+                        f"（{back.zh}）",
                     ))  # fmt: skip
         return found
 
@@ -1719,6 +1719,12 @@ class Store(ABC):
         """The types a column made as ``made`` (TEXT, REAL, INTEGER) may have here, the
         one okrdesk makes first."""
         return (made,)
+
+    def _type_back(self, table: str, column: str, made: str) -> Said:
+        """How ``table.column``, made as ``made`` (TEXT, REAL, INTEGER), is given that type
+        back, in a few words: a statement where the database can run one."""
+        back = f"`ALTER TABLE {table} ALTER COLUMN {column} TYPE {self._types_of(made)[0]}`"
+        return Said(back, back)
 
     def table_rows(self, table: str, columns: Sequence[str]) -> Iterator[Row]:
         """Every row of ``table``, in primary-key order (for copying a store)."""

@@ -851,6 +851,13 @@ class PostgresStore(Store):
     def _types_of(self, made: str) -> tuple[str, ...]:
         return _MADE_TYPES.get(made, (made.lower(),))
 
+    def _type_back(self, table: str, column: str, made: str) -> Said:
+        # okrdesk's text columns compare by code point, as SQLite's: a column given back
+        # plain text would take the database's collation, and order ids otherwise.
+        kind = 'text COLLATE "C"' if made == "TEXT" else self._types_of(made)[0]
+        back = f"`ALTER TABLE {table} ALTER COLUMN {column} TYPE {kind}`"
+        return Said(back, back)
+
     def columns(self, table: str) -> list[str]:
         rows = self._rows(
             "SELECT column_name FROM information_schema.columns "

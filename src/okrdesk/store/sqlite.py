@@ -344,6 +344,13 @@ class SqliteStore(Store):
         rows = self._connection.execute(f"PRAGMA table_info({table})")
         return {str(r[1]): str(r[2]).upper() for r in rows}
 
+    def _type_back(self, table: str, column: str, made: str) -> Said:
+        # SQLite has no ALTER COLUMN: the statement a server takes is a syntax error here.
+        return Said(
+            "SQLite cannot change a column's type in place: restore the file from a backup",
+            "SQLite 无法就地修改列的类型：请从备份恢复该文件",
+        )
+
 
 __all__ = ["BUSY_TIMEOUT_ENV", "SQLITE_HEADER", "SqliteStore", "busy_timeout"]
 
