@@ -26,10 +26,10 @@ def test_this_process_runs_and_a_gone_one_died() -> None:
 
 
 def test_on_windows_no_process_is_signalled(monkeypatch: pytest.MonkeyPatch) -> None:
-    # There os.kill(pid, 0) ends the process it names: checking a running collect's
-    # liveness would have killed it. (Windows cannot run here; its os module is stood in.)
+    # There os.kill(pid, 0) sends CTRL_C_EVENT: checking a running collect's liveness
+    # would have interrupted it. (Windows cannot run here; its os module is stood in.)
     def kill(pid: int, signal: int) -> None:
-        raise AssertionError(f"os.kill({pid}, {signal}) on Windows ends the process")
+        raise AssertionError(f"os.kill({pid}, {signal}) on Windows sends Ctrl-C")
 
     monkeypatch.setattr(liveness, "os", types.SimpleNamespace(name="nt", kill=kill))
     monkeypatch.setattr(liveness, "_PROC", liveness._PROC / "not-on-windows")

@@ -62,8 +62,9 @@ def liveness(run: Run) -> Liveness:
         same = process_start(run.pid) == run.process_start
         return Liveness.RUNNING if same else Liveness.DIED
     if os.name == "nt":
-        # There os.kill with 0 does not ask, it ends the process: say what a run kept
-        # before okrdesk noted its host says (still running, or stopped).
+        # There os.kill with 0 does not ask: 0 is CTRL_C_EVENT, sent to the collect if
+        # it shares the console. Say what a run kept before okrdesk noted its host says
+        # (still running, or stopped).
         return Liveness.UNKNOWN
     try:
         os.kill(run.pid, 0)
