@@ -276,7 +276,8 @@ def test_a_rate_to_raise_with_no_baseline_is_warned_of(
         return
     (warning,) = found
     assert warning.message.startswith(
-        "a rate paced up from 0 (no baseline): what is due climbs from 0 to 16% over the plan"
+        "a rate paced up from 0 (no baseline): what is due builds up from 0 to 16% by its "
+        "milestones (else evenly over the plan)"
     )
     assert "or `guardrail = true` to hold 16% all year" in warning.message
     assert warning.zh.startswith(

@@ -605,13 +605,14 @@ def _check_rates_from_zero(
         en, zh = said_back(kr.unit, kr.target, "en"), said_back(kr.unit, kr.target, "zh")
         findings.warnings.append(
             located.where.key("target").problem(
-                f"a rate paced up from 0 (no baseline): what is due climbs from 0 to {en} over "
-                f"the plan, as a sum's would, so a rate well below {en} reads on track early "
-                "on; write `baseline` as where the rate stands at the plan's start (last "
-                f"year's), or `guardrail = true` to hold {en} all year",
-                f"比率从 0 起按进度推进（未写 baseline）：应完成值随时间从 0 涨到 {zh}，像累计数"
-                f"一样，年初远低于 {zh} 的比率也会显示为正常；请把 baseline 写成计划开始时的"
-                f"比率（如去年的），或写 guardrail = true，全年按 {zh} 考核",
+                f"a rate paced up from 0 (no baseline): what is due builds up from 0 to {en} "
+                "by its milestones (else evenly over the plan), as a sum's would, so a rate "
+                f"well below {en} reads on track before then; write `baseline` as where the "
+                "rate stands at the plan's start (last year's), or `guardrail = true` to hold "
+                f"{en} all year",
+                f"比率从 0 起按进度推进（未写 baseline）：应完成值按里程碑（没有则全年均匀）从 0 "
+                f"涨到 {zh}，像累计数一样，此前远低于 {zh} 的比率也会显示为正常；请把 baseline "
+                f"写成计划开始时的比率（如去年的），或写 guardrail = true，全年按 {zh} 考核",
             )
         )
 
