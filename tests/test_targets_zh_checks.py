@@ -281,6 +281,6 @@ def test_a_rate_to_raise_with_no_baseline_is_warned_of(
     )
     assert "or `guardrail = true` to hold 16% all year" in warning.message
     assert warning.zh.startswith(
-        "比率从 0 起按进度推进（未写 baseline）：应完成值随时间从 0 涨到 16%"
+        "比率从 0 起按进度推进（未写 baseline）：应完成值按里程碑（没有则全年均匀）从 0 涨到 16%"
     )
     assert warning.line == rate.splitlines().index("target = 16") + 1
