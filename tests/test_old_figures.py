@@ -520,3 +520,59 @@ def test_shares_behind_on_check_ins_of_different_days_say_each_ones_day(workspac
             each for each in brief.stdout.splitlines() if "O1.CALLS" in each and kept in each
         ]
         assert display_width(shares) <= 80, shares
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_shares_missed_on_figures_that_stop_before_the_date_say_their_day(
+    workspace: Path, lang: str
+) -> None:
+    """On the plan's last day the calls are short: 王芳's 5 and 李强's 25 of their 50, on
+    check-ins of 30 June. The line said only that they were short, as though of figures
+    through the 31st; it says their day, once where it is one day for both, and each
+    share's own in its brackets where the days differ."""
+    said = " ".join(run(workspace, "check", "--as-of", "2026-12-31", "--lang", lang).stdout.split())
+    both = {
+        "zh": "O1.CALLS 客户电话：2 个分解目标 2026-12-31 截止未达成，差得最多的是 "
+        "王芳（差 45次）、李强（差 25次）（按截至 2026-06-30 的数字）",
+        "en": "O1.CALLS 客户电话: 2 shares missed on 2026-12-31, the furthest short 王芳 (45 "
+        "times short), 李强 (25 times short) (on figures as of 2026-06-30)",
+    }
+    assert both[lang] in said, said
+    done = run(workspace, "checkin", "O1.CALLS", "30", "--person", "cm02", "--date",
+               "2026-07-05", "--by", "李强")  # fmt: skip
+    assert done.exit_code == 0, done.output
+    said = " ".join(run(workspace, "check", "--as-of", "2026-12-31", "--lang", lang).stdout.split())
+    each = {
+        "zh": "差得最多的是 王芳（差 45次，按截至 2026-06-30 的数字）、"
+        "李强（差 20次，按截至 2026-07-05 的数字）",
+        "en": "the furthest short 王芳 (45 times short, on figures as of 2026-06-30), 李强 (20 "
+        "times short, on figures as of 2026-07-05)",
+    }
+    assert each[lang] in said, said
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_shares_past_their_limits_on_figures_of_different_days_say_each_ones_day(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """Two members' error rates past their limit, checked in on 30 June and 5 July and
+    read in September: the line said the earlier day once at its end, as though both
+    were of 30 June. Each says its own day, in its brackets."""
+    errors = OKRS + (
+        '\n[[objectives.key_results]]\nid = "ERR"\ntitle = "差错率"\ndirection = "at_most"\n'
+        'target = 1\nunit = "‰"\nmembers = { cm01 = 1, cm02 = 1 }\n'
+    )
+    root = write_workspace({"okrs.toml": errors, "budget.toml": None})
+    for value, person, day in (("3", "cm01", CHECKED_IN), ("2", "cm02", "2026-07-05")):
+        done = run(root, "checkin", "O1.ERR", value, "--person", person, "--date", day,
+                   "--by", "王芳")  # fmt: skip
+        assert done.exit_code == 0, done.output
+    said = " ".join(run(root, "check", "--as-of", LATER, "--lang", lang).stdout.split())
+    each = {
+        "zh": "O1.ERR 差错率：2 个分解目标超限，超得最多的是 王芳（3‰，上限 1‰，按截至 "
+        "2026-06-30 的数字）、李强（2‰，上限 1‰，按截至 2026-07-05 的数字）",
+        "en": "O1.ERR 差错率: 2 shares breached, the furthest out 王芳 (3‰ against a limit of "
+        "1‰, on figures as of 2026-06-30), 李强 (2‰ against a limit of 1‰, on figures as of "
+        "2026-07-05)",
+    }
+    assert each[lang] in said, said

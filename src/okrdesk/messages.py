@@ -428,12 +428,14 @@ ALERTS: dict[str, dict[str, str]] = {
               "--unit {unit} 逐个列出",
     },
     "kr.member_missed": {
-        "en": "{kr} {title}: {member}'s share missed on {day}, {short} short",
-        "zh": "{kr} {title}：{member}的分解目标 {day} 截止未达成，差 {short}",
+        "en": "{kr} {title}: {member}'s share missed on {day}, {short} short{old}",
+        "zh": "{kr} {title}：{member}的分解目标 {day} 截止未达成，差 {short}{old}",
     },
     "kr.members_missed": {
-        "en": "{kr} {title}: {count} shares missed on {day}, the furthest short {members}{more}",
-        "zh": "{kr} {title}：{count} 个分解目标 {day} 截止未达成，差得最多的是 {members}{more}",
+        "en": "{kr} {title}: {count} shares missed on {day}, the furthest short "
+              "{members}{more}{old}",
+        "zh": "{kr} {title}：{count} 个分解目标 {day} 截止未达成，差得最多的是 "
+              "{members}{more}{old}",
     },
     "kr.member_breached": {
         "en": "{kr} {title}: {member}'s share breached {figures}{old}",

@@ -354,7 +354,7 @@ def _breached(p: KeyResultProgress, about: dict[str, object]) -> Alert:
     if figures is None:
         return Alert(Level.ERROR, "breached", kr.id, "kr.breached", about)
     # A figure out of date is past its limit as of its own day: said so, with the day.
-    old = _shares_old([p])
+    old = _old_said(p.old_figure)
     return Alert(Level.ERROR, "breached", kr.id, f"kr.breached_{kr.direction.value}",
                  {**about, **figures, "old": old})  # fmt: skip
 
@@ -516,6 +516,9 @@ def _dated(said: Said, day: dt.date | None) -> Said:
     within = []
     for lang, text, old in (("en", said.en, words.en), ("zh", said.zh, words.zh)):
         inner = old.strip().strip("（()）")
+        if inner in text:  # said already (a share named with its own day)
+            within.append(text)
+            continue
         close = "）" if lang == "zh" else ")"
         between = "，" if lang == "zh" else ", "
         within.append(f"{text[:-1]}{between}{inner}{close}" if text.endswith(close) else text + old)
@@ -644,16 +647,10 @@ def _shares_alerts(engine: Engine, kr: KeyResult, at: str) -> list[_Told]:
 
     # Judged on a day not the report's: said once at the end where all of them were on
     # the same day, else in the brackets of each share named that was.
-    days = {_paced_on(p) for p in behind}
-    once = len(days) == 1
-
-    def named(share: KeyResultProgress, name: str) -> Said:
-        said = _share(name, share.pace)
-        return said if once else _dated(said, _paced_on(share))
-
+    named, old = _each_day(behind, _paced_on, lambda p, name: _share(name, p.pace))
     found += _shares_alert(
         plan, behind, about, one_behind, "kr.members_off_track", named, _paced,
-        old=_old_said(next(iter(days)) if once else None), day_of=_paced_on,
+        old=old, day_of=_paced_on,
     )  # fmt: skip
     return found
 
@@ -664,29 +661,6 @@ def _paced(p: KeyResultProgress) -> float:
 
 def _old_figure(p: KeyResultProgress) -> dt.date | None:
     return p.old_figure
-
-
-def _shares_old(
-    shares: Sequence[KeyResultProgress],
-    day_of: Callable[[KeyResultProgress], dt.date | None] = _old_figure,
-) -> Said:
-    """After shares off track (or one figure past its limit): that they were judged on a
-    day not the report's, the earliest, when all of them were; nothing when not. Of a
-    pace, the day its due was taken on (``_paced_on``); of a limit, the day a figure out
-    of date speaks for (``KeyResultProgress.old_figure``)."""
-    return _old_said(_old_day(shares, day_of))
-
-
-def _old_day(
-    shares: Sequence[KeyResultProgress],
-    day_of: Callable[[KeyResultProgress], dt.date | None] = _old_figure,
-) -> dt.date | None:
-    """The earliest day of ``shares`` (``day_of`` each) when each has one; None when
-    any has none."""
-    days = [day_of(p) for p in shares]
-    if not days or any(day is None for day in days):
-        return None
-    return min(d for d in days if d is not None)
 
 
 def _old_said(day: dt.date | None) -> Said:
@@ -824,15 +798,38 @@ def _missed_shares(
         return Said(f"{name} ({shortfall(p).text('en')} short)",
                     f"{name}（差 {shortfall(p).text('zh')}）")  # fmt: skip
 
+    def stops(p: KeyResultProgress) -> dt.date | None:
+        # Short on figures that stop before its date (out of date, or cut at the last
+        # whole period before it): whose figures the shortfall is of, as a key result's
+        # own ``kr.missed_old`` says it.
+        through, closed = p.old_figure or p.figures_through, p.closed or plan.end
+        return through if through is not None and through < closed else None
+
     # The furthest short by the amount each line says (``差 1.51亿`` before ``差 1.34亿``),
     # as "差得最多的是" reads: what most of the unit's own shortfall is; of as much, the
     # one furthest short of its own target.
+    ranked = sorted(missed, key=lambda p: (p.margin or 0.0, p.attainment or 0.0, p.subject))
+    named, old = _each_day(ranked, stops, short_by)
     return _shares_alert(
-        plan, sorted(missed, key=lambda p: (p.margin or 0.0, p.attainment or 0.0, p.subject)),
-        about,
-        lambda p: ("kr.member_missed", {"short": shortfall(p)}), "kr.members_missed", short_by,
-        _attained, day=missed[0].closed or plan.end,
+        plan, ranked, about,
+        lambda p: ("kr.member_missed", {"short": shortfall(p)}), "kr.members_missed", named,
+        _attained, day_of=stops, day=missed[0].closed or plan.end, old=old,
     )  # fmt: skip
+
+
+def _each_day(
+    shares: Sequence[KeyResultProgress],
+    day_of: Callable[[KeyResultProgress], dt.date | None],
+    each: Callable[[KeyResultProgress, str], Said],
+) -> tuple[Callable[[KeyResultProgress, str], Said], Said]:
+    """How shares judged on days not the report's say them: where all were of one day,
+    once at the end of the line (the ``old`` returned, for its ``{old}``); else in the
+    brackets of each share named that was, its own day (``_dated``), and nothing at the
+    end. ``each`` writes a share without its day."""
+    days = {day_of(p) for p in shares}
+    if len(days) == 1:
+        return each, _old_said(days.pop())
+    return (lambda p, name: _dated(each(p, name), day_of(p))), Said("", "")
 
 
 def _breached_shares(
@@ -847,10 +844,13 @@ def _breached_shares(
         figures = _past_limit(p)
         return Said(f"{name} {figures.en}", f"{name}{figures.zh}")
 
+    # On figures out of date, each share its own day (one day for all said once).
+    ranked = sorted(breached, key=lambda p: (p.attainment or 0.0, p.subject))
+    named, old = _each_day(ranked, _old_figure, past)
     return _shares_alert(
-        plan, sorted(breached, key=lambda p: (p.attainment or 0.0, p.subject)), about,
+        plan, ranked, about,
         lambda p: ("kr.member_breached", {"figures": _past_limit(p)}), "kr.members_breached",
-        past, _attained, old=_shares_old(breached),
+        named, _attained, old=old,
     )  # fmt: skip
 
 
