@@ -431,3 +431,41 @@ def test_a_branchs_line_of_checkpoints_missed_names_the_largest_shortfall_first(
     lines = run(root, "check", "--lang", "zh").stdout.splitlines()
     (first,) = [line for line in lines if "第1营业部" in line and "截止未达成" in line]
     assert "差得最多的是 B01.LEADS（差 80次）、B01.SIGNUPS（差 40次）；" in first, first
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_branchs_line_in_different_units_says_it_is_ordered_by_share_of_target(
+    write_workspace: WriteWorkspace, lang: str
+) -> None:
+    """220 leads (户) of 300 (80 short, 73%) and 60 sign-ups (次) of 100 (40 short, 60%):
+    amounts in 户 and 次 do not compare, so the line is ordered by the shortfall as a
+    share of each target, and said "差得最多的是" (the most) of the sign-ups, 40 before
+    80. It says what the order is; so does the line of members' targets off the branch's
+    own in different units. Of one unit, the words stay as they were."""
+    files = below_files()
+    lead = 'id = "LEADS"\ntitle = "一季度LEADS"\nunit = "次"\ntarget = '
+    okrs = str(files["okrs.toml"]).replace(lead + "100", lead.replace("次", "户") + "300", 1)
+    # The first branch's visits in 户 too (its calls stay in 次): targets off in two units.
+    okrs = okrs.replace('unit = "次"\ntarget = 250\nmembers = { b01p1', 'unit = "户"\ntarget = '
+                        "250\nmembers = { b01p1", 1)  # fmt: skip
+    root = checked_in(write_workspace({**files, "okrs.toml": okrs}, plugin=False), 90.0)
+    with Store.open(root / "okrdesk.db") as store:
+        for key, value in (("LEADS", 220.0), ("SIGNUPS", 60.0)):
+            store.add_checkin(f"B01.{key}", "b01", dt.date(2026, 3, 30), value)
+    lines = " ".join(run(root, "check", "--lang", lang).stdout.split())
+    said = {
+        "zh": ("第1营业部：2 项关键结果截止未达成，按差距占目标的比例，差得最多的是 "
+               "B01.SIGNUPS（差 40次）、B01.LEADS（差 80户）；",
+               "第1营业部：2 项关键结果的成员目标合计与其目标不符，按差距占目标的比例，"
+               "差得最多的是 B01.CALLS（少 50次）、B01.VISITS（少 50户）；",
+               "第2营业部：2 项关键结果的成员目标合计与其目标不符，差得最多的是 B02"),
+        "en": ("第1营业部: 2 key results closed short of their targets, the furthest short as "
+               "a share of its target B01.SIGNUPS (40 times short), B01.LEADS (80 accts short);",
+               "第1营业部: 2 key results whose members' targets add up to something else, the "
+               "furthest off as a share of its target B01.CALLS (50 times less), B01.VISITS "
+               "(50 accts less);",
+               "第2营业部: 2 key results whose members' targets add up to something else, the "
+               "furthest off B02"),
+    }  # fmt: skip
+    for each in said[lang]:
+        assert each in lines, lines

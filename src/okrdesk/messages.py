@@ -402,6 +402,14 @@ ALERTS: dict[str, dict[str, str]] = {
               "--unit {unit} lists them",
         "zh": "{member}：{n} 项关键结果超限，超得最多的是 {krs}{more}{old}；--unit {unit} 逐个列出",
     },
+    # The same, where the line's key results are in different units (户 and 亿): their
+    # amounts do not compare, and they are ordered by the gap as a share of each target.
+    "kr.missed_below_by_share": {
+        "en": "{member}: {n} key results closed short of their targets, the furthest short "
+              "as a share of its target {krs}{more}; --unit {unit} lists them",
+        "zh": "{member}：{n} 项关键结果截止未达成，按差距占目标的比例，差得最多的是 {krs}{more}；"
+              "--unit {unit} 逐个列出",
+    },
     "kr.no_data_below": {
         "en": "{member}: {n} key results have no data yet although their metrics have "
               "numbers: {krs}{more}; --unit {unit} lists them",
@@ -413,6 +421,12 @@ ALERTS: dict[str, dict[str, str]] = {
               "the furthest off {krs}{more}; --unit {unit} lists them",
         "zh": "{member}：{n} 项关键结果的成员目标合计与其目标不符，差得最多的是 {krs}{more}；"
               "--unit {unit} 逐个列出",
+    },
+    "target.differ_below_by_share": {
+        "en": "{member}: {n} key results whose members' targets add up to something else, "
+              "the furthest off as a share of its target {krs}{more}; --unit {unit} lists them",
+        "zh": "{member}：{n} 项关键结果的成员目标合计与其目标不符，按差距占目标的比例，"
+              "差得最多的是 {krs}{more}；--unit {unit} 逐个列出",
     },
     "kr.members_below": {
         "en": "{member}: {count} shares of {n} key results need attention: {krs}{more}{old}; "

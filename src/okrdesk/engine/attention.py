@@ -466,13 +466,19 @@ def _further(
     are in one unit; in different units (户 and 亿) amounts do not compare, and the share of
     its target decides. Else how far out it is (``_furthest``)."""
     relative = _furthest(p, alert)
-    if alert.kind not in ("missed", "target_mismatch"):
-        return relative, 0.0
-    if any(other.key_result.unit != p.key_result.unit for other, _ in items):
+    if alert.kind not in ("missed", "target_mismatch") or _by_share(items, alert.kind):
         return relative, 0.0
     if alert.kind == "missed":
         return p.margin or 0.0, relative
     return -abs(p.target.mismatch or 0.0), relative
+
+
+def _by_share(items: Sequence[tuple[KeyResultProgress, Alert]], kind: str) -> bool:
+    """Whether a member's line of key results short (or off their members' targets) is
+    ordered by the gap as a share of each one's target, not by the amount: where they are
+    in different units (户 and 亿), whose amounts do not compare."""
+    units = {p.key_result.unit for p, _ in items}
+    return kind in ("missed", "target_mismatch") and len(units) > 1
 
 
 def _said_day(p: KeyResultProgress, alert: Alert) -> dt.date | None:
@@ -570,8 +576,12 @@ def _told_below(
         # day; a checkpoint missed on figures that stop before its date): that day once at
         # the end when all were on the same day and the line has room for it there, else
         # after each named key result that was, as each one's own line says it.
+        key = _BELOW[kind]
+        if _by_share(items, kind):
+            # Ordered by the share of each target: the words say so, not "the most".
+            key = f"{key}_by_share"
         days = [_said_day(p, alert) for p, alert in ranked]
-        once = "{old}" in ALERTS[_BELOW[kind]]["en"] and len(set(days)) == 1
+        once = "{old}" in ALERTS[key]["en"] and len(set(days)) == 1
         everywhere = days[0] if once else None
         named = tuple(
             _named_below(p, alert, None if everywhere else day)
@@ -582,7 +592,7 @@ def _told_below(
                   "krs": named, "more": Said(more.get("en", ""), more.get("zh", "")),
                   "old": _old_said(everywhere)}  # fmt: skip
         # Of the kind and level of the alerts it gathers, as their owners' checks say them.
-        alert = attrs.evolve(ranked[0][1], subject=member, key=_BELOW[kind], params=params,
+        alert = attrs.evolve(ranked[0][1], subject=member, key=key, params=params,
                              about=tuple(p.key_result.id for p, _ in ranked))  # fmt: skip
         found.append((order, member, alert))
     return [alert for *_, alert in sorted(found, key=lambda item: item[:2])]
