@@ -100,6 +100,20 @@ def test_a_band_is_written_as_the_target_in_every_format(demo: Path, tmp_path: P
     rows = {r[1].value: r for r in openpyxl.load_workbook(out)["关键结果"].iter_rows(min_row=2)}
     assert rows["O2.KR1b"][5].value == "±1百分点"
     assert rows["O2.KR1"][5].value == pytest.approx(0.08)
+    # What is due of a band is the band: its due column said its middle, "0百分点", beside
+    # a target of "±1百分点", as though nothing were due. The band in every format.
+    assert rows["O2.KR1b"][7].value == "±1百分点"
+    for fmt, lang, band in (("md", "zh", "| ±1百分点 | 100.0% | ±1百分点 |"),
+                            ("md", "en", "| ±1 pp | 100.0% | ±1 pp |"),
+                            ("html", "zh", '<td class="n">±1百分点</td>'),
+                            ("text", "zh", "±1百分点")):  # fmt: skip
+        done = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", fmt, "--lang",
+                       lang)  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        row = done.stdout[done.stdout.index("O2.KR1b") :].split("</tr>")[0].splitlines()
+        cells = "\n".join(row) if fmt == "html" else row[0]
+        assert cells.count(band) == (1 if fmt == "md" else 2), cells
+        assert "0百分点" not in cells.replace("0.58百分点", ""), cells
 
 
 def test_the_json_follows_the_documented_schema(demo: Path) -> None:

@@ -34,6 +34,15 @@ def due_on(result: ReportKeyResult, lang: str) -> str:
     return label(lang, "due_by", day=f"{day.month:02d}-{day.day:02d}")
 
 
+def due_figure(result: ReportKeyResult, lang: str) -> str:
+    """The due column: the figure due; for a ``within`` key result, the band it is to keep
+    within, as the target column writes it (``±1百分点``), not the band's middle alone
+    (``0百分点`` read as a goal of nothing, beside a target of ``±1百分点``)."""
+    if result.band is not None and result.expected is not None:
+        return target(result, lang)
+    return value(result, result.expected, lang)
+
+
 def due_heading(results: Iterable[ReportKeyResult], lang: str) -> str:
     """The due column's heading over ``results``: "应完成" / "Due" where one of them is due
     on a day of its own (``due_on``), so that no figure reads as due now; else

@@ -95,7 +95,8 @@ def environment(folders: Sequence[Path]) -> jinja2.Environment:
     env.globals.update(
         label=label, status=status, value=cells.value, target=cells.target, change=cells.change,
         change_heading=cells.change_heading, days_left=cells.days_left,
-        due_heading=cells.due_heading, due_on=cells.due_on, forecast_from=cells.forecast_from,
+        due_figure=cells.due_figure, due_heading=cells.due_heading, due_on=cells.due_on,
+        forecast_from=cells.forecast_from,
         time_left=cells.time_left,
         sparkline=cells.sparkline, burnup=burnup_svg, off_track=off_track, escape=escape,
         Markup=Markup, status_text=notes.status_text, members_met=notes.members_met,

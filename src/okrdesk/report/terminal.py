@@ -23,6 +23,7 @@ from okrdesk.messages import ALERTS, label
 from okrdesk.report.cells import (
     change,
     change_heading,
+    due_figure,
     due_heading,
     due_on,
     figures_through,
@@ -343,7 +344,7 @@ def _kr_cell(kr: ReportKeyResult, column: str, lang: str) -> str | Text:
     if column == "expected":
         # Of a figure out of date, the day it was due on, under it: no wider a column.
         day = due_on(kr, lang)
-        return value(kr, kr.expected, lang) + (f"\n{day}" if day else "")
+        return due_figure(kr, lang) + (f"\n{day}" if day else "")
     if column == "status":
         return Text(status_text(kr, lang), style=STATUS_STYLE.get(kr.status, ""))
     if column == "change":

@@ -256,6 +256,14 @@ def _target(kr: Any, lang: str, scale: int | None) -> Cell:
     return target(kr, lang), None
 
 
+def _due(kr: Any, lang: str, scale: int | None) -> Cell:
+    """The figure due, but for a ``within`` key result the band it is to keep within, as
+    the target column writes it (``±1百分点``), not its middle (``0``) alone."""
+    if kr.band is None or kr.expected is None:
+        return _figure(UNITS[kr.unit], kr.expected, lang, scale)
+    return target(kr, lang), None
+
+
 def _money(value: float | None, lang: str) -> Cell:
     """A budget amount, as the budget table writes it (``units.ledger``): in Chinese in
     万 to the hundred yuan, in every cell of the column (427.76, 380; 0.4 for 4,000元,
@@ -313,7 +321,8 @@ def _money_scale(report: Any) -> int | None:
         return None
     amounts: list[float | None] = []
     for kr in money:
-        amounts += [kr.actual, kr.target if kr.band is None else None, kr.expected, kr.change,
+        amounts += [kr.actual, kr.target if kr.band is None else None,
+                    kr.expected if kr.band is None else None, kr.change,
                     kr.forecast]  # fmt: skip
         amounts += [row.actual for row in kr.breakdown.rows] if kr.breakdown else []
     return column_scale(amounts)
@@ -360,7 +369,7 @@ def key_results(report: Any) -> tuple[list[str], list[list[Cell]]]:
                 (_row_unit(unit, lang, scale), None),
                 _figure(unit, kr.actual, lang, scale), _target(kr, lang, scale),
                 _share(kr.attainment, percent(kr.attainment)),
-                _figure(unit, kr.expected, lang, scale),
+                _due(kr, lang, scale),
                 (status(lang, kr.status), None), _change(kr, lang, scale),
                 _figure(unit, kr.forecast, lang, scale),
                 ("\n".join(under_title(kr, lang)) or None, None),
