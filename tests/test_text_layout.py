@@ -581,10 +581,16 @@ def test_the_first_screen_at_80_columns_cuts_no_figure(demo: Path, lang: str) ->
         if finding in narrow:
             continue
         # Too long even with its title cut (a checkpoint missed on figures that stop
-        # before its date, in English): its words give way, never a figure nor the day.
+        # before its date, in English): its words give way, never a figure nor the day
+        # (an English line's title gone whole where … alone would leave "6 acc…": the id
+        # names the key result, "P.FEMALE: missed on 2026-09-30, 6 accts… (on figures…").
+        named = (f" {alert['subject']} ", f" {alert['subject']}: ")
         (line,) = [line for line in narrow.splitlines() if line.startswith(("  提醒", "  WARNING"))
-                   and f" {alert['subject']} " in line]  # fmt: skip
+                   and any(each in line for each in named)]  # fmt: skip
         assert set(FIGURE.findall(finding)) <= set(FIGURE.findall(line)), (finding, line)
+        # Nor a word of the line cut inside (it was "6 acc…").
+        for cut in re.finditer(r"([A-Za-z]+)…", line):
+            assert re.search(rf"\b{cut[1]}\b", alert["message"]), line
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -705,3 +711,31 @@ def test_a_label_glued_to_its_figure_is_never_split_to_fill_a_line() -> None:
     screen.flush()
     lines = [line.rstrip() for line in out.getvalue().splitlines()]
     assert lines[-1] == f"综合得分{NO_BREAK}96.8%", lines
+
+
+def test_an_english_cut_ends_before_a_word_not_inside_it() -> None:
+    """The first screen's English lines were cut inside words ("below where it s…",
+    "6 acc…"): they end before the word where its start is a few characters back, a
+    figure's unit going with its figure; a title down to … gives way whole after its id
+    where that keeps the figure after it. Chinese, cut between characters, stays."""
+
+    def cut(line: Text, width: int) -> str:
+        return "".join(part for part, _ in one_line(line, width))
+
+    behind = Text("  WARNING O2.KR2 ").append("客户产品配置度", yields=True)
+    behind.append(": off track on its figures as of 2026-11-20, below where it started")
+    assert cut(behind, 80).endswith(", below where it…"), cut(behind, 80)
+    missed = Text("  WARNING P.FEMALE ").append("Q3 攻坚:9 月底前新增女性高净值客户 120 户",
+                                                yields=True)  # fmt: skip
+    missed.append(": missed on 2026-09-30, 6 accts short")
+    missed.append(" (on figures as of 2026-09-27)", kept=True)
+    assert cut(missed, 80) == (
+        "  WARNING P.FEMALE: missed on 2026-09-30, 6 accts… (on figures as of 2026-09-27)"
+    ), cut(missed, 80)
+    # Without room for the unit, the figure goes with it: never "6 acc…" nor "6…".
+    assert cut(Text("missed on 2026-09-30, 6 accts short"), 28) == "missed on 2026-09-30…"
+    # A word longer than the room back to its start is cut inside, as before.
+    assert cut(Text("the supercalifragilistic words"), 18) == "the supercalifrag…"
+    zh = Text("  提醒    O2.KR2 ").append("客户产品配置度", yields=True)
+    zh.append("：按截至 2026-11-20 的数字落后，低于起点（基线）")
+    assert cut(zh, 40) == "  提醒    O2.KR2 …：按截至 2026-11-20…", cut(zh, 40)

@@ -498,6 +498,15 @@ def _one_line_cut(text: Text, runs: Line, width: int) -> Line:
     shortened[text.yielding] = (_shortened(title, _cells(runs) - width), style)
     if _cells(shortened) <= width:
         return shortened
+    if _bare_title(shortened, text.yielding):
+        # An English line with its (Chinese) title down to … and still too long: the id
+        # before it names the key result, and the two cells go to the words after it
+        # ("P.FEMALE: missed on 2026-09-30, 6 accts…", not "P.FEMALE …: …, 6 acc…").
+        shortened[text.yielding] = ("", style)
+        before, before_style = shortened[text.yielding - 1]
+        shortened[text.yielding - 1] = (before.rstrip(" "), before_style)
+        if _cells(shortened) <= width:
+            return shortened
     shorter = _end_cut(shortened, width)
     after, after_shortened = (_length(line[: text.yielding + 1]) for line in (runs, shortened))
     if _length(shorter) - 1 <= after_shortened:
@@ -505,6 +514,19 @@ def _one_line_cut(text: Text, runs: Line, width: int) -> Line:
     if _length(cut) - 1 <= after or _figures(shorter, after_shortened) > _figures(cut, after):
         return shorter
     return cut
+
+
+def _bare_title(runs: Line, at: int) -> bool:
+    """Whether the title at ``at``, shortened to … alone, may go with the space before
+    it: in an English line (its words after the title start ``: ``), after an id."""
+    after = "".join(part for part, _ in runs[at + 1 :])
+    return (
+        runs[at][0] == ELLIPSIS
+        and at > 0
+        and runs[at - 1][0].endswith(" ")
+        and bool(runs[at - 1][0].strip())
+        and after.startswith(": ")
+    )
 
 
 def _keeping(text: Text, runs: Line, width: int) -> Line | None:
@@ -610,10 +632,35 @@ def _length(line: Line) -> int:
 
 def _end_cut(runs: Line, width: int) -> Line:
     plain = "".join(part for part, _ in runs)
-    kept = len(_shortened(plain, cell_width(plain) - width)) - 1
+    kept = _at_word(plain, len(_shortened(plain, cell_width(plain) - width)) - 1)
     text = Text()
     text.runs = runs
     return [*text.between(0, kept), (ELLIPSIS, "")]
+
+
+WORD_ROOM = 6
+"""Characters an English cut moves back to end before a word rather than inside it."""
+
+
+def _at_word(plain: str, kept: int) -> int:
+    """``kept``, a cut of ``plain`` that falls inside a Latin word ("below where it s…",
+    "6 acc…"), moved back to before that word where it starts at most ``WORD_ROOM``
+    characters back ("below where it…"), and before the spaces and commas there; a word that is a
+    figure's unit ("6 accts") goes with its figure ("missed on 2026-09-30, …"), as a cut
+    before a figure does (``_before_figure``). Unmoved where the word is longer, or its
+    start would leave nothing; a Chinese cut, between characters, stays."""
+    if not _inside_word(plain, kept):
+        return kept
+    start = kept
+    while start and plain[start - 1].isascii() and plain[start - 1].isalpha():
+        start -= 1
+    if kept - start > WORD_ROOM:
+        return kept
+    before = plain[:start].rstrip(" ")
+    if before[-1:].isdigit():  # a figure's unit: the figure goes too
+        before = plain[: _before_figure(plain, len(before) - 1)].rstrip(" ")
+    before = before.rstrip(" ,;")  # "2026-09-30…", not "2026-09-30,…"
+    return len(before) if before.strip() else kept
 
 
 def _figures(line: Line, start: int) -> int:
