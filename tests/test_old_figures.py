@@ -387,8 +387,9 @@ def test_the_first_screen_keeps_the_day_of_old_figures_at_80_columns(
     assert breach.endswith(said.format(day=COLLECTED)), breach
     assert "0.5‰" in breach, breach
     # The share's pace stays too (it was cut to "王芳's share off tra… (on figures…"),
-    # the title giving way first, in Chinese as in English.
-    lead = {"zh": "  提醒    O1.CALLS …：王芳", "en": "  WARNING O1.CALLS …: 王芳"}[lang]
+    # the title giving way first, in Chinese as in English (in English, whole after
+    # its id where … alone leaves the line too long: "O1.CALLS: 王芳's share off track…").
+    lead = {"zh": "  提醒    O1.CALLS …：王芳", "en": "  WARNING O1.CALLS: 王芳"}[lang]
     (share,) = [line for line in screen if line.startswith(lead)]
     assert share.endswith("20.2%" + ("…" if lang == "en" else "") + said.format(day=CHECKED_IN))
     assert "tra…" not in share, share  # an English word is cut whole: "off…", not "off tra…"

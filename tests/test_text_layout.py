@@ -732,6 +732,12 @@ def test_an_english_cut_ends_before_a_word_not_inside_it() -> None:
     assert cut(missed, 80) == (
         "  WARNING P.FEMALE: missed on 2026-09-30, 6 accts… (on figures as of 2026-09-27)"
     ), cut(missed, 80)
+    # An amount keeps its currency: "CNY 472.6m…", it was "…,… 472.6m…".
+    money = Text("  WARNING C1.KR1 ").append("客户资产净增 ≥ 45亿元", yields=True)
+    money.append(": missed on 2026-12-31, CNY 472.6m short")
+    money.append(" (on figures as of 2026-11-20)", kept=True)
+    assert " CNY 472.6m… (on figures as of 2026-11-20)" in cut(money, 80), cut(money, 80)
+    assert cut(money, 80).startswith("  WARNING C1.KR1: missed"), cut(money, 80)
     # Without room for the unit, the figure goes with it: never "6 acc…" nor "6…".
     assert cut(Text("missed on 2026-09-30, 6 accts short"), 28) == "missed on 2026-09-30…"
     # A word longer than the room back to its start is cut inside, as before.

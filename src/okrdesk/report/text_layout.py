@@ -548,6 +548,12 @@ def _keeping(text: Text, runs: Line, width: int) -> Line | None:
         title, style = head[yielding]
         head = head.copy()
         head[yielding] = (_shortened_whole(title, over) if over > 0 else title, style)
+        if _cells([*head, kept, *after]) > width and _bare_title([*head, *after], yielding):
+            # In English, … alone still too long: the title goes, after its id (as in
+            # ``_one_line_cut``), and its two cells go to the words after it.
+            head[yielding] = ("", style)
+            before, before_style = head[yielding - 1]
+            head[yielding - 1] = (before.rstrip(" "), before_style)
     tail = after if _cells([*head, kept, *after]) <= width else [(ELLIPSIS, "")] if after else []
     room = width - _cells([kept, *tail])
     if room < 1 or (yielding is not None and room <= _cells(runs[:yielding])):
@@ -580,6 +586,8 @@ def _keeping_figure(head: Line, yielding: int | None, room: int) -> Line | None:
     begin, end = figures[0].start(), figures[0].end()
     while end > begin and plain[end - 1] in ".,:-":
         end -= 1
+    if plain[max(0, begin - len(_CURRENCY)) : begin] == _CURRENCY:
+        begin -= len(_CURRENCY)  # "CNY 472.6m", never "472.6m" alone
     before, figure = whole.between(0, begin), whole.between(begin, end)
     rest = whole.between(end, len(plain))
     if _cells([*before, *figure]) + 1 <= room:  # the words after the figure give way
@@ -596,6 +604,10 @@ def _keeping_figure(head: Line, yielding: int | None, room: int) -> Line | None:
         left -= 1  # "王芳's share off…", not "off tra…"
         cut = _end_cut(before, left)
     return [*cut, *([(" ", "")] if spaced else []), *figure, *([(ELLIPSIS, "")] if rest else [])]
+
+
+_CURRENCY = "CNY "
+"""What an English amount is written after (``CNY 472.6m``): part of its figure."""
 
 
 def _inside_word(plain: str, at: int) -> bool:
