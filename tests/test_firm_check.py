@@ -469,3 +469,20 @@ def test_a_branchs_line_in_different_units_says_it_is_ordered_by_share_of_target
     }  # fmt: skip
     for each in said[lang]:
         assert each in lines, lines
+
+
+def test_a_share_named_with_its_own_day_in_a_branchs_line_says_it_once(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A branch's people behind on their visits, one checked in on the 15th and one on
+    the 16th, and on calls on the 15th: the firm's line names each key result's furthest
+    behind share with its day, in its brackets; one already said with its own day was
+    dated again (``（11.0%，按截至 2026-06-16 的数字，按截至 2026-06-16 的数字）``)."""
+    root = checked_in(write_workspace(firm_files(), plugin=False), 90.0)
+    with Store.open(root / "okrdesk.db") as store:
+        store.add_checkin("B01.VISITS", "b01p2", dt.date(2026, 6, 16), 10.0)
+    done = run(root, "check", "--lang", "zh")
+    (line,) = [each for each in done.stdout.splitlines() if "第1营业部" in each]
+    assert "按截至 2026-06-16 的数字" in line, line
+    for day in ("2026-06-15", "2026-06-16"):
+        assert line.count(f"按截至 {day} 的数字") <= 1, line
