@@ -515,7 +515,8 @@ def _dated(said: Said, day: dt.date | None) -> Said:
     day it was judged on inside them: ``B01.CALLS（22.0%，按截至 2026-06-15 的数字）`` /
     ``B01.CALLS (22.0%, on figures as of 2026-06-15)``. After the brackets, the day read as
     that of the whole list where it came after its last item (the form that says so, once
-    at the end, when all of it was). Unchanged for None; after it where it has none."""
+    at the end, when all of it was). Unchanged for None, and where it says that day
+    already (a share named with its own day, ``_each_day``); after it where it has none."""
     if day is None:
         return said
     words = _old_said(day)
