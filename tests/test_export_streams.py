@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 
 from backends import Backend
-from okrdesk.app.export import FIELDS, export_text, export_xlsx, fields, write_file
+from okrdesk.app.export import FIELDS, Units, export_text, export_xlsx, fields, write_file
 from okrdesk.cli import cli
 from okrdesk.model import Observation
 from okrdesk.periods import Grain, periods_between
@@ -97,7 +97,7 @@ def column_widths(sheet: Any) -> list[int]:
     return [widths[column] for column in range(1, sheet.max_column + 1)]
 
 
-UNITS = {"aum": "元", "conversion": "ratio", "O1.KR1": "户"}
+UNITS = Units(metrics={"aum": "元", "conversion": "ratio"}, key_results={"O1.KR1": "户"})
 
 
 def _expected(table: str, stored: dict[str, Any], name: str) -> Any:
@@ -105,8 +105,11 @@ def _expected(table: str, stored: dict[str, Any], name: str) -> Any:
     export gives its metric or key result (元 for spend)."""
     if name != "unit":
         return stored[name]
-    named = stored.get("metric") or stored.get("key_result")
-    return "元" if table == "spend" else UNITS.get(named, "")
+    if table == "spend":
+        return "元"
+    if table == "observations":
+        return UNITS.metrics.get(stored["metric"], "")
+    return UNITS.key_results.get(stored["key_result"], "")
 
 
 def test_xlsx_holds_every_row_cell_for_cell_with_its_widths(database: Path, tmp_path: Path) -> None:
@@ -224,7 +227,7 @@ def test_json_gives_each_value_its_unit_and_keeps_every_field_an_old_reader_took
     assert list(document) == ["schema", *OLD_FIELDS]
     units = {table: [row.get("unit") for row in document[table]] for table in FIELDS}
     metrics = [o["metric"] for o in document["observations"]]
-    assert units["observations"] == [UNITS[m] for m in metrics]
+    assert units["observations"] == [UNITS.metrics[m] for m in metrics]
     assert set(units["checkins"]) == {"户"} and set(units["spend"]) == {"元"}
     assert "unit" not in document["runs"][0]
     aum = document["observations"][1]
@@ -320,9 +323,9 @@ def test_postgresql_streams_through_a_cursor_on_the_server(postgres_url: str) ->
 PEAK = """
 import resource, sys
 from pathlib import Path
-from okrdesk.app.export import write_file
+from okrdesk.app.export import Units, write_file
 database, fmt, out = sys.argv[1:4]
-write_file(Path(database), fmt, "observations", Path(out), {"aum": "元"})
+write_file(Path(database), fmt, "observations", Path(out), Units({"aum": "元"}))
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
@@ -765,6 +768,81 @@ def test_nothing_is_said_of_units_when_each_is_known(
     done = CliRunner().invoke(cli, ["export", "--format", "csv", "--lang", "en", "-w", str(root)])
     assert done.exit_code == 0 and done.stderr == "", done.stderr
     assert ",户," in done.stdout
+
+
+CRM_PLUGIN = """\
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("crm.conversion", "CRM conversion", "CRM 转化率", MetricKind.RATIO,
+                        UNITS["%"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    if "crm.conversion" in {spec.name for spec in request.metrics}:
+        for period in request.periods:
+            for person in request.people:
+                emit("crm.conversion", person.id, period.id, numerator=12, denominator=120,
+                     source="crm")
+"""
+
+CRM_OKRS = """\
+[[objectives]]
+id = "crm"
+title = "CRM 转化"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "conversion"
+title = "转化高净值客户（按月登记）"
+target = 120
+unit = "户"
+
+[[objectives.key_results]]
+id = "rate"
+title = "CRM 转化率"
+metric = "crm.conversion"
+target = 15
+unit = "%"
+"""
+
+
+def test_a_key_result_named_as_a_metric_keeps_its_own_unit(
+    write_workspace: Any, tmp_path: Path
+) -> None:
+    """A plugin's metric ``crm.conversion`` (a rate) and the key result ``crm.conversion``
+    (objective ``crm``, clients converted, checked in): their units were kept in one lookup, so the
+    rate's figures went out in 户. Each keeps its own, in every format."""
+    from sample_workspace import trusted
+
+    root = write_workspace({"crm.toml": CRM_OKRS})
+    (root / "plugins" / "crm.py").write_text(CRM_PLUGIN, encoding="utf-8")
+    trusted(root)
+    for args in (["collect", "--through", "2026-01-20"],
+                 ["checkin", "crm.conversion", "40", "--date", "2026-01-15"]):  # fmt: skip
+        done = CliRunner().invoke(cli, [*args, "-w", str(root)])
+        assert done.exit_code == 0, done.output
+    done = CliRunner().invoke(cli, ["export", "-w", str(root)])
+    assert done.exit_code == 0 and done.stderr == "", done.output
+    document = json.loads(done.stdout)
+    units = {(o["metric"], o["unit"]) for o in document["observations"]}
+    assert ("crm.conversion", "ratio") in units and ("crm.conversion", "户") not in units
+    [checkin] = document["checkins"]
+    assert (checkin["key_result"], checkin["unit"]) == ("crm.conversion", "户")
+    done = CliRunner().invoke(cli, ["export", "--format", "csv", "-w", str(root)])
+    rows = list(csv.DictReader(io.StringIO(done.stdout[1:], newline="")))
+    assert {r["unit"] for r in rows if r["metric"] == "crm.conversion"} == {"ratio"}
+    out = tmp_path / "firm.xlsx"
+    done = CliRunner().invoke(cli, ["export", "-o", str(out), "-w", str(root)])
+    assert done.exit_code == 0, done.output
+    book = openpyxl.load_workbook(out)
+    [head, *body] = book["checkins"].iter_rows(values_only=True)
+    assert [dict(zip(head, row, strict=True))["unit"] for row in body] == ["户"]
 
 
 def test_table_is_refused_where_every_table_is_written(

@@ -130,14 +130,12 @@ def _rows(store: Store, table: str, slices: bool) -> Iterator[Row]:
             )  # fmt: skip
 
 
-class Units(dict[str, str]):
-    """Each metric's and key result's stored unit by name (``units_of``), noting the names
-    an export looked up and found no unit for (``unknown``): their unit cells are empty,
-    which the command says rather than leave a reader to wonder."""
+class _Lookup(dict[str, str]):
+    """Stored units by name, noting in ``unknown`` the names looked up and not found."""
 
-    def __init__(self, known: Mapping[str, str] | None = None) -> None:
+    def __init__(self, known: Mapping[str, str] | None, unknown: set[str]) -> None:
         super().__init__(known or {})
-        self.unknown: set[str] = set()
+        self.unknown = unknown
 
     def __missing__(self, name: str) -> str:
         self.unknown.add(name)
@@ -145,20 +143,40 @@ class Units(dict[str, str]):
         return ""
 
 
+class Units:
+    """Each metric's stored unit by name and each key result's by id (``units_of``), in
+    two lookups: a plugin may name a metric ``crm.conversion`` (a rate) where the target
+    files have a key result ``crm.conversion`` counting clients, and one lookup for both
+    gave the metric's figures the key result's 户. ``unknown`` holds the names an export
+    looked up and found no unit for: their unit cells are empty, which the command says
+    rather than leave a reader to wonder."""
+
+    def __init__(
+        self,
+        metrics: Mapping[str, str] | None = None,
+        key_results: Mapping[str, str] | None = None,
+    ) -> None:
+        self.unknown: set[str] = set()
+        self.metrics = _Lookup(metrics, self.unknown)
+        self.key_results = _Lookup(key_results, self.unknown)
+
+
 def _with_unit(
-    table: str, rows: Iterable[Row], units: Mapping[str, str], unknown: str | None = ""
+    table: str, rows: Iterable[Row], units: Units, unknown: str | None = ""
 ) -> Iterator[Row]:
     """The rows of ``table`` (as ``_rows`` gives them) with the unit column of
-    ``fields(table)``: a metric's or key result's stored unit (``unknown`` when there is
-    none, noted in ``units.unknown`` when ``units`` is ``Units``), 元 for spend."""
+    ``fields(table)``: an observation's metric's stored unit, a check-in's key result's
+    (``unknown`` when there is none, noted in ``units.unknown``), 元 for spend."""
     rows = iter(rows)
     if table not in UNIT_FIELD:
         return rows
     at = FIELDS[table].index(UNIT_FIELD[table]) + 1
     if table == "spend":
         return ((*row[:at], "元", *row[at:]) for row in rows)
-    named_by = 0 if table == "observations" else FIELDS[table].index("key_result")
-    get = (units if isinstance(units, Units) else Units(units)).__getitem__
+    if table == "observations":
+        named_by, get = 0, units.metrics.__getitem__
+    else:
+        named_by, get = FIELDS[table].index("key_result"), units.key_results.__getitem__
     return ((*row[:at], get(row[named_by]) or unknown, *row[at:]) for row in rows)
 
 
@@ -195,16 +213,16 @@ def stored_unit(unit: UnitOfMeasure) -> str:
     return base_unit(unit.dimension).symbol
 
 
-def units_of(session: Session) -> dict[str, str]:
-    """Each metric's and key result's stored unit, by name and id: the metrics' even when
-    the target files have problems (the check-ins' units then stay unknown)."""
-    units = {name: stored_unit(spec.unit) for name, spec in session.host.metrics.items()}
+def units_of(session: Session) -> Units:
+    """Each metric's stored unit by name and each key result's by id, apart: the metrics'
+    even when the target files have problems (the check-ins' units then stay unknown)."""
+    metrics = {name: stored_unit(spec.unit) for name, spec in session.host.metrics.items()}
     try:
         plan = session.plan
     except ValidationFailed:
-        return units
-    units.update({kr_id: stored_unit(kr.unit) for kr_id, kr in plan.key_results_by_id.items()})
-    return units
+        return Units(metrics)
+    key_results = {kr_id: stored_unit(kr.unit) for kr_id, kr in plan.key_results_by_id.items()}
+    return Units(metrics, key_results)
 
 
 def fields(table: str) -> list[str]:
@@ -220,7 +238,7 @@ def export_text(
     database: Path | str,
     fmt: str,
     table: str,
-    units: Mapping[str, str] | None = None,
+    units: Units | None = None,
     slices: bool = False,
 ) -> str:
     """What ``write_text`` writes, as one text (a small store's, for a test or a program)."""
@@ -234,7 +252,7 @@ def write_text(
     fmt: str,
     table: str,
     write: Callable[[str], object],
-    units: Mapping[str, str] | None = None,
+    units: Units | None = None,
     slices: bool = False,
 ) -> None:
     """The tables as JSON, or ``table`` as CSV, handed to ``write`` a few thousand lines at
@@ -243,7 +261,7 @@ def write_text(
     names them, '' for the whole). Every row is read (``_read``) before the first piece
     is handed on: a store that cannot be read fails it before ``write`` is called."""
     with _read(database, _tables(fmt, table), slices) as read:
-        _write(fmt, table, read, write, units or {})
+        _write(fmt, table, read, write, units or Units())
 
 
 def write_file(
@@ -251,7 +269,7 @@ def write_file(
     fmt: str,
     table: str,
     out: Path,
-    units: Mapping[str, str] | None = None,
+    units: Units | None = None,
     slices: bool = False,
 ) -> None:
     """``write_text``, or ``export_xlsx`` for xlsx, into the file ``out``: all or nothing
@@ -265,7 +283,7 @@ def write_file(
         with _held():  # first: a folder that is not there is said of ``out``
             file = stack.enter_context(atomic_writer(out))
         read = stack.enter_context(_read(database, _tables(fmt, table), slices, out))
-        _write(fmt, table, read, file.write, units or {})
+        _write(fmt, table, read, file.write, units or Units())
 
 
 def _tables(fmt: str, table: str) -> list[str]:
@@ -278,7 +296,7 @@ def _write(
     table: str,
     read: Mapping[str, Iterable[Row]],
     write: Callable[[str], object],
-    units: Mapping[str, str],
+    units: Units,
 ) -> None:
     if fmt == "json":
         _write_json(read, write, units)
@@ -392,7 +410,7 @@ def _write_csv(rows: Iterable[Row], columns: list[str], write: Callable[[str], o
 
 
 def _write_json(
-    read: Mapping[str, Iterable[Row]], write: Callable[[str], object], units: Mapping[str, str]
+    read: Mapping[str, Iterable[Row]], write: Callable[[str], object], units: Units
 ) -> None:
     """The document ``json.dumps(..., ensure_ascii=False, indent=2, default=str)`` writes
     of {"schema": ..., table: [row, ...], ...}, character for character, written a row at
@@ -474,7 +492,7 @@ SHEET_ROWS = 1_048_575
 def export_xlsx(
     database: Path | str,
     out: Path,
-    units: Mapping[str, str] | None = None,
+    units: Units | None = None,
     slices: bool = False,
     sheet_rows: int = SHEET_ROWS,
 ) -> None:
@@ -509,8 +527,9 @@ def export_xlsx(
             "strings_to_urls": False,
         })  # fmt: skip
         bold = book.add_format({"bold": True, "bottom": 1})
+        units = units or Units()
         for name in FIELDS:
-            rows = _with_unit(name, read[name], units or {})
+            rows = _with_unit(name, read[name], units)
             for part in itertools.count(1):
                 title = name if part == 1 else f"{name} {part}"
                 sheet = book.add_worksheet(title)

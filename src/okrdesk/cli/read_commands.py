@@ -392,7 +392,7 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
     units = Units()
     # Target files with problems: the stored numbers still export, their unit unknown.
     with contextlib.suppress(OkrdeskError):
-        units = Units(units_of(open_session(workspace.root)))
+        units = units_of(open_session(workspace.root))
     if out is None:
         # A reader that closes the pipe (`| head`) ends it as any command (cli.PIPE_CLOSED).
         write_text(workspace.store_location, fmt, table, say_data, units, slices)
