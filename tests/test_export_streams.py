@@ -236,7 +236,7 @@ def test_json_gives_each_value_its_unit_and_keeps_every_field_an_old_reader_took
         stored = {"observations": list(store.observation_rows())}
     for table, names in OLD_FIELDS.items():
         for row in document[table]:
-            old = [name for name in row if name != "unit"]
+            old = [name for name in row if name not in ("unit", "ratio")]
             assert old == names, table  # every old field, in its old order
         if table in stored:
             assert [tuple(row[n] for n in names) for row in document[table]] == stored[table]
@@ -244,6 +244,44 @@ def test_json_gives_each_value_its_unit_and_keeps_every_field_an_old_reader_took
     text = export_text(database, "csv", "observations", UNITS)
     rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
     assert [row["unit"] for row in rows] == units["observations"]
+
+
+def test_a_rate_reads_as_its_ratio_in_every_format(tmp_path: Path) -> None:
+    """A ratio metric stores its parts only, so its ``value`` is empty: a head office had to
+    divide numerator by denominator itself, and a spreadsheet showed a blank. ``ratio``,
+    after the unit, is the one divided by the other (0/0 is no figure: empty); ``value``
+    keeps its meaning, empty, as an ``okrdesk.export/1`` reader took it."""
+    database = tmp_path / "okrdesk.db"
+    week = _weeks(1)
+    with Store.open(database) as store:
+        run = store.start_run("collect", dt.date(2026, 6, 1))
+        store.replace_observations(run, {"conversion": "crm", "aum": "crm"}, week, [
+            Observation("conversion", "cm01", week[0].id, None, 12.0, 120.0, source="CRM"),
+            Observation("conversion", "cm02", week[0].id, None, 0.0, 0.0, source="CRM"),
+            Observation("conversion", "cm03", week[0].id, None, 2.0, 3.0, source="CRM"),
+            Observation("aum", "cm01", week[0].id, 1234.5, source="CRM"),
+        ])  # fmt: skip
+        store.finish_run(run, "ok", {"crm": "1.0"}, [])
+    expected = {"cm01": 0.1, "cm02": None, "cm03": 2 / 3}
+    document = json.loads(export_text(database, "json", "observations", UNITS))
+    rates = [o for o in document["observations"] if o["metric"] == "conversion"]
+    assert {o["subject"]: o["ratio"] for o in rates} == expected
+    assert {o["value"] for o in rates} == {None}
+    [aum] = [o for o in document["observations"] if o["metric"] == "aum"]
+    assert (aum["value"], aum["ratio"]) == (1234.5, None)
+    text = export_text(database, "csv", "observations", UNITS)
+    rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
+    head = list(rows[0])
+    assert head[head.index("value") :][:5] == ["value", "unit", "ratio", "numerator", "denominator"]
+    shown = {r["subject"]: r["ratio"] for r in rows if r["metric"] == "conversion"}
+    assert shown == {"cm01": "0.1", "cm02": "", "cm03": "0.6666666666666666"}
+    export_xlsx(database, tmp_path / "firm.xlsx", UNITS)
+    sheet = openpyxl.load_workbook(tmp_path / "firm.xlsx")["observations"]
+    [head, *body] = sheet.iter_rows()
+    at = [c.value for c in head].index("ratio")
+    cells = {row[1].value: row[at] for row in body if row[0].value == "conversion"}
+    assert {s: c.value for s, c in cells.items()} == expected
+    assert cells["cm01"].data_type == "n"
 
 
 def test_a_value_is_said_in_the_unit_it_is_stored_in() -> None:
@@ -266,12 +304,12 @@ def test_csv_rows_follow_the_store(database: Path) -> None:
     _, *rows = list(csv.reader(io.StringIO(text[1:], newline="")))
     assert len(rows) == 2 * 60 * 20
     assert rows[0][:7] == ["aum", "cm00000", "2026-W02", "2026-01-05", "2026-01-11", "0.25", "元"]
-    assert rows[0][9] == 'CRM =HYPERLINK("http://x")'  # not a formula: only its start counts
+    assert rows[0][10] == 'CRM =HYPERLINK("http://x")'  # not a formula: only its start counts
     notes = export_text(database, "csv", "checkins", UNITS)
     assert '\n1,O1.KR1,cm00000,2026-03-01,0.5,户,,"\'=HYPERLINK(""http://x"")",' in notes
-    assert rows[2][9] == "CRM 二\n行"
-    assert rows[-1][:9] == ["conversion", "cm00059", "2026-W21", "2026-05-18", "2026-05-24", "",
-                            "ratio", "3", "10"]  # fmt: skip
+    assert rows[2][10] == "CRM 二\n行"
+    assert rows[-1][:10] == ["conversion", "cm00059", "2026-W21", "2026-05-18", "2026-05-24", "",
+                             "ratio", "0.3", "3", "10"]  # fmt: skip
 
 
 def test_export_reads_the_same_rows_from_postgresql(

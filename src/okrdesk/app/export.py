@@ -11,9 +11,10 @@ is data for programs and is written as stored.
 CSV starts with a UTF-8 byte order mark, so Excel on a Chinese Windows reads
 names as UTF-8 rather than GBK. In every format, observations, check-ins and
 spend carry a ``unit`` naming the unit their value is stored in (元, 户, ratio:
-0.05 is 5%), after the value: a column in CSV and xlsx, a field in JSON (added
-within ``okrdesk.export/1``: every field a reader took before is there as it
-was). ``xlsx`` writes every table as a sheet: numbers as number cells, text as
+0.05 is 5%), after the value, and observations their ``ratio`` (numerator /
+denominator, for a rate, which stores no value): a column in CSV and xlsx, a
+field in JSON (added within ``okrdesk.export/1``: every field a reader took
+before is there as it was). ``xlsx`` writes every table as a sheet: numbers as number cells, text as
 text (never a formula), the header row frozen.
 
 Every format streams, never a whole table in memory, so a firm's export takes
@@ -164,9 +165,10 @@ class Units:
 def _with_unit(
     table: str, rows: Iterable[Row], units: Units, unknown: str | None = ""
 ) -> Iterator[Row]:
-    """The rows of ``table`` (as ``_rows`` gives them) with the unit column of
-    ``fields(table)``: an observation's metric's stored unit, a check-in's key result's
-    (``unknown`` when there is none, noted in ``units.unknown``), 元 for spend."""
+    """The rows of ``table`` (as ``_rows`` gives them) with the fields ``fields(table)``
+    adds: the unit, an observation's metric's stored unit or a check-in's key result's
+    (``unknown`` when there is none, noted in ``units.unknown``), 元 for spend; and an
+    observation's ``ratio``."""
     rows = iter(rows)
     if table not in UNIT_FIELD:
         return rows
@@ -174,10 +176,24 @@ def _with_unit(
     if table == "spend":
         return ((*row[:at], "元", *row[at:]) for row in rows)
     if table == "observations":
-        named_by, get = 0, units.metrics.__getitem__
-    else:
-        named_by, get = FIELDS[table].index("key_result"), units.key_results.__getitem__
+        return _with_ratio(rows, units.metrics.__getitem__, unknown)
+    get, named_by = units.key_results.__getitem__, FIELDS[table].index("key_result")
     return ((*row[:at], get(row[named_by]) or unknown, *row[at:]) for row in rows)
+
+
+def _with_ratio(
+    rows: Iterator[Row], unit_of: Callable[[str], str], unknown: str | None
+) -> Iterator[Row]:
+    """Observations with their unit and ``ratio`` after ``value``: numerator / denominator
+    where both are stored and the denominator is not 0 (0/0 is no figure, as in the
+    report), else empty. A ratio metric stores only its parts, so its ``value`` is empty;
+    ``value`` keeps that meaning (see docs/export.md, "Rates")."""
+    for row in rows:
+        numerator, denominator = row[6], row[7]
+        ratio = (
+            float(numerator) / float(denominator) if numerator is not None and denominator else None
+        )
+        yield (*row[:6], unit_of(row[0]) or unknown, ratio, *row[6:])
 
 
 def unknown_units(names: Sequence[str], fmt: str = "csv") -> Said:
@@ -225,12 +241,18 @@ def units_of(session: Session) -> Units:
     return Units(metrics, key_results)
 
 
+ADDED = {"observations": ["unit", "ratio"], "checkins": ["unit"], "spend": ["unit"]}
+"""The fields added to ``okrdesk.export/1`` after each table's ``UNIT_FIELD``: within the
+version, since every field a reader took before keeps its name, value and meaning."""
+
+
 def fields(table: str) -> list[str]:
-    """The columns of ``table`` (the fields of its JSON objects): the stored ones and the
-    unit."""
+    """The columns of ``table`` (the fields of its JSON objects): the stored ones, the
+    unit and, for an observation, its ratio."""
     names = list(FIELDS[table])
     if table in UNIT_FIELD:
-        names.insert(names.index(UNIT_FIELD[table]) + 1, "unit")
+        at = names.index(UNIT_FIELD[table]) + 1
+        names[at:at] = ADDED[table]
     return names
 
 
