@@ -23,7 +23,17 @@ import pytest
 from click.testing import CliRunner
 
 from backends import Backend
-from okrdesk.app.export import FIELDS, Units, export_text, export_xlsx, fields, write_file
+from okrdesk.app.export import (
+    DATED,
+    DATES,
+    FIELDS,
+    SHOWN,
+    Units,
+    export_text,
+    export_xlsx,
+    fields,
+    write_file,
+)
 from okrdesk.cli import cli
 from okrdesk.model import Observation
 from okrdesk.periods import Grain, periods_between
@@ -112,10 +122,18 @@ def _expected(table: str, stored: dict[str, Any], name: str) -> Any:
     return UNITS.key_results.get(stored["key_result"], "")
 
 
+def as_utc(stored: str) -> dt.datetime:
+    """A stored ISO date or moment as the workbook's cell holds it: a moment in UTC,
+    without its offset."""
+    moment = dt.datetime.fromisoformat(stored)
+    return moment if moment.tzinfo is None else moment.astimezone(dt.UTC).replace(tzinfo=None)
+
+
 def test_xlsx_holds_every_row_cell_for_cell_with_its_widths(database: Path, tmp_path: Path) -> None:
     """Opened as Excel opens it: the header (bold, frozen), each number a number cell in the
-    General format, each text the text stored, and each column as wide as its widest cell
-    (Chinese counting two), at most 60."""
+    General format, each date a date cell (yyyy-mm-dd; a moment's time too, in UTC), each
+    text the text stored, and each column as wide as its widest cell (Chinese counting
+    two; a date as wide as it shows), at most 60."""
     out = tmp_path / "all.xlsx"
     export_xlsx(database, out, UNITS)
     book = openpyxl.load_workbook(out)
@@ -134,19 +152,41 @@ def test_xlsx_holds_every_row_cell_for_cell_with_its_widths(database: Path, tmp_
             for k, cell in enumerate(cells):
                 name = header[k]
                 value = _expected(table, stored, name)
+                kind = DATES.get(name)
                 if value is None:
                     assert cell.value is None
+                elif kind is not None:
+                    assert cell.is_date and cell.number_format == DATED[kind]
+                    assert cell.value == as_utc(value), (name, value)
                 elif isinstance(value, int | float) or name == "amount_yuan":
                     assert cell.data_type == "n" and cell.number_format == "General"
                     assert cell.value == float(value)
                 else:
                     assert cell.data_type == "s" and as_excel_reads(cell.value) == value
-                if cell.value is not None:
+                if kind is not None and cell.value is not None:
+                    widest[k] = max(widest[k], SHOWN[kind])
+                elif cell.value is not None:
                     shown = 12 if cell.data_type == "n" else width(as_excel_reads(cell.value))
                     widest[k] = max(widest[k], shown)
         assert column_widths(sheet) == [min(w + 2, 60) for w in widest]
     notes = [as_excel_reads(row[7].value) for row in book["checkins"].iter_rows(min_row=2)]
     assert notes == HOSTILE
+
+
+def test_a_day_before_excels_calendar_stays_text(tmp_path: Path) -> None:
+    """Excel counts a 29 February 1900 that never was, so a day before March 1900 would
+    show a day off: such a day (a typing slip kept in the store) stays its ISO text."""
+    database = tmp_path / "okrdesk.db"
+    with Store.open(database) as store:
+        store.add_checkin("O1.KR1", "cm1", dt.date(1899, 12, 31), 1)
+        store.add_checkin("O1.KR1", "cm1", dt.date(1900, 3, 1), 1)
+    export_xlsx(database, tmp_path / "old.xlsx", UNITS)
+    sheet = openpyxl.load_workbook(tmp_path / "old.xlsx")["checkins"]
+    days = [row[3] for row in sheet.iter_rows(min_row=2)]
+    assert [(c.data_type, c.value) for c in days] == [
+        ("s", "1899-12-31"),
+        ("d", dt.datetime(1900, 3, 1)),
+    ]
 
 
 def test_a_long_table_goes_on_in_numbered_sheets_each_with_its_own_widths(
@@ -579,8 +619,9 @@ def test_a_reader_that_stops_early_stops_the_export_without_a_traceback(
 
 def test_each_sheet_is_what_xlsxwriter_writes_of_the_same_cells(tmp_path: Path) -> None:
     """Each sheet is byte for byte the workbook XlsxWriter's constant_memory mode makes of
-    the cells the JSON export holds: every stored number a number cell, every text a text
-    cell (escaped, its spaces kept), the columns as wide as their widest text. (But for a
+    the cells the JSON export holds: every stored number a number cell, every date a date
+    cell as XlsxWriter's write_datetime writes it, every text a text cell (escaped, its
+    spaces kept), the columns as wide as their widest text. (But for a
     text like ``<r>a & b</r>``, which XlsxWriter writes as markup unless told otherwise:
     it is withdrawn here and tested on its own.)"""
     import zipfile
@@ -598,6 +639,7 @@ def test_each_sheet_is_what_xlsxwriter_writes_of_the_same_cells(tmp_path: Path) 
     document = json.loads(export_text(database, "json", "observations"))
     book = xlsxwriter.Workbook(tmp_path / "theirs.xlsx", {"constant_memory": True})
     bold = book.add_format({"bold": True, "bottom": 1})
+    dated = {kind: book.add_format({"num_format": shown}) for kind, shown in DATED.items()}
     for table in FIELDS:
         sheet = book.add_worksheet(table)
         sheet.freeze_panes(1, 0)
@@ -610,7 +652,10 @@ def test_each_sheet_is_what_xlsxwriter_writes_of_the_same_cells(tmp_path: Path) 
                 value = _expected(table, stored, name)
                 if value is None:
                     continue
-                if isinstance(value, int | float) or name == "amount_yuan":
+                if name in DATES:  # XlsxWriter's own conversion of the date
+                    sheet.write_datetime(number, k, as_utc(value), dated[DATES[name]])
+                    widest[k] = max(widest[k], SHOWN[DATES[name]])
+                elif isinstance(value, int | float) or name == "amount_yuan":
                     sheet.write_number(number, k, float(value))
                     widest[k] = max(widest[k], 12)
                 else:

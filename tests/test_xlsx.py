@@ -169,6 +169,64 @@ def test_export_xlsx_has_a_sheet_per_table_and_text_stays_text(
     }
 
 
+CHECKED_IN = """\
+[[objectives]]
+id = "O9"
+title = "客户服务"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "VISITS"
+title = "走访客户"
+target = 300
+unit = "户"
+"""
+
+
+def test_export_xlsx_dates_are_date_cells_and_ids_stay_text(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """Dates were text cells, which Excel and WPS filter and sort as text: now each is a
+    date cell shown yyyy-mm-dd (a moment's time too, in UTC, as stored); a period id such as
+    2026-W10 stays text, and CSV keeps the ISO text."""
+    import datetime as dt
+
+    workspace = write_workspace({"visits.toml": CHECKED_IN})
+    run("collect", "--through", AS_OF, "-w", str(workspace))
+    run("checkin", "O9.VISITS", "40", "--date", "2026-03-01", "-w", str(workspace))
+    run("spend", "add", "training", "2万", "--signed-by", "王芳", "--date", "2026-03-10",
+        "-w", str(workspace))  # fmt: skip
+    out = tmp_path / "export.xlsx"
+    run("export", "--out", str(out), "-w", str(workspace))
+    book = openpyxl.load_workbook(out)
+
+    def cells(name: str) -> dict[str, Any]:
+        head, first = list(book[name].iter_rows(max_row=2))
+        return {str(h.value): c for h, c in zip(head, first, strict=True)}
+
+    checkin, spend = cells("checkins"), cells("spend")
+    observation, collect = cells("observations"), cells("runs")
+    assert checkin["day"].value == dt.datetime(2026, 3, 1)
+    assert spend["day"].value == dt.datetime(2026, 3, 10)
+    for cell in (checkin["day"], spend["day"], observation["period_start"],
+                 observation["period_end"], collect["through"]):  # fmt: skip
+        assert cell.is_date and cell.number_format == "yyyy-mm-dd", cell
+    for cell in (checkin["recorded"], spend["recorded"], collect["started"]):
+        assert cell.is_date and cell.number_format == 'yyyy-mm-dd hh:mm:ss "UTC"', cell
+        assert abs(dt.datetime.now(dt.UTC).replace(tzinfo=None) - cell.value) < dt.timedelta(
+            days=1
+        )  # today's, in UTC: not a wall-clock bound on the test, which takes seconds
+    assert observation["period_start"].value <= observation["period_end"].value
+    assert observation["period"].data_type == "s" and "-" in observation["period"].value
+    assert observation["subject"].data_type == "s" and checkin["key_result"].value == "O9.VISITS"
+    # Each date column is wide enough to show its dates rather than #####.
+    for sheet, column in (("checkins", "I"), ("spend", "C"), ("observations", "D")):
+        assert book[sheet].column_dimensions[column].width >= 12
+    assert book["checkins"].column_dimensions["I"].width >= 25
+    notes = run("export", "--format", "csv", "--table", "checkins", "-w", str(workspace)).stdout
+    assert ",O9.VISITS,branch,2026-03-01,40,户," in notes
+
+
 def test_a_table_longer_than_an_excel_sheet_goes_on_in_numbered_sheets(
     workspace: Path,
 ) -> None:

@@ -14,8 +14,9 @@ spend carry a ``unit`` naming the unit their value is stored in (元, 户, ratio
 0.05 is 5%), after the value, and observations their ``ratio`` (numerator /
 denominator, for a rate, which stores no value): a column in CSV and xlsx, a
 field in JSON (added within ``okrdesk.export/1``: every field a reader took
-before is there as it was). ``xlsx`` writes every table as a sheet: numbers as number cells, text as
-text (never a formula), the header row frozen.
+before is there as it was). ``xlsx`` writes every table as a sheet: numbers as
+number cells, dates as date cells (``DATES``), text as text (never a formula), the
+header row frozen.
 
 Every format streams, never a whole table in memory, so a firm's export takes
 as much memory as a branch's. The rows are first read from the store, in one
@@ -30,6 +31,7 @@ first byte, so the reader of a pipe never takes a cut export for a whole one.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import errno
 import functools
 import itertools
@@ -549,13 +551,16 @@ def export_xlsx(
             "strings_to_urls": False,
         })  # fmt: skip
         bold = book.add_format({"bold": True, "bottom": 1})
+        dated = {kind: book.add_format({"num_format": shown}) for kind, shown in DATED.items()}
         units = units or Units()
         for name in FIELDS:
             rows = _with_unit(name, read[name], units)
             for part in itertools.count(1):
                 title = name if part == 1 else f"{name} {part}"
                 sheet = book.add_worksheet(title)
-                written = _sheet(sheet, fields(name), itertools.islice(rows, sheet_rows), bold)
+                written = _sheet(
+                    sheet, fields(name), itertools.islice(rows, sheet_rows), bold, dated
+                )
                 # A full sheet goes on in another only if a row is left for it.
                 following = next(rows, None) if written == sheet_rows else None
                 if following is None:
@@ -614,12 +619,36 @@ def _held() -> Iterator[None]:
                 signal.raise_signal(number)
 
 
-def _sheet(sheet: Any, columns: list[str], rows: Iterable[Row], bold: Any) -> int:
+DATES = {
+    "period_start": "date", "period_end": "date", "partial_through": "date", "day": "date",
+    "through": "date", "recorded": "datetime", "started": "datetime", "finished": "datetime",
+}  # fmt: skip
+"""The fields a workbook writes as date (or date and time) cells, in ``DATED``'s format:
+as ISO text, which they are stored as and CSV and JSON write, Excel and WPS could not
+filter or sort them as dates."""
+DATED = {"date": "yyyy-mm-dd", "datetime": 'yyyy-mm-dd hh:mm:ss "UTC"'}
+"""Each kind of date cell's number format: the ISO order, as the text was, in any locale;
+a moment says it is UTC, as it is stored (Beijing is 8 hours ahead), since the cell holds
+no offset and the column's name cannot say."""
+SHOWN = {"date": 10, "datetime": 23}
+"""How many characters each kind of date cell shows (``2026-12-05 11:34:36 UTC``): a column
+narrower than that shows ``#####``."""
+_EXCEL_DAY_0 = dt.datetime(1899, 12, 30)
+"""Day 0 of a workbook's dates (Excel's 1900 date system, as XlsxWriter writes it), from
+which a date is its number of days: 2026-01-01 is 46023."""
+_FIRST_EXCEL_DAY = dt.datetime(1900, 3, 1)
+"""Before it, Excel counts a 29 February 1900 that never was: a date then stays text."""
+
+
+def _sheet(
+    sheet: Any, columns: list[str], rows: Iterable[Row], bold: Any, dated: Mapping[str, Any]
+) -> int:
     """One sheet of ``export_xlsx``: the header, frozen, then ``rows``, a row at a time
     (constant_memory writes each row out as the next begins); its columns as wide as
-    their widest text. How many rows it holds."""
+    their widest text, a date's as wide as it shows. How many rows it holds."""
     sheet.freeze_panes(1, 0)
     widths = [_width(c) for c in columns]
+    kinds = [DATES.get(field) for field in columns]
     for column, field in enumerate(columns):
         sheet.write_string(0, column, field, bold)
     number = 0
@@ -627,7 +656,11 @@ def _sheet(sheet: Any, columns: list[str], rows: Iterable[Row], bold: Any) -> in
         for column, value in enumerate(row):
             if value is None:
                 continue
-            if type(value) is not str and _numeral(value) is not None:
+            kind = kinds[column]
+            if kind is not None and type(value) is str and (day := _day(value, kind)) is not None:
+                sheet.write_number(number, column, day, dated[kind])
+                shown = SHOWN[kind]
+            elif type(value) is not str and _numeral(value) is not None:
                 sheet.write_number(number, column, float(value))
                 shown = 12
             else:
@@ -639,6 +672,26 @@ def _sheet(sheet: Any, columns: list[str], rows: Iterable[Row], bold: Any) -> in
     for column, chars in enumerate(widths):
         sheet.set_column(column, column, min(chars + 2, 60))
     return number
+
+
+@functools.lru_cache(maxsize=65536)
+def _day(text: str, kind: str) -> float | None:
+    """An ISO date (``kind`` "date") or moment ("datetime", stored in UTC with its offset)
+    as a workbook's date number, the moment in UTC; None for text that is not one, or a
+    date before 1 March 1900, which stays text. Computed once: every row repeats them."""
+    try:
+        if kind == "date":
+            moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time())
+        else:
+            moment = dt.datetime.fromisoformat(text)
+            if moment.tzinfo is not None:
+                moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
+    except ValueError:
+        return None
+    if moment < _FIRST_EXCEL_DAY:
+        return None
+    since = moment - _EXCEL_DAY_0
+    return since.days + since.seconds / 86400
 
 
 @functools.lru_cache(maxsize=65536)

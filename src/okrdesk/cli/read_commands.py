@@ -343,7 +343,7 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
     numbers, so -12.5 stays a number. CSV starts with
     a byte order mark for Excel; every format gives each value its unit
     (元, 户, ratio) and a rate its ratio (numerator / denominator); xlsx
-    (needs --out) has a sheet per table.
+    (needs --out) has a sheet per table, its dates date cells.
 
     The export is the store at one moment: every row is read first, then
     written. Only exit status 0 means it was written whole; a store that
