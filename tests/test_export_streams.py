@@ -204,9 +204,9 @@ def test_a_long_table_goes_on_in_numbered_sheets_each_with_its_own_widths(
     assert first.max_row == second.max_row == total // 2 + 1
     # The first half is the aum figures, the second the conversion: value is empty there.
     assert {r[0].value for r in second.iter_rows(min_row=2)} == {"conversion"}
-    assert {r[5].value for r in second.iter_rows(min_row=2)} == {None}
-    assert column_widths(first)[5] == 14  # "value" and numbers: 12 + 2
-    assert column_widths(second)[5] == 7  # the header alone
+    assert {r[6].value for r in second.iter_rows(min_row=2)} == {None}
+    assert column_widths(first)[6] == 14  # "value" and numbers: 12 + 2
+    assert column_widths(second)[6] == 7  # the header alone
 
 
 def test_an_empty_table_is_its_header_alone(tmp_path: Path) -> None:
@@ -271,12 +271,13 @@ def test_json_gives_each_value_its_unit_and_keeps_every_field_an_old_reader_took
     assert set(units["checkins"]) == {"户"} and set(units["spend"]) == {"元"}
     assert "unit" not in document["runs"][0]
     aum = document["observations"][1]
-    assert list(aum)[5:7] == ["value", "unit"] and (aum["value"], aum["unit"]) == (1234.75, "元")
+    assert list(aum)[2:4] == ["period", "grain"] and aum["grain"] == "week"
+    assert list(aum)[6:8] == ["value", "unit"] and (aum["value"], aum["unit"]) == (1234.75, "元")
     with Store.open(database) as store:
         stored = {"observations": list(store.observation_rows())}
     for table, names in OLD_FIELDS.items():
         for row in document[table]:
-            old = [name for name in row if name not in ("unit", "ratio")]
+            old = [name for name in row if name not in ("unit", "ratio", "grain")]
             assert old == names, table  # every old field, in its old order
         if table in stored:
             assert [tuple(row[n] for n in names) for row in document[table]] == stored[table]
@@ -324,6 +325,36 @@ def test_a_rate_reads_as_its_ratio_in_every_format(tmp_path: Path) -> None:
     assert cells["cm01"].data_type == "n"
 
 
+def test_each_figure_names_its_grain_so_a_sum_takes_one(tmp_path: Path) -> None:
+    """A metric stored by week and by month (the demo's commission revenue) has each
+    month's figure twice: a head office's sum of ``value`` by metric doubled it. ``grain``,
+    after ``period``, says which rows to add up."""
+    database = tmp_path / "okrdesk.db"
+    weeks = list(periods_between(dt.date(2026, 2, 2), dt.date(2026, 3, 1), Grain.WEEK))
+    months = list(periods_between(dt.date(2026, 2, 1), dt.date(2026, 2, 28), Grain.MONTH))
+    quarters = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 3, 31), Grain.QUARTER))
+    with Store.open(database) as store:
+        run = store.start_run("collect", dt.date(2026, 3, 1))
+        for periods, each in ((weeks, 250.0), (months, 1000.0), (quarters, 3000.0)):
+            store.replace_observations(run, {"fees": "crm"}, periods, [
+                Observation("fees", "cm01", p.id, each, source="CRM") for p in periods
+            ])  # fmt: skip
+        store.finish_run(run, "ok", {"crm": "1.0"}, [])
+    text = export_text(database, "csv", "observations", UNITS)
+    rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
+    assert list(rows[0])[2:5] == ["period", "grain", "period_start"]
+    summed: dict[str, float] = {}
+    for row in rows:
+        summed[row["grain"]] = summed.get(row["grain"], 0.0) + float(row["value"])
+    assert summed == {"week": 1000.0, "month": 1000.0, "quarter": 3000.0}
+    document = json.loads(export_text(database, "json", "observations", UNITS))
+    assert {(o["period"], o["grain"]) for o in document["observations"]} == {
+        *((p.id, "week") for p in weeks),
+        (months[0].id, "month"),
+        (quarters[0].id, "quarter"),
+    }
+
+
 def test_a_value_is_said_in_the_unit_it_is_stored_in() -> None:
     """What the unit column says of each unit a declaration can name: money in 元, a rate
     as a ratio, a count of 万人 in 人 (it said 户), 个/户 as it is (it said 倍)."""
@@ -343,13 +374,14 @@ def test_csv_rows_follow_the_store(database: Path) -> None:
     assert text.startswith("\ufeff" + ",".join(fields("observations")) + "\n")
     _, *rows = list(csv.reader(io.StringIO(text[1:], newline="")))
     assert len(rows) == 2 * 60 * 20
-    assert rows[0][:7] == ["aum", "cm00000", "2026-W02", "2026-01-05", "2026-01-11", "0.25", "元"]
-    assert rows[0][10] == 'CRM =HYPERLINK("http://x")'  # not a formula: only its start counts
+    assert rows[0][:8] == ["aum", "cm00000", "2026-W02", "week", "2026-01-05", "2026-01-11",
+                           "0.25", "元"]  # fmt: skip
+    assert rows[0][11] == 'CRM =HYPERLINK("http://x")'  # not a formula: only its start counts
     notes = export_text(database, "csv", "checkins", UNITS)
     assert '\n1,O1.KR1,cm00000,2026-03-01,0.5,户,,"\'=HYPERLINK(""http://x"")",' in notes
-    assert rows[2][10] == "CRM 二\n行"
-    assert rows[-1][:10] == ["conversion", "cm00059", "2026-W21", "2026-05-18", "2026-05-24", "",
-                             "ratio", "0.3", "3", "10"]  # fmt: skip
+    assert rows[2][11] == "CRM 二\n行"
+    assert rows[-1][:11] == ["conversion", "cm00059", "2026-W21", "week", "2026-05-18",
+                             "2026-05-24", "", "ratio", "0.3", "3", "10"]  # fmt: skip
 
 
 def test_export_reads_the_same_rows_from_postgresql(

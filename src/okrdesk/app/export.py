@@ -48,6 +48,7 @@ from okrdesk.app.session import Session
 from okrdesk.errors import OkrdeskError, Said, ValidationFailed
 from okrdesk.files import atomic_writer
 from okrdesk.model import slice_of, slice_values
+from okrdesk.periods import grain_of
 from okrdesk.report.formats.xlsx import width
 from okrdesk.report.formats.xlsx import write_text as write_cell_text
 from okrdesk.store import Store
@@ -178,24 +179,32 @@ def _with_unit(
     if table == "spend":
         return ((*row[:at], "元", *row[at:]) for row in rows)
     if table == "observations":
-        return _with_ratio(rows, units.metrics.__getitem__, unknown)
+        return _observations_out(rows, units.metrics.__getitem__, unknown)
     get, named_by = units.key_results.__getitem__, FIELDS[table].index("key_result")
     return ((*row[:at], get(row[named_by]) or unknown, *row[at:]) for row in rows)
 
 
-def _with_ratio(
+def _observations_out(
     rows: Iterator[Row], unit_of: Callable[[str], str], unknown: str | None
 ) -> Iterator[Row]:
-    """Observations with their unit and ``ratio`` after ``value``: numerator / denominator
-    where both are stored and the denominator is not 0 (0/0 is no figure, as in the
-    report), else empty. A ratio metric stores only its parts, so its ``value`` is empty;
-    ``value`` keeps that meaning (see docs/export.md, "Rates")."""
+    """Observations with their period's ``grain`` after ``period``, and their unit and
+    ``ratio`` after ``value``: numerator / denominator where both are stored and the
+    denominator is not 0 (0/0 is no figure, as in the report), else empty. A ratio
+    metric stores only its parts, so its ``value`` is empty; ``value`` keeps that meaning
+    (see docs/export.md, "Rates")."""
     for row in rows:
         numerator, denominator = row[6], row[7]
         ratio = (
             float(numerator) / float(denominator) if numerator is not None and denominator else None
         )
-        yield (*row[:6], unit_of(row[0]) or unknown, ratio, *row[6:])
+        yield (*row[:3], _grain(row[2]), *row[3:6], unit_of(row[0]) or unknown, ratio, *row[6:])
+
+
+@functools.lru_cache(maxsize=4096)
+def _grain(period: str) -> str:
+    """The grain of a period id (week, month, quarter): a metric may be stored by week and
+    by month, and a sum over both counts each figure twice."""
+    return grain_of(period).value
 
 
 def unknown_units(names: Sequence[str], fmt: str = "csv") -> Said:
@@ -243,19 +252,22 @@ def units_of(session: Session) -> Units:
     return Units(metrics, key_results)
 
 
-ADDED = {"observations": ["unit", "ratio"], "checkins": ["unit"], "spend": ["unit"]}
-"""The fields added to ``okrdesk.export/1`` after each table's ``UNIT_FIELD``: within the
-version, since every field a reader took before keeps its name, value and meaning."""
+ADDED = {
+    "observations": {"period": ["grain"], "value": ["unit", "ratio"]},
+    "checkins": {"value": ["unit"]},
+    "spend": {"amount_yuan": ["unit"]},
+}
+"""The fields added to ``okrdesk.export/1``, each after the stored field it belongs to:
+within the version, since every field a reader took before keeps its name, value and
+meaning."""
 
 
 def fields(table: str) -> list[str]:
-    """The columns of ``table`` (the fields of its JSON objects): the stored ones, the
-    unit and, for an observation, its ratio."""
-    names = list(FIELDS[table])
-    if table in UNIT_FIELD:
-        at = names.index(UNIT_FIELD[table]) + 1
-        names[at:at] = ADDED[table]
-    return names
+    """The columns of ``table`` (the fields of its JSON objects): the stored ones and the
+    ones added beside them (``ADDED``): the unit and, for an observation, its period's
+    grain and its ratio."""
+    added = ADDED.get(table, {})
+    return [name for stored in FIELDS[table] for name in (stored, *added.get(stored, ()))]
 
 
 def export_text(
