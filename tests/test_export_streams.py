@@ -36,7 +36,7 @@ from okrdesk.app.export import (
 )
 from okrdesk.cli import cli
 from okrdesk.model import Observation
-from okrdesk.periods import Grain, periods_between
+from okrdesk.periods import Grain, Period, periods_between
 from okrdesk.report.formats.xlsx import width
 from okrdesk.store import Store
 from test_store import damage_table
@@ -328,14 +328,17 @@ def test_a_rate_reads_as_its_ratio_in_every_format(tmp_path: Path) -> None:
 def test_each_figure_names_its_grain_so_a_sum_takes_one(tmp_path: Path) -> None:
     """A metric stored by week and by month (the demo's commission revenue) has each
     month's figure twice: a head office's sum of ``value`` by metric doubled it. ``grain``,
-    after ``period``, says which rows to add up."""
+    after ``period``, says which rows to add up; empty for an id of no grain okrdesk
+    writes (a year, stored by hand), which it used to call a month."""
     database = tmp_path / "okrdesk.db"
     weeks = list(periods_between(dt.date(2026, 2, 2), dt.date(2026, 3, 1), Grain.WEEK))
     months = list(periods_between(dt.date(2026, 2, 1), dt.date(2026, 2, 28), Grain.MONTH))
     quarters = list(periods_between(dt.date(2026, 1, 1), dt.date(2026, 3, 31), Grain.QUARTER))
+    years = [Period(dt.date(2026, 1, 1), dt.date(2026, 12, 31), "2026")]
     with Store.open(database) as store:
         run = store.start_run("collect", dt.date(2026, 3, 1))
-        for periods, each in ((weeks, 250.0), (months, 1000.0), (quarters, 3000.0)):
+        for periods, each in ((weeks, 250.0), (months, 1000.0), (quarters, 3000.0),
+                              (years, 12000.0)):  # fmt: skip
             store.replace_observations(run, {"fees": "crm"}, periods, [
                 Observation("fees", "cm01", p.id, each, source="CRM") for p in periods
             ])  # fmt: skip
@@ -346,12 +349,13 @@ def test_each_figure_names_its_grain_so_a_sum_takes_one(tmp_path: Path) -> None:
     summed: dict[str, float] = {}
     for row in rows:
         summed[row["grain"]] = summed.get(row["grain"], 0.0) + float(row["value"])
-    assert summed == {"week": 1000.0, "month": 1000.0, "quarter": 3000.0}
+    assert summed == {"week": 1000.0, "month": 1000.0, "quarter": 3000.0, "": 12000.0}
     document = json.loads(export_text(database, "json", "observations", UNITS))
     assert {(o["period"], o["grain"]) for o in document["observations"]} == {
         *((p.id, "week") for p in weeks),
         (months[0].id, "month"),
         (quarters[0].id, "quarter"),
+        ("2026", None),
     }
 
 

@@ -200,11 +200,15 @@ def _observations_out(
         yield (*row[:3], _grain(row[2]), *row[3:6], unit_of(row[0]) or unknown, ratio, *row[6:])
 
 
+_PERIOD = re.compile(r"[0-9]{4}-(?:W[0-9]{2}|Q[1-4]|[0-9]{2})")
+
+
 @functools.lru_cache(maxsize=4096)
-def _grain(period: str) -> str:
+def _grain(period: str) -> str | None:
     """The grain of a period id (week, month, quarter): a metric may be stored by week and
-    by month, and a sum over both counts each figure twice."""
-    return grain_of(period).value
+    by month, and a sum over both counts each figure twice. None (empty) for an id of no
+    grain okrdesk writes, rather than a guess."""
+    return grain_of(period).value if _PERIOD.fullmatch(period) else None
 
 
 def unknown_units(names: Sequence[str], fmt: str = "csv") -> Said:
