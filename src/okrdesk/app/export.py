@@ -12,11 +12,12 @@ CSV starts with a UTF-8 byte order mark, so Excel on a Chinese Windows reads
 names as UTF-8 rather than GBK. In every format, observations, check-ins and
 spend carry a ``unit`` naming the unit their value is stored in (元, 户, ratio:
 0.05 is 5%), after the value, and observations their ``ratio`` (numerator /
-denominator, for a rate, which stores no value): a column in CSV and xlsx, a
-field in JSON (added within ``okrdesk.export/1``: every field a reader took
-before is there as it was). ``xlsx`` writes every table as a sheet: numbers as
-number cells, dates as date cells (``DATES``), text as text (never a formula), the
-header row frozen.
+denominator, for a rate, which stores no value) and their period's ``grain``
+(a metric stored by week and by month is added up at one): a column in CSV and
+xlsx, a field in JSON (added within ``okrdesk.export/1``: every field a reader
+took before is there as it was). ``xlsx`` writes every table as a sheet:
+numbers as number cells, dates as date cells (``DATES``), text as text (never a
+formula), the header row frozen.
 
 Every format streams, never a whole table in memory, so a firm's export takes
 as much memory as a branch's. The rows are first read from the store, in one
@@ -171,7 +172,7 @@ def _with_unit(
     """The rows of ``table`` (as ``_rows`` gives them) with the fields ``fields(table)``
     adds: the unit, an observation's metric's stored unit or a check-in's key result's
     (``unknown`` when there is none, noted in ``units.unknown``), 元 for spend; and an
-    observation's ``ratio``."""
+    observation's ``grain`` and ``ratio``."""
     rows = iter(rows)
     if table not in UNIT_FIELD:
         return rows
@@ -301,7 +302,7 @@ def write_text(
     names them, '' for the whole). Every row is read (``_read``) before the first piece
     is handed on: a store that cannot be read fails it before ``write`` is called."""
     with _read(database, _tables(fmt, table), slices) as read:
-        _write(fmt, table, read, write, units or Units())
+        _write(fmt, table, read, write, Units() if units is None else units)
 
 
 def write_file(
@@ -323,7 +324,7 @@ def write_file(
         with _held():  # first: a folder that is not there is said of ``out``
             file = stack.enter_context(atomic_writer(out))
         read = stack.enter_context(_read(database, _tables(fmt, table), slices, out))
-        _write(fmt, table, read, file.write, units or Units())
+        _write(fmt, table, read, file.write, Units() if units is None else units)
 
 
 def _tables(fmt: str, table: str) -> list[str]:
@@ -568,7 +569,7 @@ def export_xlsx(
         })  # fmt: skip
         bold = book.add_format({"bold": True, "bottom": 1})
         dated = {kind: book.add_format({"num_format": shown}) for kind, shown in DATED.items()}
-        units = units or Units()
+        units = Units() if units is None else units
         for name in FIELDS:
             rows = _with_unit(name, read[name], units)
             for part in itertools.count(1):
