@@ -204,8 +204,8 @@ def test_a_long_table_goes_on_in_numbered_sheets_each_with_its_own_widths(
     assert first.max_row == second.max_row == total // 2 + 1
     # The first half is the aum figures, the second the conversion: value is empty there.
     assert {r[0].value for r in second.iter_rows(min_row=2)} == {"conversion"}
-    assert {r[6].value for r in second.iter_rows(min_row=2)} == {None}
-    assert column_widths(first)[6] == 14  # "value" and numbers: 12 + 2
+    assert {r[5].value for r in second.iter_rows(min_row=2)} == {None}
+    assert column_widths(first)[5] == 14  # "value" and numbers: 12 + 2
     assert column_widths(second)[6] == 7  # the header alone
 
 
@@ -271,8 +271,8 @@ def test_json_gives_each_value_its_unit_and_keeps_every_field_an_old_reader_took
     assert set(units["checkins"]) == {"户"} and set(units["spend"]) == {"元"}
     assert "unit" not in document["runs"][0]
     aum = document["observations"][1]
-    assert list(aum)[2:4] == ["period", "grain"] and aum["grain"] == "week"
-    assert list(aum)[6:8] == ["value", "unit"] and (aum["value"], aum["unit"]) == (1234.75, "元")
+    assert list(aum)[2:4] == ["period", "period_start"] and aum["grain"] == "week"
+    assert list(aum)[5:7] == ["value", "unit"] and (aum["value"], aum["unit"]) == (1234.75, "元")
     with Store.open(database) as store:
         stored = {"observations": list(store.observation_rows())}
     for table, names in OLD_FIELDS.items():
@@ -313,7 +313,8 @@ def test_a_rate_reads_as_its_ratio_in_every_format(tmp_path: Path) -> None:
     text = export_text(database, "csv", "observations", UNITS)
     rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
     head = list(rows[0])
-    assert head[head.index("value") :][:5] == ["value", "unit", "ratio", "numerator", "denominator"]
+    assert head[head.index("value") :][:4] == ["value", "unit", "numerator", "denominator"]
+    assert head[-2:] == ["grain", "ratio"]  # added after every column a CSV had
     shown = {r["subject"]: r["ratio"] for r in rows if r["metric"] == "conversion"}
     assert shown == {"cm01": "0.1", "cm02": "", "cm03": "0.6666666666666666"}
     export_xlsx(database, tmp_path / "firm.xlsx", UNITS)
@@ -345,7 +346,7 @@ def test_each_figure_names_its_grain_so_a_sum_takes_one(tmp_path: Path) -> None:
         store.finish_run(run, "ok", {"crm": "1.0"}, [])
     text = export_text(database, "csv", "observations", UNITS)
     rows = list(csv.DictReader(io.StringIO(text[1:], newline="")))
-    assert list(rows[0])[2:5] == ["period", "grain", "period_start"]
+    assert list(rows[0])[2:4] == ["period", "period_start"] and list(rows[0])[-2] == "grain"
     summed: dict[str, float] = {}
     for row in rows:
         summed[row["grain"]] = summed.get(row["grain"], 0.0) + float(row["value"])
@@ -378,14 +379,17 @@ def test_csv_rows_follow_the_store(database: Path) -> None:
     assert text.startswith("\ufeff" + ",".join(fields("observations")) + "\n")
     _, *rows = list(csv.reader(io.StringIO(text[1:], newline="")))
     assert len(rows) == 2 * 60 * 20
-    assert rows[0][:8] == ["aum", "cm00000", "2026-W02", "week", "2026-01-05", "2026-01-11",
-                           "0.25", "元"]  # fmt: skip
-    assert rows[0][11] == 'CRM =HYPERLINK("http://x")'  # not a formula: only its start counts
+    assert rows[0][:7] == ["aum", "cm00000", "2026-W02", "2026-01-05", "2026-01-11", "0.25",
+                           "元"]  # fmt: skip
+    assert rows[0][-2:] == ["week", ""]
+    assert rows[0][9] == 'CRM =HYPERLINK("http://x")'  # not a formula: only its start counts
     notes = export_text(database, "csv", "checkins", UNITS)
     assert '\n1,O1.KR1,cm00000,2026-03-01,0.5,户,,"\'=HYPERLINK(""http://x"")",' in notes
-    assert rows[2][11] == "CRM 二\n行"
-    assert rows[-1][:11] == ["conversion", "cm00059", "2026-W21", "week", "2026-05-18",
-                             "2026-05-24", "", "ratio", "0.3", "3", "10"]  # fmt: skip
+    assert rows[2][9] == "CRM 二\n行"
+    # Every column where it was before the grain and the ratio were added after them all.
+    assert rows[-1][:9] == ["conversion", "cm00059", "2026-W21", "2026-05-18", "2026-05-24", "",
+                            "ratio", "3", "10"]  # fmt: skip
+    assert rows[-1][-2:] == ["week", "0.3"]
 
 
 def test_export_reads_the_same_rows_from_postgresql(

@@ -188,17 +188,17 @@ def _with_unit(
 def _observations_out(
     rows: Iterator[Row], unit_of: Callable[[str], str], unknown: str | None
 ) -> Iterator[Row]:
-    """Observations with their period's ``grain`` after ``period``, and their unit and
-    ``ratio`` after ``value``: numerator / denominator where both are stored and the
-    denominator is not 0 (0/0 is no figure, as in the report), else empty. A ratio
-    metric stores only its parts, so its ``value`` is empty; ``value`` keeps that meaning
-    (see docs/export.md, "Rates")."""
+    """Observations with their unit after ``value``, and after every other field their
+    period's ``grain`` and their ``ratio``: numerator / denominator where both are stored
+    and the denominator is not 0 (0/0 is no figure, as in the report), else empty. A
+    ratio metric stores only its parts, so its ``value`` is empty; ``value`` keeps that
+    meaning (see docs/export.md, "Rates")."""
     for row in rows:
         numerator, denominator = row[6], row[7]
         ratio = (
             float(numerator) / float(denominator) if numerator is not None and denominator else None
         )
-        yield (*row[:3], _grain(row[2]), *row[3:6], unit_of(row[0]) or unknown, ratio, *row[6:])
+        yield (*row[:6], unit_of(row[0]) or unknown, *row[6:], _grain(row[2]), ratio)
 
 
 _PERIOD = re.compile(r"[0-9]{4}-(?:W[0-9]{2}|Q[1-4]|[0-9]{2})")
@@ -258,21 +258,24 @@ def units_of(session: Session) -> Units:
 
 
 ADDED = {
-    "observations": {"period": ["grain"], "value": ["unit", "ratio"]},
+    "observations": {"value": ["unit"]},
     "checkins": {"value": ["unit"]},
     "spend": {"amount_yuan": ["unit"]},
 }
-"""The fields added to ``okrdesk.export/1``, each after the stored field it belongs to:
-within the version, since every field a reader took before keeps its name, value and
-meaning."""
+"""The unit, after the stored field it names (where the CSV has always had it)."""
+APPENDED = {"observations": ["grain", "ratio"]}
+"""Fields added to ``okrdesk.export/1`` since, after every column a CSV had before: within
+the version, every field a reader took keeps its name, value, meaning and, in CSV, its
+place (a script reading the sixth column as the value still reads the value)."""
 
 
 def fields(table: str) -> list[str]:
-    """The columns of ``table`` (the fields of its JSON objects): the stored ones and the
-    ones added beside them (``ADDED``): the unit and, for an observation, its period's
-    grain and its ratio."""
+    """The columns of ``table`` (the fields of its JSON objects): the stored ones, each
+    unit beside its value (``ADDED``), and after them all, for an observation, its
+    period's grain and its ratio (``APPENDED``)."""
     added = ADDED.get(table, {})
-    return [name for stored in FIELDS[table] for name in (stored, *added.get(stored, ()))]
+    beside = [name for stored in FIELDS[table] for name in (stored, *added.get(stored, ()))]
+    return beside + APPENDED.get(table, [])
 
 
 def export_text(
