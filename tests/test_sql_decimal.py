@@ -5,12 +5,15 @@ is a point, so the SQL source never reads one without being told which (a table'
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
 from okrdesk.cli import cli
+from okrdesk.plugins.sql_files import TableCache
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace
 from test_sql_metrics import ATTENDEES_DEFINITION, SALONS_OKRS, sql_only_workspace
@@ -141,3 +144,120 @@ def test_a_decimal_setting_that_names_no_mark_is_refused_at_its_key(
         'sources.sql.tables.salons.decimal: expected "," (1.234,50 is 1234.50) or "." '
         "(1,234.50 is 1234.50), the file's decimal mark" in validated.output
     ), validated.output
+
+
+TEXT_COLUMN = SEMICOLONS.replace("2026-01-08;cm01;20;1", "2026-01-08;cm01;N/A;1").replace(
+    "2026-01-13;cm02;2,500;5", "2026-01-13;cm02;12.500;5"
+)
+"""Salons as a German Excel saves them, with one ``N/A`` that makes attendees a text
+column: 1,250 is 1.25, 12.500 is 12500 and 1.234,50 is 1234.5 there too."""
+
+VIEW = '[sources.sql.views]\nsalon_rows = "SELECT * FROM salons WHERE cm_id IS NOT NULL"\n\n'
+
+
+@pytest.mark.parametrize("through_view", [False, True])
+def test_a_text_column_of_a_decimal_comma_file_is_read_as_the_file_writes_it(
+    write_workspace: WriteWorkspace, through_view: bool
+) -> None:
+    """A query returning a column one N/A made text reads its numbers in the table's own
+    convention, straight from the table or through a view, and leaves out the N/A row
+    alone; read with a decimal point, 1,250 would be 1250 and 12.500 12.5."""
+    table = 'path = "data/salons.csv"\ndecimal = ","\n\n' + (VIEW if through_view else "")
+    root = _workspace(write_workspace, TEXT_COLUMN, table)
+    if through_view:
+        settings = (root / "okrdesk.toml").read_text(encoding="utf-8")
+        (root / "okrdesk.toml").write_text(
+            settings.replace("AS value FROM salons", "AS value FROM salon_rows"), encoding="utf-8"
+        )
+    validated = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert validated.exit_code == 0, validated.output
+    collected = _collect(root)
+    assert "1 row left out: column value holds text, not a number" in collected, collected
+    assert _stored(root) == pytest.approx(
+        {("cm01", "2026-W02"): 1.25, ("cm02", "2026-W03"): 12500.0,
+         ("cm02", "2026-W04"): 1234.5}
+    )  # fmt: skip
+
+
+def test_a_query_casting_a_text_column_of_a_decimal_comma_file_reads_its_numbers(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """The numbers a text column holds are numbers to a query's own cast as well (DuckDB
+    adds them up; 12.500 cast as written would be 12.5, and 1.234,50 no number at all),
+    and a column given ``text`` in types holds them so too."""
+    root = _workspace(
+        write_workspace,
+        TEXT_COLUMN.replace(";4\n", ";1,5\n"),
+        'path = "data/salons.csv"\ndecimal = ","\ntypes = { leads = "text" }',
+    )
+    settings = (root / "okrdesk.toml").read_text(encoding="utf-8")
+    (root / "okrdesk.toml").write_text(
+        settings.replace(
+            "attendees AS value FROM salons",
+            "TRY_CAST(attendees AS DOUBLE) + TRY_CAST(leads AS DOUBLE) AS value FROM salons "
+            "WHERE attendees <> 'N/A'",
+        ),
+        encoding="utf-8",
+    )
+    collected = _collect(root)
+    assert "warning" not in collected, collected
+    assert _stored(root) == pytest.approx(
+        {("cm01", "2026-W02"): 1.25 + 1.5, ("cm02", "2026-W03"): 12505.0,
+         ("cm02", "2026-W04"): 1242.5}
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("typed", [False, True])
+def test_a_number_written_with_a_point_in_a_decimal_comma_file_is_refused(
+    write_workspace: WriteWorkspace, typed: bool
+) -> None:
+    """1,234.50 in a text column of a file said to write 1.234,50 cannot be read in the
+    file's convention, and read with a point it would be read in one the file does not
+    use: the table is refused at file:row:column, never the cell quoted, by validate and
+    by collect, and no metric reads any of it."""
+    data = TEXT_COLUMN.replace("2026-01-19;cm02;1.234,50;8", "2026-01-19;cm02;1,234.50;8")
+    table = 'path = "data/salons.csv"\ndecimal = ","' + (
+        '\ntypes = { attendees = "text" }' if typed else ""
+    )
+    root = _workspace(write_workspace, data, table)
+    english = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert english.exit_code == 2, english.output
+    told = (
+        'sources.sql.tables.salons: salons.csv:5:attendees: decimal = "," says this file '
+        "writes 1.234,50 for 1234.50, and these numbers are written with a decimal point "
+        "(1,234.50) or a comma for a thousands separator (12,345,678), which it cannot read"
+    )
+    assert told in english.output.replace("\n", " ").replace("  ", " "), english.output
+    assert "1,234.50;" not in english.output and "Traceback" not in english.output
+    chinese = CliRunner().invoke(cli, ["validate", "--lang", "zh", "-w", str(root)])
+    assert chinese.exit_code == 2, chinese.output
+    assert 'salons.csv:5:attendees：decimal = "," 说这个文件把 1234.50 写成 1.234,50' in (
+        chinese.output
+    ), chinese.output
+    collected = _collect(root)
+    assert told in collected.replace("\n", " ").replace("  ", " "), collected
+    assert _stored(root) == {}
+
+
+def test_a_table_kept_by_an_older_reading_is_read_again(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A table cache an okrdesk kept before text columns held their numbers plain would
+    hand back 1,250 as written, read as 1250: a kept table whose reading is not this
+    okrdesk's is not used."""
+    root = _workspace(write_workspace, TEXT_COLUMN, 'path = "data/salons.csv"\ndecimal = ","')
+    _collect(root)
+    cache = TableCache(root)
+    entry = cache.entries["salons"]
+    options = json.loads(entry["options"])
+    options.pop("read", None)  # as an older okrdesk kept it
+    entry["options"] = json.dumps(options, sort_keys=True)
+    cache.manifest.write_text(json.dumps(cache.entries), encoding="utf-8")
+    kept = cache.folder / entry["parquet"]
+    duckdb.connect().execute(
+        "COPY (SELECT DATE '2026-01-06' AS date, 'cm01' AS cm_id, '1,250' AS attendees, "
+        f"'4' AS leads) TO '{kept}' (FORMAT parquet)"
+    )
+    (root / "okrdesk.db").unlink()
+    _collect(root)
+    assert _stored(root)[("cm01", "2026-W02")] == pytest.approx(1.25)

@@ -12,6 +12,7 @@ from okrdesk.plugins.written_numbers import (
     decimal_comma,
     ungrouped,
     ungrouped_sql,
+    written_sql,
 )
 
 CELLS = {
@@ -53,9 +54,11 @@ def test_python_and_duckdb_read_a_cell_alike(cell: str, plain: str | None) -> No
     connection = duckdb.connect()
     try:
         found = connection.execute(f"SELECT {ungrouped_sql('$cell')}", {"cell": cell}).fetchone()
+        written = connection.execute(f"SELECT {written_sql('$cell')}", {"cell": cell}).fetchone()
     finally:
         connection.close()
     assert found == (plain if plain is not None else cell,)
+    assert written == (plain is not None,)
 
 
 @pytest.mark.parametrize(
@@ -96,11 +99,11 @@ def test_a_file_that_writes_a_decimal_comma_is_read_alike_in_python_and_duckdb(
     assert ungrouped(cell, ",") == plain
     connection = duckdb.connect()
     try:
-        query = f"SELECT {ungrouped_sql('$cell', ',')}"
+        query = f"SELECT {ungrouped_sql('$cell', ',')}, {written_sql('$cell', ',')}"
         found = connection.execute(query, {"cell": cell}).fetchone()
     finally:
         connection.close()
-    assert found == (plain if plain is not None else cell,)
+    assert found == (plain if plain is not None else cell, plain is not None)
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,12 @@ from okrdesk.plugins.text_encoding import (
     text_encoding,
     utf8_copy,
 )
-from okrdesk.plugins.written_numbers import DECIMAL_MARKS, ambiguous_sql, ungrouped_sql
+from okrdesk.plugins.written_numbers import (
+    DECIMAL_MARKS,
+    ambiguous_sql,
+    ungrouped_sql,
+    written_sql,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -122,7 +127,13 @@ class TableFile:
         # How the encoding is spelt reads the file no otherwise: its copy is still good.
         unread = {"path", "encoding_written"}
         fields = attrs.asdict(self, recurse=False, filter=lambda a, _: a.name not in unread)
-        return json.dumps(fields, sort_keys=True, default=str)
+        return json.dumps({**fields, "read": READ}, sort_keys=True, default=str)
+
+
+READ = 2
+"""How okrdesk reads a file into a table, counted up each time that changes what a table
+holds (2: a decimal-comma file's text columns hold their numbers plain), so that a table
+kept by an older okrdesk is read again rather than used."""
 
 
 def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path]) -> TableFile:
@@ -506,14 +517,24 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
     from okrdesk.plugins.sql_engine import duckdb
 
     sniffed, guessed = _sniffed(connection, raw, texts, cells, decimal, sample_only=True)
+    made = False
     if guessed:
         try:
             _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain,
                     guessed)  # fmt: skip
-            return
+            made = True
         except duckdb.Error:
             sniffed, _ = _sniffed(connection, raw, texts, cells, decimal)
-    _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain, ())
+    if not made:
+        _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain, ())
+    if table.decimal == ",":
+        chosen = {**sniffed, **declared}
+        left_text = [
+            str(name)
+            for name, kind, *_ in described
+            if kind == "VARCHAR" and chosen.get(str(name), "VARCHAR") == "VARCHAR"
+        ]
+        _written_with_a_point(connection, table, left_text)
 
 
 def _create(
@@ -533,7 +554,7 @@ def _create(
     # there: DuckDB plans that far faster than the cleaning written out again inside
     # every cast and check.
     inner, middle, tried, parts = [], [], [], []
-    for number, (name, *_) in enumerate(described):
+    for number, (name, kind, *_) in enumerate(described):
         wanted = chosen.get(str(name))
         cleaned = _cleaned(number)
         inner.append(f"{plain[name] if wanted is None else cells[name]} AS {cleaned}")
@@ -545,6 +566,11 @@ def _create(
         middle.append(cleaned)
         tried.append(cleaned)
         cell = cleaned if wanted is None else f"CAST({ready} AS {wanted})"
+        if table.decimal == "," and kind == "VARCHAR" and wanted in {None, "VARCHAR"}:
+            # A column of the file's text left text (one N/A in it) holds its numbers as
+            # every reader reads text, a query's cast and a value's tally alike: 1.234,50
+            # as 1234.50, 1,234 as 1.234 (_written_with_a_point refuses the others).
+            cell = ungrouped_sql(cleaned, ",")
         if wanted is not None and str(name) in guessed:
             cell = _typed_name(number)
             tried.append(f"TRY_CAST({ready} AS {wanted}) AS {cell}")
@@ -750,6 +776,80 @@ def _check_cells(
                              f"{at}: {name} 列的值不能读作 {kind}")  # fmt: skip
 
 
+def _written_with_a_point(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, texts: Sequence[str]
+) -> None:
+    """Refuse ``table``, made, whose ``decimal`` is ``","``, where a cell of a column of
+    its file's text that it holds as text (``texts``: one N/A made it so, or ``types``
+    says ``text``) is a number only a decimal point reads (``1,234.50``, ``12,345,678``,
+    ``¥1.5``). Such a column's numbers written as the setting says are plain numbers by
+    now (``_create``), so every number text holds is read with a point, by a query's cast
+    as by a value's tally, whatever table it came from; this one would be read in a
+    convention the file does not use. Named as ``_ambiguous`` names its cells, and the
+    table dropped: a query then reads no part of it."""
+    if not texts:
+        return
+    found = [f"coalesce({written_sql(quoted(name))}, false)" for name in texts]
+    _refuse_cells(
+        connection,
+        table,
+        table.name,
+        list(texts),
+        found,
+        Said(
+            'decimal = "," says this file writes 1.234,50 for 1234.50, and these numbers are '
+            "written with a decimal point (1,234.50) or a comma for a thousands separator "
+            "(12,345,678), which it cannot read; write them as the file's other numbers, or "
+            'give such cells in null if they are no numbers, or set decimal = "." if the '
+            "file writes 1,234.50",
+            'decimal = "," 说这个文件把 1234.50 写成 1.234,50，而这些数用小数点（1,234.50）或'
+            "逗号作千位分隔符（12,345,678）写成，按这种写法读不出；请照文件里其他数的写法改写，"
+            '不是数的格请写进 null，文件若写 1,234.50 则请设 decimal = "."',
+        ),
+        drop=True,
+    )
+
+
+def _refuse_cells(
+    connection: duckdb.DuckDBPyConnection,
+    table: TableFile,
+    rows: str,
+    columns: list[str],
+    found: list[str],
+    why: Said,
+    drop: bool = False,
+) -> None:
+    """Refuse ``table`` where a cell of ``columns`` of the table ``rows`` is one ``found``
+    (for each column, SQL true of such a cell), naming the first ``AMBIGUOUS_SHOWN`` (file:
+    row:column, never the cell) and counting them all, then saying ``why``; ``drop``: drop
+    the table ``rows`` (made from the file) first."""
+    counted = connection.execute(
+        f"SELECT {' + '.join(f'count(*) FILTER (WHERE {f})' for f in found)} FROM {quoted(rows)}"
+    ).fetchone()
+    count = 0 if counted is None else int(counted[0] or 0)
+    if not count:
+        return
+    flags = ", ".join(f"{f} AS f{n}" for n, f in enumerate(found))
+    names = [f"f{n}" for n in range(len(found))]
+    first = connection.execute(
+        f"SELECT rowid, [{', '.join(names)}] FROM (SELECT rowid, {flags} FROM {quoted(rows)}) "
+        f"WHERE {' OR '.join(names)} ORDER BY rowid LIMIT {AMBIGUOUS_SHOWN}"
+    ).fetchall()
+    named = [
+        f"{table.path.name}:{int(rowid) + table.first_row}:{printable(column)[:80]}"
+        for rowid, flagged in first
+        for column, flag in zip(columns, flagged, strict=True)
+        if flag
+    ][:AMBIGUOUS_SHOWN]
+    more = count > len(named)
+    if drop:
+        connection.execute(f"DROP TABLE IF EXISTS {quoted(rows)}")
+    at = f"sources.sql.tables.{table.name}"
+    cells_en = ", ".join(named) + (f", … ({count} cells in all)" if more else "")
+    cells_zh = "、".join(named) + (f" 等，共 {count} 格" if more else "")
+    raise SqlMetricError(f"{at}: {cells_en}: {why.en}", f"{at}: {cells_zh}：{why.zh}")
+
+
 AMBIGUOUS_SHOWN = 3
 """Cells of a file a message of numbers that may be read two ways names, past which it
 counts them."""
@@ -775,37 +875,23 @@ def _ambiguous(
     if _delimiter(table, copy, connection) != ";":
         return
     found = [f"coalesce({ambiguous_sql(f'trim({quoted(name)})')}, false)" for name in columns]
-    counted = connection.execute(
-        f"SELECT {' + '.join(f'count(*) FILTER (WHERE {f})' for f in found)} FROM {quoted(raw)}"
-    ).fetchone()
-    count = 0 if counted is None else int(counted[0] or 0)
-    if not count:
-        return
-    flags = ", ".join(f"{f} AS f{n}" for n, f in enumerate(found))
-    names = [f"f{n}" for n in range(len(found))]
-    first = connection.execute(
-        f"SELECT rowid, [{', '.join(names)}] FROM (SELECT rowid, {flags} FROM {quoted(raw)}) "
-        f"WHERE {' OR '.join(names)} ORDER BY rowid LIMIT {AMBIGUOUS_SHOWN}"
-    ).fetchall()
-    named = [
-        f"{table.path.name}:{int(rowid) + table.first_row}:{printable(column)[:80]}"
-        for rowid, flagged in first
-        for column, flag in zip(columns, flagged, strict=True)
-        if flag
-    ][:AMBIGUOUS_SHOWN]
-    more = count > len(named)
-    at, setting = f"sources.sql.tables.{table.name}", f"[sources.sql.tables.{table.name}]"
-    cells_en = ", ".join(named) + (f", … ({count} cells in all)" if more else "")
-    cells_zh = "、".join(named) + (f" 等，共 {count} 格" if more else "")
-    raise SqlMetricError(
-        f"{at}: {cells_en}: in a file of semicolons, as Excel saves CSV where the decimal "
-        "mark is a comma, a number with one comma before three digits (1,234) may be 1.234 "
-        f'as well as 1234; say which this file writes under {setting}: decimal = "," '
-        '(1,234 is 1.234, 1.234,50 is 1234.50) or decimal = "." (1,234 is 1234)',
-        f"{at}: {cells_zh}：分号分隔的文件（小数点是逗号的地区，Excel 这样保存 CSV）里，逗号后恰"
-        "有三位数字的数（如 1,234）可能是 1.234，也可能是 1234；请在 "
-        f'{setting} 里写明这个文件的写法：decimal = ","（1,234 即 1.234，1.234,50 即 '
-        '1234.50）或 decimal = "."（1,234 即 1234）',
+    setting = f"[sources.sql.tables.{table.name}]"
+    _refuse_cells(
+        connection,
+        table,
+        raw,
+        columns,
+        found,
+        Said(
+            "in a file of semicolons, as Excel saves CSV where the decimal mark is a comma, a "
+            "number with one comma before three digits (1,234) may be 1.234 as well as 1234; "
+            f'say which this file writes under {setting}: decimal = "," (1,234 is 1.234, '
+            '1.234,50 is 1234.50) or decimal = "." (1,234 is 1234)',
+            "分号分隔的文件（小数点是逗号的地区，Excel 这样保存 CSV）里，逗号后恰有三位数字的数"
+            f"（如 1,234）可能是 1.234，也可能是 1234；请在 {setting} 里写明这个文件的写法："
+            'decimal = ","（1,234 即 1.234，1.234,50 即 1234.50）或 decimal = "."（1,234 即 '
+            "1234）",
+        ),
     )
 
 

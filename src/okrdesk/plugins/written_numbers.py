@@ -90,19 +90,26 @@ def ungrouped_sql(cell: str, decimal: str = ".") -> str:
     """SQL for the text ``cell`` (an SQL expression) ready to cast to a number: as a plain
     number where it is one written as ``WRITTEN`` (``decimal`` ``","``: ``WRITTEN_COMMA``)
     says, as it is otherwise."""
-    pattern = (WRITTEN_COMMA if decimal == "," else WRITTEN).replace("'", "''")
-    marks = ",.()¥￥" if decimal == "," else ",()¥￥"
     plain = (
         f"replace(regexp_replace({cell}, '[.()¥￥]', '', 'g'), ',', '.')"
         if decimal == ","
         else f"regexp_replace({cell}, '[,()¥￥]', '', 'g')"
     )
-    found = " OR ".join(f"contains({cell}, '{mark}')" for mark in marks if mark != ")")
     return (
-        f"CASE WHEN ({found}) AND regexp_full_match({cell}, '{pattern}') "
+        f"CASE WHEN {written_sql(cell, decimal)} "
         f"THEN (CASE WHEN regexp_matches({cell}, '^[¥￥]?\\(') THEN '-' ELSE '' END) "
         f"|| {plain} ELSE {cell} END"
     )
+
+
+def written_sql(cell: str, decimal: str = ".") -> str:
+    """SQL true for the text ``cell`` (an SQL expression) where ``ungrouped(cell, decimal)``
+    reads a number: one written as ``WRITTEN`` says (``decimal`` ``","``:
+    ``WRITTEN_COMMA``)."""
+    pattern = (WRITTEN_COMMA if decimal == "," else WRITTEN).replace("'", "''")
+    marks = ",.(¥￥" if decimal == "," else ",(¥￥"
+    found = " OR ".join(f"contains({cell}, '{mark}')" for mark in marks)
+    return f"(({found}) AND regexp_full_match({cell}, '{pattern}'))"
 
 
 def ambiguous(text: str) -> bool:
