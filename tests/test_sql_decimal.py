@@ -5,6 +5,7 @@ is a point, so the SQL source never reads one without being told which (a table'
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from okrdesk.cli import cli
 from okrdesk.plugins.sql_files import TableCache
 from okrdesk.store import Store
 from sample_workspace import WriteWorkspace
+from test_sql_files import write_xlsx
 from test_sql_metrics import ATTENDEES_DEFINITION, SALONS_OKRS, sql_only_workspace
 
 SEMICOLONS = """\
@@ -261,3 +263,24 @@ def test_a_table_kept_by_an_older_reading_is_read_again(
     (root / "okrdesk.db").unlink()
     _collect(root)
     assert _stored(root)[("cm01", "2026-W02")] == pytest.approx(1.25)
+
+
+def test_a_workbook_said_to_write_a_decimal_comma_keeps_its_number_cells(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A sheet's number cells are numbers, not text in the file's convention: 12.345
+    stays 12.345 (read as text in a decimal-comma file it would be 12345), beside text
+    cells the sheet holds as a German Excel writes them."""
+    root = _workspace(write_workspace, "", 'path = "data/salons.xlsx"\ndecimal = ","')
+    rows: list[list[object]] = [
+        ["date", "cm_id", "attendees", "leads"],
+        [dt.datetime(2026, 1, 6), "cm01", 12.345, 4],
+        [dt.datetime(2026, 1, 13), "cm02", "1.234,50", 5],
+        [dt.datetime(2026, 1, 14), "cm02", 0.00001, 5],
+    ]
+    write_xlsx(root / "data" / "salons.xlsx", {"Sheet1": rows})
+    collected = _collect(root)
+    assert "warning" not in collected, collected
+    assert _stored(root) == pytest.approx(
+        {("cm01", "2026-W02"): 12.345, ("cm02", "2026-W03"): 1234.50001}
+    )

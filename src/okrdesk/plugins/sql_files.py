@@ -21,10 +21,12 @@ import datetime as dt
 import gzip
 import hashlib
 import json
+import math
 import os
 import re
 import threading
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
 
@@ -130,10 +132,11 @@ class TableFile:
         return json.dumps({**fields, "read": READ}, sort_keys=True, default=str)
 
 
-READ = 2
+READ = 3
 """How okrdesk reads a file into a table, counted up each time that changes what a table
-holds (2: a decimal-comma file's text columns hold their numbers plain), so that a table
-kept by an older okrdesk is read again rather than used."""
+holds (2: a decimal-comma file's text columns hold their numbers plain; 3: a decimal-comma
+workbook's number cells are their numbers), so that a table kept by an older okrdesk is
+read again rather than used."""
 
 
 def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path]) -> TableFile:
@@ -470,7 +473,7 @@ def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:
             with _scratch_writer(target) as out:
                 writer = csv.writer(out)
                 for values in sheet.iter_rows(values_only=True):
-                    writer.writerow([_cell(v) for v in values])
+                    writer.writerow([_cell(v, table.decimal) for v in values])
         except OSError as error:
             with contextlib.suppress(OSError):
                 target.unlink(missing_ok=True)  # the part of it written
@@ -480,9 +483,17 @@ def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:
         book.close()
 
 
-def _cell(value: object) -> str:
+def _cell(value: object, decimal: str | None = None) -> str:
+    """A sheet's cell as text, a number cell written as ``decimal`` (the table's setting)
+    says the file's text writes numbers: with ``","``, 12.345 is ``12,345``, which the
+    table reads as 12.345 (written ``12.345`` it would be read as 12345)."""
     if value is None:
         return ""
+    if decimal == "," and type(value) is float:
+        if not math.isfinite(value):
+            return str(value)
+        # No exponent: 1e-05 as 0,00001, the float's own shortest digits.
+        return format(Decimal(repr(value)), "f").replace(".", ",")
     if isinstance(value, dt.datetime):
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")
     if isinstance(value, bool):
