@@ -185,12 +185,11 @@ def test_a_query_casting_a_text_column_of_a_decimal_comma_file_reads_its_numbers
     write_workspace: WriteWorkspace,
 ) -> None:
     """The numbers a text column holds are numbers to a query's own cast as well (DuckDB
-    adds them up; 12.500 cast as written would be 12.5, and 1.234,50 no number at all),
-    and a column given ``text`` in types holds them so too."""
+    adds them up; 12.500 cast as written would be 12.5, and 1.234,50 no number at all)."""
     root = _workspace(
         write_workspace,
         TEXT_COLUMN.replace(";4\n", ";1,5\n"),
-        'path = "data/salons.csv"\ndecimal = ","\ntypes = { leads = "text" }',
+        'path = "data/salons.csv"\ndecimal = ","',
     )
     settings = (root / "okrdesk.toml").read_text(encoding="utf-8")
     (root / "okrdesk.toml").write_text(
@@ -209,36 +208,74 @@ def test_a_query_casting_a_text_column_of_a_decimal_comma_file_reads_its_numbers
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("typed", [False, True])
+@pytest.mark.parametrize(
+    ("written", "column"),
+    [("1,234.50", "attendees"), ("12,345,678", "attendees"), ("93.2", "attendees"),
+     ("0.125", "attendees"), ("1.5", "leads")],
+)  # fmt: skip
 def test_a_number_written_with_a_point_in_a_decimal_comma_file_is_refused(
-    write_workspace: WriteWorkspace, typed: bool
+    write_workspace: WriteWorkspace, written: str, column: str
 ) -> None:
-    """1,234.50 in a text column of a file said to write 1.234,50 cannot be read in the
-    file's convention, and read with a point it would be read in one the file does not
-    use: the table is refused at file:row:column, never the cell quoted, by validate and
-    by collect, and no metric reads any of it."""
-    data = TEXT_COLUMN.replace("2026-01-19;cm02;1.234,50;8", "2026-01-19;cm02;1,234.50;8")
-    table = 'path = "data/salons.csv"\ndecimal = ","' + (
-        '\ntypes = { attendees = "text" }' if typed else ""
+    """A number only a decimal point reads, in a file said to write 1.234,50, in a column
+    that stays text (attendees, one N/A in it) or one of numbers (leads): read, it would
+    be read in a convention the file does not use (a file of semicolons with points for
+    decimals, told ",", would hold 93.2 beside 12500 for 12.500). The table is refused at
+    file:row:column, never the cell quoted, by validate and by collect, and no metric
+    reads any of it."""
+    row = "2026-01-19;cm02;1.234,50;8"
+    cells = row.split(";")
+    cells[2 if column == "attendees" else 3] = written
+    root = _workspace(
+        write_workspace,
+        TEXT_COLUMN.replace(row, ";".join(cells)),
+        'path = "data/salons.csv"\ndecimal = ","',
     )
-    root = _workspace(write_workspace, data, table)
     english = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert english.exit_code == 2, english.output
     told = (
-        'sources.sql.tables.salons: salons.csv:5:attendees: decimal = "," says this file '
-        "writes 1.234,50 for 1234.50, and these numbers are written with a decimal point "
-        "(1,234.50) or a comma for a thousands separator (12,345,678), which it cannot read"
+        f'sources.sql.tables.salons: salons.csv:5:{column}: decimal = "," says this file '
+        "writes 1,5 for 1.5 and 1.234,50 for 1234.50, and these cells are numbers written "
+        "with a decimal point (1.5, 1,234.50), which it does not read; if the file writes "
+        'its numbers so, set decimal = "."'
     )
-    assert told in english.output.replace("\n", " ").replace("  ", " "), english.output
-    assert "1,234.50;" not in english.output and "Traceback" not in english.output
+    assert told in " ".join(english.output.split()), english.output
+    assert f";{written};" not in english.output and "Traceback" not in english.output
     chinese = CliRunner().invoke(cli, ["validate", "--lang", "zh", "-w", str(root)])
     assert chinese.exit_code == 2, chinese.output
-    assert 'salons.csv:5:attendees：decimal = "," 说这个文件把 1234.50 写成 1.234,50' in (
+    assert f'salons.csv:5:{column}：decimal = "," 说这个文件把 1.5 写成 1,5' in (chinese.output), (
         chinese.output
-    ), chinese.output
+    )
     collected = _collect(root)
-    assert told in collected.replace("\n", " ").replace("  ", " "), collected
+    assert told in " ".join(collected.split()), collected
     assert _stored(root) == {}
+
+
+def test_a_column_given_text_keeps_its_cells_as_written(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A column ``types`` makes text holds no numbers, so its cells are neither read as
+    the file's numbers nor refused: times such as 12.30 beside the figures."""
+    lines = TEXT_COLUMN.splitlines()
+    data = "\n".join(
+        [lines[0] + ";clock"]
+        + [line + (";12.30" if n in {0, 3} else ";1,234.50") for n, line in enumerate(lines[1:])]
+    )
+    settings = 'path = "data/salons.csv"\ndecimal = ","\ntypes = { clock = "text" }'
+    root = _workspace(write_workspace, data, settings)
+    toml = (root / "okrdesk.toml").read_text(encoding="utf-8")
+    (root / "okrdesk.toml").write_text(
+        toml.replace(
+            "attendees AS value FROM salons",
+            "TRY_CAST(attendees AS DOUBLE) AS value FROM salons WHERE clock = '12.30'",
+        ),
+        encoding="utf-8",
+    )
+    validated = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert validated.exit_code == 0, validated.output
+    _collect(root)
+    assert _stored(root) == pytest.approx(
+        {("cm01", "2026-W02"): 1.25, ("cm02", "2026-W04"): 1234.5}
+    )
 
 
 def test_a_table_kept_by_an_older_reading_is_read_again(

@@ -785,7 +785,8 @@ def test_every_query_in_the_docs_runs_unchanged(tmp_path: Path) -> None:
     assert set(settings["tables"]) == {"salons", "trades"}
     assert len(settings["metrics"]) == 3 and len(settings["views"]) == 2
     write(tmp_path, "salons.csv", b"date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n")
-    trades = "trade_day;cm;fee\n2026-02-03;cm01;120.5\n2026-02-20;cm01;N/A\n2026-03-02;cm02;80\n"
+    # As the documented table says: GBK, semicolons, and a decimal comma.
+    trades = "trade_day;cm;fee\n2026-02-03;cm01;120,5\n2026-02-20;cm01;N/A\n2026-03-02;cm02;80\n"
     write(tmp_path, "trades.csv.gz", gzip.compress(trades.encode("gbk")))
     check = check_plugin(
         sql_metrics, people=PEOPLE, start=START, through=dt.date(2026, 3, 15),

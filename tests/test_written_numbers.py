@@ -26,6 +26,8 @@ CELLS = {
     "1.234,50": None,
     "1,2345": None,
     "12,34,567": None,  # grouped in twos, as in India
+    "0,125": None,  # 0.125 with a decimal comma: Excel writes no 125 so
+    "-00,125": None,
     "1,234,56": None,
     ",123": None,
     "1,234.5.6": None,
@@ -85,6 +87,8 @@ COMMA_CELLS = {
     "(1.234,50)": "-1234.50",
     "999": None,  # no mark: the number as it is
     "1.5": None,  # a point not before three digits is no thousands separator
+    "0.125": None,  # nor one after a zero: 0.125 written with a decimal point
+    "0,125": "0.125",
     "1,234.50": None,
     "12,345,678": None,
     "1.23,4": None,
@@ -110,7 +114,7 @@ def test_a_file_that_writes_a_decimal_comma_is_read_alike_in_python_and_duckdb(
     ("cell", "either"),
     [("1,234", True), ("-12,345", True), ("¥1,234", True), ("(1,234)", True), ("+1,000", True),
      ("1,234.50", False), ("1,234,567", False), ("1,5", False), ("1234", False),
-     ("1.234,50", False), ("N/A", False), ("", False)],
+     ("1.234,50", False), ("0,125", False), ("-0,500", False), ("N/A", False), ("", False)],
 )  # fmt: skip
 def test_one_comma_before_three_digits_is_told_apart_in_python_and_duckdb(
     cell: str, either: bool

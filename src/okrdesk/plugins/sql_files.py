@@ -278,6 +278,7 @@ def load_table(
         try:
             connection.execute(f"CREATE TEMP TABLE {quoted(raw)} AS SELECT * FROM {reader}")
             _ambiguous(connection, table, raw, copy)
+            _written_with_a_point(connection, table, raw)
         finally:
             # Read into the table: a copy need not take room until the collect ends, beside
             # the copies of the tables after it.
@@ -528,24 +529,14 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
     from okrdesk.plugins.sql_engine import duckdb
 
     sniffed, guessed = _sniffed(connection, raw, texts, cells, decimal, sample_only=True)
-    made = False
     if guessed:
         try:
             _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain,
                     guessed)  # fmt: skip
-            made = True
+            return
         except duckdb.Error:
             sniffed, _ = _sniffed(connection, raw, texts, cells, decimal)
-    if not made:
-        _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain, ())
-    if table.decimal == ",":
-        chosen = {**sniffed, **declared}
-        left_text = [
-            str(name)
-            for name, kind, *_ in described
-            if kind == "VARCHAR" and chosen.get(str(name), "VARCHAR") == "VARCHAR"
-        ]
-        _written_with_a_point(connection, table, left_text)
+    _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain, ())
 
 
 def _create(
@@ -577,10 +568,10 @@ def _create(
         middle.append(cleaned)
         tried.append(cleaned)
         cell = cleaned if wanted is None else f"CAST({ready} AS {wanted})"
-        if table.decimal == "," and kind == "VARCHAR" and wanted in {None, "VARCHAR"}:
+        if table.decimal == "," and kind == "VARCHAR" and wanted is None:
             # A column of the file's text left text (one N/A in it) holds its numbers as
             # every reader reads text, a query's cast and a value's tally alike: 1.234,50
-            # as 1234.50, 1,234 as 1.234 (_written_with_a_point refuses the others).
+            # as 1234.50, 1,234 as 1.234 (_written_with_a_point refused the others).
             cell = ungrouped_sql(cleaned, ",")
         if wanted is not None and str(name) in guessed:
             cell = _typed_name(number)
@@ -788,36 +779,54 @@ def _check_cells(
 
 
 def _written_with_a_point(
-    connection: duckdb.DuckDBPyConnection, table: TableFile, texts: Sequence[str]
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str
 ) -> None:
-    """Refuse ``table``, made, whose ``decimal`` is ``","``, where a cell of a column of
-    its file's text that it holds as text (``texts``: one N/A made it so, or ``types``
-    says ``text``) is a number only a decimal point reads (``1,234.50``, ``12,345,678``,
-    ``¥1.5``). Such a column's numbers written as the setting says are plain numbers by
-    now (``_create``), so every number text holds is read with a point, by a query's cast
-    as by a value's tally, whatever table it came from; this one would be read in a
-    convention the file does not use. Named as ``_ambiguous`` names its cells, and the
-    table dropped: a query then reads no part of it."""
-    if not texts:
+    """Refuse ``table``, whose ``decimal`` is ``","``, where a cell of the text table
+    ``raw`` read from its file is a number only a decimal point reads: ``1.5``, ``0.125``,
+    ``5228.1`` (no thousands separator is followed by fewer or more than three digits, or
+    comes after a lone zero), ``1,234.50``, ``12,345,678``, ``¥1.5``. Read, it would be in
+    a convention the file does not use: a file of semicolons with points for decimals (the
+    bank's telemarketing export) told ``","`` would hold 93.2 beside 93994 for 93.994, in
+    one column. A column ``types`` gives ``text``, ``date`` or ``timestamp`` is not looked
+    at: its cells are no numbers (a column of times such as 12.30). Its cells are named as
+    ``_ambiguous`` names them."""
+    if table.decimal != ",":
         return
-    found = [f"coalesce({written_sql(quoted(name))}, false)" for name in texts]
+    described = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
+    declared = dict(table.types)
+    columns = [
+        str(name)
+        for name, kind, *_ in described
+        if kind == "VARCHAR" and declared.get(str(name), "DOUBLE") in {"BIGINT", "DOUBLE"}
+    ]
+    if not columns:
+        return
+    nulls = ", ".join(_literal(n) for n in ("", *table.null))
+    found = []
+    for name in columns:
+        cell = f"trim({quoted(name)})"
+        point = f"contains({cell}, '.') AND TRY_CAST({cell} AS DOUBLE) IS NOT NULL"
+        found.append(
+            f"coalesce({cell} NOT IN ({nulls}) AND NOT {written_sql(cell, ',')} "
+            f"AND ({written_sql(cell)} OR ({point})), false)"
+        )
     _refuse_cells(
         connection,
         table,
-        table.name,
-        list(texts),
+        raw,
+        columns,
         found,
         Said(
-            'decimal = "," says this file writes 1.234,50 for 1234.50, and these numbers are '
-            "written with a decimal point (1,234.50) or a comma for a thousands separator "
-            "(12,345,678), which it cannot read; write them as the file's other numbers, or "
-            'give such cells in null if they are no numbers, or set decimal = "." if the '
-            "file writes 1,234.50",
-            'decimal = "," 说这个文件把 1234.50 写成 1.234,50，而这些数用小数点（1,234.50）或'
-            "逗号作千位分隔符（12,345,678）写成，按这种写法读不出；请照文件里其他数的写法改写，"
-            '不是数的格请写进 null，文件若写 1,234.50 则请设 decimal = "."',
+            'decimal = "," says this file writes 1,5 for 1.5 and 1.234,50 for 1234.50, and '
+            "these cells are numbers written with a decimal point (1.5, 1,234.50), which it "
+            'does not read; if the file writes its numbers so, set decimal = "." (a file of '
+            "semicolons with no number such as 1,234 needs no decimal at all); a column of "
+            'cells that are no numbers (times such as 12.30) can be given "text" in types',
+            'decimal = "," 说这个文件把 1.5 写成 1,5、把 1234.50 写成 1.234,50，而这些格是用'
+            "小数点写的数（1.5、1,234.50），按这种写法不读；文件若这样写数，请设 "
+            'decimal = "."（分号分隔、又没有 1,234 这类数的文件不必设 decimal）；'
+            '某列的格不是数（如 12.30 这样的时刻）时，可在 types 里把这一列设为 "text"',
         ),
-        drop=True,
     )
 
 
@@ -828,12 +837,10 @@ def _refuse_cells(
     columns: list[str],
     found: list[str],
     why: Said,
-    drop: bool = False,
 ) -> None:
     """Refuse ``table`` where a cell of ``columns`` of the table ``rows`` is one ``found``
     (for each column, SQL true of such a cell), naming the first ``AMBIGUOUS_SHOWN`` (file:
-    row:column, never the cell) and counting them all, then saying ``why``; ``drop``: drop
-    the table ``rows`` (made from the file) first."""
+    row:column, never the cell) and counting them all, then saying ``why``."""
     counted = connection.execute(
         f"SELECT {' + '.join(f'count(*) FILTER (WHERE {f})' for f in found)} FROM {quoted(rows)}"
     ).fetchone()
@@ -853,11 +860,9 @@ def _refuse_cells(
         if flag
     ][:AMBIGUOUS_SHOWN]
     more = count > len(named)
-    if drop:
-        connection.execute(f"DROP TABLE IF EXISTS {quoted(rows)}")
     at = f"sources.sql.tables.{table.name}"
-    cells_en = ", ".join(named) + (f", … ({count} cells in all)" if more else "")
-    cells_zh = "、".join(named) + (f" 等，共 {count} 格" if more else "")
+    cells_en = ", ".join(named) + (f", … ({count:,} cells in all)" if more else "")
+    cells_zh = "、".join(named) + (f" 等，共 {count:,} 格" if more else "")
     raise SqlMetricError(f"{at}: {cells_en}: {why.en}", f"{at}: {cells_zh}：{why.zh}")
 
 

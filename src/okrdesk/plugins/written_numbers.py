@@ -22,11 +22,16 @@ from __future__ import annotations
 
 import re
 
-GROUPED = r"[+-]?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]*)?"
+_LEAD = "[1-9][0-9]{0,2}"
+"""The digits before a number's first thousands separator: never a leading zero, which
+Excel writes for no number (``0,125`` is 0.125 written with a decimal comma, ``0.125`` is
+0.125 with a decimal point, never 125)."""
+
+GROUPED = rf"[+-]?{_LEAD}(,[0-9]{{3}})+(\.[0-9]*)?"
 """A number written with thousands separators, as Excel writes it: ``1,234.5``,
 ``-12,345``, ``1,234,567.00``."""
 
-_AMOUNT = r"([0-9]{1,3}(,[0-9]{3})+|[0-9]+)(\.[0-9]*)?"
+_AMOUNT = rf"({_LEAD}(,[0-9]{{3}})+|[0-9]+)(\.[0-9]*)?"
 _YUAN = "[¥￥]"
 
 
@@ -46,13 +51,13 @@ WRITTEN = _formats(_AMOUNT, GROUPED)
 ``￥500``) or an accounting one, whose negatives are in brackets (``(1,234.50)``,
 ``(¥1,234.50)``)."""
 
-_COMMA_AMOUNT = r"([0-9]{1,3}(\.[0-9]{3})+|[0-9]+)(,[0-9]*)?"
+_COMMA_AMOUNT = rf"({_LEAD}(\.[0-9]{{3}})+|[0-9]+)(,[0-9]*)?"
 WRITTEN_COMMA = _formats(_COMMA_AMOUNT, rf"[+-]?{_COMMA_AMOUNT}")
 """A number as Excel writes it where the decimal mark is a comma: ``1.234,50``, ``1,5``,
 ``-12.345``, ``1,234`` (1.234), in the formats of ``WRITTEN`` too (``¥1.234,50``,
 ``(1.234,50)``)."""
 
-_ONE_GROUP = r"[0-9]{1,3},[0-9]{3}"
+_ONE_GROUP = rf"{_LEAD},[0-9]{{3}}"
 AMBIGUOUS = _formats(_ONE_GROUP, rf"[+-]?{_ONE_GROUP}")
 """A number whose one separator is a comma before three digits (``1,234``, ``-12,345``,
 ``¥1,234``, ``(1,234)``): 1234 where the decimal mark is a point, 1.234 where it is a
