@@ -132,11 +132,11 @@ class TableFile:
         return json.dumps({**fields, "read": READ}, sort_keys=True, default=str)
 
 
-READ = 3
+READ = 4
 """How okrdesk reads a file into a table, counted up each time that changes what a table
 holds (2: a decimal-comma file's text columns hold their numbers plain; 3: a decimal-comma
-workbook's number cells are their numbers), so that a table kept by an older okrdesk is
-read again rather than used."""
+workbook's number cells are their numbers; 4: a column ``types`` makes text is kept as
+written), so that a table kept by an older okrdesk is read again rather than used."""
 
 
 def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path]) -> TableFile:
