@@ -321,3 +321,47 @@ def test_a_workbook_said_to_write_a_decimal_comma_keeps_its_number_cells(
     assert _stored(root) == pytest.approx(
         {("cm01", "2026-W02"): 12.345, ("cm02", "2026-W03"): 1234.50001}
     )
+
+
+@pytest.mark.parametrize("delimiter", [";", "\t"])
+def test_numbers_written_with_a_decimal_comma_are_refused_unless_told(
+    write_workspace: WriteWorkspace, delimiter: str
+) -> None:
+    """The telco export as a German Excel saves it, with blanks for the newest clients:
+    not told, its columns of 29,85 would be text, every value left out and a query's sum
+    of them failing in DuckDB's words; the table is refused, at file:row:column in both
+    languages, and told to say so. Told, it is read, blanks and all."""
+    data = (
+        "date;cm_id;attendees;leads\n2026-01-06;cm01;29,85;4\n2026-01-08;cm01; ;1\n"
+        "2026-01-13;cm02;1.889,50;5\n2026-01-19;cm02;56;8\n"
+    ).replace(";", delimiter)
+    root = _workspace(write_workspace, data, 'path = "data/salons.csv"')
+    english = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert english.exit_code == 2, english.output
+    told = (
+        "sources.sql.tables.salons: salons.csv:2:attendees, salons.csv:4:attendees: these "
+        "cells are numbers written with a decimal comma (1,5 for 1.5, 1.234,50 for "
+        "1234.50), as Excel writes them where the decimal mark is a comma, and would be "
+        'read as text; say so under [sources.sql.tables.salons]: decimal = ","'
+    )
+    assert told in " ".join(english.output.split()), english.output
+    assert "29,85" not in english.output and "Traceback" not in english.output
+    chinese = CliRunner().invoke(cli, ["validate", "--lang", "zh", "-w", str(root)])
+    assert chinese.exit_code == 2, chinese.output
+    assert "salons.csv:2:attendees、salons.csv:4:attendees：这些格是用小数逗号写的数" in (
+        chinese.output
+    ), chinese.output
+    collected = _collect(root)
+    assert told in " ".join(collected.split()), collected
+    assert _stored(root) == {}
+    (root / "okrdesk.toml").write_text(
+        (root / "okrdesk.toml")
+        .read_text(encoding="utf-8")
+        .replace('path = "data/salons.csv"', 'path = "data/salons.csv"\ndecimal = ","'),
+        encoding="utf-8",
+    )
+    collected = _collect(root)
+    assert "1 row left out: column value is empty (NULL)" in collected, collected
+    assert _stored(root) == pytest.approx(
+        {("cm01", "2026-W02"): 29.85, ("cm02", "2026-W03"): 1889.5, ("cm02", "2026-W04"): 56}
+    )

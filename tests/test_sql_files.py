@@ -409,12 +409,15 @@ def test_text_in_a_sniffed_column_drops_only_its_row(tmp_path: Path) -> None:
 
 
 def test_a_number_column_no_row_of_which_can_be_read_fails_its_metric(tmp_path: Path) -> None:
-    """Amounts written with a decimal comma in every row: each row would be left out with
-    a warning and the metric land empty, a quiet "no data" on the report; it fails, named."""
+    """Amounts written with a decimal comma in every row of a file said to write decimal
+    points: each row would be left out with a warning and the metric land empty, a quiet
+    "no data" on the report; it fails, named. (Not said, the file is refused, and told to
+    say so: test_sql_decimal.py.)"""
     comma = 'day,cm,amount\n2026-01-06,cm01,"1.234,50"\n2026-01-07,cm01,"80,00"\n'
     path = write(tmp_path, "comma.csv", comma.encode())
     query = "SELECT cm AS subject, day, amount AS value FROM comma"
-    check = run(tmp_path, {"comma": path}, metric("fees", "flow", query, "元"))
+    table = {"path": path, "decimal": "."}
+    check = run(tmp_path, {"comma": table}, metric("fees", "flow", query, "元"))
     (problem,) = check.problems
     assert problem == (
         "plugin plugin-under-test metric fees: no row could be counted: 2 rows left out: "

@@ -10,6 +10,7 @@ from okrdesk.plugins.written_numbers import (
     ambiguous,
     ambiguous_sql,
     decimal_comma,
+    decimal_comma_sql,
     ungrouped,
     ungrouped_sql,
     written_sql,
@@ -67,12 +68,18 @@ def test_python_and_duckdb_read_a_cell_alike(cell: str, plain: str | None) -> No
     ("cell", "meant"),
     [("1,5", "1.5"), ("1234,5", "1234.5"), ("1.234,50", "1234.50"), ("-1.234.567,8", "-1234567.8"),
      ("1,234.50", None), ("12,345", None), ("¥1,234", None), ("1234", None), ("1.5", None),
-     ("1.23,4", None)],
+     ("1.23,4", None), ("0,125", "0.125"), ("356,84", "356.84"), ("N/A", None), ("", None)],
 )  # fmt: skip
 def test_a_comma_that_may_be_a_decimal_mark_is_told_what_it_may_mean(
     cell: str, meant: str | None
 ) -> None:
     assert decimal_comma(cell) == meant
+    connection = duckdb.connect()
+    try:
+        found = connection.execute(f"SELECT {decimal_comma_sql('$cell')}", {"cell": cell})
+        assert found.fetchone() == (meant is not None,)
+    finally:
+        connection.close()
 
 
 COMMA_CELLS = {

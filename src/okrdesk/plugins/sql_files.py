@@ -47,6 +47,7 @@ from okrdesk.plugins.text_encoding import (
 from okrdesk.plugins.written_numbers import (
     DECIMAL_MARKS,
     ambiguous_sql,
+    decimal_comma_sql,
     ungrouped_sql,
     written_sql,
 )
@@ -132,11 +133,13 @@ class TableFile:
         return json.dumps({**fields, "read": READ}, sort_keys=True, default=str)
 
 
-READ = 4
+READ = 5
 """How okrdesk reads a file into a table, counted up each time that changes what a table
-holds (2: a decimal-comma file's text columns hold their numbers plain; 3: a decimal-comma
-workbook's number cells are their numbers; 4: a column ``types`` makes text is kept as
-written), so that a table kept by an older okrdesk is read again rather than used."""
+holds or which files are refused (2: a decimal-comma file's text columns hold their
+numbers plain; 3: a decimal-comma workbook's number cells are their numbers; 4: a column
+``types`` makes text is kept as written; 5: numbers written with a decimal comma in a
+file that does not say so are refused), so that a table kept by an older okrdesk is read
+again, and checked, rather than used."""
 
 
 def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path]) -> TableFile:
@@ -874,39 +877,56 @@ counts them."""
 def _ambiguous(
     connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, copy: Path | None
 ) -> None:
-    """Refuse ``table``, a file of semicolons whose ``decimal`` is not set, where a cell of
-    the text table ``raw`` read from it (from ``copy``, its UTF-8 copy, if any) is a number
-    with one comma before three digits (``1,234``): Excel saves CSV with semicolons where
-    the decimal mark is a comma, and there it is 1.234, not 1234. The first
-    ``AMBIGUOUS_SHOWN`` such cells are named (file:row:column, never the cell) and all of
-    them counted. The delimiter is asked (``_delimiter``) only of a file with a comma in
-    a cell: most files cost one look for a comma."""
-    if table.kind != "csv" or table.decimal is not None or table.delimiter not in {None, ";"}:
+    """Refuse ``table``, a text file whose ``decimal`` is not set, where a cell of the text
+    table ``raw`` read from it (from ``copy``, its UTF-8 copy, if any) is a number written
+    with a decimal comma (``1,5``, ``356,84``, ``1.234,50``: ``decimal_comma``), which
+    would leave its column text (a query's ``sum`` of it fails, each value left out); or,
+    in a file of semicolons, a number with one comma before three digits (``1,234``):
+    Excel saves CSV with semicolons where the decimal mark is a comma, and there it is
+    1.234, not 1234. The first ``AMBIGUOUS_SHOWN`` such cells are named (file:row:column,
+    never the cell) and all of them counted. The delimiter is asked (``_delimiter``) only
+    of a file with a comma in a cell: most files cost one look for a comma."""
+    if table.kind != "csv" or table.decimal is not None:
         return
     columns = [str(c[0]) for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()]
     comma = " OR ".join(f"contains({quoted(name)}, ',')" for name in columns)
     any_comma = connection.execute(f"SELECT bool_or({comma}) FROM {quoted(raw)}").fetchone()
     if not columns or any_comma is None or not any_comma[0]:
         return
-    if _delimiter(table, copy, connection) != ";":
-        return
-    found = [f"coalesce({ambiguous_sql(f'trim({quoted(name)})')}, false)" for name in columns]
     setting = f"[sources.sql.tables.{table.name}]"
+    if table.delimiter in {None, ";"} and _delimiter(table, copy, connection) == ";":
+        found = [f"coalesce({ambiguous_sql(f'trim({quoted(name)})')}, false)" for name in columns]
+        _refuse_cells(
+            connection,
+            table,
+            raw,
+            columns,
+            found,
+            Said(
+                "in a file of semicolons, as Excel saves CSV where the decimal mark is a comma, a "
+                "number with one comma before three digits (1,234) may be 1.234 as well as 1234; "
+                f'say which this file writes under {setting}: decimal = "," (1,234 is 1.234, '
+                '1.234,50 is 1234.50) or decimal = "." (1,234 is 1234)',
+                "分号分隔的文件（小数点是逗号的地区，Excel 这样保存 CSV）里，逗号后恰有三位数字的数"
+                f"（如 1,234）可能是 1.234，也可能是 1234；请在 {setting} 里写明这个文件的写法："
+                'decimal = ","（1,234 即 1.234，1.234,50 即 1234.50）或 decimal = "."（1,234 即 '
+                "1234）",
+            ),
+        )
     _refuse_cells(
         connection,
         table,
         raw,
         columns,
-        found,
+        [f"coalesce({decimal_comma_sql(f'trim({quoted(name)})')}, false)" for name in columns],
         Said(
-            "in a file of semicolons, as Excel saves CSV where the decimal mark is a comma, a "
-            "number with one comma before three digits (1,234) may be 1.234 as well as 1234; "
-            f'say which this file writes under {setting}: decimal = "," (1,234 is 1.234, '
-            '1.234,50 is 1234.50) or decimal = "." (1,234 is 1234)',
-            "分号分隔的文件（小数点是逗号的地区，Excel 这样保存 CSV）里，逗号后恰有三位数字的数"
-            f"（如 1,234）可能是 1.234，也可能是 1234；请在 {setting} 里写明这个文件的写法："
-            'decimal = ","（1,234 即 1.234，1.234,50 即 1234.50）或 decimal = "."（1,234 即 '
-            "1234）",
+            "these cells are numbers written with a decimal comma (1,5 for 1.5, 1.234,50 for "
+            "1234.50), as Excel writes them where the decimal mark is a comma, and would be "
+            f'read as text; say so under {setting}: decimal = "," (1,5 is 1.5, 1,234 is '
+            '1.234), or decimal = "." if they are no numbers, to keep them as text',
+            "这些格是用小数逗号写的数（1,5 即 1.5，1.234,50 即 1234.50；小数点是逗号的地区，"
+            f'Excel 这样写数），会被当作文本；请在 {setting} 里写明：decimal = ","（1,5 即 '
+            '1.5，1,234 即 1.234）；它们若不是数，请设 decimal = "."，作为文本保留',
         ),
     )
 

@@ -129,6 +129,16 @@ def ambiguous_sql(cell: str) -> str:
     return f"(contains({cell}, ',') AND regexp_full_match({cell}, '{pattern}'))"
 
 
+def decimal_comma_sql(cell: str) -> str:
+    """SQL true for the text ``cell`` (an SQL expression) where ``decimal_comma`` reads it:
+    a number whose comma may be a decimal mark and is no thousands separator."""
+    pattern, written = (p.replace("'", "''") for p in (_DECIMAL_COMMA.pattern, WRITTEN))
+    return (
+        f"(contains({cell}, ',') AND regexp_full_match({cell}, '{pattern}') "
+        f"AND NOT regexp_full_match({cell}, '{written}'))"
+    )
+
+
 def decimal_comma(text: str) -> str | None:
     """``text`` written with its comma as a decimal point where it may be one, and is no
     number with thousands separators: ``"1,5"`` and ``"1234,5"`` give ``"1.5"`` and
