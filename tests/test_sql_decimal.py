@@ -365,3 +365,33 @@ def test_numbers_written_with_a_decimal_comma_are_refused_unless_told(
     assert _stored(root) == pytest.approx(
         {("cm01", "2026-W02"): 29.85, ("cm02", "2026-W03"): 1889.5, ("cm02", "2026-W04"): 56}
     )
+
+
+def test_a_query_adding_up_a_column_one_n_a_made_text_is_told_why(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """The telco export's charges with one N/A: DuckDB's "No function matches ...
+    sum(VARCHAR)" alone leaves an analyst wondering why a column of numbers is text;
+    validate and collect say why, and what to write, in both languages."""
+    data = "date,cm_id,attendees,leads\n2026-01-06,cm01,30,4\n2026-01-08,cm01,N/A,1\n"
+    root = _workspace(write_workspace, data, 'path = "data/salons.csv"')
+    settings = (root / "okrdesk.toml").read_text(encoding="utf-8")
+    (root / "okrdesk.toml").write_text(
+        settings.replace(
+            "date AS day, attendees AS value FROM salons",
+            "date AS day, sum(attendees) AS value FROM salons GROUP BY 1, 2",
+        ),
+        encoding="utf-8",
+    )
+    told = (
+        "'sum(VARCHAR)'. You might need to add explicit type casts; a column it reads is "
+        "text: one cell such as N/A makes a file's column text; give such cells in the "
+        'table\'s null (null = ["N/A"]), or TRY_CAST the column AS DOUBLE'
+    )
+    english = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert english.exit_code == 2, english.output
+    assert told in " ".join(english.output.split()), english.output
+    chinese = CliRunner().invoke(cli, ["validate", "--lang", "zh", "-w", str(root)])
+    assert "sum 用不了文本列：文件里一格 N/A 就让整列成了文本" in chinese.output, chinese.output
+    collected = _collect(root)
+    assert told in " ".join(collected.split()), collected

@@ -33,6 +33,8 @@ _ZH: tuple[tuple[str, str], ...] = (
      "不能直接比较 {0} 与 {1} 类型的值，请用 CAST 把一方转换成另一方的类型"),
     (r'Parser Error: syntax error at or near "(.+?)"', 'SQL 语法错误，在 "{0}" 附近'),
     (r"Parser Error: syntax error at end of input", "SQL 语法错误：语句没有写完"),
+    (r"Binder Error: No function matches the given name and argument types "
+     r"'(\w+)\([^)]*VARCHAR[^)]*\)'", "{0} 用不了文本列"),
     # SQLite
     (r"no such column: (\S+)", '没有列 "{0}"'),
     (r"no such table: (\S+)", '没有名为 "{0}" 的表'),
@@ -43,6 +45,16 @@ _ZH: tuple[tuple[str, str], ...] = (
     (r"You did not supply a value for binding parameter :(\w+)\.",
      "查询用了 :{0}；可用的参数只有 :start、:end 和 :through"),
 )  # fmt: skip
+
+
+_TEXT_COLUMN = re.compile(r"Binder Error: No function matches .*\(.*VARCHAR.*\)")
+_TEXT_COLUMN_ADVICE = Said(
+    "; a column it reads is text: one cell such as N/A makes a file's column text; give "
+    'such cells in the table\'s null (null = ["N/A"]), or TRY_CAST the column AS DOUBLE',
+    '：文件里一格 N/A 就让整列成了文本；请把这类格写进这张表的 null（null = ["N/A"]），'
+    "或用 TRY_CAST(列 AS DOUBLE)",
+)
+"""Why a function such as ``sum`` gets text from a file: an analyst's first doubt."""
 
 
 def engine_said(error: Exception) -> Said:
@@ -61,7 +73,11 @@ def engine_said(error: Exception) -> Said:
             if hint:
                 zh += f"（{_hint_zh(hint)}）"
             break
-    return Said(printable(english)[:MOST_SAID], printable(zh)[:MOST_SAID])
+    said = Said(printable(english)[:MOST_SAID], printable(zh)[:MOST_SAID])
+    if _TEXT_COLUMN.match(first):
+        en = said.en.rstrip(".")
+        said = Said(en + _TEXT_COLUMN_ADVICE.en, said.zh + _TEXT_COLUMN_ADVICE.zh)
+    return said
 
 
 def _hint_zh(hint: re.Match[str]) -> str:
