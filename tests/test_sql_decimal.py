@@ -395,3 +395,29 @@ def test_a_query_adding_up_a_column_one_n_a_made_text_is_told_why(
     assert "sum 用不了文本列：文件里一格 N/A 就让整列成了文本" in chinese.output, chinese.output
     collected = _collect(root)
     assert told in " ".join(collected.split()), collected
+
+
+def test_a_workbook_s_text_cell_written_with_a_decimal_comma_is_told_how_to_read(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A sheet whose figure someone typed as text the German way (1,5): the row left out
+    says it is a number written with a decimal comma and which setting reads it, in both
+    languages, rather than "text, not a number"."""
+    root = _workspace(write_workspace, "", 'path = "data/salons.xlsx"')
+    rows: list[list[object]] = [
+        ["date", "cm_id", "attendees", "leads"],
+        [dt.datetime(2026, 1, 6), "cm01", 12, 4],
+        [dt.datetime(2026, 1, 13), "cm02", "1,5", 5],
+    ]
+    write_xlsx(root / "data" / "salons.xlsx", {"Sheet1": rows})
+    collected = _collect(root)
+    assert (
+        "1 row left out: column value holds a number written with a decimal comma (1,5 for "
+        '1.5); decimal = "," in its table\'s settings reads it so (table salons: salons.xlsx '
+        "row 3)" in " ".join(collected.split())
+    ), collected
+    chinese = _collect(root, "zh")
+    assert 'value 列是用小数逗号写的数（1,5 即 1.5）；在它那张表的设置里写 decimal = ","' in (
+        chinese
+    ), chinese
+    assert _stored(root) == {("cm01", "2026-W02"): 12.0}

@@ -56,7 +56,7 @@ from okrdesk.plugins.sql_settings import (
     keyed,
     listed,
 )  # fmt: skip
-from okrdesk.plugins.written_numbers import ungrouped
+from okrdesk.plugins.written_numbers import decimal_comma, ungrouped
 
 if TYPE_CHECKING:
     import duckdb
@@ -1362,6 +1362,13 @@ def _number(value: object) -> float:
             # A column the files made text (a cell such as "N/A" beside the figures) still
             # holds figures written the way Excel writes them: "1,234.5" is 1234.5.
             plain = ungrouped(text)
+            if plain is None and decimal_comma(text) is not None:
+                raise _NotANumber(
+                    'holds a number written with a decimal comma (1,5 for 1.5); decimal = "," '
+                    "in its table's settings reads it so",
+                    '是用小数逗号写的数（1,5 即 1.5）；在它那张表的设置里写 decimal = ","，'
+                    "就按这种写法读",
+                ) from None
             if plain is None:
                 raise _NotANumber("holds text, not a number", "是文本，不是数") from None
             number = float(plain)
