@@ -413,11 +413,11 @@ def test_a_workbook_s_text_cell_written_with_a_decimal_comma_is_told_how_to_read
     collected = _collect(root)
     assert (
         "1 row left out: column value holds a number written with a decimal comma (1,5 for "
-        '1.5); decimal = "," in its table\'s settings reads it so (table salons: salons.xlsx '
-        "row 3)" in " ".join(collected.split())
+        '1.5), read as a number only in a file whose table says decimal = "," (table salons: '
+        "salons.xlsx row 3)" in " ".join(collected.split())
     ), collected
     chinese = _collect(root, "zh")
-    assert 'value 列是用小数逗号写的数（1,5 即 1.5）；在它那张表的设置里写 decimal = ","' in (
+    assert 'value 列是用小数逗号写的数（1,5 即 1.5），只有表设置里写了 decimal = "," 的文件' in (
         chinese
     ), chinese
     assert _stored(root) == {("cm01", "2026-W02"): 12.0}

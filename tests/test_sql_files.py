@@ -421,8 +421,8 @@ def test_a_number_column_no_row_of_which_can_be_read_fails_its_metric(tmp_path: 
     (problem,) = check.problems
     assert problem == (
         "plugin plugin-under-test metric fees: no row could be counted: 2 rows left out: "
-        'column value holds a number written with a decimal comma (1,5 for 1.5); decimal = ","'
-        " in its table's settings reads it so (table comma: comma.csv rows 2-3) "
+        "column value holds a number written with a decimal comma (1,5 for 1.5), read as a "
+        'number only in a file whose table says decimal = "," (table comma: comma.csv rows 2-3) '
         "(1 problem; none of its figures stored)"
     )
 

@@ -1364,10 +1364,10 @@ def _number(value: object) -> float:
             plain = ungrouped(text)
             if plain is None and decimal_comma(text) is not None:
                 raise _NotANumber(
-                    'holds a number written with a decimal comma (1,5 for 1.5); decimal = "," '
-                    "in its table's settings reads it so",
-                    '是用小数逗号写的数（1,5 即 1.5）；在它那张表的设置里写 decimal = ","，'
-                    "就按这种写法读",
+                    "holds a number written with a decimal comma (1,5 for 1.5), read as a "
+                    'number only in a file whose table says decimal = ","',
+                    '是用小数逗号写的数（1,5 即 1.5），只有表设置里写了 decimal = "," 的文件'
+                    "才按数读",
                 ) from None
             if plain is None:
                 raise _NotANumber("holds text, not a number", "是文本，不是数") from None
