@@ -3,12 +3,15 @@ and a one-line description of a clean plan (the demo prints it too)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shlex
 import urllib.parse
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import attrs
 
@@ -18,14 +21,15 @@ from okrdesk.errors import Problem, Said, display_path, printable
 from okrdesk.messages import counted
 from okrdesk.model import Plan
 from okrdesk.plugins.failures import describe_error
-from okrdesk.plugins.manager import BUILTIN, DECLARING_FAILED, UNTRUSTED, quiet
+from okrdesk.plugins.manager import DECLARING_FAILED, UNTRUSTED, quiet
 from okrdesk.plugins.settings_checks import (
     PROBLEMS_MOST,
+    SettingsAnswer,
     checked,
     defaults_note,
     located,
 )
-from okrdesk.plugins.time_limit import LONGER, OutOfTime, interrupted, plugin_timeout, time_limit
+from okrdesk.plugins.time_limit import LONGER, OutOfTime, earlier, interrupted, limited
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.reader import Findings, Where, no_such, where_for
 from okrdesk.targets.settings import SETTINGS_FILE, Channel, is_loopback
@@ -199,24 +203,26 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
         printed_zh: dict[str, str] = {}
         failed: list[tuple[str, str]] = []
         record = session.host.records[name]
-        # As long as a collect gives it; okrdesk's own SQL source, as long as it takes.
-        limit = None if record.origin == BUILTIN else plugin_timeout(workspace.plugin_timeout)
+        # What is left of the time its import and declarations had (``TimeBudget``), as in
+        # a collect; okrdesk's own SQL source, as long as it takes.
+        spent = session.host.budget.spent(name)
         try:
             # What it prints is told with the line that printed, as when it loads.
-            with quiet(printed, printed_zh, record), time_limit(limit):
+            with quiet(printed, printed_zh, record), session.host.spending(record) as left:
                 metrics = None if wanted is None else wanted.get(name, frozenset())
-                answered = checked(
-                    check(settings=given or {}, workspace=workspace.root, metrics=metrics)
-                )
+                asked = functools.partial(_answered, check, given or {}, workspace.root, metrics)
+                answered = limited(left, asked)
         except BaseException as error:  # sys.exit() too: validate goes on, and says so
             if (stopped := interrupted(error)) is not None:
                 raise stopped from None
             answered = []
+            limit = session.host.budget.limit
             if isinstance(error, OutOfTime) and limit is not None:
+                before = earlier(spent)
                 failed.append((
-                    f"okrdesk_check_settings did not finish within {limit:g} s and was "
-                    f"stopped{LONGER[0]}",
-                    f"okrdesk_check_settings 在 {limit:g} 秒内未完成，已停止{LONGER[1]}",
+                    f"okrdesk_check_settings did not finish within {limit:g} s{before[0]} and "
+                    f"was stopped{LONGER[0]}",
+                    f"okrdesk_check_settings 在 {limit:g} 秒内{before[1]}未完成，已停止{LONGER[1]}",
                 ))  # fmt: skip
             else:
                 told, told_zh = (describe_error(error, record.plugin, record.how, lang=lang)
@@ -239,6 +245,17 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
             (findings.warnings if here_only else findings.problems).append(problem)
             said.add(name)
     return findings, said
+
+
+def _answered(
+    check: Callable[..., Any],
+    settings: Mapping[str, Any],
+    workspace: Path,
+    metrics: frozenset[str] | None,
+) -> list[SettingsAnswer]:
+    """What a plugin's settings check answers, read to its end (a generator's too, which
+    runs the check as it is read): inside its time limit."""
+    return checked(check(settings=settings, workspace=workspace, metrics=metrics))
 
 
 def tables_of_no_plugin(session: Session) -> list[Problem]:

@@ -388,7 +388,7 @@ class PluginHost:
             self.records[f"{name} ({origin})"] = record
             return record
         self.records[name] = record
-        spending = self._spending(record)
+        spending = self.spending(record)
         try:
             with spending as left, _quiet(record):
                 plugin = limited(left, importer)
@@ -425,7 +425,7 @@ class PluginHost:
             record = self.records[name]
             if record.declared is None:
                 settings = self.sources.get(name, {})
-                with self._spending(record) as left:
+                with self.spending(record) as left:
                     record.declared = self._declared_by(
                         record, impl, settings, left, self._limit, self.budget.spent(name)
                     )
@@ -461,9 +461,10 @@ class PluginHost:
                 else []
             )
 
-    def _spending(self, record: PluginRecord) -> contextlib.AbstractContextManager[float | None]:
-        """The seconds ``record`` has left of its budget, charged with the block's time;
-        okrdesk's own plugins have no limit."""
+    def spending(self, record: PluginRecord) -> contextlib.AbstractContextManager[float | None]:
+        """The seconds ``record`` has left of its budget, charged with the block's time
+        (its settings check in ``validate`` uses it as its loading does); okrdesk's own
+        plugins have no limit (None)."""
         if record.origin == BUILTIN or self._limit is None:
             return contextlib.nullcontext(None)
         return self.budget.spending(record.name)
@@ -533,7 +534,7 @@ class PluginHost:
             for name, impl in found:
                 record = self.records[name]
                 spent = self.budget.spent(name)
-                with self._spending(record) as left:
+                with self.spending(record) as left:
                     self._declare_formats(record, impl, self._formats, left, self._limit, spent)
         return self._formats
 
