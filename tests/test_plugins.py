@@ -340,7 +340,8 @@ def test_a_name_in_the_allow_list_that_no_plugin_has_is_warned_of(
     write_workspace: WriteWorkspace,
 ) -> None:
     """In a process of its own, where installed packages are looked at too: a misspelt
-    name loads nothing, which validate, plugins and collect say, with the name meant."""
+    name loads nothing, which validate, plugins and collect say, with the name meant, and
+    report, check and explain too, once figures are stored (they said nothing of it)."""
     root = write_workspace()
 
     def run(*args: str, allow: str) -> subprocess.CompletedProcess[str]:
@@ -377,6 +378,21 @@ def test_a_name_in_the_allow_list_that_no_plugin_has_is_warned_of(
     collected = run("collect", "--lang", "en", "--through", "2026-01-11", allow="test_metric")
     assert collected.returncode == 1
     assert warned in collected.stderr.splitlines(), collected.stderr
+    # report, check and explain then read the plan, its metric's figures stored, and
+    # said only that no loaded plugin provides it: the name misspelt, never.
+    for command in (["report"], ["check"], ["check", "--format", "json"], ["explain"]):
+        read = run(*command, "--lang", "en", allow="test_metric")
+        assert read.returncode in (0, 1), read.stdout + read.stderr
+        assert read.stderr.splitlines().count(warned) == 1, (command, read.stderr)
+        assert "OKRDESK_LOAD_PLUGINS" not in read.stdout, read.stdout
+    json.loads(run("check", "--format", "json", allow="test_metric").stdout)
+    read = run("report", "--lang", "zh", allow="test_metric")
+    assert (
+        "警告：OKRDESK_LOAD_PLUGINS 列出的“test_metric”不是已安装的插件，也不是工作区的插件"
+        "（是不是“test_metrics”？）；只加载它列出的插件"
+    ) in read.stderr.splitlines(), read.stderr
+    right = run("check", "--lang", "en", allow="test_metrics")
+    assert "OKRDESK_LOAD_PLUGINS" not in right.stderr, right.stderr
 
 
 def test_a_table_of_okrdesk_toml_that_names_no_plugin_is_warned_of(

@@ -9,6 +9,7 @@ steer the terminal.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
@@ -34,3 +35,11 @@ def say_data(text: str) -> None:
 def say_wrote(path: Path, lang: str, *, err: bool = False) -> None:
     """Say, in ``lang``, that the file ``path`` was written."""
     say(WROTE.text(lang).format(path=path), err=err)
+
+
+def say_warnings(notes: Iterable[Said], lang: str) -> None:
+    """Each of ``notes`` as a warning on standard error, in ``lang``: beside a report or
+    a check's alerts, never inside what a program reads from standard output."""
+    warned = "警告：" if lang == "zh" else "warning: "
+    for note in notes:
+        say(warned + note.text(lang), err=True)

@@ -18,7 +18,7 @@ from okrdesk.cli.options import (
     workspace_option,
     workspace_path,
 )
-from okrdesk.cli.output import say, say_data, say_wrote
+from okrdesk.cli.output import say, say_data, say_warnings, say_wrote
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, no_store_yet
 
@@ -121,6 +121,8 @@ def report(
     built = make_report(
         session, unit, day_of(as_of), week, lang, period, depth, breakdowns, windows
     )
+    # The plan is read: a name misspelt there is why its plugin's metrics are not measured.
+    say_warnings(session.host.allow_list_warnings(), lang)
     if brief:
         write_brief(session, built, chosen.name, out)
     else:
@@ -182,6 +184,8 @@ def check(
         lang = session.workspace.language(lang)
         day = as_of_period(session.plan, period, day_of(as_of), lang)
         checked = check_workspace(session, day, unit)
+        # A plan refused says it with its problems; one read, here.
+        say_warnings(session.host.allow_list_warnings(), lang)
     except OkrdeskError as error:
         if output_format == "json":  # a monitoring job reads why there are no alerts
             from okrdesk.app.check import error_json
@@ -258,6 +262,8 @@ def explain(
     session = open_session(workspace_path())
     chosen = session.workspace.language(lang)
     day = as_of_period(session.plan, period, day_of(as_of), chosen)
+    # Why a metric stored is provided by no plugin: its name misspelt there.
+    say_warnings(session.host.allow_list_warnings(), chosen)
     try:
         lines = explain_any(session, item, person, unit, day, chosen)
     except NotMeasured as unmeasured:  # what is stored is shown, then why it is not added up

@@ -18,7 +18,7 @@ from okrdesk.cli.options import (
     workspace_option,
     workspace_path,
 )
-from okrdesk.cli.output import say
+from okrdesk.cli.output import say, say_warnings
 from okrdesk.cli.start_up import started
 from okrdesk.errors import EXIT_FAILED, BadInput
 
@@ -84,8 +84,7 @@ def collect(
     for warning in said_once(summary.warnings, lang):
         say(f"{warned}{warning}", err=True)
     # A plugin's name misspelt there: why its metrics were provided by none.
-    for allowed in session.host.allow_list_warnings():
-        say(f"{warned}{allowed.text(lang)}", err=True)
+    say_warnings(session.host.allow_list_warnings(), lang)
     for error in said_once(summary.errors, lang):
         say(f"{failed}{error}", err=True)
     if summary.errors:
