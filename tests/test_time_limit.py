@@ -5,7 +5,9 @@ call elsewhere; and the time each plugin has for a command (``TimeBudget``)."""
 from __future__ import annotations
 
 import contextlib
+import io
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -13,6 +15,7 @@ from types import FrameType
 
 import pytest
 
+from okrdesk.plugins.manager import quiet
 from okrdesk.plugins.time_limit import OutOfTime, TimeBudget, interrupted, limited, time_limit
 
 
@@ -238,3 +241,81 @@ def test_a_stop_during_a_ctrl_c_gives_the_ctrl_c_back() -> None:
     except OutOfTime as error:
         assert isinstance(interrupted(error), KeyboardInterrupt)
     assert interrupted(OutOfTime()) is None
+
+
+def test_a_ctrl_c_while_a_call_runs_in_its_own_thread_stops_the_call_too() -> None:
+    """Where the call runs in a thread of its own (here, in the main thread, because an
+    alarm of someone else's is set; on Windows always), Ctrl-C ended the wait and left the
+    call running for ever in a program that carries on after it."""
+    started, ended = threading.Event(), threading.Event()
+    stopped: list[str] = []
+
+    def plugin() -> None:
+        started.set()
+        try:
+            _forever()
+        except OutOfTime:
+            stopped.append("stopped")
+        finally:
+            ended.set()
+
+    def press_ctrl_c() -> None:
+        if started.wait(60):
+            signal.pthread_kill(threading.main_thread().ident or 0, signal.SIGINT)
+
+    before_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    before = signal.signal(signal.SIGALRM, lambda signum, frame: None)
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 600)
+        threading.Thread(target=press_ctrl_c, daemon=True).start()
+        with pytest.raises(KeyboardInterrupt):
+            limited(600, plugin)
+        assert ended.wait(60), "the call was left running"
+        assert stopped == ["stopped"]
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, before)
+        signal.signal(signal.SIGINT, before_int)
+
+
+@pytest.mark.parametrize("redirects", [False, True])
+def test_a_call_left_behind_shows_nothing_it_writes_and_takes_no_output_with_it(
+    capsys: pytest.CaptureFixture[str], redirects: bool
+) -> None:
+    """A call waiting inside C (a socket read, here an Event) is left behind off the main
+    thread. What it wrote once the caller had gone on reached the terminal, in the middle
+    of a report or of JSON meant for another program; and a plugin that redirected
+    standard output itself put back, as it ended, the capture okrdesk had around it then,
+    so all the command printed after that (the report) went into it and was lost."""
+    gate = threading.Event()
+    threads: list[threading.Thread] = []
+
+    def plugin() -> None:
+        threads.append(threading.current_thread())
+        try:
+            with (
+                contextlib.redirect_stdout(io.StringIO()) if redirects else contextlib.nullcontext()
+            ):
+                gate.wait()  # inside C: the stop lands once it returns
+        finally:
+            print("plugin: late words")
+            print("plugin: late words", file=sys.stderr)
+
+    def caller() -> str:
+        said: list[str] = []
+        with contextlib.suppress(OutOfTime), quiet(said):
+            limited(0.05, plugin)
+        assert threads and threads[0].is_alive()  # left behind, not stopped
+        gate.set()
+        threads[0].join(60)
+        assert not threads[0].is_alive()
+        print("the report")
+        return "carried on"
+
+    assert _in_a_thread(caller) == ["carried on"]
+    out, err = capsys.readouterr()
+    assert out == "the report\n"
+    assert "late words" not in err
+    # The streams are whole again for whoever writes next.
+    print("after")
+    assert capsys.readouterr().out == "after\n"

@@ -43,7 +43,15 @@ from okrdesk.plugins.failures import (
     worded,
 )
 from okrdesk.plugins.hookspecs import ReportFormat
-from okrdesk.plugins.time_limit import LONGER, OutOfTime, TimeBudget, earlier, interrupted, limited
+from okrdesk.plugins.time_limit import (
+    LONGER,
+    OutOfTime,
+    TimeBudget,
+    earlier,
+    guard_streams,
+    interrupted,
+    limited,
+)
 from okrdesk.records import shared_methods
 
 ENTRY_POINT_GROUP = "okrdesk"
@@ -864,6 +872,8 @@ def quiet(
         with contextlib.redirect_stdout(cast(TextIO, noted)):
             yield
     finally:
+        # A call left behind in the block prints nowhere once it is put back.
+        guard_streams()
         printed = caught.getvalue().strip()
         if printed:
             shown = printed if len(printed) <= 200 else printed[:200] + "…"

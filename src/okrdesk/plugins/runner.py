@@ -659,18 +659,16 @@ def refusal(
     import io
 
     from okrdesk.plugins.settings_checks import checked, settings_refused
-    from okrdesk.plugins.time_limit import OutOfTime, interrupted, limited
+    from okrdesk.plugins.time_limit import OutOfTime, guard_streams, interrupted, limited
 
     check = dict(checks).get(name)
     if check is None:
         return Refusal()
 
     def refused(metrics: Iterable[str], *, one: bool = False) -> Said | None:
-        printed = io.StringIO()  # validate shows it; collect leaves it unsaid
         try:
-            with contextlib.redirect_stdout(printed), contextlib.redirect_stderr(printed):
-                answered = checked(check(settings=request.settings, workspace=request.workspace,
-                                         metrics=frozenset(metrics)))  # fmt: skip
+            answered = checked(check(settings=request.settings, workspace=request.workspace,
+                                     metrics=frozenset(metrics)))  # fmt: skip
         except (KeyboardInterrupt, OutOfTime):
             raise
         except BaseException as error:  # sys.exit() too, as validate takes it
@@ -681,12 +679,18 @@ def refusal(
 
     spent = 0.0 if budget is None else budget.spent(name)
     spending = contextlib.nullcontext(limit) if budget is None else budget.spending(name)
+    printed = io.StringIO()  # validate shows it; collect leaves it unsaid
     try:
-        with spending as left:
+        # Redirected here, not in the check's own thread: a check left behind that ends
+        # later must not put back a capture of this moment as the process's output.
+        with (spending as left, contextlib.redirect_stdout(printed),
+              contextlib.redirect_stderr(printed)):  # fmt: skip
             return limited(left, lambda: _refusal(refused, request))
     except OutOfTime:
         assert limit is not None
         return Refusal(check_stopped(limit, spent))
+    finally:
+        guard_streams()
 
 
 def _refusal(refused: Callable[..., Said | None], request: CollectRequest) -> Refusal:

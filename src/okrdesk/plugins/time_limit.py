@@ -9,6 +9,13 @@ stops it, in Python code, a wait or a sleep; elsewhere (another thread, Windows)
 watchdog thread does, in Python code only. Neither can stop a loop inside C that never
 returns to Python (a runaway regular expression), nor a plugin that ends the process:
 ``collect`` runs every installed plugin in a process of its own, which it can kill.
+
+A call the watchdog could not stop in time is left behind in its thread: the command
+goes on without waiting for it, and does not wait for it at its end either (the thread
+ends with the process, mid-way through whatever it was doing). Until then nothing it
+writes to standard output or error is shown (``guard_streams``), and the standard
+streams it put back as it ended, which were the caller's capture of the moment it
+began, are put right (``_Worker``).
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import contextlib
 import functools
 import os
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -105,7 +113,9 @@ def limited(seconds: float | None, function: Callable[[], T]) -> T:
     every ``AGAIN_AFTER`` while the call goes on, and here once the call has ended or
     ``AGAIN_AFTER`` has passed: that stops Python code at its next line, but a call
     waiting inside C (a sleep, a socket read) only once it returns to Python, and a loop
-    inside C never; such a call is left behind, its result unused."""
+    inside C never; such a call is left behind, its result unused, and what it writes to
+    standard output or error from then on unshown (``guard_streams``). A Ctrl-C while the
+    caller waits is raised here, and the call is sent the stop as at its limit."""
     if seconds is None:
         return function()
     seconds = max(seconds, _SOONEST)
@@ -152,37 +162,83 @@ class _Worker(Generic[T]):
         self._ended = threading.Event()
         self._guard = threading.Lock()
         self._running = True
+        self._stopper: threading.Thread | None = None
+        self._abandoned = False
         _async_raise()  # looked up here: an import is no place for a stop to land
         self._thread = threading.Thread(target=self._run, name="okrdesk-plugin-call",
                                         daemon=True)  # fmt: skip
 
     def result(self, seconds: float) -> T:
-        self._thread.start()
-        if not self._ended.wait(seconds):
-            threading.Thread(target=self._stop, name="okrdesk-plugin-stop", daemon=True).start()
-            # Python code stops within moments: it has undone what it changed for the whole
-            # process (its standard output redirected) before the caller goes on.
-            self._ended.wait(AGAIN_AFTER)
+        try:
+            self._thread.start()  # which waits for the thread to start: Ctrl-C may come
+            ended = self._ended.wait(seconds)
+        except BaseException:
+            # Ctrl-C (or SIGTERM) while waiting: the call is stopped as at its limit, not
+            # left running for ever in a program that carries on after the interruption,
+            # and what it writes meanwhile is not shown.
+            self._stopping()
+            self._leave_behind()
+            raise
+        if not ended:
+            self._stopping()
+            # Python code stops within moments, and undoes what it changed for the whole
+            # process (its standard output redirected) before the caller goes on; a call
+            # waiting inside C does not, and is left behind.
+            if not self._ended.wait(AGAIN_AFTER):
+                self._leave_behind()
             raise OutOfTime
         done, value = self._outcome[0]
         if not done:
             raise value
         return cast(T, value)
 
+    def _stopping(self) -> None:
+        """Send the call the stop, again and again while it runs (``_stop``), once."""
+        with self._guard:
+            if self._stopper is not None or not self._running:
+                return
+            self._stopper = threading.Thread(target=self._stop, name="okrdesk-plugin-stop",
+                                             daemon=True)  # fmt: skip
+        self._stopper.start()
+
+    def _leave_behind(self) -> None:
+        """The caller goes on without the call: from now on what its thread writes to
+        standard output or error is dropped, wherever the caller's streams go next."""
+        with self._guard:
+            if not self._running:
+                return
+            _left_behind.add(self._thread.ident)
+            self._abandoned = True
+        guard_streams()
+
     def _run(self) -> None:
+        began = (sys.stdout, sys.stderr)
         try:
             try:
                 self._outcome.append((True, self._function()))
             except BaseException as error:
                 self._outcome.append((False, error))
-            finally:
-                with self._guard:
-                    self._running = False
-                    _raise_in(self._thread.ident, None)  # one sent as it ended
         except OutOfTime:
             pass  # sent as it ended: the call's outcome stands
         finally:
-            self._ended.set()
+            self._finish(began)
+
+    def _finish(self, began: tuple[Any, Any]) -> None:
+        """The call has ended: no stop is sent after this, one sent as it ended is taken
+        back or let pass, and a call left behind has its streams put right."""
+        while True:
+            try:
+                with self._guard:
+                    self._running = False
+                    _raise_in(self._thread.ident, None)  # one sent and not yet raised
+                    abandoned = self._abandoned
+                break
+            except OutOfTime:
+                continue  # raised before it was taken back: none is sent after it
+        if abandoned:
+            _put_right(began)
+            _left_behind.discard(self._thread.ident)
+        self._ended.set()
 
     def _stop(self) -> None:
         """Raise ``OutOfTime`` in the call's thread now and every ``AGAIN_AFTER`` while the
@@ -194,6 +250,62 @@ class _Worker(Generic[T]):
                 _raise_in(self._thread.ident, OutOfTime)
             if self._ended.wait(AGAIN_AFTER):
                 return
+
+
+_left_behind: set[int | None] = set()
+"""The threads of calls the caller went on without, while they run (``_Worker``)."""
+
+_guarded: dict[str, _Gagged] = {}
+"""The standard streams the process has had since a call was first left behind, each
+wrapped so as to drop what such a call writes: what a call that ends put back of its
+caller's capture is replaced by."""
+
+
+class _Gagged:
+    """A standard stream that drops what a call left behind writes to it (a report meant
+    for another program must not have a plugin's words in it, nor the stream's lock be
+    held at the process's end by a thread that never lets go), and passes on the rest."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if threading.get_ident() in _left_behind:
+            return len(text)
+        return int(self._stream.write(text))
+
+    def writelines(self, lines: Any) -> None:
+        if threading.get_ident() not in _left_behind:
+            self._stream.writelines(lines)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def guard_streams() -> None:
+    """Once a call has been left behind, make sure standard output and error drop what
+    it writes: called when it is left behind, and by whoever puts back the streams it
+    redirected around a plugin's call (``manager.quiet``, a collect's settings check)."""
+    if not _left_behind and not _guarded:
+        return
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            continue
+        if not isinstance(stream, _Gagged):
+            stream = _Gagged(stream)
+            setattr(sys, name, stream)
+        _guarded[name] = stream
+
+
+def _put_right(began: tuple[Any, Any]) -> None:
+    """A call left behind has ended: a standard stream it left as it was when it began
+    (a plugin's own redirection undone, putting back its caller's capture of that
+    moment, long since ended) is put back to the one the process has had since."""
+    for name, stream in zip(("stdout", "stderr"), began, strict=True):
+        now = _guarded.get(name)
+        if now is not None and getattr(sys, name) is stream and stream is not now:
+            setattr(sys, name, now)
 
 
 def _raise_in(thread: int | None, error: type[BaseException] | None) -> None:
