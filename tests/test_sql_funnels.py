@@ -205,11 +205,12 @@ def test_a_funnels_stages_are_named_in_the_reports_language(
 
 
 @pytest.mark.parametrize(
-    ("written", "shown"),
-    [("7", "7"), ("true", "true"), ('{ zh = "开户" }', "a table"), ('["开户"]', "an array")],
-)
+    ("written", "shown", "shown_zh"),
+    [("7", "7", " 7"), ("true", "true", " true"), ('{ zh = "开户" }', "a table", "表"),
+     ('["开户"]', "an array", "数组")],
+)  # fmt: skip
 def test_a_stage_named_by_anything_but_text_is_refused_at_its_line(
-    write_workspace: WriteWorkspace, written: str, shown: str
+    write_workspace: WriteWorkspace, written: str, shown: str, shown_zh: str
 ) -> None:
     """`entered_label = 7` (or a table, as a user might write both languages) was made
     text silently, and the report showed "7" or "{'zh': '开户'}" as the stage's name:
@@ -230,7 +231,7 @@ def test_a_stage_named_by_anything_but_text_is_refused_at_its_line(
     chinese = runner.invoke(cli, ["validate", "--lang", "zh", "-w", str(root)])
     assert (
         f"okrdesk.toml:{line}: sources.sql.metrics[0].funnel.entered_label: 应为阶段的名称，"
-        f'写成带引号的文本（entered_label = "开户"），不能是 {shown}'
+        f'写成带引号的文本（entered_label = "开户"），不能是{shown_zh}'
     ) in chinese.output, chinese.output
     done = runner.invoke(cli, ["collect", "--through", "2026-01-18", "-w", str(root)])
     assert done.exit_code != 0

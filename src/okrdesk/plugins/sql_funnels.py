@@ -98,27 +98,28 @@ def stages(index: int, raw: Mapping[str, Any]) -> FunnelStages:
     for key in LABELS:
         label = funnel.get(key, "")
         if not isinstance(label, str):
-            where, shown = f"sources.sql.metrics[{index}].funnel.{key}", _shown(label)
+            where = f"sources.sql.metrics[{index}].funnel.{key}"
             raise SqlMetricError(
                 f'{where}: expected the stage\'s name as text, in quotes ({key} = "开户"), '
-                f"not {shown}",
-                f'{where}: 应为阶段的名称，写成带引号的文本（{key} = "开户"），不能是 {shown}',
+                f"not {_shown(label)}",
+                f'{where}: 应为阶段的名称，写成带引号的文本（{key} = "开户"），'
+                f"不能是{_shown(label, 'zh')}",
             )
     entered, converted, entered_en, converted_en = (str(funnel.get(key, "")) for key in LABELS)
     english = (entered_en, converted_en) if entered_en or converted_en else None
     return FunnelStages((entered, converted), english)
 
 
-def _shown(value: object) -> str:
+def _shown(value: object, lang: str = "en") -> str:
     """A setting's value as okrdesk.toml writes it, for a message: 7, true, 2026-01-05,
-    an array or a table (named so, not written out)."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
+    an array or a table (named so, not written out); in Chinese a value written out
+    stands a space apart, a table or an array is named in Chinese."""
     if isinstance(value, Mapping):
-        return "a table"
+        return "a table" if lang == "en" else "表"
     if isinstance(value, list):
-        return "an array"
-    return str(value)[:40]
+        return "an array" if lang == "en" else "数组"
+    written = ("true" if value else "false") if isinstance(value, bool) else str(value)[:40]
+    return written if lang == "en" else f" {written}"
 
 
 def _description(funnel: Mapping[str, Any]) -> str:
