@@ -207,11 +207,13 @@ def test_validate_and_collect_refuse_it_in_the_user_s_language(
     assert "Traceback" not in validated.stdout + validated.stderr
     collected = _run("collect", "--through", AS_OF, "--lang", lang, "-w", str(root))
     assert collected.returncode != 0
-    # Refused by the settings' check the collect makes first, in validate's words.
+    # Refused as the collect reads the file (its settings check leaves the money to it),
+    # the metrics that read funding.csv alone.
     told = {
-        "en": f"sources.brokerage.data: funding.csv has {count} cells of money with one comma "
-        "before three digits",
-        "zh": f"sources.brokerage.data: funding.csv 有 {count} 个金额是逗号后恰有三位数字的数",
+        "en": "metrics empty_account_rate, net_new_aum, asset_attrition: funding.csv: "
+        f"{count} cells of money with one comma before three digits",
+        "zh": "指标 empty_account_rate、net_new_aum、asset_attrition：funding.csv："
+        f"有 {count} 个金额是逗号后恰有三位数字的数",
     }[lang]
     assert told in collected.stdout + collected.stderr, collected.stdout + collected.stderr
     assert "Traceback" not in collected.stdout + collected.stderr

@@ -255,7 +255,7 @@ def _answered(
 ) -> list[SettingsAnswer]:
     """What a plugin's settings check answers, read to its end (a generator's too, which
     runs the check as it is read): inside its time limit."""
-    return checked(check(settings=settings, workspace=workspace, metrics=metrics))
+    return checked(check(settings=settings, workspace=workspace, metrics=metrics, collecting=False))
 
 
 def tables_of_no_plugin(session: Session) -> list[Problem]:

@@ -243,7 +243,7 @@ class SettingsProblem:
 
 @hookspec
 def okrdesk_check_settings(
-    settings: Mapping[str, Any], workspace: Path, metrics: frozenset[str] | None
+    settings: Mapping[str, Any], workspace: Path, metrics: frozenset[str] | None, collecting: bool
 ) -> Iterable[SettingsProblem] | None:
     """Say what is wrong with this plugin's ``[sources.<plugin name>]`` table, without
     collecting anything.
@@ -268,6 +268,12 @@ def okrdesk_check_settings(
     inputs: what the next collect will ask for. A source file that only other metrics
     read need not be checked, since no collect of this plan reads it. None when the
     plan could not be read: check everything.
+
+    ``collecting`` (take it only if you need it) is True when a collect asks, just before
+    it calls ``okrdesk_collect``, and False when validate does. A check that reads more
+    than a header (blank money cells, say, which the collect refuses at their row as it
+    reads them) leaves that to the collect then: a firm's collect does not read its
+    export twice.
     """
 
 

@@ -668,7 +668,7 @@ def refusal(
     def refused(metrics: Iterable[str], *, one: bool = False) -> Said | None:
         try:
             answered = checked(check(settings=request.settings, workspace=request.workspace,
-                                     metrics=frozenset(metrics)))  # fmt: skip
+                                     metrics=frozenset(metrics), collecting=True))  # fmt: skip
         except (KeyboardInterrupt, OutOfTime):
             raise
         except BaseException as error:  # sys.exit() too, as validate takes it

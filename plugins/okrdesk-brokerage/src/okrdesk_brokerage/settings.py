@@ -436,7 +436,11 @@ def _blank_cells(spec: ExportFile, cells: MoneyCells) -> SettingsError:
 
 
 def settings_errors(
-    table: Mapping[str, Any], workspace: Path, metrics: Collection[str] | None = None
+    table: Mapping[str, Any],
+    workspace: Path,
+    metrics: Collection[str] | None = None,
+    *,
+    money: bool = True,
 ) -> list[SettingsError]:
     """Every error ``read_settings`` would raise one at a time, at once, a data folder
     without the client book every metric reads, each file of the export there whose
@@ -446,7 +450,8 @@ def settings_errors(
     validate``. Given the ``metrics`` a collect will ask for, only the
     files those read (and the client book) are checked, and none when there are none:
     the collect opens no other (and no collect asks this plugin for nothing). A missing
-    client book is said whatever the metrics (a warning: the source being set up)."""
+    client book is said whatever the metrics (a warning: the source being set up).
+    Without ``money`` the money columns are not read (a collect reads them itself)."""
     found = _unknown(table)
     checks: list[Callable[[], object]] = [
         lambda: _number(table, "hnw_threshold", DEFAULT_HNW_THRESHOLD, positive=True),
@@ -499,7 +504,7 @@ def settings_errors(
             wrong = header_problem(export, spec)
             if wrong is not None:
                 found.append(SettingsError("data", wrong.said.en, zh=wrong.said.zh))
-            elif any(column.kind in NUMBERS for column in spec.columns):
+            elif money and any(column.kind in NUMBERS for column in spec.columns):
                 with_money.append(spec)
         found.extend(_money_problems(export, with_money))
     for check in checks:
