@@ -465,3 +465,18 @@ def test_a_rate_too_small_for_two_decimals_is_no_zero(
     unit: str, base: Decimal, zh: str, en: str
 ) -> None:
     assert (written(UNITS[unit], base, "zh"), written(UNITS[unit], base, "en")) == (zh, en)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["王芳", "Jose\u0301 Li", "e\u0301e\u0301", "a\u200bb", "tab\tx", "客户经理7-1-7", "plain"],
+)
+def test_every_command_measures_a_name_as_the_report_s_tables_do(text: str) -> None:
+    # `okrdesk history`, `check`, `plugins`, `spend` and `split` pad with display_width; an
+    # accent typed as its own mark (as macOS writes names) counted a column there, so
+    # such a name pushed its row's figures a column out of line; the tables counted none.
+    from okrdesk.messages import display_width, padded
+    from okrdesk.report.text_layout import cell_width
+
+    assert display_width(text) == cell_width(text)
+    assert cell_width(padded(text, 12)) == max(12, cell_width(text))

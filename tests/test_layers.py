@@ -31,7 +31,7 @@ LAYERS: dict[str, int] = {
 }
 VALUES = {
     "__init__", "model", "periods", "units", "errors", "messages", "resources", "files",
-    "formula", "records",
+    "formula", "records", "cells",
 }  # fmt: skip
 
 

@@ -9,10 +9,10 @@ the report writes it.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from okrdesk.cells import char_cells
 from okrdesk.errors import Said
 from okrdesk.model import PluginLine
 from okrdesk.units import (
@@ -278,8 +278,9 @@ def kind_label(kind: str, lang: str) -> str:
 
 
 def display_width(text: str) -> int:
-    """Columns a terminal gives ``text``: two for each Chinese character."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Columns a terminal gives ``text`` (``char_cells``; the report's tables measure so
+    too, ``report.text_layout.cell_width``)."""
+    return len(text) if text.isascii() and text.isprintable() else sum(map(char_cells, text))
 
 
 def padded(text: str, width: int, *, right: bool = False) -> str:

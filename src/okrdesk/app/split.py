@@ -21,10 +21,9 @@ from okrdesk.engine.shares import Split, default_members, split_target, splittab
 from okrdesk.engine.tree_targets import owner_of
 from okrdesk.engine.windows import PeriodRun, home_day, window_figure
 from okrdesk.errors import BadInput, OkrdeskError, display_path
-from okrdesk.messages import counted
+from okrdesk.messages import counted, display_width, padded
 from okrdesk.model import KeyResult, MetricKind, Plan
 from okrdesk.periods import Grain, Period
-from okrdesk.report.text_layout import cell_width
 from okrdesk.store.reader import StoreReader
 from okrdesk.targets.period_words import period_named
 from okrdesk.targets.reader import no_such
@@ -340,19 +339,13 @@ def _describe(plan: Plan, split: Split, how: str, over: str | None, lang: str) -
     # Each column by the cells a terminal gives it (a Chinese character two, an accent
     # written as its own mark none), the figures right-aligned, so that their digits
     # stand under one another.
-    width = max(cell_width(m) for m, _, _ in rows)
-    named = max(cell_width(name) for _, name, _ in rows)
-    figures = max(cell_width(figure) for _, _, figure in rows)
+    width = max(display_width(m) for m, _, _ in rows)
+    named = max(display_width(name) for _, name, _ in rows)
+    figures = max(display_width(figure) for _, _, figure in rows)
     for member, name, figure in rows:
-        lines.append(f"  {_padded(member, width)}  {_padded(name, named)}  "
-                     f"{_padded(figure, figures, right=True)}")  # fmt: skip
+        lines.append(f"  {padded(member, width)}  {padded(name, named)}  "
+                     f"{padded(figure, figures, right=True)}")  # fmt: skip
     if over:
         due = said["sep"].join(f"{p} {float(f):.1%}" for p, f in split.calendar.items())
         lines.append(said["due"].format(over=said[over], due=due))
     return lines
-
-
-def _padded(text: str, width: int, *, right: bool = False) -> str:
-    """``text`` filled out to ``width`` terminal cells, on its left when ``right``."""
-    gap = " " * max(0, width - cell_width(text))
-    return gap + text if right else text + gap

@@ -22,11 +22,12 @@ from __future__ import annotations
 
 import os
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from typing import Literal, NamedTuple, TextIO, TypedDict, Unpack
+
+from okrdesk.cells import char_cells as _measured_cells
 
 Run = tuple[str, str]
 """A piece of text and its style ("", "bold", "bold red", "dim italic", …)."""
@@ -44,15 +45,6 @@ ELLIPSIS = "…"
 # ------------------------------------------------------------------ cells
 
 
-def _char_cells(char: str) -> int:
-    code = ord(char)
-    if code < 32 or 0x7F <= code < 0xA0:
-        return 0
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
 _CHAR_CELLS: dict[str, int] = {}
 
 
@@ -60,7 +52,7 @@ def char_cells(char: str) -> int:
     """Cells one character takes: 2 for wide (CJK) ones, 0 for combining marks."""
     width = _CHAR_CELLS.get(char)
     if width is None:
-        width = _CHAR_CELLS[char] = _char_cells(char)
+        width = _CHAR_CELLS[char] = _measured_cells(char)
     return width
 
 
