@@ -91,15 +91,6 @@ def _alarm_possible() -> bool:
     )
 
 
-def time_limit(seconds: float | None) -> contextlib.AbstractContextManager[None]:
-    """Raise ``OutOfTime`` in the block once it has run ``seconds``, by an alarm signal,
-    which stops Python code, a sleep or a wait; no limit with None, nor where no alarm
-    can be set (``_alarm_possible``): ``limited`` holds a call to its limit anywhere."""
-    if seconds is None or not _alarm_possible():
-        return contextlib.nullcontext()
-    return _alarm(max(seconds, _SOONEST))
-
-
 T = TypeVar("T")
 
 
@@ -107,10 +98,11 @@ def limited(seconds: float | None, function: Callable[[], T]) -> T:
     """``function()``, stopped with ``OutOfTime`` raised here once it has run ``seconds``;
     no limit with None.
 
-    Where an alarm can be set (``_alarm_possible``) it stops the call, as ``time_limit``
-    does. Anywhere else (another thread, Windows, an alarm already set) the call runs in
-    a thread of its own, and at the limit ``OutOfTime`` is raised in that thread, again
-    every ``AGAIN_AFTER`` while the call goes on, and here once the call has ended or
+    Where an alarm can be set (``_alarm_possible``) it stops the call by that alarm,
+    which stops Python code, a sleep or a wait. Anywhere else (another thread, Windows,
+    an alarm already set) the call runs in a thread of its own, and at the limit
+    ``OutOfTime`` is raised in that thread, again every ``AGAIN_AFTER`` while the call
+    goes on, and here once the call has ended or
     ``AGAIN_AFTER`` has passed: that stops Python code at its next line, but a call
     waiting inside C (a sleep, a socket read) only once it returns to Python, and a loop
     inside C never; such a call is left behind, its result unused, and what it writes to

@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 from okrdesk.errors import BadInput, Said
 from okrdesk.messages import label, status
 from okrdesk.plugins.hookspecs import RenderContext
-from okrdesk.plugins.time_limit import TIMEOUT_ENV, OutOfTime, plugin_timeout, time_limit
+from okrdesk.plugins.time_limit import TIMEOUT_ENV, OutOfTime, limited, plugin_timeout
 from okrdesk.report import cells, notes
 from okrdesk.report.charts import burnup_svg
 from okrdesk.report.document import Report, off_track
@@ -152,9 +152,10 @@ def render_template(name: str, report: Report, out: TextIO, context: RenderConte
     try:
         template = env.get_template(name)
         where = template.filename or name
-        pieces: list[str] = []
-        written = 0
-        with time_limit(seconds):
+
+        def rendered() -> list[str]:
+            pieces: list[str] = []
+            written = 0
             for piece in template.generate(r=report, lang=report.lang, start=context.plan_start,
                                            end=context.plan_end):  # fmt: skip
                 written += len(piece)
@@ -165,6 +166,10 @@ def render_template(name: str, report: Report, out: TextIO, context: RenderConte
                         f"{where}：模板写出的内容超过 {MOST_WRITTEN:,} 个字符；是否有循环失控？",
                     ))  # fmt: skip
                 pieces.append(piece)
+            return pieces
+
+        # Held to the limit off the main thread and on Windows too, as a plugin's calls.
+        pieces = limited(seconds, rendered)
     except jinja2.TemplateError as error:
         at, line = _template_position(error, name)
         at = f"{at}:{line}" if line else at
