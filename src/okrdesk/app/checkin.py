@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from okrdesk.app.session import Session, find_key_result, find_subject, open_store
 from okrdesk.engine.pace import closes_on
+from okrdesk.engine.tree_targets import target_at
 from okrdesk.errors import BadInput, printable
-from okrdesk.model import KeyResult, Plan, says_nothing
+from okrdesk.model import KeyResult, says_nothing
 from okrdesk.periods import local_time
 from okrdesk.units import UNITS, UnreadableFigure, parse_quantity, said_back
 
@@ -55,7 +56,11 @@ def record_checkin(
     closing = closes_on(plan, kr)
     if closing is not None and closing < day:
         said += words["closed"].format(kr=kr.id, closing=closing)
-    target = _target_of(plan, kr, subject)
+    # What the report holds this subject to: its share, else the owner's target (the
+    # members' sum where the owner writes none); a key result tracked by check-ins has no
+    # metric, so no rate to weigh by denominators.
+    held = target_at(plan, kr, subject, None, lambda member: None)
+    target = None if held is None or held.value is None else Decimal(str(held.value))
     if target and abs(base) >= FAR_OFF * abs(target):
         # -400 for a target of 40 is not "10 times" it: its size is, its sign the other.
         far = "far_off" if (base < 0) == (target < 0) else "far_off_sign"
@@ -69,16 +74,6 @@ def record_checkin(
 FAR_OFF = 10
 """A check-in this many times its target or more is told to the person who made it, with
 how to withdraw it: ``15%`` for a complaint rate of 0.15‰, a digit too many."""
-
-
-def _target_of(plan: Plan, kr: KeyResult, subject: str) -> Decimal | None:
-    """The target ``subject`` holds of ``kr``: its share, else the key result's own for its
-    owner; None where it holds none."""
-    if subject in kr.member_targets:
-        return kr.member_targets[subject]
-    if subject == plan.objectives_by_id[kr.objective].owner:
-        return kr.target
-    return None
 
 
 _WORDS = {
