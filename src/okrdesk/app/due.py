@@ -88,7 +88,7 @@ def due_lines(session: Session, as_of: dt.date | None, unit: str | None, lang: s
 
 def _owed_line(o: Owed, words: dict[str, str], lang: str) -> str:
     last = words["last"].format(day=o.last) if o.last else words["never"]
-    missed = o.periods - 1
+    missed = o.missed
     periods = _PERIODS[o.cadence.value][missed != 1]
     late = words["late"].format(missed=missed, periods=periods) if missed else ""
     when = words["since"].format(day=o.since) if o.late else words["by"].format(day=o.due)

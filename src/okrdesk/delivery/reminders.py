@@ -72,7 +72,7 @@ def reminders(owed: Sequence[Owed], day: dt.date, unit_name: str, lang: str) -> 
 def _item(o: Owed, words: dict[str, str], lang: str) -> str:
     last = words["last"].format(day=o.last.isoformat()) if o.last else words["never"]
     if o.periods > 1:
-        last += words["late"].format(n=_counted(o.periods - 1, o.cadence.value, lang))
+        last += words["late"].format(n=_counted(o.missed, o.cadence.value, lang))
     cadence = ALERTS[f"cadence.{o.cadence.value}"][lang]
     return words["item"].format(kr=md(o.key_result), title=md(o.title), subject=md(o.subject),
                                 cadence=cadence, last=last)  # fmt: skip

@@ -993,7 +993,7 @@ def _source_alerts(
         elif (behind := late.get(kr.id)) is not None:
             since = (behind.last, behind.cadence.value)
             behind_since.setdefault(since, []).append(kr)
-            missed[since] = behind.periods - 1  # the period holding the day is not over
+            missed[since] = behind.missed
     for (last, cadence), undone in behind_since.items():
         first = undone[0]
         # One period is "a whole week"; more are counted, as `okrdesk due` counts them.

@@ -62,6 +62,12 @@ class Owed:
     """The last day of the period holding the date: this period's check-in is late after it."""
 
     @property
+    def missed(self) -> int:
+        """Whole periods of the cadence gone by with no check-in: the one holding the date
+        is not over, so it is not missed yet."""
+        return self.periods - 1
+
+    @property
     def overdue(self) -> bool:
         """A whole period went by with no check-in: the latest is older than the last one."""
         return self.last is not None and self.periods >= 2
