@@ -389,6 +389,10 @@ def test_out_dash_is_standard_output(
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["as_of"] == "2026-03-15"
     assert not (tmp_path / "-").exists() and not (collected / "-").exists()
+    # A file that is really named - is still reachable, as ./-, as for cat and tar.
+    named = run(collected, "report", "--as-of", "2026-03-15", "--format", "json", "-o", "./-")
+    assert named.exit_code == 0 and named.stdout == "", named.output
+    assert json.loads((tmp_path / "-").read_text(encoding="utf-8"))["as_of"] == "2026-03-15"
 
 
 def test_format_wins_over_the_extension_and_unknown_extensions_are_named(

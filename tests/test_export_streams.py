@@ -1040,3 +1040,16 @@ def test_out_dash_is_standard_output(write_workspace: Any) -> None:
     binary = CliRunner().invoke(cli, ["export", "-o", "-", "--format", "xlsx", "-w", str(root)])
     assert binary.exit_code == 2 and "--format xlsx 输出的是二进制文件" in binary.stderr
     assert not (root / "-").exists() and not Path("-").exists()
+
+
+def test_out_dot_slash_dash_is_a_file_named_dash(
+    write_workspace: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # click's Path made ./- into -, and the export went to the terminal instead.
+    root = write_workspace()
+    with Store.open(root / "okrdesk.db") as store:
+        fill(store, 3, weeks=1)
+    monkeypatch.chdir(tmp_path)
+    done = CliRunner().invoke(cli, ["export", "-o", "./-", "--format", "csv", "-w", str(root)])
+    assert done.exit_code == 0 and not done.stdout.startswith("\ufeff"), done.output
+    assert (tmp_path / "-").read_text(encoding="utf-8").startswith("\ufeffmetric,")

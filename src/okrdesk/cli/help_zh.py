@@ -24,6 +24,7 @@ EVERY_COMMAND = {
 }
 """Options every command that has them says the same of: click's own and ``-w``."""
 
+_OUT = "写入 FILE；除非给出 --format，按其扩展名选择格式。- 表示标准输出（./- 是名为 - 的文件）。"
 _LANG = "默认：命令名前的 okrdesk --lang，否则 okrdesk.toml 中 [workspace] 的 lang，否则 zh。"
 _GROUP_LANG = "帮助的语言；也是其下命令未给出自己的 --lang 时所用的语言。"
 _PERIOD = (
@@ -296,7 +297,7 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
             "--format": "JSON 和 xlsx 包含全部表；CSV 只含 --table 指定的那张。默认：按 --out"
             " 的扩展名（.json、.csv、.xlsx），否则为 json；--out 为 .xls、.ods、.tsv 等时须指定。",
             "--table": "CSV 导出包含的那张表（JSON 和 xlsx 包含全部表，不接受此选项）。",
-            "--out": "写入 FILE；除非给出 --format，按其扩展名选择格式。- 表示标准输出。",
+            "--out": _OUT,
             "--slices": "同时导出带维度数字的各个切片（gender=female;tier=600w），与整体"
             "并列：合计时要么只加切片为空的行，要么只加其他行，不能两者都加。",
             "--lang": f"输出信息的语言（不影响数据）。{_LANG}",
@@ -346,7 +347,7 @@ COMMANDS: dict[str, tuple[str, dict[str, str]]] = {
             "用于 Excel（需要 --out），或插件新增的格式（`okrdesk plugins` 会列出）。"
             "默认：按 --out 的扩展名（.txt、.md、.html、.json、.xlsx……），否则为 text。",
             "--lang": "报告的语言和数字写法（万/亿，或千位分隔）。" + _LANG,
-            "--out": "写入 FILE；除非给出 --format，按其扩展名选择格式。- 表示标准输出。",
+            "--out": _OUT,
             "--templates": "一个模板文件夹，按名称覆盖 report.md.j2 / report.html.j2。",
             "--brief": "只输出开头一屏：得分、阶段、变化、熔断、最严重的提醒、谁待打卡"
             "（仅限文本格式）。",

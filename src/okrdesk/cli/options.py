@@ -63,6 +63,23 @@ workspace_option = click.option(
 )
 
 
+def _file_or_stdout(ctx: click.Context, param: click.Parameter, value: str | None) -> Path | None:
+    # Read before click's Path type would make ./- into -, which is standard output.
+    if value is None or value == "-":
+        return None
+    from pathlib import Path
+
+    return Path(value)
+
+
+out_option = click.option(
+    "--out", "-o", type=click.Path(dir_okay=False), callback=_file_or_stdout,
+    help="Write to FILE; its extension picks the format unless --format is given. - is "
+    "standard output (./- is a file named -).",
+)  # fmt: skip
+"""``--out FILE``: a ``Path``, or None for standard output (not given, or ``-``)."""
+
+
 period_option = click.option(
     "--period", "-p", metavar="PERIOD",
     help="As of the end of a period: 2026-W14, 2026-03, 2026Q2, a phase id or name "

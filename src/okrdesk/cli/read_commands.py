@@ -14,6 +14,7 @@ from okrdesk.cli.options import (
     DATE,
     day_of,
     lang_option,
+    out_option,
     period_option,
     workspace_option,
     workspace_path,
@@ -40,11 +41,7 @@ from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, no_store_yet
     "Default: from --out's extension (.txt, .md, .html, .json, .xlsx, ...), else text.",
 )  # fmt: skip
 @lang_option("The report's language and number style (万/亿 or thousands separators).")
-@click.option(
-    "--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE; its extension picks the format unless --format is given. - is "
-    "standard output.",
-)  # fmt: skip
+@out_option
 @click.option(
     "--templates", type=click.Path(file_okay=False, path_type=Path),
     help="A folder of templates overriding report.md.j2 / report.html.j2 by name.",
@@ -110,8 +107,6 @@ def report(
     from okrdesk.app.session import open_session
 
     started()
-    if out is not None and str(out) == "-":
-        out = None  # standard output, as for export: it wrote a file named -
     session = open_session(workspace_path(), cut_to=unit)
     lang = session.workspace.language(lang)
     chosen = chosen_format(session, fmt, out, lang)
@@ -327,11 +322,7 @@ def due(as_of: dt.datetime | None, unit: str | None, lang: str | None) -> None:
     default="observations", show_default=True,
     help="The table a CSV export holds (JSON and xlsx hold every table, and refuse it).",
 )  # fmt: skip
-@click.option(
-    "--out", "-o", type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to FILE; its extension picks the format unless --format is given. - is "
-    "standard output.",
-)  # fmt: skip
+@out_option
 @click.option(
     "--slices", is_flag=True,
     help="Also each dimensioned figure's slices (gender=female;tier=600w), beside its whole: "
@@ -375,8 +366,6 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
 
     workspace = consented(open_workspace(workspace_path()))
     lang = workspace.language(lang)
-    if out is not None and str(out) == "-":
-        out = None  # standard output, as `-` is to curl, tar and jq: it wrote a file named -
     if fmt is None:
         # export -o firm.xlsx wrote JSON into a file Excel then could not open.
         suffix = out.suffix.lower().lstrip(".") if out is not None else ""
