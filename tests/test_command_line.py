@@ -491,6 +491,27 @@ def test_init_writes_a_plan_in_the_users_language(
 
 
 @pytest.mark.parametrize(
+    ("lang", "left_out"),
+    [("zh", "未计入得分：O1.KR1（无数据）"), ("en", "Not in the score: O1.KR1 (no data)")],
+)
+def test_a_score_says_which_key_results_it_leaves_out_for_want_of_data(
+    tmp_path: Path, lang: str, left_out: str
+) -> None:
+    # A new workspace with only the complaint rate checked in read 综合得分 100.0% under
+    # an objective whose other key result had no figure, and said nothing of it.
+    root = tmp_path / "new"
+    assert CliRunner().invoke(cli, ["init", str(root), "--lang", lang]).exit_code == 0
+    assert run(root, "checkin", "O1.KR2", "0.12‰", "--date", "2026-03-02").exit_code == 0
+    for fmt in ("text", "md", "html"):
+        shown = run(root, "report", "--as-of", "2026-03-02", "--lang", lang, "--format", fmt)
+        assert shown.exit_code == 0, shown.output
+        assert left_out in shown.output, (fmt, shown.output)
+    assert run(root, "checkin", "O1.KR1", "3", "--date", "2026-03-02").exit_code == 0
+    shown = run(root, "report", "--as-of", "2026-03-02", "--lang", lang)
+    assert left_out.split("O1")[0] not in shown.output, shown.output
+
+
+@pytest.mark.parametrize(
     ("environ", "lang"),
     [
         ({"LANG": "zh_CN.UTF-8"}, "zh"),

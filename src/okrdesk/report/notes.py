@@ -50,20 +50,35 @@ def members_met(kr: ReportKeyResult, lang: str) -> str:
 
 
 def unmeasured_story(objective: ReportObjective, lang: str) -> str:
-    """ "未计入得分：O1.KR3 到访（已加载的插件都不提供指标 salon_visits）": the key results
-    the objective's score leaves out, because no figure can be given for them."""
-    if not objective.unmeasured:
-        return ""
+    """ "未计入得分：O1.KR3 到访（已加载的插件都不提供指标 salon_visits）；O1.KR1（无数据）":
+    the key results the objective's score leaves out, because no figure can be given for
+    them, or none has been yet (a score of 100% over one key result of two)."""
     by_metric: dict[str, list[str]] = {}
     why: dict[str, str] = {}
     for kr in objective.unmeasured:
         by_metric.setdefault(kr.metric, []).append(f"{kr.id} {kr.title}")
         why[kr.metric] = unmeasured_why(kr, lang)
+    sep = label(lang, "list_sep")
     groups = [
-        label(lang, "unmeasured_group", krs=label(lang, "list_sep").join(krs), why=why[metric])
+        label(lang, "unmeasured_group", krs=sep.join(krs), why=why[metric])
         for metric, krs in by_metric.items()
     ]
+    for reason in ("no_data", "no_target"):
+        unscored = [kr.id for kr in objective.key_results if _unscored_for(kr) == reason]
+        if unscored:
+            why_not = label(lang, f"unscored_{reason}")
+            groups.append(label(lang, "unmeasured_group", krs=sep.join(unscored), why=why_not))
+    if not groups:
+        return ""
     return label(lang, "unmeasured", groups=label(lang, "unmeasured_sep").join(groups))
+
+
+def _unscored_for(kr: ReportKeyResult) -> str | None:
+    """Why the objective's score leaves out a key result shown in its table: no figure
+    yet, or no target to hold it to; None for one it counts."""
+    if kr.attainment is not None:
+        return None
+    return "no_data" if kr.actual is None else "no_target"
 
 
 def unmeasured_why(kr: ReportUnmeasured, lang: str) -> str:
