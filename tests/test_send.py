@@ -1001,7 +1001,7 @@ def test_send_due_posts_who_owes_what_to_every_channel(owing: Path, bot: Bot) ->
     assert "2026-03-15 待打卡：1 项，1 人" in wecom
     assert "**王芳**：1 项，逾期 1 项（自 2026-01-01 起未打卡）" in wecom
     # January and February went by without one; March's is still open.
-    assert "- T1.VISITS 客户回访（team-a，每月一次，尚无打卡，已缺 2 期）" in wecom
+    assert "- T1.VISITS 客户回访（team-a，每月一次，尚无打卡，已缺 2 个月）" in wecom
     assert bot.received[1]["body"]["msgtype"] == "markdown"
     assert not (owing / "out").exists()  # a reminder writes no report
 

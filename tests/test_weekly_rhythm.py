@@ -175,7 +175,7 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
     assert "王芳（cm01）：2 项" in lines
     assert any(
         line == "  O1.ENPS 员工 eNPS（team-a，每周一次，自 2026-03-09 起未打卡，"
-                "上次 2026-03-04，已缺 1 期）"
+                "上次 2026-03-04，已缺 1 周）"
         for line in lines
     ), lines  # fmt: skip
     assert "福田营业部（未设负责人）：1 项" in lines

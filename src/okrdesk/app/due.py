@@ -57,8 +57,9 @@ _WORDS = {
         "person": "{name}（{person}）：{n} 项", "no_lead": "{name}（未设负责人）：{n} 项",
         "item": "  {kr} {title}（{subject}，每{cadence}一次，{when}，{last}{late}）",
         "since": "自 {day} 起未打卡", "by": "{day} 前完成",
-        # As the reminder send --due posts words it: the periods gone by whole.
-        "last": "上次 {day}", "never": "尚无打卡", "late": "，已缺 {missed} 期",
+        # As the reminder send --due posts words it: the periods gone by whole, counted
+        # as the report's alert counts them (已 12 周未打卡).
+        "last": "上次 {day}", "never": "尚无打卡", "late": "，已缺 {missed} {cadences}",
     },
 }  # fmt: skip
 
@@ -90,7 +91,8 @@ def _owed_line(o: Owed, words: dict[str, str], lang: str) -> str:
     last = words["last"].format(day=o.last) if o.last else words["never"]
     missed = o.missed
     periods = _PERIODS[o.cadence.value][missed != 1]
-    late = words["late"].format(missed=missed, periods=periods) if missed else ""
+    cadences = ALERTS[f"cadences.{o.cadence.value}"][lang]
+    late = words["late"].format(missed=missed, periods=periods, cadences=cadences) if missed else ""
     when = words["since"].format(day=o.since) if o.late else words["by"].format(day=o.due)
     cadence = ALERTS[f"cadence.{o.cadence.value}"][lang]
     return words["item"].format(kr=o.key_result, subject=o.subject, cadence=cadence,

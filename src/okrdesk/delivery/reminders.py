@@ -22,7 +22,7 @@ _WORDS = {
         "person_late": "**{name}**：{n} 项，逾期 {late} 项（自 {since} 起未打卡）",
         "no_lead": "（未设负责人）",
         "item": "- {kr} {title}（{subject}，每{cadence}一次，{last}）",
-        "last": "上次 {day}", "never": "尚无打卡", "late": "，已缺 {n} 期",
+        "last": "上次 {day}", "never": "尚无打卡", "late": "，已缺 {n} {cadences}",
         "how": "打卡：`okrdesk checkin 关键结果 数值 --note 说明`",
         "cut": "……其余未发送；请运行 `okrdesk due` 查看全部",
     },
@@ -72,7 +72,8 @@ def reminders(owed: Sequence[Owed], day: dt.date, unit_name: str, lang: str) -> 
 def _item(o: Owed, words: dict[str, str], lang: str) -> str:
     last = words["last"].format(day=o.last.isoformat()) if o.last else words["never"]
     if o.periods > 1:
-        last += words["late"].format(n=_counted(o.missed, o.cadence.value, lang))
+        cadences = ALERTS[f"cadences.{o.cadence.value}"][lang]
+        last += words["late"].format(n=_counted(o.missed, o.cadence.value, lang), cadences=cadences)
     cadence = ALERTS[f"cadence.{o.cadence.value}"][lang]
     return words["item"].format(kr=md(o.key_result), title=md(o.title), subject=md(o.subject),
                                 cadence=cadence, last=last)  # fmt: skip
