@@ -492,7 +492,7 @@ def test_init_writes_a_plan_in_the_users_language(
 
 @pytest.mark.parametrize(
     ("lang", "left_out"),
-    [("zh", "未计入得分：O1.KR1（无数据）"), ("en", "Not in the score: O1.KR1 (no data)")],
+    [("zh", "未计入得分：O1.KR1（尚无数据）"), ("en", "Not in the score: O1.KR1 (no data yet)")],
 )
 def test_a_score_says_which_key_results_it_leaves_out_for_want_of_data(
     tmp_path: Path, lang: str, left_out: str

@@ -50,7 +50,7 @@ def members_met(kr: ReportKeyResult, lang: str) -> str:
 
 
 def unmeasured_story(objective: ReportObjective, lang: str) -> str:
-    """ "未计入得分：O1.KR3 到访（已加载的插件都不提供指标 salon_visits）；O1.KR1（无数据）":
+    """ "未计入得分：O1.KR3 到访（已加载的插件都不提供指标 salon_visits）；O1.KR1（尚无数据）":
     the key results the objective's score leaves out, because no figure can be given for
     them, or none has been yet (a score of 100% over one key result of two)."""
     by_metric: dict[str, list[str]] = {}
