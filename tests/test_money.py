@@ -118,7 +118,12 @@ def test_concurrent_spends_are_serialised_and_the_second_sees_the_first(money: P
     command = [*OKRDESK, "spend", "add", "experts", "30万", "--signed-by", "王芳",
                "--date", "2026-03-02", "-w", str(money)]  # fmt: skip
     pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True, "env": ENV}
-    processes = [subprocess.Popen(command, **pipes) for _ in range(6)]  # type: ignore[call-overload]
+    # Six different expenses (their notes differ): the same one six times is refused as
+    # entered again before the breaker is asked.
+    processes = [
+        subprocess.Popen([*command, "--note", f"expert {n}"], **pipes)  # type: ignore[call-overload]
+        for n in range(6)
+    ]
     try:
         time.sleep(8)  # every process loads its plan and reaches the ledger
     finally:
@@ -136,6 +141,39 @@ def test_concurrent_spends_are_serialised_and_the_second_sees_the_first(money: P
     )
     with Store.open(money / "okrdesk.db") as store:
         assert sum(e.amount for e in store.spend("experts")) == 300_000
+
+
+def test_the_same_spend_entered_again_is_refused_until_said_to_be_another(money: Path) -> None:
+    # A spend add run again (after an error it did not read, or pasted twice) counted the
+    # money twice: a breaker could trip on spending never made.
+    assert spend(money, "training", "1万", "--note", "课程 A").exit_code == 0
+    again = spend(money, "training", "1万", "--note", "课程 A")
+    assert again.exit_code == 1, again.output
+    assert again.output.startswith("已拒绝：台账第 1 笔（记录于 ") and "--again" in again.output
+    assert "Traceback" not in again.output
+    # The signers in another order are the same sign-off.
+    both = ["--date", "2026-03-02", "--note", "两人", "-w", str(money), "training", "2万"]
+    first = run(money, "spend", "add", "--signed-by", "王芳", "--signed-by", "Alice", *both)
+    assert first.exit_code == 0, first.output
+    swapped = run(money, "spend", "add", "--signed-by", "Alice", "--signed-by", "王芳", *both,
+                  "--lang", "en")  # fmt: skip
+    assert swapped.exit_code == 1 and "refused: ledger entry 2, recorded " in swapped.output
+    # Any difference makes another expense; --again records the same one on purpose.
+    assert spend(money, "training", "1万", "--note", "课程 B").exit_code == 0
+    assert spend(money, "training", "1.5万", "--note", "课程 A").exit_code == 0
+    assert spend(money, "training", "1万", "--note", "课程 A", "--again").exit_code == 0
+    with Store.open(money / "okrdesk.db") as store:
+        assert sum(e.amount for e in store.spend("training")) == 65_000
+        assert len(store.spend("training")) == 5
+
+
+def test_a_reversed_spend_may_be_entered_again(money: Path) -> None:
+    # Reversed, the first entry no longer stands: entering it again is the correction.
+    assert spend(money, "training", "1万").exit_code == 0
+    reversed_ = CliRunner().invoke(cli, ["spend", "reverse", "1", "--reason", "日期录错",
+                                         "--signed-by", "王芳", "-w", str(money)])  # fmt: skip
+    assert reversed_.exit_code == 0, reversed_.output
+    assert spend(money, "training", "1万").exit_code == 0
 
 
 def test_an_entry_dated_earlier_cannot_slip_under_the_breaker(money: Path) -> None:

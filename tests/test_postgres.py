@@ -572,12 +572,14 @@ def test_concurrent_spends_through_the_cli_pass_the_breaker_once(
     holder.execute(b"SELECT pg_advisory_lock(%s)", (lock_key("spend experts"),))
     command = [sys.executable, "-m", "okrdesk", "spend", "add", "experts", "30万",
                "--signed-by", "王芳", "--date", "2026-03-02", "-w", str(root)]  # fmt: skip
+    # Six different expenses (their notes differ), as in the money test.
     processes = [
         subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env()
+            [*command, "--note", f"expert {n}"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env(),
         )
-        for _ in range(6)
-    ]
+        for n in range(6)
+    ]  # fmt: skip
     try:
         _wait_for_lock_waiters(holder, 6)  # every process has loaded its plan and waits
     finally:

@@ -741,7 +741,7 @@ def test_a_damaged_database_is_a_message_not_a_traceback(
     for command in (
         ["report", "--as-of", THROUGH],
         ["check", "--as-of", THROUGH],
-        ["spend", "add", "training", "1", "--signed-by", "王芳", "--date", "2026-03-02"],
+        ["spend", "add", "training", "2", "--signed-by", "王芳", "--date", "2026-03-02"],
         ["export", "--format", "csv", "--table", table],  # read as it is written out
         ["export", "--format", "xlsx", "--out", str(root / "all.xlsx")],
     ):

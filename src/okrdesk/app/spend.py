@@ -40,6 +40,12 @@ class BreakerTripped(OkrdeskError):
     exit_code = EXIT_FAILED
 
 
+class SpendRepeated(OkrdeskError):
+    """Spending refused as the same entry typed again: the run did not do what was asked."""
+
+    exit_code = EXIT_FAILED
+
+
 def find_line(plan: Plan, line_id: str, lang: str = "en") -> BudgetLine:
     for line in plan.budget.lines:
         if line.id == line_id:
@@ -144,11 +150,13 @@ def record_spend(
     day: dt.date | None,
     override_reason: str | None = None,
     *,
+    again: bool = False,
     today: dt.date | None = None,
     lang: str = "en",
 ) -> str:
-    """Record one entry; refuse it when the line's breaker is or would be tripped. What
-    to tell the user, in ``lang``.
+    """Record one entry; refuse it when the line's breaker is or would be tripped, or
+    when the ledger holds the same entry already (``SpendRepeated``, unless ``again``).
+    What to tell the user, in ``lang``.
 
     The breaker is judged on the ledger as committed, in the same write
     transaction as the insert: two spends at the same moment are taken one
@@ -175,6 +183,14 @@ def record_spend(
 
     def within_breaker(entries: list[SpendEntry]) -> str | None:
         seen[:] = entries
+        # A command run again after a failure it did not read, or pasted twice, would
+        # count the money twice and could trip the breaker on spending never made.
+        twin = None if again else _twin(entries, line.id, day, amount, names, note)
+        if twin is not None:
+            raise SpendRepeated(refused["repeated"].format(
+                id=twin.id, line=line.id, amount=_exactly(amount, lang), day=day,
+                names=_names(names, lang), recorded=_minute(twin.recorded),
+            ))  # fmt: skip
         breaker = judged(entries, day)
         # Judged too on the ledger's latest day: an entry dated before entries already
         # recorded must not slip under the breaker by leaving them out of its view.
@@ -344,6 +360,9 @@ _REFUSED = {
         "below_zero": "reversing entry {id} would bring {line} below zero ({left}). Nothing "
                       "was recorded.",
         "no_entry": "no ledger entry {id}; `okrdesk spend list` shows the ids",
+        "repeated": "refused: ledger entry {id}, recorded {recorded}, is this spend already "
+                    "({amount} on {line} on {day}, signed by {names}, the same note). If it "
+                    "is another expense, add --again. Nothing was recorded.",
     },
     "zh": {
         "blank_signer": "--signed-by {written} 不是名字（只有空白或不可见字符）。未记录任何支出。",
@@ -374,9 +393,46 @@ _REFUSED = {
         "reversed_already": "台账第 {id} 笔已由第 {by} 笔冲正",
         "below_zero": "冲正台账第 {id} 笔会使 {line} 的支出低于零（{left}）。未记录任何支出。",
         "no_entry": "台账中没有第 {id} 笔；`okrdesk spend list` 列出各笔的编号",
+        "repeated": "已拒绝：台账第 {id} 笔（记录于 {recorded}）已是这笔支出（{line}，{amount}，"
+                    "支出日期 {day}，签字人 {names}，说明相同）。如确是另一笔支出，请加上 "
+                    "--again。未记录任何支出。",
     },
 }  # fmt: skip
 """Why ``okrdesk spend`` recorded nothing, in each language."""
+
+
+def _twin(
+    entries: Sequence[SpendEntry],
+    line_id: str,
+    day: dt.date,
+    amount: Decimal,
+    names: Sequence[str],
+    note: str,
+) -> SpendEntry | None:
+    """The standing entry that says what a new one would: the same line, day, amount,
+    signers and note, and not reversed."""
+    reversed_ids = {e.reverses for e in entries if e.reverses is not None}
+    signed = sorted(names)
+    return next(
+        (
+            e for e in entries
+            if e.reverses is None and e.id not in reversed_ids and e.line == line_id
+            and e.day == day and e.amount == amount and sorted(e.signed_by) == signed
+            and e.note == note
+        ),
+        None,
+    )  # fmt: skip
+
+
+def _minute(recorded: str) -> str:
+    """When an entry was recorded, to the minute: ``2026-12-05 13:21 UTC``."""
+    try:
+        moment = dt.datetime.fromisoformat(recorded)
+    except ValueError:
+        return recorded
+    if moment.utcoffset() == dt.timedelta(0):
+        return moment.strftime("%Y-%m-%d %H:%M UTC")
+    return moment.strftime("%Y-%m-%d %H:%M %z")
 
 
 def _names(names: Sequence[str], lang: str) -> str:

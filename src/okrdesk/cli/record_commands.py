@@ -207,6 +207,11 @@ def spend() -> None:
 @click.option("--date", "--as-of", "day", type=DATE, help="The day it was spent (default: today).")
 @click.option("--override", is_flag=True, help="Spend although the line's breaker is tripped.")
 @click.option("--reason", help="With --override: why; kept in the ledger and shown in reports.")
+@click.option(
+    "--again", is_flag=True,
+    help="Record it although the ledger has an entry just like it (line, date, amount, "
+    "signers and note): another expense, not the same one entered twice.",
+)  # fmt: skip
 @lang_option("Language of what is said.")
 @workspace_option
 def spend_add(
@@ -217,6 +222,7 @@ def spend_add(
     day: dt.datetime | None,
     override: bool,
     reason: str | None,
+    again: bool,
     lang: str | None,
 ) -> None:
     """Record spending on a budget line.
@@ -233,6 +239,9 @@ def spend_add(
     (exit 1) unless --override --reason TEXT; the reason is kept in the
     ledger and shown by `spend list` and the report. --override on a line
     whose breaker is not tripped is refused (exit 2): nothing to override.
+    An entry the ledger already holds (same line, date, amount, signers and
+    note, not reversed), as a command run twice would make, is refused (exit
+    1) unless --again says it is another expense.
     """
     from okrdesk.app.session import open_session
     from okrdesk.app.spend import check_override, record_spend
@@ -240,7 +249,9 @@ def spend_add(
     session = open_session(workspace_path())
     lang = session.workspace.language(lang)
     check_override(override, reason, lang)
-    said = record_spend(session, line, amount, signers, note, day_of(day), reason, lang=lang)
+    said = record_spend(
+        session, line, amount, signers, note, day_of(day), reason, again=again, lang=lang
+    )
     say(said)
 
 
