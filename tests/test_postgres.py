@@ -776,3 +776,30 @@ def test_a_report_opens_one_connection_to_the_server(
     assert done.exit_code == 0, done.output
     # The count includes the connection that reads it once more.
     assert sessions() - before == 1 + 1
+
+
+def test_a_connection_lost_as_a_read_ends_says_it_was_reading(postgres_url: str) -> None:
+    # The commit that ends a read failed with "while committing what this command wrote",
+    # and "what it had not yet committed was rolled back", of a report that wrote nothing.
+    from okrdesk.errors import OkrdeskError
+
+    with Store.open(postgres_url) as store:
+        store.start_run("collect", dt.date(2026, 3, 31))
+    store = Store.open(postgres_url)
+    try:
+        with pytest.raises(OkrdeskError) as told, store.reading():
+            assert store.spend() == []
+            with psycopg.connect(postgres_url, autocommit=True) as admin:
+                ended = admin.execute(
+                    b"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    b"WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                ).fetchall()
+            assert ended == [(True,)]
+    finally:
+        store.close()
+    said = told.value.said
+    assert "while ending its read of okrdesk's tables" in said.en, said.en
+    assert "Nothing stored was changed or lost." in said.en and "committ" not in said.en
+    assert (
+        "当时在结束读取 okrdesk 的数据表" in said.zh and "已存入的内容没有任何改动或丢失" in said.zh
+    )

@@ -406,6 +406,8 @@ class PostgresStore(Store):
         """Any error the server or the connection gave a statement (``sql``; "" where it
         came at a commit): what the server said, what okrdesk was doing, what became of
         what it was writing, and what to do, never a traceback."""
+        if not sql and self._reading:
+            sql = _END_OF_READ  # nothing was being written: not "committing what it wrote"
         if isinstance(error, _REFUSALS):
             return self._refused(error, sql)
         # A serialization failure or a deadlock (class 40) is an OperationalError to
@@ -580,6 +582,14 @@ class PostgresStore(Store):
                 "如果服务器仍这样说，请把这条消息给数据库管理员看。",
             ))  # fmt: skip
         reason = _first(error)
+        if _only_reads(sql):
+            return OkrdeskError(Said(
+                f"{self.location}: the connection to the server was lost ({reason}; while "
+                f"{doing.en}). Nothing stored was changed or lost. Run the command again once "
+                "the server answers.",
+                f"{self.location}：与服务器的连接中断了（{reason}；当时在{doing.zh}）。已存入的内容没有任何"
+                "改动或丢失。请在服务器恢复后重新运行本命令。",
+            ))  # fmt: skip
         return OkrdeskError(Said(
             f"{self.location}: the connection to the server was lost ({reason}; while "
             f"{doing.en}). What this command had not yet committed was rolled back by the "
@@ -1028,12 +1038,25 @@ def _doing(sql: str) -> Said:
         return Said("creating or upgrading okrdesk's tables", "建立或升级 okrdesk 的数据表")
     if verb.startswith(("ANALYZE", "VACUUM")):
         return Said(f"refreshing the server's statistics of {en}", f"更新服务器对{zh}的统计")
+    if sql == _END_OF_READ:
+        return Said("ending its read of okrdesk's tables", "结束读取 okrdesk 的数据表")
     return Said("committing what this command wrote", "提交本命令写入的内容")
+
+
+_END_OF_READ = "COMMIT"
+"""What ends a read (``reading``), in place of the statement an error names: an error
+there, as at any commit, comes with no statement of its own."""
+
+
+def _only_reads(sql: str) -> bool:
+    """Whether ``sql`` writes nothing: a read, its end, or fresh statistics."""
+    start = sql.lstrip()[:7].upper()
+    return start.startswith(("SELECT", "WITH", "ANALYZE")) or sql == _END_OF_READ
 
 
 def _kept(sql: str) -> Said:
     """What became of what was stored, for a statement of ``sql`` refused (rolled back)."""
-    if sql.lstrip()[:6].upper() in ("SELECT", "WITH") or sql.lstrip()[:7].upper() == "ANALYZE":
+    if _only_reads(sql):
         return Said("Nothing stored was changed or lost.", "已存入的内容没有任何改动或丢失。")
     return Said(
         "What this command was writing was rolled back, not stored; nothing stored before "
