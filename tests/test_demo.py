@@ -217,3 +217,40 @@ def test_the_demo_ledger_keeps_to_its_breakers(
             if entry.override_reason is not None:
                 overrides.append((entry.line, entry.day))
     assert overrides == [("events", dt.date(2026, 5, 31)), ("events", dt.date(2026, 10, 31))]
+
+
+def test_demo_check_ins_are_figures_a_person_would_type(tmp_path: Path) -> None:
+    """Money to the fen, counts whole, a score to two decimals, a rate to three
+    significant digits in % or ‰ and no more than two decimals (81.8%, 6.87%, 0.15‰), as
+    the report writes it: never a draw's sixteen digits in an export."""
+    from decimal import Decimal
+
+    from okrdesk.app.demo import write_history
+    from okrdesk.resources import shipped
+    from okrdesk.targets.load import load_plan_or_fail
+    from okrdesk.units import Dimension
+
+    root = tmp_path / "plan"
+    shutil.copytree(shipped("sample_targets"), root / "targets")
+    plan = load_plan_or_fail(root)
+    with Store.open(tmp_path / "okrdesk.db") as store:
+        write_history(plan, store, dt.date(2026, 11, 20), {})
+        checkins = store.checkins()
+    typed_in = {
+        Dimension.MONEY: Decimal("0.01"),
+        Dimension.COUNT: Decimal(1),
+        Dimension.SCORE: Decimal("0.01"),
+        Dimension.MULTIPLE: Decimal("0.01"),
+    }
+    seen = set()
+    for c in checkins:
+        unit = plan.key_results_by_id[c.key_result].unit
+        typed = Decimal(repr(c.value))
+        seen.add(unit.dimension)
+        if unit.dimension is Dimension.FRACTION:
+            typed /= Decimal("0.001") if unit.factor == Decimal("0.001") else Decimal("0.01")
+            assert len(typed.normalize().as_tuple().digits) <= 3, (c.key_result, c.value)
+            assert typed % Decimal("0.01") == 0, (c.key_result, c.value)
+        else:
+            assert typed % typed_in[unit.dimension] == 0, (c.key_result, c.value, unit.symbol)
+    assert seen == set(Dimension) - {Dimension.MULTIPLE}

@@ -338,15 +338,15 @@ def test_a_figure_in_points_reads_as_points(demo_books: dict[str, Any]) -> None:
     scale, so the cell holds the points themselves, a number to add up and chart."""
     rows = key_result_rows(demo_books["zh"])
     swing, cost = rows["O2.KR1b"], rows["P.COST"]
-    assert swing[4].value == pytest.approx(-0.5843541, abs=1e-6)
+    assert swing[4].value == pytest.approx(-0.58, abs=1e-9)
     assert swing[4].number_format == '0.00"百分点"'
-    assert (cost[4].value, cost[5].value) == (pytest.approx(1.0183204, abs=1e-6), 1.2)
+    assert (cost[4].value, cost[5].value) == (pytest.approx(1.02, abs=1e-9), 1.2)
     assert {cost[c].number_format for c in (4, 5, 7)} == {'0.00"百分点"'}
     assert "| -0.58百分点 | ±1百分点 |" in demo_books["md-zh"]
     assert "| 1.02百分点 | 1.2百分点 |" in demo_books["md-zh"]
     english = key_result_rows(demo_books["en"])
     assert english["P.COST"][4].number_format == '0.00" pp"'
-    assert english["O2.KR1b"][4].value == pytest.approx(-0.5843541, abs=1e-6)
+    assert english["O2.KR1b"][4].value == pytest.approx(-0.58, abs=1e-9)
 
 
 def test_the_change_of_a_rate_is_in_points_and_signed(demo_books: dict[str, Any]) -> None:

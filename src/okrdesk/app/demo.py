@@ -6,7 +6,7 @@ and a spend ledger:
 
 Key results that no plugin measures get a check-in at each of the last two
 month ends (and a checkpoint on its date), near what their milestones ask
-for, in whole numbers for counts; every budget line gets
+for, as a person types them (whole fen, whole counts: ``as_typed``); every budget line gets
 monthly spending along its schedule, signed by two people. The first market
 activity runs ahead of its results, so the demo shows a tripped breaker and
 an override with its reason. Deterministic: the same plan and date give the
@@ -21,7 +21,7 @@ import random
 import shutil
 import zlib
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -71,8 +71,38 @@ def _checkin_value(plan: Plan, kr: KeyResult, day: dt.date) -> float:
         # falls from one month to the next.
         pace = _rng(kr.id, "pace").uniform(0.86, 1.06)
         value = baseline + (target - baseline) * due * pace
-    # A count is whole, whichever way it is judged: vacancies are 1, not 0.7885.
-    return round(value) if kr.unit.dimension is Dimension.COUNT else value
+    return as_typed(kr, value)
+
+
+TYPED_STEP = {
+    Dimension.MONEY: Decimal("0.01"),
+    Dimension.SCORE: Decimal("0.01"),
+    Dimension.MULTIPLE: Decimal("0.01"),
+}
+"""The finest step a person types a figure to, in base units: money to the fen, a score or
+a multiple to two decimals. A count is whole (vacancies are 1, not 0.7885)."""
+PERCENT, PERMILLE = Decimal("0.01"), Decimal("0.001")
+
+
+def as_typed(kr: KeyResult, value: float) -> float:
+    """``value`` as a person checking it in would type it, not a draw's sixteen digits
+    (426,294,933.59元, not 426294933.5875558)."""
+    if kr.unit.dimension is Dimension.COUNT:
+        return round(value)
+    typed = Decimal(repr(value))
+    if kr.unit.dimension is Dimension.FRACTION:
+        step = _rate_step(typed, PERMILLE if kr.unit.factor == PERMILLE else PERCENT)
+    else:
+        step = TYPED_STEP[kr.unit.dimension]
+    return float(typed.quantize(step, rounding=ROUND_HALF_UP))
+
+
+def _rate_step(rate: Decimal, written_in: Decimal) -> Decimal:
+    """A rate to three significant digits in % or ‰, and at most two decimals (81.8%,
+    6.87%, -0.58百分点, 0.15‰): as the report writes a rate, so it shows what was typed."""
+    shown = abs(rate) / written_in
+    places = 2 if shown < 1 else min(2, 2 - shown.adjusted())
+    return written_in.scaleb(-max(places, 0))
 
 
 def _checkin_days(plan: Plan, kr: KeyResult, month_ends: list[dt.date]) -> list[dt.date]:
