@@ -427,7 +427,9 @@ def test_check_lists_what_needs_attention_and_exits_1(write_workspace: WriteWork
 # ------------------------------------------------ the rows add up: lines, reserve, total
 
 
-def _sample_report(tmp_path: Path, spent: dict[str, str], checkins: dict[str, float]) -> Report:
+def _sample_report(
+    tmp_path: Path, spent: dict[str, str], checkins: dict[str, float], lang: str = "zh"
+) -> Report:
     """The sample plan's report at the top on 20 November, with this spend and these check-ins."""
     plan = load_plan(ROOT, targets=ROOT / "targets").plan
     assert plan is not None
@@ -437,7 +439,7 @@ def _sample_report(tmp_path: Path, spent: dict[str, str], checkins: dict[str, fl
             store.add_spend(line_id, dt.date(2026, 10, 31), parse_money(amount), ["陈建国", "梁晨"])
         for kr_id, value in checkins.items():
             store.add_checkin(kr_id, plan.top, dt.date(2026, 10, 31), value)
-        return build_report(plan, {}, store, plan.top, day, "zh")
+        return build_report(plan, {}, store, plan.top, day, lang)
 
 
 def _rendered(report: Report, fmt: str) -> str:
@@ -484,6 +486,29 @@ def test_every_format_shows_the_reserve_row(tmp_path: Path, fmt: str, row: re.Pa
     assert row.search(written), written
     if fmt != "json":
         assert "899万" in written and "619万" in written  # the total and what is left of it
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected", "actual"),
+    [
+        ("zh", "预期 ROI = 预期收入 1亿 ÷ 预算 899万 = 11.12",
+         "实际 ROI = 归因收入 8,000万 ÷ 已用 320万 = 25"),
+        ("en", "Expected ROI = expected revenue CNY 100m ÷ budget CNY 8,990k = 11.12",
+         "Actual ROI = attributed revenue CNY 80m ÷ spent CNY 3,200k = 25"),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("fmt", ["text", "md", "html"])
+def test_the_expected_roi_and_the_actual_one_each_say_what_they_divide(
+    tmp_path: Path, fmt: str, lang: str, expected: str, actual: str
+) -> None:
+    """The expected ROI is the plan's (its expected 1亿 over its 899万), the actual one
+    the total row's (the revenue attributed so far over what was spent): side by side as
+    bare figures, 11.12 under a table whose total reads 25 was taken for the same ROI."""
+    report = _sample_report(tmp_path, {"events": "280万", "experts": "40万"},
+                            {"C2.KR1": 80_000_000}, lang)  # fmt: skip
+    assert report.budget.total.roi == pytest.approx(25)
+    written = " ".join(_rendered(report, fmt).split())
+    assert expected in written and actual in written, written
 
 
 def test_a_unit_below_the_top_has_no_reserve(write_workspace: WriteWorkspace) -> None:

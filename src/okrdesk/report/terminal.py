@@ -43,6 +43,7 @@ from okrdesk.report.notes import (
     attention_heading,
     breakdown_heading,
     breakdown_rows,
+    budget_summary,
     capped_story,
     for_information,
     has_no_targets,
@@ -73,7 +74,7 @@ from okrdesk.report.notes import (
     unmeasured_story,
     unranked_notes,
 )
-from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
+from okrdesk.report.numbers import ledger, percent, ratio, score_text
 from okrdesk.report.text_layout import NO_BREAK, Screen, Text, TextTable, cell_width, fitted
 
 STATUS_STYLE = {
@@ -612,16 +613,8 @@ def _budget_table(report: Report, lang: str, shown: list[str], left_out: list[st
 
 
 def _budget_summary(report: Report, lang: str) -> Text | None:
-    total = report.budget.total
-    parts = []
-    if total.expected_roi is not None:
-        parts.append(f"{label(lang, 'expected_roi')} {ratio(total.expected_roi)}")
-    if total.attributed_revenue is not None:
-        parts.append(f"{label(lang, 'revenue')} {money(total.attributed_revenue, lang)}")
-    if total.expense_ratio is not None:
-        limit = f" (≤ {percent(total.expense_ratio_max, 0)})" if total.expense_ratio_max else ""
-        parts.append(f"{label(lang, 'expense_ratio')} {percent(total.expense_ratio)}{limit}")
-    return Text("  ".join(parts)) if parts else None
+    parts = budget_summary(report.budget, lang)
+    return Text("\n".join(parts)) if parts else None
 
 
 def _alerts(screen: Screen, report: Report, lang: str) -> None:
