@@ -349,6 +349,28 @@ def test_a_team_report_names_the_people_whose_shares_are_off_track(demo: Path) -
     ]
 
 
+def test_a_unit_in_the_ranking_counts_the_shares_its_alert_counts(demo: Path) -> None:
+    """The branch's ranking read 落后项 0 for 财富管理一部 above an alert of 3 of its
+    分解目标 needing attention: a unit's count takes in the shares of its key results
+    its members hold that are behind, as many as its alert says, and the note says so."""
+    branch = okrdesk("report", "-w", str(demo), "--as-of", AS_OF, "--format", "json")
+    report = json.loads(branch.stdout)
+    units = {m["id"]: m for m in report["members"] if m["kind"] == "unit"}
+    counts = {unit: (m["off_track"], m["shares_off_track"]) for unit, m in units.items()}
+    assert counts == {"inst": (2, 2), "wm1": (3, 3), "wm2": (3, 3)}
+    for unit, member in units.items():
+        (alert,) = [a["message"] for a in report["alerts"]
+                    if a["kind"] == "member_off_track" and a["subject"] == unit]  # fmt: skip
+        assert alert.startswith(
+            f"{member['name']}：{member['shares_off_track']} 个分解目标需要关注"
+        )
+    people = [m for m in report["members"] if m["kind"] == "person"]
+    assert all(m["shares_off_track"] == 0 for m in people)
+    text = okrdesk("report", "-w", str(demo), "--as-of", AS_OF).stdout
+    assert re.search(r"财富管理一部 \(wm1\) ⚑\s*│\s*86\.4%\s*│\s*3 │", text), text
+    assert "落后项为其个数，单位的含其成员的分解目标" in text
+
+
 def test_a_share_gone_below_where_it_started_is_named_first(
     demo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

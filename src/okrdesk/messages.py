@@ -86,7 +86,7 @@ LABELS: dict[str, dict[str, str]] = {
         "unranked_why_no_data": "目标尚无数据，没有综合得分",
         "unranked_why_unmeasured": "其关键结果目前无法测量（已加载的插件都不提供指标 "
                                    "{metrics}），没有综合得分",
-        "flagged": "⚑：有关键结果落后、未达成或超限；落后项为其个数",
+        "flagged": "⚑：有关键结果落后、未达成或超限；落后项为其个数，单位的含其成员的分解目标",
         "unlisted": "⋮ 另有 {count} 人未列出（xlsx、JSON 格式列出全部）",
         "check_count": "{n} 项需要关注。", "check_info": "另有 {n} 项仅供参考。",
         "all_clear": "一切正常。", "burnup": "完成进度图",
@@ -196,7 +196,8 @@ LABELS: dict[str, dict[str, str]] = {
         "unranked_why_no_data": "no figures yet for its targets: no score",
         "unranked_why_unmeasured": "its key results cannot be measured now (no loaded plugin "
                                    "provides {metrics}): no score",
-        "flagged": "⚑: a key result off track, missed or breached; Off track counts them",
+        "flagged": "⚑: a key result off track, missed or breached; Off track counts them, "
+                   "a unit's with its members' shares of its targets",
         "unlisted": "⋮ {count} more people not listed (the xlsx and JSON formats list everyone)",
         "check_count": "{n} things need attention.",
         "check_info": "{n} more for information only.", "all_clear": "All clear.",

@@ -22,9 +22,10 @@ from okrdesk.engine.plan_calendar import (
     clamp_to_plan,
     collected_for,
 )
-from okrdesk.engine.progress import Engine, KeyResultProgress, MemberProgress
+from okrdesk.engine.progress import BEHIND, Engine, KeyResultProgress, MemberProgress
 from okrdesk.engine.rollup import SharedReads, subjects_under
 from okrdesk.engine.scoring import PersonScore, cut_short, scores
+from okrdesk.engine.tree_targets import owner_of
 from okrdesk.model import Checkin, MetricKind, MetricSpec, Plan, Run, standing_failures
 from okrdesk.periods import Grain, Over, default_window, parse_window, period_holding, week_of
 from okrdesk.records import shared_methods
@@ -234,12 +235,16 @@ def _window(
     )  # fmt: skip
 
 
-def _ranked(members: Iterable[MemberProgress]) -> tuple[ReportMember, ...]:
+def _ranked(
+    members: Iterable[MemberProgress], shares: Mapping[str, int] | None = None
+) -> tuple[ReportMember, ...]:
     """Members with a score ranked among their kind; those without one (no targets, or
     none with figures yet) are listed last with no rank, never placed as if scored.
     Members whose scores read the same as written share a rank, and the next rank
     counts them all (1, 2, 2, 4): branches at 106.1% each are not 2nd and 15th by
-    decimals the report does not show."""
+    decimals the report does not show. A unit's off-track count takes in its members'
+    shares that are behind (``shares``, by unit), so that it does not read 0 above an
+    alert of 3 of them."""
     counted: dict[str, int] = {}
     last: dict[str, tuple[str, int]] = {}
     found = []
@@ -251,9 +256,38 @@ def _ranked(members: Iterable[MemberProgress]) -> tuple[ReportMember, ...]:
             before = last.get(m.kind)
             rank = before[1] if before is not None and before[0] == shown else counted[m.kind]
             last[m.kind] = (shown, rank)
-        found.append(ReportMember(rank, m.id, m.name, m.kind, m.score, m.off_track, m.key_results,
-                                  m.unmeasured))  # fmt: skip
+        behind = (shares or {}).get(m.id, 0) if m.kind == "unit" else 0
+        found.append(ReportMember(rank, m.id, m.name, m.kind, m.score, m.off_track + behind,
+                                  m.key_results, m.unmeasured, behind))  # fmt: skip
     return tuple(found)
+
+
+def _shares_behind(engine: Engine, scope: str) -> dict[str, int]:
+    """For each unit directly below ``scope``: the shares of the key results owned in it
+    (by it or a unit inside it) that members below their owner hold and that are off
+    track, missed or breached; as many as its alert says (财富管理一部：3 个分解目标需要
+    关注)."""
+    plan = engine.plan
+    found: dict[str, int] = {}
+    for kr in plan.key_results_by_id.values():
+        owner = owner_of(plan, kr)
+        if not kr.member_targets or owner not in plan.units_by_id or owner == scope:
+            continue
+        member = _child_towards(plan, scope, owner)
+        if member is not None:
+            behind = sum(p.status in BEHIND for p in engine.shares_below(kr, owner))
+            found[member] = found.get(member, 0) + behind
+    return found
+
+
+def _child_towards(plan: Plan, scope: str, unit: str) -> str | None:
+    """The unit directly below ``scope`` that ``unit`` is or is inside; None for a unit
+    outside ``scope``."""
+    while (parent := plan.units_by_id[unit].parent) is not None:
+        if parent == scope:
+            return unit
+        unit = parent
+    return None
 
 
 def _due_curve(plan: Plan, p: KeyResultProgress) -> tuple[TrendPoint, ...]:
@@ -465,7 +499,7 @@ def build_report(
         phase=_phase(plan, day),
         score=progress.score,
         objectives=tuple(objectives),
-        members=_ranked(progress.members),
+        members=_ranked(progress.members, _shares_behind(engine, unit)),
         scores=_latest_scores(plan, store, metrics, day, unit),
         budget=_budget(plan, budget, unit, lang),
         alerts=tuple(ReportAlert.of(a, lang) for a in found),

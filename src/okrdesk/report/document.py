@@ -267,10 +267,15 @@ class ReportMember:
     kind: str
     score: float | None
     off_track: int
+    """Its key results off track, missed or breached; for a unit, with the shares of
+    them its members hold that are (``shares_off_track``)."""
     key_results: int
     unmeasured: tuple[str, ...] = ()
     """The metrics no loaded plugin provides that its other key results need: why a
     member with targets, none measured now, has no score."""
+    shares_off_track: int = 0
+    """Of ``off_track``, the shares members below a unit hold of the key results owned in
+    it: what the alerts count as its 分解目标 that need attention."""
 
 
 @attrs.frozen(slots=False)
