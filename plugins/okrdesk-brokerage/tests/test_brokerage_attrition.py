@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
+from pathlib import Path
 
 from okrdesk.periods import week_of
 
-from brokerage_helpers import Collector, collect
+from brokerage_helpers import FIXTURES, Collector, collect
 
 
 def test_asset_attrition(tiny: Collector) -> None:
@@ -53,3 +55,21 @@ def test_client_attrition(tiny: Collector) -> None:
         ("cm2", "2026-03"): (1, 3),  # B4 closed 03-10 / B1, B2, B4
     }
     assert tiny.sources("client_attrition")[("cm1", "2026-02")] == "clients.csv rows 2-6"
+
+
+def test_asset_attrition_is_exact_to_the_fen(tmp_path: Path) -> None:
+    """Amounts in fen add up exactly: 900,000.01 + 300,000.10 is 1,200,000.11, never the
+    1200000.1099999999 that adding them as floats gives, in an export or explain."""
+    data = tmp_path / "tiny"
+    shutil.copytree(FIXTURES / "tiny", data)
+    assets = (data / "assets.csv").read_text(encoding="utf-8")
+    assets = assets.replace("2025-12-31,A1,900000.00", "2025-12-31,A1,900000.01")
+    assets = assets.replace("2025-12-31,A2,300000.00", "2025-12-31,A2,300000.10")
+    (data / "assets.csv").write_text(assets, encoding="utf-8")
+    funding = (data / "funding.csv").read_text(encoding="utf-8")
+    (data / "funding.csv").write_text(
+        funding.replace("2026-01-25,A1,-50000.00", "2026-01-25,A1,-50000.70"), encoding="utf-8"
+    )
+    found = collect(["asset_attrition"], workspace=tmp_path)
+    lost, base = found.ratios("asset_attrition")[("cm1", "2026-01")]
+    assert (repr(lost), repr(base)) == ("50000.7", "1200000.11")
