@@ -700,9 +700,24 @@ def test_the_members_sheet_heads_its_count_of_key_results_in_the_plural(
     key results sheet is named, not the "Key result" heading a column of titles; the
     last says why a member has no rank."""
     head = [c.value for c in demo_books["en"]["Members, ranked"][1]]
-    assert head == ["#", "ID", "Member", "Kind", "Score", "Off track", "Key results",
-                    "Why no rank"]  # fmt: skip
+    assert head == ["#", "ID", "Member", "Kind", "Score", "Off track",
+                    "Of which members' shares", "Key results", "Why no rank"]  # fmt: skip
     assert [c.value for c in demo_books["zh"]["成员排名"][1]][-2:] == ["关键结果", "未排名原因"]
+
+
+def test_the_members_sheet_says_how_much_of_a_units_count_is_its_members_shares(
+    demo_books: dict[str, Any],
+) -> None:
+    """财富管理一部's 3 off track are all its people's shares of its key results, as the
+    alert below says: a count beside its 6 key results would read as 3 of them."""
+    sheet = demo_books["zh"]["成员排名"]
+    head = [c.value for c in sheet[1]]
+    rows = {row[1].value: [c.value for c in row] for row in sheet.iter_rows(min_row=2)}
+    shares = head.index("其中成员的分解目标")
+    assert head[shares - 1] == "落后项"
+    assert rows["wm1"][shares - 1 : shares + 2] == [3, 3, 6]
+    assert rows["inst"][shares - 1 : shares + 1] == [2, 2]
+    assert rows["wumin"][shares - 1 : shares + 1] == [2, None]
 
 
 def test_a_title_that_looks_like_rich_text_is_written_as_it_reads(

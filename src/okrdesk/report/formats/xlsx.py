@@ -400,14 +400,16 @@ def members(report: Any) -> tuple[list[str], list[list[Cell]]]:
     lang = report.lang
     words = _WORDS[lang]
     head = [label(lang, "rank"), words["id"], label(lang, "member"), words["kind"],
-            label(lang, "score"), label(lang, "off_track"), _named(lang, "key_result"),
-            label(lang, "unranked_why")]  # fmt: skip
-    # A member with no rank says why on its row, as the text report's notes do.
+            label(lang, "score"), label(lang, "off_track"), label(lang, "shares_off_track"),
+            _named(lang, "key_result"), label(lang, "unranked_why")]  # fmt: skip
+    # A member with no rank says why on its row, as the text report's notes do. A unit's
+    # off-track count takes in its members' shares; the next column says how many.
     rows = [
         [(m.rank, None if m.rank is None else "0"), (m.id, None), (m.name, None),
          (label(lang, f"unit_{m.kind}"), None),
-         _share(m.score, score_text(m.score)), (m.off_track, "0"), (m.key_results, "0"),
-         (unranked_why(m, lang) or None, None)]
+         _share(m.score, score_text(m.score)), (m.off_track, "0"),
+         (m.shares_off_track, "0") if m.kind == "unit" else (None, None),
+         (m.key_results, "0"), (unranked_why(m, lang) or None, None)]
         for m in report.members
     ]  # fmt: skip
     return head, rows
