@@ -145,6 +145,25 @@ def test_a_guardrail_is_a_limit_line_without_a_due_curve() -> None:
     assert texts(chart(floor, lang="en"), "label limit") == ["Min 90%"]
 
 
+def test_a_within_key_result_draws_its_band_and_says_it() -> None:
+    # "Keep the retention rate's quarterly swing within 1 point": the chart drew one line
+    # at the band's middle labelled 目标值 0百分点, a goal of nothing.
+    result = key_result(
+        id="O2.KR1b", unit="百分点", direction="within", target=0.0, band=0.01, baseline=0.0,
+        expected=0.0, trend=(TrendPoint(dt.date(2026, 3, 31), -0.004),
+                             TrendPoint(dt.date(2026, 6, 28), 0.006)),
+        milestones=(TrendPoint(START, 0.0), TrendPoint(END, 0.0)),
+    )  # fmt: skip
+    svg = chart(result)
+    assert texts(svg, "label limit") == ["目标值 ±1百分点"]
+    edges = sorted(float(line.get("y1", "")) for line in elements(svg, "line", "limit"))
+    assert len(edges) == 2 and edges[0] < edges[1]
+    assert texts(svg, "label goal") == []
+    assert texts(chart(result, lang="en"), "label limit") == ["Target ±1 pp"]
+    about = attrs.evolve(result, unit="%", target=0.23)
+    assert texts(chart(about), "label limit") == ["目标值 23% ± 1%"]
+
+
 def test_a_closed_checkpoint_ends_at_its_date() -> None:
     result = key_result(
         id="P.LEADS", metric=None, unit="户", target=180.0, closed=dt.date(2026, 3, 31),

@@ -19,6 +19,7 @@ import attrs
 from markupsafe import Markup, escape
 
 from okrdesk.messages import display_width, label
+from okrdesk.report.cells import target as written_target
 from okrdesk.report.cells import value as written_value
 from okrdesk.report.document import ReportKeyResult, TrendPoint
 from okrdesk.units import UNITS, Dimension, written
@@ -132,7 +133,7 @@ def _value_range(
     """
     values = [p.value for p in points]
     if result.target is not None:
-        values.append(result.target)
+        values += _target_levels(result)
     if not values:
         values = [0.0]
     low, high = min(values), max(values)
@@ -221,18 +222,34 @@ def _date_axis(frame: Frame, lang: str) -> list[str]:
     return parts
 
 
-def _target_line(result: ReportKeyResult, frame: Frame, lang: str) -> list[str]:
+def _target_levels(result: ReportKeyResult) -> list[float]:
+    """Where the target's lines go: the target, or for a ``within`` key result the two
+    edges of its band (a line at its middle read as a goal of 0百分点)."""
     assert result.target is not None
-    y = frame.y(result.target)
-    if result.guardrail and result.direction in ("at_most", "at_least"):
+    if result.band is None:
+        return [result.target]
+    return [result.target + result.band, result.target - result.band]
+
+
+def _target_line(result: ReportKeyResult, frame: Frame, lang: str) -> list[str]:
+    if result.band is not None:
+        word, kind = label(lang, "target"), "limit"
+    elif result.guardrail and result.direction in ("at_most", "at_least"):
         word = label(lang, "limit_max" if result.direction == "at_most" else "limit_min")
         kind = "limit"
     else:
         word, kind = label(lang, "target"), "goal"
-    text = escape(f"{word} {written_value(result, result.target, lang)}")
+    text = escape(f"{word} {written_target(result, lang)}")
+    levels = _target_levels(result)
+    lines = [
+        f'<line x1="{frame.left}" y1="{frame.y(level):.1f}" x2="{WIDTH - RIGHT}" '
+        f'y2="{frame.y(level):.1f}" class="{kind}"/>'
+        for level in levels
+    ]
+    y = frame.y(max(levels))  # the label over the upper edge
     above = y - 4 if y - 4 > TOP + 8 else y + 11
     return [
-        f'<line x1="{frame.left}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" class="{kind}"/>',
+        *lines,
         f'<text x="{frame.left + 4}" y="{above:.1f}" class="label {kind}">{text}</text>',
     ]
 
