@@ -42,6 +42,7 @@ from okrdesk.plugins.failures import (
     describe_error,
     worded,
 )
+from okrdesk.plugins.hook_results import HANDED_OVER, returned_something
 from okrdesk.plugins.hookspecs import ReportFormat
 from okrdesk.plugins.time_limit import (
     LONGER,
@@ -525,7 +526,7 @@ class PluginHost:
         caller = getattr(self.pm.hook, hook)
         names = {id(p): n for n, p in self.pm.list_name_plugin()}
         return [
-            (names[id(impl.plugin)], _taking_only(impl.function, impl.argnames))
+            (names[id(impl.plugin)], _taking_only(impl.function, impl.argnames, hook, impl.plugin))
             for impl in caller.get_hookimpls()
         ]
 
@@ -742,8 +743,9 @@ def _hook_mistakes(
     pm: pluggy.PluginManager, plugin: object, how: tuple[str, str] | None
 ) -> list[tuple[str, str]]:
     """Each function of ``plugin`` marked ``@hookimpl`` that names no hook, or takes an
-    argument its hook does not give, in English and Chinese, in the order of their
-    lines: all of them, where pluggy refuses the first alone."""
+    argument its hook does not give, and each named as a hook but not marked, in English
+    and Chinese, in the order of their lines: all of them, where pluggy refuses the first
+    alone (and passes an unmarked one by)."""
     import inspect
 
     hooks = _hook_functions()
@@ -753,11 +755,15 @@ def _hook_mistakes(
             options = pm.parse_hookimpl_opts(plugin, attribute)
         except Exception:  # an attribute that cannot be read: pluggy says what it says
             continue
-        if options is None:
-            continue
         function = getattr(plugin, attribute, None)
         code = getattr(function, "__code__", None)
         line = code.co_firstlineno if code is not None else 0
+        if options is None:
+            # A hook's very name without the mark: pluggy passes it by, and the plugin
+            # would load declaring nothing, or collect nothing, with no word of why.
+            if attribute in hooks and code is not None and not hasattr(function, "okrdesk_spec"):
+                found.append((line, *_unmarked_hook(attribute, function, plugin, how)))
+            continue
         hook = options.get("specname") or attribute
         if hook not in hooks:
             found.append((line, *_unknown_hook(hook, function, plugin, how, sorted(hooks))))
@@ -788,6 +794,19 @@ def _unknown_hook(
     return (
         f"{name} is no hook of okrdesk{mean[0]}; its hooks are {', '.join(hooks)}{place}",
         f"{name} 不是 okrdesk 的钩子{mean[1]}；钩子有 {'、'.join(hooks)}{place_zh}",
+    )
+
+
+def _unmarked_hook(
+    name: str, function: object, plugin: object, how: tuple[str, str] | None
+) -> tuple[str, str]:
+    at = defined_at(function, plugin, how)
+    place, place_zh = (f" (at {at})", f"（位于 {at}）") if at else ("", "")
+    return (
+        f"{name} is not marked @hookimpl, so okrdesk would never call it: write @hookimpl "
+        f"(from okrdesk.plugins import hookimpl) on the line above its def{place}",
+        f"{name} 没有标记 @hookimpl，okrdesk 不会调用它：请在它的 def 上一行写 @hookimpl"
+        f"（from okrdesk.plugins import hookimpl）{place_zh}",
     )
 
 
@@ -917,9 +936,14 @@ def _importer(module_name: str) -> Callable[[], ModuleType]:
     return functools.partial(importlib.import_module, module_name)
 
 
-def _taking_only(function: Callable[..., Any], argnames: tuple[str, ...]) -> Callable[..., Any]:
+def _taking_only(
+    function: Callable[..., Any], argnames: tuple[str, ...], hook: str, plugin: object
+) -> Callable[..., Any]:
     def call(**kwargs: Any) -> Any:
-        return function(**{k: v for k, v in kwargs.items() if k in argnames})
+        given = function(**{k: v for k, v in kwargs.items() if k in argnames})
+        if given is not None and hook in HANDED_OVER:
+            raise returned_something(hook, given, function, plugin)
+        return given
 
     # Its module the plugin's: a failure is told at the plugin's own line.
     call.__module__ = getattr(function, "__module__", None) or call.__module__
