@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -61,7 +62,38 @@ def _units() -> dict[str, UnitOfMeasure]:
     return units
 
 
-UNITS: dict[str, UnitOfMeasure] = _units()
+class NoSuchUnit(KeyError):
+    """``UNITS[symbol]`` of a symbol okrdesk does not know: a plugin's ``MetricSpec``
+    fails at it, and its author is told the symbols there are, not a bare ``'accounts'``."""
+
+    def __init__(self, symbol: str, symbols: Sequence[str] = ()) -> None:
+        import difflib
+
+        from okrdesk.errors import Said
+
+        super().__init__(symbol)
+        close = difflib.get_close_matches(symbol, symbols, n=1, cutoff=0.6)
+        mean, mean_zh = (
+            (f" (did you mean {close[0]!r}?)", f"（是不是 {close[0]!r}？）") if close else ("", "")
+        )
+        self.said = Said(
+            f"okrdesk.units.UNITS has no unit {symbol!r}{mean}; its units are {', '.join(symbols)}",
+            f"okrdesk.units.UNITS 中没有计量单位 {symbol!r}{mean_zh}；"
+            f"可用的有 {'、'.join(symbols)}",
+        )
+
+    def __str__(self) -> str:
+        return self.said.en
+
+
+class UnitTable(dict[str, UnitOfMeasure]):
+    """The units by symbol: a dict, whose lookup of a symbol it lacks says which it has."""
+
+    def __missing__(self, symbol: str) -> UnitOfMeasure:
+        raise NoSuchUnit(str(symbol), list(self))
+
+
+UNITS: dict[str, UnitOfMeasure] = UnitTable(_units())
 
 
 def lookup(symbol: str) -> UnitOfMeasure | None:

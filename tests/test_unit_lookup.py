@@ -1,0 +1,59 @@
+"""A plugin looking up a unit okrdesk does not know (``UNITS["accounts"]``) is told
+the units there are: it was told ``KeyError: 'accounts'``, which says neither what was
+looked up nor what to write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from installed_package import installed_package, okrdesk
+from okrdesk.units import UNITS
+from sample_workspace import WriteWorkspace
+
+UNKNOWN_UNIT = """\
+from okrdesk.model import MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("funded_accounts", "Funded accounts", "有效户", "flow",
+                        UNITS["accounts"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    pass
+"""
+
+
+def test_a_unit_it_lacks_is_a_key_error_naming_the_units_there_are() -> None:
+    with pytest.raises(KeyError) as lacking:
+        UNITS["accounts"]
+    said = str(lacking.value)
+    assert said.startswith("okrdesk.units.UNITS has no unit 'accounts' (did you mean 'count'?)")
+    assert "元, yuan, CNY, 万元" in said and "%, percent" in said and said.endswith("per_client")
+    assert lacking.value.said.zh.startswith("okrdesk.units.UNITS 中没有计量单位 'accounts'")
+    # A lookup that may miss is still a dict's.
+    assert UNITS.get("accounts") is None and "accounts" not in UNITS
+
+
+def test_an_installed_plugin_s_unknown_unit_is_told_at_its_line(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace()
+    line = next(n for n, text in enumerate(UNKNOWN_UNIT.splitlines(), 1) if "UNITS[" in text)
+    with installed_package(tmp_path, "funded", UNKNOWN_UNIT) as env:
+        listed = okrdesk(env, "plugins", "--lang", "en", "-w", str(root))
+        chinese = okrdesk(env, "plugins", "--lang", "zh", "-w", str(root))
+    told = listed.stdout + listed.stderr
+    assert listed.returncode == 1, told
+    assert (
+        "error: okrdesk_metrics failed: NoSuchUnit: okrdesk.units.UNITS has no unit 'accounts' "
+        "(did you mean 'count'?); its units are 元, "
+    ) in told, told
+    assert f"per_client (at okrdesk_funded/__init__.py:{line})" in told, told
+    assert "okrdesk.units.UNITS 中没有计量单位 'accounts'" in chinese.stdout, chinese.stdout
