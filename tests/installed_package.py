@@ -19,14 +19,20 @@ _PIP = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
 
 @contextlib.contextmanager
 def installed_package(
-    folder: Path, name: str, source: str, more: Mapping[str, str] | None = None
+    folder: Path,
+    name: str,
+    source: str,
+    more: Mapping[str, str] | None = None,
+    *,
+    entry: str | None = None,
 ) -> Iterator[dict[str, str]]:
     """Install ``source`` as the module ``okrdesk_<name>`` of the package
     ``okrdesk-<name>``, whose entry point in the ``okrdesk`` group is ``name``; yields an
     environment for an okrdesk subprocess that loads only it and the sample workspace's
     own plugin. ``more`` (plugin name → source) are further plugins of the same package,
     each a module ``okrdesk_<plugin name>`` and an entry point of its own: one install for
-    many plugins."""
+    many plugins. ``entry``: what the entry point of ``name`` says, where it is not the
+    module (``okrdesk_<name>:some_function``)."""
     theirs = _installed_not_by_a_test(f"okrdesk-{name}")
     if theirs is not None:
         # Installing over it and uninstalling it at the end would take it away.
@@ -34,7 +40,9 @@ def installed_package(
                     "installs and removes a package of that name")  # fmt: skip
     plugins = {name: source, **(more or {})}
     root = folder / f"okrdesk-{name}"
-    points = "\n".join(f'{plugin} = "okrdesk_{plugin}"' for plugin in plugins)
+    values = {plugin: f"okrdesk_{plugin}" for plugin in plugins}
+    values[name] = entry or values[name]
+    points = "\n".join(f'{plugin} = "{value}"' for plugin, value in values.items())
     packages = ", ".join(f'"src/okrdesk_{plugin}"' for plugin in plugins)
     root.mkdir(parents=True)
     (root / "pyproject.toml").write_text(

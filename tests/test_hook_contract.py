@@ -204,3 +204,30 @@ def test_okrdesk_report_formats_returning_its_format_is_told(
     assert f"    error: {said}" in listed.stdout.splitlines(), listed.stdout
     told = " ".join((asked.stdout + asked.stderr).split())
     assert asked.returncode != 0 and said in told, told
+
+
+def test_an_entry_point_naming_a_function_is_told_to_name_the_module(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """``leads = "okrdesk_leads:okrdesk_metrics"`` loads a function, which has no hooks:
+    the plugin declared nothing, with no error, so every command took its metric for a
+    misspelling and refused the plan, the other plugins' figures with it."""
+    root = write_workspace({"leads.toml": LEADS_KR})
+    entry = "okrdesk_leads:okrdesk_metrics"
+    with installed_package(tmp_path, "leads", _source(), entry=entry) as env:
+        listed = okrdesk(env, "plugins", "--lang", "en", "-w", str(root))
+        collected = okrdesk(env, "collect", "--lang", "en", "--through", "2026-01-18",
+                            "-w", str(root))  # fmt: skip
+        reported = okrdesk(env, "report", "--lang", "en", "--as-of", "2026-01-18",
+                           "-w", str(root))  # fmt: skip
+    said = (
+        "not a valid plugin: it has none of okrdesk's hooks (okrdesk_check_settings, "
+        "okrdesk_collect, okrdesk_demo_data, okrdesk_metrics, okrdesk_report_formats) marked "
+        f"@hookimpl; its entry point names {entry}, not the module holding the hooks: write "
+        '"okrdesk_leads" there'
+    )
+    assert f"    error: {said}" in listed.stdout.splitlines(), listed.stdout
+    told = collected.stdout + collected.stderr
+    assert collected.returncode == 1 and f"error: plugin leads: {said}" in told, told
+    assert _plugins_stored(root) == {"test_metrics"}
+    assert reported.returncode == 0, reported.stdout + reported.stderr

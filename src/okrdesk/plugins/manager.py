@@ -21,7 +21,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import Any, Protocol, TextIO, cast
 
 import attrs
@@ -426,6 +426,13 @@ class PluginHost:
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
             return record
+        if how is not None and not self.pm.get_hookcallers(plugin):
+            # It would load declaring nothing, so that every command took its metrics
+            # for misspellings and refused the plan: an entry point naming a function.
+            # (An object a test registers may be an empty stand-in.)
+            record.give_up(*_no_hooks(plugin, how))
+            self.pm.unregister(plugin)
+            return record
         record.plugin = plugin
         return record
 
@@ -755,13 +762,15 @@ def _hook_mistakes(
             options = pm.parse_hookimpl_opts(plugin, attribute)
         except Exception:  # an attribute that cannot be read: pluggy says what it says
             continue
+        if options is None and attribute not in hooks:
+            continue
         function = getattr(plugin, attribute, None)
         code = getattr(function, "__code__", None)
-        line = code.co_firstlineno if code is not None else 0
+        line = code.co_firstlineno if isinstance(code, CodeType) else 0
         if options is None:
             # A hook's very name without the mark: pluggy passes it by, and the plugin
             # would load declaring nothing, or collect nothing, with no word of why.
-            if attribute in hooks and code is not None and not hasattr(function, "okrdesk_spec"):
+            if line and not hasattr(function, "okrdesk_spec"):
                 found.append((line, *_unmarked_hook(attribute, function, plugin, how)))
             continue
         hook = options.get("specname") or attribute
@@ -808,6 +817,18 @@ def _unmarked_hook(
         f"{name} 没有标记 @hookimpl，okrdesk 不会调用它：请在它的 def 上一行写 @hookimpl"
         f"（from okrdesk.plugins import hookimpl）{place_zh}",
     )
+
+
+def _no_hooks(plugin: object, how: tuple[str, str] | None) -> tuple[str, str]:
+    hooks = sorted(_hook_functions())
+    en = f"not a valid plugin: it has none of okrdesk's hooks ({', '.join(hooks)}) marked @hookimpl"
+    zh = f"不是有效的插件：它没有任何标记了 @hookimpl 的 okrdesk 钩子（{'、'.join(hooks)}）"
+    if how is not None and how[0] == "entry" and ":" in how[1] and callable(plugin):
+        module = how[1].split(":")[0].strip()
+        en += (f"; its entry point names {how[1]}, not the module holding the hooks: write "
+               f'"{module}" there')  # fmt: skip
+        zh += f'；它的入口点指向 {how[1]}，而不是存放钩子的模块：请在那里写 "{module}"'
+    return en, zh
 
 
 def _wrong_arguments(
