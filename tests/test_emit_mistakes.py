@@ -134,6 +134,31 @@ def test_an_installed_plugin_calling_emit_wrongly_is_told_how_to_call_it(
         assert plugins == {"test_metrics"}
 
 
+def test_a_metric_misspelt_in_emit_is_told_once_with_the_name_meant(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """It was told once per figure, each time in the same words ("emitted, but this
+    plugin was not asked for it"), naming neither the metric meant nor those asked."""
+    root = write_workspace({"salons.toml": SALON_KR})
+    source = MISSPELT.format(call='("salon_lead", person.id, request.periods[0].id, value=3)')
+    with installed_package(tmp_path, "misspelt", source) as env:
+        english = okrdesk(env, "collect", "--lang", "en", "--through", "2026-01-18",
+                          "-w", str(root))  # fmt: skip
+        chinese = okrdesk(env, "collect", "--lang", "zh", "--through", "2026-01-18",
+                          "-w", str(root))  # fmt: skip
+    told = english.stdout + english.stderr
+    assert english.returncode == 1, told
+    assert (
+        "error: plugin misspelt metric salon_lead: emitted, but this plugin was not asked for "
+        'it (did you mean "salon_leads"?): it was asked for salon_leads (request.metrics); '
+        "emit only those; and 1 more (2 problems; none of its figures stored)"
+    ) in told, told
+    assert "要的是 salon_leads（request.metrics）" in chinese.stderr, chinese.stderr
+    with sqlite3.connect(root / "okrdesk.db") as connection:
+        plugins = {p for (p,) in connection.execute("SELECT DISTINCT plugin FROM observations")}
+    assert plugins == {"test_metrics"}
+
+
 def test_a_plugin_running_in_okrdesks_own_thread_is_told_the_same(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -1282,8 +1282,7 @@ class _Checker:
             return
         spec = self.specs.get(metric)
         if spec is None:
-            self._refuse(str(metric), Said("emitted, but this plugin was not asked for it",
-                                           "给出了，但没有向此插件要这个指标"))  # fmt: skip
+            self._refuse(str(metric), self._not_asked(str(metric)))
             return
         found = self._check(spec, subject, period, value, numerator, denominator)
         if found is not None:
@@ -1308,6 +1307,23 @@ class _Checker:
             (o.metric, o.subject, o.period, o.slice, o.value, o.numerator, o.denominator,
              o.source)
         )  # fmt: skip
+
+    def _not_asked(self, metric: str) -> Said:
+        """What a figure of a metric this collect did not ask the plugin for is told: a
+        name misspelt in ``emit``, or a metric of its own the plan does not use."""
+        import difflib
+
+        asked = sorted(self.specs)
+        close = difflib.get_close_matches(metric, asked, n=1, cutoff=0.6)
+        mean, mean_zh = (
+            (f' (did you mean "{close[0]}"?)', f"（是不是“{close[0]}”？）") if close else ("", "")
+        )
+        return Said(
+            f"emitted, but this plugin was not asked for it{mean}: it was asked for "
+            f"{', '.join(asked)} (request.metrics); emit only those",
+            f"给出了，但没有向此插件要这个指标{mean_zh}：要的是 {'、'.join(asked)}"
+            "（request.metrics）；只给出这些指标的数",
+        )
 
     def _emitted_twice(self, row: SpooledRow) -> None:
         self._refuse(row[0], Said(f"{row[1]} {row[2]}: emitted twice",
@@ -1403,7 +1419,9 @@ class _Checker:
         if len(shown) < MAX_MESSAGES_PER_METRIC:
             if callable(message):
                 message = message()
-            shown.append(message if isinstance(message, Said) else Said(message, message))
+            said = message if isinstance(message, Said) else Said(message, message)
+            if said not in shown:  # the same words again tell nothing more: counted
+                shown.append(said)
         self.refused[metric] = self.refused.get(metric, 0) + 1
 
     def results(self) -> list[PluginError]:
