@@ -159,6 +159,58 @@ def test_a_metric_misspelt_in_emit_is_told_once_with_the_name_meant(
     assert plugins == {"test_metrics"}
 
 
+OTHER_NUMBER = "value must be a number, not Fraction: give an int, a float or a Decimal (int(x) "
+OTHER_NUMBER += "or float(x) of a numpy or pandas number)"
+
+
+def test_a_number_of_another_type_is_told_to_be_converted(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """numpy's int64 (what pandas counts in) or a Fraction is a number, but not one emit
+    takes: "value must be a number, not int64" read as nonsense to its author, who is
+    now told what to give. (numpy is not installed here; Fraction is a number of the
+    same standing, registered as numbers.Number as numpy's are.)"""
+    root = write_workspace({"salons.toml": SALON_KR})
+    call = '("salon_leads", person.id, request.periods[0].id, value=Fraction(3))'
+    source = "from fractions import Fraction\n" + MISSPELT.format(call=call)
+    with installed_package(tmp_path, "misspelt", source) as env:
+        english = okrdesk(env, "collect", "--lang", "en", "--through", "2026-01-18",
+                          "-w", str(root))  # fmt: skip
+        chinese = okrdesk(env, "collect", "--lang", "zh", "--through", "2026-01-18",
+                          "-w", str(root))  # fmt: skip
+    told = english.stdout + english.stderr
+    assert english.returncode == 1, told
+    assert f"plugin misspelt metric salon_leads: cm01 2026-W01: {OTHER_NUMBER}" in told, told
+    assert "请给 int、float 或 Decimal" in chinese.stderr, chinese.stderr
+
+
+def test_in_okrdesks_own_thread_a_number_of_another_type_is_told_so_and_text_is_not(
+    write_workspace: WriteWorkspace,
+) -> None:
+    from fractions import Fraction
+
+    spec = MetricSpec("salon_leads", "Salon leads", "沙龙线索", "flow", UNITS["户"])
+
+    def okrdesk_metrics(register):  # type: ignore[no-untyped-def]
+        register(spec)
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        emit("salon_leads", "cm01", request.periods[0].id, value=Fraction(3))
+        emit("salon_leads", "cm02", request.periods[0].id, value="3")
+
+    host = PluginHost(entry_points=False, builtins={}, registered=False)
+    plugin = types.SimpleNamespace(okrdesk_metrics=hookimpl(okrdesk_metrics),
+                                   okrdesk_collect=hookimpl(okrdesk_collect))  # fmt: skip
+    host.register(plugin, "here")
+    plan = load_plan(write_workspace(plugin=False), None).plan
+    assert plan is not None
+    weeks = periods_between(dt.date(2026, 1, 5), dt.date(2026, 1, 18), Grain.WEEK)
+    result = collect(host, plan, ["salon_leads"], weeks, dt.date(2026, 1, 18), Path("."))
+    (error,) = result.errors
+    assert f"cm01 2026-W02: {OTHER_NUMBER}" in error.message, error.message
+    assert "cm02 2026-W02: value must be a number, not str (2 problems" in error.message
+
+
 def test_a_plugin_running_in_okrdesks_own_thread_is_told_the_same(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -254,8 +254,7 @@ class _Relay:
         dimensions: object = None,
     ) -> None:
         fields = (metric, subject, period, value, numerator, denominator)
-        sent = tuple(f if isinstance(f, _SENDABLE) else _Unsendable(type(f).__name__)
-                     for f in fields)  # fmt: skip
+        sent = tuple(f if isinstance(f, _SENDABLE) else _Unsendable.of(f) for f in fields)
         self._batch.append((*sent, str(source)[:2000], _sendable_dimensions(dimensions)))
         if len(self._batch) >= _BATCH:
             self.flush()
@@ -385,7 +384,7 @@ def _sendable_dimensions(dimensions: object) -> dict[str, str] | _Unsendable | N
         isinstance(k, str) and isinstance(v, str) for k, v in dimensions.items()
     ):
         return dict(dimensions)
-    return _Unsendable(type(dimensions).__name__)
+    return _Unsendable.of(dimensions)
 
 
 def _not_an_id(subject: object, period: object) -> Said | None:
@@ -407,9 +406,23 @@ class _Unsendable:
     """Stands for a value of a type that cannot cross to the host; the checker refuses it."""
 
     type_name: str
+    number: bool = False
+    """A number of a type emit does not take (numpy's ``int64``, pandas' numbers)."""
+
+    @classmethod
+    def of(cls, given: object) -> _Unsendable:
+        return cls(type(given).__name__, _other_number(given))
 
     def __str__(self) -> str:
         return f"<{self.type_name}>"
+
+
+def _other_number(given: object) -> bool:
+    """Whether ``given`` is a number of a type emit does not take: numpy registers its
+    numbers as ``numbers.Number``, as the standard library's ``Fraction`` is."""
+    import numbers
+
+    return isinstance(given, numbers.Number) and not isinstance(given, bool)
 
 
 _PRELOADED = ["okrdesk.plugins.fork_server_exit", "__main__", __name__, "okrdesk.cli"]
@@ -1405,9 +1418,14 @@ class _Checker:
                 isinstance(given, bool) or not isinstance(given, int | float | decimal.Decimal)
             ):
                 kind = given.type_name if isinstance(given, _Unsendable) else type(given).__name__
-                return Said(
-                    f"{name} must be a number, not {kind}", f"{name} 必须是数字，不能是 {kind}"
-                )
+                said = Said(f"{name} must be a number, not {kind}",
+                            f"{name} 必须是数字，不能是 {kind}")  # fmt: skip
+                if given.number if isinstance(given, _Unsendable) else _other_number(given):
+                    said = Said(f"{said.en}: give an int, a float or a Decimal (int(x) or "
+                                "float(x) of a numpy or pandas number)",
+                                f"{said.zh}：请给 int、float 或 Decimal（numpy、pandas 的数"
+                                "可用 int(x) 或 float(x) 转换）")  # fmt: skip
+                return said
         return None
 
     def _refuse(self, metric: str, message: str | Said | Callable[[], Said]) -> None:
