@@ -239,3 +239,33 @@ def test_a_plugin_running_in_okrdesks_own_thread_is_told_the_same(
         '(did you mean "dimensions"?): emit takes metric'
     ), error.message
     assert "_Checker" not in error.zh and error.zh.startswith("okrdesk_collect 出错：emit 不接受")
+
+
+def test_a_metric_not_asked_for_names_at_most_twelve_of_those_asked(
+    write_workspace: WriteWorkspace,
+) -> None:
+    names = [f"leads_{n:02}" for n in range(1, 15)]
+
+    def okrdesk_metrics(register):  # type: ignore[no-untyped-def]
+        for name in names:
+            register(MetricSpec(name, name, name, "flow", UNITS["户"]))
+
+    def okrdesk_collect(request, emit):  # type: ignore[no-untyped-def]
+        emit("visits", "cm01", request.periods[0].id, value=1)
+
+    host = PluginHost(entry_points=False, builtins={}, registered=False)
+    plugin = types.SimpleNamespace(okrdesk_metrics=hookimpl(okrdesk_metrics),
+                                   okrdesk_collect=hookimpl(okrdesk_collect))  # fmt: skip
+    host.register(plugin, "many")
+    plan = load_plan(write_workspace(plugin=False), None).plan
+    assert plan is not None
+    weeks = periods_between(dt.date(2026, 1, 5), dt.date(2026, 1, 18), Grain.WEEK)
+    result = collect(host, plan, names, weeks, dt.date(2026, 1, 18), Path("."))
+    (error,) = result.errors
+    assert error.metric == "visits"
+    assert error.message == (
+        "emitted, but this plugin was not asked for it: it was asked for "
+        + ", ".join(names[:12])
+        + ", … (14 in all) (request.metrics); emit only those (1 problem; none of its "
+        "figures stored)"
+    ), error.message

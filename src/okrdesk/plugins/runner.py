@@ -425,6 +425,10 @@ def _other_number(given: object) -> bool:
     return isinstance(given, numbers.Number) and not isinstance(given, bool)
 
 
+_ASKED_SHOWN = 12
+"""The metrics a collect asked of a plugin named in the refusal of one it was not asked
+for: a firm's source may be asked for hundreds."""
+
 _PRELOADED = ["okrdesk.plugins.fork_server_exit", "__main__", __name__, "okrdesk.cli"]
 """What the fork server imports once: what it does when it ends, okrdesk's own modules
 (this one and what it imports) and what the ``okrdesk`` script imports, which each
@@ -1331,10 +1335,14 @@ class _Checker:
         mean, mean_zh = (
             (f' (did you mean "{close[0]}"?)', f"（是不是“{close[0]}”？）") if close else ("", "")
         )
+        shown, more = asked[:_ASKED_SHOWN], len(asked) - _ASKED_SHOWN
+        rest, rest_zh = (
+            (f", … ({len(asked)} in all)", f"等 {len(asked)} 个") if more > 0 else ("", "")
+        )
         return Said(
             f"emitted, but this plugin was not asked for it{mean}: it was asked for "
-            f"{', '.join(asked)} (request.metrics); emit only those",
-            f"给出了，但没有向此插件要这个指标{mean_zh}：要的是 {'、'.join(asked)}"
+            f"{', '.join(shown)}{rest} (request.metrics); emit only those",
+            f"给出了，但没有向此插件要这个指标{mean_zh}：要的是 {'、'.join(shown)}{rest_zh}"
             "（request.metrics）；只给出这些指标的数",
         )
 
