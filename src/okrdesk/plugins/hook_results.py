@@ -5,7 +5,6 @@ without a word. It is the plugin's error instead, saying what to call."""
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Sized
 
 from okrdesk.plugins.failures import defined_at, worded
@@ -24,6 +23,8 @@ HANDED_OVER: dict[str, tuple[str, str]] = {
 def returned_something(hook: str, given: object, function: object, plugin: object) -> Exception:
     """The ``TypeError`` a hook of ``HANDED_OVER`` is told with when its ``function``
     returned ``given``, at the function's ``def`` line."""
+    import inspect  # here: only a plugin that returned something needs it
+
     what = type(given).__name__
     items = len(given) if isinstance(given, Sized) else 0
     count, count_zh = (f" of {items} items", f"（{items} 项）") if items > 1 else ("", "")
