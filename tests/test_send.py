@@ -397,6 +397,11 @@ def quick(monkeypatch: pytest.MonkeyPatch) -> float:
     return 0.5
 
 
+SLACK = 8.0
+"""Seconds a delivery cut at its 0.5 s limit may take on a busy machine: far less than
+the trickles below would take to end (10 s and more), which a limit per read allows."""
+
+
 def _failure(kind: str, server: RawServer) -> tuple[str, float]:
     """What delivering to the server gives, and how long it took."""
     started = time.monotonic()
@@ -445,7 +450,7 @@ def test_an_answer_trickled_a_byte_at_a_time_is_cut_at_the_time_limit(
     raw.answer = trickle
     said, took = _failure(channel_kind, raw)
     assert said == "no answer within 0.5 s; the message may have arrived all the same"
-    assert quick <= took < quick + 1
+    assert quick <= took < SLACK  # cut at the limit, not when the answer would end (25 s)
 
 
 def test_a_server_that_never_answers_had_the_request_and_says_so(
@@ -454,7 +459,7 @@ def test_a_server_that_never_answers_had_the_request_and_says_so(
     raw.answer = lambda connection: raw.stop.wait(5) and None
     said, took = _failure("feishu", raw)
     assert said == "no answer within 0.5 s; the message may have arrived all the same"
-    assert "cannot reach" not in said and took < quick + 1
+    assert "cannot reach" not in said and took < SLACK
 
 
 def test_a_webhook_nobody_listens_on_cannot_be_reached() -> None:
@@ -647,11 +652,11 @@ def test_a_mail_server_that_trickles_its_replies_is_cut_at_the_time_limit(
     """Each byte of its greeting well within a read's timeout, the whole never ending:
     the conversation has one time limit, as a webhook's request has. Cut before the
     message went, it says the message was not sent."""
-    slow.talk = lambda connection, stop: _trickle(connection, stop, b"220 " + b"x" * 200)
+    slow.talk = lambda connection, stop: _trickle(connection, stop, b"220 " + b"x" * 2000)
     said, took = _mail_failure(slow)
     assert said == (f"no answer from the mail server 127.0.0.1:{slow.port} within 0.5 s; "
                     "the message was not sent")  # fmt: skip
-    assert took < 2
+    assert took < SLACK
 
 
 def test_a_mail_server_whose_tls_handshake_never_ends_is_cut_at_the_time_limit(
@@ -660,7 +665,7 @@ def test_a_mail_server_whose_tls_handshake_never_ends_is_cut_at_the_time_limit(
     """Port 465: the handshake is the conversation's first step, and within its limit."""
     slow.talk = lambda connection, stop: _trickle(connection, stop, ENDLESS_HANDSHAKE)
     said, took = _mail_failure(slow, security="ssl")
-    assert said.endswith("within 0.5 s; the message was not sent") and took < 2
+    assert said.endswith("within 0.5 s; the message was not sent") and took < SLACK
 
 
 def test_a_starttls_handshake_that_never_ends_is_cut_at_the_time_limit(
@@ -677,7 +682,7 @@ def test_a_starttls_handshake_that_never_ends_is_cut_at_the_time_limit(
 
     slow.talk = talk
     said, took = _mail_failure(slow, security="starttls")
-    assert said.endswith("within 0.5 s; the message was not sent") and took < 2
+    assert said.endswith("within 0.5 s; the message was not sent") and took < SLACK
 
 
 def test_a_webhook_whose_tls_handshake_never_ends_is_cut_at_the_time_limit(
@@ -691,7 +696,7 @@ def test_a_webhook_whose_tls_handshake_never_ends_is_cut_at_the_time_limit(
     assert failed.value.message == (
         "the webhook did not finish connecting within 0.5 s; the message was not sent"
     )
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < SLACK
 
 
 def test_a_proxy_that_never_finishes_its_tunnel_is_cut_at_the_time_limit(
@@ -714,7 +719,7 @@ def test_a_proxy_that_never_finishes_its_tunnel_is_cut_at_the_time_limit(
     assert failed.value.message == (
         "the webhook did not finish connecting within 0.5 s; the message was not sent"
     )
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < SLACK
 
 
 # ------------------------------------------------------------- the command
