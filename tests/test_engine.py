@@ -513,6 +513,28 @@ def test_a_flow_with_no_events_lately_is_not_stale_a_stock_without_a_level_is(
     assert [a.subject for a in found if a.kind == "stale"] == ["aum"]
 
 
+def test_a_conversion_with_no_openings_lately_is_not_stale_an_attrition_rate_is(
+    store: Store,
+) -> None:
+    # A plugin leaves out a week in which no account was opened (0 / 0 is no data): the
+    # conversion rate read "latest numbers end 2026-01-04", stale, though it was collected
+    # through the 25th and nothing had happened since.
+    run = store.start_run("collect", dt.date(2026, 1, 25))
+    first_week = [Observation("conversion", "cm01", WEEKS[0].id, None, 2, 10),
+                  Observation("attrition", "cm01", WEEKS[0].id, None, 1, 50)]  # fmt: skip
+    store.replace_observations(run, {"conversion": "crm", "attrition": "crm"}, WEEKS, first_week)
+    plan = make_plan(kr("CONV", "conversion", "30", "%"),
+                     kr("ATTR", "attrition", "5", "%", direction=Direction.AT_MOST))  # fmt: skip
+    latest = attention.latest_ends(plan, store, METRICS)
+    # Both parts of a conversion add up over time: no row is no event, as for a flow.
+    assert latest[Grain.WEEK, "conversion"] == dt.date(2026, 1, 25)
+    # An attrition rate's denominator is the first level held: no row is no news.
+    assert latest[Grain.WEEK, "attrition"] == WEEKS[0].end
+    engine = Engine(plan, store, dt.date(2026, 1, 27), METRICS)
+    found = attention.alerts(engine, budget_progress(engine, []))
+    assert [a.subject for a in found if a.kind == "stale"] == ["attrition"]
+
+
 def test_a_stale_alert_gives_the_day_a_week_stored_in_part_runs_through(store: Store) -> None:
     # Collected on Wednesday 14 January: the week ending Sunday the 18th is stored in part.
     wednesday = dt.date(2026, 1, 14)

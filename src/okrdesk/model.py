@@ -560,6 +560,18 @@ class MetricSpec:
         )
 
     @property
+    def adds_up_over_time(self) -> bool:
+        """Whether a period in which nothing happened has no row and changes no figure: a
+        flow (no client crossed the HNW line), or a ratio both of whose parts add up over
+        time (no account opened, so no conversion to count). Its figures reach as far as
+        the collect that stored them read its sources, not only to its last row."""
+        if self.kind is MetricKind.FLOW:
+            return True
+        return self.kind is MetricKind.RATIO and (
+            self.numerator_over_time is OverTime.SUM and self.denominator_over_time is OverTime.SUM
+        )
+
+    @property
     def dimension(self) -> Dimension:
         return self.unit.dimension
 

@@ -8,7 +8,7 @@ from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING
 
 from okrdesk.formula import is_fact, parse
-from okrdesk.model import MetricKind, MetricSpec, Plan
+from okrdesk.model import MetricSpec, Plan
 from okrdesk.periods import Grain, Period, month_of, period_holding, periods_within
 
 if TYPE_CHECKING:
@@ -133,10 +133,11 @@ def current_from(plan: Plan, day: dt.date, grain: Grain) -> dt.date | None:
 def latest_end(
     store: StoreReader, metric: str, grain: Grain, spec: MetricSpec | None
 ) -> dt.date | None:
-    """The end of ``metric``'s latest period of ``grain`` with data; for a flow, as far
-    as the collect that stored it read its sources, when that is later (``latest_ends``)."""
+    """The end of ``metric``'s latest period of ``grain`` with data; for a metric that
+    ``adds_up_over_time`` (a flow, a conversion rate), as far as the collect that stored it
+    read its sources, when that is later (``latest_ends``)."""
     end = store.latest_period_end(metric, grain)
-    if end is not None and spec is not None and spec.kind is MetricKind.FLOW:
+    if end is not None and spec is not None and spec.adds_up_over_time:
         through = store.collected_through(metric, grain)
         end = max(end, through) if through is not None else end
     return end

@@ -137,6 +137,11 @@ def _builds_up(spec: MetricSpec | None) -> bool:
     return spec is None or spec.kind is MetricKind.FLOW
 
 
+def _reaches_collect(spec: MetricSpec | None) -> bool:
+    """Whether a metric's figures reach as far as its collect read (``adds_up_over_time``)."""
+    return spec is None or spec.adds_up_over_time
+
+
 PERIODS_READ_AT_ONCE = 6
 """Periods whose figures ``scores`` reads in one statement per metric: half a year of
 months, a firm's people's figures for them held at once."""
@@ -190,7 +195,7 @@ def stored_through(
         if end is None:
             continue
         through = store.collected_through(metric, grain)
-        if through is not None and (through < end or _builds_up(metrics.get(metric))):
+        if through is not None and (through < end or _reaches_collect(metrics.get(metric))):
             end = through if through < end else max(end, through)
         found.append(end)
     return max(found, default=None)
