@@ -71,6 +71,29 @@ def test_a_local_plugin_file_is_loaded_and_listed(write_workspace: WriteWorkspac
     ]
 
 
+def test_a_metric_labelled_in_one_language_is_listed_without_an_empty_half(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # label_zh="" was listed as " / New funded accounts".
+    root = write_workspace()
+    write_plugin(
+        root,
+        "english_only",
+        """\
+        from okrdesk.model import MetricKind, MetricSpec
+        from okrdesk.plugins import hookimpl
+        from okrdesk.units import UNITS
+
+        @hookimpl
+        def okrdesk_metrics(register):
+            register(MetricSpec("funded", "New funded accounts", "", MetricKind.FLOW, UNITS["户"]))
+    """,
+    )
+    listed = CliRunner().invoke(cli, ["plugins", "--lang", "en", "-w", str(root)]).output
+    (line,) = [row for row in listed.splitlines() if row.lstrip().startswith("funded ")]
+    assert line.endswith("accts New funded accounts") and " / " not in line, line
+
+
 def test_a_plugin_that_fails_to_import_is_named_and_the_rest_still_load(
     write_workspace: WriteWorkspace,
 ) -> None:

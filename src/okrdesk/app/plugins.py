@@ -81,7 +81,8 @@ def listing(host: PluginHost, name: str | None = None, lang: str = "en") -> list
             lines.append(
                 f"    {metric:<28} {spec.kind.value:<6} "
                 f"{padded(unit_word(spec.unit, lang), max(unit_width, 4))} "
-                f"{spec.label_zh} / {spec.label_en}"
+                # A label left empty (a plugin for one language) is not shown as " / ".
+                f"{' / '.join(filter(None, (spec.label_zh, spec.label_en))) or metric}"
                 # What a key result's breakdown and where may name: its dimensions.
                 + (words["by"].format(names=words["and"].join(_dimensions(spec, lang)))
                    if spec.dimensions else "")
