@@ -29,6 +29,7 @@ from okrdesk.model import SLICE_SEPARATOR, MetricKind, MetricSpec
 from okrdesk.plugins import sql_warehouse
 from okrdesk.plugins.citations import source_text
 from okrdesk.plugins.hookspecs import CollectRequest, Emit
+from okrdesk.plugins.sql_cells import written_number
 from okrdesk.plugins.sql_dialect import (
     PARAMETERS,
     ROW_COUNT,
@@ -208,6 +209,8 @@ class _DuckSource:
         self.tables: dict[str, TableFile] = {}
         self.broken_tables: dict[str, Said] = {}
         self.rows_said: RowsSaid = {}
+        self.summaries: dict[str, tuple[int, ...]] = {}
+        """The file rows of the summary rows (合计) left out of each table's file's end."""
         self.cursors: list[duckdb.DuckDBPyConnection] = []
         cache = TableCache(workspace)
         for name, raw in tables.items():
@@ -215,8 +218,10 @@ class _DuckSource:
                 break
             try:
                 table = table_file(str(name), raw, workspace, allowed)
-                load_table(self.connection, table, scratch, cache)
+                summaries = load_table(self.connection, table, scratch, cache)
                 self.tables[table.name] = table
+                if summaries:
+                    self.summaries[table.name] = summaries
             except SqlMetricError as error:
                 self.broken_tables[str(name)] = error.said
         self.cached = tuple(cache.hits)
@@ -336,7 +341,31 @@ class _DuckSource:
 
     def _files_behind(self, names: list[str]) -> list[str]:
         """The files the tables ``names`` come from, a view's tables' files for a view."""
-        files: list[str] = []
+        return list(dict.fromkeys(self.tables[n].path.name for n in self._tables_behind(names)))
+
+    def summaries_said(self, query: str) -> list[Said]:
+        """A warning for each table ``query`` reads (through views too) whose file ended
+        in summary rows that were left out."""
+        facts = self.queries.facts(to_duckdb(query), "duckdb")
+        read = sorted(facts.tables & {*self.tables, *self.views})
+        found = []
+        for name in self._tables_behind(read):
+            rows = self.summaries.get(name)
+            if not rows:
+                continue
+            file, shown = self.tables[name].path.name, _rows_text(list(rows), 0)
+            many = len(rows) > 1
+            found.append(Said(
+                f"table {name}: {file} {shown} {'are summary rows' if many else 'is a summary row'}"
+                " (a total) at the end of the file, no client's; not counted",
+                f"表 {name}：{file} 第 {_rows_text_zh(rows)} 行是文件末尾的合计行（合计、总计、"
+                "Total），不是客户的；不计入",
+            ))  # fmt: skip
+        return found
+
+    def _tables_behind(self, names: list[str]) -> list[str]:
+        """The tables ``names`` are, a view's tables for a view."""
+        tables: list[str] = []
         seen: set[str] = set()
         waiting = list(names)
         while waiting:
@@ -345,11 +374,11 @@ class _DuckSource:
                 continue
             seen.add(name)
             if name in self.tables:
-                files.append(self.tables[name].path.name)
+                tables.append(name)
             elif name in self.views:
                 reads = self.queries.facts(self.views[name], "duckdb").tables
                 waiting += sorted(reads & {*self.tables, *self.views})
-        return list(dict.fromkeys(files))
+        return tables
 
     def grouped(
         self, spec: MetricSpec, query: str, request: CollectRequest, parts: list[str],
@@ -813,6 +842,8 @@ def _collect_one(
     }
     parts = _parts_of(spec)
     if isinstance(source, _DuckSource):
+        for said in source.summaries_said(query):
+            _warn(emit, spec.name, said)
         grouped = ahead() if ahead is not None else source.grouped(spec, query, request, parts)
         if grouped is not None:
             note = division_said(source.queries.facts(to_duckdb(query), "duckdb").division)
@@ -1264,6 +1295,23 @@ def _rows_zh(count: int) -> str:
     return f"{count:,} 行"
 
 
+def _rows_text_zh(rows: Sequence[int]) -> str:
+    """File rows as the Chinese messages write them: "12", "12–13", "5、12"."""
+    return "、".join(
+        str(first) if first == last else f"{first}–{last}" for first, last in _runs(sorted(rows))
+    )
+
+
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] + 1 == row:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
 _SHOWN_SPANS = 8
 
 
@@ -1362,6 +1410,8 @@ def _number(value: object) -> float:
             # A column the files made text (a cell such as "N/A" beside the figures) still
             # holds figures written the way Excel writes them: "1,234.5" is 1234.5.
             plain = ungrouped(text)
+            if plain is None and (scaled := written_number(text)) is not None:
+                plain = repr(scaled)  # 12.5万, 12.5%, full-width digits: as the tables read them
             if plain is None and decimal_comma(text) is not None:
                 raise _NotANumber(
                     "holds a number written with a decimal comma (1,5 for 1.5), read as a "

@@ -34,6 +34,12 @@ import attrs
 
 from okrdesk.errors import Said, printable
 from okrdesk.files import user_cache_folder, write_text_atomically
+from okrdesk.plugins.sql_cells import (
+    DATE_ORDERS,
+    date_ready_sql,
+    number_ready_sql,
+    year_last_sql,
+)
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
 from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
 from okrdesk.plugins.text_encoding import (
@@ -56,7 +62,7 @@ if TYPE_CHECKING:
     import duckdb
 
 TABLE_KEYS = {"path", "delimiter", "encoding", "header", "skip", "columns", "types", "null",
-              "sheet", "decimal"}  # fmt: skip
+              "sheet", "decimal", "dates"}  # fmt: skip
 _CHUNK = 1 << 20
 _TYPES = {
     "integer": "BIGINT", "int": "BIGINT", "bigint": "BIGINT",
@@ -118,6 +124,10 @@ class TableFile:
     """The file's decimal mark, as the ``decimal`` setting says it (``","``: ``1.234,50``
     is 1234.50 and ``1,234`` is 1.234; ``"."``: ``1,234`` is 1234); None where it is not
     said, and a file of semicolons with ``1,234`` in it is refused (``_ambiguous``)."""
+    dates: str | None = None
+    """The order of a date written with its year last, as the ``dates`` setting says it
+    (``"day-first"``: 05.03.2026 is 5 March; ``"month-first"``: 3 May); None where it is
+    not said, and a file with such a date in it is refused (``_year_last``)."""
 
     @property
     def first_row(self) -> int:
@@ -133,13 +143,15 @@ class TableFile:
         return json.dumps({**fields, "read": READ}, sort_keys=True, default=str)
 
 
-READ = 5
+READ = 6
 """How okrdesk reads a file into a table, counted up each time that changes what a table
 holds or which files are refused (2: a decimal-comma file's text columns hold their
 numbers plain; 3: a decimal-comma workbook's number cells are their numbers; 4: a column
 ``types`` makes text is kept as written; 5: numbers written with a decimal comma in a
-file that does not say so are refused), so that a table kept by an older okrdesk is read
-again, and checked, rather than used."""
+file that does not say so are refused; 6: 12.5%, 12.5万 and full-width digits are
+numbers, 2026年3月5日 a date, a date with its year last is refused unless told, and
+summary rows ending a file are left out), so that a table kept by an older okrdesk is
+read again, and checked, rather than used."""
 
 
 def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path]) -> TableFile:
@@ -192,6 +204,14 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
             f'{key}.decimal: 应为文件的小数点："," （1.234,50 即 1234.50）或 "." '
             "（1,234.50 即 1234.50）",
         )
+    dates = _text(options, "dates", key)
+    if dates is not None and dates not in DATE_ORDERS:
+        raise SqlMetricError(
+            f'{key}.dates: expected "day-first" (05.03.2026 is 5 March) or "month-first" '
+            "(03/05/2026 is 5 March), the order of the file's dates written with the year last",
+            f'{key}.dates: 应为 "day-first"（05.03.2026 即 3 月 5 日）或 "month-first"'
+            "（03/05/2026 即 3 月 5 日），即文件里年份写在最后的日期的顺序",
+        )
     types = []
     for column, written_type in raw_types.items():
         sql = _TYPES.get(str(written_type).lower())
@@ -206,7 +226,7 @@ def table_file(name: str, raw: object, workspace: Path, allowed: Sequence[Path])
         name=name, path=path, kind=kind, delimiter=delimiter, encoding=encoding,
         header=header, skip=skip, columns=columns, types=tuple(types),
         null=_texts(options, "null", key), sheet=_text(options, "sheet", key),
-        encoding_written=written_encoding, decimal=decimal,
+        encoding_written=written_encoding, decimal=decimal, dates=dates,
     )  # fmt: skip
 
 
@@ -256,15 +276,16 @@ def _literal(text: str) -> str:
 
 def load_table(
     connection: duckdb.DuckDBPyConnection, table: TableFile, scratch: Path, cache: TableCache | None
-) -> None:
-    """Make ``table`` a table of ``connection``, from the cache when the file is unchanged."""
+) -> tuple[int, ...]:
+    """Make ``table`` a table of ``connection``, from the cache when the file is unchanged;
+    the file rows of the summary rows (合计, 总计) that ended the file and were left out."""
     from okrdesk.plugins.sql_engine import duckdb
 
     cached = cache.lookup(table) if cache is not None else None
-    if cached is not None:
+    if cached is not None and cache is not None:
         reader = f"read_parquet({_literal(str(cached))})"
         connection.execute(f"CREATE TABLE {quoted(table.name)} AS SELECT * FROM {reader}")
-        return
+        return cache.summaries(table)
     if table.path.stat().st_size == 0:
         # DuckDB reads it as a table of no columns, which every query then fails on
         # naming a column: say what is wrong with the file instead.
@@ -280,8 +301,11 @@ def load_table(
         reader, copy = _reader(table, scratch)
         try:
             connection.execute(f"CREATE TEMP TABLE {quoted(raw)} AS SELECT * FROM {reader}")
+            _title_row(connection, table, raw, copy)
+            summaries = _summaries_left_out(connection, table, raw)
             _ambiguous(connection, table, raw, copy)
             _written_with_a_point(connection, table, raw)
+            _year_last(connection, table, raw)
         finally:
             # Read into the table: a copy need not take room until the collect ends, beside
             # the copies of the tables after it.
@@ -294,7 +318,88 @@ def load_table(
     finally:
         connection.execute(f"DROP TABLE IF EXISTS {quoted(raw)}")
     if cache is not None and digest is not None:
-        cache.store(connection, table, digest.result())
+        cache.store(connection, table, digest.result(), summaries)
+    return summaries
+
+
+_UNNAMED = re.compile(r"column[0-9]+")
+"""How DuckDB names a column whose header cell is empty."""
+
+
+def _title_row(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, copy: Path | None
+) -> None:
+    """Refuse ``table`` where the row read as its header names one column and the rows
+    under it fill more: a title above the header (``客户资产日报 2026-03``), which ``skip``
+    passes over. In a text file the rows under it are read as one column of whole lines;
+    DuckDB's sniffer, told to pass over the title, then finds the file's columns."""
+    if not table.header or table.columns or table.kind not in {"csv", "xlsx"}:
+        return
+    names = [str(c[0]) for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()]
+    if len([n for n in names if _UNNAMED.fullmatch(n) is None]) != 1:
+        return
+    if len(names) == 1:
+        delimiter = f", delim = {_literal(table.delimiter)}" if table.delimiter else ""
+        found = connection.execute(
+            f"SELECT len(Columns) FROM sniff_csv({_literal(str(copy or table.path))}, "
+            f"skip = {table.skip + 1}, header = true, all_varchar = true{delimiter})"
+        ).fetchone()
+    else:
+        filled = " + ".join(f"({quoted(n)} IS NOT NULL)::INTEGER" for n in names)
+        found = connection.execute(
+            f"SELECT {filled} FROM {quoted(raw)} ORDER BY rowid LIMIT 1"
+        ).fetchone()
+    if found is None or int(found[0]) < 2:
+        return
+    at = f"sources.sql.tables.{table.name}: {table.path.name}:{table.skip + 1}"
+    skip = table.skip + 1
+    raise SqlMetricError(
+        f"{at}: the row read as the header names one column, and the rows under it fill "
+        f"more: a title above the header (as 客户资产日报 2026-03)? pass over it with "
+        f"skip = {skip}",
+        f"{at}: 读作表头的这一行只写了一列的名字，下面的行却有更多列：是不是表头上面的标题行"
+        f"（如“客户资产日报 2026-03”）？请用 skip = {skip} 跳过它",
+    )
+
+
+SUMMARY = re.compile(r"(合计|总计|小计|总合计|共计|total|grandtotal|subtotal)([:：(（].*)?")
+"""The first filled cell of a summary row, its spaces taken out and lower-cased: 合计,
+总 计, 合计：, Total, Grand Total."""
+_LAST_ROWS = 8
+"""Rows at a file's end looked at for summary rows."""
+
+
+def _summaries_left_out(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str
+) -> tuple[int, ...]:
+    """Take out of the text table ``raw`` the rows that end ``table``'s file and are no
+    client's: summary rows, whose first filled cell says 合计, 总计 or Total (an export's
+    sum of the rows above, which a query's ``sum`` would count twice), and rows with no
+    cell filled. The file rows of the summary rows are returned, for a warning; the rows
+    before keep their place, so their rowids, and the file rows a figure cites, stay."""
+    if table.kind not in {"csv", "xlsx"}:
+        return ()
+    described = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
+    texts = [quoted(str(name)) for name, kind, *_ in described if kind == "VARCHAR"]
+    if not texts:
+        return ()
+    first = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" for c in texts) + ")"
+    last = connection.execute(
+        f"SELECT rowid, {first} FROM {quoted(raw)} ORDER BY rowid DESC LIMIT {_LAST_ROWS}"
+    ).fetchall()
+    summaries: list[int] = []
+    cut = None
+    for rowid, cell in last:
+        if cell is not None:
+            squeezed = re.sub(r"[\s\u3000]", "", str(cell)).lower()
+            if SUMMARY.fullmatch(squeezed) is None:
+                break
+            summaries.append(int(rowid) + table.first_row)
+        cut = int(rowid)
+    if cut is None:
+        return ()
+    connection.execute(f"DELETE FROM {quoted(raw)} WHERE rowid >= {cut}")
+    return tuple(sorted(summaries))
 
 
 def _reader(table: TableFile, scratch: Path) -> tuple[str, Path | None]:
@@ -531,14 +636,16 @@ def _typed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) ->
     # as it always does, a pass at a time. Most files are typed by their first rows.
     from okrdesk.plugins.sql_engine import duckdb
 
-    sniffed, guessed = _sniffed(connection, raw, texts, cells, decimal, sample_only=True)
+    sniffed, guessed = _sniffed(
+        connection, raw, texts, cells, decimal, table.dates, sample_only=True
+    )
     if guessed:
         try:
             _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain,
                     guessed)  # fmt: skip
             return
         except duckdb.Error:
-            sniffed, _ = _sniffed(connection, raw, texts, cells, decimal)
+            sniffed, _ = _sniffed(connection, raw, texts, cells, decimal, table.dates)
     _create(connection, table, raw, described, {**sniffed, **declared}, cells, plain, ())
 
 
@@ -564,9 +671,10 @@ def _create(
         cleaned = _cleaned(number)
         inner.append(f"{plain[name] if wanted is None else cells[name]} AS {cleaned}")
         ready = cleaned
-        if wanted in {"BIGINT", "DOUBLE"}:
+        if wanted in {"BIGINT", "DOUBLE", "DATE", "TIMESTAMP"}:
             ready = _ready(number)
-            middle.append(f"{_as_typed(cleaned, str(wanted), table.decimal)} AS {ready}")
+            readied = _as_typed(cleaned, str(wanted), table.decimal, table.dates)
+            middle.append(f"{readied} AS {ready}")
             tried.append(ready)
         middle.append(cleaned)
         tried.append(cleaned)
@@ -576,6 +684,8 @@ def _create(
             # every reader reads text, a query's cast and a value's tally alike: 1.234,50
             # as 1234.50, 1,234 as 1.234 (_written_with_a_point refused the others).
             cell = ungrouped_sql(cleaned, ",")
+        if kind == "VARCHAR" and wanted in {None, "VARCHAR"}:
+            cell = _apostrophe_dropped(cell)
         if wanted is not None and str(name) in guessed:
             cell = _typed_name(number)
             tried.append(f"TRY_CAST({ready} AS {wanted}) AS {cell}")
@@ -590,6 +700,16 @@ def _create(
         f"FROM (SELECT {', '.join(tried)} FROM (SELECT {', '.join(middle)} "
         f"FROM (SELECT {', '.join(inner)} FROM {quoted(raw)})))"
         # in the file's order: DuckDB keeps it (preserve_insertion_order)
+    )
+
+
+def _apostrophe_dropped(cell: str) -> str:
+    """SQL for the text ``cell`` without the apostrophe before a number (``'0012345``) that
+    an export writes to keep Excel from reading an account id as a number: it made the
+    column text (no number is written so), and is no part of the id."""
+    return (
+        f"CASE WHEN starts_with({cell}, '''') AND regexp_matches({cell}, '^''[0-9+-]') "
+        f"THEN substr({cell}, 2) ELSE {cell} END"
     )
 
 
@@ -622,21 +742,33 @@ def _ready(number: int) -> str:
     return f"__okrdesk_ready_{number}"
 
 
-def _as_typed(cell: str, sql_type: str, decimal: str | None = None) -> str:
-    """The cell ready to cast: thousands separators taken out of numbers, and a decimal
-    comma made a point where ``decimal`` (the table's setting) is ``","``."""
+def _as_typed(
+    cell: str, sql_type: str, decimal: str | None = None, dates: str | None = None
+) -> str:
+    """The cell ready to cast: a number's thousands separators taken out, a decimal comma
+    made a point where ``decimal`` (the table's setting) is ``","``, and its full-width
+    digits and suffix (``万``, ``%``) read (``number_ready_sql``); a date written as Chinese
+    systems write one, or with its year last in the order ``dates`` says, made ISO."""
     if sql_type in {"BIGINT", "DOUBLE"}:
-        return ungrouped_sql(cell, decimal or ".")
+        return number_ready_sql(cell, decimal or ".")
+    if sql_type in {"DATE", "TIMESTAMP"}:
+        return date_ready_sql(cell, dates)
     return cell
 
 
-def _unfit(cell: str, sql_type: str, ready: str | None = None, decimal: str | None = None) -> str:
+def _unfit(
+    cell: str,
+    sql_type: str,
+    ready: str | None = None,
+    decimal: str | None = None,
+    dates: str | None = None,
+) -> str:
     """True for a cell that is not of ``sql_type``; DuckDB would round "1.5" to a whole
     number, so a whole number must be written as one. ``ready``: the cell as
-    ``_as_typed`` gives it for a number, where a subquery has it already; ``decimal``:
-    the table's setting."""
+    ``_as_typed`` gives it for a number, where a subquery has it already; ``decimal``
+    and ``dates``: the table's settings."""
     if ready is None or sql_type not in {"BIGINT", "DOUBLE"}:
-        ready = _as_typed(cell, sql_type, decimal)
+        ready = _as_typed(cell, sql_type, decimal, dates)
     unfit = f"TRY_CAST({ready} AS {sql_type}) IS NULL"
     if sql_type == "BIGINT":
         unfit += f" OR NOT regexp_full_match({ready}, '[+-]?[0-9]+')"
@@ -649,6 +781,7 @@ def _sniffed(
     texts: list[str],
     cells: Mapping[str, str],
     decimal: str,
+    dates: str | None = None,
     sample_only: bool = False,
 ) -> tuple[dict[str, str], list[str]]:
     """For each text column, the first of whole number, number, date and timestamp that
@@ -680,13 +813,15 @@ def _sniffed(
             guessed = {name: candidates[0] for name, candidates in left.items()}
             return {**chosen, **guessed}, list(guessed)
         if first:  # every type tried on every column: ``left`` is ``texts``, in order
-            found: tuple[Any, ...] | None = _sample_counts(connection, raw, texts, cells, decimal)
+            found: tuple[Any, ...] | None = _sample_counts(
+                connection, raw, texts, cells, decimal, dates
+            )
         else:
             counts = []
             for name, candidates in left.items():
                 counts.append(f"count({_cleaned(number[name])})")
                 n = number[name]
-                counts.append(_unfit_count(_cleaned(n), candidates[0], _ready(n)))
+                counts.append(_unfit_count(_cleaned(n), candidates[0], _ready(n), dates))
             query = f"SELECT {', '.join(counts)} FROM {cleaned(quoted(raw))}"
             found = connection.execute(query).fetchone()
         assert found is not None
@@ -716,6 +851,7 @@ def _sample_counts(
     texts: list[str],
     cells: Mapping[str, str],
     decimal: str,
+    dates: str | None = None,
 ) -> tuple[int, ...]:
     """For each text column in turn, on the first rows: its filled cells, then the cells
     that rule out each of ``_SNIFFED``. The cells of every column are stacked into one
@@ -726,7 +862,7 @@ def _sample_counts(
         for n, name in enumerate(texts)
     )
     ready = _as_typed("okrdesk_cell", "DOUBLE", decimal)
-    checks = ", ".join(_unfit_count("okrdesk_cell", t, "okrdesk_ready") for t in _SNIFFED)
+    checks = ", ".join(_unfit_count("okrdesk_cell", t, "okrdesk_ready", dates) for t in _SNIFFED)
     found = connection.execute(
         f"WITH okrdesk_sample AS (SELECT * FROM {quoted(raw)} LIMIT {_SAMPLE}) "
         f"SELECT okrdesk_column, count(okrdesk_cell), {checks} FROM "
@@ -737,15 +873,19 @@ def _sample_counts(
     return tuple(v for n in range(len(texts)) for v in by_column.get(n, empty))
 
 
-def _unfit_count(cell: str, sql_type: str, ready: str | None = None) -> str:
-    unfit = _unfit_sniffed(cell, sql_type, ready)
+def _unfit_count(
+    cell: str, sql_type: str, ready: str | None = None, dates: str | None = None
+) -> str:
+    unfit = _unfit_sniffed(cell, sql_type, ready, dates)
     return f"count(*) FILTER (WHERE {cell} IS NOT NULL AND ({unfit}))"
 
 
-def _unfit_sniffed(cell: str, sql_type: str, ready: str | None = None) -> str:
+def _unfit_sniffed(
+    cell: str, sql_type: str, ready: str | None = None, dates: str | None = None
+) -> str:
     """True for a filled cell that rules ``sql_type`` out of a column being sniffed:
     one that is not of the type, or a number written with a leading zero (an id)."""
-    unfit = _unfit(cell, sql_type, ready)
+    unfit = _unfit(cell, sql_type, ready, dates=dates)
     if sql_type in {"BIGINT", "DOUBLE"}:
         unfit += f" OR {_leading_zero(cell)}"
     return unfit
@@ -772,7 +912,8 @@ def _check_cells(
 ) -> None:
     bad = connection.execute(
         f"SELECT rowid FROM {quoted(raw)} WHERE {cell} IS NOT NULL "
-        f"AND ({_unfit(cell, sql_type, decimal=table.decimal)}) ORDER BY rowid LIMIT 1"
+        f"AND ({_unfit(cell, sql_type, decimal=table.decimal, dates=table.dates)}) "
+        "ORDER BY rowid LIMIT 1"
     ).fetchone()
     if bad is not None:
         at = f"sources.sql.tables.{table.name}: {table.path.name}:{int(bad[0]) + table.first_row}"
@@ -827,6 +968,47 @@ def _written_with_a_point(
             "小数点写的数（1.5、1,234.50），按这种写法不读；文件若这样写数，请设 "
             'decimal = "."（分号分隔、又没有 1,234 这类数的文件不必设 decimal）；'
             '某列的格不是数（如 12.30 这样的时刻）时，可在 types 里把这一列设为 "text"',
+        ),
+    )
+
+
+def _year_last(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
+    """Refuse ``table``, whose ``dates`` is not set, where a cell of the text table ``raw``
+    is a date written with its year last (``05.03.2026``, ``03/05/2026``): 5 March in
+    Germany and Britain, 3 May in America, and nothing in the file says which. A column
+    ``types`` gives ``text`` is not looked at. Its cells are named as ``_ambiguous`` names
+    them."""
+    if table.dates is not None:
+        return
+    described = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
+    declared = dict(table.types)
+    columns = [
+        str(name)
+        for name, kind, *_ in described
+        if kind == "VARCHAR" and declared.get(str(name)) != "VARCHAR"
+    ]
+    if not columns:
+        return
+    any_date = " OR ".join(year_last_sql(f"trim({quoted(name)})") for name in columns)
+    found = connection.execute(f"SELECT bool_or({any_date}) FROM {quoted(raw)}").fetchone()
+    if found is None or not found[0]:
+        return
+    setting = f"[sources.sql.tables.{table.name}]"
+    _refuse_cells(
+        connection,
+        table,
+        raw,
+        columns,
+        "true",
+        year_last_sql,
+        Said(
+            "these cells are dates written with the year last, which is 5 March (05.03.2026) "
+            "where the day comes first and 3 May where the month does; say which this file "
+            f'writes under {setting}: dates = "day-first" or dates = "month-first" (a column '
+            'of cells that are no dates can be given "text" in types)',
+            "这些格是年份写在最后的日期：日在前时 05.03.2026 是 3 月 5 日，月在前时是 5 月 3 日；"
+            f'请在 {setting} 里写明这个文件的写法：dates = "day-first" 或 dates = '
+            '"month-first"（某列的格不是日期时，可在 types 里把这一列设为 "text"）',
         ),
     )
 
@@ -993,11 +1175,22 @@ class TableCache:
         self.hits.append(table.name)
         return parquet
 
+    def summaries(self, table: TableFile) -> tuple[int, ...]:
+        """The file rows of the summary rows left out of ``table`` when it was kept."""
+        entry = self.entries.get(table.name)
+        rows = entry.get("summaries", []) if isinstance(entry, dict) else []
+        return tuple(int(r) for r in rows) if isinstance(rows, list) else ()
+
     def store(
-        self, connection: duckdb.DuckDBPyConnection, table: TableFile, digest: str | None = None
+        self,
+        connection: duckdb.DuckDBPyConnection,
+        table: TableFile,
+        digest: str | None = None,
+        summaries: Sequence[int] = (),
     ) -> None:
         """Keep ``table`` as read from its file; ``digest``: the file's SHA-256, when it
-        was made already (else it is made here)."""
+        was made already (else it is made here); ``summaries``: the file rows of its
+        summary rows left out."""
         from okrdesk.plugins.sql_engine import duckdb
 
         try:
@@ -1014,6 +1207,7 @@ class TableCache:
             self.entries[table.name] = {
                 "path": str(table.path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
                 "sha256": digest, "options": table.fingerprint(), "parquet": name,
+                "summaries": list(summaries),
             }  # fmt: skip
             self._save()
             if isinstance(old, dict) and old.get("parquet") not in {None, name}:

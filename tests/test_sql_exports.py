@@ -1,0 +1,470 @@
+"""CRM exports in the shapes Chinese brokerage systems and Excel really write, read by
+the SQL source through a real workspace (``okrdesk collect``, ``validate``, ``explain``):
+each gives the figure a branch expects, or is refused at file:row:column."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zipfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from okrdesk.plugins.sql_files import load_table, table_file
+from okrdesk.store import Store
+from sample_workspace import WriteWorkspace
+from test_sql_files import write_xlsx
+
+OKRS = """\
+[[objectives]]
+id = "O1"
+title = "客户资产"
+owner = "branch"
+
+[[objectives.key_results]]
+id = "KR1"
+title = "新增资产"
+metric = "crm_amount"
+target = 1000000
+unit = "元"
+"""
+ROWS = "SELECT cm AS subject, day, amount AS value FROM crm"
+"""A query that takes each row's value as it is: a cell that is no number is left out,
+saying so."""
+SUMMED = "SELECT cm AS subject, day, sum(amount) AS value FROM crm GROUP BY cm, day"
+"""A query that adds a column up in DuckDB: it runs only on a column of numbers."""
+
+
+def _workspace(
+    write_workspace: WriteWorkspace,
+    data: str | bytes,
+    table: str = "",
+    query: str = ROWS,
+    name: str = "crm.csv",
+    root: Path | None = None,
+) -> Path:
+    """A workspace of one key result on crm_amount, a flow over ``data/<name>``; ``root``:
+    where, for a test that makes more than one."""
+    files = {"crm.toml": OKRS, "okrs.toml": None, "budget.toml": None}
+    root = write_workspace(files, root=root, plugin=False)
+    (root / "data").mkdir()
+    target = root / "data" / name
+    if isinstance(data, str):
+        target.write_text(data, encoding="utf-8")
+    else:
+        target.write_bytes(data)
+    (root / "okrdesk.toml").write_text(
+        f'[sources.sql.tables.crm]\npath = "data/{name}"\n{table}\n\n'
+        '[[sources.sql.metrics]]\nname = "crm_amount"\nkind = "flow"\nunit = "元"\n'
+        f'query = """{query}"""\n',
+        encoding="utf-8",
+    )
+    return root
+
+
+def _collect(root: Path, lang: str = "en") -> tuple[int, str]:
+    done = CliRunner().invoke(
+        cli, ["collect", "--through", "2026-03-31", "--lang", lang, "-w", str(root)]
+    )
+    assert "Traceback" not in done.output
+    return done.exit_code, done.output
+
+
+def _stored(root: Path) -> dict[tuple[str, str], float]:
+    """The weekly figures stored, by subject and week."""
+    with Store.open(root / "okrdesk.db") as store:
+        rows = store.query(
+            "SELECT subject, period, value FROM observations "
+            "WHERE metric = 'crm_amount' AND period LIKE '2026-W%'"
+        )
+        return {(subject, period): value for subject, period, value in rows}
+
+
+def _sources(root: Path) -> dict[str, str]:
+    with Store.open(root / "okrdesk.db") as store:
+        rows = store.query(
+            "SELECT subject, source FROM observations "
+            "WHERE metric = 'crm_amount' AND period LIKE '2026-W%'"
+        )
+        return dict(rows)
+
+
+def _one_line(output: str) -> str:
+    return " ".join(output.split())
+
+
+# ---------------------------------------------------------------------------- cells
+
+
+@pytest.mark.parametrize(
+    ("cell", "number"),
+    [
+        ("12.5%", 0.125),  # a percentage is the number Excel holds
+        ("12.5 %", 0.125),
+        ("12.5％", 0.125),
+        ("3‰", 0.003),
+        ("(1,234.00)", -1234.0),  # accounting negative
+        ("-1,234.00", -1234.0),
+        ("¥-1,234.00", -1234.0),
+        ("12.5万", 125_000.0),
+        ("3,500元", 3500.0),
+        ("1.2亿", 120_000_000.0),
+        ("-0.5万元", -5000.0),
+        ("１２３４．５", 1234.5),  # full-width digits, as a Chinese input method writes them
+        ("１，２３４", 1234.0),
+    ],
+)
+@pytest.mark.parametrize("query", [ROWS, SUMMED])
+def test_a_number_written_for_a_reader_is_the_number_it_says(
+    write_workspace: WriteWorkspace, cell: str, number: float, query: str
+) -> None:
+    """Each row's value as it is, and the column added up by DuckDB (which runs only on a
+    column of numbers): both the number a manager reads in the cell."""
+    data = f'cm,day,amount\ncm01,2026-03-05,"{cell}"\ncm01,2026-03-06,1\ncm02,2026-03-10,"{cell}"\n'
+    root = _workspace(write_workspace, data, query=query)
+    code, output = _collect(root)
+    assert code == 0, output
+    assert "warning" not in output
+    stored = _stored(root)
+    assert stored[("cm01", "2026-W10")] == pytest.approx(number + 1, rel=1e-12)
+    assert stored[("cm02", "2026-W11")] == pytest.approx(number, rel=1e-12)
+
+
+def test_a_column_one_cell_leaves_text_still_reads_its_written_numbers(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """One N/A makes the column text; a value taken from it is still read as the tables
+    read numbers (12.5万 as 125000), and the N/A row alone is left out, named."""
+    data = "cm,day,amount\ncm01,2026-03-05,12.5万\ncm01,2026-03-06,8%\ncm02,2026-03-05,N/A\n"
+    data += 'cm02,2026-03-06,"3,500元"\n'
+    root = _workspace(write_workspace, data)
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 125_000.08, ("cm02", "2026-W10"): 3500.0}
+    assert (
+        "1 row left out: column value holds text, not a number (table crm: crm.csv row 4)"
+        in _one_line(output)
+    )
+
+
+NO_VALUE = ["—", "-", "N/A", "#N/A", "#DIV/0!"]
+"""What Excel and CRM exports write in a cell that has no value."""
+
+
+def test_cells_meaning_no_value_are_left_out_named_unless_the_table_says_so(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """Left to itself, each such cell leaves its row out, counted and named, and the other
+    rows make the figure; a query adding the column up is told to list them in null.
+    Listed in the table's null, they are empty cells: the column is a number column, which
+    the query adds up."""
+    lines = ["cm,day,amount", "cm01,2026-03-05,100", "cm01,2026-03-06,20"]
+    lines += [f"cm02,2026-03-05,{cell}" for cell in NO_VALUE] + ["cm02,2026-03-06,7", ""]
+    data = "\n".join(lines)
+    root = _workspace(write_workspace, data)
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 120.0, ("cm02", "2026-W10"): 7.0}
+    assert (
+        "5 rows left out: column value holds text, not a number "
+        "(table crm: crm.csv rows 4-6, …)" in _one_line(output)
+    )
+    summed = _workspace(write_workspace, data, query=SUMMED, root=tmp_path / "summed")
+    code, output = _collect(summed)
+    assert code == 1
+    assert "give such cells in the table's null" in _one_line(output)
+    listed = ", ".join(f'"{cell}"' for cell in NO_VALUE)
+    told = _workspace(
+        write_workspace, data, table=f"null = [{listed}]", query=SUMMED, root=tmp_path / "told"
+    )
+    code, output = _collect(told)
+    assert code == 0, output
+    # Their day's sum has no value at all: that one result row is left out, its rows named.
+    assert (
+        "1 row left out: column value is empty (NULL) (table crm: crm.csv rows 4-8)"
+        in _one_line(output)
+    )
+    assert _stored(told) == {("cm01", "2026-W10"): 120.0, ("cm02", "2026-W10"): 7.0}
+
+
+def test_an_account_id_written_with_an_apostrophe_stays_text(tmp_path: Path) -> None:
+    """An export writes '0012345 so that Excel keeps the id as text: the column is text,
+    and the apostrophe, no part of the id, is gone; the zeros stay."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "accounts.csv").write_text(
+        "account,cm,assets\n'0012345,cm01,100\n'12345678,cm02,200\n", encoding="utf-8"
+    )
+    table = table_file("accounts", "data/accounts.csv", tmp_path, [])
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    with duckdb.connect() as connection:
+        load_table(connection, table, scratch, None)
+        types = dict(connection.execute("SELECT name, type FROM pragma_table_info('accounts')")
+                     .fetchall())  # fmt: skip
+        rows = connection.execute("SELECT account, assets FROM accounts ORDER BY rowid").fetchall()
+    assert types == {"account": "VARCHAR", "cm": "VARCHAR", "assets": "BIGINT"}
+    assert rows == [("0012345", 100), ("12345678", 200)]
+
+
+# ---------------------------------------------------------------------- summary rows
+
+
+@pytest.mark.parametrize(
+    "summary",
+    ["合计,,3300", "总计：,,3300", "总 计,,3300", "Total,,3300", ",合计,3300"],
+)
+def test_a_summary_row_ending_the_file_is_left_out_saying_so(
+    write_workspace: WriteWorkspace, summary: str
+) -> None:
+    """An export's 合计 row is the sum of the rows above it: counted, every figure would
+    be doubled. It is left out, with a warning naming its row, in both languages, on
+    every collect (the table kept in the cache remembers it), and no figure cites it."""
+    data = f"cm,day,amount\ncm01,2026-03-05,1000\ncm02,2026-03-05,2300\n{summary}\n\n"
+    root = _workspace(write_workspace, data)
+    for lang in ("en", "zh"):
+        code, output = _collect(root, lang)
+        assert code == 0, output
+        said = {
+            "en": "table crm: crm.csv row 4 is a summary row (a total) at the end of the file, "
+            "no client's; not counted",
+            "zh": "表 crm：crm.csv 第 4 行是文件末尾的合计行（合计、总计、Total），"
+            "不是客户的；不计入",
+        }[lang]
+        assert said in _one_line(output)
+    assert _stored(root) == {("cm01", "2026-W10"): 1000.0, ("cm02", "2026-W10"): 2300.0}
+    assert _sources(root) == {
+        "cm01": "SQL metric crm_amount: crm.csv row 2",
+        "cm02": "SQL metric crm_amount: crm.csv row 3",
+    }
+
+
+def test_summary_rows_read_through_a_view_are_said_and_a_whole_sum_is_not_doubled(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A query over a view that adds the whole file up counts each client once."""
+    data = "cm,day,amount\ncm01,2026-03-05,1000\ncm01,2026-03-06,2300\n小计,,3300\n合计,,3300\n"
+    root = _workspace(
+        write_workspace,
+        data,
+        table='\n[sources.sql.views]\nall_days = "SELECT cm, max(day) AS day, sum(amount) AS '
+        'amount FROM crm GROUP BY cm"',
+        query="SELECT cm AS subject, day, amount AS value FROM all_days",
+    )
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 3300.0}
+    assert (
+        "table crm: crm.csv rows 4-5 are summary rows (a total) at the end of the file, "
+        "no client's; not counted" in _one_line(output)
+    )
+
+
+def test_a_total_row_inside_the_file_is_still_a_row(write_workspace: WriteWorkspace) -> None:
+    """Only the rows that end a file are taken for its summary: a row further up is a row,
+    and a subject that is none fails the metric naming it."""
+    data = "cm,day,amount\ncm01,2026-03-05,1000\n合计,,1000\ncm02,2026-03-05,2300\n"
+    root = _workspace(write_workspace, data)
+    code, output = _collect(root)
+    assert code == 1
+    assert (
+        "table crm, crm.csv row 3: column subject is not the id of a person or unit in the "
+        "plan" in _one_line(output)
+    )
+
+
+# ---------------------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("fifth", "tenth", "table"),
+    [
+        ("2026/3/5", "2026/3/10", ""),
+        ("2026-3-5", "2026-3-10", ""),
+        ("2026年3月5日", "2026年3月10日", ""),
+        ("2026.03.05", "2026.03.10", ""),
+        ("20260305", "20260310", ""),
+        ("20260305", "20260310", 'types = { day = "date" }'),
+        ("2026-03-05 14:30:00", "2026-03-10 09:05:00", ""),
+        ("2026/3/5 14:30", "2026/3/10 09:05", ""),
+        ("2026年3月5日", "2026年3月10日", 'types = { day = "date" }'),
+    ],
+)
+def test_a_date_as_chinese_systems_write_it_is_its_day(
+    write_workspace: WriteWorkspace, fifth: str, tenth: str, table: str
+) -> None:
+    """5 March lies in week 10 and 10 March in week 11: no day read as a month, none left
+    text."""
+    data = f"cm,day,amount\ncm01,{fifth},100\ncm02,{tenth},7\n"
+    root = _workspace(write_workspace, data, table=table)
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}
+
+
+DAY_FIRST = "cm,day,amount\ncm01,05.03.2026,100\ncm02,10.03.2026,7\ncm02,03.03.2026,1\n"
+"""A German export: 05.03.2026 is 5 March."""
+
+
+def test_a_date_with_its_year_last_is_refused_until_the_table_says_its_order(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """05.03.2026 is 5 March in Germany and 3 May in America: refused at file:row:column,
+    by validate as by collect, until dates says which; then read so."""
+    root = _workspace(write_workspace, DAY_FIRST)
+    told = (
+        "sources.sql.tables.crm: crm.csv:2:day, crm.csv:3:day, crm.csv:4:day: these cells are "
+        "dates written with the year last, which is 5 March (05.03.2026) where the day comes "
+        "first and 3 May where the month does; say which this file writes under "
+        '[sources.sql.tables.crm]: dates = "day-first" or dates = "month-first"'
+    )
+    validated = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert validated.exit_code == 2, validated.output
+    assert told in _one_line(validated.output)
+    code, output = _collect(root)
+    assert code == 1
+    assert told in _one_line(output)
+    code, chinese = _collect(root, "zh")
+    assert "crm.csv:2:day、crm.csv:3:day、crm.csv:4:day：这些格是年份写在最后的日期" in chinese
+    assert "05.03.2026,100" not in output
+    day_first = _workspace(
+        write_workspace, DAY_FIRST, table='dates = "day-first"', root=tmp_path / "day_first"
+    )
+    code, output = _collect(day_first)
+    assert code == 0, output
+    assert _stored(day_first) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0,
+                                  ("cm02", "2026-W10"): 1.0}  # fmt: skip
+
+
+def test_a_month_first_file_is_read_month_first_when_told(
+    write_workspace: WriteWorkspace,
+) -> None:
+    data = "cm,day,amount\ncm01,03/05/2026,100\ncm02,3/10/2026 14:30,7\n"
+    root = _workspace(write_workspace, data, table='dates = "month-first"')
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}
+
+
+def test_a_dates_setting_that_is_no_order_is_refused_at_its_key(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = _workspace(write_workspace, DAY_FIRST, table='dates = "%d.%m.%Y"')
+    validated = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
+    assert validated.exit_code == 2
+    assert (
+        'sources.sql.tables.crm.dates: expected "day-first" (05.03.2026 is 5 March) or '
+        '"month-first"' in _one_line(validated.output)
+    )
+
+
+def test_dates_in_a_workbook_are_the_days_excel_holds(write_workspace: WriteWorkspace) -> None:
+    """A workbook keeps a date as a serial number (46086 is 2026-03-05) with a date format;
+    a date with a time keeps its fraction of a day. Each is its day."""
+    root = _workspace(write_workspace, b"", name="crm.xlsx")
+    path = root / "data" / "crm.xlsx"
+    write_xlsx(path, {"明细": [
+        ["cm", "day", "amount"],
+        ["cm01", dt.datetime(2026, 3, 5), 100],
+        ["cm02", dt.datetime(2026, 3, 10, 14, 30), 7],
+    ]})  # fmt: skip
+    with zipfile.ZipFile(path) as book:
+        sheet = book.read("xl/worksheets/sheet1.xml").decode()
+    assert "<v>46086</v>" in sheet and "<v>46091.60416666" in sheet
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}
+
+
+# ---------------------------------------------------------------------------- shapes
+
+
+TITLED = "客户资产日报 2026-03\ncm,day,amount\ncm01,2026-03-05,100\ncm02,2026-03-10,7\n\n"
+
+
+def test_a_title_row_above_the_header_is_named_and_skip_passes_over_it(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = _workspace(write_workspace, TITLED)
+    code, output = _collect(root)
+    assert code == 1
+    assert (
+        "sources.sql.tables.crm: crm.csv:1: the row read as the header names one column, and "
+        "the rows under it fill more: a title above the header (as 客户资产日报 2026-03)? "
+        "pass over it with skip = 1" in _one_line(output)
+    )
+    skipped = _workspace(write_workspace, TITLED, table="skip = 1", root=tmp_path / "skipped")
+    code, output = _collect(skipped)
+    assert code == 0, output
+    assert _stored(skipped) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}
+    assert _sources(skipped)["cm02"] == "SQL metric crm_amount: crm.csv row 4"
+
+
+def test_a_title_row_above_a_sheets_header_is_named_too(write_workspace: WriteWorkspace) -> None:
+    rows: list[list[object]] = [["客户资产日报 2026-03"], ["cm", "day", "amount"],
+                                ["cm01", dt.datetime(2026, 3, 5), 100]]  # fmt: skip
+    root = _workspace(write_workspace, b"", name="crm.xlsx")
+    write_xlsx(root / "data" / "crm.xlsx", {"明细": rows})
+    code, output = _collect(root)
+    assert code == 1
+    assert "crm.xlsx:1: the row read as the header names one column" in _one_line(output)
+    (root / "okrdesk.toml").write_text(
+        (root / "okrdesk.toml")
+        .read_text(encoding="utf-8")
+        .replace('path = "data/crm.xlsx"\n', 'path = "data/crm.xlsx"\nskip = 1\n'),
+        encoding="utf-8",
+    )
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 100.0}
+
+
+def test_two_header_rows_are_passed_over_and_the_columns_named(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A header in two rows (资产 over 期初 and 期末) names no column alone: pass over both,
+    and name the columns; the rows cited are still the file's."""
+    data = "客户经理,日期,资产,资产\n,,期初,期末\ncm01,2026-03-05,100,130\ncm02,2026-03-10,7,9\n"
+    root = _workspace(
+        write_workspace,
+        data,
+        table='header = false\nskip = 2\ncolumns = ["cm", "day", "opening", "amount"]',
+    )
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 130.0, ("cm02", "2026-W11"): 9.0}
+    assert _sources(root)["cm01"] == "SQL metric crm_amount: crm.csv row 3"
+
+
+def test_a_header_with_full_width_spaces_and_a_byte_order_mark_names_its_columns(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Excel's "CSV UTF-8" begins with a byte-order mark; a CRM pads its column names with
+    full-width spaces. Neither is part of a name a query writes."""
+    data = "\ufeff　cm　, day ,amount　\ncm01,2026-03-05,100\ncm02,2026-03-10,7\n"
+    root = _workspace(write_workspace, data.encode("utf-8"))
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}
+
+
+def test_a_column_name_given_twice_is_numbered_after_the_first(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """The first keeps its name, the second is amount_1: a query reads the one it names."""
+    data = "cm,day,amount,amount\ncm01,2026-03-05,100,130\ncm02,2026-03-10,7,9\n"
+    first = _workspace(write_workspace, data)
+    code, output = _collect(first)
+    assert code == 0, output
+    assert _stored(first) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}
+    second = _workspace(
+        write_workspace,
+        data,
+        query="SELECT cm AS subject, day, amount_1 AS value FROM crm",
+        root=tmp_path / "second",
+    )
+    code, output = _collect(second)
+    assert code == 0, output
+    assert _stored(second) == {("cm01", "2026-W10"): 130.0, ("cm02", "2026-W11"): 9.0}
