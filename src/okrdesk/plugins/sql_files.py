@@ -6,9 +6,10 @@ table. Text in another encoding than UTF-8 (GBK, GB18030, UTF-16, …) and
 a scratch folder; DuckDB reads that, and it is dropped once read. Every cell
 is read as text first, then each column gets the narrowest type all its
 filled cells fit (whole number, number, date, timestamp, else text): a blank
-cell is NULL and never makes a column text, and "1,234.5" is a number. A
-column given a type in ``types`` that a cell does not fit fails with the
-file, row and column named, never the cell.
+cell is NULL and never makes a column text, and "1,234.5", "12.5%" and "12.5万"
+are numbers, "2026年3月5日" a date (``sql_cells``). A column given a type in
+``types`` that a cell does not fit fails with the file, row and column named,
+never the cell. Summary rows (合计) that end a file are left out, and named.
 
 A table's ``rowid`` is its row's place in the file: ``row = rowid + first_row``.
 """
