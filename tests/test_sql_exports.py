@@ -468,3 +468,28 @@ def test_a_column_name_given_twice_is_numbered_after_the_first(
     code, output = _collect(second)
     assert code == 0, output
     assert _stored(second) == {("cm01", "2026-W10"): 130.0, ("cm02", "2026-W11"): 9.0}
+
+
+def test_a_decimal_comma_file_reads_its_percentages_and_amounts_its_own_way(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """With decimal = ",", 12,5% is 0.125 and 1.234,50元 is 1234.5; 12.345 is 12345."""
+    data = (
+        "cm;day;amount\ncm01;2026-03-05;12,5%\ncm01;2026-03-06;1.234,50元\ncm02;2026-03-10;12.345\n"
+    )
+    root = _workspace(write_workspace, data, table='decimal = ","', query=SUMMED)
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 1234.625, ("cm02", "2026-W11"): 12345.0}
+
+
+def test_days_in_a_column_left_text_are_read_as_the_tables_read_them(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """One 待定 makes the day column text; a query that leaves that row out still has
+    its days, 2026年3月5日 and 2026.03.10 alike."""
+    data = "cm,day,amount\ncm01,2026年3月5日,100\ncm02,2026.03.10,7\ncm02,待定,9\n"
+    root = _workspace(write_workspace, data, query=f"{ROWS} WHERE day <> '待定'")
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}

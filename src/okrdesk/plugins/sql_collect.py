@@ -29,7 +29,7 @@ from okrdesk.model import SLICE_SEPARATOR, MetricKind, MetricSpec
 from okrdesk.plugins import sql_warehouse
 from okrdesk.plugins.citations import source_text
 from okrdesk.plugins.hookspecs import CollectRequest, Emit
-from okrdesk.plugins.sql_cells import written_number
+from okrdesk.plugins.sql_cells import written_day, written_number
 from okrdesk.plugins.sql_dialect import (
     PARAMETERS,
     ROW_COUNT,
@@ -1195,10 +1195,15 @@ class _Tally:
         try:
             day = dt.date.fromisoformat(str(row[1])[:10])
         except ValueError:
-            not_a_day = Said(
-                "column day is not a date (YYYY-MM-DD)", "day 列不是日期（YYYY-MM-DD）"
-            )
-            raise self._fail(number, row, not_a_day) from None
+            # A column of days left text (one cell in it no date) still holds days written
+            # as the tables read them: 2026年3月5日, 2026.03.05.
+            written = written_day(str(row[1]))
+            if written is None:
+                not_a_day = Said(
+                    "column day is not a date (YYYY-MM-DD)", "day 列不是日期（YYYY-MM-DD）"
+                )
+                raise self._fail(number, row, not_a_day) from None
+            day = written
         index = bisect.bisect_right(self.starts, day) - 1
         if index < 0:
             return "before", day, ""

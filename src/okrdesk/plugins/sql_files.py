@@ -306,7 +306,6 @@ def load_table(
             summaries = _summaries_left_out(connection, table, raw)
             _ambiguous(connection, table, raw, copy)
             _written_with_a_point(connection, table, raw)
-            _year_last(connection, table, raw)
         finally:
             # Read into the table: a copy need not take room until the collect ends, beside
             # the copies of the tables after it.
@@ -314,6 +313,11 @@ def load_table(
                 with contextlib.suppress(OSError):
                     copy.unlink(missing_ok=True)
         _typed(connection, table, raw)
+        try:
+            _year_last(connection, table)
+        except SqlMetricError:
+            connection.execute(f"DROP TABLE {quoted(table.name)}")
+            raise
     except duckdb.Error as error:
         raise SqlMetricError(*_unreadable(table, error)) from None
     finally:
@@ -973,14 +977,15 @@ def _written_with_a_point(
     )
 
 
-def _year_last(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
-    """Refuse ``table``, whose ``dates`` is not set, where a cell of the text table ``raw``
-    is a date written with its year last (``05.03.2026``, ``03/05/2026``): 5 March in
-    Germany and Britain, 3 May in America, and nothing in the file says which. A column
-    ``types`` gives ``text`` is not looked at. Its cells are named as ``_ambiguous`` names
-    them."""
+def _year_last(connection: duckdb.DuckDBPyConnection, table: TableFile) -> None:
+    """Refuse ``table``, made and typed, whose ``dates`` is not set, where a cell of a text
+    column is a date written with its year last (``05.03.2026``, ``03/05/2026``): 5 March
+    in Germany and Britain, 3 May in America, and nothing in the file says which. Such a
+    cell is read as no date, so only a column left text can hold one; a column ``types``
+    gives ``text`` is not looked at. Its cells are named as ``_ambiguous`` names them."""
     if table.dates is not None:
         return
+    raw = table.name
     described = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
     declared = dict(table.types)
     columns = [
@@ -990,7 +995,7 @@ def _year_last(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str
     ]
     if not columns:
         return
-    any_date = " OR ".join(year_last_sql(f"trim({quoted(name)})") for name in columns)
+    any_date = " OR ".join(year_last_sql(quoted(name)) for name in columns)
     found = connection.execute(f"SELECT bool_or({any_date}) FROM {quoted(raw)}").fetchone()
     if found is None or not found[0]:
         return
