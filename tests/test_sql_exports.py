@@ -315,10 +315,10 @@ def test_a_date_with_its_year_last_is_refused_until_the_table_says_its_order(
     by validate as by collect, until dates says which; then read so."""
     root = _workspace(write_workspace, DAY_FIRST)
     told = (
-        "sources.sql.tables.crm: crm.csv:2:day, crm.csv:3:day, crm.csv:4:day: these cells are "
-        "dates written with the year last, which is 5 March (05.03.2026) where the day comes "
-        "first and 3 May where the month does; say which this file writes under "
-        '[sources.sql.tables.crm]: dates = "day-first" or dates = "month-first"'
+        "sources.sql.tables.crm: crm.csv:2:day, crm.csv:3:day, crm.csv:4:day: a date written "
+        "with the year last is 5 March (05.03.2026) where the day comes first and 3 May where "
+        "the month does; say which this file writes under [sources.sql.tables.crm]: "
+        'dates = "day-first" or dates = "month-first"'
     )
     validated = CliRunner().invoke(cli, ["validate", "--lang", "en", "-w", str(root)])
     assert validated.exit_code == 2, validated.output
@@ -327,7 +327,7 @@ def test_a_date_with_its_year_last_is_refused_until_the_table_says_its_order(
     assert code == 1
     assert told in _one_line(output)
     code, chinese = _collect(root, "zh")
-    assert "crm.csv:2:day、crm.csv:3:day、crm.csv:4:day：这些格是年份写在最后的日期" in chinese
+    assert "crm.csv:2:day、crm.csv:3:day、crm.csv:4:day：年份写在最后的日期" in chinese
     assert "05.03.2026,100" not in output
     day_first = _workspace(
         write_workspace, DAY_FIRST, table='dates = "day-first"', root=tmp_path / "day_first"
@@ -336,6 +336,15 @@ def test_a_date_with_its_year_last_is_refused_until_the_table_says_its_order(
     assert code == 0, output
     assert _stored(day_first) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0,
                                   ("cm02", "2026-W10"): 1.0}  # fmt: skip
+    declared = _workspace(
+        write_workspace, DAY_FIRST, table='types = { day = "date" }', root=tmp_path / "declared"
+    )
+    code, output = _collect(declared)
+    assert code == 1
+    assert (
+        "sources.sql.tables.crm: crm.csv:2:day: a date written with the year last is 5 March"
+        in _one_line(output)
+    )
 
 
 def test_a_month_first_file_is_read_month_first_when_told(

@@ -916,13 +916,16 @@ def _check_cells(
     sql_type: str,
 ) -> None:
     bad = connection.execute(
-        f"SELECT rowid FROM {quoted(raw)} WHERE {cell} IS NOT NULL "
+        f"SELECT rowid, {year_last_sql(cell)} FROM {quoted(raw)} WHERE {cell} IS NOT NULL "
         f"AND ({_unfit(cell, sql_type, decimal=table.decimal, dates=table.dates)}) "
         "ORDER BY rowid LIMIT 1"
     ).fetchone()
     if bad is not None:
         at = f"sources.sql.tables.{table.name}: {table.path.name}:{int(bad[0]) + table.first_row}"
         name, kind = printable(column)[:80], sql_type.lower()
+        if bad[1] and sql_type in {"DATE", "TIMESTAMP"} and table.dates is None:
+            why = _year_last_said(table)
+            raise SqlMetricError(f"{at}:{name}: {why.en}", f"{at}:{name}：{why.zh}")
         raise SqlMetricError(f"{at}: column {name} cannot be read as {kind}",
                              f"{at}: {name} 列的值不能读作 {kind}")  # fmt: skip
 
@@ -999,23 +1002,20 @@ def _year_last(connection: duckdb.DuckDBPyConnection, table: TableFile) -> None:
     found = connection.execute(f"SELECT bool_or({any_date}) FROM {quoted(raw)}").fetchone()
     if found is None or not found[0]:
         return
+    _refuse_cells(connection, table, raw, columns, "true", year_last_sql, _year_last_said(table))
+
+
+def _year_last_said(table: TableFile) -> Said:
+    """What a cell that is a date written with its year last, in ``table``, is told."""
     setting = f"[sources.sql.tables.{table.name}]"
-    _refuse_cells(
-        connection,
-        table,
-        raw,
-        columns,
-        "true",
-        year_last_sql,
-        Said(
-            "these cells are dates written with the year last, which is 5 March (05.03.2026) "
-            "where the day comes first and 3 May where the month does; say which this file "
-            f'writes under {setting}: dates = "day-first" or dates = "month-first" (a column '
-            'of cells that are no dates can be given "text" in types)',
-            "这些格是年份写在最后的日期：日在前时 05.03.2026 是 3 月 5 日，月在前时是 5 月 3 日；"
-            f'请在 {setting} 里写明这个文件的写法：dates = "day-first" 或 dates = '
-            '"month-first"（某列的格不是日期时，可在 types 里把这一列设为 "text"）',
-        ),
+    return Said(
+        "a date written with the year last is 5 March (05.03.2026) where the day comes first "
+        f"and 3 May where the month does; say which this file writes under {setting}: "
+        'dates = "day-first" or dates = "month-first" (a column of cells that are no dates '
+        'can be given "text" in types)',
+        "年份写在最后的日期，日在前时 05.03.2026 是 3 月 5 日，月在前时是 5 月 3 日；"
+        f'请在 {setting} 里写明这个文件的写法：dates = "day-first" 或 dates = '
+        '"month-first"（某列的格不是日期时，可在 types 里把这一列设为 "text"）',
     )
 
 
