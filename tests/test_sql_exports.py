@@ -5,6 +5,9 @@ each gives the figure a branch expects, or is refused at file:row:column."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -502,3 +505,54 @@ def test_days_in_a_column_left_text_are_read_as_the_tables_read_them(
     code, output = _collect(root)
     assert code == 0, output
     assert _stored(root) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}
+
+
+DAILY_REPORT = (
+    "客户资产日报 2026-03\n"
+    "客户经理,账号,日期,新增资产\n"
+    "cm01,'0012345,2026年3月5日,12.5万\n"
+    'cm02,\'0012346,2026/3/10,"3,500元"\n'
+    '合计,,,"128,500元"\n'
+)
+"""A CRM's daily report as a branch receives it: a title, ids kept text with an
+apostrophe, dates and amounts written for a reader, and a total at the end."""
+
+
+def test_a_crm_daily_report_through_the_okrdesk_command(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """collect, explain and report, each run as a user runs it: 12.5万 and 3,500元 make
+    12.85万, the 合计 row (which would double it) is named and not counted, and explain
+    cites each client's row."""
+    root = _workspace(
+        write_workspace,
+        DAILY_REPORT,
+        table="skip = 1",
+        query="SELECT 客户经理 AS subject, 日期 AS day, 新增资产 AS value FROM crm",
+    )
+
+    def okrdesk(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "okrdesk", *args, "--lang", "zh", "-w", str(root)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "COLUMNS": "200"},
+        )
+
+    collected = okrdesk("collect", "--through", "2026-03-31")
+    assert collected.returncode == 0, collected.stdout + collected.stderr
+    assert (
+        "警告：插件 sql 指标 crm_amount：表 crm：crm.csv 第 5 行是文件末尾的合计行（合计、总计、"
+        "Total），不是客户的；不计入" in collected.stderr
+    )
+    explained = okrdesk("explain", "O1.KR1", "--as-of", "2026-03-31")
+    assert explained.returncode == 0, explained.stderr
+    lines = [" ".join(line.split()) for line in explained.stdout.splitlines()]
+    assert "= 12.85万" in lines
+    assert "2026-W10 cm01 12.5万 1 SQL 指标 crm_amount：crm.csv 第 3 行" in lines
+    assert "2026-W11 cm02 3,500元 1 SQL 指标 crm_amount：crm.csv 第 4 行" in lines
+    reported = okrdesk("report", "--as-of", "2026-03-31", "--format", "md")
+    assert reported.returncode == 0, reported.stderr
+    row = next(line for line in reported.stdout.splitlines() if line.startswith("| O1.KR1"))
+    assert "| 12.85万 |" in row and "25.7万" not in reported.stdout
+    assert "Traceback" not in collected.stderr + explained.stderr + reported.stderr
