@@ -126,14 +126,35 @@ def test_a_number_written_for_a_reader_is_the_number_it_says(
 ) -> None:
     """Each row's value as it is, and the column added up by DuckDB (which runs only on a
     column of numbers): both the number a manager reads in the cell."""
-    data = f'cm,day,amount\ncm01,2026-03-05,"{cell}"\ncm01,2026-03-06,1\ncm02,2026-03-10,"{cell}"\n'
+    data = f'cm,day,amount\ncm01,2026-03-05,"{cell}"\ncm01,2026-03-06,"{cell}"\n'
+    data += f'cm01,2026-03-07,0\ncm02,2026-03-10,"{cell}"\n'
     root = _workspace(write_workspace, data, query=query)
     code, output = _collect(root)
     assert code == 0, output
     assert "warning" not in output
     stored = _stored(root)
-    assert stored[("cm01", "2026-W10")] == pytest.approx(number + 1, rel=1e-12)
+    assert stored[("cm01", "2026-W10")] == pytest.approx(2 * number, rel=1e-12)
     assert stored[("cm02", "2026-W11")] == pytest.approx(number, rel=1e-12)
+
+
+def test_a_number_without_percent_among_percentages_is_refused_at_its_cell(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """12.5% is 0.125, and 8 beside it may be 8% or 8: the column's sum would be a figure
+    no one meant. The plain cells (0 aside, written so in any notation) are named, never
+    quoted."""
+    data = "cm,day,amount\ncm01,2026-03-05,12.5%\ncm01,2026-03-06,8\ncm02,2026-03-05,0\n"
+    data += "cm02,2026-03-06,9.5 %\ncm02,2026-03-07,3\n"
+    root = _workspace(write_workspace, data, query=SUMMED)
+    code, output = _collect(root)
+    assert code == 1
+    assert (
+        "sources.sql.tables.crm: crm.csv:3:amount, crm.csv:6:amount: in a column of "
+        "percentages (12.5% is 0.125), these cells are numbers written without %, which may "
+        "be 8% as well as 8" in _one_line(output)
+    )
+    code, chinese = _collect(root, "zh")
+    assert "crm.csv:3:amount、crm.csv:6:amount：在百分数的列里" in _one_line(chinese)
 
 
 def test_a_column_one_cell_leaves_text_still_reads_its_written_numbers(
@@ -486,13 +507,12 @@ def test_a_decimal_comma_file_reads_its_percentages_and_amounts_its_own_way(
     write_workspace: WriteWorkspace,
 ) -> None:
     """With decimal = ",", 12,5% is 0.125 and 1.234,50元 is 1234.5; 12.345 is 12345."""
-    data = (
-        "cm;day;amount\ncm01;2026-03-05;12,5%\ncm01;2026-03-06;1.234,50元\ncm02;2026-03-10;12.345\n"
-    )
-    root = _workspace(write_workspace, data, table='decimal = ","', query=SUMMED)
+    data = "cm;day;rate;amount\ncm01;2026-03-05;12,5%;1.234,50元\ncm02;2026-03-10;0,5 %;12.345\n"
+    query = "SELECT cm AS subject, day, sum(rate) + sum(amount) AS value FROM crm GROUP BY 1, 2"
+    root = _workspace(write_workspace, data, table='decimal = ","', query=query)
     code, output = _collect(root)
     assert code == 0, output
-    assert _stored(root) == {("cm01", "2026-W10"): 1234.625, ("cm02", "2026-W11"): 12345.0}
+    assert _stored(root) == {("cm01", "2026-W10"): 1234.625, ("cm02", "2026-W11"): 12345.005}
 
 
 def test_days_in_a_column_left_text_are_read_as_the_tables_read_them(

@@ -315,6 +315,7 @@ def load_table(
         _typed(connection, table, raw)
         try:
             _year_last(connection, table)
+            _percentages_mixed(connection, table, raw)
         except SqlMetricError:
             connection.execute(f"DROP TABLE {quoted(table.name)}")
             raise
@@ -1003,6 +1004,52 @@ def _year_last(connection: duckdb.DuckDBPyConnection, table: TableFile) -> None:
     if found is None or not found[0]:
         return
     _refuse_cells(connection, table, raw, columns, "true", year_last_sql, _year_last_said(table))
+
+
+def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
+    """Refuse ``table``, made and typed from the text table ``raw``, where a number column
+    holds percentages (``12.5%``, read as 0.125) beside numbers written without a sign
+    other than 0 (``8``): 8% or 8? Read as written, a rate of 8 beside 0.125 would make
+    every sum and average of the column a figure no one meant. The plain cells are named
+    as ``_ambiguous`` names cells."""
+    described = connection.execute(f"DESCRIBE {quoted(table.name)}").fetchall()
+    columns = [str(name) for name, kind, *_ in described if kind == "DOUBLE"]
+    raws = {str(c[0]): c[1] for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()}
+    columns = [name for name in columns if raws.get(name) == "VARCHAR"]
+    if not columns:
+        return
+    signed = [
+        " OR ".join(f"contains({quoted(name)}, {_literal(sign)})" for sign in ("%", "％", "‰"))
+        for name in columns
+    ]
+    found = connection.execute(
+        f"SELECT {', '.join(f'bool_or({s})' for s in signed)} FROM {quoted(raw)}"
+    ).fetchone()
+    mixed = [name for name, any_sign in zip(columns, found or (), strict=False) if any_sign]
+    if not mixed:
+        return
+    nulls = ", ".join(_literal(n) for n in ("", *table.null))
+
+    def plain(cell: str) -> str:
+        number = _as_typed(cell, "DOUBLE", table.decimal)
+        signed = " OR ".join(f"ends_with({cell}, {_literal(s)})" for s in ("%", "％", "‰"))
+        return f"{cell} NOT IN ({nulls}) AND TRY_CAST({number} AS DOUBLE) <> 0 AND NOT ({signed})"
+
+    _refuse_cells(
+        connection,
+        table,
+        raw,
+        mixed,
+        "true",
+        plain,
+        Said(
+            "in a column of percentages (12.5% is 0.125), these cells are numbers written "
+            "without %, which may be 8% as well as 8; write them with % in the export, or give "
+            'the column "text" in types and read it in the query',
+            "在百分数的列里（12.5% 即 0.125），这些格是没写 % 的数，可能是 8%，也可能是 8；"
+            '请在导出文件里给它们写上 %，或在 types 里把这一列设为 "text"，在查询里自己读',
+        ),
+    )
 
 
 def _year_last_said(table: TableFile) -> Said:
