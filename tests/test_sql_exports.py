@@ -411,6 +411,46 @@ def test_dates_in_a_workbook_are_the_days_excel_holds(write_workspace: WriteWork
     assert _stored(root) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}
 
 
+def test_serial_numbers_in_a_workbooks_date_column_are_days_when_types_says_so(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """An export that writes its dates as plain numbers (46086, shown so in Excel too):
+    a number, until types says the column holds dates; then 46086 is 2026-03-05 and
+    46091.6 is 2026-03-10 at 14:24. A column named in a second header row, or by columns,
+    is found the same way."""
+    rows: list[list[object]] = [
+        ["cm", "day", "amount"],
+        ["cm01", 46086, 100],
+        ["cm02", 46091.6, 7],
+    ]
+    plain = _workspace(write_workspace, b"", name="crm.xlsx", root=tmp_path / "plain")
+    write_xlsx(plain / "data" / "crm.xlsx", {"明细": rows})
+    code, output = _collect(plain)
+    assert code == 1
+    assert "table crm, crm.xlsx row 2: column day is not a date (YYYY-MM-DD)" in output
+    dated = _workspace(
+        write_workspace, b"", table='types = { day = "date" }', name="crm.xlsx",
+        root=tmp_path / "dated",
+    )  # fmt: skip
+    write_xlsx(dated / "data" / "crm.xlsx", {"明细": rows})
+    code, output = _collect(dated)
+    assert code == 0, output
+    assert _stored(dated) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}
+    named = _workspace(
+        write_workspace,
+        b"",
+        table='header = false\nskip = 1\ncolumns = ["cm", "booked", "amount"]\n'
+        'types = { booked = "timestamp" }',
+        query="SELECT cm AS subject, booked AS day, amount AS value FROM crm",
+        name="crm.xlsx",
+        root=tmp_path / "named",
+    )
+    write_xlsx(named / "data" / "crm.xlsx", {"明细": rows})
+    code, output = _collect(named)
+    assert code == 0, output
+    assert _stored(named) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}
+
+
 # ---------------------------------------------------------------------------- shapes
 
 

@@ -587,8 +587,9 @@ def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:
         try:
             with _scratch_writer(target) as out:
                 writer = csv.writer(out)
+                serials = _SerialDates(table, book.epoch)
                 for values in sheet.iter_rows(values_only=True):
-                    writer.writerow([_cell(v, table.decimal) for v in values])
+                    writer.writerow([_cell(v, table.decimal) for v in serials.read(values)])
         except OSError as error:
             with contextlib.suppress(OSError):
                 target.unlink(missing_ok=True)  # the part of it written
@@ -596,6 +597,47 @@ def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:
         return target
     finally:
         book.close()
+
+
+class _SerialDates:
+    """Excel's serial numbers (46086 is 2026-03-05) in the columns ``types`` makes dates
+    or timestamps, read as the days they are. A cell with a date format is a date already
+    (openpyxl reads it so); one formatted as a plain number, as some exports write their
+    dates, is a serial only where the table says the column holds dates."""
+
+    def __init__(self, table: TableFile, epoch: dt.datetime) -> None:
+        self.epoch = epoch
+        self.dated = {name for name, kind in table.types if kind in {"DATE", "TIMESTAMP"}}
+        self.columns: set[int] = set()
+        self.header_at = table.skip if table.header else None
+        if not table.header:
+            self.columns = {n for n, name in enumerate(table.columns) if name in self.dated}
+        self.row = 0
+
+    def read(self, values: Sequence[object]) -> Sequence[object]:
+        """The row ``values`` with each serial of a dated column made its day."""
+        row, self.row = self.row, self.row + 1
+        if row == self.header_at:
+            names = [
+                str(v).strip().lstrip("\ufeff").strip() if v is not None else "" for v in values
+            ]
+            self.columns = {n for n, name in enumerate(names) if name in self.dated}
+            return values
+        if not self.columns or (self.header_at is not None and row < self.header_at):
+            return values
+        return [
+            _day_of_serial(v, self.epoch) if n in self.columns else v for n, v in enumerate(values)
+        ]
+
+
+def _day_of_serial(value: object, epoch: dt.datetime) -> object:
+    """``value``, an Excel serial number, as the date and time it stands for; any other
+    value as it is."""
+    from openpyxl.utils.datetime import from_excel
+
+    if type(value) not in {int, float} or not 0 < cast(float, value) < 2958466:
+        return value  # 2958466 is the day after 9999-12-31, Excel's last
+    return from_excel(value, epoch)
 
 
 def _cell(value: object, decimal: str | None = None) -> str:
