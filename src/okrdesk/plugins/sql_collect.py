@@ -346,6 +346,8 @@ class _DuckSource:
     def summaries_said(self, query: str) -> list[Said]:
         """A warning for each table ``query`` reads (through views too) whose file ended
         in summary rows that were left out."""
+        if not self.summaries:
+            return []
         facts = self.queries.facts(to_duckdb(query), "duckdb")
         read = sorted(facts.tables & {*self.tables, *self.views})
         found = []
