@@ -451,6 +451,39 @@ def test_serial_numbers_in_a_workbooks_date_column_are_days_when_types_says_so(
     assert _stored(named) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}
 
 
+def test_a_workbooks_percentages_are_the_numbers_excel_holds(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A number cell formatted 0.0% holds 0.125 and shows 12.5%; a text cell "12.5%" beside
+    it is the same number, in a column left text by an error cell (#DIV/0!, as openpyxl
+    reads it; its row left out, named) and in a number column."""
+    from openpyxl import Workbook
+
+    root = _workspace(write_workspace, b"", name="crm.xlsx", query=ROWS)
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["cm", "day", "amount"])
+    sheet.append(["cm01", dt.datetime(2026, 3, 5), 0.125])
+    sheet["C2"].number_format = "0.0%"
+    sheet.append(["cm02", dt.datetime(2026, 3, 5), "12.5%"])
+    sheet.append(["cm02", dt.datetime(2026, 3, 6), "#DIV/0!"])
+    book.save(root / "data" / "crm.xlsx")
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 0.125, ("cm02", "2026-W10"): 0.125}
+    assert (
+        "1 row left out: column value holds text, not a number (table crm: crm.xlsx row 4)"
+        in _one_line(output)
+    )
+    # Without the error cell the column is a number column: the two are still 0.125 each.
+    sheet.delete_rows(4)
+    book.save(root / "data" / "crm.xlsx")
+    code, output = _collect(root)
+    assert code == 0, output
+    assert "warning" not in output
+    assert _stored(root) == {("cm01", "2026-W10"): 0.125, ("cm02", "2026-W10"): 0.125}
+
+
 # ---------------------------------------------------------------------------- shapes
 
 
@@ -517,7 +550,7 @@ def test_a_header_with_full_width_spaces_and_a_byte_order_mark_names_its_columns
     """Excel's "CSV UTF-8" begins with a byte-order mark; a CRM pads its column names with
     full-width spaces. Neither is part of a name a query writes."""
     data = "\ufeff　cm　, day ,amount　\ncm01,2026-03-05,100\ncm02,2026-03-10,7\n"
-    root = _workspace(write_workspace, data.encode("utf-8"))
+    root = _workspace(write_workspace, data.encode("utf-8"), table='types = { amount = "number" }')
     code, output = _collect(root)
     assert code == 0, output
     assert _stored(root) == {("cm01", "2026-W10"): 100.0, ("cm02", "2026-W11"): 7.0}

@@ -1053,7 +1053,10 @@ def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, 
     holds percentages (``12.5%``, read as 0.125) beside numbers written without a sign
     other than 0 (``8``): 8% or 8? Read as written, a rate of 8 beside 0.125 would make
     every sum and average of the column a figure no one meant. The plain cells are named
-    as ``_ambiguous`` names cells."""
+    as ``_ambiguous`` names cells. A workbook's number cell is what Excel holds (0.125
+    shown as 12.5%), so only text files are looked at."""
+    if table.kind != "csv":
+        return
     described = connection.execute(f"DESCRIBE {quoted(table.name)}").fetchall()
     columns = [str(name) for name, kind, *_ in described if kind == "DOUBLE"]
     raws = {str(c[0]): c[1] for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()}
