@@ -314,6 +314,7 @@ def test_a_total_row_inside_the_file_is_still_a_row(write_workspace: WriteWorksp
         ("2026-03-05 14:30:00", "2026-03-10 09:05:00", ""),
         ("2026/3/5 14:30", "2026/3/10 09:05", ""),
         ("2026年3月5日", "2026年3月10日", 'types = { day = "date" }'),
+        ("２０２６年３月５日", "２０２６/３/１０", ""),
     ],
 )
 def test_a_date_as_chinese_systems_write_it_is_its_day(

@@ -103,9 +103,10 @@ def written_number(text: str) -> float | None:
 def date_ready_sql(cell: str, dates: str | None = None) -> str:
     """SQL for the text ``cell`` ready to cast to a date or timestamp: as it is where
     DuckDB reads it, else made ISO where it is written as a Chinese system writes dates
-    (``_YEAR_FIRST``), or with its year last in the order ``dates`` (a table's setting)
-    says (a date that is none, 2026.13.45, is then none still)."""
-    readied = cell
+    (``_YEAR_FIRST``, full-width digits too), or with its year last in the order
+    ``dates`` (a table's setting) says (a date that is none, 2026.13.45, is then none
+    still)."""
+    readied = f"translate({cell}, {_literal(FULL_WIDTH[:10])}, '0123456789')"
     for pattern, iso in _YEAR_FIRST:
         readied = f"regexp_replace({readied}, {_literal(pattern)}, {_literal(iso)})"
     if dates is not None:
@@ -122,7 +123,7 @@ def year_last_sql(cell: str) -> str:
 def written_day(text: str) -> dt.date | None:
     """The day of ``text`` as ``date_ready_sql`` reads a date without ``dates`` (the year
     first); None where it is none."""
-    readied = text.strip()
+    readied = text.strip().translate(_WIDTH)
     for pattern, iso in _YEAR_FIRST:
         readied = re.sub(pattern, iso, readied, count=1)
     found = _DAY.match(readied)
