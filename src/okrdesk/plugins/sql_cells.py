@@ -24,7 +24,8 @@ HALF_WIDTH = "0123456789.,-+%()¥"
 SCALES = {"万元": "e4", "亿元": "e8", "万": "e4", "亿": "e8", "元": "", "%": "e-2", "‰": "e-3"}
 """What a number cell may end in, and the exponent it stands for: ``12.5万`` is 125000,
 ``12.5%`` is 0.125, as Excel holds a percentage."""
-_SPACES = "' \u3000'"
+_SPACES_SQL = "' \u3000'"
+"""The spaces, full-width too, between a number and its suffix, as an SQL string."""
 _SCALED = re.compile("(.*?)[ \u3000]*(万元|亿元|万|亿|元|%|‰)")
 _WIDTH = str.maketrans(FULL_WIDTH, HALF_WIDTH)
 
@@ -51,10 +52,11 @@ def number_ready_sql(cell: str, decimal: str = ".") -> str:
     """SQL for the text ``cell`` ready to cast to a number: ``ungrouped_sql``'s reading,
     after full-width characters are made plain and a suffix of ``SCALES`` an exponent. A
     cell DuckDB reads as a number already (most cells, where ``decimal`` is ``"."``) is as
-    it is. The rest is read in
-    lambdas, so that each step's SQL is written once: DuckDB plans an expression written
-    out again at each use far more slowly than it reads the cells."""
-    plain = f"rtrim(translate({cell}, {_literal(FULL_WIDTH)}, {_literal(HALF_WIDTH)}), {_SPACES})"
+    it is. The rest is read in lambdas, so that each step's SQL is written once: DuckDB
+    plans an expression written out again at each use far more slowly than it reads the
+    cells."""
+    half = f"translate({cell}, {_literal(FULL_WIDTH)}, {_literal(HALF_WIDTH)})"
+    plain = f"rtrim({half}, {_SPACES_SQL})"
     split = f"{{'whole': p, 'number': {_without_suffix('p')}}}"
     read = f"({ungrouped_sql('q.number', decimal)}) || ({_exponent('q.whole')})"
     lambdas = f"list_transform(list_transform([{plain}], lambda p: {split}), lambda q: {read})[1]"
@@ -72,7 +74,7 @@ def _without_suffix(text: str) -> str:
         f"WHEN {' OR '.join(f'ends_with({text}, {_literal(s)})' for s in suffixes)} THEN {n}"
         for n, suffixes in sorted(by_length.items(), reverse=True)
     )
-    return f"rtrim(substr({text}, 1, length({text}) - (CASE {cut} ELSE 0 END)), {_SPACES})"
+    return f"rtrim(substr({text}, 1, length({text}) - (CASE {cut} ELSE 0 END)), {_SPACES_SQL})"
 
 
 def _exponent(text: str) -> str:
