@@ -79,6 +79,77 @@ def test_a_workspace_template_that_runs_away_is_stopped(
                 in chinese.stderr)  # fmt: skip
 
 
+# One step inside C that no time limit stops: hours of arithmetic, or gigabytes at once.
+ONE_STEP = {
+    "power": ("{{ 9 ** 999999999 }}",
+              "template error: ** would make a whole number of more than 100,000 bits"),
+    "squaring": ("{% set n = namespace(v=3) %}{% for i in range(40) %}"
+                 "{% set n.v = n.v * n.v %}{% endfor %}{{ n.v }}",
+                 "template error: * would make a whole number of more than 100,000 bits"),
+    "repeat": ("{{ 'x' * 100000000000 }}",
+               "the template took more than 2 GiB of memory; does a value grow without end?"),
+    "centre": ("{{ 'x'|center(30000000000) }}",
+               "the template took more than 2 GiB of memory; does a value grow without end?"),
+    "doubling": ("{% set n = namespace(s='x') %}{% for i in range(64) %}"
+                 "{% set n.s = n.s ~ n.s %}{% endfor %}{{ n.s }}",
+                 "the template took more than 2 GiB of memory; does a value grow without end?"),
+}  # fmt: skip
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="only Linux caps a process's memory")
+@pytest.mark.parametrize("step", ONE_STEP)
+def test_a_workspace_template_cannot_take_one_endless_step(
+    write_workspace: WriteWorkspace, step: str
+) -> None:
+    template, said = ONE_STEP[step]
+    root = write_workspace()
+    (root / "templates").mkdir()
+    (root / "templates" / "report.md.j2").write_text(f"Hello\n{template}\n", encoding="utf-8")
+    assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
+    args = ["report", "--format", "md", "--as-of", "2026-03-15", "-w", str(root)]
+    # The plugins' time limit is left at its 300 s: the step is refused, not timed out.
+    done = run(*args, "--lang", "en")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"report.md.j2:2: {said}" in done.stderr
+    assert done.stdout == "" and "Traceback" not in done.stderr
+
+
+PYTHONS_WORDS = {
+    "{{ 1 / 0 }}": "ZeroDivisionError: division by zero",
+    "{{ 10.0 ** 400 }}": "OverflowError: (34, 'Numerical result out of range')",
+    "{% macro again() %}{{ again() }}{% endmacro %}{{ again() }}": "RecursionError: maximum",
+    "{{ 1 + 'a' }}": "TypeError: unsupported operand",
+}
+
+
+@pytest.mark.parametrize("template", PYTHONS_WORDS)
+def test_a_workspace_template_failing_in_pythons_words_is_said_at_its_line(
+    write_workspace: WriteWorkspace, template: str
+) -> None:
+    root = write_workspace()
+    (root / "templates").mkdir()
+    (root / "templates" / "report.md.j2").write_text(f"Hello\n{template}\n", encoding="utf-8")
+    assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
+    args = ["report", "--format", "md", "--as-of", "2026-03-15", "-w", str(root)]
+    done = run(*args, "--lang", "en")
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert f"report.md.j2:2: template error: {PYTHONS_WORDS[template]}" in done.stderr
+    assert done.stdout == "" and "Traceback" not in done.stderr
+    chinese = run(*args, "--lang", "zh")
+    assert chinese.returncode == 2 and "report.md.j2:2：模板错误：" in chinese.stderr
+
+
+def test_a_template_still_multiplies_what_a_report_needs(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace()
+    (root / "templates").mkdir()
+    written = "{{ '-' * 12 }} {{ 2 ** 64 }} {{ 3 * 1.5 }} {{ 10 ** 8 * 4 }}\n"
+    (root / "templates" / "report.md.j2").write_text(written, encoding="utf-8")
+    assert run("collect", "--through", "2026-03-15", "-w", str(root)).returncode == 0
+    done = run("report", "--format", "md", "--as-of", "2026-03-15", "-w", str(root))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "------------ 18446744073709551616 4.5 400000000\n"
+
+
 # ------------------------------------------------- the workspace's own code
 
 MARKER_PLUGIN = """\

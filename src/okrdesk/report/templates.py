@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TextIO
 
 import jinja2
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from okrdesk.errors import BadInput, Said
@@ -26,6 +25,7 @@ from okrdesk.report import cells, notes
 from okrdesk.report.charts import burnup_svg
 from okrdesk.report.document import Report, off_track
 from okrdesk.report.numbers import ledger, money, percent, ratio, score_text
+from okrdesk.report.template_limits import MOST_MEMORY, BoundedSandbox, memory_capped
 from okrdesk.resources import shipped
 
 # Only what would change how the line reads: a backslash before punctuation
@@ -80,7 +80,7 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
 
 def environment(folders: Sequence[Path]) -> jinja2.Environment:
     loader = _ConfinedLoader([str(f) for f in folders if f.is_dir()])
-    env = ImmutableSandboxedEnvironment(
+    env = BoundedSandbox(
         loader=loader,
         autoescape=jinja2.select_autoescape(enabled_extensions=("html", "html.j2")),
         undefined=jinja2.StrictUndefined,
@@ -145,31 +145,37 @@ def render_template(name: str, report: Report, out: TextIO, context: RenderConte
 
     The sandbox lets a template run no code, but not stop: loops inside loops in a
     template someone sent could go on for hours, or fill the memory. A template is
-    held to the plugins' time limit, and to ``MOST_WRITTEN`` characters."""
+    held to the plugins' time limit, to ``MOST_WRITTEN`` characters, and to what
+    ``template_limits`` allows one step of it; a workspace's template that fails in
+    Python's words (a division by 0, a macro that calls itself) is its mistake, said
+    at its line like jinja2's own."""
     env = environment(template_folders(context.workspace, context.templates))
     seconds = plugin_timeout(None)
-    where = name
-    try:
+    where = [name]
+
+    def rendered() -> list[str]:
         template = env.get_template(name)
-        where = template.filename or name
+        where[0] = template.filename or name
+        pieces: list[str] = []
+        written = 0
+        for piece in template.generate(r=report, lang=report.lang, start=context.plan_start,
+                                       end=context.plan_end):  # fmt: skip
+            written += len(piece)
+            if written > MOST_WRITTEN:
+                raise BadInput(Said(
+                    f"{where[0]}: the template wrote more than {MOST_WRITTEN:,} characters; "
+                    "does a loop run away?",
+                    f"{where[0]}：模板写出的内容超过 {MOST_WRITTEN:,} 个字符；是否有循环失控？",
+                ))  # fmt: skip
+            pieces.append(piece)
+        return pieces
 
-        def rendered() -> list[str]:
-            pieces: list[str] = []
-            written = 0
-            for piece in template.generate(r=report, lang=report.lang, start=context.plan_start,
-                                           end=context.plan_end):  # fmt: skip
-                written += len(piece)
-                if written > MOST_WRITTEN:
-                    raise BadInput(Said(
-                        f"{where}: the template wrote more than {MOST_WRITTEN:,} characters; "
-                        "does a loop run away?",
-                        f"{where}：模板写出的内容超过 {MOST_WRITTEN:,} 个字符；是否有循环失控？",
-                    ))  # fmt: skip
-                pieces.append(piece)
-            return pieces
-
+    try:
         # Held to the limit off the main thread and on Windows too, as a plugin's calls.
-        pieces = limited(seconds, rendered)
+        with memory_capped():
+            pieces = limited(seconds, rendered)
+    except BadInput:
+        raise
     except jinja2.TemplateError as error:
         at, line = _template_position(error, name)
         at = f"{at}:{line}" if line else at
@@ -177,15 +183,48 @@ def render_template(name: str, report: Report, out: TextIO, context: RenderConte
                             f"{at}：模板错误：{error}")) from None  # fmt: skip
     except OutOfTime:
         raise BadInput(Said(
-            f"{where}: the template did not finish within {seconds:g} s (${TIMEOUT_ENV}); "
+            f"{where[0]}: the template did not finish within {seconds:g} s (${TIMEOUT_ENV}); "
             "does a loop run away?",
-            f"{where}：模板在 {seconds:g} 秒内未完成（${TIMEOUT_ENV}）；是否有循环失控？",
+            f"{where[0]}：模板在 {seconds:g} 秒内未完成（${TIMEOUT_ENV}）；是否有循环失控？",
         )) from None  # fmt: skip
+    except MemoryError as error:
+        found = _workspace_frame(error, env)
+        at = f"{found[0]}:{found[1]}" if found else where[0]
+        most = MOST_MEMORY // 1024**3
+        raise BadInput(Said(
+            f"{at}: the template took more than {most} GiB of memory; does a value "
+            "grow without end?",
+            f"{at}：模板占用的内存超过 {most} GiB；是否有数值无限增长？",
+        )) from None  # fmt: skip
+    except Exception as error:
+        found = _workspace_frame(error, env)
+        if found is None:
+            raise  # okrdesk's own template or code went wrong: a bug to see in full
+        at = f"{found[0]}:{found[1]}"
+        why = f"{type(error).__name__}: {error}"
+        raise BadInput(Said(f"{at}: template error: {why}",
+                            f"{at}：模板错误：{why}")) from None  # fmt: skip
     out.write("".join(pieces))
 
 
 MOST_WRITTEN = 256 * 1024 * 1024
 """Characters a template may write: far beyond a firm-wide report."""
+
+
+def _workspace_frame(error: BaseException, env: jinja2.Environment) -> tuple[str, int] | None:
+    """The file and line of the innermost template that ``error`` went through, when
+    that template is not one shipped with okrdesk; jinja puts template lines in
+    tracebacks."""
+    loader = env.loader
+    folders = loader.searchpath if isinstance(loader, jinja2.FileSystemLoader) else []
+    own = shipped("templates").resolve()
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        found = Path(frame.filename).resolve()
+        if frame.lineno is None or not any(found.is_relative_to(Path(f).resolve())
+                                           for f in folders):  # fmt: skip
+            continue
+        return None if found.is_relative_to(own) else (frame.filename, frame.lineno)
+    return None
 
 
 def _template_position(error: jinja2.TemplateError, name: str) -> tuple[str, int | None]:
