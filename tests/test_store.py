@@ -666,6 +666,36 @@ def test_a_database_okrdesk_cannot_use_is_refused_untouched(
     assert not (root / "okrdesk.db-wal").exists()
 
 
+@pytest.mark.parametrize(
+    ("database", "what"),
+    [
+        ("targets/notes.toml", "a target file (targets/*.toml)"),
+        ("targets/store.toml", "a target file (targets/*.toml)"),  # not there yet
+        ("okrdesk.toml", "the workspace's settings (okrdesk.toml)"),
+        ("plugins/store.py", "a plugin of the workspace (plugins/*.py)"),
+        ("templates/../targets/plan.toml", "a target file (targets/*.toml)"),
+    ],
+)
+def test_a_store_named_as_a_file_of_the_workspace_is_refused(
+    write_workspace: WriteWorkspace, database: str, what: str
+) -> None:
+    # An empty target file is only a warning; a store made in it was a binary file the
+    # plan could no longer be read past, in a workspace someone sent as in one's own.
+    root = write_workspace()
+    (root / "targets" / "notes.toml").write_text("", encoding="utf-8")
+    settings = root / "okrdesk.toml"
+    settings.write_text(f'[workspace]\ndatabase = "{database}"\n', encoding="utf-8")
+    before = {path: digest(path) for path in root.rglob("*") if path.is_file()}
+    for command in (["collect", "--through", THROUGH], ["validate"]):
+        result = run(root, *command, "--lang", "en")
+        assert result.exit_code == 2, result.output
+        said = f"okrdesk.toml:2: workspace.database: {database} is {what}: the store would be"
+        assert said in result.output
+        assert "Traceback" not in result.output
+    assert {path: digest(path) for path in root.rglob("*") if path.is_file()} == before
+    assert not (root / "targets" / "store.toml").exists()
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_named_pipe_in_place_of_the_database_is_refused_at_once(
     write_workspace: WriteWorkspace,

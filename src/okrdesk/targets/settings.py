@@ -258,6 +258,25 @@ def _inside(path: Path, root: Path) -> bool:
     return path.resolve().is_relative_to(root.resolve())
 
 
+def _workspace_file(path: Path, root: Path) -> Said | None:
+    """What ``path`` is among the files okrdesk reads in the workspace ``root`` (its
+    settings, a target file, a plugin, a template), once links are followed; None when
+    it is none of them. A ``targets/*.toml`` not there yet counts: the plan would read
+    the store made there."""
+    real = path.resolve()
+    folder = {name: (root / name).resolve() for name in ("targets", "plugins", "templates")}
+    if real == (root / SETTINGS_FILE).resolve():
+        return Said(f"the workspace's settings ({SETTINGS_FILE})",
+                    f"工作区的设置（{SETTINGS_FILE}）")  # fmt: skip
+    if real.suffix == ".toml" and real.is_relative_to(folder["targets"]):
+        return Said("a target file (targets/*.toml)", "目标文件（targets/*.toml）")
+    if real.suffix == ".py" and real.parent == folder["plugins"]:
+        return Said("a plugin of the workspace (plugins/*.py)", "工作区的插件（plugins/*.py）")
+    if real.is_relative_to(folder["templates"]):
+        return Said("in the workspace's templates/", "工作区 templates/ 中的文件")
+    return None
+
+
 def locate(option: str | os.PathLike[str] | None) -> Path:
     """The workspace folder: ``--workspace``, else $OKRDESK_WORKSPACE, else the current folder."""
     chosen = option or os.environ.get(ENV_VAR) or "."
@@ -286,6 +305,15 @@ def read_settings(root: Path, findings: Findings) -> Workspace:
         if (db := table.text("database")) is not None:
             if db.startswith(POSTGRES_SCHEMES):
                 url = _server_url(table, found[0].key("database"), db)
+            elif (own := _workspace_file(root / db, root)) is not None:
+                table.fail(
+                    found[0].key("database"),
+                    f"{printable(db)} is {own.en}: the store would be written over it, or "
+                    "read as one; give the store a file of its own "
+                    f"({DEFAULT_DATABASE} by default)",
+                    f"{printable(db)} 是{own.zh}：数据库会写在它上面，或被当作这类文件读取；"
+                    f"请给数据库单独的文件（默认为 {DEFAULT_DATABASE}）",
+                )
             else:
                 database = root / db
         if (seconds := table.number("plugin_timeout")) is not None:
