@@ -325,6 +325,24 @@ def test_a_wrong_entry_is_reversed_by_id_with_a_reason(money: Path) -> None:
     assert ledger(money) == before
 
 
+def test_a_reversal_is_never_dated_before_the_entry_it_reverses(money: Path) -> None:
+    # Dated 01-05, the reversal of a 03-02 entry left the line at -12万 spent (and more
+    # left than its amount) in every report between the two days.
+    assert spend(money, "training", "12万").exit_code == 0
+    before = ledger(money)
+    early = run(money, "spend", "reverse", "1", "--signed-by", "李强", "--reason", "录错",
+                "--date", "2026-01-05", "--lang", "en")  # fmt: skip
+    refused(early, "entry 1 was spent on 2026-03-02; it cannot be reversed before that "
+                   "(--date 2026-01-05)", "Nothing was recorded.")  # fmt: skip
+    chinese = run(money, "spend", "reverse", "1", "--signed-by", "李强", "--reason", "录错",
+                  "--date", "2026-03-01")  # fmt: skip
+    refused(chinese, "台账第 1 笔的支出日期是 2026-03-02，不能在此之前冲正（--date 2026-03-01）")
+    assert ledger(money) == before
+    same_day = run(money, "spend", "reverse", "1", "--signed-by", "李强", "--reason", "录错",
+                   "--date", "2026-03-02")  # fmt: skip
+    assert same_day.exit_code == 0, same_day.output
+
+
 @pytest.mark.parametrize("invisible", ["\u200b", "\u2060\u200d", "\u00a0\u3000", "\x1b"])
 def test_a_reason_of_invisible_characters_only_is_no_reason(money: Path, invisible: str) -> None:
     # An override, a reversal or a withdrawal kept with a reason nobody can read would

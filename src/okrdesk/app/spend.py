@@ -252,6 +252,12 @@ def reverse_spend(
         _check_signoff(line, names, lang)
         day = day or dt.date.today()
         _check_day(plan, day, lang)
+        if day < original.day:
+            # Dated before what it undoes, it would show the line's spend below zero in
+            # every report of the days between, and leave room under its breaker there.
+            raise BadInput(refused["reversal_before"].format(
+                id=entry_id, day=day, original=original.day
+            ))  # fmt: skip
 
         def reversible(entries: list[SpendEntry]) -> None:
             entry = _entry(entries, entry_id, lang)
@@ -355,6 +361,9 @@ _REFUSED = {
                        "without --override and --reason. Nothing was recorded.",
         "reversal_reason": "a reversal needs a --reason that says what was wrong; nothing "
                            "was recorded",
+        "reversal_before": "entry {id} was spent on {original}; it cannot be reversed "
+                           "before that (--date {day}): date the reversal on or after "
+                           "{original}. Nothing was recorded.",
         "a_correction": "entry {id} is itself a correction; it cannot be reversed",
         "reversed_already": "entry {id} was already reversed by entry {by}",
         "below_zero": "reversing entry {id} would bring {line} below zero ({left}). Nothing "
@@ -389,6 +398,8 @@ _REFUSED = {
         "not_tripped": "已拒绝：没有可越过的熔断。{line}（{name}）的熔断未触发，这笔支出也不会"
                        "触发它；请去掉 --override 和 --reason 再记录。未记录任何支出。",
         "reversal_reason": "冲正需要用 --reason 说明哪里有误；未记录任何支出",
+        "reversal_before": "台账第 {id} 笔的支出日期是 {original}，不能在此之前冲正"
+                           "（--date {day}）：冲正日期须不早于 {original}。未记录任何支出。",
         "a_correction": "台账第 {id} 笔本身是冲正，不能再冲正",
         "reversed_already": "台账第 {id} 笔已由第 {by} 笔冲正",
         "below_zero": "冲正台账第 {id} 笔会使 {line} 的支出低于零（{left}）。未记录任何支出。",

@@ -263,8 +263,9 @@ def spend_add(
     help="Who signed off the correction; the line's sign-off rules apply.",
 )  # fmt: skip
 @click.option(
-    "--date", "--as-of", "day", type=DATE, help="The day of the correction (default: today)."
-)
+    "--date", "--as-of", "day", type=DATE,
+    help="The day of the correction (default: today); never before the entry's own day.",
+)  # fmt: skip
 @lang_option("Language of what is said.")
 @workspace_option
 def spend_reverse(
