@@ -104,6 +104,7 @@ def test_a_hostile_title_keeps_the_markdown_table_in_shape(hostile: Path) -> Non
         ("*加粗* _斜体_", r"\*加粗\* \_斜体\_"),
         ("[点我](http://evil)", r"\[点我\](http://evil)"),
         ("a <script> b < c", r"a \<script> b < c"),
+        ("催办 <@zhangsan>", r"催办 \<@zhangsan>"),
         ("x|y `code`", r"x\|y \`code\`"),
     ],
 )

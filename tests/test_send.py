@@ -818,6 +818,24 @@ def test_a_dry_run_heads_each_channel_in_the_command_s_language(workspace: Path)
     assert "pw" not in chinese.stdout.split() and "s3" not in chinese.stdout.split()
 
 
+def test_a_title_cannot_mention_someone_in_the_wecom_group(workspace: Path, bot: Bot) -> None:
+    # WeCom's Markdown turns <@userid> into a notification to that person: a title in a
+    # workspace someone sent would have the weekly report ping whoever it names.
+    okrs = workspace / "targets" / "okrs.toml"
+    text = okrs.read_text(encoding="utf-8")
+    okrs.write_text(text.replace('title = "直营 AUM 净增"', 'title = "直营 AUM 净增 <@zhangsan>"'),
+                    encoding="utf-8")  # fmt: skip
+    bot.replies = [(200, {"errcode": 0}, {}), (200, {"errcode": 0}, {})]
+    done = CliRunner().invoke(
+        cli, ["send", "--as-of", "2026-03-15", "-w", str(workspace)],
+        env={"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"},
+    )  # fmt: skip
+    assert done.exit_code == 0, done.output
+    wecom = bot.received[0]["body"]["markdown"]["content"]
+    assert r"直营 AUM 净增 \<@zhangsan>" in wecom
+    assert "<@" not in wecom.replace(r"\<@", "")
+
+
 def test_a_chat_message_links_the_report_where_the_intranet_serves_it(
     workspace: Path, bot: Bot
 ) -> None:

@@ -31,10 +31,11 @@ from okrdesk.resources import shipped
 # Only what would change how the line reads: a backslash before punctuation
 # (it would escape it), a pipe (a table cell's end), a backtick, an asterisk
 # (emphasis), an underscore at a word's edge (intraword ones never emphasise),
-# ``<`` opening a tag or autolink, ``~`` when two could strike through, and
+# ``<`` opening a tag, an autolink or WeCom's ``<@userid>`` (which would notify that
+# person in the group), ``~`` when two could strike through, and
 # brackets when a ``]`` follows a ``[`` (a link). Ordinary text, Chinese
 # punctuation and parentheses stay as they are, so a paste into chat reads clean.
-_MD_ALWAYS = re.compile(r"\\(?=[!-/:-@\[-`{-~])|[|`*]|<(?=[A-Za-z/!?])")
+_MD_ALWAYS = re.compile(r"\\(?=[!-/:-@\[-`{-~])|[|`*]|<(?=[A-Za-z/!?@])")
 _MD_EDGE_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")
 _MD_LINK = re.compile(r"\[.*\]")
 # A line opening with these would become a heading, quote, list or rule.
