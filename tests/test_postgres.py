@@ -702,6 +702,50 @@ def test_store_copy_of_a_missing_source_or_onto_itself_is_refused(tmp_path: Path
     assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
+def test_store_copy_onto_another_name_of_the_same_file_is_refused(tmp_path: Path) -> None:
+    # A hard link is the same file under another name: the copy emptied it and wrote it
+    # again through a write-ahead log of its own, beside the link, which SQLite later
+    # writes into the file over whatever was written through the first name since.
+    path = tmp_path / "okrdesk.db"
+    with Store.open(path) as store:
+        store.add_spend("events", dt.date(2026, 3, 2), Decimal(120_000), ["王芳"])
+    linked = tmp_path / "backup.db"
+    os.link(path, linked)
+    before = path.read_bytes()
+    itself = run("store", "copy", str(path), str(linked), "--replace", "--lang", "en")
+    assert itself.exit_code == 2 and "are the same store" in itself.output, itself.output
+    assert path.read_bytes() == before
+    assert not (tmp_path / "backup.db-wal").exists()
+
+
+@pytest.mark.parametrize("kind", ["target file", "named pipe", "folder"])
+def test_store_upgrade_of_what_is_no_database_is_refused_untouched(
+    tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "plan.toml"
+    if kind == "target file":
+        path.write_text('[plan]\nid = "p"\n', encoding="utf-8")
+    elif kind == "named pipe":
+        if not hasattr(os, "mkfifo"):
+            pytest.skip("named pipes are POSIX")
+        os.mkfifo(path)  # reading it would wait for a writer, for ever
+    else:
+        path.mkdir()
+    done = subprocess.run(
+        [sys.executable, "-m", "okrdesk", "store", "upgrade", str(path), "--lang", "en"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    said = {
+        "target file": "plan.toml is not an SQLite database; nothing was changed",
+        "named pipe": "plan.toml is not a regular file",
+        "folder": "is not a regular file",
+    }
+    assert said[kind] in done.stderr and "Traceback" not in done.stderr
+    if kind == "target file":
+        assert path.read_text(encoding="utf-8") == '[plan]\nid = "p"\n'
+
+
 def test_a_large_collect_is_analysed_and_vacuumed_and_a_small_one_left_to_autovacuum(
     postgres_url: str,
 ) -> None:

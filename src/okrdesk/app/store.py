@@ -13,8 +13,7 @@ A target that already holds rows is only overwritten when asked.
 from __future__ import annotations
 
 import math
-import sqlite3
-from contextlib import closing
+import os
 from pathlib import Path
 
 from okrdesk.errors import BadInput, OkrdeskError, Said
@@ -122,8 +121,9 @@ def _version_of(target: Path | str) -> int | None:
         from okrdesk.store.postgres import PostgresStore
 
         return PostgresStore.version_of(target)
-    with closing(sqlite3.connect(f"{target.resolve().as_uri()}?mode=ro", uri=True)) as file:
-        return int(file.execute("PRAGMA user_version").fetchone()[0]) or None
+    from okrdesk.store.sqlite import SqliteStore
+
+    return SqliteStore.version_of(target)
 
 
 def _checked(table: str, origin: Store, destination: Store) -> Said:
@@ -164,5 +164,12 @@ def _number(value: float) -> str:
 
 def _same(source: Path | str, target: Path | str) -> bool:
     if isinstance(source, Path) and isinstance(target, Path):
-        return source.resolve() == target.resolve()
+        if source.resolve() == target.resolve():
+            return True
+        # Two names of one file (a hard link): SQLite keeps a log beside each name, and
+        # two logs of one file undo each other's pages.
+        try:
+            return os.path.samefile(source, target)
+        except OSError:
+            return False
     return source == target

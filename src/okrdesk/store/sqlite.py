@@ -18,7 +18,7 @@ import sqlite3
 import stat
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, suppress
+from contextlib import AbstractContextManager, closing, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
@@ -98,6 +98,19 @@ class SqliteStore(Store):
             connection.close()
             raise
         return store
+
+    @classmethod
+    def version_of(cls, path: Path) -> int | None:
+        """The schema version of the file at ``path``, None where it has no tables; a
+        file that is no database (a target file, a named pipe) is refused as ``connect``
+        refuses it. Nothing changed."""
+        _check_header(path)
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as file:
+            try:
+                return int(file.execute("PRAGMA user_version").fetchone()[0]) or None
+            except sqlite3.DatabaseError as error:
+                raise BadInput(Said(f"{path}: cannot read the database: {error}",
+                                    f"{path}：无法读取数据库：{error}")) from None  # fmt: skip
 
     def _prepare(self, read_only: bool = False) -> None:
         try:
