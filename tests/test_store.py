@@ -696,6 +696,45 @@ def test_a_store_named_as_a_file_of_the_workspace_is_refused(
     assert not (root / "targets" / "store.toml").exists()
 
 
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ("UPDATE spend SET amount_fen = 'abc'", "spend row 1: amount_fen holds 'abc'"),
+        ("UPDATE spend SET amount_fen = 1.5", "spend row 1: amount_fen holds 1.5"),
+        ("UPDATE spend SET day = 'yesterday'", "spend row 1: day holds 'yesterday'"),
+        ("UPDATE spend SET signed_by = '王芳'", "spend row 1: signed_by holds '王芳'"),
+        ("UPDATE checkins SET value = 'abc'", "checkins row 1: value holds 'abc'"),
+        ("UPDATE checkins SET day = '2026-13-45'", "checkins row 1: day holds '2026-13-45'"),
+    ],
+)
+def test_a_value_okrdesk_never_writes_is_named_by_its_row(
+    write_workspace: WriteWorkspace, change: str, said: str
+) -> None:
+    # SQLite keeps text in an INTEGER column: such a row ended every report in a
+    # traceback, and half a fen went into the line's total as if spent.
+    root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+    checked_in = run(root, "checkin", "O1.REV", "3", "--date", "2026-02-20", "--by", "王芳")
+    assert checked_in.exit_code == 0, checked_in.output
+    spent = run(
+        root, "spend", "add", "training", "5", "--signed-by", "王芳", "--date", "2026-03-02"
+    )
+    assert spent.exit_code == 0, spent.output
+    with closing(sqlite3.connect(root / "okrdesk.db")) as connection, connection:
+        connection.execute(change)
+    before = digest(root / "okrdesk.db")
+    commands = [["report", "--as-of", THROUGH], ["check", "--as-of", THROUGH], ["export"]]
+    if change.startswith("UPDATE spend"):
+        commands += [["spend", "list"], ["spend", "add", "training", "5", "--signed-by", "王芳"]]
+    for command in commands:
+        result = run(root, *command, "--lang", "en")
+        assert result.exit_code == 2, (command, result.output)
+        assert f"okrdesk.db: {said}, which okrdesk never writes" in result.output
+        assert "Traceback" not in result.output
+    chinese = run(root, "report", "--as-of", THROUGH, "--lang", "zh")
+    assert chinese.exit_code == 2 and "okrdesk 从不写入这样的值" in chinese.output
+    assert digest(root / "okrdesk.db") == before
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_named_pipe_in_place_of_the_database_is_refused_at_once(
     write_workspace: WriteWorkspace,

@@ -22,9 +22,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import AbstractContextManager, nullcontext
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
-from okrdesk.errors import BadInput, OkrdeskError, Said
+from okrdesk.errors import BadInput, OkrdeskError, Said, printable
 from okrdesk.model import (
     Checkin,
     Observation,
@@ -44,6 +44,7 @@ from okrdesk.store.migrations import (
     tables_as_made,
 )
 from okrdesk.store.reader import SeriesOfMetrics
+from okrdesk.store.stored_rows import UnreadableValue, checkin_of, spend_of
 
 if TYPE_CHECKING:
     from okrdesk.store.changes import PeriodChanges, StoreChanges
@@ -64,6 +65,7 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 BUSY_TIMEOUT_ENV = "OKRDESK_BUSY_TIMEOUT"
 
 Row = tuple[Any, ...]
+T = TypeVar("T")
 SumRows = tuple[dict[str, dict[str, Row]], int]
 """One day's sums of every metric and subject as ``Store.sum_rows_at`` reads them:
 metric → subject → row, and where the day's Σ value, Σ numerator, Σ denominator and
@@ -280,16 +282,6 @@ def _run_of(r: Row) -> Run:
     return Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]),
                json.loads(r[9]), json.loads(r[10]), _listed(r[11]), _landed(r[12]),
                json.loads(r[13]), r[14], r[15])  # fmt: skip
-
-
-def _checkin_of(r: Row) -> Checkin:
-    return Checkin(r[0], r[1], r[2], dt.date.fromisoformat(r[3]), r[4], r[5], r[6], r[7], r[8],
-                   r[9], r[10], r[11])  # fmt: skip
-
-
-def _spend_of(r: Row) -> SpendEntry:
-    return SpendEntry(r[0], r[1], dt.date.fromisoformat(r[2]), Decimal(r[3]) / 100,
-                      tuple(json.loads(r[4])), r[5], r[6], r[7], r[8])  # fmt: skip
 
 
 _OPENED: dict[str, Path | str] = {}
@@ -1577,13 +1569,13 @@ class Store(ABC):
         if not withdrawn:
             where.append(_STANDING)
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        return [
-            _checkin_of(r) for r in self._rows(f"{_CHECKINS} {clause} ORDER BY day, id", params)
-        ]
+        rows = self._rows(f"{_CHECKINS} {clause} ORDER BY day, id", params)
+        return [self._stored(checkin_of, r) for r in rows]
 
     def each_checkin(self) -> Iterator[Checkin]:
         """``checkins()``, read a few at a time as they are taken (``streamed``)."""
-        return map(_checkin_of, self.streamed(f"{_CHECKINS} WHERE {_STANDING} ORDER BY day, id"))
+        rows = self.streamed(f"{_CHECKINS} WHERE {_STANDING} ORDER BY day, id")
+        return map(functools.partial(self._stored, checkin_of), rows)
 
     def checkin(self, checkin_id: int) -> Checkin | None:
         """One check-in by id, withdrawn or not."""
@@ -1654,11 +1646,35 @@ class Store(ABC):
 
     def spend(self, line: str | None = None) -> list[SpendEntry]:
         clause, params = ("WHERE line = ?", [line]) if line is not None else ("", [])
-        return [_spend_of(r) for r in self._rows(f"{_SPEND} {clause} ORDER BY day, id", params)]
+        rows = self._rows(f"{_SPEND} {clause} ORDER BY day, id", params)
+        return [self._stored(spend_of, r) for r in rows]
 
     def each_spend(self) -> Iterator[SpendEntry]:
         """``spend()``, read a few at a time as they are taken (``streamed``)."""
-        return map(_spend_of, self.streamed(f"{_SPEND} ORDER BY day, id"))
+        return map(
+            functools.partial(self._stored, spend_of), self.streamed(f"{_SPEND} ORDER BY day, id")
+        )
+
+    def _stored(self, read: Callable[[Row], T], row: Row) -> T:
+        """``read(row)``, or where the row holds a value okrdesk never writes, a message
+        naming the store, the table, the row and the column."""
+        try:
+            return read(row)
+        except UnreadableValue as odd:
+            shown = printable(repr(odd.value))[:80]
+            if self.unlike_made():
+                # A column's type changed by hand: ``changed_by_hand`` says which, and
+                # how to change it back, for the error this is.
+                raise TypeError(f"{odd.table}.{odd.column} holds {shown}") from None
+            raise BadInput(Said(
+                f"{self.location}: {odd.table} row {odd.row}: {odd.column} holds {shown}, "
+                "which okrdesk never writes: the database was changed by hand or by other "
+                "software. Correct or delete that row, or restore the database from a "
+                "backup; nothing was changed.",
+                f"{self.location}：{odd.table} 表第 {odd.row} 行：{odd.column} 的值是 {shown}，"
+                "okrdesk 从不写入这样的值：数据库被手工或其他软件改动过。请更正或删除这一行，"
+                "或从备份恢复数据库；未改动任何内容。",
+            )) from None  # fmt: skip
 
     # ------------------------------------------------------------- checks
 

@@ -1,0 +1,103 @@
+"""Check-ins and ledger entries read back only in the form okrdesk writes them.
+
+SQLite keeps whatever a column is given: ``abc`` or half a fen in ``amount_fen``,
+``yesterday`` as a day, a name list that is not JSON. okrdesk never writes such a value,
+so a store holding one (a workspace someone sent, a row edited by hand) was changed
+outside it; read on, the value ended a report in a traceback, or put half a fen into a
+line's total. Each value is checked for the type and form okrdesk writes, and one that
+is not is named by its table, row and column (``UnreadableValue``), for the store to say
+where it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from okrdesk.model import Checkin, SpendEntry
+
+
+class UnreadableValue(Exception):
+    """A stored value okrdesk would never have written."""
+
+    def __init__(self, table: str, row: object, column: str, value: object) -> None:
+        super().__init__(table, row, column, value)
+        self.table, self.row, self.column, self.value = table, row, column, value
+
+
+def spend_of(r: Sequence[Any]) -> SpendEntry:
+    """A row of ``SELECT id, line, day, amount_fen, signed_by, note, override_reason,
+    recorded, reverses FROM spend`` as the entry it records."""
+    at = _Row("spend", r)
+    return SpendEntry(
+        at.whole(0, "id"), at.text(1, "line"), at.day(2, "day"),
+        Decimal(at.whole(3, "amount_fen")) / 100, at.names(4, "signed_by"),
+        at.text(5, "note"), at.text(6, "override_reason", missing=True),
+        at.text(7, "recorded"), at.whole(8, "reverses", missing=True),
+    )  # fmt: skip
+
+
+def checkin_of(r: Sequence[Any]) -> Checkin:
+    """A row of ``SELECT id, key_result, subject, day, value, confidence, note, recorded,
+    withdrawn, withdrawn_by, withdraw_reason, author FROM checkins`` as its check-in."""
+    at = _Row("checkins", r)
+    return Checkin(
+        at.whole(0, "id"), at.text(1, "key_result"), at.text(2, "subject"), at.day(3, "day"),
+        at.number(4, "value"), at.number(5, "confidence", missing=True), at.text(6, "note"),
+        at.text(7, "recorded"), at.text(8, "withdrawn", missing=True),
+        at.text(9, "withdrawn_by"), at.text(10, "withdraw_reason"), at.text(11, "author"),
+    )  # fmt: skip
+
+
+class _Row:
+    def __init__(self, table: str, values: Sequence[Any]) -> None:
+        self.table, self.values = table, values
+
+    def _refuse(self, index: int, column: str) -> UnreadableValue:
+        return UnreadableValue(self.table, self.values[0], column, self.values[index])
+
+    def whole(self, index: int, column: str, *, missing: bool = False) -> Any:
+        value = self.values[index]
+        if value is None and missing:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self._refuse(index, column)
+        return value
+
+    def text(self, index: int, column: str, *, missing: bool = False) -> Any:
+        value = self.values[index]
+        if (value is None and missing) or isinstance(value, str):
+            return value
+        raise self._refuse(index, column)
+
+    def number(self, index: int, column: str, *, missing: bool = False) -> Any:
+        value = self.values[index]
+        if value is None and missing:
+            return None
+        # Infinity and NaN are kept (an older okrdesk stored them): the store withdraws
+        # them where it reads check-ins that count.
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self._refuse(index, column)
+        return float(value)
+
+    def day(self, index: int, column: str) -> dt.date:
+        value = self.values[index]
+        try:
+            return dt.date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise self._refuse(index, column) from None
+
+    def names(self, index: int, column: str) -> tuple[str, ...]:
+        try:
+            names = json.loads(self.values[index])
+        except (TypeError, ValueError):
+            raise self._refuse(index, column) from None
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise self._refuse(index, column)
+        return tuple(names)
+
+
+__all__ = ["UnreadableValue", "checkin_of", "spend_of"]
