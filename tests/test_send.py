@@ -845,6 +845,7 @@ def test_a_chat_message_links_the_report_where_the_intranet_serves_it(
     settings.write_text(SETTINGS.replace(
         'reports = "out"', 'reports = "out"\nreports_url = "https://intranet.example.com/okr/"'
     ), encoding="utf-8")  # fmt: skip
+    trusted(workspace)  # where the group's readers are sent is the file's choice
     env = {"TEST_WECOM_URL": bot.url, "TEST_DING_URL": bot.url, "TEST_DING_SECRET": "s3"}
     done = CliRunner().invoke(
         cli, ["send", "--dry-run", "--as-of", "2026-03-15", "-w", str(workspace)], env=env

@@ -440,6 +440,8 @@ def test_python_files_beside_the_targets_are_never_imported(
         'sender = "a@example.org"\nto = ["b@example.org"]\nuser = "me"\n'
         'password_env = "PGPASSWORD"\n',
         '[sources.brokerage]\ndata = "../victim/data/crm"\n',
+        # Every chat message would link the group's readers to the sender's site.
+        '[send]\nreports_url = "https://intranet.example.org/okr/"\n',
     ],
     ids=[
         "store-elsewhere",
@@ -448,6 +450,7 @@ def test_python_files_beside_the_targets_are_never_imported(
         "a-warehouse",
         "mail",
         "a-plugins-folder-elsewhere",
+        "a-link-for-the-group",
     ],
 )
 def test_settings_that_reach_outside_wait_for_trust(
@@ -486,7 +489,8 @@ def test_settings_that_reach_outside_wait_for_trust(
     # Changed after trust (say, by a `git pull`): asked again.
     (root / "okrdesk.toml").write_text(settings.replace("9/", "10/").replace("etc", "root")
                                        .replace("victim", "other").replace("PGPASS", "PGUSER")
-                                       .replace('"b@', '"b@example.org", "c@'),
+                                       .replace('"b@', '"b@example.org", "c@')
+                                       .replace("/okr/", "/okr2/"),
                                        encoding="utf-8")  # fmt: skip
     assert run("report", "-w", str(root)).returncode == 2
 

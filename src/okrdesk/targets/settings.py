@@ -123,9 +123,10 @@ class Workspace:
         where it leads once links are followed (so a link pointed elsewhere later asks
         again): a store elsewhere (a file outside it, a server), folders outside it the
         SQL source may read, a warehouse it may query, a mail server and who the mail
-        goes to, a plugin's folder outside it. A workspace someone sent may do none of
-        that until you trust it (``okrdesk trust``): it would choose where your numbers
-        are written, which of your files are read, and where your passwords go."""
+        goes to, where chat messages link the report, a plugin's folder outside it. A
+        workspace someone sent may do none of that until you trust it (``okrdesk
+        trust``): it would choose where your numbers are written, which of your files
+        are read, where your passwords go, and where your group's readers are sent."""
         root = _resolved(self.root)
         found = []
         if self.database_url is not None:
@@ -148,6 +149,11 @@ class Workspace:
                     else:
                         found += [f"[sources.{plugin}] {key}: {name} -> {leads}"
                                   for name, leads in links_out_of(root / value, root)]  # fmt: skip
+        if self.send.reports_url is not None:
+            # Every chat message links the full report there: a sent workspace would
+            # send the group's readers to a site of its choosing.
+            found.append(f"[send] reports_url: chat messages link the report at "
+                         f"{self.send.reports_url}")  # fmt: skip
         for c in self.send.channels:
             if c.kind == "email":
                 login = f", logging in as {c.user} with ${c.password_env}" if c.user else ""
