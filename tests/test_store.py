@@ -705,6 +705,8 @@ def test_a_store_named_as_a_file_of_the_workspace_is_refused(
         ("UPDATE spend SET signed_by = '王芳'", "spend row 1: signed_by holds '王芳'"),
         ("UPDATE checkins SET value = 'abc'", "checkins row 1: value holds 'abc'"),
         ("UPDATE checkins SET day = '2026-13-45'", "checkins row 1: day holds '2026-13-45'"),
+        ("UPDATE runs SET errors = 'xx'", "runs row 1: errors holds 'xx'"),
+        ("UPDATE runs SET plugins = '[]'", "runs row 1: plugins holds '[]'"),
     ],
 )
 def test_a_value_okrdesk_never_writes_is_named_by_its_row(
@@ -713,6 +715,7 @@ def test_a_value_okrdesk_never_writes_is_named_by_its_row(
     # SQLite keeps text in an INTEGER column: such a row ended every report in a
     # traceback, and half a fen went into the line's total as if spent.
     root = write_workspace({"okrs.toml": CHECKIN_OKRS})
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
     checked_in = run(root, "checkin", "O1.REV", "3", "--date", "2026-02-20", "--by", "王芳")
     assert checked_in.exit_code == 0, checked_in.output
     spent = run(

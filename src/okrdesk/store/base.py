@@ -44,7 +44,7 @@ from okrdesk.store.migrations import (
     tables_as_made,
 )
 from okrdesk.store.reader import SeriesOfMetrics
-from okrdesk.store.stored_rows import UnreadableValue, checkin_of, spend_of
+from okrdesk.store.stored_rows import UnreadableValue, checkin_of, run_of, spend_of
 
 if TYPE_CHECKING:
     from okrdesk.store.changes import PeriodChanges, StoreChanges
@@ -249,11 +249,6 @@ def _day_or_ever(since: dt.date | None) -> str:
     return since.isoformat() if since is not None else "0000-01-01"
 
 
-def _listed(text: str | None) -> list[str] | None:
-    """The metrics a run was asked for, as it keeps them; None where it kept none."""
-    return None if text is None else list(json.loads(text))
-
-
 def _landed(text: str | None) -> dict[str, tuple[str, ...]] | None:
     """The metrics a run stored, each with its grains, as it keeps them; None where it
     kept none."""
@@ -276,12 +271,6 @@ _SPEND = (
     "SELECT id, line, day, amount_fen, signed_by, note, override_reason, recorded, reverses "
     "FROM spend"
 )
-
-
-def _run_of(r: Row) -> Run:
-    return Run(r[0], r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]), json.loads(r[8]),
-               json.loads(r[9]), json.loads(r[10]), _listed(r[11]), _landed(r[12]),
-               json.loads(r[13]), r[14], r[15])  # fmt: skip
 
 
 _OPENED: dict[str, Path | str] = {}
@@ -537,11 +526,11 @@ class Store(ABC):
                        (json.dumps({**noted, **merged}, sort_keys=True), run_id))  # fmt: skip
 
     def runs(self) -> list[Run]:
-        return [_run_of(r) for r in self._rows(_RUNS)]
+        return [self._stored(run_of, r) for r in self._rows(_RUNS)]
 
     def each_run(self) -> Iterator[Run]:
         """``runs``, read a few at a time as they are taken (``streamed``)."""
-        return map(_run_of, self.streamed(_RUNS))
+        return map(functools.partial(self._stored, run_of), self.streamed(_RUNS))
 
     # --------------------------------------------------------- observations
 

@@ -1,4 +1,4 @@
-"""Check-ins and ledger entries read back only in the form okrdesk writes them.
+"""Check-ins, ledger entries and runs read back only in the form okrdesk writes them.
 
 SQLite keeps whatever a column is given: ``abc`` or half a fen in ``amount_fen``,
 ``yesterday`` as a day, a name list that is not JSON. okrdesk never writes such a value,
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from okrdesk.model import Checkin, SpendEntry
+from okrdesk.model import Checkin, Run, SpendEntry
 
 
 class UnreadableValue(Exception):
@@ -49,6 +49,25 @@ def checkin_of(r: Sequence[Any]) -> Checkin:
         at.number(4, "value"), at.number(5, "confidence", missing=True), at.text(6, "note"),
         at.text(7, "recorded"), at.text(8, "withdrawn", missing=True),
         at.text(9, "withdrawn_by"), at.text(10, "withdraw_reason"), at.text(11, "author"),
+    )  # fmt: skip
+
+
+def run_of(r: Sequence[Any]) -> Run:
+    """A row of ``SELECT id, started, finished, status, command, through, pid, plugins,
+    errors, revised, warnings, metrics, landed, lines_zh, host, process_start FROM runs``
+    as the run it records."""
+    at = _Row("runs", r)
+    metrics = at.kept(11, "metrics", list, missing=True)
+    landed = at.kept(12, "landed", dict, missing=True)
+    return Run(
+        at.whole(0, "id"), at.text(1, "started"), at.text(2, "finished", missing=True),
+        at.text(3, "status"), at.text(4, "command"), at.text(5, "through", missing=True),
+        at.whole(6, "pid", missing=True), at.kept(7, "plugins", dict),
+        at.kept(8, "errors", list), at.kept(9, "revised", dict), at.kept(10, "warnings", list),
+        None if metrics is None else list(metrics),
+        None if landed is None else {metric: tuple(grains) for metric, grains in landed.items()},
+        at.kept(13, "lines_zh", dict), at.text(14, "host", missing=True),
+        at.text(15, "process_start", missing=True),
     )  # fmt: skip
 
 
@@ -90,6 +109,22 @@ class _Row:
         except (TypeError, ValueError):
             raise self._refuse(index, column) from None
 
+    def kept(self, index: int, column: str, kind: type, *, missing: bool = False) -> Any:
+        """The JSON okrdesk keeps in a text column: a list or an object."""
+        value = self.values[index]
+        if value is None and missing:
+            return None
+        try:
+            found = json.loads(value)
+        except (TypeError, ValueError):
+            raise self._refuse(index, column) from None
+        if not isinstance(found, kind):
+            raise self._refuse(index, column)
+        grains = found.values() if isinstance(found, dict) and column == "landed" else []
+        if not all(isinstance(kept, list) for kept in grains):
+            raise self._refuse(index, column)  # each metric's grains, a list
+        return found
+
     def names(self, index: int, column: str) -> tuple[str, ...]:
         try:
             names = json.loads(self.values[index])
@@ -100,4 +135,4 @@ class _Row:
         return tuple(names)
 
 
-__all__ = ["UnreadableValue", "checkin_of", "spend_of"]
+__all__ = ["UnreadableValue", "checkin_of", "run_of", "spend_of"]
