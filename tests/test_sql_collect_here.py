@@ -239,3 +239,44 @@ def test_a_metric_answered_in_a_fuller_period_kept_is_answered(
     with Store.open(root / "okrdesk.db") as store:
         rows = store.query("SELECT period, value FROM observations WHERE slice = ''")
     assert rows == [("2026-W08", 20.0)]
+
+
+SPILLING = """\
+import sys
+from okrdesk.cli import main
+from okrdesk.plugins import sql_collect
+# The least scratch space, 4 GiB, made small: the query below would fill any limit.
+sql_collect.LEAST_SPILLED = 64 * 1024 * 1024
+sys.argv = ["okrdesk", *sys.argv[1:]]
+main()
+"""
+
+FILLS_THE_DISK = """
+[[sources.sql.metrics]]
+name = "forever"
+kind = "flow"
+unit = "人"
+query = '''SELECT cm_id AS subject, date AS day, count(*) AS value
+FROM salons, (SELECT md5(range::VARCHAR) AS h FROM range(200000000) ORDER BY h)
+GROUP BY 1, 2'''
+"""
+
+
+def test_a_query_that_would_fill_the_disk_stops_at_its_scratch_space(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # A sort of billions of rows spilled to the scratch folder until the time limit:
+    # gigabytes a minute, from an okrdesk.toml someone sent.
+    root = _workspace(write_workspace, only_sql=True)
+    settings = root / "okrdesk.toml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text[: text.index('[[sources.sql.metrics]]\nname = "forever"')]
+                        + FILLS_THE_DISK, encoding="utf-8")  # fmt: skip
+    args = ["collect", "--through", "2026-01-18", "--metric", "forever", "--lang", "en"]
+    done = subprocess.run(
+        [sys.executable, "-c", SPILLING, *args, "-w", str(root)], capture_output=True,
+        text=True, timeout=600, env={**os.environ, "OKRDESK_LOAD_PLUGINS": ""},
+    )  # fmt: skip
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "the query needed more than 0.0625 GiB of scratch space on disk" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -18,7 +18,7 @@ import re
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -225,6 +225,10 @@ class _DuckSource:
             except SqlMetricError as error:
                 self.broken_tables[str(name)] = error.said
         self.cached = tuple(cache.hits)
+        # What does not fit in MEMORY_LIMIT spills to the scratch folder, but not without
+        # end: a sort of range(10**10) in a workspace someone sent would fill the disk.
+        self.most_spilled = most_spilled(self.tables.values())
+        self.connection.execute(f"SET max_temp_directory_size = '{self.most_spilled >> 20}MiB'")
         # From here on no query, view or table function can open a file.
         self.connection.execute("SET enable_external_access = false")
         self.connection.execute("SET lock_configuration = true")
@@ -454,6 +458,17 @@ class _DuckSource:
         """Why ``query`` failed with ``error``, in DuckDB's words or okrdesk's own."""
         from okrdesk.plugins.sql_engine import duckdb
 
+        if "max_temp_directory_size" in str(error):
+            # DuckDB's words would say to raise a setting no workspace can reach.
+            most = f"{self.most_spilled / 1024**3:.3g} GiB"
+            return Said(
+                f"the query needed more than {most} of scratch space on disk (ten times its "
+                "tables' files, at least 4 GiB); does it join tables without a condition, "
+                "or read a range() of billions of rows?",
+                f"这条查询需要的磁盘临时空间超过 {most}（其表文件的十倍，至少 4 GiB）；"
+                "是不是连接表时没有条件，或读了数十亿行的 range()？",
+            )
+
         if isinstance(error, duckdb.ConversionException | duckdb.InvalidInputException
                       | duckdb.OutOfRangeException):  # fmt: skip
             # DuckDB's words would quote the cell.
@@ -489,6 +504,19 @@ class _DuckSource:
 
 MEMORY_LIMIT = "320MB"
 """DuckDB's own limit; beyond it, it spills to the scratch folder."""
+
+LEAST_SPILLED = 4 * 1024**3
+SPILLED_PER_BYTE_READ = 10
+"""The scratch space a query may fill: ten times the table files, at least 4 GiB."""
+
+
+def most_spilled(tables: Iterable[TableFile]) -> int:
+    """Bytes DuckDB may spill to disk for queries over ``tables``."""
+    read = 0
+    for table in tables:
+        with contextlib.suppress(OSError):
+            read += table.path.stat().st_size
+    return max(LEAST_SPILLED, SPILLED_PER_BYTE_READ * read)
 
 
 @attrs.frozen
