@@ -3,14 +3,20 @@ data, not code), and its timeout still holds: a runaway query is interrupted."""
 
 from __future__ import annotations
 
+import gzip
 import importlib.util
 import os
+import re
 import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
+import zipfile
 from pathlib import Path
+
+import openpyxl
+import pytest
 
 from sample_workspace import WriteWorkspace
 from test_sql_metrics import SALONS, SALONS_OKRS
@@ -244,14 +250,14 @@ def test_a_metric_answered_in_a_fuller_period_kept_is_answered(
 SPILLING = """\
 import sys
 from okrdesk.cli import main
-from okrdesk.plugins import sql_collect
-# The least scratch space, 4 GiB, made small: the query below would fill any limit.
-sql_collect.LEAST_SPILLED = 64 * 1024 * 1024
+from okrdesk.plugins import sql_scratch
+# The least scratch space, 4 GiB, made 4 MiB: each file below unpacks to far more.
+sql_scratch.LEAST_SCRATCH = 4 * 1024 * 1024
 sys.argv = ["okrdesk", *sys.argv[1:]]
 main()
 """
 
-FILLS_THE_DISK = """
+SORTS_BILLIONS = """
 [[sources.sql.metrics]]
 name = "forever"
 kind = "flow"
@@ -262,21 +268,70 @@ GROUP BY 1, 2'''
 """
 
 
-def test_a_query_that_would_fill_the_disk_stops_at_its_scratch_space(
-    write_workspace: WriteWorkspace,
+def _unpacks_big(path: Path, encoding: str = "utf-8") -> None:
+    """A .csv.gz of a few megabytes that unpacks to half a gigabyte: more than DuckDB
+    keeps in memory, so that it spills."""
+    row = f"cm01,2026-01-05,1,{'备' * 60}\n".encode(encoding)
+    with gzip.open(path, "wb", compresslevel=9) as file:
+        file.write("cm_id,date,attendees,pad\n".encode(encoding))
+        for _ in range(2500):
+            file.write(row * 1000)
+
+
+def _sheet_unpacks_big(path: Path) -> None:
+    """An .xlsx of a few hundred kilobytes whose sheet unpacks to 400,000 rows."""
+    openpyxl.Workbook().save(path)
+
+    def row(*cells: str) -> bytes:
+        inline = "".join(f'<c t="inlineStr"><is><t>{cell}</t></is></c>' for cell in cells)
+        return f"<row>{inline}</row>".encode()
+
+    with zipfile.ZipFile(path) as small:
+        parts = {name: small.read(name) for name in small.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    head, tail = parts[sheet].decode().split("<sheetData")[0], "</sheetData></worksheet>"
+    head = re.sub(r"<dimension[^>]*/>", "", head)  # openpyxl would read no further
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as big:
+        for name, data in parts.items():
+            if name != sheet:
+                big.writestr(name, data)
+        with big.open(sheet, "w") as out:
+            out.write(f"{head}<sheetData>".encode() + row("cm_id", "date", "attendees"))
+            rows = row("cm01", "2026-01-05", "1") * 1000
+            for _ in range(400):
+                out.write(rows)
+            out.write(tail.encode())
+
+
+@pytest.mark.parametrize("way", ["a-query-that-sorts-billions", "a-csv-gz", "a-gbk-csv-gz",
+                                 "an-xlsx"])  # fmt: skip
+def test_what_would_fill_the_disk_stops_at_its_scratch_space(
+    write_workspace: WriteWorkspace, way: str
 ) -> None:
-    # A sort of billions of rows spilled to the scratch folder until the time limit:
-    # gigabytes a minute, from an okrdesk.toml someone sent.
+    # Spilled, or copied to the scratch folder, until the time limit: gigabytes a minute,
+    # from an okrdesk.toml someone sent.
     root = _workspace(write_workspace, only_sql=True)
     settings = root / "okrdesk.toml"
     text = settings.read_text(encoding="utf-8")
-    settings.write_text(text[: text.index('[[sources.sql.metrics]]\nname = "forever"')]
-                        + FILLS_THE_DISK, encoding="utf-8")  # fmt: skip
-    args = ["collect", "--through", "2026-01-18", "--metric", "forever", "--lang", "en"]
+    metric = "forever" if way == "a-query-that-sorts-billions" else "salon_attendees"
+    if way == "a-query-that-sorts-billions":
+        text = text[: text.index('[[sources.sql.metrics]]\nname = "forever"')] + SORTS_BILLIONS
+    elif way == "an-xlsx":
+        _sheet_unpacks_big(root / "data" / "big.xlsx")
+        text = text.replace('"data/salons.csv"', '"data/big.xlsx"')
+    else:
+        gbk = way == "a-gbk-csv-gz"
+        _unpacks_big(root / "data" / "big.csv.gz", "gbk" if gbk else "utf-8")
+        table = '{ path = "data/big.csv.gz", encoding = "gbk" }' if gbk else '"data/big.csv.gz"'
+        text = text.replace('"data/salons.csv"', table)
+    settings.write_text(text, encoding="utf-8")
+    args = ["collect", "--through", "2026-01-18", "--metric", metric, "--lang", "en"]
     done = subprocess.run(
         [sys.executable, "-c", SPILLING, *args, "-w", str(root)], capture_output=True,
         text=True, timeout=600, env={**os.environ, "OKRDESK_LOAD_PLUGINS": ""},
     )  # fmt: skip
     assert done.returncode == 1, done.stdout + done.stderr
-    assert "the query needed more than 0.0625 GiB of scratch space on disk" in done.stderr
+    at = "the query" if metric == "forever" else "sources.sql.tables.salons: big."
+    assert at in done.stderr, done.stderr
+    assert "of scratch space on disk (ten times the files read, at least 4 GiB)" in done.stderr
     assert "Traceback" not in done.stderr

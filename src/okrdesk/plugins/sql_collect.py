@@ -18,7 +18,7 @@ import re
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,6 +50,7 @@ from okrdesk.plugins.sql_files import (
 )  # fmt: skip
 from okrdesk.plugins.sql_metrics import _definitions, _views
 from okrdesk.plugins.sql_query_cache import QueryCache
+from okrdesk.plugins.sql_scratch import most_scratch, too_much
 from okrdesk.plugins.sql_settings import (
     SqlMetricError,
     allowed_folders,
@@ -193,6 +194,17 @@ class _DuckSource:
 
         self.queries = queries
         self.errors: tuple[type[Exception], ...] = (duckdb.Error,)
+        self.tables: dict[str, TableFile] = {}
+        self.broken_tables: dict[str, Said] = {}
+        found: dict[str, TableFile] = {}
+        for name, raw in tables.items():
+            try:
+                found[str(name)] = table_file(str(name), raw, workspace, allowed)
+            except SqlMetricError as error:
+                self.broken_tables[str(name)] = error.said
+        # What does not fit in MEMORY_LIMIT spills to the scratch folder, but not without
+        # end (sql_scratch).
+        self.most_spilled = most_scratch(table.path for table in found.values())
         self.connection = duckdb.connect(
             ":memory:",
             config={
@@ -202,33 +214,27 @@ class _DuckSource:
                 "memory_limit": MEMORY_LIMIT,
                 "threads": min(2, os.cpu_count() or 1),
                 "temp_directory": str(scratch / "spill"),
+                "max_temp_directory_size": f"{self.most_spilled >> 20}MiB",
             },
         )
         self.connection.execute(NO_PROGRESS_BAR)
         stop.watch(self.connection.interrupt)
-        self.tables: dict[str, TableFile] = {}
-        self.broken_tables: dict[str, Said] = {}
         self.rows_said: RowsSaid = {}
         self.summaries: dict[str, tuple[int, ...]] = {}
         """The file rows of the summary rows (合计) left out of each table's file's end."""
         self.cursors: list[duckdb.DuckDBPyConnection] = []
         cache = TableCache(workspace)
-        for name, raw in tables.items():
+        for name, table in found.items():
             if stop.asked:
                 break
             try:
-                table = table_file(str(name), raw, workspace, allowed)
                 summaries = load_table(self.connection, table, scratch, cache)
                 self.tables[table.name] = table
                 if summaries:
                     self.summaries[table.name] = summaries
             except SqlMetricError as error:
-                self.broken_tables[str(name)] = error.said
+                self.broken_tables[name] = error.said
         self.cached = tuple(cache.hits)
-        # What does not fit in MEMORY_LIMIT spills to the scratch folder, but not without
-        # end: a sort of range(10**10) in a workspace someone sent would fill the disk.
-        self.most_spilled = most_spilled(self.tables.values())
-        self.connection.execute(f"SET max_temp_directory_size = '{self.most_spilled >> 20}MiB'")
         # From here on no query, view or table function can open a file.
         self.connection.execute("SET enable_external_access = false")
         self.connection.execute("SET lock_configuration = true")
@@ -460,14 +466,7 @@ class _DuckSource:
 
         if "max_temp_directory_size" in str(error):
             # DuckDB's words would say to raise a setting no workspace can reach.
-            most = f"{self.most_spilled / 1024**3:.3g} GiB"
-            return Said(
-                f"the query needed more than {most} of scratch space on disk (ten times its "
-                "tables' files, at least 4 GiB); does it join tables without a condition, "
-                "or read a range() of billions of rows?",
-                f"这条查询需要的磁盘临时空间超过 {most}（其表文件的十倍，至少 4 GiB）；"
-                "是不是连接表时没有条件，或读了数十亿行的 range()？",
-            )
+            return too_much("the query", self.most_spilled)
 
         if isinstance(error, duckdb.ConversionException | duckdb.InvalidInputException
                       | duckdb.OutOfRangeException):  # fmt: skip
@@ -504,19 +503,6 @@ class _DuckSource:
 
 MEMORY_LIMIT = "320MB"
 """DuckDB's own limit; beyond it, it spills to the scratch folder."""
-
-LEAST_SPILLED = 4 * 1024**3
-SPILLED_PER_BYTE_READ = 10
-"""The scratch space a query may fill: ten times the table files, at least 4 GiB."""
-
-
-def most_spilled(tables: Iterable[TableFile]) -> int:
-    """Bytes DuckDB may spill to disk for queries over ``tables``."""
-    read = 0
-    for table in tables:
-        with contextlib.suppress(OSError):
-            read += table.path.stat().st_size
-    return max(LEAST_SPILLED, SPILLED_PER_BYTE_READ * read)
 
 
 @attrs.frozen

@@ -41,6 +41,7 @@ from okrdesk.plugins.sql_cells import (
     number_ready_sql,
     year_last_sql,
 )
+from okrdesk.plugins.sql_scratch import Metered, TooMuchScratch, most_scratch, too_much
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
 from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
 from okrdesk.plugins.text_encoding import (
@@ -486,9 +487,13 @@ def _transcoded(table: TableFile, encoding: str, scratch: Path) -> Path:
     # The setting as the user wrote it, unless a byte-order mark chose the encoding.
     shown = table.encoding_written if encoding == table.encoding else None
     shown = shown or encoding
+    most = most_scratch([table.path])
     try:
         with _opened(table.path) as source:
-            utf8_copy(cast(BinaryIO, _Read(source)), encoding, target, _CHUNK)
+            metered = cast(BinaryIO, Metered(source, most))
+            utf8_copy(cast(BinaryIO, _Read(metered)), encoding, target, _CHUNK)
+    except TooMuchScratch:
+        raise SqlMetricError(*too_much(at, most)) from None
     except _ReadFailed as failed:  # the file's fault (a damaged .gz), not the copy's
         raise SqlMetricError(*_not_readable(table, failed.error)) from None
     except NotEncoded as error:
@@ -584,12 +589,17 @@ def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:
                                  f"{at} 里没有工作表 {sheet!r}；它的工作表：{sheets}")  # fmt: skip
         sheet = book[table.sheet] if table.sheet is not None else book.worksheets[0]
         target = scratch / f"{table.name}.csv"
+        at, most = f"sources.sql.tables.{table.name}: {table.path.name}", most_scratch([table.path])
         try:
             with _scratch_writer(target) as out:
-                writer = csv.writer(out)
+                writer = csv.writer(Metered(out, most))
                 serials = _SerialDates(table, book.epoch)
                 for values in sheet.iter_rows(values_only=True):
                     writer.writerow([_cell(v, table.decimal) for v in serials.read(values)])
+        except TooMuchScratch:
+            with contextlib.suppress(OSError):
+                target.unlink(missing_ok=True)  # the part of it written
+            raise SqlMetricError(*too_much(at, most)) from None
         except OSError as error:
             with contextlib.suppress(OSError):
                 target.unlink(missing_ok=True)  # the part of it written
@@ -1226,6 +1236,8 @@ def _unreadable(table: TableFile, error: duckdb.Error) -> Said:
             f'{at}: 不是 UTF-8 文本；请给这张表设 encoding（例如 encoding = "gbk"、"gb18030" '
             '或 "utf-16"）',
         )
+    if "max_temp_directory_size" in text:
+        return too_much(at)  # DuckDB's words would say to raise a setting out of reach
     kind = type(error).__name__
     return Said(f"{at}: not a readable {table.kind} file ({kind})",
                 f"{at}: 不是能读的 {table.kind} 文件（{kind}）")  # fmt: skip
