@@ -426,10 +426,11 @@ class PluginHost:
             if self.pm.is_registered(plugin):
                 self.pm.unregister(plugin)
             return record
-        if how is not None and not self.pm.get_hookcallers(plugin):
+        if how is not None and how[0] == "entry" and not self.pm.get_hookcallers(plugin):
             # It would load declaring nothing, so that every command took its metrics
             # for misspellings and refused the plan: an entry point naming a function.
-            # (An object a test registers may be an empty stand-in.)
+            # (An object a test registers may be an empty stand-in; a workspace's
+            # plugins/ file with no hook may be its plugins' shared helpers.)
             record.give_up(*_no_hooks(plugin, how))
             self.pm.unregister(plugin)
             return record
