@@ -7,6 +7,7 @@ problem with its position; the other files are still checked.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Mapping, Sequence
@@ -55,6 +56,15 @@ def parse_toml_file(
     it gives now is kept there (targets/toml_cache.py; for okrdesk.toml, which every
     command reads)."""
     shown = _shown(path, root)
+    if _leads_round(path):
+        to = printable(os.readlink(path))
+        findings.problems.append(
+            Problem(shown, 0, "", f"links to {to}, which leads round a loop of links and never "
+                    "to a file; point the link at the target file or remove it",
+                    f"链接到 {to}，但这些链接绕成了一个圈，找不到文件；"
+                    "请让链接指向目标文件，或删除此链接")
+        )  # fmt: skip
+        return None
     if path.is_symlink() and not path.exists():
         gone = printable(os.readlink(path))
         findings.problems.append(
@@ -227,7 +237,18 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def _a_file(entry: os.DirEntry[str]) -> bool:
-    return entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path))
+    try:
+        return entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path))
+    except OSError:  # a link in a loop of links: reading it reports it
+        return entry.is_symlink()
+
+
+def _leads_round(path: Path) -> bool:
+    try:
+        path.stat()
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
 
 
 def load_plan(
