@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from sample_workspace import WriteWorkspace
+from okrdesk.errors import Problem
+from okrdesk.targets.load import load_plan
+from sample_workspace import OKRS, PLAN, WriteWorkspace
 
 OKRDESK = str(Path(sys.executable).with_name("okrdesk"))
 READERS = (["report"], ["collect", "--through", "2026-03-15"], ["check"])
@@ -77,3 +79,98 @@ def test_a_loop_of_links_in_targets_is_one_problem_per_link(
 @pytest.fixture(autouse=True)
 def _no_stray_workspace(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("OKRDESK_WORKSPACE", raising=False)
+
+
+def only_problem(root: Path) -> Problem:
+    found = load_plan(root, None).problems
+    assert len(found) == 1, "\n".join(map(str, found))
+    return found[0]
+
+
+# The end of phase Q1 (plan.toml line 11) written the ways people write a date.
+DATES = {
+    "2026/3/31": ("TOML syntax: 2026/3/31 is not a TOML date: write 2026-03-31 (year-month-"
+                  "day, with two digits for the month and the day) (column 11)",
+                  "TOML 语法错误：2026/3/31 不是 TOML 的日期；请写作 2026-03-31（年-月-日，"
+                  "月和日都写两位）（第 11 列）"),
+    "2026.3.31": ("TOML syntax: 2026.3.31 is not a TOML date: write 2026-03-31 (year-month-"
+                  "day, with two digits for the month and the day) (column 13)", ""),
+    "2026-3-31": ("TOML syntax: 2026-3-31 is not a TOML date: write 2026-03-31 (year-month-"
+                  "day, with two digits for the month and the day) (column 11)", ""),
+    "2026年3月31日": ("TOML syntax: 2026年3月31日 is not a TOML date: write 2026-03-31 (year-"
+                      "month-day, with two digits for the month and the day) (column 11)", ""),
+    "3/31": ("TOML syntax: 3/31 is not a TOML date: write the year too, as year-month-day: "
+             "YYYY-03-31 (column 8)",
+             "TOML 语法错误：3/31 不是 TOML 的日期；请连同年份写成 年-月-日：YYYY-03-31"
+             "（第 8 列）"),
+    "2026/2/30": ("TOML syntax: 2026/2/30 is not a TOML date: 2026 has no day 02-30; write a "
+                  "day of the calendar as year-month-day (column 11)", ""),
+    '"2026年3月31日"': ("phases[Q1].end: expected a date such as 2026-03-31, got a string "
+                        "('2026年3月31日'); write 2026-03-31 (year-month-day, with two digits "
+                        "for the month and the day) without quotes",
+                        "phases[Q1].end: 应为日期，例如 2026-03-31，现为文本（'2026年3月31日'）；"
+                        "请写作 2026-03-31（年-月-日，月和日都写两位），不加引号"),
+    '"2026-03-31"': ("phases[Q1].end: expected a date such as 2026-03-31, got a string "
+                     "('2026-03-31'); write 2026-03-31 (year-month-day, with two digits for the "
+                     "month and the day) without quotes", ""),
+    "46112": ("phases[Q1].end: expected a date such as 2026-03-31, got a number (46112); if "
+              "46112 is a date copied from Excel (its serial number for 2026-03-31), write "
+              "2026-03-31",
+              "phases[Q1].end: 应为日期，例如 2026-03-31，现为数（46112）；如果 46112 是从 Excel "
+              "复制来的日期（Excel 用它表示 2026-03-31），请写作 2026-03-31"),
+    "20260331": ("phases[Q1].end: expected a date such as 2026-03-31, got a number (20260331); "
+                 "write 2026-03-31 (year-month-day, with two digits for the month and the day)",
+                 ""),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("written", list(DATES))
+def test_a_date_written_another_way_is_named_with_the_date_to_write(
+    write_workspace: WriteWorkspace, written: str
+) -> None:
+    root = write_workspace({"plan.toml": PLAN.replace("end = 2026-03-31", f"end = {written}")})
+    problem = only_problem(root)
+    english, chinese = DATES[written]
+    assert (problem.file, problem.line) == ("targets/plan.toml", 11)
+    assert str(problem).removeprefix("targets/plan.toml:11: ") == english
+    if chinese:
+        assert problem.text("zh").removeprefix("targets/plan.toml:11: ") == chinese
+
+
+def test_a_fraction_written_with_a_slash_is_not_taken_for_a_date(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"okrs.toml": OKRS.replace("Q2 = 0.45", "Q2 = 1/2")})
+    assert "date" not in str(only_problem(root))
+
+
+def test_a_date_written_another_way_stops_every_command_alike(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"plan.toml": PLAN.replace("end = 2026-03-31", "end = 2026/3/31")})
+    refused_alike(root)
+
+
+@pytest.mark.parametrize(
+    ("written", "english", "chinese"),
+    [
+        ("45,0000", "TOML syntax: 45,0000 is not a TOML number: write 450000 (or 45_0000), "
+         "without commas (column 12)",
+         "TOML 语法错误：45,0000 不是 TOML 的数；写作 450000（或 45_0000），不加逗号（第 12 列）"),
+        ('"45,0000"', "objectives[O1].key_results[KR1].target: expected a number, got a string "
+         "('45,0000'); write 450000 without quotes or commas",
+         "objectives[O1].key_results[KR1].target: 应为数，现为文本（'45,0000'）；写作 450000，"
+         "不加引号，也不加逗号"),
+        ("1,2000,0000", "TOML syntax: 1,2000,0000 is not a TOML number: write 120000000 (or "
+         "1_2000_0000), without commas (column 11)", ""),
+    ],
+)  # fmt: skip
+def test_a_figure_grouped_by_four_digits_is_named_with_the_number_to_write(
+    write_workspace: WriteWorkspace, written: str, english: str, chinese: str
+) -> None:
+    root = write_workspace({"okrs.toml": OKRS.replace("target = 360", f"target = {written}")})
+    problem = only_problem(root)
+    assert (problem.file, problem.line) == ("targets/okrs.toml", 10)
+    assert str(problem).removeprefix("targets/okrs.toml:10: ") == english
+    if chinese:
+        assert problem.text("zh").removeprefix("targets/okrs.toml:10: ") == chinese

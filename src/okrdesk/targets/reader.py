@@ -152,9 +152,23 @@ def _how_to_write(raw: object) -> Said:
         return Said(f"; write {raw.strip()} without quotes", f"；写作 {raw.strip()}，不加引号")
     plain = without_separators(raw)
     if not plain:
-        return NOT_SAID
+        # Grouped by four digits, as 万 and 亿 group a figure: "45,0000" is 45万.
+        myriads = re.fullmatch(r"[+-]?[1-9]\d{0,3}(?:,\d{4})+(?:\.\d+)?", raw.strip())
+        if myriads is None:
+            return NOT_SAID
+        plain = raw.strip().replace(",", "")
+        return Said(f"; write {plain} without quotes or commas",
+                    f"；写作 {plain}，不加引号，也不加逗号")  # fmt: skip
     return Said(f"; write {plain} without quotes or thousands separators",
                 f"；写作 {plain}，不加引号，也不加千位分隔符")  # fmt: skip
+
+
+def _how_to_date(raw: object) -> Said:
+    """For a date written as text or as a number, the date to write (``spoken_dates``)."""
+    from okrdesk.targets.spoken_dates import toml_date_for
+
+    said = toml_date_for(raw)
+    return NOT_SAID if said is None else Said(f"; {said.en}", f"；{said.zh}")
 
 
 def suggest(word: str, choices: Collection[str], lang: str = "en") -> str:
@@ -250,6 +264,8 @@ class Table:
         wrong_bool = isinstance(value, bool) and bool not in kinds
         if not isinstance(value, kinds) or wrong_bool or _is_datetime_for_date(value, kinds):
             hint = _how_to_write(value) if int in kinds else NOT_SAID
+            if dt.date in kinds:
+                hint = _how_to_date(value)
             self.fail(
                 self.where.key(key),
                 f"expected {expected.en}, got {describe(value)}{hint.en}",

@@ -247,7 +247,12 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
     if wide is not None and "at end of document" not in message:
         return error_line, wide
     column = re.search(r"column (\d+)\)", message)
-    said = spoken_figure(_line_text(text, error_line), int(column[1])) if column else None
+    said = None
+    if column:
+        from okrdesk.targets.spoken_dates import date_as_spoken
+
+        said = date_as_spoken(_line_text(text, error_line), int(column[1]))
+        said = said or spoken_figure(_line_text(text, error_line), int(column[1]))
     if said is not None:
         return error_line, said
     state, _ = _walk(text, upto)
@@ -342,6 +347,8 @@ def full_width_on(line: str) -> Said | None:
 
 _NUMBER_ENDING = re.compile(r"[+-]?[0-9][0-9_]*(?:\.[0-9_]+)?(?:[eE][+-]?[0-9]+)?\s*$")
 _THOUSANDS = re.compile(r"(?:,[0-9]{3})+(?:\.[0-9]+)?(?![0-9,])")
+# Groups of four digits, as 万 and 亿 group a figure: 45,0000 is 45万.
+_MYRIADS = re.compile(r"(?:,[0-9]{4})+(?:\.[0-9]+)?(?![0-9,])")
 
 
 def figure_as_spoken(line: str, column: int) -> str | None:
@@ -362,6 +369,10 @@ def spoken_figure(line: str, column: int) -> Said | None:
         return None
     figure, rest = number.group().rstrip(), line[column - 1 :]
     grouped = _THOUSANDS.match(rest)
+    if grouped is None and figure == number.group():
+        myriads = _MYRIADS.match(rest)
+        if myriads is not None and "." not in figure and len(figure.lstrip("+-")) <= 4:
+            return _commas_said(figure + myriads.group(), column)
     if grouped and figure == number.group():
         figure += grouped.group()
         rest = rest[grouped.end() :]
@@ -379,6 +390,17 @@ def spoken_figure(line: str, column: int) -> Said | None:
                     f"{figure} 不是 TOML 的数；写作 {plain}（或 {underscored}），"
                     f"不加千位分隔符（第 {column} 列）")  # fmt: skip
     return None
+
+
+def _commas_said(figure: str, column: int) -> Said:
+    """A figure grouped by four digits, 45,0000, which TOML does not read."""
+    from okrdesk.errors import Said
+
+    plain, underscored = figure.replace(",", ""), figure.replace(",", "_")
+    return Said(f"{figure} is not a TOML number: write {plain} (or {underscored}), "
+                f"without commas (column {column})",
+                f"{figure} 不是 TOML 的数；写作 {plain}（或 {underscored}），"
+                f"不加逗号（第 {column} 列）")  # fmt: skip
 
 
 def plain_advice(written: str, *, quoted: bool = False) -> Said | None:
