@@ -14,7 +14,7 @@ import pytest
 
 from okrdesk.errors import Problem
 from okrdesk.targets.load import load_plan
-from sample_workspace import OKRS, PLAN, WriteWorkspace
+from sample_workspace import BUDGET, OKRS, PLAN, WriteWorkspace
 
 OKRDESK = str(Path(sys.executable).with_name("okrdesk"))
 READERS = (["report"], ["collect", "--through", "2026-03-15"], ["check"])
@@ -174,3 +174,35 @@ def test_a_figure_grouped_by_four_digits_is_named_with_the_number_to_write(
     assert str(problem).removeprefix("targets/okrs.toml:10: ") == english
     if chinese:
         assert problem.text("zh").removeprefix("targets/okrs.toml:10: ") == chinese
+
+
+def test_a_table_header_where_the_list_has_double_brackets_says_to_write_them(
+    write_workspace: WriteWorkspace,
+) -> None:
+    fourth = '[[phases]]\nid = "Q4"'
+    root = write_workspace({"plan.toml": PLAN.replace(fourth, '[phases]\nid = "Q4"')})
+    problem = only_problem(root)
+    assert str(problem) == (
+        "targets/plan.toml:25: TOML syntax: [phases] cannot follow the [[phases]] at line 19: "
+        "write [[phases]] to add one more to the list"
+    )
+    assert problem.text("zh") == (
+        "targets/plan.toml:25: TOML 语法错误：[phases] 不能接在第 19 行的 [[phases]] 之后："
+        "要在列表里再加一项，请写 [[phases]]"
+    )
+
+
+def test_a_table_written_twice_names_the_first(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"budget.toml": BUDGET + '\n[budget]\nrevenue_metric = "fee_revenue"\n'})
+    assert str(only_problem(root)) == (
+        "targets/budget.toml:20: TOML syntax: [budget] is written twice; the first is at "
+        "line 1: write these keys under it"
+    )
+
+
+def test_tomllib_never_names_a_key_as_a_python_tuple(write_workspace: WriteWorkspace) -> None:
+    okrs = OKRS.replace('unit = "‰"\n', 'unit = "‰"\nmembers.cm01 = 1\n')
+    root = write_workspace({"okrs.toml": okrs + "[objectives.key_results.members]\ncm02 = 1\n"})
+    problem = only_problem(root)
+    assert "('" not in problem.text("en") + problem.text("zh"), problem
+    assert "[objectives.key_results.members]" in str(problem)

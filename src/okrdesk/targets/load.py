@@ -165,6 +165,11 @@ def _syntax_problem(shown: str, text: str, message: str) -> Problem:
     if better is not None:
         at, said = better
         return Problem(shown, at, "", f"TOML syntax: {said.en}", f"TOML 语法错误：{said.zh}")
+    from okrdesk.targets.syntax import tomllib_key
+
+    key = tomllib_key(detail)
+    if key is not None:  # tomllib names a key as a Python tuple: ('budget', 'lines')
+        detail = re.sub(r"\(['\"].*['\"],?\)", f"[{key}]", detail)
     return Problem(
         shown,
         line,

@@ -267,6 +267,8 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
             closer = "]" if bracket == "[" else "}"
             return line, Said(f"this {kind} is never closed (a '{closer}' is missing)",
                               f"此{kind_zh}没有闭合（缺少 '{closer}'）")  # fmt: skip
+    if message.startswith("Cannot declare"):
+        return _declared_twice(text, error_line, message)
     if message.startswith("Cannot overwrite a value"):
         return _written_twice(text, error_line) or _misspelt_header(text, error_line)
     if message.startswith("Illegal character '\\n'") and _opens_a_string(
@@ -311,6 +313,56 @@ def _written_twice(text: str, error_line: int) -> tuple[int, Said] | None:
                 f"{key} 在这张表里写了两次；第一次在第 {index + 1} 行",
             )
     return None
+
+
+def tomllib_key(message: str) -> str | None:
+    """The key tomllib names as a Python tuple, ``('objectives', 'key_results')``, dotted."""
+    found = re.search(r"\(((?:'[^']*'|\"[^\"]*\")(?:, (?:'[^']*'|\"[^\"]*\"))*),?\)", message)
+    return None if found is None else ".".join(p[1:-1] for p in re.findall(
+        r"'[^']*'|\"[^\"]*\"", found.group(1)))  # fmt: skip
+
+
+def _declared_twice(text: str, error_line: int, message: str) -> tuple[int, Said] | None:
+    """``[phases]`` below ``[[phases]]``, or ``[budget]`` written twice: where the first
+    one is, and what to write."""
+    from okrdesk.errors import Said
+
+    name = tomllib_key(message)
+    here = _header_of(_line_text(text, error_line))
+    if name is None or here is None or here[1] != name:
+        return None
+    listed = first = None
+    for index, line in enumerate(text.splitlines()[: error_line - 1]):
+        earlier = _header_of(line)
+        if earlier is not None and earlier[1] == name and not here[0]:
+            if earlier[0]:
+                listed = index + 1  # the last one above
+            else:
+                first = first or index + 1
+    if listed is not None:
+        return error_line, Said(
+            f"[{name}] cannot follow the [[{name}]] at line {listed}: write [[{name}]] to add "
+            "one more to the list",
+            f"[{name}] 不能接在第 {listed} 行的 [[{name}]] 之后：要在列表里再加一项，"
+            f"请写 [[{name}]]",
+        )
+    if first is not None:
+        return error_line, Said(
+            f"[{name}] is written twice; the first is at line {first}: write these keys under it",
+            f"[{name}] 写了两次，第一次在第 {first} 行：请把这些键写在那里",
+        )
+    return None
+
+
+_HEADER = re.compile(r"\s*(\[\[?)\s*([A-Za-z0-9_.\s-]+?)\s*\]\]?\s*(?:#.*)?$")
+
+
+def _header_of(line: str) -> tuple[bool, str] | None:
+    """(an array of tables?, its dotted name) for a table header line, else None."""
+    found = _HEADER.match(line)
+    if found is None:
+        return None
+    return found.group(1) == "[[", re.sub(r"\s*\.\s*", ".", found.group(2))
 
 
 _CURLY = {"“": '"', "”": '"', "‘": "'", "’": "'", "„": '"', "«": '"', "»": '"'}
