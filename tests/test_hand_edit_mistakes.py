@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -206,3 +207,24 @@ def test_tomllib_never_names_a_key_as_a_python_tuple(write_workspace: WriteWorks
     problem = only_problem(root)
     assert "('" not in problem.text("en") + problem.text("zh"), problem
     assert "[objectives.key_results.members]" in str(problem)
+
+
+def test_an_excel_workbook_renamed_to_toml_is_named_for_what_it_is(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    book = tmp_path / "目标.xlsx"
+    with zipfile.ZipFile(book, "w") as workbook:  # the parts every .xlsx holds
+        workbook.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        workbook.writestr("xl/workbook.xml", '<?xml version="1.0"?><workbook/>')
+    root = write_workspace({"team-b.toml": book.read_bytes()})
+    problem = only_problem(root)
+    assert str(problem) == (
+        "targets/team-b.toml: is a zip file, such as an Excel workbook (.xlsx), not text: a "
+        "target file is TOML text; write the figures in a text editor, as the other target "
+        "files do"
+    )
+    assert problem.text("zh") == (
+        "targets/team-b.toml: 是 zip 文件（例如 Excel 工作簿 .xlsx），不是文本：目标文件是 "
+        "TOML 文本；请用文本编辑器，按其他目标文件的写法填写"
+    )
+    refused_alike(root)

@@ -98,6 +98,10 @@ def parse_toml_file(
                     f"{MAX_FILE_BYTES // 1024 // 1024} MB。它真的是目标文件吗？")
         )  # fmt: skip
         return None
+    workbook = _workbook(raw)
+    if workbook is not None:
+        findings.problems.append(Problem(shown, 0, "", *workbook))
+        return None
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
         findings.warnings.append(
@@ -353,6 +357,23 @@ def _assemble(draft: Draft) -> model.Plan:
         scoring=tuple(s.value for s in draft.scoring),
         baselines=draft.baselines,
     )
+
+
+def _workbook(raw: bytes) -> tuple[str, str] | None:
+    """A spreadsheet saved under a .toml name (an .xlsx is a zip file, an .xls an OLE2
+    one): what it is, in English and Chinese, rather than "not UTF-8 (byte 0x87)"."""
+    if raw.startswith(b"PK\x03\x04"):
+        kind = "a zip file, such as an Excel workbook (.xlsx)"
+        kind_zh = " zip 文件（例如 Excel 工作簿 .xlsx）"
+    elif raw.startswith(b"\xd0\xcf\x11\xe0"):
+        kind = "an Excel workbook (.xls) or another Office file"
+        kind_zh = " Excel 工作簿（.xls）或其他 Office 文件"
+    else:
+        return None
+    return (f"is {kind}, not text: a target file is TOML text; write the figures in a text "
+            "editor, as the other target files do",
+            f"是{kind_zh}，不是文本：目标文件是 TOML 文本；请用文本编辑器，"
+            "按其他目标文件的写法填写")  # fmt: skip
 
 
 def _encoding_of(raw: bytes) -> tuple[str, str]:
