@@ -228,3 +228,77 @@ def test_an_excel_workbook_renamed_to_toml_is_named_for_what_it_is(
         "TOML 文本；请用文本编辑器，按其他目标文件的写法填写"
     )
     refused_alike(root)
+
+
+def test_milestones_written_as_each_phases_own_share_are_one_problem(
+    write_workspace: WriteWorkspace,
+) -> None:
+    quarters = "Q1 = 0.25, Q2 = 0.25, Q3 = 0.25, Q4 = 0.25"
+    root = write_workspace({"okrs.toml": OKRS.replace("Q2 = 0.45, Q3 = 0.70, Q4 = 1.0", quarters)})
+    result = load_plan(root, None)
+    assert [str(p) for p in result.problems] == [
+        "targets/okrs.toml:12: objectives[O1].key_results[KR1].milestones: the fractions add "
+        "up to 1, as each phase's own share would; but milestones count the share done by the "
+        "end of each phase, so only 25% of the whole would be due by the end of Q4; write "
+        "{ Q1 = 0.25, Q2 = 0.5, Q3 = 0.75, Q4 = 1.0 }"
+    ]
+    assert (
+        result.problems[0]
+        .text("zh")
+        .endswith(
+            "这些比例合计为 1，像是每个阶段各自的份额；但里程碑写的是截至每个阶段结束时累计完成的"
+            "份额，这样写到 Q4 结束时只要求完成 25%；"
+            "请写 { Q1 = 0.25, Q2 = 0.5, Q3 = 0.75, Q4 = 1.0 }"
+        )
+    )
+    assert not result.warnings  # not also "the whole target is never due"
+
+
+def test_a_schedule_written_as_each_phases_own_share_is_a_problem(
+    write_workspace: WriteWorkspace,
+) -> None:
+    spread = "amount = 380\nschedule = { Q1 = 0.3, Q2 = 0.3, Q3 = 0.2, Q4 = 0.2 }\n"
+    root = write_workspace({"budget.toml": BUDGET.replace("amount = 380\n", spread)})
+    assert [str(p) for p in load_plan(root, None).problems] == [
+        "targets/budget.toml:11: budget.lines[salons].schedule: the fractions add up to 1, as "
+        "each phase's own share would; but a schedule counts the share done by the end of each "
+        "phase, so only 20% of the whole would be due by the end of Q4; write "
+        "{ Q1 = 0.3, Q2 = 0.6, Q3 = 0.8, Q4 = 1.0 }"
+    ]
+
+
+def test_a_calendar_of_each_months_own_share_is_one_problem_not_one_a_month(
+    write_workspace: WriteWorkspace,
+) -> None:
+    months = ", ".join(f"2026-{m:02d} = {'0.09' if m % 3 == 0 else '0.08'}" for m in range(1, 13))
+    okrs = OKRS.replace(
+        "milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }", f"calendar = {{ {months} }}"
+    )
+    problem = only_problem(write_workspace({"okrs.toml": okrs}))
+    assert str(problem).startswith(
+        "targets/okrs.toml:12: objectives[O1].key_results[KR1].calendar: the fractions add up "
+        "to 1, as each period's own share would; but a calendar counts the share done by the "
+        "end of each period, so only 9% of the whole would be due by the end of 2026-12; write "
+        "{ 2026-01 = 0.08, 2026-02 = 0.16, 2026-03 = 0.25, 2026-04 = 0.33, "
+    )
+    assert str(problem).endswith("2026-11 = 0.91, 2026-12 = 1.0 }")
+
+
+def test_milestones_that_reach_the_whole_are_not_taken_for_shares(
+    write_workspace: WriteWorkspace,
+) -> None:
+    for curve in ("Q4 = 1.0", "Q2 = 0.5, Q4 = 1.0", "Q2 = 0.45, Q4 = 0.8"):
+        root = write_workspace({"okrs.toml": OKRS.replace("Q2 = 0.45, Q3 = 0.70, Q4 = 1.0", curve)})
+        assert not load_plan(root, None).problems, curve
+
+
+def test_a_calendar_written_in_percent_says_the_fraction_to_write(
+    write_workspace: WriteWorkspace,
+) -> None:
+    okrs = OKRS.replace(
+        "Q3 = 0.70, Q4 = 1.0 }", "Q3 = 0.70, Q4 = 1.0 }\ncalendar = { 2026-03 = 25 }"
+    )
+    assert str(only_problem(write_workspace({"okrs.toml": okrs}))) == (
+        "targets/okrs.toml:13: objectives[O1].key_results[KR1].calendar.2026-03: expected a "
+        "fraction between 0 and 1, got 25 (write 0.25 for 25%)"
+    )

@@ -12,6 +12,7 @@ from typing import Any
 from okrdesk import model
 from okrdesk.errors import Problem, Said, printable
 from okrdesk.formula import is_fact, parse
+from okrdesk.targets.cumulative import looks_like_shares, shares_said
 from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, Where, suggest
 from okrdesk.targets.schema import Draft, Located, MemberTarget, PlanHeader, above_members
@@ -376,6 +377,11 @@ def _check_milestones(draft: Draft, findings: Findings) -> None:
     order = {p.value.id: p.value.start for p in draft.phases}
     for entry in draft.milestone_sets:
         known = sorted((m for m in entry.value if m.phase in order), key=lambda m: order[m.phase])
+        if looks_like_shares([m.fraction for m in known]):
+            what = str(entry.where.path[-1])
+            points = [(m.phase, m.fraction) for m in known]
+            findings.problems.append(entry.where.said(shares_said(points, what)))
+            continue
         for earlier, later in pairwise(known):
             if later.fraction < earlier.fraction:
                 findings.problems.append(

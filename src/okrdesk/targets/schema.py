@@ -20,6 +20,7 @@ from okrdesk.errors import Said
 from okrdesk.periods import _PERIOD_ID, Grain, parse_period
 from okrdesk.records import shared_methods
 from okrdesk.targets import window_keys
+from okrdesk.targets.cumulative import looks_like_shares, shares_said
 from okrdesk.targets.reader import (
     NOT_SAID,
     Findings,
@@ -650,12 +651,21 @@ def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
         number, _ = plain_number(raw)
         if number is None or not 0 <= number <= 1:
             shown = _shown(raw)
-            t.fail(at, f"expected a fraction between 0 and 1, got {shown.en}",
-                   f"应为 0 到 1 之间的小数，现为{shown.zh}")  # fmt: skip
+            hint = hint_zh = ""
+            if number is not None and 2 <= number <= 100:
+                hint, hint_zh = (
+                    f" (write {number / 100} for {number}%)",
+                    f"（{number}% 写作 {number / 100}）",
+                )
+            t.fail(at, f"expected a fraction between 0 and 1, got {shown.en}{hint}",
+                   f"应为 0 到 1 之间的小数，现为{shown.zh}{hint_zh}")  # fmt: skip
             continue
         points.append(model.CalendarPoint(period_id, period.end, number))
     ordered = sorted(points, key=lambda p: p.end)
-    for earlier, later in pairwise(ordered):
+    shares = looks_like_shares([p.fraction for p in ordered])
+    if shares:
+        t.fail(where, *shares_said([(p.period, p.fraction) for p in ordered], "calendar"))
+    for earlier, later in pairwise([] if shares else ordered):
         if later.fraction < earlier.fraction:
             t.fail(
                 where.key(later.period),

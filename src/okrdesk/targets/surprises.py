@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from okrdesk import model
 from okrdesk.errors import Said
+from okrdesk.targets.cumulative import looks_like_shares
 from okrdesk.targets.reader import Findings
 from okrdesk.targets.schema import Draft, Located
 from okrdesk.units import Dimension, UnitOfMeasure, written
@@ -85,6 +86,9 @@ def _curve_short_of_target(
     kr = located.value
     if kr.guardrail:
         return
+    in_order = sorted((m for m in kr.milestones if m.phase in ends), key=lambda m: ends[m.phase])
+    if looks_like_shares([m.fraction for m in in_order]):
+        return  # a problem already (checks._check_milestones)
     last = None
     for m in kr.milestones:
         if ends.get(m.phase) == last_day:

@@ -1,0 +1,48 @@
+"""Milestones, spending schedules and calendars written as each period's own share
+(``{ Q1 = 0.25, Q2 = 0.25, Q3 = 0.25, Q4 = 0.25 }``) where okrdesk reads the share done
+by the end of each period: read as written, only a quarter of the target would ever be
+due, and the key result would be on track all year at a quarter of the pace."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from itertools import accumulate
+
+from okrdesk.errors import Said
+
+_ROUNDING = Decimal("0.02")
+"""How far from 1 shares written to two decimal places (12 × 0.083) may add up."""
+
+
+def looks_like_shares(fractions: Sequence[Decimal]) -> bool:
+    """Whether ``fractions``, in period order, add up to 1 while the last is below 1:
+    each period's own share, not the share done by its end."""
+    return (
+        len(fractions) >= 2
+        and fractions[-1] < 1
+        and abs(sum(fractions, Decimal(0)) - 1) <= _ROUNDING
+    )
+
+
+def shares_said(points: Sequence[tuple[str, Decimal]], what: str) -> Said:
+    """The problem with ``points`` (period id, fraction) in period order that
+    ``looks_like_shares``; ``what`` is "milestones", "schedule" or "calendar"."""
+    running = accumulate(fraction for _, fraction in points[:-1])
+    written = [f"{p} = {_plain(total)}" for (p, _), total in zip(points[:-1], running, strict=True)]
+    cumulative = "{ " + ", ".join([*written, f"{points[-1][0]} = 1.0"]) + " }"
+    last, share = points[-1][0], _plain(points[-1][1] * 100)
+    each, each_zh = ("period", "每期") if what == "calendar" else ("phase", "每个阶段")
+    counts = {"milestones": "milestones count", "schedule": "a schedule counts"}
+    name_zh = {"milestones": "里程碑", "schedule": "支出进度（schedule）"}.get(what, what)
+    return Said(
+        f"the fractions add up to 1, as each {each}'s own share would; but "
+        f"{counts.get(what, 'a calendar counts')} the share done by the end of each {each}, so "
+        f"only {share}% of the whole would be due by the end of {last}; write {cumulative}",
+        f"这些比例合计为 1，像是{each_zh}各自的份额；但{name_zh}写的是截至{each_zh}结束时"
+        f"累计完成的份额，这样写到 {last} 结束时只要求完成 {share}%；请写 {cumulative}",
+    )
+
+
+def _plain(number: Decimal) -> str:
+    return format(number.normalize(), "f")
