@@ -15,7 +15,7 @@ import pytest
 
 from okrdesk.errors import Problem
 from okrdesk.targets.load import load_plan
-from sample_workspace import BUDGET, OKRS, PLAN, WriteWorkspace
+from sample_workspace import BUDGET, OKRS, ORG, PLAN, WriteWorkspace
 
 OKRDESK = str(Path(sys.executable).with_name("okrdesk"))
 READERS = (["report"], ["collect", "--through", "2026-03-15"], ["check"])
@@ -301,4 +301,36 @@ def test_a_calendar_written_in_percent_says_the_fraction_to_write(
     assert str(only_problem(write_workspace({"okrs.toml": okrs}))) == (
         "targets/okrs.toml:13: objectives[O1].key_results[KR1].calendar.2026-03: expected a "
         "fraction between 0 and 1, got 25 (write 0.25 for 25%)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "how", "how_zh"),
+    [
+        ("cm02 ", "begins or ends with a space", "首尾有空格"),
+        ("ｃｍ02", "is written with full-width characters", "含有全角字符"),
+    ],
+)
+def test_an_id_no_one_can_type_back_is_one_problem_where_it_is_defined(
+    write_workspace: WriteWorkspace, written: str, how: str, how_zh: str
+) -> None:
+    org = ORG.replace('id = "cm02"', f'id = "{written}"')
+    okrs = OKRS.replace("target = 360\n", "")
+    okrs = okrs.replace('unit = "户"\n', 'unit = "户"\nmembers = { cm01 = 200, cm02 = 160 }\n')
+    problem = only_problem(write_workspace({"org.toml": org, "okrs.toml": okrs}))
+    assert str(problem) == (
+        f'targets/org.toml:19: people[{written}].id: "{written}" {how}, which nobody types when '
+        'naming it; write "cm02"'
+    )
+    assert problem.text("zh").endswith(f'"{written}" {how_zh}，引用它时很难写对；请写作 "cm02"')
+
+
+def test_a_bare_key_in_full_width_letters_says_which_letter_to_write(
+    write_workspace: WriteWorkspace,
+) -> None:
+    okrs = OKRS.replace("target = 360\n", "").replace(
+        'unit = "户"\n', 'unit = "户"\nmembers = { ｃｍ01 = 200, cm02 = 160 }\n'
+    )
+    assert str(only_problem(write_workspace({"okrs.toml": okrs}))) == (
+        "targets/okrs.toml:11: TOML syntax: found the full-width ｃ; write c (column 13)"
     )

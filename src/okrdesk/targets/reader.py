@@ -281,6 +281,26 @@ class Table:
             return None
         return value
 
+    def ident(self) -> str | None:
+        """``id``, as text a person can type back where they refer to it. One written with
+        a space around it or in full-width letters (ｃｍ01) is a problem naming the id to
+        write, and is read as that id, so that what refers to it is not reported too."""
+        value = self.text("id")
+        if value is None:
+            return None
+        typed = unicodedata.normalize("NFKC", value).strip()
+        if typed == value or not typed:
+            return value
+        if value.strip() != value:
+            how, how_zh = "begins or ends with a space", "首尾有空格"
+        else:
+            how, how_zh = "is written with full-width characters", "含有全角字符"
+        self.findings.problems.append(self.where.key("id").problem(
+            f'"{value}" {how}, which nobody types when naming it; write "{typed}"',
+            f'"{value}" {how_zh}，引用它时很难写对；请写作 "{typed}"',
+        ))  # fmt: skip
+        return typed
+
     def number(self, key: str) -> Decimal | None:
         value = self._get(key, (int, Decimal), Said("a number", "数"))
         if value is None:

@@ -347,7 +347,7 @@ def _read_plan(where: Where, data: dict[str, Any], draft: Draft, findings: Findi
 
 def _read_phase(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
     t = Table(where, data, findings, PHASE_KEYS, required=PHASE_KEYS)
-    phase_id, name, start, end = t.text("id"), t.text("name"), t.date("start"), t.date("end")
+    phase_id, name, start, end = t.ident(), t.text("name"), t.date("start"), t.date("end")
     if phase_id is not None:
         draft.written_ids.append(("phase", phase_id, where))
     if not t.ok or None in (phase_id, name, start, end):
@@ -364,7 +364,7 @@ def _read_phase(where: Where, data: dict[str, Any], draft: Draft, findings: Find
 
 def _read_unit(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
     t = Table(where, data, findings, UNIT_KEYS, required=("id", "name", "level"))
-    unit_id, name, level = t.text("id"), t.text("name"), t.text("level")
+    unit_id, name, level = t.ident(), t.text("name"), t.text("level")
     parent, lead = t.text("parent"), t.text("lead")
     if unit_id is not None:
         draft.written_ids.append(("unit", unit_id, where))
@@ -382,7 +382,7 @@ def _read_unit(where: Where, data: dict[str, Any], draft: Draft, findings: Findi
 
 def _read_person(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
     t = Table(where, data, findings, PERSON_KEYS, required=("id", "name", "unit"))
-    person_id, name, unit, role = t.text("id"), t.text("name"), t.text("unit"), t.text("role")
+    person_id, name, unit, role = t.ident(), t.text("name"), t.text("unit"), t.text("role")
     if person_id is not None:
         draft.written_ids.append(("person", person_id, where))
         if unit is not None:
@@ -434,7 +434,7 @@ def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
 
 def _read_objective(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
     t = Table(where, data, findings, OBJECTIVE_KEYS, required=("id", "title", "owner"))
-    objective_id, title, owner = t.text("id"), t.text("title"), t.text("owner")
+    objective_id, title, owner = t.ident(), t.text("title"), t.text("owner")
     weight = _positive_number(t, "weight", Decimal(1))
     cadence = t.choice("cadence", GRAINS)
     if objective_id is not None:
@@ -470,7 +470,7 @@ def _read_key_result(
     objective_cadence: str | None = None,
 ) -> model.KeyResult | None:
     t = Table(where, data, findings, KEY_RESULT_KEYS, required=("id", "title", "unit"))
-    key, title, metric = t.text("id"), t.text("title"), t.text("metric")
+    key, title, metric = t.ident(), t.text("title"), t.text("metric")
     cadence = t.choice("cadence", GRAINS)
     if cadence is not None and metric is not None:
         t.fail(where.key("cadence"), "is for key results tracked by check-ins; this one has a "
@@ -825,7 +825,7 @@ def _read_budget_line(
     findings: Findings,
 ) -> None:
     t = Table(where, data, findings, LINE_KEYS, required=("id", "name", "owner", "amount"))
-    line_id, name, owner, amount = t.text("id"), t.text("name"), t.text("owner"), t.number("amount")
+    line_id, name, owner, amount = t.ident(), t.text("name"), t.text("owner"), t.number("amount")
     unit = _money_unit(t) if "unit" in data else file_unit
     if line_id is not None:
         draft.written_ids.append(("line", line_id, where))
@@ -933,7 +933,7 @@ def _revenue_links(t: Table, links: dict[str, Decimal] | None, draft: Draft) -> 
 
 def _read_scoring(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
     t = Table(where, data, findings, SCORING_KEYS, required=("id", "name", "components"))
-    policy_id, name = t.text("id"), t.text("name")
+    policy_id, name = t.ident(), t.text("name")
     if policy_id is not None:
         draft.written_ids.append(("policy", policy_id, where))
     roles, people = t.strings("roles") or [], t.strings("people") or []

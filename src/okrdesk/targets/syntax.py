@@ -372,6 +372,8 @@ _FULL_WIDTH = {
     "【": "[", "】": "]", "　": "a plain space",
 }  # fmt: skip
 _FULL_WIDTH.update({chr(0xFF10 + d): str(d) for d in range(10)})
+_FULL_WIDTH.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})  # Ａ-Ｚ
+_FULL_WIDTH.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})  # ａ-ｚ
 
 
 def full_width_on(line: str) -> Said | None:
