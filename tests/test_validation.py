@@ -716,6 +716,26 @@ SURPRISES = {
         "为 600户，是成员目标合计 60户 的 10 倍；是否多写了一位数，或漏写了成员的目标？"
         "以这里写的 target 为准，报告会显示差额",
     ),
+    "a target thousands of times its members'": (
+        {"team-a.toml": TEAM_KR.format(target=1_234_567)},
+        "team-a.toml",
+        "objectives[A1].key_results[HNW].target",
+        "is 1.23m accts, 20,576 times what the members' targets add up to (60 accts); a digit "
+        "too many, or a member's target left out? The target written here counts, and "
+        "reports show the difference",
+        "为 123.5万户，是成员目标合计 60户 的 20,576 倍；是否多写了一位数，或漏写了成员的目标？"
+        "以这里写的 target 为准，报告会显示差额",
+    ),
+    "a target millions of times its members'": (
+        {"team-a.toml": TEAM_KR.format(target=4_500_000_000)},
+        "team-a.toml",
+        "objectives[A1].key_results[HNW].target",
+        "is 4,500m accts, 75,000,000 times what the members' targets add up to (60 accts); a "
+        "digit too many, or a member's target left out? The target written here counts, and "
+        "reports show the difference",
+        "为 45亿户，是成员目标合计 60户 的 7500万 倍；是否多写了一位数，或漏写了成员的目标？"
+        "以这里写的 target 为准，报告会显示差额",
+    ),
     "a target a fifth of its members'": (
         {"team-a.toml": TEAM_KR.format(target=12)},
         "team-a.toml",

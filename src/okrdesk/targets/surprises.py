@@ -48,20 +48,20 @@ def _members_far_from_target(located: Located[model.KeyResult], findings: Findin
     if kr.target >= FAR_APART * members:
         times = _times(kr.target / members)
         findings.warnings.append(located.where.key("target").problem(
-            f"is {declared.en}, {times} times what the members' targets add up to "
+            f"is {declared.en}, {times.en} times what the members' targets add up to "
             f"({implied.en}); a digit too many, or a member's target left out? The target "
             "written here counts, and reports show the difference",
-            f"为 {declared.zh}，是成员目标合计 {implied.zh} 的 {times} 倍；是否多写了一位数，"
+            f"为 {declared.zh}，是成员目标合计 {implied.zh} 的 {times.zh} 倍；是否多写了一位数，"
             "或漏写了成员的目标？以这里写的 target 为准，报告会显示差额",
         ))  # fmt: skip
     elif members >= FAR_APART * kr.target:
         times = _times(members / kr.target)
         findings.warnings.append(located.where.key("target").problem(
-            f"is {declared.en}, but the members' targets add up to {times} times as much "
+            f"is {declared.en}, but the members' targets add up to {times.en} times as much "
             f"({implied.en}); a digit too few? The target written here counts, and reports "
             "show the difference",
-            f"为 {declared.zh}，而成员目标合计 {implied.zh}，是它的 {times} 倍；是否少写了一位数？"
-            "以这里写的 target 为准，报告会显示差额",
+            f"为 {declared.zh}，而成员目标合计 {implied.zh}，是它的 {times.zh} 倍；"
+            "是否少写了一位数？以这里写的 target 为准，报告会显示差额",
         ))  # fmt: skip
 
 
@@ -70,8 +70,14 @@ def _figure(unit: UnitOfMeasure, base: Decimal) -> Said:
     return Said(written(unit, base, "en"), written(unit, base, "zh"))
 
 
-def _times(ratio: Decimal) -> str:
-    return format(round(ratio, 1).normalize(), "f")
+def _times(ratio: Decimal) -> Said:
+    """How many times, as a manager says it: 5.3 below ten, else whole (64, 20,576), and
+    in Chinese in 万 from a hundred thousand (6429万): never 64285714.3."""
+    if ratio < 10:
+        shown = format(round(ratio, 1).normalize(), "f")
+        return Said(shown, shown)
+    whole = round(ratio)
+    return Said(f"{whole:,}", f"{round(ratio / 10000)}万" if whole >= 100_000 else f"{whole:,}")
 
 
 def _curve_short_of_target(
