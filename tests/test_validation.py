@@ -785,6 +785,15 @@ SURPRISES = {
         'unit = "%" 时，0.16 表示 0.16%，基线 0.11 表示 0.11%；若指 16% 和 11%，'
         '请写 target = 16、baseline = 11（或写 unit = "ratio"，按小数填写）',
     ),
+    "a rate as a fraction written in percent": (
+        {"okrs.toml": OKRS + CONVERSION.format(baseline=0.11, target=16, unit="ratio")},
+        "okrs.toml",
+        "objectives[O1].key_results[FUNNEL].target",
+        '16 with unit = "ratio" means 1600%; for 16% write target = 0.16 (or unit = "%" to '
+        "write percentages)",
+        'unit = "ratio" 时，16 表示 1600%；若指 16%，请写 target = 0.16（或写 unit = "%"，'
+        "按百分数填写）",
+    ),
 }
 
 

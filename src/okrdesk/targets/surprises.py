@@ -22,6 +22,7 @@ _ADDED_UP = (Dimension.MONEY, Dimension.COUNT)
 """Where the members' targets add up to the owner's (a rate's do not)."""
 
 _PERCENT = ("%", "percent")
+_FRACTION = ("ratio", "fraction")
 
 
 def check_surprises(draft: Draft, findings: Findings) -> None:
@@ -30,6 +31,7 @@ def check_surprises(draft: Draft, findings: Findings) -> None:
     for located in draft.key_results:
         _members_far_from_target(located, findings)
         _percent_as_fraction(located, findings)
+        _fraction_as_percent(located, findings)
         if last_day is not None and "phases" not in draft.incomplete:
             _curve_short_of_target(located, ends, last_day, findings)
 
@@ -135,6 +137,24 @@ def _percent_as_fraction(located: Located[model.KeyResult], findings: Findings) 
         f'unit = "{kr.unit.symbol}" 时，{t} 表示 {t}%，基线 {b} 表示 {b}%；若指 {t100}% 和 '
         f'{b100}%，请写 target = {t100}、baseline = {b100}（或写 unit = "ratio"，按小数填写）',
     ))  # fmt: skip
+
+
+def _fraction_as_percent(located: Located[model.KeyResult], findings: Findings) -> None:
+    """A rate written as a fraction (``unit = "ratio"``) with a target or baseline above 1:
+    ``target = 16`` there is 1600%, almost surely 16% written as a percentage."""
+    kr = located.value
+    if kr.unit.symbol not in _FRACTION:
+        return
+    for key, figure in (("target", kr.target), ("baseline", kr.baseline)):
+        if figure is None or figure <= 1:
+            continue
+        written, percent, meant = _plain(figure), _plain(figure * 100), _plain(figure / 100)
+        findings.warnings.append(located.where.key(key).problem(
+            f'{written} with unit = "{kr.unit.symbol}" means {percent}%; for {written}% write '
+            f'{key} = {meant} (or unit = "%" to write percentages)',
+            f'unit = "{kr.unit.symbol}" 时，{written} 表示 {percent}%；若指 {written}%，'
+            f'请写 {key} = {meant}（或写 unit = "%"，按百分数填写）',
+        ))  # fmt: skip
 
 
 def _plain(number: Decimal) -> str:
