@@ -334,3 +334,20 @@ def test_a_bare_key_in_full_width_letters_says_which_letter_to_write(
     assert str(only_problem(write_workspace({"okrs.toml": okrs}))) == (
         "targets/okrs.toml:11: TOML syntax: found the full-width ｃ; write c (column 13)"
     )
+
+
+def test_a_cycle_in_the_org_tree_is_not_also_a_member_counted_twice(
+    write_workspace: WriteWorkspace,
+) -> None:
+    org = ORG.replace('level = "branch"\n', 'level = "branch"\nparent = "team-a"\n', 1)
+    org += '\n[[units]]\nid = "team-b"\nname = "财富管理二部"\nlevel = "team"\nparent = "branch"\n'
+    okrs = OKRS.replace("target = 360\n", "").replace(
+        'unit = "户"\n', 'unit = "户"\nmembers = { team-a = 200, team-b = 150, team-c = 10 }\n'
+    )
+    result = load_plan(write_workspace({"org.toml": org, "okrs.toml": okrs}), None)
+    assert [str(p) for p in result.problems] == [
+        "targets/okrs.toml:11: objectives[O1].key_results[KR1].members.team-c: no unit or person "
+        '"team-c" (did you mean "team-b"?)',
+        "targets/org.toml:5: units[branch].parent: the org tree has a cycle: branch → team-a "
+        "→ branch",
+    ]

@@ -191,9 +191,19 @@ def _named_not_id(
 
 
 def _check_org_tree(draft: Draft, findings: Findings) -> None:
-    parents = {u.value.id: u.value.parent for u in draft.units}
     where = {u.value.id: u.where for u in draft.units}
+    for cycle in _cycles(draft):
+        loop = " → ".join([*cycle, cycle[0]])
+        first = min(cycle, key=lambda u: (where[u].file.display, where[u].line))
+        cycled = Said(f"the org tree has a cycle: {loop}", f"组织树有循环：{loop}")
+        findings.problems.append(where[first].key("parent").said(cycled))
+
+
+def _cycles(draft: Draft) -> list[list[str]]:
+    """Each loop of parent links among the units, from where it was entered."""
+    parents = {u.value.id: u.value.parent for u in draft.units}
     settled: set[str] = set()
+    found = []
     for start in parents:
         path: list[str] = []
         on_path: set[str] = set()
@@ -203,12 +213,9 @@ def _check_org_tree(draft: Draft, findings: Findings) -> None:
             on_path.add(unit)
             unit = parents[unit]
         if unit is not None and unit in on_path:
-            cycle = path[path.index(unit) :]
-            loop = " → ".join([*cycle, unit])
-            first = min(cycle, key=lambda u: (where[u].file.display, where[u].line))
-            cycled = Said(f"the org tree has a cycle: {loop}", f"组织树有循环：{loop}")
-            findings.problems.append(where[first].key("parent").said(cycled))
+            found.append(path[path.index(unit) :])
         settled.update(path)
+    return found
 
 
 def _children(draft: Draft) -> dict[str, list[str]]:
@@ -239,6 +246,9 @@ def _check_members(draft: Draft, findings: Findings) -> None:
     written = people | {unit for unit, _ in draft.written_parents}
     by_name = _by_name(draft)
     children = _children(draft)
+    # While the tree loops, every unit on the loop is "below" every other: what is below
+    # what waits until the cycle (reported by _check_org_tree) is fixed.
+    looped = bool(_cycles(draft))
     below: dict[str, set[str]] = {}
     # A [members] table's keys are unique; a set of them is what each entry is held to.
     tables: dict[tuple[int, KeyPath], set[str]] = {}
@@ -259,6 +269,10 @@ def _check_members(draft: Draft, findings: Findings) -> None:
                     f'负责人 "{entry.owner}" 是人员，没有成员',
                 )
             )
+            continue
+        if looped:
+            if entry.member not in written:
+                findings.problems.append(_nobody(entry, written, by_name))
             continue
         for ident in (entry.owner, entry.member):
             if ident not in below:  # once per id: a firm shares a target out to every branch
