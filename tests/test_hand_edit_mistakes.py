@@ -351,3 +351,27 @@ def test_a_cycle_in_the_org_tree_is_not_also_a_member_counted_twice(
         "targets/org.toml:5: units[branch].parent: the org tree has a cycle: branch → team-a "
         "→ branch",
     ]
+
+
+def test_members_written_as_an_array_of_tables_is_that_one_problem(
+    write_workspace: WriteWorkspace,
+) -> None:
+    okrs = OKRS.replace("target = 360\n", "").replace(
+        'unit = "户"\n', 'unit = "户"\n[[objectives.key_results.members]]\ncm01 = 200\n', 1
+    )
+    assert str(only_problem(write_workspace({"okrs.toml": okrs}))) == (
+        "targets/okrs.toml:11: objectives[O1].key_results[KR1].members: expected a table, got "
+        "an array"
+    )
+
+
+def test_an_empty_members_table_and_no_target_is_still_a_missing_target(
+    write_workspace: WriteWorkspace,
+) -> None:
+    okrs = OKRS.replace("target = 360\n", "").replace(
+        'unit = "户"\n', 'unit = "户"\nmembers = {}\n', 1
+    )
+    assert str(only_problem(write_workspace({"okrs.toml": okrs}))) == (
+        "targets/okrs.toml:6: objectives[O1].key_results[KR1].target: missing; give a target "
+        "or a [members] table of targets"
+    )

@@ -491,7 +491,10 @@ def _read_key_result(
     if key is not None and "." in key:
         t.fail(where.key("id"), "must not contain '.'; the full id is <objective>.<id>",
                "不能包含 '.'；完整的 id 是 <objective>.<id>")  # fmt: skip
-    if numbers["target"] is None and not members and "target" not in data and "growth" not in data:
+    # Members written in the wrong shape ([[...members]]) are that one problem.
+    misshapen = "members" in data and not isinstance(data["members"], dict)
+    given = misshapen or "target" in data or "growth" in data
+    if numbers["target"] is None and not members and not given:
         t.fail(where.key("target"), "missing; give a target or a [members] table of targets",
                "缺少；请写 target，或用 [members] 表写出各成员的目标值")  # fmt: skip
     if direction == model.Direction.WITHIN.value and numbers["band"] is None:
