@@ -375,3 +375,31 @@ def test_an_empty_members_table_and_no_target_is_still_a_missing_target(
         "targets/okrs.toml:6: objectives[O1].key_results[KR1].target: missing; give a target "
         "or a [members] table of targets"
     )
+
+
+NNA = """
+[[objectives.key_results]]
+id = "NNA"
+title = "净新增资产"
+target = 45e8
+unit = "{unit}"
+"""
+
+
+def test_a_figure_in_yuan_written_in_a_key_result_in_yi_is_refused(
+    write_workspace: WriteWorkspace,
+) -> None:
+    nna = NNA.format(unit="亿元")
+    problem = only_problem(write_workspace({"okrs.toml": OKRS + nna}))
+    assert str(problem) == (
+        "targets/okrs.toml:25: objectives[O1].key_results[NNA].target: 4500000000 亿元 is more "
+        "money than China's whole stock market is worth; if 4500000000 is in 元, write 45"
+    )
+    assert problem.text("zh").endswith(
+        "4500000000 亿元 比整个 A 股市值还多；若 4500000000 是以元计的数，请写 45"
+    )
+
+
+def test_the_same_figure_in_yuan_is_a_target(write_workspace: WriteWorkspace) -> None:
+    nna = NNA.format(unit="元")
+    assert load_plan(write_workspace({"okrs.toml": OKRS + nna}), None).problems == ()

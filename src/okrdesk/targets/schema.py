@@ -507,6 +507,11 @@ def _read_key_result(
         t.fail(where.key("guardrail"), 'a "within" key result is always a guardrail',
                '"within" 关键结果总是护栏指标')  # fmt: skip
     _check_way(t, where, direction, guardrail, numbers["baseline"], numbers["target"])
+    if unit is not None and unit.dimension is Dimension.MONEY:
+        figures = [(where.key(k), v) for k, v in numbers.items() if v is not None]
+        figures += [(where.key("members").key(m), v) for m, v in members.items()]
+        for at, value in figures:
+            _money_beyond_belief(t, at, value, unit)
     if metric is not None:
         draft.metric_uses.append(
             MetricUse(where.key("metric"), where.key("unit"), metric, unit, "direction" in data)
@@ -590,6 +595,23 @@ def _slice(
         else:
             draft.slice_uses.append(SliceUse(metric, tuple(named)))
     return sliced, breakdown
+
+
+WHOLE_MARKET = Decimal("1e14")
+"""100万亿元, more than China's whole stock market is worth: no branch's figure."""
+
+
+def _money_beyond_belief(t: Table, at: Where, value: Decimal, unit: UnitOfMeasure) -> None:
+    """A sum of money no branch could reach: most likely a figure in 元 (45e8 for 45亿)
+    written in a key result in 亿元 or 万元."""
+    if abs(unit.to_base(value)) < WHOLE_MARKET:
+        return
+    shown, meant = _plain(value), _plain(value / unit.factor)
+    hint = Said(f"; if {shown} is in 元, write {meant}", f"；若 {shown} 是以元计的数，请写 {meant}")
+    if unit.factor == 1:
+        hint = NOT_SAID
+    t.fail(at, f"{shown} {unit.symbol} is more money than China's whole stock market is "
+           f"worth{hint.en}", f"{shown} {unit.symbol} 比整个 A 股市值还多{hint.zh}")  # fmt: skip
 
 
 def _check_way(
