@@ -403,3 +403,13 @@ def test_a_figure_in_yuan_written_in_a_key_result_in_yi_is_refused(
 def test_the_same_figure_in_yuan_is_a_target(write_workspace: WriteWorkspace) -> None:
     nna = NNA.format(unit="元")
     assert load_plan(write_workspace({"okrs.toml": OKRS + nna}), None).problems == ()
+
+
+def test_a_figure_quoted_in_full_width_digits_is_named_with_the_number_to_write(
+    write_workspace: WriteWorkspace,
+) -> None:
+    okrs = OKRS.replace("target = 360", 'target = "３６０"')
+    assert str(only_problem(write_workspace({"okrs.toml": okrs}))) == (
+        "targets/okrs.toml:10: objectives[O1].key_results[KR1].target: expected a number, got "
+        "a string ('３６０'); write 360 without quotes"
+    )

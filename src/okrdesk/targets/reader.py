@@ -145,6 +145,7 @@ def _how_to_write(raw: object) -> Said:
 
     if not isinstance(raw, str):
         return NOT_SAID
+    raw = unicodedata.normalize("NFKC", raw)  # full-width "１２３" and "２１％" as 123 and 21%
     said = plain_advice(raw, quoted=True)
     if said is not None:
         return Said(f"; {said.en}", f"；{said.zh}")
