@@ -413,3 +413,32 @@ def test_a_figure_quoted_in_full_width_digits_is_named_with_the_number_to_write(
         "targets/okrs.toml:10: objectives[O1].key_results[KR1].target: expected a number, got "
         "a string ('３６０'); write 360 without quotes"
     )
+
+
+TEAM_B = """
+[[units]]
+id = "team-b"
+name = "财富管理二部"
+level = "team"
+parent = "branch"
+
+[[people]]
+id = "cm03"
+name = "赵敏"
+unit = "team-b"
+"""
+
+
+@pytest.mark.parametrize(
+    ("right", "wrong", "line"),
+    [("[[units]]", "[[unit]]", 23), ("[[people]]", "[[peple]]", 29)],
+)
+def test_a_misspelt_section_is_one_problem_not_one_per_id_it_defines(
+    write_workspace: WriteWorkspace, right: str, wrong: str, line: int
+) -> None:
+    org = ORG + TEAM_B.replace(right, wrong)
+    okrs = OKRS.replace("target = 360\n", "").replace(
+        'unit = "户"\n', 'unit = "户"\nmembers = { team-a = 200, cm03 = 160 }\n'
+    )
+    found = load_plan(write_workspace({"org.toml": org, "okrs.toml": okrs}), None).problems
+    assert [(p.file, p.line, p.key) for p in found] == [("targets/org.toml", line, wrong[2:-2])]

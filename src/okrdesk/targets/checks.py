@@ -154,6 +154,8 @@ def _check_references(draft: Draft, findings: Findings, known: dict[str, dict[st
     for ref in draft.references:
         if any(ref.id in known[kind] for kind in ref.kinds):
             continue
+        if draft.unread.intersection(ref.kinds):
+            continue  # it may be in a misspelt section, reported as such
         names = " or ".join(_KIND_NAMES[k] for k in ref.kinds)
         names_zh = "或".join(_KIND_NAMES_ZH[k] for k in ref.kinds)
         choices = [ident for kind in ref.kinds for ident in known[kind]]
@@ -255,7 +257,7 @@ def _check_members(draft: Draft, findings: Findings) -> None:
     for entry in draft.member_targets:
         tables.setdefault((id(entry.where.file), entry.where.path[:-1]), set()).add(entry.member)
     for entry in draft.member_targets:
-        if {entry.owner, entry.member} & draft.broken_ids:
+        if {entry.owner, entry.member} & draft.broken_ids or draft.unread & {"unit", "person"}:
             continue
         if entry.owner not in written:
             # The owner is reported as no unit or person: below it, nothing can be.

@@ -162,6 +162,9 @@ class Draft:
     broken key result is not also reported as a reference to a missing one."""
     incomplete: set[str] = attrs.Factory(set)
     """Sections where something could not be read, so totals over them mean nothing."""
+    unread: set[str] = attrs.Factory(set)
+    """Kinds of id (unit, key_result ...) that a misspelt section may define: what names
+    one of them is not reported as naming nothing until the header is fixed."""
     window_uses: list[WindowUse] = attrs.Factory(list)
     """Key results' windows, comparisons and growth targets, and [[baselines]] entries."""
     baselines: dict[tuple[str, str], dict[str, Decimal]] = attrs.Factory(dict)
@@ -174,8 +177,21 @@ class Draft:
 _ARRAY_SECTIONS = ("phases", "units", "people", "objectives", "scoring", "baselines")
 
 
+_DEFINES = {
+    "phases": ("phase",), "units": ("unit",), "people": ("person",),
+    "objectives": ("objective", "key_result"), "budget": ("line",), "scoring": ("policy",),
+}  # fmt: skip
+"""The kinds of id each section defines."""
+
+
 def read_file(source: SourceFile, draft: Draft, findings: Findings) -> None:
     """Read every section of one parsed target file into ``draft``."""
+    for name in source.data:
+        if name not in SECTIONS:  # [[objective]], [[peple]]: what they hold is not read
+            import difflib
+
+            for meant in difflib.get_close_matches(name, SECTIONS, n=1, cutoff=0.75):
+                draft.unread.update(_DEFINES.get(meant, ()))
     data = _without_orphans(source, _without_knock_on(source, findings), findings)
     root = Table(Where(source), data, findings, SECTIONS)
     if (plan := root.table("plan")) is not None:
