@@ -442,3 +442,50 @@ def test_a_misspelt_section_is_one_problem_not_one_per_id_it_defines(
     )
     found = load_plan(write_workspace({"org.toml": org, "okrs.toml": okrs}), None).problems
     assert [(p.file, p.line, p.key) for p in found] == [("targets/org.toml", line, wrong[2:-2])]
+
+
+def test_every_mistake_in_every_file_is_listed_in_one_run_in_file_and_line_order(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace(
+        {
+            "okrs.toml": OKRS.replace('owner = "branch"', 'owner = "branch"\nweigth = 2'),
+            "plan.toml": PLAN.replace("start = 2026-07-01", "start = 2026-07-15"),
+            "budget.toml": BUDGET.replace("amount = 519", 'amount = "519万"'),
+            "team.toml": '[[objectives]]\nid = "A1"\ntitle = "一部"，\nowner = "team-a"\n',
+        }
+    )
+    done = okrdesk(root, "validate", "--lang", "en")
+    assert done.returncode == 2
+    lines = done.stdout.rstrip("\n").split("\n")
+    assert lines[0::3][:-1] == [
+        "targets/budget.toml:18: budget.lines[training].amount: expected a number, got a string "
+        "('519万'); write a plain number, without quotes, in the unit its key result or table "
+        "is written in: 0.0519 for 亿元, 519 for 万元 or 万户, 5190000 for 元 or 户",
+        'targets/okrs.toml:5: objectives[O1].weigth: unknown key (did you mean "weight"?); '
+        "expected one of: id, title, owner, weight, cadence, key_results",
+        "targets/plan.toml:22: phases[Q3].start: the days from 2026-07-01 to 2026-07-14 belong "
+        "to no phase; phase Q3 should start 2026-07-01",
+        "targets/team.toml:3: TOML syntax: found the full-width ，; write , (column 13)",
+    ]
+    # Each problem is followed by its line of the file and a caret under the mistake.
+    assert lines[1::3][:4] == [
+        '    amount = "519万"',
+        "    weigth = 2",
+        "    start = 2026-07-15",
+        '    title = "一部"，',
+    ]
+    assert lines[2::3][:4] == [
+        "    ^",
+        "    ^",
+        "    ^",
+        " " * 18 + "^",
+    ]  # 一部 is four columns wide
+    assert lines[-1] == "5 files checked, 4 problems."
+    chinese = okrdesk(root, "validate").stdout.rstrip("\n").split("\n")
+    assert chinese[-1] == "已检查 5 个文件，共 4 处问题。"
+    assert (
+        chinese[9]
+        == "targets/team.toml:3: TOML 语法错误：发现全角字符 ，；请改用半角的 ,（第 13 列）"
+    )
+    refused_alike(root)
