@@ -489,3 +489,27 @@ def test_every_mistake_in_every_file_is_listed_in_one_run_in_file_and_line_order
         == "targets/team.toml:3: TOML 语法错误：发现全角字符 ，；请改用半角的 ,（第 13 列）"
     )
     refused_alike(root)
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [('year = "2026年"', "plan.year"), ('grain = "月"', "plan.grain"), ("[plna]", "plna")],
+)
+def test_a_plan_with_a_mistake_is_not_also_a_missing_plan(
+    write_workspace: WriteWorkspace, written: str, key: str
+) -> None:
+    wrong = written.split(" = ")[0] if " = " in written else "[plan]"
+    right = {"year": "year = 2026", "grain": 'unit = "branch"', "[plan]": "[plan]"}[wrong]
+    plan = PLAN.replace(right, written if wrong != "grain" else f"{right}\n{written}")
+    problem = only_problem(write_workspace({"plan.toml": plan}))
+    assert (problem.file, problem.key) == ("targets/plan.toml", key)
+
+
+def test_a_date_with_a_time_of_day_says_to_write_the_date_alone(
+    write_workspace: WriteWorkspace,
+) -> None:
+    plan = PLAN.replace("end = 2026-03-31", "end = 2026-03-31 00:00:00")
+    assert str(only_problem(write_workspace({"plan.toml": plan}))) == (
+        "targets/plan.toml:11: phases[Q1].end: expected a date such as 2026-03-31, got a "
+        "date-time (2026-03-31T00:00:00); write 2026-03-31 without the time"
+    )

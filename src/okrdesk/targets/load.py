@@ -301,7 +301,7 @@ def load_plan(
             draft.incomplete.add("files")
         else:
             read_file(source, draft, findings)
-    if files and not draft.plans and "files" not in draft.incomplete:
+    if files and not draft.plans and "files" not in draft.incomplete and "plan" not in draft.unread:
         findings.problems.append(
             Problem(shown, 0, "plan", "missing; one target file needs a [plan] table",
                     "缺少；须有一个目标文件写 [plan] 表")

@@ -168,6 +168,8 @@ def _how_to_date(raw: object) -> Said:
     """For a date written as text or as a number, the date to write (``spoken_dates``)."""
     from okrdesk.targets.spoken_dates import toml_date_for
 
+    if isinstance(raw, dt.datetime):
+        return Said(f"; write {raw.date()} without the time", f"；请写作 {raw.date()}，不写时间")
     said = toml_date_for(raw)
     return NOT_SAID if said is None else Said(f"; {said.en}", f"；{said.zh}")
 

@@ -178,7 +178,7 @@ _ARRAY_SECTIONS = ("phases", "units", "people", "objectives", "scoring", "baseli
 
 
 _DEFINES = {
-    "phases": ("phase",), "units": ("unit",), "people": ("person",),
+    "plan": ("plan",), "phases": ("phase",), "units": ("unit",), "people": ("person",),
     "objectives": ("objective", "key_result"), "budget": ("line",), "scoring": ("policy",),
 }  # fmt: skip
 """The kinds of id each section defines."""
@@ -348,12 +348,14 @@ def _read_plan(where: Where, data: dict[str, Any], draft: Draft, findings: Findi
         t.fail(where.key("year"), f"{year} is not a plausible plan year",
                f"{year} 不像是计划的年份")  # fmt: skip
     if not t.ok or plan_id is None or name is None or year is None or unit is None:
+        draft.unread.add("plan")  # written, with its problems: not also "missing"
         return
     start = start or dt.date(year, 1, 1)
     end = end or dt.date(year, 12, 31)
     if end < start:
         t.fail(where.key("end"), f"the plan ends ({end}) before it starts ({start})",
                f"计划的结束日期（{end}）早于开始日期（{start}）")  # fmt: skip
+        draft.unread.add("plan")
         return
     draft.references.append(Reference(where.key("unit"), unit, ("unit",)))
     header = PlanHeader(plan_id, name, year, start, end, unit, Grain(grain),
