@@ -513,3 +513,22 @@ def test_a_date_with_a_time_of_day_says_to_write_the_date_alone(
         "targets/plan.toml:11: phases[Q1].end: expected a date such as 2026-03-31, got a "
         "date-time (2026-03-31T00:00:00); write 2026-03-31 without the time"
     )
+
+
+def test_a_target_file_saved_as_toml_txt_is_warned_of_not_dropped_unseen(
+    write_workspace: WriteWorkspace,
+) -> None:
+    team = '[[objectives]]\nid = "A1"\ntitle = "一部"\nowner = "team-a"\n'
+    root = write_workspace({"team.toml.txt": team, "TEAM-B.TOML": team.replace("A1", "B1")})
+    done = okrdesk(root, "validate", "--lang", "en")
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.splitlines()[:2] == [
+        "warning: targets/TEAM-B.TOML: is not read: only files ending in .toml are; if it "
+        "belongs to the plan, rename it TEAM-B.toml",
+        "warning: targets/team.toml.txt: is not read: only files ending in .toml are; if it "
+        "belongs to the plan, rename it team.toml",
+    ]
+    again = okrdesk(root, "validate", "--lang", "en")  # now from the plan kept in the cache
+    (root / "targets" / "notes.toml.txt").write_text("# 备忘\n", encoding="utf-8")
+    assert "notes.toml.txt" in okrdesk(root, "validate", "--lang", "en").stdout
+    assert "team.toml.txt" in again.stdout

@@ -238,6 +238,31 @@ def target_files(targets: Path) -> list[Path]:
     return [targets / name for name in names]
 
 
+def misnamed_files(targets: Path) -> list[tuple[str, str]]:
+    """Files that look meant for the plan but are not read, each with the name it would be
+    read under: ``team.toml.txt`` as Windows Notepad saves it, or ``TEAM.TOML``."""
+    found = []
+    with os.scandir(targets) as entries:
+        names = sorted(e.name for e in entries if not e.name.endswith(".toml"))
+    for name in names:
+        folded = name.lower()
+        if folded.endswith((".toml", ".toml.txt")):
+            found.append((name, name[: folded.rindex(".toml")] + ".toml"))
+    return found
+
+
+def _not_read(targets: Path, root: Path) -> list[Problem]:
+    """A warning for each of ``misnamed_files``: the plan would silently lack what it says."""
+    found = []
+    for name, meant in misnamed_files(targets):
+        shown, meant = f"{display_path(targets, root)}/{printable(name)}", printable(meant)
+        found.append(Problem(shown, 0, "", "is not read: only files ending in .toml are; if it "
+                             f"belongs to the plan, rename it {meant}",
+                             "未读取：只读取以 .toml 结尾的文件；如果它属于计划，"
+                             f"请改名为 {meant}"))  # fmt: skip
+    return found
+
+
 def _shown(path: Path, root: Path) -> str:
     """``display_path``, but a link to nothing is named by itself: it has no target."""
     if path.is_symlink() and not path.exists():
@@ -294,6 +319,8 @@ def load_plan(
                 "没有找到目标文件（*.toml）；`okrdesk init` 可以建立工作区",
             )
         )
+    if targets.is_dir():
+        findings.warnings.extend(_not_read(targets, root))
     draft = Draft()
     for path in files:
         source = parse_toml_file(path, root, findings)
