@@ -411,6 +411,27 @@ def test_a_plugin_on_its_defaults_is_checked_with_them_by_validate_and_by_collec
            f"them, so nothing was collected from it: {said}" in told  # fmt: skip
 
 
+def test_a_misspelt_sources_table_is_one_problem_not_also_the_plugin_s_defaults(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """[source.visits] holds the plugin's settings under a misspelt name: checking the
+    plugin with its defaults too said its folder was missing, of a folder set right."""
+    from installed_package import installed_package, okrdesk
+    from test_emit_mistakes import SALON_KR
+
+    root = write_workspace({"salons.toml": SALON_KR})
+    (root / "visits").mkdir()
+    (root / "okrdesk.toml").write_text('[source.visits]\nfolder = "visits"\n', encoding="utf-8")
+    with installed_package(tmp_path, "visits", VISITS) as env:
+        validated = okrdesk(env, "validate", "--lang", "en", "-w", str(root))
+    assert validated.returncode == 2, validated.stdout + validated.stderr
+    problems = [line for line in validated.stdout.splitlines() if line.startswith("okrdesk")]
+    assert problems == [
+        'okrdesk.toml:1: source: unknown key (did you mean "sources"?); expected one of: '
+        "workspace, sources, checkin, send"
+    ]
+
+
 def test_collect_refuses_a_plugin_whose_settings_validate_refuses_and_keeps_its_figures(
     write_workspace: WriteWorkspace, tmp_path: Path
 ) -> None:

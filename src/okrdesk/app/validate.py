@@ -195,6 +195,10 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
     source = parse_toml_file(path, workspace.root, Findings()) if path.exists() else None
     if source is None and path.exists():  # unreadable: said already, by its own problems
         return findings, said
+    if source is not None and _sources_misspelt(source.data):
+        # [source.brokerage] is reported as an unknown key; the plugins' tables are in it,
+        # so their defaults are not what this workspace means.
+        checks = [(name, check) for name, check in checks if name in workspace.sources]
     for name, check in checks:
         given = workspace.sources.get(name)
         table = where_for(source, ("sources", name)) if source and given is not None else None
@@ -245,6 +249,15 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
             (findings.warnings if here_only else findings.problems).append(problem)
             said.add(name)
     return findings, said
+
+
+def _sources_misspelt(data: Mapping[str, Any]) -> bool:
+    import difflib
+
+    return any(
+        key != "sources" and difflib.get_close_matches(key, ["sources"], n=1, cutoff=0.75)
+        for key in data
+    )
 
 
 def _answered(
