@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -64,15 +65,15 @@ def test_a_loop_of_links_in_targets_is_one_problem_per_link(
     found = problems(root)
     assert found == [
         "targets/okrs.toml: links to team.toml, which leads round a loop of links and never "
-        "to a file; point the link at the target file or remove it",
+        "to a file; point the link at the file or remove it",
         "targets/self.toml: links to self.toml, which leads round a loop of links and never "
-        "to a file; point the link at the target file or remove it",
+        "to a file; point the link at the file or remove it",
         "targets/team.toml: links to okrs.toml, which leads round a loop of links and never "
-        "to a file; point the link at the target file or remove it",
+        "to a file; point the link at the file or remove it",
     ]
     assert problems(root, "zh")[0] == (
         "targets/okrs.toml: 链接到 team.toml，但这些链接绕成了一个圈，找不到文件；"
-        "请让链接指向目标文件，或删除此链接"
+        "请让链接指向该文件，或删除此链接"
     )
     refused_alike(root)
 
@@ -532,3 +533,24 @@ def test_a_target_file_saved_as_toml_txt_is_warned_of_not_dropped_unseen(
     (root / "targets" / "notes.toml.txt").write_text("# 备忘\n", encoding="utf-8")
     assert "notes.toml.txt" in okrdesk(root, "validate", "--lang", "en").stdout
     assert "team.toml.txt" in again.stdout
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda path: path.symlink_to("../shared/okrdesk.toml"),
+         "okrdesk.toml: links to ../shared/okrdesk.toml, which does not exist; restore that file "
+         "or remove the link"),
+        (lambda path: path.symlink_to("okrdesk.toml"),
+         "okrdesk.toml: links to okrdesk.toml, which leads round a loop of links and never to a "
+         "file; point the link at the file or remove it"),
+        (lambda path: path.mkdir(), "okrdesk.toml: cannot be read: Is a directory"),
+    ],
+)  # fmt: skip
+def test_settings_that_cannot_be_read_are_a_problem_not_silently_the_defaults(
+    write_workspace: WriteWorkspace, make: Callable[[Path], None], said: str
+) -> None:
+    root = write_workspace()
+    make(root / "okrdesk.toml")
+    assert problems(root) == [said]
+    refused_alike(root)

@@ -192,8 +192,9 @@ def plugin_settings_findings(session: Session) -> tuple[Findings, set[str]]:
     if not checks:
         return findings, said
     path = workspace.root / SETTINGS_FILE
-    source = parse_toml_file(path, workspace.root, Findings()) if path.exists() else None
-    if source is None and path.exists():  # unreadable: said already, by its own problems
+    there = path.exists() or path.is_symlink()
+    source = parse_toml_file(path, workspace.root, Findings()) if there else None
+    if source is None and there:  # unreadable: said already, by its own problems
         return findings, said
     if source is not None and _sources_misspelt(source.data):
         # [source.brokerage] is reported as an unknown key; the plugins' tables are in it,

@@ -60,9 +60,9 @@ def parse_toml_file(
         to = printable(os.readlink(path))
         findings.problems.append(
             Problem(shown, 0, "", f"links to {to}, which leads round a loop of links and never "
-                    "to a file; point the link at the target file or remove it",
+                    "to a file; point the link at the file or remove it",
                     f"链接到 {to}，但这些链接绕成了一个圈，找不到文件；"
-                    "请让链接指向目标文件，或删除此链接")
+                    "请让链接指向该文件，或删除此链接")
         )  # fmt: skip
         return None
     if path.is_symlink() and not path.exists():
@@ -266,7 +266,8 @@ def _not_read(targets: Path, root: Path) -> list[Problem]:
 def _shown(path: Path, root: Path) -> str:
     """``display_path``, but a link to nothing is named by itself: it has no target."""
     if path.is_symlink() and not path.exists():
-        return f"{display_path(path.parent, root)}/{path.name}"
+        folder = display_path(path.parent, root)
+        return path.name if folder == "." else f"{folder}/{path.name}"
     return display_path(path, root)
 
 

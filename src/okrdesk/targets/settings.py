@@ -295,8 +295,9 @@ def locate(option: str | os.PathLike[str] | None) -> Path:
 def read_settings(root: Path, findings: Findings) -> Workspace:
     """Read ``okrdesk.toml`` if there is one; problems go into ``findings``."""
     path = root / SETTINGS_FILE
-    if not path.is_file():
+    if not (path.exists() or path.is_symlink()):
         return Workspace(root)
+    # A link to nothing, or to a folder, is told: the defaults would silently stand in.
     source = parse_toml_file(path, root, findings, kept=True)
     if source is None:
         return Workspace(root)
