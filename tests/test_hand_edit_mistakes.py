@@ -554,3 +554,14 @@ def test_settings_that_cannot_be_read_are_a_problem_not_silently_the_defaults(
     make(root / "okrdesk.toml")
     assert problems(root) == [said]
     refused_alike(root)
+
+
+def test_a_percentage_with_the_full_width_percent_sign_says_what_to_write(
+    write_workspace: WriteWorkspace,
+) -> None:
+    okrs = OKRS.replace("Q2 = 0.45,", "Q2 = 45％,")
+    assert str(only_problem(write_workspace({"okrs.toml": okrs}))) == (
+        "targets/okrs.toml:12: TOML syntax: 45％ is not a TOML number: write 0.45 where a "
+        "fraction is asked (milestones, schedule, a threshold), 45 where the unit is %, 450 "
+        "where the unit is ‰ (column 23)"
+    )

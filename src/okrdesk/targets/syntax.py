@@ -10,6 +10,7 @@ that each of these becomes a problem at the line a person has to fix.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -432,7 +433,8 @@ def spoken_figure(line: str, column: int) -> Said | None:
         rest = rest[grouped.end() :]
     # A unit after the number, not a second figure after a space (``15 15%``).
     token = re.match(r"[^\s,\]}#0-9.+-][^\s,\]}#]*", rest)
-    said = plain_advice(figure + token.group()) if token else None
+    # NFKC: a unit typed on a Chinese keyboard, 21％, is the 21% it reads as
+    said = plain_advice(unicodedata.normalize("NFKC", figure + token.group())) if token else None
     if token is not None and said is not None:
         written = number.group() + (grouped.group() if grouped else "") + token.group()
         return Said(f"{written} is not a TOML number: {said.en} (column {column})",
