@@ -565,3 +565,23 @@ def test_a_percentage_with_the_full_width_percent_sign_says_what_to_write(
         "fraction is asked (milestones, schedule, a threshold), 45 where the unit is %, 450 "
         "where the unit is ‰ (column 23)"
     )
+
+
+def test_an_unresolved_git_merge_conflict_is_named_as_one_at_each_conflict(
+    write_workspace: WriteWorkspace,
+) -> None:
+    ours_theirs = "<<<<<<< HEAD\ntarget = 360\n=======\ntarget = 400\n>>>>>>> wm1-update\n"
+    okrs = OKRS.replace("target = 360\n", ours_theirs)
+    okrs = okrs.replace("target = 0.15\n", "<<<<<<< HEAD\ntarget = 0.15\n=======\n>>>>>>> b\n")
+    root = write_workspace({"okrs.toml": okrs})
+    assert problems(root) == [
+        "targets/okrs.toml:10: an unresolved git merge conflict (lines 10 to 14): keep the lines "
+        "you want and delete the <<<<<<<, ======= and >>>>>>> lines",
+        "targets/okrs.toml:23: an unresolved git merge conflict (lines 23 to 26): keep the lines "
+        "you want and delete the <<<<<<<, ======= and >>>>>>> lines",
+    ]
+    assert problems(root, "zh")[0] == (
+        "targets/okrs.toml:10: 有未解决的 git 合并冲突（第 10 至 14 行）：保留需要的内容，"
+        "删除 <<<<<<<、=======、>>>>>>> 这几行"
+    )
+    refused_alike(root)

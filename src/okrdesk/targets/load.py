@@ -128,8 +128,14 @@ def parse_toml_file(
     if data is None:
         import tomllib  # here: a kept file is read without it, and its import is costly
 
-        from okrdesk.targets.syntax import neutralise
+        from okrdesk.targets.syntax import merge_conflicts, neutralise
 
+        if conflicts := merge_conflicts(text):
+            for conflict in conflicts:
+                findings.problems.append(
+                    Problem(shown, conflict.line, "", conflict.message, conflict.zh)
+                )
+            return None
         read, hazards = neutralise(text)
         try:
             data = tomllib.loads(read, parse_float=Decimal)

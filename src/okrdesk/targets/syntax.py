@@ -218,6 +218,31 @@ def neutralise(text: str) -> tuple[str, list[Hazard]]:
     return text, sorted(hazards, key=lambda h: h.line)
 
 
+_CONFLICT = re.compile(r"^(<{7}|={7}|>{7})(?:[ \t].*)?\r?$", re.MULTILINE)
+
+
+def merge_conflicts(text: str) -> list[Hazard]:
+    """Each unresolved git merge conflict (``<<<<<<<`` to ``>>>>>>>``), at its first line:
+    TOML would only say "invalid statement" there."""
+    if "<<<<<<<" not in text:
+        return []
+    found, opened = [], None
+    for marker in _CONFLICT.finditer(text):
+        line = _line_at(text, marker.start())
+        if marker.group(1)[0] == "<":
+            opened = line
+        elif marker.group(1)[0] == ">" and opened is not None:
+            found.append(Hazard(
+                opened,
+                f"an unresolved git merge conflict (lines {opened} to {line}): keep the lines "
+                "you want and delete the <<<<<<<, ======= and >>>>>>> lines",
+                f"有未解决的 git 合并冲突（第 {opened} 至 {line} 行）：保留需要的内容，"
+                "删除 <<<<<<<、=======、>>>>>>> 这几行",
+            ))  # fmt: skip
+            opened = None
+    return found
+
+
 def _long_numbers(text: str) -> list[re.Match[str]]:
     found, resume = [], 0
     for i in _outside_strings(text):
