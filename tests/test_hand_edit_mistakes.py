@@ -585,3 +585,29 @@ def test_an_unresolved_git_merge_conflict_is_named_as_one_at_each_conflict(
         "删除 <<<<<<<、=======、>>>>>>> 这几行"
     )
     refused_alike(root)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "said"),
+    [
+        ('unit = "branch"', 'unit = "branch"\ngrain = "月"', 'plan.grain: "月" is not allowed '
+         '(did you mean "month"?); expected one of: week, month, quarter'),
+        ("year = 2026", 'year = "2026年"', "plan.year: expected a whole number, got a string "
+         "('2026年'); write 2026 without quotes"),
+    ],
+)  # fmt: skip
+def test_a_plan_key_written_in_chinese_words_says_what_to_write(
+    write_workspace: WriteWorkspace, old: str, new: str, said: str
+) -> None:
+    problem = only_problem(write_workspace({"plan.toml": PLAN.replace(old, new)}))
+    assert str(problem).split(": ", 1)[1] == said
+
+
+def test_a_direction_written_in_chinese_suggests_the_word_to_write(
+    write_workspace: WriteWorkspace,
+) -> None:
+    okrs = OKRS.replace('direction = "at_most"', 'direction = "不超过"')
+    problem = only_problem(write_workspace({"okrs.toml": okrs}))
+    assert problem.text("zh").endswith(
+        '不能是 "不超过"（是不是“at_most”？）；可选：at_least, at_most, within'
+    )

@@ -151,6 +151,8 @@ def _how_to_write(raw: object) -> Said:
         return Said(f"; {said.en}", f"；{said.zh}")
     if re.fullmatch(TOML_NUMBER, raw.strip()):
         return Said(f"; write {raw.strip()} without quotes", f"；写作 {raw.strip()}，不加引号")
+    if year := re.fullmatch(r"(\d{4})\s*年", raw.strip()):
+        return Said(f"; write {year[1]} without quotes", f"；写作 {year[1]}，不加引号")
     plain = without_separators(raw)
     if not plain:
         # Grouped by four digits, as 万 and 亿 group a figure: "45,0000" is 45万.
@@ -330,11 +332,14 @@ class Table:
     def choice(self, key: str, choices: Collection[str]) -> str | None:
         value = self.text(key)
         if value is not None and value not in choices:
+            meant = _IN_CHINESE.get(value.strip())
+            hint = Said(suggest(value, choices), suggest(value, choices, "zh"))
+            if meant in choices:
+                hint = Said(f' (did you mean "{meant}"?)', f"（是不是“{meant}”？）")
             self.fail(
                 self.where.key(key),
-                f'"{value}" is not allowed{suggest(value, choices)}; '
-                f"expected one of: {', '.join(choices)}",
-                f'不能是 "{value}"{suggest(value, choices, "zh")}；可选：{", ".join(choices)}',
+                f'"{value}" is not allowed{hint.en}; expected one of: {", ".join(choices)}',
+                f'不能是 "{value}"{hint.zh}；可选：{", ".join(choices)}',
             )
             return None
         return value
@@ -371,6 +376,18 @@ class Table:
             else:
                 self.fail(where, f"expected a table, got {describe(item)}",
                           f"应为表，现为{describe(item, 'zh')}")  # fmt: skip
+
+
+_IN_CHINESE = {
+    "周": "week", "每周": "week", "按周": "week", "周度": "week",
+    "月": "month", "每月": "month", "按月": "month", "月度": "month",
+    "季": "quarter", "季度": "quarter", "每季": "quarter", "每季度": "quarter", "按季": "quarter",
+    "至少": "at_least", "不少于": "at_least", "不低于": "at_least", "≥": "at_least",
+    "至多": "at_most", "不超过": "at_most", "不高于": "at_most", "≤": "at_most",
+    "区间": "within", "范围内": "within", "之内": "within",
+    "中文": "zh", "汉语": "zh", "英文": "en", "英语": "en",
+}  # fmt: skip
+"""A choice written in Chinese (grain = "月"), and the word the file takes for it."""
 
 
 def _id_of(item: object) -> object:
