@@ -362,7 +362,7 @@ def test_members_written_as_an_array_of_tables_is_that_one_problem(
     )
     assert str(only_problem(write_workspace({"okrs.toml": okrs}))) == (
         "targets/okrs.toml:11: objectives[O1].key_results[KR1].members: expected a table, got "
-        "an array"
+        "an array of tables: write [objectives.key_results.members], with single brackets, once"
     )
 
 

@@ -361,6 +361,14 @@ class Table:
         return good
 
     def table(self, key: str) -> tuple[Where, dict[str, Any]] | None:
+        written = self.data.get(key)
+        if isinstance(written, list) and written and all(isinstance(t, dict) for t in written):
+            dotted = ".".join([p for p in self.where.path if isinstance(p, str)] + [key])
+            self.fail(self.where.key(key),
+                      f"expected a table, got an array of tables: write [{dotted}], with "
+                      "single brackets, once",
+                      f"应为表，现为表数组：请写 [{dotted}]，用单层方括号，只写一次")  # fmt: skip
+            return None
         value: dict[str, Any] | None = self._get(key, (dict,), Said("a table", "表"))
         return None if value is None else (self.where.key(key), value)
 
