@@ -611,3 +611,29 @@ def test_a_direction_written_in_chinese_suggests_the_word_to_write(
     assert problem.text("zh").endswith(
         '不能是 "不超过"（是不是“at_most”？）；可选：at_least, at_most, within'
     )
+
+
+@pytest.mark.parametrize(
+    ("pasted", "said"),
+    [
+        ("\u00a0", "found a no-break space; write a plain space (column 7)"),
+        ("\u200b", "found an invisible U+200B; delete it (column 7)"),
+    ],
+)
+def test_a_character_pasted_from_a_web_page_is_named(
+    write_workspace: WriteWorkspace, pasted: str, said: str
+) -> None:
+    okrs = OKRS.replace("target = 360", f"target{pasted}= 360")
+    assert str(only_problem(write_workspace({"okrs.toml": okrs}))) == (
+        f"targets/okrs.toml:10: TOML syntax: {said}"
+    )
+
+
+def test_an_id_with_an_invisible_character_names_the_id_to_write(
+    write_workspace: WriteWorkspace,
+) -> None:
+    org = ORG.replace('id = "cm02"', 'id = "cm02\u200b"')
+    assert str(only_problem(write_workspace({"org.toml": org}))) == (
+        'targets/org.toml:19: people[cm02\\u200b].id: "cm02\\u200b" holds an invisible '
+        'character, which nobody types when naming it; write "cm02"'
+    )

@@ -293,10 +293,14 @@ class Table:
         value = self.text("id")
         if value is None:
             return None
-        typed = unicodedata.normalize("NFKC", value).strip()
+        unseen = [c for c in value if unicodedata.category(c) == "Cf"]  # zero-width space
+        typed = "".join(c for c in unicodedata.normalize("NFKC", value) if c not in unseen)
+        typed = typed.strip()
         if typed == value or not typed:
             return value
-        if value.strip() != value:
+        if unseen:
+            how, how_zh = "holds an invisible character", "含有看不见的字符"
+        elif value.strip() != value:
             how, how_zh = "begins or ends with a space", "首尾有空格"
         else:
             how, how_zh = "is written with full-width characters", "含有全角字符"

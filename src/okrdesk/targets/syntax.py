@@ -410,6 +410,13 @@ def full_width_on(line: str) -> Said | None:
 
     for i in _outside_strings(line):
         ch = line[i]
+        if ch == "\u00a0" or unicodedata.category(ch) == "Cf":  # pasted from a web page
+            named = "a no-break space" if ch == "\u00a0" else f"an invisible U+{ord(ch):04X}"
+            named_zh = "不换行空格" if ch == "\u00a0" else f"看不见的字符 U+{ord(ch):04X}"
+            fix, fix_zh = ("write a plain space", "请改用普通空格") if ch == "\u00a0" else (
+                "delete it", "请删除它")  # fmt: skip
+            return Said(f"found {named}; {fix} (column {i + 1})",
+                        f"发现{named_zh}；{fix_zh}（第 {i + 1} 列）")  # fmt: skip
         ascii_form = _CURLY.get(ch) or _FULL_WIDTH.get(ch)
         if ascii_form is None:
             continue
