@@ -637,3 +637,16 @@ def test_an_id_with_an_invisible_character_names_the_id_to_write(
         'targets/org.toml:19: people[cm02\\u200b].id: "cm02\\u200b" holds an invisible '
         'character, which nobody types when naming it; write "cm02"'
     )
+
+
+def test_shares_adding_up_to_one_before_the_plan_ends_are_a_curve_that_rises_after(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """After its last point a curve rises to 1.0 at the plan's end: { Q2 = 0.45, Q3 =
+    0.55 } is a valid curve, whichever way it was meant."""
+    okrs = OKRS.replace("Q2 = 0.45, Q3 = 0.70, Q4 = 1.0", "Q2 = 0.45, Q3 = 0.55")
+    okrs = okrs.replace(
+        'unit = "户"\n', 'unit = "户"\ncalendar = { 2026-03 = 0.4, 2026-06 = 0.6 }\n'
+    )
+    result = load_plan(write_workspace({"okrs.toml": okrs}), None)
+    assert result.problems == ()

@@ -12,7 +12,7 @@ from typing import Any
 from okrdesk import model
 from okrdesk.errors import Problem, Said, printable
 from okrdesk.formula import is_fact, parse
-from okrdesk.targets.cumulative import looks_like_shares, shares_said
+from okrdesk.targets.cumulative import calendar_decreases, looks_like_shares, shares_said
 from okrdesk.targets.locate import KeyPath
 from okrdesk.targets.reader import Findings, Where, suggest
 from okrdesk.targets.schema import Draft, Located, MemberTarget, PlanHeader, above_members
@@ -377,6 +377,13 @@ def _days(first: dt.date, last: dt.date) -> Said:
 
 def _check_calendars(plan: PlanHeader, draft: Draft, findings: Findings) -> None:
     for entry in draft.calendars:
+        points = [(p.period, p.fraction) for p in entry.value]
+        if looks_like_shares([fraction for _, fraction in points]):
+            if entry.value[-1].end >= plan.end:
+                findings.problems.append(entry.where.said(shares_said(points, "calendar")))
+            else:
+                for period, said in calendar_decreases(points):
+                    findings.problems.append(entry.where.key(period).said(said))
         for point in entry.value:
             if not plan.start <= point.end <= plan.end + dt.timedelta(days=6):
                 findings.problems.append(
@@ -391,9 +398,11 @@ def _check_calendars(plan: PlanHeader, draft: Draft, findings: Findings) -> None
 
 def _check_milestones(draft: Draft, findings: Findings) -> None:
     order = {p.value.id: p.value.start for p in draft.phases}
+    ends = {p.value.id: p.value.end for p in draft.phases}
+    last = draft.plans[0].value.end if draft.plans else None
     for entry in draft.milestone_sets:
         known = sorted((m for m in entry.value if m.phase in order), key=lambda m: order[m.phase])
-        if looks_like_shares([m.fraction for m in known]):
+        if looks_like_shares([m.fraction for m in known]) and ends.get(known[-1].phase) == last:
             what = str(entry.where.path[-1])
             points = [(m.phase, m.fraction) for m in known]
             findings.problems.append(entry.where.said(shares_said(points, what)))

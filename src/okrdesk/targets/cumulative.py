@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from itertools import accumulate
+from itertools import accumulate, pairwise
 
 from okrdesk.errors import Said
 
@@ -17,12 +17,28 @@ _ROUNDING = Decimal("0.02")
 
 def looks_like_shares(fractions: Sequence[Decimal]) -> bool:
     """Whether ``fractions``, in period order, add up to 1 while the last is below 1:
-    each period's own share, not the share done by its end."""
+    each period's own share, not the share done by its end. Only a curve whose last point
+    is the plan's last day is wrong read either way: before it, the curve rises to 1.0 at
+    the plan's end, and { Q2 = 0.45, Q3 = 0.55 } may mean just that."""
     return (
         len(fractions) >= 2
         and fractions[-1] < 1
         and abs(sum(fractions, Decimal(0)) - 1) <= _ROUNDING
     )
+
+
+def calendar_decreases(points: Sequence[tuple[str, Decimal]]) -> list[tuple[str, Said]]:
+    """Each period of a calendar, (period id, fraction) in date order, whose fraction is
+    below the one before it, with the problem to report there."""
+    found = []
+    for (before, earlier), (period, later) in pairwise(points):
+        if later < earlier:
+            found.append((period, Said(
+                f"{later} is less than {earlier} at {before}; the calendar is cumulative and "
+                "must not decrease",
+                f"{later} 小于 {before} 的 {earlier}；calendar 是累计的，不能减少",
+            )))  # fmt: skip
+    return found
 
 
 def shares_said(points: Sequence[tuple[str, Decimal]], what: str) -> Said:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal
-from itertools import pairwise
 from typing import Any, Generic, TypeVar
 
 import attrs
@@ -20,7 +19,7 @@ from okrdesk.errors import Said
 from okrdesk.periods import _PERIOD_ID, Grain, parse_period
 from okrdesk.records import shared_methods
 from okrdesk.targets import window_keys
-from okrdesk.targets.cumulative import looks_like_shares, shares_said
+from okrdesk.targets.cumulative import calendar_decreases, looks_like_shares
 from okrdesk.targets.reader import (
     NOT_SAID,
     Findings,
@@ -705,18 +704,10 @@ def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
             continue
         points.append(model.CalendarPoint(period_id, period.end, number))
     ordered = sorted(points, key=lambda p: p.end)
-    shares = looks_like_shares([p.fraction for p in ordered])
-    if shares:
-        t.fail(where, *shares_said([(p.period, p.fraction) for p in ordered], "calendar"))
-    for earlier, later in pairwise([] if shares else ordered):
-        if later.fraction < earlier.fraction:
-            t.fail(
-                where.key(later.period),
-                f"{later.fraction} is less than {earlier.fraction} at {earlier.period}; "
-                "the calendar is cumulative and must not decrease",
-                f"{later.fraction} 小于 {earlier.period} 的 {earlier.fraction}；"
-                "calendar 是累计的，不能减少",
-            )
+    # Each period's own share: checks._check_calendars says so, or where it decreases.
+    if not looks_like_shares([p.fraction for p in ordered]):
+        for period_id, said in calendar_decreases([(p.period, p.fraction) for p in ordered]):
+            t.fail(where.key(period_id), *said)
     draft.calendars.append(Located(where, tuple(ordered)))
     return tuple(ordered)
 

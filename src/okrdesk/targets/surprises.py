@@ -95,8 +95,9 @@ def _curve_short_of_target(
     if kr.guardrail:
         return
     in_order = sorted((m for m in kr.milestones if m.phase in ends), key=lambda m: ends[m.phase])
-    if looks_like_shares([m.fraction for m in in_order]):
-        return  # a problem already (checks._check_milestones)
+    for curve in ([m.fraction for m in in_order], [p.fraction for p in kr.calendar]):
+        if looks_like_shares(curve):
+            return  # a problem already, where it ends on the plan's last day (checks)
     last = None
     for m in kr.milestones:
         if ends.get(m.phase) == last_day:
