@@ -105,8 +105,10 @@ DATES = {
              "YYYY-03-31 (column 8)",
              "TOML 语法错误：3/31 不是 TOML 的日期；请连同年份写成 年-月-日：YYYY-03-31"
              "（第 8 列）"),
-    "2026/2/30": ("TOML syntax: 2026/2/30 is not a TOML date: 2026 has no day 02-30; write a "
-                  "day of the calendar as year-month-day (column 11)", ""),
+    "2026/2/30": ("TOML syntax: 2026/2/30 is not a TOML date: there is no 2026-02-30 in the "
+                  "calendar; write a real day as year-month-day (column 11)",
+                  "TOML 语法错误：2026/2/30 不是 TOML 的日期；日历上没有 2026-02-30 这一天；"
+                  "请写一个真实的日期，格式为 年-月-日（第 11 列）"),
     '"2026年3月31日"': ("phases[Q1].end: expected a date such as 2026-03-31, got a string "
                         "('2026年3月31日'); write 2026-03-31 (year-month-day, with two digits "
                         "for the month and the day) without quotes",
@@ -650,3 +652,23 @@ def test_shares_adding_up_to_one_before_the_plan_ends_are_a_curve_that_rises_aft
     )
     result = load_plan(write_workspace({"okrs.toml": okrs}), None)
     assert result.problems == ()
+
+
+def test_a_file_that_does_not_read_hides_only_what_it_defines(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A syntax error in one file used to silence every "no such id" in the others: a
+    misspelt owner elsewhere waited for the next run. Ids the broken file writes are
+    taken as defined; the rest are checked."""
+    team = '[[units]]\nid = "team-b"\nname = "二部"\nlevel = "team"\nparent = "branch"，\n'
+    okrs = OKRS.replace("target = 360\n", "").replace(
+        'unit = "户"\n', 'unit = "户"\nmembers = { team-b = 160 }\n'
+    )
+    okrs += '\n[[objectives]]\nid = "O2"\ntitle = "二部"\nowner = "team-b"\n'
+    okrs += '\n[[objectives]]\nid = "O3"\ntitle = "三部"\nowner = "team-c"\n'
+    root = write_workspace({"team-b.toml": team, "okrs.toml": okrs})
+    assert [p.text("en") for p in load_plan(root, None).problems] == [
+        'targets/okrs.toml:30: objectives[O3].owner: no unit or person "team-c" (did you mean '
+        '"team-a"?)',
+        "targets/team-b.toml:5: TOML syntax: found the full-width ，; write , (column 18)",
+    ]

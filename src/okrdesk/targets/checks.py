@@ -29,10 +29,11 @@ def check_all(
     unloaded: Sequence[str] = (),
 ) -> None:
     known = _check_ids(draft, findings)
-    # An unreadable file may define what the others refer to: until it reads,
-    # "no such id" would only be noise.
-    if "files" not in draft.incomplete:
+    # A file that does not read may define what the others refer to: the ids its text
+    # seems to write are taken as defined until it reads, and what is below what waits.
+    if "text" not in draft.incomplete:
         _check_references(draft, findings, known)
+    if "files" not in draft.incomplete:
         _check_members(draft, findings)
     _check_org_tree(draft, findings)
     if draft.plans and "phases" not in draft.incomplete:
@@ -156,6 +157,8 @@ def _check_references(draft: Draft, findings: Findings, known: dict[str, dict[st
             continue
         if draft.unread.intersection(ref.kinds):
             continue  # it may be in a misspelt section, reported as such
+        if {ref.id, ref.id.rsplit(".", 1)[-1]} & draft.maybe_ids:
+            continue  # it may be in a file that does not read
         names = " or ".join(_KIND_NAMES[k] for k in ref.kinds)
         names_zh = "或".join(_KIND_NAMES_ZH[k] for k in ref.kinds)
         choices = [ident for kind in ref.kinds for ident in known[kind]]

@@ -244,6 +244,30 @@ def target_files(targets: Path) -> list[Path]:
     return [targets / name for name in names]
 
 
+_ID_IN_TEXT = re.compile(r"""\bid\s*[=＝：]\s*["'“]([^"'”\n]*)["'”]""")
+
+
+def _ids_in_text(path: Path) -> set[str] | None:
+    """The ids a file that did not read as TOML writes (``id = "cm01"``), found in its
+    text, so that the other files' references are checked around them; None when it is
+    not text (a workbook, too large, gone)."""
+    try:
+        raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else b""
+    except OSError:
+        return None
+    if not raw.strip() or _workbook(raw) is not None:
+        return None
+    encodings = (
+        ("utf-16",) if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "gb18030")
+    )
+    for encoding in encodings:
+        try:
+            return set(_ID_IN_TEXT.findall(raw.decode(encoding)))
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def misnamed_files(targets: Path) -> list[tuple[str, str]]:
     """Files that look meant for the plan but are not read, each with the name it would be
     read under: ``team.toml.txt`` as Windows Notepad saves it, or ``TEAM.TOML``."""
@@ -333,6 +357,11 @@ def load_plan(
         source = parse_toml_file(path, root, findings)
         if source is None:
             draft.incomplete.add("files")
+            written = _ids_in_text(path)
+            if written is None:  # nothing known of what it defines
+                draft.incomplete.add("text")
+            else:
+                draft.maybe_ids.update(written)
         else:
             read_file(source, draft, findings)
     if files and not draft.plans and "files" not in draft.incomplete and "plan" not in draft.unread:

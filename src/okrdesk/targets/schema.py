@@ -161,6 +161,9 @@ class Draft:
     broken key result is not also reported as a reference to a missing one."""
     incomplete: set[str] = attrs.Factory(set)
     """Sections where something could not be read, so totals over them mean nothing."""
+    maybe_ids: set[str] = attrs.Factory(set)
+    """Ids a file that did not read seems to define (``id = "..."`` in its text): what
+    refers to one is not reported as naming nothing until that file reads."""
     unread: set[str] = attrs.Factory(set)
     """Kinds of id (unit, key_result ...) that a misspelt section may define: what names
     one of them is not reported as naming nothing until the header is fixed."""

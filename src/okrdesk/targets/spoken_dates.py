@@ -52,10 +52,11 @@ def _advice(text: str, *, quoted: bool) -> Said | None:
         day = _day(*found.groups())
         if day is None:
             year, month, day_of_month = (int(part) for part in found.groups())
-            return Said(f"{year} has no day {month:02d}-{day_of_month:02d}; write a day of "
-                        "the calendar as year-month-day",
-                        f"{year} 年没有 {month} 月 {day_of_month} 日；请写一个真实的日期，"
-                        "格式为 年-月-日")  # fmt: skip
+            named = f"{year}-{month:02d}-{day_of_month:02d}"
+            return Said(f"there is no {named} in the calendar; write a real day as "
+                        "year-month-day",
+                        f"日历上没有 {named} 这一天；"
+                        "请写一个真实的日期，格式为 年-月-日")  # fmt: skip
         return Said(f"write {day} (year-month-day, with two digits for the month and the "
                     f"day){unquoted.en}",
                     f"请写作 {day}（年-月-日，月和日都写两位）{unquoted.zh}")  # fmt: skip
