@@ -288,8 +288,9 @@ class Table:
 
     def ident(self) -> str | None:
         """``id``, as text a person can type back where they refer to it. One written with
-        a space around it or in full-width letters (ｃｍ01) is a problem naming the id to
-        write, and is read as that id, so that what refers to it is not reported too."""
+        a space around it, in full-width letters (ｃｍ01) or holding an invisible character
+        is a problem naming the id to write, and is read as that id, so that what refers
+        to it is not reported too."""
         value = self.text("id")
         if value is None:
             return None
