@@ -672,3 +672,38 @@ def test_a_file_that_does_not_read_hides_only_what_it_defines(
         '"team-a"?)',
         "targets/team-b.toml:5: TOML syntax: found the full-width ，; write , (column 18)",
     ]
+
+
+SCORING = """
+[[scoring]]
+id = "cm-monthly"
+name = "客户经理月度考核"
+roles = [{roles}]
+
+  [[scoring.components]]
+  metric = "new_hnw_clients"
+  weight = 1
+  standard = 5
+  unit = "户"
+"""
+
+
+def test_a_scoring_role_misspelt_is_a_problem_not_a_policy_that_scores_nobody(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"scoring.toml": SCORING.format(roles='"CM"')})
+    assert str(only_problem(root)) == (
+        'targets/scoring.toml:5: scoring[cm-monthly].roles[0]: no person has the role "CM" '
+        '(did you mean "cm"?); as written, the policy scores none of the people whose role '
+        'is "cm"'
+    )
+
+
+def test_a_scoring_role_nobody_has_yet_is_a_warning(write_workspace: WriteWorkspace) -> None:
+    root = write_workspace({"scoring.toml": SCORING.format(roles='"cm", "客户经理助理"')})
+    result = load_plan(root, None)
+    assert result.problems == ()
+    assert [w.text("zh") for w in result.warnings] == [
+        'targets/scoring.toml:5: scoring[cm-monthly].roles[1]: 没有人员的角色是 "客户经理助理"；'
+        "这个考核方案不会按它考核任何人"
+    ]

@@ -14,7 +14,7 @@ from okrdesk.errors import Problem, Said, printable
 from okrdesk.formula import is_fact, parse
 from okrdesk.targets.cumulative import calendar_decreases, looks_like_shares, shares_said
 from okrdesk.targets.locate import KeyPath
-from okrdesk.targets.reader import Findings, Where, suggest
+from okrdesk.targets.reader import Findings, Where, closest, suggest
 from okrdesk.targets.schema import Draft, Located, MemberTarget, PlanHeader, above_members
 from okrdesk.targets.surprises import check_surprises
 from okrdesk.targets.window_keys import window_use_problems
@@ -49,6 +49,8 @@ def check_all(
         _check_rates_from_zero(draft, findings, metrics)
     _check_revenue_links(draft, findings, metrics)
     _check_one_policy_each(draft, findings)
+    if not ({"files"} & draft.incomplete or "person" in draft.unread):
+        _check_roles(draft, findings)
     _check_control_characters(draft, findings)
     _check_windows(draft, findings, metrics)
     check_surprises(draft, findings)
@@ -92,6 +94,32 @@ def _check_one_policy_each(draft: Draft, findings: Findings) -> None:
                     "一个人员只能由一个考核方案考核：请缩小本考核方案的 roles 或 people",
                 )
             )
+
+
+def _check_roles(draft: Draft, findings: Findings) -> None:
+    """A role a scoring policy lists that nobody has scores nobody: where a person has a
+    role it looks like a misspelling of ("CM", "cm " for "cm"), the people of that role
+    would go unscored, a problem; a role no one is near (a trainee not yet hired) is a
+    warning."""
+    roles = {person.value.role for person in draft.people}
+    for located in draft.scoring:
+        for index, role in enumerate(located.value.roles):
+            if role in roles:
+                continue
+            at = located.where.key("roles").item(index, None)
+            close = closest(role, roles)
+            if close is not None:
+                findings.problems.append(at.problem(
+                    f'no person has the role "{role}" (did you mean "{close}"?); as written, '
+                    f'the policy scores none of the people whose role is "{close}"',
+                    f'没有人员的角色是 "{role}"（是不是“{close}”？）；照现在的写法，'
+                    f'角色为 "{close}" 的人员都不会被这个考核方案考核',
+                ))  # fmt: skip
+            else:
+                findings.warnings.append(at.problem(
+                    f'no person has the role "{role}"; the policy scores nobody by it',
+                    f'没有人员的角色是 "{role}"；这个考核方案不会按它考核任何人',
+                ))  # fmt: skip
 
 
 def _first_seen(where: Where) -> str:
