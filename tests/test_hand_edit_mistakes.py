@@ -707,3 +707,23 @@ def test_a_scoring_role_nobody_has_yet_is_a_warning(write_workspace: WriteWorksp
         'targets/scoring.toml:5: scoring[cm-monthly].roles[1]: 没有人员的角色是 "客户经理助理"；'
         "这个考核方案不会按它考核任何人"
     ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "said"),
+    [
+        ('title = "直营 AUM 净增"', "title = 做大高净值客户  # 年度", 3,
+         'title = "做大高净值客户" (column 9)'),
+        ('unit = "户"', "unit = 户", 11, 'unit = "户" (column 8)'),
+        ('milestones = { Q2 = 0.45,', "milestones = { Q2 = 0.45, Q3 = 七成,", 12,
+         'Q3 = "七成" (column 32)'),
+    ],
+)  # fmt: skip
+def test_text_written_without_quotes_is_shown_with_them(
+    write_workspace: WriteWorkspace, old: str, new: str, line: int, said: str
+) -> None:
+    problem = only_problem(write_workspace({"okrs.toml": OKRS.replace(old, new)}))
+    assert (
+        str(problem)
+        == f"targets/okrs.toml:{line}: TOML syntax: text is written in double quotes: {said}"
+    )

@@ -279,6 +279,8 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
 
         said = date_as_spoken(_line_text(text, error_line), int(column[1]))
         said = said or spoken_figure(_line_text(text, error_line), int(column[1]))
+        if said is None and message.startswith("Invalid value"):
+            said = _text_without_quotes(_line_text(text, error_line), int(column[1]))
     if said is not None:
         return error_line, said
     state, _ = _walk(text, upto)
@@ -308,6 +310,29 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
 
 
 _WHOLE_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"|\'[^\']*\'')
+
+
+_KEY_THEN_EQUALS = re.compile(r'([A-Za-z0-9_-]+|"[^"]*")\s*=\s*$')
+
+
+def _text_without_quotes(line: str, column: int) -> Said | None:
+    """``title = 做大高净值客户``: text written without its quotes, and the line to write."""
+    from okrdesk.errors import Said
+
+    at = column - 1
+    key = _KEY_THEN_EQUALS.search(line[:at]) if 0 <= at < len(line) else None
+    if key is None or line[at] in "0123456789+-.\"'[{#":
+        return None
+    inside = line[:at].count("{") + line[:at].count("[") > line[:at].count("}") + line[:at].count(
+        "]"
+    )
+    ends = re.search(r"[,}\]#]" if inside else "#", line[at:])
+    value = (line[at : at + ends.start()] if ends else line[at:]).rstrip()
+    if not value or '"' in value:
+        return None
+    written = f'{key.group(1)} = "{value}"'
+    return Said(f"text is written in double quotes: {written} (column {column})",
+                f"文本要加双引号：{written}（第 {column} 列）")  # fmt: skip
 
 
 def _opens_a_string(line: str) -> bool:
