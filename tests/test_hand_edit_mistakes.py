@@ -717,6 +717,8 @@ def test_a_scoring_role_nobody_has_yet_is_a_warning(write_workspace: WriteWorksp
         ('unit = "户"', "unit = 户", 11, 'unit = "户" (column 8)'),
         ('milestones = { Q2 = 0.45,', "milestones = { Q2 = 0.45, Q3 = 七成,", 12,
          'Q3 = "七成" (column 32)'),
+        ('metric = "new_hnw_clients"', "metric = [new_hnw_clients]", 9,
+         '"new_hnw_clients" (column 11)'),
     ],
 )  # fmt: skip
 def test_text_written_without_quotes_is_shown_with_them(

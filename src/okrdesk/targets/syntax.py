@@ -316,21 +316,24 @@ _KEY_THEN_EQUALS = re.compile(r'([A-Za-z0-9_-]+|"[^"]*")\s*=\s*$')
 
 
 def _text_without_quotes(line: str, column: int) -> Said | None:
-    """``title = 做大高净值客户``: text written without its quotes, and the line to write."""
+    """``title = 做大高净值客户``, ``roles = [cm]``: text written without its quotes, and
+    how to write it."""
     from okrdesk.errors import Said
 
     at = column - 1
-    key = _KEY_THEN_EQUALS.search(line[:at]) if 0 <= at < len(line) else None
-    if key is None or line[at] in "0123456789+-.\"'[{#":
+    if not 0 <= at < len(line) or line[at] in "0123456789+-.\"'[{#":
         return None
-    inside = line[:at].count("{") + line[:at].count("[") > line[:at].count("}") + line[:at].count(
-        "]"
-    )
+    before = line[:at]
+    key = _KEY_THEN_EQUALS.search(before)
+    if key is None and not re.search(r"[\[,]\s*$", before):
+        return None
+    opened = before.count("{") + before.count("[")
+    inside = opened > before.count("}") + before.count("]")
     ends = re.search(r"[,}\]#]" if inside else "#", line[at:])
     value = (line[at : at + ends.start()] if ends else line[at:]).rstrip()
     if not value or '"' in value:
         return None
-    written = f'{key.group(1)} = "{value}"'
+    written = f'{key.group(1)} = "{value}"' if key else f'"{value}"'
     return Said(f"text is written in double quotes: {written} (column {column})",
                 f"文本要加双引号：{written}（第 {column} 列）")  # fmt: skip
 
