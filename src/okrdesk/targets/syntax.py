@@ -321,8 +321,8 @@ def _text_without_quotes(line: str, column: int) -> Said | None:
     from okrdesk.errors import Said
 
     at = column - 1
-    if not 0 <= at < len(line) or line[at] in "0123456789+-.\"'[{#":
-        return None
+    if not 0 <= at < len(line) or not (line[at].isalpha() or line[at] == "_"):
+        return None  # text starts with a letter; (70) or -- is something else
     before = line[:at]
     key = _KEY_THEN_EQUALS.search(before)
     if key is None and not re.search(r"[\[,]\s*$", before):
