@@ -709,6 +709,11 @@ def test_a_scoring_role_nobody_has_yet_is_a_warning(write_workspace: WriteWorksp
     ]
 
 
+def test_a_figure_in_brackets_is_not_taken_for_text(write_workspace: WriteWorkspace) -> None:
+    problem = only_problem(write_workspace({"okrs.toml": OKRS.replace("360", "(360)")}))
+    assert "double quotes" not in str(problem)
+
+
 @pytest.mark.parametrize(
     ("old", "new", "line", "said"),
     [
@@ -721,11 +726,6 @@ def test_a_scoring_role_nobody_has_yet_is_a_warning(write_workspace: WriteWorksp
          '"new_hnw_clients" (column 11)'),
     ],
 )  # fmt: skip
-def test_a_figure_in_brackets_is_not_taken_for_text(write_workspace: WriteWorkspace) -> None:
-    problem = only_problem(write_workspace({"okrs.toml": OKRS.replace("360", "(360)")}))
-    assert "double quotes" not in str(problem)
-
-
 def test_text_written_without_quotes_is_shown_with_them(
     write_workspace: WriteWorkspace, old: str, new: str, line: int, said: str
 ) -> None:
