@@ -15,20 +15,9 @@ import pytest
 
 from installed_package import installed_package, okrdesk
 from sample_workspace import WriteWorkspace
+from test_emit_mistakes import SALON_KR
 
-LEADS_KR = """\
-[[objectives]]
-id = "O9"
-title = "沙龙"
-owner = "branch"
-
-[[objectives.key_results]]
-id = "KR1"
-title = "沙龙线索"
-metric = "salon_leads"
-target = 60
-unit = "户"
-"""
+LEADS_KR = SALON_KR  # a key result on the salon_leads metric the packages here declare
 
 LEADS = """\
 from okrdesk.model import MetricSpec
