@@ -732,5 +732,6 @@ def test_text_written_without_quotes_is_shown_with_them(
     problem = only_problem(write_workspace({"okrs.toml": OKRS.replace(old, new)}))
     assert (
         str(problem)
-        == f"targets/okrs.toml:{line}: TOML syntax: text is written in double quotes: {said}"
+        == f"targets/okrs.toml:{line}: TOML syntax: text is written in double quotes: {said}; "
+        "a number, in digits (2, 0.7)"
     )

@@ -334,8 +334,11 @@ def _text_without_quotes(line: str, column: int) -> Said | None:
     if not value or '"' in value:
         return None
     written = f'{key.group(1)} = "{value}"' if key else f'"{value}"'
-    return Said(f"text is written in double quotes: {written} (column {column})",
-                f"文本要加双引号：{written}（第 {column} 列）")  # fmt: skip
+    # Which keys take a number is the schema's to say, after the file reads: both ways
+    # out are named, so that weight = two is not sent to weight = "two" and back.
+    return Said(f"text is written in double quotes: {written} (column {column}); a number, "
+                "in digits (2, 0.7)",
+                f"文本要加双引号：{written}（第 {column} 列）；数则写成数字（2、0.7）")  # fmt: skip
 
 
 def _opens_a_string(line: str) -> bool:
