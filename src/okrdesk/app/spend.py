@@ -13,6 +13,7 @@ from okrdesk.engine.plan_calendar import clamp_to_plan
 from okrdesk.errors import EXIT_FAILED, BadInput, OkrdeskError, printable
 from okrdesk.messages import display_width, padded
 from okrdesk.model import BudgetLine, MetricSpec, Plan, SpendEntry, person_key, says_nothing
+from okrdesk.periods import local_time
 from okrdesk.store import Store
 from okrdesk.targets.reader import no_such, suggest
 from okrdesk.units import (
@@ -189,7 +190,7 @@ def record_spend(
         if twin is not None:
             raise SpendRepeated(refused["repeated"].format(
                 id=twin.id, line=line.id, amount=_exactly(amount, lang), day=day,
-                names=_names(names, lang), recorded=_minute(twin.recorded),
+                names=_names(names, lang), recorded=local_time(twin.recorded),
             ))  # fmt: skip
         breaker = judged(entries, day)
         # Judged too on the ledger's latest day: an entry dated before entries already
@@ -433,17 +434,6 @@ def _twin(
         ),
         None,
     )  # fmt: skip
-
-
-def _minute(recorded: str) -> str:
-    """When an entry was recorded, to the minute: ``2026-12-05 13:21 UTC``."""
-    try:
-        moment = dt.datetime.fromisoformat(recorded)
-    except ValueError:
-        return recorded
-    if moment.utcoffset() == dt.timedelta(0):
-        return moment.strftime("%Y-%m-%d %H:%M UTC")
-    return moment.strftime("%Y-%m-%d %H:%M %z")
 
 
 def _names(names: Sequence[str], lang: str) -> str:
