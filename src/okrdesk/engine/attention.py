@@ -426,7 +426,7 @@ def _key_result_alerts(
                       {**about, "subject": p.subject, "metric": kr.metric})
             )  # fmt: skip
         if p.subject != scope and p.subject in inside and scope in engine.plan.units_by_id:
-            member = _member_towards(engine.plan, scope, p.subject)
+            member = member_towards(engine.plan, scope, p.subject)
             below.setdefault(member, []).extend((p, alert) for alert in told)
         else:
             found += told
@@ -621,7 +621,7 @@ def _member_alerts(engine: Engine, scope: str, inside: set[str] | None = None) -
         if owner != scope and owner in inside:
             told = _shares_alerts(engine, kr, owner)
             if told:
-                below.setdefault(_member_towards(plan, scope, owner), []).extend(told)
+                below.setdefault(member_towards(plan, scope, owner), []).extend(told)
             continue
         if owner != scope and scope in kr.member_targets:
             continue  # the scope's own share, judged with the key results
@@ -683,7 +683,7 @@ def _old_said(day: dt.date | None) -> Said:
     return Said(said["en"].format(day=day), said["zh"].format(day=day))
 
 
-def _member_towards(plan: Plan, scope: str, subject: str) -> str:
+def member_towards(plan: Plan, scope: str, subject: str) -> str:
     """The member of ``scope`` (a unit directly below it, or a person in it) that
     ``subject``, somewhere below it, is in or is."""
     person = plan.people_by_id.get(subject)

@@ -268,26 +268,17 @@ def _shares_behind(engine: Engine, scope: str) -> dict[str, int]:
     track, missed or breached; as many as its alert says (财富管理一部：3 个分解目标需要
     关注)."""
     plan = engine.plan
+    inside = set(subjects_under(plan, scope))
     found: dict[str, int] = {}
     for kr in plan.key_results_by_id.values():
         owner = owner_of(plan, kr)
         if not kr.member_targets or owner not in plan.units_by_id or owner == scope:
             continue
-        member = _child_towards(plan, scope, owner)
-        if member is not None:
+        if owner in inside:  # the alert's walk (attention._member_alerts), counted
+            member = attention.member_towards(plan, scope, owner)
             behind = sum(p.status in BEHIND for p in engine.shares_below(kr, owner))
             found[member] = found.get(member, 0) + behind
     return found
-
-
-def _child_towards(plan: Plan, scope: str, unit: str) -> str | None:
-    """The unit directly below ``scope`` that ``unit`` is or is inside; None for a unit
-    outside ``scope``."""
-    while (parent := plan.units_by_id[unit].parent) is not None:
-        if parent == scope:
-            return unit
-        unit = parent
-    return None
 
 
 def _due_curve(plan: Plan, p: KeyResultProgress) -> tuple[TrendPoint, ...]:
