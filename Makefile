@@ -52,8 +52,12 @@ postgresql:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) \
 	    >/dev/null 2>&1 || echo "Could not install postgresql (needs root and apt); the PostgreSQL tests will fail (OKRDESK_TEST_POSTGRES=skip skips them)."; }
 
+# The suite runs on every core (pytest-xdist), four at most: each worker starts its own
+# browser and PostgreSQL server when its tests need one. TEST_ARGS="-n 0" runs it in one.
+TEST_ARGS ?= -n auto --maxprocesses=4
+
 test: lint browser cjk-font postgresql
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(TEST_ARGS)
 
 bench: install
 	$(BIN)/python -m pytest benchmarks -p no:cacheprovider $(BENCH_ARGS)
