@@ -21,7 +21,7 @@ from typing import Any
 
 import attrs
 
-from okrdesk.engine.plan_calendar import figures_through
+from okrdesk.engine.plan_calendar import figures_run_through, figures_through, latest_end
 from okrdesk.model import MetricKind, MetricSpec, Person, Plan, ScoringPolicy
 from okrdesk.periods import Grain, Period, period_holding, periods_between
 from okrdesk.records import shared_methods
@@ -137,11 +137,6 @@ def _builds_up(spec: MetricSpec | None) -> bool:
     return spec is None or spec.kind is MetricKind.FLOW
 
 
-def _reaches_collect(spec: MetricSpec | None) -> bool:
-    """Whether a metric's figures reach as far as its collect read (``adds_up_over_time``)."""
-    return spec is None or spec.adds_up_over_time
-
-
 PERIODS_READ_AT_ONCE = 6
 """Periods whose figures ``scores`` reads in one statement per metric: half a year of
 months, a firm's people's figures for them held at once."""
@@ -184,20 +179,16 @@ def cut_short(plan: Plan, store: StoreReader, as_of: dt.date) -> str | None:
 def stored_through(
     store: StoreReader, components: Sequence[str], grain: Grain, metrics: Mapping[str, MetricSpec]
 ) -> dt.date | None:
-    """The last day the stored figures of ``components`` at ``grain`` count (the latest of
-    them): the end of a metric's latest period with figures, or the day the collect that
-    stored it read its sources through when that is earlier (the period stored in part);
-    for a flow, that day when later too (days with no events since are zeros). None when
-    none is stored."""
+    """The last day the stored figures of ``components`` at ``grain`` count, the latest of
+    them, as a stale alert says it (``latest_end``, then ``figures_run_through``): a
+    metric's latest period with figures, cut to the day its collect read through when that
+    is earlier (the period stored in part), or reaching that day when the metric adds up
+    over time (days with no events since are zeros). None when none is stored."""
     found = []
     for metric in components:
-        end = store.latest_period_end(metric, grain)
-        if end is None:
-            continue
-        through = store.collected_through(metric, grain)
-        if through is not None and (through < end or _reaches_collect(metrics.get(metric))):
-            end = through if through < end else max(end, through)
-        found.append(end)
+        latest = latest_end(store, metric, grain, metrics.get(metric))
+        if latest is not None:
+            found.append(figures_run_through(store, metric, grain, latest))
     return max(found, default=None)
 
 
