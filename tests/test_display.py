@@ -80,7 +80,11 @@ def test_the_rule_rounds_half_up_on_the_decimal_not_the_float() -> None:
 def test_roi_keeps_two_decimals_and_never_more() -> None:
     assert ratio(100_000_000 / 8_990_000) == "11.12"
     assert ratio(328.94) == "328.9"
-    assert ratio(644.04) == "644"
+    # Kept to the places shown, as the workbook's 0.00 keeps them: 29.9 beside 16.68
+    # reads as less exact, 644 as a figure someone typed.
+    assert ratio(29.899) == "29.90"
+    assert ratio(644.04) == "644.0"
+    assert ratio(3) == "3.00"
 
 
 # ------------------------------------------------------------------ whole counts

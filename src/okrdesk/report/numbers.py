@@ -58,5 +58,6 @@ def score_text(fraction: float | None) -> str:
 
 
 def ratio(value: float | None) -> str:
-    """A multiple such as an ROI: 11.12, 328.9."""
-    return "—" if value is None else figure(value)
+    """A multiple such as an ROI, its decimals kept as the workbook's 0.00 keeps them:
+    11.12, 29.90 beside it (not 29.9, which reads as less exact), 328.9."""
+    return "—" if value is None else figure(value, keep=2)
