@@ -75,6 +75,23 @@ AGAIN_AFTER = 0.5
 (``except BaseException``) and carries on is stopped by the next."""
 
 
+WAIT_AT_ONCE = 0.25
+"""The longest the caller waits for a call in one go. A Ctrl-C that comes just as a wait
+begins is handled (its flag set) before the wait starts, so it does not cut the wait
+short: it is seen only when the wait ends, which a wait of the whole limit (minutes) put
+off until the limit, with the call still running."""
+
+
+def _wait_for(ended: threading.Event, seconds: float) -> bool:
+    """``ended.wait(seconds)``, in slices of ``WAIT_AT_ONCE``, between which a Ctrl-C
+    that came is raised."""
+    deadline = time.monotonic() + seconds
+    while True:
+        left = deadline - time.monotonic()
+        if ended.wait(max(0.0, min(left, WAIT_AT_ONCE))) or left <= WAIT_AT_ONCE:
+            return ended.is_set()
+
+
 class OutOfTime(BaseException):
     """Raised in a plugin's code when its time is up: a BaseException, so that a plugin's
     own ``except Exception`` does not take it for an error of its own to handle."""
@@ -163,7 +180,7 @@ class _Worker(Generic[T]):
     def result(self, seconds: float) -> T:
         try:
             self._thread.start()  # which waits for the thread to start: Ctrl-C may come
-            ended = self._ended.wait(seconds)
+            ended = _wait_for(self._ended, seconds)
         except BaseException:
             # Ctrl-C (or SIGTERM) while waiting: the call is stopped as at its limit, not
             # left running for ever in a program that carries on after the interruption,
