@@ -260,6 +260,15 @@ def test_thousands_separators_in_groups_of_three(money: Path) -> None:
         assert [e.amount for e in store.spend()] == [1_234_567]
 
 
+def test_full_width_figures_are_read_as_a_table_s_cells_are(money: Path) -> None:
+    # A Chinese input method writes １２．５万 and ３，５００元; the SQL source reads such
+    # cells as 125000 and 3500, and so does a spend typed so.
+    assert spend(money, "training", "１２．５万").exit_code == 0
+    assert spend(money, "training", "３，５００元", "--note", "another").exit_code == 0
+    with Store.open(money / "okrdesk.db") as store:
+        assert [e.amount for e in store.spend()] == [125_000, 3_500]
+
+
 @pytest.mark.parametrize("written", ["1_5万", "1_000", "3_500元", "0.1_5"])
 def test_an_underscore_in_a_figure_is_refused_not_dropped(money: Path, written: str) -> None:
     # Python reads 1_5 as 15; a person who typed it meant 1.5 or 15 or a slip: as with
@@ -463,7 +472,9 @@ def test_people_sign_with_the_plans_names_and_budget_signers_as_listed(money: Pa
         ("-Infinity", "'-Infinity' is not a finite number"),
         ("1,2,3", "'1,2,3': commas only separate thousands"),
         ("1,5", "'1,5': commas only separate thousands"),
+        ("0,125", "'0,125': commas only separate thousands"),
         ("lots", "'lots' is not a number"),
+        ("٣", "'٣' is not a number"),
     ],
 )
 def test_checkin_values_that_are_no_finite_number_are_refused(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from okrdesk.plugins.sql_engine import duckdb
-from okrdesk.plugins.written_numbers import (
+from okrdesk.written_numbers import (
     ambiguous,
     ambiguous_sql,
     decimal_comma,

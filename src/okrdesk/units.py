@@ -114,8 +114,6 @@ holds exactly enough to store."""
 
 SMALLEST_STEP = Decimal("1e-12")
 
-_GROUPED = r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?"  # compiled by re when first used
-
 
 class UnreadableFigure(ValueError):
     """A figure typed on the command line that okrdesk cannot take, and why; ``str()`` in
@@ -179,21 +177,28 @@ _UNREADABLE = {
 
 
 def parse_number(text: str, *, shown: str | None = None) -> Decimal:
-    """A number as a person writes it: ``4.72``, ``1,234,567``, ``-3``. Commas only
-    separate thousands (groups of three), so ``1,2,3`` or ``1,5`` is refused
-    rather than read as 123 or 15, and so is ``1_5`` (an underscore, which Python would
-    drop); NaN and infinities are refused too. Messages
+    """A number as a person writes it: ``4.72``, ``1,234,567``, ``-3``, ``１２．５`` (full
+    width, as a Chinese input method writes it), read by the rules a table's cells are
+    (``okrdesk.written_numbers``). Commas only separate thousands (groups of three, the
+    first without a leading zero), so ``1,2,3``, ``1,5`` or ``0,125`` is refused rather
+    than read as 123, 15 or 125, and so is ``1_5`` (an underscore, which Python would
+    drop) and a digit of another script; NaN and infinities are refused too. Messages
     name ``shown`` (the whole argument as typed), or else ``text``."""
     from decimal import InvalidOperation
 
+    # Imported here: a report, which reads no figure typed, need not compile its patterns.
+    from okrdesk.written_numbers import GROUPED, half_width
+
     name = _named(text if shown is None else shown)
-    written = text.strip().replace("，", ",")
+    written = half_width(text).strip()
     if "_" in written:  # Decimal would read 1_5 as 15
         raise UnreadableFigure("underscores", name=name)
     if "," in written:
-        if not re.fullmatch(_GROUPED, written):
+        if not re.fullmatch(GROUPED, written):
             raise UnreadableFigure("commas", name=name)
         written = written.replace(",", "")
+    if not written.isascii():  # Decimal reads the digits of every script
+        raise UnreadableFigure("not_number", name=name)
     try:
         number = Decimal(written)
     except InvalidOperation:
@@ -267,9 +272,11 @@ digits)."""
 def without_separators(text: str) -> str | None:
     """``text``, a number written with thousands separators (``1,234.5``), without them;
     None for anything else."""
+    from okrdesk.written_numbers import GROUPED
+
     written = text.strip()
     plain = written.replace(",", "")
-    grouped = re.fullmatch(_GROUPED, written) and re.fullmatch(TOML_NUMBER, plain)
+    grouped = re.fullmatch(GROUPED, written) and re.fullmatch(TOML_NUMBER, plain)
     return plain if grouped else None
 
 
@@ -322,8 +329,10 @@ def parse_quantity(unit: UnitOfMeasure | None, text: str) -> Decimal:
     negative numbers are taken; a count has no fraction. Raises ValueError with the
     message to show.
     """
+    from okrdesk.written_numbers import half_width
+
     name = _named(text)
-    symbol, number = _suffix_of(text.strip())
+    symbol, number = _suffix_of(half_width(text).strip())
     if symbol is None:
         if unit is None:
             raise UnreadableFigure("say_money_unit", name=name)

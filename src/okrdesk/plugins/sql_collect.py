@@ -29,7 +29,6 @@ from okrdesk.model import SLICE_SEPARATOR, MetricKind, MetricSpec
 from okrdesk.plugins import sql_warehouse
 from okrdesk.plugins.citations import source_text
 from okrdesk.plugins.hookspecs import CollectRequest, Emit
-from okrdesk.plugins.sql_cells import written_day, written_number
 from okrdesk.plugins.sql_dialect import (
     PARAMETERS,
     ROW_COUNT,
@@ -58,7 +57,8 @@ from okrdesk.plugins.sql_settings import (
     keyed,
     listed,
 )  # fmt: skip
-from okrdesk.plugins.written_numbers import decimal_comma, ungrouped
+from okrdesk.written_dates import written_day
+from okrdesk.written_numbers import decimal_comma, written_number
 
 if TYPE_CHECKING:
     import duckdb
@@ -1425,24 +1425,19 @@ def _number(value: object) -> float:
             raise _NotANumber(*_NOT_FINITE) from None
     else:
         text = str(value).strip()
-        try:
-            number = float(text)
-        except ValueError:
-            # A column the files made text (a cell such as "N/A" beside the figures) still
-            # holds figures written the way Excel writes them: "1,234.5" is 1234.5.
-            plain = ungrouped(text)
-            if plain is None and (scaled := written_number(text)) is not None:
-                plain = repr(scaled)  # 12.5万, 12.5%, full-width digits: as the tables read them
-            if plain is None and decimal_comma(text) is not None:
+        # A column the files made text (a cell such as "N/A" beside the figures) still holds
+        # figures written as the tables read them: 1,234.5, 12.5万, 12.5%, full-width digits.
+        read = written_number(text)
+        if read is None:
+            if decimal_comma(text) is not None:
                 raise _NotANumber(
                     "holds a number written with a decimal comma (1,5 for 1.5), read as a "
                     'number only in a file whose table says decimal = ","',
                     '是用小数逗号写的数（1,5 即 1.5），只有表设置里写了 decimal = "," 的文件'
                     "才按数读",
-                ) from None
-            if plain is None:
-                raise _NotANumber("holds text, not a number", "是文本，不是数") from None
-            number = float(plain)
+                )
+            raise _NotANumber("holds text, not a number", "是文本，不是数")
+        number = read
     if not math.isfinite(number):
         raise _NotANumber(*_NOT_FINITE)
     return number

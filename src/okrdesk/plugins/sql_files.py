@@ -7,7 +7,8 @@ a scratch folder; DuckDB reads that, and it is dropped once read. Every cell
 is read as text first, then each column gets the narrowest type all its
 filled cells fit (whole number, number, date, timestamp, else text): a blank
 cell is NULL and never makes a column text, and "1,234.5", "12.5%" and "12.5万"
-are numbers, "2026年3月5日" a date (``sql_cells``). A column given a type in
+are numbers, "2026年3月5日" a date (``okrdesk.written_numbers``,
+``okrdesk.written_dates``). A column given a type in
 ``types`` that a cell does not fit fails with the file, row and column named,
 never the cell. Summary rows (合计) that end a file are left out, and named.
 
@@ -35,12 +36,6 @@ import attrs
 
 from okrdesk.errors import Said, printable
 from okrdesk.files import user_cache_folder, write_text_atomically
-from okrdesk.plugins.sql_cells import (
-    DATE_ORDERS,
-    date_ready_sql,
-    number_ready_sql,
-    year_last_sql,
-)
 from okrdesk.plugins.sql_scratch import Metered, TooMuchScratch, most_scratch, too_much
 from okrdesk.plugins.sql_settings import TABLE_NAME as TABLE_NAME
 from okrdesk.plugins.sql_settings import SqlMetricError as SqlMetricError
@@ -52,10 +47,12 @@ from okrdesk.plugins.text_encoding import (
     text_encoding,
     utf8_copy,
 )
-from okrdesk.plugins.written_numbers import (
+from okrdesk.written_dates import DATE_ORDERS, date_ready_sql, year_last_sql
+from okrdesk.written_numbers import (
     DECIMAL_MARKS,
     ambiguous_sql,
     decimal_comma_sql,
+    number_ready_sql,
     ungrouped_sql,
     written_sql,
 )

@@ -1,6 +1,10 @@
 """Dates written the way a person writes them, which TOML does not read as dates:
 2026/3/31, 2026.3.31, 2026-3-31, 2026年3月31日, 3/31, 20260331, the serial number Excel
-shows for a date (46112), or a date in quotes. Each is named with the date to write."""
+shows for a date (46112), or a date in quotes. Each is named with the date to write.
+
+A day written year first is recognised by the rule the SQL source reads a cell's date by
+(``okrdesk.written_dates.year_month_day``); a month and day alone and Excel's serial
+number are recognised here only, where the key says the value is a date."""
 
 from __future__ import annotations
 
@@ -8,10 +12,9 @@ import datetime as dt
 import re
 
 from okrdesk.errors import Said
+from okrdesk.written_dates import calendar_day, half_width_digits, year_month_day
 
-_YEAR_MONTH_DAY = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-_MONTH_DAY = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?")
-_RUN_TOGETHER = re.compile(r"(\d{4})(\d{2})(\d{2})")
+_MONTH_DAY = re.compile(r"([0-9]{1,2})[ \u3000]*[-/.月][ \u3000]*([0-9]{1,2})(?:[ \u3000]*日)?")
 # Excel counts days from 1899-12-30 (its 1900 leap-day bug folded in); only serials of
 # 2000 to 2099 are taken for dates, so a stray number is not read as one.
 _EXCEL_DAY_ZERO = dt.date(1899, 12, 30)
@@ -21,13 +24,6 @@ _VALUE_ENDS = " \t\r,]}#"
 _VALUE_STARTS = " \t=[{,"
 _KEY_BEFORE = re.compile(r"([A-Za-z_]+)\s*=\s*$")
 _DATES = ("start", "end")
-
-
-def _day(year: str, month: str, day: str) -> dt.date | None:
-    try:
-        return dt.date(int(year), int(month), int(day))
-    except ValueError:
-        return None
 
 
 def toml_date_for(written: object) -> Said | None:
@@ -47,11 +43,11 @@ def toml_date_for(written: object) -> Said | None:
 
 def _advice(text: str, *, quoted: bool) -> Said | None:
     unquoted = Said(" without quotes", "，不加引号") if quoted else Said("", "")
-    found = _YEAR_MONTH_DAY.fullmatch(text) or _RUN_TOGETHER.fullmatch(text)
-    if found is not None:
-        day = _day(*found.groups())
+    parts = year_month_day(text)
+    if parts is not None:
+        day = calendar_day(*parts)
         if day is None:
-            year, month, day_of_month = (int(part) for part in found.groups())
+            year, month, day_of_month = (int(part) for part in parts)
             named = f"{year}-{month:02d}-{day_of_month:02d}"
             return Said(f"there is no {named} in the calendar; write a real day as "
                         "year-month-day",
@@ -60,8 +56,8 @@ def _advice(text: str, *, quoted: bool) -> Said | None:
         return Said(f"write {day} (year-month-day, with two digits for the month and the "
                     f"day){unquoted.en}",
                     f"请写作 {day}（年-月-日，月和日都写两位）{unquoted.zh}")  # fmt: skip
-    found = _MONTH_DAY.fullmatch(text)
-    if found is None or _day("2024", *found.groups()) is None:  # 2024 has a 29 February
+    found = _MONTH_DAY.fullmatch(half_width_digits(text))
+    if found is None or calendar_day("2024", *found.groups()) is None:  # 2024 has a 29 February
         return None
     shown = f"YYYY-{int(found.group(1)):02d}-{int(found.group(2)):02d}"
     return Said(f"write the year too, as year-month-day{unquoted.en}: {shown}",
@@ -83,7 +79,11 @@ def date_as_spoken(line: str, column: int) -> Said | None:
     written = line[start:end]
     said = _advice(written, quoted=False) if written[:1].isdigit() else None
     key = _KEY_BEFORE.search(line[:start])
-    if said is not None and _MONTH_DAY.fullmatch(written) and not (key and key[1] in _DATES):
+    if (
+        said is not None
+        and _MONTH_DAY.fullmatch(half_width_digits(written))
+        and not (key and key[1] in _DATES)
+    ):
         return None  # 1/2 for a milestone is no date
     if said is None:
         return None

@@ -26,7 +26,7 @@ except ImportError:  # pragma: no cover - DuckDB before 1.4
     import duckdb  # type: ignore[no-redef]
 
 from okrdesk.plugins.text_encoding import UTF8
-from okrdesk.plugins.written_numbers import ambiguous_sql, ungrouped_sql
+from okrdesk.written_numbers import ambiguous_sql, ungrouped_sql
 
 from okrdesk_brokerage import fields
 from okrdesk_brokerage.layout import CLIENTS, NUMBERS, WORDS, Column, ExportFile

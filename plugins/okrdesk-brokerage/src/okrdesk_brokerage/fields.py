@@ -13,7 +13,7 @@ import re
 from collections.abc import Container
 
 from okrdesk.errors import Said
-from okrdesk.plugins.written_numbers import decimal_comma, ungrouped
+from okrdesk.written_numbers import decimal_comma, ungrouped
 
 from okrdesk_brokerage.layout import ACTIONS, CLIENT_TYPES, GENDERS, WORDS, Kind
 

@@ -23,7 +23,7 @@ from typing import IO, BinaryIO, NamedTuple, TypeAlias
 import attrs
 from okrdesk.plugins import NoByteOrderMark, NotEncoded, byte_order_mark, decoded
 from okrdesk.plugins.text_encoding import UTF8, NotWide, check_wide, utf8_copy
-from okrdesk.plugins.written_numbers import ambiguous, ungrouped
+from okrdesk.written_numbers import ambiguous, ungrouped
 
 from okrdesk_brokerage.errors import ExportError
 from okrdesk_brokerage.fields import problem

@@ -17,7 +17,7 @@ from typing import Any, NamedTuple
 import attrs
 from okrdesk.plugins import number_setting, text_encoding
 from okrdesk.plugins.text_encoding import UTF8
-from okrdesk.plugins.written_numbers import DECIMAL_MARKS
+from okrdesk.written_numbers import DECIMAL_MARKS
 
 from okrdesk_brokerage.errors import BrokerageError, SettingsError
 from okrdesk_brokerage.layout import CLIENTS, FILES, NUMBERS, ExportFile, files_read_by

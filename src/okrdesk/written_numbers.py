@@ -1,8 +1,30 @@
-"""Numbers in a text cell as Excel and Chinese CRM systems write them.
+"""Numbers as people write them, read one way for every reader.
 
-One piece for every reader of a user's export: the SQL source's tables and the
-reference brokerage plugin's files read a cell's number the same way, in Python
-(``ungrouped``) and in DuckDB (``ungrouped_sql``). A number Excel formats with
+A figure typed on the command line (``units.parse_number``, behind check-ins, spend and
+splits), a cell of the SQL source's tables and a money cell of the reference brokerage
+plugin's export are all read by the rules here: thousands separators as Excel writes
+them, full-width characters as a Chinese input method writes them, and a suffix of
+``SCALES`` (``12.5万``, ``12.5%``). Each rule a table's cells need is given twice, in
+Python and as SQL for DuckDB, which types a table's columns; the two read a cell alike
+(tests/test_written_numbers.py).
+
+Where the readers differ, on purpose:
+
+- A command-line figure knows its key result's unit, so ``units.parse_quantity`` takes
+  every unit of it (``1.2万户``, ``3分``); a cell has no unit, so only ``SCALES`` is read
+  there and ``12.5万人`` is no number.
+- Excel's currency and accounting formats (``¥1,234.50``, ``(1,234.50)`` for a negative
+  amount) are what a spreadsheet saves, not what a person types: cells take them, the
+  command line takes a sign and a unit after the number (``-1234.5元``).
+- A cell may be read with a decimal comma (a table's ``decimal`` setting); a figure typed
+  is always written with a decimal point.
+- ``1e5`` is a number in a cell (DuckDB reads it so) and on the command line alike.
+
+No reader takes an underscore in a number (``1_5`` could be 15 or 1.5; Python and DuckDB
+would both read 15), a digit of another script than ours (``٣``), or a comma that is no
+thousands separator.
+
+A number Excel formats with
 thousands separators is saved as ``1,234.50`` (quoted in a comma-separated file, bare
 in a tab- or semicolon-separated one): a comma before every group of three digits, a
 decimal point after them, never the other way round, so it is read as 1234.50. A comma
@@ -16,6 +38,10 @@ there (``ambiguous``). A reader that does not know how a file writes numbers ref
 in such a file; told (a table's ``decimal`` setting, ``","`` or ``"."``), it reads every
 number as the file writes them: ``ungrouped(text, ",")`` reads ``1.234,50`` as 1234.50 and
 ``1,234`` as 1.234.
+
+A scaled number is readied as a number with an exponent (``12.5万`` as ``12.5e4``,
+``12.5%`` as ``12.5e-2``): DuckDB's cast of that text is the correctly rounded double,
+where multiplying would not always be.
 """
 
 from __future__ import annotations
@@ -148,3 +174,105 @@ def decimal_comma(text: str) -> str | None:
         return None
     whole, _, fraction = text.partition(",")
     return f"{whole.replace('.', '')}.{fraction}"
+
+
+FULL_WIDTH = "０１２３４５６７８９．，－＋％（）￥"
+"""Characters a Chinese input method writes at full width, in the order of ``HALF_WIDTH``."""
+HALF_WIDTH = "0123456789.,-+%()¥"
+_WIDTH = str.maketrans(FULL_WIDTH, HALF_WIDTH)
+
+
+def half_width(text: str) -> str:
+    """``text`` with the full-width characters of ``FULL_WIDTH`` written plain
+    (``１２．５％`` is ``12.5%``)."""
+    return text.translate(_WIDTH)
+
+
+def half_width_sql(cell: str) -> str:
+    """SQL for the text ``cell`` as ``half_width`` gives it."""
+    return f"translate({cell}, {_literal(FULL_WIDTH)}, {_literal(HALF_WIDTH)})"
+
+
+SCALES = {"万元": "e4", "亿元": "e8", "万": "e4", "亿": "e8", "元": "", "%": "e-2", "‰": "e-3"}
+"""What a number cell may end in, and the exponent it stands for: ``12.5万`` is 125000,
+``12.5%`` is 0.125, as Excel holds a percentage. Each is a unit of ``units.UNITS`` (万 and
+亿 for 万元 and 亿元) of the same factor, as a figure typed is read."""
+_SPACES_SQL = "' \u3000'"
+"""The spaces, full-width too, between a number and its suffix, as an SQL string."""
+_SCALED = re.compile("(.*?)[ \u3000]*(万元|亿元|万|亿|元|%|‰)")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def number_ready_sql(cell: str, decimal: str = ".") -> str:
+    """SQL for the text ``cell`` ready to cast to a number: ``ungrouped_sql``'s reading,
+    after full-width characters are made plain and a suffix of ``SCALES`` an exponent. A
+    cell DuckDB reads as a number already (most cells, where ``decimal`` is ``"."``) is as
+    it is, unless it holds an underscore, which makes it none. The rest is read in
+    lambdas, so that each step's SQL is written once: DuckDB plans an expression written
+    out again at each use far more slowly than it reads the cells."""
+    plain = f"rtrim({half_width_sql(cell)}, {_SPACES_SQL})"
+    split = f"{{'whole': p, 'number': {_without_suffix('p')}}}"
+    read = f"({ungrouped_sql('q.number', decimal)}) || ({_exponent('q.whole')})"
+    lambdas = f"list_transform(list_transform([{plain}], lambda p: {split}), lambda q: {read})[1]"
+    # DuckDB reads 1_5 as 15, as Python does; a person may have meant 1.5.
+    underscore = f"WHEN contains({cell}, '_') THEN NULL"
+    if decimal == ",":
+        return f"CASE {underscore} ELSE {lambdas} END"  # 12.345 is 12345 there
+    return (
+        f"CASE {underscore} WHEN TRY_CAST({cell} AS DOUBLE) IS NOT NULL THEN {cell} "
+        f"ELSE {lambdas} END"
+    )
+
+
+def _without_suffix(text: str) -> str:
+    """SQL for the text ``text`` without a suffix of ``SCALES`` and the spaces before it."""
+    by_length: dict[int, list[str]] = {}
+    for suffix in SCALES:
+        by_length.setdefault(len(suffix), []).append(suffix)
+    cut = " ".join(
+        f"WHEN {' OR '.join(f'ends_with({text}, {_literal(s)})' for s in suffixes)} THEN {n}"
+        for n, suffixes in sorted(by_length.items(), reverse=True)
+    )
+    return f"rtrim(substr({text}, 1, length({text}) - (CASE {cut} ELSE 0 END)), {_SPACES_SQL})"
+
+
+def _exponent(text: str) -> str:
+    """SQL for the exponent the suffix of ``text`` (``SCALES``) stands for, else ''."""
+    cases = " ".join(
+        f"WHEN ends_with({text}, {_literal(s)}) THEN {_literal(e)}" for s, e in SCALES.items() if e
+    )
+    return f"CASE {cases} ELSE '' END"
+
+
+def scaled(text: str) -> tuple[str, str]:
+    """``text`` (plain, ``half_width``) as the number before a suffix of ``SCALES`` and the
+    exponent the suffix stands for (``12.5 万`` is ``("12.5", "e4")``); ``(text, "")`` when
+    it ends in none."""
+    found = _SCALED.fullmatch(text)
+    if found is None:
+        return text, ""
+    return found.group(1), SCALES[found.group(2)]
+
+
+def written_number(text: str) -> float | None:
+    """``text`` read as ``number_ready_sql`` reads it (with a decimal point); None where it
+    is no number so written."""
+    if "_" in text:
+        return None
+    plain, exponent = scaled(half_width(text).strip())
+    if not plain or plain[-1] in "eE" or _foreign_digit(plain):
+        return None
+    number = ungrouped(plain) or plain
+    try:
+        return float(number + exponent)
+    except ValueError:
+        return None
+
+
+def _foreign_digit(text: str) -> bool:
+    """Whether ``text`` holds a digit of another script (``٣``), which Python reads and
+    DuckDB does not."""
+    return not text.isascii() and any(c.isdigit() and not c.isascii() for c in text)
