@@ -393,9 +393,42 @@ def test_text_in_a_typed_column_names_file_row_and_column(tmp_path: Path) -> Non
     (problem,) = check.problems
     assert problem == (
         "plugin plugin-under-test metric conversion: sources.sql.tables.calls: "
-        "calls.csv:3: column calls cannot be read as bigint (1 problem; none of its figures stored)"
+        "calls.csv:3:calls: types says column calls holds whole numbers (1234), and this cell "
+        "holds text, not a number; correct the cell in the export, or give the column another "
+        "type in types (1 problem; none of its figures stored)"
     )
     assert "ten" not in problem
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind", "holds", "found"),
+    [
+        ("1.5", "integer", "whole numbers (1234)", "a number with a fraction"),
+        ("12万", "integer", "whole numbers (1234)",
+         "a whole number not written in digits alone (as 1e5 is)"),
+        ("很多", "number", "numbers (1234.5, 1,234.5, 12.5%)", "text, not a number"),
+        ("46091", "date", "dates (2026-03-05, 2026/3/5)", "a number, not a date"),
+        ("下周", "timestamp", "dates with a time or not (2026-03-05 14:30)",
+         "text that is no date"),
+    ],
+)  # fmt: skip
+def test_a_cell_not_of_its_declared_type_is_told_by_what_it_holds_never_quoted(
+    tmp_path: Path, cell: str, kind: str, holds: str, found: str
+) -> None:
+    column = "day" if kind in ("date", "timestamp") else "calls"
+    data = "day;cm;calls;won\n2026-01-06;cm01;10;1\n2026-01-07;cm01;10;2\n"
+    data = data.replace(
+        "2026-01-07" if column == "day" else ";10;2", cell if column == "day" else f";{cell};2"
+    )
+    path = write(tmp_path, "calls.csv", data.encode())
+    table = {"path": path, "types": {column: kind}}
+    check = run(tmp_path, {"calls": table}, metric("conversion", "ratio", CONVERSION))
+    (problem,) = check.problems
+    assert (
+        f"sources.sql.tables.calls: calls.csv:3:{column}: types says column {column} holds "
+        f"{holds}, and this cell holds {found}; correct the cell" in problem
+    )
+    assert cell not in problem.replace(holds, "").replace(found, "")
 
 
 def test_text_in_a_sniffed_column_drops_only_its_row(tmp_path: Path) -> None:

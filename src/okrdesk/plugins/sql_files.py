@@ -54,6 +54,7 @@ from okrdesk.written_numbers import (
     decimal_comma_sql,
     number_ready_sql,
     ungrouped_sql,
+    written_number,
     written_sql,
 )
 
@@ -966,18 +967,53 @@ def _check_cells(
     sql_type: str,
 ) -> None:
     bad = connection.execute(
-        f"SELECT rowid, {year_last_sql(cell)} FROM {quoted(raw)} WHERE {cell} IS NOT NULL "
+        f"SELECT rowid, {year_last_sql(cell)}, {cell} FROM {quoted(raw)} WHERE {cell} IS NOT NULL "
         f"AND ({_unfit(cell, sql_type, decimal=table.decimal, dates=table.dates)}) "
         "ORDER BY rowid LIMIT 1"
     ).fetchone()
-    if bad is not None:
-        at = f"sources.sql.tables.{table.name}: {table.path.name}:{int(bad[0]) + table.first_row}"
-        name, kind = printable(column)[:80], sql_type.lower()
-        if bad[1] and sql_type in {"DATE", "TIMESTAMP"} and table.dates is None:
-            why = _year_last_said(table)
-            raise SqlMetricError(f"{at}:{name}: {why.en}", f"{at}:{name}：{why.zh}")
-        raise SqlMetricError(f"{at}: column {name} cannot be read as {kind}",
-                             f"{at}: {name} 列的值不能读作 {kind}")  # fmt: skip
+    if bad is None:
+        return
+    at = f"sources.sql.tables.{table.name}: {table.path.name}:{int(bad[0]) + table.first_row}"
+    name = printable(column)[:80]
+    if bad[1] and sql_type in {"DATE", "TIMESTAMP"} and table.dates is None:
+        why = _year_last_said(table)
+        raise SqlMetricError(f"{at}:{name}: {why.en}", f"{at}:{name}：{why.zh}")
+    kind, found = _DECLARED[sql_type], _found_instead(str(bad[2]), sql_type, table.decimal)
+    raise SqlMetricError(
+        f"{at}:{name}: types says column {name} holds {kind.en}, and this cell holds "
+        f"{found.en}; correct the cell in the export, or give the column another type in "
+        "types",
+        f"{at}:{name}：types 说 {name} 列是{kind.zh}，这一格却是{found.zh}；请改正导出文件里"
+        "的这一格，或在 types 里给这一列换一个类型",
+    )
+
+
+_DECLARED = {
+    "BIGINT": Said("whole numbers (1234)", "整数（1234）"),
+    "DOUBLE": Said("numbers (1234.5, 1,234.5, 12.5%)",
+                   "数（1234.5、1,234.5、12.5万、12.5%）"),
+    "DATE": Said("dates (2026-03-05, 2026/3/5)",
+                 "日期（2026-03-05、2026/3/5、2026年3月5日）"),
+    "TIMESTAMP": Said("dates with a time or not (2026-03-05 14:30)",
+                      "日期，带或不带时刻（2026-03-05 14:30）"),
+}  # fmt: skip
+"""What a column ``types`` gives each type holds, in a manager's words."""
+
+
+def _found_instead(cell: str, sql_type: str, decimal: str | None) -> Said:
+    """What ``cell``, which does not fit ``sql_type``, holds instead, in words that do not
+    quote it."""
+    number = written_number(cell) if decimal != "," else None
+    if sql_type in {"DATE", "TIMESTAMP"}:
+        if number is not None:
+            return Said("a number, not a date", "数，不是日期")
+        return Said("text that is no date", "文本，不是日期")
+    if sql_type == "BIGINT" and number is not None:
+        if not number.is_integer():
+            return Said("a number with a fraction", "带小数的数")
+        return Said("a whole number not written in digits alone (as 1e5 is)",
+                    "不是只用数字写的整数（如 12万、1e5）")  # fmt: skip
+    return Said("text, not a number", "文本，不是数")
 
 
 def _written_with_a_point(
