@@ -157,17 +157,40 @@ def test_a_number_without_percent_among_percentages_is_refused_at_its_cell(
     assert "crm.csv:3:amount、crm.csv:6:amount：在百分数的列里" in _one_line(chinese)
 
 
+@pytest.mark.parametrize("other", ["8", "12.5万"])
+def test_percentages_beside_plain_numbers_are_refused_in_a_column_left_text_too(
+    write_workspace: WriteWorkspace, other: str
+) -> None:
+    """One N/A leaves the column text, whose values a query still reads as the tables read
+    numbers: 12.5% beside 8 (or 12.5万) is the same doubt there as in a number column, and
+    is refused at the plain cells alike. A column types makes text is the query's to read."""
+    data = f"cm,day,amount\ncm01,2026-03-05,12.5%\ncm01,2026-03-06,{other}\n"
+    data += "cm02,2026-03-05,N/A\ncm02,2026-03-06,0\n"
+    root = _workspace(write_workspace, data)
+    code, output = _collect(root)
+    assert code == 1
+    assert (
+        "sources.sql.tables.crm: crm.csv:3:amount: in a column of percentages (12.5% is "
+        "0.125), these cells are numbers written without %" in _one_line(output)
+    )
+    declared = _workspace(
+        write_workspace, data, table='types = { amount = "text" }', root=root.parent / "text"
+    )
+    code, output = _collect(declared)
+    assert "in a column of percentages" not in output
+
+
 def test_a_column_one_cell_leaves_text_still_reads_its_written_numbers(
     write_workspace: WriteWorkspace,
 ) -> None:
     """One N/A makes the column text; a value taken from it is still read as the tables
     read numbers (12.5万 as 125000), and the N/A row alone is left out, named."""
-    data = "cm,day,amount\ncm01,2026-03-05,12.5万\ncm01,2026-03-06,8%\ncm02,2026-03-05,N/A\n"
+    data = "cm,day,amount\ncm01,2026-03-05,12.5万\ncm01,2026-03-06,８\ncm02,2026-03-05,N/A\n"
     data += 'cm02,2026-03-06,"3,500元"\n'
     root = _workspace(write_workspace, data)
     code, output = _collect(root)
     assert code == 0, output
-    assert _stored(root) == {("cm01", "2026-W10"): 125_000.08, ("cm02", "2026-W10"): 3500.0}
+    assert _stored(root) == {("cm01", "2026-W10"): 125_008.0, ("cm02", "2026-W10"): 3500.0}
     assert (
         "1 row left out: column value holds text, not a number (table crm: crm.csv row 4)"
         in _one_line(output)

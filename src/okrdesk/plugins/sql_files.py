@@ -1092,26 +1092,46 @@ def _year_last(connection: duckdb.DuckDBPyConnection, table: TableFile) -> None:
 
 
 def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str) -> None:
-    """Refuse ``table``, made and typed from the text table ``raw``, where a number column
-    holds percentages (``12.5%``, read as 0.125) beside numbers written without a sign
-    other than 0 (``8``): 8% or 8? Read as written, a rate of 8 beside 0.125 would make
-    every sum and average of the column a figure no one meant. The plain cells are named
-    as ``_ambiguous`` names cells. A workbook's number cell is what Excel holds (0.125
-    shown as 12.5%), so only text files are looked at."""
+    """Refuse ``table``, made and typed from the text table ``raw``, where a column holds
+    percentages (``12.5%``, read as 0.125) beside numbers written without a sign other
+    than 0 (``8``): 8% or 8? Read as written, a rate of 8 beside 0.125 would make every
+    sum and average of the column a figure no one meant. A number column is looked at,
+    and a column left text (one cell such as ``N/A`` in it), whose numbers a query's
+    value still reads as the tables do; not one ``types`` makes text, whose reading the
+    query owns. The plain cells are named as ``_ambiguous`` names cells. A workbook's
+    number cell is what Excel holds (0.125 shown as 12.5%), so only text files are
+    looked at."""
     if table.kind != "csv":
         return
     described = connection.execute(f"DESCRIBE {quoted(table.name)}").fetchall()
-    columns = [str(name) for name, kind, *_ in described if kind == "DOUBLE"]
+    declared = dict(table.types)
+    columns = [
+        str(name)
+        for name, kind, *_ in described
+        if kind == "DOUBLE" or (kind == "VARCHAR" and str(name) not in declared)
+    ]
     raws = {str(c[0]): c[1] for c in connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()}
     columns = [name for name in columns if raws.get(name) == "VARCHAR"]
     if not columns:
         return
-    signed = [
-        " OR ".join(f"contains({quoted(name)}, {_literal(sign)})" for sign in ("%", "％", "‰"))
-        for name in columns
-    ]
+
+    def number(cell: str) -> str:
+        return f"TRY_CAST({_as_typed(cell, 'DOUBLE', table.decimal)} AS DOUBLE)"
+
+    def signed(cell: str) -> str:
+        return " OR ".join(f"ends_with(trim({cell}), {_literal(s)})" for s in ("%", "％", "‰"))
+
     found = connection.execute(
-        f"SELECT {', '.join(f'bool_or({s})' for s in signed)} FROM {quoted(raw)}"
+        "SELECT "
+        + ", ".join(
+            f"bool_or(({signed(quoted(name))}) AND {number(quoted(name))} IS NOT NULL)"
+            for name in columns
+        )
+        + f" FROM {quoted(raw)} WHERE "
+        + " OR ".join(
+            " OR ".join(f"contains({quoted(name)}, {_literal(s)})" for s in ("%", "％", "‰"))
+            for name in columns
+        )
     ).fetchone()
     mixed = [name for name, any_sign in zip(columns, found or (), strict=False) if any_sign]
     if not mixed:
@@ -1119,9 +1139,7 @@ def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, 
     nulls = ", ".join(_literal(n) for n in ("", *table.null))
 
     def plain(cell: str) -> str:
-        number = _as_typed(cell, "DOUBLE", table.decimal)
-        signed = " OR ".join(f"ends_with({cell}, {_literal(s)})" for s in ("%", "％", "‰"))
-        return f"{cell} NOT IN ({nulls}) AND TRY_CAST({number} AS DOUBLE) <> 0 AND NOT ({signed})"
+        return f"{cell} NOT IN ({nulls}) AND {number(cell)} <> 0 AND NOT ({signed(cell)})"
 
     _refuse_cells(
         connection,
