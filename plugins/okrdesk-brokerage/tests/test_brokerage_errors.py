@@ -159,6 +159,34 @@ BROKEN = [
         "trades.csv:3: column 'commission': 'abc' is not a number",
         "trades.csv:3：commission 列：'abc' 不是数字",
     ),
+    # Figures written for a reader, which the SQL source reads in a cell, are no money of
+    # an export: rounded (万), no amount at all (%), or not as a counter system writes.
+    (
+        "trades.csv",
+        3,
+        "2026-01-06,A1,12.5万,12.50",
+        "trades.csv:3: column 'volume': '12.5万' is written in 万 or 亿, rounded for a reader; "
+        "the column is money in 元 to the fen, as the export writes it (1234.56)",
+        "trades.csv:3：volume 列：'12.5万' 是以万或亿写的、给人看的约数；这一列是以元计、"
+        "精确到分的金额，请按导出的原样写（1234.56）",
+    ),
+    (
+        "trades.csv",
+        3,
+        "2026-01-06,A1,50000.00,12.5%",
+        "trades.csv:3: column 'commission': '12.5%' is a percentage, not an amount of money; "
+        "the column is money in 元 (1234.56)",
+        "trades.csv:3：commission 列：'12.5%' 是百分数，不是金额；这一列是以元计的金额（1234.56）",
+    ),
+    (
+        "funding.csv",
+        3,
+        "2026-01-25,A1,１２３４．５",
+        "funding.csv:3: column 'amount': '１２３４．５' is written for a reader (with 元, or in "
+        "full-width digits); the column is money in 元, written as a plain number (1234.56)",
+        "funding.csv:3：amount 列：'１２３４．５' 是写给人看的（带“元”，或用全角数字）；"
+        "这一列是以元计的金额，请写成普通的数（1234.56）",
+    ),
     (
         "trades.csv",
         4,

@@ -13,7 +13,7 @@ import re
 from collections.abc import Container
 
 from okrdesk.errors import Said
-from okrdesk.written_numbers import decimal_comma, ungrouped
+from okrdesk.written_numbers import decimal_comma, half_width, scaled, ungrouped, written_number
 
 from okrdesk_brokerage.layout import ACTIONS, CLIENT_TYPES, GENDERS, WORDS, Kind
 
@@ -117,7 +117,7 @@ def problem(
                 f"请写成英文句点（{point}）",
             )
         if value is None:
-            return Said(f"{text!r} is not a number", f"{text!r} 不是数字")
+            return _for_a_reader(text) or Said(f"{text!r} is not a number", f"{text!r} 不是数字")
         if kind is Kind.AMOUNT and value < 0:
             return Said(f"{text!r} is negative", f"{text!r} 是负数")
         return None
@@ -140,6 +140,30 @@ def problem(
         return Said(f"unknown client {text!r} (not in clients.csv)",
                     f"未知的客户 {text!r}（clients.csv 里没有）")  # fmt: skip
     return None
+
+
+def _for_a_reader(text: str) -> Said | None:
+    """Why ``text``, a number as the SQL source reads a cell written for a reader
+    (``12.5万``, ``12.5%``, ``3,500元``, full-width digits: ``written_numbers``), is no
+    money of an export, which is in 元 to the fen as a counter system writes it; None for
+    a cell that reader does not read either."""
+    number = written_number(text)
+    if number is None or not math.isfinite(number):
+        return None
+    _, exponent = scaled(half_width(text).strip())
+    if exponent in ("e4", "e8"):
+        return Said(f"{text!r} is written in 万 or 亿, rounded for a reader; the column is "
+                    "money in 元 to the fen, as the export writes it (1234.56)",
+                    f"{text!r} 是以万或亿写的、给人看的约数；这一列是以元计、精确到分的金额，"
+                    "请按导出的原样写（1234.56）")  # fmt: skip
+    if exponent in ("e-2", "e-3"):
+        return Said(f"{text!r} is a percentage, not an amount of money; the column is money "
+                    "in 元 (1234.56)",
+                    f"{text!r} 是百分数，不是金额；这一列是以元计的金额（1234.56）")  # fmt: skip
+    return Said(f"{text!r} is written for a reader (with 元, or in full-width digits); the "
+                "column is money in 元, written as a plain number (1234.56)",
+                f"{text!r} 是写给人看的（带“元”，或用全角数字）；这一列是以元计的金额，"
+                "请写成普通的数（1234.56）")  # fmt: skip
 
 
 def amount_cents(text: str) -> int:
