@@ -309,16 +309,44 @@ def test_summary_rows_read_through_a_view_are_said_and_a_whole_sum_is_not_double
     )
 
 
-def test_a_total_row_inside_the_file_is_still_a_row(write_workspace: WriteWorkspace) -> None:
-    """Only the rows that end a file are taken for its summary: a row further up is a row,
-    and a subject that is none fails the metric naming it."""
-    data = "cm,day,amount\ncm01,2026-03-05,1000\n合计,,1000\ncm02,2026-03-05,2300\n"
-    root = _workspace(write_workspace, data)
+@pytest.mark.parametrize("summary", ["小计,,1000", "合计,,1000", "Subtotal:,,1000", ",小 计,1000"])
+def test_a_summary_row_inside_the_file_is_refused_at_its_row(
+    write_workspace: WriteWorkspace, summary: str
+) -> None:
+    """A subtotal (小计) or total further up is the sum of the rows above it: counted, a
+    query would add them twice; left out, the rows after it would lose their file rows. The
+    table is refused naming its row, in both languages, and no figure of it is stored; the
+    summary rows that end the file are still left out by themselves."""
+    data = f"cm,day,amount\ncm01,2026-03-05,1000\n{summary}\ncm02,2026-03-05,2300\n"
+    data += "小计,,2300\n合计,,3300\n"
+    root = _workspace(write_workspace, data, query=SUMMED)
     code, output = _collect(root)
     assert code == 1
     assert (
-        "table crm, crm.csv row 3: column subject is not the id of a person or unit in the "
-        "plan" in _one_line(output)
+        "sources.sql.tables.crm: crm.csv:3: a summary row (a subtotal or total) inside the "
+        "file, the sum of rows above, which a query would count again; take such rows out of "
+        "the export" in _one_line(output)
+    )
+    code, chinese = _collect(root, "zh")
+    assert "crm.csv:3：是文件中间的小计或合计行" in _one_line(chinese)
+    assert _stored(root) == {}
+    ended = data.replace(f"{summary}\n", "")
+    root = _workspace(write_workspace, ended, query=SUMMED, root=root.parent / "ended")
+    code, output = _collect(root)
+    assert code == 0, output
+    assert "crm.csv rows 4-5 are summary rows (a total) at the end of the file" in _one_line(output)
+
+
+def test_summary_rows_inside_the_file_are_named_the_first_few_and_counted(
+    write_workspace: WriteWorkspace,
+) -> None:
+    rows = [f"cm0{n},2026-03-05,100\n小计,,100\n" for n in range(1, 6)]
+    data = "cm,day,amount\n" + "".join(rows) + "cm09,2026-03-06,1\n"
+    code, output = _collect(_workspace(write_workspace, data))
+    assert code == 1
+    assert (
+        "crm.csv:3, crm.csv:5, crm.csv:7, … (5 rows in all): summary rows (a subtotal or "
+        "total) inside the file" in _one_line(output)
     )
 
 

@@ -10,7 +10,8 @@ cell is NULL and never makes a column text, and "1,234.5", "12.5%" and "12.5万"
 are numbers, "2026年3月5日" a date (``okrdesk.written_numbers``,
 ``okrdesk.written_dates``). A column given a type in
 ``types`` that a cell does not fit fails with the file, row and column named,
-never the cell. Summary rows (合计) that end a file are left out, and named.
+never the cell. Summary rows (合计) that end a file are left out, and named; one
+inside the file (小计, a subtotal) is refused at its row.
 
 A table's ``rowid`` is its row's place in the file: ``row = rowid + first_row``.
 """
@@ -143,14 +144,16 @@ class TableFile:
         return json.dumps({**fields, "read": READ}, sort_keys=True, default=str)
 
 
-READ = 6
+READ = 7
 """How okrdesk reads a file into a table, counted up each time that changes what a table
 holds or which files are refused (2: a decimal-comma file's text columns hold their
 numbers plain; 3: a decimal-comma workbook's number cells are their numbers; 4: a column
 ``types`` makes text is kept as written; 5: numbers written with a decimal comma in a
 file that does not say so are refused; 6: 12.5%, 12.5万 and full-width digits are
 numbers, 2026年3月5日 a date, a date with its year last is refused unless told, and
-summary rows ending a file are left out), so that a table kept by an older okrdesk is
+summary rows ending a file are left out; 7: a summary row inside a file is refused,
+percentages beside plain numbers in a column left text are refused, 1_5 is no number
+and 2026 年 3 月 5 日 a date), so that a table kept by an older okrdesk is
 read again, and checked, rather than used."""
 
 
@@ -401,10 +404,50 @@ def _summaries_left_out(
                 break
             summaries.append(int(rowid) + table.first_row)
         cut = int(rowid)
+    _no_summary_inside(connection, table, raw, first, cut)
     if cut is None:
         return ()
     connection.execute(f"DELETE FROM {quoted(raw)} WHERE rowid >= {cut}")
     return tuple(sorted(summaries))
+
+
+def _no_summary_inside(
+    connection: duckdb.DuckDBPyConnection,
+    table: TableFile,
+    raw: str,
+    first: str,
+    cut: int | None,
+) -> None:
+    """Refuse ``table`` where a row of the text table ``raw`` above the summary rows that
+    end its file (the rows from ``cut``) is one: a subtotal (小计) or a total inside the
+    file, the sum of rows above it, which a query would count again. It cannot be left out
+    as the rows at the end are: a row's rowid is its place in the file, which the rows
+    after it would lose. ``first``: SQL of a row's first filled cell."""
+    squeezed = "lower(regexp_replace(okrdesk_first, '[\\s\u3000]', '', 'g'))"
+    below = "" if cut is None else f"WHERE rowid < {cut}"
+    rows = connection.execute(
+        f"SELECT okrdesk_row, count(*) OVER () FROM (SELECT rowid AS okrdesk_row, {first} AS "
+        f"okrdesk_first FROM {quoted(raw)} {below}) WHERE (contains(okrdesk_first, '计') OR "
+        "contains(lower(okrdesk_first), 'total')) AND "
+        f"regexp_full_match({squeezed}, {_literal(SUMMARY.pattern)}) "
+        f"ORDER BY okrdesk_row LIMIT {AMBIGUOUS_SHOWN}"
+    ).fetchall()
+    if not rows:
+        return
+    count = int(rows[0][1])
+    named = [f"{table.path.name}:{int(row) + table.first_row}" for row, _ in rows]
+    more = count > len(named)
+    at = f"sources.sql.tables.{table.name}"
+    rows_en = ", ".join(named) + (f", … ({count:,} rows in all)" if more else "")
+    rows_zh = "、".join(named) + (f" 等，共 {count:,} 行" if more else "")
+    raise SqlMetricError(
+        f"{at}: {rows_en}: {'summary rows' if count > 1 else 'a summary row'} (a subtotal or "
+        "total) inside the file, the sum of rows above, which a query would count again; "
+        "take such rows out of the export (summary rows that end a file are left out by "
+        "themselves)",
+        f"{at}: {rows_zh}：是文件中间的小计或合计行（小计、合计、Total），是上面各行的和，"
+        "查询会把它们再算一遍；请从导出文件里去掉这些行（文件末尾的合计行会自动略去）",
+    )
 
 
 def _reader(table: TableFile, scratch: Path) -> tuple[str, Path | None]:
