@@ -436,16 +436,13 @@ def _no_summary_inside(
         return
     count = int(rows[0][1])
     named = [f"{table.path.name}:{int(row) + table.first_row}" for row, _ in rows]
-    more = count > len(named)
-    at = f"sources.sql.tables.{table.name}"
-    rows_en = ", ".join(named) + (f", … ({count:,} rows in all)" if more else "")
-    rows_zh = "、".join(named) + (f" 等，共 {count:,} 行" if more else "")
+    at, listed = f"sources.sql.tables.{table.name}", _listed(named, count, Said("rows", "行"))
     raise SqlMetricError(
-        f"{at}: {rows_en}: {'summary rows' if count > 1 else 'a summary row'} (a subtotal or "
+        f"{at}: {listed.en}: {'summary rows' if count > 1 else 'a summary row'} (a subtotal or "
         "total) inside the file, the sum of rows above, which a query would count again; "
         "take such rows out of the export (summary rows that end a file are left out by "
         "themselves)",
-        f"{at}: {rows_zh}：是文件中间的小计或合计行（小计、合计、Total），是上面各行的和，"
+        f"{at}: {listed.zh}：是文件中间的小计或合计行（小计、合计、Total），是上面各行的和，"
         "查询会把它们再算一遍；请从导出文件里去掉这些行（文件末尾的合计行会自动略去）",
     )
 
@@ -1247,11 +1244,19 @@ def _refuse_cells(
         f"{table.path.name}:{int(row) + table.first_row}:{printable(columns[column])[:80]}"
         for row, column, _ in first
     ]
-    more = count > len(named)
-    at = f"sources.sql.tables.{table.name}"
-    cells_en = ", ".join(named) + (f", … ({count:,} cells in all)" if more else "")
-    cells_zh = "、".join(named) + (f" 等，共 {count:,} 格" if more else "")
-    raise SqlMetricError(f"{at}: {cells_en}: {why.en}", f"{at}: {cells_zh}：{why.zh}")
+    at, cells = f"sources.sql.tables.{table.name}", _listed(named, count, Said("cells", "格"))
+    raise SqlMetricError(f"{at}: {cells.en}: {why.en}", f"{at}: {cells.zh}：{why.zh}")
+
+
+def _listed(named: list[str], count: int, things: Said) -> Said:
+    """The places ``named``, the first of ``count``, and how many there are in all when
+    that is more (``things``: what they are, in each language)."""
+    if count <= len(named):
+        return Said(", ".join(named), "、".join(named))
+    return Said(
+        ", ".join(named) + f", … ({count:,} {things.en} in all)",
+        "、".join(named) + f" 等，共 {count:,} {things.zh}",
+    )
 
 
 AMBIGUOUS_SHOWN = 3
