@@ -404,7 +404,7 @@ def _summaries_left_out(
                 break
             summaries.append(int(rowid) + table.first_row)
         cut = int(rowid)
-    _no_summary_inside(connection, table, raw, first, cut)
+    _no_summary_inside(connection, table, raw, texts[0], first, cut)
     if cut is None:
         return ()
     connection.execute(f"DELETE FROM {quoted(raw)} WHERE rowid >= {cut}")
@@ -415,6 +415,7 @@ def _no_summary_inside(
     connection: duckdb.DuckDBPyConnection,
     table: TableFile,
     raw: str,
+    leftmost: str,
     first: str,
     cut: int | None,
 ) -> None:
@@ -422,14 +423,20 @@ def _no_summary_inside(
     end its file (the rows from ``cut``) is one: a subtotal (小计) or a total inside the
     file, the sum of rows above it, which a query would count again. It cannot be left out
     as the rows at the end are: a row's rowid is its place in the file, which the rows
-    after it would lose. ``first``: SQL of a row's first filled cell."""
+    after it would lose. ``first``: SQL of a row's first filled cell; ``leftmost``: the
+    first text column, whose cell is that one in most rows."""
     squeezed = "lower(regexp_replace(okrdesk_first, '[\\s\u3000]', '', 'g'))"
-    below = "" if cut is None else f"WHERE rowid < {cut}"
+    # Only a row whose leftmost cell may say so, or is empty, is looked at closely: finding
+    # the first filled cell of every row would cost a big file a second or more.
+    gate = " OR ".join(
+        [f"contains({leftmost}, {_literal(word)})" for word in ("计", "otal", "OTAL")]
+        + [f"{leftmost} IS NULL", f"{leftmost} = ''"]
+    )
+    below = "" if cut is None else f"AND rowid < {cut}"
     rows = connection.execute(
         f"SELECT okrdesk_row, count(*) OVER () FROM (SELECT rowid AS okrdesk_row, {first} AS "
-        f"okrdesk_first FROM {quoted(raw)} {below}) WHERE (contains(okrdesk_first, '计') OR "
-        "contains(lower(okrdesk_first), 'total')) AND "
-        f"regexp_full_match({squeezed}, {_literal(SUMMARY.pattern)}) "
+        f"okrdesk_first FROM {quoted(raw)} WHERE ({gate}) {below}) "
+        f"WHERE regexp_full_match({squeezed}, {_literal(SUMMARY.pattern)}) "
         f"ORDER BY okrdesk_row LIMIT {AMBIGUOUS_SHOWN}"
     ).fetchall()
     if not rows:
