@@ -197,6 +197,22 @@ def test_a_column_one_cell_leaves_text_still_reads_its_written_numbers(
     )
 
 
+def test_a_cell_with_an_underscore_is_no_number_as_on_the_command_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """DuckDB and Python both read 1_5 as 15; a person may have meant 1.5. As a check-in
+    of 1_5 is refused, such a cell is no number: its row is left out, named."""
+    data = "cm,day,amount\ncm01,2026-03-05,1_5\ncm01,2026-03-06,7\ncm02,2026-03-05,2\n"
+    root = _workspace(write_workspace, data)
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 7.0, ("cm02", "2026-W10"): 2.0}
+    assert (
+        "1 row left out: column value holds text, not a number (table crm: crm.csv row 2)"
+        in _one_line(output)
+    )
+
+
 NO_VALUE = ["—", "-", "N/A", "#N/A", "#DIV/0!"]
 """What Excel and CRM exports write in a cell that has no value."""
 
