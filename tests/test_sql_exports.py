@@ -382,6 +382,7 @@ def test_summary_rows_inside_the_file_are_named_the_first_few_and_counted(
         ("2026/3/5 14:30", "2026/3/10 09:05", ""),
         ("2026年3月5日", "2026年3月10日", 'types = { day = "date" }'),
         ("２０２６年３月５日", "２０２６/３/１０", ""),
+        ("2026 年 3 月 5 日", "2026 年 3 月 10 日", ""),  # as a target file's advice reads it
     ],
 )
 def test_a_date_as_chinese_systems_write_it_is_its_day(
