@@ -197,9 +197,9 @@ def parse_number(text: str, *, shown: str | None = None) -> Decimal:
         if not re.fullmatch(GROUPED, written):
             raise UnreadableFigure("commas", name=name)
         written = written.replace(",", "")
-    if not written.isascii():  # Decimal reads the digits of every script
-        raise UnreadableFigure("not_number", name=name)
     try:
+        if not written.isascii():  # Decimal reads the digits of every script
+            raise InvalidOperation
         number = Decimal(written)
     except InvalidOperation:
         if shown is None or shown.strip() == written:
