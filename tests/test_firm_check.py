@@ -394,7 +394,7 @@ def test_a_branchs_checkpoints_missed_on_old_figures_say_their_day_in_the_firms_
     """A branch's checkpoint missed on check-ins of mid-January, two months before its
     date, says whose figures its shortfall is of, in the branch's own check; several of
     them in the firm's one line of that branch said no day, and read as the final
-    shortfalls. Each says its day there too."""
+    shortfalls. It says their day there too: once, where all of them were of one day."""
     root = checked_in(write_workspace(below_files(), plugin=False), 90.0)
     with Store.open(root / "okrdesk.db") as store:
         for b in range(1, BRANCHES + 1):
@@ -406,13 +406,14 @@ def test_a_branchs_checkpoints_missed_on_old_figures_say_their_day_in_the_firms_
     old = {"zh": "（按截至 2026-01-15 的数字）", "en": " (on figures as of 2026-01-15)"}[lang]
     assert own.endswith(old), own
     (first,) = [line for line in lines if "第1营业部" in line and "B01.LEADS" in line]
+    # All of them on figures of one day: that day once, at the end of the list.
     said = {
-        "zh": "B01.SIGNUPS（差 40次，按截至 2026-01-15 的数字）、"
-        "B01.LEADS（差 20次，按截至 2026-01-15 的数字）；",
-        "en": "B01.SIGNUPS (40 times short, on figures as of 2026-01-15), "
-        "B01.LEADS (20 times short, on figures as of 2026-01-15);",
+        "zh": "B01.SIGNUPS（差 40次）、B01.LEADS（差 20次）（按截至 2026-01-15 的数字）；",
+        "en": "B01.SIGNUPS (40 times short), B01.LEADS (20 times short) "
+        "(on figures as of 2026-01-15);",
     }
     assert said[lang] in first, first
+    assert first.count("2026-01-15") == 1, first
 
 
 def test_a_branchs_line_of_checkpoints_missed_names_the_largest_shortfall_first(

@@ -403,8 +403,8 @@ ALERTS: dict[str, dict[str, str]] = {
     },
     "kr.missed_below": {
         "en": "{member}: {n} key results closed short of their targets, the furthest short "
-              "{krs}{more}; --unit {unit} lists them",
-        "zh": "{member}：{n} 项关键结果截止未达成，差得最多的是 {krs}{more}；"
+              "{krs}{more}{old}; --unit {unit} lists them",
+        "zh": "{member}：{n} 项关键结果截止未达成，差得最多的是 {krs}{more}{old}；"
               "--unit {unit} 逐个列出",
     },
     "kr.breached_below": {
@@ -416,9 +416,9 @@ ALERTS: dict[str, dict[str, str]] = {
     # amounts do not compare, and they are ordered by the gap as a share of each target.
     "kr.missed_below_by_share": {
         "en": "{member}: {n} key results closed short of their targets, the furthest short "
-              "as a share of its target {krs}{more}; --unit {unit} lists them",
-        "zh": "{member}：{n} 项关键结果截止未达成，按差距占目标的比例，差得最多的是 {krs}{more}；"
-              "--unit {unit} 逐个列出",
+              "as a share of its target {krs}{more}{old}; --unit {unit} lists them",
+        "zh": "{member}：{n} 项关键结果截止未达成，按差距占目标的比例，差得最多的是 "
+              "{krs}{more}{old}；--unit {unit} 逐个列出",
     },
     "kr.no_data_below": {
         "en": "{member}: {n} key results have no data yet although their metrics have "
