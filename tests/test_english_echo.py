@@ -1,6 +1,8 @@
 """What `checkin` and `split` say back about a figure, read in English: in the words the
 report gives figures (CNY 430m, 34 accts, 0.1 pp), not the target file's 亿元, 户 or
-百分点; in Chinese as the target file writes it."""
+百分点. In Chinese a check-in is said back as the report writes it too (4.4亿, -0.5百分点:
+it read -0.5 百分点 where the report shows -0.5百分点); a split as the target file it
+writes."""
 
 from __future__ import annotations
 
@@ -47,7 +49,13 @@ def test_a_checkin_is_confirmed_in_the_report_s_words_in_english(
     withdrawn = run(root, "checkin", "--withdraw", "1", "--reason", "typo", "--lang", "en")
     assert withdrawn.output.startswith("Withdrew check-in 1: O1.REV CNY 430m for branch as of")
     chinese = run(root, "checkin", "O1.REV", "4.4", *day)
-    assert "4.4 亿元" in chinese.output
+    assert "：已记录 4.4亿（branch，" in chinese.output, chinese.output
+    swing = run(root, "checkin", "O1.SPREAD", "-0.5", *day)
+    assert "：已记录 -0.5百分点（branch，" in swing.output, swing.output
+    report = run(root, "report", "--as-of", "2026-03-31", "--format", "md").output
+    assert "-0.5百分点" in report and "4.4亿" in report
+    withdrawn = run(root, "checkin", "--withdraw", "3", "--reason", "录错了")
+    assert withdrawn.output.startswith("已撤回打卡 3：O1.REV 4.4亿（branch，"), withdrawn.output
 
 
 def test_a_split_is_said_in_the_report_s_words_in_english(

@@ -537,7 +537,7 @@ def test_a_wrong_checkin_is_withdrawn_and_kept_in_the_history(money: Path) -> No
             "--list 关键结果 与 --withdraw 编号 须单独使用")  # fmt: skip
     done = run(money, "checkin", "--withdraw", "2", "--reason", "多打了两个零", "--by", "王芳")
     assert done.exit_code == 0, done.output
-    assert "已撤回打卡 2：O1.REV 110 亿元（branch，截至 2026-04-30）" in done.output
+    assert "已撤回打卡 2：O1.REV 110亿（branch，截至 2026-04-30）" in done.output
     explained = run(money, "explain", "O1.REV", "--as-of", "2026-05-01")
     assert "= 1.1亿" in explained.output
     assert re.search(r"记录于 2026-\d\d-\d\d \d\d:\d\d ", explained.output), explained.output
@@ -683,8 +683,8 @@ def test_a_withdrawal_says_which_check_in_counts_now(money: Path) -> None:
     assert run(money, "checkin", "O1.REV", "110", "--date", "2026-04-30").exit_code == 0
     done = run(money, "checkin", "--withdraw", "2", "--reason", "多打了两个零", "--by", "王芳")
     assert done.output == (
-        "已撤回打卡 2：O1.REV 110 亿元（branch，截至 2026-04-30）。该条留在历史中，不再计入；"
-        "branch 现以打卡 1 为准：1.1 亿元（截至 2026-03-31）。\n"
+        "已撤回打卡 2：O1.REV 110亿（branch，截至 2026-04-30）。该条留在历史中，不再计入；"
+        "branch 现以打卡 1 为准：1.1亿（截至 2026-03-31）。\n"
     )
     last = run(money, "checkin", "--withdraw", "1", "--reason", "口径不对", "--lang", "en")
     assert last.output == (

@@ -878,7 +878,7 @@ def test_checkins_keep_history_and_the_latest_counts(backend: Backend) -> None:
                 "--by", "王芳")  # fmt: skip
     assert first.exit_code == 0, first.output
     # In the workspace's language, Chinese: the value in the key result's unit.
-    said = "O1.REV 营业收入：已记录 1.1 亿元（branch，截至 2026-03-31，填报人 王芳；branch 第 1 次"
+    said = "O1.REV 营业收入：已记录 1.1亿（branch，截至 2026-03-31，填报人 王芳；branch 第 1 次"
     assert said in first.output
     assert run(root, "checkin", "O1.REV", "2.35", "--date", "2026-06-30",
                "--confidence", "0.8").exit_code == 0  # fmt: skip

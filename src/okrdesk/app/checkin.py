@@ -14,7 +14,14 @@ from okrdesk.engine.tree_targets import target_at
 from okrdesk.errors import BadInput, printable
 from okrdesk.model import KeyResult, says_nothing
 from okrdesk.periods import local_time
-from okrdesk.units import UNITS, UnreadableFigure, parse_quantity, said_back
+from okrdesk.units import (
+    UNITS,
+    Dimension,
+    UnitOfMeasure,
+    UnreadableFigure,
+    parse_quantity,
+    written,
+)
 
 
 def record_checkin(
@@ -50,7 +57,7 @@ def record_checkin(
         count = len(store.checkins(kr.id, subject))
     words = _WORDS[lang]
     said = words["recorded"].format(
-        kr=kr.id, title=kr.title, value=said_back(kr.unit, base, lang), subject=subject, day=day,
+        kr=kr.id, title=kr.title, value=shown(kr.unit, base, lang), subject=subject, day=day,
         author=printable(author), count=count, id=checkin_id,
     )  # fmt: skip
     closing = closes_on(plan, kr)
@@ -65,10 +72,17 @@ def record_checkin(
         # -400 for a target of 40 is not "10 times" it: its size is, its sign the other.
         far = "far_off" if (base < 0) == (target < 0) else "far_off_sign"
         said += words[far].format(
-            times=f"{abs(base / target):,.0f}", target=said_back(kr.unit, target, lang),
+            times=f"{abs(base / target):,.0f}", target=shown(kr.unit, target, lang),
             id=checkin_id,
         )  # fmt: skip
     return said
+
+
+def shown(unit: UnitOfMeasure, base: float | Decimal, lang: str) -> str:
+    """A check-in's value (or its target) as the report writes it: 1.1亿, 34户, -0.5百分点 (CNY
+    110m, 34 accts, -0.5 pp), never the target file's 1.1 亿元 or -0.5 百分点, so that
+    what a person is told they stored reads as the figure they will see."""
+    return written(unit, base, lang, whole=unit.dimension is Dimension.COUNT)
 
 
 FAR_OFF = 10
@@ -224,19 +238,19 @@ def withdraw_checkin(
         left = store.checkins(withdrawn.key_result, withdrawn.subject)
     kr = session.plan.key_results_by_id.get(withdrawn.key_result)
 
-    def shown(value: float) -> str:
-        return said_back(kr.unit, value, lang) if kr else f"{value:g}"
+    def said(value: float) -> str:
+        return shown(kr.unit, value, lang) if kr else f"{value:g}"
 
     words = _WORDS[lang]
-    said = words["withdrew"].format(
-        id=checkin_id, kr=withdrawn.key_result, value=shown(withdrawn.value),
+    told = words["withdrew"].format(
+        id=checkin_id, kr=withdrawn.key_result, value=said(withdrawn.value),
         subject=withdrawn.subject, day=withdrawn.day,
     )  # fmt: skip
     if not left:
-        return said + words["none_left"].format(subject=withdrawn.subject)
+        return told + words["none_left"].format(subject=withdrawn.subject)
     now = left[-1]  # oldest first: the last one counts
-    return said + words["counts_now"].format(
-        subject=withdrawn.subject, id=now.id, value=shown(now.value), day=now.day
+    return told + words["counts_now"].format(
+        subject=withdrawn.subject, id=now.id, value=said(now.value), day=now.day
     )
 
 
