@@ -107,7 +107,7 @@ def test_a_checkpoint_missed_on_its_date_needs_attention(workspace: Path) -> Non
     )
     assert checked.exit_code == 1
     assert (
-        "MISSED     O1.LEADS 3 月底前储备潜在客户 180 户: missed on 2026-03-31, 10 accts short"
+        "MISSED     O1.LEADS 3 月底前储备潜在客户 180 户: missed 2026-03-31 by 10 accts"
         in checked.output.splitlines()
     )
     # Met on its date (39 of 20), it is no matter for attention.
@@ -149,8 +149,8 @@ def test_a_checkpoint_missed_on_figures_cut_before_its_date_says_their_day(
     done = CliRunner().invoke(cli, ["check", "--as-of", AS_OF, "--lang", lang, "-w", str(root)])
     said = " ".join(done.stdout.split())
     cut = {"zh": "2026-03-31 截止未达成，差 21户（按截至 2026-03-29 的数字）",
-           "en": "missed on 2026-03-31, 21 accts short (on figures as of 2026-03-29)"}  # fmt: skip
-    whole = {"zh": "2026-03-31 截止未达成，差 10户", "en": "missed on 2026-03-31, 10 accts short"}
+           "en": "missed 2026-03-31 by 21 accts (on figures as of 2026-03-29)"}  # fmt: skip
+    whole = {"zh": "2026-03-31 截止未达成，差 10户", "en": "missed 2026-03-31 by 10 accts"}
     assert cut[lang] in said, said
     (leads,) = [line for line in done.stdout.splitlines() if "O1.LEADS" in line]
     assert leads.endswith(whole[lang]), leads

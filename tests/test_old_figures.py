@@ -387,9 +387,9 @@ def test_the_first_screen_keeps_the_day_of_old_figures_at_80_columns(
     assert breach.endswith(said.format(day=COLLECTED)), breach
     assert "0.5‰" in breach, breach
     # The share's pace stays too (it was cut to "王芳's share off tra… (on figures…"),
-    # the title giving way first, in Chinese as in English (in English, whole after
-    # its id where … alone leaves the line too long: "O1.CALLS: 王芳's share off track…").
-    lead = {"zh": "  提醒    O1.CALLS …：王芳", "en": "  WARNING O1.CALLS: 王芳"}[lang]
+    # the title giving way first, in Chinese as in English, whole after its id where …
+    # alone leaves the line too long: "O1.CALLS: 王芳's share off track…", "O1.CALLS：王芳的…".
+    lead = {"zh": "  提醒    O1.CALLS：王芳", "en": "  WARNING O1.CALLS: 王芳"}[lang]
     (share,) = [line for line in screen if line.startswith(lead)]
     assert share.endswith("20.2%" + ("…" if lang == "en" else "") + said.format(day=CHECKED_IN))
     assert "tra…" not in share, share  # an English word is cut whole: "off…", not "off tra…"
@@ -470,8 +470,7 @@ def test_a_goal_missed_on_figures_that_stop_before_its_date_says_their_day(
     said = run(workspace, "check", "--as-of", "2026-12-31", "--lang", lang).stdout
     missed = {
         "zh": "O1.HNW 新增高净值客户：2026-12-31 截止未达成，差 75户（按截至 2026-06-17 的数字）",
-        "en": "O1.HNW 新增高净值客户: missed on 2026-12-31, 75 accts short (on figures as of "
-        "2026-06-17)",
+        "en": "O1.HNW 新增高净值客户: missed 2026-12-31 by 75 accts (on figures as of 2026-06-17)",
     }
     assert missed[lang] in " ".join(said.split()), said
 
@@ -535,7 +534,7 @@ def test_shares_missed_on_figures_that_stop_before_the_date_say_their_day(
     both = {
         "zh": "O1.CALLS 客户电话：2 个分解目标 2026-12-31 截止未达成，差得最多的是 "
         "王芳（差 45次）、李强（差 25次）（按截至 2026-06-30 的数字）",
-        "en": "O1.CALLS 客户电话: 2 shares missed on 2026-12-31, the furthest short 王芳 (45 "
+        "en": "O1.CALLS 客户电话: 2 shares missed 2026-12-31, the furthest short 王芳 (45 "
         "times short), 李强 (25 times short) (on figures as of 2026-06-30)",
     }
     assert both[lang] in said, said

@@ -76,7 +76,7 @@ def test_a_goal_short_of_its_target_at_the_plan_end_is_missed(workspace: Path) -
     for day in ("2026-12-30", "2026-12-31"):
         assert key_result(reported(workspace, day), "O1.KR2")["status"] == "breached"
     text = run(workspace, "report", "--as-of", "2027-01-05", "--lang", "en").output
-    assert "O1.KR1 新增高净值客户: missed on 2026-12-31, 201 accts short" in text
+    assert "O1.KR1 新增高净值客户: missed 2026-12-31 by 201 accts" in text
 
 
 def test_a_report_asked_for_after_the_plan_says_the_plan_has_ended(workspace: Path) -> None:
@@ -140,7 +140,7 @@ def test_the_share_short_by_the_most_is_named_first(
     done = run(root, "check", "--as-of", "2026-12-31", "--unit", "team-a", "--lang", lang)
     said = {
         "zh": "2 个分解目标 2026-12-31 截止未达成，差得最多的是 李强（差 64户）、王芳（差 47户）",
-        "en": "2 shares missed on 2026-12-31, the furthest short 李强 (64 accts short), "
+        "en": "2 shares missed 2026-12-31, the furthest short 李强 (64 accts short), "
         "王芳 (47 accts short)",
     }
     assert said[lang] in " ".join(done.stdout.split()), done.stdout

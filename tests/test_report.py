@@ -523,3 +523,24 @@ def test_a_month_stored_in_part_is_scored_to_its_last_day_not_as_a_whole_month(
     english = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-04", "--lang", "en",
                       "--format", "md").stdout  # fmt: skip
     assert "2026-11's figures run only through 2026-11-20 (20 of 30 days)" in english
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_checkpoint_missed_keeps_its_date_and_shortfall_whole_at_80_columns(
+    demo: Path, lang: str
+) -> None:
+    """On the plan's last day, read with figures of 20 November, the English first screen
+    cut C1.KR1's line to ``missed on… CNY 472.6m…``: the day it closed lost. Its words are
+    shorter now, and every missed line there keeps both the day and the shortfall."""
+    text = okrdesk("report", "-w", str(demo), "--as-of", "2026-12-31", "--brief", "--lang",
+                   lang, env={"COLUMNS": "80"}).stdout  # fmt: skip
+    said = {"zh": r"：2026-12-31 截止未达成，差 [\d,.]+(亿|万|户|单)"
+                  r"（按截至 2026-\d\d-\d\d 的数字）$",
+            "en": r": missed 2026-12-31 by (CNY [\d,.]+m|[\d,]+ \w+) "
+                  r"\(on figures as of 2026-\d\d-\d\d\)$"}[lang]  # fmt: skip
+    missed = [line for line in text.splitlines() if "2026-12-31 截止" in line or "missed" in line]
+    assert len(missed) >= 3, text
+    for line in missed:
+        assert re.search(said, line), line
+        assert cell_len(line) <= 80, line
+    assert "C1.KR1" in text

@@ -452,11 +452,11 @@ ALERTS: dict[str, dict[str, str]] = {
               "--unit {unit} 逐个列出",
     },
     "kr.member_missed": {
-        "en": "{kr} {title}: {member}'s share missed on {day}, {short} short{old}",
+        "en": "{kr} {title}: {member}'s share missed {day} by {short}{old}",
         "zh": "{kr} {title}：{member}的分解目标 {day} 截止未达成，差 {short}{old}",
     },
     "kr.members_missed": {
-        "en": "{kr} {title}: {count} shares missed on {day}, the furthest short "
+        "en": "{kr} {title}: {count} shares missed {day}, the furthest short "
               "{members}{more}{old}",
         "zh": "{kr} {title}：{count} 个分解目标 {day} 截止未达成，差得最多的是 "
               "{members}{more}{old}",
@@ -499,11 +499,11 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{kr} {title}：按截至 {day} 的数字落后",
     },
     "kr.missed": {
-        "en": "{kr} {title}: missed on {day}, {short} short",
+        "en": "{kr} {title}: missed {day} by {short}",
         "zh": "{kr} {title}：{day} 截止未达成，差 {short}",
     },
     "kr.missed_old": {
-        "en": "{kr} {title}: missed on {day}, {short} short (on figures as of {old})",
+        "en": "{kr} {title}: missed {day} by {short} (on figures as of {old})",
         "zh": "{kr} {title}：{day} 截止未达成，差 {short}（按截至 {old} 的数字）",
     },
     "kr.breached": {

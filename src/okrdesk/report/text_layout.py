@@ -508,16 +508,19 @@ def _one_line_cut(text: Text, runs: Line, width: int) -> Line:
     return cut
 
 
-def _bare_title(runs: Line, at: int) -> bool:
+def _bare_title(runs: Line, at: int, chinese: bool = False) -> bool:
     """Whether the title at ``at``, shortened to … alone, may go with the space before
-    it: in an English line (its words after the title start ``: ``), after an id."""
+    it: after an id, in an English line (its words after the title start ``: ``), and
+    with ``chinese`` in a Chinese one too (``：``): ``C2.KR1：2026-12-31 截止未达成，差
+    1,530万（按截至 2026-10-31 的数字）``, where ``C2.KR1 …：`` left room only for ``，…
+    1,530万``."""
     after = "".join(part for part, _ in runs[at + 1 :])
     return (
         runs[at][0] == ELLIPSIS
         and at > 0
         and runs[at - 1][0].endswith(" ")
         and bool(runs[at - 1][0].strip())
-        and after.startswith(": ")
+        and after.startswith((": ", "：") if chinese else ": ")
     )
 
 
@@ -540,9 +543,11 @@ def _keeping(text: Text, runs: Line, width: int) -> Line | None:
         title, style = head[yielding]
         head = head.copy()
         head[yielding] = (_shortened_whole(title, over) if over > 0 else title, style)
-        if _cells([*head, kept, *after]) > width and _bare_title([*head, *after], yielding):
-            # In English, … alone still too long: the title goes, after its id (as in
-            # ``_one_line_cut``), and its two cells go to the words after it.
+        bare = _bare_title([*head, *after], yielding, chinese=True)
+        if _cells([*head, kept, *after]) > width and bare:
+            # … alone still too long: the title goes, after its id (as in
+            # ``_one_line_cut``), and its two cells go to the words before the day, in
+            # Chinese as in English: they hold what the line is for.
             head[yielding] = ("", style)
             before, before_style = head[yielding - 1]
             head[yielding - 1] = (before.rstrip(" "), before_style)
