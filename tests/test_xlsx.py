@@ -149,7 +149,7 @@ def test_export_xlsx_has_a_sheet_per_table_and_text_stays_text(
     out = tmp_path / "export.xlsx"
     run("export", "--format", "xlsx", "--out", str(out), "-w", str(workspace))
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["observations", "checkins", "spend", "runs"]
+    assert book.sheetnames == ["说明", "observations", "checkins", "spend", "runs"]
     spend = book["spend"]
     assert spend.freeze_panes == "A2"
     head = [c.value for c in spend[1]]
@@ -269,7 +269,7 @@ def test_export_takes_its_format_from_the_files_extension(workspace: Path, tmp_p
     """okrdesk export -o firm.xlsx wrote JSON into a file Excel could not open; as for the
     report, -o names the file and its extension the format unless --format says."""
     run("export", "-o", str(tmp_path / "all.xlsx"), "-w", str(workspace))
-    assert openpyxl.load_workbook(tmp_path / "all.xlsx").sheetnames[0] == "observations"
+    assert openpyxl.load_workbook(tmp_path / "all.xlsx").sheetnames[:2] == ["说明", "observations"]
     run("export", "-o", str(tmp_path / "obs.CSV"), "-w", str(workspace))
     assert (tmp_path / "obs.CSV").read_bytes().startswith(b"\xef\xbb\xbfmetric,")
     run("export", "-o", str(tmp_path / "all.txt"), "-w", str(workspace))

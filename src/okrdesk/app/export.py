@@ -11,13 +11,15 @@ is data for programs and is written as stored.
 CSV starts with a UTF-8 byte order mark, so Excel on a Chinese Windows reads
 names as UTF-8 rather than GBK. In every format, observations, check-ins and
 spend carry a ``unit`` naming the unit their value is stored in (元, 户, ratio:
-0.05 is 5%), after the value, and observations their ``ratio`` (numerator /
-denominator, for a rate, which stores no value) and their period's ``grain``
-(a metric stored by week and by month is added up at one): a column in CSV and
-xlsx, a field in JSON (added within ``okrdesk.export/1``: every field a reader
-took before is there as it was). ``xlsx`` writes every table as a sheet:
-numbers as number cells, dates as date cells (``DATES``), text as text (never a
-formula), the header row frozen.
+0.05 is 5%; in an English CSV or workbook, for people, CNY, accts), after the
+value, and observations their ``ratio`` (numerator / denominator, for a rate,
+which stores no value) and their period's ``grain`` (a metric stored by week and
+by month is added up at one): a column in CSV and xlsx, a field in JSON (added
+within ``okrdesk.export/1``: every field a reader took before is there as it
+was). ``xlsx`` writes every table as a sheet: numbers as number cells, dates as
+date cells (``DATES``), text as text (never a formula), nothing as a blank cell,
+the header row frozen; the export command puts first a sheet that says whose
+numbers they are and as of when (``Provenance``).
 
 Every format streams, never a whole table in memory, so a firm's export takes
 as much memory as a branch's. The rows are first read from the store, in one
@@ -45,15 +47,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from okrdesk.app.session import Session
 from okrdesk.errors import OkrdeskError, Said, ValidationFailed
 from okrdesk.files import atomic_writer
+from okrdesk.messages import label
 from okrdesk.model import slice_of, slice_values
-from okrdesk.periods import grain_of
+from okrdesk.periods import grain_of, local_time
 from okrdesk.report.formats.xlsx import width
 from okrdesk.report.formats.xlsx import write_text as write_cell_text
 from okrdesk.store import Store
-from okrdesk.units import Dimension, UnitOfMeasure, base_unit, lookup
+from okrdesk.units import Dimension, UnitOfMeasure, base_unit, lookup, unit_word
 
 SCHEMA = "okrdesk.export/1"
 BINARY_NEEDS_OUT = Said(
@@ -154,16 +159,18 @@ class Units:
     files have a key result ``crm.conversion`` counting clients, and one lookup for both
     gave the metric's figures the key result's 户. ``unknown`` holds the names an export
     looked up and found no unit for: their unit cells are empty, which the command says
-    rather than leave a reader to wonder."""
+    rather than leave a reader to wonder. ``money``: what spend's unit cells say."""
 
     def __init__(
         self,
         metrics: Mapping[str, str] | None = None,
         key_results: Mapping[str, str] | None = None,
+        money: str = "元",
     ) -> None:
         self.unknown: set[str] = set()
         self.metrics = _Lookup(metrics, self.unknown)
         self.key_results = _Lookup(key_results, self.unknown)
+        self.money = money
 
 
 def _with_unit(
@@ -178,7 +185,7 @@ def _with_unit(
         return rows
     at = FIELDS[table].index(UNIT_FIELD[table]) + 1
     if table == "spend":
-        return ((*row[:at], "元", *row[at:]) for row in rows)
+        return ((*row[:at], units.money, *row[at:]) for row in rows)
     if table == "observations":
         return _observations_out(rows, units.metrics.__getitem__, unknown)
     get, named_by = units.key_results.__getitem__, FIELDS[table].index("key_result")
@@ -245,16 +252,32 @@ def stored_unit(unit: UnitOfMeasure) -> str:
     return base_unit(unit.dimension).symbol
 
 
-def units_of(session: Session) -> Units:
-    """Each metric's stored unit by name and each key result's by id, apart: the metrics'
-    even when the target files have problems (the check-ins' units then stay unknown)."""
-    metrics = {name: stored_unit(spec.unit) for name, spec in session.host.metrics.items()}
+def in_words_of(symbol: str, lang: str) -> str:
+    """A stored unit (``stored_unit``) as a spreadsheet in ``lang`` names it: in Chinese as
+    stored (元, 户, 分); in English in the words the report's figures carry (CNY, accts,
+    pts, per client), never 元 or 户 beside English headers; ``ratio`` either way."""
+    unit = lookup(symbol)
+    if lang == "zh" or symbol == "ratio" or unit is None:
+        return symbol
+    return unit_word(unit, "en")
+
+
+def units_of(session: Session, lang: str = "zh") -> Units:
+    """Each metric's stored unit by name and each key result's by id, apart, in the words
+    of ``lang`` (``in_words_of``): the metrics' even when the target files have problems
+    (the check-ins' units then stay unknown)."""
+
+    def said(unit: UnitOfMeasure) -> str:
+        return in_words_of(stored_unit(unit), lang)
+
+    metrics = {name: said(spec.unit) for name, spec in session.host.metrics.items()}
+    money = in_words_of("元", lang)
     try:
         plan = session.plan
     except ValidationFailed:
-        return Units(metrics)
-    key_results = {kr_id: stored_unit(kr.unit) for kr_id, kr in plan.key_results_by_id.items()}
-    return Units(metrics, key_results)
+        return Units(metrics, money=money)
+    key_results = {kr_id: said(kr.unit) for kr_id, kr in plan.key_results_by_id.items()}
+    return Units(metrics, key_results, money)
 
 
 ADDED = {
@@ -315,12 +338,13 @@ def write_file(
     out: Path,
     units: Units | None = None,
     slices: bool = False,
+    about: Provenance | None = None,
 ) -> None:
-    """``write_text``, or ``export_xlsx`` for xlsx, into the file ``out``: all or nothing
-    (a temporary file beside it replaces it at the end), so an export that fails half-way,
-    or is stopped, leaves ``out`` as it was."""
+    """``write_text``, or ``export_xlsx`` for xlsx (``about`` its first sheet), into the
+    file ``out``: all or nothing (a temporary file beside it replaces it at the end), so
+    an export that fails half-way, or is stopped, leaves ``out`` as it was."""
     if fmt == "xlsx":
-        export_xlsx(database, out, units, slices)
+        export_xlsx(database, out, units, slices, about=about)
         return
     out = Path(out)
     with contextlib.ExitStack() as stack:
@@ -533,12 +557,106 @@ SHEET_ROWS = 1_048_575
 """Rows of data an Excel sheet holds under its header (Excel's 1,048,576 rows in all)."""
 
 
+# ------------------------------------------------------ whose export, as of when
+
+
+_ABOUT = {
+    "zh": {"sheet": "说明", "item": "项目", "value": "内容", "workspace": "工作区",
+           "plan": "计划", "unit": "单位", "exported": "导出时间",
+           "through": "数据截至", "collected": "{day}（最近一次采集，完成于 {when}）",
+           "none": "尚无采集", "unknown": "目标文件有问题，未能读取",
+           "units": "单位说明", "units_said": "每个数值旁的 unit 列：元（金额，1万元记为 "
+           "10000）、ratio（比率，0.05 即 5%）、户/人/单等计数、分、个/户"},
+    "en": {"sheet": "About", "item": "Item", "value": "Value", "workspace": "Workspace",
+           "plan": "Plan", "unit": "Unit", "exported": "Exported",
+           "through": "Figures through", "collected": "{day} (latest collect, finished {when})",
+           "none": "nothing collected yet", "unknown": "the target files have problems",
+           "units": "Units", "units_said": "the unit column beside each value: CNY (an "
+           "amount in yuan, CNY 10k written 10000), ratio (0.05 is 5%), accts, people, "
+           "deals and other counts, pts, per client"},
+}  # fmt: skip
+"""The words of a workbook's first sheet, which says whose export it is and as of when."""
+
+
+@attrs.frozen
+class Provenance:
+    """Whose stored numbers an export holds and when it was made: a workbook forwarded
+    in a group chat said neither, and read as anyone's, as of any day."""
+
+    lang: str
+    workspace: str
+    plan: str | None
+    unit: str | None
+    exported: str
+
+    def rows(self, through: str | None, finished: str | None) -> list[tuple[str, str]]:
+        """The sheet's rows, with the day the latest collect ran through (None: none)."""
+        words = _ABOUT[self.lang]
+        collected = (
+            words["collected"].format(day=through, when=local_time(finished or ""))
+            if through
+            else words["none"]
+        )
+        return [
+            (words["workspace"], self.workspace),
+            (words["plan"], self.plan or words["unknown"]),
+            (words["unit"], self.unit or words["unknown"]),
+            (words["through"], collected),
+            (words["exported"], self.exported),
+            (words["units"], words["units_said"]),
+        ]
+
+
+def provenance(root: Path, session: Session | None, lang: str) -> Provenance:
+    """Whose export this is: the workspace's folder, its plan and the unit the plan is
+    for, in ``lang``; the plan None where the target files cannot be read."""
+    plan = None
+    if session is not None:
+        with contextlib.suppress(OkrdeskError):
+            plan = session.plan
+    exported = local_time(dt.datetime.now(dt.UTC).isoformat())
+    folder = root.resolve().name  # "." is no name to a reader
+    if plan is None:
+        return Provenance(lang, folder, None, None, exported)
+    unit = plan.units_by_id.get(plan.top)
+    level = unit.level if unit is not None else ""
+    who = label(lang, "in_brackets", text=f"{plan.top}{label(lang, 'then')}{level}")
+    named = label(lang, "in_brackets", text=plan.id)
+    return Provenance(lang, folder, plan.name + named, plan.name_of(plan.top) + who, exported)
+
+
+def _latest_collect(runs: Sequence[Row]) -> tuple[str | None, str | None]:
+    """The day the latest collect that went well ran through, and when it finished."""
+    done = [r for r in runs if r[3] == "ok" and r[4] == "collect" and r[5]]
+    if not done:
+        return None, None
+    latest = max(done, key=lambda r: (str(r[5]), str(r[2] or "")))
+    return str(latest[5]), None if latest[2] is None else str(latest[2])
+
+
+def _about_sheet(book: Any, about: Provenance, runs: Sequence[Row], bold: Any) -> None:
+    words = _ABOUT[about.lang]
+    sheet = book.add_worksheet(words["sheet"])
+    sheet.write_string(0, 0, words["item"], bold)
+    sheet.write_string(0, 1, words["value"], bold)
+    rows = about.rows(*_latest_collect(runs))
+    for number, (item, value) in enumerate(rows, 1):
+        write_cell_text(sheet, number, 0, item)
+        write_cell_text(sheet, number, 1, value)
+    sheet.set_column(0, 0, max(_width(item) for item, _ in rows) + 2)
+    sheet.set_column(1, 1, min(max(_width(value) for _, value in rows) + 2, MAX_ABOUT_WIDTH))
+
+
+MAX_ABOUT_WIDTH = 80
+
+
 def export_xlsx(
     database: Path | str,
     out: Path,
     units: Units | None = None,
     slices: bool = False,
     sheet_rows: int = SHEET_ROWS,
+    about: Provenance | None = None,
 ) -> None:
     """Every table as a sheet of an Excel workbook written to ``out`` (slices as in
     ``write_text``); a table longer than a sheet holds (``sheet_rows``) goes on in sheets
@@ -573,6 +691,10 @@ def export_xlsx(
         bold = book.add_format({"bold": True, "bottom": 1})
         dated = {kind: book.add_format({"num_format": shown}) for kind, shown in DATED.items()}
         units = Units() if units is None else units
+        if about is not None:  # first, where a workbook opens: whose it is, as of when
+            runs = list(read["runs"])  # a run a collect: few, whatever the store's size
+            read = {**read, "runs": runs}
+            _about_sheet(book, about, runs, bold)
         for name in FIELDS:
             rows = _with_unit(name, read[name], units)
             for part in itertools.count(1):
@@ -674,8 +796,8 @@ def _sheet(
     number = 0
     for number, row in enumerate(rows, 1):
         for column, value in enumerate(row):
-            if value is None:
-                continue
+            if value is None or value == "":
+                continue  # a blank cell: an empty text cell is not blank to ISBLANK or COUNTA
             kind = kinds[column]
             if kind is not None and type(value) is str and (day := _day(value, kind)) is not None:
                 sheet.write_number(number, column, day, dated[kind])

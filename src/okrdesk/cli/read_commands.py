@@ -328,7 +328,10 @@ def due(as_of: dt.datetime | None, unit: str | None, lang: str | None) -> None:
     help="Also each dimensioned figure's slices (gender=female;tier=600w), beside its whole: "
     "add up the rows with an empty slice or the others, never both.",
 )  # fmt: skip
-@lang_option("The language of what it says (not of the data).")
+@lang_option(
+    "The language of what it says, and of the unit column and first sheet of a CSV or "
+    "xlsx export (元 or CNY); never of the data, nor of JSON's units."
+)
 @workspace_option
 def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: str | None) -> None:
     """Export the stored numbers, check-ins, spend and runs for other tools.
@@ -339,8 +342,11 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
     (a field of its own where Excel splits at semicolons); numbers are written as
     numbers, so -12.5 stays a number. CSV starts with
     a byte order mark for Excel; every format gives each value its unit
-    (元, 户, ratio) and a rate its ratio (numerator / denominator); xlsx
-    (needs --out) has a sheet per table, its dates date cells.
+    (元, 户, ratio; CNY, accts in an English CSV or xlsx) and a rate its ratio
+    (numerator / denominator); xlsx (needs --out) has a sheet per table, its
+    dates date cells, an empty cell blank, and first a sheet that says whose
+    numbers they are: the workspace, plan and unit, the day the latest
+    collect ran through, and when it was exported.
 
     The export is the store at one moment: every row is read first, then
     written. Only exit status 0 means it was written whole; a store that
@@ -354,6 +360,7 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
         SPREADSHEET_NAMES,
         TABLE_IS_FOR_CSV,
         Units,
+        provenance,
         units_of,
         unknown_units,
         write_file,
@@ -385,15 +392,18 @@ def export(fmt: str | None, table: str, out: Path | None, slices: bool, lang: st
         check_out_path(out, workspace)
     if not store_exists(workspace):
         raise BadInput(no_store_yet(workspace.store_location))
-    units = Units()
+    units, session = Units(), None
     # Target files with problems: the stored numbers still export, their unit unknown.
     with contextlib.suppress(OkrdeskError):
-        units = units_of(open_session(workspace.root))
+        session = open_session(workspace.root)
+        # JSON is for programs: its units as stored (元, 户), whatever the language.
+        units = units_of(session, "zh" if fmt == "json" else lang)
     if out is None:
         # A reader that closes the pipe (`| head`) ends it as any command (cli.PIPE_CLOSED).
         write_text(workspace.store_location, fmt, table, say_data, units, slices)
     else:
-        write_file(workspace.store_location, fmt, table, out, units, slices)
+        about = provenance(workspace.root, session, lang)
+        write_file(workspace.store_location, fmt, table, out, units, slices, about)
         say_wrote(out, lang)
     if units.unknown:
         say(unknown_units(sorted(units.unknown), fmt).text(lang), err=True)

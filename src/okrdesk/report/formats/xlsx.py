@@ -551,8 +551,8 @@ def render(report: Any, out: BinaryIO, context: RenderContext) -> None:
             write_text(sheet, 0, column, text, bold)
         for row, cells in enumerate(rows, 1):
             for column, (value, fmt) in enumerate(cells):
-                if value is None:
-                    continue
+                if value is None or value == "":
+                    continue  # blank: a cell of empty text is not blank to ISBLANK or COUNTA
                 if isinstance(value, str):
                     write_text(sheet, row, column, value, wrapped if "\n" in value else None)
                     widths[column] = max(widths[column], width(value))

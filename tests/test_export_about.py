@@ -1,0 +1,120 @@
+"""An export a person opens: a workbook forwarded in a group chat said neither whose
+numbers it held nor as of when; in English its unit column said 元 and 户 beside
+English headers; and its empty cells were cells of empty text, which a spreadsheet's
+ISBLANK and COUNTA take for filled. A real workspace, store and command, and the
+workbook read back as Excel reads it."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from click.testing import CliRunner, Result
+
+from okrdesk.cli import cli
+from sample_workspace import WriteWorkspace
+
+
+def run(root: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, [*args, "-w", str(root)])
+
+
+@pytest.fixture
+def branch(write_workspace: WriteWorkspace) -> Path:
+    """The sample branch, collected through mid-November, one spend entry recorded."""
+    root = write_workspace()
+    assert run(root, "collect", "--through", "2026-11-15").exit_code == 0
+    spent = run(root, "spend", "add", "training", "1.5", "--signed-by", "王芳", "--date",
+                "2026-03-02")  # fmt: skip
+    assert spent.exit_code == 0, spent.output
+    return root
+
+
+def cells(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    book = openpyxl.load_workbook(path)
+    return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_workbook_says_whose_numbers_it_holds_and_as_of_when(
+    branch: Path, tmp_path: Path, lang: str
+) -> None:
+    out = tmp_path / "week.xlsx"
+    done = run(branch, "export", "--out", str(out), "--lang", lang)
+    assert done.exit_code == 0, done.output
+    sheets = cells(out)
+    first, *tables = sheets
+    assert first == {"zh": "说明", "en": "About"}[lang]
+    assert tables == ["observations", "checkins", "spend", "runs"]
+    about = dict(sheets[first][1:])
+    said = {
+        "zh": {"工作区": "ws", "计划": "福田营业部 2026（plan-2026）",
+               "单位": "福田营业部（branch，branch）",
+               "数据截至": "2026-11-15（最近一次采集，完成于 "},
+        "en": {"Workspace": "ws", "Plan": "福田营业部 2026 (plan-2026)",
+               "Unit": "福田营业部 (branch, branch)",
+               "Figures through": "2026-11-15 (latest collect, finished "},
+    }[lang]  # fmt: skip
+    for item, value in said.items():
+        assert str(about[item]).startswith(value), (item, about[item])
+    exported = about[{"zh": "导出时间", "en": "Exported"}[lang]]
+    assert isinstance(exported, str) and exported[:4].isdigit() and exported[4] == "-"
+
+
+def test_a_workspace_with_nothing_collected_says_so(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    root = write_workspace()
+    assert run(root, "spend", "add", "training", "1", "--signed-by", "王芳", "--date",
+               "2026-03-02").exit_code == 0  # fmt: skip
+    out = tmp_path / "new.xlsx"
+    assert run(root, "export", "--out", str(out)).exit_code == 0
+    about = dict(cells(out)["说明"][1:])
+    assert about["数据截至"] == "尚无采集"
+
+
+def test_an_english_export_for_people_names_its_units_in_english(
+    branch: Path, tmp_path: Path
+) -> None:
+    """The workbook and CSV, which people open, say CNY and accts in English; JSON, for
+    programs, keeps the units as stored (元, 户) in either language."""
+    out = tmp_path / "en.xlsx"
+    assert run(branch, "export", "--out", str(out), "--lang", "en").exit_code == 0
+    sheets = cells(out)
+    spend_unit = sheets["spend"][0].index("unit")
+    assert {row[spend_unit] for row in sheets["spend"][1:]} == {"CNY"}
+    units = {row[sheets["observations"][0].index("unit")] for row in sheets["observations"][1:]}
+    assert units == {"accts", "ratio"}
+    assert not any("元" in str(c) or "户" in str(c) for c in units)
+    text = run(branch, "export", "--format", "csv", "--table", "spend", "--lang", "en").stdout
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert {row["unit"] for row in rows} == {"CNY"}
+    document = json.loads(run(branch, "export", "--lang", "en").stdout)
+    assert {row["unit"] for row in document["spend"]} == {"元"}
+    assert run(branch, "export", "--out", str(tmp_path / "zh.xlsx")).exit_code == 0
+    chinese = cells(tmp_path / "zh.xlsx")
+    assert {row[spend_unit] for row in chinese["spend"][1:]} == {"元"}
+
+
+def test_an_empty_cell_of_a_workbook_is_blank_not_empty_text(branch: Path, tmp_path: Path) -> None:
+    """A whole figure's slice, a run's errors, a budget line not tripped: blank cells."""
+    out = tmp_path / "all.xlsx"
+    assert run(branch, "export", "--out", str(out)).exit_code == 0
+    report = tmp_path / "report.xlsx"
+    done = run(branch, "report", "--as-of", "2026-11-15", "--out", str(report))
+    assert done.exit_code == 0, done.output
+    for path in (out, report):
+        book = openpyxl.load_workbook(path)
+        for sheet in book.worksheets:
+            for row in sheet.iter_rows():
+                assert not any(cell.value == "" for cell in row), (path.name, sheet.title)
+    sheets = cells(out)
+    slices = sheets["observations"][0].index("slice")
+    assert all(row[slices] is None for row in sheets["observations"][1:])
+    budget = cells(report)["预算"]
+    breaker = budget[0].index("熔断")
+    assert {row[breaker] for row in budget[1:]} == {None}
