@@ -441,6 +441,10 @@ def _as_unit(value: UnitOfMeasure | str) -> UnitOfMeasure:
     return value
 
 
+def _as_part_unit(value: UnitOfMeasure | str | None) -> UnitOfMeasure | None:
+    return None if value is None else _as_unit(value)
+
+
 def _stage_pair(value: object) -> object:
     if isinstance(value, str) or not isinstance(value, Iterable):
         return value
@@ -551,6 +555,12 @@ class MetricSpec:
     read before it had settled does not report it as a revision. 0, the default: a
     period's figure is final when the period ends. None: it never settles, and its
     restatements are never news."""
+    numerator_unit: UnitOfMeasure | None = attrs.field(default=None, converter=_as_part_unit)
+    denominator_unit: UnitOfMeasure | None = attrs.field(default=None, converter=_as_part_unit)
+    """A ratio's parts as amounts a branch writes with their unit (``UNITS["元"]``: assets
+    lost over assets at the start, written 2.63亿 / 51.6亿 in ``explain``, not 263,037,473 /
+    5,160,000,000; ``UNITS["户"]``: 12户 / 120户). None, the default: a plain figure (an
+    NPS's promoters − detractors × 100)."""
 
     @property
     def never_below_zero(self) -> bool:
@@ -621,6 +631,7 @@ class MetricSpec:
                 f"指标 {name}：单位 {self.unit!r} 不是 okrdesk 认识的计量单位；"
                 '请写 okrdesk.units.UNITS 中的一个，如 UNITS["元"]',
             )
+        self._check_part_units()
         for key in ("revenue", "never_negative"):
             if not isinstance(getattr(self, key), bool):
                 given = repr(getattr(self, key))
@@ -652,6 +663,29 @@ class MetricSpec:
                                   f"现为 {stages!r}")  # fmt: skip
         if stages is not None and (wrong := stages.problem(name)) is not None:
             raise wrong
+
+    def _check_part_units(self) -> None:
+        """A part's unit is an amount or a count a ratio's part can be, on a ratio alone."""
+        name = self.name
+        for key in ("numerator_unit", "denominator_unit"):
+            unit = getattr(self, key)
+            if unit is None:
+                continue
+            if not isinstance(unit, UnitOfMeasure) or unit.dimension is Dimension.FRACTION:
+                raise MetricSpecError(
+                    f"metric {name}: {key} {unit!r} is not the unit of a ratio's part; write "
+                    'one of okrdesk.units.UNITS that is no rate, as UNITS["元"] or UNITS["户"], '
+                    "or None for a plain figure",
+                    f"指标 {name}：{key} {unit!r} 不是比率分子或分母的计量单位；请写 "
+                    'okrdesk.units.UNITS 中非比率的一个，如 UNITS["元"] 或 UNITS["户"]，'
+                    "或写 None 表示普通数字",
+                )
+            if self.kind is not MetricKind.RATIO:
+                raise MetricSpecError(
+                    f"metric {name}: {key} is for a ratio's parts; a {self.kind.value} metric "
+                    "has none",
+                    f"指标 {name}：{key} 用于比率的分子或分母；{self.kind.value} 指标没有分子分母",
+                )
 
     @settles_after_days.validator
     def _settling(self, attribute: attrs.Attribute[Any], days: int | None) -> None:

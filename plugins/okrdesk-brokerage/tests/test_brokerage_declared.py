@@ -38,3 +38,27 @@ def test_every_metric_is_declared_once_with_its_kind_unit_and_roll_up() -> None:
             assert spec.numerator_over_time is OverTime(numerator)
             assert spec.denominator_over_time is OverTime(denominator)
         assert spec.label_en and spec.label_zh and spec.description
+
+
+PARTS = {
+    "open_to_fund_rate": ("户", "户"),
+    "open_to_purchase_rate": ("户", "户"),
+    "empty_account_rate": ("户", "户"),
+    "asset_attrition": ("元", "元"),
+    "client_attrition": ("户", "户"),
+    "product_commission_share": ("元", "元"),
+    "products_per_client": ("个", "户"),
+    "nps": (None, None),  # promoters − detractors × 100 over responses: plain figures
+    "complaint_rate": ("次", "户"),
+}
+"""Each ratio's parts as a branch writes them: explain wrote asset attrition's as bare
+yuan (分子 263,037,473 / 分母 5,160,000,000), where a branch writes 2.63亿 / 51.6亿."""
+
+
+def test_every_ratio_says_the_unit_of_its_parts() -> None:
+    specs = declared()
+    assert {name for name, spec in specs.items() if spec.kind is MetricKind.RATIO} == set(PARTS)
+    for name, (numerator, denominator) in PARTS.items():
+        spec = specs[name]
+        said = (spec.numerator_unit, spec.denominator_unit)
+        assert said == tuple(None if u is None else UNITS[u] for u in (numerator, denominator))

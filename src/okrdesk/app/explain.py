@@ -526,8 +526,9 @@ def _explain_metric(
     ]  # fmt: skip
     if spec.kind is MetricKind.RATIO:
         lines.append(said["parts"].format(
-            numerator=figure_of(total.numerator), numerator_over=carried[spec.numerator_over_time],
-            denominator=figure_of(total.denominator),
+            numerator=part_of(total.numerator, spec.numerator_unit, lang),
+            numerator_over=carried[spec.numerator_over_time],
+            denominator=part_of(total.denominator, spec.denominator_unit, lang),
             denominator_over=carried[spec.denominator_over_time],
         ))  # fmt: skip
         kept = {id(r) for r in _counted(rows, spec.numerator_over_time)}
@@ -551,7 +552,8 @@ def _explain_metric(
 
     def value(o: Observation) -> str:
         if spec.kind is MetricKind.RATIO:
-            return f"{figure_of(o.numerator)} / {figure_of(o.denominator)}"
+            return (f"{part_of(o.numerator, spec.numerator_unit, lang)} / "
+                    f"{part_of(o.denominator, spec.denominator_unit, lang)}")  # fmt: skip
         if kr.unit.dimension is Dimension.MONEY:
             # Each amount in the scale that fits it, as a branch writes one on its own: a
             # week's 5万 in a plan kept in 亿 is not "0亿".
@@ -617,6 +619,15 @@ def _observations(count: int, lang: str) -> str:
 
 def figure_of(value: float | None) -> str:
     return plain_figure(value or 0)
+
+
+def part_of(value: float | None, unit: UnitOfMeasure | None, lang: str) -> str:
+    """A ratio's numerator or denominator: in the unit its metric gives its parts, as a
+    branch writes an amount (2.63亿, 51.6亿) or a count (12户); a plain figure where the
+    metric gives none."""
+    if unit is None:
+        return figure_of(value)
+    return written(unit, value or 0, lang, whole=unit.dimension is Dimension.COUNT)
 
 
 def _result(unit: UnitOfMeasure, value: float, lang: str) -> str:

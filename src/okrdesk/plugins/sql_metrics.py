@@ -86,14 +86,14 @@ from okrdesk.plugins.sql_settings import (
     keyed,
     listed,
 )  # fmt: skip
-from okrdesk.units import UNITS, Dimension
+from okrdesk.units import UNITS, Dimension, UnitOfMeasure
 
 __all__ = ["SqlMetricError", "check_query", "okrdesk_collect", "okrdesk_metrics"]
 
 _METRIC_KEYS = {
     "name", "label_en", "label_zh", "kind", "unit", "direction", "description", "query",
     "numerator_over_time", "denominator_over_time", "revenue", "never_negative", "dimensions",
-    "dimension_labels", "settles_after_days",
+    "dimension_labels", "settles_after_days", "numerator_unit", "denominator_unit",
 }  # fmt: skip
 _LABEL_KEYS = {"zh", "en", "values_zh", "values_en"}
 _SETTINGS_KEYS = {
@@ -196,6 +196,10 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         lambda: _labels(f"{where}.dimension_labels", raw.get("dimension_labels", {}), dimensions)
     )
     settles = checked(lambda: _settles_after_days(raw.get("settles_after_days", 0), where))
+    numerator_unit, denominator_unit = (
+        checked(functools.partial(_part_unit, raw, f"{part}_unit", kind, where))
+        for part in ("numerator", "denominator")
+    )
     if "query" not in missing:
         shown = f"{where}.query ({name})" if name else f"{where}.query"
         try:
@@ -224,7 +228,31 @@ def _definition(index: int, raw: object, duckdb_sql: bool) -> MetricSpec:
         dimension_labels=labels,
         never_negative=bool(never_negative),
         settles_after_days=settles,
+        numerator_unit=numerator_unit,
+        denominator_unit=denominator_unit,
     )
+
+
+def _part_unit(
+    raw: Mapping[str, Any], key: str, kind: MetricKind | None, where: str
+) -> UnitOfMeasure | None:
+    """A ratio's ``numerator_unit`` or ``denominator_unit``: an amount's or a count's unit
+    (元, 户), which ``explain`` writes its parts in; None where it is not given."""
+    found = raw.get(key)
+    if found is None:
+        return None
+    if not isinstance(found, str) or found not in UNITS:
+        raise SqlMetricError(f"{where}.{key}: unknown unit {found!r}",
+                             f"{where}.{key}: 未知的计量单位 {found!r}")  # fmt: skip
+    if UNITS[found].dimension is Dimension.FRACTION:
+        raise SqlMetricError(
+            f"{where}.{key}: a ratio's part is an amount or a count (元, 户), not a rate ({found})",
+            f"{where}.{key}: 比率的分子、分母是金额或数量（元、户），不能是比率（{found}）",
+        )
+    if kind is not None and kind is not MetricKind.RATIO:
+        raise SqlMetricError(f"{where}.{key}: only a ratio has parts; this is a {kind}",
+                             f"{where}.{key}: 只有比率才有分子分母；此指标为 {kind}")  # fmt: skip
+    return UNITS[found]
 
 
 def for_sqlite(advice: list[Said]) -> Said:

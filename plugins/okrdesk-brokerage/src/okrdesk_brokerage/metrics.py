@@ -36,6 +36,7 @@ def _spec(
     dimensions: tuple[str, ...] = (),
     never_negative: bool = False,
     settles_after_days: int | None = 0,
+    parts: tuple[str, str] | None = None,
 ) -> MetricSpec:
     return MetricSpec(
         name=name,
@@ -52,6 +53,8 @@ def _spec(
         dimension_labels={name: LABELS[name] for name in dimensions},
         never_negative=never_negative,
         settles_after_days=settles_after_days,
+        numerator_unit=None if parts is None else UNITS[parts[0]],
+        denominator_unit=None if parts is None else UNITS[parts[1]],
     )
 
 
@@ -110,6 +113,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "%",
         "Of the accounts opened in the period, the share funded by the collection day.",
         settles_after_days=None,  # a cohort, followed to the day collected
+        parts=("户", "户"),
     ),
     _spec(
         "open_to_purchase_rate",
@@ -120,6 +124,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "Of the accounts opened in the period, the share that bought a product by the "
         "collection day (the funnel open → fund → first purchase).",
         settles_after_days=None,  # a cohort, followed to the day collected
+        parts=("户", "户"),
     ),
     _spec(
         "empty_account_rate",
@@ -130,6 +135,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "Of the accounts opened in the period, the share never funded by the collection day.",
         _DOWN,
         settles_after_days=None,  # a cohort, followed to the day collected
+        parts=("户", "户"),
     ),
     _spec(
         "asset_attrition",
@@ -140,6 +146,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "Outflows plus the assets of accounts closed in the period, over AUM at its start.",
         _DOWN,
         (_SUM, _FIRST),
+        parts=("元", "元"),
     ),
     _spec(
         "client_attrition",
@@ -150,6 +157,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "Accounts closed in the period over clients open at its start.",
         _DOWN,
         (_SUM, _FIRST),
+        parts=("户", "户"),
     ),
     _spec(
         "commission_revenue",
@@ -167,6 +175,7 @@ METRICS: tuple[MetricSpec, ...] = (
         _RATIO,
         "%",
         "Product-sales commission over trading plus product-sales commission.",
+        parts=("元", "元"),
     ),
     _spec(
         "product_sales",
@@ -185,6 +194,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "个/户",
         "Distinct products held by the CM's open clients over those clients, at the period's end.",
         over_time=(_LAST, _LAST),
+        parts=("个", "户"),
     ),
     _spec(
         "nps",
@@ -203,6 +213,7 @@ METRICS: tuple[MetricSpec, ...] = (
         "Complaints in the period over open clients at its end.",
         _DOWN,
         (_SUM, _LAST),
+        parts=("次", "户"),
     ),
 )
 
