@@ -263,3 +263,16 @@ def test_an_unknown_budget_line_is_named_with_the_nearest(demo: Path) -> None:
         "budget line events is the plan's, not a unit's or a person's: "
         "leave out --unit and --person"
     )
+
+
+def test_what_rounding_did_to_a_score_is_kept_to_80_columns_in_english(
+    demo: Path, report: dict[str, Any]
+) -> None:
+    """The note after a score's formula ran on to 104 columns in English (``… = 84.35% (the
+    report's 84.3% is the mean of the figures before they were rounded: 84.348%)``)."""
+    noted = 0
+    for objective in report["objectives"]:
+        lines = explained(demo, objective["id"], lang="en")
+        assert all(display_width(line) <= 80 for line in lines), lines
+        noted += any("before they were rounded" in line for line in lines)
+    assert noted

@@ -870,7 +870,7 @@ def _formula(parts: Sequence[tuple[Decimal, Decimal]], score: float, lang: str) 
             lines.append(f"{line} +")
             joined = f"    {term}"
         line = joined
-    return [*lines, line]
+    return [*lines, *_wrapped(line)]  # the last, with what rounding did, kept to the width
 
 
 def _row(*cells: tuple[str, int]) -> str:
