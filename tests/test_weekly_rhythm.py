@@ -279,7 +279,7 @@ def test_a_checkin_ten_times_its_target_says_how_to_withdraw_it(
         "it: okrdesk checkin --withdraw 1 --reason TEXT."
     ), slip.output
     chinese = run(root, "checkin", "O1.ENPS", "5000", "--date", "2026-03-02", "--lang", "zh")
-    assert "该数值是目标 50 分 的 100 倍：如果录错了（单位或位数），请撤回：okrdesk checkin " in (
+    assert "该数值是目标 50分 的 100 倍：如果录错了（单位或位数），请撤回：okrdesk checkin " in (
         chinese.output
     )
     assert "--withdraw 2 --reason 理由。" in chinese.output
@@ -292,7 +292,7 @@ def test_a_checkin_ten_times_its_target_says_how_to_withdraw_it(
     ), sign.output
     sign = run(root, "checkin", "O1.REV", "-55", "--date", "2026-03-02", "--lang", "zh")
     assert (
-        "该数值与目标 5.5 亿元 正负号相反，绝对值是它的 10 倍：如果录错了（正负号、" in sign.output
+        "该数值与目标 5.5亿 正负号相反，绝对值是它的 10 倍：如果录错了（正负号、" in sign.output
     ), sign.output
     # Ahead of the target, or a target of zero, is nothing to ask about.
     for kr, value in (("O1.REV", "6.1"), ("O2.ZERO", "3")):
