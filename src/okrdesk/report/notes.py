@@ -726,12 +726,22 @@ def score_before(report: Report, lang: str) -> str:
 
 def _nothing_new(report: Report) -> bool:
     """Whether no figure behind the score could have moved since the period before: every
-    collected key result's metric has no figures since (``no_new_figures``) and no
-    check-in changed one tracked by check-ins."""
+    collected key result's metric has no figures since (``no_new_figures``), and none
+    tracked by check-ins has one dated since (where that day is known; else none changed
+    one). A plan tracked by check-ins alone, its latest dated in June, read ``±0`` in
+    December, as if a week had stood still."""
     results = [kr for kr in all_results(report) if kr.closed is None]
     collected = [kr for kr in results if kr.metric is not None]
-    return (bool(collected) and all(kr.no_new_figures for kr in collected)
-            and not any(kr.change for kr in results if kr.metric is None))  # fmt: skip
+    checked = [kr for kr in results if kr.metric is None]
+    since = report.change_from
+
+    def quiet(kr: ReportKeyResult) -> bool:
+        if since is None:
+            return not kr.change
+        return kr.latest_checkin is None or kr.latest_checkin.date <= since
+
+    return (bool(results) and all(kr.no_new_figures for kr in collected)
+            and all(quiet(kr) for kr in checked))  # fmt: skip
 
 
 def _decimals(number: Decimal) -> int:
