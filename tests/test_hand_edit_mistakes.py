@@ -735,3 +735,43 @@ def test_text_written_without_quotes_is_shown_with_them(
         == f"targets/okrs.toml:{line}: TOML syntax: text is written in double quotes: {said}; "
         "a number, in digits (2, 0.7)"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "dot", "fixed"),
+    [("O1．KR1", "．", "KR1"), ("O1。KR1", "。", "KR1"), ("O1.KR1", ".", "KR1"),
+     ("KR1．b", "．", "KR1-b")],
+)  # fmt: skip
+def test_a_dot_in_a_key_result_id_is_one_problem_whose_id_reads(
+    write_workspace: WriteWorkspace, written: str, dot: str, fixed: str
+) -> None:
+    """A Chinese input method types the dot of O1.KR1 as ． or 。: that was three problems,
+    one suggesting "O1.KR1", which the next run refused for its dot."""
+    okrs = OKRS.replace('id = "KR1"', f'id = "{written}"')
+    budget = BUDGET.replace('["O1.KR1"]', f'["O1.{fixed}"]')
+    root = write_workspace({"okrs.toml": okrs, "budget.toml": budget})
+    assert problems(root) == [
+        f"targets/okrs.toml:7: objectives[O1].key_results[{written}].id: must not contain "
+        f"'{dot}'; the full id is <objective>.<id>; write \"{fixed}\", and its full id is "
+        f"O1.{fixed}"
+    ]
+    assert problems(root, "zh") == [
+        f"targets/okrs.toml:7: objectives[O1].key_results[{written}].id: 不能包含 '{dot}'；"
+        f'完整的 id 是 <objective>.<id>；请写作 "{fixed}"，其完整 id 即为 O1.{fixed}'
+    ]
+    (root / "targets" / "okrs.toml").write_text(okrs.replace(written, fixed), encoding="utf-8")
+    done = okrdesk(root, "validate", "--lang", "en")
+    assert done.returncode == 0, done.stdout
+
+
+def test_a_dot_in_an_id_written_in_full_width_letters_too_is_still_one_problem(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"okrs.toml": OKRS.replace('id = "O1"', 'id = "Ｏ1．2"')})
+    assert [p.text("en") for p in load_plan(root, None).problems] == [
+        'targets/budget.toml:11: budget.lines[salons].key_results[0]: no key result "O1.KR1" '
+        '(did you mean "O1-2.KR1"?)',
+        'targets/okrs.toml:2: objectives[Ｏ1．2].id: "Ｏ1．2" is written with full-width '
+        "characters and must not contain '．'; key results are named <objective>.<id>; write "
+        '"O1-2"',
+    ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +25,8 @@ T = TypeVar("T")
 
 
 NOT_SAID = Said("", "")
+ID_DOTS = ".．。｡"
+"""A dot as typed, and as a Chinese input method types it (full-width, ideographic)."""
 
 
 @attrs.define
@@ -286,28 +288,34 @@ class Table:
             return None
         return value
 
-    def ident(self) -> str | None:
+    def ident(self, dotless: Callable[[str], tuple[str, Said]] | None = None) -> str | None:
         """``id``, as text a person can type back where they refer to it. One written with
         a space around it, in full-width letters (ｃｍ01) or holding an invisible character
         is a problem naming the id to write, and is read as that id, so that what refers
-        to it is not reported too."""
+        to it is not reported too. Where ``dotless`` is given the id may hold no dot, as
+        typed (.) or as a Chinese input method types it (． 。): ``dotless`` gives the id to
+        write instead and why, and that is the one problem, its suggestion one that reads."""
         value = self.text("id")
         if value is None:
             return None
         unseen = [c for c in value if unicodedata.category(c) == "Cf"]  # zero-width space
         typed = "".join(c for c in unicodedata.normalize("NFKC", value) if c not in unseen)
         typed = typed.strip()
-        if typed == value or not typed:
+        dots = "".join(dict.fromkeys(c for c in value if c in ID_DOTS)) if dotless else ""
+        if (typed == value or not typed) and not dots:
             return value
-        if unseen:
-            how, how_zh = "holds an invisible character", "含有看不见的字符"
-        elif value.strip() != value:
-            how, how_zh = "begins or ends with a space", "首尾有空格"
-        else:
-            how, how_zh = "is written with full-width characters", "含有全角字符"
+        odd = _oddity(value, typed, unseen, dots)
+        if dotless is not None and dots:
+            typed, why = dotless(typed.replace("。", "."))
+            said = Said(f"must not contain '{dots}'; {why.en}", f"不能包含 '{dots}'；{why.zh}")
+            if odd is not None:
+                said = Said(f'"{value}" {odd.en} and {said.en}', f'"{value}" {odd.zh}，且{said.zh}')
+            self.findings.problems.append(self.where.key("id").said(said))
+            return typed
+        assert odd is not None
         self.findings.problems.append(self.where.key("id").problem(
-            f'"{value}" {how}, which nobody types when naming it; write "{typed}"',
-            f'"{value}" {how_zh}，引用它时很难写对；请写作 "{typed}"',
+            f'"{value}" {odd.en}, which nobody types when naming it; write "{typed}"',
+            f'"{value}" {odd.zh}，引用它时很难写对；请写作 "{typed}"',
         ))  # fmt: skip
         return typed
 
@@ -401,6 +409,20 @@ _IN_CHINESE = {
     "中文": "zh", "汉语": "zh", "英文": "en", "英语": "en",
 }  # fmt: skip
 """A choice written in Chinese (grain = "月"), and the word the file takes for it."""
+
+
+def _oddity(value: str, typed: str, unseen: list[str], dots: str) -> Said | None:
+    """What makes ``value`` hard to type back, besides the dots in it (None: nothing)."""
+    if unseen:
+        return Said("holds an invisible character", "含有看不见的字符")
+    if value.strip() != value:
+        return Said("begins or ends with a space", "首尾有空格")
+    plain = value
+    for dot in dots:
+        plain = plain.replace(dot, ".")
+    if unicodedata.normalize("NFKC", plain) != plain:
+        return Said("is written with full-width characters", "含有全角字符")
+    return None
 
 
 def _id_of(item: object) -> object:

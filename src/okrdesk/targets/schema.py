@@ -454,14 +454,11 @@ def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
 
 def _read_objective(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
     t = Table(where, data, findings, OBJECTIVE_KEYS, required=("id", "title", "owner"))
-    objective_id, title, owner = t.ident(), t.text("title"), t.text("owner")
+    objective_id, title, owner = t.ident(_objective_id_to_write), t.text("title"), t.text("owner")
     weight = _positive_number(t, "weight", Decimal(1))
     cadence = t.choice("cadence", GRAINS)
     if objective_id is not None:
         draft.written_ids.append(("objective", objective_id, where))
-    if objective_id is not None and "." in objective_id:
-        t.fail(where.key("id"), "must not contain '.'; key results are named <objective>.<id>",
-               "不能包含 '.'；关键结果的名字是 <objective>.<id>")  # fmt: skip
     results = [
         kr
         for kr_where, kr_data in t.tables("key_results")
@@ -480,6 +477,27 @@ def _read_objective(where: Where, data: dict[str, Any], draft: Draft, findings: 
     draft.objectives.append(Located(where, objective))
 
 
+def _objective_id_to_write(written: str) -> tuple[str, Said]:
+    """``O1.2`` (a dot typed in an objective's id): ``O1-2``, and why."""
+    fixed = "-".join(part for part in written.split(".") if part)
+    return fixed, Said(f'key results are named <objective>.<id>; write "{fixed}"',
+                       f'关键结果的名字是 <objective>.<id>；请写作 "{fixed}"')  # fmt: skip
+
+
+def _key_result_id_to_write(written: str, objective: str | None) -> tuple[str, Said]:
+    """A dot typed in a key result's id: its full id written where its own belongs
+    (``O1.KR1`` under O1) is ``KR1``; any other dot (``KR2.b``) is a hyphen."""
+    parts = [part for part in written.split(".") if part]
+    if objective is not None and len(parts) > 1 and parts[0] == objective:
+        parts = parts[1:]
+    fixed = "-".join(parts)
+    full = f"{objective}.{fixed}" if objective is not None else f"<objective>.{fixed}"
+    return fixed, Said(
+        f'the full id is <objective>.<id>; write "{fixed}", and its full id is {full}',
+        f'完整的 id 是 <objective>.<id>；请写作 "{fixed}"，其完整 id 即为 {full}',
+    )
+
+
 def _read_key_result(
     where: Where,
     data: dict[str, Any],
@@ -490,7 +508,8 @@ def _read_key_result(
     objective_cadence: str | None = None,
 ) -> model.KeyResult | None:
     t = Table(where, data, findings, KEY_RESULT_KEYS, required=("id", "title", "unit"))
-    key, title, metric = t.ident(), t.text("title"), t.text("metric")
+    key = t.ident(lambda written: _key_result_id_to_write(written, objective))
+    title, metric = t.text("title"), t.text("metric")
     cadence = t.choice("cadence", GRAINS)
     if cadence is not None and metric is not None:
         t.fail(where.key("cadence"), "is for key results tracked by check-ins; this one has a "
@@ -508,9 +527,6 @@ def _read_key_result(
     calendar = _calendar(t, draft)
     windows = read_window_keys(t, where, data, metric, draft.window_uses)
     sliced, breakdown = _slice(t, where, metric, draft)
-    if key is not None and "." in key:
-        t.fail(where.key("id"), "must not contain '.'; the full id is <objective>.<id>",
-               "不能包含 '.'；完整的 id 是 <objective>.<id>")  # fmt: skip
     # Members written in the wrong shape ([[...members]]) are that one problem.
     misshapen = "members" in data and not isinstance(data["members"], dict)
     given = misshapen or "target" in data or "growth" in data
