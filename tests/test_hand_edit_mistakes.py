@@ -775,3 +775,55 @@ def test_a_dot_in_an_id_written_in_full_width_letters_too_is_still_one_problem(
         "characters and must not contain '．'; key results are named <objective>.<id>; write "
         '"O1-2"',
     ]
+
+
+def test_a_calendar_written_in_percent_is_one_problem_at_its_first_month(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A calendar split over the months in percent was twelve problems, one a month."""
+    months = "\n".join(f"2026-{m:02d} = {m * 25 // 3}" for m in range(1, 12)) + "\n2026-12 = 100"
+    okrs = OKRS + f"\n[objectives.key_results.calendar]\n{months}\n"
+    root = write_workspace({"okrs.toml": okrs})
+    fractions = ", ".join(f"2026-{m:02d} = {m * 25 // 3 / 100:g}" for m in range(1, 12))
+    assert problems(root) == [
+        "targets/okrs.toml:23: objectives[O1].key_results[KR2].calendar: written in percent "
+        "(8, 16, 25, 33, 41, 50, 58, 66, 75, 83, 91, 100), but a calendar holds fractions of the "
+        f"whole, between 0 and 1; write {{ {fractions}, 2026-12 = 1.0 }}"
+    ]
+    fixed = OKRS + f"\ncalendar = {{ {fractions}, 2026-12 = 1.0 }}\n"
+    (root / "targets" / "okrs.toml").write_text(fixed, encoding="utf-8")
+    assert okrdesk(root, "validate", "--lang", "en").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [("Q2 = 45, Q3 = 70, Q4 = 100", "Q2 = 0.45, Q3 = 0.7, Q4 = 1.0"),
+     ("Q2 = 45, Q3 = 70, Q4 = 1.0", "Q2 = 0.45, Q3 = 0.7, Q4 = 1.0")],
+)  # fmt: skip
+def test_milestones_written_in_percent_are_one_problem_naming_the_fractions(
+    write_workspace: WriteWorkspace, written: str, meant: str
+) -> None:
+    okrs = OKRS.replace("Q2 = 0.45, Q3 = 0.70, Q4 = 1.0", written)
+    problem = only_problem(write_workspace({"okrs.toml": okrs}))
+    figures = written.replace("Q2 = ", "").replace("Q3 = ", "").replace("Q4 = ", "")
+    assert str(problem) == (
+        f"targets/okrs.toml:12: objectives[O1].key_results[KR1].milestones: written in percent "
+        f"({figures}), but milestones hold fractions of the whole, between 0 and 1; write "
+        f"{{ {meant} }}"
+    )
+    assert problem.text("zh").endswith(
+        f"milestones: 写成了百分数（{figures.replace(', ', '、')}），但里程碑写的是占全部的比例，"
+        f"为 0 到 1 之间的小数；请写 {{ {meant} }}"
+    )
+
+
+def test_a_schedule_in_percent_below_its_own_header_is_told_at_its_first_phase(
+    write_workspace: WriteWorkspace,
+) -> None:
+    schedule = "[budget.lines.schedule]\nQ1 = 30\nQ2 = 60\nQ3 = 80\nQ4 = 100\n"
+    budget = BUDGET.replace("market_activity = true\n", f"market_activity = true\n{schedule}")
+    assert str(only_problem(write_workspace({"budget.toml": budget}))) == (
+        "targets/budget.toml:14: budget.lines[salons].schedule: written in percent (30, 60, 80, "
+        "100), but a schedule holds fractions of the whole, between 0 and 1; write "
+        "{ Q1 = 0.3, Q2 = 0.6, Q3 = 0.8, Q4 = 1.0 }"
+    )

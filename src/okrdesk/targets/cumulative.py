@@ -60,5 +60,37 @@ def shares_said(points: Sequence[tuple[str, Decimal]], what: str) -> Said:
     )
 
 
+def written_in_percent(numbers: Sequence[Decimal | None]) -> bool:
+    """Whether a curve's figures, as written (None: not a number), are percentages: at
+    least two above 1, none above 100, and the rest 0, or 1 last (the whole, as 1.0 is
+    often written after 45 and 70). Any other mix is said figure by figure."""
+    return (
+        all(n is not None and (n == 0 or 1 < n <= 100) for n in numbers[:-1])
+        and numbers[-1] is not None
+        and (numbers[-1] == 0 or 1 <= numbers[-1] <= 100)
+        and sum(1 for n in numbers if n is not None and n > 1) >= 2
+    )
+
+
+def percent_said(points: Sequence[tuple[str, Decimal]], what: str) -> Said:
+    """The problem with a curve (period or phase id, figure) ``written_in_percent``;
+    ``what`` is "milestones", "schedule" or "calendar"."""
+    figures, figures_zh = (sep.join(format(n, "f") for _, n in points) for sep in (", ", "、"))
+    fractions = "{ " + ", ".join(f"{p} = {_fraction(n / 100 if n > 1 else n)}" for p, n in points)
+    fractions += " }"
+    name_zh = {"milestones": "里程碑", "schedule": "支出进度（schedule）"}.get(what, what)
+    holds = {"milestones": "milestones hold", "schedule": "a schedule holds"}
+    return Said(
+        f"written in percent ({figures}), but {holds.get(what, 'a calendar holds')} fractions "
+        f"of the whole, between 0 and 1; write {fractions}",
+        f"写成了百分数（{figures_zh}），但{name_zh}写的是占全部的比例，为 0 到 1 之间的小数；"
+        f"请写 {fractions}",
+    )
+
+
+def _fraction(number: Decimal) -> str:
+    return "1.0" if number == 1 else _plain(number)
+
+
 def _plain(number: Decimal) -> str:
     return format(number.normalize(), "f")

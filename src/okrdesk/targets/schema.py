@@ -15,11 +15,16 @@ from typing import Any, Generic, TypeVar
 import attrs
 
 from okrdesk import model
-from okrdesk.errors import Said
+from okrdesk.errors import Problem, Said
 from okrdesk.periods import _PERIOD_ID, Grain, parse_period
 from okrdesk.records import shared_methods
 from okrdesk.targets import window_keys
-from okrdesk.targets.cumulative import calendar_decreases, looks_like_shares
+from okrdesk.targets.cumulative import (
+    calendar_decreases,
+    looks_like_shares,
+    percent_said,
+    written_in_percent,
+)
 from okrdesk.targets.reader import (
     NOT_SAID,
     Findings,
@@ -434,10 +439,13 @@ def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
         return ()
     where, data = found
     milestones: list[model.Milestone] = []
+    in_percent = _said_in_percent(t, where, data, key)
     for phase, raw in data.items():
         at = where.key(phase)
         draft.references.append(Reference(at, phase, ("phase",)))
         number, why = plain_number(raw)
+        if in_percent:
+            continue
         if number is None:
             t.fail(at, f"expected a fraction between 0 and 1; {why.en}",
                    f"应为 0 到 1 之间的小数；{why.zh}")  # fmt: skip
@@ -702,12 +710,15 @@ def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
         return ()
     where, data = found
     points = []
+    in_percent = _said_in_percent(t, where, data, "calendar")
     for period_id, raw in data.items():
         at = where.key(period_id)
         try:
             period = parse_period(period_id)
         except ValueError as error:
             t.fail(at, str(error), _period_zh(period_id))
+            continue
+        if in_percent:
             continue
         number, _ = plain_number(raw)
         if number is None or not 0 <= number <= 1:
@@ -729,6 +740,21 @@ def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
             t.fail(where.key(period_id), *said)
     draft.calendars.append(Located(where, tuple(ordered)))
     return tuple(ordered)
+
+
+def _said_in_percent(t: Table, where: Where, data: dict[str, Any], what: str) -> bool:
+    """A curve written in percent (``{ Q2 = 45, Q3 = 70, Q4 = 100 }``) is one problem, at
+    the line of its first figure, naming the fractions to write; not one for each."""
+    numbers = [plain_number(raw)[0] for raw in data.values()]
+    if not data or not written_in_percent(numbers):
+        return False
+    points = [(str(name), n) for name, n in zip(data, numbers, strict=True) if n is not None]
+    first = where.key(next(iter(data))).line
+    t.ok = False
+    t.findings.problems.append(
+        Problem(where.file.display, first, where.label, *percent_said(points, what))
+    )
+    return True
 
 
 def _period_zh(period_id: str) -> str:
