@@ -827,3 +827,28 @@ def test_a_schedule_in_percent_below_its_own_header_is_told_at_its_first_phase(
         "100), but a schedule holds fractions of the whole, between 0 and 1; write "
         "{ Q1 = 0.3, Q2 = 0.6, Q3 = 0.8, Q4 = 1.0 }"
     )
+
+
+def test_a_folder_named_like_a_target_file_is_a_problem_naming_what_it_holds(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A team's file unpacked into a folder of its own name was skipped without a word:
+    the plan lacked the team's targets and nobody knew."""
+    root = write_workspace()
+    assert okrdesk(root, "validate", "--lang", "en").returncode == 0  # the plan is now cached
+    folder = root / "targets" / "team-b.toml"
+    folder.mkdir()
+    (folder / "team-b.toml").write_text('[[objectives]]\nid = "B1"\n', encoding="utf-8")
+    (root / "targets" / "old.toml").mkdir()
+    assert problems(root) == [
+        "targets/old.toml: is a folder, not a file, and holds no .toml file: a folder named "
+        "like a target file is not read; rename it without .toml or remove it",
+        "targets/team-b.toml: is a folder, not a file: only the .toml files directly inside "
+        "targets/ are read, so the team-b.toml in it is not; move it up into targets/ and "
+        "remove the folder",
+    ]
+    assert problems(root, "zh")[1] == (
+        "targets/team-b.toml: 是文件夹，不是文件：只读取 targets/ 下直接存放的 .toml 文件，"
+        "其中的 team-b.toml 不会被读取；请移到 targets/ 下，并删除这个文件夹"
+    )
+    refused_alike(root)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from okrdesk import model
-from okrdesk.errors import Problem, ValidationFailed, display_path, printable
+from okrdesk.errors import Problem, Said, ValidationFailed, display_path, printable
 from okrdesk.records import shared_methods
 from okrdesk.targets import toml_cache
 from okrdesk.targets.locate import KeyLocator
@@ -293,6 +293,53 @@ def _not_read(targets: Path, root: Path) -> list[Problem]:
     return found
 
 
+def folders_named_toml(targets: Path) -> list[tuple[str, list[str]]]:
+    """Folders in ``targets`` named like a target file (``team-b.toml/``), each with the
+    ``.toml`` files directly in it, in order of name: almost surely a mistake (a file
+    unpacked into a folder of its own name), and the plan would lack what they hold."""
+    found = []
+    with os.scandir(targets) as entries:
+        folders = sorted(e.name for e in entries if e.name.endswith(".toml") and _a_folder(e))
+    for name in folders:
+        try:
+            with os.scandir(targets / name) as inside:
+                held = sorted(e.name for e in inside if e.name.endswith(".toml"))
+        except OSError:  # unreadable: it is still a folder where a file was meant
+            held = []
+        found.append((name, held))
+    return found
+
+
+def _folders_named_toml(targets: Path, root: Path) -> list[Problem]:
+    """A problem for each of ``folders_named_toml``: what it holds is not in the plan."""
+    found = []
+    for name, held in folders_named_toml(targets):
+        shown = f"{display_path(targets, root)}/{printable(name)}"
+        if held:
+            listed = printable(", ".join(held))
+            are, them = ("is", "it") if len(held) == 1 else ("are", "them")
+            said = Said(f"is a folder, not a file: only the .toml files directly inside "
+                        f"targets/ are read, so the {listed} in it {are} not; move {them} up "
+                        "into targets/ and remove the folder",
+                        f"是文件夹，不是文件：只读取 targets/ 下直接存放的 .toml 文件，其中的 "
+                        f"{printable('、'.join(held))} 不会被读取；请移到 targets/ 下，"
+                        "并删除这个文件夹")  # fmt: skip
+        else:
+            said = Said("is a folder, not a file, and holds no .toml file: a folder named "
+                        "like a target file is not read; rename it without .toml or remove it",
+                        "是文件夹，不是文件，且其中没有 .toml 文件：以 .toml 命名的文件夹不会"
+                        "被读取；请去掉名字中的 .toml，或删除它")  # fmt: skip
+        found.append(Problem(shown, 0, "", *said))
+    return found
+
+
+def _a_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
+
+
 def _shown(path: Path, root: Path) -> str:
     """``display_path``, but a link to nothing is named by itself: it has no target."""
     if path.is_symlink() and not path.exists():
@@ -352,6 +399,7 @@ def load_plan(
         )
     if targets.is_dir():
         findings.warnings.extend(_not_read(targets, root))
+        findings.problems.extend(_folders_named_toml(targets, root))
     draft = Draft()
     for path in files:
         source = parse_toml_file(path, root, findings)

@@ -39,7 +39,7 @@ import attrs
 from okrdesk import __version__, model
 from okrdesk.errors import OkrdeskError, Problem
 from okrdesk.periods import Grain
-from okrdesk.targets.load import LoadResult, misnamed_files, target_files
+from okrdesk.targets.load import LoadResult, folders_named_toml, misnamed_files, target_files
 from okrdesk.targets.toml_cache import hex_digest, new_digest
 from okrdesk.units import UNITS, UnitOfMeasure
 
@@ -122,6 +122,7 @@ def _digest(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str:
     for path in files:
         add(path.name, hex_digest(path.read_bytes()))
     add(misnamed_files(targets) if targets.is_dir() else [])  # each is warned of
+    add(folders_named_toml(targets) if targets.is_dir() else [])  # each is a problem
     return digest.hexdigest()
 
 
