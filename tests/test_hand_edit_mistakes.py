@@ -852,3 +852,40 @@ def test_a_folder_named_like_a_target_file_is_a_problem_naming_what_it_holds(
         "其中的 team-b.toml 不会被读取；请移到 targets/ 下，并删除这个文件夹"
     )
     refused_alike(root)
+
+
+TEAM_B_LED = TEAM_B.replace('parent = "branch"\n', 'parent = "branch"\nlead = "{lead}"\n')
+
+
+def test_a_lead_copied_with_a_sibling_teams_block_is_warned_of_at_the_lead(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """One person leading two teams, sitting in one of them, is how small branches work
+    (兼任), so it is valid; but it is also what a copied [[units]] block whose lead was
+    left as it was looks like, so validate says which it may be."""
+    root = write_workspace({"org.toml": ORG + TEAM_B_LED.format(lead="cm01")})
+    done = okrdesk(root, "validate", "--lang", "en")
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.splitlines()[0] == (
+        'warning: targets/org.toml:28: units[team-b].lead: "cm01" is the lead of "team-a", a '
+        'member there, not of "team-b" or a unit above or below it: if this block was copied '
+        "from team-a's, write team-b's own lead; if cm01 leads both, this is right"
+    )
+    root = write_workspace({"org.toml": ORG + TEAM_B_LED.format(lead="cm02")})
+    assert [w.text("zh") for w in load_plan(root, None).warnings] == [
+        'targets/org.toml:28: units[team-b].lead: "cm02" 是 "team-a" 的成员，不属于 "team-b"，'
+        "也不属于它的上级或下级单位：如果 cm02 确实从那里负责 team-b，这样写没错；"
+        "否则请写 team-b 自己的负责人"
+    ]
+
+
+def test_a_lead_from_above_or_below_the_unit_is_no_warning(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """The branch manager, a member of the branch, acting lead of a team; a team's lead
+    who also leads the branch (the branch's lead sits in a team below it)."""
+    manager = '\n[[people]]\nid = "bm"\nname = "周总"\nunit = "branch"\n'
+    org = ORG.replace('level = "branch"\n', 'level = "branch"\nlead = "cm01"\n', 1)
+    root = write_workspace({"org.toml": org + TEAM_B_LED.format(lead="bm") + manager})
+    result = load_plan(root, None)
+    assert (result.problems, result.warnings) == ((), ())

@@ -36,6 +36,8 @@ def check_all(
     if "files" not in draft.incomplete:
         _check_members(draft, findings)
     _check_org_tree(draft, findings)
+    if not ({"files"} & draft.incomplete or {"unit", "person"} & draft.unread):
+        _check_leads(draft, findings)
     if draft.plans and "phases" not in draft.incomplete:
         _check_phases(draft.plans[0].value, draft.phases, findings)
     if draft.plans:
@@ -230,6 +232,51 @@ def _check_org_tree(draft: Draft, findings: Findings) -> None:
         first = min(cycle, key=lambda u: (where[u].file.display, where[u].line))
         cycled = Said(f"the org tree has a cycle: {loop}", f"组织树有循环：{loop}")
         findings.problems.append(where[first].key("parent").said(cycled))
+
+
+def _check_leads(draft: Draft, findings: Findings) -> None:
+    """A lead who sits in another part of the tree, neither in the unit they lead nor
+    above or below it, is a warning, not a problem: a branch does have one person lead
+    two teams (兼任), sitting in one of them; but it is what a [[units]] block copied from
+    a sibling's, its lead left as it was, looks like."""
+    parents = dict(draft.written_parents)
+    homes = dict(draft.written_people)
+    leads = {u.value.id: u.value.lead for u in draft.units}
+    if _cycles(draft):
+        return  # on a loop every unit is above every other
+
+    def line_up(unit: str | None) -> list[str]:
+        found: list[str] = []
+        while unit is not None and unit not in found:
+            found.append(unit)
+            unit = parents.get(unit)
+        return found
+
+    for located in draft.units:
+        unit, lead = located.value.id, located.value.lead
+        home = homes.get(lead or "")
+        if lead is None or home is None or home not in parents:
+            continue  # no lead, or one that names nobody: reported as such
+        if unit in line_up(home) or home in line_up(unit):
+            continue
+        if leads.get(home) == lead:
+            said = Said(
+                f'"{lead}" is the lead of "{home}", a member there, not of "{unit}" or a unit '
+                f"above or below it: if this block was copied from {home}'s, write {unit}'s own "
+                f"lead; if {lead} leads both, this is right",
+                f'"{lead}" 是 "{home}" 的负责人和成员，不属于 "{unit}"，也不属于它的上级或'
+                f"下级单位：如果这一段是从 {home} 复制来的，请写 {unit} 自己的负责人；"
+                f"如果 {lead} 确实同时负责两者，这样写没错",
+            )
+        else:
+            said = Said(
+                f'"{lead}" is a member of "{home}", not of "{unit}" or a unit above or below '
+                f"it: if {lead} does lead {unit} from there, this is right; else write "
+                f"{unit}'s own lead",
+                f'"{lead}" 是 "{home}" 的成员，不属于 "{unit}"，也不属于它的上级或下级单位：'
+                f"如果 {lead} 确实从那里负责 {unit}，这样写没错；否则请写 {unit} 自己的负责人",
+            )
+        findings.warnings.append(located.where.key("lead").said(said))
 
 
 def _cycles(draft: Draft) -> list[list[str]]:
