@@ -889,3 +889,31 @@ def test_a_lead_from_above_or_below_the_unit_is_no_warning(
     root = write_workspace({"org.toml": org + TEAM_B_LED.format(lead="bm") + manager})
     result = load_plan(root, None)
     assert (result.problems, result.warnings) == ((), ())
+
+
+def test_a_file_that_does_not_read_leaves_the_other_member_targets_checked(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A syntax error in one file used to stop every member target being checked against
+    the tree, so a misspelt member waited for the next run. Members the broken file may
+    define, or whose place in the tree runs through a unit nobody read, wait for it."""
+    team_b = '[[units]]\nid = "team-b"\nname = "二部"\nlevel = "team"\nparent = "branch"，\n'
+    team_b += '\n[[people]]\nid = "cm05"\nname = "孙五"\nunit = "team-b"\n'
+    org = ORG + '\n[[people]]\nid = "cm06"\nname = "钱六"\nunit = "team-c"\n'
+    org += '\n[[units]]\nid = "team-d"\nname = "四部"\nlevel = "team"\nparent = "branch"\n'
+    org += '\n[[people]]\nid = "cm07"\nname = "周七"\nunit = "team-d"\n'
+    okrs = OKRS.replace("target = 360\n", "").replace(
+        'unit = "户"\n', 'unit = "户"\nmembers = { team-b = 160, taem-a = 5, cm05 = 3, cm06 = 4 }\n'
+    )
+    okrs += '\n[[objectives]]\nid = "O2"\ntitle = "一部"\nowner = "team-a"\n'
+    okrs += '\n[[objectives.key_results]]\nid = "KR1"\ntitle = "开户"\nunit = "户"\n'
+    okrs += "members = { cm02 = 3, cm05 = 2, cm07 = 1 }\n"
+    root = write_workspace({"team-b.toml": team_b, "okrs.toml": okrs, "org.toml": org})
+    assert problems(root) == [
+        'targets/okrs.toml:11: objectives[O1].key_results[KR1].members.taem-a: "taem-a" is not '
+        'a unit or person below "branch" (did you mean "team-a"?)',
+        'targets/okrs.toml:31: objectives[O2].key_results[KR1].members.cm07: "cm07" is not a '
+        'unit or person below "team-a" (did you mean "cm02"?)',
+        'targets/org.toml:26: people[cm06].unit: no unit "team-c" (did you mean "team-d"?)',
+        "targets/team-b.toml:5: TOML syntax: found the full-width ，; write , (column 18)",
+    ]

@@ -33,7 +33,7 @@ def check_all(
     # seems to write are taken as defined until it reads, and what is below what waits.
     if "text" not in draft.incomplete:
         _check_references(draft, findings, known)
-    if "files" not in draft.incomplete:
+    if "text" not in draft.incomplete:
         _check_members(draft, findings)
     _check_org_tree(draft, findings)
     if not ({"files"} & draft.incomplete or {"unit", "person"} & draft.unread):
@@ -334,8 +334,16 @@ def _check_members(draft: Draft, findings: Findings) -> None:
     tables: dict[tuple[int, KeyPath], set[str]] = {}
     for entry in draft.member_targets:
         tables.setdefault((id(entry.where.file), entry.where.path[:-1]), set()).add(entry.member)
+    # A file that does not read may define a unit or person, or hang a unit read here
+    # below another: what involves one it seems to define, or a unit whose line up the
+    # tree runs into what is not read, waits for it; the rest is checked.
+    unsure = "files" in draft.incomplete
+    parents = dict(draft.written_parents)
+    homes = dict(draft.written_people)
     for entry in draft.member_targets:
         if {entry.owner, entry.member} & draft.broken_ids or draft.unread & {"unit", "person"}:
+            continue
+        if unsure and {entry.owner, entry.member} & draft.maybe_ids:
             continue
         if entry.owner not in written:
             # The owner is reported as no unit or person: below it, nothing can be.
@@ -370,6 +378,8 @@ def _check_members(draft: Draft, findings: Findings) -> None:
                 )
             )
         if entry.member not in members:
+            if unsure and entry.member in written and not _line_known(entry.member, parents, homes):
+                continue
             hint = (
                 _named_not_id(entry.member, ("unit", "person"), by_name)
                 or above_members(entry.member)
@@ -381,6 +391,19 @@ def _check_members(draft: Draft, findings: Findings) -> None:
                     f'"{entry.member}" 不是 "{entry.owner}" 下属的单位或人员{hint.zh}',
                 )
             )
+
+
+def _line_known(ident: str, parents: dict[str, str | None], homes: dict[str, str]) -> bool:
+    """Whether every unit above ``ident``, up to the top of the tree, is one read: then
+    what it is below is known, whatever a file that did not read holds."""
+    seen: set[str] = set()
+    above: str | None = homes.get(ident, parents.get(ident))
+    while above is not None and above not in seen:
+        if above not in parents:
+            return False
+        seen.add(above)
+        above = parents[above]
+    return True
 
 
 def _nobody(
