@@ -52,6 +52,7 @@ def test_the_count_says_the_files_were_checked_not_that_problems_are_in_all(
 ) -> None:
     """Three problems in okrs.toml, four files read: not "3 problems in 4 files"."""
     broken = OKRS.replace("target = 360", 'target = "x"').replace("title", "titel", 1)
+    broken = broken.replace('direction = "at_most"', 'direction = "down"')
     root = write_workspace({"okrs.toml": broken})
     english = run(root, "validate", "--lang", "en")
     assert english.exit_code == 2

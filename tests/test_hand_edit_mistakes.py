@@ -10,6 +10,7 @@ import subprocess
 import sys
 import zipfile
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -468,7 +469,7 @@ def test_every_mistake_in_every_file_is_listed_in_one_run_in_file_and_line_order
         'targets/okrs.toml:5: objectives[O1].weigth: unknown key (did you mean "weight"?); '
         "expected one of: id, title, owner, weight, cadence, key_results",
         "targets/plan.toml:22: phases[Q3].start: the days from 2026-07-01 to 2026-07-14 belong "
-        "to no phase; phase Q3 should start 2026-07-01",
+        "to no phase; phase Q3 should start 2026-07-01, or phase Q2 end 2026-07-14",
         "targets/team.toml:3: TOML syntax: found the full-width ，; write , (column 13)",
     ]
     # Each problem is followed by its line of the file and a caret under the mistake.
@@ -917,3 +918,168 @@ def test_a_file_that_does_not_read_leaves_the_other_member_targets_checked(
         'targets/org.toml:26: people[cm06].unit: no unit "team-c" (did you mean "team-d"?)',
         "targets/team-b.toml:5: TOML syntax: found the full-width ，; write , (column 18)",
     ]
+
+
+MOVED = OKRS.replace(
+    '[[objectives.key_results]]\nid = "KR2"',
+    '[[objectives]]\nid = "O2"\ntitle = "服务质量"\nowner = "branch"\n\n'
+    '[[objectives.key_results]]\nid = "KR2"',
+)
+MOVED = MOVED.replace(
+    '[[objectives.key_results]]\nid = "KR1"',
+    '[[objectives.key_results]]\nid = "KR0"\ntitle = "开户"\ntarget = 5\nunit = "户"\n\n'
+    '[[objectives]]\nid = "O3"\ntitle = "高净值"\nowner = "branch"\n\n'
+    '[[objectives.key_results]]\nid = "KR1"',
+)
+
+# A manager's first edits of the target files, each one mistake, and all that validate
+# says of it (validate --lang en, problem lines only): one problem where the mistake is,
+# with what to write.
+FIRST_EDITS = {
+    "a key written in Chinese": (
+        {"okrs.toml": OKRS.replace("target = 360", "目标 = 360")},
+        ["targets/okrs.toml:10: TOML syntax: 目标 is not a key: keys are written in English; "
+         "write target = 360 (column 1)"],
+    ),
+    "a key written in Chinese, in quotes": (
+        {"okrs.toml": OKRS.replace("target = 360", '"目标" = 360')},
+        ['targets/okrs.toml:10: objectives[O1].key_results[KR1].目标: unknown key (did you mean '
+         '"target"?); expected one of: id, title, metric, direction, baseline, target, unit, '
+         "band, weight, milestones, scope, members, calendar, guardrail, cadence, window, "
+         "compare, growth, where, breakdown"],
+    ),
+    "a comma after the last milestone, as JSON and Python allow": (
+        {"okrs.toml": OKRS.replace("Q4 = 1.0 }", "Q4 = 1.0, }")},
+        ["targets/okrs.toml:12: TOML syntax: a comma after the last item of { ... }, which TOML "
+         "does not allow; delete it (column 46)"],
+    ),
+    "milestones spread over several lines to read them better": (
+        {"okrs.toml": OKRS.replace("{ Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }",
+                                   "{\n    Q2 = 0.45,\n    Q3 = 0.70,\n    Q4 = 1.0\n}")},
+        ["targets/okrs.toml:12: TOML syntax: an inline table, { ... }, is written on one line in "
+         "TOML: join its lines into one, or write it as a table of its own: "
+         "[objectives.key_results.milestones], then one key a line"],
+    ),
+    "a colon for the equals sign, as YAML writes it": (
+        {"okrs.toml": OKRS.replace("target = 360", "target: 360")},
+        ["targets/okrs.toml:10: TOML syntax: a key and its value are joined by =, not by ':'; "
+         "write target = 360 (column 7)"],
+    ),
+    "a required key misspelt": (
+        {"okrs.toml": OKRS.replace('owner = "branch"', 'ownr = "branch"')},
+        ['targets/okrs.toml:4: objectives[O1].ownr: unknown key (did you mean "owner"?); '
+         "expected one of: id, title, owner, weight, cadence, key_results"],
+    ),
+    "the objective's owner written below its key results": (
+        {"okrs.toml": OKRS.replace('owner = "branch"\n', "").replace(
+            'unit = "‰"', 'unit = "‰"\nowner = "branch"')},
+        ["targets/okrs.toml:20: objectives[O1].key_results[KR2].owner: is a key of the "
+         "objective, not of a key result: write it in the [[objectives]] table, above its "
+         "first [[objectives.key_results]]"],
+    ),
+    "a budget line's key written below its schedule": (
+        {"budget.toml": BUDGET.replace(
+            'key_results = ["O1.KR1"]\n',
+            '[budget.lines.schedule]\nQ1 = 0.3\nQ4 = 1.0\nkey_results = ["O1.KR1"]\n')},
+        ['targets/budget.toml:14: budget.lines[salons].schedule.key_results: "key_results" is '
+         "a key of the budget line itself: write it above the [budget.lines.schedule] header "
+         "(every key below that header is a phase)",
+         'targets/budget.toml:15: budget.lines[salons].schedule.market_activity: '
+         '"market_activity" is a key of the budget line itself: write it above the '
+         "[budget.lines.schedule] header (every key below that header is a phase)"],
+    ),
+    "a team's file copied from another, its objective's id left as it was": (
+        {"team-b.toml": OKRS.replace('owner = "branch"', 'owner = "team-a"')},
+        ['targets/team-b.toml:2: objectives[O1].id: duplicate id "O1"; already defined at '
+         "targets/okrs.toml:1: give one of the two an id of its own (its key results' full "
+         "ids follow it), or delete the copy"],
+    ),
+    "a key result moved to another objective, the budget line still naming it by the old": (
+        {"okrs.toml": MOVED},
+        ['targets/budget.toml:11: budget.lines[salons].key_results[0]: no key result "O1.KR1" '
+         '(did you mean "O3.KR1"?)'],
+    ),
+    "a phase's end mistyped, leaving a gap": (
+        {"plan.toml": PLAN.replace("end = 2026-03-31", "end = 2026-01-31")},
+        ["targets/plan.toml:16: phases[Q2].start: the days from 2026-02-01 to 2026-03-31 belong "
+         "to no phase; phase Q2 should start 2026-02-01, or phase Q1 end 2026-03-31"],
+    ),
+    "a day that is not in the calendar": (
+        {"plan.toml": PLAN.replace("end = 2026-06-30", "end = 2026-06-31")},
+        ["targets/plan.toml:17: TOML syntax: 2026-06-31 is not a TOML date: there is no "
+         "2026-06-31 in the calendar; write a real day as year-month-day (column 7)"],
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", list(FIRST_EDITS))
+def test_a_first_edit_mistake_is_told_where_it_is_with_what_to_write(
+    write_workspace: WriteWorkspace, case: str
+) -> None:
+    files, said = FIRST_EDITS[case]
+    root = write_workspace(files)
+    assert problems(root) == said
+    assert len(problems(root, "zh")) == len(said)
+
+
+def test_a_title_wrapped_over_lines_with_tabs_is_warned_of_with_the_line_to_write(
+    write_workspace: WriteWorkspace,
+) -> None:
+    title = 'title = """新增\n\t高净值客户\n\t(年度)"""'
+    root = write_workspace({"okrs.toml": OKRS.replace('title = "新增高净值客户"', title)})
+    done = okrdesk(root, "validate", "--lang", "en")
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.splitlines()[0] == (
+        "warning: targets/okrs.toml:8: objectives[O1].key_results[KR1].title: is written over "
+        "several lines, shown as escapes: 新增\\n\\t高净值客户\\n\\t(年度); a title is shown on "
+        'one line: write title = "新增高净值客户 (年度)"'
+    )
+
+
+def test_a_file_saved_by_notepad_with_a_bom_and_crlf_is_told_at_its_lines(
+    write_workspace: WriteWorkspace,
+) -> None:
+    okrs = OKRS.replace("target = 360", "target = 三百六").replace("\n", "\r\n")
+    root = write_workspace({"okrs.toml": b"\xef\xbb\xbf" + okrs.encode()})
+    done = okrdesk(root, "validate", "--lang", "en")
+    assert done.returncode == 2
+    assert "\r" not in done.stdout
+    assert done.stdout.splitlines()[:4] == [
+        'targets/okrs.toml:10: TOML syntax: text is written in double quotes: target = "三百六" '
+        "(column 10); a number, in digits (2, 0.7)",
+        "    target = 三百六",
+        "             ^",
+        "warning: targets/okrs.toml:1: the file starts with a byte-order mark (BOM); it was "
+        "ignored",
+    ]
+
+
+def test_a_team_file_saved_in_gbk_is_told_at_its_first_chinese_line_and_hides_nothing_else(
+    write_workspace: WriteWorkspace,
+) -> None:
+    team = '[[objectives]]\nid = "B1"\ntitle = "二部开户"\nowner = "team-a"\n'
+    okrs = OKRS.replace('owner = "branch"', 'owner = "brnach"')
+    root = write_workspace({"team-b.toml": team.encode("gbk"), "okrs.toml": okrs})
+    assert problems(root) == [
+        'targets/okrs.toml:4: objectives[O1].owner: no unit or person "brnach" (did you mean '
+        '"branch"?)',
+        "targets/team-b.toml:3: not UTF-8 text (byte 0xb6): it seems to be GBK (GB18030); save "
+        "the file as UTF-8",
+    ]
+
+
+def test_weights_that_do_not_add_up_to_one_are_read_as_shares_of_their_sum(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Weights 0.6 and 0.3 (a 0.1 left over), or 40 and 30, are relative: docs/targets.md
+    says they need not add up, so they are neither a problem nor a warning."""
+    okrs = OKRS.replace('unit = "户"\n', 'unit = "户"\nweight = 40\n')
+    okrs = okrs.replace('unit = "‰"\n', 'unit = "‰"\nweight = 30\n')
+    okrs = okrs.replace('owner = "branch"\n', 'owner = "branch"\nweight = 0.6\n')
+    okrs += '\n[[objectives]]\nid = "O2"\ntitle = "开户"\nowner = "branch"\nweight = 0.3\n'
+    okrs += '\n[[objectives.key_results]]\nid = "KR1"\ntitle = "新开户"\ntarget = 60\nunit = "户"\n'
+    result = load_plan(write_workspace({"okrs.toml": okrs}), None)
+    assert (result.problems, result.warnings) == ((), ())
+    assert result.plan is not None
+    weights = {o.id: o.weight for o in result.plan.objectives}
+    assert weights == {"O1": Decimal("0.6"), "O2": Decimal("0.3")}

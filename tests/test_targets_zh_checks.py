@@ -58,8 +58,9 @@ CASES: dict[str, tuple[dict[str, str], str, str, str]] = {
     "duplicate id": (
         {"team-b.toml": '[[people]]\nid = "cm01"\nname = "又一个王芳"\nunit = "team-a"\n'},
         "people[cm01].id",
-        'duplicate id "cm01"; already defined at targets/org.toml:13',
-        'id "cm01" 重复；已在 targets/org.toml:13 定义',
+        'duplicate id "cm01"; already defined at targets/org.toml:13: give one of the two an '
+        "id of its own, or delete the copy",
+        'id "cm01" 重复；已在 targets/org.toml:13 定义：请给其中一个另取 id，或删除重复的那一份',
     ),
     "unknown owner": (
         {"okrs.toml": OKRS.replace('owner = "branch"', 'owner = "brnach"')},
@@ -77,8 +78,9 @@ CASES: dict[str, tuple[dict[str, str], str, str, str]] = {
         {"plan.toml": PLAN.replace("start = 2026-07-01", "start = 2026-07-03")},
         "phases[Q3].start",
         "the days from 2026-07-01 to 2026-07-02 belong to no phase; "
-        "phase Q3 should start 2026-07-01",
-        "2026-07-01 至 2026-07-02 这几天不属于任何阶段；阶段 Q3 应从 2026-07-01 开始",
+        "phase Q3 should start 2026-07-01, or phase Q2 end 2026-07-02",
+        "2026-07-01 至 2026-07-02 这几天不属于任何阶段；阶段 Q3 应从 2026-07-01 开始，"
+        "或阶段 Q2 到 2026-07-02 结束",
     ),
     "milestones decrease": (
         {"okrs.toml": OKRS.replace("Q3 = 0.70", "Q3 = 0.40")},

@@ -229,7 +229,8 @@ CASES = {
         "team-b.toml",
         '[[people]]\nid = "cm01"  # <-\nname = "又一个王芳"\nunit = "team-a"\n',
         "people[cm01].id",
-        'duplicate id "cm01"; already defined at targets/org.toml:13',
+        'duplicate id "cm01"; already defined at targets/org.toml:13: give one of the two an '
+        "id of its own, or delete the copy",
     ),
     "negative budget amount": (
         "budget.toml",
@@ -674,8 +675,8 @@ def test_a_duplicate_id_is_reported_whatever_else_is_wrong_with_the_first(
         marked_line(files[file]),
         key,
     )
-    assert duplicate.message == f'duplicate id "{ident}"; already defined at {first}'
-    assert duplicate.zh == f'id "{ident}" 重复；已在 {first} 定义'
+    assert duplicate.message.startswith(f'duplicate id "{ident}"; already defined at {first}: ')
+    assert duplicate.zh.startswith(f'id "{ident}" 重复；已在 {first} 定义：')
 
 
 # ------------------------------------------------------------ valid but surprising

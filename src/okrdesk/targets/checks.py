@@ -4,6 +4,7 @@ phases, milestones, metrics and budget totals."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from itertools import pairwise
@@ -135,17 +136,30 @@ def _check_ids(draft: Draft, findings: Findings) -> dict[str, dict[str, Where]]:
         k: {} for k in ("unit", "person", "phase", "objective", "key_result", "line", "policy")
     }
     org: dict[str, Where] = {}
+    # An objective copied with its key results is one problem, at the objective: its
+    # key results' full ids change with its id.
+    copied: set[tuple[int, object]] = set()
     for kind in known:
         namespace = org if kind in ("unit", "person") else known[kind]
         for written, ident, where in draft.written_ids:
             if written != kind:
                 continue
             if ident in namespace:
+                if kind == "key_result" and (id(where.file), where.path[:2]) in copied:
+                    continue
+                if kind == "objective":
+                    copied.add((id(where.file), where.path))
                 first = _first_seen(namespace[ident])
+                follow = Said(
+                    " (its key results' full ids follow it)", "（其关键结果的完整 id 随之改变）"
+                )
+                said = follow if kind == "objective" else Said("", "")
                 findings.problems.append(
                     where.key("id").problem(
-                        f'duplicate id "{ident}"; already defined at {first}',
-                        f'id "{ident}" 重复；已在 {first} 定义',
+                        f'duplicate id "{ident}"; already defined at {first}: give one of the '
+                        f"two an id of its own{said.en}, or delete the copy",
+                        f'id "{ident}" 重复；已在 {first} 定义：请给其中一个另取 id{said.zh}，'
+                        "或删除重复的那一份",
                     )
                 )
                 continue
@@ -433,8 +447,10 @@ def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], findings
             days = _days(e.end + day, x.start - day)
             findings.problems.append(
                 later.where.key("start").problem(
-                    f"{days.en} no phase; phase {x.id} should start {e.end + day}",
-                    f"{days.zh}不属于任何阶段；阶段 {x.id} 应从 {e.end + day} 开始",
+                    f"{days.en} no phase; phase {x.id} should start {e.end + day}, or "
+                    f"phase {e.id} end {x.start - day}",
+                    f"{days.zh}不属于任何阶段；阶段 {x.id} 应从 {e.end + day} 开始，"
+                    f"或阶段 {e.id} 到 {x.start - day} 结束",
                 )
             )
     for phase in ordered:
@@ -790,6 +806,37 @@ def _wan(amount: Decimal) -> str:
 _TEXT_KEYS = ("name", "title")
 
 
+def _on_one_line(text: str) -> str:
+    """``text``'s lines on one line, each without the tabs or spaces around it: a line
+    break between Chinese characters is nothing, elsewhere a space."""
+    joined = ""
+    for line in (line.strip() for line in text.splitlines()):
+        if line:
+            wide = joined and _wide(joined[-1]) and _wide(line[0])
+            joined += line if wide or not joined else f" {line}"
+    return joined.replace("\t", " ")
+
+
+def _wide(character: str) -> bool:
+    return unicodedata.east_asian_width(character) in "WF"
+
+
+def _escapes_said(key: str, text: str, shown: str) -> Said:
+    """Why a name or title is shown with escapes, and what to write: one written over
+    several lines (a multi-line string, its lines indented by tabs or spaces) is the
+    same words on one line."""
+    one_line = _on_one_line(text)
+    if printable(one_line) == one_line:
+        return Said(f"is written over several lines, shown as escapes: {shown}; a {key} is "
+                    f'shown on one line: write {key} = "{one_line}"',
+                    f"分成了多行，以转义形式显示：{shown}；{key} 只显示为一行："
+                    f'请写 {key} = "{one_line}"')  # fmt: skip
+    return Said(f"holds control or invisible characters, shown as escapes: {shown}; delete "
+                "them (they come with text pasted from elsewhere)",
+                f"含有控制字符或不可见字符，以转义形式显示：{shown}；请删除它们"
+                "（多半是从别处粘贴带来的）")  # fmt: skip
+
+
 def _check_control_characters(draft: Draft, findings: Findings) -> None:
     """Names and titles holding escape sequences or bidi overrides: shown as escapes
     everywhere, but the person who wrote them should know."""
@@ -801,10 +848,5 @@ def _check_control_characters(draft: Draft, findings: Findings) -> None:
         for key in _TEXT_KEYS:
             text = getattr(item.value, key, None)
             if isinstance(text, str) and printable(text) != text:
-                findings.warnings.append(
-                    item.where.key(key).problem(
-                        "holds control or invisible characters, shown as escapes: "
-                        f"{printable(text)[:80]}",
-                        f"含有控制字符或不可见字符，以转义形式显示：{printable(text)[:80]}",
-                    )
-                )
+                shown = printable(text)[:80].replace("\t", "\\t")
+                findings.warnings.append(item.where.key(key).said(_escapes_said(key, text, shown)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Collection, Iterator
+from collections.abc import Callable, Collection, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +20,7 @@ import attrs
 from okrdesk.errors import Problem, Said
 from okrdesk.records import shared_methods
 from okrdesk.targets.locate import KeyLocator, KeyPath
+from okrdesk.targets.syntax_habits import english_key
 
 T = TypeVar("T")
 
@@ -243,20 +244,32 @@ class Table:
         findings: Findings,
         known: Collection[str],
         required: Collection[str] = (),
+        elsewhere: Mapping[str, Said] | None = None,
     ) -> None:
+        """``elsewhere``: keys of another table often written in this one by mistake
+        (an objective's ``owner`` below its key result), each with where it belongs."""
         self.where = where
         self.data = data
         self.findings = findings
+        self.known = known
         self.ok = True
+        self.misspelt: set[str] = set()
+        """Known keys an unknown key looks like a misspelling of (``ownr``, ``目标``): one
+        left out is not also "missing"."""
         for key in data:
-            if key not in known:
+            if key not in known and elsewhere and key in elsewhere:
+                self.fail(where.key(key), *elsewhere[key])
+            elif key not in known:
+                meant = english_key(key, tuple(known)) or closest(key, known)
+                hint = Said(f' (did you mean "{meant}"?)', f"（是不是“{meant}”？）")
+                self.misspelt.add(meant or "")
                 self.fail(
                     where.key(key),
-                    f"unknown key{suggest(key, known)}; expected one of: {', '.join(known)}",
-                    f"未知的键{suggest(key, known, 'zh')}；可用的键：{', '.join(known)}",
+                    f"unknown key{hint.en if meant else ''}; expected one of: {', '.join(known)}",
+                    f"未知的键{hint.zh if meant else ''}；可用的键：{', '.join(known)}",
                 )
         for key in required:
-            if key not in data:
+            if key not in data and key not in self.misspelt:
                 self.fail(where.key(key), "missing; this key is required", "缺少；此键必填")
 
     def fail(self, where: Where, message: str, zh: str) -> None:

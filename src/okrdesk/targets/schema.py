@@ -442,6 +442,8 @@ def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
     in_percent = _said_in_percent(t, where, data, key)
     for phase, raw in data.items():
         at = where.key(phase)
+        if _of_the_table_above(t, where, phase, Said("a phase", "阶段")):
+            continue
         draft.references.append(Reference(at, phase, ("phase",)))
         number, why = plain_number(raw)
         if in_percent:
@@ -461,7 +463,11 @@ def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
 
 
 def _read_objective(where: Where, data: dict[str, Any], draft: Draft, findings: Findings) -> None:
-    t = Table(where, data, findings, OBJECTIVE_KEYS, required=("id", "title", "owner"))
+    # Its owner written below a key result is that one problem, told there, not also missing.
+    written = data.get("key_results")
+    below = isinstance(written, list) and any(isinstance(k, dict) and "owner" in k for k in written)
+    required = ("id", "title") if below else ("id", "title", "owner")
+    t = Table(where, data, findings, OBJECTIVE_KEYS, required=required)
     objective_id, title, owner = t.ident(_objective_id_to_write), t.text("title"), t.text("owner")
     weight = _positive_number(t, "weight", Decimal(1))
     cadence = t.choice("cadence", GRAINS)
@@ -483,6 +489,41 @@ def _read_objective(where: Where, data: dict[str, Any], draft: Draft, findings: 
         objective_id, title, owner, weight, tuple(results), Grain(cadence) if cadence else None
     )
     draft.objectives.append(Located(where, objective))
+
+
+_OBJECTIVES_OWN = {
+    "owner": Said(
+        "is a key of the objective, not of a key result: write it in the [[objectives]] "
+        "table, above its first [[objectives.key_results]]",
+        "是目标（objective）的键，不是关键结果的键：请写在 [[objectives]] 表中、"
+        "它的第一个 [[objectives.key_results]] 之上",
+    )
+}
+"""A key of the objective's own that is read as its last key result's when written
+below it (TOML puts every key under the header written last above it)."""
+
+
+def _of_the_table_above(t: Table, where: Where, key: str, what: Said) -> bool:
+    """A key of the table's own (``key_results`` of a budget line) written below the header
+    of one of its sub-tables (``[budget.lines.schedule]``), where TOML reads it as the
+    sub-table's: one problem, saying where it belongs; ``what`` names the sub-table's keys
+    ("a phase"). False when ``key`` is not one."""
+    if key not in t.known:
+        return False
+    header = ".".join(str(part) for part in where.path if isinstance(part, str))
+    owner = _OWNER_OF.get(header, Said("table", "表"))
+    t.fail(where.key(key), f'"{key}" is a key of the {owner.en} itself: write it above the '
+           f"[{header}] header (every key below that header is {what.en})",
+           f'"{key}" 是{owner.zh}本身的键：请写在 [{header}] 表头之上'
+           f"（该表头之下的键都是{what.zh}）")  # fmt: skip
+    return True
+
+
+_OWNER_OF = {
+    "budget.lines.schedule": Said("budget line", "预算项"),
+    "objectives.key_results.milestones": Said("key result", "关键结果"),
+    "objectives.key_results.calendar": Said("key result", "关键结果"),
+}
 
 
 def _objective_id_to_write(written: str) -> tuple[str, Said]:
@@ -515,7 +556,8 @@ def _read_key_result(
     findings: Findings,
     objective_cadence: str | None = None,
 ) -> model.KeyResult | None:
-    t = Table(where, data, findings, KEY_RESULT_KEYS, required=("id", "title", "unit"))
+    t = Table(where, data, findings, KEY_RESULT_KEYS, required=("id", "title", "unit"),
+              elsewhere=_OBJECTIVES_OWN)  # fmt: skip
     key = t.ident(lambda written: _key_result_id_to_write(written, objective))
     title, metric = t.text("title"), t.text("metric")
     cadence = t.choice("cadence", GRAINS)
@@ -537,7 +579,7 @@ def _read_key_result(
     sliced, breakdown = _slice(t, where, metric, draft)
     # Members written in the wrong shape ([[...members]]) are that one problem.
     misshapen = "members" in data and not isinstance(data["members"], dict)
-    given = misshapen or "target" in data or "growth" in data
+    given = misshapen or "target" in data or "growth" in data or "target" in t.misspelt
     if numbers["target"] is None and not members and not given:
         t.fail(where.key("target"), "missing; give a target or a [members] table of targets",
                "缺少；请写 target，或用 [members] 表写出各成员的目标值")  # fmt: skip
@@ -713,6 +755,8 @@ def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
     in_percent = _said_in_percent(t, where, data, "calendar")
     for period_id, raw in data.items():
         at = where.key(period_id)
+        if _of_the_table_above(t, where, period_id, Said("a period", "期间")):
+            continue
         try:
             period = parse_period(period_id)
         except ValueError as error:

@@ -281,6 +281,11 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
         said = said or spoken_figure(_line_text(text, error_line), int(column[1]))
         if said is None and message.startswith("Invalid value"):
             said = _text_without_quotes(_line_text(text, error_line), int(column[1]))
+        if said is None:
+            from okrdesk.targets.syntax_habits import habit_said
+
+            spread = _inline_table_spread(text, error_line)
+            said = habit_said(_line_text(text, error_line), int(column[1]), message, spread)
     if said is not None:
         return error_line, said
     state, _ = _walk(text, upto)
@@ -580,6 +585,27 @@ def _misspelt_header(text: str, error_line: int) -> tuple[int, Said] | None:
                     f"[[{name}]] 不能接在它后面",
                 )
     return None
+
+
+def _inline_table_spread(text: str, line: int) -> str | None:
+    """For an inline table open at the end of ``line`` and closed on a later line, as
+    TOML 1.0 does not allow (one never closed is not), the dotted name of the table it
+    would be written as ("" where that cannot be told); else None."""
+    state, _ = _walk(text, _offset_of_line(text, line + 1))
+    if not state.brackets or state.brackets[-1][0] != "{":
+        return None
+    brace = state.brackets[-1][2]
+    end = _matching_end(text, brace)
+    if text[end - 1 : end] != "}" or _line_at(text, end) <= line:
+        return None
+    key = re.search(r"([A-Za-z0-9_-]+)\s*=\s*$", text[text.rfind("\n", 0, brace) + 1 : brace])
+    if key is None or len(state.brackets) > 1:
+        return ""
+    for above in range(_line_at(text, brace), 0, -1):
+        header = _header_of(_line_text(text, above))
+        if header is not None:
+            return f"{header[1]}.{key.group(1)}"
+    return key.group(1)
 
 
 def _offset_of_line(text: str, line: int) -> int:

@@ -1,0 +1,94 @@
+"""Syntax errors that come from habits of other formats, told with what TOML takes.
+
+tomllib names these by what it expected ("Invalid statement", "Invalid initial
+character for a key part"), which says nothing to someone who wrote ``目标 = 360``,
+put a comma after the last item of ``{ ... }`` as JSON and Python allow, spread an
+inline table over several lines, or wrote ``target: 360`` as YAML does.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from okrdesk.errors import Said
+
+KEYS_IN_CHINESE: dict[str, tuple[str, ...]] = {
+    "目标": ("target",), "目标值": ("target",), "指标值": ("target",),
+    "单位": ("unit",), "计量单位": ("unit",), "权重": ("weight",), "比重": ("weight",),
+    "名称": ("name", "title"), "名字": ("name",), "标题": ("title", "name"),
+    "负责人": ("owner", "lead"), "归属": ("owner",), "牵头人": ("lead", "owner"),
+    "指标": ("metric",), "基数": ("baseline",), "基线": ("baseline",), "基准": ("baseline",),
+    "里程碑": ("milestones",), "成员": ("members",), "方向": ("direction",),
+    "年度": ("year",), "年份": ("year",), "开始": ("start",), "开始日期": ("start",),
+    "结束": ("end",), "结束日期": ("end",), "编号": ("id",), "上级": ("parent",),
+    "角色": ("role",), "金额": ("amount",), "预算": ("amount",), "进度": ("schedule",),
+    "层级": ("level",), "级别": ("level",), "护栏": ("guardrail",), "容差": ("band",),
+}  # fmt: skip
+"""A key written in Chinese, and the keys of the target files it may mean."""
+
+
+def english_key(word: str, known: tuple[str, ...] | list[str] | None = None) -> str | None:
+    """The key ``word`` (a key written in Chinese) stands for: among ``known`` where
+    given, else the likeliest in any table."""
+    meant = KEYS_IN_CHINESE.get(word.strip(), ())
+    if known is not None:
+        meant = tuple(key for key in meant if key in known)
+    return meant[0] if meant else None
+
+
+_BARE_CHINESE_KEY = re.compile(r"\s*([^\x00-\x7f\s=\"'\[#][^=\"'#]*?)\s*=")
+_KEY_BEFORE = re.compile(r'([A-Za-z0-9_-]+|"[^"]*")\s*$')
+
+
+def habit_said(line: str, column: int, message: str, spread_table: str | None) -> Said | None:
+    """What to write instead where tomllib's ``message`` at ``column`` of ``line`` comes
+    from one of these habits; ``spread_table``: the dotted name of an inline table open
+    at the end of the line and closed on a later one ("" if it cannot be told), else
+    None."""
+    from okrdesk.errors import Said
+
+    if message.startswith("Invalid statement"):
+        found = _BARE_CHINESE_KEY.match(line)
+        if found is None:
+            return None
+        word = found.group(1)
+        meant = english_key(word)
+        if meant is not None:
+            value = line[found.end() :].strip()
+            return Said(f"{word} is not a key: keys are written in English; write "
+                        f"{meant} = {value} (column {column})",
+                        f"{word} 不是可用的键：键用英文写；请写 {meant} = {value}"
+                        f"（第 {column} 列）")  # fmt: skip
+        return Said(f"{word} is not a key: keys are written in English, as docs/targets.md "
+                    f'lists them for each table; a name or id used as a key is quoted: "{word}" '
+                    f"(column {column})",
+                    f"{word} 不是可用的键：键用英文写，见 docs/targets.md 中各表的说明；用作键的"
+                    f'名字或 id 要加引号："{word}"（第 {column} 列）')  # fmt: skip
+    if message.startswith("Invalid initial character for a key part"):
+        before = line[: column - 1].rstrip()
+        if line[column - 1 : column] == "}" and before.endswith(","):
+            comma = len(before)
+            return Said(f"a comma after the last item of {{ ... }}, which TOML does not allow; "
+                        f"delete it (column {comma})",
+                        f"{{ ... }} 的最后一项后面有逗号，TOML 不允许；"
+                        f"请删除它（第 {comma} 列）")  # fmt: skip
+        if spread_table is not None and not line[column - 1 :].split("#", 1)[0].strip():
+            table = f"[{spread_table}]" if spread_table else "[its name]"
+            return Said("an inline table, { ... }, is written on one line in TOML: join its "
+                        f"lines into one, or write it as a table of its own: {table}, then "
+                        "one key a line",
+                        "TOML 的内联表 { ... } 要写在同一行：请把它合成一行，或改写成单独的表："
+                        f"{table}，下面每行一个键")  # fmt: skip
+    if message.startswith("Expected '=' after a key") and line[column - 1 : column] == ":":
+        before = line[: column - 1]
+        key = _KEY_BEFORE.search(before)
+        braced = before.count("{") > before.count("}")
+        value = re.split(r"[,}#]" if braced else "#", line[column:])[0].strip()
+        if key is not None and value:
+            written = f"{key.group(1)} = {value}"
+            return Said(f"a key and its value are joined by =, not by ':'; write {written} "
+                        f"(column {column})",
+                        f"键和值之间用 =，不用 ':'；请写 {written}（第 {column} 列）")  # fmt: skip
+    return None
