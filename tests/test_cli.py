@@ -103,7 +103,7 @@ def test_workspace_option_before_or_after_the_command_or_from_env(
 
 def test_problems_then_count_and_exit_2(write_workspace: WriteWorkspace) -> None:
     root = write_workspace(
-        {"okrs.toml": OKRS.replace("target = 360", 'target = "x"').replace("title", "titel", 1)}
+        {"okrs.toml": OKRS.replace("target = 360", 'target = "x"').replace("title", "weigth", 1)}
     )
     result = run("validate", "--lang", "en", "-w", str(root))
     assert result.exit_code == 2
@@ -111,8 +111,8 @@ def test_problems_then_count_and_exit_2(write_workspace: WriteWorkspace) -> None
     assert lines[-1] == "4 files checked, 3 problems."
     assert lines[0] == "targets/okrs.toml:1: objectives[O1].title: missing; this key is required"
     assert lines[1:3] == ["    [[objectives]]", "    ^"]
-    assert lines[3].startswith("targets/okrs.toml:3: objectives[O1].titel: unknown key")
-    assert lines[4:6] == ['    titel = "直营 AUM 净增"', "    ^"]
+    assert lines[3].startswith("targets/okrs.toml:3: objectives[O1].weigth: unknown key")
+    assert lines[4:6] == ['    weigth = "直营 AUM 净增"', "    ^"]
 
 
 def test_missing_workspace_folder_is_bad_input(tmp_path: Path) -> None:
