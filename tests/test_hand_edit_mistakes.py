@@ -1083,3 +1083,24 @@ def test_weights_that_do_not_add_up_to_one_are_read_as_shares_of_their_sum(
     assert result.plan is not None
     weights = {o.id: o.weight for o in result.plan.objectives}
     assert weights == {"O1": Decimal("0.6"), "O2": Decimal("0.3")}
+
+
+@pytest.mark.parametrize(
+    ("files", "said"),
+    [({"okrs.toml": OKRS.replace("Q2 = 0.45, Q3 = 0.70, Q4 = 1.0", "Q2 = 160, Q3 = 250, Q4 = 360")},
+      "targets/okrs.toml:12: objectives[O1].key_results[KR1].milestones: written as figures of "
+      "the target (160, 250, 360, of target = 360), but milestones hold fractions of the whole, "
+      "between 0 and 1; write { Q2 = 0.44, Q3 = 0.69, Q4 = 1.0 }"),
+     ({"budget.toml": BUDGET.replace(
+         "amount = 380\n", "amount = 380\nschedule = { Q1 = 100, Q2 = 200, Q4 = 380 }\n")},
+      "targets/budget.toml:11: budget.lines[salons].schedule: written as figures of the amount "
+      "(100, 200, 380, of amount = 380), but a schedule holds fractions of the whole, between 0 "
+      "and 1; write { Q1 = 0.26, Q2 = 0.53, Q4 = 1.0 }")],
+)  # fmt: skip
+def test_milestones_written_in_figures_of_the_target_are_not_taken_for_percent(
+    write_workspace: WriteWorkspace, files: dict[str, str], said: str
+) -> None:
+    """{ Q2 = 160, Q3 = 250, Q4 = 360 } for a target of 360 is 户 due, not percent: the
+    fractions are of the target (a target of 70 written { Q1 = 20, Q2 = 50, Q4 = 70 }
+    would read as 0.2, 0.5, 0.7 in percent, which is not what was meant)."""
+    assert str(only_problem(write_workspace(files))) == said

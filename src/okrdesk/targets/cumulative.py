@@ -6,7 +6,7 @@ due, and the key result would be on track all year at a quarter of the pace."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from itertools import accumulate, pairwise
 
 from okrdesk.errors import Said
@@ -72,20 +72,51 @@ def written_in_percent(numbers: Sequence[Decimal | None]) -> bool:
     )
 
 
-def percent_said(points: Sequence[tuple[str, Decimal]], what: str) -> Said:
-    """The problem with a curve (period or phase id, figure) ``written_in_percent``;
-    ``what`` is "milestones", "schedule" or "calendar"."""
+def written_as_figures_of(numbers: Sequence[Decimal | None], whole: Decimal | None) -> bool:
+    """Whether a curve's figures are amounts of its key result's ``target`` (or its budget
+    line's ``amount``), ``whole``, not fractions: at least two above 1, none above the
+    whole, and the last the whole itself ({ Q1 = 20, Q2 = 50, Q4 = 70 } for a target of
+    70). A whole of 100 is read as percent."""
+    return (
+        whole is not None
+        and whole > 1
+        and whole != 100
+        and numbers[-1] == whole
+        and all(n is not None and 0 <= n <= whole for n in numbers)
+        and sum(1 for n in numbers if n is not None and n > 1) >= 2
+    )
+
+
+def percent_said(
+    points: Sequence[tuple[str, Decimal]],
+    what: str,
+    whole: Decimal | None = None,
+    whole_key: str = "target",
+) -> Said:
+    """The problem with a curve (period or phase id, figure) ``written_in_percent``, or,
+    with ``whole``, ``written_as_figures_of`` it, the table's ``whole_key`` ("target",
+    "amount"); ``what`` is "milestones", "schedule" or "calendar"."""
     figures, figures_zh = (sep.join(format(n, "f") for _, n in points) for sep in (", ", "、"))
-    fractions = "{ " + ", ".join(f"{p} = {_fraction(n / 100 if n > 1 else n)}" for p, n in points)
-    fractions += " }"
+    if whole is None:
+        shares = [(p, n / 100 if n > 1 else n) for p, n in points]
+        how, how_zh = f"in percent ({figures})", f"百分数（{figures_zh}）"
+    else:
+        shares = [(p, (n / whole).quantize(_CENT, ROUND_HALF_UP)) for p, n in points]
+        of = _plain(whole)
+        key_zh = {"target": "目标值", "amount": "金额"}.get(whole_key, whole_key)
+        how = f"as figures of the {whole_key} ({figures}, of {whole_key} = {of})"
+        how_zh = f"{key_zh}的数值（{figures_zh}，{whole_key} = {of}）"
+    fractions = "{ " + ", ".join(f"{p} = {_fraction(share)}" for p, share in shares) + " }"
     name_zh = {"milestones": "里程碑", "schedule": "支出进度（schedule）"}.get(what, what)
     holds = {"milestones": "milestones hold", "schedule": "a schedule holds"}
     return Said(
-        f"written in percent ({figures}), but {holds.get(what, 'a calendar holds')} fractions "
-        f"of the whole, between 0 and 1; write {fractions}",
-        f"写成了百分数（{figures_zh}），但{name_zh}写的是占全部的比例，为 0 到 1 之间的小数；"
-        f"请写 {fractions}",
+        f"written {how}, but {holds.get(what, 'a calendar holds')} fractions of the whole, "
+        f"between 0 and 1; write {fractions}",
+        f"写成了{how_zh}，但{name_zh}写的是占全部的比例，为 0 到 1 之间的小数；请写 {fractions}",
     )
+
+
+_CENT = Decimal("0.01")
 
 
 def _fraction(number: Decimal) -> str:

@@ -23,6 +23,7 @@ from okrdesk.targets.cumulative import (
     calendar_decreases,
     looks_like_shares,
     percent_said,
+    written_as_figures_of,
     written_in_percent,
 )
 from okrdesk.targets.reader import (
@@ -439,7 +440,7 @@ def _fractions(t: Table, key: str, draft: Draft) -> tuple[model.Milestone, ...]:
         return ()
     where, data = found
     milestones: list[model.Milestone] = []
-    in_percent = _said_in_percent(t, where, data, key)
+    in_percent = _said_in_percent(t, where, data, key, "amount" if key == "schedule" else "target")
     for phase, raw in data.items():
         at = where.key(phase)
         if _of_the_table_above(t, where, phase, Said("a phase", "阶段")):
@@ -752,7 +753,7 @@ def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
         return ()
     where, data = found
     points = []
-    in_percent = _said_in_percent(t, where, data, "calendar")
+    in_percent = _said_in_percent(t, where, data, "calendar", "target")
     for period_id, raw in data.items():
         at = where.key(period_id)
         if _of_the_table_above(t, where, period_id, Said("a period", "期间")):
@@ -786,17 +787,33 @@ def _calendar(t: Table, draft: Draft) -> tuple[model.CalendarPoint, ...]:
     return tuple(ordered)
 
 
-def _said_in_percent(t: Table, where: Where, data: dict[str, Any], what: str) -> bool:
-    """A curve written in percent (``{ Q2 = 45, Q3 = 70, Q4 = 100 }``) is one problem, at
-    the line of its first figure, naming the fractions to write; not one for each."""
+def _said_in_percent(
+    t: Table, where: Where, data: dict[str, Any], what: str, whole_key: str
+) -> bool:
+    """A curve written in percent (``{ Q2 = 45, Q3 = 70, Q4 = 100 }``), or in figures of
+    the table's ``whole_key`` (a target of 70: ``{ Q1 = 20, Q2 = 50, Q4 = 70 }``), is one
+    problem, at the line of its first figure, naming the fractions to write; not one for
+    each figure."""
     numbers = [plain_number(raw)[0] for raw in data.values()]
-    if not data or not written_in_percent(numbers):
+    if not data:
+        return False
+    whole = plain_number(t.data.get(whole_key))[0] if whole_key in t.data else None
+    if written_as_figures_of(numbers, whole):
+        said_whole = whole
+    elif written_in_percent(numbers):
+        said_whole = None
+    else:
         return False
     points = [(str(name), n) for name, n in zip(data, numbers, strict=True) if n is not None]
     first = where.key(next(iter(data))).line
     t.ok = False
     t.findings.problems.append(
-        Problem(where.file.display, first, where.label, *percent_said(points, what))
+        Problem(
+            where.file.display,
+            first,
+            where.label,
+            *percent_said(points, what, said_whole, whole_key),
+        )
     )
     return True
 
