@@ -262,7 +262,8 @@ class Table:
             elif key not in known:
                 meant = english_key(key, tuple(known)) or closest(key, known)
                 hint = Said(f' (did you mean "{meant}"?)', f"（是不是“{meant}”？）")
-                self.misspelt.add(meant or "")
+                if meant is not None:
+                    self.misspelt.add(meant)
                 self.fail(
                     where.key(key),
                     f"unknown key{hint.en if meant else ''}; expected one of: {', '.join(known)}",
