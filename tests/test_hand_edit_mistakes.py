@@ -1104,3 +1104,30 @@ def test_milestones_written_in_figures_of_the_target_are_not_taken_for_percent(
     fractions are of the target (a target of 70 written { Q1 = 20, Q2 = 50, Q4 = 70 }
     would read as 0.2, 0.5, 0.7 in percent, which is not what was meant)."""
     assert str(only_problem(write_workspace(files))) == said
+
+
+def test_a_phase_start_mistyped_into_the_year_before_is_one_problem_at_it(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Q4 from 2026-01-10 (for 2026-10-01) overlapped every phase: read in the order of
+    their starts it was four problems, one of them a milestone said to decrease."""
+    root = write_workspace({"plan.toml": PLAN.replace("start = 2026-10-01", "start = 2026-01-10")})
+    assert problems(root) == [
+        "targets/plan.toml:28: phases[Q4].start: phase Q4 starts 2026-01-10, before phase Q3 "
+        "ends (2026-09-30); phases must not overlap: phase Q4 should start 2026-10-01"
+    ]
+    assert problems(root, "zh") == [
+        "targets/plan.toml:28: phases[Q4].start: 阶段 Q4 从 2026-01-10 开始，早于阶段 Q3 结束"
+        "（2026-09-30）；阶段不能重叠：阶段 Q4 应从 2026-10-01 开始"
+    ]
+
+
+def test_phases_that_overlap_by_a_fortnight_name_both_ends_to_move(
+    write_workspace: WriteWorkspace,
+) -> None:
+    root = write_workspace({"plan.toml": PLAN.replace("start = 2026-07-01", "start = 2026-06-15")})
+    assert problems(root) == [
+        "targets/plan.toml:22: phases[Q3].start: phase Q3 starts 2026-06-15, before phase Q2 "
+        "ends (2026-06-30); phases must not overlap: phase Q3 should start 2026-07-01, or "
+        "phase Q2 end 2026-06-14"
+    ]

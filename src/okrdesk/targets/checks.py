@@ -431,16 +431,23 @@ def _nobody(
 
 
 def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], findings: Findings) -> None:
-    ordered = sorted(phases, key=lambda p: (p.value.start, p.value.end))
+    # In order of their ends: a start mistyped (Q4 from 2026-01-10 for 2026-10-01) is then
+    # the one phase out of step, not one that every other phase overlaps.
+    ordered = sorted(phases, key=lambda p: (p.value.end, p.value.start))
     day = dt.timedelta(days=1)
     for earlier, later in pairwise(ordered):
         e, x = earlier.value, later.value
         if x.start <= e.end:
+            either = Said(
+                f", or phase {e.id} end {x.start - day}", f"，或阶段 {e.id} 到 {x.start - day} 结束"
+            )
+            said = either if x.start - day >= e.start else Said("", "")
             findings.problems.append(
                 later.where.key("start").problem(
                     f"phase {x.id} starts {x.start}, before phase {e.id} ends ({e.end}); "
-                    "phases must not overlap",
-                    f"阶段 {x.id} 从 {x.start} 开始，早于阶段 {e.id} 结束（{e.end}）；阶段不能重叠",
+                    f"phases must not overlap: phase {x.id} should start {e.end + day}{said.en}",
+                    f"阶段 {x.id} 从 {x.start} 开始，早于阶段 {e.id} 结束（{e.end}）；"
+                    f"阶段不能重叠：阶段 {x.id} 应从 {e.end + day} 开始{said.zh}",
                 )
             )
         elif x.start > e.end + day:
@@ -514,7 +521,7 @@ def _check_calendars(plan: PlanHeader, draft: Draft, findings: Findings) -> None
 
 
 def _check_milestones(draft: Draft, findings: Findings) -> None:
-    order = {p.value.id: p.value.start for p in draft.phases}
+    order = {p.value.id: (p.value.end, p.value.start) for p in draft.phases}
     ends = {p.value.id: p.value.end for p in draft.phases}
     last = draft.plans[0].value.end if draft.plans else None
     for entry in draft.milestone_sets:
