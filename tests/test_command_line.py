@@ -252,6 +252,18 @@ def test_a_number_with_its_zeros_left_out_suggests_the_padded_id() -> None:
     assert closest("b7", ["b07", "b007", "c9"]) in {"b07", "b007"}
 
 
+def test_a_letter_typed_for_the_digit_it_looks_like_suggests_the_id() -> None:
+    """cm0l is cm01 (an l for a 1), not cm07 or cm02, which are as many letters away."""
+    from okrdesk.targets.reader import closest
+
+    people = [f"cm{n:02d}" for n in range(1, 13)]
+    assert closest("cm0l", people) == "cm01"
+    assert closest("CMO7", people) == "cm07"
+    assert closest("cmI2", people) == "cm12"
+    assert closest("cml1", people) == "cm11"
+    assert closest("liuyang", ["liuyang", "1iuyang"]) == "liuyang"  # found as typed first
+
+
 # ------------------------------------------------------------------ override
 
 

@@ -192,7 +192,8 @@ def suggest(word: str, choices: Collection[str], lang: str = "en") -> str:
 def closest(word: str, choices: Collection[str]) -> str | None:
     """The choice nearest ``word``, ignoring case and width, where one is near enough; a
     choice that differs only in a number's leading zeros first (``b07`` is ``b007``, not
-    ``b027``, which is as many letters away)."""
+    ``b027``, which is as many letters away), then one that differs only in letters typed
+    for the digits they look like (``cm0l`` is ``cm01``, ``bO07`` is ``b007``)."""
     import difflib  # only for a word that was not found
 
     folded: dict[str, str] = {}
@@ -202,12 +203,25 @@ def closest(word: str, choices: Collection[str]) -> str | None:
     padded = {folded[f] for f in folded if _unpadded(f) == unpadded}
     if len(padded) == 1:
         return padded.pop()
+    looks = _looks(word)
+    alike = {folded[f] for f in folded if _looks(f) == looks}
+    if len(alike) == 1:
+        return alike.pop()
     close = difflib.get_close_matches(_folded(word), list(folded), n=1, cutoff=0.6)
     return folded[close[0]] if close else None
 
 
 def _folded(word: str) -> str:
     return unicodedata.normalize("NFKC", word).casefold()
+
+
+_DIGIT_LOOKALIKES = str.maketrans({"l": "1", "i": "1", "o": "0"})
+
+
+def _looks(word: str) -> str:
+    """How ``word`` looks: folded, letters that pass for digits as those digits (l, I and
+    1; O and 0), without a number's leading zeros."""
+    return _unpadded(_folded(word).translate(_DIGIT_LOOKALIKES))
 
 
 def _unpadded(word: str) -> str:
