@@ -392,7 +392,7 @@ def test_a_cut_leaves_no_bracket_open_unless_that_would_lose_most_of_the_line() 
         assert cell_width(line) <= width
         return line
 
-    title = "O2.KR2 客户产品配置度 ≥ 3.5 个/户(现 2.4)"
+    title = "O2.KR2 客户产品配置度 ≥ 3.5 个/户(年初 2.4)"
     assert shown(title, 40) == "O2.KR2 客户产品配置度 ≥ 3.5 个/户…"
     assert shown("Family trusts [of HNW clients] grow", 27) == "Family trusts…"
     # Of two left open, the outer when it keeps half the line, else the inner.

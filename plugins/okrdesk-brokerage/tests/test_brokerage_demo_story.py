@@ -115,7 +115,7 @@ def test_monthly_scores_are_spread_not_all_at_the_cap(judged: Judged) -> None:
 
 
 def test_products_per_client_starts_where_the_plan_says(judged: Judged) -> None:
-    """The sample plan writes O2.KR2 as "≥ 3.5 个/户(现 2.4)": the book's first week
+    """The sample plan writes O2.KR2 as "≥ 3.5 个/户(年初 2.4)": the book's first week
     reads about 2.4, and the new accounts, few of whom buy a product, pull it down."""
     engine, found, _ = judged
     result = found["szft:O2.KR2"]

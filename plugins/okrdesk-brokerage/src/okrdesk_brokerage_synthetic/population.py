@@ -56,7 +56,7 @@ CORE_HOLDINGS_SCALE = 1.0
 """Products a client with assets has held for years and keeps all year (a pension
 fund, a trust), beside those they trade: ⌊Exp(scale)⌋ of them, 0.58 on average,
 which brings the book's products per client at the start to about the sample
-plan's "现 2.4"."""
+plan's "年初 2.4"."""
 PRODUCTS = tuple(f"P{n:03d}" for n in range(1, 41))
 PRODUCT_TYPE_RUNS = (
     ("公募基金", 12),
