@@ -20,7 +20,6 @@ import attrs
 from okrdesk.errors import Problem, Said
 from okrdesk.records import shared_methods
 from okrdesk.targets.locate import KeyLocator, KeyPath
-from okrdesk.targets.syntax_habits import english_key
 
 T = TypeVar("T")
 
@@ -274,6 +273,8 @@ class Table:
             if key not in known and elsewhere and key in elsewhere:
                 self.fail(where.key(key), *elsewhere[key])
             elif key not in known:
+                from okrdesk.targets.syntax_habits import english_key  # for a mistake only
+
                 meant = english_key(key, tuple(known)) or closest(key, known)
                 hint = Said(f' (did you mean "{meant}"?)', f"（是不是“{meant}”？）")
                 if meant is not None:
