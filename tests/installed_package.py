@@ -1,11 +1,14 @@
-"""A plugin package written in a test, installed with pip into the environment the
-tests run in and found through its entry point, as a plugin author's package is; it is
-uninstalled when the test ends, whatever happened."""
+"""A plugin package written in a test, installed with pip and found through its entry
+point, as a plugin author's package is: into a folder of the test's own (``pip
+--target``) on the okrdesk process's path, never into the environment the tests run in,
+where tests running beside it on another worker (``make test`` runs on every core) found
+it among their plugins, and where it could replace a developer's own package."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -35,9 +38,9 @@ def installed_package(
     module (``okrdesk_<name>:some_function``)."""
     theirs = _installed_not_by_a_test(f"okrdesk-{name}")
     if theirs is not None:
-        # Installing over it and uninstalling it at the end would take it away.
+        # Its entry points would be found beside the test's own.
         pytest.skip(f"okrdesk-{name} is installed here, not by a test ({theirs}): this test "
-                    "installs and removes a package of that name")  # fmt: skip
+                    "needs the package of that name to be its own")  # fmt: skip
     plugins = {name: source, **(more or {})}
     root = folder / f"okrdesk-{name}"
     values = {plugin: f"okrdesk_{plugin}" for plugin in plugins}
@@ -69,13 +72,20 @@ def installed_package(
         (root / "src" / f"okrdesk_{plugin}" / "__init__.py").write_text(
             textwrap.dedent(text), "utf-8"
         )
-    subprocess.run([*_PIP, "install", "--no-deps", "--no-build-isolation", str(root)],
-                   check=True, capture_output=True)  # fmt: skip
+    site = folder / "site-packages"  # shared by a test's packages, installed side by side
+    subprocess.run([*_PIP, "install", "--no-deps", "--no-build-isolation", "--target",
+                    str(site), str(root)], check=True, capture_output=True)  # fmt: skip
+    path = os.pathsep.join([str(site), *filter(None, [os.environ.get("PYTHONPATH")])])
     try:
-        yield {**os.environ, "OKRDESK_LOAD_PLUGINS": ",".join([*plugins, "test_metrics"])}
+        yield {**os.environ, "PYTHONPATH": path,
+               "OKRDESK_LOAD_PLUGINS": ",".join([*plugins, "test_metrics"])}  # fmt: skip
     finally:
-        subprocess.run([*_PIP, "uninstall", "-y", f"okrdesk-{name}"], check=True,
-                       capture_output=True)  # fmt: skip
+        # Uninstalled, as pip uninstalls (which leaves a folder outside its environment
+        # alone): its modules and its dist-info, the rest of the folder as it was. A test
+        # may go on without it.
+        for installed in [*site.glob(f"okrdesk_{name.replace('-', '_')}-*.dist-info"),
+                          *(site / f"okrdesk_{plugin}" for plugin in plugins)]:  # fmt: skip
+            shutil.rmtree(installed)
 
 
 def _installed_not_by_a_test(distribution: str) -> str | None:
