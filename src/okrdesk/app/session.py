@@ -255,7 +255,8 @@ def _targets_name(root: Path, metrics: set[str]) -> bool:
     targets = root / "targets"
     for path in load.target_files(targets) if targets.is_dir() else ():
         try:
-            if pattern.search(path.read_text(encoding="utf-8", errors="replace")):
+            text = load.read_workspace_file(path)[1].decode("utf-8", errors="replace")
+            if pattern.search(text):
                 return True
         except OSError:
             continue

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import stat
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +30,42 @@ if TYPE_CHECKING:
     from okrdesk.targets.syntax import Hazard
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+
+
+class NotAFile(OSError):
+    """A workspace file that is no file: a named pipe, a socket, a device. Reading a
+    named pipe waits for a writer, for ever; a command must refuse it, not hang."""
+
+
+def read_workspace_file(path: Path, most: int = MAX_FILE_BYTES) -> tuple[int, bytes]:
+    """The size of the file at ``path`` and its bytes (none when it is over ``most``),
+    opened without waiting: a named pipe or any other thing that is no file raises
+    ``NotAFile`` rather than blocking the command until something writes to it."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    descriptor = os.open(path, flags)
+    with open(descriptor, "rb", closefd=True) as file:
+        found = os.fstat(descriptor)
+        if not stat.S_ISREG(found.st_mode):
+            raise NotAFile(errno.EINVAL, _kind_of(found.st_mode), str(path))
+        return found.st_size, (file.read() if found.st_size <= most else b"")
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file"
+    return "a device, not a file"
+
+
+_KIND_ZH = {
+    "a named pipe (FIFO), not a file": "命名管道（FIFO），不是文件",
+    "a socket, not a file": "套接字，不是文件",
+    "a folder, not a file": "文件夹，不是文件",
+    "a device, not a file": "设备，不是文件",
+}
 # Patterns for tomllib's messages, compiled only when a file has a syntax error.
 _POSITION = r"\s*\(at line (\d+), column (\d+)\)$"
 _AT_END = r"\s*\(at end of document\)$"
@@ -82,8 +119,16 @@ def parse_toml_file(
         )  # fmt: skip
         return None
     try:
-        size = path.stat().st_size
-        raw = path.read_bytes() if size <= MAX_FILE_BYTES else b""
+        size, raw = read_workspace_file(path)
+    except NotAFile as error:
+        kind = error.strerror or ""
+        findings.problems.append(
+            Problem(shown, 0, "", f"is {kind}: okrdesk reads only files here, and waits for "
+                    "nothing to be written to it; put the file itself in its place",
+                    f"是{_KIND_ZH.get(kind, kind)}：这里只读取文件，不会等待写入；"
+                    "请换成文件本身")
+        )  # fmt: skip
+        return None
     except OSError as error:  # gone or unreadable since the folder was listed
         reason = error.strerror or str(error)
         findings.problems.append(
@@ -236,9 +281,9 @@ def _in_chinese(detail: str) -> str:
 
 
 def target_files(targets: Path) -> list[Path]:
-    """The folder's ``*.toml`` files (links to files too, and links to nothing, which
-    reading reports: a team's file missing from a checkout must not pass unseen), in
-    order of name."""
+    """The folder's ``*.toml`` entries that are not folders (links to files too, links to
+    nothing and named pipes, which reading reports: a team's file missing from a checkout
+    must not pass unseen), in order of name."""
     with os.scandir(targets) as entries:
         names = sorted(e.name for e in entries if e.name.endswith(".toml") and _a_file(e))
     return [targets / name for name in names]
@@ -252,7 +297,7 @@ def _ids_in_text(path: Path) -> set[str] | None:
     text, so that the other files' references are checked around them; None when it is
     not text (a workbook, too large, gone)."""
     try:
-        raw = path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else b""
+        raw = read_workspace_file(path)[1]
     except OSError:
         return None
     if not raw.strip() or _workbook(raw) is not None:
@@ -350,7 +395,7 @@ def _shown(path: Path, root: Path) -> str:
 
 def _a_file(entry: os.DirEntry[str]) -> bool:
     try:
-        return entry.is_file() or (entry.is_symlink() and not os.path.exists(entry.path))
+        return not entry.is_dir()  # a link to nothing is no folder either
     except OSError:  # a link in a loop of links: reading it reports it
         return entry.is_symlink()
 

@@ -28,6 +28,7 @@ import datetime as dt
 import json
 import os
 import re
+import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from enum import Enum
@@ -39,7 +40,14 @@ import attrs
 from okrdesk import __version__, model
 from okrdesk.errors import OkrdeskError, Problem
 from okrdesk.periods import Grain
-from okrdesk.targets.load import LoadResult, folders_named_toml, misnamed_files, target_files
+from okrdesk.targets.load import (
+    LoadResult,
+    NotAFile,
+    folders_named_toml,
+    misnamed_files,
+    read_workspace_file,
+    target_files,
+)
 from okrdesk.targets.toml_cache import hex_digest, new_digest
 from okrdesk.units import UNITS, UnitOfMeasure
 
@@ -120,7 +128,10 @@ def _digest(root: Path, metrics: Mapping[str, model.MetricSpec] | None) -> str:
     targets = root / "targets"
     files = target_files(targets) if targets.is_dir() else []
     for path in files:
-        add(path.name, hex_digest(path.read_bytes()))
+        try:
+            add(path.name, hex_digest(read_workspace_file(path, sys.maxsize)[1]))
+        except NotAFile:
+            add(path.name, None)  # refused as it is read: never kept
     add(misnamed_files(targets) if targets.is_dir() else [])  # each is warned of
     add(folders_named_toml(targets) if targets.is_dir() else [])  # each is a problem
     return digest.hexdigest()
