@@ -442,6 +442,8 @@ def test_python_files_beside_the_targets_are_never_imported(
         '[sources.brokerage]\ndata = "../victim/data/crm"\n',
         # Every chat message would link the group's readers to the sender's site.
         '[send]\nreports_url = "https://intranet.example.org/okr/"\n',
+        # Every installed plugin could run for ten hours on your machine.
+        "[workspace]\nplugin_timeout = 36000\n",
     ],
     ids=[
         "store-elsewhere",
@@ -451,6 +453,7 @@ def test_python_files_beside_the_targets_are_never_imported(
         "mail",
         "a-plugins-folder-elsewhere",
         "a-link-for-the-group",
+        "a-longer-plugin-timeout",
     ],
 )
 def test_settings_that_reach_outside_wait_for_trust(
@@ -471,7 +474,7 @@ def test_settings_that_reach_outside_wait_for_trust(
     # validate opens no store, warehouse or mail server: it checks the target files and
     # says what waits for trust. Folders a check would read wait for trust.
     checked = run("validate", "--lang", "en", "-w", str(root))
-    if "allow_outside" in settings or "[sources.brokerage]" in settings:
+    if any(waits in settings for waits in ("allow_outside", "[sources.brokerage]", "timeout")):
         assert checked.returncode == 2, checked.stderr
         assert "this workspace reaches outside its folder" in checked.stderr
     else:
@@ -490,9 +493,25 @@ def test_settings_that_reach_outside_wait_for_trust(
     (root / "okrdesk.toml").write_text(settings.replace("9/", "10/").replace("etc", "root")
                                        .replace("victim", "other").replace("PGPASS", "PGUSER")
                                        .replace('"b@', '"b@example.org", "c@')
-                                       .replace("/okr/", "/okr2/"),
+                                       .replace("/okr/", "/okr2/")
+                                       .replace("36000", "36001"),
                                        encoding="utf-8")  # fmt: skip
     assert run("report", "-w", str(root)).returncode == 2
+
+
+def test_a_workspace_may_give_its_plugins_less_time_without_being_trusted_again(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    # Trusted for its plugins/ before it had an okrdesk.toml: a shorter limit, or the
+    # default written out, is no new reach, where a longer one asks again (above).
+    root = write_workspace(root=tmp_path / "sent")
+    for seconds in ("60", "300"):
+        (root / "okrdesk.toml").write_text(f"[workspace]\nplugin_timeout = {seconds}\n",
+                                           encoding="utf-8")  # fmt: skip
+        for args in (["validate"], ["collect", "--through", "2026-03-15"], ["report"]):
+            done = run(*args, "-w", str(root))
+            assert done.returncode == 0, (seconds, args, done.stderr)
+            assert "指向其文件夹之外" not in done.stdout + done.stderr
 
 
 def test_a_store_linked_from_outside_is_a_store_outside(

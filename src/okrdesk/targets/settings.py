@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 import attrs
 
 from okrdesk.errors import BadInput, Said, ValidationFailed, printable
+from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT
 from okrdesk.records import shared_methods
 from okrdesk.targets.load import parse_toml_file
 from okrdesk.targets.reader import Findings, Table, Where
@@ -123,7 +124,8 @@ class Workspace:
         where it leads once links are followed (so a link pointed elsewhere later asks
         again): a store elsewhere (a file outside it, a server), folders outside it the
         SQL source may read, a warehouse it may query, a mail server and who the mail
-        goes to, where chat messages link the report, a plugin's folder outside it. A
+        goes to, where chat messages link the report, a plugin's folder outside it, a
+        ``plugin_timeout`` longer than the default (a shorter one is always kept). A
         workspace someone sent may do none of that until you trust it (``okrdesk
         trust``): it would choose where your numbers are written, which of your files
         are read, where your passwords go, and where your group's readers are sent."""
@@ -149,6 +151,11 @@ class Workspace:
                     else:
                         found += [f"[sources.{plugin}] {key}: {name} -> {leads}"
                                   for name, leads in links_out_of(root / value, root)]  # fmt: skip
+        if self.plugin_timeout is not None and self.plugin_timeout > DEFAULT_TIMEOUT:
+            # Installed plugins are your consent to run them, not to run them for hours
+            # on your machine because a file someone sent says they may.
+            found.append(f"[workspace] plugin_timeout: {self.plugin_timeout:g} s, longer "
+                         f"than the {DEFAULT_TIMEOUT:g} s default each plugin has")  # fmt: skip
         if self.send.reports_url is not None:
             # Every chat message links the full report there: a sent workspace would
             # send the group's readers to a site of its choosing.
