@@ -594,31 +594,50 @@ def test_a_check_that_prints_does_not_stop_a_plugin_that_collects_cleanly(
     assert "printed" not in told
 
 
-def test_a_check_that_exits_does_not_stop_a_plugin_that_collects_cleanly(
-    write_workspace: WriteWorkspace, tmp_path: Path
+@pytest.mark.parametrize(
+    ("fails", "said"),
+    [
+        ("    raise SystemExit('no licence')\n", "SystemExit: no licence (at okrdesk_visits"),
+        # One problem, not a list of them: the check fails, rather than refusing.
+        ("    return SettingsProblem('folder', 'no such folder')\n",
+         "TypeError: gave SettingsProblem, not a list of SettingsProblem"),
+    ],
+    ids=["exits", "returns-one-problem"],
+)  # fmt: skip
+def test_a_check_that_fails_does_not_stop_a_plugin_and_collect_says_so_once(
+    write_workspace: WriteWorkspace, tmp_path: Path, fails: str, said: str
 ) -> None:
     """A check that fails is validate's warning, sys.exit() too, and collect goes on to
     collect; a check ending in sys.exit() had collect refuse the plugin, saying its
-    okrdesk_collect failed ('SystemExit'), which never ran."""
+    okrdesk_collect failed ('SystemExit'), which never ran. Collect says the check failed,
+    once, naming the plugin: it had been silent, so a manager took the settings for
+    checked."""
     from installed_package import installed_package, okrdesk
     from test_emit_mistakes import SALON_KR
 
-    exits = VISITS.replace(
-        "    found = [SettingsProblem(",
-        "    raise SystemExit('no licence')\n    found = [SettingsProblem(",
-    )
+    first = "    found = [SettingsProblem("
+    failing = VISITS.replace(first, fails + first)
     root = write_workspace({"salons.toml": SALON_KR})
     (root / "data").mkdir(exist_ok=True)
     (root / "okrdesk.toml").write_text('[sources.visits]\nfolder = "data"\n', "utf-8")
-    with installed_package(tmp_path, "visits", exits) as env:
+    with installed_package(tmp_path, "visits", failing) as env:
         validated = okrdesk(env, "validate", "--lang", "en", "-w", str(root))
         collected = okrdesk(env, "collect", "--lang", "en", "--through", "2026-01-11",
-                            "-w", str(root))  # fmt: skip
+                            "--jobs", "2", "-w", str(root))  # fmt: skip
+        chinese = okrdesk(env, "collect", "--lang", "zh", "--through", "2026-01-11",
+                          "-w", str(root))  # fmt: skip
     assert validated.returncode == 0, validated.stdout + validated.stderr
-    assert "okrdesk_check_settings failed" in validated.stdout
+    assert f"okrdesk_check_settings failed: {said}" in validated.stdout
     told = collected.stdout + collected.stderr
     assert collected.returncode == 0, told
-    assert "SystemExit" not in told
+    warned = [line for line in told.splitlines() if "okrdesk_check_settings failed" in line]
+    assert len(warned) == 1, told
+    assert "visits" in warned[0] and said in warned[0]
+    assert "went unchecked, and it collected on them" in warned[0]
+    assert "okrdesk_collect failed" not in told
+    assert chinese.returncode == 0
+    assert "okrdesk_check_settings 出错：" in chinese.stdout + chinese.stderr
+    assert "其设置未经检查，仍按其采集" in chinese.stdout + chinese.stderr
 
 
 def _together_plugin(refuses: Callable[[frozenset[str]], list[str]]) -> object:
@@ -1244,3 +1263,33 @@ def test_a_problem_about_the_data_is_told_as_the_data_s_not_the_settings_(
     wrong = SettingsProblem("fiel", "is not a setting of crm")
     told = settings_refused(tmp_path, "crm", checked([header, wrong]))
     assert told is not None and told.en.startswith("its settings are refused")
+
+
+def test_a_registered_plugin_s_check_that_fails_is_told_once_by_its_collect(
+    tmp_path: Path,
+) -> None:
+    """A plugin registered in the process (``check_plugin``) has its check asked here,
+    not in a process of its own: its failure is told the same way."""
+    import datetime as dt
+
+    from okrdesk.model import Person
+    from okrdesk.plugins import SettingsProblem
+    from okrdesk.plugins.testing import check_plugin
+
+    plugin = _together_plugin(lambda metrics: [])
+
+    def one_problem(settings, metrics):  # type: ignore[no-untyped-def]
+        return SettingsProblem("folder", "no such folder")
+
+    from okrdesk.plugins import hookimpl
+
+    plugin.okrdesk_check_settings = hookimpl(one_problem)  # type: ignore[attr-defined]
+    week = {"start": dt.date(2026, 1, 5), "through": dt.date(2026, 1, 11)}
+    done = check_plugin(plugin, people=[Person("cm01", "王芳", "branch")], workspace=tmp_path,
+                        name="crm", **week)  # fmt: skip
+    assert done.problems == []
+    assert {o.metric for o in done.observations} == {"leads", "visits", "calls"}
+    assert [w for w in done.warnings if "okrdesk_check_settings failed" in w] == [
+        "plugin crm: okrdesk_check_settings failed: TypeError: gave SettingsProblem, not a "
+        "list of SettingsProblem; its settings went unchecked, and it collected on them"
+    ], done.warnings

@@ -576,6 +576,8 @@ def _plugin_process(
                 connection.send(("checking", True))
                 refused = refusal(host.implementations("okrdesk_check_settings"), name, request)
                 connection.send(("checking", False))
+                if refused.unchecked is not None:
+                    connection.send(("unchecked", *refused.unchecked))
             for metric, said in refused.metrics.items():
                 relay.error(metric, said.en, zh=said.zh)
             if refused.whole is not None:
@@ -633,6 +635,9 @@ class Refusal:
     whole: Said | None = None
     metrics: Mapping[str, Said] = attrs.Factory(dict)
     request: CollectRequest | None = None
+    unchecked: Said | None = None
+    """How the check failed, the first time it did: the plugin collects on settings no
+    one checked, which the collect says (validate warns of it the same way)."""
 
 
 def check_stopped(limit: float, spent: float = 0.0) -> Said:
@@ -663,9 +668,10 @@ def refusal(
     The plugin is refused whole, in that first answer's words, unless some metrics are
     refused alone and the check, asked again of the others together, lets them through:
     what it refuses only together (two exports that must not be the same folder) is
-    refused all the same. A check that fails is validate's warning, not a refusal; so is
-    what it prints (a Python warning of a setting to be renamed), which would otherwise
-    count as the plugin printing, and lose all it collects.
+    refused all the same. A check that fails is validate's warning, not a refusal, and
+    the collect's too (``Refusal.unchecked``, said once); what it prints (a Python warning
+    of a setting to be renamed) is left unsaid, as it would otherwise count as the plugin
+    printing, and lose all it collects.
 
     With a ``limit``, the check (every time it is asked, all together) is stopped after
     that many seconds, as ``limited`` stops a plugin loaded in this process, and the
@@ -681,6 +687,7 @@ def refusal(
     check = dict(checks).get(name)
     if check is None:
         return Refusal()
+    failed: list[Said] = []
 
     def refused(metrics: Iterable[str], *, one: bool = False) -> Said | None:
         try:
@@ -691,6 +698,8 @@ def refusal(
         except BaseException as error:  # sys.exit() too, as validate takes it
             if (stopped := interrupted(error)) is not None:
                 raise stopped from None
+            if not failed:
+                failed.append(_check_failed(error, check))
             return None
         return settings_refused(request.workspace, name, answered, request.settings, one=one)
 
@@ -702,12 +711,25 @@ def refusal(
         # later must not put back a capture of this moment as the process's output.
         with (spending as left, contextlib.redirect_stdout(printed),
               contextlib.redirect_stderr(printed)):  # fmt: skip
-            return limited(left, lambda: _refusal(refused, request))
+            found = limited(left, lambda: _refusal(refused, request))
+        return attrs.evolve(found, unchecked=failed[0]) if failed else found
     except OutOfTime:
         assert limit is not None
         return Refusal(check_stopped(limit, spent))
     finally:
         guard_streams()
+
+
+def _check_failed(error: BaseException, check: Callable[..., Any]) -> Said:
+    """What a collect says of a settings check that failed, in validate's words."""
+    from okrdesk.plugins.failures import describe_error
+
+    told, told_zh = (describe_error(error, check, lang=lang) for lang in ("en", "zh"))
+    return Said(
+        f"okrdesk_check_settings failed: {told}; its settings went unchecked, and it "
+        "collected on them",
+        f"okrdesk_check_settings 出错：{told_zh}；其设置未经检查，仍按其采集",
+    )
 
 
 def _refusal(refused: Callable[..., Said | None], request: CollectRequest) -> Refusal:
@@ -908,6 +930,8 @@ def _take_messages(
             checker.error(message[1], message[2], zh=message[3])
         elif kind == "warning" and checker is not None:
             checker.warning(message[1], message[2], zh=message[3])
+        elif kind == "unchecked" and checker is not None:
+            checker.unchecked = Said(message[1], message[2])
         elif kind == "finished" and checker is not None:
             checker.finished(message[1])
         elif kind == "declared":
@@ -1113,6 +1137,8 @@ class _Checker:
     refused: dict[str, int] = attrs.Factory(dict)
     warned: list[tuple[str, Said]] = attrs.Factory(list)
     """(metric, what was said: the plugin's words, and its Chinese where it gave one)."""
+    unchecked: Said | None = None
+    """How the plugin's settings check failed (``Refusal.unchecked``), if it did."""
     closed: bool = False
     """Set when the plugin ran out of time: anything it emits after that is ignored."""
     keep: Keeper | None = None
@@ -1676,6 +1702,7 @@ def collect(
                 refusal(checks, plugin, request, timeout, budget))  # fmt: skip
             for metric, said in refused.metrics.items():
                 checker.error(metric, said.en, zh=said.zh)
+            checker.unchecked = refused.unchecked
             parts.append(_Part(plugin, share, refused.request or request, checker, how, call,
                                refused.whole))  # fmt: skip
     try:
@@ -1798,6 +1825,11 @@ class _Part:
     def merge_into(self, result: Collected, keep: Keeper | None = None) -> None:
         kept = self.checker.kept if self.checker is not None else {}
         result.stored += self.checker.stored if self.checker is not None else 0
+        if self.checker is not None and self.checker.unchecked is not None:
+            # Once for the plugin, however many processes its metrics were shared over.
+            told = PluginError(self.plugin, None, *self.checker.unchecked)
+            if told not in result.warnings:
+                result.warnings.append(told)
         result.plugin_of.update(kept)
         if self.failure is not None:
             # What it finished was complete and sound, and stays stored.
