@@ -204,14 +204,41 @@ def test_a_call_given_no_time_is_stopped_at_once() -> None:
 
 
 def test_a_stop_during_a_ctrl_c_gives_the_ctrl_c_back() -> None:
+    def pressed_then_stopped() -> None:
+        try:
+            signal.raise_signal(signal.SIGINT)  # the user's Ctrl-C, as a signal
+        except KeyboardInterrupt:
+            raise OutOfTime from None  # ``from None`` hides it from a traceback, not __context__
+
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        with pytest.raises(OutOfTime) as caught:
+            limited(600, pressed_then_stopped)
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert isinstance(interrupted(caught.value), KeyboardInterrupt)
+    assert interrupted(OutOfTime()) is None
+    # Python's handler for Ctrl-C is put back as it was.
+    assert signal.getsignal(signal.SIGINT) is before
+
+
+def test_a_keyboard_interrupt_no_signal_raised_is_the_plugin_s_failure() -> None:
+    """``raise KeyboardInterrupt`` in a plugin's import made the command exit 130, as if
+    the user had pressed Ctrl-C, and took the whole report down with one plugin."""
+
+    def raises() -> None:
+        raise KeyboardInterrupt
+
+    for seconds in (600, None):
+        with pytest.raises(KeyboardInterrupt) as caught:
+            limited(seconds, raises)
+        assert interrupted(caught.value) is None
+    with pytest.raises(RuntimeError) as cleaning:
         try:
             raise KeyboardInterrupt
         except KeyboardInterrupt:
-            raise OutOfTime from None  # ``from None`` hides it from a traceback, not __context__
-    except OutOfTime as error:
-        assert isinstance(interrupted(error), KeyboardInterrupt)
-    assert interrupted(OutOfTime()) is None
+            raise RuntimeError("cleaning up") from None
+    assert interrupted(cleaning.value) is None
 
 
 def _send_sigint() -> None:

@@ -510,7 +510,9 @@ class PluginHost:
             record.give_up(
                 *_out_of_time(error, "okrdesk_metrics", "okrdesk_metrics ", limit, spent)
             )
-        except Exception as error:
+        except BaseException as error:  # KeyboardInterrupt, SystemExit: the plugin's too
+            if (stopped := interrupted(error)) is not None:
+                raise stopped from None
             # What it declared before failing stands: one broken definition (an SQL
             # metric, say) must not take the plugin's other metrics with it.
             told, told_zh = (describe_error(error, record.plugin, record.how, lang=lang)
@@ -607,7 +609,9 @@ class PluginHost:
         except OutOfTime as error:
             record.fail(*_out_of_time(error, "okrdesk_report_formats",
                                       "okrdesk_report_formats ", limit, spent))  # fmt: skip
-        except Exception as error:
+        except BaseException as error:  # KeyboardInterrupt, SystemExit: the plugin's too
+            if (stopped := interrupted(error)) is not None:
+                raise stopped from None
             told, told_zh = (describe_error(error, record.plugin, record.how, lang=lang)
                              for lang in ("en", "zh"))  # fmt: skip
             record.fail(f"okrdesk_report_formats failed: {told}",

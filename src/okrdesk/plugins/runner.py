@@ -116,8 +116,8 @@ def _run_with_timeout(
             f"okrdesk_collect 在 {shown:g} 秒内{before[1]}未完成，已不再等它" + LONGER[1],
         )
     if outcome:
-        if isinstance(outcome[0], KeyboardInterrupt):
-            raise outcome[0]
+        # Even a KeyboardInterrupt: Python delivers Ctrl-C to the main thread, never to
+        # this one, so one raised here is the plugin's own failure.
         return _failed(outcome[0], call, mistaken=(checker.plugin, request))
     return None
 
@@ -693,7 +693,7 @@ def refusal(
         try:
             answered = checked(check(settings=request.settings, workspace=request.workspace,
                                      metrics=frozenset(metrics), collecting=True))  # fmt: skip
-        except (KeyboardInterrupt, OutOfTime):
+        except OutOfTime:
             raise
         except BaseException as error:  # sys.exit() too, as validate takes it
             if (stopped := interrupted(error)) is not None:

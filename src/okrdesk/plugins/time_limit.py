@@ -124,14 +124,18 @@ def limited(seconds: float | None, function: Callable[[], T]) -> T:
     waiting inside C (a sleep, a socket read) only once it returns to Python, and a loop
     inside C never; such a call is left behind, its result unused, and what it writes to
     standard output or error from then on unshown (``guard_streams``). A Ctrl-C while the
-    caller waits is raised here, and the call is sent the stop as at its limit."""
-    if seconds is None:
-        return function()
-    seconds = max(seconds, _SOONEST)
-    if _alarm_possible():
-        with _alarm(seconds):
+    caller waits is raised here, and the call is sent the stop as at its limit.
+
+    A Ctrl-C (or SIGTERM) the process is sent meanwhile is marked as the user's
+    (``interrupted``): a ``KeyboardInterrupt`` the call raises of itself is its failure."""
+    with _marking_signals():
+        if seconds is None:
             return function()
-    return _Worker(function).result(seconds)
+        seconds = max(seconds, _SOONEST)
+        if _alarm_possible():
+            with _alarm(seconds):
+                return function()
+        return _Worker(function).result(seconds)
 
 
 _SOONEST = 0.001
@@ -388,11 +392,59 @@ class TimeBudget:
 
 
 def interrupted(error: BaseException) -> KeyboardInterrupt | None:
-    """The Ctrl-C that ``error`` came while handling, if any: a stop that lands in a
-    plugin's clean-up after the user pressed Ctrl-C must not swallow it."""
+    """The Ctrl-C (or SIGTERM) that ``error`` is or came while handling, if the process
+    was sent one while a plugin's call ran (``limited``): a stop that lands in a plugin's
+    clean-up after the user pressed Ctrl-C must not swallow it. A ``KeyboardInterrupt``
+    no signal raised (``raise KeyboardInterrupt`` in a plugin's import) is not the user
+    stopping the command but the plugin failing, and None here; so is one raised in a
+    thread of the plugin's own, where Python never delivers a signal."""
     seen: BaseException | None = error
     while seen is not None:
-        if isinstance(seen, KeyboardInterrupt):
+        if isinstance(seen, KeyboardInterrupt) and getattr(seen, _SIGNALLED, False):
             return seen
         seen = seen.__context__
     return None
+
+
+_SIGNALLED = "_okrdesk_signalled"
+"""Set on the exception a signal's handler raised while a plugin's call ran."""
+
+_STOPPING_SIGNALS = ("SIGINT", "SIGTERM")
+
+
+@contextlib.contextmanager
+def _marking_signals() -> Iterator[None]:
+    """While the block runs, the exception each stopping signal's handler raises (Python's
+    own ``KeyboardInterrupt`` for Ctrl-C, okrdesk's for SIGTERM) is marked as raised by
+    a signal. Only the main thread can set handlers, and only there are signals
+    delivered; a handler set from C, or none, is left alone."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before: dict[int, Callable[[int, FrameType | None], Any]] = {}
+    for name in _STOPPING_SIGNALS:
+        signum = getattr(signal, name, None)
+        handler = None if signum is None else signal.getsignal(signum)
+        if signum is not None and callable(handler) and not getattr(handler, _SIGNALLED, False):
+            before[signum] = handler
+            signal.signal(signum, _marked(handler))
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
+
+
+def _marked(
+    handler: Callable[[int, FrameType | None], Any],
+) -> Callable[[int, FrameType | None], Any]:
+    def marking(signum: int, frame: FrameType | None) -> Any:
+        try:
+            return handler(signum, frame)
+        except BaseException as error:
+            with contextlib.suppress(AttributeError, TypeError):
+                setattr(error, _SIGNALLED, True)
+            raise
+
+    setattr(marking, _SIGNALLED, True)
+    return marking

@@ -1,0 +1,115 @@
+"""A KeyboardInterrupt a plugin raises of itself is that plugin's failure, named, and
+the rest of the command works; a Ctrl-C the user sends while a plugin runs still stops
+the command, exit status 130."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from installed_package import installed_package, okrdesk
+from sample_workspace import WriteWorkspace
+
+HANG_GUARD = 300
+"""Seconds after which a command that should have stopped is taken never to stop: not a
+bound on its speed."""
+
+RAISES_AT_IMPORT = """\
+raise KeyboardInterrupt
+"""
+
+RAISES_DECLARING = """\
+from okrdesk.plugins import hookimpl
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    raise KeyboardInterrupt
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        (RAISES_AT_IMPORT, "plugin stops: failed to import: KeyboardInterrupt"),
+        (RAISES_DECLARING, "plugin stops: okrdesk_metrics failed: KeyboardInterrupt"),
+    ],
+    ids=["at-import", "declaring"],
+)
+def test_a_plugin_s_own_keyboard_interrupt_is_its_failure_not_the_user_s_ctrl_c(
+    write_workspace: WriteWorkspace, tmp_path: Path, source: str, said: str
+) -> None:
+    root = write_workspace()
+    with installed_package(tmp_path, "stops", source) as env:
+        collect = okrdesk(env, "collect", "--lang", "en", "--through", "2026-03-15",
+                          "-w", str(root))  # fmt: skip
+        report = okrdesk(env, "report", "--lang", "en", "--as-of", "2026-03-15", "-w", str(root))
+        check = okrdesk(env, "check", "--lang", "en", "--as-of", "2026-03-15", "-w", str(root))
+    assert report.returncode == 0, report.stdout + report.stderr
+    assert said in " ".join(report.stdout.split())
+    # The workspace's own plugin's key result is there, measured.
+    assert "新增高净值客户" in report.stdout
+    assert check.returncode not in (130, 2), check.stdout + check.stderr
+    assert said in " ".join((check.stdout + check.stderr).split())
+    assert collect.returncode == 1, collect.stdout + collect.stderr
+    assert f"error: {said}" in collect.stderr
+    assert "Run 1:" in collect.stdout  # the others were collected and stored
+    for done in (report, check, collect):
+        assert "Traceback" not in done.stderr
+        assert "Aborted" not in done.stderr and "已中止" not in done.stderr
+
+
+WAITS_AT_IMPORT = """\
+import pathlib
+import time
+
+pathlib.Path({ready!r}).write_text("importing")
+{body}
+"""
+
+WAITS = "time.sleep(3600)"
+CLEANS_UP = """\
+try:
+    time.sleep(3600)
+except KeyboardInterrupt:
+    raise RuntimeError("closing the CRM connection failed")
+"""
+
+
+@pytest.mark.parametrize("body", [WAITS, CLEANS_UP], ids=["waits", "fails-cleaning-up"])
+@pytest.mark.parametrize("command", ["report", "check"])
+def test_a_ctrl_c_while_a_plugin_loads_still_stops_the_command(
+    write_workspace: WriteWorkspace, tmp_path: Path, body: str, command: str
+) -> None:
+    root = write_workspace()
+    ready = tmp_path / "ready"
+    (root / "plugins" / "slow.py").write_text(
+        WAITS_AT_IMPORT.format(ready=str(ready), body=body), encoding="utf-8"
+    )
+    from sample_workspace import trusted
+
+    trusted(root)
+    env = {**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics,slow"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "okrdesk", command, "--lang", "en", "-w", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+    )  # fmt: skip
+    try:
+        while not ready.exists():
+            assert process.poll() is None, process.communicate()
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = process.communicate(timeout=HANG_GUARD)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    assert process.returncode == 130, stdout + stderr
+    assert "Traceback" not in stderr
+    assert "slow" not in stdout  # no report was written as if the plugin had failed
