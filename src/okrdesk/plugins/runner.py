@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import decimal
+import functools
 import itertools
 import math
 import os
@@ -33,7 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar, cast
 
 import attrs
 
@@ -63,7 +64,7 @@ from okrdesk.plugins.manager import (
 )
 from okrdesk.plugins.probe_cache import ProbeCache
 from okrdesk.plugins.spool import EmittedTwice, Spool, SpooledRow
-from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT, LONGER, TimeBudget, earlier
+from okrdesk.plugins.time_limit import DEFAULT_TIMEOUT, LONGER, TimeBudget, abandon, earlier
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -98,18 +99,21 @@ def _run_with_timeout(
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        checker.closed = True
+        checker.close()
         if stop is not None:
             # Each query it would start next is interrupted too, until it gives up.
             grace = time.monotonic() + _EXIT_GRACE
             while worker.is_alive() and time.monotonic() < grace:
                 stop()
                 worker.join(0.05)
+            if worker.is_alive():
+                abandon(worker)
             return Said(
                 f"okrdesk_collect did not finish within {shown:g} s{before[0]}; its query was "
                 "stopped" + LONGER[0],
                 f"okrdesk_collect 在 {shown:g} 秒内{before[1]}未完成，其查询已停止" + LONGER[1],
             )
+        abandon(worker)  # what it prints from now on is shown nowhere
         return Said(
             f"okrdesk_collect did not finish within {shown:g} s{before[0]} and was left behind"
             + LONGER[0],
@@ -911,7 +915,7 @@ def _take_messages(
         remaining = deadline + (checker.storing if checker else 0.0) - time.monotonic()
         if remaining <= 0:
             if checker is not None:
-                checker.closed = True
+                checker.close()
             process.kill()
             return None
         message = inbox.get(min(remaining, 0.5))
@@ -1125,6 +1129,21 @@ class Collected:
     """metric → plugin, for each metric that was collected whole."""
 
 
+_Method = TypeVar("_Method", bound=Callable[..., None])
+
+
+def _while_open(method: _Method) -> _Method:
+    """``method`` of a ``_Checker``, run holding its gate, and not at all once closed."""
+
+    @functools.wraps(method)
+    def guarded(self: _Checker, *args: Any, **kwargs: Any) -> None:
+        with self._gate:
+            if not self.closed:
+                method(self, *args, **kwargs)
+
+    return cast(_Method, guarded)
+
+
 @attrs.define
 class _Checker:
     """The ``emit`` callback given to one plugin: checks and buffers observations."""
@@ -1140,7 +1159,8 @@ class _Checker:
     unchecked: Said | None = None
     """How the plugin's settings check failed (``Refusal.unchecked``), if it did."""
     closed: bool = False
-    """Set when the plugin ran out of time: anything it emits after that is ignored."""
+    """Set when the plugin ran out of time (``close``): anything it emits after that is
+    ignored."""
     keep: Keeper | None = None
     """Stores a metric the plugin has finished (``finished``) at once, while the plugin
     goes on; only in the thread ``home``, the one that may use the store."""
@@ -1154,9 +1174,19 @@ class _Checker:
     storing: float = 0.0
     """Seconds spent storing finished metrics: not counted against the plugin's time."""
     spool: Spool = attrs.field(init=False)
+    _gate: threading.RLock = attrs.field(init=False, factory=threading.RLock)
+    """Held by each call of ``emit`` while it runs, and by ``close``: a call left behind
+    that was part-way through one when its time ran out has finished it before the
+    collect goes on to read what was emitted, and any call after that is ignored."""
     _rules: dict[str, tuple[bool, bool, tuple[str, ...]]] = attrs.field(init=False)
     """metric → (whether it is a ratio, whether its value cannot be negative, its
     dimensions sorted), once."""
+
+    def close(self) -> None:
+        """The plugin's time is up: wait for a call of ``emit`` under way to end, and
+        ignore every one after it."""
+        with self._gate:
+            self.closed = True
 
     def __attrs_post_init__(self) -> None:
         self.spool = Spool(self._emitted_twice)
@@ -1169,6 +1199,7 @@ class _Checker:
             for name, spec in self.specs.items()
         }
 
+    @_while_open
     def __call__(
         self,
         metric: str,
@@ -1204,6 +1235,7 @@ class _Checker:
         )
         self.take_columns(metric, columns)
 
+    @_while_open
     def take_columns(self, metric: Any, columns: Columns) -> None:
         """One ``emit.many``'s columns (``many_columns``): spooled at once when every
         figure is plainly sound, else checked one at a time, in order."""
@@ -1259,6 +1291,7 @@ class _Checker:
         self.spool.extend(rows)
         return True
 
+    @_while_open
     def take(self, rows: Iterable[tuple[Any, ...]]) -> None:
         """A batch of what the plugin emitted, each row ``(metric, subject, period, value,
         numerator, denominator, source, dimensions)``, checked and spooled in order."""
@@ -1376,6 +1409,7 @@ class _Checker:
         self._refuse(row[0], Said(f"{row[1]} {row[2]}: emitted twice",
                                   f"{row[1]} {row[2]}：重复给出"))  # fmt: skip
 
+    @_while_open
     def error(self, metric: str, message: str, *, zh: str = "") -> None:
         metric = str(metric)
         late = metric in self.done
@@ -1384,6 +1418,7 @@ class _Checker:
         words = str(message)[:500]
         self._refuse(metric, Said(after + words, after_zh + (str(zh)[:500] or words)))
 
+    @_while_open
     def finished(self, metric: str) -> None:
         """``emit.finished``: the plugin has handed over everything it will emit for
         ``metric``. Anything more for it is refused; where it may (``keep``, in the
@@ -1415,6 +1450,7 @@ class _Checker:
         finally:
             self.storing += time.monotonic() - started
 
+    @_while_open
     def warning(self, metric: str, message: str, *, zh: str = "") -> None:
         if not self.closed and sum(m == metric for m, _ in self.warned) < MAX_MESSAGES_PER_METRIC:
             self.warned.append((str(metric), Said(str(message)[:500], str(zh)[:500])))

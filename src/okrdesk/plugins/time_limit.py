@@ -268,6 +268,26 @@ class _Worker(Generic[T]):
 _left_behind: set[int | None] = set()
 """The threads of calls the caller went on without, while they run (``_Worker``)."""
 
+_abandoned: set[threading.Thread] = set()
+"""Threads of a plugin's own that the caller went on without (``abandon``): kept as
+threads, not numbers, as a thread's number is given again once it ends."""
+
+
+def abandon(thread: threading.Thread) -> None:
+    """The caller goes on without ``thread``, a plugin's call it could not stop: from now
+    on what it writes to standard output or error is dropped, as for a call ``limited``
+    leaves behind."""
+    _abandoned.add(thread)
+    guard_streams()
+
+
+def _silenced() -> bool:
+    """Whether the thread writing is one the caller went on without."""
+    return threading.get_ident() in _left_behind or (
+        bool(_abandoned) and threading.current_thread() in _abandoned
+    )
+
+
 _guarded: dict[str, _Gagged] = {}
 """The standard streams the process has had since a call was first left behind, each
 wrapped so as to drop what such a call writes: what a call that ends put back of its
@@ -283,12 +303,12 @@ class _Gagged:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        if threading.get_ident() in _left_behind:
+        if _silenced():
             return len(text)
         return int(self._stream.write(text))
 
     def writelines(self, lines: Any) -> None:
-        if threading.get_ident() not in _left_behind:
+        if not _silenced():
             self._stream.writelines(lines)
 
     def __getattr__(self, name: str) -> Any:
@@ -299,7 +319,7 @@ def guard_streams() -> None:
     """Once a call has been left behind, make sure standard output and error drop what
     it writes: called when it is left behind, and by whoever puts back the streams it
     redirected around a plugin's call (``manager.quiet``, a collect's settings check)."""
-    if not _left_behind and not _guarded:
+    if not _left_behind and not _abandoned and not _guarded:
         return
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
