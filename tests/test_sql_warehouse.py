@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import socket
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -184,6 +185,35 @@ def test_a_duckdb_database_file(tmp_path: Path, files_check: PluginCheck) -> Non
     assert "slow: the query ran longer than 0.5 s on crm.duckdb" in refused.problems[1]
     outside = run_check(tmp_path, {"connection": "duckdb:///etc/x.duckdb", "metrics": METRICS})
     assert "lies outside the workspace" in outside.problems[0]
+
+
+def test_a_duckdb_warehouse_query_spills_no_more_than_the_sql_source_may(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query sent in an okrdesk.toml that sorts more than memory holds spilled beside the
+    warehouse's file, without end, filling the disk until the time limit."""
+    import duckdb
+
+    from okrdesk.plugins import sql_scratch
+
+    (tmp_path / "wh").mkdir()
+    with duckdb.connect(str(tmp_path / "wh" / "crm.duckdb")) as connection:
+        connection.execute("CREATE TABLE salons AS SELECT 'cm01' AS cm_id")
+    # The least scratch space, 4 GiB, made 4 MiB: the sort below needs far more.
+    monkeypatch.setattr(sql_scratch, "LEAST_SCRATCH", 4 * 1024 * 1024)
+    query = ("SELECT 'cm01' AS subject, DATE '2026-01-06' AS day, count(*) AS value "
+             "FROM (SELECT md5(range::VARCHAR) AS h FROM range(100000000) ORDER BY h)")  # fmt: skip
+    sorts = metric("sorts", "flow", "人", query)
+    before = set(Path(tempfile.gettempdir()).glob("okrdesk-warehouse-*"))
+    check = run_check(tmp_path, {"connection": "duckdb:wh/crm.duckdb", "timeout": 3600,
+                                 "metrics": [sorts]})  # fmt: skip
+    (problem,) = check.problems
+    assert "metric sorts: crm.duckdb: it needs more than 0.0" in problem
+    assert "GiB of scratch space on disk (ten times the files read" in problem
+    assert "max_temp_directory_size" not in problem
+    # Nothing spilled beside the warehouse, and its own folder is gone.
+    assert sorted(p.name for p in (tmp_path / "wh").iterdir()) == ["crm.duckdb"]
+    assert set(Path(tempfile.gettempdir()).glob("okrdesk-warehouse-*")) == before
 
 
 QUERY = (

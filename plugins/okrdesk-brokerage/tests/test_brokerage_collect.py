@@ -6,6 +6,7 @@ import datetime as dt
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -178,6 +179,40 @@ def test_duckdb_is_held_to_a_memory_limit_and_spills_where_told(tmp_path: Path) 
     assert settings["memory_limit"] == "76.2 MiB" and settings["threads"] == "1"  # 80 MB
 
 
+def test_duckdb_spills_no_more_than_okrdesk_s_sql_source_may(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spill had no bound: a clients.csv.gz that unpacks to a terabyte, in an export
+    someone sent, filled the disk. Now the SQL source's rule (sql_scratch) holds: ten
+    times the files read, 4 GiB at least; past it DuckDB is short of memory, and the file
+    is read row by row (``test_a_file_duckdb_has_too_little_memory_for_...``)."""
+    import duckdb
+    from okrdesk.plugins import sql_scratch
+
+    from okrdesk_brokerage import engine
+
+    export = tmp_path / "clients.csv"
+    with export.open("wb") as file:
+        file.truncate(1 << 30)  # 1 GiB, sparse: ten times it, 10 GiB
+
+    def most(con: engine.Connection) -> str:
+        found = con.execute("SELECT current_setting('max_temp_directory_size')").fetchone()
+        assert found is not None
+        return str(found[0])
+
+    spill = tmp_path / "spill"
+    assert most(engine.connect(spill)) == "4.0 GiB"
+    assert most(engine.connect(spill, reads=[export, tmp_path / "gone.csv"])) == "10.0 GiB"
+    monkeypatch.setattr(sql_scratch, "LEAST_SCRATCH", 4 * 1024 * 1024)
+    con = engine.connect(spill)
+    assert most(con) == "4.0 MiB"
+    with pytest.raises(duckdb.OutOfMemoryException, match="max_temp_directory_size"):
+        con.execute("SELECT count(*) FROM (SELECT md5(range::VARCHAR) AS h "
+                    "FROM range(20000000) ORDER BY h)").fetchone()  # fmt: skip
+    spilled = sum(p.stat().st_size for p in spill.rglob("*") if p.is_file())
+    assert spilled <= 4 * 1024 * 1024
+
+
 def test_duckdb_draws_no_progress_bar_on_the_plugins_output(
     capfd: pytest.CaptureFixture[str],
 ) -> None:
@@ -258,9 +293,11 @@ def test_a_large_export_on_two_threads_gives_what_one_thread_gives(
     threads: list[int] = []
     connect = engine.connect
 
-    def recorded(spill: Path | None = None, threads_: int = 1) -> engine.Connection:
+    def recorded(
+        spill: Path | None = None, threads_: int = 1, reads: Iterable[Path] = ()
+    ) -> engine.Connection:
         threads.append(threads_)
-        return connect(spill, threads_)
+        return connect(spill, threads_, reads)
 
     monkeypatch.setattr(engine, "connect", recorded)
     # Small read-ahead blocks: each file is read in many, which two threads share out.
@@ -293,8 +330,10 @@ def test_duckdbs_tables_of_assets_are_let_go_before_the_file_is_read_row_by_row(
     connections: list[engine.Connection] = []
     connect = engine.connect
 
-    def recorded(spill: Path | None = None, threads: int = 1) -> engine.Connection:
-        connections.append(connect(spill, threads))
+    def recorded(
+        spill: Path | None = None, threads: int = 1, reads: Iterable[Path] = ()
+    ) -> engine.Connection:
+        connections.append(connect(spill, threads, reads))
         return connections[-1]
 
     held: list[set[str]] = []

@@ -304,19 +304,33 @@ def _duckdb_path(url: str) -> str:
 
 class _DuckFile(Warehouse):
     def __init__(self, path: Path, timeout: float) -> None:
+        import tempfile
+
+        from okrdesk.plugins.sql_collect import MEMORY_LIMIT
         from okrdesk.plugins.sql_engine import NO_PROGRESS_BAR, duckdb
+        from okrdesk.plugins.sql_scratch import most_scratch
 
         self.dialect, self.described, self.timeout = "duckdb", path.name, timeout
+        # What a query does not fit in the memory the SQL source over files has spills to
+        # a folder of its own, gone when the source closes, not beside the warehouse's
+        # file, and no more of it than that source may write (sql_scratch): a query
+        # someone sent that sorts billions of rows does not fill the disk.
+        self._spill = tempfile.TemporaryDirectory(prefix="okrdesk-warehouse-")
+        self.most_spilled = most_scratch([path])
         try:
             self.connection = duckdb.connect(
                 str(path), read_only=True,
                 config={"autoinstall_known_extensions": False,
-                        "autoload_known_extensions": False},
+                        "autoload_known_extensions": False,
+                        "memory_limit": MEMORY_LIMIT,
+                        "temp_directory": self._spill.name,
+                        "max_temp_directory_size": f"{self.most_spilled >> 20}MiB"},
             )  # fmt: skip
             self.connection.execute("SET enable_external_access = false")
             self.connection.execute(NO_PROGRESS_BAR)
             self.connection.execute("SET lock_configuration = true")
         except duckdb.Error as error:
+            self._spill.cleanup()
             why = _first(error)
             raise WarehouseUnreachable(f"cannot open {path.name}: {why}",
                                        f"打不开 {path.name}：{why}") from None  # fmt: skip
@@ -335,6 +349,11 @@ class _DuckFile(Warehouse):
                 *too_long(self.timeout, self.described, cancelled=True)
             ) from None
         except duckdb.Error as error:
+            if "max_temp_directory_size" in str(error):
+                from okrdesk.plugins.sql_scratch import too_much
+
+                # DuckDB's words would say to raise a setting no workspace can reach.
+                raise SqlMetricError(*too_much(self.described, self.most_spilled)) from None
             raise SqlMetricError(*failed_on(self.described, _first(error))) from None
         finally:
             timer.cancel()
@@ -342,6 +361,7 @@ class _DuckFile(Warehouse):
 
     def close(self) -> None:
         self.connection.close()
+        self._spill.cleanup()
 
 
 def connect(

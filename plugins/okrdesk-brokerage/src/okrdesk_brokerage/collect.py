@@ -78,8 +78,8 @@ def gather(
     needs = files_read_by(wanted)
     # DuckDB reads a UTF-8 copy of a file in another encoding, made in ``spill`` too.
     folder = attrs.evolve(settings.export, copies=spill / "utf-8")
-    threads = engine.threads_for(settings.data / name for name in (CLIENTS.name, *needs))
-    connected = engine.connect(spill, threads)
+    files = [settings.data / name for name in (CLIENTS.name, *needs)]
+    connected = engine.connect(spill, engine.threads_for(files), files)
     con: Connection | None = connected
     short: set[str] = set()
     try:

@@ -97,21 +97,26 @@ def threads_for(files: Iterable[Path]) -> int:
     return min(PARALLEL, os.cpu_count() or 1) if size >= PARALLEL_FROM else 1
 
 
-def connect(spill: Path | None = None, threads: int = 1) -> Connection:
+def connect(spill: Path | None = None, threads: int = 1, reads: Iterable[Path] = ()) -> Connection:
     """An in-memory database that never fetches an extension, working on ``threads``
     threads (``one_thread`` where the order of the work changes a figure); with
     ``spill``, a folder where DuckDB puts what does not fit in ``MEMORY_LIMIT``
-    (without, it spills nowhere: never into the folder okrdesk runs in)."""
-    con = duckdb.connect(
-        ":memory:",
-        config={
-            "autoinstall_known_extensions": False,
-            "autoload_known_extensions": False,
-            "threads": threads,
-            "memory_limit": MEMORY_LIMIT,
-            "temp_directory": "" if spill is None else str(spill),
-        },
-    )
+    (without, it spills nowhere: never into the folder okrdesk runs in), up to the
+    scratch space okrdesk's SQL source has for the files it ``reads`` (ten times their
+    size, 4 GiB at least): a file that unpacks to far more than it holds fails as short
+    of memory, read then by the streaming reader, rather than fill the disk."""
+    from okrdesk.plugins.sql_scratch import most_scratch
+
+    config: dict[str, str | bool | int] = {
+        "autoinstall_known_extensions": False,
+        "autoload_known_extensions": False,
+        "threads": threads,
+        "memory_limit": MEMORY_LIMIT,
+        "temp_directory": "" if spill is None else str(spill),
+    }
+    if spill is not None:
+        config["max_temp_directory_size"] = f"{most_scratch(reads) >> 20}MiB"
+    con = duckdb.connect(":memory:", config=config)
     # DuckDB draws a bar on standard output for a query of over 2 s (a firm's export):
     # output a plugin must not print, which cost the collect its numbers.
     con.execute("SET enable_progress_bar = false; SET enable_progress_bar_print = false")

@@ -415,7 +415,11 @@ def _duckdb_counts(
     scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="okrdesk-brokerage-")))
     # Files in another encoding are read through the UTF-8 copy the collect makes.
     copied = attrs.evolve(export, copies=scratch / "utf-8")
-    con = stack.enter_context(contextlib.closing(engine.connect(scratch / "spill")))
+    # Its scratch space is the collect's, for the export's files (engine.connect).
+    read: list[Path] = []
+    with contextlib.suppress(OSError):  # an export folder not there reads nothing
+        read = [path for path in export.folder.iterdir() if path.is_file()]
+    con = stack.enter_context(contextlib.closing(engine.connect(scratch / "spill", reads=read)))
     return lambda spec: engine.money_counts(con, copied, spec)
 
 
