@@ -107,16 +107,17 @@ def connect(spill: Path | None = None, threads: int = 1, reads: Iterable[Path] =
     of memory, read then by the streaming reader, rather than fill the disk."""
     from okrdesk.plugins.sql_scratch import most_scratch
 
-    config: dict[str, str | bool | int] = {
-        "autoinstall_known_extensions": False,
-        "autoload_known_extensions": False,
-        "threads": threads,
-        "memory_limit": MEMORY_LIMIT,
-        "temp_directory": "" if spill is None else str(spill),
-    }
-    if spill is not None:
-        config["max_temp_directory_size"] = f"{most_scratch(reads) >> 20}MiB"
-    con = duckdb.connect(":memory:", config=config)
+    con = duckdb.connect(
+        ":memory:",
+        config={
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "threads": threads,
+            "memory_limit": MEMORY_LIMIT,
+            "temp_directory": "" if spill is None else str(spill),
+            "max_temp_directory_size": f"{most_scratch(reads) >> 20}MiB",
+        },
+    )
     # DuckDB draws a bar on standard output for a query of over 2 s (a firm's export):
     # output a plugin must not print, which cost the collect its numbers.
     con.execute("SET enable_progress_bar = false; SET enable_progress_bar_print = false")
