@@ -1655,14 +1655,15 @@ class Store(ABC):
                 # A column's type changed by hand: ``changed_by_hand`` says which, and
                 # how to change it back, for the error this is.
                 raise TypeError(f"{odd.table}.{odd.column} holds {shown}") from None
+            why = odd.why or Said("", "")
             raise BadInput(Said(
                 f"{self.location}: {odd.table} row {odd.row}: {odd.column} holds {shown}, "
-                "which okrdesk never writes: the database was changed by hand or by other "
-                "software. Correct or delete that row, or restore the database from a "
-                "backup; nothing was changed.",
+                f"which okrdesk never writes{why.en}: the database was changed by hand, by "
+                "other software or by an older okrdesk. Correct or delete that row, or "
+                "restore the database from a backup; nothing was changed.",
                 f"{self.location}：{odd.table} 表第 {odd.row} 行：{odd.column} 的值是 {shown}，"
-                "okrdesk 从不写入这样的值：数据库被手工或其他软件改动过。请更正或删除这一行，"
-                "或从备份恢复数据库；未改动任何内容。",
+                f"okrdesk 从不写入这样的值{why.zh}：数据库被手工、其他软件或旧版 okrdesk "
+                "改动过。请更正或删除这一行，或从备份恢复数据库；未改动任何内容。",
             )) from None  # fmt: skip
 
     # ------------------------------------------------------------- checks

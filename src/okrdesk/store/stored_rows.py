@@ -17,21 +17,47 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from okrdesk.errors import Said
 from okrdesk.model import Checkin, Run, SpendEntry
 
 
 class UnreadableValue(Exception):
-    """A stored value okrdesk would never have written."""
+    """A stored value okrdesk would never have written; ``why``, what is wrong with it
+    where its type is right (an amount of the wrong sign)."""
 
-    def __init__(self, table: str, row: object, column: str, value: object) -> None:
+    def __init__(
+        self, table: str, row: object, column: str, value: object, why: Said | None = None
+    ) -> None:
         super().__init__(table, row, column, value)
         self.table, self.row, self.column, self.value = table, row, column, value
+        self.why = why
+
+
+_GIVES_BACK = Said(
+    " (a negative amount that reverses no entry: okrdesk records money given back only "
+    "as a reversal naming the entry it corrects, `okrdesk spend reverse`; counted, it "
+    "would lower the line's spend and keep its breaker from tripping)",
+    "（负数金额却未冲正任何一笔：okrdesk 只以冲正记录退回的钱，并写明所冲正的那笔，"
+    "即 `okrdesk spend reverse`；若计入，会压低该预算项的支出，使熔断不能触发）",
+)
+_ADDS_BACK = Said(
+    " (a reversal whose amount is not negative: a reversal takes its entry's amount "
+    "back off the line's spend)",
+    "（冲正的金额却不是负数：冲正是把所冲正那笔的金额从该预算项的支出中减去）",
+)
 
 
 def spend_of(r: Sequence[Any]) -> SpendEntry:
     """A row of ``SELECT id, line, day, amount_fen, signed_by, note, override_reason,
     recorded, reverses FROM spend`` as the entry it records."""
     at = _Row("spend", r)
+    fen, reverses = at.whole(3, "amount_fen"), at.whole(8, "reverses", missing=True)
+    # A store of schema 4 or before, or one changed by hand, may hold money given back
+    # with no entry it reverses; the budget's figures are never read past it.
+    if fen < 0 and reverses is None:
+        raise at.refuse(3, "amount_fen", _GIVES_BACK)
+    if fen >= 0 and reverses is not None:
+        raise at.refuse(3, "amount_fen", _ADDS_BACK)
     return SpendEntry(
         at.whole(0, "id"), at.text(1, "line"), at.day(2, "day"),
         Decimal(at.whole(3, "amount_fen")) / 100, at.names(4, "signed_by"),
@@ -75,22 +101,22 @@ class _Row:
     def __init__(self, table: str, values: Sequence[Any]) -> None:
         self.table, self.values = table, values
 
-    def _refuse(self, index: int, column: str) -> UnreadableValue:
-        return UnreadableValue(self.table, self.values[0], column, self.values[index])
+    def refuse(self, index: int, column: str, why: Said | None = None) -> UnreadableValue:
+        return UnreadableValue(self.table, self.values[0], column, self.values[index], why)
 
     def whole(self, index: int, column: str, *, missing: bool = False) -> Any:
         value = self.values[index]
         if value is None and missing:
             return None
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self._refuse(index, column)
+            raise self.refuse(index, column)
         return value
 
     def text(self, index: int, column: str, *, missing: bool = False) -> Any:
         value = self.values[index]
         if (value is None and missing) or isinstance(value, str):
             return value
-        raise self._refuse(index, column)
+        raise self.refuse(index, column)
 
     def number(self, index: int, column: str, *, missing: bool = False) -> Any:
         value = self.values[index]
@@ -99,7 +125,7 @@ class _Row:
         # Infinity and NaN are kept (an older okrdesk stored them): the store withdraws
         # them where it reads check-ins that count.
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._refuse(index, column)
+            raise self.refuse(index, column)
         return float(value)
 
     def day(self, index: int, column: str) -> dt.date:
@@ -107,7 +133,7 @@ class _Row:
         try:
             return dt.date.fromisoformat(value)
         except (TypeError, ValueError):
-            raise self._refuse(index, column) from None
+            raise self.refuse(index, column) from None
 
     def kept(self, index: int, column: str, kind: type, *, missing: bool = False) -> Any:
         """The JSON okrdesk keeps in a text column: a list or an object."""
@@ -117,21 +143,21 @@ class _Row:
         try:
             found = json.loads(value)
         except (TypeError, ValueError):
-            raise self._refuse(index, column) from None
+            raise self.refuse(index, column) from None
         if not isinstance(found, kind):
-            raise self._refuse(index, column)
+            raise self.refuse(index, column)
         grains = found.values() if isinstance(found, dict) and column == "landed" else []
         if not all(isinstance(kept, list) for kept in grains):
-            raise self._refuse(index, column)  # each metric's grains, a list
+            raise self.refuse(index, column)  # each metric's grains, a list
         return found
 
     def names(self, index: int, column: str) -> tuple[str, ...]:
         try:
             names = json.loads(self.values[index])
         except (TypeError, ValueError):
-            raise self._refuse(index, column) from None
+            raise self.refuse(index, column) from None
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise self._refuse(index, column)
+            raise self.refuse(index, column)
         return tuple(names)
 
 
