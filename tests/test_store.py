@@ -754,6 +754,66 @@ def test_a_value_okrdesk_never_writes_is_named_by_its_row(
     assert digest(root / "okrdesk.db") == before
 
 
+@pytest.mark.parametrize("column", ["value", "numerator"])
+def test_a_figure_that_is_no_number_is_named_not_added_up_as_0(
+    backend: Backend, column: str
+) -> None:
+    """SQLite keeps text in a REAL column, and sum() adds it up as 0: a figure typed over
+    by hand (``1.2万``) lowered a person's total in every report without a word. On a
+    server the column holds numbers only until its type is changed by hand to text; a
+    read that adds it up is then refused, naming the changed type and now the row too."""
+    root = backend.workspace()
+    assert run(root, "collect", "--through", THROUGH).exit_code == 0
+    # Read once while whole: what was seen then (kept in the user's cache) hides no edit.
+    assert run(root, "report", "--as-of", THROUGH).exit_code == 0
+    with backend.open(root) as store:
+        ((metric, period, subject),) = store.query(
+            "SELECT metric, period, subject FROM observations WHERE slice = '' "
+            "AND value IS NOT NULL ORDER BY metric, period, subject LIMIT 1"
+        )
+    change = (
+        f"UPDATE observations SET {column} = '1.2万' "
+        "WHERE metric = ? AND period = ? AND subject = ? AND slice = ''"
+    )
+    if backend.url is None:
+        with closing(sqlite3.connect(root / "okrdesk.db")) as connection, connection:
+            connection.execute(change, (metric, period, subject))
+    else:
+        with psycopg.connect(backend.url, autocommit=True) as connection:
+            connection.execute(f"ALTER TABLE observations ALTER COLUMN {column} TYPE text")
+            connection.execute(change.replace("?", "%s"), (metric, period, subject))
+    with backend.open(root) as store:
+        before = store.query("SELECT * FROM observations ORDER BY metric, period, subject, slice")
+    said = (
+        f"observations row (metric {metric}, period {period}, subject {subject}): {column} "
+        "holds '1.2万', which okrdesk never writes: a figure that is no number would be "
+        "added up as 0"
+    )
+    key_result = {"complaint_rate": "O1.KR2", "new_hnw_clients": "O1.KR1"}[metric]
+    commands = [["explain", key_result, "--as-of", THROUGH, "--person", subject]]
+    if backend.url is None:
+        commands += [["report", "--as-of", THROUGH], ["check", "--as-of", THROUGH],
+                     ["report", "--as-of", THROUGH, "--unit", subject]]  # fmt: skip
+    for command in commands:
+        result = run(root, *command, "--lang", "en")
+        shown = " ".join(result.output.split())
+        if backend.url is None:
+            assert result.exit_code == 2, (command, result.output)
+            assert said in shown, result.output
+        else:
+            # The server cannot add up text: refused, the type named, and the row.
+            assert result.exit_code == 1, (command, result.output)
+            assert f"observations.{column} is of type text, not double precision" in shown
+            assert said.split(": a figure")[0] in shown, result.output
+        assert "Traceback" not in result.output
+    chinese = run(root, *commands[0], "--lang", "zh")
+    assert chinese.exit_code in (1, 2)
+    assert f"{column} 的值是 '1.2万'，okrdesk 从不写入这样的值" in chinese.output
+    with backend.open(root) as store:
+        after = store.query("SELECT * FROM observations ORDER BY metric, period, subject, slice")
+    assert after == before
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
 def test_a_named_pipe_in_place_of_the_database_is_refused_at_once(
     write_workspace: WriteWorkspace,

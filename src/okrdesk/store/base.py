@@ -292,6 +292,8 @@ def changed_by_hand(error: BaseException, command: str) -> OkrdeskError | None:
             with Store.open(location, create=False) as store:
                 differs = store.unlike_made()
                 where = store.location
+                if differs and (odd := store._first_unsummable()) is not None:
+                    differs.append(holds_no_number(odd))
         except Exception:  # a second look: the first error is the one to say
             continue
         if differs:
@@ -316,6 +318,20 @@ def changed_by_hand(error: BaseException, command: str) -> OkrdeskError | None:
                 "`okrdesk store upgrade`，它会说明表是否已复原。",
             ))  # fmt: skip
     return None
+
+
+def holds_no_number(found: tuple[str, str, str, str, str, object]) -> Said:
+    """Where an observation holds a figure that is no number, in a few words."""
+    metric, period, subject, cut, column, value = found
+    at = f"metric {metric}, period {period}, subject {subject}"
+    at_zh = f"指标 {metric}，周期 {period}，对象 {subject}"
+    if cut:
+        at, at_zh = f"{at}, slice {cut}", f"{at_zh}，切片 {cut}"
+    shown = printable(repr(value))[:80]
+    return Said(
+        f"observations row ({at}): {column} holds {shown}, which okrdesk never writes",
+        f"observations 表的一行（{at_zh}）：{column} 的值是 {shown}，okrdesk 从不写入这样的值",
+    )
 
 
 def now() -> str:
@@ -853,6 +869,7 @@ class Store(ABC):
     ) -> list[StoredObservation]:
         """Stored observations, filtered; ``through`` keeps periods that started by then.
         Whole figures only, unless ``sliced`` asks for the slices beside them."""
+        self._numbers_only()
         where: list[str] = [] if sliced else ["slice = ''"]
         params: list[Any] = []
         if grain is not None:
@@ -1059,6 +1076,7 @@ class Store(ABC):
         or so a subject and metric a day, where the running totals of ``since``'s year
         are those sums (``_running_totals_answer``); ``subjects`` are read through the
         subject index, their rows alone."""
+        self._numbers_only()
         asked = sorted(set(days))
         if (
             subjects is None
@@ -1199,6 +1217,7 @@ class Store(ABC):
         """Per period ending on or after ``since``, the column summed over ``subjects``:
         (period end, total), in order; of the slice ``where`` (dimension → value) when
         given."""
+        self._numbers_only()
         if column not in ("value", "numerator", "denominator"):
             raise ValueError(f"not an observation column: {column}")
         if where:
@@ -1237,6 +1256,7 @@ class Store(ABC):
         subject by subject. ``top`` (implied by ``everyone``): the subjects are all
         of a plan's; where they are every subject stored, the totals the store keeps
         of each period answer, a few rows a metric."""
+        self._numbers_only()
         subjects = list(subjects)
         if (top or everyone) and self._every_stored_subject_among(subjects):
             return self._series_of_period_totals(columns, through, grain, since)
@@ -1340,6 +1360,7 @@ class Store(ABC):
         errors are raised there. Where no second connection can read what this one reads
         (none to open, or one that cannot share this one's ``reading``), it is read
         here, when asked."""
+        self._numbers_only()
         subjects = list(subjects)
 
         def read(store: Store) -> SeriesOfMetrics:
@@ -1507,6 +1528,7 @@ class Store(ABC):
         With ``subjects`` it is one range read of the subject index per subject:
         one branch's breakdown for a year costs the same in a firm's database.
         """
+        self._numbers_only()
         columns = ("value", "numerator", "denominator")
         rows = self._over_time(columns, False, metric, through, over_time, grain, subjects, since)
         return [(str(r[0]), str(r[1]), r[2], r[3], r[4], int(r[5])) for r in rows]
@@ -1667,6 +1689,29 @@ class Store(ABC):
             )) from None  # fmt: skip
 
     # ------------------------------------------------------------- checks
+
+    def _numbers_only(self) -> None:
+        """Refuse to read figures from a store whose observations hold a value that is no
+        number (text put in by hand: SQLite keeps it, and adds it up as 0), naming its
+        row; asked once a store, before the first figure is read."""
+        if getattr(self, "_only_numbers", False):
+            return
+        found = self._first_unsummable()
+        if found is not None:
+            odd = holds_no_number(found)
+            raise BadInput(Said(
+                f"{self.location}: {odd.en}: a figure that is no number would be added up as "
+                "0. The database was changed by hand or by other software. Correct or delete "
+                "that row, or restore the database from a backup; nothing was changed.",
+                f"{self.location}：{odd.zh}：不是数字的数会被当作 0 相加。数据库被手工或其他"
+                "软件改动过。请更正或删除这一行，或从备份恢复数据库；未改动任何内容。",
+            ))  # fmt: skip
+        self._only_numbers = True
+
+    @abstractmethod
+    def _first_unsummable(self) -> tuple[str, str, str, str, str, object] | None:
+        """The first observation with a value, numerator or denominator that is no number:
+        (metric, period, subject, slice, column, value); None when there is none."""
 
     @abstractmethod
     def integrity_ok(self) -> bool: ...

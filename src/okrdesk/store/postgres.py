@@ -36,7 +36,15 @@ from urllib.parse import parse_qsl, urlsplit
 
 from okrdesk.errors import BadInput, NoStoreYet, OkrdeskError, Said
 from okrdesk.periods import Grain
-from okrdesk.store.base import BUSY_TIMEOUT_ENV, TABLES, Row, Store, SumRows, busy_timeout
+from okrdesk.store.base import (
+    BUSY_TIMEOUT_ENV,
+    TABLES,
+    Row,
+    Store,
+    SumRows,
+    busy_timeout,
+    holds_no_number,
+)
 from okrdesk.store.migrations import POSTGRES_MIGRATIONS, SCHEMA_VERSION
 from okrdesk.store.reader import SeriesOfMetrics
 
@@ -90,6 +98,10 @@ def lock_key(name: str) -> int:
     digest = hashlib.sha256(f"okrdesk {name}".encode()).digest()
     return int.from_bytes(digest[:8], "big", signed=True)
 
+
+_NUMBER_TYPES = ("double precision", "real", "numeric", "bigint", "integer", "smallint")
+_A_NUMBER = r"^\s*[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\s*$"
+"""A number written as text, as PostgreSQL reads one back into a number."""
 
 _REFUSALS = (psycopg.errors.InsufficientPrivilege, psycopg.errors.ReadOnlySqlTransaction)
 """What the server refuses a role (its grants), or any role here (a read-only server, a
@@ -850,6 +862,28 @@ class PostgresStore(Store):
         )
         return row is not None and int(row[0]) == 0
 
+    def _numbers_only(self) -> None:
+        """Nothing to ask before reading figures (no round trip more for every command): a
+        double precision column holds numbers only, and where one was made text by hand
+        the first sum of it fails, which ``changed_by_hand`` tells, naming the row
+        (``_first_unsummable``)."""
+
+    def _first_unsummable(self) -> tuple[str, str, str, str, str, object] | None:
+        # A double precision column holds numbers only: only one whose type was changed
+        # by hand (to text) can hold something else.
+        kinds = self._column_types("observations")
+        for column in ("value", "numerator", "denominator"):
+            if kinds.get(column, "double precision") in _NUMBER_TYPES:
+                continue
+            row = self._one(
+                f"SELECT metric, period, subject, slice, {column}::text FROM observations "
+                f"WHERE {column} IS NOT NULL AND {column}::text !~ ? LIMIT 1",
+                (_A_NUMBER,),
+            )
+            if row is not None:
+                return (*map(str, row[:4]), column, row[4])
+        return None
+
     def _column_types(self, table: str) -> dict[str, str]:
         rows = self._rows(
             "SELECT column_name, data_type FROM information_schema.columns "
@@ -992,11 +1026,15 @@ class _ServerFailed(OkrdeskError):
 
 
 def _unlike_made(store: PostgresStore) -> list[Said]:
-    """``Store.unlike_made``, or nothing where the catalog cannot be read either."""
+    """``Store.unlike_made``, with the first figure that is no number where a column of
+    figures was made text, or nothing where the catalog cannot be read either."""
     try:
-        return store.unlike_made()
+        differs = store.unlike_made()
+        if differs and (odd := store._first_unsummable()) is not None:
+            differs.append(holds_no_number(odd))
     except OkrdeskError:
         return []
+    return differs
 
 
 _MADE_TYPES = {

@@ -353,6 +353,30 @@ class SqliteStore(Store):
     def columns(self, table: str) -> list[str]:
         return [str(r[1]) for r in self._connection.execute(f"PRAGMA table_info({table})")]
 
+    def _numbers_only(self) -> None:
+        # Looked through again only once the file has changed since it last held only
+        # numbers (numbers_checked): a firm's store takes over a second to look through.
+        from okrdesk.store import numbers_checked
+
+        if getattr(self, "_only_numbers", False) or self.path == Path(":memory:"):
+            return
+        state = numbers_checked.state_of(self.path)
+        if not numbers_checked.seen_whole(self.path, state):
+            super()._numbers_only()
+            numbers_checked.remember(self.path, state)
+        self._only_numbers = True
+
+    def _first_unsummable(self) -> tuple[str, str, str, str, str, object] | None:
+        # A REAL column keeps text that does not read as a number (``abc``, ``1.2万``).
+        odd = " OR ".join(f"typeof({c}) IN ('text', 'blob')" for c in _FIGURES)
+        which = " ".join(f"WHEN typeof({c}) IN ('text', 'blob') THEN '{c}'" for c in _FIGURES)
+        shown = " ".join(f"WHEN typeof({c}) IN ('text', 'blob') THEN {c}" for c in _FIGURES)
+        row = self._one(
+            f"SELECT metric, period, subject, slice, CASE {which} END, CASE {shown} END "
+            f"FROM observations WHERE {odd} LIMIT 1"
+        )
+        return None if row is None else (*map(str, row[:5]), row[5])
+
     def _column_types(self, table: str) -> dict[str, str]:
         rows = self._connection.execute(f"PRAGMA table_info({table})")
         return {str(r[1]): str(r[2]).upper() for r in rows}
@@ -363,6 +387,10 @@ class SqliteStore(Store):
             "SQLite cannot change a column's type in place: restore the file from a backup",
             "SQLite 无法就地修改列的类型：请从备份恢复该文件",
         )
+
+
+_FIGURES = ("value", "numerator", "denominator")
+"""The columns of an observation that are added up."""
 
 
 __all__ = ["BUSY_TIMEOUT_ENV", "SQLITE_HEADER", "SqliteStore", "busy_timeout"]
