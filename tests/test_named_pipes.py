@@ -68,3 +68,21 @@ def test_a_plan_read_once_is_not_taken_from_the_cache_once_a_pipe_joins_it(
     done = okrdesk(root, "validate", "--lang", "en")
     assert done.returncode == 2
     assert "targets/team-b.toml: is a named pipe" in done.stdout + done.stderr
+
+
+def test_a_named_pipe_among_the_workspace_s_plugins_is_named_and_not_run(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # Not counted as the workspace's code (it is no file), so trust in the workspace's
+    # plugins stood, and the command then waited for ever importing it.
+    root = write_workspace()
+    os.mkfifo(root / "plugins" / "salons.py")
+    for command in (["validate"], ["collect", "--through", "2026-03-15"], ["report"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "okrdesk", *command, "--lang", "en", "-w", str(root)],
+            capture_output=True, text=True, timeout=HANG_GUARD,
+            env={**os.environ, "OKRDESK_LOAD_PLUGINS": "test_metrics,salons"},
+        )  # fmt: skip
+        said = " ".join((done.stdout + done.stderr).split())
+        assert "plugin salons: not run: it is no file (a named pipe" in said, (command, said)
+        assert "Traceback" not in said

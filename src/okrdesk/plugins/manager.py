@@ -91,6 +91,13 @@ UNTRUSTED = (
     "`okrdesk trust` allows it"
 )
 UNTRUSTED_ZH = "未运行：此工作区未受信任，其自带代码须经你同意才运行；`okrdesk trust` 可准许"
+NOT_A_FILE = (
+    "not run: it is no file (a named pipe, a socket or a device), which okrdesk would wait "
+    "on for ever; put the plugin's file itself in its place"
+)
+NOT_A_FILE_ZH = (
+    "未运行：它不是文件（而是命名管道、套接字或设备），读取它会一直等待；请换成插件文件本身"
+)
 
 
 @attrs.define
@@ -285,7 +292,9 @@ class PluginHost:
                 offered.add(path.stem)
                 if allowed is not None and path.stem not in allowed:
                     continue
-                if self._workspace_code:
+                if not path.is_file():  # importing a named pipe waits for a writer
+                    self._refuse(path, NOT_A_FILE, NOT_A_FILE_ZH)
+                elif self._workspace_code:
                     importer = functools.partial(_import_file, path)
                     self._add_external(path.stem, LOCAL, "", ("file", str(path)), importer)
                 else:
@@ -378,9 +387,13 @@ class PluginHost:
 
     def _skip(self, path: Path) -> None:
         self.skipped.append(path)
+        self._refuse(path, UNTRUSTED, UNTRUSTED_ZH)
+
+    def _refuse(self, path: Path, why: str, why_zh: str) -> None:
+        """The workspace's plugin file ``path``, not run, for ``why``."""
         key = path.stem if path.stem not in self.records else f"{path.stem} ({LOCAL})"
-        self.records[key] = PluginRecord(path.stem, LOCAL, str(path), errors=[UNTRUSTED],
-                                         errors_zh={UNTRUSTED: UNTRUSTED_ZH})  # fmt: skip
+        self.records[key] = PluginRecord(path.stem, LOCAL, str(path), errors=[why],
+                                         errors_zh={why: why_zh})  # fmt: skip
 
     def _add(
         self,
