@@ -778,6 +778,22 @@ def test_a_dot_in_an_id_written_in_full_width_letters_too_is_still_one_problem(
     ]
 
 
+@pytest.mark.parametrize(("old", "written"), [('id = "KR1"', "."), ('id = "O1"', "。")])
+def test_an_id_of_dots_alone_is_a_problem_asking_for_letters_and_digits(
+    write_workspace: WriteWorkspace, old: str, written: str
+) -> None:
+    """Its dots taken out, nothing was left: a key result's stopped validate with a
+    traceback, an objective's suggested the id "" to write."""
+    root = write_workspace({"okrs.toml": OKRS.replace(old, f'id = "{written}"', 1)})
+    found = [line for line in problems(root) if ".id: " in line]
+    assert len(found) == 1
+    assert found[0].endswith(
+        f"must not contain '{written}'; write an id of letters and digits, as O1 or KR1"
+    )
+    found_zh = [line for line in problems(root, "zh") if ".id: " in line]
+    assert found_zh[0].endswith(f"不能包含 '{written}'；请写由字母和数字组成的 id，如 O1、KR1")
+
+
 def test_a_calendar_written_in_percent_is_one_problem_at_its_first_month(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -336,6 +336,12 @@ class Table:
         odd = _oddity(value, typed, unseen, dots)
         if dotless is not None and dots:
             typed, why = dotless(typed.replace("。", "."))
+            if not typed:  # dots alone: no id is left to suggest
+                self.fail(self.where.key("id"),
+                          f"must not contain '{dots}'; write an id of letters and digits, "
+                          "as O1 or KR1",
+                          f"不能包含 '{dots}'；请写由字母和数字组成的 id，如 O1、KR1")  # fmt: skip
+                return None
             said = Said(f"must not contain '{dots}'; {why.en}", f"不能包含 '{dots}'；{why.zh}")
             if odd is not None:
                 said = Said(f'"{value}" {odd.en} and {said.en}', f'"{value}" {odd.zh}，且{said.zh}')
