@@ -1138,6 +1138,22 @@ def test_a_phase_start_mistyped_into_the_year_before_is_one_problem_at_it(
     ]
 
 
+def test_a_phase_end_mistyped_to_the_next_ones_never_says_to_start_that_one_after_its_end(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Q3 ending 2026-12-31 as Q4 does: Q4 was told to start 2027-01-01, after its own end
+    and the plan's; only Q3's end can move."""
+    root = write_workspace({"plan.toml": PLAN.replace("end = 2026-09-30", "end = 2026-12-31")})
+    assert problems(root) == [
+        "targets/plan.toml:28: phases[Q4].start: phase Q4 starts 2026-10-01, before phase Q3 "
+        "ends (2026-12-31); phases must not overlap: phase Q3 should end 2026-09-30"
+    ]
+    assert problems(root, "zh") == [
+        "targets/plan.toml:28: phases[Q4].start: 阶段 Q4 从 2026-10-01 开始，早于阶段 Q3 结束"
+        "（2026-12-31）；阶段不能重叠：阶段 Q3 应到 2026-09-30 结束"
+    ]
+
+
 def test_phases_that_overlap_by_a_fortnight_name_both_ends_to_move(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -430,6 +430,22 @@ def _nobody(
                                f'没有单位或人员 "{entry.member}"{hint.zh}')  # fmt: skip
 
 
+def _overlap_mended(e: model.Phase, x: model.Phase) -> Said:
+    """How phases ``e`` and ``x``, ``x`` ending later, may stop overlapping: ``x`` starting
+    the day after ``e`` ends, or ``e`` ending the day before ``x`` starts, each only where
+    the phase moved would still start before it ends."""
+    day = dt.timedelta(days=1)
+    start, end = e.end + day, x.start - day
+    if start <= x.end and end >= e.start:
+        return Said(f": phase {x.id} should start {start}, or phase {e.id} end {end}",
+                    f"：阶段 {x.id} 应从 {start} 开始，或阶段 {e.id} 到 {end} 结束")  # fmt: skip
+    if start <= x.end:
+        return Said(f": phase {x.id} should start {start}", f"：阶段 {x.id} 应从 {start} 开始")
+    if end >= e.start:
+        return Said(f": phase {e.id} should end {end}", f"：阶段 {e.id} 应到 {end} 结束")
+    return Said("", "")
+
+
 def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], findings: Findings) -> None:
     # In order of their ends: a start mistyped (Q4 from 2026-01-10 for 2026-10-01) is then
     # the one phase out of step, not one that every other phase overlaps.
@@ -438,16 +454,12 @@ def _check_phases(plan: PlanHeader, phases: list[Located[model.Phase]], findings
     for earlier, later in pairwise(ordered):
         e, x = earlier.value, later.value
         if x.start <= e.end:
-            either = Said(
-                f", or phase {e.id} end {x.start - day}", f"，或阶段 {e.id} 到 {x.start - day} 结束"
-            )
-            said = either if x.start - day >= e.start else Said("", "")
             findings.problems.append(
                 later.where.key("start").problem(
                     f"phase {x.id} starts {x.start}, before phase {e.id} ends ({e.end}); "
-                    f"phases must not overlap: phase {x.id} should start {e.end + day}{said.en}",
+                    f"phases must not overlap{_overlap_mended(e, x).en}",
                     f"阶段 {x.id} 从 {x.start} 开始，早于阶段 {e.id} 结束（{e.end}）；"
-                    f"阶段不能重叠：阶段 {x.id} 应从 {e.end + day} 开始{said.zh}",
+                    f"阶段不能重叠{_overlap_mended(e, x).zh}",
                 )
             )
         elif x.start > e.end + day:
