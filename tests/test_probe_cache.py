@@ -322,6 +322,7 @@ def test_what_is_kept_reads_back_the_same(site: Path, tmp_path: Path) -> None:
             revenue=True, stages=("开户", "入金"), dimensions=("product", "tier"),
             dimension_labels={"product": DimensionLabels("产品", "product",
                                                          values_zh={"fund": "基金"})},
+            numerator_unit=UNITS["个"], denominator_unit=UNITS["户"],
         )  # fmt: skip
         stages = FunnelStages(("开户", "入金"), ("opened", "funded"))
         funnel = MetricSpec("funded", "Funded", "入金率", MetricKind.RATIO, UNITS["%"],
@@ -332,7 +333,8 @@ def test_what_is_kept_reads_back_the_same(site: Path, tmp_path: Path) -> None:
         key = cache.key(entry, {"day": dt.date(2026, 1, 1), "n": [1, 2.5]})
         assert key is not None
         cache.put(key, probed)
-        # A funnel's stage names in both languages too: kept, never probed again each time.
+        # A funnel's stage names in both languages too, and a ratio's parts' units (which
+        # were not kept: the brokerage plugin was probed again at every collect).
         assert ProbeCache(tmp_path / "kept.json").get(key) == probed
         # An answer kept before stages had two languages (a plain pair) still reads.
         data = json.loads((tmp_path / "kept.json").read_text(encoding="utf-8"))

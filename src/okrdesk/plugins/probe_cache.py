@@ -216,6 +216,7 @@ def _canonical(settings: Mapping[str, Any]) -> str | None:
 _ENUMS = {"kind": MetricKind, "direction": Direction, "numerator_over_time": OverTime,
           "denominator_over_time": OverTime}  # fmt: skip
 _SHAPE = [field.name for field in attrs.fields(MetricSpec)]
+_PART_UNITS = ("numerator_unit", "denominator_unit")
 
 
 def _written(probed: Probed) -> dict[str, Any] | None:
@@ -236,7 +237,7 @@ def _spec_data(spec: MetricSpec) -> dict[str, Any]:
         value = getattr(spec, name)
         if name in _ENUMS:
             value = value.value
-        elif name == "unit":
+        elif name == "unit" or (name in _PART_UNITS and value is not None):
             value = value.symbol
         elif name == "stages" and value is not None:
             value = {"zh": list(value.zh), "en": None if value.en is None else list(value.en)}
@@ -267,6 +268,9 @@ def _spec(data: dict[str, Any]) -> MetricSpec:
     for name, enum in _ENUMS.items():
         fields[name] = enum(fields[name])
     fields["unit"] = UNITS[fields["unit"]]
+    for name in _PART_UNITS:
+        if fields[name] is not None:
+            fields[name] = UNITS[fields[name]]
     stages = fields["stages"]
     if isinstance(stages, dict):  # each language's names
         en = stages["en"]
