@@ -1122,6 +1122,36 @@ def test_milestones_written_in_figures_of_the_target_are_not_taken_for_percent(
     assert str(only_problem(write_workspace(files))) == said
 
 
+@pytest.mark.parametrize(
+    ("baseline", "written", "said"),
+    [("baseline = 200", "Q2 = 280, Q4 = 360",
+      "written as figures on the way from baseline to target (280, 360; baseline = 200, "
+      "target = 360), but milestones hold fractions of the whole, between 0 and 1; write "
+      "{ Q2 = 0.5, Q4 = 1.0 }"),
+     ('direction = "at_most"\nbaseline = 380', "Q2 = 370, Q3 = 365, Q4 = 360",
+      "written as figures on the way from baseline to target (370, 365, 360; baseline = 380, "
+      "target = 360), but milestones hold fractions of the whole, between 0 and 1; write "
+      "{ Q2 = 0.5, Q3 = 0.75, Q4 = 1.0 }")],
+)  # fmt: skip
+def test_milestones_written_in_figures_are_fractions_of_the_way_from_the_baseline(
+    write_workspace: WriteWorkspace, baseline: str, written: str, said: str
+) -> None:
+    """A milestone is a share of the way from baseline to target: 280 of a way from 200 to
+    360 is half of it, where 280 / 360 (0.78) was suggested, a curve far ahead of the one
+    meant; from 380 down to 360, 370 and 365 read as percent (0.37, 0.365)."""
+    okrs = OKRS.replace("Q2 = 0.45, Q3 = 0.70, Q4 = 1.0", written).replace(
+        "target = 360\n", f"{baseline}\ntarget = 360\n", 1
+    )
+    problem = only_problem(write_workspace({"okrs.toml": okrs}))
+    line = 12 + baseline.count("\n") + 1
+    assert (
+        str(problem)
+        == f"targets/okrs.toml:{line}: objectives[O1].key_results[KR1].milestones: {said}"
+    )
+    assert "从基线到目标值之间的数值" in problem.text("zh")
+    assert problem.text("zh").endswith(said.rsplit("write ", 1)[1])
+
+
 def test_a_phase_start_mistyped_into_the_year_before_is_one_problem_at_it(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -72,17 +72,22 @@ def written_in_percent(numbers: Sequence[Decimal | None]) -> bool:
     )
 
 
-def written_as_figures_of(numbers: Sequence[Decimal | None], whole: Decimal | None) -> bool:
-    """Whether a curve's figures are amounts of its key result's ``target`` (or its budget
-    line's ``amount``), ``whole``, not fractions: at least two above 1, none above the
-    whole, and the last the whole itself ({ Q1 = 20, Q2 = 50, Q4 = 70 } for a target of
-    70). A whole of 100 is read as percent."""
+def written_as_figures_of(
+    numbers: Sequence[Decimal | None], whole: Decimal | None, start: Decimal = Decimal(0)
+) -> bool:
+    """Whether a curve's figures are amounts on the way from ``start`` (a key result's
+    ``baseline``, else 0) to its ``target`` (or its budget line's ``amount``), ``whole``,
+    not fractions: at least two above 1, none beyond either end, and the last the whole
+    itself ({ Q1 = 20, Q2 = 50, Q4 = 70 } for a target of 70). A whole of 100 is read as
+    percent."""
+    low, high = sorted((start, whole if whole is not None else start))
     return (
         whole is not None
         and whole > 1
         and whole != 100
+        and whole != start
         and numbers[-1] == whole
-        and all(n is not None and 0 <= n <= whole for n in numbers)
+        and all(n is not None and low <= n <= high for n in numbers)
         and sum(1 for n in numbers if n is not None and n > 1) >= 2
     )
 
@@ -92,20 +97,27 @@ def percent_said(
     what: str,
     whole: Decimal | None = None,
     whole_key: str = "target",
+    start: Decimal = Decimal(0),
 ) -> Said:
     """The problem with a curve (period or phase id, figure) ``written_in_percent``, or,
     with ``whole``, ``written_as_figures_of`` it, the table's ``whole_key`` ("target",
-    "amount"); ``what`` is "milestones", "schedule" or "calendar"."""
+    "amount"), from ``start``; ``what`` is "milestones", "schedule" or "calendar"."""
     figures, figures_zh = (sep.join(format(n, "f") for _, n in points) for sep in (", ", "、"))
     if whole is None:
         shares = [(p, n / 100 if n > 1 else n) for p, n in points]
         how, how_zh = f"in percent ({figures})", f"百分数（{figures_zh}）"
     else:
-        shares = [(p, (n / whole).quantize(_CENT, ROUND_HALF_UP)) for p, n in points]
+        way = whole - start
+        shares = [(p, ((n - start) / way).quantize(_CENT, ROUND_HALF_UP)) for p, n in points]
         of = _plain(whole)
         key_zh = {"target": "目标值", "amount": "金额"}.get(whole_key, whole_key)
         how = f"as figures of the {whole_key} ({figures}, of {whole_key} = {of})"
         how_zh = f"{key_zh}的数值（{figures_zh}，{whole_key} = {of}）"
+        if start:
+            how = (f"as figures on the way from baseline to {whole_key} ({figures}; "
+                   f"baseline = {_plain(start)}, {whole_key} = {of})")  # fmt: skip
+            how_zh = (f"从基线到{key_zh}之间的数值（{figures_zh}；baseline = {_plain(start)}，"
+                      f"{whole_key} = {of}）")  # fmt: skip
     fractions = "{ " + ", ".join(f"{p} = {_fraction(share)}" for p, share in shares) + " }"
     name_zh = {"milestones": "里程碑", "schedule": "支出进度（schedule）"}.get(what, what)
     holds = {"milestones": "milestones hold", "schedule": "a schedule holds"}

@@ -798,7 +798,14 @@ def _said_in_percent(
     if not data:
         return False
     whole = plain_number(t.data.get(whole_key))[0] if whole_key in t.data else None
-    if written_as_figures_of(numbers, whole):
+    # A key result's curve is of the way from its baseline to its target.
+    baseline = (
+        plain_number(t.data["baseline"])[0]
+        if whole_key == "target" and "baseline" in t.data
+        else None
+    )
+    start = baseline if baseline is not None else Decimal(0)
+    if written_as_figures_of(numbers, whole, start):
         said_whole = whole
     elif written_in_percent(numbers):
         said_whole = None
@@ -812,7 +819,7 @@ def _said_in_percent(
             where.file.display,
             first,
             where.label,
-            *percent_said(points, what, said_whole, whole_key),
+            *percent_said(points, what, said_whole, whole_key, start),
         )
     )
     return True
