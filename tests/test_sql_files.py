@@ -431,6 +431,27 @@ def test_a_cell_not_of_its_declared_type_is_told_by_what_it_holds_never_quoted(
     assert cell not in problem.replace(holds, "").replace(found, "")
 
 
+@pytest.mark.parametrize(
+    ("cell", "kind", "found"),
+    [("12,5", "integer", "a number with a fraction"), ("1.234", "date", "a number, not a date")],
+)
+def test_a_cell_of_a_decimal_comma_file_is_told_by_what_it_holds_in_that_file(
+    tmp_path: Path, cell: str, kind: str, found: str
+) -> None:
+    """In a file whose table says decimal = ",", 12,5 is twelve and a half: it was said to
+    be text, not a number."""
+    column = "day" if kind == "date" else "calls"
+    data = "day;cm;calls;won\n2026-01-06;cm01;10;1\n2026-01-07;cm01;10;2\n"
+    data = data.replace("2026-01-07" if column == "day" else ";10;2",
+                        cell if column == "day" else f";{cell};2")  # fmt: skip
+    path = write(tmp_path, "calls.csv", data.encode())
+    table = {"path": path, "decimal": ",", "types": {column: kind}}
+    check = run(tmp_path, {"calls": table}, metric("conversion", "ratio", CONVERSION))
+    (problem,) = check.problems
+    assert f"calls.csv:3:{column}: types says column {column} holds " in problem
+    assert f", and this cell holds {found}; correct the cell" in problem
+
+
 def test_text_in_a_sniffed_column_drops_only_its_row(tmp_path: Path) -> None:
     path = write(tmp_path, "calls.csv", TEXT_IN_NUMBERS.encode())
     check = run(tmp_path, {"calls": path}, metric("conversion", "ratio", CONVERSION))

@@ -53,7 +53,10 @@ from okrdesk.written_numbers import (
     DECIMAL_MARKS,
     ambiguous_sql,
     decimal_comma_sql,
+    half_width,
     number_ready_sql,
+    scaled,
+    ungrouped,
     ungrouped_sql,
     written_number,
     written_sql,
@@ -1050,7 +1053,7 @@ _DECLARED = {
 def _found_instead(cell: str, sql_type: str, decimal: str | None) -> Said:
     """What ``cell``, which does not fit ``sql_type``, holds instead, in words that do not
     quote it."""
-    number = written_number(cell) if decimal != "," else None
+    number = written_number(cell) if decimal != "," else _comma_number(cell)
     if sql_type in {"DATE", "TIMESTAMP"}:
         if number is not None:
             return Said("a number, not a date", "数，不是日期")
@@ -1061,6 +1064,13 @@ def _found_instead(cell: str, sql_type: str, decimal: str | None) -> Said:
         return Said("a whole number not written in digits alone (as 1e5 is)",
                     "不是只用数字写的整数（如 12万、1e5）")  # fmt: skip
     return Said("text, not a number", "文本，不是数")
+
+
+def _comma_number(cell: str) -> float | None:
+    """``cell`` read as a number of a file whose decimal mark is a comma (12,5 is 12.5,
+    1.234 is 1234), as ``written_number`` reads one written with a point."""
+    plain, exponent = scaled(half_width(cell).strip())
+    return written_number((ungrouped(plain, ",") or plain) + exponent)
 
 
 def _written_with_a_point(
