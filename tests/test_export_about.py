@@ -118,3 +118,53 @@ def test_an_empty_cell_of_a_workbook_is_blank_not_empty_text(branch: Path, tmp_p
     budget = cells(report)["预算"]
     breaker = budget[0].index("熔断")
     assert {row[breaker] for row in budget[1:]} == {None}
+
+
+FAILING_PLUGIN = """
+from okrdesk.model import MetricKind, MetricSpec
+from okrdesk.plugins import hookimpl
+from okrdesk.units import UNITS
+
+
+@hookimpl
+def okrdesk_metrics(register):
+    register(MetricSpec("signups", "Signups", "报名", MetricKind.FLOW, UNITS["户"]))
+
+
+@hookimpl
+def okrdesk_collect(request, emit):
+    raise RuntimeError("the CRM export is missing")
+"""
+
+
+def test_a_collect_that_stored_figures_beside_an_error_is_the_one_the_workbook_is_of(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A collect one of whose plugins failed stores the others' figures and is marked
+    failed: the sheet said 尚无采集 over a workbook of them."""
+    from sample_workspace import OKRS, trusted
+
+    okrs = OKRS + '\n[[objectives.key_results]]\nid = "KR3"\ntitle = "报名"\n'
+    okrs += 'metric = "signups"\ntarget = 10\nunit = "户"\n'
+    root = write_workspace({"okrs.toml": okrs})
+    (root / "plugins" / "failing.py").write_text(FAILING_PLUGIN, encoding="utf-8")
+    trusted(root)
+    done = run(root, "collect", "--through", "2026-11-15")
+    assert done.exit_code == 1, done.output
+    out = tmp_path / "week.xlsx"
+    for lang in ("zh", "en"):
+        assert run(root, "export", "--out", str(out), "--lang", lang).exit_code == 0
+        sheets = cells(out)
+        assert len(sheets["observations"]) > 1
+        about = dict(sheets[{"zh": "说明", "en": "About"}[lang]][1:])
+        through = str(about[{"zh": "数据截至", "en": "Figures through"}[lang]])
+        assert through.startswith(
+            {
+                "zh": "2026-11-15（最近一次采集，完成于 ",
+                "en": "2026-11-15 (latest collect, finished ",
+            }[lang]
+        ), through
+        assert through.endswith(
+            {"zh": "，部分指标出错，见 runs 表）",
+             "en": ", with errors for some metrics: see the runs sheet)"}[lang]
+        )  # fmt: skip

@@ -564,12 +564,15 @@ _ABOUT = {
     "zh": {"sheet": "说明", "item": "项目", "value": "内容", "workspace": "工作区",
            "plan": "计划", "unit": "单位", "exported": "导出时间",
            "through": "数据截至", "collected": "{day}（最近一次采集，完成于 {when}）",
+           "collected_failed": "{day}（最近一次采集，完成于 {when}，部分指标出错，见 runs 表）",
            "none": "尚无采集", "unknown": "目标文件有问题，未能读取",
            "units": "单位说明", "units_said": "每个数值旁的 unit 列：元（金额，1万元记为 "
            "10000）、ratio（比率，0.05 即 5%）、户/人/单等计数、分、个/户"},
     "en": {"sheet": "About", "item": "Item", "value": "Value", "workspace": "Workspace",
            "plan": "Plan", "unit": "Unit", "exported": "Exported",
            "through": "Figures through", "collected": "{day} (latest collect, finished {when})",
+           "collected_failed": "{day} (latest collect, finished {when}, with errors for some "
+           "metrics: see the runs sheet)",
            "none": "nothing collected yet", "unknown": "the target files have problems",
            "units": "Units", "units_said": "the unit column beside each value: CNY (an "
            "amount in yuan, CNY 10k written 10000), ratio (0.05 is 5%), accts, people, "
@@ -589,13 +592,15 @@ class Provenance:
     unit: str | None
     exported: str
 
-    def rows(self, through: str | None, finished: str | None) -> list[tuple[str, str]]:
-        """The sheet's rows, with the day the latest collect ran through (None: none)."""
+    def rows(
+        self, through: str | None, finished: str | None, failed: bool = False
+    ) -> list[tuple[str, str]]:
+        """The sheet's rows, with the day the latest collect ran through (None: none), and
+        whether it failed for some metric (what the others stored is in the tables)."""
         words = _ABOUT[self.lang]
+        said = words["collected_failed" if failed else "collected"]
         collected = (
-            words["collected"].format(day=through, when=local_time(finished or ""))
-            if through
-            else words["none"]
+            said.format(day=through, when=local_time(finished or "")) if through else words["none"]
         )
         return [
             (words["workspace"], self.workspace),
@@ -625,13 +630,15 @@ def provenance(root: Path, session: Session | None, lang: str) -> Provenance:
     return Provenance(lang, folder, plan.name + named, plan.name_of(plan.top) + who, exported)
 
 
-def _latest_collect(runs: Sequence[Row]) -> tuple[str | None, str | None]:
-    """The day the latest collect that went well ran through, and when it finished."""
-    done = [r for r in runs if r[3] == "ok" and r[4] == "collect" and r[5]]
+def _latest_collect(runs: Sequence[Row]) -> tuple[str | None, str | None, bool]:
+    """The day the latest collect ran through, when it finished, and whether it failed
+    for some metric: one that failed stored the figures of the others, which the tables
+    hold (one still running, or stopped, is none)."""
+    done = [r for r in runs if r[3] in ("ok", "failed") and r[4] == "collect" and r[5]]
     if not done:
-        return None, None
+        return None, None, False
     latest = max(done, key=lambda r: (str(r[5]), str(r[2] or "")))
-    return str(latest[5]), None if latest[2] is None else str(latest[2])
+    return str(latest[5]), None if latest[2] is None else str(latest[2]), latest[3] == "failed"
 
 
 def _about_sheet(book: Any, about: Provenance, runs: Sequence[Row], bold: Any) -> None:
