@@ -908,6 +908,20 @@ def test_a_lead_from_above_or_below_the_unit_is_no_warning(
     assert (result.problems, result.warnings) == ((), ())
 
 
+@pytest.mark.parametrize("written", ["cm05", "cm05  # 孙五"])
+def test_a_member_whose_id_is_the_mistake_that_stops_its_file_reading_waits_for_it(
+    write_workspace: WriteWorkspace, written: str
+) -> None:
+    """id = cm05, without quotes: the file does not read, and cm05's member target in
+    another file was said to name nobody, a second problem the fix of the first undoes."""
+    team_b = '[[units]]\nid = "team-b"\nname = "二部"\nlevel = "team"\nparent = "branch"\n'
+    team_b += f'\n[[people]]\nid = {written}\nname = "孙五"\nunit = "team-b"\n'
+    okrs = OKRS.replace('unit = "户"\n', 'unit = "户"\nmembers = { cm05 = 3 }\n', 1)
+    root = write_workspace({"team-b.toml": team_b, "okrs.toml": okrs})
+    found = problems(root)
+    assert len(found) == 1 and found[0].startswith("targets/team-b.toml:8: "), found
+
+
 def test_a_file_that_does_not_read_leaves_the_other_member_targets_checked(
     write_workspace: WriteWorkspace,
 ) -> None:

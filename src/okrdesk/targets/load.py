@@ -289,7 +289,11 @@ def target_files(targets: Path) -> list[Path]:
     return [targets / name for name in names]
 
 
-_ID_IN_TEXT = re.compile(r"""\bid\s*[=＝：]\s*["'“]([^"'”\n]*)["'”]""")
+_ID_IN_TEXT = re.compile(
+    r"""\bid[ \t　]*[=＝：][ \t　]*(?:["'“]([^"'”\n]*)["'”]|([^\s"'“”#,}\]]+))"""
+)
+"""An id written in a file's text, quoted or not: ``id = cm05``, without its quotes, is
+often the very mistake that stops the file reading."""
 
 
 def _ids_in_text(path: Path) -> set[str] | None:
@@ -307,7 +311,7 @@ def _ids_in_text(path: Path) -> set[str] | None:
     )
     for encoding in encodings:
         try:
-            return set(_ID_IN_TEXT.findall(raw.decode(encoding)))
+            return {q or bare for q, bare in _ID_IN_TEXT.findall(raw.decode(encoding))}
         except UnicodeDecodeError:
             continue
     return None
