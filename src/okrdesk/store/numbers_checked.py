@@ -33,7 +33,9 @@ def state_of(path: Path) -> list[int] | None:
             continue
         except OSError:
             return None
-        found += [seen.st_size, seen.st_mtime_ns]
+        # An empty write-ahead log holds no change: every command that reads the store
+        # opens one anew, and its time of change with it, before it looks.
+        found += [seen.st_size, seen.st_mtime_ns] if seen.st_size else [0, 0]
     return found
 
 
