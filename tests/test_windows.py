@@ -355,6 +355,21 @@ def test_the_report_shows_windows_comparisons_and_a_growth_target(
            "before 6 accts)" in english, english  # fmt: skip
 
 
+@pytest.mark.parametrize("growth", ["18％", "１８％", " 18 ％"])
+def test_a_growth_typed_with_a_full_width_percent_sign_is_read_as_18_percent(
+    write_workspace: WriteWorkspace, growth: str
+) -> None:
+    # A Chinese input method types ％ (and full-width digits) unless switched to half width.
+    okrs = OKRS + GROWTH_KRS.replace('growth = "18%"', f'growth = "{growth}"')
+    root = collected(write_workspace, {"okrs.toml": okrs, "baselines.toml": baselines_toml()})
+    args = ["report", "--as-of", "2026-03-15", "-w", str(root), "--format", "json"]
+    done = CliRunner().invoke(cli, args)
+    assert done.exit_code == 0, done.output
+    results = {kr["id"]: kr for o in json.loads(done.output)["objectives"]
+               for kr in o["key_results"]}  # fmt: skip
+    assert float(results["O1.FEES"]["target"]) == pytest.approx(1040000 * 1.18)
+
+
 @pytest.mark.parametrize(
     ("kr", "problem"),
     [

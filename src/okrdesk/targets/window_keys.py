@@ -21,6 +21,7 @@ from okrdesk.periods import COMPARISONS, Grain, Span, parse_period, parse_window
 from okrdesk.records import shared_methods
 from okrdesk.targets.reader import Findings, Table, Where, describe, plain_number
 from okrdesk.units import UNITS, UnitOfMeasure, UnreadableFigure, parse_in
+from okrdesk.written_numbers import half_width
 
 WINDOW_KEYS = ("window", "compare", "growth")
 BASELINE_KEYS = ("metric", "subject", "unit", "values")
@@ -97,13 +98,14 @@ def read_window_keys(
 
 
 def _growth(t: Table, where: Where, data: dict[str, Any]) -> Decimal | None:
-    """``growth = 0.18`` or ``growth = "18%"``: the fraction 0.18."""
+    """``growth = 0.18`` or ``growth = "18%"`` (``"18％"``, as a Chinese input method types
+    it, too): the fraction 0.18."""
     raw = data.get("growth")
     if raw is None:
         return None
     at = where.key("growth")
     if isinstance(raw, str):
-        text = raw.strip()
+        text = half_width(raw.strip())
         if not text.endswith("%"):
             t.fail(at, f'"{raw}" has no %: write a fraction (0.18) or a percentage ("18%")',
                    f'"{raw}" 没有 %：请写小数（0.18）或百分比（"18%"）')  # fmt: skip
