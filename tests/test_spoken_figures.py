@@ -73,6 +73,18 @@ def test_a_real_syntax_error_is_not_explained_as_a_spoken_figure(line: str) -> N
     assert figure_as_spoken(line, stopped_at(line)) is None
 
 
+@pytest.mark.parametrize(
+    ("written", "as_typed"),
+    [("１５亿", "15亿"), ("７０％", "70%"), ("１，５００万", "1,500万"),
+     ("１２．５万元", "12.5万元"), ("－３％", "-3%"), ("1.2万户", "1.2万户")],
+)  # fmt: skip
+def test_plain_figures_read_full_width_characters_as_typed_half_width(
+    written: str, as_typed: str
+) -> None:
+    # A Chinese input method types digits, the point, the comma and ％ at full width.
+    assert plain_figures(written) == plain_figures(as_typed) is not None
+
+
 def test_plain_figures_keep_the_value_exact() -> None:
     assert plain_figures("1.2亿元") == [("1.2", "亿元"), ("12000", "万元"), ("120000000", "元")]
     # 0.00125亿元 is no way to write 12.5万元

@@ -286,8 +286,11 @@ def plain_figures(text: str) -> list[tuple[str, str]] | None:
     it may be written in there, largest first: ``15亿`` is 15 for 亿元, 150000 for 万元
     and 1500000000 for 元; ``5000万`` (money or a count) 0.5 for 亿元, 5000 for 万元 or
     万户, 50000000 for 元 or 户; ``70%`` 0.7 for a fraction, 70 for % and 700 for ‰.
-    Thousands separators are taken (``1,500万``). None when ``text`` is anything else."""
-    symbol, number = _suffix_of(text.strip())
+    Thousands separators are taken (``1,500万``), and full-width characters as a Chinese
+    input method types them (``１５亿``, ``７０％``). None when ``text`` is anything else."""
+    from okrdesk.written_numbers import half_width
+
+    symbol, number = _suffix_of(half_width(text).strip())
     number = without_separators(number) or number
     if symbol is None or not re.fullmatch(TOML_NUMBER, number):
         return None
