@@ -393,7 +393,8 @@ def test_text_in_a_typed_column_names_file_row_and_column(tmp_path: Path) -> Non
     (problem,) = check.problems
     assert problem == (
         "plugin plugin-under-test metric conversion: sources.sql.tables.calls: "
-        "calls.csv:3:calls: types says column calls holds whole numbers (1234), and this cell "
+        "calls.csv:3:calls: types says column calls holds whole numbers (1234, 12万), and this "
+        "cell "
         "holds text, not a number; correct the cell in the export, or give the column another "
         "type in types (1 problem; none of its figures stored)"
     )
@@ -403,9 +404,10 @@ def test_text_in_a_typed_column_names_file_row_and_column(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("cell", "kind", "holds", "found"),
     [
-        ("1.5", "integer", "whole numbers (1234)", "a number with a fraction"),
-        ("12万", "integer", "whole numbers (1234)",
-         "a whole number not written in digits alone (as 1e5 is)"),
+        ("1.5", "integer", "whole numbers (1234, 12万)", "a number with a fraction"),
+        ("1.23456万", "integer", "whole numbers (1234, 12万)", "a number with a fraction"),
+        ("1e5", "integer", "whole numbers (1234, 12万)",
+         "a whole number not written in digits, 万 or 亿 (as 1e5 is)"),
         ("很多", "number", "numbers (1234.5, 1,234.5, 12.5%)", "text, not a number"),
         ("46091", "date", "dates (2026-03-05, 2026/3/5)", "a number, not a date"),
         ("下周", "timestamp", "dates with a time or not (2026-03-05 14:30)",
@@ -450,6 +452,25 @@ def test_a_cell_of_a_decimal_comma_file_is_told_by_what_it_holds_in_that_file(
     (problem,) = check.problems
     assert f"calls.csv:3:{column}: types says column {column} holds " in problem
     assert f", and this cell holds {found}; correct the cell" in problem
+
+
+@pytest.mark.parametrize("declared", [True, False], ids=["types", "sniffed"])
+@pytest.mark.parametrize(
+    ("cell", "calls"),
+    [("12万", 120000), ("1.2345万", 12345), ("１２万", 120000), ("0.5亿", 50000000)],
+)
+def test_a_whole_number_written_in_wan_is_a_whole_number(
+    tmp_path: Path, cell: str, calls: int, declared: bool
+) -> None:
+    # A count of clients written 12万 by a branch is 120000 clients, whole.
+    data = f"day;cm;calls;won\n2026-01-06;cm01;{cell};1\n2026-01-07;cm01;10;2\n"
+    path = write(tmp_path, "calls.csv", data.encode())
+    table = {"path": path, "types": {"calls": "integer"}} if declared else path
+    check = run(tmp_path, {"calls": table}, metric("conversion", "ratio", CONVERSION))
+    check.assert_valid()
+    numerator, denominator = ratio(check)
+    assert (numerator, denominator) == (3, calls + 10)
+    assert isinstance(denominator, int) or float(denominator).is_integer()
 
 
 def test_text_in_a_sniffed_column_drops_only_its_row(tmp_path: Path) -> None:

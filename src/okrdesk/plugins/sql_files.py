@@ -870,15 +870,34 @@ def _unfit(
     dates: str | None = None,
 ) -> str:
     """True for a cell that is not of ``sql_type``; DuckDB would round "1.5" to a whole
-    number, so a whole number must be written as one. ``ready``: the cell as
-    ``_as_typed`` gives it for a number, where a subquery has it already; ``decimal``
-    and ``dates``: the table's settings."""
+    number, so a whole number must be written as one: in digits (``1,234`` too), or in 万
+    or 亿 where that is a whole number (a count of clients written ``12万`` is 120000, and
+    ``1.2345万`` 12345; ``1.23456万`` is not whole). ``ready``: the cell as ``_as_typed``
+    gives it for a number, where a subquery has it already; ``decimal`` and ``dates``:
+    the table's settings."""
     if ready is None or sql_type not in {"BIGINT", "DOUBLE"}:
         ready = _as_typed(cell, sql_type, decimal, dates)
     unfit = f"TRY_CAST({ready} AS {sql_type}) IS NULL"
     if sql_type == "BIGINT":
-        unfit += f" OR NOT regexp_full_match({ready}, '[+-]?[0-9]+')"
+        unfit += (
+            f" OR NOT (regexp_full_match({ready}, '[+-]?[0-9]+') OR {_whole_in_wan(cell, ready)})"
+        )
     return unfit
+
+
+_EXACT_WHOLE = 2**53
+"""Past this a double no longer holds every whole number, and a whole one tells nothing."""
+
+
+def _whole_in_wan(cell: str, ready: str) -> str:
+    """SQL true for a cell written in 万 or 亿 (``12万``, ``1.2亿元``; ``ready``: as
+    ``_as_typed`` readies it, ``12e4``) that is a whole number. ``1e5`` is not taken:
+    Excel writes a number it has no room to show so (``1.23457E+11``), its digits lost."""
+    number = f"TRY_CAST({ready} AS DOUBLE)"
+    return (
+        f"((contains({cell}, '万') OR contains({cell}, '亿')) AND {number} = trunc({number}) "
+        f"AND abs({number}) < {_EXACT_WHOLE})"
+    )
 
 
 def _sniffed(
@@ -1039,7 +1058,7 @@ def _check_cells(
 
 
 _DECLARED = {
-    "BIGINT": Said("whole numbers (1234)", "整数（1234）"),
+    "BIGINT": Said("whole numbers (1234, 12万)", "整数（1234、12万）"),
     "DOUBLE": Said("numbers (1234.5, 1,234.5, 12.5%)",
                    "数（1234.5、1,234.5、12.5万、12.5%）"),
     "DATE": Said("dates (2026-03-05, 2026/3/5)",
@@ -1061,8 +1080,8 @@ def _found_instead(cell: str, sql_type: str, decimal: str | None) -> Said:
     if sql_type == "BIGINT" and number is not None:
         if not number.is_integer():
             return Said("a number with a fraction", "带小数的数")
-        return Said("a whole number not written in digits alone (as 1e5 is)",
-                    "不是只用数字写的整数（如 12万、1e5）")  # fmt: skip
+        return Said("a whole number not written in digits, 万 or 亿 (as 1e5 is)",
+                    "不是用数字、万或亿写的整数（如 1e5）")  # fmt: skip
     return Said("text, not a number", "文本，不是数")
 
 
