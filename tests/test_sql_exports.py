@@ -325,6 +325,43 @@ def test_summary_rows_read_through_a_view_are_said_and_a_whole_sum_is_not_double
     )
 
 
+def test_a_pivot_tables_block_of_subtotals_ending_the_file_is_left_out_however_long(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A pivot table exported ends in its subtotals, level by level, then the total: 12
+    rows here, every one the sum of rows above, all left out, none counted."""
+    levels = [f"小计：{team},,{1000 * n}" for n, team in enumerate("ABCDEFGHIJK", start=1)]
+    data = "cm,day,amount\ncm01,2026-03-05,1000\ncm02,2026-03-05,2300\n"
+    data += "\n".join([*levels, "", "合计,,3300"]) + "\n"
+    root = _workspace(write_workspace, data, query=SUMMED)
+    code, output = _collect(root)
+    assert code == 0, output
+    said = _one_line(output)
+    assert "crm.csv rows 4-14, 16 are summary rows (a total) at the end of the file" in said
+    assert _stored(root) == {("cm01", "2026-W10"): 1000.0, ("cm02", "2026-W10"): 2300.0}
+
+
+@pytest.mark.parametrize(
+    "summary",
+    ["TOtal,,3300", "TOTAL,,3300", "grand toTAL,,3300", "   ,合计,3300", "\u3000,Total,3300"],
+)
+def test_a_summary_row_is_known_whatever_its_case_or_the_spaces_before_it(
+    write_workspace: WriteWorkspace, summary: str
+) -> None:
+    """Ending the file, it is left out; inside, it is refused at its row."""
+    head = "cm,day,amount\ncm01,2026-03-05,1000\n"
+    ended = _workspace(write_workspace, f"{head}cm02,2026-03-05,2300\n{summary}\n")
+    code, output = _collect(ended)
+    assert code == 0, output
+    assert "crm.csv row 4 is a summary row (a total)" in _one_line(output)
+    assert _stored(ended) == {("cm01", "2026-W10"): 1000.0, ("cm02", "2026-W10"): 2300.0}
+    inside = f"{head}{summary}\ncm02,2026-03-05,2300\n"
+    root = _workspace(write_workspace, inside, query=SUMMED, root=ended.parent / "inside")
+    code, output = _collect(root)
+    assert code == 1
+    assert "crm.csv:3: a summary row (a subtotal or total) inside the file" in _one_line(output)
+
+
 @pytest.mark.parametrize("summary", ["小计,,1000", "合计,,1000", "Subtotal:,,1000", ",小 计,1000"])
 def test_a_summary_row_inside_the_file_is_refused_at_its_row(
     write_workspace: WriteWorkspace, summary: str

@@ -23,12 +23,13 @@ import csv
 import datetime as dt
 import gzip
 import hashlib
+import itertools
 import json
 import math
 import os
 import re
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO, TextIO, cast
@@ -376,8 +377,10 @@ def _title_row(
 SUMMARY = re.compile(r"(合计|总计|小计|总合计|共计|total|grandtotal|subtotal)([:：(（].*)?")
 """The first filled cell of a summary row, its spaces taken out and lower-cased: 合计,
 总 计, 合计：, Total, Grand Total."""
-_LAST_ROWS = 8
-"""Rows at a file's end looked at for summary rows."""
+_LAST_ROWS = 16
+"""Rows at a file's end looked at a time for summary rows, until a row that is none: the
+block a pivot table's export ends in (each level's subtotals, then the total) can be ten
+rows or more, and all of it is left out."""
 
 
 def _summaries_left_out(
@@ -395,12 +398,9 @@ def _summaries_left_out(
     if not texts:
         return ()
     first = "coalesce(" + ", ".join(f"nullif(trim({c}), '')" for c in texts) + ")"
-    last = connection.execute(
-        f"SELECT rowid, {first} FROM {quoted(raw)} ORDER BY rowid DESC LIMIT {_LAST_ROWS}"
-    ).fetchall()
     summaries: list[int] = []
     cut = None
-    for rowid, cell in last:
+    for rowid, cell in _rows_from_the_end(connection, raw, first):
         if cell is not None:
             squeezed = re.sub(r"[\s\u3000]", "", str(cell)).lower()
             if SUMMARY.fullmatch(squeezed) is None:
@@ -412,6 +412,22 @@ def _summaries_left_out(
         return ()
     connection.execute(f"DELETE FROM {quoted(raw)} WHERE rowid >= {cut}")
     return tuple(sorted(summaries))
+
+
+def _rows_from_the_end(
+    connection: duckdb.DuckDBPyConnection, raw: str, first: str
+) -> Iterator[tuple[int, object]]:
+    """The rowid and first filled cell (``first``, SQL) of each row of the text table
+    ``raw``, last row first, read ``_LAST_ROWS`` at a time as they are asked for."""
+    for offset in itertools.count(0, _LAST_ROWS):
+        rows = connection.execute(
+            f"SELECT rowid, {first} FROM {quoted(raw)} ORDER BY rowid DESC "
+            f"LIMIT {_LAST_ROWS} OFFSET {offset}"
+        ).fetchall()
+        for rowid, cell in rows:
+            yield int(rowid), cell
+        if len(rows) < _LAST_ROWS:
+            return
 
 
 def _no_summary_inside(
@@ -429,11 +445,13 @@ def _no_summary_inside(
     after it would lose. ``first``: SQL of a row's first filled cell; ``leftmost``: the
     first text column, whose cell is that one in most rows."""
     squeezed = "lower(regexp_replace(okrdesk_first, '[\\s\u3000]', '', 'g'))"
-    # Only a row whose leftmost cell may say so, or is empty, is looked at closely: finding
-    # the first filled cell of every row would cost a big file a second or more.
+    # Only a row whose leftmost cell may say so, or is empty or begins with a space (it may
+    # be only spaces), is looked at closely: finding the first filled cell of every row
+    # would cost a big file a second or more. Total cased any way has al, aL, Al or AL.
+    words = ("计", "al", "aL", "Al", "AL")
     gate = " OR ".join(
-        [f"contains({leftmost}, {_literal(word)})" for word in ("计", "otal", "OTAL")]
-        + [f"{leftmost} IS NULL", f"{leftmost} = ''"]
+        [f"contains({leftmost}, {_literal(word)})" for word in words]
+        + [f"{leftmost} IS NULL", f"{leftmost} < '!'", f"starts_with({leftmost}, '\u3000')"]
     )
     below = "" if cut is None else f"AND rowid < {cut}"
     rows = connection.execute(
