@@ -332,7 +332,7 @@ def test_a_pivot_tables_block_of_subtotals_ending_the_file_is_left_out_however_l
     rows here, every one the sum of rows above, all left out, none counted."""
     levels = [f"小计：{team},,{1000 * n}" for n, team in enumerate("ABCDEFGHIJK", start=1)]
     data = "cm,day,amount\ncm01,2026-03-05,1000\ncm02,2026-03-05,2300\n"
-    data += "\n".join([*levels, "", "合计,,3300"]) + "\n"
+    data += "\n".join([*levels, ",,", "合计,,3300"]) + "\n"
     root = _workspace(write_workspace, data, query=SUMMED)
     code, output = _collect(root)
     assert code == 0, output
