@@ -157,6 +157,59 @@ def test_a_number_without_percent_among_percentages_is_refused_at_its_cell(
     assert "crm.csv:3:amount、crm.csv:6:amount：在百分数的列里" in _one_line(chinese)
 
 
+def _workbook(tmp_path: Path, amounts: list[tuple[object, str | None]]) -> bytes:
+    """A workbook of ``cm,day,amount`` rows, each amount a cell and its number format (None:
+    Excel's General), the days 5 March onwards."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["cm", "day", "amount"])
+    for n, (amount, number_format) in enumerate(amounts):
+        sheet.append([f"cm0{n % 2 + 1}", f"2026-03-0{n + 5}", amount])
+        if number_format is not None:
+            sheet.cell(row=n + 2, column=3).number_format = number_format
+    path = tmp_path / "made.xlsx"
+    book.save(path)
+    return path.read_bytes()
+
+
+def test_a_workbooks_percentages_beside_plain_numbers_are_refused_as_in_a_text_file(
+    write_workspace: WriteWorkspace, tmp_path: Path
+) -> None:
+    """A workbook's column is judged as Excel shows it: a text cell 12.5% and a number cell
+    formatted 0.0% (0.095, shown 9.5%) are percentages, a number 8 shown 8 may be 8% or 8,
+    as in a text file."""
+    cells = [("12.5%", None), (8, None), (0.095, "0.0%"), (0, None), ("3", None)]
+    data = _workbook(tmp_path, cells)
+    root = _workspace(write_workspace, data, query=SUMMED, name="crm.xlsx")
+    code, output = _collect(root)
+    assert code == 1
+    assert (
+        "sources.sql.tables.crm: crm.xlsx:3:amount, crm.xlsx:6:amount: in a column of "
+        "percentages (12.5% is 0.125), these cells are numbers written without %"
+        in _one_line(output)
+    )
+    assert _stored(root) == {}
+
+
+@pytest.mark.parametrize("formats", ["0.0%", "0.00%;[Red]-0.00%", "0%"])
+def test_a_workbooks_percentages_formatted_so_are_the_fractions_excel_holds(
+    write_workspace: WriteWorkspace, tmp_path: Path, formats: str
+) -> None:
+    """Number cells shown as percentages beside text ones (12.5%, typed as text) are read as
+    Excel holds them, every figure to the last digit, and refused nowhere."""
+    cells = [("12.5%", None), (0.07, formats), (0.123456789012, formats), (-0.035, formats)]
+    data = _workbook(tmp_path, cells)
+    root = _workspace(write_workspace, data, query=SUMMED, name="crm.xlsx")
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {
+        ("cm01", "2026-W10"): 0.125 + 0.123456789012,
+        ("cm02", "2026-W10"): 0.07 + -0.035,
+    }
+
+
 @pytest.mark.parametrize("other", ["8", "12.5万"])
 def test_percentages_beside_plain_numbers_are_refused_in_a_column_left_text_too(
     write_workspace: WriteWorkspace, other: str

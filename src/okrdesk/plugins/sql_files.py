@@ -660,8 +660,12 @@ def _sheet_as_csv(table: TableFile, scratch: Path) -> Path:
             with _scratch_writer(target) as out:
                 writer = csv.writer(Metered(out, most))
                 serials = _SerialDates(table, book.epoch)
-                for values in sheet.iter_rows(values_only=True):
-                    writer.writerow([_cell(v, table.decimal) for v in serials.read(values)])
+                for cells in sheet.iter_rows():
+                    values = serials.read([cell.value for cell in cells])
+                    shown = [_as_percentage(c) for c in cells]
+                    writer.writerow(
+                        [_cell(v, table.decimal, p) for v, p in zip(values, shown, strict=True)]
+                    )
         except TooMuchScratch:
             with contextlib.suppress(OSError):
                 target.unlink(missing_ok=True)  # the part of it written
@@ -716,12 +720,31 @@ def _day_of_serial(value: object, epoch: dt.datetime) -> object:
     return from_excel(value, epoch)
 
 
-def _cell(value: object, decimal: str | None = None) -> str:
+_LITERALS = re.compile(r'"[^"]*"|\\.')
+"""What a number format writes as it is (``"%"``, ``\\%``), not a part of the number."""
+
+
+def _as_percentage(cell: object) -> bool:
+    """Whether ``cell``, a sheet's, is a number cell Excel shows as a percentage (0.125
+    formatted ``0.0%``, shown 12.5%)."""
+    value, number_format = getattr(cell, "value", None), getattr(cell, "number_format", None)
+    if type(value) not in (int, float) or not isinstance(number_format, str):
+        return False
+    return "%" in _LITERALS.sub("", number_format)
+
+
+def _cell(value: object, decimal: str | None = None, percentage: bool = False) -> str:
     """A sheet's cell as text, a number cell written as ``decimal`` (the table's setting)
     says the file's text writes numbers: with ``","``, 12.345 is ``12,345``, which the
-    table reads as 12.345 (written ``12.345`` it would be read as 12345)."""
+    table reads as 12.345 (written ``12.345`` it would be read as 12345). A number cell
+    Excel shows as a percentage (``percentage``) is written as one, its digits moved, not
+    multiplied (0.125 as ``12.5%``, read back as 0.125 exactly), so that a column is
+    judged as it is shown (``_percentages_mixed``)."""
     if value is None:
         return ""
+    if percentage and isinstance(value, (int, float)) and math.isfinite(value):
+        digits = format(Decimal(repr(value)).scaleb(2).normalize(), "f")
+        return (digits.replace(".", ",") if decimal == "," else digits) + "%"
     if decimal == "," and type(value) is float:
         if not math.isfinite(value):
             return str(value)
@@ -1193,9 +1216,9 @@ def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, 
     and a column left text (one cell such as ``N/A`` in it), whose numbers a query's
     value still reads as the tables do; not one ``types`` makes text, whose reading the
     query owns. The plain cells are named as ``_ambiguous`` names cells. A workbook's
-    number cell is what Excel holds (0.125 shown as 12.5%), so only text files are
-    looked at."""
-    if table.kind != "csv":
+    cells are judged as Excel shows them: a number cell formatted as a percentage is one
+    (``_cell``), a number cell formatted otherwise a plain number, beside text cells."""
+    if table.kind not in {"csv", "xlsx"}:
         return
     described = connection.execute(f"DESCRIBE {quoted(table.name)}").fetchall()
     declared = dict(table.types)
