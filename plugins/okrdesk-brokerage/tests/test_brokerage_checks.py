@@ -28,6 +28,9 @@ DATES = [
     # As Excel saves a date: taken, as the streaming reader takes it; and near misses.
     "2026/1/5", "2026/1/05", "2026/01/5", "2026/2/30", "0000/1/5", "2026/1/5 ", "02026/1/5",
     "2026/1/5 0:00", "2026/001/5", "2026/\uff11/5", "2026/1/5/", "2026.1.5",
+    # As Chinese CRMs write a date (the streaming reader's alone), and year last (refused).
+    "2026年1月5日", "2026 年 1 月 5 日", "2026年2月30日", "2026年1月5日 9:30", "05/01/2026",
+    "05.01.2026",
 ]  # fmt: skip
 NUMBERS = [
     "25.00", " 25.5", "25.5 ", "+25", ".5", "5.", "1e3", "1E-2", "inf", "-inf", "nan",

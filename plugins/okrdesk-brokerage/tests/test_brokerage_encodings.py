@@ -480,6 +480,38 @@ def test_tabs_or_semicolons_give_the_comma_export_s_figures(
     assert trades.commission.cells and _cells(trades.commission) == _cells(same.commission)
 
 
+@pytest.mark.parametrize(
+    "written",
+    ["{y}年{m}月{d}日", "{y}.{m}.{d}", "{y}{m:02d}{d:02d}", "{y} 年 {m} 月 {d} 日", "{y}-{m}-{d}",
+     "\uff12\uff10{y2}/{m}/{d}"],
+    ids=["年月日", "points", "run-together", "spaced", "unpadded", "full-width"],
+)  # fmt: skip
+def test_dates_as_chinese_crms_write_them_give_the_iso_export_s_figures(
+    tmp_path: Path, tiny: Collector, written: str
+) -> None:
+    # Read as the SQL source reads a date cell (okrdesk.written_dates): each file was
+    # refused at its first row ("'2024年5月10日' is not a date").
+    folder = tmp_path / "tiny"
+    folder.mkdir()
+    full_width = str.maketrans(
+        "0123456789", "\uff10\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19"
+    )
+    for spec in FILES:
+        text = (TINY / spec.name).read_text(encoding="utf-8")
+        dated = re.sub(
+            r"\b([0-9]{4})-([0-9]{2})-([0-9]{2})\b",
+            lambda day: written.format(
+                y=day[1], y2=day[1][2:].translate(full_width), m=int(day[2]), d=int(day[3])
+            ),
+            text,
+        )
+        assert dated != text or spec is PRODUCT_TYPES
+        (folder / spec.name).write_text(dated, encoding="utf-8")
+    found = collect(workspace=tmp_path)
+    assert not found.errors
+    assert _everything(found) == _everything(tiny)
+
+
 def test_dates_as_excel_saves_them_give_the_iso_export_s_figures(
     tmp_path: Path, tiny: Collector
 ) -> None:

@@ -218,6 +218,26 @@ BROKEN = [
     (
         "funding.csv",
         2,
+        "13/01/2026,A3,20000.00",  # a day 13 comes first here, but 05/01 could be either
+        "funding.csv:2: column 'date': '13/01/2026' is written with its year last, which says "
+        "a different day where the day comes first (5 January) and where the month does (1 "
+        "May); write it year first (YYYY-MM-DD)",
+        "funding.csv:2：date 列：'13/01/2026' 是年份在后的写法，日在前与月在前读出的日子不同"
+        "（1月5日还是5月1日）；请把年份写在前面（YYYY-MM-DD）",
+    ),
+    (
+        "clients.csv",
+        3,
+        "A2,cm1,individual,F,05.01.2025,",
+        "clients.csv:3: column 'open_date': '05.01.2025' is written with its year last, which "
+        "says a different day where the day comes first (5 January) and where the month does "
+        "(1 May); write it year first (YYYY-MM-DD)",
+        "clients.csv:3：open_date 列：'05.01.2025' 是年份在后的写法，日在前与月在前读出的日子"
+        "不同（1月5日还是5月1日）；请把年份写在前面（YYYY-MM-DD）",
+    ),
+    (
+        "funding.csv",
+        2,
         "2026/02/30,A3,20000.00",
         "funding.csv:2: column 'date': '2026/02/30' is not a date (expected YYYY-MM-DD)",
         "funding.csv:2：date 列：'2026/02/30' 不是日期（应为 YYYY-MM-DD）",

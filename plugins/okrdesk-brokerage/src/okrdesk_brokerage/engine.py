@@ -26,6 +26,7 @@ except ImportError:  # pragma: no cover - DuckDB before 1.4
     import duckdb  # type: ignore[no-redef]
 
 from okrdesk.plugins.text_encoding import UTF8
+from okrdesk.written_dates import date_ready_sql
 from okrdesk.written_numbers import ambiguous_sql, ungrouped_sql
 
 from okrdesk_brokerage import fields
@@ -381,7 +382,12 @@ def load_clients(con: Connection, folder: Folder, book: Book) -> bool:
 
 def clients_table(con: Connection, cms: Sequence[str]) -> None:
     """``clients(id, idx, cm, opened, closed, institutional)`` from the loaded
-    ``clients_raw``, whose rows must all be sound (a client's line is ``idx + 2``)."""
+    ``clients_raw``, whose rows must all be sound (a client's line is ``idx + 2``): its
+    dates are read as ``fields.parse_date`` reads them (``2026年1月5日`` too), where the
+    streaming reader read the book."""
+    opened, closed = (
+        f"({date_ready_sql(f'trim({column})')})::DATE" for column in ("open_date", "close_date")
+    )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE cms AS "
         "SELECT unnest(?::VARCHAR[]) AS cm_id, unnest(range(?)) AS k",
@@ -390,7 +396,7 @@ def clients_table(con: Connection, cms: Sequence[str]) -> None:
     con.execute(
         "CREATE OR REPLACE TEMP TABLE clients AS "
         "SELECT client_id AS id, (line - 2)::INTEGER AS idx, coalesce(k, -1)::INTEGER AS cm, "
-        "open_date::DATE AS opened, nullif(close_date, '')::DATE AS closed, "
+        f"{opened} AS opened, CASE WHEN trim(close_date) <> '' THEN {closed} END AS closed, "
         "type = 'institutional' AS institutional, coalesce(gender, '') AS gender "
         "FROM clients_raw LEFT JOIN cms USING (cm_id) ORDER BY line"
     )
@@ -443,11 +449,12 @@ def not_blank(column: str) -> str:
 
 
 def valid_date(column: str, day: str | None = None) -> str:
-    """SQL true for ``YYYY-MM-DD`` text naming a real day, what ``fields.parse_date`` takes:
-    the day DuckDB reads written back the way DuckDB writes a day (four-digit year, "(BC)"
-    after a year before 1) is the text itself; or for such a day written as Excel saves it
-    (``2026/1/5``: ``fields.EXCEL_DATE``), which DuckDB reads as that day. ``day``: that
-    day, already read."""
+    """SQL true for ``YYYY-MM-DD`` text naming a real day, the date ``fields.parse_date``
+    takes that most exports write: the day DuckDB reads written back the way DuckDB writes
+    a day (four-digit year, "(BC)" after a year before 1) is the text itself; or for such a
+    day written as Excel saves it (``2026/1/5``: ``fields.EXCEL_DATE``), which DuckDB reads
+    as that day. A file of dates written otherwise (``2026年1月5日``) fails the check, and
+    the streaming reader reads it. ``day``: that day, already read."""
     read = f"TRY_CAST({column} AS DATE)" if day is None else day
     excel = fields.EXCEL_DATE.pattern
     # CASE, not OR: DuckDB then tries the pattern only on the rows that are not ISO, where

@@ -13,24 +13,37 @@ import re
 from collections.abc import Container
 
 from okrdesk.errors import Said
+from okrdesk.written_dates import YEAR_LAST, calendar_day, half_width_digits, year_month_day
 from okrdesk.written_numbers import decimal_comma, half_width, scaled, ungrouped, written_number
 
 from okrdesk_brokerage.layout import ACTIONS, CLIENT_TYPES, GENDERS, WORDS, Kind
 
 EXCEL_DATE = re.compile(r"([0-9]{4})/([0-9]{1,2})/([0-9]{1,2})")
 """A day written year first with slashes, as Excel saves a date in a Chinese Windows
-(``2026/1/5``): what its CSV of a CRM export opened and saved again holds."""
+(``2026/1/5``): the set-wise path takes such a date itself (``engine.valid_date``), beside
+ISO; every other date ``parse_date`` takes sends a file to the streaming reader."""
+
+_YEAR_LAST = re.compile(YEAR_LAST)
+
+
+class YearLast(ValueError):
+    """A date written with its year last (``05/01/2026``): 5 January or 1 May, by who
+    wrote it, and nothing in the export says which."""
 
 
 def parse_date(text: str) -> dt.date:
-    """A strict ``YYYY-MM-DD`` date (``fromisoformat`` alone would take ``20260105`` too),
-    or one written as Excel saves it (``2026/1/5``, ``2026/01/05``)."""
-    if len(text) == 10 and text[4] == "-" and text[7] == "-":
-        return dt.date.fromisoformat(text)
-    found = EXCEL_DATE.fullmatch(text)
-    if found is None:
-        raise ValueError(f"not a date: {text!r}")
-    return dt.date(int(found[1]), int(found[2]), int(found[3]))
+    """The day ``text`` is, written year first as people write one and as the SQL source
+    reads a cell (``written_dates.year_month_day``): ``2026-01-05``, ``2026/1/5`` as Excel
+    saves it, ``2026.1.5``, ``2026年1月5日``, ``20260105``, full-width digits too; a day
+    alone, no time after it. ``YearLast`` for a date written with its year last
+    (``05/01/2026``), ValueError for anything else (``2026-02-30``)."""
+    parts = year_month_day(text)
+    day = None if parts is None else calendar_day(*parts)
+    if day is not None:
+        return day
+    if _YEAR_LAST.fullmatch(half_width_digits(text.strip())):
+        raise YearLast(f"written with its year last: {text!r}")
+    raise ValueError(f"not a date: {text!r}")
 
 
 class DateCache(dict[str, dt.date]):
@@ -87,6 +100,12 @@ def problem(
     if kind in (Kind.DATE, Kind.OPTIONAL_DATE):
         try:
             parse_date(text)
+        except YearLast:
+            return Said(f"{text!r} is written with its year last, which says a different day "
+                        "where the day comes first (5 January) and where the month does (1 "
+                        "May); write it year first (YYYY-MM-DD)",
+                        f"{text!r} 是年份在后的写法，日在前与月在前读出的日子不同（1月5日还是"
+                        "5月1日）；请把年份写在前面（YYYY-MM-DD）")  # fmt: skip
         except ValueError:
             return Said(f"{text!r} is not a date (expected YYYY-MM-DD)",
                         f"{text!r} 不是日期（应为 YYYY-MM-DD）")  # fmt: skip
