@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -392,3 +393,41 @@ def test_validate_reads_a_branch_s_money_without_loading_duckdb(demo: Path) -> N
     peak_kb = peak // 1024 if sys.platform == "darwin" else peak
     assert code == 0
     assert peak_kb < VALIDATE_MOST_MB * 1024, f"validate peaked at {peak_kb // 1024} MB"
+
+
+def test_an_export_dated_as_a_chinese_crm_writes_stores_the_iso_export_s_figures(
+    demo: Path, workspace: Path
+) -> None:
+    """The demo's export with each date written 2026年1月5日, read by the streaming reader
+    (okrdesk.written_dates' reading): every observation, its row citations too, is the
+    one the ISO export stored."""
+    for path in (workspace / "data" / "crm").glob("*.csv"):
+        text = path.read_text(encoding="utf-8")
+        dated = re.sub(
+            r"\b([0-9]{4})-([0-9]{2})-([0-9]{2})\b",
+            lambda day: f"{day[1]}年{int(day[2])}月{int(day[3])}日",
+            text,
+        )
+        path.write_text(dated, encoding="utf-8")
+    (workspace / "okrdesk.db").unlink()
+    done = _collect(workspace, "en")
+    assert done.returncode == 0, done.stdout + done.stderr
+    stored = _observations(workspace)
+    assert len(stored) > 1000 and stored == _observations(demo)
+
+
+def test_a_date_written_with_its_year_last_is_refused_at_its_row(workspace: Path) -> None:
+    path = workspace / "data" / "crm" / FUNDING.name
+    lines = path.read_text(encoding="utf-8").splitlines()
+    year, month, day = lines[6].split(",", 1)[0].split("-")
+    lines[6] = f"{day}/{month}/{year}," + lines[6].split(",", 1)[1]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    written = f"{day}/{month}/{year}"
+    said = {lang: _collect(workspace, lang) for lang in ("zh", "en")}
+    assert said["en"].returncode == 1
+    assert (
+        f"funding.csv:7: column 'date': '{written}' is written with its year last, which says "
+        "a different day where the day comes first (5 January) and where the month does"
+        in said["en"].stderr
+    ), said["en"].stderr
+    assert f"funding.csv:7：date 列：'{written}' 是年份在后的写法" in said["zh"].stderr
