@@ -177,7 +177,7 @@ def test_rows_left_out_are_cited_as_a_figures_rows_are(
     [
         ('{ path = "data/salons.csv", types = { attendees = "integer" } }', "",
          "sources.sql.tables.salons: salons.csv:4:attendees：types 说 attendees 列是整数"
-         "（1234），这一格却是文本，不是数；请改正导出文件里的这一格，或在 types 里给这一列"
+         "（1234、12万），这一格却是文本，不是数；请改正导出文件里的这一格，或在 types 里给这一列"
          "换一个类型"),
         ('"data/salons.gbk.csv"', "",
          "sources.sql.tables.salons: salons.gbk.csv:4: 不是 UTF-8 文本；请给这张表设 "

@@ -1099,7 +1099,7 @@ def _check_cells(
 
 
 _DECLARED = {
-    "BIGINT": Said("whole numbers (1234, 12万)", "整数（1234、12万）"),
+    "BIGINT": Said("whole numbers (1234)", "整数（1234、12万）"),
     "DOUBLE": Said("numbers (1234.5, 1,234.5, 12.5%)",
                    "数（1234.5、1,234.5、12.5万、12.5%）"),
     "DATE": Said("dates (2026-03-05, 2026/3/5)",
@@ -1121,8 +1121,8 @@ def _found_instead(cell: str, sql_type: str, decimal: str | None) -> Said:
     if sql_type == "BIGINT" and number is not None:
         if not number.is_integer():
             return Said("a number with a fraction", "带小数的数")
-        return Said("a whole number not written in digits, 万 or 亿 (as 1e5 is)",
-                    "不是用数字、万或亿写的整数（如 1e5）")  # fmt: skip
+        return Said("a whole number not written as one (as 12.0 or 1e5 are)",
+                    "没有按整数写的整数（如 12.0、1e5）")  # fmt: skip
     return Said("text, not a number", "文本，不是数")
 
 
