@@ -385,8 +385,10 @@ def clients_table(con: Connection, cms: Sequence[str]) -> None:
     ``clients_raw``, whose rows must all be sound (a client's line is ``idx + 2``): its
     dates are read as ``fields.parse_date`` reads them (``2026年1月5日`` too), where the
     streaming reader read the book."""
+    # An ISO date, most exports' and all the set-wise check takes, is cast alone.
     opened, closed = (
-        f"({date_ready_sql(f'trim({column})')})::DATE" for column in ("open_date", "close_date")
+        f"coalesce(TRY_CAST({column} AS DATE), ({date_ready_sql(f'trim({column})')})::DATE)"
+        for column in ("open_date", "close_date")
     )
     con.execute(
         "CREATE OR REPLACE TEMP TABLE cms AS "
