@@ -927,7 +927,7 @@ def _unfit(
 
 
 _EXACT_WHOLE = 2**53
-"""Past this a double no longer holds every whole number, and a whole one tells nothing."""
+"""Past this every double is a whole number, so that being one says nothing of the cell."""
 
 
 def _whole_in_wan(cell: str, ready: str) -> str:
