@@ -233,6 +233,20 @@ def test_percentages_beside_plain_numbers_are_refused_in_a_column_left_text_too(
     assert "in a column of percentages" not in output
 
 
+def test_a_column_of_remarks_with_a_percentage_and_a_number_among_its_words_is_no_doubt(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """A remarks column no query reads, 降费5% in one row's words and 3 alone in another's,
+    refused the whole table once columns left text were looked at for percentages."""
+    data = "cm,day,amount,remarks\ncm01,2026-03-05,100,5%\ncm01,2026-03-06,200,3\n"
+    data += "cm02,2026-03-05,300,客户要求降费\ncm02,2026-03-06,400,已回访\n"
+    data += "cm02,2026-03-07,500,下周再约\n"
+    root = _workspace(write_workspace, data)
+    code, output = _collect(root)
+    assert code == 0, output
+    assert _stored(root) == {("cm01", "2026-W10"): 300.0, ("cm02", "2026-W10"): 1200.0}
+
+
 def test_a_column_one_cell_leaves_text_still_reads_its_written_numbers(
     write_workspace: WriteWorkspace,
 ) -> None:

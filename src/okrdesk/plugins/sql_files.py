@@ -1214,8 +1214,9 @@ def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, 
     than 0 (``8``): 8% or 8? Read as written, a rate of 8 beside 0.125 would make every
     sum and average of the column a figure no one meant. A number column is looked at,
     and a column left text (one cell such as ``N/A`` in it), whose numbers a query's
-    value still reads as the tables do; not one ``types`` makes text, whose reading the
-    query owns. The plain cells are named as ``_ambiguous`` names cells. A workbook's
+    value still reads as the tables do, where most of its filled cells are numbers (not a
+    column of remarks); not one ``types`` makes text, whose reading the query owns. The
+    plain cells are named as ``_ambiguous`` names cells. A workbook's
     cells are judged as Excel shows them: a number cell formatted as a percentage is one
     (``_cell``), a number cell formatted otherwise a plain number, beside text cells."""
     if table.kind not in {"csv", "xlsx"}:
@@ -1231,9 +1232,30 @@ def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, 
     columns = [name for name in columns if raws.get(name) == "VARCHAR"]
     if not columns:
         return
+    nulls = ", ".join(_literal(n) for n in ("", *table.null))
 
     def number(cell: str) -> str:
         return f"TRY_CAST({_as_typed(cell, 'DOUBLE', table.decimal)} AS DOUBLE)"
+
+    texts = [str(name) for name, kind, *_ in described if kind == "VARCHAR"]
+    texts = [name for name in texts if name in columns]
+    if texts:
+        # A column left text is one of numbers (an N/A among them) where most of its
+        # filled cells are numbers; a column of remarks, words with a 5% or a 3 among
+        # them, is no column of figures, and no query reads it as one.
+        shares = connection.execute(
+            "SELECT "
+            + ", ".join(
+                f"count(*) FILTER (WHERE {number(quoted(n))} IS NOT NULL) * 2 "
+                f">= count(*) FILTER (WHERE {quoted(n)} NOT IN ({nulls}))"
+                for n in texts
+            )
+            + f" FROM {quoted(raw)}"
+        ).fetchone()
+        words = {n for n, mostly in zip(texts, shares or (), strict=False) if not mostly}
+        columns = [name for name in columns if name not in words]
+        if not columns:
+            return
 
     def signed(cell: str) -> str:
         return " OR ".join(f"ends_with(trim({cell}), {_literal(s)})" for s in ("%", "％", "‰"))
@@ -1253,7 +1275,6 @@ def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, 
     mixed = [name for name, any_sign in zip(columns, found or (), strict=False) if any_sign]
     if not mixed:
         return
-    nulls = ", ".join(_literal(n) for n in ("", *table.null))
 
     def plain(cell: str) -> str:
         return f"{cell} NOT IN ({nulls}) AND {number(cell)} <> 0 AND NOT ({signed(cell)})"
