@@ -290,6 +290,9 @@ def test_an_undimensioned_read_never_passes_over_a_slice(workspace: Path) -> Non
     day, team = dt.date.fromisoformat(AS_OF), ["cm01", "cm02", "team-a"]
     with Store.open(workspace / "okrdesk.db") as store:
         connection = store._connection  # type: ignore[attr-defined]
+        # The look for a figure that is no number, made once before a store's first read
+        # (a scan, by design), made here first: the reads below are the ones planned.
+        store._numbers_only()  # type: ignore[attr-defined]
         ran: list[str] = []
         connection.set_trace_callback(ran.append)
         store.totals_by_subject("net_new_aum", day, "value", "sum", Grain.WEEK, team)

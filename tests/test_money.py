@@ -381,7 +381,11 @@ def test_a_reversal_never_takes_a_line_below_zero(money: Path) -> None:
     before = ledger(money)
     result = run(money, "spend", "reverse", "1", "--signed-by", "王芳", "--reason", "x",
                  "--date", "2026-03-03")  # fmt: skip
-    refused(result, "会使 training 的支出低于零")
+    # Refused before any reversal is weighed: a negative amount that reverses nothing is
+    # never counted (docs/budgets.md), and the ledger that holds one is named.
+    assert result.exit_code == 2, result.output
+    assert "spend 表第 2 行：amount_fen 的值是 -10000000" in result.output
+    assert "负数金额却未冲正任何一笔" in result.output
     assert ledger(money) == before
 
 

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
@@ -85,7 +86,11 @@ def test_a_plugin_that_hangs_is_timed_out_and_the_others_land(
                         "OKRDESK_PLUGIN_TIMEOUT": "2"})  # fmt: skip
     assert time.monotonic() - start < 30
     assert done.returncode == 1
-    assert "错误：插件 hangs：okrdesk_collect 在 2 秒内未完成，其进程已停止" in done.stderr
+    # On a loaded machine its declaring may have taken half a second of its time, which
+    # the message then says: "在 2 秒内（…其中 0.504 秒已用于它之前的调用）未完成".
+    said = r"错误：插件 hangs：okrdesk_collect 在 2 秒内(（[^）]*）)?未完成，其进程已停止"
+    told = re.search(said, done.stderr)
+    assert told is not None, done.stderr
     assert "Traceback" not in done.stderr
     assert {r[0] for r in rows(root / "okrdesk.db")} == {"new_hnw_clients", "complaint_rate"}
 

@@ -6,6 +6,7 @@ The line a problem must be reported at is marked in the file text with
 
 from __future__ import annotations
 
+import os
 import textwrap
 from pathlib import Path
 
@@ -521,14 +522,16 @@ def test_a_target_file_that_cannot_be_read_is_a_problem(
 ) -> None:
     root = write_workspace()
     refused = root / "targets" / "org.toml"
-    read_bytes = Path.read_bytes
+    import okrdesk.files
 
-    def read(path: Path) -> bytes:  # chmod 000 would not stop a test run as root
-        if path == refused:
+    opened = os.open
+
+    def open_(path: object, flags: int, *args: object) -> int:
+        if Path(str(path)) == refused:  # chmod 000 would not stop a test run as root
             raise PermissionError(13, "Permission denied")
-        return read_bytes(path)
+        return opened(path, flags, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(Path, "read_bytes", read)
+    monkeypatch.setattr(okrdesk.files.os, "open", open_)
     (problem,) = load_plan(root, CATALOG).problems
     assert str(problem) == "targets/org.toml: cannot be read: Permission denied"
     assert problem.zh == "无法读取：Permission denied"

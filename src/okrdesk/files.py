@@ -11,11 +11,42 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
 from okrdesk.errors import OkrdeskError, Said
+
+
+class NotAFile(OSError):
+    """A file to read that is no file: a named pipe, a socket, a device, a folder.
+    Reading a named pipe waits for a writer, for ever; a command must refuse it, not
+    hang."""
+
+
+def read_without_waiting(path: Path, most: int) -> tuple[int, bytes]:
+    """The size of the file at ``path`` and its bytes (none when it is over ``most``),
+    opened without waiting: a named pipe or any other thing that is no file raises
+    ``NotAFile`` rather than blocking the command until something writes to it."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    descriptor = os.open(path, flags)
+    with open(descriptor, "rb", closefd=True) as file:
+        found = os.fstat(descriptor)
+        if not stat.S_ISREG(found.st_mode):
+            raise NotAFile(errno.EINVAL, _kind_of(found.st_mode), str(path))
+        return found.st_size, (file.read() if found.st_size <= most else b"")
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO), not a file"
+    if stat.S_ISSOCK(mode):
+        return "a socket, not a file"
+    if stat.S_ISDIR(mode):
+        return "a folder, not a file"
+    return "a device, not a file"
+
 
 # The disk, not the program: these become a message about the file.
 _DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import os
 import re
-import stat
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -20,6 +19,7 @@ import attrs
 
 from okrdesk import model
 from okrdesk.errors import Problem, Said, ValidationFailed, display_path, printable
+from okrdesk.files import NotAFile, read_without_waiting
 from okrdesk.records import shared_methods
 from okrdesk.targets import toml_cache
 from okrdesk.targets.locate import KeyLocator
@@ -32,32 +32,11 @@ if TYPE_CHECKING:
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 
-class NotAFile(OSError):
-    """A workspace file that is no file: a named pipe, a socket, a device. Reading a
-    named pipe waits for a writer, for ever; a command must refuse it, not hang."""
-
-
 def read_workspace_file(path: Path, most: int = MAX_FILE_BYTES) -> tuple[int, bytes]:
-    """The size of the file at ``path`` and its bytes (none when it is over ``most``),
-    opened without waiting: a named pipe or any other thing that is no file raises
-    ``NotAFile`` rather than blocking the command until something writes to it."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
-    descriptor = os.open(path, flags)
-    with open(descriptor, "rb", closefd=True) as file:
-        found = os.fstat(descriptor)
-        if not stat.S_ISREG(found.st_mode):
-            raise NotAFile(errno.EINVAL, _kind_of(found.st_mode), str(path))
-        return found.st_size, (file.read() if found.st_size <= most else b"")
-
-
-def _kind_of(mode: int) -> str:
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO), not a file"
-    if stat.S_ISSOCK(mode):
-        return "a socket, not a file"
-    if stat.S_ISDIR(mode):
-        return "a folder, not a file"
-    return "a device, not a file"
+    """The size of the workspace file at ``path`` and its bytes (none when it is over
+    ``most``), read without waiting (``files.read_without_waiting``: a named pipe raises
+    ``NotAFile``)."""
+    return read_without_waiting(path, most)
 
 
 _KIND_ZH = {

@@ -39,10 +39,10 @@ import attrs
 
 from okrdesk import __version__, model
 from okrdesk.errors import OkrdeskError, Problem
+from okrdesk.files import NotAFile
 from okrdesk.periods import Grain
 from okrdesk.targets.load import (
     LoadResult,
-    NotAFile,
     folders_named_toml,
     misnamed_files,
     read_workspace_file,
