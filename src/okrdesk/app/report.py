@@ -18,7 +18,7 @@ from okrdesk.model import Plan
 from okrdesk.periods import COMPARISONS, Grain, parse_period, parse_window, readable_at
 from okrdesk.plugins.hookspecs import RenderContext, ReportFormat
 from okrdesk.plugins.manager import FORMATS_ONLY
-from okrdesk.report.build import WindowAsked, build_report
+from okrdesk.report.build import WindowAsked, build_report, ranks_as_shown
 from okrdesk.report.document import Report
 from okrdesk.report.reads import read_for_one_report
 from okrdesk.report.render import printable_copy, render
@@ -224,18 +224,14 @@ def member_depth(plan: Plan, subject: str, member: str) -> int:
 
 def within_depth(plan: Plan, report: Report, subject: str, depth: int, lang: str = "en") -> Report:
     """The report with only the members ``depth`` steps or fewer below ``subject``,
-    ranked again among those shown (one with no score stays unranked)."""
+    ranked again among those shown as the report ranks them (one with no score stays
+    unranked, ties share a rank)."""
     if depth < 0:
         raise BadInput(_about("--depth", depth, _SAID[lang]["depth"], lang))
-    ranks: dict[str, int] = {}
-    kept = []
-    for member in report.members:
-        if member_depth(plan, subject, member.id) <= depth:
-            rank = None
-            if member.score is not None:
-                rank = ranks[member.kind] = ranks.get(member.kind, 0) + 1
-            kept.append(attrs.evolve(member, rank=rank))
-    return attrs.evolve(report, members=tuple(kept))
+    shown = [m for m in report.members if member_depth(plan, subject, m.id) <= depth]
+    ranks = ranks_as_shown((m.kind, m.score) for m in shown)
+    kept = tuple(attrs.evolve(m, rank=rank) for m, rank in zip(shown, ranks, strict=True))
+    return attrs.evolve(report, members=kept)
 
 
 def chosen_format(

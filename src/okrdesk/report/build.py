@@ -75,7 +75,8 @@ def _latest_checkin(engine: Engine, p: KeyResultProgress) -> ReportCheckin | Non
     if not found:
         return None
     c = max(found, key=lambda c: (c.day, c.id))
-    return ReportCheckin(c.day, c.value, c.author, c.confidence, c.note)
+    of = "" if c.subject == p.subject else engine.plan.name_of(c.subject)
+    return ReportCheckin(c.day, c.value, c.author, c.confidence, c.note, of)
 
 
 # A command makes only a few of each class here: declared without __slots__, which attrs
@@ -235,27 +236,37 @@ def _window(
     )  # fmt: skip
 
 
+def ranks_as_shown(members: Iterable[tuple[str, float | None]]) -> list[int | None]:
+    """Ranks for members already in order, given as (kind, score): each ranked among its
+    kind, none for one with no score. Members whose scores read the same as written share
+    a rank, and the next rank counts them all (1, 2, 2, 4): branches at 106.1% each are
+    not 2nd and 15th by decimals the report does not show."""
+    counted: dict[str, int] = {}
+    last: dict[str, tuple[str, int]] = {}
+    ranks: list[int | None] = []
+    for kind, score in members:
+        rank = None
+        if score is not None:
+            counted[kind] = counted.get(kind, 0) + 1
+            shown = score_text(score)
+            before = last.get(kind)
+            rank = before[1] if before is not None and before[0] == shown else counted[kind]
+            last[kind] = (shown, rank)
+        ranks.append(rank)
+    return ranks
+
+
 def _ranked(
     members: Iterable[MemberProgress], shares: Mapping[str, int] | None = None
 ) -> tuple[ReportMember, ...]:
-    """Members with a score ranked among their kind; those without one (no targets, or
-    none with figures yet) are listed last with no rank, never placed as if scored.
-    Members whose scores read the same as written share a rank, and the next rank
-    counts them all (1, 2, 2, 4): branches at 106.1% each are not 2nd and 15th by
-    decimals the report does not show. A unit's off-track count takes in its members'
-    shares that are behind (``shares``, by unit), so that it does not read 0 above an
-    alert of 3 of them."""
-    counted: dict[str, int] = {}
-    last: dict[str, tuple[str, int]] = {}
+    """Members with a score ranked among their kind (``ranks_as_shown``); those without
+    one (no targets, or none with figures yet) are listed last with no rank, never placed
+    as if scored. A unit's off-track count takes in its members' shares that are behind
+    (``shares``, by unit), so that it does not read 0 above an alert of 3 of them."""
+    members = list(members)
+    ranks = ranks_as_shown((m.kind, m.score) for m in members)
     found = []
-    for m in members:
-        rank = None
-        if m.score is not None:
-            counted[m.kind] = counted.get(m.kind, 0) + 1
-            shown = score_text(m.score)
-            before = last.get(m.kind)
-            rank = before[1] if before is not None and before[0] == shown else counted[m.kind]
-            last[m.kind] = (shown, rank)
+    for m, rank in zip(members, ranks, strict=True):
         behind = (shares or {}).get(m.id, 0) if m.kind == "unit" else 0
         found.append(ReportMember(rank, m.id, m.name, m.kind, m.score, m.off_track + behind,
                                   m.key_results, m.unmeasured, behind))  # fmt: skip

@@ -46,6 +46,9 @@ class ReportCheckin:
     """Who checked in; "" for check-ins stored before okrdesk kept authors."""
     confidence: float | None
     note: str
+    of: str = ""
+    """The name of the member below the report's subject the check-in is for (a
+    branch's, in the firm's report); "" for the subject's own."""
 
 
 @attrs.frozen(slots=False)

@@ -167,13 +167,17 @@ def to_date_note(report: Report, lang: str) -> str:
 
 def checkin_story(kr: ReportKeyResult, lang: str) -> str:
     """ "最近打卡 2026-11-19 · 李明 · 信心 70% · 半年调查": the latest check-in; its value
-    too when it is not the figure shown (a unit's sum of its members' check-ins)."""
+    too when it is not the figure shown (a unit's sum of its members' check-ins), after
+    whose it is when it is a member's ("最近打卡 2026-12-20 上海陆家嘴营业部 900户"), so
+    that a branch's figure is never read as the firm's."""
     c = kr.latest_checkin
     if c is None:
         return ""
     shown = value(kr, c.value, lang)
     first = f"{label(lang, 'last_checkin')} {c.date.isoformat()}"
-    parts = [first if shown == value(kr, kr.actual, lang) else f"{first} {shown}"]
+    if c.of:
+        first = f"{first} {c.of}"
+    parts = [first if shown == value(kr, kr.actual, lang) and not c.of else f"{first} {shown}"]
     if c.author:
         parts.append(c.author)
     if c.confidence is not None:

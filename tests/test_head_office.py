@@ -1,0 +1,110 @@
+"""A head office's week on a small firm of four branches, through the `okrdesk`
+command: the branch ranking, the alerts about branches, and the figures a head office
+forwards. The key results are tracked by check-ins, one per branch, so each branch's
+figure is one the test chose."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from okrdesk.cli import cli
+from sample_workspace import PLAN, WriteWorkspace
+
+AS_OF = "2026-12-31"
+
+ORG = """\
+[[units]]
+id = "firm"
+name = "华南证券"
+level = "firm"
+""" + "".join(
+    f"""
+[[units]]
+id = "b{b}"
+name = "{name}营业部"
+level = "branch"
+parent = "firm"
+lead = "m{b}"
+
+[[people]]
+id = "m{b}"
+name = "{person}"
+unit = "b{b}"
+"""
+    for b, name, person in ((1, "深圳福田", "王芳"), (2, "广州天河", "李强"),
+                            (3, "上海陆家嘴", "赵敏"), (4, "海口国贸", "钱伟"))
+)  # fmt: skip
+
+OKRS = """\
+[[objectives]]
+id = "F1"
+title = "客户数增长"
+owner = "firm"
+cadence = "quarter"
+
+  [[objectives.key_results]]
+  id = "KR1"
+  title = "新开户数"
+  unit = "户"
+  [objectives.key_results.members]
+  b1 = 1000
+  b2 = 1001
+  b3 = 1000
+  b4 = 1000
+"""
+
+ACCOUNTS = {"b1": "1188", "b2": "1189", "b3": "900"}
+"""b1 and b2 both read 118.8% (1,188 of 1,000 and 1,189 of 1,001, 118.78%); b3 is the
+last to check in; b4 has checked in nothing."""
+
+
+def okrdesk(root: Path, *args: str, code: int = 0) -> str:
+    done = CliRunner().invoke(cli, [*args, "-w", str(root)], env={"COLUMNS": "80"})
+    assert done.exit_code == code, done.output
+    return done.output
+
+
+@pytest.fixture
+def firm(write_workspace: WriteWorkspace) -> Path:
+    plan = PLAN.replace('unit = "branch"', 'unit = "firm"')
+    files = {"plan.toml": plan, "org.toml": ORG, "okrs.toml": OKRS, "budget.toml": None}
+    root = write_workspace(files, plugin=False)
+    for branch, value in ACCOUNTS.items():
+        okrdesk(root, "checkin", "F1.KR1", value, "--unit", branch, "--date", "2026-12-20",
+                "--by", "总部")  # fmt: skip
+    return root
+
+
+def ranks(root: Path, *args: str) -> list[tuple[str, int | None]]:
+    shown = json.loads(okrdesk(root, "report", "--as-of", AS_OF, "--format", "json", *args))
+    return [(m["id"], m["rank"]) for m in shown["members"]]
+
+
+@pytest.mark.parametrize("depth", [(), ("--depth", "1")])
+def test_branches_that_read_the_same_share_a_rank_at_any_depth(
+    firm: Path, depth: Sequence[str]
+) -> None:
+    assert ranks(firm, *depth) == [("b1", 1), ("b2", 1), ("b3", 3), ("b4", None)]
+    shown = okrdesk(firm, "report", "--as-of", AS_OF, *depth)
+    assert "│    1 │ 深圳福田营业部 (b1)     │   118.8% │" in shown
+    assert "│    1 │ 广州天河营业部 (b2)     │   118.8% │" in shown
+
+
+def test_the_firms_latest_check_in_says_whose_it_is(firm: Path) -> None:
+    """The firm's figure is the branches' sum; the check-in under it is one branch's,
+    and says so rather than standing under the firm's figure as if it were the firm's."""
+    shown = okrdesk(firm, "report", "--as-of", AS_OF)
+    assert "│ F1.KR1 新开户数 │ 3,277户 │ 4,001户 │" in shown
+    assert "最近打卡 2026-12-20 上海陆家嘴营业部 900户 · 总部" in shown
+    english = okrdesk(firm, "report", "--as-of", AS_OF, "--lang", "en")
+    assert "Last check-in 2026-12-20 上海陆家嘴营业部 900 accts · 总部" in english
+    branch = okrdesk(firm, "report", "--as-of", AS_OF, "--unit", "b3")
+    assert "最近打卡 2026-12-20 · 总部" in branch
+    about = json.loads(okrdesk(firm, "report", "--as-of", AS_OF, "--format", "json"))
+    checkin = about["objectives"][0]["key_results"][0]["latest_checkin"]
+    assert (checkin["of"], checkin["value"]) == ("上海陆家嘴营业部", 900)
