@@ -108,3 +108,79 @@ def test_the_firms_latest_check_in_says_whose_it_is(firm: Path) -> None:
     about = json.loads(okrdesk(firm, "report", "--as-of", AS_OF, "--format", "json"))
     checkin = about["objectives"][0]["key_results"][0]["latest_checkin"]
     assert (checkin["of"], checkin["value"]) == ("上海陆家嘴营业部", 900)
+
+
+COLLECTED = """\
+[[objectives]]
+id = "F2"
+title = "规模与收入"
+owner = "firm"
+
+  [[objectives.key_results]]
+  id = "KR1"
+  title = "新增高净值客户"
+  metric = "new_hnw_clients"
+  unit = "户"
+  [objectives.key_results.members]
+  b1 = 40
+  b2 = 40
+  b3 = 40
+  b4 = 40
+
+  [[objectives.key_results]]
+  id = "KR2"
+  title = "佣金收入"
+  metric = "fee_revenue"
+  unit = "万元"
+  [objectives.key_results.members]
+  b1 = 50
+  b2 = 50
+  b3 = 50
+  b4 = 50
+"""
+
+NEW_BRANCH = """
+[[units]]
+id = "b5"
+name = "三亚新设营业部"
+level = "branch"
+parent = "firm"
+"""
+
+
+@pytest.fixture
+def collected_firm(write_workspace: WriteWorkspace) -> Path:
+    """The firm with the test plugin's figures for each person, and a fifth branch with
+    nobody in it yet, so no figures: as a branch missing from the firm's export."""
+    plan = PLAN.replace('unit = "branch"', 'unit = "firm"')
+    okrs = COLLECTED.replace("  b4 = 40\n", "  b4 = 40\n  b5 = 10\n")
+    okrs = okrs.replace("  b4 = 50\n", "  b4 = 50\n  b5 = 20\n")
+    files = {"plan.toml": plan, "org.toml": ORG + NEW_BRANCH, "okrs.toml": okrs,
+             "budget.toml": None}  # fmt: skip
+    root = write_workspace(files)
+    okrdesk(root, "collect", "--through", "2026-06-30")
+    return root
+
+
+def test_a_branch_with_no_figures_is_told_in_the_firms_check(collected_firm: Path) -> None:
+    """The firm's check names the branch whose shares have no figures although the
+    metrics have numbers, in one line, rather than leaving it a — in the ranking; the
+    branch's own check tells each key result."""
+    said = okrdesk(collected_firm, "check", "--as-of", "2026-06-30", code=1)
+    line = "三亚新设营业部：2 项关键结果的分解目标暂无数据（其指标已有数据）：F2.KR1、F2.KR2"
+    assert line in said
+    english = okrdesk(collected_firm, "check", "--as-of", "2026-06-30", "--lang", "en", code=1)
+    assert ("三亚新设营业部: no data for its shares of 2 key results, though their metrics "
+            "have numbers: F2.KR1, F2.KR2") in english  # fmt: skip
+    told = json.loads(okrdesk(collected_firm, "check", "--as-of", "2026-06-30",
+                              "--format", "json", code=1))["alerts"]  # fmt: skip
+    no_data = [(a["kind"], a["subject"], a["subjects"]) for a in told if a["kind"] == "no_data"]
+    assert no_data == [("no_data", "b5", ["F2.KR1", "F2.KR2"])]
+    own = okrdesk(collected_firm, "check", "--as-of", "2026-06-30", "--unit", "b5", code=1)
+    assert "F2.KR1 新增高净值客户：三亚新设营业部 暂无数据（指标 new_hnw_clients）" in own
+    # A branch whose share of one key result alone has none is told in that key result's
+    # words.
+    one = collected_firm / "targets" / "okrs.toml"
+    one.write_text(one.read_text(encoding="utf-8").replace("  b5 = 20\n", ""), encoding="utf-8")
+    said = okrdesk(collected_firm, "check", "--as-of", "2026-06-30", code=1)
+    assert "F2.KR1 新增高净值客户：三亚新设营业部的分解目标暂无数据（指标 new_hnw_clients）" in said

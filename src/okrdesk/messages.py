@@ -522,6 +522,17 @@ ALERTS: dict[str, dict[str, str]] = {
         "en": "{kr} {title}: {actual}, outside {limit} ± {band}{old}",
         "zh": "{kr} {title}：{actual}，超出 {limit} ± {band} 的范围{old}",
     },
+    # A member's share of a key result of the scope's with no figure, its metric with
+    # numbers (a branch missing from the firm's export); several of one member in a line.
+    "kr.member_no_data": {
+        "en": "{kr} {title}: no data yet for {member}'s share (metric {metric})",
+        "zh": "{kr} {title}：{member}的分解目标暂无数据（指标 {metric}）",
+    },
+    "kr.members_no_data": {
+        "en": "{member}: no data for its shares of {n} key results, though their metrics "
+              "have numbers: {krs}",
+        "zh": "{member}：{n} 项关键结果的分解目标暂无数据（其指标已有数据）：{krs}",
+    },
     "kr.no_data": {
         "en": "{kr} {title}: no data yet for {subject} (metric {metric})",
         "zh": "{kr} {title}：{subject} 暂无数据（指标 {metric}）",

@@ -423,14 +423,15 @@ def _key_result_alerts(
         elif p.status is Status.NO_DATA and kr.metric is not None and kr.metric in sources:
             told.append(
                 Alert(Level.WARNING, "no_data", kr.id, "kr.no_data",
-                      {**about, "subject": p.subject, "metric": kr.metric})
+                      {**about, "subject": engine.plan.name_of(p.subject), "metric": kr.metric})
             )  # fmt: skip
         if p.subject != scope and p.subject in inside and scope in engine.plan.units_by_id:
             member = member_towards(engine.plan, scope, p.subject)
             below.setdefault(member, []).extend((p, alert) for alert in told)
         else:
             found += told
-    return found + _told_below(engine.plan, below) + _member_alerts(engine, scope, inside)
+    members = _member_alerts(engine, scope, inside) + _shares_without_data(engine, scope, sources)
+    return found + _told_below(engine.plan, below) + members
 
 
 _BELOW = {
@@ -627,6 +628,37 @@ def _member_alerts(engine: Engine, scope: str, inside: set[str] | None = None) -
             continue  # the scope's own share, judged with the key results
         found += [told.alert for told in _shares_alerts(engine, kr, scope)]
     return found + _below_alerts(plan, below)
+
+
+def _shares_without_data(engine: Engine, scope: str, sources: set[str]) -> list[Alert]:
+    """The members the scope sets targets for whose shares have no figure although their
+    metrics have numbers (a branch missing from the firm's export, a CM whose clients
+    are booked under another id): one line each member, naming its key results, so that
+    a firm's check says a branch is not counted rather than leaving it a — in the
+    ranking. Its own check says the same, a key result a line (``kr.no_data``)."""
+    plan = engine.plan
+    missing: dict[str, list[tuple[KeyResult, str]]] = {}
+    for kr in plan.key_results_by_id.values():
+        if not kr.member_targets or kr.metric not in sources or owner_of(plan, kr) != scope:
+            continue
+        for p in engine.shares_below(kr, scope):
+            if p.status is Status.NO_DATA:
+                missing.setdefault(p.subject, []).append((kr, kr.metric))
+    found = []
+    for member, krs in missing.items():
+        if len(krs) == 1:
+            kr, metric = krs[0]
+            name = plan.name_of(member)
+            params: dict[str, object] = {"kr": kr.id, "title": kr.title, "member": name,
+                                         "metric": metric}  # fmt: skip
+            found.append(Alert(Level.WARNING, "no_data", kr.id, "kr.member_no_data", params,
+                               (member,)))  # fmt: skip
+            continue
+        params = {"member": plan.name_of(member), "n": len(krs),
+                  "krs": tuple(kr.id for kr, _ in krs)}  # fmt: skip
+        found.append(Alert(Level.WARNING, "no_data", member, "kr.members_no_data", params,
+                           tuple(kr.id for kr, _ in krs)))  # fmt: skip
+    return found
 
 
 class _Told(NamedTuple):
