@@ -6,6 +6,7 @@ figure is one the test chose."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -167,11 +168,11 @@ def test_a_branch_with_no_figures_is_told_in_the_firms_check(collected_firm: Pat
     metrics have numbers, in one line, rather than leaving it a — in the ranking; the
     branch's own check tells each key result."""
     said = okrdesk(collected_firm, "check", "--as-of", "2026-06-30", code=1)
-    line = "三亚新设营业部：2 项关键结果的分解目标暂无数据（其指标已有数据）：F2.KR1、F2.KR2"
+    line = "三亚新设营业部：2 项关键结果的分解目标暂无数据：F2.KR1、F2.KR2（其指标已有数据）"
     assert line in said
     english = okrdesk(collected_firm, "check", "--as-of", "2026-06-30", "--lang", "en", code=1)
-    assert ("三亚新设营业部: no data for its shares of 2 key results, though their metrics "
-            "have numbers: F2.KR1, F2.KR2") in english  # fmt: skip
+    assert ("三亚新设营业部: no data for its shares of 2 key results: F2.KR1, F2.KR2 (their "
+            "metrics have numbers)") in english  # fmt: skip
     told = json.loads(okrdesk(collected_firm, "check", "--as-of", "2026-06-30",
                               "--format", "json", code=1))["alerts"]  # fmt: skip
     no_data = [(a["kind"], a["subject"], a["subjects"]) for a in told if a["kind"] == "no_data"]
@@ -184,3 +185,20 @@ def test_a_branch_with_no_figures_is_told_in_the_firms_check(collected_firm: Pat
     one.write_text(one.read_text(encoding="utf-8").replace("  b5 = 20\n", ""), encoding="utf-8")
     said = okrdesk(collected_firm, "check", "--as-of", "2026-06-30", code=1)
     assert "F2.KR1 新增高净值客户：三亚新设营业部的分解目标暂无数据（指标 new_hnw_clients）" in said
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_stale_line_cut_to_the_width_never_cuts_a_metrics_name(
+    collected_firm: Path, lang: str
+) -> None:
+    """The first screen's line about metrics whose numbers stopped ends, when it is cut,
+    on a whole metric name or before the list, never inside a name (``fee_rev…``)."""
+    names = ("fee_revenue", "new_hnw_clients")
+    for width in (70, 76, 80, 86):
+        done = CliRunner().invoke(cli, ["report", "--brief", "--as-of", "2026-07-20",
+                                        "--lang", lang, "-w", str(collected_firm)],
+                                  env={"COLUMNS": str(width)})  # fmt: skip
+        stale = next(line for line in done.output.splitlines() if "2026-06-30" in line)
+        listed = re.split("[)）][:：]? ?", stale, maxsplit=1)[1].rstrip("…")
+        shown = [name.strip() for name in re.split("[,、]", listed) if name.strip()]
+        assert all(name in names for name in shown), (width, stale)

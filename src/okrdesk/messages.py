@@ -529,9 +529,9 @@ ALERTS: dict[str, dict[str, str]] = {
         "zh": "{kr} {title}：{member}的分解目标暂无数据（指标 {metric}）",
     },
     "kr.members_no_data": {
-        "en": "{member}: no data for its shares of {n} key results, though their metrics "
-              "have numbers: {krs}",
-        "zh": "{member}：{n} 项关键结果的分解目标暂无数据（其指标已有数据）：{krs}",
+        "en": "{member}: no data for its shares of {n} key results: {krs} (their metrics "
+              "have numbers)",
+        "zh": "{member}：{n} 项关键结果的分解目标暂无数据：{krs}（其指标已有数据）",
     },
     "kr.no_data": {
         "en": "{kr} {title}: no data yet for {subject} (metric {metric})",

@@ -608,8 +608,13 @@ _CURRENCY = "CNY "
 
 
 def _inside_word(plain: str, at: int) -> bool:
-    """Whether a cut of ``plain`` before character ``at`` falls inside a Latin word."""
-    return 0 < at < len(plain) and all(c.isascii() and c.isalpha() for c in plain[at - 1 : at + 1])
+    """Whether a cut of ``plain`` before character ``at`` falls inside a Latin word, or a
+    name written with underscores (``commission_revenue``)."""
+    return 0 < at < len(plain) and all(_word_char(c) for c in plain[at - 1 : at + 1])
+
+
+def _word_char(char: str) -> bool:
+    return char == "_" or (char.isascii() and char.isalpha())
 
 
 def _measured(plain: str, found: re.Match[str]) -> bool:
@@ -654,21 +659,26 @@ WORD_ROOM = 6
 def _at_word(plain: str, kept: int) -> int:
     """``kept``, a cut of ``plain`` that falls inside a Latin word ("below where it s…",
     "6 acc…"), moved back to before that word where it starts at most ``WORD_ROOM``
-    characters back ("below where it…"), and before the spaces and commas there; a word that is a
-    figure's unit ("6 accts") goes with its figure ("missed on 2026-09-30, …"), as a cut
-    before a figure does (``_before_figure``). Unmoved where the word is longer, or its
-    start would leave nothing; a Chinese cut, between characters, stays."""
+    characters back ("below where it…"), and before the spaces, commas and colons there; a
+    word that is a figure's unit ("6 accts") goes with its figure ("missed on 2026-09-30,
+    …"), as a cut before a figure does (``_before_figure``). A name written with
+    underscores (a metric's, ``commission_revenue``) goes back whole however long: half
+    of it names nothing ("asset_attrition…", not "asset_attrition, commissi…"). Unmoved
+    where the word is longer, or its start would leave nothing; a Chinese cut, between
+    characters, stays."""
     if not _inside_word(plain, kept):
         return kept
-    start = kept
-    while start and plain[start - 1].isascii() and plain[start - 1].isalpha():
+    start, end = kept, kept
+    while start and _word_char(plain[start - 1]):
         start -= 1
-    if kept - start > WORD_ROOM:
+    while end < len(plain) and _word_char(plain[end]):
+        end += 1
+    if kept - start > WORD_ROOM and "_" not in plain[start:end]:
         return kept
     before = plain[:start].rstrip(" ")
     if before[-1:].isdigit():  # a figure's unit: the figure goes too
         before = plain[: _before_figure(plain, len(before) - 1)].rstrip(" ")
-    before = before.rstrip(" ,;")  # "2026-09-30…", not "2026-09-30,…"
+    before = before.rstrip(" ,;:、，；：")  # "2026-09-30…", not "2026-09-30,…"
     return len(before) if before.strip() else kept
 
 
