@@ -202,3 +202,18 @@ def test_a_stale_line_cut_to_the_width_never_cuts_a_metrics_name(
         listed = re.split("[)）][:：]? ?", stale, maxsplit=1)[1].rstrip("…")
         shown = [name.strip() for name in re.split("[,、]", listed) if name.strip()]
         assert all(name in names for name in shown), (width, stale)
+
+
+def test_a_branchs_missed_line_keeps_its_day_and_its_shortfall_below_80_columns(
+    firm: Path,
+) -> None:
+    """At 72 columns the English line of a branch's share missed keeps both the day it
+    was due and how far short it fell: the title gives way first, then the day's year
+    (the report's), never the figure or the day."""
+    done = CliRunner().invoke(cli, ["report", "--brief", "--as-of", AS_OF, "--lang", "en",
+                                    "-w", str(firm)], env={"COLUMNS": "72"})  # fmt: skip
+    line = next(line for line in done.output.splitlines() if "上海陆家嘴营业部" in line)
+    assert line == "  WARNING F1.KR1 新…: 上海陆家嘴营业部's share missed 12-31 by 100 accts"
+    wide = CliRunner().invoke(cli, ["report", "--brief", "--as-of", AS_OF, "--lang", "en",
+                                    "-w", str(firm)], env={"COLUMNS": "100"})  # fmt: skip
+    assert "'s share missed 2026-12-31 by 100 accts" in wide.output

@@ -736,10 +736,20 @@ def test_an_english_cut_ends_before_a_word_not_inside_it() -> None:
     money = Text("  WARNING C1.KR1 ").append("客户资产净增 ≥ 45亿元", yields=True)
     money.append(": missed on 2026-12-31, CNY 472.6m short")
     money.append(" (on figures as of 2026-11-20)", kept=True)
-    assert " CNY 472.6m… (on figures as of 2026-11-20)" in cut(money, 80), cut(money, 80)
-    assert cut(money, 80).startswith("  WARNING C1.KR1: missed"), cut(money, 80)
-    # Without room for the unit, the figure goes with it: never "6 acc…" nor "6…".
-    assert cut(Text("missed on 2026-09-30, 6 accts short"), 28) == "missed on 2026-09-30…"
+    assert " CNY 472.6m… (on figures as of 2026-11-20)" in cut(money, 74), cut(money, 74)
+    assert cut(money, 74).startswith("  WARNING C1.KR1: missed"), cut(money, 74)
+    # Where the days' year is all that keeps both the day missed and the figure from
+    # fitting, the days go without it, the title shortened first.
+    assert cut(money, 80) == (
+        "  WARNING C1.KR1 客…: missed on 12-31, CNY 472.6m short (on figures as of 11-20)"
+    ), cut(money, 80)
+    # Without room for the unit, the figure goes with it: never "6 acc…" nor "6…", nor
+    # "by 100…" (the cut just before the unit); where the day's year makes the room, the
+    # day goes without it.
+    assert cut(Text("missed on 2026-09-30, 6 accts short"), 24) == "missed on 2026-09-30…"
+    assert cut(Text("missed on 2026-09-30, 6 accts short"), 28) == "missed on 09-30, 6 accts…"
+    assert cut(Text("short by 100 accts of the target"), 14) == "short by…"
+    assert cut(Text("short by 100 accts of the target"), 13) == "short by…"
     # A word longer than the room back to its start is cut inside, as before.
     assert cut(Text("the supercalifragilistic words"), 18) == "the supercalifrag…"
     zh = Text("  提醒    O2.KR2 ").append("客户产品配置度", yields=True)

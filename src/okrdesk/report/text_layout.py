@@ -460,13 +460,15 @@ def _trimmed(line: Line) -> Line:
     return runs
 
 
-def one_line(text: Text, width: int) -> Line:
+def one_line(text: Text, width: int, *, whole_days: bool = False) -> Line:
     """``text`` on one line of at most ``width`` cells, a newline in it read as a
     space. When it is too long, its end is cut with …, before a figure rather than
     inside one: "仅达 …", not "仅达 6…" for 67%. The yielding run (a title) is
     shortened first, down to … alone, when that lets the line fit; else where the cut
     would otherwise fall inside it or leave fewer of the figures after it whole, and
-    only if something after it then shows."""
+    only if something after it then shows. Where a day and a figure after the title do
+    not both fit, its days go without their year when that keeps more of them whole (not
+    with ``whole_days``: a part of a line, whose other days keep theirs)."""
     runs = _spaced(text)
     if _cells(runs) <= width:
         return runs
@@ -475,7 +477,46 @@ def one_line(text: Text, width: int) -> Line:
         plain = "".join(part for part, _ in cut)
         if not all(words in plain for words in text.holds):
             return one_line(text.shorter, width)
+    dated = None if whole_days else _days_without_year(text)
+    if dated is not None:
+        # Its days without their year (a line's days all of one year, the report's): the
+        # title shortened first all the same, a day and a figure both kept where the
+        # year is what they lacked room for ("missed 09-30 by 54 accts (on figures as
+        # of 06-17)", not "missed 2026-09-30 by… (on figures as of 2026-06-17)").
+        shorter = one_line(dated, width, whole_days=True)
+        if _whole_figures(dated, shorter) > _whole_figures(text, cut):
+            return shorter
     return cut
+
+
+_DAY = re.compile(r"(?<![\d-])(\d{4})-(\d{2}-\d{2})(?![\d-])")
+
+
+def _days_without_year(text: Text) -> Text | None:
+    """``text`` with each ISO day in it written without its year, where it has any and
+    they are all of one year; else None."""
+    years = {found[1] for part, _ in text.runs for found in _DAY.finditer(part)}
+    if len(years) != 1:
+        return None
+    dated = Text()
+    dated.runs = [(_DAY.sub(r"\2", part), style) for part, style in text.runs]
+    dated.yielding, dated.kept, dated.hanging = text.yielding, text.kept, text.hanging
+    return dated
+
+
+_WHOLE_FIGURE = re.compile(r"\d(?:[\d.,-]*\d)?")
+
+
+def _whole_figures(text: Text, line: Line) -> int:
+    """How many of the figures and days ``text`` says after its title ``line``, a cut
+    of it, shows whole."""
+    said = "".join(part for at, (part, _) in enumerate(text.runs) if at != text.yielding)
+    shown = "".join(part for part, _ in line)
+    found = 0
+    for figure in _WHOLE_FIGURE.findall(said):
+        whole = rf"(?<!\d)(?<!\d[.,-]){re.escape(figure)}(?!\d|[.,-]\d)"
+        found += bool(re.search(whole, shown))
+    return found
 
 
 def _one_line_cut(text: Text, runs: Line, width: int) -> Line:
@@ -565,7 +606,7 @@ def _keeping(text: Text, runs: Line, width: int) -> Line | None:
     whole = Text()
     whole.runs = runs[:at]
     whole.yielding = yielding
-    return [*one_line(whole, room), kept, *tail]
+    return [*one_line(whole, room, whole_days=True), kept, *tail]
 
 
 def _keeping_figure(head: Line, yielding: int | None, room: int) -> Line | None:
@@ -666,6 +707,10 @@ def _at_word(plain: str, kept: int) -> int:
     of it names nothing ("asset_attrition…", not "asset_attrition, commissi…"). Unmoved
     where the word is longer, or its start would leave nothing; a Chinese cut, between
     characters, stays."""
+    if _unit_after(plain, kept):  # "by 100…" would read as a figure cut short
+        before = plain[: _before_figure(plain, len(plain[:kept].rstrip(" ")) - 1)]
+        before = before.rstrip(" ,;:、，；：")
+        return len(before) if before.strip() else kept
     if not _inside_word(plain, kept):
         return kept
     start, end = kept, kept
@@ -680,6 +725,17 @@ def _at_word(plain: str, kept: int) -> int:
         before = plain[: _before_figure(plain, len(before) - 1)].rstrip(" ")
     before = before.rstrip(" ,;:、，；：")  # "2026-09-30…", not "2026-09-30,…"
     return len(before) if before.strip() else kept
+
+
+def _unit_after(plain: str, kept: int) -> bool:
+    """Whether a cut of ``plain`` before ``kept`` falls between a figure and the word
+    after it that is its unit ("by 100 |accts", "by 100| accts")."""
+    rest, head = plain[kept:], plain[:kept].rstrip(" ")
+    after = rest.lstrip(" ")[:1]
+    if not (rest[:1] == " " or plain[kept - 1 : kept] == " ") or not head[-1:].isdigit():
+        return False
+    figure = head[_before_figure(head, len(head) - 1) :]  # a count or amount, not a day
+    return "-" not in figure and after.isascii() and after.isalpha()
 
 
 def _figures(line: Line, start: int) -> int:
