@@ -69,7 +69,7 @@ def test_a_split_is_said_in_the_report_s_words_in_english(
         "  total                 360 accts",
     ]
     chinese = run(root, "split", "O1.KR1", "--unit", "branch", "--dry-run")
-    assert "  team-a  财富管理一部  360 户" in chinese.output
+    assert "  team-a  财富管理一部  360户" in chinese.output
 
 
 def test_spend_add_s_help_says_the_amount_it_says_back_is_in_cny_in_english(

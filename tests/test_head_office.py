@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -217,3 +218,23 @@ def test_a_branchs_missed_line_keeps_its_day_and_its_shortfall_below_80_columns(
     wide = CliRunner().invoke(cli, ["report", "--brief", "--as-of", AS_OF, "--lang", "en",
                                     "-w", str(firm)], env={"COLUMNS": "100"})  # fmt: skip
     assert "'s share missed 2026-12-31 by 100 accts" in wide.output
+
+
+def test_a_split_of_the_firms_revenue_is_written_as_the_report_writes_it(
+    collected_firm: Path, tmp_path: Path
+) -> None:
+    """What `split` tells the head office is written as the report writes figures
+    (82.5万, not the target file's 82.5 万元), to the 0.01 it writes into the file, so
+    that the branches' shares add up as written to the firm's total."""
+    weights = tmp_path / "weights.toml"
+    weights.write_text("b1 = 3\nb2 = 2\nb3 = 1\nb4 = 1\nb5 = 1\n", encoding="utf-8")
+    split = ["split", "F2.KR2", "--unit", "firm", "--by", "weight", "--weights", str(weights),
+             "--dry-run", "--replace"]  # fmt: skip
+    said = okrdesk(collected_firm, *split)
+    lines = said.splitlines()
+    assert lines[0].startswith("F2.KR2 佣金收入：华南证券（firm）的 220万，"), lines[0]
+    rows = [line.split()[-1] for line in lines[1:7]]
+    assert rows == ["82.5万", "55万", "27.5万", "27.5万", "27.5万", "220万"]
+    assert sum(Decimal(row.rstrip("万")) for row in rows[:-1]) == Decimal(220)
+    english = okrdesk(collected_firm, *split, "--lang", "en")
+    assert [line.split()[-1] for line in english.splitlines()[1:3]] == ["825k", "550k"]

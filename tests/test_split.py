@@ -578,8 +578,8 @@ def test_split_speaks_the_workspace_s_language(write_workspace: WriteWorkspace) 
                                     "--dry-run", "-w", str(root)])  # fmt: skip
     assert done.exit_code == 0, done.output
     lines = done.output.splitlines()
-    assert lines[0].endswith("福田营业部（branch）的 360 户，平均拆给 1 个成员："), lines[0]
-    assert lines[1:3] == ["  team-a  财富管理一部  360 户", "  合计                  360 户"]
+    assert lines[0].endswith("福田营业部（branch）的 360户，平均拆给 1 个成员："), lines[0]
+    assert lines[1:3] == ["  team-a  财富管理一部  360户", "  合计                  360户"]
     assert lines[3].startswith("每个月末应累计完成：2026-01 ")
     assert lines[-1] == "试运行：targets/okrs.toml 未改动。"
     refused = CliRunner().invoke(cli, ["split", "O1.KR1", "--unit", "team-a", "-w", str(root)])

@@ -577,12 +577,26 @@ def _zh_count_word(unit: UnitOfMeasure) -> str:
 
 
 def said_back(unit: UnitOfMeasure, base_value: float | Decimal, lang: str) -> str:
-    """A figure a command confirms (one just checked in, a share a split writes): in
-    Chinese in ``unit`` as the target file writes it (4.3 亿元, 34 户); in English in the
-    words the report gives figures (CNY 430m, 34 accts, 0.1 pp), not 亿元, 户 or 百分点."""
+    """A figure a command tells a person it wrote or will hold them to (a share a split
+    writes, a target a warning names), in the report's words: in Chinese in ``unit``'s
+    own scale to the 0.01 the file keeps, so that a split's shares add up as written to
+    its total, with the unit the way the report writes it after a figure (4.3亿, 0.2亿,
+    3,705.37万, 34户, 60分), never the target file's ``4.3 亿元`` or ``34 户``; in English
+    as the report gives figures (CNY 430m, 34 accts, 0.1 pp), not 亿元, 户 or 百分点."""
     if lang == "zh":
-        return format_in(unit, base_value)
+        shown = _grouped(half_up(exact(base_value) / unit.factor, 2))
+        return f"{shown}{_zh_after_figure(unit)}"
     return written(unit, base_value, lang, whole=unit.dimension is Dimension.COUNT)
+
+
+def _zh_after_figure(unit: UnitOfMeasure) -> str:
+    """What the report writes after a figure in ``unit``: 亿 and 万 without 元, a count's
+    word (户; nothing for a plain count), else the unit's symbol."""
+    if unit.dimension is Dimension.MONEY and unit.symbol in ("万元", "亿元"):
+        return unit.symbol[0]
+    if unit.dimension is Dimension.COUNT:
+        return _zh_count_word(unit)
+    return unit.symbol
 
 
 def per_one(unit: UnitOfMeasure) -> str:
