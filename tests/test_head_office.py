@@ -238,3 +238,24 @@ def test_a_split_of_the_firms_revenue_is_written_as_the_report_writes_it(
     assert sum(Decimal(row.rstrip("万")) for row in rows[:-1]) == Decimal(220)
     english = okrdesk(collected_firm, *split, "--lang", "en")
     assert [line.split()[-1] for line in english.splitlines()[1:3]] == ["825k", "550k"]
+
+
+def test_the_english_first_screen_names_the_branch_furthest_behind(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """At 80 columns, a line of branches behind on a key result with a long title gave
+    the title whole and cut the branch (``5 shares off track,… (67.3%)…``): the title
+    gives way first, and the branch furthest behind is named."""
+    plan = PLAN.replace('unit = "branch"', 'unit = "firm"')
+    long_title = 'title = "新增高净值客户(单户资产 ≥ 800万)"'
+    okrs = COLLECTED.replace('title = "新增高净值客户"', long_title)
+    okrs = okrs.replace("  b1 = 40\n  b2 = 40\n", "  b1 = 400\n  b2 = 300\n")
+    files = {"plan.toml": plan, "org.toml": ORG, "okrs.toml": okrs, "budget.toml": None}
+    root = write_workspace(files)
+    okrdesk(root, "collect", "--through", "2026-06-30")
+    done = CliRunner().invoke(cli, ["report", "--brief", "--as-of", "2026-06-30", "--lang", "en",
+                                    "-w", str(root)], env={"COLUMNS": "80"})  # fmt: skip
+    line = next(line for line in done.output.splitlines() if "shares off track" in line)
+    named = "  WARNING F2.KR1: 2 shares off track, the furthest behind 深圳福田"
+    assert line.startswith(named), line
+    assert line.endswith(" (13.6%)…"), line

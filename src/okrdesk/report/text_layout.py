@@ -604,7 +604,7 @@ def _keeping(text: Text, runs: Line, width: int) -> Line | None:
     if kept_figure is not None:
         return [*kept_figure, kept, *tail]
     whole = Text()
-    whole.runs = runs[:at]
+    whole.runs = head
     whole.yielding = yielding
     return [*one_line(whole, room, whole_days=True), kept, *tail]
 
