@@ -95,6 +95,9 @@ def test_branches_that_read_the_same_share_a_rank_at_any_depth(
     shown = okrdesk(firm, "report", "--as-of", AS_OF, *depth)
     assert "│    1 │ 深圳福田营业部 (b1)     │   118.8% │" in shown
     assert "│    1 │ 广州天河营业部 (b2)     │   118.8% │" in shown
+    # b4 has checked in nothing: no score, no rank, and no count of key results off
+    # track, where 0 would read as all on track.
+    assert "│    — │ 海口国贸营业部 (b4)     │        — │      — │" in shown
 
 
 def test_the_firms_latest_check_in_says_whose_it_is(firm: Path) -> None:

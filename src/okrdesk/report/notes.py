@@ -334,8 +334,10 @@ def rank_text(member: ReportMember) -> str:
 
 def off_track_text(member: ReportMember) -> str:
     """How many of a member's key results are off track; — for one with none judged (no
-    targets), where 0 would read as all on track."""
-    return "—" if member.key_results == 0 else str(member.off_track)
+    targets, or none with figures yet: a branch missing from the firm's export), where 0
+    would read as all on track."""
+    unjudged = member.key_results == 0 or (member.score is None and not member.off_track)
+    return "—" if unjudged else str(member.off_track)
 
 
 def opens_people(report: Report, member: ReportMember) -> bool:
