@@ -100,6 +100,17 @@ def test_branches_that_read_the_same_share_a_rank_at_any_depth(
     assert "│    — │ 海口国贸营业部 (b4)     │        — │      — │" in shown
 
 
+def test_the_firms_first_screen_says_which_branch_owes_a_check_in(firm: Path) -> None:
+    """A branch manager owing the branch's check-in is named with the branch in the
+    firm's report: a name alone does not tell a head office which branch to call."""
+    brief = okrdesk(firm, "report", "--brief", "--as-of", AS_OF)
+    assert "  钱伟（海口国贸营业部）：1 项，逾期 1 项（自 2026-01-01 起未打卡）" in brief
+    english = okrdesk(firm, "report", "--brief", "--as-of", AS_OF, "--lang", "en")
+    assert "  钱伟 (海口国贸营业部): 1, 1 late (owed since 2026-01-01)" in english
+    branch = okrdesk(firm, "report", "--brief", "--as-of", AS_OF, "--unit", "b4")
+    assert "  钱伟：1 项，逾期 1 项（自 2026-01-01 起未打卡）" in branch
+
+
 def test_the_firms_latest_check_in_says_whose_it_is(firm: Path) -> None:
     """The firm's figure is the branches' sum; the check-in under it is one branch's,
     and says so rather than standing under the firm's figure as if it were the firm's."""

@@ -197,14 +197,14 @@ def test_the_first_screen_tells_this_periods_check_ins_from_late_ones(
     # 1 April (W14, as 31 March): REV owes April and ZERO Q2, neither late yet.
     on_time = run(root, "report", "--brief", "--as-of", "2026-04-01", "--lang", "en").output
     assert "Check-ins owed: 2, all this period's, the first due 2026-04-30" in on_time
-    assert "王芳: 1, due by 2026-04-30" in on_time
+    assert "王芳 (财富管理一部): 1, due by 2026-04-30" in on_time
     assert "福田营业部: 1, due by 2026-06-30" in on_time
     due = run(root, "due", "--as-of", "2026-04-01", "--lang", "en").output
     assert "  O1.REV for team-a: every month, due by 2026-04-30 (last 2026-03-31)" in due
     # 15 April: ENPS missed W15 whole; REV and ZERO are still this period's.
     later = run(root, "report", "--brief", "--as-of", "2026-04-15", "--lang", "zh").output
     assert "待打卡：3 项，其中逾期 1 项" in later
-    assert "王芳：2 项，逾期 1 项（自 2026-04-06 起未打卡）" in later
+    assert "王芳（财富管理一部）：2 项，逾期 1 项（自 2026-04-06 起未打卡）" in later
 
 
 def test_the_stale_alert_follows_the_cadence(write_workspace: WriteWorkspace) -> None:
@@ -384,7 +384,7 @@ def test_the_report_and_explain_show_the_latest_checkins_story(
                           "--format", "json").output)  # fmt: skip
     rev = next(kr for o in data["objectives"] for kr in o["key_results"] if kr["id"] == "O1.REV")
     assert rev["latest_checkin"] == {"date": "2026-03-31", "value": 120000000, "author": "王芳",
-                                     "confidence": 0.8, "note": "Q1 报表"}  # fmt: skip
+                                     "confidence": 0.8, "note": "Q1 报表", "of": ""}  # fmt: skip
     explained = run(root, "explain", "O1.REV", "--as-of", "2026-04-10")
     assert "· 王芳 · 信心 80%  Q1 报表  ← 计入" in explained.output
 

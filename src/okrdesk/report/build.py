@@ -508,7 +508,9 @@ def build_report(
         previous_score=previous,
         owed=tuple(
             ReportOwed(o.key_result, o.title, o.subject, o.person, o.name, o.cadence.value,
-                       o.since, o.last, o.periods, o.due)
+                       o.since, o.last, o.periods, o.due,
+                       plan.name_of(o.subject) if o.subject in plan.units_by_id
+                       and o.subject != unit else "")
             for o in owed(plan, store, day, unit)
         ),
         figures_through=engine.through if engine.through != day else None,

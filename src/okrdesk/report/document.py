@@ -455,6 +455,10 @@ class ReportOwed:
     periods: int
     due: dt.date
     """The last day of the period holding the report's date."""
+    subject_name: str = ""
+    """The name of the unit it is owed for, where that is a member of the report's unit
+    (a branch's share, owed by its lead in the firm's report); "" for the report's own
+    unit and for a person's own."""
 
     @property
     def late(self) -> bool:

@@ -205,7 +205,9 @@ class OwedByPerson:
 
 
 def owed_by_person(report: Report) -> list[OwedByPerson]:
-    """Each person owing check-ins, the most late first, then the most owed."""
+    """Each person owing check-ins, the most late first, then the most owed. One who owes
+    them all for one member unit of the report's is named with it (``丁然华（西安高新营业
+    部）``): in a firm's report, a name alone does not say which branch to call."""
     by_name: dict[str, list[ReportOwed]] = {}
     for o in report.owed:
         by_name.setdefault(o.name, []).append(o)
@@ -214,7 +216,11 @@ def owed_by_person(report: Report) -> list[OwedByPerson]:
         late = [o for o in items if o.late]
         since = min(o.since for o in (late or items))
         due = min(o.due for o in items if not o.late) if len(late) < len(items) else since
-        found.append(OwedByPerson(name, len(items), len(late), since, due))
+        units = {o.subject_name for o in items}
+        unit = units.pop() if len(units) == 1 else ""
+        named = f"{name}（{unit}）" if report.lang == "zh" else f"{name} ({unit})"
+        named = named if unit else name
+        found.append(OwedByPerson(named, len(items), len(late), since, due))
     return sorted(found, key=lambda p: (-p.late, -p.count, p.since, p.name))
 
 
