@@ -1237,26 +1237,6 @@ def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, 
     def number(cell: str) -> str:
         return f"TRY_CAST({_as_typed(cell, 'DOUBLE', table.decimal)} AS DOUBLE)"
 
-    texts = [str(name) for name, kind, *_ in described if kind == "VARCHAR"]
-    texts = [name for name in texts if name in columns]
-    if texts:
-        # A column left text is one of numbers (an N/A among them) where most of its
-        # filled cells are numbers; a column of remarks, words with a 5% or a 3 among
-        # them, is no column of figures, and no query reads it as one.
-        shares = connection.execute(
-            "SELECT "
-            + ", ".join(
-                f"count(*) FILTER (WHERE {number(quoted(n))} IS NOT NULL) * 2 "
-                f">= count(*) FILTER (WHERE {quoted(n)} NOT IN ({nulls}))"
-                for n in texts
-            )
-            + f" FROM {quoted(raw)}"
-        ).fetchone()
-        words = {n for n, mostly in zip(texts, shares or (), strict=False) if not mostly}
-        columns = [name for name in columns if name not in words]
-        if not columns:
-            return
-
     def signed(cell: str) -> str:
         return " OR ".join(f"ends_with(trim({cell}), {_literal(s)})" for s in ("%", "％", "‰"))
 
@@ -1273,6 +1253,23 @@ def _percentages_mixed(connection: duckdb.DuckDBPyConnection, table: TableFile, 
         )
     ).fetchone()
     mixed = [name for name, any_sign in zip(columns, found or (), strict=False) if any_sign]
+    texts = [str(name) for name, kind, *_ in described if kind == "VARCHAR" and name in mixed]
+    if texts:
+        # A column left text is one of numbers (an N/A among them) where most of its
+        # filled cells are numbers; a column of remarks, words with a 5% or a 3 among
+        # them, is no column of figures, and no query reads it as one. (Counted only
+        # where a percentage was found: reading every cell as a number is the cost.)
+        shares = connection.execute(
+            "SELECT "
+            + ", ".join(
+                f"count(*) FILTER (WHERE {number(quoted(n))} IS NOT NULL) * 2 "
+                f">= count(*) FILTER (WHERE {quoted(n)} NOT IN ({nulls}))"
+                for n in texts
+            )
+            + f" FROM {quoted(raw)}"
+        ).fetchone()
+        words = {n for n, mostly in zip(texts, shares or (), strict=False) if not mostly}
+        mixed = [name for name in mixed if name not in words]
     if not mixed:
         return
 
