@@ -1044,7 +1044,7 @@ def test_send_due_in_english_counts_people_and_missed_periods_as_due_does(
     assert "- T1.VISITS 客户回访 (team-a, every month, none yet, 2 months missed)" in wecom
     due = CliRunner().invoke(cli, ["due", *args])
     assert "Check-ins owed on 2026-03-15: 1, by 1 person." in due.output
-    assert "(none yet, 2 months missed)" in due.output
+    assert "none since 2026-01-01 (2 months missed)" in due.output
 
 
 def test_a_dry_run_counts_its_messages_in_english(owing: Path, bot: Bot) -> None:

@@ -162,23 +162,27 @@ def test_okrdesk_due_lists_them_by_person(write_workspace: WriteWorkspace) -> No
     assert lines[0] == "Check-ins owed on 2026-03-20: 3, by 2 people."
     assert "王芳 (cm01): 2" in lines
     assert any(
-        line.startswith("  O1.ENPS for team-a: every week, owed since 2026-03-09 "
+        line.startswith("  O1.ENPS for 财富管理一部: every week, owed since 2026-03-09 "
                         "(last 2026-03-04, 1 week missed)")
         for line in lines
     ), lines  # fmt: skip
     # The periods gone by whole, as the reminder counts them: January and February.
-    assert any("O1.REV" in line and "(none yet, 2 months missed)" in line for line in lines)
+    # Never checked in: said once (none since the plan began), not "owed since…, none yet".
+    assert any("O1.REV" in line and "none since 2026-01-01 (2 months missed)" in line
+               for line in lines)  # fmt: skip
     assert "福田营业部 (no lead in the plan): 1" in lines
     # In Chinese, the language of a workspace that names none.
     lines = run(root, "due", "--as-of", "2026-03-20").output.splitlines()
     assert lines[0] == "2026-03-20 待打卡：3 项，2 人。"
     assert "王芳（cm01）：2 项" in lines
     assert any(
-        line == "  O1.ENPS 员工 eNPS（team-a，每周一次，自 2026-03-09 起未打卡，"
+        line == "  O1.ENPS 员工 eNPS（财富管理一部，每周一次，自 2026-03-09 起未打卡，"
                 "上次 2026-03-04，已缺 1 周）"
         for line in lines
     ), lines  # fmt: skip
     assert "福田营业部（未设负责人）：1 项" in lines
+    never = "  O1.REV 营业收入（财富管理一部，每月一次，自 2026-01-01 起尚无打卡，已缺 2 个月）"
+    assert never in lines
     assert run(root, "due", "--unit", "nowhere").exit_code == 2
     # A person's: what they owe, a unit's they lead as much as their own.
     wangfang = run(root, "due", "--as-of", "2026-03-20", "--unit", "cm01", "--lang", "en")
@@ -200,7 +204,7 @@ def test_the_first_screen_tells_this_periods_check_ins_from_late_ones(
     assert "王芳 (财富管理一部): 1, due by 2026-04-30" in on_time
     assert "福田营业部: 1, due by 2026-06-30" in on_time
     due = run(root, "due", "--as-of", "2026-04-01", "--lang", "en").output
-    assert "  O1.REV for team-a: every month, due by 2026-04-30 (last 2026-03-31)" in due
+    assert "  O1.REV for 财富管理一部: every month, due by 2026-04-30 (last 2026-03-31)" in due
     # 15 April: ENPS missed W15 whole; REV and ZERO are still this period's.
     later = run(root, "report", "--brief", "--as-of", "2026-04-15", "--lang", "zh").output
     assert "待打卡：3 项，其中逾期 1 项" in later

@@ -46,20 +46,20 @@ _WORDS = {
         "none": "No check-ins owed on {day}.",
         "heading": "Check-ins owed on {day}: {n}, by {people} {who}.",
         "person": "{name} ({person}): {n}", "no_lead": "{name} (no lead in the plan): {n}",
-        "item": "  {kr} for {subject}: every {cadence}, {when} ({last}{late})  {title}",
-        "since": "owed since {day}", "by": "due by {day}",
+        "item": "  {kr} for {subject}: every {cadence}, {when}{more}  {title}",
+        "since": "owed since {day}", "by": "due by {day}", "none_since": "none since {day}",
         # The periods gone by whole, as the reminder send --due posts: not the current.
-        "last": "last {day}", "never": "none yet", "late": ", {missed} {periods} missed",
+        "last": "last {day}", "never": "none yet", "late": "{missed} {periods} missed",
     },
     "zh": {
         "none": "{day} 无待打卡。",
         "heading": "{day} 待打卡：{n} 项，{people} 人。",
         "person": "{name}（{person}）：{n} 项", "no_lead": "{name}（未设负责人）：{n} 项",
-        "item": "  {kr} {title}（{subject}，每{cadence}一次，{when}，{last}{late}）",
-        "since": "自 {day} 起未打卡", "by": "{day} 前完成",
+        "item": "  {kr} {title}（{subject}，每{cadence}一次，{when}{more}）",
+        "since": "自 {day} 起未打卡", "by": "{day} 前完成", "none_since": "自 {day} 起尚无打卡",
         # As the reminder send --due posts words it: the periods gone by whole, counted
         # as the report's alert counts them (已 12 周未打卡).
-        "last": "上次 {day}", "never": "尚无打卡", "late": "，已缺 {missed} {cadences}",
+        "last": "上次 {day}", "never": "尚无打卡", "late": "已缺 {missed} {cadences}",
     },
 }  # fmt: skip
 
@@ -83,17 +83,34 @@ def due_lines(session: Session, as_of: dt.date | None, unit: str | None, lang: s
         items = list(entries)
         said = words["person"] if person else words["no_lead"]
         lines.append(said.format(name=name, person=person, n=len(items)))
-        lines += [_owed_line(o, words, lang) for o in items]
+        lines += [_owed_line(o, words, lang, _named(session, o.subject)) for o in items]
     return lines
 
 
-def _owed_line(o: Owed, words: dict[str, str], lang: str) -> str:
-    last = words["last"].format(day=o.last) if o.last else words["never"]
+def _named(session: Session, subject: str) -> str:
+    """A unit or person as a head office reads a list of hundreds: by name."""
+    plan = session.plan
+    found = plan.units_by_id.get(subject) or plan.people_by_id.get(subject)
+    return found.name if found is not None and found.name else subject
+
+
+def _owed_line(o: Owed, words: dict[str, str], lang: str, subject: str) -> str:
     missed = o.missed
     periods = _PERIODS[o.cadence.value][missed != 1]
     cadences = ALERTS[f"cadences.{o.cadence.value}"][lang]
-    late = words["late"].format(missed=missed, periods=periods, cadences=cadences) if missed else ""
-    when = words["since"].format(day=o.since) if o.late else words["by"].format(day=o.due)
+    more = []
+    if o.late and o.last is None:
+        # Owed since the plan began and never made: said once, not "owed since …, none yet".
+        when = words["none_since"].format(day=o.since)
+    else:
+        when = words["since"].format(day=o.since) if o.late else words["by"].format(day=o.due)
+        more.append(words["last"].format(day=o.last) if o.last else words["never"])
+    if missed:
+        more.append(words["late"].format(missed=missed, periods=periods, cadences=cadences))
+    if lang == "en":
+        said = f" ({', '.join(more)})" if more else ""
+    else:
+        said = "".join(f"，{m}" for m in more)
     cadence = ALERTS[f"cadence.{o.cadence.value}"][lang]
-    return words["item"].format(kr=o.key_result, subject=o.subject, cadence=cadence,
-                                when=when, last=last, late=late, title=o.title)  # fmt: skip
+    return words["item"].format(kr=o.key_result, subject=subject, cadence=cadence,
+                                when=when, more=said, title=o.title)  # fmt: skip
