@@ -131,6 +131,7 @@ def test_rows_fetched_bare_are_named_as_their_spans_would_be() -> None:
     draw = random.Random(7)
     for _ in range(3000):
         rows = [draw.randrange(60) for _ in range(draw.randint(1, 25))]
-        offset = draw.randrange(3)
-        spans = [[row, row, 1] for row in rows]
-        assert sql_collect._rows_text(rows, offset) == sql_collect._spans_text(spans, offset)
+        blanks = tuple(sorted(draw.randrange(60) for _ in range(draw.randrange(3))))
+        row = sql_collect._Traced("f.csv", draw.randrange(3), blanks=blanks).row
+        spans = [[rowid, rowid, 1] for rowid in rows]
+        assert sql_collect._rows_text(rows, row) == sql_collect._spans_text(spans, row)

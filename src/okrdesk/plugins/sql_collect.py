@@ -108,19 +108,25 @@ class _Traced:
     label: str
     offset: int
     file: bool = True
+    blanks: tuple[int, ...] = ()
+    """The rowids before which the file has a blank line (``TableFile.blanks``)."""
+
+    def row(self, rowid: int) -> int:
+        """The row cited for ``rowid``: its file row, or the rowid itself."""
+        return rowid + self.offset + (bisect.bisect_right(self.blanks, rowid) if self.blanks else 0)
 
     def many(self, spans: list[Span]) -> str:
-        rows = _spans_text(spans, self.offset)
+        rows = _spans_text(spans, self.row)
         return f"{self.label} {rows if self.file else rows.replace('row', 'rowid', 1)}"
 
     def each(self, rows: list[int]) -> str:
         """``many`` for rows each a span of its own (``[row, row, 1]``), said alike."""
-        text = _rows_text(rows, self.offset)
+        text = _rows_text(rows, self.row)
         return f"{self.label} {text if self.file else text.replace('row', 'rowid', 1)}"
 
 
 def _traced_file(table: TableFile) -> _Traced:
-    return _Traced(table.path.name, table.first_row)
+    return _Traced(table.path.name, table.first_row, blanks=table.blanks)
 
 
 class _SqliteSource:
@@ -228,7 +234,7 @@ class _DuckSource:
             if stop.asked:
                 break
             try:
-                summaries = load_table(self.connection, table, scratch, cache)
+                table, summaries = load_table(self.connection, table, scratch, cache)
                 self.tables[table.name] = table
                 if summaries:
                     self.summaries[table.name] = summaries
@@ -365,7 +371,7 @@ class _DuckSource:
             rows = self.summaries.get(name)
             if not rows:
                 continue
-            file, shown = self.tables[name].path.name, _rows_text(list(rows), 0)
+            file, shown = self.tables[name].path.name, _rows_text(list(rows), int)
             many = len(rows) > 1
             found.append(Said(
                 f"table {name}: {file} {shown} {'are summary rows' if many else 'is a summary row'}"
@@ -1336,14 +1342,20 @@ def _runs(rows: list[int]) -> list[tuple[int, int]]:
 _SHOWN_SPANS = 8
 
 
-def _spans_text(spans: list[Span], offset: int) -> str:
+def _range(first: int, last: int, count: int, whole: bool, row: Callable[[int], int]) -> str:
+    """Rowids ``first`` to ``last`` (``count`` of them; ``whole``: every one between) as
+    file rows: "5", "5-9", or "5-10 (5 rows)" when rows or blank lines lie between."""
+    start, end = row(first), row(last)
+    text = f"{start}" if first == last else f"{start}-{end}"
+    return text if whole and end - start == last - first else f"{text} ({_rows(count)})"
+
+
+def _spans_text(spans: list[Span], row: Callable[[int], int]) -> str:
     """File rows as ranges: "rows 2-5, 9", or "rows 2-40 (12 rows)" when a group's rows
-    are spread over that range."""
+    are spread over that range; ``row``: a rowid's file row."""
     if len(spans) == 1:
         first, last, count = spans[0]
-        text = f"{first + offset}" if first == last else f"{first + offset}-{last + offset}"
-        if count != last - first + 1:
-            text += f" ({_rows(count)})"
+        text = _range(first, last, count, count == last - first + 1, row)
         return f"{'row' if count == 1 else 'rows'} {text}"
     # Runs of spans, each [first, last, rows, whole]: a whole span (every row between its
     # first and last) right after a whole run joins it. Beyond the runs shown, only the
@@ -1363,33 +1375,30 @@ def _spans_text(spans: list[Span], offset: int) -> str:
             joinable = whole
         else:
             joinable = False
-    parts = []
-    for first, last, count, whole in runs[:_SHOWN_SPANS]:
-        text = f"{first + offset}" if first == last else f"{first + offset}-{last + offset}"
-        parts.append(text if whole else f"{text} ({_rows(count)})")
+    parts = [_range(a, b, n, whole, row) for a, b, n, whole in runs[:_SHOWN_SPANS]]
     if len(runs) > _SHOWN_SPANS:
         parts.append(f"… ({_rows(total)} in all)")
     return f"{'row' if total == 1 else 'rows'} {', '.join(parts)}"
 
 
-def _rows_text(rows: list[int], offset: int) -> str:
+def _rows_text(rows: list[int], row: Callable[[int], int]) -> str:
     """``_spans_text`` of ``[[row, row, 1] for row in rows]``, without making the spans:
     runs of consecutive rows as ranges, the first ``_SHOWN_SPANS`` of them."""
     if len(rows) == 1:
-        return f"row {rows[0] + offset}"
+        return f"row {row(rows[0])}"
     ordered = sorted(rows)
     parts: list[str] = []
     first = last = ordered[0]
-    for row in ordered[1:]:
-        if row == last + 1:
-            last = row
+    for rowid in ordered[1:]:
+        if rowid == last + 1:
+            last = rowid
             continue
-        parts.append(f"{first + offset}" if first == last else f"{first + offset}-{last + offset}")
+        parts.append(_range(first, last, last - first + 1, True, row))
         if len(parts) > _SHOWN_SPANS:
             break
-        first = last = row
+        first = last = rowid
     else:
-        parts.append(f"{first + offset}" if first == last else f"{first + offset}-{last + offset}")
+        parts.append(_range(first, last, last - first + 1, True, row))
     if len(parts) > _SHOWN_SPANS:
         parts[_SHOWN_SPANS:] = [f"… ({_rows(len(rows))} in all)"]
     return f"rows {', '.join(parts)}"

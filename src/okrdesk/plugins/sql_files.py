@@ -13,7 +13,10 @@ are numbers, "2026年3月5日" a date (``okrdesk.written_numbers``,
 never the cell. Summary rows (合计) that end a file are left out, and named; one
 inside the file (小计, a subtotal) is refused at its row.
 
-A table's ``rowid`` is its row's place in the file: ``row = rowid + first_row``.
+A table's ``rowid`` is its row's place among the file's rows: ``TableFile.file_row``
+makes it the row a spreadsheet shows (the first line is 1), counting the header, the
+lines ``skip`` passes over and the blank lines DuckDB skips in a text file of more than
+one column (``blank_lines``); a cell holding a line break stays one row.
 """
 
 from __future__ import annotations
@@ -23,12 +26,14 @@ import csv
 import datetime as dt
 import gzip
 import hashlib
+import io
 import itertools
 import json
 import math
 import os
 import re
 import threading
+from bisect import bisect_right
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
@@ -133,6 +138,9 @@ class TableFile:
     """The order of a date written with its year last, as the ``dates`` setting says it
     (``"day-first"``: 05.03.2026 is 5 March; ``"month-first"``: 3 May); None where it is
     not said, and a file with such a date in it is refused (``_year_last``)."""
+    blanks: tuple[int, ...] = ()
+    """The rowids before which the file has a blank line (one entry a line), found as it
+    is read (``blank_lines``): DuckDB skips them, a spreadsheet counts them."""
 
     @property
     def first_row(self) -> int:
@@ -141,14 +149,19 @@ class TableFile:
             return self.skip + (2 if self.header else 1)
         return 1
 
+    def file_row(self, rowid: int) -> int:
+        """The file row (the first line is 1) of the table's row ``rowid``."""
+        return rowid + self.first_row + (bisect_right(self.blanks, rowid) if self.blanks else 0)
+
     def fingerprint(self) -> str:
         # How the encoding is spelt reads the file no otherwise: its copy is still good.
-        unread = {"path", "encoding_written"}
+        # Blank lines are found reading the file, not set.
+        unread = {"path", "encoding_written", "blanks"}
         fields = attrs.asdict(self, recurse=False, filter=lambda a, _: a.name not in unread)
         return json.dumps({**fields, "read": READ}, sort_keys=True, default=str)
 
 
-READ = 7
+READ = 8
 """How okrdesk reads a file into a table, counted up each time that changes what a table
 holds or which files are refused (2: a decimal-comma file's text columns hold their
 numbers plain; 3: a decimal-comma workbook's number cells are their numbers; 4: a column
@@ -157,7 +170,8 @@ file that does not say so are refused; 6: 12.5%, 12.5万 and full-width digits a
 numbers, 2026年3月5日 a date, a date with its year last is refused unless told, and
 summary rows ending a file are left out; 7: a summary row inside a file is refused,
 percentages beside plain numbers in a column left text are refused, 1_5 is no number
-and 2026 年 3 月 5 日 a date), so that a table kept by an older okrdesk is
+and 2026 年 3 月 5 日 a date; 8: a table keeps its file's blank lines, for the rows
+it cites), so that a table kept by an older okrdesk is
 read again, and checked, rather than used."""
 
 
@@ -283,16 +297,17 @@ def _literal(text: str) -> str:
 
 def load_table(
     connection: duckdb.DuckDBPyConnection, table: TableFile, scratch: Path, cache: TableCache | None
-) -> tuple[int, ...]:
-    """Make ``table`` a table of ``connection``, from the cache when the file is unchanged;
-    the file rows of the summary rows (合计, 总计) that ended the file and were left out."""
+) -> tuple[TableFile, tuple[int, ...]]:
+    """Make ``table`` a table of ``connection``, from the cache when the file is unchanged:
+    ``table`` with its file's blank lines (``TableFile.blanks``), and the file rows of the
+    summary rows (合计, 总计) that ended the file and were left out."""
     from okrdesk.plugins.sql_engine import duckdb
 
     cached = cache.lookup(table) if cache is not None else None
     if cached is not None and cache is not None:
         reader = f"read_parquet({_literal(str(cached))})"
         connection.execute(f"CREATE TABLE {quoted(table.name)} AS SELECT * FROM {reader}")
-        return cache.summaries(table)
+        return attrs.evolve(table, blanks=cache.blanks(table)), cache.summaries(table)
     if table.path.stat().st_size == 0:
         # DuckDB reads it as a table of no columns, which every query then fails on
         # naming a column: say what is wrong with the file instead.
@@ -308,6 +323,7 @@ def load_table(
         reader, copy = _reader(table, scratch)
         try:
             connection.execute(f"CREATE TEMP TABLE {quoted(raw)} AS SELECT * FROM {reader}")
+            table = attrs.evolve(table, blanks=_blanks_read(connection, table, raw, copy))
             _title_row(connection, table, raw, copy)
             summaries = _summaries_left_out(connection, table, raw)
             _ambiguous(connection, table, raw, copy)
@@ -331,7 +347,7 @@ def load_table(
         connection.execute(f"DROP TABLE IF EXISTS {quoted(raw)}")
     if cache is not None and digest is not None:
         cache.store(connection, table, digest.result(), summaries)
-    return summaries
+    return table, summaries
 
 
 _UNNAMED = re.compile(r"column[0-9]+")
@@ -405,7 +421,7 @@ def _summaries_left_out(
             squeezed = re.sub(r"[\s\u3000]", "", str(cell)).lower()
             if SUMMARY.fullmatch(squeezed) is None:
                 break
-            summaries.append(int(rowid) + table.first_row)
+            summaries.append(table.file_row(int(rowid)))
         cut = int(rowid)
     _no_summary_inside(connection, table, raw, texts[0], first, cut)
     if cut is None:
@@ -463,7 +479,7 @@ def _no_summary_inside(
     if not rows:
         return
     count = int(rows[0][1])
-    named = [f"{table.path.name}:{int(row) + table.first_row}" for row, _ in rows]
+    named = [f"{table.path.name}:{table.file_row(int(row))}" for row, _ in rows]
     at, listed = f"sources.sql.tables.{table.name}", _listed(named, count, Said("rows", "行"))
     raise SqlMetricError(
         f"{at}: {listed.en}: {'summary rows' if count > 1 else 'a summary row'} (a subtotal or "
@@ -473,6 +489,59 @@ def _no_summary_inside(
         f"{at}: {listed.zh}：是文件中间的小计或合计行（小计、合计、Total），是上面各行的和，"
         "查询会把它们再算一遍；请从导出文件里去掉这些行（文件末尾的合计行会自动略去）",
     )
+
+
+def _blanks_read(
+    connection: duckdb.DuckDBPyConnection, table: TableFile, raw: str, copy: Path | None
+) -> tuple[int, ...]:
+    """``TableFile.blanks`` of ``table``, read into the text table ``raw`` from its file
+    (or ``copy``, the UTF-8 copy DuckDB read). DuckDB keeps a blank line of a file of one
+    column, as a row of NULL: only a file of more columns has its blank lines skipped."""
+    if table.kind != "csv" and copy is None:
+        return ()
+    columns = connection.execute(f"DESCRIBE {quoted(raw)}").fetchall()
+    if len(columns) < 2:
+        return ()
+    path = copy or table.path
+    if not _has_blank_line(path):
+        return ()
+    delimiter = "," if table.kind == "xlsx" else _delimiter(table, copy, connection)
+    return blank_lines(path, delimiter, table.skip, table.header)
+
+
+_BLANK = re.compile(rb"\n\r?\n")
+
+
+def _has_blank_line(path: Path) -> bool:
+    """Whether the text file ``path`` has a line with nothing on it: one pass over its
+    bytes, so that a file without one (the usual file) costs next to nothing more."""
+    with _opened(path) as file:
+        tail = b""
+        while block := file.read(_CHUNK):
+            if _BLANK.search(tail + block) is not None:
+                return True
+            tail = block[-2:]
+    return False
+
+
+def blank_lines(path: Path, delimiter: str, skip: int, header: bool) -> tuple[int, ...]:
+    """The rowids before which the UTF-8 text file ``path`` (read as DuckDB reads it:
+    ``skip`` lines passed over, then a header row if ``header``) has a blank line, one
+    entry a line. A line break inside a quoted cell is no blank line: the cell is one row."""
+    found: list[int] = []
+    with _opened(path) as raw, io.TextIOWrapper(raw, "utf-8-sig", newline="") as text:
+        for _ in range(skip):
+            text.readline()
+        records = csv.reader(text, delimiter=delimiter)
+        if header:
+            next(records, None)
+        rowid = 0
+        for record in records:
+            if record:
+                rowid += 1
+            else:
+                found.append(rowid)
+    return tuple(found)
 
 
 def _reader(table: TableFile, scratch: Path) -> tuple[str, Path | None]:
@@ -1083,7 +1152,7 @@ def _check_cells(
     ).fetchone()
     if bad is None:
         return
-    at = f"sources.sql.tables.{table.name}: {table.path.name}:{int(bad[0]) + table.first_row}"
+    at = f"sources.sql.tables.{table.name}: {table.path.name}:{table.file_row(int(bad[0]))}"
     name = printable(column)[:80]
     if bad[1] and sql_type in {"DATE", "TIMESTAMP"} and table.dates is None:
         why = _year_last_said(table)
@@ -1336,7 +1405,7 @@ def _refuse_cells(
         return
     count = int(first[0][2])
     named = [
-        f"{table.path.name}:{int(row) + table.first_row}:{printable(columns[column])[:80]}"
+        f"{table.path.name}:{table.file_row(int(row))}:{printable(columns[column])[:80]}"
         for row, column, _ in first
     ]
     at, cells = f"sources.sql.tables.{table.name}", _listed(named, count, Said("cells", "格"))
@@ -1485,6 +1554,12 @@ class TableCache:
         rows = entry.get("summaries", []) if isinstance(entry, dict) else []
         return tuple(int(r) for r in rows) if isinstance(rows, list) else ()
 
+    def blanks(self, table: TableFile) -> tuple[int, ...]:
+        """``TableFile.blanks`` of ``table``'s file when it was kept."""
+        entry = self.entries.get(table.name)
+        rows = entry.get("blanks", []) if isinstance(entry, dict) else []
+        return tuple(int(r) for r in rows) if isinstance(rows, list) else ()
+
     def store(
         self,
         connection: duckdb.DuckDBPyConnection,
@@ -1511,7 +1586,7 @@ class TableCache:
             self.entries[table.name] = {
                 "path": str(table.path), "size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
                 "sha256": digest, "options": table.fingerprint(), "parquet": name,
-                "summaries": list(summaries),
+                "summaries": list(summaries), "blanks": list(table.blanks),
             }  # fmt: skip
             self._save()
             if isinstance(old, dict) and old.get("parquet") not in {None, name}:

@@ -1,0 +1,113 @@
+"""Rows cited from a file with blank lines: each the row a spreadsheet shows.
+
+DuckDB skips a blank line of a CSV file; every row after it must still be cited by its
+own line, a quoted cell with a line break staying one row."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from test_sql_files import metric, run, write
+
+HEADER = "day,cm,calls\n"
+ROWS = [f"2026-01-0{6 + k % 3},cm01,{k + 1}\n" for k in range(6)]
+CALLS = "SELECT cm AS subject, day, calls AS value FROM calls"
+ONE_DAY = "SELECT cm AS subject, day, calls AS value FROM calls WHERE day = '2026-01-08'"
+
+
+def _source(check: object, name: str = "made") -> str:
+    found = check.value(name, "cm01", "2026-W02")  # type: ignore[attr-defined]
+    return str(found.source)
+
+
+def test_a_blank_line_mid_file_shifts_the_rows_after_it(tmp_path: Path) -> None:
+    # lines: 1 header, 2-4 rows, 5 blank, 6-8 rows; 2026-01-08 rows are lines 4 and 8
+    data = HEADER + "".join(ROWS[:3]) + "\n" + "".join(ROWS[3:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY),
+                metric("all", "flow", CALLS))  # fmt: skip
+    check.assert_valid()
+    assert _source(check) == "SQL metric made: calls.csv rows 4, 8"
+    # All six rows lie on lines 2-8, the blank line 5 among them: said as a spread.
+    assert _source(check, "all") == "SQL metric all: calls.csv rows 2-8 (6 rows)"
+
+
+def test_two_blank_lines_together(tmp_path: Path) -> None:
+    data = HEADER + "".join(ROWS[:3]) + "\n\n" + "".join(ROWS[3:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
+    assert _source(check) == "SQL metric made: calls.csv rows 4, 9"
+
+
+def test_crlf_blank_line(tmp_path: Path) -> None:
+    data = (HEADER + "".join(ROWS[:3]) + "\n" + "".join(ROWS[3:])).replace("\n", "\r\n")
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
+    assert _source(check) == "SQL metric made: calls.csv rows 4, 8"
+
+
+def test_a_line_break_in_a_quoted_cell_is_one_row(tmp_path: Path) -> None:
+    data = "day,cm,calls,note\n" + "".join(r[:-1] + ",x\n" for r in ROWS[:3])
+    data += '2026-01-06,cm01,4,"first line\n\nthird line"\n'
+    data += "".join(r[:-1] + ",x\n" for r in ROWS[4:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
+    # rows 2-7 each one spreadsheet row; the 2026-01-08 rows are the 3rd and 6th
+    assert _source(check) == "SQL metric made: calls.csv rows 4, 7"
+
+
+def test_gzip_and_gbk(tmp_path: Path) -> None:
+    data = "日期,cm,calls\n" + "".join(ROWS[:3]) + "\n" + "".join(ROWS[3:])
+    data = data.replace("day", "日期")
+    gz = write(tmp_path, "calls.csv.gz", gzip.compress(data.encode()))
+    gbk = write(tmp_path, "gbk.csv", data.encode("gbk"))
+    query = "SELECT cm AS subject, 日期 AS day, calls AS value FROM calls WHERE 日期 = '2026-01-08'"
+    check = run(tmp_path, {"calls": gz, "gbk": {"path": gbk, "encoding": "GBK"}},
+                metric("made", "flow", query),
+                metric("gbk", "flow", query.replace("calls WHERE", "gbk WHERE")))  # fmt: skip
+    check.assert_valid()
+    assert _source(check) == "SQL metric made: calls.csv.gz rows 4, 8"
+    assert _source(check, "gbk") == "SQL metric gbk: gbk.csv rows 4, 8"
+
+
+def test_summary_rows_after_a_blank_line(tmp_path: Path) -> None:
+    data = HEADER + "".join(ROWS) + "\n合计,,21\n总计,,21\n"
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", CALLS))
+    (warning,) = check.warnings
+    assert "calls.csv rows 9-10" in warning  # line 8 is blank
+
+
+def test_a_cell_not_its_type_after_a_blank_line(tmp_path: Path) -> None:
+    data = HEADER + "".join(ROWS[:3]) + "\n" + "".join(ROWS[3:5]) + "2026-01-08,cm01,N/A\n"
+    path = write(tmp_path, "calls.csv", data.encode())
+    table = {"path": path, "types": {"calls": "integer"}}
+    check = run(tmp_path, {"calls": table}, metric("made", "flow", CALLS))
+    assert any("calls.csv:8:calls" in error for error in check.problems), check.problems
+
+
+def test_a_cached_table_cites_the_same_rows(tmp_path: Path) -> None:
+    data = HEADER + "".join(ROWS[:3]) + "\n" + "".join(ROWS[3:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    first = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
+    again = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
+    assert _source(first) == _source(again) == "SQL metric made: calls.csv rows 4, 8"
+
+
+def test_an_empty_xlsx_row_counts(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["day", "cm", "calls"])
+    for row in ROWS[:3]:
+        sheet.append(row.strip().split(","))
+    sheet.append([])
+    for row in ROWS[3:]:
+        sheet.append(row.strip().split(","))
+    (tmp_path / "data").mkdir(exist_ok=True)
+    book.save(tmp_path / "data" / "calls.xlsx")
+    check = run(tmp_path, {"calls": "data/calls.xlsx"}, metric("made", "flow", ONE_DAY))
+    assert _source(check) == "SQL metric made: calls.xlsx rows 4, 8"
