@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from sample_workspace import WriteWorkspace
+from test_explain_sources import GROUPED, VISITS, sql_workspace
+from test_report import okrdesk
 from test_sql_files import metric, run, write
 
 HEADER = "day,cm,calls\n"
@@ -111,3 +114,35 @@ def test_an_empty_xlsx_row_counts(tmp_path: Path) -> None:
     book.save(tmp_path / "data" / "calls.xlsx")
     check = run(tmp_path, {"calls": "data/calls.xlsx"}, metric("made", "flow", ONE_DAY))
     assert _source(check) == "SQL metric made: calls.xlsx rows 4, 8"
+
+
+def test_collect_and_explain_cite_the_rows_after_a_blank_line(
+    write_workspace: WriteWorkspace,
+) -> None:
+    """Through the ``okrdesk`` command, as a manager runs it: VISITS with a blank line
+    after its third line, so its rows 3-6 are the file's lines 5-8."""
+    lines = VISITS.splitlines(keepends=True)
+    root = sql_workspace(write_workspace, GROUPED)
+    (root / "data" / "visits.csv").write_text("".join([*lines[:3], "\n", *lines[3:]]), "utf-8")
+    done = okrdesk("collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root))
+    assert done.returncode == 0, done.stderr
+    assert "(table visits: visits.csv rows 7-8)" in done.stdout + done.stderr
+    explain = ["explain", "V.KR1", "--person", "cm01", "--as-of", "2026-01-18", "-w", str(root)]
+    zh = okrdesk(*explain)
+    en = okrdesk(*explain, "--lang", "en")
+    assert zh.stdout.splitlines()[-1].endswith(
+        "  SQL 指标 visits：visits.csv 第 2–5 行中的 2 行、第 6 行"
+    )
+    assert en.stdout.splitlines()[-1].endswith(
+        "  SQL metric visits: visits.csv rows 2-5 (2 rows), 6"
+    )
+    # A cell that does not fit its declared type, after the blank line: its own line named.
+    (root / "data" / "visits.csv").write_text(
+        "".join([*lines[:3], "\n", *lines[3:5], "2026-01-07,cm02,N/A\n"]), "utf-8"
+    )
+    typed_table = '{ visits = { path = "data/visits.csv", types = { visits = "integer" } } }'
+    typed = GROUPED.replace('{ visits = "data/visits.csv" }', typed_table)
+    (root / "okrdesk.toml").write_text(typed, encoding="utf-8")
+    refused = okrdesk("collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root))
+    assert "visits.csv:7:visits" in refused.stdout + refused.stderr
+    assert "Traceback" not in refused.stderr
