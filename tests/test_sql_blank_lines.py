@@ -146,3 +146,14 @@ def test_collect_and_explain_cite_the_rows_after_a_blank_line(
     refused = okrdesk("collect", "--through", "2026-01-18", "--lang", "en", "-w", str(root))
     assert "visits.csv:7:visits" in refused.stdout + refused.stderr
     assert "Traceback" not in refused.stderr
+
+
+def test_a_tab_file_named_csv_with_a_quoted_empty_line(tmp_path: Path) -> None:
+    # Its delimiter sniffed: the quoted cell's empty line is no blank line; line 6 is one.
+    rows = [r.replace(",", "\t") for r in ROWS]
+    data = "day\tcm\tcalls\tnote\n" + "".join(r[:-1] + "\tx\n" for r in rows[:2])
+    data += '2026-01-08\tcm01\t3\t"first\n\nthird"\n\n'
+    data += "".join(r[:-1] + "\tx\n" for r in rows[3:])
+    path = write(tmp_path, "calls.csv", data.encode())
+    check = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
+    assert _source(check) == "SQL metric made: calls.csv rows 4, 8"

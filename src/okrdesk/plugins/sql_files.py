@@ -505,7 +505,16 @@ def _blanks_read(
     path = copy or table.path
     if not _has_blank_line(path):
         return ()
-    delimiter = "," if table.kind == "xlsx" else _delimiter(table, copy, connection)
+    delimiter = "," if table.kind == "xlsx" else table.delimiter
+    if delimiter is None:
+        # As DuckDB found it: a quote is one only at a cell's start, so a wrong delimiter
+        # could take a quoted cell's empty line for a blank line.
+        header = "true" if table.header else "false"
+        sniffed = connection.execute(
+            f"SELECT Delimiter FROM sniff_csv({_literal(str(path))}, header = {header}, "
+            f"skip = {table.skip}, all_varchar = true)"
+        ).fetchone()
+        delimiter = "," if sniffed is None else str(sniffed[0])
     return blank_lines(path, delimiter, table.skip, table.header)
 
 
