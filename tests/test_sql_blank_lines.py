@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from okrdesk.plugins.sql_files import TableCache, table_file
 from sample_workspace import WriteWorkspace
 from test_explain_sources import GROUPED, VISITS, sql_workspace
 from test_report import okrdesk
@@ -96,6 +97,11 @@ def test_a_cached_table_cites_the_same_rows(tmp_path: Path) -> None:
     data = HEADER + "".join(ROWS[:3]) + "\n" + "".join(ROWS[3:])
     path = write(tmp_path, "calls.csv", data.encode())
     first = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
+    # Kept with its blank line (before its 4th row, rowid 3), so the next collect reads
+    # the kept table, not the file.
+    kept = TableCache(tmp_path)
+    assert kept.lookup(table_file("calls", path, tmp_path, [])) is not None
+    assert kept.blanks(table_file("calls", path, tmp_path, [])) == (3,)
     again = run(tmp_path, {"calls": path}, metric("made", "flow", ONE_DAY))
     assert _source(first) == _source(again) == "SQL metric made: calls.csv rows 4, 8"
 
