@@ -83,15 +83,8 @@ def due_lines(session: Session, as_of: dt.date | None, unit: str | None, lang: s
         items = list(entries)
         said = words["person"] if person else words["no_lead"]
         lines.append(said.format(name=name, person=person, n=len(items)))
-        lines += [_owed_line(o, words, lang, _named(session, o.subject)) for o in items]
+        lines += [_owed_line(o, words, lang, session.plan.name_of(o.subject)) for o in items]
     return lines
-
-
-def _named(session: Session, subject: str) -> str:
-    """A unit or person as a head office reads a list of hundreds: by name."""
-    plan = session.plan
-    found = plan.units_by_id.get(subject) or plan.people_by_id.get(subject)
-    return found.name if found is not None and found.name else subject
 
 
 def _owed_line(o: Owed, words: dict[str, str], lang: str, subject: str) -> str:

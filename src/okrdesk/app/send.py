@@ -176,7 +176,7 @@ def prepare_due(
     day, found = owed_on(session, as_of, unit)
     if not found:
         return day, None
-    return day, reminders(found, day, plan.name_of(unit or plan.top), lang)
+    return day, reminders(found, day, plan.name_of(unit or plan.top), lang, plan.name_of)
 
 
 def deliver_all(

@@ -7,7 +7,7 @@ line a key result; no tables, so it reads the same in every chat group.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import groupby
 
 from okrdesk.delivery.message import Message
@@ -40,8 +40,11 @@ _WORDS = {
 }  # fmt: skip
 
 
-def reminders(owed: Sequence[Owed], day: dt.date, unit_name: str, lang: str) -> Message:
-    """The reminder for everything owed on ``day``, grouped by who owes it."""
+def reminders(
+    owed: Sequence[Owed], day: dt.date, unit_name: str, lang: str, name_of: Callable[[str], str]
+) -> Message:
+    """The reminder for everything owed on ``day``, grouped by who owes it; each check-in's
+    unit or person by its name (``name_of``), as ``okrdesk due`` names it."""
     words = _WORDS[lang]
     people = _counted(len({(o.person, o.name) for o in owed}), "person", lang, "people")
     lines = [
@@ -60,7 +63,7 @@ def reminders(owed: Sequence[Owed], day: dt.date, unit_name: str, lang: str) -> 
         else:
             head = words["person"].format(name=who, n=len(items), due=min(o.due for o in items))
         lines += ["", head]
-        lines += [_item(o, words, lang) for o in items]
+        lines += [_item(o, words, lang, name_of(o.subject)) for o in items]
     lines += ["", words["how"]]
     return Message(
         title=f"{unit_name} · {words['title']} · {day.isoformat()}",
@@ -69,13 +72,13 @@ def reminders(owed: Sequence[Owed], day: dt.date, unit_name: str, lang: str) -> 
     )
 
 
-def _item(o: Owed, words: dict[str, str], lang: str) -> str:
+def _item(o: Owed, words: dict[str, str], lang: str, subject: str) -> str:
     last = words["last"].format(day=o.last.isoformat()) if o.last else words["never"]
     if o.periods > 1:
         cadences = ALERTS[f"cadences.{o.cadence.value}"][lang]
         last += words["late"].format(n=_counted(o.missed, o.cadence.value, lang), cadences=cadences)
     cadence = ALERTS[f"cadence.{o.cadence.value}"][lang]
-    return words["item"].format(kr=md(o.key_result), title=md(o.title), subject=md(o.subject),
+    return words["item"].format(kr=md(o.key_result), title=md(o.title), subject=md(subject),
                                 cadence=cadence, last=last)  # fmt: skip
 
 
