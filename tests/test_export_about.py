@@ -53,10 +53,10 @@ def test_a_workbook_says_whose_numbers_it_holds_and_as_of_when(
     about = dict(sheets[first][1:])
     said = {
         "zh": {"工作区": "ws", "计划": "福田营业部 2026（plan-2026）",
-               "单位": "福田营业部（branch，branch）",
+               "单位": "福田营业部（branch）",
                "数据截至": "2026-11-15（最近一次采集，完成于 "},
         "en": {"Workspace": "ws", "Plan": "福田营业部 2026 (plan-2026)",
-               "Unit": "福田营业部 (branch, branch)",
+               "Unit": "福田营业部 (branch)",
                "Figures through": "2026-11-15 (latest collect, finished "},
     }[lang]  # fmt: skip
     for item, value in said.items():

@@ -111,6 +111,14 @@ def test_the_firms_first_screen_says_which_branch_owes_a_check_in(firm: Path) ->
     assert "  钱伟：1 项，逾期 1 项（自 2026-01-01 起未打卡）" in branch
 
 
+def test_a_unit_whose_level_is_its_id_is_named_with_it_once(firm: Path) -> None:
+    """The firm (id "firm", level "firm") was headed 华南证券（firm，firm）."""
+    brief = okrdesk(firm, "report", "--brief", "--as-of", AS_OF).splitlines()
+    assert brief[1].startswith("华南证券（firm）  截至"), brief[1]
+    branch = okrdesk(firm, "report", "--brief", "--as-of", AS_OF, "--unit", "b4").splitlines()
+    assert "（b4，branch）  截至" in branch[1], branch[1]
+
+
 def test_the_firms_latest_check_in_says_whose_it_is(firm: Path) -> None:
     """The firm's figure is the branches' sum; the check-in under it is one branch's,
     and says so rather than standing under the firm's figure as if it were the firm's."""

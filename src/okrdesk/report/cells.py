@@ -111,9 +111,10 @@ def sparkline(result: ReportKeyResult, width: int = 12) -> str:
 
 
 def unit_named(report: Report, lang: str) -> str:
-    """The unit as the reader's language writes it: 深圳福田营业部（szft，branch）."""
+    """The unit as the reader's language writes it: 深圳福田营业部（szft，branch）; its
+    level once where it is also its id (华南证券（firm）, not （firm，firm）)."""
     unit = report.unit
-    who = f"{unit.id}{label(lang, 'then')}{unit.level}"
+    who = unit.id if unit.level == unit.id else f"{unit.id}{label(lang, 'then')}{unit.level}"
     return unit.name + label(lang, "in_brackets", text=who)
 
 
