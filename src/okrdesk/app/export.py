@@ -623,11 +623,13 @@ def provenance(root: Path, session: Session | None, lang: str) -> Provenance:
     folder = root.resolve().name  # "." is no name to a reader
     if plan is None:
         return Provenance(lang, folder, None, None, exported)
+    from okrdesk.report.cells import unit_said
+
     unit = plan.units_by_id.get(plan.top)
     level = unit.level if unit is not None else ""
-    who = label(lang, "in_brackets", text=f"{plan.top}{label(lang, 'then')}{level}")
+    who = unit_said(plan.name_of(plan.top), plan.top, level, lang)
     named = label(lang, "in_brackets", text=plan.id)
-    return Provenance(lang, folder, plan.name + named, plan.name_of(plan.top) + who, exported)
+    return Provenance(lang, folder, plan.name + named, who, exported)
 
 
 def _latest_collect(runs: Sequence[Row]) -> tuple[str | None, str | None, bool]:

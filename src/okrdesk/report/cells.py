@@ -114,8 +114,13 @@ def unit_named(report: Report, lang: str) -> str:
     """The unit as the reader's language writes it: 深圳福田营业部（szft，branch）; its
     level once where it is also its id (华南证券（firm）, not （firm，firm）)."""
     unit = report.unit
-    who = unit.id if unit.level == unit.id else f"{unit.id}{label(lang, 'then')}{unit.level}"
-    return unit.name + label(lang, "in_brackets", text=who)
+    return unit_said(unit.name, unit.id, unit.level, lang)
+
+
+def unit_said(name: str, unit_id: str, level: str, lang: str) -> str:
+    """A unit by its name, id and level, as ``unit_named`` writes it."""
+    who = unit_id if level in ("", unit_id) else f"{unit_id}{label(lang, 'then')}{level}"
+    return name + label(lang, "in_brackets", text=who)
 
 
 def figures_through(report: Report, lang: str) -> str | None:
