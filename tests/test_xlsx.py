@@ -58,7 +58,8 @@ def test_the_report_has_a_sheet_per_section_with_true_figures(
     # What the workbook is about, on its first sheet: a copy passed on keeps its date.
     about = {row[0].value: row[1] for row in book["概览"].iter_rows(min_row=2)}
     assert about["截至"].value == f"{AS_OF}（{model['week']}）"
-    assert about["单位"].value == f"{model['unit']['name']}（{model['unit']['id']}，branch）"
+    # Its id is its level, branch: said once.
+    assert about["单位"].value == f"{model['unit']['name']}（{model['unit']['id']}）"
     assert about["综合得分"].value == pytest.approx(model["score"])
     assert about["综合得分"].number_format == "0.0%"
     assert "数据" not in about  # the figures run through the report's day
