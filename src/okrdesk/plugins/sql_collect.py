@@ -44,6 +44,7 @@ from okrdesk.plugins.sql_files import (
     TableCache,
     TableFile,
     confined,
+    file_row,
     load_table,
     table_file,
 )  # fmt: skip
@@ -113,7 +114,7 @@ class _Traced:
 
     def row(self, rowid: int) -> int:
         """The row cited for ``rowid``: its file row, or the rowid itself."""
-        return rowid + self.offset + (bisect.bisect_right(self.blanks, rowid) if self.blanks else 0)
+        return file_row(rowid, self.offset, self.blanks)
 
     def many(self, spans: list[Span]) -> str:
         rows = _spans_text(spans, self.row)

@@ -151,7 +151,7 @@ class TableFile:
 
     def file_row(self, rowid: int) -> int:
         """The file row (the first line is 1) of the table's row ``rowid``."""
-        return rowid + self.first_row + (bisect_right(self.blanks, rowid) if self.blanks else 0)
+        return file_row(rowid, self.first_row, self.blanks)
 
     def fingerprint(self) -> str:
         # How the encoding is spelt reads the file no otherwise: its copy is still good.
@@ -159,6 +159,12 @@ class TableFile:
         unread = {"path", "encoding_written", "blanks"}
         fields = attrs.asdict(self, recurse=False, filter=lambda a, _: a.name not in unread)
         return json.dumps({**fields, "read": READ}, sort_keys=True, default=str)
+
+
+def file_row(rowid: int, first_row: int, blanks: tuple[int, ...]) -> int:
+    """The file row of a table's row ``rowid``: after ``first_row`` (the header and the
+    lines ``skip`` passes over) and the blank lines before it (``TableFile.blanks``)."""
+    return rowid + first_row + (bisect_right(blanks, rowid) if blanks else 0)
 
 
 READ = 8
