@@ -1207,3 +1207,49 @@ def test_phases_that_overlap_by_a_fortnight_name_both_ends_to_move(
         "ends (2026-06-30); phases must not overlap: phase Q3 should start 2026-07-01, or "
         "phase Q2 end 2026-06-14"
     ]
+
+
+def test_every_mistake_of_syntax_in_a_file_is_listed_in_one_run(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # Names as member keys, a key in Chinese, a date with spaces: each its line's alone.
+    members = "[objectives.key_results.members]\n李雷 = 200\n韩梅 = 160\n"
+    root = write_workspace(
+        {
+            "okrs.toml": OKRS.replace("Q4 = 1.0 }\n", "Q4 = 1.0 }\n" + members).replace(
+                "target = 0.15", "目标 = 0.15"
+            ),
+            "plan.toml": PLAN.replace("end = 2026-03-31", "end = 2026 年 3 月 31 日"),
+        }
+    )
+    assert problems(root) == [
+        "targets/okrs.toml:14: TOML syntax: 李雷 is not a key: keys are written in English, as "
+        "docs/targets.md lists them for each table; a name or id used as a key is quoted: "
+        '"李雷" (column 1)',
+        "targets/okrs.toml:15: TOML syntax: 韩梅 is not a key: keys are written in English, as "
+        "docs/targets.md lists them for each table; a name or id used as a key is quoted: "
+        '"韩梅" (column 1)',
+        "targets/okrs.toml:22: TOML syntax: 目标 is not a key: keys are written in English; "
+        "write target = 0.15 (column 1)",
+        "targets/plan.toml:11: TOML syntax: 2026 年 3 月 31 日 is not a TOML date: write "
+        "2026-03-31 (year-month-day, with two digits for the month and the day) (column 12)",
+    ]
+    refused_alike(root)
+
+
+def test_a_mistake_whose_line_opens_a_list_is_the_last_told_in_its_file(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # Left out, the lines after an unclosed [ would read as something they are not.
+    opened = OKRS.replace("Q4 = 1.0 }", "Q4 = 1.0 }\nshares = [0.1, 0.2,").replace(
+        "target = 0.15", "目标 = 0.15"
+    )
+    problem = only_problem(write_workspace({"okrs.toml": opened}))
+    assert problem.line >= 13
+
+
+def test_mistakes_of_syntax_are_told_up_to_a_limit(write_workspace: WriteWorkspace) -> None:
+    many = "[[objectives]]\n" + "".join(f"目标 = {n}\n" for n in range(30))
+    found = load_plan(write_workspace({"okrs.toml": many}), None).problems
+    told = [problem.line for problem in found if problem.file == "targets/okrs.toml"]
+    assert told == list(range(2, 22))

@@ -72,8 +72,8 @@ SYNTAX = {
         "TOML 语法错误：此文本的引号没有闭合：这一行缺少结尾的引号",
     ),
     "key written twice": (
-        OKRS.replace("target = 360\n", 'target = 360\nunit = "户"\ntarget = 400\n'),
-        12,
+        OKRS.replace("target = 360\n", "target = 360\ntarget = 400\n"),
+        11,
         "TOML syntax: target is written twice in this table; the first is at line 10",
         "TOML 语法错误：target 在这张表里写了两次；第一次在第 10 行",
     ),

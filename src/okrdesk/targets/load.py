@@ -164,7 +164,7 @@ def parse_toml_file(
         try:
             data = tomllib.loads(read, parse_float=Decimal)
         except tomllib.TOMLDecodeError as error:
-            findings.problems.append(_syntax_problem(shown, read, str(error)))
+            findings.problems.extend(_syntax_problems(shown, read, error))
             return None
         except (ValueError, RecursionError) as error:  # tomllib's limits, past our checks
             findings.problems.append(
@@ -182,6 +182,36 @@ def parse_toml_file(
         else:
             findings.problems.append(where_for(source, found).problem(hazard.message, hazard.zh))
     return source
+
+
+def _syntax_problems(shown: str, text: str, error: Exception) -> list[Problem]:
+    """Every mistake of syntax in the file, up to a limit, where tomllib stops at the
+    first: each one that is its line's alone is left out and the rest read again, so
+    that one run tells them all. The file's keys are not checked until it reads: a
+    line left out could make the rest say what it does not."""
+    import tomllib
+
+    from okrdesk.targets.syntax import MOST_SYNTAX_PROBLEMS, past_line_mistake
+
+    problems = [_syntax_problem(shown, text, str(error))]
+    while len(problems) < MOST_SYNTAX_PROBLEMS:
+        at = re.search(_POSITION, str(error))
+        if at is None or int(at.group(1)) != problems[-1].line:
+            break  # told at another line than tomllib's, or at the end: not its own
+        rest = past_line_mistake(text, problems[-1].line)
+        if rest is None:
+            break
+        text = rest
+        try:
+            tomllib.loads(text, parse_float=Decimal)
+        except tomllib.TOMLDecodeError as later:
+            error = later
+            problems.append(_syntax_problem(shown, text, str(error)))
+            continue
+        except (ValueError, RecursionError):
+            break
+        break
+    return problems
 
 
 def _syntax_problem(shown: str, text: str, message: str) -> Problem:

@@ -24,6 +24,8 @@ _VALUE_ENDS = " \t\r,]}#"
 _VALUE_STARTS = " \t=[{,"
 _KEY_BEFORE = re.compile(r"([A-Za-z_]+)\s*=\s*$")
 _DATES = ("start", "end")
+_VALUE_SPACED = re.compile(r"\s*([A-Za-z_]+\s*=\s*)([^#\"'\[{]*?)\s*(?:#.*)?$")
+"""A key and its whole value up to a comment, spaces and all."""
 
 
 def toml_date_for(written: object) -> Said | None:
@@ -79,6 +81,12 @@ def date_as_spoken(line: str, column: int) -> Said | None:
     written = line[start:end]
     said = _advice(written, quoted=False) if written[:1].isdigit() else None
     key = _KEY_BEFORE.search(line[:start])
+    if said is None:
+        # Spaces inside the date (2026 年 10 月 1 日): TOML stops after the year.
+        whole = _VALUE_SPACED.match(line)
+        if whole is not None and whole.start(2) < column <= whole.end(2):
+            written, key = whole.group(2), _KEY_BEFORE.search(line[: whole.start(2)])
+            said = _advice(written, quoted=False) if written[:1].isdigit() else None
     if (
         said is not None
         and _MONTH_DAY.fullmatch(half_width_digits(written))

@@ -608,6 +608,32 @@ def _inline_table_spread(text: str, line: int) -> str | None:
     return key.group(1)
 
 
+MOST_SYNTAX_PROBLEMS = 20
+"""Mistakes of syntax told for one file before the rest of it is left unread."""
+
+
+def past_line_mistake(text: str, line: int) -> str | None:
+    """The text with ``line`` blanked, so that tomllib may read on and find the next
+    mistake of the same run, where the mistake on that line is the line's alone: a key
+    and value (``目标 = 360``, ``start = 2026 年 10 月 1 日``, a key given twice) between
+    complete statements, which opens nothing the lines after it would be read inside.
+    None where blanking it could change how a later line reads: a table header (the keys
+    below would join the table above), or a line inside, or opening, a string, an array
+    or an inline table."""
+    start = _offset_of_line(text, line)
+    if start >= len(text) or _line_text(text, line).lstrip()[:1] in ("[", "【", "［"):
+        return None
+    before, _ = _walk(text, start)
+    if before.string_line is not None or before.brackets:
+        return None
+    newline = text.find("\n", start)
+    end = len(text) if newline < 0 else newline
+    after, _ = _walk(text, end)
+    if after.string_line is not None or after.brackets:
+        return None
+    return text[:start] + text[end:]
+
+
 def _offset_of_line(text: str, line: int) -> int:
     offset = 0
     for _ in range(line - 1):
