@@ -700,6 +700,26 @@ def test_a_scoring_role_misspelt_is_a_problem_not_a_policy_that_scores_nobody(
     )
 
 
+def test_a_scoring_role_is_checked_while_another_file_does_not_read(
+    write_workspace: WriteWorkspace,
+) -> None:
+    # team-b.toml stops at its full-width comma; its people's roles are taken from its text.
+    team = (
+        '[[units]]\nid = "team-b"\nname = "二部"\nlevel = "team"\nparent = "branch"，\n'
+        '[[people]]\nid = "wangwu"\nname = "王五"\nunit = "team-b"\nrole = "ia"\n'
+    )
+    scoring = SCORING.format(roles='"CM", "ia"')
+    root = write_workspace({"team-b.toml": team, "scoring.toml": scoring})
+    result = load_plan(root, None)
+    assert [p.text("en") for p in result.problems] == [
+        'targets/scoring.toml:5: scoring[cm-monthly].roles[0]: no person has the role "CM" '
+        '(did you mean "cm"?); as written, the policy scores none of the people whose role '
+        'is "cm"',
+        "targets/team-b.toml:5: TOML syntax: found the full-width ，; write , (column 18)",
+    ]
+    assert result.warnings == ()
+
+
 def test_a_scoring_role_nobody_has_yet_is_a_warning(write_workspace: WriteWorkspace) -> None:
     root = write_workspace({"scoring.toml": SCORING.format(roles='"cm", "客户经理助理"')})
     result = load_plan(root, None)

@@ -52,7 +52,7 @@ def check_all(
         _check_rates_from_zero(draft, findings, metrics)
     _check_revenue_links(draft, findings, metrics)
     _check_one_policy_each(draft, findings)
-    if not ({"files"} & draft.incomplete or "person" in draft.unread):
+    if not ({"text"} & draft.incomplete or "person" in draft.unread):
         _check_roles(draft, findings)
     _check_control_characters(draft, findings)
     _check_windows(draft, findings, metrics)
@@ -107,7 +107,7 @@ def _check_roles(draft: Draft, findings: Findings) -> None:
     roles = {person.value.role for person in draft.people}
     for located in draft.scoring:
         for index, role in enumerate(located.value.roles):
-            if role in roles:
+            if role in roles or role in draft.maybe_roles:
                 continue
             at = located.where.key("roles").item(index, None)
             close = closest(role, roles)

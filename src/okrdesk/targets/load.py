@@ -305,10 +305,15 @@ _ID_IN_TEXT = re.compile(
 often the very mistake that stops the file reading."""
 
 
-def _ids_in_text(path: Path) -> set[str] | None:
-    """The ids a file that did not read as TOML writes (``id = "cm01"``), found in its
-    text, so that the other files' references are checked around them; None when it is
-    not text (a workbook, too large, gone)."""
+_ROLE_IN_TEXT = re.compile(_ID_IN_TEXT.pattern.replace(r"\bid", r"\brole", 1))
+"""A person's role written in a file's text, as an id is."""
+
+
+def _written_in_text(path: Path) -> tuple[set[str], set[str]] | None:
+    """The ids and the roles a file that did not read as TOML writes (``id = "cm01"``,
+    ``role = "cm"``), found in its text, so that the other files' references and
+    scoring roles are checked around them; None when it is not text (a workbook, too
+    large, gone)."""
     try:
         raw = read_workspace_file(path)[1]
     except OSError:
@@ -320,9 +325,13 @@ def _ids_in_text(path: Path) -> set[str] | None:
     )
     for encoding in encodings:
         try:
-            return {q or bare for q, bare in _ID_IN_TEXT.findall(raw.decode(encoding))}
+            text = raw.decode(encoding)
         except UnicodeDecodeError:
             continue
+        return (
+            {q or bare for q, bare in _ID_IN_TEXT.findall(text)},
+            {q or bare for q, bare in _ROLE_IN_TEXT.findall(text)},
+        )
     return None
 
 
@@ -463,11 +472,13 @@ def load_plan(
         source = parse_toml_file(path, root, findings)
         if source is None:
             draft.incomplete.add("files")
-            written = _ids_in_text(path)
+            written = _written_in_text(path)
             if written is None:  # nothing known of what it defines
                 draft.incomplete.add("text")
             else:
-                draft.maybe_ids.update(written)
+                draft.maybe_ids.update(written[0])
+                # A person written without a role has the default one.
+                draft.maybe_roles.update({*written[1], attrs.fields(model.Person).role.default})
         else:
             read_file(source, draft, findings)
     if files and not draft.plans and "files" not in draft.incomplete and "plan" not in draft.unread:

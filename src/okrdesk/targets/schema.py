@@ -170,6 +170,9 @@ class Draft:
     maybe_ids: set[str] = attrs.Factory(set)
     """Ids a file that did not read seems to define (``id = "..."`` in its text): what
     refers to one is not reported as naming nothing until that file reads."""
+    maybe_roles: set[str] = attrs.Factory(set)
+    """People's roles a file that did not read seems to give (``role = "..."``): a
+    scoring policy's role among them is not reported as nobody's until that file reads."""
     unread: set[str] = attrs.Factory(set)
     """Kinds of id (unit, key_result ...) that a misspelt section may define: what names
     one of them is not reported as naming nothing until the header is fixed."""
