@@ -478,7 +478,9 @@ def load_plan(
             else:
                 draft.maybe_ids.update(written[0])
                 # A person written without a role has the default one.
-                draft.maybe_roles.update({*written[1], attrs.fields(model.Person).role.default})
+                draft.maybe_roles.update(
+                    {*written[1], str(attrs.fields(model.Person).role.default)}
+                )
         else:
             read_file(source, draft, findings)
     if files and not draft.plans and "files" not in draft.incomplete and "plan" not in draft.unread:
