@@ -991,6 +991,16 @@ FIRST_EDITS = {
         ["targets/okrs.toml:10: TOML syntax: 目标 is not a key: keys are written in English; "
          "write target = 360 (column 1)"],
     ),
+    "a key written in Chinese, with a comment after it": (
+        {"okrs.toml": OKRS.replace("target = 360", "目标 = 360  # 全年")},
+        ["targets/okrs.toml:10: TOML syntax: 目标 is not a key: keys are written in English; "
+         "write target = 360 (column 1)"],
+    ),
+    "a key written in Chinese, its value not yet written": (
+        {"okrs.toml": OKRS.replace("target = 360", "目标 =   # 待定")},
+        ["targets/okrs.toml:10: TOML syntax: 目标 is not a key: keys are written in English; "
+         "write target, and its value after = (column 1)"],
+    ),
     "a key written in Chinese, in quotes": (
         {"okrs.toml": OKRS.replace("target = 360", '"目标" = 360')},
         ['targets/okrs.toml:10: objectives[O1].key_results[KR1].目标: unknown key (did you mean '

@@ -38,6 +38,19 @@ def english_key(word: str, known: tuple[str, ...] | list[str] | None = None) -> 
     return meant[0] if meant else None
 
 
+def _without_comment(text: str) -> str:
+    """``text`` up to a ``#`` that is not inside quotes."""
+    quote = ""
+    for at, char in enumerate(text):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            return text[:at]
+    return text
+
+
 _BARE_CHINESE_KEY = re.compile(r"\s*([^\x00-\x7f\s=\"'\[#][^=\"'#]*?)\s*=")
 _KEY_BEFORE = re.compile(r'([A-Za-z0-9_-]+|"[^"]*")\s*$')
 
@@ -56,7 +69,12 @@ def habit_said(line: str, column: int, message: str, spread_table: str | None) -
         word = found.group(1)
         meant = english_key(word)
         if meant is not None:
-            value = line[found.end() :].strip()
+            value = _without_comment(line[found.end() :]).strip()
+            if not value:
+                return Said(f"{word} is not a key: keys are written in English; write "
+                            f"{meant}, and its value after = (column {column})",
+                            f"{word} 不是可用的键：键用英文写；请改写成 {meant}，"
+                            f"并在 = 后写上值（第 {column} 列）")  # fmt: skip
             return Said(f"{word} is not a key: keys are written in English; write "
                         f"{meant} = {value} (column {column})",
                         f"{word} 不是可用的键：键用英文写；请写 {meant} = {value}"
