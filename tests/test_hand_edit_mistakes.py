@@ -877,6 +877,7 @@ def test_a_folder_named_like_a_target_file_is_a_problem_naming_what_it_holds(
     folder.mkdir()
     (folder / "team-b.toml").write_text('[[objectives]]\nid = "B1"\n', encoding="utf-8")
     (root / "targets" / "old.toml").mkdir()
+    (root / "targets" / "old.toml" / "older.toml").mkdir()  # a folder in it is no file
     assert problems(root) == [
         "targets/old.toml: is a folder, not a file, and holds no .toml file: a folder named "
         "like a target file is not read; rename it without .toml or remove it",

@@ -370,7 +370,7 @@ def folders_named_toml(targets: Path) -> list[tuple[str, list[str]]]:
     for name in folders:
         try:
             with os.scandir(targets / name) as inside:
-                held = sorted(e.name for e in inside if e.name.endswith(".toml"))
+                held = sorted(e.name for e in inside if e.name.endswith(".toml") and _a_file(e))
         except OSError:  # unreadable: it is still a folder where a file was meant
             held = []
         found.append((name, held))
@@ -398,6 +398,13 @@ def _folders_named_toml(targets: Path, root: Path) -> list[Problem]:
                         "被读取；请去掉名字中的 .toml，或删除它")  # fmt: skip
         found.append(Problem(shown, 0, "", *said))
     return found
+
+
+def _a_file(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _a_folder(entry: os.DirEntry[str]) -> bool:
