@@ -866,6 +866,21 @@ def test_a_schedule_in_percent_below_its_own_header_is_told_at_its_first_phase(
     )
 
 
+def test_a_key_result_key_below_milestones_in_percent_is_not_one_of_its_fractions(
+    write_workspace: WriteWorkspace,
+) -> None:
+    header = "[objectives.key_results.milestones]\nQ2 = 45\nQ3 = 70\nQ4 = 100\nweight = 2\n"
+    okrs = OKRS.replace("milestones = { Q2 = 0.45, Q3 = 0.70, Q4 = 1.0 }\n", header)
+    assert [str(p) for p in load_plan(write_workspace({"okrs.toml": okrs}), None).problems] == [
+        "targets/okrs.toml:13: objectives[O1].key_results[KR1].milestones: written in percent "
+        "(45, 70, 100), but milestones hold fractions of the whole, between 0 and 1; write "
+        "{ Q2 = 0.45, Q3 = 0.7, Q4 = 1.0 }",
+        'targets/okrs.toml:16: objectives[O1].key_results[KR1].milestones.weight: "weight" is a '
+        "key of the key result itself: write it above the [objectives.key_results.milestones] "
+        "header (every key below that header is a phase)",
+    ]
+
+
 def test_a_folder_named_like_a_target_file_is_a_problem_naming_what_it_holds(
     write_workspace: WriteWorkspace,
 ) -> None:

@@ -797,6 +797,8 @@ def _said_in_percent(
     the table's ``whole_key`` (a target of 70: ``{ Q1 = 20, Q2 = 50, Q4 = 70 }``), is one
     problem, at the line of its first figure, naming the fractions to write; not one for
     each figure."""
+    # A key of the table above written below the header is told as that, not as a point.
+    data = {name: raw for name, raw in data.items() if name not in t.known}
     numbers = [plain_number(raw)[0] for raw in data.values()]
     if not data:
         return False
