@@ -400,13 +400,6 @@ def _folders_named_toml(targets: Path, root: Path) -> list[Problem]:
     return found
 
 
-def _a_file(entry: os.DirEntry[str]) -> bool:
-    try:
-        return entry.is_file()
-    except OSError:
-        return False
-
-
 def _a_folder(entry: os.DirEntry[str]) -> bool:
     try:
         return entry.is_dir()
