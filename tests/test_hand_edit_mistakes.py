@@ -1017,6 +1017,21 @@ FIRST_EDITS = {
         ["targets/okrs.toml:10: TOML syntax: 目标 is not a key: keys are written in English; "
          "write target, and its value after = (column 1)"],
     ),
+    "budget written in Chinese for the budget's total and a line's amount": (
+        {"budget.toml": BUDGET.replace("total = 899", "预算 = 899").replace(
+            "amount = 519", "预算 = 519")},
+        ["targets/budget.toml:3: TOML syntax: 预算 is not a key: keys are written in English; "
+         "write total = 899 (column 1)",
+         "targets/budget.toml:18: TOML syntax: 预算 is not a key: keys are written in English; "
+         "write amount = 519 (column 1)"],
+    ),
+    "a member's name as its key, without quotes": (
+        {"okrs.toml": OKRS.replace("target = 360\n",
+                                   "target = 360\n[objectives.key_results.members]\n李雷 = 20\n")},
+        ["targets/okrs.toml:12: TOML syntax: 李雷 is not a key TOML reads without quotes: a "
+         "member is written by its id, and an id that is not plain letters, digits, - and _ is "
+         'quoted: "李雷" = ... (column 1)'],
+    ),
     "a key written in Chinese, in quotes": (
         {"okrs.toml": OKRS.replace("target = 360", '"目标" = 360')},
         ['targets/okrs.toml:10: objectives[O1].key_results[KR1].目标: unknown key (did you mean '
@@ -1269,12 +1284,12 @@ def test_every_mistake_of_syntax_in_a_file_is_listed_in_one_run(
         }
     )
     assert problems(root) == [
-        "targets/okrs.toml:14: TOML syntax: 李雷 is not a key: keys are written in English, as "
-        "docs/targets.md lists them for each table; a name or id used as a key is quoted: "
-        '"李雷" (column 1)',
-        "targets/okrs.toml:15: TOML syntax: 韩梅 is not a key: keys are written in English, as "
-        "docs/targets.md lists them for each table; a name or id used as a key is quoted: "
-        '"韩梅" (column 1)',
+        "targets/okrs.toml:14: TOML syntax: 李雷 is not a key TOML reads without quotes: a "
+        "member is written by its id, and an id that is not plain letters, digits, - and _ is "
+        'quoted: "李雷" = ... (column 1)',
+        "targets/okrs.toml:15: TOML syntax: 韩梅 is not a key TOML reads without quotes: a "
+        "member is written by its id, and an id that is not plain letters, digits, - and _ is "
+        'quoted: "韩梅" = ... (column 1)',
         "targets/okrs.toml:22: TOML syntax: 目标 is not a key: keys are written in English; "
         "write target = 0.15 (column 1)",
         "targets/plan.toml:11: TOML syntax: 2026 年 3 月 31 日 is not a TOML date: write "

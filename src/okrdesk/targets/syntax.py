@@ -285,7 +285,8 @@ def opening_line(text: str, error_line: int, message: str) -> tuple[int, Said] |
             from okrdesk.targets.syntax_habits import habit_said
 
             spread = _inline_table_spread(text, error_line)
-            said = habit_said(_line_text(text, error_line), int(column[1]), message, spread)
+            table = _table_of_line(text, error_line)
+            said = habit_said(_line_text(text, error_line), int(column[1]), message, spread, table)
     if said is not None:
         return error_line, said
     state, _ = _walk(text, upto)
@@ -632,6 +633,16 @@ def past_line_mistake(text: str, line: int) -> str | None:
     if after.string_line is not None or after.brackets:
         return None
     return text[:start] + text[end:]
+
+
+def _table_of_line(text: str, line: int) -> str:
+    """The dotted name of the table ``line`` is written in (``objectives.key_results``),
+    by the nearest header above it; "" above every header."""
+    for above in range(line - 1, 0, -1):
+        header = _header_of(_line_text(text, above))
+        if header is not None:
+            return header[1]
+    return ""
 
 
 def _offset_of_line(text: str, line: int) -> int:

@@ -23,7 +23,8 @@ KEYS_IN_CHINESE: dict[str, tuple[str, ...]] = {
     "里程碑": ("milestones",), "成员": ("members",), "方向": ("direction",),
     "年度": ("year",), "年份": ("year",), "开始": ("start",), "开始日期": ("start",),
     "结束": ("end",), "结束日期": ("end",), "编号": ("id",), "上级": ("parent",),
-    "角色": ("role",), "金额": ("amount",), "预算": ("amount",), "进度": ("schedule",),
+    "角色": ("role",), "金额": ("amount",), "预算": ("amount", "total"), "总预算": ("total",),
+    "总额": ("total", "amount"), "进度": ("schedule",),
     "层级": ("level",), "级别": ("level",), "护栏": ("guardrail",), "容差": ("band",),
 }  # fmt: skip
 """A key written in Chinese, and the keys of the target files it may mean."""
@@ -55,11 +56,27 @@ _BARE_CHINESE_KEY = re.compile(r"\s*([^\x00-\x7f\s=\"'\[#][^=\"'#]*?)\s*=")
 _KEY_BEFORE = re.compile(r'([A-Za-z0-9_-]+|"[^"]*")\s*$')
 
 
-def habit_said(line: str, column: int, message: str, spread_table: str | None) -> Said | None:
+def _keys_of(table: str) -> tuple[str, ...] | None:
+    """The keys a table of the target files takes, by its header's dotted name; None
+    where it is not one of them (or above every header)."""
+    from okrdesk.targets import schema
+
+    return {
+        "plan": schema.PLAN_KEYS, "phases": schema.PHASE_KEYS, "units": schema.UNIT_KEYS,
+        "people": schema.PERSON_KEYS, "objectives": schema.OBJECTIVE_KEYS,
+        "objectives.key_results": schema.KEY_RESULT_KEYS, "budget": schema.BUDGET_KEYS,
+        "budget.lines": schema.LINE_KEYS, "scoring": schema.SCORING_KEYS,
+        "scoring.components": schema.COMPONENT_KEYS, "baselines": schema.BASELINE_KEYS,
+    }.get(table)  # fmt: skip
+
+
+def habit_said(
+    line: str, column: int, message: str, spread_table: str | None, table: str = ""
+) -> Said | None:
     """What to write instead where tomllib's ``message`` at ``column`` of ``line`` comes
     from one of these habits; ``spread_table``: the dotted name of an inline table open
     at the end of the line and closed on a later one ("" if it cannot be told), else
-    None."""
+    None; ``table``: the dotted name of the table the line is in ("" if none)."""
     from okrdesk.errors import Said
 
     if message.startswith("Invalid statement"):
@@ -67,7 +84,14 @@ def habit_said(line: str, column: int, message: str, spread_table: str | None) -
         if found is None:
             return None
         word = found.group(1)
-        meant = english_key(word)
+        if table.endswith(".members"):
+            return Said(f"{word} is not a key TOML reads without quotes: a member is written "
+                        "by its id, and an id that is not plain letters, digits, - and _ is "
+                        f'quoted: "{word}" = ... (column {column})',
+                        f"{word} 不加引号不能作键：成员要写它的 id，不是纯字母、数字、- 和 _ "
+                        f'的 id 要加引号："{word}" = ...（第 {column} 列）')  # fmt: skip
+        known = _keys_of(table)
+        meant = english_key(word, known) or (english_key(word) if known is None else None)
         if meant is not None:
             value = _without_comment(line[found.end() :]).strip()
             if not value:
